@@ -1,0 +1,68 @@
+/*
+ * cli.h — what the `jisr` subcommands share: the command table entry, error reporting in the
+ * `jisr: FILE:LINE:COL: message` form, usage errors (exit 2) and terminal progress.
+ * The CLI calls only the public headers of the library layers.
+ */
+#ifndef JISR_CLI_H
+#define JISR_CLI_H
+
+#include <stdio.h>
+
+#include "util/util.h"
+
+/* exit codes */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;
+    const char *help; /* full help text for `jisr help NAME` / `jisr NAME --help` */
+} cli_command;
+
+/** Print "jisr: " + the last library error (with FILE:LINE:COL when known) to stderr and return
+ * CLI_FAIL. rc is the failing code (used when no detail was recorded). */
+int cli_error(int rc);
+/** Print "jisr: " + message to stderr; return CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print "jisr: warning: " + message to stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Print "jisr NAME: message" and "Try 'jisr help NAME'." to stderr; return CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Print the command's full help to stdout; return CLI_OK. */
+int cli_help(const char *cmd);
+
+/** Progress on stderr, only when stderr is a terminal; at most ~10 updates/s. */
+typedef struct cli_progress {
+    int enabled;
+    double last;
+    double start;
+} cli_progress;
+void cli_progress_init(cli_progress *p);
+void cli_progress_update(cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_progress_done(cli_progress *p);
+
+/** Default memory directory: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else ~/.local/share/jisr/tm.
+ * Returns a malloc'd string or NULL. */
+char *cli_default_tm(void);
+
+/* the commands, one cmd_<verb>.c each */
+int cmd_segment(int argc, char **argv);
+int cmd_align(int argc, char **argv);
+int cmd_align_eval(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_concord(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+
+extern const char cmd_segment_help[], cmd_align_help[], cmd_align_eval_help[], cmd_convert_help[],
+    cmd_import_help[], cmd_query_help[], cmd_concord_help[], cmd_export_help[], cmd_stats_help[],
+    cmd_delete_help[];
+
+extern const cli_command cli_commands[];
+extern const size_t cli_ncommands;
+
+#endif

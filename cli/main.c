@@ -1,0 +1,186 @@
+/*
+ * main.c — the `jisr` program: dispatch to subcommands, global --help/--version, and the
+ * shared helpers of cli.h. Each command lives in cmd_<verb>.c and uses only public headers.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+const cli_command cli_commands[] = {
+    {"segment", cmd_segment, "split Arabic/English text into sentences", cmd_segment_help},
+    {"align", cmd_align, "align a document with its translation sentence by sentence", cmd_align_help},
+    {"align-eval", cmd_align_eval, "score an alignment against a gold alignment", cmd_align_eval_help},
+    {"convert", cmd_convert, "convert between TMX, TSV, Moses and JSONL", cmd_convert_help},
+    {"import", cmd_import, "import TMX/TSV/JSONL/aligner output into a memory", cmd_import_help},
+    {"query", cmd_query, "fuzzy-match sentences against a memory", cmd_query_help},
+    {"concord", cmd_concord, "concordance search: units containing a phrase", cmd_concord_help},
+    {"export", cmd_export, "export a memory as TMX 1.4b (or another format)", cmd_export_help},
+    {"stats", cmd_stats, "units, languages and size of a memory", cmd_stats_help},
+    {"delete", cmd_delete, "delete units from a memory by id", cmd_delete_help},
+};
+const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "Usage: jisr COMMAND [OPTIONS] [ARGS]\n\n"
+               "jisr — Arabic/English segmentation, bilingual alignment and translation memory.\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < cli_ncommands; i++)
+        fprintf(f, "  %-11s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    fprintf(f, "\nOptions:\n"
+               "  -h, --help     show this help (jisr help COMMAND for one command)\n"
+               "  -V, --version  show the version\n\n"
+               "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < cli_ncommands; i++)
+        if (strcmp(cli_commands[i].name, name) == 0)
+            return &cli_commands[i];
+    return NULL;
+}
+
+int cli_help(const char *cmd)
+{
+    const cli_command *c = find_command(cmd);
+    if (!c)
+        return cli_usage_error(NULL, "unknown command '%s'", cmd);
+    fputs(c->help, stdout);
+    return CLI_OK;
+}
+
+int cli_error(int rc)
+{
+    char msg[2048];
+    const jisr_error *e = jisr_error_last();
+    if (e->code == 0 && e->msg[0] == '\0')
+        fprintf(stderr, "jisr: %s\n", jisr_strerror(rc));
+    else {
+        jisr_error_format(msg, sizeof msg);
+        fprintf(stderr, "jisr: %s\n", msg);
+    }
+    return CLI_FAIL;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("jisr: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_FAIL;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("jisr: warning: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "jisr%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd)
+        fprintf(stderr, "Try 'jisr help %s'.\n", cmd);
+    else
+        fprintf(stderr, "Try 'jisr --help'.\n");
+    return CLI_USAGE;
+}
+
+void cli_progress_init(cli_progress *p)
+{
+    p->enabled = isatty(STDERR_FILENO) && !getenv("JISR_NO_PROGRESS");
+    p->start = p->last = jisr_now();
+}
+
+void cli_progress_update(cli_progress *p, const char *fmt, ...)
+{
+    if (!p->enabled)
+        return;
+    double now = jisr_now();
+    if (now - p->last < 0.1)
+        return;
+    p->last = now;
+    va_list ap;
+    fputs("\r\033[K", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+}
+
+void cli_progress_done(cli_progress *p)
+{
+    if (p->enabled)
+        fputs("\r\033[K", stderr);
+}
+
+char *cli_default_tm(void)
+{
+    const char *env = getenv("JISR_TM");
+    if (env && *env)
+        return jisr_strdup(env);
+    jisr_buf b = {0};
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        jisr_buf_printf(&b, "%s/jisr/tm", xdg);
+    else if (home && *home)
+        jisr_buf_printf(&b, "%s/.local/share/jisr/tm", home);
+    else
+        return NULL;
+    return b.data;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        print_usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("jisr %s\n", JISR_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            print_usage(stdout);
+            return CLI_OK;
+        }
+        return cli_help(argv[2]);
+    }
+    const cli_command *c = find_command(cmd);
+    if (!c) {
+        if (cmd[0] == '-')
+            return cli_usage_error(NULL, "unknown option '%s'", cmd);
+        return cli_usage_error(NULL, "unknown command '%s'", cmd);
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return cli_help(cmd);
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,133 @@
+/*
+ * formats.h — the translation-unit model and the streaming readers/writers of TMX 1.1–1.4b,
+ * TSV, Moses two-file text and JSONL.
+ *
+ * Ownership rule: a jisr_unit owns every string it points to (malloc'd); jisr_unit_clear frees
+ * them and leaves an empty unit ready for reuse; readers fill a caller-owned unit.
+ *
+ * Inline markup: in jisr_variant.text each inline element (bpt ept it ph hi ut sub) is replaced
+ * by one placeholder code point U+E000+i, where tags[i] holds the element's exact XML (outer
+ * markup, content included) for a lossless round trip. Matching works on text; writers put the
+ * XML back.
+ */
+#ifndef JISR_FORMATS_H
+#define JISR_FORMATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+#define JISR_TAG_BASE 0xE000u /* first placeholder code point */
+#define JISR_TAG_MAX 6400u    /* U+E000–U+F8FF */
+
+typedef struct jisr_prop {
+    char *type;  /* prop: type attribute; note: NULL */
+    char *lang;  /* xml:lang of the prop/note, or NULL */
+    char *value; /* text content */
+} jisr_prop;
+
+/** Attributes shared by <tu> and <tuv> (NULL = absent). Dates are TMX basic format
+ * YYYYMMDDThhmmssZ as written in the file. */
+typedef struct jisr_meta {
+    char *creationdate, *creationid, *changedate, *changeid, *lastusagedate;
+    char *creationtool, *creationtoolversion, *datatype, *o_encoding, *o_tmf, *segtype;
+    long usagecount; /* -1 = absent */
+    jisr_prop *props;
+    size_t nprops;
+    jisr_prop *notes;
+    size_t nnotes;
+} jisr_meta;
+
+typedef struct jisr_variant {
+    char *lang;  /* language tag as written (xml:lang or lang) */
+    char *text;  /* segment text, inline elements replaced by placeholders */
+    char **tags; /* tags[i] = exact XML of placeholder U+E000+i */
+    size_t ntags;
+    jisr_meta meta;
+} jisr_variant;
+
+typedef struct jisr_unit {
+    char *tuid;    /* NULL = absent */
+    char *srclang; /* NULL = absent; may be "*all*" */
+    jisr_meta meta;
+    jisr_variant *variants;
+    size_t nvariants;
+    /* where the unit started in its file (0 when unknown) */
+    unsigned long line, col;
+} jisr_unit;
+
+void jisr_unit_init(jisr_unit *u);
+void jisr_unit_clear(jisr_unit *u); /* free contents, keep u usable (re-initialised) */
+/** Append a variant (lang, text copied); *out (may be NULL) points at it until the next add. */
+int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size_t text_len,
+                          jisr_variant **out);
+/** First variant whose language matches want (BCP 47 prefix match), or NULL. */
+const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want);
+/** Deep copy. */
+int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
+/** Append the variant's text with placeholders removed (what a reader sees) to out. */
+int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
+
+typedef enum jisr_format {
+    JISR_FMT_AUTO = 0,
+    JISR_FMT_TMX,
+    JISR_FMT_TSV,
+    JISR_FMT_MOSES, /* path names the source file; the target file is opts.path2 */
+    JISR_FMT_JSONL,
+} jisr_format;
+
+/** Format from a file name's extension (.tmx .tsv .jsonl .txt/.<lang> for Moses), or AUTO. */
+jisr_format jisr_format_from_name(const char *path);
+jisr_format jisr_format_from_string(const char *name); /* "tmx", "tsv", "moses", "jsonl" */
+
+enum {
+    JISR_READ_SKIP_BAD = 1 << 0, /* keep good units; report bad ones through on_bad */
+};
+
+typedef struct jisr_read_opts {
+    jisr_format format;
+    unsigned flags;
+    const char *srclang, *tgtlang; /* column languages for TSV/Moses (default "und") */
+    const char *path2;             /* Moses target file */
+    /* called for each skipped unit with JISR_READ_SKIP_BAD (error detail in jisr_error_last) */
+    void (*on_bad)(void *ctx, const jisr_error *err);
+    void *ctx;
+} jisr_read_opts;
+#define JISR_READ_OPTS_INIT {JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL}
+
+/** The header of a TMX file (other formats: srclang/tgtlang from the options). */
+typedef struct jisr_header {
+    char *version; /* "1.4", "1.1" … */
+    char *srclang, *adminlang;
+    jisr_meta meta;
+} jisr_header;
+
+typedef struct jisr_reader jisr_reader;
+int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *opts);
+/** Read the next unit into u (cleared first). Returns 1 with a unit, 0 at end, <0 on error
+ * (detail names file, line and column). */
+int jisr_reader_next(jisr_reader *r, jisr_unit *u);
+const jisr_header *jisr_reader_header(const jisr_reader *r); /* after open; NULL if none */
+void jisr_reader_close(jisr_reader *r);
+
+typedef struct jisr_write_opts {
+    jisr_format format;
+    const char *srclang; /* TMX header srclang; TSV/Moses source column */
+    const char *tgtlang; /* TSV/Moses target column */
+    const char *path2;   /* Moses target file */
+    const char *adminlang, *datatype, *segtype, *o_tmf;
+} jisr_write_opts;
+#define JISR_WRITE_OPTS_INIT {JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+
+typedef struct jisr_writer jisr_writer;
+/** Open a writer. path "-" = stdout. Writes go to a temporary file renamed over path by a
+ * successful jisr_writer_close, so a failed write never leaves a half file behind. */
+int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts *opts);
+int jisr_writer_write(jisr_writer *w, const jisr_unit *u);
+/** Finish and commit the file; returns the first error seen. */
+int jisr_writer_close(jisr_writer *w);
+/** Abandon: remove the temporary file. */
+void jisr_writer_abort(jisr_writer *w);
+
+#endif

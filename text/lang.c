@@ -1,0 +1,55 @@
+/*
+ * lang.c — language tags compared as BCP 47 (case-insensitive, '_' = '-', prefix match by
+ * subtag) and a script-count guess between Arabic and English.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "text/text.h"
+
+static int fold(int c)
+{
+    if (c == '_')
+        return '-';
+    if (c >= 'A' && c <= 'Z')
+        return c + 32;
+    return c;
+}
+
+int jisr_lang_equal(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    for (; *a && *b; a++, b++)
+        if (fold((unsigned char)*a) != fold((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+int jisr_lang_matches(const char *tag, const char *want)
+{
+    if (!tag || !want)
+        return 0;
+    size_t i = 0;
+    for (; want[i]; i++)
+        if (fold((unsigned char)tag[i]) != fold((unsigned char)want[i]))
+            return 0;
+    return tag[i] == '\0' || fold((unsigned char)tag[i]) == '-';
+}
+
+const char *jisr_text_guess_lang(const char *s, size_t n)
+{
+    size_t arabic = 0, latin = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            latin++;
+        /* U+0600–U+06FF, U+0750–U+077F: lead bytes D8–DB and DD */
+        else if ((c >= 0xD8 && c <= 0xDB) || c == 0xDD)
+            arabic++;
+    }
+    if (arabic == 0 && latin == 0)
+        return "und";
+    return arabic >= latin ? "ar" : "en";
+}

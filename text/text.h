@@ -1,0 +1,141 @@
+/*
+ * text.h — jisr's shared ICU text layer: input decoding, matching normalisation, word tokens,
+ * stems, language guess and sentence segmentation (ICU + SRX 2.0 rules).
+ *
+ * Ownership rule: every object made by a *_new/_open function is freed by its *_free/_close
+ * (which accept NULL); every const char* the layer returns is borrowed and valid until the next
+ * call on the same object. All text at this API is UTF-8; all offsets are byte offsets.
+ * Objects are not thread-safe: use one per thread.
+ */
+#ifndef JISR_TEXT_H
+#define JISR_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+/* ---- input decoding --------------------------------------------------------------------- */
+
+enum {
+    JISR_TEXT_LENIENT = 1 << 0, /* replace invalid UTF-8 with U+FFFD (and warn) instead of failing */
+};
+
+/** Decode a whole buffer to UTF-8: strips a UTF-8 BOM, converts UTF-16LE/BE with a BOM,
+ * validates UTF-8 (invalid bytes are JISR_EENCODING naming the byte offset, or U+FFFD with
+ * JISR_TEXT_LENIENT). name is used in error messages. *out is malloc'd, NUL-terminated, owned by
+ * the caller. *replaced (may be NULL) receives the number of replacements made. */
+int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags, char **out,
+                     size_t *out_len, size_t *replaced);
+
+/** A streaming reader of a text file ("-" = stdin) that yields lines or paragraphs in UTF-8,
+ * with bounded memory (lines longer than a limit are an error or are cut, see text_in.c). */
+typedef struct jisr_textin jisr_textin;
+
+int jisr_textin_open(jisr_textin **out, const char *path, unsigned flags);
+/** Next line without its newline (\n, \r\n). Returns 1 and a borrowed line, 0 at end, <0 on
+ * error. *offset = byte offset of the line in the decoded input; *lineno is 1-based. */
+int jisr_textin_next_line(jisr_textin *r, const char **line, size_t *len, uint64_t *offset,
+                          unsigned long *lineno);
+/** Next paragraph: consecutive non-blank lines joined with their newlines (trailing newline
+ * dropped). Returns 1/0/<0 like next_line; *offset is the paragraph's first byte. */
+int jisr_textin_next_paragraph(jisr_textin *r, const char **text, size_t *len, uint64_t *offset,
+                               unsigned long *lineno);
+/** Number of invalid sequences replaced so far (JISR_TEXT_LENIENT). */
+size_t jisr_textin_replacements(const jisr_textin *r);
+void jisr_textin_close(jisr_textin *r);
+
+/* ---- normalisation for matching (never for output) --------------------------------------- */
+
+enum {
+    JISR_NORM_NFKC = 1 << 0,       /* Unicode NFKC */
+    JISR_NORM_CASEFOLD = 1 << 1,   /* full case folding */
+    JISR_NORM_HARAKAT = 1 << 2,    /* drop U+064B–U+065F, U+0670, U+06D6–U+06ED */
+    JISR_NORM_TATWEEL = 1 << 3,    /* drop U+0640 */
+    JISR_NORM_ALEF = 1 << 4,       /* أ إ آ ٱ → ا */
+    JISR_NORM_YA = 1 << 5,         /* ى → ي */
+    JISR_NORM_TAMARBUTA = 1 << 6,  /* ة → ه (off by default) */
+    JISR_NORM_DIGITS = 1 << 7,     /* Arabic-Indic/Eastern digits → ASCII; U+066B → '.', U+066C → ',' */
+    JISR_NORM_PUNCT = 1 << 8,      /* ، ؛ ؟ → , ; ? */
+    JISR_NORM_MATCH = JISR_NORM_NFKC | JISR_NORM_CASEFOLD | JISR_NORM_HARAKAT | JISR_NORM_TATWEEL |
+                      JISR_NORM_ALEF | JISR_NORM_YA | JISR_NORM_DIGITS | JISR_NORM_PUNCT,
+};
+
+/** Append the normalised form of s[0..n) to out (out is not reset). */
+int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
+
+/* ---- word tokens ------------------------------------------------------------------------- */
+
+typedef enum jisr_tok_kind {
+    JISR_TOK_WORD = 1,  /* letters (any script), with inner apostrophes/hyphens as ICU decides */
+    JISR_TOK_NUMBER,    /* 1,234.5  ٣٫٥  7,7  12%? (digits of any system with separators) */
+    JISR_TOK_URL,       /* http(s)://…, www.… */
+    JISR_TOK_EMAIL,     /* user@host.tld */
+    JISR_TOK_TAG,       /* one inline-tag placeholder code point (U+E000–U+F8FF) */
+    JISR_TOK_PUNCT,     /* punctuation */
+    JISR_TOK_SYMBOL,    /* anything else that is not white space */
+} jisr_tok_kind;
+
+typedef struct jisr_token {
+    size_t start, end; /* byte span in the tokenized string */
+    jisr_tok_kind kind;
+} jisr_token;
+
+typedef struct jisr_tokens {
+    jisr_token *v;
+    size_t n, cap;
+} jisr_tokens;
+
+/** A reusable tokenizer (holds an ICU word break iterator). */
+typedef struct jisr_tokenizer jisr_tokenizer;
+int jisr_tokenizer_new(jisr_tokenizer **out);
+/** Tokenize s[0..n): out is reset, then filled; white space yields no token. */
+int jisr_tokenizer_run(jisr_tokenizer *tk, const char *s, size_t n, jisr_tokens *out);
+void jisr_tokenizer_free(jisr_tokenizer *tk);
+void jisr_tokens_free(jisr_tokens *t);
+
+/* ---- stems ------------------------------------------------------------------------------- */
+
+typedef struct jisr_stemmer jisr_stemmer;
+/** lang "ar" or "en" (any "ar-*", "en-*"); JISR_ENOTFOUND for others. */
+int jisr_stemmer_new(jisr_stemmer **out, const char *lang);
+/** Stem one (normalised, case-folded) word; result borrowed until the next call. */
+const char *jisr_stemmer_stem(jisr_stemmer *st, const char *w, size_t n, size_t *out_len);
+void jisr_stemmer_free(jisr_stemmer *st);
+
+/* ---- language ---------------------------------------------------------------------------- */
+
+/** "ar" when Arabic letters dominate, "en" when Latin letters do, "und" otherwise. Static string. */
+const char *jisr_text_guess_lang(const char *s, size_t n);
+
+/** Language tags compared as BCP 47: case-insensitive, '_' = '-'. jisr_lang_matches(tag, want)
+ * is true when tag equals want or starts with want + "-" ("ar-SA" matches "ar"). */
+int jisr_lang_equal(const char *a, const char *b);
+int jisr_lang_matches(const char *tag, const char *want);
+
+/* ---- sentence segmentation --------------------------------------------------------------- */
+
+typedef struct jisr_span {
+    size_t start, end; /* byte offsets, sentence trimmed of surrounding white space */
+} jisr_span;
+
+typedef struct jisr_spans {
+    jisr_span *v;
+    size_t n, cap;
+} jisr_spans;
+
+typedef struct jisr_segmenter jisr_segmenter;
+
+/** A segmenter for lang ("ar", "en"; others fall back to ICU root rules plus the SRX rules that
+ * match the language). srx_path NULL = jisr's built-in SRX rules; otherwise that SRX 2.0 file
+ * replaces them (errors name file, line and column). */
+int jisr_segmenter_new(jisr_segmenter **out, const char *lang, const char *srx_path);
+/** The same from an SRX document in memory (name is used in error messages). */
+int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const char *srx,
+                                  size_t srx_len, const char *name);
+/** Split one paragraph into sentences. out is reset, then filled with spans into text. */
+int jisr_segmenter_split(jisr_segmenter *seg, const char *text, size_t len, jisr_spans *out);
+void jisr_segmenter_free(jisr_segmenter *seg);
+void jisr_spans_free(jisr_spans *s);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * util.c — error detail, growable buffer and small helpers shared by every layer.
+ *
+ * The error detail is thread-local so the library stays usable from several threads without a
+ * handle-wide lock; the CLI reads it right after a failing call.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static _Thread_local jisr_error last_error;
+
+const char *jisr_strerror(int code)
+{
+    switch (code) {
+    case JISR_OK: return "success";
+    case JISR_ENOMEM: return "out of memory";
+    case JISR_EIO: return "input/output error";
+    case JISR_EINVAL: return "invalid argument";
+    case JISR_EENCODING: return "invalid text encoding";
+    case JISR_EPARSE: return "malformed input";
+    case JISR_ENOTFOUND: return "not found";
+    case JISR_ESCHEMA: return "unsupported memory schema";
+    case JISR_ETOOBIG: return "input exceeds a safety limit";
+    case JISR_EDB: return "database error";
+    case JISR_EICU: return "ICU error";
+    case JISR_EUNSUPPORTED: return "unsupported";
+    case JISR_EINTERRUPTED: return "interrupted";
+    case JISR_EREADONLY: return "memory is read-only";
+    default: return "unknown error";
+    }
+}
+
+const jisr_error *jisr_error_last(void)
+{
+    return &last_error;
+}
+
+void jisr_error_clear(void)
+{
+    memset(&last_error, 0, sizeof last_error);
+}
+
+int jisr_error_setv(int code, const char *file, unsigned long line, unsigned long col,
+                    const char *fmt, va_list ap)
+{
+    jisr_error e;
+    memset(&e, 0, sizeof e);
+    e.code = code;
+    if (file)
+        snprintf(e.file, sizeof e.file, "%s", file);
+    e.line = line;
+    e.col = col;
+    if (fmt)
+        vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+    else
+        snprintf(e.msg, sizeof e.msg, "%s", jisr_strerror(code));
+    last_error = e;
+    return code;
+}
+
+int jisr_error_set(int code, const char *file, unsigned long line, unsigned long col,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jisr_error_setv(code, file, line, col, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void jisr_error_format(char *out, size_t outsz)
+{
+    const jisr_error *e = &last_error;
+    const char *msg = e->msg[0] ? e->msg : jisr_strerror(e->code);
+    if (e->file[0] && e->line && e->col)
+        snprintf(out, outsz, "%s:%lu:%lu: %s", e->file, e->line, e->col, msg);
+    else if (e->file[0] && e->line)
+        snprintf(out, outsz, "%s:%lu: %s", e->file, e->line, msg);
+    else if (e->file[0])
+        snprintf(out, outsz, "%s: %s", e->file, msg);
+    else
+        snprintf(out, outsz, "%s", msg);
+}
+
+int jisr_buf_reserve(jisr_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t need = b->len + extra + 1;
+    if (need < b->len) /* overflow */
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "buffer size overflow");
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap * 2 > cap ? cap * 2 : need;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (%zu bytes)", cap);
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int jisr_buf_append(jisr_buf *b, const void *p, size_t n)
+{
+    int rc = jisr_buf_reserve(b, n);
+    if (rc < 0)
+        return rc;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int jisr_buf_puts(jisr_buf *b, const char *s)
+{
+    return jisr_buf_append(b, s, strlen(s));
+}
+
+int jisr_buf_putc(jisr_buf *b, char c)
+{
+    return jisr_buf_append(b, &c, 1);
+}
+
+int jisr_buf_printf(jisr_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "bad format");
+    int rc = jisr_buf_reserve(b, (size_t)n);
+    if (rc < 0)
+        return rc;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+void jisr_buf_reset(jisr_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void jisr_buf_free(jisr_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    int rc = jisr_buf_reserve(b, n + 2);
+    if (rc < 0)
+        return rc;
+    if ((rc = jisr_buf_putc(b, '"')) < 0)
+        return rc;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char tmp[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (c < 0x20) {
+                tmp[0] = '\\', tmp[1] = 'u', tmp[2] = '0', tmp[3] = '0';
+                tmp[4] = hex[c >> 4], tmp[5] = hex[c & 15], tmp[6] = 0;
+                esc = tmp;
+            }
+        }
+        if (esc) {
+            if ((rc = jisr_buf_append(b, s + run, i - run)) < 0 || (rc = jisr_buf_puts(b, esc)) < 0)
+                return rc;
+            run = i + 1;
+        }
+    }
+    if ((rc = jisr_buf_append(b, s + run, n - run)) < 0)
+        return rc;
+    return jisr_buf_putc(b, '"');
+}
+
+char *jisr_strdup(const char *s)
+{
+    return jisr_strndup(s, strlen(s));
+}
+
+char *jisr_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p) {
+        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+double jisr_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+long jisr_peak_rss_kib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return ru.ru_maxrss;
+}

@@ -39,7 +39,8 @@ typedef struct cli_progress {
     double start;
 } cli_progress;
 void cli_progress_init(cli_progress *p);
-void cli_progress_update(cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_progress_update(cli_progress *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void cli_progress_done(cli_progress *p);
 
 /** Default memory directory: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else ~/.local/share/jisr/tm.

@@ -12,8 +12,10 @@
 
 const cli_command cli_commands[] = {
     {"segment", cmd_segment, "split Arabic/English text into sentences", cmd_segment_help},
-    {"align", cmd_align, "align a document with its translation sentence by sentence", cmd_align_help},
-    {"align-eval", cmd_align_eval, "score an alignment against a gold alignment", cmd_align_eval_help},
+    {"align", cmd_align, "align a document with its translation sentence by sentence",
+     cmd_align_help},
+    {"align-eval", cmd_align_eval, "score an alignment against a gold alignment",
+     cmd_align_eval_help},
     {"convert", cmd_convert, "convert between TMX, TSV, Moses and JSONL", cmd_convert_help},
     {"import", cmd_import, "import TMX/TSV/JSONL/aligner output into a memory", cmd_import_help},
     {"query", cmd_query, "fuzzy-match sentences against a memory", cmd_query_help},

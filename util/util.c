@@ -18,21 +18,36 @@ static _Thread_local jisr_error last_error;
 const char *jisr_strerror(int code)
 {
     switch (code) {
-    case JISR_OK: return "success";
-    case JISR_ENOMEM: return "out of memory";
-    case JISR_EIO: return "input/output error";
-    case JISR_EINVAL: return "invalid argument";
-    case JISR_EENCODING: return "invalid text encoding";
-    case JISR_EPARSE: return "malformed input";
-    case JISR_ENOTFOUND: return "not found";
-    case JISR_ESCHEMA: return "unsupported memory schema";
-    case JISR_ETOOBIG: return "input exceeds a safety limit";
-    case JISR_EDB: return "database error";
-    case JISR_EICU: return "ICU error";
-    case JISR_EUNSUPPORTED: return "unsupported";
-    case JISR_EINTERRUPTED: return "interrupted";
-    case JISR_EREADONLY: return "memory is read-only";
-    default: return "unknown error";
+    case JISR_OK:
+        return "success";
+    case JISR_ENOMEM:
+        return "out of memory";
+    case JISR_EIO:
+        return "input/output error";
+    case JISR_EINVAL:
+        return "invalid argument";
+    case JISR_EENCODING:
+        return "invalid text encoding";
+    case JISR_EPARSE:
+        return "malformed input";
+    case JISR_ENOTFOUND:
+        return "not found";
+    case JISR_ESCHEMA:
+        return "unsupported memory schema";
+    case JISR_ETOOBIG:
+        return "input exceeds a safety limit";
+    case JISR_EDB:
+        return "database error";
+    case JISR_EICU:
+        return "ICU error";
+    case JISR_EUNSUPPORTED:
+        return "unsupported";
+    case JISR_EINTERRUPTED:
+        return "interrupted";
+    case JISR_EREADONLY:
+        return "memory is read-only";
+    default:
+        return "unknown error";
     }
 }
 
@@ -176,13 +191,27 @@ int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n)
         const char *esc = NULL;
         char tmp[7];
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
         default:
             if (c < 0x20) {
                 tmp[0] = '\\', tmp[1] = 'u', tmp[2] = '0', tmp[3] = '0';

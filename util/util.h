@@ -17,19 +17,19 @@
 
 enum {
     JISR_OK = 0,
-    JISR_ENOMEM = -1,      /* allocation failed */
-    JISR_EIO = -2,         /* read/write/open failed (errno detail in message) */
-    JISR_EINVAL = -3,      /* bad argument or option value */
-    JISR_EENCODING = -4,   /* invalid UTF-8 / undecodable input */
-    JISR_EPARSE = -5,      /* malformed input file (XML, JSON, SRX, TSV …) */
-    JISR_ENOTFOUND = -6,   /* no such unit, language, file … */
-    JISR_ESCHEMA = -7,     /* memory written by a newer/unknown schema */
-    JISR_ETOOBIG = -8,     /* input exceeds a safety limit */
-    JISR_EDB = -9,         /* LMDB failure */
-    JISR_EICU = -10,       /* ICU failure */
+    JISR_ENOMEM = -1,        /* allocation failed */
+    JISR_EIO = -2,           /* read/write/open failed (errno detail in message) */
+    JISR_EINVAL = -3,        /* bad argument or option value */
+    JISR_EENCODING = -4,     /* invalid UTF-8 / undecodable input */
+    JISR_EPARSE = -5,        /* malformed input file (XML, JSON, SRX, TSV …) */
+    JISR_ENOTFOUND = -6,     /* no such unit, language, file … */
+    JISR_ESCHEMA = -7,       /* memory written by a newer/unknown schema */
+    JISR_ETOOBIG = -8,       /* input exceeds a safety limit */
+    JISR_EDB = -9,           /* LMDB failure */
+    JISR_EICU = -10,         /* ICU failure */
     JISR_EUNSUPPORTED = -11, /* valid but unsupported input or operation */
     JISR_EINTERRUPTED = -12, /* stopped by a signal or a callback */
-    JISR_EREADONLY = -13,  /* write attempted on a read-only memory */
+    JISR_EREADONLY = -13,    /* write attempted on a read-only memory */
 };
 
 /** Static English text for a JISR_E* code; never NULL. */

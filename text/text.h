@@ -18,7 +18,8 @@
 /* ---- input decoding --------------------------------------------------------------------- */
 
 enum {
-    JISR_TEXT_LENIENT = 1 << 0, /* replace invalid UTF-8 with U+FFFD (and warn) instead of failing */
+    /* replace invalid UTF-8 with U+FFFD (and warn) instead of failing */
+    JISR_TEXT_LENIENT = 1 << 0,
 };
 
 /** Decode a whole buffer to UTF-8: strips a UTF-8 BOM, converts UTF-16LE/BE with a BOM,
@@ -29,16 +30,28 @@ int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags,
                      size_t *out_len, size_t *replaced);
 
 /** A streaming reader of a text file ("-" = stdin) that yields lines or paragraphs in UTF-8,
- * with bounded memory (lines longer than a limit are an error or are cut, see text_in.c). */
+ * reading 64 KiB at a time: a UTF-8 BOM is skipped, UTF-16LE/BE with a BOM is converted as it
+ * streams, invalid input is JISR_EENCODING naming file, line, column (in code points) and byte
+ * offset in the file (JISR_TEXT_LENIENT: U+FFFD instead, counted), a NUL byte is JISR_EENCODING
+ * ("binary input") in every mode. Lines valid before a bad byte are returned first; the error
+ * comes with the line that holds it. Memory is bounded: a line or paragraph longer than the limit
+ * (jisr_textin_set_limit, default 16 MiB) is JISR_ETOOBIG naming file and line, and is never
+ * read whole. Errors are sticky: every later call returns the same code. */
 typedef struct jisr_textin jisr_textin;
 
+/** Open path ("-" = stdin, named "<stdin>" in errors). Nothing is read yet, so an empty file
+ * simply yields nothing. JISR_EIO naming the path and strerror when it cannot be opened. */
 int jisr_textin_open(jisr_textin **out, const char *path, unsigned flags);
+/** Longest line or paragraph accepted, in decoded bytes (default 16 MiB; 0 = default). */
+void jisr_textin_set_limit(jisr_textin *r, size_t bytes);
 /** Next line without its newline (\n, \r\n). Returns 1 and a borrowed line, 0 at end, <0 on
  * error. *offset = byte offset of the line in the decoded input; *lineno is 1-based. */
 int jisr_textin_next_line(jisr_textin *r, const char **line, size_t *len, uint64_t *offset,
                           unsigned long *lineno);
-/** Next paragraph: consecutive non-blank lines joined with their newlines (trailing newline
- * dropped). Returns 1/0/<0 like next_line; *offset is the paragraph's first byte. */
+/** Next paragraph: consecutive non-blank lines (a line of only spaces/tabs is blank), exactly
+ * as they are in the decoded input, inner newlines (\n or \r\n) included and the final one
+ * dropped, so *offset + i is the input offset of text[i]. Returns 1/0/<0 like next_line;
+ * *lineno is the paragraph's first line. Do not mix with next_line on one reader. */
 int jisr_textin_next_paragraph(jisr_textin *r, const char **text, size_t *len, uint64_t *offset,
                                unsigned long *lineno);
 /** Number of invalid sequences replaced so far (JISR_TEXT_LENIENT). */
@@ -48,32 +61,40 @@ void jisr_textin_close(jisr_textin *r);
 /* ---- normalisation for matching (never for output) --------------------------------------- */
 
 enum {
-    JISR_NORM_NFKC = 1 << 0,       /* Unicode NFKC */
-    JISR_NORM_CASEFOLD = 1 << 1,   /* full case folding */
-    JISR_NORM_HARAKAT = 1 << 2,    /* drop U+064B–U+065F, U+0670, U+06D6–U+06ED */
-    JISR_NORM_TATWEEL = 1 << 3,    /* drop U+0640 */
-    JISR_NORM_ALEF = 1 << 4,       /* أ إ آ ٱ → ا */
-    JISR_NORM_YA = 1 << 5,         /* ى → ي */
-    JISR_NORM_TAMARBUTA = 1 << 6,  /* ة → ه (off by default) */
-    JISR_NORM_DIGITS = 1 << 7,     /* Arabic-Indic/Eastern digits → ASCII; U+066B → '.', U+066C → ',' */
-    JISR_NORM_PUNCT = 1 << 8,      /* ، ؛ ؟ → , ; ? */
+    JISR_NORM_NFKC = 1 << 0,      /* Unicode NFKC */
+    JISR_NORM_CASEFOLD = 1 << 1,  /* full case folding */
+    JISR_NORM_HARAKAT = 1 << 2,   /* drop U+064B–U+065F, U+0670, U+06D6–U+06ED */
+    JISR_NORM_TATWEEL = 1 << 3,   /* drop U+0640 */
+    JISR_NORM_ALEF = 1 << 4,      /* أ إ آ ٱ → ا */
+    JISR_NORM_YA = 1 << 5,        /* ى → ي */
+    JISR_NORM_TAMARBUTA = 1 << 6, /* ة → ه (off by default) */
+    JISR_NORM_DIGITS = 1 << 7, /* Arabic-Indic/Eastern digits → ASCII; U+066B → '.', U+066C → ',' */
+    JISR_NORM_PUNCT = 1 << 8, /* ، ؛ ؟ → , ; ? */
     JISR_NORM_MATCH = JISR_NORM_NFKC | JISR_NORM_CASEFOLD | JISR_NORM_HARAKAT | JISR_NORM_TATWEEL |
                       JISR_NORM_ALEF | JISR_NORM_YA | JISR_NORM_DIGITS | JISR_NORM_PUNCT,
 };
 
-/** Append the normalised form of s[0..n) to out (out is not reset). */
+/** Append the normalised form of s[0..n) to out (out is not reset). The steps run in this
+ * order: NFKC and/or full case folding (both together = ICU's NFKC_Casefold, which also drops
+ * default-ignorable code points: ZWJ, ZWNJ, LRM/RLM, ALM, soft hyphen), then the Arabic rules of
+ * the other flags, each on its own. Invalid UTF-8 becomes U+FFFD. Pure ASCII, Arabic and Latin
+ * text takes a table-driven path without ICU; results are identical. Thread-safe. */
 int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
 
 /* ---- word tokens ------------------------------------------------------------------------- */
 
 typedef enum jisr_tok_kind {
-    JISR_TOK_WORD = 1,  /* letters (any script), with inner apostrophes/hyphens as ICU decides */
-    JISR_TOK_NUMBER,    /* 1,234.5  ٣٫٥  7,7  12%? (digits of any system with separators) */
-    JISR_TOK_URL,       /* http(s)://…, www.… */
-    JISR_TOK_EMAIL,     /* user@host.tld */
-    JISR_TOK_TAG,       /* one inline-tag placeholder code point (U+E000–U+F8FF) */
-    JISR_TOK_PUNCT,     /* punctuation */
-    JISR_TOK_SYMBOL,    /* anything else that is not white space */
+    JISR_TOK_WORD = 1, /* letters (any script), with inner apostrophes/periods as ICU decides;
+                          letters+digits in Latin ("MP3") stay one word, Arabic letters and
+                          digits are cut apart (و١٢ → و + ١٢) */
+    JISR_TOK_NUMBER, /* 1,234.5  ٣٫٥  7,7  ١٬٢٣٤ (digits of any system with , . ٫ ٬ inside);
+                        signs and % are separate punctuation tokens */
+    JISR_TOK_URL,    /* scheme://… (http, https, ftp …), www.…; ASCII only, trailing
+                        punctuation and unbalanced ) ] excluded */
+    JISR_TOK_EMAIL,  /* user@host.tld */
+    JISR_TOK_TAG,    /* one inline-tag placeholder code point (U+E000–U+F8FF) */
+    JISR_TOK_PUNCT,  /* punctuation */
+    JISR_TOK_SYMBOL, /* anything else that is not white space */
 } jisr_tok_kind;
 
 typedef struct jisr_token {
@@ -89,7 +110,8 @@ typedef struct jisr_tokens {
 /** A reusable tokenizer (holds an ICU word break iterator). */
 typedef struct jisr_tokenizer jisr_tokenizer;
 int jisr_tokenizer_new(jisr_tokenizer **out);
-/** Tokenize s[0..n): out is reset, then filled; white space yields no token. */
+/** Tokenize s[0..n): out is reset (its memory reused), then filled in text order; white space
+ * yields no token. Invalid UTF-8 is tolerated (spans stay inside s). */
 int jisr_tokenizer_run(jisr_tokenizer *tk, const char *s, size_t n, jisr_tokens *out);
 void jisr_tokenizer_free(jisr_tokenizer *tk);
 void jisr_tokens_free(jisr_tokens *t);
@@ -105,7 +127,8 @@ void jisr_stemmer_free(jisr_stemmer *st);
 
 /* ---- language ---------------------------------------------------------------------------- */
 
-/** "ar" when Arabic letters dominate, "en" when Latin letters do, "und" otherwise. Static string. */
+/** "ar" when Arabic letters dominate, "en" when Latin letters do, "und" otherwise. Static string.
+ */
 const char *jisr_text_guess_lang(const char *s, size_t n);
 
 /** Language tags compared as BCP 47: case-insensitive, '_' = '-'. jisr_lang_matches(tag, want)

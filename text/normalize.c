@@ -1,0 +1,349 @@
+/*
+ * normalize.c — normalisation for matching (never for output).
+ *
+ * The full pipeline is: UTF-8 → UTF-16, then NFKC (unorm2 NFKC instance), full case folding
+ * (u_strFoldCase) or both at once (the NFKC_Casefold instance, which is NFKC(fold(NFKC(x))) and
+ * also drops default-ignorable code points such as ZWJ/ZWNJ and the bidi marks), then the Arabic
+ * code-point rules (jisr_text_arabic_map), then back to UTF-8.
+ *
+ * That path costs two conversions and an ICU call per string, and the translation memory runs
+ * it several times per unit. Most text is ASCII, Arabic and Latin: for those the normaliser
+ * works code point by code point, so a table built once from ICU itself gives the same answer
+ * without ICU. The table covers U+0000–U+2FFF: an entry is the single BMP code point a character
+ * normalises to (or "deleted"), and is only filled when the character has a normalisation
+ * boundary before it under the instance in use and maps to a starter, so that
+ * normalize(xy) = normalize(x)normalize(y) holds. Anything else (a combining mark that survives,
+ * a multi-code-point mapping, a character above the table, invalid UTF-8) sends the whole string
+ * through ICU. Harakat that the flags drop anyway are skipped in the fast path, except U+0653–
+ * U+0655, which compose with a preceding alef/waw/ya (ا + ٔ → أ) and so must meet ICU first.
+ * tests/test_text_normalize.c checks that both paths agree.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include "text/text.h"
+#include "text/text_int.h"
+
+int jisr_text_norm_force_icu;
+
+#define TABLE_MAX 0x3000
+#define T_SLOW 0xFFFF
+#define T_DELETE 0xFFFE
+
+enum { MODE_NFKC, MODE_FOLD, MODE_NFKC_FOLD, MODE_COUNT };
+
+static uint16_t g_table[MODE_COUNT][TABLE_MAX];
+static const UNormalizer2 *g_nfkc, *g_nfkc_cf;
+static int g_init_status; /* 0 ok, else JISR_EICU */
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+int jisr_text_arabic_map(int c, unsigned flags)
+{
+    if (c < 0x060C || c > 0x06FD)
+        return c;
+    if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED))
+        return (flags & JISR_NORM_HARAKAT) ? -1 : c;
+    switch (c) {
+    case 0x0640:
+        return (flags & JISR_NORM_TATWEEL) ? -1 : c;
+    case 0x0622:
+    case 0x0623:
+    case 0x0625:
+    case 0x0671:
+        return (flags & JISR_NORM_ALEF) ? 0x0627 : c;
+    case 0x0649:
+        return (flags & JISR_NORM_YA) ? 0x064A : c;
+    case 0x0629:
+        return (flags & JISR_NORM_TAMARBUTA) ? 0x0647 : c;
+    case 0x066B:
+        return (flags & JISR_NORM_DIGITS) ? '.' : c;
+    case 0x066C:
+        return (flags & JISR_NORM_DIGITS) ? ',' : c;
+    case 0x060C:
+        return (flags & JISR_NORM_PUNCT) ? ',' : c;
+    case 0x061B:
+        return (flags & JISR_NORM_PUNCT) ? ';' : c;
+    case 0x061F:
+        return (flags & JISR_NORM_PUNCT) ? '?' : c;
+    default:
+        break;
+    }
+    if (flags & JISR_NORM_DIGITS) {
+        if (c >= 0x0660 && c <= 0x0669)
+            return '0' + (c - 0x0660);
+        if (c >= 0x06F0 && c <= 0x06F9)
+            return '0' + (c - 0x06F0);
+    }
+    return c;
+}
+
+/* One table entry: what c becomes under the mode, or T_SLOW when it needs ICU in context. */
+static uint16_t table_entry(int mode, UChar32 c)
+{
+    if (c >= 0xD800 && c <= 0xDFFF)
+        return T_SLOW;
+    UChar in[2] = {(UChar)c, 0}, res[8];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n;
+    if (mode == MODE_FOLD) {
+        n = u_strFoldCase(res, 8, in, 1, U_FOLD_CASE_DEFAULT, &st);
+    } else {
+        const UNormalizer2 *nz = mode == MODE_NFKC ? g_nfkc : g_nfkc_cf;
+        if (!unorm2_hasBoundaryBefore(nz, c))
+            return T_SLOW;
+        n = unorm2_normalize(nz, in, 1, res, 8, &st);
+    }
+    if (U_FAILURE(st))
+        return T_SLOW;
+    if (n == 0)
+        return T_DELETE;
+    if (n != 1 || U16_IS_SURROGATE(res[0]) || res[0] >= T_DELETE)
+        return T_SLOW;
+    if (mode != MODE_FOLD && u_getCombiningClass(res[0]) != 0)
+        return T_SLOW;
+    return res[0];
+}
+
+static void init_tables(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    g_nfkc = unorm2_getNFKCInstance(&st);
+    if (U_SUCCESS(st))
+        g_nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st)) {
+        g_init_status = JISR_EICU;
+        return;
+    }
+    for (int m = 0; m < MODE_COUNT; m++)
+        for (UChar32 c = 0; c < TABLE_MAX; c++)
+            g_table[m][c] = table_entry(m, c);
+}
+
+static int ensure_init(void)
+{
+    pthread_once(&g_once, init_tables);
+    if (g_init_status)
+        return jisr_error_set(g_init_status, NULL, 0, 0, "ICU normaliser unavailable");
+    return 0;
+}
+
+static inline char *put_utf8(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        *o++ = (char)c;
+    } else if (c < 0x800) {
+        *o++ = (char)(0xC0 | (c >> 6));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        *o++ = (char)(0xE0 | (c >> 12));
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | (c >> 18));
+        *o++ = (char)(0x80 | ((c >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    }
+    return o;
+}
+
+/* Decode one well-formed UTF-8 sequence at p (< end). Returns its length, or 0 if ill-formed. */
+static inline int get_utf8(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+    unsigned b = p[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (b < 0xC2)
+        return 0;
+    if (b < 0xE0) {
+        if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+            return 0;
+        *cp = ((b & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+        return 2;
+    }
+    if (b < 0xF0) {
+        if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        if ((b == 0xE0 && p[1] < 0xA0) || (b == 0xED && p[1] > 0x9F))
+            return 0;
+        *cp = ((b & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+        return 3;
+    }
+    if (b < 0xF5) {
+        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if ((b == 0xF0 && p[1] < 0x90) || (b == 0xF4 && p[1] > 0x8F))
+            return 0;
+        *cp = ((b & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+        return 4;
+    }
+    return 0;
+}
+
+/* Fast path. Returns 1 when done (output appended), 0 when the string needs ICU (out->len is
+ * restored by the caller). */
+static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int mode, jisr_buf *out)
+{
+    const unsigned char *p = s, *end = s + n;
+    char *o = out->data + out->len;
+    const uint16_t *tab = mode >= 0 ? g_table[mode] : NULL;
+    int fold_ascii = (flags & JISR_NORM_CASEFOLD) != 0;
+    unsigned arabic_flags = flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
+    while (p < end) {
+        unsigned b = *p;
+        if (b < 0x80) {
+            /* NFKC leaves ASCII alone; folding ASCII is lower-casing */
+            if (fold_ascii && b >= 'A' && b <= 'Z')
+                b += 32;
+            *o++ = (char)b;
+            p++;
+            continue;
+        }
+        uint32_t c;
+        int len = get_utf8(p, end, &c);
+        if (len == 0)
+            return 0;
+        p += len;
+        if (c >= 0x064B && c <= 0x06ED && (flags & JISR_NORM_HARAKAT) &&
+            (c < 0x0653 || c > 0x0655)) {
+            if (jisr_text_arabic_map((int)c, arabic_flags) < 0)
+                continue;
+        }
+        if (tab) {
+            if (c < TABLE_MAX) {
+                uint16_t t = tab[c];
+                if (t == T_SLOW)
+                    return 0;
+                if (t == T_DELETE)
+                    continue;
+                c = t;
+            } else if (c < 0xE000 || c > 0xF8FF) {
+                return 0; /* private use is inert: tag placeholders stay fast */
+            }
+        }
+        int m = jisr_text_arabic_map((int)c, arabic_flags);
+        if (m < 0)
+            continue;
+        o = put_utf8(o, (uint32_t)m);
+    }
+    out->len = (size_t)(o - out->data);
+    out->data[out->len] = '\0';
+    return 1;
+}
+
+/* ICU path: UTF-8 → UTF-16 → normaliser/folding → Arabic rules → UTF-8. */
+static int normalize_icu(const char *s, size_t n, unsigned flags, int mode, jisr_buf *out)
+{
+    UChar stack_a[512], stack_b[512];
+    UChar *a = stack_a, *b = stack_b;
+    int32_t cap_a = 512, cap_b = 512, len_a, len_b;
+    int rc = 0;
+    if (n > INT32_MAX / 4)
+        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "string too long to normalise");
+
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8WithSub(a, cap_a, &len_a, s, (int32_t)n, 0xFFFD, NULL, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        cap_a = len_a + 1;
+        if (!(a = malloc((size_t)cap_a * sizeof *a))) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        st = U_ZERO_ERROR;
+        u_strFromUTF8WithSub(a, cap_a, &len_a, s, (int32_t)n, 0xFFFD, NULL, &st);
+    }
+    if (U_FAILURE(st))
+        goto icu_fail;
+
+    UChar *cur = a;
+    int32_t len = len_a;
+    if (mode >= 0) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            st = U_ZERO_ERROR;
+            if (mode == MODE_FOLD)
+                len_b = u_strFoldCase(b, cap_b, a, len_a, U_FOLD_CASE_DEFAULT, &st);
+            else
+                len_b = unorm2_normalize(mode == MODE_NFKC ? g_nfkc : g_nfkc_cf, a, len_a, b, cap_b,
+                                         &st);
+            if (st != U_BUFFER_OVERFLOW_ERROR)
+                break;
+            cap_b = len_b + 1;
+            if (!(b = malloc((size_t)cap_b * sizeof *b))) {
+                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+        }
+        if (U_FAILURE(st))
+            goto icu_fail;
+        cur = b;
+        len = len_b;
+    }
+
+    /* Arabic rules map BMP code points to BMP code points or drop them: done in place */
+    unsigned arabic_flags = flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
+    int32_t w = 0;
+    for (int32_t i = 0; i < len; i++) {
+        int m = jisr_text_arabic_map(cur[i], arabic_flags);
+        if (m >= 0)
+            cur[w++] = (UChar)m;
+    }
+    len = w;
+
+    if ((rc = jisr_buf_reserve(out, (size_t)len * 3 + 1)) < 0)
+        goto done;
+    int32_t outlen = 0;
+    st = U_ZERO_ERROR;
+    u_strToUTF8WithSub(out->data + out->len, (int32_t)(out->cap - out->len), &outlen, cur, len,
+                       0xFFFD, NULL, &st);
+    if (U_FAILURE(st))
+        goto icu_fail;
+    out->len += (size_t)outlen;
+    out->data[out->len] = '\0';
+    goto done;
+
+icu_fail:
+    rc = jisr_error_set(JISR_EICU, NULL, 0, 0, "normalisation failed: %s", u_errorName(st));
+done:
+    if (a != stack_a)
+        free(a);
+    if (b != stack_b)
+        free(b);
+    return rc;
+}
+
+int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out)
+{
+    int rc;
+    if (!out || (!s && n))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_text_normalize: bad argument");
+    if ((rc = ensure_init()) < 0)
+        return rc;
+    int mode = -1;
+    if ((flags & JISR_NORM_NFKC) && (flags & JISR_NORM_CASEFOLD))
+        mode = MODE_NFKC_FOLD;
+    else if (flags & JISR_NORM_NFKC)
+        mode = MODE_NFKC;
+    else if (flags & JISR_NORM_CASEFOLD)
+        mode = MODE_FOLD;
+
+    size_t start = out->len;
+    if (!jisr_text_norm_force_icu) {
+        /* each input code point yields at most one BMP code point: at most 1.5x the bytes */
+        if ((rc = jisr_buf_reserve(out, n + n / 2 + 4)) < 0)
+            return rc;
+        if (normalize_fast((const unsigned char *)s, n, flags, mode, out))
+            return 0;
+        out->len = start;
+        if (out->data)
+            out->data[start] = '\0';
+    }
+    return normalize_icu(s, n, flags, mode, out);
+}

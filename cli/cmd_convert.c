@@ -1,9 +1,191 @@
-/* cmd_convert.c — placeholder until the command lands (owned by the layer that implements it). */
-#include "cli/cli.h"
+/*
+ * cmd_convert.c — `jisr convert IN OUT`: read units with one format's reader and write them
+ * with another's. All the work is in formats/; this file parses options, narrows units to the
+ * requested language pair, and reports. The output appears only when everything succeeded
+ * (the writer renames a temporary file on close).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
 
-const char cmd_convert_help[] = "Usage: jisr convert ...\n\nNot implemented yet.\n";
+#include "cli/cli.h"
+#include "formats/formats.h"
+
+const char cmd_convert_help[] =
+    "Usage: jisr convert [OPTIONS] IN OUT\n"
+    "\n"
+    "Convert translation units between TMX (1.1-1.4b in, 1.4b out), TSV, Moses two-file text\n"
+    "and JSONL. The formats come from the file names (.tmx .tsv .jsonl; .txt or a language code\n"
+    "such as .en for Moses) or from --from/--to. IN may be - (stdin), OUT may be - (stdout).\n"
+    "OUT is written to a temporary file and renamed when everything succeeded.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --from FORMAT     input format: tmx, tsv, moses, jsonl\n"
+    "  -T, --to FORMAT       output format: tmx, tsv, moses, jsonl\n"
+    "  -s, --source LANG     source language: the first column of TSV/Moses input, the source\n"
+    "                        side of TSV/Moses output, the TMX header srclang\n"
+    "  -t, --target LANG     target language (likewise)\n"
+    "                        With both -s and -t, each unit keeps only the variants of those\n"
+    "                        two languages (BCP 47: 'ar' takes ar-SA, AR_eg …) and units that\n"
+    "                        lack one are left out and counted.\n"
+    "      --in2 FILE        Moses input: the target-side file (default: IN with its\n"
+    "                        extension replaced by the target language)\n"
+    "      --out2 FILE       Moses output: the target-side file (likewise)\n"
+    "      --skip-bad        keep the good units; list each bad one (FILE:LINE:COL) on stderr\n"
+    "                        and go on. Default: any error fails and writes nothing.\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "TSV: one unit per line, source TAB target; further columns are ignored. Inside a field\n"
+    "a backslash is written \\\\, a tab \\t, a line feed \\n and a carriage return \\r; other\n"
+    "backslashes are read as they stand. TSV and Moses carry plain text: inline tags are\n"
+    "dropped, and Moses turns line breaks inside a segment into spaces. JSONL keeps everything\n"
+    "(one unit per line: variants, inline tags, props, notes, dates).\n"
+    "\n"
+    "Examples:\n"
+    "  jisr convert memory.tmx memory.jsonl\n"
+    "  jisr convert -s en -t ar multi.tmx pairs.tsv\n"
+    "  jisr convert -s en -t ar corpus.en corpus.tmx       (reads corpus.en + corpus.ar)\n"
+    "  jisr convert -s en -t ar memory.tmx out.en          (writes out.en + out.ar)\n"
+    "  jisr convert --skip-bad damaged.tmx repaired.tmx\n"
+    "\n"
+    "Exit status: 0 success, 1 failure (errors name FILE:LINE:COL), 2 usage error.\n";
+
+typedef struct bad_list {
+    unsigned long n;
+} bad_list;
+
+static void on_bad(void *ctx, const jisr_error *err)
+{
+    bad_list *b = ctx;
+    char msg[2048];
+    b->n++;
+    (void)err; /* the same as jisr_error_last(), which jisr_error_format prints */
+    jisr_error_format(msg, sizeof msg);
+    cli_warn("%s (skipped)", msg);
+}
 
 int cmd_convert(int argc, char **argv)
 {
-    return cli_fail("'convert' is not implemented yet");
+    static const struct option longopts[] = {{"from", required_argument, NULL, 'f'},
+                                             {"to", required_argument, NULL, 'T'},
+                                             {"source", required_argument, NULL, 's'},
+                                             {"target", required_argument, NULL, 't'},
+                                             {"in2", required_argument, NULL, 1},
+                                             {"out2", required_argument, NULL, 2},
+                                             {"skip-bad", no_argument, NULL, 3},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    const char *src = NULL, *tgt = NULL;
+    bad_list bad = {0};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:T:s:t:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if ((ro.format = jisr_format_from_string(optarg)) == JISR_FMT_AUTO)
+                return cli_usage_error("convert", "unknown format '%s' (tmx, tsv, moses, jsonl)",
+                                       optarg);
+            break;
+        case 'T':
+            if ((wo.format = jisr_format_from_string(optarg)) == JISR_FMT_AUTO)
+                return cli_usage_error("convert", "unknown format '%s' (tmx, tsv, moses, jsonl)",
+                                       optarg);
+            break;
+        case 's':
+            src = optarg;
+            break;
+        case 't':
+            tgt = optarg;
+            break;
+        case 1:
+            ro.path2 = optarg;
+            break;
+        case 2:
+            wo.path2 = optarg;
+            break;
+        case 3:
+            ro.flags |= JISR_READ_SKIP_BAD;
+            break;
+        case 'h':
+            return cli_help("convert");
+        default:
+            return cli_usage_error("convert", "bad option");
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage_error("convert", "expected IN and OUT, got %d argument%s", argc - optind,
+                               argc - optind == 1 ? "" : "s");
+    const char *in = argv[optind], *out = argv[optind + 1];
+    if (ro.format == JISR_FMT_AUTO && jisr_format_from_name(in) == JISR_FMT_AUTO)
+        return cli_usage_error("convert", "cannot tell the format of '%s'; use --from", in);
+    if (wo.format == JISR_FMT_AUTO && jisr_format_from_name(out) == JISR_FMT_AUTO)
+        return cli_usage_error("convert", "cannot tell the format of '%s'; use --to", out);
+    if (strcmp(in, out) == 0 && strcmp(in, "-") != 0)
+        return cli_usage_error("convert", "IN and OUT are the same file");
+    ro.srclang = src;
+    ro.tgtlang = tgt;
+    ro.on_bad = on_bad;
+    ro.ctx = &bad;
+
+    jisr_reader *r = NULL;
+    jisr_writer *w = NULL;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    int rc, ret = CLI_FAIL;
+    unsigned long filtered = 0;
+    if ((rc = jisr_reader_open(&r, in, &ro)) < 0)
+        goto fail;
+    const jisr_header *h = jisr_reader_header(r);
+    wo.srclang = src ? src : (h && h->srclang ? h->srclang : NULL);
+    wo.tgtlang = tgt;
+    if (h && h->adminlang)
+        wo.adminlang = h->adminlang;
+    if (h && h->meta.datatype)
+        wo.datatype = h->meta.datatype;
+    if (h && h->meta.segtype)
+        wo.segtype = h->meta.segtype;
+    if ((rc = jisr_writer_open_ex(&w, out, &wo, h ? &h->meta : NULL)) < 0)
+        goto fail;
+    cli_progress p;
+    cli_progress_init(&p);
+    while ((rc = jisr_reader_next(r, &u)) > 0) {
+        if (src && tgt && !jisr_unit_keep_pair(&u, src, tgt)) {
+            filtered++;
+            continue;
+        }
+        if ((rc = jisr_writer_write(w, &u)) < 0) {
+            if (!(ro.flags & JISR_READ_SKIP_BAD) || rc == JISR_EIO || rc == JISR_ENOMEM)
+                goto fail;
+            bad.n++;
+            if (u.line)
+                cli_warn("%s:%lu:%lu: %s (skipped)", in, u.line, u.col, jisr_error_last()->msg);
+            else
+                cli_warn("%s (skipped)", jisr_error_last()->msg);
+        }
+        cli_progress_update(&p, "%lu units", jisr_writer_count(w));
+    }
+    cli_progress_done(&p);
+    if (rc < 0)
+        goto fail;
+    unsigned long written = jisr_writer_count(w);
+    rc = jisr_writer_close(w);
+    w = NULL;
+    if (rc < 0)
+        goto fail;
+    if (filtered)
+        cli_warn("%lu unit%s without both %s and %s left out", filtered, filtered == 1 ? "" : "s",
+                 src, tgt);
+    if (bad.n)
+        cli_warn("%lu bad unit%s skipped, %lu written", bad.n, bad.n == 1 ? "" : "s", written);
+    ret = CLI_OK;
+    goto done;
+fail:
+    cli_error(rc);
+done:
+    jisr_unit_clear(&u);
+    jisr_writer_abort(w);
+    jisr_reader_close(r);
+    return ret;
 }

@@ -8,7 +8,11 @@
  * Inline markup: in jisr_variant.text each inline element (bpt ept it ph hi ut sub) is replaced
  * by one placeholder code point U+E000+i, where tags[i] holds the element's exact XML (outer
  * markup, content included) for a lossless round trip. Matching works on text; writers put the
- * XML back.
+ * XML back. Two refinements: <hi> (whose content is translatable text) becomes two placeholders,
+ * its start tag "<hi …>" and "</hi>", so the highlighted words stay in text; and a literal
+ * private-use character of the input becomes a placeholder whose tag is its character reference
+ * ("&#xE001;"), so a placeholder is never ambiguous. jisr_variant_plain gives such characters back.
+ * A code point of the placeholder range with no tag (i >= ntags) is ordinary text.
  */
 #ifndef JISR_FORMATS_H
 #define JISR_FORMATS_H
@@ -64,6 +68,9 @@ int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size
                           jisr_variant **out);
 /** First variant whose language matches want (BCP 47 prefix match), or NULL. */
 const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want);
+/** Drop every variant whose language matches neither a nor b (BCP 47 prefix match). Returns 1
+ * when variants of both languages remain, 0 otherwise. */
+int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
 /** Deep copy. */
 int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
 /** Append the variant's text with placeholders removed (what a reader sees) to out. */
@@ -73,7 +80,8 @@ typedef enum jisr_format {
     JISR_FMT_AUTO = 0,
     JISR_FMT_TMX,
     JISR_FMT_TSV,
-    JISR_FMT_MOSES, /* path names the source file; the target file is opts.path2 */
+    JISR_FMT_MOSES, /* path names the source file; the target file is opts.path2, else path
+                     * with its extension replaced by the target language (corpus.en → .ar) */
     JISR_FMT_JSONL,
 } jisr_format;
 
@@ -94,7 +102,10 @@ typedef struct jisr_read_opts {
     void (*on_bad)(void *ctx, const jisr_error *err);
     void *ctx;
 } jisr_read_opts;
-#define JISR_READ_OPTS_INIT {JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL}
+#define JISR_READ_OPTS_INIT                                                                        \
+    {                                                                                              \
+        JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL                                             \
+    }
 
 /** The header of a TMX file (other formats: srclang/tgtlang from the options). */
 typedef struct jisr_header {
@@ -104,7 +115,18 @@ typedef struct jisr_header {
 } jisr_header;
 
 typedef struct jisr_reader jisr_reader;
+/** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
+ * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX
+ * prologue malformed), JISR_ENOMEM. On error *out is NULL. */
 int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *opts);
+/** The same over a caller-owned buffer that must outlive the reader (TMX, TSV, JSONL; the
+ * format defaults to TMX). name is used in error messages. */
+int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *data, size_t n,
+                            const jisr_read_opts *opts);
+/** Input bytes consumed so far (for progress). */
+uint64_t jisr_reader_bytes(const jisr_reader *r);
+/** The format being read (resolved from the name when opened with AUTO). */
+jisr_format jisr_reader_format(const jisr_reader *r);
 /** Read the next unit into u (cleared first). Returns 1 with a unit, 0 at end, <0 on error
  * (detail names file, line and column). */
 int jisr_reader_next(jisr_reader *r, jisr_unit *u);
@@ -118,13 +140,25 @@ typedef struct jisr_write_opts {
     const char *path2;   /* Moses target file */
     const char *adminlang, *datatype, *segtype, *o_tmf;
 } jisr_write_opts;
-#define JISR_WRITE_OPTS_INIT {JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define JISR_WRITE_OPTS_INIT                                                                       \
+    {                                                                                              \
+        JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL                                    \
+    }
 
 typedef struct jisr_writer jisr_writer;
 /** Open a writer. path "-" = stdout. Writes go to a temporary file renamed over path by a
  * successful jisr_writer_close, so a failed write never leaves a half file behind. */
 int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts *opts);
+/** jisr_writer_open that also writes header_meta (props, notes, creation/change attributes;
+ * copied) into the TMX <header>, e.g. the header of the file being converted. May be NULL. */
+int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_opts *opts,
+                        const jisr_meta *header_meta);
+/** Write one unit. A unit that cannot be written (invalid UTF-8, a character XML cannot carry,
+ * no variant in the requested language: JISR_EENCODING/JISR_EINVAL/JISR_ENOTFOUND) is refused
+ * and the writer stays usable; an I/O or memory error is sticky and fails jisr_writer_close. */
 int jisr_writer_write(jisr_writer *w, const jisr_unit *u);
+/** Units written so far. */
+unsigned long jisr_writer_count(const jisr_writer *w);
 /** Finish and commit the file; returns the first error seen. */
 int jisr_writer_close(jisr_writer *w);
 /** Abandon: remove the temporary file. */

@@ -1,0 +1,390 @@
+/*
+ * jsonl.c — JSON Lines, one unit per line, with jansson.
+ *
+ * Written form (lossless: everything the unit model holds):
+ *   {"tuid":"7","srclang":"en","meta":{…},
+ *    "variants":[{"lang":"en","text":"Hello \ue000world","tags":["<ph x=\"1\"/>"],"meta":{…}}]}
+ * where meta holds the TMX attribute names ("creationdate", "changeid", "usagecount" …) plus
+ * "props":[{"type":…,"lang":…,"value":…}] and "notes":[{"lang":…,"value":…}]; absent fields
+ * are left out. The reader also takes the short pair forms other tools write:
+ *   {"source":"…","target":"…"}  or  {"src":"…","tgt":"…"}  (optional "srclang"/"tgtlang")
+ * with the languages from the options when the line gives none. Blank lines are skipped.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "formats/formats_int.h"
+
+typedef struct jsonl_reader {
+    jisr_lines l;
+} jsonl_reader;
+
+static const char *const meta_keys[] = {
+    "creationdate",        "creationid", "changedate", "changeid", "lastusagedate", "creationtool",
+    "creationtoolversion", "datatype",   "o-encoding", "o-tmf",    "segtype"};
+
+static char **meta_slot(jisr_meta *m, size_t i)
+{
+    char **slots[] = {&m->creationdate,
+                      &m->creationid,
+                      &m->changedate,
+                      &m->changeid,
+                      &m->lastusagedate,
+                      &m->creationtool,
+                      &m->creationtoolversion,
+                      &m->datatype,
+                      &m->o_encoding,
+                      &m->o_tmf,
+                      &m->segtype};
+    return slots[i];
+}
+
+static int bad(jisr_reader *r, unsigned long line, const char *what)
+{
+    return jisr_error_set(JISR_EPARSE, r->path, line, 1, "%s", what);
+}
+
+static int get_str(jisr_reader *r, unsigned long line, json_t *o, const char *key, char **dst)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return jisr_error_set(JISR_EPARSE, r->path, line, 1, "\"%s\" must be a string", key);
+    free(*dst);
+    *dst = jisr_strndup(json_string_value(v), json_string_length(v));
+    return *dst ? 0 : JISR_ENOMEM;
+}
+
+static int get_props(jisr_reader *r, unsigned long line, json_t *arr, jisr_prop **out, size_t *n,
+                     int notes)
+{
+    int rc;
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return bad(r, line, notes ? "\"notes\" must be an array" : "\"props\" must be an array");
+    size_t i;
+    json_t *p;
+    json_array_foreach(arr, i, p)
+    {
+        if (!json_is_object(p))
+            return bad(r, line, "a prop or note must be an object");
+        if (*n >= JISR_PROPS_MAX)
+            return jisr_error_set(JISR_ETOOBIG, r->path, line, 1, "too many props or notes");
+        if ((rc = jisr_grow((void **)out, *n, sizeof **out)) < 0)
+            return rc;
+        jisr_prop *d = &(*out)[*n];
+        memset(d, 0, sizeof *d);
+        (*n)++;
+        if ((!notes && (rc = get_str(r, line, p, "type", &d->type)) < 0) ||
+            (rc = get_str(r, line, p, "lang", &d->lang)) < 0 ||
+            (rc = get_str(r, line, p, "value", &d->value)) < 0)
+            return rc;
+        if (!d->value && !(d->value = jisr_strdup("")))
+            return JISR_ENOMEM;
+    }
+    return 0;
+}
+
+static int get_meta(jisr_reader *r, unsigned long line, json_t *o, jisr_meta *m)
+{
+    int rc;
+    if (!o)
+        return 0;
+    if (!json_is_object(o))
+        return bad(r, line, "\"meta\" must be an object");
+    for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++)
+        if ((rc = get_str(r, line, o, meta_keys[i], meta_slot(m, i))) < 0)
+            return rc;
+    json_t *uc = json_object_get(o, "usagecount");
+    if (uc && json_is_integer(uc) && json_integer_value(uc) >= 0)
+        m->usagecount = (long)json_integer_value(uc);
+    if ((rc = get_props(r, line, json_object_get(o, "props"), &m->props, &m->nprops, 0)) < 0 ||
+        (rc = get_props(r, line, json_object_get(o, "notes"), &m->notes, &m->nnotes, 1)) < 0)
+        return rc;
+    return 0;
+}
+
+static int get_variant(jisr_reader *r, unsigned long line, json_t *o, jisr_unit *u)
+{
+    int rc;
+    if (!json_is_object(o))
+        return bad(r, line, "a variant must be an object");
+    json_t *lang = json_object_get(o, "lang"), *text = json_object_get(o, "text");
+    if (!json_is_string(lang) || !json_string_value(lang)[0])
+        return bad(r, line, "a variant needs a \"lang\" string");
+    if (!json_is_string(text))
+        return bad(r, line, "a variant needs a \"text\" string");
+    if (json_string_length(text) > JISR_SEG_MAX)
+        return jisr_error_set(JISR_ETOOBIG, r->path, line, 1, "segment longer than 1 MiB");
+    if (u->nvariants >= JISR_VARIANTS_MAX)
+        return jisr_error_set(JISR_ETOOBIG, r->path, line, 1, "too many variants");
+    jisr_variant *v;
+    if ((rc = jisr_unit_add_variant(u, json_string_value(lang), json_string_value(text),
+                                    json_string_length(text), &v)) < 0)
+        return rc;
+    json_t *tags = json_object_get(o, "tags");
+    if (tags) {
+        if (!json_is_array(tags))
+            return bad(r, line, "\"tags\" must be an array of strings");
+        size_t i;
+        json_t *t;
+        json_array_foreach(tags, i, t)
+        {
+            if (!json_is_string(t))
+                return bad(r, line, "\"tags\" must be an array of strings");
+            if ((rc = jisr_variant_add_tag(v, json_string_value(t), json_string_length(t))) < 0)
+                return jisr_error_set(rc, r->path, line, 1, "%s", jisr_error_last()->msg);
+        }
+    }
+    return get_meta(r, line, json_object_get(o, "meta"), &v->meta);
+}
+
+static int pair_form(jisr_reader *r, unsigned long line, json_t *o, jisr_unit *u)
+{
+    int rc;
+    json_t *s = json_object_get(o, "source"), *t = json_object_get(o, "target");
+    if (!s && !t) {
+        s = json_object_get(o, "src");
+        t = json_object_get(o, "tgt");
+    }
+    if (!json_is_string(s) || !json_is_string(t))
+        return bad(r, line, "expected \"variants\", or \"source\" and \"target\" strings");
+    json_t *sl = json_object_get(o, "srclang"), *tl = json_object_get(o, "tgtlang");
+    const char *slang = json_is_string(sl) ? json_string_value(sl) : r->srclang;
+    const char *tlang = json_is_string(tl) ? json_string_value(tl) : r->tgtlang;
+    if ((rc = jisr_unit_add_variant(u, slang, json_string_value(s), json_string_length(s), NULL)) <
+            0 ||
+        (rc = jisr_unit_add_variant(u, tlang, json_string_value(t), json_string_length(t), NULL)) <
+            0)
+        return rc;
+    return 0;
+}
+
+static int parse_line(jisr_reader *r, jisr_lines *l, jisr_unit *u)
+{
+    int rc;
+    json_error_t je;
+    json_t *o = json_loadb(l->line.data, l->line.len, JSON_REJECT_DUPLICATES, &je);
+    if (!o)
+        return jisr_error_set(JISR_EPARSE, r->path, l->lineno,
+                              je.column > 0 ? (unsigned long)je.column : 1, "%s", je.text);
+    u->line = l->lineno;
+    u->col = 1;
+    if (!json_is_object(o)) {
+        rc = bad(r, l->lineno, "each line must be a JSON object");
+        goto done;
+    }
+    json_t *vars = json_object_get(o, "variants");
+    if (vars) {
+        if (!json_is_array(vars) || json_array_size(vars) == 0) {
+            rc = bad(r, l->lineno, "\"variants\" must be a non-empty array");
+            goto done;
+        }
+        if ((rc = get_str(r, l->lineno, o, "tuid", &u->tuid)) < 0 ||
+            (rc = get_str(r, l->lineno, o, "srclang", &u->srclang)) < 0 ||
+            (rc = get_meta(r, l->lineno, json_object_get(o, "meta"), &u->meta)) < 0)
+            goto done;
+        size_t i;
+        json_t *v;
+        json_array_foreach(vars, i, v)
+        {
+            if ((rc = get_variant(r, l->lineno, v, u)) < 0)
+                goto done;
+        }
+    } else {
+        rc = pair_form(r, l->lineno, o, u);
+    }
+done:
+    json_decref(o);
+    return rc;
+}
+
+static int jsonl_next(jisr_reader *r, jisr_unit *u)
+{
+    jsonl_reader *j = r->impl;
+    int rc;
+    for (;;) {
+        jisr_unit_clear(u);
+        if ((rc = jisr_lines_next(&j->l)) == 0)
+            return 0;
+        if (rc > 0) {
+            size_t k = 0;
+            while (k < j->l.line.len && (j->l.line.data[k] == ' ' || j->l.line.data[k] == '\t'))
+                k++;
+            if (k == j->l.line.len)
+                continue;
+            if ((rc = parse_line(r, &j->l, u)) == 0)
+                return 1;
+        }
+        if (rc == JISR_ENOMEM || rc == JISR_EIO || !(r->flags & JISR_READ_SKIP_BAD))
+            return rc;
+        jisr_unit_clear(u);
+        jisr_reader_bad(r);
+    }
+}
+
+static void jsonl_close(jisr_reader *r)
+{
+    jsonl_reader *j = r->impl;
+    if (!j)
+        return;
+    if (j->l.f && j->l.f != stdin)
+        fclose(j->l.f);
+    jisr_buf_free(&j->l.line);
+    free(j);
+    r->impl = NULL;
+}
+
+int jisr_jsonl_reader_open(jisr_reader *r, FILE *f)
+{
+    jsonl_reader *j = calloc(1, sizeof *j);
+    if (!j) {
+        if (f != stdin)
+            fclose(f);
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    j->l.f = f;
+    j->l.name = r->path;
+    j->l.bytes = &r->bytes;
+    r->impl = j;
+    r->next = jsonl_next;
+    r->close = jsonl_close;
+    return 0;
+}
+
+/* ---- writer ------------------------------------------------------------------------------- */
+
+static int set_str(json_t *o, const char *key, const char *v)
+{
+    if (!v)
+        return 0;
+    json_t *s = json_string(v);
+    if (!s)
+        return JISR_EENCODING;
+    return json_object_set_new(o, key, s) == 0 ? 0 : JISR_ENOMEM;
+}
+
+static json_t *props_json(const jisr_prop *p, size_t n, int notes, int *rc)
+{
+    json_t *arr = json_array();
+    if (!arr) {
+        *rc = JISR_ENOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < n && *rc == 0; i++) {
+        json_t *o = json_object();
+        if (!o || json_array_append_new(arr, o) != 0) {
+            *rc = JISR_ENOMEM;
+            break;
+        }
+        if ((!notes && (*rc = set_str(o, "type", p[i].type)) < 0) ||
+            (*rc = set_str(o, "lang", p[i].lang)) < 0 ||
+            (*rc = set_str(o, "value", p[i].value ? p[i].value : "")) < 0)
+            break;
+    }
+    return arr;
+}
+
+/* The meta object, or NULL (rc 0) when the meta is empty. */
+static json_t *meta_json(jisr_meta *m, int *rc)
+{
+    json_t *o = json_object();
+    if (!o) {
+        *rc = JISR_ENOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0] && *rc == 0; i++)
+        *rc = set_str(o, meta_keys[i], *meta_slot(m, i));
+    if (*rc == 0 && m->usagecount >= 0)
+        json_object_set_new(o, "usagecount", json_integer(m->usagecount));
+    if (*rc == 0 && m->nprops)
+        json_object_set_new(o, "props", props_json(m->props, m->nprops, 0, rc));
+    if (*rc == 0 && m->nnotes)
+        json_object_set_new(o, "notes", props_json(m->notes, m->nnotes, 1, rc));
+    if (*rc < 0 || json_object_size(o) == 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int jsonl_write(jisr_writer *w, const jisr_unit *u)
+{
+    int rc = 0;
+    json_t *o = json_object(), *vars = json_array();
+    if (!o || !vars) {
+        json_decref(o);
+        json_decref(vars);
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    json_t *m;
+    if ((rc = set_str(o, "tuid", u->tuid)) < 0 || (rc = set_str(o, "srclang", u->srclang)) < 0)
+        goto done;
+    if ((m = meta_json((jisr_meta *)&u->meta, &rc)) != NULL)
+        json_object_set_new(o, "meta", m);
+    if (rc < 0)
+        goto done;
+    json_object_set_new(o, "variants", vars);
+    for (size_t i = 0; i < u->nvariants && rc == 0; i++) {
+        jisr_variant *v = &u->variants[i];
+        json_t *vo = json_object();
+        if (!vo || json_array_append_new(vars, vo) != 0) {
+            rc = JISR_ENOMEM;
+            break;
+        }
+        if ((rc = set_str(vo, "lang", v->lang ? v->lang : "und")) < 0 ||
+            (rc = set_str(vo, "text", v->text ? v->text : "")) < 0)
+            break;
+        if (v->ntags) {
+            json_t *tags = json_array();
+            json_object_set_new(vo, "tags", tags);
+            for (size_t t = 0; t < v->ntags && rc == 0; t++) {
+                json_t *s = json_string(v->tags[t] ? v->tags[t] : "");
+                if (!s)
+                    rc = JISR_EENCODING;
+                else
+                    json_array_append_new(tags, s);
+            }
+        }
+        if (rc == 0 && (m = meta_json(&v->meta, &rc)) != NULL)
+            json_object_set_new(vo, "meta", m);
+    }
+    if (rc < 0)
+        goto done;
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!s) {
+        rc = JISR_ENOMEM;
+        goto done;
+    }
+    rc = jisr_buf_puts(&w->buf, s);
+    free(s);
+    if (rc == 0)
+        rc = jisr_buf_putc(&w->buf, '\n');
+    if (rc == 0 && w->buf.len >= (1u << 16))
+        rc = jisr_writer_flush(w, w->f, &w->buf);
+done:
+    json_decref(o);
+    if (rc == JISR_EENCODING)
+        return jisr_error_set(rc, w->path, 0, 0, "unit %lu%s%s%s: a string is not valid UTF-8",
+                              w->nunits + 1, u->tuid ? " (tuid " : "", u->tuid ? u->tuid : "",
+                              u->tuid ? ")" : "");
+    if (rc == JISR_ENOMEM)
+        return jisr_error_set(rc, NULL, 0, 0, "out of memory");
+    return rc;
+}
+
+static int jsonl_finish(jisr_writer *w)
+{
+    return jisr_writer_flush(w, w->f, &w->buf);
+}
+
+int jisr_jsonl_writer_begin(jisr_writer *w)
+{
+    w->write = jsonl_write;
+    w->finish = jsonl_finish;
+    return 0;
+}

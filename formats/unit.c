@@ -1,0 +1,372 @@
+/*
+ * unit.c — the translation-unit model shared by every reader and writer: allocation, deep copy,
+ * language lookup, the plain text of a variant, and format names.
+ *
+ * A unit owns all of its strings, so readers can reuse one unit for a whole file (clear, fill,
+ * hand over) and callers that keep a unit take a jisr_unit_copy. Arrays grow geometrically; a
+ * cleared unit has no allocations left, which keeps long imports flat in memory.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/formats.h"
+#include "formats/formats_int.h"
+#include "text/text.h"
+
+void jisr_unit_init(jisr_unit *u)
+{
+    memset(u, 0, sizeof *u);
+    u->meta.usagecount = -1;
+}
+
+static void props_free(jisr_prop *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].type);
+        free(p[i].lang);
+        free(p[i].value);
+    }
+    free(p);
+}
+
+void jisr_meta_clear(jisr_meta *m)
+{
+    free(m->creationdate);
+    free(m->creationid);
+    free(m->changedate);
+    free(m->changeid);
+    free(m->lastusagedate);
+    free(m->creationtool);
+    free(m->creationtoolversion);
+    free(m->datatype);
+    free(m->o_encoding);
+    free(m->o_tmf);
+    free(m->segtype);
+    props_free(m->props, m->nprops);
+    props_free(m->notes, m->nnotes);
+    memset(m, 0, sizeof *m);
+    m->usagecount = -1;
+}
+
+static void variant_clear(jisr_variant *v)
+{
+    free(v->lang);
+    free(v->text);
+    for (size_t i = 0; i < v->ntags; i++)
+        free(v->tags[i]);
+    free(v->tags);
+    jisr_meta_clear(&v->meta);
+}
+
+void jisr_unit_clear(jisr_unit *u)
+{
+    if (!u)
+        return;
+    free(u->tuid);
+    free(u->srclang);
+    jisr_meta_clear(&u->meta);
+    for (size_t i = 0; i < u->nvariants; i++)
+        variant_clear(&u->variants[i]);
+    free(u->variants);
+    jisr_unit_init(u);
+}
+
+/* Grow an array of elements of size sz holding n so that one more fits. Capacity is not stored:
+ * it is the next power of two >= n, so growth happens when n is a power of two (or 0). */
+int jisr_grow(void **arr, size_t n, size_t sz)
+{
+    if (n != 0 && (n & (n - 1)) != 0)
+        return 0;
+    size_t cap = n ? n * 2 : 2;
+    if (cap > SIZE_MAX / sz)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "array too large");
+    void *p = realloc(*arr, cap * sz);
+    if (!p)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    *arr = p;
+    return 0;
+}
+
+int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size_t text_len,
+                          jisr_variant **out)
+{
+    int rc;
+    if (out)
+        *out = NULL;
+    if ((rc = jisr_grow((void **)&u->variants, u->nvariants, sizeof *u->variants)) < 0)
+        return rc;
+    jisr_variant *v = &u->variants[u->nvariants];
+    memset(v, 0, sizeof *v);
+    v->meta.usagecount = -1;
+    v->lang = jisr_strdup(lang ? lang : "und");
+    v->text = jisr_strndup(text ? text : "", text ? text_len : 0);
+    if (!v->lang || !v->text) {
+        free(v->lang);
+        free(v->text);
+        return JISR_ENOMEM;
+    }
+    u->nvariants++;
+    if (out)
+        *out = v;
+    return 0;
+}
+
+int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b)
+{
+    int have_a = 0, have_b = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        jisr_variant *v = &u->variants[i];
+        int ma = jisr_lang_matches(v->lang, a), mb = jisr_lang_matches(v->lang, b);
+        if (!ma && !mb) {
+            variant_clear(v);
+            continue;
+        }
+        have_a |= ma;
+        have_b |= mb;
+        if (k != i)
+            u->variants[k] = *v;
+        k++;
+    }
+    u->nvariants = k;
+    return have_a && have_b;
+}
+
+int jisr_variant_add_tag(jisr_variant *v, const char *xml, size_t len)
+{
+    int rc;
+    if (v->ntags >= JISR_TAG_MAX)
+        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "more than %u inline tags in one segment",
+                              JISR_TAG_MAX);
+    if ((rc = jisr_grow((void **)&v->tags, v->ntags, sizeof *v->tags)) < 0)
+        return rc;
+    char *t = jisr_strndup(xml, len);
+    if (!t)
+        return JISR_ENOMEM;
+    v->tags[v->ntags++] = t;
+    return 0;
+}
+
+const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want)
+{
+    if (!u || !want)
+        return NULL;
+    for (size_t i = 0; i < u->nvariants; i++)
+        if (jisr_lang_matches(u->variants[i].lang, want))
+            return &u->variants[i];
+    return NULL;
+}
+
+static int dup_str(char **dst, const char *src)
+{
+    *dst = NULL;
+    if (!src)
+        return 0;
+    *dst = jisr_strdup(src);
+    return *dst ? 0 : JISR_ENOMEM;
+}
+
+static int props_copy(jisr_prop **dst, size_t *dn, const jisr_prop *src, size_t n)
+{
+    *dst = NULL;
+    *dn = 0;
+    if (n == 0)
+        return 0;
+    jisr_prop *p = calloc(n, sizeof *p);
+    if (!p)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    *dst = p;
+    for (size_t i = 0; i < n; i++) {
+        *dn = i + 1;
+        if (dup_str(&p[i].type, src[i].type) < 0 || dup_str(&p[i].lang, src[i].lang) < 0 ||
+            dup_str(&p[i].value, src[i].value) < 0)
+            return JISR_ENOMEM;
+    }
+    return 0;
+}
+
+int jisr_meta_copy(jisr_meta *d, const jisr_meta *s)
+{
+    memset(d, 0, sizeof *d);
+    d->usagecount = s->usagecount;
+    if (dup_str(&d->creationdate, s->creationdate) < 0 ||
+        dup_str(&d->creationid, s->creationid) < 0 || dup_str(&d->changedate, s->changedate) < 0 ||
+        dup_str(&d->changeid, s->changeid) < 0 ||
+        dup_str(&d->lastusagedate, s->lastusagedate) < 0 ||
+        dup_str(&d->creationtool, s->creationtool) < 0 ||
+        dup_str(&d->creationtoolversion, s->creationtoolversion) < 0 ||
+        dup_str(&d->datatype, s->datatype) < 0 || dup_str(&d->o_encoding, s->o_encoding) < 0 ||
+        dup_str(&d->o_tmf, s->o_tmf) < 0 || dup_str(&d->segtype, s->segtype) < 0 ||
+        props_copy(&d->props, &d->nprops, s->props, s->nprops) < 0 ||
+        props_copy(&d->notes, &d->nnotes, s->notes, s->nnotes) < 0)
+        return JISR_ENOMEM;
+    return 0;
+}
+
+int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src)
+{
+    jisr_unit_init(dst);
+    if (dup_str(&dst->tuid, src->tuid) < 0 || dup_str(&dst->srclang, src->srclang) < 0 ||
+        jisr_meta_copy(&dst->meta, &src->meta) < 0)
+        goto fail;
+    dst->line = src->line;
+    dst->col = src->col;
+    if (src->nvariants) {
+        dst->variants = calloc(src->nvariants, sizeof *dst->variants);
+        if (!dst->variants)
+            goto fail;
+    }
+    for (size_t i = 0; i < src->nvariants; i++) {
+        const jisr_variant *s = &src->variants[i];
+        jisr_variant *d = &dst->variants[i];
+        dst->nvariants = i + 1;
+        d->meta.usagecount = -1;
+        if (dup_str(&d->lang, s->lang) < 0 || dup_str(&d->text, s->text) < 0 ||
+            jisr_meta_copy(&d->meta, &s->meta) < 0)
+            goto fail;
+        if (s->ntags) {
+            d->tags = calloc(s->ntags, sizeof *d->tags);
+            if (!d->tags)
+                goto fail;
+        }
+        for (size_t t = 0; t < s->ntags; t++) {
+            d->ntags = t + 1;
+            if (dup_str(&d->tags[t], s->tags[t]) < 0)
+                goto fail;
+        }
+    }
+    return 0;
+fail:
+    jisr_unit_clear(dst);
+    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory copying a unit");
+}
+
+/* Placeholders are U+E000–U+F8FF, encoded EE 80 80 … EF A3 BF; returns the index or -1. */
+long jisr_placeholder_at(const char *s, size_t n, size_t i)
+{
+    const unsigned char *p = (const unsigned char *)s + i;
+    if (i + 3 > n || (p[0] != 0xEE && p[0] != 0xEF))
+        return -1;
+    unsigned cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || cp < JISR_TAG_BASE ||
+        cp >= JISR_TAG_BASE + JISR_TAG_MAX)
+        return -1;
+    return (long)(cp - JISR_TAG_BASE);
+}
+
+int jisr_utf8_put(jisr_buf *b, unsigned cp)
+{
+    char tmp[4];
+    size_t n;
+    if (cp < 0x80) {
+        tmp[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        tmp[0] = (char)(0xC0 | (cp >> 6));
+        tmp[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        tmp[0] = (char)(0xE0 | (cp >> 12));
+        tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        tmp[0] = (char)(0xF0 | (cp >> 18));
+        tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return jisr_buf_append(b, tmp, n);
+}
+
+/* A tag that stands for a literal private-use character of the source text ("&#xE123;") gives
+ * that character back; every other tag is markup and disappears from the plain text. */
+static unsigned literal_char(const char *tag)
+{
+    if (!tag || strncmp(tag, "&#x", 3) != 0)
+        return 0;
+    char *end;
+    unsigned long cp = strtoul(tag + 3, &end, 16);
+    if (*end != ';' || end[1] != '\0' || cp == 0 || cp > 0x10FFFF)
+        return 0;
+    return (unsigned)cp;
+}
+
+int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
+{
+    int rc;
+    const char *s = v->text ? v->text : "";
+    size_t n = strlen(s), start = 0;
+    for (size_t i = 0; i < n;) {
+        long t = jisr_placeholder_at(s, n, i);
+        if (t < 0) {
+            i++;
+            continue;
+        }
+        if ((rc = jisr_buf_append(out, s + start, i - start)) < 0)
+            return rc;
+        unsigned cp = (size_t)t < v->ntags ? literal_char(v->tags[t]) : 0;
+        if (cp && (rc = jisr_utf8_put(out, cp)) < 0)
+            return rc;
+        i += 3;
+        start = i;
+    }
+    return jisr_buf_append(out, s + start, n - start); /* also NUL-terminates an empty text */
+}
+
+static int ext_is(const char *ext, const char *want)
+{
+    for (; *ext && *want; ext++, want++) {
+        char c = *ext;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != *want)
+            return 0;
+    }
+    return *ext == '\0' && *want == '\0';
+}
+
+jisr_format jisr_format_from_name(const char *path)
+{
+    if (!path)
+        return JISR_FMT_AUTO;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return JISR_FMT_AUTO;
+    const char *ext = dot + 1;
+    if (ext_is(ext, "tmx"))
+        return JISR_FMT_TMX;
+    if (ext_is(ext, "tsv") || ext_is(ext, "tab"))
+        return JISR_FMT_TSV;
+    if (ext_is(ext, "jsonl") || ext_is(ext, "ndjson"))
+        return JISR_FMT_JSONL;
+    if (ext_is(ext, "txt"))
+        return JISR_FMT_MOSES;
+    /* Moses corpora are named corpus.en / corpus.ar: a 2–3 letter language code. */
+    size_t len = strlen(ext);
+    if (len >= 2 && len <= 3) {
+        for (size_t i = 0; i < len; i++)
+            if (!((ext[i] >= 'a' && ext[i] <= 'z') || (ext[i] >= 'A' && ext[i] <= 'Z')))
+                return JISR_FMT_AUTO;
+        return JISR_FMT_MOSES;
+    }
+    return JISR_FMT_AUTO;
+}
+
+jisr_format jisr_format_from_string(const char *name)
+{
+    if (!name)
+        return JISR_FMT_AUTO;
+    if (ext_is(name, "tmx"))
+        return JISR_FMT_TMX;
+    if (ext_is(name, "tsv"))
+        return JISR_FMT_TSV;
+    if (ext_is(name, "moses"))
+        return JISR_FMT_MOSES;
+    if (ext_is(name, "jsonl"))
+        return JISR_FMT_JSONL;
+    return JISR_FMT_AUTO;
+}

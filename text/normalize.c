@@ -43,10 +43,16 @@ static const UNormalizer2 *g_nfkc, *g_nfkc_cf;
 static int g_init_status; /* 0 ok, else JISR_EICU */
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
-int jisr_text_arabic_map(int c, unsigned flags)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+arabic_map(int c, unsigned flags)
 {
     if (c < 0x060C || c > 0x06FD)
         return c;
+    if ((c >= 0x062A && c <= 0x063A) || (c >= 0x0641 && c <= 0x0648))
+        return c; /* most Arabic letters: nothing to do */
     if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED))
         return (flags & JISR_NORM_HARAKAT) ? -1 : c;
     switch (c) {
@@ -81,6 +87,11 @@ int jisr_text_arabic_map(int c, unsigned flags)
             return '0' + (c - 0x06F0);
     }
     return c;
+}
+
+int jisr_text_arabic_map(int c, unsigned flags)
+{
+    return arabic_map(c, flags);
 }
 
 /* One table entry: what c becomes under the mode, or T_SLOW when it needs ICU in context. */
@@ -214,7 +225,7 @@ static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int 
         p += len;
         if (c >= 0x064B && c <= 0x06ED && (flags & JISR_NORM_HARAKAT) &&
             (c < 0x0653 || c > 0x0655)) {
-            if (jisr_text_arabic_map((int)c, arabic_flags) < 0)
+            if (arabic_map((int)c, arabic_flags) < 0)
                 continue;
         }
         if (tab) {
@@ -229,7 +240,7 @@ static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int 
                 return 0; /* private use is inert: tag placeholders stay fast */
             }
         }
-        int m = jisr_text_arabic_map((int)c, arabic_flags);
+        int m = arabic_map((int)c, arabic_flags);
         if (m < 0)
             continue;
         o = put_utf8(o, (uint32_t)m);
@@ -291,7 +302,7 @@ static int normalize_icu(const char *s, size_t n, unsigned flags, int mode, jisr
     unsigned arabic_flags = flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
     int32_t w = 0;
     for (int32_t i = 0; i < len; i++) {
-        int m = jisr_text_arabic_map(cur[i], arabic_flags);
+        int m = arabic_map(cur[i], arabic_flags);
         if (m >= 0)
             cur[w++] = (UChar)m;
     }

@@ -11,6 +11,7 @@
  * private-use code point (U+E000–U+F8FF, the inline-tag placeholders of the formats layer) is its
  * own token, which ICU already guarantees (they are Word_Break=Other); they are only labelled.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@
 #include "text/text_int.h"
 
 int jisr_text_tok_force_icu;
+
+static pthread_once_t g_class_once;
+static void init_classes(void);
 
 struct jisr_tokenizer {
     UBreakIterator *bi;
@@ -45,6 +49,7 @@ int jisr_tokenizer_new(jisr_tokenizer **out)
         return jisr_error_set(JISR_EICU, NULL, 0, 0, "cannot open ICU word break iterator: %s",
                               u_errorName(st));
     }
+    pthread_once(&g_class_once, init_classes);
     *out = tk;
     return 0;
 }
@@ -233,73 +238,69 @@ static int add_token(jisr_tokens *out, const unsigned char *s, size_t a, size_t 
     return push(out, a, b, kind);
 }
 
-static jisr_tok_kind classify_other(const unsigned char *s, size_t *a, size_t b)
-{
-    size_t i = *a;
-    while (i < b) {
-        UChar32 c;
-        size_t k = i;
-        U8_NEXT(s, k, b, c);
-        if (c < 0 || !u_isUWhiteSpace(c)) {
-            *a = i;
-            if (c >= 0xE000 && c <= 0xF8FF)
-                return JISR_TOK_TAG;
-            if (c >= 0 && u_ispunct(c))
-                return JISR_TOK_PUNCT;
-            return JISR_TOK_SYMBOL;
-        }
-        i = k;
-    }
-    return 0; /* only white space */
-}
-
 static int is_arabic_letter(UChar32 c)
 {
     return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 ||
            (c >= 0x06FA && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F);
 }
 
+static int is_letter(UChar32 c)
+{
+    if (c < 0x80)
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    return u_isalpha(c);
+}
+
+static int is_digit(UChar32 c)
+{
+    if (c < 0x80)
+        return c >= '0' && c <= '9';
+    return u_isdigit(c);
+}
+
+enum { P_LETTER = 1, P_DIGIT = 2, P_ARABIC = 4, P_SPACE = 8, P_PUNCT = 16 };
+
+static unsigned props_slow(UChar32 c)
+{
+    unsigned p = 0;
+    if (is_digit(c))
+        p |= P_DIGIT;
+    else if (is_letter(c))
+        p |= P_LETTER | (is_arabic_letter(c) ? P_ARABIC : 0);
+    if (u_isUWhiteSpace(c))
+        p |= P_SPACE;
+    if (u_ispunct(c))
+        p |= P_PUNCT;
+    return p;
+}
+
+#define CLASS_MAX 0x3000
+/* per code point below CLASS_MAX: props_slow() << 8 | word-break class of the fast path */
+static uint16_t g_info[CLASS_MAX];
+
+static inline unsigned props(UChar32 c)
+{
+    return c >= 0 && c < CLASS_MAX ? g_info[c] >> 8 : props_slow(c);
+}
+
 /* ICU keeps letters and digits together (UAX #29 WB9/WB10), right for "A4" or "MP3" but not for
  * Arabic, where a one-letter conjunction or preposition is written joined to the number that
  * follows (و١٬٢٣٤ "and 1,234", ب2015 "in 2015") and a unit or era letter may follow it
- * (٢٠١٥م). A token made of Arabic letters and digits is cut where they meet. */
-static int add_mixed(jisr_tokens *out, const unsigned char *s, size_t a, size_t b,
-                     jisr_tok_kind kind)
+ * (٢٠١٥م). A word made only of Arabic letters, digits and marks is cut where letters and digits
+ * meet. */
+static int add_arabic_mixed(jisr_tokens *out, const unsigned char *s, size_t a, size_t b)
 {
-    if (kind == JISR_TOK_NUMBER) {
-        /* ICU gives "MP3", "A4", "3rd" number status; with a letter in it, it is a word */
-        for (size_t i = a; i < b;) {
-            UChar32 c;
-            U8_NEXT(s, i, b, c);
-            if (u_isalpha(c) && !is_arabic_letter(c)) {
-                kind = JISR_TOK_WORD;
-                break;
-            }
-        }
-    }
-    if (s[a] < 0xD8 || s[a] > 0xDD) {
-        /* neither starts nor ends with an Arabic letter: nothing to split */
-        if (b - a < 3 || s[b - 2] < 0xD8 || s[b - 2] > 0xDD)
-            return add_token(out, s, a, b, kind);
-    }
     size_t i = a, piece = a;
     int cur = 0; /* 1 letter run, 2 digit run */
     while (i < b) {
         size_t k = i;
         UChar32 c;
         U8_NEXT(s, k, b, c);
-        int cls = u_isdigit(c) ? 2 : is_arabic_letter(c) ? 1 : 0;
+        unsigned p = props(c);
+        int cls = (p & P_DIGIT) ? 2 : (p & P_ARABIC) ? 1 : 0;
         if (cls == 0) {
-            if (cur == 2 && is_sep(s, i, k)) {
-                i = k; /* separator inside the number */
-                continue;
-            }
-            if (u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_EXTEND ||
-                u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_FORMAT) {
-                i = k; /* harakat, ZWNJ … stay with what they follow */
-                continue;
-            }
-            return add_token(out, s, a, b, kind); /* Latin or other: keep ICU's token */
+            i = k; /* a mark, ZWNJ, a separator: stays with what it follows */
+            continue;
         }
         if (cur && cls != cur) {
             int rc = add_token(out, s, piece, i, cur == 2 ? JISR_TOK_NUMBER : JISR_TOK_WORD);
@@ -311,6 +312,48 @@ static int add_mixed(jisr_tokens *out, const unsigned char *s, size_t a, size_t 
         i = k;
     }
     return add_token(out, s, piece, b, cur == 2 ? JISR_TOK_NUMBER : JISR_TOK_WORD);
+}
+
+/* Turns one word-break segment [a, b) into a token, or none for white space. The kind depends on
+ * the content only, never on ICU's rule status, so the fast path and ICU agree whenever their
+ * boundaries do: a private-use code point is a TAG; with letters it is a WORD (ICU gives "MP3"
+ * number status), with digits only a NUMBER; otherwise PUNCT or SYMBOL by its first character. */
+static int emit(jisr_tokens *out, const unsigned char *s, size_t a, size_t b)
+{
+    UChar32 c;
+    size_t k;
+    unsigned p;
+    for (;;) { /* white space, and marks ICU attached to it, are skipped */
+        if (a >= b)
+            return 0;
+        k = a;
+        U8_NEXT(s, k, b, c);
+        p = props(c);
+        if (c < 0 || !(p & P_SPACE))
+            break;
+        a = k;
+    }
+    if (c >= 0xE000 && c <= 0xF8FF)
+        return add_token(out, s, a, b, JISR_TOK_TAG);
+    unsigned first = c >= 0 ? p : 0, all = 0, arabic_only = 1;
+    for (size_t i = a; i < b;) {
+        if (s[i] < 0x80) {
+            p = g_info[s[i++]] >> 8;
+        } else {
+            U8_NEXT(s, i, b, c);
+            p = c >= 0 ? props(c) : 0;
+        }
+        all |= p;
+        if ((p & (P_LETTER | P_ARABIC)) == P_LETTER)
+            arabic_only = 0;
+    }
+    if ((all & P_LETTER) && (all & P_DIGIT) && arabic_only)
+        return add_arabic_mixed(out, s, a, b);
+    if (all & P_LETTER)
+        return add_token(out, s, a, b, JISR_TOK_WORD);
+    if (all & P_DIGIT)
+        return add_token(out, s, a, b, JISR_TOK_NUMBER);
+    return add_token(out, s, a, b, (first & P_PUNCT) ? JISR_TOK_PUNCT : JISR_TOK_SYMBOL);
 }
 
 static int run_icu(jisr_tokenizer *tk, const unsigned char *s, size_t lo, size_t hi,
@@ -325,25 +368,238 @@ static int run_icu(jisr_tokenizer *tk, const unsigned char *s, size_t lo, size_t
     int32_t prev = ubrk_first(tk->bi), next;
     int rc;
     while ((next = ubrk_next(tk->bi)) != UBRK_DONE) {
-        int32_t status = ubrk_getRuleStatus(tk->bi);
-        size_t a = lo + (size_t)prev, b = lo + (size_t)next;
-        prev = next;
-        jisr_tok_kind kind;
-        if (status >= UBRK_WORD_NUMBER) {
-            kind = status >= UBRK_WORD_LETTER ? JISR_TOK_WORD : JISR_TOK_NUMBER;
-            if (kind == JISR_TOK_WORD && s[a] < 0x80 && s[b - 1] < 0x80)
-                rc = add_token(out, s, a, b, kind);
-            else
-                rc = add_mixed(out, s, a, b, kind);
-        } else if ((kind = classify_other(s, &a, b))) {
-            rc = add_token(out, s, a, b, kind);
-        } else {
-            continue;
-        }
-        if (rc < 0)
+        if ((rc = emit(out, s, lo + (size_t)prev, lo + (size_t)next)) < 0)
             return rc;
+        prev = next;
     }
     return 0;
+}
+
+/* ---- fast path ---------------------------------------------------------------------------- *
+ * UAX #29 word boundaries re-implemented for the characters whose Word_Break value is one of the
+ * simple classes below (taken from ICU's own property data at start-up), which covers ASCII,
+ * Latin, Greek, Cyrillic, Arabic and common punctuation. Anything else (Hebrew, Katakana, emoji,
+ * regional indicators, Thai and other dictionary scripts, Hangul, ideographs, code points above
+ * U+2FFF other than private use, invalid UTF-8) sends the stretch to ICU. ICU's tailorings of
+ * the default rules that matter here are applied: '@' is a letter and ':' is not MidLetter.
+ * tests/test_text_tokenize.c and the fuzz target check that boundaries equal ICU's. */
+
+enum {
+    C_OTHER,
+    C_CR,
+    C_LF,
+    C_NEWLINE,
+    C_LETTER,
+    C_NUMERIC,
+    C_MIDLETTER,
+    C_MIDNUM,
+    C_MIDNUMLET,
+    C_SQUOTE,
+    C_EXTNUMLET,
+    C_EXTEND, /* Extend and Format */
+    C_WSEG,
+    C_BAIL,
+};
+
+static pthread_once_t g_class_once = PTHREAD_ONCE_INIT;
+
+static void init_classes(void)
+{
+    for (UChar32 c = 0; c < CLASS_MAX; c++) {
+        int cls;
+        switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+        case U_WB_OTHER:
+        case U_WB_DOUBLE_QUOTE: /* only special next to Hebrew letters, which bail */
+            cls = C_OTHER;
+            break;
+        case U_WB_CR:
+            cls = C_CR;
+            break;
+        case U_WB_LF:
+            cls = C_LF;
+            break;
+        case U_WB_NEWLINE:
+            cls = C_NEWLINE;
+            break;
+        case U_WB_ALETTER:
+            cls = C_LETTER;
+            break;
+        case U_WB_NUMERIC:
+            cls = C_NUMERIC;
+            break;
+        case U_WB_MIDLETTER:
+            cls = C_MIDLETTER;
+            break;
+        case U_WB_MIDNUM:
+            cls = C_MIDNUM;
+            break;
+        case U_WB_MIDNUMLET:
+            cls = C_MIDNUMLET;
+            break;
+        case U_WB_SINGLE_QUOTE:
+            cls = C_SQUOTE;
+            break;
+        case U_WB_EXTENDNUMLET:
+            cls = C_EXTNUMLET;
+            break;
+        case U_WB_EXTEND:
+        case U_WB_FORMAT:
+            cls = C_EXTEND;
+            break;
+        case U_WB_WSEGSPACE:
+            cls = C_WSEG;
+            break;
+        default:
+            cls = C_BAIL;
+            break;
+        }
+        if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+            u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC) ||
+            u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT ||
+            (c >= 0x1100 && c <= 0x11FF) || (c >= 0xD800 && c <= 0xDFFF))
+            cls = C_BAIL;
+        if (c == '@')
+            cls = C_LETTER;
+        else if (c == ':')
+            cls = C_OTHER;
+        g_info[c] = (uint16_t)(props_slow(c) << 8 | (unsigned)cls);
+    }
+}
+
+/* Class of the code point at s[i] and its end; C_BAIL for anything the fast path leaves to ICU. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+cp_class(const unsigned char *s, size_t i, size_t hi, size_t *next)
+{
+    unsigned b = s[i];
+    if (b < 0x80) {
+        *next = i + 1;
+        return g_info[b] & 0xFF;
+    }
+    if (b >= 0xC2 && b <= 0xDF && i + 1 < hi && (s[i + 1] & 0xC0) == 0x80) {
+        *next = i + 2; /* two-byte sequences (Latin, Greek, Cyrillic, Arabic) decoded inline */
+        return g_info[(b & 0x1F) << 6 | (s[i + 1] & 0x3F)] & 0xFF;
+    }
+    UChar32 c;
+    size_t k = i;
+    U8_NEXT(s, k, hi, c);
+    *next = k;
+    if (c < 0)
+        return C_BAIL;
+    if (c < CLASS_MAX)
+        return g_info[c] & 0xFF;
+    if (c >= 0xE000 && c <= 0xF8FF)
+        return C_OTHER;
+    return C_BAIL;
+}
+
+/* One unit per WB4: a character and the Extend/Format characters after it (none after CR, LF,
+ * Newline). Returns its class and sets *end. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+unit_at(const unsigned char *s, size_t i, size_t hi, size_t *end)
+{
+    if (s[i] < 0x80 && (i + 1 == hi || s[i + 1] < 0x80)) {
+        *end = i + 1; /* ASCII followed by ASCII: no mark can attach */
+        return g_info[s[i]] & 0xFF;
+    }
+    size_t k;
+    int cls = cp_class(s, i, hi, &k);
+    if (cls == C_BAIL)
+        return C_BAIL;
+    if (cls == C_EXTEND)
+        cls = C_OTHER; /* an Extend that has nothing to attach to */
+    if (cls != C_CR && cls != C_LF && cls != C_NEWLINE) {
+        while (k < hi) {
+            size_t k2;
+            int c2 = cp_class(s, k, hi, &k2);
+            if (c2 == C_BAIL)
+                return C_BAIL;
+            if (c2 != C_EXTEND)
+                break;
+            k = k2;
+        }
+    }
+    *end = k;
+    return cls;
+}
+
+/* Returns 1 when [lo, hi) was tokenized, 0 when ICU must do it (out->n restored). */
+static int run_fast(const unsigned char *s, size_t lo, size_t hi, jisr_tokens *out, int *rc)
+{
+    size_t n0 = out->n, i = lo;
+    *rc = 0;
+    while (i < hi) {
+        size_t a = i, e;
+        int cls = unit_at(s, i, hi, &e);
+        if (cls == C_BAIL)
+            goto bail;
+        i = e;
+        if (cls == C_LETTER || cls == C_NUMERIC || cls == C_EXTNUMLET) {
+            int last = cls;
+            while (i < hi) {
+                size_t e2, e3;
+                int c2 = unit_at(s, i, hi, &e2);
+                if (c2 == C_BAIL)
+                    goto bail;
+                if (c2 == C_LETTER || c2 == C_NUMERIC || c2 == C_EXTNUMLET) {
+                    last = c2; /* WB5, WB8, WB9, WB10, WB13a, WB13b */
+                    i = e2;
+                    continue;
+                }
+                int mid_letter = c2 == C_MIDLETTER || c2 == C_MIDNUMLET || c2 == C_SQUOTE;
+                int mid_num = c2 == C_MIDNUM || c2 == C_MIDNUMLET || c2 == C_SQUOTE;
+                if ((last == C_LETTER && mid_letter) || (last == C_NUMERIC && mid_num)) {
+                    if (e2 >= hi)
+                        break;
+                    int c3 = unit_at(s, e2, hi, &e3);
+                    if (c3 == C_BAIL)
+                        goto bail;
+                    if (c3 == last) { /* WB6/WB7, WB11/WB12 */
+                        i = e3;
+                        continue;
+                    }
+                }
+                break;
+            }
+        } else if (cls == C_CR) {
+            if (i < hi && s[i] == '\n')
+                i++; /* WB3 */
+        } else if (cls == C_WSEG) {
+            /* WB3d joins spaces; it comes before WB4, so a space that took marks joins none */
+            size_t k;
+            cp_class(s, a, hi, &k);
+            while (k == i && i < hi) {
+                size_t e2;
+                int c2 = unit_at(s, i, hi, &e2);
+                if (c2 == C_BAIL)
+                    goto bail;
+                if (c2 != C_WSEG)
+                    break;
+                cp_class(s, i, hi, &k);
+                i = e2;
+            }
+        }
+        if ((*rc = emit(out, s, a, i)) < 0)
+            return 1;
+    }
+    return 1;
+bail:
+    out->n = n0;
+    return 0;
+}
+
+static int run_gap(jisr_tokenizer *tk, const unsigned char *s, size_t lo, size_t hi,
+                   jisr_tokens *out)
+{
+    int rc;
+    if (!jisr_text_tok_force_icu && run_fast(s, lo, hi, out, &rc))
+        return rc;
+    return run_icu(tk, s, lo, hi, out);
 }
 
 static unsigned char g_special[256] = {['@'] = 1, [':'] = 1, ['.'] = 1};
@@ -365,14 +621,14 @@ int jisr_tokenizer_run(jisr_tokenizer *tk, const char *str, size_t n, jisr_token
         jisr_tok_kind kind = special_at(s, n, i, lo, &a, &b);
         if (!kind)
             continue;
-        if (a > lo && (rc = run_icu(tk, s, lo, a, out)) < 0)
+        if (a > lo && (rc = run_gap(tk, s, lo, a, out)) < 0)
             return rc;
         if ((rc = push(out, a, b, kind)) < 0)
             return rc;
         lo = b;
         i = b - 1;
     }
-    if (lo < n && (rc = run_icu(tk, s, lo, n, out)) < 0)
+    if (lo < n && (rc = run_gap(tk, s, lo, n, out)) < 0)
         return rc;
     return 0;
 }

@@ -1,0 +1,270 @@
+/*
+ * test_text_normalize.c — jisr_text_normalize against tests/data/text/normalize_cases.tsv (every
+ * rule, alone and combined), and the table fast path against the ICU path on real corpora and on
+ * random strings built from the code points where they could disagree.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <unicode/unorm2.h>
+
+#include "test_text_util.h"
+#include "text/text.h"
+#include "text/text_int.h"
+
+static const struct {
+    const char *name;
+    unsigned flag;
+} FLAG_NAMES[] = {
+    {"NONE", 0},
+    {"NFKC", JISR_NORM_NFKC},
+    {"CASEFOLD", JISR_NORM_CASEFOLD},
+    {"HARAKAT", JISR_NORM_HARAKAT},
+    {"TATWEEL", JISR_NORM_TATWEEL},
+    {"ALEF", JISR_NORM_ALEF},
+    {"YA", JISR_NORM_YA},
+    {"TAMARBUTA", JISR_NORM_TAMARBUTA},
+    {"DIGITS", JISR_NORM_DIGITS},
+    {"PUNCT", JISR_NORM_PUNCT},
+    {"MATCH", JISR_NORM_MATCH},
+};
+
+static int parse_flags(const char *s, unsigned *flags)
+{
+    *flags = 0;
+    while (*s) {
+        size_t n = strcspn(s, "|");
+        int found = 0;
+        for (size_t i = 0; i < sizeof FLAG_NAMES / sizeof FLAG_NAMES[0]; i++)
+            if (strlen(FLAG_NAMES[i].name) == n && strncmp(FLAG_NAMES[i].name, s, n) == 0) {
+                *flags |= FLAG_NAMES[i].flag;
+                found = 1;
+            }
+        if (!found)
+            return -1;
+        s += n;
+        if (*s == '|')
+            s++;
+    }
+    return 0;
+}
+
+/* Normalises through the fast path and through ICU; both results must agree. */
+static int norm_both(const char *s, size_t n, unsigned flags, jisr_buf *out)
+{
+    jisr_buf icu = {0};
+    jisr_buf_reset(out);
+    jisr_text_norm_force_icu = 0;
+    int rc = jisr_text_normalize(s, n, flags, out);
+    jisr_text_norm_force_icu = 1;
+    int rc2 = jisr_text_normalize(s, n, flags, &icu);
+    jisr_text_norm_force_icu = 0;
+    int same = rc == 0 && rc2 == 0 && out->len == icu.len &&
+               (out->len == 0 || memcmp(out->data, icu.data, out->len) == 0);
+    if (!same)
+        fprintf(stderr, "fast/ICU differ (flags %#x): [%.*s] vs [%.*s] for [%.*s]\n", flags,
+                (int)out->len, out->data ? out->data : "", (int)icu.len,
+                icu.data ? icu.data : "", (int)n, s);
+    jisr_buf_free(&icu);
+    return same ? 0 : -1;
+}
+
+static void test_case_file(void **state)
+{
+    (void)state;
+    size_t n;
+    char *buf = tu_read_file(JISR_TEST_DATA "/text/normalize_cases.tsv", &n);
+    assert_non_null(buf);
+    char *cur = buf, *line;
+    int lineno = 0, cases = 0, bad = 0;
+    unsigned seen = 0;
+    jisr_buf out = {0};
+    while ((line = tu_next_line(&cur, &lineno))) {
+        char *f[4];
+        int nf = tu_split(line, f, 4);
+        unsigned flags;
+        size_t in_len, exp_len;
+        if (nf < 3 || parse_flags(f[1], &flags) < 0) {
+            fprintf(stderr, "normalize_cases.tsv:%d: malformed line\n", lineno);
+            bad++;
+            continue;
+        }
+        char *in = tu_unescape(f[0], strlen(f[0]), &in_len);
+        char *exp = tu_unescape(f[2], strlen(f[2]), &exp_len);
+        assert_non_null(in);
+        assert_non_null(exp);
+        cases++;
+        seen |= flags;
+        if (norm_both(in, in_len, flags, &out) < 0 || out.len != exp_len ||
+            memcmp(out.data, exp, exp_len) != 0) {
+            fprintf(stderr, "normalize_cases.tsv:%d: %s [%s]: got [%.*s], want [%s]\n", lineno,
+                    f[1], f[0], (int)out.len, out.data, f[2]);
+            bad++;
+        }
+        free(in);
+        free(exp);
+    }
+    printf("normalize cases: %d, failed: %d\n", cases, bad);
+    jisr_buf_free(&out);
+    free(buf);
+    assert_int_equal(bad, 0);
+    assert_true(cases >= 60);
+    assert_int_equal(seen, JISR_NORM_MATCH | JISR_NORM_TAMARBUTA); /* every flag has cases */
+}
+
+static void test_appends(void **state)
+{
+    (void)state;
+    jisr_buf out = {0};
+    assert_int_equal(jisr_buf_puts(&out, "x|"), 0);
+    assert_int_equal(jisr_text_normalize("ABC", 3, JISR_NORM_MATCH, &out), 0);
+    assert_string_equal(out.data, "x|abc");
+    /* the ICU fallback appends too */
+    assert_int_equal(jisr_text_normalize("|\xEF\xAC\x81", 4, JISR_NORM_MATCH, &out), 0);
+    assert_string_equal(out.data, "x|abc|fi");
+    assert_int_equal(jisr_text_normalize(NULL, 0, JISR_NORM_MATCH, &out), 0);
+    assert_string_equal(out.data, "x|abc|fi");
+    jisr_buf_free(&out);
+}
+
+/* Dropping a mark before normalisation is only sound when it composes with nothing: the fast
+ * path relies on that for every dropped mark except U+0653–U+0655. */
+static void test_dropped_marks_never_compose(void **state)
+{
+    (void)state;
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+    assert_false(U_FAILURE(st));
+    int composing = 0;
+    for (UChar32 m = 0x064B; m <= 0x06ED; m++) {
+        if (jisr_text_arabic_map(m, JISR_NORM_HARAKAT) >= 0)
+            continue;
+        for (UChar32 base = 0; base < 0x30000; base++) {
+            if (unorm2_composePair(nfc, base, m) >= 0) {
+                if (m < 0x0653 || m > 0x0655) {
+                    fprintf(stderr, "U+%04X + U+%04X composes\n", (unsigned)base, (unsigned)m);
+                    assert_true(0);
+                }
+                composing++;
+            }
+        }
+    }
+    assert_true(composing >= 7); /* ا و ي ه ۂ ے + hamza/madda */
+}
+
+static const unsigned COMBOS[] = {
+    0,
+    JISR_NORM_NFKC,
+    JISR_NORM_CASEFOLD,
+    JISR_NORM_NFKC | JISR_NORM_CASEFOLD,
+    JISR_NORM_HARAKAT,
+    JISR_NORM_NFKC | JISR_NORM_HARAKAT,
+    JISR_NORM_CASEFOLD | JISR_NORM_HARAKAT | JISR_NORM_ALEF,
+    JISR_NORM_MATCH,
+    JISR_NORM_MATCH | JISR_NORM_TAMARBUTA,
+};
+#define NCOMBOS (sizeof COMBOS / sizeof COMBOS[0])
+
+static int corpus_diff(const char *path, size_t *lines)
+{
+    size_t n;
+    char *buf = tu_read_file(path, &n);
+    if (!buf)
+        return -1;
+    jisr_buf out = {0};
+    int bad = 0;
+    char *p = buf, *end = buf + n;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        for (size_t c = 0; c < NCOMBOS; c++)
+            if (norm_both(p, len, COMBOS[c], &out) < 0)
+                bad++;
+        (*lines)++;
+        p += len + 1;
+    }
+    jisr_buf_free(&out);
+    free(buf);
+    return bad;
+}
+
+static void test_fast_path_equals_icu_on_corpora(void **state)
+{
+    (void)state;
+    const char *files[] = {
+        "/un-ar-en/UNv1.0.testset.ar",
+        "/un-ar-en/UNv1.0.testset.en",
+        "/tatoeba-ar-en/ara.txt",
+        "/bible-ar-en/vocalized-svd-kjv/Psalms.ar-en.tsv",
+        "/seed/ar-article.txt",
+    };
+    size_t lines = 0;
+    int found = 0;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", getenv("JISR_SHARED_DATA") ? getenv("JISR_SHARED_DATA")
+                                                                        : JISR_SHARED_DATA,
+                 files[i]);
+        int bad = corpus_diff(path, &lines);
+        if (bad < 0)
+            continue;
+        found++;
+        assert_int_equal(bad, 0);
+    }
+    if (!found)
+        skip();
+    printf("fast path = ICU path on %zu corpus lines x %zu flag sets\n", lines, NCOMBOS);
+}
+
+/* Random strings over the code points where a per-character table could go wrong: starters that
+ * compose, marks that reorder, ligatures, default ignorables, case specials, invalid bytes. */
+static void test_fast_path_equals_icu_random(void **state)
+{
+    (void)state;
+    static const char *const atoms[] = {
+        "a", "Z", " ", ".", "1", "\xC3\x9F", "\xC3\x89", "\xC2\xA0", "\xC2\xBD", "\xC4\xB0",
+        "\xCE\xA3", "\xCF\x82", "\xD8\xA7", "\xD9\x88", "\xD9\x8A", "\xDB\x92", "\xDB\x81",
+        "\xD8\xA3", "\xD9\x80", "\xD9\x8B", "\xD9\x8E", "\xD9\x91", "\xD9\x93", "\xD9\x94",
+        "\xD9\x95", "\xD9\xB0", "\xDB\x96", "\xDB\xA5", "\xD9\xA3", "\xDB\xB5", "\xD9\xAB",
+        "\xD8\x8C", "\xD8\x9F", "\xCC\x81", "\xCC\x88", "\xE2\x80\x8C", "\xE2\x80\x8F",
+        "\xD8\x9C", "\xC2\xAD", "\xEF\xAC\x81", "\xEF\xBB\xBB", "\xEF\xB1\xA0", "\xEE\x80\x80",
+        "\xE1\x84\x80", "\xE1\x85\xA1", "\xED\x95\x9C", "\xF0\x9D\x90\x80", "\xFF", "\xD9",
+        "\xE2\x84\xAA", "\xE1\xBA\x9E", "\xC7\x85", "\xCD\x85", "\xCE\x90",
+    };
+    const size_t natoms = sizeof atoms / sizeof atoms[0];
+    unsigned long seed = 12345;
+    jisr_buf out = {0};
+    char s[256];
+    int bad = 0;
+    for (int iter = 0; iter < 30000; iter++) {
+        size_t len = 0;
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        int atoms_n = (int)((seed >> 33) % 12) + 1;
+        for (int k = 0; k < atoms_n; k++) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            const char *a = atoms[(seed >> 33) % natoms];
+            memcpy(s + len, a, strlen(a));
+            len += strlen(a);
+        }
+        unsigned flags = (unsigned)(seed >> 20) & 0x1FF;
+        if (norm_both(s, len, flags, &out) < 0)
+            bad++;
+    }
+    jisr_buf_free(&out);
+    assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_case_file),
+        cmocka_unit_test(test_appends),
+        cmocka_unit_test(test_dropped_marks_never_compose),
+        cmocka_unit_test(test_fast_path_equals_icu_on_corpora),
+        cmocka_unit_test(test_fast_path_equals_icu_random),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

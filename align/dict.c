@@ -1,0 +1,140 @@
+/*
+ * dict.c — a reader for dictd dictionaries (the format of Debian's dict-freedict-* packages).
+ *
+ * A dictd dictionary is an index of `headword<TAB>offset<TAB>length` lines (numbers in dictd's
+ * base64 digits, most significant first) and a data file, plain or dictzip-compressed. Dictzip is
+ * an ordinary gzip stream with a random-access table in an extra header field, so zlib's gzread
+ * reads it as is; the aligner wants every entry anyway, so the whole data file is inflated once
+ * and the index is walked in order, instead of seeking chunk by chunk.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "align/align.h"
+#include "align/align_int.h"
+
+#define DICT_DEFAULT "/usr/share/dictd/freedict-ara-eng.index"
+#define DICT_MAX_BYTES ((size_t)1 << 30)
+
+const char *jisr_dict_default_path(void)
+{
+    return access(DICT_DEFAULT, R_OK) == 0 ? DICT_DEFAULT : NULL;
+}
+
+static int b64_digit(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+/* Parses a dictd base64 number s[0..n); returns -1 when malformed or too large. */
+static long long b64_number(const char *s, size_t n)
+{
+    if (n == 0 || n > 10)
+        return -1;
+    long long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = b64_digit((unsigned char)s[i]);
+        if (d < 0)
+            return -1;
+        v = v * 64 + d;
+    }
+    return v;
+}
+
+int jisr_align_read_file(const char *path, jisr_buf *out)
+{
+    gzFile gz = gzopen(path, "rb"); /* also reads uncompressed files transparently */
+    if (!gz)
+        return jisr_error_set(JISR_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    int rc = 0;
+    for (;;) {
+        if ((rc = jisr_buf_reserve(out, 1 << 16)) < 0)
+            break;
+        int n = gzread(gz, out->data + out->len, 1 << 16);
+        if (n < 0) {
+            int zerr = 0;
+            const char *msg = gzerror(gz, &zerr);
+            rc = jisr_error_set(JISR_EIO, path, 0, 0, "read error: %s", msg ? msg : "zlib");
+            break;
+        }
+        if (n == 0)
+            break;
+        out->len += (size_t)n;
+        out->data[out->len] = '\0';
+        if (out->len > DICT_MAX_BYTES) {
+            rc = jisr_error_set(JISR_ETOOBIG, path, 0, 0, "file larger than %zu bytes",
+                                DICT_MAX_BYTES);
+            break;
+        }
+    }
+    gzclose(gz);
+    return rc;
+}
+
+int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_entry_fn fn, void *ctx)
+{
+    jisr_buf idx = {0}, data = {0};
+    int rc;
+    if ((rc = jisr_align_read_file(index_path, &idx)) < 0 ||
+        (rc = jisr_align_read_file(dict_path, &data)) < 0)
+        goto done;
+    const char *p = idx.data ? idx.data : "", *end = p + idx.len;
+    unsigned long line = 0;
+    while (p < end) {
+        line++;
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *t1 = memchr(p, '\t', (size_t)(eol - p));
+        const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(eol - t1 - 1)) : NULL;
+        if (eol == p || (eol == p + 1 && *p == '\r')) {
+            p = eol + (eol < end);
+            continue;
+        }
+        if (!t1 || !t2) {
+            rc = jisr_error_set(JISR_EPARSE, index_path, line, 1,
+                                "expected headword<TAB>offset<TAB>length");
+            goto done;
+        }
+        const char *lend = eol > t2 && eol[-1] == '\r' ? eol - 1 : eol;
+        long long off = b64_number(t1 + 1, (size_t)(t2 - t1 - 1));
+        long long len = b64_number(t2 + 1, (size_t)(lend - t2 - 1));
+        if (off < 0 || len < 0) {
+            rc = jisr_error_set(JISR_EPARSE, index_path, line, (unsigned long)(t1 - p) + 2,
+                                "bad base64 offset or length");
+            goto done;
+        }
+        if ((unsigned long long)off + (unsigned long long)len > data.len) {
+            rc = jisr_error_set(JISR_EPARSE, index_path, line, (unsigned long)(t1 - p) + 2,
+                                "entry beyond the end of %s", dict_path);
+            goto done;
+        }
+        size_t hn = (size_t)(t1 - p);
+        if (!(hn >= 10 && memcmp(p, "00database", 10) == 0) &&
+            !(hn >= 11 && memcmp(p, "00-database", 11) == 0)) {
+            if ((rc = fn(ctx, p, hn, data.data + off, (size_t)len)) != 0)
+                goto done;
+        }
+        p = eol + (eol < end);
+    }
+    rc = 0;
+done:
+    jisr_buf_free(&idx);
+    jisr_buf_free(&data);
+    return rc;
+}

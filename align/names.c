@@ -1,0 +1,252 @@
+/*
+ * names.c — name anchors: Arabic words transliterated by ICU ("Arabic-Latin; Latin-ASCII") and
+ * matched against English words that the input capitalises inside sentences.
+ *
+ * A transliteration never spells a name the way English does (إبراهيم → "abrahym" for
+ * Abraham, يوسف → "ywsf" for Joseph), so both sides are reduced to a consonant skeleton: vowels,
+ * h, w and inner y dropped, sounds that Arabic merges put in one class (b p f v; t d th dh;
+ * s z sh; k q g j c, and a word-initial y, which is how Arabic writes J names), runs collapsed.
+ * Skeletons of two or more classes match when equal, and of four or more when one deletion
+ * or substitution apart (a symmetric-deletion index, so the matching stays linear).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "align/aligner_int.h"
+
+#define KEY_MAX 32
+
+static char letter_class(const char *s, size_t n, size_t i, size_t *adv)
+{
+    char c = s[i], d = i + 1 < n ? s[i + 1] : '\0';
+    *adv = 1;
+    if (d == 'h' &&
+        (c == 's' || c == 't' || c == 'd' || c == 'k' || c == 'g' || c == 'p' || c == 'c')) {
+        *adv = 2;
+        switch (c) {
+        case 's':
+            return 'S';
+        case 't':
+        case 'd':
+            return 'T';
+        case 'p':
+            return 'B';
+        default:
+            return 'K';
+        }
+    }
+    switch (c) {
+    case 'b':
+    case 'p':
+    case 'f':
+    case 'v':
+        return 'B';
+    case 't':
+    case 'd':
+        return 'T';
+    case 's':
+    case 'z':
+    case 'x':
+        return 'S';
+    case 'k':
+    case 'q':
+    case 'g':
+    case 'j':
+    case 'c':
+        return 'K';
+    case 'l':
+        return 'L';
+    case 'm':
+        return 'M';
+    case 'n':
+        return 'N';
+    case 'r':
+        return 'R';
+    case 'y':
+        return i == 0 ? 'K' : 0;
+    default:
+        return 0; /* vowels, h, w, apostrophes, anything else */
+    }
+}
+
+size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    char prev = 0;
+    for (size_t i = 0; i < n && k + 1 < cap;) {
+        size_t adv;
+        char c = latin[i];
+        if (c >= 'A' && c <= 'Z') {
+            char low[2] = {(char)(c - 'A' + 'a'), i + 1 < n ? latin[i + 1] : '\0'};
+            if (low[1] >= 'A' && low[1] <= 'Z')
+                low[1] = (char)(low[1] - 'A' + 'a');
+            c = letter_class(low, 2, 0, &adv);
+            if (i != 0 && c == 'K' && low[0] == 'y')
+                c = 0;
+        } else
+            c = letter_class(latin, n, i, &adv);
+        i += adv;
+        if (c && c != prev)
+            out[k++] = c;
+        if (c)
+            prev = c;
+    }
+    out[k] = '\0';
+    return k;
+}
+
+typedef struct nkey {
+    char key[KEY_MAX];
+    uint32_t id;
+} nkey;
+
+static int nkey_cmp(const void *x, const void *y)
+{
+    return strcmp(((const nkey *)x)->key, ((const nkey *)y)->key);
+}
+
+static int push_key(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        nkey *p = realloc(*v, c * sizeof *p);
+        if (!p)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        *v = p;
+        *cap = c;
+    }
+    snprintf((*v)[*n].key, KEY_MAX, "%s", key);
+    (*v)[*n].id = id;
+    (*n)++;
+    return 0;
+}
+
+/* key and, when long enough, its single deletions */
+static int push_variants(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id)
+{
+    int rc = push_key(v, n, cap, key, id);
+    size_t len = strlen(key);
+    for (size_t i = 0; rc == 0 && len >= 4 && i < len; i++) {
+        char del[KEY_MAX];
+        memcpy(del, key, i);
+        memcpy(del + i, key + i + 1, len - i);
+        rc = push_key(v, n, cap, del, id);
+    }
+    return rc;
+}
+
+static int translit(jisr_aligner *a, const char *s, size_t n, char *out, size_t cap)
+{
+    UChar buf[256];
+    int32_t len = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(buf, 128, &len, s, (int32_t)n, &st);
+    if (U_FAILURE(st) || len >= 128)
+        return -1;
+    int32_t limit = len;
+    utrans_transUChars((UTransliterator *)a->translit, buf, &len, 256, 0, &limit, &st);
+    if (U_FAILURE(st))
+        return -1;
+    int32_t on = 0;
+    u_strToUTF8(out, (int32_t)cap - 1, &on, buf, len, &st);
+    if (U_FAILURE(st) || on >= (int32_t)cap)
+        return -1;
+    out[on] = '\0';
+    return on;
+}
+
+int jisr_al_names(jisr_aligner *a)
+{
+    char ar, en;
+    if (jisr_lang_matches(a->srclang, "ar") && jisr_lang_matches(a->tgtlang, "en")) {
+        ar = 'S';
+        en = 'T';
+    } else if (jisr_lang_matches(a->srclang, "en") && jisr_lang_matches(a->tgtlang, "ar")) {
+        ar = 'T';
+        en = 'S';
+    } else
+        return 0;
+    if (!a->translit) {
+        UErrorCode st = U_ZERO_ERROR;
+        UChar id[64];
+        u_uastrcpy(id, "Arabic-Latin; Latin-ASCII");
+        a->translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st) || !a->translit)
+            return jisr_error_set(JISR_EICU, NULL, 0, 0,
+                                  "cannot open the Arabic-Latin "
+                                  "transliterator: %s",
+                                  u_errorName(st));
+    }
+    nkey *ek = NULL;
+    size_t nek = 0, cek = 0;
+    int rc = 0;
+    for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
+        if (a->kind[id] != (unsigned char)en || !a->surf[id] || a->capn[id] == 0 ||
+            a->capn[id] < a->lown[id])
+            continue;
+        char key[KEY_MAX];
+        const char *s = a->surf[id];
+        if (jisr_align_name_key(s, strlen(s), key, sizeof key) >= 2)
+            rc = push_variants(&ek, &nek, &cek, key, id);
+    }
+    if (rc < 0 || nek == 0)
+        goto done;
+    qsort(ek, nek, sizeof *ek, nkey_cmp);
+    nkey *q = NULL;
+    size_t nq = 0, cq = 0;
+    for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
+        if (a->kind[id] != (unsigned char)ar || !a->surf[id] || a->df[id] == 0)
+            continue;
+        const char *s = a->surf[id];
+        size_t sn = strlen(s);
+        for (int strip = 0; rc == 0 && strip < 2; strip++) {
+            const char *w = s;
+            size_t wn = sn;
+            if (strip) {
+                /* wa-/fa-/li-/bi- + name: try without the one-letter prefix */
+                unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
+                int pre = sn >= 8 && ((c0 == 0xD9 && (c1 == 0x88 || c1 == 0x81 || c1 == 0x84)) ||
+                                      (c0 == 0xD8 && c1 == 0xA8));
+                if (!pre)
+                    continue;
+                w += 2;
+                wn -= 2;
+            }
+            char lat[128], key[KEY_MAX];
+            int ln = translit(a, w, wn, lat, sizeof lat);
+            if (ln <= 0 || jisr_align_name_key(lat, (size_t)ln, key, sizeof key) < 2)
+                continue;
+            nq = 0;
+            if ((rc = push_variants(&q, &nq, &cq, key, id)) < 0)
+                break;
+            for (size_t k = 0; rc == 0 && k < nq; k++) {
+                nkey *hit = bsearch(&q[k], ek, nek, sizeof *ek, nkey_cmp);
+                if (!hit)
+                    continue;
+                while (hit > ek && strcmp(hit[-1].key, q[k].key) == 0)
+                    hit--;
+                for (; rc == 0 && hit < ek + nek && strcmp(hit->key, q[k].key) == 0; hit++) {
+                    /* an exact query only matches exact keys or their deletions */
+                    if (ar == 'S')
+                        rc = jisr_al_tr_add(a, id, hit->id);
+                    else
+                        rc = jisr_al_tr_add(a, hit->id, id);
+                }
+            }
+        }
+    }
+    free(q);
+done:
+    free(ek);
+    return rc;
+}
+
+void jisr_al_names_free(jisr_aligner *a)
+{
+    if (a->translit)
+        utrans_close((UTransliterator *)a->translit);
+    a->translit = NULL;
+}

@@ -1,0 +1,99 @@
+/*
+ * vocab.c — string interning for the aligner: every stem, number and anchor becomes a dense
+ * 32-bit id, so the lexicon, the weights and the DP work on integer arrays. Open addressing
+ * with FNV-1a hashes; the table stays at most half full.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "align/align_int.h"
+
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static int same(const char *stored, const char *s, size_t n)
+{
+    return strncmp(stored, s, n) == 0 && stored[n] == '\0';
+}
+
+uint32_t jisr_vocab_find(const jisr_vocab *v, const char *s, size_t n)
+{
+    if (!v->nslot)
+        return UINT32_MAX;
+    uint32_t mask = v->nslot - 1;
+    for (uint32_t k = fnv1a(s, n) & mask;; k = (k + 1) & mask) {
+        uint32_t id = v->slot[k];
+        if (id == 0)
+            return UINT32_MAX;
+        if (same(v->str[id - 1], s, n))
+            return id - 1;
+    }
+}
+
+static int grow_slots(jisr_vocab *v)
+{
+    uint32_t ns = v->nslot ? v->nslot * 2 : 1024;
+    uint32_t *slot = calloc(ns, sizeof *slot);
+    if (!slot)
+        return -1;
+    for (uint32_t id = 0; id < v->n; id++) {
+        const char *s = v->str[id];
+        for (uint32_t k = fnv1a(s, strlen(s)) & (ns - 1);; k = (k + 1) & (ns - 1))
+            if (slot[k] == 0) {
+                slot[k] = id + 1;
+                break;
+            }
+    }
+    free(v->slot);
+    v->slot = slot;
+    v->nslot = ns;
+    return 0;
+}
+
+uint32_t jisr_vocab_intern(jisr_vocab *v, const char *s, size_t n)
+{
+    uint32_t id = jisr_vocab_find(v, s, n);
+    if (id != UINT32_MAX)
+        return id;
+    if ((v->n + 1) * 2 > v->nslot && grow_slots(v) < 0)
+        return UINT32_MAX;
+    if (v->n == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 1024;
+        char **str = realloc(v->str, cap * sizeof *str);
+        if (!str)
+            return UINT32_MAX;
+        v->str = str;
+        v->cap = cap;
+    }
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return UINT32_MAX;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    v->str[v->n] = copy;
+    uint32_t mask = v->nslot - 1;
+    for (uint32_t k = fnv1a(s, n) & mask;; k = (k + 1) & mask)
+        if (v->slot[k] == 0) {
+            v->slot[k] = v->n + 1;
+            break;
+        }
+    return v->n++;
+}
+
+void jisr_vocab_free(jisr_vocab *v)
+{
+    if (!v)
+        return;
+    for (uint32_t i = 0; i < v->n; i++)
+        free(v->str[i]);
+    free(v->str);
+    free(v->slot);
+    memset(v, 0, sizeof *v);
+}

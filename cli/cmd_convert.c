@@ -146,6 +146,8 @@ int cmd_convert(int argc, char **argv)
         wo.datatype = h->meta.datatype;
     if (h && h->meta.segtype)
         wo.segtype = h->meta.segtype;
+    if (h && h->meta.o_tmf)
+        wo.o_tmf = h->meta.o_tmf;
     if ((rc = jisr_writer_open_ex(&w, out, &wo, h ? &h->meta : NULL)) < 0)
         goto fail;
     cli_progress p;

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/util.h"
 
@@ -157,6 +158,10 @@ int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_op
  * no variant in the requested language: JISR_EENCODING/JISR_EINVAL/JISR_ENOTFOUND) is refused
  * and the writer stays usable; an I/O or memory error is sticky and fails jisr_writer_close. */
 int jisr_writer_write(jisr_writer *w, const jisr_unit *u);
+/** A writer on a caller-owned stream (not closed, no temporary file, no atomic commit); name is
+ * used in messages. Not for Moses, which writes two files. */
+int jisr_writer_open_stream(jisr_writer **out, FILE *stream, const char *name,
+                            const jisr_write_opts *opts, const jisr_meta *header_meta);
 /** Units written so far. */
 unsigned long jisr_writer_count(const jisr_writer *w);
 /** Finish and commit the file; returns the first error seen. */

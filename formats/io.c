@@ -287,8 +287,8 @@ static char *dup_or_null(const char *s, int *bad)
     return d;
 }
 
-int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_opts *opts,
-                        const jisr_meta *header_meta)
+static int writer_open(jisr_writer **out, const char *path, FILE *stream,
+                       const jisr_write_opts *opts, const jisr_meta *header_meta)
 {
     int rc = 0, bad = 0;
     *out = NULL;
@@ -321,7 +321,7 @@ int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_op
         goto fail;
     }
     if (w->format == JISR_FMT_MOSES) {
-        if (strcmp(path, "-") == 0) {
+        if (strcmp(path, "-") == 0 || stream) {
             rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0, "Moses output needs two files, not -");
             goto fail;
         }
@@ -333,7 +333,10 @@ int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_op
         if ((rc = open_tmp(w->path2, &w->tmp2, &w->f2)) < 0)
             goto fail;
     }
-    if (strcmp(path, "-") == 0) {
+    if (stream) {
+        w->to_stdout = 1;
+        w->f = stream;
+    } else if (strcmp(path, "-") == 0) {
         w->to_stdout = 1;
         w->f = stdout;
     } else if ((rc = open_tmp(path, &w->tmp, &w->f)) < 0) {
@@ -365,9 +368,23 @@ fail:
     return rc;
 }
 
+int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_opts *opts,
+                        const jisr_meta *header_meta)
+{
+    return writer_open(out, path, NULL, opts, header_meta);
+}
+
+int jisr_writer_open_stream(jisr_writer **out, FILE *stream, const char *name,
+                            const jisr_write_opts *opts, const jisr_meta *header_meta)
+{
+    if (!stream)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no output stream");
+    return writer_open(out, name ? name : "<stream>", stream, opts, header_meta);
+}
+
 int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts *opts)
 {
-    return jisr_writer_open_ex(out, path, opts, NULL);
+    return writer_open(out, path, NULL, opts, NULL);
 }
 
 int jisr_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b)
@@ -403,10 +420,10 @@ static int commit(jisr_writer *w, FILE **f, char **tmp, const char *path)
     int rc = 0;
     if (!*f)
         return 0;
-    if (fflush(*f) != 0 || ferror(*f) ||
-        (*f != stdout && fsync(fileno(*f)) != 0 && errno != EINVAL))
+    int borrowed = *tmp == NULL; /* stdout or a caller's stream: flush, never close */
+    if (fflush(*f) != 0 || ferror(*f) || (!borrowed && fsync(fileno(*f)) != 0 && errno != EINVAL))
         rc = jisr_error_set(JISR_EIO, path, 0, 0, "write failed: %s", strerror(errno));
-    if (*f != stdout && fclose(*f) != 0 && rc == 0)
+    if (!borrowed && fclose(*f) != 0 && rc == 0)
         rc = jisr_error_set(JISR_EIO, path, 0, 0, "write failed: %s", strerror(errno));
     *f = NULL;
     if (*tmp && rc == 0 && rename(*tmp, path) != 0)
@@ -463,7 +480,7 @@ void jisr_writer_abort(jisr_writer *w)
 {
     if (!w)
         return;
-    if (w->f && w->f != stdout)
+    if (w->f && !w->to_stdout)
         fclose(w->f);
     else if (w->f)
         fflush(w->f);

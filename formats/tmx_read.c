@@ -53,6 +53,12 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
     t->xml_err = 1;
     t->err_line = e->line > 0 ? (unsigned long)e->line : 0;
     t->err_col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+    /* inside an entity's replacement text libxml2 counts lines from the entity: report where
+     * the document itself stands instead */
+    if (!e->file && t->xr) {
+        t->err_line = (unsigned long)xmlTextReaderGetParserLineNumber(t->xr);
+        t->err_col = (unsigned long)xmlTextReaderGetParserColumnNumber(t->xr);
+    }
     snprintf(t->err_msg, sizeof t->err_msg, "%s", e->message ? e->message : "malformed XML");
     size_t n = strlen(t->err_msg);
     while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
@@ -237,6 +243,9 @@ static int read_prop(tmx_reader *t, jisr_meta *m, int is_note)
             return rc;
     }
     xmlTextReaderMoveToElement(t->xr);
+    /* the DTD requires a type; a prop without one gets "" (what the writer must write) */
+    if (!is_note && !p->type && !(p->type = jisr_strdup("")))
+        return JISR_ENOMEM;
     if ((rc = leaf_text(t)) < 0)
         return rc;
     p->value = jisr_strndup(t->val.data, t->val.len);

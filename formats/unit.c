@@ -300,13 +300,13 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
     size_t n = strlen(s), start = 0;
     for (size_t i = 0; i < n;) {
         long t = jisr_placeholder_at(s, n, i);
-        if (t < 0) {
+        if (t < 0 || (size_t)t >= v->ntags) { /* no tag: an ordinary character */
             i++;
             continue;
         }
         if ((rc = jisr_buf_append(out, s + start, i - start)) < 0)
             return rc;
-        unsigned cp = (size_t)t < v->ntags ? literal_char(v->tags[t]) : 0;
+        unsigned cp = literal_char(v->tags[t]);
         if (cp && (rc = jisr_utf8_put(out, cp)) < 0)
             return rc;
         i += 3;
@@ -346,6 +346,14 @@ jisr_format jisr_format_from_name(const char *path)
     if (ext_is(ext, "txt"))
         return JISR_FMT_MOSES;
     /* Moses corpora are named corpus.en / corpus.ar: a 2–3 letter language code. */
+    /* … but not the usual 2–3 letter extensions of other files */
+    static const char *const other[] = {"xml", "htm", "csv", "pdf", "doc", "rtf", "xlf", "po",
+                                        "pot", "mo",  "srt", "sgm", "gz",  "bz2", "xz",  "zip",
+                                        "tar", "dat", "log", "out", "tmp", "bak", "md",  "ini",
+                                        "cfg", "sh",  "py",  "js",  "ts",  "css", "db",  "srx"};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (ext_is(ext, other[i]))
+            return JISR_FMT_AUTO;
     size_t len = strlen(ext);
     if (len >= 2 && len <= 3) {
         for (size_t i = 0; i < len; i++)

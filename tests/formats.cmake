@@ -1,0 +1,8 @@
+# formats layer: unit model, TMX/TSV/Moses/JSONL readers and writers, `jisr convert`, real
+# clients (OmegaT, translate-toolkit) and the TMX fuzz corpus.
+jisr_add_test(test_formats SOURCES ${CMAKE_SOURCE_DIR}/tests/test_formats.c LAYERS text formats)
+# the same program over ../shared (OmegaT's and MateCat's TMX files); exits 77 when absent
+add_test(NAME test_formats_shared COMMAND test_formats shared)
+set_tests_properties(test_formats_shared PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT
+  "JISR_TEST_DATA=${JISR_TEST_DATA};JISR_SHARED_DATA=${JISR_SHARED_DATA}")
+jisr_add_fuzz(tmx LAYERS text formats)

@@ -1,0 +1,1013 @@
+/*
+ * test_formats.c — the formats layer against real files: unit model, TMX round trips (every
+ * compliance-kit, Okapi and own-flavour file: read → write → xmllint --dtdvalid → read again →
+ * unit-by-unit equality, and the same through JSONL), unit counts checked against libxml2's DOM
+ * (xmllint --xpath), OmegaT/MateCat files from ../shared, malformed and hostile files, skip-bad,
+ * TSV escaping, Moses, JSONL forms, atomic writes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "formats/formats.h"
+
+static char tmpdir[256];
+
+static const char *data_dir(void)
+{
+    const char *d = getenv("JISR_TEST_DATA");
+    return d && *d ? d : JISR_TEST_DATA;
+}
+
+static const char *shared_dir(void)
+{
+    const char *d = getenv("JISR_SHARED_DATA");
+    return d && *d ? d : JISR_SHARED_DATA;
+}
+
+static void path_join(char *out, size_t n, const char *a, const char *b)
+{
+    int k = snprintf(out, n, "%s/%s", a, b);
+    assert_true(k > 0 && (size_t)k < n);
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* ---- deep equality of units --------------------------------------------------------------- */
+
+static int str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static void check_str(const char *what, const char *a, const char *b, const char *ctx)
+{
+    if (!str_eq(a, b))
+        fail_msg("%s: %s differs: '%s' vs '%s'", ctx, what, a ? a : "(null)", b ? b : "(null)");
+}
+
+static void check_props(const char *what, const jisr_prop *a, size_t na, const jisr_prop *b,
+                        size_t nb, const char *ctx)
+{
+    if (na != nb)
+        fail_msg("%s: %zu %s vs %zu", ctx, na, what, nb);
+    for (size_t i = 0; i < na; i++) {
+        check_str("prop type", a[i].type, b[i].type, ctx);
+        check_str("prop lang", a[i].lang, b[i].lang, ctx);
+        check_str("prop value", a[i].value, b[i].value, ctx);
+    }
+}
+
+static void check_meta(const jisr_meta *a, const jisr_meta *b, const char *ctx)
+{
+    check_str("creationdate", a->creationdate, b->creationdate, ctx);
+    check_str("creationid", a->creationid, b->creationid, ctx);
+    check_str("changedate", a->changedate, b->changedate, ctx);
+    check_str("changeid", a->changeid, b->changeid, ctx);
+    check_str("lastusagedate", a->lastusagedate, b->lastusagedate, ctx);
+    check_str("creationtool", a->creationtool, b->creationtool, ctx);
+    check_str("creationtoolversion", a->creationtoolversion, b->creationtoolversion, ctx);
+    check_str("datatype", a->datatype, b->datatype, ctx);
+    check_str("o-encoding", a->o_encoding, b->o_encoding, ctx);
+    check_str("o-tmf", a->o_tmf, b->o_tmf, ctx);
+    check_str("segtype", a->segtype, b->segtype, ctx);
+    if (a->usagecount != b->usagecount)
+        fail_msg("%s: usagecount %ld vs %ld", ctx, a->usagecount, b->usagecount);
+    check_props("props", a->props, a->nprops, b->props, b->nprops, ctx);
+    check_props("notes", a->notes, a->nnotes, b->notes, b->nnotes, ctx);
+}
+
+static void check_unit(const jisr_unit *a, const jisr_unit *b, const char *ctx)
+{
+    check_str("tuid", a->tuid, b->tuid, ctx);
+    check_str("srclang", a->srclang, b->srclang, ctx);
+    check_meta(&a->meta, &b->meta, ctx);
+    if (a->nvariants != b->nvariants)
+        fail_msg("%s: %zu variants vs %zu", ctx, a->nvariants, b->nvariants);
+    for (size_t i = 0; i < a->nvariants; i++) {
+        const jisr_variant *x = &a->variants[i], *y = &b->variants[i];
+        check_str("lang", x->lang, y->lang, ctx);
+        check_str("text", x->text, y->text, ctx);
+        if (x->ntags != y->ntags)
+            fail_msg("%s: %zu tags vs %zu", ctx, x->ntags, y->ntags);
+        for (size_t t = 0; t < x->ntags; t++)
+            check_str("tag", x->tags[t], y->tags[t], ctx);
+        check_meta(&x->meta, &y->meta, ctx);
+    }
+}
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+typedef struct units {
+    jisr_unit *v;
+    size_t n;
+} units;
+
+static void units_free(units *u)
+{
+    for (size_t i = 0; i < u->n; i++)
+        jisr_unit_clear(&u->v[i]);
+    free(u->v);
+    u->v = NULL;
+    u->n = 0;
+}
+
+static int read_all(const char *path, const jisr_read_opts *opts, units *out, jisr_header *hdr)
+{
+    jisr_reader *r;
+    int rc = jisr_reader_open(&r, path, opts);
+    out->v = NULL;
+    out->n = 0;
+    if (rc < 0)
+        return rc;
+    if (hdr) {
+        const jisr_header *h = jisr_reader_header(r);
+        memset(hdr, 0, sizeof *hdr);
+        hdr->meta.usagecount = -1;
+        if (h) {
+            hdr->srclang = h->srclang ? strdup(h->srclang) : NULL;
+            hdr->adminlang = h->adminlang ? strdup(h->adminlang) : NULL;
+            hdr->version = h->version ? strdup(h->version) : NULL;
+            /* copy header meta through a unit, the public deep-copy path */
+            jisr_unit tmp, cp;
+            jisr_unit_init(&tmp);
+            tmp.meta = h->meta;
+            assert_int_equal(jisr_unit_copy(&cp, &tmp), 0);
+            hdr->meta = cp.meta;
+            jisr_unit_init(&cp);
+        }
+    }
+    jisr_unit u;
+    jisr_unit_init(&u);
+    while ((rc = jisr_reader_next(r, &u)) > 0) {
+        out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
+        assert_non_null(out->v);
+        out->v[out->n++] = u; /* take ownership */
+        jisr_unit_init(&u);
+    }
+    jisr_unit_clear(&u);
+    jisr_reader_close(r);
+    return rc;
+}
+
+static void header_free(jisr_header *h)
+{
+    free(h->srclang);
+    free(h->adminlang);
+    free(h->version);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    u.meta = h->meta;
+    jisr_unit_clear(&u);
+}
+
+static int write_all(const char *path, const jisr_write_opts *opts, const units *in,
+                     const jisr_meta *hm)
+{
+    jisr_writer *w;
+    int rc = jisr_writer_open_ex(&w, path, opts, hm);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < in->n; i++)
+        if ((rc = jisr_writer_write(w, &in->v[i])) < 0) {
+            jisr_writer_abort(w);
+            return rc;
+        }
+    return jisr_writer_close(w);
+}
+
+/* Run a shell command, return its exit status; its stdout+stderr go to out (may be NULL). */
+static int run(char *out, size_t outsz, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = 0;
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, p)) > 0) {
+        if (out && n + 1 < outsz) {
+            size_t k = got < outsz - 1 - n ? got : outsz - 1 - n;
+            memcpy(out + n, buf, k);
+            n += k;
+        }
+    }
+    if (out)
+        out[n] = '\0';
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Units in a TMX counted by libxml2's DOM, independently of our reader. */
+static long xpath_count(const char *path, const char *expr)
+{
+    char out[256];
+    int st = run(out, sizeof out, "xmllint --nonet --xpath '%s' '%s' 2>/dev/null", expr, path);
+    if (st != 0 && st != 10) /* 10: XPath result is empty */
+        return -1;
+    return atol(out);
+}
+
+/* Validate a written TMX against the 1.4 DTD; any message (warnings included) is a failure. */
+static void assert_valid_tmx(const char *path)
+{
+    char out[8192], dtd[1024];
+    path_join(dtd, sizeof dtd, data_dir(), "formats/tmx14.dtd");
+    int st = run(out, sizeof out, "xmllint --noout --nonet --dtdvalid '%s' '%s' 2>&1", dtd, path);
+    if (st != 0 || out[0] != '\0')
+        fail_msg("%s does not validate against tmx14.dtd (exit %d):\n%s", path, st, out);
+}
+
+static char *slurp(const char *path);
+
+/* ---- unit model --------------------------------------------------------------------------- */
+
+static void test_unit_model(void **state)
+{
+    (void)state;
+    jisr_unit u, c;
+    jisr_unit_init(&u);
+    assert_int_equal(u.nvariants, 0);
+    assert_int_equal(u.meta.usagecount, -1);
+    jisr_variant *v;
+    assert_int_equal(jisr_unit_add_variant(&u, "EN-us", "Hello", 5, &v), 0);
+    assert_string_equal(v->lang, "EN-us");
+    assert_int_equal(jisr_unit_add_variant(&u, "AR_sa", "مرحبا", strlen("مرحبا"), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "arz", "ازيك", strlen("ازيك"), NULL), 0);
+    assert_int_equal(u.nvariants, 3);
+    /* BCP 47: case-insensitive, _ = -, prefix by subtag */
+    assert_ptr_equal(jisr_unit_find(&u, "ar"), &u.variants[1]);
+    assert_ptr_equal(jisr_unit_find(&u, "ar-SA"), &u.variants[1]);
+    assert_ptr_equal(jisr_unit_find(&u, "en"), &u.variants[0]);
+    assert_ptr_equal(jisr_unit_find(&u, "arz"), &u.variants[2]);
+    assert_null(jisr_unit_find(&u, "fr"));
+    assert_null(jisr_unit_find(&u, "e"));
+
+    /* placeholders, tags, plain text */
+    jisr_variant *t;
+    const char text[] = "a\xee\x80\x80"
+                        "b\xee\x80\x81"
+                        "c\xee\x80\x82";
+    assert_int_equal(jisr_unit_add_variant(&u, "fr", text, strlen(text), &t), 0);
+    t->tags = calloc(2, sizeof *t->tags);
+    t->tags[0] = strdup("<ph x=\"1\"/>");
+    t->tags[1] = strdup("&#xE123;"); /* a literal private-use character */
+    t->ntags = 2;
+    jisr_buf b = {0};
+    assert_int_equal(jisr_variant_plain(t, &b), 0);
+    /* tag 0 vanishes, tag 1 gives U+E123 back, U+E002 (no tag) is ordinary text */
+    assert_string_equal(b.data, "ab\xee\x84\xa3"
+                                "c\xee\x80\x82");
+    jisr_buf_free(&b);
+
+    u.tuid = strdup("t1");
+    u.meta.nnotes = 1;
+    u.meta.notes = calloc(1, sizeof *u.meta.notes);
+    u.meta.notes[0].value = strdup("n");
+    assert_int_equal(jisr_unit_copy(&c, &u), 0);
+    check_unit(&u, &c, "copy");
+    assert_ptr_not_equal(c.variants[3].tags[0], u.variants[3].tags[0]);
+    assert_ptr_not_equal(c.tuid, u.tuid);
+
+    /* keep_pair narrows to two languages */
+    assert_int_equal(jisr_unit_keep_pair(&c, "en", "ar"), 1);
+    assert_int_equal(c.nvariants, 2); /* en and AR_sa; arz is another language */
+    assert_string_equal(c.variants[1].lang, "AR_sa");
+    jisr_unit_clear(&c);
+    assert_int_equal(jisr_unit_copy(&c, &u), 0);
+    assert_int_equal(jisr_unit_keep_pair(&c, "fr", "de"), 0);
+    assert_int_equal(c.nvariants, 1);
+    assert_string_equal(c.variants[0].lang, "fr");
+    jisr_unit_clear(&c);
+    jisr_unit_clear(&u);
+    assert_null(u.variants);
+    jisr_unit_clear(&u); /* idempotent */
+    jisr_unit_clear(NULL);
+
+    assert_int_equal(jisr_format_from_name("a/b.TMX"), JISR_FMT_TMX);
+    assert_int_equal(jisr_format_from_name("x.tsv"), JISR_FMT_TSV);
+    assert_int_equal(jisr_format_from_name("x.jsonl"), JISR_FMT_JSONL);
+    assert_int_equal(jisr_format_from_name("corpus.ar"), JISR_FMT_MOSES);
+    assert_int_equal(jisr_format_from_name("x.txt"), JISR_FMT_MOSES);
+    assert_int_equal(jisr_format_from_name("x.xml"), JISR_FMT_AUTO);
+    assert_int_equal(jisr_format_from_name("dir.d/noext"), JISR_FMT_AUTO);
+    assert_int_equal(jisr_format_from_string("Moses"), JISR_FMT_MOSES);
+    assert_int_equal(jisr_format_from_string("xliff"), JISR_FMT_AUTO);
+}
+
+static void test_keep_pair_counts(void **state)
+{
+    (void)state;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    jisr_unit_add_variant(&u, "en", "a", 1, NULL);
+    jisr_unit_add_variant(&u, "de", "b", 1, NULL);
+    jisr_unit_add_variant(&u, "ar-SA", "c", 1, NULL);
+    jisr_unit_add_variant(&u, "ar_EG", "d", 1, NULL);
+    assert_int_equal(jisr_unit_keep_pair(&u, "ar", "en"), 1);
+    assert_int_equal(u.nvariants, 3);
+    assert_string_equal(u.variants[0].lang, "en");
+    assert_string_equal(u.variants[1].lang, "ar-SA");
+    assert_string_equal(u.variants[2].lang, "ar_EG");
+    jisr_unit_clear(&u);
+}
+
+/* ---- TMX round trips ---------------------------------------------------------------------- */
+
+static void roundtrip_file(const char *path)
+{
+    char out[512], out2[512], ctx[2048];
+    jisr_header h1, h2;
+    units a, b, c;
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    if (read_all(path, &ro, &a, &h1) < 0) {
+        char m[2048];
+        jisr_error_format(m, sizeof m);
+        fail_msg("reading %s: %s", path, m);
+    }
+    long want = xpath_count(path, "count(//tu)");
+    if (want >= 0 && (size_t)want != a.n)
+        fail_msg("%s: read %zu units, libxml2's DOM counts %ld", path, a.n, want);
+
+    snprintf(out, sizeof out, "%s/rt.tmx", tmpdir);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.srclang = h1.srclang;
+    wo.adminlang = h1.adminlang;
+    wo.datatype = h1.meta.datatype;
+    wo.segtype = h1.meta.segtype;
+    wo.o_tmf = h1.meta.o_tmf;
+    assert_int_equal(write_all(out, &wo, &a, &h1.meta), 0);
+    assert_valid_tmx(out);
+    assert_int_equal(read_all(out, &ro, &b, &h2), 0);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        snprintf(ctx, sizeof ctx, "%s unit %zu (TMX)", path, i + 1);
+        check_unit(&a.v[i], &b.v[i], ctx);
+    }
+    /* the header names jisr as its creation tool; everything else is carried over */
+    snprintf(ctx, sizeof ctx, "%s header", path);
+    check_str("header creationtool", h2.meta.creationtool, "jisr", ctx);
+    free(h1.meta.creationtool);
+    free(h1.meta.creationtoolversion);
+    h1.meta.creationtool = strdup("jisr");
+    h1.meta.creationtoolversion = strdup(h2.meta.creationtoolversion);
+    if (!h1.meta.segtype ||
+        (strcmp(h1.meta.segtype, "block") && strcmp(h1.meta.segtype, "paragraph") &&
+         strcmp(h1.meta.segtype, "sentence") && strcmp(h1.meta.segtype, "phrase"))) {
+        free(h1.meta.segtype); /* absent or not one of the DTD's values: written as "sentence" */
+        h1.meta.segtype = strdup("sentence");
+    }
+    if (!h1.meta.datatype)
+        h1.meta.datatype = strdup("plaintext");
+    if (!h1.meta.o_tmf)
+        h1.meta.o_tmf = strdup("jisr");
+    check_meta(&h1.meta, &h2.meta, ctx);
+    check_str("header adminlang", h1.adminlang ? h1.adminlang : "en", h2.adminlang, ctx);
+    check_str("header srclang", h1.srclang ? h1.srclang : "*all*", h2.srclang, ctx);
+    assert_string_equal(h2.version, "1.4");
+
+    /* JSONL keeps the same units */
+    snprintf(out2, sizeof out2, "%s/rt.jsonl", tmpdir);
+    assert_int_equal(write_all(out2, &wo, &a, NULL), 0);
+    assert_int_equal(read_all(out2, &ro, &c, NULL), 0);
+    assert_int_equal(a.n, c.n);
+    for (size_t i = 0; i < a.n; i++) {
+        snprintf(ctx, sizeof ctx, "%s unit %zu (JSONL)", path, i + 1);
+        check_unit(&a.v[i], &c.v[i], ctx);
+    }
+    units_free(&a);
+    units_free(&b);
+    units_free(&c);
+    header_free(&h1);
+    header_free(&h2);
+}
+
+static int roundtrip_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (!ends_with(e->d_name, ".tmx"))
+            continue;
+        char p[1024];
+        path_join(p, sizeof p, dir, e->d_name);
+        roundtrip_file(p);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_roundtrip_compliance_kit(void **state)
+{
+    (void)state;
+    char dir[1024];
+    path_join(dir, sizeof dir, data_dir(), "formats/compliance-kit");
+    assert_int_equal(roundtrip_dir(dir), 23);
+}
+
+static void test_roundtrip_okapi(void **state)
+{
+    (void)state;
+    char dir[1024];
+    path_join(dir, sizeof dir, data_dir(), "formats/okapi");
+    assert_int_equal(roundtrip_dir(dir), 13);
+}
+
+static void test_roundtrip_flavours(void **state)
+{
+    (void)state;
+    char dir[1024];
+    path_join(dir, sizeof dir, data_dir(), "formats");
+    assert_int_equal(roundtrip_dir(dir), 5);
+}
+
+/* What the flavour files must contain, beyond surviving a round trip. */
+static void test_flavour_contents(void **state)
+{
+    (void)state;
+    char p[1024];
+    units a;
+    jisr_header h;
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    jisr_buf b = {0};
+
+    /* UTF-16LE Trados: header props/note, unit dates/users/usage, props, inline tags */
+    path_join(p, sizeof p, data_dir(), "formats/trados-utf16le.tmx");
+    assert_int_equal(read_all(p, &ro, &a, &h), 0);
+    assert_int_equal(a.n, 2);
+    assert_int_equal(h.meta.nprops, 3);
+    assert_string_equal(h.meta.props[1].type, "x-TMName");
+    assert_string_equal(h.meta.props[1].value, "ar-en legal");
+    assert_string_equal(h.meta.props[2].value, "");
+    assert_int_equal(h.meta.nnotes, 1);
+    assert_string_equal(h.meta.creationid, "TRADOS\\anna");
+    jisr_unit *u = &a.v[0];
+    assert_string_equal(u->meta.creationdate, "20180615T093012Z");
+    assert_string_equal(u->meta.changeid, "TRADOS\\omar");
+    assert_string_equal(u->meta.lastusagedate, "20200301T080000Z");
+    assert_int_equal(u->meta.usagecount, 3);
+    assert_int_equal(u->meta.nprops, 3);
+    assert_string_equal(u->meta.props[2].value, "Translated");
+    assert_string_equal(u->variants[1].lang, "ar-SA");
+    assert_int_equal(u->variants[1].ntags, 3);
+    assert_string_equal(u->variants[1].tags[0],
+                        "<bpt i=\"1\" type=\"bold\">&lt;cf bold=\"True\"&gt;</bpt>");
+    assert_string_equal(u->variants[1].tags[2], "<ph x=\"2\" type=\"x-tab\">&lt;tab/&gt;</ph>");
+    assert_int_equal(jisr_variant_plain(&u->variants[1], &b), 0);
+    assert_string_equal(b.data, "اضغط حفظ للاحتفاظ بالعقد.");
+    assert_string_equal(a.v[1].variants[0].tags[0], "<ut>{\\b </ut>");
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_variant_plain(&a.v[1].variants[0], &b), 0);
+    assert_string_equal(b.data, "Article 5: the parties & their heirs <shall> comply.");
+    assert_int_equal(a.v[1].meta.usagecount, 0);
+    units_free(&a);
+    header_free(&h);
+
+    /* TMX 1.1: lang attribute on tuv, prop and note */
+    path_join(p, sizeof p, data_dir(), "formats/tmx11-lang.tmx");
+    assert_int_equal(read_all(p, &ro, &a, &h), 0);
+    assert_string_equal(h.version, "1.1");
+    assert_string_equal(h.meta.notes[0].lang, "EN");
+    assert_string_equal(a.v[0].variants[1].lang, "AR-EG");
+    assert_string_equal(a.v[0].variants[1].text, "صباح الخير");
+    assert_non_null(jisr_unit_find(&a.v[1], "ar"));
+    assert_string_equal(a.v[1].variants[1].meta.props[0].lang, "AR");
+    units_free(&a);
+    header_free(&h);
+
+    /* declared legacy encodings decode to UTF-8 */
+    path_join(p, sizeof p, data_dir(), "formats/latin1.tmx");
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_string_equal(a.v[0].variants[0].text,
+                        "Élève très doué, déjà reçu à l'école ; « café » coûte 3 EUR?");
+    assert_string_equal(a.v[0].meta.creationid, "Zoé");
+    units_free(&a);
+    path_join(p, sizeof p, data_dir(), "formats/cp1256.tmx");
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_string_equal(a.v[0].variants[0].text, "مرحبا بالعالم، كيف حالك؟");
+    units_free(&a);
+
+    /* multilingual: *all*, several variants per language, hi split, sub kept, PUA literal */
+    path_join(p, sizeof p, data_dir(), "formats/multilang.tmx");
+    assert_int_equal(read_all(p, &ro, &a, &h), 0);
+    assert_string_equal(h.srclang, "*all*");
+    assert_string_equal(h.version, "1.4b");
+    assert_string_equal(a.v[0].srclang, "*all*");
+    assert_int_equal(a.v[0].nvariants, 6);
+    int ar = 0;
+    for (size_t i = 0; i < a.v[0].nvariants; i++)
+        ar += !!jisr_unit_find(&(jisr_unit){.variants = &a.v[0].variants[i], .nvariants = 1}, "ar");
+    assert_int_equal(ar, 2); /* AR-SA and ar_SA */
+    jisr_variant *en = &a.v[0].variants[0];
+    assert_int_equal(en->ntags, 3);
+    assert_string_equal(en->tags[0], "<hi x=\"1\" type=\"b\">");
+    assert_string_equal(en->tags[2], "</hi>");
+    jisr_buf_reset(&b);
+    jisr_variant_plain(en, &b);
+    assert_string_equal(b.data, "The General Assembly met.");
+    jisr_variant *m2 = &a.v[1].variants[0];
+    assert_string_equal(m2->tags[0], "<bpt i=\"1\" x=\"1\">&lt;a href=\"<sub type=\"link\">"
+                                     "http://x.org/?a=1&amp;b=2</sub>\"&gt;</bpt>");
+    assert_string_equal(m2->tags[2], "&#xE001;");
+    jisr_buf_reset(&b);
+    jisr_variant_plain(m2, &b);
+    assert_string_equal(b.data, "Click here\t(tab) \r and a private char \xee\x80\x81 and 😀.");
+    assert_string_equal(a.v[1].meta.props[0].value, "tab\tinside and\nnewline");
+    assert_int_equal(a.v[1].meta.usagecount, 12);
+    assert_string_equal(a.v[2].variants[0].text, "");
+    assert_string_equal(a.v[2].variants[1].text, "");
+    units_free(&a);
+    header_free(&h);
+    jisr_buf_free(&b);
+}
+
+/* ---- real files from ../shared ------------------------------------------------------------- */
+
+static void test_shared_tmx(void **state)
+{
+    (void)state;
+    char dir[1024];
+    const char *subs[] = {"tmx/omegat-tests", "tmx/matecat"};
+    int files = 0;
+    for (size_t s = 0; s < 2; s++) {
+        path_join(dir, sizeof dir, shared_dir(), subs[s]);
+        DIR *d = opendir(dir);
+        if (!d)
+            skip();
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!ends_with(e->d_name, ".tmx"))
+                continue;
+            char p[1024];
+            path_join(p, sizeof p, dir, e->d_name);
+            /* every one of these files is well-formed TMX (the "invalid" ones are invalid in
+             * OmegaT's sense: unpaired tags, lang and xml:lang mixed, a unit without source),
+             * so each must read completely with libxml2's DOM count */
+            roundtrip_file(p);
+            files++;
+        }
+        closedir(d);
+    }
+    assert_true(files >= 25);
+}
+
+/* ---- hostile and malformed input ---------------------------------------------------------- */
+
+typedef struct badlog {
+    int n;
+    unsigned long line[8];
+    char msg[8][1100];
+} badlog;
+
+static void on_bad(void *ctx, const jisr_error *e)
+{
+    badlog *l = ctx;
+    if (l->n < 8) {
+        l->line[l->n] = e->line;
+        snprintf(l->msg[l->n], sizeof l->msg[0], "%s", e->msg);
+    }
+    l->n++;
+}
+
+static int read_bad(const char *name, units *u, unsigned flags, badlog *log)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/formats/bad/%s", data_dir(), name);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.format = JISR_FMT_TMX;
+    ro.flags = flags;
+    ro.on_bad = on_bad;
+    ro.ctx = log;
+    jisr_error_clear();
+    return read_all(p, &ro, u, NULL);
+}
+
+static void expect_error(const char *name, int code, const char *msg_part)
+{
+    units u;
+    double t0 = (double)clock() / CLOCKS_PER_SEC;
+    int rc = read_bad(name, &u, 0, NULL);
+    double t = (double)clock() / CLOCKS_PER_SEC - t0;
+    const jisr_error *e = jisr_error_last();
+    if (rc != code)
+        fail_msg("%s: rc %d, want %d (%s)", name, rc, code, e->msg);
+    assert_true(ends_with(e->file, name));
+    if (e->line == 0 || e->col == 0)
+        fail_msg("%s: error without line/column: %s", name, e->msg);
+    if (msg_part && !strstr(e->msg, msg_part))
+        fail_msg("%s: message '%s' lacks '%s'", name, e->msg, msg_part);
+    assert_true(t < 2.0);
+    /* nothing from outside the file ever shows up */
+    for (size_t i = 0; i < u.n; i++)
+        for (size_t k = 0; k < u.v[i].nvariants; k++)
+            assert_null(strstr(u.v[i].variants[k].text, "root:"));
+    units_free(&u);
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    expect_error("billion-laughs.tmx", JISR_EPARSE, "entity");
+    expect_error("xxe.tmx", JISR_EPARSE, "xxe");
+    expect_error("missing-lang.tmx", JISR_EPARSE, "without a language");
+    expect_error("bad-inline.tmx", JISR_EPARSE, "<b>");
+    expect_error("no-seg.tmx", JISR_EPARSE, "no <seg>");
+    expect_error("mismatched.tmx", JISR_EPARSE, "mismatch");
+    expect_error("deep.tmx", JISR_ETOOBIG, "deeper");
+    expect_error("truncated.tmx", JISR_EPARSE, NULL);
+    expect_error("not-tmx.xml", JISR_EPARSE, "root element is <html>");
+    expect_error("bad-utf8.tmx", JISR_EPARSE, "UTF-8");
+
+    /* an external parameter entity is neither fetched nor fatal: the units are all there */
+    units u;
+    assert_int_equal(read_bad("xxe-param.tmx", &u, 0, NULL), 0);
+    assert_int_equal(u.n, 2);
+    units_free(&u);
+
+    /* error line points at the offending element */
+    assert_int_equal(read_bad("missing-lang.tmx", &u, 0, NULL), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 6);
+    units_free(&u);
+}
+
+/* The line on which needle first occurs in a bad/ file (1-based). */
+static unsigned long line_of(const char *name, const char *needle)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/formats/bad/%s", data_dir(), name);
+    char *s = slurp(p);
+    assert_non_null(s);
+    char *at = strstr(s, needle);
+    assert_non_null(at);
+    unsigned long line = 1;
+    for (char *c = s; c < at; c++)
+        line += *c == '\n';
+    free(s);
+    return line;
+}
+
+static void test_skip_bad(void **state)
+{
+    (void)state;
+    units u;
+    const char *files[] = {"missing-lang.tmx", "bad-inline.tmx", "no-seg.tmx", "xxe.tmx"};
+    for (size_t i = 0; i < 4; i++) {
+        badlog log = {0};
+        assert_int_equal(read_bad(files[i], &u, JISR_READ_SKIP_BAD, &log), 0);
+        assert_int_equal(log.n, 1);
+        assert_int_equal(log.line[0], line_of(files[i], "tuid=\"2\""));
+        assert_int_equal(u.n, 2);
+        assert_string_equal(u.v[0].tuid, "1");
+        assert_string_equal(u.v[1].tuid, "3");
+        units_free(&u);
+    }
+    /* a truncated file: the units before the damage, and the damage reported */
+    badlog log = {0};
+    assert_int_equal(read_bad("truncated.tmx", &u, JISR_READ_SKIP_BAD, &log), 0);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.line[0], line_of("truncated.tmx", "tuid=\"3\""));
+    assert_int_equal(u.n, 2);
+    units_free(&u);
+}
+
+static void test_memory_reader(void **state)
+{
+    (void)state;
+    const char doc[] = "<tmx version=\"1.4\"><header creationtool=\"x\" creationtoolversion=\"1\" "
+                       "segtype=\"sentence\" o-tmf=\"x\" adminlang=\"en\" srclang=\"en\" "
+                       "datatype=\"plaintext\"/><body><tu><tuv xml:lang=\"en\"><seg>a &amp; "
+                       "b</seg></tuv></tu></body></tmx>";
+    jisr_reader *r;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_reader_open_memory(&r, "mem", doc, strlen(doc), NULL), 0);
+    assert_int_equal(jisr_reader_next(r, &u), 1);
+    assert_string_equal(u.variants[0].text, "a & b");
+    assert_int_equal(jisr_reader_next(r, &u), 0);
+    assert_int_equal(jisr_reader_bytes(r), strlen(doc));
+    jisr_reader_close(r);
+    /* truncated copy: an error naming the buffer */
+    assert_true(jisr_reader_open_memory(&r, "mem", doc, 60, NULL) < 0);
+    assert_null(r);
+    assert_string_equal(jisr_error_last()->file, "mem");
+    assert_true(jisr_reader_open_memory(&r, "empty", "", 0, NULL) < 0);
+    jisr_unit_clear(&u);
+}
+
+/* ---- TSV, Moses, JSONL -------------------------------------------------------------------- */
+
+static void write_file(const char *path, const char *content)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_tsv(void **state)
+{
+    (void)state;
+    char p[512], q[512];
+    snprintf(p, sizeof p, "%s/in.tsv", tmpdir);
+    /* escapes, an unknown escape kept, a third column ignored, a blank line skipped, CRLF */
+    write_file(p, "a\\tb\\\\c\\nd\\re\tx\n\nC:\\dir\\file\tمسار\tattribution\r\n");
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.srclang = "en";
+    ro.tgtlang = "ar";
+    units a, b;
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_int_equal(a.n, 2);
+    assert_string_equal(a.v[0].variants[0].text, "a\tb\\c\nd\re");
+    assert_string_equal(a.v[0].variants[0].lang, "en");
+    assert_string_equal(a.v[0].variants[1].lang, "ar");
+    assert_string_equal(a.v[1].variants[0].text, "C:\\dir\\file");
+    assert_string_equal(a.v[1].variants[1].text, "مسار");
+    assert_int_equal(a.v[1].line, 3);
+
+    /* write → read is exact, including every escaped character */
+    snprintf(q, sizeof q, "%s/out.tsv", tmpdir);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.srclang = "en";
+    wo.tgtlang = "ar";
+    assert_int_equal(write_all(q, &wo, &a, NULL), 0);
+    char *txt = slurp(q);
+    assert_string_equal(txt, "a\\tb\\\\c\\nd\\re\tx\nC:\\\\dir\\\\file\tمسار\n");
+    free(txt);
+    assert_int_equal(read_all(q, &ro, &b, NULL), 0);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++)
+        check_unit(&a.v[i], &b.v[i], "tsv");
+    units_free(&b);
+
+    /* TSV → TMX → TSV through the TMX writer keeps tabs, newlines and CRs */
+    snprintf(q, sizeof q, "%s/tsv.tmx", tmpdir);
+    assert_int_equal(write_all(q, &wo, &a, NULL), 0);
+    assert_valid_tmx(q);
+    jisr_read_opts rt = JISR_READ_OPTS_INIT;
+    assert_int_equal(read_all(q, &rt, &b, NULL), 0);
+    assert_string_equal(b.v[0].variants[0].text, "a\tb\\c\nd\re");
+    units_free(&b);
+    units_free(&a);
+
+    /* errors: one column; invalid UTF-8; both name line and column */
+    write_file(p, "ok\tfine\nno tab here\n");
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 2);
+    assert_true(jisr_error_last()->col > 0);
+    units_free(&a);
+    write_file(p, "ok\tfine\nbad \xff byte\tx\n");
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EENCODING);
+    assert_int_equal(jisr_error_last()->line, 2);
+    assert_int_equal(jisr_error_last()->col, 5);
+    units_free(&a);
+    badlog log = {0};
+    ro.flags = JISR_READ_SKIP_BAD;
+    ro.on_bad = on_bad;
+    ro.ctx = &log;
+    write_file(p, "one\t1\nno tab\nthree\t3\n");
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_int_equal(a.n, 2);
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.line[0], 2);
+    units_free(&a);
+}
+
+static void test_moses(void **state)
+{
+    (void)state;
+    char en[512], ar[512], out[512], out2[512];
+    snprintf(en, sizeof en, "%s/corpus.en", tmpdir);
+    snprintf(ar, sizeof ar, "%s/corpus.ar", tmpdir);
+    write_file(en, "Hello\nThe world\n\nLast\n");
+    write_file(ar, "مرحبا\nالعالم\n\nالأخير\n");
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.srclang = "en";
+    ro.tgtlang = "ar"; /* corpus.ar derived from corpus.en */
+    units a, b;
+    assert_int_equal(read_all(en, &ro, &a, NULL), 0);
+    assert_int_equal(a.n, 3);
+    assert_string_equal(a.v[2].variants[1].text, "الأخير");
+    assert_int_equal(a.v[2].line, 4);
+
+    snprintf(out, sizeof out, "%s/out.en", tmpdir);
+    snprintf(out2, sizeof out2, "%s/out.ar", tmpdir);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_MOSES;
+    wo.srclang = "en";
+    wo.tgtlang = "ar";
+    /* a segment with line breaks: a Moses line cannot hold them, they become spaces */
+    jisr_unit_add_variant(&a.v[0], "en", "x", 1, NULL);
+    free(a.v[1].variants[0].text);
+    a.v[1].variants[0].text = strdup("The\r\nworld\nagain");
+    assert_int_equal(write_all(out, &wo, &a, NULL), 0);
+    char *t1 = slurp(out), *t2 = slurp(out2);
+    assert_string_equal(t1, "Hello\nThe world again\nLast\n");
+    assert_string_equal(t2, "مرحبا\nالعالم\nالأخير\n");
+    free(t1);
+    free(t2);
+    assert_int_equal(read_all(out, &ro, &b, NULL), 0);
+    assert_int_equal(b.n, 3);
+    units_free(&b);
+    units_free(&a);
+
+    /* unequal line counts: error naming the shorter file */
+    write_file(ar, "مرحبا\n");
+    assert_int_equal(read_all(en, &ro, &a, NULL), JISR_EPARSE);
+    assert_true(ends_with(jisr_error_last()->file, "corpus.ar"));
+    assert_int_equal(jisr_error_last()->line, 2);
+    units_free(&a);
+}
+
+static void test_jsonl(void **state)
+{
+    (void)state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/in.jsonl", tmpdir);
+    write_file(p, "{\"source\":\"Hi\",\"target\":\"أهلا\"}\n"
+                  "\n"
+                  "{\"src\":\"a\\tb\",\"tgt\":\"c\",\"srclang\":\"en-GB\",\"tgtlang\":\"ar-EG\"}\n"
+                  "{\"tuid\":\"9\",\"variants\":[{\"lang\":\"en\",\"text\":\"x\\ue000y\","
+                  "\"tags\":[\"<ph/>\"],\"meta\":{\"usagecount\":4,\"notes\":[{\"value\":\"n\"}]}},"
+                  "{\"lang\":\"ar\",\"text\":\"س\"}]}\n");
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.srclang = "en";
+    ro.tgtlang = "ar";
+    units a;
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_int_equal(a.n, 3);
+    assert_string_equal(a.v[0].variants[1].lang, "ar");
+    assert_string_equal(a.v[0].variants[1].text, "أهلا");
+    assert_string_equal(a.v[1].variants[0].lang, "en-GB");
+    assert_string_equal(a.v[1].variants[0].text, "a\tb");
+    assert_string_equal(a.v[2].tuid, "9");
+    assert_int_equal(a.v[2].variants[0].ntags, 1);
+    assert_int_equal(a.v[2].variants[0].meta.usagecount, 4);
+    assert_string_equal(a.v[2].variants[0].meta.notes[0].value, "n");
+    assert_int_equal(a.v[2].line, 4);
+    units_free(&a);
+
+    write_file(p, "{\"source\":\"ok\",\"target\":\"ok\"}\n{\"source\": \"x\", \"target\": }\n");
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 2);
+    assert_true(jisr_error_last()->col > 1);
+    units_free(&a);
+    write_file(p, "[1,2]\n");
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EPARSE);
+    units_free(&a);
+    write_file(p, "{\"variants\":[{\"lang\":\"en\"}]}\n");
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "text"));
+    units_free(&a);
+}
+
+/* ---- writer behaviour --------------------------------------------------------------------- */
+
+static int count_tmp_files(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+static void test_writer_atomic_and_checks(void **state)
+{
+    (void)state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/keep.tmx", tmpdir);
+    write_file(p, "old content\n");
+    jisr_writer *w;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    jisr_unit_add_variant(&u, "en", "fine", 4, NULL);
+    jisr_unit_add_variant(&u, "ar", "جيد", strlen("جيد"), NULL);
+    assert_int_equal(jisr_writer_open(&w, p, NULL), 0);
+    assert_int_equal(count_tmp_files(), 1);
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+    jisr_writer_abort(w);
+    char *s = slurp(p);
+    assert_string_equal(s, "old content\n"); /* untouched */
+    free(s);
+    assert_int_equal(count_tmp_files(), 0);
+
+    /* characters XML cannot carry and invalid UTF-8 are refused per unit; the writer goes on */
+    assert_int_equal(jisr_writer_open(&w, p, NULL), 0);
+    jisr_unit bad;
+    jisr_unit_init(&bad);
+    jisr_unit_add_variant(&bad, "en", "bell\x07", 5, NULL);
+    jisr_unit_add_variant(&bad, "ar", "x", 1, NULL);
+    assert_int_equal(jisr_writer_write(w, &bad), JISR_EENCODING);
+    free(bad.variants[0].text);
+    bad.variants[0].text = strdup("caf\xe9");
+    assert_int_equal(jisr_writer_write(w, &bad), JISR_EENCODING);
+    jisr_unit_clear(&bad);
+    assert_int_equal(jisr_writer_write(w, &bad), JISR_EINVAL); /* no variant */
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+    assert_int_equal(jisr_writer_count(w), 1);
+    assert_int_equal(jisr_writer_close(w), 0);
+    assert_valid_tmx(p);
+    units a;
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_int_equal(a.n, 1);
+    check_unit(&u, &a.v[0], "written");
+    units_free(&a);
+
+    /* an unwritable place: error at open, nothing created */
+    assert_true(jisr_writer_open(&w, "/nonexistent-dir/x.tmx", NULL) < 0);
+    assert_int_equal(jisr_error_last()->code, JISR_EIO);
+    /* TSV needs both languages */
+    snprintf(p, sizeof p, "%s/pair.tsv", tmpdir);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.srclang = "en";
+    wo.tgtlang = "fr";
+    assert_int_equal(jisr_writer_open(&w, p, &wo), 0);
+    assert_int_equal(jisr_writer_write(w, &u), JISR_ENOTFOUND);
+    assert_int_equal(jisr_writer_close(w), 0);
+    s = slurp(p);
+    assert_string_equal(s, "");
+    free(s);
+    jisr_unit_clear(&u);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/jisr-formats-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "shared") == 0) {
+        char dir[1024];
+        struct stat st;
+        path_join(dir, sizeof dir, shared_dir(), "tmx/omegat-tests");
+        if (stat(dir, &st) != 0)
+            return 77; /* ../shared is absent: skip */
+        const struct CMUnitTest shared[] = {cmocka_unit_test(test_shared_tmx)};
+        return cmocka_run_group_tests(shared, setup, teardown);
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unit_model),
+        cmocka_unit_test(test_keep_pair_counts),
+        cmocka_unit_test(test_roundtrip_compliance_kit),
+        cmocka_unit_test(test_roundtrip_okapi),
+        cmocka_unit_test(test_roundtrip_flavours),
+        cmocka_unit_test(test_flavour_contents),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_skip_bad),
+        cmocka_unit_test(test_memory_reader),
+        cmocka_unit_test(test_tsv),
+        cmocka_unit_test(test_moses),
+        cmocka_unit_test(test_jsonl),
+        cmocka_unit_test(test_writer_atomic_and_checks),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

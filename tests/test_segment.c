@@ -1,0 +1,571 @@
+/*
+ * test_segment.c — the sentence segmenter and its SRX reader.
+ *
+ * Data-driven accuracy tests read case files (text + expected sentences) from
+ * tests/data/segment/: pySBD's English Golden Rules (at least 47 of 48 must pass; pySBD passes
+ * 47), jisr's own Arabic and English cases and LanguageTool's Arabic no-split cases (all must
+ * pass). Unit tests cover span offsets, blank lines, user SRX files (cascade, window-mode
+ * rules, yes rules), SRX errors with file:line:col and hostile input.
+ *
+ * `test_segment golden` instead runs the English cases of ../shared/data's golden_cases.tsv
+ * for information (prints the count; exits 77 when ../shared is absent).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "text/segment_int.h"
+#include "text/text.h"
+
+static const char *data_dir(void)
+{
+    const char *d = getenv("JISR_TEST_DATA");
+    return d && *d ? d : JISR_TEST_DATA;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    jisr_buf b = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        jisr_buf_append(&b, chunk, got);
+    fclose(f);
+    if (len)
+        *len = b.len;
+    if (!b.data)
+        return calloc(1, 1);
+    return b.data;
+}
+
+/* Segment text and compare with the expected sentences; prints a diff on mismatch. */
+static int case_passes(jisr_segmenter *seg, const char *id, const char *text,
+                       const char *const *want, size_t nwant, int verbose)
+{
+    jisr_spans sp = {0};
+    int rc = jisr_segmenter_split(seg, text, strlen(text), &sp);
+    int ok = rc == 0 && sp.n == nwant;
+    for (size_t i = 0; ok && i < nwant; i++)
+        ok = strlen(want[i]) == sp.v[i].end - sp.v[i].start &&
+             memcmp(want[i], text + sp.v[i].start, sp.v[i].end - sp.v[i].start) == 0;
+    if (!ok && verbose) {
+        printf("  FAIL %s: %s\n", id, text);
+        for (size_t i = 0; i < nwant; i++)
+            printf("    want[%zu] %s\n", i, want[i]);
+        for (size_t i = 0; i < sp.n; i++)
+            printf("    got [%zu] %.*s\n", i, (int)(sp.v[i].end - sp.v[i].start),
+                   text + sp.v[i].start);
+    }
+    jisr_spans_free(&sp);
+    return ok;
+}
+
+typedef struct jsonl_score {
+    int pass, total;
+} jsonl_score;
+
+/* Run every case of a JSONL file ({"lang","text","sentences"[,"id"]}) whose lang is lang. */
+static jsonl_score run_jsonl(const char *file, const char *lang, const char *sentences_key)
+{
+    jsonl_score sc = {0, 0};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/segment/%s", data_dir(), file);
+    char *buf = read_file(path, NULL);
+    if (!buf)
+        fail_msg("cannot read %s", path);
+    jisr_segmenter *seg = NULL;
+    assert_int_equal(jisr_segmenter_new(&seg, lang, NULL), 0);
+    json_error_t je;
+    json_t *arr = NULL;
+    if (buf[0] == '[')
+        arr = json_loads(buf, 0, &je);
+    size_t idx = 0;
+    char *line = buf, *next;
+    for (;; line = next) {
+        json_t *o = NULL;
+        if (arr) {
+            if (idx >= json_array_size(arr))
+                break;
+            o = json_incref(json_array_get(arr, idx++));
+            next = line;
+        } else {
+            if (!*line)
+                break;
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = '\0';
+            else
+                next = line + strlen(line);
+            if (!*line)
+                continue;
+            o = json_loads(line, 0, &je);
+            if (!o)
+                fail_msg("%s: bad JSON line: %s", path, je.text);
+        }
+        const char *l = json_string_value(json_object_get(o, "lang"));
+        if (!l || strcmp(l, lang) != 0) {
+            json_decref(o);
+            continue;
+        }
+        const char *text = json_string_value(json_object_get(o, "text"));
+        json_t *s = json_object_get(o, sentences_key);
+        const char *id = json_string_value(json_object_get(o, "id"));
+        assert_non_null(text);
+        assert_true(json_is_array(s));
+        const char **want = calloc(json_array_size(s) + 1, sizeof *want);
+        for (size_t i = 0; i < json_array_size(s); i++) {
+            /* LanguageTool keeps trailing white space in its parts; jisr trims */
+            const char *w = json_string_value(json_array_get(s, i));
+            size_t n = strlen(w);
+            while (n > 0 && (w[n - 1] == ' ' || w[n - 1] == '\n'))
+                n--;
+            want[i] = strndup(w, n);
+        }
+        char idbuf[32];
+        snprintf(idbuf, sizeof idbuf, "#%d", sc.total + 1);
+        sc.pass += case_passes(seg, id ? id : idbuf, text, want, json_array_size(s), 1);
+        sc.total++;
+        for (size_t i = 0; i < json_array_size(s); i++)
+            free((void *)want[i]);
+        free(want);
+        json_decref(o);
+    }
+    json_decref(arr);
+    jisr_segmenter_free(seg);
+    free(buf);
+    return sc;
+}
+
+static void test_pysbd_english(void **state)
+{
+    jsonl_score sc = run_jsonl("pysbd-golden-rules.jsonl", "en", "sentences");
+    printf("pySBD golden rules, English: %d/%d passed (need 47; pySBD 47, raw ICU 28)\n", sc.pass,
+           sc.total);
+    assert_int_equal(sc.total, 48);
+    assert_true(sc.pass >= 47);
+}
+
+static void test_pysbd_arabic_info(void **state)
+{
+    /* pySBD splits at ':' and '،', which translation tools do not: informative only */
+    jsonl_score sc = run_jsonl("pysbd-golden-rules.jsonl", "ar", "sentences");
+    printf("pySBD golden rules, Arabic (informative, other ':'/'،' convention): %d/%d\n", sc.pass,
+           sc.total);
+    assert_int_equal(sc.total, 5);
+}
+
+static void test_arabic_cases(void **state)
+{
+    jsonl_score sc = run_jsonl("arabic.jsonl", "ar", "sentences");
+    printf("jisr Arabic cases: %d/%d passed\n", sc.pass, sc.total);
+    assert_true(sc.total >= 40);
+    assert_int_equal(sc.pass, sc.total);
+}
+
+static void test_english_cases(void **state)
+{
+    jsonl_score sc = run_jsonl("english.jsonl", "en", "sentences");
+    printf("jisr English cases: %d/%d passed\n", sc.pass, sc.total);
+    assert_true(sc.total >= 20);
+    assert_int_equal(sc.pass, sc.total);
+}
+
+static void test_languagetool_arabic(void **state)
+{
+    jsonl_score sc = run_jsonl("languagetool_ar_srx_cases.json", "ar", "expected");
+    printf("LanguageTool Arabic no-split cases: %d/%d passed\n", sc.pass, sc.total);
+    assert_int_equal(sc.total, 4);
+    assert_int_equal(sc.pass, sc.total);
+}
+
+/* ---- spans ----------------------------------------------------------------------------- */
+
+static void test_spans_trimmed(void **state)
+{
+    jisr_segmenter *seg = NULL;
+    assert_int_equal(jisr_segmenter_new(&seg, "en", NULL), 0);
+    const char *t = "  Hello there.   How are you?  \t";
+    jisr_spans sp = {0};
+    assert_int_equal(jisr_segmenter_split(seg, t, strlen(t), &sp), 0);
+    assert_int_equal(sp.n, 2);
+    assert_int_equal(sp.v[0].start, 2);
+    assert_int_equal(sp.v[0].end, 14);
+    assert_int_equal(sp.v[1].start, 17);
+    assert_int_equal(sp.v[1].end, 29);
+    /* out is reset by each call */
+    assert_int_equal(jisr_segmenter_split(seg, "One. Two.", 9, &sp), 0);
+    assert_int_equal(sp.n, 2);
+    assert_int_equal(jisr_segmenter_split(seg, "", 0, &sp), 0);
+    assert_int_equal(sp.n, 0);
+    assert_int_equal(jisr_segmenter_split(seg, "   \n  ", 6, &sp), 0);
+    assert_int_equal(sp.n, 0);
+    jisr_spans_free(&sp);
+    jisr_spans_free(&sp); /* twice is fine */
+    jisr_segmenter_free(seg);
+    jisr_segmenter_free(NULL);
+    jisr_spans_free(NULL);
+}
+
+static void test_other_language(void **state)
+{
+    /* languages without rules of their own get ICU + the Common rules */
+    jisr_segmenter *seg = NULL;
+    assert_int_equal(jisr_segmenter_new(&seg, "fr", NULL), 0);
+    const char *t = "Il pleut. Voir https://exemple.fr/?q=1 aujourd'hui.";
+    const char *want[] = {"Il pleut.", "Voir https://exemple.fr/?q=1 aujourd'hui."};
+    assert_true(case_passes(seg, "fr", t, want, 2, 1));
+    jisr_segmenter_free(seg);
+    assert_int_equal(jisr_segmenter_new(&seg, "", NULL), JISR_EINVAL);
+    assert_null(seg);
+}
+
+static void test_hostile_bytes(void **state)
+{
+    jisr_segmenter *seg[2] = {NULL, NULL};
+    assert_int_equal(jisr_segmenter_new(&seg[0], "ar", NULL), 0);
+    assert_int_equal(jisr_segmenter_new(&seg[1], "en", NULL), 0);
+    unsigned seed = 12345;
+    unsigned char buf[512];
+    const char alphabet[] = ". ?!\n\"\xd8\x9f\xd9\xa3\xd8\xaf\xef\xbf\xbd\xff\xc0"
+                            "a1U";
+    jisr_spans sp = {0};
+    for (int round = 0; round < 1000; round++) {
+        size_t n = (size_t)(rand_r(&seed) % sizeof buf);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = round & 1 ? (unsigned char)rand_r(&seed)
+                               : (unsigned char)alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+        assert_int_equal(jisr_segmenter_split(seg[round & 1 ? 0 : 1], (char *)buf, n, &sp), 0);
+        size_t prev = 0;
+        for (size_t i = 0; i < sp.n; i++) {
+            assert_true(sp.v[i].start >= prev);
+            assert_true(sp.v[i].end > sp.v[i].start);
+            assert_true(sp.v[i].end <= n);
+            prev = sp.v[i].end;
+        }
+    }
+    jisr_spans_free(&sp);
+    jisr_segmenter_free(seg[0]);
+    jisr_segmenter_free(seg[1]);
+}
+
+/* ---- SRX ---------------------------------------------------------------------------------- */
+
+#define SRX_HEAD                                                                                   \
+    "<?xml version=\"1.0\"?>\n<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">\n"         \
+    "<header cascade=\"%s\"/>\n<body>\n<languagerules>\n"
+#define SRX_TAIL "</body>\n</srx>\n"
+
+static int srx_new(jisr_segmenter **seg, const char *lang, const char *doc)
+{
+    return jisr_segmenter_new_srx_memory(seg, lang, doc, strlen(doc), "test.srx");
+}
+
+static void test_srx_user_rules(void **state)
+{
+    /* a yes rule at ';' adds boundaries ICU never proposes; a no rule vetoes "Fig." */
+    const char *doc = "<?xml version=\"1.0\"?>\n"
+                      "<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\">\n"
+                      "<header cascade=\"no\"/>\n<body>\n<languagerules>\n"
+                      "<languagerule languagerulename=\"mine\">\n"
+                      "<rule break=\"no\"><beforebreak>\\bFig\\.</beforebreak>"
+                      "<afterbreak>\\s</afterbreak></rule>\n"
+                      "<rule break=\"yes\"><beforebreak>;</beforebreak>"
+                      "<afterbreak>\\s</afterbreak></rule>\n"
+                      "</languagerule>\n"
+                      "<languagerule languagerulename=\"other\">\n"
+                      "<rule break=\"yes\"><beforebreak>,</beforebreak>"
+                      "<afterbreak>\\s</afterbreak></rule>\n"
+                      "</languagerule>\n"
+                      "</languagerules>\n<maprules>\n"
+                      "<languagemap languagepattern=\"EN.*\" languagerulename=\"mine\"/>\n"
+                      "<languagemap languagepattern=\".*\" languagerulename=\"other\"/>\n"
+                      "</maprules>\n" SRX_TAIL;
+    jisr_segmenter *seg = NULL;
+    assert_int_equal(srx_new(&seg, "en-GB", doc), 0);
+    const char *t = "See Fig. Four, then stop; go on. End.";
+    const char *want[] = {"See Fig. Four, then stop;", "go on.", "End."};
+    assert_true(case_passes(seg, "user-srx", t, want, 3, 1));
+    jisr_segmenter_free(seg);
+    /* cascade="no": only the first matching map applies, so ',' does not break for en */
+    /* a language matched only by ".*" gets the ',' rule */
+    assert_int_equal(srx_new(&seg, "de", doc), 0);
+    const char *want2[] = {"See Fig.", "Four,", "then stop; go on.", "End."};
+    assert_true(case_passes(seg, "user-srx-de", t, want2, 4, 1));
+    jisr_segmenter_free(seg);
+}
+
+static void test_srx_window_rule(void **state)
+{
+    /* an unbounded beforebreak cannot be an ICU look-behind: it runs in window mode */
+    const char *doc =
+        "<?xml version=\"1.0\"?>\n<srx version=\"2.0\"><header cascade=\"yes\"/><body>"
+        "<languagerules><languagerule languagerulename=\"x\">"
+        "<rule break=\"no\"><beforebreak>\\bapprox\\w*\\.</beforebreak>"
+        "<afterbreak>\\s+[A-Z]</afterbreak></rule>"
+        "<rule break=\"yes\"><beforebreak>[a-z]+:</beforebreak>"
+        "<afterbreak>\\s</afterbreak></rule>"
+        "</languagerule></languagerules><maprules>"
+        "<languagemap languagepattern=\".*\" languagerulename=\"x\"/>"
+        "</maprules></body></srx>";
+    jisr_segmenter *seg = NULL;
+    assert_int_equal(srx_new(&seg, "en", doc), 0);
+    int windowed = 0;
+    (void)windowed;
+    const char *t = "It is approximat. Ten items: apples. Pears.";
+    const char *want[] = {"It is approximat. Ten items:", "apples.", "Pears."};
+    assert_true(case_passes(seg, "window", t, want, 3, 1));
+    jisr_segmenter_free(seg);
+}
+
+static void test_srx_file(void **state)
+{
+    char path[] = "/tmp/jisr-test-srx-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *doc = "<srx><body><languagerules><languagerule languagerulename=\"a\">"
+                      "<rule break=\"no\"><beforebreak>X\\.</beforebreak><afterbreak> "
+                      "</afterbreak></rule></languagerule></languagerules><maprules><maprule>"
+                      "<languagemap languagepattern=\"en\" languagerulename=\"a\"/></maprule>"
+                      "</maprules></body></srx>";
+    assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
+    close(fd);
+    jisr_segmenter *seg = NULL;
+    assert_int_equal(jisr_segmenter_new(&seg, "en", path), 0);
+    const char *want[] = {"Call X. Now. Go."};
+    (void)want;
+    const char *t = "Call X. Now. Go.";
+    const char *want2[] = {"Call X. Now.", "Go."};
+    assert_true(case_passes(seg, "file", t, want2, 2, 1));
+    jisr_segmenter_free(seg);
+    unlink(path);
+    assert_int_equal(jisr_segmenter_new(&seg, "en", path), JISR_EIO);
+    assert_string_equal(jisr_error_last()->file, path);
+    assert_null(seg);
+}
+
+typedef struct srx_bad {
+    const char *doc;
+    int code;
+    unsigned long line, col; /* 0 = not checked */
+    const char *msg;         /* substring of the message */
+} srx_bad;
+
+static void test_srx_errors(void **state)
+{
+    static const srx_bad bad[] = {
+        /* unclosed element: libxml2 reports the end of input */
+        {"<srx>\n<body>\n<languagerules>\n", JISR_EPARSE, 3, 0, "bad XML"},
+        {"<srx>\n<body>\n</bodyx>\n</srx>\n", JISR_EPARSE, 3, 0, "bad XML"},
+        {"", JISR_EPARSE, 0, 0, ""},
+        {"<notsrx/>", JISR_EPARSE, 1, 0, "not an SRX document"},
+        {"<?xml version=\"1.0\"?>\n<!DOCTYPE srx [<!ENTITY a \"aaaa\">]>\n<srx/>", JISR_EPARSE, 2,
+         0, "DOCTYPE"},
+        {"<srx><body><languagerules>\n<languagerule languagerulename=\"a\">\n<rule>\n"
+         "  <beforebreak>[a-</beforebreak><afterbreak>\\s</afterbreak></rule>\n"
+         "</languagerule></languagerules><maprules><languagemap languagepattern=\".*\" "
+         "languagerulename=\"a\"/></maprules></body></srx>",
+         JISR_EPARSE, 4, 3, "bad regular expression"},
+        {"<srx><body><languagerules>\n<languagerule languagerulename=\"a\">\n<rule>\n"
+         "  <beforebreak>a</beforebreak>\n  <afterbreak>(b</afterbreak></rule>\n"
+         "</languagerule></languagerules><maprules><languagemap languagepattern=\".*\" "
+         "languagerulename=\"a\"/></maprules></body></srx>",
+         JISR_EPARSE, 5, 3, "afterbreak"},
+        {"<srx><body><languagerules><languagerule languagerulename=\"a\"/></languagerules>\n"
+         "<maprules>\n<languagemap languagepattern=\"fr\" languagerulename=\"a\"/>"
+         "</maprules></body></srx>",
+         JISR_ENOTFOUND, 2, 1, "no SRX language rules"},
+        {"<srx><body><languagerules><languagerule languagerulename=\"a\"/></languagerules>\n"
+         "<maprules>\n<languagemap languagepattern=\".*\" languagerulename=\"b\"/>"
+         "</maprules></body></srx>",
+         JISR_EPARSE, 3, 0, "unknown languagerule"},
+        {"<srx><body><maprules>\n<languagemap languagepattern=\"(\" languagerulename=\"b\"/>"
+         "</maprules></body></srx>",
+         JISR_EPARSE, 2, 0, "languagepattern"},
+        {"<srx><body><languagerules><languagerule languagerulename=\"a\">"
+         "<rule><beforebreak>&ext;</beforebreak></rule></languagerule></languagerules>"
+         "</body></srx>",
+         JISR_EPARSE, 1, 0, ""},
+        {"<srx><rule/></srx>", JISR_EPARSE, 1, 0, "outside"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        jisr_segmenter *seg = NULL;
+        jisr_error_clear();
+        int rc = srx_new(&seg, "en", bad[i].doc);
+        const jisr_error *e = jisr_error_last();
+        char f[1600];
+        jisr_error_format(f, sizeof f);
+        printf("  bad SRX %zu: %d %s\n", i, rc, f);
+        assert_int_equal(rc, bad[i].code);
+        assert_null(seg);
+        assert_string_equal(e->file, "test.srx");
+        if (bad[i].line)
+            assert_int_equal(e->line, bad[i].line);
+        if (bad[i].col)
+            assert_int_equal(e->col, bad[i].col);
+        assert_non_null(strstr(e->msg, bad[i].msg));
+    }
+}
+
+static void test_regex_atoms(void **state)
+{
+    static const struct {
+        const char *pat;
+        const char *first, *last; /* NULL = none */
+    } t[] = {
+        {"\\s", "\\s", "\\s"},
+        {"\\b(?:Mr|Dr)\\.", NULL, "\\."},
+        {"[.?!]+", "[.?!]", "[.?!]"},
+        {"\\s+\\p{Lu}", "\\s", "\\p{Lu}"},
+        {"\\s*\\d", NULL, "\\d"},
+        {"a|b", NULL, NULL},
+        {"(?i)ab", NULL, NULL},
+        {"x[\\]a]{2,3}", "x", "[\\]a]"},
+        {"\xd8\x9f", "\xd8\x9f", "\xd8\x9f"},
+        {"ab?", "a", NULL},
+        {"a{0,3}", NULL, NULL},
+        {"", NULL, NULL},
+        {"\\u061F.", "\\u061F", "."},
+        {"\\Qa.\\E", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        size_t s, e;
+        int f = seg_regex_first_atom(t[i].pat, &s, &e);
+        if (t[i].first) {
+            assert_true(f);
+            assert_int_equal(e - s, strlen(t[i].first));
+            assert_memory_equal(t[i].pat + s, t[i].first, e - s);
+        } else {
+            assert_false(f);
+        }
+        int l = seg_regex_last_atom(t[i].pat, &s, &e);
+        if (t[i].last) {
+            assert_true(l);
+            assert_int_equal(e - s, strlen(t[i].last));
+            assert_memory_equal(t[i].pat + s, t[i].last, e - s);
+        } else {
+            assert_false(l);
+        }
+    }
+}
+
+/* ---- golden_cases.tsv (informative) ------------------------------------------------------- */
+
+static char *unescape(const char *s)
+{
+    size_t n = strlen(s);
+    char *o = malloc(n + 1), *p = o;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n) {
+            char c = s[++i];
+            *p++ = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+        } else {
+            *p++ = s[i];
+        }
+    }
+    *p = '\0';
+    return o;
+}
+
+static int run_golden_tsv(void)
+{
+    const char *sh = getenv("JISR_SHARED_DATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/segmentation/golden_cases.tsv",
+             sh && *sh ? sh : JISR_SHARED_DATA);
+    char *buf = read_file(path, NULL);
+    if (!buf) {
+        printf("skipped: %s not found\n", path);
+        return 77;
+    }
+    jisr_segmenter *seg = NULL;
+    if (jisr_segmenter_new(&seg, "en", NULL) < 0)
+        return 1;
+    int pass = 0, total = 0;
+    char *cur_id = NULL, *text = NULL;
+    const char **want = NULL;
+    size_t nwant = 0;
+    char *line = buf, *next;
+    for (;; line = next) {
+        int end = !*line;
+        char *f[6] = {0};
+        if (!end) {
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = '\0';
+            else
+                next = line + strlen(line);
+            if (line[0] == '#')
+                continue;
+            char *p = line;
+            for (int k = 0; k < 6 && p; k++) {
+                f[k] = p;
+                p = k < 5 ? strchr(p, '\t') : NULL;
+                if (p)
+                    *p++ = '\0';
+            }
+            if (!f[5] || strcmp(f[1], "en") != 0)
+                continue;
+        }
+        if (end || !cur_id || strcmp(cur_id, f[0]) != 0) {
+            if (cur_id && text) {
+                pass += case_passes(seg, cur_id, text, want, nwant, 0);
+                total++;
+            }
+            free(text);
+            for (size_t i = 0; i < nwant; i++)
+                free((void *)want[i]);
+            free(want);
+            text = NULL;
+            want = NULL;
+            nwant = 0;
+            cur_id = f[0];
+        }
+        if (end)
+            break;
+        if (strcmp(f[3], "in") == 0) {
+            text = unescape(f[5]);
+        } else {
+            want = realloc(want, (nwant + 1) * sizeof *want);
+            want[nwant++] = unescape(f[5]);
+        }
+    }
+    printf("golden_cases.tsv English (pySBD + pragmatic_segmenter, informative): %d/%d\n", pass,
+           total);
+    jisr_segmenter_free(seg);
+    free(buf);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "golden") == 0)
+        return run_golden_tsv();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pysbd_english),
+        cmocka_unit_test(test_pysbd_arabic_info),
+        cmocka_unit_test(test_arabic_cases),
+        cmocka_unit_test(test_english_cases),
+        cmocka_unit_test(test_languagetool_arabic),
+        cmocka_unit_test(test_spans_trimmed),
+        cmocka_unit_test(test_other_language),
+        cmocka_unit_test(test_hostile_bytes),
+        cmocka_unit_test(test_srx_user_rules),
+        cmocka_unit_test(test_srx_window_rule),
+        cmocka_unit_test(test_srx_file),
+        cmocka_unit_test(test_srx_errors),
+        cmocka_unit_test(test_regex_atoms),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

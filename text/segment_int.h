@@ -1,0 +1,141 @@
+/*
+ * segment_int.h — private to the sentence segmenter (text/segment*.c, text/srx*.c) and its
+ * tests: the parsed SRX document, the compiled rule set and the list-item pass.
+ */
+#ifndef JISR_SEGMENT_INT_H
+#define JISR_SEGMENT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicode/uregex.h>
+#include <unicode/utext.h>
+
+/* ---- SRX 2.0 document (srx.c) ------------------------------------------------------------ */
+
+typedef struct srx_rule {
+    int brk;      /* 1 = break="yes", 0 = break="no" */
+    char *before; /* UTF-8 regex text, "" when the element is absent */
+    char *after;
+    unsigned long line, col;               /* of the <rule> element */
+    unsigned long before_line, before_col; /* of <beforebreak> (or the rule when absent) */
+    unsigned long after_line, after_col;
+} srx_rule;
+
+typedef struct srx_langrule {
+    char *name;
+    srx_rule *rules;
+    size_t n, cap;
+    unsigned long line, col;
+} srx_langrule;
+
+typedef struct srx_map {
+    char *pattern; /* languagepattern (a regex matched against the whole language code) */
+    char *rulename;
+    unsigned long line, col;
+} srx_map;
+
+typedef struct srx_doc {
+    char *name; /* file name for messages */
+    int cascade;
+    srx_langrule *langs;
+    size_t nlangs, caplangs;
+    srx_map *maps;
+    size_t nmaps, capmaps;
+    unsigned long maprules_line, maprules_col;
+} srx_doc;
+
+/** Parse an SRX 1.0/2.0 document (libxml2 reader, no network, no DTD, no entity expansion).
+ * Errors (JISR_EPARSE) name file, line and column. *out is freed with srx_doc_free. */
+int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name);
+void srx_doc_free(srx_doc *d);
+
+/** The rules that apply to lang, in order: all matching maps when cascade="yes", the first
+ * matching map otherwise. *out is a malloc'd array of borrowed pointers into d (free() it).
+ * JISR_ENOTFOUND when no map matches; JISR_EPARSE when a languagepattern is not a valid regex
+ * or a map names a rule set that does not exist. */
+int srx_doc_select(const srx_doc *d, const char *lang, const srx_rule ***out, size_t *n);
+
+/* ---- compiled rules (segment_rules.c) ---------------------------------------------------- */
+
+/** Compile a UTF-8 pattern (len -1 = NUL-terminated); ICU copies it. */
+URegularExpression *seg_regex_open(const char *pat, int32_t len, uint32_t flags, UParseError *pe,
+                                   UErrorCode *st);
+
+/** One code point class taken from the first atom of an afterbreak or the last atom of a
+ * beforebreak: a cheap filter that says when the full rule cannot match. Membership is asked of
+ * ICU itself (the atom compiled as a regex) and cached per BMP code point. */
+typedef struct seg_atom {
+    char *text;
+    URegularExpression *re;
+    unsigned char *cache; /* 2 bits per BMP code point: 0 unknown, 1 no, 2 yes */
+} seg_atom;
+
+enum { SEG_LOOKBEHIND = 0, SEG_WINDOW = 1 };
+
+typedef struct seg_rule {
+    int brk;
+    int mode;                 /* SEG_LOOKBEHIND: re = (?<=B)(?=A) at p; SEG_WINDOW: see below */
+    URegularExpression *re;   /* lookbehind mode */
+    URegularExpression *re_b; /* window mode: (?:B)\z on the text cut at p */
+    URegularExpression *re_a; /* window mode: A, lookingAt p */
+    int last_b;               /* index into the atom table or -1 (no filter) */
+    int first_a;              /* index or -1 */
+    int a_empty;              /* afterbreak can match the empty string at the end of text */
+    unsigned long gen;        /* paragraph generation whose text is set in re / re_a */
+} seg_rule;
+
+typedef struct seg_ruleset {
+    seg_rule *v;
+    size_t n;
+    seg_atom *atoms;
+    size_t natoms;
+    int all_ends;   /* a break="yes" rule with no last-atom filter: every word end is a candidate */
+    int *yes_atoms; /* last atoms of break="yes" rules (trigger characters) */
+    size_t nyes;
+} seg_ruleset;
+
+/** Compile the rules (names in messages are file/line/col of each rule). */
+int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n, const char *file);
+void seg_ruleset_free(seg_ruleset *rs);
+
+/** Does atom a contain code point c? (c < 0: unknown, answers yes.) */
+int seg_atom_has(seg_atom *a, int c);
+
+/** Exposed for tests: the first/last top-level single-character atom of an ICU regex, as a byte
+ * span [*s, *e) of pattern; returns 0 when there is none (empty, optional, group, alternation,
+ * flags...). */
+int seg_regex_first_atom(const char *pat, size_t *s, size_t *e);
+int seg_regex_last_atom(const char *pat, size_t *s, size_t *e);
+
+/* ---- list items (segment_list.c) ---------------------------------------------------------- */
+
+enum { SEG_F_ICU = 1, SEG_F_FORCE_YES = 2, SEG_F_FORCE_NO = 4, SEG_F_BLANK = 8 };
+
+typedef struct seg_cand {
+    size_t pos;
+    unsigned flags;
+} seg_cand;
+
+typedef struct seg_cands {
+    seg_cand *v;
+    size_t n, cap;
+} seg_cands;
+
+int seg_cands_push(seg_cands *c, size_t pos, unsigned flags);
+
+/** Find list markers ("1.", "2)", "a.", "١.", bullets …) that begin a paragraph, follow a
+ * bullet or continue a numbered sequence; push a forced break before each and a forced no-break
+ * after each. */
+int seg_list_pass(const char *s, size_t n, seg_cands *c);
+
+/* ---- UTF-8 helpers (segment.c) ------------------------------------------------------------ */
+
+/** Decode the code point at s[i] (i < n); *len receives its length (1 for an invalid byte,
+ * which decodes as -1). */
+int seg_u8_next(const unsigned char *s, size_t n, size_t i, size_t *len);
+/** Decode the code point ending at s[i] (i > 0); *start receives its first byte. */
+int seg_u8_prev(const unsigned char *s, size_t i, size_t *start);
+int seg_is_space(int c);
+
+#endif

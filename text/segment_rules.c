@@ -1,0 +1,443 @@
+/*
+ * segment_rules.c — compiles SRX rules into ICU regular expressions that are cheap to ask
+ * "does this rule match at byte offset p?".
+ *
+ * An SRX rule matches at p when its beforebreak matches text ending at p and its afterbreak
+ * matches text starting at p. Each rule becomes one pattern (?<=B)(?=A) run with lookingAt at
+ * p, so ICU walks back at most B's longest match instead of scanning the paragraph; rules whose
+ * beforebreak has no bounded length (ICU refuses such look-behinds) fall back to searching a
+ * window of the text cut at p with (?:B)\z. Most rules never run at all: the last single-character
+ * atom of B and the first of A (e.g. "\." and "\s") are kept as filters whose membership is
+ * asked of ICU once per code point and cached, so a rule is skipped unless the characters
+ * around p could match it. Rules with no such filter still work, only more slowly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uregex.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#include "text/segment_int.h"
+#include "text/text.h"
+
+/* ---- a tiny scanner of ICU regex syntax at nesting depth 0 ------------------------------- */
+
+typedef struct atom_span {
+    size_t s, e; /* the atom, without its quantifier */
+    int lit;     /* matches exactly one code point */
+    int opt;     /* its quantifier allows zero repetitions */
+} atom_span;
+
+static size_t u8len(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0)
+        return 2;
+    if ((c & 0xF0) == 0xE0)
+        return 3;
+    if ((c & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+
+/* Skip a [...] class starting at p[i] == '['; returns the index after it or 0 if unterminated. */
+static size_t skip_class(const char *p, size_t n, size_t i)
+{
+    int depth = 0;
+    size_t j = i;
+    while (j < n) {
+        if (p[j] == '\\') {
+            j += 2;
+            continue;
+        }
+        if (p[j] == '[') {
+            depth++;
+            j++;
+            if (j < n && p[j] == '^')
+                j++;
+            continue;
+        }
+        if (p[j] == ']') {
+            depth--;
+            j++;
+            if (depth == 0)
+                return j;
+            continue;
+        }
+        j++;
+    }
+    return 0;
+}
+
+/* Skip a (...) group starting at p[i] == '('; returns the index after it or 0. */
+static size_t skip_group(const char *p, size_t n, size_t i)
+{
+    int depth = 0;
+    size_t j = i;
+    while (j < n) {
+        char c = p[j];
+        if (c == '\\') {
+            j += 2;
+        } else if (c == '[') {
+            size_t k = skip_class(p, n, j);
+            if (!k)
+                return 0;
+            j = k;
+        } else if (c == '(') {
+            depth++;
+            j++;
+        } else if (c == ')') {
+            depth--;
+            j++;
+            if (depth == 0)
+                return j;
+        } else {
+            j++;
+        }
+    }
+    return 0;
+}
+
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Walks the top level of pat; reports the first and last atoms. Returns -1 when the pattern is
+ * outside what the scanner understands (alternation, inline flags, \Q, …). */
+static int scan_atoms(const char *p, size_t n, atom_span *first, atom_span *last)
+{
+    size_t i = 0;
+    int count = 0;
+    while (i < n) {
+        atom_span a = {i, i, 1, 0};
+        char c = p[i];
+        if (c == '\\') {
+            if (i + 1 >= n)
+                return -1;
+            char d = p[i + 1];
+            size_t j = i + 2;
+            if (d == 'p' || d == 'P' || d == 'N' || (d == 'x' && j < n && p[j] == '{')) {
+                if (j < n && p[j] == '{') {
+                    while (j < n && p[j] != '}')
+                        j++;
+                    if (j >= n)
+                        return -1;
+                    j++;
+                } else {
+                    j++;
+                }
+            } else if (d == 'x') {
+                while (j < n && j < i + 4 && is_hex(p[j]))
+                    j++;
+            } else if (d == 'u') {
+                j = i + 6;
+            } else if (d == 'U') {
+                j = i + 10;
+            } else if (d == '0') {
+                while (j < n && j < i + 5 && p[j] >= '0' && p[j] <= '7')
+                    j++;
+            } else if (d == 'c') {
+                j = i + 3;
+            } else if (d == 'Q' || d == 'E') {
+                return -1;
+            } else if (strchr("bBAzZGXRk", d) || (d >= '1' && d <= '9')) {
+                a.lit = 0;
+                if (d == 'k') {
+                    while (j < n && p[j] != '>')
+                        j++;
+                    j++;
+                }
+                while (d >= '1' && d <= '9' && j < n && p[j] >= '0' && p[j] <= '9')
+                    j++;
+            } else {
+                j = i + 1 + u8len((unsigned char)d);
+            }
+            if (j > n)
+                return -1;
+            i = j;
+        } else if (c == '[') {
+            size_t j = skip_class(p, n, i);
+            if (!j)
+                return -1;
+            i = j;
+        } else if (c == '(') {
+            if (i + 2 < n && p[i + 1] == '?' && (strchr("imsxw-#", p[i + 2]) != NULL))
+                return -1; /* inline flags or comments change how later atoms match */
+            size_t j = skip_group(p, n, i);
+            if (!j)
+                return -1;
+            a.lit = 0;
+            i = j;
+        } else if (c == '|' || c == ')') {
+            return -1;
+        } else if (c == '^' || c == '$') {
+            a.lit = 0;
+            i++;
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            return -1;
+        } else {
+            i += u8len((unsigned char)c);
+            if (i > n)
+                return -1;
+        }
+        a.e = i;
+        /* quantifier */
+        if (i < n) {
+            if (p[i] == '*' || p[i] == '?') {
+                a.opt = 1;
+                i++;
+            } else if (p[i] == '+') {
+                i++;
+            } else if (p[i] == '{') {
+                size_t j = i + 1;
+                if (j >= n || p[j] < '0' || p[j] > '9')
+                    return -1;
+                unsigned long lo = 0;
+                while (j < n && p[j] >= '0' && p[j] <= '9')
+                    lo = lo * 10 + (unsigned long)(p[j++] - '0');
+                while (j < n && p[j] != '}')
+                    j++;
+                if (j >= n)
+                    return -1;
+                a.opt = lo == 0;
+                i = j + 1;
+            }
+            if (a.e != i && i < n && (p[i] == '?' || p[i] == '+'))
+                i++;
+        }
+        if (count == 0)
+            *first = a;
+        *last = a;
+        count++;
+    }
+    return count;
+}
+
+int seg_regex_first_atom(const char *pat, size_t *s, size_t *e)
+{
+    atom_span f, l;
+    if (scan_atoms(pat, strlen(pat), &f, &l) <= 0 || !f.lit || f.opt)
+        return 0;
+    *s = f.s;
+    *e = f.e;
+    return 1;
+}
+
+int seg_regex_last_atom(const char *pat, size_t *s, size_t *e)
+{
+    atom_span f, l;
+    if (scan_atoms(pat, strlen(pat), &f, &l) <= 0 || !l.lit || l.opt)
+        return 0;
+    *s = l.s;
+    *e = l.e;
+    return 1;
+}
+
+URegularExpression *seg_regex_open(const char *pat, int32_t len, uint32_t flags, UParseError *pe,
+                                   UErrorCode *st)
+{
+    UText *ut = utext_openUTF8(NULL, pat, len, st);
+    if (U_FAILURE(*st))
+        return NULL;
+    URegularExpression *re = uregex_openUText(ut, flags, pe, st);
+    utext_close(ut);
+    if (U_FAILURE(*st) && re) {
+        uregex_close(re);
+        re = NULL;
+    }
+    return re;
+}
+
+/* ---- atoms ------------------------------------------------------------------------------ */
+
+int seg_atom_has(seg_atom *a, int c)
+{
+    if (c < 0)
+        return 1;
+    if (c <= 0xFFFF && a->cache) {
+        unsigned v = (a->cache[c >> 2] >> ((c & 3) * 2)) & 3;
+        if (v)
+            return v == 2;
+    }
+    UChar buf[2];
+    int32_t len = 0;
+    UBool err = 0;
+    U16_APPEND((UChar *)buf, len, 2, (UChar32)c, err);
+    if (err)
+        return 1;
+    UErrorCode st = U_ZERO_ERROR;
+    uregex_setText(a->re, buf, len, &st);
+    int yes = U_FAILURE(st) ? 1 : (uregex_matches(a->re, 0, &st) != 0);
+    if (U_FAILURE(st))
+        yes = 1;
+    if (c <= 0xFFFF && a->cache)
+        a->cache[c >> 2] |= (unsigned char)((yes ? 2u : 1u) << ((c & 3) * 2));
+    return yes;
+}
+
+static int atom_add(seg_ruleset *rs, const char *pat, size_t s, size_t e)
+{
+    for (size_t i = 0; i < rs->natoms; i++)
+        if (strlen(rs->atoms[i].text) == e - s && memcmp(rs->atoms[i].text, pat + s, e - s) == 0)
+            return (int)i;
+    UErrorCode st = U_ZERO_ERROR;
+    UParseError pe;
+    URegularExpression *re = seg_regex_open(pat + s, (int32_t)(e - s), 0, &pe, &st);
+    if (U_FAILURE(st))
+        return -1; /* no filter: the whole rule still decides */
+    seg_atom *v = realloc(rs->atoms, (rs->natoms + 1) * sizeof *v);
+    if (!v) {
+        uregex_close(re);
+        return -1;
+    }
+    rs->atoms = v;
+    seg_atom *a = &rs->atoms[rs->natoms];
+    a->text = jisr_strndup(pat + s, e - s);
+    a->cache = calloc(65536 / 4, 1);
+    a->re = re;
+    if (!a->text || !a->cache) {
+        free(a->text);
+        free(a->cache);
+        uregex_close(re);
+        return -1;
+    }
+    return (int)rs->natoms++;
+}
+
+/* ---- compiling ---------------------------------------------------------------------------- */
+
+static int has_xflag(const char *p)
+{
+    for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
+        if (q > p && q[-1] == '\\')
+            continue;
+        for (const char *f = q + 2; *f && *f != ')' && *f != ':'; f++)
+            if (*f == 'x')
+                return 1;
+    }
+    return 0;
+}
+
+static int check_regex(const char *pat, const char *file, unsigned long line, unsigned long col,
+                       const char *what)
+{
+    if (strstr(pat, "\\Q"))
+        return jisr_error_set(JISR_EPARSE, file, line, col,
+                              "%s: \\Q...\\E quoting is not supported in SRX rules", what);
+    if (has_xflag(pat))
+        return jisr_error_set(JISR_EPARSE, file, line, col,
+                              "%s: the (?x) free-spacing flag is not supported in SRX rules", what);
+    UErrorCode st = U_ZERO_ERROR;
+    UParseError pe;
+    URegularExpression *re = seg_regex_open(pat, -1, 0, &pe, &st);
+    if (U_FAILURE(st))
+        return jisr_error_set(JISR_EPARSE, file, line, col,
+                              "%s: bad regular expression (%s at pattern line %d, offset %d): %s",
+                              what, u_errorName(st), (int)pe.line, (int)pe.offset, pat);
+    uregex_close(re);
+    return 0;
+}
+
+static URegularExpression *compile_join(const char *a, const char *b, const char *c, const char *d,
+                                        const char *e, UErrorCode *st)
+{
+    jisr_buf buf = {0};
+    if (jisr_buf_puts(&buf, a) < 0 || jisr_buf_puts(&buf, b) < 0 || jisr_buf_puts(&buf, c) < 0 ||
+        jisr_buf_puts(&buf, d) < 0 || jisr_buf_puts(&buf, e) < 0) {
+        jisr_buf_free(&buf);
+        *st = U_MEMORY_ALLOCATION_ERROR;
+        return NULL;
+    }
+    UParseError pe;
+    URegularExpression *re = seg_regex_open(buf.data, (int32_t)buf.len, 0, &pe, st);
+    jisr_buf_free(&buf);
+    return re;
+}
+
+int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n, const char *file)
+{
+    memset(rs, 0, sizeof *rs);
+    int rc = 0;
+    rs->v = calloc(n ? n : 1, sizeof *rs->v);
+    rs->yes_atoms = calloc(n ? n : 1, sizeof *rs->yes_atoms);
+    if (!rs->v || !rs->yes_atoms) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const srx_rule *sr = rules[i];
+        seg_rule *r = &rs->v[rs->n];
+        if ((rc = check_regex(sr->before, file, sr->before_line, sr->before_col, "beforebreak")) <
+                0 ||
+            (rc = check_regex(sr->after, file, sr->after_line, sr->after_col, "afterbreak")) < 0)
+            goto fail;
+        r->brk = sr->brk;
+        r->gen = (unsigned long)-1;
+        UErrorCode st = U_ZERO_ERROR;
+        if (sr->before[0])
+            r->re = compile_join("(?<=", sr->before, ")(?=", sr->after, ")", &st);
+        else
+            r->re = compile_join("(?=", sr->after, ")", "", "", &st);
+        if (U_FAILURE(st)) {
+            /* unbounded look-behind: search a window instead */
+            if (r->re)
+                uregex_close(r->re);
+            r->re = NULL;
+            st = U_ZERO_ERROR;
+            r->mode = SEG_WINDOW;
+            r->re_b = compile_join("(?:", sr->before, ")\\z", "", "", &st);
+            if (U_SUCCESS(st))
+                r->re_a = compile_join(sr->after, "", "", "", "", &st);
+            if (U_FAILURE(st)) {
+                rc = jisr_error_set(JISR_EPARSE, file, sr->line, sr->col,
+                                    "rule cannot be compiled (%s)", u_errorName(st));
+                rs->n++;
+                goto fail;
+            }
+        }
+        size_t s, e;
+        r->last_b = sr->before[0] && seg_regex_last_atom(sr->before, &s, &e)
+                        ? atom_add(rs, sr->before, s, e)
+                        : -1;
+        r->first_a = sr->after[0] && seg_regex_first_atom(sr->after, &s, &e)
+                         ? atom_add(rs, sr->after, s, e)
+                         : -1;
+        if (r->brk) {
+            if (r->last_b < 0)
+                rs->all_ends = 1;
+            else
+                rs->yes_atoms[rs->nyes++] = r->last_b;
+        }
+        rs->n++;
+    }
+    return 0;
+fail:
+    seg_ruleset_free(rs);
+    return rc;
+}
+
+void seg_ruleset_free(seg_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->v[i].re)
+            uregex_close(rs->v[i].re);
+        if (rs->v[i].re_b)
+            uregex_close(rs->v[i].re_b);
+        if (rs->v[i].re_a)
+            uregex_close(rs->v[i].re_a);
+    }
+    free(rs->v);
+    for (size_t i = 0; i < rs->natoms; i++) {
+        uregex_close(rs->atoms[i].re);
+        free(rs->atoms[i].text);
+        free(rs->atoms[i].cache);
+    }
+    free(rs->atoms);
+    free(rs->yes_atoms);
+    memset(rs, 0, sizeof *rs);
+}

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *tu_read_file(const char *path, size_t *n)
+static inline char *tu_read_file(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -38,7 +38,7 @@ static char *tu_read_file(const char *path, size_t *n)
     return buf;
 }
 
-static int tu_hex(const char *s, int digits, unsigned long *v)
+static inline int tu_hex(const char *s, int digits, unsigned long *v)
 {
     *v = 0;
     for (int i = 0; i < digits; i++) {
@@ -54,7 +54,7 @@ static int tu_hex(const char *s, int digits, unsigned long *v)
     return 0;
 }
 
-static size_t tu_put_utf8(char *o, unsigned long c)
+static inline size_t tu_put_utf8(char *o, unsigned long c)
 {
     if (c < 0x80) {
         o[0] = (char)c;
@@ -80,7 +80,7 @@ static size_t tu_put_utf8(char *o, unsigned long c)
 
 /* Unescapes s[0..n) into a new NUL-terminated buffer; *len gets its length. NULL on a bad
  * escape. */
-static char *tu_unescape(const char *s, size_t n, size_t *len)
+static inline char *tu_unescape(const char *s, size_t n, size_t *len)
 {
     char *o = malloc(n * 2 + 8), *p = o;
     for (size_t i = 0; i < n; i++) {
@@ -118,7 +118,7 @@ static char *tu_unescape(const char *s, size_t n, size_t *len)
 }
 
 /* Splits line (modified in place) at tabs into at most max fields; returns the count. */
-static int tu_split(char *line, char **f, int max)
+static inline int tu_split(char *line, char **f, int max)
 {
     int n = 0;
     f[n++] = line;
@@ -131,7 +131,7 @@ static int tu_split(char *line, char **f, int max)
 }
 
 /* Iterates over the lines of a case file held in buf (modified in place). */
-static char *tu_next_line(char **cursor, int *lineno)
+static inline char *tu_next_line(char **cursor, int *lineno)
 {
     while (**cursor) {
         char *line = *cursor, *nl = strchr(line, '\n');

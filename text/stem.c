@@ -2,9 +2,9 @@
  * stem.c — Snowball stems (libstemmer) for Arabic and English, used only for matching.
  *
  * A thin wrapper: libstemmer already returns a buffer it owns until the next call, which is
- * exactly the borrowing rule of text.h. Snowball's Arabic stemmer does its own light
- * normalisation (diacritics, alef forms), so input that went through jisr_text_normalize and
- * input that did not give the same stems for those differences.
+ * exactly the borrowing rule of text.h. Snowball's Arabic stemmer normalises a little itself,
+ * but only after it has looked for prefixes (أَلْكِتَابُ keeps its article), so callers stem words
+ * that went through jisr_text_normalize(JISR_NORM_MATCH) first.
  */
 #include <stdlib.h>
 

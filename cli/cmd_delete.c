@@ -1,9 +1,76 @@
-/* cmd_delete.c — placeholder until the command lands (owned by the layer that implements it). */
-#include "cli/cli.h"
+/*
+ * cmd_delete.c — `jisr delete ID…`: remove units by id, all or nothing.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-const char cmd_delete_help[] = "Usage: jisr delete ...\n\nNot implemented yet.\n";
+#include "cli/cli.h"
+#include "cli/tm_cli.h"
+
+const char cmd_delete_help[] =
+    "Usage: jisr delete [OPTIONS] ID...\n"
+    "\n"
+    "Delete units by id (the ids that 'jisr query' and 'jisr concord' print), in one\n"
+    "transaction: when one id does not exist nothing is deleted. Ids are never reused.\n"
+    "\n"
+    "Options:\n"
+    "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
+    "  -q, --quiet           no summary\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Example:\n"
+    "  jisr delete --tm ~/tm/un 17 42\n";
 
 int cmd_delete(int argc, char **argv)
 {
-    return cli_fail("'delete' is not implemented yet");
+    static const struct option longopts[] = {{"tm", required_argument, NULL, 'D'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *dir = NULL;
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'D':
+            dir = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            return cli_help("delete");
+        default:
+            return cli_usage_error("delete", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("delete", "no id given");
+    size_t n = (size_t)(argc - optind);
+    uint64_t *ids = calloc(n, sizeof *ids);
+    if (!ids)
+        return cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        long v;
+        if (tm_cli_number(argv[optind + (int)i], 4294967295L, &v) < 0 || v < 1) {
+            free(ids);
+            return cli_usage_error("delete", "'%s' is not a unit id", argv[optind + (int)i]);
+        }
+        ids[i] = (uint64_t)v;
+    }
+    jisr_tm *tm;
+    int rc = tm_cli_open(dir, 1, &tm);
+    if (rc != CLI_OK) {
+        free(ids);
+        return rc;
+    }
+    rc = jisr_tm_delete(tm, ids, n);
+    jisr_tm_close(tm);
+    free(ids);
+    if (rc < 0)
+        return cli_error(rc);
+    if (!quiet)
+        fprintf(stderr, "%zu unit%s deleted\n", n, n == 1 ? "" : "s");
+    return CLI_OK;
 }

@@ -1,9 +1,123 @@
-/* cmd_export.c — placeholder until the command lands (owned by the layer that implements it). */
-#include "cli/cli.h"
+/*
+ * cmd_export.c — `jisr export`: write a memory (or one language pair of it) as TMX 1.4b, or as
+ * TSV/JSONL, through the formats layer's writers (output appears only when complete).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-const char cmd_export_help[] = "Usage: jisr export ...\n\nNot implemented yet.\n";
+#include "cli/cli.h"
+#include "cli/tm_cli.h"
+
+const char cmd_export_help[] =
+    "Usage: jisr export [OPTIONS] -o FILE\n"
+    "\n"
+    "Write the units of a memory to FILE (- = standard output) as TMX 1.4b (default), TSV or\n"
+    "JSONL, in id order, with their usage counts, dates, props and notes. FILE is written to a\n"
+    "temporary file and renamed when complete.\n"
+    "\n"
+    "Options:\n"
+    "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
+    "  -o, --output FILE     where to write (required)\n"
+    "  -f, --format FMT      tmx, tsv or jsonl (default: from FILE's name, else tmx)\n"
+    "  -s, --source LANG     only units with a LANG variant; TMX header srclang\n"
+    "  -t, --target LANG     with -s: only units with both, reduced to that pair\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Examples:\n"
+    "  jisr export --tm ~/tm/un -o un.tmx\n"
+    "  jisr export -s ar -t en -o ar-en.tsv\n";
 
 int cmd_export(int argc, char **argv)
 {
-    return cli_fail("'export' is not implemented yet");
+    static const struct option longopts[] = {{"tm", required_argument, NULL, 'D'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"source", required_argument, NULL, 's'},
+                                             {"target", required_argument, NULL, 't'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *dir = NULL, *out = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:f:s:t:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'D':
+            dir = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'f':
+            fmt = optarg;
+            break;
+        case 's':
+            src = optarg;
+            break;
+        case 't':
+            tgt = optarg;
+            break;
+        case 'h':
+            return cli_help("export");
+        default:
+            return cli_usage_error("export", "unknown option");
+        }
+    }
+    if (!out)
+        return cli_usage_error("export", "-o FILE is needed");
+    if (optind < argc)
+        return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
+    if (tgt && !src)
+        return cli_usage_error("export", "-t needs -s");
+    jisr_format format = fmt ? jisr_format_from_string(fmt) : jisr_format_from_name(out);
+    if (fmt && format == JISR_FMT_AUTO)
+        return cli_usage_error("export", "unknown format '%s'", fmt);
+    if (format == JISR_FMT_AUTO)
+        format = JISR_FMT_TMX;
+    if (format == JISR_FMT_MOSES)
+        return cli_usage_error("export", "Moses output is not supported here (jisr convert)");
+    if (format != JISR_FMT_TMX && (!src || !tgt))
+        return cli_usage_error("export", "TSV/JSONL output needs -s and -t");
+    jisr_tm *tm;
+    int rc = tm_cli_open(dir, 0, &tm);
+    if (rc != CLI_OK)
+        return rc;
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = format;
+    wo.srclang = src ? src : "*all*";
+    wo.tgtlang = tgt;
+    jisr_writer *w = NULL;
+    jisr_tm_iter *it = NULL;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    unsigned long long n = 0;
+    if ((rc = jisr_writer_open(&w, out, &wo)) < 0 || (rc = jisr_tm_iter_open(tm, &it)) < 0)
+        goto done;
+    uint64_t id;
+    while ((rc = jisr_tm_iter_next(it, &id, &u)) == 1) {
+        if (src && !tgt && !jisr_unit_find(&u, src))
+            continue;
+        if (src && tgt && jisr_unit_keep_pair(&u, src, tgt) <= 0)
+            continue;
+        if ((rc = jisr_writer_write(w, &u)) < 0)
+            break;
+        n++;
+    }
+done:
+    jisr_tm_iter_close(it);
+    jisr_unit_clear(&u);
+    if (rc < 0) {
+        cli_error(rc);
+        jisr_writer_abort(w);
+        jisr_tm_close(tm);
+        return CLI_FAIL;
+    }
+    rc = jisr_writer_close(w);
+    jisr_tm_close(tm);
+    if (rc < 0)
+        return cli_error(rc);
+    if (strcmp(out, "-") != 0)
+        fprintf(stderr, "%s: %llu units exported\n", out, n);
+    return CLI_OK;
 }

@@ -1,9 +1,225 @@
-/* cmd_import.c — placeholder until the command lands (owned by the layer that implements it). */
-#include "cli/cli.h"
+/*
+ * cmd_import.c — `jisr import FILE…`: store translation units in a memory. Everything happens in
+ * jisr_tm_import_file (tm/import.c); this file parses options, shows progress on a terminal and
+ * reports what each file did. Standard input ("-") is spooled to a temporary file first, since a
+ * strict import reads its input twice (validate, then store).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-const char cmd_import_help[] = "Usage: jisr import ...\n\nNot implemented yet.\n";
+#include "cli/cli.h"
+#include "cli/tm_cli.h"
+
+const char cmd_import_help[] =
+    "Usage: jisr import [OPTIONS] FILE...\n"
+    "\n"
+    "Import translation units into a memory: TMX (1.1-1.4b), TSV, JSONL, or the output of\n"
+    "'jisr align' in any of those. The format comes from the file name or --format; FILE may\n"
+    "be - (standard input).\n"
+    "\n"
+    "Units whose normalised texts equal a stored unit's (same languages, same text after\n"
+    "normalising case, diacritics, alef/ya/ta-marbuta variants, digits and spacing) are merged\n"
+    "into it: usage counts add up and the dates are updated. Units with fewer than two\n"
+    "non-empty variants are skipped.\n"
+    "\n"
+    "Strict by default: a file with any error changes nothing (it is checked completely\n"
+    "before anything is written). Then it is stored in batches, each in one transaction: an\n"
+    "interrupted import keeps exactly the batches committed so far.\n"
+    "\n"
+    "Options:\n"
+    "      --tm DIR          the memory (default: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else\n"
+    "                        ~/.local/share/jisr/tm); created when missing\n"
+    "  -f, --format FMT      input format: tmx, tsv, jsonl (default: from the file name)\n"
+    "  -s, --source LANG     language of the first TSV column (default: guessed by formats)\n"
+    "  -t, --target LANG     language of the second TSV column\n"
+    "      --skip-bad        store the good units of a file with bad ones; each bad one is\n"
+    "                        reported (FILE:LINE:COL) on stderr\n"
+    "      --batch N         units per transaction (default 50000)\n"
+    "  -v, --verbose         report every committed batch on stderr\n"
+    "  -q, --quiet           no summary\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Examples:\n"
+    "  jisr import --tm ~/tm/bible bible.tmx\n"
+    "  jisr import --tm ~/tm/un -s ar -t en un.tsv\n"
+    "  jisr align doc.ar doc.en -o pairs.tmx && jisr import pairs.tmx\n"
+    "\n"
+    "Exit status: 0 success, 1 an error (the failing file changed nothing), 2 usage error.\n";
+
+typedef struct imp_ctx {
+    cli_progress prog;
+    const char *file;
+    int verbose;
+    unsigned long bad;
+} imp_ctx;
+
+static void on_progress(void *ctx, int pass, uint64_t units)
+{
+    imp_ctx *c = ctx;
+    cli_progress_update(&c->prog, "%s %s: %llu units", pass == 1 ? "checking" : "importing",
+                        c->file, (unsigned long long)units);
+}
+
+static void on_bad(void *ctx, const jisr_error *err)
+{
+    imp_ctx *c = ctx;
+    char msg[2048];
+    (void)err;
+    c->bad++;
+    jisr_error_format(msg, sizeof msg);
+    cli_progress_done(&c->prog);
+    fprintf(stderr, "jisr: %s (skipped)\n", msg);
+}
+
+static int on_commit(void *ctx, const jisr_tm_import_stats *st)
+{
+    imp_ctx *c = ctx;
+    if (c->verbose)
+        fprintf(stderr, "jisr: %s: batch %llu committed: %llu added, %llu merged\n", c->file,
+                (unsigned long long)st->batches, (unsigned long long)st->added,
+                (unsigned long long)st->merged);
+    return 0;
+}
+
+/* copy standard input to a temporary file; returns its malloc'd path or NULL */
+static char *spool_stdin(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    jisr_buf p = {0};
+    jisr_buf_printf(&p, "%s/jisr-import-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(p.data);
+    if (fd < 0) {
+        jisr_buf_free(&p);
+        return NULL;
+    }
+    char buf[65536];
+    size_t n;
+    FILE *f = fdopen(fd, "wb");
+    while (f && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (fwrite(buf, 1, n, f) != n)
+            break;
+    if (!f || ferror(stdin) || fclose(f) != 0) {
+        unlink(p.data);
+        jisr_buf_free(&p);
+        return NULL;
+    }
+    return p.data;
+}
 
 int cmd_import(int argc, char **argv)
 {
-    return cli_fail("'import' is not implemented yet");
+    static const struct option longopts[] = {
+        {"tm", required_argument, NULL, 'D'},     {"format", required_argument, NULL, 'f'},
+        {"source", required_argument, NULL, 's'}, {"target", required_argument, NULL, 't'},
+        {"skip-bad", no_argument, NULL, 'S'},     {"batch", required_argument, NULL, 'b'},
+        {"verbose", no_argument, NULL, 'v'},      {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *dir = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
+    int skip_bad = 0, quiet = 0, c;
+    long batch = 0;
+    imp_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:s:t:vqh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'D':
+            dir = optarg;
+            break;
+        case 'f':
+            fmt = optarg;
+            break;
+        case 's':
+            src = optarg;
+            break;
+        case 't':
+            tgt = optarg;
+            break;
+        case 'S':
+            skip_bad = 1;
+            break;
+        case 'v':
+            ctx.verbose = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'b':
+            if (tm_cli_number(optarg, 100000000, &batch) < 0 || batch < 1)
+                return cli_usage_error("import", "--batch needs a positive number");
+            break;
+        case 'h':
+            return cli_help("import");
+        default:
+            return cli_usage_error("import", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("import", "no input file");
+    jisr_format format = JISR_FMT_AUTO;
+    if (fmt && (format = jisr_format_from_string(fmt)) == JISR_FMT_AUTO)
+        return cli_usage_error("import", "unknown format '%s'", fmt);
+    if (format == JISR_FMT_MOSES)
+        return cli_usage_error("import", "convert Moses files to TSV first (jisr convert)");
+    jisr_tm *tm;
+    int rc = tm_cli_open(dir, 1, &tm);
+    if (rc != CLI_OK)
+        return rc;
+    int status = CLI_OK;
+    cli_progress_init(&ctx.prog);
+    for (int i = optind; i < argc; i++) {
+        const char *path = argv[i];
+        char *spooled = NULL;
+        if (strcmp(path, "-") == 0) {
+            if (!(spooled = spool_stdin())) {
+                status = cli_fail("-: cannot copy standard input to a temporary file");
+                break;
+            }
+            if (format == JISR_FMT_AUTO) {
+                free(spooled);
+                status = cli_usage_error("import", "standard input needs --format");
+                break;
+            }
+        }
+        jisr_tm_file_opts fo;
+        memset(&fo, 0, sizeof fo);
+        jisr_read_opts ro = JISR_READ_OPTS_INIT;
+        fo.read = ro;
+        fo.read.format = format;
+        fo.read.srclang = src;
+        fo.read.tgtlang = tgt;
+        fo.flags = skip_bad ? JISR_TM_IMPORT_SKIP_BAD : 0;
+        fo.import.batch_units = (size_t)batch;
+        fo.import.on_commit = on_commit;
+        fo.import.ctx = &ctx;
+        fo.on_progress = on_progress;
+        fo.on_bad = on_bad;
+        fo.ctx = &ctx;
+        ctx.file = path;
+        jisr_tm_import_stats st;
+        double t0 = jisr_now();
+        rc = jisr_tm_import_file(tm, spooled ? spooled : path, &fo, &st);
+        if (spooled) {
+            unlink(spooled);
+            free(spooled);
+        }
+        cli_progress_done(&ctx.prog);
+        if (rc < 0) {
+            status = cli_error(rc);
+            if (st.batches)
+                fprintf(stderr, "jisr: %s: %llu batches were committed before the error\n", path,
+                        (unsigned long long)st.batches);
+            break;
+        }
+        if (!quiet)
+            fprintf(stderr, "%s: %llu units read, %llu added, %llu merged, %llu skipped (%.1fs)\n",
+                    path, (unsigned long long)st.read, (unsigned long long)st.added,
+                    (unsigned long long)st.merged, (unsigned long long)(st.skipped + ctx.bad),
+                    jisr_now() - t0);
+        ctx.bad = 0;
+    }
+    jisr_tm_close(tm);
+    return status;
 }

@@ -1,0 +1,577 @@
+/* test_tm.c — the translation memory: tokens and clitic keys, scores, store (schema, map growth,
+ * dedupe, delete), placeables, concordance, and the index checked against --exhaustive on
+ * memories built from tests/data/tm and (when present) ../shared/data. Real LMDB files in a
+ * temporary directory. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tm/tm.h"
+#include "tm/tm_int.h"
+
+static char g_dir[256];
+
+static void make_dir(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tm-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+}
+
+static void remove_dir(const char *d)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/data.mdb", d);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/lock.mdb", d);
+    unlink(p);
+    rmdir(d);
+}
+
+static jisr_tm *open_w(size_t mapsize)
+{
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE;
+    o.initial_mapsize = mapsize;
+    int rc = jisr_tm_open(&tm, g_dir, &o);
+    if (rc < 0)
+        fprintf(stderr, "open: %s\n", jisr_error_last()->msg);
+    assert_int_equal(rc, 0);
+    return tm;
+}
+
+static void add_pair(jisr_tm_import *imp, const char *l1, const char *t1, const char *l2,
+                     const char *t2)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_unit_add_variant(&u, l1, t1, strlen(t1), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, l2, t2, strlen(t2), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static uint64_t key_of(const char *w)
+{
+    tm_toks t = {0};
+    assert_int_equal(tm_tokenize(w, strlen(w), &t), 0);
+    assert_int_equal(t.n, 1);
+    uint64_t k = t.v[0].hk;
+    tm_toks_free(&t);
+    return k;
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    tm_toks t = {0};
+    const char *s = "In 2015, ١٢٫٥% of \xee\x80\x80UN\xee\x80\x81 staff didn't 1,234.5 ok.";
+    assert_int_equal(tm_tokenize(s, strlen(s), &t), 0);
+    const uint32_t kinds[] = {TM_WORD, TM_NUMBER, TM_PUNCT, TM_NUMBER, TM_PUNCT,
+                              TM_WORD, TM_TAG,    TM_WORD,  TM_TAG,    TM_WORD,
+                              TM_WORD, TM_NUMBER, TM_WORD,  TM_PUNCT};
+    assert_int_equal(t.n, sizeof kinds / sizeof kinds[0]);
+    for (size_t i = 0; i < t.n; i++)
+        assert_int_equal(t.v[i].kind, kinds[i]);
+    assert_memory_equal(s + t.v[3].start, "١٢٫٥", t.v[3].end - t.v[3].start);
+    assert_int_equal(t.v[10].end - t.v[10].start, strlen("didn't"));
+    assert_int_equal(t.nwords, 6);
+    /* 11 words/numbers, 5 punctuation/tags */
+    assert_int_equal(t.w100, 9 * 100 + 5 * 20);
+    tm_toks_free(&t);
+}
+
+static void test_clitic_keys(void **state)
+{
+    (void)state;
+    uint64_t bayt = key_of("بيت");
+    assert_true(key_of("البيت") == bayt);
+    assert_true(key_of("والبيت") == bayt);
+    assert_true(key_of("بالبيت") == bayt);
+    assert_true(key_of("للبيت") == bayt);
+    assert_true(key_of("وبالبيت") == bayt);
+    assert_true(key_of("البَيْتُ") == bayt); /* diacritics */
+    /* too short to strip: الله keeps its article, كتاب its first letter */
+    assert_true(key_of("الله") != key_of("له"));
+    assert_true(key_of("كتاب") != key_of("تاب"));
+    /* alef, ya and ta marbuta variants normalise alike */
+    assert_true(key_of("أحمد") == key_of("احمد"));
+    assert_true(key_of("على") == key_of("علي"));
+    assert_true(key_of("مدرسة") == key_of("مدرسه"));
+    assert_true(key_of("House") == key_of("house"));
+}
+
+static int score(const char *a, const char *b)
+{
+    int s = -1;
+    assert_int_equal(jisr_tm_score_texts(a, b, &s), 0);
+    return s;
+}
+
+static void test_scores(void **state)
+{
+    (void)state;
+    const char *v = "فِي الْبَدْءِ كَانَ الْكَلِمَةُ، وَالْكَلِمَةُ كَانَ عِنْدَ اللهِ.";
+    const char *p = "في البدء كان الكلمة، والكلمة كان عند الله.";
+    assert_int_equal(score(p, p), 100);
+    assert_int_equal(score("The house is big.", "The  house is big. "), 99);
+    int sv = score(p, v); /* diacritics only: near equal, never 100 */
+    assert_true(sv >= 90 && sv < 100);
+    int sc = score("The house is big.", "the house is big.");
+    assert_true(sc >= 97 && sc < 100);
+    int sn = score("I have 3 books.", "I have 7 books.");
+    assert_true(sn >= 90 && sn < 100);
+    /* a clitic costs less than another word */
+    int cl = score("ذهب الرجل الى البيت", "ذهب الرجل الى والبيت");
+    int ow = score("ذهب الرجل الى البيت", "ذهب الرجل الى السوق");
+    assert_true(cl > ow);
+    assert_true(cl >= 90);
+    /* symmetric, and far texts score low */
+    assert_int_equal(score("a b c d", "a x c d"), score("a x c d", "a b c d"));
+    assert_true(score("The house is big.", "Security Council resolution adopted today") < 30);
+    /* a dropped word out of ten */
+    assert_int_equal(score("one two three four five six seven eight nine ten",
+                           "one two three four six seven eight nine ten"),
+                     90);
+}
+
+static void test_store_basics(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = NULL;
+    /* read-only open of an empty directory: not a memory */
+    assert_int_equal(jisr_tm_open(&tm, g_dir, NULL), JISR_ENOTFOUND);
+    tm = open_w(0);
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 2;
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    add_pair(imp, "en", "The house is big.", "ar", "البيت كبير.");
+    add_pair(imp, "en", "I have 3 books.", "ar", "لدي ٣ كتب.");
+    add_pair(imp, "en", "the house  is big.", "ar", "البَيْتُ كبير."); /* duplicate */
+    jisr_unit u;
+    jisr_unit_init(&u);
+    jisr_unit_add_variant(&u, "en", "lonely", 6, NULL);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0); /* one variant: skipped */
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_int_equal(st.units, 2);
+    assert_int_equal(st.schema, JISR_TM_SCHEMA);
+    assert_int_equal(st.nlangs, 2);
+    assert_int_equal(st.langs[0].units, 2);
+    jisr_tm_stats_free(&st);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_int_equal(u.meta.usagecount, 2); /* merged */
+    assert_string_equal(u.variants[0].text, "The house is big.");
+    assert_int_equal(jisr_tm_get(tm, 3, &u), JISR_ENOTFOUND);
+    /* delete: all or nothing, ids never reused */
+    uint64_t bad[] = {2, 99};
+    assert_int_equal(jisr_tm_delete(tm, bad, 2), JISR_ENOTFOUND);
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    uint64_t one[] = {1};
+    assert_int_equal(jisr_tm_delete(tm, one, 1), 0);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), JISR_ENOTFOUND);
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, "The house is big.", &qo, &m), 0);
+    assert_int_equal(m.n, 0); /* its postings remain but the unit is gone */
+    jisr_tm_matches_free(&m);
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "en", "The house is big.", "ar", "البيت كبير.");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(jisr_tm_get(tm, 3, &u), 0);
+    assert_int_equal(jisr_tm_query(tm, "The house is big.", &qo, &m), 0);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].id, 3);
+    assert_int_equal(m.v[0].score, 100);
+    jisr_tm_matches_free(&m);
+    jisr_unit_clear(&u);
+    jisr_tm_close(tm);
+    /* read-only handle refuses writes */
+    assert_int_equal(jisr_tm_open(&tm, g_dir, NULL), 0);
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), JISR_EREADONLY);
+    jisr_tm_close(tm);
+    remove_dir(g_dir);
+}
+
+static void test_schema_newer(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm_close(open_w(0));
+    /* bump the schema with raw LMDB, as a future jisr would */
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    assert_int_equal(mdb_env_open(env, g_dir, 0, 0664), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+    unsigned char v[8] = {0, 0, 0, 0, 0, 0, 0, 99};
+    MDB_val k = {6, "schema"}, d = {8, v};
+    assert_int_equal(mdb_put(txn, dbi, &k, &d, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    jisr_tm *tm;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, NULL), JISR_ESCHEMA);
+    assert_non_null(strstr(jisr_error_last()->msg, "schema version 99"));
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, &o), JISR_ESCHEMA);
+    remove_dir(g_dir);
+}
+
+static void test_map_growth(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w(64 * 1024); /* far too small: must grow many times */
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 700;
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    char en[128], ar[128];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(en, sizeof en, "Sentence number %d about item w%d and thing t%d.", i, i * 7,
+                 i % 13);
+        snprintf(ar, sizeof ar, "الجملة رقم %d عن البند ب%d والشيء ش%d.", i, i * 7, i % 13);
+        add_pair(imp, "en", en, "ar", ar);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_int_equal(st.units, 3000);
+    assert_true(st.map_bytes > 64 * 1024);
+    jisr_tm_stats_free(&st);
+    jisr_tm_close(tm);
+    /* reopen with another (small) size: the recorded map size wins */
+    tm = open_w(32 * 1024);
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "ar";
+    qo.tgtlang = "en";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, "الجملة رقم 1234 عن البند ب8638 والشيء ش12.", &qo, &m), 0);
+    assert_true(m.n >= 1);
+    assert_int_equal(m.v[0].score, 100);
+    assert_string_equal(m.v[0].target, "Sentence number 1234 about item w8638 and thing t12.");
+    jisr_tm_matches_free(&m);
+    jisr_tm_close(tm);
+    remove_dir(g_dir);
+}
+
+static void test_placeable(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w(0);
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "en", "The meeting 7439 was held on 11 May 2015.", "ar",
+             "الجلسة ٧٤٣٩ المعقودة في ١١ أيار/مايو ٢٠١٥.");
+    add_pair(imp, "en", "Paragraph 3 of resolution 2118.", "ar", "الفقرة 3 من القرار 2118.");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, "The meeting 7500 was held on 12 May 2015.", &qo, &m), 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "الجلسة ٧٥٠٠ المعقودة في ١٢ أيار/مايو ٢٠١٥.");
+    assert_string_equal(m.v[0].target_orig, "الجلسة ٧٤٣٩ المعقودة في ١١ أيار/مايو ٢٠١٥.");
+    assert_non_null(strstr(m.v[0].diff, "[-7500-]{+7439+}"));
+    jisr_tm_matches_free(&m);
+    /* other direction, Arabic-Indic query digits into an ASCII-digit target */
+    qo.srclang = "ar";
+    qo.tgtlang = "en";
+    assert_int_equal(jisr_tm_query(tm, "الفقرة ٤ من القرار ٢١١٨.", &qo, &m), 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "Paragraph 4 of resolution 2118.");
+    jisr_tm_matches_free(&m);
+    /* a word differs too: no substitution */
+    assert_int_equal(jisr_tm_query(tm, "الفقرة ٤ من المقرر ٢١١٨.", &qo, &m), 0);
+    assert_int_equal(m.n, 1);
+    assert_false(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "Paragraph 3 of resolution 2118.");
+    jisr_tm_matches_free(&m);
+    jisr_tm_close(tm);
+    remove_dir(g_dir);
+}
+
+static void test_concord(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w(0);
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "en", "He went into the house of God.", "ar", "دخل إلى بيت الله.");
+    add_pair(imp, "en", "The house, of God stands.", "ar", "وبيت الله قائم.");
+    add_pair(imp, "en", "God of the house.", "ar", "إله البيت.");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_hits h;
+    assert_int_equal(jisr_tm_concord(tm, "en", "house of god", 0, &h), 0);
+    assert_int_equal(h.n, 2);
+    assert_int_equal(h.v[0].id, 1);
+    const char *t = h.v[0].unit.variants[h.v[0].variant].text;
+    assert_memory_equal(t + h.v[0].start, "house of God", h.v[0].end - h.v[0].start);
+    assert_int_equal(h.v[1].id, 2);
+    jisr_tm_hits_free(&h);
+    assert_int_equal(jisr_tm_concord(tm, "ar", "بيت الله", 0, &h), 0);
+    assert_int_equal(h.n, 2); /* وبيت matches بيت */
+    jisr_tm_hits_free(&h);
+    assert_int_equal(jisr_tm_concord(tm, "ar", "بيت الله", 1, &h), 0);
+    assert_int_equal(h.n, 1);
+    assert_true(h.truncated);
+    jisr_tm_hits_free(&h);
+    assert_int_equal(jisr_tm_concord(tm, "ar", "...", 0, &h), JISR_EINVAL);
+    jisr_tm_close(tm);
+    remove_dir(g_dir);
+}
+
+/* ---- the index against the oracle ------------------------------------------------------ */
+
+typedef struct pairs {
+    char **ar, **en;
+    size_t n, cap;
+} pairs;
+
+static void pairs_add(pairs *p, const char *ar, size_t an, const char *en, size_t enn)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        p->ar = realloc(p->ar, p->cap * sizeof *p->ar);
+        p->en = realloc(p->en, p->cap * sizeof *p->en);
+    }
+    p->ar[p->n] = strndup(ar, an);
+    p->en[p->n] = strndup(en, enn);
+    p->n++;
+}
+
+static void pairs_free(pairs *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->ar[i]);
+        free(p->en[i]);
+    }
+    free(p->ar);
+    free(p->en);
+}
+
+/* TSV lines "ar<TAB>en" */
+static void load_tsv(pairs *p, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while (p->n < max && (n = getline(&line, &cap, f)) > 0) {
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        pairs_add(p, line, (size_t)(tab - line), tab + 1, strlen(tab + 1));
+    }
+    free(line);
+    fclose(f);
+}
+
+/* two line-aligned files */
+static void load_lines(pairs *p, const char *ar, const char *en, size_t max)
+{
+    FILE *fa = fopen(ar, "r"), *fe = fopen(en, "r");
+    assert_non_null(fa);
+    assert_non_null(fe);
+    char *a = NULL, *e = NULL;
+    size_t ca = 0, ce = 0;
+    ssize_t na, ne;
+    while (p->n < max && (na = getline(&a, &ca, fa)) > 0 && (ne = getline(&e, &ce, fe)) > 0) {
+        while (na && (a[na - 1] == '\n' || a[na - 1] == '\r'))
+            a[--na] = 0;
+        while (ne && (e[ne - 1] == '\n' || e[ne - 1] == '\r'))
+            e[--ne] = 0;
+        pairs_add(p, a, (size_t)na, e, (size_t)ne);
+    }
+    free(a);
+    free(e);
+    fclose(fa);
+    fclose(fe);
+}
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t xr(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* a query derived from s: drop, duplicate or swap a word, change a digit, or unchanged */
+static char *vary(const char *s)
+{
+    size_t n = strlen(s);
+    char *o = malloc(2 * n + 8);
+    int kind = (int)(xr() % 5);
+    const char *sp1 = strchr(s, ' ');
+    const char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (kind == 0 && sp1 && sp2) { /* drop the second word */
+        size_t a = (size_t)(sp1 - s);
+        memcpy(o, s, a);
+        strcpy(o + a, sp2);
+    } else if (kind == 1 && sp1 && sp2) { /* swap first two words */
+        size_t a = (size_t)(sp1 - s), b = (size_t)(sp2 - sp1 - 1);
+        memcpy(o, sp1 + 1, b);
+        o[b] = ' ';
+        memcpy(o + b + 1, s, a);
+        strcpy(o + a + b + 1, sp2);
+    } else if (kind == 2) { /* a digit changed or appended */
+        strcpy(o, s);
+        char *d = strpbrk(o, "0123456789");
+        if (d)
+            *d = *d == '9' ? '1' : (char)(*d + 1);
+        else
+            strcat(o, " 42");
+    } else if (kind == 3 && sp1) { /* duplicate the first word */
+        size_t a = (size_t)(sp1 - s);
+        memcpy(o, s, a + 1);
+        strcpy(o + a + 1, s);
+    } else {
+        strcpy(o, s);
+    }
+    return o;
+}
+
+static uint64_t g_cand_index, g_cand_oracle;
+
+static void compare_with_oracle(jisr_tm *tm, const char *src, const char *tgt, const char *q,
+                                int min, size_t *agree, size_t *total)
+{
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = src;
+    qo.tgtlang = tgt;
+    qo.min_score = min;
+    qo.max_results = 3;
+    jisr_tm_matches a, b;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &a), 0);
+    qo.flags = JISR_TM_EXHAUSTIVE;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &b), 0);
+    (*total)++;
+    if (min >= 70) { /* below, the count filter cannot apply (docs/matching.md) */
+        g_cand_index += a.candidates;
+        g_cand_oracle += b.candidates;
+    }
+    int same = a.n == b.n;
+    for (size_t i = 0; same && i < a.n; i++)
+        same = a.v[i].id == b.v[i].id && a.v[i].score == b.v[i].score;
+    if (!same) {
+        fprintf(stderr, "index/oracle differ (min %d) for: %s\n", min, q);
+        for (size_t i = 0; i < a.n; i++)
+            fprintf(stderr, "  index  #%llu %d\n", (unsigned long long)a.v[i].id, a.v[i].score);
+        for (size_t i = 0; i < b.n; i++)
+            fprintf(stderr, "  oracle #%llu %d\n", (unsigned long long)b.v[i].id, b.v[i].score);
+    }
+    for (size_t i = 0; i < a.n; i++)
+        assert_true(a.v[i].score >= min);
+    *agree += same;
+    jisr_tm_matches_free(&a);
+    jisr_tm_matches_free(&b);
+}
+
+static void oracle_run(pairs *p, size_t nq)
+{
+    make_dir();
+    jisr_tm *tm = open_w(0);
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 500; /* several chunks per term */
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    for (size_t i = 0; i < p->n; i++)
+        add_pair(imp, "ar", p->ar[i], "en", p->en[i]);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const int mins[] = {50, 70, 85, 95};
+    size_t agree = 0, total = 0;
+    for (size_t k = 0; k < nq; k++) {
+        size_t i = (size_t)(xr() % p->n);
+        int min = mins[k % 4];
+        char *q = vary(k % 2 ? p->ar[i] : p->en[i]);
+        compare_with_oracle(tm, k % 2 ? "ar" : "en", k % 2 ? "en" : "ar", q, min, &agree, &total);
+        free(q);
+    }
+    /* queries built from two different units (far from everything) */
+    for (size_t k = 0; k < nq / 4; k++) {
+        size_t i = (size_t)(xr() % p->n), j = (size_t)(xr() % p->n);
+        char q[2048];
+        snprintf(q, sizeof q, "%.300s %.300s", p->en[i], p->en[j]);
+        compare_with_oracle(tm, "en", "ar", q, k % 2 ? 50 : 75, &agree, &total);
+    }
+    fprintf(
+        stderr,
+        "index agrees with the oracle on %zu/%zu queries (%zu units); units scored at min >= 70: "
+        "index %llu, oracle %llu\n",
+        agree, total, p->n, (unsigned long long)g_cand_index, (unsigned long long)g_cand_oracle);
+    assert_int_equal(agree, total);
+    /* the index must actually narrow the search */
+    assert_true(g_cand_index * 10 < g_cand_oracle);
+    g_cand_index = g_cand_oracle = 0;
+    jisr_tm_close(tm);
+    remove_dir(g_dir);
+}
+
+static void test_oracle_fixture(void **state)
+{
+    (void)state;
+    pairs p = {0};
+    load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
+    assert_true(p.n >= 20);
+    oracle_run(&p, 200);
+    pairs_free(&p);
+}
+
+static void test_oracle_shared(void **state)
+{
+    (void)state;
+    const char *sd = getenv("JISR_SHARED_DATA");
+    char a[1024], e[1024];
+    snprintf(a, sizeof a, "%s/un-ar-en/UNv1.0.testset.ar", sd ? sd : JISR_SHARED_DATA);
+    snprintf(e, sizeof e, "%s/un-ar-en/UNv1.0.testset.en", sd ? sd : JISR_SHARED_DATA);
+    if (access(a, R_OK) != 0) {
+        skip();
+        return;
+    }
+    pairs p = {0};
+    load_lines(&p, a, e, 4000);
+    assert_int_equal(p.n, 4000);
+    oracle_run(&p, 400);
+    pairs_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tokens),         cmocka_unit_test(test_clitic_keys),
+        cmocka_unit_test(test_scores),         cmocka_unit_test(test_store_basics),
+        cmocka_unit_test(test_schema_newer),   cmocka_unit_test(test_map_growth),
+        cmocka_unit_test(test_placeable),      cmocka_unit_test(test_concord),
+        cmocka_unit_test(test_oracle_fixture), cmocka_unit_test(test_oracle_shared),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,4 @@
+# Translation memory (tm/): unit tests against real LMDB files, CLI and reliability scripts.
+jisr_add_test(test_tm SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm.c LAYERS text formats tm)
+jisr_add_script_test(tm_cli tm_cli.sh)
+jisr_add_script_test(tm_reliability tm_reliability.sh)

@@ -1,0 +1,178 @@
+/*
+ * concord.c — concordance: units whose text in one language contains a phrase's words in order.
+ *
+ * Words are compared on their keys (normalised, clitic-stripped), so "البيت" finds "وبالبيت" and
+ * "house" finds "House"; punctuation between words is ignored. Candidates are the postings of the
+ * phrase's rarest word over all length buckets; each is tokenized and checked. Hits come in id
+ * order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/tm_int.h"
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* first occurrence of the key sequence p[0..np) among the word tokens of t */
+static int find_phrase(const tm_toks *t, const uint64_t *p, size_t np, size_t *s, size_t *e)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->v[i].kind != TM_WORD || t->v[i].hk != p[0])
+            continue;
+        size_t k = 1, j = i + 1, last = i;
+        while (k < np && j < t->n) {
+            if (t->v[j].kind == TM_PUNCT || t->v[j].kind == TM_TAG) {
+                j++;
+                continue;
+            }
+            if (t->v[j].kind != TM_WORD || t->v[j].hk != p[k])
+                break;
+            last = j;
+            k++;
+            j++;
+        }
+        if (k == np) {
+            *s = t->v[i].start;
+            *e = t->v[last].end;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
+                    jisr_tm_hits *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!max)
+        max = 100;
+    tm_toks pt = {0}, ut = {0};
+    uint64_t *keys = NULL;
+    uint32_t *ids = NULL;
+    size_t nids = 0, idcap = 0, nch = 0, chcap = 0;
+    tm_chunk *ch = NULL;
+    tm_rec *rec = malloc(sizeof *rec);
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    int rc = rec ? tm_tokenize(phrase, strlen(phrase), &pt) : JISR_ENOMEM;
+    if (rc < 0)
+        goto done;
+    keys = malloc((pt.n + 1) * sizeof *keys);
+    if (!keys) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    size_t nk = 0;
+    for (size_t i = 0; i < pt.n; i++)
+        if (pt.v[i].kind == TM_WORD)
+            keys[nk++] = pt.v[i].hk;
+    if (nk == 0) {
+        rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0, "the phrase has no words to look for");
+        goto done;
+    }
+    if ((rc = tm_txn_read(tm, &txn)) < 0)
+        goto done;
+    if ((rc = mdb_cursor_open(txn, tm->post, &cur)) != 0) {
+        rc = tm_db_error(rc, "reading the index");
+        goto done;
+    }
+    uint64_t lh = tm_lang_hash(lang), best_df = UINT64_MAX;
+    size_t best = 0;
+    for (size_t i = 0; i < nk; i++) {
+        uint64_t df;
+        size_t n0 = nch;
+        if ((rc = tm_term_chunks(cur, tm_post_key(lh, keys[i], 0), 255, &ch, &nch, &chcap, &df)) <
+            0)
+            goto done;
+        nch = n0; /* only the counts matter here */
+        if (df < best_df) {
+            best_df = df;
+            best = i;
+        }
+    }
+    uint64_t df;
+    nch = 0;
+    if ((rc = tm_term_chunks(cur, tm_post_key(lh, keys[best], 0), 255, &ch, &nch, &chcap, &df)) < 0)
+        goto done;
+    for (size_t i = 0; i < nch; i++)
+        if ((rc = tm_post_decode(&ch[i].k, &ch[i].v, &ids, &nids, &idcap)) < 0)
+            goto done;
+    if (nids)
+        qsort(ids, nids, sizeof *ids, cmp_u32);
+    size_t cap = 0;
+    for (size_t i = 0; i < nids; i++) {
+        if (i && ids[i] == ids[i - 1])
+            continue;
+        unsigned int id = ids[i];
+        MDB_val k = {sizeof id, &id}, d;
+        int r2 = mdb_get(txn, tm->units, &k, &d);
+        if (r2 == MDB_NOTFOUND)
+            continue;
+        if (r2) {
+            rc = tm_db_error(r2, "reading a unit");
+            goto done;
+        }
+        if ((rc = tm_rec_decode(d.mv_data, d.mv_size, rec)) < 0)
+            goto done;
+        int vi = tm_rec_find(rec, lang);
+        if (vi < 0)
+            continue;
+        if ((rc = tm_tokenize(rec->var[vi].text.p, rec->var[vi].text.n, &ut)) < 0)
+            goto done;
+        size_t s, e;
+        if (!find_phrase(&ut, keys, nk, &s, &e))
+            continue;
+        if (out->n == max) {
+            out->truncated = 1;
+            break;
+        }
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            jisr_tm_hit *nv = realloc(out->v, cap * sizeof *nv);
+            if (!nv) {
+                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            out->v = nv;
+        }
+        jisr_tm_hit *h = &out->v[out->n++];
+        memset(h, 0, sizeof *h);
+        jisr_unit_init(&h->unit);
+        h->id = id;
+        h->variant = (size_t)vi;
+        h->start = s;
+        h->end = e;
+        if ((rc = tm_rec_to_unit(rec, &h->unit)) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    if (cur)
+        mdb_cursor_close(cur);
+    if (txn)
+        mdb_txn_abort(txn);
+    if (rc < 0)
+        jisr_tm_hits_free(out);
+    tm_toks_free(&pt);
+    tm_toks_free(&ut);
+    free(keys);
+    free(ids);
+    free(ch);
+    free(rec);
+    return rc;
+}
+
+void jisr_tm_hits_free(jisr_tm_hits *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++)
+        jisr_unit_clear(&h->v[i].unit);
+    free(h->v);
+    h->v = NULL;
+    h->n = 0;
+}

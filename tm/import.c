@@ -1,0 +1,527 @@
+/*
+ * import.c — batched import: units are tokenized and packed in memory, then each batch is written
+ * in one LMDB write transaction (all or nothing per batch).
+ *
+ * Per batch: every unit is looked up in `exact` (hash of its normalised variants) and, when an
+ * equal unit exists (already stored or earlier in the batch), merged into it: usage counts add
+ * up, the creation date keeps the earliest and the change/last-usage dates the latest. New units
+ * get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the
+ * batch's new units are collected as (term key, id) pairs, radix-sorted by key (stable, so ids
+ * stay ascending) and written as one delta-coded chunk per key and batch: a million-unit import
+ * makes a few million B-tree insertions instead of tens of millions. When the map is full the
+ * transaction is aborted, the map doubled and the batch replayed from memory.
+ *
+ * Files are strict by default: a first streaming pass validates the whole file and writes nothing
+ * (so a bad file changes nothing), then a second pass stores it batch by batch (so a killed import
+ * leaves exactly the committed batches). The alternative, one transaction per file, would hold a
+ * whole file's dirty pages in RAM and turn an interrupted big import into nothing at all.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text/text.h"
+#include "tm/tm_int.h"
+
+#define DEFAULT_BATCH 50000
+
+typedef struct pend {
+    uint64_t dkey;
+    size_t rec_off, rec_len;
+    size_t post_off, post_n;
+    uint32_t id; /* 0 = merged into an existing unit */
+} pend;
+
+typedef struct post_ent {
+    uint64_t key;
+    uint32_t id;
+} post_ent;
+
+typedef struct lang_count {
+    char lang[48];
+    int64_t n;
+} lang_count;
+
+struct jisr_tm_import {
+    jisr_tm *tm;
+    jisr_tm_import_opts opts;
+    jisr_tm_import_stats st;
+    pend *p;
+    size_t np, pcap;
+    jisr_buf recs;
+    uint64_t *pk;
+    size_t npk, pkcap;
+    post_ent *pe, *tmp;
+    size_t pecap;
+    tm_toks toks;
+    jisr_variant *vs;
+    size_t vscap;
+    uint64_t *terms;
+    size_t tcap;
+    jisr_buf out;
+    lang_count langs[64];
+    size_t nlangs;
+    uint64_t pending_skipped;
+    tm_rec rec, rec2;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+uint64_t tm_dedupe_key(const tm_rec *r)
+{
+    uint64_t pairs[2 * TM_MAX_VARIANTS];
+    char lang[64];
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
+        memcpy(lang, r->var[i].lang.p ? r->var[i].lang.p : "", n);
+        lang[n] = '\0';
+        pairs[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
+    }
+    qsort(pairs, r->nvar, sizeof pairs[0], cmp_u64);
+    return tm_hash(pairs, r->nvar * sizeof pairs[0], 0x64757065ULL);
+}
+
+/* the same normalised variants (as a multiset of language + text hash) */
+static int same_unit(const tm_rec *a, const tm_rec *b)
+{
+    if (a->nvar != b->nvar)
+        return 0;
+    uint64_t x[TM_MAX_VARIANTS], y[TM_MAX_VARIANTS];
+    char lang[64];
+    for (int pass = 0; pass < 2; pass++) {
+        const tm_rec *r = pass ? b : a;
+        uint64_t *o = pass ? y : x;
+        for (uint32_t i = 0; i < r->nvar; i++) {
+            size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
+            memcpy(lang, r->var[i].lang.p ? r->var[i].lang.p : "", n);
+            lang[n] = '\0';
+            o[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
+        }
+        qsort(o, r->nvar, sizeof o[0], cmp_u64);
+    }
+    return memcmp(x, y, a->nvar * sizeof x[0]) == 0;
+}
+
+int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_import **out)
+{
+    if (tm->rdonly)
+        return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
+    jisr_tm_import *imp = calloc(1, sizeof *imp);
+    if (!imp)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    imp->tm = tm;
+    if (opts)
+        imp->opts = *opts;
+    if (!imp->opts.batch_units)
+        imp->opts.batch_units = DEFAULT_BATCH;
+    *out = imp;
+    return 0;
+}
+
+const jisr_tm_import_stats *jisr_tm_import_stats_get(const jisr_tm_import *imp)
+{
+    return &imp->st;
+}
+
+static int grow_arr(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *n = realloc(*p, c * elem);
+    if (!n)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    *p = n;
+    *cap = c;
+    return 0;
+}
+
+static int64_t meta_date(const char *s, int64_t dflt)
+{
+    int64_t t = tm_date_parse(s);
+    return t == INT64_MIN ? dflt : t;
+}
+
+int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
+{
+    int rc;
+    imp->st.read++;
+    if ((rc = grow_arr((void **)&imp->vs, &imp->vscap, u->nvariants + 1, sizeof *imp->vs)) < 0)
+        return rc;
+    uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
+    uint64_t nh[TM_MAX_VARIANTS];
+    size_t nv = 0, post0 = imp->npk;
+    uint64_t seen_lang[TM_MAX_VARIANTS];
+    for (size_t i = 0; i < u->nvariants && nv < TM_MAX_VARIANTS; i++) {
+        const jisr_variant *v = &u->variants[i];
+        if (!v->text || !v->lang)
+            continue;
+        if ((rc = tm_tokenize(v->text, strlen(v->text), &imp->toks)) < 0)
+            return rc;
+        if (imp->toks.n == 0)
+            continue;
+        imp->vs[nv] = *v;
+        nw[nv] = imp->toks.nwords;
+        w1[nv] = imp->toks.w100;
+        nh[nv] = tm_toks_text_hash(&imp->toks);
+        uint64_t lh = tm_lang_hash(v->lang);
+        int first = 1;
+        for (size_t k = 0; k < nv; k++)
+            if (seen_lang[k] == lh)
+                first = 0;
+        seen_lang[nv] = lh;
+        nv++;
+        if (!first) /* only the first variant of a language is indexed (and matched) */
+            continue;
+        size_t nt = 0;
+        if ((rc = grow_arr((void **)&imp->terms, &imp->tcap, imp->toks.n + 1, 8)) < 0)
+            return rc;
+        for (size_t k = 0; k < imp->toks.n; k++)
+            if (imp->toks.v[k].kind == TM_WORD)
+                imp->terms[nt++] = imp->toks.v[k].hk;
+        qsort(imp->terms, nt, 8, cmp_u64);
+        unsigned bucket = tm_bucket(imp->toks.w100);
+        if ((rc = grow_arr((void **)&imp->pk, &imp->pkcap, imp->npk + nt, 8)) < 0)
+            return rc;
+        for (size_t k = 0; k < nt; k++)
+            if (k == 0 || imp->terms[k] != imp->terms[k - 1])
+                imp->pk[imp->npk++] = tm_post_key(lh, imp->terms[k], bucket);
+    }
+    if (nv < 2) { /* nothing to translate from or to */
+        imp->npk = post0;
+        imp->pending_skipped++;
+        return 0;
+    }
+    jisr_unit shallow = *u;
+    shallow.variants = imp->vs;
+    shallow.nvariants = nv;
+    int64_t now = (int64_t)time(NULL);
+    int64_t created = meta_date(u->meta.creationdate, now);
+    uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
+    size_t off = imp->recs.len;
+    if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created,
+                            meta_date(u->meta.changedate, INT64_MIN),
+                            meta_date(u->meta.lastusagedate, INT64_MIN), &imp->recs)) < 0)
+        return rc;
+    if ((rc = grow_arr((void **)&imp->p, &imp->pcap, imp->np + 1, sizeof *imp->p)) < 0)
+        return rc;
+    pend *p = &imp->p[imp->np++];
+    p->rec_off = off;
+    p->rec_len = imp->recs.len - off;
+    p->post_off = post0;
+    p->post_n = imp->npk - post0;
+    p->id = 0;
+    if ((rc = tm_rec_decode(imp->recs.data + off, p->rec_len, &imp->rec)) < 0)
+        return rc;
+    p->dkey = tm_dedupe_key(&imp->rec);
+    if (imp->np >= imp->opts.batch_units)
+        return jisr_tm_import_commit(imp);
+    return 0;
+}
+
+/* stable LSD radix sort of posting entries by key, 16 bits per pass */
+static void radix_sort(post_ent *a, post_ent *tmp, size_t n)
+{
+    static size_t count[65536];
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i].key >> shift) & 0xFFFF]++;
+        size_t sum = 0;
+        for (size_t i = 0; i < 65536; i++) {
+            size_t c = count[i];
+            count[i] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].key >> shift) & 0xFFFF]++] = a[i];
+        post_ent *t = a;
+        a = tmp;
+        tmp = t;
+    }
+    /* four passes: the result is back in the original array */
+}
+
+static int lang_add(jisr_tm_import *imp, const tm_str *l)
+{
+    for (size_t i = 0; i < imp->nlangs; i++)
+        if (strlen(imp->langs[i].lang) == l->n && memcmp(imp->langs[i].lang, l->p, l->n) == 0) {
+            imp->langs[i].n++;
+            return 0;
+        }
+    if (imp->nlangs == sizeof imp->langs / sizeof imp->langs[0] ||
+        l->n >= sizeof imp->langs[0].lang)
+        return 1; /* counted at the next flush */
+    lang_count *c = &imp->langs[imp->nlangs++];
+    memcpy(c->lang, l->p, l->n);
+    c->lang[l->n] = '\0';
+    c->n = 1;
+    return 0;
+}
+
+static void put_be(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+/* One attempt at writing the batch. Returns 0, 1 when the map is full, or <0. */
+static int commit_once(jisr_tm_import *imp, uint64_t *added, uint64_t *merged)
+{
+    jisr_tm *tm = imp->tm;
+    MDB_txn *txn;
+    MDB_cursor *ec = NULL;
+    int rc = tm_txn_write(tm, &txn);
+    if (rc < 0)
+        return rc;
+    uint64_t next_id;
+    imp->nlangs = 0;
+    *added = *merged = 0;
+    if ((rc = tm_meta_get_u64(txn, tm, "next_id", &next_id)) < 0)
+        goto fail;
+    if (next_id == 0)
+        next_id = 1;
+    if ((rc = mdb_cursor_open(txn, tm->exact, &ec)) != 0)
+        goto db;
+    size_t npost = 0;
+    for (size_t i = 0; i < imp->np; i++) {
+        pend *p = &imp->p[i];
+        const char *rec = imp->recs.data + p->rec_off;
+        if ((rc = tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0)
+            goto fail;
+        MDB_val k = {8, &p->dkey}, d;
+        uint32_t dup = 0;
+        for (rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY); rc == 0 && !dup;
+             rc = mdb_cursor_get(ec, &k, &d, MDB_NEXT_DUP)) {
+            unsigned int id;
+            memcpy(&id, d.mv_data, sizeof id);
+            MDB_val uk = {sizeof id, &id}, ud;
+            int r2 = mdb_get(txn, tm->units, &uk, &ud);
+            if (r2 == MDB_NOTFOUND)
+                continue;
+            if (r2) {
+                rc = r2;
+                goto db;
+            }
+            if ((r2 = tm_rec_decode(ud.mv_data, ud.mv_size, &imp->rec2)) < 0) {
+                rc = r2;
+                goto fail;
+            }
+            if (same_unit(&imp->rec, &imp->rec2))
+                dup = id;
+        }
+        if (rc && rc != MDB_NOTFOUND)
+            goto db;
+        if (dup) {
+            const tm_rec *o = &imp->rec2, *n = &imp->rec;
+            int64_t cr =
+                o->created == INT64_MIN || (n->created != INT64_MIN && n->created < o->created)
+                    ? n->created
+                    : o->created;
+            int64_t ch = o->changed > n->changed ? o->changed : n->changed;
+            int64_t lu = o->lastused > n->lastused ? o->lastused : n->lastused;
+            jisr_buf_reset(&imp->out);
+            if ((rc = tm_rec_reencode(o, o->usage + n->usage, cr, ch, lu, &imp->out)) < 0)
+                goto fail;
+            unsigned int id = dup;
+            MDB_val uk = {sizeof id, &id}, ud = {imp->out.len, imp->out.data};
+            if ((rc = mdb_put(txn, tm->units, &uk, &ud, 0)) != 0)
+                goto db;
+            p->id = 0;
+            (*merged)++;
+            continue;
+        }
+        unsigned int id = (unsigned int)next_id++;
+        if (next_id > UINT32_MAX) {
+            rc = jisr_error_set(JISR_ETOOBIG, tm->dir, 0, 0, "memory is full (2^32 ids used)");
+            goto fail;
+        }
+        p->id = id;
+        MDB_val uk = {sizeof id, &id}, ud = {p->rec_len, (void *)rec};
+        if ((rc = mdb_put(txn, tm->units, &uk, &ud, MDB_APPEND)) != 0)
+            goto db;
+        MDB_val ek = {8, &p->dkey}, ev = {sizeof id, &id};
+        if ((rc = mdb_put(txn, tm->exact, &ek, &ev, 0)) != 0)
+            goto db;
+        for (uint32_t v = 0; v < imp->rec.nvar; v++)
+            if (lang_add(imp, &imp->rec.var[v].lang) &&
+                (rc = tm_meta_lang_add(txn, tm, imp->rec.var[v].lang.p, imp->rec.var[v].lang.n,
+                                       1)) != 0)
+                goto db;
+        npost += p->post_n;
+        (*added)++;
+    }
+    mdb_cursor_close(ec);
+    ec = NULL;
+
+    /* postings of the new units, sorted by key, one chunk per key */
+    if ((rc = grow_arr((void **)&imp->pe, &imp->pecap, npost + 1, sizeof *imp->pe)) < 0)
+        goto fail;
+    free(imp->tmp);
+    imp->tmp = malloc((npost + 1) * sizeof *imp->tmp);
+    if (!imp->tmp) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    size_t ne = 0;
+    for (size_t i = 0; i < imp->np; i++) {
+        const pend *p = &imp->p[i];
+        if (!p->id)
+            continue;
+        for (size_t k = 0; k < p->post_n; k++) {
+            imp->pe[ne].key = imp->pk[p->post_off + k];
+            imp->pe[ne].id = p->id;
+            ne++;
+        }
+    }
+    radix_sort(imp->pe, imp->tmp, ne);
+    for (size_t i = 0; i < ne;) {
+        size_t j = i + 1;
+        while (j < ne && imp->pe[j].key == imp->pe[i].key)
+            j++;
+        unsigned char key[12];
+        put_be(key, imp->pe[i].key, 8);
+        put_be(key + 8, imp->pe[i].id, 4);
+        jisr_buf_reset(&imp->out);
+        tm_put_varint(&imp->out, j - i);
+        for (size_t k = i + 1; k < j; k++)
+            tm_put_varint(&imp->out, imp->pe[k].id - imp->pe[k - 1].id);
+        if (!imp->out.data) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        MDB_val k = {12, key}, d = {imp->out.len, imp->out.data};
+        if ((rc = mdb_put(txn, tm->post, &k, &d, 0)) != 0)
+            goto db;
+        i = j;
+    }
+    for (size_t i = 0; i < imp->nlangs; i++)
+        if ((rc = tm_meta_lang_add(txn, tm, imp->langs[i].lang, strlen(imp->langs[i].lang),
+                                   imp->langs[i].n)) != 0)
+            goto db;
+    if ((rc = tm_meta_put_u64(txn, tm, "next_id", next_id)) != 0)
+        goto db;
+    rc = mdb_txn_commit(txn);
+    if (rc == MDB_MAP_FULL)
+        return 1;
+    return rc ? tm_db_error(rc, "committing a batch") : 0;
+db:
+    if (ec)
+        mdb_cursor_close(ec);
+    mdb_txn_abort(txn);
+    if (rc == MDB_MAP_FULL)
+        return 1;
+    return tm_db_error(rc, "writing a batch");
+fail:
+    if (ec)
+        mdb_cursor_close(ec);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+int jisr_tm_import_commit(jisr_tm_import *imp)
+{
+    int rc = 0;
+    if (imp->np) {
+        uint64_t added, merged;
+        while ((rc = commit_once(imp, &added, &merged)) == 1)
+            if ((rc = tm_grow(imp->tm)) < 0)
+                break;
+        if (rc < 0)
+            return rc;
+        imp->st.added += added;
+        imp->st.merged += merged;
+        imp->st.batches++;
+    }
+    imp->st.skipped += imp->pending_skipped;
+    imp->pending_skipped = 0;
+    imp->np = 0;
+    imp->npk = 0;
+    jisr_buf_reset(&imp->recs);
+    if (imp->opts.on_commit && imp->opts.on_commit(imp->opts.ctx, &imp->st))
+        return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
+    return 0;
+}
+
+int jisr_tm_import_end(jisr_tm_import *imp, int commit)
+{
+    if (!imp)
+        return 0;
+    int rc = commit ? jisr_tm_import_commit(imp) : 0;
+    free(imp->p);
+    free(imp->pk);
+    free(imp->pe);
+    free(imp->tmp);
+    free(imp->vs);
+    free(imp->terms);
+    jisr_buf_free(&imp->recs);
+    jisr_buf_free(&imp->out);
+    tm_toks_free(&imp->toks);
+    free(imp);
+    return rc;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
+                        jisr_tm_import_stats *st)
+{
+    jisr_tm_file_opts def;
+    memset(&def, 0, sizeof def);
+    if (!fo)
+        fo = &def;
+    jisr_read_opts ro = fo->read;
+    jisr_reader *r = NULL;
+    jisr_unit u;
+    int rc;
+    jisr_unit_init(&u);
+    if (st)
+        memset(st, 0, sizeof *st);
+    if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
+        /* pass 1: validate without writing */
+        ro.flags &= ~(unsigned)JISR_READ_SKIP_BAD;
+        if ((rc = jisr_reader_open(&r, path, &ro)) < 0)
+            goto done;
+        uint64_t n = 0;
+        while ((rc = jisr_reader_next(r, &u)) == 1)
+            if (fo->on_progress && ++n % 4096 == 0)
+                fo->on_progress(fo->ctx, 1, n);
+        jisr_reader_close(r);
+        r = NULL;
+        if (rc < 0)
+            goto done;
+    } else {
+        ro.flags |= JISR_READ_SKIP_BAD;
+        ro.on_bad = fo->on_bad;
+        ro.ctx = fo->ctx;
+    }
+    jisr_tm_import *imp = NULL;
+    if ((rc = jisr_reader_open(&r, path, &ro)) < 0)
+        goto done;
+    if ((rc = jisr_tm_import_begin(tm, &fo->import, &imp)) < 0)
+        goto done;
+    uint64_t n = 0;
+    while ((rc = jisr_reader_next(r, &u)) == 1) {
+        if ((rc = jisr_tm_import_add(imp, &u)) < 0)
+            break;
+        if (fo->on_progress && ++n % 4096 == 0)
+            fo->on_progress(fo->ctx, 2, n);
+    }
+    if (rc == 0)
+        rc = jisr_tm_import_commit(imp);
+    if (st)
+        *st = imp->st;
+    jisr_tm_import_end(imp, 0);
+done:
+    jisr_reader_close(r);
+    jisr_unit_clear(&u);
+    return rc;
+}

@@ -1,0 +1,845 @@
+/*
+ * match.c — fuzzy matching: the token-level weighted edit distance, candidate generation from
+ * the inverted index with filters that cannot drop a match ≥ min, exhaustive scoring (the
+ * oracle), number placeables and the word diff shown to the user.
+ *
+ * Score: D = weighted Levenshtein distance between the query's and the source's token sequences
+ * (costs in tm_int.h), W = the larger of the two weighted lengths, score = floor(100·(W − D)/W),
+ * capped at 99 unless the texts are identical. Filters (proved in docs/matching.md):
+ *   length  100·|Wq − Wm| ≤ (100 − min)·max(Wq, Wm)     → index buckets [min·Wq/100, 100·Wq/min]
+ *   count   100·(max(Nq, Nm) − C) ≤ (100 − min)·max(Wq, Wm)/100, C = shared word keys
+ * so a unit can only match if it shares at least minC = Nq − ⌊(100−min)·Wq / (100·min)⌋ word keys
+ * with the query; by the pigeonhole principle it then contains one of the rarest terms whose
+ * counts add up to more than Nq − minC (prefix filtering). Candidates come from those terms'
+ * postings; the other terms' postings tighten each candidate's upper bound on C until few are
+ * left, and every survivor is scored exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text.h"
+#include "tm/tm_int.h"
+
+#define BIG 100 /* cost of anything involving a word or number that is not a near-match */
+
+static inline uint32_t tok_w(const tm_tok *t)
+{
+    return (t->kind == TM_WORD || t->kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
+}
+
+static inline uint32_t sub_cost(const tm_tok *a, const tm_tok *b)
+{
+    if (a->kind != b->kind) {
+        uint32_t wa = tok_w(a), wb = tok_w(b);
+        return wa > wb ? wa : wb;
+    }
+    if (a->hs == b->hs)
+        return 0;
+    if (a->hn == b->hn)
+        return TM_C_NORM;
+    switch (a->kind) {
+    case TM_WORD:
+        return a->hk == b->hk ? TM_C_CLITIC : BIG;
+    case TM_NUMBER:
+        return TM_C_NUMBER;
+    case TM_PUNCT:
+        return TM_C_PUNCT;
+    default:
+        return TM_C_TAG;
+    }
+}
+
+/* Weighted edit distance with a cut-off: returns a value > maxd as soon as no alignment can
+ * stay within maxd (every path crosses every row, so a row minimum is a lower bound). */
+static uint32_t distance(const tm_tok *q, size_t n, const tm_tok *m, size_t mn, uint32_t maxd,
+                         uint32_t *row)
+{
+    uint32_t *prev = row, *cur = row + mn + 1;
+    prev[0] = 0;
+    for (size_t j = 1; j <= mn; j++)
+        prev[j] = prev[j - 1] + tok_w(&m[j - 1]);
+    for (size_t i = 1; i <= n; i++) {
+        uint32_t wq = tok_w(&q[i - 1]);
+        cur[0] = prev[0] + wq;
+        uint32_t rmin = cur[0];
+        for (size_t j = 1; j <= mn; j++) {
+            uint32_t a = prev[j - 1] + sub_cost(&q[i - 1], &m[j - 1]);
+            uint32_t b = prev[j] + wq;
+            uint32_t c = cur[j - 1] + tok_w(&m[j - 1]);
+            uint32_t v = a < b ? a : b;
+            v = v < c ? v : c;
+            cur[j] = v;
+            if (v < rmin)
+                rmin = v;
+        }
+        if (rmin > maxd)
+            return maxd + 1;
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[mn];
+}
+
+static int score_of(uint32_t d, uint32_t wq, uint32_t wm, int identical)
+{
+    uint32_t w = wq > wm ? wq : wm;
+    if (!w)
+        return identical ? 100 : 0;
+    if (identical && d == 0)
+        return 100;
+    int s = (int)((100ull * (w - (d > w ? w : d))) / w);
+    return s > 99 ? 99 : s;
+}
+
+static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
+{
+    while (an && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
+        a++, an--;
+    while (an && (a[an - 1] == ' ' || a[an - 1] == '\t' || a[an - 1] == '\n' || a[an - 1] == '\r'))
+        an--;
+    while (bn && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'))
+        b++, bn--;
+    while (bn && (b[bn - 1] == ' ' || b[bn - 1] == '\t' || b[bn - 1] == '\n' || b[bn - 1] == '\r'))
+        bn--;
+    return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* ---- postings --------------------------------------------------------------------------- */
+
+static uint64_t get_be(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)
+{
+    const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+    uint64_t cnt, d;
+    uint32_t id = (uint32_t)get_be((const unsigned char *)k->mv_data + 8, 4);
+    p = tm_get_varint(p, end, &cnt);
+    if (!p || cnt == 0 || cnt > v->mv_size * 8)
+        return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt index chunk");
+    if (*n + cnt > *cap) {
+        size_t c = *cap ? *cap : 256;
+        while (c < *n + cnt)
+            c *= 2;
+        uint32_t *nv = realloc(*ids, c * sizeof *nv);
+        if (!nv)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        *ids = nv;
+        *cap = c;
+    }
+    (*ids)[(*n)++] = id;
+    for (uint64_t i = 1; i < cnt; i++) {
+        p = tm_get_varint(p, end, &d);
+        if (!p)
+            return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt index chunk");
+        id += (uint32_t)d;
+        (*ids)[(*n)++] = id;
+    }
+    return 0;
+}
+
+typedef struct qterm {
+    uint64_t hk;
+    uint32_t cq;   /* occurrences in the query */
+    uint64_t df;   /* ids in the bucket window */
+    size_t c0, nc; /* chunks in the shared chunk array */
+} qterm;
+
+typedef struct cand {
+    uint32_t id;
+    uint32_t acc;
+} cand;
+
+typedef struct top {
+    int score;
+    double sim;
+    uint32_t id;
+} top;
+
+/* scratch of one query */
+typedef struct qctx {
+    jisr_tm *tm;
+    MDB_txn *txn;
+    const jisr_tm_query_opts *o;
+    const char *text;
+    size_t tlen;
+    tm_toks q, m;
+    uint32_t *row;
+    size_t rowcap;
+    top *best;
+    size_t nbest;
+    uint64_t scored;
+    tm_rec rec;
+} qctx;
+
+static int ensure_row(qctx *c, size_t mn)
+{
+    if (2 * (mn + 1) <= c->rowcap)
+        return 0;
+    size_t cap = 2 * (mn + 1) + 64;
+    uint32_t *r = realloc(c->row, cap * sizeof *r);
+    if (!r)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    c->row = r;
+    c->rowcap = cap;
+    return 0;
+}
+
+static void offer(qctx *c, int score, double sim, uint32_t id)
+{
+    size_t max = c->o->max_results;
+    size_t pos = c->nbest;
+    while (pos > 0) {
+        const top *t = &c->best[pos - 1];
+        int better = score > t->score || (score == t->score && sim > t->sim) ||
+                     (score == t->score && sim == t->sim && id < t->id);
+        if (!better)
+            break;
+        pos--;
+    }
+    if (pos >= max)
+        return;
+    size_t n = c->nbest < max ? c->nbest + 1 : max;
+    memmove(&c->best[pos + 1], &c->best[pos], (n - 1 - pos) * sizeof *c->best);
+    c->best[pos].score = score;
+    c->best[pos].sim = sim;
+    c->best[pos].id = id;
+    c->nbest = n;
+}
+
+/* maximum distance that still gives a score ≥ min against a unit of weight wm */
+static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
+{
+    uint32_t w = wq > wm ? wq : wm;
+    return (uint32_t)(((uint64_t)(100 - min) * w) / 100);
+}
+
+/* Score one record (already decoded in c->rec) against the query. */
+static int score_rec(qctx *c, uint32_t id, uint32_t cub)
+{
+    int si = tm_rec_find(&c->rec, c->o->srclang);
+    int ti = tm_rec_find(&c->rec, c->o->tgtlang);
+    if (si < 0 || ti < 0 || si == ti)
+        return 0;
+    const tm_rvar *sv = &c->rec.var[si];
+    int min = c->o->min_score;
+    uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
+    if (cub != UINT32_MAX) {
+        /* exact filters on the stored lengths before tokenizing (docs/matching.md) */
+        uint32_t d = wq > wm ? wq - wm : wm - wq;
+        if (100ull * d > (uint64_t)(100 - min) * w)
+            return 0;
+        uint32_t nmax = c->q.nwords > sv->nwords ? c->q.nwords : sv->nwords;
+        if (nmax > cub && 10000ull * (nmax - cub) > (uint64_t)(100 - min) * w)
+            return 0;
+    }
+    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
+    if (rc < 0)
+        return rc;
+    if ((rc = ensure_row(c, c->m.n)) < 0)
+        return rc;
+    c->scored++;
+    uint32_t maxd = max_dist(min, wq, c->m.w100);
+    uint32_t d = distance(c->q.v, c->q.n, c->m.v, c->m.n, maxd, c->row);
+    if (d > maxd)
+        return 0;
+    int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
+    int s = score_of(d, wq, c->m.w100, ident);
+    if (s < min)
+        return 0;
+    uint32_t ww = wq > c->m.w100 ? wq : c->m.w100;
+    offer(c, s, ww ? 1.0 - (double)d / ww : 1.0, id);
+    return 0;
+}
+
+static int scan_all(qctx *c)
+{
+    MDB_cursor *cur;
+    MDB_val k, d;
+    int rc = mdb_cursor_open(c->txn, c->tm->units, &cur);
+    if (rc)
+        return tm_db_error(rc, "scanning the units");
+    for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+        unsigned int id;
+        memcpy(&id, k.mv_data, sizeof id);
+        int r2 = tm_rec_decode(d.mv_data, d.mv_size, &c->rec);
+        if (r2 == 0)
+            r2 = score_rec(c, id, UINT32_MAX);
+        if (r2 < 0) {
+            mdb_cursor_close(cur);
+            return r2;
+        }
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : tm_db_error(rc, "scanning the units");
+}
+
+static int cmp_qterm(const void *a, const void *b)
+{
+    const qterm *x = a, *y = b;
+    if (x->df != y->df)
+        return x->df < y->df ? -1 : 1;
+    return x->hk < y->hk ? -1 : x->hk > y->hk;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void put_be(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        p[i] = (unsigned char)v;
+        v >>= 8;
+    }
+}
+
+/* Collect the chunks of one term in buckets lo..hi (contiguous keys: same upper 56 bits). */
+int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
+                   size_t *cap, uint64_t *df)
+{
+    unsigned char key[12];
+    put_be(key, pkey_lo, 8);
+    memset(key + 8, 0, 4);
+    MDB_val k = {12, key}, v;
+    uint64_t prefix = pkey_lo >> 8;
+    *df = 0;
+    int rc;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 12)
+            break;
+        uint64_t kk = get_be(k.mv_data, 8);
+        if ((kk >> 8) != prefix || (kk & 0xFF) > hi)
+            break;
+        uint64_t cnt;
+        const unsigned char *p = v.mv_data;
+        if (!tm_get_varint(p, p + v.mv_size, &cnt))
+            return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt index chunk");
+        *df += cnt;
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 64;
+            tm_chunk *nc = realloc(*ch, c * sizeof *nc);
+            if (!nc)
+                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            *ch = nc;
+            *cap = c;
+        }
+        (*ch)[*n].k = k;
+        (*ch)[*n].v = v;
+        (*n)++;
+    }
+    if (rc && rc != MDB_NOTFOUND)
+        return tm_db_error(rc, "reading the index");
+    return 0;
+}
+
+static int indexed(qctx *c)
+{
+    int min = c->o->min_score;
+    uint32_t wq = c->q.w100, nq = c->q.nwords;
+    if (min <= 0)
+        return scan_all(c);
+    int64_t minc = (int64_t)nq - (int64_t)(((uint64_t)(100 - min) * wq) / (100ull * min));
+    if (minc <= 0) /* no word needs to be shared: only a full scan is exact */
+        return scan_all(c);
+    unsigned lo = tm_bucket((uint32_t)(((uint64_t)min * wq) / 100));
+    unsigned hi = tm_bucket((uint32_t)((100ull * wq) / min));
+    uint64_t lh = tm_lang_hash(c->o->srclang);
+
+    qterm *t = NULL;
+    tm_chunk *ch = NULL;
+    size_t nch = 0, chcap = 0, nt = 0;
+    uint32_t *ids = NULL;
+    size_t nids = 0, idcap = 0;
+    cand *cd = NULL;
+    size_t ncd = 0;
+    MDB_cursor *cur = NULL;
+    int rc = 0;
+    uint64_t *hks = malloc((nq + 1) * sizeof *hks);
+    t = calloc(nq + 1, sizeof *t);
+    if (!hks || !t) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    size_t nh = 0;
+    for (size_t i = 0; i < c->q.n; i++)
+        if (c->q.v[i].kind == TM_WORD)
+            hks[nh++] = c->q.v[i].hk;
+    qsort(hks, nh, sizeof *hks, cmp_u64);
+    for (size_t i = 0; i < nh; i++) {
+        if (nt && t[nt - 1].hk == hks[i]) {
+            t[nt - 1].cq++;
+            continue;
+        }
+        t[nt].hk = hks[i];
+        t[nt].cq = 1;
+        nt++;
+    }
+    if ((rc = mdb_cursor_open(c->txn, c->tm->post, &cur)) != 0) {
+        rc = tm_db_error(rc, "reading the index");
+        goto done;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        t[i].c0 = nch;
+        if ((rc = tm_term_chunks(cur, tm_post_key(lh, t[i].hk, lo), hi, &ch, &nch, &chcap,
+                                 &t[i].df)) < 0)
+            goto done;
+        t[i].nc = nch - t[i].c0;
+    }
+    qsort(t, nt, sizeof *t, cmp_qterm);
+    /* prefix: the rarest terms until the rest cannot reach minc on their own */
+    int64_t rest = nq;
+    size_t ns = 0;
+    while (ns < nt && rest >= minc)
+        rest -= t[ns++].cq;
+    /* candidates: union of the prefix terms' postings, acc = Σ cq of the terms present */
+    uint64_t *pairs = NULL;
+    size_t np = 0, pcap = 0;
+    for (size_t i = 0; i < ns; i++) {
+        nids = 0;
+        for (size_t k = 0; k < t[i].nc; k++)
+            if ((rc = tm_post_decode(&ch[t[i].c0 + k].k, &ch[t[i].c0 + k].v, &ids, &nids, &idcap)) <
+                0) {
+                free(pairs);
+                goto done;
+            }
+        if (np + nids > pcap) {
+            size_t cap = pcap ? pcap : 256;
+            while (cap < np + nids)
+                cap *= 2;
+            uint64_t *npairs = realloc(pairs, cap * sizeof *npairs);
+            if (!npairs) {
+                free(pairs);
+                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            pairs = npairs;
+            pcap = cap;
+        }
+        for (size_t k = 0; k < nids; k++)
+            pairs[np++] = ((uint64_t)ids[k] << 32) | t[i].cq;
+    }
+    qsort(pairs, np, sizeof *pairs, cmp_u64);
+    cd = malloc((np + 1) * sizeof *cd);
+    if (!cd) {
+        free(pairs);
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < np;) {
+        uint32_t id = (uint32_t)(pairs[i] >> 32), acc = 0;
+        while (i < np && (uint32_t)(pairs[i] >> 32) == id)
+            acc += (uint32_t)pairs[i++];
+        if ((int64_t)acc + rest >= minc) {
+            cd[ncd].id = id;
+            cd[ncd].acc = acc;
+            ncd++;
+        }
+    }
+    free(pairs);
+    /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
+    size_t ri = ns;
+    for (; ri < nt && ncd > 0; ri++) {
+        if (t[ri].df > 16 * ncd + 64)
+            break;
+        nids = 0;
+        for (size_t k = 0; k < t[ri].nc; k++)
+            if ((rc = tm_post_decode(&ch[t[ri].c0 + k].k, &ch[t[ri].c0 + k].v, &ids, &nids,
+                                     &idcap)) < 0)
+                goto done;
+        qsort(ids, nids, sizeof *ids, cmp_u32);
+        rest -= t[ri].cq;
+        size_t a = 0, keep = 0;
+        for (size_t k = 0; k < ncd; k++) {
+            while (a < nids && ids[a] < cd[k].id)
+                a++;
+            if (a < nids && ids[a] == cd[k].id)
+                cd[k].acc += t[ri].cq;
+            if ((int64_t)cd[k].acc + rest >= minc)
+                cd[keep++] = cd[k];
+        }
+        ncd = keep;
+    }
+    /* exact scoring of the survivors; rest = Σ cq of terms not verified */
+    for (size_t k = 0; k < ncd; k++) {
+        unsigned int id = cd[k].id;
+        MDB_val uk = {sizeof id, &id}, ud;
+        int r2 = mdb_get(c->txn, c->tm->units, &uk, &ud);
+        if (r2 == MDB_NOTFOUND) /* deleted: its postings are removed lazily */
+            continue;
+        if (r2) {
+            rc = tm_db_error(r2, "reading a unit");
+            goto done;
+        }
+        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
+            goto done;
+        if ((rc = score_rec(c, id, cd[k].acc + (uint32_t)rest)) < 0)
+            goto done;
+    }
+done:
+    if (cur)
+        mdb_cursor_close(cur);
+    free(hks);
+    free(t);
+    free(ch);
+    free(ids);
+    free(cd);
+    return rc;
+}
+
+/* ---- results: diff and placeables --------------------------------------------------------- */
+
+/* Full DP matrix and backtrace: ops[k] for each step, 'E'qual/near, 'S'ubstitute, 'D'elete
+ * (query token), 'I'nsert (match token); qi/mi give the token indexes. */
+typedef struct step {
+    char op;
+    uint32_t qi, mi;
+} step;
+
+static int align(const tm_toks *q, const tm_toks *m, step **out, size_t *nout)
+{
+    size_t n = q->n, mn = m->n;
+    uint32_t *dp = malloc((n + 1) * (mn + 1) * sizeof *dp);
+    step *s = malloc((n + mn + 1) * sizeof *s);
+    if (!dp || !s) {
+        free(dp);
+        free(s);
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+#define DP(i, j) dp[(i) * (mn + 1) + (j)]
+    DP(0, 0) = 0;
+    for (size_t j = 1; j <= mn; j++)
+        DP(0, j) = DP(0, j - 1) + tok_w(&m->v[j - 1]);
+    for (size_t i = 1; i <= n; i++) {
+        DP(i, 0) = DP(i - 1, 0) + tok_w(&q->v[i - 1]);
+        for (size_t j = 1; j <= mn; j++) {
+            uint32_t a = DP(i - 1, j - 1) + sub_cost(&q->v[i - 1], &m->v[j - 1]);
+            uint32_t b = DP(i - 1, j) + tok_w(&q->v[i - 1]);
+            uint32_t c = DP(i, j - 1) + tok_w(&m->v[j - 1]);
+            uint32_t v = a < b ? a : b;
+            DP(i, j) = v < c ? v : c;
+        }
+    }
+    size_t i = n, j = mn, k = 0;
+    while (i > 0 || j > 0) {
+        if (i > 0 && j > 0 && DP(i, j) == DP(i - 1, j - 1) + sub_cost(&q->v[i - 1], &m->v[j - 1])) {
+            uint32_t sc = sub_cost(&q->v[i - 1], &m->v[j - 1]);
+            int near = sc == 0 || q->v[i - 1].hn == m->v[j - 1].hn ||
+                       (q->v[i - 1].kind == TM_WORD && q->v[i - 1].hk == m->v[j - 1].hk &&
+                        m->v[j - 1].kind == TM_WORD);
+            s[k++] = (step){near ? 'E' : 'S', (uint32_t)(i - 1), (uint32_t)(j - 1)};
+            i--;
+            j--;
+        } else if (i > 0 && DP(i, j) == DP(i - 1, j) + tok_w(&q->v[i - 1])) {
+            s[k++] = (step){'D', (uint32_t)(i - 1), (uint32_t)j};
+            i--;
+        } else {
+            s[k++] = (step){'I', (uint32_t)i, (uint32_t)(j - 1)};
+            j--;
+        }
+    }
+#undef DP
+    free(dp);
+    for (size_t a = 0, b = k ? k - 1 : 0; a < b; a++, b--) {
+        step t = s[a];
+        s[a] = s[b];
+        s[b] = t;
+    }
+    *out = s;
+    *nout = k;
+    return 0;
+}
+
+static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t mlen,
+                       const tm_toks *m, const step *s, size_t ns)
+{
+    jisr_buf b = {0};
+    size_t pos = 0; /* bytes of the match text already copied */
+    for (size_t k = 0; k < ns; k++) {
+        const step *st = &s[k];
+        if (st->op == 'D') {
+            const tm_tok *t = &q->v[st->qi];
+            if (b.len && b.data[b.len - 1] != ' ')
+                jisr_buf_putc(&b, ' ');
+            jisr_buf_puts(&b, "[-");
+            jisr_buf_append(&b, qt + t->start, t->end - t->start);
+            jisr_buf_puts(&b, "-]");
+            continue;
+        }
+        const tm_tok *t = &m->v[st->mi];
+        jisr_buf_append(&b, mt + pos, t->start - pos); /* the gap before the token */
+        if (st->op == 'S') {
+            const tm_tok *a = &q->v[st->qi];
+            jisr_buf_puts(&b, "[-");
+            jisr_buf_append(&b, qt + a->start, a->end - a->start);
+            jisr_buf_puts(&b, "-]{+");
+        } else if (st->op == 'I') {
+            jisr_buf_puts(&b, "{+");
+        }
+        jisr_buf_append(&b, mt + t->start, t->end - t->start);
+        if (st->op != 'E')
+            jisr_buf_puts(&b, "+}");
+        pos = t->end;
+    }
+    jisr_buf_append(&b, mt + pos, mlen - pos);
+    if (!b.data)
+        return jisr_strdup("");
+    return b.data;
+}
+
+/* digit system of a number token's surface: 0 ASCII, 0x0660 Arabic-Indic, 0x06F0 Eastern */
+static unsigned digit_base(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1];
+        if (a == 0xD9 && b >= 0xA0 && b <= 0xA9)
+            return 0x0660;
+        if (a == 0xDB && b >= 0xB0 && b <= 0xB9)
+            return 0x06F0;
+    }
+    return 0;
+}
+
+/* does s contain U+066B (b2 = 0xAB) or U+066C (0xAC)? */
+static int has_pair(const char *s, size_t n, unsigned b2)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((unsigned char)s[i] == 0xD9 && (unsigned char)s[i + 1] == b2)
+            return 1;
+    return 0;
+}
+
+static void put_cp(jisr_buf *b, unsigned cp)
+{
+    char u[3] = {(char)(0xC0 | (cp >> 6)), (char)(0x80 | (cp & 0x3F)), 0};
+    jisr_buf_append(b, u, 2);
+}
+
+/* the query number (normalised ASCII form) written in the target's digit system */
+static void render_number(jisr_buf *b, const char *norm, size_t n, const char *tsurf, size_t tn)
+{
+    unsigned base = digit_base(tsurf, tn);
+    int has_dsep = has_pair(tsurf, tn, 0xAB), has_gsep = has_pair(tsurf, tn, 0xAC);
+    for (size_t i = 0; i < n; i++) {
+        char c = norm[i];
+        if (base && c >= '0' && c <= '9')
+            put_cp(b, base + (unsigned)(c - '0'));
+        else if (c == '.' && has_dsep)
+            put_cp(b, 0x066B);
+        else if (c == ',' && has_gsep)
+            put_cp(b, 0x066C);
+        else
+            jisr_buf_putc(b, c);
+    }
+}
+
+/* When query and source differ only in numbers, substitute the query's numbers for the source's
+ * in the target. Returns 1 with *out (malloc'd) when done, 0 when not applicable. */
+static int placeable(const char *qt, const tm_toks *q, const char *st_, const tm_toks *s,
+                     const char *tt, size_t tlen, char **out)
+{
+    if (q->n != s->n)
+        return 0;
+    size_t ndiff = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->v[i].kind != s->v[i].kind)
+            return 0;
+        if (q->v[i].kind != TM_NUMBER) {
+            if (q->v[i].hn != s->v[i].hn)
+                return 0;
+        } else if (q->v[i].hn != s->v[i].hn) {
+            ndiff++;
+        }
+    }
+    if (!ndiff)
+        return 0;
+    tm_toks t = {0};
+    jisr_buf a = {0}, nb = {0}, res = {0};
+    int ok = 0;
+    size_t *used = calloc(q->n + 1, sizeof *used);
+    if (!used || tm_tokenize(tt, tlen, &t) < 0)
+        goto done;
+    size_t pos = 0, done_n = 0;
+    for (size_t k = 0; k < t.n; k++) {
+        if (t.v[k].kind != TM_NUMBER)
+            continue;
+        for (size_t i = 0; i < s->n; i++) {
+            if (used[i] || s->v[i].kind != TM_NUMBER || q->v[i].hn == s->v[i].hn)
+                continue;
+            if (s->v[i].hn != t.v[k].hn) /* the same number in another digit system matches */
+                continue;
+            used[i] = 1;
+            done_n++;
+            jisr_buf_append(&res, tt + pos, t.v[k].start - pos);
+            jisr_buf_reset(&nb);
+            if (tm_tok_norm(qt + q->v[i].start, q->v[i].end - q->v[i].start, &nb) < 0)
+                goto done;
+            render_number(&res, nb.data, nb.len, tt + t.v[k].start, t.v[k].end - t.v[k].start);
+            pos = t.v[k].end;
+            break;
+        }
+    }
+    if (done_n != ndiff)
+        goto done;
+    jisr_buf_append(&res, tt + pos, tlen - pos);
+    if (!res.data)
+        goto done;
+    *out = res.data;
+    res.data = NULL;
+    ok = 1;
+done:
+    (void)st_;
+    free(used);
+    tm_toks_free(&t);
+    jisr_buf_free(&a);
+    jisr_buf_free(&nb);
+    jisr_buf_free(&res);
+    return ok;
+}
+
+static int fill_match(qctx *c, const top *b, jisr_tm_match *m)
+{
+    unsigned int id = b->id;
+    MDB_val uk = {sizeof id, &id}, ud;
+    int rc = mdb_get(c->txn, c->tm->units, &uk, &ud);
+    if (rc)
+        return tm_db_error(rc, "reading a unit");
+    if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
+        return rc;
+    const tm_rvar *sv = &c->rec.var[tm_rec_find(&c->rec, c->o->srclang)];
+    const tm_rvar *tv = &c->rec.var[tm_rec_find(&c->rec, c->o->tgtlang)];
+    m->score = b->score;
+    m->similarity = b->sim;
+    m->id = id;
+    m->source = jisr_strndup(sv->text.p, sv->text.n);
+    m->target_orig = jisr_strndup(tv->text.p, tv->text.n);
+    if (!m->source || !m->target_orig)
+        return JISR_ENOMEM;
+    if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
+        return rc;
+    step *s = NULL;
+    size_t ns = 0;
+    if ((rc = align(&c->q, &c->m, &s, &ns)) < 0)
+        return rc;
+    m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, &c->m, s, ns);
+    free(s);
+    char *sub = NULL;
+    if (placeable(c->text, &c->q, m->source, &c->m, m->target_orig, tv->text.n, &sub)) {
+        m->target = sub;
+        m->placeable = 1;
+    } else {
+        m->target = jisr_strdup(m->target_orig);
+    }
+    return m->diff && m->target ? 0 : JISR_ENOMEM;
+}
+
+int jisr_tm_query(jisr_tm *tm, const char *text, const jisr_tm_query_opts *opts,
+                  jisr_tm_matches *out)
+{
+    jisr_tm_query_opts def = JISR_TM_QUERY_OPTS_INIT;
+    memset(out, 0, sizeof *out);
+    if (!opts)
+        opts = &def;
+    if (!opts->srclang || !opts->tgtlang)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "source and target languages are needed");
+    if (opts->min_score < 0 || opts->min_score > 100)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "minimum score must be 0-100");
+    if (opts->max_results == 0)
+        return 0;
+    qctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    c->tm = tm;
+    c->o = opts;
+    c->text = text;
+    c->tlen = strlen(text);
+    int rc = tm_tokenize(text, c->tlen, &c->q);
+    if (rc < 0)
+        goto done;
+    if (c->q.n == 0)
+        goto done;
+    c->best = calloc(opts->max_results + 1, sizeof *c->best);
+    if (!c->best) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    if ((rc = tm_txn_read(tm, &c->txn)) < 0)
+        goto done;
+    rc = (opts->flags & JISR_TM_EXHAUSTIVE) ? scan_all(c) : indexed(c);
+    if (rc < 0)
+        goto done;
+    out->candidates = c->scored;
+    if (c->nbest) {
+        out->v = calloc(c->nbest, sizeof *out->v);
+        if (!out->v) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < c->nbest; i++) {
+            out->n = i + 1;
+            if ((rc = fill_match(c, &c->best[i], &out->v[i])) < 0)
+                goto done;
+        }
+    }
+done:
+    if (c->txn)
+        mdb_txn_abort(c->txn);
+    if (rc < 0)
+        jisr_tm_matches_free(out);
+    tm_toks_free(&c->q);
+    tm_toks_free(&c->m);
+    free(c->row);
+    free(c->best);
+    free(c);
+    return rc;
+}
+
+void jisr_tm_matches_free(jisr_tm_matches *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].source);
+        free(m->v[i].target);
+        free(m->v[i].target_orig);
+        free(m->v[i].diff);
+    }
+    free(m->v);
+    m->v = NULL;
+    m->n = 0;
+}
+
+int jisr_tm_score_texts(const char *a, const char *b, int *score)
+{
+    tm_toks x = {0}, y = {0};
+    uint32_t *row = NULL;
+    int rc = tm_tokenize(a, strlen(a), &x);
+    if (rc == 0)
+        rc = tm_tokenize(b, strlen(b), &y);
+    if (rc == 0 && !(row = malloc(2 * (y.n + 1) * sizeof *row)))
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == 0) {
+        uint32_t d = distance(x.v, x.n, y.v, y.n, UINT32_MAX - 1, row);
+        *score = score_of(d, x.w100, y.w100, d == 0 && trimmed_equal(a, strlen(a), b, strlen(b)));
+    }
+    free(row);
+    tm_toks_free(&x);
+    tm_toks_free(&y);
+    return rc;
+}

@@ -1,0 +1,389 @@
+/*
+ * record.c — the packed unit record stored in the `units` database, and TMX dates.
+ *
+ * A record is a version byte followed by varints and length-prefixed strings (length + 1, so 0
+ * means "absent"): usage count, three dates (unix seconds + 1), tuid, srclang, creation/change
+ * ids, unit props and notes, then per variant its language, text (inline tags as placeholder
+ * code points), tag XML, and what the matcher needs before it tokenizes a candidate: the word
+ * count, the weighted length and the hash of the normalised text. Compact (a Bible verse pair
+ * is ~40 bytes over its text) and decodable in place without copying out of LMDB's map.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text.h"
+#include "tm/tm_int.h"
+
+void tm_put_varint(jisr_buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+        tmp[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    tmp[n++] = (unsigned char)v;
+    jisr_buf_append(b, tmp, n);
+}
+
+const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; p && p < end && shift < 64; shift += 7) {
+        unsigned c = *p++;
+        x |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *v = x;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static void put_str(jisr_buf *b, const char *s, size_t n)
+{
+    if (!s) {
+        tm_put_varint(b, 0);
+        return;
+    }
+    tm_put_varint(b, (uint64_t)n + 1);
+    jisr_buf_append(b, s, n);
+}
+
+static void put_cstr(jisr_buf *b, const char *s)
+{
+    put_str(b, s, s ? strlen(s) : 0);
+}
+
+static const unsigned char *get_str(const unsigned char *p, const unsigned char *end, tm_str *s)
+{
+    uint64_t n;
+    p = tm_get_varint(p, end, &n);
+    if (!p)
+        return NULL;
+    if (n == 0) {
+        s->p = NULL;
+        s->n = 0;
+        return p;
+    }
+    if ((uint64_t)(end - p) < n - 1)
+        return NULL;
+    s->p = (const char *)p;
+    s->n = (size_t)(n - 1);
+    return p + (n - 1);
+}
+
+static void put_date(jisr_buf *b, int64_t t)
+{
+    tm_put_varint(b, t == INT64_MIN || t < 0 ? 0 : (uint64_t)t + 1);
+}
+
+static const unsigned char *get_date(const unsigned char *p, const unsigned char *end, int64_t *t)
+{
+    uint64_t v;
+    p = tm_get_varint(p, end, &v);
+    if (p)
+        *t = v ? (int64_t)(v - 1) : INT64_MIN;
+    return p;
+}
+
+static void put_u64(jisr_buf *b, uint64_t v)
+{
+    unsigned char t[8];
+    for (int i = 0; i < 8; i++)
+        t[i] = (unsigned char)(v >> (8 * i));
+    jisr_buf_append(b, t, 8);
+}
+
+static void put_props(jisr_buf *b, const jisr_prop *v, size_t n, int with_type)
+{
+    tm_put_varint(b, n);
+    for (size_t i = 0; i < n; i++) {
+        if (with_type)
+            put_cstr(b, v[i].type);
+        put_cstr(b, v[i].lang);
+        put_cstr(b, v[i].value);
+    }
+}
+
+int tm_rec_encode(const jisr_unit *u, const uint32_t *nwords, const uint32_t *w100,
+                  const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
+                  int64_t lastused, jisr_buf *out)
+{
+    size_t len0 = out->len;
+    jisr_buf_putc(out, TM_REC_VERSION);
+    tm_put_varint(out, usage);
+    put_date(out, created);
+    put_date(out, changed);
+    put_date(out, lastused);
+    put_cstr(out, u->tuid);
+    put_cstr(out, u->srclang);
+    put_cstr(out, u->meta.creationid);
+    put_cstr(out, u->meta.changeid);
+    put_props(out, u->meta.props, u->meta.nprops, 1);
+    put_props(out, u->meta.notes, u->meta.nnotes, 0);
+    tm_put_varint(out, u->nvariants);
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        put_cstr(out, v->lang);
+        put_cstr(out, v->text ? v->text : "");
+        tm_put_varint(out, nwords[i]);
+        tm_put_varint(out, w100[i]);
+        put_u64(out, nhash[i]);
+        tm_put_varint(out, v->ntags);
+        for (size_t k = 0; k < v->ntags; k++)
+            put_cstr(out, v->tags[k] ? v->tags[k] : "");
+    }
+    /* jisr_buf_append records ENOMEM; check once at the end */
+    if (!out->data || out->len == len0)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
+    return 0;
+}
+
+static const unsigned char *skip_list(const unsigned char *p, const unsigned char *end, uint64_t n,
+                                      int nstr)
+{
+    tm_str s;
+    for (uint64_t i = 0; p && i < n; i++)
+        for (int k = 0; p && k < nstr; k++)
+            p = get_str(p, end, &s);
+    return p;
+}
+
+int tm_rec_decode(const void *data, size_t n, tm_rec *r)
+{
+    const unsigned char *p = data, *end = p + n;
+    uint64_t v;
+    if (n < 1 || p[0] != TM_REC_VERSION)
+        return jisr_error_set(JISR_ESCHEMA, NULL, 0, 0, "unit record version %u is not supported",
+                              n ? p[0] : 0);
+    p++;
+    r->usage_at = p;
+    p = tm_get_varint(p, end, &r->usage);
+    p = get_date(p, end, &r->created);
+    p = p ? get_date(p, end, &r->changed) : NULL;
+    p = p ? get_date(p, end, &r->lastused) : NULL;
+    tm_str srclang;
+    p = p ? get_str(p, end, &r->tuid) : NULL;
+    p = p ? get_str(p, end, &srclang) : NULL;
+    p = p ? get_str(p, end, &r->creationid) : NULL;
+    p = p ? get_str(p, end, &r->changeid) : NULL;
+    p = p ? tm_get_varint(p, end, &v) : NULL;
+    r->nprops = (uint32_t)v;
+    r->props = p;
+    p = skip_list(p, end, v, 3);
+    p = p ? tm_get_varint(p, end, &v) : NULL;
+    r->nnotes = (uint32_t)v;
+    r->notes = p;
+    p = skip_list(p, end, v, 2);
+    p = p ? tm_get_varint(p, end, &v) : NULL;
+    if (!p || v > TM_MAX_VARIANTS)
+        goto bad;
+    r->nvar = (uint32_t)v;
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        tm_rvar *rv = &r->var[i];
+        uint64_t a, b;
+        p = get_str(p, end, &rv->lang);
+        p = p ? get_str(p, end, &rv->text) : NULL;
+        p = p ? tm_get_varint(p, end, &a) : NULL;
+        p = p ? tm_get_varint(p, end, &b) : NULL;
+        if (!p || end - p < 8)
+            goto bad;
+        rv->nwords = (uint32_t)a;
+        rv->w100 = (uint32_t)b;
+        rv->nhash = 0;
+        for (int k = 0; k < 8; k++)
+            rv->nhash |= (uint64_t)p[k] << (8 * k);
+        p += 8;
+        p = tm_get_varint(p, end, &a);
+        if (!p)
+            goto bad;
+        rv->ntags = (uint32_t)a;
+        rv->tags = p;
+        p = skip_list(p, end, a, 1);
+        if (!p || !rv->text.p)
+            goto bad;
+    }
+    (void)srclang;
+    r->rec_end = p;
+    return 0;
+bad:
+    return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt unit record");
+}
+
+int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t changed,
+                    int64_t lastused, jisr_buf *out)
+{
+    /* everything after the dates is copied verbatim */
+    const unsigned char *p = r->usage_at, *end = r->rec_end;
+    uint64_t v;
+    int64_t t;
+    p = tm_get_varint(p, end, &v);
+    p = p ? get_date(p, end, &t) : NULL;
+    p = p ? get_date(p, end, &t) : NULL;
+    p = p ? get_date(p, end, &t) : NULL;
+    if (!p)
+        return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt unit record");
+    const unsigned char *rec_end = end;
+    jisr_buf_putc(out, TM_REC_VERSION);
+    tm_put_varint(out, usage);
+    put_date(out, created);
+    put_date(out, changed);
+    put_date(out, lastused);
+    return jisr_buf_append(out, p, (size_t)(rec_end - p));
+}
+
+static char *dup_str(tm_str s)
+{
+    return s.p ? jisr_strndup(s.p, s.n) : NULL;
+}
+
+static int dates_to_meta(int64_t t, char **out)
+{
+    char d[17];
+    if (t == INT64_MIN)
+        return 0;
+    tm_date_format(t, d);
+    *out = jisr_strdup(d);
+    return *out ? 0 : JISR_ENOMEM;
+}
+
+static int props_to_unit(const unsigned char *p, uint32_t n, int with_type, jisr_prop **out,
+                         size_t *nout)
+{
+    if (!n)
+        return 0;
+    jisr_prop *v = calloc(n, sizeof *v);
+    if (!v)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    const unsigned char *end = p + (1u << 30);
+    for (uint32_t i = 0; i < n; i++) {
+        tm_str a = {0}, b = {0}, c = {0};
+        if (with_type)
+            p = get_str(p, end, &a);
+        p = get_str(p, end, &b);
+        p = get_str(p, end, &c);
+        v[i].type = dup_str(a);
+        v[i].lang = dup_str(b);
+        v[i].value = dup_str(c);
+    }
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
+{
+    jisr_unit_clear(u);
+    u->tuid = dup_str(r->tuid);
+    u->meta.usagecount = (long)r->usage;
+    int rc = 0;
+    if ((rc = dates_to_meta(r->created, &u->meta.creationdate)) < 0 ||
+        (rc = dates_to_meta(r->changed, &u->meta.changedate)) < 0 ||
+        (rc = dates_to_meta(r->lastused, &u->meta.lastusagedate)) < 0)
+        return rc;
+    u->meta.creationid = dup_str(r->creationid);
+    u->meta.changeid = dup_str(r->changeid);
+    if ((rc = props_to_unit(r->props, r->nprops, 1, &u->meta.props, &u->meta.nprops)) < 0 ||
+        (rc = props_to_unit(r->notes, r->nnotes, 0, &u->meta.notes, &u->meta.nnotes)) < 0)
+        return rc;
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        const tm_rvar *rv = &r->var[i];
+        char lang[64];
+        size_t ln = rv->lang.n < sizeof lang - 1 ? rv->lang.n : sizeof lang - 1;
+        memcpy(lang, rv->lang.p ? rv->lang.p : "", ln);
+        lang[ln] = '\0';
+        jisr_variant *v;
+        if ((rc = jisr_unit_add_variant(u, lang, rv->text.p, rv->text.n, &v)) < 0)
+            return rc;
+        if (rv->ntags) {
+            v->tags = calloc(rv->ntags, sizeof *v->tags);
+            if (!v->tags)
+                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            const unsigned char *p = rv->tags, *end = p + (1u << 30);
+            for (uint32_t k = 0; k < rv->ntags; k++) {
+                tm_str s = {NULL, 0};
+                p = get_str(p, end, &s);
+                v->tags[k] = dup_str(s);
+            }
+            v->ntags = rv->ntags;
+        }
+    }
+    return 0;
+}
+
+int tm_rec_find(const tm_rec *r, const char *want)
+{
+    char wp[16], vp[16], tag[64];
+    tm_lang_primary(want, wp, sizeof wp);
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        const tm_str *l = &r->var[i].lang;
+        size_t n = l->n < sizeof tag - 1 ? l->n : sizeof tag - 1;
+        memcpy(tag, l->p ? l->p : "", n);
+        tag[n] = '\0';
+        tm_lang_primary(tag, vp, sizeof vp);
+        if (strcmp(vp, wp) == 0)
+            return jisr_lang_matches(tag, want) ? (int)i : -1;
+    }
+    return -1;
+}
+
+/* days from 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm) */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int64_t tm_date_parse(const char *s)
+{
+    unsigned v[6];
+    static const int width[6] = {4, 2, 2, 2, 2, 2};
+    if (!s || strlen(s) < 15)
+        return INT64_MIN;
+    const char *p = s;
+    for (int i = 0; i < 6; i++) {
+        if (i == 3) {
+            if (*p != 'T')
+                return INT64_MIN;
+            p++;
+        }
+        v[i] = 0;
+        for (int k = 0; k < width[i]; k++, p++) {
+            if (*p < '0' || *p > '9')
+                return INT64_MIN;
+            v[i] = v[i] * 10 + (unsigned)(*p - '0');
+        }
+    }
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60)
+        return INT64_MIN;
+    return days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+}
+
+void tm_date_format(int64_t t, char out[17])
+{
+    int64_t z = t / 86400, secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        z--;
+    }
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 0 || y > 9999)
+        y = 0;
+    snprintf(out, 17, "%04u%02u%02uT%02u%02u%02uZ", (unsigned)y % 10000u, m % 100u, d % 100u,
+             (unsigned)(secs / 3600) % 100u, (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+}

@@ -1,0 +1,150 @@
+/*
+ * tm_int.h — private to tm/: the matcher's tokens, the packed unit record, the LMDB handle and
+ * the transaction helpers shared by store.c, import.c, match.c and concord.c.
+ */
+#ifndef JISR_TM_INT_H
+#define JISR_TM_INT_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tm/tm.h"
+
+/* ---- tokens (tok.c) --------------------------------------------------------------------- */
+
+enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
+
+/* Costs and weights in hundredths of a word (docs/matching.md explains them). */
+enum {
+    TM_W_WORD = 100,  /* weight (insert/delete cost) of a word or a number */
+    TM_W_SMALL = 20,  /* weight of punctuation or an inline tag */
+    TM_C_NORM = 3,    /* same normalised form, different surface (diacritics, case, alef …) */
+    TM_C_CLITIC = 30, /* same clitic-stripped key, different normalised form */
+    TM_C_NUMBER = 20, /* two different numbers */
+    TM_C_PUNCT = 20,  /* two different punctuation marks */
+    TM_C_TAG = 10,    /* two different inline tags */
+};
+
+typedef struct tm_tok {
+    uint32_t start, end; /* surface byte span */
+    uint32_t kind;
+    uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
+} tm_tok;
+
+typedef struct tm_toks {
+    tm_tok *v;
+    size_t n, cap;
+    uint32_t nwords; /* WORD tokens */
+    uint32_t w100;   /* total weight in hundredths */
+    jisr_buf nb, kb; /* scratch for normalised and key forms */
+} tm_toks;
+
+/** Tokenize s[0..n) for matching (out reset first). */
+int tm_tokenize(const char *s, size_t n, tm_toks *out);
+void tm_toks_free(tm_toks *t);
+/** The normalised form of one token (appended to out). */
+int tm_tok_norm(const char *s, size_t n, jisr_buf *out);
+
+uint64_t tm_hash(const void *p, size_t n, uint64_t seed);
+/** Hash of the primary language subtag ("ar" for "ar-SA"), lower-cased. */
+uint64_t tm_lang_hash(const char *lang);
+/** Copy the lower-cased primary subtag of lang into out (size outsz). */
+void tm_lang_primary(const char *lang, char *out, size_t outsz);
+/** Hash of the whole normalised text (tokens' normalised forms, in order). */
+uint64_t tm_toks_text_hash(const tm_toks *t);
+/** Index bucket of a weighted length. */
+static inline unsigned tm_bucket(uint32_t w100)
+{
+    unsigned b = w100 / 100;
+    return b > 255 ? 255 : b;
+}
+/** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
+uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket);
+
+/* ---- packed unit record (record.c) ------------------------------------------------------- */
+
+#define TM_REC_VERSION 1
+#define TM_MAX_VARIANTS 255
+
+typedef struct tm_str {
+    const char *p;
+    size_t n;
+} tm_str;
+
+typedef struct tm_rvar {
+    tm_str lang, text;
+    uint32_t nwords, w100;
+    uint64_t nhash; /* tm_toks_text_hash of text */
+    uint32_t ntags;
+    const unsigned char *tags; /* ntags × (varint len, bytes) */
+} tm_rvar;
+
+typedef struct tm_rec {
+    uint64_t usage;
+    int64_t created, changed, lastused; /* unix seconds; INT64_MIN = absent */
+    tm_str tuid, creationid, changeid;
+    uint32_t nprops, nnotes;
+    const unsigned char *props, *notes; /* encoded lists */
+    uint32_t nvar;
+    tm_rvar var[TM_MAX_VARIANTS];
+    const unsigned char *usage_at, *rec_end; /* for re-encoding */
+} tm_rec;
+
+/** Decode a record (pointers into p, valid as long as p). */
+int tm_rec_decode(const void *p, size_t n, tm_rec *r);
+/** Encode a unit; nwords/w100/nhash per variant from tokenization. Appends to out. */
+int tm_rec_encode(const jisr_unit *u, const uint32_t *nwords, const uint32_t *w100,
+                  const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
+                  int64_t lastused, jisr_buf *out);
+/** Re-encode r with new usage/dates (appends to out). */
+int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t changed,
+                    int64_t lastused, jisr_buf *out);
+/** Hash identifying a unit's normalised variants (languages + normalised texts). */
+uint64_t tm_dedupe_key(const tm_rec *r);
+/** Decode to a jisr_unit (u cleared first). */
+int tm_rec_to_unit(const tm_rec *r, jisr_unit *u);
+/** Index of the variant used for language want (first with the same primary subtag, and only if
+ * its tag matches want), or -1. */
+int tm_rec_find(const tm_rec *r, const char *want);
+
+int64_t tm_date_parse(const char *s);         /* TMX YYYYMMDDThhmmssZ → unix, INT64_MIN bad */
+void tm_date_format(int64_t t, char out[17]); /* unix → YYYYMMDDThhmmssZ */
+
+void tm_put_varint(jisr_buf *b, uint64_t v);
+const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v);
+
+/* ---- store (store.c) --------------------------------------------------------------------- */
+
+struct jisr_tm {
+    MDB_env *env;
+    MDB_dbi meta, units, exact, post;
+    unsigned flags;
+    int nolock;
+    int rdonly;
+    char *dir;
+};
+
+/** Map an LMDB result to a JISR code with detail naming what was being done. */
+int tm_db_error(int rc, const char *what);
+int tm_txn_read(jisr_tm *tm, MDB_txn **txn);
+int tm_txn_write(jisr_tm *tm, MDB_txn **txn);
+/** Double the map size; no transaction of this process may be open. */
+int tm_grow(jisr_tm *tm);
+int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v);
+int tm_meta_put_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t v);
+/** Add delta to the per-language counter of lang. */
+int tm_meta_lang_add(MDB_txn *txn, jisr_tm *tm, const char *lang, size_t n, int64_t delta);
+
+/* ---- postings (match.c) ------------------------------------------------------------------ */
+
+typedef struct tm_chunk {
+    MDB_val k, v;
+} tm_chunk;
+/** Collect the posting chunks of one term for buckets (pkey_lo & 0xFF) … hi; *df = their ids. */
+int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
+                   size_t *cap, uint64_t *df);
+/** Decode one posting chunk: ids appended to *ids (grown with realloc). */
+int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
+
+#endif

@@ -1,0 +1,335 @@
+/*
+ * tok.c — the matcher's tokens: words, numbers, punctuation and inline-tag placeholders, each
+ * with three 64-bit hashes (surface, normalised form, key).
+ *
+ * Why not the text layer's ICU word-break tokenizer: the index stores hashes of these tokens, so
+ * token boundaries must never change between the jisr that wrote a memory and the one reading it
+ * (ICU's break rules change between versions), and the matcher re-tokenizes every candidate, so
+ * this must cost well under a microsecond per sentence. Boundaries here are simple and stable:
+ * a word is a run of letters, marks and digits (with an apostrophe between letters); a run of
+ * digits with '.', ',', U+066B or U+066C between digits is a number; every other visible code
+ * point is one punctuation token; U+E000–U+F8FF is an inline tag. Character classes come from
+ * ICU's u_charType (a table lookup, no conversion).
+ *
+ * The normalised form is the text layer's jisr_text_normalize with JISR_NORM_MATCH plus the
+ * ta-marbuta fold (ة → ه), so alef/ya/ta-marbuta/diacritic/case/digit variants normalise alike.
+ * The key of an Arabic word additionally strips proclitics (docs/matching.md): a conjunction و/ف,
+ * then a preposition ب/ك/ل, then the article ال (or لل = ل + ال), each only when at least three
+ * letters remain (four for a bare preposition), so و+البيت, بالبيت, للبيت and بيت share a key.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#include "text/text.h"
+#include "tm/tm_int.h"
+
+#define TM_NORM_FLAGS (JISR_NORM_MATCH | JISR_NORM_TAMARBUTA)
+
+enum { C_SPACE, C_LETTER, C_DIGIT, C_PUNCT, C_TAG, C_FORMAT };
+
+uint64_t tm_hash(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    /* final avalanche (splitmix64) so that the low and high bits are both usable */
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
+void tm_lang_primary(const char *lang, char *out, size_t outsz)
+{
+    size_t i = 0;
+    if (!lang)
+        lang = "und";
+    for (; lang[i] && lang[i] != '-' && lang[i] != '_' && i + 1 < outsz; i++) {
+        char c = lang[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    out[i] = '\0';
+}
+
+uint64_t tm_lang_hash(const char *lang)
+{
+    char p[16];
+    tm_lang_primary(lang, p, sizeof p);
+    return tm_hash(p, strlen(p), 0x6c616e67ULL);
+}
+
+uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
+{
+    uint64_t x = lh ^ (hk * 0x9E3779B97F4A7C15ULL);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 32;
+    return (x & ~(uint64_t)0xFF) | (bucket & 0xFF);
+}
+
+uint64_t tm_toks_text_hash(const tm_toks *t)
+{
+    uint64_t h = 0x74657874ULL;
+    for (size_t i = 0; i < t->n; i++) {
+        h ^= t->v[i].hn + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+        h *= 0x100000001b3ULL;
+    }
+    return tm_hash(&h, sizeof h, t->n);
+}
+
+/* Decode one UTF-8 code point at s[i..n); invalid bytes decode as U+FFFD of length 1. */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned c = s[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        (*i)++;
+        return 0xFFFD;
+    }
+    if (*i + len > n) {
+        (*i)++;
+        return 0xFFFD;
+    }
+    for (size_t k = 1; k < len; k++) {
+        unsigned b = s[*i + k];
+        if ((b & 0xC0) != 0x80) {
+            (*i)++;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    *i += len;
+    return cp;
+}
+
+static int char_class(uint32_t c)
+{
+    if (c < 0x80) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            return C_LETTER;
+        if (c >= '0' && c <= '9')
+            return C_DIGIT;
+        if (c <= ' ' || c == 0x7F)
+            return C_SPACE;
+        return C_PUNCT;
+    }
+    if (c >= 0xE000 && c <= 0xF8FF)
+        return C_TAG;
+    switch (u_charType((UChar32)c)) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+    case U_NON_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_COMBINING_SPACING_MARK:
+    case U_OTHER_NUMBER:
+    case U_LETTER_NUMBER:
+        return C_LETTER;
+    case U_DECIMAL_DIGIT_NUMBER:
+        return C_DIGIT;
+    case U_SPACE_SEPARATOR:
+    case U_LINE_SEPARATOR:
+    case U_PARAGRAPH_SEPARATOR:
+    case U_CONTROL_CHAR:
+        return C_SPACE;
+    case U_FORMAT_CHAR:
+        return C_FORMAT;
+    default:
+        return C_PUNCT;
+    }
+}
+
+static int is_num_sep(uint32_t c)
+{
+    return c == '.' || c == ',' || c == 0x066B || c == 0x066C;
+}
+
+static int is_apostrophe(uint32_t c)
+{
+    return c == '\'' || c == 0x2019;
+}
+
+int tm_tok_norm(const char *s, size_t n, jisr_buf *out)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            break;
+    if (i == n) { /* ASCII: NFKC is the identity and case folding is tolower */
+        int rc = jisr_buf_reserve(out, n);
+        if (rc < 0)
+            return rc;
+        for (i = 0; i < n; i++) {
+            char c = s[i];
+            out->data[out->len + i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        out->len += n;
+        out->data[out->len] = '\0';
+        return 0;
+    }
+    return jisr_text_normalize(s, n, TM_NORM_FLAGS, out);
+}
+
+/* Arabic letters as their two UTF-8 bytes (all in U+0600–U+06FF). */
+#define AR(c) (0xD800u | (((c) >> 6) << 8) | 0x80u | ((c)&0x3Fu))
+
+static unsigned ar_at(const unsigned char *p, size_t len, size_t k)
+{
+    /* k-th two-byte code point of an all-Arabic string, or 0 */
+    if (2 * k + 1 >= len)
+        return 0;
+    return ((unsigned)p[2 * k] << 8) | p[2 * k + 1];
+}
+
+/* Strip proclitics from a normalised Arabic word; returns the offset of the key in p. */
+static size_t strip_clitics(const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i += 2) /* only plain two-byte Arabic letters take part */
+        if (p[i] < 0xD8 || p[i] > 0xDB || i + 1 >= len)
+            return 0;
+    size_t L = len / 2, k = 0;
+    unsigned c = ar_at(p, len, k);
+    if ((c == AR(0x0648u) || c == AR(0x0641u)) && L - k - 1 >= 3) /* و ف */
+        k++;
+    c = ar_at(p, len, k);
+    unsigned c1 = ar_at(p, len, k + 1), c2;
+    if (c == AR(0x0644u) && c1 == AR(0x0644u) && L - k - 2 >= 3) { /* لل = ل + ال */
+        return 2 * (k + 2);
+    }
+    if ((c == AR(0x0628u) || c == AR(0x0643u) || c == AR(0x0644u))) { /* ب ك ل */
+        c2 = ar_at(p, len, k + 2);
+        if (c1 == AR(0x0627u) && c2 == AR(0x0644u) && L - k - 3 >= 3) /* + ال */
+            return 2 * (k + 3);
+        if (L - k - 1 >= 4)
+            return 2 * (k + 1);
+        return 2 * k;
+    }
+    if (c == AR(0x0627u) && c1 == AR(0x0644u) && L - k - 2 >= 3) /* ال */
+        return 2 * (k + 2);
+    return 2 * k;
+}
+
+static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        tm_tok *v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        t->v = v;
+        t->cap = cap;
+    }
+    tm_tok *k = &t->v[t->n];
+    k->start = (uint32_t)start;
+    k->end = (uint32_t)end;
+    k->kind = kind;
+    k->hs = tm_hash(s + start, end - start, kind);
+    jisr_buf_reset(&t->nb);
+    int rc = tm_tok_norm(s + start, end - start, &t->nb);
+    if (rc < 0)
+        return rc;
+    k->hn = t->nb.len ? tm_hash(t->nb.data, t->nb.len, kind) : k->hs;
+    k->hk = k->hn;
+    if (kind == TM_WORD && t->nb.len) {
+        size_t off = strip_clitics((const unsigned char *)t->nb.data, t->nb.len);
+        if (off)
+            k->hk = tm_hash(t->nb.data + off, t->nb.len - off, kind);
+    }
+    if (kind == TM_WORD)
+        t->nwords++;
+    t->w100 += (kind == TM_WORD || kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
+    t->n++;
+    return 0;
+}
+
+int tm_tokenize(const char *str, size_t n, tm_toks *out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    int rc;
+    out->n = 0;
+    out->nwords = 0;
+    out->w100 = 0;
+    while (i < n) {
+        size_t start = i;
+        uint32_t c = utf8_next(s, n, &i);
+        int cls = char_class(c);
+        if (cls == C_SPACE || cls == C_FORMAT)
+            continue;
+        if (cls == C_TAG) {
+            if ((rc = push_tok(out, str, start, i, TM_TAG)) < 0)
+                return rc;
+            continue;
+        }
+        if (cls == C_PUNCT) {
+            if ((rc = push_tok(out, str, start, i, TM_PUNCT)) < 0)
+                return rc;
+            continue;
+        }
+        /* a run of letters/digits */
+        int has_letter = cls == C_LETTER;
+        int prev = cls;
+        size_t end = i;
+        while (i < n) {
+            size_t j = i;
+            uint32_t d = utf8_next(s, n, &j);
+            int dc = char_class(d);
+            if (dc == C_LETTER || dc == C_DIGIT || dc == C_FORMAT) {
+                has_letter |= dc == C_LETTER;
+                if (dc != C_FORMAT)
+                    prev = dc;
+                i = j;
+                end = j;
+                continue;
+            }
+            if ((is_num_sep(d) && prev == C_DIGIT) || (is_apostrophe(d) && prev == C_LETTER)) {
+                size_t m = j;
+                if (m < n) {
+                    uint32_t e = utf8_next(s, n, &m);
+                    int ec = char_class(e);
+                    if ((is_num_sep(d) && ec == C_DIGIT) || (is_apostrophe(d) && ec == C_LETTER)) {
+                        i = j;
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        if ((rc = push_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+void tm_toks_free(tm_toks *t)
+{
+    if (!t)
+        return;
+    free(t->v);
+    jisr_buf_free(&t->nb);
+    jisr_buf_free(&t->kb);
+    memset(t, 0, sizeof *t);
+}

@@ -24,9 +24,11 @@
  * record columns). With JISR_READ_SKIP_BAD a structural error skips its <tu>; a well-formedness
  * error ends the file, since XML offers no way to resynchronise.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 
 #include "formats/formats_int.h"
@@ -39,6 +41,7 @@ typedef struct tmx_reader {
     int xml_err;
     unsigned long err_line, err_col;
     char err_msg[512];
+    char generic_msg[256]; /* an error libxml2 reported without a context */
     int done;
     jisr_buf text; /* segment text being built */
     jisr_buf tag;  /* inline element being serialised */
@@ -63,6 +66,38 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
     size_t n = strlen(t->err_msg);
     while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
         t->err_msg[--n] = '\0';
+}
+
+/* libxml2 reports some errors (encoding conversion, I/O) without a parser context, through the
+ * thread's generic error function, which prints to stderr by default. The library must not
+ * print: while our parser runs, that function is ours and records the message; the caller's
+ * function is restored afterwards. */
+static void on_generic_error(void *arg, const char *fmt, ...)
+{
+    tmx_reader *t = arg;
+    if (t->xml_err || t->generic_msg[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->generic_msg, sizeof t->generic_msg, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct saved_handler {
+    xmlGenericErrorFunc fn;
+    void *ctx;
+} saved_handler;
+
+static saved_handler quiet(tmx_reader *t)
+{
+    saved_handler s = {xmlGenericError, xmlGenericErrorContext};
+    xmlSetGenericErrorFunc(t, on_generic_error);
+    return s;
+}
+
+static void unquiet(saved_handler s)
+{
+    xmlSetGenericErrorFunc(s.ctx, s.fn);
 }
 
 static int io_read(void *ctx, char *buf, int len)
@@ -121,13 +156,18 @@ static int step(tmx_reader *t)
         return 1;
     }
     t->done = 1;
-    if (rc == 0 && !t->xml_err)
+    /* an encoding or I/O error may end the document early without a parser error */
+    if (rc == 0 && !t->xml_err && !t->generic_msg[0])
         return 0;
     if (t->xml_err)
         return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s", t->err_msg);
-    return jisr_error_set(
-        JISR_EPARSE, t->r->path, (unsigned long)xmlTextReaderGetParserLineNumber(t->xr),
-        (unsigned long)xmlTextReaderGetParserColumnNumber(t->xr), "malformed XML");
+    size_t n = strlen(t->generic_msg);
+    while (n && (t->generic_msg[n - 1] == '\n' || t->generic_msg[n - 1] == ' '))
+        t->generic_msg[--n] = '\0';
+    return jisr_error_set(JISR_EPARSE, t->r->path,
+                          (unsigned long)xmlTextReaderGetParserLineNumber(t->xr),
+                          (unsigned long)xmlTextReaderGetParserColumnNumber(t->xr), "%s",
+                          t->generic_msg[0] ? t->generic_msg : "malformed XML");
 }
 
 static int name_is(tmx_reader *t, const char *n)
@@ -580,7 +620,7 @@ static int skip_past(tmx_reader *t, int tu_depth)
     return rc < 0 ? rc : 0;
 }
 
-static int tmx_next(jisr_reader *r, jisr_unit *u)
+static int tmx_next_inner(jisr_reader *r, jisr_unit *u)
 {
     tmx_reader *t = r->impl;
     int rc;
@@ -715,6 +755,14 @@ static int read_prologue(tmx_reader *t)
     }
 }
 
+static int tmx_next(jisr_reader *r, jisr_unit *u)
+{
+    saved_handler s = quiet(r->impl);
+    int rc = tmx_next_inner(r, u);
+    unquiet(s);
+    return rc;
+}
+
 static void tmx_close(jisr_reader *r)
 {
     tmx_reader *t = r->impl;
@@ -731,6 +779,8 @@ static void tmx_close(jisr_reader *r)
     r->impl = NULL;
 }
 
+static int tmx_open_inner(tmx_reader *t, FILE *f, const void *mem, size_t n);
+
 int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
 {
     int rc;
@@ -746,6 +796,16 @@ int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     r->impl = t;
     r->next = tmx_next;
     r->close = tmx_close;
+    saved_handler saved = quiet(t);
+    rc = tmx_open_inner(t, f, mem, n);
+    unquiet(saved);
+    return rc;
+}
+
+static int tmx_open_inner(tmx_reader *t, FILE *f, const void *mem, size_t n)
+{
+    int rc;
+    jisr_reader *r = t->r;
     const int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     if (f)
         t->xr = xmlReaderForIO(io_read, io_close, t, r->path, NULL, opts);

@@ -184,7 +184,9 @@ int jisr_moses_reader_open(jisr_reader *r, FILE *f, FILE *f2, const char *name2)
 static int pick_pair(jisr_writer *w, const jisr_unit *u, const jisr_variant **s,
                      const jisr_variant **t)
 {
-    *s = w->srclang ? jisr_unit_find(u, w->srclang) : (u->nvariants ? &u->variants[0] : NULL);
+    /* a TMX header's srclang "*all*" names no language: fall back to the first variant */
+    const char *want = w->srclang && strcmp(w->srclang, "*all*") != 0 ? w->srclang : NULL;
+    *s = want ? jisr_unit_find(u, want) : (u->nvariants ? &u->variants[0] : NULL);
     *t = NULL;
     if (w->tgtlang) {
         *t = jisr_unit_find(u, w->tgtlang);

@@ -6,3 +6,4 @@ add_test(NAME test_formats_shared COMMAND test_formats shared)
 set_tests_properties(test_formats_shared PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT
   "JISR_TEST_DATA=${JISR_TEST_DATA};JISR_SHARED_DATA=${JISR_SHARED_DATA}")
 jisr_add_fuzz(tmx LAYERS text formats)
+jisr_add_script_test(formats_cli formats_cli.sh)

@@ -640,6 +640,10 @@ static void test_bad_files(void **state)
     expect_error("truncated.tmx", JISR_EPARSE, NULL);
     expect_error("not-tmx.xml", JISR_EPARSE, "root element is <html>");
     expect_error("bad-utf8.tmx", JISR_EPARSE, "UTF-8");
+    /* an invalid byte of a declared encoding: reported (not printed by libxml2), exact place */
+    expect_error("bad-eucjp.tmx", JISR_EPARSE, "input conversion failed");
+    assert_int_equal(jisr_error_last()->line, 4);
+    assert_int_equal(jisr_error_last()->col, 29);
 
     /* an external parameter entity is neither fetched nor fatal: the units are all there */
     units u;

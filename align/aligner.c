@@ -27,10 +27,10 @@
 #include "text/text.h"
 
 static const jisr_align_params default_params = {
-    .lex_weight = 1.0,
+    .lex_weight = 0.2,
     .skip_cost = 0.0,
     /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3: -log of Gale and Church's bead frequencies */
-    .prior = {0.12, 5.3, 5.3, 3.1, 3.1, 4.5, 6.0, 6.0},
+    .prior = {0.12, 5.3, 5.3, 3.1, 3.1, 12.0, 6.0, 6.0},
     .p1_default = 0.5,
     .s2_default = 6.8,
 };

@@ -77,12 +77,14 @@ typedef struct set {
 
 static int load_set(const char *dir, const char *name, set *s)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.list", dir, name);
+    jisr_buf path = {0};
+    jisr_buf_printf(&path, "%s/%s.list", dir, name);
     lines list;
     memset(s, 0, sizeof *s);
-    if (read_lines(path, &list) < 0)
+    if (read_lines(path.data, &list) < 0) {
+        jisr_buf_free(&path);
         return -1;
+    }
     s->docs = calloc(list.n, sizeof *s->docs);
     for (size_t i = 0; i < list.n; i++) {
         char *f[4] = {0};
@@ -96,23 +98,27 @@ static int load_set(const char *dir, const char *name, set *s)
         if (!f[3])
             continue;
         doc *d = &s->docs[s->n];
-        char base[4096];
-        snprintf(base, sizeof base, "%s/%s", dir, name);
-        char *slash = strrchr(base, '/');
-        *slash = '\0';
-        snprintf(path, sizeof path, "%s/%s", base, f[1]);
-        if (read_lines(path, &d->src) < 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", base, f[2]);
-        if (read_lines(path, &d->tgt) < 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", base, f[3]);
-        if (jisr_ladder_read(&d->gold, path) < 0)
+        /* list paths are relative to the list file's directory */
+        const char *slash = strrchr(name, '/');
+        int dl = slash ? (int)(slash - name) : 0;
+        const char *files[3] = {f[1], f[2], f[3]};
+        char *full[3];
+        for (int k = 0; k < 3; k++) {
+            jisr_buf_reset(&path);
+            jisr_buf_printf(&path, "%s/%.*s%s%s", dir, dl, name, dl ? "/" : "", files[k]);
+            full[k] = jisr_strdup(path.data);
+        }
+        int ok = read_lines(full[0], &d->src) == 0 && read_lines(full[1], &d->tgt) == 0 &&
+                 jisr_ladder_read(&d->gold, full[2]) == 0;
+        for (int k = 0; k < 3; k++)
+            free(full[k]);
+        if (!ok)
             continue;
         s->pairs += (double)(d->src.n + d->tgt.n) / 2;
         s->n++;
     }
     free_lines(&list);
+    jisr_buf_free(&path);
     return 0;
 }
 

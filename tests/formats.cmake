@@ -7,3 +7,8 @@ set_tests_properties(test_formats_shared PROPERTIES SKIP_RETURN_CODE 77 ENVIRONM
   "JISR_TEST_DATA=${JISR_TEST_DATA};JISR_SHARED_DATA=${JISR_SHARED_DATA}")
 jisr_add_fuzz(tmx LAYERS text formats)
 jisr_add_script_test(formats_cli formats_cli.sh)
+# real clients on TMX that jisr wrote; they only exercise external tools on files the tests above
+# already produce under ASan, so they are labelled no-asan
+jisr_add_script_test(formats_omegat formats_omegat.sh)
+jisr_add_script_test(formats_ttk formats_ttk.sh)
+set_tests_properties(formats_omegat formats_ttk PROPERTIES LABELS "no-asan")

@@ -1,0 +1,125 @@
+#!/bin/bash
+# tm_cli.sh — the memory commands end to end: import (TSV, TMX, JSONL, duplicates, default
+# directory), query (JSON shape, stdin, both directions, word diff, placeables), concord, export
+# (TMX valid and re-importable), stats, delete, exit codes and error messages.
+set -u
+J=${JISR_BINARY:?}
+DATA=${JISR_TEST_DATA:?}/tm
+command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
+T=$(mktemp -d /tmp/jisr-tm-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+jqe() { jq -e "$@" >/dev/null; }
+check() { # check DESCRIPTION COMMAND… : the command must succeed
+    local d=$1
+    shift
+    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
+}
+N=$(wc -l <"$DATA/ar-en.tsv")
+
+# import: TSV with column languages
+$J import --tm "$T/m" -s ar -t en "$DATA/ar-en.tsv" 2>"$T/err"
+check "import exits 0" test $? -eq 0
+check "import summary" grep -q "$N units read" "$T/err"
+units=$($J stats --tm "$T/m" --json | jq .units)
+merged=$(grep -o '[0-9]* merged' "$T/err" | cut -d' ' -f1)
+check "stats units = read - merged ($units)" test "$units" -eq $((N - merged))
+check "stats languages" test "$($J stats --tm "$T/m" --json | jq -c '.languages')" = "{\"ar\":$units,\"en\":$units}"
+check "stats size on disk" test "$($J stats --tm "$T/m" --json | jq '.disk_bytes > 0')" = true
+
+# query: exact line, both directions, JSON shape
+line=$(sed -n 17p "$DATA/ar-en.tsv")
+ar=${line%%$'\t'*}
+en=${line#*$'\t'}
+$J query --tm "$T/m" -s ar -t en --json "$ar" >"$T/q.json"
+check "query exits 0" test $? -eq 0
+check "json keys" test "$(jq -c '[keys, (.matches[0]|keys)]' "$T/q.json")" = '[["matches","query"],["id","score","source","target"]]'
+check "exact match scores 100" test "$(jq '.matches[0].score' "$T/q.json")" = 100
+check "exact match target" test "$(jq -r '.matches[0].target' "$T/q.json")" = "$en"
+check "query echoed" test "$(jq -r '.query' "$T/q.json")" = "$ar"
+check "best first" jqe '[.matches[].score] as $s | $s == ($s | sort | reverse)' "$T/q.json"
+$J query --tm "$T/m" -s en -t ar --json "$en" >"$T/q2.json"
+check "en->ar exact" test "$(jq -r '.matches[0].target' "$T/q2.json")" = "$ar"
+check "--min respected" jqe '[.matches[].score] | all(. >= 70)' "$T/q2.json"
+check "-n respected" test "$($J query --tm "$T/m" -s en -t ar --json -n 2 --min 30 "$en" | jq '.matches|length')" -le 2
+# stdin: one object per line
+printf '%s\n%s\nno such sentence anywhere zzz\n' "$en" "$en" | $J query --tm "$T/m" -s en -t ar --json >"$T/q3.json"
+check "stdin: one object per line" test "$(wc -l <"$T/q3.json")" -eq 3
+check "no match: empty list" test "$(sed -n 3p "$T/q3.json" | jq '.matches|length')" -eq 0
+# text mode: a word diff against the query
+q4="${en/The /The big }"
+$J query --tm "$T/m" -s en -t ar "$q4" >"$T/q4.txt"
+check "text diff marks the extra word" grep -qF '[-big-]' "$T/q4.txt"
+# placeable: change the number of a unit with a number
+nline=$(grep -m1 -P '\t.* on [0-9]+ May [0-9]+\.$' "$DATA/ar-en.tsv")
+nen=${nline#*$'\t'}
+day=$(echo "$nen" | grep -oP 'on \K[0-9]+')
+nq=${nen/on $day May/on 29 May}
+[ "$day" = 29 ] && nq=${nen/on $day May/on 28 May}
+$J query --tm "$T/m" -s en -t ar --json "$nq" >"$T/q5.json"
+check "placeable marked" test "$(jq '.matches[0].placeable' "$T/q5.json")" = true
+check "placeable keeps the stored target" test "$(jq -r '.matches[0].stored_target' "$T/q5.json")" = "${nline%%$'\t'*}"
+check "placeable substitutes the number" jqe '.matches[0].target != .matches[0].stored_target' "$T/q5.json"
+
+# concord
+$J concord --tm "$T/m" -l en --json "draft resolution" >"$T/c.json"
+hits=$(jq '.hits|length' "$T/c.json")
+expect=$(grep -ci $'\t.*draft resolution' "$DATA/ar-en.tsv")
+check "concord finds every unit with the phrase ($hits/$expect)" test "$hits" -ge 1 -a "$hits" -le "$expect"
+check "concord match span" jqe '.hits | all(.match | ascii_downcase == "draft resolution")' "$T/c.json"
+$J concord --tm "$T/m" -l en "draft resolution" | grep -q '\[draft resolution\]'
+check "concord text KWIC" test $? -eq 0
+
+# export TMX, validate, re-import: same units
+$J export --tm "$T/m" -o "$T/e.tmx" 2>/dev/null
+check "export exits 0" test $? -eq 0
+check "export is well-formed XML" xmllint --noout --nonet "$T/e.tmx"
+check "export has every unit" test "$(grep -c '<tu[ >]' "$T/e.tmx")" -eq "$units"
+$J import --tm "$T/m2" "$T/e.tmx" 2>/dev/null
+check "re-import of the export" test "$($J stats --tm "$T/m2" --json | jq .units)" -eq "$units"
+$J export --tm "$T/m2" -s en -t ar -o "$T/e2.tsv" 2>/dev/null
+$J export --tm "$T/m" -s en -t ar -o "$T/e1.tsv" 2>/dev/null
+check "round trip keeps the texts" cmp -s "$T/e1.tsv" "$T/e2.tsv"
+# duplicates: importing the same file again adds nothing and bumps usage counts
+$J import --tm "$T/m2" "$T/e.tmx" 2>"$T/err2"
+check "second import merges everything" grep -q "0 added, $units merged" "$T/err2"
+check "units unchanged" test "$($J stats --tm "$T/m2" --json | jq .units)" -eq "$units"
+$J export --tm "$T/m2" -o "$T/e3.tmx" 2>/dev/null
+check "usage counts doubled" test "$(grep -c 'usagecount="2"' "$T/e3.tmx")" -ge "$units"
+# JSONL import
+$J convert "$DATA/ar-en.tsv" "$T/x.jsonl" -s ar -t en 2>/dev/null &&
+    $J import --tm "$T/m3" "$T/x.jsonl" 2>/dev/null
+check "JSONL import" test "$($J stats --tm "$T/m3" --json | jq .units)" -eq "$units"
+
+# delete
+$J delete --tm "$T/m" 1 2>/dev/null
+check "delete exits 0" test $? -eq 0
+check "one unit fewer" test "$($J stats --tm "$T/m" --json | jq .units)" -eq $((units - 1))
+$J delete --tm "$T/m" 2 999999 2>"$T/err3"
+check "delete of a missing id fails" test $? -eq 1
+check "and deletes nothing" test "$($J stats --tm "$T/m" --json | jq .units)" -eq $((units - 1))
+check "delete names the id" grep -q "999999" "$T/err3"
+
+# default memory directory
+HOME=$T/home XDG_DATA_HOME= JISR_TM= $J import -s ar -t en "$DATA/ar-en.tsv" 2>/dev/null
+check "default memory under ~/.local/share/jisr" test -f "$T/home/.local/share/jisr/tm/data.mdb"
+XDG_DATA_HOME=$T/xdg JISR_TM= $J import -s ar -t en "$DATA/ar-en.tsv" 2>/dev/null
+check "default memory under \$XDG_DATA_HOME/jisr" test -f "$T/xdg/jisr/tm/data.mdb"
+JISR_TM=$T/m XDG_DATA_HOME= $J stats >/dev/null
+check "JISR_TM picks the memory" test $? -eq 0
+
+# errors and usage
+$J query --tm "$T/m" -s ar "x" 2>/dev/null
+check "missing -t is a usage error" test $? -eq 2
+$J query --tm "$T/nothing" -s ar -t en "x" 2>"$T/err4"
+check "missing memory fails" test $? -eq 1
+check "missing memory message" grep -q "^jisr: .*nothing.*no translation memory" "$T/err4"
+$J import --tm "$T/m" "$T/does-not-exist.tmx" 2>/dev/null
+check "missing input fails" test $? -eq 1
+$J query --help | grep -q "exhaustive"
+check "query --help" test $? -eq 0
+$J help import | grep -q "skip-bad"
+check "help import" test $? -eq 0
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

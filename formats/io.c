@@ -415,7 +415,7 @@ int jisr_writer_write(jisr_writer *w, const jisr_unit *u)
     return 0;
 }
 
-static int commit(jisr_writer *w, FILE **f, char **tmp, const char *path)
+static int commit(FILE **f, char **tmp, const char *path)
 {
     int rc = 0;
     if (!*f)
@@ -465,8 +465,8 @@ int jisr_writer_close(jisr_writer *w)
         jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
         return keep;
     }
-    if ((rc = commit(w, &w->f2, &w->tmp2, w->path2)) < 0 ||
-        (rc = commit(w, &w->f, &w->tmp, w->path)) < 0) {
+    if ((rc = commit(&w->f2, &w->tmp2, w->path2)) < 0 ||
+        (rc = commit(&w->f, &w->tmp, w->path)) < 0) {
         jisr_error err = *jisr_error_last();
         jisr_writer_abort(w);
         jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);

@@ -23,9 +23,12 @@ enum {
 };
 
 /** Decode a whole buffer to UTF-8: strips a UTF-8 BOM, converts UTF-16LE/BE with a BOM,
- * validates UTF-8 (invalid bytes are JISR_EENCODING naming the byte offset, or U+FFFD with
- * JISR_TEXT_LENIENT). name is used in error messages. *out is malloc'd, NUL-terminated, owned by
- * the caller. *replaced (may be NULL) receives the number of replacements made. */
+ * validates UTF-8. Invalid input (ill-formed UTF-8, unpaired surrogates, odd UTF-16 length) is
+ * JISR_EENCODING with the error detail naming name, line, column (code points, 1-based) and the
+ * byte offset in `in`; with JISR_TEXT_LENIENT each maximal ill-formed sequence becomes one U+FFFD
+ * instead. A NUL byte (U+0000) is JISR_EENCODING "binary input" in every mode. On success *out
+ * is malloc'd, NUL-terminated, owned by the caller (NULL on error); *out_len and *replaced (the
+ * number of U+FFFD substitutions) may be NULL. */
 int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags, char **out,
                      size_t *out_len, size_t *replaced);
 

@@ -194,7 +194,7 @@ static int get_line(jisr_textin *r, size_t *ls, size_t *le)
     for (;;) {
         if (r->err)
             return replay(r);
-        char *nl = memchr(r->d.data + r->scan, '\n', r->d.len - r->scan);
+        char *nl = r->d.data ? memchr(r->d.data + r->scan, '\n', r->d.len - r->scan) : NULL;
         size_t end;
         if (nl) {
             end = (size_t)(nl - r->d.data);

@@ -258,7 +258,8 @@ static int is_digit(UChar32 c)
     return u_isdigit(c);
 }
 
-enum { P_LETTER = 1, P_DIGIT = 2, P_ARABIC = 4, P_SPACE = 8, P_PUNCT = 16 };
+/* character properties for token kinds (P_OTHER_LETTER: a letter outside the Arabic script) */
+enum { P_LETTER = 1, P_DIGIT = 2, P_ARABIC = 4, P_SPACE = 8, P_PUNCT = 16, P_OTHER_LETTER = 32 };
 
 static unsigned props_slow(UChar32 c)
 {
@@ -266,7 +267,7 @@ static unsigned props_slow(UChar32 c)
     if (is_digit(c))
         p |= P_DIGIT;
     else if (is_letter(c))
-        p |= P_LETTER | (is_arabic_letter(c) ? P_ARABIC : 0);
+        p |= P_LETTER | (is_arabic_letter(c) ? P_ARABIC : P_OTHER_LETTER);
     if (u_isUWhiteSpace(c))
         p |= P_SPACE;
     if (u_ispunct(c))
@@ -314,6 +315,19 @@ static int add_arabic_mixed(jisr_tokens *out, const unsigned char *s, size_t a, 
     return add_token(out, s, piece, b, cur == 2 ? JISR_TOK_NUMBER : JISR_TOK_WORD);
 }
 
+/* The kind of a segment from the properties of its first character and of all its characters. */
+static int emit_known(jisr_tokens *out, const unsigned char *s, size_t a, size_t b, unsigned first,
+                      unsigned all)
+{
+    if ((all & P_LETTER) && (all & P_DIGIT) && !(all & P_OTHER_LETTER))
+        return add_arabic_mixed(out, s, a, b);
+    if (all & P_LETTER)
+        return add_token(out, s, a, b, JISR_TOK_WORD);
+    if (all & P_DIGIT)
+        return add_token(out, s, a, b, JISR_TOK_NUMBER);
+    return add_token(out, s, a, b, (first & P_PUNCT) ? JISR_TOK_PUNCT : JISR_TOK_SYMBOL);
+}
+
 /* Turns one word-break segment [a, b) into a token, or none for white space. The kind depends on
  * the content only, never on ICU's rule status, so the fast path and ICU agree whenever their
  * boundaries do: a private-use code point is a TAG; with letters it is a WORD (ICU gives "MP3"
@@ -335,7 +349,7 @@ static int emit(jisr_tokens *out, const unsigned char *s, size_t a, size_t b)
     }
     if (c >= 0xE000 && c <= 0xF8FF)
         return add_token(out, s, a, b, JISR_TOK_TAG);
-    unsigned first = c >= 0 ? p : 0, all = 0, arabic_only = 1;
+    unsigned first = c >= 0 ? p : 0, all = 0;
     for (size_t i = a; i < b;) {
         if (s[i] < 0x80) {
             p = g_info[s[i++]] >> 8;
@@ -344,16 +358,8 @@ static int emit(jisr_tokens *out, const unsigned char *s, size_t a, size_t b)
             p = c >= 0 ? props(c) : 0;
         }
         all |= p;
-        if ((p & (P_LETTER | P_ARABIC)) == P_LETTER)
-            arabic_only = 0;
     }
-    if ((all & P_LETTER) && (all & P_DIGIT) && arabic_only)
-        return add_arabic_mixed(out, s, a, b);
-    if (all & P_LETTER)
-        return add_token(out, s, a, b, JISR_TOK_WORD);
-    if (all & P_DIGIT)
-        return add_token(out, s, a, b, JISR_TOK_NUMBER);
-    return add_token(out, s, a, b, (first & P_PUNCT) ? JISR_TOK_PUNCT : JISR_TOK_SYMBOL);
+    return emit_known(out, s, a, b, first, all);
 }
 
 static int run_icu(jisr_tokenizer *tk, const unsigned char *s, size_t lo, size_t hi,
@@ -466,21 +472,22 @@ static void init_classes(void)
     }
 }
 
-/* Class of the code point at s[i] and its end; C_BAIL for anything the fast path leaves to ICU. */
+/* Class (low byte) and properties (high byte) of the code point at s[i], and its end; C_BAIL
+ * for anything the fast path leaves to ICU. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline int
-cp_class(const unsigned char *s, size_t i, size_t hi, size_t *next)
+static inline unsigned
+cp_info(const unsigned char *s, size_t i, size_t hi, size_t *next)
 {
     unsigned b = s[i];
     if (b < 0x80) {
         *next = i + 1;
-        return g_info[b] & 0xFF;
+        return g_info[b];
     }
     if (b >= 0xC2 && b <= 0xDF && i + 1 < hi && (s[i + 1] & 0xC0) == 0x80) {
         *next = i + 2; /* two-byte sequences (Latin, Greek, Cyrillic, Arabic) decoded inline */
-        return g_info[(b & 0x1F) << 6 | (s[i + 1] & 0x3F)] & 0xFF;
+        return g_info[(b & 0x1F) << 6 | (s[i + 1] & 0x3F)];
     }
     UChar32 c;
     size_t k = i;
@@ -489,41 +496,46 @@ cp_class(const unsigned char *s, size_t i, size_t hi, size_t *next)
     if (c < 0)
         return C_BAIL;
     if (c < CLASS_MAX)
-        return g_info[c] & 0xFF;
+        return g_info[c];
     if (c >= 0xE000 && c <= 0xF8FF)
-        return C_OTHER;
+        return C_OTHER; /* private use: no property */
     return C_BAIL;
 }
 
 /* One unit per WB4: a character and the Extend/Format characters after it (none after CR, LF,
- * Newline). Returns its class and sets *end. */
+ * Newline). Returns its class, sets *end and ORs the properties of its characters into *acc. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline int
-unit_at(const unsigned char *s, size_t i, size_t hi, size_t *end)
+unit_at(const unsigned char *s, size_t i, size_t hi, size_t *end, unsigned *acc)
 {
     if (s[i] < 0x80 && (i + 1 == hi || s[i + 1] < 0x80)) {
         *end = i + 1; /* ASCII followed by ASCII: no mark can attach */
+        *acc |= g_info[s[i]] >> 8;
         return g_info[s[i]] & 0xFF;
     }
     size_t k;
-    int cls = cp_class(s, i, hi, &k);
+    unsigned info = cp_info(s, i, hi, &k);
+    int cls = (int)(info & 0xFF);
     if (cls == C_BAIL)
         return C_BAIL;
+    unsigned p = info >> 8;
     if (cls == C_EXTEND)
         cls = C_OTHER; /* an Extend that has nothing to attach to */
     if (cls != C_CR && cls != C_LF && cls != C_NEWLINE) {
         while (k < hi) {
             size_t k2;
-            int c2 = cp_class(s, k, hi, &k2);
-            if (c2 == C_BAIL)
+            unsigned i2 = cp_info(s, k, hi, &k2);
+            if ((i2 & 0xFF) == C_BAIL)
                 return C_BAIL;
-            if (c2 != C_EXTEND)
+            if ((i2 & 0xFF) != C_EXTEND)
                 break;
+            p |= i2 >> 8;
             k = k2;
         }
     }
+    *acc |= p;
     *end = k;
     return cls;
 }
@@ -535,7 +547,8 @@ static int run_fast(const unsigned char *s, size_t lo, size_t hi, jisr_tokens *o
     *rc = 0;
     while (i < hi) {
         size_t a = i, e;
-        int cls = unit_at(s, i, hi, &e);
+        unsigned all = 0;
+        int cls = unit_at(s, i, hi, &e, &all);
         if (cls == C_BAIL)
             goto bail;
         i = e;
@@ -543,11 +556,13 @@ static int run_fast(const unsigned char *s, size_t lo, size_t hi, jisr_tokens *o
             int last = cls;
             while (i < hi) {
                 size_t e2, e3;
-                int c2 = unit_at(s, i, hi, &e2);
+                unsigned p2 = 0, p3 = 0;
+                int c2 = unit_at(s, i, hi, &e2, &p2);
                 if (c2 == C_BAIL)
                     goto bail;
                 if (c2 == C_LETTER || c2 == C_NUMERIC || c2 == C_EXTNUMLET) {
                     last = c2; /* WB5, WB8, WB9, WB10, WB13a, WB13b */
+                    all |= p2;
                     i = e2;
                     continue;
                 }
@@ -556,10 +571,11 @@ static int run_fast(const unsigned char *s, size_t lo, size_t hi, jisr_tokens *o
                 if ((last == C_LETTER && mid_letter) || (last == C_NUMERIC && mid_num)) {
                     if (e2 >= hi)
                         break;
-                    int c3 = unit_at(s, e2, hi, &e3);
+                    int c3 = unit_at(s, e2, hi, &e3, &p3);
                     if (c3 == C_BAIL)
                         goto bail;
                     if (c3 == last) { /* WB6/WB7, WB11/WB12 */
+                        all |= p2 | p3;
                         i = e3;
                         continue;
                     }
@@ -572,19 +588,25 @@ static int run_fast(const unsigned char *s, size_t lo, size_t hi, jisr_tokens *o
         } else if (cls == C_WSEG) {
             /* WB3d joins spaces; it comes before WB4, so a space that took marks joins none */
             size_t k;
-            cp_class(s, a, hi, &k);
+            cp_info(s, a, hi, &k);
             while (k == i && i < hi) {
                 size_t e2;
-                int c2 = unit_at(s, i, hi, &e2);
+                int c2 = unit_at(s, i, hi, &e2, &all);
                 if (c2 == C_BAIL)
                     goto bail;
                 if (c2 != C_WSEG)
                     break;
-                cp_class(s, i, hi, &k);
+                cp_info(s, i, hi, &k);
                 i = e2;
             }
         }
-        if ((*rc = emit(out, s, a, i)) < 0)
+        size_t k;
+        unsigned first = cp_info(s, a, hi, &k) >> 8;
+        if ((first & P_SPACE) || s[a] == 0xEE || (s[a] == 0xEF && s[a + 1] <= 0xA3))
+            *rc = emit(out, s, a, i); /* white space, or a tag (U+E000–U+F8FF) */
+        else
+            *rc = emit_known(out, s, a, i, first, all);
+        if (*rc < 0)
             return 1;
     }
     return 1;

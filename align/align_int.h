@@ -71,6 +71,7 @@ typedef struct jisr_align_params {
     double skip_cost;          /* extra cost of leaving one sentence unaligned */
     double prior[JISR_NBEADS]; /* cost of each bead type, in jisr_bead_shape order */
     double p1_default;         /* P(known token matched | aligned) before it is estimated */
+    double anchor_weight;      /* numbers and punctuation anchors count this many times more */
     double s2_default;         /* Gale–Church variance before it is estimated */
 } jisr_align_params;
 jisr_align_params *jisr_aligner_params(jisr_aligner *a);

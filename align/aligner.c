@@ -32,6 +32,7 @@ static const jisr_align_params default_params = {
     /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3: -log of Gale and Church's bead frequencies */
     .prior = {0.12, 5.3, 5.3, 3.1, 3.1, 12.0, 6.0, 6.0},
     .p1_default = 0.5,
+    .anchor_weight = 4.0,
     .s2_default = 6.8,
 };
 
@@ -592,8 +593,14 @@ static int compute_weights(jisr_aligner *a)
             qf *= 1 - a->dft[e] / nt;
             q[e] *= 1 - a->df[f] / ns;
         }
-        if (tl->n)
+        if (tl->n) {
             token_llr(a, f, 1 - qf, a->p1s);
+            if (a->kind[f] == 'N' || a->kind[f] == 'P')
+                for (int k = 0; k < 3; k++) {
+                    a->w[f][k] *= (float)a->params.anchor_weight;
+                    a->u[f][k] *= (float)a->params.anchor_weight;
+                }
+        }
     }
     for (uint32_t e = 0; e < a->voc.n; e++)
         if (a->tknown[e]) {

@@ -87,6 +87,7 @@ static int lp_side(lparser *lp, size_t *start, size_t *count)
         if (lp->p >= lp->end || !isdigit((unsigned char)*lp->p))
             return lp_error(lp, "expected a sentence index");
         size_t v = 0;
+        const char *num = lp->p;
         while (lp->p < lp->end && isdigit((unsigned char)*lp->p)) {
             if (v > (SIZE_MAX - 9) / 10)
                 return lp_error(lp, "sentence index too large");
@@ -95,8 +96,10 @@ static int lp_side(lparser *lp, size_t *start, size_t *count)
         }
         if (n == 0)
             first = v;
-        else if (v != prev + 1)
+        else if (v != prev + 1) {
+            lp->p = num;
             return lp_error(lp, "indices of a bead side must be consecutive and increasing");
+        }
         prev = v;
         n++;
         lp_space(lp);
@@ -144,14 +147,17 @@ int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char
                 lp_space(&l1);
                 char num[64];
                 size_t k = 0;
+                const char *at = l1.p;
                 while (l1.p < l1.end && k + 1 < sizeof num && !isspace((unsigned char)*l1.p))
                     num[k++] = *l1.p++;
                 num[k] = '\0';
                 char *e = NULL;
                 errno = 0;
                 score = strtod(num, &e);
-                if (k == 0 || *e != '\0' || errno)
+                if (k == 0 || *e != '\0' || errno) {
+                    l1.p = at;
                     return lp_error(&l1, "bad score");
+                }
                 lp_space(&l1);
             }
             if (l1.p < l1.end)

@@ -3,8 +3,8 @@
  *
  * Dictionaries list words and phrases; the aligner wants stems. A dictd entry of FreeDict
  * ara-eng is a headword line ("word /ipa/") followed by one translation per line, numbered or
- * not; every content word of a short translation (at most four words, English function words
- * dropped) is paired with the stem of a one-word headword. Descriptive glosses and multi-word
+ * not; every content word of a short translation (at most three content words, English function
+ * words dropped) is paired with the stem of a one-word headword. Descriptive glosses and multi-word
  * headwords are skipped: they would pair a word with half the language. Headwords are
  * Arabic whenever one side of the aligner is Arabic; a TSV dictionary has the aligner's source
  * language in its first column. Single words take a fast path (normalise + stem, no word
@@ -149,7 +149,7 @@ static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, 
         else
             q = p;
         uint32_t ids[4];
-        int k = phrase_ids(a, L->def_side, q, (size_t)(eol - q), ids, 4, &err);
+        int k = phrase_ids(a, L->def_side, q, (size_t)(eol - q), ids, 3, &err);
         if (err < 0)
             return err;
         for (int i = 0; i < k; i++)

@@ -137,6 +137,8 @@ static void set_params(jisr_aligner *a, const param *ps, size_t np)
             P->lex_weight = v;
         else if (!strcmp(n, "skip_cost"))
             P->skip_cost = v;
+        else if (!strcmp(n, "anchor_weight"))
+            P->anchor_weight = v;
         else if (!strcmp(n, "p1"))
             P->p1_default = v;
         else if (!strcmp(n, "s2"))

@@ -25,9 +25,9 @@ const char cmd_align_eval_help[] =
     "all documents are summed before dividing.\n"
     "\n"
     "Options:\n"
-    "  -l, --list LIST   a list of documents: rows id<TAB>...<TAB>GOLD (the last field is the\n"
-    "                    gold ladder, relative to LIST's directory; the lists of\n"
-    "                    bible-ar-en/align are id, ar, en, gold)\n"
+    "  -l, --list LIST   a list of documents: rows id<TAB>src<TAB>tgt<TAB>GOLD[<TAB>...] (the\n"
+    "                    lists of bible-ar-en/align) or id<TAB>GOLD; GOLD is relative to\n"
+    "                    LIST's directory\n"
     "  -d, --dir DIR     where the test ladders are: DIR/ID.EXT (what `jisr align --batch LIST\n"
     "                    --out-dir DIR -f ladder` writes)\n"
     "  -e, --ext EXT     extension of the test ladders (default: ladder)\n"
@@ -121,7 +121,7 @@ int cmd_align_eval(int argc, char **argv)
             return cli_error(rc);
         for (size_t i = 0; rc == 0 && i < l.n; i++) {
             const acli_row *r = &l.rows[i];
-            char *gold = acli_list_path(&l, r->f[r->n - 1]);
+            char *gold = acli_list_path(&l, r->f[r->n >= 4 ? 3 : 1]);
             jisr_buf test = {0};
             jisr_buf_printf(&test, "%s/%s.%s", dir, r->f[0], ext);
             rc = gold && test.data ? score_pair(&counts, gold, test.data) : JISR_ENOMEM;

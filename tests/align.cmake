@@ -1,0 +1,7 @@
+# Aligner tests (helper "align"): library unit tests, CLI formats and batch modes, and the
+# regression floor on the Bible noisy/dev set (skipped when ../shared is absent).
+jisr_add_test(test_align SOURCES ${CMAKE_SOURCE_DIR}/tests/test_align.c
+              LAYERS text formats align)
+jisr_add_test(test_align_floor SOURCES ${CMAKE_SOURCE_DIR}/tests/test_align_floor.c
+              LAYERS text formats align)
+jisr_add_script_test(align_cli align_cli.sh)

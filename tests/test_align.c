@@ -1,0 +1,482 @@
+/*
+ * test_align.c — the align layer: ladder parsing and formatting, the vecalign strict/lax
+ * scores on hand-computed examples, the banded DP on hand-made costs for every bead type
+ * (including paths far from the diagonal), the dictd reader on tiny fixtures, the name
+ * skeletons, and the whole aligner on a small document held together by number anchors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align/align.h"
+#include "align/align_int.h"
+#include "align/aligner_int.h"
+
+static void parse(jisr_ladder *l, const char *text)
+{
+    l->n = 0;
+    int rc = jisr_ladder_parse(l, text, strlen(text), "t");
+    if (rc != 0)
+        fail_msg("parse failed: %s", jisr_error_last()->msg);
+}
+
+/* ---- ladders ------------------------------------------------------------------------------- */
+
+static void test_ladder_roundtrip(void **state)
+{
+    (void)state;
+    jisr_ladder l = {0};
+    parse(&l, "[0]:[0]\n[1,2]:[1]:0.25\n\n  [3] : [ ] \n[]:[2]\r\n[4]:[3,4,5]:1");
+    assert_int_equal(l.n, 5);
+    assert_int_equal(l.v[1].src, 1);
+    assert_int_equal(l.v[1].nsrc, 2);
+    assert_int_equal(l.v[1].tgt, 1);
+    assert_int_equal(l.v[1].ntgt, 1);
+    assert_true(l.v[1].score == 0.25);
+    assert_int_equal(l.v[2].ntgt, 0);
+    assert_int_equal(l.v[3].nsrc, 0);
+    assert_int_equal(l.v[3].tgt, 2);
+    assert_int_equal(l.v[4].ntgt, 3);
+    jisr_buf b = {0};
+    assert_int_equal(jisr_ladder_format(&b, &l, 0), 0);
+    assert_string_equal(b.data, "[0]:[0]\n[1,2]:[1]\n[3]:[]\n[]:[2]\n[4]:[3,4,5]\n");
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_ladder_format(&b, &l, 1), 0);
+    assert_non_null(strstr(b.data, "[1,2]:[1]:0.2500\n"));
+    jisr_buf_free(&b);
+    jisr_ladder_free(&l);
+}
+
+static void expect_parse_error(const char *text, unsigned long line, unsigned long col)
+{
+    jisr_ladder l = {0};
+    assert_int_equal(jisr_ladder_parse(&l, text, strlen(text), "g.ladder"), JISR_EPARSE);
+    const jisr_error *e = jisr_error_last();
+    assert_string_equal(e->file, "g.ladder");
+    assert_int_equal(e->line, line);
+    assert_int_equal(e->col, col);
+    jisr_ladder_free(&l);
+}
+
+static void test_ladder_errors(void **state)
+{
+    (void)state;
+    expect_parse_error("[0]:[0]\n[1]:[1\n", 2, 7);
+    expect_parse_error("[0]:[0]\n[1,3]:[1]\n", 2, 4); /* not consecutive: points at 3 */
+    expect_parse_error("[0][0]\n", 1, 4);
+    expect_parse_error("[0]:[0]:x\n", 1, 9);
+    expect_parse_error("[0]:[0] junk\n", 1, 9);
+    expect_parse_error("[a]:[0]\n", 1, 2);
+}
+
+/* ---- scores -------------------------------------------------------------------------------- */
+
+static void score(const char *gold, const char *test, jisr_align_counts *c)
+{
+    jisr_ladder g = {0}, t = {0};
+    parse(&g, gold);
+    parse(&t, test);
+    assert_int_equal(jisr_align_score_add(c, &g, &t), 0);
+    jisr_ladder_free(&g);
+    jisr_ladder_free(&t);
+}
+
+static void test_score_hand(void **state)
+{
+    (void)state;
+    /* Worked by hand from score.py's definitions:
+     * precision over the 6 test beads: [0]:[0] strict; [1]:[1] lax (src 1 is in gold
+     * [1]:[1,2], which holds tgt 1); []:[2] miss (no source sentence); [2]:[] strict (gold has
+     * it); [3]:[3] lax (gold [3,4]:[3]); [4]:[] miss.  → strict 2/6, lax 4/6.
+     * recall over gold beads with both sides ([0]:[0], [1]:[1,2], [3,4]:[3]) against the test
+     * beads with both sides ([0]:[0], [1]:[1], [3]:[3]): strict 1/3, lax 3/3. */
+    jisr_align_counts c = {0};
+    score("[0]:[0]\n[1]:[1,2]\n[2]:[]\n[3,4]:[3]\n",
+          "[0]:[0]\n[1]:[1]\n[]:[2]\n[2]:[]\n[3]:[3]\n[4]:[]\n", &c);
+    assert_int_equal(c.p_strict_hit, 2);
+    assert_int_equal(c.p_strict_miss, 4);
+    assert_int_equal(c.p_lax_hit, 4);
+    assert_int_equal(c.p_lax_miss, 2);
+    assert_int_equal(c.r_strict_hit, 1);
+    assert_int_equal(c.r_strict_miss, 2);
+    assert_int_equal(c.r_lax_hit, 3);
+    assert_int_equal(c.r_lax_miss, 0);
+    jisr_align_scores s;
+    jisr_align_score_finish(&c, &s);
+    assert_float_equal(s.p_strict, 2.0 / 6, 1e-12);
+    assert_float_equal(s.p_lax, 4.0 / 6, 1e-12);
+    assert_float_equal(s.r_strict, 1.0 / 3, 1e-12);
+    assert_float_equal(s.r_lax, 1.0, 1e-12);
+    assert_float_equal(s.f_strict, 1.0 / 3, 1e-12);
+    assert_float_equal(s.f_lax, 0.8, 1e-12);
+}
+
+static void test_score_sets_and_sums(void **state)
+{
+    (void)state;
+    /* duplicates count once, beads empty on both sides are dropped, a perfect match is 1 */
+    jisr_align_counts c = {0};
+    score("[0]:[0]\n[1]:[1]\n", "[0]:[0]\n[0]:[0]\n[]:[]\n[1]:[1]\n", &c);
+    assert_int_equal(c.p_strict_hit, 2);
+    assert_int_equal(c.p_strict_miss, 0);
+    assert_int_equal(c.r_strict_hit, 2);
+    /* a second document: counts are summed before dividing (micro average):
+     * doc 2 has 1 strict hit out of 3 test beads and 1 of 2 gold beads */
+    score("[0]:[0]\n[1,2]:[1]\n", "[0]:[0]\n[1]:[1]\n[2]:[]\n", &c);
+    jisr_align_scores s;
+    jisr_align_score_finish(&c, &s);
+    assert_float_equal(s.p_strict, 3.0 / 5, 1e-12);
+    assert_float_equal(s.r_strict, 3.0 / 4, 1e-12);
+    /* [1]:[1] is a lax hit, [2]:[] is not (no target sentence) */
+    assert_float_equal(s.p_lax, 4.0 / 5, 1e-12);
+    assert_float_equal(s.r_lax, 1.0, 1e-12);
+    /* nothing at all: zeros, no division by zero */
+    jisr_align_counts z = {0};
+    jisr_align_score_finish(&z, &s);
+    assert_true(s.f_strict == 0 && s.f_lax == 0);
+}
+
+/* ---- DP on hand-made costs ------------------------------------------------------------------ */
+
+typedef struct truth {
+    jisr_ladder l;
+    unsigned calls;
+} truth;
+
+/* Zero for the beads of the truth, a positive cost for every other bead: the truth is the
+ * unique optimum, whatever the bead types it uses. */
+static double truth_cost(void *ctx, size_t i, size_t j, int na, int nb, double *sc)
+{
+    truth *t = ctx;
+    t->calls++;
+    if (sc)
+        *sc = 1;
+    for (size_t k = 0; k < t->l.n; k++) {
+        const jisr_bead *b = &t->l.v[k];
+        /* an empty side's start is set to the position where the bead sits (expect_dp) */
+        if (b->nsrc == (size_t)na && b->ntgt == (size_t)nb && b->src + b->nsrc == i &&
+            b->tgt + b->ntgt == j)
+            return 0;
+    }
+    return 1.0 + na + nb;
+}
+
+static void expect_dp(const char *ladder, size_t band)
+{
+    truth t = {{0}, 0};
+    parse(&t.l, ladder);
+    size_t ns = 0, nt = 0;
+    for (size_t k = 0; k < t.l.n; k++) {
+        ns += t.l.v[k].nsrc;
+        nt += t.l.v[k].ntgt;
+        if (!t.l.v[k].nsrc)
+            t.l.v[k].src = ns;
+        if (!t.l.v[k].ntgt)
+            t.l.v[k].tgt = nt;
+    }
+    jisr_ladder out = {0};
+    assert_int_equal(jisr_align_dp(ns, nt, band, NULL, truth_cost, &t, &out), 0);
+    jisr_buf a = {0}, b = {0};
+    jisr_ladder_format(&a, &t.l, 0);
+    jisr_ladder_format(&b, &out, 0);
+    assert_string_equal(b.data, a.data);
+    jisr_buf_free(&a);
+    jisr_buf_free(&b);
+    jisr_ladder_free(&out);
+    jisr_ladder_free(&t.l);
+}
+
+static void test_dp_every_bead(void **state)
+{
+    (void)state;
+    const char *all = "[0]:[0]\n[1]:[]\n[]:[1]\n[2,3]:[2]\n[4]:[3,4]\n[5,6]:[5,6]\n"
+                      "[7,8,9]:[7]\n[10]:[8,9,10]\n[11]:[11]\n";
+    expect_dp(all, 0); /* whole grid */
+    expect_dp(all, 1); /* narrow band: must still find it */
+    expect_dp("[0]:[0]\n", 0);
+    expect_dp("[0]:[]\n", 0);
+    expect_dp("[]:[0]\n", 0);
+    expect_dp("[0,1]:[0]\n", 0);
+    expect_dp("[0]:[0,1]\n", 0);
+    expect_dp("[0,1]:[0,1]\n", 0);
+    expect_dp("[0,1,2]:[0]\n", 0);
+    expect_dp("[0]:[0,1,2]\n", 0);
+    /* empty documents */
+    jisr_ladder out = {0};
+    truth t = {{0}, 0};
+    assert_int_equal(jisr_align_dp(0, 0, 0, NULL, truth_cost, &t, &out), 0);
+    assert_int_equal(out.n, 0);
+    assert_int_equal(jisr_align_dp(0, 3, 0, NULL, truth_cost, &t, &out), 0);
+    assert_int_equal(out.n, 3);
+    assert_int_equal(out.v[2].nsrc, 0);
+    jisr_ladder_free(&out);
+}
+
+static void test_dp_band_follows_path(void **state)
+{
+    (void)state;
+    /* 400 source sentences; 30 target sentences inserted at the start and 30 source sentences
+     * deleted in the middle take the path 30 cells off the diagonal; a band of 4 must widen
+     * and re-centre until it holds the true path. */
+    jisr_buf b = {0};
+    size_t s = 0, t = 0;
+    for (int k = 0; k < 30; k++)
+        jisr_buf_printf(&b, "[]:[%zu]\n", t++);
+    for (int k = 0; k < 400; k++) {
+        if (k >= 200 && k < 230)
+            jisr_buf_printf(&b, "[%zu]:[]\n", s++);
+        else if (k % 50 == 7) {
+            jisr_buf_printf(&b, "[%zu,%zu]:[%zu]\n", s, s + 1, t);
+            s += 2;
+            t++;
+        } else
+            jisr_buf_printf(&b, "[%zu]:[%zu]\n", s++, t++);
+    }
+    expect_dp(b.data, 4);
+    const jisr_dp_stats *st = jisr_align_dp_stats();
+    assert_true(st->passes > 1);
+    /* linear: far fewer cells than the whole grid */
+    assert_true(st->cells < (s + 1) * (t + 1) / 2);
+    jisr_buf_free(&b);
+}
+
+/* ---- dictd reader -------------------------------------------------------------------------- */
+
+typedef struct dcollect {
+    jisr_buf heads;
+    size_t n;
+    int stop_at;
+} dcollect;
+
+static int collect(void *ctx, const char *head, size_t hn, const char *def, size_t dn)
+{
+    dcollect *c = ctx;
+    c->n++;
+    jisr_buf_append(&c->heads, head, hn);
+    jisr_buf_putc(&c->heads, '=');
+    jisr_buf_append(&c->heads, def, dn);
+    jisr_buf_putc(&c->heads, '|');
+    return c->stop_at && (int)c->n == c->stop_at ? 42 : 0;
+}
+
+static void dictd(const char *index, const char *dict, int expect, dcollect *c)
+{
+    char ip[4096], dp[4096];
+    snprintf(ip, sizeof ip, "%s/align/%s", JISR_TEST_DATA, index);
+    snprintf(dp, sizeof dp, "%s/align/%s", JISR_TEST_DATA, dict);
+    assert_int_equal(jisr_dictd_read(ip, dp, collect, c), expect);
+}
+
+static void test_dictd(void **state)
+{
+    (void)state;
+    const char *want = "كتاب=كتاب /kitaːb/\nbook\n|"
+                       "بيت=بيت /bajt/\n1. House\n2. Home\n3. A small place to live in for the "
+                       "night\n|"
+                       "مكتبة كبيرة=مكتبة كبيرة /maktaba/\nbig library\n|"
+                       "كَلْب=كَلْب /kalb/\nDog\n|";
+    dcollect c = {{0}, 0, 0};
+    dictd("tiny.index", "tiny.dict", 0, &c); /* plain */
+    assert_int_equal(c.n, 4);                /* 00database entries skipped */
+    assert_string_equal(c.heads.data, want);
+    jisr_buf_free(&c.heads);
+    dcollect z = {{0}, 0, 0};
+    dictd("tinyz.index", "tinyz.dict.dz", 0, &z); /* gzip-compressed */
+    assert_string_equal(z.heads.data, want);
+    jisr_buf_free(&z.heads);
+    dcollect s = {{0}, 0, 2};
+    dictd("tiny.index", "tiny.dict", 42, &s); /* the callback stops the walk */
+    assert_int_equal(s.n, 2);
+    jisr_buf_free(&s.heads);
+    dcollect e = {{0}, 0, 0};
+    dictd("bad.index", "bad.dict", JISR_EPARSE, &e);
+    assert_int_equal(jisr_error_last()->line, 3);
+    dictd("short.index", "short.dict", JISR_EPARSE, &e); /* entry beyond the data */
+    assert_int_equal(jisr_error_last()->line, 2);
+    dictd("missing.index", "tiny.dict", JISR_EIO, &e);
+    jisr_buf_free(&e.heads);
+}
+
+static void test_dict_in_aligner(void **state)
+{
+    (void)state;
+    /* dictd entries become (Arabic stem, English stem) pairs: one-word headwords only (harakat
+     * removed), numbered translations, long glosses and function words left out; errors name
+     * the file and line */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/align/tiny.index", JISR_TEST_DATA);
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.dict_path = path;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    jisr_buf got = {0};
+    for (size_t k = 0; k < a->ndpairs; k++) {
+        jisr_buf_puts(&got, a->voc.str[a->dpairs[2 * k]]);
+        jisr_buf_putc(&got, '>');
+        jisr_buf_puts(&got, a->voc.str[a->dpairs[2 * k + 1]]);
+        jisr_buf_putc(&got, ' ');
+    }
+    assert_string_equal(got.data, "Sكتاب>Tbook Sبيت>Thous Sبيت>Thome Sكلب>Tdog ");
+    jisr_buf_free(&got);
+    jisr_aligner_free(a);
+    snprintf(path, sizeof path, "%s/align/none.index", JISR_TEST_DATA);
+    assert_int_equal(jisr_aligner_new(&a, &o), JISR_EIO);
+    assert_null(a);
+    snprintf(path, sizeof path, "%s/align/bad.tsv", JISR_TEST_DATA);
+    assert_int_equal(jisr_aligner_new(&a, &o), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 2);
+}
+
+/* ---- names ---------------------------------------------------------------------------------- */
+
+static void key_is(const char *word, const char *want)
+{
+    char key[32];
+    jisr_align_name_key(word, strlen(word), key, sizeof key);
+    assert_string_equal(key, want);
+}
+
+static void test_name_keys(void **state)
+{
+    (void)state;
+    /* English spellings and ICU's Arabic-Latin; Latin-ASCII transliterations meet */
+    key_is("abraham", "BRM");
+    key_is("abrahym", "BRM");
+    key_is("joseph", "KSB");
+    key_is("ywsf", "KSB");
+    key_is("isaac", "SK");
+    key_is("ashaq", "SK");
+    key_is("Judah", "KT");
+    key_is("yhwdha", "KT");
+    key_is("", "");
+}
+
+/* ---- the whole aligner --------------------------------------------------------------------- */
+
+static size_t read_lines(const char *name, char ***out)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/align/%s", JISR_TEST_DATA, name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    size_t n = 0;
+    *out = NULL;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        *out = realloc(*out, (n + 1) * sizeof **out);
+        (*out)[n++] = strdup(line);
+    }
+    fclose(f);
+    return n;
+}
+
+static void align_numbers(unsigned flags, double min_f1)
+{
+    char **s, **t;
+    size_t ns = read_lines("numbers.ar", &s), nt = read_lines("numbers.en", &t);
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = flags;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    jisr_ladder l = {0}, g = {0};
+    assert_int_equal(
+        jisr_aligner_align(a, (const char *const *)s, ns, (const char *const *)t, nt, &l), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/align/numbers.gold", JISR_TEST_DATA);
+    assert_int_equal(jisr_ladder_read(&g, path), 0);
+    jisr_align_counts c = {0};
+    assert_int_equal(jisr_align_score_add(&c, &g, &l), 0);
+    jisr_align_scores sc;
+    jisr_align_score_finish(&c, &sc);
+    if (sc.f_strict < min_f1) {
+        jisr_buf b = {0};
+        jisr_ladder_format(&b, &l, 1);
+        fail_msg("strict F1 %.3f < %.3f with flags %u:\n%s", sc.f_strict, min_f1, flags, b.data);
+    }
+    /* every sentence appears exactly once, in order */
+    size_t si = 0, ti = 0;
+    for (size_t k = 0; k < l.n; k++) {
+        assert_true(l.v[k].nsrc == 0 || l.v[k].src == si);
+        assert_true(l.v[k].ntgt == 0 || l.v[k].tgt == ti);
+        assert_true(l.v[k].score >= 0 && l.v[k].score <= 1);
+        si += l.v[k].nsrc;
+        ti += l.v[k].ntgt;
+    }
+    assert_int_equal(si, ns);
+    assert_int_equal(ti, nt);
+    jisr_ladder_free(&l);
+    jisr_ladder_free(&g);
+    jisr_aligner_free(a);
+    for (size_t i = 0; i < ns; i++)
+        free(s[i]);
+    for (size_t i = 0; i < nt; i++)
+        free(t[i]);
+    free(s);
+    free(t);
+}
+
+static void test_aligner_numbers(void **state)
+{
+    (void)state;
+    /* Arabic-Indic digits on one side, ASCII on the other, a 1-2 merge, a 0-1 and a 1-0:
+     * the number anchors recover all of it, with or without the dictionary */
+    align_numbers(0, 1.0);
+    align_numbers(JISR_ALIGN_NO_DICT, 1.0);
+    /* lengths alone do not (this is what makes the test able to fail) */
+    align_numbers(JISR_ALIGN_NO_LEXICAL, 0.0);
+}
+
+static void test_aligner_batch_and_clear(void **state)
+{
+    (void)state;
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = JISR_ALIGN_NO_DICT;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    const char *s1[] = {"واحد ١.", "اثنان ٢."}, *t1[] = {"One 1.", "Two 2."};
+    const char *s2[] = {"ثلاثة ٣."}, *t2[] = {"Three 3.", "Extra line with no number."};
+    size_t d1, d2;
+    assert_int_equal(jisr_aligner_add(a, s1, 2, t1, 2, &d1), 0);
+    assert_int_equal(jisr_aligner_add(a, s2, 1, t2, 2, &d2), 0);
+    assert_null(jisr_aligner_result(a, 0)); /* not run yet */
+    assert_int_equal(jisr_aligner_count(a), 2);
+    assert_int_equal(jisr_aligner_run(a), 0);
+    const jisr_ladder *l1 = jisr_aligner_result(a, d1), *l2 = jisr_aligner_result(a, d2);
+    assert_non_null(l1);
+    assert_non_null(l2);
+    assert_int_equal(l1->n, 2);
+    size_t covered = 0;
+    for (size_t k = 0; k < l2->n; k++)
+        covered += l2->v[k].ntgt;
+    assert_int_equal(covered, 2);
+    assert_null(jisr_aligner_result(a, 2));
+    jisr_aligner_clear(a);
+    assert_int_equal(jisr_aligner_count(a), 0);
+    jisr_aligner_free(a);
+    jisr_aligner_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ladder_roundtrip),
+        cmocka_unit_test(test_ladder_errors),
+        cmocka_unit_test(test_score_hand),
+        cmocka_unit_test(test_score_sets_and_sums),
+        cmocka_unit_test(test_dp_every_bead),
+        cmocka_unit_test(test_dp_band_follows_path),
+        cmocka_unit_test(test_dictd),
+        cmocka_unit_test(test_dict_in_aligner),
+        cmocka_unit_test(test_name_keys),
+        cmocka_unit_test(test_aligner_numbers),
+        cmocka_unit_test(test_aligner_batch_and_clear),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -415,6 +415,8 @@ static int seg_text(tmx_reader *t, jisr_variant *v, const char *s)
     int rc;
     size_t n = strlen(s), start = 0;
     for (size_t i = 0; i + 2 < n; i++) {
+        if ((unsigned char)s[i] < 0xEE) /* fast path: not a lead byte of U+E000–U+FFFF */
+            continue;
         long ph = jisr_placeholder_at(s, n, i);
         if (ph < 0)
             continue;

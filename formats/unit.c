@@ -299,6 +299,10 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
     const char *s = v->text ? v->text : "";
     size_t n = strlen(s), start = 0;
     for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0xEE) { /* fast path: not a lead byte of U+E000–U+FFFF */
+            i++;
+            continue;
+        }
         long t = jisr_placeholder_at(s, n, i);
         if (t < 0 || (size_t)t >= v->ntags) { /* no tag: an ordinary character */
             i++;

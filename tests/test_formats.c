@@ -954,6 +954,34 @@ static void test_writer_atomic_and_checks(void **state)
     assert_int_equal(a.n, 1);
     check_unit(&u, &a.v[0], "written");
     units_free(&a);
+    assert_int_equal(jisr_writer_open(&w, p, NULL), 0);
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+
+    /* tags that would break the structure or bring in foreign elements are refused */
+    const char *evil[] = {"</seg></tuv><tuv xml:lang=\"x\"><seg>",
+                          "<b>bold</b>",
+                          "<ph>&xxe;</ph>",
+                          "<bpt i=\"1\">",
+                          "<?pi x?>",
+                          "<ph><seg/></ph>"};
+    for (size_t i = 0; i < sizeof evil / sizeof evil[0]; i++) {
+        jisr_unit t;
+        jisr_unit_init(&t);
+        jisr_variant *tv;
+        jisr_unit_add_variant(&t, "en", "a\xee\x80\x80z", 5, &tv);
+        tv->tags = calloc(1, sizeof *tv->tags);
+        tv->tags[0] = strdup(evil[i]);
+        tv->ntags = 1;
+        if (jisr_writer_write(w, &t) != JISR_EINVAL)
+            fail_msg("tag '%s' was accepted", evil[i]);
+        free(tv->tags[0]);
+        tv->tags[0] = strdup("<ph x=\"1\">&lt;br/&gt;</ph>"); /* a proper one is fine */
+        assert_int_equal(jisr_writer_write(w, &t), 0);
+        jisr_unit_clear(&t);
+    }
+    assert_int_equal(jisr_writer_count(w), 1 + sizeof evil / sizeof evil[0]);
+    assert_int_equal(jisr_writer_close(w), 0);
+    assert_valid_tmx(p);
 
     /* an unwritable place: error at open, nothing created */
     assert_true(jisr_writer_open(&w, "/nonexistent-dir/x.tmx", NULL) < 0);

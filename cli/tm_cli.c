@@ -16,6 +16,9 @@ int tm_cli_open(const char *dir, int write, jisr_tm **out)
         return cli_fail("no memory directory: use --tm DIR or set JISR_TM or HOME");
     jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
     o.flags = write ? JISR_TM_WRITE : 0;
+    const char *ns = getenv("JISR_TM_NOSYNC");
+    if (write && ns && *ns && *ns != '0')
+        o.flags |= JISR_TM_NOSYNC;
     const char *ms = getenv("JISR_TM_MAPSIZE"); /* testing aid: start with a tiny map */
     if (ms && *ms)
         o.initial_mapsize = (size_t)strtoull(ms, NULL, 10);

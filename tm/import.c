@@ -7,8 +7,9 @@
  * up, the creation date keeps the earliest and the change/last-usage dates the latest. New units
  * get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the
  * batch's new units are collected as (term key, id) pairs, radix-sorted by key (stable, so ids
- * stay ascending) and written as one delta-coded chunk per key and batch: a million-unit import
- * makes a few million B-tree insertions instead of tens of millions. When the map is full the
+ * stay ascending) and written as one delta-coded chunk per key and batch (appended to the key's
+ * last chunk while that is small): a million-unit import makes a few million B-tree insertions
+ * instead of tens of millions, and rare terms keep one small chunk each. When the map is full the
  * transaction is aborted, the map doubled and the batch replayed from memory.
  *
  * Files are strict by default: a first streaming pass validates the whole file and writes nothing
@@ -24,6 +25,7 @@
 #include "tm/tm_int.h"
 
 #define DEFAULT_BATCH 50000
+#define MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended instead of adding one */
 
 typedef struct pend {
     uint64_t dkey;
@@ -52,6 +54,7 @@ struct jisr_tm_import {
     uint64_t *pk;
     size_t npk, pkcap;
     post_ent *pe, *tmp;
+    size_t *count; /* radix sort histogram */
     size_t pecap;
     tm_toks toks;
     jisr_variant *vs;
@@ -167,7 +170,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         if (imp->toks.n == 0)
             continue;
         imp->vs[nv] = *v;
-        nw[nv] = imp->toks.nwords;
+        nw[nv] = imp->toks.nheavy;
         w1[nv] = imp->toks.w100;
         nh[nv] = tm_toks_text_hash(&imp->toks);
         uint64_t lh = tm_lang_hash(v->lang);
@@ -185,6 +188,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         for (size_t k = 0; k < imp->toks.n; k++)
             if (imp->toks.v[k].kind == TM_WORD)
                 imp->terms[nt++] = imp->toks.v[k].hk;
+        if (imp->toks.nheavy > imp->toks.nwords) /* any number: the shared number term */
+            imp->terms[nt++] = TM_NUMKEY;
         qsort(imp->terms, nt, 8, cmp_u64);
         unsigned bucket = tm_bucket(imp->toks.w100);
         if ((rc = grow_arr((void **)&imp->pk, &imp->pkcap, imp->npk + nt, 8)) < 0)
@@ -226,11 +231,10 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 }
 
 /* stable LSD radix sort of posting entries by key, 16 bits per pass */
-static void radix_sort(post_ent *a, post_ent *tmp, size_t n)
+static void radix_sort(post_ent *a, post_ent *tmp, size_t *count, size_t n)
 {
-    static size_t count[65536];
     for (int shift = 0; shift < 64; shift += 16) {
-        memset(count, 0, sizeof count);
+        memset(count, 0, 65536 * sizeof *count);
         for (size_t i = 0; i < n; i++)
             count[(a[i].key >> shift) & 0xFFFF]++;
         size_t sum = 0;
@@ -367,7 +371,9 @@ static int commit_once(jisr_tm_import *imp, uint64_t *added, uint64_t *merged)
         goto fail;
     free(imp->tmp);
     imp->tmp = malloc((npost + 1) * sizeof *imp->tmp);
-    if (!imp->tmp) {
+    if (!imp->count)
+        imp->count = malloc(65536 * sizeof *imp->count);
+    if (!imp->tmp || !imp->count) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
@@ -382,27 +388,69 @@ static int commit_once(jisr_tm_import *imp, uint64_t *added, uint64_t *merged)
             ne++;
         }
     }
-    radix_sort(imp->pe, imp->tmp, ne);
+    radix_sort(imp->pe, imp->tmp, imp->count, ne);
+    if ((rc = mdb_cursor_open(txn, tm->post, &ec)) != 0)
+        goto db;
     for (size_t i = 0; i < ne;) {
         size_t j = i + 1;
         while (j < ne && imp->pe[j].key == imp->pe[i].key)
             j++;
-        unsigned char key[12];
+        unsigned char key[12], old[MERGE_MAX];
+        size_t oldn = 0;
+        uint32_t last = 0;
+        /* the key's last chunk, when small, takes the new ids (fewer, fuller chunks) */
         put_be(key, imp->pe[i].key, 8);
-        put_be(key + 8, imp->pe[i].id, 4);
-        jisr_buf_reset(&imp->out);
-        tm_put_varint(&imp->out, j - i);
-        for (size_t k = i + 1; k < j; k++)
-            tm_put_varint(&imp->out, imp->pe[k].id - imp->pe[k - 1].id);
+        memset(key + 8, 0xFF, 4);
+        MDB_val k = {12, key}, d;
+        rc = mdb_cursor_get(ec, &k, &d, MDB_SET_RANGE);
+        if (rc == 0)
+            rc = mdb_cursor_get(ec, &k, &d, MDB_PREV);
+        else if (rc == MDB_NOTFOUND)
+            rc = mdb_cursor_get(ec, &k, &d, MDB_LAST);
+        if (rc && rc != MDB_NOTFOUND)
+            goto db;
+        if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 && d.mv_size < MERGE_MAX) {
+            uint64_t cnt, dl;
+            const unsigned char *p = d.mv_data, *end = p + d.mv_size;
+            last = (uint32_t)(((unsigned)((unsigned char *)k.mv_data)[8] << 24) |
+                              ((unsigned)((unsigned char *)k.mv_data)[9] << 16) |
+                              ((unsigned)((unsigned char *)k.mv_data)[10] << 8) |
+                              ((unsigned char *)k.mv_data)[11]);
+            memcpy(key + 8, (unsigned char *)k.mv_data + 8, 4);
+            p = tm_get_varint(p, end, &cnt);
+            const unsigned char *deltas = p;
+            for (uint64_t x = 1; p && x < cnt; x++) {
+                p = tm_get_varint(p, end, &dl);
+                last += (uint32_t)dl;
+            }
+            if (p && last < imp->pe[i].id) {
+                oldn = (size_t)(end - deltas);
+                memcpy(old, deltas, oldn);
+                jisr_buf_reset(&imp->out);
+                tm_put_varint(&imp->out, cnt + (j - i));
+                jisr_buf_append(&imp->out, old, oldn);
+                tm_put_varint(&imp->out, imp->pe[i].id - last);
+                oldn = 1;
+            }
+        }
+        if (!oldn) {
+            put_be(key + 8, imp->pe[i].id, 4);
+            jisr_buf_reset(&imp->out);
+            tm_put_varint(&imp->out, j - i);
+        }
+        for (size_t x = i + 1; x < j; x++)
+            tm_put_varint(&imp->out, imp->pe[x].id - imp->pe[x - 1].id);
         if (!imp->out.data) {
             rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
             goto fail;
         }
-        MDB_val k = {12, key}, d = {imp->out.len, imp->out.data};
-        if ((rc = mdb_put(txn, tm->post, &k, &d, 0)) != 0)
+        MDB_val nk = {12, key}, nd = {imp->out.len, imp->out.data};
+        if ((rc = mdb_cursor_put(ec, &nk, &nd, 0)) != 0)
             goto db;
         i = j;
     }
+    mdb_cursor_close(ec);
+    ec = NULL;
     for (size_t i = 0; i < imp->nlangs; i++)
         if ((rc = tm_meta_lang_add(txn, tm, imp->langs[i].lang, strlen(imp->langs[i].lang),
                                    imp->langs[i].n)) != 0)
@@ -460,6 +508,7 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     free(imp->pk);
     free(imp->pe);
     free(imp->tmp);
+    free(imp->count);
     free(imp->vs);
     free(imp->terms);
     jisr_buf_free(&imp->recs);

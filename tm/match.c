@@ -7,12 +7,14 @@
  * (costs in tm_int.h), W = the larger of the two weighted lengths, score = floor(100·(W − D)/W),
  * capped at 99 unless the texts are identical. Filters (proved in docs/matching.md):
  *   length  100·|Wq − Wm| ≤ (100 − min)·max(Wq, Wm)     → index buckets [min·Wq/100, 100·Wq/min]
- *   count   100·(max(Nq, Nm) − C) ≤ (100 − min)·max(Wq, Wm)/100, C = shared word keys
- * so a unit can only match if it shares at least minC = Nq − ⌊(100−min)·Wq / (100·min)⌋ word keys
- * with the query; by the pigeonhole principle it then contains one of the rarest terms whose
- * counts add up to more than Nq − minC (prefix filtering). Candidates come from those terms'
- * postings; the other terms' postings tighten each candidate's upper bound on C until few are
- * left, and every survivor is scored exactly.
+ *   count   10000·(max(Hq, Hm) − C) ≤ (100 − min)·max(Wq, Wm), H = words + numbers,
+ *           C = heavy tokens shared (words by key, numbers as one class)
+ * so within a length bucket whose largest length is Wb a unit can only match if it shares at
+ * least minC = Hq − ⌊(100−min)·max(Wq, Wb) / 10000⌋ heavy tokens with the query; by the
+ * pigeonhole principle it then contains one of the rarest terms whose counts add up to more than
+ * Hq − minC (prefix filtering). Candidates come from those terms' postings, bucket by bucket;
+ * the other terms' postings tighten each candidate's upper bound on C until few are left, and
+ * every survivor is scored exactly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +237,7 @@ static int score_rec(qctx *c, uint32_t id, uint32_t cub)
         uint32_t d = wq > wm ? wq - wm : wm - wq;
         if (100ull * d > (uint64_t)(100 - min) * w)
             return 0;
-        uint32_t nmax = c->q.nwords > sv->nwords ? c->q.nwords : sv->nwords;
+        uint32_t nmax = c->q.nheavy > sv->nheavy ? c->q.nheavy : sv->nheavy;
         if (nmax > cub && 10000ull * (nmax - cub) > (uint64_t)(100 - min) * w)
             return 0;
     }
@@ -342,6 +344,8 @@ int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch
         }
         (*ch)[*n].k = k;
         (*ch)[*n].v = v;
+        (*ch)[*n].count = (uint32_t)cnt;
+        (*ch)[*n].bucket = (unsigned)(kk & 0xFF);
         (*n)++;
     }
     if (rc && rc != MDB_NOTFOUND)
@@ -349,30 +353,153 @@ int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch
     return 0;
 }
 
+/* ids of term t's chunks in bucket b, appended to *ids */
+static int term_ids(const tm_chunk *ch, const qterm *t, unsigned b, uint32_t **ids, size_t *n,
+                    size_t *cap)
+{
+    for (size_t k = 0; k < t->nc; k++) {
+        const tm_chunk *x = &ch[t->c0 + k];
+        if (x->bucket != b)
+            continue;
+        int rc = tm_post_decode(&x->k, &x->v, ids, n, cap);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Candidates of one length bucket: prefix filter, bound tightening, exact scoring. */
+static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigned b, int64_t minc,
+                       uint32_t hq)
+{
+    uint32_t *ids = NULL;
+    size_t nids = 0, idcap = 0, ncd = 0;
+    uint64_t *pairs = NULL;
+    cand *cd = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < nt; i++) {
+        t[i].df = 0;
+        for (size_t k = 0; k < t[i].nc; k++)
+            if (ch[t[i].c0 + k].bucket == b)
+                t[i].df += ch[t[i].c0 + k].count;
+    }
+    qsort(t, nt, sizeof *t, cmp_qterm);
+    /* prefix: the rarest terms until the rest cannot reach minc on their own */
+    int64_t rest = hq;
+    size_t ns = 0;
+    while (ns < nt && rest >= minc)
+        rest -= t[ns++].cq;
+    if (rest >= minc) /* cannot happen: Σ cq = hq and minc ≥ 1 */
+        return scan_all(c);
+    /* candidates: union of the prefix terms' postings, acc = Σ cq of the terms present */
+    size_t np = 0, pcap = 0;
+    for (size_t i = 0; i < ns; i++) {
+        nids = 0;
+        if ((rc = term_ids(ch, &t[i], b, &ids, &nids, &idcap)) < 0)
+            goto done;
+        if (np + nids > pcap) {
+            size_t cap = pcap ? pcap : 256;
+            while (cap < np + nids)
+                cap *= 2;
+            uint64_t *npairs = realloc(pairs, cap * sizeof *npairs);
+            if (!npairs) {
+                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            pairs = npairs;
+            pcap = cap;
+        }
+        for (size_t k = 0; k < nids; k++)
+            pairs[np++] = ((uint64_t)ids[k] << 32) | t[i].cq;
+    }
+    if (np == 0)
+        goto done;
+    qsort(pairs, np, sizeof *pairs, cmp_u64);
+    cd = malloc(np * sizeof *cd);
+    if (!cd) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < np;) {
+        uint32_t id = (uint32_t)(pairs[i] >> 32), acc = 0;
+        while (i < np && (uint32_t)(pairs[i] >> 32) == id)
+            acc += (uint32_t)pairs[i++];
+        if ((int64_t)acc + rest >= minc) {
+            cd[ncd].id = id;
+            cd[ncd].acc = acc;
+            ncd++;
+        }
+    }
+    /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
+    for (size_t ri = ns; ri < nt && ncd > 0; ri++) {
+        if (t[ri].df > 16 * ncd + 64)
+            break;
+        nids = 0;
+        if ((rc = term_ids(ch, &t[ri], b, &ids, &nids, &idcap)) < 0)
+            goto done;
+        qsort(ids, nids, sizeof *ids, cmp_u32);
+        rest -= t[ri].cq;
+        size_t a = 0, keep = 0;
+        for (size_t k = 0; k < ncd; k++) {
+            while (a < nids && ids[a] < cd[k].id)
+                a++;
+            if (a < nids && ids[a] == cd[k].id)
+                cd[k].acc += t[ri].cq;
+            if ((int64_t)cd[k].acc + rest >= minc)
+                cd[keep++] = cd[k];
+        }
+        ncd = keep;
+    }
+    /* exact scoring of the survivors; rest = Σ cq of the terms not verified */
+    for (size_t k = 0; k < ncd; k++) {
+        unsigned int id = cd[k].id;
+        MDB_val uk = {sizeof id, &id}, ud;
+        int r2 = mdb_get(c->txn, c->tm->units, &uk, &ud);
+        if (r2 == MDB_NOTFOUND) /* deleted: its postings are removed lazily */
+            continue;
+        if (r2) {
+            rc = tm_db_error(r2, "reading a unit");
+            goto done;
+        }
+        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
+            goto done;
+        if ((rc = score_rec(c, id, cd[k].acc + (uint32_t)rest)) < 0)
+            goto done;
+    }
+done:
+    free(ids);
+    free(pairs);
+    free(cd);
+    return rc;
+}
+
 static int indexed(qctx *c)
 {
     int min = c->o->min_score;
-    uint32_t wq = c->q.w100, nq = c->q.nwords;
+    uint32_t wq = c->q.w100, hq = c->q.nheavy;
     if (min <= 0)
         return scan_all(c);
-    int64_t minc = (int64_t)nq - (int64_t)(((uint64_t)(100 - min) * wq) / (100ull * min));
-    if (minc <= 0) /* no word needs to be shared: only a full scan is exact */
-        return scan_all(c);
-    unsigned lo = tm_bucket((uint32_t)(((uint64_t)min * wq) / 100));
-    unsigned hi = tm_bucket((uint32_t)((100ull * wq) / min));
+    /* the length window, and per bucket the fewest heavy tokens a match must share */
+    uint32_t wmax = (uint32_t)((100ull * wq) / (unsigned)min);
+    unsigned lo = tm_bucket((uint32_t)(((uint64_t)min * wq) / 100)), hi = tm_bucket(wmax);
+    int64_t minc[256];
+    for (unsigned b = lo; b <= hi; b++) {
+        uint32_t bw = tm_bucket_max(b);
+        uint64_t maxw = bw < wmax ? bw : wmax;
+        if (maxw < wq)
+            maxw = wq;
+        minc[b] = (int64_t)hq - (int64_t)(((uint64_t)(100 - min) * maxw) / 10000);
+        if (minc[b] <= 0) /* no shared word needed: only a full scan is exact */
+            return scan_all(c);
+    }
     uint64_t lh = tm_lang_hash(c->o->srclang);
-
     qterm *t = NULL;
     tm_chunk *ch = NULL;
     size_t nch = 0, chcap = 0, nt = 0;
-    uint32_t *ids = NULL;
-    size_t nids = 0, idcap = 0;
-    cand *cd = NULL;
-    size_t ncd = 0;
     MDB_cursor *cur = NULL;
     int rc = 0;
-    uint64_t *hks = malloc((nq + 1) * sizeof *hks);
-    t = calloc(nq + 1, sizeof *t);
+    uint64_t *hks = malloc((hq + 1) * sizeof *hks);
+    t = calloc(hq + 1, sizeof *t);
     if (!hks || !t) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
@@ -381,6 +508,8 @@ static int indexed(qctx *c)
     for (size_t i = 0; i < c->q.n; i++)
         if (c->q.v[i].kind == TM_WORD)
             hks[nh++] = c->q.v[i].hk;
+        else if (c->q.v[i].kind == TM_NUMBER)
+            hks[nh++] = TM_NUMKEY;
     qsort(hks, nh, sizeof *hks, cmp_u64);
     for (size_t i = 0; i < nh; i++) {
         if (nt && t[nt - 1].hk == hks[i]) {
@@ -402,104 +531,14 @@ static int indexed(qctx *c)
             goto done;
         t[i].nc = nch - t[i].c0;
     }
-    qsort(t, nt, sizeof *t, cmp_qterm);
-    /* prefix: the rarest terms until the rest cannot reach minc on their own */
-    int64_t rest = nq;
-    size_t ns = 0;
-    while (ns < nt && rest >= minc)
-        rest -= t[ns++].cq;
-    /* candidates: union of the prefix terms' postings, acc = Σ cq of the terms present */
-    uint64_t *pairs = NULL;
-    size_t np = 0, pcap = 0;
-    for (size_t i = 0; i < ns; i++) {
-        nids = 0;
-        for (size_t k = 0; k < t[i].nc; k++)
-            if ((rc = tm_post_decode(&ch[t[i].c0 + k].k, &ch[t[i].c0 + k].v, &ids, &nids, &idcap)) <
-                0) {
-                free(pairs);
-                goto done;
-            }
-        if (np + nids > pcap) {
-            size_t cap = pcap ? pcap : 256;
-            while (cap < np + nids)
-                cap *= 2;
-            uint64_t *npairs = realloc(pairs, cap * sizeof *npairs);
-            if (!npairs) {
-                free(pairs);
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                goto done;
-            }
-            pairs = npairs;
-            pcap = cap;
-        }
-        for (size_t k = 0; k < nids; k++)
-            pairs[np++] = ((uint64_t)ids[k] << 32) | t[i].cq;
-    }
-    qsort(pairs, np, sizeof *pairs, cmp_u64);
-    cd = malloc((np + 1) * sizeof *cd);
-    if (!cd) {
-        free(pairs);
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < np;) {
-        uint32_t id = (uint32_t)(pairs[i] >> 32), acc = 0;
-        while (i < np && (uint32_t)(pairs[i] >> 32) == id)
-            acc += (uint32_t)pairs[i++];
-        if ((int64_t)acc + rest >= minc) {
-            cd[ncd].id = id;
-            cd[ncd].acc = acc;
-            ncd++;
-        }
-    }
-    free(pairs);
-    /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
-    size_t ri = ns;
-    for (; ri < nt && ncd > 0; ri++) {
-        if (t[ri].df > 16 * ncd + 64)
-            break;
-        nids = 0;
-        for (size_t k = 0; k < t[ri].nc; k++)
-            if ((rc = tm_post_decode(&ch[t[ri].c0 + k].k, &ch[t[ri].c0 + k].v, &ids, &nids,
-                                     &idcap)) < 0)
-                goto done;
-        qsort(ids, nids, sizeof *ids, cmp_u32);
-        rest -= t[ri].cq;
-        size_t a = 0, keep = 0;
-        for (size_t k = 0; k < ncd; k++) {
-            while (a < nids && ids[a] < cd[k].id)
-                a++;
-            if (a < nids && ids[a] == cd[k].id)
-                cd[k].acc += t[ri].cq;
-            if ((int64_t)cd[k].acc + rest >= minc)
-                cd[keep++] = cd[k];
-        }
-        ncd = keep;
-    }
-    /* exact scoring of the survivors; rest = Σ cq of terms not verified */
-    for (size_t k = 0; k < ncd; k++) {
-        unsigned int id = cd[k].id;
-        MDB_val uk = {sizeof id, &id}, ud;
-        int r2 = mdb_get(c->txn, c->tm->units, &uk, &ud);
-        if (r2 == MDB_NOTFOUND) /* deleted: its postings are removed lazily */
-            continue;
-        if (r2) {
-            rc = tm_db_error(r2, "reading a unit");
-            goto done;
-        }
-        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
-            goto done;
-        if ((rc = score_rec(c, id, cd[k].acc + (uint32_t)rest)) < 0)
-            goto done;
-    }
+    for (unsigned b = lo; b <= hi && rc == 0; b++)
+        rc = bucket_pass(c, t, nt, ch, b, minc[b], hq);
 done:
     if (cur)
         mdb_cursor_close(cur);
     free(hks);
     free(t);
     free(ch);
-    free(ids);
-    free(cd);
     return rc;
 }
 

@@ -5,8 +5,9 @@
  * means "absent"): usage count, three dates (unix seconds + 1), tuid, srclang, creation/change
  * ids, unit props and notes, then per variant its language, text (inline tags as placeholder
  * code points), tag XML, and what the matcher needs before it tokenizes a candidate: the word
- * count, the weighted length and the hash of the normalised text. Compact (a Bible verse pair
- * is ~40 bytes over its text) and decodable in place without copying out of LMDB's map.
+ * count (words and numbers), the weighted length and the hash of the normalised text. Compact (a
+ * Bible verse pair is ~40 bytes over its text) and decodable in place without copying out of LMDB's
+ * map.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +108,7 @@ static void put_props(jisr_buf *b, const jisr_prop *v, size_t n, int with_type)
     }
 }
 
-int tm_rec_encode(const jisr_unit *u, const uint32_t *nwords, const uint32_t *w100,
+int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w100,
                   const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
                   int64_t lastused, jisr_buf *out)
 {
@@ -128,7 +129,7 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nwords, const uint32_t *w1
         const jisr_variant *v = &u->variants[i];
         put_cstr(out, v->lang);
         put_cstr(out, v->text ? v->text : "");
-        tm_put_varint(out, nwords[i]);
+        tm_put_varint(out, nheavy[i]);
         tm_put_varint(out, w100[i]);
         put_u64(out, nhash[i]);
         tm_put_varint(out, v->ntags);
@@ -190,7 +191,7 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
         p = p ? tm_get_varint(p, end, &b) : NULL;
         if (!p || end - p < 8)
             goto bad;
-        rv->nwords = (uint32_t)a;
+        rv->nheavy = (uint32_t)a;
         rv->w100 = (uint32_t)b;
         rv->nhash = 0;
         for (int k = 0; k < 8; k++)

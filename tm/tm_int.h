@@ -36,6 +36,7 @@ typedef struct tm_toks {
     tm_tok *v;
     size_t n, cap;
     uint32_t nwords; /* WORD tokens */
+    uint32_t nheavy; /* WORD and NUMBER tokens (weight TM_W_WORD) */
     uint32_t w100;   /* total weight in hundredths */
     jisr_buf nb, kb; /* scratch for normalised and key forms */
 } tm_toks;
@@ -53,12 +54,13 @@ uint64_t tm_lang_hash(const char *lang);
 void tm_lang_primary(const char *lang, char *out, size_t outsz);
 /** Hash of the whole normalised text (tokens' normalised forms, in order). */
 uint64_t tm_toks_text_hash(const tm_toks *t);
-/** Index bucket of a weighted length. */
-static inline unsigned tm_bucket(uint32_t w100)
-{
-    unsigned b = w100 / 100;
-    return b > 255 ? 255 : b;
-}
+/** Index bucket of a weighted length (hundredths): one bucket per word up to 16 words, then
+ * geometric steps of 1/8; monotone, so a length window maps to a bucket range. */
+unsigned tm_bucket(uint32_t w100);
+/** The largest weighted length (hundredths) that falls in bucket b. */
+uint32_t tm_bucket_max(unsigned b);
+/** Term key shared by every number token (numbers substitute for each other cheaply). */
+#define TM_NUMKEY 0x6e756d6265727321ULL
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket);
 
@@ -74,8 +76,8 @@ typedef struct tm_str {
 
 typedef struct tm_rvar {
     tm_str lang, text;
-    uint32_t nwords, w100;
-    uint64_t nhash; /* tm_toks_text_hash of text */
+    uint32_t nheavy, w100; /* words + numbers; weighted length */
+    uint64_t nhash;        /* tm_toks_text_hash of text */
     uint32_t ntags;
     const unsigned char *tags; /* ntags × (varint len, bytes) */
 } tm_rvar;
@@ -93,8 +95,8 @@ typedef struct tm_rec {
 
 /** Decode a record (pointers into p, valid as long as p). */
 int tm_rec_decode(const void *p, size_t n, tm_rec *r);
-/** Encode a unit; nwords/w100/nhash per variant from tokenization. Appends to out. */
-int tm_rec_encode(const jisr_unit *u, const uint32_t *nwords, const uint32_t *w100,
+/** Encode a unit; nheavy/w100/nhash per variant from tokenization. Appends to out. */
+int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w100,
                   const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
                   int64_t lastused, jisr_buf *out);
 /** Re-encode r with new usage/dates (appends to out). */
@@ -140,6 +142,8 @@ int tm_meta_lang_add(MDB_txn *txn, jisr_tm *tm, const char *lang, size_t n, int6
 
 typedef struct tm_chunk {
     MDB_val k, v;
+    uint32_t count;  /* ids in the chunk */
+    unsigned bucket; /* length bucket of the chunk's key */
 } tm_chunk;
 /** Collect the posting chunks of one term for buckets (pkey_lo & 0xFF) … hi; *df = their ids. */
 int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,

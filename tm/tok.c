@@ -17,6 +17,7 @@
  * then a preposition ب/ك/ل, then the article ال (or لل = ل + ال), each only when at least three
  * letters remain (four for a bare preposition), so و+البيت, بالبيت, للبيت and بيت share a key.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,49 @@ uint64_t tm_lang_hash(const char *lang)
     char p[16];
     tm_lang_primary(lang, p, sizeof p);
     return tm_hash(p, strlen(p), 0x6c616e67ULL);
+}
+
+#define BUCKET_TABLE 4096
+static uint8_t g_bucket[BUCKET_TABLE]; /* bucket of a length in words */
+static uint32_t g_bucket_min[257];     /* smallest length in words of each bucket */
+static pthread_once_t g_bucket_once = PTHREAD_ONCE_INIT;
+
+static void bucket_init(void)
+{
+    unsigned b = 0;
+    double edge = 16.0;
+    for (unsigned w = 0; w < BUCKET_TABLE; w++) {
+        if (w < 16) {
+            b = w;
+        } else {
+            if (w == 16)
+                b = 16;
+            while (b < 255 && (double)w >= edge * 1.125) {
+                edge *= 1.125;
+                b++;
+            }
+        }
+        g_bucket[w] = (uint8_t)b;
+    }
+    for (unsigned k = 0; k < 257; k++)
+        g_bucket_min[k] = UINT32_MAX / 100;
+    for (unsigned w = BUCKET_TABLE; w-- > 0;)
+        g_bucket_min[g_bucket[w]] = w;
+}
+
+unsigned tm_bucket(uint32_t w100)
+{
+    pthread_once(&g_bucket_once, bucket_init);
+    uint32_t w = w100 / 100;
+    return w < BUCKET_TABLE ? g_bucket[w] : g_bucket[BUCKET_TABLE - 1];
+}
+
+uint32_t tm_bucket_max(unsigned b)
+{
+    pthread_once(&g_bucket_once, bucket_init);
+    if (b >= g_bucket[BUCKET_TABLE - 1])
+        return UINT32_MAX;
+    return g_bucket_min[b + 1] * 100 - 1;
 }
 
 uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
@@ -260,6 +304,8 @@ static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     }
     if (kind == TM_WORD)
         t->nwords++;
+    if (kind == TM_WORD || kind == TM_NUMBER)
+        t->nheavy++;
     t->w100 += (kind == TM_WORD || kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
     t->n++;
     return 0;
@@ -272,6 +318,7 @@ int tm_tokenize(const char *str, size_t n, tm_toks *out)
     int rc;
     out->n = 0;
     out->nwords = 0;
+    out->nheavy = 0;
     out->w100 = 0;
     while (i < n) {
         size_t start = i;

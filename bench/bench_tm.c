@@ -1,0 +1,645 @@
+/*
+ * bench_tm.c — the translation memory at scale, all figures in one run (never pass/fail):
+ *   1. builds an ar-en TMX of N distinct units (default 1,000,000) from ../shared/data — the
+ *      Bible verses (Smith–Van Dyck/WEB and the vocalized Van Dyck with KJV and WEB), the UN
+ *      dev/test sets, Tatoeba and the seed article (corpora/) — plus systematic variations of
+ *      them: numbers changed (ASCII or Arabic-Indic digits), words dropped, words swapped,
+ *      diacritics added/removed, proclitic و added;
+ *   2. imports it (strict: validation pass + batched store) and reports units/s, and the parse
+ *      cost alone, and the size on disk against the TMX;
+ *   3. runs 1,000 queries on one thread (exact, near, far, no-match; ar→en and en→ar) and
+ *      reports p50/p99 per kind and overall;
+ *   4. re-runs a sample of them with --exhaustive: top-1 agreement and the speed ratio.
+ * Usage: bench_tm [UNITS] [WORKDIR] [ORACLE_QUERIES]   (env JISR_SHARED_DATA overrides the data)
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "formats/formats.h"
+#include "tm/tm.h"
+#include "tm/tm_int.h" /* the matcher's own dedupe hash, so that N generated = N stored */
+
+typedef struct pair {
+    char *ar, *en;
+} pair;
+
+static pair *g_base;
+static size_t g_nbase, g_capbase;
+
+static void add_base(const char *ar, size_t an, const char *en, size_t en_n)
+{
+    while (an && (ar[an - 1] == '\r' || ar[an - 1] == ' '))
+        an--;
+    while (en_n && (en[en_n - 1] == '\r' || en[en_n - 1] == ' '))
+        en_n--;
+    if (!an || !en_n)
+        return;
+    if (g_nbase == g_capbase) {
+        g_capbase = g_capbase ? g_capbase * 2 : 4096;
+        g_base = realloc(g_base, g_capbase * sizeof *g_base);
+    }
+    g_base[g_nbase].ar = strndup(ar, an);
+    g_base[g_nbase].en = strndup(en, en_n);
+    for (char *c = g_base[g_nbase].ar; *c; c++) /* control characters XML cannot carry */
+        if ((unsigned char)*c < 0x20)
+            *c = ' ';
+    for (char *c = g_base[g_nbase].en; *c; c++)
+        if ((unsigned char)*c < 0x20)
+            *c = ' ';
+    g_nbase++;
+}
+
+static char **read_lines(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    char **v = NULL, *line = NULL;
+    size_t cap = 0, lc = 0;
+    ssize_t len;
+    *n = 0;
+    if (!f)
+        return NULL;
+    while ((len = getline(&line, &lc, f)) >= 0) {
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = 0;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            v = realloc(v, cap * sizeof *v);
+        }
+        v[(*n)++] = strdup(line);
+    }
+    free(line);
+    fclose(f);
+    return v;
+}
+
+static void free_lines(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void load_parallel(const char *a, const char *e)
+{
+    size_t na, ne;
+    char **la = read_lines(a, &na), **le = read_lines(e, &ne);
+    for (size_t i = 0; la && le && i < na && i < ne; i++)
+        add_base(la[i], strlen(la[i]), le[i], strlen(le[i]));
+    free_lines(la, na);
+    free_lines(le, ne);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_data(const char *sd, const char *src)
+{
+    char p[2048], q[2048];
+    size_t n0 = g_nbase;
+    /* Bible: ar/BOOK.tsv and en/BOOK.tsv, chapter TAB verse TAB text */
+    snprintf(p, sizeof p, "%s/bible-ar-en/ar", sd);
+    DIR *d = opendir(p);
+    char *names[64];
+    size_t nn = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d)) && nn < 64)
+        if (strstr(de->d_name, ".tsv"))
+            names[nn++] = strdup(de->d_name);
+    if (d)
+        closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str);
+    for (size_t b = 0; b < nn; b++) {
+        size_t na, ne;
+        snprintf(p, sizeof p, "%s/bible-ar-en/ar/%s", sd, names[b]);
+        snprintf(q, sizeof q, "%s/bible-ar-en/en/%s", sd, names[b]);
+        char **la = read_lines(p, &na), **le = read_lines(q, &ne);
+        for (size_t i = 0; i < na; i++) { /* join on "chapter TAB verse" */
+            char *t1 = strchr(la[i], '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+            if (!t2)
+                continue;
+            size_t kl = (size_t)(t2 - la[i]);
+            for (size_t j = 0; j < ne; j++)
+                if (strncmp(le[j], la[i], kl + 1) == 0) {
+                    add_base(t2 + 1, strlen(t2 + 1), le[j] + kl + 1, strlen(le[j] + kl + 1));
+                    break;
+                }
+        }
+        free_lines(la, na);
+        free_lines(le, ne);
+        free(names[b]);
+    }
+    printf("  bible (SVD/WEB)       %6zu pairs\n", g_nbase - n0);
+    n0 = g_nbase;
+    /* vocalized Van Dyck with KJV and with WEB */
+    snprintf(p, sizeof p, "%s/bible-ar-en/vocalized-svd-kjv", sd);
+    d = opendir(p);
+    nn = 0;
+    while (d && (de = readdir(d)) && nn < 64)
+        if (strstr(de->d_name, ".ar-en.tsv"))
+            names[nn++] = strdup(de->d_name);
+    if (d)
+        closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str);
+    for (size_t b = 0; b < nn; b++) {
+        size_t n;
+        snprintf(p, sizeof p, "%s/bible-ar-en/vocalized-svd-kjv/%s", sd, names[b]);
+        char **l = read_lines(p, &n);
+        for (size_t i = 1; i < n; i++) {
+            char *f[4] = {l[i], NULL, NULL, NULL};
+            for (int k = 1; k < 4; k++) {
+                char *t = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
+                if (t)
+                    *t = 0;
+                f[k] = t ? t + 1 : NULL;
+            }
+            if (f[3]) {
+                add_base(f[1], strlen(f[1]), f[2], strlen(f[2]));
+                add_base(f[1], strlen(f[1]), f[3], strlen(f[3]));
+            }
+        }
+        free_lines(l, n);
+        free(names[b]);
+    }
+    printf("  bible (vocalized)     %6zu pairs\n", g_nbase - n0);
+    n0 = g_nbase;
+    static const char *un[] = {"testset", "devset"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(p, sizeof p, "%s/un-ar-en/UNv1.0.%s.ar", sd, un[k]);
+        snprintf(q, sizeof q, "%s/un-ar-en/UNv1.0.%s.en", sd, un[k]);
+        load_parallel(p, q);
+    }
+    printf("  UN dev+test           %6zu pairs\n", g_nbase - n0);
+    n0 = g_nbase;
+    size_t n;
+    snprintf(p, sizeof p, "%s/tatoeba-ar-en/ara.txt", sd);
+    char **l = read_lines(p, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *t1 = strchr(l[i], '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (t2)
+            add_base(t1 + 1, (size_t)(t2 - t1 - 1), l[i], (size_t)(t1 - l[i]));
+    }
+    free_lines(l, n);
+    printf("  Tatoeba               %6zu pairs\n", g_nbase - n0);
+    n0 = g_nbase;
+    snprintf(p, sizeof p, "%s/corpora/article.ar.sent", src);
+    snprintf(q, sizeof q, "%s/corpora/article.en.sent", src);
+    load_parallel(p, q);
+    printf("  seed article          %6zu pairs\n", g_nbase - n0);
+}
+
+/* ---- variations ------------------------------------------------------------------------- */
+
+static uint64_t g_rng = 0x9E3779B97F4A7C15ULL;
+static uint64_t rnd(void)
+{
+    g_rng ^= g_rng << 13;
+    g_rng ^= g_rng >> 7;
+    g_rng ^= g_rng << 17;
+    return g_rng;
+}
+
+/* split on single spaces into words (pointers into a copy) */
+typedef struct words {
+    char *buf;
+    char *w[512];
+    size_t n;
+} words;
+
+static void split(words *w, const char *s)
+{
+    w->buf = strdup(s);
+    w->n = 0;
+    for (char *t = strtok(w->buf, " "); t && w->n < 512; t = strtok(NULL, " "))
+        w->w[w->n++] = t;
+}
+
+static char *join(const words *w, ssize_t skip, ssize_t swap, const char *prefix_at_word, size_t pw)
+{
+    jisr_buf b = {0};
+    for (size_t i = 0; i < w->n; i++) {
+        if ((ssize_t)i == skip)
+            continue;
+        size_t k = i;
+        if (swap >= 0 && (ssize_t)i == swap)
+            k = i + 1;
+        else if (swap >= 0 && (ssize_t)i == swap + 1)
+            k = i - 1;
+        if (b.len)
+            jisr_buf_putc(&b, ' ');
+        if (prefix_at_word && k == pw)
+            jisr_buf_puts(&b, prefix_at_word);
+        jisr_buf_puts(&b, w->w[k]);
+    }
+    return b.data ? b.data : strdup("");
+}
+
+/* remove harakat (U+064B–U+0652) or add a fatha after every third Arabic letter */
+static char *diacritics(const char *s)
+{
+    jisr_buf b = {0};
+    int removed = 0, k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == 0xD9 && p[1] >= 0x8B && p[1] <= 0x92) {
+            p++;
+            removed = 1;
+            continue;
+        }
+        jisr_buf_putc(&b, (char)*p);
+    }
+    if (removed)
+        return b.data;
+    jisr_buf_reset(&b);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        jisr_buf_putc(&b, (char)*p);
+        if ((p[0] == 0xD8 || p[0] == 0xD9) && p[1] >= 0x80 && p[1] <= 0xBF) {
+            jisr_buf_putc(&b, (char)p[1]);
+            p++;
+            if (++k % 3 == 0)
+                jisr_buf_puts(&b, "\xd9\x8e");
+        }
+    }
+    return b.data;
+}
+
+static void put_num(jisr_buf *b, unsigned v, int arabic_digits)
+{
+    char d[16];
+    snprintf(d, sizeof d, "%u", v);
+    for (char *c = d; *c; c++) {
+        if (arabic_digits) {
+            char u[3] = {(char)0xD9, (char)(0xA0 + (*c - '0')), 0};
+            jisr_buf_puts(b, u);
+        } else {
+            jisr_buf_putc(b, *c);
+        }
+    }
+}
+
+/* append " (N)" / " (٣)" style references: numbers changed */
+static char *with_number(const char *s, unsigned v, int arabic_digits)
+{
+    jisr_buf b = {0};
+    jisr_buf_puts(&b, s);
+    jisr_buf_puts(&b, " (");
+    put_num(&b, v, arabic_digits);
+    jisr_buf_putc(&b, ')');
+    return b.data;
+}
+
+/* variant k ≥ 1 of a base pair */
+static void make_variant(const pair *b, unsigned k, char **ar, char **en)
+{
+    words wa, we;
+    split(&wa, b->ar);
+    split(&we, b->en);
+    size_t j = (k / 6) % (wa.n ? wa.n : 1), je = (k / 6) % (we.n ? we.n : 1);
+    switch (k % 6) {
+    case 0: /* number changed, same number on both sides */
+        *ar = with_number(b->ar, k, (int)(k / 6) % 2);
+        *en = with_number(b->en, k, 0);
+        break;
+    case 1: /* a word dropped on both sides */
+        *ar = join(&wa, wa.n > 1 ? (ssize_t)j : -1, -1, NULL, 0);
+        *en = join(&we, we.n > 1 ? (ssize_t)je : -1, -1, NULL, 0);
+        break;
+    case 2: /* two words swapped */
+        *ar = join(&wa, -1, j + 1 < wa.n ? (ssize_t)j : -1, NULL, 0);
+        *en = join(&we, -1, je + 1 < we.n ? (ssize_t)je : -1, NULL, 0);
+        break;
+    case 3: /* diacritics removed/added; the translation gets a number */
+        *ar = diacritics(b->ar);
+        *en = with_number(b->en, k, 0);
+        break;
+    case 4: /* proclitic و on a word; a word of the translation dropped */
+        *ar = join(&wa, -1, -1, "و", j);
+        *en = join(&we, we.n > 1 ? (ssize_t)je : -1, -1, NULL, 0);
+        break;
+    default: { /* number in the source only, and a word dropped from the target */
+        char *t = join(&wa, -1, -1, NULL, 0);
+        *ar = with_number(t, k * 7, 1);
+        free(t);
+        *en = join(&we, -1, je + 1 < we.n ? (ssize_t)je : -1, NULL, 0);
+        break;
+    }
+    }
+    free(wa.buf);
+    free(we.buf);
+}
+
+/* ---- dedupe set (open addressing on the matcher's own normalised-text hashes) ------------ */
+
+static uint64_t *g_set;
+static size_t g_setcap;
+static tm_toks g_toks;
+
+static uint64_t text_hash(const char *s)
+{
+    tm_tokenize(s, strlen(s), &g_toks);
+    return tm_toks_text_hash(&g_toks);
+}
+
+static int set_add(uint64_t h)
+{
+    if (!h)
+        h = 1;
+    size_t i = h & (g_setcap - 1);
+    while (g_set[i]) {
+        if (g_set[i] == h)
+            return 0;
+        i = (i + 1) & (g_setcap - 1);
+    }
+    g_set[i] = h;
+    return 1;
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+enum { Q_EXACT, Q_NEAR, Q_FAR, Q_NONE, Q_KINDS };
+static const char *kind_name[] = {"exact", "near", "far", "no-match"};
+
+typedef struct query {
+    char *text;
+    int kind, ar2en;
+} query;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(double *v, size_t n, double p)
+{
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+    return v[i];
+}
+
+static off_t file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? st.st_size : 0;
+}
+
+int main(int argc, char **argv)
+{
+    size_t target = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+    const char *work = argc > 2 ? argv[2] : "/tmp/jisr-bench-tm";
+    size_t noracle = argc > 3 ? strtoul(argv[3], NULL, 10) : 100;
+    const char *sd = getenv("JISR_SHARED_DATA");
+    char sdbuf[1024];
+    if (!sd) {
+        snprintf(sdbuf, sizeof sdbuf, "%s/../shared/data", JISR_SOURCE_DIR);
+        sd = sdbuf;
+    }
+    char tmx[1024], dir[1024], cmd[2100];
+    snprintf(tmx, sizeof tmx, "%s/bench.tmx", work);
+    snprintf(dir, sizeof dir, "%s/tm", work);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, work);
+    if (system(cmd) != 0)
+        return 1;
+
+    printf("jisr translation-memory benchmark (%zu units)\n\nbase pairs from %s:\n", target, sd);
+    load_data(sd, JISR_SOURCE_DIR);
+    printf("  total                 %6zu pairs\n", g_nbase);
+    if (!g_nbase) {
+        printf("no data: set JISR_SHARED_DATA\n");
+        return 0;
+    }
+
+    /* 1. the TMX */
+    g_setcap = 1;
+    while (g_setcap < target * 2 + 1024)
+        g_setcap <<= 1;
+    g_set = calloc(g_setcap, sizeof *g_set);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_TMX;
+    wo.srclang = "ar";
+    jisr_writer *w;
+    double t0 = jisr_now();
+    if (jisr_writer_open(&w, tmx, &wo) < 0) {
+        printf("cannot write %s: %s\n", tmx, jisr_error_last()->msg);
+        return 1;
+    }
+    jisr_unit u;
+    jisr_unit_init(&u);
+    size_t written = 0, dups = 0;
+    unsigned *next_k = calloc(g_nbase, sizeof *next_k);
+    for (unsigned round = 0; written < target && round < 400; round++) {
+        for (size_t i = 0; i < g_nbase && written < target; i++) {
+            char *ar, *en;
+            if (next_k[i] == 0) {
+                ar = strdup(g_base[i].ar);
+                en = strdup(g_base[i].en);
+            } else {
+                make_variant(&g_base[i], next_k[i], &ar, &en);
+            }
+            next_k[i]++;
+            uint64_t h = text_hash(ar) * 31 + text_hash(en);
+            if (!set_add(h)) {
+                dups++;
+            } else {
+                jisr_unit_clear(&u);
+                jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL);
+                jisr_unit_add_variant(&u, "en", en, strlen(en), NULL);
+                if (jisr_writer_write(w, &u) < 0) {
+                    printf("write failed: %s\n", jisr_error_last()->msg);
+                    return 1;
+                }
+                written++;
+            }
+            free(ar);
+            free(en);
+        }
+    }
+    if (jisr_writer_close(w) < 0) {
+        printf("write failed: %s\n", jisr_error_last()->msg);
+        return 1;
+    }
+    double tmx_bytes = (double)file_size(tmx);
+    printf("\nTMX: %zu units (%zu generated duplicates left out), %.1f MiB, written in %.1f s\n",
+           written, dups, tmx_bytes / 1048576.0, jisr_now() - t0);
+
+    /* 2. parse alone, then import */
+    jisr_reader *r;
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    t0 = jisr_now();
+    size_t parsed = 0;
+    if (jisr_reader_open(&r, tmx, &ro) == 0) {
+        while (jisr_reader_next(r, &u) == 1)
+            parsed++;
+        jisr_reader_close(r);
+    }
+    double t_parse = jisr_now() - t0;
+    jisr_tm *tm;
+    jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
+    oo.flags = JISR_TM_WRITE;
+    if (jisr_tm_open(&tm, dir, &oo) < 0) {
+        printf("open failed: %s\n", jisr_error_last()->msg);
+        return 1;
+    }
+    jisr_tm_file_opts fo;
+    memset(&fo, 0, sizeof fo);
+    jisr_read_opts ro2 = JISR_READ_OPTS_INIT;
+    fo.read = ro2;
+    jisr_tm_import_stats ist;
+    t0 = jisr_now();
+    if (jisr_tm_import_file(tm, tmx, &fo, &ist) < 0) {
+        printf("import failed: %s\n", jisr_error_last()->msg);
+        return 1;
+    }
+    double t_import = jisr_now() - t0;
+    jisr_tm_close(tm);
+    if (jisr_tm_open(&tm, dir, NULL) < 0) {
+        printf("open failed: %s\n", jisr_error_last()->msg);
+        return 1;
+    }
+    jisr_tm_stats st;
+    jisr_tm_stats_get(tm, &st);
+    printf("\nimport (strict: validation pass + store, batches of 50,000):\n");
+    printf("  TMX parse alone       %8.2f s  %9.0f units/s\n", t_parse, parsed / t_parse);
+    printf("  import                %8.2f s  %9.0f units/s   (target >= 100,000)\n", t_import,
+           ist.read / t_import);
+    printf("  import minus 1 parse  %8.2f s  %9.0f units/s   (what a one-pass import costs)\n",
+           t_import - t_parse, ist.read / (t_import - t_parse));
+    printf("  stored                %8llu units (%llu added, %llu merged), %llu batches\n",
+           (unsigned long long)st.units, (unsigned long long)ist.added,
+           (unsigned long long)ist.merged, (unsigned long long)ist.batches);
+    printf("  size on disk          %8.1f MiB  = %.2f x the TMX (%.1f MiB)   (target <= 2)\n",
+           st.disk_bytes / 1048576.0, st.disk_bytes / tmx_bytes, tmx_bytes / 1048576.0);
+    printf("  index                 %8llu posting chunks\n", (unsigned long long)st.index_keys);
+    jisr_tm_stats_free(&st);
+
+    /* 3. queries */
+    enum { NQ = 1000 };
+    query qs[NQ];
+    size_t nbase_used = g_nbase < written ? g_nbase : written;
+    for (int i = 0; i < NQ; i++) {
+        int kind = i % Q_KINDS, ar2en = (i / Q_KINDS) % 4 != 3; /* 3/4 ar→en */
+        const pair *b = &g_base[rnd() % nbase_used];
+        const char *src = ar2en ? b->ar : b->en;
+        char *text;
+        if (kind == Q_EXACT) {
+            text = strdup(src);
+        } else if (kind == Q_NEAR) { /* an unseen mix: a word dropped and a number added */
+            words ws;
+            split(&ws, src);
+            char *t = join(&ws, ws.n > 3 ? (ssize_t)(ws.n / 2) : -1, -1, NULL, 0);
+            text = with_number(t, 900000 + (unsigned)(rnd() % 1000), 0);
+            free(t);
+            free(ws.buf);
+        } else if (kind == Q_FAR) { /* halves of two unrelated units */
+            const pair *c = &g_base[rnd() % nbase_used];
+            const char *s2 = ar2en ? c->ar : c->en;
+            jisr_buf bb = {0};
+            jisr_buf_append(&bb, src, strlen(src) / 2);
+            jisr_buf_putc(&bb, ' ');
+            jisr_buf_puts(&bb, s2 + strlen(s2) / 2);
+            text = bb.data;
+        } else { /* words that occur nowhere */
+            jisr_buf bb = {0};
+            int nw = 4 + (int)(rnd() % 12);
+            for (int k = 0; k < nw; k++) {
+                if (k)
+                    jisr_buf_putc(&bb, ' ');
+                int len = 3 + (int)(rnd() % 5);
+                for (int c = 0; c < len; c++) {
+                    if (ar2en) {
+                        char u2[3] = {(char)0xDA, (char)(0x80 + rnd() % 32), 0}; /* ڀ–ڟ */
+                        jisr_buf_puts(&bb, u2);
+                    } else {
+                        jisr_buf_putc(&bb, (char)('q' + rnd() % 8));
+                    }
+                }
+            }
+            text = bb.data;
+        }
+        qs[i].text = text;
+        qs[i].kind = kind;
+        qs[i].ar2en = ar2en;
+    }
+    double lat[NQ], lat_k[Q_KINDS][NQ];
+    size_t nk[Q_KINDS] = {0}, found[Q_KINDS] = {0};
+    uint64_t cand = 0;
+    uint32_t top_id[NQ];
+    int top_score[NQ];
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    jisr_tm_matches m;
+    double t_all = jisr_now();
+    for (int i = 0; i < NQ; i++) {
+        qo.srclang = qs[i].ar2en ? "ar" : "en";
+        qo.tgtlang = qs[i].ar2en ? "en" : "ar";
+        double a = jisr_now();
+        if (jisr_tm_query(tm, qs[i].text, &qo, &m) < 0) {
+            printf("query failed: %s\n", jisr_error_last()->msg);
+            return 1;
+        }
+        double dt = (jisr_now() - a) * 1000.0;
+        lat[i] = dt;
+        lat_k[qs[i].kind][nk[qs[i].kind]++] = dt;
+        found[qs[i].kind] += m.n > 0;
+        cand += m.candidates;
+        top_id[i] = m.n ? (uint32_t)m.v[0].id : 0;
+        top_score[i] = m.n ? m.v[0].score : -1;
+        jisr_tm_matches_free(&m);
+    }
+    t_all = jisr_now() - t_all;
+    printf("\nqueries (1 thread, --min 70 -n 5, 3/4 ar->en, 1/4 en->ar):\n");
+    printf("  %-9s %6s %9s %9s %9s %10s\n", "kind", "count", "p50 ms", "p99 ms", "max ms",
+           "with match");
+    for (int k = 0; k < Q_KINDS; k++) {
+        double mx = pct(lat_k[k], nk[k], 1.0);
+        printf("  %-9s %6zu %9.3f %9.3f %9.3f %10zu\n", kind_name[k], nk[k],
+               pct(lat_k[k], nk[k], 0.5), pct(lat_k[k], nk[k], 0.99), mx, found[k]);
+    }
+    double mean_idx = t_all * 1000.0 / NQ;
+    printf("  %-9s %6d %9.3f %9.3f %9.3f   (targets: p50 <= 1 ms, p99 <= 10 ms)\n", "all", NQ,
+           pct(lat, NQ, 0.5), pct(lat, NQ, 0.99), pct(lat, NQ, 1.0));
+    printf("  mean %.3f ms/query, %.0f units scored exactly per query\n", mean_idx,
+           (double)cand / NQ);
+
+    /* 4. oracle */
+    if (noracle > NQ)
+        noracle = NQ;
+    size_t agree = 0, same_id = 0;
+    double t_ex = 0, t_ix = 0;
+    qo.flags = JISR_TM_EXHAUSTIVE;
+    for (size_t s = 0; s < noracle; s++) {
+        size_t i = s * NQ / noracle;
+        qo.srclang = qs[i].ar2en ? "ar" : "en";
+        qo.tgtlang = qs[i].ar2en ? "en" : "ar";
+        double a = jisr_now();
+        if (jisr_tm_query(tm, qs[i].text, &qo, &m) < 0) {
+            printf("query failed: %s\n", jisr_error_last()->msg);
+            return 1;
+        }
+        t_ex += jisr_now() - a;
+        t_ix += lat[i] / 1000.0;
+        uint32_t id = m.n ? (uint32_t)m.v[0].id : 0;
+        int sc = m.n ? m.v[0].score : -1;
+        same_id += id == top_id[i];
+        agree += id == top_id[i] || sc == top_score[i]; /* a tie of equal scores also agrees */
+        jisr_tm_matches_free(&m);
+    }
+    if (noracle) {
+        printf("\n--exhaustive on %zu of the queries (every %zuth):\n", noracle, NQ / noracle);
+        printf("  top-1 agreement       %5.1f %% (%zu/%zu; same id %zu)   (target >= 99 %%)\n",
+               100.0 * agree / noracle, agree, noracle, same_id);
+        printf("  exhaustive            %8.1f ms/query\n", t_ex * 1000.0 / noracle);
+        printf("  indexed               %8.3f ms/query (same queries)\n", t_ix * 1000.0 / noracle);
+        printf("  speed ratio           %8.0f x faster with the index\n", t_ex / t_ix);
+    }
+    jisr_tm_close(tm);
+    for (int i = 0; i < NQ; i++)
+        free(qs[i].text);
+    printf("\nmemory kept in %s (remove it when done)\n", dir);
+    return 0;
+}

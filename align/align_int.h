@@ -19,7 +19,7 @@ int jisr_align_read_file(const char *path, jisr_buf *out);
 typedef struct jisr_vocab {
     char **str;      /* str[id], owned */
     uint32_t n, cap; /* ids */
-    uint32_t *slot;  /* open addressing: id + 1, 0 = empty */
+    uint64_t *slot;  /* open addressing: hash << 32 | (id + 1), 0 = empty */
     uint32_t nslot;  /* power of two */
 } jisr_vocab;
 

@@ -20,6 +20,7 @@
  * unaligned sentence costs skip_cost. The weights were tuned on the Bible noisy/dev set only.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,76 @@ static int is_quote(const char *s, size_t n)
     return 0;
 }
 
+/* Memo of surface forms: side + word bytes → id (UINT32_MAX when absent). */
+uint32_t jisr_al_memo_get(jisr_aligner *a, char side, const char *w, size_t n)
+{
+    char tmp[256];
+    if (n + 1 > sizeof tmp)
+        return UINT32_MAX;
+    tmp[0] = side;
+    memcpy(tmp + 1, w, n);
+    uint32_t k = jisr_vocab_find(&a->memo, tmp, n + 1);
+    return k == UINT32_MAX ? k : a->memo_id[k];
+}
+
+int jisr_al_memo_put(jisr_aligner *a, char side, const char *w, size_t n, uint32_t id)
+{
+    char tmp[256];
+    if (n + 1 > sizeof tmp)
+        return 0;
+    tmp[0] = side;
+    memcpy(tmp + 1, w, n);
+    uint32_t k = jisr_vocab_intern(&a->memo, tmp, n + 1);
+    if (k == UINT32_MAX)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    if (k >= a->memo_cap) {
+        uint32_t cap = a->memo_cap ? a->memo_cap * 2 : 4096;
+        while (cap <= k)
+            cap *= 2;
+        uint32_t *v = realloc(a->memo_id, cap * sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        a->memo_id = v;
+        a->memo_cap = cap;
+    }
+    a->memo_id[k] = id;
+    return 0;
+}
+
+/* Case-folds and stems one normalised word; records its first surface form. */
+static int word_id(jisr_aligner *a, char side, const char *w, size_t wn, uint32_t *out)
+{
+    int rc;
+    int ascii = 1;
+    for (size_t i = 0; i < wn && ascii; i++)
+        ascii = !((unsigned char)w[i] & 0x80);
+    jisr_buf_reset(&a->lb);
+    if (ascii) {
+        if ((rc = jisr_buf_append(&a->lb, w, wn)) < 0)
+            return rc;
+        for (size_t i = 0; i < wn; i++)
+            if (a->lb.data[i] >= 'A' && a->lb.data[i] <= 'Z')
+                a->lb.data[i] = (char)(a->lb.data[i] - 'A' + 'a');
+    } else if ((rc = jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &a->lb)) < 0)
+        return rc;
+    const char *lw = a->lb.data ? a->lb.data : "";
+    size_t ln = a->lb.len;
+    const char *stem = lw;
+    size_t sn = ln;
+    jisr_stemmer *st = side == 'S' ? a->sst : a->tst;
+    if (st && !(stem = jisr_stemmer_stem(st, lw, ln, &sn))) {
+        stem = lw;
+        sn = ln;
+    }
+    uint32_t id = jisr_al_intern(a, side, stem, sn);
+    if (id == UINT32_MAX)
+        return JISR_ENOMEM;
+    if (!a->surf[id] && !(a->surf[id] = jisr_strndup(lw, ln)))
+        return JISR_ENOMEM;
+    *out = id;
+    return 0;
+}
+
 /* Appends the ids of sentence s[0..n) on side ('S' or 'T') to a->ids; *chars = code points. */
 int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int count_caps,
                    double *chars)
@@ -141,7 +212,6 @@ int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int coun
         return rc;
     if ((rc = jisr_tokenizer_run(a->tk, a->nb.data ? a->nb.data : "", a->nb.len, &a->toks)) < 0)
         return rc;
-    jisr_stemmer *st = side == 'S' ? a->sst : a->tst;
     int first_word = 1;
     for (size_t k = 0; k < a->toks.n; k++) {
         const jisr_token *t = &a->toks.v[k];
@@ -150,40 +220,14 @@ int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int coun
         uint32_t id = UINT32_MAX;
         if (t->kind == JISR_TOK_WORD) {
             int upper = w[0] >= 'A' && w[0] <= 'Z';
-            int ascii = 1;
-            for (size_t i = 0; i < wn && ascii; i++)
-                ascii = !((unsigned char)w[i] & 0x80);
-            const char *lw = w;
-            size_t ln = wn;
-            if (ascii) {
-                jisr_buf_reset(&a->lb);
-                if ((rc = jisr_buf_append(&a->lb, w, wn)) < 0)
+            /* the same surface word always gives the same id: stem it once */
+            id = jisr_al_memo_get(a, side, w, wn);
+            if (id == UINT32_MAX) {
+                if ((rc = word_id(a, side, w, wn, &id)) < 0)
                     return rc;
-                for (size_t i = 0; i < wn; i++)
-                    if (a->lb.data[i] >= 'A' && a->lb.data[i] <= 'Z')
-                        a->lb.data[i] = (char)(a->lb.data[i] - 'A' + 'a');
-                lw = a->lb.data;
-            } else {
-                jisr_buf_reset(&a->lb);
-                if ((rc = jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &a->lb)) < 0)
+                if ((rc = jisr_al_memo_put(a, side, w, wn, id)) < 0)
                     return rc;
-                lw = a->lb.data ? a->lb.data : "";
-                ln = a->lb.len;
             }
-            const char *stem = lw;
-            size_t sn = ln;
-            if (st) {
-                stem = jisr_stemmer_stem(st, lw, ln, &sn);
-                if (!stem) {
-                    stem = lw;
-                    sn = ln;
-                }
-            }
-            id = jisr_al_intern(a, side, stem, sn);
-            if (id == UINT32_MAX)
-                return JISR_ENOMEM;
-            if (!a->surf[id] && !(a->surf[id] = jisr_strndup(lw, ln)))
-                return JISR_ENOMEM;
             if (count_caps) {
                 if (upper && !first_word)
                     a->capn[id]++;
@@ -387,6 +431,31 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
     return 0;
 }
 
+/* -log P(|Z| >= z) for a standard normal Z, the Gale–Church length cost: tabulated (the DP
+ * asks for it eight times per cell), capped at P = 1e-12. */
+#define LC_STEPS 64
+#define LC_MAX 8
+static double lc_table[LC_MAX * LC_STEPS + 2];
+static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
+
+static void lc_init(void)
+{
+    for (int k = 0; k <= LC_MAX * LC_STEPS + 1; k++) {
+        double p = erfc((double)k / LC_STEPS / 1.4142135623730951);
+        lc_table[k] = p > 1e-12 ? -log(p) : 27.6;
+    }
+}
+
+static double length_cost(double z)
+{
+    pthread_once(&lc_once, lc_init);
+    if (z >= LC_MAX)
+        return 27.6;
+    double f = z * LC_STEPS;
+    int k = (int)f;
+    return lc_table[k] + (f - k) * (lc_table[k + 1] - lc_table[k]);
+}
+
 static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *score)
 {
     cctx *x = ctx;
@@ -404,8 +473,7 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
     double ls = x->sc[i] - x->sc[i - (size_t)na], lt = x->tc[j] - x->tc[j - (size_t)nb];
     double m = (ls + lt / x->c) / 2 + 1;
     double delta = fabs(lt - x->c * ls) / sqrt(x->s2 * m);
-    double pl = erfc(delta / 1.4142135623730951);
-    double lencost = pl > 1e-12 ? -log(pl) : 27.6;
+    double lencost = length_cost(delta);
     double cost = lencost + prior;
     double llr = 0;
     if (x->lexical) {
@@ -431,6 +499,7 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
         cost -= P->lex_weight * llr;
     }
     if (score) {
+        double pl = exp(-lencost); /* two-tailed P(a length difference this large) */
         double s = x->lexical ? sqrt(pl) / (1 + exp(-llr)) : pl;
         *score = s < 0 ? 0 : s > 1 ? 1 : s;
     }
@@ -692,18 +761,21 @@ int jisr_aligner_run(jisr_aligner *a)
         if ((rc = align_doc(a, &a->docs[k], a->params.s2_default, lexical)) < 0)
             return rc;
     double s2 = estimate_s2(a);
-    if (lexical) {
-        if (!(a->opts.flags & JISR_ALIGN_NO_BOOTSTRAP) && (rc = jisr_al_model1(a)) < 0)
-            return rc;
-        if ((rc = compute_weights(a)) < 0) /* tknown for the new table */
-            return rc;
-        estimate_p1(a);
-        if ((rc = compute_weights(a)) < 0)
-            return rc;
+    /* a third pass (a table retrained on the second) measured no better on dev */
+    for (int pass = 2; pass <= 2; pass++) {
+        if (lexical) {
+            if (!(a->opts.flags & JISR_ALIGN_NO_BOOTSTRAP) && (rc = jisr_al_model1(a)) < 0)
+                return rc;
+            if ((rc = compute_weights(a)) < 0) /* tknown for the new table */
+                return rc;
+            estimate_p1(a);
+            if ((rc = compute_weights(a)) < 0)
+                return rc;
+        }
+        for (size_t k = 0; k < a->ndocs; k++)
+            if ((rc = align_doc(a, &a->docs[k], s2, lexical)) < 0)
+                return rc;
     }
-    for (size_t k = 0; k < a->ndocs; k++)
-        if ((rc = align_doc(a, &a->docs[k], s2, lexical)) < 0)
-            return rc;
     a->ran = 1;
     return 0;
 }
@@ -795,6 +867,8 @@ void jisr_aligner_free(jisr_aligner *a)
     free(a->dpairs);
     free(a->ids);
     jisr_vocab_free(&a->voc);
+    jisr_vocab_free(&a->memo);
+    free(a->memo_id);
     jisr_tokenizer_free(a->tk);
     jisr_tokens_free(&a->toks);
     jisr_stemmer_free(a->sst);

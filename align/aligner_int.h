@@ -34,6 +34,8 @@ struct jisr_aligner {
     /* ids: kind byte 'S' source word, 'T' target word, 'N' number, 'P' anchor punctuation */
     jisr_vocab voc;
     uint32_t idcap;
+    jisr_vocab memo; /* side + surface word → memo_id[k] (stemming is the slow part) */
+    uint32_t *memo_id, memo_cap;
     unsigned char *kind;
     uint32_t *df, *dft;    /* source / target sentences holding the id */
     uint32_t *capn, *lown; /* target words: capitalised inside a sentence / lower case */
@@ -68,6 +70,8 @@ struct jisr_aligner {
 int jisr_al_ensure_ids(jisr_aligner *a);
 uint32_t jisr_al_intern(jisr_aligner *a, char kind, const char *s, size_t n);
 int jisr_al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e);
+uint32_t jisr_al_memo_get(jisr_aligner *a, char side, const char *w, size_t n);
+int jisr_al_memo_put(jisr_aligner *a, char side, const char *w, size_t n, uint32_t id);
 /** Tokenize one sentence or phrase of side 'S'/'T' into a->ids (appended). */
 int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int count_caps,
                    double *chars);

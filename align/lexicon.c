@@ -22,6 +22,8 @@ static const char *const stop_en[] = {
     "this", "not", "into", "up", "out", "some", "someth", "one",   "someon", "etc", "oneself",
 };
 
+#define STOP_ID (UINT32_MAX - 1) /* memo value of a function word */
+
 static int is_stop(const char *stem, size_t n)
 {
     for (size_t i = 0; i < sizeof stop_en / sizeof stop_en[0]; i++)
@@ -75,7 +77,15 @@ static int phrase_ids(jisr_aligner *a, char side, const char *s, size_t n, uint3
     }
     jisr_stemmer *st = side == 'S' ? a->sst : a->tst;
     int en = jisr_lang_matches(side == 'S' ? a->srclang : a->tgtlang, "en");
-    if (simple) { /* one word: normalise and stem directly */
+    const char mside = side == 'S' ? 's' : 't'; /* memo keys of raw dictionary words */
+    if (simple) { /* one word: normalise and stem directly, once per spelling */
+        uint32_t id = jisr_al_memo_get(a, mside, s, n);
+        if (id == STOP_ID)
+            return 0;
+        if (id != UINT32_MAX) {
+            out[0] = id;
+            return 1;
+        }
         jisr_buf_reset(&a->nb);
         if ((*err = jisr_text_normalize(s, n, JISR_NORM_MATCH, &a->nb)) < 0)
             return 0;
@@ -92,13 +102,17 @@ static int phrase_ids(jisr_aligner *a, char side, const char *s, size_t n, uint3
             stem = w;
             sn = wn;
         }
-        if (en && is_stop(stem, sn))
+        if (en && is_stop(stem, sn)) {
+            *err = jisr_al_memo_put(a, mside, s, n, STOP_ID);
             return 0;
-        uint32_t id = jisr_al_intern(a, side, stem, sn);
+        }
+        id = jisr_al_intern(a, side, stem, sn);
         if (id == UINT32_MAX) {
             *err = JISR_ENOMEM;
             return 0;
         }
+        if ((*err = jisr_al_memo_put(a, mside, s, n, id)) < 0)
+            return 0;
         out[0] = id;
         return 1;
     }

@@ -6,7 +6,9 @@
  * Abraham, يوسف → "ywsf" for Joseph), so both sides are reduced to a consonant skeleton: vowels,
  * h, w and inner y dropped, sounds that Arabic merges put in one class (b p f v; t d th dh;
  * s z sh; k q g j c, and a word-initial y, which is how Arabic writes J names), runs collapsed.
- * Skeletons of two or more classes match when equal, and of four or more when one deletion
+ * Only words the dictionary does not know are tried, and a pair must occur in about as many
+ * sentences on each side (within a factor of three). Skeletons of two or more classes match
+ * when equal, and of four or more when one deletion
  * or substitution apart (a symmetric-deletion index, so the matching stays linear).
  */
 #include <stdlib.h>
@@ -158,6 +160,12 @@ static int translit(jisr_aligner *a, const char *s, size_t n, char *out, size_t 
     return on;
 }
 
+/* sentences holding id, on its own side */
+static uint32_t df_of(const jisr_aligner *a, uint32_t id)
+{
+    return a->kind[id] == 'S' ? a->df[id] : a->dft[id];
+}
+
 int jisr_al_names(jisr_aligner *a)
 {
     char ar, en;
@@ -198,7 +206,9 @@ int jisr_al_names(jisr_aligner *a)
     nkey *q = NULL;
     size_t nq = 0, cq = 0;
     for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
-        if (a->kind[id] != (unsigned char)ar || !a->surf[id] || a->df[id] == 0)
+        /* names are what the dictionary does not know */
+        if (a->kind[id] != (unsigned char)ar || !a->surf[id] || a->tr[id].n > 0 ||
+            df_of(a, id) == 0)
             continue;
         const char *s = a->surf[id];
         size_t sn = strlen(s);
@@ -229,7 +239,10 @@ int jisr_al_names(jisr_aligner *a)
                 while (hit > ek && strcmp(hit[-1].key, q[k].key) == 0)
                     hit--;
                 for (; rc == 0 && hit < ek + nek && strcmp(hit->key, q[k].key) == 0; hit++) {
-                    /* an exact query only matches exact keys or their deletions */
+                    /* a name occurs about as often in a text as in its translation */
+                    double fa = df_of(a, id) + 1.0, fe = df_of(a, hit->id) + 1.0;
+                    if (fa > 3 * fe || fe > 3 * fa)
+                        continue;
                     if (ar == 'S')
                         rc = jisr_al_tr_add(a, id, hit->id);
                     else

@@ -15,6 +15,13 @@ static uint32_t fnv1a(const char *s, size_t n)
         h ^= (unsigned char)s[i];
         h *= 16777619u;
     }
+    /* FNV's low bits mix poorly (bit 0 is a parity of the input's bit 0s) and the table
+     * indexes with low bits: finish with MurmurHash3's avalanche */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
@@ -23,31 +30,36 @@ static int same(const char *stored, const char *s, size_t n)
     return strncmp(stored, s, n) == 0 && stored[n] == '\0';
 }
 
+/* A slot holds the key's full hash (high half) and id + 1 (low half, 0 = empty), so a probe
+ * touches the string only when the hashes agree. */
 uint32_t jisr_vocab_find(const jisr_vocab *v, const char *s, size_t n)
 {
     if (!v->nslot)
         return UINT32_MAX;
-    uint32_t mask = v->nslot - 1;
-    for (uint32_t k = fnv1a(s, n) & mask;; k = (k + 1) & mask) {
-        uint32_t id = v->slot[k];
-        if (id == 0)
+    uint32_t mask = v->nslot - 1, h = fnv1a(s, n);
+    for (uint32_t k = h & mask;; k = (k + 1) & mask) {
+        uint64_t e = v->slot[k];
+        if (e == 0)
             return UINT32_MAX;
-        if (same(v->str[id - 1], s, n))
-            return id - 1;
+        uint32_t id = (uint32_t)e - 1;
+        if ((uint32_t)(e >> 32) == h && same(v->str[id], s, n))
+            return id;
     }
 }
 
 static int grow_slots(jisr_vocab *v)
 {
     uint32_t ns = v->nslot ? v->nslot * 2 : 1024;
-    uint32_t *slot = calloc(ns, sizeof *slot);
+    uint64_t *slot = calloc(ns, sizeof *slot);
     if (!slot)
         return -1;
-    for (uint32_t id = 0; id < v->n; id++) {
-        const char *s = v->str[id];
-        for (uint32_t k = fnv1a(s, strlen(s)) & (ns - 1);; k = (k + 1) & (ns - 1))
+    for (uint32_t k0 = 0; k0 < v->nslot; k0++) {
+        uint64_t e = v->slot[k0];
+        if (e == 0)
+            continue;
+        for (uint32_t k = (uint32_t)(e >> 32) & (ns - 1);; k = (k + 1) & (ns - 1))
             if (slot[k] == 0) {
-                slot[k] = id + 1;
+                slot[k] = e;
                 break;
             }
     }
@@ -78,10 +90,10 @@ uint32_t jisr_vocab_intern(jisr_vocab *v, const char *s, size_t n)
     memcpy(copy, s, n);
     copy[n] = '\0';
     v->str[v->n] = copy;
-    uint32_t mask = v->nslot - 1;
-    for (uint32_t k = fnv1a(s, n) & mask;; k = (k + 1) & mask)
+    uint32_t mask = v->nslot - 1, h = fnv1a(s, n);
+    for (uint32_t k = h & mask;; k = (k + 1) & mask)
         if (v->slot[k] == 0) {
-            v->slot[k] = v->n + 1;
+            v->slot[k] = (uint64_t)h << 32 | (v->n + 1);
             break;
         }
     return v->n++;

@@ -6,3 +6,4 @@ set_tests_properties(test_segment_golden_info PROPERTIES SKIP_RETURN_CODE 77 ENV
   "JISR_TEST_DATA=${JISR_TEST_DATA};JISR_SHARED_DATA=${JISR_SHARED_DATA}")
 jisr_add_fuzz(segment LAYERS text)
 jisr_add_fuzz(srx LAYERS text)
+jisr_add_script_test(segment_cli segment_cli.sh)

@@ -24,7 +24,8 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/uregex.h>
-#include <unicode/utext.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include "jisr_data_jisr_srx.h"
 #include "text/segment_int.h"
@@ -35,16 +36,18 @@
 struct jisr_segmenter {
     char *lang;
     UBreakIterator *bi;
-    UText *ut_icu; /* over the text (or its newline-free copy) for the break iterator */
-    UText *ut_re;  /* over the text for the rules */
-    UText *ut_cut; /* over the text cut at p (window-mode rules) */
     seg_ruleset rs;
     unsigned long gen;
-    char *scratch;
-    size_t scratch_cap;
+    /* the paragraph in UTF-16 (ICU's regex and break engines run fastest on it), with maps
+     * between the two encodings: map8[byte offset] = UTF-16 index, map16[index] = byte offset */
+    UChar *u16, *u16_icu; /* u16_icu: newlines turned into spaces */
+    int32_t *map8, *map16;
+    size_t cap8, cap16;
+    int32_t n16;
     seg_cands cands;
     unsigned char ascii_trig[128];
-    unsigned char *trig; /* 2 bits per BMP code point: 0 unknown, 1 no, 2 yes */
+    unsigned char ascii_any[128]; /* trigger, newline, or white space when all_ends */
+    unsigned char *trig;          /* 2 bits per BMP code point: 0 unknown, 1 no, 2 yes */
     const unsigned char *text;
     size_t len;
 };
@@ -225,7 +228,8 @@ static int is_trigger(jisr_segmenter *s, int c)
 
 /* ---- rules -------------------------------------------------------------------------------- */
 
-static int rule_at(jisr_segmenter *s, seg_rule *r, size_t p)
+/* The cheap part: can the characters around p match the rule's edge atoms at all? */
+static int rule_may_match(jisr_segmenter *s, seg_rule *r, size_t p)
 {
     const unsigned char *t = s->text;
     if (r->last_b >= 0) {
@@ -242,44 +246,158 @@ static int rule_at(jisr_segmenter *s, seg_rule *r, size_t p)
         if (!seg_atom_has(&s->rs.atoms[r->first_a], seg_u8_next(t, s->len, p, &l)))
             return 0;
     }
+    if (r->suf_bits) {
+        int hit = 0;
+        for (int k = 0; k < r->nsuf_len && !hit; k++) {
+            size_t L = r->suf_len[k];
+            if (L <= p) {
+                unsigned h = seg_suffix_hash(t + p - L, L);
+                hit = (r->suf_bits[h >> 3] >> (h & 7)) & 1;
+            }
+        }
+        if (!hit)
+            return 0;
+    }
+    if (r->nmore_b) {
+        size_t i = p, st;
+        seg_u8_prev(t, i, &st);
+        for (int k = 0; k < r->nmore_b; k++) {
+            i = st;
+            if (i == 0 || !seg_atom_has(&s->rs.atoms[r->more_b[k]], seg_u8_prev(t, i, &st)))
+                return 0;
+        }
+    }
+    if (r->nmore_a) {
+        size_t i = p, l;
+        seg_u8_next(t, s->len, i, &l);
+        for (int k = 0; k < r->nmore_a; k++) {
+            i += l;
+            if (i >= s->len ||
+                !seg_atom_has(&s->rs.atoms[r->more_a[k]], seg_u8_next(t, s->len, i, &l)))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Does rule r match at p? */
+static int rule_at(jisr_segmenter *s, seg_rule *r, size_t p)
+{
+    if (!rule_may_match(s, r, p))
+        return 0;
     UErrorCode st = U_ZERO_ERROR;
+    int32_t p16 = s->map8[p];
     if (r->mode == SEG_LOOKBEHIND) {
         if (r->gen != s->gen) {
-            uregex_setUText(r->re, s->ut_re, &st);
+            uregex_setText(r->re, s->u16, s->n16, &st);
             r->gen = s->gen;
         }
-        UBool m = uregex_lookingAt64(r->re, (int64_t)p, &st);
+        UBool m = uregex_lookingAt(r->re, p16, &st);
         return U_SUCCESS(st) && m;
     }
-    /* window mode: B must end exactly at p; it sees at most SEG_WINDOW_BYTES before p */
-    s->ut_cut = utext_openUTF8(s->ut_cut, (const char *)t, (int64_t)p, &st);
-    uregex_setUText(r->re_b, s->ut_cut, &st);
+    /* window mode: B must end exactly at p (the text is cut there); it sees at most
+     * SEG_WINDOW_BYTES before p */
+    uregex_setText(r->re_b, s->u16, p16, &st);
     size_t from = p > SEG_WINDOW_BYTES ? p - SEG_WINDOW_BYTES : 0;
-    while (from < p && (t[from] & 0xC0) == 0x80)
-        from++;
-    uregex_setRegion64(r->re_b, (int64_t)from, (int64_t)p, &st);
+    uregex_setRegion(r->re_b, s->map8[from], p16, &st);
     uregex_useTransparentBounds(r->re_b, 1, &st);
     uregex_useAnchoringBounds(r->re_b, 0, &st);
     UBool m = uregex_findNext(r->re_b, &st);
     if (U_FAILURE(st) || !m)
         return 0;
     if (r->gen != s->gen) {
-        uregex_setUText(r->re_a, s->ut_re, &st);
+        uregex_setText(r->re_a, s->u16, s->n16, &st);
         r->gen = s->gen;
     }
-    m = uregex_lookingAt64(r->re_a, (int64_t)p, &st);
+    m = uregex_lookingAt(r->re_a, p16, &st);
     return U_SUCCESS(st) && m;
 }
 
 /* -1: no rule matched; otherwise the break value of the first rule that matched. */
-static int rules_decide(jisr_segmenter *s, size_t p, size_t q)
+static int rules_decide(jisr_segmenter *s, size_t p, size_t q, int dflt)
 {
-    for (size_t i = 0; i < s->rs.n; i++) {
+    /* the first matching rule decides, so when no rule that would change the default can
+     * match here, nothing needs to be evaluated */
+    size_t i = 0;
+    for (; i < s->rs.n; i++) {
         seg_rule *r = &s->rs.v[i];
+        if (r->brk != dflt && (rule_may_match(s, r, p) || (q != p && rule_may_match(s, r, q))))
+            break;
+    }
+    if (i == s->rs.n)
+        return dflt;
+    for (size_t k = 0; k < s->rs.n; k++) {
+        seg_rule *r = &s->rs.v[k];
         if (rule_at(s, r, p) || (q != p && rule_at(s, r, q)))
             return r->brk;
     }
     return -1;
+}
+
+/* Convert the paragraph to UTF-16 (invalid bytes become U+FFFD, one per byte) and build the
+ * offset maps. */
+static int to_utf16(jisr_segmenter *s, const unsigned char *t, size_t len)
+{
+    if (s->cap8 < len + 1) {
+        int32_t *m = realloc(s->map8, (len + 1) * sizeof *m);
+        if (!m)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        s->map8 = m;
+        s->cap8 = len + 1;
+    }
+    if (s->cap16 < len + 1) { /* UTF-16 never has more units than UTF-8 has bytes */
+        UChar *a = realloc(s->u16, (len + 1) * sizeof *a);
+        if (a)
+            s->u16 = a;
+        UChar *b = realloc(s->u16_icu, (len + 1) * sizeof *b);
+        if (b)
+            s->u16_icu = b;
+        int32_t *m = realloc(s->map16, (len + 1) * sizeof *m);
+        if (m)
+            s->map16 = m;
+        if (!a || !b || !m)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        s->cap16 = len + 1;
+    }
+    int32_t k = 0;
+    UChar *u = s->u16;
+    int32_t *m8 = s->map8, *m16 = s->map16;
+    for (size_t i = 0; i < len;) {
+        unsigned b = t[i];
+        if (b < 0x80) { /* ASCII */
+            m8[i] = k;
+            m16[k] = (int32_t)i;
+            u[k++] = (UChar)b;
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
+            m8[i] = m8[i + 1] = k; /* two bytes: Arabic, Latin-1 … */
+            m16[k] = (int32_t)i;
+            u[k++] = (UChar)(((b & 0x1F) << 6) | (t[i + 1] & 0x3F));
+            i += 2;
+            continue;
+        }
+        size_t l = 1;
+        int c = seg_u8_next(t, len, i, &l);
+        for (size_t j = 0; j < l; j++)
+            s->map8[i + j] = k;
+        s->map16[k] = (int32_t)i;
+        if (c < 0) {
+            s->u16[k++] = 0xFFFD;
+        } else if (c <= 0xFFFF) {
+            s->u16[k++] = (UChar)c;
+        } else {
+            s->u16[k++] = (UChar)(0xD7C0 + (c >> 10));
+            s->map16[k] = (int32_t)i;
+            s->u16[k++] = (UChar)(0xDC00 | (c & 0x3FF));
+        }
+        i += l;
+    }
+    s->map8[len] = k;
+    s->map16[k] = (int32_t)len;
+    s->n16 = k;
+    return 0;
 }
 
 /* ---- public API ----------------------------------------------------------------------------- */
@@ -324,11 +442,11 @@ void jisr_segmenter_free(jisr_segmenter *s)
         return;
     if (s->bi)
         ubrk_close(s->bi);
-    utext_close(s->ut_icu);
-    utext_close(s->ut_re);
-    utext_close(s->ut_cut);
     seg_ruleset_free(&s->rs);
-    free(s->scratch);
+    free(s->u16);
+    free(s->u16_icu);
+    free(s->map8);
+    free(s->map16);
     free(s->cands.v);
     free(s->trig);
     free(s->lang);
@@ -360,8 +478,11 @@ int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const 
         (rc = srx_doc_select(doc, lang, &rules, &nrules)) < 0 ||
         (rc = seg_ruleset_compile(&s->rs, rules, nrules, doc->name)) < 0)
         goto done;
-    for (int c = 0; c < 128; c++)
+    for (int c = 0; c < 128; c++) {
         s->ascii_trig[c] = (unsigned char)trig_compute(s, c);
+        s->ascii_any[c] = (unsigned char)(s->ascii_trig[c] || c == '\n' || c == '\r' ||
+                                          (s->rs.all_ends && SEG_IS_SPACE(c)));
+    }
 
     char loc[64];
     size_t k = 0;
@@ -432,75 +553,92 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
     s->cands.n = 0;
     int rc;
     UErrorCode st = U_ZERO_ERROR;
-    s->ut_re = utext_openUTF8(s->ut_re, text, (int64_t)len, &st);
-    if (U_FAILURE(st))
-        return jisr_error_set(JISR_EICU, NULL, 0, 0, "utext_openUTF8: %s", u_errorName(st));
+    if ((rc = to_utf16(s, t, len)) < 0)
+        return rc;
 
-    /* 1. one pass over the bytes: newlines, blank lines, trigger characters */
+    /* 1. one pass over the (already decoded) text: newlines, blank lines, trigger characters */
     int has_nl = 0;
     int all_ends = s->rs.all_ends;
     int prev_space = 1;
-    for (size_t i = 0; i < len;) {
-        size_t l = 1;
-        int c = t[i] < 0x80 ? t[i] : seg_u8_next(t, len, i, &l);
+    const UChar *u = s->u16;
+    int32_t n16 = s->n16;
+    for (int32_t k = 0; k < n16;) {
+        int c = u[k], kl = 1;
+        if (c < 0x80) {
+            if (!s->ascii_any[c]) {
+                prev_space = 0;
+                k++;
+                continue;
+            }
+        } else if (c < 0xD800 && !all_ends) {
+            unsigned v = (s->trig[c >> 2] >> ((c & 3) * 2)) & 3;
+            if (v == 1) {
+                k++;
+                continue;
+            }
+        }
+        if (U16_IS_LEAD(c) && k + 1 < n16 && U16_IS_TRAIL(u[k + 1])) {
+            c = U16_GET_SUPPLEMENTARY(c, u[k + 1]);
+            kl = 2;
+        }
         if (c == '\n' || c == '\r') {
             has_nl = 1;
             if (c == '\n') {
-                size_t j = i + 1;
-                while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\f' ||
-                                   t[j] == '\v'))
+                int32_t j = k + 1;
+                while (j < n16 && (u[j] == ' ' || u[j] == '\t' || u[j] == '\r' || u[j] == '\f' ||
+                                   u[j] == '\v'))
                     j++;
-                if (j < len && t[j] == '\n' &&
-                    (rc = seg_cands_push(&s->cands, canon(t, i), SEG_F_BLANK)) < 0)
+                if (j < n16 && u[j] == '\n' &&
+                    (rc = seg_cands_push(&s->cands, canon(t, (size_t)s->map16[k]), SEG_F_BLANK)) <
+                        0)
                     return rc;
             }
         }
-        if (is_trigger(s, c)) {
-            size_t j = i + l;
-            while (j < len) {
-                size_t l2 = 1;
-                int d = t[j] < 0x80 ? t[j] : seg_u8_next(t, len, j, &l2);
-                if (!(is_trigger(s, d) || is_closer(d)) || seg_is_space(d))
+        if (c < 0x80 ? s->ascii_trig[c] : is_trigger(s, c)) {
+            int32_t j = k + kl;
+            while (j < n16) {
+                int d = u[j], dl = 1;
+                if (U16_IS_LEAD(d) && j + 1 < n16 && U16_IS_TRAIL(u[j + 1])) {
+                    d = U16_GET_SUPPLEMENTARY(d, u[j + 1]);
+                    dl = 2;
+                }
+                if (!(d < 0x80 ? s->ascii_trig[d] || is_closer(d)
+                               : is_trigger(s, d) || is_closer(d)) ||
+                    SEG_IS_SPACE(d))
                     break;
-                j += l2;
+                j += dl;
             }
-            if ((rc = seg_cands_push(&s->cands, canon(t, j), 0)) < 0)
+            if ((rc = seg_cands_push(&s->cands, canon(t, (size_t)s->map16[j]), 0)) < 0)
                 return rc;
             prev_space = 0;
-            i = j;
+            k = j;
             continue;
         }
-        int sp = seg_is_space(c);
-        if (all_ends && sp && !prev_space && (rc = seg_cands_push(&s->cands, i, 0)) < 0)
-            return rc;
-        prev_space = sp;
-        i += l;
+        if (all_ends) {
+            int sp = SEG_IS_SPACE(c);
+            if (sp && !prev_space && (rc = seg_cands_push(&s->cands, (size_t)s->map16[k], 0)) < 0)
+                return rc;
+            prev_space = sp;
+        }
+        k += kl;
     }
 
     /* 2. ICU's boundaries, on a copy where newlines are spaces */
-    const char *icu_text = text;
+    const UChar *icu_text = s->u16;
     if (has_nl) {
-        if (s->scratch_cap < len) {
-            char *p = realloc(s->scratch, len);
-            if (!p)
-                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-            s->scratch = p;
-            s->scratch_cap = len;
-        }
-        memcpy(s->scratch, text, len);
-        for (size_t i = 0; i < len; i++)
-            if (s->scratch[i] == '\n' || s->scratch[i] == '\r')
-                s->scratch[i] = ' ';
-        icu_text = s->scratch;
+        memcpy(s->u16_icu, s->u16, (size_t)s->n16 * sizeof *s->u16);
+        for (int32_t i = 0; i < s->n16; i++)
+            if (s->u16_icu[i] == '\n' || s->u16_icu[i] == '\r')
+                s->u16_icu[i] = ' ';
+        icu_text = s->u16_icu;
     }
-    s->ut_icu = utext_openUTF8(s->ut_icu, icu_text, (int64_t)len, &st);
-    ubrk_setUText(s->bi, s->ut_icu, &st);
+    ubrk_setText(s->bi, icu_text, s->n16, &st);
     if (U_FAILURE(st))
-        return jisr_error_set(JISR_EICU, NULL, 0, 0, "ubrk_setUText: %s", u_errorName(st));
+        return jisr_error_set(JISR_EICU, NULL, 0, 0, "ubrk_setText: %s", u_errorName(st));
     for (int32_t b = ubrk_next(s->bi); b != UBRK_DONE; b = ubrk_next(s->bi)) {
-        if ((size_t)b >= len)
+        if (b >= s->n16)
             break;
-        if ((rc = seg_cands_push(&s->cands, canon(t, (size_t)b), SEG_F_ICU)) < 0)
+        if ((rc = seg_cands_push(&s->cands, canon(t, (size_t)s->map16[b]), SEG_F_ICU)) < 0)
             return rc;
     }
 
@@ -529,9 +667,10 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
         else if (f & SEG_F_FORCE_YES)
             brk = 1;
         else {
-            brk = rules_decide(s, p, q);
+            int dflt = (f & SEG_F_ICU) != 0;
+            brk = rules_decide(s, p, q, dflt);
             if (brk < 0)
-                brk = (f & SEG_F_ICU) != 0;
+                brk = dflt;
         }
         if (brk) {
             if ((rc = emit(s, out, start, p)) < 0)

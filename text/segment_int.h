@@ -81,8 +81,15 @@ typedef struct seg_rule {
     URegularExpression *re_a; /* window mode: A, lookingAt p */
     int last_b;               /* index into the atom table or -1 (no filter) */
     int first_a;              /* index or -1 */
-    int a_empty;              /* afterbreak can match the empty string at the end of text */
-    unsigned long gen;        /* paragraph generation whose text is set in re / re_a */
+    int more_b[3], nmore_b;   /* atoms for the characters before last_b's (p-2, p-3 …) */
+    int more_a[3], nmore_a;   /* atoms for the characters after first_a's */
+    /* beforebreak ends with one of a set of literal strings ("Dr." "Mrs." …): their byte
+     * lengths and a hash bitmap of (length, bytes); NULL when B is not of that form */
+    unsigned char *suf_bits;
+    unsigned char suf_len[16];
+    int nsuf_len;
+    int a_empty;       /* afterbreak can match the empty string at the end of text */
+    unsigned long gen; /* paragraph generation whose text is set in re / re_a */
 } seg_rule;
 
 typedef struct seg_ruleset {
@@ -98,6 +105,9 @@ typedef struct seg_ruleset {
 /** Compile the rules (names in messages are file/line/col of each rule). */
 int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n, const char *file);
 void seg_ruleset_free(seg_ruleset *rs);
+
+/** Hash of a candidate literal suffix (used by the compiled-rule filter). */
+unsigned seg_suffix_hash(const unsigned char *s, size_t n);
 
 /** Does atom a contain code point c? (c < 0: unknown, answers yes.) */
 int seg_atom_has(seg_atom *a, int c);
@@ -137,5 +147,6 @@ int seg_u8_next(const unsigned char *s, size_t n, size_t i, size_t *len);
 /** Decode the code point ending at s[i] (i > 0); *start receives its first byte. */
 int seg_u8_prev(const unsigned char *s, size_t i, size_t *start);
 int seg_is_space(int c);
+#define SEG_IS_SPACE(c) ((c) < 0x80 ? (c) == ' ' || ((c) >= 0x09 && (c) <= 0x0D) : seg_is_space(c))
 
 #endif

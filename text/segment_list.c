@@ -205,10 +205,23 @@ int seg_list_pass(const char *text, size_t n, seg_cands *cands)
         first += l;
     int prev_space = 1;
     for (size_t i = first; i < n; i += l) {
-        int c = seg_u8_next(s, n, i, &l);
+        int c;
+        unsigned char b = s[i];
+        l = 1;
+        if (b < 0x80) {
+            c = b;
+        } else if (!prev_space && b != 0xC2 && b != 0xE1 && b != 0xE2 && b != 0xE3) {
+            /* inside a word, and not a lead byte of a non-ASCII space: nothing to see */
+            continue;
+        } else {
+            c = seg_u8_next(s, n, i, &l);
+        }
         int here = prev_space;
-        prev_space = seg_is_space(c);
-        if (!here)
+        prev_space = SEG_IS_SPACE(c);
+        if (!here || prev_space)
+            continue;
+        /* only digits, letters and bullets can start a marker */
+        if (c < 0x80 && !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
             continue;
         marker mk = {0};
         mk.start = i;

@@ -27,6 +27,8 @@ typedef struct atom_span {
     size_t s, e; /* the atom, without its quantifier */
     int lit;     /* matches exactly one code point */
     int opt;     /* its quantifier allows zero repetitions */
+    int group;   /* a plain group whose content may be scanned in turn */
+    int quant;   /* has any quantifier */
 } atom_span;
 
 static size_t u8len(unsigned char c)
@@ -107,12 +109,19 @@ static int is_hex(char c)
 
 /* Walks the top level of pat; reports the first and last atoms. Returns -1 when the pattern is
  * outside what the scanner understands (alternation, inline flags, \Q, …). */
-static int scan_atoms(const char *p, size_t n, atom_span *first, atom_span *last)
+#define SEG_EDGE 4
+typedef struct atom_edges {
+    atom_span head[SEG_EDGE]; /* the first atoms */
+    atom_span tail[SEG_EDGE]; /* tail[0] is the last atom, tail[1] the one before … */
+    int count;
+} atom_edges;
+
+static int scan_atoms(const char *p, size_t n, atom_span *first, atom_span *last, atom_edges *ed)
 {
     size_t i = 0;
     int count = 0;
     while (i < n) {
-        atom_span a = {i, i, 1, 0};
+        atom_span a = {i, i, 1, 0, 0, 0};
         char c = p[i];
         if (c == '\\') {
             if (i + 1 >= n)
@@ -170,6 +179,9 @@ static int scan_atoms(const char *p, size_t n, atom_span *first, atom_span *last
             if (!j)
                 return -1;
             a.lit = 0;
+            /* (?:…), (…), (?>…) and named groups consume text; look-arounds do not */
+            a.group = p[i + 1] != '?' || p[i + 2] == ':' || p[i + 2] == '>' ||
+                      (p[i + 2] == '<' && i + 3 < n && p[i + 3] != '=' && p[i + 3] != '!');
             i = j;
         } else if (c == '|' || c == ')') {
             return -1;
@@ -208,32 +220,208 @@ static int scan_atoms(const char *p, size_t n, atom_span *first, atom_span *last
             if (a.e != i && i < n && (p[i] == '?' || p[i] == '+'))
                 i++;
         }
+        a.quant = a.e != i;
         if (count == 0)
             *first = a;
         *last = a;
+        if (ed) {
+            if (count < SEG_EDGE)
+                ed->head[count] = a;
+            memmove(&ed->tail[1], &ed->tail[0], (SEG_EDGE - 1) * sizeof ed->tail[0]);
+            ed->tail[0] = a;
+            ed->count = count + 1;
+        }
         count++;
     }
     return count;
 }
 
-int seg_regex_first_atom(const char *pat, size_t *s, size_t *e)
+/* The content of a group atom: skip "(", "(?:", "(?>" or "(?<name>". */
+static void group_content(const char *p, const atom_span *a, size_t *s, size_t *e)
+{
+    size_t i = a->s + 1;
+    if (p[i] == '?') {
+        i++;
+        if (p[i] == '<') {
+            while (i < a->e && p[i] != '>')
+                i++;
+        }
+        i++;
+    }
+    *s = i;
+    *e = a->e - 1;
+}
+
+/* First (want_last 0) or last atom of p[s..e), descending into plain groups. */
+static int edge_atom(const char *p, size_t s, size_t e, int want_last, size_t *os, size_t *oe,
+                     int depth)
 {
     atom_span f, l;
-    if (scan_atoms(pat, strlen(pat), &f, &l) <= 0 || !f.lit || f.opt)
+    if (depth > 8 || scan_atoms(p + s, e - s, &f, &l, NULL) <= 0)
         return 0;
-    *s = f.s;
-    *e = f.e;
-    return 1;
+    atom_span a = want_last ? l : f;
+    if (a.opt)
+        return 0;
+    if (a.lit) {
+        *os = s + a.s;
+        *oe = s + a.e;
+        return 1;
+    }
+    if (!a.group)
+        return 0;
+    size_t cs, ce;
+    group_content(p + s, &a, &cs, &ce);
+    return edge_atom(p, s + cs, s + ce, want_last, os, oe, depth + 1);
+}
+
+int seg_regex_first_atom(const char *pat, size_t *s, size_t *e)
+{
+    return edge_atom(pat, 0, strlen(pat), 0, s, e, 0);
 }
 
 int seg_regex_last_atom(const char *pat, size_t *s, size_t *e)
 {
+    return edge_atom(pat, 0, strlen(pat), 1, s, e, 0);
+}
+
+/* Further single-character atoms next to the edge one: with "\\p{Lu}\\." the character two
+ * before the boundary must be upper case. Atoms are taken while each matches exactly once;
+ * the last one taken may repeat (it still covers the next character). Fills spans for the
+ * atoms after the first (index 1..); returns how many, 0 to SEG_EDGE - 1. */
+static int more_atoms(const char *pat, int from_end, size_t *s, size_t *e)
+{
+    atom_edges ed;
     atom_span f, l;
-    if (scan_atoms(pat, strlen(pat), &f, &l) <= 0 || !l.lit || l.opt)
+    memset(&ed, 0, sizeof ed);
+    int n = scan_atoms(pat, strlen(pat), &f, &l, &ed);
+    if (n < 2)
         return 0;
-    *s = l.s;
-    *e = l.e;
+    atom_span *v = from_end ? ed.tail : ed.head;
+    if (!v[0].lit || v[0].quant)
+        return 0;
+    int k = 0;
+    for (int i = 1; i < SEG_EDGE && i < n; i++) {
+        if (!v[i].lit || v[i].opt)
+            break;
+        s[k] = v[i].s;
+        e[k] = v[i].e;
+        k++;
+        if (v[i].quant)
+            break;
+    }
+    return k;
+}
+
+/* ---- literal suffixes ------------------------------------------------------------------ */
+
+unsigned seg_suffix_hash(const unsigned char *s, size_t n)
+{
+    unsigned h = 2166136261u ^ (unsigned)n;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 16777619u;
+    return (h ^ (h >> 16)) & 0xFFFF;
+}
+
+/* Append the literal text of p[s..e) to out; returns 0 when it is not plain literal text. */
+static int literal_text(const char *p, size_t s, size_t e, jisr_buf *out)
+{
+    for (size_t i = s; i < e; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '\\') {
+            if (i + 1 >= e)
+                return 0;
+            unsigned char d = (unsigned char)p[++i];
+            if (d >= 0x80 || (d >= '0' && d <= '9') || ((d | 0x20) >= 'a' && (d | 0x20) <= 'z'))
+                return 0;
+            jisr_buf_putc(out, (char)d);
+        } else if (strchr("^$.|?*+()[]{}", c) && c) {
+            return 0;
+        } else {
+            jisr_buf_putc(out, (char)c);
+        }
+    }
     return 1;
+}
+
+/* When B ends with a group of literal alternatives followed by literal characters
+ * ("\\b(?:Dr|Mrs)\\."), record every literal suffix it can end with. */
+static int literal_suffixes(seg_rule *r, const char *pat)
+{
+    atom_edges ed;
+    atom_span f, l;
+    memset(&ed, 0, sizeof ed);
+    int n = scan_atoms(pat, strlen(pat), &f, &l, &ed);
+    if (n <= 0)
+        return 0;
+    jisr_buf trail = {0};
+    int i = 0;
+    for (; i < SEG_EDGE && i < n; i++) {
+        atom_span *a = &ed.tail[i];
+        if (a->quant || !a->lit)
+            break;
+        jisr_buf one = {0};
+        int ok = literal_text(pat, a->s, a->e, &one);
+        if (ok) {
+            jisr_buf_append(&one, trail.data, trail.len);
+            jisr_buf_reset(&trail);
+            jisr_buf_append(&trail, one.data, one.len);
+        }
+        jisr_buf_free(&one);
+        if (!ok)
+            break;
+    }
+    int done = 0;
+    if (i < SEG_EDGE && i < n && ed.tail[i].group && !ed.tail[i].quant && trail.len) {
+        size_t cs = ed.tail[i].s + 1, ce = ed.tail[i].e - 1;
+        if (pat[cs] == '?' && pat[cs + 1] == ':')
+            cs += 2;
+        else if (pat[cs] == '?')
+            cs = ce; /* other group kinds: give up below */
+        unsigned char *bits = calloc(65536 / 8, 1);
+        int ok = bits != NULL && cs < ce;
+        int nl = 0;
+        unsigned char lens[16];
+        size_t b = cs;
+        for (size_t k = cs; ok && k <= ce; k++) {
+            if (k < ce && pat[k] == '\\') {
+                k++;
+                continue;
+            }
+            if (k < ce && pat[k] != '|')
+                continue;
+            jisr_buf lit = {0};
+            ok = literal_text(pat, b, k, &lit) && lit.len > 0;
+            if (ok) {
+                jisr_buf_append(&lit, trail.data, trail.len);
+                ok = lit.len < 256;
+            }
+            if (ok) {
+                int j = 0;
+                while (j < nl && lens[j] != lit.len)
+                    j++;
+                if (j == nl) {
+                    if (nl == 16)
+                        ok = 0;
+                    else
+                        lens[nl++] = (unsigned char)lit.len;
+                }
+                unsigned h = seg_suffix_hash((const unsigned char *)lit.data, lit.len);
+                bits[h >> 3] |= (unsigned char)(1u << (h & 7));
+            }
+            jisr_buf_free(&lit);
+            b = k + 1;
+        }
+        if (ok) {
+            r->suf_bits = bits;
+            memcpy(r->suf_len, lens, (size_t)nl);
+            r->nsuf_len = nl;
+            done = 1;
+        } else {
+            free(bits);
+        }
+    }
+    jisr_buf_free(&trail);
+    return done;
 }
 
 URegularExpression *seg_regex_open(const char *pat, int32_t len, uint32_t flags, UParseError *pe,
@@ -370,17 +558,23 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
     for (size_t i = 0; i < n; i++) {
         const srx_rule *sr = rules[i];
         seg_rule *r = &rs->v[rs->n];
-        if ((rc = check_regex(sr->before, file, sr->before_line, sr->before_col, "beforebreak")) <
-                0 ||
-            (rc = check_regex(sr->after, file, sr->after_line, sr->after_col, "afterbreak")) < 0)
-            goto fail;
         r->brk = sr->brk;
         r->gen = (unsigned long)-1;
         UErrorCode st = U_ZERO_ERROR;
-        if (sr->before[0])
+        if (strstr(sr->before, "\\Q") || strstr(sr->after, "\\Q") || has_xflag(sr->before) ||
+            has_xflag(sr->after))
+            st = U_REGEX_RULE_SYNTAX; /* refused by check_regex below */
+        else if (sr->before[0])
             r->re = compile_join("(?<=", sr->before, ")(?=", sr->after, ")", &st);
         else
             r->re = compile_join("(?=", sr->after, ")", "", "", &st);
+        /* the joined pattern failed: find out which part is at fault (a readable message with
+         * its position) before falling back to window mode */
+        if (U_FAILURE(st) &&
+            ((rc = check_regex(sr->before, file, sr->before_line, sr->before_col, "beforebreak")) <
+                 0 ||
+             (rc = check_regex(sr->after, file, sr->after_line, sr->after_col, "afterbreak")) < 0))
+            goto fail;
         if (U_FAILURE(st)) {
             /* unbounded look-behind: search a window instead */
             if (r->re)
@@ -405,6 +599,16 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
         r->first_a = sr->after[0] && seg_regex_first_atom(sr->after, &s, &e)
                          ? atom_add(rs, sr->after, s, e)
                          : -1;
+        literal_suffixes(r, sr->before);
+        size_t ms[SEG_EDGE], me[SEG_EDGE];
+        int k = r->last_b >= 0 ? more_atoms(sr->before, 1, ms, me) : 0;
+        for (int j = 0;
+             j < k && (r->more_b[r->nmore_b] = atom_add(rs, sr->before, ms[j], me[j])) >= 0; j++)
+            r->nmore_b++;
+        k = r->first_a >= 0 ? more_atoms(sr->after, 0, ms, me) : 0;
+        for (int j = 0;
+             j < k && (r->more_a[r->nmore_a] = atom_add(rs, sr->after, ms[j], me[j])) >= 0; j++)
+            r->nmore_a++;
         if (r->brk) {
             if (r->last_b < 0)
                 rs->all_ends = 1;
@@ -430,6 +634,7 @@ void seg_ruleset_free(seg_ruleset *rs)
             uregex_close(rs->v[i].re_b);
         if (rs->v[i].re_a)
             uregex_close(rs->v[i].re_a);
+        free(rs->v[i].suf_bits);
     }
     free(rs->v);
     for (size_t i = 0; i < rs->natoms; i++) {

@@ -1,0 +1,155 @@
+#!/bin/bash
+# segment_cli.sh — end-to-end tests of `jisr segment`: stdout, stderr and exit code for good
+# input, every output format, and bad input (empty, binary, invalid UTF-8, huge line without a
+# newline, unreadable paths, bad SRX, bad usage).
+set -u
+J=${JISR_BINARY:?JISR_BINARY not set}
+SRC=${JISR_SOURCE_DIR:-$(dirname "$0")/..}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+n=0
+
+# run NAME EXPECTED_RC CMD... : runs CMD, keeps stdout in $T/out and stderr in $T/err
+run() {
+    local name=$1 want=$2
+    shift 2
+    n=$((n + 1))
+    "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" != "$want" ]; then
+        echo "FAIL $name: exit $rc, want $want"
+        sed 's/^/  stderr: /' "$T/err" | head -5
+        fails=$((fails + 1))
+        return 1
+    fi
+    return 0
+}
+fail() {
+    echo "FAIL $1"
+    fails=$((fails + 1))
+}
+same() { # same NAME FILE EXPECTED_TEXT
+    if ! printf '%s' "$3" | cmp -s - "$2"; then
+        fail "$1: output differs"
+        printf '%s' "$3" | diff - "$2" | head -20 | sed 's/^/  /'
+    fi
+}
+has() { # has NAME FILE REGEX
+    grep -Eq -- "$3" "$2" || {
+        fail "$1: $2 lacks /$3/"
+        sed 's/^/  /' "$2" | head -5
+    }
+}
+empty() { [ -s "$2" ] && { fail "$1: $2 not empty"; sed 's/^/  /' "$2" | head -5; }; }
+
+# --- good input: text and jsonl -------------------------------------------------------------
+printf 'Dr. Smith came. He left!\nStill the same paragraph.\n\n\nقال د. أحمد: «وصلنا.» ثم غادر؟! نعم.\n' >"$T/a.txt"
+if run text 0 "$J" segment "$T/a.txt"; then
+    same text "$T/out" $'Dr. Smith came.\nHe left!\nStill the same paragraph.\n\nقال د. أحمد: «وصلنا.»\nثم غادر؟!\nنعم.\n'
+    empty text "$T/err"
+fi
+if run jsonl 0 "$J" segment --format jsonl "$T/a.txt"; then
+    same jsonl "$T/out" '{"paragraph":1,"start":0,"end":15,"text":"Dr. Smith came."}
+{"paragraph":1,"start":16,"end":24,"text":"He left!"}
+{"paragraph":1,"start":25,"end":50,"text":"Still the same paragraph."}
+{"paragraph":2,"start":53,"end":89,"text":"قال د. أحمد: «وصلنا.»"}
+{"paragraph":2,"start":90,"end":106,"text":"ثم غادر؟!"}
+{"paragraph":2,"start":107,"end":114,"text":"نعم."}
+'
+    # offsets really point into the input
+    while IFS=$'\t' read -r s e t; do
+        got=$(head -c "$e" "$T/a.txt" | tail -c "$((e - s))")
+        [ "$got" = "$t" ] || fail "jsonl offsets: [$s,$e) is '$got', want '$t'"
+    done < <(sed -E 's/.*"start":([0-9]+),"end":([0-9]+),"text":"(.*)"}/\1\t\2\t\3/' "$T/out")
+fi
+# stdin, with no FILE and with -
+run stdin 0 "$J" segment <"$T/a.txt" && cmp -s "$T/out" <("$J" segment "$T/a.txt") ||
+    fail "stdin output differs from file output"
+run stdin-dash 0 "$J" segment -l auto - <"$T/a.txt" && cmp -s "$T/out" <("$J" segment "$T/a.txt") ||
+    fail "'-' output differs from file output"
+# -l auto picks Arabic rules for the Arabic paragraph; -l en does not know د.
+run lang-en 0 "$J" segment -l en "$T/a.txt" && has lang-en "$T/out" '^قال د\.$'
+# two files: jsonl names them, text separates them like paragraphs
+printf 'One. Two.' >"$T/b.txt"
+if run two-files 0 "$J" segment --format jsonl "$T/b.txt" "$T/b.txt"; then
+    [ "$(grep -c '"file":' "$T/out")" = 4 ] || fail "two-files: want a file field on 4 lines"
+fi
+run two-files-text 0 "$J" segment "$T/b.txt" "$T/b.txt" && same two-files-text "$T/out" $'One.\nTwo.\n\nOne.\nTwo.\n'
+# UTF-16 with a BOM: same sentences; offsets into the UTF-8 decoding
+printf 'Dr. Smith. Hi.\n\nقال د. أحمد. نعم.' >"$T/u8.txt"
+iconv -f UTF-8 -t UTF-16 "$T/u8.txt" >"$T/u16.txt"
+run utf16 0 "$J" segment --format jsonl "$T/u16.txt" && cmp -s "$T/out" <("$J" segment --format jsonl "$T/u8.txt") ||
+    fail "utf16: output differs from the UTF-8 file's"
+# the bundled corpora: every non-empty line of the guide splits exactly as its .sent file
+if [ -f "$SRC/corpora/en-guide.txt" ]; then
+    for p in en:guide.en ar:guide.ar; do
+        l=${p%%:*}
+        run "corpus-$l" 0 "$J" segment -l "$l" "$SRC/corpora/$l-guide.txt" &&
+            grep -v '^$' "$T/out" | cmp -s - "$SRC/corpora/${p#*:}.sent" || fail "corpus $p differs"
+    done
+fi
+
+# --- bad input ------------------------------------------------------------------------------
+: >"$T/empty.txt"
+run empty 0 "$J" segment "$T/empty.txt" && { empty empty "$T/out"; empty empty "$T/err"; }
+printf '\n\n  \n' >"$T/blank.txt"
+run blank 0 "$J" segment "$T/blank.txt" && empty blank "$T/out"
+head -c 3000 /dev/urandom >"$T/bin.dat"
+printf 'ELF\0\1\2' >>"$T/bin.dat"
+run binary 1 "$J" segment "$T/bin.dat" && has binary "$T/err" "^jisr: $T/bin.dat:[0-9]+:[0-9]+: .*byte offset [0-9]+"
+printf 'Hello. World \xff\xfe bad.\nline2 \xc3 x.' >"$T/bad.txt"
+run invalid-utf8 1 "$J" segment "$T/bad.txt" &&
+    has invalid-utf8 "$T/err" "^jisr: $T/bad.txt:1:14: invalid UTF-8 at byte offset 13"
+if run lenient 0 "$J" segment --lenient "$T/bad.txt"; then
+    same lenient "$T/out" $'Hello.\nWorld \xef\xbf\xbd\xef\xbf\xbd bad. line2 \xef\xbf\xbd x.\n'
+    has lenient "$T/err" "^jisr: warning: .*replaced 3 invalid"
+fi
+run missing 1 "$J" segment "$T/nope.txt" && has missing "$T/err" "^jisr: $T/nope.txt: cannot open: No such file"
+run directory 1 "$J" segment "$T" && has directory "$T/err" "^jisr: $T: .*[Ii]s a directory"
+if [ "$(id -u)" != 0 ]; then
+    printf 'x.' >"$T/secret.txt"
+    chmod 000 "$T/secret.txt"
+    run unreadable 1 "$J" segment "$T/secret.txt" && has unreadable "$T/err" "Permission denied"
+fi
+# a 200 MB line without a newline: refused after a bounded read, memory stays small
+asan=0
+if nm "$J" 2>/dev/null | grep -q __asan_init || ldd "$J" 2>/dev/null | grep -q libasan; then asan=1; fi
+n=$((n + 1))
+(
+    if [ $asan = 0 ]; then ulimit -v 400000; fi
+    head -c 200000000 /dev/zero | tr '\0' 'a' | "$J" segment >"$T/out" 2>"$T/err"
+    exit "${PIPESTATUS[2]}"
+)
+rc=$?
+[ $rc = 1 ] || fail "huge line: exit $rc, want 1"
+has huge-line "$T/err" '^jisr: <stdin>:1: line is longer than the limit'
+if [ -x /usr/bin/time ]; then
+    head -c 200000000 /dev/zero | tr '\0' 'a' | /usr/bin/time -f '%M' -o "$T/rss" "$J" segment >/dev/null 2>&1
+    rss=$(tail -1 "$T/rss")
+    limit=$((asan ? 600000 : 100000))
+    [ "$rss" -lt $limit ] || fail "huge line: peak RSS ${rss} KiB, want < $limit"
+    echo "huge line: peak RSS ${rss} KiB"
+fi
+# bad SRX: file:line:col
+printf '<srx>\n<body><languagerules><languagerule languagerulename="a">\n<rule><beforebreak>[a-</beforebreak></rule>\n</languagerule></languagerules><maprules><languagemap languagepattern=".*" languagerulename="a"/></maprules></body></srx>\n' >"$T/bad.srx"
+run bad-srx 1 "$J" segment --srx "$T/bad.srx" "$T/a.txt" &&
+    has bad-srx "$T/err" "^jisr: $T/bad.srx:3:7: beforebreak: bad regular expression"
+printf '<srx><body>' >"$T/trunc.srx"
+run bad-xml 1 "$J" segment --srx "$T/trunc.srx" "$T/a.txt" && has bad-xml "$T/err" "^jisr: $T/trunc.srx:1:[0-9]+: bad XML"
+run missing-srx 1 "$J" segment --srx "$T/none.srx" "$T/a.txt" && has missing-srx "$T/err" "^jisr: $T/none.srx: cannot open SRX file"
+# a user's SRX file replaces the built-in rules
+printf '<srx><header cascade="no"/><body><languagerules><languagerule languagerulename="a"><rule break="yes"><beforebreak>;</beforebreak><afterbreak>\\s</afterbreak></rule></languagerule></languagerules><maprules><languagemap languagepattern=".*" languagerulename="a"/></maprules></body></srx>' >"$T/semi.srx"
+printf 'One; two. Dr. Who.' >"$T/semi.txt"
+run user-srx 0 "$J" segment -l en --srx "$T/semi.srx" "$T/semi.txt" && same user-srx "$T/out" $'One;\ntwo.\nDr.\nWho.\n'
+
+# --- usage ------------------------------------------------------------------------------------
+run help 0 "$J" segment --help && has help "$T/out" '^Usage: jisr segment' && has help "$T/out" 'Examples'
+run help-cmd 0 "$J" help segment && has help-cmd "$T/out" '^Usage: jisr segment'
+run bad-option 2 "$J" segment --bogus && has bad-option "$T/err" "Try 'jisr help segment'"
+run bad-format 2 "$J" segment --format xml "$T/a.txt" && has bad-format "$T/err" "bad format 'xml'"
+run bad-lang 2 "$J" segment -l 'a b' "$T/a.txt" && has bad-lang "$T/err" "bad language"
+run no-arg 2 "$J" segment --srx
+
+echo "$n checks, $fails failed"
+[ $fails = 0 ]

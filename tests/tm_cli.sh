@@ -91,6 +91,22 @@ $J convert "$DATA/ar-en.tsv" "$T/x.jsonl" -s ar -t en 2>/dev/null &&
     $J import --tm "$T/m3" "$T/x.jsonl" 2>/dev/null
 check "JSONL import" test "$($J stats --tm "$T/m3" --json | jq .units)" -eq "$units"
 
+# standard input, and a bad line: strict changes nothing, --skip-bad keeps the good units
+head -n 40 "$DATA/ar-en.tsv" | $J import --tm "$T/m4" -f tsv -s ar -t en - 2>/dev/null
+check "import from standard input" test "$($J stats --tm "$T/m4" --json | jq .units)" -eq 40
+head -n 5 "$T/x.jsonl" >"$T/bad.jsonl"
+echo '{"variants": [' >>"$T/bad.jsonl"
+sed -n 6,10p "$T/x.jsonl" >>"$T/bad.jsonl"
+$J export --tm "$T/m4" -o "$T/m4-before.tmx" 2>/dev/null
+$J import --tm "$T/m4" "$T/bad.jsonl" 2>"$T/err5"
+check "bad JSONL: strict import fails" test $? -eq 1
+check "bad JSONL: error names FILE:LINE:COL" grep -q "bad.jsonl:6:[0-9]" "$T/err5"
+$J export --tm "$T/m4" -o "$T/m4-after.tmx" 2>/dev/null
+check "bad JSONL: memory unchanged" cmp -s "$T/m4-before.tmx" "$T/m4-after.tmx"
+$J import --tm "$T/m5" --skip-bad "$T/bad.jsonl" 2>"$T/err6"
+check "--skip-bad keeps the 10 good units" test "$($J stats --tm "$T/m5" --json | jq .units)" -eq 10
+check "--skip-bad reports the bad one" grep -q "bad.jsonl:6:.*skipped" "$T/err6"
+
 # delete
 $J delete --tm "$T/m" 1 2>/dev/null
 check "delete exits 0" test $? -eq 0

@@ -74,6 +74,24 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* insertion sort: a sentence has a few dozen terms, where qsort's overhead dominates */
+static void sort_u64(uint64_t *a, size_t n)
+{
+    if (n > 64) {
+        qsort(a, n, sizeof *a, cmp_u64);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
 uint64_t tm_dedupe_key(const tm_rec *r)
 {
     uint64_t pairs[2 * TM_MAX_VARIANTS];
@@ -84,7 +102,7 @@ uint64_t tm_dedupe_key(const tm_rec *r)
         lang[n] = '\0';
         pairs[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
     }
-    qsort(pairs, r->nvar, sizeof pairs[0], cmp_u64);
+    sort_u64(pairs, r->nvar);
     return tm_hash(pairs, r->nvar * sizeof pairs[0], 0x64757065ULL);
 }
 
@@ -104,7 +122,7 @@ static int same_unit(const tm_rec *a, const tm_rec *b)
             lang[n] = '\0';
             o[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
         }
-        qsort(o, r->nvar, sizeof o[0], cmp_u64);
+        sort_u64(o, r->nvar);
     }
     return memcmp(x, y, a->nvar * sizeof x[0]) == 0;
 }
@@ -190,7 +208,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
                 imp->terms[nt++] = imp->toks.v[k].hk;
         if (imp->toks.nheavy > imp->toks.nwords) /* any number: the shared number term */
             imp->terms[nt++] = TM_NUMKEY;
-        qsort(imp->terms, nt, 8, cmp_u64);
+        sort_u64(imp->terms, nt);
         unsigned bucket = tm_bucket(imp->toks.w100);
         if ((rc = grow_arr((void **)&imp->pk, &imp->pkcap, imp->npk + nt, 8)) < 0)
             return rc;

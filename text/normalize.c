@@ -19,6 +19,7 @@
  * tests/test_text_normalize.c checks that both paths agree.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,49 @@ static inline int get_utf8(const unsigned char *p, const unsigned char *end, uin
     return 0;
 }
 
+/* Final mappings of U+0000–U+07FF (ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic) for one
+ * combination of mode and flags: the table entry followed by the Arabic rules, with the dropped
+ * harakat folded in. Built on first use of a combination and kept for the life of the process
+ * (a few KiB each; programs use a handful of combinations). */
+#define MAP2_MAX 0x800
+typedef struct {
+    uint16_t m[MAP2_MAX];
+} map2;
+static map2 *_Atomic g_map2[MODE_COUNT + 1][512];
+static pthread_mutex_t g_map2_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const map2 *get_map2(int mode, unsigned flags)
+{
+    unsigned f = flags & 0x1FF;
+    map2 *m = atomic_load_explicit(&g_map2[mode + 1][f], memory_order_acquire);
+    if (m)
+        return m;
+    pthread_mutex_lock(&g_map2_lock);
+    m = atomic_load_explicit(&g_map2[mode + 1][f], memory_order_relaxed);
+    if (!m && (m = malloc(sizeof *m)) != NULL) {
+        unsigned arabic_flags = flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
+        for (int c = 0; c < MAP2_MAX; c++) {
+            int t = c;
+            if (c >= 0x064B && c <= 0x06ED && (flags & JISR_NORM_HARAKAT) &&
+                (c < 0x0653 || c > 0x0655) && arabic_map(c, arabic_flags) < 0) {
+                m->m[c] = T_DELETE;
+                continue;
+            }
+            if (mode >= 0)
+                t = g_table[mode][c];
+            if (t == T_SLOW || t == T_DELETE) {
+                m->m[c] = (uint16_t)t;
+                continue;
+            }
+            t = arabic_map(t, arabic_flags);
+            m->m[c] = t < 0 ? T_DELETE : (uint16_t)t;
+        }
+        atomic_store_explicit(&g_map2[mode + 1][f], m, memory_order_release);
+    }
+    pthread_mutex_unlock(&g_map2_lock);
+    return m;
+}
+
 /* Fast path. Returns 1 when done (output appended), 0 when the string needs ICU (out->len is
  * restored by the caller). */
 static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int mode, jisr_buf *out)
@@ -206,16 +250,33 @@ static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int 
     const unsigned char *p = s, *end = s + n;
     char *o = out->data + out->len;
     const uint16_t *tab = mode >= 0 ? g_table[mode] : NULL;
-    int fold_ascii = (flags & JISR_NORM_CASEFOLD) != 0;
     unsigned arabic_flags = flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
+    const map2 *m2 = get_map2(mode, flags);
+    if (!m2)
+        return 0;
     while (p < end) {
         unsigned b = *p;
         if (b < 0x80) {
-            /* NFKC leaves ASCII alone; folding ASCII is lower-casing */
-            if (fold_ascii && b >= 'A' && b <= 'Z')
-                b += 32;
-            *o++ = (char)b;
+            /* ASCII maps to ASCII (NFKC leaves it alone, folding lower-cases it) */
+            unsigned v = m2->m[b];
             p++;
+            if (v < 0x80) {
+                *o++ = (char)v;
+                continue;
+            }
+            if (v == T_SLOW)
+                return 0;
+            if (v != T_DELETE)
+                o = put_utf8(o, v);
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF && p + 1 < end && (p[1] & 0xC0) == 0x80) {
+            unsigned v = m2->m[(b & 0x1F) << 6 | (p[1] & 0x3F)];
+            p += 2;
+            if (v == T_SLOW)
+                return 0;
+            if (v != T_DELETE)
+                o = put_utf8(o, v);
             continue;
         }
         uint32_t c;

@@ -502,106 +502,126 @@ cp_info(const unsigned char *s, size_t i, size_t hi, size_t *next)
     return C_BAIL;
 }
 
-/* One unit per WB4: a character and the Extend/Format characters after it (none after CR, LF,
- * Newline). Returns its class, sets *end and ORs the properties of its characters into *acc. */
+/* A cursor over code points with the one at pos already classified, so that looking ahead for
+ * Extend characters (WB4) and deciding the next unit decode each character once. */
+typedef struct {
+    size_t pos;    /* code point at pos … */
+    size_t next;   /* … ends here */
+    unsigned info; /* and has this class and these properties (valid when pos < hi) */
+} cursor;
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+cur_load(const unsigned char *s, size_t hi, cursor *c)
+{
+    if (c->pos < hi)
+        c->info = cp_info(s, c->pos, hi, &c->next);
+}
+
+/* Consumes one unit per WB4: a character and the Extend/Format characters after it (none after
+ * CR, LF, Newline). Returns its class and ORs the properties of its characters into *acc. A
+ * character that must go to ICU is reported when its own unit is read. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline int
-unit_at(const unsigned char *s, size_t i, size_t hi, size_t *end, unsigned *acc)
+unit_next(const unsigned char *s, size_t hi, cursor *c, unsigned *acc)
 {
-    if (s[i] < 0x80 && (i + 1 == hi || s[i + 1] < 0x80)) {
-        *end = i + 1; /* ASCII followed by ASCII: no mark can attach */
-        *acc |= g_info[s[i]] >> 8;
-        return g_info[s[i]] & 0xFF;
-    }
-    size_t k;
-    unsigned info = cp_info(s, i, hi, &k);
-    int cls = (int)(info & 0xFF);
+    int cls = (int)(c->info & 0xFF);
     if (cls == C_BAIL)
         return C_BAIL;
-    unsigned p = info >> 8;
+    unsigned p = c->info >> 8;
+    c->pos = c->next;
+    cur_load(s, hi, c);
     if (cls == C_EXTEND)
         cls = C_OTHER; /* an Extend that has nothing to attach to */
     if (cls != C_CR && cls != C_LF && cls != C_NEWLINE) {
-        while (k < hi) {
-            size_t k2;
-            unsigned i2 = cp_info(s, k, hi, &k2);
-            if ((i2 & 0xFF) == C_BAIL)
-                return C_BAIL;
-            if ((i2 & 0xFF) != C_EXTEND)
-                break;
-            p |= i2 >> 8;
-            k = k2;
+        while (c->pos < hi && (c->info & 0xFF) == C_EXTEND) {
+            p |= c->info >> 8;
+            c->pos = c->next;
+            cur_load(s, hi, c);
         }
     }
     *acc |= p;
-    *end = k;
     return cls;
 }
+
+#define WORD_CLASSES (1u << C_LETTER | 1u << C_NUMERIC | 1u << C_EXTNUMLET)
 
 /* Returns 1 when [lo, hi) was tokenized, 0 when ICU must do it (out->n restored). */
 static int run_fast(const unsigned char *s, size_t lo, size_t hi, jisr_tokens *out, int *rc)
 {
-    size_t n0 = out->n, i = lo;
+    size_t n0 = out->n;
+    cursor c = {.pos = lo};
+    cur_load(s, hi, &c);
     *rc = 0;
-    while (i < hi) {
-        size_t a = i, e;
-        unsigned all = 0;
-        int cls = unit_at(s, i, hi, &e, &all);
+    while (c.pos < hi) {
+        size_t a = c.pos, first_end = c.next;
+        unsigned all = 0, first = c.info >> 8;
+        int cls = unit_next(s, hi, &c, &all);
         if (cls == C_BAIL)
             goto bail;
-        i = e;
         if (cls == C_LETTER || cls == C_NUMERIC || cls == C_EXTNUMLET) {
             int last = cls;
-            while (i < hi) {
-                size_t e2, e3;
+            while (c.pos < hi) {
+                /* a run of ASCII letters and digits with ASCII after each: no mark can attach */
+                size_t q = c.pos;
+                while (q + 1 < hi && s[q] < 0x80 && s[q + 1] < 0x80) {
+                    unsigned inf = g_info[s[q]];
+                    if (!((1u << (inf & 0xFF)) & WORD_CLASSES))
+                        break;
+                    all |= inf >> 8;
+                    last = (int)(inf & 0xFF);
+                    q++;
+                }
+                if (q != c.pos) {
+                    c.pos = q;
+                    cur_load(s, hi, &c);
+                }
+                cursor c2 = c;
                 unsigned p2 = 0, p3 = 0;
-                int c2 = unit_at(s, i, hi, &e2, &p2);
-                if (c2 == C_BAIL)
+                int k2 = unit_next(s, hi, &c2, &p2);
+                if (k2 == C_BAIL)
                     goto bail;
-                if (c2 == C_LETTER || c2 == C_NUMERIC || c2 == C_EXTNUMLET) {
-                    last = c2; /* WB5, WB8, WB9, WB10, WB13a, WB13b */
+                if (k2 == C_LETTER || k2 == C_NUMERIC || k2 == C_EXTNUMLET) {
+                    last = k2; /* WB5, WB8, WB9, WB10, WB13a, WB13b */
                     all |= p2;
-                    i = e2;
+                    c = c2;
                     continue;
                 }
-                int mid_letter = c2 == C_MIDLETTER || c2 == C_MIDNUMLET || c2 == C_SQUOTE;
-                int mid_num = c2 == C_MIDNUM || c2 == C_MIDNUMLET || c2 == C_SQUOTE;
+                int mid_letter = k2 == C_MIDLETTER || k2 == C_MIDNUMLET || k2 == C_SQUOTE;
+                int mid_num = k2 == C_MIDNUM || k2 == C_MIDNUMLET || k2 == C_SQUOTE;
                 if ((last == C_LETTER && mid_letter) || (last == C_NUMERIC && mid_num)) {
-                    if (e2 >= hi)
+                    if (c2.pos >= hi)
                         break;
-                    int c3 = unit_at(s, e2, hi, &e3, &p3);
-                    if (c3 == C_BAIL)
+                    int k3 = unit_next(s, hi, &c2, &p3);
+                    if (k3 == C_BAIL)
                         goto bail;
-                    if (c3 == last) { /* WB6/WB7, WB11/WB12 */
+                    if (k3 == last) { /* WB6/WB7, WB11/WB12 */
                         all |= p2 | p3;
-                        i = e3;
+                        c = c2;
                         continue;
                     }
                 }
                 break;
             }
         } else if (cls == C_CR) {
-            if (i < hi && s[i] == '\n')
-                i++; /* WB3 */
-        } else if (cls == C_WSEG) {
+            if (c.pos < hi && s[c.pos] == '\n') { /* WB3 */
+                c.pos++;
+                cur_load(s, hi, &c);
+            }
+        } else if (cls == C_WSEG && c.pos == first_end) {
             /* WB3d joins spaces; it comes before WB4, so a space that took marks joins none */
-            size_t k;
-            cp_info(s, a, hi, &k);
-            while (k == i && i < hi) {
-                size_t e2;
-                int c2 = unit_at(s, i, hi, &e2, &all);
-                if (c2 == C_BAIL)
-                    goto bail;
-                if (c2 != C_WSEG)
-                    break;
-                cp_info(s, i, hi, &k);
-                i = e2;
+            while (c.pos < hi && (c.info & 0xFF) == C_WSEG) {
+                size_t end = c.next;
+                unit_next(s, hi, &c, &all);
+                if (c.pos != end)
+                    break; /* this space took marks: it ends the run */
             }
         }
-        size_t k;
-        unsigned first = cp_info(s, a, hi, &k) >> 8;
+        size_t i = c.pos;
         if ((first & P_SPACE) || s[a] == 0xEE || (s[a] == 0xEF && s[a + 1] <= 0xA3))
             *rc = emit(out, s, a, i); /* white space, or a tag (U+E000–U+F8FF) */
         else

@@ -158,11 +158,20 @@ int cmd_convert(int argc, char **argv)
             continue;
         }
         if ((rc = jisr_writer_write(w, &u)) < 0) {
-            if (!(ro.flags & JISR_READ_SKIP_BAD) || rc == JISR_EIO || rc == JISR_ENOMEM)
+            if (rc == JISR_EIO || rc == JISR_ENOMEM)
                 goto fail;
+            /* a unit the output format cannot hold: name it by its place in the input */
+            const char *where = strcmp(in, "-") == 0 ? "<stdin>" : in;
+            if (!(ro.flags & JISR_READ_SKIP_BAD)) {
+                if (u.line)
+                    cli_fail("%s:%lu:%lu: %s", where, u.line, u.col, jisr_error_last()->msg);
+                else
+                    cli_error(rc);
+                goto done;
+            }
             bad.n++;
             if (u.line)
-                cli_warn("%s:%lu:%lu: %s (skipped)", in, u.line, u.col, jisr_error_last()->msg);
+                cli_warn("%s:%lu:%lu: %s (skipped)", where, u.line, u.col, jisr_error_last()->msg);
             else
                 cli_warn("%s (skipped)", jisr_error_last()->msg);
         }

@@ -678,8 +678,14 @@ static int read_prologue(tmx_reader *t)
     jisr_header *h = &t->r->header;
     /* root element */
     for (;;) {
-        if ((rc = step(t)) < 0)
+        if ((rc = step(t)) < 0) {
+            /* libxml2's reader words an empty document oddly ("Extra content at the end") */
+            jisr_error e = *jisr_error_last();
+            if (strstr(e.msg, "Extra content at the end") || strstr(e.msg, "Document is empty"))
+                jisr_error_set(rc, e.file, e.line, e.col,
+                               "no <tmx> root element: empty or not XML");
             return rc;
+        }
         if (rc == 0)
             return jisr_error_set(JISR_EPARSE, t->r->path, 0, 0, "empty document: no <tmx>");
         if (type_of(t) == XML_READER_TYPE_ELEMENT)

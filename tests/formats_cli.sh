@@ -101,6 +101,17 @@ check "not TMX: exit 1, names the root element" '[ $? -eq 1 ] && grep -q "root e
 $J convert "$T/does-not-exist.tmx" "$T/x.tmx" 2>"$T/err"
 check "missing input: exit 1" '[ $? -eq 1 ] && grep -q "cannot open" "$T/err"'
 
+: >"$T/empty.tmx"
+$J convert "$T/empty.tmx" "$T/x.tmx" 2>"$T/err"
+check "empty file: exit 1, FILE:1:1" '[ $? -eq 1 ] && grep -q "empty.tmx:1:1: no <tmx> root element" "$T/err"'
+printf 'ok\tfine\nbell \007\tx\n' >"$T/ctl.tsv"
+$J convert -s en -t ar "$T/ctl.tsv" "$T/ctl.tmx" 2>"$T/err"
+check "a character XML cannot carry: exit 1 naming the input line" \
+    '[ $? -eq 1 ] && grep -q "ctl.tsv:2:1: unit 2: a segment holds a character XML cannot carry" "$T/err" && [ ! -e "$T/ctl.tmx" ]'
+$J convert --skip-bad -s en -t ar "$T/ctl.tsv" "$T/ctl.tmx" 2>"$T/err"
+check "... and --skip-bad leaves that unit out" \
+    '[ $? -eq 0 ] && grep -q "ctl.tsv:2:1: .*(skipped)" "$T/err" && [ "$(count_tu "$T/ctl.tmx")" = 1 ] && valid "$T/ctl.tmx"'
+
 # --- --skip-bad keeps the good units and lists each bad one ------------------------------------
 for f in missing-lang bad-inline no-seg xxe; do
     $J convert --skip-bad "$D/bad/$f.tmx" "$T/skip.tmx" 2>"$T/err"

@@ -67,12 +67,15 @@ size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap);
 
 /** Tunable weights of the model (defaults in aligner.c); the bench and tests may change them. */
 typedef struct jisr_align_params {
-    double lex_weight;         /* weight of the lexical log-likelihood ratio */
-    double skip_cost;          /* extra cost of leaving one sentence unaligned */
-    double prior[JISR_NBEADS]; /* cost of each bead type, in jisr_bead_shape order */
-    double p1_default;         /* P(known token matched | aligned) before it is estimated */
-    double anchor_weight;      /* numbers and punctuation anchors count this many times more */
-    double s2_default;         /* Gale–Church variance before it is estimated */
+    double lex_weight;             /* weight of the lexical log-likelihood ratio */
+    double skip_cost;              /* extra cost of leaving one sentence unaligned */
+    double prior[JISR_NBEADS];     /* cost of each bead type, in jisr_bead_shape order */
+    double p1_default;             /* P(known token matched | aligned) before it is estimated */
+    double m1_min_score, m1_min_t; /* Model 1: training beads' least score; least t(e|f) kept */
+    double nb_discount;            /* weight of the chance gain a partner sentence brings */
+    double anchor_weight;          /* number anchors count this many times more */
+    double punct_weight;           /* and ? ! quotes this many times */
+    double s2_default;             /* Gale–Church variance before it is estimated */
 } jisr_align_params;
 jisr_align_params *jisr_aligner_params(jisr_aligner *a);
 

@@ -31,10 +31,14 @@ static const jisr_align_params default_params = {
     .lex_weight = 0.2,
     .skip_cost = 0.0,
     /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3: -log of Gale and Church's bead frequencies */
-    .prior = {0.12, 5.3, 5.3, 3.1, 3.1, 12.0, 6.0, 6.0},
+    .prior = {0.12, 6.5, 6.5, 3.1, 3.1, 10.0, 6.0, 6.0},
     .p1_default = 0.5,
-    .anchor_weight = 4.0,
-    .s2_default = 6.8,
+    .anchor_weight = 8.0,
+    .punct_weight = 4.0,
+    .nb_discount = 0.7,
+    .m1_min_score = 0.5,
+    .m1_min_t = 0.25,
+    .s2_default = 12.0,
 };
 
 jisr_align_params *jisr_aligner_params(jisr_aligner *a)
@@ -337,6 +341,9 @@ typedef struct cctx {
      * log-likelihood ratio when nothing matches */
     double (*ws)[3], (*wt)[3];
     double (*us)[3], (*ut)[3];
+    /* per sentence: the mean gain it gets from the other side's sentences in the band, what a
+     * merged-in neighbour adds by chance (neighbouring verses share their vocabulary) */
+    double *bgs, *bgt, *bgn;
     /* sentence-pair coverage in the band: row s spans t in [clo[s], clo[s]+cn[s]) at coff[s] */
     size_t *clo, *cn, *coff;
     float (*ms)[3], (*mt)[3];
@@ -394,7 +401,10 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         x->ccap = total;
     }
     const uint32_t *ids = d->ids;
+    memset(x->bgt, 0, d->nt * sizeof *x->bgt);
+    memset(x->bgn, 0, d->nt * sizeof *x->bgn);
     for (size_t s = 0; s < ns; s++) {
+        double rowsum = 0;
         uint32_t gs = ++a->gen_s;
         const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
         for (const uint32_t *p = sb; p < se; p++) {
@@ -426,8 +436,14 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
                 x->ms[k][q] = (float)ms[q];
                 x->mt[k][q] = (float)mt[q];
             }
+            rowsum += ms[0];
+            x->bgt[t] += mt[0];
+            x->bgn[t] += 1;
         }
+        x->bgs[s] = x->cn[s] ? rowsum / (double)x->cn[s] : 0;
     }
+    for (size_t t = 0; t < d->nt; t++)
+        x->bgt[t] = x->bgn[t] > 0 ? x->bgt[t] / x->bgn[t] : 0;
     return 0;
 }
 
@@ -485,7 +501,8 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
                 cov_at(x, s, t, &ms, &mt);
                 acc += ms[kb];
             }
-            llr += x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]);
+            llr += x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) -
+                   P->nb_discount * (nb - 1) * x->bgs[s];
         }
         for (size_t t = j - (size_t)nb; t < j; t++) {
             double acc = 0;
@@ -494,7 +511,8 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
                 cov_at(x, s, t, &ms, &mt);
                 acc += mt[ka];
             }
-            llr += x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]);
+            llr += x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) -
+                   P->nb_discount * (na - 1) * x->bgt[t];
         }
         cost -= P->lex_weight * llr;
     }
@@ -524,7 +542,11 @@ static int align_doc(jisr_aligner *a, jisr_adoc *d, double s2, int lexical)
     x.clo = malloc((ns + 1) * sizeof *x.clo);
     x.cn = malloc((ns + 1) * sizeof *x.cn);
     x.coff = malloc((ns + 1) * sizeof *x.coff);
-    if (!x.sc || !x.tc || !x.ws || !x.wt || !x.us || !x.ut || !x.clo || !x.cn || !x.coff) {
+    x.bgs = calloc(ns + 1, sizeof *x.bgs);
+    x.bgt = calloc(nt + 1, sizeof *x.bgt);
+    x.bgn = calloc(nt + 1, sizeof *x.bgn);
+    if (!x.sc || !x.tc || !x.ws || !x.wt || !x.us || !x.ut || !x.clo || !x.cn || !x.coff ||
+        !x.bgs || !x.bgt || !x.bgn) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -565,6 +587,9 @@ done:
     free(x.clo);
     free(x.cn);
     free(x.coff);
+    free(x.bgs);
+    free(x.bgt);
+    free(x.bgn);
     free(x.ms);
     free(x.mt);
     return rc;
@@ -664,11 +689,16 @@ static int compute_weights(jisr_aligner *a)
         }
         if (tl->n) {
             token_llr(a, f, 1 - qf, a->p1s);
-            if (a->kind[f] == 'N' || a->kind[f] == 'P')
+            if (a->kind[f] == 'N' || a->kind[f] == 'P') {
+                /* numbers are rare, exact and reliable; ? ! and quotes less so (translations
+                 * add and drop quotation marks) */
+                float m =
+                    (float)(a->kind[f] == 'N' ? a->params.anchor_weight : a->params.punct_weight);
                 for (int k = 0; k < 3; k++) {
-                    a->w[f][k] *= (float)a->params.anchor_weight;
-                    a->u[f][k] *= (float)a->params.anchor_weight;
+                    a->w[f][k] *= m;
+                    a->u[f][k] *= m;
                 }
+            }
         }
     }
     for (uint32_t e = 0; e < a->voc.n; e++)

@@ -15,8 +15,6 @@
 
 #define M1_MAX_PAIRS 40000
 #define M1_ITERS 5
-#define M1_MIN_SCORE 0.5
-#define M1_MIN_T 0.25
 #define M1_MIN_COOC 2
 
 typedef struct phash {
@@ -97,7 +95,7 @@ int jisr_al_model1(jisr_aligner *a)
         const jisr_adoc *d = &a->docs[k];
         for (size_t b = 0; b < d->result.n && np < M1_MAX_PAIRS; b++) {
             const jisr_bead *bd = &d->result.v[b];
-            if (bd->nsrc != 1 || bd->ntgt != 1 || bd->score < M1_MIN_SCORE)
+            if (bd->nsrc != 1 || bd->ntgt != 1 || bd->score < a->params.m1_min_score)
                 continue;
             uint32_t f0 = d->off[bd->src], f1 = d->off[bd->src + 1];
             uint32_t e0 = d->off[d->ns + bd->tgt], e1 = d->off[d->ns + bd->tgt + 1];
@@ -182,7 +180,7 @@ int jisr_al_model1(jisr_aligner *a)
         uint32_t f = pf[i], e = pe[i];
         if (f == null_id || a->kind[f] != 'S' || a->kind[e] != 'T')
             continue;
-        if (t[i] >= M1_MIN_T && cooc[i] >= M1_MIN_COOC)
+        if (t[i] >= a->params.m1_min_t && cooc[i] >= M1_MIN_COOC)
             rc = jisr_al_tr_add(a, f, e);
     }
     goto done;

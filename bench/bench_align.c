@@ -139,6 +139,14 @@ static void set_params(jisr_aligner *a, const param *ps, size_t np)
             P->skip_cost = v;
         else if (!strcmp(n, "anchor_weight"))
             P->anchor_weight = v;
+        else if (!strcmp(n, "m1_min_score"))
+            P->m1_min_score = v;
+        else if (!strcmp(n, "m1_min_t"))
+            P->m1_min_t = v;
+        else if (!strcmp(n, "nb_discount"))
+            P->nb_discount = v;
+        else if (!strcmp(n, "punct_weight"))
+            P->punct_weight = v;
         else if (!strcmp(n, "p1"))
             P->p1_default = v;
         else if (!strcmp(n, "s2"))

@@ -3,7 +3,7 @@
  * ($JISR_SHARED_DATA/bible-ar-en/align/noisy/dev.list; exits 77 = skipped when it is absent).
  *
  * The floors sit a little under what the model measured when they were set (strict F1: full
- * 0.963, no dictionary 0.94, length only 0.76), so a change that makes the aligner worse fails
+ * 0.971, no dictionary 0.961, length only 0.834), so a change that makes the aligner worse fails
  * here; tuning happens on dev, figures are reported on test (bench/bench_align).
  */
 #include <setjmp.h>
@@ -118,20 +118,20 @@ static void test_floor_full(void **state)
     (void)state;
     if (!jisr_dict_default_path())
         skip(); /* the floor of the full model assumes FreeDict ara-eng */
-    assert_true(strict_f1(0) >= 0.95);
+    assert_true(strict_f1(0) >= 0.96);
 }
 
 static void test_floor_no_dict(void **state)
 {
     (void)state;
-    assert_true(strict_f1(JISR_ALIGN_NO_DICT) >= 0.92);
+    assert_true(strict_f1(JISR_ALIGN_NO_DICT) >= 0.95);
 }
 
 static void test_floor_length_only(void **state)
 {
     (void)state;
     double gc = strict_f1(JISR_ALIGN_NO_LEXICAL);
-    assert_true(gc >= 0.72);
+    assert_true(gc >= 0.81);
     assert_true(gc < 0.92); /* the lexical model is what gets the rest */
 }
 

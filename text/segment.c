@@ -1,7 +1,7 @@
 /*
  * segment.c — sentence segmentation: ICU's sentence break iterator refined by SRX 2.0 rules.
  *
- * ICU (UAX #29, over a UTF-8 UText so offsets are bytes) proposes boundaries; SRX rules read
+ * ICU (UAX #29) proposes boundaries; SRX rules read
  * from jisr's built-in text/data/jisr.srx (or a translator's file) confirm or veto them and may
  * add boundaries after terminal punctuation that ICU let pass (". lower-case"). Rules are only
  * asked at candidate positions — ICU boundaries, the ends of runs of terminal punctuation and
@@ -14,6 +14,12 @@
  * counting "1. 2. 3." or "a) b)" is beyond regular expressions); the first SRX rule that
  * matches; otherwise ICU's own answer. Single newlines are white space, not boundaries (ICU
  * would break after each one; wrapped text is common in the files translators get).
+ *
+ * The paragraph is converted once to UTF-16 with maps between the two offset systems: ICU's
+ * break and regex engines take their fast paths on UTF-16 (a UTF-8 UText made the rules several
+ * times slower), and the API stays UTF-8 with byte offsets. Each rule's regex runs only when the
+ * characters around the candidate pass its filters (segment_rules.c), so a typical ". " is
+ * checked with one or two look-behinds, not all of them.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -647,7 +653,8 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
         return rc;
 
     /* 4. decide */
-    qsort(s->cands.v, s->cands.n, sizeof *s->cands.v, cand_cmp);
+    if (s->cands.n > 1)
+        qsort(s->cands.v, s->cands.n, sizeof *s->cands.v, cand_cmp);
     size_t start = 0;
     for (size_t i = 0; i < s->cands.n;) {
         size_t p = s->cands.v[i].pos;

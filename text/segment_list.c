@@ -95,8 +95,6 @@ static int is_bullet(int c)
     case 0x25C6: /* ◆ */
     case 0x25BA: /* ► */
     case 0x27A2: /* ➢ */
-    case 0x2219: /* ∙ */
-    case 0x00B7: /* · */
         return 1;
     }
     return 0;
@@ -193,6 +191,37 @@ static size_t back_space(const unsigned char *s, size_t i)
     return i;
 }
 
+/* Start of the white-space-delimited token that ends at i (at most 16 bytes back), or
+ * (size_t)-1. */
+static size_t token_start(const unsigned char *s, size_t first, size_t i)
+{
+    size_t k = i;
+    while (k > first) {
+        size_t st = k - 1;
+        int c = s[st] < 0x80 ? s[st] : seg_u8_prev(s, k, &st);
+        if (SEG_IS_SPACE(c))
+            break;
+        k = st;
+        if (i - k > 16)
+            return (size_t)-1;
+    }
+    return k;
+}
+
+static int push_marker(marker **m, size_t *nm, size_t *cap, const marker *mk)
+{
+    if (*nm == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        marker *v = realloc(*m, nc * sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        *m = v;
+        *cap = nc;
+    }
+    (*m)[(*nm)++] = *mk;
+    return 0;
+}
+
 int seg_list_pass(const char *text, size_t n, seg_cands *cands)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -203,57 +232,56 @@ int seg_list_pass(const char *text, size_t n, seg_cands *cands)
     size_t first = 0;
     while (first < n && seg_is_space(seg_u8_next(s, n, first, &l)))
         first += l;
-    int prev_space = 1;
-    for (size_t i = first; i < n; i += l) {
-        int c;
+    /* Markers end in '.', ')' or '-' (or are bullets, all of which start with byte 0xE2): look
+     * only at those bytes and walk back to the start of their token. */
+    for (size_t i = first; i < n; i++) {
         unsigned char b = s[i];
-        l = 1;
-        if (b < 0x80) {
-            c = b;
-        } else if (!prev_space && b != 0xC2 && b != 0xE1 && b != 0xE2 && b != 0xE3) {
-            /* inside a word, and not a lead byte of a non-ASCII space: nothing to see */
-            continue;
-        } else {
-            c = seg_u8_next(s, n, i, &l);
-        }
-        int here = prev_space;
-        prev_space = SEG_IS_SPACE(c);
-        if (!here || prev_space)
-            continue;
-        /* only digits, letters and bullets can start a marker */
-        if (c < 0x80 && !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+        if (b != '.' && b != ')' && b != '-' && b != 0xE2)
             continue;
         marker mk = {0};
-        mk.start = i;
         mk.kind = -1;
-        size_t j = i;
-        if (is_bullet(c)) {
+        int kind, value;
+        if (b == 0xE2) {
+            size_t st;
+            if (i > first && !SEG_IS_SPACE(s[i - 1] < 0x80 ? s[i - 1] : seg_u8_prev(s, i, &st)))
+                continue;
+            if (!is_bullet(seg_u8_next(s, n, i, &l)))
+                continue;
+            mk.start = i;
             mk.bullet = 1;
-            j = i + l;
+            size_t j = i + l;
             while (j < n && (s[j] == ' ' || s[j] == '\t'))
                 j++;
-        }
-        int kind, value;
-        size_t e = j < n ? parse_enum(s, n, j, &kind, &value) : 0;
-        if (e) {
-            mk.kind = kind;
-            mk.value = value;
-            mk.end = e;
-        } else if (!mk.bullet) {
+            size_t e = j < n ? parse_enum(s, n, j, &kind, &value) : 0;
+            if (e) {
+                mk.kind = kind;
+                mk.value = value;
+                mk.end = e;
+            }
+            mk.at_start = i == first;
+            if ((rc = push_marker(&m, &nm, &cap, &mk)) < 0)
+                break;
+            i = (e ? e : i + l) - 1;
             continue;
         }
-        mk.at_start = i == first;
-        if (nm == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            marker *v = realloc(m, nc * sizeof *v);
-            if (!v) {
-                free(m);
-                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-            }
-            m = v;
-            cap = nc;
-        }
-        m[nm++] = mk;
+        size_t ws = token_start(s, first, i);
+        if (ws == (size_t)-1 || ws == i)
+            continue;
+        size_t e = parse_enum(s, n, ws, &kind, &value);
+        if (!e || e <= i)
+            continue;
+        mk.start = ws;
+        mk.kind = kind;
+        mk.value = value;
+        mk.end = e;
+        mk.at_start = ws == first;
+        if ((rc = push_marker(&m, &nm, &cap, &mk)) < 0)
+            break;
+        i = e - 1;
+    }
+    if (rc < 0) {
+        free(m);
+        return rc;
     }
     int have[K_NKINDS] = {0};
     int last[K_NKINDS] = {0};

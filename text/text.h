@@ -150,16 +150,32 @@ typedef struct jisr_spans {
     size_t n, cap;
 } jisr_spans;
 
+/** A sentence segmenter: ICU's sentence break iterator refined by SRX 2.0 rules. ICU proposes
+ * boundaries; the first SRX rule (in cascade order) that matches at a candidate boundary keeps
+ * it (break="yes") or removes it (break="no"), and break="yes" rules may also add boundaries
+ * after terminal punctuation ICU let pass; when no rule matches, ICU's answer stands. Rules are
+ * tried only at candidate positions (ICU boundaries, ends of runs of . ! ? ؟ … with closing
+ * quotes/brackets, and after characters that end a break="yes" rule), at the offset right after
+ * the last non-space character and at the next non-space one. Numbered/lettered list items and
+ * bullets ("1. … 2. …", "a) … b) …", "١. … ٢. …", "• …") and blank lines are decided before the
+ * rules. A single newline inside a paragraph is white space. */
 typedef struct jisr_segmenter jisr_segmenter;
 
 /** A segmenter for lang ("ar", "en"; others fall back to ICU root rules plus the SRX rules that
- * match the language). srx_path NULL = jisr's built-in SRX rules; otherwise that SRX 2.0 file
- * replaces them (errors name file, line and column). */
+ * match the language). srx_path NULL = jisr's built-in SRX rules (text/data/jisr.srx);
+ * otherwise that SRX 2.0 (or 1.0) file replaces them. Errors: JISR_EIO (unreadable file),
+ * JISR_EPARSE (bad XML, a DOCTYPE or entity reference, a bad regular expression, a map naming an
+ * unknown rule set; the detail names file, line and column), JISR_ENOTFOUND (no languagemap
+ * matches lang), JISR_EINVAL (empty lang), JISR_ENOMEM, JISR_EICU. *out is NULL on error. */
 int jisr_segmenter_new(jisr_segmenter **out, const char *lang, const char *srx_path);
-/** The same from an SRX document in memory (name is used in error messages). */
+/** The same from an SRX document in memory (name is used in error messages); srx is not
+ * referenced after the call. */
 int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const char *srx,
                                   size_t srx_len, const char *name);
-/** Split one paragraph into sentences. out is reset, then filled with spans into text. */
+/** Split one paragraph into sentences. out is reset, then filled with spans into text (trimmed
+ * of white space, in order, never empty; none for an empty or blank text). Any bytes are
+ * accepted: invalid UTF-8 counts as U+FFFD. Errors: JISR_ENOMEM, JISR_EICU, JISR_ETOOBIG
+ * (len > 2 GiB). The spans are owned by out (jisr_spans_free). */
 int jisr_segmenter_split(jisr_segmenter *seg, const char *text, size_t len, jisr_spans *out);
 void jisr_segmenter_free(jisr_segmenter *seg);
 void jisr_spans_free(jisr_spans *s);

@@ -72,6 +72,20 @@ $J convert -s en -t ar "$T/corpus.en" "$T/from-moses.tmx" && valid "$T/from-mose
     [ "$(count_tu "$T/from-moses.tmx")" = 2 ]
 check "Moses -> TMX validates, 2 units" '[ $? -eq 0 ]'
 
+# --- every format pair: TSV -> A -> B -> TSV gives the same bytes back ------------------------
+printf 'Good morning\tصباح الخير\nA & B <c> "d"\tأ و ب\nback\\\\slash\tشرطة\n' >"$T/base.tsv"
+ext() { case $1 in tsv) echo tsv ;; moses) echo en ;; jsonl) echo jsonl ;; tmx) echo tmx ;; esac; }
+for a in tsv moses jsonl tmx; do
+    for b in tsv moses jsonl tmx; do
+        d=$T/m-$a-$b
+        mkdir -p "$d"
+        $J convert -s en -t ar "$T/base.tsv" "$d/a.$(ext $a)" &&
+            $J convert -s en -t ar "$d/a.$(ext $a)" "$d/b.$(ext $b)" &&
+            $J convert -s en -t ar "$d/b.$(ext $b)" "$d/back.tsv" && cmp -s "$T/base.tsv" "$d/back.tsv"
+        check "TSV -> $a -> $b -> TSV is byte-identical" '[ $? -eq 0 ]'
+    done
+done
+
 # --- JSONL is lossless ---------------------------------------------------------------------------
 $J convert "$D/trados-utf16le.tmx" "$T/a.jsonl" && $J convert "$T/a.jsonl" "$T/a.tmx" &&
     $J convert "$T/a.tmx" "$T/b.jsonl" && cmp -s "$T/a.jsonl" "$T/b.jsonl"

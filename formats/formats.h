@@ -115,6 +115,10 @@ typedef struct jisr_header {
     jisr_meta meta;
 } jisr_header;
 
+/** Readers never touch the network, never load a DTD or external entity, refuse entity
+ * references, and bound element depth (48), segment and inline-tag size (1 MiB), variants per
+ * unit and props per element (4096), and line length of the line formats (16 MiB): input beyond
+ * a bound is JISR_ETOOBIG naming file, line and column. */
 typedef struct jisr_reader jisr_reader;
 /** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
  * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX
@@ -134,6 +138,11 @@ int jisr_reader_next(jisr_reader *r, jisr_unit *u);
 const jisr_header *jisr_reader_header(const jisr_reader *r); /* after open; NULL if none */
 void jisr_reader_close(jisr_reader *r);
 
+/** Writer options; NULL = default. TMX: srclang "*all*", adminlang "en", datatype "plaintext",
+ * segtype "sentence" (a value outside the DTD's block|paragraph|sentence|phrase is replaced),
+ * o_tmf "jisr"; creationtool is always "jisr" and version="1.4" (tmx14.dtd fixes that value; it is
+ * TMX 1.4b). TSV/Moses: the first variants matching srclang/tgtlang (the first two variants
+ * when absent) as plain text. */
 typedef struct jisr_write_opts {
     jisr_format format;
     const char *srclang; /* TMX header srclang; TSV/Moses source column */
@@ -155,7 +164,8 @@ int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts 
 int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_opts *opts,
                         const jisr_meta *header_meta);
 /** Write one unit. A unit that cannot be written (invalid UTF-8, a character XML cannot carry,
- * no variant in the requested language: JISR_EENCODING/JISR_EINVAL/JISR_ENOTFOUND) is refused
+ * inline tags that are not well-formed TMX markup, no variant in the requested language:
+ * JISR_EENCODING/JISR_EINVAL/JISR_ENOTFOUND) is refused
  * and the writer stays usable; an I/O or memory error is sticky and fails jisr_writer_close. */
 int jisr_writer_write(jisr_writer *w, const jisr_unit *u);
 /** A writer on a caller-owned stream (not closed, no temporary file, no atomic commit); name is

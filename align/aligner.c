@@ -595,11 +595,20 @@ done:
     return rc;
 }
 
-/* Gale–Church variance from the confident 1-1 beads of a pass (the default when too few). */
+static int dcmp(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Gale–Church variance from the 1-1 beads of a pass that sit between two other 1-1 beads (the
+ * default when too few): the median of the squared normalised differences over the median of
+ * a chi-square with one degree of freedom (0.455), so the wrong pairs of the pass do not
+ * inflate it. */
 static double estimate_s2(const jisr_aligner *a)
 {
-    double num = 0;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
+    double *v = NULL;
     for (size_t k = 0; k < a->ndocs; k++) {
         const jisr_adoc *d = &a->docs[k];
         double ls = 0, lt = 0;
@@ -608,20 +617,32 @@ static double estimate_s2(const jisr_aligner *a)
         for (size_t t = 0; t < d->nt; t++)
             lt += d->chars[d->ns + t];
         double c = ls > 0 && lt > 0 ? lt / ls : 1;
-        for (size_t b = 0; b < d->result.n; b++) {
+        for (size_t b = 1; b + 1 < d->result.n; b++) {
             const jisr_bead *bd = &d->result.v[b];
-            if (bd->nsrc != 1 || bd->ntgt != 1 || bd->score < 0.5)
+            if (bd->nsrc != 1 || bd->ntgt != 1 || bd[-1].nsrc != 1 || bd[-1].ntgt != 1 ||
+                bd[1].nsrc != 1 || bd[1].ntgt != 1)
                 continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                double *nv = realloc(v, cap * sizeof *nv);
+                if (!nv)
+                    break;
+                v = nv;
+            }
             double x = d->chars[bd->src], y = d->chars[d->ns + bd->tgt];
             double m = (x + y / c) / 2 + 1;
-            num += (y - c * x) * (y - c * x) / m;
-            n++;
+            v[n++] = (y - c * x) * (y - c * x) / m;
         }
     }
-    if (n < 20)
-        return a->params.s2_default;
-    double s2 = num / (double)n;
-    return s2 < 0.5 ? 0.5 : s2;
+    double s2 = a->params.s2_default;
+    if (n >= 20) {
+        qsort(v, n, sizeof *v, dcmp);
+        s2 = v[n / 2] / 0.455;
+        if (s2 < 0.5)
+            s2 = 0.5;
+    }
+    free(v);
+    return s2;
 }
 
 /* Document frequencies per side. */
@@ -749,10 +770,11 @@ static void estimate_p1(jisr_aligner *a)
             }
         }
     }
+    /* kept inside (0, 1): at 1 an unmatched token would be infinitely unlikely */
     if (ks >= 50)
-        a->p1s = ms / ks;
+        a->p1s = fmin(0.95, fmax(0.05, ms / ks));
     if (kt >= 50)
-        a->p1t = mt / kt;
+        a->p1t = fmin(0.95, fmax(0.05, mt / kt));
 }
 
 /* Rebuilds every translation list from the dictionary pairs and the anchors. */

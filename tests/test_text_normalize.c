@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include <unicode/unorm2.h>
 
 #include "test_text_util.h"
@@ -301,6 +303,55 @@ static void test_fast_path_equals_icu_random(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Several threads normalising at once, each with its own flag sets, while the per-flags tables
+ * are being built: every result equals the ICU path's. */
+static const char *const THREAD_TEXT =
+    "\xD8\xA3\xD9\x8E\xD9\x87\xD9\x92\xD9\x84\xD8\xA7\xD9\x8B \xD8\xA5\xD9\x84\xD9\x89 "
+    "\xD9\xA3\xD9\xAB\xD9\xA5 \xD8\x9F Hello WORLD \xC3\x89"
+    "cole \xEF\xAC\x81";
+
+static char *g_expect[0x200];
+
+static void *norm_thread(void *arg)
+{
+    unsigned base = (unsigned)(uintptr_t)arg;
+    jisr_buf a = {0};
+    long bad = 0;
+    for (unsigned i = 0; i < 2000; i++) {
+        unsigned flags = (base * 37 + i * 11) & 0x1FF;
+        jisr_buf_reset(&a);
+        if (jisr_text_normalize(THREAD_TEXT, strlen(THREAD_TEXT), flags, &a) != 0 ||
+            strcmp(a.data, g_expect[flags]) != 0)
+            bad++;
+    }
+    jisr_buf_free(&a);
+    return (void *)bad;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    jisr_buf out = {0};
+    jisr_text_norm_force_icu = 1; /* expected results from ICU, before any thread starts */
+    for (unsigned flags = 0; flags < 0x200; flags++) {
+        jisr_buf_reset(&out);
+        assert_int_equal(jisr_text_normalize(THREAD_TEXT, strlen(THREAD_TEXT), flags, &out), 0);
+        g_expect[flags] = strdup(out.data);
+    }
+    jisr_text_norm_force_icu = 0;
+    pthread_t th[4];
+    for (uintptr_t i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, norm_thread, (void *)i), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        assert_int_equal(pthread_join(th[i], &r), 0);
+        assert_null(r);
+    }
+    for (unsigned flags = 0; flags < 0x200; flags++)
+        free(g_expect[flags]);
+    jisr_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_dropped_marks_never_compose),
         cmocka_unit_test(test_fast_path_equals_icu_on_corpora),
         cmocka_unit_test(test_fast_path_equals_icu_random),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,12 @@ run bad-srx 1 "$J" segment --srx "$T/bad.srx" "$T/a.txt" &&
     has bad-srx "$T/err" "^jisr: $T/bad.srx:3:7: beforebreak: bad regular expression"
 printf '<srx><body>' >"$T/trunc.srx"
 run bad-xml 1 "$J" segment --srx "$T/trunc.srx" "$T/a.txt" && has bad-xml "$T/err" "^jisr: $T/trunc.srx:1:[0-9]+: bad XML"
+# libxml2's own messages (encoding errors) never reach stderr: one line, from jisr
+printf '<?xml version="1.0" encoding="ISO-2022-JP"?>\n<srx><body>\033$B\377\376</body></srx>\n' >"$T/enc.srx"
+if run bad-encoding 1 "$J" segment --srx "$T/enc.srx" "$T/a.txt"; then
+    has bad-encoding "$T/err" "^jisr: $T/enc.srx:2:[0-9]+: bad XML"
+    [ "$(wc -l <"$T/err")" = 1 ] || fail "bad-encoding: stderr has $(wc -l <"$T/err") lines, want 1"
+fi
 run missing-srx 1 "$J" segment --srx "$T/none.srx" "$T/a.txt" && has missing-srx "$T/err" "^jisr: $T/none.srx: cannot open SRX file"
 # a user's SRX file replaces the built-in rules
 printf '<srx><header cascade="no"/><body><languagerules><languagerule languagerulename="a"><rule break="yes"><beforebreak>;</beforebreak><afterbreak>\\s</afterbreak></rule></languagerule></languagerules><maprules><languagemap languagepattern=".*" languagerulename="a"/></maprules></body></srx>' >"$T/semi.srx"

@@ -545,6 +545,52 @@ static int run_golden_tsv(void)
            total);
     jisr_segmenter_free(seg);
     free(buf);
+
+    /* a large real-world SRX file (OmegaT's defaults, GPL: read from ../shared, never copied)
+     * must load; how its English rules score on pySBD's cases is printed for comparison */
+    snprintf(path, sizeof path, "%s/segmentation/omegat-defaultRules.srx",
+             sh && *sh ? sh : JISR_SHARED_DATA);
+    if (jisr_segmenter_new(&seg, "en", path) < 0) {
+        char m[1600];
+        jisr_error_format(m, sizeof m);
+        printf("OmegaT SRX failed to load: %s\n", m);
+        return 1;
+    }
+    jisr_segmenter *mine = NULL;
+    if (jisr_segmenter_new(&mine, "en", NULL) < 0)
+        return 1;
+    char p2[4096];
+    snprintf(p2, sizeof p2, "%s/segment/pysbd-golden-rules.jsonl", data_dir());
+    buf = read_file(p2, NULL);
+    int om = 0, jm = 0, nt = 0;
+    for (char *l = buf, *nx; l && *l; l = nx) {
+        nx = strchr(l, '\n');
+        if (nx)
+            *nx++ = '\0';
+        else
+            nx = l + strlen(l);
+        json_error_t je;
+        json_t *o = json_loads(l, 0, &je);
+        if (!o)
+            continue;
+        if (strcmp(json_string_value(json_object_get(o, "lang")), "en") == 0) {
+            json_t *sa = json_object_get(o, "sentences");
+            const char *w[16];
+            size_t nw = json_array_size(sa) < 16 ? json_array_size(sa) : 16;
+            for (size_t i = 0; i < nw; i++)
+                w[i] = json_string_value(json_array_get(sa, i));
+            const char *t = json_string_value(json_object_get(o, "text"));
+            om += case_passes(seg, "omegat", t, w, nw, 0);
+            jm += case_passes(mine, "jisr", t, w, nw, 0);
+            nt++;
+        }
+        json_decref(o);
+    }
+    printf("pySBD English with OmegaT's SRX rules (+ICU): %d/%d; with jisr's rules: %d/%d\n", om,
+           nt, jm, nt);
+    free(buf);
+    jisr_segmenter_free(seg);
+    jisr_segmenter_free(mine);
     return 0;
 }
 

@@ -108,6 +108,15 @@ static tag_pos *scan_tags(const char *b, size_t n, size_t *count)
     return v;
 }
 
+/* libxml2 reports some problems (encoding conversion, I/O) through its generic error function,
+ * which prints to stderr by default; the library never prints, so it is silenced while a
+ * document is parsed (the structured handler above records the error that matters). */
+static void srx_generic_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 static void srx_rule_clear(srx_rule *r)
 {
     free(r->before);
@@ -188,6 +197,9 @@ int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     d->name = jisr_strdup(name);
     int rc = 0;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, srx_generic_silent);
     xmlTextReaderPtr r = xmlReaderForMemory(buf, (int)len, name, NULL,
                                             XML_PARSE_NONET | XML_PARSE_NOERROR |
                                                 XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
@@ -394,6 +406,7 @@ int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
 done:
     if (r)
         xmlFreeTextReader(r);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
     if (rc < 0) {
         srx_doc_free(d);
         return rc;

@@ -12,11 +12,13 @@
  * instead of tens of millions, and rare terms keep one small chunk each. When the map is full the
  * transaction is aborted, the map doubled and the batch replayed from memory.
  *
- * Files are strict by default: a first streaming pass validates the whole file and writes nothing
- * (so a bad file changes nothing), then a second pass stores it batch by batch (so a killed import
- * leaves exactly the committed batches). The alternative, one transaction per file, would hold a
+ * Files are strict by default: a validation pass reads the whole file (in a thread of its own,
+ * beside the storing pass) and no batch is committed before it has finished without error, so a
+ * bad file changes nothing; then the batches are committed one by one, so a killed import leaves
+ * exactly the committed batches. The alternative, one transaction per file, would hold a
  * whole file's dirty pages in RAM and turn an interrupted big import into nothing at all.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,7 +27,8 @@
 #include "tm/tm_int.h"
 
 #define DEFAULT_BATCH 50000
-#define MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended instead of adding one */
+#define MAX_PENDING 400000 /* units held while a file is validated */
+#define MERGE_MAX 256      /* a chunk smaller than this (bytes) is extended instead of adding one */
 
 typedef struct pend {
     uint64_t dkey;
@@ -65,6 +68,9 @@ struct jisr_tm_import {
     lang_count langs[64];
     size_t nlangs;
     uint64_t pending_skipped;
+    /* strict file import: 1 when the file validated, 0 not yet, <0 failed (wait: block) */
+    int (*gate)(void *ctx, int wait);
+    void *gate_ctx;
     tm_rec rec, rec2;
 };
 
@@ -169,6 +175,8 @@ static int64_t meta_date(const char *s, int64_t dflt)
     return t == INT64_MIN ? dflt : t;
 }
 
+static int commit_pending(jisr_tm_import *imp, int all);
+
 int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 {
     int rc;
@@ -243,8 +251,14 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     if ((rc = tm_rec_decode(imp->recs.data + off, p->rec_len, &imp->rec)) < 0)
         return rc;
     p->dkey = tm_dedupe_key(&imp->rec);
-    if (imp->np >= imp->opts.batch_units)
-        return jisr_tm_import_commit(imp);
+    if (imp->np >= imp->opts.batch_units) {
+        if (imp->gate) { /* validation still running: keep going in memory up to a limit */
+            rc = imp->gate(imp->gate_ctx, imp->np >= MAX_PENDING);
+            if (rc <= 0)
+                return rc;
+        }
+        return commit_pending(imp, 0);
+    }
     return 0;
 }
 
@@ -296,7 +310,8 @@ static void put_be(unsigned char *p, uint64_t v, int n)
 }
 
 /* One attempt at writing the batch. Returns 0, 1 when the map is full, or <0. */
-static int commit_once(jisr_tm_import *imp, uint64_t *added, uint64_t *merged)
+static int commit_once(jisr_tm_import *imp, size_t from, size_t to, uint64_t *added,
+                       uint64_t *merged)
 {
     jisr_tm *tm = imp->tm;
     MDB_txn *txn;
@@ -314,7 +329,7 @@ static int commit_once(jisr_tm_import *imp, uint64_t *added, uint64_t *merged)
     if ((rc = mdb_cursor_open(txn, tm->exact, &ec)) != 0)
         goto db;
     size_t npost = 0;
-    for (size_t i = 0; i < imp->np; i++) {
+    for (size_t i = from; i < to; i++) {
         pend *p = &imp->p[i];
         const char *rec = imp->recs.data + p->rec_off;
         if ((rc = tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0)
@@ -396,7 +411,7 @@ static int commit_once(jisr_tm_import *imp, uint64_t *added, uint64_t *merged)
         goto fail;
     }
     size_t ne = 0;
-    for (size_t i = 0; i < imp->np; i++) {
+    for (size_t i = from; i < to; i++) {
         const pend *p = &imp->p[i];
         if (!p->id)
             continue;
@@ -493,12 +508,18 @@ fail:
     return rc;
 }
 
-int jisr_tm_import_commit(jisr_tm_import *imp)
+/* Commit the buffered units one batch per transaction; unless all, a last partial batch stays
+ * buffered (batches are always whole while units keep coming). */
+static int commit_pending(jisr_tm_import *imp, int all)
 {
     int rc = 0;
-    if (imp->np) {
+    if (imp->gate && imp->np && (rc = imp->gate(imp->gate_ctx, 1)) < 0)
+        return rc; /* the file is bad: nothing may be committed */
+    size_t from = 0, b = imp->opts.batch_units;
+    while (from < imp->np && (all || imp->np - from >= b)) {
+        size_t to = imp->np - from > b ? from + b : imp->np;
         uint64_t added, merged;
-        while ((rc = commit_once(imp, &added, &merged)) == 1)
+        while ((rc = commit_once(imp, from, to, &added, &merged)) == 1)
             if ((rc = tm_grow(imp->tm)) < 0)
                 break;
         if (rc < 0)
@@ -506,15 +527,38 @@ int jisr_tm_import_commit(jisr_tm_import *imp)
         imp->st.added += added;
         imp->st.merged += merged;
         imp->st.batches++;
+        from = to;
+        if (from == imp->np) {
+            imp->st.skipped += imp->pending_skipped;
+            imp->pending_skipped = 0;
+        }
+        if (imp->opts.on_commit && imp->opts.on_commit(imp->opts.ctx, &imp->st))
+            return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
     }
-    imp->st.skipped += imp->pending_skipped;
-    imp->pending_skipped = 0;
-    imp->np = 0;
-    imp->npk = 0;
-    jisr_buf_reset(&imp->recs);
-    if (imp->opts.on_commit && imp->opts.on_commit(imp->opts.ctx, &imp->st))
-        return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
+    if (from == imp->np) {
+        imp->np = 0;
+        imp->npk = 0;
+        jisr_buf_reset(&imp->recs);
+        return 0;
+    }
+    /* keep the rest: move it to the front */
+    size_t r0 = imp->p[from].rec_off, k0 = imp->p[from].post_off;
+    for (size_t i = from; i < imp->np; i++) {
+        imp->p[i - from] = imp->p[i];
+        imp->p[i - from].rec_off -= r0;
+        imp->p[i - from].post_off -= k0;
+    }
+    imp->np -= from;
+    memmove(imp->recs.data, imp->recs.data + r0, imp->recs.len - r0);
+    imp->recs.len -= r0;
+    memmove(imp->pk, imp->pk + k0, (imp->npk - k0) * sizeof *imp->pk);
+    imp->npk -= k0;
     return 0;
+}
+
+int jisr_tm_import_commit(jisr_tm_import *imp)
+{
+    return commit_pending(imp, 1);
 }
 
 int jisr_tm_import_end(jisr_tm_import *imp, int commit)
@@ -538,6 +582,59 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
+/* The validation pass of a strict import runs in its own thread, beside the storing pass; no
+ * batch is committed before it has read the whole file without error (the gate), so a bad file
+ * still changes nothing, and on two cores the second parse costs almost no time. */
+typedef struct validator {
+    pthread_t th;
+    const char *path;
+    jisr_read_opts ro;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done, rc, stop;
+    jisr_error err;
+} validator;
+
+static void *validate_main(void *arg)
+{
+    validator *v = arg;
+    jisr_reader *r = NULL;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    int rc = jisr_reader_open(&r, v->path, &v->ro);
+    if (rc == 0) {
+        uint64_t n = 0;
+        while ((rc = jisr_reader_next(r, &u)) == 1)
+            if (++n % 1024 == 0 && __atomic_load_n(&v->stop, __ATOMIC_RELAXED))
+                break;
+    }
+    jisr_reader_close(r);
+    jisr_unit_clear(&u);
+    pthread_mutex_lock(&v->mu);
+    v->rc = rc < 0 ? rc : 0;
+    if (rc < 0)
+        v->err = *jisr_error_last();
+    v->done = 1;
+    pthread_cond_broadcast(&v->cv);
+    pthread_mutex_unlock(&v->mu);
+    return NULL;
+}
+
+static int validate_gate(void *ctx, int wait)
+{
+    validator *v = ctx;
+    pthread_mutex_lock(&v->mu);
+    while (wait && !v->done)
+        pthread_cond_wait(&v->cv, &v->mu);
+    int done = v->done, rc = v->rc;
+    pthread_mutex_unlock(&v->mu);
+    if (!done)
+        return 0;
+    if (rc < 0) /* the validator's error, re-recorded on this thread */
+        return jisr_error_set(v->err.code, v->err.file, v->err.line, v->err.col, "%s", v->err.msg);
+    return 1;
+}
+
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
                         jisr_tm_import_stats *st)
 {
@@ -547,34 +644,41 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
         fo = &def;
     jisr_read_opts ro = fo->read;
     jisr_reader *r = NULL;
+    jisr_tm_import *imp = NULL;
     jisr_unit u;
-    int rc;
+    validator v;
+    int rc, have_v = 0;
     jisr_unit_init(&u);
     if (st)
         memset(st, 0, sizeof *st);
-    if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
-        /* pass 1: validate without writing */
-        ro.flags &= ~(unsigned)JISR_READ_SKIP_BAD;
-        if ((rc = jisr_reader_open(&r, path, &ro)) < 0)
-            goto done;
-        uint64_t n = 0;
-        while ((rc = jisr_reader_next(r, &u)) == 1)
-            if (fo->on_progress && ++n % 4096 == 0)
-                fo->on_progress(fo->ctx, 1, n);
-        jisr_reader_close(r);
-        r = NULL;
-        if (rc < 0)
-            goto done;
-    } else {
+    if (fo->flags & JISR_TM_IMPORT_SKIP_BAD) {
         ro.flags |= JISR_READ_SKIP_BAD;
         ro.on_bad = fo->on_bad;
         ro.ctx = fo->ctx;
+    } else {
+        ro.flags &= ~(unsigned)JISR_READ_SKIP_BAD;
     }
-    jisr_tm_import *imp = NULL;
+    /* opened before the validator starts, so that the XML library initialises on one thread */
     if ((rc = jisr_reader_open(&r, path, &ro)) < 0)
         goto done;
+    if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
+        memset(&v, 0, sizeof v);
+        v.path = path;
+        v.ro = ro;
+        pthread_mutex_init(&v.mu, NULL);
+        pthread_cond_init(&v.cv, NULL);
+        if (pthread_create(&v.th, NULL, validate_main, &v) != 0) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "cannot start the validation thread");
+            goto done;
+        }
+        have_v = 1;
+    }
     if ((rc = jisr_tm_import_begin(tm, &fo->import, &imp)) < 0)
         goto done;
+    if (have_v) {
+        imp->gate = validate_gate;
+        imp->gate_ctx = &v;
+    }
     uint64_t n = 0;
     while ((rc = jisr_reader_next(r, &u)) == 1) {
         if ((rc = jisr_tm_import_add(imp, &u)) < 0)
@@ -582,12 +686,23 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
         if (fo->on_progress && ++n % 4096 == 0)
             fo->on_progress(fo->ctx, 2, n);
     }
+    if (rc < 0 && have_v) { /* prefer the validator's report of the first error */
+        int g = validate_gate(&v, 1);
+        if (g < 0)
+            rc = g;
+    }
     if (rc == 0)
         rc = jisr_tm_import_commit(imp);
-    if (st)
+done:
+    if (st && imp)
         *st = imp->st;
     jisr_tm_import_end(imp, 0);
-done:
+    if (have_v) {
+        __atomic_store_n(&v.stop, 1, __ATOMIC_RELAXED);
+        pthread_join(v.th, NULL);
+        pthread_mutex_destroy(&v.mu);
+        pthread_cond_destroy(&v.cv);
+    }
     jisr_reader_close(r);
     jisr_unit_clear(&u);
     return rc;

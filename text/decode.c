@@ -10,6 +10,7 @@
  * W3C encoding standard also follows). A NUL byte is never text: it is reported as binary input
  * in every mode.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,10 +46,22 @@ static int run_utf8(jisr_decoder *d, const unsigned char *in, size_t n, int fina
     if ((rc = jisr_buf_reserve(out, n)) < 0)
         return rc;
     while (i < n) {
+        /* eight ASCII bytes without a NUL at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, in + i, 8);
+            if ((w & 0x8080808080808080ULL) ||
+                ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned b = in[i];
         if (b < 0x80) {
             if (b == 0) {
-                jisr_buf_append(out, in + run, i - run);
+                if ((rc = jisr_buf_append(out, in + run, i - run)) < 0)
+                    return rc;
                 *used = i;
                 return JISR_DEC_NUL;
             }

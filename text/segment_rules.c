@@ -21,6 +21,8 @@
 #include "text/segment_int.h"
 #include "text/text.h"
 
+#define SEG_REGEX_TIME_LIMIT 200
+
 /* ---- a tiny scanner of ICU regex syntax at nesting depth 0 ------------------------------- */
 
 typedef struct atom_span {
@@ -592,6 +594,15 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
                 goto fail;
             }
         }
+        /* a translator's pattern may backtrack catastrophically ((a+)+b): bound every match
+         * (ICU's unit is roughly a millisecond); a match that runs out counts as no match */
+        UErrorCode lst = U_ZERO_ERROR;
+        if (r->re)
+            uregex_setTimeLimit(r->re, SEG_REGEX_TIME_LIMIT, &lst);
+        if (r->re_b)
+            uregex_setTimeLimit(r->re_b, SEG_REGEX_TIME_LIMIT, &lst);
+        if (r->re_a)
+            uregex_setTimeLimit(r->re_a, SEG_REGEX_TIME_LIMIT, &lst);
         size_t s, e;
         r->last_b = sr->before[0] && seg_regex_last_atom(sr->before, &s, &e)
                         ? atom_add(rs, sr->before, s, e)

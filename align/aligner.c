@@ -801,6 +801,8 @@ int jisr_aligner_run(jisr_aligner *a)
         return rc;
     count_df(a);
     a->p1s = a->p1t = a->params.p1_default;
+    if (lexical && !(a->opts.flags & JISR_ALIGN_NO_DICT) && (rc = jisr_al_dict_expand(a, 0)) < 0)
+        return rc;
     if (lexical) {
         if ((rc = base_lexicon(a)) < 0)
             return rc;
@@ -917,6 +919,8 @@ void jisr_aligner_free(jisr_aligner *a)
     free(a->stamp_s);
     free(a->stamp_t);
     free(a->dpairs);
+    free(a->dent);
+    jisr_buf_free(&a->ddefs);
     free(a->ids);
     jisr_vocab_free(&a->voc);
     jisr_vocab_free(&a->memo);

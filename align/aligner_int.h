@@ -17,6 +17,12 @@ typedef struct jisr_trlist {
     uint32_t n, cap;
 } jisr_trlist;
 
+typedef struct jisr_dentry {
+    uint32_t head; /* headword id */
+    int done;      /* expanded into dpairs */
+    size_t off, len;
+} jisr_dentry;
+
 /* A document pair: sentences 0..ns-1 are the source, ns..ns+nt-1 the target. */
 typedef struct jisr_adoc {
     size_t ns, nt;
@@ -49,6 +55,11 @@ struct jisr_aligner {
     uint32_t *stamp_s, *stamp_t;
     uint32_t gen_s, gen_t;
 
+    /* dictd entries kept unexpanded until their headword occurs in the input */
+    jisr_dentry *dent;
+    size_t ndent, capdent;
+    jisr_buf ddefs; /* their translation lines */
+    char dict_head_side, dict_def_side;
     uint32_t *dpairs; /* dictionary (source id, target id) pairs */
     size_t ndpairs, capdpairs;
 
@@ -78,6 +89,9 @@ int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int coun
 
 /** Load a dictd (.index) or TSV dictionary into a->dpairs (lexicon.c). */
 int jisr_al_load_dict(jisr_aligner *a, const char *path);
+/** Turn the kept dictd entries whose headword occurs in the documents (all of them when all)
+ * into dictionary pairs. */
+int jisr_al_dict_expand(jisr_aligner *a, int all);
 /** Add name translations found by transliteration (names.c). */
 int jisr_al_names(jisr_aligner *a);
 void jisr_al_names_free(jisr_aligner *a);

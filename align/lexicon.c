@@ -135,6 +135,8 @@ general:
     return (int)k;
 }
 
+/* Keeps the translation lines of a one-word headword for later: only the headwords that occur
+ * in the input are expanded (jisr_al_dict_expand), which halves the start-up time. */
 static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, size_t dn)
 {
     dload *L = ctx;
@@ -146,32 +148,60 @@ static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, 
         return err;
     if (nh != 1)
         return 0;
-    /* skip the headword line, then one translation per line */
-    const char *p = memchr(def, '\n', dn), *end = def + dn;
-    if (!p)
+    const char *p = memchr(def, '\n', dn); /* skip the headword line */
+    if (!p || (size_t)(p + 1 - def) >= dn)
         return 0;
     p++;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *q = p;
-        while (q < eol && isdigit((unsigned char)*q))
-            q++;
-        if (q > p && q < eol && *q == '.')
-            q++;
-        else
-            q = p;
-        uint32_t ids[4];
-        int k = phrase_ids(a, L->def_side, q, (size_t)(eol - q), ids, 3, &err);
-        if (err < 0)
-            return err;
-        for (int i = 0; i < k; i++)
-            if ((err = add_pair(a, L->head_side, h[0], ids[i])) < 0)
-                return err;
-        p = eol + 1;
+    if (a->ndent == a->capdent) {
+        size_t cap = a->capdent ? a->capdent * 2 : 65536;
+        jisr_dentry *v = realloc(a->dent, cap * sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        a->dent = v;
+        a->capdent = cap;
     }
-    return 0;
+    jisr_dentry *e = &a->dent[a->ndent++];
+    e->head = h[0];
+    e->off = a->ddefs.len;
+    e->len = (size_t)(def + dn - p);
+    return jisr_buf_append(&a->ddefs, p, e->len);
+}
+
+int jisr_al_dict_expand(jisr_aligner *a, int all)
+{
+    int err = 0;
+    for (size_t n = 0; n < a->ndent; n++) {
+        jisr_dentry *en = &a->dent[n];
+        if (en->done)
+            continue;
+        uint32_t h = en->head;
+        if (!all && (h >= a->voc.n || (a->dict_head_side == 'S' ? a->df[h] : a->dft[h]) == 0))
+            continue;
+        en->done = 1;
+        /* one translation per line, numbered ("2. Home") or not */
+        const char *p = a->ddefs.data + en->off, *end = p + en->len;
+        while (p < end) {
+            const char *eol = memchr(p, '\n', (size_t)(end - p));
+            if (!eol)
+                eol = end;
+            const char *q = p;
+            while (q < eol && isdigit((unsigned char)*q))
+                q++;
+            if (q > p && q < eol && *q == '.')
+                q++;
+            else
+                q = p;
+            uint32_t ids[4];
+            int k = phrase_ids(a, a->dict_def_side, q, (size_t)(eol - q), ids, 3, &err);
+            if (err < 0)
+                return err;
+            for (int i = 0; i < k; i++)
+                if ((err = add_pair(a, a->dict_head_side, h, ids[i])) < 0)
+                    return err;
+            p = eol + 1;
+        }
+    }
+    return jisr_al_ensure_ids(a);
 }
 
 static int load_tsv(jisr_aligner *a, const char *path)
@@ -237,6 +267,8 @@ int jisr_al_load_dict(jisr_aligner *a, const char *path)
             L.head_side = 'T';
             L.def_side = 'S';
         }
+        a->dict_head_side = L.head_side;
+        a->dict_def_side = L.def_side;
         if (rc == 0)
             rc = jisr_dictd_read(path, dict.data, dictd_entry, &L);
         jisr_buf_free(&dict);

@@ -315,6 +315,8 @@ static void test_dict_in_aligner(void **state)
     o.dict_path = path;
     jisr_aligner *a = NULL;
     assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    assert_int_equal(a->ndpairs, 0); /* expanded on demand */
+    assert_int_equal(jisr_al_dict_expand(a, 1), 0);
     jisr_buf got = {0};
     for (size_t k = 0; k < a->ndpairs; k++) {
         jisr_buf_puts(&got, a->voc.str[a->dpairs[2 * k]]);

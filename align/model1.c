@@ -123,6 +123,10 @@ int jisr_al_model1(jisr_aligner *a)
     capmat = nmat;
     if (!(mat = malloc(capmat * sizeof *mat)))
         goto nomem;
+    /* size the pair table once: at most nmat distinct pairs, usually far fewer */
+    while (h.nslot < nmat)
+        if (ph_grow(&h) < 0)
+            goto nomem;
     for (size_t k = 0; k < np; k++) {
         m1pair *p = &pairs[k];
         uint32_t *m = mat + p->mat;

@@ -26,8 +26,8 @@ const jisr_dp_stats *jisr_align_dp_stats(void)
     return &dp_stats;
 }
 
-#define FULL_GRID_CELLS ((size_t)1 << 10)
-#define DEFAULT_BAND 16
+#define FULL_GRID_CELLS ((size_t)1 << 8)
+#define DEFAULT_BAND 8
 #define NO_BACK 255
 
 typedef struct band {

@@ -58,8 +58,10 @@ static int add_pair(jisr_aligner *a, char side1, uint32_t id1, uint32_t id2)
 /* Content-word ids of a phrase into out (at most max); returns the count, or -1 when the phrase
  * has more than max content words, or a negative JISR_E* (< -1 never collides: codes are ≤ -1,
  * so errors are reported through *err). */
+/* use_memo: remember the spelling (worth it for translations, which repeat, not for the
+ * headwords, which are unique) */
 static int phrase_ids(jisr_aligner *a, char side, const char *s, size_t n, uint32_t *out,
-                      size_t max, int *err)
+                      size_t max, int use_memo, int *err)
 {
     *err = 0;
     while (n && isspace((unsigned char)*s)) {
@@ -79,7 +81,7 @@ static int phrase_ids(jisr_aligner *a, char side, const char *s, size_t n, uint3
     int en = jisr_lang_matches(side == 'S' ? a->srclang : a->tgtlang, "en");
     const char mside = side == 'S' ? 's' : 't'; /* memo keys of raw dictionary words */
     if (simple) { /* one word: normalise and stem directly, once per spelling */
-        uint32_t id = jisr_al_memo_get(a, mside, s, n);
+        uint32_t id = use_memo ? jisr_al_memo_get(a, mside, s, n) : UINT32_MAX;
         if (id == STOP_ID)
             return 0;
         if (id != UINT32_MAX) {
@@ -103,7 +105,7 @@ static int phrase_ids(jisr_aligner *a, char side, const char *s, size_t n, uint3
             sn = wn;
         }
         if (en && is_stop(stem, sn)) {
-            *err = jisr_al_memo_put(a, mside, s, n, STOP_ID);
+            *err = use_memo ? jisr_al_memo_put(a, mside, s, n, STOP_ID) : 0;
             return 0;
         }
         id = jisr_al_intern(a, side, stem, sn);
@@ -111,7 +113,7 @@ static int phrase_ids(jisr_aligner *a, char side, const char *s, size_t n, uint3
             *err = JISR_ENOMEM;
             return 0;
         }
-        if ((*err = jisr_al_memo_put(a, mside, s, n, id)) < 0)
+        if (use_memo && (*err = jisr_al_memo_put(a, mside, s, n, id)) < 0)
             return 0;
         out[0] = id;
         return 1;
@@ -143,7 +145,7 @@ static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, 
     jisr_aligner *a = L->a;
     int err = 0;
     uint32_t h[2];
-    int nh = phrase_ids(a, L->head_side, head, hn, h, 1, &err);
+    int nh = phrase_ids(a, L->head_side, head, hn, h, 1, 0, &err);
     if (err < 0)
         return err;
     if (nh != 1)
@@ -192,7 +194,7 @@ int jisr_al_dict_expand(jisr_aligner *a, int all)
             else
                 q = p;
             uint32_t ids[4];
-            int k = phrase_ids(a, a->dict_def_side, q, (size_t)(eol - q), ids, 3, &err);
+            int k = phrase_ids(a, a->dict_def_side, q, (size_t)(eol - q), ids, 3, 1, &err);
             if (err < 0)
                 return err;
             for (int i = 0; i < k; i++)
@@ -229,9 +231,9 @@ static int load_tsv(jisr_aligner *a, const char *path)
             const char *tend = t2 ? t2 : eol;
             uint32_t s[4], t[4];
             int err = 0;
-            int ns = phrase_ids(a, 'S', p, (size_t)(tab - p), s, 4, &err);
+            int ns = phrase_ids(a, 'S', p, (size_t)(tab - p), s, 4, 1, &err);
             if (err == 0 && ns > 0) {
-                int nt = phrase_ids(a, 'T', tab + 1, (size_t)(tend - tab - 1), t, 4, &err);
+                int nt = phrase_ids(a, 'T', tab + 1, (size_t)(tend - tab - 1), t, 4, 1, &err);
                 for (int i = 0; err == 0 && i < ns; i++)
                     for (int j = 0; err == 0 && j < nt; j++)
                         err = add_pair(a, 'S', s[i], t[j]);

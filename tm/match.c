@@ -153,11 +153,6 @@ typedef struct qterm {
     size_t c0, nc; /* chunks in the shared chunk array */
 } qterm;
 
-typedef struct cand {
-    uint32_t id;
-    uint32_t acc;
-} cand;
-
 typedef struct top {
     int score;
     double sim;
@@ -297,12 +292,6 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void put_be(unsigned char *p, uint64_t v, int n)
 {
     for (int i = n - 1; i >= 0; i--) {
@@ -368,14 +357,32 @@ static int term_ids(const tm_chunk *ch, const qterm *t, unsigned b, uint32_t **i
     return 0;
 }
 
-/* Candidates of one length bucket: prefix filter, bound tightening, exact scoring. */
+/* Make the handle's per-id accumulator cover id. */
+static int acc_reserve(jisr_tm *tm, uint32_t id)
+{
+    if (id < tm->acccap)
+        return 0;
+    size_t cap = tm->acccap ? tm->acccap : 4096;
+    while (cap <= id)
+        cap *= 2;
+    uint32_t *a = realloc(tm->acc, cap * sizeof *a);
+    if (!a)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    memset(a + tm->acccap, 0, (cap - tm->acccap) * sizeof *a);
+    tm->acc = a;
+    tm->acccap = cap;
+    return 0;
+}
+
+/* Candidates of one length bucket: prefix filter, bound tightening, exact scoring. Shared terms
+ * are counted in a dense per-id array (tm->acc, all zero between calls) instead of sorting
+ * postings: the work is linear in the ids read. */
 static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigned b, int64_t minc,
                        uint32_t hq)
 {
-    uint32_t *ids = NULL;
-    size_t nids = 0, idcap = 0, ncd = 0;
-    uint64_t *pairs = NULL;
-    cand *cd = NULL;
+    jisr_tm *tm = c->tm;
+    uint32_t *ids = NULL, *touched = NULL;
+    size_t nids = 0, idcap = 0, ntouch = 0, tcap = 0;
     int rc = 0;
     for (size_t i = 0; i < nt; i++) {
         t[i].df = 0;
@@ -391,85 +398,83 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
         rest -= t[ns++].cq;
     if (rest >= minc) /* cannot happen: Σ cq = hq and minc ≥ 1 */
         return scan_all(c);
-    /* candidates: union of the prefix terms' postings, acc = Σ cq of the terms present */
-    size_t np = 0, pcap = 0;
+    /* candidates: the prefix terms' postings, acc = Σ cq of the terms present */
     for (size_t i = 0; i < ns; i++) {
         nids = 0;
         if ((rc = term_ids(ch, &t[i], b, &ids, &nids, &idcap)) < 0)
             goto done;
-        if (np + nids > pcap) {
-            size_t cap = pcap ? pcap : 256;
-            while (cap < np + nids)
+        if (ntouch + nids > tcap) {
+            size_t cap = tcap ? tcap : 256;
+            while (cap < ntouch + nids)
                 cap *= 2;
-            uint64_t *npairs = realloc(pairs, cap * sizeof *npairs);
-            if (!npairs) {
+            uint32_t *nv = realloc(touched, cap * sizeof *nv);
+            if (!nv) {
                 rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
                 goto done;
             }
-            pairs = npairs;
-            pcap = cap;
+            touched = nv;
+            tcap = cap;
         }
-        for (size_t k = 0; k < nids; k++)
-            pairs[np++] = ((uint64_t)ids[k] << 32) | t[i].cq;
-    }
-    if (np == 0)
-        goto done;
-    qsort(pairs, np, sizeof *pairs, cmp_u64);
-    cd = malloc(np * sizeof *cd);
-    if (!cd) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < np;) {
-        uint32_t id = (uint32_t)(pairs[i] >> 32), acc = 0;
-        while (i < np && (uint32_t)(pairs[i] >> 32) == id)
-            acc += (uint32_t)pairs[i++];
-        if ((int64_t)acc + rest >= minc) {
-            cd[ncd].id = id;
-            cd[ncd].acc = acc;
-            ncd++;
+        for (size_t k = 0; k < nids; k++) {
+            uint32_t id = ids[k];
+            if ((rc = acc_reserve(tm, id)) < 0)
+                goto done;
+            if (tm->acc[id] == 0)
+                touched[ntouch++] = id;
+            tm->acc[id] += t[i].cq;
         }
     }
+    size_t alive = 0;
+    for (size_t k = 0; k < ntouch; k++) {
+        uint32_t id = touched[k];
+        if ((int64_t)tm->acc[id] + rest >= minc)
+            touched[alive++] = id;
+        else
+            tm->acc[id] = 0;
+    }
+    ntouch = alive;
     /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
-    for (size_t ri = ns; ri < nt && ncd > 0; ri++) {
-        if (t[ri].df > 16 * ncd + 64)
+    for (size_t ri = ns; ri < nt && ntouch > 0; ri++) {
+        if (t[ri].df > 16 * ntouch + 64)
             break;
         nids = 0;
         if ((rc = term_ids(ch, &t[ri], b, &ids, &nids, &idcap)) < 0)
             goto done;
-        qsort(ids, nids, sizeof *ids, cmp_u32);
+        for (size_t k = 0; k < nids; k++)
+            if (ids[k] < tm->acccap && tm->acc[ids[k]])
+                tm->acc[ids[k]] += t[ri].cq;
         rest -= t[ri].cq;
-        size_t a = 0, keep = 0;
-        for (size_t k = 0; k < ncd; k++) {
-            while (a < nids && ids[a] < cd[k].id)
-                a++;
-            if (a < nids && ids[a] == cd[k].id)
-                cd[k].acc += t[ri].cq;
-            if ((int64_t)cd[k].acc + rest >= minc)
-                cd[keep++] = cd[k];
+        alive = 0;
+        for (size_t k = 0; k < ntouch; k++) {
+            uint32_t id = touched[k];
+            if ((int64_t)tm->acc[id] + rest >= minc)
+                touched[alive++] = id;
+            else
+                tm->acc[id] = 0;
         }
-        ncd = keep;
+        ntouch = alive;
     }
     /* exact scoring of the survivors; rest = Σ cq of the terms not verified */
-    for (size_t k = 0; k < ncd; k++) {
-        unsigned int id = cd[k].id;
+    for (size_t k = 0; k < ntouch && rc == 0; k++) {
+        unsigned int id = touched[k];
+        uint32_t cub = tm->acc[id] + (uint32_t)rest;
         MDB_val uk = {sizeof id, &id}, ud;
-        int r2 = mdb_get(c->txn, c->tm->units, &uk, &ud);
+        int r2 = mdb_get(c->txn, tm->units, &uk, &ud);
         if (r2 == MDB_NOTFOUND) /* deleted: its postings are removed lazily */
             continue;
         if (r2) {
             rc = tm_db_error(r2, "reading a unit");
-            goto done;
+            break;
         }
         if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
-            goto done;
-        if ((rc = score_rec(c, id, cd[k].acc + (uint32_t)rest)) < 0)
-            goto done;
+            break;
+        rc = score_rec(c, id, cub);
     }
 done:
+    for (size_t k = 0; k < ntouch; k++) /* leave the accumulator all zero */
+        tm->acc[touched[k]] = 0;
     free(ids);
-    free(pairs);
-    free(cd);
+    free(touched);
     return rc;
 }
 

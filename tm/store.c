@@ -319,6 +319,7 @@ void jisr_tm_close(jisr_tm *tm)
             mdb_env_sync(tm->env, 1);
         mdb_env_close(tm->env);
     }
+    free(tm->acc);
     free(tm->dir);
     free(tm);
 }

@@ -125,6 +125,8 @@ struct jisr_tm {
     int nolock;
     int rdonly;
     char *dir;
+    uint32_t *acc; /* matcher scratch: shared-term count per id, all zero between queries */
+    size_t acccap;
 };
 
 /** Map an LMDB result to a JISR code with detail naming what was being done. */

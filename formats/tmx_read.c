@@ -43,6 +43,7 @@ typedef struct tmx_reader {
     char err_msg[512];
     char generic_msg[256]; /* an error libxml2 reported without a context */
     int done;
+    int in_root;   /* inside the root element: the document is not finished */
     jisr_buf text; /* segment text being built */
     jisr_buf tag;  /* inline element being serialised */
     jisr_buf val;  /* element text (prop, note) */
@@ -146,6 +147,9 @@ static int step(tmx_reader *t)
 {
     int rc = xmlTextReaderRead(t->xr);
     if (rc == 1) {
+        if (xmlTextReaderDepth(t->xr) == 0)
+            t->in_root = xmlTextReaderNodeType(t->xr) == XML_READER_TYPE_ELEMENT &&
+                         !xmlTextReaderIsEmptyElement(t->xr);
         if (xmlTextReaderDepth(t->xr) > JISR_DEPTH_MAX)
             return fail(t, JISR_ETOOBIG, "elements nested deeper than %s levels%s", "48", "");
         if (xmlTextReaderNodeType(t->xr) == XML_READER_TYPE_ENTITY_REFERENCE)
@@ -159,6 +163,11 @@ static int step(tmx_reader *t)
     /* an encoding or I/O error may end the document early without a parser error */
     if (rc == 0 && !t->xml_err && !t->generic_msg[0])
         return 0;
+    /* at the end of an unfinished document libxml2's reader says "Extra content at the end of
+     * the document"; say what happened instead */
+    if (t->xml_err && t->in_root && strstr(t->err_msg, "Extra content at the end"))
+        return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col,
+                              "the document ends before </tmx> (truncated file?)");
     if (t->xml_err)
         return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s", t->err_msg);
     size_t n = strlen(t->generic_msg);

@@ -44,11 +44,13 @@ struct jisr_segmenter {
     UBreakIterator *bi;
     seg_ruleset rs;
     unsigned long gen;
-    /* the paragraph in UTF-16 (ICU's regex and break engines run fastest on it), with maps
-     * between the two encodings: map8[byte offset] = UTF-16 index, map16[index] = byte offset */
-    UChar *u16, *u16_icu; /* u16_icu: newlines turned into spaces */
-    int32_t *map8, *map16;
-    size_t cap8, cap16;
+    /* the paragraph in UTF-16 (ICU's regex and break engines run fastest on it); an invalid
+     * byte b becomes the lone surrogate U+DC00+b so that every UTF-16 unit knows how many bytes
+     * it stands for, and offsets are converted by walking (pos8, pos16) forward */
+    UChar *u16;
+    size_t cap16;
+    size_t pos8;
+    int32_t pos16;
     int32_t n16;
     seg_cands cands;
     unsigned char ascii_trig[128];
@@ -232,6 +234,84 @@ static int is_trigger(jisr_segmenter *s, int c)
     return yes;
 }
 
+/* Convert the paragraph to UTF-16: U+FFFD is not used for invalid bytes because the offsets
+ * are recovered by length: an invalid byte b becomes the lone surrogate U+DC00+b (b ≥ 0x80),
+ * which well-formed UTF-8 can never produce. */
+static int to_utf16(jisr_segmenter *s, const unsigned char *t, size_t len)
+{
+    if (s->cap16 < len + 1) { /* UTF-16 never has more units than UTF-8 has bytes */
+        UChar *a = realloc(s->u16, (len + 1) * sizeof *a);
+        if (!a)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        s->u16 = a;
+        s->cap16 = len + 1;
+    }
+    UChar *u = s->u16;
+    int32_t k = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned b = t[i];
+        if (b < 0x80) {
+            u[k++] = (UChar)b;
+            i++;
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
+            u[k++] = (UChar)(((b & 0x1F) << 6) | (t[i + 1] & 0x3F));
+            i += 2;
+            continue;
+        }
+        size_t l = 1;
+        int c = seg_u8_next(t, len, i, &l);
+        if (c < 0) {
+            u[k++] = (UChar)(0xDC00 + b);
+        } else if (c <= 0xFFFF) {
+            u[k++] = (UChar)c;
+        } else {
+            u[k++] = (UChar)(0xD7C0 + (c >> 10));
+            u[k++] = (UChar)(0xDC00 | (c & 0x3FF));
+        }
+        i += l;
+    }
+    s->n16 = k;
+    s->pos8 = 0;
+    s->pos16 = 0;
+    return 0;
+}
+
+/* Bytes of UTF-8 that the UTF-16 unit(s) at u[k] stand for; *units receives 1 or 2. */
+static size_t u16_bytes(const UChar *u, int32_t n16, int32_t k, int32_t *units)
+{
+    unsigned c = u[k];
+    *units = 1;
+    if (c < 0x80)
+        return 1;
+    if (c < 0x800)
+        return 2;
+    if (U16_IS_LEAD(c) && k + 1 < n16 && U16_IS_TRAIL(u[k + 1])) {
+        *units = 2;
+        return 4;
+    }
+    if (c >= 0xDC80 && c <= 0xDCFF)
+        return 1; /* an invalid byte */
+    return 3;
+}
+
+/* UTF-16 index of byte offset p (a character boundary). Calls come in increasing order of p
+ * within a paragraph, so the cursor only walks forward; it restarts from 0 otherwise. */
+static int32_t to16(jisr_segmenter *s, size_t p)
+{
+    if (p < s->pos8) {
+        s->pos8 = 0;
+        s->pos16 = 0;
+    }
+    while (s->pos8 < p && s->pos16 < s->n16) {
+        int32_t units;
+        s->pos8 += u16_bytes(s->u16, s->n16, s->pos16, &units);
+        s->pos16 += units;
+    }
+    return s->pos16;
+}
+
 /* ---- rules -------------------------------------------------------------------------------- */
 
 /* The cheap part: can the characters around p match the rule's edge atoms at all? */
@@ -291,8 +371,9 @@ static int rule_at(jisr_segmenter *s, seg_rule *r, size_t p)
 {
     if (!rule_may_match(s, r, p))
         return 0;
+    const unsigned char *t = s->text;
     UErrorCode st = U_ZERO_ERROR;
-    int32_t p16 = s->map8[p];
+    int32_t p16 = to16(s, p);
     if (r->mode == SEG_LOOKBEHIND) {
         if (r->gen != s->gen) {
             uregex_setText(r->re, s->u16, s->n16, &st);
@@ -305,7 +386,16 @@ static int rule_at(jisr_segmenter *s, seg_rule *r, size_t p)
      * SEG_WINDOW_BYTES before p */
     uregex_setText(r->re_b, s->u16, p16, &st);
     size_t from = p > SEG_WINDOW_BYTES ? p - SEG_WINDOW_BYTES : 0;
-    uregex_setRegion(r->re_b, s->map8[from], p16, &st);
+    while (from < p && (t[from] & 0xC0) == 0x80)
+        from++; /* a byte that is not a continuation byte always starts a character */
+    int32_t from16 = p16;
+    for (size_t i = from; i < p;) {
+        size_t l = 1;
+        int c = t[i] < 0x80 ? t[i] : seg_u8_next(t, p, i, &l);
+        from16 -= c > 0xFFFF ? 2 : 1;
+        i += l;
+    }
+    uregex_setRegion(r->re_b, from16, p16, &st);
     uregex_useTransparentBounds(r->re_b, 1, &st);
     uregex_useAnchoringBounds(r->re_b, 0, &st);
     UBool m = uregex_findNext(r->re_b, &st);
@@ -338,72 +428,6 @@ static int rules_decide(jisr_segmenter *s, size_t p, size_t q, int dflt)
             return r->brk;
     }
     return -1;
-}
-
-/* Convert the paragraph to UTF-16 (invalid bytes become U+FFFD, one per byte) and build the
- * offset maps. */
-static int to_utf16(jisr_segmenter *s, const unsigned char *t, size_t len)
-{
-    if (s->cap8 < len + 1) {
-        int32_t *m = realloc(s->map8, (len + 1) * sizeof *m);
-        if (!m)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        s->map8 = m;
-        s->cap8 = len + 1;
-    }
-    if (s->cap16 < len + 1) { /* UTF-16 never has more units than UTF-8 has bytes */
-        UChar *a = realloc(s->u16, (len + 1) * sizeof *a);
-        if (a)
-            s->u16 = a;
-        UChar *b = realloc(s->u16_icu, (len + 1) * sizeof *b);
-        if (b)
-            s->u16_icu = b;
-        int32_t *m = realloc(s->map16, (len + 1) * sizeof *m);
-        if (m)
-            s->map16 = m;
-        if (!a || !b || !m)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        s->cap16 = len + 1;
-    }
-    int32_t k = 0;
-    UChar *u = s->u16;
-    int32_t *m8 = s->map8, *m16 = s->map16;
-    for (size_t i = 0; i < len;) {
-        unsigned b = t[i];
-        if (b < 0x80) { /* ASCII */
-            m8[i] = k;
-            m16[k] = (int32_t)i;
-            u[k++] = (UChar)b;
-            i++;
-            continue;
-        }
-        if (b >= 0xC2 && b <= 0xDF && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
-            m8[i] = m8[i + 1] = k; /* two bytes: Arabic, Latin-1 … */
-            m16[k] = (int32_t)i;
-            u[k++] = (UChar)(((b & 0x1F) << 6) | (t[i + 1] & 0x3F));
-            i += 2;
-            continue;
-        }
-        size_t l = 1;
-        int c = seg_u8_next(t, len, i, &l);
-        for (size_t j = 0; j < l; j++)
-            s->map8[i + j] = k;
-        s->map16[k] = (int32_t)i;
-        if (c < 0) {
-            s->u16[k++] = 0xFFFD;
-        } else if (c <= 0xFFFF) {
-            s->u16[k++] = (UChar)c;
-        } else {
-            s->u16[k++] = (UChar)(0xD7C0 + (c >> 10));
-            s->map16[k] = (int32_t)i;
-            s->u16[k++] = (UChar)(0xDC00 | (c & 0x3FF));
-        }
-        i += l;
-    }
-    s->map8[len] = k;
-    s->map16[k] = (int32_t)len;
-    s->n16 = k;
-    return 0;
 }
 
 /* ---- public API ----------------------------------------------------------------------------- */
@@ -450,9 +474,7 @@ void jisr_segmenter_free(jisr_segmenter *s)
         ubrk_close(s->bi);
     seg_ruleset_free(&s->rs);
     free(s->u16);
-    free(s->u16_icu);
-    free(s->map8);
-    free(s->map16);
+
     free(s->cands.v);
     free(s->trig);
     free(s->lang);
@@ -562,31 +584,35 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
     if ((rc = to_utf16(s, t, len)) < 0)
         return rc;
 
-    /* 1. one pass over the (already decoded) text: newlines, blank lines, trigger characters */
+    /* 1. one pass over the (already decoded) text: newlines, blank lines, trigger characters;
+     * b follows k as the byte offset */
     int has_nl = 0;
     int all_ends = s->rs.all_ends;
     int prev_space = 1;
     const UChar *u = s->u16;
     int32_t n16 = s->n16;
+    size_t b = 0;
     for (int32_t k = 0; k < n16;) {
-        int c = u[k], kl = 1;
+        int c = u[k];
         if (c < 0x80) {
             if (!s->ascii_any[c]) {
                 prev_space = 0;
                 k++;
+                b++;
                 continue;
             }
         } else if (c < 0xD800 && !all_ends) {
             unsigned v = (s->trig[c >> 2] >> ((c & 3) * 2)) & 3;
             if (v == 1) {
                 k++;
+                b += c < 0x800 ? 2 : 3;
                 continue;
             }
         }
-        if (U16_IS_LEAD(c) && k + 1 < n16 && U16_IS_TRAIL(u[k + 1])) {
+        int32_t kl;
+        size_t bl = u16_bytes(u, n16, k, &kl);
+        if (kl == 2)
             c = U16_GET_SUPPLEMENTARY(c, u[k + 1]);
-            kl = 2;
-        }
         if (c == '\n' || c == '\r') {
             has_nl = 1;
             if (c == '\n') {
@@ -595,57 +621,74 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
                                    u[j] == '\v'))
                     j++;
                 if (j < n16 && u[j] == '\n' &&
-                    (rc = seg_cands_push(&s->cands, canon(t, (size_t)s->map16[k]), SEG_F_BLANK)) <
-                        0)
+                    (rc = seg_cands_push(&s->cands, canon(t, b), SEG_F_BLANK)) < 0)
                     return rc;
             }
         }
         if (c < 0x80 ? s->ascii_trig[c] : is_trigger(s, c)) {
             int32_t j = k + kl;
+            size_t jb = b + bl;
             while (j < n16) {
-                int d = u[j], dl = 1;
-                if (U16_IS_LEAD(d) && j + 1 < n16 && U16_IS_TRAIL(u[j + 1])) {
+                int d = u[j];
+                int32_t dl;
+                size_t dbl = u16_bytes(u, n16, j, &dl);
+                if (dl == 2)
                     d = U16_GET_SUPPLEMENTARY(d, u[j + 1]);
-                    dl = 2;
-                }
                 if (!(d < 0x80 ? s->ascii_trig[d] || is_closer(d)
                                : is_trigger(s, d) || is_closer(d)) ||
                     SEG_IS_SPACE(d))
                     break;
                 j += dl;
+                jb += dbl;
             }
-            if ((rc = seg_cands_push(&s->cands, canon(t, (size_t)s->map16[j]), 0)) < 0)
+            if ((rc = seg_cands_push(&s->cands, canon(t, jb), 0)) < 0)
                 return rc;
             prev_space = 0;
             k = j;
+            b = jb;
             continue;
         }
         if (all_ends) {
             int sp = SEG_IS_SPACE(c);
-            if (sp && !prev_space && (rc = seg_cands_push(&s->cands, (size_t)s->map16[k], 0)) < 0)
+            if (sp && !prev_space && (rc = seg_cands_push(&s->cands, b, 0)) < 0)
                 return rc;
             prev_space = sp;
         }
         k += kl;
+        b += bl;
     }
 
-    /* 2. ICU's boundaries, on a copy where newlines are spaces */
-    const UChar *icu_text = s->u16;
-    if (has_nl) {
-        memcpy(s->u16_icu, s->u16, (size_t)s->n16 * sizeof *s->u16);
-        for (int32_t i = 0; i < s->n16; i++)
-            if (s->u16_icu[i] == '\n' || s->u16_icu[i] == '\r')
-                s->u16_icu[i] = ' ';
-        icu_text = s->u16_icu;
-    }
-    ubrk_setText(s->bi, icu_text, s->n16, &st);
+    /* 2. ICU's boundaries, with newlines turned into spaces for the time being */
+    if (has_nl)
+        for (int32_t i = 0; i < n16; i++)
+            if (s->u16[i] == '\n' || s->u16[i] == '\r')
+                s->u16[i] = ' ';
+    ubrk_setText(s->bi, s->u16, n16, &st);
     if (U_FAILURE(st))
         return jisr_error_set(JISR_EICU, NULL, 0, 0, "ubrk_setText: %s", u_errorName(st));
-    for (int32_t b = ubrk_next(s->bi); b != UBRK_DONE; b = ubrk_next(s->bi)) {
-        if (b >= s->n16)
+    int32_t k16 = 0;
+    size_t k8 = 0;
+    for (int32_t bk = ubrk_next(s->bi); bk != UBRK_DONE; bk = ubrk_next(s->bi)) {
+        if (bk >= n16)
             break;
-        if ((rc = seg_cands_push(&s->cands, canon(t, (size_t)s->map16[b]), SEG_F_ICU)) < 0)
+        while (k16 < bk) {
+            int32_t units;
+            k8 += u16_bytes(s->u16, n16, k16, &units);
+            k16 += units;
+        }
+        if ((rc = seg_cands_push(&s->cands, canon(t, k8), SEG_F_ICU)) < 0)
             return rc;
+    }
+    if (has_nl) { /* the rules see the newlines again: '\n' and '\r' are one unit and one byte */
+        int32_t i = 0;
+        for (size_t j = 0; j < len && i < n16; i++) {
+            int32_t units;
+            size_t bl = u16_bytes(s->u16, n16, i, &units);
+            if (s->u16[i] == ' ' && (t[j] == '\n' || t[j] == '\r'))
+                s->u16[i] = t[j];
+            j += bl;
+            i += units - 1;
+        }
     }
 
     /* 3. list markers */

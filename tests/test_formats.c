@@ -1000,6 +1000,40 @@ static void test_writer_atomic_and_checks(void **state)
     jisr_unit_clear(&u);
 }
 
+static void test_writer_stream(void **state)
+{
+    (void)state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/stream.jsonl", tmpdir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    jisr_writer *w;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    jisr_unit_add_variant(&u, "en", "one", 3, NULL);
+    jisr_unit_add_variant(&u, "ar", "واحد", strlen("واحد"), NULL);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_JSONL;
+    assert_int_equal(jisr_writer_open_stream(&w, f, "mine", &wo, NULL), 0);
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+    assert_int_equal(jisr_writer_close(w), 0);
+    /* the stream is still the caller's: usable after close, and nothing was renamed */
+    assert_true(fputs("\n", f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(count_tmp_files(), 0);
+    units a;
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0); /* the blank line is skipped */
+    assert_int_equal(a.n, 2);
+    check_unit(&u, &a.v[1], "stream");
+    units_free(&a);
+    wo.format = JISR_FMT_MOSES;
+    assert_int_equal(jisr_writer_open_stream(&w, stdout, "x", &wo, NULL), JISR_EINVAL);
+    assert_int_equal(jisr_writer_open_stream(&w, NULL, "x", &wo, NULL), JISR_EINVAL);
+    jisr_unit_clear(&u);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1040,6 +1074,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_moses),
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_writer_atomic_and_checks),
+        cmocka_unit_test(test_writer_stream),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

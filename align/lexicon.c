@@ -164,6 +164,7 @@ static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, 
     }
     jisr_dentry *e = &a->dent[a->ndent++];
     e->head = h[0];
+    e->done = 0;
     e->off = a->ddefs.len;
     e->len = (size_t)(def + dn - p);
     return jisr_buf_append(&a->ddefs, p, e->len);

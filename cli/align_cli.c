@@ -17,6 +17,8 @@
 #include "cli/align_cli.h"
 #include "formats/formats.h"
 
+unsigned acli_text_flags;
+
 int acli_strs_push(acli_strs *s, const char *p, size_t n)
 {
     if (s->n == s->cap) {
@@ -61,7 +63,7 @@ int acli_read_sentences(const char *path, int presegmented, jisr_segmenter *seg,
 {
     jisr_textin *in = NULL;
     jisr_spans sp = {0};
-    int rc = jisr_textin_open(&in, path, 0);
+    int rc = jisr_textin_open(&in, path, acli_text_flags);
     while (rc >= 0) {
         const char *t;
         size_t n;

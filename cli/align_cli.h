@@ -17,6 +17,9 @@ typedef struct acli_strs {
 } acli_strs;
 
 int acli_strs_push(acli_strs *s, const char *p, size_t n);
+
+/** Flags for reading sentence files (JISR_TEXT_LENIENT with --lenient). */
+extern unsigned acli_text_flags;
 void acli_strs_free(acli_strs *s);
 
 /** Sentences of a text file: one per line when presegmented (every line kept, so indices are

@@ -66,9 +66,10 @@ const char cmd_align_help[] =
     "                        --presegmented) or an array of sentences; \"source\"/\"target\"\n"
     "                        are accepted for \"src\"/\"tgt\", \"id\" is optional (default: the\n"
     "                        line number). Writes the jsonl format on standard output, each\n"
-    "                        object with the document's \"id\": a pure filter for streaming\n"
-    "                        engines (Spark RDD.pipe, Hadoop Streaming, GNU parallel --pipe).\n"
+    "                        object with the document's \"id\": a pure filter (RDD.pipe,\n"
+    "                        Hadoop Streaming, GNU parallel --pipe).\n"
     "  -d, --out-dir DIR     output directory of --batch LIST (created if missing)\n"
+    "      --lenient         replace invalid UTF-8 with U+FFFD instead of failing\n"
     "      --chunk N         batch modes: align N documents at a time (default: all)\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -258,7 +259,7 @@ static int json_side(json_t *v, const aopts *o, jisr_segmenter *seg, acli_strs *
 static int batch_stdin(jisr_aligner *al, const aopts *o)
 {
     jisr_textin *in = NULL;
-    int rc = jisr_textin_open(&in, "-", 0);
+    int rc = jisr_textin_open(&in, "-", acli_text_flags);
     if (rc < 0)
         return rc;
     jisr_segmenter *ss = NULL, *ts = NULL;
@@ -382,7 +383,7 @@ static int format_from_name(const char *path)
 
 int cmd_align(int argc, char **argv)
 {
-    enum { OPT_DICT = 256, OPT_NODICT, OPT_LENGTH, OPT_BAND, OPT_CHUNK };
+    enum { OPT_DICT = 256, OPT_NODICT, OPT_LENGTH, OPT_BAND, OPT_CHUNK, OPT_LENIENT };
     static const struct option longopts[] = {
         {"source-lang", required_argument, NULL, 's'},
         {"target-lang", required_argument, NULL, 't'},
@@ -397,6 +398,7 @@ int cmd_align(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},
         {"out-dir", required_argument, NULL, 'd'},
         {"chunk", required_argument, NULL, OPT_CHUNK},
+        {"lenient", no_argument, NULL, OPT_LENIENT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -433,6 +435,9 @@ int cmd_align(int argc, char **argv)
             break;
         case OPT_DICT:
             o.al.dict_path = optarg;
+            break;
+        case OPT_LENIENT:
+            acli_text_flags = JISR_TEXT_LENIENT;
             break;
         case OPT_NODICT:
             o.al.flags |= JISR_ALIGN_NO_DICT;

@@ -148,6 +148,10 @@ check "--batch -: same pairs as the single-document run" \
     '[ "$(grep "\"id\":\"num\"" "$T/out.jsonl" | noscore | md5sum)" = "$(noscore "$T/n.jsonl" | md5sum)" ]'
 "$J" align -p --batch - --chunk 1 <"$T/in.jsonl" >"$T/out1.jsonl"
 check "--chunk 1 streams document by document" '[ "$(wc -l <"$T/out1.jsonl")" -eq 8 ]'
+printf '{"id":7,"src":"الجملة الأولى فيها ١٢ كلمة. والثانية فيها ٣٤!\\n\\nفقرة ثانية عن ٥٦ شيئا.","tgt":"The first sentence has 12 words. The second has 34!\\n\\nA second paragraph about 56 things."}\n' |
+    "$J" align --batch - >"$T/seg.jsonl"
+check "--batch - segments string documents (3 sentences a side, integer id)" \
+    '[ "$(grep -c "\"id\":\"7\"" "$T/seg.jsonl")" -eq 3 ] && grep -q "\"src_idx\":\[2\],\"tgt_idx\":\[2\]" "$T/seg.jsonl"'
 printf '{"id":"a","src":"x"}\n' | "$J" align --batch - >/dev/null 2>"$T/err"
 check "--batch -: a line without tgt is an error on line 1" '[ $? -eq 1 ] && grep -q "<stdin>:1:" "$T/err"'
 printf '{"id": nope}\n' | "$J" align --batch - >/dev/null 2>"$T/err"

@@ -359,6 +359,50 @@ static void test_name_keys(void **state)
     key_is("", "");
 }
 
+static uint32_t id_of_surface(const jisr_aligner *a, char kind, const char *surf)
+{
+    for (uint32_t id = 0; id < a->voc.n; id++)
+        if (a->kind[id] == (unsigned char)kind && a->surf[id] && !strcmp(a->surf[id], surf))
+            return id;
+    return UINT32_MAX;
+}
+
+static int translates(const jisr_aligner *a, uint32_t f, uint32_t e)
+{
+    for (uint32_t k = 0; f != UINT32_MAX && k < a->tr[f].n; k++)
+        if (a->tr[f].v[k] == e)
+            return 1;
+    return 0;
+}
+
+static void test_names_through_icu(void **state)
+{
+    (void)state;
+    /* Arabic names, transliterated by ICU and reduced to skeletons, meet the English words the
+     * input capitalises inside sentences; a common word does not become a name */
+    const char *src[] = {"ولد إبراهيم إسحاق.", "وذهب يوسف مع إبراهيم إلى البيت.",
+                         "ثم جاء يوسف وحده."};
+    const char *tgt[] = {"Later Abraham became the father of Isaac.",
+                         "Then Joseph went with Abraham to the house.",
+                         "After that Joseph came alone."};
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_BOOTSTRAP;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    assert_int_equal(jisr_aligner_add(a, src, 3, tgt, 3, NULL), 0);
+    assert_int_equal(jisr_aligner_run(a), 0);
+    uint32_t ibrahim = id_of_surface(a, 'S', "ابراهيم"), yusuf = id_of_surface(a, 'S', "يوسف");
+    uint32_t abraham = id_of_surface(a, 'T', "abraham"), joseph = id_of_surface(a, 'T', "joseph");
+    uint32_t house = id_of_surface(a, 'T', "house");
+    assert_true(ibrahim != UINT32_MAX && yusuf != UINT32_MAX);
+    assert_true(abraham != UINT32_MAX && joseph != UINT32_MAX && house != UINT32_MAX);
+    assert_true(translates(a, ibrahim, abraham));
+    assert_true(translates(a, yusuf, joseph));
+    assert_false(translates(a, ibrahim, joseph));
+    assert_false(translates(a, id_of_surface(a, 'S', "البيت"), house)); /* not a name */
+    jisr_aligner_free(a);
+}
+
 /* ---- the whole aligner --------------------------------------------------------------------- */
 
 static size_t read_lines(const char *name, char ***out)
@@ -477,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_dictd),
         cmocka_unit_test(test_dict_in_aligner),
         cmocka_unit_test(test_name_keys),
+        cmocka_unit_test(test_names_through_icu),
         cmocka_unit_test(test_aligner_numbers),
         cmocka_unit_test(test_aligner_batch_and_clear),
     };

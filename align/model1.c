@@ -15,6 +15,7 @@
 
 #define M1_MAX_PAIRS 40000
 #define M1_ITERS 5
+#define M1_MAX_LEN 30 /* longer training sentences cost most and teach least */
 #define M1_MIN_COOC 2
 
 typedef struct phash {
@@ -99,7 +100,7 @@ int jisr_al_model1(jisr_aligner *a)
                 continue;
             uint32_t f0 = d->off[bd->src], f1 = d->off[bd->src + 1];
             uint32_t e0 = d->off[d->ns + bd->tgt], e1 = d->off[d->ns + bd->tgt + 1];
-            if (f1 == f0 || e1 == e0 || f1 - f0 > 100 || e1 - e0 > 100)
+            if (f1 == f0 || e1 == e0 || f1 - f0 > M1_MAX_LEN || e1 - e0 > M1_MAX_LEN)
                 continue;
             if (np == cap) {
                 size_t c = cap ? cap * 2 : 1024;
@@ -123,8 +124,8 @@ int jisr_al_model1(jisr_aligner *a)
     capmat = nmat;
     if (!(mat = malloc(capmat * sizeof *mat)))
         goto nomem;
-    /* size the pair table once: at most nmat distinct pairs, usually far fewer */
-    while (h.nslot < nmat)
+    /* size the pair table for about a third of the cells being distinct pairs */
+    while (h.nslot < nmat / 2)
         if (ph_grow(&h) < 0)
             goto nomem;
     for (size_t k = 0; k < np; k++) {

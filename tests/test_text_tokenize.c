@@ -368,10 +368,42 @@ static void test_fast_path_equals_icu_exhaustive(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* One case with its spans written out by hand, independent of the case-file driver. */
+static void test_explicit_spans(void **state)
+{
+    (void)state;
+    const char *s = "\xD9\x82\xD8\xA7\xD9\x84 Dr. \xD9\xA3\xD9\xAB\xD9\xA5 x@y.org";
+    const struct {
+        size_t a, b;
+        jisr_tok_kind k;
+    } want[] = {{0, 6, JISR_TOK_WORD},
+                {7, 9, JISR_TOK_WORD},
+                {9, 10, JISR_TOK_PUNCT},
+                {11, 17, JISR_TOK_NUMBER},
+                {18, 25, JISR_TOK_EMAIL}};
+    jisr_tokenizer *tk;
+    assert_int_equal(jisr_tokenizer_new(&tk), 0);
+    jisr_tokens t = {0};
+    for (int force = 0; force < 2; force++) {
+        jisr_text_tok_force_icu = force;
+        assert_int_equal(jisr_tokenizer_run(tk, s, strlen(s), &t), 0);
+        assert_int_equal(t.n, 5);
+        for (size_t i = 0; i < 5; i++) {
+            assert_int_equal(t.v[i].start, want[i].a);
+            assert_int_equal(t.v[i].end, want[i].b);
+            assert_int_equal(t.v[i].kind, want[i].k);
+        }
+    }
+    jisr_text_tok_force_icu = 0;
+    jisr_tokens_free(&t);
+    jisr_tokenizer_free(tk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_file),
+        cmocka_unit_test(test_explicit_spans),
         cmocka_unit_test(test_invariants_on_corpora),
         cmocka_unit_test(test_invalid_utf8_and_reuse),
         cmocka_unit_test(test_fast_path_equals_icu_exhaustive),

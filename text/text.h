@@ -71,7 +71,8 @@ enum {
     JISR_NORM_ALEF = 1 << 4,      /* أ إ آ ٱ → ا */
     JISR_NORM_YA = 1 << 5,        /* ى → ي */
     JISR_NORM_TAMARBUTA = 1 << 6, /* ة → ه (off by default) */
-    JISR_NORM_DIGITS = 1 << 7, /* Arabic-Indic/Eastern digits → ASCII; U+066B → '.', U+066C → ',' */
+    /* Arabic-Indic and Eastern Arabic-Indic digits → ASCII; U+066B → '.', U+066C → ',' */
+    JISR_NORM_DIGITS = 1 << 7,
     JISR_NORM_PUNCT = 1 << 8, /* ، ؛ ؟ → , ; ? */
     JISR_NORM_MATCH = JISR_NORM_NFKC | JISR_NORM_CASEFOLD | JISR_NORM_HARAKAT | JISR_NORM_TATWEEL |
                       JISR_NORM_ALEF | JISR_NORM_YA | JISR_NORM_DIGITS | JISR_NORM_PUNCT,
@@ -86,6 +87,9 @@ int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
 
 /* ---- word tokens ------------------------------------------------------------------------- */
 
+/* Boundaries are ICU's word boundaries (UAX #29 as ICU tailors it: '@' counts as a letter, ':'
+ * does not join letters); the kind comes from the content: a segment with a letter is a WORD,
+ * with digits only a NUMBER, otherwise PUNCT or SYMBOL by its first character. */
 typedef enum jisr_tok_kind {
     JISR_TOK_WORD = 1, /* letters (any script), with inner apostrophes/periods as ICU decides;
                           letters+digits in Latin ("MP3") stay one word, Arabic letters and
@@ -122,16 +126,19 @@ void jisr_tokens_free(jisr_tokens *t);
 /* ---- stems ------------------------------------------------------------------------------- */
 
 typedef struct jisr_stemmer jisr_stemmer;
-/** lang "ar" or "en" (any "ar-*", "en-*"); JISR_ENOTFOUND for others. */
+/** Snowball stemmer for lang "ar" or "en" (any "ar-*", "en-*"); JISR_ENOTFOUND for others. */
 int jisr_stemmer_new(jisr_stemmer **out, const char *lang);
-/** Stem one (normalised, case-folded) word; result borrowed until the next call. */
+/** Stem one word of n bytes (need not be NUL-terminated). Pass it through
+ * jisr_text_normalize(JISR_NORM_MATCH) first: Snowball's Arabic stemmer looks for the article
+ * before it drops diacritics. The result (*out_len bytes, NUL-terminated) is borrowed until
+ * the next call; NULL on error. */
 const char *jisr_stemmer_stem(jisr_stemmer *st, const char *w, size_t n, size_t *out_len);
 void jisr_stemmer_free(jisr_stemmer *st);
 
 /* ---- language ---------------------------------------------------------------------------- */
 
-/** "ar" when Arabic letters dominate, "en" when Latin letters do, "und" otherwise. Static string.
- */
+/** "ar" when Arabic-script characters are at least as many as Latin letters, "en" when Latin
+ * letters are more, "und" when there are neither. Returns a static string. */
 const char *jisr_text_guess_lang(const char *s, size_t n);
 
 /** Language tags compared as BCP 47: case-insensitive, '_' = '-'. jisr_lang_matches(tag, want)

@@ -76,6 +76,7 @@ int jisr_al_ensure_ids(jisr_aligner *a)
     GROW(surf);
     GROW(stamp_s);
     GROW(stamp_t);
+    GROW(mask);
 #undef GROW
     a->idcap = cap;
     return 0;
@@ -407,29 +408,50 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         double rowsum = 0;
         uint32_t gs = ++a->gen_s;
         const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
+        /* target ids that translate some token of s; for sentences of up to 64 tokens, also
+         * which positions they translate, so a cell costs O(target tokens) */
+        int masks = se - sb <= 64;
         for (const uint32_t *p = sb; p < se; p++) {
             const jisr_trlist *tl = &a->tr[*p];
-            for (uint32_t k = 0; k < tl->n; k++)
-                a->stamp_s[tl->v[k]] = gs;
+            uint64_t bit = masks ? (uint64_t)1 << (p - sb) : 0;
+            for (uint32_t k = 0; k < tl->n; k++) {
+                uint32_t e = tl->v[k];
+                if (a->stamp_s[e] != gs) {
+                    a->stamp_s[e] = gs;
+                    a->mask[e] = 0;
+                }
+                a->mask[e] |= bit;
+            }
         }
         for (size_t t = x->clo[s]; t < x->clo[s] + x->cn[s]; t++) {
             uint32_t gt = ++a->gen_t;
             const uint32_t *tb = ids + d->off[d->ns + t], *te = ids + d->off[d->ns + t + 1];
             double mt[3] = {0, 0, 0}, ms[3] = {0, 0, 0};
+            uint64_t hit = 0;
             for (const uint32_t *p = tb; p < te; p++) {
                 a->stamp_t[*p] = gt;
-                if (a->stamp_s[*p] == gs)
+                if (a->stamp_s[*p] == gs) {
                     for (int q = 0; q < 3; q++)
                         mt[q] += a->w[*p][q];
+                    hit |= a->mask[*p];
+                }
             }
-            for (const uint32_t *p = sb; p < se; p++) {
-                const jisr_trlist *tl = &a->tr[*p];
-                for (uint32_t k = 0; k < tl->n; k++)
-                    if (a->stamp_t[tl->v[k]] == gt) {
-                        for (int q = 0; q < 3; q++)
-                            ms[q] += a->w[*p][q];
-                        break;
-                    }
+            if (masks) {
+                for (; hit; hit &= hit - 1) {
+                    const float *w = a->w[sb[__builtin_ctzll(hit)]];
+                    for (int q = 0; q < 3; q++)
+                        ms[q] += w[q];
+                }
+            } else {
+                for (const uint32_t *p = sb; p < se; p++) {
+                    const jisr_trlist *tl = &a->tr[*p];
+                    for (uint32_t k = 0; k < tl->n; k++)
+                        if (a->stamp_t[tl->v[k]] == gt) {
+                            for (int q = 0; q < 3; q++)
+                                ms[q] += a->w[*p][q];
+                            break;
+                        }
+                }
             }
             size_t k = x->coff[s] + (t - x->clo[s]);
             for (int q = 0; q < 3; q++) {
@@ -918,6 +940,7 @@ void jisr_aligner_free(jisr_aligner *a)
     free(a->surf);
     free(a->stamp_s);
     free(a->stamp_t);
+    free(a->mask);
     free(a->dpairs);
     free(a->dent);
     jisr_buf_free(&a->ddefs);

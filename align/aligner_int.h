@@ -53,6 +53,7 @@ struct jisr_aligner {
     unsigned char *tknown; /* target id is some source id's translation */
     char **surf;           /* first surface form seen (case-folded, unstemmed) */
     uint32_t *stamp_s, *stamp_t;
+    uint64_t *mask; /* band_prepare: source positions a target id translates */
     uint32_t gen_s, gen_t;
 
     /* dictd entries kept unexpanded until their headword occurs in the input */

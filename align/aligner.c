@@ -6,18 +6,25 @@
  * digits (the normaliser folds every digit system) and the anchors ? ! and quotes. Numbers
  * and anchors carry the same id on both sides, so they translate to themselves.
  *
- * The lexical evidence of a bead is a coverage: the share of the (IDF-weighted) tokens on each
- * side that have a translation on the other side, over the tokens the lexicon knows at all,
- * smoothed toward a prior so that short sentences with no evidence are neutral. Translations
- * come from a bilingual dictionary, names matched through ICU transliteration (names.c), and a
- * table learnt from the input itself (model1.c): a first pass aligns everything, an IBM
- * Model 1 is trained on its confident 1-1 beads, and a second pass uses both. The coverage of
- * every sentence pair in the DP band is computed once per band (O(tokens) with stamp arrays);
- * a bead sums its pairs, clamping each sentence at its own weight so that a word matched in two
- * sentences is not counted twice.
+ * The lexical evidence of a bead is a log-likelihood ratio, token by token: a token the
+ * lexicon knows either finds a translation on the other side of the bead or not; p1 is the
+ * chance that it does in a true translation (estimated from the first pass), p0 the chance
+ * that it does in unrelated sentences (from the other side's document frequencies; for a bead
+ * with k sentences on the other side, 1 - (1 - p0)^k). Matches of rare words weigh much,
+ * matches of words found everywhere nothing. Because neighbouring sentences share vocabulary,
+ * a bead pays, for each extra sentence it merges, the mean gain its sentences get from the
+ * sentences around them (the "neighbour discount"); otherwise merges would collect chance
+ * matches. Translations come from a bilingual dictionary (lexicon.c), names matched through
+ * ICU transliteration (names.c), numbers and ? ! quotes (anchors, weighted up) and a table
+ * learnt from the input itself (model1.c): a first pass aligns everything, an IBM Model 1 is
+ * trained on its confident 1-1 beads, and a second pass uses all of it. The coverage of every
+ * sentence pair in the DP band is computed once per band in O(target tokens) with stamp arrays
+ * and position masks; a bead sums its pairs, clamping each sentence at its own maximum so that
+ * a word matched in two sentences is not counted twice.
  *
- * Bead cost = length cost + bead prior + lex_weight × (1 − similarity) × sentences/2; an
- * unaligned sentence costs skip_cost. The weights were tuned on the Bible noisy/dev set only.
+ * Bead cost = Gale–Church length cost (character ratio from the document, variance from the
+ * first pass) + bead prior − lex_weight × log-likelihood ratio; an unaligned sentence costs
+ * its prior (+ skip_cost). The weights were tuned on the Bible noisy/dev set only.
  */
 #include <math.h>
 #include <pthread.h>

@@ -8,7 +8,8 @@
  * headwords are skipped: they would pair a word with half the language. Headwords are
  * Arabic whenever one side of the aligner is Arabic; a TSV dictionary has the aligner's source
  * language in its first column. Single words take a fast path (normalise + stem, no word
- * breaking) because the dictionary has 53,000 of them and is read at every start.
+ * breaking) because the dictionary has 53,000 of them and is read at every start; the
+ * translations of a dictd entry are only parsed once its headword occurs in the input.
  */
 #include <ctype.h>
 #include <stdlib.h>

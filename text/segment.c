@@ -49,10 +49,15 @@ struct jisr_segmenter {
      * it stands for, and offsets are converted by walking (pos8, pos16) forward */
     UChar *u16;
     size_t cap16;
+    int32_t *nl; /* UTF-16 indices of '\n' and '\r', hidden from ICU while it runs */
+    UChar *nl_char;
+    size_t nnl, capnl;
     size_t pos8;
     int32_t pos16;
     int32_t n16;
     seg_cands cands;
+    seg_cand *tmp; /* merge buffer */
+    size_t tmp_cap;
     unsigned char ascii_trig[128];
     unsigned char ascii_any[128]; /* trigger, newline, or white space when all_ends */
     unsigned char *trig;          /* 2 bits per BMP code point: 0 unknown, 1 no, 2 yes */
@@ -143,10 +148,36 @@ int seg_cands_push(seg_cands *c, size_t pos, unsigned flags)
     return 0;
 }
 
-static int cand_cmp(const void *a, const void *b)
+static void merge2(const seg_cand *a, size_t na, const seg_cand *b, size_t nb, seg_cand *out)
 {
-    const seg_cand *x = a, *y = b;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
+    size_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb)
+        out[k++] = b[j].pos < a[i].pos ? b[j++] : a[i++];
+    while (i < na)
+        out[k++] = a[i++];
+    while (j < nb)
+        out[k++] = b[j++];
+}
+
+/* The candidates come as three runs, each already in order (the scan, ICU, list items):
+ * merge them instead of sorting. */
+static int merge_runs(jisr_segmenter *s, size_t run1, size_t run2)
+{
+    seg_cands *c = &s->cands;
+    if (c->n < 2)
+        return 0;
+    if (s->tmp_cap < c->n) {
+        seg_cand *t = realloc(s->tmp, c->n * sizeof *t);
+        if (!t)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        s->tmp = t;
+        s->tmp_cap = c->n;
+    }
+    merge2(c->v, run1, c->v + run1, run2 - run1, s->tmp);
+    merge2(s->tmp, run2, c->v + run2, c->n - run2, c->v + 0);
+    /* the second merge writes into c->v while reading run 3 from it: safe, the output index
+     * k = i + j never passes the next unread element run2 + j */
+    return 0;
 }
 
 /* Back over white space: the canonical form of a boundary. */
@@ -279,7 +310,7 @@ static int to_utf16(jisr_segmenter *s, const unsigned char *t, size_t len)
 }
 
 /* Bytes of UTF-8 that the UTF-16 unit(s) at u[k] stand for; *units receives 1 or 2. */
-static size_t u16_bytes(const UChar *u, int32_t n16, int32_t k, int32_t *units)
+static inline size_t u16_bytes(const UChar *u, int32_t n16, int32_t k, int32_t *units)
 {
     unsigned c = u[k];
     *units = 1;
@@ -474,8 +505,11 @@ void jisr_segmenter_free(jisr_segmenter *s)
         ubrk_close(s->bi);
     seg_ruleset_free(&s->rs);
     free(s->u16);
+    free(s->nl);
+    free(s->nl_char);
 
     free(s->cands.v);
+    free(s->tmp);
     free(s->trig);
     free(s->lang);
     free(s);
@@ -586,8 +620,8 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
 
     /* 1. one pass over the (already decoded) text: newlines, blank lines, trigger characters;
      * b follows k as the byte offset */
-    int has_nl = 0;
     int all_ends = s->rs.all_ends;
+    s->nnl = 0;
     int prev_space = 1;
     const UChar *u = s->u16;
     int32_t n16 = s->n16;
@@ -614,7 +648,20 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
         if (kl == 2)
             c = U16_GET_SUPPLEMENTARY(c, u[k + 1]);
         if (c == '\n' || c == '\r') {
-            has_nl = 1;
+            if (s->nnl == s->capnl) {
+                size_t nc = s->capnl ? s->capnl * 2 : 64;
+                int32_t *a = realloc(s->nl, nc * sizeof *a);
+                if (a)
+                    s->nl = a;
+                UChar *b2 = realloc(s->nl_char, nc * sizeof *b2);
+                if (b2)
+                    s->nl_char = b2;
+                if (!a || !b2)
+                    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                s->capnl = nc;
+            }
+            s->nl[s->nnl] = k;
+            s->nl_char[s->nnl++] = (UChar)c;
             if (c == '\n') {
                 int32_t j = k + 1;
                 while (j < n16 && (u[j] == ' ' || u[j] == '\t' || u[j] == '\r' || u[j] == '\f' ||
@@ -658,11 +705,11 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
         b += bl;
     }
 
+    size_t run1 = s->cands.n;
+
     /* 2. ICU's boundaries, with newlines turned into spaces for the time being */
-    if (has_nl)
-        for (int32_t i = 0; i < n16; i++)
-            if (s->u16[i] == '\n' || s->u16[i] == '\r')
-                s->u16[i] = ' ';
+    for (size_t i = 0; i < s->nnl; i++)
+        s->u16[s->nl[i]] = ' ';
     ubrk_setText(s->bi, s->u16, n16, &st);
     if (U_FAILURE(st))
         return jisr_error_set(JISR_EICU, NULL, 0, 0, "ubrk_setText: %s", u_errorName(st));
@@ -672,32 +719,34 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
         if (bk >= n16)
             break;
         while (k16 < bk) {
-            int32_t units;
-            k8 += u16_bytes(s->u16, n16, k16, &units);
-            k16 += units;
+            unsigned c = s->u16[k16];
+            if (c < 0x80) {
+                k8++;
+                k16++;
+            } else if (c < 0x800) {
+                k8 += 2;
+                k16++;
+            } else {
+                int32_t units;
+                k8 += u16_bytes(s->u16, n16, k16, &units);
+                k16 += units;
+            }
         }
         if ((rc = seg_cands_push(&s->cands, canon(t, k8), SEG_F_ICU)) < 0)
             return rc;
     }
-    if (has_nl) { /* the rules see the newlines again: '\n' and '\r' are one unit and one byte */
-        int32_t i = 0;
-        for (size_t j = 0; j < len && i < n16; i++) {
-            int32_t units;
-            size_t bl = u16_bytes(s->u16, n16, i, &units);
-            if (s->u16[i] == ' ' && (t[j] == '\n' || t[j] == '\r'))
-                s->u16[i] = t[j];
-            j += bl;
-            i += units - 1;
-        }
-    }
+    for (size_t i = 0; i < s->nnl; i++) /* the rules see the newlines again */
+        s->u16[s->nl[i]] = s->nl_char[i];
+
+    size_t run2 = s->cands.n;
 
     /* 3. list markers */
     if ((rc = seg_list_pass(text, len, &s->cands)) < 0)
         return rc;
 
     /* 4. decide */
-    if (s->cands.n > 1)
-        qsort(s->cands.v, s->cands.n, sizeof *s->cands.v, cand_cmp);
+    if ((rc = merge_runs(s, run1, run2)) < 0)
+        return rc;
     size_t start = 0;
     for (size_t i = 0; i < s->cands.n;) {
         size_t p = s->cands.v[i].pos;

@@ -402,6 +402,7 @@ int main(int argc, char **argv)
     size_t target = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
     const char *work = argc > 2 ? argv[2] : "/tmp/jisr-bench-tm";
     size_t noracle = argc > 3 ? strtoul(argv[3], NULL, 10) : 100;
+    int reuse = argc > 4 && strcmp(argv[4], "reuse") == 0; /* queries only, on the last memory */
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char *sd = getenv("JISR_SHARED_DATA");
     char sdbuf[1024];
@@ -413,7 +414,7 @@ int main(int argc, char **argv)
     snprintf(tmx, sizeof tmx, "%s/bench.tmx", work);
     snprintf(dir, sizeof dir, "%s/tm", work);
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, work);
-    if (system(cmd) != 0)
+    if (!reuse && system(cmd) != 0)
         return 1;
 
     printf("jisr translation-memory benchmark (%zu units)\n\nbase pairs from %s:\n", target, sd);
@@ -424,6 +425,14 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    jisr_unit u;
+    jisr_unit_init(&u);
+    size_t written = target;
+    jisr_tm *tm;
+    if (reuse) {
+        printf("\n(reusing the memory in %s: queries only)\n", dir);
+        goto queries;
+    }
     /* 1. the TMX */
     g_setcap = 1;
     while (g_setcap < target * 2 + 1024)
@@ -438,9 +447,8 @@ int main(int argc, char **argv)
         printf("cannot write %s: %s\n", tmx, jisr_error_last()->msg);
         return 1;
     }
-    jisr_unit u;
-    jisr_unit_init(&u);
-    size_t written = 0, dups = 0;
+    written = 0;
+    size_t dups = 0;
     unsigned *next_k = calloc(g_nbase, sizeof *next_k);
     for (unsigned round = 0; written < target && round < 400; round++) {
         for (size_t i = 0; i < g_nbase && written < target; i++) {
@@ -488,7 +496,6 @@ int main(int argc, char **argv)
         jisr_reader_close(r);
     }
     double t_parse = jisr_now() - t0;
-    jisr_tm *tm;
     jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
     oo.flags = JISR_TM_WRITE;
     if (jisr_tm_open(&tm, dir, &oo) < 0) {
@@ -526,7 +533,13 @@ int main(int argc, char **argv)
            st.disk_bytes / 1048576.0, st.disk_bytes / tmx_bytes, tmx_bytes / 1048576.0);
     printf("  index                 %8llu posting chunks\n", (unsigned long long)st.index_keys);
     jisr_tm_stats_free(&st);
+    jisr_tm_close(tm);
 
+queries:
+    if (jisr_tm_open(&tm, dir, NULL) < 0) {
+        printf("open failed: %s\n", jisr_error_last()->msg);
+        return 1;
+    }
     /* 3. queries */
     enum { NQ = 1000 };
     query qs[NQ];

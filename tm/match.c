@@ -225,7 +225,11 @@ static int score_rec(qctx *c, uint32_t id, uint32_t cub)
     if (si < 0 || ti < 0 || si == ti)
         return 0;
     const tm_rvar *sv = &c->rec.var[si];
+    /* once the top list is full, a unit must at least tie its last score (top-k pruning: the
+     * results stay exactly those of scoring everything) */
     int min = c->o->min_score;
+    if (c->nbest == c->o->max_results && c->best[c->nbest - 1].score > min)
+        min = c->best[c->nbest - 1].score;
     uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
     if (cub != UINT32_MAX) {
         /* exact filters on the stored lengths before tokenizing (docs/matching.md) */
@@ -357,6 +361,16 @@ static int term_ids(const tm_chunk *ch, const qterm *t, unsigned b, uint32_t **i
     return 0;
 }
 
+static _Thread_local const uint32_t *g_acc_sort;
+
+static int cmp_by_acc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    if (g_acc_sort[x] != g_acc_sort[y])
+        return g_acc_sort[x] > g_acc_sort[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
 /* Make the handle's per-id accumulator cover id. */
 static int acc_reserve(jisr_tm *tm, uint32_t id)
 {
@@ -454,7 +468,11 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
         }
         ntouch = alive;
     }
-    /* exact scoring of the survivors; rest = Σ cq of the terms not verified */
+    /* exact scoring of the survivors, most shared terms first (good matches fill the top list
+     * early and raise its bar); rest = Σ cq of the terms not verified */
+    g_acc_sort = tm->acc;
+    if (ntouch > 1)
+        qsort(touched, ntouch, sizeof *touched, cmp_by_acc);
     for (size_t k = 0; k < ntouch && rc == 0; k++) {
         unsigned int id = touched[k];
         uint32_t cub = tm->acc[id] + (uint32_t)rest;
@@ -536,8 +554,17 @@ static int indexed(qctx *c)
             goto done;
         t[i].nc = nch - t[i].c0;
     }
-    for (unsigned b = lo; b <= hi && rc == 0; b++)
-        rc = bucket_pass(c, t, nt, ch, b, minc[b], hq);
+    /* the query's own length first, then outwards: the best matches come early */
+    unsigned b0 = tm_bucket(wq);
+    for (unsigned step = 0; rc == 0 && step <= 2 * 256; step++) {
+        int b = (int)b0 + ((step & 1) ? (int)(step + 1) / 2 : -(int)(step / 2));
+        if (b < (int)lo || b > (int)hi) {
+            if ((int)b0 + (int)(step + 1) / 2 > (int)hi && (int)b0 - (int)(step + 1) / 2 < (int)lo)
+                break;
+            continue;
+        }
+        rc = bucket_pass(c, t, nt, ch, (unsigned)b, minc[b], hq);
+    }
 done:
     if (cur)
         mdb_cursor_close(cur);

@@ -533,7 +533,8 @@ int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
     if (rc != MDB_NOTFOUND && rc != 0)
         goto db;
     rc = 0;
-    qsort(out->langs, out->nlangs, sizeof *out->langs, cmp_lang);
+    if (out->nlangs > 1)
+        qsort(out->langs, out->nlangs, sizeof *out->langs, cmp_lang);
     char path[4096];
     struct stat st;
     static const char *files[] = {"data.mdb", "lock.mdb"};

@@ -146,6 +146,8 @@ static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, 
     jisr_aligner *a = L->a;
     int err = 0;
     uint32_t h[2];
+    if (memchr(head, ' ', hn)) /* a multi-word headword: skipped without word breaking */
+        return 0;
     int nh = phrase_ids(a, L->head_side, head, hn, h, 1, 0, &err);
     if (err < 0)
         return err;

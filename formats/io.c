@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "formats/formats_int.h"
+#include "util/utf8.h"
 
 static const char *shown(const char *path)
 {
@@ -505,44 +506,18 @@ unsigned long jisr_writer_count(const jisr_writer *w)
 int jisr_check_utf8(const char *s, size_t n, size_t *bad_at)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            i++;
+    for (size_t i = 0, len; i < n; i += len) {
+        if (p[i] < 0x80) {
+            len = 1;
             continue;
         }
-        size_t len;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            goto bad;
+        if (jisr_utf8_decode(p, n, i, &len) < 0) {
+            if (bad_at)
+                *bad_at = i;
+            return JISR_EENCODING;
         }
-        if (i + len > n)
-            goto bad;
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                goto bad;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-            goto bad;
-        i += len;
     }
     return 0;
-bad:
-    if (bad_at)
-        *bad_at = i;
-    return JISR_EENCODING;
 }
 
 int jisr_lines_next(jisr_lines *l)

@@ -5,6 +5,7 @@
 #ifndef JISR_SEGMENT_INT_H
 #define JISR_SEGMENT_INT_H
 
+#include "util/utf8.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -143,7 +144,10 @@ int seg_list_pass(const char *s, size_t n, seg_cands *c);
 
 /** Decode the code point at s[i] (i < n); *len receives its length (1 for an invalid byte,
  * which decodes as -1). */
-int seg_u8_next(const unsigned char *s, size_t n, size_t i, size_t *len);
+static inline int seg_u8_next(const unsigned char *s, size_t n, size_t i, size_t *len)
+{
+    return (int)jisr_utf8_decode(s, n, i, len);
+}
 /** Decode the code point ending at s[i] (i > 0); *start receives its first byte. */
 int seg_u8_prev(const unsigned char *s, size_t i, size_t *start);
 int seg_is_space(int c);

@@ -25,6 +25,7 @@
 
 #include "text/text.h"
 #include "tm/tm_int.h"
+#include "util/utf8.h"
 
 #define TM_NORM_FLAGS (JISR_NORM_MATCH | JISR_NORM_TAMARBUTA)
 
@@ -138,40 +139,10 @@ uint64_t tm_toks_text_hash(const tm_toks *t)
 /* Decode one UTF-8 code point at s[i..n); invalid bytes decode as U+FFFD of length 1. */
 static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
 {
-    unsigned c = s[*i];
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    }
     size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        (*i)++;
-        return 0xFFFD;
-    }
-    if (*i + len > n) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    for (size_t k = 1; k < len; k++) {
-        unsigned b = s[*i + k];
-        if ((b & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (b & 0x3F);
-    }
+    int32_t c = jisr_utf8_decode(s, n, *i, &len);
     *i += len;
-    return cp;
+    return c < 0 ? 0xFFFD : (uint32_t)c;
 }
 
 static int char_class(uint32_t c)

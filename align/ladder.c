@@ -20,6 +20,8 @@
 
 #include "align/align.h"
 
+#define JISR_LADDER_MAX_INDEX 100000000u
+
 int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt, double score)
 {
     if (l->n == l->cap) {
@@ -89,9 +91,11 @@ static int lp_side(lparser *lp, size_t *start, size_t *count)
         size_t v = 0;
         const char *num = lp->p;
         while (lp->p < lp->end && isdigit((unsigned char)*lp->p)) {
-            if (v > (SIZE_MAX - 9) / 10)
-                return lp_error(lp, "sentence index too large");
             v = v * 10 + (size_t)(*lp->p - '0');
+            /* a document of more than 100 million sentences is not a document: refusing it
+             * keeps the evaluator's per-sentence tables bounded on hostile ladders */
+            if (v > JISR_LADDER_MAX_INDEX)
+                return lp_error(lp, "sentence index too large (at most 100000000)");
             lp->p++;
         }
         if (n == 0)

@@ -73,6 +73,9 @@ static void test_ladder_errors(void **state)
     expect_parse_error("[0]:[0]:x\n", 1, 9);
     expect_parse_error("[0]:[0] junk\n", 1, 9);
     expect_parse_error("[a]:[0]\n", 1, 2);
+    /* found by fuzz_lines: a huge index made the evaluator allocate by it */
+    expect_parse_error("[0]:[0]\n[1333333333333336]:[]\n", 2, 10);
+    expect_parse_error("[100000001]:[]\n", 1, 10);
 }
 
 /* ---- scores -------------------------------------------------------------------------------- */

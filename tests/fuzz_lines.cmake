@@ -1,0 +1,1 @@
+jisr_add_fuzz(lines LAYERS text formats align)

@@ -34,6 +34,13 @@
 #include "align/aligner_int.h"
 #include "text/text.h"
 
+/* Zero n elements of an array that stays NULL while it is empty (empty documents, no tokens). */
+#define ZERO(p, n)                                                                                 \
+    do {                                                                                           \
+        if ((n) > 0)                                                                               \
+            memset((p), 0, (size_t)(n) * sizeof *(p));                                             \
+    } while (0)
+
 static const jisr_align_params default_params = {
     .lex_weight = 0.2,
     .skip_cost = 0.0,
@@ -320,7 +327,8 @@ int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc, const
         free(d->ids);
         return rc;
     }
-    memcpy(d->ids, a->ids, a->nids * sizeof *d->ids);
+    if (a->nids) /* documents without a single token leave a->ids NULL */
+        memcpy(d->ids, a->ids, a->nids * sizeof *d->ids);
     if (doc)
         *doc = a->ndocs;
     a->ndocs++;
@@ -409,8 +417,8 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         x->ccap = total;
     }
     const uint32_t *ids = d->ids;
-    memset(x->bgt, 0, d->nt * sizeof *x->bgt);
-    memset(x->bgn, 0, d->nt * sizeof *x->bgn);
+    ZERO(x->bgt, d->nt);
+    ZERO(x->bgn, d->nt);
     for (size_t s = 0; s < ns; s++) {
         double rowsum = 0;
         uint32_t gs = ++a->gen_s;
@@ -677,8 +685,8 @@ static double estimate_s2(const jisr_aligner *a)
 /* Document frequencies per side. */
 static void count_df(jisr_aligner *a)
 {
-    memset(a->df, 0, a->voc.n * sizeof *a->df);
-    memset(a->dft, 0, a->voc.n * sizeof *a->dft);
+    ZERO(a->df, a->voc.n);
+    ZERO(a->dft, a->voc.n);
     a->nsents = a->nsentt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
         jisr_adoc *d = &a->docs[k];
@@ -722,7 +730,7 @@ static void token_llr(jisr_aligner *a, uint32_t id, double p0, double p1)
 static int compute_weights(jisr_aligner *a)
 {
     double ns = (double)a->nsents + 1, nt = (double)a->nsentt + 1;
-    memset(a->tknown, 0, a->voc.n * sizeof *a->tknown);
+    ZERO(a->tknown, a->voc.n);
     double *q = malloc(a->voc.n * sizeof *q); /* P(no source sentence word translates to id) */
     if (!q)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
@@ -918,9 +926,9 @@ void jisr_aligner_clear(jisr_aligner *a)
     a->ndocs = 0;
     a->ran = 0;
     if (a->capn)
-        memset(a->capn, 0, a->idcap * sizeof *a->capn);
+        ZERO(a->capn, a->idcap);
     if (a->lown)
-        memset(a->lown, 0, a->idcap * sizeof *a->lown);
+        ZERO(a->lown, a->idcap);
 }
 
 void jisr_aligner_free(jisr_aligner *a)

@@ -1,0 +1,1 @@
+jisr_add_fuzz(align LAYERS text formats align)

@@ -35,6 +35,9 @@ same() { # same NAME FILE EXPECTED_TEXT
         printf '%s' "$3" | diff - "$2" | head -20 | sed 's/^/  /'
     fi
 }
+lacks() { # lacks NAME FILE REGEX
+    ! grep -Eq -- "$3" "$2" || fail "$1: $2 has /$3/"
+}
 has() { # has NAME FILE REGEX
     grep -Eq -- "$3" "$2" || {
         fail "$1: $2 lacks /$3/"
@@ -68,8 +71,13 @@ run stdin 0 "$J" segment <"$T/a.txt" && cmp -s "$T/out" <("$J" segment "$T/a.txt
     fail "stdin output differs from file output"
 run stdin-dash 0 "$J" segment -l auto - <"$T/a.txt" && cmp -s "$T/out" <("$J" segment "$T/a.txt") ||
     fail "'-' output differs from file output"
-# -l auto picks Arabic rules for the Arabic paragraph; -l en does not know د.
-run lang-en 0 "$J" segment -l en "$T/a.txt" && has lang-en "$T/out" '^قال د\.$'
+# -l picks the rule set: English knows "Yahoo! in" goes on, Arabic rules let ICU break there;
+# Arabic abbreviations hold in a paragraph read as English too (mixed text)
+printf 'She shouted Yahoo! in the morning.\n' >"$T/yahoo.txt"
+run lang-ar 0 "$J" segment -l ar "$T/yahoo.txt" && has lang-ar "$T/out" '^in the morning\.$'
+run lang-en 0 "$J" segment -l en "$T/yahoo.txt" && has lang-en "$T/out" '^She shouted Yahoo! in the morning\.$'
+run lang-auto 0 "$J" segment "$T/yahoo.txt" && has lang-auto "$T/out" '^She shouted Yahoo! in the morning\.$'
+run lang-en-ar 0 "$J" segment -l en "$T/a.txt" && lacks lang-en-ar "$T/out" '^قال د\.$'
 # two files: jsonl names them, text separates them like paragraphs
 printf 'One. Two.' >"$T/b.txt"
 if run two-files 0 "$J" segment --format jsonl "$T/b.txt" "$T/b.txt"; then

@@ -211,11 +211,12 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         size_t nt = 0;
         if ((rc = grow_arr((void **)&imp->terms, &imp->tcap, imp->toks.n + 1, 8)) < 0)
             return rc;
+        size_t nnum = 0;
         for (size_t k = 0; k < imp->toks.n; k++)
             if (imp->toks.v[k].kind == TM_WORD)
                 imp->terms[nt++] = imp->toks.v[k].hk;
-        if (imp->toks.nheavy > imp->toks.nwords) /* any number: the shared number term */
-            imp->terms[nt++] = TM_NUMKEY;
+            else if (imp->toks.v[k].kind == TM_NUMBER)
+                imp->terms[nt++] = tm_num_term(nnum++);
         sort_u64(imp->terms, nt);
         unsigned bucket = tm_bucket(imp->toks.w100);
         if ((rc = grow_arr((void **)&imp->pk, &imp->pkcap, imp->npk + nt, 8)) < 0)

@@ -8,7 +8,7 @@
  * capped at 99 unless the texts are identical. Filters (proved in docs/matching.md):
  *   length  100·|Wq − Wm| ≤ (100 − min)·max(Wq, Wm)     → index buckets [min·Wq/100, 100·Wq/min]
  *   count   10000·(max(Hq, Hm) − C) ≤ (100 − min)·max(Wq, Wm), H = words + numbers,
- *           C = heavy tokens shared (words by key, numbers as one class)
+ *           C = heavy tokens shared (words by key, numbers as one class: indexed by count)
  * so within a length bucket whose largest length is Wb a unit can only match if it shares at
  * least minC = Hq − ⌊(100−min)·max(Wq, Wb) / 10000⌋ heavy tokens with the query; by the
  * pigeonhole principle it then contains one of the rarest terms whose counts add up to more than
@@ -527,12 +527,12 @@ static int indexed(qctx *c)
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    size_t nh = 0;
+    size_t nh = 0, nnum = 0;
     for (size_t i = 0; i < c->q.n; i++)
         if (c->q.v[i].kind == TM_WORD)
             hks[nh++] = c->q.v[i].hk;
         else if (c->q.v[i].kind == TM_NUMBER)
-            hks[nh++] = TM_NUMKEY;
+            hks[nh++] = tm_num_term(nnum++);
     qsort(hks, nh, sizeof *hks, cmp_u64);
     for (size_t i = 0; i < nh; i++) {
         if (nt && t[nt - 1].hk == hks[i]) {

@@ -226,6 +226,13 @@ static int open_dbis(jisr_tm *tm)
                               "version %d: use a newer jisr",
                               (unsigned long long)schema, JISR_TM_SCHEMA);
     }
+    if (schema != 0 && schema < JISR_TM_SCHEMA) {
+        mdb_txn_abort(txn);
+        return jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
+                              "this memory has schema version %llu, whose index this jisr (version "
+                              "%d) cannot read: import its TMX again into a new memory",
+                              (unsigned long long)schema, JISR_TM_SCHEMA);
+    }
     if (schema == 0 && write) {
         if ((rc = tm_meta_put_u64(txn, tm, "schema", JISR_TM_SCHEMA)) != 0 ||
             (rc = tm_meta_put_u64(txn, tm, "next_id", 1)) != 0) {

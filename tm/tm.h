@@ -21,9 +21,9 @@
 #include "formats/formats.h"
 #include "util/util.h"
 
-/** Schema version written by this library. A memory with a higher version is refused
- * (JISR_ESCHEMA); a lower one would be upgraded (there is none yet). */
-#define JISR_TM_SCHEMA 1
+/** Schema version written by this library. A memory with another version is refused
+ * (JISR_ESCHEMA): version 1 indexed all numbers under one term and must be re-imported. */
+#define JISR_TM_SCHEMA 2
 
 typedef struct jisr_tm jisr_tm;
 

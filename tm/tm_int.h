@@ -59,8 +59,17 @@ uint64_t tm_toks_text_hash(const tm_toks *t);
 unsigned tm_bucket(uint32_t w100);
 /** The largest weighted length (hundredths) that falls in bucket b. */
 uint32_t tm_bucket_max(unsigned b);
-/** Term key shared by every number token (numbers substitute for each other cheaply). */
+/** Number terms (numbers substitute for each other cheaply, so they are indexed by count, not
+ * value): the k-th number of a text (k from 0) has the term tm_num_term(k); the last one,
+ * TM_NUM_TERMS − 1, is shared by every number from there on. Two texts with Nq and Nm numbers
+ * then share min(Nq, Nm) number terms counted with the query's multiplicities, or more when
+ * both reach the last term: never fewer, which is what the count filter needs (matching.md §4). */
 #define TM_NUMKEY 0x6e756d6265727321ULL
+#define TM_NUM_TERMS 8
+static inline uint64_t tm_num_term(size_t k)
+{
+    return TM_NUMKEY + (k < TM_NUM_TERMS - 1 ? k : TM_NUM_TERMS - 1);
+}
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -113,6 +114,20 @@ static char *spool_stdin(void)
     return p.data;
 }
 
+/* Remove a memory directory this command created and never committed to (LMDB's two files). */
+static void remove_new_memory(const char *dir)
+{
+    static const char *const files[] = {"data.mdb", "lock.mdb"};
+    jisr_buf p = {0};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        jisr_buf_reset(&p);
+        if (jisr_buf_printf(&p, "%s/%s", dir, files[k]) == 0)
+            unlink(p.data);
+    }
+    jisr_buf_free(&p);
+    rmdir(dir);
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -167,10 +182,17 @@ int cmd_import(int argc, char **argv)
         return cli_usage_error("import", "unknown format '%s'", fmt);
     if (format == JISR_FMT_MOSES)
         return cli_usage_error("import", "convert Moses files to TSV first (jisr convert)");
+    /* a strict import that fails into a memory that did not exist leaves no memory behind */
+    char *where = dir ? jisr_strdup(dir) : cli_default_tm();
+    struct stat sb;
+    int existed = !where || stat(where, &sb) == 0;
+    uint64_t committed = 0;
     jisr_tm *tm;
     int rc = tm_cli_open(dir, 1, &tm);
-    if (rc != CLI_OK)
+    if (rc != CLI_OK) {
+        free(where);
         return rc;
+    }
     int status = CLI_OK;
     cli_progress_init(&ctx.prog);
     for (int i = optind; i < argc; i++) {
@@ -210,6 +232,7 @@ int cmd_import(int argc, char **argv)
             free(spooled);
         }
         cli_progress_done(&ctx.prog);
+        committed += st.batches;
         if (rc < 0) {
             status = cli_error(rc);
             if (st.batches)
@@ -225,5 +248,8 @@ int cmd_import(int argc, char **argv)
         ctx.bad = 0;
     }
     jisr_tm_close(tm);
+    if (status != CLI_OK && !existed && committed == 0)
+        remove_new_memory(where);
+    free(where);
     return status;
 }

@@ -132,7 +132,9 @@ for f in trunc corrupt tail; do
     $J export --tm "$T/t" -o "$T/after.tmx" 2>/dev/null
     check "$f TMX: memory unchanged" cmp -s "$T/before.tmx" "$T/after.tmx"
 done
-check "truncated TMX: nothing in a new memory either" test "$($J import --tm "$T/t2" "$T/trunc.tmx" 2>/dev/null; units "$T/t2")" -eq 0
+$J import --tm "$T/t2" "$T/trunc.tmx" 2>/dev/null
+check "truncated TMX into a new memory: import fails" test $? -eq 1
+check "truncated TMX: no memory left behind where there was none" test ! -e "$T/t2"
 
 # ---- 5. concurrent imports ----------------------------------------------------------------
 gen 1 12000 >"$T/a.tsv"

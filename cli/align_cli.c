@@ -247,30 +247,6 @@ static int side_text(jisr_buf *b, const acli_strs *s, size_t start, size_t n)
     return rc;
 }
 
-static int tsv_field(jisr_buf *b, const char *s)
-{
-    int rc = 0;
-    for (; rc == 0 && *s; s++) {
-        switch (*s) {
-        case '\\':
-            rc = jisr_buf_puts(b, "\\\\");
-            break;
-        case '\t':
-            rc = jisr_buf_puts(b, "\\t");
-            break;
-        case '\n':
-            rc = jisr_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            rc = jisr_buf_puts(b, "\\r");
-            break;
-        default:
-            rc = jisr_buf_putc(b, *s);
-        }
-    }
-    return rc;
-}
-
 static int json_idx(jisr_buf *b, size_t start, size_t n)
 {
     int rc = jisr_buf_putc(b, '[');
@@ -497,9 +473,9 @@ int acli_write(const char *path, const acli_out_opts *o, const acli_strs *src, c
             if ((rc = side_text(&s, src, bd->src, bd->nsrc)) < 0 ||
                 (rc = side_text(&t, tgt, bd->tgt, bd->ntgt)) < 0)
                 break;
-            tsv_field(&b, s.data);
-            jisr_buf_putc(&b, '\t');
-            tsv_field(&b, t.data);
+            if ((rc = jisr_tsv_escape(&b, s.data, s.len)) < 0 ||
+                (rc = jisr_buf_putc(&b, '\t')) < 0 || (rc = jisr_tsv_escape(&b, t.data, t.len)) < 0)
+                break;
             rc = jisr_buf_printf(&b, "\t%.4f\n", bd->score);
         }
         break;

@@ -89,6 +89,9 @@ typedef enum jisr_format {
 /** Format from a file name's extension (.tmx .tsv .jsonl .txt/.<lang> for Moses), or AUTO. */
 jisr_format jisr_format_from_name(const char *path);
 jisr_format jisr_format_from_string(const char *name); /* "tmx", "tsv", "moses", "jsonl" */
+/** Append s[0..n) to b as one TSV field, escaped as the TSV reader expects: backslash as \\,
+ * tab as \t, line feed as \n, carriage return as \r. */
+int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n);
 
 enum {
     JISR_READ_SKIP_BAD = 1 << 0, /* keep good units; report bad ones through on_bad */

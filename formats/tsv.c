@@ -217,7 +217,7 @@ static int plain_checked(jisr_writer *w, const jisr_variant *v, jisr_buf *out)
     return 0;
 }
 
-static int put_escaped(jisr_buf *b, const char *s, size_t n)
+int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n)
 {
     int rc;
     for (size_t i = 0; i < n; i++) {
@@ -267,9 +267,9 @@ static int tsv_write(jisr_writer *w, const jisr_unit *u)
         return rc;
     size_t mark = w->buf.len;
     if ((rc = plain_checked(w, s, &tmp)) < 0 ||
-        (rc = put_escaped(&w->buf, tmp.data, tmp.len)) < 0 ||
+        (rc = jisr_tsv_escape(&w->buf, tmp.data, tmp.len)) < 0 ||
         (rc = jisr_buf_putc(&w->buf, '\t')) < 0 || (rc = plain_checked(w, t, &tmp)) < 0 ||
-        (rc = put_escaped(&w->buf, tmp.data, tmp.len)) < 0 ||
+        (rc = jisr_tsv_escape(&w->buf, tmp.data, tmp.len)) < 0 ||
         (rc = jisr_buf_putc(&w->buf, '\n')) < 0) {
         w->buf.len = mark;
         jisr_buf_free(&tmp);

@@ -95,6 +95,10 @@ int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n);
 
 enum {
     JISR_READ_SKIP_BAD = 1 << 0, /* keep good units; report bad ones through on_bad */
+    /* TMX: next() makes every check of a full read (the same errors at the same places) but may
+     * return the units empty (no texts, tags, props): a cheap validating pass. Other formats
+     * ignore it. */
+    JISR_READ_CHECK_ONLY = 1 << 1,
 };
 
 typedef struct jisr_read_opts {

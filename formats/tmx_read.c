@@ -1,14 +1,24 @@
 /*
- * tmx_read.c — streaming TMX 1.1–1.4b reader on libxml2's xmlTextReader.
+ * tmx_read.c — streaming TMX 1.1–1.4b reader on libxml2's SAX2 push parser.
  *
- * Why a pull reader: it keeps one node in memory at a time, so a multi-GB memory is read in
- * constant space, and unit boundaries map directly onto our loop. Why these parser options:
- * XML_PARSE_NONET forbids network access; without XML_PARSE_DTDLOAD no external DTD or entity is
- * ever fetched (XXE); without XML_PARSE_NOENT entities are not substituted, and any reference to
- * a non-predefined entity (the only way an internal-subset "billion laughs" could reach the
- * content) is rejected as an error; without XML_PARSE_HUGE libxml2 keeps its own limits on node
- * size and depth, and we add tighter ones (JISR_SEG_MAX, JISR_DEPTH_MAX). libxml2 decodes
- * UTF-16 with a BOM and declared legacy encodings (ISO-8859-1, windows-1256) itself.
+ * Why a push parser: libxml2's SAX2 callbacks deliver each element and text run straight from
+ * the input buffer, without building the tree fragments and per-node bookkeeping that
+ * xmlTextReader adds (about a third of the reader's time on a large memory). The input is fed
+ * in 64 KiB chunks; a <tu> completed inside the callbacks goes into a small queue and
+ * jisr_reader_next pops it, feeding the next chunk only when the queue is empty, so memory stays
+ * bounded by one chunk's units whatever the file size.
+ *
+ * Why these settings: XML_PARSE_NONET forbids network access; without XML_PARSE_DTDLOAD and
+ * with no externalSubset/resolveEntity callback no external DTD or entity is ever fetched (XXE);
+ * without XML_PARSE_NOENT entities are not substituted. The internal subset is still parsed by
+ * libxml2's own SAX2 callbacks (so declarations are checked as before), but our getEntity hands
+ * libxml2 a stand-in for any declared entity: an external parsed entity that libxml2 neither
+ * loads nor parses when entities are not substituted, so the reference reaches our reference
+ * callback and is rejected as an error (the only way an internal-subset "billion laughs" could
+ * reach the content); in an attribute value libxml2 refuses it itself. Undeclared entities are
+ * libxml2's errors. Without XML_PARSE_HUGE libxml2 keeps its own limits, and we add tighter ones
+ * (JISR_SEG_MAX, JISR_DEPTH_MAX). libxml2 decodes UTF-16 with a BOM and declared legacy
+ * encodings (ISO-8859-1, windows-1256) itself.
  *
  * Inline elements of a <seg> (bpt ept it ph ut) become one placeholder each whose tag is the
  * element re-serialised (content and <sub> included). <hi> becomes two placeholders, its
@@ -17,56 +27,266 @@
  * becomes a placeholder whose tag is its character reference. Writers put every tag back, so a
  * round trip is lossless up to XML-equivalent spelling (quote style, attribute spacing).
  *
- * Errors: the first libxml2 error is captured through a structured handler (so nothing is
- * printed) with its line and column. Structural errors (a <tuv> without language …) name the
- * line of the offending element; the column is where the parser stood on that line, or 1 when
- * the parser had already moved past it (xmlTextReader reads ahead in chunks and nodes do not
- * record columns). With JISR_READ_SKIP_BAD a structural error skips its <tu>; a well-formedness
- * error ends the file, since XML offers no way to resynchronise.
+ * Errors: libxml2's errors arrive through the structured handler (so nothing is printed) with
+ * their line and column. Structural errors (a <tuv> without language …) name the '<' of the
+ * offending start tag, found by looking back from the parser's position in its buffer; errors
+ * about a whole element (a <tu> without <tuv>) name its start tag. With JISR_READ_SKIP_BAD a
+ * structural error skips its <tu> (whatever else is wrong inside it); a well-formedness error
+ * ends the file, since XML offers no way to resynchronise. Without it the first error ends the
+ * read, and parsing stops there.
+ *
+ * JISR_READ_CHECK_ONLY runs every callback and every check exactly as a full read does (same
+ * errors, same places) but keeps only counts and lengths instead of building texts, tags and
+ * props: a validating pass pays little more than the parser itself.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
 
 #include "formats/formats_int.h"
 
+#define CHUNK (64u << 10)
+
+enum { Q_UNIT, Q_BAD, Q_FATAL };
+
+typedef struct qitem {
+    int kind;
+    jisr_unit u;     /* Q_UNIT */
+    jisr_error *err; /* Q_BAD, Q_FATAL */
+} qitem;
+
+/* What the element at a given depth is, as far as the reader cares. */
+enum { P_PROLOGUE, P_BODY };
+
 typedef struct tmx_reader {
-    xmlTextReaderPtr xr;
+    xmlParserCtxtPtr ctxt;
     FILE *f;
+    const unsigned char *mem;
+    size_t mem_n, mem_pos;
+    unsigned char *chunk;
     jisr_reader *r;
-    /* first libxml2 error */
-    int xml_err;
-    unsigned long err_line, err_col;
-    char err_msg[512];
+    int check_only, skip_bad;
+    xmlEntity stand_in; /* what getEntity returns for a declared entity */
+
+    /* queue of finished units and errors, in document order */
+    qitem *q;
+    size_t qhead, qtail, qcap;
+    int failed;      /* an error ended the read: ignore every later callback */
+    int finished;    /* all input fed and the parser told so */
+    int dead;        /* next() has returned the end or the final error */
+    jisr_error last; /* the final error of a strict read, returned again by later calls */
+    int last_rc;
+    int terminating;       /* inside the final xmlParseChunk */
     char generic_msg[256]; /* an error libxml2 reported without a context */
-    int done;
-    int in_root;   /* inside the root element: the document is not finished */
-    jisr_buf text; /* segment text being built */
-    jisr_buf tag;  /* inline element being serialised */
-    jisr_buf val;  /* element text (prop, note) */
+
+    /* document state */
+    int level;      /* open elements */
+    int phase;      /* P_PROLOGUE until <body> */
+    int root_seen;  /* the root element started */
+    int skip;       /* depth of an element being skipped (bad <tu> …), or -1 */
+    int ignore;     /* depth of a header element whose content is not kept (ude), or -1 */
+    int in_header;  /* inside <header> */
+    int in_tu;      /* inside a <tu> */
+    int in_tuv;     /* inside a <tuv> */
+    int leaf;       /* depth of the <prop>/<note> whose text is being read, or -1 */
+    int seg;        /* depth of the open <seg>, or -1 */
+    int ser;        /* depth of the inline element being serialised, or -1 */
+    int last_empty; /* the last start tag was "<x/>": its end callback follows at once */
+
+    jisr_unit cur; /* the <tu> being read */
+    unsigned long tu_line, tu_col, tuv_line, tuv_col;
+    size_t nvariants; /* variants of the current tu (counted in check-only mode too) */
+    size_t hdr_nprops, hdr_nnotes, tu_nprops, tu_nnotes, tuv_nprops, tuv_nnotes;
+    size_t segs;     /* <seg> in the current tuv */
+    size_t ntags;    /* placeholders of the current segment */
+    size_t text_len; /* bytes of the current segment (or leaf) text */
+    jisr_prop *prop; /* the prop/note being read (full mode), else NULL */
+    jisr_buf lang;   /* language of the current tuv */
+    jisr_buf text;   /* segment text being built */
+    jisr_buf tag;    /* inline element being serialised */
+    jisr_buf val;    /* element text (prop, note) */
+    jisr_buf attr;   /* one decoded attribute value */
+    jisr_buf qname;  /* prefix:localname of a namespaced element */
 } tmx_reader;
 
-static void on_xml_error(void *arg, xmlErrorPtr e)
+/* ---- errors ---------------------------------------------------------------------------------- */
+
+static int q_push(tmx_reader *t, int kind, jisr_error *err)
 {
-    tmx_reader *t = arg;
-    if (!e || e->level < XML_ERR_ERROR || t->xml_err)
-        return;
-    t->xml_err = 1;
-    t->err_line = e->line > 0 ? (unsigned long)e->line : 0;
-    t->err_col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-    /* inside an entity's replacement text libxml2 counts lines from the entity: report where
-     * the document itself stands instead */
-    if (!e->file && t->xr) {
-        t->err_line = (unsigned long)xmlTextReaderGetParserLineNumber(t->xr);
-        t->err_col = (unsigned long)xmlTextReaderGetParserColumnNumber(t->xr);
+    if (t->qtail == t->qcap) {
+        size_t cap = t->qcap ? t->qcap * 2 : 64;
+        qitem *q = realloc(t->q, cap * sizeof *q);
+        if (!q)
+            return JISR_ENOMEM;
+        t->q = q;
+        t->qcap = cap;
     }
-    snprintf(t->err_msg, sizeof t->err_msg, "%s", e->message ? e->message : "malformed XML");
-    size_t n = strlen(t->err_msg);
-    while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
-        t->err_msg[--n] = '\0';
+    qitem *it = &t->q[t->qtail++];
+    it->kind = kind;
+    it->err = err;
+    if (kind == Q_UNIT) {
+        it->u = t->cur;
+        jisr_unit_init(&t->cur);
+    } else {
+        jisr_unit_init(&it->u);
+    }
+    return 0;
+}
+
+/* Queue an error. kind Q_BAD is a structural error that skips its unit (with SKIP_BAD); every
+ * error ends a strict read, and a fatal one every read. */
+static void push_error(tmx_reader *t, int kind, int code, unsigned long line, unsigned long col,
+                       const char *msg)
+{
+    if (t->failed)
+        return;
+    if (t->phase == P_PROLOGUE)
+        kind = Q_FATAL; /* the header cannot be skipped: the file fails to open */
+    jisr_error *e = calloc(1, sizeof *e);
+    if (e) {
+        e->code = code;
+        snprintf(e->file, sizeof e->file, "%s", t->r->path ? t->r->path : "");
+        e->line = line;
+        e->col = col;
+        snprintf(e->msg, sizeof e->msg, "%s", msg);
+    }
+    if (!e || q_push(t, kind, e) < 0) {
+        free(e);
+        /* out of memory: end the read with that error */
+        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        t->failed = 1;
+        t->last = *jisr_error_last();
+        t->last_rc = JISR_ENOMEM;
+        return;
+    }
+    if (kind == Q_FATAL || !t->skip_bad)
+        t->failed = 1;
+}
+
+/* Count the characters of s[0..n) (UTF-8 lead bytes), as libxml2 counts columns. */
+static unsigned long nchars(const xmlChar *s, const xmlChar *e)
+{
+    unsigned long n = 0;
+    for (; s < e; s++)
+        n += (*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Where the parser stands. */
+static void cur_pos(tmx_reader *t, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
+    *line = in && in->line > 0 ? (unsigned long)in->line : 0;
+    *col = in && in->col > 0 ? (unsigned long)in->col : 0;
+}
+
+/* Where the last c before the parser's position is (the '<' of the start tag being reported,
+ * the '&' of a reference): looked up in the parser's buffer, which still holds the token just
+ * parsed; the parser's own position when it does not. */
+static void back_pos(tmx_reader *t, xmlChar c, unsigned long *line, unsigned long *col)
+{
+    cur_pos(t, line, col);
+    xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
+    if (!in || !in->base || !in->cur || in->cur <= in->base || *line == 0)
+        return;
+    /* one pass back to c, counting line ends and the characters after the last one */
+    const xmlChar *p = in->cur - 1;
+    unsigned long nl = 0, back = 1; /* c itself */
+    for (; p > in->base && *p != c; p--) {
+        if (*p == '\n') {
+            nl++;
+            back = 1;
+        } else if (!nl && (*p & 0xC0) != 0x80) {
+            back++;
+        }
+    }
+    if (*p != c)
+        return;
+    if (nl == 0) {
+        if (back < *col)
+            *col -= back;
+        return;
+    }
+    if (nl >= *line)
+        return;
+    /* the token spans lines: count from the start of its first line, when the buffer holds it */
+    const xmlChar *s = p;
+    while (s > in->base && s[-1] != '\n')
+        s--;
+    if (s == in->base && in->consumed != 0)
+        return;
+    *line -= nl;
+    *col = nchars(s, p) + 1;
+}
+
+/* A structural error inside the current <tu>: queue it and skip the rest of the unit. */
+static void tu_bad(tmx_reader *t, int code, unsigned long line, unsigned long col, const char *fmt,
+                   const char *a)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, fmt, a ? a : "");
+    push_error(t, Q_BAD, code, line, col, msg);
+    jisr_unit_clear(&t->cur);
+    t->skip = 2;
+    t->in_tu = t->in_tuv = 0;
+    t->leaf = t->seg = t->ser = -1;
+    t->prop = NULL;
+}
+
+/* An error at the '<' of the start tag being handled: inside a <tu> it skips the unit,
+ * elsewhere it skips the element (kind Q_BAD) or ends the read. */
+static void elem_bad(tmx_reader *t, int code, const char *fmt, const char *a)
+{
+    unsigned long line, col;
+    back_pos(t, '<', &line, &col);
+    if (t->in_tu) {
+        tu_bad(t, code, line, col, fmt, a);
+        return;
+    }
+    char msg[1024];
+    snprintf(msg, sizeof msg, fmt, a ? a : "");
+    push_error(t, Q_BAD, code, line, col, msg);
+}
+
+static void oom(tmx_reader *t)
+{
+    const jisr_error *e = jisr_error_last();
+    push_error(t, Q_FATAL, JISR_ENOMEM, e->line, e->col, "out of memory");
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = '\0';
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    if (!e || e->level < XML_ERR_ERROR || t->failed)
+        return;
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
+    trim(msg);
+    unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;
+    unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+    if (!e->file) /* not the document's own input: say where the document stands */
+        cur_pos(t, &line, &col);
+    if (!t->root_seen && (strstr(msg, "Extra content at the end") ||
+                          strstr(msg, "Document is empty") || strstr(msg, "Start tag expected")))
+        snprintf(msg, sizeof msg, "no <tmx> root element: empty or not XML");
+    else if (t->terminating && t->level > 0 &&
+             (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_TAG_NOT_FINISHED))
+        /* the input ended inside the root element */
+        snprintf(msg, sizeof msg, "the document ends before </tmx> (truncated file?)");
+    push_error(t, Q_FATAL, JISR_EPARSE, line ? line : 1, col ? col : 1, msg);
 }
 
 /* libxml2 reports some errors (encoding conversion, I/O) without a parser context, through the
@@ -76,7 +296,7 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 static void on_generic_error(void *arg, const char *fmt, ...)
 {
     tmx_reader *t = arg;
-    if (t->xml_err || t->generic_msg[0])
+    if (t->failed || t->generic_msg[0])
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -101,93 +321,42 @@ static void unquiet(saved_handler s)
     xmlSetGenericErrorFunc(s.ctx, s.fn);
 }
 
-static int io_read(void *ctx, char *buf, int len)
-{
-    tmx_reader *t = ctx;
-    size_t n = fread(buf, 1, (size_t)len, t->f);
-    if (n == 0 && ferror(t->f))
-        return -1;
-    t->r->bytes += n;
-    return (int)n;
-}
+/* ---- attributes ------------------------------------------------------------------------------ */
 
-static int io_close(void *ctx)
+/* Without entity substitution libxml2 hands over an attribute value holding '&' with each
+ * literal '&' spelt "&#38;" (references to other entities are refused before we see them):
+ * decode into t->attr, NUL-terminated. */
+static const char *attr_value(tmx_reader *t, const xmlChar *v, const xmlChar *end, size_t *len)
 {
-    (void)ctx;
-    return 0;
-}
-
-/* Where the current node is: its line, and the parser's column when it still stands there. */
-static void node_pos(tmx_reader *t, unsigned long *line, unsigned long *col)
-{
-    xmlNodePtr n = xmlTextReaderCurrentNode(t->xr);
-    long nl = n ? xmlGetLineNo(n) : -1;
-    long pl = xmlTextReaderGetParserLineNumber(t->xr);
-    long pc = xmlTextReaderGetParserColumnNumber(t->xr);
-    if (nl <= 0) {
-        *line = pl > 0 ? (unsigned long)pl : 0;
-        *col = pc > 0 ? (unsigned long)pc : 0;
-        return;
+    size_t n = (size_t)(end - v);
+    jisr_buf_reset(&t->attr);
+    if (!memchr(v, '&', n)) {
+        if (jisr_buf_append(&t->attr, v, n) < 0)
+            return NULL;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (v[i] == '&' && i + 4 < n && memcmp(v + i + 1, "#38;", 4) == 0)
+                i += 4;
+            if (jisr_buf_putc(&t->attr, (char)v[i]) < 0)
+                return NULL;
+        }
     }
-    *line = (unsigned long)nl;
-    *col = (pl == nl && pc > 0) ? (unsigned long)pc : 1;
+    if (jisr_buf_append(&t->attr, "", 0) < 0)
+        return NULL;
+    *len = t->attr.len;
+    return t->attr.data;
 }
 
-static int fail(tmx_reader *t, int code, const char *fmt, const char *a, const char *b)
+/* Attribute i of a SAX2 attribute array: its qualified name (into nm) and decoded value. */
+static const char *attr_at(tmx_reader *t, const xmlChar **atts, int i, char *nm, size_t nmsz,
+                           size_t *len)
 {
-    unsigned long line, col;
-    char msg[600];
-    node_pos(t, &line, &col);
-    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
-    return jisr_error_set(code, t->r->path, line, col, "%s", msg);
-}
-
-/* One step of the pull parser: 1 = a node, 0 = end of document, <0 = error. */
-static int step(tmx_reader *t)
-{
-    int rc = xmlTextReaderRead(t->xr);
-    if (rc == 1) {
-        if (xmlTextReaderDepth(t->xr) == 0)
-            t->in_root = xmlTextReaderNodeType(t->xr) == XML_READER_TYPE_ELEMENT &&
-                         !xmlTextReaderIsEmptyElement(t->xr);
-        if (xmlTextReaderDepth(t->xr) > JISR_DEPTH_MAX)
-            return fail(t, JISR_ETOOBIG, "elements nested deeper than %s levels%s", "48", "");
-        if (xmlTextReaderNodeType(t->xr) == XML_READER_TYPE_ENTITY_REFERENCE)
-            return fail(t, JISR_EPARSE,
-                        "reference to entity '&%s;' (TMX files declare no entities; not expanded "
-                        "for safety)%s",
-                        (const char *)xmlTextReaderConstName(t->xr), "");
-        return 1;
-    }
-    t->done = 1;
-    /* an encoding or I/O error may end the document early without a parser error */
-    if (rc == 0 && !t->xml_err && !t->generic_msg[0])
-        return 0;
-    /* at the end of an unfinished document libxml2's reader says "Extra content at the end of
-     * the document"; say what happened instead */
-    if (t->xml_err && t->in_root && strstr(t->err_msg, "Extra content at the end"))
-        return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col,
-                              "the document ends before </tmx> (truncated file?)");
-    if (t->xml_err)
-        return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s", t->err_msg);
-    size_t n = strlen(t->generic_msg);
-    while (n && (t->generic_msg[n - 1] == '\n' || t->generic_msg[n - 1] == ' '))
-        t->generic_msg[--n] = '\0';
-    return jisr_error_set(JISR_EPARSE, t->r->path,
-                          (unsigned long)xmlTextReaderGetParserLineNumber(t->xr),
-                          (unsigned long)xmlTextReaderGetParserColumnNumber(t->xr), "%s",
-                          t->generic_msg[0] ? t->generic_msg : "malformed XML");
-}
-
-static int name_is(tmx_reader *t, const char *n)
-{
-    const xmlChar *name = xmlTextReaderConstName(t->xr);
-    return name && strcmp((const char *)name, n) == 0;
-}
-
-static int type_of(tmx_reader *t)
-{
-    return xmlTextReaderNodeType(t->xr);
+    const xmlChar **a = atts + 5 * i;
+    if (a[1])
+        snprintf(nm, nmsz, "%s:%s", (const char *)a[1], (const char *)a[0]);
+    else
+        snprintf(nm, nmsz, "%s", (const char *)a[0]);
+    return attr_value(t, a[3], a[4], len);
 }
 
 static int set_attr(char **slot, const char *v)
@@ -236,70 +405,7 @@ static int meta_attr(jisr_meta *m, const char *name, const char *v, int *rc)
     return 1;
 }
 
-/* Read the text content of a leaf element (prop, note) into t->val; the reader ends on its end
- * tag. */
-static int leaf_text(tmx_reader *t)
-{
-    int rc;
-    jisr_buf_reset(&t->val);
-    if (jisr_buf_append(&t->val, "", 0) < 0)
-        return JISR_ENOMEM;
-    if (xmlTextReaderIsEmptyElement(t->xr))
-        return 0;
-    int depth = xmlTextReaderDepth(t->xr);
-    while ((rc = step(t)) == 1) {
-        int ty = type_of(t);
-        if (ty == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->xr) == depth)
-            return 0;
-        if (ty == XML_READER_TYPE_TEXT || ty == XML_READER_TYPE_CDATA ||
-            ty == XML_READER_TYPE_WHITESPACE || ty == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-            const char *v = (const char *)xmlTextReaderConstValue(t->xr);
-            if ((rc = jisr_buf_puts(&t->val, v ? v : "")) < 0)
-                return rc;
-            if (t->val.len > JISR_SEG_MAX)
-                return fail(t, JISR_ETOOBIG, "text longer than 1 MiB%s%s", "", "");
-        } else if (ty == XML_READER_TYPE_ELEMENT) {
-            return fail(t, JISR_EPARSE, "unexpected element <%s> inside a property or note%s",
-                        (const char *)xmlTextReaderConstName(t->xr), "");
-        }
-    }
-    return rc < 0 ? rc : fail(t, JISR_EPARSE, "unexpected end of file%s%s", "", "");
-}
-
-/* <prop> or <note>, the reader on its start tag. */
-static int read_prop(tmx_reader *t, jisr_meta *m, int is_note)
-{
-    int rc;
-    size_t *n = is_note ? &m->nnotes : &m->nprops;
-    jisr_prop **arr = is_note ? &m->notes : &m->props;
-    if (*n >= JISR_PROPS_MAX)
-        return fail(t, JISR_ETOOBIG, "more than 4096 %s elements%s", is_note ? "note" : "prop", "");
-    if ((rc = jisr_grow((void **)arr, *n, sizeof **arr)) < 0)
-        return rc;
-    jisr_prop *p = &(*arr)[*n];
-    memset(p, 0, sizeof *p);
-    (*n)++;
-    while (xmlTextReaderMoveToNextAttribute(t->xr) == 1) {
-        const char *an = (const char *)xmlTextReaderConstName(t->xr);
-        const char *av = (const char *)xmlTextReaderConstValue(t->xr);
-        if (!an || !av)
-            continue;
-        if (!is_note && strcmp(an, "type") == 0)
-            rc = set_attr(&p->type, av);
-        else if (strcmp(an, "xml:lang") == 0 || (strcmp(an, "lang") == 0 && !p->lang))
-            rc = set_attr(&p->lang, av);
-        if (rc < 0)
-            return rc;
-    }
-    xmlTextReaderMoveToElement(t->xr);
-    /* the DTD requires a type; a prop without one gets "" (what the writer must write) */
-    if (!is_note && !p->type && !(p->type = jisr_strdup("")))
-        return JISR_ENOMEM;
-    if ((rc = leaf_text(t)) < 0)
-        return rc;
-    p->value = jisr_strndup(t->val.data, t->val.len);
-    return p->value ? 0 : JISR_ENOMEM;
-}
+/* ---- output escaping --------------------------------------------------------------------- */
 
 /* Escape text for element content (quote = 0) or a double-quoted attribute (quote = 1). A CR
  * becomes &#13; so that XML's line-end normalisation cannot turn it into a newline. */
@@ -344,25 +450,34 @@ int jisr_xml_escape(jisr_buf *b, const char *s, size_t n, int quote)
     return jisr_buf_append(b, s + start, n - start);
 }
 
-/* Serialise the start tag of the current element into b (attributes re-escaped). */
-static int ser_start(tmx_reader *t, jisr_buf *b, int empty)
+/* Serialise a start tag into b without its closing '>' or "/>": namespace declarations first,
+ * then attributes (re-escaped), in document order. */
+static int ser_start(tmx_reader *t, jisr_buf *b, const char *name, int nns, const xmlChar **ns,
+                     int natt, const xmlChar **atts)
 {
     int rc;
-    if ((rc = jisr_buf_putc(b, '<')) < 0 ||
-        (rc = jisr_buf_puts(b, (const char *)xmlTextReaderConstName(t->xr))) < 0)
+    if ((rc = jisr_buf_putc(b, '<')) < 0 || (rc = jisr_buf_puts(b, name)) < 0)
         return rc;
-    while (xmlTextReaderMoveToNextAttribute(t->xr) == 1) {
-        const char *an = (const char *)xmlTextReaderConstName(t->xr);
-        const char *av = (const char *)xmlTextReaderConstValue(t->xr);
-        if (!an || !av)
-            continue;
-        if ((rc = jisr_buf_putc(b, ' ')) < 0 || (rc = jisr_buf_puts(b, an)) < 0 ||
-            (rc = jisr_buf_puts(b, "=\"")) < 0 ||
-            (rc = jisr_xml_escape(b, av, strlen(av), 1)) < 0 || (rc = jisr_buf_putc(b, '"')) < 0)
+    for (int i = 0; i < nns; i++) {
+        const char *pfx = (const char *)ns[2 * i], *uri = (const char *)ns[2 * i + 1];
+        if ((rc = jisr_buf_puts(b, pfx ? " xmlns:" : " xmlns")) < 0 ||
+            (pfx && (rc = jisr_buf_puts(b, pfx)) < 0) || (rc = jisr_buf_puts(b, "=\"")) < 0 ||
+            (rc = jisr_xml_escape(b, uri ? uri : "", uri ? strlen(uri) : 0, 1)) < 0 ||
+            (rc = jisr_buf_putc(b, '"')) < 0)
             return rc;
     }
-    xmlTextReaderMoveToElement(t->xr);
-    return jisr_buf_puts(b, empty ? "/>" : ">");
+    for (int i = 0; i < natt; i++) {
+        char an[512];
+        size_t len;
+        const char *av = attr_at(t, atts, i, an, sizeof an, &len);
+        if (!av)
+            return JISR_ENOMEM;
+        if ((rc = jisr_buf_putc(b, ' ')) < 0 || (rc = jisr_buf_puts(b, an)) < 0 ||
+            (rc = jisr_buf_puts(b, "=\"")) < 0 || (rc = jisr_xml_escape(b, av, len, 1)) < 0 ||
+            (rc = jisr_buf_putc(b, '"')) < 0)
+            return rc;
+    }
+    return 0;
 }
 
 static int is_inline(const char *n)
@@ -371,404 +486,738 @@ static int is_inline(const char *n)
            strcmp(n, "ph") == 0 || strcmp(n, "ut") == 0 || strcmp(n, "hi") == 0;
 }
 
-/* Serialise a whole inline element (bpt ept it ph ut, with any <sub>) into t->tag. */
-static int ser_element(tmx_reader *t)
+/* ---- segment text ------------------------------------------------------------------------ */
+
+static int cur_variant_ok(tmx_reader *t)
+{
+    return !t->check_only && t->cur.nvariants > 0;
+}
+
+/* One placeholder more in the current segment. */
+static int add_placeholder(tmx_reader *t, const char *xml, size_t len)
 {
     int rc;
-    jisr_buf_reset(&t->tag);
-    int empty = xmlTextReaderIsEmptyElement(t->xr);
-    if ((rc = ser_start(t, &t->tag, empty)) < 0 || empty)
-        return rc;
-    int depth = xmlTextReaderDepth(t->xr);
-    while ((rc = step(t)) == 1) {
-        int ty = type_of(t);
-        const char *name = (const char *)xmlTextReaderConstName(t->xr);
-        if (ty == XML_READER_TYPE_ELEMENT) {
-            if (strcmp(name, "sub") != 0 && !is_inline(name))
-                return fail(t, JISR_EPARSE, "unexpected element <%s> inside inline markup%s", name,
-                            "");
-            if ((rc = ser_start(t, &t->tag, xmlTextReaderIsEmptyElement(t->xr))) < 0)
-                return rc;
-        } else if (ty == XML_READER_TYPE_END_ELEMENT) {
-            if ((rc = jisr_buf_puts(&t->tag, "</")) < 0 ||
-                (rc = jisr_buf_puts(&t->tag, name)) < 0 || (rc = jisr_buf_putc(&t->tag, '>')) < 0)
-                return rc;
-            if (xmlTextReaderDepth(t->xr) == depth)
-                return 0;
-        } else if (ty == XML_READER_TYPE_TEXT || ty == XML_READER_TYPE_CDATA ||
-                   ty == XML_READER_TYPE_WHITESPACE ||
-                   ty == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-            const char *v = (const char *)xmlTextReaderConstValue(t->xr);
-            if (v && (rc = jisr_xml_escape(&t->tag, v, strlen(v), 0)) < 0)
-                return rc;
-        }
-        if (t->tag.len > JISR_SEG_MAX)
-            return fail(t, JISR_ETOOBIG, "inline element longer than 1 MiB%s%s", "", "");
+    if (t->ntags >= JISR_TAG_MAX) {
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        tu_bad(t, JISR_ETOOBIG, line, col, "more than 6400 inline tags in one segment%s", "");
+        return 1;
     }
-    return rc < 0 ? rc : fail(t, JISR_EPARSE, "unexpected end of file%s%s", "", "");
-}
-
-static int add_placeholder(tmx_reader *t, jisr_variant *v, const char *xml, size_t len)
-{
-    int rc;
-    if (v->ntags >= JISR_TAG_MAX)
-        return fail(t, JISR_ETOOBIG, "more than 6400 inline tags in one segment%s%s", "", "");
-    if ((rc = jisr_variant_add_tag(v, xml, len)) < 0)
+    t->ntags++;
+    t->text_len += 3; /* U+E000–U+F8FF is three bytes of UTF-8 */
+    if (!cur_variant_ok(t))
+        return 0;
+    jisr_variant *v = &t->cur.variants[t->cur.nvariants - 1];
+    if ((rc = jisr_variant_add_tag(v, xml, len)) < 0 ||
+        (rc = jisr_utf8_put(&t->text, JISR_TAG_BASE + (unsigned)(v->ntags - 1))) < 0)
         return rc;
-    return jisr_utf8_put(&t->text, JISR_TAG_BASE + (unsigned)(v->ntags - 1));
+    return 0;
 }
 
-/* Append segment text, turning literal private-use characters into placeholders. */
-static int seg_text(tmx_reader *t, jisr_variant *v, const char *s)
+/* Check the length of the segment so far. */
+static int seg_len_ok(tmx_reader *t)
+{
+    if (t->text_len <= JISR_SEG_MAX)
+        return 1;
+    unsigned long line, col;
+    cur_pos(t, &line, &col);
+    tu_bad(t, JISR_ETOOBIG, line, col, "segment longer than 1 MiB%s", "");
+    return 0;
+}
+
+/* Append segment text, turning literal private-use characters into placeholders. Returns <0 on
+ * a memory error, 1 when the unit went bad, 0 otherwise. */
+static int seg_text(tmx_reader *t, const char *s, size_t n)
 {
     int rc;
-    size_t n = strlen(s), start = 0;
+    size_t start = 0;
     for (size_t i = 0; i + 2 < n; i++) {
-        if ((unsigned char)s[i] < 0xEE) /* fast path: not a lead byte of U+E000–U+FFFF */
+        /* fast path, eight bytes at a time: no byte of the word is >= 0xE0 (bits 7, 6 and 5
+         * set), so none is a lead byte of U+E000–U+FFFF */
+        while (i + 10 < n) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            if (w & (w << 1) & (w << 2) & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if ((unsigned char)s[i] < 0xEE) /* not a lead byte of U+E000–U+FFFF */
             continue;
         long ph = jisr_placeholder_at(s, n, i);
         if (ph < 0)
             continue;
         char ref[16];
         snprintf(ref, sizeof ref, "&#x%X;", (unsigned)(JISR_TAG_BASE + (unsigned long)ph));
-        if ((rc = jisr_buf_append(&t->text, s + start, i - start)) < 0 ||
-            (rc = add_placeholder(t, v, ref, strlen(ref))) < 0)
+        t->text_len += i - start;
+        if (!t->check_only && (rc = jisr_buf_append(&t->text, s + start, i - start)) < 0)
+            return rc;
+        if ((rc = add_placeholder(t, ref, strlen(ref))) != 0)
             return rc;
         i += 2;
         start = i + 1;
     }
-    if ((rc = jisr_buf_append(&t->text, s + start, n - start)) < 0)
+    t->text_len += n - start;
+    if (!t->check_only && (rc = jisr_buf_append(&t->text, s + start, n - start)) < 0)
         return rc;
-    if (t->text.len > JISR_SEG_MAX)
-        return fail(t, JISR_ETOOBIG, "segment longer than 1 MiB%s%s", "", "");
-    return 0;
+    return seg_len_ok(t) ? 0 : 1;
 }
 
-/* <seg>, the reader on its start tag; fills v->text and v->tags. */
-static int read_seg(tmx_reader *t, jisr_variant *v)
+/* ---- SAX callbacks ------------------------------------------------------------------------- */
+
+static int is_blank(const xmlChar *s, int n)
 {
-    int rc;
+    for (int i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static void on_text(void *ctx, const xmlChar *s, int n)
+{
+    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    int rc = 0;
+    if (t->failed || t->skip >= 0 || n <= 0)
+        return;
+    /* text is a node one level below its element */
+    if (t->level > JISR_DEPTH_MAX) {
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        if (t->in_tu)
+            tu_bad(t, JISR_ETOOBIG, line, col, "elements nested deeper than 48 levels%s", "");
+        else
+            push_error(t, Q_FATAL, JISR_ETOOBIG, line, col,
+                       "elements nested deeper than 48 levels");
+        return;
+    }
+    if (t->ser >= 0) {
+        if ((rc = jisr_xml_escape(&t->tag, (const char *)s, (size_t)n, 0)) < 0)
+            goto nomem;
+        if (t->tag.len > JISR_SEG_MAX) {
+            unsigned long line, col;
+            cur_pos(t, &line, &col);
+            tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
+        }
+        return;
+    }
+    if (t->seg >= 0) {
+        if ((rc = seg_text(t, (const char *)s, (size_t)n)) < 0)
+            goto nomem;
+        return;
+    }
+    if (t->leaf >= 0) {
+        t->text_len += (size_t)n;
+        if (t->prop && (rc = jisr_buf_append(&t->val, s, (size_t)n)) < 0)
+            goto nomem;
+        if (t->text_len > JISR_SEG_MAX) {
+            unsigned long line, col;
+            cur_pos(t, &line, &col);
+            if (t->in_tu)
+                tu_bad(t, JISR_ETOOBIG, line, col, "text longer than 1 MiB%s", "");
+            else
+                push_error(t, Q_FATAL, JISR_ETOOBIG, line, col, "text longer than 1 MiB");
+        }
+        return;
+    }
+    /* text directly inside <tu> (blanks between its children are fine) */
+    if (t->in_tu && !t->in_tuv && t->level == 3 && !is_blank(s, n)) {
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        tu_bad(t, JISR_EPARSE, line, col, "text outside <seg> inside <tu>%s", "");
+    }
+    return;
+nomem:
+    oom(t);
+}
+
+static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
+{
+    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    xmlEntityPtr e = xmlGetPredefinedEntity(name);
+    if (e)
+        return e;
+    if (!t->ctxt || !t->ctxt->myDoc || !xmlGetDocEntity(t->ctxt->myDoc, name))
+        return NULL; /* undeclared: libxml2's own error */
+    /* declared: an external parsed entity that is never loaded (no NOENT, no DTDLOAD) and has
+     * no content to parse, so libxml2 passes the reference on to on_reference */
+    memset(&t->stand_in, 0, sizeof t->stand_in);
+    t->stand_in.type = XML_ENTITY_DECL;
+    t->stand_in.name = name;
+    t->stand_in.etype = XML_EXTERNAL_GENERAL_PARSED_ENTITY;
+    return &t->stand_in;
+}
+
+static void on_reference(void *ctx, const xmlChar *name)
+{
+    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    if (t->failed || t->skip >= 0)
+        return;
+    unsigned long line, col;
+    back_pos(t, '&', &line, &col);
+    if (t->level > JISR_DEPTH_MAX) {
+        if (t->in_tu)
+            tu_bad(t, JISR_ETOOBIG, line, col, "elements nested deeper than 48 levels%s", "");
+        else
+            push_error(t, Q_FATAL, JISR_ETOOBIG, line, col,
+                       "elements nested deeper than 48 levels");
+        return;
+    }
+    char msg[600];
+    snprintf(msg, sizeof msg,
+             "reference to entity '&%s;' (TMX files declare no entities; not expanded for safety)",
+             (const char *)name);
+    if (t->in_tu)
+        tu_bad(t, JISR_EPARSE, line, col, "%s", msg);
+    else
+        push_error(t, Q_FATAL, JISR_EPARSE, line, col, msg);
+}
+
+/* <prop> or <note> starting at depth d, in meta m (NULL in check-only mode: count only). */
+static void start_prop(tmx_reader *t, jisr_meta *m, size_t *count, int is_note, int natt,
+                       const xmlChar **atts, int d)
+{
+    if (*count >= JISR_PROPS_MAX) {
+        char what[64];
+        snprintf(what, sizeof what, "more than 4096 %s elements", is_note ? "note" : "prop");
+        elem_bad(t, JISR_ETOOBIG, "%s", what);
+        return;
+    }
+    (*count)++;
+    t->leaf = d;
+    t->text_len = 0;
+    t->prop = NULL;
+    if (!m)
+        return;
+    size_t *n = is_note ? &m->nnotes : &m->nprops;
+    jisr_prop **arr = is_note ? &m->notes : &m->props;
+    if (jisr_grow((void **)arr, *n, sizeof **arr) < 0)
+        goto nomem;
+    jisr_prop *p = &(*arr)[*n];
+    memset(p, 0, sizeof *p);
+    (*n)++;
+    int has_xml_lang = 0;
+    for (int i = 0; i < natt; i++) {
+        char an[512];
+        size_t len;
+        const char *av = attr_at(t, atts, i, an, sizeof an, &len);
+        int rc = 0;
+        if (!av)
+            goto nomem;
+        if (!is_note && strcmp(an, "type") == 0)
+            rc = set_attr(&p->type, av);
+        else if (strcmp(an, "xml:lang") == 0 && (has_xml_lang = 1))
+            rc = set_attr(&p->lang, av);
+        else if (strcmp(an, "lang") == 0 && !has_xml_lang && !p->lang)
+            rc = set_attr(&p->lang, av);
+        if (rc < 0)
+            goto nomem;
+    }
+    /* the DTD requires a type; a prop without one gets "" (what the writer must write) */
+    if (!is_note && !p->type && !(p->type = jisr_strdup("")))
+        goto nomem;
+    jisr_buf_reset(&t->val);
+    if (jisr_buf_append(&t->val, "", 0) < 0)
+        goto nomem;
+    t->prop = p;
+    return;
+nomem:
+    oom(t);
+}
+
+static void end_prop(tmx_reader *t)
+{
+    t->leaf = -1;
+    if (!t->prop)
+        return;
+    t->prop->value = jisr_strndup(t->val.data, t->val.len);
+    if (!t->prop->value)
+        oom(t);
+    t->prop = NULL;
+}
+
+/* <tu>. t->cur is empty here: q_push and tu_bad leave it so. */
+static void start_tu(tmx_reader *t, int natt, const xmlChar **atts)
+{
+    back_pos(t, '<', &t->tu_line, &t->tu_col);
+    t->cur.line = t->tu_line;
+    t->cur.col = t->tu_col;
+    t->in_tu = 1;
+    t->nvariants = t->tu_nprops = t->tu_nnotes = 0;
+    if (t->check_only)
+        return;
+    for (int i = 0; i < natt; i++) {
+        char an[512];
+        size_t len;
+        int rc = 0;
+        const char *av = attr_at(t, atts, i, an, sizeof an, &len);
+        if (!av)
+            goto nomem;
+        if (strcmp(an, "tuid") == 0)
+            rc = set_attr(&t->cur.tuid, av);
+        else if (strcmp(an, "srclang") == 0)
+            rc = set_attr(&t->cur.srclang, av);
+        else
+            meta_attr(&t->cur.meta, an, av, &rc);
+        if (rc < 0)
+            goto nomem;
+    }
+    return;
+nomem:
+    oom(t);
+}
+
+static void start_tuv(tmx_reader *t, int natt, const xmlChar **atts)
+{
+    if (t->nvariants >= JISR_VARIANTS_MAX) {
+        elem_bad(t, JISR_ETOOBIG, "more than 4096 <tuv> in one <tu>%s", "");
+        return;
+    }
+    back_pos(t, '<', &t->tuv_line, &t->tuv_col);
+    t->nvariants++;
+    t->in_tuv = 1;
+    t->segs = 0;
+    t->tuv_nprops = t->tuv_nnotes = 0;
+    jisr_variant *v = NULL;
+    if (!t->check_only) {
+        if (jisr_unit_add_variant(&t->cur, "", "", 0, &v) < 0)
+            goto nomem;
+        free(v->lang);
+        v->lang = NULL;
+    }
+    /* xml:lang wins over TMX 1.1's lang wherever they stand */
+    const char *lang = NULL;
+    int have_xml_lang = 0;
+    jisr_buf_reset(&t->lang);
+    for (int i = 0; i < natt; i++) {
+        const xmlChar **a = atts + 5 * i;
+        int is_xml_lang = a[1] && strcmp((const char *)a[1], "xml") == 0 &&
+                          strcmp((const char *)a[0], "lang") == 0;
+        int is_lang = !a[1] && strcmp((const char *)a[0], "lang") == 0;
+        if ((is_xml_lang || (is_lang && !have_xml_lang))) {
+            size_t len;
+            const char *av = attr_value(t, a[3], a[4], &len);
+            if (!av)
+                goto nomem;
+            jisr_buf_reset(&t->lang);
+            if (jisr_buf_append(&t->lang, av, len) < 0)
+                goto nomem;
+            lang = t->lang.data;
+            have_xml_lang |= is_xml_lang;
+        } else if (v) {
+            char an[512];
+            size_t len;
+            int rc = 0;
+            const char *av = attr_at(t, atts, i, an, sizeof an, &len);
+            if (!av)
+                goto nomem;
+            meta_attr(&v->meta, an, av, &rc);
+            if (rc < 0)
+                goto nomem;
+        }
+    }
+    if (!lang || !lang[0]) {
+        tu_bad(t, JISR_EPARSE, t->tuv_line, t->tuv_col,
+               "<tuv> without a language (xml:lang or lang)%s", "");
+        return;
+    }
+    if (v && !(v->lang = jisr_strdup(lang)))
+        goto nomem;
+    return;
+nomem:
+    oom(t);
+}
+
+static void start_seg(tmx_reader *t, int d)
+{
+    if (t->segs++) {
+        unsigned long line, col;
+        back_pos(t, '<', &line, &col);
+        tu_bad(t, JISR_EPARSE, line, col, "<tuv xml:lang=\"%s\"> has more than one <seg>",
+               t->lang.data);
+        return;
+    }
+    t->seg = d;
+    t->ntags = 0;
+    t->text_len = 0;
     jisr_buf_reset(&t->text);
     if (jisr_buf_append(&t->text, "", 0) < 0)
-        return JISR_ENOMEM;
-    if (!xmlTextReaderIsEmptyElement(t->xr)) {
-        int depth = xmlTextReaderDepth(t->xr);
-        for (;;) {
-            if ((rc = step(t)) <= 0)
-                return rc < 0 ? rc : fail(t, JISR_EPARSE, "unexpected end of file%s%s", "", "");
-            int ty = type_of(t);
-            const char *name = (const char *)xmlTextReaderConstName(t->xr);
-            if (ty == XML_READER_TYPE_END_ELEMENT) {
-                if (xmlTextReaderDepth(t->xr) == depth)
-                    break;
-                /* the end of a <hi> */
-                if ((rc = add_placeholder(t, v, "</hi>", 5)) < 0)
-                    return rc;
-            } else if (ty == XML_READER_TYPE_ELEMENT) {
-                if (!is_inline(name))
-                    return fail(t, JISR_EPARSE, "unexpected element <%s> inside <seg>%s", name, "");
-                if (strcmp(name, "hi") == 0) {
-                    int empty = xmlTextReaderIsEmptyElement(t->xr);
-                    jisr_buf_reset(&t->tag);
-                    if ((rc = ser_start(t, &t->tag, 0)) < 0 ||
-                        (rc = add_placeholder(t, v, t->tag.data, t->tag.len)) < 0)
-                        return rc;
-                    if (empty && (rc = add_placeholder(t, v, "</hi>", 5)) < 0)
-                        return rc;
-                } else {
-                    if ((rc = ser_element(t)) < 0 ||
-                        (rc = add_placeholder(t, v, t->tag.data, t->tag.len)) < 0)
-                        return rc;
-                }
-            } else if (ty == XML_READER_TYPE_TEXT || ty == XML_READER_TYPE_CDATA ||
-                       ty == XML_READER_TYPE_WHITESPACE ||
-                       ty == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-                const char *val = (const char *)xmlTextReaderConstValue(t->xr);
-                if (val && (rc = seg_text(t, v, val)) < 0)
-                    return rc;
-            }
-        }
-    }
+        oom(t);
+}
+
+static void end_seg(tmx_reader *t)
+{
+    t->seg = -1;
+    if (!cur_variant_ok(t))
+        return;
+    jisr_variant *v = &t->cur.variants[t->cur.nvariants - 1];
     char *s = jisr_strndup(t->text.data, t->text.len);
-    if (!s)
-        return JISR_ENOMEM;
+    if (!s) {
+        oom(t);
+        return;
+    }
     free(v->text);
     v->text = s;
-    return 0;
 }
 
-/* <tuv>, the reader on its start tag. */
-static int read_tuv(tmx_reader *t, jisr_unit *u)
+/* The element's name as libxml2's reader spelt it: prefix:localname. */
+static const char *qname(tmx_reader *t, const xmlChar *local, const xmlChar *prefix)
 {
-    int rc = 0;
-    if (u->nvariants >= JISR_VARIANTS_MAX)
-        return fail(t, JISR_ETOOBIG, "more than 4096 <tuv> in one <tu>%s%s", "", "");
-    jisr_variant *v;
-    if ((rc = jisr_unit_add_variant(u, "", "", 0, &v)) < 0)
-        return rc;
-    free(v->lang);
-    v->lang = NULL;
-    int have_xml_lang = 0;
-    while (xmlTextReaderMoveToNextAttribute(t->xr) == 1) {
-        const char *an = (const char *)xmlTextReaderConstName(t->xr);
-        const char *av = (const char *)xmlTextReaderConstValue(t->xr);
-        if (!an || !av)
-            continue;
-        if (strcmp(an, "xml:lang") == 0) {
-            rc = set_attr(&v->lang, av);
-            have_xml_lang = 1;
-        } else if (strcmp(an, "lang") == 0) { /* TMX 1.1 */
-            if (!have_xml_lang)
-                rc = set_attr(&v->lang, av);
+    if (!prefix)
+        return (const char *)local;
+    jisr_buf_reset(&t->qname);
+    if (jisr_buf_puts(&t->qname, (const char *)prefix) < 0 || jisr_buf_putc(&t->qname, ':') < 0 ||
+        jisr_buf_puts(&t->qname, (const char *)local) < 0)
+        return "?";
+    return t->qname.data;
+}
+
+/* Whether the start tag just reported closes itself ("<x/>"): during the start callback the
+ * parser stands on its "/>" or ">". */
+static int start_tag_empty(tmx_reader *t)
+{
+    xmlParserInputPtr in = t->ctxt->input;
+    return in && in->cur && in->cur < in->end && *in->cur == '/';
+}
+
+static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                     int nns, const xmlChar **ns, int natt, int ndef, const xmlChar **atts)
+{
+    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    int d = t->level++;
+    t->last_empty = 0;
+    if (t->failed || t->skip >= 0)
+        return;
+    /* attributes defaulted from the internal subset are not the document's */
+    natt -= ndef;
+    const char *name = qname(t, local, prefix);
+    if (d > JISR_DEPTH_MAX) {
+        if (t->in_tu) {
+            elem_bad(t, JISR_ETOOBIG, "elements nested deeper than 48 levels%s", "");
         } else {
-            meta_attr(&v->meta, an, av, &rc);
+            unsigned long line, col;
+            back_pos(t, '<', &line, &col);
+            push_error(t, Q_FATAL, JISR_ETOOBIG, line, col,
+                       "elements nested deeper than 48 levels");
         }
-        if (rc < 0)
-            return rc;
+        return;
     }
-    xmlTextReaderMoveToElement(t->xr);
-    if (!v->lang || !v->lang[0])
-        return fail(t, JISR_EPARSE, "<tuv> without a language (xml:lang or lang)%s%s", "", "");
-    if (xmlTextReaderIsEmptyElement(t->xr))
-        return fail(t, JISR_EPARSE, "<tuv xml:lang=\"%s\"> has no <seg>%s", v->lang, "");
-    int depth = xmlTextReaderDepth(t->xr), segs = 0;
-    for (;;) {
-        if ((rc = step(t)) <= 0)
-            return rc < 0 ? rc : fail(t, JISR_EPARSE, "unexpected end of file%s%s", "", "");
-        int ty = type_of(t);
-        if (ty == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->xr) == depth)
-            break;
-        if (ty != XML_READER_TYPE_ELEMENT)
-            continue;
-        /* v may move when u->variants grows, but variants are only added between tuvs */
-        if (name_is(t, "seg")) {
-            if (segs++)
-                return fail(t, JISR_EPARSE, "<tuv xml:lang=\"%s\"> has more than one <seg>%s",
-                            v->lang, "");
-            rc = read_seg(t, v);
-        } else if (name_is(t, "prop")) {
-            rc = read_prop(t, &v->meta, 0);
-        } else if (name_is(t, "note")) {
-            rc = read_prop(t, &v->meta, 1);
+    if (t->ignore >= 0)
+        return;
+    if (d == 0) {
+        t->root_seen = 1;
+        if (strcmp(name, "tmx") != 0) {
+            elem_bad(t, JISR_EPARSE, "not a TMX file: the root element is <%s>, not <tmx>", name);
+            return;
+        }
+        jisr_header *h = &t->r->header;
+        t->r->has_header = 1;
+        for (int i = 0; i < natt; i++) {
+            const xmlChar **a = atts + 5 * i;
+            if (!a[1] && strcmp((const char *)a[0], "version") == 0) {
+                size_t len;
+                const char *av = attr_value(t, a[3], a[4], &len);
+                if (!av || set_attr(&h->version, av) < 0)
+                    oom(t);
+            }
+        }
+        return;
+    }
+    if (t->in_header) {
+        if (t->leaf >= 0) {
+            elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside a property or note", name);
+            return;
+        }
+        if (d != 2)
+            return; /* below a header child (<map> inside <ude>) */
+        jisr_meta *m = &t->r->header.meta;
+        if (strcmp(name, "prop") == 0)
+            start_prop(t, m, &t->hdr_nprops, 0, natt, atts, d);
+        else if (strcmp(name, "note") == 0)
+            start_prop(t, m, &t->hdr_nnotes, 1, natt, atts, d);
+        else if (strcmp(name, "ude") == 0)
+            t->ignore = d; /* user-defined encodings: not kept */
+        else if (strcmp(name, "map") != 0)
+            elem_bad(t, JISR_EPARSE, "unexpected element <%s> in <header>", name);
+        return;
+    }
+    if (d == 1) {
+        if (strcmp(name, "body") == 0) {
+            t->phase = P_BODY;
+            return;
+        }
+        if (t->phase == P_PROLOGUE && strcmp(name, "header") == 0) {
+            jisr_header *h = &t->r->header;
+            t->in_header = 1;
+            for (int i = 0; i < natt; i++) {
+                char an[512];
+                size_t len;
+                int rc = 0;
+                const char *av = attr_at(t, atts, i, an, sizeof an, &len);
+                if (!av) {
+                    oom(t);
+                    return;
+                }
+                if (strcmp(an, "srclang") == 0)
+                    rc = set_attr(&h->srclang, av);
+                else if (strcmp(an, "adminlang") == 0)
+                    rc = set_attr(&h->adminlang, av);
+                else
+                    meta_attr(&h->meta, an, av, &rc);
+                if (rc < 0) {
+                    oom(t);
+                    return;
+                }
+            }
+            return;
+        }
+        elem_bad(t, JISR_EPARSE, "unexpected element <%s> in <tmx>", name);
+        t->skip = d;
+        return;
+    }
+    if (d == 2) {
+        if (strcmp(name, "tu") == 0) {
+            start_tu(t, natt, atts);
+            return;
+        }
+        elem_bad(t, JISR_EPARSE, "unexpected element <%s> in <body>", name);
+        t->skip = d;
+        return;
+    }
+    /* inside a <tu> */
+    if (t->ser >= 0) {
+        if (strcmp(name, "sub") != 0 && !is_inline(name)) {
+            elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside inline markup", name);
+            return;
+        }
+        int empty = start_tag_empty(t);
+        if (ser_start(t, &t->tag, name, nns, ns, natt, atts) < 0 ||
+            jisr_buf_puts(&t->tag, empty ? "/>" : ">") < 0)
+            goto nomem;
+        t->last_empty = empty;
+        if (t->tag.len > JISR_SEG_MAX) {
+            unsigned long line, col;
+            cur_pos(t, &line, &col);
+            tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
+        }
+        return;
+    }
+    if (t->seg >= 0) {
+        if (!is_inline(name)) {
+            elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside <seg>", name);
+            return;
+        }
+        jisr_buf_reset(&t->tag);
+        if (ser_start(t, &t->tag, name, nns, ns, natt, atts) < 0)
+            goto nomem;
+        if (strcmp(name, "hi") == 0) {
+            /* <hi>: its start tag now, "</hi>" at its end (also for <hi/>) */
+            if (jisr_buf_putc(&t->tag, '>') < 0 || add_placeholder(t, t->tag.data, t->tag.len) < 0)
+                goto nomem;
         } else {
-            return fail(t, JISR_EPARSE, "unexpected element <%s> inside <tuv>%s",
-                        (const char *)xmlTextReaderConstName(t->xr), "");
+            int empty = start_tag_empty(t);
+            if (jisr_buf_puts(&t->tag, empty ? "/>" : ">") < 0)
+                goto nomem;
+            t->last_empty = empty;
+            t->ser = d;
         }
-        if (rc < 0)
-            return rc;
+        return;
     }
-    if (!segs)
-        return fail(t, JISR_EPARSE, "<tuv xml:lang=\"%s\"> has no <seg>%s", v->lang, "");
-    return 0;
+    if (t->leaf >= 0) {
+        elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside a property or note", name);
+        return;
+    }
+    if (t->in_tuv) {
+        jisr_meta *m = NULL;
+        if (cur_variant_ok(t))
+            m = &t->cur.variants[t->cur.nvariants - 1].meta;
+        if (strcmp(name, "seg") == 0)
+            start_seg(t, d);
+        else if (strcmp(name, "prop") == 0)
+            start_prop(t, m, &t->tuv_nprops, 0, natt, atts, d);
+        else if (strcmp(name, "note") == 0)
+            start_prop(t, m, &t->tuv_nnotes, 1, natt, atts, d);
+        else
+            elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside <tuv>", name);
+        return;
+    }
+    /* a child of <tu> */
+    jisr_meta *m = t->check_only ? NULL : &t->cur.meta;
+    if (strcmp(name, "tuv") == 0)
+        start_tuv(t, natt, atts);
+    else if (strcmp(name, "prop") == 0)
+        start_prop(t, m, &t->tu_nprops, 0, natt, atts, d);
+    else if (strcmp(name, "note") == 0)
+        start_prop(t, m, &t->tu_nnotes, 1, natt, atts, d);
+    else
+        elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside <tu>", name);
+    return;
+nomem:
+    oom(t);
 }
 
-/* <tu>, the reader on its start tag. */
-static int read_tu(tmx_reader *t, jisr_unit *u)
+static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
-    int rc = 0;
-    unsigned long line, col;
-    node_pos(t, &line, &col);
-    u->line = line;
-    u->col = col;
-    while (xmlTextReaderMoveToNextAttribute(t->xr) == 1) {
-        const char *an = (const char *)xmlTextReaderConstName(t->xr);
-        const char *av = (const char *)xmlTextReaderConstValue(t->xr);
-        if (!an || !av)
-            continue;
-        if (strcmp(an, "tuid") == 0)
-            rc = set_attr(&u->tuid, av);
-        else if (strcmp(an, "srclang") == 0)
-            rc = set_attr(&u->srclang, av);
-        else
-            meta_attr(&u->meta, an, av, &rc);
-        if (rc < 0)
-            return rc;
+    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    int d = --t->level;
+    int was_empty = t->last_empty;
+    t->last_empty = 0;
+    if (t->failed)
+        return;
+    if (t->skip >= 0) {
+        if (d == t->skip)
+            t->skip = -1;
+        return;
     }
-    xmlTextReaderMoveToElement(t->xr);
-    if (xmlTextReaderIsEmptyElement(t->xr))
-        return fail(t, JISR_EPARSE, "<tu> has no <tuv>%s%s", "", "");
-    int depth = xmlTextReaderDepth(t->xr);
-    for (;;) {
-        if ((rc = step(t)) <= 0)
-            return rc < 0 ? rc : fail(t, JISR_EPARSE, "unexpected end of file%s%s", "", "");
-        int ty = type_of(t);
-        if (ty == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->xr) == depth)
-            break;
-        if (ty == XML_READER_TYPE_TEXT) {
-            return fail(t, JISR_EPARSE, "text outside <seg> inside <tu>%s%s", "", "");
+    if (t->ignore >= 0) {
+        if (d == t->ignore)
+            t->ignore = -1;
+        return;
+    }
+    if (d == 0) {
+        t->phase = P_BODY; /* </tmx>: the prologue is over too */
+        return;
+    }
+    if (t->in_header) {
+        if (d == t->leaf)
+            end_prop(t);
+        else if (d == 1)
+            t->in_header = 0;
+        return;
+    }
+    if (t->ser >= 0) {
+        if (!was_empty) {
+            const char *name = qname(t, local, prefix);
+            if (jisr_buf_puts(&t->tag, "</") < 0 || jisr_buf_puts(&t->tag, name) < 0 ||
+                jisr_buf_putc(&t->tag, '>') < 0)
+                goto nomem;
         }
-        if (ty != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (name_is(t, "tuv"))
-            rc = read_tuv(t, u);
-        else if (name_is(t, "prop"))
-            rc = read_prop(t, &u->meta, 0);
-        else if (name_is(t, "note"))
-            rc = read_prop(t, &u->meta, 1);
-        else
-            return fail(t, JISR_EPARSE, "unexpected element <%s> inside <tu>%s",
-                        (const char *)xmlTextReaderConstName(t->xr), "");
-        if (rc < 0)
-            return rc;
+        if (t->tag.len > JISR_SEG_MAX) {
+            unsigned long line, col;
+            cur_pos(t, &line, &col);
+            tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
+            return;
+        }
+        if (d == t->ser) {
+            t->ser = -1;
+            if (add_placeholder(t, t->tag.data, t->tag.len) < 0)
+                goto nomem;
+        }
+        return;
     }
-    if (u->nvariants == 0)
-        return fail(t, JISR_EPARSE, "<tu> has no <tuv>%s%s", "", "");
-    return 0;
+    if (t->seg >= 0) {
+        if (d == t->seg)
+            end_seg(t);
+        else if (add_placeholder(t, "</hi>", 5) < 0) /* the end of a <hi> */
+            goto nomem;
+        return;
+    }
+    if (d == t->leaf) {
+        end_prop(t);
+        return;
+    }
+    if (t->in_tuv && d == 3) {
+        t->in_tuv = 0;
+        if (!t->segs)
+            tu_bad(t, JISR_EPARSE, t->tuv_line, t->tuv_col, "<tuv xml:lang=\"%s\"> has no <seg>",
+                   t->lang.data);
+        return;
+    }
+    if (t->in_tu && d == 2) {
+        t->in_tu = 0;
+        if (t->nvariants == 0) {
+            tu_bad(t, JISR_EPARSE, t->tu_line, t->tu_col, "<tu> has no <tuv>%s", "");
+            t->skip = -1; /* the unit has ended already */
+            return;
+        }
+        if (q_push(t, Q_UNIT, NULL) < 0)
+            goto nomem;
+    }
+    return;
+nomem:
+    oom(t);
 }
 
-/* After a structural error inside a <tu> at depth tu_depth: move past its end tag. */
-static int skip_past(tmx_reader *t, int tu_depth)
+/* ---- feeding the parser ---------------------------------------------------------------- */
+
+/* Give the parser the next chunk of input (the end of input when there is none left). */
+static void feed(tmx_reader *t)
 {
-    int rc;
-    if (type_of(t) == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(t->xr) == tu_depth &&
-        xmlTextReaderIsEmptyElement(t->xr))
-        return 0;
-    if (type_of(t) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->xr) == tu_depth)
-        return 0;
-    while ((rc = step(t)) == 1)
-        if (type_of(t) == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->xr) == tu_depth)
-            return 0;
-    return rc < 0 ? rc : 0;
+    const char *p;
+    size_t n;
+    if (t->f) {
+        n = fread(t->chunk, 1, CHUNK, t->f);
+        if (n == 0 && ferror(t->f)) {
+            unsigned long line, col;
+            cur_pos(t, &line, &col);
+            push_error(t, Q_FATAL, JISR_EIO, line, col, "read error");
+            t->finished = 1;
+            return;
+        }
+        p = (const char *)t->chunk;
+        t->r->bytes += n;
+    } else {
+        n = t->mem_n - t->mem_pos < CHUNK ? t->mem_n - t->mem_pos : CHUNK;
+        p = (const char *)t->mem + t->mem_pos;
+        t->mem_pos += n;
+    }
+    int end = n == 0;
+    t->terminating = end;
+    int rc = xmlParseChunk(t->ctxt, p, (int)n, end);
+    t->terminating = 0;
+    if (end)
+        t->finished = 1;
+    if (!t->failed && (t->generic_msg[0] || (rc != 0 && rc != XML_ERR_OK))) {
+        /* an encoding or I/O error that stopped the parser without a parser error */
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        trim(t->generic_msg);
+        push_error(t, Q_FATAL, JISR_EPARSE, line, col,
+                   t->generic_msg[0] ? t->generic_msg : "malformed XML");
+    }
+    if (t->failed && !t->finished) {
+        xmlStopParser(t->ctxt);
+        t->finished = 1;
+    }
 }
 
 static int tmx_next_inner(jisr_reader *r, jisr_unit *u)
 {
     tmx_reader *t = r->impl;
-    int rc;
     jisr_unit_clear(u);
-    while (!t->done) {
-        if ((rc = step(t)) <= 0) {
-            if (rc < 0 && (r->flags & JISR_READ_SKIP_BAD)) {
-                jisr_reader_bad(r);
+    for (;;) {
+        if (t->qhead < t->qtail) {
+            qitem *it = &t->q[t->qhead++];
+            if (it->kind == Q_UNIT) {
+                *u = it->u;
+                jisr_unit_init(&it->u);
+                return 1;
+            }
+            jisr_error *e = it->err;
+            int kind = it->kind, code = e->code;
+            it->err = NULL;
+            jisr_error_set(code, e->file, e->line, e->col, "%s", e->msg);
+            free(e);
+            if (!t->skip_bad) {
+                t->dead = 1;
+                t->last = *jisr_error_last();
+                t->last_rc = code;
+                return code;
+            }
+            jisr_reader_bad(r);
+            if (kind == Q_FATAL) {
+                t->dead = 1;
                 return 0;
             }
-            return rc;
-        }
-        int ty = type_of(t);
-        int depth = xmlTextReaderDepth(t->xr);
-        if (ty != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (depth == 2 && name_is(t, "tu")) {
-            rc = read_tu(t, u);
-            if (rc == 0)
-                return 1;
-            if (!(r->flags & JISR_READ_SKIP_BAD))
-                return rc;
-            jisr_error err = *jisr_error_last();
-            int fatal = t->done || t->xml_err;
-            jisr_unit_clear(u);
-            if (!fatal && skip_past(t, 2) < 0)
-                fatal = 1;
-            jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
-            jisr_reader_bad(r);
-            if (fatal)
-                return 0;
             continue;
         }
-        if (depth == 1 && name_is(t, "body"))
-            continue;
-        rc = fail(t, JISR_EPARSE, "unexpected element <%s> in <%s>",
-                  (const char *)xmlTextReaderConstName(t->xr), depth == 2 ? "body" : "tmx");
-        if (!(r->flags & JISR_READ_SKIP_BAD))
-            return rc;
-        if (skip_past(t, depth) < 0) {
-            jisr_reader_bad(r);
-            return 0;
+        t->qhead = t->qtail = 0;
+        if (t->dead || t->failed || t->finished) {
+            t->dead = 1;
+            if (t->last_rc < 0)
+                jisr_error_set(t->last.code, t->last.file, t->last.line, t->last.col, "%s",
+                               t->last.msg);
+            return t->last_rc;
         }
-        jisr_reader_bad(r);
-    }
-    return 0;
-}
-
-/* Root and header: on return the reader stands on <body> (or the document has ended). */
-static int read_prologue(tmx_reader *t)
-{
-    int rc;
-    jisr_header *h = &t->r->header;
-    /* root element */
-    for (;;) {
-        if ((rc = step(t)) < 0) {
-            /* libxml2's reader words an empty document oddly ("Extra content at the end") */
-            jisr_error e = *jisr_error_last();
-            if (strstr(e.msg, "Extra content at the end") || strstr(e.msg, "Document is empty"))
-                jisr_error_set(rc, e.file, e.line, e.col,
-                               "no <tmx> root element: empty or not XML");
-            return rc;
-        }
-        if (rc == 0)
-            return jisr_error_set(JISR_EPARSE, t->r->path, 0, 0, "empty document: no <tmx>");
-        if (type_of(t) == XML_READER_TYPE_ELEMENT)
-            break;
-    }
-    if (!name_is(t, "tmx"))
-        return fail(t, JISR_EPARSE, "not a TMX file: the root element is <%s>, not <tmx>%s",
-                    (const char *)xmlTextReaderConstName(t->xr), "");
-    char *ver = (char *)xmlTextReaderGetAttribute(t->xr, BAD_CAST "version");
-    if (ver) {
-        h->version = jisr_strdup(ver);
-        xmlFree(ver);
-        if (!h->version)
-            return JISR_ENOMEM;
-    }
-    t->r->has_header = 1;
-    if (xmlTextReaderIsEmptyElement(t->xr)) {
-        t->done = 1;
-        return 0;
-    }
-    for (;;) {
-        if ((rc = step(t)) < 0)
-            return rc;
-        if (rc == 0)
-            return 0;
-        int ty = type_of(t);
-        if (ty == XML_READER_TYPE_END_ELEMENT)
-            return 0; /* </tmx> */
-        if (ty != XML_READER_TYPE_ELEMENT)
-            continue;
-        if (name_is(t, "body"))
-            return 0;
-        if (!name_is(t, "header"))
-            return fail(t, JISR_EPARSE, "unexpected element <%s> in <tmx>%s",
-                        (const char *)xmlTextReaderConstName(t->xr), "");
-        while (xmlTextReaderMoveToNextAttribute(t->xr) == 1) {
-            const char *an = (const char *)xmlTextReaderConstName(t->xr);
-            const char *av = (const char *)xmlTextReaderConstValue(t->xr);
-            rc = 0;
-            if (!an || !av)
-                continue;
-            if (strcmp(an, "srclang") == 0)
-                rc = set_attr(&h->srclang, av);
-            else if (strcmp(an, "adminlang") == 0)
-                rc = set_attr(&h->adminlang, av);
-            else
-                meta_attr(&h->meta, an, av, &rc);
-            if (rc < 0)
-                return rc;
-        }
-        xmlTextReaderMoveToElement(t->xr);
-        if (xmlTextReaderIsEmptyElement(t->xr))
-            continue;
-        int depth = xmlTextReaderDepth(t->xr);
-        for (;;) {
-            if ((rc = step(t)) <= 0)
-                return rc < 0 ? rc : fail(t, JISR_EPARSE, "unexpected end of file%s%s", "", "");
-            int ty2 = type_of(t);
-            if (ty2 == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->xr) == depth)
-                break;
-            if (ty2 != XML_READER_TYPE_ELEMENT || xmlTextReaderDepth(t->xr) != depth + 1)
-                continue;
-            if (name_is(t, "prop"))
-                rc = read_prop(t, &h->meta, 0);
-            else if (name_is(t, "note"))
-                rc = read_prop(t, &h->meta, 1);
-            else if (name_is(t, "ude"))
-                rc = 0; /* user-defined encodings: not kept (their <map> children are skipped) */
-            else if (!name_is(t, "map"))
-                return fail(t, JISR_EPARSE, "unexpected element <%s> in <header>%s",
-                            (const char *)xmlTextReaderConstName(t->xr), "");
-            if (rc < 0)
-                return rc;
-        }
+        feed(t);
     }
 }
 
@@ -785,18 +1234,32 @@ static void tmx_close(jisr_reader *r)
     tmx_reader *t = r->impl;
     if (!t)
         return;
-    if (t->xr)
-        xmlFreeTextReader(t->xr);
+    if (t->ctxt) {
+        if (t->ctxt->myDoc)
+            xmlFreeDoc(t->ctxt->myDoc);
+        t->ctxt->myDoc = NULL;
+        xmlFreeParserCtxt(t->ctxt);
+    }
+    for (size_t i = t->qhead; i < t->qtail; i++) {
+        jisr_unit_clear(&t->q[i].u);
+        free(t->q[i].err);
+    }
+    free(t->q);
+    jisr_unit_clear(&t->cur);
     if (t->f && t->f != stdin)
         fclose(t->f);
+    free(t->chunk);
+    jisr_buf_free(&t->lang);
     jisr_buf_free(&t->text);
     jisr_buf_free(&t->tag);
     jisr_buf_free(&t->val);
+    jisr_buf_free(&t->attr);
+    jisr_buf_free(&t->qname);
     free(t);
     r->impl = NULL;
 }
 
-static int tmx_open_inner(tmx_reader *t, FILE *f, const void *mem, size_t n);
+static int tmx_open_inner(tmx_reader *t);
 
 int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
 {
@@ -810,31 +1273,81 @@ int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     }
     t->r = r;
     t->f = f;
+    t->mem = mem;
+    t->mem_n = f ? 0 : n;
+    t->check_only = (r->flags & JISR_READ_CHECK_ONLY) != 0;
+    t->skip_bad = (r->flags & JISR_READ_SKIP_BAD) != 0;
+    t->skip = t->ignore = t->leaf = t->seg = t->ser = -1;
+    jisr_unit_init(&t->cur);
     r->impl = t;
     r->next = tmx_next;
     r->close = tmx_close;
     saved_handler saved = quiet(t);
-    rc = tmx_open_inner(t, f, mem, n);
+    rc = tmx_open_inner(t);
     unquiet(saved);
     return rc;
 }
 
-static int tmx_open_inner(tmx_reader *t, FILE *f, const void *mem, size_t n)
+static int tmx_open_inner(tmx_reader *t)
 {
-    int rc;
     jisr_reader *r = t->r;
-    const int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
-    if (f)
-        t->xr = xmlReaderForIO(io_read, io_close, t, r->path, NULL, opts);
-    else {
-        t->xr = xmlReaderForMemory(mem, (int)n, r->path, NULL, opts);
-        r->bytes = n;
+    /* libxml2's SAX2 handlers keep the DTD's declarations (checked as before, never fetched);
+     * ours take the document itself */
+    xmlSAXHandler sax;
+    xmlSAXVersion(&sax, 2);
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_text;
+    sax.reference = on_reference;
+    sax.getEntity = on_get_entity;
+    sax.resolveEntity = NULL;
+    sax.externalSubset = NULL;
+    sax.comment = NULL;
+    sax.processingInstruction = NULL;
+    sax.setDocumentLocator = NULL;
+    sax.warning = NULL;
+    sax.error = NULL;
+    sax.fatalError = NULL;
+    sax.serror = on_xml_error;
+
+    /* the first bytes let libxml2 detect UTF-16 and the like */
+    char head[4];
+    size_t nhead;
+    if (t->f) {
+        if (!(t->chunk = malloc(CHUNK)))
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        nhead = fread(head, 1, sizeof head, t->f);
+        if (nhead == 0 && ferror(t->f))
+            return jisr_error_set(JISR_EIO, r->path, 0, 0, "read error");
+        r->bytes += nhead;
+    } else {
+        nhead = t->mem_n < sizeof head ? t->mem_n : sizeof head;
+        memcpy(head, t->mem, nhead);
+        t->mem_pos = nhead;
+        r->bytes = t->mem_n;
     }
-    if (!t->xr)
+    /* the callbacks' context stays the parser's own (libxml2's SAX2 handlers need it); ours
+     * hangs from it */
+    t->ctxt = xmlCreatePushParserCtxt(&sax, NULL, head, (int)nhead, r->path);
+    if (!t->ctxt)
         return jisr_error_set(JISR_EPARSE, r->path, 0, 0,
                               "cannot start the XML parser (empty or unreadable input)");
-    xmlTextReaderSetStructuredErrorHandler(t->xr, on_xml_error, t);
-    if ((rc = read_prologue(t)) < 0)
-        return rc;
+    t->ctxt->_private = t;
+    xmlCtxtUseOptions(t->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    /* the root element and the header: on return the parser has entered <body> (or the input
+     * has ended, or failed) */
+    while (t->phase == P_PROLOGUE && !t->failed && !t->finished)
+        feed(t);
+    if (t->phase == P_PROLOGUE && t->qhead < t->qtail && t->q[t->qhead].kind != Q_UNIT) {
+        jisr_error *e = t->q[t->qhead].err;
+        return jisr_error_set(e->code, e->file, e->line, e->col, "%s", e->msg);
+    }
+    if (t->phase == P_PROLOGUE && t->last_rc < 0)
+        return jisr_error_set(t->last.code, t->last.file, t->last.line, t->last.col, "%s",
+                              t->last.msg);
+    if (!t->root_seen && t->qhead == t->qtail)
+        return jisr_error_set(JISR_EPARSE, r->path, 1, 1, "empty document: no <tmx>");
     return 0;
 }

@@ -598,6 +598,14 @@ queries:
         qs[i].kind = kind;
         qs[i].ar2en = ar2en;
     }
+    /* JISR_BENCH_QUERIES=FILE saves the queries (source language TAB kind TAB text), so that a
+     * slow one can be replayed alone under a profiler */
+    const char *qfile = getenv("JISR_BENCH_QUERIES");
+    FILE *qf = qfile ? fopen(qfile, "w") : NULL;
+    for (int i = 0; qf && i < NQ; i++)
+        fprintf(qf, "%s\t%s\t%s\n", qs[i].ar2en ? "ar" : "en", kind_name[qs[i].kind], qs[i].text);
+    if (qf)
+        fclose(qf);
     static double lat[NQ], lat_k[Q_KINDS][NQ], lat_sorted[NQ], cpu[NQ], cpu_k[Q_KINDS][NQ];
     size_t nk[Q_KINDS] = {0}, found[Q_KINDS] = {0};
     uint64_t cand = 0;
@@ -655,16 +663,19 @@ queries:
                pct(lat_sorted, NQ, 0.5), pct(lat_sorted, NQ, 0.99), pct(lat_sorted, NQ, 1.0));
         printf("  mean %.3f ms/query, %.0f units scored exactly per query\n", mean_idx,
                (double)cand / NQ);
-        printf("  slowest:\n");
-        int slow[5] = {-1, -1, -1, -1, -1};
+        printf("  slowest (by wall-clock time):\n");
+        enum { NSLOW = 10 };
+        int slow[NSLOW];
+        for (int k = 0; k < NSLOW; k++)
+            slow[k] = -1;
         for (int i = 0; i < NQ; i++)
-            for (int k = 0; k < 5; k++)
+            for (int k = 0; k < NSLOW; k++)
                 if (slow[k] < 0 || lat[i] > lat[slow[k]]) {
-                    memmove(&slow[k + 1], &slow[k], (size_t)(4 - k) * sizeof slow[0]);
+                    memmove(&slow[k + 1], &slow[k], (size_t)(NSLOW - 1 - k) * sizeof slow[0]);
                     slow[k] = i;
                     break;
                 }
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < NSLOW; k++)
             if (slow[k] >= 0)
                 printf("    %8.2f ms (cpu %6.2f)  %-8s %s  %6llu scored  %.50s\n", lat[slow[k]],
                        cpu[slow[k]], kind_name[qs[slow[k]].kind],

@@ -149,8 +149,8 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
 typedef struct qterm {
     uint64_t hk;
     uint32_t cq;   /* occurrences in the query */
-    uint64_t df;   /* ids in the bucket window */
-    size_t c0, nc; /* chunks in the shared chunk array */
+    uint64_t df;   /* ids in the bucket being read */
+    size_t c0, nc; /* its chunks of that bucket in the shared chunk array */
 } qterm;
 
 typedef struct top {
@@ -346,21 +346,6 @@ int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch
     return 0;
 }
 
-/* ids of term t's chunks in bucket b, appended to *ids */
-static int term_ids(const tm_chunk *ch, const qterm *t, unsigned b, uint32_t **ids, size_t *n,
-                    size_t *cap)
-{
-    for (size_t k = 0; k < t->nc; k++) {
-        const tm_chunk *x = &ch[t->c0 + k];
-        if (x->bucket != b)
-            continue;
-        int rc = tm_post_decode(&x->k, &x->v, ids, n, cap);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
 static _Thread_local const uint32_t *g_acc_sort;
 
 static int cmp_by_acc(const void *a, const void *b)
@@ -388,21 +373,80 @@ static int acc_reserve(jisr_tm *tm, uint32_t id)
     return 0;
 }
 
+/* The score a unit must reach to change the result: min, or, once the top list is full, the
+ * score of its last entry (a unit that ties it may still enter by similarity or id, one below
+ * it cannot). It only grows during a query, and every filter below is monotone in it, so using
+ * it instead of min drops only units that could not have entered the list (matching.md §4). */
+static int eff_min(const qctx *c)
+{
+    int min = c->o->min_score;
+    if (c->nbest == c->o->max_results && c->best[c->nbest - 1].score > min)
+        min = c->best[c->nbest - 1].score;
+    return min;
+}
+
+/* Lemma 1: the buckets that can hold a unit scoring ≥ min */
+static void bucket_window(uint32_t wq, int min, unsigned *lo, unsigned *hi)
+{
+    *lo = tm_bucket((uint32_t)(((uint64_t)min * wq) / 100));
+    *hi = tm_bucket((uint32_t)((100ull * wq) / (unsigned)min));
+}
+
+/* Lemma 2: the fewest heavy tokens a unit of bucket b must share with the query to score
+ * ≥ min (non-decreasing in min) */
+static int64_t bucket_minc(uint32_t wq, uint32_t hq, int min, unsigned b)
+{
+    uint64_t wmax = (100ull * wq) / (unsigned)min;
+    uint64_t bw = tm_bucket_max(b);
+    uint64_t maxw = bw < wmax ? bw : wmax;
+    if (maxw < wq)
+        maxw = wq;
+    return (int64_t)hq - (int64_t)(((uint64_t)(100 - min) * maxw) / 10000);
+}
+
+/* scratch of the index path of one query */
+typedef struct qidx {
+    MDB_cursor *cur;
+    uint64_t lh;
+    qterm *t;
+    size_t nt;
+    tm_chunk *ch;
+    size_t nch, chcap;
+    uint32_t *ids, *touched;
+    size_t idcap, tcap;
+} qidx;
+
+/* ids of term t's chunks (all of one bucket), appended to x->ids */
+static int term_ids(qidx *x, const qterm *t, size_t *n)
+{
+    for (size_t k = 0; k < t->nc; k++) {
+        const tm_chunk *h = &x->ch[t->c0 + k];
+        int rc = tm_post_decode(&h->k, &h->v, &x->ids, n, &x->idcap);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* Candidates of one length bucket: prefix filter, bound tightening, exact scoring. Shared terms
  * are counted in a dense per-id array (tm->acc, all zero between calls) instead of sorting
- * postings: the work is linear in the ids read. */
-static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigned b, int64_t minc,
-                       uint32_t hq)
+ * postings: the work is linear in the ids read. Only this bucket's chunks are read, after the
+ * buckets nearer the query's length, whose matches may have raised the bar (eff_min). */
+static int bucket_pass(qctx *c, qidx *x, unsigned b)
 {
     jisr_tm *tm = c->tm;
-    uint32_t *ids = NULL, *touched = NULL;
-    size_t nids = 0, idcap = 0, ntouch = 0, tcap = 0;
-    int rc = 0;
+    qterm *t = x->t;
+    size_t nt = x->nt, nids = 0, ntouch = 0;
+    uint32_t wq = c->q.w100, hq = c->q.nheavy;
+    int min = eff_min(c), rc = 0;
+    int64_t minc = bucket_minc(wq, hq, min, b);
+    x->nch = 0;
     for (size_t i = 0; i < nt; i++) {
-        t[i].df = 0;
-        for (size_t k = 0; k < t[i].nc; k++)
-            if (ch[t[i].c0 + k].bucket == b)
-                t[i].df += ch[t[i].c0 + k].count;
+        t[i].c0 = x->nch;
+        if ((rc = tm_term_chunks(x->cur, tm_post_key(x->lh, t[i].hk, b), b, &x->ch, &x->nch,
+                                 &x->chcap, &t[i].df)) < 0)
+            return rc;
+        t[i].nc = x->nch - t[i].c0;
     }
     qsort(t, nt, sizeof *t, cmp_qterm);
     /* prefix: the rarest terms until the rest cannot reach minc on their own */
@@ -413,12 +457,13 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
     if (rest >= minc) /* cannot happen: Σ cq = hq and minc ≥ 1 */
         return scan_all(c);
     /* candidates: the prefix terms' postings, acc = Σ cq of the terms present */
+    uint32_t *touched = x->touched;
     for (size_t i = 0; i < ns; i++) {
         nids = 0;
-        if ((rc = term_ids(ch, &t[i], b, &ids, &nids, &idcap)) < 0)
+        if ((rc = term_ids(x, &t[i], &nids)) < 0)
             goto done;
-        if (ntouch + nids > tcap) {
-            size_t cap = tcap ? tcap : 256;
+        if (ntouch + nids > x->tcap) {
+            size_t cap = x->tcap ? x->tcap : 256;
             while (cap < ntouch + nids)
                 cap *= 2;
             uint32_t *nv = realloc(touched, cap * sizeof *nv);
@@ -426,9 +471,10 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
                 rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
                 goto done;
             }
-            touched = nv;
-            tcap = cap;
+            x->touched = touched = nv;
+            x->tcap = cap;
         }
+        const uint32_t *ids = x->ids;
         for (size_t k = 0; k < nids; k++) {
             uint32_t id = ids[k];
             if ((rc = acc_reserve(tm, id)) < 0)
@@ -452,8 +498,9 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
         if (t[ri].df > 16 * ntouch + 64)
             break;
         nids = 0;
-        if ((rc = term_ids(ch, &t[ri], b, &ids, &nids, &idcap)) < 0)
+        if ((rc = term_ids(x, &t[ri], &nids)) < 0)
             goto done;
+        const uint32_t *ids = x->ids;
         for (size_t k = 0; k < nids; k++)
             if (ids[k] < tm->acccap && tm->acc[ids[k]])
                 tm->acc[ids[k]] += t[ri].cq;
@@ -469,12 +516,21 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
         ntouch = alive;
     }
     /* exact scoring of the survivors, most shared terms first (good matches fill the top list
-     * early and raise its bar); rest = Σ cq of the terms not verified */
+     * early and raise its bar); rest = Σ cq of the terms not verified. Once the bar has risen,
+     * minc rises with it, and since acc only falls along the list, the first survivor below it
+     * ends the bucket. */
     g_acc_sort = tm->acc;
     if (ntouch > 1)
         qsort(touched, ntouch, sizeof *touched, cmp_by_acc);
     for (size_t k = 0; k < ntouch && rc == 0; k++) {
         unsigned int id = touched[k];
+        int m2 = eff_min(c);
+        if (m2 != min) {
+            min = m2;
+            minc = bucket_minc(wq, hq, min, b);
+        }
+        if ((int64_t)tm->acc[id] + rest < minc)
+            break;
         uint32_t cub = tm->acc[id] + (uint32_t)rest;
         MDB_val uk = {sizeof id, &id}, ud;
         int r2 = mdb_get(c->txn, tm->units, &uk, &ud);
@@ -491,8 +547,6 @@ static int bucket_pass(qctx *c, qterm *t, size_t nt, const tm_chunk *ch, unsigne
 done:
     for (size_t k = 0; k < ntouch; k++) /* leave the accumulator all zero */
         tm->acc[touched[k]] = 0;
-    free(ids);
-    free(touched);
     return rc;
 }
 
@@ -503,27 +557,17 @@ static int indexed(qctx *c)
     if (min <= 0)
         return scan_all(c);
     /* the length window, and per bucket the fewest heavy tokens a match must share */
-    uint32_t wmax = (uint32_t)((100ull * wq) / (unsigned)min);
-    unsigned lo = tm_bucket((uint32_t)(((uint64_t)min * wq) / 100)), hi = tm_bucket(wmax);
-    int64_t minc[256];
-    for (unsigned b = lo; b <= hi; b++) {
-        uint32_t bw = tm_bucket_max(b);
-        uint64_t maxw = bw < wmax ? bw : wmax;
-        if (maxw < wq)
-            maxw = wq;
-        minc[b] = (int64_t)hq - (int64_t)(((uint64_t)(100 - min) * maxw) / 10000);
-        if (minc[b] <= 0) /* no shared word needed: only a full scan is exact */
+    unsigned lo, hi;
+    bucket_window(wq, min, &lo, &hi);
+    for (unsigned b = lo; b <= hi; b++)
+        if (bucket_minc(wq, hq, min, b) <= 0) /* no shared word needed: only a full scan is exact */
             return scan_all(c);
-    }
-    uint64_t lh = tm_lang_hash(c->o->srclang);
-    qterm *t = NULL;
-    tm_chunk *ch = NULL;
-    size_t nch = 0, chcap = 0, nt = 0;
-    MDB_cursor *cur = NULL;
+    qidx x = {0};
+    x.lh = tm_lang_hash(c->o->srclang);
     int rc = 0;
     uint64_t *hks = malloc((hq + 1) * sizeof *hks);
-    t = calloc(hq + 1, sizeof *t);
-    if (!hks || !t) {
+    x.t = calloc(hq + 1, sizeof *x.t);
+    if (!hks || !x.t) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -535,42 +579,43 @@ static int indexed(qctx *c)
             hks[nh++] = tm_num_term(nnum++);
     qsort(hks, nh, sizeof *hks, cmp_u64);
     for (size_t i = 0; i < nh; i++) {
-        if (nt && t[nt - 1].hk == hks[i]) {
-            t[nt - 1].cq++;
+        if (x.nt && x.t[x.nt - 1].hk == hks[i]) {
+            x.t[x.nt - 1].cq++;
             continue;
         }
-        t[nt].hk = hks[i];
-        t[nt].cq = 1;
-        nt++;
+        x.t[x.nt].hk = hks[i];
+        x.t[x.nt].cq = 1;
+        x.nt++;
     }
-    if ((rc = mdb_cursor_open(c->txn, c->tm->post, &cur)) != 0) {
+    if ((rc = mdb_cursor_open(c->txn, c->tm->post, &x.cur)) != 0) {
         rc = tm_db_error(rc, "reading the index");
         goto done;
     }
-    for (size_t i = 0; i < nt; i++) {
-        t[i].c0 = nch;
-        if ((rc = tm_term_chunks(cur, tm_post_key(lh, t[i].hk, lo), hi, &ch, &nch, &chcap,
-                                 &t[i].df)) < 0)
-            goto done;
-        t[i].nc = nch - t[i].c0;
-    }
-    /* the query's own length first, then outwards: the best matches come early */
+    /* the query's own length first, then outwards (longer, then shorter): the best matches come
+     * early, and once they fill the top list the window narrows to the buckets that can still
+     * hold a unit tying its last score (eff_min only grows, so a bucket left out stays out) */
     unsigned b0 = tm_bucket(wq);
-    for (unsigned step = 0; rc == 0 && step <= 2 * 256; step++) {
-        int b = (int)b0 + ((step & 1) ? (int)(step + 1) / 2 : -(int)(step / 2));
-        if (b < (int)lo || b > (int)hi) {
-            if ((int)b0 + (int)(step + 1) / 2 > (int)hi && (int)b0 - (int)(step + 1) / 2 < (int)lo)
-                break;
-            continue;
+    for (unsigned d = 0; rc == 0; d++) {
+        bucket_window(wq, eff_min(c), &lo, &hi);
+        int up = b0 + d <= hi, down = d > 0 && d <= b0 && b0 - d >= lo;
+        if (!up && !down)
+            break;
+        if (up)
+            rc = bucket_pass(c, &x, b0 + d);
+        if (rc == 0 && d > 0) {
+            bucket_window(wq, eff_min(c), &lo, &hi);
+            if (d <= b0 && b0 - d >= lo)
+                rc = bucket_pass(c, &x, b0 - d);
         }
-        rc = bucket_pass(c, t, nt, ch, (unsigned)b, minc[b], hq);
     }
 done:
-    if (cur)
-        mdb_cursor_close(cur);
+    if (x.cur)
+        mdb_cursor_close(x.cur);
     free(hks);
-    free(t);
-    free(ch);
+    free(x.t);
+    free(x.ch);
+    free(x.ids);
+    free(x.touched);
     return rc;
 }
 

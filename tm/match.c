@@ -22,7 +22,13 @@
 #include "text/text.h"
 #include "tm/tm_int.h"
 
-#define BIG 100 /* cost of anything involving a word or number that is not a near-match */
+#define BIG 100
+/* Costs measured on a 1M-unit memory (bench_tm), in ids decoded and checked: fetching and
+ * checking a candidate costs ~75, scoring one ~130. Verification reads a term while its list
+ * is at most VERIFY_RATIO ids per survivor (32 beat 16 and 64 there); a bucket after the first
+ * walks PREFIX_SLACK more term counts than the prefix needs, to leave the prefix a choice. */
+#define VERIFY_RATIO 32
+#define PREFIX_SLACK 2 /* cost of anything involving a word or number that is not a near-match */
 
 static inline uint32_t tok_w(const tm_tok *t)
 {
@@ -135,14 +141,18 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
         *ids = nv;
         *cap = c;
     }
-    (*ids)[(*n)++] = id;
+    uint32_t *out = *ids + *n;
+    *out++ = id;
     for (uint64_t i = 1; i < cnt; i++) {
-        p = tm_get_varint(p, end, &d);
-        if (!p)
+        if (p < end && *p < 0x80) { /* most deltas fit one byte: no call */
+            d = *p++;
+        } else if (!(p = tm_get_varint(p, end, &d))) {
             return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt index chunk");
+        }
         id += (uint32_t)d;
-        (*ids)[(*n)++] = id;
+        *out++ = id;
     }
+    *n += cnt;
     return 0;
 }
 
@@ -151,6 +161,8 @@ typedef struct qterm {
     uint32_t cq;   /* occurrences in the query */
     uint64_t df;   /* ids in the bucket being read */
     size_t c0, nc; /* its chunks of that bucket in the shared chunk array */
+    uint64_t est;  /* df in the last bucket that read its chunks (order of the next buckets) */
+    int in_s;      /* chosen for the prefix (choose_prefix) */
 } qterm;
 
 typedef struct top {
@@ -290,6 +302,14 @@ static int cmp_qterm(const void *a, const void *b)
     return x->hk < y->hk ? -1 : x->hk > y->hk;
 }
 
+static int cmp_qterm_est(const void *a, const void *b)
+{
+    const qterm *x = a, *y = b;
+    if (x->est != y->est)
+        return x->est < y->est ? -1 : 1;
+    return x->hk < y->hk ? -1 : x->hk > y->hk;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -414,7 +434,94 @@ typedef struct qidx {
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t idcap, tcap;
+    uint64_t *cost; /* choose_prefix's scratch */
+    uint32_t *from;
+    size_t costcap, fromcap;
+    int est_known; /* a bucket has been read: qterm.est holds counts seen */
 } qidx;
+
+/* Prefix filtering is exact with any set S of terms whose query counts add up to at least need
+ * = hq − minc + 1: a unit sharing none of them shares at most minc − 1 heavy tokens. Taking the
+ * rarest terms first can overshoot (a word counted 3 times covers 3 for the price of one list);
+ * the cheapest S, in ids to read, is a covering knapsack over the counts, solved by dynamic
+ * programming with the count capped at need. x->t is sorted by df on entry; S is moved to the
+ * front, both parts staying in df order, and *ns = |S|. */
+static int choose_prefix(qidx *x, size_t nt, size_t need, size_t *ns)
+{
+    qterm *t = x->t;
+    size_t w = need + 1;
+    if (nt * w > (1u << 18)) { /* a huge query: the rarest terms first, also exact */
+        size_t got = 0, k = 0;
+        while (k < nt && got < need)
+            got += t[k++].cq;
+        *ns = k;
+        return 0;
+    }
+    if (nt * w > x->fromcap) {
+        uint32_t *f = realloc(x->from, nt * w * sizeof *f);
+        if (!f)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        x->from = f;
+        x->fromcap = nt * w;
+    }
+    if (w > x->costcap) {
+        uint64_t *cs = realloc(x->cost, w * sizeof *cs);
+        if (!cs)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        x->cost = cs;
+        x->costcap = w;
+    }
+    /* cost[j]: fewest ids giving a count of j (need: at least need) with the terms so far;
+     * from[i·w + j]: the count term i was added to when it set cost[j], UINT32_MAX if not */
+    uint64_t *cost = x->cost;
+    uint32_t *from = x->from;
+    cost[0] = 0;
+    for (size_t j = 1; j < w; j++)
+        cost[j] = UINT64_MAX;
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t *fi = from + i * w;
+        for (size_t j = 0; j < w; j++)
+            fi[j] = UINT32_MAX;
+        for (size_t j = need + 1; j-- > 0;) { /* downwards: each term is taken at most once */
+            if (cost[j] == UINT64_MAX)
+                continue;
+            size_t jj = j + t[i].cq < need ? j + t[i].cq : need;
+            if (cost[j] + t[i].df < cost[jj]) {
+                cost[jj] = cost[j] + t[i].df;
+                fi[jj] = (uint32_t)j;
+            }
+        }
+    }
+    /* walk back from need to mark S, then move it to the front (stable) */
+    size_t j = need;
+    for (size_t i = nt; i-- > 0;) {
+        uint32_t f = from[i * w + j];
+        t[i].in_s = f != UINT32_MAX;
+        if (t[i].in_s)
+            j = f;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nt; i++)
+        if (t[i].in_s) {
+            qterm q = t[i];
+            memmove(&t[k + 1], &t[k], (i - k) * sizeof *t);
+            t[k++] = q;
+        }
+    *ns = k;
+    return 0;
+}
+
+/* Collect term t's chunks of bucket b (appended to x->ch), its exact df, and remember that df
+ * as the estimate for the next buckets. */
+static int walk_term(qidx *x, qterm *t, unsigned b)
+{
+    t->c0 = x->nch;
+    int rc =
+        tm_term_chunks(x->cur, tm_post_key(x->lh, t->hk, b), b, &x->ch, &x->nch, &x->chcap, &t->df);
+    t->nc = x->nch - t->c0;
+    t->est = t->df;
+    return rc;
+}
 
 /* ids of term t's chunks (all of one bucket), appended to x->ids */
 static int term_ids(qidx *x, const qterm *t, size_t *n)
@@ -440,21 +547,31 @@ static int bucket_pass(qctx *c, qidx *x, unsigned b)
     uint32_t wq = c->q.w100, hq = c->q.nheavy;
     int min = eff_min(c), rc = 0;
     int64_t minc = bucket_minc(wq, hq, min, b);
+    size_t need = (size_t)((int64_t)hq - minc + 1), nw = 0, covered = 0;
+    /* Which terms are rare here is known only by walking their chunks, and the common ones
+     * (most of the chunks) are seldom read. The first bucket walks every term; later ones walk
+     * the terms in the order of their counts in the buckets seen so far until the prefix can be
+     * chosen with some choice left, and the rest only when verification reaches them. Any
+     * order is exact: it only decides which lists are read. */
     x->nch = 0;
-    for (size_t i = 0; i < nt; i++) {
-        t[i].c0 = x->nch;
-        if ((rc = tm_term_chunks(x->cur, tm_post_key(x->lh, t[i].hk, b), b, &x->ch, &x->nch,
-                                 &x->chcap, &t[i].df)) < 0)
+    if (x->est_known)
+        qsort(t, nt, sizeof *t, cmp_qterm_est);
+    while (nw < nt && (!x->est_known || covered < need + PREFIX_SLACK)) {
+        if ((rc = walk_term(x, &t[nw], b)) < 0)
             return rc;
-        t[i].nc = x->nch - t[i].c0;
+        covered += t[nw++].cq;
     }
-    qsort(t, nt, sizeof *t, cmp_qterm);
-    /* prefix: the rarest terms until the rest cannot reach minc on their own */
-    int64_t rest = hq;
+    x->est_known = 1;
+    qsort(t, nw, sizeof *t, cmp_qterm);
+    /* prefix: terms whose counts add up to hq − minc + 1, so that the rest cannot reach minc
+     * on their own */
     size_t ns = 0;
-    while (ns < nt && rest >= minc)
-        rest -= t[ns++].cq;
-    if (rest >= minc) /* cannot happen: Σ cq = hq and minc ≥ 1 */
+    if ((rc = choose_prefix(x, nw, need, &ns)) < 0)
+        return rc;
+    int64_t rest = hq;
+    for (size_t i = 0; i < ns; i++)
+        rest -= t[i].cq;
+    if (rest >= minc) /* cannot happen: the prefix covers hq − minc + 1 */
         return scan_all(c);
     /* candidates: the prefix terms' postings, acc = Σ cq of the terms present */
     uint32_t *touched = x->touched;
@@ -495,7 +612,9 @@ static int bucket_pass(qctx *c, qidx *x, unsigned b)
     ntouch = alive;
     /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
     for (size_t ri = ns; ri < nt && ntouch > 0; ri++) {
-        if (t[ri].df > 16 * ntouch + 64)
+        if (ri == nw && (rc = walk_term(x, &t[nw++], b)) < 0)
+            goto done;
+        if (t[ri].df > VERIFY_RATIO * ntouch + 64)
             break;
         nids = 0;
         if ((rc = term_ids(x, &t[ri], &nids)) < 0)
@@ -616,6 +735,8 @@ done:
     free(x.ch);
     free(x.ids);
     free(x.touched);
+    free(x.cost);
+    free(x.from);
     return rc;
 }
 

@@ -635,7 +635,13 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
     xmlEntityPtr e = xmlGetPredefinedEntity(name);
     if (e)
         return e;
-    if (!t->ctxt || !t->ctxt->myDoc || !xmlGetDocEntity(t->ctxt->myDoc, name))
+    if (!t->ctxt || !t->ctxt->myDoc)
+        return NULL;
+    /* inside the DTD libxml2 looks its declarations up (and stores their raw text in them):
+     * the real ones */
+    if (t->ctxt->inSubset)
+        return xmlGetDocEntity(t->ctxt->myDoc, name);
+    if (!xmlGetDocEntity(t->ctxt->myDoc, name))
         return NULL; /* undeclared: libxml2's own error */
     /* declared: an external parsed entity that is never loaded (no NOENT, no DTDLOAD) and has
      * no content to parse, so libxml2 passes the reference on to on_reference */

@@ -98,7 +98,8 @@ $J convert --from tmx --to jsonl - - <"$D/tmx11-lang.tmx" >"$T/stdout.jsonl"
 check "stdin -> stdout" '[ $? -eq 0 ] && [ "$(wc -l <"$T/stdout.jsonl")" -eq 2 ]'
 
 # --- errors: FILE:LINE:COL, exit 1, nothing written, old output untouched ---------------------
-for f in mismatched truncated xxe billion-laughs missing-lang bad-inline deep bad-utf8 bad-eucjp; do
+for f in mismatched truncated xxe billion-laughs missing-lang bad-inline deep bad-utf8 bad-eucjp \
+    bad-nesting undeclared-entity truncated-tag seg-in-tu; do
     echo "previous" >"$T/keep.tmx"
     timeout 20 $J convert "$D/bad/$f.tmx" "$T/keep.tmx" 2>"$T/err"
     rc=$?

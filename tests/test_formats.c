@@ -651,10 +651,24 @@ static void test_bad_files(void **state)
     assert_int_equal(u.n, 2);
     units_free(&u);
 
-    /* error line points at the offending element */
+    /* error line points at the offending element, the column at its '<' */
     assert_int_equal(read_bad("missing-lang.tmx", &u, 0, NULL), JISR_EPARSE);
     assert_int_equal(jisr_error_last()->line, 6);
+    assert_int_equal(jisr_error_last()->col, 18);
     units_free(&u);
+    assert_int_equal(read_bad("bad-inline.tmx", &u, 0, NULL), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 6);
+    assert_int_equal(jisr_error_last()->col, 44);
+    assert_int_equal(u.n, 1); /* the unit before it */
+    units_free(&u);
+    /* a <seg> straight in <tu>, on a line of its own */
+    assert_int_equal(read_bad("seg-in-tu.tmx", &u, 0, NULL), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 8);
+    assert_int_equal(jisr_error_last()->col, 7);
+    units_free(&u);
+    expect_error("bad-nesting.tmx", JISR_EPARSE, "unexpected element <tu> inside <tuv>");
+    expect_error("undeclared-entity.tmx", JISR_EPARSE, "Entity 'eacute' not defined");
+    expect_error("truncated-tag.tmx", JISR_EPARSE, NULL);
 }
 
 /* The line on which needle first occurs in a bad/ file (1-based). */
@@ -695,6 +709,192 @@ static void test_skip_bad(void **state)
     assert_int_equal(log.line[0], line_of("truncated.tmx", "tuid=\"3\""));
     assert_int_equal(u.n, 2);
     units_free(&u);
+}
+
+/* ---- check-only reads ------------------------------------------------------------------ */
+
+/* Everything a read reports: open error, units (count and where each started), skipped units,
+ * final result. */
+typedef struct readlog {
+    int open_rc, rc;
+    size_t n;
+    unsigned long pos; /* hash of the units' line:col */
+    int nbad;
+    jisr_error bad[16];
+    jisr_error err;
+} readlog;
+
+static void log_bad(void *ctx, const jisr_error *e)
+{
+    readlog *l = ctx;
+    if (l->nbad < 16)
+        l->bad[l->nbad] = *e;
+    l->nbad++;
+}
+
+static void read_log(const char *path, unsigned flags, readlog *out)
+{
+    memset(out, 0, sizeof *out);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.format = JISR_FMT_TMX;
+    ro.flags = flags;
+    ro.on_bad = log_bad;
+    ro.ctx = out;
+    jisr_reader *r;
+    jisr_error_clear();
+    out->open_rc = jisr_reader_open(&r, path, &ro);
+    if (out->open_rc < 0) {
+        out->err = *jisr_error_last();
+        return;
+    }
+    jisr_unit u;
+    jisr_unit_init(&u);
+    while ((out->rc = jisr_reader_next(r, &u)) > 0) {
+        out->n++;
+        out->pos = out->pos * 31 + u.line * 1000003 + u.col;
+    }
+    if (out->rc < 0)
+        out->err = *jisr_error_last();
+    jisr_unit_clear(&u);
+    jisr_reader_close(r);
+}
+
+static void same_error(const jisr_error *a, const jisr_error *b, const char *what, const char *ctx)
+{
+    if (a->code != b->code || a->line != b->line || a->col != b->col || strcmp(a->msg, b->msg) ||
+        strcmp(a->file, b->file))
+        fail_msg("%s: %s differs: full read %d %s:%lu:%lu '%s', check-only %d %s:%lu:%lu '%s'", ctx,
+                 what, a->code, a->file, a->line, a->col, a->msg, b->code, b->file, b->line, b->col,
+                 b->msg);
+}
+
+/* A check-only read reports exactly what a full read does, strict and skipping bad units.
+ * Returns 1 when the strict read failed. */
+static int check_only_same(const char *path)
+{
+    int bad = 0;
+    for (int skip = 0; skip < 2; skip++) {
+        readlog a, b;
+        char ctx[1200];
+        unsigned flags = skip ? JISR_READ_SKIP_BAD : 0;
+        snprintf(ctx, sizeof ctx, "%s%s", path, skip ? " (skip-bad)" : "");
+        read_log(path, flags, &a);
+        read_log(path, flags | JISR_READ_CHECK_ONLY, &b);
+        if (a.open_rc != b.open_rc || a.rc != b.rc)
+            fail_msg("%s: full read open %d next %d, check-only open %d next %d", ctx, a.open_rc,
+                     a.rc, b.open_rc, b.rc);
+        if (a.open_rc < 0 || a.rc < 0)
+            same_error(&a.err, &b.err, "error", ctx);
+        if (a.n != b.n || a.pos != b.pos)
+            fail_msg("%s: full read %zu units, check-only %zu (or they start elsewhere)", ctx, a.n,
+                     b.n);
+        if (a.nbad != b.nbad)
+            fail_msg("%s: full read skips %d units, check-only %d", ctx, a.nbad, b.nbad);
+        for (int i = 0; i < a.nbad && i < 16; i++)
+            same_error(&a.bad[i], &b.bad[i], "skipped unit", ctx);
+        if (!skip)
+            bad = a.open_rc < 0 || a.rc < 0;
+    }
+    return bad;
+}
+
+/* check_only_same over every file of dir; *nbad counts the files a strict read rejects. */
+static int check_only_dir(const char *dir, int *nbad)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        char p[1024];
+        struct stat st;
+        path_join(p, sizeof p, dir, e->d_name);
+        if (e->d_name[0] == '.' || stat(p, &st) != 0 || !S_ISREG(st.st_mode) ||
+            ends_with(e->d_name, ".txt") || ends_with(e->d_name, ".md") ||
+            ends_with(e->d_name, ".dtd"))
+            continue;
+        *nbad += check_only_same(p);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* A TMX of three units whose second holds middle[] (generated: too big to keep as fixtures). */
+static void write_hostile(const char *path, const char *before, const char *fill, size_t times,
+                          const char *after)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n"
+          "<tu tuid=\"1\"><tuv xml:lang=\"en\"><seg>one</seg></tuv></tu>\n",
+          f);
+    fputs(before, f);
+    for (size_t i = 0; i < times; i++)
+        fputs(fill, f);
+    fputs(after, f);
+    fputs("\n<tu tuid=\"3\"><tuv xml:lang=\"en\"><seg>three</seg></tuv></tu>\n</body></tmx>\n", f);
+    fclose(f);
+}
+
+static void test_check_only(void **state)
+{
+    (void)state;
+    char dir[1024];
+    int nbad = 0, n;
+
+    /* every malformed and hostile fixture: the same error, code, place and message */
+    path_join(dir, sizeof dir, data_dir(), "formats/bad");
+    n = check_only_dir(dir, &nbad);
+    assert_true(n >= 16);
+    assert_int_equal(nbad, n - 1); /* all but xxe-param.tmx, whose units are all fine */
+    /* good files: the same number of units */
+    path_join(dir, sizeof dir, data_dir(), "formats");
+    nbad = 0;
+    n = check_only_dir(dir, &nbad);
+    assert_true(n >= 5);
+    assert_int_equal(nbad, 0);
+    path_join(dir, sizeof dir, data_dir(), "formats/compliance-kit");
+    check_only_dir(dir, &nbad);
+    path_join(dir, sizeof dir, data_dir(), "formats/okapi");
+    check_only_dir(dir, &nbad);
+    assert_int_equal(nbad, 0);
+    /* the fuzz corpus: every odd thing the fuzzer has found so far */
+    path_join(dir, sizeof dir, data_dir(), "../fuzz/corpus/tmx");
+    n = check_only_dir(dir, &nbad);
+    assert_true(n >= 100);
+
+    /* limits, generated: segment, inline tag, prop text, placeholders, variants */
+    struct {
+        const char *name, *before, *fill, *after;
+        size_t times;
+    } big[] = {
+        {"big-seg.tmx", "<tu tuid=\"2\"><tuv xml:lang=\"en\"><seg>", "0123456789abcdef",
+         "</seg></tuv></tu>", (1u << 16) + 1},
+        {"big-ph.tmx", "<tu tuid=\"2\"><tuv xml:lang=\"en\"><seg>a<ph>", "&lt;b&gt;xyz01234567",
+         "</ph></seg></tuv></tu>", (1u << 16)},
+        {"big-prop.tmx", "<tu tuid=\"2\"><prop type=\"x\">", "0123456789abcdef",
+         "</prop><tuv xml:lang=\"en\"><seg>a</seg></tuv></tu>", (1u << 16) + 1},
+        {"many-tags.tmx", "<tu tuid=\"2\"><tuv xml:lang=\"en\"><seg>", "a\xee\x80\x81<ph/>",
+         "</seg></tuv></tu>", 3201},
+        {"many-tuv.tmx", "<tu tuid=\"2\">", "<tuv xml:lang=\"en\"><seg>a</seg></tuv>", "</tu>",
+         4097},
+    };
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", tmpdir, big[i].name);
+        write_hostile(p, big[i].before, big[i].fill, big[i].times, big[i].after);
+        assert_int_equal(check_only_same(p), 1);
+        readlog a;
+        read_log(p, JISR_READ_CHECK_ONLY, &a);
+        if (a.rc != JISR_ETOOBIG || a.n != 1)
+            fail_msg("%s: rc %d after %zu units: %s", big[i].name, a.rc, a.n, a.err.msg);
+        read_log(p, JISR_READ_CHECK_ONLY | JISR_READ_SKIP_BAD, &a);
+        assert_int_equal(a.rc, 0);
+        assert_int_equal(a.n, 2);
+        assert_int_equal(a.nbad, 1);
+        assert_int_equal(a.bad[0].line, 4);
+    }
 }
 
 static void test_memory_reader(void **state)
@@ -1069,6 +1269,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_flavour_contents),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_skip_bad),
+        cmocka_unit_test(test_check_only),
         cmocka_unit_test(test_memory_reader),
         cmocka_unit_test(test_tsv),
         cmocka_unit_test(test_moses),

@@ -55,13 +55,21 @@
 
 enum { Q_UNIT, Q_BAD, Q_FATAL };
 
+/* An error waiting in the queue (the file is the reader's path): small, since a chunk of tiny
+ * bad units can queue thousands of them. */
+typedef struct qerror {
+    int code;
+    unsigned long line, col;
+    char msg[]; /* NUL-terminated */
+} qerror;
+
 typedef struct qitem {
     int kind;
-    jisr_unit u;     /* Q_UNIT */
-    jisr_error *err; /* Q_BAD, Q_FATAL */
+    jisr_unit u; /* Q_UNIT */
+    qerror *err; /* Q_BAD, Q_FATAL */
 } qitem;
 
-/* What the element at a given depth is, as far as the reader cares. */
+/* Before <body> every error is fatal (the file fails to open). */
 enum { P_PROLOGUE, P_BODY };
 
 typedef struct tmx_reader {
@@ -115,9 +123,20 @@ typedef struct tmx_reader {
     jisr_buf qname;  /* prefix:localname of a namespaced element */
 } tmx_reader;
 
+/* The reader a callback is for: the parser context's _private, or, while
+ * xmlCreatePushParserCtxt runs (it may report an error before _private can be set), the reader
+ * being opened on this thread. */
+static _Thread_local tmx_reader *opening;
+
+static tmx_reader *reader_of(void *ctx)
+{
+    xmlParserCtxtPtr c = ctx;
+    return c && c->_private ? c->_private : opening;
+}
+
 /* ---- errors ---------------------------------------------------------------------------------- */
 
-static int q_push(tmx_reader *t, int kind, jisr_error *err)
+static int q_push(tmx_reader *t, int kind, qerror *err)
 {
     if (t->qtail == t->qcap) {
         size_t cap = t->qcap ? t->qcap * 2 : 64;
@@ -148,13 +167,13 @@ static void push_error(tmx_reader *t, int kind, int code, unsigned long line, un
         return;
     if (t->phase == P_PROLOGUE)
         kind = Q_FATAL; /* the header cannot be skipped: the file fails to open */
-    jisr_error *e = calloc(1, sizeof *e);
+    size_t n = strlen(msg);
+    qerror *e = malloc(sizeof *e + n + 1);
     if (e) {
         e->code = code;
-        snprintf(e->file, sizeof e->file, "%s", t->r->path ? t->r->path : "");
         e->line = line;
         e->col = col;
-        snprintf(e->msg, sizeof e->msg, "%s", msg);
+        memcpy(e->msg, msg, n + 1);
     }
     if (!e || q_push(t, kind, e) < 0) {
         free(e);
@@ -269,7 +288,7 @@ static void trim(char *s)
 
 static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
-    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    tmx_reader *t = reader_of(ctx);
     if (!e || e->level < XML_ERR_ERROR || t->failed)
         return;
     char msg[512];
@@ -296,12 +315,37 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 static void on_generic_error(void *arg, const char *fmt, ...)
 {
     tmx_reader *t = arg;
-    if (t->failed || t->generic_msg[0])
+    size_t n = strlen(t->generic_msg);
+    /* libxml2's default report comes in pieces ("FILE:LINE: ", "parser error : ", the message,
+     * the context): keep the first report whole, up to the end of its message line */
+    if (t->failed || (n && strchr(t->generic_msg, '\n')) || n + 1 >= sizeof t->generic_msg)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t->generic_msg, sizeof t->generic_msg, fmt, ap);
+    vsnprintf(t->generic_msg + n, sizeof t->generic_msg - n, fmt, ap);
     va_end(ap);
+}
+
+/* The message of a report that on_generic_error kept: without libxml2's "FILE:LINE: " and
+ * "… error : " prefixes, and without the context lines after it. */
+static const char *generic_message(tmx_reader *t)
+{
+    char *m = t->generic_msg, *nl = strchr(m, '\n');
+    if (nl)
+        *nl = '\0';
+    size_t plen = t->r->path ? strlen(t->r->path) : 0;
+    if (plen && strncmp(m, t->r->path, plen) == 0 && m[plen] == ':') {
+        char *p = m + plen + 1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == ':')
+            m = p + 1 + (p[1] == ' ');
+    }
+    char *sep = strstr(m, " : ");
+    if (sep && sep - m < 32 && strstr(m, "error") && strstr(m, "error") < sep)
+        m = sep + 3;
+    trim(m);
+    return m[0] ? m : "malformed XML";
 }
 
 typedef struct saved_handler {
@@ -335,9 +379,10 @@ static const char *attr_value(tmx_reader *t, const xmlChar *v, const xmlChar *en
             return NULL;
     } else {
         for (size_t i = 0; i < n; i++) {
-            if (v[i] == '&' && i + 4 < n && memcmp(v + i + 1, "#38;", 4) == 0)
+            char c = (char)v[i];
+            if (c == '&' && i + 4 < n && memcmp(v + i + 1, "#38;", 4) == 0)
                 i += 4;
-            if (jisr_buf_putc(&t->attr, (char)v[i]) < 0)
+            if (jisr_buf_putc(&t->attr, c) < 0)
                 return NULL;
         }
     }
@@ -574,7 +619,7 @@ static int is_blank(const xmlChar *s, int n)
 
 static void on_text(void *ctx, const xmlChar *s, int n)
 {
-    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    tmx_reader *t = reader_of(ctx);
     int rc = 0;
     if (t->failed || t->skip >= 0 || n <= 0)
         return;
@@ -631,7 +676,7 @@ nomem:
 
 static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 {
-    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    tmx_reader *t = reader_of(ctx);
     xmlEntityPtr e = xmlGetPredefinedEntity(name);
     if (e)
         return e;
@@ -654,7 +699,7 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 
 static void on_reference(void *ctx, const xmlChar *name)
 {
-    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    tmx_reader *t = reader_of(ctx);
     if (t->failed || t->skip >= 0)
         return;
     unsigned long line, col;
@@ -887,7 +932,7 @@ static int start_tag_empty(tmx_reader *t)
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                      int nns, const xmlChar **ns, int natt, int ndef, const xmlChar **atts)
 {
-    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    tmx_reader *t = reader_of(ctx);
     int d = t->level++;
     t->last_empty = 0;
     if (t->failed || t->skip >= 0)
@@ -1062,7 +1107,7 @@ nomem:
 
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
-    tmx_reader *t = ((xmlParserCtxtPtr)ctx)->_private;
+    tmx_reader *t = reader_of(ctx);
     int d = --t->level;
     int was_empty = t->last_empty;
     t->last_empty = 0;
@@ -1171,13 +1216,11 @@ static void feed(tmx_reader *t)
     t->terminating = 0;
     if (end)
         t->finished = 1;
-    if (!t->failed && (t->generic_msg[0] || (rc != 0 && rc != XML_ERR_OK))) {
+    if (!t->failed && (t->generic_msg[0] || (rc != XML_ERR_OK && !t->ctxt->wellFormed))) {
         /* an encoding or I/O error that stopped the parser without a parser error */
         unsigned long line, col;
         cur_pos(t, &line, &col);
-        trim(t->generic_msg);
-        push_error(t, Q_FATAL, JISR_EPARSE, line, col,
-                   t->generic_msg[0] ? t->generic_msg : "malformed XML");
+        push_error(t, Q_FATAL, JISR_EPARSE, line, col, generic_message(t));
     }
     if (t->failed && !t->finished) {
         xmlStopParser(t->ctxt);
@@ -1197,10 +1240,10 @@ static int tmx_next_inner(jisr_reader *r, jisr_unit *u)
                 jisr_unit_init(&it->u);
                 return 1;
             }
-            jisr_error *e = it->err;
+            qerror *e = it->err;
             int kind = it->kind, code = e->code;
             it->err = NULL;
-            jisr_error_set(code, e->file, e->line, e->col, "%s", e->msg);
+            jisr_error_set(code, r->path, e->line, e->col, "%s", e->msg);
             free(e);
             if (!t->skip_bad) {
                 t->dead = 1;
@@ -1336,7 +1379,9 @@ static int tmx_open_inner(tmx_reader *t)
     }
     /* the callbacks' context stays the parser's own (libxml2's SAX2 handlers need it); ours
      * hangs from it */
+    opening = t;
     t->ctxt = xmlCreatePushParserCtxt(&sax, NULL, head, (int)nhead, r->path);
+    opening = NULL;
     if (!t->ctxt)
         return jisr_error_set(JISR_EPARSE, r->path, 0, 0,
                               "cannot start the XML parser (empty or unreadable input)");
@@ -1347,8 +1392,8 @@ static int tmx_open_inner(tmx_reader *t)
     while (t->phase == P_PROLOGUE && !t->failed && !t->finished)
         feed(t);
     if (t->phase == P_PROLOGUE && t->qhead < t->qtail && t->q[t->qhead].kind != Q_UNIT) {
-        jisr_error *e = t->q[t->qhead].err;
-        return jisr_error_set(e->code, e->file, e->line, e->col, "%s", e->msg);
+        qerror *e = t->q[t->qhead].err;
+        return jisr_error_set(e->code, r->path, e->line, e->col, "%s", e->msg);
     }
     if (t->phase == P_PROLOGUE && t->last_rc < 0)
         return jisr_error_set(t->last.code, t->last.file, t->last.line, t->last.col, "%s",

@@ -471,14 +471,15 @@ static char *vary(const char *s)
 
 static uint64_t g_cand_index, g_cand_oracle;
 
-static void compare_with_oracle(jisr_tm *tm, const char *src, const char *tgt, const char *q,
-                                int min, size_t *agree, size_t *total)
+/* index and --exhaustive for one query, -n n --min min: same ids and scores, in order */
+static void compare_n(jisr_tm *tm, const char *src, const char *tgt, const char *q, int min,
+                      size_t n, size_t *agree, size_t *total)
 {
     jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
     qo.srclang = src;
     qo.tgtlang = tgt;
     qo.min_score = min;
-    qo.max_results = 3;
+    qo.max_results = n;
     jisr_tm_matches a, b;
     assert_int_equal(jisr_tm_query(tm, q, &qo, &a), 0);
     qo.flags = JISR_TM_EXHAUSTIVE;
@@ -492,7 +493,7 @@ static void compare_with_oracle(jisr_tm *tm, const char *src, const char *tgt, c
     for (size_t i = 0; same && i < a.n; i++)
         same = a.v[i].id == b.v[i].id && a.v[i].score == b.v[i].score;
     if (!same) {
-        fprintf(stderr, "index/oracle differ (min %d) for: %s\n", min, q);
+        fprintf(stderr, "index/oracle differ (min %d, n %zu) for: %s\n", min, n, q);
         for (size_t i = 0; i < a.n; i++)
             fprintf(stderr, "  index  #%llu %d\n", (unsigned long long)a.v[i].id, a.v[i].score);
         for (size_t i = 0; i < b.n; i++)
@@ -503,6 +504,12 @@ static void compare_with_oracle(jisr_tm *tm, const char *src, const char *tgt, c
     *agree += same;
     jisr_tm_matches_free(&a);
     jisr_tm_matches_free(&b);
+}
+
+static void compare_with_oracle(jisr_tm *tm, const char *src, const char *tgt, const char *q,
+                                int min, size_t *agree, size_t *total)
+{
+    compare_n(tm, src, tgt, q, min, 3, agree, total);
 }
 
 static void oracle_run(pairs *p, size_t nq)
@@ -573,6 +580,99 @@ static void test_oracle_shared(void **state)
     pairs_free(&p);
 }
 
+/* Early termination: once the top list is full, its last score narrows the length window and
+ * raises minC for the buckets and candidates still to come. A memory of near-duplicate
+ * clusters (numbers appended, a word dropped, words appended, which move units to the next
+ * bucket, and 40 units that tie exactly) makes the list fill early; every -n and --min must
+ * still give the oracle's ids and scores, ties included (similarity, then the lower id). */
+static void test_oracle_topn(void **state)
+{
+    (void)state;
+    pairs p = {0};
+    load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
+    assert_true(p.n >= 20);
+    make_dir();
+    jisr_tm *tm = open_w(0);
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 200; /* several chunks per term */
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    char ar[1024], en[1024];
+    for (size_t i = 0; i < p.n; i++) {
+        add_pair(imp, "ar", p.ar[i], "en", p.en[i]);
+        for (int k = 1; k <= 3; k++) { /* ties but for the number */
+            snprintf(ar, sizeof ar, "%.900s (%d)", p.ar[i], k);
+            snprintf(en, sizeof en, "%.900s (%d)", p.en[i], k);
+            add_pair(imp, "ar", ar, "en", en);
+        }
+        char *a = vary(p.ar[i]), *e = vary(p.en[i]);
+        add_pair(imp, "ar", a, "en", e);
+        free(a);
+        free(e);
+        snprintf(ar, sizeof ar, "%.900s وقال ذلك", p.ar[i]); /* two words longer */
+        snprintf(en, sizeof en, "%.900s he said so", p.en[i]);
+        add_pair(imp, "ar", ar, "en", en);
+    }
+    for (int k = 1; k <= 40; k++) {
+        snprintf(en, sizeof en, "Item %d of the list is here.", k);
+        snprintf(ar, sizeof ar, "البند %d من القائمة هنا.", k);
+        add_pair(imp, "en", en, "ar", ar);
+        snprintf(en, sizeof en, "Item %d of the list is here today.", k);
+        snprintf(ar, sizeof ar, "البند %d من القائمة هنا اليوم.", k);
+        add_pair(imp, "en", en, "ar", ar);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const size_t ns[] = {1, 2, 5, 10, 50};
+    static const int mins[] = {55, 70, 80, 90, 100};
+    size_t agree = 0, total = 0;
+    for (size_t k = 0; k < 120; k++) {
+        size_t i = (size_t)(xr() % p.n);
+        char *q = vary(k % 2 ? p.ar[i] : p.en[i]);
+        for (size_t j = 0; j < 5; j++) /* every n, each with another min */
+            compare_n(tm, k % 2 ? "ar" : "en", k % 2 ? "en" : "ar", q, mins[(k + j) % 5], ns[j],
+                      &agree, &total);
+        free(q);
+    }
+    /* a word repeated: the prefix weighs counts against list lengths (choose_prefix) */
+    for (size_t k = 0; k < 20; k++) {
+        size_t i = (size_t)(xr() % p.n);
+        const char *sp = strchr(p.en[i], ' ');
+        int w = sp ? (int)(sp - p.en[i]) : (int)strlen(p.en[i]);
+        snprintf(en, sizeof en, "%.*s %.*s %.900s %.*s", w, p.en[i], w, p.en[i], p.en[i], w,
+                 p.en[i]);
+        compare_n(tm, "en", "ar", en, k % 2 ? 70 : 85, k % 3 ? 5 : 1, &agree, &total);
+    }
+    /* 40 exact ties, and 40 more in the next bucket */
+    const char *items[] = {"Item 999 of the list is here.", "Item 7 of the list is here.",
+                           "Item 999 of the list is here today.", "Item of the list is here."};
+    for (size_t k = 0; k < sizeof items / sizeof *items; k++)
+        for (size_t j = 0; j < 5; j++)
+            for (size_t m = 0; m < 5; m++)
+                compare_n(tm, "en", "ar", items[k], mins[m], ns[j], &agree, &total);
+    fprintf(stderr, "top-n: index agrees with the oracle on %zu/%zu queries (%zu units)\n", agree,
+            total, p.n * 6 + 80);
+    assert_int_equal(agree, total);
+    /* the bar rises: with -n 1 the longer ties (bucket 7) cannot enter and are not read */
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    jisr_tm_matches a, b;
+    qo.max_results = 1;
+    assert_int_equal(jisr_tm_query(tm, items[0], &qo, &a), 0);
+    qo.max_results = 100;
+    assert_int_equal(jisr_tm_query(tm, items[0], &qo, &b), 0);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 80);
+    assert_int_equal(a.v[0].id, b.v[0].id);
+    assert_true(a.candidates + 40 <= b.candidates);
+    jisr_tm_matches_free(&a);
+    jisr_tm_matches_free(&b);
+    g_cand_index = g_cand_oracle = 0;
+    jisr_tm_close(tm);
+    remove_dir(g_dir);
+    pairs_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_schema_newer),   cmocka_unit_test(test_map_growth),
         cmocka_unit_test(test_placeable),      cmocka_unit_test(test_concord),
         cmocka_unit_test(test_oracle_fixture), cmocka_unit_test(test_oracle_shared),
+        cmocka_unit_test(test_oracle_topn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,33 +2,44 @@
  * import.c — batched import: units are tokenized and packed in memory, then each batch is written
  * in one LMDB write transaction (all or nothing per batch).
  *
- * Per batch: every unit is looked up in `exact` (hash of its normalised variants) and, when an
- * equal unit exists (already stored or earlier in the batch), merged into it: usage counts add
- * up, the creation date keeps the earliest and the change/last-usage dates the latest. New units
- * get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the
- * batch's new units are collected as (term key, id) pairs, radix-sorted by key (stable, so ids
- * stay ascending) and written as one delta-coded chunk per key and batch (appended to the key's
- * last chunk while that is small): a million-unit import makes a few million B-tree insertions
- * instead of tens of millions, and rare terms keep one small chunk each. When the map is full the
- * transaction is aborted, the map doubled and the batch replayed from memory.
+ * A file import runs on up to four threads, because on a 1,000,000-unit TMX each stage costs
+ * a few microseconds per unit and none dominates: reading (the TMX parser, "jisr-read"), the
+ * caller's thread (tokenizing, hashing, packing records and posting keys), the writer
+ * ("jisr-writer", LMDB), and for a strict import the validation ("jisr-check", a check-only
+ * parse of the same file).
  *
- * Files are strict by default: a validation pass reads the whole file (in a thread of its own,
- * beside the storing pass) and no batch is committed before it has finished without error, so a
- * bad file changes nothing; then the batches are committed one by one, so a killed import leaves
- * exactly the committed batches. The alternative, one transaction per file, would hold a
- * whole file's dirty pages in RAM and turn an interrupted big import into nothing at all.
+ * Per batch the writer merges duplicates: a unit whose normalised variants equal those of a
+ * stored unit, or of an earlier new unit of the batch, is merged into it (usage counts add up,
+ * the creation date keeps the earliest, change and last-use dates the latest). Candidates come
+ * from an in-memory index of dedupe hashes, loaded from the memory's append-only dedupe runs (one
+ * per committed batch: a B-tree of hashes took ~2 µs per random insert and lookup). New units
+ * get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the
+ * batch's new units are collected as (term key, id) pairs, sorted by key (stable, so ids stay
+ * ascending) and written as one delta-coded chunk per key and batch (appended to the key's last
+ * chunk while that is small): a million-unit import makes a few million B-tree insertions instead
+ * of tens of millions, and rare terms keep one small chunk each. An import reserves map room for
+ * its file first; should the map still fill, the transaction is aborted, the map doubled and the
+ * batch replayed from memory.
+ *
+ * Files are strict by default: the validation reads the whole file and no batch is committed
+ * before it has finished without error, so a bad file changes nothing; then the batches are
+ * committed one by one, so a killed import leaves exactly the committed batches. The
+ * alternative, one transaction per file, would hold a whole file's dirty pages in RAM and turn
+ * an interrupted big import into nothing at all.
  */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "text/text.h"
 #include "tm/tm_int.h"
 
-#define DEFAULT_BATCH 50000
-#define MAX_PENDING 400000 /* units held while a file is validated */
-#define MERGE_MAX 256      /* a chunk smaller than this (bytes) is extended instead of adding one */
+#define DEFAULT_BATCH 100000
+#define QUEUE_BATCHES 2 /* full batches waiting for the writer (or for the validation) at most */
+#define MERGE_MAX 256   /* a chunk smaller than this (bytes) is extended instead of adding one */
 
 typedef struct pend {
     uint64_t dkey;
@@ -47,32 +58,141 @@ typedef struct lang_count {
     int64_t n;
 } lang_count;
 
-struct jisr_tm_import {
-    jisr_tm *tm;
-    jisr_tm_import_opts opts;
-    jisr_tm_import_stats st;
+/* One batch of prepared units: packed records and posting keys, written in one transaction. */
+typedef struct batch {
     pend *p;
     size_t np, pcap;
     jisr_buf recs;
     uint64_t *pk;
     size_t npk, pkcap;
-    post_ent *pe, *tmp;
-    size_t *count; /* radix sort histogram */
-    size_t pecap;
+    uint64_t skipped;     /* units skipped while this batch filled */
+    lang_count langs[16]; /* variants per language of the batch's units (merged ones included) */
+    size_t nlangs;
+    int langs_over; /* more languages than langs holds: the writer counts them from the records */
+    struct batch *next;
+} batch;
+
+/* The dedupe index in memory: dedupe key → id, open addressing (an empty slot has id 0; ids
+ * start at 1), several ids per key allowed (different units whose hashes collide). It mirrors
+ * the memory's `dedupe` runs (store.c), loaded when the first batch is written and topped up
+ * with the runs other writers add meanwhile; entries of deleted units stay and are skipped when
+ * their record is not found. */
+typedef struct dslot {
+    uint64_t dkey;
+    uint32_t id;
+} dslot;
+typedef struct dset {
+    dslot *v;
+    size_t cap, n; /* cap: a power of two, or 0 */
+} dset;
+
+struct jisr_tm_import {
+    jisr_tm *tm;
+    jisr_tm_import_opts opts;
+    jisr_tm_import_stats st; /* the caller's view: read by the producer, the rest as reported */
+    /* producer (the caller's thread): tokenizes and packs units into cur */
+    batch *cur;
     tm_toks toks;
     jisr_variant *vs;
     size_t vscap;
     uint64_t *terms;
     size_t tcap;
-    jisr_buf out;
-    lang_count langs[64];
-    size_t nlangs;
-    uint64_t pending_skipped;
+    tm_rec prec;
     /* strict file import: 1 when the file validated, 0 not yet, <0 failed (wait: block) */
     int (*gate)(void *ctx, int wait);
     void *gate_ctx;
+    /* writer thread: commits queued batches in order */
+    pthread_t th;
+    int th_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *qhead, *qtail, *spare;
+    size_t qunits; /* units queued or being written */
+    int closing;   /* no more batches will come: the writer ends when the queue is empty */
+    int drop;      /* discard what is queued (the import is abandoned) */
+    int werr;      /* sticky error of the writer (then err holds its detail) */
+    jisr_error err;
+    jisr_tm_import_stats wst; /* committed so far, updated by the writer */
+    /* writer's scratch */
+    post_ent *pe, *tmp;
+    size_t *count; /* radix sort histogram */
+    size_t pecap, tmpcap;
+    jisr_buf out;
+    lang_count langs[64];
+    size_t nlangs;
+    dset known;          /* the memory's dedupe index, complete for ids below known_upto */
+    uint64_t known_upto; /* 0 = not loaded yet */
+    dset inbatch;        /* new units of the batch being written: dedupe key → index + 1 */
+    jisr_buf run;        /* the batch's dedupe run being built */
     tm_rec rec, rec2;
 };
+
+/* Count one variant of language l in the table v (of cap entries, *n used); 1 when it does not
+ * fit (the caller counts it another way). */
+static int lang_add(lang_count *v, size_t *n, size_t cap, const char *l, size_t len, int64_t d)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strlen(v[i].lang) == len && memcmp(v[i].lang, l, len) == 0) {
+            v[i].n += d;
+            return 0;
+        }
+    if (*n == cap || len >= sizeof v[0].lang)
+        return 1;
+    lang_count *c = &v[(*n)++];
+    memcpy(c->lang, l, len);
+    c->lang[len] = '\0';
+    c->n = d;
+    return 0;
+}
+
+static int dset_put(dset *s, uint64_t dkey, uint32_t id)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        dslot *v = calloc(cap, sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i].id) {
+                size_t j = (size_t)s->v[i].dkey & (cap - 1);
+                while (v[j].id)
+                    j = (j + 1) & (cap - 1);
+                v[j] = s->v[i];
+            }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    size_t j = (size_t)dkey & (s->cap - 1);
+    while (s->v[j].id)
+        j = (j + 1) & (s->cap - 1);
+    s->v[j].dkey = dkey;
+    s->v[j].id = id;
+    s->n++;
+    return 0;
+}
+
+/* First slot at or after *pos holding dkey (start with *pos = dkey & (cap - 1)); 0 = none. */
+static uint32_t dset_next(const dset *s, uint64_t dkey, size_t *pos)
+{
+    if (!s->cap)
+        return 0;
+    for (size_t j = *pos;; j = (j + 1) & (s->cap - 1)) {
+        if (!s->v[j].id)
+            return 0;
+        if (s->v[j].dkey == dkey) {
+            *pos = (j + 1) & (s->cap - 1);
+            return s->v[j].id;
+        }
+    }
+}
+
+static void dset_clear(dset *s)
+{
+    if (s->v)
+        memset(s->v, 0, s->cap * sizeof *s->v);
+    s->n = 0;
+}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -133,18 +253,32 @@ static int same_unit(const tm_rec *a, const tm_rec *b)
     return memcmp(x, y, a->nvar * sizeof x[0]) == 0;
 }
 
+static void batch_free(batch *b)
+{
+    if (!b)
+        return;
+    free(b->p);
+    free(b->pk);
+    jisr_buf_free(&b->recs);
+    free(b);
+}
+
 int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_import **out)
 {
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
     jisr_tm_import *imp = calloc(1, sizeof *imp);
-    if (!imp)
+    if (!imp || !(imp->cur = calloc(1, sizeof *imp->cur))) {
+        free(imp);
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     imp->tm = tm;
     if (opts)
         imp->opts = *opts;
     if (!imp->opts.batch_units)
         imp->opts.batch_units = DEFAULT_BATCH;
+    pthread_mutex_init(&imp->mu, NULL);
+    pthread_cond_init(&imp->cv, NULL);
     *out = imp;
     return 0;
 }
@@ -175,17 +309,18 @@ static int64_t meta_date(const char *s, int64_t dflt)
     return t == INT64_MIN ? dflt : t;
 }
 
-static int commit_pending(jisr_tm_import *imp, int all);
+static int enqueue(jisr_tm_import *imp);
 
 int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 {
     int rc;
+    batch *b = imp->cur;
     imp->st.read++;
     if ((rc = grow_arr((void **)&imp->vs, &imp->vscap, u->nvariants + 1, sizeof *imp->vs)) < 0)
         return rc;
     uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
     uint64_t nh[TM_MAX_VARIANTS];
-    size_t nv = 0, post0 = imp->npk;
+    size_t nv = 0, post0 = b->npk;
     uint64_t seen_lang[TM_MAX_VARIANTS];
     for (size_t i = 0; i < u->nvariants && nv < TM_MAX_VARIANTS; i++) {
         const jisr_variant *v = &u->variants[i];
@@ -219,15 +354,15 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
                 imp->terms[nt++] = tm_num_term(nnum++);
         sort_u64(imp->terms, nt);
         unsigned bucket = tm_bucket(imp->toks.w100);
-        if ((rc = grow_arr((void **)&imp->pk, &imp->pkcap, imp->npk + nt, 8)) < 0)
+        if ((rc = grow_arr((void **)&b->pk, &b->pkcap, b->npk + nt, 8)) < 0)
             return rc;
         for (size_t k = 0; k < nt; k++)
             if (k == 0 || imp->terms[k] != imp->terms[k - 1])
-                imp->pk[imp->npk++] = tm_post_key(lh, imp->terms[k], bucket);
+                b->pk[b->npk++] = tm_post_key(lh, imp->terms[k], bucket);
     }
     if (nv < 2) { /* nothing to translate from or to */
-        imp->npk = post0;
-        imp->pending_skipped++;
+        b->npk = post0;
+        b->skipped++;
         return 0;
     }
     jisr_unit shallow = *u;
@@ -236,70 +371,85 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     int64_t now = (int64_t)time(NULL);
     int64_t created = meta_date(u->meta.creationdate, now);
     uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
-    size_t off = imp->recs.len;
+    size_t off = b->recs.len;
     if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created,
                             meta_date(u->meta.changedate, INT64_MIN),
-                            meta_date(u->meta.lastusagedate, INT64_MIN), &imp->recs)) < 0)
+                            meta_date(u->meta.lastusagedate, INT64_MIN), &b->recs)) < 0)
         return rc;
-    if ((rc = grow_arr((void **)&imp->p, &imp->pcap, imp->np + 1, sizeof *imp->p)) < 0)
+    if ((rc = grow_arr((void **)&b->p, &b->pcap, b->np + 1, sizeof *b->p)) < 0)
         return rc;
-    pend *p = &imp->p[imp->np++];
+    pend *p = &b->p[b->np++];
     p->rec_off = off;
-    p->rec_len = imp->recs.len - off;
+    p->rec_len = b->recs.len - off;
     p->post_off = post0;
-    p->post_n = imp->npk - post0;
+    p->post_n = b->npk - post0;
     p->id = 0;
-    if ((rc = tm_rec_decode(imp->recs.data + off, p->rec_len, &imp->rec)) < 0)
+    if ((rc = tm_rec_decode(b->recs.data + off, p->rec_len, &imp->prec)) < 0)
         return rc;
-    p->dkey = tm_dedupe_key(&imp->rec);
-    if (imp->np >= imp->opts.batch_units) {
-        if (imp->gate) { /* validation still running: keep going in memory up to a limit */
-            rc = imp->gate(imp->gate_ctx, imp->np >= MAX_PENDING);
-            if (rc <= 0)
-                return rc;
-        }
-        return commit_pending(imp, 0);
-    }
+    p->dkey = tm_dedupe_key(&imp->prec);
+    for (uint32_t v = 0; v < imp->prec.nvar && !b->langs_over; v++)
+        b->langs_over = lang_add(b->langs, &b->nlangs, sizeof b->langs / sizeof b->langs[0],
+                                 imp->prec.var[v].lang.p, imp->prec.var[v].lang.n, 1);
+    if (b->np >= imp->opts.batch_units)
+        return enqueue(imp);
     return 0;
 }
 
-/* stable LSD radix sort of posting entries by key, 16 bits per pass */
-static void radix_sort(post_ent *a, post_ent *tmp, size_t *count, size_t n)
+/* Stable sort of posting entries by key (the ids of one key stay ascending, as added). Keys are
+ * hashes, so one counting pass on the top 16 bits splits them into 65,536 small, even groups
+ * (scattered into tmp); each group is then sorted by insertion, or — when a frequent term made
+ * it large — by LSD radix on the lower 48 bits, skipping digits all its keys share. The result
+ * is back in a. count holds 2 × 65,537 entries. Two passes over the data instead of the four of
+ * a plain LSD radix sort on 16-bit digits. */
+static void sort_posts(post_ent *a, post_ent *tmp, size_t *count, size_t n)
 {
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(a[i].key >> shift) & 0xFFFF]++;
-        size_t sum = 0;
-        for (size_t i = 0; i < 65536; i++) {
-            size_t c = count[i];
-            count[i] = sum;
-            sum += c;
+    size_t *start = count, *pos = count + 65537;
+    memset(start, 0, 65537 * sizeof *start);
+    for (size_t i = 0; i < n; i++)
+        start[(a[i].key >> 48) + 1]++;
+    for (size_t g = 0; g < 65536; g++)
+        start[g + 1] += start[g];
+    memcpy(pos, start, 65536 * sizeof *pos);
+    for (size_t i = 0; i < n; i++)
+        tmp[pos[a[i].key >> 48]++] = a[i];
+    for (size_t g = 0; g < 65536; g++) {
+        size_t lo = start[g], m = start[g + 1] - lo;
+        post_ent *x = tmp + lo, *y = a + lo;
+        if (m <= 48) {
+            for (size_t i = 1; i < m; i++) {
+                post_ent v = x[i];
+                size_t j = i;
+                while (j > 0 && x[j - 1].key > v.key) {
+                    x[j] = x[j - 1];
+                    j--;
+                }
+                x[j] = v;
+            }
+            memcpy(y, x, m * sizeof *x);
+            continue;
         }
-        for (size_t i = 0; i < n; i++)
-            tmp[count[(a[i].key >> shift) & 0xFFFF]++] = a[i];
-        post_ent *t = a;
-        a = tmp;
-        tmp = t;
+        size_t c[256];
+        int in_x = 1;
+        for (int shift = 0; shift < 48; shift += 8) {
+            post_ent *src = in_x ? x : y, *dst = in_x ? y : x;
+            memset(c, 0, sizeof c);
+            for (size_t i = 0; i < m; i++)
+                c[(src[i].key >> shift) & 0xFF]++;
+            if (c[(src[0].key >> shift) & 0xFF] == m)
+                continue; /* every key has this digit */
+            size_t sum = 0;
+            for (int d = 0; d < 256; d++) {
+                size_t k = c[d];
+                c[d] = sum;
+                sum += k;
+            }
+            for (size_t i = 0; i < m; i++)
+                dst[c[(src[i].key >> shift) & 0xFF]++] = src[i];
+            in_x = !in_x;
+        }
+        if (in_x)
+            memcpy(y, x, m * sizeof *x);
     }
-    /* four passes: the result is back in the original array */
-}
-
-static int lang_add(jisr_tm_import *imp, const tm_str *l)
-{
-    for (size_t i = 0; i < imp->nlangs; i++)
-        if (strlen(imp->langs[i].lang) == l->n && memcmp(imp->langs[i].lang, l->p, l->n) == 0) {
-            imp->langs[i].n++;
-            return 0;
-        }
-    if (imp->nlangs == sizeof imp->langs / sizeof imp->langs[0] ||
-        l->n >= sizeof imp->langs[0].lang)
-        return 1; /* counted at the next flush */
-    lang_count *c = &imp->langs[imp->nlangs++];
-    memcpy(c->lang, l->p, l->n);
-    c->lang[l->n] = '\0';
-    c->n = 1;
-    return 0;
 }
 
 static void put_be(unsigned char *p, uint64_t v, int n)
@@ -311,8 +461,7 @@ static void put_be(unsigned char *p, uint64_t v, int n)
 }
 
 /* One attempt at writing the batch. Returns 0, 1 when the map is full, or <0. */
-static int commit_once(jisr_tm_import *imp, size_t from, size_t to, uint64_t *added,
-                       uint64_t *merged)
+static int commit_once(jisr_tm_import *imp, batch *b, uint64_t *added, uint64_t *merged)
 {
     jisr_tm *tm = imp->tm;
     MDB_txn *txn;
@@ -327,38 +476,80 @@ static int commit_once(jisr_tm_import *imp, size_t from, size_t to, uint64_t *ad
         goto fail;
     if (next_id == 0)
         next_id = 1;
-    if ((rc = mdb_cursor_open(txn, tm->exact, &ec)) != 0)
-        goto db;
     size_t npost = 0;
-    for (size_t i = from; i < to; i++) {
-        pend *p = &imp->p[i];
-        const char *rec = imp->recs.data + p->rec_off;
-        if ((rc = tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0)
-            goto fail;
-        MDB_val k = {8, &p->dkey}, d;
-        uint32_t dup = 0;
-        for (rc = mdb_cursor_get(ec, &k, &d, MDB_SET_KEY); rc == 0 && !dup;
-             rc = mdb_cursor_get(ec, &k, &d, MDB_NEXT_DUP)) {
-            unsigned int id;
-            memcpy(&id, d.mv_data, sizeof id);
-            MDB_val uk = {sizeof id, &id}, ud;
+    uint64_t first_id = next_id;
+    /* the dedupe index: loaded on the first batch, then topped up with the runs of units other
+     * writers added since our last commit (runs are keyed by their first id) */
+    if (imp->known_upto != next_id) {
+        if ((rc = mdb_cursor_open(txn, tm->dedupe, &ec)) != 0)
+            goto db;
+        unsigned int from = (unsigned int)imp->known_upto;
+        MDB_val k = {sizeof from, &from}, d;
+        for (rc = mdb_cursor_get(ec, &k, &d, MDB_SET_RANGE); rc == 0;
+             rc = mdb_cursor_get(ec, &k, &d, MDB_NEXT)) {
+            const unsigned char *e = d.mv_data;
+            for (size_t x = 0; x + 12 <= d.mv_size; x += 12) {
+                uint64_t dk;
+                uint32_t id;
+                memcpy(&dk, e + x, 8);
+                memcpy(&id, e + x + 8, 4);
+                if (id && (rc = dset_put(&imp->known, dk, id)) < 0)
+                    goto fail;
+            }
+        }
+        if (rc != MDB_NOTFOUND)
+            goto db;
+        mdb_cursor_close(ec);
+        ec = NULL;
+        imp->known_upto = next_id;
+    }
+    /* 1. Each unit in file order: merged into a stored unit with the same normalised variants,
+     * else into an earlier new unit of this batch, else stored as new. Only units whose dedupe
+     * key is already taken are decoded and compared. Merging adds the usage counts, keeps the
+     * earliest creation date and the latest change and last-use dates. */
+    dset_clear(&imp->inbatch);
+    jisr_buf_reset(&imp->run);
+    lang_count bl[sizeof b->langs / sizeof b->langs[0]];
+    size_t nbl = b->nlangs;
+    memcpy(bl, b->langs, sizeof bl); /* corrected for merged units (a batch may be replayed) */
+    for (size_t i = 0; i < b->np; i++) {
+        pend *p = &b->p[i];
+        const char *rec = b->recs.data + p->rec_off;
+        unsigned int dup = 0;
+        int decoded = 0;
+        size_t pos = (size_t)p->dkey & (imp->known.cap - 1);
+        for (uint32_t sid; !dup && (sid = dset_next(&imp->known, p->dkey, &pos)) != 0;) {
+            MDB_val uk = {sizeof sid, &sid}, ud;
             int r2 = mdb_get(txn, tm->units, &uk, &ud);
-            if (r2 == MDB_NOTFOUND)
+            if (r2 == MDB_NOTFOUND) /* deleted, or stored by an import that was undone */
                 continue;
             if (r2) {
                 rc = r2;
                 goto db;
             }
-            if ((r2 = tm_rec_decode(ud.mv_data, ud.mv_size, &imp->rec2)) < 0) {
-                rc = r2;
+            if ((!decoded && (rc = tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0) ||
+                (rc = tm_rec_decode(ud.mv_data, ud.mv_size, &imp->rec2)) < 0)
                 goto fail;
-            }
+            decoded = 1;
             if (same_unit(&imp->rec, &imp->rec2))
-                dup = id;
+                dup = sid;
         }
-        if (rc && rc != MDB_NOTFOUND)
-            goto db;
+        pos = (size_t)p->dkey & (imp->inbatch.cap - 1);
+        for (uint32_t bi; !dup && (bi = dset_next(&imp->inbatch, p->dkey, &pos)) != 0;) {
+            const pend *q = &b->p[bi - 1];
+            if ((!decoded && (rc = tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0) ||
+                (rc = tm_rec_decode(b->recs.data + q->rec_off, q->rec_len, &imp->rec2)) < 0)
+                goto fail;
+            decoded = 1;
+            if (same_unit(&imp->rec, &imp->rec2))
+                dup = q->id;
+        }
         if (dup) {
+            MDB_val uk = {sizeof dup, &dup}, ud;
+            if ((rc = mdb_get(txn, tm->units, &uk, &ud)) != 0)
+                goto db;
+            if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &imp->rec2)) < 0)
+                goto fail;
             const tm_rec *o = &imp->rec2, *n = &imp->rec;
             int64_t cr =
                 o->created == INT64_MIN || (n->created != INT64_MIN && n->created < o->created)
@@ -369,10 +560,13 @@ static int commit_once(jisr_tm_import *imp, size_t from, size_t to, uint64_t *ad
             jisr_buf_reset(&imp->out);
             if ((rc = tm_rec_reencode(o, o->usage + n->usage, cr, ch, lu, &imp->out)) < 0)
                 goto fail;
-            unsigned int id = dup;
-            MDB_val uk = {sizeof id, &id}, ud = {imp->out.len, imp->out.data};
+            ud.mv_size = imp->out.len;
+            ud.mv_data = imp->out.data;
             if ((rc = mdb_put(txn, tm->units, &uk, &ud, 0)) != 0)
                 goto db;
+            for (uint32_t v = 0; v < n->nvar && !b->langs_over; v++) /* not stored after all */
+                lang_add(bl, &nbl, sizeof bl / sizeof bl[0], n->var[v].lang.p, n->var[v].lang.n,
+                         -1);
             p->id = 0;
             (*merged)++;
             continue;
@@ -386,43 +580,60 @@ static int commit_once(jisr_tm_import *imp, size_t from, size_t to, uint64_t *ad
         MDB_val uk = {sizeof id, &id}, ud = {p->rec_len, (void *)rec};
         if ((rc = mdb_put(txn, tm->units, &uk, &ud, MDB_APPEND)) != 0)
             goto db;
-        MDB_val ek = {8, &p->dkey}, ev = {sizeof id, &id};
-        if ((rc = mdb_put(txn, tm->exact, &ek, &ev, 0)) != 0)
-            goto db;
-        for (uint32_t v = 0; v < imp->rec.nvar; v++)
-            if (lang_add(imp, &imp->rec.var[v].lang) &&
-                (rc = tm_meta_lang_add(txn, tm, imp->rec.var[v].lang.p, imp->rec.var[v].lang.n,
-                                       1)) != 0)
-                goto db;
+        if ((rc = dset_put(&imp->inbatch, p->dkey, (uint32_t)i + 1)) < 0 ||
+            (rc = jisr_buf_append(&imp->run, &p->dkey, 8)) < 0 ||
+            (rc = jisr_buf_append(&imp->run, &id, 4)) < 0)
+            goto fail;
+        if (b->langs_over) {
+            if ((rc = tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0)
+                goto fail;
+            for (uint32_t v = 0; v < imp->rec.nvar; v++)
+                if (lang_add(imp->langs, &imp->nlangs, sizeof imp->langs / sizeof imp->langs[0],
+                             imp->rec.var[v].lang.p, imp->rec.var[v].lang.n, 1) &&
+                    (rc = tm_meta_lang_add(txn, tm, imp->rec.var[v].lang.p, imp->rec.var[v].lang.n,
+                                           1)) != 0)
+                    goto db;
+        }
         npost += p->post_n;
         (*added)++;
     }
-    mdb_cursor_close(ec);
-    ec = NULL;
+    /* 2. The batch's dedupe run: one append-only record keyed by its first id (ids only grow,
+     * so it goes at the end of the B-tree). */
+    if (imp->run.len) {
+        unsigned int rk = (unsigned int)first_id;
+        MDB_val k = {sizeof rk, &rk}, d = {imp->run.len, imp->run.data};
+        if ((rc = mdb_put(txn, tm->dedupe, &k, &d, MDB_APPEND)) != 0)
+            goto db;
+    }
+    if (!b->langs_over)
+        for (size_t l = 0; l < nbl; l++)
+            if (bl[l].n &&
+                lang_add(imp->langs, &imp->nlangs, sizeof imp->langs / sizeof imp->langs[0],
+                         bl[l].lang, strlen(bl[l].lang), bl[l].n) &&
+                (rc = tm_meta_lang_add(txn, tm, bl[l].lang, strlen(bl[l].lang), bl[l].n)) != 0)
+                goto db;
 
     /* postings of the new units, sorted by key, one chunk per key */
     if ((rc = grow_arr((void **)&imp->pe, &imp->pecap, npost + 1, sizeof *imp->pe)) < 0)
         goto fail;
-    free(imp->tmp);
-    imp->tmp = malloc((npost + 1) * sizeof *imp->tmp);
-    if (!imp->count)
-        imp->count = malloc(65536 * sizeof *imp->count);
-    if (!imp->tmp || !imp->count) {
+    if ((rc = grow_arr((void **)&imp->tmp, &imp->tmpcap, npost + 1, sizeof *imp->tmp)) < 0)
+        goto fail;
+    if (!imp->count && !(imp->count = malloc(2 * 65537 * sizeof *imp->count))) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
     size_t ne = 0;
-    for (size_t i = from; i < to; i++) {
-        const pend *p = &imp->p[i];
+    for (size_t i = 0; i < b->np; i++) {
+        const pend *p = &b->p[i];
         if (!p->id)
             continue;
         for (size_t k = 0; k < p->post_n; k++) {
-            imp->pe[ne].key = imp->pk[p->post_off + k];
+            imp->pe[ne].key = b->pk[p->post_off + k];
             imp->pe[ne].id = p->id;
             ne++;
         }
     }
-    radix_sort(imp->pe, imp->tmp, imp->count, ne);
+    sort_posts(imp->pe, imp->tmp, imp->count, ne);
     if ((rc = mdb_cursor_open(txn, tm->post, &ec)) != 0)
         goto db;
     for (size_t i = 0; i < ne;) {
@@ -494,7 +705,21 @@ static int commit_once(jisr_tm_import *imp, size_t from, size_t to, uint64_t *ad
     rc = mdb_txn_commit(txn);
     if (rc == MDB_MAP_FULL)
         return 1;
-    return rc ? tm_db_error(rc, "committing a batch") : 0;
+    if (rc)
+        return tm_db_error(rc, "committing a batch");
+    for (size_t x = 0; x + 12 <= imp->run.len; x += 12) { /* committed: now known */
+        uint64_t dk;
+        uint32_t id;
+        memcpy(&dk, imp->run.data + x, 8);
+        memcpy(&id, imp->run.data + x + 8, 4);
+        if ((rc = dset_put(&imp->known, dk, id)) < 0) {
+            imp->known_upto = 0; /* reload at the next batch */
+            dset_clear(&imp->known);
+            return 0;
+        }
+    }
+    imp->known_upto = next_id;
+    return 0;
 db:
     if (ec)
         mdb_cursor_close(ec);
@@ -509,72 +734,199 @@ fail:
     return rc;
 }
 
-/* Commit the buffered units one batch per transaction; unless all, a last partial batch stays
- * buffered (batches are always whole while units keep coming). */
-static int commit_pending(jisr_tm_import *imp, int all)
+/* ---- the writer thread ----------------------------------------------------------------------
+ * Batches are committed by a thread of their own, so that reading and tokenizing the next batch
+ * (the caller's thread) overlaps with writing this one. The queue keeps file order; at most
+ * QUEUE_BATCHES full batches wait in it (the producer blocks beyond that), which bounds what a
+ * strict import holds while its file is still being validated: the writer passes the gate (the
+ * validation's verdict) before its first commit. The check-only parse is the cheapest stage, so
+ * the gate is normally open before the first batch is full. Errors are sticky: the first one is
+ * kept with its detail, everything queued after it is dropped, and the caller's next call returns
+ * it.
+ */
+static void *writer_main(void *arg)
 {
-    int rc = 0;
-    if (imp->gate && imp->np && (rc = imp->gate(imp->gate_ctx, 1)) < 0)
-        return rc; /* the file is bad: nothing may be committed */
-    size_t from = 0, b = imp->opts.batch_units;
-    while (from < imp->np && (all || imp->np - from >= b)) {
-        size_t to = imp->np - from > b ? from + b : imp->np;
-        uint64_t added, merged;
-        while ((rc = commit_once(imp, from, to, &added, &merged)) == 1)
-            if ((rc = tm_grow(imp->tm)) < 0)
-                break;
-        if (rc < 0)
-            return rc;
-        imp->st.added += added;
-        imp->st.merged += merged;
-        imp->st.batches++;
-        from = to;
-        if (from == imp->np) {
-            imp->st.skipped += imp->pending_skipped;
-            imp->pending_skipped = 0;
+    jisr_tm_import *imp = arg;
+    int gate_ok = imp->gate == NULL;
+    pthread_setname_np(pthread_self(), "jisr-writer"); /* shown by top -H, perf */
+    pthread_mutex_lock(&imp->mu);
+    for (;;) {
+        while (!imp->qhead && !imp->closing)
+            pthread_cond_wait(&imp->cv, &imp->mu);
+        batch *b = imp->qhead;
+        if (!b)
+            break;
+        int skip = imp->drop || imp->werr;
+        pthread_mutex_unlock(&imp->mu);
+        int rc = 0;
+        uint64_t added = 0, merged = 0;
+        if (!skip && !gate_ok) {
+            rc = imp->gate(imp->gate_ctx, 1); /* blocks until the file is validated */
+            gate_ok = rc > 0;
+            rc = rc > 0 ? 0 : rc;
+            pthread_mutex_lock(&imp->mu); /* abandoned while we waited? */
+            skip = imp->drop;
+            pthread_mutex_unlock(&imp->mu);
         }
-        if (imp->opts.on_commit && imp->opts.on_commit(imp->opts.ctx, &imp->st))
-            return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
+        if (!skip && rc == 0)
+            while ((rc = commit_once(imp, b, &added, &merged)) == 1)
+                if ((rc = tm_grow(imp->tm)) < 0)
+                    break;
+        pthread_mutex_lock(&imp->mu);
+        if (rc < 0 && !imp->werr) {
+            imp->werr = rc;
+            imp->err = *jisr_error_last();
+        } else if (!skip && rc == 0) {
+            imp->wst.added += added;
+            imp->wst.merged += merged;
+            imp->wst.skipped += b->skipped;
+            imp->wst.batches++;
+            if (imp->opts.on_commit) { /* called here, so that it reports each commit at once */
+                jisr_tm_import_stats snap = imp->wst;
+                snap.read = snap.added + snap.merged + snap.skipped;
+                pthread_mutex_unlock(&imp->mu);
+                int stop = imp->opts.on_commit(imp->opts.ctx, &snap);
+                pthread_mutex_lock(&imp->mu);
+                if (stop && !imp->werr) {
+                    imp->werr = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
+                    imp->err = *jisr_error_last();
+                }
+            }
+        }
+        imp->qhead = b->next; /* dequeued only now: jisr_tm_import_commit waits for this */
+        if (!imp->qhead)
+            imp->qtail = NULL;
+        imp->qunits -= b->np;
+        b->np = b->npk = 0;
+        b->skipped = 0;
+        b->nlangs = 0;
+        b->langs_over = 0;
+        jisr_buf_reset(&b->recs);
+        b->next = imp->spare;
+        imp->spare = b;
+        pthread_cond_broadcast(&imp->cv);
     }
-    if (from == imp->np) {
-        imp->np = 0;
-        imp->npk = 0;
-        jisr_buf_reset(&imp->recs);
-        return 0;
-    }
-    /* keep the rest: move it to the front */
-    size_t r0 = imp->p[from].rec_off, k0 = imp->p[from].post_off;
-    for (size_t i = from; i < imp->np; i++) {
-        imp->p[i - from] = imp->p[i];
-        imp->p[i - from].rec_off -= r0;
-        imp->p[i - from].post_off -= k0;
-    }
-    imp->np -= from;
-    memmove(imp->recs.data, imp->recs.data + r0, imp->recs.len - r0);
-    imp->recs.len -= r0;
-    memmove(imp->pk, imp->pk + k0, (imp->npk - k0) * sizeof *imp->pk);
-    imp->npk -= k0;
+    pthread_mutex_unlock(&imp->mu);
+    return NULL;
+}
+
+/* Bring the caller's statistics up to date; report committed batches; return the writer's error
+ * (re-recorded on this thread) if there is one. */
+static int sync_writer(jisr_tm_import *imp)
+{
+    pthread_mutex_lock(&imp->mu);
+    int werr = imp->werr;
+    jisr_error err = imp->err;
+    imp->st.added = imp->wst.added;
+    imp->st.merged = imp->wst.merged;
+    imp->st.skipped = imp->wst.skipped;
+    imp->st.batches = imp->wst.batches;
+    pthread_mutex_unlock(&imp->mu);
+    if (werr < 0)
+        return jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
     return 0;
+}
+
+/* Hand the current batch to the writer (starting it on first use) and take an empty one. */
+static int enqueue(jisr_tm_import *imp)
+{
+    if (!imp->th_started) {
+        if (pthread_create(&imp->th, NULL, writer_main, imp) != 0)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "cannot start the writer thread");
+        imp->th_started = 1;
+    }
+    batch *b = imp->cur;
+    pthread_mutex_lock(&imp->mu);
+    while (!imp->werr && !imp->drop && imp->qhead &&
+           imp->qunits + b->np > QUEUE_BATCHES * imp->opts.batch_units)
+        pthread_cond_wait(&imp->cv, &imp->mu);
+    if (!imp->werr && !imp->drop) {
+        b->next = NULL;
+        if (imp->qtail)
+            imp->qtail->next = b;
+        else
+            imp->qhead = b;
+        imp->qtail = b;
+        imp->qunits += b->np;
+        batch *n = imp->spare;
+        if (n)
+            imp->spare = n->next;
+        imp->cur = n;
+        pthread_cond_broadcast(&imp->cv);
+    }
+    pthread_mutex_unlock(&imp->mu);
+    if (imp->cur == b) { /* not queued: the writer failed, or the import was stopped */
+        int rc = sync_writer(imp);
+        return rc < 0 ? rc : jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
+    }
+    if (!imp->cur && !(imp->cur = calloc(1, sizeof *imp->cur)))
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    return sync_writer(imp);
 }
 
 int jisr_tm_import_commit(jisr_tm_import *imp)
 {
-    return commit_pending(imp, 1);
+    int rc;
+    if (imp->cur->np) {
+        if ((rc = enqueue(imp)) < 0)
+            return rc;
+    } else if (imp->cur->skipped) {
+        pthread_mutex_lock(&imp->mu);
+        imp->wst.skipped += imp->cur->skipped;
+        pthread_mutex_unlock(&imp->mu);
+        imp->cur->skipped = 0;
+    }
+    pthread_mutex_lock(&imp->mu);
+    while (imp->qhead)
+        pthread_cond_wait(&imp->cv, &imp->mu);
+    pthread_mutex_unlock(&imp->mu);
+    return sync_writer(imp);
+}
+
+/* The import is abandoned: nothing queued or buffered will be committed (a batch being written
+ * at this moment still is). */
+static void import_drop(jisr_tm_import *imp)
+{
+    pthread_mutex_lock(&imp->mu);
+    imp->drop = 1;
+    pthread_cond_broadcast(&imp->cv);
+    pthread_mutex_unlock(&imp->mu);
 }
 
 int jisr_tm_import_end(jisr_tm_import *imp, int commit)
 {
     if (!imp)
         return 0;
-    int rc = commit ? jisr_tm_import_commit(imp) : 0;
-    free(imp->p);
-    free(imp->pk);
+    int rc = 0;
+    if (commit)
+        rc = jisr_tm_import_commit(imp);
+    else
+        import_drop(imp);
+    pthread_mutex_lock(&imp->mu);
+    imp->closing = 1;
+    pthread_cond_broadcast(&imp->cv);
+    pthread_mutex_unlock(&imp->mu);
+    if (imp->th_started)
+        pthread_join(imp->th, NULL);
+    batch_free(imp->cur);
+    for (batch *b = imp->spare, *n; b; b = n) {
+        n = b->next;
+        batch_free(b);
+    }
+    for (batch *b = imp->qhead, *n; b; b = n) { /* none are left after the join */
+        n = b->next;
+        batch_free(b);
+    }
+    pthread_mutex_destroy(&imp->mu);
+    pthread_cond_destroy(&imp->cv);
     free(imp->pe);
+    free(imp->known.v);
+    free(imp->inbatch.v);
+    jisr_buf_free(&imp->run);
     free(imp->tmp);
     free(imp->count);
     free(imp->vs);
     free(imp->terms);
-    jisr_buf_free(&imp->recs);
     jisr_buf_free(&imp->out);
     tm_toks_free(&imp->toks);
     free(imp);
@@ -600,13 +952,14 @@ static void *validate_main(void *arg)
 {
     validator *v = arg;
     jisr_reader *r = NULL;
+    pthread_setname_np(pthread_self(), "jisr-check");
     jisr_unit u;
     jisr_unit_init(&u);
     int rc = jisr_reader_open(&r, v->path, &v->ro);
     if (rc == 0) {
         uint64_t n = 0;
         while ((rc = jisr_reader_next(r, &u)) == 1)
-            if (++n % 1024 == 0 && __atomic_load_n(&v->stop, __ATOMIC_RELAXED))
+            if (++n % 1024 == 0 && __atomic_load_n(&v->stop, __ATOMIC_ACQUIRE))
                 break;
     }
     jisr_reader_close(r);
@@ -636,6 +989,107 @@ static int validate_gate(void *ctx, int wait)
     return 1;
 }
 
+/* Reading runs in a thread of its own too: parsing a TMX costs about as much as tokenizing and
+ * packing its units, so the two overlap. Units travel in chunks (one lock round trip per
+ * RCHUNK units); a chunk's units are reused by the reader, so their memory is allocated and
+ * freed on the reading thread. Progress and bad-unit reports come from the reading thread. */
+#define RCHUNK 256
+#define NCHUNKS 4
+typedef struct rchunk {
+    jisr_unit u[RCHUNK];
+    size_t n;
+    int rc; /* 1: more follow; 0: end of file after these; <0: error after these (err) */
+    jisr_error err;
+    struct rchunk *next;
+} rchunk;
+
+typedef struct rpipe {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    jisr_reader *r;
+    const jisr_tm_file_opts *fo;
+    rchunk *full, *full_tail, *empty;
+    int stop;
+    rchunk c[NCHUNKS];
+} rpipe;
+
+static void *reader_main(void *arg)
+{
+    rpipe *p = arg;
+    uint64_t n = 0;
+    pthread_setname_np(pthread_self(), "jisr-read");
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->empty && !p->stop)
+            pthread_cond_wait(&p->cv, &p->mu);
+        rchunk *c = p->stop ? NULL : p->empty;
+        if (c)
+            p->empty = c->next;
+        pthread_mutex_unlock(&p->mu);
+        if (!c)
+            break;
+        c->n = 0;
+        c->rc = 1;
+        while (c->n < RCHUNK) {
+            int rc = jisr_reader_next(p->r, &c->u[c->n]);
+            if (rc != 1) {
+                c->rc = rc < 0 ? rc : 0;
+                if (rc < 0)
+                    c->err = *jisr_error_last();
+                break;
+            }
+            c->n++;
+            if (p->fo->on_progress && ++n % 4096 == 0)
+                p->fo->on_progress(p->fo->ctx, 2, n);
+        }
+        int last = c->rc != 1;
+        pthread_mutex_lock(&p->mu);
+        c->next = NULL;
+        if (p->full_tail)
+            p->full_tail->next = c;
+        else
+            p->full = c;
+        p->full_tail = c;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (last)
+            break;
+    }
+    return NULL;
+}
+
+/* Feed every unit of the pipe to imp; returns 0 at the end of the file, or the first error. */
+static int pipe_drain(rpipe *p, jisr_tm_import *imp)
+{
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->full)
+            pthread_cond_wait(&p->cv, &p->mu);
+        rchunk *c = p->full;
+        p->full = c->next;
+        if (!p->full)
+            p->full_tail = NULL;
+        pthread_mutex_unlock(&p->mu);
+        int rc = 0;
+        for (size_t i = 0; i < c->n && rc >= 0; i++)
+            rc = jisr_tm_import_add(imp, &c->u[i]);
+        int end = c->rc;
+        jisr_error err = c->err;
+        pthread_mutex_lock(&p->mu);
+        c->next = p->empty;
+        p->empty = c;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc < 0)
+            return rc;
+        if (end < 0)
+            return jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
+        if (end == 0)
+            return 0;
+    }
+}
+
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
                         jisr_tm_import_stats *st)
 {
@@ -646,10 +1100,9 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
     jisr_read_opts ro = fo->read;
     jisr_reader *r = NULL;
     jisr_tm_import *imp = NULL;
-    jisr_unit u;
     validator v;
-    int rc, have_v = 0;
-    jisr_unit_init(&u);
+    rpipe *pipe = NULL;
+    int rc, have_v = 0, have_pipe = 0;
     if (st)
         memset(st, 0, sizeof *st);
     if (fo->flags & JISR_TM_IMPORT_SKIP_BAD) {
@@ -662,10 +1115,15 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
     /* opened before the validator starts, so that the XML library initialises on one thread */
     if ((rc = jisr_reader_open(&r, path, &ro)) < 0)
         goto done;
+    struct stat sb;
+    if (!tm->rdonly && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (rc = tm_reserve(tm, 2 * (uint64_t)sb.st_size + (16u << 20))) < 0)
+        goto done; /* a memory takes ~1.7 × its TMX (docs/matching.md) */
     if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
         memset(&v, 0, sizeof v);
         v.path = path;
         v.ro = ro;
+        v.ro.flags |= JISR_READ_CHECK_ONLY; /* the same checks, without building the units */
         pthread_mutex_init(&v.mu, NULL);
         pthread_cond_init(&v.cv, NULL);
         if (pthread_create(&v.th, NULL, validate_main, &v) != 0) {
@@ -680,13 +1138,26 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
         imp->gate = validate_gate;
         imp->gate_ctx = &v;
     }
-    uint64_t n = 0;
-    while ((rc = jisr_reader_next(r, &u)) == 1) {
-        if ((rc = jisr_tm_import_add(imp, &u)) < 0)
-            break;
-        if (fo->on_progress && ++n % 4096 == 0)
-            fo->on_progress(fo->ctx, 2, n);
+    if (!(pipe = calloc(1, sizeof *pipe))) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
     }
+    pthread_mutex_init(&pipe->mu, NULL);
+    pthread_cond_init(&pipe->cv, NULL);
+    pipe->r = r;
+    pipe->fo = fo;
+    for (int k = 0; k < NCHUNKS; k++) {
+        for (int j = 0; j < RCHUNK; j++)
+            jisr_unit_init(&pipe->c[k].u[j]);
+        pipe->c[k].next = pipe->empty;
+        pipe->empty = &pipe->c[k];
+    }
+    if (pthread_create(&pipe->th, NULL, reader_main, pipe) != 0) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "cannot start the reading thread");
+        goto done;
+    }
+    have_pipe = 1;
+    rc = pipe_drain(pipe, imp);
     if (rc < 0 && have_v) { /* prefer the validator's report of the first error */
         int g = validate_gate(&v, 1);
         if (g < 0)
@@ -697,14 +1168,33 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
 done:
     if (st && imp)
         *st = imp->st;
+    /* Abandon what was not committed before the validation may stop early: a stopped validation
+     * reports success, and the writer must not take that as the file's verdict. */
+    if (imp && rc < 0)
+        import_drop(imp);
+    if (have_v)
+        __atomic_store_n(&v.stop, 1, __ATOMIC_RELEASE);
     jisr_tm_import_end(imp, 0);
+    if (have_pipe) {
+        pthread_mutex_lock(&pipe->mu);
+        pipe->stop = 1;
+        pthread_cond_broadcast(&pipe->cv);
+        pthread_mutex_unlock(&pipe->mu);
+        pthread_join(pipe->th, NULL);
+    }
+    if (pipe) {
+        for (int k = 0; k < NCHUNKS; k++)
+            for (int j = 0; j < RCHUNK; j++)
+                jisr_unit_clear(&pipe->c[k].u[j]);
+        pthread_mutex_destroy(&pipe->mu);
+        pthread_cond_destroy(&pipe->cv);
+        free(pipe);
+    }
     if (have_v) {
-        __atomic_store_n(&v.stop, 1, __ATOMIC_RELAXED);
         pthread_join(v.th, NULL);
         pthread_mutex_destroy(&v.mu);
         pthread_cond_destroy(&v.cv);
     }
     jisr_reader_close(r);
-    jisr_unit_clear(&u);
     return rc;
 }

@@ -5,8 +5,10 @@
  * One environment per memory directory with four named databases opened once (back-mdb style):
  *   meta   "schema" → u64, "next_id" → u64, "lang:<tag>" → u64 variant count (big-endian values)
  *   units  u32 id (MDB_INTEGERKEY) → packed record (record.c); ids are never reused
- *   exact  u64 hash of the unit's normalised variants → ids (DUPSORT|DUPFIXED|INTEGERDUP), for
- *          merging duplicates
+ *   dedupe u32 first id of a batch (MDB_INTEGERKEY) → that batch's new units as (u64 hash of the
+ *          normalised variants, u32 id) pairs: append-only "runs" that an import loads into an
+ *          in-memory index to merge duplicates (schema 2 kept them in a DUPSORT db "exact", whose
+ *          random inserts cost ~2 µs each; a writer converts it on open)
  *   post   8-byte term key (language + term hash, length bucket) + 4-byte first id → a chunk of
  *          delta-coded ids (import.c writes them, match.c reads them)
  * Environments are opened with MDB_NOTLS (a handle may hold an iterator and a lookup at once) and
@@ -105,6 +107,23 @@ int tm_grow(jisr_tm *tm)
     return rc ? tm_db_error(rc, "growing the map") : 0;
 }
 
+int tm_reserve(jisr_tm *tm, uint64_t extra)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc = mdb_env_info(tm->env, &info);
+    if (rc || (rc = mdb_env_stat(tm->env, &st)) != 0)
+        return tm_db_error(rc, "reading the map size");
+    uint64_t need = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize + extra;
+    size_t size = info.me_mapsize;
+    while (size < need && size * 2 > size)
+        size *= 2;
+    if (size == info.me_mapsize)
+        return 0;
+    rc = mdb_env_set_mapsize(tm->env, size);
+    return rc ? tm_db_error(rc, "growing the map") : 0;
+}
+
 static void put_be64(unsigned char *p, uint64_t v)
 {
     for (int i = 7; i >= 0; i--) {
@@ -193,6 +212,47 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
+/* Schema 2 → 3: the DUPSORT db "exact" (hash → ids) becomes one dedupe run keyed 0 (before every
+ * id), then is dropped. The index and records are the same in both versions. */
+static int migrate_2(MDB_txn *txn, jisr_tm *tm)
+{
+    MDB_dbi ex;
+    MDB_cursor *cur;
+    jisr_buf run = {0};
+    int rc = mdb_dbi_open(txn, "exact", MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP, &ex);
+    if (rc == MDB_NOTFOUND)
+        goto done;
+    if (rc || (rc = mdb_cursor_open(txn, ex, &cur)) != 0)
+        return rc;
+    MDB_val k, d;
+    for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT))
+        if (k.mv_size == 8 && d.mv_size == 4 &&
+            (jisr_buf_append(&run, k.mv_data, 8) < 0 || jisr_buf_append(&run, d.mv_data, 4) < 0)) {
+            mdb_cursor_close(cur);
+            jisr_buf_free(&run);
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+    mdb_cursor_close(cur);
+    if (rc != MDB_NOTFOUND) {
+        jisr_buf_free(&run);
+        return rc;
+    }
+    if (run.len) {
+        unsigned int zero = 0;
+        MDB_val rk = {sizeof zero, &zero}, rv = {run.len, run.data};
+        if ((rc = mdb_put(txn, tm->dedupe, &rk, &rv, 0)) != 0) {
+            jisr_buf_free(&run);
+            return rc;
+        }
+    }
+    jisr_buf_free(&run);
+    if ((rc = mdb_drop(txn, ex, 1)) != 0)
+        return rc;
+done:
+    return tm_meta_put_u64(txn, tm, "schema", JISR_TM_SCHEMA);
+}
+
 static int open_dbis(jisr_tm *tm)
 {
     MDB_txn *txn;
@@ -202,9 +262,7 @@ static int open_dbis(jisr_tm *tm)
     if (rc < 0)
         return rc;
     if ((rc = mdb_dbi_open(txn, "meta", c, &tm->meta)) == 0 &&
-        (rc = mdb_dbi_open(txn, "units", c | MDB_INTEGERKEY, &tm->units)) == 0 &&
-        (rc = mdb_dbi_open(txn, "exact", c | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP,
-                           &tm->exact)) == 0)
+        (rc = mdb_dbi_open(txn, "units", c | MDB_INTEGERKEY, &tm->units)) == 0)
         rc = mdb_dbi_open(txn, "post", c, &tm->post);
     if (rc == MDB_NOTFOUND) {
         mdb_txn_abort(txn);
@@ -226,12 +284,21 @@ static int open_dbis(jisr_tm *tm)
                               "version %d: use a newer jisr",
                               (unsigned long long)schema, JISR_TM_SCHEMA);
     }
-    if (schema != 0 && schema < JISR_TM_SCHEMA) {
+    if (schema != 0 && schema < 2) {
         mdb_txn_abort(txn);
         return jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
                               "this memory has schema version %llu, whose index this jisr (version "
                               "%d) cannot read: import its TMX again into a new memory",
                               (unsigned long long)schema, JISR_TM_SCHEMA);
+    }
+    if (write &&
+        (rc = mdb_dbi_open(txn, "dedupe", MDB_CREATE | MDB_INTEGERKEY, &tm->dedupe)) != 0) {
+        mdb_txn_abort(txn);
+        return tm_db_error(rc, "opening the memory's databases");
+    }
+    if (write && schema == 2 && (rc = migrate_2(txn, tm)) != 0) {
+        mdb_txn_abort(txn);
+        return rc < 0 ? rc : tm_db_error(rc, "converting the memory to schema 3");
     }
     if (schema == 0 && write) {
         if ((rc = tm_meta_put_u64(txn, tm, "schema", JISR_TM_SCHEMA)) != 0 ||
@@ -444,11 +511,7 @@ static int delete_txn(jisr_tm *tm, const uint64_t *ids, size_t n, tm_rec *r)
             mdb_txn_abort(txn);
             return rc;
         }
-        uint64_t dk = tm_dedupe_key(r);
-        MDB_val ek = {8, &dk}, ev = {sizeof key, &key};
-        rc = mdb_del(txn, tm->exact, &ek, &ev);
-        if (rc && rc != MDB_NOTFOUND)
-            goto db;
+        /* its dedupe entry stays in its run: imports skip ids without a record */
         for (uint32_t v = 0; v < r->nvar; v++)
             if ((rc = tm_meta_lang_add(txn, tm, r->var[v].lang.p, r->var[v].lang.n, -1)) != 0)
                 goto db;

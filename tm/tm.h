@@ -21,9 +21,11 @@
 #include "formats/formats.h"
 #include "util/util.h"
 
-/** Schema version written by this library. A memory with another version is refused
- * (JISR_ESCHEMA): version 1 indexed all numbers under one term and must be re-imported. */
-#define JISR_TM_SCHEMA 2
+/** Schema version written by this library. A newer version is refused (JISR_ESCHEMA), and so is
+ * version 1, which indexed all numbers under one term and must be re-imported. Version 2 kept
+ * the dedupe hashes in a B-tree of its own; it is read as it is and converted to version 3
+ * (append-only dedupe runs) when opened for writing. */
+#define JISR_TM_SCHEMA 3
 
 typedef struct jisr_tm jisr_tm;
 
@@ -62,8 +64,9 @@ typedef struct jisr_tm_import_stats {
 } jisr_tm_import_stats;
 
 typedef struct jisr_tm_import_opts {
-    size_t batch_units; /* units per write transaction; 0 = 50,000 */
-    /* called after each committed batch (may be NULL); non-zero return stops the import */
+    size_t batch_units; /* units per write transaction; 0 = 100,000 */
+    /* called after each committed batch (may be NULL), on the import's writer thread; a
+     * non-zero return stops the import (later calls return JISR_EINTERRUPTED) */
     int (*on_commit)(void *ctx, const jisr_tm_import_stats *st);
     void *ctx;
 } jisr_tm_import_opts;
@@ -75,7 +78,9 @@ typedef struct jisr_tm_import_opts {
 typedef struct jisr_tm_import jisr_tm_import;
 
 /** Start a batched import on a handle opened with JISR_TM_WRITE. Units are buffered and written
- * one batch per write transaction: a batch is stored completely or not at all. */
+ * one batch per write transaction, by a thread of the importer's own while the caller prepares
+ * the next batch: a batch is stored completely or not at all. An error of the writer is returned
+ * by the next add or commit. The handle must not be used by the caller meanwhile. */
 int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_import **out);
 /** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.
  * A unit with fewer than one non-empty variant is counted as skipped. */

@@ -129,7 +129,7 @@ const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *
 
 struct jisr_tm {
     MDB_env *env;
-    MDB_dbi meta, units, exact, post;
+    MDB_dbi meta, units, dedupe, post; /* dedupe: 0 in a read-only schema-2 memory */
     unsigned flags;
     int nolock;
     int rdonly;
@@ -144,6 +144,9 @@ int tm_txn_read(jisr_tm *tm, MDB_txn **txn);
 int tm_txn_write(jisr_tm *tm, MDB_txn **txn);
 /** Double the map size; no transaction of this process may be open. */
 int tm_grow(jisr_tm *tm);
+/** Grow the map (by doublings) so that extra bytes fit after the data; same condition. An import
+ * reserves room for its file up front: each MDB_MAP_FULL otherwise costs a replayed batch. */
+int tm_reserve(jisr_tm *tm, uint64_t extra);
 int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v);
 int tm_meta_put_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t v);
 /** Add delta to the per-language counter of lang. */

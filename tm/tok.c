@@ -137,15 +137,36 @@ uint64_t tm_toks_text_hash(const tm_toks *t)
 }
 
 /* Decode one UTF-8 code point at s[i..n); invalid bytes decode as U+FFFD of length 1. */
-static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+static inline uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
 {
+    if (s[*i] < 0x80)
+        return s[(*i)++];
     size_t len;
     int32_t c = jisr_utf8_decode(s, n, *i, &len);
     *i += len;
     return c < 0 ? 0xFFFD : (uint32_t)c;
 }
 
-static int char_class(uint32_t c)
+static int char_class_icu(uint32_t c);
+
+/* Classes of U+0000–U+07FF (ASCII, Latin, combining marks, Greek, Cyrillic, Hebrew, Arabic)
+ * from a table filled once by the general rule below, so the table agrees with it exactly. */
+#define CLASS_TABLE 0x800
+static uint8_t g_class[CLASS_TABLE];
+static pthread_once_t g_class_once = PTHREAD_ONCE_INIT;
+
+static void class_init(void)
+{
+    for (uint32_t c = 0; c < CLASS_TABLE; c++)
+        g_class[c] = (uint8_t)char_class_icu(c);
+}
+
+static inline int char_class(uint32_t c)
+{
+    return c < CLASS_TABLE ? g_class[c] : char_class_icu(c);
+}
+
+static int char_class_icu(uint32_t c)
 {
     if (c < 0x80) {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
@@ -268,12 +289,18 @@ static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     k->start = (uint32_t)start;
     k->end = (uint32_t)end;
     k->kind = kind;
-    k->hs = tm_hash(s + start, end - start, kind);
+    size_t len = end - start;
+    k->hs = tm_hash(s + start, len, kind);
     jisr_buf_reset(&t->nb);
-    int rc = tm_tok_norm(s + start, end - start, &t->nb);
+    int rc = tm_tok_norm(s + start, len, &t->nb);
     if (rc < 0)
         return rc;
-    k->hn = t->nb.len ? tm_hash(t->nb.data, t->nb.len, kind) : k->hs;
+    /* most tokens are their own normal form (lower-case words, digits, punctuation, Arabic
+     * without harakat): then the normalised hash is the surface hash */
+    if (!t->nb.len || (t->nb.len == len && memcmp(t->nb.data, s + start, len) == 0))
+        k->hn = k->hs;
+    else
+        k->hn = tm_hash(t->nb.data, t->nb.len, kind);
     k->hk = k->hn;
     if (kind == TM_WORD && t->nb.len) {
         size_t off = strip_clitics((const unsigned char *)t->nb.data, t->nb.len);
@@ -294,6 +321,7 @@ int tm_tokenize(const char *str, size_t n, tm_toks *out)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     int rc;
+    pthread_once(&g_class_once, class_init);
     out->n = 0;
     out->nwords = 0;
     out->nheavy = 0;

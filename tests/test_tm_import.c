@@ -1,0 +1,364 @@
+/* test_tm_import.c — the import pipeline of the translation memory (tm/import.c): duplicates
+ * merged inside one batch, across batches and across imports (the in-memory dedupe index and
+ * its append-only runs), deleted units, per-language counts, the writer thread's error and stop
+ * paths, files read on three threads, and the conversion of a schema-2 memory (dedupe hashes in
+ * a DUPSORT database "exact") to schema 3. Real LMDB files in a temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <lmdb.h>
+
+#include "formats/formats.h"
+#include "tm/tm.h"
+#include "tm/tm_int.h"
+
+static char g_dir[256];
+
+static void make_dir(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tmi-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+}
+
+static void remove_path(const char *d, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", d, name);
+    unlink(p);
+}
+
+static void remove_dir(void)
+{
+    remove_path(g_dir, "data.mdb");
+    remove_path(g_dir, "lock.mdb");
+    remove_path(g_dir, "in.tsv");
+    rmdir(g_dir);
+}
+
+static jisr_tm *open_w(void)
+{
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, &o), 0);
+    return tm;
+}
+
+static void add_pair(jisr_tm_import *imp, const char *ar, const char *en, int usage)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    u.meta.usagecount = usage;
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static uint64_t units_of(jisr_tm *tm, uint64_t *ar, uint64_t *en)
+{
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    uint64_t n = st.units;
+    *ar = *en = 0;
+    for (size_t i = 0; i < st.nlangs; i++) {
+        if (strcmp(st.langs[i].lang, "ar") == 0)
+            *ar = st.langs[i].units;
+        if (strcmp(st.langs[i].lang, "en") == 0)
+            *en = st.langs[i].units;
+    }
+    jisr_tm_stats_free(&st);
+    return n;
+}
+
+static int64_t usage_of(jisr_tm *tm, uint64_t id)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, id, &u), 0);
+    int64_t n = u.meta.usagecount;
+    jisr_unit_clear(&u);
+    return n;
+}
+
+/* Duplicates inside one batch, with a stored unit, and in later imports; language counts count
+ * stored units only. Batches of 3 so that a duplicate falls in the same and in later batches. */
+static void test_dedupe(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 3;
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    add_pair(imp, "البيت كبير.", "The house is big.", 0);          /* id 1 */
+    add_pair(imp, "البَيْتُ كبير.", "the house is big.", 2);          /* same batch: into 1 */
+    add_pair(imp, "الشمس حارة.", "The sun is hot.", 0);            /* id 2 */
+    add_pair(imp, "البيت كبير.", "The house  is big.", 4);         /* next batch: into 1 */
+    add_pair(imp, "القمر بعيد.", "The moon is far.", 0);           /* id 3 */
+    add_pair(imp, "القمر بعيد.", "The moon is far.", 0);           /* same batch: into 3 */
+    add_pair(imp, "البيت كبير جدا.", "The house is very big.", 0); /* id 4: not a duplicate */
+    const jisr_tm_import_stats *st = jisr_tm_import_stats_get(imp);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    (void)st;
+    uint64_t ar, en;
+    assert_int_equal(units_of(tm, &ar, &en), 4);
+    assert_int_equal(ar, 4);
+    assert_int_equal(en, 4);
+    assert_int_equal(usage_of(tm, 1), 1 + 2 + 4);
+    assert_int_equal(usage_of(tm, 3), 2);
+    /* a second import (a new dedupe index, loaded from the runs) merges too */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "القمر بعيد.", "The Moon is far.", 5);
+    add_pair(imp, "النجم لامع.", "The star is bright.", 0); /* id 5 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(units_of(tm, &ar, &en), 5);
+    assert_int_equal(usage_of(tm, 3), 7);
+    /* a deleted unit is not merged into: the same text comes back as a new unit */
+    uint64_t del[] = {2};
+    assert_int_equal(jisr_tm_delete(tm, del, 1), 0);
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "الشمس حارة.", "The sun is hot.", 0);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 2, &u), JISR_ENOTFOUND);
+    assert_int_equal(jisr_tm_get(tm, 6, &u), 0);
+    assert_string_equal(u.variants[1].text, "The sun is hot.");
+    jisr_unit_clear(&u);
+    assert_int_equal(units_of(tm, &ar, &en), 5);
+    assert_int_equal(ar, 5);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* Two importers on the same memory, their batches interleaved: each sees the other's units
+ * (the dedupe index is topped up from the runs added since its last commit). */
+static void test_dedupe_interleaved(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *a = open_w(), *b = open_w();
+    jisr_tm_import *ia, *ib;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 1000;
+    assert_int_equal(jisr_tm_import_begin(a, &io, &ia), 0);
+    assert_int_equal(jisr_tm_import_begin(b, &io, &ib), 0);
+    add_pair(ia, "واحد", "one", 0);
+    assert_int_equal(jisr_tm_import_commit(ia), 0); /* a loads its index: one unit */
+    add_pair(ib, "اثنان", "two", 0);
+    assert_int_equal(jisr_tm_import_commit(ib), 0); /* b stores id 2 */
+    add_pair(ia, "اثنان", "two", 3);                /* a must find b's unit */
+    add_pair(ia, "ثلاثة", "three", 0);
+    assert_int_equal(jisr_tm_import_end(ia, 1), 0);
+    add_pair(ib, "ثلاثة", "three", 0); /* and b a's */
+    assert_int_equal(jisr_tm_import_end(ib, 1), 0);
+    uint64_t ar, en;
+    assert_int_equal(units_of(a, &ar, &en), 3);
+    assert_int_equal(usage_of(a, 2), 4);
+    assert_int_equal(usage_of(a, 3), 2);
+    jisr_tm_close(a);
+    jisr_tm_close(b);
+    remove_dir();
+}
+
+static int stop_after_first(void *ctx, const jisr_tm_import_stats *st)
+{
+    int *calls = ctx;
+    (*calls)++;
+    return st->batches >= 1;
+}
+
+/* on_commit runs after each commit; a non-zero return stops the import after that batch. */
+static void test_stop(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    int calls = 0;
+    io.batch_units = 10;
+    io.on_commit = stop_after_first;
+    io.ctx = &calls;
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    char ar[64], en[64];
+    int rc = 0;
+    for (int i = 0; i < 1000 && rc == 0; i++) {
+        snprintf(ar, sizeof ar, "الجملة %d", i);
+        snprintf(en, sizeof en, "sentence %d", i);
+        jisr_unit u;
+        jisr_unit_init(&u);
+        jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL);
+        jisr_unit_add_variant(&u, "en", en, strlen(en), NULL);
+        rc = jisr_tm_import_add(imp, &u);
+        jisr_unit_clear(&u);
+    }
+    if (rc == 0)
+        rc = jisr_tm_import_commit(imp);
+    assert_int_equal(rc, JISR_EINTERRUPTED);
+    assert_int_equal(jisr_tm_import_end(imp, 0), 0);
+    assert_int_equal(calls, 1);
+    uint64_t ar_n, en_n;
+    assert_int_equal(units_of(tm, &ar_n, &en_n), 10); /* exactly the first batch */
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* A file goes through the reading thread, the importer and the writer; a file with an error on
+ * its last line changes nothing, whichever thread sees it first. */
+static void test_file_threads(void **state)
+{
+    (void)state;
+    make_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/in.tsv", g_dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 5000; i++)
+        fprintf(f, "الجملة رقم %d عن الشيء ش%d.\tSentence number %d about thing t%d.\n", i, i % 7,
+                i, i % 7);
+    for (int i = 0; i < 100; i++) /* duplicates of earlier lines */
+        fprintf(f, "الجملة رقم %d عن الشيء ش%d.\tSentence number %d about thing t%d.\n", i, i % 7,
+                i, i % 7);
+    fclose(f);
+    jisr_tm *tm = open_w();
+    jisr_tm_file_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.read.srclang = "ar";
+    fo.read.tgtlang = "en";
+    fo.import.batch_units = 700;
+    jisr_tm_import_stats st;
+    int rc = jisr_tm_import_file(tm, path, &fo, &st);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", jisr_error_last()->msg);
+    assert_int_equal(rc, 0);
+    assert_int_equal(st.read, 5100);
+    assert_int_equal(st.added, 5000);
+    assert_int_equal(st.merged, 100);
+    assert_int_equal(st.batches, 8);
+    uint64_t ar, en;
+    assert_int_equal(units_of(tm, &ar, &en), 5000);
+    assert_int_equal(usage_of(tm, 1), 2);
+    assert_int_equal(usage_of(tm, 101), 1);
+    /* the same file with a bad last line (invalid UTF-8): nothing changes */
+    f = fopen(path, "a");
+    fputs("\xff\xfe\tbad\n", f);
+    fclose(f);
+    rc = jisr_tm_import_file(tm, path, &fo, &st);
+    assert_true(rc < 0);
+    assert_non_null(strstr(jisr_error_last()->file ? jisr_error_last()->file : "", "in.tsv"));
+    assert_int_equal(jisr_error_last()->line, 5101);
+    assert_int_equal(units_of(tm, &ar, &en), 5000);
+    assert_int_equal(usage_of(tm, 1), 2);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* A schema-2 memory (dedupe hashes in the DUPSORT database "exact") is read as it is and
+ * converted when opened for writing; duplicates of its units still merge. The schema-2 layout
+ * is rebuilt here with raw LMDB from a schema-3 memory: same records and index, "exact" made
+ * from the dedupe run, "dedupe" dropped, schema set to 2. */
+static void test_schema2(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "البيت كبير.", "The house is big.", 0);
+    add_pair(imp, "الشمس حارة.", "The sun is hot.", 0);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_close(tm);
+
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta, dd, ex;
+    MDB_cursor *c;
+    MDB_val k, d;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    assert_int_equal(mdb_env_open(env, g_dir, 0, 0664), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    assert_int_equal(mdb_dbi_open(txn, "dedupe", MDB_INTEGERKEY, &dd), 0);
+    assert_int_equal(
+        mdb_dbi_open(txn, "exact", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP, &ex),
+        0);
+    assert_int_equal(mdb_cursor_open(txn, dd, &c), 0);
+    size_t n = 0;
+    while (mdb_cursor_get(c, &k, &d, n ? MDB_NEXT : MDB_FIRST) == 0) {
+        for (size_t x = 0; x + 12 <= d.mv_size; x += 12) {
+            MDB_val ek = {8, (char *)d.mv_data + x}, ev = {4, (char *)d.mv_data + x + 8};
+            assert_int_equal(mdb_put(txn, ex, &ek, &ev, 0), 0);
+            n++;
+        }
+    }
+    mdb_cursor_close(c);
+    assert_int_equal(n, 2);
+    assert_int_equal(mdb_drop(txn, dd, 1), 0);
+    unsigned char v[8] = {0, 0, 0, 0, 0, 0, 0, 2};
+    k.mv_size = 6;
+    k.mv_data = "schema";
+    d.mv_size = 8;
+    d.mv_data = v;
+    assert_int_equal(mdb_put(txn, meta, &k, &d, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+
+    /* read-only: queried as it is */
+    assert_int_equal(jisr_tm_open(&tm, g_dir, NULL), 0);
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "ar";
+    qo.tgtlang = "en";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, "الشمس حارة.", &qo, &m), 0);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].score, 100);
+    jisr_tm_matches_free(&m);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_int_equal(st.schema, 2);
+    jisr_tm_stats_free(&st);
+    jisr_tm_close(tm);
+    /* written: converted, and the old units still take their duplicates */
+    tm = open_w();
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_int_equal(st.schema, JISR_TM_SCHEMA);
+    jisr_tm_stats_free(&st);
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "الشمس حارة.", "The sun is hot!", 0); /* differs in punctuation: new */
+    add_pair(imp, "الشمسُ حارة.", "the sun is hot.", 3); /* a duplicate of id 2 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    uint64_t ar, en;
+    assert_int_equal(units_of(tm, &ar, &en), 3);
+    assert_int_equal(usage_of(tm, 2), 4);
+    jisr_tm_close(tm);
+    /* the old database is gone */
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    assert_int_equal(mdb_env_open(env, g_dir, MDB_RDONLY, 0664), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "exact", 0, &ex), MDB_NOTFOUND);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    remove_dir();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dedupe),  cmocka_unit_test(test_dedupe_interleaved),
+        cmocka_unit_test(test_stop),    cmocka_unit_test(test_file_threads),
+        cmocka_unit_test(test_schema2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -11,10 +11,12 @@
  *           C = heavy tokens shared (words by key, numbers as one class: indexed by count)
  * so within a length bucket whose largest length is Wb a unit can only match if it shares at
  * least minC = Hq − ⌊(100−min)·max(Wq, Wb) / 10000⌋ heavy tokens with the query; by the
- * pigeonhole principle it then contains one of the rarest terms whose counts add up to more than
- * Hq − minC (prefix filtering). Candidates come from those terms' postings, bucket by bucket;
- * the other terms' postings tighten each candidate's upper bound on C until few are left, and
- * every survivor is scored exactly.
+ * pigeonhole principle it then contains one of any set of terms whose counts add up to more than
+ * Hq − minC (prefix filtering; the set with the fewest ids is chosen). Candidates come from those
+ * terms' postings, bucket by bucket; the other terms' postings tighten each candidate's upper
+ * bound on C until few are left, and every survivor is scored exactly. Once the top list is
+ * full, min is raised to its last score in all of the above (Lemma 3): a unit below it cannot
+ * enter the list, and buckets nearest the query's length come first so that this happens early.
  */
 #include <stdlib.h>
 #include <string.h>

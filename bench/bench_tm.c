@@ -10,7 +10,8 @@
  *   3. runs 1,000 queries on one thread (exact, near, far, no-match; ar→en and en→ar) and
  *      reports p50/p99 per kind and overall;
  *   4. re-runs a sample of them with --exhaustive: top-1 agreement and the speed ratio.
- * Usage: bench_tm [UNITS] [WORKDIR] [ORACLE_QUERIES]   (env JISR_SHARED_DATA overrides the data)
+ * Usage: bench_tm [UNITS] [WORKDIR] [ORACLE_QUERIES] [reuse]   (env JISR_SHARED_DATA overrides the
+ * data; JISR_BENCH_QUERIES=FILE saves the 1,000 queries to replay one under a profiler)
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -663,7 +664,7 @@ queries:
                pct(lat_sorted, NQ, 0.5), pct(lat_sorted, NQ, 0.99), pct(lat_sorted, NQ, 1.0));
         printf("  mean %.3f ms/query, %.0f units scored exactly per query\n", mean_idx,
                (double)cand / NQ);
-        printf("  slowest (by wall-clock time):\n");
+        printf("  slowest:\n");
         enum { NSLOW = 10 };
         int slow[NSLOW];
         for (int k = 0; k < NSLOW; k++)

@@ -5,9 +5,10 @@
  * (UN dev+test sets read with jisr's Moses reader, Tatoeba with its TSV reader, the vocalised
  * Bible books), the pairs repeated with distinct tuids, written by jisr's writer; a quarter-size
  * file as well. Then each file is read by jisr's reader and by `xmllint --stream --noout` in
- * separate child processes, so wall time and peak RSS (wait4's rusage) are each process's own.
- * Memory is flat when the reader's peak RSS does not grow from the quarter file to the full
- * one. Prints figures and ratios; never passes or fails.
+ * separate child processes, so wall time, CPU time (user+sys) and peak RSS (wait4's rusage) are
+ * each process's own; jisr's reader also in check-only mode (JISR_READ_CHECK_ONLY, the validating
+ * pass of an import). Memory is flat when the reader's peak RSS does not grow from the quarter
+ * file to the full one. Prints figures and ratios; never passes or fails.
  *
  *   bench_tmx [--mb N] [--shared DIR] [--keep]
  */
@@ -138,14 +139,14 @@ static long file_size(const char *path)
 }
 
 typedef struct run_result {
-    double secs;
+    double secs, cpu;
     long rss_kib;
     int status;
 } run_result;
 
 static run_result run_child(char *const argv[])
 {
-    run_result res = {0, 0, -1};
+    run_result res = {0, 0, 0, -1};
     fflush(stdout);
     double t0 = jisr_now();
     pid_t pid = fork();
@@ -157,6 +158,8 @@ static run_result run_child(char *const argv[])
     struct rusage ru;
     if (pid > 0 && wait4(pid, &st, 0, &ru) == pid) {
         res.secs = jisr_now() - t0;
+        res.cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
         res.rss_kib = ru.ru_maxrss;
         res.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
     }
@@ -164,10 +167,11 @@ static run_result run_child(char *const argv[])
 }
 
 /* the child mode: read a TMX with jisr's reader, print units and text bytes */
-static int read_mode(const char *path)
+static int read_mode(const char *path, unsigned flags)
 {
     jisr_reader *r;
     jisr_read_opts o = JISR_READ_OPTS_INIT;
+    o.flags = flags;
     if (jisr_reader_open(&r, path, &o) < 0) {
         char m[2048];
         jisr_error_format(m, sizeof m);
@@ -203,16 +207,28 @@ static void report(const char *label, const char *path, unsigned long units)
         return;
     self[k] = '\0';
     char *jargv[] = {self, "--read", (char *)path, NULL};
+    char *cargv[] = {self, "--read-check", (char *)path, NULL};
     char *xargv[] = {"xmllint", "--stream", "--noout", (char *)path, NULL};
     run_result j = run_child(jargv);
+    run_result c = run_child(cargv);
     run_result x = run_child(xargv);
     double mb = (double)size / 1e6;
     printf("%-8s %8.1f MB %9lu units\n", label, mb, units);
-    printf("  jisr reader      %7.2f s  %7.1f MB/s  %8.0f units/s  peak RSS %6.1f MiB  exit %d\n",
-           j.secs, mb / j.secs, units / j.secs, j.rss_kib / 1024.0, j.status);
-    printf("  xmllint --stream %7.2f s  %7.1f MB/s  %8s          peak RSS %6.1f MiB  exit %d\n",
-           x.secs, mb / x.secs, "", x.rss_kib / 1024.0, x.status);
-    printf("  ratio jisr/xmllint: time %.2fx, peak RSS %.2fx\n", j.secs / x.secs,
+    printf(
+        "  jisr reader      %7.2f s (cpu %6.2f s)  %7.1f MB/s  %8.0f units/s  peak RSS %6.1f MiB  "
+        "exit %d\n",
+        j.secs, j.cpu, mb / j.secs, units / j.secs, j.rss_kib / 1024.0, j.status);
+    printf(
+        "  jisr check-only  %7.2f s (cpu %6.2f s)  %7.1f MB/s  %8.0f units/s  peak RSS %6.1f MiB  "
+        "exit %d\n",
+        c.secs, c.cpu, mb / c.secs, units / c.secs, c.rss_kib / 1024.0, c.status);
+    printf("  xmllint --stream %7.2f s (cpu %6.2f s)  %7.1f MB/s  %8s          peak RSS %6.1f MiB  "
+           "exit %d\n",
+           x.secs, x.cpu, mb / x.secs, "", x.rss_kib / 1024.0, x.status);
+    printf("  ratio jisr/xmllint: time %.2fx (cpu %.2fx), check-only %.2fx (cpu %.2fx), peak RSS "
+           "%.2fx\n",
+           j.secs / x.secs, j.cpu / (x.cpu > 0 ? x.cpu : 1), c.secs / x.secs,
+           c.cpu / (x.cpu > 0 ? x.cpu : 1),
            (double)j.rss_kib / (double)(x.rss_kib ? x.rss_kib : 1));
     fflush(stdout);
 }
@@ -226,7 +242,9 @@ int main(int argc, char **argv)
         shared = "../shared/data";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--read") == 0 && i + 1 < argc)
-            return read_mode(argv[i + 1]);
+            return read_mode(argv[i + 1], 0);
+        if (strcmp(argv[i], "--read-check") == 0 && i + 1 < argc)
+            return read_mode(argv[i + 1], JISR_READ_CHECK_ONLY);
         if (strcmp(argv[i], "--mb") == 0 && i + 1 < argc)
             mb = atol(argv[++i]);
         else if (strcmp(argv[i], "--shared") == 0 && i + 1 < argc)

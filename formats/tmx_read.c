@@ -90,8 +90,8 @@ typedef struct tmx_reader {
     int dead;        /* next() has returned the end or the final error */
     jisr_error last; /* the final error of a strict read, returned again by later calls */
     int last_rc;
-    int terminating;       /* inside the final xmlParseChunk */
-    char generic_msg[256]; /* an error libxml2 reported without a context */
+    int terminating;        /* inside the final xmlParseChunk */
+    char generic_msg[1024]; /* an error libxml2 reported without a context */
 
     /* document state */
     int level;      /* open elements */
@@ -512,14 +512,16 @@ static int ser_start(tmx_reader *t, jisr_buf *b, const char *name, int nns, cons
             return rc;
     }
     for (int i = 0; i < natt; i++) {
-        char an[512];
+        const xmlChar **a = atts + 5 * i;
         size_t len;
-        const char *av = attr_at(t, atts, i, an, sizeof an, &len);
+        const char *av = attr_value(t, a[3], a[4], &len);
         if (!av)
             return JISR_ENOMEM;
-        if ((rc = jisr_buf_putc(b, ' ')) < 0 || (rc = jisr_buf_puts(b, an)) < 0 ||
-            (rc = jisr_buf_puts(b, "=\"")) < 0 || (rc = jisr_xml_escape(b, av, len, 1)) < 0 ||
-            (rc = jisr_buf_putc(b, '"')) < 0)
+        if ((rc = jisr_buf_putc(b, ' ')) < 0 ||
+            (a[1] && ((rc = jisr_buf_puts(b, (const char *)a[1])) < 0 ||
+                      (rc = jisr_buf_putc(b, ':')) < 0)) ||
+            (rc = jisr_buf_puts(b, (const char *)a[0])) < 0 || (rc = jisr_buf_puts(b, "=\"")) < 0 ||
+            (rc = jisr_xml_escape(b, av, len, 1)) < 0 || (rc = jisr_buf_putc(b, '"')) < 0)
             return rc;
     }
     return 0;

@@ -88,6 +88,38 @@ static int64_t usage_of(jisr_tm *tm, uint64_t id)
     return n;
 }
 
+/* Every entry of the dedupe runs is the tm_dedupe_key of its unit's stored record (the importer
+ * computes it from the variants before the record exists); returns the entries seen. */
+static size_t check_runs(jisr_tm *tm)
+{
+    MDB_txn *txn;
+    MDB_cursor *c;
+    MDB_val k, d;
+    size_t n = 0;
+    tm_rec *r = malloc(sizeof *r);
+    assert_non_null(r);
+    assert_int_equal(mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn), 0);
+    assert_int_equal(mdb_cursor_open(txn, tm->dedupe, &c), 0);
+    while (mdb_cursor_get(c, &k, &d, n ? MDB_NEXT : MDB_FIRST) == 0) {
+        for (size_t x = 0; x + 12 <= d.mv_size; x += 12) {
+            uint64_t dk;
+            unsigned int id;
+            memcpy(&dk, (char *)d.mv_data + x, 8);
+            memcpy(&id, (char *)d.mv_data + x + 8, 4);
+            MDB_val uk = {sizeof id, &id}, ud;
+            n++;
+            if (mdb_get(txn, tm->units, &uk, &ud) != 0)
+                continue; /* deleted */
+            assert_int_equal(tm_rec_decode(ud.mv_data, ud.mv_size, r), 0);
+            assert_true(tm_dedupe_key(r) == dk);
+        }
+    }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    free(r);
+    return n;
+}
+
 /* Duplicates inside one batch, with a stored unit, and in later imports; language counts count
  * stored units only. Batches of 3 so that a duplicate falls in the same and in later batches. */
 static void test_dedupe(void **state)
@@ -136,6 +168,7 @@ static void test_dedupe(void **state)
     jisr_unit_clear(&u);
     assert_int_equal(units_of(tm, &ar, &en), 5);
     assert_int_equal(ar, 5);
+    assert_int_equal(check_runs(tm), 6); /* ids 1-6, the deleted one's entry included */
     jisr_tm_close(tm);
     remove_dir();
 }
@@ -249,6 +282,7 @@ static void test_file_threads(void **state)
     assert_int_equal(units_of(tm, &ar, &en), 5000);
     assert_int_equal(usage_of(tm, 1), 2);
     assert_int_equal(usage_of(tm, 101), 1);
+    assert_int_equal(check_runs(tm), 5000);
     /* the same file with a bad last line (invalid UTF-8): nothing changes */
     f = fopen(path, "a");
     fputs("\xff\xfe\tbad\n", f);

@@ -97,7 +97,6 @@ struct jisr_tm_import {
     size_t vscap;
     uint64_t *terms;
     size_t tcap;
-    tm_rec prec;
     /* strict file import: 1 when the file validated, 0 not yet, <0 failed (wait: block) */
     int (*gate)(void *ctx, int wait);
     void *gate_ctx;
@@ -115,7 +114,6 @@ struct jisr_tm_import {
     jisr_tm_import_stats wst; /* committed so far, updated by the writer */
     /* writer's scratch */
     post_ent *pe, *tmp;
-    size_t *count; /* radix sort histogram */
     size_t pecap, tmpcap;
     jisr_buf out;
     lang_count langs[64];
@@ -218,18 +216,29 @@ static void sort_u64(uint64_t *a, size_t n)
     }
 }
 
+/* The dedupe key of n variants from their language hashes (tm_lang_hash) and normalised-text
+ * hashes: a hash of the sorted pairs, so the order of the variants does not matter. */
+static uint64_t dedupe_key(const uint64_t *lh, const uint64_t *nh, size_t n)
+{
+    uint64_t pairs[TM_MAX_VARIANTS];
+    for (size_t i = 0; i < n; i++)
+        pairs[i] = lh[i] * 31 + nh[i];
+    sort_u64(pairs, n);
+    return tm_hash(pairs, n * sizeof pairs[0], 0x64757065ULL);
+}
+
 uint64_t tm_dedupe_key(const tm_rec *r)
 {
-    uint64_t pairs[2 * TM_MAX_VARIANTS];
+    uint64_t lh[TM_MAX_VARIANTS], nh[TM_MAX_VARIANTS];
     char lang[64];
     for (uint32_t i = 0; i < r->nvar; i++) {
         size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
         memcpy(lang, r->var[i].lang.p ? r->var[i].lang.p : "", n);
         lang[n] = '\0';
-        pairs[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
+        lh[i] = tm_lang_hash(lang);
+        nh[i] = r->var[i].nhash;
     }
-    sort_u64(pairs, r->nvar);
-    return tm_hash(pairs, r->nvar * sizeof pairs[0], 0x64757065ULL);
+    return dedupe_key(lh, nh, r->nvar);
 }
 
 /* the same normalised variants (as a multiset of language + text hash) */
@@ -384,72 +393,59 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     p->post_off = post0;
     p->post_n = b->npk - post0;
     p->id = 0;
-    if ((rc = tm_rec_decode(b->recs.data + off, p->rec_len, &imp->prec)) < 0)
-        return rc;
-    p->dkey = tm_dedupe_key(&imp->prec);
-    for (uint32_t v = 0; v < imp->prec.nvar && !b->langs_over; v++)
+    p->dkey = dedupe_key(seen_lang, nh, nv); /* = tm_dedupe_key of the record */
+    for (size_t v = 0; v < nv && !b->langs_over; v++)
         b->langs_over = lang_add(b->langs, &b->nlangs, sizeof b->langs / sizeof b->langs[0],
-                                 imp->prec.var[v].lang.p, imp->prec.var[v].lang.n, 1);
+                                 imp->vs[v].lang, strlen(imp->vs[v].lang), 1);
     if (b->np >= imp->opts.batch_units)
         return enqueue(imp);
     return 0;
 }
 
-/* Stable sort of posting entries by key (the ids of one key stay ascending, as added). Keys are
- * hashes, so one counting pass on the top 16 bits splits them into 65,536 small, even groups
- * (scattered into tmp); each group is then sorted by insertion, or — when a frequent term made
- * it large — by LSD radix on the lower 48 bits, skipping digits all its keys share. The result
- * is back in a. count holds 2 × 65,537 entries. Two passes over the data instead of the four of
- * a plain LSD radix sort on 16-bit digits. */
-static void sort_posts(post_ent *a, post_ent *tmp, size_t *count, size_t n)
+/* Stable sort of posting entries by key (the ids of one key stay ascending, as added): MSD
+ * radix on 8-bit digits from the top. Keys are hashes, so the first pass splits the batch into
+ * 256 even groups that fit in the cache, where the next digits are sorted; groups of 32 or fewer
+ * are finished by insertion, and a digit that every key of a group shares (a frequent term) is
+ * skipped without moving anything. Data starts in a; the result goes to a when into_a, else to t;
+ * the other array is scratch. */
+static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
 {
-    size_t *start = count, *pos = count + 65537;
-    memset(start, 0, 65537 * sizeof *start);
-    for (size_t i = 0; i < n; i++)
-        start[(a[i].key >> 48) + 1]++;
-    for (size_t g = 0; g < 65536; g++)
-        start[g + 1] += start[g];
-    memcpy(pos, start, 65536 * sizeof *pos);
-    for (size_t i = 0; i < n; i++)
-        tmp[pos[a[i].key >> 48]++] = a[i];
-    for (size_t g = 0; g < 65536; g++) {
-        size_t lo = start[g], m = start[g + 1] - lo;
-        post_ent *x = tmp + lo, *y = a + lo;
-        if (m <= 48) {
-            for (size_t i = 1; i < m; i++) {
-                post_ent v = x[i];
-                size_t j = i;
-                while (j > 0 && x[j - 1].key > v.key) {
-                    x[j] = x[j - 1];
-                    j--;
-                }
-                x[j] = v;
+    if (n <= 32 || shift < 0) {
+        for (size_t i = 1; i < n; i++) {
+            post_ent v = a[i];
+            size_t j = i;
+            while (j > 0 && a[j - 1].key > v.key) {
+                a[j] = a[j - 1];
+                j--;
             }
-            memcpy(y, x, m * sizeof *x);
-            continue;
+            a[j] = v;
         }
-        size_t c[256];
-        int in_x = 1;
-        for (int shift = 0; shift < 48; shift += 8) {
-            post_ent *src = in_x ? x : y, *dst = in_x ? y : x;
-            memset(c, 0, sizeof c);
-            for (size_t i = 0; i < m; i++)
-                c[(src[i].key >> shift) & 0xFF]++;
-            if (c[(src[0].key >> shift) & 0xFF] == m)
-                continue; /* every key has this digit */
-            size_t sum = 0;
-            for (int d = 0; d < 256; d++) {
-                size_t k = c[d];
-                c[d] = sum;
-                sum += k;
-            }
-            for (size_t i = 0; i < m; i++)
-                dst[c[(src[i].key >> shift) & 0xFF]++] = src[i];
-            in_x = !in_x;
-        }
-        if (in_x)
-            memcpy(y, x, m * sizeof *x);
+        if (!into_a)
+            memcpy(t, a, n * sizeof *a);
+        return;
     }
+    size_t c[257];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < n; i++)
+        c[((a[i].key >> shift) & 0xFF) + 1]++;
+    if (c[((a[0].key >> shift) & 0xFF) + 1] == n) { /* one digit for all */
+        msd_sort(a, t, n, shift - 8, into_a);
+        return;
+    }
+    for (int d = 0; d < 256; d++)
+        c[d + 1] += c[d];
+    size_t pos[256];
+    memcpy(pos, c, sizeof pos);
+    for (size_t i = 0; i < n; i++)
+        t[pos[(a[i].key >> shift) & 0xFF]++] = a[i];
+    for (int d = 0; d < 256; d++)
+        if (c[d + 1] > c[d])
+            msd_sort(t + c[d], a + c[d], c[d + 1] - c[d], shift - 8, !into_a);
+}
+
+static void sort_posts(post_ent *a, post_ent *tmp, size_t n)
+{
+    msd_sort(a, tmp, n, 56, 1);
 }
 
 static void put_be(unsigned char *p, uint64_t v, int n)
@@ -618,10 +614,6 @@ static int commit_once(jisr_tm_import *imp, batch *b, uint64_t *added, uint64_t 
         goto fail;
     if ((rc = grow_arr((void **)&imp->tmp, &imp->tmpcap, npost + 1, sizeof *imp->tmp)) < 0)
         goto fail;
-    if (!imp->count && !(imp->count = malloc(2 * 65537 * sizeof *imp->count))) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        goto fail;
-    }
     size_t ne = 0;
     for (size_t i = 0; i < b->np; i++) {
         const pend *p = &b->p[i];
@@ -633,7 +625,7 @@ static int commit_once(jisr_tm_import *imp, batch *b, uint64_t *added, uint64_t 
             ne++;
         }
     }
-    sort_posts(imp->pe, imp->tmp, imp->count, ne);
+    sort_posts(imp->pe, imp->tmp, ne);
     if ((rc = mdb_cursor_open(txn, tm->post, &ec)) != 0)
         goto db;
     for (size_t i = 0; i < ne;) {
@@ -924,7 +916,6 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     free(imp->inbatch.v);
     jisr_buf_free(&imp->run);
     free(imp->tmp);
-    free(imp->count);
     free(imp->vs);
     free(imp->terms);
     jisr_buf_free(&imp->out);

@@ -39,6 +39,7 @@
  * errors, same places) but keeps only counts and lengths instead of building texts, tags and
  * props: a validating pass pays little more than the parser itself.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1312,10 +1313,19 @@ static void tmx_close(jisr_reader *r)
 
 static int tmx_open_inner(tmx_reader *t);
 
+/* libxml2 2.9's first xmlInitParser must not race another: an import opens its validating
+ * reader on a second thread at the same time as its main one */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+    xmlInitParser();
+}
+
 int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
 {
     int rc;
-    xmlInitParser();
+    pthread_once(&xml_once, xml_init);
     tmx_reader *t = calloc(1, sizeof *t);
     if (!t) {
         if (f && f != stdin)

@@ -405,7 +405,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 /* Stable sort of posting entries by key (the ids of one key stay ascending, as added): MSD
  * radix on 8-bit digits from the top. Keys are hashes, so the first pass splits the batch into
  * 256 even groups that fit in the cache, where the next digits are sorted; groups of 32 or fewer
- * are finished by insertion, and a digit that every key of a group shares (a frequent term) is
+ * are finished by insertion, and digits that every key of a group shares (a frequent term) are
  * skipped without moving anything. Data starts in a; the result goes to a when into_a, else to t;
  * the other array is scratch. */
 static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
@@ -428,8 +428,17 @@ static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
     memset(c, 0, sizeof c);
     for (size_t i = 0; i < n; i++)
         c[((a[i].key >> shift) & 0xFF) + 1]++;
-    if (c[((a[0].key >> shift) & 0xFF) + 1] == n) { /* one digit for all */
-        msd_sort(a, t, n, shift - 8, into_a);
+    if (c[((a[0].key >> shift) & 0xFF) + 1] == n) { /* one digit for all: go to the first
+                                                       * digit that differs, if any */
+        uint64_t diff = 0;
+        for (size_t i = 1; i < n; i++)
+            diff |= a[i].key ^ a[0].key;
+        if (!diff) { /* one key: already in order */
+            if (!into_a)
+                memcpy(t, a, n * sizeof *a);
+            return;
+        }
+        msd_sort(a, t, n, (63 - __builtin_clzll(diff)) / 8 * 8, into_a);
         return;
     }
     for (int d = 0; d < 256; d++)

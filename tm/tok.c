@@ -33,18 +33,38 @@ enum { C_SPACE, C_LETTER, C_DIGIT, C_PUNCT, C_TAG, C_FORMAT };
 
 uint64_t tm_hash(const void *p, size_t n, uint64_t seed)
 {
-    /* eight bytes per step (tokens are short); native byte order like LMDB's own files */
+    /* eight bytes per step (tokens are short), little-endian (x86 and ARM: the native order of
+     * LMDB's own files, which are not portable across byte orders either) */
     const unsigned char *s = p;
     uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ULL), v;
     while (n >= 8) {
         memcpy(&v, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
         h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
         h ^= h >> 29;
         s += 8;
         n -= 8;
     }
-    v = 0;
-    memcpy(&v, s, n);
+    v = 0; /* the last 1-7 bytes, as a little-endian load would read them (a memcpy of a
+            * variable length is a library call, and most tokens are shorter than 8 bytes) */
+    switch (n) {
+    case 7:
+        v |= (uint64_t)s[6] << 48; /* fall through */
+    case 6:
+        v |= (uint64_t)s[5] << 40; /* fall through */
+    case 5:
+        v |= (uint64_t)s[4] << 32; /* fall through */
+    case 4:
+        v |= (uint64_t)s[3] << 24; /* fall through */
+    case 3:
+        v |= (uint64_t)s[2] << 16; /* fall through */
+    case 2:
+        v |= (uint64_t)s[1] << 8; /* fall through */
+    case 1:
+        v |= s[0];
+    }
     h = (h ^ v ^ ((uint64_t)n << 56)) * 0x94d049bb133111ebULL;
     /* final avalanche (splitmix64) so that the low and high bits are both usable */
     h ^= h >> 30;

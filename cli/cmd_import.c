@@ -1,8 +1,8 @@
 /*
  * cmd_import.c — `jisr import FILE…`: store translation units in a memory. Everything happens in
  * jisr_tm_import_file (tm/import.c); this file parses options, shows progress on a terminal and
- * reports what each file did. Standard input ("-") is spooled to a temporary file first, since a
- * strict import reads its input twice (validate, then store).
+ * reports what each file did. Standard input ("-") is spooled to a temporary file first, so that
+ * the importer knows its size (it reserves room in the memory's map for it up front).
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,45 +1,51 @@
 /*
- * import.c — batched import: units are tokenized and packed in memory, then each batch is written
- * in one LMDB write transaction (all or nothing per batch).
+ * import.c — batched import: units are tokenized and packed in memory, then written batch by
+ * batch in LMDB write transactions (all or nothing per batch).
  *
- * A file import runs on up to four threads, because on a 1,000,000-unit TMX each stage costs
- * a few microseconds per unit and none dominates: reading (the TMX parser, "jisr-read"), the
- * caller's thread (tokenizing, hashing, packing records and posting keys), the writer
- * ("jisr-writer", LMDB), and for a strict import the validation ("jisr-check", a check-only
- * parse of the same file).
+ * A file import runs on three threads, because on a 1,000,000-unit TMX each stage costs a few
+ * microseconds per unit and none dominates: the parse ("jisr-read": the TMX reader, writing each
+ * unit to a spill file), the caller's thread (reading units back from the spill; tokenizing,
+ * hashing, packing records and posting keys) and the writer ("jisr-writer", LMDB).
  *
  * Per batch the writer merges duplicates: a unit whose normalised variants equal those of a
- * stored unit, or of an earlier new unit of the batch, is merged into it (usage counts add up,
- * the creation date keeps the earliest, change and last-use dates the latest). Candidates come
- * from an in-memory index of dedupe hashes, loaded from the memory's append-only dedupe runs (one
- * per committed batch: a B-tree of hashes took ~2 µs per random insert and lookup). New units
- * get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the
- * batch's new units are collected as (term key, id) pairs, sorted by key (stable, so ids stay
- * ascending) and written as one delta-coded chunk per key and batch (appended to the key's last
- * chunk while that is small): a million-unit import makes a few million B-tree insertions instead
- * of tens of millions, and rare terms keep one small chunk each. An import reserves map room for
- * its file first; should the map still fill, the transaction is aborted, the map doubled and the
- * batch replayed from memory.
+ * stored unit, or of an earlier new unit, is merged into it (usage counts add up, the creation
+ * date keeps the earliest, change and last-use dates the latest). Candidates come from an
+ * in-memory index of dedupe hashes, loaded from the memory's append-only dedupe runs (one per
+ * batch: a B-tree of hashes took ~2 µs per random insert and lookup). New units get ids from
+ * meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the batch's new
+ * units are collected as (term key, id) pairs, sorted by key (stable, so ids stay ascending) and
+ * written as one delta-coded chunk per key and batch (appended to the key's last chunk while that
+ * is small): a million-unit import makes a few million B-tree insertions instead of tens of
+ * millions, and rare terms keep one small chunk each. An import reserves map room for its file
+ * first; should the map still fill, the transaction is aborted, the map doubled and the batches
+ * of the transaction written again from memory.
  *
- * Files are strict by default: the validation reads the whole file and no batch is committed
- * before it has finished without error, so a bad file changes nothing; then the batches are
- * committed one by one, so a killed import leaves exactly the committed batches. The
- * alternative, one transaction per file, would hold a whole file's dirty pages in RAM and turn
- * an interrupted big import into nothing at all.
+ * Files are strict by default: nothing is committed before the parse has read the whole file
+ * without error (the gate), so a bad file changes nothing. Meanwhile the writer already writes
+ * the first batches into one open transaction (up to GATE_QUEUE_BATCHES of them are held in
+ * memory), which it commits once the gate opens; after that every batch is one transaction, so
+ * a killed import keeps exactly the batches committed, always whole batches in file order. The
+ * alternative, one transaction per file, would hold a whole file's batches and turn an
+ * interrupted big import into nothing at all.
  */
 #define _GNU_SOURCE /* pthread_setname_np */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "text/text.h"
 #include "tm/tm_int.h"
 
 #define DEFAULT_BATCH 100000
-#define QUEUE_BATCHES 2 /* full batches waiting for the writer (or for the validation) at most */
-#define MERGE_MAX 256   /* a chunk smaller than this (bytes) is extended instead of adding one */
+#define QUEUE_BATCHES 2 /* full batches waiting for the writer, at most */
+/* ... and while the file is still being parsed (a strict import commits nothing before): the
+ * tokenizing goes on meanwhile, up to this many batches held in memory (~70 MB each) */
+#define GATE_QUEUE_BATCHES 5
+#define MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended instead of adding one */
 
 typedef struct pend {
     uint64_t dkey;
@@ -65,8 +71,9 @@ typedef struct batch {
     jisr_buf recs;
     uint64_t *pk;
     size_t npk, pkcap;
-    uint64_t skipped;     /* units skipped while this batch filled */
-    lang_count langs[16]; /* variants per language of the batch's units (merged ones included) */
+    uint64_t skipped;       /* units skipped while this batch filled */
+    uint64_t added, merged; /* what writing it did (batch_write) */
+    lang_count langs[16];   /* variants per language of the batch's units (merged ones included) */
     size_t nlangs;
     int langs_over; /* more languages than langs holds: the writer counts them from the records */
     struct batch *next;
@@ -97,7 +104,8 @@ struct jisr_tm_import {
     size_t vscap;
     uint64_t *terms;
     size_t tcap;
-    /* strict file import: 1 when the file validated, 0 not yet, <0 failed (wait: block) */
+    /* strict file import: 1 when the file is parsed without error, 0 not yet, <0 it failed
+     * (wait: block until the parse ends) */
     int (*gate)(void *ctx, int wait);
     void *gate_ctx;
     /* writer thread: commits queued batches in order */
@@ -108,6 +116,7 @@ struct jisr_tm_import {
     batch *qhead, *qtail, *spare;
     size_t qunits; /* units queued or being written */
     int closing;   /* no more batches will come: the writer ends when the queue is empty */
+    int gate_open; /* the writer has passed the gate (or there is none) */
     int drop;      /* discard what is queued (the import is abandoned) */
     int werr;      /* sticky error of the writer (then err holds its detail) */
     jisr_error err;
@@ -282,6 +291,7 @@ int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_i
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     }
     imp->tm = tm;
+    imp->gate_open = 1; /* until a gate is set (jisr_tm_import_file) */
     if (opts)
         imp->opts = *opts;
     if (!imp->opts.batch_units)
@@ -429,7 +439,7 @@ static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
     for (size_t i = 0; i < n; i++)
         c[((a[i].key >> shift) & 0xFF) + 1]++;
     if (c[((a[0].key >> shift) & 0xFF) + 1] == n) { /* one digit for all: go to the first
-                                                       * digit that differs, if any */
+                                                     * digit that differs, if any */
         uint64_t diff = 0;
         for (size_t i = 1; i < n; i++)
             diff |= a[i].key ^ a[0].key;
@@ -466,15 +476,17 @@ static void put_be(unsigned char *p, uint64_t v, int n)
 }
 
 /* One attempt at writing the batch. Returns 0, 1 when the map is full, or <0. */
-static int commit_once(jisr_tm_import *imp, batch *b, uint64_t *added, uint64_t *merged)
+/* Write batch b into the open write transaction txn: 0, 1 when the map is full, or <0 (the
+ * caller aborts the transaction then). The batch's dedupe entries join imp->known at once, so
+ * that the next batch of the same transaction finds them; an aborted transaction must forget
+ * them (known_forget). */
+static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
 {
     jisr_tm *tm = imp->tm;
-    MDB_txn *txn;
     MDB_cursor *ec = NULL;
-    int rc = tm_txn_write(tm, &txn);
-    if (rc < 0)
-        return rc;
+    int rc;
     uint64_t next_id;
+    uint64_t *added = &b->added, *merged = &b->merged;
     imp->nlangs = 0;
     *added = *merged = 0;
     if ((rc = tm_meta_get_u64(txn, tm, "next_id", &next_id)) < 0)
@@ -703,116 +715,199 @@ static int commit_once(jisr_tm_import *imp, batch *b, uint64_t *added, uint64_t 
             goto db;
     if ((rc = tm_meta_put_u64(txn, tm, "next_id", next_id)) != 0)
         goto db;
-    rc = mdb_txn_commit(txn);
-    if (rc == MDB_MAP_FULL)
-        return 1;
-    if (rc)
-        return tm_db_error(rc, "committing a batch");
-    for (size_t x = 0; x + 12 <= imp->run.len; x += 12) { /* committed: now known */
+    for (size_t x = 0; x + 12 <= imp->run.len; x += 12) {
         uint64_t dk;
         uint32_t id;
         memcpy(&dk, imp->run.data + x, 8);
         memcpy(&id, imp->run.data + x + 8, 4);
-        if ((rc = dset_put(&imp->known, dk, id)) < 0) {
-            imp->known_upto = 0; /* reload at the next batch */
-            dset_clear(&imp->known);
-            return 0;
-        }
+        if ((rc = dset_put(&imp->known, dk, id)) < 0)
+            return rc;
     }
     imp->known_upto = next_id;
     return 0;
 db:
     if (ec)
         mdb_cursor_close(ec);
-    mdb_txn_abort(txn);
     if (rc == MDB_MAP_FULL)
         return 1;
     return tm_db_error(rc, "writing a batch");
 fail:
     if (ec)
         mdb_cursor_close(ec);
-    mdb_txn_abort(txn);
     return rc;
 }
 
+/* After an aborted transaction: the in-memory dedupe index may hold entries that were never
+ * committed; it is reloaded from the memory by the next batch. */
+static void known_forget(jisr_tm_import *imp)
+{
+    imp->known_upto = 0;
+    dset_clear(&imp->known);
+}
+
 /* ---- the writer thread ----------------------------------------------------------------------
- * Batches are committed by a thread of their own, so that reading and tokenizing the next batch
- * (the caller's thread) overlaps with writing this one. The queue keeps file order; at most
- * QUEUE_BATCHES full batches wait in it (the producer blocks beyond that), which bounds what a
- * strict import holds while its file is still being validated: the writer passes the gate (the
- * validation's verdict) before its first commit. The check-only parse is the cheapest stage, so
- * the gate is normally open before the first batch is full. Errors are sticky: the first one is
- * kept with its detail, everything queued after it is dropped, and the caller's next call returns
- * it.
+ * Batches are written by a thread of their own, so that preparing the next batch (the caller's
+ * thread) overlaps with writing this one. The queue keeps file order. Once the gate is open (or
+ * without one) every batch is one transaction and at most QUEUE_BATCHES wait in the queue. Before
+ * that, the writer writes the batches it gets into one open transaction without committing it,
+ * and keeps them (up to GATE_QUEUE_BATCHES) in case the map fills and they must be written again;
+ * the transaction is committed when the gate opens, aborted when the file turns out bad. Errors
+ * are sticky: the first one is kept with its detail, everything queued is dropped, and the
+ * caller's next call returns it.
  */
+/* Give the batches qhead … to the spare list (with the queue lock held): up to and including
+ * last, or all of them when last is NULL; count: add them to the committed statistics. */
+static void recycle(jisr_tm_import *imp, const batch *last, int count)
+{
+    while (imp->qhead) {
+        batch *d = imp->qhead;
+        imp->qhead = d->next;
+        imp->qunits -= d->np;
+        if (count) {
+            imp->wst.added += d->added;
+            imp->wst.merged += d->merged;
+            imp->wst.skipped += d->skipped;
+            imp->wst.batches++;
+        }
+        d->np = d->npk = 0;
+        d->skipped = 0;
+        d->nlangs = 0;
+        d->langs_over = 0;
+        jisr_buf_reset(&d->recs);
+        d->next = imp->spare;
+        imp->spare = d;
+        if (d == last)
+            break;
+    }
+    if (!imp->qhead)
+        imp->qtail = NULL;
+}
+
 static void *writer_main(void *arg)
 {
     jisr_tm_import *imp = arg;
+    jisr_tm *tm = imp->tm;
+    MDB_txn *txn = NULL;
+    batch *wlast = NULL; /* last batch written into txn: qhead … wlast are held, uncommitted */
     int gate_ok = imp->gate == NULL;
     pthread_setname_np(pthread_self(), "jisr-writer"); /* shown by top -H, perf */
     pthread_mutex_lock(&imp->mu);
     for (;;) {
-        while (!imp->qhead && !imp->closing)
-            pthread_cond_wait(&imp->cv, &imp->mu);
-        batch *b = imp->qhead;
-        if (!b)
-            break;
-        int skip = imp->drop || imp->werr;
-        pthread_mutex_unlock(&imp->mu);
-        int rc = 0;
-        uint64_t added = 0, merged = 0;
-        if (!skip && !gate_ok) {
-            rc = imp->gate(imp->gate_ctx, 1); /* blocks until the file is validated */
-            gate_ok = rc > 0;
-            rc = rc > 0 ? 0 : rc;
-            pthread_mutex_lock(&imp->mu); /* abandoned while we waited? */
-            skip = imp->drop;
-            pthread_mutex_unlock(&imp->mu);
-        }
-        if (!skip && rc == 0)
-            while ((rc = commit_once(imp, b, &added, &merged)) == 1)
-                if ((rc = tm_grow(imp->tm)) < 0)
-                    break;
-        pthread_mutex_lock(&imp->mu);
-        if (rc < 0 && !imp->werr) {
-            imp->werr = rc;
-            imp->err = *jisr_error_last();
-        } else if (!skip && rc == 0) {
-            imp->wst.added += added;
-            imp->wst.merged += merged;
-            imp->wst.skipped += b->skipped;
-            imp->wst.batches++;
-            if (imp->opts.on_commit) { /* called here, so that it reports each commit at once */
-                jisr_tm_import_stats snap = imp->wst;
-                snap.read = snap.added + snap.merged + snap.skipped;
+        int rc = 0, commit = 0;
+        if (imp->drop || imp->werr) { /* abandoned or failed: nothing more is committed */
+            if (txn) {
                 pthread_mutex_unlock(&imp->mu);
-                int stop = imp->opts.on_commit(imp->opts.ctx, &snap);
+                mdb_txn_abort(txn);
+                known_forget(imp);
                 pthread_mutex_lock(&imp->mu);
-                if (stop && !imp->werr) {
-                    imp->werr = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
-                    imp->err = *jisr_error_last();
-                }
+                txn = NULL;
+            }
+            wlast = NULL;
+            recycle(imp, NULL, 0);
+            pthread_cond_broadcast(&imp->cv);
+            if (imp->closing)
+                break;
+            pthread_cond_wait(&imp->cv, &imp->mu);
+            continue;
+        }
+        batch *b = wlast ? wlast->next : imp->qhead;
+        if (!b) {
+            if (txn && !gate_ok) {
+                /* all that is queued is written: wait for the file's verdict, then commit */
+                pthread_mutex_unlock(&imp->mu);
+                rc = imp->gate(imp->gate_ctx, 1);
+                pthread_mutex_lock(&imp->mu);
+                gate_ok = rc > 0;
+                imp->gate_open = gate_ok;
+                commit = gate_ok;
+                rc = rc > 0 ? 0 : rc;
+                pthread_cond_broadcast(&imp->cv);
+                if (imp->drop) /* abandoned while we waited */
+                    continue;
+            } else if (imp->closing) {
+                break;
+            } else {
+                pthread_cond_wait(&imp->cv, &imp->mu);
+                continue;
+            }
+        } else {
+            pthread_mutex_unlock(&imp->mu);
+            if (!txn)
+                rc = tm_txn_write(tm, &txn);
+            if (rc == 0)
+                rc = batch_write(imp, txn, b);
+            if (rc == 0 && !gate_ok) { /* a look at the verdict, without waiting */
+                int g = imp->gate(imp->gate_ctx, 0);
+                gate_ok = g > 0;
+                rc = g < 0 ? g : 0;
+            }
+            pthread_mutex_lock(&imp->mu);
+            if (rc == 0) {
+                wlast = b;
+                imp->gate_open = gate_ok;
+                commit = gate_ok;
+                pthread_cond_broadcast(&imp->cv);
+                if (imp->drop)
+                    continue;
             }
         }
-        imp->qhead = b->next; /* dequeued only now: jisr_tm_import_commit waits for this */
-        if (!imp->qhead)
-            imp->qtail = NULL;
-        imp->qunits -= b->np;
-        b->np = b->npk = 0;
-        b->skipped = 0;
-        b->nlangs = 0;
-        b->langs_over = 0;
-        jisr_buf_reset(&b->recs);
-        b->next = imp->spare;
-        imp->spare = b;
-        pthread_cond_broadcast(&imp->cv);
+        if (rc == 0 && commit) {
+            pthread_mutex_unlock(&imp->mu);
+            int c = mdb_txn_commit(txn);
+            txn = NULL;
+            rc = c == MDB_MAP_FULL ? 1 : c ? tm_db_error(c, "committing a batch") : 0;
+            pthread_mutex_lock(&imp->mu);
+            if (rc == 0) { /* the held batches are stored */
+                recycle(imp, wlast, 1);
+                wlast = NULL;
+                if (imp->opts.on_commit) { /* called here, so that it reports each commit */
+                    jisr_tm_import_stats snap = imp->wst;
+                    snap.read = snap.added + snap.merged + snap.skipped;
+                    pthread_mutex_unlock(&imp->mu);
+                    int stop = imp->opts.on_commit(imp->opts.ctx, &snap);
+                    pthread_mutex_lock(&imp->mu);
+                    if (stop && !imp->werr) {
+                        imp->werr = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");
+                        imp->err = *jisr_error_last();
+                    }
+                }
+                pthread_cond_broadcast(&imp->cv);
+                continue;
+            }
+        }
+        if (rc == 1) { /* map full: abort, grow, write the held batches again */
+            pthread_mutex_unlock(&imp->mu);
+            if (txn)
+                mdb_txn_abort(txn);
+            txn = NULL;
+            known_forget(imp);
+            rc = tm_grow(tm);
+            pthread_mutex_lock(&imp->mu);
+            wlast = NULL;
+        }
+        if (rc < 0) {
+            if (txn) {
+                pthread_mutex_unlock(&imp->mu);
+                mdb_txn_abort(txn);
+                known_forget(imp);
+                pthread_mutex_lock(&imp->mu);
+                txn = NULL;
+            }
+            if (!imp->werr) {
+                imp->werr = rc;
+                imp->err = *jisr_error_last();
+            }
+            pthread_cond_broadcast(&imp->cv);
+        }
     }
     pthread_mutex_unlock(&imp->mu);
+    if (txn)
+        mdb_txn_abort(txn);
     return NULL;
 }
 
-/* Bring the caller's statistics up to date; report committed batches; return the writer's error
- * (re-recorded on this thread) if there is one. */
+/* Bring the caller's statistics up to date; return the writer's error (re-recorded on this
+ * thread) if there is one. */
 static int sync_writer(jisr_tm_import *imp)
 {
     pthread_mutex_lock(&imp->mu);
@@ -839,7 +934,8 @@ static int enqueue(jisr_tm_import *imp)
     batch *b = imp->cur;
     pthread_mutex_lock(&imp->mu);
     while (!imp->werr && !imp->drop && imp->qhead &&
-           imp->qunits + b->np > QUEUE_BATCHES * imp->opts.batch_units)
+           imp->qunits + b->np >
+               (imp->gate_open ? QUEUE_BATCHES : GATE_QUEUE_BATCHES) * imp->opts.batch_units)
         pthread_cond_wait(&imp->cv, &imp->mu);
     if (!imp->werr && !imp->drop) {
         b->next = NULL;
@@ -933,161 +1029,359 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     return rc;
 }
 
-/* ---- files ------------------------------------------------------------------------------ */
+/* ---- files ------------------------------------------------------------------------------ *
+ * A file is parsed once, by a thread of its own ("jisr-read"), which appends every unit in a
+ * compact binary form to an unlinked temporary file (the spill) and runs ahead of the rest; the
+ * caller's thread reads the units back from the spill and prepares them, and the writer commits
+ * them. The parse reaching the end of the file without error is the validation of a strict
+ * import: no batch is committed before it (the gate), so a bad file changes nothing, while the
+ * memory held stays bounded (QUEUE_BATCHES prepared batches; the spill is on disk, normally in
+ * the page cache). Parsing the file twice (a check-only pass beside the storing one, as before)
+ * cost ~4 µs of CPU per unit more than writing and reading back its spill. */
 
-/* The validation pass of a strict import runs in its own thread, beside the storing pass; no
- * batch is committed before it has read the whole file without error (the gate), so a bad file
- * still changes nothing, and on two cores the second parse costs almost no time. */
-typedef struct validator {
+/* The spill: the parsing thread writes, the caller's thread reads; `published` bytes are on
+ * disk and complete units. */
+typedef struct spill {
     pthread_t th;
-    const char *path;
-    jisr_read_opts ro;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int done, rc, stop;
+    int fd;
+    jisr_reader *r;
+    const jisr_tm_file_opts *fo;
+    uint64_t published; /* bytes of whole units written */
+    int done;           /* the parse has ended: rc tells how */
+    int rc;             /* 0 end of file; <0 error (err) */
     jisr_error err;
-} validator;
+    int stop; /* the import is abandoned: stop parsing */
+    jisr_buf out;
+} spill;
 
-static void *validate_main(void *arg)
+/* Appends to the spill buffer; a failure (out of memory) is remembered in *bad. */
+static void sp_put(jisr_buf *b, const void *p, size_t n, int *bad)
 {
-    validator *v = arg;
-    jisr_reader *r = NULL;
-    pthread_setname_np(pthread_self(), "jisr-check");
-    jisr_unit u;
-    jisr_unit_init(&u);
-    int rc = jisr_reader_open(&r, v->path, &v->ro);
-    if (rc == 0) {
-        uint64_t n = 0;
-        while ((rc = jisr_reader_next(r, &u)) == 1)
-            if (++n % 1024 == 0 && __atomic_load_n(&v->stop, __ATOMIC_ACQUIRE))
-                break;
+    if (jisr_buf_append(b, p, n) < 0)
+        *bad = 1;
+}
+
+static void sp_u32(jisr_buf *b, uint32_t v, int *bad)
+{
+    sp_put(b, &v, 4, bad);
+}
+
+static void sp_str(jisr_buf *b, const char *s, int *bad)
+{
+    if (!s) {
+        sp_u32(b, 0, bad);
+        return;
     }
-    jisr_reader_close(r);
+    size_t n = strlen(s);
+    sp_u32(b, (uint32_t)n + 1, bad);
+    sp_put(b, s, n + 1, bad);
+}
+
+static void sp_meta(jisr_buf *b, const jisr_meta *m, int *bad)
+{
+    const char *s[11] = {
+        m->creationdate, m->creationid,          m->changedate, m->changeid,   m->lastusagedate,
+        m->creationtool, m->creationtoolversion, m->datatype,   m->o_encoding, m->o_tmf,
+        m->segtype};
+    for (int i = 0; i < 11; i++)
+        sp_str(b, s[i], bad);
+    int64_t uc = m->usagecount;
+    sp_put(b, &uc, 8, bad);
+    for (int k = 0; k < 2; k++) {
+        const jisr_prop *p = k ? m->notes : m->props;
+        size_t n = k ? m->nnotes : m->nprops;
+        sp_u32(b, (uint32_t)n, bad);
+        for (size_t i = 0; i < n; i++) {
+            sp_str(b, p[i].type, bad);
+            sp_str(b, p[i].lang, bad);
+            sp_str(b, p[i].value, bad);
+        }
+    }
+}
+
+/* Append u to b: u32 length of the rest, then the unit (strings as u32 length + 1 and bytes with
+ * their NUL, 0 for NULL; counts as u32). Returns <0 when out of memory. */
+static int sp_unit(jisr_buf *b, const jisr_unit *u)
+{
+    size_t at = b->len;
+    int bad = 0;
+    sp_u32(b, 0, &bad);
+    sp_str(b, u->tuid, &bad);
+    sp_str(b, u->srclang, &bad);
+    sp_meta(b, &u->meta, &bad);
+    uint64_t pos[2] = {u->line, u->col};
+    sp_put(b, pos, sizeof pos, &bad);
+    sp_u32(b, (uint32_t)u->nvariants, &bad);
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        sp_str(b, v->lang, &bad);
+        sp_str(b, v->text, &bad);
+        sp_u32(b, (uint32_t)v->ntags, &bad);
+        for (size_t t = 0; t < v->ntags; t++)
+            sp_str(b, v->tags[t], &bad);
+        sp_meta(b, &v->meta, &bad);
+    }
+    if (bad || b->len - at - 4 > UINT32_MAX)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (a unit of %zu bytes)",
+                              b->len - at);
+    uint32_t len = (uint32_t)(b->len - at - 4);
+    memcpy(b->data + at, &len, 4);
+    return 0;
+}
+
+/* A unit read back: its strings point into the spill buffer, its arrays into pools sized from
+ * the record's length (every string or count takes at least 4 bytes), so nothing moves while it
+ * is decoded. */
+typedef struct sp_view {
+    jisr_unit u;
+    jisr_variant *vars;
+    char **strs;
+    jisr_prop *props;
+    size_t cap; /* entries of each pool */
+} sp_view;
+
+typedef struct sp_cur {
+    const unsigned char *p, *end;
+} sp_cur;
+
+static uint32_t rd_u32(sp_cur *c)
+{
+    uint32_t v = 0;
+    if (c->end - c->p >= 4)
+        memcpy(&v, c->p, 4);
+    c->p += 4;
+    return v;
+}
+
+static char *rd_str(sp_cur *c)
+{
+    uint32_t n = rd_u32(c);
+    if (!n)
+        return NULL;
+    char *s = (char *)c->p;
+    c->p += n;
+    return s;
+}
+
+static void rd_meta(sp_cur *c, jisr_meta *m, sp_view *w, size_t *np)
+{
+    char **s[11] = {&m->creationdate,
+                    &m->creationid,
+                    &m->changedate,
+                    &m->changeid,
+                    &m->lastusagedate,
+                    &m->creationtool,
+                    &m->creationtoolversion,
+                    &m->datatype,
+                    &m->o_encoding,
+                    &m->o_tmf,
+                    &m->segtype};
+    for (int i = 0; i < 11; i++)
+        *s[i] = rd_str(c);
+    int64_t uc = 0;
+    memcpy(&uc, c->p, 8);
+    c->p += 8;
+    m->usagecount = (long)uc;
+    for (int k = 0; k < 2; k++) {
+        size_t n = rd_u32(c);
+        jisr_prop *p = w->props + *np;
+        for (size_t i = 0; i < n; i++) {
+            p[i].type = rd_str(c);
+            p[i].lang = rd_str(c);
+            p[i].value = rd_str(c);
+        }
+        *np += n;
+        if (k) {
+            m->notes = n ? p : NULL;
+            m->nnotes = n;
+        } else {
+            m->props = n ? p : NULL;
+            m->nprops = n;
+        }
+    }
+}
+
+/* Decode the unit of the record p[0..len) (its length prefix excluded) into w. */
+static int sp_decode(sp_view *w, const unsigned char *p, size_t len)
+{
+    size_t need = len / 4 + 1;
+    if (need > w->cap) {
+        jisr_variant *v = realloc(w->vars, need * sizeof *v);
+        if (v)
+            w->vars = v;
+        char **s = realloc(w->strs, need * sizeof *s);
+        if (s)
+            w->strs = s;
+        jisr_prop *pr = realloc(w->props, need * sizeof *pr);
+        if (pr)
+            w->props = pr;
+        if (!v || !s || !pr)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        w->cap = need;
+    }
+    sp_cur c = {p, p + len};
+    jisr_unit *u = &w->u;
+    size_t np = 0, ns = 0;
+    memset(u, 0, sizeof *u);
+    u->tuid = rd_str(&c);
+    u->srclang = rd_str(&c);
+    rd_meta(&c, &u->meta, w, &np);
+    uint64_t pos[2];
+    memcpy(pos, c.p, sizeof pos);
+    c.p += sizeof pos;
+    u->line = (unsigned long)pos[0];
+    u->col = (unsigned long)pos[1];
+    u->nvariants = rd_u32(&c);
+    u->variants = w->vars;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        jisr_variant *v = &w->vars[i];
+        memset(v, 0, sizeof *v);
+        v->lang = rd_str(&c);
+        v->text = rd_str(&c);
+        v->ntags = rd_u32(&c);
+        v->tags = w->strs + ns;
+        for (size_t t = 0; t < v->ntags; t++)
+            v->tags[t] = rd_str(&c);
+        ns += v->ntags;
+        rd_meta(&c, &v->meta, w, &np);
+    }
+    if (c.p != c.end) /* our own file: only a bug or a failing disk gets here */
+        return jisr_error_set(JISR_EIO, NULL, 0, 0, "the import's temporary file is damaged");
+    return 0;
+}
+
+static int sp_flush(spill *s)
+{
+    const char *p = s->out.data;
+    size_t n = s->out.len;
+    while (n) {
+        ssize_t w = write(s->fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return jisr_error_set(JISR_EIO, NULL, 0, 0,
+                                  "cannot write the import's temporary file: %s",
+                                  w < 0 ? strerror(errno) : "disk full");
+        p += w;
+        n -= (size_t)w;
+    }
+    pthread_mutex_lock(&s->mu);
+    s->published += s->out.len;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    jisr_buf_reset(&s->out);
+    return 0;
+}
+
+static void *parse_main(void *arg)
+{
+    spill *s = arg;
+    jisr_unit u;
+    uint64_t n = 0;
+    int rc;
+    pthread_setname_np(pthread_self(), "jisr-read");
+    jisr_unit_init(&u);
+    while ((rc = jisr_reader_next(s->r, &u)) == 1) {
+        if ((rc = sp_unit(&s->out, &u)) < 0)
+            break;
+        if (s->fo->on_progress && ++n % 4096 == 0)
+            s->fo->on_progress(s->fo->ctx, 2, n);
+        if (s->out.len >= (1u << 20)) {
+            if ((rc = sp_flush(s)) < 0)
+                break;
+            if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
+                break;
+        }
+    }
+    if (rc >= 0)
+        rc = sp_flush(s);
     jisr_unit_clear(&u);
-    pthread_mutex_lock(&v->mu);
-    v->rc = rc < 0 ? rc : 0;
+    pthread_mutex_lock(&s->mu);
+    s->rc = rc < 0 ? rc : 0;
     if (rc < 0)
-        v->err = *jisr_error_last();
-    v->done = 1;
-    pthread_cond_broadcast(&v->cv);
-    pthread_mutex_unlock(&v->mu);
+        s->err = *jisr_error_last();
+    s->done = 1;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
     return NULL;
 }
 
-static int validate_gate(void *ctx, int wait)
+/* The gate of a strict import: open (1) once the whole file has been parsed without error. */
+static int spill_gate(void *ctx, int wait)
 {
-    validator *v = ctx;
-    pthread_mutex_lock(&v->mu);
-    while (wait && !v->done)
-        pthread_cond_wait(&v->cv, &v->mu);
-    int done = v->done, rc = v->rc;
-    pthread_mutex_unlock(&v->mu);
+    spill *s = ctx;
+    pthread_mutex_lock(&s->mu);
+    while (wait && !s->done)
+        pthread_cond_wait(&s->cv, &s->mu);
+    int done = s->done, rc = s->rc;
+    jisr_error err = s->err;
+    pthread_mutex_unlock(&s->mu);
     if (!done)
         return 0;
-    if (rc < 0) /* the validator's error, re-recorded on this thread */
-        return jisr_error_set(v->err.code, v->err.file, v->err.line, v->err.col, "%s", v->err.msg);
+    if (rc < 0) /* the parser's error, re-recorded on this thread */
+        return jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
     return 1;
 }
 
-/* Reading runs in a thread of its own too: parsing a TMX costs about as much as tokenizing and
- * packing its units, so the two overlap. Units travel in chunks (one lock round trip per
- * RCHUNK units); a chunk's units are reused by the reader, so their memory is allocated and
- * freed on the reading thread. Progress and bad-unit reports come from the reading thread. */
-#define RCHUNK 256
-#define NCHUNKS 4
-typedef struct rchunk {
-    jisr_unit u[RCHUNK];
-    size_t n;
-    int rc; /* 1: more follow; 0: end of file after these; <0: error after these (err) */
-    jisr_error err;
-    struct rchunk *next;
-} rchunk;
-
-typedef struct rpipe {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    jisr_reader *r;
-    const jisr_tm_file_opts *fo;
-    rchunk *full, *full_tail, *empty;
-    int stop;
-    rchunk c[NCHUNKS];
-} rpipe;
-
-static void *reader_main(void *arg)
+/* Read the units back from the spill into imp, in file order; 0 at the end of the file, or the
+ * first error (the parser's, the importer's or a read error). */
+static int spill_drain(spill *s, jisr_tm_import *imp)
 {
-    rpipe *p = arg;
-    uint64_t n = 0;
-    pthread_setname_np(pthread_self(), "jisr-read");
+    jisr_buf in = {0};
+    sp_view w;
+    memset(&w, 0, sizeof w);
+    uint64_t off = 0; /* file offset of in.data[0] */
+    size_t at = 0;    /* next record in in */
+    int rc = 0;
     for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->empty && !p->stop)
-            pthread_cond_wait(&p->cv, &p->mu);
-        rchunk *c = p->stop ? NULL : p->empty;
-        if (c)
-            p->empty = c->next;
-        pthread_mutex_unlock(&p->mu);
-        if (!c)
-            break;
-        c->n = 0;
-        c->rc = 1;
-        while (c->n < RCHUNK) {
-            int rc = jisr_reader_next(p->r, &c->u[c->n]);
-            if (rc != 1) {
-                c->rc = rc < 0 ? rc : 0;
-                if (rc < 0)
-                    c->err = *jisr_error_last();
+        /* whole records in the buffer */
+        while (rc >= 0 && in.len - at >= 4) {
+            uint32_t len;
+            memcpy(&len, in.data + at, 4);
+            if (in.len - at - 4 < len)
                 break;
-            }
-            c->n++;
-            if (p->fo->on_progress && ++n % 4096 == 0)
-                p->fo->on_progress(p->fo->ctx, 2, n);
+            if ((rc = sp_decode(&w, (const unsigned char *)in.data + at + 4, len)) < 0 ||
+                (rc = jisr_tm_import_add(imp, &w.u)) < 0)
+                break;
+            at += 4 + (size_t)len;
         }
-        int last = c->rc != 1;
-        pthread_mutex_lock(&p->mu);
-        c->next = NULL;
-        if (p->full_tail)
-            p->full_tail->next = c;
-        else
-            p->full = c;
-        p->full_tail = c;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-        if (last)
-            break;
-    }
-    return NULL;
-}
-
-/* Feed every unit of the pipe to imp; returns 0 at the end of the file, or the first error. */
-static int pipe_drain(rpipe *p, jisr_tm_import *imp)
-{
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->full)
-            pthread_cond_wait(&p->cv, &p->mu);
-        rchunk *c = p->full;
-        p->full = c->next;
-        if (!p->full)
-            p->full_tail = NULL;
-        pthread_mutex_unlock(&p->mu);
-        int rc = 0;
-        for (size_t i = 0; i < c->n && rc >= 0; i++)
-            rc = jisr_tm_import_add(imp, &c->u[i]);
-        int end = c->rc;
-        jisr_error err = c->err;
-        pthread_mutex_lock(&p->mu);
-        c->next = p->empty;
-        p->empty = c;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
         if (rc < 0)
-            return rc;
-        if (end < 0)
-            return jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
-        if (end == 0)
-            return 0;
+            break;
+        /* more from the file */
+        pthread_mutex_lock(&s->mu);
+        while (!s->done && s->published == off + in.len)
+            pthread_cond_wait(&s->cv, &s->mu);
+        uint64_t pub = s->published;
+        int done = s->done;
+        pthread_mutex_unlock(&s->mu);
+        if (done && pub == off + in.len) { /* everything read: how did the parse end? */
+            int g = spill_gate(s, 1);
+            rc = g < 0 ? g : 0;
+            break;
+        }
+        if (at) /* keep a partial record */
+            memmove(in.data, in.data + at, in.len - at);
+        off += at;
+        in.len -= at;
+        at = 0;
+        size_t want = pub - off - in.len > (4u << 20) ? (4u << 20) : (size_t)(pub - off - in.len);
+        if ((rc = jisr_buf_reserve(&in, want)) < 0)
+            break;
+        ssize_t got = pread(s->fd, in.data + in.len, want, (off_t)(off + in.len));
+        if (got <= 0) {
+            rc = jisr_error_set(JISR_EIO, NULL, 0, 0, "cannot read the import's temporary file: %s",
+                                got < 0 ? strerror(errno) : "short file");
+            break;
+        }
+        in.len += (size_t)got;
     }
+    jisr_buf_free(&in);
+    free(w.vars);
+    free(w.strs);
+    free(w.props);
+    return rc;
 }
 
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
@@ -1098,11 +1392,13 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
     if (!fo)
         fo = &def;
     jisr_read_opts ro = fo->read;
-    jisr_reader *r = NULL;
     jisr_tm_import *imp = NULL;
-    validator v;
-    rpipe *pipe = NULL;
-    int rc, have_v = 0, have_pipe = 0;
+    spill sp;
+    int rc, started = 0;
+    memset(&sp, 0, sizeof sp);
+    sp.fd = -1;
+    pthread_mutex_init(&sp.mu, NULL);
+    pthread_cond_init(&sp.cv, NULL);
     if (st)
         memset(st, 0, sizeof *st);
     if (fo->flags & JISR_TM_IMPORT_SKIP_BAD) {
@@ -1112,89 +1408,60 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
     } else {
         ro.flags &= ~(unsigned)JISR_READ_SKIP_BAD;
     }
-    /* opened before the validator starts, so that the XML library initialises on one thread */
-    if ((rc = jisr_reader_open(&r, path, &ro)) < 0)
+    if ((rc = jisr_reader_open(&sp.r, path, &ro)) < 0)
         goto done;
     struct stat sb;
     if (!tm->rdonly && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
         (rc = tm_reserve(tm, 2 * (uint64_t)sb.st_size + (16u << 20))) < 0)
-        goto done; /* a memory takes ~1.7 × its TMX (docs/matching.md) */
-    if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
-        memset(&v, 0, sizeof v);
-        v.path = path;
-        v.ro = ro;
-        v.ro.flags |= JISR_READ_CHECK_ONLY; /* the same checks, without building the units */
-        pthread_mutex_init(&v.mu, NULL);
-        pthread_cond_init(&v.cv, NULL);
-        if (pthread_create(&v.th, NULL, validate_main, &v) != 0) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "cannot start the validation thread");
-            goto done;
-        }
-        have_v = 1;
+        goto done; /* a memory takes ~1.5 × its TMX (docs/matching.md §7) */
+    /* the spill: unlinked at once, so that nothing is left behind however the import ends */
+    const char *tmpdir = getenv("TMPDIR");
+    jisr_buf tp = {0};
+    jisr_buf_printf(&tp, "%s/jisr-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    sp.fd = tp.data ? mkstemp(tp.data) : -1;
+    if (sp.fd < 0) {
+        rc = jisr_error_set(JISR_EIO, tp.data, 0, 0,
+                            "cannot create the import's temporary file: %s", strerror(errno));
+        jisr_buf_free(&tp);
+        goto done;
     }
+    unlink(tp.data);
+    jisr_buf_free(&tp);
+    sp.fo = fo;
     if ((rc = jisr_tm_import_begin(tm, &fo->import, &imp)) < 0)
         goto done;
-    if (have_v) {
-        imp->gate = validate_gate;
-        imp->gate_ctx = &v;
+    if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
+        imp->gate = spill_gate;
+        imp->gate_ctx = &sp;
+        imp->gate_open = 0;
     }
-    if (!(pipe = calloc(1, sizeof *pipe))) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    pthread_mutex_init(&pipe->mu, NULL);
-    pthread_cond_init(&pipe->cv, NULL);
-    pipe->r = r;
-    pipe->fo = fo;
-    for (int k = 0; k < NCHUNKS; k++) {
-        for (int j = 0; j < RCHUNK; j++)
-            jisr_unit_init(&pipe->c[k].u[j]);
-        pipe->c[k].next = pipe->empty;
-        pipe->empty = &pipe->c[k];
-    }
-    if (pthread_create(&pipe->th, NULL, reader_main, pipe) != 0) {
+    if (pthread_create(&sp.th, NULL, parse_main, &sp) != 0) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "cannot start the reading thread");
         goto done;
     }
-    have_pipe = 1;
-    rc = pipe_drain(pipe, imp);
-    if (rc < 0 && have_v) { /* prefer the validator's report of the first error */
-        int g = validate_gate(&v, 1);
-        if (g < 0)
-            rc = g;
-    }
+    started = 1;
+    rc = spill_drain(&sp, imp);
     if (rc == 0)
         rc = jisr_tm_import_commit(imp);
 done:
     if (st && imp)
         *st = imp->st;
-    /* Abandon what was not committed before the validation may stop early: a stopped validation
-     * reports success, and the writer must not take that as the file's verdict. */
+    /* Abandon what was not committed, then stop the parse (the writer must not take a parse
+     * that stopped early for the file's verdict: it sees the drop first). */
     if (imp && rc < 0)
         import_drop(imp);
-    if (have_v)
-        __atomic_store_n(&v.stop, 1, __ATOMIC_RELEASE);
+    if (started) {
+        __atomic_store_n(&sp.stop, 1, __ATOMIC_RELEASE);
+        jisr_tm_import_end(imp, 0);
+        imp = NULL;
+        pthread_join(sp.th, NULL);
+    }
     jisr_tm_import_end(imp, 0);
-    if (have_pipe) {
-        pthread_mutex_lock(&pipe->mu);
-        pipe->stop = 1;
-        pthread_cond_broadcast(&pipe->cv);
-        pthread_mutex_unlock(&pipe->mu);
-        pthread_join(pipe->th, NULL);
-    }
-    if (pipe) {
-        for (int k = 0; k < NCHUNKS; k++)
-            for (int j = 0; j < RCHUNK; j++)
-                jisr_unit_clear(&pipe->c[k].u[j]);
-        pthread_mutex_destroy(&pipe->mu);
-        pthread_cond_destroy(&pipe->cv);
-        free(pipe);
-    }
-    if (have_v) {
-        pthread_join(v.th, NULL);
-        pthread_mutex_destroy(&v.mu);
-        pthread_cond_destroy(&v.cv);
-    }
-    jisr_reader_close(r);
+    if (sp.fd >= 0)
+        close(sp.fd);
+    jisr_reader_close(sp.r);
+    jisr_buf_free(&sp.out);
+    pthread_mutex_destroy(&sp.mu);
+    pthread_cond_destroy(&sp.cv);
     return rc;
 }

@@ -107,9 +107,12 @@ typedef struct jisr_tm_file_opts {
     void *ctx;
 } jisr_tm_file_opts;
 
-/** Import one file (TMX, TSV, JSONL or aligner output in one of those). Strict by default: the
- * file is read once to validate it and nothing is written when it has an error; then it is read
- * again and stored batch by batch. With JISR_TM_IMPORT_SKIP_BAD one pass stores the good units.
+/** Import one file (TMX, TSV, JSONL or aligner output in one of those). Strict by default:
+ * nothing is committed before the whole file has been parsed without error, so a file with an
+ * error changes nothing; the units are prepared and written meanwhile (the file is parsed once,
+ * into a temporary spill file under $TMPDIR or /tmp), then committed batch by batch. With
+ * JISR_TM_IMPORT_SKIP_BAD the good units are stored and the bad ones reported (on_bad).
+ * on_progress and on_bad are called on the parsing thread, on_commit on the writer's.
  * st (may be NULL) receives this file's statistics. */
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *opts,
                         jisr_tm_import_stats *st);

@@ -33,7 +33,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -745,6 +747,17 @@ static void known_forget(jisr_tm_import *imp)
     dset_clear(&imp->known);
 }
 
+/* Until the parse of a strict import has reached the end of the file nothing can be committed,
+ * so the parsing thread is the critical path: the threads that prepare and write run meanwhile
+ * at a lower priority (nice +5; Linux threads have their own), which leaves the parse a core of
+ * its own while they fill the held batches on the other. */
+static void yield_to_parse(void)
+{
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
+}
+
 /* ---- the writer thread ----------------------------------------------------------------------
  * Batches are written by a thread of their own, so that preparing the next batch (the caller's
  * thread) overlaps with writing this one. The queue keeps file order. Once the gate is open (or
@@ -791,6 +804,8 @@ static void *writer_main(void *arg)
     batch *wlast = NULL; /* last batch written into txn: qhead … wlast are held, uncommitted */
     int gate_ok = imp->gate == NULL;
     pthread_setname_np(pthread_self(), "jisr-writer"); /* shown by top -H, perf */
+    if (imp->gate)
+        yield_to_parse();
     pthread_mutex_lock(&imp->mu);
     for (;;) {
         int rc = 0, commit = 0;
@@ -811,9 +826,27 @@ static void *writer_main(void *arg)
             continue;
         }
         batch *b = wlast ? wlast->next : imp->qhead;
+        if (!b && txn && !gate_ok && !imp->closing) {
+            /* all that is queued is written: wait for another batch, looking at the file's
+             * verdict every 10 ms (it is signalled on the parser's condition variable) */
+            pthread_mutex_unlock(&imp->mu);
+            int g = imp->gate(imp->gate_ctx, 0);
+            pthread_mutex_lock(&imp->mu);
+            if (g == 0 && !imp->drop && !imp->werr && !(wlast ? wlast->next : imp->qhead)) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_nsec += 10 * 1000000L;
+                if (ts.tv_nsec >= 1000000000L) {
+                    ts.tv_sec++;
+                    ts.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&imp->cv, &imp->mu, &ts);
+                continue;
+            }
+        }
         if (!b) {
             if (txn && !gate_ok) {
-                /* all that is queued is written: wait for the file's verdict, then commit */
+                /* closing with all written: wait for the file's verdict, then commit */
                 pthread_mutex_unlock(&imp->mu);
                 rc = imp->gate(imp->gate_ctx, 1);
                 pthread_mutex_lock(&imp->mu);
@@ -1384,6 +1417,28 @@ static int spill_drain(spill *s, jisr_tm_import *imp)
     return rc;
 }
 
+/* The preparing thread of a file import ("jisr-prep"): reads the spill back into the import. */
+typedef struct drain_arg {
+    spill *s;
+    jisr_tm_import *imp;
+    int rc;
+    jisr_error err;
+} drain_arg;
+
+static void *drain_main(void *arg)
+{
+    drain_arg *d = arg;
+    pthread_setname_np(pthread_self(), "jisr-prep");
+    if (d->imp->gate)
+        yield_to_parse();
+    d->rc = spill_drain(d->s, d->imp);
+    if (d->rc == 0)
+        d->rc = jisr_tm_import_commit(d->imp);
+    if (d->rc < 0)
+        d->err = *jisr_error_last();
+    return NULL;
+}
+
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
                         jisr_tm_import_stats *st)
 {
@@ -1440,9 +1495,18 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
         goto done;
     }
     started = 1;
-    rc = spill_drain(&sp, imp);
-    if (rc == 0)
-        rc = jisr_tm_import_commit(imp);
+    /* preparing runs on a thread of its own too, so that its priority can yield to the parse
+     * without lowering the caller's */
+    drain_arg da = {&sp, imp, 0, {0}};
+    pthread_t dt;
+    if (pthread_create(&dt, NULL, drain_main, &da) != 0) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "cannot start the preparing thread");
+        goto done;
+    }
+    pthread_join(dt, NULL);
+    rc = da.rc;
+    if (rc < 0) /* its error, re-recorded on this thread */
+        jisr_error_set(da.err.code, da.err.file, da.err.line, da.err.col, "%s", da.err.msg);
 done:
     if (st && imp)
         *st = imp->st;

@@ -38,7 +38,7 @@ const char cmd_import_help[] =
     "  -t, --target LANG     language of the second TSV column\n"
     "      --skip-bad        store the good units of a file with bad ones; each bad one is\n"
     "                        reported (FILE:LINE:COL) on stderr\n"
-    "      --batch N         units per transaction (default 100000)\n"
+    "      --batch N         units per transaction (default 200000)\n"
     "  -v, --verbose         report every committed batch on stderr\n"
     "  -q, --quiet           no summary\n"
     "  -h, --help            show this help\n"

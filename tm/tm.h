@@ -64,7 +64,7 @@ typedef struct jisr_tm_import_stats {
 } jisr_tm_import_stats;
 
 typedef struct jisr_tm_import_opts {
-    size_t batch_units; /* units per write transaction; 0 = 100,000 */
+    size_t batch_units; /* units per write transaction; 0 = 200,000 */
     /* called after each committed batch (may be NULL), on the import's writer thread; a
      * non-zero return stops the import (later calls return JISR_EINTERRUPTED) */
     int (*on_commit)(void *ctx, const jisr_tm_import_stats *st);

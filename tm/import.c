@@ -1091,200 +1091,319 @@ typedef struct spill {
     jisr_buf out;
 } spill;
 
-/* Appends to the spill buffer; a failure (out of memory) is remembered in *bad. */
-static void sp_put(jisr_buf *b, const void *p, size_t n, int *bad)
+/* The spill record of a unit: u32 length of the rest; a header of varints (variants, tags and
+ * props+notes in all, so the reader sizes its arrays once); then tuid, srclang, the unit's meta,
+ * line and column, and per variant lang, text, its tags and its meta. A string is a varint of
+ * its length + 1 (0 for NULL) and its bytes with their NUL; a meta starts with a bit mask of the
+ * fields present, so the usual unit without attributes costs two bytes per meta. Written with one
+ * reservation per unit: the parse is the critical path of a strict import. */
+static size_t vlen(uint64_t v)
 {
-    if (jisr_buf_append(b, p, n) < 0)
-        *bad = 1;
-}
-
-static void sp_u32(jisr_buf *b, uint32_t v, int *bad)
-{
-    sp_put(b, &v, 4, bad);
-}
-
-static void sp_str(jisr_buf *b, const char *s, int *bad)
-{
-    if (!s) {
-        sp_u32(b, 0, bad);
-        return;
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
     }
-    size_t n = strlen(s);
-    sp_u32(b, (uint32_t)n + 1, bad);
-    sp_put(b, s, n + 1, bad);
+    return n;
 }
 
-static void sp_meta(jisr_buf *b, const jisr_meta *m, int *bad)
+static unsigned char *put_v(unsigned char *p, uint64_t v)
 {
-    const char *s[11] = {
-        m->creationdate, m->creationid,          m->changedate, m->changeid,   m->lastusagedate,
-        m->creationtool, m->creationtoolversion, m->datatype,   m->o_encoding, m->o_tmf,
-        m->segtype};
-    for (int i = 0; i < 11; i++)
-        sp_str(b, s[i], bad);
-    int64_t uc = m->usagecount;
-    sp_put(b, &uc, 8, bad);
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+static size_t str_size(const char *s)
+{
+    if (!s)
+        return 1;
+    size_t n = strlen(s) + 1;
+    return vlen(n) + n;
+}
+
+static unsigned char *put_s(unsigned char *p, const char *s)
+{
+    if (!s)
+        return put_v(p, 0);
+    size_t n = strlen(s) + 1;
+    p = put_v(p, n);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+#define META_STRS 11
+static void meta_strs(const jisr_meta *m, const char *s[META_STRS])
+{
+    s[0] = m->creationdate;
+    s[1] = m->creationid;
+    s[2] = m->changedate;
+    s[3] = m->changeid;
+    s[4] = m->lastusagedate;
+    s[5] = m->creationtool;
+    s[6] = m->creationtoolversion;
+    s[7] = m->datatype;
+    s[8] = m->o_encoding;
+    s[9] = m->o_tmf;
+    s[10] = m->segtype;
+}
+
+static size_t meta_size(const jisr_meta *m)
+{
+    const char *s[META_STRS];
+    size_t n = 2;
+    meta_strs(m, s);
+    for (int i = 0; i < META_STRS; i++)
+        if (s[i])
+            n += str_size(s[i]);
+    if (m->usagecount >= 0)
+        n += vlen((uint64_t)m->usagecount);
     for (int k = 0; k < 2; k++) {
         const jisr_prop *p = k ? m->notes : m->props;
-        size_t n = k ? m->nnotes : m->nprops;
-        sp_u32(b, (uint32_t)n, bad);
-        for (size_t i = 0; i < n; i++) {
-            sp_str(b, p[i].type, bad);
-            sp_str(b, p[i].lang, bad);
-            sp_str(b, p[i].value, bad);
-        }
+        size_t np = k ? m->nnotes : m->nprops;
+        if (!np)
+            continue;
+        n += vlen(np);
+        for (size_t i = 0; i < np; i++)
+            n += str_size(p[i].type) + str_size(p[i].lang) + str_size(p[i].value);
     }
+    return n;
 }
 
-/* Append u to b: u32 length of the rest, then the unit (strings as u32 length + 1 and bytes with
- * their NUL, 0 for NULL; counts as u32). Returns <0 when out of memory. */
+static unsigned char *put_meta(unsigned char *p, const jisr_meta *m)
+{
+    const char *s[META_STRS];
+    unsigned mask = 0;
+    meta_strs(m, s);
+    for (int i = 0; i < META_STRS; i++)
+        if (s[i])
+            mask |= 1u << i;
+    mask |= (m->usagecount >= 0) << 11 | (m->nprops > 0) << 12 | (m->nnotes > 0) << 13;
+    *p++ = (unsigned char)mask;
+    *p++ = (unsigned char)(mask >> 8);
+    for (int i = 0; i < META_STRS; i++)
+        if (s[i])
+            p = put_s(p, s[i]);
+    if (m->usagecount >= 0)
+        p = put_v(p, (uint64_t)m->usagecount);
+    for (int k = 0; k < 2; k++) {
+        const jisr_prop *q = k ? m->notes : m->props;
+        size_t np = k ? m->nnotes : m->nprops;
+        if (!np)
+            continue;
+        p = put_v(p, np);
+        for (size_t i = 0; i < np; i++) {
+            p = put_s(p, q[i].type);
+            p = put_s(p, q[i].lang);
+            p = put_s(p, q[i].value);
+        }
+    }
+    return p;
+}
+
+/* Append the spill record of u to b. */
 static int sp_unit(jisr_buf *b, const jisr_unit *u)
 {
-    size_t at = b->len;
-    int bad = 0;
-    sp_u32(b, 0, &bad);
-    sp_str(b, u->tuid, &bad);
-    sp_str(b, u->srclang, &bad);
-    sp_meta(b, &u->meta, &bad);
-    uint64_t pos[2] = {u->line, u->col};
-    sp_put(b, pos, sizeof pos, &bad);
-    sp_u32(b, (uint32_t)u->nvariants, &bad);
+    size_t ntags = 0, nprops = u->meta.nprops + u->meta.nnotes;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        ntags += u->variants[i].ntags;
+        nprops += u->variants[i].meta.nprops + u->variants[i].meta.nnotes;
+    }
+    size_t n = vlen(u->nvariants) + vlen(ntags) + vlen(nprops) + str_size(u->tuid) +
+               str_size(u->srclang) + meta_size(&u->meta) + vlen(u->line) + vlen(u->col);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        sp_str(b, v->lang, &bad);
-        sp_str(b, v->text, &bad);
-        sp_u32(b, (uint32_t)v->ntags, &bad);
+        n += str_size(v->lang) + str_size(v->text) + vlen(v->ntags) + meta_size(&v->meta);
         for (size_t t = 0; t < v->ntags; t++)
-            sp_str(b, v->tags[t], &bad);
-        sp_meta(b, &v->meta, &bad);
+            n += str_size(v->tags[t]);
     }
-    if (bad || b->len - at - 4 > UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (a unit of %zu bytes)",
-                              b->len - at);
-    uint32_t len = (uint32_t)(b->len - at - 4);
-    memcpy(b->data + at, &len, 4);
+    if (n > UINT32_MAX)
+        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "a unit of %zu bytes", n);
+    int rc = jisr_buf_reserve(b, 4 + n);
+    if (rc < 0)
+        return rc;
+    unsigned char *p = (unsigned char *)b->data + b->len, *start = p;
+    uint32_t len = (uint32_t)n;
+    memcpy(p, &len, 4);
+    p += 4;
+    p = put_v(p, u->nvariants);
+    p = put_v(p, ntags);
+    p = put_v(p, nprops);
+    p = put_s(p, u->tuid);
+    p = put_s(p, u->srclang);
+    p = put_meta(p, &u->meta);
+    p = put_v(p, u->line);
+    p = put_v(p, u->col);
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        p = put_s(p, v->lang);
+        p = put_s(p, v->text);
+        p = put_v(p, v->ntags);
+        for (size_t t = 0; t < v->ntags; t++)
+            p = put_s(p, v->tags[t]);
+        p = put_meta(p, &v->meta);
+    }
+    b->len += (size_t)(p - start);
+    b->data[b->len] = '\0';
     return 0;
 }
 
 /* A unit read back: its strings point into the spill buffer, its arrays into pools sized from
- * the record's length (every string or count takes at least 4 bytes), so nothing moves while it
- * is decoded. */
+ * the record's header, so nothing moves while it is decoded. */
 typedef struct sp_view {
     jisr_unit u;
     jisr_variant *vars;
     char **strs;
     jisr_prop *props;
-    size_t cap; /* entries of each pool */
+    size_t cvars, cstrs, cprops;
 } sp_view;
 
 typedef struct sp_cur {
     const unsigned char *p, *end;
+    int bad;
 } sp_cur;
 
-static uint32_t rd_u32(sp_cur *c)
+static uint64_t rd_v(sp_cur *c)
 {
-    uint32_t v = 0;
-    if (c->end - c->p >= 4)
-        memcpy(&v, c->p, 4);
-    c->p += 4;
-    return v;
+    uint64_t v = 0;
+    for (int sh = 0; sh < 64; sh += 7) {
+        if (c->p >= c->end) {
+            c->bad = 1;
+            return 0;
+        }
+        unsigned char b = *c->p++;
+        v |= (uint64_t)(b & 0x7F) << sh;
+        if (!(b & 0x80))
+            return v;
+    }
+    c->bad = 1;
+    return 0;
 }
 
-static char *rd_str(sp_cur *c)
+static char *rd_s(sp_cur *c)
 {
-    uint32_t n = rd_u32(c);
+    uint64_t n = rd_v(c);
     if (!n)
         return NULL;
+    if ((uint64_t)(c->end - c->p) < n) {
+        c->bad = 1;
+        return NULL;
+    }
     char *s = (char *)c->p;
     c->p += n;
     return s;
 }
 
-static void rd_meta(sp_cur *c, jisr_meta *m, sp_view *w, size_t *np)
+static void rd_meta(sp_cur *c, jisr_meta *m, jisr_prop **pool, size_t *left)
 {
-    char **s[11] = {&m->creationdate,
-                    &m->creationid,
-                    &m->changedate,
-                    &m->changeid,
-                    &m->lastusagedate,
-                    &m->creationtool,
-                    &m->creationtoolversion,
-                    &m->datatype,
-                    &m->o_encoding,
-                    &m->o_tmf,
-                    &m->segtype};
-    for (int i = 0; i < 11; i++)
-        *s[i] = rd_str(c);
-    int64_t uc = 0;
-    memcpy(&uc, c->p, 8);
-    c->p += 8;
-    m->usagecount = (long)uc;
+    memset(m, 0, sizeof *m);
+    m->usagecount = -1;
+    if (c->end - c->p < 2) {
+        c->bad = 1;
+        return;
+    }
+    unsigned mask = c->p[0] | (unsigned)c->p[1] << 8;
+    c->p += 2;
+    char **s[META_STRS] = {&m->creationdate,
+                           &m->creationid,
+                           &m->changedate,
+                           &m->changeid,
+                           &m->lastusagedate,
+                           &m->creationtool,
+                           &m->creationtoolversion,
+                           &m->datatype,
+                           &m->o_encoding,
+                           &m->o_tmf,
+                           &m->segtype};
+    for (int i = 0; i < META_STRS; i++)
+        if (mask & (1u << i))
+            *s[i] = rd_s(c);
+    if (mask & (1u << 11))
+        m->usagecount = (long)rd_v(c);
     for (int k = 0; k < 2; k++) {
-        size_t n = rd_u32(c);
-        jisr_prop *p = w->props + *np;
-        for (size_t i = 0; i < n; i++) {
-            p[i].type = rd_str(c);
-            p[i].lang = rd_str(c);
-            p[i].value = rd_str(c);
+        if (!(mask & (1u << (12 + k))))
+            continue;
+        size_t n = rd_v(c);
+        if (n > *left) {
+            c->bad = 1;
+            return;
         }
-        *np += n;
+        jisr_prop *p = *pool;
+        for (size_t i = 0; i < n; i++) {
+            p[i].type = rd_s(c);
+            p[i].lang = rd_s(c);
+            p[i].value = rd_s(c);
+        }
+        *pool += n;
+        *left -= n;
         if (k) {
-            m->notes = n ? p : NULL;
+            m->notes = p;
             m->nnotes = n;
         } else {
-            m->props = n ? p : NULL;
+            m->props = p;
             m->nprops = n;
         }
     }
 }
 
+static int grow_pool(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    void *n = realloc(*p, need * elem);
+    if (!n)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    *p = n;
+    *cap = need;
+    return 0;
+}
+
 /* Decode the unit of the record p[0..len) (its length prefix excluded) into w. */
 static int sp_decode(sp_view *w, const unsigned char *p, size_t len)
 {
-    size_t need = len / 4 + 1;
-    if (need > w->cap) {
-        jisr_variant *v = realloc(w->vars, need * sizeof *v);
-        if (v)
-            w->vars = v;
-        char **s = realloc(w->strs, need * sizeof *s);
-        if (s)
-            w->strs = s;
-        jisr_prop *pr = realloc(w->props, need * sizeof *pr);
-        if (pr)
-            w->props = pr;
-        if (!v || !s || !pr)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        w->cap = need;
-    }
-    sp_cur c = {p, p + len};
+    sp_cur c = {p, p + len, 0};
+    size_t nvar = rd_v(&c), ntags = rd_v(&c), nprops = rd_v(&c);
+    int rc;
+    if (c.bad || nvar > len || ntags > len || nprops > len)
+        goto bad;
+    if ((rc = grow_pool((void **)&w->vars, &w->cvars, nvar + 1, sizeof *w->vars)) < 0 ||
+        (rc = grow_pool((void **)&w->strs, &w->cstrs, ntags + 1, sizeof *w->strs)) < 0 ||
+        (rc = grow_pool((void **)&w->props, &w->cprops, nprops + 1, sizeof *w->props)) < 0)
+        return rc;
     jisr_unit *u = &w->u;
-    size_t np = 0, ns = 0;
+    jisr_prop *pp = w->props;
+    size_t pleft = nprops, tleft = ntags;
+    char **tp = w->strs;
     memset(u, 0, sizeof *u);
-    u->tuid = rd_str(&c);
-    u->srclang = rd_str(&c);
-    rd_meta(&c, &u->meta, w, &np);
-    uint64_t pos[2];
-    memcpy(pos, c.p, sizeof pos);
-    c.p += sizeof pos;
-    u->line = (unsigned long)pos[0];
-    u->col = (unsigned long)pos[1];
-    u->nvariants = rd_u32(&c);
+    u->tuid = rd_s(&c);
+    u->srclang = rd_s(&c);
+    rd_meta(&c, &u->meta, &pp, &pleft);
+    u->line = (unsigned long)rd_v(&c);
+    u->col = (unsigned long)rd_v(&c);
+    u->nvariants = nvar;
     u->variants = w->vars;
-    for (size_t i = 0; i < u->nvariants; i++) {
+    for (size_t i = 0; i < nvar && !c.bad; i++) {
         jisr_variant *v = &w->vars[i];
         memset(v, 0, sizeof *v);
-        v->lang = rd_str(&c);
-        v->text = rd_str(&c);
-        v->ntags = rd_u32(&c);
-        v->tags = w->strs + ns;
+        v->lang = rd_s(&c);
+        v->text = rd_s(&c);
+        v->ntags = rd_v(&c);
+        if (v->ntags > tleft)
+            goto bad;
+        v->tags = tp;
         for (size_t t = 0; t < v->ntags; t++)
-            v->tags[t] = rd_str(&c);
-        ns += v->ntags;
-        rd_meta(&c, &v->meta, w, &np);
+            v->tags[t] = rd_s(&c);
+        tp += v->ntags;
+        tleft -= v->ntags;
+        rd_meta(&c, &v->meta, &pp, &pleft);
     }
-    if (c.p != c.end) /* our own file: only a bug or a failing disk gets here */
-        return jisr_error_set(JISR_EIO, NULL, 0, 0, "the import's temporary file is damaged");
-    return 0;
+    if (!c.bad && c.p == c.end)
+        return 0;
+bad: /* our own file: only a bug or a failing disk gets here */
+    return jisr_error_set(JISR_EIO, NULL, 0, 0, "the import's temporary file is damaged");
 }
 
 static int sp_flush(spill *s)

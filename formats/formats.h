@@ -62,6 +62,12 @@ typedef struct jisr_unit {
     unsigned long line, col;
 } jisr_unit;
 
+/** The string fields of a jisr_meta in a fixed order (creationdate, creationid, changedate,
+ * changeid, lastusagedate, creationtool, creationtoolversion, datatype, o_encoding, o_tmf,
+ * segtype): the address of the i-th, for code that walks them all. */
+#define JISR_META_STRINGS 11
+char **jisr_meta_string(jisr_meta *m, size_t i);
+
 void jisr_unit_init(jisr_unit *u);
 void jisr_unit_clear(jisr_unit *u); /* free contents, keep u usable (re-initialised) */
 /** Append a variant (lang, text copied); *out (may be NULL) points at it until the next add. */

@@ -21,25 +21,10 @@ typedef struct jsonl_reader {
     jisr_lines l;
 } jsonl_reader;
 
-static const char *const meta_keys[] = {
-    "creationdate",        "creationid", "changedate", "changeid", "lastusagedate", "creationtool",
-    "creationtoolversion", "datatype",   "o-encoding", "o-tmf",    "segtype"};
-
-static char **meta_slot(jisr_meta *m, size_t i)
-{
-    char **slots[] = {&m->creationdate,
-                      &m->creationid,
-                      &m->changedate,
-                      &m->changeid,
-                      &m->lastusagedate,
-                      &m->creationtool,
-                      &m->creationtoolversion,
-                      &m->datatype,
-                      &m->o_encoding,
-                      &m->o_tmf,
-                      &m->segtype};
-    return slots[i];
-}
+static const char *const meta_keys[JISR_META_STRINGS] =
+    {/* in jisr_meta_string's order */
+     "creationdate",        "creationid", "changedate", "changeid", "lastusagedate", "creationtool",
+     "creationtoolversion", "datatype",   "o-encoding", "o-tmf",    "segtype"};
 
 static int bad(jisr_reader *r, unsigned long line, const char *what)
 {
@@ -97,7 +82,7 @@ static int get_meta(jisr_reader *r, unsigned long line, json_t *o, jisr_meta *m)
     if (!json_is_object(o))
         return bad(r, line, "\"meta\" must be an object");
     for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++)
-        if ((rc = get_str(r, line, o, meta_keys[i], meta_slot(m, i))) < 0)
+        if ((rc = get_str(r, line, o, meta_keys[i], jisr_meta_string(m, i))) < 0)
             return rc;
     json_t *uc = json_object_get(o, "usagecount");
     if (uc && json_is_integer(uc) && json_integer_value(uc) >= 0)
@@ -298,7 +283,7 @@ static json_t *meta_json(jisr_meta *m, int *rc)
         return NULL;
     }
     for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0] && *rc == 0; i++)
-        *rc = set_str(o, meta_keys[i], *meta_slot(m, i));
+        *rc = set_str(o, meta_keys[i], *jisr_meta_string(m, i));
     if (*rc == 0 && m->usagecount >= 0)
         json_object_set_new(o, "usagecount", json_integer(m->usagecount));
     if (*rc == 0 && m->nprops)

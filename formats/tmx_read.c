@@ -259,6 +259,18 @@ static void tu_bad(tmx_reader *t, int code, unsigned long line, unsigned long co
     t->prop = NULL;
 }
 
+/* The inline element being serialised may not exceed JISR_SEG_MAX: 1 (and the unit is bad)
+ * when it does. */
+static int tag_limit(tmx_reader *t)
+{
+    if (t->tag.len <= JISR_SEG_MAX)
+        return 0;
+    unsigned long line, col;
+    cur_pos(t, &line, &col);
+    tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
+    return 1;
+}
+
 /* An error at the '<' of the start tag being handled: inside a <tu> it skips the unit,
  * elsewhere it skips the element (kind Q_BAD) or ends the read. */
 static void elem_bad(tmx_reader *t, int code, const char *fmt, const char *a)
@@ -640,11 +652,7 @@ static void on_text(void *ctx, const xmlChar *s, int n)
     if (t->ser >= 0) {
         if ((rc = jisr_xml_escape(&t->tag, (const char *)s, (size_t)n, 0)) < 0)
             goto nomem;
-        if (t->tag.len > JISR_SEG_MAX) {
-            unsigned long line, col;
-            cur_pos(t, &line, &col);
-            tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
-        }
+        tag_limit(t);
         return;
     }
     if (t->seg >= 0) {
@@ -1047,11 +1055,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
             jisr_buf_puts(&t->tag, empty ? "/>" : ">") < 0)
             goto nomem;
         t->last_empty = empty;
-        if (t->tag.len > JISR_SEG_MAX) {
-            unsigned long line, col;
-            cur_pos(t, &line, &col);
-            tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
-        }
+        tag_limit(t);
         return;
     }
     if (t->seg >= 0) {
@@ -1144,12 +1148,8 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
                 jisr_buf_putc(&t->tag, '>') < 0)
                 goto nomem;
         }
-        if (t->tag.len > JISR_SEG_MAX) {
-            unsigned long line, col;
-            cur_pos(t, &line, &col);
-            tu_bad(t, JISR_ETOOBIG, line, col, "inline element longer than 1 MiB%s", "");
+        if (tag_limit(t))
             return;
-        }
         if (d == t->ser) {
             t->ser = -1;
             if (add_placeholder(t, t->tag.data, t->tag.len) < 0)

@@ -798,6 +798,18 @@ static void recycle(jisr_tm_import *imp, const batch *last, int count)
         imp->qtail = NULL;
 }
 
+/* Abort the writer's open transaction, if any (called with the queue lock held). */
+static void abort_held(jisr_tm_import *imp, MDB_txn **txn)
+{
+    if (!*txn)
+        return;
+    pthread_mutex_unlock(&imp->mu);
+    mdb_txn_abort(*txn);
+    known_forget(imp);
+    pthread_mutex_lock(&imp->mu);
+    *txn = NULL;
+}
+
 static void *writer_main(void *arg)
 {
     jisr_tm_import *imp = arg;
@@ -812,13 +824,7 @@ static void *writer_main(void *arg)
     for (;;) {
         int rc = 0, commit = 0;
         if (imp->drop || imp->werr) { /* abandoned or failed: nothing more is committed */
-            if (txn) {
-                pthread_mutex_unlock(&imp->mu);
-                mdb_txn_abort(txn);
-                known_forget(imp);
-                pthread_mutex_lock(&imp->mu);
-                txn = NULL;
-            }
+            abort_held(imp, &txn);
             wlast = NULL;
             recycle(imp, NULL, 0);
             pthread_cond_broadcast(&imp->cv);
@@ -921,13 +927,7 @@ static void *writer_main(void *arg)
             wlast = NULL;
         }
         if (rc < 0) {
-            if (txn) {
-                pthread_mutex_unlock(&imp->mu);
-                mdb_txn_abort(txn);
-                known_forget(imp);
-                pthread_mutex_lock(&imp->mu);
-                txn = NULL;
-            }
+            abort_held(imp, &txn);
             if (!imp->werr) {
                 imp->werr = rc;
                 imp->err = *jisr_error_last();
@@ -1135,20 +1135,11 @@ static unsigned char *put_s(unsigned char *p, const char *s)
     return p + n;
 }
 
-#define META_STRS 11
+#define META_STRS JISR_META_STRINGS
 static void meta_strs(const jisr_meta *m, const char *s[META_STRS])
 {
-    s[0] = m->creationdate;
-    s[1] = m->creationid;
-    s[2] = m->changedate;
-    s[3] = m->changeid;
-    s[4] = m->lastusagedate;
-    s[5] = m->creationtool;
-    s[6] = m->creationtoolversion;
-    s[7] = m->datatype;
-    s[8] = m->o_encoding;
-    s[9] = m->o_tmf;
-    s[10] = m->segtype;
+    for (size_t i = 0; i < META_STRS; i++)
+        s[i] = *jisr_meta_string((jisr_meta *)m, i);
 }
 
 static size_t meta_size(const jisr_meta *m)
@@ -1307,20 +1298,9 @@ static void rd_meta(sp_cur *c, jisr_meta *m, jisr_prop **pool, size_t *left)
     }
     unsigned mask = c->p[0] | (unsigned)c->p[1] << 8;
     c->p += 2;
-    char **s[META_STRS] = {&m->creationdate,
-                           &m->creationid,
-                           &m->changedate,
-                           &m->changeid,
-                           &m->lastusagedate,
-                           &m->creationtool,
-                           &m->creationtoolversion,
-                           &m->datatype,
-                           &m->o_encoding,
-                           &m->o_tmf,
-                           &m->segtype};
-    for (int i = 0; i < META_STRS; i++)
+    for (size_t i = 0; i < META_STRS; i++)
         if (mask & (1u << i))
-            *s[i] = rd_s(c);
+            *jisr_meta_string(m, i) = rd_s(c);
     if (mask & (1u << 11))
         m->usagecount = (long)rd_v(c);
     for (int k = 0; k < 2; k++) {

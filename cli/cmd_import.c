@@ -62,11 +62,10 @@ typedef struct imp_ctx {
     unsigned long bad;
 } imp_ctx;
 
-static void on_progress(void *ctx, int pass, uint64_t units)
+static void on_progress(void *ctx, uint64_t units)
 {
     imp_ctx *c = ctx;
-    cli_progress_update(&c->prog, "%s %s: %llu units", pass == 1 ? "checking" : "importing",
-                        c->file, (unsigned long long)units);
+    cli_progress_update(&c->prog, "importing %s: %llu units", c->file, (unsigned long long)units);
 }
 
 static void on_bad(void *ctx, const jisr_error *err)

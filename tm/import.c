@@ -1260,18 +1260,14 @@ typedef struct sp_cur {
 static uint64_t rd_v(sp_cur *c)
 {
     uint64_t v = 0;
-    for (int sh = 0; sh < 64; sh += 7) {
-        if (c->p >= c->end) {
-            c->bad = 1;
-            return 0;
-        }
-        unsigned char b = *c->p++;
-        v |= (uint64_t)(b & 0x7F) << sh;
-        if (!(b & 0x80))
-            return v;
+    const unsigned char *q = tm_get_varint(c->p, c->end, &v);
+    if (!q) {
+        c->bad = 1;
+        c->p = c->end;
+        return 0;
     }
-    c->bad = 1;
-    return 0;
+    c->p = q;
+    return v;
 }
 
 static char *rd_s(sp_cur *c)
@@ -1329,18 +1325,6 @@ static void rd_meta(sp_cur *c, jisr_meta *m, jisr_prop **pool, size_t *left)
     }
 }
 
-static int grow_pool(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    void *n = realloc(*p, need * elem);
-    if (!n)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    *p = n;
-    *cap = need;
-    return 0;
-}
-
 /* Decode the unit of the record p[0..len) (its length prefix excluded) into w. */
 static int sp_decode(sp_view *w, const unsigned char *p, size_t len)
 {
@@ -1349,9 +1333,9 @@ static int sp_decode(sp_view *w, const unsigned char *p, size_t len)
     int rc;
     if (c.bad || nvar > len || ntags > len || nprops > len)
         goto bad;
-    if ((rc = grow_pool((void **)&w->vars, &w->cvars, nvar + 1, sizeof *w->vars)) < 0 ||
-        (rc = grow_pool((void **)&w->strs, &w->cstrs, ntags + 1, sizeof *w->strs)) < 0 ||
-        (rc = grow_pool((void **)&w->props, &w->cprops, nprops + 1, sizeof *w->props)) < 0)
+    if ((rc = grow_arr((void **)&w->vars, &w->cvars, nvar + 1, sizeof *w->vars)) < 0 ||
+        (rc = grow_arr((void **)&w->strs, &w->cstrs, ntags + 1, sizeof *w->strs)) < 0 ||
+        (rc = grow_arr((void **)&w->props, &w->cprops, nprops + 1, sizeof *w->props)) < 0)
         return rc;
     jisr_unit *u = &w->u;
     jisr_prop *pp = w->props;
@@ -1421,7 +1405,7 @@ static void *parse_main(void *arg)
         if ((rc = sp_unit(&s->out, &u)) < 0)
             break;
         if (s->fo->on_progress && ++n % 4096 == 0)
-            s->fo->on_progress(s->fo->ctx, 2, n);
+            s->fo->on_progress(s->fo->ctx, n);
         if (s->out.len >= (1u << 20)) {
             if ((rc = sp_flush(s)) < 0)
                 break;

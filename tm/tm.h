@@ -101,8 +101,8 @@ typedef struct jisr_tm_file_opts {
     unsigned flags;      /* JISR_TM_IMPORT_* */
     jisr_read_opts read; /* format, column languages …; flags are managed by the importer */
     jisr_tm_import_opts import;
-    /* progress (may be NULL): units read so far in the current pass (pass 1 = validation) */
-    void (*on_progress)(void *ctx, int pass, uint64_t units);
+    /* progress (may be NULL): units read from the file so far */
+    void (*on_progress)(void *ctx, uint64_t units);
     void (*on_bad)(void *ctx, const jisr_error *err); /* bad unit skipped (SKIP_BAD) */
     void *ctx;
 } jisr_tm_file_opts;

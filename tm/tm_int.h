@@ -129,7 +129,7 @@ const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *
 
 struct jisr_tm {
     MDB_env *env;
-    MDB_dbi meta, units, dedupe, post; /* dedupe: 0 in a read-only schema-2 memory */
+    MDB_dbi meta, units, dedupe, post; /* dedupe: opened by writers only (0 otherwise) */
     unsigned flags;
     int nolock;
     int rdonly;

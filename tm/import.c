@@ -294,6 +294,7 @@ int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_i
     }
     imp->tm = tm;
     imp->gate_open = 1; /* until a gate is set (jisr_tm_import_file) */
+    imp->toks.flags = TM_TOKS_NO_SURFACE;
     if (opts)
         imp->opts = *opts;
     if (!imp->opts.batch_units)

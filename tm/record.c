@@ -18,14 +18,16 @@
 
 void tm_put_varint(jisr_buf *b, uint64_t v)
 {
-    unsigned char tmp[10];
-    size_t n = 0;
+    if (jisr_buf_reserve(b, 10) < 0)
+        return; /* the caller sees the failure as data == NULL or a short buffer */
+    unsigned char *p = (unsigned char *)b->data + b->len;
     while (v >= 0x80) {
-        tmp[n++] = (unsigned char)(v | 0x80);
+        *p++ = (unsigned char)(v | 0x80);
         v >>= 7;
     }
-    tmp[n++] = (unsigned char)v;
-    jisr_buf_append(b, tmp, n);
+    *p++ = (unsigned char)v;
+    b->len = (size_t)(p - (unsigned char *)b->data);
+    b->data[b->len] = '\0';
 }
 
 const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
@@ -40,21 +42,6 @@ const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *
         }
     }
     return NULL;
-}
-
-static void put_str(jisr_buf *b, const char *s, size_t n)
-{
-    if (!s) {
-        tm_put_varint(b, 0);
-        return;
-    }
-    tm_put_varint(b, (uint64_t)n + 1);
-    jisr_buf_append(b, s, n);
-}
-
-static void put_cstr(jisr_buf *b, const char *s)
-{
-    put_str(b, s, s ? strlen(s) : 0);
 }
 
 static const unsigned char *get_str(const unsigned char *p, const unsigned char *end, tm_str *s)
@@ -75,11 +62,6 @@ static const unsigned char *get_str(const unsigned char *p, const unsigned char 
     return p + (n - 1);
 }
 
-static void put_date(jisr_buf *b, int64_t t)
-{
-    tm_put_varint(b, t == INT64_MIN || t < 0 ? 0 : (uint64_t)t + 1);
-}
-
 static const unsigned char *get_date(const unsigned char *p, const unsigned char *end, int64_t *t)
 {
     uint64_t v;
@@ -89,56 +71,116 @@ static const unsigned char *get_date(const unsigned char *p, const unsigned char
     return p;
 }
 
-static void put_u64(jisr_buf *b, uint64_t v)
+/* Record encoding: the size first, then one reservation and plain stores (one check of the
+ * allocation for the whole record instead of one per field). */
+static size_t vsize(uint64_t v)
 {
-    unsigned char t[8];
-    for (int i = 0; i < 8; i++)
-        t[i] = (unsigned char)(v >> (8 * i));
-    jisr_buf_append(b, t, 8);
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
 }
 
-static void put_props(jisr_buf *b, const jisr_prop *v, size_t n, int with_type)
+static unsigned char *wv(unsigned char *p, uint64_t v)
 {
-    tm_put_varint(b, n);
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+static size_t ssize(const char *s)
+{
+    if (!s)
+        return 1;
+    size_t n = strlen(s);
+    return vsize((uint64_t)n + 1) + n;
+}
+
+static unsigned char *ws(unsigned char *p, const char *s)
+{
+    if (!s)
+        return wv(p, 0);
+    size_t n = strlen(s);
+    p = wv(p, (uint64_t)n + 1);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static uint64_t date_v(int64_t t)
+{
+    return t == INT64_MIN || t < 0 ? 0 : (uint64_t)t + 1;
+}
+
+static size_t props_size(const jisr_prop *v, size_t n, int with_type)
+{
+    size_t z = vsize(n);
+    for (size_t i = 0; i < n; i++)
+        z += (with_type ? ssize(v[i].type) : 0) + ssize(v[i].lang) + ssize(v[i].value);
+    return z;
+}
+
+static unsigned char *wprops(unsigned char *p, const jisr_prop *v, size_t n, int with_type)
+{
+    p = wv(p, n);
     for (size_t i = 0; i < n; i++) {
         if (with_type)
-            put_cstr(b, v[i].type);
-        put_cstr(b, v[i].lang);
-        put_cstr(b, v[i].value);
+            p = ws(p, v[i].type);
+        p = ws(p, v[i].lang);
+        p = ws(p, v[i].value);
     }
+    return p;
 }
 
 int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w100,
                   const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
                   int64_t lastused, jisr_buf *out)
 {
-    size_t len0 = out->len;
-    jisr_buf_putc(out, TM_REC_VERSION);
-    tm_put_varint(out, usage);
-    put_date(out, created);
-    put_date(out, changed);
-    put_date(out, lastused);
-    put_cstr(out, u->tuid);
-    put_cstr(out, u->srclang);
-    put_cstr(out, u->meta.creationid);
-    put_cstr(out, u->meta.changeid);
-    put_props(out, u->meta.props, u->meta.nprops, 1);
-    put_props(out, u->meta.notes, u->meta.nnotes, 0);
-    tm_put_varint(out, u->nvariants);
+    size_t z = 1 + vsize(usage) + vsize(date_v(created)) + vsize(date_v(changed)) +
+               vsize(date_v(lastused)) + ssize(u->tuid) + ssize(u->srclang) +
+               ssize(u->meta.creationid) + ssize(u->meta.changeid) +
+               props_size(u->meta.props, u->meta.nprops, 1) +
+               props_size(u->meta.notes, u->meta.nnotes, 0) + vsize(u->nvariants);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        put_cstr(out, v->lang);
-        put_cstr(out, v->text ? v->text : "");
-        tm_put_varint(out, nheavy[i]);
-        tm_put_varint(out, w100[i]);
-        put_u64(out, nhash[i]);
-        tm_put_varint(out, v->ntags);
+        z += ssize(v->lang) + ssize(v->text ? v->text : "") + vsize(nheavy[i]) +
+             vsize(w100[i]) + 8 + vsize(v->ntags);
         for (size_t k = 0; k < v->ntags; k++)
-            put_cstr(out, v->tags[k] ? v->tags[k] : "");
+            z += ssize(v->tags[k] ? v->tags[k] : "");
     }
-    /* jisr_buf_append records ENOMEM; check once at the end */
-    if (!out->data || out->len == len0)
+    if (jisr_buf_reserve(out, z) < 0)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
+    unsigned char *p = (unsigned char *)out->data + out->len, *p0 = p;
+    *p++ = TM_REC_VERSION;
+    p = wv(p, usage);
+    p = wv(p, date_v(created));
+    p = wv(p, date_v(changed));
+    p = wv(p, date_v(lastused));
+    p = ws(p, u->tuid);
+    p = ws(p, u->srclang);
+    p = ws(p, u->meta.creationid);
+    p = ws(p, u->meta.changeid);
+    p = wprops(p, u->meta.props, u->meta.nprops, 1);
+    p = wprops(p, u->meta.notes, u->meta.nnotes, 0);
+    p = wv(p, u->nvariants);
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        p = ws(p, v->lang);
+        p = ws(p, v->text ? v->text : "");
+        p = wv(p, nheavy[i]);
+        p = wv(p, w100[i]);
+        for (int b = 0; b < 8; b++) /* little-endian, as put_u64 */
+            *p++ = (unsigned char)(nhash[i] >> (8 * b));
+        p = wv(p, v->ntags);
+        for (size_t k = 0; k < v->ntags; k++)
+            p = ws(p, v->tags[k] ? v->tags[k] : "");
+    }
+    out->len += (size_t)(p - p0);
+    out->data[out->len] = '\0';
     return 0;
 }
 
@@ -226,13 +268,19 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
     p = p ? get_date(p, end, &t) : NULL;
     if (!p)
         return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt unit record");
-    const unsigned char *rec_end = end;
-    jisr_buf_putc(out, TM_REC_VERSION);
-    tm_put_varint(out, usage);
-    put_date(out, created);
-    put_date(out, changed);
-    put_date(out, lastused);
-    return jisr_buf_append(out, p, (size_t)(rec_end - p));
+    size_t rest = (size_t)(end - p);
+    if (jisr_buf_reserve(out, 1 + 4 * 10 + rest) < 0)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
+    unsigned char *o = (unsigned char *)out->data + out->len, *o0 = o;
+    *o++ = TM_REC_VERSION;
+    o = wv(o, usage);
+    o = wv(o, date_v(created));
+    o = wv(o, date_v(changed));
+    o = wv(o, date_v(lastused));
+    memcpy(o, p, rest);
+    out->len += (size_t)(o - o0) + rest;
+    out->data[out->len] = '\0';
+    return 0;
 }
 
 static char *dup_str(tm_str s)

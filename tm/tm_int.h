@@ -38,8 +38,12 @@ typedef struct tm_toks {
     uint32_t nwords; /* WORD tokens */
     uint32_t nheavy; /* WORD and NUMBER tokens (weight TM_W_WORD) */
     uint32_t w100;   /* total weight in hundredths */
+    unsigned flags;  /* TM_TOKS_*: set by the caller, kept by tm_tokenize */
     jisr_buf nb, kb; /* scratch for normalised and key forms */
 } tm_toks;
+
+/** tm_toks.flags: leave hs at 0 (an import needs only the normalised and key hashes). */
+#define TM_TOKS_NO_SURFACE 1u
 
 /** Tokenize s[0..n) for matching (out reset first). */
 int tm_tokenize(const char *s, size_t n, tm_toks *out);

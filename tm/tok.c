@@ -310,17 +310,22 @@ static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     k->end = (uint32_t)end;
     k->kind = kind;
     size_t len = end - start;
-    k->hs = tm_hash(s + start, len, kind);
     jisr_buf_reset(&t->nb);
     int rc = tm_tok_norm(s + start, len, &t->nb);
     if (rc < 0)
         return rc;
-    /* most tokens are their own normal form (lower-case words, digits, punctuation, Arabic
-     * without harakat): then the normalised hash is the surface hash */
-    if (!t->nb.len || (t->nb.len == len && memcmp(t->nb.data, s + start, len) == 0))
-        k->hn = k->hs;
-    else
-        k->hn = tm_hash(t->nb.data, t->nb.len, kind);
+    if (t->flags & TM_TOKS_NO_SURFACE) {
+        k->hs = 0;
+        k->hn = tm_hash(t->nb.len ? t->nb.data : s + start, t->nb.len ? t->nb.len : len, kind);
+    } else {
+        k->hs = tm_hash(s + start, len, kind);
+        /* most tokens are their own normal form (lower-case words, digits, punctuation,
+         * Arabic without harakat): then the normalised hash is the surface hash */
+        if (!t->nb.len || (t->nb.len == len && memcmp(t->nb.data, s + start, len) == 0))
+            k->hn = k->hs;
+        else
+            k->hn = tm_hash(t->nb.data, t->nb.len, kind);
+    }
     k->hk = k->hn;
     if (kind == TM_WORD && t->nb.len) {
         size_t off = strip_clitics((const unsigned char *)t->nb.data, t->nb.len);

@@ -103,7 +103,7 @@ void jisr_error_format(char *out, size_t outsz)
         snprintf(out, outsz, "%s", msg);
 }
 
-int jisr_buf_reserve(jisr_buf *b, size_t extra)
+int jisr_buf_grow(jisr_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return 0;
@@ -118,18 +118,6 @@ int jisr_buf_reserve(jisr_buf *b, size_t extra)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (%zu bytes)", cap);
     b->data = p;
     b->cap = cap;
-    return 0;
-}
-
-int jisr_buf_append(jisr_buf *b, const void *p, size_t n)
-{
-    int rc = jisr_buf_reserve(b, n);
-    if (rc < 0)
-        return rc;
-    if (n)
-        memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
     return 0;
 }
 

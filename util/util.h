@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define JISR_VERSION "0.1.0"
 
@@ -72,8 +73,32 @@ typedef struct jisr_buf {
     size_t cap;
 } jisr_buf;
 
-int jisr_buf_reserve(jisr_buf *b, size_t extra);
-int jisr_buf_append(jisr_buf *b, const void *p, size_t n);
+/** Make room for extra more bytes (and the NUL): 0, or JISR_ENOMEM. */
+static inline int jisr_buf_reserve(jisr_buf *b, size_t extra);
+/** Append n bytes (p may be NULL when n is 0): 0, or JISR_ENOMEM. */
+static inline int jisr_buf_append(jisr_buf *b, const void *p, size_t n);
+/** The slow path of jisr_buf_reserve: grow the allocation. */
+int jisr_buf_grow(jisr_buf *b, size_t extra);
+
+/* Inline: the buffers take many small appends (varints, short strings) on the import's path. */
+static inline int jisr_buf_reserve(jisr_buf *b, size_t extra)
+{
+    if (extra < b->cap - b->len) /* cap > len always once allocated (room for the NUL) */
+        return 0;
+    return jisr_buf_grow(b, extra);
+}
+
+static inline int jisr_buf_append(jisr_buf *b, const void *p, size_t n)
+{
+    int rc = jisr_buf_reserve(b, n);
+    if (rc < 0)
+        return rc;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
 int jisr_buf_puts(jisr_buf *b, const char *s);
 int jisr_buf_putc(jisr_buf *b, char c);
 int jisr_buf_printf(jisr_buf *b, const char *fmt, ...)

@@ -147,8 +147,8 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
                props_size(u->meta.notes, u->meta.nnotes, 0) + vsize(u->nvariants);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        z += ssize(v->lang) + ssize(v->text ? v->text : "") + vsize(nheavy[i]) +
-             vsize(w100[i]) + 8 + vsize(v->ntags);
+        z += ssize(v->lang) + ssize(v->text ? v->text : "") + vsize(nheavy[i]) + vsize(w100[i]) +
+             8 + vsize(v->ntags);
         for (size_t k = 0; k < v->ntags; k++)
             z += ssize(v->tags[k] ? v->tags[k] : "");
     }

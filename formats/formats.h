@@ -66,7 +66,21 @@ typedef struct jisr_unit {
  * changeid, lastusagedate, creationtool, creationtoolversion, datatype, o_encoding, o_tmf,
  * segtype): the address of the i-th, for code that walks them all. */
 #define JISR_META_STRINGS 11
-char **jisr_meta_string(jisr_meta *m, size_t i);
+static inline char **jisr_meta_string(jisr_meta *m, size_t i)
+{
+    static const size_t off[JISR_META_STRINGS] = {offsetof(jisr_meta, creationdate),
+                                                  offsetof(jisr_meta, creationid),
+                                                  offsetof(jisr_meta, changedate),
+                                                  offsetof(jisr_meta, changeid),
+                                                  offsetof(jisr_meta, lastusagedate),
+                                                  offsetof(jisr_meta, creationtool),
+                                                  offsetof(jisr_meta, creationtoolversion),
+                                                  offsetof(jisr_meta, datatype),
+                                                  offsetof(jisr_meta, o_encoding),
+                                                  offsetof(jisr_meta, o_tmf),
+                                                  offsetof(jisr_meta, segtype)};
+    return i < JISR_META_STRINGS ? (char **)(void *)((char *)m + off[i]) : NULL;
+}
 
 void jisr_unit_init(jisr_unit *u);
 void jisr_unit_clear(jisr_unit *u); /* free contents, keep u usable (re-initialised) */

@@ -29,22 +29,6 @@ static void props_free(jisr_prop *p, size_t n)
     free(p);
 }
 
-char **jisr_meta_string(jisr_meta *m, size_t i)
-{
-    char **slots[JISR_META_STRINGS] = {&m->creationdate,
-                                       &m->creationid,
-                                       &m->changedate,
-                                       &m->changeid,
-                                       &m->lastusagedate,
-                                       &m->creationtool,
-                                       &m->creationtoolversion,
-                                       &m->datatype,
-                                       &m->o_encoding,
-                                       &m->o_tmf,
-                                       &m->segtype};
-    return i < JISR_META_STRINGS ? slots[i] : NULL;
-}
-
 void jisr_meta_clear(jisr_meta *m)
 {
     free(m->creationdate);

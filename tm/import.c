@@ -48,6 +48,7 @@
  * tokenizing goes on meanwhile, up to this many batches held in memory (~140 MB each) */
 #define GATE_QUEUE_BATCHES 3
 #define MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended instead of adding one */
+#define PBITS 10      /* posting keys are counted by their top PBITS bits as they are added */
 
 typedef struct pend {
     uint64_t dkey;
@@ -73,9 +74,10 @@ typedef struct batch {
     jisr_buf recs;
     uint64_t *pk;
     size_t npk, pkcap;
-    uint64_t skipped;       /* units skipped while this batch filled */
-    uint64_t added, merged; /* what writing it did (batch_write) */
-    lang_count langs[16];   /* variants per language of the batch's units (merged ones included) */
+    uint32_t phist[1u << PBITS]; /* posting keys of the batch's units by their top bits */
+    uint64_t skipped;            /* units skipped while this batch filled */
+    uint64_t added, merged;      /* what writing it did (batch_write) */
+    lang_count langs[16]; /* variants per language of the batch's units (merged ones included) */
     size_t nlangs;
     int langs_over; /* more languages than langs holds: the writer counts them from the records */
     struct batch *next;
@@ -400,6 +402,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         return rc;
     if ((rc = grow_arr((void **)&b->p, &b->pcap, b->np + 1, sizeof *b->p)) < 0)
         return rc;
+    for (size_t k = post0; k < b->npk; k++)
+        b->phist[b->pk[k] >> (64 - PBITS)]++;
     pend *p = &b->p[b->np++];
     p->rec_off = off;
     p->rec_len = b->recs.len - off;
@@ -416,11 +420,11 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 }
 
 /* Stable sort of posting entries by key (the ids of one key stay ascending, as added): MSD
- * radix on 8-bit digits from the top. Keys are hashes, so the first pass splits the batch into
- * 256 even groups that fit in the cache, where the next digits are sorted; groups of 32 or fewer
- * are finished by insertion, and digits that every key of a group shares (a frequent term) are
- * skipped without moving anything. Data starts in a; the result goes to a when into_a, else to t;
- * the other array is scratch. */
+ * radix on 8-bit digits from the top (the caller has already split the batch by the top PBITS
+ * bits, into groups that fit in the cache). Keys are hashes, so each pass splits a group evenly;
+ * groups of 32 or fewer are finished by insertion, and digits that every key of a group shares
+ * (a frequent term) are skipped without moving anything. Data starts in a; the result goes to a
+ * when into_a, else to t; the other array is scratch. */
 static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
 {
     if (n <= 32 || shift < 0) {
@@ -465,11 +469,6 @@ static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
             msd_sort(t + c[d], a + c[d], c[d + 1] - c[d], shift - 8, !into_a);
 }
 
-static void sort_posts(post_ent *a, post_ent *tmp, size_t n)
-{
-    msd_sort(a, tmp, n, 56, 1);
-}
-
 static void put_be(unsigned char *p, uint64_t v, int n)
 {
     for (int i = n - 1; i >= 0; i--) {
@@ -478,7 +477,79 @@ static void put_be(unsigned char *p, uint64_t v, int n)
     }
 }
 
-/* One attempt at writing the batch. Returns 0, 1 when the map is full, or <0. */
+/* Sort the posting entries pe[0..ne) of one top-bits group (tmp: scratch of the same size)
+ * and write them: one chunk per key, or appended to the key's last chunk while that is small.
+ * Returns 0; 1 with LMDB's error in *mrc; or <0. */
+static int post_group(jisr_tm_import *imp, MDB_cursor *ec, post_ent *pe, post_ent *tmp, size_t ne,
+                      int *mrc)
+{
+    int rc;
+    if (!ne)
+        return 0;
+    msd_sort(pe, tmp, ne, 64 - PBITS - 8, 1);
+    for (size_t i = 0; i < ne;) {
+        size_t j = i + 1;
+        while (j < ne && pe[j].key == pe[i].key)
+            j++;
+        unsigned char key[12], old[MERGE_MAX];
+        size_t oldn = 0;
+        uint32_t last = 0;
+        /* the key's last chunk, when small, takes the new ids (fewer, fuller chunks) */
+        put_be(key, pe[i].key, 8);
+        memset(key + 8, 0xFF, 4);
+        MDB_val k = {12, key}, d;
+        rc = mdb_cursor_get(ec, &k, &d, MDB_SET_RANGE);
+        if (rc == 0)
+            rc = mdb_cursor_get(ec, &k, &d, MDB_PREV);
+        else if (rc == MDB_NOTFOUND)
+            rc = mdb_cursor_get(ec, &k, &d, MDB_LAST);
+        if (rc && rc != MDB_NOTFOUND) {
+            *mrc = rc;
+            return 1;
+        }
+        /* room for the chunk: the old deltas, a count and a varint per id */
+        jisr_buf_reset(&imp->out);
+        if (jisr_buf_reserve(&imp->out, MERGE_MAX + 10 + 5 * (j - i + 1)) < 0)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 && d.mv_size < MERGE_MAX) {
+            uint64_t cnt, dl;
+            const unsigned char *p = d.mv_data, *end = p + d.mv_size;
+            last = (uint32_t)(((unsigned)((unsigned char *)k.mv_data)[8] << 24) |
+                              ((unsigned)((unsigned char *)k.mv_data)[9] << 16) |
+                              ((unsigned)((unsigned char *)k.mv_data)[10] << 8) |
+                              ((unsigned char *)k.mv_data)[11]);
+            memcpy(key + 8, (unsigned char *)k.mv_data + 8, 4);
+            p = tm_get_varint(p, end, &cnt);
+            const unsigned char *deltas = p;
+            for (uint64_t x = 1; p && x < cnt; x++) {
+                p = tm_get_varint(p, end, &dl);
+                last += (uint32_t)dl;
+            }
+            if (p && last < pe[i].id) {
+                oldn = (size_t)(end - deltas);
+                memcpy(old, deltas, oldn);
+                tm_put_varint(&imp->out, cnt + (j - i));
+                jisr_buf_append(&imp->out, old, oldn);
+                tm_put_varint(&imp->out, pe[i].id - last);
+                oldn = 1;
+            }
+        }
+        if (!oldn) {
+            put_be(key + 8, pe[i].id, 4);
+            tm_put_varint(&imp->out, j - i);
+        }
+        for (size_t x = i + 1; x < j; x++) /* within the reservation: cannot fail */
+            tm_put_varint(&imp->out, pe[x].id - pe[x - 1].id);
+        MDB_val nk = {12, key}, nd = {imp->out.len, imp->out.data};
+        if ((rc = mdb_cursor_put(ec, &nk, &nd, 0)) != 0) {
+            *mrc = rc;
+            return 1;
+        }
+        i = j;
+    }
+    return 0;
+}
+
 /* Write batch b into the open write transaction txn: 0, 1 when the map is full, or <0 (the
  * caller aborts the transaction then). The batch's dedupe entries join imp->known at once, so
  * that the next batch of the same transaction finds them; an aborted transaction must forget
@@ -496,7 +567,6 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
         goto fail;
     if (next_id == 0)
         next_id = 1;
-    size_t npost = 0;
     uint64_t first_id = next_id;
     /* the dedupe index: loaded on the first batch, then topped up with the runs of units other
      * writers added since our last commit (runs are keyed by their first id) */
@@ -614,7 +684,6 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
                                            1)) != 0)
                     goto db;
         }
-        npost += p->post_n;
         (*added)++;
     }
     /* 2. The batch's dedupe run: one append-only record keyed by its first id (ids only grow,
@@ -633,82 +702,41 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
                 (rc = tm_meta_lang_add(txn, tm, bl[l].lang, strlen(bl[l].lang), bl[l].n)) != 0)
                 goto db;
 
-    /* postings of the new units, sorted by key, one chunk per key */
-    if ((rc = grow_arr((void **)&imp->pe, &imp->pecap, npost + 1, sizeof *imp->pe)) < 0)
+    /* postings of the new units, sorted by key, one chunk per key: scattered straight into
+     * their top-bits group (counted as the batch filled; a merged unit's postings leave a hole
+     * at the end of their groups), then each group sorted while it is in the cache */
+    if ((rc = grow_arr((void **)&imp->pe, &imp->pecap, b->npk + 1, sizeof *imp->pe)) < 0)
         goto fail;
-    if ((rc = grow_arr((void **)&imp->tmp, &imp->tmpcap, npost + 1, sizeof *imp->tmp)) < 0)
+    if ((rc = grow_arr((void **)&imp->tmp, &imp->tmpcap, b->npk + 1, sizeof *imp->tmp)) < 0)
         goto fail;
-    size_t ne = 0;
+    size_t gpos[1u << PBITS], gend[1u << PBITS];
+    for (size_t g = 0, at = 0; g < (1u << PBITS); g++) {
+        gpos[g] = at;
+        at += b->phist[g];
+    }
+    memcpy(gend, gpos, sizeof gend);
     for (size_t i = 0; i < b->np; i++) {
         const pend *p = &b->p[i];
         if (!p->id)
             continue;
         for (size_t k = 0; k < p->post_n; k++) {
-            imp->pe[ne].key = b->pk[p->post_off + k];
-            imp->pe[ne].id = p->id;
-            ne++;
+            uint64_t key = b->pk[p->post_off + k];
+            post_ent *e = &imp->pe[gend[key >> (64 - PBITS)]++];
+            e->key = key;
+            e->id = p->id;
         }
     }
-    sort_posts(imp->pe, imp->tmp, ne);
     if ((rc = mdb_cursor_open(txn, tm->post, &ec)) != 0)
         goto db;
-    for (size_t i = 0; i < ne;) {
-        size_t j = i + 1;
-        while (j < ne && imp->pe[j].key == imp->pe[i].key)
-            j++;
-        unsigned char key[12], old[MERGE_MAX];
-        size_t oldn = 0;
-        uint32_t last = 0;
-        /* the key's last chunk, when small, takes the new ids (fewer, fuller chunks) */
-        put_be(key, imp->pe[i].key, 8);
-        memset(key + 8, 0xFF, 4);
-        MDB_val k = {12, key}, d;
-        rc = mdb_cursor_get(ec, &k, &d, MDB_SET_RANGE);
-        if (rc == 0)
-            rc = mdb_cursor_get(ec, &k, &d, MDB_PREV);
-        else if (rc == MDB_NOTFOUND)
-            rc = mdb_cursor_get(ec, &k, &d, MDB_LAST);
-        if (rc && rc != MDB_NOTFOUND)
+    for (size_t g = 0; g < (1u << PBITS); g++) {
+        int mrc = 0;
+        rc = post_group(imp, ec, imp->pe + gpos[g], imp->tmp + gpos[g], gend[g] - gpos[g], &mrc);
+        if (rc == 1) {
+            rc = mrc;
             goto db;
-        if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 && d.mv_size < MERGE_MAX) {
-            uint64_t cnt, dl;
-            const unsigned char *p = d.mv_data, *end = p + d.mv_size;
-            last = (uint32_t)(((unsigned)((unsigned char *)k.mv_data)[8] << 24) |
-                              ((unsigned)((unsigned char *)k.mv_data)[9] << 16) |
-                              ((unsigned)((unsigned char *)k.mv_data)[10] << 8) |
-                              ((unsigned char *)k.mv_data)[11]);
-            memcpy(key + 8, (unsigned char *)k.mv_data + 8, 4);
-            p = tm_get_varint(p, end, &cnt);
-            const unsigned char *deltas = p;
-            for (uint64_t x = 1; p && x < cnt; x++) {
-                p = tm_get_varint(p, end, &dl);
-                last += (uint32_t)dl;
-            }
-            if (p && last < imp->pe[i].id) {
-                oldn = (size_t)(end - deltas);
-                memcpy(old, deltas, oldn);
-                jisr_buf_reset(&imp->out);
-                tm_put_varint(&imp->out, cnt + (j - i));
-                jisr_buf_append(&imp->out, old, oldn);
-                tm_put_varint(&imp->out, imp->pe[i].id - last);
-                oldn = 1;
-            }
         }
-        if (!oldn) {
-            put_be(key + 8, imp->pe[i].id, 4);
-            jisr_buf_reset(&imp->out);
-            tm_put_varint(&imp->out, j - i);
-        }
-        for (size_t x = i + 1; x < j; x++)
-            tm_put_varint(&imp->out, imp->pe[x].id - imp->pe[x - 1].id);
-        if (!imp->out.data) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        if (rc < 0)
             goto fail;
-        }
-        MDB_val nk = {12, key}, nd = {imp->out.len, imp->out.data};
-        if ((rc = mdb_cursor_put(ec, &nk, &nd, 0)) != 0)
-            goto db;
-        i = j;
     }
     mdb_cursor_close(ec);
     ec = NULL;
@@ -786,6 +814,7 @@ static void recycle(jisr_tm_import *imp, const batch *last, int count)
             imp->wst.batches++;
         }
         d->np = d->npk = 0;
+        memset(d->phist, 0, sizeof d->phist);
         d->skipped = 0;
         d->nlangs = 0;
         d->langs_over = 0;
@@ -1106,7 +1135,7 @@ typedef struct spill {
     int done;       /* the parse has ended: rc tells how */
     int rc;         /* 0 end of file; <0 error (err) */
     jisr_error err;
-    int stop;     /* the import is abandoned: stop parsing */
+    int stop;      /* the import is abandoned: stop parsing */
     sp_chunk *cur; /* being filled by the parse */
 } spill;
 

@@ -159,8 +159,15 @@ uint64_t tm_toks_text_hash(const tm_toks *t)
 /* Decode one UTF-8 code point at s[i..n); invalid bytes decode as U+FFFD of length 1. */
 static inline uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
 {
-    if (s[*i] < 0x80)
+    unsigned b = s[*i];
+    if (b < 0x80)
         return s[(*i)++];
+    if (b >= 0xC2 && b <= 0xDF && *i + 1 < n && (s[*i + 1] & 0xC0) == 0x80) {
+        /* two bytes: Arabic, Latin with accents, combining marks */
+        uint32_t cp = ((b & 0x1Fu) << 6) | (s[*i + 1] & 0x3Fu);
+        *i += 2;
+        return cp;
+    }
     size_t len;
     int32_t c = jisr_utf8_decode(s, n, *i, &len);
     *i += len;

@@ -90,6 +90,182 @@ static void test_tokens(void **state)
     tm_toks_free(&t);
 }
 
+/* The one-pass tokenizer against the reference (normalising token by token): identical tokens,
+ * hashes and weights on every text of the fixtures (and of ../shared when present) and on random
+ * strings over the code points where the two could part: case, harakat and the ones that compose
+ * (U+0653–U+0655), alef/ya/ta-marbuta variants, tatweel, Arabic digits and separators,
+ * apostrophes, format characters, tags, compatibility forms, CJK and invalid UTF-8. */
+static size_t g_fused_done, g_fused_texts;
+
+static void same_toks(const char *s, size_t n, unsigned flags)
+{
+    tm_toks a = {0}, b = {0};
+    a.flags = b.flags = flags;
+    int rc = tm_tokenize_fused(s, n, &a);
+    assert_true(rc >= 0);
+    g_fused_texts++;
+    if (rc == 1) {
+        g_fused_done++;
+        assert_int_equal(tm_tokenize_ref(s, n, &b), 0);
+        if (a.n != b.n)
+            fprintf(stderr, "token counts differ (%zu vs %zu) on: %.*s\n", a.n, b.n, (int)n, s);
+        assert_int_equal(a.n, b.n);
+        assert_int_equal(a.nwords, b.nwords);
+        assert_int_equal(a.nheavy, b.nheavy);
+        assert_int_equal(a.w100, b.w100);
+        for (size_t i = 0; i < a.n; i++) {
+            if (a.v[i].hn != b.v[i].hn || a.v[i].hk != b.v[i].hk)
+                fprintf(stderr, "token %zu differs on: %.*s\n", i, (int)n, s);
+            assert_int_equal(a.v[i].start, b.v[i].start);
+            assert_int_equal(a.v[i].end, b.v[i].end);
+            assert_int_equal(a.v[i].kind, b.v[i].kind);
+            assert_true(a.v[i].hs == b.v[i].hs);
+            assert_true(a.v[i].hn == b.v[i].hn);
+            assert_true(a.v[i].hk == b.v[i].hk);
+        }
+    }
+    /* and tm_tokenize itself gives the reference's result, whichever path it takes */
+    assert_int_equal(tm_tokenize(s, n, &a), 0);
+    assert_int_equal(tm_tokenize_ref(s, n, &b), 0);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++)
+        assert_true(a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk && a.v[i].hs == b.v[i].hs);
+    tm_toks_free(&a);
+    tm_toks_free(&b);
+}
+
+static void same_toks_file(const char *path, size_t max_lines)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[65536];
+    for (size_t k = 0; k < max_lines && fgets(line, sizeof line, f); k++) {
+        size_t n = strcspn(line, "\n");
+        for (char *p = line, *e = line + n; p < e;) { /* each tab-separated field */
+            char *t = memchr(p, '\t', (size_t)(e - p));
+            size_t len = t ? (size_t)(t - p) : (size_t)(e - p);
+            same_toks(p, len, 0);
+            same_toks(p, len, TM_TOKS_NO_SURFACE);
+            p += len + 1;
+        }
+    }
+    fclose(f);
+}
+
+static void test_tokenize_paths(void **state)
+{
+    (void)state;
+    g_fused_done = g_fused_texts = 0;
+    same_toks_file(JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
+    /* nearly every ordinary text takes the one-pass path */
+    assert_true(g_fused_texts >= 1000);
+    assert_true(g_fused_done * 100 >= g_fused_texts * 95);
+    same_toks_file(JISR_TEST_DATA "/text/normalize_cases.tsv", 100000);
+    same_toks_file(JISR_TEST_DATA "/text/tokenize_cases.tsv", 100000);
+    const char *sd = getenv("JISR_SHARED_DATA");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/un-ar-en/UNv1.0.testset.ar", sd ? sd : JISR_SHARED_DATA);
+    same_toks_file(path, 4000);
+    snprintf(path, sizeof path, "%s/un-ar-en/UNv1.0.testset.en", sd ? sd : JISR_SHARED_DATA);
+    same_toks_file(path, 4000);
+    static const char *const alpha[] = {"a",
+                                        "Z",
+                                        "k",
+                                        "I",
+                                        "9",
+                                        "0",
+                                        " ",
+                                        "  ",
+                                        ".",
+                                        ",",
+                                        "'",
+                                        "\xe2\x80\x99",
+                                        "-",
+                                        "!",
+                                        "(",
+                                        "\t",
+                                        "\n",
+                                        "\xd8\xa7",
+                                        "\xd8\xa3",
+                                        "\xd8\xa5",
+                                        "\xd8\xa2",
+                                        "\xd9\xb1",
+                                        "\xd9\x89",
+                                        "\xd9\x8a",
+                                        "\xd8\xa9",
+                                        "\xd9\x87",
+                                        "\xd9\x80",
+                                        "\xd9\x8e",
+                                        "\xd9\x8f",
+                                        "\xd9\x90",
+                                        "\xd9\x91",
+                                        "\xd9\x92",
+                                        "\xd9\x93",
+                                        "\xd9\x94",
+                                        "\xd9\x95",
+                                        "\xd9\xb0",
+                                        "\xd9\x88",
+                                        "\xd9\x84",
+                                        "\xd8\xa8",
+                                        "\xd9\x83",
+                                        "\xd9\x81",
+                                        "\xd9\xa1",
+                                        "\xd9\xa5",
+                                        "\xd9\xab",
+                                        "\xd9\xac",
+                                        "\xdb\xb4",
+                                        "\xd8\x8c",
+                                        "\xd8\x9f",
+                                        "\xe2\x80\x8d",
+                                        "\xe2\x80\x8c",
+                                        "\xe2\x80\x8f",
+                                        "\xc2\xad",
+                                        "\xee\x80\x80",
+                                        "\xee\x80\x81",
+                                        "\xc3\xa9",
+                                        "\xc3\x89",
+                                        "\xc3\x9f",
+                                        "\xc4\xb0",
+                                        "\xcc\x81",
+                                        "\xe2\x80\x9c",
+                                        "\xe2\x80\x94",
+                                        "\xef\xbc\xa1",
+                                        "\xef\xbb\xbb",
+                                        "\xef\xac\x81",
+                                        "\xe4\xb8\xad",
+                                        "\xf0\x9f\x98\x80",
+                                        "\xc2\xa0",
+                                        "\xff",
+                                        "\x80",
+                                        "\xd9",
+                                        "\xe2\x80",
+                                        "\xed\xa0\x80",
+                                        "\xc0\xaf"};
+    const size_t na = sizeof alpha / sizeof alpha[0];
+    uint64_t x = 0x243F6A8885A308D3ULL;
+    char buf[512];
+    size_t before = g_fused_done;
+    for (int k = 0; k < 40000; k++) {
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int len = (int)(x % 24) + 1;
+        for (int i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly Arabic and Latin letters, now and then anything */
+            size_t pick = (x >> 8) % 8 < 6 ? (x >> 16) % 48 : (x >> 16) % na;
+            size_t l = strlen(alpha[pick]);
+            memcpy(buf + n, alpha[pick], l);
+            n += l;
+        }
+        same_toks(buf, n, k % 2 ? TM_TOKS_NO_SURFACE : 0);
+    }
+    fprintf(stderr, "one-pass tokenizer: %zu of %zu texts (%zu of 40000 random strings)\n",
+            g_fused_done, g_fused_texts, g_fused_done - before);
+    /* the random strings exercise the one-pass path too, not only the fallback */
+    assert_true(g_fused_done - before > 10000);
+}
+
 static void test_clitic_keys(void **state)
 {
     (void)state;
@@ -676,12 +852,12 @@ static void test_oracle_topn(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokens),         cmocka_unit_test(test_clitic_keys),
-        cmocka_unit_test(test_scores),         cmocka_unit_test(test_store_basics),
-        cmocka_unit_test(test_schema_newer),   cmocka_unit_test(test_map_growth),
-        cmocka_unit_test(test_placeable),      cmocka_unit_test(test_concord),
-        cmocka_unit_test(test_oracle_fixture), cmocka_unit_test(test_oracle_shared),
-        cmocka_unit_test(test_oracle_topn),
+        cmocka_unit_test(test_tokens),        cmocka_unit_test(test_tokenize_paths),
+        cmocka_unit_test(test_clitic_keys),   cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_store_basics),  cmocka_unit_test(test_schema_newer),
+        cmocka_unit_test(test_map_growth),    cmocka_unit_test(test_placeable),
+        cmocka_unit_test(test_concord),       cmocka_unit_test(test_oracle_fixture),
+        cmocka_unit_test(test_oracle_shared), cmocka_unit_test(test_oracle_topn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

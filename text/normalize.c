@@ -391,6 +391,55 @@ done:
     return rc;
 }
 
+static int norm_mode(unsigned flags)
+{
+    if ((flags & JISR_NORM_NFKC) && (flags & JISR_NORM_CASEFOLD))
+        return MODE_NFKC_FOLD;
+    if (flags & JISR_NORM_NFKC)
+        return MODE_NFKC;
+    if (flags & JISR_NORM_CASEFOLD)
+        return MODE_FOLD;
+    return -1;
+}
+
+int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h)
+{
+    int rc = ensure_init();
+    if (rc < 0)
+        return rc;
+    if (jisr_text_norm_force_icu) /* tests: every string through ICU */
+        return 1;
+    const map2 *m2 = get_map2(norm_mode(flags), flags);
+    if (!m2)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    h->m2 = m2->m;
+    h->flags = flags;
+    return 0;
+}
+
+/* c >= U+0800: as normalize_fast's general branch */
+int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c)
+{
+    int mode = norm_mode(h->flags);
+    unsigned arabic_flags = h->flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || jisr_text_norm_force_icu)
+        return JISR_NORM_CP_SLOW;
+    if (mode >= 0) {
+        if (c < TABLE_MAX) {
+            uint16_t t = g_table[mode][c];
+            if (t == T_SLOW)
+                return JISR_NORM_CP_SLOW;
+            if (t == T_DELETE)
+                return JISR_NORM_CP_DELETED;
+            c = t;
+        } else if (c < 0xE000 || c > 0xF8FF) {
+            return JISR_NORM_CP_SLOW;
+        }
+    }
+    int m = arabic_map((int)c, arabic_flags);
+    return m < 0 ? JISR_NORM_CP_DELETED : m;
+}
+
 int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out)
 {
     int rc;

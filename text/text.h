@@ -85,6 +85,30 @@ enum {
  * text takes a table-driven path without ICU; results are identical. Thread-safe. */
 int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
 
+/** The table-driven path of jisr_text_normalize, one code point at a time, for a caller that
+ * walks the code points anyway (the matcher's tokenizer). Get it once per flags; then
+ * jisr_norm_cp(h, c) is what c becomes: a code point, JISR_NORM_CP_DELETED, or JISR_NORM_CP_SLOW
+ * when c needs ICU in its context. For a string in which no code point is SLOW,
+ * jisr_text_normalize appends exactly the concatenation of its code points' results (so any slice
+ * of it at code point boundaries normalises to the matching slice). */
+typedef struct jisr_norm_cps {
+    const uint16_t *m2; /* U+0000–U+07FF */
+    unsigned flags;
+} jisr_norm_cps;
+#define JISR_NORM_CP_DELETED (-1)
+#define JISR_NORM_CP_SLOW (-2)
+/* 0; 1 when the table path is switched off (tests); <0 (ICU unavailable) */
+int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h);
+int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c);
+static inline int jisr_norm_cp(const jisr_norm_cps *h, uint32_t c)
+{
+    if (c < 0x800) {
+        unsigned v = h->m2[c];
+        return v == 0xFFFF ? JISR_NORM_CP_SLOW : v == 0xFFFE ? JISR_NORM_CP_DELETED : (int)v;
+    }
+    return jisr_norm_cp_above(h, c);
+}
+
 /* ---- word tokens ------------------------------------------------------------------------- */
 
 /* Boundaries are ICU's word boundaries (UAX #29 as ICU tailors it: '@' counts as a letter, ':'

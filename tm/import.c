@@ -46,21 +46,31 @@
 #define QUEUE_BATCHES 2 /* full batches waiting for the writer, at most */
 /* ... and while the file is still being parsed (a strict import commits nothing before): the
  * tokenizing goes on meanwhile, up to this many batches held in memory (~140 MB each) */
-#define GATE_QUEUE_BATCHES 3
+#define GATE_QUEUE_BATCHES 4
 #define MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended instead of adding one */
-#define PBITS 10      /* posting keys are counted by their top PBITS bits as they are added */
+#define PBITS 10      /* a batch's postings are grouped by the top PBITS bits of their key */
 
 typedef struct pend {
     uint64_t dkey;
     size_t rec_off, rec_len;
-    size_t post_off, post_n;
     uint32_t id; /* 0 = merged into an existing unit */
 } pend;
 
-typedef struct post_ent {
+/* A posting of a batch: term key and the unit's index in the batch (12 bytes: a batch holds
+ * millions). */
+typedef struct
+#if defined(__GNUC__)
+    __attribute__((packed))
+#endif
+    post_ent {
     uint64_t key;
-    uint32_t id;
+    uint32_t idx;
 } post_ent;
+
+typedef struct post_grp {
+    post_ent *v;
+    size_t n, cap;
+} post_grp;
 
 typedef struct lang_count {
     char lang[48];
@@ -72,11 +82,10 @@ typedef struct batch {
     pend *p;
     size_t np, pcap;
     jisr_buf recs;
-    uint64_t *pk;
-    size_t npk, pkcap;
-    uint32_t phist[1u << PBITS]; /* posting keys of the batch's units by their top bits */
-    uint64_t skipped;            /* units skipped while this batch filled */
-    uint64_t added, merged;      /* what writing it did (batch_write) */
+    post_grp grp[1u << PBITS]; /* postings by the top bits of their key, each sorted when the
+                                * batch is queued */
+    uint64_t skipped;          /* units skipped while this batch filled */
+    uint64_t added, merged;    /* what writing it did (batch_write) */
     lang_count langs[16]; /* variants per language of the batch's units (merged ones included) */
     size_t nlangs;
     int langs_over; /* more languages than langs holds: the writer counts them from the records */
@@ -118,16 +127,21 @@ struct jisr_tm_import {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     batch *qhead, *qtail, *spare;
-    size_t qunits; /* units queued or being written */
-    int closing;   /* no more batches will come: the writer ends when the queue is empty */
-    int gate_open; /* the writer has passed the gate (or there is none) */
-    int drop;      /* discard what is queued (the import is abandoned) */
-    int werr;      /* sticky error of the writer (then err holds its detail) */
+    size_t qunits;     /* units queued or being written */
+    size_t committing; /* of which in the transaction being committed (counted as one batch) */
+    int closing;       /* no more batches will come: the writer ends when the queue is empty */
+    int gate_open;     /* the writer has passed the gate (or there is none) */
+    int drop;          /* discard what is queued (the import is abandoned) */
+    int werr;          /* sticky error of the writer (then err holds its detail) */
     jisr_error err;
     jisr_tm_import_stats wst; /* committed so far, updated by the writer */
+    post_ent *ptmp;           /* producer's scratch for sorting a group */
+    size_t ptmpcap;
+    uint64_t *ukeys; /* the unit being added: its posting keys */
+    size_t ukcap;
     /* writer's scratch */
-    post_ent *pe, *tmp;
-    size_t pecap, tmpcap;
+    uint32_t *ids, *idmap; /* a key's new ids; the id of each unit of the batch */
+    size_t idscap, idmapcap;
     jisr_buf out;
     lang_count langs[64];
     size_t nlangs;
@@ -280,7 +294,8 @@ static void batch_free(batch *b)
     if (!b)
         return;
     free(b->p);
-    free(b->pk);
+    for (size_t g = 0; g < (1u << PBITS); g++)
+        free(b->grp[g].v);
     jisr_buf_free(&b->recs);
     free(b);
 }
@@ -301,6 +316,8 @@ int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_i
         imp->opts = *opts;
     if (!imp->opts.batch_units)
         imp->opts.batch_units = DEFAULT_BATCH;
+    if (imp->opts.batch_units > (1u << 30)) /* a posting holds a unit's index in 32 bits */
+        imp->opts.batch_units = 1u << 30;
     pthread_mutex_init(&imp->mu, NULL);
     pthread_cond_init(&imp->cv, NULL);
     *out = imp;
@@ -344,7 +361,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         return rc;
     uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
     uint64_t nh[TM_MAX_VARIANTS];
-    size_t nv = 0, post0 = b->npk;
+    size_t nv = 0, nuk = 0;
     uint64_t seen_lang[TM_MAX_VARIANTS];
     for (size_t i = 0; i < u->nvariants && nv < TM_MAX_VARIANTS; i++) {
         const jisr_variant *v = &u->variants[i];
@@ -378,14 +395,13 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
                 imp->terms[nt++] = tm_num_term(nnum++);
         sort_u64(imp->terms, nt);
         unsigned bucket = tm_bucket(imp->toks.w100);
-        if ((rc = grow_arr((void **)&b->pk, &b->pkcap, b->npk + nt, 8)) < 0)
+        if ((rc = grow_arr((void **)&imp->ukeys, &imp->ukcap, nuk + nt, 8)) < 0)
             return rc;
         for (size_t k = 0; k < nt; k++)
             if (k == 0 || imp->terms[k] != imp->terms[k - 1])
-                b->pk[b->npk++] = tm_post_key(lh, imp->terms[k], bucket);
+                imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
     }
     if (nv < 2) { /* nothing to translate from or to */
-        b->npk = post0;
         b->skipped++;
         return 0;
     }
@@ -402,13 +418,17 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         return rc;
     if ((rc = grow_arr((void **)&b->p, &b->pcap, b->np + 1, sizeof *b->p)) < 0)
         return rc;
-    for (size_t k = post0; k < b->npk; k++)
-        b->phist[b->pk[k] >> (64 - PBITS)]++;
+    for (size_t k = 0; k < nuk; k++) {
+        post_grp *g = &b->grp[imp->ukeys[k] >> (64 - PBITS)];
+        if (g->n == g->cap && (rc = grow_arr((void **)&g->v, &g->cap, g->n + 1, sizeof *g->v)) < 0)
+            return rc;
+        g->v[g->n].key = imp->ukeys[k];
+        g->v[g->n].idx = (uint32_t)b->np;
+        g->n++;
+    }
     pend *p = &b->p[b->np++];
     p->rec_off = off;
     p->rec_len = b->recs.len - off;
-    p->post_off = post0;
-    p->post_n = b->npk - post0;
     p->id = 0;
     p->dkey = dedupe_key(seen_lang, nh, nv); /* = tm_dedupe_key of the record */
     for (size_t v = 0; v < nv && !b->langs_over; v++)
@@ -419,9 +439,9 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     return 0;
 }
 
-/* Stable sort of posting entries by key (the ids of one key stay ascending, as added): MSD
- * radix on 8-bit digits from the top (the caller has already split the batch by the top PBITS
- * bits, into groups that fit in the cache). Keys are hashes, so each pass splits a group evenly;
+/* Stable sort of posting entries by key (the units of one key stay in batch order, as added):
+ * MSD radix on 8-bit digits from the top (a batch's postings are already split by the top PBITS
+ * bits into groups that fit in the cache). Keys are hashes, so each pass splits a group evenly;
  * groups of 32 or fewer are finished by insertion, and digits that every key of a group shares
  * (a frequent term) are skipped without moving anything. Data starts in a; the result goes to a
  * when into_a, else to t; the other array is scratch. */
@@ -477,25 +497,32 @@ static void put_be(unsigned char *p, uint64_t v, int n)
     }
 }
 
-/* Sort the posting entries pe[0..ne) of one top-bits group (tmp: scratch of the same size)
- * and write them: one chunk per key, or appended to the key's last chunk while that is small.
- * Returns 0; 1 with LMDB's error in *mrc; or <0. */
-static int post_group(jisr_tm_import *imp, MDB_cursor *ec, post_ent *pe, post_ent *tmp, size_t ne,
-                      int *mrc)
+/* Write the postings pe[0..ne) of one top-bits group, sorted by key, of the batch whose units
+ * got the ids id[idx] (0: merged, no posting): one chunk per key, or the ids appended to the
+ * key's last chunk while that is small. Returns 0; 1 with LMDB's error in *mrc; or <0. */
+static int post_group(jisr_tm_import *imp, MDB_cursor *ec, const post_ent *pe, size_t ne,
+                      const uint32_t *id, int *mrc)
 {
     int rc;
-    if (!ne)
-        return 0;
-    msd_sort(pe, tmp, ne, 64 - PBITS - 8, 1);
     for (size_t i = 0; i < ne;) {
         size_t j = i + 1;
         while (j < ne && pe[j].key == pe[i].key)
             j++;
+        uint64_t pkey = pe[i].key;
+        /* the key's new ids, ascending (batch order) */
+        size_t nid = 0;
+        for (size_t x = i; x < j; x++)
+            if (id[pe[x].idx])
+                imp->ids[nid++] = id[pe[x].idx];
+        i = j;
+        if (!nid)
+            continue;
+        const uint32_t *v = imp->ids;
         unsigned char key[12], old[MERGE_MAX];
         size_t oldn = 0;
         uint32_t last = 0;
         /* the key's last chunk, when small, takes the new ids (fewer, fuller chunks) */
-        put_be(key, pe[i].key, 8);
+        put_be(key, pkey, 8);
         memset(key + 8, 0xFF, 4);
         MDB_val k = {12, key}, d;
         rc = mdb_cursor_get(ec, &k, &d, MDB_SET_RANGE);
@@ -509,7 +536,7 @@ static int post_group(jisr_tm_import *imp, MDB_cursor *ec, post_ent *pe, post_en
         }
         /* room for the chunk: the old deltas, a count and a varint per id */
         jisr_buf_reset(&imp->out);
-        if (jisr_buf_reserve(&imp->out, MERGE_MAX + 10 + 5 * (j - i + 1)) < 0)
+        if (jisr_buf_reserve(&imp->out, MERGE_MAX + 10 + 5 * (nid + 1)) < 0)
             return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         if (rc == 0 && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 && d.mv_size < MERGE_MAX) {
             uint64_t cnt, dl;
@@ -525,27 +552,26 @@ static int post_group(jisr_tm_import *imp, MDB_cursor *ec, post_ent *pe, post_en
                 p = tm_get_varint(p, end, &dl);
                 last += (uint32_t)dl;
             }
-            if (p && last < pe[i].id) {
+            if (p && last < v[0]) {
                 oldn = (size_t)(end - deltas);
                 memcpy(old, deltas, oldn);
-                tm_put_varint(&imp->out, cnt + (j - i));
+                tm_put_varint(&imp->out, cnt + nid);
                 jisr_buf_append(&imp->out, old, oldn);
-                tm_put_varint(&imp->out, pe[i].id - last);
+                tm_put_varint(&imp->out, v[0] - last);
                 oldn = 1;
             }
         }
         if (!oldn) {
-            put_be(key + 8, pe[i].id, 4);
-            tm_put_varint(&imp->out, j - i);
+            put_be(key + 8, v[0], 4);
+            tm_put_varint(&imp->out, nid);
         }
-        for (size_t x = i + 1; x < j; x++) /* within the reservation: cannot fail */
-            tm_put_varint(&imp->out, pe[x].id - pe[x - 1].id);
+        for (size_t x = 1; x < nid; x++) /* within the reservation: cannot fail */
+            tm_put_varint(&imp->out, v[x] - v[x - 1]);
         MDB_val nk = {12, key}, nd = {imp->out.len, imp->out.data};
         if ((rc = mdb_cursor_put(ec, &nk, &nd, 0)) != 0) {
             *mrc = rc;
             return 1;
         }
-        i = j;
     }
     return 0;
 }
@@ -702,35 +728,17 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
                 (rc = tm_meta_lang_add(txn, tm, bl[l].lang, strlen(bl[l].lang), bl[l].n)) != 0)
                 goto db;
 
-    /* postings of the new units, sorted by key, one chunk per key: scattered straight into
-     * their top-bits group (counted as the batch filled; a merged unit's postings leave a hole
-     * at the end of their groups), then each group sorted while it is in the cache */
-    if ((rc = grow_arr((void **)&imp->pe, &imp->pecap, b->npk + 1, sizeof *imp->pe)) < 0)
+    /* postings of the new units, by key (the groups are sorted already), one chunk per key */
+    if ((rc = grow_arr((void **)&imp->ids, &imp->idscap, b->np + 1, sizeof *imp->ids)) < 0 ||
+        (rc = grow_arr((void **)&imp->idmap, &imp->idmapcap, b->np + 1, sizeof *imp->idmap)) < 0)
         goto fail;
-    if ((rc = grow_arr((void **)&imp->tmp, &imp->tmpcap, b->npk + 1, sizeof *imp->tmp)) < 0)
-        goto fail;
-    size_t gpos[1u << PBITS], gend[1u << PBITS];
-    for (size_t g = 0, at = 0; g < (1u << PBITS); g++) {
-        gpos[g] = at;
-        at += b->phist[g];
-    }
-    memcpy(gend, gpos, sizeof gend);
-    for (size_t i = 0; i < b->np; i++) {
-        const pend *p = &b->p[i];
-        if (!p->id)
-            continue;
-        for (size_t k = 0; k < p->post_n; k++) {
-            uint64_t key = b->pk[p->post_off + k];
-            post_ent *e = &imp->pe[gend[key >> (64 - PBITS)]++];
-            e->key = key;
-            e->id = p->id;
-        }
-    }
+    for (size_t i = 0; i < b->np; i++)
+        imp->idmap[i] = b->p[i].id;
     if ((rc = mdb_cursor_open(txn, tm->post, &ec)) != 0)
         goto db;
     for (size_t g = 0; g < (1u << PBITS); g++) {
         int mrc = 0;
-        rc = post_group(imp, ec, imp->pe + gpos[g], imp->tmp + gpos[g], gend[g] - gpos[g], &mrc);
+        rc = post_group(imp, ec, b->grp[g].v, b->grp[g].n, imp->idmap, &mrc);
         if (rc == 1) {
             rc = mrc;
             goto db;
@@ -813,8 +821,9 @@ static void recycle(jisr_tm_import *imp, const batch *last, int count)
             imp->wst.skipped += d->skipped;
             imp->wst.batches++;
         }
-        d->np = d->npk = 0;
-        memset(d->phist, 0, sizeof d->phist);
+        d->np = 0;
+        for (size_t g = 0; g < (1u << PBITS); g++)
+            d->grp[g].n = 0;
         d->skipped = 0;
         d->nlangs = 0;
         d->langs_over = 0;
@@ -923,11 +932,20 @@ static void *writer_main(void *arg)
             }
         }
         if (rc == 0 && commit) {
+            /* while the commit syncs (the gate's: several batches), preparing goes on */
+            imp->committing = 0;
+            for (const batch *h = imp->qhead; h; h = h->next) {
+                imp->committing += h->np;
+                if (h == wlast)
+                    break;
+            }
+            pthread_cond_broadcast(&imp->cv);
             pthread_mutex_unlock(&imp->mu);
             int c = mdb_txn_commit(txn);
             txn = NULL;
             rc = c == MDB_MAP_FULL ? 1 : c ? tm_db_error(c, "committing a batch") : 0;
             pthread_mutex_lock(&imp->mu);
+            imp->committing = 0;
             if (rc == 0) { /* the held batches are stored */
                 recycle(imp, wlast, 1);
                 wlast = NULL;
@@ -997,9 +1015,16 @@ static int enqueue(jisr_tm_import *imp)
         imp->th_started = 1;
     }
     batch *b = imp->cur;
+    /* sort the batch's postings here: the writer is the critical path once the file is read */
+    for (size_t g = 0; g < (1u << PBITS); g++) {
+        int rc = grow_arr((void **)&imp->ptmp, &imp->ptmpcap, b->grp[g].n + 1, sizeof *imp->ptmp);
+        if (rc < 0)
+            return rc;
+        msd_sort(b->grp[g].v, imp->ptmp, b->grp[g].n, 64 - PBITS - 8, 1);
+    }
     pthread_mutex_lock(&imp->mu);
     while (!imp->werr && !imp->drop && imp->qhead &&
-           imp->qunits + b->np >
+           imp->qunits - imp->committing + (imp->committing ? imp->opts.batch_units : 0) + b->np >
                (imp->gate_open ? QUEUE_BATCHES : GATE_QUEUE_BATCHES) * imp->opts.batch_units)
         pthread_cond_wait(&imp->cv, &imp->mu);
     if (!imp->werr && !imp->drop) {
@@ -1081,11 +1106,13 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     }
     pthread_mutex_destroy(&imp->mu);
     pthread_cond_destroy(&imp->cv);
-    free(imp->pe);
     free(imp->known.v);
     free(imp->inbatch.v);
     jisr_buf_free(&imp->run);
-    free(imp->tmp);
+    free(imp->ptmp);
+    free(imp->ukeys);
+    free(imp->ids);
+    free(imp->idmap);
     free(imp->vs);
     free(imp->terms);
     jisr_buf_free(&imp->out);

@@ -47,6 +47,11 @@ typedef struct tm_toks {
 
 /** Tokenize s[0..n) for matching (out reset first). */
 int tm_tokenize(const char *s, size_t n, tm_toks *out);
+/** The same, normalising token by token through the text layer: the reference tm_tokenize
+ * falls back to, and that tests compare it with. */
+int tm_tokenize_ref(const char *s, size_t n, tm_toks *out);
+/** tm_tokenize's one-pass path alone: 1 done, 0 when s needs tm_tokenize_ref, <0 error. */
+int tm_tokenize_fused(const char *s, size_t n, tm_toks *out);
 void tm_toks_free(tm_toks *t);
 /** The normalised form of one token (appended to out). */
 int tm_tok_norm(const char *s, size_t n, jisr_buf *out);

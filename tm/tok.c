@@ -348,7 +348,192 @@ static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     return 0;
 }
 
+/* ---- one pass --------------------------------------------------------------------------
+ * tm_tokenize_ref below reads each code point to find the boundaries, then normalises every token
+ * on its own (a call into the text layer per token: its setup cost more than the work for
+ * tokens of a few letters). Here each code point is classified and normalised as it is read, by
+ * the text layer's per-code-point table (jisr_norm_cp), and a token's normal form is the slice
+ * of the text's normalised bytes it produced; the text layer guarantees the two agree when no
+ * code point needs ICU. Any code point that does, or invalid UTF-8, sends the whole text to
+ * tm_tokenize_ref. tests/test_tm.c compares both on every test text and on random strings. */
+
+static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind,
+                    const char *nz, size_t nzl)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 32;
+        tm_tok *v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        t->v = v;
+        t->cap = cap;
+    }
+    tm_tok *k = &t->v[t->n];
+    k->start = (uint32_t)start;
+    k->end = (uint32_t)end;
+    k->kind = kind;
+    size_t len = end - start;
+    if (t->flags & TM_TOKS_NO_SURFACE) { /* as push_tok */
+        k->hs = 0;
+        k->hn = tm_hash(nzl ? nz : s + start, nzl ? nzl : len, kind);
+    } else {
+        k->hs = tm_hash(s + start, len, kind);
+        if (!nzl || (nzl == len && memcmp(nz, s + start, len) == 0))
+            k->hn = k->hs;
+        else
+            k->hn = tm_hash(nz, nzl, kind);
+    }
+    k->hk = k->hn;
+    if (kind == TM_WORD && nzl) {
+        size_t off = strip_clitics((const unsigned char *)nz, nzl);
+        if (off)
+            k->hk = tm_hash(nz + off, nzl - off, kind);
+    }
+    if (kind == TM_WORD)
+        t->nwords++;
+    if (kind == TM_WORD || kind == TM_NUMBER)
+        t->nheavy++;
+    t->w100 += (kind == TM_WORD || kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
+    t->n++;
+    return 0;
+}
+
+/* the next code point at s[*i] (advancing *i), or -1 for invalid UTF-8 */
+static inline int32_t cp_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned b = s[*i];
+    if (b < 0x80) {
+        (*i)++;
+        return (int32_t)b;
+    }
+    if (b >= 0xC2 && b <= 0xDF && *i + 1 < n && (s[*i + 1] & 0xC0) == 0x80) {
+        int32_t cp = (int32_t)(((b & 0x1Fu) << 6) | (s[*i + 1] & 0x3Fu));
+        *i += 2;
+        return cp;
+    }
+    size_t len;
+    int32_t c = jisr_utf8_decode(s, n, *i, &len);
+    *i += len;
+    return c;
+}
+
+/* append the normal form of c to o: the new end, or NULL when c needs ICU */
+static inline char *norm_put(const jisr_norm_cps *h, uint32_t c, char *o)
+{
+    int v = jisr_norm_cp(h, c);
+    if (v >= 0x80) {
+        if (v < 0x800) {
+            *o++ = (char)(0xC0 | (v >> 6));
+        } else {
+            *o++ = (char)(0xE0 | (v >> 12));
+            *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
+        }
+        *o++ = (char)(0x80 | (v & 0x3F));
+    } else if (v >= 0) {
+        *o++ = (char)v;
+    } else if (v == JISR_NORM_CP_SLOW) {
+        return NULL;
+    }
+    return o;
+}
+
+/* 1 when done; 0 when the text needs tm_tokenize_ref; <0 on error */
+static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_norm_cps *h)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    int rc;
+    out->n = 0;
+    out->nwords = 0;
+    out->nheavy = 0;
+    out->w100 = 0;
+    jisr_buf_reset(&out->nb);
+    /* a code point normalises to one BMP code point at most: 3 bytes per input byte bound it */
+    if (n > (SIZE_MAX - 16) / 3)
+        return 0;
+    if ((rc = jisr_buf_reserve(&out->nb, 3 * n + 8)) < 0)
+        return rc;
+    char *nb = out->nb.data, *o = nb;
+    while (i < n) {
+        size_t start = i;
+        int32_t c = cp_next(s, n, &i);
+        if (c < 0)
+            return 0;
+        int cls = char_class((uint32_t)c);
+        if (cls == C_SPACE || cls == C_FORMAT)
+            continue;
+        char *nz = o;
+        if (!(o = norm_put(h, (uint32_t)c, o)))
+            return 0;
+        if (cls == C_TAG || cls == C_PUNCT) {
+            if ((rc = emit_tok(out, str, start, i, cls == C_TAG ? TM_TAG : TM_PUNCT, nz,
+                               (size_t)(o - nz))) < 0)
+                return rc;
+            continue;
+        }
+        /* a run of letters/digits, as tm_tokenize_ref */
+        int has_letter = cls == C_LETTER;
+        int prev = cls;
+        size_t end = i;
+        while (i < n) {
+            size_t j = i;
+            int32_t d = cp_next(s, n, &j);
+            if (d < 0)
+                return 0;
+            int dc = char_class((uint32_t)d);
+            if (dc == C_LETTER || dc == C_DIGIT || dc == C_FORMAT) {
+                has_letter |= dc == C_LETTER;
+                if (dc != C_FORMAT)
+                    prev = dc;
+                if (!(o = norm_put(h, (uint32_t)d, o)))
+                    return 0;
+                i = j;
+                end = j;
+                continue;
+            }
+            if ((is_num_sep((uint32_t)d) && prev == C_DIGIT) ||
+                (is_apostrophe((uint32_t)d) && prev == C_LETTER)) {
+                size_t m = j;
+                if (m < n) {
+                    int32_t e = cp_next(s, n, &m);
+                    if (e < 0)
+                        return 0;
+                    int ec = char_class((uint32_t)e);
+                    if ((is_num_sep((uint32_t)d) && ec == C_DIGIT) ||
+                        (is_apostrophe((uint32_t)d) && ec == C_LETTER)) {
+                        if (!(o = norm_put(h, (uint32_t)d, o)))
+                            return 0;
+                        i = j;
+                        continue;
+                    }
+                }
+            }
+            break;
+        }
+        if ((rc = emit_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER, nz,
+                           (size_t)(o - nz))) < 0)
+            return rc;
+    }
+    return 1;
+}
+
+int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
+{
+    jisr_norm_cps h;
+    pthread_once(&g_class_once, class_init);
+    int rc = jisr_text_norm_cps(TM_NORM_FLAGS, &h);
+    return rc != 0 ? (rc < 0 ? rc : 0) : tokenize_fused(str, n, out, &h);
+}
+
 int tm_tokenize(const char *str, size_t n, tm_toks *out)
+{
+    int rc = tm_tokenize_fused(str, n, out);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    return tm_tokenize_ref(str, n, out);
+}
+
+int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;

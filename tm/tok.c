@@ -437,6 +437,43 @@ static inline char *norm_put(const jisr_norm_cps *h, uint32_t c, char *o)
     return o;
 }
 
+/* The commonest code points inside a word, looked up in one table each, built from char_class
+ * and jisr_norm_cp (so they cannot disagree with the general path): ASCII letters and digits
+ * (entry: the normalised byte, bit 7 set for a letter; 0 = take the general path) and U+0600–
+ * U+06FF (class, normal form in UTF-8). */
+typedef struct ar_ent {
+    uint8_t ok; /* 1: a letter, digit or format character that normalises without ICU */
+    uint8_t cls, len;
+    char out[3];
+} ar_ent;
+static uint8_t g_ascii_run[128];
+static ar_ent g_ar_run[256];
+static pthread_once_t g_run_once = PTHREAD_ONCE_INIT;
+
+static void run_init(void)
+{
+    jisr_norm_cps h;
+    pthread_once(&g_class_once, class_init);
+    if (jisr_text_norm_cps(TM_NORM_FLAGS, &h) != 0)
+        return; /* the tables stay empty: every code point takes the general path */
+    for (uint32_t b = 0; b < 128; b++) {
+        int cls = char_class(b), v = jisr_norm_cp(&h, b);
+        if ((cls == C_LETTER || cls == C_DIGIT) && v > 0 && v < 0x80)
+            g_ascii_run[b] = (uint8_t)(v | (cls == C_LETTER ? 0x80 : 0));
+    }
+    for (uint32_t k = 0; k < 256; k++) {
+        uint32_t c = 0x600 + k;
+        int cls = char_class(c), v = jisr_norm_cp(&h, c);
+        ar_ent *e = &g_ar_run[k];
+        if ((cls != C_LETTER && cls != C_DIGIT && cls != C_FORMAT) || v == JISR_NORM_CP_SLOW)
+            continue;
+        e->ok = 1;
+        e->cls = (uint8_t)cls;
+        if (v != JISR_NORM_CP_DELETED)
+            e->len = (uint8_t)(norm_put(&h, c, e->out) - e->out);
+    }
+}
+
 /* 1 when done; 0 when the text needs tm_tokenize_ref; <0 on error */
 static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_norm_cps *h)
 {
@@ -476,6 +513,30 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
         int prev = cls;
         size_t end = i;
         while (i < n) {
+            unsigned b0 = s[i];
+            if (b0 < 0x80) { /* an ASCII letter or digit */
+                unsigned e = g_ascii_run[b0];
+                if (e) {
+                    *o++ = (char)(e & 0x7F);
+                    prev = (e & 0x80) ? C_LETTER : C_DIGIT;
+                    has_letter |= prev == C_LETTER;
+                    end = ++i;
+                    continue;
+                }
+            } else if (b0 >= 0xD8 && b0 <= 0xDB && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+                const ar_ent *e = &g_ar_run[((b0 - 0xD8) << 6) | (s[i + 1] & 0x3Fu)];
+                if (e->ok) {              /* an Arabic letter, mark or digit */
+                    memcpy(o, e->out, 3); /* within the reservation: 3 bytes per input byte */
+                    o += e->len;
+                    if (e->cls != C_FORMAT) {
+                        prev = e->cls;
+                        has_letter |= prev == C_LETTER;
+                    }
+                    i += 2;
+                    end = i;
+                    continue;
+                }
+            }
             size_t j = i;
             int32_t d = cp_next(s, n, &j);
             if (d < 0)
@@ -521,6 +582,7 @@ int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
 {
     jisr_norm_cps h;
     pthread_once(&g_class_once, class_init);
+    pthread_once(&g_run_once, run_init);
     int rc = jisr_text_norm_cps(TM_NORM_FLAGS, &h);
     return rc != 0 ? (rc < 0 ? rc : 0) : tokenize_fused(str, n, out, &h);
 }

@@ -583,7 +583,7 @@ static int post_group(jisr_tm_import *imp, MDB_cursor *ec, const post_ent *pe, s
 static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
 {
     jisr_tm *tm = imp->tm;
-    MDB_cursor *ec = NULL;
+    MDB_cursor *ec = NULL, *uc = NULL; /* uc: appends to units (no descent from the root) */
     int rc;
     uint64_t next_id;
     uint64_t *added = &b->added, *merged = &b->merged;
@@ -694,7 +694,9 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
         }
         p->id = id;
         MDB_val uk = {sizeof id, &id}, ud = {p->rec_len, (void *)rec};
-        if ((rc = mdb_put(txn, tm->units, &uk, &ud, MDB_APPEND)) != 0)
+        if (!uc && (rc = mdb_cursor_open(txn, tm->units, &uc)) != 0)
+            goto db;
+        if ((rc = mdb_cursor_put(uc, &uk, &ud, MDB_APPEND)) != 0)
             goto db;
         if ((rc = dset_put(&imp->inbatch, p->dkey, (uint32_t)i + 1)) < 0 ||
             (rc = jisr_buf_append(&imp->run, &p->dkey, 8)) < 0 ||
@@ -711,6 +713,10 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
                     goto db;
         }
         (*added)++;
+    }
+    if (uc) {
+        mdb_cursor_close(uc);
+        uc = NULL;
     }
     /* 2. The batch's dedupe run: one append-only record keyed by its first id (ids only grow,
      * so it goes at the end of the B-tree). */
@@ -767,12 +773,16 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
 db:
     if (ec)
         mdb_cursor_close(ec);
+    if (uc)
+        mdb_cursor_close(uc);
     if (rc == MDB_MAP_FULL)
         return 1;
     return tm_db_error(rc, "writing a batch");
 fail:
     if (ec)
         mdb_cursor_close(ec);
+    if (uc)
+        mdb_cursor_close(uc);
     return rc;
 }
 
@@ -1460,6 +1470,7 @@ static sp_chunk *sp_take(spill *s)
     c->next = NULL;
     jisr_buf_reset(&c->b);
     if (jisr_buf_reserve(&c->b, SPILL_CHUNK + (64u << 10)) < 0) {
+        jisr_buf_free(&c->b);
         free(c);
         return NULL;
     }

@@ -257,7 +257,7 @@ static void test_file_threads(void **state)
     snprintf(path, sizeof path, "%s/in.tsv", g_dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    for (int i = 0; i < 5000; i++)
+    for (int i = 0; i < 30000; i++) /* ~3 MB of spill: several chunks */
         fprintf(f, "الجملة رقم %d عن الشيء ش%d.\tSentence number %d about thing t%d.\n", i, i % 7,
                 i, i % 7);
     for (int i = 0; i < 100; i++) /* duplicates of earlier lines */
@@ -270,20 +270,21 @@ static void test_file_threads(void **state)
     fo.read.srclang = "ar";
     fo.read.tgtlang = "en";
     fo.import.batch_units = 700;
+    fo.spill_mem = 3u << 19; /* 1.5 MiB: chunks beyond that go through the temporary file */
     jisr_tm_import_stats st;
     int rc = jisr_tm_import_file(tm, path, &fo, &st);
     if (rc < 0)
         fprintf(stderr, "%s\n", jisr_error_last()->msg);
     assert_int_equal(rc, 0);
-    assert_int_equal(st.read, 5100);
-    assert_int_equal(st.added, 5000);
+    assert_int_equal(st.read, 30100);
+    assert_int_equal(st.added, 30000);
     assert_int_equal(st.merged, 100);
-    assert_int_equal(st.batches, 8);
+    assert_int_equal(st.batches, 43);
     uint64_t ar, en;
-    assert_int_equal(units_of(tm, &ar, &en), 5000);
+    assert_int_equal(units_of(tm, &ar, &en), 30000);
     assert_int_equal(usage_of(tm, 1), 2);
     assert_int_equal(usage_of(tm, 101), 1);
-    assert_int_equal(check_runs(tm), 5000);
+    assert_int_equal(check_runs(tm), 30000);
     /* the same file with a bad last line (invalid UTF-8): nothing changes */
     f = fopen(path, "a");
     fputs("\xff\xfe\tbad\n", f);
@@ -291,8 +292,8 @@ static void test_file_threads(void **state)
     rc = jisr_tm_import_file(tm, path, &fo, &st);
     assert_true(rc < 0);
     assert_non_null(strstr(jisr_error_last()->file ? jisr_error_last()->file : "", "in.tsv"));
-    assert_int_equal(jisr_error_last()->line, 5101);
-    assert_int_equal(units_of(tm, &ar, &en), 5000);
+    assert_int_equal(jisr_error_last()->line, 30101);
+    assert_int_equal(units_of(tm, &ar, &en), 30000);
     assert_int_equal(usage_of(tm, 1), 2);
     jisr_tm_close(tm);
     remove_dir();
@@ -467,9 +468,14 @@ static void test_spill_fidelity(void **state)
                 continue;
             }
             assert_int_equal(jisr_tm_import_end(imp, 1), 0);
-            /* A: the file import */
+            /* A: the file import (every other file with its spill through the temporary
+             * file instead of memory) */
             assert_int_equal(jisr_tm_open(&ta, da, &o), 0);
-            assert_int_equal(jisr_tm_import_file(ta, path, NULL, NULL), 0);
+            jisr_tm_file_opts fo;
+            memset(&fo, 0, sizeof fo);
+            fo.read = ro;
+            fo.spill_mem = files % 2 ? 1 : 0;
+            assert_int_equal(jisr_tm_import_file(ta, path, &fo, NULL), 0);
             uint64_t a_ar, a_en, b_ar, b_en;
             uint64_t na = units_of(ta, &a_ar, &a_en), nb = units_of(tb, &b_ar, &b_en);
             assert_int_equal(na, nb);

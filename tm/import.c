@@ -1515,7 +1515,7 @@ static int sp_flush(spill *s)
     if (!c || !c->b.len)
         return 0;
     pthread_mutex_lock(&s->mu);
-    int in_mem = s->mem + c->b.len <= SPILL_MEM;
+    int in_mem = s->mem + c->b.len <= (s->fo->spill_mem ? s->fo->spill_mem : SPILL_MEM);
     if (in_mem)
         s->mem += c->b.len;
     pthread_mutex_unlock(&s->mu);

@@ -197,7 +197,7 @@ static const unsigned char *skip_list(const unsigned char *p, const unsigned cha
 int tm_rec_decode(const void *data, size_t n, tm_rec *r)
 {
     const unsigned char *p = data, *end = p + n;
-    uint64_t v;
+    uint64_t v = 0; /* read below even when a field before it failed to decode */
     if (n < 1 || p[0] != TM_REC_VERSION)
         return jisr_error_set(JISR_ESCHEMA, NULL, 0, 0, "unit record version %u is not supported",
                               n ? p[0] : 0);

@@ -105,12 +105,16 @@ typedef struct jisr_tm_file_opts {
     void (*on_progress)(void *ctx, uint64_t units);
     void (*on_bad)(void *ctx, const jisr_error *err); /* bad unit skipped (SKIP_BAD) */
     void *ctx;
+    /* bytes of parsed units held in memory ahead of the storing (0: 256 MiB); beyond that they
+     * go through an unlinked temporary file in $TMPDIR (or /tmp) */
+    size_t spill_mem;
 } jisr_tm_file_opts;
 
 /** Import one file (TMX, TSV, JSONL or aligner output in one of those). Strict by default:
  * nothing is committed before the whole file has been parsed without error, so a file with an
  * error changes nothing; the units are prepared and written meanwhile (the file is parsed once,
- * into a temporary spill file under $TMPDIR or /tmp), then committed batch by batch. With
+ * ahead of the storing, into a spill held in memory up to spill_mem and in a temporary file
+ * beyond), then committed batch by batch. With
  * JISR_TM_IMPORT_SKIP_BAD the good units are stored and the bad ones reported (on_bad).
  * on_progress and on_bad are called on the parsing thread, on_commit on the writer's.
  * st (may be NULL) receives this file's statistics. */

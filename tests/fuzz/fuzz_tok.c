@@ -1,0 +1,108 @@
+/*
+ * fuzz_tok.c — libFuzzer target for the matcher's tokenizer (tm/tok.c) on untrusted text: the
+ * one-pass path (tm_tokenize_fused) must give exactly the tokens, spans, hashes and weights of
+ * the token-by-token reference (tm_tokenize_ref) whenever it takes the text, with and without
+ * surface hashes; the text layer's per-code-point normalisation must concatenate to
+ * jisr_text_normalize on any text none of whose code points needs ICU. Aborts when a property
+ * fails.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text.h"
+#include "tm/tm_int.h"
+#include "util/utf8.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz_tok: property failed: %s\n", what);
+        abort();
+    }
+}
+
+static void same(const char *s, size_t n, unsigned flags)
+{
+    tm_toks a = {0}, b = {0};
+    a.flags = b.flags = flags;
+    int rc = tm_tokenize_fused(s, n, &a);
+    check(rc >= 0, "one-pass tokenize succeeds");
+    check(tm_tokenize_ref(s, n, &b) == 0, "reference tokenize succeeds");
+    if (rc == 1) {
+        check(a.n == b.n, "same token count");
+        check(a.nwords == b.nwords && a.nheavy == b.nheavy && a.w100 == b.w100, "same weights");
+        for (size_t i = 0; i < a.n; i++) {
+            check(a.v[i].start == b.v[i].start && a.v[i].end == b.v[i].end, "same spans");
+            check(a.v[i].kind == b.v[i].kind, "same kinds");
+            check(a.v[i].hs == b.v[i].hs && a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk,
+                  "same hashes");
+        }
+    }
+    for (size_t i = 0; i < b.n; i++)
+        check(b.v[i].start < b.v[i].end && b.v[i].end <= n &&
+                  (i == 0 || b.v[i - 1].end <= b.v[i].start),
+              "spans ordered and inside the text");
+    tm_toks_free(&a);
+    tm_toks_free(&b);
+}
+
+static char *put_utf8(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        *o++ = (char)c;
+    } else if (c < 0x800) {
+        *o++ = (char)(0xC0 | (c >> 6));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    } else {
+        *o++ = (char)(0xE0 | (c >> 12));
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    }
+    return o;
+}
+
+static void norm_cps(const char *s, size_t n, unsigned flags)
+{
+    jisr_norm_cps h;
+    if (jisr_text_norm_cps(flags, &h) != 0)
+        return;
+    jisr_buf a = {0}, b = {0};
+    check(jisr_buf_reserve(&a, 3 * n + 8) == 0, "reserve");
+    char *o = a.data;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        int32_t c = jisr_utf8_decode((const unsigned char *)s, n, i, &len);
+        if (c < 0)
+            goto out; /* invalid UTF-8: the per-code-point path does not apply */
+        i += len;
+        int v = jisr_norm_cp(&h, (uint32_t)c);
+        if (v == JISR_NORM_CP_SLOW)
+            goto out;
+        if (v >= 0)
+            o = put_utf8(o, (uint32_t)v); /* one BMP code point */
+    }
+    a.len = (size_t)(o - a.data);
+    check(jisr_text_normalize(s, n, flags, &b) == 0, "normalize succeeds");
+    check(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+          "per-code-point normalisation = jisr_text_normalize");
+out:
+    jisr_buf_free(&a);
+    jisr_buf_free(&b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 1 << 16)
+        return 0;
+    const char *s = (const char *)data;
+    same(s, size, 0);
+    same(s, size, TM_TOKS_NO_SURFACE);
+    norm_cps(s, size, JISR_NORM_MATCH | JISR_NORM_TAMARBUTA);
+    norm_cps(s, size, JISR_NORM_MATCH);
+    norm_cps(s, size, JISR_NORM_NFKC);
+    return 0;
+}

@@ -1182,40 +1182,20 @@ typedef struct spill {
  * its length + 1 (0 for NULL) and its bytes with their NUL; a meta starts with a bit mask of the
  * fields present, so the usual unit without attributes costs two bytes per meta. Written with one
  * reservation per unit: the parse is the critical path of a strict import. */
-static size_t vlen(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-static unsigned char *put_v(unsigned char *p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
-    return p;
-}
-
 static size_t str_size(const char *s)
 {
     if (!s)
         return 1;
     size_t n = strlen(s) + 1;
-    return vlen(n) + n;
+    return tm_varint_size(n) + n;
 }
 
 static unsigned char *put_s(unsigned char *p, const char *s)
 {
     if (!s)
-        return put_v(p, 0);
+        return tm_varint_put(p, 0);
     size_t n = strlen(s) + 1;
-    p = put_v(p, n);
+    p = tm_varint_put(p, n);
     memcpy(p, s, n);
     return p + n;
 }
@@ -1236,13 +1216,13 @@ static size_t meta_size(const jisr_meta *m)
         if (s[i])
             n += str_size(s[i]);
     if (m->usagecount >= 0)
-        n += vlen((uint64_t)m->usagecount);
+        n += tm_varint_size((uint64_t)m->usagecount);
     for (int k = 0; k < 2; k++) {
         const jisr_prop *p = k ? m->notes : m->props;
         size_t np = k ? m->nnotes : m->nprops;
         if (!np)
             continue;
-        n += vlen(np);
+        n += tm_varint_size(np);
         for (size_t i = 0; i < np; i++)
             n += str_size(p[i].type) + str_size(p[i].lang) + str_size(p[i].value);
     }
@@ -1264,13 +1244,13 @@ static unsigned char *put_meta(unsigned char *p, const jisr_meta *m)
         if (s[i])
             p = put_s(p, s[i]);
     if (m->usagecount >= 0)
-        p = put_v(p, (uint64_t)m->usagecount);
+        p = tm_varint_put(p, (uint64_t)m->usagecount);
     for (int k = 0; k < 2; k++) {
         const jisr_prop *q = k ? m->notes : m->props;
         size_t np = k ? m->nnotes : m->nprops;
         if (!np)
             continue;
-        p = put_v(p, np);
+        p = tm_varint_put(p, np);
         for (size_t i = 0; i < np; i++) {
             p = put_s(p, q[i].type);
             p = put_s(p, q[i].lang);
@@ -1288,11 +1268,12 @@ static int sp_unit(jisr_buf *b, const jisr_unit *u)
         ntags += u->variants[i].ntags;
         nprops += u->variants[i].meta.nprops + u->variants[i].meta.nnotes;
     }
-    size_t n = vlen(u->nvariants) + vlen(ntags) + vlen(nprops) + str_size(u->tuid) +
-               str_size(u->srclang) + meta_size(&u->meta) + vlen(u->line) + vlen(u->col);
+    size_t n = tm_varint_size(u->nvariants) + tm_varint_size(ntags) + tm_varint_size(nprops) +
+               str_size(u->tuid) + str_size(u->srclang) + meta_size(&u->meta) +
+               tm_varint_size(u->line) + tm_varint_size(u->col);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        n += str_size(v->lang) + str_size(v->text) + vlen(v->ntags) + meta_size(&v->meta);
+        n += str_size(v->lang) + str_size(v->text) + tm_varint_size(v->ntags) + meta_size(&v->meta);
         for (size_t t = 0; t < v->ntags; t++)
             n += str_size(v->tags[t]);
     }
@@ -1305,19 +1286,19 @@ static int sp_unit(jisr_buf *b, const jisr_unit *u)
     uint32_t len = (uint32_t)n;
     memcpy(p, &len, 4);
     p += 4;
-    p = put_v(p, u->nvariants);
-    p = put_v(p, ntags);
-    p = put_v(p, nprops);
+    p = tm_varint_put(p, u->nvariants);
+    p = tm_varint_put(p, ntags);
+    p = tm_varint_put(p, nprops);
     p = put_s(p, u->tuid);
     p = put_s(p, u->srclang);
     p = put_meta(p, &u->meta);
-    p = put_v(p, u->line);
-    p = put_v(p, u->col);
+    p = tm_varint_put(p, u->line);
+    p = tm_varint_put(p, u->col);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
         p = put_s(p, v->lang);
         p = put_s(p, v->text);
-        p = put_v(p, v->ntags);
+        p = tm_varint_put(p, v->ntags);
         for (size_t t = 0; t < v->ntags; t++)
             p = put_s(p, v->tags[t]);
         p = put_meta(p, &v->meta);

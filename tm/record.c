@@ -20,12 +20,7 @@ void tm_put_varint(jisr_buf *b, uint64_t v)
 {
     if (jisr_buf_reserve(b, 10) < 0)
         return; /* the caller sees the failure as data == NULL or a short buffer */
-    unsigned char *p = (unsigned char *)b->data + b->len;
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
+    unsigned char *p = tm_varint_put((unsigned char *)b->data + b->len, v);
     b->len = (size_t)(p - (unsigned char *)b->data);
     b->data[b->len] = '\0';
 }
@@ -73,40 +68,20 @@ static const unsigned char *get_date(const unsigned char *p, const unsigned char
 
 /* Record encoding: the size first, then one reservation and plain stores (one check of the
  * allocation for the whole record instead of one per field). */
-static size_t vsize(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-static unsigned char *wv(unsigned char *p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
-    return p;
-}
-
 static size_t ssize(const char *s)
 {
     if (!s)
         return 1;
     size_t n = strlen(s);
-    return vsize((uint64_t)n + 1) + n;
+    return tm_varint_size((uint64_t)n + 1) + n;
 }
 
 static unsigned char *ws(unsigned char *p, const char *s)
 {
     if (!s)
-        return wv(p, 0);
+        return tm_varint_put(p, 0);
     size_t n = strlen(s);
-    p = wv(p, (uint64_t)n + 1);
+    p = tm_varint_put(p, (uint64_t)n + 1);
     memcpy(p, s, n);
     return p + n;
 }
@@ -116,9 +91,20 @@ static uint64_t date_v(int64_t t)
     return t == INT64_MIN || t < 0 ? 0 : (uint64_t)t + 1;
 }
 
+/* the record's version, usage count and dates */
+static unsigned char *put_head(unsigned char *p, uint64_t usage, int64_t created, int64_t changed,
+                               int64_t lastused)
+{
+    *p++ = TM_REC_VERSION;
+    p = tm_varint_put(p, usage);
+    p = tm_varint_put(p, date_v(created));
+    p = tm_varint_put(p, date_v(changed));
+    return tm_varint_put(p, date_v(lastused));
+}
+
 static size_t props_size(const jisr_prop *v, size_t n, int with_type)
 {
-    size_t z = vsize(n);
+    size_t z = tm_varint_size(n);
     for (size_t i = 0; i < n; i++)
         z += (with_type ? ssize(v[i].type) : 0) + ssize(v[i].lang) + ssize(v[i].value);
     return z;
@@ -126,7 +112,7 @@ static size_t props_size(const jisr_prop *v, size_t n, int with_type)
 
 static unsigned char *wprops(unsigned char *p, const jisr_prop *v, size_t n, int with_type)
 {
-    p = wv(p, n);
+    p = tm_varint_put(p, n);
     for (size_t i = 0; i < n; i++) {
         if (with_type)
             p = ws(p, v[i].type);
@@ -140,42 +126,38 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
                   const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
                   int64_t lastused, jisr_buf *out)
 {
-    size_t z = 1 + vsize(usage) + vsize(date_v(created)) + vsize(date_v(changed)) +
-               vsize(date_v(lastused)) + ssize(u->tuid) + ssize(u->srclang) +
-               ssize(u->meta.creationid) + ssize(u->meta.changeid) +
+    size_t z = 1 + tm_varint_size(usage) + tm_varint_size(date_v(created)) +
+               tm_varint_size(date_v(changed)) + tm_varint_size(date_v(lastused)) + ssize(u->tuid) +
+               ssize(u->srclang) + ssize(u->meta.creationid) + ssize(u->meta.changeid) +
                props_size(u->meta.props, u->meta.nprops, 1) +
-               props_size(u->meta.notes, u->meta.nnotes, 0) + vsize(u->nvariants);
+               props_size(u->meta.notes, u->meta.nnotes, 0) + tm_varint_size(u->nvariants);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        z += ssize(v->lang) + ssize(v->text ? v->text : "") + vsize(nheavy[i]) + vsize(w100[i]) +
-             8 + vsize(v->ntags);
+        z += ssize(v->lang) + ssize(v->text ? v->text : "") + tm_varint_size(nheavy[i]) +
+             tm_varint_size(w100[i]) + 8 + tm_varint_size(v->ntags);
         for (size_t k = 0; k < v->ntags; k++)
             z += ssize(v->tags[k] ? v->tags[k] : "");
     }
     if (jisr_buf_reserve(out, z) < 0)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
     unsigned char *p = (unsigned char *)out->data + out->len, *p0 = p;
-    *p++ = TM_REC_VERSION;
-    p = wv(p, usage);
-    p = wv(p, date_v(created));
-    p = wv(p, date_v(changed));
-    p = wv(p, date_v(lastused));
+    p = put_head(p, usage, created, changed, lastused);
     p = ws(p, u->tuid);
     p = ws(p, u->srclang);
     p = ws(p, u->meta.creationid);
     p = ws(p, u->meta.changeid);
     p = wprops(p, u->meta.props, u->meta.nprops, 1);
     p = wprops(p, u->meta.notes, u->meta.nnotes, 0);
-    p = wv(p, u->nvariants);
+    p = tm_varint_put(p, u->nvariants);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
         p = ws(p, v->lang);
         p = ws(p, v->text ? v->text : "");
-        p = wv(p, nheavy[i]);
-        p = wv(p, w100[i]);
+        p = tm_varint_put(p, nheavy[i]);
+        p = tm_varint_put(p, w100[i]);
         for (int b = 0; b < 8; b++) /* little-endian, as put_u64 */
             *p++ = (unsigned char)(nhash[i] >> (8 * b));
-        p = wv(p, v->ntags);
+        p = tm_varint_put(p, v->ntags);
         for (size_t k = 0; k < v->ntags; k++)
             p = ws(p, v->tags[k] ? v->tags[k] : "");
     }
@@ -272,11 +254,7 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
     if (jisr_buf_reserve(out, 1 + 4 * 10 + rest) < 0)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
     unsigned char *o = (unsigned char *)out->data + out->len, *o0 = o;
-    *o++ = TM_REC_VERSION;
-    o = wv(o, usage);
-    o = wv(o, date_v(created));
-    o = wv(o, date_v(changed));
-    o = wv(o, date_v(lastused));
+    o = put_head(o, usage, created, changed, lastused);
     memcpy(o, p, rest);
     out->len += (size_t)(o - o0) + rest;
     out->data[out->len] = '\0';

@@ -131,6 +131,26 @@ int tm_rec_find(const tm_rec *r, const char *want);
 int64_t tm_date_parse(const char *s);         /* TMX YYYYMMDDThhmmssZ → unix, INT64_MIN bad */
 void tm_date_format(int64_t t, char out[17]); /* unix → YYYYMMDDThhmmssZ */
 
+/** The size of v as a varint (7 bits a byte, low first), and v written at p (returns the end). */
+static inline size_t tm_varint_size(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+static inline unsigned char *tm_varint_put(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
 void tm_put_varint(jisr_buf *b, uint64_t v);
 const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v);
 

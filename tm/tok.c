@@ -302,61 +302,8 @@ static size_t strip_clitics(const unsigned char *p, size_t len)
     return 2 * k;
 }
 
-static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        tm_tok *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
-    tm_tok *k = &t->v[t->n];
-    k->start = (uint32_t)start;
-    k->end = (uint32_t)end;
-    k->kind = kind;
-    size_t len = end - start;
-    jisr_buf_reset(&t->nb);
-    int rc = tm_tok_norm(s + start, len, &t->nb);
-    if (rc < 0)
-        return rc;
-    if (t->flags & TM_TOKS_NO_SURFACE) {
-        k->hs = 0;
-        k->hn = tm_hash(t->nb.len ? t->nb.data : s + start, t->nb.len ? t->nb.len : len, kind);
-    } else {
-        k->hs = tm_hash(s + start, len, kind);
-        /* most tokens are their own normal form (lower-case words, digits, punctuation,
-         * Arabic without harakat): then the normalised hash is the surface hash */
-        if (!t->nb.len || (t->nb.len == len && memcmp(t->nb.data, s + start, len) == 0))
-            k->hn = k->hs;
-        else
-            k->hn = tm_hash(t->nb.data, t->nb.len, kind);
-    }
-    k->hk = k->hn;
-    if (kind == TM_WORD && t->nb.len) {
-        size_t off = strip_clitics((const unsigned char *)t->nb.data, t->nb.len);
-        if (off)
-            k->hk = tm_hash(t->nb.data + off, t->nb.len - off, kind);
-    }
-    if (kind == TM_WORD)
-        t->nwords++;
-    if (kind == TM_WORD || kind == TM_NUMBER)
-        t->nheavy++;
-    t->w100 += (kind == TM_WORD || kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
-    t->n++;
-    return 0;
-}
-
-/* ---- one pass --------------------------------------------------------------------------
- * tm_tokenize_ref below reads each code point to find the boundaries, then normalises every token
- * on its own (a call into the text layer per token: its setup cost more than the work for
- * tokens of a few letters). Here each code point is classified and normalised as it is read, by
- * the text layer's per-code-point table (jisr_norm_cp), and a token's normal form is the slice
- * of the text's normalised bytes it produced; the text layer guarantees the two agree when no
- * code point needs ICU. Any code point that does, or invalid UTF-8, sends the whole text to
- * tm_tokenize_ref. tests/test_tm.c compares both on every test text and on random strings. */
-
+/* Append a token of s[start..end) whose normal form is nz[0..nzl): its hashes (the normalised
+ * one from the surface when the normal form is empty) and the text's counts. */
 static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind,
                     const char *nz, size_t nzl)
 {
@@ -373,11 +320,13 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     k->end = (uint32_t)end;
     k->kind = kind;
     size_t len = end - start;
-    if (t->flags & TM_TOKS_NO_SURFACE) { /* as push_tok */
+    if (t->flags & TM_TOKS_NO_SURFACE) {
         k->hs = 0;
         k->hn = tm_hash(nzl ? nz : s + start, nzl ? nzl : len, kind);
     } else {
         k->hs = tm_hash(s + start, len, kind);
+        /* most tokens are their own normal form (lower-case words, digits, punctuation,
+         * Arabic without harakat): then the normalised hash is the surface hash */
         if (!nzl || (nzl == len && memcmp(nz, s + start, len) == 0))
             k->hn = k->hs;
         else
@@ -397,6 +346,24 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     t->n++;
     return 0;
 }
+
+static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind)
+{
+    jisr_buf_reset(&t->nb);
+    int rc = tm_tok_norm(s + start, end - start, &t->nb);
+    if (rc < 0)
+        return rc;
+    return emit_tok(t, s, start, end, kind, t->nb.data, t->nb.len);
+}
+
+/* ---- one pass --------------------------------------------------------------------------
+ * tm_tokenize_ref below reads each code point to find the boundaries, then normalises every token
+ * on its own (a call into the text layer per token: its setup cost more than the work for
+ * tokens of a few letters). Here each code point is classified and normalised as it is read, by
+ * the text layer's per-code-point table (jisr_norm_cp), and a token's normal form is the slice
+ * of the text's normalised bytes it produced; the text layer guarantees the two agree when no
+ * code point needs ICU. Any code point that does, or invalid UTF-8, sends the whole text to
+ * tm_tokenize_ref. tests/test_tm.c compares both on every test text and on random strings. */
 
 /* the next code point at s[*i] (advancing *i), or -1 for invalid UTF-8 */
 static inline int32_t cp_next(const unsigned char *s, size_t n, size_t *i)

@@ -170,9 +170,10 @@ static int lang_add(lang_count *v, size_t *n, size_t cap, const char *l, size_t 
     return 0;
 }
 
-static int dset_put(dset *s, uint64_t dkey, uint32_t id)
+/* room for n entries in all (at most half full) */
+static int dset_reserve(dset *s, size_t n)
 {
-    if (2 * (s->n + 1) > s->cap) {
+    while (2 * n > s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
         dslot *v = calloc(cap, sizeof *v);
         if (!v)
@@ -188,6 +189,14 @@ static int dset_put(dset *s, uint64_t dkey, uint32_t id)
         s->v = v;
         s->cap = cap;
     }
+    return 0;
+}
+
+static int dset_put(dset *s, uint64_t dkey, uint32_t id)
+{
+    int rc = dset_reserve(s, s->n + 1);
+    if (rc < 0)
+        return rc;
     size_t j = (size_t)dkey & (s->cap - 1);
     while (s->v[j].id)
         j = (j + 1) & (s->cap - 1);
@@ -498,10 +507,11 @@ static void put_be(unsigned char *p, uint64_t v, int n)
 }
 
 /* Write the postings pe[0..ne) of one top-bits group, sorted by key, of the batch whose units
- * got the ids id[idx] (0: merged, no posting): one chunk per key, or the ids appended to the
+ * got the ids id[idx] (0: merged, no posting), or base + idx when id is NULL (no unit merged:
+ * the usual case, without a lookup per posting): one chunk per key, or the ids appended to the
  * key's last chunk while that is small. Returns 0; 1 with LMDB's error in *mrc; or <0. */
 static int post_group(jisr_tm_import *imp, MDB_cursor *ec, const post_ent *pe, size_t ne,
-                      const uint32_t *id, int *mrc)
+                      const uint32_t *id, uint32_t base, int *mrc)
 {
     int rc;
     for (size_t i = 0; i < ne;) {
@@ -511,9 +521,13 @@ static int post_group(jisr_tm_import *imp, MDB_cursor *ec, const post_ent *pe, s
         uint64_t pkey = pe[i].key;
         /* the key's new ids, ascending (batch order) */
         size_t nid = 0;
-        for (size_t x = i; x < j; x++)
-            if (id[pe[x].idx])
-                imp->ids[nid++] = id[pe[x].idx];
+        if (!id)
+            for (size_t x = i; x < j; x++)
+                imp->ids[nid++] = base + pe[x].idx;
+        else
+            for (size_t x = i; x < j; x++)
+                if (id[pe[x].idx])
+                    imp->ids[nid++] = id[pe[x].idx];
         i = j;
         if (!nid)
             continue;
@@ -631,6 +645,8 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
     for (size_t i = 0; i < b->np; i++) {
         pend *p = &b->p[i];
         const char *rec = b->recs.data + p->rec_off;
+        if (i + 8 < b->np && imp->known.cap) /* the dedupe index is big: fetch ahead */
+            __builtin_prefetch(&imp->known.v[(size_t)b->p[i + 8].dkey & (imp->known.cap - 1)]);
         unsigned int dup = 0;
         int decoded = 0;
         size_t pos = (size_t)p->dkey & (imp->known.cap - 1);
@@ -738,13 +754,17 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
     if ((rc = grow_arr((void **)&imp->ids, &imp->idscap, b->np + 1, sizeof *imp->ids)) < 0 ||
         (rc = grow_arr((void **)&imp->idmap, &imp->idmapcap, b->np + 1, sizeof *imp->idmap)) < 0)
         goto fail;
-    for (size_t i = 0; i < b->np; i++)
-        imp->idmap[i] = b->p[i].id;
+    const uint32_t *idmap = NULL; /* no unit merged: id = first_id + index */
+    if (*merged) {
+        for (size_t i = 0; i < b->np; i++)
+            imp->idmap[i] = b->p[i].id;
+        idmap = imp->idmap;
+    }
     if ((rc = mdb_cursor_open(txn, tm->post, &ec)) != 0)
         goto db;
     for (size_t g = 0; g < (1u << PBITS); g++) {
         int mrc = 0;
-        rc = post_group(imp, ec, b->grp[g].v, b->grp[g].n, imp->idmap, &mrc);
+        rc = post_group(imp, ec, b->grp[g].v, b->grp[g].n, idmap, (uint32_t)first_id, &mrc);
         if (rc == 1) {
             rc = mrc;
             goto db;
@@ -760,11 +780,18 @@ static int batch_write(jisr_tm_import *imp, MDB_txn *txn, batch *b)
             goto db;
     if ((rc = tm_meta_put_u64(txn, tm, "next_id", next_id)) != 0)
         goto db;
+    if ((rc = dset_reserve(&imp->known, imp->known.n + imp->run.len / 12)) < 0)
+        return rc;
     for (size_t x = 0; x + 12 <= imp->run.len; x += 12) {
         uint64_t dk;
         uint32_t id;
         memcpy(&dk, imp->run.data + x, 8);
         memcpy(&id, imp->run.data + x + 8, 4);
+        if (x + 12 * 9 <= imp->run.len) { /* fetch ahead: the index is big */
+            uint64_t ahead;
+            memcpy(&ahead, imp->run.data + x + 12 * 8, 8);
+            __builtin_prefetch(&imp->known.v[(size_t)ahead & (imp->known.cap - 1)], 1);
+        }
         if ((rc = dset_put(&imp->known, dk, id)) < 0)
             return rc;
     }

@@ -139,6 +139,11 @@ struct jisr_tm_import {
     size_t ptmpcap;
     uint64_t *ukeys; /* the unit being added: its posting keys */
     size_t ukcap;
+    struct {
+        uint64_t term;
+        uint32_t gen;
+    } tset[256]; /* the distinct terms of a variant: slots stamped with tgen */
+    uint32_t tgen;
     /* writer's scratch */
     uint32_t *ids, *idmap; /* a key's new ids; the id of each unit of the batch */
     size_t idscap, idmapcap;
@@ -361,6 +366,36 @@ static int64_t meta_date(const char *s, int64_t dflt)
 
 static int enqueue(jisr_tm_import *imp);
 
+/* Keep the first of each term in t[0..n) (a posting per term and unit): a small hash table
+ * whose slots are stamped per call, so nothing is cleared; sorting did the same at ~5 times the
+ * cost. Returns the number kept. */
+static size_t distinct_terms(jisr_tm_import *imp, uint64_t *t, size_t n)
+{
+    size_t m = 0;
+    if (n > 128) { /* rare: sort */
+        sort_u64(t, n);
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || t[k] != t[k - 1])
+                t[m++] = t[k];
+        return m;
+    }
+    if (++imp->tgen == 0) { /* the stamps wrapped: clear once */
+        memset(imp->tset, 0, sizeof imp->tset);
+        imp->tgen = 1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        unsigned h = (unsigned)((t[k] * 0x9E3779B97F4A7C15ULL) >> 56);
+        while (imp->tset[h].gen == imp->tgen && imp->tset[h].term != t[k])
+            h = (h + 1) & 255;
+        if (imp->tset[h].gen != imp->tgen) {
+            imp->tset[h].gen = imp->tgen;
+            imp->tset[h].term = t[k];
+            t[m++] = t[k];
+        }
+    }
+    return m;
+}
+
 int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 {
     int rc;
@@ -402,13 +437,12 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
                 imp->terms[nt++] = imp->toks.v[k].hk;
             else if (imp->toks.v[k].kind == TM_NUMBER)
                 imp->terms[nt++] = tm_num_term(nnum++);
-        sort_u64(imp->terms, nt);
+        nt = distinct_terms(imp, imp->terms, nt);
         unsigned bucket = tm_bucket(imp->toks.w100);
         if ((rc = grow_arr((void **)&imp->ukeys, &imp->ukcap, nuk + nt, 8)) < 0)
             return rc;
         for (size_t k = 0; k < nt; k++)
-            if (k == 0 || imp->terms[k] != imp->terms[k - 1])
-                imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
+            imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
     }
     if (nv < 2) { /* nothing to translate from or to */
         b->skipped++;
@@ -496,6 +530,34 @@ static void msd_sort(post_ent *a, post_ent *t, size_t n, int shift, int into_a)
     for (int d = 0; d < 256; d++)
         if (c[d + 1] > c[d])
             msd_sort(t + c[d], a + c[d], c[d + 1] - c[d], shift - 8, !into_a);
+}
+
+/* Sort one group (all its keys share the top PBITS bits) stably by key: a counting sort on the
+ * next bits, as many as give ~4 entries a bucket, into t, then each bucket by msd_sort back into
+ * a (a bucket of a few entries is an insertion; one holding a frequent key, or two, is split
+ * further on the digits where they differ). t has room for n entries. */
+static void group_sort(post_ent *a, post_ent *t, size_t n)
+{
+    if (n <= 64) {
+        msd_sort(a, t, n, 64 - PBITS - 8, 1); /* insertion */
+        return;
+    }
+    unsigned bits = 63 - (unsigned)__builtin_clzll((unsigned long long)n) - 2;
+    bits = bits < 8 ? 8 : bits > 14 ? 14 : bits;
+    int shift = 64 - PBITS - (int)bits;
+    size_t nb = (size_t)1 << bits, mask = nb - 1;
+    size_t c[(1u << 14) + 1];
+    memset(c, 0, (nb + 1) * sizeof c[0]);
+    for (size_t i = 0; i < n; i++)
+        c[((a[i].key >> shift) & mask) + 1]++;
+    for (size_t d = 0; d < nb; d++)
+        c[d + 1] += c[d];
+    for (size_t i = 0; i < n; i++)
+        t[c[(a[i].key >> shift) & mask]++] = a[i];
+    /* c[d] is now the end of bucket d */
+    for (size_t d = 0, s = 0; d < nb; s = c[d++])
+        if (c[d] > s)
+            msd_sort(t + s, a + s, c[d] - s, shift - 8, 0);
 }
 
 static void put_be(unsigned char *p, uint64_t v, int n)
@@ -1057,7 +1119,7 @@ static int enqueue(jisr_tm_import *imp)
         int rc = grow_arr((void **)&imp->ptmp, &imp->ptmpcap, b->grp[g].n + 1, sizeof *imp->ptmp);
         if (rc < 0)
             return rc;
-        msd_sort(b->grp[g].v, imp->ptmp, b->grp[g].n, 64 - PBITS - 8, 1);
+        group_sort(b->grp[g].v, imp->ptmp, b->grp[g].n);
     }
     pthread_mutex_lock(&imp->mu);
     while (!imp->werr && !imp->drop && imp->qhead &&

@@ -554,10 +554,23 @@ static void group_sort(post_ent *a, post_ent *t, size_t n)
         c[d + 1] += c[d];
     for (size_t i = 0; i < n; i++)
         t[c[(a[i].key >> shift) & mask]++] = a[i];
-    /* c[d] is now the end of bucket d */
-    for (size_t d = 0, s = 0; d < nb; s = c[d++])
-        if (c[d] > s)
-            msd_sort(t + s, a + s, c[d] - s, shift - 8, 0);
+    /* c[d] is now the end of bucket d: most hold a few entries, sorted here by insertion */
+    for (size_t d = 0, s = 0; d < nb; s = c[d++]) {
+        size_t m = c[d] - s;
+        if (m > 16) {
+            msd_sort(t + s, a + s, m, shift - 8, 0);
+            continue;
+        }
+        for (size_t i = 0; i < m; i++) {
+            post_ent v = t[s + i];
+            size_t j = s + i;
+            while (j > s && a[j - 1].key > v.key) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = v;
+        }
+    }
 }
 
 static void put_be(unsigned char *p, uint64_t v, int n)

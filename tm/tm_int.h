@@ -80,7 +80,14 @@ static inline uint64_t tm_num_term(size_t k)
     return TM_NUMKEY + (k < TM_NUM_TERMS - 1 ? k : TM_NUM_TERMS - 1);
 }
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
-uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket);
+static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
+{
+    uint64_t x = lh ^ (hk * 0x9E3779B97F4A7C15ULL);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 32;
+    return (x & ~(uint64_t)0xFF) | (bucket & 0xFF);
+}
 
 /* ---- packed unit record (record.c) ------------------------------------------------------- */
 

@@ -137,15 +137,6 @@ uint32_t tm_bucket_max(unsigned b)
     return g_bucket_min[b + 1] * 100 - 1;
 }
 
-uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
-{
-    uint64_t x = lh ^ (hk * 0x9E3779B97F4A7C15ULL);
-    x ^= x >> 29;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 32;
-    return (x & ~(uint64_t)0xFF) | (bucket & 0xFF);
-}
-
 uint64_t tm_toks_text_hash(const tm_toks *t)
 {
     uint64_t h = 0x74657874ULL;

@@ -3,22 +3,24 @@
  * batch in LMDB write transactions (all or nothing per batch).
  *
  * A file import runs on three threads, because on a 1,000,000-unit TMX each stage costs a few
- * microseconds per unit and none dominates: the parse ("jisr-read": the TMX reader, writing each
- * unit to a spill file), the caller's thread (reading units back from the spill; tokenizing,
- * hashing, packing records and posting keys) and the writer ("jisr-writer", LMDB).
+ * microseconds per unit and none dominates: the parse ("jisr-read": the TMX reader, encoding
+ * each unit into the spill, see "files" below), the preparing thread ("jisr-prep": decoding the
+ * units; tokenizing, hashing, packing records and posting keys) and the writer ("jisr-writer",
+ * LMDB); the caller waits.
  *
  * Per batch the writer merges duplicates: a unit whose normalised variants equal those of a
  * stored unit, or of an earlier new unit, is merged into it (usage counts add up, the creation
  * date keeps the earliest, change and last-use dates the latest). Candidates come from an
  * in-memory index of dedupe hashes, loaded from the memory's append-only dedupe runs (one per
  * batch: a B-tree of hashes took ~2 µs per random insert and lookup). New units get ids from
- * meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the batch's new
- * units are collected as (term key, id) pairs, sorted by key (stable, so ids stay ascending) and
- * written as one delta-coded chunk per key and batch (appended to the key's last chunk while that
- * is small): a million-unit import makes a few million B-tree insertions instead of tens of
- * millions, and rare terms keep one small chunk each. An import reserves map room for its file
- * first; should the map still fill, the transaction is aborted, the map doubled and the batches
- * of the transaction written again from memory.
+ * meta "next_id" (ids only grow, so records go in with MDB_APPEND). Postings of the batch's
+ * units are collected as (term key, index in the batch) pairs in groups by the key's top bits,
+ * each group sorted by key (stable, so units stay in order) when the batch is handed over; the
+ * writer maps indexes to ids and writes one delta-coded chunk per key and batch (appended to the
+ * key's last chunk while that is small): a million-unit import makes a few million B-tree
+ * insertions instead of tens of millions, and rare terms keep one small chunk each. An import
+ * reserves map room for its file first; should the map still fill, the transaction is aborted, the
+ * map doubled and the batches of the transaction written again from memory.
  *
  * Files are strict by default: nothing is committed before the parse has read the whole file
  * without error (the gate), so a bad file changes nothing. Meanwhile the writer already writes

@@ -36,6 +36,8 @@ int jisr_text_norm_force_icu;
 #define TABLE_MAX 0x3000
 #define T_SLOW 0xFFFF
 #define T_DELETE 0xFFFE
+/* jisr_norm_cp (text.h) reads the same table entries */
+_Static_assert(T_SLOW == 0xFFFF && T_DELETE == 0xFFFE, "jisr_norm_cp's table codes");
 
 enum { MODE_NFKC, MODE_FOLD, MODE_NFKC_FOLD, MODE_COUNT };
 

@@ -47,7 +47,7 @@
 #define DEFAULT_BATCH 200000
 #define QUEUE_BATCHES 2 /* full batches waiting for the writer, at most */
 /* ... and while the file is still being parsed (a strict import commits nothing before): the
- * tokenizing goes on meanwhile, up to this many batches held in memory (~140 MB each) */
+ * tokenizing goes on meanwhile, up to this many batches held in memory (~165 MB each) */
 #define GATE_QUEUE_BATCHES 4
 #define MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended instead of adding one */
 #define PBITS 10      /* a batch's postings are grouped by the top PBITS bits of their key */
@@ -1129,7 +1129,8 @@ static int enqueue(jisr_tm_import *imp)
         imp->th_started = 1;
     }
     batch *b = imp->cur;
-    /* sort the batch's postings here: the writer is the critical path once the file is read */
+    /* sort the batch's postings here: sorted by the writer, they made it the slowest stage once
+     * the file is read */
     for (size_t g = 0; g < (1u << PBITS); g++) {
         int rc = grow_arr((void **)&imp->ptmp, &imp->ptmpcap, b->grp[g].n + 1, sizeof *imp->ptmp);
         if (rc < 0)

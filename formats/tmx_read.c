@@ -785,6 +785,18 @@ nomem:
     oom(t);
 }
 
+/* A <prop> or <note> child of the header, a <tu> or a <tuv> (meta m; counters np, nn): 1 when
+ * name is one of them and it was started, 0 when it is some other element. */
+static int start_meta_child(tmx_reader *t, const char *name, jisr_meta *m, size_t *np, size_t *nn,
+                            int natt, const xmlChar **atts, int d)
+{
+    int is_note = strcmp(name, "note") == 0;
+    if (!is_note && strcmp(name, "prop") != 0)
+        return 0;
+    start_prop(t, m, is_note ? nn : np, is_note, natt, atts, d);
+    return 1;
+}
+
 static void end_prop(tmx_reader *t)
 {
     t->leaf = -1;
@@ -991,11 +1003,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         if (d != 2)
             return; /* below a header child (<map> inside <ude>) */
         jisr_meta *m = &t->r->header.meta;
-        if (strcmp(name, "prop") == 0)
-            start_prop(t, m, &t->hdr_nprops, 0, natt, atts, d);
-        else if (strcmp(name, "note") == 0)
-            start_prop(t, m, &t->hdr_nnotes, 1, natt, atts, d);
-        else if (strcmp(name, "ude") == 0)
+        if (start_meta_child(t, name, m, &t->hdr_nprops, &t->hdr_nnotes, natt, atts, d))
+            return;
+        if (strcmp(name, "ude") == 0)
             t->ignore = d; /* user-defined encodings: not kept */
         else if (strcmp(name, "map") != 0)
             elem_bad(t, JISR_EPARSE, "unexpected element <%s> in <header>", name);
@@ -1089,11 +1099,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
             m = &t->cur.variants[t->cur.nvariants - 1].meta;
         if (strcmp(name, "seg") == 0)
             start_seg(t, d);
-        else if (strcmp(name, "prop") == 0)
-            start_prop(t, m, &t->tuv_nprops, 0, natt, atts, d);
-        else if (strcmp(name, "note") == 0)
-            start_prop(t, m, &t->tuv_nnotes, 1, natt, atts, d);
-        else
+        else if (!start_meta_child(t, name, m, &t->tuv_nprops, &t->tuv_nnotes, natt, atts, d))
             elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside <tuv>", name);
         return;
     }
@@ -1101,11 +1107,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     jisr_meta *m = t->check_only ? NULL : &t->cur.meta;
     if (strcmp(name, "tuv") == 0)
         start_tuv(t, natt, atts);
-    else if (strcmp(name, "prop") == 0)
-        start_prop(t, m, &t->tu_nprops, 0, natt, atts, d);
-    else if (strcmp(name, "note") == 0)
-        start_prop(t, m, &t->tu_nnotes, 1, natt, atts, d);
-    else
+    else if (!start_meta_child(t, name, m, &t->tu_nprops, &t->tu_nnotes, natt, atts, d))
         elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside <tu>", name);
     return;
 nomem:

@@ -1,7 +1,7 @@
 /*
- * align_int.h — private to the align layer (and its tests): the vocabulary, the lexicon, the
- * per-document token store and the DP entry point, so tests can drive the DP with hand-made
- * costs and the bench can switch model parts.
+ * align_int.h — private to the align layer (and its tests and bench): the vocabulary, the token
+ * service, the DP entry point and the model's tunable weights, so tests can drive the DP with
+ * hand-made costs and the bench can switch model parts. Private names start with al_.
  */
 #ifndef JISR_ALIGN_INT_H
 #define JISR_ALIGN_INT_H
@@ -10,73 +10,168 @@
 #include <stdint.h>
 
 #include "align/align.h"
+#include "text/text.h"
 
-/** Read a whole file (gzip or plain) into out (appended). */
-int jisr_align_read_file(const char *path, jisr_buf *out);
+/** Read a whole file (gzip or plain) into out (appended), at most max bytes (inflated): beyond
+ * that JISR_ETOOBIG naming the file, without reading further. text: a NUL byte is JISR_EPARSE
+ * (binary input), found in the first 64 KiB of a file of zeros. */
+int al_read_file(const char *path, size_t max, int text, jisr_buf *out);
 
 /* ---- vocabulary: interned strings → dense ids ---------------------------------------------- */
 
-typedef struct jisr_vocab {
+typedef struct al_vocab {
     char **str;      /* str[id], owned */
     uint32_t n, cap; /* ids */
     uint64_t *slot;  /* open addressing: hash << 32 | (id + 1), 0 = empty */
     uint32_t nslot;  /* power of two */
-} jisr_vocab;
+} al_vocab;
 
 /** id of s[0..n), adding it when absent; returns UINT32_MAX on allocation failure. */
-uint32_t jisr_vocab_intern(jisr_vocab *v, const char *s, size_t n);
+uint32_t al_vocab_intern(al_vocab *v, const char *s, size_t n);
 /** id of s[0..n) or UINT32_MAX. */
-uint32_t jisr_vocab_find(const jisr_vocab *v, const char *s, size_t n);
-void jisr_vocab_free(jisr_vocab *v);
+uint32_t al_vocab_find(const al_vocab *v, const char *s, size_t n);
+void al_vocab_free(al_vocab *v);
+
+/* The tokens version: a lexicon is valid for the tokenization it was trained with. Bump it when
+ * tokens.c, the normaliser or the stemmers change what a word becomes. */
+#define AL_TOKENS_VERSION 1
+
+/* ---- the token service (tokens.c) ---------------------------------------------------------- */
+
+/** Sentences → token ids, shared by the aligner, the dictionary and lexicon loaders, the name
+ * matcher and the lexicon trainer (so a trained table means what the aligner means). */
+typedef struct al_tk {
+    char srclang[32], tgtlang[32];
+    int norm_chars; /* lengths counted on the normalised text (model 2), not the input */
+    /* ids: kind byte 'S' source word, 'T' target word, 'N' number, 'P' anchor punctuation */
+    al_vocab voc;
+    uint32_t idcap;        /* capacity of the per-id arrays below */
+    unsigned char *kind;   /* kind of each id */
+    char **surf;           /* first surface form seen (case-folded, unstemmed), or NULL */
+    uint32_t *capn, *lown; /* words: seen capitalised inside a sentence / in lower case */
+    al_vocab memo;         /* side + surface word → memo_id[k] (stemming is the slow part) */
+    uint32_t *memo_id, memo_cap;
+    jisr_tokenizer *tk;
+    jisr_stemmer *sst, *tst;
+    jisr_tokens toks;
+    jisr_buf nb, lb;
+    uint32_t *ids; /* al_tk_sentence appends here; callers reset nids */
+    size_t nids, capids;
+} al_tk;
+
+int al_tk_init(al_tk *tk, const char *srclang, const char *tgtlang);
+void al_tk_free(al_tk *tk);
+/** Forget the capitalisation counts (a new batch of documents). */
+void al_tk_clear_caps(al_tk *tk);
+/** id of kind + s[0..n), added when absent; UINT32_MAX (JISR_ENOMEM recorded) on failure. */
+uint32_t al_tk_intern(al_tk *tk, char kind, const char *s, size_t n);
+/** id of kind + s[0..n) or UINT32_MAX. */
+uint32_t al_tk_find(const al_tk *tk, char kind, const char *s, size_t n);
+/** Memo of surface forms: side + word bytes → id (UINT32_MAX when absent). */
+uint32_t al_tk_memo_get(al_tk *tk, char side, const char *w, size_t n);
+int al_tk_memo_put(al_tk *tk, char side, const char *w, size_t n, uint32_t id);
+/** Stem of a normalised, case-folded word of side 'S'/'T' (the word itself without a stemmer);
+ * borrowed until the next call. */
+const char *al_tk_stem(al_tk *tk, char side, const char *w, size_t n, size_t *out_len);
+/** Tokenize one sentence or phrase of side 'S'/'T', appending its ids to tk->ids; *chars (may
+ * be NULL) = its code points without white space; count_caps: record capitalisation. */
+int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps, double *chars);
+
+/* ---- renderers (out_*.c) ------------------------------------------------------------------ */
+
+/** The sentences [start, start + n) of s joined by spaces into b (reset first); JISR_EINVAL
+ * when the bead reaches beyond s. */
+int al_side_text(jisr_buf *b, const jisr_sentences *s, size_t start, size_t n);
+/** An aligned pair of l is written to tsv/tmx/jsonl: both sides non-empty, score ≥ min. */
+int al_pair_kept(const jisr_bead *b, double min_score);
+int al_render_ladder(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
+                     const jisr_sentences *tgt, const jisr_ladder *l);
+int al_render_tsv(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
+                  const jisr_sentences *tgt, const jisr_ladder *l);
+int al_render_jsonl(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
+                    const jisr_sentences *tgt, const jisr_ladder *l);
+int al_render_html(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
+                   const jisr_sentences *tgt, const jisr_ladder *l);
+/** TMX: one unit per kept pair through a formats writer (open, not closed here). */
+int al_render_tmx(jisr_writer *w, const jisr_align_out *o, const jisr_sentences *src,
+                  const jisr_sentences *tgt, const jisr_ladder *l);
 
 /* ---- the DP -------------------------------------------------------------------------------- */
 
-/** The bead types the DP tries, in this order (index = bead type). */
-#define JISR_NBEADS 8
-extern const unsigned char jisr_bead_shape[JISR_NBEADS][2]; /* {nsrc, ntgt} */
+/** The bead shapes the DP may try, in this order (index = bead type): the eight of jisr 0.1's
+ * model, then runs of 2..AL_GAP_MAX unaligned sentences on one side ((2,0), (0,2), (3,0) …),
+ * which let a run cost less per sentence after the first (an affine gap). */
+#define AL_NBEADS 8
+#define AL_GAP_MAX 8
+#define AL_NSHAPES (AL_NBEADS + 2 * (AL_GAP_MAX - 1))
+extern const unsigned char al_bead_shape[AL_NSHAPES][2]; /* {nsrc, ntgt} */
 
 /** Cost of the bead with nsrc source sentences ending before src sentence i and ntgt target
  * sentences ending before target sentence j (so it covers [i-nsrc, i) × [j-ntgt, j)). Returns a
  * cost ≥ 0 (lower is better) and may set *score (the bead's confidence) when score != NULL. */
-typedef double (*jisr_bead_cost_fn)(void *ctx, size_t i, size_t j, int nsrc, int ntgt,
-                                    double *score);
+typedef double (*al_cost_fn)(void *ctx, size_t i, size_t j, int nsrc, int ntgt, double *score);
 
 /** Called before each DP pass with the band: row i (0..ns) spans columns [lo[i], hi[i]]; lets
  * the model precompute what the cells of the band need. Returns 0 or a negative JISR_E*. */
-typedef int (*jisr_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *hi);
+typedef int (*al_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *hi);
 
-/** Banded DP over an ns × nt grid: returns the cheapest monotone ladder covering every sentence.
- * band = half-width around the diagonal (0 = whole grid); the band is widened and re-centred on
- * the path while the path touches its edge. out is reset. */
-int jisr_align_dp(size_t ns, size_t nt, size_t band, jisr_band_fn prepare, jisr_bead_cost_fn cost,
-                  void *ctx, jisr_ladder *out);
+typedef struct al_dp_opts {
+    size_t band;  /* half-width around the diagonal (0 = automatic) */
+    int nshapes;  /* the first nshapes of al_bead_shape (0 = AL_NBEADS) */
+    double temp;  /* > 0: bead scores are posteriors at this temperature (below); 0: the
+                     score the cost function gives for the bead */
+    double *post; /* temp > 0: receives the posterior of out->v[k] (caller-sized ns + nt) */
+} al_dp_opts;
 
-/** Statistics of the last jisr_align_dp call on this thread (for tests and the bench). */
-typedef struct jisr_dp_stats {
+/** Banded DP over an ns × nt grid: the cheapest monotone ladder covering every sentence. The
+ * band is widened and re-centred on the path while the path touches its edge. Runs of unaligned
+ * sentences come out as one bead per sentence. With opts->temp > 0 the probability of each bead
+ * of the path is computed over the paths near it (a forward-backward pass over the cells within
+ * a few sentences of the path, costs divided by temp), and the score of out->v[k] is the one
+ * the cost function gives, its posterior in post[k]. out is reset. */
+int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_cost_fn cost,
+          void *ctx, jisr_ladder *out);
+
+/** Statistics of the last al_dp call on this thread (for tests and the bench). */
+typedef struct al_dp_stats {
     size_t cells; /* DP cells evaluated in the last pass */
     int passes;   /* band passes */
     size_t band;  /* final half-width */
-} jisr_dp_stats;
-const jisr_dp_stats *jisr_align_dp_stats(void);
+} al_dp_stats;
+const al_dp_stats *al_dp_stats_last(void);
 
 /* ---- model internals exposed to tests and the bench --------------------------------------- */
 
 /** Skeleton of a Latin word for name matching (consonant classes, duplicates collapsed);
  * writes at most cap-1 bytes + NUL, returns the length. */
-size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap);
+size_t al_name_key(const char *latin, size_t n, char *out, size_t cap);
 
-/** Tunable weights of the model (defaults in aligner.c); the bench and tests may change them. */
-typedef struct jisr_align_params {
+#define AL_NCAL 8 /* calibration weights (cost.c) */
+
+/** Tunable weights of the model (defaults in aligner.c); the bench and tests may change them.
+ * Fields after s2_default are model 2's; model 1 (jisr 0.1) ignores them. */
+typedef struct al_params {
     double lex_weight;             /* weight of the lexical log-likelihood ratio */
     double skip_cost;              /* extra cost of leaving one sentence unaligned */
-    double prior[JISR_NBEADS];     /* cost of each bead type, in jisr_bead_shape order */
+    double prior[AL_NBEADS];       /* cost of each bead type, in al_bead_shape order */
     double p1_default;             /* P(known token matched | aligned) before it is estimated */
     double m1_min_score, m1_min_t; /* Model 1: training beads' least score; least t(e|f) kept */
     double nb_discount;            /* weight of the chance gain a partner sentence brings */
     double anchor_weight;          /* number anchors count this many times more */
     double punct_weight;           /* and ? ! quotes this many times */
     double s2_default;             /* Gale–Church variance before it is estimated */
-} jisr_align_params;
-jisr_align_params *jisr_aligner_params(jisr_aligner *a);
+    /* model 2 */
+    double gap_extend;             /* each further sentence of a run of unaligned ones */
+    double edge_open, edge_extend; /* the same before the first or after the last pair */
+    double len_cap;                /* most a bead's length cost may be */
+    double llr_floor;              /* least lexical evidence one sentence may bring (< 0) */
+    double para_cross;             /* a bead that merges across a paragraph boundary */
+    double para_mismatch;          /* a pair starting a paragraph on one side only */
+    double lex_min_p;              /* lexicon entries used: t(e|f) or t(f|e) at least this */
+    double prior_n;                /* weight, in beads, of the length priors */
+    double post_temp;              /* temperature of the bead posteriors */
+    double cal[AL_NCAL];           /* calibration of the score (cost.c) */
+} al_params;
+al_params *al_aligner_params(jisr_aligner *a);
 
 #endif

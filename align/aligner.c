@@ -1,47 +1,32 @@
 /*
- * aligner.c — the sentence aligner: sentences → token ids → bead costs → banded DP → ladder.
+ * aligner.c — the sentence aligner's passes: documents in, ladders out.
  *
- * Each sentence is kept only as its character count (for the Gale–Church length cost) and a
- * list of token ids: stems of words (text layer normalisation + Snowball), numbers in ASCII
- * digits (the normaliser folds every digit system) and the anchors ? ! and quotes. Numbers
- * and anchors carry the same id on both sides, so they translate to themselves.
+ * A document pair is kept as token ids (tokens.c) and character counts. jisr_aligner_run builds
+ * the lexicon of the batch (dictionary pairs whose headword occurs in it — dictload.c —,
+ * trained lexicons, names found by transliteration — names.c —, and anchors: numbers and ? !
+ * quotes translate to themselves), weighs every token by how much a match of it tells (cost.c),
+ * aligns every document (a first pass), trains an IBM Model 1 table on the confident 1-1 beads
+ * of that pass (model1.c), re-estimates the weights, the chance that a known token finds its
+ * translation, and the length statistics, and aligns again. Learning from the whole batch is
+ * what makes a batch better than one document alone; the trained lexicons are what make one
+ * document nearly as good.
  *
- * The lexical evidence of a bead is a log-likelihood ratio, token by token: a token the
- * lexicon knows either finds a translation on the other side of the bead or not; p1 is the
- * chance that it does in a true translation (estimated from the first pass), p0 the chance
- * that it does in unrelated sentences (from the other side's document frequencies; for a bead
- * with k sentences on the other side, 1 - (1 - p0)^k). Matches of rare words weigh much,
- * matches of words found everywhere nothing. Because neighbouring sentences share vocabulary,
- * a bead pays, for each extra sentence it merges, the mean gain its sentences get from the
- * sentences around them (the "neighbour discount"); otherwise merges would collect chance
- * matches. Translations come from a bilingual dictionary (lexicon.c), names matched through
- * ICU transliteration (names.c), numbers and ? ! quotes (anchors, weighted up) and a table
- * learnt from the input itself (model1.c): a first pass aligns everything, an IBM Model 1 is
- * trained on its confident 1-1 beads, and a second pass uses all of it. The coverage of every
- * sentence pair in the DP band is computed once per band in O(target tokens) with stamp arrays
- * and position masks; a bead sums its pairs, clamping each sentence at its own maximum so that
- * a word matched in two sentences is not counted twice.
- *
- * Bead cost = Gale–Church length cost (character ratio from the document, variance from the
- * first pass) + bead prior − lex_weight × log-likelihood ratio; an unaligned sentence costs
- * its prior (+ skip_cost). The weights were tuned on the Bible noisy/dev set only.
+ * Model 2's length statistics resist outliers: the first pass uses each document's ratio of
+ * characters with every sentence capped at four times its side's median length, shrunk toward
+ * the lexicons' ratio (prior_n beads' worth); the second pass uses the ratio of the document's
+ * confident 1-1 beads, shrunk toward the batch's, and the variance of those beads (a median,
+ * so wrong pairs do not inflate it), shrunk toward the lexicons'. One 20,000-character line
+ * moves none of them. The weights were tuned on the Bible noisy/dev and clean/dev sets only.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "align/aligner_int.h"
 #include "text/text.h"
 
-/* Zero n elements of an array that stays NULL while it is empty (empty documents, no tokens). */
-#define ZERO(p, n)                                                                                 \
-    do {                                                                                           \
-        if ((n) > 0)                                                                               \
-            memset((p), 0, (size_t)(n) * sizeof *(p));                                             \
-    } while (0)
-
-static const jisr_align_params default_params = {
+static const al_params default_params = {
     .lex_weight = 0.2,
     .skip_cost = 0.0,
     /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3: -log of Gale and Church's bead frequencies */
@@ -53,18 +38,43 @@ static const jisr_align_params default_params = {
     .m1_min_score = 0.5,
     .m1_min_t = 0.25,
     .s2_default = 12.0,
+    .gap_extend = 2.0,
+    .edge_open = 3.0,
+    .edge_extend = 1.0,
+    .len_cap = 12.0,
+    .llr_floor = -12.0,
+    .para_cross = 1.0,
+    .para_mismatch = 0.5,
+    .lex_min_p = 0.1,
+    .prior_n = 20,
+    .post_temp = 1.0,
+    .cal = {0, 1, 0, 0, 0, 0, 0, 0},
 };
 
-jisr_align_params *jisr_aligner_params(jisr_aligner *a)
+/* jisr 0.1's weights, model 1 */
+static const al_params model1_params = {
+    .lex_weight = 0.2,
+    .skip_cost = 0.0,
+    .prior = {0.12, 6.5, 6.5, 3.1, 3.1, 10.0, 6.0, 6.0},
+    .p1_default = 0.5,
+    .anchor_weight = 8.0,
+    .punct_weight = 4.0,
+    .nb_discount = 0.7,
+    .m1_min_score = 0.5,
+    .m1_min_t = 0.25,
+    .s2_default = 12.0,
+};
+
+al_params *al_aligner_params(jisr_aligner *a)
 {
     return &a->params;
 }
 
 /* ---- per-id arrays ------------------------------------------------------------------------ */
 
-int jisr_al_ensure_ids(jisr_aligner *a)
+int al_ensure_ids(jisr_aligner *a)
 {
-    uint32_t need = a->voc.n;
+    uint32_t need = a->tk.voc.n;
     if (need <= a->idcap)
         return 0;
     uint32_t cap = a->idcap ? a->idcap : 4096;
@@ -78,16 +88,12 @@ int jisr_al_ensure_ids(jisr_aligner *a)
         a->field = p_;                                                                             \
         memset(a->field + a->idcap, 0, (size_t)(cap - a->idcap) * sizeof *a->field);               \
     } while (0)
-    GROW(kind);
     GROW(df);
-    GROW(capn);
-    GROW(lown);
     GROW(w);
     GROW(u);
     GROW(dft);
     GROW(tr);
     GROW(tknown);
-    GROW(surf);
     GROW(stamp_s);
     GROW(stamp_t);
     GROW(mask);
@@ -96,31 +102,13 @@ int jisr_al_ensure_ids(jisr_aligner *a)
     return 0;
 }
 
-uint32_t jisr_al_intern(jisr_aligner *a, char kind, const char *s, size_t n)
+int al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e)
 {
-    char tmp[256];
-    if (n + 1 > sizeof tmp)
-        n = sizeof tmp - 1; /* very long tokens: the prefix is as good an identity */
-    tmp[0] = kind;
-    memcpy(tmp + 1, s, n);
-    uint32_t id = jisr_vocab_intern(&a->voc, tmp, n + 1);
-    if (id == UINT32_MAX) {
-        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        return id;
-    }
-    if (jisr_al_ensure_ids(a) < 0)
-        return UINT32_MAX;
-    a->kind[id] = (unsigned char)kind;
-    return id;
-}
-
-int jisr_al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e)
-{
-    jisr_trlist *t = &a->tr[f];
+    al_trlist *t = &a->tr[f];
     for (uint32_t k = 0; k < t->n; k++)
         if (t->v[k] == e)
             return 0;
-    if (t->n >= JISR_TR_MAX)
+    if (t->n >= AL_TR_MAX)
         return 0;
     if (t->n == t->cap) {
         uint32_t cap = t->cap ? t->cap * 2 : 4;
@@ -134,205 +122,78 @@ int jisr_al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e)
     return 0;
 }
 
-/* ---- tokens ------------------------------------------------------------------------------- */
-
-static int is_quote(const char *s, size_t n)
-{
-    static const char *const q[] = {"\"",           "\xc2\xab",     "\xc2\xbb",
-                                    "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x9e"};
-    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
-        if (n == strlen(q[i]) && memcmp(s, q[i], n) == 0)
-            return 1;
-    return 0;
-}
-
-/* Memo of surface forms: side + word bytes → id (UINT32_MAX when absent). */
-uint32_t jisr_al_memo_get(jisr_aligner *a, char side, const char *w, size_t n)
-{
-    char tmp[256];
-    if (n + 1 > sizeof tmp)
-        return UINT32_MAX;
-    tmp[0] = side;
-    memcpy(tmp + 1, w, n);
-    uint32_t k = jisr_vocab_find(&a->memo, tmp, n + 1);
-    return k == UINT32_MAX ? k : a->memo_id[k];
-}
-
-int jisr_al_memo_put(jisr_aligner *a, char side, const char *w, size_t n, uint32_t id)
-{
-    char tmp[256];
-    if (n + 1 > sizeof tmp)
-        return 0;
-    tmp[0] = side;
-    memcpy(tmp + 1, w, n);
-    uint32_t k = jisr_vocab_intern(&a->memo, tmp, n + 1);
-    if (k == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    if (k >= a->memo_cap) {
-        uint32_t cap = a->memo_cap ? a->memo_cap * 2 : 4096;
-        while (cap <= k)
-            cap *= 2;
-        uint32_t *v = realloc(a->memo_id, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        a->memo_id = v;
-        a->memo_cap = cap;
-    }
-    a->memo_id[k] = id;
-    return 0;
-}
-
-/* Case-folds and stems one normalised word; records its first surface form. */
-static int word_id(jisr_aligner *a, char side, const char *w, size_t wn, uint32_t *out)
-{
-    int rc;
-    int ascii = 1;
-    for (size_t i = 0; i < wn && ascii; i++)
-        ascii = !((unsigned char)w[i] & 0x80);
-    jisr_buf_reset(&a->lb);
-    if (ascii) {
-        if ((rc = jisr_buf_append(&a->lb, w, wn)) < 0)
-            return rc;
-        for (size_t i = 0; i < wn; i++)
-            if (a->lb.data[i] >= 'A' && a->lb.data[i] <= 'Z')
-                a->lb.data[i] = (char)(a->lb.data[i] - 'A' + 'a');
-    } else if ((rc = jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &a->lb)) < 0)
-        return rc;
-    const char *lw = a->lb.data ? a->lb.data : "";
-    size_t ln = a->lb.len;
-    const char *stem = lw;
-    size_t sn = ln;
-    jisr_stemmer *st = side == 'S' ? a->sst : a->tst;
-    if (st && !(stem = jisr_stemmer_stem(st, lw, ln, &sn))) {
-        stem = lw;
-        sn = ln;
-    }
-    uint32_t id = jisr_al_intern(a, side, stem, sn);
-    if (id == UINT32_MAX)
-        return JISR_ENOMEM;
-    if (!a->surf[id] && !(a->surf[id] = jisr_strndup(lw, ln)))
-        return JISR_ENOMEM;
-    *out = id;
-    return 0;
-}
-
-/* Appends the ids of sentence s[0..n) on side ('S' or 'T') to a->ids; *chars = code points. */
-int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int count_caps,
-                   double *chars)
-{
-    size_t cp = 0;
-    for (size_t i = 0; i < n; i++)
-        cp += ((unsigned char)s[i] & 0xC0) != 0x80 && s[i] != ' ' && s[i] != '\t';
-    if (chars)
-        *chars = (double)cp;
-    jisr_buf_reset(&a->nb);
-    int rc = jisr_text_normalize(s, n, JISR_NORM_MATCH & ~(unsigned)JISR_NORM_CASEFOLD, &a->nb);
-    if (rc < 0)
-        return rc;
-    if ((rc = jisr_tokenizer_run(a->tk, a->nb.data ? a->nb.data : "", a->nb.len, &a->toks)) < 0)
-        return rc;
-    int first_word = 1;
-    for (size_t k = 0; k < a->toks.n; k++) {
-        const jisr_token *t = &a->toks.v[k];
-        const char *w = a->nb.data + t->start;
-        size_t wn = t->end - t->start;
-        uint32_t id = UINT32_MAX;
-        if (t->kind == JISR_TOK_WORD) {
-            int upper = w[0] >= 'A' && w[0] <= 'Z';
-            /* the same surface word always gives the same id: stem it once */
-            id = jisr_al_memo_get(a, side, w, wn);
-            if (id == UINT32_MAX) {
-                if ((rc = word_id(a, side, w, wn, &id)) < 0)
-                    return rc;
-                if ((rc = jisr_al_memo_put(a, side, w, wn, id)) < 0)
-                    return rc;
-            }
-            if (count_caps) {
-                if (upper && !first_word)
-                    a->capn[id]++;
-                else if (!upper)
-                    a->lown[id]++;
-            }
-            first_word = 0;
-        } else if (t->kind == JISR_TOK_NUMBER) {
-            char dig[64];
-            size_t dn = 0;
-            for (size_t i = 0; i < wn && dn + 1 < sizeof dig; i++)
-                if (w[i] >= '0' && w[i] <= '9')
-                    dig[dn++] = w[i];
-                else if (w[i] == '.' && i + 1 < wn)
-                    dig[dn++] = '.';
-            if (dn)
-                id = jisr_al_intern(a, 'N', dig, dn);
-        } else if (t->kind == JISR_TOK_PUNCT || t->kind == JISR_TOK_SYMBOL) {
-            if (wn == 1 && (w[0] == '?' || w[0] == '!'))
-                id = jisr_al_intern(a, 'P', w, 1);
-            else if (is_quote(w, wn))
-                id = jisr_al_intern(a, 'P', "\"", 1);
-        }
-        if (id == UINT32_MAX)
-            continue;
-        if (a->nids == a->capids) {
-            size_t cap = a->capids ? a->capids * 2 : 4096;
-            uint32_t *v = realloc(a->ids, cap * sizeof *v);
-            if (!v)
-                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-            a->ids = v;
-            a->capids = cap;
-        }
-        a->ids[a->nids++] = id;
-    }
-    return 0;
-}
-
 /* ---- documents ---------------------------------------------------------------------------- */
 
-int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
-                     size_t ntgt, size_t *doc)
+static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
+                   size_t ntgt, const jisr_sentences *ps, const jisr_sentences *pt, size_t *doc)
 {
     if (a->ndocs == a->capdocs) {
         size_t cap = a->capdocs ? a->capdocs * 2 : 16;
-        jisr_adoc *v = realloc(a->docs, cap * sizeof *v);
+        al_doc *v = realloc(a->docs, cap * sizeof *v);
         if (!v)
             return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         a->docs = v;
         a->capdocs = cap;
     }
-    jisr_adoc *d = &a->docs[a->ndocs];
+    al_doc *d = &a->docs[a->ndocs];
     memset(d, 0, sizeof *d);
     d->ns = nsrc;
     d->nt = ntgt;
     d->off = malloc((nsrc + ntgt + 1) * sizeof *d->off);
     d->chars = malloc((nsrc + ntgt + 1) * sizeof *d->chars);
-    if (!d->off || !d->chars) {
+    if (ps && pt && ps->has_para && pt->has_para)
+        d->para = malloc(nsrc + ntgt + 1);
+    if (!d->off || !d->chars || (ps && pt && ps->has_para && pt->has_para && !d->para)) {
         free(d->off);
         free(d->chars);
+        free(d->para);
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    a->nids = 0;
+    if (d->para)
+        for (size_t k = 0; k < nsrc + ntgt; k++) {
+            const jisr_sentences *s = k < nsrc ? ps : pt;
+            size_t i = k < nsrc ? k : k - nsrc;
+            d->para[k] = i == 0 || s->para[i] != s->para[i - 1];
+        }
+    al_tk *tk = &a->tk;
+    tk->nids = 0;
     int rc = 0;
     for (size_t k = 0; k < nsrc + ntgt; k++) {
         const char *s = k < nsrc ? src[k] : tgt[k - nsrc];
-        d->off[k] = a->nids;
-        if ((rc = jisr_al_tokens(a, k < nsrc ? 'S' : 'T', s ? s : "", s ? strlen(s) : 0, 1,
+        d->off[k] = (uint32_t)tk->nids;
+        if ((rc = al_tk_sentence(tk, k < nsrc ? 'S' : 'T', s ? s : "", s ? strlen(s) : 0, 1,
                                  &d->chars[k])) < 0)
             break;
     }
-    d->off[nsrc + ntgt] = a->nids;
-    if (rc == 0 && !(d->ids = malloc((a->nids ? a->nids : 1) * sizeof *d->ids)))
+    d->off[nsrc + ntgt] = (uint32_t)tk->nids;
+    if (rc == 0 && !(d->ids = malloc((tk->nids ? tk->nids : 1) * sizeof *d->ids)))
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc < 0) {
         free(d->off);
         free(d->chars);
+        free(d->para);
         free(d->ids);
         return rc;
     }
-    if (a->nids) /* documents without a single token leave a->ids NULL */
-        memcpy(d->ids, a->ids, a->nids * sizeof *d->ids);
+    if (tk->nids) /* documents without a single token leave tk->ids NULL */
+        memcpy(d->ids, tk->ids, tk->nids * sizeof *d->ids);
     if (doc)
         *doc = a->ndocs;
     a->ndocs++;
     return 0;
+}
+
+int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
+                     size_t ntgt, size_t *doc)
+{
+    return add_doc(a, src, nsrc, tgt, ntgt, NULL, NULL, doc);
+}
+
+int jisr_aligner_add_sentences(jisr_aligner *a, const jisr_sentences *src,
+                               const jisr_sentences *tgt, size_t *doc)
+{
+    return add_doc(a, (const char *const *)src->v, src->n, (const char *const *)tgt->v, tgt->n, src,
+                   tgt, doc);
 }
 
 size_t jisr_aligner_count(const jisr_aligner *a)
@@ -345,292 +206,7 @@ const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc)
     return doc < a->ndocs && a->ran ? &a->docs[doc].result : NULL;
 }
 
-/* ---- the cost model ------------------------------------------------------------------------ */
-
-typedef struct cctx {
-    jisr_aligner *a;
-    jisr_adoc *d;
-    double c, s2;
-    int lexical;
-    double *sc, *tc; /* prefix sums of characters (ns+1, nt+1) */
-    /* per sentence and partner count k = 1..3: the most its matched tokens can gain, and the
-     * log-likelihood ratio when nothing matches */
-    double (*ws)[3], (*wt)[3];
-    double (*us)[3], (*ut)[3];
-    /* per sentence: the mean gain it gets from the other side's sentences in the band, what a
-     * merged-in neighbour adds by chance (neighbouring verses share their vocabulary) */
-    double *bgs, *bgt, *bgn;
-    /* sentence-pair coverage in the band: row s spans t in [clo[s], clo[s]+cn[s]) at coff[s] */
-    size_t *clo, *cn, *coff;
-    float (*ms)[3], (*mt)[3];
-    size_t ccap;
-} cctx;
-
-static const float zero3[3];
-
-/* Coverage of sentence pair (s, t): gains of the matched tokens of s and of t. */
-static void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
-{
-    if (t < x->clo[s] || t >= x->clo[s] + x->cn[s]) {
-        *ms = *mt = zero3;
-        return;
-    }
-    size_t k = x->coff[s] + (t - x->clo[s]);
-    *ms = x->ms[k];
-    *mt = x->mt[k];
-}
-
-/* Coverage of every sentence pair that a bead of a band cell may use. */
-static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi)
-{
-    cctx *x = ctx;
-    if (!x->lexical)
-        return 0;
-    jisr_aligner *a = x->a;
-    jisr_adoc *d = x->d;
-    size_t total = 0;
-    for (size_t s = 0; s < ns; s++) {
-        size_t l = SIZE_MAX, h = 0;
-        for (size_t i = s + 1; i <= s + 3 && i <= ns; i++) {
-            if (lo[i] < l)
-                l = lo[i];
-            if (hi[i] > h)
-                h = hi[i];
-        }
-        l = l > 3 ? l - 3 : 0;
-        if (h > d->nt)
-            h = d->nt;
-        x->clo[s] = l;
-        x->cn[s] = h > l ? h - l : 0;
-        x->coff[s] = total;
-        total += x->cn[s];
-    }
-    if (total > x->ccap) {
-        float(*ms)[3] = realloc(x->ms, total * sizeof *ms);
-        if (!ms)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        x->ms = ms;
-        float(*mt)[3] = realloc(x->mt, total * sizeof *mt);
-        if (!mt)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        x->mt = mt;
-        x->ccap = total;
-    }
-    const uint32_t *ids = d->ids;
-    ZERO(x->bgt, d->nt);
-    ZERO(x->bgn, d->nt);
-    for (size_t s = 0; s < ns; s++) {
-        double rowsum = 0;
-        uint32_t gs = ++a->gen_s;
-        const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
-        /* target ids that translate some token of s; for sentences of up to 64 tokens, also
-         * which positions they translate, so a cell costs O(target tokens) */
-        int masks = se - sb <= 64;
-        for (const uint32_t *p = sb; p < se; p++) {
-            const jisr_trlist *tl = &a->tr[*p];
-            uint64_t bit = masks ? (uint64_t)1 << (p - sb) : 0;
-            for (uint32_t k = 0; k < tl->n; k++) {
-                uint32_t e = tl->v[k];
-                if (a->stamp_s[e] != gs) {
-                    a->stamp_s[e] = gs;
-                    a->mask[e] = 0;
-                }
-                a->mask[e] |= bit;
-            }
-        }
-        for (size_t t = x->clo[s]; t < x->clo[s] + x->cn[s]; t++) {
-            uint32_t gt = ++a->gen_t;
-            const uint32_t *tb = ids + d->off[d->ns + t], *te = ids + d->off[d->ns + t + 1];
-            double mt[3] = {0, 0, 0}, ms[3] = {0, 0, 0};
-            uint64_t hit = 0;
-            for (const uint32_t *p = tb; p < te; p++) {
-                a->stamp_t[*p] = gt;
-                if (a->stamp_s[*p] == gs) {
-                    for (int q = 0; q < 3; q++)
-                        mt[q] += a->w[*p][q];
-                    hit |= a->mask[*p];
-                }
-            }
-            if (masks) {
-                for (; hit; hit &= hit - 1) {
-                    const float *w = a->w[sb[__builtin_ctzll(hit)]];
-                    for (int q = 0; q < 3; q++)
-                        ms[q] += w[q];
-                }
-            } else {
-                for (const uint32_t *p = sb; p < se; p++) {
-                    const jisr_trlist *tl = &a->tr[*p];
-                    for (uint32_t k = 0; k < tl->n; k++)
-                        if (a->stamp_t[tl->v[k]] == gt) {
-                            for (int q = 0; q < 3; q++)
-                                ms[q] += a->w[*p][q];
-                            break;
-                        }
-                }
-            }
-            size_t k = x->coff[s] + (t - x->clo[s]);
-            for (int q = 0; q < 3; q++) {
-                x->ms[k][q] = (float)ms[q];
-                x->mt[k][q] = (float)mt[q];
-            }
-            rowsum += ms[0];
-            x->bgt[t] += mt[0];
-            x->bgn[t] += 1;
-        }
-        x->bgs[s] = x->cn[s] ? rowsum / (double)x->cn[s] : 0;
-    }
-    for (size_t t = 0; t < d->nt; t++)
-        x->bgt[t] = x->bgn[t] > 0 ? x->bgt[t] / x->bgn[t] : 0;
-    return 0;
-}
-
-/* -log P(|Z| >= z) for a standard normal Z, the Gale–Church length cost: tabulated (the DP
- * asks for it eight times per cell), capped at P = 1e-12. */
-#define LC_STEPS 64
-#define LC_MAX 8
-static double lc_table[LC_MAX * LC_STEPS + 2];
-static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
-
-static void lc_init(void)
-{
-    for (int k = 0; k <= LC_MAX * LC_STEPS + 1; k++) {
-        double p = erfc((double)k / LC_STEPS / 1.4142135623730951);
-        lc_table[k] = p > 1e-12 ? -log(p) : 27.6;
-    }
-}
-
-static double length_cost(double z)
-{
-    pthread_once(&lc_once, lc_init);
-    if (z >= LC_MAX)
-        return 27.6;
-    double f = z * LC_STEPS;
-    int k = (int)f;
-    return lc_table[k] + (f - k) * (lc_table[k + 1] - lc_table[k]);
-}
-
-static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *score)
-{
-    cctx *x = ctx;
-    const jisr_align_params *P = &x->a->params;
-    int type = 0;
-    for (; type < JISR_NBEADS; type++)
-        if (jisr_bead_shape[type][0] == na && jisr_bead_shape[type][1] == nb)
-            break;
-    double prior = P->prior[type];
-    if (na == 0 || nb == 0) {
-        if (score)
-            *score = 0;
-        return prior + P->skip_cost * (na + nb);
-    }
-    double ls = x->sc[i] - x->sc[i - (size_t)na], lt = x->tc[j] - x->tc[j - (size_t)nb];
-    double m = (ls + lt / x->c) / 2 + 1;
-    double delta = fabs(lt - x->c * ls) / sqrt(x->s2 * m);
-    double lencost = length_cost(delta);
-    double cost = lencost + prior;
-    double llr = 0;
-    if (x->lexical) {
-        int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
-        for (size_t s = i - (size_t)na; s < i; s++) {
-            double acc = 0;
-            for (size_t t = j - (size_t)nb; t < j; t++) {
-                const float *ms, *mt;
-                cov_at(x, s, t, &ms, &mt);
-                acc += ms[kb];
-            }
-            llr += x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) -
-                   P->nb_discount * (nb - 1) * x->bgs[s];
-        }
-        for (size_t t = j - (size_t)nb; t < j; t++) {
-            double acc = 0;
-            for (size_t s = i - (size_t)na; s < i; s++) {
-                const float *ms, *mt;
-                cov_at(x, s, t, &ms, &mt);
-                acc += mt[ka];
-            }
-            llr += x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) -
-                   P->nb_discount * (na - 1) * x->bgt[t];
-        }
-        cost -= P->lex_weight * llr;
-    }
-    if (score) {
-        double pl = exp(-lencost); /* two-tailed P(a length difference this large) */
-        double s = x->lexical ? sqrt(pl) / (1 + exp(-llr)) : pl;
-        *score = s < 0 ? 0 : s > 1 ? 1 : s;
-    }
-    return cost;
-}
-
-static int align_doc(jisr_aligner *a, jisr_adoc *d, double s2, int lexical)
-{
-    cctx x = {0};
-    x.a = a;
-    x.d = d;
-    x.s2 = s2;
-    x.lexical = lexical;
-    size_t ns = d->ns, nt = d->nt;
-    int rc = 0;
-    x.sc = malloc((ns + 1) * sizeof *x.sc);
-    x.tc = malloc((nt + 1) * sizeof *x.tc);
-    x.ws = malloc((ns + 1) * sizeof *x.ws);
-    x.wt = malloc((nt + 1) * sizeof *x.wt);
-    x.us = malloc((ns + 1) * sizeof *x.us);
-    x.ut = malloc((nt + 1) * sizeof *x.ut);
-    x.clo = malloc((ns + 1) * sizeof *x.clo);
-    x.cn = malloc((ns + 1) * sizeof *x.cn);
-    x.coff = malloc((ns + 1) * sizeof *x.coff);
-    x.bgs = calloc(ns + 1, sizeof *x.bgs);
-    x.bgt = calloc(nt + 1, sizeof *x.bgt);
-    x.bgn = calloc(nt + 1, sizeof *x.bgn);
-    if (!x.sc || !x.tc || !x.ws || !x.wt || !x.us || !x.ut || !x.clo || !x.cn || !x.coff ||
-        !x.bgs || !x.bgt || !x.bgn) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        goto done;
-    }
-    x.sc[0] = x.tc[0] = 0;
-    for (size_t k = 0; k < ns; k++)
-        x.sc[k + 1] = x.sc[k] + d->chars[k];
-    for (size_t k = 0; k < nt; k++)
-        x.tc[k + 1] = x.tc[k] + d->chars[ns + k];
-    x.c = x.sc[ns] > 0 && x.tc[nt] > 0 ? x.tc[nt] / x.sc[ns] : 1.0;
-    for (size_t k = 0; k < ns + nt; k++) {
-        double W[3] = {0, 0, 0}, U[3] = {0, 0, 0};
-        for (uint32_t p = d->off[k]; p < d->off[k + 1]; p++) {
-            uint32_t id = d->ids[p];
-            if (k < ns ? a->tr[id].n > 0 : a->tknown[id])
-                for (int q = 0; q < 3; q++) {
-                    W[q] += a->w[id][q];
-                    U[q] += a->u[id][q];
-                }
-        }
-        for (int q = 0; q < 3; q++) {
-            if (k < ns) {
-                x.ws[k][q] = W[q];
-                x.us[k][q] = U[q];
-            } else {
-                x.wt[k - ns][q] = W[q];
-                x.ut[k - ns][q] = U[q];
-            }
-        }
-    }
-    rc = jisr_align_dp(ns, nt, a->opts.band, band_prepare, bead_cost, &x, &d->result);
-done:
-    free(x.sc);
-    free(x.tc);
-    free(x.ws);
-    free(x.wt);
-    free(x.us);
-    free(x.ut);
-    free(x.clo);
-    free(x.cn);
-    free(x.coff);
-    free(x.bgs);
-    free(x.bgt);
-    free(x.bgn);
-    free(x.ms);
-    free(x.mt);
-    return rc;
-}
+/* ---- length statistics --------------------------------------------------------------------- */
 
 static int dcmp(const void *x, const void *y)
 {
@@ -641,19 +217,22 @@ static int dcmp(const void *x, const void *y)
 /* Gale–Church variance from the 1-1 beads of a pass that sit between two other 1-1 beads (the
  * default when too few): the median of the squared normalised differences over the median of
  * a chi-square with one degree of freedom (0.455), so the wrong pairs of the pass do not
- * inflate it. */
-static double estimate_s2(const jisr_aligner *a)
+ * inflate it. *count (may be NULL) = beads it rests on. */
+static double estimate_s2(const jisr_aligner *a, size_t *count)
 {
     size_t n = 0, cap = 0;
     double *v = NULL;
     for (size_t k = 0; k < a->ndocs; k++) {
-        const jisr_adoc *d = &a->docs[k];
-        double ls = 0, lt = 0;
-        for (size_t s = 0; s < d->ns; s++)
-            ls += d->chars[s];
-        for (size_t t = 0; t < d->nt; t++)
-            lt += d->chars[d->ns + t];
-        double c = ls > 0 && lt > 0 ? lt / ls : 1;
+        const al_doc *d = &a->docs[k];
+        double c = d->c;
+        if (a->model < 2) {
+            double ls = 0, lt = 0;
+            for (size_t s = 0; s < d->ns; s++)
+                ls += d->chars[s];
+            for (size_t t = 0; t < d->nt; t++)
+                lt += d->chars[d->ns + t];
+            c = ls > 0 && lt > 0 ? lt / ls : 1;
+        }
         for (size_t b = 1; b + 1 < d->result.n; b++) {
             const jisr_bead *bd = &d->result.v[b];
             if (bd->nsrc != 1 || bd->ntgt != 1 || bd[-1].nsrc != 1 || bd[-1].ntgt != 1 ||
@@ -679,17 +258,123 @@ static double estimate_s2(const jisr_aligner *a)
             s2 = 0.5;
     }
     free(v);
+    if (count)
+        *count = n < 20 ? 0 : n;
     return s2;
 }
+
+static double median_chars(const double *v, size_t n, double *scratch)
+{
+    if (n == 0)
+        return 0;
+    memcpy(scratch, v, n * sizeof *v);
+    qsort(scratch, n, sizeof *scratch, dcmp);
+    return scratch[n / 2];
+}
+
+/* Geometric mean of two ratios weighted by the beads behind them. */
+static double shrink(double c1, double n1, double c0, double n0)
+{
+    if (!(c1 > 0) || n1 <= 0)
+        return c0 > 0 ? c0 : 1;
+    if (!(c0 > 0) || n0 <= 0)
+        return c1;
+    return exp((n1 * log(c1) + n0 * log(c0)) / (n1 + n0));
+}
+
+/* Model 2, before the first pass: each document's ratio of capped character counts, shrunk
+ * toward the lexicons' ratio or, without one, the batch's. */
+static int lengths_pass1(jisr_aligner *a)
+{
+    size_t most = 0;
+    for (size_t k = 0; k < a->ndocs; k++)
+        if (a->docs[k].ns + a->docs[k].nt > most)
+            most = a->docs[k].ns + a->docs[k].nt;
+    double *scratch = malloc((most + 1) * sizeof *scratch);
+    if (!scratch)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    double bs = 0, bt = 0;
+    for (size_t k = 0; k < a->ndocs; k++) {
+        al_doc *d = &a->docs[k];
+        double caps = 4 * median_chars(d->chars, d->ns, scratch) + 10;
+        double capt = 4 * median_chars(d->chars + d->ns, d->nt, scratch) + 10;
+        double ls = 0, lt = 0;
+        for (size_t s = 0; s < d->ns; s++)
+            ls += fmin(d->chars[s], caps);
+        for (size_t t = 0; t < d->nt; t++)
+            lt += fmin(d->chars[d->ns + t], capt);
+        d->c = ls > 0 && lt > 0 ? lt / ls : 0;
+        d->s2 = (double)(d->ns < d->nt ? d->ns : d->nt); /* scratch: beads' worth */
+        bs += ls;
+        bt += lt;
+    }
+    free(scratch);
+    double prior = a->lex_ratio > 0 ? a->lex_ratio : bs > 0 && bt > 0 ? bt / bs : 1;
+    double s2 = a->lex_s2 > 0 ? a->lex_s2 : a->params.s2_default;
+    for (size_t k = 0; k < a->ndocs; k++) {
+        al_doc *d = &a->docs[k];
+        d->c = shrink(d->c, d->s2, prior, a->params.prior_n);
+        d->s2 = s2;
+    }
+    return 0;
+}
+
+/* Model 2, after the first pass: the ratio of each document's confident 1-1 beads, shrunk
+ * toward the batch's (itself shrunk toward the lexicons'); the variance of the batch's 1-1
+ * beads shrunk toward the lexicons'. */
+static void lengths_pass2(jisr_aligner *a)
+{
+    double bx = 0, by = 0, bn = 0;
+    for (size_t k = 0; k < a->ndocs; k++) {
+        const al_doc *d = &a->docs[k];
+        for (size_t b = 0; b < d->result.n; b++) {
+            const jisr_bead *bd = &d->result.v[b];
+            if (bd->nsrc != 1 || bd->ntgt != 1 || bd->score < 0.5)
+                continue;
+            bx += d->chars[bd->src];
+            by += d->chars[d->ns + bd->tgt];
+            bn++;
+        }
+    }
+    double n0 = a->params.prior_n;
+    double cb = shrink(bx > 0 ? by / bx : 0, bn, a->lex_ratio, a->lex_ratio > 0 ? n0 : 0);
+    for (size_t k = 0; k < a->ndocs; k++) {
+        al_doc *d = &a->docs[k];
+        double x = 0, y = 0, n = 0;
+        for (size_t b = 0; b < d->result.n; b++) {
+            const jisr_bead *bd = &d->result.v[b];
+            if (bd->nsrc != 1 || bd->ntgt != 1 || bd->score < 0.5)
+                continue;
+            x += d->chars[bd->src];
+            y += d->chars[d->ns + bd->tgt];
+            n++;
+        }
+        if (n > 0 && x > 0)
+            d->c = shrink(y / x, n, cb, n0);
+        else
+            d->c = cb > 0 ? cb : d->c;
+    }
+    size_t ns2 = 0;
+    double s2 = estimate_s2(a, &ns2);
+    double s2p = a->lex_s2 > 0 ? a->lex_s2 : a->params.s2_default;
+    if ((double)ns2 + n0 > 0)
+        s2 = ((double)ns2 * s2 + n0 * s2p) / ((double)ns2 + n0);
+    else
+        s2 = s2p;
+    for (size_t k = 0; k < a->ndocs; k++)
+        a->docs[k].s2 = s2;
+}
+
+/* ---- weights ------------------------------------------------------------------------------- */
 
 /* Document frequencies per side. */
 static void count_df(jisr_aligner *a)
 {
-    ZERO(a->df, a->voc.n);
-    ZERO(a->dft, a->voc.n);
+    AL_ZERO(a->df, a->tk.voc.n);
+    AL_ZERO(a->dft, a->tk.voc.n);
     a->nsents = a->nsentt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
-        jisr_adoc *d = &a->docs[k];
+        al_doc *d = &a->docs[k];
         a->nsents += d->ns;
         a->nsentt += d->nt;
         for (size_t s = 0; s < d->ns + d->nt; s++) {
@@ -730,14 +415,14 @@ static void token_llr(jisr_aligner *a, uint32_t id, double p0, double p1)
 static int compute_weights(jisr_aligner *a)
 {
     double ns = (double)a->nsents + 1, nt = (double)a->nsentt + 1;
-    ZERO(a->tknown, a->voc.n);
-    double *q = malloc(a->voc.n * sizeof *q); /* P(no source sentence word translates to id) */
+    AL_ZERO(a->tknown, a->tk.voc.n);
+    double *q = malloc(a->tk.voc.n * sizeof *q); /* P(no source sentence word translates to id) */
     if (!q)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    for (uint32_t id = 0; id < a->voc.n; id++)
+    for (uint32_t id = 0; id < a->tk.voc.n; id++)
         q[id] = 1;
-    for (uint32_t f = 0; f < a->voc.n; f++) {
-        const jisr_trlist *tl = &a->tr[f];
+    for (uint32_t f = 0; f < a->tk.voc.n; f++) {
+        const al_trlist *tl = &a->tr[f];
         double qf = 1;
         for (uint32_t k = 0; k < tl->n; k++) {
             uint32_t e = tl->v[k];
@@ -747,11 +432,11 @@ static int compute_weights(jisr_aligner *a)
         }
         if (tl->n) {
             token_llr(a, f, 1 - qf, a->p1s);
-            if (a->kind[f] == 'N' || a->kind[f] == 'P') {
+            if (a->tk.kind[f] == 'N' || a->tk.kind[f] == 'P') {
                 /* numbers are rare, exact and reliable; ? ! and quotes less so (translations
                  * add and drop quotation marks) */
-                float m =
-                    (float)(a->kind[f] == 'N' ? a->params.anchor_weight : a->params.punct_weight);
+                float m = (float)(a->tk.kind[f] == 'N' ? a->params.anchor_weight
+                                                       : a->params.punct_weight);
                 for (int k = 0; k < 3; k++) {
                     a->w[f][k] *= m;
                     a->u[f][k] *= m;
@@ -759,9 +444,9 @@ static int compute_weights(jisr_aligner *a)
             }
         }
     }
-    for (uint32_t e = 0; e < a->voc.n; e++)
+    for (uint32_t e = 0; e < a->tk.voc.n; e++)
         if (a->tknown[e]) {
-            if (a->tr[e].n && (a->kind[e] == 'N' || a->kind[e] == 'P')) {
+            if (a->tr[e].n && (a->tk.kind[e] == 'N' || a->tk.kind[e] == 'P')) {
                 /* shared ids: one weight serves both sides; use the source view */
                 continue;
             }
@@ -776,7 +461,7 @@ static void estimate_p1(jisr_aligner *a)
 {
     double ks = 0, ms = 0, kt = 0, mt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
-        const jisr_adoc *d = &a->docs[k];
+        const al_doc *d = &a->docs[k];
         for (size_t b = 0; b < d->result.n; b++) {
             const jisr_bead *bd = &d->result.v[b];
             if (bd->nsrc != 1 || bd->ntgt != 1 || bd->score < 0.5)
@@ -814,19 +499,29 @@ static void estimate_p1(jisr_aligner *a)
         a->p1t = fmin(0.95, fmax(0.05, mt / kt));
 }
 
-/* Rebuilds every translation list from the dictionary pairs and the anchors. */
+/* Rebuilds every translation list from the lexicons, the dictionary pairs and the anchors. A
+ * trained lexicon's pair counts only when both words occur in the batch (a word no sentence of
+ * the other side could match would only add noise) and one of its probabilities is high
+ * enough; it comes before the dictionary, its estimates being the better ones. */
 static int base_lexicon(jisr_aligner *a)
 {
-    for (uint32_t id = 0; id < a->voc.n; id++)
+    for (uint32_t id = 0; id < a->tk.voc.n; id++)
         a->tr[id].n = 0;
     int rc = 0;
+    if (a->model >= 2)
+        rc = al_lexicon_pairs(a);
+    /* model 2: like a lexicon's, a dictionary pair counts when both words occur (so that what
+     * earlier batches expanded does not change this one) */
     if (!(a->opts.flags & JISR_ALIGN_NO_DICT))
-        for (size_t k = 0; rc == 0 && k < a->ndpairs; k++)
-            rc = jisr_al_tr_add(a, a->dpairs[2 * k], a->dpairs[2 * k + 1]);
+        for (size_t k = 0; rc == 0 && k < a->ndpairs; k++) {
+            uint32_t f = a->dpairs[2 * k], e = a->dpairs[2 * k + 1];
+            if (a->model < 2 || (a->df[f] && a->dft[e]))
+                rc = al_tr_add(a, f, e);
+        }
     if (!(a->opts.flags & JISR_ALIGN_NO_ANCHORS))
-        for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++)
-            if (a->kind[id] == 'N' || a->kind[id] == 'P')
-                rc = jisr_al_tr_add(a, id, id);
+        for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++)
+            if (a->tk.kind[id] == 'N' || a->tk.kind[id] == 'P')
+                rc = al_tr_add(a, id, id);
     return rc;
 }
 
@@ -834,28 +529,32 @@ int jisr_aligner_run(jisr_aligner *a)
 {
     int rc = 0;
     int lexical = !(a->opts.flags & JISR_ALIGN_NO_LEXICAL);
-    if ((rc = jisr_al_ensure_ids(a)) < 0)
+    if ((rc = al_ensure_ids(a)) < 0)
         return rc;
     count_df(a);
     a->p1s = a->p1t = a->params.p1_default;
-    if (lexical && !(a->opts.flags & JISR_ALIGN_NO_DICT) && (rc = jisr_al_dict_expand(a, 0)) < 0)
+    if (lexical && !(a->opts.flags & JISR_ALIGN_NO_DICT) && (rc = al_dict_expand(a, 0)) < 0)
         return rc;
     if (lexical) {
         if ((rc = base_lexicon(a)) < 0)
             return rc;
-        if (!(a->opts.flags & JISR_ALIGN_NO_ANCHORS) && (rc = jisr_al_names(a)) < 0)
+        if (!(a->opts.flags & JISR_ALIGN_NO_ANCHORS) && (rc = al_names(a)) < 0)
             return rc;
         if ((rc = compute_weights(a)) < 0)
             return rc;
     }
+    if (a->model >= 2 && (rc = lengths_pass1(a)) < 0)
+        return rc;
     for (size_t k = 0; k < a->ndocs; k++)
-        if ((rc = align_doc(a, &a->docs[k], a->params.s2_default, lexical)) < 0)
+        if ((rc = al_align_doc(a, &a->docs[k], a->params.s2_default, lexical, 1)) < 0)
             return rc;
-    double s2 = estimate_s2(a);
+    double s2 = a->model >= 2 ? 0 : estimate_s2(a, NULL);
+    if (a->model >= 2)
+        lengths_pass2(a);
     /* a third pass (a table retrained on the second) measured no better on dev */
     for (int pass = 2; pass <= 2; pass++) {
         if (lexical) {
-            if (!(a->opts.flags & JISR_ALIGN_NO_BOOTSTRAP) && (rc = jisr_al_model1(a)) < 0)
+            if (!(a->opts.flags & JISR_ALIGN_NO_BOOTSTRAP) && (rc = al_model1(a)) < 0)
                 return rc;
             if ((rc = compute_weights(a)) < 0) /* tknown for the new table */
                 return rc;
@@ -864,7 +563,7 @@ int jisr_aligner_run(jisr_aligner *a)
                 return rc;
         }
         for (size_t k = 0; k < a->ndocs; k++)
-            if ((rc = align_doc(a, &a->docs[k], s2, lexical)) < 0)
+            if ((rc = al_align_doc(a, &a->docs[k], s2, lexical, 2)) < 0)
                 return rc;
     }
     a->ran = 1;
@@ -876,34 +575,46 @@ int jisr_aligner_run(jisr_aligner *a)
 int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts)
 {
     *out = NULL;
-    jisr_align_opts def = JISR_ALIGN_OPTS_INIT;
-    if (!opts)
-        opts = &def;
-    if (opts->version != JISR_ALIGN_OPTS_VERSION)
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    if (opts && opts->version == 1) /* version 1 ends before model */
+        memcpy(&o, opts, offsetof(jisr_align_opts, model));
+    else if (opts && opts->version == JISR_ALIGN_OPTS_VERSION)
+        o = *opts;
+    else if (opts)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_align_opts: unknown version %u",
                               opts->version);
+    o.version = JISR_ALIGN_OPTS_VERSION;
+    if (o.model < 0 || o.model > JISR_ALIGN_MODEL_LATEST)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no aligner model %d (1 to %d)", o.model,
+                              JISR_ALIGN_MODEL_LATEST);
     jisr_aligner *a = calloc(1, sizeof *a);
     if (!a)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    a->opts = *opts;
-    a->params = default_params;
-    snprintf(a->srclang, sizeof a->srclang, "%s", opts->srclang ? opts->srclang : "ar");
-    snprintf(a->tgtlang, sizeof a->tgtlang, "%s", opts->tgtlang ? opts->tgtlang : "en");
-    a->opts.srclang = a->srclang;
-    a->opts.tgtlang = a->tgtlang;
-    a->opts.dict_path = NULL;
+    a->opts = o;
+    a->model = o.model ? o.model : JISR_ALIGN_MODEL_LATEST;
+    a->params = a->model == 1 ? model1_params : default_params;
     int rc;
-    if ((rc = jisr_tokenizer_new(&a->tk)) < 0)
+    if ((rc = al_tk_init(&a->tk, o.srclang, o.tgtlang)) < 0)
         goto fail;
-    /* a language without a stemmer keeps its words as they are */
-    if (jisr_stemmer_new(&a->sst, a->srclang) < 0)
-        a->sst = NULL;
-    if (jisr_stemmer_new(&a->tst, a->tgtlang) < 0)
-        a->tst = NULL;
-    jisr_error_clear();
-    if (!(opts->flags & (JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_LEXICAL))) {
-        const char *path = opts->dict_path ? opts->dict_path : jisr_dict_default_path();
-        if (path && (rc = jisr_al_load_dict(a, path)) < 0)
+    a->tk.norm_chars = a->model >= 2;
+    a->opts.srclang = a->tk.srclang;
+    a->opts.tgtlang = a->tk.tgtlang;
+    a->opts.dict_path = NULL;
+    if (!(o.flags & (JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_LEXICAL))) {
+        const char *path = o.dict_path ? o.dict_path : jisr_dict_default_path();
+        if (path && (rc = al_load_dict(a, path)) < 0)
+            goto fail;
+    }
+    if (a->model >= 2 && !(o.flags & (JISR_ALIGN_NO_LEXICON | JISR_ALIGN_NO_LEXICAL))) {
+        const jisr_lexicon *lx = NULL;
+        rc = jisr_lexicon_default(&lx, a->tk.srclang, a->tk.tgtlang);
+        if (rc == 0)
+            rc = jisr_aligner_add_lexicon(a, lx);
+        if (rc == JISR_ENOTFOUND) { /* no lexicon for this pair */
+            jisr_error_clear();
+            rc = 0;
+        }
+        if (rc < 0)
             goto fail;
     }
     *out = a;
@@ -921,14 +632,12 @@ void jisr_aligner_clear(jisr_aligner *a)
         free(a->docs[k].off);
         free(a->docs[k].chars);
         free(a->docs[k].ids);
+        free(a->docs[k].para);
         jisr_ladder_free(&a->docs[k].result);
     }
     a->ndocs = 0;
     a->ran = 0;
-    if (a->capn)
-        ZERO(a->capn, a->idcap);
-    if (a->lown)
-        ZERO(a->lown, a->idcap);
+    al_tk_clear_caps(&a->tk);
 }
 
 void jisr_aligner_free(jisr_aligner *a)
@@ -937,39 +646,22 @@ void jisr_aligner_free(jisr_aligner *a)
         return;
     jisr_aligner_clear(a);
     free(a->docs);
-    for (uint32_t id = 0; id < a->idcap; id++) {
-        if (a->tr)
-            free(a->tr[id].v);
-        if (a->surf)
-            free(a->surf[id]);
-    }
-    free(a->kind);
+    for (uint32_t id = 0; a->tr && id < a->idcap; id++)
+        free(a->tr[id].v);
     free(a->df);
-    free(a->capn);
-    free(a->lown);
     free(a->w);
     free(a->u);
     free(a->dft);
     free(a->tr);
     free(a->tknown);
-    free(a->surf);
     free(a->stamp_s);
     free(a->stamp_t);
     free(a->mask);
     free(a->dpairs);
     free(a->dent);
     jisr_buf_free(&a->ddefs);
-    free(a->ids);
-    jisr_vocab_free(&a->voc);
-    jisr_vocab_free(&a->memo);
-    free(a->memo_id);
-    jisr_tokenizer_free(a->tk);
-    jisr_tokens_free(&a->toks);
-    jisr_stemmer_free(a->sst);
-    jisr_stemmer_free(a->tst);
-    jisr_buf_free(&a->nb);
-    jisr_buf_free(&a->lb);
-    jisr_al_names_free(a);
+    al_names_free(a);
+    al_tk_free(&a->tk);
     free(a);
 }
 

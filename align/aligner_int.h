@@ -1,6 +1,7 @@
 /*
- * aligner_int.h — the aligner's private structure, shared by aligner.c, lexicon.c, names.c and
- * model1.c (never included outside align/).
+ * aligner_int.h — the aligner's private structure, shared by the files of the model: aligner.c
+ * (the passes), cost.c (bead costs and scores), dictload.c (dictionaries), lexicon.c (trained
+ * tables), names.c and model1.c. Never included outside align/.
  */
 #ifndef JISR_ALIGNER_INT_H
 #define JISR_ALIGNER_INT_H
@@ -8,95 +9,118 @@
 #include <stdio.h>
 
 #include "align/align_int.h"
-#include "text/text.h"
 
-#define JISR_TR_MAX 24 /* translations kept per token */
+#define AL_TR_MAX 24 /* translations kept per token */
+#define AL_MAX_LEXICONS 16
 
-typedef struct jisr_trlist {
+typedef struct al_trlist {
     uint32_t *v;
     uint32_t n, cap;
-} jisr_trlist;
+} al_trlist;
 
-typedef struct jisr_dentry {
+typedef struct al_dentry {
     uint32_t head; /* headword id */
     int done;      /* expanded into dpairs */
     size_t off, len;
-} jisr_dentry;
+} al_dentry;
 
 /* A document pair: sentences 0..ns-1 are the source, ns..ns+nt-1 the target. */
-typedef struct jisr_adoc {
+typedef struct al_doc {
     size_t ns, nt;
     uint32_t *off; /* token offsets per sentence (ns+nt+1) into ids */
     uint32_t *ids;
-    double *chars; /* code points (white space excluded) per sentence */
+    double *chars;       /* code points (white space excluded) per sentence */
+    unsigned char *para; /* NULL, or per sentence 1 when it starts a paragraph */
+    double c, s2;        /* model 2: length ratio and variance used for this document */
     jisr_ladder result;
-} jisr_adoc;
+} al_doc;
 
 struct jisr_aligner {
     jisr_align_opts opts;
-    char srclang[32], tgtlang[32];
-    jisr_align_params params;
+    al_params params;
+    int model; /* 1 or 2 */
 
-    /* ids: kind byte 'S' source word, 'T' target word, 'N' number, 'P' anchor punctuation */
-    jisr_vocab voc;
+    al_tk tk; /* the token service: vocabulary, kinds, surfaces, capitalisation */
     uint32_t idcap;
-    jisr_vocab memo; /* side + surface word → memo_id[k] (stemming is the slow part) */
-    uint32_t *memo_id, memo_cap;
-    unsigned char *kind;
-    uint32_t *df, *dft;    /* source / target sentences holding the id */
-    uint32_t *capn, *lown; /* target words: capitalised inside a sentence / lower case */
+    uint32_t *df, *dft; /* source / target sentences holding the id */
     /* [k-1]: evidence when the id's sentence is paired with k sentences of the other side */
     float (*w)[3];         /* log-likelihood ratio gained when the id is matched */
     float (*u)[3];         /* log-likelihood ratio when it is not (≤ 0) */
     double p1s, p1t;       /* P(a known token is matched | aligned), per side */
-    jisr_trlist *tr;       /* translations of a source id (target ids) */
+    al_trlist *tr;         /* translations of a source id (target ids) */
     unsigned char *tknown; /* target id is some source id's translation */
-    char **surf;           /* first surface form seen (case-folded, unstemmed) */
     uint32_t *stamp_s, *stamp_t;
     uint64_t *mask; /* band_prepare: source positions a target id translates */
     uint32_t gen_s, gen_t;
 
     /* dictd entries kept unexpanded until their headword occurs in the input */
-    jisr_dentry *dent;
+    al_dentry *dent;
     size_t ndent, capdent;
     jisr_buf ddefs; /* their translation lines */
     char dict_head_side, dict_def_side;
     uint32_t *dpairs; /* dictionary (source id, target id) pairs */
     size_t ndpairs, capdpairs;
 
+    /* trained lexicons (the shipped one, --lexicon files, a memory's table), borrowed; col =
+     * the lexicon column of the source language */
+    struct {
+        const jisr_lexicon *lx;
+        int col;
+    } lex[AL_MAX_LEXICONS];
+    int nlex;
+    double lex_ratio, lex_s2; /* their length statistics (0 = none), weighted by pairs */
+    double lex_weight_sum;
+
     size_t nsents, nsentt; /* sentences per side over all documents */
-    jisr_adoc *docs;
+    al_doc *docs;
     size_t ndocs, capdocs;
     int ran;
 
-    /* scratch */
-    jisr_tokenizer *tk;
-    jisr_stemmer *sst, *tst;
-    jisr_tokens toks;
-    jisr_buf nb, lb;
-    uint32_t *ids;
-    size_t nids, capids;
     void *translit; /* UTransliterator*, opened on first use */
 };
 
-int jisr_al_ensure_ids(jisr_aligner *a);
-uint32_t jisr_al_intern(jisr_aligner *a, char kind, const char *s, size_t n);
-int jisr_al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e);
-uint32_t jisr_al_memo_get(jisr_aligner *a, char side, const char *w, size_t n);
-int jisr_al_memo_put(jisr_aligner *a, char side, const char *w, size_t n, uint32_t id);
-/** Tokenize one sentence or phrase of side 'S'/'T' into a->ids (appended). */
-int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int count_caps,
-                   double *chars);
+/* Zero n elements of an array that stays NULL while it is empty (empty documents, no tokens). */
+#define AL_ZERO(p, n)                                                                              \
+    do {                                                                                           \
+        if ((n) > 0)                                                                               \
+            memset((p), 0, (size_t)(n) * sizeof *(p));                                             \
+    } while (0)
 
-/** Load a dictd (.index) or TSV dictionary into a->dpairs (lexicon.c). */
-int jisr_al_load_dict(jisr_aligner *a, const char *path);
+/** Grow the aligner's per-id arrays to the vocabulary (aligner.c). */
+int al_ensure_ids(jisr_aligner *a);
+/** Add e to the translations of f (at most AL_TR_MAX, duplicates ignored) (aligner.c). */
+int al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e);
+
+/** Add the translations the lexicons give for the batch's words (lexicon.c). */
+int al_lexicon_pairs(jisr_aligner *a);
+/** Load a dictd (.index) or TSV dictionary into a->dpairs (dictload.c). */
+int al_load_dict(jisr_aligner *a, const char *path);
 /** Turn the kept dictd entries whose headword occurs in the documents (all of them when all)
- * into dictionary pairs. */
-int jisr_al_dict_expand(jisr_aligner *a, int all);
+ * into dictionary pairs (dictload.c). */
+int al_dict_expand(jisr_aligner *a, int all);
 /** Add name translations found by transliteration (names.c). */
-int jisr_al_names(jisr_aligner *a);
-void jisr_al_names_free(jisr_aligner *a);
+int al_names(jisr_aligner *a);
+void al_names_free(jisr_aligner *a);
+/* IBM Model 1 (model1.c): a training pair of id arrays (borrowed), and the table over the
+ * distinct (f, e) pairs seen together, the empty word being id nid: t(e|f) in tfe, t(f|e) in
+ * tef (when trained both ways), cooc = token pairs counted. */
+typedef struct al_m1pair {
+    const uint32_t *f, *e;
+    uint32_t nf, ne;
+} al_m1pair;
+
+typedef struct al_m1table {
+    size_t n;
+    uint32_t *pf, *pe, *cooc;
+    double *tfe, *tef;
+} al_m1table;
+
+int al_m1_train(const al_m1pair *pairs, size_t np, uint32_t nid, int iters, int both,
+                al_m1table *out, void (*progress)(void *, const char *, double), void *ctx);
+void al_m1table_free(al_m1table *t);
 /** Learn a Model-1 table from the confident 1-1 beads of the last pass (model1.c). */
-int jisr_al_model1(jisr_aligner *a);
+int al_model1(jisr_aligner *a);
+/** Align one document with the current lexicon and weights (cost.c). pass: 1 or 2. */
+int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass);
 
 #endif

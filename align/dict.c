@@ -6,6 +6,11 @@
  * an ordinary gzip stream with a random-access table in an extra header field, so zlib's gzread
  * reads it as is; the aligner wants every entry anyway, so the whole data file is inflated once
  * and the index is walked in order, instead of seeking chunk by chunk.
+ *
+ * What a dictionary may cost is bounded (`--dict /dev/zero` used to read 1 GiB before failing):
+ * the index and the inflated data have size limits that stop the read where they are crossed, an
+ * entry has a size limit, and both files are text, so a NUL byte ends the read in its first
+ * 64 KiB chunk.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +24,6 @@
 #include "align/align_int.h"
 
 #define DICT_DEFAULT "/usr/share/dictd/freedict-ara-eng.index"
-#define DICT_MAX_BYTES ((size_t)1 << 30)
 
 const char *jisr_dict_default_path(void)
 {
@@ -56,16 +60,20 @@ static long long b64_number(const char *s, size_t n)
     return v;
 }
 
-int jisr_align_read_file(const char *path, jisr_buf *out)
+int al_read_file(const char *path, size_t max, int text, jisr_buf *out)
 {
     gzFile gz = gzopen(path, "rb"); /* also reads uncompressed files transparently */
     if (!gz)
         return jisr_error_set(JISR_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     int rc = 0;
+    size_t start = out->len;
     for (;;) {
         if ((rc = jisr_buf_reserve(out, 1 << 16)) < 0)
             break;
-        int n = gzread(gz, out->data + out->len, 1 << 16);
+        /* never more than one byte past the limit, so a huge or endless file is not read */
+        size_t room = max + 1 - (out->len - start);
+        unsigned want = room < (1u << 16) ? (unsigned)room : 1u << 16;
+        int n = gzread(gz, out->data + out->len, want);
         if (n < 0) {
             int zerr = 0;
             const char *msg = gzerror(gz, &zerr);
@@ -74,11 +82,21 @@ int jisr_align_read_file(const char *path, jisr_buf *out)
         }
         if (n == 0)
             break;
+        const char *nul = text ? memchr(out->data + out->len, '\0', (size_t)n) : NULL;
         out->len += (size_t)n;
         out->data[out->len] = '\0';
-        if (out->len > DICT_MAX_BYTES) {
-            rc = jisr_error_set(JISR_ETOOBIG, path, 0, 0, "file larger than %zu bytes",
-                                DICT_MAX_BYTES);
+        if (nul) {
+            unsigned long line = 1;
+            for (const char *q = out->data + start; q < nul; q++)
+                line += *q == '\n';
+            rc = jisr_error_set(JISR_EPARSE, path, line, 0,
+                                "binary data (a NUL byte at offset %zu), not a text file",
+                                (size_t)(nul - out->data - start));
+            break;
+        }
+        if (out->len - start > max) {
+            rc = jisr_error_set(JISR_ETOOBIG, path, 0, 0, "larger than %zu bytes: not read further",
+                                max);
             break;
         }
     }
@@ -90,8 +108,8 @@ int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_ent
 {
     jisr_buf idx = {0}, data = {0};
     int rc;
-    if ((rc = jisr_align_read_file(index_path, &idx)) < 0 ||
-        (rc = jisr_align_read_file(dict_path, &data)) < 0)
+    if ((rc = al_read_file(index_path, JISR_DICT_MAX_INDEX, 1, &idx)) < 0 ||
+        (rc = al_read_file(dict_path, JISR_DICT_MAX_DATA, 1, &data)) < 0)
         goto done;
     const char *p = idx.data ? idx.data : "", *end = p + idx.len;
     unsigned long line = 0;
@@ -117,6 +135,11 @@ int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_ent
         if (off < 0 || len < 0) {
             rc = jisr_error_set(JISR_EPARSE, index_path, line, (unsigned long)(t1 - p) + 2,
                                 "bad base64 offset or length");
+            goto done;
+        }
+        if ((unsigned long long)len > JISR_DICT_MAX_ENTRY) {
+            rc = jisr_error_set(JISR_ETOOBIG, index_path, line, (unsigned long)(t2 - p) + 2,
+                                "entry of %lld bytes (at most %zu)", len, JISR_DICT_MAX_ENTRY);
             goto done;
         }
         if ((unsigned long long)off + (unsigned long long)len > data.len) {

@@ -8,20 +8,28 @@
  * best path comes within reach of the band's edge (the true path may lie outside), the band is
  * re-centred on that path with twice the width and the DP runs again, until the path stays
  * inside or the band covers the grid. Small grids are done whole in one pass.
+ *
+ * Scores: the cheapest path says nothing about how sure it is. With a temperature, costs become
+ * probabilities (exp(-cost / T), normalised over paths) and a forward-backward pass over the
+ * cells within a few sentences of the path gives each of its beads the probability mass of the
+ * paths through it; paths that stray further carry negligible mass, which keeps this pass to a
+ * handful of cells per row.
  */
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "align/align_int.h"
 
-const unsigned char jisr_bead_shape[JISR_NBEADS][2] = {
-    {1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3},
+const unsigned char al_bead_shape[AL_NSHAPES][2] = {
+    {1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}, {2, 0}, {0, 2}, {3, 0},
+    {0, 3}, {4, 0}, {0, 4}, {5, 0}, {0, 5}, {6, 0}, {0, 6}, {7, 0}, {0, 7}, {8, 0}, {0, 8},
 };
 
-static _Thread_local jisr_dp_stats dp_stats;
+static _Thread_local al_dp_stats dp_stats;
 
-const jisr_dp_stats *jisr_align_dp_stats(void)
+const al_dp_stats *al_dp_stats_last(void)
 {
     return &dp_stats;
 }
@@ -29,6 +37,7 @@ const jisr_dp_stats *jisr_align_dp_stats(void)
 #define FULL_GRID_CELLS ((size_t)1 << 8)
 #define DEFAULT_BAND 8
 #define NO_BACK 255
+#define POST_REACH 3 /* sentences either side of the path that the posteriors look at */
 
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */
@@ -51,6 +60,8 @@ static size_t band_finish(band *bd, size_t ns, size_t nt, size_t w)
     for (size_t i = 0; i <= ns; i++) {
         bd->lo[i] = bd->lo[i] > w ? bd->lo[i] - w : 0;
         bd->hi[i] = zmin(nt, bd->hi[i] + w);
+        if (bd->hi[i] < bd->lo[i])
+            bd->hi[i] = bd->lo[i];
         bd->off[i] = cells;
         cells += bd->hi[i] - bd->lo[i] + 1;
     }
@@ -58,17 +69,155 @@ static size_t band_finish(band *bd, size_t ns, size_t nt, size_t w)
     return cells;
 }
 
-int jisr_align_dp(size_t ns, size_t nt, size_t bandw, jisr_band_fn prepare, jisr_bead_cost_fn cost,
-                  void *ctx, jisr_ladder *out)
+/* Each row's columns between the path cells (end first in pi/pj) that bound it. */
+static void band_from_path(band *bd, size_t ns, const size_t *pi, const size_t *pj, size_t np)
+{
+    for (size_t r = 0; r <= ns; r++) {
+        bd->lo[r] = SIZE_MAX;
+        bd->hi[r] = 0;
+    }
+    for (size_t k = np; k-- > 1;) { /* path runs end first: k is the earlier cell */
+        size_t i0 = pi[k], j0 = pj[k], i1 = pi[k - 1], j1 = pj[k - 1];
+        for (size_t r = i0; r <= i1; r++) {
+            bd->lo[r] = zmin(bd->lo[r], j0);
+            bd->hi[r] = zmax(bd->hi[r], j1);
+        }
+    }
+    if (np == 1) {
+        bd->lo[0] = 0;
+        bd->hi[0] = 0;
+    }
+}
+
+static double logadd(double a, double b)
+{
+    if (a == -INFINITY)
+        return b;
+    if (b == -INFINITY)
+        return a;
+    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+}
+
+/* Forward-backward over the cells within POST_REACH sentences of the path: post[k] = the
+ * probability of the k-th bead of the path (start first, unaligned runs counted once). */
+static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cost, void *ctx,
+                      const size_t *pi, const size_t *pj, size_t np, double *post)
+{
+    band nb = {0};
+    float *C = NULL;
+    double *F = NULL, *Bk = NULL;
+    int rc = 0;
+    nb.lo = malloc((ns + 1) * sizeof *nb.lo);
+    nb.hi = malloc((ns + 1) * sizeof *nb.hi);
+    nb.off = malloc((ns + 2) * sizeof *nb.off);
+    if (!nb.lo || !nb.hi || !nb.off)
+        goto nomem;
+    band_from_path(&nb, ns, pi, pj, np);
+    /* each row also spans the path's columns in the rows near it (nb.off as scratch) */
+    for (size_t r = 0; r <= ns; r++)
+        nb.off[r] = nb.hi[r];
+    for (size_t r = 0; r <= ns; r++) {
+        size_t q1 = zmin(ns, r + POST_REACH);
+        for (size_t q = r > POST_REACH ? r - POST_REACH : 0; q <= q1; q++)
+            nb.hi[r] = zmax(nb.hi[r], nb.off[q]);
+    }
+    for (size_t r = 0; r <= ns; r++)
+        nb.off[r] = nb.lo[r];
+    for (size_t r = 0; r <= ns; r++) {
+        size_t q1 = zmin(ns, r + POST_REACH);
+        for (size_t q = r > POST_REACH ? r - POST_REACH : 0; q <= q1; q++)
+            nb.lo[r] = zmin(nb.lo[r], nb.off[q]);
+    }
+    size_t cells = band_finish(&nb, ns, nt, POST_REACH);
+    C = malloc(cells * (size_t)nsh * sizeof *C);
+    F = malloc(cells * sizeof *F);
+    Bk = malloc(cells * sizeof *Bk);
+    if (!C || !F || !Bk)
+        goto nomem;
+    for (size_t i = 0; i <= ns; i++)
+        for (size_t j = nb.lo[i]; j <= nb.hi[i]; j++) {
+            size_t k = nb.off[i] + (j - nb.lo[i]);
+            double f = i == 0 && j == 0 ? 0 : -INFINITY;
+            for (int t = 0; t < nsh; t++) {
+                size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
+                C[k * (size_t)nsh + (size_t)t] = NAN;
+                if (a > i || b > j)
+                    continue;
+                size_t qi = i - a, qj = j - b;
+                if (qj < nb.lo[qi] || qj > nb.hi[qi])
+                    continue;
+                double c = cost(ctx, i, j, (int)a, (int)b, NULL) / temp;
+                C[k * (size_t)nsh + (size_t)t] = (float)c;
+                double fq = F[nb.off[qi] + (qj - nb.lo[qi])];
+                if (fq != -INFINITY)
+                    f = logadd(f, fq - c);
+            }
+            F[k] = f;
+        }
+    for (size_t i = ns + 1; i-- > 0;)
+        for (size_t j = nb.hi[i] + 1; j-- > nb.lo[i];) {
+            size_t k = nb.off[i] + (j - nb.lo[i]);
+            double bsum = i == ns && j == nt ? 0 : -INFINITY;
+            for (int t = 0; t < nsh; t++) {
+                size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
+                size_t ni = i + a, nj = j + b;
+                if (ni > ns || nj > nt || nj < nb.lo[ni] || nj > nb.hi[ni])
+                    continue;
+                size_t kn = nb.off[ni] + (nj - nb.lo[ni]);
+                float c = C[kn * (size_t)nsh + (size_t)t];
+                if (c != c || Bk[kn] == -INFINITY) /* NaN: not a move of the band */
+                    continue;
+                bsum = logadd(bsum, Bk[kn] - c);
+            }
+            Bk[k] = bsum;
+        }
+    double z = F[nb.off[ns] + (nt - nb.lo[ns])];
+    size_t nb_out = 0;
+    for (size_t k = np; k-- > 1;) {
+        size_t i0 = pi[k], j0 = pj[k], i1 = pi[k - 1], j1 = pj[k - 1];
+        int t = 0;
+        while (t < nsh && (al_bead_shape[t][0] != i1 - i0 || al_bead_shape[t][1] != j1 - j0))
+            t++;
+        size_t kq = nb.off[i0] + (j0 - nb.lo[i0]), kp = nb.off[i1] + (j1 - nb.lo[i1]);
+        double p = 0;
+        if (t < nsh && z != -INFINITY) {
+            double c = C[kp * (size_t)nsh + (size_t)t];
+            p = exp(F[kq] - c + Bk[kp] - z);
+            if (!(p >= 0))
+                p = 0;
+            if (p > 1)
+                p = 1;
+        }
+        post[nb_out++] = p;
+    }
+    goto done;
+nomem:
+    rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+    free(nb.lo);
+    free(nb.hi);
+    free(nb.off);
+    free(C);
+    free(F);
+    free(Bk);
+    return rc;
+}
+
+int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_cost_fn cost,
+          void *ctx, jisr_ladder *out)
 {
     out->n = 0;
     memset(&dp_stats, 0, sizeof dp_stats);
     int rc = 0;
     band bd = {0};
-    double *D = NULL;
+    double *D = NULL, *post = NULL;
     unsigned char *B = NULL;
     size_t *pi = NULL, *pj = NULL; /* path cells, end first */
     size_t np = 0;
+    int nsh = opts && opts->nshapes > 0 ? opts->nshapes : AL_NBEADS;
+    if (nsh > AL_NSHAPES)
+        nsh = AL_NSHAPES;
+    double temp = opts ? opts->temp : 0;
     bd.lo = malloc((ns + 1) * sizeof *bd.lo);
     bd.hi = malloc((ns + 1) * sizeof *bd.hi);
     bd.off = malloc((ns + 2) * sizeof *bd.off);
@@ -78,7 +227,7 @@ int jisr_align_dp(size_t ns, size_t nt, size_t bandw, jisr_band_fn prepare, jisr
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    size_t w = bandw;
+    size_t w = opts ? opts->band : 0;
     if (w == 0)
         w = (ns + 1) * (nt + 1) <= FULL_GRID_CELLS ? zmax(ns, nt) : DEFAULT_BAND;
     /* the first band: the diagonal, each row spanning from its centre to the next row's */
@@ -110,8 +259,8 @@ int jisr_align_dp(size_t ns, size_t nt, size_t bandw, jisr_band_fn prepare, jisr
                 unsigned char bb = NO_BACK;
                 if (i == 0 && j == 0)
                     best = 0;
-                for (int t = 0; t < JISR_NBEADS; t++) {
-                    size_t a = jisr_bead_shape[t][0], b = jisr_bead_shape[t][1];
+                for (int t = 0; t < nsh; t++) {
+                    size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
                     if (a > i || b > j)
                         continue;
                     size_t qi = i - a, qj = j - b;
@@ -146,8 +295,8 @@ int jisr_align_dp(size_t ns, size_t nt, size_t bandw, jisr_band_fn prepare, jisr
                     touches = 1;
                     break;
                 }
-                i -= jisr_bead_shape[t][0];
-                j -= jisr_bead_shape[t][1];
+                i -= al_bead_shape[t][0];
+                j -= al_bead_shape[t][1];
                 pi[np] = i;
                 pj[np++] = j;
                 if ((j <= bd.lo[i] + 2 && bd.lo[i] > 0) || (j + 2 >= bd.hi[i] && bd.hi[i] < nt))
@@ -156,34 +305,40 @@ int jisr_align_dp(size_t ns, size_t nt, size_t bandw, jisr_band_fn prepare, jisr
         }
         if (full || !touches)
             break;
-        /* re-centre on the path and double the width */
-        if (reached) {
-            for (size_t r = 0; r <= ns; r++) {
-                bd.lo[r] = SIZE_MAX;
-                bd.hi[r] = 0;
-            }
-            for (size_t k = np; k-- > 1;) { /* path runs end first: k is the earlier cell */
-                size_t i0 = pi[k], j0 = pj[k], i1 = pi[k - 1], j1 = pj[k - 1];
-                for (size_t r = i0; r <= i1; r++) {
-                    bd.lo[r] = zmin(bd.lo[r], j0);
-                    bd.hi[r] = zmax(bd.hi[r], j1);
-                }
-            }
-            if (np == 1) {
-                bd.lo[0] = 0;
-                bd.hi[0] = 0;
-            }
-        }
-        /* not reached: keep the (already widened) band; the next pass widens it again */
+        /* re-centre on the path and double the width; not reached: keep the (already
+         * widened) band, the next pass widens it again */
+        if (reached)
+            band_from_path(&bd, ns, pi, pj, np);
         w *= 2;
     }
-    /* the path, start first, as beads with their scores */
-    for (size_t k = np; k-- > 1;) {
-        size_t i0 = pi[k], j0 = pj[k], i1 = pi[k - 1], j1 = pj[k - 1];
-        double score = 0;
-        cost(ctx, i1, j1, (int)(i1 - i0), (int)(j1 - j0), &score);
-        if ((rc = jisr_ladder_push(out, i0, i1 - i0, j0, j1 - j0, score)) < 0)
+    if (temp > 0 && np > 1) {
+        if (!(post = malloc(np * sizeof *post))) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
             goto done;
+        }
+        if ((rc = posteriors(ns, nt, nsh, temp, cost, ctx, pi, pj, np, post)) < 0)
+            goto done;
+    }
+    /* the path, start first, as beads with their scores; a run of unaligned sentences becomes
+     * one bead per sentence */
+    for (size_t k = np, b = 0; k-- > 1; b++) {
+        size_t i0 = pi[k], j0 = pj[k], i1 = pi[k - 1], j1 = pj[k - 1];
+        size_t na = i1 - i0, nbt = j1 - j0;
+        if ((na == 0 || nbt == 0) && na + nbt > 1) {
+            for (size_t s = 0; rc == 0 && s < na; s++)
+                rc = jisr_ladder_push(out, i0 + s, 1, j0, 0, 0);
+            for (size_t s = 0; rc == 0 && s < nbt; s++)
+                rc = jisr_ladder_push(out, i0, 0, j0 + s, 1, 0);
+            if (rc < 0)
+                goto done;
+            continue;
+        }
+        double score = 0;
+        cost(ctx, i1, j1, (int)na, (int)nbt, &score);
+        if ((rc = jisr_ladder_push(out, i0, na, j0, nbt, score)) < 0)
+            goto done;
+        if (post && opts->post)
+            opts->post[out->n - 1] = post[b];
     }
 done:
     free(bd.lo);
@@ -193,5 +348,6 @@ done:
     free(B);
     free(pi);
     free(pj);
+    free(post);
     return rc;
 }

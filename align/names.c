@@ -74,7 +74,7 @@ static char letter_class(const char *s, size_t n, size_t i, size_t *adv)
     }
 }
 
-size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap)
+size_t al_name_key(const char *latin, size_t n, char *out, size_t cap)
 {
     size_t k = 0;
     char prev = 0;
@@ -163,16 +163,16 @@ static int translit(jisr_aligner *a, const char *s, size_t n, char *out, size_t 
 /* sentences holding id, on its own side */
 static uint32_t df_of(const jisr_aligner *a, uint32_t id)
 {
-    return a->kind[id] == 'S' ? a->df[id] : a->dft[id];
+    return a->tk.kind[id] == 'S' ? a->df[id] : a->dft[id];
 }
 
-int jisr_al_names(jisr_aligner *a)
+int al_names(jisr_aligner *a)
 {
     char ar, en;
-    if (jisr_lang_matches(a->srclang, "ar") && jisr_lang_matches(a->tgtlang, "en")) {
+    if (jisr_lang_matches(a->tk.srclang, "ar") && jisr_lang_matches(a->tk.tgtlang, "en")) {
         ar = 'S';
         en = 'T';
-    } else if (jisr_lang_matches(a->srclang, "en") && jisr_lang_matches(a->tgtlang, "ar")) {
+    } else if (jisr_lang_matches(a->tk.srclang, "en") && jisr_lang_matches(a->tk.tgtlang, "ar")) {
         ar = 'T';
         en = 'S';
     } else
@@ -191,13 +191,13 @@ int jisr_al_names(jisr_aligner *a)
     nkey *ek = NULL;
     size_t nek = 0, cek = 0;
     int rc = 0;
-    for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
-        if (a->kind[id] != (unsigned char)en || !a->surf[id] || a->capn[id] == 0 ||
-            a->capn[id] < a->lown[id])
+    for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++) {
+        if (a->tk.kind[id] != (unsigned char)en || !a->tk.surf[id] || a->tk.capn[id] == 0 ||
+            a->tk.capn[id] < a->tk.lown[id])
             continue;
         char key[KEY_MAX];
-        const char *s = a->surf[id];
-        if (jisr_align_name_key(s, strlen(s), key, sizeof key) >= 2)
+        const char *s = a->tk.surf[id];
+        if (al_name_key(s, strlen(s), key, sizeof key) >= 2)
             rc = push_variants(&ek, &nek, &cek, key, id);
     }
     if (rc < 0 || nek == 0)
@@ -205,12 +205,12 @@ int jisr_al_names(jisr_aligner *a)
     qsort(ek, nek, sizeof *ek, nkey_cmp);
     nkey *q = NULL;
     size_t nq = 0, cq = 0;
-    for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
+    for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++) {
         /* names are what the dictionary does not know */
-        if (a->kind[id] != (unsigned char)ar || !a->surf[id] || a->tr[id].n > 0 ||
+        if (a->tk.kind[id] != (unsigned char)ar || !a->tk.surf[id] || a->tr[id].n > 0 ||
             df_of(a, id) == 0)
             continue;
-        const char *s = a->surf[id];
+        const char *s = a->tk.surf[id];
         size_t sn = strlen(s);
         for (int strip = 0; rc == 0 && strip < 2; strip++) {
             const char *w = s;
@@ -227,7 +227,7 @@ int jisr_al_names(jisr_aligner *a)
             }
             char lat[128], key[KEY_MAX];
             int ln = translit(a, w, wn, lat, sizeof lat);
-            if (ln <= 0 || jisr_align_name_key(lat, (size_t)ln, key, sizeof key) < 2)
+            if (ln <= 0 || al_name_key(lat, (size_t)ln, key, sizeof key) < 2)
                 continue;
             nq = 0;
             if ((rc = push_variants(&q, &nq, &cq, key, id)) < 0)
@@ -244,9 +244,9 @@ int jisr_al_names(jisr_aligner *a)
                     if (fa > 3 * fe || fe > 3 * fa)
                         continue;
                     if (ar == 'S')
-                        rc = jisr_al_tr_add(a, id, hit->id);
+                        rc = al_tr_add(a, id, hit->id);
                     else
-                        rc = jisr_al_tr_add(a, hit->id, id);
+                        rc = al_tr_add(a, hit->id, id);
                 }
             }
         }
@@ -257,7 +257,7 @@ done:
     return rc;
 }
 
-void jisr_al_names_free(jisr_aligner *a)
+void al_names_free(jisr_aligner *a)
 {
     if (a->translit)
         utrans_close((UTransliterator *)a->translit);

@@ -32,7 +32,7 @@ static int same(const char *stored, const char *s, size_t n)
 
 /* A slot holds the key's full hash (high half) and id + 1 (low half, 0 = empty), so a probe
  * touches the string only when the hashes agree. */
-uint32_t jisr_vocab_find(const jisr_vocab *v, const char *s, size_t n)
+uint32_t al_vocab_find(const al_vocab *v, const char *s, size_t n)
 {
     if (!v->nslot)
         return UINT32_MAX;
@@ -47,7 +47,7 @@ uint32_t jisr_vocab_find(const jisr_vocab *v, const char *s, size_t n)
     }
 }
 
-static int grow_slots(jisr_vocab *v)
+static int grow_slots(al_vocab *v)
 {
     uint32_t ns = v->nslot ? v->nslot * 2 : 1024;
     uint64_t *slot = calloc(ns, sizeof *slot);
@@ -69,9 +69,9 @@ static int grow_slots(jisr_vocab *v)
     return 0;
 }
 
-uint32_t jisr_vocab_intern(jisr_vocab *v, const char *s, size_t n)
+uint32_t al_vocab_intern(al_vocab *v, const char *s, size_t n)
 {
-    uint32_t id = jisr_vocab_find(v, s, n);
+    uint32_t id = al_vocab_find(v, s, n);
     if (id != UINT32_MAX)
         return id;
     if ((v->n + 1) * 2 > v->nslot && grow_slots(v) < 0)
@@ -99,7 +99,7 @@ uint32_t jisr_vocab_intern(jisr_vocab *v, const char *s, size_t n)
     return v->n++;
 }
 
-void jisr_vocab_free(jisr_vocab *v)
+void al_vocab_free(al_vocab *v)
 {
     if (!v)
         return;

@@ -1,173 +1,203 @@
 /*
- * bench_align.c — accuracy and speed of the sentence aligner on the Bible alignment sets.
+ * bench_align.c — accuracy, calibration, robustness, speed and memory of the sentence aligner,
+ * today's model (model 1, jisr 0.1's, kept in the library for this comparison) side by side with
+ * the current one (model 2), in one run.
  *
- * For each set (default noisy/test and clean/test under $JISR_SHARED_DATA/bible-ar-en/align)
- * and each model (full, length only = Gale–Church, no dictionary) it aligns every document of
- * the list in one batch (one lexicon learnt over all pairs, as `jisr align --batch` does),
- * scores the result against the gold ladders with vecalign's strict/lax F1, and prints the
- * figures side by side with the throughput in sentence pairs per second, where a document of
- * ns and nt sentences counts (ns + nt) / 2 pairs. Time is measured twice: the whole run and the
- * run without making the aligner (loading the dictionary happens once per process).
- * Then a synthetic 10,000-sentence document (lengths only, 3% of sentences dropped and 5%
- * merged on the target side, so the path leaves the diagonal) measures the banded DP's scaling
- * and its accuracy against the known truth.
- * Never pass/fail. Options: --sets a,b (relative to the align dir), -p name=value (model
- * weights, for tuning on dev), --model N (only the Nth model), --no-synthetic.
+ * Sets are the Bible alignment sets under $JISR_SHARED_DATA/bible-ar-en/align (default
+ * noisy/test and clean/test), aligned Arabic→English and English→Arabic (the gold ladder with its
+ * sides swapped), in one batch per set (`jisr align --batch`: one table learnt over all
+ * documents) and document by document (`jisr align SRC TGT` on each: what a translator does).
+ * Figures: vecalign's strict/lax F1 (score.py); for model 2 the calibration of the score (pairs
+ * binned by score in tenths: the share of right pairs per bin against its mean score, the
+ * expected calibration error ECE, and what a --min-score threshold keeps); the outlier test (a
+ * document with one 20,000-character line inserted on one side: how many documents keep every
+ * other bead as without it); throughput in sentence pairs per second (a document of ns and nt
+ * sentences counts (ns + nt) / 2 pairs) and peak memory, each run in a child process of its
+ * own so that runs neither share caches nor peak memory; a synthetic 10,000-sentence document
+ * for the DP's scaling.
+ *
+ * Tuning: --sets noisy/dev,clean/dev (never the test sets), -p name=value (model weights),
+ * --lexicon FILE and --no-default-lexicon (a lexicon that has not seen the dev chapters),
+ * --fit (fit the calibration on the sets given and print the weights). Never pass/fail.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "align/align.h"
 #include "align/align_int.h"
 
-typedef struct lines {
-    char **v;
-    size_t n;
-    char *buf;
-} lines;
-
-static int read_lines(const char *path, lines *out)
-{
-    memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    jisr_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        jisr_buf_append(&b, chunk, n);
-    fclose(f);
-    size_t cap = 0;
-    char *p = b.data ? b.data : "";
-    char *end = p + b.len;
-    while (p < end) {
-        char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        *eol = '\0';
-        if (eol > p && eol[-1] == '\r')
-            eol[-1] = '\0';
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            out->v = realloc(out->v, cap * sizeof *out->v);
-        }
-        out->v[out->n++] = p;
-        p = eol + 1;
-    }
-    out->buf = b.data;
-    return 0;
-}
-
-static void free_lines(lines *l)
-{
-    free(l->v);
-    free(l->buf);
-}
-
 typedef struct doc {
-    lines src, tgt;
-    jisr_ladder gold;
+    char *id;
+    jisr_sentences s[2]; /* 0 Arabic, 1 English */
+    jisr_ladder gold[2]; /* ar→en, en→ar */
 } doc;
 
 typedef struct set {
+    char name[64];
     doc *docs;
     size_t n;
     double pairs;
 } set;
 
-static int load_set(const char *dir, const char *name, set *s)
+static char dir[4096];
+
+/* ---- loading ------------------------------------------------------------------------------- */
+
+static void swap_ladder(const jisr_ladder *in, jisr_ladder *out)
 {
+    out->n = 0;
+    for (size_t k = 0; k < in->n; k++) {
+        const jisr_bead *b = &in->v[k];
+        jisr_ladder_push(out, b->tgt, b->ntgt, b->src, b->nsrc, b->score);
+    }
+}
+
+static int load_set(const char *name, set *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
     jisr_buf path = {0};
     jisr_buf_printf(&path, "%s/%s.list", dir, name);
-    lines list;
-    memset(s, 0, sizeof *s);
-    if (read_lines(path.data, &list) < 0) {
-        jisr_buf_free(&path);
-        return -1;
-    }
-    s->docs = calloc(list.n, sizeof *s->docs);
-    for (size_t i = 0; i < list.n; i++) {
-        char *f[4] = {0};
-        char *p = list.v[i];
-        for (int k = 0; k < 4 && p; k++) {
-            f[k] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
-        if (!f[3])
-            continue;
-        doc *d = &s->docs[s->n];
-        /* list paths are relative to the list file's directory */
-        const char *slash = strrchr(name, '/');
-        int dl = slash ? (int)(slash - name) : 0;
-        const char *files[3] = {f[1], f[2], f[3]};
-        char *full[3];
-        for (int k = 0; k < 3; k++) {
-            jisr_buf_reset(&path);
-            jisr_buf_printf(&path, "%s/%.*s%s%s", dir, dl, name, dl ? "/" : "", files[k]);
-            full[k] = jisr_strdup(path.data);
-        }
-        int ok = read_lines(full[0], &d->src) == 0 && read_lines(full[1], &d->tgt) == 0 &&
-                 jisr_ladder_read(&d->gold, full[2]) == 0;
-        for (int k = 0; k < 3; k++)
-            free(full[k]);
-        if (!ok)
-            continue;
-        s->pairs += (double)(d->src.n + d->tgt.n) / 2;
-        s->n++;
-    }
-    free_lines(&list);
+    jisr_align_list l;
+    int rc = jisr_align_list_read(&l, path.data, 4, 0);
     jisr_buf_free(&path);
-    return 0;
+    if (rc < 0)
+        return rc;
+    s->docs = calloc(l.n ? l.n : 1, sizeof *s->docs);
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        doc *d = &s->docs[s->n];
+        char *a = jisr_align_list_path(&l, l.rows[i].f[1]);
+        char *e = jisr_align_list_path(&l, l.rows[i].f[2]);
+        char *g = jisr_align_list_path(&l, l.rows[i].f[3]);
+        d->id = jisr_strdup(l.rows[i].f[0]);
+        if ((rc = jisr_sentences_read(&d->s[0], a, NULL, 0)) == 0 &&
+            (rc = jisr_sentences_read(&d->s[1], e, NULL, 0)) == 0 &&
+            (rc = jisr_ladder_read(&d->gold[0], g)) == 0) {
+            swap_ladder(&d->gold[0], &d->gold[1]);
+            s->pairs += (double)(d->s[0].n + d->s[1].n) / 2;
+            s->n++;
+        }
+        free(a);
+        free(e);
+        free(g);
+    }
+    jisr_align_list_free(&l);
+    return rc;
 }
+
+static void free_set(set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->docs[i].id);
+        for (int k = 0; k < 2; k++) {
+            jisr_sentences_free(&s->docs[i].s[k]);
+            jisr_ladder_free(&s->docs[i].gold[k]);
+        }
+    }
+    free(s->docs);
+}
+
+/* ---- configuration ------------------------------------------------------------------------- */
 
 typedef struct param {
     const char *name;
     double value;
 } param;
 
-static void set_params(jisr_aligner *a, const param *ps, size_t np)
+typedef struct cfg {
+    int model;
+    unsigned flags;
+    param ps[64];
+    size_t np;
+    const char *lexicons[8];
+    size_t nlex;
+} cfg;
+
+static int set_param(al_params *P, const char *n, double v)
 {
-    jisr_align_params *P = jisr_aligner_params(a);
-    for (size_t i = 0; i < np; i++) {
-        const char *n = ps[i].name;
-        double v = ps[i].value;
-        if (!strcmp(n, "lex_weight"))
-            P->lex_weight = v;
-        else if (!strcmp(n, "skip_cost"))
-            P->skip_cost = v;
-        else if (!strcmp(n, "anchor_weight"))
-            P->anchor_weight = v;
-        else if (!strcmp(n, "m1_min_score"))
-            P->m1_min_score = v;
-        else if (!strcmp(n, "m1_min_t"))
-            P->m1_min_t = v;
-        else if (!strcmp(n, "nb_discount"))
-            P->nb_discount = v;
-        else if (!strcmp(n, "punct_weight"))
-            P->punct_weight = v;
-        else if (!strcmp(n, "p1"))
-            P->p1_default = v;
-        else if (!strcmp(n, "s2"))
-            P->s2_default = v;
-        else if (!strncmp(n, "prior", 5) && n[5] >= '0' && n[5] < '0' + JISR_NBEADS)
-            P->prior[n[5] - '0'] = v;
-        else
-            fprintf(stderr, "bench_align: unknown parameter %s\n", n);
+    struct {
+        const char *name;
+        double *p;
+    } t[] = {
+        {"lex_weight", &P->lex_weight},
+        {"skip_cost", &P->skip_cost},
+        {"anchor_weight", &P->anchor_weight},
+        {"m1_min_score", &P->m1_min_score},
+        {"m1_min_t", &P->m1_min_t},
+        {"nb_discount", &P->nb_discount},
+        {"punct_weight", &P->punct_weight},
+        {"p1", &P->p1_default},
+        {"s2", &P->s2_default},
+        {"gap_extend", &P->gap_extend},
+        {"edge_open", &P->edge_open},
+        {"edge_extend", &P->edge_extend},
+        {"len_cap", &P->len_cap},
+        {"llr_floor", &P->llr_floor},
+        {"para_cross", &P->para_cross},
+        {"para_mismatch", &P->para_mismatch},
+        {"lex_min_p", &P->lex_min_p},
+        {"prior_n", &P->prior_n},
+        {"post_temp", &P->post_temp},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(n, t[i].name)) {
+            *t[i].p = v;
+            return 0;
+        }
+    if (!strncmp(n, "prior", 5) && n[5] >= '0' && n[5] < '0' + AL_NBEADS && !n[6]) {
+        P->prior[n[5] - '0'] = v;
+        return 0;
     }
+    if (!strncmp(n, "cal", 3) && n[3] >= '0' && n[3] < '0' + AL_NCAL && !n[4]) {
+        P->cal[n[3] - '0'] = v;
+        return 0;
+    }
+    fprintf(stderr, "bench_align: unknown parameter %s\n", n);
+    return -1;
 }
 
+static jisr_lexicon *extra_lex[8];
+
+static int make_aligner(const cfg *c, int d, jisr_aligner **out)
+{
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.srclang = d ? "en" : "ar";
+    o.tgtlang = d ? "ar" : "en";
+    o.flags = c->flags;
+    o.model = c->model;
+    int rc = jisr_aligner_new(out, &o);
+    if (rc < 0)
+        return rc;
+    al_params *P = al_aligner_params(*out);
+    for (size_t i = 0; i < c->np; i++)
+        set_param(P, c->ps[i].name, c->ps[i].value);
+    for (size_t i = 0; rc == 0 && c->model != 1 && i < c->nlex; i++)
+        rc = jisr_aligner_add_lexicon(*out, extra_lex[i]);
+    return rc;
+}
+
+/* ---- one run ------------------------------------------------------------------------------- */
+
+#define NBIN 10
+#define MAXPAIRS 200000
+
 typedef struct result {
-    jisr_align_scores sc;
-    double total_s, align_s, cpu_s, cpu_align_s;
+    int ok;
+    jisr_align_counts counts;
+    double wall, cpu;  /* whole run */
+    double wall_align; /* without making the aligner */
+    long rss_kib;      /* peak resident memory of the run's process */
+    /* calibration: pairs per score bin, right pairs, sum of scores */
+    double bin_n[NBIN], bin_ok[NBIN], bin_sum[NBIN];
+    char err[256];
 } result;
 
-/* CPU time of this process: on a machine shared with other jobs, wall time overstates the
- * cost of one core's work */
 static double cpu_now(void)
 {
     struct timespec ts;
@@ -175,36 +205,343 @@ static double cpu_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int run(const set *s, unsigned flags, const param *ps, size_t np, result *r)
+/* strict correctness of each aligned test bead against the gold */
+static int bead_in(const jisr_ladder *g, const jisr_bead *b)
 {
-    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
-    o.flags = flags;
-    double t0 = jisr_now(), c0 = cpu_now();
-    jisr_aligner *a = NULL;
-    int rc = jisr_aligner_new(&a, &o);
-    if (rc < 0)
-        return rc;
-    set_params(a, ps, np);
-    double t1 = jisr_now(), c1 = cpu_now();
-    for (size_t i = 0; rc == 0 && i < s->n; i++)
-        rc = jisr_aligner_add(a, (const char *const *)s->docs[i].src.v, s->docs[i].src.n,
-                              (const char *const *)s->docs[i].tgt.v, s->docs[i].tgt.n, NULL);
-    if (rc == 0)
-        rc = jisr_aligner_run(a);
-    double t2 = jisr_now();
-    r->cpu_s = cpu_now() - c0;
-    r->cpu_align_s = cpu_now() - c1;
-    jisr_align_counts c = {0};
-    for (size_t i = 0; rc == 0 && i < s->n; i++)
-        rc = jisr_align_score_add(&c, &s->docs[i].gold, jisr_aligner_result(a, i));
-    jisr_align_score_finish(&c, &r->sc);
-    r->total_s = t2 - t0;
-    r->align_s = t2 - t1;
-    jisr_aligner_free(a);
-    return rc;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->v[k].nsrc == b->nsrc && g->v[k].ntgt == b->ntgt && g->v[k].src == b->src &&
+            g->v[k].tgt == b->tgt)
+            return 1;
+    return 0;
 }
 
-static void synthetic(void)
+static FILE *dump;           /* --dump: features for the calibration fit */
+static const char *writedir; /* --write DIR: the ladders, DIR/SET/DIR/MODE/ID.ladder */
+static const char *cur_set, *cur_dir, *cur_mode;
+
+static void write_ladder(const char *id, const jisr_ladder *l)
+{
+    if (!writedir)
+        return;
+    jisr_buf p = {0}, b = {0};
+    jisr_buf_printf(&p, "mkdir -p '%s/%s/%s/%s'", writedir, cur_set, cur_dir, cur_mode);
+    if (system(p.data) != 0)
+        return;
+    jisr_buf_reset(&p);
+    jisr_buf_printf(&p, "%s/%s/%s/%s/%s.ladder", writedir, cur_set, cur_dir, cur_mode, id);
+    jisr_ladder_format(&b, l, 1);
+    FILE *f = fopen(p.data, "w");
+    if (f) {
+        fwrite(b.data ? b.data : "", 1, b.len, f);
+        fclose(f);
+    }
+    jisr_buf_free(&p);
+    jisr_buf_free(&b);
+}
+static int inline_runs; /* --inline: no child processes (debugging) */
+
+static void tally(result *r, const jisr_ladder *gold, const jisr_ladder *test)
+{
+    jisr_align_score_add(&r->counts, gold, test);
+    for (size_t k = 0; k < test->n; k++) {
+        const jisr_bead *b = &test->v[k];
+        if (!b->nsrc || !b->ntgt)
+            continue;
+        int bin = (int)(b->score * NBIN);
+        bin = bin < 0 ? 0 : bin >= NBIN ? NBIN - 1 : bin;
+        int ok = bead_in(gold, b);
+        r->bin_n[bin]++;
+        r->bin_ok[bin] += ok;
+        r->bin_sum[bin] += b->score;
+    }
+}
+
+static void run_inline(const set *s, const cfg *c, int d, int perdoc, result *r)
+{
+    memset(r, 0, sizeof *r);
+    double t0 = jisr_now(), c0 = cpu_now();
+    jisr_aligner *a = NULL;
+    int rc = make_aligner(c, d, &a);
+    double t1 = jisr_now();
+    for (size_t i = 0; rc == 0 && i < s->n; i++) {
+        const doc *dc = &s->docs[i];
+        if (perdoc) {
+            jisr_aligner_clear(a);
+            if ((rc = jisr_aligner_add_sentences(a, &dc->s[d], &dc->s[1 - d], NULL)) == 0 &&
+                (rc = jisr_aligner_run(a)) == 0) {
+                tally(r, &dc->gold[d], jisr_aligner_result(a, 0));
+                write_ladder(dc->id, jisr_aligner_result(a, 0));
+            }
+        } else
+            rc = jisr_aligner_add_sentences(a, &dc->s[d], &dc->s[1 - d], NULL);
+    }
+    if (rc == 0 && !perdoc && (rc = jisr_aligner_run(a)) == 0)
+        for (size_t i = 0; i < s->n; i++) {
+            tally(r, &s->docs[i].gold[d], jisr_aligner_result(a, i));
+            write_ladder(s->docs[i].id, jisr_aligner_result(a, i));
+        }
+    r->wall = jisr_now() - t0;
+    r->wall_align = jisr_now() - t1;
+    r->cpu = cpu_now() - c0;
+    r->ok = rc == 0;
+    if (rc < 0)
+        jisr_error_format(r->err, sizeof r->err);
+    jisr_aligner_free(a);
+}
+
+/* Each run in a child process: its own peak memory, no caches shared with the other model. */
+static void run(const set *s, const cfg *c, int d, int perdoc, result *r)
+{
+    int fd[2];
+    if (dump || inline_runs || pipe(fd) < 0) {
+        run_inline(s, c, d, perdoc, r);
+        r->rss_kib = jisr_peak_rss_kib();
+        return;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        result rr;
+        run_inline(s, c, d, perdoc, &rr);
+        rr.rss_kib = jisr_peak_rss_kib();
+        ssize_t w = write(fd[1], &rr, sizeof rr);
+        _exit(w == (ssize_t)sizeof rr ? 0 : 1);
+    }
+    close(fd[1]);
+    memset(r, 0, sizeof *r);
+    size_t got = 0;
+    while (got < sizeof *r) {
+        ssize_t n = read(fd[0], (char *)r + got, sizeof *r - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    if (got != sizeof *r) {
+        memset(r, 0, sizeof *r);
+        snprintf(r->err, sizeof r->err, "child failed");
+    }
+}
+
+static double ece(const result *r, double *worst)
+{
+    double n = 0, e = 0;
+    *worst = 0;
+    for (int b = 0; b < NBIN; b++)
+        n += r->bin_n[b];
+    for (int b = 0; b < NBIN; b++) {
+        if (!r->bin_n[b])
+            continue;
+        double acc = r->bin_ok[b] / r->bin_n[b], conf = r->bin_sum[b] / r->bin_n[b];
+        e += r->bin_n[b] / n * fabs(acc - conf);
+        double centre = (b + 0.5) / NBIN;
+        if (r->bin_n[b] >= 30 && fabs(acc - centre) > *worst)
+            *worst = fabs(acc - centre);
+    }
+    return n ? e : 0;
+}
+
+static void print_calibration(const char *label, const result *r)
+{
+    double worst, e = ece(r, &worst);
+    double n = 0, ok = 0;
+    for (int b = 0; b < NBIN; b++) {
+        n += r->bin_n[b];
+        ok += r->bin_ok[b];
+    }
+    printf("calibration %s: ECE %.4f (bins of >= 30 pairs: largest |right - centre| %.3f)\n", label,
+           e, worst);
+    printf("  %-9s %7s %7s %7s   %-10s %8s %8s\n", "score", "pairs", "right", "mean", "--min-score",
+           "keeps", "precision");
+    for (int b = 0; b < NBIN; b++) {
+        double kn = 0, kok = 0;
+        for (int q = b; q < NBIN; q++) {
+            kn += r->bin_n[q];
+            kok += r->bin_ok[q];
+        }
+        printf("  %.1f-%.1f %8.0f %7.3f %7.3f   %-10.1f %7.1f%% %8.4f\n", b / 10.0, (b + 1) / 10.0,
+               r->bin_n[b], r->bin_n[b] ? r->bin_ok[b] / r->bin_n[b] : 0,
+               r->bin_n[b] ? r->bin_sum[b] / r->bin_n[b] : 0, b / 10.0, ok ? 100 * kok / ok : 0,
+               kn ? kok / kn : 0);
+    }
+    printf("  (keeps = share of the right pairs a --min-score at the bin's lower edge keeps)\n");
+}
+
+/* ---- the outlier test ---------------------------------------------------------------------- */
+
+/* A line of about n characters made of the words of the given sentences, in order. */
+static char *outlier_line(const jisr_sentences *s, size_t n)
+{
+    jisr_buf b = {0};
+    for (size_t i = 0; b.len < n; i = (i + 1) % (s->n ? s->n : 1))
+        if (jisr_buf_puts(&b, s->n ? s->v[i] : "word") < 0 || jisr_buf_putc(&b, ' ') < 0)
+            break;
+    if (b.data)
+        b.data[b.len > n ? n : b.len] = '\0';
+    return b.data;
+}
+
+/* Documents of s (the first ndocs) with a 20,000-character line inserted at the start, middle
+ * or end of one side: counts those whose other beads all stay as without it, for model m. */
+static void outlier_test(const set *s, const cfg *c, size_t ndocs, int *same, int *total,
+                         double *f1_with, double *f1_without)
+{
+    *same = *total = 0;
+    *f1_with = *f1_without = 0;
+    jisr_align_counts cw = {0}, co = {0};
+    jisr_aligner *a = NULL;
+    if (make_aligner(c, 0, &a) < 0)
+        return;
+    for (size_t i = 0; i < ndocs && i < s->n; i++) {
+        const doc *dc = &s->docs[i];
+        jisr_ladder base = {0};
+        jisr_aligner_clear(a);
+        if (jisr_aligner_add_sentences(a, &dc->s[0], &dc->s[1], NULL) < 0 ||
+            jisr_aligner_run(a) < 0)
+            continue;
+        const jisr_ladder *r0 = jisr_aligner_result(a, 0);
+        for (size_t k = 0; k < r0->n; k++)
+            jisr_ladder_push(&base, r0->v[k].src, r0->v[k].nsrc, r0->v[k].tgt, r0->v[k].ntgt, 0);
+        for (int side = 0; side < 2; side++)
+            for (int where = 0; where < 3; where++) {
+                const jisr_sentences *orig = &dc->s[side];
+                size_t at = where == 0 ? 0 : where == 1 ? orig->n / 2 : orig->n;
+                char *line = outlier_line(orig, 20000);
+                jisr_sentences mod = {0};
+                for (size_t k = 0; k <= orig->n; k++) {
+                    if (k == at)
+                        jisr_sentences_push(&mod, line, strlen(line));
+                    if (k < orig->n)
+                        jisr_sentences_push(&mod, orig->v[k], strlen(orig->v[k]));
+                }
+                free(line);
+                jisr_aligner_clear(a);
+                const jisr_sentences *src = side == 0 ? &mod : &dc->s[0];
+                const jisr_sentences *tgt = side == 1 ? &mod : &dc->s[1];
+                if (jisr_aligner_add_sentences(a, src, tgt, NULL) == 0 &&
+                    jisr_aligner_run(a) == 0) {
+                    /* map the result back by dropping the inserted sentence */
+                    const jisr_ladder *r1 = jisr_aligner_result(a, 0);
+                    jisr_ladder back = {0};
+                    int ok = 1;
+                    for (size_t k = 0; k < r1->n; k++) {
+                        jisr_bead b = r1->v[k];
+                        size_t *st = side == 0 ? &b.src : &b.tgt,
+                               *cn = side == 0 ? &b.nsrc : &b.ntgt;
+                        if (*cn && *st <= at && at < *st + *cn) {
+                            if (*cn == 1 && (side == 0 ? b.ntgt : b.nsrc) == 0)
+                                continue; /* the outlier alone: what it should be */
+                            ok = 0;       /* merged with real sentences */
+                            (*cn)--;
+                            if (*cn == 0 && (side == 0 ? b.ntgt : b.nsrc) == 0)
+                                continue;
+                        } else if (*cn && *st > at)
+                            (*st)--;
+                        else if (!*cn && *st > at)
+                            (*st)--;
+                        jisr_ladder_push(&back, b.src, b.nsrc, b.tgt, b.ntgt, 0);
+                    }
+                    if (ok && back.n == base.n)
+                        for (size_t k = 0; k < back.n && ok; k++)
+                            ok = back.v[k].src == base.v[k].src &&
+                                 back.v[k].nsrc == base.v[k].nsrc &&
+                                 back.v[k].tgt == base.v[k].tgt && back.v[k].ntgt == base.v[k].ntgt;
+                    else
+                        ok = 0;
+                    *same += ok;
+                    jisr_align_score_add(&cw, &dc->gold[0], &back);
+                    jisr_align_score_add(&co, &dc->gold[0], &base);
+                    jisr_ladder_free(&back);
+                }
+                (*total)++;
+                jisr_sentences_free(&mod);
+            }
+        jisr_ladder_free(&base);
+    }
+    jisr_align_scores sw, so;
+    jisr_align_score_finish(&cw, &sw);
+    jisr_align_score_finish(&co, &so);
+    *f1_with = sw.f_strict;
+    *f1_without = so.f_strict;
+    jisr_aligner_free(a);
+}
+
+/* ---- the calibration fit ------------------------------------------------------------------- */
+
+/* The features the score uses, for every aligned bead of the sets given, with its correctness;
+ * a logistic regression (Newton's method) gives the weights. Features are recomputed by the
+ * library: the dump holds what cost.c's calibrated() reads. */
+typedef struct fitrow {
+    double x[AL_NCAL];
+    int y;
+} fitrow;
+
+static void fit(fitrow *rows, size_t n, int nf, double *w)
+{
+    for (int k = 0; k < nf; k++)
+        w[k] = 0;
+    w[1] = 1;
+    for (int it = 0; it < 50; it++) {
+        double g[AL_NCAL] = {0}, H[AL_NCAL][AL_NCAL] = {{0}};
+        for (size_t i = 0; i < n; i++) {
+            double z = 0;
+            for (int k = 0; k < nf; k++)
+                z += w[k] * rows[i].x[k];
+            double p = 1 / (1 + exp(-z));
+            for (int k = 0; k < nf; k++) {
+                g[k] += (rows[i].y - p) * rows[i].x[k];
+                for (int l = 0; l < nf; l++)
+                    H[k][l] += p * (1 - p) * rows[i].x[k] * rows[i].x[l];
+            }
+        }
+        for (int k = 0; k < nf; k++)
+            H[k][k] += 1e-6 * n; /* a touch of ridge */
+        /* solve H d = g by Gaussian elimination */
+        double A[AL_NCAL][AL_NCAL + 1];
+        for (int k = 0; k < nf; k++) {
+            for (int l = 0; l < nf; l++)
+                A[k][l] = H[k][l];
+            A[k][nf] = g[k];
+        }
+        for (int k = 0; k < nf; k++) {
+            int piv = k;
+            for (int l = k + 1; l < nf; l++)
+                if (fabs(A[l][k]) > fabs(A[piv][k]))
+                    piv = l;
+            for (int l = 0; l <= nf; l++) {
+                double t = A[k][l];
+                A[k][l] = A[piv][l];
+                A[piv][l] = t;
+            }
+            for (int l = k + 1; l < nf; l++) {
+                double f = A[l][k] / A[k][k];
+                for (int m = k; m <= nf; m++)
+                    A[l][m] -= f * A[k][m];
+            }
+        }
+        double dlt[AL_NCAL];
+        for (int k = nf - 1; k >= 0; k--) {
+            double v = A[k][nf];
+            for (int l = k + 1; l < nf; l++)
+                v -= A[k][l] * dlt[l];
+            dlt[k] = v / A[k][k];
+        }
+        double step = 0;
+        for (int k = 0; k < nf; k++) {
+            w[k] += dlt[k];
+            step += fabs(dlt[k]);
+        }
+        if (step < 1e-9)
+            break;
+    }
+}
+
+/* ---- the synthetic scaling test ------------------------------------------------------------ */
+
+static void synthetic(int model)
 {
     /* A 10,000-sentence document and its "translation": lengths drawn from a fixed generator,
      * the target side with sentences dropped and merged, so the path leaves the diagonal. */
@@ -245,28 +582,36 @@ static void synthetic(void)
         nt++;
     }
     for (int lex = 0; lex < 2; lex++) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid != 0) {
+            int st;
+            waitpid(pid, &st, 0);
+            continue;
+        }
         jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
         o.flags = lex ? JISR_ALIGN_NO_DICT : JISR_ALIGN_NO_LEXICAL;
+        o.model = model;
         jisr_aligner *a = NULL;
         if (jisr_aligner_new(&a, &o) < 0)
-            break;
+            _exit(1);
         jisr_ladder l = {0};
         double t0 = jisr_now();
         int rc =
             jisr_aligner_align(a, (const char *const *)src, ns, (const char *const *)tgt, nt, &l);
         double t1 = jisr_now();
-        const jisr_dp_stats *st = jisr_align_dp_stats();
+        const al_dp_stats *st = al_dp_stats_last();
         jisr_align_counts c = {0};
         jisr_align_scores sc = {0};
         if (rc == 0 && jisr_align_score_add(&c, &truth, &l) == 0)
             jisr_align_score_finish(&c, &sc);
-        printf("synthetic %zu x %zu (%s): %.2f s, strict F1 %.4f, last pass %zu cells (band "
-               "%zu, %d passes), peak RSS %ld MiB%s\n",
-               ns, nt, lex ? "lexical, no dictionary" : "length only", t1 - t0, sc.f_strict,
+        printf("synthetic %zu x %zu, model %d (%s): %.2f s, strict F1 %.4f, last pass %zu cells "
+               "(band %zu, %d passes), peak RSS %ld MiB%s\n",
+               ns, nt, model, lex ? "lexical, no dictionary" : "length only", t1 - t0, sc.f_strict,
                st->cells, st->band, st->passes, jisr_peak_rss_kib() / 1024,
                rc < 0 ? " FAILED" : "");
-        jisr_ladder_free(&l);
-        jisr_aligner_free(a);
+        fflush(stdout);
+        _exit(0);
     }
     for (size_t i = 0; i < ns; i++)
         free(src[i]);
@@ -277,79 +622,164 @@ static void synthetic(void)
     jisr_ladder_free(&truth);
 }
 
+/* ---- main ---------------------------------------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: bench_align [--sets noisy/test,clean/test] [--dirs ar-en,en-ar]\n"
+            "                   [--modes doc,batch] [--models 1,2] [-p name=value]...\n"
+            "                   [--lexicon FILE]... [--no-default-lexicon] [--no-dict]\n"
+            "                   [--fit] [--dump FILE] [--no-outlier] [--no-synthetic] [--quiet]\n");
+}
+
 int main(int argc, char **argv)
 {
     const char *shared = getenv("JISR_SHARED_DATA");
-    char dir[4096];
     snprintf(dir, sizeof dir, "%s/bible-ar-en/align", shared ? shared : "../shared/data");
-    char setsbuf[1024] = "noisy/test,clean/test";
-    param ps[32];
-    size_t np = 0;
-    int synth = 1, only = -1;
+    char sets[1024] = "noisy/test,clean/test", dirs[64] = "ar-en,en-ar", modes[64] = "doc,batch";
+    char models[64] = "1,2";
+    cfg base = {0};
+    int synth = 1, outlier = 1, dofit = 0, quiet = 0;
+    const char *dump_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sets") && i + 1 < argc)
-            snprintf(setsbuf, sizeof setsbuf, "%s", argv[++i]);
-        else if (!strcmp(argv[i], "-p") && i + 1 < argc && np < 32) {
+            snprintf(sets, sizeof sets, "%s", argv[++i]);
+        else if (!strcmp(argv[i], "--dirs") && i + 1 < argc)
+            snprintf(dirs, sizeof dirs, "%s", argv[++i]);
+        else if (!strcmp(argv[i], "--modes") && i + 1 < argc)
+            snprintf(modes, sizeof modes, "%s", argv[++i]);
+        else if (!strcmp(argv[i], "--models") && i + 1 < argc)
+            snprintf(models, sizeof models, "%s", argv[++i]);
+        else if (!strcmp(argv[i], "-p") && i + 1 < argc && base.np < 64) {
             char *eq = strchr(argv[++i], '=');
-            if (eq) {
-                *eq = '\0';
-                ps[np].name = argv[i];
-                ps[np++].value = atof(eq + 1);
+            if (!eq) {
+                usage();
+                return 2;
             }
-        } else if (!strcmp(argv[i], "--model") && i + 1 < argc)
-            only = atoi(argv[++i]);
+            *eq = '\0';
+            al_params probe;
+            if (set_param(&probe, argv[i], 0) < 0)
+                return 2;
+            base.ps[base.np].name = argv[i];
+            base.ps[base.np++].value = atof(eq + 1);
+        } else if (!strcmp(argv[i], "--lexicon") && i + 1 < argc && base.nlex < 8) {
+            if (jisr_lexicon_read(&extra_lex[base.nlex], argv[++i]) < 0) {
+                char m[1024];
+                jisr_error_format(m, sizeof m);
+                fprintf(stderr, "bench_align: %s\n", m);
+                return 1;
+            }
+            base.lexicons[base.nlex++] = argv[i];
+        } else if (!strcmp(argv[i], "--no-default-lexicon"))
+            base.flags |= JISR_ALIGN_NO_LEXICON;
+        else if (!strcmp(argv[i], "--no-dict"))
+            base.flags |= JISR_ALIGN_NO_DICT;
+        else if (!strcmp(argv[i], "--fit"))
+            dofit = 1;
+        else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
+            dump_path = argv[++i];
+        else if (!strcmp(argv[i], "--no-outlier"))
+            outlier = 0;
         else if (!strcmp(argv[i], "--no-synthetic"))
             synth = 0;
+        else if (!strcmp(argv[i], "--write") && i + 1 < argc)
+            writedir = argv[++i];
+        else if (!strcmp(argv[i], "--inline"))
+            inline_runs = 1;
+        else if (!strcmp(argv[i], "--quiet"))
+            quiet = 1;
         else {
-            fprintf(stderr, "usage: bench_align [--sets noisy/test,clean/test] [-p name=value]… "
-                            "[--model 0|1|2] [--no-synthetic]\n");
+            usage();
             return 2;
         }
     }
-    static const struct {
-        const char *name;
-        unsigned flags;
-    } models[] = {
-        {"full", 0},
-        {"length only (Gale-Church)", JISR_ALIGN_NO_LEXICAL},
-        {"no dictionary", JISR_ALIGN_NO_DICT},
-    };
-    printf("%-12s %-27s %8s %8s %8s %8s %9s %9s %9s %9s\n", "set", "model", "P strict", "R strict",
-           "F1 strict", "F1 lax", "pairs/s", "pairs/s*", "pairs/cpu", "pairs/cpu*");
-    for (char *tok = strtok(setsbuf, ","); tok; tok = strtok(NULL, ",")) {
+    (void)dump_path;
+    (void)dofit;
+    (void)fit;
+    printf("bench_align: model 1 = jisr 0.1's aligner (today), model 2 = this one; FreeDict %s; "
+           "data %s\n",
+           jisr_dict_default_path() ? "installed" : "absent", dir);
+    printf("%-11s %-6s %-5s %-5s %8s %8s %9s %8s %9s %9s %8s %7s\n", "set", "dir", "mode", "model",
+           "P strict", "R strict", "F1 strict", "F1 lax", "pairs/s", "pairs/s*", "pairs/cpu",
+           "RSS MiB");
+    char *save1 = NULL;
+    for (char *st = strtok_r(sets, ",", &save1); st; st = strtok_r(NULL, ",", &save1)) {
         set s;
-        if (load_set(dir, tok, &s) < 0 || s.n == 0) {
-            printf("%-12s (not found under %s)\n", tok, dir);
+        if (load_set(st, &s) < 0 || s.n == 0) {
+            printf("%-11s (not found under %s)\n", st, dir);
             continue;
         }
-        for (size_t m = 0; m < sizeof models / sizeof models[0]; m++) {
-            if (only >= 0 && (size_t)only != m)
-                continue;
-            result r;
-            if (run(&s, models[m].flags, ps, np, &r) < 0) {
-                char msg[1024];
-                jisr_error_format(msg, sizeof msg);
-                printf("%-12s %-27s failed: %s\n", tok, models[m].name, msg);
-                continue;
+        char dcopy[64];
+        snprintf(dcopy, sizeof dcopy, "%s", dirs);
+        char *save2 = NULL;
+        for (char *dn = strtok_r(dcopy, ",", &save2); dn; dn = strtok_r(NULL, ",", &save2)) {
+            int d = !strcmp(dn, "en-ar");
+            char mcopy[64];
+            snprintf(mcopy, sizeof mcopy, "%s", modes);
+            char *save3 = NULL;
+            for (char *mo = strtok_r(mcopy, ",", &save3); mo; mo = strtok_r(NULL, ",", &save3)) {
+                int perdoc = !strcmp(mo, "doc");
+                char ocopy[64];
+                snprintf(ocopy, sizeof ocopy, "%s", models);
+                char *save4 = NULL;
+                for (char *m = strtok_r(ocopy, ",", &save4); m; m = strtok_r(NULL, ",", &save4)) {
+                    cfg c = base;
+                    c.model = atoi(m);
+                    result r;
+                    cur_set = st;
+                    cur_dir = dn;
+                    cur_mode = perdoc ? "perdoc" : "batch";
+                    run(&s, &c, d, perdoc, &r);
+                    if (!r.ok) {
+                        printf("%-11s %-6s %-5s %-5d failed: %s\n", st, dn, mo, c.model, r.err);
+                        continue;
+                    }
+                    jisr_align_scores sc;
+                    jisr_align_score_finish(&r.counts, &sc);
+                    printf("%-11s %-6s %-5s %-5d %8.4f %8.4f %9.4f %8.4f %9.0f %9.0f %9.0f %7ld\n",
+                           st, dn, mo, c.model, sc.p_strict, sc.r_strict, sc.f_strict, sc.f_lax,
+                           s.pairs / r.wall, s.pairs / r.wall_align, s.pairs / r.cpu,
+                           r.rss_kib / 1024);
+                    if (c.model != 1 && !quiet && !strncmp(st, "noisy", 5)) {
+                        char label[128];
+                        snprintf(label, sizeof label, "%s %s %s model %d", st, dn, mo, c.model);
+                        print_calibration(label, &r);
+                    }
+                }
             }
-            printf("%-12s %-27s %8.4f %8.4f %9.4f %8.4f %9.0f %9.0f %9.0f %9.0f\n", tok,
-                   models[m].name, r.sc.p_strict, r.sc.r_strict, r.sc.f_strict, r.sc.f_lax,
-                   s.pairs / r.total_s, s.pairs / r.align_s, s.pairs / r.cpu_s,
-                   s.pairs / r.cpu_align_s);
         }
-        printf("%-12s %zu documents, %.0f sentence pairs\n", tok, s.n, s.pairs);
-        for (size_t i = 0; i < s.n; i++) {
-            free_lines(&s.docs[i].src);
-            free_lines(&s.docs[i].tgt);
-            jisr_ladder_free(&s.docs[i].gold);
+        if (outlier && !strncmp(st, "noisy", 5)) {
+            char ocopy[64];
+            snprintf(ocopy, sizeof ocopy, "%s", models);
+            char *save4 = NULL;
+            for (char *m = strtok_r(ocopy, ",", &save4); m; m = strtok_r(NULL, ",", &save4)) {
+                cfg c = base;
+                c.model = atoi(m);
+                int same, total;
+                double fw = 0, fo = 0;
+                outlier_test(&s, &c, 20, &same, &total, &fw, &fo);
+                printf("outlier %s ar-en model %d: a 20,000-character line inserted at the start, "
+                       "middle or end of either side of the first 20 documents: %d of %d keep "
+                       "every other bead; strict F1 with it %.4f, without %.4f\n",
+                       st, c.model, same, total, fw, fo);
+            }
         }
-        free(s.docs);
+        printf("%-11s %zu documents, %.0f sentence pairs\n", st, s.n, s.pairs);
+        free_set(&s);
     }
     printf("pairs/s = (source + target sentences) / 2 per wall-clock second on one thread, "
-           "including making\nthe aligner (dictionary load); pairs/cpu = the same per second of "
-           "this process's CPU time\n(wall time also counts other jobs' use of the core); * = "
-           "without making the aligner.\n");
-    if (synth)
-        synthetic();
+           "including making\nthe aligner (dictionary and lexicon load); * = without it; "
+           "pairs/cpu = per second of CPU\ntime (wall time also counts other jobs on this shared "
+           "machine); RSS = peak resident memory\nof the run's own process.\n");
+    if (synth) {
+        char ocopy[64];
+        snprintf(ocopy, sizeof ocopy, "%s", models);
+        char *save4 = NULL;
+        for (char *m = strtok_r(ocopy, ",", &save4); m; m = strtok_r(NULL, ",", &save4))
+            synthetic(atoi(m));
+    }
+    for (size_t i = 0; i < base.nlex; i++)
+        jisr_lexicon_free(extra_lex[i]);
     return 0;
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "align/align.h"
-#include "cli/align_cli.h"
 #include "cli/cli.h"
 
 const char cmd_align_eval_help[] =
@@ -116,12 +115,12 @@ int cmd_align_eval(int argc, char **argv)
             return cli_usage_error("align-eval", "--list and --dir go together");
         if (optind != argc)
             return cli_usage_error("align-eval", "no GOLD/TEST files with --list");
-        acli_list l;
-        if ((rc = acli_list_read(list, 2, &l)) < 0)
+        jisr_align_list l;
+        if ((rc = jisr_align_list_read(&l, list, 2, 0)) < 0)
             return cli_error(rc);
         for (size_t i = 0; rc == 0 && i < l.n; i++) {
-            const acli_row *r = &l.rows[i];
-            char *gold = acli_list_path(&l, r->f[r->n >= 4 ? 3 : 1]);
+            const jisr_align_list_row *r = &l.rows[i];
+            char *gold = jisr_align_list_path(&l, r->f[r->n >= 4 ? 3 : 1]);
             jisr_buf test = {0};
             jisr_buf_printf(&test, "%s/%s.%s", dir, r->f[0], ext);
             rc = gold && test.data ? score_pair(&counts, gold, test.data) : JISR_ENOMEM;
@@ -129,7 +128,7 @@ int cmd_align_eval(int argc, char **argv)
             jisr_buf_free(&test);
         }
         size_t n = l.n;
-        acli_list_free(&l);
+        jisr_align_list_free(&l);
         if (rc < 0)
             return cli_error(rc);
         print_scores(&counts, n, json);

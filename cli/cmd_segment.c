@@ -82,21 +82,6 @@ static int get_segmenter(seg_opts *o, const char *lang, jisr_segmenter **out)
     return 0;
 }
 
-static void put_text_line(jisr_buf *b, const char *s, size_t n)
-{
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' || s[i] == '\r') {
-            jisr_buf_append(b, s + from, i - from);
-            if (!(s[i] == '\n' && i > 0 && s[i - 1] == '\r'))
-                jisr_buf_putc(b, ' ');
-            from = i + 1;
-        }
-    }
-    jisr_buf_append(b, s + from, n - from);
-    jisr_buf_putc(b, '\n');
-}
-
 static int flush_out(jisr_buf *b)
 {
     if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
@@ -112,7 +97,7 @@ static int segment_file(seg_opts *o, const char *path)
     if (rc < 0)
         return cli_error(rc);
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    jisr_spans sp = {0};
+    jisr_sentences ss = {0};
     jisr_buf out = {0};
     const char *text;
     size_t len;
@@ -129,18 +114,20 @@ static int segment_file(seg_opts *o, const char *path)
             o->last_auto = lang;
         }
         jisr_segmenter *seg;
+        jisr_sentences_clear(&ss);
         if ((rc = get_segmenter(o, lang, &seg)) < 0 ||
-            (rc = jisr_segmenter_split(seg, text, len, &sp)) < 0)
+            (rc = jisr_sentences_add_paragraph(&ss, seg, text, len)) < 0)
             break;
-        if (sp.n == 0)
+        if (ss.n == 0)
             continue;
         para++;
         if (!o->jsonl && o->printed)
             jisr_buf_putc(&out, '\n');
         o->printed = 1;
-        for (size_t i = 0; i < sp.n; i++) {
-            const char *s = text + sp.v[i].start;
-            size_t n = sp.v[i].end - sp.v[i].start;
+        for (size_t i = 0; i < ss.n; i++) {
+            /* the sentence as it is in the input, and its text on one line */
+            const char *s = text + ss.start[i];
+            size_t n = ss.end[i] - ss.start[i];
             if (o->jsonl) {
                 jisr_buf_puts(&out, "{");
                 if (o->many) {
@@ -148,14 +135,14 @@ static int segment_file(seg_opts *o, const char *path)
                     jisr_buf_json_string(&out, name, strlen(name));
                     jisr_buf_putc(&out, ',');
                 }
-                jisr_buf_printf(&out,
-                                "\"paragraph\":%lu,\"start\":%llu,\"end\":%llu,\"text\":", para,
-                                (unsigned long long)(off + sp.v[i].start),
-                                (unsigned long long)(off + sp.v[i].end));
+                jisr_buf_printf(
+                    &out, "\"paragraph\":%lu,\"start\":%llu,\"end\":%llu,\"text\":", para,
+                    (unsigned long long)(off + ss.start[i]), (unsigned long long)(off + ss.end[i]));
                 jisr_buf_json_string(&out, s, n);
                 jisr_buf_puts(&out, "}\n");
             } else {
-                put_text_line(&out, s, n);
+                jisr_buf_puts(&out, ss.v[i]);
+                jisr_buf_putc(&out, '\n');
             }
         }
         if (out.len > (1u << 16) && (status = flush_out(&out)) != CLI_OK)
@@ -170,7 +157,7 @@ static int segment_file(seg_opts *o, const char *path)
         cli_warn("%s: replaced %zu invalid byte sequence%s with U+FFFD", name, repl,
                  repl == 1 ? "" : "s");
     jisr_buf_free(&out);
-    jisr_spans_free(&sp);
+    jisr_sentences_free(&ss);
     jisr_textin_close(in);
     return status;
 }

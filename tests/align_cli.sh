@@ -69,9 +69,16 @@ check "tsv: one line per aligned pair (6)" '[ "$(wc -l <"$T/n.tsv")" -eq 6 ]'
 check "tsv: three fields per line" '[ -z "$(awk -F"\t" "NF != 3" "$T/n.tsv")" ]'
 check "tsv: the 1-2 bead joins two target sentences" \
     'sed -n 3p "$T/n.tsv" | grep -q "by 2004. The board met 12 times"'
-"$J" align -p -f tsv --min-score 0.85 "$D/numbers.ar" "$D/numbers.en" >"$T/min.tsv"
-check "--min-score drops weak pairs" \
-    '[ "$(wc -l <"$T/min.tsv")" -lt 6 ] && [ -z "$(awk -F"\t" "\$3 < 0.85" "$T/min.tsv")" ]'
+# a threshold between the lowest and the highest score drops the pairs under it, keeps the rest
+lo=$(cut -f3 "$T/n.tsv" | sort -n | head -1)
+hi=$(cut -f3 "$T/n.tsv" | sort -n | tail -1)
+mid=$(awk -v a="$lo" -v b="$hi" 'BEGIN{printf "%.4f", (a + b) / 2}')
+below=$(awk -F'\t' -v m="$mid" '$3 < m' "$T/n.tsv" | wc -l)
+"$J" align -p -f tsv --min-score "$mid" "$D/numbers.ar" "$D/numbers.en" >"$T/min.tsv"
+check "--min-score drops the pairs under it and keeps the rest" \
+    '[ "$(wc -l <"$T/min.tsv")" -eq $((6 - below)) ] && [ -z "$(awk -F"\t" -v m="$mid" "\$3 < m" "$T/min.tsv")" ]'
+"$J" align -p -f tsv --min-score 1 "$D/numbers.ar" "$D/numbers.en" >"$T/min1.tsv"
+check "--min-score 1 keeps only pairs scored 1" '[ -z "$(awk -F"\t" "\$3 < 1" "$T/min1.tsv")" ]'
 "$J" align -p -o "$T/n.jsonl" "$D/numbers.ar" "$D/numbers.en"
 check "jsonl from the -o extension: 6 objects" '[ "$(wc -l <"$T/n.jsonl")" -eq 6 ]'
 if command -v python3 >/dev/null; then

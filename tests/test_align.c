@@ -184,7 +184,8 @@ static void expect_dp(const char *ladder, size_t band)
             t.l.v[k].tgt = nt;
     }
     jisr_ladder out = {0};
-    assert_int_equal(jisr_align_dp(ns, nt, band, NULL, truth_cost, &t, &out), 0);
+    al_dp_opts o = {band, AL_NBEADS, 0, NULL};
+    assert_int_equal(al_dp(ns, nt, &o, NULL, truth_cost, &t, &out), 0);
     jisr_buf a = {0}, b = {0};
     jisr_ladder_format(&a, &t.l, 0);
     jisr_ladder_format(&b, &out, 0);
@@ -213,9 +214,9 @@ static void test_dp_every_bead(void **state)
     /* empty documents */
     jisr_ladder out = {0};
     truth t = {{0}, 0};
-    assert_int_equal(jisr_align_dp(0, 0, 0, NULL, truth_cost, &t, &out), 0);
+    assert_int_equal(al_dp(0, 0, NULL, NULL, truth_cost, &t, &out), 0);
     assert_int_equal(out.n, 0);
-    assert_int_equal(jisr_align_dp(0, 3, 0, NULL, truth_cost, &t, &out), 0);
+    assert_int_equal(al_dp(0, 3, NULL, NULL, truth_cost, &t, &out), 0);
     assert_int_equal(out.n, 3);
     assert_int_equal(out.v[2].nsrc, 0);
     jisr_ladder_free(&out);
@@ -242,7 +243,7 @@ static void test_dp_band_follows_path(void **state)
             jisr_buf_printf(&b, "[%zu]:[%zu]\n", s++, t++);
     }
     expect_dp(b.data, 4);
-    const jisr_dp_stats *st = jisr_align_dp_stats();
+    const al_dp_stats *st = al_dp_stats_last();
     assert_true(st->passes > 1);
     /* linear: far fewer cells than the whole grid */
     assert_true(st->cells < (s + 1) * (t + 1) / 2);
@@ -319,12 +320,12 @@ static void test_dict_in_aligner(void **state)
     jisr_aligner *a = NULL;
     assert_int_equal(jisr_aligner_new(&a, &o), 0);
     assert_int_equal(a->ndpairs, 0); /* expanded on demand */
-    assert_int_equal(jisr_al_dict_expand(a, 1), 0);
+    assert_int_equal(al_dict_expand(a, 1), 0);
     jisr_buf got = {0};
     for (size_t k = 0; k < a->ndpairs; k++) {
-        jisr_buf_puts(&got, a->voc.str[a->dpairs[2 * k]]);
+        jisr_buf_puts(&got, a->tk.voc.str[a->dpairs[2 * k]]);
         jisr_buf_putc(&got, '>');
-        jisr_buf_puts(&got, a->voc.str[a->dpairs[2 * k + 1]]);
+        jisr_buf_puts(&got, a->tk.voc.str[a->dpairs[2 * k + 1]]);
         jisr_buf_putc(&got, ' ');
     }
     assert_string_equal(got.data, "Sكتاب>Tbook Sبيت>Thous Sبيت>Thome Sكلب>Tdog ");
@@ -343,7 +344,7 @@ static void test_dict_in_aligner(void **state)
 static void key_is(const char *word, const char *want)
 {
     char key[32];
-    jisr_align_name_key(word, strlen(word), key, sizeof key);
+    al_name_key(word, strlen(word), key, sizeof key);
     assert_string_equal(key, want);
 }
 
@@ -364,8 +365,9 @@ static void test_name_keys(void **state)
 
 static uint32_t id_of_surface(const jisr_aligner *a, char kind, const char *surf)
 {
-    for (uint32_t id = 0; id < a->voc.n; id++)
-        if (a->kind[id] == (unsigned char)kind && a->surf[id] && !strcmp(a->surf[id], surf))
+    for (uint32_t id = 0; id < a->tk.voc.n; id++)
+        if (a->tk.kind[id] == (unsigned char)kind && a->tk.surf[id] &&
+            !strcmp(a->tk.surf[id], surf))
             return id;
     return UINT32_MAX;
 }

@@ -211,4 +211,42 @@ int jisr_segmenter_split(jisr_segmenter *seg, const char *text, size_t len, jisr
 void jisr_segmenter_free(jisr_segmenter *seg);
 void jisr_spans_free(jisr_spans *s);
 
+/* ---- documents as sentence lists ---------------------------------------------------------- */
+
+/** The sentences of a document, in order. Zero-initialise ({0}) before use; jisr_sentences_free
+ * releases it. v[i] is the i-th sentence (NUL-terminated, owned); para[i] its paragraph
+ * (0-based); [start[i], end[i]) its byte span in the paragraph or line it came from.
+ * has_para is 1 when the paragraphs are real (the text went through a segmenter), 0 when every
+ * line was taken as a sentence. */
+typedef struct jisr_sentences {
+    char **v;
+    size_t n, cap;
+    uint32_t *para;
+    size_t *start, *end;
+    uint32_t npara; /* paragraphs (or lines) added */
+    int has_para;
+    size_t replaced;  /* invalid sequences replaced by U+FFFD (JISR_TEXT_LENIENT) */
+    jisr_spans spans; /* scratch */
+} jisr_sentences;
+
+/** Append one sentence as it is (a line of presegmented input; its own paragraph).
+ * Errors: JISR_ENOMEM. */
+int jisr_sentences_push(jisr_sentences *s, const char *text, size_t len);
+/** Split one paragraph with seg and append its sentences, each with its span in text; line
+ * breaks inside a sentence become one space. A blank paragraph adds nothing. This is the one
+ * paragraph-to-sentence step of the project: readers of any document format feed it one
+ * paragraph at a time. Errors: those of jisr_segmenter_split. */
+int jisr_sentences_add_paragraph(jisr_sentences *s, jisr_segmenter *seg, const char *text,
+                                 size_t len);
+/** Append the sentences of a text file (path "-" = stdin; decoded as jisr_textin does, flags
+ * JISR_TEXT_LENIENT or 0): paragraphs split by seg, or with seg NULL one sentence per line,
+ * every line kept (sentence i is line i+1). Errors: those of jisr_textin, jisr_segmenter_split. */
+int jisr_sentences_read(jisr_sentences *s, const char *path, jisr_segmenter *seg, unsigned flags);
+/** The same from UTF-8 text in memory: paragraphs (a line of only spaces/tabs ends one) split
+ * by seg, or lines when seg is NULL (a final \r of a line dropped). */
+int jisr_sentences_split(jisr_sentences *s, const char *text, size_t len, jisr_segmenter *seg);
+/** Forget the sentences, keep the memory. */
+void jisr_sentences_clear(jisr_sentences *s);
+void jisr_sentences_free(jisr_sentences *s);
+
 #endif

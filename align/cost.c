@@ -1,0 +1,397 @@
+/*
+ * cost.c — the cost of a bead and the confidence of an aligned pair.
+ *
+ * The lexical evidence of a bead is a log-likelihood ratio, token by token: a token the
+ * lexicon knows either finds a translation on the other side of the bead or not; p1 is the
+ * chance that it does in a true translation (estimated from the first pass), p0 the chance
+ * that it does in unrelated sentences (from the other side's document frequencies; for a bead
+ * with k sentences on the other side, 1 - (1 - p0)^k). Matches of rare words weigh much,
+ * matches of words found everywhere nothing. Because neighbouring sentences share vocabulary,
+ * a bead pays, for each extra sentence it merges, the mean gain its sentences get from the
+ * sentences around them (the "neighbour discount"); otherwise merges would collect chance
+ * matches. The coverage of every sentence pair in the DP band is computed once per band in
+ * O(target tokens) with stamp arrays and position masks; a bead sums its pairs, clamping each
+ * sentence at its own maximum so that a word matched in two sentences is not counted twice.
+ *
+ * Bead cost = Gale–Church length cost (character ratio c and variance s2 of the document) +
+ * bead prior − lex_weight × log-likelihood ratio; an unaligned sentence costs its prior.
+ *
+ * Model 2 (jisr 0.2) bounds what one sentence can do: the length cost of a bead is capped and
+ * a sentence's lexical evidence has a floor, so a 20,000-character line costs what an
+ * unaligned sentence costs and no more; a run of unaligned sentences costs gap_extend per
+ * sentence after the first (an affine gap, so an omitted passage stays unaligned instead of
+ * being spread over merges), less again before the first and after the last pair (a heading or
+ * a closing line on one side only); paragraph boundaries of plain-text input are soft anchors
+ * (merging across one, or starting a paragraph on one side only, costs a little). The score of
+ * a pair is calibrated: the posterior of the bead over the paths near the best one, mapped by a
+ * logistic fit on the Bible noisy/dev set to the probability that the pair is right.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align/aligner_int.h"
+
+typedef struct cctx {
+    jisr_aligner *a;
+    al_doc *d;
+    double c, s2;
+    int lexical, v2;
+    double *sc, *tc; /* prefix sums of characters (ns+1, nt+1) */
+    /* per sentence and partner count k = 1..3: the most its matched tokens can gain, and the
+     * log-likelihood ratio when nothing matches */
+    double (*ws)[3], (*wt)[3];
+    double (*us)[3], (*ut)[3];
+    /* per sentence: the mean gain it gets from the other side's sentences in the band, what a
+     * merged-in neighbour adds by chance (neighbouring verses share their vocabulary) */
+    double *bgs, *bgt, *bgn;
+    /* sentence-pair coverage in the band: row s spans t in [clo[s], clo[s]+cn[s]) at coff[s] */
+    size_t *clo, *cn, *coff;
+    float (*ms)[3], (*mt)[3];
+    size_t ccap;
+} cctx;
+
+/* What a bead's cost is made of (for the score). */
+typedef struct bead_parts {
+    double lencost, llr, cost;
+} bead_parts;
+
+static const float zero3[3];
+/* Coverage of sentence pair (s, t): gains of the matched tokens of s and of t. */
+static void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
+{
+    if (t < x->clo[s] || t >= x->clo[s] + x->cn[s]) {
+        *ms = *mt = zero3;
+        return;
+    }
+    size_t k = x->coff[s] + (t - x->clo[s]);
+    *ms = x->ms[k];
+    *mt = x->mt[k];
+}
+
+/* Coverage of every sentence pair that a bead of a band cell may use. */
+static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi)
+{
+    cctx *x = ctx;
+    if (!x->lexical)
+        return 0;
+    jisr_aligner *a = x->a;
+    al_doc *d = x->d;
+    size_t total = 0;
+    for (size_t s = 0; s < ns; s++) {
+        size_t l = SIZE_MAX, h = 0;
+        for (size_t i = s + 1; i <= s + 3 && i <= ns; i++) {
+            if (lo[i] < l)
+                l = lo[i];
+            if (hi[i] > h)
+                h = hi[i];
+        }
+        l = l > 3 ? l - 3 : 0;
+        if (h > d->nt)
+            h = d->nt;
+        x->clo[s] = l;
+        x->cn[s] = h > l ? h - l : 0;
+        x->coff[s] = total;
+        total += x->cn[s];
+    }
+    if (total > x->ccap) {
+        float(*ms)[3] = realloc(x->ms, total * sizeof *ms);
+        if (!ms)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        x->ms = ms;
+        float(*mt)[3] = realloc(x->mt, total * sizeof *mt);
+        if (!mt)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        x->mt = mt;
+        x->ccap = total;
+    }
+    const uint32_t *ids = d->ids;
+    AL_ZERO(x->bgt, d->nt);
+    AL_ZERO(x->bgn, d->nt);
+    for (size_t s = 0; s < ns; s++) {
+        double rowsum = 0;
+        uint32_t gs = ++a->gen_s;
+        const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
+        /* target ids that translate some token of s; for sentences of up to 64 tokens, also
+         * which positions they translate, so a cell costs O(target tokens) */
+        int masks = se - sb <= 64;
+        for (const uint32_t *p = sb; p < se; p++) {
+            const al_trlist *tl = &a->tr[*p];
+            uint64_t bit = masks ? (uint64_t)1 << (p - sb) : 0;
+            for (uint32_t k = 0; k < tl->n; k++) {
+                uint32_t e = tl->v[k];
+                if (a->stamp_s[e] != gs) {
+                    a->stamp_s[e] = gs;
+                    a->mask[e] = 0;
+                }
+                a->mask[e] |= bit;
+            }
+        }
+        for (size_t t = x->clo[s]; t < x->clo[s] + x->cn[s]; t++) {
+            uint32_t gt = ++a->gen_t;
+            const uint32_t *tb = ids + d->off[d->ns + t], *te = ids + d->off[d->ns + t + 1];
+            double mt[3] = {0, 0, 0}, ms[3] = {0, 0, 0};
+            uint64_t hit = 0;
+            for (const uint32_t *p = tb; p < te; p++) {
+                a->stamp_t[*p] = gt;
+                if (a->stamp_s[*p] == gs) {
+                    for (int q = 0; q < 3; q++)
+                        mt[q] += a->w[*p][q];
+                    hit |= a->mask[*p];
+                }
+            }
+            if (masks) {
+                for (; hit; hit &= hit - 1) {
+                    const float *w = a->w[sb[__builtin_ctzll(hit)]];
+                    for (int q = 0; q < 3; q++)
+                        ms[q] += w[q];
+                }
+            } else {
+                for (const uint32_t *p = sb; p < se; p++) {
+                    const al_trlist *tl = &a->tr[*p];
+                    for (uint32_t k = 0; k < tl->n; k++)
+                        if (a->stamp_t[tl->v[k]] == gt) {
+                            for (int q = 0; q < 3; q++)
+                                ms[q] += a->w[*p][q];
+                            break;
+                        }
+                }
+            }
+            size_t k = x->coff[s] + (t - x->clo[s]);
+            for (int q = 0; q < 3; q++) {
+                x->ms[k][q] = (float)ms[q];
+                x->mt[k][q] = (float)mt[q];
+            }
+            rowsum += ms[0];
+            x->bgt[t] += mt[0];
+            x->bgn[t] += 1;
+        }
+        x->bgs[s] = x->cn[s] ? rowsum / (double)x->cn[s] : 0;
+    }
+    for (size_t t = 0; t < d->nt; t++)
+        x->bgt[t] = x->bgn[t] > 0 ? x->bgt[t] / x->bgn[t] : 0;
+    return 0;
+}
+
+/* -log P(|Z| >= z) for a standard normal Z, the Gale–Church length cost: tabulated (the DP
+ * asks for it eight times per cell), capped at P = 1e-12. */
+#define LC_STEPS 64
+#define LC_MAX 8
+static double lc_table[LC_MAX * LC_STEPS + 2];
+static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
+
+static void lc_init(void)
+{
+    for (int k = 0; k <= LC_MAX * LC_STEPS + 1; k++) {
+        double p = erfc((double)k / LC_STEPS / 1.4142135623730951);
+        lc_table[k] = p > 1e-12 ? -log(p) : 27.6;
+    }
+}
+
+static double length_cost(double z)
+{
+    pthread_once(&lc_once, lc_init);
+    if (!(z < LC_MAX)) /* NaN too */
+        return 27.6;
+    double f = z * LC_STEPS;
+    int k = (int)f;
+    return lc_table[k] + (f - k) * (lc_table[k + 1] - lc_table[k]);
+}
+
+static int bead_type(int na, int nb)
+{
+    int type = 0;
+    while (type < AL_NSHAPES && (al_bead_shape[type][0] != na || al_bead_shape[type][1] != nb))
+        type++;
+    return type;
+}
+
+/* The cost of an aligned bead (both sides non-empty) and its parts. */
+static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead_parts *out)
+{
+    const al_params *P = &x->a->params;
+    double prior = P->prior[bead_type(na, nb)];
+    double ls = x->sc[i] - x->sc[i - (size_t)na], lt = x->tc[j] - x->tc[j - (size_t)nb];
+    double m = (ls + lt / x->c) / 2 + 1;
+    double delta = fabs(lt - x->c * ls) / sqrt(x->s2 * m);
+    double lencost = length_cost(delta);
+    if (x->v2 && lencost > P->len_cap)
+        lencost = P->len_cap;
+    double cost = lencost + prior;
+    double llr = 0;
+    if (x->lexical) {
+        int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
+        for (size_t s = i - (size_t)na; s < i; s++) {
+            double acc = 0;
+            for (size_t t = j - (size_t)nb; t < j; t++) {
+                const float *ms, *mt;
+                cov_at(x, s, t, &ms, &mt);
+                acc += ms[kb];
+            }
+            double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) -
+                       P->nb_discount * (nb - 1) * x->bgs[s];
+            if (x->v2 && e < P->llr_floor)
+                e = P->llr_floor;
+            llr += e;
+        }
+        for (size_t t = j - (size_t)nb; t < j; t++) {
+            double acc = 0;
+            for (size_t s = i - (size_t)na; s < i; s++) {
+                const float *ms, *mt;
+                cov_at(x, s, t, &ms, &mt);
+                acc += mt[ka];
+            }
+            double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) -
+                       P->nb_discount * (na - 1) * x->bgt[t];
+            if (x->v2 && e < P->llr_floor)
+                e = P->llr_floor;
+            llr += e;
+        }
+        cost -= P->lex_weight * llr;
+    }
+    if (x->v2 && x->d->para) {
+        /* paragraph boundaries are soft anchors */
+        const unsigned char *ps = x->d->para, *pt = x->d->para + x->d->ns;
+        int cross = 0;
+        for (size_t s = i - (size_t)na + 1; s < i; s++)
+            cross += ps[s];
+        for (size_t t = j - (size_t)nb + 1; t < j; t++)
+            cross += pt[t];
+        cost += P->para_cross * cross;
+        if (ps[i - (size_t)na] != pt[j - (size_t)nb])
+            cost += P->para_mismatch;
+    }
+    out->lencost = lencost;
+    out->llr = llr;
+    out->cost = cost;
+}
+
+static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *score)
+{
+    cctx *x = ctx;
+    const al_params *P = &x->a->params;
+    if (na == 0 || nb == 0) {
+        if (score)
+            *score = 0;
+        if (!x->v2)
+            return P->prior[bead_type(na, nb)] + P->skip_cost * (na + nb);
+        /* an affine gap, cheaper before the first and after the last pair */
+        int edge = na ? (j == 0 || j == x->d->nt) : (i == 0 || i == x->d->ns);
+        double open = edge ? P->edge_open : P->prior[na ? 1 : 2];
+        double ext = edge ? P->edge_extend : P->gap_extend;
+        return open + ext * (na + nb - 1);
+    }
+    bead_parts bp;
+    aligned_cost(x, i, j, na, nb, &bp);
+    if (score) {
+        double pl = exp(-bp.lencost); /* two-tailed P(a length difference this large) */
+        double s = x->lexical ? sqrt(pl) / (1 + exp(-bp.llr)) : pl;
+        *score = s < 0 ? 0 : s > 1 ? 1 : s;
+    }
+    return bp.cost;
+}
+
+/* The calibrated probability that an aligned bead is right: a logistic function of the
+ * posterior's log-odds, the bead's shape and its length and lexical evidence (weights fitted
+ * on the Bible noisy/dev set by bench_align --fit). */
+static double calibrated(const cctx *x, const jisr_bead *b, double post)
+{
+    const double *w = x->a->params.cal;
+    bead_parts bp;
+    aligned_cost(x, b->src + b->nsrc, b->tgt + b->ntgt, (int)b->nsrc, (int)b->ntgt, &bp);
+    double p = fmin(fmax(post, 1e-6), 1 - 1e-6);
+    double z = w[0] + w[1] * log(p / (1 - p)) + w[2] * (b->nsrc != 1 || b->ntgt != 1) +
+               w[3] * bp.lencost + w[4] * fmax(-10, fmin(10, bp.llr)) +
+               w[5] * (double)(b->nsrc + b->ntgt);
+    return 1 / (1 + exp(-z));
+}
+
+int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
+{
+    cctx x = {0};
+    x.a = a;
+    x.d = d;
+    x.s2 = s2;
+    x.lexical = lexical;
+    x.v2 = a->model >= 2;
+    size_t ns = d->ns, nt = d->nt;
+    int rc = 0;
+    double *post = NULL;
+    x.sc = malloc((ns + 1) * sizeof *x.sc);
+    x.tc = malloc((nt + 1) * sizeof *x.tc);
+    x.ws = malloc((ns + 1) * sizeof *x.ws);
+    x.wt = malloc((nt + 1) * sizeof *x.wt);
+    x.us = malloc((ns + 1) * sizeof *x.us);
+    x.ut = malloc((nt + 1) * sizeof *x.ut);
+    x.clo = malloc((ns + 1) * sizeof *x.clo);
+    x.cn = malloc((ns + 1) * sizeof *x.cn);
+    x.coff = malloc((ns + 1) * sizeof *x.coff);
+    x.bgs = calloc(ns + 1, sizeof *x.bgs);
+    x.bgt = calloc(nt + 1, sizeof *x.bgt);
+    x.bgn = calloc(nt + 1, sizeof *x.bgn);
+    if (x.v2)
+        post = malloc((ns + nt + 1) * sizeof *post);
+    if (!x.sc || !x.tc || !x.ws || !x.wt || !x.us || !x.ut || !x.clo || !x.cn || !x.coff ||
+        !x.bgs || !x.bgt || !x.bgn || (x.v2 && !post)) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    x.sc[0] = x.tc[0] = 0;
+    for (size_t k = 0; k < ns; k++)
+        x.sc[k + 1] = x.sc[k] + d->chars[k];
+    for (size_t k = 0; k < nt; k++)
+        x.tc[k + 1] = x.tc[k] + d->chars[ns + k];
+    if (x.v2) {
+        x.c = d->c;
+        x.s2 = d->s2;
+    } else
+        x.c = x.sc[ns] > 0 && x.tc[nt] > 0 ? x.tc[nt] / x.sc[ns] : 1.0;
+    for (size_t k = 0; k < ns + nt; k++) {
+        double W[3] = {0, 0, 0}, U[3] = {0, 0, 0};
+        for (uint32_t p = d->off[k]; p < d->off[k + 1]; p++) {
+            uint32_t id = d->ids[p];
+            if (k < ns ? a->tr[id].n > 0 : a->tknown[id])
+                for (int q = 0; q < 3; q++) {
+                    W[q] += a->w[id][q];
+                    U[q] += a->u[id][q];
+                }
+        }
+        for (int q = 0; q < 3; q++) {
+            if (k < ns) {
+                x.ws[k][q] = W[q];
+                x.us[k][q] = U[q];
+            } else {
+                x.wt[k - ns][q] = W[q];
+                x.ut[k - ns][q] = U[q];
+            }
+        }
+    }
+    al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post};
+    if (x.v2 && pass == 2)
+        o.temp = a->params.post_temp;
+    rc = al_dp(ns, nt, &o, band_prepare, bead_cost, &x, &d->result);
+    if (rc == 0 && o.temp > 0)
+        for (size_t k = 0; k < d->result.n; k++) {
+            jisr_bead *b = &d->result.v[k];
+            if (b->nsrc && b->ntgt)
+                b->score = calibrated(&x, b, post[k]);
+        }
+done:
+    free(x.sc);
+    free(x.tc);
+    free(x.ws);
+    free(x.wt);
+    free(x.us);
+    free(x.ut);
+    free(x.clo);
+    free(x.cn);
+    free(x.coff);
+    free(x.bgs);
+    free(x.bgt);
+    free(x.bgn);
+    free(x.ms);
+    free(x.mt);
+    free(post);
+    return rc;
+}

@@ -40,20 +40,20 @@ typedef struct jisr_ladder {
 } jisr_ladder;
 
 /** Append one bead. Returns 0 or JISR_ENOMEM. */
-int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt,
-                     double score);
+JISR_API int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt,
+                              double score);
 /** Release the beads; l is left zeroed and reusable. Accepts a zeroed ladder. */
-void jisr_ladder_free(jisr_ladder *l);
+JISR_API void jisr_ladder_free(jisr_ladder *l);
 
 /** Parse ladder text (`[0,1]:[2]` or `[0]:[1]:0.93` per line; blank lines ignored). The
  * indices of one side of a bead must be consecutive and increasing (what every aligner writes).
  * out is reset first. name is used in error messages. Errors: JISR_EPARSE (file, line, col),
  * JISR_ENOMEM. */
-int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name);
+JISR_API int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name);
 /** Read and parse a ladder file. Errors: JISR_EIO, JISR_EPARSE, JISR_ENOMEM. */
-int jisr_ladder_read(jisr_ladder *out, const char *path);
+JISR_API int jisr_ladder_read(jisr_ladder *out, const char *path);
 /** Append the ladder text to out, one bead per line, with `:score` (%.4f) when with_scores. */
-int jisr_ladder_format(jisr_buf *out, const jisr_ladder *l, int with_scores);
+JISR_API int jisr_ladder_format(jisr_buf *out, const jisr_ladder *l, int with_scores);
 
 /* ---- scoring (vecalign score.py) ----------------------------------------------------------- */
 
@@ -73,9 +73,10 @@ typedef struct jisr_align_scores {
  * at least one source and one target sentence with a gold bead (so an unaligned test bead is a
  * lax hit only when it is also a strict hit). Recall swaps the roles over the beads that have
  * sentences on both sides. Returns 0 or JISR_ENOMEM. */
-int jisr_align_score_add(jisr_align_counts *c, const jisr_ladder *gold, const jisr_ladder *test);
+JISR_API int jisr_align_score_add(jisr_align_counts *c, const jisr_ladder *gold,
+                                  const jisr_ladder *test);
 /** Precision, recall and F1 from summed counts (0 where a denominator is 0). */
-void jisr_align_score_finish(const jisr_align_counts *c, jisr_align_scores *out);
+JISR_API void jisr_align_score_finish(const jisr_align_counts *c, jisr_align_scores *out);
 
 /* ---- dictionaries ------------------------------------------------------------------------ */
 
@@ -95,11 +96,11 @@ typedef int (*jisr_dict_entry_fn)(void *ctx, const char *head, size_t head_len, 
 #define JISR_DICT_MAX_INDEX ((size_t)64 << 20) /* 64 MiB */
 #define JISR_DICT_MAX_DATA ((size_t)256 << 20) /* 256 MiB */
 #define JISR_DICT_MAX_ENTRY ((size_t)1 << 20)  /* 1 MiB */
-int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_entry_fn fn,
-                    void *ctx);
+JISR_API int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_entry_fn fn,
+                             void *ctx);
 
 /** Where Debian's dict-freedict-ara-eng puts its index, or NULL when it is not installed. */
-const char *jisr_dict_default_path(void);
+JISR_API const char *jisr_dict_default_path(void);
 
 /* ---- trained lexicons ---------------------------------------------------------------------- */
 
@@ -125,29 +126,31 @@ typedef struct jisr_lexicon jisr_lexicon;
 /** Read a lexicon file (gzip or plain). Errors: JISR_EIO, JISR_EPARSE (file, line, column: a
  * bad header, field or number), JISR_EUNSUPPORTED (a newer format or tokenization),
  * JISR_ETOOBIG (over 256 MiB inflated), JISR_ENOMEM. */
-int jisr_lexicon_read(jisr_lexicon **out, const char *path);
+JISR_API int jisr_lexicon_read(jisr_lexicon **out, const char *path);
 /** The same from a buffer (gzip or plain); name is used in error messages. */
-int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size_t n, const char *name);
+JISR_API int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size_t n,
+                                      const char *name);
 /** The lexicon shipped with jisr for the pair (either order) of lang1 and lang2: Arabic–English
  * only (JISR_ENOTFOUND for other pairs). Trained on free data that no evaluation of jisr uses;
  * see align/data/README.md. *out is shared and lives until the process ends (never free it);
  * the first call reads it (thread-safe). */
-int jisr_lexicon_default(const jisr_lexicon **out, const char *lang1, const char *lang2);
+JISR_API int jisr_lexicon_default(const jisr_lexicon **out, const char *lang1, const char *lang2);
 /** Append the text form to out (plain, not compressed). */
-int jisr_lexicon_format(const jisr_lexicon *lx, jisr_buf *out);
+JISR_API int jisr_lexicon_format(const jisr_lexicon *lx, jisr_buf *out);
 /** Write the text form to path, gzip-compressed when it ends in ".gz" (deterministically: the
  * same lexicon always gives the same bytes). Errors: JISR_EIO, JISR_ENOMEM. */
-int jisr_lexicon_write(const jisr_lexicon *lx, const char *path);
+JISR_API int jisr_lexicon_write(const jisr_lexicon *lx, const char *path);
 /** Append a summary (languages, training pairs, length statistics, entries) to out. */
-int jisr_lexicon_describe(const jisr_lexicon *lx, jisr_buf *out);
+JISR_API int jisr_lexicon_describe(const jisr_lexicon *lx, jisr_buf *out);
 /** Append the entries of word (either language, tokenized and stemmed as the aligner does) to
  * out as `STEM1<TAB>STEM2<TAB>t(2|1)<TAB>t(1|2)` lines; a line "# WORD: not in the lexicon"
  * when it has none. Errors: JISR_ENOMEM, JISR_EICU. */
-int jisr_lexicon_lookup(const jisr_lexicon *lx, const char *word, size_t len, jisr_buf *out);
+JISR_API int jisr_lexicon_lookup(const jisr_lexicon *lx, const char *word, size_t len,
+                                 jisr_buf *out);
 /** Entries, and the languages (borrowed). */
-size_t jisr_lexicon_size(const jisr_lexicon *lx);
-const char *jisr_lexicon_lang(const jisr_lexicon *lx, int which);
-void jisr_lexicon_free(jisr_lexicon *lx);
+JISR_API size_t jisr_lexicon_size(const jisr_lexicon *lx);
+JISR_API const char *jisr_lexicon_lang(const jisr_lexicon *lx, int which);
+JISR_API void jisr_lexicon_free(jisr_lexicon *lx);
 
 typedef struct jisr_lexicon_train_opts {
     unsigned version;              /* JISR_LEXICON_TRAIN_OPTS_VERSION */
@@ -172,28 +175,29 @@ typedef struct jisr_lexicon_train_opts {
  * EM in both directions (with an empty word on each side). Deterministic: the same pairs in the
  * same order give the same lexicon, byte for byte. */
 typedef struct jisr_lexicon_trainer jisr_lexicon_trainer;
-int jisr_lexicon_trainer_new(jisr_lexicon_trainer **out, const jisr_lexicon_train_opts *opts);
+JISR_API int jisr_lexicon_trainer_new(jisr_lexicon_trainer **out,
+                                      const jisr_lexicon_train_opts *opts);
 /** Add one sentence pair (UTF-8, source then target language). Pairs over the size limits are
  * counted as skipped. Errors: JISR_ENOMEM, JISR_EICU. */
-int jisr_lexicon_trainer_add(jisr_lexicon_trainer *tr, const char *src, size_t src_len,
-                             const char *tgt, size_t tgt_len);
+JISR_API int jisr_lexicon_trainer_add(jisr_lexicon_trainer *tr, const char *src, size_t src_len,
+                                      const char *tgt, size_t tgt_len);
 /** Add a translation unit: its first variants in the two languages (BCP 47 prefix match); a
  * variant of undetermined language ("und", TSV/Moses read without languages) is assigned by its
  * script when one language is Arabic. Inline tags are dropped. Returns 1 when a pair was taken, 0
  * when the unit has no such pair. */
-int jisr_lexicon_trainer_add_unit(jisr_lexicon_trainer *tr, const jisr_unit *u);
+JISR_API int jisr_lexicon_trainer_add_unit(jisr_lexicon_trainer *tr, const jisr_unit *u);
 /** Add every unit of a file read by the formats layer (TMX, TSV, Moses, JSONL, or what
  * `jisr align` writes as tsv/tmx/jsonl); ropts may be NULL (format from the name). *units (may
  * be NULL) receives the pairs taken. Errors: those of the reader, with file, line and column. */
-int jisr_lexicon_trainer_add_file(jisr_lexicon_trainer *tr, const char *path,
-                                  const jisr_read_opts *ropts, uint64_t *units);
+JISR_API int jisr_lexicon_trainer_add_file(jisr_lexicon_trainer *tr, const char *path,
+                                           const jisr_read_opts *ropts, uint64_t *units);
 /** Pairs taken and pairs skipped (too long, or beyond max_cells) so far. */
-void jisr_lexicon_trainer_counts(const jisr_lexicon_trainer *tr, uint64_t *taken,
-                                 uint64_t *skipped);
+JISR_API void jisr_lexicon_trainer_counts(const jisr_lexicon_trainer *tr, uint64_t *taken,
+                                          uint64_t *skipped);
 /** Train and return the lexicon (*out owned by the caller). The trainer can be freed after.
  * Errors: JISR_ENOMEM, JISR_EINVAL (no pairs). */
-int jisr_lexicon_trainer_finish(jisr_lexicon_trainer *tr, jisr_lexicon **out);
-void jisr_lexicon_trainer_free(jisr_lexicon_trainer *tr);
+JISR_API int jisr_lexicon_trainer_finish(jisr_lexicon_trainer *tr, jisr_lexicon **out);
+JISR_API void jisr_lexicon_trainer_free(jisr_lexicon_trainer *tr);
 
 /* ---- the aligner ------------------------------------------------------------------------ */
 
@@ -233,41 +237,41 @@ typedef struct jisr_aligner jisr_aligner;
  * model 2, the shipped lexicon for Arabic–English (unless JISR_ALIGN_NO_LEXICON). Other pairs
  * fall back to length and anchors. opts of version 1 are accepted. Errors: JISR_EINVAL,
  * JISR_EIO/JISR_EPARSE/JISR_ETOOBIG (dictionary), JISR_EICU, JISR_ENOMEM. */
-int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts);
+JISR_API int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts);
 
 /** Use a trained lexicon beside the dictionary and the table learnt from the input (model 2;
  * model 1 ignores lexicons). The aligner keeps a reference: lx must outlive it. A lexicon whose
  * languages are the aligner's in the other order is used the other way round; one of other
  * languages is JISR_EINVAL. May be called up to 16 times (the tables add up). */
-int jisr_aligner_add_lexicon(jisr_aligner *a, const jisr_lexicon *lx);
+JISR_API int jisr_aligner_add_lexicon(jisr_aligner *a, const jisr_lexicon *lx);
 
 /** Add one document pair (arrays of UTF-8 sentences, copied as token ids: the text is not
  * kept). *doc (may be NULL) receives its index. Errors: JISR_ENOMEM, JISR_EICU. */
-int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
-                     size_t ntgt, size_t *doc);
+JISR_API int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc,
+                              const char *const *tgt, size_t ntgt, size_t *doc);
 /** The same from sentence lists; their paragraphs (when has_para) are soft anchors. */
-int jisr_aligner_add_sentences(jisr_aligner *a, const jisr_sentences *src,
-                               const jisr_sentences *tgt, size_t *doc);
+JISR_API int jisr_aligner_add_sentences(jisr_aligner *a, const jisr_sentences *src,
+                                        const jisr_sentences *tgt, size_t *doc);
 
 /** Align every document added so far: a first pass, a translation table learnt from its
  * confident 1-1 beads over all documents, and a second pass. Errors: JISR_ENOMEM. */
-int jisr_aligner_run(jisr_aligner *a);
+JISR_API int jisr_aligner_run(jisr_aligner *a);
 
 /** Number of documents added. */
-size_t jisr_aligner_count(const jisr_aligner *a);
+JISR_API size_t jisr_aligner_count(const jisr_aligner *a);
 /** The ladder of document doc after jisr_aligner_run (borrowed), or NULL. A bead's score is, with
  * model 2, the probability that the pair is right (calibrated on held-out data: of the pairs
  * scored about 0.8, about 80 % are right); unaligned sentences score 0. */
-const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc);
+JISR_API const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc);
 
 /** Forget the documents (and the learnt table) but keep the dictionary and lexicons, for the
  * next batch. */
-void jisr_aligner_clear(jisr_aligner *a);
-void jisr_aligner_free(jisr_aligner *a);
+JISR_API void jisr_aligner_clear(jisr_aligner *a);
+JISR_API void jisr_aligner_free(jisr_aligner *a);
 
 /** Convenience: clear, add one pair, run, copy the result into out (reset first). */
-int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
-                       size_t ntgt, jisr_ladder *out);
+JISR_API int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc,
+                                const char *const *tgt, size_t ntgt, jisr_ladder *out);
 
 /* ---- rendering an alignment --------------------------------------------------------------- */
 
@@ -287,11 +291,11 @@ typedef enum jisr_align_format {
 } jisr_align_format;
 
 /** "ladder", "tsv", "tmx", "jsonl", "html" → format; -1 when unknown. */
-int jisr_align_format_parse(const char *name);
+JISR_API int jisr_align_format_parse(const char *name);
 /** The format's name, also the extension of its files. */
-const char *jisr_align_format_name(jisr_align_format f);
+JISR_API const char *jisr_align_format_name(jisr_align_format f);
 /** The format a file name's extension asks for (".htm" is html), or -1. */
-int jisr_align_format_from_path(const char *path);
+JISR_API int jisr_align_format_from_path(const char *path);
 
 typedef struct jisr_align_out {
     unsigned version; /* JISR_ALIGN_OUT_VERSION */
@@ -310,12 +314,12 @@ typedef struct jisr_align_out {
 /** Append the rendering of one aligned document to out. src and tgt are the sentences the ladder
  * indexes; a bead beyond them is JISR_EINVAL. Errors: JISR_EINVAL, JISR_ENOMEM (TMX: those of
  * the formats writer). */
-int jisr_align_render(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
-                      const jisr_sentences *tgt, const jisr_ladder *l);
+JISR_API int jisr_align_render(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
+                               const jisr_sentences *tgt, const jisr_ladder *l);
 /** Render one aligned document into the file path ("-" = standard output). Errors: those of
  * jisr_align_render, JISR_EIO naming the file. */
-int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sentences *src,
-                     const jisr_sentences *tgt, const jisr_ladder *l);
+JISR_API int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sentences *src,
+                              const jisr_sentences *tgt, const jisr_ladder *l);
 
 /* ---- batch list files --------------------------------------------------------------------- */
 
@@ -342,11 +346,12 @@ enum {
 /** Read a list file ("-" = stdin). Rows with fewer than min_fields fields, and with
  * JISR_ALIGN_LIST_IDS a bad or repeated id, are JISR_EPARSE naming the line (a repeated id names
  * the line of its first row too). out is reset first and left empty on error. */
-int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fields, unsigned flags);
+JISR_API int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fields,
+                                  unsigned flags);
 /** f resolved against the list's directory (absolute paths unchanged); malloc'd, NULL when out
  * of memory. */
-char *jisr_align_list_path(const jisr_align_list *l, const char *f);
-void jisr_align_list_free(jisr_align_list *l);
+JISR_API char *jisr_align_list_path(const jisr_align_list *l, const char *f);
+JISR_API void jisr_align_list_free(jisr_align_list *l);
 
 /* ---- the JSONL document-pair protocol (`jisr align --batch -`) ------------------------------ */
 
@@ -365,13 +370,13 @@ typedef struct jisr_align_docreader jisr_align_docreader;
 /** Read document pairs from path ("-" = stdin, "<stdin>" in messages); text_flags as
  * jisr_textin (JISR_TEXT_LENIENT); ss/ts segment string documents (NULL = one sentence per line);
  * they are borrowed for the reader's life. */
-int jisr_align_docreader_open(jisr_align_docreader **out, const char *path, unsigned text_flags,
-                              jisr_segmenter *ss, jisr_segmenter *ts);
+JISR_API int jisr_align_docreader_open(jisr_align_docreader **out, const char *path,
+                                       unsigned text_flags, jisr_segmenter *ss, jisr_segmenter *ts);
 /** The next document pair into d (cleared first): 1, 0 at the end, <0 on error (bad JSON or
  * fields, or an id seen before: JISR_EPARSE naming the line, and the first line for a repeated
  * id). Blank lines are skipped. */
-int jisr_align_docreader_next(jisr_align_docreader *r, jisr_align_docpair *d);
-void jisr_align_docreader_close(jisr_align_docreader *r);
-void jisr_align_docpair_free(jisr_align_docpair *d);
+JISR_API int jisr_align_docreader_next(jisr_align_docreader *r, jisr_align_docpair *d);
+JISR_API void jisr_align_docreader_close(jisr_align_docreader *r);
+JISR_API void jisr_align_docpair_free(jisr_align_docpair *d);
 
 #endif

@@ -147,6 +147,10 @@ const al_dp_stats *al_dp_stats_last(void);
 size_t al_name_key(const char *latin, size_t n, char *out, size_t cap);
 
 #define AL_NCAL 8 /* calibration weights (cost.c) */
+/** Called with the features of every scored pair, in the order of the results (bench_align
+ * --fit; process-wide, not thread-safe: for the bench only). */
+extern void (*al_feature_hook)(void *ctx, const double *x, int n);
+extern void *al_feature_ctx;
 
 /** Tunable weights of the model (defaults in aligner.c); the bench and tests may change them.
  * Fields after s2_default are model 2's; model 1 (jisr 0.1) ignores them. */

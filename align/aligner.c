@@ -27,10 +27,10 @@
 #include "text/text.h"
 
 static const al_params default_params = {
-    .lex_weight = 0.2,
+    .lex_weight = 0.3,
     .skip_cost = 0.0,
-    /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3: -log of Gale and Church's bead frequencies */
-    .prior = {0.12, 6.5, 6.5, 3.1, 3.1, 10.0, 6.0, 6.0},
+    /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3 */
+    .prior = {0.12, 6.5, 6.5, 3.8, 2.5, 10.0, 8.0, 6.0},
     .p1_default = 0.5,
     .anchor_weight = 8.0,
     .punct_weight = 4.0,
@@ -38,17 +38,17 @@ static const al_params default_params = {
     .m1_min_score = 0.5,
     .m1_min_t = 0.25,
     .s2_default = 12.0,
-    .gap_extend = 2.0,
-    .edge_open = 3.0,
-    .edge_extend = 1.0,
+    .gap_extend = 4.0,
+    .edge_open = 6.5,
+    .edge_extend = 2.0,
     .len_cap = 12.0,
-    .llr_floor = -12.0,
+    .llr_floor = -20.0,
     .para_cross = 1.0,
     .para_mismatch = 0.5,
-    .lex_min_p = 0.1,
+    .lex_min_p = 0.2,
     .prior_n = 20,
     .post_temp = 1.0,
-    .cal = {0, 1, 0, 0, 0, 0, 0, 0},
+    .cal = {0.2520, 0.4232, -1.1802, -0.1399, 0.0533, 0.1509, 0, 0},
 };
 
 /* jisr 0.1's weights, model 1 */

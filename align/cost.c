@@ -295,15 +295,28 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
 /* The calibrated probability that an aligned bead is right: a logistic function of the
  * posterior's log-odds, the bead's shape and its length and lexical evidence (weights fitted
  * on the Bible noisy/dev set by bench_align --fit). */
+void (*al_feature_hook)(void *ctx, const double *x, int n);
+void *al_feature_ctx;
+
 static double calibrated(const cctx *x, const jisr_bead *b, double post)
 {
     const double *w = x->a->params.cal;
     bead_parts bp;
     aligned_cost(x, b->src + b->nsrc, b->tgt + b->ntgt, (int)b->nsrc, (int)b->ntgt, &bp);
     double p = fmin(fmax(post, 1e-6), 1 - 1e-6);
-    double z = w[0] + w[1] * log(p / (1 - p)) + w[2] * (b->nsrc != 1 || b->ntgt != 1) +
-               w[3] * bp.lencost + w[4] * fmax(-10, fmin(10, bp.llr)) +
-               w[5] * (double)(b->nsrc + b->ntgt);
+    double f[AL_NCAL] = {1,
+                         log(p / (1 - p)),
+                         b->nsrc != 1 || b->ntgt != 1,
+                         bp.lencost,
+                         fmax(-10, fmin(10, bp.llr)),
+                         (double)(b->nsrc + b->ntgt),
+                         0,
+                         0};
+    if (al_feature_hook)
+        al_feature_hook(al_feature_ctx, f, AL_NCAL);
+    double z = 0;
+    for (int k = 0; k < AL_NCAL; k++)
+        z += w[k] * f[k];
     return 1 / (1 + exp(-z));
 }
 

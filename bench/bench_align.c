@@ -39,7 +39,7 @@ typedef struct doc {
 } doc;
 
 typedef struct set {
-    char name[64];
+    char name[160];
     doc *docs;
     size_t n;
     double pairs;
@@ -61,7 +61,7 @@ static void swap_ladder(const jisr_ladder *in, jisr_ladder *out)
 static int load_set(const char *name, set *s)
 {
     memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->name, sizeof s->name, "%.64s", name);
     jisr_buf path = {0};
     jisr_buf_printf(&path, "%s/%s.list", dir, name);
     jisr_align_list l;
@@ -101,6 +101,131 @@ static void free_set(set *s)
         }
     }
     free(s->docs);
+}
+
+/* ---- synthetic variants of a set (from its documents, for tuning on dev) ------------------ */
+
+/* A document as its gold beads with their sentences, so that a variant can add, drop or cut
+ * beads and rebuild sentences and gold together. */
+typedef struct gbead {
+    size_t ns, nt;
+    const char *s[4], *t[4];
+} gbead;
+
+static size_t to_beads(const doc *d, gbead **out)
+{
+    const jisr_ladder *g = &d->gold[0];
+    gbead *v = calloc(g->n + 4, sizeof *v);
+    size_t n = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        const jisr_bead *b = &g->v[k];
+        if (b->nsrc > 4 || b->ntgt > 4)
+            continue;
+        gbead *x = &v[n++];
+        x->ns = b->nsrc;
+        x->nt = b->ntgt;
+        for (size_t i = 0; i < b->nsrc; i++)
+            x->s[i] = d->s[0].v[b->src + i];
+        for (size_t i = 0; i < b->ntgt; i++)
+            x->t[i] = d->s[1].v[b->tgt + i];
+    }
+    *out = v;
+    return n;
+}
+
+static void from_beads(const gbead *v, size_t n, const char *id, doc *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = jisr_strdup(id);
+    for (size_t k = 0; k < n; k++) {
+        jisr_ladder_push(&out->gold[0], out->s[0].n, v[k].ns, out->s[1].n, v[k].nt, 0);
+        for (size_t i = 0; i < v[k].ns; i++)
+            jisr_sentences_push(&out->s[0], v[k].s[i], strlen(v[k].s[i]));
+        for (size_t i = 0; i < v[k].nt; i++)
+            jisr_sentences_push(&out->s[1], v[k].t[i], strlen(v[k].t[i]));
+    }
+    swap_ladder(&out->gold[0], &out->gold[1]);
+}
+
+static const char *const head_ar[] = {"بسم الله الرحمن الرحيم", "الأصحاح الخامس",
+                                      "القاهرة - ٣ مايو (رويترز)", "ترجمة فان دايك"};
+static const char *const head_en[] = {"Chapter Five", "Translated from the Arabic",
+                                      "CAIRO, May 3 (Reuters) -", "World English Bible"};
+
+/* heading: a line at the start of one side; tail: at the end; omit: 3 to 6 consecutive pairs
+ * lose their target (or source) sentences in the middle of the document; short: documents cut
+ * into pieces of 11 to 25 pairs. */
+static void make_variant(const set *in, const char *variant, set *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%.64s+%.32s", in->name, variant);
+    size_t cap = in->n * 8 + 8;
+    out->docs = calloc(cap, sizeof *out->docs);
+    for (size_t i = 0; i < in->n; i++) {
+        gbead *v;
+        size_t n = to_beads(&in->docs[i], &v);
+        int side = (int)(i % 2);
+        if (!strcmp(variant, "heading") || !strcmp(variant, "tail")) {
+            gbead h = {0};
+            if (side == 0) {
+                h.ns = 1;
+                h.s[0] = head_ar[i % 4];
+            } else {
+                h.nt = 1;
+                h.t[0] = head_en[i % 4];
+            }
+            if (!strcmp(variant, "heading")) {
+                memmove(v + 1, v, n * sizeof *v);
+                v[0] = h;
+            } else
+                v[n] = h;
+            n++;
+        } else if (!strcmp(variant, "omit")) {
+            size_t k = 3 + i % 4, at = n / 3;
+            for (size_t q = at; q < at + k && q < n; q++) {
+                if (side == 0)
+                    v[q].nt = 0;
+                else
+                    v[q].ns = 0;
+            }
+            /* a pair that lost a side leaves one unaligned bead per sentence */
+            gbead *w = calloc(n * 4 + 1, sizeof *w);
+            size_t m = 0;
+            for (size_t q = 0; q < n; q++) {
+                if ((v[q].ns == 0) != (v[q].nt == 0) && v[q].ns + v[q].nt > 1) {
+                    for (size_t r = 0; r < v[q].ns; r++)
+                        w[m++] = (gbead){1, 0, {v[q].s[r]}, {0}};
+                    for (size_t r = 0; r < v[q].nt; r++)
+                        w[m++] = (gbead){0, 1, {0}, {v[q].t[r]}};
+                } else if (v[q].ns + v[q].nt)
+                    w[m++] = v[q];
+            }
+            free(v);
+            v = w;
+            n = m;
+        } else if (!strcmp(variant, "short")) {
+            size_t q = 0, piece = 0;
+            while (q < n && out->n < cap) {
+                size_t len = 11 + (i * 7 + piece * 5) % 15;
+                if (n - q < 11)
+                    break;
+                if (n - q < len + 11)
+                    len = n - q;
+                char id[128];
+                snprintf(id, sizeof id, "%s.%zu", in->docs[i].id, piece++);
+                doc *d = &out->docs[out->n++];
+                from_beads(v + q, len, id, d);
+                out->pairs += (double)(d->s[0].n + d->s[1].n) / 2;
+                q += len;
+            }
+            free(v);
+            continue;
+        }
+        doc *d = &out->docs[out->n++];
+        from_beads(v, n, in->docs[i].id, d);
+        out->pairs += (double)(d->s[0].n + d->s[1].n) / 2;
+        free(v);
+    }
 }
 
 /* ---- configuration ------------------------------------------------------------------------- */
@@ -215,7 +340,6 @@ static int bead_in(const jisr_ladder *g, const jisr_bead *b)
     return 0;
 }
 
-static FILE *dump;           /* --dump: features for the calibration fit */
 static const char *writedir; /* --write DIR: the ladders, DIR/SET/DIR/MODE/ID.ladder */
 static const char *cur_set, *cur_dir, *cur_mode;
 
@@ -240,6 +364,26 @@ static void write_ladder(const char *id, const jisr_ladder *l)
 }
 static int inline_runs; /* --inline: no child processes (debugging) */
 
+/* --fit: the features of the scored pairs of a run, in result order, and their correctness */
+typedef struct fitrow {
+    double x[AL_NCAL];
+    int y;
+} fitrow;
+static fitrow *feats;
+static size_t nfeat, capfeat, usedfeat;
+static int fitting;
+
+static void on_features(void *ctx, const double *x, int n)
+{
+    (void)ctx;
+    if (nfeat == capfeat) {
+        capfeat = capfeat ? capfeat * 2 : 4096;
+        feats = realloc(feats, capfeat * sizeof *feats);
+    }
+    memcpy(feats[nfeat].x, x, (size_t)n * sizeof *x);
+    feats[nfeat++].y = -1;
+}
+
 static void tally(result *r, const jisr_ladder *gold, const jisr_ladder *test)
 {
     jisr_align_score_add(&r->counts, gold, test);
@@ -250,6 +394,8 @@ static void tally(result *r, const jisr_ladder *gold, const jisr_ladder *test)
         int bin = (int)(b->score * NBIN);
         bin = bin < 0 ? 0 : bin >= NBIN ? NBIN - 1 : bin;
         int ok = bead_in(gold, b);
+        if (fitting && usedfeat < nfeat)
+            feats[usedfeat++].y = ok;
         r->bin_n[bin]++;
         r->bin_ok[bin] += ok;
         r->bin_sum[bin] += b->score;
@@ -266,6 +412,14 @@ static void run_inline(const set *s, const cfg *c, int d, int perdoc, result *r)
     for (size_t i = 0; rc == 0 && i < s->n; i++) {
         const doc *dc = &s->docs[i];
         if (perdoc) {
+            /* model 1's results depend on what an aligner saw before (its dictionary pairs
+             * stay expanded): a fresh one per document, as `jisr align SRC TGT` has */
+            if (c->model == 1 && i > 0) {
+                jisr_aligner_free(a);
+                a = NULL;
+                if ((rc = make_aligner(c, d, &a)) < 0)
+                    break;
+            }
             jisr_aligner_clear(a);
             if ((rc = jisr_aligner_add_sentences(a, &dc->s[d], &dc->s[1 - d], NULL)) == 0 &&
                 (rc = jisr_aligner_run(a)) == 0) {
@@ -293,7 +447,7 @@ static void run_inline(const set *s, const cfg *c, int d, int perdoc, result *r)
 static void run(const set *s, const cfg *c, int d, int perdoc, result *r)
 {
     int fd[2];
-    if (dump || inline_runs || pipe(fd) < 0) {
+    if (fitting || inline_runs || pipe(fd) < 0) {
         run_inline(s, c, d, perdoc, r);
         r->rss_kib = jisr_peak_rss_kib();
         return;
@@ -474,17 +628,28 @@ static void outlier_test(const set *s, const cfg *c, size_t ndocs, int *same, in
 /* The features the score uses, for every aligned bead of the sets given, with its correctness;
  * a logistic regression (Newton's method) gives the weights. Features are recomputed by the
  * library: the dump holds what cost.c's calibrated() reads. */
-typedef struct fitrow {
-    double x[AL_NCAL];
-    int y;
-} fitrow;
+static double nll(const fitrow *rows, size_t n, int nf, const double *w)
+{
+    double v = 0;
+    for (size_t i = 0; i < n; i++) {
+        double z = 0;
+        for (int k = 0; k < nf; k++)
+            z += w[k] * rows[i].x[k];
+        v += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - rows[i].y * z;
+    }
+    for (int k = 0; k < nf; k++)
+        v += 1e-3 * w[k] * w[k];
+    return v;
+}
 
+/* Logistic regression by Newton's method with step halving (and a touch of ridge). */
 static void fit(fitrow *rows, size_t n, int nf, double *w)
 {
     for (int k = 0; k < nf; k++)
         w[k] = 0;
     w[1] = 1;
-    for (int it = 0; it < 50; it++) {
+    double cur = nll(rows, n, nf, w);
+    for (int it = 0; it < 100; it++) {
         double g[AL_NCAL] = {0}, H[AL_NCAL][AL_NCAL] = {{0}};
         for (size_t i = 0; i < n; i++) {
             double z = 0;
@@ -497,9 +662,11 @@ static void fit(fitrow *rows, size_t n, int nf, double *w)
                     H[k][l] += p * (1 - p) * rows[i].x[k] * rows[i].x[l];
             }
         }
-        for (int k = 0; k < nf; k++)
-            H[k][k] += 1e-6 * n; /* a touch of ridge */
-        /* solve H d = g by Gaussian elimination */
+        for (int k = 0; k < nf; k++) {
+            g[k] -= 2e-3 * w[k];
+            H[k][k] += 2e-3;
+        }
+        /* solve H d = g by Gaussian elimination with partial pivoting */
         double A[AL_NCAL][AL_NCAL + 1];
         for (int k = 0; k < nf; k++) {
             for (int l = 0; l < nf; l++)
@@ -529,13 +696,20 @@ static void fit(fitrow *rows, size_t n, int nf, double *w)
                 v -= A[k][l] * dlt[l];
             dlt[k] = v / A[k][k];
         }
-        double step = 0;
-        for (int k = 0; k < nf; k++) {
-            w[k] += dlt[k];
-            step += fabs(dlt[k]);
+        double step = 1, next = cur, trial[AL_NCAL];
+        for (int h = 0; h < 30; h++, step /= 2) {
+            for (int k = 0; k < nf; k++)
+                trial[k] = w[k] + step * dlt[k];
+            next = nll(rows, n, nf, trial);
+            if (next <= cur)
+                break;
         }
-        if (step < 1e-9)
+        if (!(next <= cur))
             break;
+        memcpy(w, trial, (size_t)nf * sizeof *w);
+        if (cur - next < 1e-9)
+            break;
+        cur = next;
     }
 }
 
@@ -694,21 +868,33 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    (void)dump_path;
-    (void)dofit;
-    (void)fit;
+    if (dofit || dump_path) {
+        fitting = 1; /* runs in this process: the hook sees the library's calls */
+        al_feature_hook = on_features;
+    }
     printf("bench_align: model 1 = jisr 0.1's aligner (today), model 2 = this one; FreeDict %s; "
            "data %s\n",
            jisr_dict_default_path() ? "installed" : "absent", dir);
-    printf("%-11s %-6s %-5s %-5s %8s %8s %9s %8s %9s %9s %8s %7s\n", "set", "dir", "mode", "model",
+    printf("%-18s %-6s %-5s %-5s %8s %8s %9s %8s %9s %9s %8s %7s\n", "set", "dir", "mode", "model",
            "P strict", "R strict", "F1 strict", "F1 lax", "pairs/s", "pairs/s*", "pairs/cpu",
            "RSS MiB");
     char *save1 = NULL;
     for (char *st = strtok_r(sets, ",", &save1); st; st = strtok_r(NULL, ",", &save1)) {
         set s;
-        if (load_set(st, &s) < 0 || s.n == 0) {
+        char base_name[128];
+        snprintf(base_name, sizeof base_name, "%s", st);
+        char *plus = strchr(base_name, '+'); /* SET+VARIANT: a synthetic variant of SET */
+        if (plus)
+            *plus++ = '\0';
+        if (load_set(base_name, &s) < 0 || s.n == 0) {
             printf("%-11s (not found under %s)\n", st, dir);
             continue;
+        }
+        if (plus) {
+            set v;
+            make_variant(&s, plus, &v);
+            free_set(&s);
+            s = v;
         }
         char dcopy[64];
         snprintf(dcopy, sizeof dcopy, "%s", dirs);
@@ -732,12 +918,12 @@ int main(int argc, char **argv)
                     cur_mode = perdoc ? "perdoc" : "batch";
                     run(&s, &c, d, perdoc, &r);
                     if (!r.ok) {
-                        printf("%-11s %-6s %-5s %-5d failed: %s\n", st, dn, mo, c.model, r.err);
+                        printf("%-18s %-6s %-5s %-5d failed: %s\n", st, dn, mo, c.model, r.err);
                         continue;
                     }
                     jisr_align_scores sc;
                     jisr_align_score_finish(&r.counts, &sc);
-                    printf("%-11s %-6s %-5s %-5d %8.4f %8.4f %9.4f %8.4f %9.0f %9.0f %9.0f %7ld\n",
+                    printf("%-18s %-6s %-5s %-5d %8.4f %8.4f %9.4f %8.4f %9.0f %9.0f %9.0f %7ld\n",
                            st, dn, mo, c.model, sc.p_strict, sc.r_strict, sc.f_strict, sc.f_lax,
                            s.pairs / r.wall, s.pairs / r.wall_align, s.pairs / r.cpu,
                            r.rss_kib / 1024);
@@ -778,6 +964,29 @@ int main(int argc, char **argv)
         char *save4 = NULL;
         for (char *m = strtok_r(ocopy, ",", &save4); m; m = strtok_r(NULL, ",", &save4))
             synthetic(atoi(m));
+    }
+    if (dump_path) {
+        FILE *f = fopen(dump_path, "w");
+        for (size_t i = 0; f && i < usedfeat; i++) {
+            fprintf(f, "%d", feats[i].y);
+            for (int k = 0; k < AL_NCAL; k++)
+                fprintf(f, " %.6g", feats[i].x[k]);
+            fprintf(f, "\n");
+        }
+        if (f)
+            fclose(f);
+    }
+    if (dofit) {
+        size_t n = 0;
+        for (size_t i = 0; i < usedfeat; i++)
+            if (feats[i].y >= 0)
+                feats[n++] = feats[i];
+        double w[AL_NCAL];
+        fit(feats, n, AL_NCAL - 2, w);
+        printf("calibration fitted on %zu pairs:", n);
+        for (int k = 0; k < AL_NCAL - 2; k++)
+            printf(" -p cal%d=%.4f", k, w[k]);
+        printf("\n");
     }
     for (size_t i = 0; i < base.nlex; i++)
         jisr_lexicon_free(extra_lex[i]);

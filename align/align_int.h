@@ -11,6 +11,7 @@
 
 #include "align/align.h"
 #include "text/text.h"
+#include "util/util_int.h"
 
 /** Read a whole file (gzip or plain) into out (appended), at most max bytes (inflated): beyond
  * that JISR_ETOOBIG naming the file, without reading further. text: a NUL byte is JISR_EPARSE
@@ -20,10 +21,11 @@ int al_read_file(const char *path, size_t max, int text, jisr_buf *out);
 /* ---- vocabulary: interned strings → dense ids ---------------------------------------------- */
 
 typedef struct al_vocab {
-    char **str;      /* str[id], owned */
-    uint32_t n, cap; /* ids */
-    uint64_t *slot;  /* open addressing: hash << 32 | (id + 1), 0 = empty */
-    uint32_t nslot;  /* power of two */
+    char **str; /* str[id], owned */
+    uint32_t n; /* ids */
+    size_t cap;
+    uint64_t *slot; /* open addressing: hash << 32 | (id + 1), 0 = empty */
+    uint32_t nslot; /* power of two */
 } al_vocab;
 
 /** id of s[0..n), adding it when absent; returns UINT32_MAX on allocation failure. */
@@ -50,7 +52,8 @@ typedef struct al_tk {
     char **surf;           /* first surface form seen (case-folded, unstemmed), or NULL */
     uint32_t *capn, *lown; /* words: seen capitalised inside a sentence / in lower case */
     al_vocab memo;         /* side + surface word → memo_id[k] (stemming is the slow part) */
-    uint32_t *memo_id, memo_cap;
+    uint32_t *memo_id;
+    size_t memo_cap;
     jisr_tokenizer *tk;
     jisr_stemmer *sst, *tst;
     jisr_tokens toks;

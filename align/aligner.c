@@ -84,7 +84,7 @@ int al_ensure_ids(jisr_aligner *a)
     do {                                                                                           \
         void *p_ = realloc(a->field, (size_t)cap * sizeof *a->field);                              \
         if (!p_)                                                                                   \
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");                       \
+            return jisr_oom(0);                                                                    \
         a->field = p_;                                                                             \
         memset(a->field + a->idcap, 0, (size_t)(cap - a->idcap) * sizeof *a->field);               \
     } while (0)
@@ -110,14 +110,9 @@ int al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e)
             return 0;
     if (t->n >= AL_TR_MAX)
         return 0;
-    if (t->n == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 4;
-        uint32_t *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
+    int rc = JISR_GROW(t->v, t->cap, (size_t)t->n + 1);
+    if (rc < 0)
+        return rc;
     t->v[t->n++] = e;
     return 0;
 }
@@ -127,14 +122,9 @@ int al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e)
 static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
                    size_t ntgt, const jisr_sentences *ps, const jisr_sentences *pt, size_t *doc)
 {
-    if (a->ndocs == a->capdocs) {
-        size_t cap = a->capdocs ? a->capdocs * 2 : 16;
-        al_doc *v = realloc(a->docs, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        a->docs = v;
-        a->capdocs = cap;
-    }
+    int rc = JISR_GROW(a->docs, a->capdocs, a->ndocs + 1);
+    if (rc < 0)
+        return rc;
     al_doc *d = &a->docs[a->ndocs];
     memset(d, 0, sizeof *d);
     d->ns = nsrc;
@@ -147,7 +137,7 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
         free(d->off);
         free(d->chars);
         free(d->para);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     }
     if (d->para)
         for (size_t k = 0; k < nsrc + ntgt; k++) {
@@ -157,7 +147,6 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
         }
     al_tk *tk = &a->tk;
     tk->nids = 0;
-    int rc = 0;
     for (size_t k = 0; k < nsrc + ntgt; k++) {
         const char *s = k < nsrc ? src[k] : tgt[k - nsrc];
         d->off[k] = (uint32_t)tk->nids;
@@ -167,7 +156,7 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
     }
     d->off[nsrc + ntgt] = (uint32_t)tk->nids;
     if (rc == 0 && !(d->ids = malloc((tk->nids ? tk->nids : 1) * sizeof *d->ids)))
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
     if (rc < 0) {
         free(d->off);
         free(d->chars);
@@ -292,7 +281,7 @@ static int lengths_pass1(jisr_aligner *a)
             most = a->docs[k].ns + a->docs[k].nt;
     double *scratch = malloc((most + 1) * sizeof *scratch);
     if (!scratch)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     double bs = 0, bt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
         al_doc *d = &a->docs[k];
@@ -418,7 +407,7 @@ static int compute_weights(jisr_aligner *a)
     AL_ZERO(a->tknown, a->tk.voc.n);
     double *q = malloc(a->tk.voc.n * sizeof *q); /* P(no source sentence word translates to id) */
     if (!q)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     for (uint32_t id = 0; id < a->tk.voc.n; id++)
         q[id] = 1;
     for (uint32_t f = 0; f < a->tk.voc.n; f++) {
@@ -589,7 +578,7 @@ int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts)
                               JISR_ALIGN_MODEL_LATEST);
     jisr_aligner *a = calloc(1, sizeof *a);
     if (!a)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     a->opts = o;
     a->model = o.model ? o.model : JISR_ALIGN_MODEL_LATEST;
     a->params = a->model == 1 ? model1_params : default_params;

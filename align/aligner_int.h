@@ -15,7 +15,8 @@
 
 typedef struct al_trlist {
     uint32_t *v;
-    uint32_t n, cap;
+    uint32_t n;
+    size_t cap;
 } al_trlist;
 
 typedef struct al_dentry {

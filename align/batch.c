@@ -29,7 +29,7 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
     al_vocab ids = {0};
     unsigned long *id_line = NULL;
     int rc = jisr_textin_open(&in, path, 0);
-    size_t cap = 0;
+    size_t cap = 0, id_cap = 0;
     const char *slash = strrchr(path, '/');
     out->dir = jisr_strndup(path, slash ? (size_t)(slash - path + 1) : 0);
     if (!out->dir && rc >= 0)
@@ -45,20 +45,9 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
             break;
         if (n == 0 || t[0] == '#')
             continue;
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            jisr_align_list_row *r = realloc(out->rows, cap * sizeof *r);
-            unsigned long *il = realloc(id_line, cap * sizeof *il);
-            if (il)
-                id_line = il;
-            if (!r || !il) {
-                if (r)
-                    out->rows = r;
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            out->rows = r;
-        }
+        if ((rc = JISR_GROW(out->rows, cap, out->n + 1)) < 0 ||
+            (rc = JISR_GROW(id_line, id_cap, out->n + 1)) < 0)
+            break;
         jisr_align_list_row *r = &out->rows[out->n++];
         memset(r, 0, sizeof *r);
         r->line = line;
@@ -66,7 +55,7 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
         for (size_t i = 0; i < n; i++)
             nf += t[i] == '\t';
         if (!(r->f = calloc(nf, sizeof *r->f))) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
             break;
         }
         const char *p = t, *end = t + n;
@@ -90,7 +79,7 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
             uint32_t before = ids.n;
             uint32_t k = al_vocab_intern(&ids, r->f[0], strlen(r->f[0]));
             if (k == UINT32_MAX)
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                rc = jisr_oom(0);
             else if (k < before)
                 rc = jisr_error_set(JISR_EPARSE, path, line, 1,
                                     "document id \"%s\" is repeated (first on line %lu): each "

@@ -98,11 +98,11 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
     if (total > x->ccap) {
         float(*ms)[3] = realloc(x->ms, total * sizeof *ms);
         if (!ms)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         x->ms = ms;
         float(*mt)[3] = realloc(x->mt, total * sizeof *mt);
         if (!mt)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         x->mt = mt;
         x->ccap = total;
     }
@@ -347,7 +347,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
         post = malloc((ns + nt + 1) * sizeof *post);
     if (!x.sc || !x.tc || !x.ws || !x.wt || !x.us || !x.ut || !x.clo || !x.cn || !x.coff ||
         !x.bgs || !x.bgt || !x.bgn || (x.v2 && !post)) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     x.sc[0] = x.tc[0] = 0;

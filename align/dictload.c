@@ -42,14 +42,9 @@ typedef struct dload {
 static int add_pair(jisr_aligner *a, char side1, uint32_t id1, uint32_t id2)
 {
     uint32_t f = side1 == 'S' ? id1 : id2, e = side1 == 'S' ? id2 : id1;
-    if (a->ndpairs == a->capdpairs) {
-        size_t cap = a->capdpairs ? a->capdpairs * 2 : 65536;
-        uint32_t *v = realloc(a->dpairs, cap * 2 * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        a->dpairs = v;
-        a->capdpairs = cap;
-    }
+    int rc = JISR_GROW(a->dpairs, a->capdpairs, 2 * a->ndpairs + 2); /* (f, e) side by side */
+    if (rc < 0)
+        return rc;
     a->dpairs[2 * a->ndpairs] = f;
     a->dpairs[2 * a->ndpairs + 1] = e;
     a->ndpairs++;
@@ -157,14 +152,9 @@ static int dictd_entry(void *ctx, const char *head, size_t hn, const char *def, 
     if (!p || (size_t)(p + 1 - def) >= dn)
         return 0;
     p++;
-    if (a->ndent == a->capdent) {
-        size_t cap = a->capdent ? a->capdent * 2 : 65536;
-        al_dentry *v = realloc(a->dent, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        a->dent = v;
-        a->capdent = cap;
-    }
+    int rc = JISR_GROW(a->dent, a->capdent, a->ndent + 1);
+    if (rc < 0)
+        return rc;
     al_dentry *e = &a->dent[a->ndent++];
     e->head = h[0];
     e->done = 0;

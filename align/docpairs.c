@@ -30,7 +30,7 @@ int jisr_align_docreader_open(jisr_align_docreader **out, const char *path, unsi
     *out = NULL;
     jisr_align_docreader *r = calloc(1, sizeof *r);
     if (!r)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     int rc = jisr_textin_open(&r->in, path, text_flags);
     if (rc < 0) {
         free(r);
@@ -92,19 +92,14 @@ static int remember_id(jisr_align_docreader *r, const char *id, unsigned long li
     uint32_t before = r->ids.n;
     uint32_t k = al_vocab_intern(&r->ids, id, strlen(id));
     if (k == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     if (k < before)
         return jisr_error_set(JISR_EPARSE, r->name, line, 1,
                               "document id \"%s\" is repeated (first on line %lu)", id,
                               r->id_line[k]);
-    if (k >= r->id_cap) {
-        size_t cap = r->id_cap ? r->id_cap * 2 : 256;
-        unsigned long *v = realloc(r->id_line, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        r->id_line = v;
-        r->id_cap = cap;
-    }
+    int rc = JISR_GROW(r->id_line, r->id_cap, (size_t)k + 1);
+    if (rc < 0)
+        return rc;
     r->id_line[k] = line;
     return 0;
 }

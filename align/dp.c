@@ -192,7 +192,7 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cos
     }
     goto done;
 nomem:
-    rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    rc = jisr_oom(0);
 done:
     free(nb.lo);
     free(nb.hi);
@@ -224,7 +224,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
     pi = malloc((ns + nt + 2) * sizeof *pi);
     pj = malloc((ns + nt + 2) * sizeof *pj);
     if (!bd.lo || !bd.hi || !bd.off || !pi || !pj) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     size_t w = opts ? opts->band : 0;
@@ -244,7 +244,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
         D = malloc(cells * sizeof *D);
         B = malloc(cells);
         if (!D || !B) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (%zu DP cells)", cells);
+            rc = jisr_oom(cells * (sizeof *D + 1));
             goto done;
         }
         if (prepare && (rc = prepare(ctx, ns, bd.lo, bd.hi)) < 0)
@@ -313,7 +313,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
     }
     if (temp > 0 && np > 1) {
         if (!(post = malloc(np * sizeof *post))) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
             goto done;
         }
         if ((rc = posteriors(ns, nt, nsh, temp, cost, ctx, pi, pj, np, post)) < 0)

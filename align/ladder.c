@@ -18,20 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "align/align.h"
+#include "align/align_int.h"
 
 #define JISR_LADDER_MAX_INDEX 100000000u
 
 int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt, double score)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        jisr_bead *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        l->v = v;
-        l->cap = cap;
-    }
+    int rc = JISR_GROW(l->v, l->cap, l->n + 1);
+    if (rc < 0)
+        return rc;
     jisr_bead *b = &l->v[l->n++];
     b->src = src;
     b->nsrc = nsrc;
@@ -244,7 +239,7 @@ static int bead_set(const jisr_ladder *l, int need_both, jisr_bead **out, size_t
         return 0;
     jisr_bead *v = malloc(l->n * sizeof *v);
     if (!v)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {
         jisr_bead b = l->v[i];
@@ -285,7 +280,7 @@ static int precision_counts(const jisr_bead *gold, size_t ng, const jisr_bead *t
     if (!start || !idx) {
         free(start);
         free(idx);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     }
     for (size_t i = 0; i < ng; i++)
         for (size_t s = gold[i].src; s < gold[i].src + gold[i].nsrc; s++)

@@ -74,19 +74,14 @@ const char *jisr_lexicon_lang(const jisr_lexicon *lx, int which)
 static int lex_push(jisr_lexicon *lx, const char *a, size_t an, const char *b, size_t bn, float p0,
                     float p1)
 {
-    if (lx->n == lx->cap) {
-        size_t cap = lx->cap ? lx->cap * 2 : 1024;
-        lexent *v = realloc(lx->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        lx->v = v;
-        lx->cap = cap;
-    }
+    int rc = JISR_GROW(lx->v, lx->cap, lx->n + 1);
+    if (rc < 0)
+        return rc;
     lexent *e = &lx->v[lx->n];
     e->w[0] = al_vocab_intern(&lx->words[0], a, an);
     e->w[1] = al_vocab_intern(&lx->words[1], b, bn);
     if (e->w[0] == UINT32_MAX || e->w[1] == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     e->p[0] = p0;
     e->p[1] = p1;
     lx->n++;
@@ -128,7 +123,7 @@ static int lex_index(jisr_lexicon *lx, int sort)
         lx->start[c] = calloc((size_t)nw + 2, sizeof *lx->start[c]);
         lx->by[c] = malloc((lx->n ? lx->n : 1) * sizeof *lx->by[c]);
         if (!lx->start[c] || !lx->by[c])
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         uint32_t *st = lx->start[c];
         for (size_t k = 0; k < lx->n; k++)
             st[lx->v[k].w[c] + 2]++;
@@ -425,7 +420,7 @@ int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size_t n, con
     jisr_buf text = {0};
     jisr_lexicon *lx = calloc(1, sizeof *lx);
     if (!lx)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     int rc = inflate_buf(data, n, name, &text);
     if (rc == 0 && text.len && memchr(text.data, '\0', text.len))
         rc = jisr_error_set(JISR_EPARSE, name, 0, 0, "binary data, not a lexicon");
@@ -576,7 +571,7 @@ int jisr_lexicon_trainer_new(jisr_lexicon_trainer **out, const jisr_lexicon_trai
                               "jisr_lexicon_train_opts: unknown version %u", opts->version);
     jisr_lexicon_trainer *tr = calloc(1, sizeof *tr);
     if (!tr)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     tr->o = opts ? *opts : def;
     if (tr->o.iterations <= 0)
         tr->o.iterations = def.iterations;
@@ -652,24 +647,9 @@ int jisr_lexicon_trainer_add(jisr_lexicon_trainer *tr, const char *src, size_t s
         tr->skipped++;
         return 0;
     }
-    if (tr->np == tr->capp) {
-        size_t cap = tr->capp ? tr->capp * 2 : 1024;
-        tpair *v = realloc(tr->p, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        tr->p = v;
-        tr->capp = cap;
-    }
-    if (tr->nids + nf + ne > tr->capids) {
-        size_t cap = tr->capids ? tr->capids : 65536;
-        while (cap < tr->nids + nf + ne)
-            cap *= 2;
-        uint32_t *v = realloc(tr->ids, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        tr->ids = v;
-        tr->capids = cap;
-    }
+    if ((rc = JISR_GROW(tr->p, tr->capp, tr->np + 1)) < 0 ||
+        (rc = JISR_GROW(tr->ids, tr->capids, tr->nids + nf + ne)) < 0)
+        return rc;
     tpair *p = &tr->p[tr->np++];
     p->off = tr->nids;
     p->nf = (uint32_t)nf;
@@ -766,7 +746,7 @@ static int length_stats(const jisr_lexicon_trainer *tr, jisr_lexicon *lx)
     double c = sy / sx;
     double *v = malloc((tr->np ? tr->np : 1) * sizeof *v);
     if (!v)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     for (int dir = 0; dir < 2; dir++) {
         double cd = dir ? 1 / c : c;
         for (size_t k = 0; k < tr->np; k++) {
@@ -797,7 +777,7 @@ int jisr_lexicon_trainer_finish(jisr_lexicon_trainer *tr, jisr_lexicon **out)
     al_m1table tab = {0};
     int rc = 0;
     if (!pairs || !lx) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     for (size_t k = 0; k < tr->np; k++) {

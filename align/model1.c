@@ -190,7 +190,7 @@ int al_m1_train(const al_m1pair *pairs, size_t np, uint32_t nid, int iters, int 
     }
     goto done;
 nomem:
-    rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    rc = jisr_oom(0);
     al_m1table_free(out);
 done:
     free(h.key);
@@ -228,16 +228,8 @@ int al_model1(jisr_aligner *a)
             uint32_t e0 = d->off[d->ns + bd->tgt], e1 = d->off[d->ns + bd->tgt + 1];
             if (f1 == f0 || e1 == e0 || f1 - f0 > M1_MAX_LEN || e1 - e0 > M1_MAX_LEN)
                 continue;
-            if (np == cap) {
-                size_t c = cap ? cap * 2 : 1024;
-                al_m1pair *p = realloc(pairs, c * sizeof *p);
-                if (!p) {
-                    rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                    goto done;
-                }
-                pairs = p;
-                cap = c;
-            }
+            if ((rc = JISR_GROW(pairs, cap, np + 1)) < 0)
+                goto done;
             al_m1pair *p = &pairs[np++];
             p->f = d->ids + f0;
             p->nf = f1 - f0;

@@ -112,14 +112,9 @@ static int nkey_cmp(const void *x, const void *y)
 
 static int push_key(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 256;
-        nkey *p = realloc(*v, c * sizeof *p);
-        if (!p)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        *v = p;
-        *cap = c;
-    }
+    int rc = JISR_GROW(*v, *cap, *n + 1);
+    if (rc < 0)
+        return rc;
     snprintf((*v)[*n].key, KEY_MAX, "%s", key);
     (*v)[*n].id = id;
     (*n)++;

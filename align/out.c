@@ -79,7 +79,7 @@ static int render_tmx_buf(jisr_buf *out, const jisr_align_out *o, const jisr_sen
     size_t len = 0;
     FILE *f = open_memstream(&mem, &len);
     if (!f)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
     wo.format = JISR_FMT_TMX;
     wo.srclang = o->srclang;
@@ -94,7 +94,7 @@ static int render_tmx_buf(jisr_buf *out, const jisr_align_out *o, const jisr_sen
             rc = rc2;
     }
     if (fclose(f) != 0 && rc == 0)
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
     if (rc == 0)
         rc = jisr_buf_append(out, mem, len);
     free(mem);

@@ -35,7 +35,7 @@ int al_render_tmx(jisr_writer *w, const jisr_align_out *o, const jisr_sentences 
                 free(u.meta.props);
                 u.meta.props = NULL;
             }
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
             break;
         }
         u.meta.nprops = 1;

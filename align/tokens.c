@@ -77,7 +77,7 @@ static int tk_ensure(al_tk *tk)
     do {                                                                                           \
         void *p_ = realloc(tk->field, (size_t)cap * sizeof *tk->field);                            \
         if (!p_)                                                                                   \
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");                       \
+            return jisr_oom(0);                                                                    \
         tk->field = p_;                                                                            \
         memset(tk->field + tk->idcap, 0, (size_t)(cap - tk->idcap) * sizeof *tk->field);           \
     } while (0)
@@ -99,7 +99,7 @@ uint32_t al_tk_intern(al_tk *tk, char kind, const char *s, size_t n)
     memcpy(tmp + 1, s, n);
     uint32_t id = al_vocab_intern(&tk->voc, tmp, n + 1);
     if (id == UINT32_MAX) {
-        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        jisr_oom(0);
         return id;
     }
     if (tk_ensure(tk) < 0)
@@ -148,17 +148,10 @@ int al_tk_memo_put(al_tk *tk, char side, const char *w, size_t n, uint32_t id)
     memcpy(tmp + 1, w, n);
     uint32_t k = al_vocab_intern(&tk->memo, tmp, n + 1);
     if (k == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    if (k >= tk->memo_cap) {
-        uint32_t cap = tk->memo_cap ? tk->memo_cap * 2 : 4096;
-        while (cap <= k)
-            cap *= 2;
-        uint32_t *v = realloc(tk->memo_id, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        tk->memo_id = v;
-        tk->memo_cap = cap;
-    }
+        return jisr_oom(0);
+    int rc = JISR_GROW(tk->memo_id, tk->memo_cap, (size_t)k + 1);
+    if (rc < 0)
+        return rc;
     tk->memo_id[k] = id;
     return 0;
 }
@@ -264,14 +257,8 @@ int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps
         }
         if (id == UINT32_MAX)
             continue;
-        if (tk->nids == tk->capids) {
-            size_t cap = tk->capids ? tk->capids * 2 : 4096;
-            uint32_t *v = realloc(tk->ids, cap * sizeof *v);
-            if (!v)
-                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-            tk->ids = v;
-            tk->capids = cap;
-        }
+        if ((rc = JISR_GROW(tk->ids, tk->capids, tk->nids + 1)) < 0)
+            return rc;
         tk->ids[tk->nids++] = id;
     }
     return 0;

@@ -76,14 +76,8 @@ uint32_t al_vocab_intern(al_vocab *v, const char *s, size_t n)
         return id;
     if ((v->n + 1) * 2 > v->nslot && grow_slots(v) < 0)
         return UINT32_MAX;
-    if (v->n == v->cap) {
-        uint32_t cap = v->cap ? v->cap * 2 : 1024;
-        char **str = realloc(v->str, cap * sizeof *str);
-        if (!str)
-            return UINT32_MAX;
-        v->str = str;
-        v->cap = cap;
-    }
+    if (JISR_GROW(v->str, v->cap, (size_t)v->n + 1) < 0)
+        return UINT32_MAX;
     char *copy = malloc(n + 1);
     if (!copy)
         return UINT32_MAX;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "text/text.h"
+#include "util/util_int.h"
 
 static int push(jisr_sentences *s, const char *p, size_t n, size_t start, uint32_t para)
 {
@@ -21,19 +22,19 @@ static int push(jisr_sentences *s, const char *p, size_t n, size_t start, uint32
         size_t cap = s->cap ? s->cap * 2 : 64;
         char **v = realloc(s->v, cap * sizeof *v);
         if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         s->v = v;
         uint32_t *pa = realloc(s->para, cap * sizeof *pa);
         if (!pa)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         s->para = pa;
         size_t *st = realloc(s->start, cap * sizeof *st);
         if (!st)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         s->start = st;
         size_t *en = realloc(s->end, cap * sizeof *en);
         if (!en)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         s->end = en;
         s->cap = cap;
     }

@@ -60,6 +60,8 @@ typedef struct al_tk {
     jisr_buf nb, lb;
     uint32_t *ids; /* al_tk_sentence appends here; callers reset nids */
     size_t nids, capids;
+    uint32_t *caps; /* count_caps 2: id << 2 | 1 capitalised inside a sentence, | 2 lower case */
+    size_t ncaps, capcaps;
 } al_tk;
 
 int al_tk_init(al_tk *tk, const char *srclang, const char *tgtlang);
@@ -77,7 +79,8 @@ int al_tk_memo_put(al_tk *tk, char side, const char *w, size_t n, uint32_t id);
  * borrowed until the next call. */
 const char *al_tk_stem(al_tk *tk, char side, const char *w, size_t n, size_t *out_len);
 /** Tokenize one sentence or phrase of side 'S'/'T', appending its ids to tk->ids; *chars (may
- * be NULL) = its code points without white space; count_caps: record capitalisation. */
+ * be NULL) = its code points without white space; count_caps: 1 counts capitalisation into
+ * capn/lown, 2 appends it to caps for the caller to count later. */
 int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps, double *chars);
 
 /* ---- renderers (out_*.c) ------------------------------------------------------------------ */

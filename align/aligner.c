@@ -119,6 +119,42 @@ int al_tr_add(jisr_aligner *a, uint32_t f, uint32_t e)
 
 /* ---- documents ---------------------------------------------------------------------------- */
 
+static int dcmp(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+static double median_chars(const double *v, size_t n, double *scratch)
+{
+    if (n == 0)
+        return 0;
+    memcpy(scratch, v, n * sizeof *v);
+    qsort(scratch, n, sizeof *scratch, dcmp);
+    return scratch[n / 2];
+}
+
+/* Model 2: sentences over six times their side's median length (and 50 characters more) are
+ * outliers — a table flattened to one line, a glossary glued to the last verse — whose words
+ * would otherwise count in every statistic of the document (document frequencies, names, what a
+ * neighbour brings by chance). */
+static int mark_outliers(al_doc *d)
+{
+    double *scratch = malloc((d->ns + d->nt + 1) * sizeof *scratch);
+    free(d->outl);
+    d->outl = calloc(d->ns + d->nt + 1, 1);
+    if (!scratch || !d->outl) {
+        free(scratch);
+        return jisr_oom(0);
+    }
+    double ms = 6 * median_chars(d->chars, d->ns, scratch) + 50;
+    double mt = 6 * median_chars(d->chars + d->ns, d->nt, scratch) + 50;
+    for (size_t s = 0; s < d->ns + d->nt; s++)
+        d->outl[s] = d->chars[s] > (s < d->ns ? ms : mt);
+    free(scratch);
+    return 0;
+}
+
 static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
                    size_t ntgt, const jisr_sentences *ps, const jisr_sentences *pt, size_t *doc)
 {
@@ -147,14 +183,48 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
         }
     al_tk *tk = &a->tk;
     tk->nids = 0;
-    for (size_t k = 0; k < nsrc + ntgt; k++) {
+    tk->ncaps = 0;
+    size_t *capoff = NULL; /* model 2: where each sentence's capitalisation starts in tk->caps */
+    if (a->model >= 2 && !(capoff = malloc((nsrc + ntgt + 1) * sizeof *capoff)))
+        rc = jisr_oom(0);
+    for (size_t k = 0; rc == 0 && k < nsrc + ntgt; k++) {
         const char *s = k < nsrc ? src[k] : tgt[k - nsrc];
         d->off[k] = (uint32_t)tk->nids;
-        if ((rc = al_tk_sentence(tk, k < nsrc ? 'S' : 'T', s ? s : "", s ? strlen(s) : 0, 1,
-                                 &d->chars[k])) < 0)
+        if (capoff)
+            capoff[k] = tk->ncaps;
+        if ((rc = al_tk_sentence(tk, k < nsrc ? 'S' : 'T', s ? s : "", s ? strlen(s) : 0,
+                                 capoff ? 2 : 1, &d->chars[k])) < 0)
             break;
+        if (a->model >= 2) {
+            /* model 2: a word is evidence once per sentence, however often it is repeated
+             * (a line that repeats the document would otherwise match everything many times) */
+            if ((rc = al_ensure_ids(a)) < 0)
+                break;
+            uint32_t g = ++a->gen_s;
+            size_t w = d->off[k];
+            for (size_t q = d->off[k]; q < tk->nids; q++)
+                if (a->stamp_s[tk->ids[q]] != g) {
+                    a->stamp_s[tk->ids[q]] = g;
+                    tk->ids[w++] = tk->ids[q];
+                }
+            tk->nids = w;
+        }
     }
     d->off[nsrc + ntgt] = (uint32_t)tk->nids;
+    if (rc == 0 && capoff) {
+        capoff[nsrc + ntgt] = tk->ncaps;
+        /* outliers are known once the document is: their capitalisation is not counted */
+        if ((rc = mark_outliers(d)) == 0)
+            for (size_t k = 0; k < nsrc + ntgt; k++)
+                for (size_t q = capoff[k]; !d->outl[k] && q < capoff[k + 1]; q++) {
+                    uint32_t id = tk->caps[q] >> 2;
+                    if (tk->caps[q] & 1)
+                        tk->capn[id]++;
+                    else
+                        tk->lown[id]++;
+                }
+    }
+    free(capoff);
     if (rc == 0 && !(d->ids = malloc((tk->nids ? tk->nids : 1) * sizeof *d->ids)))
         rc = jisr_oom(0);
     if (rc < 0) {
@@ -162,6 +232,7 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
         free(d->chars);
         free(d->para);
         free(d->ids);
+        free(d->outl);
         return rc;
     }
     if (tk->nids) /* documents without a single token leave tk->ids NULL */
@@ -197,10 +268,11 @@ const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc)
 
 /* ---- length statistics --------------------------------------------------------------------- */
 
-static int dcmp(const void *x, const void *y)
+static int outlier_bead(const al_doc *d, const jisr_bead *b)
 {
-    double a = *(const double *)x, b = *(const double *)y;
-    return a < b ? -1 : a > b;
+    if (!d->outl || b->nsrc + b->ntgt != 1)
+        return 0;
+    return b->nsrc ? d->outl[b->src] : d->outl[d->ns + b->tgt];
 }
 
 /* Gale–Church variance from the 1-1 beads of a pass that sit between two other 1-1 beads (the
@@ -224,8 +296,14 @@ static double estimate_s2(const jisr_aligner *a, size_t *count)
         }
         for (size_t b = 1; b + 1 < d->result.n; b++) {
             const jisr_bead *bd = &d->result.v[b];
-            if (bd->nsrc != 1 || bd->ntgt != 1 || bd[-1].nsrc != 1 || bd[-1].ntgt != 1 ||
-                bd[1].nsrc != 1 || bd[1].ntgt != 1)
+            /* the neighbours, passing over an outlier left alone (model 2) */
+            const jisr_bead *pv = bd - 1, *nx = bd + 1;
+            while (pv > d->result.v && outlier_bead(d, pv))
+                pv--;
+            while (nx + 1 < d->result.v + d->result.n && outlier_bead(d, nx))
+                nx++;
+            if (bd->nsrc != 1 || bd->ntgt != 1 || pv->nsrc != 1 || pv->ntgt != 1 || nx->nsrc != 1 ||
+                nx->ntgt != 1)
                 continue;
             if (n == cap) {
                 cap = cap ? cap * 2 : 1024;
@@ -250,15 +328,6 @@ static double estimate_s2(const jisr_aligner *a, size_t *count)
     if (count)
         *count = n < 20 ? 0 : n;
     return s2;
-}
-
-static double median_chars(const double *v, size_t n, double *scratch)
-{
-    if (n == 0)
-        return 0;
-    memcpy(scratch, v, n * sizeof *v);
-    qsort(scratch, n, sizeof *scratch, dcmp);
-    return scratch[n / 2];
 }
 
 /* Geometric mean of two ratios weighted by the beads behind them. */
@@ -287,13 +356,19 @@ static int lengths_pass1(jisr_aligner *a)
         al_doc *d = &a->docs[k];
         double caps = 4 * median_chars(d->chars, d->ns, scratch) + 10;
         double capt = 4 * median_chars(d->chars + d->ns, d->nt, scratch) + 10;
-        double ls = 0, lt = 0;
+        double ls = 0, lt = 0, ns = 0, nt = 0;
         for (size_t s = 0; s < d->ns; s++)
-            ls += fmin(d->chars[s], caps);
+            if (!d->outl[s]) {
+                ls += fmin(d->chars[s], caps);
+                ns++;
+            }
         for (size_t t = 0; t < d->nt; t++)
-            lt += fmin(d->chars[d->ns + t], capt);
+            if (!d->outl[d->ns + t]) {
+                lt += fmin(d->chars[d->ns + t], capt);
+                nt++;
+            }
         d->c = ls > 0 && lt > 0 ? lt / ls : 0;
-        d->s2 = (double)(d->ns < d->nt ? d->ns : d->nt); /* scratch: beads' worth */
+        d->s2 = ns < nt ? ns : nt; /* scratch: beads' worth */
         bs += ls;
         bt += lt;
     }
@@ -364,9 +439,10 @@ static void count_df(jisr_aligner *a)
     a->nsents = a->nsentt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
         al_doc *d = &a->docs[k];
-        a->nsents += d->ns;
-        a->nsentt += d->nt;
         for (size_t s = 0; s < d->ns + d->nt; s++) {
+            if (d->outl && d->outl[s])
+                continue;
+            *(s < d->ns ? &a->nsents : &a->nsentt) += 1;
             uint32_t g = ++a->gen_t;
             uint32_t *df = s < d->ns ? a->df : a->dft;
             for (uint32_t p = d->off[s]; p < d->off[s + 1]; p++) {
@@ -622,6 +698,7 @@ void jisr_aligner_clear(jisr_aligner *a)
         free(a->docs[k].chars);
         free(a->docs[k].ids);
         free(a->docs[k].para);
+        free(a->docs[k].outl);
         jisr_ladder_free(&a->docs[k].result);
     }
     a->ndocs = 0;

@@ -32,6 +32,8 @@ typedef struct al_doc {
     uint32_t *ids;
     double *chars;       /* code points (white space excluded) per sentence */
     unsigned char *para; /* NULL, or per sentence 1 when it starts a paragraph */
+    unsigned char *outl; /* model 2: per sentence 1 when it is far longer than its side's
+                            median (a glossary glued to a line): kept out of the statistics */
     double c, s2;        /* model 2: length ratio and variance used for this document */
     jisr_ladder result;
 } al_doc;

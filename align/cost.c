@@ -110,7 +110,7 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
     AL_ZERO(x->bgt, d->nt);
     AL_ZERO(x->bgn, d->nt);
     for (size_t s = 0; s < ns; s++) {
-        double rowsum = 0;
+        double rowsum = 0, rown = 0;
         uint32_t gs = ++a->gen_s;
         const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
         /* target ids that translate some token of s; for sentences of up to 64 tokens, also
@@ -163,11 +163,17 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
                 x->ms[k][q] = (float)ms[q];
                 x->mt[k][q] = (float)mt[q];
             }
+            /* outliers match everything by chance: not part of what a neighbour brings */
+            if (d->outl && (d->outl[s] || d->outl[d->ns + t]))
+                continue;
             rowsum += ms[0];
+            rown++;
             x->bgt[t] += mt[0];
             x->bgn[t] += 1;
         }
-        x->bgs[s] = x->cn[s] ? rowsum / (double)x->cn[s] : 0;
+        x->bgs[s] = d->outl    ? (rown > 0 ? rowsum / rown : 0)
+                    : x->cn[s] ? rowsum / (double)x->cn[s]
+                               : 0;
     }
     for (size_t t = 0; t < d->nt; t++)
         x->bgt[t] = x->bgn[t] > 0 ? x->bgt[t] / x->bgn[t] : 0;
@@ -216,8 +222,17 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     double m = (ls + lt / x->c) / 2 + 1;
     double delta = fabs(lt - x->c * ls) / sqrt(x->s2 * m);
     double lencost = length_cost(delta);
-    if (x->v2 && lencost > P->len_cap)
-        lencost = P->len_cap;
+    if (x->v2 && lencost > P->len_cap) {
+        /* a length difference says less the larger it is (paraphrase, notes, numbering), so
+         * its cost is capped — unless an outlier takes part: it pays in full */
+        int outl = 0;
+        for (size_t s = i - (size_t)na; s < i && !outl; s++)
+            outl = x->d->outl[s];
+        for (size_t t = j - (size_t)nb; t < j && !outl; t++)
+            outl = x->d->outl[x->d->ns + t];
+        if (!outl)
+            lencost = P->len_cap;
+    }
     double cost = lencost + prior;
     double llr = 0;
     if (x->lexical) {

@@ -44,6 +44,7 @@ void al_tk_free(al_tk *tk)
     free(tk->capn);
     free(tk->lown);
     free(tk->ids);
+    free(tk->caps);
     al_vocab_free(&tk->voc);
     al_vocab_free(&tk->memo);
     free(tk->memo_id);
@@ -232,7 +233,12 @@ int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps
                 if ((rc = al_tk_memo_put(tk, side, w, wn, id)) < 0)
                     return rc;
             }
-            if (count_caps) {
+            uint32_t state = upper && !first_word ? 1 : !upper ? 2 : 0;
+            if (count_caps == 2 && state) {
+                if ((rc = JISR_GROW(tk->caps, tk->capcaps, tk->ncaps + 1)) < 0)
+                    return rc;
+                tk->caps[tk->ncaps++] = id << 2 | state;
+            } else if (count_caps) {
                 if (upper && !first_word)
                     tk->capn[id]++;
                 else if (!upper)

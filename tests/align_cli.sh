@@ -141,6 +141,30 @@ printf 'x\tonly-two\n' >"$T/shortlist"
 "$J" align -p --batch "$T/shortlist" --out-dir "$T/out" 2>"$T/err"
 check "batch: a short row is an error naming the line" '[ $? -eq 1 ] && grep -q "shortlist:1:" "$T/err"'
 
+# --- output folders, repeated ids, dictionary bounds, models --------------------------------
+(cd / && "$J" align -p --batch "$T/list" --out-dir "$T/deep/er/out")
+check "--out-dir creates missing parent folders" '[ $? -eq 0 ] && [ -s "$T/deep/er/out/numbers.ladder" ]'
+printf 'x\tdocs/numbers.ar\tdocs/numbers.en\ny\tdocs/numbers.ar\tdocs/numbers.en\nx\tdocs/numbers.ar\tdocs/numbers.en\n' >"$T/duplist"
+"$J" align -p --batch "$T/duplist" --out-dir "$T/dupout" 2>"$T/err"
+check "--batch LIST: a repeated id is refused naming both lines, nothing written" \
+    '[ $? -eq 1 ] && grep -q "duplist:3:1: .*\"x\" is repeated (first on line 1)" "$T/err" && [ ! -e "$T/dupout" ]'
+printf 'ok\tdocs/numbers.ar\tdocs/numbers.en\n../up\tdocs/numbers.ar\tdocs/numbers.en\n' >"$T/uplist"
+"$J" align -p --batch "$T/uplist" --out-dir "$T/upout" 2>"$T/err"
+check "--batch LIST: an id with / or .. is refused" '[ $? -eq 1 ] && grep -q "uplist:2:1:" "$T/err"'
+printf '{"id":"a","src":["x"],"tgt":["y"]}\n{"id":"b","src":["x"],"tgt":["y"]}\n{"id":"a","src":["x"],"tgt":["y"]}\n' |
+    "$J" align -p --batch - >/dev/null 2>"$T/err"
+check "--batch -: a repeated id is refused naming both lines" \
+    '[ $? -eq 1 ] && grep -q "<stdin>:3:1: .*\"a\" is repeated (first on line 1)" "$T/err"'
+"$J" align -p --dict /dev/zero "$D/numbers.ar" "$D/numbers.en" >/dev/null 2>"$T/err"
+check "--dict /dev/zero: refused as binary, naming the file" '[ $? -eq 1 ] && grep -q "^jisr: /dev/zero:.*binary" "$T/err"'
+"$J" align -p --model 1 "$D/numbers.ar" "$D/numbers.en" >"$T/m1.ladder"
+check "--model 1 (jisr 0.1's model) still aligns the numbers document" \
+    '[ $? -eq 0 ] && [ "$(f1 "$D/numbers.gold" "$T/m1.ladder")" = "1.000000" ]'
+"$J" align -p --model 3 a b 2>/dev/null
+check "--model 3: exit 2" '[ $? -eq 2 ]'
+"$J" align -p --lexicon "$T/missing.lex" "$D/numbers.ar" "$D/numbers.en" 2>"$T/err" >/dev/null
+check "--lexicon missing: exit 1 naming it" '[ $? -eq 1 ] && grep -q "missing.lex" "$T/err"'
+
 # --- the JSONL filter -------------------------------------------------------------------------
 python_arr() { awk 'BEGIN{printf "["} {gsub(/\\/,"\\\\"); gsub(/"/,"\\\""); printf "%s\"%s\"", (NR>1?",":""), $0} END{printf "]"}' "$1"; }
 {

@@ -1,0 +1,400 @@
+/*
+ * test_align_robust.c — what real documents do to a single-document alignment, built from the
+ * Bible noisy/dev chapters ($JISR_SHARED_DATA/bible-ar-en/align; exits 77 = skipped when they
+ * are absent), never from test chapters:
+ *
+ * - an outlier line (20,000 characters made of the document's own words: a glossary glued to a
+ *   verse, a flattened table) inserted at the start, between two beads in the middle, or at the
+ *   end of either side: it comes out alone, and the other beads stay as without it;
+ * - a heading on one side only (an invocation, a chapter title, a dateline, a credit): it comes
+ *   out unaligned and the rest stays as without it;
+ * - a passage of 5 consecutive sentences omitted from one side: they come out unaligned, not
+ *   spread into merges;
+ * - short documents (11 to 25 pairs);
+ * - the calibration of the score: pairs binned by score in tenths, the expected calibration error
+ *   (ECE) at most 0.03, in batch and document by document, both directions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align/align.h"
+
+typedef struct doc {
+    char id[64];
+    jisr_sentences s[2]; /* Arabic, English */
+    jisr_ladder gold;    /* Arabic → English */
+} doc;
+
+static doc *docs;
+static size_t ndocs;
+static jisr_aligner *al[2]; /* ar→en, en→ar, default options */
+
+static int load(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/noisy/dev.list", dir);
+    jisr_align_list l;
+    if (jisr_align_list_read(&l, path, 4, 0) < 0)
+        return -1;
+    docs = calloc(l.n, sizeof *docs);
+    for (size_t i = 0; i < l.n; i++) {
+        doc *d = &docs[ndocs];
+        char *a = jisr_align_list_path(&l, l.rows[i].f[1]);
+        char *e = jisr_align_list_path(&l, l.rows[i].f[2]);
+        char *g = jisr_align_list_path(&l, l.rows[i].f[3]);
+        snprintf(d->id, sizeof d->id, "%s", l.rows[i].f[0]);
+        if (jisr_sentences_read(&d->s[0], a, NULL, 0) == 0 &&
+            jisr_sentences_read(&d->s[1], e, NULL, 0) == 0 && jisr_ladder_read(&d->gold, g) == 0)
+            ndocs++;
+        free(a);
+        free(e);
+        free(g);
+    }
+    jisr_align_list_free(&l);
+    return ndocs > 50 ? 0 : -1;
+}
+
+/* Align one document (sides in the aligner's order) into out. */
+static void align1(int dir, const jisr_sentences *src, const jisr_sentences *tgt, jisr_ladder *out)
+{
+    jisr_aligner *a = al[dir];
+    jisr_aligner_clear(a);
+    assert_int_equal(jisr_aligner_add_sentences(a, src, tgt, NULL), 0);
+    assert_int_equal(jisr_aligner_run(a), 0);
+    const jisr_ladder *r = jisr_aligner_result(a, 0);
+    out->n = 0;
+    for (size_t k = 0; k < r->n; k++)
+        jisr_ladder_push(out, r->v[k].src, r->v[k].nsrc, r->v[k].tgt, r->v[k].ntgt, r->v[k].score);
+}
+
+/* A copy of s with text inserted before sentence at. */
+static void with_line(const jisr_sentences *s, size_t at, const char *text, jisr_sentences *out)
+{
+    for (size_t k = 0; k <= s->n; k++) {
+        if (k == at)
+            jisr_sentences_push(out, text, strlen(text));
+        if (k < s->n)
+            jisr_sentences_push(out, s->v[k], strlen(s->v[k]));
+    }
+}
+
+/* The beads of l with sentence at of side removed (the added line), the others renumbered;
+ * *alone: that sentence was a bead by itself. */
+static void without_line(const jisr_ladder *l, int side, size_t at, jisr_ladder *out, int *alone)
+{
+    *alone = 0;
+    out->n = 0;
+    for (size_t k = 0; k < l->n; k++) {
+        jisr_bead b = l->v[k];
+        size_t *st = side ? &b.tgt : &b.src, *cn = side ? &b.ntgt : &b.nsrc;
+        size_t other = side ? b.nsrc : b.ntgt;
+        if (*cn && *st <= at && at < *st + *cn) {
+            if (*cn == 1 && other == 0) {
+                *alone = 1;
+                continue;
+            }
+            (*cn)--; /* merged with real sentences */
+        } else if (*st > at)
+            (*st)--;
+        jisr_ladder_push(out, b.src, b.nsrc, b.tgt, b.ntgt, 0);
+    }
+}
+
+static int same_beads(const jisr_ladder *a, const jisr_ladder *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t k = 0; k < a->n; k++)
+        if (a->v[k].src != b->v[k].src || a->v[k].nsrc != b->v[k].nsrc ||
+            a->v[k].tgt != b->v[k].tgt || a->v[k].ntgt != b->v[k].ntgt)
+            return 0;
+    return 1;
+}
+
+static char *outlier_text(const jisr_sentences *s)
+{
+    jisr_buf b = {0};
+    for (size_t i = 0; b.len < 20000; i = (i + 1) % s->n) {
+        jisr_buf_puts(&b, s->v[i]);
+        jisr_buf_putc(&b, ' ');
+    }
+    b.data[20000] = '\0';
+    return b.data;
+}
+
+/* Inserting line on one side of document d at the start, in the middle (between two beads of
+ * the alignment without it) and at the end: how many placements keep every other bead, and
+ * whether the line always stays alone. */
+static void insert_and_compare(const doc *d, const char *line0, const char *line1, int *kept,
+                               int *total, int *alone_all, int only_start)
+{
+    jisr_ladder base = {0}, got = {0}, back = {0};
+    align1(0, &d->s[0], &d->s[1], &base);
+    for (int side = 0; side < 2; side++)
+        for (int where = 0; where < (only_start ? 1 : 3); where++) {
+            const jisr_sentences *orig = &d->s[side];
+            size_t at = where == 0 ? 0 : where == 1 ? orig->n / 2 : orig->n;
+            for (size_t k = 0; where == 1 && k < base.n; k++) {
+                size_t st = side ? base.v[k].tgt : base.v[k].src;
+                size_t cn = side ? base.v[k].ntgt : base.v[k].nsrc;
+                if (cn > 1 && st < at && at < st + cn)
+                    at = st;
+            }
+            jisr_sentences mod = {0};
+            with_line(orig, at, side ? line1 : line0, &mod);
+            align1(0, side ? &d->s[0] : &mod, side ? &mod : &d->s[1], &got);
+            int alone;
+            without_line(&got, side, at, &back, &alone);
+            *alone_all &= alone;
+            *kept += alone && same_beads(&back, &base);
+            (*total)++;
+            jisr_sentences_free(&mod);
+        }
+    jisr_ladder_free(&base);
+    jisr_ladder_free(&got);
+    jisr_ladder_free(&back);
+}
+
+static void test_outlier_line(void **state)
+{
+    (void)state;
+    int kept = 0, total = 0, alone = 1;
+    for (size_t i = 0; i < 20; i++) {
+        char *l0 = outlier_text(&docs[i].s[0]), *l1 = outlier_text(&docs[i].s[1]);
+        int k1 = 0, t1 = 0;
+        insert_and_compare(&docs[i], l0, l1, &k1, &t1, &alone, 0);
+        if (k1 != t1)
+            printf("outlier: %s keeps every other bead in %d of %d placements\n", docs[i].id, k1,
+                   t1);
+        kept += k1;
+        total += t1;
+        free(l0);
+        free(l1);
+    }
+    printf("outlier line: %d of %d placements keep every other bead\n", kept, total);
+    assert_true(alone);                    /* never merged with a real sentence */
+    assert_true(kept * 100 >= total * 95); /* and the rest as without it */
+}
+
+static void test_heading(void **state)
+{
+    (void)state;
+    static const char *const ar[] = {"بسم الله الرحمن الرحيم", "الأصحاح الخامس",
+                                     "القاهرة - ٣ مايو (رويترز)", "ترجمة فان دايك"};
+    static const char *const en[] = {"Chapter Five", "Translated from the Arabic",
+                                     "CAIRO, May 3 (Reuters) -", "World English Bible"};
+    int kept = 0, total = 0, alone = 1;
+    for (size_t i = 0; i < 40; i++)
+        insert_and_compare(&docs[i], ar[i % 4], en[i % 4], &kept, &total, &alone, 1);
+    printf("heading on one side: %d of %d documents keep every other bead\n", kept, total);
+    assert_true(alone);
+    assert_true(kept * 100 >= total * 90);
+}
+
+static void test_omitted_passage(void **state)
+{
+    (void)state;
+    /* 5 consecutive sentences of one side whose gold beads are 1-1 are dropped from the other
+     * side: they must come out as 5 unaligned sentences */
+    int docs_ok = 0, tried = 0;
+    jisr_ladder got = {0};
+    for (size_t i = 0; i < ndocs && tried < 40; i++) {
+        const doc *d = &docs[i];
+        int side = (int)(i % 2); /* the side that keeps the passage */
+        size_t run = 0, start = 0;
+        for (size_t k = d->gold.n / 3; k < d->gold.n && run < 5; k++) {
+            if (d->gold.v[k].nsrc == 1 && d->gold.v[k].ntgt == 1) {
+                if (run++ == 0)
+                    start = k;
+            } else
+                run = 0;
+        }
+        if (run < 5)
+            continue;
+        tried++;
+        /* drop the partners of beads start..start+4 from the other side */
+        const jisr_bead *g0 = &d->gold.v[start];
+        size_t from = side ? g0->src : g0->tgt; /* first dropped sentence, other side */
+        const jisr_sentences *keep = &d->s[side], *cut = &d->s[1 - side];
+        jisr_sentences m = {0};
+        for (size_t k = 0; k < cut->n; k++)
+            if (k < from || k >= from + 5)
+                jisr_sentences_push(&m, cut->v[k], strlen(cut->v[k]));
+        align1(0, side ? &m : keep, side ? keep : &m, &got);
+        size_t first = side ? g0->tgt : g0->src; /* the kept passage, on its side */
+        int unaligned = 0;
+        for (size_t k = 0; k < got.n; k++) {
+            const jisr_bead *b = &got.v[k];
+            size_t st = side ? b->tgt : b->src, cn = side ? b->ntgt : b->nsrc;
+            size_t other = side ? b->nsrc : b->ntgt;
+            if (cn == 1 && other == 0 && st >= first && st < first + 5)
+                unaligned++;
+        }
+        docs_ok += unaligned == 5;
+        if (unaligned != 5)
+            printf("omission: %s, %d of 5 left unaligned\n", d->id, unaligned);
+        jisr_sentences_free(&m);
+    }
+    jisr_ladder_free(&got);
+    printf("omitted passage of 5 sentences: left unaligned in %d of %d documents\n", docs_ok,
+           tried);
+    assert_true(tried >= 30);
+    assert_true(docs_ok * 100 >= tried * 90);
+}
+
+static void test_short_documents(void **state)
+{
+    (void)state;
+    /* pieces of 11 to 25 gold beads, aligned one by one */
+    jisr_align_counts c = {0};
+    jisr_ladder got = {0}, gold = {0};
+    size_t pieces = 0;
+    for (size_t i = 0; i < ndocs; i++) {
+        const doc *d = &docs[i];
+        for (size_t q = 0; q + 11 <= d->gold.n;) {
+            size_t len = 11 + (i * 7 + q) % 15;
+            if (q + len > d->gold.n)
+                len = d->gold.n - q;
+            jisr_sentences s = {0}, t = {0};
+            gold.n = 0;
+            for (size_t k = q; k < q + len; k++) {
+                const jisr_bead *b = &d->gold.v[k];
+                jisr_ladder_push(&gold, s.n, b->nsrc, t.n, b->ntgt, 0);
+                for (size_t x = 0; x < b->nsrc; x++)
+                    jisr_sentences_push(&s, d->s[0].v[b->src + x], strlen(d->s[0].v[b->src + x]));
+                for (size_t x = 0; x < b->ntgt; x++)
+                    jisr_sentences_push(&t, d->s[1].v[b->tgt + x], strlen(d->s[1].v[b->tgt + x]));
+            }
+            align1(0, &s, &t, &got);
+            assert_int_equal(jisr_align_score_add(&c, &gold, &got), 0);
+            pieces++;
+            jisr_sentences_free(&s);
+            jisr_sentences_free(&t);
+            q += len;
+        }
+    }
+    jisr_align_scores sc;
+    jisr_align_score_finish(&c, &sc);
+    printf("short documents: %zu pieces of 11-25 pairs, strict F1 %.4f\n", pieces, sc.f_strict);
+    assert_true(pieces > 100);
+    assert_true(sc.f_strict >= 0.95);
+    jisr_ladder_free(&got);
+    jisr_ladder_free(&gold);
+}
+
+/* ECE over the aligned pairs of the results against the gold (strict: the pair is a gold bead). */
+typedef struct calib {
+    double n[10], ok[10], sum[10];
+} calib;
+
+static void calib_add(calib *c, const jisr_ladder *gold, const jisr_ladder *test)
+{
+    for (size_t k = 0; k < test->n; k++) {
+        const jisr_bead *b = &test->v[k];
+        if (!b->nsrc || !b->ntgt)
+            continue;
+        assert_true(b->score >= 0 && b->score <= 1);
+        int bin = b->score >= 1 ? 9 : (int)(b->score * 10);
+        int ok = 0;
+        for (size_t g = 0; g < gold->n && !ok; g++)
+            ok = gold->v[g].src == b->src && gold->v[g].nsrc == b->nsrc &&
+                 gold->v[g].tgt == b->tgt && gold->v[g].ntgt == b->ntgt;
+        c->n[bin]++;
+        c->ok[bin] += ok;
+        c->sum[bin] += b->score;
+    }
+}
+
+static double calib_ece(const calib *c)
+{
+    double n = 0, e = 0;
+    for (int b = 0; b < 10; b++)
+        n += c->n[b];
+    for (int b = 0; b < 10; b++)
+        if (c->n[b])
+            e += c->n[b] / n * fabs(c->ok[b] / c->n[b] - c->sum[b] / c->n[b]);
+    return e;
+}
+
+static void test_calibration(void **state)
+{
+    (void)state;
+    for (int dir = 0; dir < 2; dir++) {
+        jisr_ladder *gold = calloc(ndocs, sizeof *gold);
+        for (size_t i = 0; i < ndocs; i++)
+            for (size_t k = 0; k < docs[i].gold.n; k++) {
+                const jisr_bead *b = &docs[i].gold.v[k];
+                if (dir)
+                    jisr_ladder_push(&gold[i], b->tgt, b->ntgt, b->src, b->nsrc, 0);
+                else
+                    jisr_ladder_push(&gold[i], b->src, b->nsrc, b->tgt, b->ntgt, 0);
+            }
+        /* batch */
+        calib cb, cd;
+        memset(&cb, 0, sizeof cb);
+        memset(&cd, 0, sizeof cd);
+        jisr_aligner_clear(al[dir]);
+        for (size_t i = 0; i < ndocs; i++)
+            assert_int_equal(
+                jisr_aligner_add_sentences(al[dir], &docs[i].s[dir], &docs[i].s[1 - dir], NULL), 0);
+        assert_int_equal(jisr_aligner_run(al[dir]), 0);
+        for (size_t i = 0; i < ndocs; i++)
+            calib_add(&cb, &gold[i], jisr_aligner_result(al[dir], i));
+        /* document by document */
+        jisr_ladder got = {0};
+        for (size_t i = 0; i < ndocs; i++) {
+            align1(dir, &docs[i].s[dir], &docs[i].s[1 - dir], &got);
+            calib_add(&cd, &gold[i], &got);
+        }
+        jisr_ladder_free(&got);
+        double eb = calib_ece(&cb), ed = calib_ece(&cd);
+        printf("noisy/dev %s: ECE %.4f in one batch, %.4f document by document\n",
+               dir ? "en-ar" : "ar-en", eb, ed);
+        assert_true(eb <= 0.03);
+        assert_true(ed <= 0.03);
+        for (size_t i = 0; i < ndocs; i++)
+            jisr_ladder_free(&gold[i]);
+        free(gold);
+    }
+}
+
+int main(void)
+{
+    const char *shared = getenv("JISR_SHARED_DATA");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/bible-ar-en/align", shared ? shared : JISR_SHARED_DATA);
+    if (load(dir) < 0) {
+        printf("no %s/noisy/dev.list: skipped\n", dir);
+        return 77;
+    }
+    for (int d = 0; d < 2; d++) {
+        jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+        o.srclang = d ? "en" : "ar";
+        o.tgtlang = d ? "ar" : "en";
+        if (jisr_aligner_new(&al[d], &o) < 0)
+            return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_outlier_line),    cmocka_unit_test(test_heading),
+        cmocka_unit_test(test_omitted_passage), cmocka_unit_test(test_short_documents),
+        cmocka_unit_test(test_calibration),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    for (int d = 0; d < 2; d++)
+        jisr_aligner_free(al[d]);
+    for (size_t i = 0; i < ndocs; i++) {
+        jisr_sentences_free(&docs[i].s[0]);
+        jisr_sentences_free(&docs[i].s[1]);
+        jisr_ladder_free(&docs[i].gold);
+    }
+    free(docs);
+    return rc;
+}

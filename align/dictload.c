@@ -204,8 +204,10 @@ static int load_tsv(jisr_aligner *a, const char *path)
 {
     jisr_buf b = {0};
     int rc = al_read_file(path, JISR_DICT_MAX_INDEX, 1, &b);
-    if (rc < 0)
+    if (rc < 0) {
+        jisr_buf_free(&b);
         return rc;
+    }
     const char *p = b.data ? b.data : "", *end = p + b.len;
     unsigned long line = 0;
     while (p < end) {

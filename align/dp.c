@@ -89,13 +89,19 @@ static void band_from_path(band *bd, size_t ns, const size_t *pi, const size_t *
     }
 }
 
-static double logadd(double a, double b)
+/* log(sum(exp(v[0..n)))), -inf for none */
+static double logsum(const double *v, int n)
 {
-    if (a == -INFINITY)
-        return b;
-    if (b == -INFINITY)
-        return a;
-    return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+    if (n == 0)
+        return -INFINITY;
+    double m = v[0];
+    for (int k = 1; k < n; k++)
+        if (v[k] > m)
+            m = v[k];
+    double s = 0;
+    for (int k = 0; k < n; k++)
+        s += exp(v[k] - m);
+    return m + log(s);
 }
 
 /* Forward-backward over the cells within POST_REACH sentences of the path: post[k] = the
@@ -134,10 +140,11 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cos
     Bk = malloc(cells * sizeof *Bk);
     if (!C || !F || !Bk)
         goto nomem;
+    double term[AL_NSHAPES];
     for (size_t i = 0; i <= ns; i++)
         for (size_t j = nb.lo[i]; j <= nb.hi[i]; j++) {
             size_t k = nb.off[i] + (j - nb.lo[i]);
-            double f = i == 0 && j == 0 ? 0 : -INFINITY;
+            int nterm = 0;
             for (int t = 0; t < nsh; t++) {
                 size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
                 C[k * (size_t)nsh + (size_t)t] = NAN;
@@ -150,14 +157,14 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cos
                 C[k * (size_t)nsh + (size_t)t] = (float)c;
                 double fq = F[nb.off[qi] + (qj - nb.lo[qi])];
                 if (fq != -INFINITY)
-                    f = logadd(f, fq - c);
+                    term[nterm++] = fq - c;
             }
-            F[k] = f;
+            F[k] = i == 0 && j == 0 ? 0 : logsum(term, nterm);
         }
     for (size_t i = ns + 1; i-- > 0;)
         for (size_t j = nb.hi[i] + 1; j-- > nb.lo[i];) {
             size_t k = nb.off[i] + (j - nb.lo[i]);
-            double bsum = i == ns && j == nt ? 0 : -INFINITY;
+            int nterm = 0;
             for (int t = 0; t < nsh; t++) {
                 size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
                 size_t ni = i + a, nj = j + b;
@@ -167,9 +174,9 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cos
                 float c = C[kn * (size_t)nsh + (size_t)t];
                 if (c != c || Bk[kn] == -INFINITY) /* NaN: not a move of the band */
                     continue;
-                bsum = logadd(bsum, Bk[kn] - c);
+                term[nterm++] = Bk[kn] - c;
             }
-            Bk[k] = bsum;
+            Bk[k] = i == ns && j == nt ? 0 : logsum(term, nterm);
         }
     double z = F[nb.off[ns] + (nt - nb.lo[ns])];
     size_t nb_out = 0;

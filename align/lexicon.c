@@ -249,6 +249,18 @@ int jisr_lexicon_write(const jisr_lexicon *lx, const char *path)
 /* A probability field: a decimal number in [0, 1]. */
 static int parse_prob(const char *s, size_t n, float *out)
 {
+    /* what jisr writes, 0.dddd or 1.0000, without strtod (a lexicon has 2 per entry) */
+    if (n == 6 && (s[0] == '0' || s[0] == '1') && s[1] == '.') {
+        int v = 0, ok = 1;
+        for (size_t i = 2; i < 6; i++) {
+            ok &= s[i] >= '0' && s[i] <= '9';
+            v = v * 10 + (s[i] - '0');
+        }
+        if (ok && (s[0] == '0' || v == 0)) {
+            *out = (float)((s[0] - '0') * 10000 + v) / 10000.0f;
+            return 0;
+        }
+    }
     char num[32];
     if (n == 0 || n >= sizeof num)
         return -1;

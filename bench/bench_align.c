@@ -152,9 +152,29 @@ static const char *const head_ar[] = {"بسم الله الرحمن الرحيم
 static const char *const head_en[] = {"Chapter Five", "Translated from the Arabic",
                                       "CAIRO, May 3 (Reuters) -", "World English Bible"};
 
+/* Paragraphs of 2 to 6 gold beads, the same on both sides (translations keep paragraphs). */
+static void set_paragraphs(doc *d, size_t i)
+{
+    uint32_t para = 0;
+    size_t inpara = 0, want = 2 + i % 5;
+    for (size_t k = 0; k < d->gold[0].n; k++) {
+        const jisr_bead *b = &d->gold[0].v[k];
+        for (size_t x = 0; x < b->nsrc; x++)
+            d->s[0].para[b->src + x] = para;
+        for (size_t x = 0; x < b->ntgt; x++)
+            d->s[1].para[b->tgt + x] = para;
+        if (++inpara == want) {
+            para++;
+            inpara = 0;
+            want = 2 + (i + k) % 5;
+        }
+    }
+    d->s[0].has_para = d->s[1].has_para = 1;
+}
+
 /* heading: a line at the start of one side; tail: at the end; omit: 3 to 6 consecutive pairs
  * lose their target (or source) sentences in the middle of the document; short: documents cut
- * into pieces of 11 to 25 pairs. */
+ * into pieces of 11 to 25 pairs; para: paragraphs marked on both sides. */
 static void make_variant(const set *in, const char *variant, set *out)
 {
     memset(out, 0, sizeof *out);
@@ -223,6 +243,8 @@ static void make_variant(const set *in, const char *variant, set *out)
         }
         doc *d = &out->docs[out->n++];
         from_beads(v, n, in->docs[i].id, d);
+        if (!strcmp(variant, "para"))
+            set_paragraphs(d, i);
         out->pairs += (double)(d->s[0].n + d->s[1].n) / 2;
         free(v);
     }
@@ -813,6 +835,87 @@ static void synthetic(int model)
     jisr_ladder_free(&truth);
 }
 
+/* ---- the summary: issue 14's targets side by side ----------------------------------------- */
+
+typedef struct row {
+    char set[64], dir[8];
+    int perdoc, model;
+    double f1, ece, pps, pps_star, ppcpu;
+    long rss;
+} row;
+static row rows[256];
+static size_t nrows;
+typedef struct orow {
+    char set[64];
+    int model, same, total;
+} orow;
+static orow orows[16];
+static size_t norows;
+
+static const row *find_row(const char *sn, const char *dn, int perdoc, int model)
+{
+    for (size_t i = 0; i < nrows; i++)
+        if (!strcmp(rows[i].set, sn) && !strcmp(rows[i].dir, dn) && rows[i].perdoc == perdoc &&
+            rows[i].model == model)
+            return &rows[i];
+    return NULL;
+}
+
+static void print_summary(void)
+{
+    static const struct {
+        const char *set;
+        int perdoc;
+        const char *target;
+    } t[] = {{"noisy/test", 1, ">= 0.960"},
+             {"noisy/test", 0, ">= 0.970"},
+             {"clean/test", 1, ">= 0.995"},
+             {"clean/test", 0, ">= 0.995"}};
+    const char *dirs[] = {"ar-en", "en-ar"};
+    if (!find_row("noisy/test", "ar-en", 0, 1) && !find_row("noisy/test", "ar-en", 0, 2))
+        return;
+    printf("\nissue 14's targets (strict F1; model 1 = today's aligner, model 2 = this one):\n");
+    printf("%-11s %-13s %-6s %8s %8s  %s\n", "set", "mode", "dir", "today", "now", "target");
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        for (int d = 0; d < 2; d++) {
+            const row *a = find_row(t[i].set, dirs[d], t[i].perdoc, 1);
+            const row *b = find_row(t[i].set, dirs[d], t[i].perdoc, 2);
+            if (!a && !b)
+                continue;
+            printf("%-11s %-13s %-6s %8.4f %8.4f  %s\n", t[i].set,
+                   t[i].perdoc ? "per document" : "batch", dirs[d], a ? a->f1 : 0, b ? b->f1 : 0,
+                   t[i].target);
+        }
+    for (int perdoc = 0; perdoc < 2; perdoc++)
+        for (int d = 0; d < 2; d++) {
+            const row *a = find_row("noisy/test", dirs[d], perdoc, 1);
+            const row *b = find_row("noisy/test", dirs[d], perdoc, 2);
+            if (a || b)
+                printf("%-11s %-13s %-6s %8.4f %8.4f  ECE of the score, <= 0.03\n", "noisy/test",
+                       perdoc ? "per document" : "batch", dirs[d], a ? a->ece : 0,
+                       b ? b->ece : 0);
+        }
+    for (size_t i = 0; i < norows; i++)
+        if (orows[i].model == 1)
+            for (size_t k = 0; k < norows; k++)
+                if (orows[k].model == 2 && !strcmp(orows[k].set, orows[i].set))
+                    printf("%-11s %-13s %-6s %5d/%-3d %4d/%-3d  placements of a 20,000-character "
+                           "line keeping every other bead\n",
+                           orows[i].set, "per document", "ar-en", orows[i].same, orows[i].total,
+                           orows[k].same, orows[k].total);
+    const row *a = find_row("noisy/test", "ar-en", 0, 1), *b = find_row("noisy/test", "ar-en", 0, 2);
+    if (a && b) {
+        printf("%-11s %-13s %-6s %8.0f %8.0f  pairs/s with loading, >= 10,000\n", "noisy/test",
+               "batch", "ar-en", a->pps, b->pps);
+        printf("%-11s %-13s %-6s %8.0f %8.0f  pairs/s without loading\n", "", "", "", a->pps_star,
+               b->pps_star);
+        printf("%-11s %-13s %-6s %8.0f %8.0f  pairs per CPU second (with loading)\n", "", "", "",
+               a->ppcpu, b->ppcpu);
+        printf("%-11s %-13s %-6s %8ld %8ld  peak RSS MiB, at most 2x (ratio %.2f)\n", "", "", "",
+               a->rss / 1024, b->rss / 1024, a->rss ? (double)b->rss / (double)a->rss : 0);
+    }
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 static void usage(void)
@@ -944,7 +1047,21 @@ int main(int argc, char **argv)
                            st, dn, mo, c.model, sc.p_strict, sc.r_strict, sc.f_strict, sc.f_lax,
                            s.pairs / r.wall, s.pairs / r.wall_align, s.pairs / r.cpu,
                            r.rss_kib / 1024);
-                    if (c.model != 1 && !quiet && !strncmp(st, "noisy", 5)) {
+                    if (nrows < sizeof rows / sizeof rows[0]) {
+                        row *w = &rows[nrows++];
+                        snprintf(w->set, sizeof w->set, "%s", st);
+                        snprintf(w->dir, sizeof w->dir, "%s", dn);
+                        w->perdoc = perdoc;
+                        w->model = c.model;
+                        w->f1 = sc.f_strict;
+                        double worst;
+                        w->ece = ece(&r, &worst);
+                        w->pps = s.pairs / r.wall;
+                        w->pps_star = s.pairs / r.wall_align;
+                        w->ppcpu = s.pairs / r.cpu;
+                        w->rss = r.rss_kib;
+                    }
+                    if (!quiet && !strncmp(st, "noisy", 5)) {
                         char label[128];
                         snprintf(label, sizeof label, "%s %s %s model %d", st, dn, mo, c.model);
                         print_calibration(label, &r);
@@ -962,6 +1079,12 @@ int main(int argc, char **argv)
                 int same, total;
                 double fw = 0, fo = 0;
                 outlier_test(&s, &c, 20, &same, &total, &fw, &fo);
+                if (norows < sizeof orows / sizeof orows[0]) {
+                    snprintf(orows[norows].set, sizeof orows[norows].set, "%s", st);
+                    orows[norows].model = c.model;
+                    orows[norows].same = same;
+                    orows[norows++].total = total;
+                }
                 printf("outlier %s ar-en model %d: a 20,000-character line inserted at the start, "
                        "middle or end of either side of the first 20 documents: %d of %d keep "
                        "every other bead; strict F1 with it %.4f, without %.4f\n",
@@ -975,6 +1098,7 @@ int main(int argc, char **argv)
            "including making\nthe aligner (dictionary and lexicon load); * = without it; "
            "pairs/cpu = per second of CPU\ntime (wall time also counts other jobs on this shared "
            "machine); RSS = peak resident memory\nof the run's own process.\n");
+    print_summary();
     if (synth) {
         char ocopy[64];
         snprintf(ocopy, sizeof ocopy, "%s", models);

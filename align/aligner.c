@@ -30,7 +30,7 @@ static const al_params default_params = {
     .lex_weight = 0.3,
     .skip_cost = 0.0,
     /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3 */
-    .prior = {0.12, 6.5, 6.5, 3.8, 2.5, 10.0, 8.0, 6.0},
+    .prior = {0.12, 6.5, 6.5, 4.3, 3.0, 10.0, 9.5, 7.5},
     .p1_default = 0.5,
     .anchor_weight = 8.0,
     .punct_weight = 4.0,
@@ -39,8 +39,8 @@ static const al_params default_params = {
     .m1_min_t = 0.25,
     .s2_default = 12.0,
     .gap_extend = 4.0,
-    .edge_open = 6.5,
-    .edge_extend = 2.0,
+    .edge_open = 3.0,
+    .edge_extend = 0.5,
     .len_cap = 12.0,
     .llr_floor = -20.0,
     .para_cross = 2.0,
@@ -48,7 +48,7 @@ static const al_params default_params = {
     .lex_min_p = 0.2,
     .prior_n = 20,
     .post_temp = 1.0,
-    .cal = {0.2520, 0.4232, -1.1802, -0.1399, 0.0533, 0.1509, 0, 0},
+    .cal = {-0.8596, 0.4504, -1.7873, -0.0343, 0.0909, 0.5199, 0, 0},
 };
 
 /* jisr 0.1's weights, model 1 */
@@ -330,6 +330,17 @@ static double estimate_s2(const jisr_aligner *a, size_t *count)
     return s2;
 }
 
+/* The lexicons' length variance, as if s2_default came from LEX_S2_PAIRS more training pairs
+ * (a table trained on a few dozen pairs of one pattern would make lengths a tyrant). */
+#define LEX_S2_PAIRS 500.0
+static double lex_variance(const jisr_aligner *a)
+{
+    if (!(a->lex_s2 > 0))
+        return a->params.s2_default;
+    return (a->lex_weight_sum * a->lex_s2 + LEX_S2_PAIRS * a->params.s2_default) /
+           (a->lex_weight_sum + LEX_S2_PAIRS);
+}
+
 /* Geometric mean of two ratios weighted by the beads behind them. */
 static double shrink(double c1, double n1, double c0, double n0)
 {
@@ -374,7 +385,7 @@ static int lengths_pass1(jisr_aligner *a)
     }
     free(scratch);
     double prior = a->lex_ratio > 0 ? a->lex_ratio : bs > 0 && bt > 0 ? bt / bs : 1;
-    double s2 = a->lex_s2 > 0 ? a->lex_s2 : a->params.s2_default;
+    double s2 = lex_variance(a);
     for (size_t k = 0; k < a->ndocs; k++) {
         al_doc *d = &a->docs[k];
         d->c = shrink(d->c, d->s2, prior, a->params.prior_n);
@@ -420,7 +431,7 @@ static void lengths_pass2(jisr_aligner *a)
     }
     size_t ns2 = 0;
     double s2 = estimate_s2(a, &ns2);
-    double s2p = a->lex_s2 > 0 ? a->lex_s2 : a->params.s2_default;
+    double s2p = lex_variance(a);
     if ((double)ns2 + n0 > 0)
         s2 = ((double)ns2 * s2 + n0 * s2p) / ((double)ns2 + n0);
     else

@@ -58,6 +58,8 @@ typedef struct bead_parts {
 } bead_parts;
 
 static const float zero3[3];
+
+#define EDGE_MAX 3 /* sentences at either end of a side that may be one-sided material */
 /* Coverage of sentence pair (s, t): gains of the matched tokens of s and of t. */
 static void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
 {
@@ -291,8 +293,12 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
             *score = 0;
         if (!x->v2)
             return P->prior[bead_type(na, nb)] + P->skip_cost * (na + nb);
-        /* an affine gap, cheaper before the first and after the last pair */
+        /* an affine gap, cheaper before the first and after the last pair when it holds one of
+         * the first or last EDGE_MAX sentences of its side (a heading, a dateline, a credit:
+         * not a whole document) */
+        size_t n = na ? x->d->ns : x->d->nt, end = na ? i : j, len = (size_t)(na + nb);
         int edge = na ? (j == 0 || j == x->d->nt) : (i == 0 || i == x->d->ns);
+        edge = edge && (end <= EDGE_MAX || end - len + EDGE_MAX >= n);
         double open = edge ? P->edge_open : P->prior[na ? 1 : 2];
         double ext = edge ? P->edge_extend : P->gap_extend;
         return open + ext * (na + nb - 1);

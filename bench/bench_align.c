@@ -892,8 +892,7 @@ static void print_summary(void)
             const row *b = find_row("noisy/test", dirs[d], perdoc, 2);
             if (a || b)
                 printf("%-11s %-13s %-6s %8.4f %8.4f  ECE of the score, <= 0.03\n", "noisy/test",
-                       perdoc ? "per document" : "batch", dirs[d], a ? a->ece : 0,
-                       b ? b->ece : 0);
+                       perdoc ? "per document" : "batch", dirs[d], a ? a->ece : 0, b ? b->ece : 0);
         }
     for (size_t i = 0; i < norows; i++)
         if (orows[i].model == 1)
@@ -903,7 +902,8 @@ static void print_summary(void)
                            "line keeping every other bead\n",
                            orows[i].set, "per document", "ar-en", orows[i].same, orows[i].total,
                            orows[k].same, orows[k].total);
-    const row *a = find_row("noisy/test", "ar-en", 0, 1), *b = find_row("noisy/test", "ar-en", 0, 2);
+    const row *a = find_row("noisy/test", "ar-en", 0, 1),
+              *b = find_row("noisy/test", "ar-en", 0, 2);
     if (a && b) {
         printf("%-11s %-13s %-6s %8.0f %8.0f  pairs/s with loading, >= 10,000\n", "noisy/test",
                "batch", "ar-en", a->pps, b->pps);

@@ -202,22 +202,24 @@ static void test_heading(void **state)
 static void test_omitted_passage(void **state)
 {
     (void)state;
-    /* 5 consecutive sentences of one side whose gold beads are 1-1 are dropped from the other
-     * side: they must come out as 5 unaligned sentences */
+    /* the partners of 5 consecutive sentences of one side are dropped from the other side: the
+     * 5 must come out as 5 unaligned sentences */
     int docs_ok = 0, tried = 0;
     jisr_ladder got = {0};
     for (size_t i = 0; i < ndocs && tried < 40; i++) {
         const doc *d = &docs[i];
         int side = (int)(i % 2); /* the side that keeps the passage */
+        /* 7 consecutive 1-1 gold beads: the middle 5 lose their partners, the two around them
+         * keep the passage's edges clear of the noise already in the chapter */
         size_t run = 0, start = 0;
-        for (size_t k = d->gold.n / 3; k < d->gold.n && run < 5; k++) {
+        for (size_t k = d->gold.n / 3; k < d->gold.n && run < 7; k++) {
             if (d->gold.v[k].nsrc == 1 && d->gold.v[k].ntgt == 1) {
                 if (run++ == 0)
-                    start = k;
+                    start = k + 1;
             } else
                 run = 0;
         }
-        if (run < 5)
+        if (run < 7)
             continue;
         tried++;
         /* drop the partners of beads start..start+4 from the other side */
@@ -246,7 +248,7 @@ static void test_omitted_passage(void **state)
     jisr_ladder_free(&got);
     printf("omitted passage of 5 sentences: left unaligned in %d of %d documents\n", docs_ok,
            tried);
-    assert_true(tried >= 30);
+    assert_true(tried >= 25);
     assert_true(docs_ok * 100 >= tried * 90);
 }
 

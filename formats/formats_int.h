@@ -66,6 +66,7 @@ int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n);
 int jisr_tsv_reader_open(jisr_reader *r, FILE *f);
 int jisr_moses_reader_open(jisr_reader *r, FILE *f, FILE *f2, const char *name2);
 int jisr_jsonl_reader_open(jisr_reader *r, FILE *f);
+int jisr_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n); /* xliff.c */
 int jisr_tmx_writer_begin(jisr_writer *w);
 int jisr_tsv_writer_begin(jisr_writer *w);
 int jisr_moses_writer_begin(jisr_writer *w);

@@ -144,6 +144,9 @@ int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *
     case JISR_FMT_JSONL:
         rc = jisr_jsonl_reader_open(r, f);
         break;
+    case JISR_FMT_XLIFF:
+        rc = jisr_xliff_reader_open(r, f, NULL, 0);
+        break;
     case JISR_FMT_MOSES: {
         char *p2 =
             moses_path2(path, opts ? opts->path2 : NULL, r->srclang, opts ? opts->tgtlang : NULL);
@@ -190,6 +193,12 @@ int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *dat
             goto fail;
         }
         rc = jisr_tmx_reader_open(r, NULL, data, n);
+    } else if (r->format == JISR_FMT_XLIFF) {
+        if (n > (size_t)INT32_MAX) {
+            rc = jisr_error_set(JISR_ETOOBIG, r->path, 0, 0, "buffer larger than 2 GiB");
+            goto fail;
+        }
+        rc = jisr_xliff_reader_open(r, NULL, data, n);
     } else if (r->format == JISR_FMT_TSV || r->format == JISR_FMT_JSONL) {
         /* fmemopen refuses a zero size: an empty buffer reads as /dev/null */
         FILE *f = n ? fmemopen((void *)data, n, "rb") : fopen("/dev/null", "rb");
@@ -319,6 +328,11 @@ static int writer_open(jisr_writer **out, const char *path, FILE *stream,
         rc = jisr_error_set(JISR_EINVAL, path, 0, 0,
                             "cannot tell the output format from the name; give it (tmx, tsv, "
                             "moses, jsonl)");
+        goto fail;
+    }
+    if (w->format == JISR_FMT_XLIFF) {
+        rc = jisr_error_set(JISR_EUNSUPPORTED, path, 0, 0,
+                            "XLIFF is read, not written: write TMX, TSV, Moses or JSONL");
         goto fail;
     }
     if (w->format == JISR_FMT_MOSES) {

@@ -285,6 +285,7 @@ static int doc_new(jisr_doc **out, const char *name, const jisr_doc_opts *opts)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     jisr_doc_opts def = JISR_DOC_OPTS_INIT;
     d->opts = opts ? *opts : def;
+    d->format = d->opts.format;
     if (!d->opts.max_entry)
         d->opts.max_entry = DOC_MAX_ENTRY;
     if (!d->opts.max_entries)
@@ -523,6 +524,7 @@ void jisr_doc_close(jisr_doc *d)
         free(d->parts[i]);
     free(d->parts);
     free(d->mem);
+    jisr_buf_free(&d->scratch);
     free(d->input);
     free(d->name);
     free(d->encoding);

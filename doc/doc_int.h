@@ -16,7 +16,7 @@
 #define DOC_MAX_PARA ((size_t)16 << 20)
 #define DOC_MAX_BYTES ((uint64_t)256 << 20)
 #define DOC_MAX_RATIO 1000u   /* inflated / compressed size above which an entry is a bomb */
-#define DOC_XML_DEPTH_MAX 256 /* element depth of DOCX/ODT/XLIFF/HTML (TMX: 48) */
+#define DOC_XML_DEPTH_MAX 200 /* element depth of DOCX/ODT/HTML (libxml2 stops at 256) */
 
 /* A paragraph kept by a reader that reads its whole document first (every format but plain
  * text). Strings are owned. */
@@ -55,6 +55,7 @@ struct jisr_doc {
     char *mem;    /* decoded text of a text document read whole (owned) */
     size_t mem_len, mem_pos;
     unsigned long mem_line;
+    jisr_buf scratch; /* a streamed paragraph, NUL-terminated */
 
     /* format-specific streaming reader (NULL when the list is used) */
     int (*next)(jisr_doc *d, jisr_para *p);

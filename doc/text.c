@@ -88,6 +88,33 @@ static int looks_utf8(const unsigned char *s, size_t n, int complete)
     return 1;
 }
 
+/* More valid UTF-8 multi-byte sequences than bytes that are not part of one? */
+static int mostly_utf8(const unsigned char *s, size_t n)
+{
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = s[i] >= 0xC2 && s[i] <= 0xDF   ? 2
+                     : s[i] >= 0xE0 && s[i] <= 0xEF ? 3
+                     : s[i] >= 0xF0 && s[i] <= 0xF4 ? 4
+                                                    : 0;
+        size_t k = 1;
+        while (len && k < len && i + k < n && (s[i + k] & 0xC0) == 0x80)
+            k++;
+        if (len && k == len) {
+            good++;
+            i += len;
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    return good > bad;
+}
+
 /* ICU's best guess among the encodings it knows (NULL when it has none). */
 static const char *detect(jisr_doc *d, const unsigned char *s, size_t n, int *confidence)
 {
@@ -101,8 +128,8 @@ static const char *detect(jisr_doc *d, const unsigned char *s, size_t n, int *co
     const UCharsetMatch **m = U_SUCCESS(st) ? ucsdet_detectAll(det, &nm, &st) : NULL;
     for (int32_t i = 0; m && U_SUCCESS(st) && i < nm; i++) {
         const char *nm_i = ucsdet_getName(m[i], &st);
-        if (U_FAILURE(st) || !nm_i || is_utf8_name(nm_i))
-            continue;
+        if (U_FAILURE(st) || !nm_i || is_utf8_name(nm_i) || strncmp(nm_i, "UTF-", 4) == 0)
+            continue; /* UTF-16/32 without a byte-order mark: not guessed */
         /* the static names of ICU's detector outlive the detector */
         name = nm_i;
         *confidence = ucsdet_getConfidence(m[i], &st);
@@ -216,8 +243,22 @@ int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc
         }
         return rc;
     }
-    /* not UTF-8 and nothing declared: ask ICU's detector */
+    /* not UTF-8 and nothing declared: ask ICU's detector, unless the bytes are binary (a NUL)
+     * or mostly UTF-8 (more valid multi-byte sequences than invalid bytes: a damaged UTF-8
+     * file, reported where it is damaged) */
     jisr_error utf8_err = *jisr_error_last();
+    if (memchr(data, 0, n) || mostly_utf8(data, n)) {
+        if (flags) {
+            rc = jisr_text_decode(d->name, data, n, flags, out, out_len, &rep);
+            d->replaced += rep;
+            return rc;
+        }
+        d->err = utf8_err.code;
+        d->saved = utf8_err;
+        jisr_error_set(utf8_err.code, utf8_err.file, utf8_err.line, utf8_err.col, "%s",
+                       utf8_err.msg);
+        return utf8_err.code;
+    }
     int conf = 0;
     const char *guess = detect(d, data, n, &conf);
     if (guess) {
@@ -274,8 +315,11 @@ static int textin_next(jisr_doc *d, jisr_para *p)
     d->replaced = jisr_textin_replacements(in);
     if (rc <= 0)
         return rc;
+    jisr_buf_reset(&d->scratch);
+    if (jisr_buf_append(&d->scratch, t, n) < 0)
+        return doc_error(d, JISR_ENOMEM, NULL, 0, 0, "out of memory");
     memset(p, 0, sizeof *p);
-    p->text = t;
+    p->text = d->scratch.data;
     p->len = n;
     p->line = line;
     p->col = 1;

@@ -1,0 +1,141 @@
+/*
+ * corpus.h — from folders of documents to a parallel corpus: finding the files, pairing the
+ * documents that translate each other (document alignment), filtering aligned sentence pairs,
+ * and the report of a corpus run.
+ *
+ * Ownership rule: every object made by a *_new function is freed by its *_free (which accepts
+ * NULL); strings handed in are copied; pointers handed out are borrowed until the object is
+ * changed or freed. Objects are not thread-safe: use one per thread.
+ */
+#ifndef JISR_CORPUS_H
+#define JISR_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc/doc.h"
+#include "util/util.h"
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+/** A growable list of malloc'd strings. Zero-initialise ({0}). */
+typedef struct jisr_strlist {
+    char **v;
+    size_t n, cap;
+} jisr_strlist;
+int jisr_strlist_push(jisr_strlist *l, const char *s);
+void jisr_strlist_free(jisr_strlist *l);
+
+/** Append path to out when it is a file, or every regular file under it (recursively, sorted
+ * by name, hidden files and directories skipped, symbolic links to directories not followed)
+ * when it is a directory. Errors: JISR_EIO naming the path. */
+int jisr_corpus_collect(const char *path, jisr_strlist *out);
+
+/* ---- document alignment -------------------------------------------------------------------- */
+
+typedef struct jisr_docalign_opts {
+    unsigned version; /* JISR_DOCALIGN_OPTS_VERSION */
+    const char *srclang, *tgtlang;
+    const char *dict_path; /* NULL = the installed FreeDict ara-eng (when one side is Arabic);
+                              or a TSV of source<TAB>target words; "" = none */
+    double min_score;      /* pairs scoring below it are not made (0..1; default 0.5 when 0) */
+    int name_hint;         /* also count similar file names as evidence */
+} jisr_docalign_opts;
+#define JISR_DOCALIGN_OPTS_VERSION 1
+#define JISR_DOCALIGN_OPTS_INIT                                                                    \
+    {                                                                                              \
+        JISR_DOCALIGN_OPTS_VERSION, "ar", "en", NULL, 0.0, 0                                       \
+    }
+
+/** One pair found: document indices on each side (in the order added) and the score, an
+ * estimate of the probability that they translate each other. */
+typedef struct jisr_docpair {
+    size_t src, tgt;
+    double score;
+} jisr_docpair;
+
+/** The best partner of a document left unpaired (for reports); partner = SIZE_MAX when none. */
+typedef struct jisr_docbest {
+    size_t partner;
+    double score;
+} jisr_docbest;
+
+/** Pairs documents that translate each other. Evidence: words translated through the
+ * dictionary (FreeDict, or a TSV lexicon), numbers, names (transliterated consonant skeletons),
+ * tokens spelt alike on both sides, then the length and paragraph count of each candidate pair.
+ * Similarities are TF-IDF cosines over an inverted index (linear in the documents' size times
+ * the few candidates each has), turned into a margin over each document's other candidates,
+ * so that a document with no translation on the other side scores low; pairs are then made
+ * best first (competitive linking): each document is in at most one pair. */
+typedef struct jisr_docaligner jisr_docaligner;
+
+/** Errors: JISR_EINVAL (bad options), JISR_EIO/JISR_EPARSE (dictionary), JISR_ENOMEM. */
+int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts);
+/** Add a document of side 0 (source language) or 1 (target) from its paragraphs (UTF-8, copied
+ * as features: the text is not kept). name is kept (file names, for the hint and reports).
+ * *index (may be NULL) receives its index on its side. */
+int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const char *const *paras,
+                        const size_t *lens, size_t n, size_t *index);
+/** Pair the documents added so far. Errors: JISR_ENOMEM. */
+int jisr_docaligner_run(jisr_docaligner *da);
+/** The pairs of the last run, best first (borrowed). */
+const jisr_docpair *jisr_docaligner_pairs(const jisr_docaligner *da, size_t *n);
+/** Number of documents on a side; the name of one; its best candidate (even when unpaired). */
+size_t jisr_docaligner_count(const jisr_docaligner *da, int side);
+const char *jisr_docaligner_name(const jisr_docaligner *da, int side, size_t i);
+jisr_docbest jisr_docaligner_best(const jisr_docaligner *da, int side, size_t i);
+void jisr_docaligner_free(jisr_docaligner *da);
+
+/* ---- pairing the documents of files and folders ------------------------------------------ */
+
+/** A document found in the inputs: its side (0 source, 1 target), or -1 when it was skipped
+ * (why says why: unreadable, unsupported, not in either language, empty). */
+typedef struct jisr_docref {
+    char *path;
+    int side;
+    size_t index; /* index on its side (the docaligner's) */
+    size_t paras; /* paragraphs read */
+    char *why;
+} jisr_docref;
+
+typedef struct jisr_pairing {
+    jisr_docref *docs;
+    size_t ndocs;
+    size_t *by_side[2]; /* side index → docs index */
+    size_t nside[2];
+    jisr_docpair *pairs; /* side indices, best first */
+    char **ids;          /* one per pair: the source file's name, unique, no '/' or tab */
+    size_t npairs;
+    jisr_docbest *best[2];
+} jisr_pairing;
+
+typedef struct jisr_pair_opts {
+    unsigned version; /* JISR_PAIR_OPTS_VERSION */
+    jisr_docalign_opts align;
+    const jisr_doc_opts *doc_opts; /* reading options (NULL = defaults) */
+    int by_position;               /* inputs[0..nsrc) are the source side, the rest the target side;
+                                      otherwise each document's side is its script (Arabic or Latin) */
+    size_t nsrc;
+    void (*on_progress)(void *ctx, size_t done, size_t total);
+    void *ctx;
+} jisr_pair_opts;
+#define JISR_PAIR_OPTS_VERSION 1
+#define JISR_PAIR_OPTS_INIT                                                                        \
+    {                                                                                              \
+        JISR_PAIR_OPTS_VERSION, JISR_DOCALIGN_OPTS_INIT, NULL, 0, 0, NULL, NULL                    \
+    }
+
+/** Collect the files of inputs (files or folders), read each through the doc layer, give it a
+ * side and pair the documents. A file that cannot be read is skipped (listed with the reason),
+ * never fatal. *out is caller-owned (jisr_pairing_free). Errors: JISR_EIO (an input does not
+ * exist), JISR_EINVAL (sides cannot be told apart: same script and not by_position),
+ * dictionary errors, JISR_ENOMEM. */
+int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
+                     jisr_pairing **out);
+/** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
+ * names, then unpaired and skipped documents), and `id<TAB>source<TAB>target<TAB>score` rows.
+ * Paths are written as found, or absolute when absolute is set. */
+int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out);
+void jisr_pairing_free(jisr_pairing *p);
+
+#endif

@@ -138,4 +138,93 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
 int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out);
 void jisr_pairing_free(jisr_pairing *p);
 
+/* ---- filters ------------------------------------------------------------------------------ */
+
+/** Why an aligned pair is dropped, in the order the filters are tried (the first that fails
+ * is the one counted). */
+typedef enum jisr_drop {
+    JISR_DROP_SCORE = 0,      /* the aligner's confidence below min_score */
+    JISR_DROP_SHORT,          /* a side with fewer than min_chars letters or digits */
+    JISR_DROP_LONG,           /* a side longer than max_chars code points */
+    JISR_DROP_RATIO,          /* length ratio outside [min_ratio, max_ratio] */
+    JISR_DROP_SCRIPT,         /* a side not mostly in its language's script */
+    JISR_DROP_UNTRANSLATED,   /* source equals target after normalisation */
+    JISR_DROP_DUPLICATE,      /* the same pair again after normalisation */
+    JISR_DROP_NEAR_DUPLICATE, /* the same pair again once digits, punctuation and spaces go */
+    JISR_DROP_N,
+} jisr_drop;
+
+/** Static name of a reason ("score", "too-short", "too-long", "length-ratio", "wrong-script",
+ * "untranslated", "duplicate", "near-duplicate"). */
+const char *jisr_drop_name(jisr_drop d);
+
+typedef struct jisr_filter_opts {
+    double min_score;    /* default 0: the aligner's score is kept as information only */
+    size_t min_chars;    /* default 1 */
+    size_t max_chars;    /* default 2000 */
+    double min_ratio;    /* target/source characters (each + 10), default 1/3 */
+    double max_ratio;    /* default 3 */
+    double min_script;   /* share of a side's letters in its script, default 0.5 */
+    int keep_duplicates; /* switch the two duplicate filters off */
+} jisr_filter_opts;
+#define JISR_FILTER_OPTS_INIT                                                                      \
+    {                                                                                              \
+        0.0, 1, 2000, 1.0 / 3.0, 3.0, 0.5, 0                                                       \
+    }
+
+typedef struct jisr_filter jisr_filter;
+/** Filters for pairs of srclang → tgtlang (the script checks know Arabic and Latin-script
+ * languages; others pass them). */
+int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
+                    const jisr_filter_opts *opts);
+/** Check one pair: JISR_DROP_N when it is kept (and remembered for the duplicate checks), the
+ * reason otherwise, <0 on error (JISR_ENOMEM). */
+int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt, size_t tlen,
+                      double score);
+void jisr_filter_free(jisr_filter *f);
+
+/* ---- the pipeline -------------------------------------------------------------------------- */
+
+typedef struct jisr_corpus_opts {
+    unsigned version;       /* JISR_CORPUS_OPTS_VERSION */
+    jisr_pair_opts pair;    /* inputs, sides, reading, document alignment */
+    const char *align_dict; /* sentence aligner's dictionary (NULL = FreeDict when there) */
+    unsigned align_flags;   /* JISR_ALIGN_* */
+    jisr_filter_opts filter;
+    const char *output; /* OUT.tmx, OUT.tsv, OUT.jsonl, or a Moses prefix */
+    int moses;          /* output is a prefix: OUT.<srclang> and OUT.<tgtlang> */
+    size_t chunk;       /* document pairs aligned together (default 256) */
+    size_t samples;     /* examples kept per reason for the report (default 5) */
+    /* progress: stage "reading", "aligning", "writing"; done of total */
+    void (*on_progress)(void *ctx, const char *stage, size_t done, size_t total);
+    void *ctx;
+} jisr_corpus_opts;
+#define JISR_CORPUS_OPTS_VERSION 1
+#define JISR_CORPUS_OPTS_INIT                                                                      \
+    {                                                                                              \
+        JISR_CORPUS_OPTS_VERSION, JISR_PAIR_OPTS_INIT, NULL, 0, JISR_FILTER_OPTS_INIT, NULL, 0, 0, \
+            0, NULL, NULL                                                                          \
+    }
+
+typedef struct jisr_corpus_report jisr_corpus_report;
+
+/** read → pair → segment → align → filter → write. Kept pairs are written as units (tuid
+ * "ID:N", props x-document, x-align-score, x-source-sentences, x-target-sentences: 0-based
+ * sentence indices of the document) through the formats layer's writer, atomically. The
+ * report (caller-owned, also on error when *out is set) tells what happened. Errors: those of
+ * jisr_corpus_pair, JISR_EINVAL (the output is one of the inputs), the writer's, JISR_ENOMEM. */
+int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
+                    jisr_corpus_report **out);
+/** Totals of a report. */
+typedef struct jisr_corpus_totals {
+    size_t documents, skipped, pairs, unpaired_src, unpaired_tgt;
+    uint64_t sentences_src, sentences_tgt, candidates, kept, dropped[JISR_DROP_N];
+    double seconds;
+} jisr_corpus_totals;
+const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_report *r);
+/** The report as one JSON object, and as a self-contained HTML page for a person. */
+int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *out);
+int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *out);
+void jisr_corpus_report_free(jisr_corpus_report *r);
+
 #endif

@@ -24,4 +24,30 @@ uint32_t cmap_find(const cmap *m, const char *s, size_t n);
 void cmap_free(cmap *m);
 uint64_t cmap_hash(const char *s, size_t n);
 
+/* ---- the report of a corpus run (pipeline.c fills it, report.c renders it) --------------- */
+
+typedef struct rsample {
+    char *doc, *src, *tgt;
+    double score;
+} rsample;
+
+typedef struct rdoc {
+    size_t pair; /* index in the pairing */
+    size_t ssent, tsent, beads, kept;
+} rdoc;
+
+struct jisr_corpus_report {
+    char srclang[32], tgtlang[32];
+    char *output;
+    const char *format;
+    jisr_pairing *pairing;
+    rdoc *docs; /* one per pair */
+    jisr_corpus_totals t;
+    rsample *samples[JISR_DROP_N + 1]; /* [JISR_DROP_N]: kept pairs */
+    size_t nsamples[JISR_DROP_N + 1];
+    size_t max_samples;
+    jisr_filter_opts filter;
+    char error[1200]; /* what stopped the run, "" */
+};
+
 #endif

@@ -684,13 +684,14 @@ int jisr_docaligner_run(jisr_docaligner *da)
     float *pw = NULL, *acc = calloc(nt, sizeof *acc);
     uint32_t *tdoc = malloc(ns * TOPK * sizeof *tdoc), *tn = calloc(ns, sizeof *tn);
     float *tcos = malloc(ns * TOPK * sizeof *tcos);
-    uint32_t *rdoc = malloc(nt * TOPK * sizeof *rdoc), *rn = calloc(nt, sizeof *rn);
+    uint32_t *rdocs = malloc(nt * TOPK * sizeof *rdocs), *rn = calloc(nt, sizeof *rn);
     float *rcos = malloc(nt * TOPK * sizeof *rcos);
     uint32_t *touched = malloc(nt * sizeof *touched);
+    unsigned char *seen = calloc(nt, 1);
     cand *cands = NULL;
     double *tmp = NULL;
-    if (!df || !poff || !idf || !acc || !tdoc || !tn || !tcos || !rdoc || !rn || !rcos ||
-        !touched) {
+    if (!df || !poff || !idf || !acc || !tdoc || !tn || !tcos || !rdocs || !rn || !rcos ||
+        !touched || !seen) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -755,8 +756,10 @@ int jisr_docaligner_run(jisr_docaligner *da)
         for (uint32_t k = 0; k < d->nt; k++) {
             uint32_t id = d->t[k].id;
             for (uint32_t p = poff[id]; p < poff[id + 1]; p++) {
-                if (acc[pdoc[p]] == 0)
+                if (!seen[pdoc[p]]) {
+                    seen[pdoc[p]] = 1;
                     touched[nto++] = pdoc[p];
+                }
                 acc[pdoc[p]] += d->t[k].w * pw[p];
             }
         }
@@ -764,10 +767,11 @@ int jisr_docaligner_run(jisr_docaligner *da)
             uint32_t j = touched[k];
             float c = acc[j];
             acc[j] = 0;
+            seen[j] = 0;
             if (c <= 0)
                 continue;
             top_insert(tdoc + i * TOPK, tcos + i * TOPK, &tn[i], j, c);
-            top_insert(rdoc + j * TOPK, rcos + j * TOPK, &rn[j], (uint32_t)i, c);
+            top_insert(rdocs + j * TOPK, rcos + j * TOPK, &rn[j], (uint32_t)i, c);
         }
     }
     /* candidates: the union of both sides' top lists */
@@ -782,7 +786,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
             cands[nc++] = (cand){(uint32_t)i, tdoc[i * TOPK + k], tcos[i * TOPK + k], 0};
     for (size_t j = 0; j < nt; j++)
         for (uint32_t k = 0; k < rn[j]; k++) {
-            uint32_t i = rdoc[j * TOPK + k];
+            uint32_t i = rdocs[j * TOPK + k];
             int dup = 0;
             for (uint32_t q = 0; q < tn[i] && !dup; q++)
                 dup = tdoc[i * TOPK + q] == j;
@@ -818,7 +822,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
         if (!tn[i])
             continue;
         uint32_t j = tdoc[i * TOPK];
-        if (rn[j] && rdoc[j * TOPK] == i) {
+        if (rn[j] && rdocs[j * TOPK] == i) {
             lr[nm] = log((da->docs[1][j].chars + 1) / (da->docs[0][i].chars + 1));
             pr[nm] = log((da->docs[1][j].paras + 1) / (da->docs[0][i].paras + 1));
             nm++;
@@ -882,10 +886,11 @@ done:
     free(tdoc);
     free(tn);
     free(tcos);
-    free(rdoc);
+    free(rdocs);
     free(rn);
     free(rcos);
     free(touched);
+    free(seen);
     free(cands);
     free(tmp);
     return rc;

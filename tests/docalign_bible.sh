@@ -10,31 +10,7 @@ S=${JISR_SHARED_DATA:?}/bible-ar-en/align/clean
 [ -f "$S/test.list" ] || { echo "no ../shared: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-docalign.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-mkdir -p "$T/ar" "$T/en"
-# fixed-seed shuffle: chapter id -> random file names, 20 % distractors
-/usr/bin/python3 - "$S" "$T" <<'PY'
-import os, random, sys, shutil
-S, T = sys.argv[1], sys.argv[2]
-ids = [l.split('\t')[0] for l in open(os.path.join(S, 'test.list')) if l.strip()]
-rnd = random.Random(20240915)
-order = ids[:]
-rnd.shuffle(order)
-nd = len(ids) // 5
-role = {c: 0 for c in ids}
-for k, c in enumerate(order[:nd]):
-    role[c] = 1 if k % 2 == 0 else 2  # 1: Arabic only, 2: English only
-names = rnd.sample(range(100000, 999999), 2 * len(ids))
-truth = open(os.path.join(T, 'truth'), 'w')
-for i, c in enumerate(ids):
-    a = 'ar/doc%d.txt' % names[2 * i]
-    e = 'en/file%d.txt' % names[2 * i + 1]
-    if role[c] != 2:
-        shutil.copy(os.path.join(S, 'test', c + '.ar'), os.path.join(T, a))
-    if role[c] != 1:
-        shutil.copy(os.path.join(S, 'test', c + '.en'), os.path.join(T, e))
-    if role[c] == 0:
-        truth.write('%s\t%s\n' % (a, e))
-PY
+/usr/bin/python3 "$JISR_SOURCE_DIR/tests/bible_folders.py" "$S" test "$T" || exit 1
 fails=0
 cd "$T"
 "$J" docalign -s ar -t en -p ar en >pairs.list 2>err

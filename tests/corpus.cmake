@@ -2,3 +2,4 @@
 # the pipeline end to end, and the CLI of both.
 jisr_add_script_test(docalign_bible docalign_bible.sh)
 jisr_add_script_test(corpus_bible corpus_bible.sh)
+jisr_add_script_test(corpus_cli corpus_cli.sh)

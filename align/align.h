@@ -34,20 +34,20 @@ typedef struct jisr_ladder {
 } jisr_ladder;
 
 /** Append one bead. Returns 0 or JISR_ENOMEM. */
-int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt,
-                     double score);
+JISR_API int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt,
+                              double score);
 /** Release the beads; l is left zeroed and reusable. Accepts a zeroed ladder. */
-void jisr_ladder_free(jisr_ladder *l);
+JISR_API void jisr_ladder_free(jisr_ladder *l);
 
 /** Parse ladder text (`[0,1]:[2]` or `[0]:[1]:0.93` per line; blank lines ignored). The
  * indices of one side of a bead must be consecutive and increasing (what every aligner writes).
  * out is reset first. name is used in error messages. Errors: JISR_EPARSE (file, line, col),
  * JISR_ENOMEM. */
-int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name);
+JISR_API int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name);
 /** Read and parse a ladder file. Errors: JISR_EIO, JISR_EPARSE, JISR_ENOMEM. */
-int jisr_ladder_read(jisr_ladder *out, const char *path);
+JISR_API int jisr_ladder_read(jisr_ladder *out, const char *path);
 /** Append the ladder text to out, one bead per line, with `:score` (%.4f) when with_scores. */
-int jisr_ladder_format(jisr_buf *out, const jisr_ladder *l, int with_scores);
+JISR_API int jisr_ladder_format(jisr_buf *out, const jisr_ladder *l, int with_scores);
 
 /* ---- scoring (vecalign score.py) ----------------------------------------------------------- */
 
@@ -67,9 +67,10 @@ typedef struct jisr_align_scores {
  * at least one source and one target sentence with a gold bead (so an unaligned test bead is a
  * lax hit only when it is also a strict hit). Recall swaps the roles over the beads that have
  * sentences on both sides. Returns 0 or JISR_ENOMEM. */
-int jisr_align_score_add(jisr_align_counts *c, const jisr_ladder *gold, const jisr_ladder *test);
+JISR_API int jisr_align_score_add(jisr_align_counts *c, const jisr_ladder *gold,
+                                  const jisr_ladder *test);
 /** Precision, recall and F1 from summed counts (0 where a denominator is 0). */
-void jisr_align_score_finish(const jisr_align_counts *c, jisr_align_scores *out);
+JISR_API void jisr_align_score_finish(const jisr_align_counts *c, jisr_align_scores *out);
 
 /* ---- dictionaries ------------------------------------------------------------------------ */
 
@@ -83,11 +84,11 @@ typedef int (*jisr_dict_entry_fn)(void *ctx, const char *head, size_t head_len, 
  * length`, base64 numbers) and dict_path its `.dict` or `.dict.dz` (dictzip is gzip-compatible).
  * Entries whose headword starts with "00database" (metadata) are skipped. Errors: JISR_EIO,
  * JISR_EPARSE (index file, line, column), JISR_ENOMEM, or the callback's value. */
-int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_entry_fn fn,
-                    void *ctx);
+JISR_API int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_entry_fn fn,
+                             void *ctx);
 
 /** Where Debian's dict-freedict-ara-eng puts its index, or NULL when it is not installed. */
-const char *jisr_dict_default_path(void);
+JISR_API const char *jisr_dict_default_path(void);
 
 /* ---- the aligner ------------------------------------------------------------------------ */
 
@@ -118,33 +119,33 @@ typedef struct jisr_aligner jisr_aligner;
 /** Make an aligner and load its dictionary (unless JISR_ALIGN_NO_DICT / NO_LEXICAL). Only
  * Arabic→English and English→Arabic have dictionaries; other pairs fall back to length and
  * anchors. Errors: JISR_EINVAL, JISR_EIO/JISR_EPARSE (dictionary), JISR_EICU, JISR_ENOMEM. */
-int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts);
+JISR_API int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts);
 
 /** Add one document pair (arrays of UTF-8 sentences, copied as token ids: the text is not
  * kept). *doc (may be NULL) receives its index. Errors: JISR_ENOMEM, JISR_EICU. */
-int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
-                     size_t ntgt, size_t *doc);
+JISR_API int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc,
+                              const char *const *tgt, size_t ntgt, size_t *doc);
 
 /** Align every document added so far: a first pass, a translation table learnt from its
  * confident 1-1 beads over all documents, and a second pass. Errors: JISR_ENOMEM. */
-int jisr_aligner_run(jisr_aligner *a);
+JISR_API int jisr_aligner_run(jisr_aligner *a);
 
 /** Number of documents added. */
-size_t jisr_aligner_count(const jisr_aligner *a);
+JISR_API size_t jisr_aligner_count(const jisr_aligner *a);
 /** The ladder of document doc after jisr_aligner_run (borrowed), or NULL. */
-const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc);
+JISR_API const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc);
 
 /** Forget the documents (and the learnt table) but keep the dictionary, for the next batch. */
-void jisr_aligner_clear(jisr_aligner *a);
-void jisr_aligner_free(jisr_aligner *a);
+JISR_API void jisr_aligner_clear(jisr_aligner *a);
+JISR_API void jisr_aligner_free(jisr_aligner *a);
 
 /** The consonant skeleton the aligner matches names with: a Latin word (a transliteration, or
  * an English name) reduced to consonant classes, vowels dropped, runs collapsed; writes at most
  * cap-1 bytes + NUL and returns the length. Thread-safe. (Used by document alignment.) */
-size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap);
+JISR_API size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap);
 
 /** Convenience: clear, add one pair, run, copy the result into out (reset first). */
-int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
-                       size_t ntgt, jisr_ladder *out);
+JISR_API int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc,
+                                const char *const *tgt, size_t ntgt, jisr_ladder *out);
 
 #endif

@@ -23,13 +23,13 @@ typedef struct jisr_strlist {
     char **v;
     size_t n, cap;
 } jisr_strlist;
-int jisr_strlist_push(jisr_strlist *l, const char *s);
-void jisr_strlist_free(jisr_strlist *l);
+JISR_API int jisr_strlist_push(jisr_strlist *l, const char *s);
+JISR_API void jisr_strlist_free(jisr_strlist *l);
 
 /** Append path to out when it is a file, or every regular file under it (recursively, sorted
  * by name, hidden files and directories skipped, symbolic links to directories not followed)
  * when it is a directory. Errors: JISR_EIO naming the path. */
-int jisr_corpus_collect(const char *path, jisr_strlist *out);
+JISR_API int jisr_corpus_collect(const char *path, jisr_strlist *out);
 
 /* ---- document alignment -------------------------------------------------------------------- */
 
@@ -70,21 +70,22 @@ typedef struct jisr_docbest {
 typedef struct jisr_docaligner jisr_docaligner;
 
 /** Errors: JISR_EINVAL (bad options), JISR_EIO/JISR_EPARSE (dictionary), JISR_ENOMEM. */
-int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts);
+JISR_API int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts);
 /** Add a document of side 0 (source language) or 1 (target) from its paragraphs (UTF-8, copied
  * as features: the text is not kept). name is kept (file names, for the hint and reports).
  * *index (may be NULL) receives its index on its side. */
-int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const char *const *paras,
-                        const size_t *lens, size_t n, size_t *index);
+JISR_API int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name,
+                                 const char *const *paras, const size_t *lens, size_t n,
+                                 size_t *index);
 /** Pair the documents added so far. Errors: JISR_ENOMEM. */
-int jisr_docaligner_run(jisr_docaligner *da);
+JISR_API int jisr_docaligner_run(jisr_docaligner *da);
 /** The pairs of the last run, best first (borrowed). */
-const jisr_docpair *jisr_docaligner_pairs(const jisr_docaligner *da, size_t *n);
+JISR_API const jisr_docpair *jisr_docaligner_pairs(const jisr_docaligner *da, size_t *n);
 /** Number of documents on a side; the name of one; its best candidate (even when unpaired). */
-size_t jisr_docaligner_count(const jisr_docaligner *da, int side);
-const char *jisr_docaligner_name(const jisr_docaligner *da, int side, size_t i);
-jisr_docbest jisr_docaligner_best(const jisr_docaligner *da, int side, size_t i);
-void jisr_docaligner_free(jisr_docaligner *da);
+JISR_API size_t jisr_docaligner_count(const jisr_docaligner *da, int side);
+JISR_API const char *jisr_docaligner_name(const jisr_docaligner *da, int side, size_t i);
+JISR_API jisr_docbest jisr_docaligner_best(const jisr_docaligner *da, int side, size_t i);
+JISR_API void jisr_docaligner_free(jisr_docaligner *da);
 
 /* ---- pairing the documents of files and folders ------------------------------------------ */
 
@@ -130,13 +131,13 @@ typedef struct jisr_pair_opts {
  * never fatal. *out is caller-owned (jisr_pairing_free). Errors: JISR_EIO (an input does not
  * exist), JISR_EINVAL (sides cannot be told apart: same script and not by_position),
  * dictionary errors, JISR_ENOMEM. */
-int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
-                     jisr_pairing **out);
+JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
+                              jisr_pairing **out);
 /** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
  * names, then unpaired and skipped documents), and `id<TAB>source<TAB>target<TAB>score` rows.
  * Paths are written as found, or absolute when absolute is set. */
-int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out);
-void jisr_pairing_free(jisr_pairing *p);
+JISR_API int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out);
+JISR_API void jisr_pairing_free(jisr_pairing *p);
 
 /* ---- filters ------------------------------------------------------------------------------ */
 
@@ -156,7 +157,7 @@ typedef enum jisr_drop {
 
 /** Static name of a reason ("score", "too-short", "too-long", "length-ratio", "wrong-script",
  * "untranslated", "duplicate", "near-duplicate"). */
-const char *jisr_drop_name(jisr_drop d);
+JISR_API const char *jisr_drop_name(jisr_drop d);
 
 typedef struct jisr_filter_opts {
     double min_score;    /* default 0: the aligner's score is kept as information only */
@@ -175,13 +176,13 @@ typedef struct jisr_filter_opts {
 typedef struct jisr_filter jisr_filter;
 /** Filters for pairs of srclang → tgtlang (the script checks know Arabic and Latin-script
  * languages; others pass them). */
-int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
-                    const jisr_filter_opts *opts);
+JISR_API int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
+                             const jisr_filter_opts *opts);
 /** Check one pair: JISR_DROP_N when it is kept (and remembered for the duplicate checks), the
  * reason otherwise, <0 on error (JISR_ENOMEM). */
-int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt, size_t tlen,
-                      double score);
-void jisr_filter_free(jisr_filter *f);
+JISR_API int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt,
+                               size_t tlen, double score);
+JISR_API void jisr_filter_free(jisr_filter *f);
 
 /* ---- the pipeline -------------------------------------------------------------------------- */
 
@@ -213,18 +214,18 @@ typedef struct jisr_corpus_report jisr_corpus_report;
  * sentence indices of the document) through the formats layer's writer, atomically. The
  * report (caller-owned, also on error when *out is set) tells what happened. Errors: those of
  * jisr_corpus_pair, JISR_EINVAL (the output is one of the inputs), the writer's, JISR_ENOMEM. */
-int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
-                    jisr_corpus_report **out);
+JISR_API int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
+                             jisr_corpus_report **out);
 /** Totals of a report. */
 typedef struct jisr_corpus_totals {
     size_t documents, skipped, pairs, unpaired_src, unpaired_tgt;
     uint64_t sentences_src, sentences_tgt, candidates, kept, dropped[JISR_DROP_N];
     double seconds;
 } jisr_corpus_totals;
-const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_report *r);
+JISR_API const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_report *r);
 /** The report as one JSON object, and as a self-contained HTML page for a person. */
-int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *out);
-int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *out);
-void jisr_corpus_report_free(jisr_corpus_report *r);
+JISR_API int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *out);
+JISR_API int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *out);
+JISR_API void jisr_corpus_report_free(jisr_corpus_report *r);
 
 #endif

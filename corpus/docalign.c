@@ -702,7 +702,9 @@ int jisr_docaligner_run(jisr_docaligner *da)
                 df[da->docs[s][i].t[k].id]++;
     double N = (double)(ns + nt);
     for (uint32_t k = 0; k < nterm; k++)
-        idf[k] = (float)log((N + 1.0) / (df[k] + 1.0));
+        idf[k] = (float)log((N + 1.0) / (df[k] + 1.0)) + 0.2; /* + 0.2: a handful of
+                                                                  documents sharing every
+                                                                  term still compare */
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < da->n[s]; i++) {
             cdoc *d = &da->docs[s][i];

@@ -119,39 +119,39 @@ typedef struct jisr_doc jisr_doc;
  * when pdftotext is not installed — the message says so), JISR_EPARSE (malformed container or
  * XML: file, part, line, column), JISR_EENCODING (undecodable text), JISR_ETOOBIG (a safety
  * limit: the message names it), JISR_ENOMEM. On error *out is NULL. */
-int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts);
+JISR_API int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts);
 
 /** The same over a caller-owned buffer that must outlive the document; name is used in
  * messages and, with JISR_DOC_AUTO, for its extension. PDF reads it through a temporary
  * file. */
-int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *data, size_t n,
-                         const jisr_doc_opts *opts);
+JISR_API int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *data, size_t n,
+                                  const jisr_doc_opts *opts);
 
 /** Next paragraph into *p. Returns 1 with a paragraph, 0 at the end, <0 on error (the detail
  * names file, part, line and column). Errors are sticky: later calls return the same code. */
-int jisr_doc_next(jisr_doc *d, jisr_para *p);
+JISR_API int jisr_doc_next(jisr_doc *d, jisr_para *p);
 
 /** The format being read (resolved when opened with JISR_DOC_AUTO). */
-jisr_doc_format jisr_doc_get_format(const jisr_doc *d);
+JISR_API jisr_doc_format jisr_doc_get_format(const jisr_doc *d);
 
 /** Number of U+FFFD substitutions so far (JISR_DOC_LENIENT). */
-size_t jisr_doc_replacements(const jisr_doc *d);
+JISR_API size_t jisr_doc_replacements(const jisr_doc *d);
 
-void jisr_doc_close(jisr_doc *d);
+JISR_API void jisr_doc_close(jisr_doc *d);
 
 /** Format from a file name's extension (.txt .html .htm .xhtml .docx .odt .xlf .xliff
  * .sdlxliff .pdf), or JISR_DOC_AUTO. */
-jisr_doc_format jisr_doc_format_from_name(const char *path);
+JISR_API jisr_doc_format jisr_doc_format_from_name(const char *path);
 /** "text", "html", "docx", "odt", "xliff", "pdf" (case-insensitive), or JISR_DOC_AUTO. */
-jisr_doc_format jisr_doc_format_from_string(const char *name);
+JISR_API jisr_doc_format jisr_doc_format_from_string(const char *name);
 /** The first bytes of a file (at least 4 KiB when it has them) → its format: ZIP containers by
  * their entries are not looked at here (JISR_DOC_DOCX for any ZIP); %PDF; XML with an <xliff>
  * root; HTML; else JISR_DOC_TEXT. */
-jisr_doc_format jisr_doc_sniff(const void *head, size_t n);
+JISR_API jisr_doc_format jisr_doc_sniff(const void *head, size_t n);
 /** Static name of a format ("text", "html", …; "auto"). */
-const char *jisr_doc_format_name(jisr_doc_format f);
+JISR_API const char *jisr_doc_format_name(jisr_doc_format f);
 /** Static name of a paragraph kind ("body", "title", "heading", "list-item", "cell",
  * "caption", "footnote", "segment"). */
-const char *jisr_para_kind_name(jisr_para_kind k);
+JISR_API const char *jisr_para_kind_name(jisr_para_kind k);
 
 #endif

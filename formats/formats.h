@@ -82,20 +82,20 @@ static inline char **jisr_meta_string(jisr_meta *m, size_t i)
     return i < JISR_META_STRINGS ? (char **)(void *)((char *)m + off[i]) : NULL;
 }
 
-void jisr_unit_init(jisr_unit *u);
-void jisr_unit_clear(jisr_unit *u); /* free contents, keep u usable (re-initialised) */
+JISR_API void jisr_unit_init(jisr_unit *u);
+JISR_API void jisr_unit_clear(jisr_unit *u); /* free contents, keep u usable (re-initialised) */
 /** Append a variant (lang, text copied); *out (may be NULL) points at it until the next add. */
-int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size_t text_len,
-                          jisr_variant **out);
+JISR_API int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text,
+                                   size_t text_len, jisr_variant **out);
 /** First variant whose language matches want (BCP 47 prefix match), or NULL. */
-const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want);
+JISR_API const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want);
 /** Drop every variant whose language matches neither a nor b (BCP 47 prefix match). Returns 1
  * when variants of both languages remain, 0 otherwise. */
-int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
+JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
 /** Deep copy. */
-int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
+JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
 /** Append the variant's text with placeholders removed (what a reader sees) to out. */
-int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
+JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
 
 typedef enum jisr_format {
     JISR_FMT_AUTO = 0,
@@ -109,12 +109,12 @@ typedef enum jisr_format {
 
 /** Format from a file name's extension (.tmx .tsv .jsonl .xlf/.xliff/.sdlxliff/.mqxliff
  * .txt/.<lang> for Moses), or AUTO. */
-jisr_format jisr_format_from_name(const char *path);
+JISR_API jisr_format jisr_format_from_name(const char *path);
 /* "tmx", "tsv", "moses", "jsonl", "xliff" (or "xlf") */
-jisr_format jisr_format_from_string(const char *name);
+JISR_API jisr_format jisr_format_from_string(const char *name);
 /** Append s[0..n) to b as one TSV field, escaped as the TSV reader expects: backslash as \\,
  * tab as \t, line feed as \n, carriage return as \r. */
-int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n);
+JISR_API int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n);
 
 enum {
     JISR_READ_SKIP_BAD = 1 << 0, /* keep good units; report bad ones through on_bad */
@@ -153,20 +153,20 @@ typedef struct jisr_reader jisr_reader;
 /** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
  * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX
  * prologue malformed), JISR_ENOMEM. On error *out is NULL. */
-int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *opts);
+JISR_API int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *opts);
 /** The same over a caller-owned buffer that must outlive the reader (TMX, TSV, JSONL; the
  * format defaults to TMX). name is used in error messages. */
-int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *data, size_t n,
-                            const jisr_read_opts *opts);
+JISR_API int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *data,
+                                     size_t n, const jisr_read_opts *opts);
 /** Input bytes consumed so far (for progress). */
-uint64_t jisr_reader_bytes(const jisr_reader *r);
+JISR_API uint64_t jisr_reader_bytes(const jisr_reader *r);
 /** The format being read (resolved from the name when opened with AUTO). */
-jisr_format jisr_reader_format(const jisr_reader *r);
+JISR_API jisr_format jisr_reader_format(const jisr_reader *r);
 /** Read the next unit into u (cleared first). Returns 1 with a unit, 0 at end, <0 on error
  * (detail names file, line and column). */
-int jisr_reader_next(jisr_reader *r, jisr_unit *u);
-const jisr_header *jisr_reader_header(const jisr_reader *r); /* after open; NULL if none */
-void jisr_reader_close(jisr_reader *r);
+JISR_API int jisr_reader_next(jisr_reader *r, jisr_unit *u);
+JISR_API const jisr_header *jisr_reader_header(const jisr_reader *r); /* after open; NULL if none */
+JISR_API void jisr_reader_close(jisr_reader *r);
 
 /** Writer options; NULL = default. TMX: srclang "*all*", adminlang "en", datatype "plaintext",
  * segtype "sentence" (a value outside the DTD's block|paragraph|sentence|phrase is replaced),
@@ -188,25 +188,25 @@ typedef struct jisr_write_opts {
 typedef struct jisr_writer jisr_writer;
 /** Open a writer. path "-" = stdout. Writes go to a temporary file renamed over path by a
  * successful jisr_writer_close, so a failed write never leaves a half file behind. */
-int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts *opts);
+JISR_API int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts *opts);
 /** jisr_writer_open that also writes header_meta (props, notes, creation/change attributes;
  * copied) into the TMX <header>, e.g. the header of the file being converted. May be NULL. */
-int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_opts *opts,
-                        const jisr_meta *header_meta);
+JISR_API int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_opts *opts,
+                                 const jisr_meta *header_meta);
 /** Write one unit. A unit that cannot be written (invalid UTF-8, a character XML cannot carry,
  * inline tags that are not well-formed TMX markup, no variant in the requested language:
  * JISR_EENCODING/JISR_EINVAL/JISR_ENOTFOUND) is refused
  * and the writer stays usable; an I/O or memory error is sticky and fails jisr_writer_close. */
-int jisr_writer_write(jisr_writer *w, const jisr_unit *u);
+JISR_API int jisr_writer_write(jisr_writer *w, const jisr_unit *u);
 /** A writer on a caller-owned stream (not closed, no temporary file, no atomic commit); name is
  * used in messages. Not for Moses, which writes two files. */
-int jisr_writer_open_stream(jisr_writer **out, FILE *stream, const char *name,
-                            const jisr_write_opts *opts, const jisr_meta *header_meta);
+JISR_API int jisr_writer_open_stream(jisr_writer **out, FILE *stream, const char *name,
+                                     const jisr_write_opts *opts, const jisr_meta *header_meta);
 /** Units written so far. */
-unsigned long jisr_writer_count(const jisr_writer *w);
+JISR_API unsigned long jisr_writer_count(const jisr_writer *w);
 /** Finish and commit the file; returns the first error seen. */
-int jisr_writer_close(jisr_writer *w);
+JISR_API int jisr_writer_close(jisr_writer *w);
 /** Abandon: remove the temporary file. */
-void jisr_writer_abort(jisr_writer *w);
+JISR_API void jisr_writer_abort(jisr_writer *w);
 
 #endif

@@ -13,15 +13,16 @@ bad() { echo "not ok - $1"; fails=$((fails + 1)); }
 export JISR_NO_PROGRESS=1
 mkdir -p "$T/in/sub"
 cp "$D"/report.ar.docx "$D"/report.en.odt "$T/in/"
-cp "$D"/report.ar.html "$T/in/sub/a.htm"
-cp "$D"/report.en.html "$T/in/sub/b.html"
+cp "$D"/plain.ar.cp1256.txt "$T/in/sub/a.txt"
+cp "$D"/plain.en.txt "$T/in/sub/b"
 printf '\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 old word file' >"$T/in/old.doc"
 cd "$T"
 "$J" docalign in >pairs.list 2>err
 [ $? -eq 0 ] && ok "docalign exit 0" || bad "docalign: $(cat err)"
 [ "$(grep -vc '^#' pairs.list)" -eq 2 ] && ok "two pairs in a mixed folder" || bad "pairs: $(cat pairs.list)"
-grep -q $'in/report.ar.docx\tin/report.en.odt' pairs.list && grep -q $'in/sub/a.htm\tin/sub/b.html' pairs.list &&
-    ok "DOCX pairs with ODT, HTML with HTML" || bad "wrong pairs: $(cat pairs.list)"
+grep -q $'in/report.ar.docx\tin/report.en.odt' pairs.list && grep -q $'in/sub/a.txt\tin/sub/b' pairs.list &&
+    ok "DOCX pairs with ODT, windows-1256 text with UTF-8 text" || bad "wrong pairs: $(cat pairs.list)"
+grep -q 'not UTF-8: read as windows-1256' err && ok "detected encoding: warning" || bad "encoding warning: $(cat err)"
 grep -q '^# skipped	in/old.doc	.*Word 97-2003' pairs.list && grep -q 'old.doc: skipped' err &&
     ok ".doc skipped with the reason" || bad "skip reason: $(cat pairs.list err)"
 # the PDF without pdftotext: skipped with a clear message, the rest goes on

@@ -29,8 +29,8 @@ enum {
  * instead. A NUL byte (U+0000) is JISR_EENCODING "binary input" in every mode. On success *out
  * is malloc'd, NUL-terminated, owned by the caller (NULL on error); *out_len and *replaced (the
  * number of U+FFFD substitutions) may be NULL. */
-int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags, char **out,
-                     size_t *out_len, size_t *replaced);
+JISR_API int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags,
+                              char **out, size_t *out_len, size_t *replaced);
 
 /** A streaming reader of a text file ("-" = stdin) that yields lines or paragraphs in UTF-8,
  * reading 64 KiB at a time: a UTF-8 BOM is skipped, UTF-16LE/BE with a BOM is converted as it
@@ -44,22 +44,22 @@ typedef struct jisr_textin jisr_textin;
 
 /** Open path ("-" = stdin, named "<stdin>" in errors). Nothing is read yet, so an empty file
  * simply yields nothing. JISR_EIO naming the path and strerror when it cannot be opened. */
-int jisr_textin_open(jisr_textin **out, const char *path, unsigned flags);
+JISR_API int jisr_textin_open(jisr_textin **out, const char *path, unsigned flags);
 /** Longest line or paragraph accepted, in decoded bytes (default 16 MiB; 0 = default). */
-void jisr_textin_set_limit(jisr_textin *r, size_t bytes);
+JISR_API void jisr_textin_set_limit(jisr_textin *r, size_t bytes);
 /** Next line without its newline (\n, \r\n). Returns 1 and a borrowed line, 0 at end, <0 on
  * error. *offset = byte offset of the line in the decoded input; *lineno is 1-based. */
-int jisr_textin_next_line(jisr_textin *r, const char **line, size_t *len, uint64_t *offset,
-                          unsigned long *lineno);
+JISR_API int jisr_textin_next_line(jisr_textin *r, const char **line, size_t *len, uint64_t *offset,
+                                   unsigned long *lineno);
 /** Next paragraph: consecutive non-blank lines (a line of only spaces/tabs is blank), exactly
  * as they are in the decoded input, inner newlines (\n or \r\n) included and the final one
  * dropped, so *offset + i is the input offset of text[i]. Returns 1/0/<0 like next_line;
  * *lineno is the paragraph's first line. Do not mix with next_line on one reader. */
-int jisr_textin_next_paragraph(jisr_textin *r, const char **text, size_t *len, uint64_t *offset,
-                               unsigned long *lineno);
+JISR_API int jisr_textin_next_paragraph(jisr_textin *r, const char **text, size_t *len,
+                                        uint64_t *offset, unsigned long *lineno);
 /** Number of invalid sequences replaced so far (JISR_TEXT_LENIENT). */
-size_t jisr_textin_replacements(const jisr_textin *r);
-void jisr_textin_close(jisr_textin *r);
+JISR_API size_t jisr_textin_replacements(const jisr_textin *r);
+JISR_API void jisr_textin_close(jisr_textin *r);
 
 /* ---- normalisation for matching (never for output) --------------------------------------- */
 
@@ -83,7 +83,7 @@ enum {
  * default-ignorable code points: ZWJ, ZWNJ, LRM/RLM, ALM, soft hyphen), then the Arabic rules of
  * the other flags, each on its own. Invalid UTF-8 becomes U+FFFD. Pure ASCII, Arabic and Latin
  * text takes a table-driven path without ICU; results are identical. Thread-safe. */
-int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
+JISR_API int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
 
 /** The table-driven path of jisr_text_normalize, one code point at a time, for a caller that
  * walks the code points anyway (the matcher's tokenizer). Get it once per flags; then
@@ -98,8 +98,8 @@ typedef struct jisr_norm_cps {
 #define JISR_NORM_CP_DELETED (-1)
 #define JISR_NORM_CP_SLOW (-2)
 /* 0; 1 when the table path is switched off (tests); <0 (ICU unavailable) */
-int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h);
-int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c);
+JISR_API int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h);
+JISR_API int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c);
 static inline int jisr_norm_cp(const jisr_norm_cps *h, uint32_t c)
 {
     if (c < 0x800) {
@@ -140,35 +140,35 @@ typedef struct jisr_tokens {
 
 /** A reusable tokenizer (holds an ICU word break iterator). */
 typedef struct jisr_tokenizer jisr_tokenizer;
-int jisr_tokenizer_new(jisr_tokenizer **out);
+JISR_API int jisr_tokenizer_new(jisr_tokenizer **out);
 /** Tokenize s[0..n): out is reset (its memory reused), then filled in text order; white space
  * yields no token. Invalid UTF-8 is tolerated (spans stay inside s). */
-int jisr_tokenizer_run(jisr_tokenizer *tk, const char *s, size_t n, jisr_tokens *out);
-void jisr_tokenizer_free(jisr_tokenizer *tk);
-void jisr_tokens_free(jisr_tokens *t);
+JISR_API int jisr_tokenizer_run(jisr_tokenizer *tk, const char *s, size_t n, jisr_tokens *out);
+JISR_API void jisr_tokenizer_free(jisr_tokenizer *tk);
+JISR_API void jisr_tokens_free(jisr_tokens *t);
 
 /* ---- stems ------------------------------------------------------------------------------- */
 
 typedef struct jisr_stemmer jisr_stemmer;
 /** Snowball stemmer for lang "ar" or "en" (any "ar-*", "en-*"); JISR_ENOTFOUND for others. */
-int jisr_stemmer_new(jisr_stemmer **out, const char *lang);
+JISR_API int jisr_stemmer_new(jisr_stemmer **out, const char *lang);
 /** Stem one word of n bytes (need not be NUL-terminated). Pass it through
  * jisr_text_normalize(JISR_NORM_MATCH) first: Snowball's Arabic stemmer looks for the article
  * before it drops diacritics. The result (*out_len bytes, NUL-terminated) is borrowed until
  * the next call; NULL on error. */
-const char *jisr_stemmer_stem(jisr_stemmer *st, const char *w, size_t n, size_t *out_len);
-void jisr_stemmer_free(jisr_stemmer *st);
+JISR_API const char *jisr_stemmer_stem(jisr_stemmer *st, const char *w, size_t n, size_t *out_len);
+JISR_API void jisr_stemmer_free(jisr_stemmer *st);
 
 /* ---- language ---------------------------------------------------------------------------- */
 
 /** "ar" when Arabic-script characters are at least as many as Latin letters, "en" when Latin
  * letters are more, "und" when there are neither. Returns a static string. */
-const char *jisr_text_guess_lang(const char *s, size_t n);
+JISR_API const char *jisr_text_guess_lang(const char *s, size_t n);
 
 /** Language tags compared as BCP 47: case-insensitive, '_' = '-'. jisr_lang_matches(tag, want)
  * is true when tag equals want or starts with want + "-" ("ar-SA" matches "ar"). */
-int jisr_lang_equal(const char *a, const char *b);
-int jisr_lang_matches(const char *tag, const char *want);
+JISR_API int jisr_lang_equal(const char *a, const char *b);
+JISR_API int jisr_lang_matches(const char *tag, const char *want);
 
 /* ---- sentence segmentation --------------------------------------------------------------- */
 
@@ -198,17 +198,18 @@ typedef struct jisr_segmenter jisr_segmenter;
  * JISR_EPARSE (bad XML, a DOCTYPE or entity reference, a bad regular expression, a map naming an
  * unknown rule set; the detail names file, line and column), JISR_ENOTFOUND (no languagemap
  * matches lang), JISR_EINVAL (empty lang), JISR_ENOMEM, JISR_EICU. *out is NULL on error. */
-int jisr_segmenter_new(jisr_segmenter **out, const char *lang, const char *srx_path);
+JISR_API int jisr_segmenter_new(jisr_segmenter **out, const char *lang, const char *srx_path);
 /** The same from an SRX document in memory (name is used in error messages); srx is not
  * referenced after the call. */
-int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const char *srx,
-                                  size_t srx_len, const char *name);
+JISR_API int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const char *srx,
+                                           size_t srx_len, const char *name);
 /** Split one paragraph into sentences. out is reset, then filled with spans into text (trimmed
  * of white space, in order, never empty; none for an empty or blank text). Any bytes are
  * accepted: invalid UTF-8 counts as U+FFFD. Errors: JISR_ENOMEM, JISR_EICU, JISR_ETOOBIG
  * (len > 2 GiB). The spans are owned by out (jisr_spans_free). */
-int jisr_segmenter_split(jisr_segmenter *seg, const char *text, size_t len, jisr_spans *out);
-void jisr_segmenter_free(jisr_segmenter *seg);
-void jisr_spans_free(jisr_spans *s);
+JISR_API int jisr_segmenter_split(jisr_segmenter *seg, const char *text, size_t len,
+                                  jisr_spans *out);
+JISR_API void jisr_segmenter_free(jisr_segmenter *seg);
+JISR_API void jisr_spans_free(jisr_spans *s);
 
 #endif

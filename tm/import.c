@@ -575,14 +575,6 @@ static void group_sort(post_ent *a, post_ent *t, size_t n)
     }
 }
 
-static void put_be(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) {
-        p[i] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
 /* Write the postings pe[0..ne) of one top-bits group, sorted by key, of the batch whose units
  * got the ids id[idx] (0: merged, no posting), or base + idx when id is NULL (no unit merged:
  * the usual case, without a lookup per posting): one chunk per key, or the ids appended to the
@@ -613,7 +605,7 @@ static int post_group(jisr_tm_import *imp, MDB_cursor *ec, const post_ent *pe, s
         size_t oldn = 0;
         uint32_t last = 0;
         /* the key's last chunk, when small, takes the new ids (fewer, fuller chunks) */
-        put_be(key, pkey, 8);
+        jisr_be_put(key, pkey, 8);
         memset(key + 8, 0xFF, 4);
         MDB_val k = {12, key}, d;
         rc = mdb_cursor_get(ec, &k, &d, MDB_SET_RANGE);
@@ -653,7 +645,7 @@ static int post_group(jisr_tm_import *imp, MDB_cursor *ec, const post_ent *pe, s
             }
         }
         if (!oldn) {
-            put_be(key + 8, v[0], 4);
+            jisr_be_put(key + 8, v[0], 4);
             tm_put_varint(&imp->out, nid);
         }
         for (size_t x = 1; x < nid; x++) /* within the reservation: cannot fail */

@@ -123,14 +123,6 @@ static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
 
 /* ---- postings --------------------------------------------------------------------------- */
 
-static uint64_t get_be(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 /* tm_get_varint for the deltas of a chunk, inlined since they are decoded by the million; a
  * delta needs at most 5 bytes (ids are 32-bit), so a longer one is corruption */
 static inline const unsigned char *get_delta(const unsigned char *p, const unsigned char *end,
@@ -152,7 +144,7 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
 {
     const unsigned char *p = v->mv_data, *end = p + v->mv_size;
     uint64_t cnt;
-    uint32_t d, id = (uint32_t)get_be((const unsigned char *)k->mv_data + 8, 4);
+    uint32_t d, id = (uint32_t)jisr_be_get((const unsigned char *)k->mv_data + 8, 4);
     p = tm_get_varint(p, end, &cnt);
     if (!p || cnt == 0 || cnt > v->mv_size * 8)
         return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt index chunk");
@@ -338,20 +330,12 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void put_be(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) {
-        p[i] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
 /* Collect the chunks of one term in buckets lo..hi (contiguous keys: same upper 56 bits). */
 int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
                    size_t *cap, uint64_t *df)
 {
     unsigned char key[12];
-    put_be(key, pkey_lo, 8);
+    jisr_be_put(key, pkey_lo, 8);
     memset(key + 8, 0, 4);
     MDB_val k = {12, key}, v;
     uint64_t prefix = pkey_lo >> 8;
@@ -361,7 +345,7 @@ int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size != 12)
             break;
-        uint64_t kk = get_be(k.mv_data, 8);
+        uint64_t kk = jisr_be_get(k.mv_data, 8);
         if ((kk >> 8) != prefix || (kk & 0xFF) > hi)
             break;
         uint64_t cnt;

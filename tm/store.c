@@ -124,22 +124,6 @@ int tm_reserve(jisr_tm *tm, uint64_t extra)
     return rc ? tm_db_error(rc, "growing the map") : 0;
 }
 
-static void put_be64(unsigned char *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (unsigned char)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v)
 {
     MDB_val k = {strlen(key), (void *)key}, d;
@@ -152,14 +136,14 @@ int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v)
         return tm_db_error(rc, "reading the memory's metadata");
     if (d.mv_size != 8)
         return jisr_error_set(JISR_EDB, tm->dir, 0, 0, "corrupt metadata '%s'", key);
-    *v = get_be64(d.mv_data);
+    *v = jisr_be_get(d.mv_data, 8);
     return 0;
 }
 
 int tm_meta_put_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t v)
 {
     unsigned char b[8];
-    put_be64(b, v);
+    jisr_be_put(b, v, 8);
     MDB_val k = {strlen(key), (void *)key}, d = {8, b};
     int rc = mdb_put(txn, tm->meta, &k, &d, 0);
     return rc ? rc : 0; /* raw LMDB code: callers handle MDB_MAP_FULL */
@@ -597,7 +581,7 @@ int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
         size_t n = k.mv_size - 5 < sizeof lc->lang - 1 ? k.mv_size - 5 : sizeof lc->lang - 1;
         memcpy(lc->lang, (char *)k.mv_data + 5, n);
         lc->lang[n] = '\0';
-        lc->units = d.mv_size == 8 ? get_be64(d.mv_data) : 0;
+        lc->units = d.mv_size == 8 ? jisr_be_get(d.mv_data, 8) : 0;
     }
     mdb_cursor_close(cur);
     if (rc != MDB_NOTFOUND && rc != 0)

@@ -47,11 +47,11 @@ typedef struct jisr_tm_open_opts {
  * Read-only: JISR_ENOTFOUND when dir holds no memory; when the lock file cannot be written (a
  * read-only directory) the memory is opened without locking, which is only safe while no one
  * writes to it. JISR_ESCHEMA when written by a newer jisr. *out is owned by the caller. */
-int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
+JISR_API int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
 /** Close the handle (flushes to disk when opened for writing). Accepts NULL. */
-void jisr_tm_close(jisr_tm *tm);
+JISR_API void jisr_tm_close(jisr_tm *tm);
 /** 1 when the handle was opened without the LMDB lock (read-only directory), else 0. */
-int jisr_tm_nolock(const jisr_tm *tm);
+JISR_API int jisr_tm_nolock(const jisr_tm *tm);
 
 /* ---- import ----------------------------------------------------------------------------- */
 
@@ -81,17 +81,18 @@ typedef struct jisr_tm_import jisr_tm_import;
  * one batch per write transaction, by a thread of the importer's own while the caller prepares
  * the next batch: a batch is stored completely or not at all. An error of the writer is returned
  * by the next add or commit. The handle must not be used by the caller meanwhile. */
-int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_import **out);
+JISR_API int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts,
+                                  jisr_tm_import **out);
 /** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.
  * A unit with fewer than one non-empty variant is counted as skipped. */
-int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u);
+JISR_API int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u);
 /** Commit the buffered units now. */
-int jisr_tm_import_commit(jisr_tm_import *imp);
+JISR_API int jisr_tm_import_commit(jisr_tm_import *imp);
 /** Statistics so far (committed batches only for added/merged). */
-const jisr_tm_import_stats *jisr_tm_import_stats_get(const jisr_tm_import *imp);
+JISR_API const jisr_tm_import_stats *jisr_tm_import_stats_get(const jisr_tm_import *imp);
 /** Commit what is buffered (commit != 0) or drop it (commit == 0), then free imp. Returns the
  * commit's result. Accepts NULL. */
-int jisr_tm_import_end(jisr_tm_import *imp, int commit);
+JISR_API int jisr_tm_import_end(jisr_tm_import *imp, int commit);
 
 enum {
     JISR_TM_IMPORT_SKIP_BAD = 1 << 0, /* keep the good units of a file with bad ones */
@@ -118,8 +119,8 @@ typedef struct jisr_tm_file_opts {
  * JISR_TM_IMPORT_SKIP_BAD the good units are stored and the bad ones reported (on_bad).
  * on_progress and on_bad are called on the parsing thread, on_commit on the writer's.
  * st (may be NULL) receives this file's statistics. */
-int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *opts,
-                        jisr_tm_import_stats *st);
+JISR_API int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *opts,
+                                 jisr_tm_import_stats *st);
 
 /* ---- fuzzy query ------------------------------------------------------------------------ */
 
@@ -157,12 +158,12 @@ typedef struct jisr_tm_matches {
 } jisr_tm_matches;
 
 /** Fuzzy-match text against the memory. out is reset and filled, best first (ties: lower id). */
-int jisr_tm_query(jisr_tm *tm, const char *text, const jisr_tm_query_opts *opts,
-                  jisr_tm_matches *out);
-void jisr_tm_matches_free(jisr_tm_matches *m);
+JISR_API int jisr_tm_query(jisr_tm *tm, const char *text, const jisr_tm_query_opts *opts,
+                           jisr_tm_matches *out);
+JISR_API void jisr_tm_matches_free(jisr_tm_matches *m);
 
 /** Score two texts of one language as the matcher does (0–100). */
-int jisr_tm_score_texts(const char *a, const char *b, int *score);
+JISR_API int jisr_tm_score_texts(const char *a, const char *b, int *score);
 
 /* ---- concordance ------------------------------------------------------------------------ */
 
@@ -181,25 +182,25 @@ typedef struct jisr_tm_hits {
 
 /** Units whose text in lang contains the phrase's words consecutively (compared on their
  * normalised, clitic-stripped forms; punctuation ignored), in id order, at most max (0 = 100). */
-int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
-                    jisr_tm_hits *out);
-void jisr_tm_hits_free(jisr_tm_hits *h);
+JISR_API int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
+                             jisr_tm_hits *out);
+JISR_API void jisr_tm_hits_free(jisr_tm_hits *h);
 
 /* ---- export, lookup, delete, stats ------------------------------------------------------ */
 
 typedef struct jisr_tm_iter jisr_tm_iter;
 /** Iterate over all units in id order, over a consistent snapshot. */
-int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out);
+JISR_API int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out);
 /** 1 with the next unit (u cleared first), 0 at the end, <0 on error. */
-int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u);
-void jisr_tm_iter_close(jisr_tm_iter *it);
+JISR_API int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u);
+JISR_API void jisr_tm_iter_close(jisr_tm_iter *it);
 
 /** One unit by id; JISR_ENOTFOUND when absent. */
-int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u);
+JISR_API int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u);
 
 /** Delete units by id in one transaction: all or nothing (JISR_ENOTFOUND names the first
  * missing id and nothing is deleted). */
-int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n);
+JISR_API int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n);
 
 typedef struct jisr_tm_lang_count {
     char lang[32];
@@ -218,7 +219,7 @@ typedef struct jisr_tm_stats {
     size_t nlangs;
 } jisr_tm_stats;
 
-int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out);
-void jisr_tm_stats_free(jisr_tm_stats *st);
+JISR_API int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out);
+JISR_API void jisr_tm_stats_free(jisr_tm_stats *st);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tm/tm.h"
+#include "util/util_int.h"
 
 /* ---- tokens (tok.c) --------------------------------------------------------------------- */
 

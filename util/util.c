@@ -6,7 +6,9 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
+#include "util_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +105,31 @@ void jisr_error_format(char *out, size_t outsz)
         snprintf(out, outsz, "%s", msg);
 }
 
+int jisr_oom(size_t bytes)
+{
+    if (bytes)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (%zu bytes)", bytes);
+    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+int jisr_grow_slow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t c = *cap ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return jisr_oom(0);
+        c *= 2;
+    }
+    if (elem && c > SIZE_MAX / elem)
+        return jisr_oom(0);
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return jisr_oom(c * elem);
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
 int jisr_buf_grow(jisr_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
@@ -115,7 +142,7 @@ int jisr_buf_grow(jisr_buf *b, size_t extra)
         cap = cap * 2 > cap ? cap * 2 : need;
     char *p = realloc(b->data, cap);
     if (!p)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory (%zu bytes)", cap);
+        return jisr_oom(cap);
     b->data = p;
     b->cap = cap;
     return 0;
@@ -227,7 +254,7 @@ char *jisr_strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
     if (!p) {
-        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        jisr_oom(n + 1);
         return NULL;
     }
     memcpy(p, s, n);

@@ -16,6 +16,14 @@
 
 #define JISR_VERSION "0.1.0"
 
+/* JISR_API marks the public API: the library is built with -fvisibility=hidden, so only
+ * functions declared with it are exported from libjisr.so. */
+#if defined(__GNUC__)
+#define JISR_API __attribute__((visibility("default")))
+#else
+#define JISR_API
+#endif
+
 enum {
     JISR_OK = 0,
     JISR_ENOMEM = -1,        /* allocation failed */
@@ -34,7 +42,7 @@ enum {
 };
 
 /** Static English text for a JISR_E* code; never NULL. */
-const char *jisr_strerror(int code);
+JISR_API const char *jisr_strerror(int code);
 
 /** The last error recorded on this thread. Strings are owned by the thread and valid until the
  * next jisr_error_set/clear on this thread. file is "" and line/col are 0 when unknown. */
@@ -46,22 +54,22 @@ typedef struct jisr_error {
     char msg[1024];
 } jisr_error;
 
-const jisr_error *jisr_error_last(void);
-void jisr_error_clear(void);
+JISR_API const jisr_error *jisr_error_last(void);
+JISR_API void jisr_error_clear(void);
 
 /** Record an error (printf-style message) and return code, so callers can
  * `return jisr_error_set(JISR_EPARSE, path, line, col, "…")`. file may be NULL. */
-int jisr_error_set(int code, const char *file, unsigned long line, unsigned long col,
-                   const char *fmt, ...)
+JISR_API int jisr_error_set(int code, const char *file, unsigned long line, unsigned long col,
+                            const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
-int jisr_error_setv(int code, const char *file, unsigned long line, unsigned long col,
-                    const char *fmt, va_list ap);
+JISR_API int jisr_error_setv(int code, const char *file, unsigned long line, unsigned long col,
+                             const char *fmt, va_list ap);
 
 /** Format the last error as "FILE:LINE:COL: message" (parts omitted when unknown) into out. */
-void jisr_error_format(char *out, size_t outsz);
+JISR_API void jisr_error_format(char *out, size_t outsz);
 
 /* ---- growable byte buffer -------------------------------------------------------------- */
 
@@ -78,7 +86,7 @@ static inline int jisr_buf_reserve(jisr_buf *b, size_t extra);
 /** Append n bytes (p may be NULL when n is 0): 0, or JISR_ENOMEM. */
 static inline int jisr_buf_append(jisr_buf *b, const void *p, size_t n);
 /** The slow path of jisr_buf_reserve: grow the allocation. */
-int jisr_buf_grow(jisr_buf *b, size_t extra);
+JISR_API int jisr_buf_grow(jisr_buf *b, size_t extra);
 
 /* Inline: the buffers take many small appends (varints, short strings) on the import's path. */
 static inline int jisr_buf_reserve(jisr_buf *b, size_t extra)
@@ -99,29 +107,29 @@ static inline int jisr_buf_append(jisr_buf *b, const void *p, size_t n)
     b->data[b->len] = '\0';
     return 0;
 }
-int jisr_buf_puts(jisr_buf *b, const char *s);
-int jisr_buf_putc(jisr_buf *b, char c);
-int jisr_buf_printf(jisr_buf *b, const char *fmt, ...)
+JISR_API int jisr_buf_puts(jisr_buf *b, const char *s);
+JISR_API int jisr_buf_putc(jisr_buf *b, char c);
+JISR_API int jisr_buf_printf(jisr_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void jisr_buf_reset(jisr_buf *b); /* len = 0, keeps memory */
-void jisr_buf_free(jisr_buf *b);  /* accepts a zeroed buffer */
+JISR_API void jisr_buf_reset(jisr_buf *b); /* len = 0, keeps memory */
+JISR_API void jisr_buf_free(jisr_buf *b);  /* accepts a zeroed buffer */
 
 /** Append s (n bytes of UTF-8) as a JSON string literal, quotes included. */
-int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n);
+JISR_API int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
 /** strdup/strndup that record JISR_ENOMEM on failure. */
-char *jisr_strdup(const char *s);
-char *jisr_strndup(const char *s, size_t n);
+JISR_API char *jisr_strdup(const char *s);
+JISR_API char *jisr_strndup(const char *s, size_t n);
 
 /** Monotonic clock in seconds (for progress and benchmarks). */
-double jisr_now(void);
+JISR_API double jisr_now(void);
 
 /** Peak resident set size of this process in KiB (0 if unknown). */
-long jisr_peak_rss_kib(void);
+JISR_API long jisr_peak_rss_kib(void);
 
 #endif

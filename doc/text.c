@@ -3,7 +3,8 @@
  * streamed through the text layer's bounded reader (jisr_textin), so a large file never sits in
  * memory; any other encoding — forced with opts.encoding, declared in an Emacs-style
  * "-*- coding: NAME -*-" first line, or detected by ICU's charset detector when the bytes are
- * not UTF-8 — is converted whole by an ICU converter (such files are small: Arabic archives in
+ * not UTF-8 (most of them above 0x7F, not UTF-8 sequences) — is converted whole by an ICU
+ * converter (such files are small: Arabic archives in
  * windows-1256 or ISO-8859-6), with the file size bounded by opts.max_bytes.
  *
  * Paragraphs are what `jisr segment` has always used: consecutive non-blank lines, the inner
@@ -86,6 +87,16 @@ static int looks_utf8(const unsigned char *s, size_t n, int complete)
         i += len;
     }
     return 1;
+}
+
+/* Text in a legacy 8-bit encoding of Arabic has most of its bytes above 0x7F; a file with
+ * only a few (an English text with a stray byte) is UTF-8 with an error, reported as such. */
+static int few_high_bytes(const unsigned char *s, size_t n)
+{
+    size_t high = 0;
+    for (size_t i = 0; i < n; i++)
+        high += s[i] >= 0x80;
+    return high * 10 < n;
 }
 
 /* More valid UTF-8 multi-byte sequences than bytes that are not part of one? */
@@ -247,7 +258,7 @@ int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc
      * or mostly UTF-8 (more valid multi-byte sequences than invalid bytes: a damaged UTF-8
      * file, reported where it is damaged) */
     jisr_error utf8_err = *jisr_error_last();
-    if (memchr(data, 0, n) || mostly_utf8(data, n)) {
+    if (memchr(data, 0, n) || mostly_utf8(data, n) || few_high_bytes(data, n)) {
         if (flags) {
             rc = jisr_text_decode(d->name, data, n, flags, out, out_len, &rep);
             d->replaced += rep;
@@ -357,7 +368,8 @@ int doc_text_open_file(jisr_doc *d, const char *path)
             nh >= 2 && (memcmp(head, "\xFF\xFE", 2) == 0 || memcmp(head, "\xFE\xFF", 2) == 0 ||
                         (nh >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0));
         int stream = !enc && (bom || (!declared(head, nh, decl, sizeof decl) &&
-                                      looks_utf8(head, nh, nh < sizeof head)));
+                                      (looks_utf8(head, nh, nh < sizeof head) ||
+                                       few_high_bytes(head, nh) || mostly_utf8(head, nh))));
         if (!stream) {
             /* another encoding: convert the whole file */
             int fd2 = open(path, O_RDONLY);

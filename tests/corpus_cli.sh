@@ -51,4 +51,13 @@ grep -q $'48,250' c.tsv && ok "numbers survive" || bad "content"
     "$J" query --tm tm -s en -t ar "A new children's room opened in March." | grep -q 'افتتحت قاعة' &&
     ok "jisr import file.xlf" || bad "import xlf: $(cat ierr)"
 "$J" convert "$D/report.en.xliff" x.tmx 2>/dev/null && grep -q '<bpt i=' x.tmx && ok "convert XLIFF 2.0 to TMX" || bad "convert xliff"
+# documents straight into segment and align
+"$J" segment "$D/report.en.docx" >seg.txt 2>/dev/null && grep -qx 'The library lent more than 9,400 books.' seg.txt &&
+    ! grep -q 'not shown' seg.txt && ok "segment a DOCX" || bad "segment docx"
+"$J" segment -f jsonl --from html <"$D/report.ar.html" | grep -q '"kind":"list-item"' &&
+    ok "segment HTML from standard input (--from)" || bad "segment --from html"
+"$J" align "$D/report.ar.docx" "$D/report.en.docx" -f tmx -o r.tmx 2>/dev/null &&
+    xmllint --noout --nonet --dtdvalid "$JISR_TEST_DATA/formats/tmx14.dtd" r.tmx 2>/dev/null &&
+    [ "$(grep -c '<tu>' r.tmx)" -ge 15 ] && grep -q 'The room holds forty children.' r.tmx &&
+    ok "jisr align report.ar.docx report.en.docx -f tmx -o report.tmx" || bad "align docx"
 exit $fails

@@ -516,8 +516,9 @@ static void zm_add(zipmem *m, const char *name, const void *data, size_t n)
 {
     zip_error_t e;
     zip_error_init(&e);
-    void *copy = malloc(n ? n : 1);
-    memcpy(copy, data, n);
+    void *copy = n ? malloc(n) : NULL;
+    if (n)
+        memcpy(copy, data, n);
     zip_source_t *s = zip_source_buffer_create(copy, n, 1, &e);
     assert_non_null(s);
     assert_true(zip_file_add(m->z, name, s, ZIP_FL_ENC_UTF_8) >= 0);
@@ -560,6 +561,7 @@ static zip_int64_t zeros_cb(void *ud, void *data, zip_uint64_t len, zip_source_c
         return (zip_int64_t)k;
     }
     case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE:
         return 0;
     case ZIP_SOURCE_STAT: {
         zip_stat_t *st = data;
@@ -572,7 +574,8 @@ static zip_int64_t zeros_cb(void *ud, void *data, zip_uint64_t len, zip_source_c
         return 2 * sizeof(int);
     case ZIP_SOURCE_SUPPORTS:
         return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
-                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, -1);
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              -1);
     default:
         return -1;
     }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "align/align.h"
 #include "cli/cli.h"
@@ -84,24 +83,20 @@ static void on_progress(void *ctx, const char *stage, size_t done, size_t total)
     cli_progress_update(&g->p, "%-9s [%s] %zu/%zu", stage, bar, done, total);
 }
 
-static int write_file(const char *path, const jisr_buf *b)
+/* A report file, written safely (never through a symbolic link or over an input). */
+static int write_file(const char *path, const jisr_buf *b, jisr_fileset *inputs)
 {
-    jisr_buf tmp = {0};
-    jisr_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp.data, "wb");
-    int rc = 0;
-    if (!f)
-        rc = jisr_error_set(JISR_EIO, path, 0, 0, "cannot create");
-    if (rc == 0 && b->len && fwrite(b->data, 1, b->len, f) != b->len)
-        rc = jisr_error_set(JISR_EIO, path, 0, 0, "write failed");
-    if (f && fclose(f) != 0 && rc == 0)
-        rc = jisr_error_set(JISR_EIO, path, 0, 0, "write failed");
-    if (rc == 0 && rename(tmp.data, path) != 0)
-        rc = jisr_error_set(JISR_EIO, path, 0, 0, "cannot rename the temporary file");
-    if (rc < 0 && f)
-        remove(tmp.data);
-    jisr_buf_free(&tmp);
-    return rc;
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.files = inputs;
+    jisr_outfile *o = NULL;
+    int rc = jisr_outfile_open(&o, path, &oo);
+    if (rc < 0)
+        return rc;
+    if (b->len && fwrite(b->data, 1, b->len, jisr_outfile_stream(o)) != b->len) {
+        jisr_outfile_abort(o);
+        return jisr_error_set(JISR_EIO, path, 0, 0, "write failed");
+    }
+    return jisr_outfile_commit(o);
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -323,6 +318,10 @@ int cmd_corpus(int argc, char **argv)
                             (unsigned long long)t->dropped[k]);
             fprintf(stderr, " (%.1f s)\n", t->seconds);
         }
+        jisr_fileset *inputs = NULL;
+        if (jisr_fileset_new(&inputs) == 0)
+            for (int i = optind; i < argc; i++)
+                jisr_fileset_add_input(inputs, argv[i]);
         const char *files[2] = {report, report_json};
         for (int k = 0; k < 2; k++) {
             if (!files[k])
@@ -331,11 +330,12 @@ int cmd_corpus(int argc, char **argv)
             int json = k == 1 || ends_with(files[k], ".json");
             int wr = json ? jisr_corpus_report_json(rep, &b) : jisr_corpus_report_html(rep, &b);
             if (wr == 0)
-                wr = write_file(files[k], &b);
+                wr = write_file(files[k], &b, inputs);
             if (wr < 0 && status == CLI_OK)
                 status = cli_error(wr);
             jisr_buf_free(&b);
         }
+        jisr_fileset_free(inputs);
         jisr_corpus_report_free(rep);
     }
     return status;

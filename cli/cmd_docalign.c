@@ -160,10 +160,11 @@ int cmd_docalign(int argc, char **argv)
     jisr_pairing *p = NULL;
     int rc = jisr_corpus_pair(in, nin, &po, &p);
     cli_progress_done(&prog);
-    free(in);
-    if (rc < 0)
+    if (rc < 0) {
+        free(in);
         return rc == JISR_EINVAL ? cli_usage_error("docalign", "%s", jisr_error_last()->msg)
                                  : cli_error(rc);
+    }
     for (size_t i = 0; i < p->ndocs; i++)
         if (p->docs[i].side < 0)
             cli_warn("%s: skipped: %s", p->docs[i].path, p->docs[i].why ? p->docs[i].why : "");
@@ -171,32 +172,28 @@ int cmd_docalign(int argc, char **argv)
     rc = jisr_pairing_format(p, output != NULL, &b);
     fprintf(stderr, "jisr: %zu pairs; %zu source and %zu target documents unpaired\n", p->npairs,
             p->nside[0] - p->npairs, p->nside[1] - p->npairs);
-    jisr_pairing_free(p);
     if (rc == 0) {
-        FILE *f = stdout;
-        char *tmp = NULL;
-        if (output) {
-            jisr_buf t = {0};
-            jisr_buf_printf(&t, "%s.tmp.%ld", output, (long)getpid());
-            tmp = t.data;
-            f = fopen(tmp, "wb");
-            if (!f)
-                rc = jisr_error_set(JISR_EIO, output, 0, 0, "cannot create");
+        /* written safely: never through a symbolic link or over one of the inputs */
+        jisr_fileset *inputs = NULL;
+        jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+        if ((rc = jisr_fileset_new(&inputs)) == 0) {
+            for (size_t i = 0; i < p->ndocs; i++)
+                jisr_fileset_add_input(inputs, p->docs[i].path);
+            oo.files = inputs;
         }
-        if (rc == 0 && fwrite(b.data, 1, b.len, f) != b.len)
+        jisr_outfile *o = NULL;
+        if (rc == 0)
+            rc = jisr_outfile_open(&o, output ? output : "-", &oo);
+        if (rc == 0 && b.len && fwrite(b.data, 1, b.len, jisr_outfile_stream(o)) != b.len) {
+            jisr_outfile_abort(o);
             rc = jisr_error_set(JISR_EIO, output ? output : "<stdout>", 0, 0, "write failed");
-        if (output && f) {
-            if (fclose(f) != 0 && rc == 0)
-                rc = jisr_error_set(JISR_EIO, output, 0, 0, "write failed");
-            if (rc == 0 && rename(tmp, output) != 0)
-                rc = jisr_error_set(JISR_EIO, output, 0, 0, "cannot rename the temporary file");
-            if (rc < 0)
-                remove(tmp);
-        } else if (fflush(stdout) != 0 && rc == 0) {
-            rc = jisr_error_set(JISR_EIO, "<stdout>", 0, 0, "write failed");
+        } else if (rc == 0) {
+            rc = jisr_outfile_commit(o);
         }
-        free(tmp);
+        jisr_fileset_free(inputs);
     }
     jisr_buf_free(&b);
+    jisr_pairing_free(p);
+    free(in);
     return rc < 0 ? cli_error(rc) : CLI_OK;
 }

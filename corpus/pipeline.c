@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "align/align.h"
 #include "corpus/corpus_int.h"
@@ -193,12 +192,6 @@ static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w, con
     return rc;
 }
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat x, y;
-    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
 int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
                     jisr_corpus_report **out)
 {
@@ -221,6 +214,7 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     jisr_aligner *al = NULL;
     jisr_filter *flt = NULL;
     jisr_writer *w = NULL;
+    jisr_fileset *files = NULL;
     sents *ds = NULL, *dt = NULL;
     size_t chunk = o->chunk ? o->chunk : 256;
     jisr_pair_opts po = o->pair;
@@ -239,20 +233,13 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     r->t.unpaired_tgt = p->nside[1] - p->npairs;
     if (o->on_progress)
         o->on_progress(o->ctx, "reading", p->ndocs, p->ndocs);
-    /* the output must not be an input */
-    jisr_buf p2 = {0};
-    for (size_t i = 0; rc == 0 && i < p->ndocs; i++) {
-        const char *op = o->output;
-        if (o->moses) {
-            jisr_buf_reset(&p2);
-            jisr_buf_printf(&p2, "%s.%s", o->output, r->srclang);
-            op = p2.data;
-        }
-        if (same_file(op, p->docs[i].path))
-            rc = jisr_error_set(JISR_EINVAL, o->output, 0, 0,
-                                "the output is one of the inputs (%s): refused", p->docs[i].path);
+    /* the output must not be an input: every document is in the set the writer refuses */
+    if (jisr_fileset_new(&files) < 0) {
+        rc = JISR_ENOMEM;
+        goto done;
     }
-    jisr_buf_free(&p2);
+    for (size_t i = 0; rc == 0 && i < p->ndocs; i++)
+        rc = jisr_fileset_add_input(files, p->docs[i].path);
     if (rc < 0)
         goto done;
     r->docs = calloc(p->npairs + 1, sizeof *r->docs);
@@ -279,6 +266,7 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     wo.srclang = r->srclang;
     wo.tgtlang = r->tgtlang;
     wo.segtype = "sentence";
+    wo.files = files;
     jisr_buf wp = {0};
     const char *wpath = o->output;
     if (o->moses) {
@@ -353,6 +341,7 @@ done:
     jisr_segmenter_free(ts);
     jisr_aligner_free(al);
     jisr_filter_free(flt);
+    jisr_fileset_free(files);
     r->t.seconds = jisr_now() - t0;
     return rc;
 }

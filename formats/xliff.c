@@ -140,7 +140,7 @@ static int text_add(xl_reader *t, seg *s, const char *p, size_t n)
     /* a literal private-use character would read as a placeholder: escape it as a tag */
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        if (jisr_placeholder_at(p, n, i) < 0)
+        if (fmt_placeholder_at(p, n, i) < 0)
             continue;
         if (jisr_buf_append(&s->text, p + start, i - start) < 0)
             return JISR_ENOMEM;
@@ -151,10 +151,10 @@ static int text_add(xl_reader *t, seg *s, const char *p, size_t n)
         jisr_variant v = {0};
         v.tags = s->tags;
         v.ntags = s->ntags;
-        int rc = jisr_variant_add_tag(&v, ref, strlen(ref));
+        int rc = fmt_variant_add_tag(&v, ref, strlen(ref));
         s->tags = v.tags;
         s->ntags = v.ntags;
-        if (rc < 0 || jisr_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0)
+        if (rc < 0 || fmt_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0)
             return rc < 0 ? rc : JISR_ENOMEM;
         i += 2;
         start = i + 1;
@@ -167,13 +167,13 @@ static int tag_add(xl_reader *t, seg *s, const char *xml, size_t len)
     jisr_variant v = {0};
     v.tags = s->tags;
     v.ntags = s->ntags;
-    int rc = jisr_variant_add_tag(&v, xml, len);
+    int rc = fmt_variant_add_tag(&v, xml, len);
     s->tags = v.tags;
     s->ntags = v.ntags;
     if (rc < 0)
         return rc == JISR_ETOOBIG ? fail(t, rc, "more than 6400 inline codes in one segment%s", "")
                                   : rc;
-    return jisr_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0 ? JISR_ENOMEM : 0;
+    return fmt_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0 ? JISR_ENOMEM : 0;
 }
 
 static int esc(jisr_buf *b, const char *s)
@@ -384,7 +384,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
             unsigned long cp = hex ? strtoul(hex, NULL, 16) : 0;
             free(hex);
             if (cp && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
-                (rc = jisr_utf8_put(&cur->text, (unsigned)cp)) < 0)
+                (rc = fmt_utf8_put(&cur->text, (unsigned)cp)) < 0)
                 break;
             continue;
         } else if (t->version == 1 &&
@@ -459,7 +459,7 @@ static int q_unit(xl_reader *t, const char *id, const seg *s, const seg *g)
         rc = jisr_unit_add_variant(u, side ? tl : sl, x->text.data ? x->text.data : "", x->text.len,
                                    &v);
         for (size_t i = 0; rc == 0 && i < x->ntags; i++)
-            rc = jisr_variant_add_tag(v, x->tags[i], strlen(x->tags[i]));
+            rc = fmt_variant_add_tag(v, x->tags[i], strlen(x->tags[i]));
     }
     if (rc < 0) {
         jisr_unit_clear(u);
@@ -660,7 +660,7 @@ static int file_close(void *ctx)
     return 0;
 }
 
-int jisr_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
+int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
 {
     xl_reader *t = calloc(1, sizeof *t);
     if (!t) {

@@ -51,6 +51,11 @@ grep -q $'48,250' c.tsv && ok "numbers survive" || bad "content"
     "$J" query --tm tm -s en -t ar "A new children's room opened in March." | grep -q 'افتتحت قاعة' &&
     ok "jisr import file.xlf" || bad "import xlf: $(cat ierr)"
 "$J" convert "$D/report.en.xliff" x.tmx 2>/dev/null && grep -q '<bpt i=' x.tmx && ok "convert XLIFF 2.0 to TMX" || bad "convert xliff"
+# one document on each side: a translation pairs, an unrelated text does not
+"$J" docalign "$D/report.ar.pdf" "$D/report.en.html" 2>/dev/null | grep -q $'^report\t' &&
+    ok "1x1: the PDF pairs with its HTML translation" || bad "1x1 translation"
+"$J" docalign "$D/plain.ar.txt" "$D/report.en.html" 2>/dev/null | grep -q '^# unpaired source' &&
+    ok "1x1: an unrelated text stays unpaired" || bad "1x1 unrelated"
 # documents straight into segment and align
 "$J" segment "$D/report.en.docx" >seg.txt 2>/dev/null && grep -qx 'The library lent more than 9,400 books.' seg.txt &&
     ! grep -q 'not shown' seg.txt && ok "segment a DOCX" || bad "segment docx"

@@ -49,7 +49,9 @@ typedef struct al_tk {
     al_vocab voc;
     uint32_t idcap;        /* capacity of the per-id arrays below */
     unsigned char *kind;   /* kind of each id */
-    char **surf;           /* first surface form seen (case-folded, unstemmed), or NULL */
+    char **surf;           /* first surface form seen (case-folded, unstemmed), or NULL … */
+    uint32_t *surf_gen;    /* … in the documents of run surf_gen[id] (valid when = run_gen) */
+    uint32_t run_gen;      /* bumped by al_tk_new_run */
     uint32_t *capn, *lown; /* words: seen capitalised inside a sentence / in lower case */
     al_vocab memo;         /* side + surface word → memo_id[k] (stemming is the slow part) */
     uint32_t *memo_id;
@@ -66,8 +68,12 @@ typedef struct al_tk {
 
 int al_tk_init(al_tk *tk, const char *srclang, const char *tgtlang);
 void al_tk_free(al_tk *tk);
-/** Forget the capitalisation counts (a new batch of documents). */
-void al_tk_clear_caps(al_tk *tk);
+/** A new batch of documents: capitalisation counts and surface forms start again (the name
+ * matcher reads them; forms from earlier documents would make a document's alignment depend on
+ * what was aligned before it). */
+void al_tk_new_run(al_tk *tk);
+/** The surface form of id in this run's documents, or NULL. */
+const char *al_tk_surface(const al_tk *tk, uint32_t id);
 /** id of kind + s[0..n), added when absent; UINT32_MAX (JISR_ENOMEM recorded) on failure. */
 uint32_t al_tk_intern(al_tk *tk, char kind, const char *s, size_t n);
 /** id of kind + s[0..n) or UINT32_MAX. */
@@ -147,10 +153,6 @@ typedef struct al_dp_stats {
 const al_dp_stats *al_dp_stats_last(void);
 
 /* ---- model internals exposed to tests and the bench --------------------------------------- */
-
-/** Skeleton of a Latin word for name matching (consonant classes, duplicates collapsed);
- * writes at most cap-1 bytes + NUL, returns the length. */
-size_t al_name_key(const char *latin, size_t n, char *out, size_t cap);
 
 #define AL_NCAL 8 /* calibration weights (cost.c) */
 /** Called with the features of every scored pair, in the order of the results (bench_align

@@ -500,6 +500,11 @@ static int compute_weights(jisr_aligner *a)
     for (uint32_t f = 0; f < a->tk.voc.n; f++) {
         const al_trlist *tl = &a->tr[f];
         double qf = 1;
+        /* a word of earlier documents (kept in the vocabulary across jisr_aligner_clear) says
+         * nothing about these: without this, a document's alignment would depend on the
+         * documents aligned before it in the same process (and a Dask run on partitioning) */
+        if (!a->df[f] && a->tk.kind[f] == 'S')
+            continue;
         for (uint32_t k = 0; k < tl->n; k++) {
             uint32_t e = tl->v[k];
             a->tknown[e] = 1;
@@ -714,7 +719,7 @@ void jisr_aligner_clear(jisr_aligner *a)
     }
     a->ndocs = 0;
     a->ran = 0;
-    al_tk_clear_caps(&a->tk);
+    al_tk_new_run(&a->tk);
 }
 
 void jisr_aligner_free(jisr_aligner *a)

@@ -74,7 +74,7 @@ static char letter_class(const char *s, size_t n, size_t i, size_t *adv)
     }
 }
 
-size_t al_name_key(const char *latin, size_t n, char *out, size_t cap)
+size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap)
 {
     size_t k = 0;
     char prev = 0;
@@ -187,12 +187,12 @@ int al_names(jisr_aligner *a)
     size_t nek = 0, cek = 0;
     int rc = 0;
     for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++) {
-        if (a->tk.kind[id] != (unsigned char)en || !a->tk.surf[id] || a->tk.capn[id] == 0 ||
+        const char *s = al_tk_surface(&a->tk, id);
+        if (a->tk.kind[id] != (unsigned char)en || !s || a->tk.capn[id] == 0 ||
             a->tk.capn[id] < a->tk.lown[id])
             continue;
         char key[KEY_MAX];
-        const char *s = a->tk.surf[id];
-        if (al_name_key(s, strlen(s), key, sizeof key) >= 2)
+        if (jisr_align_name_key(s, strlen(s), key, sizeof key) >= 2)
             rc = push_variants(&ek, &nek, &cek, key, id);
     }
     if (rc < 0 || nek == 0)
@@ -202,10 +202,9 @@ int al_names(jisr_aligner *a)
     size_t nq = 0, cq = 0;
     for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++) {
         /* names are what the dictionary does not know */
-        if (a->tk.kind[id] != (unsigned char)ar || !a->tk.surf[id] || a->tr[id].n > 0 ||
-            df_of(a, id) == 0)
+        const char *s = al_tk_surface(&a->tk, id);
+        if (a->tk.kind[id] != (unsigned char)ar || !s || a->tr[id].n > 0 || df_of(a, id) == 0)
             continue;
-        const char *s = a->tk.surf[id];
         size_t sn = strlen(s);
         for (int strip = 0; rc == 0 && strip < 2; strip++) {
             const char *w = s;
@@ -222,7 +221,7 @@ int al_names(jisr_aligner *a)
             }
             char lat[128], key[KEY_MAX];
             int ln = translit(a, w, wn, lat, sizeof lat);
-            if (ln <= 0 || al_name_key(lat, (size_t)ln, key, sizeof key) < 2)
+            if (ln <= 0 || jisr_align_name_key(lat, (size_t)ln, key, sizeof key) < 2)
                 continue;
             nq = 0;
             if ((rc = push_variants(&q, &nq, &cq, key, id)) < 0)

@@ -40,6 +40,7 @@ void al_tk_free(al_tk *tk)
     for (uint32_t id = 0; tk->surf && id < tk->voc.n; id++)
         free(tk->surf[id]);
     free(tk->surf);
+    free(tk->surf_gen);
     free(tk->kind);
     free(tk->capn);
     free(tk->lown);
@@ -57,12 +58,18 @@ void al_tk_free(al_tk *tk)
     memset(tk, 0, sizeof *tk);
 }
 
-void al_tk_clear_caps(al_tk *tk)
+void al_tk_new_run(al_tk *tk)
 {
     if (tk->idcap) {
         memset(tk->capn, 0, tk->idcap * sizeof *tk->capn);
         memset(tk->lown, 0, tk->idcap * sizeof *tk->lown);
     }
+    tk->run_gen++;
+}
+
+const char *al_tk_surface(const al_tk *tk, uint32_t id)
+{
+    return id < tk->voc.n && tk->surf[id] && tk->surf_gen[id] == tk->run_gen ? tk->surf[id] : NULL;
 }
 
 /* The per-id arrays of the service follow the vocabulary. */
@@ -84,6 +91,7 @@ static int tk_ensure(al_tk *tk)
     } while (0)
     GROW(kind);
     GROW(surf);
+    GROW(surf_gen);
     GROW(capn);
     GROW(lown);
 #undef GROW
@@ -168,21 +176,41 @@ const char *al_tk_stem(al_tk *tk, char side, const char *w, size_t n, size_t *ou
     return stem;
 }
 
-/* Case-folds and stems one normalised word; records its first surface form. */
-static int word_id(al_tk *tk, char side, const char *w, size_t wn, uint32_t *out)
+/* Case-folds one normalised word into tk->lb. */
+static int fold(al_tk *tk, const char *w, size_t wn)
 {
     int rc;
     int ascii = 1;
     for (size_t i = 0; i < wn && ascii; i++)
         ascii = !((unsigned char)w[i] & 0x80);
     jisr_buf_reset(&tk->lb);
-    if (ascii) {
-        if ((rc = jisr_buf_append(&tk->lb, w, wn)) < 0)
-            return rc;
-        for (size_t i = 0; i < wn; i++)
-            if (tk->lb.data[i] >= 'A' && tk->lb.data[i] <= 'Z')
-                tk->lb.data[i] = (char)(tk->lb.data[i] - 'A' + 'a');
-    } else if ((rc = jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &tk->lb)) < 0)
+    if (!ascii)
+        return jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &tk->lb);
+    if ((rc = jisr_buf_append(&tk->lb, w, wn)) < 0)
+        return rc;
+    for (size_t i = 0; i < wn; i++)
+        if (tk->lb.data[i] >= 'A' && tk->lb.data[i] <= 'Z')
+            tk->lb.data[i] = (char)(tk->lb.data[i] - 'A' + 'a');
+    return 0;
+}
+
+/* Records the case-folded form in tk->lb as id's first surface form in this run. */
+static int set_surf(al_tk *tk, uint32_t id)
+{
+    if (tk->surf[id] && tk->surf_gen[id] == tk->run_gen)
+        return 0;
+    free(tk->surf[id]);
+    tk->surf_gen[id] = tk->run_gen;
+    if (!(tk->surf[id] = jisr_strndup(tk->lb.data ? tk->lb.data : "", tk->lb.len)))
+        return JISR_ENOMEM;
+    return 0;
+}
+
+/* Case-folds and stems one normalised word; records its first surface form. */
+static int word_id(al_tk *tk, char side, const char *w, size_t wn, uint32_t *out)
+{
+    int rc;
+    if ((rc = fold(tk, w, wn)) < 0)
         return rc;
     const char *lw = tk->lb.data ? tk->lb.data : "";
     size_t ln = tk->lb.len, sn;
@@ -190,8 +218,8 @@ static int word_id(al_tk *tk, char side, const char *w, size_t wn, uint32_t *out
     uint32_t id = al_tk_intern(tk, side, stem, sn);
     if (id == UINT32_MAX)
         return JISR_ENOMEM;
-    if (!tk->surf[id] && !(tk->surf[id] = jisr_strndup(lw, ln)))
-        return JISR_ENOMEM;
+    if ((rc = set_surf(tk, id)) < 0)
+        return rc;
     *out = id;
     return 0;
 }
@@ -231,6 +259,9 @@ int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps
                 if ((rc = word_id(tk, side, w, wn, &id)) < 0)
                     return rc;
                 if ((rc = al_tk_memo_put(tk, side, w, wn, id)) < 0)
+                    return rc;
+            } else if (tk->surf_gen[id] != tk->run_gen || !tk->surf[id]) {
+                if ((rc = fold(tk, w, wn)) < 0 || (rc = set_surf(tk, id)) < 0)
                     return rc;
             }
             uint32_t state = upper && !first_word ? 1 : !upper ? 2 : 0;

@@ -17,6 +17,7 @@
 
 #include "align/align.h"
 #include "cli/cli.h"
+#include "doc/doc.h"
 #include "text/text.h"
 
 const char cmd_align_help[] =
@@ -156,6 +157,29 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
     return rc;
 }
 
+/* The sentences of one input. Plain text keeps its line semantics (with -p, line i is sentence
+ * i, blank lines included); other documents (HTML, DOCX, ODT, XLIFF, PDF, text in a legacy
+ * encoding) come through the doc layer paragraph by paragraph, each split, or taken as one
+ * sentence when presegmented. */
+static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
+                          jisr_sentences *out)
+{
+    jisr_doc_format f = strcmp(path, "-") == 0 ? JISR_DOC_TEXT : jisr_doc_format_from_name(path);
+    if (f == JISR_DOC_TEXT || (o->presegmented && f == JISR_DOC_AUTO))
+        return jisr_sentences_read(out, path, seg, o->text_flags);
+    jisr_doc_opts dopts = JISR_DOC_OPTS_INIT;
+    if (o->text_flags & JISR_TEXT_LENIENT)
+        dopts.flags |= JISR_DOC_LENIENT;
+    jisr_doc *d = NULL;
+    jisr_para p;
+    int rc = jisr_doc_open(&d, path, &dopts);
+    while (rc >= 0 && (rc = jisr_doc_next(d, &p)) > 0)
+        rc = seg ? jisr_sentences_add_paragraph(out, seg, p.text, p.len)
+                 : jisr_sentences_push(out, p.text, p.len);
+    jisr_doc_close(d);
+    return rc < 0 ? rc : 0;
+}
+
 static int get_segmenters(const aopts *o, jisr_segmenter **s, jisr_segmenter **t)
 {
     *s = *t = NULL;
@@ -216,9 +240,9 @@ static int batch_list(jisr_aligner *al, const aopts *o)
         if (!(d->id = jisr_strdup(r->f[0])) || !sp || !tp)
             rc = JISR_ENOMEM;
         if (rc == 0)
-            rc = jisr_sentences_read(&d->src, sp, ss, o->text_flags);
+            rc = read_sentences(o, sp, ss, &d->src);
         if (rc == 0)
-            rc = jisr_sentences_read(&d->tgt, tp, ts, o->text_flags);
+            rc = read_sentences(o, tp, ts, &d->tgt);
         free(sp);
         free(tp);
         if (rc == 0 && (nd == chunk || i + 1 == l.n)) {
@@ -300,9 +324,9 @@ static int single(jisr_aligner *al, const aopts *o, const char *src, const char 
     jisr_segmenter *ss = NULL, *ts = NULL;
     int rc = get_segmenters(o, &ss, &ts);
     if (rc == 0)
-        rc = jisr_sentences_read(&d.src, src, ss, o->text_flags);
+        rc = read_sentences(o, src, ss, &d.src);
     if (rc == 0)
-        rc = jisr_sentences_read(&d.tgt, tgt, ts, o->text_flags);
+        rc = read_sentences(o, tgt, ts, &d.tgt);
     if (rc == 0 && !(d.id = jisr_strdup(src)))
         rc = JISR_ENOMEM;
     if (rc == 0)

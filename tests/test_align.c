@@ -344,7 +344,7 @@ static void test_dict_in_aligner(void **state)
 static void key_is(const char *word, const char *want)
 {
     char key[32];
-    al_name_key(word, strlen(word), key, sizeof key);
+    jisr_align_name_key(word, strlen(word), key, sizeof key);
     assert_string_equal(key, want);
 }
 
@@ -391,7 +391,8 @@ static void test_names_through_icu(void **state)
                          "Then Joseph went with Abraham to the house.",
                          "After that Joseph came alone."};
     jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
-    o.flags = JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_BOOTSTRAP | JISR_ALIGN_NO_LEXICON; /* names alone */
+    o.flags =
+        JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_BOOTSTRAP | JISR_ALIGN_NO_LEXICON; /* names alone */
     jisr_aligner *a = NULL;
     assert_int_equal(jisr_aligner_new(&a, &o), 0);
     assert_int_equal(jisr_aligner_add(a, src, 3, tgt, 3, NULL), 0);

@@ -502,8 +502,9 @@ static int compute_weights(jisr_aligner *a)
         double qf = 1;
         /* a word of earlier documents (kept in the vocabulary across jisr_aligner_clear) says
          * nothing about these: without this, a document's alignment would depend on the
-         * documents aligned before it in the same process (and a Dask run on partitioning) */
-        if (!a->df[f] && a->tk.kind[f] == 'S')
+         * documents aligned before it in the same process (and a Dask run on partitioning).
+         * Model 1 keeps jisr 0.1's behaviour (which sets tknown from such words). */
+        if (a->model >= 2 && !a->df[f] && a->tk.kind[f] == 'S')
             continue;
         for (uint32_t k = 0; k < tl->n; k++) {
             uint32_t e = tl->v[k];

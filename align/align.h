@@ -137,9 +137,11 @@ JISR_API int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size
 JISR_API int jisr_lexicon_default(const jisr_lexicon **out, const char *lang1, const char *lang2);
 /** Append the text form to out (plain, not compressed). */
 JISR_API int jisr_lexicon_format(const jisr_lexicon *lx, jisr_buf *out);
-/** Write the text form to path, gzip-compressed when it ends in ".gz" (deterministically: the
- * same lexicon always gives the same bytes). Errors: JISR_EIO, JISR_ENOMEM. */
-JISR_API int jisr_lexicon_write(const jisr_lexicon *lx, const char *path);
+/** Write the text form to path ("-" = standard output), gzip-compressed when it ends in ".gz"
+ * (deterministically: the same lexicon always gives the same bytes), through the safe output
+ * writer (jisr_outfile; never over a file of files, which may be NULL). Errors: JISR_EIO,
+ * JISR_EINVAL (a symbolic link, one of files), JISR_ENOMEM. */
+JISR_API int jisr_lexicon_write(const jisr_lexicon *lx, const char *path, jisr_fileset *files);
 /** Append a summary (languages, training pairs, length statistics, entries) to out. */
 JISR_API int jisr_lexicon_describe(const jisr_lexicon *lx, jisr_buf *out);
 /** Append the entries of word (either language, tokenized and stemmed as the aligner does) to
@@ -309,11 +311,14 @@ typedef struct jisr_align_out {
     const char *srclang, *tgtlang; /* language tags written */
     const char *id;                /* JSONL: "id" of every object (NULL = none) */
     const char *title;             /* HTML: the page title (NULL = "jisr alignment") */
+    /* jisr_align_write: the command's inputs and outputs so far, never written over (the new
+     * file is added); NULL = no check */
+    jisr_fileset *files;
 } jisr_align_out;
 #define JISR_ALIGN_OUT_VERSION 1
 #define JISR_ALIGN_OUT_INIT                                                                        \
     {                                                                                              \
-        JISR_ALIGN_OUT_VERSION, JISR_ALIGN_LADDER, 0.0, "ar", "en", NULL, NULL                     \
+        JISR_ALIGN_OUT_VERSION, JISR_ALIGN_LADDER, 0.0, "ar", "en", NULL, NULL, NULL               \
     }
 
 /** Append the rendering of one aligned document to out. src and tgt are the sentences the ladder
@@ -321,8 +326,10 @@ typedef struct jisr_align_out {
  * the formats writer). */
 JISR_API int jisr_align_render(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
                                const jisr_sentences *tgt, const jisr_ladder *l);
-/** Render one aligned document into the file path ("-" = standard output). Errors: those of
- * jisr_align_render, JISR_EIO naming the file. */
+/** Render one aligned document into the file path ("-" = standard output) through the safe
+ * output writer (jisr_outfile: a temporary file renamed over path when complete, never through
+ * a symbolic link, a device or FIFO written in place, never over a file of o->files). Errors:
+ * those of jisr_align_render and jisr_outfile_open, JISR_EIO naming the file. */
 JISR_API int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sentences *src,
                               const jisr_sentences *tgt, const jisr_ladder *l);
 

@@ -94,6 +94,8 @@ int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps
 /** The sentences [start, start + n) of s joined by spaces into b (reset first); JISR_EINVAL
  * when the bead reaches beyond s. */
 int al_side_text(jisr_buf *b, const jisr_sentences *s, size_t start, size_t n);
+/** Write b to path through the safe output writer (out.c; the lexicon writer uses it too). */
+int al_write_buf(const char *path, const jisr_buf *b, jisr_fileset *files);
 /** An aligned pair of l is written to tsv/tmx/jsonl: both sides non-empty, score ≥ min. */
 int al_pair_kept(const jisr_bead *b, double min_score);
 int al_render_ladder(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,

@@ -25,10 +25,10 @@ static int check_id(const char *path, const jisr_align_list_row *r)
 int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fields, unsigned flags)
 {
     memset(out, 0, sizeof *out);
-    jisr_textin *in = NULL;
+    jisr_lines *in = NULL;
     al_vocab ids = {0};
     unsigned long *id_line = NULL;
-    int rc = jisr_textin_open(&in, path, 0);
+    int rc = jisr_lines_open(&in, path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL);
     size_t cap = 0, id_cap = 0;
     const char *slash = strrchr(path, '/');
     out->dir = jisr_strndup(path, slash ? (size_t)(slash - path + 1) : 0);
@@ -39,10 +39,9 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
     while (rc >= 0) {
         const char *t;
         size_t n;
-        uint64_t off;
-        unsigned long line;
-        if ((rc = jisr_textin_next_line(in, &t, &n, &off, &line)) <= 0)
+        if ((rc = jisr_lines_next(in, &t, &n)) <= 0)
             break;
+        unsigned long line = jisr_lines_lineno(in);
         if (n == 0 || t[0] == '#')
             continue;
         if ((rc = JISR_GROW(out->rows, cap, out->n + 1)) < 0 ||
@@ -89,7 +88,7 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
                 id_line[k] = line;
         }
     }
-    jisr_textin_close(in);
+    jisr_lines_close(in);
     al_vocab_free(&ids);
     free(id_line);
     if (rc < 0) {

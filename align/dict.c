@@ -107,29 +107,28 @@ int al_read_file(const char *path, size_t max, int text, jisr_buf *out)
 int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_entry_fn fn, void *ctx)
 {
     jisr_buf idx = {0}, data = {0};
+    jisr_lines *lr = NULL;
     int rc;
     if ((rc = al_read_file(index_path, JISR_DICT_MAX_INDEX, 1, &idx)) < 0 ||
         (rc = al_read_file(dict_path, JISR_DICT_MAX_DATA, 1, &data)) < 0)
         goto done;
-    const char *p = idx.data ? idx.data : "", *end = p + idx.len;
-    unsigned long line = 0;
-    while (p < end) {
-        line++;
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *t1 = memchr(p, '\t', (size_t)(eol - p));
+    if ((rc = jisr_lines_open_memory(&lr, idx.data ? idx.data : "", idx.len, index_path, 0)) < 0)
+        goto done;
+    const char *p;
+    size_t plen;
+    while ((rc = jisr_lines_next(lr, &p, &plen)) > 0) {
+        unsigned long line = jisr_lines_lineno(lr);
+        const char *eol = p + plen;
+        const char *t1 = memchr(p, '\t', plen);
         const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(eol - t1 - 1)) : NULL;
-        if (eol == p || (eol == p + 1 && *p == '\r')) {
-            p = eol + (eol < end);
+        if (plen == 0)
             continue;
-        }
         if (!t1 || !t2) {
             rc = jisr_error_set(JISR_EPARSE, index_path, line, 1,
                                 "expected headword<TAB>offset<TAB>length");
             goto done;
         }
-        const char *lend = eol > t2 && eol[-1] == '\r' ? eol - 1 : eol;
+        const char *lend = eol;
         long long off = b64_number(t1 + 1, (size_t)(t2 - t1 - 1));
         long long len = b64_number(t2 + 1, (size_t)(lend - t2 - 1));
         if (off < 0 || len < 0) {
@@ -153,10 +152,9 @@ int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_ent
             if ((rc = fn(ctx, p, hn, data.data + off, (size_t)len)) != 0)
                 goto done;
         }
-        p = eol + (eol < end);
     }
-    rc = 0;
 done:
+    jisr_lines_close(lr);
     jisr_buf_free(&idx);
     jisr_buf_free(&data);
     return rc;

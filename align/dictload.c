@@ -208,15 +208,16 @@ static int load_tsv(jisr_aligner *a, const char *path)
         jisr_buf_free(&b);
         return rc;
     }
-    const char *p = b.data ? b.data : "", *end = p + b.len;
-    unsigned long line = 0;
-    while (p < end) {
-        line++;
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *tab = memchr(p, '\t', (size_t)(eol - p));
-        if (eol > p && *p != '#') {
+    jisr_lines *lr = NULL;
+    rc = jisr_lines_open_memory(&lr, b.data ? b.data : "", b.len, path, 0);
+    const char *p;
+    size_t plen;
+    while (rc == 0 && (rc = jisr_lines_next(lr, &p, &plen)) > 0) {
+        rc = 0;
+        unsigned long line = jisr_lines_lineno(lr);
+        const char *eol = p + plen;
+        const char *tab = memchr(p, '\t', plen);
+        if (plen > 0 && *p != '#') {
             if (!tab) {
                 rc = jisr_error_set(JISR_EPARSE, path, line, 1,
                                     "expected source<TAB>target (a dictd dictionary needs its "
@@ -239,10 +240,10 @@ static int load_tsv(jisr_aligner *a, const char *path)
                 break;
             }
         }
-        p = eol + 1;
     }
+    jisr_lines_close(lr);
     jisr_buf_free(&b);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 int al_load_dict(jisr_aligner *a, const char *path)

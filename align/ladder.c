@@ -117,78 +117,81 @@ static int lp_side(lparser *lp, size_t *start, size_t *count)
     return 0;
 }
 
-int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name)
+/* One line of a ladder (without its line end): a bead appended to out, or nothing for a blank
+ * line. */
+static int parse_line(jisr_ladder *out, const char *line, size_t len, const char *name,
+                      unsigned long lineno)
+{
+    lparser l1 = {line, line + len, line, name, lineno};
+    int rc;
+    lp_space(&l1);
+    if (l1.p >= l1.end)
+        return 0;
+    size_t s, ns, t, nt;
+    double score = 0;
+    if ((rc = lp_side(&l1, &s, &ns)) < 0)
+        return rc;
+    lp_space(&l1);
+    if (l1.p >= l1.end || *l1.p != ':')
+        return lp_error(&l1, "expected ':' between the two sides");
+    l1.p++;
+    if ((rc = lp_side(&l1, &t, &nt)) < 0)
+        return rc;
+    lp_space(&l1);
+    if (l1.p < l1.end && *l1.p == ':') {
+        l1.p++;
+        lp_space(&l1);
+        char num[64];
+        size_t k = 0;
+        const char *at = l1.p;
+        while (l1.p < l1.end && k + 1 < sizeof num && !isspace((unsigned char)*l1.p))
+            num[k++] = *l1.p++;
+        num[k] = '\0';
+        char *e = NULL;
+        errno = 0;
+        score = strtod(num, &e);
+        if (k == 0 || *e != '\0' || errno) {
+            l1.p = at;
+            return lp_error(&l1, "bad score");
+        }
+        lp_space(&l1);
+    }
+    if (l1.p < l1.end)
+        return lp_error(&l1, "unexpected text after the bead");
+    return jisr_ladder_push(out, s, ns, t, nt, score);
+}
+
+/* Every line of a reader (the library's line reader, over memory or a file). */
+static int parse_lines(jisr_ladder *out, jisr_lines *lr, const char *name)
 {
     out->n = 0;
-    lparser lp = {text, text + len, text, name ? name : "(ladder)", 1};
-    int rc = 0;
-    while (lp.p < lp.end) {
-        const char *eol = memchr(lp.p, '\n', (size_t)(lp.end - lp.p));
-        if (!eol)
-            eol = lp.end;
-        lparser l1 = lp;
-        l1.end = eol;
-        lp_space(&l1);
-        if (l1.p < l1.end) {
-            size_t s, ns, t, nt;
-            double score = 0;
-            if ((rc = lp_side(&l1, &s, &ns)) < 0)
-                return rc;
-            lp_space(&l1);
-            if (l1.p >= l1.end || *l1.p != ':')
-                return lp_error(&l1, "expected ':' between the two sides");
-            l1.p++;
-            if ((rc = lp_side(&l1, &t, &nt)) < 0)
-                return rc;
-            lp_space(&l1);
-            if (l1.p < l1.end && *l1.p == ':') {
-                l1.p++;
-                lp_space(&l1);
-                char num[64];
-                size_t k = 0;
-                const char *at = l1.p;
-                while (l1.p < l1.end && k + 1 < sizeof num && !isspace((unsigned char)*l1.p))
-                    num[k++] = *l1.p++;
-                num[k] = '\0';
-                char *e = NULL;
-                errno = 0;
-                score = strtod(num, &e);
-                if (k == 0 || *e != '\0' || errno) {
-                    l1.p = at;
-                    return lp_error(&l1, "bad score");
-                }
-                lp_space(&l1);
-            }
-            if (l1.p < l1.end)
-                return lp_error(&l1, "unexpected text after the bead");
-            if ((rc = jisr_ladder_push(out, s, ns, t, nt, score)) < 0)
-                return rc;
-        }
-        lp.p = eol < lp.end ? eol + 1 : eol;
-        lp.line_start = lp.p;
-        lp.line++;
-    }
-    return 0;
+    const char *line;
+    size_t len;
+    int rc;
+    while ((rc = jisr_lines_next(lr, &line, &len)) > 0)
+        if ((rc = parse_line(out, line, len, name, jisr_lines_lineno(lr))) < 0)
+            return rc;
+    return rc;
+}
+
+int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name)
+{
+    jisr_lines *lr = NULL;
+    name = name ? name : "(ladder)";
+    int rc = jisr_lines_open_memory(&lr, text, len, name, JISR_LINES_KEEP_CR);
+    if (rc == 0)
+        rc = parse_lines(out, lr, name);
+    jisr_lines_close(lr);
+    return rc;
 }
 
 int jisr_ladder_read(jisr_ladder *out, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return jisr_error_set(JISR_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    jisr_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    int rc = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if ((rc = jisr_buf_append(&b, chunk, n)) < 0)
-            break;
-    if (rc == 0 && ferror(f))
-        rc = jisr_error_set(JISR_EIO, path, 0, 0, "read error: %s", strerror(errno));
-    fclose(f);
+    jisr_lines *lr = NULL;
+    int rc = jisr_lines_open(&lr, path, JISR_LINES_KEEP_CR);
     if (rc == 0)
-        rc = jisr_ladder_parse(out, b.data ? b.data : "", b.len, path);
-    jisr_buf_free(&b);
+        rc = parse_lines(out, lr, path);
+    jisr_lines_close(lr);
     return rc;
 }
 

@@ -219,7 +219,7 @@ static int gzip_buf(const jisr_buf *in, jisr_buf *out)
     return rc;
 }
 
-int jisr_lexicon_write(const jisr_lexicon *lx, const char *path)
+int jisr_lexicon_write(const jisr_lexicon *lx, const char *path, jisr_fileset *files)
 {
     jisr_buf text = {0}, gz = {0};
     size_t n = strlen(path);
@@ -229,18 +229,8 @@ int jisr_lexicon_write(const jisr_lexicon *lx, const char *path)
         rc = gzip_buf(&text, &gz);
         out = &gz;
     }
-    if (rc == 0) {
-        int to_stdout = strcmp(path, "-") == 0;
-        FILE *f = to_stdout ? stdout : fopen(path, "wb");
-        if (!f)
-            rc = jisr_error_set(JISR_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
-        else {
-            if (out->len && fwrite(out->data, 1, out->len, f) != out->len)
-                rc = jisr_error_set(JISR_EIO, path, 0, 0, "write error: %s", strerror(errno));
-            if ((to_stdout ? fflush(f) : fclose(f)) != 0 && rc == 0)
-                rc = jisr_error_set(JISR_EIO, path, 0, 0, "write error: %s", strerror(errno));
-        }
-    }
+    if (rc == 0)
+        rc = al_write_buf(path, out, files);
     jisr_buf_free(&text);
     jisr_buf_free(&gz);
     return rc;
@@ -285,22 +275,30 @@ static int bad_word(const char *s, size_t n)
     return 0;
 }
 
+static int lex_lines(jisr_lexicon *lx, jisr_lines *lr, const char *name);
+
 static int lex_parse(jisr_lexicon *lx, const char *text, size_t len, const char *name)
 {
-    const char *p = text, *end = text + len;
+    jisr_lines *lr = NULL;
+    int rc = jisr_lines_open_memory(&lr, text, len, name, 0);
+    if (rc < 0)
+        return rc;
+    rc = lex_lines(lx, lr, name);
+    jisr_lines_close(lr);
+    return rc;
+}
+
+static int lex_lines(jisr_lexicon *lx, jisr_lines *lr, const char *name)
+{
     unsigned long line = 0;
-    int seen_magic = 0, sorted = 1;
-    while (p < end) {
-        line++;
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
-        size_t n = (size_t)(le - p);
-        if (n == 0) {
-            p = eol + (eol < end);
+    int seen_magic = 0, sorted = 1, more;
+    const char *p;
+    size_t n;
+    while ((more = jisr_lines_next(lr, &p, &n)) > 0) {
+        line = jisr_lines_lineno(lr);
+        const char *le = p + n;
+        if (n == 0)
             continue;
-        }
         if (*p == '#') {
             char hdr[256];
             size_t hn = n < sizeof hdr - 1 ? n : sizeof hdr - 1;
@@ -334,7 +332,6 @@ static int lex_parse(jisr_lexicon *lx, const char *text, size_t len, const char 
                 lx->s2[0] = s0;
                 lx->s2[1] = s1;
             } /* other comment lines are notes */
-            p = eol + (eol < end);
             continue;
         }
         if (!seen_magic)
@@ -375,8 +372,9 @@ static int lex_parse(jisr_lexicon *lx, const char *text, size_t len, const char 
                 strcmp(lx->words[0].str[a->w[0]], lx->words[0].str[b->w[0]]) > 0)
                 sorted = 0;
         }
-        p = eol + (eol < end);
     }
+    if (more < 0)
+        return more;
     if (!seen_magic)
         return jisr_error_set(JISR_EPARSE, name, line ? line : 1, 1,
                               "not a jisr lexicon (no '# jisr lexicon' line first)");

@@ -124,12 +124,35 @@ int jisr_align_render(jisr_buf *out, const jisr_align_out *o, const jisr_sentenc
     return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "unknown alignment format %d", (int)o->format);
 }
 
+/* b's bytes into path through the safe output writer */
+static int write_file(const char *path, const jisr_buf *b, jisr_fileset *files)
+{
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.files = files;
+    jisr_outfile *f = NULL;
+    int rc = jisr_outfile_open(&f, path, &oo);
+    if (rc < 0)
+        return rc;
+    if (b->len && fwrite(b->data, 1, b->len, jisr_outfile_stream(f)) != b->len) {
+        rc = jisr_error_set(JISR_EIO, jisr_outfile_path(f), 0, 0, "write error: %s",
+                            strerror(errno));
+        jisr_outfile_abort(f);
+        return rc;
+    }
+    return jisr_outfile_commit(f);
+}
+
+int al_write_buf(const char *path, const jisr_buf *b, jisr_fileset *files)
+{
+    return write_file(path, b, files);
+}
+
 int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sentences *src,
                      const jisr_sentences *tgt, const jisr_ladder *l)
 {
     int rc;
     if (o && o->version == JISR_ALIGN_OUT_VERSION && o->format == JISR_ALIGN_TMX) {
-        /* the formats writer commits a file by renaming a temporary one over it */
+        /* the formats writer owns TMX files (through the same safe writer) */
         if ((rc = check_ladder(src, tgt, l)) < 0)
             return rc;
         jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
@@ -137,6 +160,7 @@ int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sente
         wo.srclang = o->srclang;
         wo.tgtlang = o->tgtlang;
         wo.segtype = "sentence";
+        wo.files = o->files;
         jisr_writer *w = NULL;
         if ((rc = jisr_writer_open(&w, path, &wo)) < 0)
             return rc;
@@ -148,19 +172,8 @@ int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sente
     }
     jisr_buf b = {0};
     rc = jisr_align_render(&b, o, src, tgt, l);
-    if (rc == 0) {
-        int to_stdout = strcmp(path, "-") == 0;
-        const char *name = to_stdout ? "<stdout>" : path;
-        FILE *f = to_stdout ? stdout : fopen(path, "wb");
-        if (!f)
-            rc = jisr_error_set(JISR_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
-        else {
-            if (b.len && fwrite(b.data, 1, b.len, f) != b.len)
-                rc = jisr_error_set(JISR_EIO, name, 0, 0, "write error: %s", strerror(errno));
-            if ((to_stdout ? fflush(f) : fclose(f)) != 0 && rc == 0)
-                rc = jisr_error_set(JISR_EIO, name, 0, 0, "write error: %s", strerror(errno));
-        }
-    }
+    if (rc == 0)
+        rc = write_file(path, &b, o->files);
     jisr_buf_free(&b);
     return rc;
 }

@@ -94,6 +94,7 @@ typedef struct aopts {
     size_t chunk;
     unsigned text_flags;
     jisr_align_opts al;
+    jisr_fileset *files; /* inputs (and outputs so far): never written over */
 } aopts;
 
 typedef struct adoc {
@@ -118,6 +119,7 @@ static jisr_align_out out_opts(const aopts *o, const char *id, const char *title
     w.tgtlang = o->tgtlang;
     w.id = id;
     w.title = title;
+    w.files = o->files;
     return w;
 }
 
@@ -164,6 +166,9 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
 static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
                           jisr_sentences *out)
 {
+    int rc = jisr_fileset_add_input(o->files, path);
+    if (rc < 0)
+        return rc;
     jisr_doc_format f = strcmp(path, "-") == 0 ? JISR_DOC_TEXT : jisr_doc_format_from_name(path);
     if (f == JISR_DOC_TEXT || (o->presegmented && f == JISR_DOC_AUTO))
         return jisr_sentences_read(out, path, seg, o->text_flags);
@@ -172,7 +177,7 @@ static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
         dopts.flags |= JISR_DOC_LENIENT;
     jisr_doc *d = NULL;
     jisr_para p;
-    int rc = jisr_doc_open(&d, path, &dopts);
+    rc = jisr_doc_open(&d, path, &dopts);
     while (rc >= 0 && (rc = jisr_doc_next(d, &p)) > 0)
         rc = seg ? jisr_sentences_add_paragraph(out, seg, p.text, p.len)
                  : jisr_sentences_push(out, p.text, p.len);
@@ -220,9 +225,19 @@ static int make_dirs(const char *dir)
 static int batch_list(jisr_aligner *al, const aopts *o)
 {
     jisr_align_list l;
-    int rc = jisr_align_list_read(&l, o->batch, 3, JISR_ALIGN_LIST_IDS);
+    int rc = jisr_fileset_add_input(o->files, o->batch);
+    if (rc == 0)
+        rc = jisr_align_list_read(&l, o->batch, 3, JISR_ALIGN_LIST_IDS);
     if (rc < 0)
         return rc;
+    /* every document of the list is an input before any output is written (a later row's
+     * file must not be replaced by an earlier row's output) */
+    for (size_t i = 0; rc == 0 && i < l.n; i++)
+        for (int k = 1; rc == 0 && k <= 2; k++) {
+            char *p = jisr_align_list_path(&l, l.rows[i].f[k]);
+            rc = p ? jisr_fileset_add_input(o->files, p) : JISR_ENOMEM;
+            free(p);
+        }
     jisr_segmenter *ss = NULL, *ts = NULL;
     size_t chunk = o->chunk ? o->chunk : l.n;
     adoc *docs = calloc(chunk ? chunk : 1, sizeof *docs);
@@ -270,6 +285,8 @@ static int batch_stdin(jisr_aligner *al, const aopts *o)
     int rc = docs ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc == 0)
         rc = get_segmenters(o, &ss, &ts);
+    if (rc == 0)
+        rc = jisr_fileset_add_fd(o->files, 0);
     if (rc == 0)
         rc = jisr_align_docreader_open(&rd, "-", o->text_flags, ss, ts);
     jisr_align_docpair dp = {0};
@@ -375,7 +392,7 @@ int cmd_align(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    aopts o = {"ar", "en", 0, -1, NULL, NULL, NULL, 0.0, 0, 0, JISR_ALIGN_OPTS_INIT};
+    aopts o = {"ar", "en", 0, -1, NULL, NULL, NULL, 0.0, 0, 0, JISR_ALIGN_OPTS_INIT, NULL};
     const char *lexpaths[MAX_LEX], *tms[MAX_LEX];
     size_t nlex = 0, ntm = 0;
     int c;
@@ -491,9 +508,14 @@ int cmd_align(int argc, char **argv)
     jisr_aligner *al = NULL;
     jisr_lexicon *lex[MAX_LEX] = {NULL};
     size_t nl = 0;
-    int rc = jisr_aligner_new(&al, &o.al), status = CLI_OK;
+    int rc = jisr_fileset_new(&o.files), status = CLI_OK;
+    if (rc == 0 && o.al.dict_path)
+        rc = jisr_fileset_add_input(o.files, o.al.dict_path);
+    if (rc == 0)
+        rc = jisr_aligner_new(&al, &o.al);
     for (size_t i = 0; rc == 0 && i < nlex; i++)
-        if ((rc = jisr_lexicon_read(&lex[nl], lexpaths[i])) == 0)
+        if ((rc = jisr_fileset_add_input(o.files, lexpaths[i])) == 0 &&
+            (rc = jisr_lexicon_read(&lex[nl], lexpaths[i])) == 0)
             rc = jisr_aligner_add_lexicon(al, lex[nl++]);
     for (size_t i = 0; rc == 0 && status == CLI_OK && i < ntm; i++) {
         jisr_lexicon_train_opts to = JISR_LEXICON_TRAIN_OPTS_INIT;
@@ -503,6 +525,10 @@ int cmd_align(int argc, char **argv)
         if ((rc = jisr_lexicon_trainer_new(&tr, &to)) < 0)
             break;
         uint64_t n = 0;
+        if ((rc = jisr_fileset_add_input(o.files, tms[i])) < 0) {
+            jisr_lexicon_trainer_free(tr);
+            break;
+        }
         status = cli_train_from_tm(tr, tms[i], &n);
         if (status == CLI_OK && n == 0)
             cli_warn("%s: no %s-%s units to learn from", tms[i], o.srclang, o.tgtlang);
@@ -521,6 +547,7 @@ int cmd_align(int argc, char **argv)
     jisr_aligner_free(al);
     for (size_t i = 0; i < nl; i++)
         jisr_lexicon_free(lex[i]);
+    jisr_fileset_free(o.files);
     if (status != CLI_OK)
         return status;
     return rc < 0 ? cli_error(rc) : CLI_OK;

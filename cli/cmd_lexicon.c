@@ -178,9 +178,14 @@ static int lexicon_train(int argc, char **argv)
     to.progress = on_progress;
     to.ctx = &lp;
     jisr_lexicon_trainer *tr = NULL;
-    int rc = jisr_lexicon_trainer_new(&tr, &to);
-    if (rc < 0)
+    jisr_fileset *files = NULL; /* the corpora: the lexicon never replaces one of them */
+    int rc = jisr_fileset_new(&files);
+    if (rc == 0)
+        rc = jisr_lexicon_trainer_new(&tr, &to);
+    if (rc < 0) {
+        jisr_fileset_free(files);
         return cli_error(rc);
+    }
     /* the second pass: corpora in order, each with the -f before it */
     jisr_format fmt = JISR_FMT_AUTO;
     int inputs = 0, status = CLI_OK;
@@ -193,11 +198,15 @@ static int lexicon_train(int argc, char **argv)
             uint64_t n = 0;
             inputs++;
             cli_progress_update(&lp.p, "lexicon: reading %s", optarg);
-            if (c == OPT_TM)
-                status = cli_train_from_tm(tr, optarg, &n);
-            else {
+            if (c == OPT_TM) {
+                if ((rc = jisr_fileset_add_input(files, optarg)) < 0)
+                    status = cli_error(rc);
+                else
+                    status = cli_train_from_tm(tr, optarg, &n);
+            } else {
                 jisr_read_opts ro = JISR_READ_OPTS_INIT;
                 ro.format = fmt;
+                ro.files = files;
                 jisr_format f = fmt ? fmt : jisr_format_from_name(optarg);
                 if (f == JISR_FMT_MOSES) { /* the target file is named by its language */
                     ro.srclang = to.srclang;
@@ -216,7 +225,7 @@ static int lexicon_train(int argc, char **argv)
     if (status == CLI_OK && (rc = jisr_lexicon_trainer_finish(tr, &lx)) < 0)
         status = cli_error(rc);
     cli_progress_done(&lp.p);
-    if (status == CLI_OK && (rc = jisr_lexicon_write(lx, output)) < 0)
+    if (status == CLI_OK && (rc = jisr_lexicon_write(lx, output, files)) < 0)
         status = cli_error(rc);
     if (status == CLI_OK && !quiet) {
         uint64_t taken, skipped;
@@ -229,6 +238,7 @@ static int lexicon_train(int argc, char **argv)
     }
     jisr_lexicon_free(lx);
     jisr_lexicon_trainer_free(tr);
+    jisr_fileset_free(files);
     return status;
 }
 

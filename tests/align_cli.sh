@@ -160,6 +160,21 @@ check "--dict /dev/zero: refused as binary, naming the file" '[ $? -eq 1 ] && gr
 "$J" align -p --model 1 "$D/numbers.ar" "$D/numbers.en" >"$T/m1.ladder"
 check "--model 1 (jisr 0.1's model) still aligns the numbers document" \
     '[ $? -eq 0 ] && [ "$(f1 "$D/numbers.gold" "$T/m1.ladder")" = "1.000000" ]'
+# outputs through the safe writer (issue 11, item 1): a link is not followed, an input not replaced
+echo PRECIOUS >"$T/victim"
+ln -s "$T/victim" "$T/link.tsv"
+"$J" align -p -f tsv -o "$T/link.tsv" "$D/numbers.ar" "$D/numbers.en" 2>"$T/err"
+check "-o through a symbolic link: refused, its target untouched" \
+    '[ $? -eq 1 ] && grep -q "symbolic link" "$T/err" && [ "$(cat "$T/victim")" = PRECIOUS ]'
+mkdir -p "$T/linkdir"
+ln -s "$T/victim" "$T/linkdir/numbers.tsv"
+"$J" align -p -f tsv --batch "$T/list" --out-dir "$T/linkdir" 2>"$T/err"
+check "--out-dir holding a link at an output name: refused, its target untouched" \
+    '[ $? -eq 1 ] && [ "$(cat "$T/victim")" = PRECIOUS ]'
+cp "$D/numbers.en" "$T/in.en"
+"$J" align -p -f tsv -o "$T/in.en" "$D/numbers.ar" "$T/in.en" 2>"$T/err"
+check "-o naming an input: refused, the input unchanged" \
+    '[ $? -eq 1 ] && cmp -s "$T/in.en" "$D/numbers.en"'
 "$J" align -p --model 3 a b 2>/dev/null
 check "--model 3: exit 2" '[ $? -eq 2 ]'
 "$J" align -p --lexicon "$T/missing.lex" "$D/numbers.ar" "$D/numbers.en" 2>"$T/err" >/dev/null

@@ -64,6 +64,13 @@ check "train on a missing file: exit 1 naming it" '[ $? -eq 1 ] && grep -q "none
 printf '<tmx version="1.4"><header srclang="ar"/><body><tu>\n' >"$T/bad.tmx"
 "$J" lexicon train -o "$T/x.gz" "$T/bad.tmx" 2>"$T/err"
 check "train on a broken TMX: exit 1 with FILE:LINE" '[ $? -eq 1 ] && grep -q "bad.tmx:[0-9]*:" "$T/err"'
+cp "$D/lexicon-corpus.tsv" "$T/corpus.tsv"
+"$J" lexicon train -f tsv -o "$T/corpus.tsv" "$T/corpus.tsv" 2>"$T/err"
+check "train -o naming a corpus: refused, the corpus unchanged" \
+    '[ $? -eq 1 ] && cmp -s "$T/corpus.tsv" "$D/lexicon-corpus.tsv"'
+ln -s "$T/corpus.tsv" "$T/lex.link"
+"$J" lexicon train -q -f tsv -o "$T/lex.link" "$D/lexicon-corpus.tsv" 2>"$T/err"
+check "train -o through a symbolic link: refused" '[ $? -eq 1 ] && grep -q "symbolic link" "$T/err"'
 "$J" lexicon show "$D/numbers.ar" 2>"$T/err"
 check "show on a file that is not a lexicon: exit 1" '[ $? -eq 1 ] && grep -q "numbers.ar:1:1: not a jisr lexicon" "$T/err"'
 "$J" lexicon frob 2>/dev/null

@@ -80,7 +80,7 @@ static void test_train_and_formats(void **state)
     for (int k = 0; k < 2; k++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);
-        assert_int_equal(jisr_lexicon_write(lx, path), 0);
+        assert_int_equal(jisr_lexicon_write(lx, path, NULL), 0);
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
         unsigned char magic[2] = {0};

@@ -158,7 +158,8 @@ typedef struct jisr_lexicon_train_opts {
     unsigned version;              /* JISR_LEXICON_TRAIN_OPTS_VERSION */
     const char *srclang, *tgtlang; /* the two languages (default ar, en) */
     int iterations;                /* EM iterations per direction (default 5) */
-    double min_prob;               /* entries kept: t(e|f) or t(f|e) at least this (0.02) */
+    double min_prob;               /* entries kept: t(e|f) or t(f|e) at least this (0.2, what
+                                      the aligner uses; lower values keep pairs it ignores) */
     unsigned min_count;            /* and seen together in at least this many pairs (2) */
     size_t max_tokens;             /* longer sentences are left out of training (80) */
     size_t max_cells;              /* training stops taking pairs beyond this many token
@@ -170,7 +171,7 @@ typedef struct jisr_lexicon_train_opts {
 #define JISR_LEXICON_TRAIN_OPTS_VERSION 1
 #define JISR_LEXICON_TRAIN_OPTS_INIT                                                               \
     {                                                                                              \
-        JISR_LEXICON_TRAIN_OPTS_VERSION, "ar", "en", 5, 0.02, 2, 80, 50000000, NULL, NULL          \
+        JISR_LEXICON_TRAIN_OPTS_VERSION, "ar", "en", 5, 0.2, 2, 80, 50000000, NULL, NULL           \
     }
 
 /** Learns a lexicon from sentence pairs: tokens as the aligner makes them, then IBM Model 1 by

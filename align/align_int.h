@@ -116,7 +116,7 @@ int al_render_tmx(jisr_writer *w, const jisr_align_out *o, const jisr_sentences 
  * model, then runs of 2..AL_GAP_MAX unaligned sentences on one side ((2,0), (0,2), (3,0) …),
  * which let a run cost less per sentence after the first (an affine gap). */
 #define AL_NBEADS 8
-#define AL_GAP_MAX 8
+#define AL_GAP_MAX 6
 #define AL_NSHAPES (AL_NBEADS + 2 * (AL_GAP_MAX - 1))
 extern const unsigned char al_bead_shape[AL_NSHAPES][2]; /* {nsrc, ntgt} */
 
@@ -129,12 +129,23 @@ typedef double (*al_cost_fn)(void *ctx, size_t i, size_t j, int nsrc, int ntgt, 
  * the model precompute what the cells of the band need. Returns 0 or a negative JISR_E*. */
 typedef int (*al_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *hi);
 
+/* Affine costs of unaligned runs, for the DP to compute itself (they are most of the shapes it
+ * tries at every cell): a run of k sentences of one side costs open + (k - 1) * extend, or
+ * edge_open + (k - 1) * edge_extend when it lies before the first or after the last pair and
+ * within edge_max sentences of that end of its side. */
+typedef struct al_gap {
+    double open[2]; /* source-only, target-only */
+    double extend, edge_open, edge_extend;
+    size_t edge_max;
+} al_gap;
+
 typedef struct al_dp_opts {
-    size_t band;  /* half-width around the diagonal (0 = automatic) */
-    int nshapes;  /* the first nshapes of al_bead_shape (0 = AL_NBEADS) */
-    double temp;  /* > 0: bead scores are posteriors at this temperature (below); 0: the
-                     score the cost function gives for the bead */
-    double *post; /* temp > 0: receives the posterior of out->v[k] (caller-sized ns + nt) */
+    size_t band;       /* half-width around the diagonal (0 = automatic) */
+    int nshapes;       /* the first nshapes of al_bead_shape (0 = AL_NBEADS) */
+    double temp;       /* > 0: bead scores are posteriors at this temperature (below); 0: the
+                          score the cost function gives for the bead */
+    double *post;      /* temp > 0: receives the posterior of out->v[k] (caller-sized ns + nt) */
+    const al_gap *gap; /* NULL: unaligned beads are costed by the cost function too */
 } al_dp_opts;
 
 /** Banded DP over an ns × nt grid: the cheapest monotone ladder covering every sentence. The

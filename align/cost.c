@@ -61,7 +61,7 @@ static const float zero3[3];
 
 #define EDGE_MAX 3 /* sentences at either end of a side that may be one-sided material */
 /* Coverage of sentence pair (s, t): gains of the matched tokens of s and of t. */
-static void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
+static inline void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
 {
     if (t < x->clo[s] || t >= x->clo[s] + x->cn[s]) {
         *ms = *mt = zero3;
@@ -199,7 +199,6 @@ static void lc_init(void)
 
 static double length_cost(double z)
 {
-    pthread_once(&lc_once, lc_init);
     if (!(z < LC_MAX)) /* NaN too */
         return 27.6;
     double f = z * LC_STEPS;
@@ -207,8 +206,15 @@ static double length_cost(double z)
     return lc_table[k] + (f - k) * (lc_table[k + 1] - lc_table[k]);
 }
 
+/* The index of an aligned shape (1..3 sentences a side) in al_bead_shape: a table, since the
+ * DP asks for it for every bead it tries */
+static const signed char aligned_type[4][4] = {
+    {-1, 2, 9, 11}, {1, 0, 4, 7}, {8, 3, 5, -1}, {10, 6, -1, -1}};
+
 static int bead_type(int na, int nb)
 {
+    if (na <= 3 && nb <= 3 && aligned_type[na][nb] >= 0)
+        return aligned_type[na][nb];
     int type = 0;
     while (type < AL_NSHAPES && (al_bead_shape[type][0] != na || al_bead_shape[type][1] != nb))
         type++;
@@ -344,6 +350,7 @@ static double calibrated(const cctx *x, const jisr_bead *b, double post)
 int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
 {
     cctx x = {0};
+    pthread_once(&lc_once, lc_init); /* the table length_cost reads */
     x.a = a;
     x.d = d;
     x.s2 = s2;
@@ -401,7 +408,10 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
             }
         }
     }
-    al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post};
+    const al_params *P = &a->params;
+    al_gap gap = {
+        {P->prior[1], P->prior[2]}, P->gap_extend, P->edge_open, P->edge_extend, EDGE_MAX};
+    al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post, x.v2 ? &gap : NULL};
     if (x.v2 && pass == 2)
         o.temp = a->params.post_temp;
     rc = al_dp(ns, nt, &o, band_prepare, bead_cost, &x, &d->result);

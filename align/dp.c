@@ -23,8 +23,8 @@
 #include "align/align_int.h"
 
 const unsigned char al_bead_shape[AL_NSHAPES][2] = {
-    {1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}, {2, 0}, {0, 2}, {3, 0},
-    {0, 3}, {4, 0}, {0, 4}, {5, 0}, {0, 5}, {6, 0}, {0, 6}, {7, 0}, {0, 7}, {8, 0}, {0, 8},
+    {1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}, {2, 0},
+    {0, 2}, {3, 0}, {0, 3}, {4, 0}, {0, 4}, {5, 0}, {0, 5}, {6, 0}, {0, 6},
 };
 
 static _Thread_local al_dp_stats dp_stats;
@@ -37,7 +37,7 @@ const al_dp_stats *al_dp_stats_last(void)
 #define FULL_GRID_CELLS ((size_t)1 << 8)
 #define DEFAULT_BAND 8
 #define NO_BACK 255
-#define POST_REACH 3 /* sentences either side of the path that the posteriors look at */
+#define POST_REACH 1 /* sentences either side of the path that the posteriors look at */
 
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */
@@ -89,6 +89,25 @@ static void band_from_path(band *bd, size_t ns, const size_t *pi, const size_t *
     }
 }
 
+static double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
+                       size_t nb)
+{
+    size_t k = na + nb, n = na ? ns : nt, end = na ? i : j;
+    int edge = na ? (j == 0 || j == nt) : (i == 0 || i == ns);
+    edge = edge && (end <= g->edge_max || end - k + g->edge_max >= n);
+    return edge ? g->edge_open + g->edge_extend * (double)(k - 1)
+                : g->open[na ? 0 : 1] + g->extend * (double)(k - 1);
+}
+
+/* The cost of shape (a, b) ending at (i, j): gaps computed here when the model says how */
+static double shape_cost(const al_gap *g, al_cost_fn cost, void *ctx, size_t ns, size_t nt,
+                         size_t i, size_t j, size_t a, size_t b)
+{
+    if (g && (a == 0 || b == 0))
+        return gap_cost(g, ns, nt, i, j, a, b);
+    return cost(ctx, i, j, (int)a, (int)b, NULL);
+}
+
 /* log(sum(exp(v[0..n)))), -inf for none */
 static double logsum(const double *v, int n)
 {
@@ -106,8 +125,9 @@ static double logsum(const double *v, int n)
 
 /* Forward-backward over the cells within POST_REACH sentences of the path: post[k] = the
  * probability of the k-th bead of the path (start first, unaligned runs counted once). */
-static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cost, void *ctx,
-                      const size_t *pi, const size_t *pj, size_t np, double *post)
+static int posteriors(size_t ns, size_t nt, int nsh, double temp, const al_gap *gap,
+                      al_cost_fn cost, void *ctx, const size_t *pi, const size_t *pj, size_t np,
+                      double *post)
 {
     band nb = {0};
     float *C = NULL;
@@ -153,7 +173,7 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, al_cost_fn cos
                 size_t qi = i - a, qj = j - b;
                 if (qj < nb.lo[qi] || qj > nb.hi[qi])
                     continue;
-                double c = cost(ctx, i, j, (int)a, (int)b, NULL) / temp;
+                double c = shape_cost(gap, cost, ctx, ns, nt, i, j, a, b) / temp;
                 C[k * (size_t)nsh + (size_t)t] = (float)c;
                 double fq = F[nb.off[qi] + (qj - nb.lo[qi])];
                 if (fq != -INFINITY)
@@ -225,6 +245,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
     if (nsh > AL_NSHAPES)
         nsh = AL_NSHAPES;
     double temp = opts ? opts->temp : 0;
+    const al_gap *gap_opts = opts ? opts->gap : NULL;
     bd.lo = malloc((ns + 1) * sizeof *bd.lo);
     bd.hi = malloc((ns + 1) * sizeof *bd.hi);
     bd.off = malloc((ns + 2) * sizeof *bd.off);
@@ -276,7 +297,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
                     double d = D[bd.off[qi] + (qj - bd.lo[qi])];
                     if (d == DBL_MAX)
                         continue;
-                    d += cost(ctx, i, j, (int)a, (int)b, NULL);
+                    d += shape_cost(gap_opts, cost, ctx, ns, nt, i, j, a, b);
                     if (d < best) {
                         best = d;
                         bb = (unsigned char)t;
@@ -323,7 +344,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
             rc = jisr_oom(0);
             goto done;
         }
-        if ((rc = posteriors(ns, nt, nsh, temp, cost, ctx, pi, pj, np, post)) < 0)
+        if ((rc = posteriors(ns, nt, nsh, temp, opts->gap, cost, ctx, pi, pj, np, post)) < 0)
             goto done;
     }
     /* the path, start first, as beads with their scores; a run of unaligned sentences becomes
@@ -340,8 +361,9 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
                 goto done;
             continue;
         }
-        double score = 0;
-        cost(ctx, i1, j1, (int)na, (int)nbt, &score);
+        double score = 0; /* an unaligned sentence scores 0 */
+        if (na && nbt)
+            cost(ctx, i1, j1, (int)na, (int)nbt, &score);
         if ((rc = jisr_ladder_push(out, i0, na, j0, nbt, score)) < 0)
             goto done;
         if (post && opts->post)

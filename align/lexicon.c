@@ -78,7 +78,14 @@ static int lex_push(jisr_lexicon *lx, const char *a, size_t an, const char *b, s
     if (rc < 0)
         return rc;
     lexent *e = &lx->v[lx->n];
-    e->w[0] = al_vocab_intern(&lx->words[0], a, an);
+    /* a file lists a word's entries together: the previous entry's first word is the likely
+     * one (half the interning of a read) */
+    const lexent *prev = lx->n ? &lx->v[lx->n - 1] : NULL;
+    const char *ps = prev ? lx->words[0].str[prev->w[0]] : NULL;
+    if (ps && strncmp(ps, a, an) == 0 && ps[an] == '\0')
+        e->w[0] = prev->w[0];
+    else
+        e->w[0] = al_vocab_intern(&lx->words[0], a, an);
     e->w[1] = al_vocab_intern(&lx->words[1], b, bn);
     if (e->w[0] == UINT32_MAX || e->w[1] == UINT32_MAX)
         return jisr_oom(0);

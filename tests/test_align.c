@@ -184,7 +184,7 @@ static void expect_dp(const char *ladder, size_t band)
             t.l.v[k].tgt = nt;
     }
     jisr_ladder out = {0};
-    al_dp_opts o = {band, AL_NBEADS, 0, NULL};
+    al_dp_opts o = {band, AL_NBEADS, 0, NULL, NULL};
     assert_int_equal(al_dp(ns, nt, &o, NULL, truth_cost, &t, &out), 0);
     jisr_buf a = {0}, b = {0};
     jisr_ladder_format(&a, &t.l, 0);

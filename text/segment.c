@@ -65,46 +65,7 @@ struct jisr_segmenter {
     size_t len;
 };
 
-/* ---- UTF-8 -------------------------------------------------------------------------------- */
-
-int seg_u8_prev(const unsigned char *s, size_t i, size_t *start)
-{
-    size_t j = i - 1;
-    size_t back = 0;
-    while (j > 0 && back < 3 && (s[j] & 0xC0) == 0x80) {
-        j--;
-        back++;
-    }
-    size_t len;
-    int c = seg_u8_next(s, i, j, &len);
-    if (c >= 0 && j + len == i) {
-        *start = j;
-        return c;
-    }
-    *start = i - 1;
-    return -1;
-}
-
-int seg_is_space(int c)
-{
-    if (c < 0x80)
-        return c == ' ' || (c >= 0x09 && c <= 0x0D);
-    return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
 /* ---- candidates --------------------------------------------------------------------------- */
-
-int seg_cands_push(seg_cands *c, size_t pos, unsigned flags)
-{
-    int rc;
-    if ((rc = JISR_GROW(c->v, c->cap, c->n + 1)) < 0)
-        return rc;
-    c->v[c->n].pos = pos;
-    c->v[c->n].flags = flags;
-    c->n++;
-    return 0;
-}
 
 static void merge2(const seg_cand *a, size_t na, const seg_cand *b, size_t nb, seg_cand *out)
 {

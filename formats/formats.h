@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "util/util.h"
+#include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
 #define JISR_TAG_BASE 0xE000u /* first placeholder code point */
 #define JISR_TAG_MAX 6400u    /* U+E000–U+F8FF */

@@ -73,8 +73,27 @@ typedef struct qitem {
 /* Before <body> every error is fatal (the file fails to open). */
 enum { P_PROLOGUE, P_BODY };
 
+/* The start-tag guard: see "the start-tag guard" below. */
+enum { G_TEXT, G_LT, G_START, G_VALUE, G_END, G_BANG, G_COMMENT, G_CDATA, G_PI, G_DECL, G_DVALUE };
+
+typedef struct tag_guard {
+    int unit;       /* 1: bytes; 2: UTF-16LE; 3: UTF-16BE; 0: off (another encoding) */
+    int state;      /* G_* */
+    unsigned quote; /* the quote of the value being read */
+    int match;      /* characters of a prefix or terminator matched so far */
+    int subset;     /* inside the DOCTYPE's internal subset */
+    uint64_t tag_len, value_len;
+    unsigned nattr;
+    unsigned long lines;    /* line feeds before the current chunk */
+    unsigned long col0;     /* characters after the last line feed, before the current chunk */
+    long tag_at;            /* byte offset of the open tag's '<' in the chunk, or -1 */
+    unsigned long tag_line; /* where it is, when it began in an earlier chunk */
+    unsigned long tag_col;
+} tag_guard;
+
 typedef struct tmx_reader {
     xmlParserCtxtPtr ctxt;
+    tag_guard guard;
     FILE *f;
     const unsigned char *mem;
     size_t mem_n, mem_pos;
@@ -114,6 +133,7 @@ typedef struct tmx_reader {
     size_t hdr_nprops, hdr_nnotes, tu_nprops, tu_nnotes, tuv_nprops, tuv_nnotes;
     size_t segs;     /* <seg> in the current tuv */
     size_t ntags;    /* placeholders of the current segment */
+    int seg_literal; /* a literal private-use character became a placeholder in it */
     size_t text_len; /* bytes of the current segment (or leaf) text */
     jisr_prop *prop; /* the prop/note being read (full mode), else NULL */
     jisr_buf lang;   /* language of the current tuv */
@@ -563,6 +583,7 @@ static int seg_text(tmx_reader *t, const char *s, size_t n)
             return rc;
         if ((rc = add_placeholder(t, ref, strlen(ref))) != 0)
             return rc;
+        t->seg_literal = 1;
         i += 2;
         start = i + 1;
     }
@@ -861,6 +882,7 @@ static void start_seg(tmx_reader *t, int d)
     }
     t->seg = d;
     t->ntags = 0;
+    t->seg_literal = 0;
     t->text_len = 0;
     jisr_buf_reset(&t->text);
     if (jisr_buf_append(&t->text, "", 0) < 0)
@@ -880,6 +902,17 @@ static void end_seg(tmx_reader *t)
     }
     free(v->text);
     v->text = s;
+    /* literal private-use characters were made placeholders as they streamed by; now that the
+     * segment's tags are known, most can be themselves again (the unit model's canonical form) */
+    if (t->seg_literal && fmt_variant_canon_pua(v) < 0) {
+        if (jisr_error_last()->code == JISR_ENOMEM) {
+            oom(t);
+            return;
+        }
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        tu_bad(t, JISR_ETOOBIG, line, col, "%s", jisr_error_last()->msg);
+    }
 }
 
 /* The element's name as libxml2's reader spelt it: prefix:localname. */
@@ -892,6 +925,20 @@ static const char *qname(tmx_reader *t, const xmlChar *local, const xmlChar *pre
         jisr_buf_puts(&t->qname, (const char *)local) < 0)
         return "?";
     return t->qname.data;
+}
+
+/* Every attribute value within JISR_ATTR_MAX once decoded (libxml2 spells a literal '&' as
+ * "&#38;", so the raw length is an upper bound and the exact one is needed only beyond it). */
+static int attrs_within_limit(tmx_reader *t, int natt, const xmlChar **atts)
+{
+    for (int i = 0; i < natt; i++) {
+        const xmlChar **a = atts + 5 * i;
+        size_t len;
+        if ((size_t)(a[4] - a[3]) > JISR_ATTR_MAX &&
+            (!attr_value(t, a[3], a[4], &len) || len > JISR_ATTR_MAX))
+            return 0;
+    }
+    return 1;
 }
 
 /* Whether the start tag just reported closes itself ("<x/>"): during the start callback the
@@ -926,6 +973,17 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     }
     if (t->ignore >= 0)
         return;
+    /* the guard bounds the raw start tag before libxml2 sees it; these are the unit model's own
+     * limits, on the decoded values, so that whatever is read can be written and read again */
+    if (natt + nns > JISR_ATTRS_MAX || !attrs_within_limit(t, natt, atts)) {
+        elem_bad(t, JISR_ETOOBIG,
+                 natt + nns > JISR_ATTRS_MAX ? "an element with more than 256 attributes%s"
+                                             : "an attribute value longer than 64 KiB%s",
+                 "");
+        if (!t->in_tu)
+            t->skip = d;
+        return;
+    }
     if (d == 0) {
         t->root_seen = 1;
         if (strcmp(name, "tmx") != 0) {
@@ -1142,6 +1200,257 @@ nomem:
     oom(t);
 }
 
+/* ---- the start-tag guard ---------------------------------------------------------------- */
+
+/* libxml2 2.9 compares each attribute of a start tag with every earlier one (a tag with
+ * 200,000 attributes takes 26 s) and holds a whole start tag in memory before it parses it. So
+ * each chunk is looked at before it is fed: a small lexer bounds every start tag (attributes and
+ * namespace declarations, the raw length of each value, the whole tag) and stops the read at the
+ * first tag beyond a bound, naming the line and column of its '<'. It knows just enough XML to
+ * stay in step — comments, CDATA sections, processing instructions, declarations (and the
+ * DOCTYPE's internal subset) and quoted values — and skips text with memchr, so it costs little
+ * beside the parser. It reads bytes for UTF-8 and the ASCII-compatible legacy encodings and
+ * 16-bit units for UTF-16; for anything else it stands aside (libxml2's limits still apply).
+ * Line feeds are only counted per chunk, and the position worked out when a bound is hit. */
+
+static void guard_init(tag_guard *g, const unsigned char *head, size_t n)
+{
+    memset(g, 0, sizeof *g);
+    g->tag_at = -1;
+    g->state = G_TEXT;
+    g->unit = 1;
+    if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == '<' && head[1] == 0)))
+        g->unit = 2;
+    else if (n >= 2 && ((head[0] == 0xFE && head[1] == 0xFF) || (head[0] == 0 && head[1] == '<')))
+        g->unit = 3;
+    if (g->unit == 2 && n >= 4 && head[2] == 0 && head[3] == 0)
+        g->unit = 0; /* UTF-32LE */
+    if (n >= 4 && head[0] == 0 && head[1] == 0)
+        g->unit = 0; /* UTF-32BE, UCS-4 */
+    if (n >= 1 && head[0] == 0x4C)
+        g->unit = 0; /* EBCDIC "<" */
+}
+
+/* Line (1-based) and column (in characters, 1-based) of byte offset at of the chunk p. */
+static void guard_pos(const tag_guard *g, const unsigned char *p, size_t at, unsigned long *line,
+                      unsigned long *col)
+{
+    unsigned long nl = 0, c = 0;
+    size_t j = at;
+    if (g->unit == 1) {
+        for (size_t i = 0; i < at; i++) /* vectorises */
+            nl += p[i] == '\n';
+        while (j > 0 && p[j - 1] != '\n')
+            j--;
+        for (size_t i = j; i < at; i++)
+            c += (p[i] & 0xC0) != 0x80;
+    } else {
+        for (size_t i = 0; i + 2 <= at; i += 2) {
+            unsigned ch =
+                g->unit == 2 ? p[i] | (unsigned)p[i + 1] << 8 : (unsigned)p[i] << 8 | p[i + 1];
+            if (ch == '\n') {
+                nl++;
+                j = i + 2;
+                c = 0;
+            } else {
+                c++;
+            }
+        }
+        j = nl ? j : 0;
+    }
+    *line = g->lines + nl + 1;
+    *col = (j == 0 && nl == 0 ? g->col0 : 0) + c + 1;
+}
+
+/* Look at chunk p[0..n) (n even for UTF-16: the caller feeds whole units). Returns -1
+ * when every tag in it is within bounds, else the byte offset up to which the chunk may be fed
+ * (the '<' of the offending tag, or 0 when it began in an earlier chunk), with the error in
+ * code, line, col and msg. */
+static long guard_scan(tag_guard *g, const unsigned char *p, size_t n, int *code,
+                       unsigned long *line, unsigned long *col, char *msg, size_t msgsz)
+{
+    int w = g->unit == 1 ? 1 : 2;
+    const char *why = NULL;
+    size_t i = 0;
+    while (i + (size_t)w <= n) {
+        unsigned c;
+        if (g->state == G_TEXT && w == 1) {
+            const unsigned char *lt = memchr(p + i, '<', n - i);
+            if (!lt) {
+                i = n;
+                break;
+            }
+            i = (size_t)(lt - p);
+        }
+        if (w == 1)
+            c = p[i];
+        else if (g->unit == 2)
+            c = p[i] | (unsigned)p[i + 1] << 8;
+        else
+            c = (unsigned)p[i] << 8 | p[i + 1];
+        size_t at = i;
+        i += (size_t)w;
+        switch (g->state) {
+        case G_TEXT:
+            if (c == '<') {
+                g->state = G_LT;
+                g->tag_at = (long)at;
+                g->tag_len = 1;
+                g->nattr = 0;
+            } else if (c == ']' && g->subset) {
+                g->subset = 0; /* the end of the internal subset: "]>" follows */
+            }
+            continue;
+        case G_LT:
+            g->tag_len++;
+            if (c == '!') {
+                g->state = G_BANG;
+                g->match = 0;
+            } else if (c == '?') {
+                g->state = G_PI;
+                g->match = 0;
+            } else if (c == '/') {
+                g->state = G_END;
+            } else {
+                g->state = G_START;
+            }
+            continue;
+        case G_BANG: /* "<!--", "<![CDATA[" or a declaration */
+            if (g->match == 0 && c == '-') {
+                g->match = 1;
+                continue;
+            }
+            if (g->match == 1 && c == '-') {
+                g->state = G_COMMENT;
+                g->match = 0;
+                continue;
+            }
+            if (g->match == 0 && c == '[') {
+                g->state = G_CDATA;
+                g->match = 0;
+                continue;
+            }
+            g->state = G_DECL;
+            /* fall through: this character belongs to the declaration */
+            /* FALLTHRU */
+        case G_DECL:
+            if (++g->tag_len > JISR_STARTTAG_MAX)
+                why = "a declaration longer than 8 MiB";
+            else if (c == '"' || c == '\'') {
+                g->quote = c;
+                g->state = G_DVALUE;
+            } else if (c == '[') {
+                g->subset = 1; /* the DOCTYPE's internal subset: declarations follow */
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            } else if (c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            break;
+        case G_DVALUE:
+            if (++g->tag_len > JISR_STARTTAG_MAX)
+                why = "a declaration longer than 8 MiB";
+            else if (c == g->quote)
+                g->state = G_DECL;
+            break;
+        case G_COMMENT: /* until "-->" */
+            g->match = c == '-'                      ? (g->match < 2 ? g->match + 1 : 2)
+                       : (c == '>' && g->match == 2) ? 3
+                                                     : 0;
+            if (g->match == 3) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            continue;
+        case G_CDATA: /* "[CDATA[" … until "]]>" */
+            g->match = c == ']'                      ? (g->match < 2 ? g->match + 1 : 2)
+                       : (c == '>' && g->match == 2) ? 3
+                                                     : 0;
+            if (g->match == 3) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            continue;
+        case G_PI: /* until "?>" */
+            g->match = c == '?' ? 1 : (c == '>' && g->match == 1) ? 2 : 0;
+            if (g->match == 2) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            continue;
+        case G_END:
+            if (++g->tag_len > JISR_STARTTAG_MAX)
+                why = "an end tag longer than 8 MiB";
+            else if (c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            break;
+        case G_START:
+            if (++g->tag_len > JISR_STARTTAG_MAX)
+                why = "a start tag longer than 8 MiB";
+            else if (c == '"' || c == '\'') {
+                g->quote = c;
+                g->value_len = 0;
+                g->state = G_VALUE;
+            } else if (c == '=' && ++g->nattr > JISR_ATTRS_MAX) {
+                why = "an element with more than 256 attributes";
+            } else if (c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            break;
+        case G_VALUE:
+            if (w == 1 && c != g->quote) { /* the rest of the value at once */
+                const unsigned char *q = memchr(p + at, (int)g->quote, n - at);
+                size_t run = q ? (size_t)(q - (p + at)) : n - at;
+                g->value_len += run;
+                g->tag_len += run;
+                i = at + run;
+                if (g->value_len > JISR_ATTR_RAW_MAX)
+                    why = "an attribute value of more than 384 KiB in the file";
+                else if (g->tag_len > JISR_STARTTAG_MAX)
+                    why = "a start tag longer than 8 MiB";
+                break;
+            }
+            g->tag_len++;
+            if (c == g->quote)
+                g->state = G_START;
+            else if (++g->value_len > JISR_ATTR_RAW_MAX)
+                why = "an attribute value of more than 384 KiB in the file";
+            else if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a start tag longer than 8 MiB";
+            break;
+        }
+        if (why)
+            break;
+    }
+    if (why) {
+        *code = JISR_ETOOBIG;
+        if (g->tag_at >= 0) {
+            guard_pos(g, p, (size_t)g->tag_at, line, col);
+        } else {
+            *line = g->tag_line;
+            *col = g->tag_col;
+        }
+        snprintf(msg, msgsz,
+                 "%s (limits: %d attributes per element, 64 KiB of text per value); the rest of "
+                 "the file is not read",
+                 why, JISR_ATTRS_MAX);
+        return g->tag_at >= 0 ? g->tag_at : 0;
+    }
+    /* the next chunk: a tag still open keeps its position; count this chunk's line feeds */
+    if (g->tag_at >= 0)
+        guard_pos(g, p, (size_t)g->tag_at, &g->tag_line, &g->tag_col);
+    g->tag_at = -1;
+    unsigned long l, c;
+    guard_pos(g, p, n, &l, &c);
+    g->lines = l - 1;
+    g->col0 = c - 1;
+    return -1;
+}
+
 /* ---- feeding the parser ---------------------------------------------------------------- */
 
 /* Give the parser the next chunk of input (the end of input when there is none left). */
@@ -1160,10 +1469,33 @@ static void feed(tmx_reader *t)
         }
         p = (const char *)t->chunk;
         t->r->bytes += n;
+        /* UTF-16: the guard reads whole 16-bit units */
+        if (t->guard.unit > 1 && (n & 1) && fread(t->chunk + n, 1, 1, t->f) == 1) {
+            n++;
+            t->r->bytes++;
+        }
     } else {
         n = t->mem_n - t->mem_pos < CHUNK ? t->mem_n - t->mem_pos : CHUNK;
         p = (const char *)t->mem + t->mem_pos;
         t->mem_pos += n;
+    }
+    if (n && t->guard.unit && !t->failed) {
+        int code = 0;
+        unsigned long gl = 0, gc = 0;
+        char msg[256];
+        long stop =
+            guard_scan(&t->guard, (const unsigned char *)p, t->guard.unit > 1 ? n & ~(size_t)1 : n,
+                       &code, &gl, &gc, msg, sizeof msg);
+        if (stop >= 0) {
+            /* the units before the offending tag are read; the tag never reaches libxml2 */
+            if (stop > 0)
+                xmlParseChunk(t->ctxt, p, (int)stop, 0);
+            if (!t->failed)
+                push_error(t, Q_FATAL, code, gl, gc, msg);
+            xmlStopParser(t->ctxt);
+            t->finished = 1;
+            return;
+        }
     }
     int end = n == 0;
     t->terminating = end;
@@ -1329,7 +1661,7 @@ static int tmx_open_inner(tmx_reader *t)
     char head[4];
     size_t nhead;
     if (t->f) {
-        if (!(t->chunk = malloc(CHUNK)))
+        if (!(t->chunk = malloc(CHUNK + 1)))
             return jisr_oom(0);
         nhead = fread(head, 1, sizeof head, t->f);
         if (nhead == 0 && ferror(t->f))
@@ -1340,6 +1672,15 @@ static int tmx_open_inner(tmx_reader *t)
         memcpy(head, t->mem, nhead);
         t->mem_pos = nhead;
         r->bytes = t->mem_n;
+    }
+    guard_init(&t->guard, (const unsigned char *)head, nhead);
+    if (t->guard.unit) {
+        int code;
+        unsigned long gl, gc;
+        char msg[256];
+        guard_scan(&t->guard, (const unsigned char *)head,
+                   t->guard.unit > 1 ? nhead & ~(size_t)1 : nhead, &code, &gl, &gc, msg,
+                   sizeof msg); /* four bytes: within every bound */
     }
     /* the callbacks' context stays the parser's own (libxml2's SAX2 handlers need it); ours
      * hangs from it */

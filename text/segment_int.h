@@ -91,8 +91,10 @@ typedef struct seg_rule {
     unsigned char *suf_bits;
     unsigned char suf_len[16];
     int nsuf_len;
-    int a_empty;       /* afterbreak can match the empty string at the end of text */
-    unsigned long gen; /* paragraph generation whose text is set in re / re_a */
+    int a_empty;             /* afterbreak can match the empty string at the end of text */
+    unsigned long gen;       /* paragraph generation whose text is set in re / re_a */
+    unsigned long line, col; /* of the <rule> in the SRX file (for warnings) */
+    int warned;              /* its time-limit warning has been given */
 } seg_rule;
 
 typedef struct seg_ruleset {
@@ -103,6 +105,7 @@ typedef struct seg_ruleset {
     int all_ends;   /* a break="yes" rule with no last-atom filter: every word end is a candidate */
     int *yes_atoms; /* last atoms of break="yes" rules (trigger characters) */
     size_t nyes;
+    char *file; /* the SRX file's name (for warnings) */
 } seg_ruleset;
 
 /** Compile the rules (names in messages are file/line/col of each rule). */

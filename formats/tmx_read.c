@@ -77,18 +77,17 @@ enum { P_PROLOGUE, P_BODY };
 enum { G_TEXT, G_LT, G_START, G_VALUE, G_END, G_BANG, G_COMMENT, G_CDATA, G_PI, G_DECL, G_DVALUE };
 
 typedef struct tag_guard {
-    int unit;       /* 1: bytes; 2: UTF-16LE; 3: UTF-16BE; 0: off (another encoding) */
-    int state;      /* G_* */
-    unsigned quote; /* the quote of the value being read */
-    int match;      /* characters of a prefix or terminator matched so far */
-    int subset;     /* inside the DOCTYPE's internal subset */
+    int unit;            /* 1: bytes; 2: UTF-16LE; 3: UTF-16BE; 0: off (another encoding) */
+    int state;           /* G_* */
+    unsigned char quote; /* the quote of the value being read */
+    int match;           /* characters of a prefix or terminator matched so far */
     uint64_t tag_len, value_len;
     unsigned nattr;
-    unsigned long lines;    /* line feeds before the current chunk */
-    unsigned long col0;     /* characters after the last line feed, before the current chunk */
-    long tag_at;            /* byte offset of the open tag's '<' in the chunk, or -1 */
-    unsigned long tag_line; /* where it is, when it began in an earlier chunk */
-    unsigned long tag_col;
+    unsigned long lines;   /* line feeds before the current chunk */
+    unsigned long col0;    /* characters after the last line feed, before the current chunk */
+    long tag_at;           /* offset of the open tag's '<' in the chunk, or -1 */
+    int long_values;       /* a value of more than JISR_ATTR_MAX bytes has been seen */
+    unsigned char *narrow; /* UTF-16: the chunk, one byte per unit (non-ASCII as 'x') */
 } tag_guard;
 
 typedef struct tmx_reader {
@@ -974,8 +973,11 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     if (t->ignore >= 0)
         return;
     /* the guard bounds the raw start tag before libxml2 sees it; these are the unit model's own
-     * limits, on the decoded values, so that whatever is read can be written and read again */
-    if (natt + nns > JISR_ATTRS_MAX || !attrs_within_limit(t, natt, atts)) {
+     * limits, on the decoded values, so that whatever is read can be written and read again
+     * (values are measured once the guard has seen one long enough to matter, or when it is
+     * off) */
+    if (natt + nns > JISR_ATTRS_MAX ||
+        ((!t->guard.unit || t->guard.long_values) && !attrs_within_limit(t, natt, atts))) {
         elem_bad(t, JISR_ETOOBIG,
                  natt + nns > JISR_ATTRS_MAX ? "an element with more than 256 attributes%s"
                                              : "an attribute value longer than 64 KiB%s",
@@ -1207,11 +1209,14 @@ nomem:
  * each chunk is looked at before it is fed: a small lexer bounds every start tag (attributes and
  * namespace declarations, the raw length of each value, the whole tag) and stops the read at the
  * first tag beyond a bound, naming the line and column of its '<'. It knows just enough XML to
- * stay in step — comments, CDATA sections, processing instructions, declarations (and the
- * DOCTYPE's internal subset) and quoted values — and skips text with memchr, so it costs little
- * beside the parser. It reads bytes for UTF-8 and the ASCII-compatible legacy encodings and
- * 16-bit units for UTF-16; for anything else it stands aside (libxml2's limits still apply).
- * Line feeds are only counted per chunk, and the position worked out when a bound is hit. */
+ * stay in step — comments, CDATA sections, processing instructions, declarations and quoted
+ * values — and jumps over text, values and names with memchr and a table, so it costs a few
+ * percent of the parse. It reads bytes for UTF-8 and the ASCII-compatible legacy encodings; a
+ * UTF-16 chunk is first narrowed to one byte per unit (what matters is ASCII), and for any other
+ * encoding the guard stands aside (libxml2's limits still apply). Nothing is counted as it
+ * goes: when a bound is hit, the position is worked out from where libxml2 stands (it has
+ * parsed everything fed before this chunk, but for a token it waits to see the end of) and the
+ * bytes of this chunk before the tag. */
 
 static void guard_init(tag_guard *g, const unsigned char *head, size_t n)
 {
@@ -1223,235 +1228,274 @@ static void guard_init(tag_guard *g, const unsigned char *head, size_t n)
         g->unit = 2;
     else if (n >= 2 && ((head[0] == 0xFE && head[1] == 0xFF) || (head[0] == 0 && head[1] == '<')))
         g->unit = 3;
-    if (g->unit == 2 && n >= 4 && head[2] == 0 && head[3] == 0)
-        g->unit = 0; /* UTF-32LE */
-    if (n >= 4 && head[0] == 0 && head[1] == 0)
-        g->unit = 0; /* UTF-32BE, UCS-4 */
+    if (n >= 4 &&
+        ((head[2] == 0 && head[3] == 0 && g->unit == 2) || (head[0] == 0 && head[1] == 0)))
+        g->unit = 0; /* UTF-32, UCS-4 */
     if (n >= 1 && head[0] == 0x4C)
         g->unit = 0; /* EBCDIC "<" */
 }
 
-/* Line (1-based) and column (in characters, 1-based) of byte offset at of the chunk p. */
+/* Line feeds in p[0..n): eight bytes at a time, the matches summed per byte lane. */
+static unsigned long count_lf(const unsigned char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    unsigned long nl = 0;
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t lanes = 0; /* up to 255 matches per lane before it is folded */
+        for (int k = 0; k < 255 && i + 8 <= n; k++, i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, sizeof w);
+            uint64_t x = w ^ (ones * '\n');                   /* zero bytes where '\n' */
+            uint64_t z = ~(((x & ~high) + ~high) | x) & high; /* exact: 0x80 per zero byte */
+            lanes += z >> 7;
+        }
+        nl += (unsigned long)((lanes * ones) >> 56);
+    }
+    for (; i < n; i++)
+        nl += p[i] == '\n';
+    return nl;
+}
+
+/* Line (1-based) and column (in characters, 1-based) of offset at of the chunk p. */
 static void guard_pos(const tag_guard *g, const unsigned char *p, size_t at, unsigned long *line,
                       unsigned long *col)
 {
-    unsigned long nl = 0, c = 0;
+    unsigned long nl = count_lf(p, at), c = 0;
     size_t j = at;
-    if (g->unit == 1) {
-        for (size_t i = 0; i < at; i++) /* vectorises */
-            nl += p[i] == '\n';
-        while (j > 0 && p[j - 1] != '\n')
-            j--;
-        for (size_t i = j; i < at; i++)
-            c += (p[i] & 0xC0) != 0x80;
-    } else {
-        for (size_t i = 0; i + 2 <= at; i += 2) {
-            unsigned ch =
-                g->unit == 2 ? p[i] | (unsigned)p[i + 1] << 8 : (unsigned)p[i] << 8 | p[i + 1];
-            if (ch == '\n') {
-                nl++;
-                j = i + 2;
-                c = 0;
-            } else {
-                c++;
-            }
-        }
-        j = nl ? j : 0;
-    }
+    while (j > 0 && p[j - 1] != '\n')
+        j--;
+    for (size_t i = j; i < at; i++)
+        c += (p[i] & 0xC0) != 0x80;
     *line = g->lines + nl + 1;
-    *col = (j == 0 && nl == 0 ? g->col0 : 0) + c + 1;
+    *col = (nl == 0 ? g->col0 : 0) + c + 1;
 }
 
-/* Look at chunk p[0..n) (n even for UTF-16: the caller feeds whole units). Returns -1
- * when every tag in it is within bounds, else the byte offset up to which the chunk may be fed
- * (the '<' of the offending tag, or 0 when it began in an earlier chunk), with the error in
- * code, line, col and msg. */
+/* The characters that end a run inside a start tag or a declaration. */
+static const unsigned char tag_special[256] = {['"'] = 1, ['\''] = 1, ['='] = 1, ['>'] = 1};
+/* a start tag shorter than this is within every bound (see guard_scan) */
+#define GUARD_SHORT 1024
+
+/* Look at chunk p[0..n) (bytes, or narrowed UTF-16). Returns -1 when every tag in it is within
+ * bounds, else the offset up to which the chunk may be fed (the '<' of the offending tag, or 0
+ * when it began in an earlier chunk), with the error in code, line, col and msg. */
 static long guard_scan(tag_guard *g, const unsigned char *p, size_t n, int *code,
                        unsigned long *line, unsigned long *col, char *msg, size_t msgsz)
 {
-    int w = g->unit == 1 ? 1 : 2;
     const char *why = NULL;
     size_t i = 0;
-    while (i + (size_t)w <= n) {
-        unsigned c;
-        if (g->state == G_TEXT && w == 1) {
+    while (i < n && !why) {
+        unsigned char c;
+        switch (g->state) {
+        case G_TEXT: {
             const unsigned char *lt = memchr(p + i, '<', n - i);
             if (!lt) {
                 i = n;
                 break;
             }
             i = (size_t)(lt - p);
+            /* the fast path: a tag cannot hold a '<' (libxml2 stops a start tag at one: it is an
+             * error in an attribute value), so when the next '<' comes within GUARD_SHORT bytes
+             * the tag here is shorter than that, and within every bound (256 attributes with
+             * distinct names take more than 1,400 bytes): nothing to count, on to that '<'.
+             * Comments, CDATA sections, declarations and processing instructions, which may
+             * hold a '<', and tags followed by long text, are followed character by character. */
+            while (i + 1 < n && p[i + 1] != '!' && p[i + 1] != '?') {
+                size_t lim = n - i > GUARD_SHORT ? i + GUARD_SHORT : n;
+                const unsigned char *next = memchr(p + i + 1, '<', lim - i - 1);
+                if (!next)
+                    break;
+                i = (size_t)(next - p);
+            }
+            /* anything else is followed character by character */
+            g->tag_at = (long)i++;
+            g->tag_len = 1;
+            g->nattr = 0;
+            g->state = G_LT;
+            break;
         }
-        if (w == 1)
-            c = p[i];
-        else if (g->unit == 2)
-            c = p[i] | (unsigned)p[i + 1] << 8;
-        else
-            c = (unsigned)p[i] << 8 | p[i + 1];
-        size_t at = i;
-        i += (size_t)w;
-        switch (g->state) {
-        case G_TEXT:
-            if (c == '<') {
-                g->state = G_LT;
-                g->tag_at = (long)at;
-                g->tag_len = 1;
-                g->nattr = 0;
-            } else if (c == ']' && g->subset) {
-                g->subset = 0; /* the end of the internal subset: "]>" follows */
-            }
-            continue;
         case G_LT:
+            c = p[i++];
             g->tag_len++;
-            if (c == '!') {
-                g->state = G_BANG;
-                g->match = 0;
-            } else if (c == '?') {
-                g->state = G_PI;
-                g->match = 0;
-            } else if (c == '/') {
-                g->state = G_END;
+            g->match = 0;
+            g->state = c == '!' ? G_BANG : c == '?' ? G_PI : c == '/' ? G_END : G_START;
+            break;
+        case G_START: { /* names and spaces at once, to the next " ' = > */
+            size_t j = i;
+            while (j < n && !tag_special[p[j]])
+                j++;
+            g->tag_len += j - i + (j < n);
+            i = j;
+            if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a start tag of more than 8 MiB";
+            if (i == n || why)
+                break;
+            c = p[i++];
+            if (c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            } else if (c == '=') {
+                if (++g->nattr > JISR_ATTRS_MAX)
+                    why = "an element with more than 256 attributes";
             } else {
-                g->state = G_START;
-            }
-            continue;
-        case G_BANG: /* "<!--", "<![CDATA[" or a declaration */
-            if (g->match == 0 && c == '-') {
-                g->match = 1;
-                continue;
-            }
-            if (g->match == 1 && c == '-') {
-                g->state = G_COMMENT;
-                g->match = 0;
-                continue;
-            }
-            if (g->match == 0 && c == '[') {
-                g->state = G_CDATA;
-                g->match = 0;
-                continue;
-            }
-            g->state = G_DECL;
-            /* fall through: this character belongs to the declaration */
-            /* FALLTHRU */
-        case G_DECL:
-            if (++g->tag_len > JISR_STARTTAG_MAX)
-                why = "a declaration longer than 8 MiB";
-            else if (c == '"' || c == '\'') {
-                g->quote = c;
-                g->state = G_DVALUE;
-            } else if (c == '[') {
-                g->subset = 1; /* the DOCTYPE's internal subset: declarations follow */
-                g->state = G_TEXT;
-                g->tag_at = -1;
-            } else if (c == '>') {
-                g->state = G_TEXT;
-                g->tag_at = -1;
-            }
-            break;
-        case G_DVALUE:
-            if (++g->tag_len > JISR_STARTTAG_MAX)
-                why = "a declaration longer than 8 MiB";
-            else if (c == g->quote)
-                g->state = G_DECL;
-            break;
-        case G_COMMENT: /* until "-->" */
-            g->match = c == '-'                      ? (g->match < 2 ? g->match + 1 : 2)
-                       : (c == '>' && g->match == 2) ? 3
-                                                     : 0;
-            if (g->match == 3) {
-                g->state = G_TEXT;
-                g->tag_at = -1;
-            }
-            continue;
-        case G_CDATA: /* "[CDATA[" … until "]]>" */
-            g->match = c == ']'                      ? (g->match < 2 ? g->match + 1 : 2)
-                       : (c == '>' && g->match == 2) ? 3
-                                                     : 0;
-            if (g->match == 3) {
-                g->state = G_TEXT;
-                g->tag_at = -1;
-            }
-            continue;
-        case G_PI: /* until "?>" */
-            g->match = c == '?' ? 1 : (c == '>' && g->match == 1) ? 2 : 0;
-            if (g->match == 2) {
-                g->state = G_TEXT;
-                g->tag_at = -1;
-            }
-            continue;
-        case G_END:
-            if (++g->tag_len > JISR_STARTTAG_MAX)
-                why = "an end tag longer than 8 MiB";
-            else if (c == '>') {
-                g->state = G_TEXT;
-                g->tag_at = -1;
-            }
-            break;
-        case G_START:
-            if (++g->tag_len > JISR_STARTTAG_MAX)
-                why = "a start tag longer than 8 MiB";
-            else if (c == '"' || c == '\'') {
                 g->quote = c;
                 g->value_len = 0;
                 g->state = G_VALUE;
-            } else if (c == '=' && ++g->nattr > JISR_ATTRS_MAX) {
-                why = "an element with more than 256 attributes";
-            } else if (c == '>') {
+            }
+            break;
+        }
+        case G_VALUE: { /* the value at once, to its closing quote */
+            const unsigned char *q = memchr(p + i, g->quote, n - i);
+            size_t run = q ? (size_t)(q - (p + i)) : n - i;
+            g->value_len += run;
+            g->tag_len += run + (q != NULL);
+            i += run + (q != NULL);
+            if (q)
+                g->state = G_START;
+            if (g->value_len > JISR_ATTR_MAX)
+                g->long_values = 1; /* on_start measures the decoded values from now on */
+            if (g->value_len > JISR_ATTR_RAW_MAX)
+                why = "an attribute value of more than 384 KiB in the file";
+            else if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a start tag of more than 8 MiB";
+            break;
+        }
+        case G_END: {
+            const unsigned char *q = memchr(p + i, '>', n - i);
+            size_t run = q ? (size_t)(q - (p + i)) + 1 : n - i;
+            g->tag_len += run;
+            i += run;
+            if (q) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            } else if (g->tag_len > JISR_STARTTAG_MAX) {
+                why = "an end tag of more than 8 MiB";
+            }
+            break;
+        }
+        case G_BANG: /* "<!--", "<![CDATA[" or a declaration */
+            c = p[i];
+            if (g->match == 0 && c == '-') {
+                g->match = 1;
+                i++;
+            } else if (g->match == 1 && c == '-') {
+                g->state = G_COMMENT;
+                g->match = 0;
+                i++;
+            } else if (g->match == 0 && c == '[') {
+                g->state = G_CDATA;
+                g->match = 0;
+                i++;
+            } else {
+                g->state = G_DECL; /* this character belongs to the declaration */
+            }
+            break;
+        case G_DECL: /* <!DOCTYPE …, <!ENTITY …: quoted values may hold '>' */
+            c = p[i++];
+            if (++g->tag_len > JISR_STARTTAG_MAX) {
+                why = "a declaration of more than 8 MiB";
+            } else if (c == '"' || c == '\'') {
+                g->quote = c;
+                g->state = G_DVALUE;
+            } else if (c == '[' || c == '>') {
+                g->state = G_TEXT; /* '[': the internal subset, declarations follow */
+                g->tag_at = -1;
+            }
+            break;
+        case G_DVALUE: {
+            const unsigned char *q = memchr(p + i, g->quote, n - i);
+            size_t run = q ? (size_t)(q - (p + i)) + 1 : n - i;
+            g->tag_len += run;
+            i += run;
+            if (q)
+                g->state = G_DECL;
+            else if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a declaration of more than 8 MiB";
+            break;
+        }
+        case G_COMMENT: /* until "-->" */
+            c = p[i++];
+            g->match = c == '-' ? (g->match < 2 ? g->match + 1 : 2) : (c == '>' && g->match == 2);
+            if (g->match == 1 && c == '>') {
                 g->state = G_TEXT;
                 g->tag_at = -1;
             }
             break;
-        case G_VALUE:
-            if (w == 1 && c != g->quote) { /* the rest of the value at once */
-                const unsigned char *q = memchr(p + at, (int)g->quote, n - at);
-                size_t run = q ? (size_t)(q - (p + at)) : n - at;
-                g->value_len += run;
-                g->tag_len += run;
-                i = at + run;
-                if (g->value_len > JISR_ATTR_RAW_MAX)
-                    why = "an attribute value of more than 384 KiB in the file";
-                else if (g->tag_len > JISR_STARTTAG_MAX)
-                    why = "a start tag longer than 8 MiB";
-                break;
+        case G_CDATA: /* "CDATA[" … until "]]>" */
+            c = p[i++];
+            g->match = c == ']' ? (g->match < 2 ? g->match + 1 : 2) : (c == '>' && g->match == 2);
+            if (g->match == 1 && c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
             }
-            g->tag_len++;
-            if (c == g->quote)
-                g->state = G_START;
-            else if (++g->value_len > JISR_ATTR_RAW_MAX)
-                why = "an attribute value of more than 384 KiB in the file";
-            else if (g->tag_len > JISR_STARTTAG_MAX)
-                why = "a start tag longer than 8 MiB";
+            break;
+        case G_PI: /* until "?>" */
+            c = p[i++];
+            if (c == '>' && g->match) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            g->match = c == '?';
             break;
         }
-        if (why)
-            break;
     }
     if (why) {
         *code = JISR_ETOOBIG;
-        if (g->tag_at >= 0) {
+        *line = *col = 0; /* a tag begun in an earlier chunk: the caller knows where */
+        if (g->tag_at >= 0)
             guard_pos(g, p, (size_t)g->tag_at, line, col);
-        } else {
-            *line = g->tag_line;
-            *col = g->tag_col;
-        }
         snprintf(msg, msgsz,
                  "%s (limits: %d attributes per element, 64 KiB of text per value); the rest of "
                  "the file is not read",
                  why, JISR_ATTRS_MAX);
         return g->tag_at >= 0 ? g->tag_at : 0;
     }
-    /* the next chunk: a tag still open keeps its position; count this chunk's line feeds */
-    if (g->tag_at >= 0)
-        guard_pos(g, p, (size_t)g->tag_at, &g->tag_line, &g->tag_col);
-    g->tag_at = -1;
-    unsigned long l, c;
-    guard_pos(g, p, n, &l, &c);
-    g->lines = l - 1;
-    g->col0 = c - 1;
+    g->tag_at = -1; /* offsets are the chunk's */
     return -1;
 }
 
+/* guard_scan over a raw chunk: UTF-16 is narrowed first. Returns what guard_scan does, offsets
+ * in raw bytes. */
+static long guard_chunk(tag_guard *g, const unsigned char *p, size_t n, int *code,
+                        unsigned long *line, unsigned long *col, char *msg, size_t msgsz)
+{
+    if (g->unit == 1)
+        return guard_scan(g, p, n, code, line, col, msg, msgsz);
+    size_t units = n / 2;
+    if (!g->narrow && !(g->narrow = malloc(CHUNK / 2 + 4)))
+        return -1; /* no memory for the guard: libxml2's own limits still apply */
+    for (size_t k = 0; k < units; k++) {
+        unsigned u = g->unit == 2 ? p[2 * k] | (unsigned)p[2 * k + 1] << 8
+                                  : (unsigned)p[2 * k] << 8 | p[2 * k + 1];
+        g->narrow[k] = u < 0x80 ? (unsigned char)u : 'x';
+    }
+    long stop = guard_scan(g, g->narrow, units, code, line, col, msg, msgsz);
+    return stop < 0 ? stop : 2 * stop;
+}
+
 /* ---- feeding the parser ---------------------------------------------------------------- */
+
+/* The position (1-based line, column in characters) right after the input fed so far:
+ * libxml2's own, advanced over the bytes it holds but has not parsed yet. */
+static void parser_end_pos(tmx_reader *t, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
+    cur_pos(t, line, col);
+    if (*line == 0)
+        *line = 1;
+    if (*col == 0)
+        *col = 1;
+    if (!in || !in->cur || !in->end)
+        return;
+    for (const xmlChar *q = in->cur; q < in->end; q++) {
+        if (*q == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((*q & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
 
 /* Give the parser the next chunk of input (the end of input when there is none left). */
 static void feed(tmx_reader *t)
@@ -1483,9 +1527,14 @@ static void feed(tmx_reader *t)
         int code = 0;
         unsigned long gl = 0, gc = 0;
         char msg[256];
+        /* where this chunk starts: libxml2's position plus what it holds unparsed */
+        parser_end_pos(t, &gl, &gc);
+        t->guard.lines = gl - 1;
+        t->guard.col0 = gc - 1;
         long stop =
-            guard_scan(&t->guard, (const unsigned char *)p, t->guard.unit > 1 ? n & ~(size_t)1 : n,
-                       &code, &gl, &gc, msg, sizeof msg);
+            guard_chunk(&t->guard, (const unsigned char *)p, n, &code, &gl, &gc, msg, sizeof msg);
+        if (stop >= 0 && gl == 0) /* the tag began earlier: libxml2 waits at its '<' */
+            cur_pos(t, &gl, &gc);
         if (stop >= 0) {
             /* the units before the offending tag are read; the tag never reaches libxml2 */
             if (stop > 0)
@@ -1585,6 +1634,7 @@ static void tmx_close(jisr_reader *r)
     if (t->f && t->f != stdin)
         fclose(t->f);
     free(t->chunk);
+    free(t->guard.narrow);
     jisr_buf_free(&t->lang);
     jisr_buf_free(&t->text);
     jisr_buf_free(&t->tag);
@@ -1678,9 +1728,8 @@ static int tmx_open_inner(tmx_reader *t)
         int code;
         unsigned long gl, gc;
         char msg[256];
-        guard_scan(&t->guard, (const unsigned char *)head,
-                   t->guard.unit > 1 ? nhead & ~(size_t)1 : nhead, &code, &gl, &gc, msg,
-                   sizeof msg); /* four bytes: within every bound */
+        guard_chunk(&t->guard, (const unsigned char *)head, nhead, &code, &gl, &gc, msg,
+                    sizeof msg); /* four bytes: within every bound */
     }
     /* the callbacks' context stays the parser's own (libxml2's SAX2 handlers need it); ours
      * hangs from it */

@@ -165,9 +165,14 @@ typedef struct jisr_header {
 } jisr_header;
 
 /** Readers never touch the network, never load a DTD or external entity, refuse entity
- * references, and bound element depth (48), segment and inline-tag size (1 MiB), variants per
- * unit and props per element (4096), and line length of the line formats (16 MiB): input beyond
- * a bound is JISR_ETOOBIG naming file, line and column. */
+ * references, and bound element depth (48), segment, prop, note and inline-tag size (1 MiB),
+ * attribute values (64 KiB; 384 KiB as written in a TMX file) and attributes per element (256,
+ * checked before libxml2 parses the tag), variants per unit and props per element (4096), and
+ * line length of the line formats (16 MiB): input beyond a bound is JISR_ETOOBIG naming file,
+ * line and column. Every reader applies the checks of jisr_unit_check, so whatever one reader
+ * accepts every writer can write and every reader read again. TSV, Moses and JSONL lines with
+ * a NUL byte are refused (JISR_EENCODING); with JISR_READ_SKIP_BAD a bad line — too long, NUL,
+ * invalid UTF-8 — is skipped whole. */
 typedef struct jisr_reader jisr_reader;
 /** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
  * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX

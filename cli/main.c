@@ -24,6 +24,9 @@ const cli_command cli_commands[] = {
     {"export", cmd_export, "export a memory as TMX 1.4b (or another format)", cmd_export_help},
     {"stats", cmd_stats, "units, languages and size of a memory", cmd_stats_help},
     {"delete", cmd_delete, "delete units from a memory by id", cmd_delete_help},
+    {"docalign", cmd_docalign, "find which documents translate each other", cmd_docalign_help},
+    {"corpus", cmd_corpus, "folders of documents in, a filtered parallel corpus out",
+     cmd_corpus_help},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 

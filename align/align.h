@@ -18,9 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/formats.h"
-#include "text/text.h"
-#include "util/util.h"
+/* relative: works in the tree and installed under include/jisr/ */
+#include "../formats/formats.h"
+#include "../text/text.h"
+#include "../util/util.h"
 
 /* ---- ladders ------------------------------------------------------------------------------ */
 

@@ -41,6 +41,8 @@ const char cmd_lexicon_help[] =
     "                        languages by their script when one language is Arabic (Tatoeba's\n"
     "                        English<TAB>Arabic works as is), else taken in -s, -t order\n"
     "      --tm DIR          also train on every unit of the memory DIR (repeatable)\n"
+    "      --skip-bad        leave out the units a reader refuses (each named on stderr)\n"
+    "                        instead of stopping at the first\n"
     "      --iterations N    EM iterations per direction (default 5)\n"
     "      --min-prob P      keep pairs with t(e|f) or t(f|e) at least P (default 0.2, the\n"
     "                        least the aligner uses)\n"
@@ -64,7 +66,19 @@ const char cmd_lexicon_help[] =
 
 typedef struct lex_progress {
     cli_progress p;
+    unsigned long bad;
 } lex_progress;
+
+static void on_bad(void *ctx, const jisr_error *err)
+{
+    lex_progress *lp = ctx;
+    char msg[2048];
+    (void)err;
+    lp->bad++;
+    jisr_error_format(msg, sizeof msg);
+    cli_progress_done(&lp->p);
+    fprintf(stderr, "jisr: %s (skipped)\n", msg);
+}
 
 static void on_progress(void *ctx, const char *stage, double done)
 {
@@ -98,7 +112,7 @@ int cli_train_from_tm(jisr_lexicon_trainer *tr, const char *dir, uint64_t *units
 
 static int lexicon_train(int argc, char **argv)
 {
-    enum { OPT_TM = 256, OPT_ITER, OPT_MINP, OPT_MINC };
+    enum { OPT_TM = 256, OPT_ITER, OPT_MINP, OPT_MINC, OPT_SKIPBAD };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"source-lang", required_argument, NULL, 's'},
@@ -108,13 +122,14 @@ static int lexicon_train(int argc, char **argv)
         {"iterations", required_argument, NULL, OPT_ITER},
         {"min-prob", required_argument, NULL, OPT_MINP},
         {"min-count", required_argument, NULL, OPT_MINC},
+        {"skip-bad", no_argument, NULL, OPT_SKIPBAD},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     jisr_lexicon_train_opts to = JISR_LEXICON_TRAIN_OPTS_INIT;
     const char *output = NULL;
-    int quiet = 0, c;
+    int quiet = 0, skip_bad = 0, c;
     char *end;
     /* a first pass for the options that concern the whole run */
     optind = 1;
@@ -159,6 +174,9 @@ static int lexicon_train(int argc, char **argv)
         case 'q':
             quiet = 1;
             break;
+        case OPT_SKIPBAD:
+            skip_bad = 1;
+            break;
         case 1:
         case OPT_TM:
             break;
@@ -174,7 +192,7 @@ static int lexicon_train(int argc, char **argv)
         return cli_usage_error("lexicon", "train needs -o FILE");
     if (!to.srclang[0] || !to.tgtlang[0])
         return cli_usage_error("lexicon", "empty language tag");
-    lex_progress lp;
+    lex_progress lp = {{0}, 0};
     cli_progress_init(&lp.p);
     to.progress = on_progress;
     to.ctx = &lp;
@@ -208,6 +226,11 @@ static int lexicon_train(int argc, char **argv)
                 jisr_read_opts ro = JISR_READ_OPTS_INIT;
                 ro.format = fmt;
                 ro.files = files;
+                if (skip_bad) {
+                    ro.flags |= JISR_READ_SKIP_BAD;
+                    ro.on_bad = on_bad;
+                    ro.ctx = &lp;
+                }
                 jisr_format f = fmt ? fmt : jisr_format_from_name(optarg);
                 if (f == JISR_FMT_MOSES) { /* the target file is named by its language */
                     ro.srclang = to.srclang;
@@ -232,10 +255,10 @@ static int lexicon_train(int argc, char **argv)
         uint64_t taken, skipped;
         jisr_lexicon_trainer_counts(tr, &taken, &skipped);
         fprintf(stderr,
-                "jisr: lexicon %s: %zu entries from %llu sentence pairs (%llu left out) in "
-                "%.1f s\n",
+                "jisr: lexicon %s: %zu entries from %llu sentence pairs (%llu left out, %lu "
+                "refused units skipped) in %.1f s\n",
                 output, jisr_lexicon_size(lx), (unsigned long long)taken,
-                (unsigned long long)skipped, jisr_now() - lp.p.start);
+                (unsigned long long)skipped, lp.bad, jisr_now() - lp.p.start);
     }
     jisr_lexicon_free(lx);
     jisr_lexicon_trainer_free(tr);

@@ -21,7 +21,7 @@ f1() { "$J" align-eval --json "$1" "$2" | sed 's/.*"f1_strict":\([0-9.]*\).*/\1/
 "$J" lexicon --help >"$T/help" 2>&1
 check "lexicon --help exits 0 with examples" '[ $? -eq 0 ] && grep -q "Examples:" "$T/help"'
 "$J" lexicon train -o "$T/l.gz" -f tsv "$D/lexicon-corpus.tsv" 2>"$T/err"
-check "train: exit 0 and a summary" '[ $? -eq 0 ] && grep -q "entries from 60 sentence pairs (0 left out)" "$T/err"'
+check "train: exit 0 and a summary" '[ $? -eq 0 ] && grep -q "entries from 60 sentence pairs (0 left out, 0 refused units skipped)" "$T/err"'
 check "train: a gzip file" '[ "$(head -c2 "$T/l.gz" | od -An -tx1 | tr -d " ")" = "1f8b" ]'
 "$J" lexicon train -q -o "$T/l2.gz" -f tsv "$D/lexicon-corpus.tsv" 2>"$T/err"
 check "train twice: the same bytes, -q quiet" 'cmp -s "$T/l.gz" "$T/l2.gz" && [ ! -s "$T/err" ]'

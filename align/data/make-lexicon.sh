@@ -3,7 +3,8 @@
 # the free parallel text in DATA (../shared/data) that no evaluation of jisr uses, with the jisr
 # binary JISR. The same inputs give the same file, byte for byte (tests/align_lexicon.sh checks).
 #
-# Taken: the Bible's dev chapters (the Gospels: align/clean/dev, one verse per line, and the
+# Units a reader refuses (a verse of the vocalised Psalms holds a control character, U+0006) are
+# left out. Taken: the Bible's dev chapters (the Gospels: align/clean/dev, one verse per line, and the
 # vocalised Matthew and John with both English versions), the vocalised Old Testament books
 # (Genesis, Ruth, Esther, Psalms, Jonah; Arabic with KJV and with WEB), Tatoeba, and the UN
 # corpus's dev set. Never taken: the Bible's test chapters (Acts to Revelation, so neither the
@@ -24,6 +25,6 @@ done
         tail -n +2 "$V/$b.ar-en.tsv" | cut -f2,3
         tail -n +2 "$V/$b.ar-en.tsv" | cut -f2,4
     done
-} | "$J" lexicon train -q -s ar -t en -o "$OUT" \
+} | "$J" lexicon train -q --skip-bad -s ar -t en -o "$OUT" \
     -f tsv - "$D/tatoeba-ar-en/ara.txt" \
     -f moses "$D/un-ar-en/UNv1.0.devset.ar" "$D"/bible-ar-en/align/clean/dev/*.ar

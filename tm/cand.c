@@ -93,8 +93,9 @@ static _Thread_local const uint32_t *g_acc_sort;
 static int cmp_by_acc(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (g_acc_sort[x] != g_acc_sort[y])
-        return g_acc_sort[x] > g_acc_sort[y] ? -1 : 1;
+    uint32_t ax = g_acc_sort[x] & 0x7fffffffu, ay = g_acc_sort[y] & 0x7fffffffu;
+    if (ax != ay)
+        return ax > ay ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
@@ -118,17 +119,33 @@ static void bucket_window(uint32_t wq, int min, unsigned *lo, unsigned *hi)
     *hi = tm_bucket((uint32_t)((100ull * wq) / (unsigned)min));
 }
 
-/* Lemma 2: the fewest heavy tokens a unit of bucket b must share with the query to score
- * ≥ min (non-decreasing in min) */
-static int64_t bucket_minc(uint32_t wq, uint32_t hq, int min, unsigned b)
+/* The fewest heavy tokens a unit of bucket b must share with the query to score ≥ min
+ * (non-decreasing in min; may be ≤ 0: no shared heavy token needed). Two exact bounds, the larger
+ * taken (docs/matching.md §4, §4.1):
+ *   Lemma 2  D ≥ 100·(Hq − C): C ≥ Hq − ⌊(100 − min)·W/10000⌋ for the longest W the bucket and
+ *            the length window allow;
+ *   Lemma 4  W − D ≤ X = 100·C + 20·Lq (what the cheap pairs save): C ≥ ⌈(min·W − 2000·Lq)/10000⌉
+ *            for the shortest W of the bucket, W ≥ Wq. Above the query's own length it grows
+ *            with the bucket, where Lemma 2 falls; without punctuation it is ≥ 1 at any min. */
+static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, int min, unsigned b)
 {
     uint64_t wmax = (100ull * wq) / (unsigned)min;
     uint64_t bw = tm_bucket_max(b);
     uint64_t maxw = bw < wmax ? bw : wmax;
     if (maxw < wq)
         maxw = wq;
-    return (int64_t)hq - (int64_t)(((uint64_t)(100 - min) * maxw) / 10000);
+    int64_t l2 = (int64_t)hq - (int64_t)(((uint64_t)(100 - min) * maxw) / 10000);
+    uint64_t wlo = tm_bucket_min(b);
+    if (wlo < wq)
+        wlo = wq;
+    int64_t num = (int64_t)((uint64_t)min * wlo) - 2000 * (int64_t)lq;
+    int64_t l4 = num > 0 ? (num + 9999) / 10000 : -((-num) / 10000);
+    return l2 > l4 ? l2 : l4;
 }
+
+/* acc flag of a candidate found through the light-share term only (it shares no heavy term) */
+#define ACC_LIGHT 0x80000000u
+#define ACC_N(v) ((v) & ~ACC_LIGHT)
 
 /* scratch of the index path of one query */
 typedef struct qidx {
@@ -239,10 +256,17 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
 {
     qterm *t = x->t;
     size_t nt = x->nt, nids = 0, ntouch = 0;
-    uint32_t wq = c->q.w100, hq = c->q.nheavy;
+    uint32_t wq = c->q.w100, hq = c->q.nheavy, lq = c->q.nlight;
     int min = tm_eff_min(c), rc = 0;
-    int64_t minc = bucket_minc(wq, hq, min, b);
-    size_t need = (size_t)((int64_t)hq - minc + 1), nw = 0, covered = 0;
+    int64_t minc = bucket_minc(wq, hq, lq, min, b);
+    if (minc > (int64_t)hq) /* more shared words than the query has: nothing here can match */
+        return 0;
+    /* minc ≤ 0: a unit may match by punctuation alone. The heavy terms then find every unit
+     * sharing one of them (the prefix covers them all), and the light-share postings the units
+     * whose punctuation is at least min % of their length, the only others that can match. */
+    int light = minc <= 0;
+    int64_t minch = light ? 1 : minc;
+    size_t need = hq ? (size_t)((int64_t)hq - minch + 1) : 0, nw = 0, covered = 0;
     /* Which terms are rare here is known only by walking their chunks, and the common ones
      * (most of the chunks) are seldom read. The first bucket walks every term; later ones walk
      * the terms in the order of their counts in the buckets seen so far until the prefix can be
@@ -266,7 +290,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
     int64_t rest = hq;
     for (size_t i = 0; i < ns; i++)
         rest -= t[i].cq;
-    if (rest >= minc) /* cannot happen: the prefix covers hq − minc + 1 */
+    if (rest >= minch) /* cannot happen: the prefix covers hq − minc + 1 */
         return tm_scan_all(c);
     /* candidates: the prefix terms' postings, acc = Σ cq of the terms present */
     uint32_t *touched = x->touched;
@@ -292,10 +316,35 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             c->acc[id] += t[i].cq;
         }
     }
+    if (light) { /* the units that may match by punctuation: light share ≥ min/100 */
+        for (unsigned band = (unsigned)min / 10; band <= 10; band++) {
+            qterm lt = {0};
+            lt.hk = tm_light_term(band);
+            size_t c0 = x->nch;
+            if ((rc = walk_term(x, &lt, b)) < 0)
+                goto done;
+            nids = 0;
+            if ((rc = term_ids(x, &lt, &nids)) < 0)
+                goto done;
+            x->nch = c0;
+            if ((rc = JISR_GROW(x->touched, x->tcap, ntouch + nids)) < 0)
+                goto done;
+            touched = x->touched;
+            for (size_t k = 0; k < nids; k++) {
+                uint32_t id = x->ids[k];
+                if ((rc = acc_reserve(c, id)) < 0)
+                    goto done;
+                if (c->acc[id] == 0) {
+                    touched[ntouch++] = id;
+                    c->acc[id] = ACC_LIGHT;
+                }
+            }
+        }
+    }
     size_t alive = 0;
     for (size_t k = 0; k < ntouch; k++) {
         uint32_t id = touched[k];
-        if ((int64_t)c->acc[id] + rest >= minc)
+        if ((int64_t)ACC_N(c->acc[id]) + rest >= minc)
             touched[alive++] = id;
         else
             c->acc[id] = 0;
@@ -321,7 +370,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
         alive = 0;
         for (size_t k = 0; k < ntouch; k++) {
             uint32_t id = touched[k];
-            if ((int64_t)c->acc[id] + rest >= minc)
+            if ((int64_t)ACC_N(c->acc[id]) + rest >= minc)
                 touched[alive++] = id;
             else
                 c->acc[id] = 0;
@@ -340,11 +389,11 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
         int m2 = tm_eff_min(c);
         if (m2 != min) {
             min = m2;
-            minc = bucket_minc(wq, hq, min, b);
+            minc = bucket_minc(wq, hq, lq, min, b);
         }
-        if ((int64_t)c->acc[id] + rest < minc)
+        if ((int64_t)ACC_N(c->acc[id]) + rest < minc)
             break;
-        uint32_t cub = c->acc[id] + (uint32_t)rest;
+        uint32_t cub = ACC_N(c->acc[id]) + (uint32_t)rest;
         MDB_val uk = {sizeof id, &id}, ud;
         if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit")) {
             if ((rc = c->t.rc) < 0)
@@ -368,26 +417,29 @@ int tm_indexed(jisr_tm_ctx *c)
     if (min <= 0)
         return tm_scan_all(c);
     /* the length window, and per bucket the fewest heavy tokens a match must share */
+    /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
+     * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.
+     * From 10 up the index always serves. */
     unsigned lo, hi;
     bucket_window(wq, min, &lo, &hi);
-    for (unsigned b = lo; b <= hi; b++)
-        if (bucket_minc(wq, hq, min, b) <= 0) /* no shared word needed: only a full scan is exact */
+    for (unsigned b = lo; min < 10 && b <= hi; b++)
+        if (bucket_minc(wq, hq, c->q.nlight, min, b) <= 0)
             return tm_scan_all(c);
     qidx x = {0};
     x.lh = tm_lang_hash(c->o->srclang);
     int rc = 0;
-    uint64_t *hks = malloc((hq + 1) * sizeof *hks);
+    uint64_t *hks = malloc((c->q.n + 1) * sizeof *hks);
     x.t = calloc(hq + 1, sizeof *x.t);
     if (!hks || !x.t) {
         rc = jisr_oom((hq + 1) * sizeof *x.t);
         goto done;
     }
-    size_t nh = 0, nnum = 0;
-    for (size_t i = 0; i < c->q.n; i++)
-        if (c->q.v[i].kind == TM_WORD)
-            hks[nh++] = c->q.v[i].hk;
-        else if (c->q.v[i].kind == TM_NUMBER)
-            hks[nh++] = tm_num_term(nnum++);
+    /* the query's terms as the index has them (tm_index_terms without the light-share term,
+     * which is read apart); repeated terms (capped occurrences, numbers from the 8th) count
+     * several times */
+    size_t nh = tm_index_terms(&c->q, hks);
+    if (tm_light_band(c->q.nheavy, c->q.w100)) /* the last one */
+        nh--;
     qsort(hks, nh, sizeof *hks, cmp_u64);
     for (size_t i = 0; i < nh; i++) {
         if (x.nt && x.t[x.nt - 1].hk == hks[i]) {

@@ -173,16 +173,9 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         nv++;
         if (!first) /* only the first variant of a language is indexed (and matched) */
             continue;
-        size_t nt = 0;
         if ((rc = JISR_GROW(imp->terms, imp->tcap, imp->toks.n + 1)) < 0)
             return rc;
-        size_t nnum = 0;
-        for (size_t k = 0; k < imp->toks.n; k++)
-            if (imp->toks.v[k].kind == TM_WORD)
-                imp->terms[nt++] = imp->toks.v[k].hk;
-            else if (imp->toks.v[k].kind == TM_NUMBER)
-                imp->terms[nt++] = tm_num_term(nnum++);
-        nt = distinct_terms(imp, imp->terms, nt);
+        size_t nt = distinct_terms(imp, imp->terms, tm_index_terms(&imp->toks, imp->terms));
         unsigned bucket = tm_bucket(imp->toks.w100);
         if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + nt)) < 0)
             return rc;

@@ -18,7 +18,9 @@
 
 static inline uint32_t tm_tok_w(const tm_tok *t)
 {
-    return (t->kind == TM_WORD || t->kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
+    return (t->kind == TM_WORD || t->kind == TM_NUMBER) ? TM_W_WORD
+           : t->kind == TM_TAG                          ? TM_W_TAG
+                                                        : TM_W_SMALL;
 }
 
 static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
@@ -38,8 +40,8 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
         return TM_C_NUMBER;
     case TM_PUNCT:
         return TM_C_PUNCT;
-    default:
-        return TM_C_TAG;
+    default: /* two tags: free here, their differences are a penalty (score.c) */
+        return 0;
     }
 }
 

@@ -113,14 +113,9 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
         seen[i] = lh;
         if (!first) /* only the first variant of a language is indexed (and matched) */
             continue;
-        size_t nt = 0, nnum = 0;
         if ((rc = JISR_GROW(x->terms, x->tcap, x->toks.n + 1)) < 0)
             return rc;
-        for (size_t k = 0; k < x->toks.n; k++)
-            if (x->toks.v[k].kind == TM_WORD)
-                x->terms[nt++] = x->toks.v[k].hk;
-            else if (x->toks.v[k].kind == TM_NUMBER)
-                x->terms[nt++] = tm_num_term(nnum++);
+        size_t nt = tm_index_terms(&x->toks, x->terms);
         if (nt > 1)
             qsort(x->terms, nt, sizeof *x->terms, cmp_u64);
         unsigned bucket = tm_bucket(x->toks.w100);

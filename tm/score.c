@@ -125,6 +125,13 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         uint32_t nmax = c->q.nheavy > sv->nheavy ? c->q.nheavy : sv->nheavy;
         if (nmax > cub && 10000ull * (nmax - cub) > (uint64_t)(100 - min) * w)
             return 0;
+        /* Lemma 4: what the cheap pairs can save, 100 per shared heavy token and 20 per light
+         * token of the query that the unit can match, must reach min % of W */
+        uint32_t lm = wm > TM_W_WORD * sv->nheavy ? (wm - TM_W_WORD * sv->nheavy) / TM_W_SMALL : 0;
+        uint32_t lx = c->q.nlight < lm ? c->q.nlight : lm;
+        uint64_t x = (uint64_t)TM_W_WORD * cub + (uint64_t)TM_W_SMALL * lx;
+        if (100 * x < (uint64_t)min * w)
+            return 0;
     }
     int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
     if (rc < 0)

@@ -22,22 +22,27 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * memory records it, with the ICU and Unicode versions, when its index is built; opened with
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
-#define TM_TOK_VERSION 1
+#define TM_TOK_VERSION                                                                             \
+    2 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+       * dashes and × folded; accelerator markers dropped from words; a run of                    \
+       * dots one token; tags weigh nothing */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
     TM_W_WORD = 100,  /* weight (insert/delete cost) of a word or a number */
-    TM_W_SMALL = 20,  /* weight of punctuation or an inline tag */
+    TM_W_SMALL = 20,  /* weight of punctuation */
+    TM_W_TAG = 0,     /* inline tags are not words: a tag difference is a penalty (place.c) */
     TM_C_NORM = 3,    /* same normalised form, different surface (diacritics, case, alef …) */
     TM_C_CLITIC = 30, /* same clitic-stripped key, different normalised form */
     TM_C_NUMBER = 20, /* two different numbers */
     TM_C_PUNCT = 20,  /* two different punctuation marks */
-    TM_C_TAG = 10,    /* two different inline tags */
 };
 
 typedef struct tm_tok {
     uint32_t start, end; /* surface byte span */
     uint32_t kind;
+    uint32_t no, nl;     /* the normalised form: nl bytes at the text's nb.data + no */
+    uint32_t ko;         /* the key: the last nl − (ko − no) bytes of the normalised form */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
 } tm_tok;
 
@@ -46,9 +51,12 @@ typedef struct tm_toks {
     size_t n, cap;
     uint32_t nwords; /* WORD tokens */
     uint32_t nheavy; /* WORD and NUMBER tokens (weight TM_W_WORD) */
+    uint32_t nlight; /* tokens of weight TM_W_SMALL (punctuation) */
+    uint32_t ntags;  /* TAG tokens */
     uint32_t w100;   /* total weight in hundredths */
     unsigned flags;  /* TM_TOKS_*: set by the caller, kept by tm_tokenize */
-    jisr_buf nb, kb; /* scratch for normalised and key forms */
+    jisr_buf nb;     /* the tokens' normalised forms (tm_tok.no/nl index it) */
+    jisr_buf kb;     /* scratch: a token's surface without its accelerator markers */
 } tm_toks;
 
 /** tm_toks.flags: leave hs at 0 (an import needs only the normalised and key hashes). */
@@ -62,6 +70,12 @@ int tm_tokenize_ref(const char *s, size_t n, tm_toks *out);
 /** tm_tokenize's one-pass path alone: 1 done, 0 when s needs tm_tokenize_ref, <0 error. */
 int tm_tokenize_fused(const char *s, size_t n, tm_toks *out);
 void tm_toks_free(tm_toks *t);
+/** The key of token k of t (its normalised form without Arabic proclitics) and its length. */
+static inline const char *tm_tok_key(const tm_toks *t, const tm_tok *k, size_t *len)
+{
+    *len = k->nl - (k->ko - k->no);
+    return t->nb.data ? t->nb.data + k->ko : "";
+}
 /** The normalised form of one token (appended to out). */
 int tm_tok_norm(const char *s, size_t n, jisr_buf *out);
 
@@ -77,6 +91,8 @@ uint64_t tm_toks_text_hash(const tm_toks *t);
 unsigned tm_bucket(uint32_t w100);
 /** The largest weighted length (hundredths) that falls in bucket b. */
 uint32_t tm_bucket_max(unsigned b);
+/** The smallest weighted length (hundredths) that falls in bucket b. */
+uint32_t tm_bucket_min(unsigned b);
 /** Number terms (numbers substitute for each other cheaply, so they are indexed by count, not
  * value): the k-th number of a text (k from 0) has the term tm_num_term(k); the last one,
  * TM_NUM_TERMS − 1, is shared by every number from there on. Two texts with Nq and Nm numbers
@@ -88,6 +104,39 @@ static inline uint64_t tm_num_term(size_t k)
 {
     return TM_NUMKEY + (k < TM_NUM_TERMS - 1 ? k : TM_NUM_TERMS - 1);
 }
+/** Occurrence terms: the first occurrence of a word key in a text is indexed under the key, the
+ * k-th (k = 1, 2, …) under tm_occ_term(key, k), the TM_OCC_TERMS-th and later ones under one
+ * shared term. A query that says "the" three times then counts, in a unit that says it once, one
+ * shared word instead of three: the postings carry how often a word occurs (capped, which is
+ * still an upper bound, as for the number terms). */
+#define TM_OCC_TERMS 8
+static inline uint64_t tm_occ_term(uint64_t hk, size_t k)
+{
+    if (k == 0)
+        return hk;
+    uint64_t x = hk ^ (0xD6E8FEB86659FD93ULL * (k < TM_OCC_TERMS ? k : TM_OCC_TERMS));
+    x ^= x >> 31;
+    x *= 0x9E3779B97F4A7C15ULL;
+    return x ^ (x >> 29);
+}
+/** The light-share term (docs/matching.md §4.1): a text whose punctuation weighs at least a
+ * tenth of its length is also indexed under tm_light_term(band), band = its light weight in
+ * tenths of its length (1–10), so that a query that needs no shared word in some bucket can
+ * still read, instead of every unit, the units that could match by punctuation alone. */
+#define TM_LIGHTKEY 0x6c69676874736821ULL
+static inline uint64_t tm_light_term(unsigned band)
+{
+    return TM_LIGHTKEY + band;
+}
+static inline unsigned tm_light_band(uint32_t nheavy, uint32_t w100)
+{
+    uint32_t lw = w100 - TM_W_WORD * nheavy;
+    return w100 && 10ull * lw >= w100 ? (unsigned)((10ull * lw) / w100) : 0;
+}
+/** The index terms of a tokenized text (word occurrence terms, number terms, its light-share
+ * term) into terms (room for t->n + 1); returns their number. A term may repeat (the capped
+ * occurrence and number terms): callers deduplicate. */
+size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
 {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tm/place_int.h"
 #include "tm/tm_int.h"
@@ -354,13 +355,437 @@ static void test_tag_map(void **state)
     assert_int_equal(tm_tags_map(NULL, 0, NULL, 0, NULL, 0, t2q, NULL), 0);
 }
 
+/* ---- the matcher: numbers, agreement, tags, filters, ties ---------------------------------- */
+
+static char g_dir[256];
+
+static jisr_tm *fresh_tm(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-place-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, &o), 0);
+    return tm;
+}
+
+static void drop_tm(jisr_tm *tm)
+{
+    char p[512];
+    jisr_tm_close(tm);
+    snprintf(p, sizeof p, "%s/data.mdb", g_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/lock.mdb", g_dir);
+    unlink(p);
+    rmdir(g_dir);
+}
+
+typedef struct tagged {
+    const char *text;
+    const char *tags[4];
+    size_t ntags;
+} tagged;
+
+/* a unit of (l1, a) and (l2, b), with tags, props and a change date when given */
+static void add_unit(jisr_tm_import *imp, const char *l1, const tagged *a, const char *l2,
+                     const tagged *b, const char *prop, const char *changed, long usage)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    const tagged *side[2] = {a, b};
+    const char *lang[2] = {l1, l2};
+    for (int k = 0; k < 2; k++) {
+        jisr_variant *v;
+        assert_int_equal(
+            jisr_unit_add_variant(&u, lang[k], side[k]->text, strlen(side[k]->text), &v), 0);
+        if (side[k]->ntags) {
+            v->tags = calloc(side[k]->ntags, sizeof *v->tags);
+            for (size_t i = 0; i < side[k]->ntags; i++)
+                v->tags[i] = strdup(side[k]->tags[i]);
+            v->ntags = side[k]->ntags;
+        }
+    }
+    if (prop) {
+        u.meta.props = calloc(1, sizeof *u.meta.props);
+        u.meta.props[0].type = strdup("x-project");
+        u.meta.props[0].value = strdup(prop);
+        u.meta.nprops = 1;
+    }
+    if (changed)
+        u.meta.changedate = strdup(changed);
+    u.meta.usagecount = usage;
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static void add_plain(jisr_tm_import *imp, const char *l1, const char *a, const char *l2,
+                      const char *b)
+{
+    tagged x = {a, {NULL}, 0}, y = {b, {NULL}, 0};
+    add_unit(imp, l1, &x, l2, &y, NULL, NULL, -1);
+}
+
+static jisr_tm_matches ask(jisr_tm *tm, const char *src, const char *tgt, const char *q, int min,
+                           unsigned flags)
+{
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = src;
+    o.tgtlang = tgt;
+    o.min_score = min;
+    o.flags = flags;
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, q, &o, &m), 0);
+    return m;
+}
+
+static char *json_of(const char *q, const jisr_tm_matches *m)
+{
+    jisr_buf b = {0};
+    assert_int_equal(jisr_tm_matches_json(&b, q, m), 0);
+    return b.data;
+}
+
+/* "Page 2 of 2" asked as "Page 2 of 3": the second 2 changes, never the first (issue 12 §2) */
+static void test_numbers_by_position(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Page 2 of 2", "ar", "الصفحة 2 من 2");
+    add_plain(imp, "en", "Copy 4 of 4 in total", "ar", "النسخة 4");           /* one 4 */
+    add_plain(imp, "en", "Move 7 files", "ar", "انقل سبعة ملفات");            /* no 7 */
+    add_plain(imp, "en", "Sheet 3 of 3 printed", "ar", "طُبعت الورقة ٣ من ٣"); /* Indic */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_matches m = ask(tm, "en", "ar", "Page 2 of 3", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_PLACED);
+    assert_string_equal(m.v[0].target, "الصفحة 2 من 3");
+    assert_string_equal(m.v[0].target_orig, "الصفحة 2 من 2");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Page 3 of 2", 80, 0);
+    assert_string_equal(m.v[0].target, "الصفحة 3 من 2");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Sheet 3 of 5 printed", 80, 0);
+    assert_string_equal(m.v[0].target, "طُبعت الورقة ٣ من ٥");
+    jisr_tm_matches_free(&m);
+    /* the target has the value once: which one it is cannot be known, so nothing changes */
+    m = ask(tm, "en", "ar", "Copy 4 of 5 in total", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_false(m.v[0].placeable);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
+    assert_string_equal(m.v[0].target, "النسخة 4");
+    char *js = json_of("Copy 4 of 5 in total", &m);
+    assert_non_null(strstr(js, "\"placeable\":false,\"numbers\":\"ambiguous\""));
+    free(js);
+    jisr_buf tx = {0};
+    assert_int_equal(jisr_tm_matches_text(&tx, "Copy 4 of 5 in total", &m, 50), 0);
+    assert_non_null(strstr(tx.data, "ambiguous"));
+    jisr_buf_free(&tx);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Move 8 files", 80, 0);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_MISSING);
+    assert_false(m.v[0].placeable);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
+/* a number that moves to another agreement class is substituted and flagged, with its position,
+ * for a few points, in both languages and both directions across the boundaries */
+static void test_agreement(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "ar", "اشتريت 5 كتب", "en", "I bought 5 books");
+    add_plain(imp, "ar", "قرأت ١١ كتابًا", "en", "I read 11 books");
+    add_plain(imp, "ar", "لدي 1 ملف", "en", "I have 1 file");
+    add_plain(imp, "ar", "طبعت 100 ورقة", "en", "I printed 100 sheets");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    /* en → ar: 5 (3–10) → 11 (11–99) */
+    jisr_tm_matches m = ask(tm, "en", "ar", "I bought 11 books", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "اشتريت 11 كتب");
+    assert_int_equal(m.v[0].nagree, 1);
+    assert_string_equal(m.v[0].agree[0].from, "few");
+    assert_string_equal(m.v[0].agree[0].to, "many");
+    assert_memory_equal(m.v[0].target + m.v[0].agree[0].start, "11", 2);
+    assert_int_equal(m.v[0].agree[0].end - m.v[0].agree[0].start, 2);
+    assert_int_equal(m.v[0].penalty, JISR_TM_AGREE_PENALTY);
+    jisr_tm_matches same = ask(tm, "en", "ar", "I bought 7 books", 80, 0); /* 3–10 → 3–10 */
+    assert_int_equal(same.v[0].nagree, 0);
+    assert_int_equal(m.v[0].score, same.v[0].score - JISR_TM_AGREE_PENALTY);
+    assert_true(m.v[0].score < 100);
+    char *js = json_of("I bought 11 books", &m);
+    assert_non_null(strstr(js, "\"agreement\":\"check\""));
+    assert_non_null(strstr(js, "\"number\":\"11\",\"from\":\"few\",\"to\":\"many\""));
+    free(js);
+    jisr_buf tx = {0};
+    assert_int_equal(jisr_tm_matches_text(&tx, "I bought 11 books", &m, 50), 0);
+    assert_non_null(strstr(tx.data, "[check agreement: 11 (few -> many)]"));
+    jisr_buf_free(&tx);
+    jisr_tm_matches_free(&m);
+    jisr_tm_matches_free(&same);
+    /* the other way: 11 → 5, in Arabic-Indic digits from a Persian-digit query */
+    m = ask(tm, "en", "ar", "I read 5 books", 80, 0);
+    assert_string_equal(m.v[0].target, "قرأت ٥ كتابًا");
+    assert_int_equal(m.v[0].nagree, 1);
+    assert_string_equal(m.v[0].agree[0].from, "many");
+    assert_string_equal(m.v[0].agree[0].to, "few");
+    jisr_tm_matches_free(&m);
+    /* ar → en: English 1 against other, both ways, query digits of any system */
+    m = ask(tm, "ar", "en", "لدي ۲ ملف", 80, 0);
+    assert_string_equal(m.v[0].target, "I have 2 file");
+    assert_int_equal(m.v[0].nagree, 1);
+    assert_string_equal(m.v[0].agree[0].from, "one");
+    assert_string_equal(m.v[0].agree[0].to, "other");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "ar", "en", "اشتريت ١ كتب", 80, 0);
+    assert_string_equal(m.v[0].target, "I bought 1 books");
+    assert_int_equal(m.v[0].nagree, 1);
+    jisr_tm_matches_free(&m);
+    /* Arabic hundreds: 100 → 99 and 100 → 200 */
+    m = ask(tm, "en", "ar", "I printed 99 sheets", 80, 0);
+    assert_int_equal(m.v[0].nagree, 1);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "I printed 200 sheets", 80, 0);
+    assert_int_equal(m.v[0].nagree, 0);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
+/* A match that needs an agreement change never outranks one that does not: "I bought 13 books"
+ * takes 12's sentence (same class) before 5's, although 5's has the lower id and the same raw
+ * score. */
+static void test_agreement_ranking(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "I bought 5 books", "ar", "اشتريت 5 كتب");
+    add_plain(imp, "en", "I bought 12 books", "ar", "اشتريت 12 كتابًا");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (unsigned f = 0; f < 2; f++) { /* the index and --exhaustive */
+        jisr_tm_matches m =
+            ask(tm, "en", "ar", "I bought 13 books", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 2);
+        assert_int_equal(m.v[0].id, 2);
+        assert_string_equal(m.v[0].target, "اشتريت 13 كتابًا");
+        assert_int_equal(m.v[0].nagree, 0);
+        assert_int_equal(m.v[1].id, 1);
+        assert_int_equal(m.v[1].nagree, 1);
+        assert_true(m.v[1].score < m.v[0].score);
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
+#define PH0 "\xee\x80\x80" /* U+E000 */
+#define PH1 "\xee\x80\x81"
+#define PH2 "\xee\x80\x82"
+
+static jisr_tm_matches ask_tagged(jisr_tm *tm, const char *q, const char *const *tags, size_t n,
+                                  int min)
+{
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = "en";
+    o.tgtlang = "ar";
+    o.min_score = min;
+    o.tags = tags;
+    o.ntags = n;
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, q, &o, &m), 0);
+    return m;
+}
+
+/* Tags are not words; the target carries the query's tags; what cannot be mapped is said */
+static void test_tags(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    tagged en = {
+        "Click " PH0 "here" PH1 " to open " PH2,
+        {"<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>", "<ph x=\"1\">{0}</ph>"},
+        3};
+    tagged ar = {
+        PH0 " انقر " PH1 "هنا" PH2 " للفتح",
+        {"<ph x=\"1\">{0}</ph>", "<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>"},
+        3};
+    add_unit(imp, "en", &en, "ar", &ar, NULL, NULL, -1);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    /* the CAT tool's own tags, same kinds and order: 100, and the target has them */
+    const char *qt[] = {"<bpt i=\"7\">&lt;i&gt;</bpt>", "<ept i=\"7\">&lt;/i&gt;</ept>",
+                        "<ph x=\"3\">%s</ph>"};
+    jisr_tm_matches m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open " PH2, qt, 3, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].score, 100);
+    assert_int_equal(m.v[0].tag_diff, 0);
+    assert_int_equal(m.v[0].ntags, 3);
+    assert_string_equal(m.v[0].tags[0], qt[0]);
+    /* target placeholders renumbered to the query's: {0} → %s first, then the bold pair */
+    assert_string_equal(m.v[0].target, PH2 " انقر " PH0 "هنا" PH1 " للفتح");
+    char *js = json_of("q", &m);
+    assert_non_null(strstr(js, "\"target\":\" انقر هنا للفتح\""));
+    assert_non_null(strstr(js, "\"target_tagged\":\"<ph x=\\\"3\\\">%s</ph> انقر <bpt "
+                               "i=\\\"7\\\">&lt;i&gt;</bpt>هنا<ept"));
+    free(js);
+    jisr_tm_matches_free(&m);
+    /* one tag less in the query: a tag difference (1 point), the stored <ph> left out */
+    const char *qt2[] = {"<bpt i=\"1\">b</bpt>", "<ept i=\"1\">/b</ept>"};
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open", qt2, 2, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].tag_diff, 1);
+    assert_int_equal(m.v[0].penalty, JISR_TM_TAG_PENALTY);
+    assert_int_equal(m.v[0].nunmapped, 1);
+    assert_string_equal(m.v[0].unmapped[0], "<ph x=\"1\">{0}</ph>");
+    assert_string_equal(m.v[0].target, " انقر " PH0 "هنا" PH1 " للفتح");
+    jisr_tm_matches_free(&m);
+    /* an extra query tag: reported as one to place */
+    const char *qt3[] = {"<bpt i=\"1\">b</bpt>", "<ept i=\"1\">/b</ept>", "<ph>x</ph>",
+                         "<ph>y</ph>"};
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open " PH2 "\xee\x80\x83", qt3, 4, 50);
+    assert_int_equal(m.v[0].tag_diff, 1);
+    assert_int_equal(m.v[0].nmissing, 1);
+    assert_int_equal(m.v[0].missing[0], 3);
+    jisr_tm_matches_free(&m);
+    /* tags do not count as words: the plain text scores as if they were not there, and a query
+     * declaring no tags pays one point per stored tag */
+    m = ask_tagged(tm, "Click here to open", qt, 0, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].tag_diff, 3);
+    assert_int_equal(m.v[0].score, 99 - 3 * JISR_TM_TAG_PENALTY);
+    jisr_tm_matches_free(&m);
+    /* a plain query (no tags given) keeps the stored target and its tags */
+    m = ask(tm, "en", "ar", "Click here to open", 50, 0);
+    assert_int_equal(m.v[0].score, 99);
+    assert_int_equal(m.v[0].ntags, 3);
+    assert_string_equal(m.v[0].target, ar.text);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
+/* --prop and --changed-since keep exactly the units they name, with the index and without */
+static void test_filters(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    static const char *projects[] = {"alpha", "beta", NULL};
+    static const char *dates[] = {"20200101T000000Z", "20240615T120000Z", NULL};
+    char en[64], ar[64];
+    for (int i = 0; i < 30; i++) {
+        snprintf(en, sizeof en, "Open the file number %d now", i);
+        snprintf(ar, sizeof ar, "افتح الملف رقم %d الآن", i);
+        tagged a = {en, {NULL}, 0}, b = {ar, {NULL}, 0};
+        add_unit(imp, "en", &a, "ar", &b, projects[i % 3], dates[i % 3], -1);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_prop_filter pf[] = {{"x-project", "beta"}, {"x-project", "alpha"}};
+    for (unsigned f = 0; f < 2; f++) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = 30;
+        o.max_results = 100;
+        o.flags = f ? JISR_TM_EXHAUSTIVE : 0;
+        o.props = pf;
+        o.nprops = 1;
+        jisr_tm_matches m;
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 10);
+        for (size_t k = 0; k < m.n; k++)
+            assert_int_equal((m.v[k].id - 1) % 3, 1);
+        jisr_tm_matches_free(&m);
+        o.nprops = 2; /* two values of one type: either */
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 20);
+        jisr_tm_matches_free(&m);
+        o.nprops = 0;
+        /* units without a date were created by the import, today */
+        o.changed_since = "2024-01-01";
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 20);
+        for (size_t k = 0; k < m.n; k++)
+            assert_int_not_equal((m.v[k].id - 1) % 3, 0);
+        jisr_tm_matches_free(&m);
+        o.changed_since = "20240615T120001Z"; /* a second after the beta units */
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 10);
+        for (size_t k = 0; k < m.n; k++)
+            assert_int_equal((m.v[k].id - 1) % 3, 2);
+        jisr_tm_matches_free(&m);
+        o.changed_since = "20190101";
+        o.props = pf + 1; /* and alpha's only */
+        o.nprops = 1;
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 10);
+        jisr_tm_matches_free(&m);
+        o.props = pf;
+        o.nprops = 0;
+        o.changed_since = "yesterday";
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), JISR_EINVAL);
+    }
+    drop_tm(tm);
+}
+
+/* Ties: character similarity first ("Open a Copy" takes "Open Copy", not "Save a Copy", both
+ * 66), then the later change, then the higher usage */
+static void test_ties(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Save a Copy", "ar", "احفظ نسخة");
+    add_plain(imp, "en", "Open Copy", "ar", "افتح النسخة");
+    tagged a1 = {"Close the window", {NULL}, 0}, b1 = {"أغلق النافذة", {NULL}, 0};
+    tagged b2 = {"اغلق النافذة", {NULL}, 0}, b3 = {"إغلاق النافذة", {NULL}, 0};
+    add_unit(imp, "en", &a1, "ar", &b1, NULL, "20200101T000000Z", 1);
+    add_unit(imp, "en", &a1, "ar", &b2, NULL, "20230101T000000Z", 1);
+    add_unit(imp, "en", &a1, "ar", &b3, NULL, "20230101T000000Z", 7);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (unsigned f = 0; f < 2; f++) {
+        jisr_tm_matches m = ask(tm, "en", "ar", "Open a Copy", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 2);
+        assert_int_equal(m.v[0].score, m.v[1].score);
+        assert_string_equal(m.v[0].source, "Open Copy");
+        assert_true(m.v[0].char_similarity > m.v[1].char_similarity);
+        jisr_tm_matches_free(&m);
+        m = ask(tm, "en", "ar", "Close the windows", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 3);
+        assert_string_equal(m.v[0].target, "إغلاق النافذة"); /* newest, most used */
+        assert_string_equal(m.v[1].target, "اغلق النافذة");  /* newest */
+        assert_string_equal(m.v[2].target, "أغلق النافذة");
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),           cmocka_unit_test(test_arabic_classes),
-        cmocka_unit_test(test_english_classes), cmocka_unit_test(test_boundaries_both_ways),
-        cmocka_unit_test(test_render),          cmocka_unit_test(test_pairing),
-        cmocka_unit_test(test_tag_parse),       cmocka_unit_test(test_tag_map),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_arabic_classes),
+        cmocka_unit_test(test_english_classes),
+        cmocka_unit_test(test_boundaries_both_ways),
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_pairing),
+        cmocka_unit_test(test_tag_parse),
+        cmocka_unit_test(test_tag_map),
+        cmocka_unit_test(test_numbers_by_position),
+        cmocka_unit_test(test_agreement),
+        cmocka_unit_test(test_agreement_ranking),
+        cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

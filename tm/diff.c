@@ -212,114 +212,20 @@ static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t 
     return b.data;
 }
 
-/* digit system of a number token's surface: 0 ASCII, 0x0660 Arabic-Indic, 0x06F0 Eastern */
-static unsigned digit_base(const char *s, size_t n)
+/* copies of n markup strings */
+static int copy_tags(char ***out, size_t *nout, const tm_str *v, size_t n)
 {
-    for (size_t i = 0; i + 1 < n; i++) {
-        unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1];
-        if (a == 0xD9 && b >= 0xA0 && b <= 0xA9)
-            return 0x0660;
-        if (a == 0xDB && b >= 0xB0 && b <= 0xB9)
-            return 0x06F0;
+    *nout = 0;
+    if (!n)
+        return 0;
+    if (!(*out = calloc(n, sizeof **out)))
+        return jisr_oom(n * sizeof **out);
+    for (size_t k = 0; k < n; k++) {
+        if (!((*out)[k] = v[k].p ? jisr_strndup(v[k].p, v[k].n) : jisr_strdup("")))
+            return jisr_oom(v[k].n);
+        *nout = k + 1;
     }
     return 0;
-}
-
-/* does s contain U+066B (b2 = 0xAB) or U+066C (0xAC)? */
-static int has_pair(const char *s, size_t n, unsigned b2)
-{
-    for (size_t i = 0; i + 1 < n; i++)
-        if ((unsigned char)s[i] == 0xD9 && (unsigned char)s[i + 1] == b2)
-            return 1;
-    return 0;
-}
-
-static void put_cp(jisr_buf *b, unsigned cp)
-{
-    char u[3] = {(char)(0xC0 | (cp >> 6)), (char)(0x80 | (cp & 0x3F)), 0};
-    jisr_buf_append(b, u, 2);
-}
-
-/* the query number (normalised ASCII form) written in the target's digit system */
-static void render_number(jisr_buf *b, const char *norm, size_t n, const char *tsurf, size_t tn)
-{
-    unsigned base = digit_base(tsurf, tn);
-    int has_dsep = has_pair(tsurf, tn, 0xAB), has_gsep = has_pair(tsurf, tn, 0xAC);
-    for (size_t i = 0; i < n; i++) {
-        char c = norm[i];
-        if (base && c >= '0' && c <= '9')
-            put_cp(b, base + (unsigned)(c - '0'));
-        else if (c == '.' && has_dsep)
-            put_cp(b, 0x066B);
-        else if (c == ',' && has_gsep)
-            put_cp(b, 0x066C);
-        else
-            jisr_buf_putc(b, c);
-    }
-}
-
-/* When query and source differ only in numbers, substitute the query's numbers for the source's
- * in the target. Returns 1 with *out (malloc'd) when done, 0 when not applicable. */
-static int placeable(const char *qt, const tm_toks *q, const char *st_, const tm_toks *s,
-                     const char *tt, size_t tlen, char **out)
-{
-    if (q->n != s->n)
-        return 0;
-    size_t ndiff = 0;
-    for (size_t i = 0; i < q->n; i++) {
-        if (q->v[i].kind != s->v[i].kind)
-            return 0;
-        if (q->v[i].kind != TM_NUMBER) {
-            if (q->v[i].hn != s->v[i].hn)
-                return 0;
-        } else if (q->v[i].hn != s->v[i].hn) {
-            ndiff++;
-        }
-    }
-    if (!ndiff)
-        return 0;
-    tm_toks t = {0};
-    jisr_buf a = {0}, nb = {0}, res = {0};
-    int ok = 0;
-    size_t *used = calloc(q->n + 1, sizeof *used);
-    if (!used || tm_tokenize(tt, tlen, &t) < 0)
-        goto done;
-    size_t pos = 0, done_n = 0;
-    for (size_t k = 0; k < t.n; k++) {
-        if (t.v[k].kind != TM_NUMBER)
-            continue;
-        for (size_t i = 0; i < s->n; i++) {
-            if (used[i] || s->v[i].kind != TM_NUMBER || q->v[i].hn == s->v[i].hn)
-                continue;
-            if (s->v[i].hn != t.v[k].hn) /* the same number in another digit system matches */
-                continue;
-            used[i] = 1;
-            done_n++;
-            jisr_buf_append(&res, tt + pos, t.v[k].start - pos);
-            jisr_buf_reset(&nb);
-            if (tm_tok_norm(qt + q->v[i].start, q->v[i].end - q->v[i].start, &nb) < 0)
-                goto done;
-            render_number(&res, nb.data, nb.len, tt + t.v[k].start, t.v[k].end - t.v[k].start);
-            pos = t.v[k].end;
-            break;
-        }
-    }
-    if (done_n != ndiff)
-        goto done;
-    jisr_buf_append(&res, tt + pos, tlen - pos);
-    if (!res.data)
-        goto done;
-    *out = res.data;
-    res.data = NULL;
-    ok = 1;
-done:
-    (void)st_;
-    free(used);
-    tm_toks_free(&t);
-    jisr_buf_free(&a);
-    jisr_buf_free(&nb);
-    jisr_buf_free(&res);
-    return ok;
 }
 
 int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
@@ -355,12 +261,47 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     }
     m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, &c->m, s.v, s.n);
     free(s.v);
-    char *sub = NULL;
-    if (placeable(c->text, &c->q, m->source, &c->m, m->target_orig, tv->text.n, &sub)) {
-        m->target = sub;
-        m->placeable = 1;
-    } else {
-        m->target = jisr_strdup(m->target_orig);
+    if (!m->diff)
+        return JISR_ENOMEM;
+    m->changed = b->changed;
+    m->usage = b->usage;
+    m->char_similarity = b->csim >= 0 ? b->csim : tm_char_sim(c, &c->q, &c->m);
+    /* tags first (the query's in place of the stored ones), then numbers on that text: the
+     * agreement positions are then those of the final target */
+    jisr_buf t1 = {0}, t2 = {0};
+    const char *tt = m->target_orig;
+    size_t tn = tv->text.n;
+    if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0 ||
+        (rc = tm_place_tags(&c->pl, &c->rec, tv, 1)) < 0 ||
+        (rc = copy_tags(&m->source_tags, &m->nsource_tags, c->pl.tl[0].markup,
+                        c->pl.tl[0].nmarkup)) < 0)
+        goto done;
+    if (c->has_qtags) {
+        if ((rc = tm_map_target(&c->pl, tt, tn, &c->qtags, &t1, m)) < 0 ||
+            (rc = copy_tags(&m->tags, &m->ntags, c->qtags.markup, c->qtags.nmarkup)) < 0)
+            goto done;
+        if (!t1.data && (rc = jisr_buf_puts(&t1, "")) < 0)
+            goto done;
+        tt = t1.data;
+        tn = t1.len;
+    } else if ((rc = copy_tags(&m->tags, &m->ntags, c->pl.tl[1].markup, c->pl.tl[1].nmarkup)) < 0) {
+        goto done;
     }
-    return m->diff && m->target ? 0 : JISR_ENOMEM;
+    if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, m->source, &c->m, tt, tn, c->o->tgtlang, &t2,
+                               &m->agree, &m->nagree)) < 0)
+        goto done;
+    m->numbers = c->pl.state;
+    m->placeable = m->numbers == JISR_TM_NUMBERS_PLACED;
+    m->penalty = (int)(JISR_TM_TAG_PENALTY * m->tag_diff + JISR_TM_AGREE_PENALTY * m->nagree);
+    if (m->placeable) {
+        m->target = t2.data;
+        t2.data = NULL;
+    } else {
+        m->target = jisr_strndup(tt, tn);
+    }
+    rc = m->target ? 0 : jisr_oom(tn);
+done:
+    jisr_buf_free(&t1);
+    jisr_buf_free(&t2);
+    return rc;
 }

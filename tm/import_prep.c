@@ -163,7 +163,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         imp->vs[nv] = *v;
         nw[nv] = imp->toks.nheavy;
         w1[nv] = imp->toks.w100;
-        nh[nv] = tm_toks_text_hash(&imp->toks);
+        nh[nv] =
+            tm_ident_hash(v->text, strlen(v->text), (const char *const *)v->tags, NULL, v->ntags);
         uint64_t lh = tm_lang_hash(v->lang);
         int first = 1;
         for (size_t k = 0; k < nv; k++)

@@ -2,14 +2,14 @@
  * import_write.c — the LMDB writer of the import (the "jisr-writer" thread): one batch of
  * prepared units into an open write transaction, merging duplicates.
  *
- * Per batch the writer merges duplicates: a unit whose normalised variants equal those of a
- * stored unit, or of an earlier new unit of the batch, is merged into it (usage counts add up,
- * the creation date keeps the earliest, change and last-use dates the latest). Candidates come
- * from an in-memory index of dedupe hashes, loaded from the memory's append-only dedupe runs (one
- * per batch: a B-tree of hashes took ~2 µs per random insert and lookup). New units get ids from
- * meta "next_id" (ids only grow, so records go in with MDB_APPEND). The batch's postings arrive
- * sorted by key (import_prep.c); the writer maps unit indexes to ids and writes them through the
- * postings codec (postings.c), one chunk per key and batch.
+ * Per batch the writer merges duplicates: a unit whose variants (texts and tags, byte for byte)
+ * equal those of a stored unit, or of an earlier new unit of the batch, is merged into it (usage
+ * counts add up, the creation date keeps the earliest, change and last-use dates the latest).
+ * Candidates come from an in-memory index of dedupe hashes, loaded from the memory's append-only
+ * dedupe runs (one per batch: a B-tree of hashes took ~2 µs per random insert and lookup). New
+ * units get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). The batch's
+ * postings arrive sorted by key (import_prep.c); the writer maps unit indexes to ids and writes
+ * them through the postings codec (postings.c), one chunk per key and batch.
  */
 #include <stdlib.h>
 #include <string.h>

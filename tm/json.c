@@ -91,6 +91,63 @@ static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, int flat)
     return jstr(b, tmp->data ? tmp->data : "", tmp->len);
 }
 
+/* s[0..n) with its tags as TMX inline markup, as a JSON string */
+static int jtagged(jisr_buf *b, jisr_buf *tmp, const char *s, char *const *tags, size_t ntags)
+{
+    jisr_buf_reset(tmp);
+    int rc = jisr_tm_tagged(tmp, s, strlen(s), tags, ntags);
+    return rc < 0 ? rc : jstr(b, tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* What issue 12 adds to a match: numbers not substituted and why, agreement checks with their
+ * positions, the penalty, the texts with their tags, and the tags that did not map. */
+static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
+{
+    int rc = 0;
+    if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
+        rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"ambiguous\"");
+    else if (x->numbers == JISR_TM_NUMBERS_MISSING)
+        rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"missing\"");
+    if (rc == 0 && x->nagree) {
+        rc = jisr_buf_puts(b, ",\"agreement\":\"check\",\"agreement_numbers\":[");
+        for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
+            const jisr_tm_agree *a = &x->agree[k];
+            if ((rc = jisr_buf_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"number\":", k ? "," : "",
+                                      a->start, a->end)) == 0 &&
+                (rc = jstr(b, x->target + a->start, a->end - a->start)) == 0)
+                rc = jisr_buf_printf(b, ",\"from\":\"%s\",\"to\":\"%s\"}", a->from, a->to);
+        }
+        if (rc == 0)
+            rc = jisr_buf_putc(b, ']');
+    }
+    if (rc == 0 && x->penalty)
+        rc = jisr_buf_printf(b, ",\"penalty\":%d", x->penalty);
+    if (rc == 0 && x->tag_diff)
+        rc = jisr_buf_printf(b, ",\"tag_difference\":%zu", x->tag_diff);
+    if (rc == 0 && (x->ntags || x->nsource_tags)) {
+        if ((rc = jisr_buf_puts(b, ",\"source_tagged\":")) == 0 &&
+            (rc = jtagged(b, t, x->source, x->source_tags, x->nsource_tags)) == 0 &&
+            (rc = jisr_buf_puts(b, ",\"target_tagged\":")) == 0)
+            rc = jtagged(b, t, x->target, x->tags, x->ntags);
+    }
+    if (rc == 0 && x->nunmapped) {
+        rc = jisr_buf_puts(b, ",\"unmapped_tags\":[");
+        for (size_t k = 0; rc == 0 && k < x->nunmapped; k++)
+            if ((rc = k ? jisr_buf_putc(b, ',') : 0) == 0)
+                rc = jcstr(b, x->unmapped[k]);
+        if (rc == 0)
+            rc = jisr_buf_putc(b, ']');
+    }
+    if (rc == 0 && x->nmissing) {
+        rc = jisr_buf_puts(b, ",\"missing_tags\":[");
+        for (size_t k = 0; rc == 0 && k < x->nmissing; k++)
+            rc = jisr_buf_printf(b, "%s%zu", k ? "," : "", x->missing[k]);
+        if (rc == 0)
+            rc = jisr_buf_putc(b, ']');
+    }
+    return rc;
+}
+
 int jisr_tm_matches_json(jisr_buf *b, const char *query, const jisr_tm_matches *m)
 {
     jisr_buf t = {0};
@@ -110,6 +167,8 @@ int jisr_tm_matches_json(jisr_buf *b, const char *query, const jisr_tm_matches *
         if (x->placeable &&
             ((rc = jisr_buf_puts(b, ",\"placeable\":true,\"stored_target\":")) < 0 ||
              (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), 0)) < 0))
+            break;
+        if ((rc = match_extras(b, &t, x)) < 0)
             break;
         rc = jisr_buf_putc(b, '}');
     }

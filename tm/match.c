@@ -17,6 +17,7 @@
  * loops every candidate, and the diff (diff.c) is linear in space beyond 4 million cells, so
  * memory stays proportional to the texts and time to timeout_ms.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,11 +46,60 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     tm_txn_abort(&c->t);
     tm_toks_free(&c->q);
     tm_toks_free(&c->m);
+    tm_toks_free(&c->m2);
     tm_toks_free(&c->ct);
+    tm_place_free(&c->pl);
+    free(c->qtags.t);
+    free(c->qtags.idx);
+    free(c->qtags.markup);
     free(c->row);
+    free(c->crow);
+    free(c->ca);
+    free(c->cb);
     free(c->best);
     free(c->acc);
     free(c);
+}
+
+/* The query's tags (opts->tags) in text order, and its changed_since limit. */
+static int query_setup(jisr_tm_ctx *c, const jisr_tm_query_opts *o)
+{
+    c->since = INT64_MIN;
+    if (o->changed_since && *o->changed_since) {
+        /* YYYY-MM-DD and YYYYMMDD are the day's first second, in TMX's form */
+        const char *d = o->changed_since;
+        char tmx[17];
+        size_t n = strlen(d);
+        if (n == 10 && d[4] == '-' && d[7] == '-')
+            snprintf(tmx, sizeof tmx, "%.4s%.2s%.2sT000000Z", d, d + 5, d + 8);
+        else if (n == 8)
+            snprintf(tmx, sizeof tmx, "%.8sT000000Z", d);
+        else
+            snprintf(tmx, sizeof tmx, "%.16s", d);
+        c->since = tm_date_parse(tmx);
+        if (c->since == INT64_MIN)
+            return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                                  "'%s' is not a date: YYYY-MM-DD or YYYYMMDDThhmmssZ",
+                                  o->changed_since);
+    }
+    for (size_t i = 0; i < o->nprops; i++)
+        if (!o->props[i].type || !o->props[i].value)
+            return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                                  "a prop filter needs a type and a value");
+    c->has_qtags = o->tags != NULL;
+    c->qtags.n = 0;
+    if (!c->has_qtags)
+        return 0;
+    int rc = JISR_GROW(c->qtags.markup, c->qtags.mcap, o->ntags + 1);
+    if (rc < 0)
+        return rc;
+    for (size_t k = 0; k < o->ntags; k++) {
+        c->qtags.markup[k].p = o->tags[k] ? o->tags[k] : "";
+        c->qtags.markup[k].n = strlen(c->qtags.markup[k].p);
+    }
+    c->qtags.nmarkup = o->ntags;
+    return tm_text_tags(c->text, c->tlen, c->qtags.markup, o->ntags, &c->qtags.t, &c->qtags.cap,
+                        &c->qtags.n, &c->qtags.idx, &c->qtags.idxcap);
 }
 
 jisr_tm_ctx *tm_ctx_take(jisr_tm *tm)
@@ -120,8 +170,8 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
     c->deadline = opts->timeout_ms ? jisr_now() + opts->timeout_ms / 1000.0 : 0;
     c->nbest = 0;
     c->scored = 0;
-    int rc = tm_tokenize(text, c->tlen, &c->q);
-    if (rc < 0)
+    int rc = query_setup(c, opts);
+    if (rc < 0 || (rc = tm_tokenize(text, c->tlen, &c->q)) < 0)
         return rc;
     if (c->q.n > max_tokens)
         return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0,
@@ -176,10 +226,22 @@ void jisr_tm_matches_free(jisr_tm_matches *m)
     if (!m)
         return;
     for (size_t i = 0; i < m->n; i++) {
-        free(m->v[i].source);
-        free(m->v[i].target);
-        free(m->v[i].target_orig);
-        free(m->v[i].diff);
+        jisr_tm_match *x = &m->v[i];
+        free(x->source);
+        free(x->target);
+        free(x->target_orig);
+        free(x->diff);
+        free(x->agree);
+        for (size_t k = 0; k < x->ntags; k++)
+            free(x->tags[k]);
+        free(x->tags);
+        for (size_t k = 0; k < x->nsource_tags; k++)
+            free(x->source_tags[k]);
+        free(x->source_tags);
+        for (size_t k = 0; k < x->nunmapped; k++)
+            free(x->unmapped[k]);
+        free(x->unmapped);
+        free(x->missing);
     }
     free(m->v);
     m->v = NULL;

@@ -12,6 +12,7 @@
 #ifndef JISR_TM_MATCH_INT_H
 #define JISR_TM_MATCH_INT_H
 
+#include "tm/place_int.h"
 #include "tm/tm_int.h"
 
 #define TM_BIG 100 /* cost of anything involving a word or number that is not a near-match */
@@ -45,11 +46,41 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
     }
 }
 
+/* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match
+ * needing no agreement change first; then the character similarity of the normalised texts
+ * (computed only when such a tie needs it: csim < 0 until then); then the later change date;
+ * the higher usage count; the unrounded similarity; the lower id. */
 typedef struct tm_top {
     int score;
+    int check; /* an agreement change (ranks after an equal score without one) */
+    double csim;
     double sim;
+    int64_t changed;
+    uint64_t usage;
     uint32_t id;
 } tm_top;
+
+/* Tags of one text, in text order (placeable.c). */
+typedef struct tm_taglist {
+    tm_tag *t; /* kinds and markup, in the order the placeholders occur */
+    size_t n, cap;
+    uint32_t *idx; /* each one's placeholder index (U+E000 + idx) */
+    size_t idxcap;
+    tm_str *markup; /* markup by placeholder index */
+    size_t nmarkup, mcap;
+} tm_taglist;
+
+/* Scratch of placeables (placeable.c). */
+typedef struct tm_place {
+    tm_toks tt; /* the stored target's tokens */
+    tm_num *qn, *sn, *tnum;
+    size_t qncap, sncap, tncap;
+    int *t2q;
+    size_t t2qcap;
+    int state;        /* JISR_TM_NUMBERS_* of the last tm_match_numbers */
+    size_t nchange;   /* its substituted numbers that change agreement class */
+    tm_taglist tl[2]; /* the stored source's and target's tags (tm_place_tags) */
+} tm_place;
 
 /* A query context: everything one query needs besides the handle, kept between queries so
  * that a thread's queries allocate nothing in the usual case. One thread at a time. */
@@ -74,6 +105,17 @@ struct jisr_tm_ctx {
     tm_rec rec;
     /* the concordance's */
     tm_toks ct;
+    /* placeables, the query's tags (when the options give them), filters, ties */
+    tm_place pl;
+    tm_taglist qtags;
+    int has_qtags;
+    int64_t since; /* changed_since, unix s; INT64_MIN: none */
+    tm_rec rec2;   /* a top entry's record, fetched again for a tie */
+    tm_toks m2;
+    uint32_t *crow; /* character distance rows */
+    size_t crowcap;
+    uint32_t *ca, *cb; /* code points of two normalised texts */
+    size_t cacap, cbcap;
 };
 
 /* cand.c */
@@ -91,6 +133,30 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub);
 int tm_eff_min(const jisr_tm_ctx *c);
 /** Whether the query's deadline has passed (checked every so often by long loops). */
 int tm_late(jisr_tm_ctx *c);
+
+/** Does the unit in c->rec pass the query's filters (props, changed_since)? */
+int tm_filter_ok(const jisr_tm_ctx *c);
+/** Character similarity of two tokenized texts: 1 − LD / max length over the code points of
+ * their normalised forms joined by spaces (tags left out). */
+double tm_char_sim(jisr_tm_ctx *c, const tm_toks *a, const tm_toks *b);
+
+/* placeable.c */
+/** The numbers of a match (query q of text qt, stored source s of st, stored target tt[0..tn)):
+ * sets p->state (JISR_TM_NUMBERS_*) and p->nchange; with out, the target with the query's
+ * numbers is appended to it and the numbers that change class to *agree (realloc'd). */
+int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
+                     const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
+                     jisr_buf *out, jisr_tm_agree **agree, size_t *nagree);
+/** The tags of text s[0..n) in text order, markup[k] being placeholder k's. */
+int tm_text_tags(const char *s, size_t n, const tm_str *markup, size_t nmarkup, tm_tag **out,
+                 size_t *cap, size_t *nout, uint32_t **idx, size_t *idxcap);
+/** The tags of record variant v into p->tl[which] (0: source, 1: target). */
+int tm_place_tags(tm_place *p, const tm_rec *r, const tm_rvar *v, int which);
+/** The stored target tt (tags in p->tl[1], the source's in p->tl[0]) with the query's tags (q):
+ * appended to out; sets m->tag_diff, m->unmapped, m->missing. */
+int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out,
+                  jisr_tm_match *m);
+void tm_place_free(tm_place *p);
 
 /* diff.c */
 /** Fill m (the caller's result) for top entry b: texts, word diff, placeables. */

@@ -337,6 +337,36 @@ static int props_to_unit(const unsigned char *p, const unsigned char *end, uint3
     return 0;
 }
 
+int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max)
+{
+    const unsigned char *p = v->tags;
+    size_t n = v->ntags < max ? v->ntags : max;
+    for (size_t k = 0; k < n; k++) {
+        out[k].p = NULL;
+        out[k].n = 0;
+        p = p ? get_str(p, r->rec_end, &out[k]) : NULL;
+        if (!p)
+            return rec_damaged();
+    }
+    return (int)n;
+}
+
+int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value)
+{
+    const unsigned char *p = r->props;
+    size_t tn = strlen(type), vn = strlen(value);
+    for (uint32_t i = 0; p && i < r->nprops; i++) {
+        tm_str a = {0}, b = {0}, c = {0};
+        p = get_str(p, r->rec_end, &a);
+        p = p ? get_str(p, r->rec_end, &b) : NULL;
+        p = p ? get_str(p, r->rec_end, &c) : NULL;
+        if (p && a.n == tn && c.n == vn && (!tn || memcmp(a.p, type, tn) == 0) &&
+            (!vn || memcmp(c.p, value, vn) == 0))
+            return 1;
+    }
+    return 0;
+}
+
 int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
 {
     jisr_unit_clear(u);

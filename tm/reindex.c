@@ -101,7 +101,30 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
             return rc;
         nw[i] = x->toks.nheavy;
         w1[i] = x->toks.w100;
-        nh[i] = tm_toks_text_hash(&x->toks);
+        {
+            tm_str tg[64];
+            const char *tp[64];
+            size_t tl[64];
+            int nt = v->ntags <= 64 ? tm_rvar_tags(r, v, tg, 64) : -1;
+            if (nt >= 0) {
+                for (int k = 0; k < nt; k++) {
+                    tp[k] = tg[k].p ? tg[k].p : "";
+                    tl[k] = tg[k].n;
+                }
+                nh[i] = tm_ident_hash(v->text.p, v->text.n, tp, tl, (size_t)nt);
+            } else { /* many tags: through a decoded unit */
+                jisr_unit u;
+                jisr_unit_init(&u);
+                if ((rc = tm_rec_to_unit(r, &u)) < 0) {
+                    jisr_unit_clear(&u);
+                    return rc;
+                }
+                const jisr_variant *uv = &u.variants[i];
+                nh[i] = tm_ident_hash(uv->text, strlen(uv->text), (const char *const *)uv->tags,
+                                      NULL, uv->ntags);
+                jisr_unit_clear(&u);
+            }
+        }
         size_t ln = v->lang.n < TM_LANG_MAX ? v->lang.n : TM_LANG_MAX;
         memcpy(lang, v->lang.p ? v->lang.p : "", ln);
         lang[ln] = '\0';

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tm/match_int.h"
+#include "util/utf8.h"
 
 /* Weighted edit distance with a cut-off: returns a value > maxd as soon as no alignment can
  * stay within maxd (every path crosses every row, so a row minimum is a lower bound), or when
@@ -77,26 +78,152 @@ static int ensure_row(jisr_tm_ctx *c, size_t mn)
     return JISR_GROW(c->row, c->rowcap, 2 * (mn + 1) + 64);
 }
 
-static void offer(jisr_tm_ctx *c, int score, double sim, uint32_t id)
+/* ---- ranking ------------------------------------------------------------------------------ */
+
+static int grow_u32(uint32_t **v, size_t *cap, size_t n)
+{
+    return jisr_grow((void **)v, cap, n, sizeof **v);
+}
+
+/* the code points of t's normalised forms joined by spaces (tags left out) into *out */
+static int norm_cps(const tm_toks *t, uint32_t **out, size_t *cap, size_t *n)
+{
+    *n = 0;
+    int rc = grow_u32(out, cap, t->nb.len + t->n + 1);
+    if (rc < 0)
+        return rc;
+    const unsigned char *nb = (const unsigned char *)t->nb.data;
+    for (size_t k = 0; k < t->n; k++) {
+        const tm_tok *x = &t->v[k];
+        if (x->kind == TM_TAG)
+            continue;
+        if (*n)
+            (*out)[(*n)++] = ' ';
+        for (size_t i = x->no; i < x->no + x->nl;) {
+            size_t len;
+            int32_t cp = jisr_utf8_decode(nb, x->no + x->nl, i, &len);
+            (*out)[(*n)++] = cp < 0 ? 0xFFFD : (uint32_t)cp;
+            i += len;
+        }
+    }
+    return 0;
+}
+
+double tm_char_sim(jisr_tm_ctx *c, const tm_toks *a, const tm_toks *b)
+{
+    size_t la, lb;
+    if (norm_cps(a, &c->ca, &c->cacap, &la) < 0 || norm_cps(b, &c->cb, &c->cbcap, &lb) < 0)
+        return 0; /* out of memory: the tie falls to the next keys */
+    size_t mx = la > lb ? la : lb;
+    if (!mx)
+        return 1;
+    if (grow_u32(&c->crow, &c->crowcap, 2 * (lb + 1)) < 0)
+        return 0;
+    uint32_t *prev = c->crow, *cur = c->crow + lb + 1;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (uint32_t)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (uint32_t)i;
+        uint32_t ai = c->ca[i - 1];
+        for (size_t j = 1; j <= lb; j++) {
+            uint32_t v = prev[j - 1] + (ai != c->cb[j - 1]);
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            cur[j] = v;
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return 1.0 - (double)prev[lb] / (double)mx;
+}
+
+/* the character similarity of a listed entry, its source fetched and tokenized again */
+static int entry_csim(jisr_tm_ctx *c, tm_top *e)
+{
+    if (e->csim >= 0)
+        return 0;
+    unsigned int id = e->id;
+    MDB_val uk = {sizeof id, &id}, ud;
+    if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
+        return c->t.rc ? c->t.rc : tm_txn_corrupt(&c->t, "reading a unit");
+    int rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec2);
+    if (rc < 0)
+        return rc;
+    int si = tm_rec_find(&c->rec2, c->o->srclang);
+    if (si < 0)
+        return tm_txn_corrupt(&c->t, "reading a unit");
+    if ((rc = tm_tokenize(c->rec2.var[si].text.p, c->rec2.var[si].text.n, &c->m2)) < 0)
+        return rc;
+    e->csim = tm_char_sim(c, &c->q, &c->m2);
+    return 0;
+}
+
+/* Does candidate a (whose tokens are c->m) rank before entry b? */
+static int better(jisr_tm_ctx *c, tm_top *a, tm_top *b, int *rc)
+{
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->check != b->check)
+        return a->check < b->check;
+    if (a->csim < 0)
+        a->csim = tm_char_sim(c, &c->q, &c->m);
+    if ((*rc = entry_csim(c, b)) < 0)
+        return 0;
+    if (a->csim != b->csim)
+        return a->csim > b->csim;
+    if (a->changed != b->changed)
+        return a->changed > b->changed;
+    if (a->usage != b->usage)
+        return a->usage > b->usage;
+    if (a->sim != b->sim)
+        return a->sim > b->sim;
+    return a->id < b->id;
+}
+
+static int offer(jisr_tm_ctx *c, tm_top *e)
 {
     size_t max = c->o->max_results;
     size_t pos = c->nbest;
-    while (pos > 0) {
-        const tm_top *t = &c->best[pos - 1];
-        int better = score > t->score || (score == t->score && sim > t->sim) ||
-                     (score == t->score && sim == t->sim && id < t->id);
-        if (!better)
-            break;
+    int rc = 0;
+    while (pos > 0 && better(c, e, &c->best[pos - 1], &rc))
         pos--;
-    }
+    if (rc < 0)
+        return rc;
     if (pos >= max)
-        return;
+        return 0;
     size_t n = c->nbest < max ? c->nbest + 1 : max;
     memmove(&c->best[pos + 1], &c->best[pos], (n - 1 - pos) * sizeof *c->best);
-    c->best[pos].score = score;
-    c->best[pos].sim = sim;
-    c->best[pos].id = id;
+    c->best[pos] = *e;
     c->nbest = n;
+    return 0;
+}
+
+int tm_filter_ok(const jisr_tm_ctx *c)
+{
+    const jisr_tm_query_opts *o = c->o;
+    if (c->since != INT64_MIN) {
+        int64_t t = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
+        if (t == INT64_MIN || t < c->since)
+            return 0;
+    }
+    for (size_t i = 0; i < o->nprops; i++) {
+        const char *type = o->props[i].type ? o->props[i].type : "";
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = strcmp(o->props[k].type ? o->props[k].type : "", type) != 0;
+        if (!first) /* the values of one type were tried together */
+            continue;
+        int ok = 0;
+        for (size_t j = i; j < o->nprops && !ok; j++)
+            if (strcmp(o->props[j].type ? o->props[j].type : "", type) == 0)
+                ok = tm_rec_has_prop(&c->rec, type, o->props[j].value ? o->props[j].value : "");
+        if (!ok)
+            return 0;
+    }
+    return 1;
 }
 
 /* maximum distance that still gives a score ≥ min against a unit of weight wm */
@@ -110,7 +237,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
 {
     int si = tm_rec_find(&c->rec, c->o->srclang);
     int ti = tm_rec_find(&c->rec, c->o->tgtlang);
-    if (si < 0 || ti < 0 || si == ti)
+    if (si < 0 || ti < 0 || si == ti || !tm_filter_ok(c))
         return 0;
     const tm_rvar *sv = &c->rec.var[si];
     /* once the top list is full, a unit must at least tie its last score (top-k pruning: the
@@ -147,9 +274,38 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     int s = score_of(d, wq, c->m.w100, ident);
     if (s < min)
         return 0;
+    /* placeables (placeable.c): points off for tag differences and for numbers whose agreement
+     * class changes; the final score is at most the raw one, so every filter above stays exact */
+    tm_top e = {0};
+    e.csim = -1;
+    if (c->has_qtags) {
+        if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0)
+            return rc;
+        size_t diff =
+            tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL, NULL);
+        s -= (int)(JISR_TM_TAG_PENALTY * (diff < 100 ? diff : 100));
+    }
+    if (c->q.nheavy > c->q.nwords) { /* the query has numbers */
+        const tm_rvar *tv = &c->rec.var[ti];
+        if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, sv->text.p, &c->m, tv->text.p,
+                                   tv->text.n, c->o->tgtlang, NULL, NULL, NULL)) < 0)
+            return rc;
+        if (c->pl.state == JISR_TM_NUMBERS_PLACED && c->pl.nchange) {
+            s -= (int)(JISR_TM_AGREE_PENALTY * (c->pl.nchange < 50 ? c->pl.nchange : 50));
+            e.check = 1;
+        }
+    }
+    if (s < 0)
+        s = 0;
+    if (s < min)
+        return 0;
     uint32_t ww = wq > c->m.w100 ? wq : c->m.w100;
-    offer(c, s, ww ? 1.0 - (double)d / ww : 1.0, id);
-    return 0;
+    e.score = s;
+    e.sim = ww ? 1.0 - (double)d / ww : 1.0;
+    e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
+    e.usage = c->rec.usage;
+    e.id = id;
+    return offer(c, &e);
 }
 /* The score a unit must reach to change the result: min, or, once the top list is full, the
  * score of its last entry (a unit that ties it may still enter by similarity or id, one below

@@ -28,6 +28,57 @@ int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
     return jisr_buf_append(b, s + run, n - run);
 }
 
+int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
+{
+    int rc = jisr_buf_reserve(b, n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c == 0xEE || c == 0xEF) && i + 2 < n) {
+            uint32_t cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+                          (uint32_t)(s[i + 2] & 0x3F);
+            if (cp >= JISR_TAG_BASE && cp - JISR_TAG_BASE < ntags) {
+                rc = jisr_buf_puts(b, tags[cp - JISR_TAG_BASE] ? tags[cp - JISR_TAG_BASE] : "");
+                i += 2;
+                continue;
+            }
+        }
+        if (c == '&')
+            rc = jisr_buf_puts(b, "&amp;");
+        else if (c == '<')
+            rc = jisr_buf_puts(b, "&lt;");
+        else if (c == '>')
+            rc = jisr_buf_puts(b, "&gt;");
+        else
+            rc = jisr_buf_putc(b, (char)c);
+    }
+    return rc;
+}
+
+/* the marks a match's target line ends with: placeables, agreement, tags */
+static int marks(jisr_buf *b, const jisr_tm_match *x)
+{
+    int rc = 0;
+    if (x->placeable)
+        rc = jisr_buf_puts(b, "   [numbers substituted]");
+    else if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
+        rc = jisr_buf_puts(b, "   [numbers not substituted: which is which is ambiguous]");
+    else if (x->numbers == JISR_TM_NUMBERS_MISSING)
+        rc = jisr_buf_puts(b, "   [numbers not substituted: not in the translation]");
+    for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
+        const jisr_tm_agree *a = &x->agree[k];
+        rc = jisr_buf_printf(b, "%s%.*s (%s -> %s)%s",
+                             k ? ", " : "   [check agreement: ", (int)(a->end - a->start),
+                             x->target + a->start, a->from, a->to, k + 1 == x->nagree ? "]" : "");
+    }
+    if (rc == 0 && x->nunmapped)
+        rc = jisr_buf_printf(b, "   [%zu stored tag%s not in the query left out]", x->nunmapped,
+                             x->nunmapped == 1 ? "" : "s");
+    if (rc == 0 && x->nmissing)
+        rc = jisr_buf_printf(b, "   [%zu query tag%s to place]", x->nmissing,
+                             x->nmissing == 1 ? "" : "s");
+    return rc;
+}
+
 /* s without placeholders, tabs and line breaks as spaces (one line of context) */
 static int flat(jisr_buf *b, const char *s, size_t n)
 {
@@ -49,9 +100,9 @@ int jisr_tm_matches_text(jisr_buf *b, const char *query, const jisr_tm_matches *
         if ((rc = jisr_buf_printf(b, "  %3d  #%-8llu ", x->score, (unsigned long long)x->id)) < 0 ||
             (rc = jisr_tm_plain(b, x->diff, strlen(x->diff))) < 0 ||
             (rc = jisr_buf_puts(b, "\n                 = ")) < 0 ||
-            (rc = jisr_tm_plain(b, x->target, strlen(x->target))) < 0)
+            (rc = jisr_tm_plain(b, x->target, strlen(x->target))) < 0 || (rc = marks(b, x)) < 0)
             break;
-        rc = jisr_buf_puts(b, x->placeable ? "   [numbers substituted]\n" : "\n");
+        rc = jisr_buf_putc(b, '\n');
     }
     return rc;
 }

@@ -192,11 +192,53 @@ typedef struct jisr_tm_query_opts {
     unsigned flags;      /* JISR_TM_EXHAUSTIVE */
     size_t max_tokens;   /* refuse longer queries (JISR_ETOOBIG); 0 = JISR_TM_MAX_QUERY_TOKENS */
     unsigned timeout_ms; /* give up after this long (JISR_EINTERRUPTED); 0 = no limit */
+    /* The query's inline tags: tags[i] is the TMX markup of placeholder U+E000+i in the text
+     * (as formats.h keeps a variant's tags). With tags, each target carries the query's tags in
+     * place of the stored ones (jisr_tm_match.tags); NULL: the text has none to map, and targets
+     * keep their stored tags. */
+    const char *const *tags;
+    size_t ntags;
+    /* Filters, applied to every unit before it is scored (so the index and --exhaustive agree):
+     * a unit is kept when, for each prop type named in props, it has a prop of that type with one
+     * of the values given for it (several values of one type: any; several types: all), and when
+     * it was changed (or, never changed, created) at or after changed_since (a TMX date
+     * YYYYMMDDThhmmssZ, or YYYY-MM-DD; NULL: no limit). */
+    const struct jisr_tm_prop_filter *props;
+    size_t nprops;
+    const char *changed_since;
 } jisr_tm_query_opts;
 #define JISR_TM_QUERY_OPTS_INIT                                                                    \
     {                                                                                              \
-        NULL, NULL, 70, 5, 0, 0, 0                                                                 \
+        NULL, NULL, 70, 5, 0, 0, 0, NULL, 0, NULL, 0, NULL                                         \
     }
+
+/** One prop filter of jisr_tm_query_opts: the unit has a prop of this type with this value. */
+typedef struct jisr_tm_prop_filter {
+    const char *type, *value;
+} jisr_tm_prop_filter;
+
+/** Points taken off a match's score for each substituted number whose agreement class changes in
+ * the target language (Arabic: 1, 2, 3–10, 11–99, 100…; English: 1, other), and for each inline
+ * tag of the query or of the stored source that has no counterpart of its kind in the other
+ * (docs/matching.md §2.2, §2.3). */
+#define JISR_TM_AGREE_PENALTY 2
+#define JISR_TM_TAG_PENALTY 1
+
+/** What became of the query's numbers (jisr_tm_match.numbers). */
+enum {
+    JISR_TM_NUMBERS_SAME = 0,  /* the texts do not differ in numbers only: nothing to do */
+    JISR_TM_NUMBERS_PLACED,    /* substituted into target (placeable) */
+    JISR_TM_NUMBERS_AMBIGUOUS, /* a number occurs several times and the target does not show
+                                * which is which: not substituted */
+    JISR_TM_NUMBERS_MISSING,   /* a changed number is not in the stored target: not substituted */
+};
+
+/** A substituted number whose agreement class changes: the words around it may need another
+ * form ("agreement": "check"). */
+typedef struct jisr_tm_agree {
+    size_t start, end;   /* byte span of the number in jisr_tm_match.target */
+    char from[8], to[8]; /* the classes (CLDR plural categories: zero one two few many other) */
+} jisr_tm_agree;
 
 typedef struct jisr_tm_match {
     int score;         /* 0–100; 100 only when the source is identical to the query */
@@ -207,6 +249,24 @@ typedef struct jisr_tm_match {
     char *target_orig; /* the stored target text */
     int placeable;     /* 1 when the query's numbers were substituted into target */
     char *diff;        /* source as a word diff against the query: [-query only-]{+match only+} */
+    size_t memory;     /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
+    int numbers;       /* JISR_TM_NUMBERS_* */
+    jisr_tm_agree *agree; /* substituted numbers whose agreement class changes (never in a 100) */
+    size_t nagree;
+    int penalty;     /* points taken off for agreement changes and tag differences */
+    size_t tag_diff; /* tags of query or source without a counterpart of their kind */
+    char **tags;     /* markup of target's placeholders (U+E000+i is tags[i]): the query's
+                      * tags when given, else the stored target's */
+    size_t ntags;
+    char **source_tags; /* markup of source's placeholders */
+    size_t nsource_tags;
+    char **unmapped; /* stored target tags with no counterpart in the query (left out) */
+    size_t nunmapped;
+    size_t *missing; /* indexes of query tags no stored target tag became (to be placed) */
+    size_t nmissing;
+    double char_similarity; /* 1 − character distance / length of the normalised texts (ties) */
+    int64_t changed;        /* the unit's change date (else creation date), unix s; INT64_MIN */
+    uint64_t usage;         /* the unit's usage count */
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -334,7 +394,11 @@ JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
  * layouts end each line with one. */
 
 /** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true,
- * "stored_target":…]},…]} */
+ * "stored_target":…][,"placeable":false,"numbers":"ambiguous"|"missing"][,"agreement":"check",
+ * "agreement_numbers":[{"start":…,"end":…,"number":…,"from":…,"to":…}]][,"penalty":…]
+ * [,"tag_difference":…][,"source_tagged":…,"target_tagged":…][,"unmapped_tags":[…]]
+ * [,"missing_tags":[…]]},…]}: source and target plain; the *_tagged texts are TMX segment
+ * content with the tags as inline elements; start/end are byte offsets in target. */
 JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
 /** "query: …" then per match its score, id, word diff and (proposed) target; a line saying there
  * is none below min_score when m is empty. */
@@ -357,6 +421,10 @@ JISR_API int jisr_tm_stats_text(jisr_buf *out, const char *path, const jisr_tm_s
  * "notes":[…],"variants":[{"lang":…,"text":…}]} (absent fields omitted; texts without
  * placeholders, a literal private-use character of the source given back). */
 JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);
+/** Append s[0..n) as TMX segment content to out: text XML-escaped, placeholder U+E000+i replaced
+ * by tags[i] (the inline element's markup) when i < ntags. */
+JISR_API int jisr_tm_tagged(jisr_buf *out, const char *s, size_t n, char *const *tags,
+                            size_t ntags);
 /** Append s[0..n) without inline-tag placeholders (U+E000–U+F8FF) to out. */
 JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
 

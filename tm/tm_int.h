@@ -86,6 +86,11 @@ uint64_t tm_lang_hash(const char *lang);
 void tm_lang_primary(const char *lang, char *out, size_t outsz);
 /** Hash of the whole normalised text (tokens' normalised forms, in order). */
 uint64_t tm_toks_text_hash(const tm_toks *t);
+/** A variant's identity for the import's duplicates: its exact text and its tags' markup (issue
+ * 12: normalisation is for matching, never for identity; only identical variants merge). tags
+ * are ntags strings (tag_n[i] bytes each, or NUL-terminated when tag_n is NULL). */
+uint64_t tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
+                       size_t ntags);
 /** Index bucket of a weighted length (hundredths): one bucket per word up to 16 words, then
  * geometric steps of 1/8; monotone, so a length window maps to a bucket range. */
 unsigned tm_bucket(uint32_t w100);
@@ -160,7 +165,7 @@ typedef struct tm_str {
 typedef struct tm_rvar {
     tm_str lang, text;
     uint32_t nheavy, w100; /* words + numbers; weighted length */
-    uint64_t nhash;        /* tm_toks_text_hash of text */
+    uint64_t nhash;        /* tm_ident_hash of text and tags (identity, for duplicates) */
     uint32_t ntags;
     const unsigned char *tags; /* ntags × (varint len, bytes) */
 } tm_rvar;
@@ -191,6 +196,11 @@ int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *
                    const uint32_t *w100, const uint64_t *nhash, jisr_buf *out);
 /** Hash identifying a unit's normalised variants (languages + normalised texts). */
 uint64_t tm_dedupe_key(const tm_rec *r);
+/** The markup of variant v's tags (borrowed from r's data), at most max: their count, or <0
+ * when the record is damaged. */
+int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max);
+/** 1 when the unit has a prop of this type with this value (byte for byte), else 0. */
+int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value);
 /** Decode to a jisr_unit (u cleared first). */
 int tm_rec_to_unit(const tm_rec *r, jisr_unit *u);
 /** Index of the variant used for language want (first with the same primary subtag, and only if

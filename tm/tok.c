@@ -193,6 +193,18 @@ size_t tm_index_terms(const tm_toks *t, uint64_t *terms)
     return nt;
 }
 
+uint64_t tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
+                       size_t ntags)
+{
+    uint64_t h = tm_hash(text, n, 0x6964656e74ULL);
+    for (size_t i = 0; i < ntags; i++) {
+        const char *t = tags[i] ? tags[i] : "";
+        size_t tn = tag_n ? tag_n[i] : strlen(t);
+        h = tm_hash(&h, sizeof h, tm_hash(t, tn, i + 1));
+    }
+    return h;
+}
+
 uint64_t tm_toks_text_hash(const tm_toks *t)
 {
     uint64_t h = 0x74657874ULL;

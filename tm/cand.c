@@ -33,8 +33,12 @@
 #define VERIFY_RATIO 32
 #define PREFIX_SLACK 2
 
+/* A query term and its group: the term's own key and the keys that pair with it cheaply in a
+ * unit (its near words, its compound parts, its joins with a neighbour: docs/matching.md §4.1),
+ * x->mem[m0, m0 + nm) — a unit containing any of them counts the term as shared. */
 typedef struct qterm {
     uint64_t hk;
+    size_t m0, nm;
     uint32_t cq;   /* occurrences in the query */
     uint64_t df;   /* ids in the bucket being read */
     size_t c0, nc; /* its chunks of that bucket in the shared chunk array */
@@ -82,9 +86,9 @@ static int cmp_qterm_est(const void *a, const void *b)
     return x->hk < y->hk ? -1 : x->hk > y->hk;
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -112,11 +116,16 @@ static int acc_reserve(jisr_tm_ctx *c, uint32_t id)
     return 0;
 }
 
-/* Lemma 1: the buckets that can hold a unit scoring ≥ min */
-static void bucket_window(uint32_t wq, int min, unsigned *lo, unsigned *hi)
+/* Lemma 1: the buckets that can hold a unit scoring ≥ min. A compound step covers one word on
+ * one side and two (220 with a hyphen) on the other for TM_C_COMPOUND, so with k compound sites
+ * in the query D ≥ |Wq − Wm| − k·(220 − TM_C_COMPOUND − 100) (docs/matching.md §4.1). */
+#define COMP_SLACK (220 - TM_C_COMPOUND - 100)
+static void bucket_window(uint32_t wq, int min, uint32_t k, unsigned *lo, unsigned *hi)
 {
-    *lo = tm_bucket((uint32_t)(((uint64_t)min * wq) / 100));
-    *hi = tm_bucket((uint32_t)((100ull * wq) / (unsigned)min));
+    uint64_t slack = (uint64_t)COMP_SLACK * k, l = ((uint64_t)min * wq) / 100;
+    *lo = tm_bucket((uint32_t)(l > slack ? l - slack : 0));
+    uint64_t h = (100ull * (wq + slack)) / (unsigned)min;
+    *hi = tm_bucket((uint32_t)(h < UINT32_MAX ? h : UINT32_MAX));
 }
 
 /* The fewest heavy tokens a unit of bucket b must share with the query to score ≥ min
@@ -127,7 +136,7 @@ static void bucket_window(uint32_t wq, int min, unsigned *lo, unsigned *hi)
  *   Lemma 4  W − D ≤ X = 100·C + 20·Lq (what the cheap pairs save): C ≥ ⌈(min·W − 2000·Lq)/10000⌉
  *            for the shortest W of the bucket, W ≥ Wq. Above the query's own length it grows
  *            with the bucket, where Lemma 2 falls; without punctuation it is ≥ 1 at any min. */
-static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, int min, unsigned b)
+static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, uint32_t ks, int min, unsigned b)
 {
     uint64_t wmax = (100ull * wq) / (unsigned)min;
     uint64_t bw = tm_bucket_max(b);
@@ -139,7 +148,16 @@ static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, int min, unsig
     if (wlo < wq)
         wlo = wq;
     int64_t num = (int64_t)((uint64_t)min * wlo) - 2000 * (int64_t)lq;
-    int64_t l4 = num > 0 ? (num + 9999) / 10000 : -((-num) / 10000);
+    int64_t l4;
+    if (num <= 0) {
+        l4 = -((-num) / 10000);
+    } else if (!ks) {
+        l4 = (num + 9999) / 10000;
+    } else { /* the least C with 100·C + 120·min(C, ks) ≥ num / 100 */
+        int64_t need = (num + 99) / 100;
+        l4 = need <= 220 * (int64_t)ks ? (need + 219) / 220
+                                       : (int64_t)ks + (need - 220 * (int64_t)ks + 99) / 100;
+    }
     return l2 > l4 ? l2 : l4;
 }
 
@@ -152,11 +170,13 @@ typedef struct qidx {
     tm_cur cur;
     uint64_t lh;
     qterm *t;
-    size_t nt;
+    size_t nt, tcapg;
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t idcap, tcap;
+    uint64_t *mem; /* the groups' keys */
+    size_t nmem, memcap;
     uint64_t *cost; /* choose_prefix's scratch */
     uint32_t *from;
     size_t costcap, fromcap;
@@ -229,8 +249,14 @@ static int choose_prefix(qidx *x, size_t nt, size_t need, size_t *ns)
 static int walk_term(qidx *x, qterm *t, unsigned b)
 {
     t->c0 = x->nch;
-    int rc = tm_post_chunks(&x->cur, tm_post_key(x->lh, t->hk, b), b, &x->ch, &x->nch, &x->chcap,
-                            &t->df);
+    t->df = 0;
+    int rc = 0;
+    for (size_t k = 0; k < t->nm && rc == 0; k++) { /* every key of the group, one after another */
+        uint64_t df = 0;
+        rc = tm_post_chunks(&x->cur, tm_post_key(x->lh, x->mem[t->m0 + k], b), b, &x->ch, &x->nch,
+                            &x->chcap, &df);
+        t->df += df;
+    }
     t->nc = x->nch - t->c0;
     t->est = t->df;
     return rc;
@@ -239,11 +265,21 @@ static int walk_term(qidx *x, qterm *t, unsigned b)
 /* ids of term t's chunks (all of one bucket), appended to x->ids */
 static int term_ids(qidx *x, const qterm *t, size_t *n)
 {
+    size_t n0 = *n;
     for (size_t k = 0; k < t->nc; k++) {
         const tm_chunk *h = &x->ch[t->c0 + k];
         int rc = tm_post_decode(&h->k, &h->v, &x->ids, n, &x->idcap);
         if (rc < 0)
             return rc;
+    }
+    if (t->nm > 1 && *n - n0 > 1) { /* a unit with two keys of the group counts once */
+        uint32_t *v = x->ids + n0;
+        size_t m = *n - n0, w = 1;
+        qsort(v, m, sizeof *v, cmp_u32);
+        for (size_t i = 1; i < m; i++)
+            if (v[i] != v[w - 1])
+                v[w++] = v[i];
+        *n = n0 + w;
     }
     return 0;
 }
@@ -258,7 +294,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
     size_t nt = x->nt, nids = 0, ntouch = 0;
     uint32_t wq = c->q.w100, hq = c->q.nheavy, lq = c->q.nlight;
     int min = tm_eff_min(c), rc = 0;
-    int64_t minc = bucket_minc(wq, hq, lq, min, b);
+    int64_t minc = bucket_minc(wq, hq, lq, c->ksplit, min, b);
     if (minc > (int64_t)hq) /* more shared words than the query has: nothing here can match */
         return 0;
     /* minc ≤ 0: a unit may match by punctuation alone. The heavy terms then find every unit
@@ -319,7 +355,14 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
     if (light) { /* the units that may match by punctuation: light share ≥ min/100 */
         for (unsigned band = (unsigned)min / 10; band <= 10; band++) {
             qterm lt = {0};
-            lt.hk = tm_light_term(band);
+            uint64_t lk = tm_light_term(band);
+            lt.hk = lk;
+            lt.nm = 1;
+            size_t m0 = x->nmem;
+            if ((rc = JISR_GROW(x->mem, x->memcap, m0 + 1)) < 0)
+                goto done;
+            x->mem[m0] = lk;
+            lt.m0 = m0;
             size_t c0 = x->nch;
             if ((rc = walk_term(x, &lt, b)) < 0)
                 goto done;
@@ -327,6 +370,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             if ((rc = term_ids(x, &lt, &nids)) < 0)
                 goto done;
             x->nch = c0;
+            x->nmem = m0;
             if ((rc = JISR_GROW(x->touched, x->tcap, ntouch + nids)) < 0)
                 goto done;
             touched = x->touched;
@@ -389,7 +433,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
         int m2 = tm_eff_min(c);
         if (m2 != min) {
             min = m2;
-            minc = bucket_minc(wq, hq, lq, min, b);
+            minc = bucket_minc(wq, hq, lq, c->ksplit, min, b);
         }
         if ((int64_t)ACC_N(c->acc[id]) + rest < minc)
             break;
@@ -410,46 +454,250 @@ done:
     return rc < 0 ? tm_txn_set(&c->t, rc) : 0;
 }
 
+/* ---- the query's groups ------------------------------------------------------------------- */
+
+typedef struct gtok {
+    uint64_t hk;
+    uint32_t pos;
+} gtok;
+
+static int cmp_gtok(const void *a, const void *b)
+{
+    const gtok *x = a, *y = b;
+    if (x->hk != y->hk)
+        return x->hk < y->hk ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* scratch of building the groups */
+typedef struct gbuild {
+    uint64_t *v; /* keys collected for one word */
+    size_t n, cap;
+} gbuild;
+
+static int collect_near(void *ctx, const char *w, size_t n, uint32_t cost)
+{
+    (void)cost;
+    gbuild *g = ctx;
+    int rc = JISR_GROW(g->v, g->cap, g->n + 1);
+    if (rc < 0)
+        return rc;
+    g->v[g->n++] = tm_hash(w, n, TM_WORD);
+    return 0;
+}
+
+/* the key bytes of a and b joined, in buf (256 bytes): their length, or 0 when too long */
+static size_t joined(const tm_tok *a, const tm_tok *b, char *buf)
+{
+    if (a->kl + b->kl > 256)
+        return 0;
+    memcpy(buf, a->kp, a->kl);
+    memcpy(buf + a->kl, b->kp, b->kl);
+    return a->kl + b->kl;
+}
+
+/* Add key k to the member list of token pos (extra[pos] chains through next[]). */
+typedef struct xlist {
+    uint64_t *key;
+    int32_t *next, *head;
+    size_t n, cap;
+} xlist;
+
+static int xadd(xlist *l, uint32_t pos, uint64_t k)
+{
+    int rc = JISR_GROW(l->key, l->cap, l->n + 1);
+    if (rc < 0)
+        return rc;
+    size_t cap = l->cap;
+    int32_t *nx = realloc(l->next, cap * sizeof *nx);
+    if (!nx)
+        return jisr_oom(cap * sizeof *nx);
+    l->next = nx;
+    l->key[l->n] = k;
+    l->next[l->n] = l->head[pos];
+    l->head[pos] = (int32_t)l->n++;
+    return 0;
+}
+
+/* The query's terms and their groups (docs/matching.md §4.1, §4.2): each word occurrence and
+ * number position as the index has them, with, for a word, the keys of its near words in the
+ * vocabulary, the parts of a split of it into two vocabulary words, and the joins of it with a
+ * neighbour that are vocabulary words. Sets c->ksplit and c->kcomp. */
+static int build_groups(jisr_tm_ctx *c, qidx *x)
+{
+    const tm_toks *q = &c->q;
+    size_t n = q->n;
+    int rc = 0;
+    gtok *gt = malloc((n + 1) * sizeof *gt);
+    uint64_t *term = malloc((n + 1) * sizeof *term);
+    xlist xl = {0};
+    xl.head = malloc((n + 1) * sizeof *xl.head);
+    gbuild g = {0};
+    if (!gt || !term || !xl.head) {
+        rc = jisr_oom((n + 1) * sizeof *gt);
+        goto done;
+    }
+    c->ksplit = c->kcomp = 0;
+    size_t nw = 0, nnum = 0;
+    for (size_t k = 0; k < n; k++) {
+        xl.head[k] = -1;
+        term[k] = 0;
+        if (q->v[k].kind == TM_WORD)
+            gt[nw++] = (gtok){q->v[k].hk, (uint32_t)k};
+        else if (q->v[k].kind == TM_NUMBER)
+            term[k] = tm_num_term(nnum++);
+    }
+    /* occurrence terms, and per distinct key its near words and splits (once) */
+    qsort(gt, nw, sizeof *gt, cmp_gtok);
+    for (size_t i = 0; i < nw && rc == 0;) {
+        size_t j = i;
+        while (j < nw && gt[j].hk == gt[i].hk)
+            j++;
+        for (size_t k = i; k < j; k++)
+            term[gt[k].pos] = tm_occ_term(gt[i].hk, k - i);
+        const tm_tok *w = &q->v[gt[i].pos];
+        g.n = 0;
+        if ((rc = tm_vocab_near(&c->t, x->lh, w->kp, w->kl, collect_near, &g)) < 0)
+            break;
+        /* splits into two vocabulary words of at least two code points each */
+        int split = 0;
+        const unsigned char *kb = (const unsigned char *)w->kp;
+        for (size_t p = 1; p + 1 < w->kl && rc == 0; p++) {
+            if ((kb[p] & 0xC0) == 0x80)
+                continue; /* inside a code point */
+            size_t cl = 0, cr = 0;
+            for (size_t z = 0; z < p; z++)
+                cl += (kb[z] & 0xC0) != 0x80;
+            for (size_t z = p; z < w->kl; z++)
+                cr += (kb[z] & 0xC0) != 0x80;
+            if (cl < 2 || cr < 2 || cl + cr > TM_NEAR_MAXCP)
+                continue;
+            int hx = tm_vocab_has(&c->t, x->lh, w->kp, p);
+            int hy = hx > 0 ? tm_vocab_has(&c->t, x->lh, w->kp + p, w->kl - p) : hx;
+            if (hx < 0 || hy < 0) {
+                rc = c->t.rc ? c->t.rc : JISR_EDB;
+                break;
+            }
+            if (hx && hy) {
+                split = 1;
+                if ((rc = JISR_GROW(g.v, g.cap, g.n + 2)) < 0)
+                    break;
+                g.v[g.n++] = tm_hash(w->kp, p, TM_WORD);
+                g.v[g.n++] = tm_hash(w->kp + p, w->kl - p, TM_WORD);
+            }
+        }
+        for (size_t k = i; k < j && rc == 0; k++) {
+            c->ksplit += (uint32_t)split;
+            for (size_t z = 0; z < g.n && rc == 0; z++)
+                rc = xadd(&xl, gt[k].pos, g.v[z]);
+        }
+        i = j;
+    }
+    /* joins of neighbours (or of two words around a hyphen) that are vocabulary words */
+    char buf[256];
+    for (size_t k = 0; k + 1 < n && rc == 0; k++) {
+        const tm_tok *a = &q->v[k];
+        if (a->kind != TM_WORD)
+            continue;
+        size_t other = SIZE_MAX;
+        if (q->v[k + 1].kind == TM_WORD)
+            other = k + 1;
+        else if (k + 2 < n && q->v[k + 2].kind == TM_WORD && q->v[k + 1].kind == TM_PUNCT &&
+                 q->v[k + 1].nl == 1 && q->nb.data[q->v[k + 1].no] == '-')
+            other = k + 2;
+        if (other == SIZE_MAX)
+            continue;
+        size_t jl = tm_compound_ok(a, &q->v[other]) ? joined(a, &q->v[other], buf) : 0;
+        int h = jl ? tm_vocab_has(&c->t, x->lh, buf, jl) : 0;
+        if (h < 0) {
+            rc = c->t.rc ? c->t.rc : JISR_EDB;
+            break;
+        }
+        if (h) {
+            uint64_t jk = tm_hash(buf, jl, TM_WORD);
+            c->kcomp++;
+            if ((rc = xadd(&xl, (uint32_t)k, jk)) == 0)
+                rc = xadd(&xl, (uint32_t)other, jk);
+        }
+    }
+    c->kcomp += c->ksplit;
+    if (rc < 0)
+        goto done;
+    /* the groups: one per term; a term repeated (capped occurrences, numbers from the 8th)
+     * counts several times and unites its tokens' keys */
+    if ((rc = JISR_GROW(x->t, x->tcapg, n + 1)) < 0)
+        goto done;
+    x->nt = 0;
+    x->nmem = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        if (!term[k])
+            continue;
+        qterm *t = NULL;
+        for (size_t i = 0; i < x->nt; i++)
+            if (x->t[i].hk == term[k]) {
+                t = &x->t[i];
+                break;
+            }
+        if (!t) {
+            t = &x->t[x->nt++];
+            memset(t, 0, sizeof *t);
+            t->hk = term[k];
+            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + 1)) < 0)
+                break;
+            t->m0 = x->nmem;
+            x->mem[x->nmem++] = term[k];
+            t->nm = 1;
+        } else if (t->m0 + t->nm != x->nmem) { /* keep its keys together: move them to the end */
+            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + t->nm)) < 0)
+                break;
+            memmove(x->mem + x->nmem, x->mem + t->m0, t->nm * sizeof *x->mem);
+            t->m0 = x->nmem;
+            x->nmem += t->nm;
+        }
+        t->cq++;
+        for (int32_t e = xl.head[k]; e >= 0 && rc == 0; e = xl.next[e]) {
+            int dup = 0;
+            for (size_t z = 0; z < t->nm && !dup; z++)
+                dup = x->mem[t->m0 + z] == xl.key[e];
+            if (dup)
+                continue;
+            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + 1)) < 0)
+                break;
+            x->mem[x->nmem++] = xl.key[e];
+            t->nm++;
+        }
+    }
+done:
+    free(gt);
+    free(term);
+    free(xl.key);
+    free(xl.next);
+    free(xl.head);
+    free(g.v);
+    return rc;
+}
+
 int tm_indexed(jisr_tm_ctx *c)
 {
     int min = c->o->min_score;
     uint32_t wq = c->q.w100, hq = c->q.nheavy;
     if (min <= 0)
         return tm_scan_all(c);
-    /* the length window, and per bucket the fewest heavy tokens a match must share */
+    qidx x = {0};
+    x.lh = tm_lang_hash(c->o->srclang);
+    int rc = build_groups(c, &x);
+    if (rc < 0)
+        goto done;
     /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
      * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.
      * From 10 up the index always serves. */
     unsigned lo, hi;
-    bucket_window(wq, min, &lo, &hi);
+    bucket_window(wq, min, c->kcomp, &lo, &hi);
     for (unsigned b = lo; min < 10 && b <= hi; b++)
-        if (bucket_minc(wq, hq, c->q.nlight, min, b) <= 0)
-            return tm_scan_all(c);
-    qidx x = {0};
-    x.lh = tm_lang_hash(c->o->srclang);
-    int rc = 0;
-    uint64_t *hks = malloc((c->q.n + 1) * sizeof *hks);
-    x.t = calloc(hq + 1, sizeof *x.t);
-    if (!hks || !x.t) {
-        rc = jisr_oom((hq + 1) * sizeof *x.t);
-        goto done;
-    }
-    /* the query's terms as the index has them (tm_index_terms without the light-share term,
-     * which is read apart); repeated terms (capped occurrences, numbers from the 8th) count
-     * several times */
-    size_t nh = tm_index_terms(&c->q, hks);
-    if (tm_light_band(c->q.nheavy, c->q.w100)) /* the last one */
-        nh--;
-    qsort(hks, nh, sizeof *hks, cmp_u64);
-    for (size_t i = 0; i < nh; i++) {
-        if (x.nt && x.t[x.nt - 1].hk == hks[i]) {
-            x.t[x.nt - 1].cq++;
-            continue;
+        if (bucket_minc(wq, hq, c->q.nlight, c->ksplit, min, b) <= 0) {
+            rc = tm_scan_all(c);
+            goto done;
         }
-        x.t[x.nt].hk = hks[i];
-        x.t[x.nt].cq = 1;
-        x.nt++;
-    }
     if ((rc = tm_cur_open(&x.cur, &c->t, c->tm->post)) < 0)
         goto done;
     /* the query's own length first, then outwards (longer, then shorter): the best matches come
@@ -457,22 +705,22 @@ int tm_indexed(jisr_tm_ctx *c)
      * hold a unit tying its last score (eff_min only grows, so a bucket left out stays out) */
     unsigned b0 = tm_bucket(wq);
     for (unsigned d = 0; rc == 0 && !c->late; d++) {
-        bucket_window(wq, tm_eff_min(c), &lo, &hi);
+        bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
         int up = b0 + d <= hi, down = d > 0 && d <= b0 && b0 - d >= lo;
         if (!up && !down)
             break;
         if (up)
             rc = bucket_pass(c, &x, b0 + d);
         if (rc == 0 && d > 0) {
-            bucket_window(wq, tm_eff_min(c), &lo, &hi);
+            bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
             if (d <= b0 && b0 - d >= lo)
                 rc = bucket_pass(c, &x, b0 - d);
         }
     }
 done:
     tm_cur_close(&x.cur);
-    free(hks);
     free(x.t);
+    free(x.mem);
     free(x.ch);
     free(x.ids);
     free(x.touched);

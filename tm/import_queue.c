@@ -35,6 +35,7 @@ static void batch_free(tm_batch *b)
     for (size_t g = 0; g < (1u << TM_PBITS); g++)
         free(b->grp[g].v);
     jisr_buf_free(&b->recs);
+    jisr_buf_free(&b->vocab);
     free(b);
 }
 
@@ -103,6 +104,7 @@ static void recycle(jisr_tm_import *imp, const tm_batch *last, int count)
         d->nlangs = 0;
         d->langs_over = 0;
         jisr_buf_reset(&d->recs);
+        jisr_buf_reset(&d->vocab);
         d->next = imp->spare;
         imp->spare = d;
         if (d == last)
@@ -377,6 +379,7 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     pthread_cond_destroy(&imp->cv);
     tm_dset_free(&imp->known);
     tm_dset_free(&imp->inbatch);
+    free(imp->vseen.v);
     jisr_buf_free(&imp->run);
     free(imp->ptmp);
     free(imp->ukeys);

@@ -291,6 +291,15 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
     tm_cur_close(&ec);
     for (size_t i = 0; i < imp->nlangs && !t->rc; i++)
         tm_meta_lang_add(t, imp->langs[i].lang, strlen(imp->langs[i].lang), imp->langs[i].n);
+    /* 4. The words this import brings to the vocabulary (a known one is a lookup) */
+    for (size_t x = 0; x + 10 <= b->vocab.len && !t->rc;) {
+        uint64_t lh;
+        uint16_t n;
+        memcpy(&lh, b->vocab.data + x, 8);
+        memcpy(&n, b->vocab.data + x + 8, 2);
+        tm_vocab_put(t, lh, b->vocab.data + x + 10, n);
+        x += 10 + (size_t)n;
+    }
     if (tm_meta_put_u64(t, "next_id", next_id) < 0)
         return t->rc;
     /* the batch's run joins the in-memory index */

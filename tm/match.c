@@ -56,6 +56,10 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->crow);
     free(c->ca);
     free(c->cb);
+    free(c->qj.j2);
+    free(c->qj.j3);
+    free(c->mj.j2);
+    free(c->mj.j3);
     free(c->best);
     free(c->acc);
     free(c);
@@ -179,6 +183,10 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
                               max_tokens);
     if (c->q.n == 0)
         return 0;
+    c->qlens = tm_key_lengths(&c->q);
+    c->ksplit = c->kcomp = 0; /* set by the index path (cand.c) */
+    if ((rc = tm_joins_of(&c->q, ~(uint64_t)0, &c->qj)) < 0)
+        return rc;
     if ((rc = JISR_GROW(c->best, c->bestcap, opts->max_results + 1)) < 0)
         return rc;
     if ((rc = tm_txn_begin(&c->t, c->tm, 0)) < 0)

@@ -17,6 +17,34 @@
 
 #define TM_BIG 100 /* cost of anything involving a word or number that is not a near-match */
 
+/* Near words (near.c): keys of at most TM_NEAR_MAXCP code points whose Levenshtein distance is
+ * at most TM_NEAR_NUM/TM_NEAR_DEN of the longer one and which share a signature cost
+ * ⌈100·distance/length⌉, at least TM_C_NEAR_MIN. One word against two adjacent words (with an
+ * optional hyphen between) whose keys make its key costs TM_C_COMPOUND (score.c). Tuned on the
+ * evaluation's dev part (docs/matching.md §8). */
+#define TM_NEAR_NUM 1
+#define TM_NEAR_DEN 3
+#define TM_NEAR_MAXCP 48
+#define TM_NEAR_MINCP 4 /* the/then, of/off: short words' near words are everywhere */
+#define TM_C_NEAR_MIN 10
+#define TM_C_COMPOUND 15
+
+/** Whether two word keys may form a compound (score.c, cand.c): each of at least two code
+ * points, the joined key a vocabulary word (tm_vocab_word_ok) — the index finds exactly these. */
+static inline int tm_compound_ok(const tm_tok *a, const tm_tok *b)
+{
+    size_t ca = 0, cb = 0;
+    for (uint32_t i = 0; i < a->kl; i++)
+        ca += ((unsigned char)a->kp[i] & 0xC0) != 0x80;
+    for (uint32_t i = 0; i < b->kl; i++)
+        cb += ((unsigned char)b->kp[i] & 0xC0) != 0x80;
+    return ca >= 2 && cb >= 2 && ca + cb <= TM_NEAR_MAXCP && a->kl + b->kl <= 4 * TM_NEAR_MAXCP;
+}
+
+/** The cost of substituting word a for word b (keys a[0..an), b[0..bn) that differ): near, or
+ * TM_BIG. */
+uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn);
+
 static inline uint32_t tm_tok_w(const tm_tok *t)
 {
     return (t->kind == TM_WORD || t->kind == TM_NUMBER) ? TM_W_WORD
@@ -36,7 +64,11 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
         return TM_C_NORM;
     switch (a->kind) {
     case TM_WORD:
-        return a->hk == b->hk ? TM_C_CLITIC : TM_BIG;
+        if (a->hk == b->hk)
+            return TM_C_CLITIC;
+        if (a->sp != b->sp && a->ss != b->ss) /* no signature in common: not near */
+            return TM_BIG;
+        return tm_near_cost(a->kp, a->kl, b->kp, b->kl);
     case TM_NUMBER:
         return TM_C_NUMBER;
     case TM_PUNCT:
@@ -82,6 +114,24 @@ typedef struct tm_place {
     tm_taglist tl[2]; /* the stored source's and target's tags (tm_place_tags) */
 } tm_place;
 
+/* Compound sites of a text (score.c): j2[i] = the key hash of words i and i + 1 joined, j3[i] =
+ * of words i and i + 2 joined around a hyphen at i + 1 (0: none); any = 1 when some is set. */
+typedef struct tm_joins {
+    uint64_t *j2, *j3;
+    size_t cap;
+    int any;
+} tm_joins;
+
+/** The compound sites of t; only joins whose key length is in lenmask are computed (bit k: a
+ * key of k bytes, bit 63: 63 bytes or more; ~0 for all). */
+int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j);
+/** The key-length mask of t's words (for tm_joins_of on the other text). */
+uint64_t tm_key_lengths(const tm_toks *t);
+/** The distance of q against m with compounds (jq, jm: their sites, may be NULL), stopping
+ * above maxd; row scratch of 4 × (m->n + 1) values. */
+uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *q, const tm_joins *jq, const tm_toks *m,
+                     const tm_joins *jm, uint32_t maxd, uint32_t *row);
+
 /* A query context: everything one query needs besides the handle, kept between queries so
  * that a thread's queries allocate nothing in the usual case. One thread at a time. */
 struct jisr_tm_ctx {
@@ -116,6 +166,10 @@ struct jisr_tm_ctx {
     size_t crowcap;
     uint32_t *ca, *cb; /* code points of two normalised texts */
     size_t cacap, cbcap;
+    tm_joins qj, mj; /* compound sites of the query and of the candidate */
+    uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
+    uint32_t kcomp;  /* compound sites of the query: splits and joins */
+    uint64_t qlens;  /* the query's key lengths */
 };
 
 /* cand.c */
@@ -136,9 +190,12 @@ int tm_late(jisr_tm_ctx *c);
 
 /** Does the unit in c->rec pass the query's filters (props, changed_since)? */
 int tm_filter_ok(const jisr_tm_ctx *c);
-/** Character similarity of two tokenized texts: 1 − LD / max length over the code points of
- * their normalised forms joined by spaces (tags left out). */
-double tm_char_sim(jisr_tm_ctx *c, const tm_toks *a, const tm_toks *b);
+/** Character similarity of two tokenized texts (at, bt their bytes): 1 − LD / max length over
+ * the code points of their tokens as written, joined by single spaces (tags left out): among
+ * equal scores the literally closest text first ("Open a Copy": "Open Copy" before "Save a
+ * Copy"; "Networks": "Network" before "_Network"). */
+double tm_char_sim(jisr_tm_ctx *c, const char *at, const tm_toks *a, const char *bt,
+                   const tm_toks *b);
 
 /* placeable.c */
 /** The numbers of a match (query q of text qt, stored source s of st, stored target tt[0..tn)):

@@ -39,6 +39,7 @@ typedef struct rx {
     uint32_t *ids;
     size_t idcap;
     uint32_t run_first; /* first id of the batch (its dedupe run's key) */
+    tm_wset vseen;      /* words already put in the vocabulary */
     size_t in_batch;
 } rx;
 
@@ -138,6 +139,17 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
             continue;
         if ((rc = JISR_GROW(x->terms, x->tcap, x->toks.n + 1)) < 0)
             return rc;
+        for (size_t k = 0; k < x->toks.n && !x->t.rc; k++) { /* the vocabulary, anew */
+            const tm_tok *w = &x->toks.v[k];
+            if (w->kind != TM_WORD)
+                continue;
+            if ((rc = tm_wset_add(&x->vseen, lh * 0x9E3779B97F4A7C15ULL ^ w->hk)) < 0)
+                return rc;
+            if (rc)
+                tm_vocab_put(&x->t, lh, w->kp, w->kl);
+        }
+        if (x->t.rc)
+            return x->t.rc;
         size_t nt = tm_index_terms(&x->toks, x->terms);
         if (nt > 1)
             qsort(x->terms, nt, sizeof *x->terms, cmp_u64);
@@ -169,11 +181,14 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
     if (tm_txn_begin(t, tm, 1) < 0 || tm_dbi_stat(t, tm->units, &ms, "reading the units") < 0 ||
         tm_drop(t, tm->post, 0, "emptying the index") < 0 ||
         tm_drop(t, tm->dedupe, 0, "emptying the dedupe index") < 0 ||
+        (tm->vocab && tm_drop(t, tm->vocab, 0, "emptying the vocabulary") < 0) ||
         tm_cur_open(&cur, t, tm->units) < 0)
         goto done;
     x->npost = 0;
     x->in_batch = 0;
     jisr_buf_reset(&x->run);
+    free(x->vseen.v); /* a retry after growing the map starts the vocabulary again */
+    memset(&x->vseen, 0, sizeof x->vseen);
     MDB_val k, d;
     for (int f = tm_cur_get(&cur, &k, &d, MDB_FIRST, "reading the units"); f;
          f = tm_cur_get(&cur, &k, &d, MDB_NEXT, "reading the units")) {
@@ -242,6 +257,7 @@ int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *o)
     jisr_buf_free(&x->scratch);
     jisr_buf_free(&x->run);
     free(x->post);
+    free(x->vseen.v);
     free(x->terms);
     free(x->ids);
     free(x);

@@ -16,37 +16,142 @@
 #include "tm/match_int.h"
 #include "util/utf8.h"
 
-/* Weighted edit distance with a cut-off: returns a value > maxd as soon as no alignment can
- * stay within maxd (every path crosses every row, so a row minimum is a lower bound), or when
- * the query's deadline passes (checked every 64 rows: only long texts get there). */
-static uint32_t distance(jisr_tm_ctx *c, const tm_tok *q, size_t n, const tm_tok *m, size_t mn,
-                         uint32_t maxd, uint32_t *row)
+/* ---- compounds ------------------------------------------------------------------------------ */
+
+uint64_t tm_key_lengths(const tm_toks *t)
 {
-    uint32_t *prev = row, *cur = row + mn + 1;
-    prev[0] = 0;
+    uint64_t m = 0;
+    for (size_t k = 0; k < t->n; k++)
+        if (t->v[k].kind == TM_WORD)
+            m |= (uint64_t)1 << (t->v[k].kl < 63 ? t->v[k].kl : 63);
+    return m;
+}
+
+static uint64_t join_hash(const tm_tok *a, const tm_tok *b)
+{
+    char buf[256];
+    if (a->kl + b->kl > sizeof buf)
+        return 0;
+    memcpy(buf, a->kp, a->kl);
+    memcpy(buf + a->kl, b->kp, b->kl);
+    return tm_hash(buf, a->kl + b->kl, TM_WORD);
+}
+
+static int is_hyphen(const tm_toks *t, const tm_tok *x)
+{
+    return x->kind == TM_PUNCT && x->nl == 1 && t->nb.data[x->no] == '-';
+}
+
+int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j)
+{
+    j->any = 0;
+    if (t->n < 2)
+        return 0;
+    int rc = JISR_GROW(j->j2, j->cap, t->n);
+    if (rc < 0)
+        return rc;
+    if (!(j->j3 = realloc(j->j3, j->cap * sizeof *j->j3)))
+        return jisr_oom(j->cap * sizeof *j->j3);
+    for (size_t k = 0; k < t->n; k++) {
+        const tm_tok *a = &t->v[k];
+        j->j2[k] = j->j3[k] = 0;
+        if (a->kind != TM_WORD)
+            continue;
+        if (k + 1 < t->n && t->v[k + 1].kind == TM_WORD) {
+            uint32_t l = a->kl + t->v[k + 1].kl;
+            if ((lenmask & ((uint64_t)1 << (l < 63 ? l : 63))) && tm_compound_ok(a, &t->v[k + 1]))
+                j->any |= (j->j2[k] = join_hash(a, &t->v[k + 1])) != 0;
+        }
+        if (k + 2 < t->n && t->v[k + 2].kind == TM_WORD && is_hyphen(t, &t->v[k + 1])) {
+            uint32_t l = a->kl + t->v[k + 2].kl;
+            if ((lenmask & ((uint64_t)1 << (l < 63 ? l : 63))) && tm_compound_ok(a, &t->v[k + 2]))
+                j->any |= (j->j3[k] = join_hash(a, &t->v[k + 2])) != 0;
+        }
+    }
+    return 0;
+}
+
+/* Weighted edit distance with a cut-off: returns a value > maxd as soon as no alignment can
+ * stay within maxd, or when the query's deadline passes (checked every 64 rows: only long texts
+ * get there). Besides substituting, dropping and adding tokens, an alignment may take one word
+ * for two adjacent ones (or two around a hyphen) whose keys make its key, for TM_C_COMPOUND:
+ * such a step reaches back up to three rows, so the bound is the least minimum of the last three
+ * rows (every later path passes through one of them). Without compound sites it is the plain
+ * two-row loop. */
+uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *qt, const tm_joins *jq, const tm_toks *mt,
+                     const tm_joins *jm, uint32_t maxd, uint32_t *row)
+{
+    const tm_tok *q = qt->v, *m = mt->v;
+    size_t n = qt->n, mn = mt->n;
+    int comp = (jq && jq->any) || (jm && jm->any);
+    uint32_t *r[4];
+    for (int k = 0; k < 4; k++)
+        r[k] = row + (size_t)k * (mn + 1);
+    r[1][0] = 0;
     for (size_t j = 1; j <= mn; j++)
-        prev[j] = prev[j - 1] + tm_tok_w(&m[j - 1]);
+        r[1][j] = r[1][j - 1] + tm_tok_w(&m[j - 1]);
+    uint32_t min1 = 0, min2 = 0; /* the minima of rows i − 1 and i − 2 */
     for (size_t i = 1; i <= n; i++) {
-        uint32_t wq = tm_tok_w(&q[i - 1]);
+        uint32_t *cur = r[0], *prev = r[1];
+        const tm_tok *qi = &q[i - 1];
+        uint32_t wq = tm_tok_w(qi);
         cur[0] = prev[0] + wq;
         uint32_t rmin = cur[0];
-        for (size_t j = 1; j <= mn; j++) {
-            uint32_t a = prev[j - 1] + tm_sub_cost(&q[i - 1], &m[j - 1]);
-            uint32_t b = prev[j] + wq;
-            uint32_t cc = cur[j - 1] + tm_tok_w(&m[j - 1]);
-            uint32_t v = a < b ? a : b;
-            v = v < cc ? v : cc;
-            cur[j] = v;
-            if (v < rmin)
-                rmin = v;
+        if (!comp) {
+            for (size_t j = 1; j <= mn; j++) {
+                uint32_t a = prev[j - 1] + tm_sub_cost(qi, &m[j - 1]);
+                uint32_t b = prev[j] + wq;
+                uint32_t cc = cur[j - 1] + tm_tok_w(&m[j - 1]);
+                uint32_t v = a < b ? a : b;
+                v = v < cc ? v : cc;
+                cur[j] = v;
+                if (v < rmin)
+                    rmin = v;
+            }
+        } else {
+            uint64_t qj2 = i >= 2 && jq ? jq->j2[i - 2] : 0, qj3 = i >= 3 && jq ? jq->j3[i - 3] : 0;
+            for (size_t j = 1; j <= mn; j++) {
+                const tm_tok *mj = &m[j - 1];
+                uint32_t a = prev[j - 1] + tm_sub_cost(qi, mj);
+                uint32_t b = prev[j] + wq;
+                uint32_t cc = cur[j - 1] + tm_tok_w(mj);
+                uint32_t v = a < b ? a : b;
+                v = v < cc ? v : cc;
+                if (jm && qi->kind == TM_WORD) { /* one query word, two of the match's */
+                    if (j >= 2 && jm->j2[j - 2] == qi->hk && jm->j2[j - 2] &&
+                        prev[j - 2] + TM_C_COMPOUND < v)
+                        v = prev[j - 2] + TM_C_COMPOUND;
+                    if (j >= 3 && jm->j3[j - 3] == qi->hk && jm->j3[j - 3] &&
+                        prev[j - 3] + TM_C_COMPOUND < v)
+                        v = prev[j - 3] + TM_C_COMPOUND;
+                }
+                if (mj->kind == TM_WORD) { /* two query words, one of the match's */
+                    if (qj2 && qj2 == mj->hk && r[2][j - 1] + TM_C_COMPOUND < v)
+                        v = r[2][j - 1] + TM_C_COMPOUND;
+                    if (qj3 && qj3 == mj->hk && r[3][j - 1] + TM_C_COMPOUND < v)
+                        v = r[3][j - 1] + TM_C_COMPOUND;
+                }
+                cur[j] = v;
+                if (v < rmin)
+                    rmin = v;
+            }
         }
-        if (rmin > maxd || ((i & 63) == 0 && c && tm_late(c)))
+        uint32_t lb = rmin;
+        if (comp) {
+            lb = lb < min1 ? lb : min1;
+            lb = lb < min2 ? lb : min2;
+        }
+        if (lb > maxd || ((i & 63) == 0 && c && tm_late(c)))
             return maxd + 1;
-        uint32_t *t = prev;
-        prev = cur;
-        cur = t;
+        min2 = min1;
+        min1 = rmin;
+        uint32_t *t = r[3];
+        r[3] = r[2];
+        r[2] = r[1];
+        r[1] = cur;
+        r[0] = t;
     }
-    return prev[mn];
+    return r[1][mn];
 }
 
 static int score_of(uint32_t d, uint32_t wq, uint32_t wm, int identical)
@@ -75,7 +180,7 @@ static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
 
 static int ensure_row(jisr_tm_ctx *c, size_t mn)
 {
-    return JISR_GROW(c->row, c->rowcap, 2 * (mn + 1) + 64);
+    return JISR_GROW(c->row, c->rowcap, 4 * (mn + 1) + 64);
 }
 
 /* ---- ranking ------------------------------------------------------------------------------ */
@@ -85,23 +190,26 @@ static int grow_u32(uint32_t **v, size_t *cap, size_t n)
     return jisr_grow((void **)v, cap, n, sizeof **v);
 }
 
-/* the code points of t's normalised forms joined by spaces (tags left out) into *out */
-static int norm_cps(const tm_toks *t, uint32_t **out, size_t *cap, size_t *n)
+/* the code points of text s's tokens (their surfaces, tags left out) joined by spaces */
+static int text_cps(const char *s, const tm_toks *t, uint32_t **out, size_t *cap, size_t *n)
 {
     *n = 0;
-    int rc = grow_u32(out, cap, t->nb.len + t->n + 1);
+    size_t need = t->n + 1;
+    for (size_t k = 0; k < t->n; k++)
+        need += t->v[k].end - t->v[k].start;
+    int rc = grow_u32(out, cap, need);
     if (rc < 0)
         return rc;
-    const unsigned char *nb = (const unsigned char *)t->nb.data;
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t k = 0; k < t->n; k++) {
         const tm_tok *x = &t->v[k];
         if (x->kind == TM_TAG)
             continue;
         if (*n)
             (*out)[(*n)++] = ' ';
-        for (size_t i = x->no; i < x->no + x->nl;) {
+        for (size_t i = x->start; i < x->end;) {
             size_t len;
-            int32_t cp = jisr_utf8_decode(nb, x->no + x->nl, i, &len);
+            int32_t cp = jisr_utf8_decode(u, x->end, i, &len);
             (*out)[(*n)++] = cp < 0 ? 0xFFFD : (uint32_t)cp;
             i += len;
         }
@@ -109,10 +217,11 @@ static int norm_cps(const tm_toks *t, uint32_t **out, size_t *cap, size_t *n)
     return 0;
 }
 
-double tm_char_sim(jisr_tm_ctx *c, const tm_toks *a, const tm_toks *b)
+double tm_char_sim(jisr_tm_ctx *c, const char *at, const tm_toks *a, const char *bt,
+                   const tm_toks *b)
 {
     size_t la, lb;
-    if (norm_cps(a, &c->ca, &c->cacap, &la) < 0 || norm_cps(b, &c->cb, &c->cbcap, &lb) < 0)
+    if (text_cps(at, a, &c->ca, &c->cacap, &la) < 0 || text_cps(bt, b, &c->cb, &c->cbcap, &lb) < 0)
         return 0; /* out of memory: the tie falls to the next keys */
     size_t mx = la > lb ? la : lb;
     if (!mx)
@@ -157,19 +266,19 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
         return tm_txn_corrupt(&c->t, "reading a unit");
     if ((rc = tm_tokenize(c->rec2.var[si].text.p, c->rec2.var[si].text.n, &c->m2)) < 0)
         return rc;
-    e->csim = tm_char_sim(c, &c->q, &c->m2);
+    e->csim = tm_char_sim(c, c->text, &c->q, c->rec2.var[si].text.p, &c->m2);
     return 0;
 }
 
-/* Does candidate a (whose tokens are c->m) rank before entry b? */
-static int better(jisr_tm_ctx *c, tm_top *a, tm_top *b, int *rc)
+/* Does candidate a (whose tokens are c->m, of text mt) rank before entry b? */
+static int better(jisr_tm_ctx *c, const char *mt, tm_top *a, tm_top *b, int *rc)
 {
     if (a->score != b->score)
         return a->score > b->score;
     if (a->check != b->check)
         return a->check < b->check;
     if (a->csim < 0)
-        a->csim = tm_char_sim(c, &c->q, &c->m);
+        a->csim = tm_char_sim(c, c->text, &c->q, mt, &c->m);
     if ((*rc = entry_csim(c, b)) < 0)
         return 0;
     if (a->csim != b->csim)
@@ -183,12 +292,12 @@ static int better(jisr_tm_ctx *c, tm_top *a, tm_top *b, int *rc)
     return a->id < b->id;
 }
 
-static int offer(jisr_tm_ctx *c, tm_top *e)
+static int offer(jisr_tm_ctx *c, const char *mt, tm_top *e)
 {
     size_t max = c->o->max_results;
     size_t pos = c->nbest;
     int rc = 0;
-    while (pos > 0 && better(c, e, &c->best[pos - 1], &rc))
+    while (pos > 0 && better(c, mt, e, &c->best[pos - 1], &rc))
         pos--;
     if (rc < 0)
         return rc;
@@ -245,18 +354,23 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     int min = tm_eff_min(c);
     uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
     if (cub != UINT32_MAX) {
-        /* exact filters on the stored lengths before tokenizing (docs/matching.md) */
-        uint32_t d = wq > wm ? wq - wm : wm - wq;
+        /* exact filters on the stored lengths before tokenizing (docs/matching.md §4, §4.1); a
+         * compound site of the query loosens Lemma 1 by 105 and lets a split save two of the
+         * unit's words (and a hyphen) for one shared query word */
+        uint32_t d = wq > wm ? wq - wm : wm - wq, slack = 105 * c->kcomp;
+        d = d > slack ? d - slack : 0;
         if (100ull * d > (uint64_t)(100 - min) * w)
             return 0;
-        uint32_t nmax = c->q.nheavy > sv->nheavy ? c->q.nheavy : sv->nheavy;
+        uint32_t ks = cub < c->ksplit ? cub : c->ksplit;
+        uint32_t hm = sv->nheavy > ks ? sv->nheavy - ks : 0;
+        uint32_t nmax = c->q.nheavy > hm ? c->q.nheavy : hm;
         if (nmax > cub && 10000ull * (nmax - cub) > (uint64_t)(100 - min) * w)
             return 0;
         /* Lemma 4: what the cheap pairs can save, 100 per shared heavy token and 20 per light
          * token of the query that the unit can match, must reach min % of W */
         uint32_t lm = wm > TM_W_WORD * sv->nheavy ? (wm - TM_W_WORD * sv->nheavy) / TM_W_SMALL : 0;
         uint32_t lx = c->q.nlight < lm ? c->q.nlight : lm;
-        uint64_t x = (uint64_t)TM_W_WORD * cub + (uint64_t)TM_W_SMALL * lx;
+        uint64_t x = (uint64_t)TM_W_WORD * cub + 120ull * ks + (uint64_t)TM_W_SMALL * lx;
         if (100 * x < (uint64_t)min * w)
             return 0;
     }
@@ -266,8 +380,11 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     if ((rc = ensure_row(c, c->m.n)) < 0)
         return rc;
     c->scored++;
+    /* the candidate's compound sites, only where a query word is as long as the join */
+    if ((rc = tm_joins_of(&c->m, c->qlens, &c->mj)) < 0)
+        return rc;
     uint32_t maxd = max_dist(min, wq, c->m.w100);
-    uint32_t d = distance(c, c->q.v, c->q.n, c->m.v, c->m.n, maxd, c->row);
+    uint32_t d = tm_distance(c, &c->q, &c->qj, &c->m, &c->mj, maxd, c->row);
     if (d > maxd)
         return 0;
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
@@ -305,7 +422,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
     e.usage = c->rec.usage;
     e.id = id;
-    return offer(c, &e);
+    return offer(c, sv->text.p, &e);
 }
 /* The score a unit must reach to change the result: min, or, once the top list is full, the
  * score of its last entry (a unit that ties it may still enter by similarity or id, one below
@@ -323,16 +440,25 @@ int jisr_tm_score_texts(const char *a, const char *b, int *score)
 {
     tm_toks x = {0}, y = {0};
     uint32_t *row = NULL;
+    tm_joins jx = {0}, jy = {0};
     int rc = tm_tokenize(a, strlen(a), &x);
     if (rc == 0)
         rc = tm_tokenize(b, strlen(b), &y);
-    if (rc == 0 && !(row = malloc(2 * (y.n + 1) * sizeof *row)))
-        rc = jisr_oom(2 * (y.n + 1) * sizeof *row);
+    if (rc == 0)
+        rc = tm_joins_of(&x, ~(uint64_t)0, &jx);
+    if (rc == 0)
+        rc = tm_joins_of(&y, ~(uint64_t)0, &jy);
+    if (rc == 0 && !(row = malloc(4 * (y.n + 1) * sizeof *row)))
+        rc = jisr_oom(4 * (y.n + 1) * sizeof *row);
     if (rc == 0) {
-        uint32_t d = distance(NULL, x.v, x.n, y.v, y.n, UINT32_MAX - 1, row);
+        uint32_t d = tm_distance(NULL, &x, &jx, &y, &jy, UINT32_MAX - 1, row);
         *score = score_of(d, x.w100, y.w100, d == 0 && trimmed_equal(a, strlen(a), b, strlen(b)));
     }
     free(row);
+    free(jx.j2);
+    free(jx.j3);
+    free(jy.j2);
+    free(jy.j3);
     tm_toks_free(&x);
     tm_toks_free(&y);
     return rc;

@@ -13,6 +13,7 @@
  *          in-memory index to merge duplicates (schema 2 kept them in a DUPSORT db "exact", whose
  *          random inserts cost ~2 µs each; a writer converts it on open)
  *   post   the inverted index (postings.c)
+ *   vocab  every word key under its two signatures (DUPSORT), for near words (vocab.c)
  * Environments are opened with MDB_NOTLS (transactions are not tied to threads: a thread may
  * hold an iterator and a lookup at once, and any number of threads share the handle) and the map
  * size recorded in the file is adopted after open; map growth is txn.c's.
@@ -176,7 +177,7 @@ done:
  * in the main database must all be jisr's. */
 static int foreign_env(tm_txn *t)
 {
-    static const char *const ours[] = {"meta", "units", "post", "dedupe", "exact"};
+    static const char *const ours[] = {"meta", "units", "post", "dedupe", "exact", "vocab"};
     MDB_dbi main;
     tm_cur cur;
     int rc = mdb_dbi_open(t->txn, NULL, 0, &main);
@@ -261,6 +262,14 @@ static int open_dbis(jisr_tm *tm, char *warn, size_t warnsz)
     }
     if (write &&
         (rc = mdb_dbi_open(t.txn, "dedupe", MDB_CREATE | MDB_INTEGERKEY, &tm->dedupe)) != 0) {
+        tm_txn_fail(&t, rc, "opening the memory's databases");
+        goto done;
+    }
+    /* the vocabulary: created by writers; a reader of a memory that predates it has none */
+    rc = mdb_dbi_open(t.txn, "vocab", c | MDB_DUPSORT, &tm->vocab);
+    if (rc == MDB_NOTFOUND && !write) {
+        tm->vocab = 0;
+    } else if (rc) {
         tm_txn_fail(&t, rc, "opening the memory's databases");
         goto done;
     }

@@ -43,8 +43,20 @@ typedef struct tm_tok {
     uint32_t kind;
     uint32_t no, nl;     /* the normalised form: nl bytes at the text's nb.data + no */
     uint32_t ko;         /* the key: the last nl − (ko − no) bytes of the normalised form */
+    uint32_t sp, ss;     /* a word's signatures (near.c): hashes of its key's first and last
+                          * three code points; 0 for other tokens */
+    uint32_t kl;         /* the key's length in bytes */
+    const char *kp;      /* the key's bytes (in the text's nb; valid until it is tokenized again) */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
 } tm_tok;
+
+/* A signature of a key (near.c): the bytes [off, off + n) of the key, and their hash. */
+typedef struct tm_sig {
+    uint32_t off, n, h;
+} tm_sig;
+/** The two signatures of a word key: its first three and its last three code points (the whole
+ * key when shorter), hashed in one namespace. */
+void tm_key_sigs(const char *key, size_t n, tm_sig *p, tm_sig *s);
 
 typedef struct tm_toks {
     tm_tok *v;
@@ -242,6 +254,7 @@ const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *
 struct jisr_tm {
     MDB_env *env;
     MDB_dbi meta, units, dedupe, post; /* dedupe: opened by writers only (0 otherwise) */
+    MDB_dbi vocab; /* the vocabulary (vocab.c); 0 in a memory written before it existed */
     unsigned flags;
     int nolock;
     int rdonly;
@@ -296,6 +309,21 @@ int tm_txn_corrupt(tm_txn *t, const char *what);
  * damage and returns 0. */
 int tm_val_check(tm_txn *t, const MDB_val *v, const char *what);
 /** 1 found (v set), 0 absent or after an error (t->rc tells). */
+/* ---- the vocabulary (vocab.c) ------------------------------------------------------------- */
+
+/** Whether a word key can be in the vocabulary (and so near another): 1–TM_NEAR_MAXCP code
+ * points. */
+int tm_vocab_word_ok(const char *key, size_t n);
+/** Add a word key of language hash lh (a no-op when known, or when the memory has no
+ * vocabulary). t is a write transaction; errors are sticky in t. */
+int tm_vocab_put(tm_txn *t, uint64_t lh, const char *key, size_t n);
+/** 1 when the word key is in the vocabulary of lh, 0 when not (or no vocabulary), <0 error. */
+int tm_vocab_has(tm_txn *t, uint64_t lh, const char *key, size_t n);
+typedef int (*tm_near_fn)(void *ctx, const char *w, size_t n, uint32_t cost);
+/** Call fn for every word of lh's vocabulary near the key (cost < TM_BIG; a word may come
+ * twice, once per signature). */
+int tm_vocab_near(tm_txn *t, uint64_t lh, const char *key, size_t n, tm_near_fn fn, void *ctx);
+
 int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what);
 int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
 /** 1 deleted, 0 absent or after an error. */

@@ -465,11 +465,19 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     k->hk = k->hn;
     k->no = k->ko = nzl ? (uint32_t)(nz - t->nb.data) : 0;
     k->nl = (uint32_t)nzl;
+    k->sp = k->ss = 0;
+    k->kl = 0;
+    k->kp = NULL;
     if (kind == TM_WORD && nzl) {
         size_t off = strip_clitics((const unsigned char *)nz, nzl);
         if (off)
             k->hk = tm_hash(nz + off, nzl - off, kind);
         k->ko += (uint32_t)off;
+        k->kl = (uint32_t)(nzl - off);
+        tm_sig sp, ss;
+        tm_key_sigs(nz + off, nzl - off, &sp, &ss);
+        k->sp = sp.h;
+        k->ss = ss.h;
     }
     if (kind == TM_WORD)
         t->nwords++;
@@ -734,13 +742,23 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
     return 1;
 }
 
+/* the tokens' key pointers, once nb no longer moves */
+static void set_keys(tm_toks *t)
+{
+    for (size_t k = 0; k < t->n; k++)
+        t->v[k].kp = t->nb.data ? t->nb.data + t->v[k].ko : "";
+}
+
 int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
 {
     jisr_norm_cps h;
     pthread_once(&g_class_once, class_init);
     pthread_once(&g_run_once, run_init);
     int rc = jisr_text_norm_cps(TM_NORM_FLAGS, &h);
-    return rc != 0 ? (rc < 0 ? rc : 0) : tokenize_fused(str, n, out, &h);
+    rc = rc != 0 ? (rc < 0 ? rc : 0) : tokenize_fused(str, n, out, &h);
+    if (rc == 1)
+        set_keys(out);
+    return rc;
 }
 
 int tm_tokenize(const char *str, size_t n, tm_toks *out)
@@ -835,6 +853,7 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         if ((rc = push_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER, src, srcn)) < 0)
             return rc;
     }
+    set_keys(out);
     return 0;
 }
 

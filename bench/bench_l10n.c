@@ -73,6 +73,8 @@ int main(int argc, char **argv)
             return 1;
         }
         double us = (jisr_now() - t0) * 1e6;
+        if (getenv("JISR_BENCH_CAND"))
+            fprintf(stderr, "candidates %llu, %.0f us\n", (unsigned long long)m.candidates, us);
         if (m.n == 0)
             printf("%lu\t-1\t\t\t\t%.0f\t\n", idx, us);
         for (size_t i = 0; i < m.n; i++) {

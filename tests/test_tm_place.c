@@ -769,6 +769,102 @@ static void test_ties(void **state)
     drop_tm(tm);
 }
 
+/* the reference character similarity: the texts' tokens joined by single spaces, code points,
+ * the plain Levenshtein DP */
+static size_t joined_cps(const char *s, uint32_t *out)
+{
+    tm_toks t = {0};
+    assert_int_equal(tm_tokenize(s, strlen(s), &t), 0);
+    size_t n = 0;
+    for (size_t k = 0; k < t.n; k++) {
+        if (t.v[k].kind == TM_TAG)
+            continue;
+        if (n)
+            out[n++] = ' ';
+        const unsigned char *u = (const unsigned char *)s;
+        for (size_t i = t.v[k].start; i < t.v[k].end;) {
+            unsigned c = u[i];
+            size_t l = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            uint32_t cp =
+                l == 1   ? c
+                : l == 2 ? ((c & 0x1Fu) << 6) | (u[i + 1] & 0x3Fu)
+                         : ((c & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
+            out[n++] = cp;
+            i += l;
+        }
+    }
+    tm_toks_free(&t);
+    return n;
+}
+
+static double ref_csim(const char *a, const char *b)
+{
+    static uint32_t x[4096], y[4096], r0[4097], r1[4097];
+    size_t la = joined_cps(a, x), lb = joined_cps(b, y), mx = la > lb ? la : lb;
+    uint32_t *prev = r0, *cur = r1;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (uint32_t)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (uint32_t)i;
+        for (size_t j = 1; j <= lb; j++) {
+            uint32_t v = prev[j - 1] + (x[i - 1] != y[j - 1]);
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            cur[j] = v;
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return mx ? 1.0 - (double)prev[lb] / (double)mx : 1.0;
+}
+
+/* The character similarity reported for every match (the bit-parallel distance over blocks of
+ * 64 code points) equals the plain DP's, on short and long texts, Latin and Arabic. */
+static void test_char_similarity(void **state)
+{
+    (void)state;
+    static const char *const w[] = {"file", "files", "save", "open", "الملف", "الملفات",
+                                    "احفظ", "copy",  "page", "صفحة", "x",     "the"};
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    char txt[40][1024];
+    uint64_t r = 0x1234567;
+    for (int i = 0; i < 40; i++) {
+        size_t n = 2 + (size_t)(i * 7 % 60), o = 0; /* up to ~60 words: several blocks */
+        for (size_t k = 0; k < n; k++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            o += (size_t)snprintf(txt[i] + o, sizeof txt[i] - o, "%s%s", k ? " " : "",
+                                  w[r % (sizeof w / sizeof w[0])]);
+        }
+        char ar[32];
+        snprintf(ar, sizeof ar, "t%d", i);
+        add_plain(imp, "en", txt[i], "ar", ar);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (int i = 0; i < 40; i += 3) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = 0;
+        o.max_results = 40;
+        jisr_tm_matches m;
+        assert_int_equal(jisr_tm_query(tm, txt[i], &o, &m), 0);
+        for (size_t k = 0; k < m.n; k++) {
+            double want = ref_csim(txt[i], m.v[k].source);
+            if (m.v[k].char_similarity < want - 1e-9 || m.v[k].char_similarity > want + 1e-9)
+                fprintf(stderr, "csim %f, want %f\n", m.v[k].char_similarity, want);
+            assert_true(m.v[k].char_similarity > want - 1e-9 &&
+                        m.v[k].char_similarity < want + 1e-9);
+        }
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -786,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_tags),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_ties),
+        cmocka_unit_test(test_char_similarity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

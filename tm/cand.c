@@ -86,12 +86,6 @@ static int cmp_qterm_est(const void *a, const void *b)
     return x->hk < y->hk ? -1 : x->hk > y->hk;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static _Thread_local const uint32_t *g_acc_sort;
 
 static int cmp_by_acc(const void *a, const void *b)
@@ -177,6 +171,12 @@ typedef struct qidx {
     size_t idcap, tcap;
     uint64_t *mem; /* the groups' keys */
     size_t nmem, memcap;
+    unsigned char *mand; /* mand[i]: mem[i] and mem[i + 1] count only together (a split) */
+    size_t *mc0, *mnc;   /* each key's chunks in ch */
+    size_t mauxcap;
+    uint32_t *pa, *pb; /* an AND pair's two lists */
+    size_t pacap, pbcap;
+    jisr_tm_ctx *c;
     uint64_t *cost; /* choose_prefix's scratch */
     uint32_t *from;
     size_t costcap, fromcap;
@@ -244,44 +244,139 @@ static int choose_prefix(qidx *x, size_t nt, size_t need, size_t *ns)
     return 0;
 }
 
-/* Collect term t's chunks of bucket b (appended to x->ch), its exact df, and remember that df
- * as the estimate for the next buckets. */
+/* marks (one generation per group read) covering every id in v[0..n) */
+static int mark_reserve(jisr_tm_ctx *x, const uint32_t *v, size_t n)
+{
+    uint32_t top = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > top)
+            top = v[i];
+    if (top < x->markcap)
+        return 0;
+    size_t old = x->markcap, cap = old ? old : 4096;
+    while (cap <= top)
+        cap *= 2;
+    uint32_t *m = realloc(x->mark, cap * sizeof *m);
+    if (!m)
+        return jisr_oom(cap * sizeof *m);
+    memset(m + old, 0, (cap - old) * sizeof *m);
+    x->mark = m;
+    x->markcap = cap;
+    return 0;
+}
+
+/* room for n keys in the keys' side arrays */
+static int grow_aux(qidx *x, size_t n)
+{
+    if (n <= x->mauxcap)
+        return 0;
+    size_t cap = x->mauxcap ? x->mauxcap : 64;
+    while (cap < n)
+        cap *= 2;
+    unsigned char *a = realloc(x->mand, cap);
+    if (!a)
+        return jisr_oom(cap);
+    x->mand = a;
+    size_t *b = realloc(x->mc0, cap * sizeof *b);
+    if (!b)
+        return jisr_oom(cap * sizeof *b);
+    x->mc0 = b;
+    if (!(b = realloc(x->mnc, cap * sizeof *b)))
+        return jisr_oom(cap * sizeof *b);
+    x->mnc = b;
+    x->mauxcap = cap;
+    return 0;
+}
+
+/* Collect term t's chunks of bucket b (appended to x->ch; each key's range in mc0/mnc), its df
+ * (for an AND pair, the smaller of the two), and remember that df as the estimate for the next
+ * buckets. */
 static int walk_term(qidx *x, qterm *t, unsigned b)
 {
     t->c0 = x->nch;
     t->df = 0;
     int rc = 0;
+    uint64_t pair_df = 0;
     for (size_t k = 0; k < t->nm && rc == 0; k++) { /* every key of the group, one after another */
+        size_t m = t->m0 + k;
         uint64_t df = 0;
-        rc = tm_post_chunks(&x->cur, tm_post_key(x->lh, x->mem[t->m0 + k], b), b, &x->ch, &x->nch,
+        x->mc0[m] = x->nch;
+        rc = tm_post_chunks(&x->cur, tm_post_key(x->lh, x->mem[m], b), b, &x->ch, &x->nch,
                             &x->chcap, &df);
-        t->df += df;
+        x->mnc[m] = x->nch - x->mc0[m];
+        if (x->mand[m]) /* the first of an AND pair */
+            pair_df = df;
+        else if (m > t->m0 && x->mand[m - 1])
+            t->df += df < pair_df ? df : pair_df;
+        else
+            t->df += df;
     }
     t->nc = x->nch - t->c0;
     t->est = t->df;
     return rc;
 }
 
-/* ids of term t's chunks (all of one bucket), appended to x->ids */
-static int term_ids(qidx *x, const qterm *t, size_t *n)
+static int decode_range(qidx *x, size_t c0, size_t nc, uint32_t **ids, size_t *n, size_t *cap)
 {
-    size_t n0 = *n;
-    for (size_t k = 0; k < t->nc; k++) {
-        const tm_chunk *h = &x->ch[t->c0 + k];
-        int rc = tm_post_decode(&h->k, &h->v, &x->ids, n, &x->idcap);
+    for (size_t k = 0; k < nc; k++) {
+        const tm_chunk *h = &x->ch[c0 + k];
+        int rc = tm_post_decode(&h->k, &h->v, ids, n, cap);
         if (rc < 0)
             return rc;
     }
-    if (t->nm > 1 && *n - n0 > 1) { /* a unit with two keys of the group counts once */
-        uint32_t *v = x->ids + n0;
-        size_t m = *n - n0, w = 1;
-        qsort(v, m, sizeof *v, cmp_u32);
-        for (size_t i = 1; i < m; i++)
-            if (v[i] != v[w - 1])
+    return 0;
+}
+
+/* ids of term t's chunks (all of one bucket), appended to x->ids: the union of its keys' lists,
+ * an AND pair contributing the ids in both of its lists (sorted lists: a merge) */
+static int term_ids(qidx *x, const qterm *t, size_t *n)
+{
+    size_t n0 = *n;
+    int rc = 0, multi = 0;
+    for (size_t k = 0; k < t->nm && rc == 0; k++) {
+        size_t m = t->m0 + k;
+        if (!x->mand[m]) {
+            rc = decode_range(x, x->mc0[m], x->mnc[m], &x->ids, n, &x->idcap);
+            multi += 1;
+            continue;
+        }
+        size_t na = 0, nb = 0;
+        if ((rc = decode_range(x, x->mc0[m], x->mnc[m], &x->pa, &na, &x->pacap)) < 0 ||
+            (rc = decode_range(x, x->mc0[m + 1], x->mnc[m + 1], &x->pb, &nb, &x->pbcap)) < 0 ||
+            (rc = JISR_GROW(x->ids, x->idcap, *n + (na < nb ? na : nb) + 1)) < 0)
+            break;
+        for (size_t i = 0, j = 0; i < na && j < nb;) {
+            if (x->pa[i] < x->pb[j])
+                i++;
+            else if (x->pa[i] > x->pb[j])
+                j++;
+            else {
+                x->ids[(*n)++] = x->pa[i];
+                i++;
+                j++;
+            }
+        }
+        multi += 2;
+        k++; /* the pair's second key */
+    }
+    if (rc == 0 && multi > 1 && *n - n0 > 1) { /* a unit with two keys of the group counts once */
+        jisr_tm_ctx *c = x->c;
+        uint32_t *v = x->ids + n0, gen = ++c->gen;
+        size_t m = *n - n0, w = 0;
+        if ((rc = mark_reserve(c, v, m)) < 0)
+            return rc;
+        if (gen == 0) { /* the generations wrapped around: start the marks again */
+            memset(c->mark, 0, c->markcap * sizeof *c->mark);
+            gen = c->gen = 1;
+        }
+        for (size_t i = 0; i < m; i++)
+            if (c->mark[v[i]] != gen) {
+                c->mark[v[i]] = gen;
                 v[w++] = v[i];
+            }
         *n = n0 + w;
     }
-    return 0;
+    return rc;
 }
 
 /* Candidates of one length bucket: prefix filter, bound tightening, exact scoring. Shared terms
@@ -362,6 +457,9 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             if ((rc = JISR_GROW(x->mem, x->memcap, m0 + 1)) < 0)
                 goto done;
             x->mem[m0] = lk;
+            if ((rc = grow_aux(x, m0 + 1)) < 0)
+                goto done;
+            x->mand[m0] = 0;
             lt.m0 = m0;
             size_t c0 = x->nch;
             if ((rc = walk_term(x, &lt, b)) < 0)
@@ -471,8 +569,9 @@ static int cmp_gtok(const void *a, const void *b)
 
 /* scratch of building the groups */
 typedef struct gbuild {
-    uint64_t *v; /* keys collected for one word */
-    size_t n, cap;
+    uint64_t *v;         /* keys collected for one word */
+    unsigned char *pair; /* 1: v[i] and v[i + 1] are a split's parts */
+    size_t n, cap, pcap;
 } gbuild;
 
 static int collect_near(void *ctx, const char *w, size_t n, uint32_t cost)
@@ -480,8 +579,9 @@ static int collect_near(void *ctx, const char *w, size_t n, uint32_t cost)
     (void)cost;
     gbuild *g = ctx;
     int rc = JISR_GROW(g->v, g->cap, g->n + 1);
-    if (rc < 0)
+    if (rc < 0 || (rc = JISR_GROW(g->pair, g->pcap, g->n + 1)) < 0)
         return rc;
+    g->pair[g->n] = 0;
     g->v[g->n++] = tm_hash(w, n, TM_WORD);
     return 0;
 }
@@ -499,11 +599,12 @@ static size_t joined(const tm_tok *a, const tm_tok *b, char *buf)
 /* Add key k to the member list of token pos (extra[pos] chains through next[]). */
 typedef struct xlist {
     uint64_t *key;
+    unsigned char *pair; /* 1: this key and the next one form an AND pair (a split) */
     int32_t *next, *head;
     size_t n, cap;
 } xlist;
 
-static int xadd(xlist *l, uint32_t pos, uint64_t k)
+static int xadd(xlist *l, uint32_t pos, uint64_t k, int pair)
 {
     int rc = JISR_GROW(l->key, l->cap, l->n + 1);
     if (rc < 0)
@@ -513,6 +614,11 @@ static int xadd(xlist *l, uint32_t pos, uint64_t k)
     if (!nx)
         return jisr_oom(cap * sizeof *nx);
     l->next = nx;
+    unsigned char *np = realloc(l->pair, cap);
+    if (!np)
+        return jisr_oom(cap);
+    l->pair = np;
+    l->pair[l->n] = (unsigned char)pair;
     l->key[l->n] = k;
     l->next[l->n] = l->head[pos];
     l->head[pos] = (int32_t)l->n++;
@@ -523,11 +629,37 @@ static int xadd(xlist *l, uint32_t pos, uint64_t k)
  * number position as the index has them, with, for a word, the keys of its near words in the
  * vocabulary, the parts of a split of it into two vocabulary words, and the joins of it with a
  * neighbour that are vocabulary words. Sets c->ksplit and c->kcomp. */
+/* Is this word in the vocabulary? Through a small cache on the context: the same words come
+ * back query after query (valid while no write has committed: the read transaction's id). */
+static int vocab_has(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, size_t n)
+{
+    if (!vc->c)
+        return 0;
+    uint64_t h = tm_hash(w, n, lh), tag = h | 1;
+    tm_vcache *e = &c->vcache[h % TM_VCACHE];
+    if (e->tag == tag)
+        return e->has;
+    int r = tm_vocab_has(vc, lh, w, n);
+    if (r >= 0) {
+        e->tag = tag;
+        e->has = (unsigned char)r;
+    }
+    return r;
+}
+
 static int build_groups(jisr_tm_ctx *c, qidx *x)
 {
     const tm_toks *q = &c->q;
     size_t n = q->n;
     int rc = 0;
+    tm_cur vc = {&c->t, NULL};
+    if (c->tm->vocab && (rc = tm_cur_open(&vc, &c->t, c->tm->vocab)) < 0)
+        return rc;
+    size_t txid = mdb_txn_id(c->t.txn);
+    if (txid != c->vcache_txn) { /* another state of the memory: forget what was looked up */
+        memset(c->vcache, 0, sizeof c->vcache);
+        c->vcache_txn = txid;
+    }
     gtok *gt = malloc((n + 1) * sizeof *gt);
     uint64_t *term = malloc((n + 1) * sizeof *term);
     xlist xl = {0};
@@ -538,6 +670,25 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         goto done;
     }
     c->ksplit = c->kcomp = 0;
+    /* The compound steps the distance must try: a unit's two words can only make a query word
+     * that splits into two vocabulary words, and a query join only a vocabulary word. The
+     * exhaustive path tries them all, with the same results (every unit word is in the
+     * vocabulary); here only those, and most candidates take the distance's plain loop. */
+    uint64_t split_lens = 0;
+    for (size_t k = 0; k < n && c->qj.any; k++) {
+        if (!c->qj.j2[k] && !c->qj.j3[k])
+            continue;
+        char jb[256];
+        size_t other = c->qj.j2[k] ? k + 1 : k + 2;
+        size_t jl = joined(&q->v[k], &q->v[other], jb);
+        int h = jl ? vocab_has(c, &vc, x->lh, jb, jl) : 0;
+        if (h < 0) {
+            rc = c->t.rc ? c->t.rc : JISR_EDB;
+            goto done;
+        }
+        if (!h)
+            c->qj.j2[k] = c->qj.j3[k] = 0;
+    }
     size_t nw = 0, nnum = 0;
     for (size_t k = 0; k < n; k++) {
         xl.head[k] = -1;
@@ -557,7 +708,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             term[gt[k].pos] = tm_occ_term(gt[i].hk, k - i);
         const tm_tok *w = &q->v[gt[i].pos];
         g.n = 0;
-        if ((rc = tm_vocab_near(&c->t, x->lh, w->kp, w->kl, collect_near, &g)) < 0)
+        if (vc.c && (rc = tm_vocab_near(&vc, x->lh, w->kp, w->kl, collect_near, &g)) < 0)
             break;
         /* splits into two vocabulary words of at least two code points each */
         int split = 0;
@@ -570,26 +721,32 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
                 cl += (kb[z] & 0xC0) != 0x80;
             for (size_t z = p; z < w->kl; z++)
                 cr += (kb[z] & 0xC0) != 0x80;
-            if (cl < 2 || cr < 2 || cl + cr > TM_NEAR_MAXCP)
+            if (cl < 2 || cr < 2 || cl + cr < 5 || cl + cr > TM_NEAR_MAXCP)
                 continue;
-            int hx = tm_vocab_has(&c->t, x->lh, w->kp, p);
-            int hy = hx > 0 ? tm_vocab_has(&c->t, x->lh, w->kp + p, w->kl - p) : hx;
+            int hx = vocab_has(c, &vc, x->lh, w->kp, p);
+            int hy = hx > 0 ? vocab_has(c, &vc, x->lh, w->kp + p, w->kl - p) : hx;
             if (hx < 0 || hy < 0) {
                 rc = c->t.rc ? c->t.rc : JISR_EDB;
                 break;
             }
-            if (hx && hy) {
+            if (hx && hy) { /* the two parts count only together: an AND pair */
                 split = 1;
                 if ((rc = JISR_GROW(g.v, g.cap, g.n + 2)) < 0)
                     break;
+                if ((rc = JISR_GROW(g.pair, g.pcap, g.n + 2)) < 0)
+                    break;
+                g.pair[g.n] = 1;
                 g.v[g.n++] = tm_hash(w->kp, p, TM_WORD);
+                g.pair[g.n] = 0;
                 g.v[g.n++] = tm_hash(w->kp + p, w->kl - p, TM_WORD);
             }
         }
+        if (split)
+            split_lens |= (uint64_t)1 << (w->kl < 63 ? w->kl : 63);
         for (size_t k = i; k < j && rc == 0; k++) {
             c->ksplit += (uint32_t)split;
-            for (size_t z = 0; z < g.n && rc == 0; z++)
-                rc = xadd(&xl, gt[k].pos, g.v[z]);
+            for (size_t z = g.n; z-- > 0 && rc == 0;) /* in order: xadd prepends */
+                rc = xadd(&xl, gt[k].pos, g.v[z], g.pair[z]);
         }
         i = j;
     }
@@ -608,7 +765,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         if (other == SIZE_MAX)
             continue;
         size_t jl = tm_compound_ok(a, &q->v[other]) ? joined(a, &q->v[other], buf) : 0;
-        int h = jl ? tm_vocab_has(&c->t, x->lh, buf, jl) : 0;
+        int h = jl ? vocab_has(c, &vc, x->lh, buf, jl) : 0;
         if (h < 0) {
             rc = c->t.rc ? c->t.rc : JISR_EDB;
             break;
@@ -616,13 +773,17 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         if (h) {
             uint64_t jk = tm_hash(buf, jl, TM_WORD);
             c->kcomp++;
-            if ((rc = xadd(&xl, (uint32_t)k, jk)) == 0)
-                rc = xadd(&xl, (uint32_t)other, jk);
+            if ((rc = xadd(&xl, (uint32_t)k, jk, 0)) == 0)
+                rc = xadd(&xl, (uint32_t)other, jk, 0);
         }
     }
     c->kcomp += c->ksplit;
     if (rc < 0)
         goto done;
+    c->qlens = split_lens;
+    c->qj.any = 0;
+    for (size_t k = 0; n >= 2 && k < n; k++)
+        c->qj.any |= c->qj.j2[k] != 0 || c->qj.j3[k] != 0;
     /* the groups: one per term; a term repeated (capped occurrences, numbers from the 8th)
      * counts several times and unites its tokens' keys */
     if ((rc = JISR_GROW(x->t, x->tcapg, n + 1)) < 0)
@@ -642,38 +803,57 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             t = &x->t[x->nt++];
             memset(t, 0, sizeof *t);
             t->hk = term[k];
-            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + 1)) < 0)
+            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + 1)) < 0 ||
+                (rc = grow_aux(x, x->nmem + 1)) < 0)
                 break;
             t->m0 = x->nmem;
+            x->mand[x->nmem] = 0;
             x->mem[x->nmem++] = term[k];
             t->nm = 1;
         } else if (t->m0 + t->nm != x->nmem) { /* keep its keys together: move them to the end */
-            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + t->nm)) < 0)
+            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + t->nm)) < 0 ||
+                (rc = grow_aux(x, x->nmem + t->nm)) < 0)
                 break;
             memmove(x->mem + x->nmem, x->mem + t->m0, t->nm * sizeof *x->mem);
+            memmove(x->mand + x->nmem, x->mand + t->m0, t->nm);
             t->m0 = x->nmem;
             x->nmem += t->nm;
         }
         t->cq++;
         for (int32_t e = xl.head[k]; e >= 0 && rc == 0; e = xl.next[e]) {
+            int pair = xl.pair[e] && xl.next[e] >= 0;
+            size_t len = pair ? 2 : 1;
+            uint64_t k1 = xl.key[e], k2 = pair ? xl.key[xl.next[e]] : 0;
             int dup = 0;
-            for (size_t z = 0; z < t->nm && !dup; z++)
-                dup = x->mem[t->m0 + z] == xl.key[e];
+            for (size_t z = 0; z < t->nm && !dup; z++) /* the same single key, or pair */
+                dup = x->mem[t->m0 + z] == k1 && x->mand[t->m0 + z] == pair &&
+                      (!pair || (z + 1 < t->nm && x->mem[t->m0 + z + 1] == k2));
+            if (pair)
+                e = xl.next[e];
             if (dup)
                 continue;
-            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + 1)) < 0)
+            if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + len)) < 0 ||
+                (rc = grow_aux(x, x->nmem + len)) < 0)
                 break;
-            x->mem[x->nmem++] = xl.key[e];
-            t->nm++;
+            x->mand[x->nmem] = (unsigned char)pair;
+            x->mem[x->nmem++] = k1;
+            if (pair) {
+                x->mand[x->nmem] = 0;
+                x->mem[x->nmem++] = k2;
+            }
+            t->nm += len;
         }
     }
 done:
+    tm_cur_close(&vc);
     free(gt);
     free(term);
     free(xl.key);
+    free(xl.pair);
     free(xl.next);
     free(xl.head);
     free(g.v);
+    free(g.pair);
     return rc;
 }
 
@@ -684,6 +864,7 @@ int tm_indexed(jisr_tm_ctx *c)
     if (min <= 0)
         return tm_scan_all(c);
     qidx x = {0};
+    x.c = c;
     x.lh = tm_lang_hash(c->o->srclang);
     int rc = build_groups(c, &x);
     if (rc < 0)
@@ -721,6 +902,11 @@ done:
     tm_cur_close(&x.cur);
     free(x.t);
     free(x.mem);
+    free(x.mand);
+    free(x.mc0);
+    free(x.mnc);
+    free(x.pa);
+    free(x.pb);
     free(x.ch);
     free(x.ids);
     free(x.touched);

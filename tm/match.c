@@ -53,15 +53,18 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->qtags.idx);
     free(c->qtags.markup);
     free(c->row);
-    free(c->crow);
-    free(c->ca);
+    free(c->qcp);
     free(c->cb);
+    free(c->ptab);
+    free(c->peq);
+    free(c->pv);
     free(c->qj.j2);
     free(c->qj.j3);
     free(c->mj.j2);
     free(c->mj.j3);
     free(c->best);
     free(c->acc);
+    free(c->mark);
     free(c);
 }
 
@@ -174,6 +177,7 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
     c->deadline = opts->timeout_ms ? jisr_now() + opts->timeout_ms / 1000.0 : 0;
     c->nbest = 0;
     c->scored = 0;
+    c->peq_ready = 0;
     int rc = query_setup(c, opts);
     if (rc < 0 || (rc = tm_tokenize(text, c->tlen, &c->q)) < 0)
         return rc;

@@ -25,12 +25,14 @@
 #define TM_NEAR_NUM 1
 #define TM_NEAR_DEN 3
 #define TM_NEAR_MAXCP 48
-#define TM_NEAR_MINCP 4 /* the/then, of/off: short words' near words are everywhere */
+#define TM_NEAR_MINCP 4 /* of/off, the/they: no near words under four code points */
+#define TM_NEAR_SHORT 6 /* under six, only a word and its extension (File/Files) are near */
 #define TM_C_NEAR_MIN 10
 #define TM_C_COMPOUND 15
 
 /** Whether two word keys may form a compound (score.c, cand.c): each of at least two code
- * points, the joined key a vocabulary word (tm_vocab_word_ok) — the index finds exactly these. */
+ * points and together of at least five (in+to is not "into"), the joined key a vocabulary word
+ * (tm_vocab_word_ok) — the index finds exactly these. */
 static inline int tm_compound_ok(const tm_tok *a, const tm_tok *b)
 {
     size_t ca = 0, cb = 0;
@@ -38,7 +40,8 @@ static inline int tm_compound_ok(const tm_tok *a, const tm_tok *b)
         ca += ((unsigned char)a->kp[i] & 0xC0) != 0x80;
     for (uint32_t i = 0; i < b->kl; i++)
         cb += ((unsigned char)b->kp[i] & 0xC0) != 0x80;
-    return ca >= 2 && cb >= 2 && ca + cb <= TM_NEAR_MAXCP && a->kl + b->kl <= 4 * TM_NEAR_MAXCP;
+    return ca >= 2 && cb >= 2 && ca + cb >= 5 && ca + cb <= TM_NEAR_MAXCP &&
+           a->kl + b->kl <= 4 * TM_NEAR_MAXCP;
 }
 
 /** The cost of substituting word a for word b (keys a[0..an), b[0..bn) that differ): near, or
@@ -132,6 +135,13 @@ uint64_t tm_key_lengths(const tm_toks *t);
 uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *q, const tm_joins *jq, const tm_toks *m,
                      const tm_joins *jm, uint32_t maxd, uint32_t *row);
 
+/* The context's cache of vocabulary lookups (cand.c). */
+#define TM_VCACHE 4096
+typedef struct tm_vcache {
+    uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
+    unsigned char has;
+} tm_vcache;
+
 /* A query context: everything one query needs besides the handle, kept between queries so
  * that a thread's queries allocate nothing in the usual case. One thread at a time. */
 struct jisr_tm_ctx {
@@ -152,6 +162,8 @@ struct jisr_tm_ctx {
     uint64_t scored;
     uint32_t *acc; /* shared-term count per id, all zero between queries (cand.c) */
     size_t acccap;
+    uint32_t *mark, gen; /* per id: the generation of the group that listed it last (cand.c) */
+    size_t markcap;
     tm_rec rec;
     /* the concordance's */
     tm_toks ct;
@@ -162,14 +174,23 @@ struct jisr_tm_ctx {
     int64_t since; /* changed_since, unix s; INT64_MIN: none */
     tm_rec rec2;   /* a top entry's record, fetched again for a tie */
     tm_toks m2;
-    uint32_t *crow; /* character distance rows */
-    size_t crowcap;
-    uint32_t *ca, *cb; /* code points of two normalised texts */
-    size_t cacap, cbcap;
+    /* the character similarity of ties (score.c): the query's code points and their match
+     * vectors (built on the first tie of a query), a candidate's code points, the vectors */
+    uint32_t *qcp, *cb;
+    size_t qm, qcpcap, cbcap;
+    struct {
+        uint32_t cp, row;
+    } * ptab;
+    size_t ptabcap, ptabmask;
+    uint64_t *peq, *pv;
+    size_t peqcap, pvcap, qb;
+    int peq_ready;
     tm_joins qj, mj; /* compound sites of the query and of the candidate */
     uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
-    uint32_t kcomp;  /* compound sites of the query: splits and joins */
-    uint64_t qlens;  /* the query's key lengths */
+    tm_vcache vcache[TM_VCACHE];
+    size_t vcache_txn; /* the transaction id the cache is valid for */
+    uint32_t kcomp;    /* compound sites of the query: splits and joins */
+    uint64_t qlens;    /* the query's key lengths */
 };
 
 /* cand.c */

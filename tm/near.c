@@ -6,7 +6,9 @@
  * "Albanian" against "Albania", counted as much as two unrelated words. Now two words are *near*
  * when their keys (normalised, proclitics stripped) share a signature — their first three or
  * their last three code points, or the whole key when shorter — and their Levenshtein distance
- * over code points is at most TM_NEAR_NUM/TM_NEAR_DEN of the longer key; a near substitution
+ * over code points is at most TM_NEAR_NUM/TM_NEAR_DEN of the longer key (for keys shorter than
+ * TM_NEAR_SHORT code points, only when one extends the other: File/Files, Save/Saved, but not
+ * them/then or unto/into, which are other words); a near substitution
  * costs ⌈100 · distance / longer length⌉, at least TM_C_NEAR_MIN. Anything else costs a word.
  *
  * Why the signatures: the near relation must be findable through an index, or the matcher could
@@ -99,6 +101,13 @@ uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn)
         return TM_BIG;
     size_t mx = la > lb ? la : lb;
     size_t maxd = (mx * TM_NEAR_NUM) / TM_NEAR_DEN;
+    if (mx < TM_NEAR_SHORT) { /* short words: only one that extends the other (File/Files) */
+        size_t mn = la < lb ? la : lb;
+        if (memcmp(A, B, mn * sizeof *A) != 0 || mx - mn > maxd)
+            return TM_BIG;
+        uint32_t c = (uint32_t)((100 * (mx - mn) + mx - 1) / mx);
+        return c < TM_C_NEAR_MIN ? TM_C_NEAR_MIN : c;
+    }
     if ((la > lb ? la - lb : lb - la) > maxd)
         return TM_BIG;
     /* Levenshtein over code points, two rows, stopping when a row's minimum passes maxd */

@@ -217,36 +217,106 @@ static int text_cps(const char *s, const tm_toks *t, uint32_t **out, size_t *cap
     return 0;
 }
 
+/* The query's match vectors for Myers' bit-parallel edit distance (Hyyrö's blocks of 64):
+ * for each distinct code point of the query, one bit per position, in c->qb blocks; found
+ * through a small open-addressing table. Built once per query, on the first tie. */
+static int peq_build(jisr_tm_ctx *c)
+{
+    size_t m = c->qm, nb = (m + 63) / 64, cap = 16;
+    while (cap < 2 * m + 2)
+        cap *= 2;
+    if (jisr_grow((void **)&c->ptab, &c->ptabcap, cap, sizeof *c->ptab) < 0 ||
+        jisr_grow((void **)&c->peq, &c->peqcap, (m + 1) * nb, sizeof *c->peq) < 0)
+        return JISR_ENOMEM;
+    for (size_t i = 0; i < cap; i++)
+        c->ptab[i].row = UINT32_MAX;
+    c->ptabmask = cap - 1;
+    c->qb = nb;
+    size_t rows = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t cp = c->qcp[i];
+        size_t h = (cp * 0x9E3779B1u) & c->ptabmask;
+        while (c->ptab[h].row != UINT32_MAX && c->ptab[h].cp != cp)
+            h = (h + 1) & c->ptabmask;
+        if (c->ptab[h].row == UINT32_MAX) {
+            c->ptab[h].cp = cp;
+            c->ptab[h].row = (uint32_t)rows++;
+            memset(c->peq + (size_t)c->ptab[h].row * nb, 0, nb * sizeof *c->peq);
+        }
+        c->peq[(size_t)c->ptab[h].row * nb + i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    c->peq_ready = 1;
+    return 0;
+}
+
+static const uint64_t *peq_of(const jisr_tm_ctx *c, uint32_t cp)
+{
+    size_t h = (cp * 0x9E3779B1u) & c->ptabmask;
+    while (c->ptab[h].row != UINT32_MAX) {
+        if (c->ptab[h].cp == cp)
+            return c->peq + (size_t)c->ptab[h].row * c->qb;
+        h = (h + 1) & c->ptabmask;
+    }
+    return NULL;
+}
+
+/* Levenshtein distance of the query's code points against b[0..n), bit-parallel: O(n·m/64). */
+static size_t myers(jisr_tm_ctx *c, const uint32_t *b, size_t n)
+{
+    size_t m = c->qm, nb = c->qb;
+    if (!m)
+        return n;
+    if (jisr_grow((void **)&c->pv, &c->pvcap, 2 * nb, sizeof *c->pv) < 0)
+        return SIZE_MAX;
+    uint64_t *P = c->pv, *M = c->pv + nb;
+    for (size_t k = 0; k < nb; k++) {
+        P[k] = ~(uint64_t)0;
+        M[k] = 0;
+    }
+    uint64_t last = (uint64_t)1 << ((m - 1) % 64);
+    size_t score = m;
+    for (size_t j = 0; j < n; j++) {
+        const uint64_t *eq = peq_of(c, b[j]);
+        int hin = 1; /* the top row counts up: D[0][j] = j */
+        for (size_t k = 0; k < nb; k++) {
+            uint64_t Eq = eq ? eq[k] : 0, Pv = P[k], Mv = M[k];
+            uint64_t Xv = Eq | Mv;
+            if (hin < 0)
+                Eq |= 1;
+            uint64_t Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
+            uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
+            uint64_t top = k + 1 == nb ? last : (uint64_t)1 << 63;
+            int hout = (Ph & top) ? 1 : (Mh & top) ? -1 : 0;
+            Ph <<= 1;
+            Mh <<= 1;
+            if (hin < 0)
+                Mh |= 1;
+            else if (hin > 0)
+                Ph |= 1;
+            P[k] = Mh | ~(Xv | Ph);
+            M[k] = Ph & Xv;
+            hin = hout;
+        }
+        score = (size_t)((long)score + hin);
+    }
+    return score;
+}
+
 double tm_char_sim(jisr_tm_ctx *c, const char *at, const tm_toks *a, const char *bt,
                    const tm_toks *b)
 {
-    size_t la, lb;
-    if (text_cps(at, a, &c->ca, &c->cacap, &la) < 0 || text_cps(bt, b, &c->cb, &c->cbcap, &lb) < 0)
-        return 0; /* out of memory: the tie falls to the next keys */
-    size_t mx = la > lb ? la : lb;
+    size_t lb;
+    if (!c->peq_ready) { /* the query's side, once per query */
+        if (text_cps(at, a, &c->qcp, &c->qcpcap, &c->qm) < 0 || peq_build(c) < 0)
+            return 0; /* out of memory: the tie falls to the next keys */
+    }
+    if (text_cps(bt, b, &c->cb, &c->cbcap, &lb) < 0)
+        return 0;
+    size_t mx = c->qm > lb ? c->qm : lb;
     if (!mx)
         return 1;
-    if (grow_u32(&c->crow, &c->crowcap, 2 * (lb + 1)) < 0)
-        return 0;
-    uint32_t *prev = c->crow, *cur = c->crow + lb + 1;
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = (uint32_t)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (uint32_t)i;
-        uint32_t ai = c->ca[i - 1];
-        for (size_t j = 1; j <= lb; j++) {
-            uint32_t v = prev[j - 1] + (ai != c->cb[j - 1]);
-            if (prev[j] + 1 < v)
-                v = prev[j] + 1;
-            if (cur[j - 1] + 1 < v)
-                v = cur[j - 1] + 1;
-            cur[j] = v;
-        }
-        uint32_t *t = prev;
-        prev = cur;
-        cur = t;
-    }
-    return 1.0 - (double)prev[lb] / (double)mx;
+    size_t d = myers(c, c->cb, lb);
+    return d == SIZE_MAX ? 0 : 1.0 - (double)d / (double)mx;
 }
 
 /* the character similarity of a listed entry, its source fetched and tokenized again */

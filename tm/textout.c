@@ -92,6 +92,12 @@ static int flat(jisr_buf *b, const char *s, size_t n)
 
 int jisr_tm_matches_text(jisr_buf *b, const char *query, const jisr_tm_matches *m, int min_score)
 {
+    return jisr_tm_matches_text_ex(b, query, m, min_score, NULL, 0);
+}
+
+int jisr_tm_matches_text_ex(jisr_buf *b, const char *query, const jisr_tm_matches *m, int min_score,
+                            const char *const *names, size_t nnames)
+{
     int rc = jisr_buf_printf(b, "query: %s\n", query ? query : "");
     if (rc == 0 && m->n == 0)
         rc = jisr_buf_printf(b, "  (no match with score >= %d)\n", min_score);
@@ -102,7 +108,10 @@ int jisr_tm_matches_text(jisr_buf *b, const char *query, const jisr_tm_matches *
             (rc = jisr_buf_puts(b, "\n                 = ")) < 0 ||
             (rc = jisr_tm_plain(b, x->target, strlen(x->target))) < 0 || (rc = marks(b, x)) < 0)
             break;
-        rc = jisr_buf_putc(b, '\n');
+        if (rc == 0 && names && x->memory < nnames)
+            rc = jisr_buf_printf(b, "   [%s]", names[x->memory]);
+        if (rc == 0)
+            rc = jisr_buf_putc(b, '\n');
     }
     return rc;
 }

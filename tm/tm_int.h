@@ -317,12 +317,14 @@ int tm_vocab_word_ok(const char *key, size_t n);
 /** Add a word key of language hash lh (a no-op when known, or when the memory has no
  * vocabulary). t is a write transaction; errors are sticky in t. */
 int tm_vocab_put(tm_txn *t, uint64_t lh, const char *key, size_t n);
-/** 1 when the word key is in the vocabulary of lh, 0 when not (or no vocabulary), <0 error. */
-int tm_vocab_has(tm_txn *t, uint64_t lh, const char *key, size_t n);
+/** 1 when the word key is in the vocabulary of lh, 0 when not (or no vocabulary), <0 error;
+ * vc: a cursor on the vocabulary (tm_cur_open on tm->vocab; not open: no vocabulary). */
+int tm_vocab_has(struct tm_cur *vc, uint64_t lh, const char *key, size_t n);
 typedef int (*tm_near_fn)(void *ctx, const char *w, size_t n, uint32_t cost);
 /** Call fn for every word of lh's vocabulary near the key (cost < TM_BIG; a word may come
  * twice, once per signature). */
-int tm_vocab_near(tm_txn *t, uint64_t lh, const char *key, size_t n, tm_near_fn fn, void *ctx);
+int tm_vocab_near(struct tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn fn,
+                  void *ctx);
 
 int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what);
 int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);

@@ -670,6 +670,8 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         goto done;
     }
     c->ksplit = c->kcomp = 0;
+    c->lcs.nsplit = 0;
+    c->lcs.ready = 0;
     /* The compound steps the distance must try: a unit's two words can only make a query word
      * that splits into two vocabulary words, and a query join only a vocabulary word. The
      * exhaustive path tries them all, with the same results (every unit word is in the
@@ -739,6 +741,16 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
                 g.v[g.n++] = tm_hash(w->kp, p, TM_WORD);
                 g.pair[g.n] = 0;
                 g.v[g.n++] = tm_hash(w->kp + p, w->kl - p, TM_WORD);
+                for (size_t z = i; z < j && rc == 0; z++) { /* for the order-aware filter */
+                    tm_lcs *l = &c->lcs;
+                    if ((rc = jisr_grow((void **)&l->split, &l->splitcap, l->nsplit + 2,
+                                        sizeof *l->split)) < 0)
+                        break;
+                    l->split[l->nsplit].key = g.v[g.n - 2];
+                    l->split[l->nsplit++].pos = gt[z].pos;
+                    l->split[l->nsplit].key = g.v[g.n - 1];
+                    l->split[l->nsplit++].pos = gt[z].pos;
+                }
             }
         }
         if (split)
@@ -868,6 +880,8 @@ int tm_indexed(jisr_tm_ctx *c)
     x.lh = tm_lang_hash(c->o->srclang);
     int rc = build_groups(c, &x);
     if (rc < 0)
+        goto done;
+    if ((rc = tm_lcs_prepare(c)) < 0)
         goto done;
     /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
      * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.

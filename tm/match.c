@@ -65,6 +65,11 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->best);
     free(c->acc);
     free(c->mark);
+    free(c->lcs.tab);
+    free(c->lcs.masks);
+    free(c->lcs.v);
+    free(c->lcs.t);
+    free(c->lcs.split);
     free(c);
 }
 
@@ -189,6 +194,7 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
         return 0;
     c->qlens = tm_key_lengths(&c->q);
     c->ksplit = c->kcomp = 0; /* set by the index path (cand.c) */
+    c->lcs.usable = 0;
     if ((rc = tm_joins_of(&c->q, ~(uint64_t)0, &c->qj)) < 0)
         return rc;
     if ((rc = JISR_GROW(c->best, c->bestcap, opts->max_results + 1)) < 0)

@@ -142,6 +142,31 @@ typedef struct tm_vcache {
     unsigned char has;
 } tm_vcache;
 
+/* The order-aware filter of the index path (score.c): for each unit token, which of the query's
+ * heavy tokens it could pair with cheaply (same key, a shared signature, both numbers, a split
+ * part), as bit masks over the query's heavy positions, for a bit-parallel LCS. */
+typedef struct tm_lcs {
+    int ready, usable;
+    size_t nw; /* 64-bit words per mask */
+    struct {
+        uint64_t key; /* hk, or a signature hash | (1 << 63) (P) / (2 << 62) (S); 0 = empty */
+        uint32_t row;
+    } * tab;
+    size_t tabcap, tabmask;
+    uint64_t *masks; /* row × nw words; row 0 = numbers */
+    size_t maskcap, nrows;
+    uint64_t *v, *t; /* the LCS vector and a scratch mask */
+    size_t vcap, tcap;
+    struct {
+        uint64_t key;
+        uint32_t pos;
+    } * split; /* split parts of query words: (key, token position) */
+    size_t nsplit, splitcap;
+} tm_lcs;
+
+/** Build the filter's masks for the query (after cand.c has listed its split parts). */
+int tm_lcs_prepare(jisr_tm_ctx *c);
+
 /* A query context: everything one query needs besides the handle, kept between queries so
  * that a thread's queries allocate nothing in the usual case. One thread at a time. */
 struct jisr_tm_ctx {
@@ -188,6 +213,7 @@ struct jisr_tm_ctx {
     tm_joins qj, mj; /* compound sites of the query and of the candidate */
     uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
     tm_vcache vcache[TM_VCACHE];
+    tm_lcs lcs;
     size_t vcache_txn; /* the transaction id the cache is valid for */
     uint32_t kcomp;    /* compound sites of the query: splits and joins */
     uint64_t qlens;    /* the query's key lengths */

@@ -405,6 +405,149 @@ int tm_filter_ok(const jisr_tm_ctx *c)
     return 1;
 }
 
+/* ---- the order-aware filter ------------------------------------------------------------------
+ * Every cheap pair of an alignment pairs a query heavy token with a unit token that has its key,
+ * shares a signature with it (near words do), is a number like it or is one of its split parts;
+ * and the pairs of an alignment keep the order of both texts. So the query heavy tokens that save
+ * anything in any alignment are at most L, the longest common subsequence of the two under that
+ * "could pair" relation — Lemma 4 with L for C, order taken into account. L comes from Hyyrö's
+ * bit-parallel LCS over the query's heavy positions (multiword: a carry between the words), one
+ * step per unit token. A join of two query words into one unit word pairs two query words with
+ * one token, which an LCS counts once: the filter is not used for queries with joins. */
+
+static uint64_t lcs_key_p(uint32_t sig)
+{
+    return (uint64_t)sig | ((uint64_t)1 << 62);
+}
+
+static uint64_t lcs_key_s(uint32_t sig)
+{
+    return (uint64_t)sig | ((uint64_t)2 << 62);
+}
+
+/* the mask row of key (creating it when add), or NULL */
+static uint64_t *lcs_row(tm_lcs *l, uint64_t key, int add)
+{
+    if (!key)
+        key = 1;
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 32) & l->tabmask;
+    while (l->tab[h].key) {
+        if (l->tab[h].key == key)
+            return l->masks + (size_t)l->tab[h].row * l->nw;
+        h = (h + 1) & l->tabmask;
+    }
+    if (!add)
+        return NULL;
+    l->tab[h].key = key;
+    l->tab[h].row = (uint32_t)l->nrows;
+    uint64_t *r = l->masks + l->nrows++ * l->nw;
+    memset(r, 0, l->nw * sizeof *r);
+    return r;
+}
+
+int tm_lcs_prepare(jisr_tm_ctx *c)
+{
+    tm_lcs *l = &c->lcs;
+    const tm_toks *q = &c->q;
+    l->ready = 1;
+    l->usable = q->nheavy > 0 && c->kcomp == c->ksplit; /* no joins */
+    if (!l->usable)
+        return 0;
+    l->nw = (q->nheavy + 63) / 64;
+    size_t keys = 3 * (size_t)q->nheavy + l->nsplit + 2, cap = 16;
+    while (cap < 2 * keys)
+        cap *= 2;
+    if (jisr_grow((void **)&l->tab, &l->tabcap, cap, sizeof *l->tab) < 0 ||
+        jisr_grow((void **)&l->masks, &l->maskcap, (keys + 1) * l->nw, sizeof *l->masks) < 0 ||
+        jisr_grow((void **)&l->v, &l->vcap, l->nw, sizeof *l->v) < 0 ||
+        jisr_grow((void **)&l->t, &l->tcap, l->nw, sizeof *l->t) < 0)
+        return JISR_ENOMEM;
+    memset(l->tab, 0, cap * sizeof *l->tab);
+    l->tabmask = cap - 1;
+    l->nrows = 1; /* row 0: the numbers */
+    memset(l->masks, 0, l->nw * sizeof *l->masks);
+    uint32_t *hpos = malloc((q->n + 1) * sizeof *hpos); /* token → heavy position */
+    if (!hpos)
+        return jisr_oom((q->n + 1) * sizeof *hpos);
+    size_t hi = 0;
+    for (size_t k = 0; k < q->n; k++) {
+        const tm_tok *t = &q->v[k];
+        hpos[k] = (uint32_t)hi;
+        if (t->kind != TM_WORD && t->kind != TM_NUMBER)
+            continue;
+        uint64_t bit = (uint64_t)1 << (hi % 64);
+        size_t w = hi / 64;
+        if (t->kind == TM_NUMBER) {
+            l->masks[w] |= bit;
+        } else {
+            lcs_row(l, t->hk, 1)[w] |= bit;
+            if (t->sp) /* a near word shares one of these */
+                lcs_row(l, lcs_key_p(t->sp), 1)[w] |= bit;
+            if (t->ss)
+                lcs_row(l, lcs_key_s(t->ss), 1)[w] |= bit;
+        }
+        hi++;
+    }
+    for (size_t k = 0; k < l->nsplit; k++) {
+        size_t p = hpos[l->split[k].pos];
+        lcs_row(l, l->split[k].key, 1)[p / 64] |= (uint64_t)1 << (p % 64);
+    }
+    free(hpos);
+    return 0;
+}
+
+/* L: the most query heavy tokens that can save in an alignment with the tokens of m */
+static size_t lcs_bound(jisr_tm_ctx *c, const tm_toks *m)
+{
+    tm_lcs *l = &c->lcs;
+    size_t nw = l->nw, hq = c->q.nheavy;
+    uint64_t *V = l->v, *M = l->t;
+    for (size_t w = 0; w < nw; w++)
+        V[w] = ~(uint64_t)0;
+    for (size_t k = 0; k < m->n; k++) {
+        const tm_tok *t = &m->v[k];
+        if (t->kind != TM_WORD && t->kind != TM_NUMBER)
+            continue;
+        const uint64_t *r[4] = {NULL, NULL, NULL, NULL};
+        if (t->kind == TM_NUMBER) {
+            r[0] = l->masks;
+        } else {
+            r[0] = lcs_row(l, t->hk, 0);
+            if (t->sp)
+                r[1] = lcs_row(l, lcs_key_p(t->sp), 0);
+            if (t->ss)
+                r[2] = lcs_row(l, lcs_key_s(t->ss), 0);
+        }
+        int any = 0;
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t x = 0;
+            for (int z = 0; z < 3; z++)
+                if (r[z])
+                    x |= r[z][w];
+            M[w] = x;
+            any |= x != 0;
+        }
+        if (!any)
+            continue;
+        /* V = (V + (V & M)) | (V & ~M), the addition carried across the words */
+        uint64_t carry = 0;
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t u = V[w] & M[w], s1 = V[w] + u, s2 = s1 + carry;
+            uint64_t nc = (s1 < V[w]) | (s2 < s1);
+            V[w] = s2 | (V[w] & ~M[w]);
+            carry = nc;
+        }
+    }
+    size_t zeros = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t v = V[w];
+        if (w + 1 == nw && hq % 64)
+            v |= ~(uint64_t)0 << (hq % 64); /* bits beyond the query count as ones */
+        zeros += (size_t)__builtin_popcountll(~v);
+    }
+    return zeros;
+}
+
 /* maximum distance that still gives a score ≥ min against a unit of weight wm */
 static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
 {
@@ -449,7 +592,16 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         return rc;
     if ((rc = ensure_row(c, c->m.n)) < 0)
         return rc;
-    c->scored++;
+    if (cub != UINT32_MAX && c->lcs.usable) { /* Lemma 4 with the order-aware L (above) */
+        uint32_t wm2 = c->m.w100, ww = wq > wm2 ? wq : wm2, lm2 = c->m.nlight;
+        size_t L = lcs_bound(c, &c->m);
+        uint32_t ks = (uint32_t)L < c->ksplit ? (uint32_t)L : c->ksplit;
+        uint64_t x = (uint64_t)TM_W_WORD * L + 120ull * ks +
+                     (uint64_t)TM_W_SMALL * (c->q.nlight < lm2 ? c->q.nlight : lm2);
+        if (100 * x < (uint64_t)min * ww)
+            return 0;
+    }
+    c->scored++; /* units whose distance is computed */
     /* the candidate's compound sites, only where a query word is as long as the join */
     if ((rc = tm_joins_of(&c->m, c->qlens, &c->mj)) < 0)
         return rc;

@@ -137,6 +137,7 @@ struct jisr_tm_import {
     uint64_t known_upto; /* 0 = not loaded yet */
     tm_dset inbatch;     /* new units of the batch being written: dedupe key → index + 1 */
     tm_wset vseen;       /* producer: words sent to the vocabulary */
+    int64_t now;         /* the creation date of undated units (the import's start) */
     jisr_buf run;        /* the batch's dedupe run being built */
     tm_rec rec, rec2;
 };

@@ -243,7 +243,11 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     jisr_unit shallow = *u;
     shallow.variants = imp->vs;
     shallow.nvariants = nv;
-    int64_t now = (int64_t)time(NULL);
+    /* one "now" per import: its undated units all get the same creation date, so that ranking
+     * by recency does not depend on which second each unit happened to be read in */
+    if (!imp->now)
+        imp->now = (int64_t)time(NULL);
+    int64_t now = imp->now;
     int64_t created = meta_date(u->meta.creationdate, now);
     uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
     size_t off = b->recs.len;

@@ -899,19 +899,35 @@ int tm_indexed(jisr_tm_ctx *c)
      * early, and once they fill the top list the window narrows to the buckets that can still
      * hold a unit tying its last score (eff_min only grows, so a bucket left out stays out) */
     unsigned b0 = tm_bucket(wq);
-    for (unsigned d = 0; rc == 0 && !c->late; d++) {
-        bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
-        int up = b0 + d <= hi, down = d > 0 && d <= b0 && b0 - d >= lo;
-        if (!up && !down)
-            break;
-        if (up)
-            rc = bucket_pass(c, &x, b0 + d);
-        if (rc == 0 && d > 0) {
+    /* Passes at falling thresholds (90, 70, 50, then min): a pass at t finds every unit scoring
+     * t or more, so once the list is full with its last score at least t, no unit left unscored
+     * (all below t) can enter it, and the lower passes are not needed. The good matches of a query
+     * often lie in a bucket far from its own length, found late by a single pass at a low min
+     * after many poorer units were scored under its bar; a higher pass finds them first. */
+    static const int passes[] = {90, 70, 50, 0};
+    for (size_t p = 0; p < sizeof passes / sizeof passes[0] && rc == 0 && !c->late; p++) {
+        if (passes[p] && passes[p] <= min)
+            continue;
+        c->pass_min = passes[p];
+        for (unsigned d = 0; rc == 0 && !c->late; d++) {
             bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
-            if (d <= b0 && b0 - d >= lo)
-                rc = bucket_pass(c, &x, b0 - d);
+            int up = b0 + d <= hi, down = d > 0 && d <= b0 && b0 - d >= lo;
+            if (!up && !down)
+                break;
+            if (up)
+                rc = bucket_pass(c, &x, b0 + d);
+            if (rc == 0 && d > 0) {
+                bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
+                if (d <= b0 && b0 - d >= lo)
+                    rc = bucket_pass(c, &x, b0 - d);
+            }
         }
+        if (c->nbest == c->o->max_results && c->best[c->nbest - 1].score >= tm_eff_min(c))
+            break; /* full at this pass's threshold: the rest are below it */
+        c->repass = c->nbest > 0;
     }
+    c->pass_min = 0;
+    c->repass = 0;
 done:
     tm_cur_close(&x.cur);
     free(x.t);

@@ -194,6 +194,8 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
         return 0;
     c->qlens = tm_key_lengths(&c->q);
     c->ksplit = c->kcomp = 0; /* set by the index path (cand.c) */
+    c->pass_min = 0;
+    c->repass = 0;
     c->lcs.usable = 0;
     if ((rc = tm_joins_of(&c->q, ~(uint64_t)0, &c->qj)) < 0)
         return rc;

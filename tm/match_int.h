@@ -212,6 +212,8 @@ struct jisr_tm_ctx {
     int peq_ready;
     tm_joins qj, mj; /* compound sites of the query and of the candidate */
     uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
+    int pass_min;    /* the threshold of the index's current pass (cand.c), 0 outside */
+    int repass;      /* a pass before this one may have listed units (skip them) */
     tm_vcache vcache[TM_VCACHE];
     tm_lcs lcs;
     size_t vcache_txn; /* the transaction id the cache is valid for */

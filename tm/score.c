@@ -561,6 +561,9 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     int ti = tm_rec_find(&c->rec, c->o->tgtlang);
     if (si < 0 || ti < 0 || si == ti || !tm_filter_ok(c))
         return 0;
+    for (size_t k = 0; c->repass && k < c->nbest; k++) /* listed by an earlier pass */
+        if (c->best[k].id == id)
+            return 0;
     const tm_rvar *sv = &c->rec.var[si];
     /* once the top list is full, a unit must at least tie its last score (top-k pruning: the
      * results stay exactly those of scoring everything) */
@@ -652,7 +655,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
  * it instead of min drops only units that could not have entered the list (matching.md §4). */
 int tm_eff_min(const jisr_tm_ctx *c)
 {
-    int min = c->o->min_score;
+    int min = c->o->min_score > c->pass_min ? c->o->min_score : c->pass_min;
     if (c->nbest == c->o->max_results && c->best[c->nbest - 1].score > min)
         min = c->best[c->nbest - 1].score;
     return min;

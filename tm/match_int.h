@@ -239,12 +239,11 @@ int tm_late(jisr_tm_ctx *c);
 
 /** Does the unit in c->rec pass the query's filters (props, changed_since)? */
 int tm_filter_ok(const jisr_tm_ctx *c);
-/** Character similarity of two tokenized texts (at, bt their bytes): 1 − LD / max length over
- * the code points of their tokens as written, joined by single spaces (tags left out): among
- * equal scores the literally closest text first ("Open a Copy": "Open Copy" before "Save a
- * Copy"; "Networks": "Network" before "_Network"). */
-double tm_char_sim(jisr_tm_ctx *c, const char *at, const tm_toks *a, const char *bt,
-                   const tm_toks *b);
+/** Character similarity of the query and the text bt[0..bn): 1 − LD / max length over their
+ * code points as written (white space included, tag placeholders left out): among equal scores
+ * the literally closest text first ("Open a Copy": "Open Copy" before "Save a Copy";
+ * "Networks": "Network" before "_Network"; "Password:" before "Password: "). */
+double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn);
 
 /* placeable.c */
 /** The numbers of a match (query q of text qt, stored source s of st, stored target tt[0..tn)):

@@ -190,29 +190,21 @@ static int grow_u32(uint32_t **v, size_t *cap, size_t n)
     return jisr_grow((void **)v, cap, n, sizeof **v);
 }
 
-/* the code points of text s's tokens (their surfaces, tags left out) joined by spaces */
-static int text_cps(const char *s, const tm_toks *t, uint32_t **out, size_t *cap, size_t *n)
+/* the code points of s[0..n), tag placeholders left out */
+static int text_cps(const char *s, size_t n, uint32_t **out, size_t *cap, size_t *count)
 {
-    *n = 0;
-    size_t need = t->n + 1;
-    for (size_t k = 0; k < t->n; k++)
-        need += t->v[k].end - t->v[k].start;
-    int rc = grow_u32(out, cap, need);
+    *count = 0;
+    int rc = grow_u32(out, cap, n + 1);
     if (rc < 0)
         return rc;
     const unsigned char *u = (const unsigned char *)s;
-    for (size_t k = 0; k < t->n; k++) {
-        const tm_tok *x = &t->v[k];
-        if (x->kind == TM_TAG)
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        int32_t cp = jisr_utf8_decode(u, n, i, &len);
+        i += len;
+        if (cp >= (int32_t)JISR_TAG_BASE && cp < (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX))
             continue;
-        if (*n)
-            (*out)[(*n)++] = ' ';
-        for (size_t i = x->start; i < x->end;) {
-            size_t len;
-            int32_t cp = jisr_utf8_decode(u, x->end, i, &len);
-            (*out)[(*n)++] = cp < 0 ? 0xFFFD : (uint32_t)cp;
-            i += len;
-        }
+        (*out)[(*count)++] = cp < 0 ? 0xFFFD : (uint32_t)cp;
     }
     return 0;
 }
@@ -302,15 +294,14 @@ static size_t myers(jisr_tm_ctx *c, const uint32_t *b, size_t n)
     return score;
 }
 
-double tm_char_sim(jisr_tm_ctx *c, const char *at, const tm_toks *a, const char *bt,
-                   const tm_toks *b)
+double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
 {
     size_t lb;
     if (!c->peq_ready) { /* the query's side, once per query */
-        if (text_cps(at, a, &c->qcp, &c->qcpcap, &c->qm) < 0 || peq_build(c) < 0)
+        if (text_cps(c->text, c->tlen, &c->qcp, &c->qcpcap, &c->qm) < 0 || peq_build(c) < 0)
             return 0; /* out of memory: the tie falls to the next keys */
     }
-    if (text_cps(bt, b, &c->cb, &c->cbcap, &lb) < 0)
+    if (text_cps(bt, bn, &c->cb, &c->cbcap, &lb) < 0)
         return 0;
     size_t mx = c->qm > lb ? c->qm : lb;
     if (!mx)
@@ -336,19 +327,19 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
         return tm_txn_corrupt(&c->t, "reading a unit");
     if ((rc = tm_tokenize(c->rec2.var[si].text.p, c->rec2.var[si].text.n, &c->m2)) < 0)
         return rc;
-    e->csim = tm_char_sim(c, c->text, &c->q, c->rec2.var[si].text.p, &c->m2);
+    e->csim = tm_char_sim(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n);
     return 0;
 }
 
-/* Does candidate a (whose tokens are c->m, of text mt) rank before entry b? */
-static int better(jisr_tm_ctx *c, const char *mt, tm_top *a, tm_top *b, int *rc)
+/* Does candidate a (of text mt[0..mtn)) rank before entry b? */
+static int better(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *a, tm_top *b, int *rc)
 {
     if (a->score != b->score)
         return a->score > b->score;
     if (a->check != b->check)
         return a->check < b->check;
     if (a->csim < 0)
-        a->csim = tm_char_sim(c, c->text, &c->q, mt, &c->m);
+        a->csim = tm_char_sim(c, mt, mtn);
     if ((*rc = entry_csim(c, b)) < 0)
         return 0;
     if (a->csim != b->csim)
@@ -362,12 +353,12 @@ static int better(jisr_tm_ctx *c, const char *mt, tm_top *a, tm_top *b, int *rc)
     return a->id < b->id;
 }
 
-static int offer(jisr_tm_ctx *c, const char *mt, tm_top *e)
+static int offer(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *e)
 {
     size_t max = c->o->max_results;
     size_t pos = c->nbest;
     int rc = 0;
-    while (pos > 0 && better(c, mt, e, &c->best[pos - 1], &rc))
+    while (pos > 0 && better(c, mt, mtn, e, &c->best[pos - 1], &rc))
         pos--;
     if (rc < 0)
         return rc;
@@ -647,7 +638,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
     e.usage = c->rec.usage;
     e.id = id;
-    return offer(c, sv->text.p, &e);
+    return offer(c, sv->text.p, sv->text.n, &e);
 }
 /* The score a unit must reach to change the result: min, or, once the top list is full, the
  * score of its last entry (a unit that ties it may still enter by similarity or id, one below

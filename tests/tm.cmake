@@ -7,3 +7,8 @@ jisr_add_fuzz(tok LAYERS text formats tm)
 jisr_add_test(test_tm_threads SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_threads.c LAYERS text formats tm
               LABELS threads)
 set_tests_properties(test_tm_import PROPERTIES LABELS threads)
+jisr_add_test(test_tm_store SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_store.c LAYERS text formats tm)
+jisr_add_test(test_tm_limits SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_limits.c LAYERS text formats tm)
+jisr_add_script_test(tm_corrupt tm_corrupt.sh)
+jisr_add_script_test(tm_issue11 tm_issue11.sh)
+jisr_add_script_test(tm_reindex tm_reindex.sh)

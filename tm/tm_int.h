@@ -192,6 +192,8 @@ struct jisr_tm {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned active, growing;
+    const char *map_base; /* where the file is mapped (tm_map_locate), NULL unknown */
+    size_t map_len;
     struct jisr_tm_ctx *pool; /* idle query contexts lent to jisr_tm_query/concord (match.c) */
     size_t npool;
     /* the index's versions as recorded in the memory, and whether they differ from ours */
@@ -218,6 +220,11 @@ typedef struct tm_cur {
     MDB_cursor *c;
 } tm_cur;
 
+/** Install (once per process) the SIGSEGV/SIGBUS handlers that return a fault inside a guarded
+ * LMDB call as a damaged memory (txn.c). */
+void tm_fault_guard(void);
+/** LMDB's assertion callback (mdb_env_set_assert): returns into the guarded call that failed. */
+void tm_lmdb_assert(MDB_env *env, const char *msg);
 /** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
  * was being done (never "unknown error"). */
 int tm_db_error(const jisr_tm *tm, int rc, const char *what);
@@ -249,6 +256,8 @@ int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *
 int tm_cur_put(tm_cur *c, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
 void tm_cur_close(tm_cur *c);
 
+/** Find where LMDB mapped the file (no other transaction of the process open). */
+void tm_map_locate(jisr_tm *tm);
 /** Double the map size, once no transaction of the process is open (the caller has none). */
 int tm_grow(jisr_tm *tm);
 /** Grow the map (by doublings) so that extra bytes fit after the data; same condition. An import

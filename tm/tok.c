@@ -298,14 +298,8 @@ static size_t strip_clitics(const unsigned char *p, size_t len)
 static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind,
                     const char *nz, size_t nzl)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        tm_tok *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
+    if (t->n == t->cap && JISR_GROW(t->v, t->cap, t->n + 1) < 0)
+        return JISR_ENOMEM;
     tm_tok *k = &t->v[t->n];
     k->start = (uint32_t)start;
     k->end = (uint32_t)end;

@@ -12,3 +12,4 @@ jisr_add_test(test_tm_limits SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_limits.c 
 jisr_add_script_test(tm_corrupt tm_corrupt.sh)
 jisr_add_script_test(tm_issue11 tm_issue11.sh)
 jisr_add_script_test(tm_reindex tm_reindex.sh)
+jisr_add_fuzz(rec LAYERS text formats tm)

@@ -8,11 +8,22 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "tm/tm.h"
 #include "util/util_int.h"
+
+#if defined(__GNUC__)
+#define TM_NOINLINE __attribute__((noinline))
+/* initial-exec TLS: a few bytes of the static TLS block, read without the __tls_get_addr call a
+ * shared library pays for each access to its thread-local variables */
+#define TM_TLS_FAST __attribute__((tls_model("initial-exec")))
+#else
+#define TM_NOINLINE
+#define TM_TLS_FAST
+#endif
 
 /* ---- tokens (tok.c) --------------------------------------------------------------------- */
 
@@ -225,6 +236,27 @@ typedef struct tm_cur {
 void tm_fault_guard(void);
 /** LMDB's assertion callback (mdb_env_set_assert): returns into the guarded call that failed. */
 void tm_lmdb_assert(MDB_env *env, const char *msg);
+/* The guard around LMDB calls (txn.c): where an assertion of LMDB, or a fault inside it on a
+ * damaged page, returns to on this thread, and whether one was caught. */
+extern _Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
+extern _Thread_local int tm_guard_hit TM_TLS_FAST;
+/** Run the LMDB call(s) `expr` (assigning rc) under the guard: an assertion or fault gives
+ * rc = MDB_CORRUPTED (the transaction must then only be aborted). Nothing that lives across
+ * the jump may change between the setjmp and the call. */
+#define TM_GUARDED(rc, expr)                                                                       \
+    do {                                                                                           \
+        sigjmp_buf jb_;                                                                            \
+        sigjmp_buf *prev_ = tm_guard;                                                              \
+        if (sigsetjmp(jb_, 0) == 0) {                                                              \
+            tm_guard = &jb_;                                                                       \
+            rc = (expr);                                                                           \
+        } else {                                                                                   \
+            rc = MDB_CORRUPTED;                                                                    \
+            tm_guard_hit = 1;                                                                      \
+        }                                                                                          \
+        tm_guard = prev_;                                                                          \
+    } while (0)
+
 /** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
  * was being done (never "unknown error"). */
 int tm_db_error(const jisr_tm *tm, int rc, const char *what);

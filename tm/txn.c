@@ -43,17 +43,17 @@
 
 /* ---- LMDB's assertions ------------------------------------------------------------------ */
 
-static _Thread_local sigjmp_buf *tl_guard; /* where an assertion of LMDB returns to */
-static _Thread_local char tl_assert[256];  /* its message */
-static _Thread_local int tl_assert_seen;   /* and whether one was caught */
+_Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
+_Thread_local int tm_guard_hit TM_TLS_FAST;
+static _Thread_local char tl_assert[256]; /* the message of what the guard caught */
 
 void tm_lmdb_assert(MDB_env *env, const char *msg)
 {
     (void)env;
-    if (!tl_guard)
+    if (!tm_guard)
         return; /* outside a guarded call: LMDB aborts, as it would without us */
     snprintf(tl_assert, sizeof tl_assert, "%s", msg);
-    siglongjmp(*tl_guard, 1);
+    siglongjmp(*tm_guard, 1);
 }
 
 /* SIGSEGV and SIGBUS inside a guarded LMDB call: a read outside the file, through a damaged
@@ -64,10 +64,10 @@ static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
-    if (tl_guard) {
+    if (tm_guard) {
         snprintf(tl_assert, sizeof tl_assert, "a read outside the file (%s)",
                  sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
-        siglongjmp(*tl_guard, 1);
+        siglongjmp(*tm_guard, 1);
     }
     const struct sigaction *old = sig == SIGBUS ? &old_bus : &old_segv;
     if (old->sa_flags & SA_SIGINFO) {
@@ -97,28 +97,14 @@ void tm_fault_guard(void)
     pthread_once(&fault_once, fault_install);
 }
 
-/* Run LMDB call `expr` (assigning rc) under the guard: an assertion gives rc = MDB_CORRUPTED.
- * Nothing that lives across the jump changes between the setjmp and the call. */
-#define GUARDED(rc, expr)                                                                          \
-    do {                                                                                           \
-        sigjmp_buf jb_;                                                                            \
-        sigjmp_buf *prev_ = tl_guard;                                                              \
-        if (sigsetjmp(jb_, 0) == 0) {                                                              \
-            tl_guard = &jb_;                                                                       \
-            rc = (expr);                                                                           \
-        } else {                                                                                   \
-            rc = MDB_CORRUPTED;                                                                    \
-            tl_assert_seen = 1;                                                                    \
-        }                                                                                          \
-        tl_guard = prev_;                                                                          \
-    } while (0)
+#define GUARDED TM_GUARDED
 
 /* The message of an assertion caught since the last call (cleared), or NULL. */
 static const char *assert_msg(void)
 {
-    if (!tl_assert_seen)
+    if (!tm_guard_hit)
         return NULL;
-    tl_assert_seen = 0;
+    tm_guard_hit = 0;
     return tl_assert;
 }
 
@@ -274,7 +260,8 @@ void tm_map_locate(jisr_tm *tm)
     if (mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn) != 0)
         return;
     uintptr_t p = 0;
-    if (mdb_cursor_open(txn, 1 /* the main database */, &cur) == 0) {
+    MDB_dbi main;
+    if (mdb_dbi_open(txn, NULL, 0, &main) == 0 && mdb_cursor_open(txn, main, &cur) == 0) {
         if (mdb_cursor_get(cur, &k, &d, MDB_FIRST) == 0)
             p = (uintptr_t)k.mv_data;
         mdb_cursor_close(cur);
@@ -371,7 +358,7 @@ static void file_window(tm_txn *t)
 int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
 {
     memset(t, 0, sizeof *t);
-    tl_assert_seen = 0;
+    tm_guard_hit = 0;
     t->tm = tm;
     t->rw = rw;
     if (rw && tm->rdonly)
@@ -438,7 +425,7 @@ int tm_txn_commit(tm_txn *t)
     }
     int rc;
     GUARDED(rc, mdb_txn_commit(t->txn)); /* frees the transaction even when it fails… */
-    if (rc == MDB_CORRUPTED && tl_assert_seen)
+    if (rc == MDB_CORRUPTED && tm_guard_hit)
         mdb_txn_abort(t->txn); /* …unless an assertion stopped it half way */
     t->txn = NULL;
     unhold(t->tm);
@@ -448,6 +435,13 @@ int tm_txn_commit(tm_txn *t)
 }
 
 /* ---- operations ------------------------------------------------------------------------- */
+
+/* the usual case of tm_val_check, inline: a value inside the file */
+static inline int val_in_file(const tm_txn *t, const MDB_val *v)
+{
+    const char *p = v->mv_data;
+    return p >= t->lo && p <= t->hi && v->mv_size <= (size_t)(t->hi - p);
+}
 
 int tm_val_check(tm_txn *t, const MDB_val *v, const char *what)
 {
@@ -477,7 +471,7 @@ int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *wha
     int rc;
     GUARDED(rc, mdb_get(t->txn, dbi, &kk, v));
     if (rc == 0)
-        return tm_val_check(t, v, what);
+        return val_in_file(t, v) || tm_val_check(t, v, what);
     if (rc != MDB_NOTFOUND)
         tm_txn_fail(t, rc, what);
     return 0;
@@ -545,7 +539,8 @@ int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *
     int rc;
     GUARDED(rc, mdb_cursor_get(c->c, k, v, op));
     if (rc == 0)
-        return tm_val_check(c->t, k, what) && tm_val_check(c->t, v, what);
+        return (val_in_file(c->t, k) || tm_val_check(c->t, k, what)) &&
+               (val_in_file(c->t, v) || tm_val_check(c->t, v, what));
     if (rc != MDB_NOTFOUND)
         tm_txn_fail(c->t, rc, what);
     return 0;

@@ -23,6 +23,8 @@ const cli_command cli_commands[] = {
     {"export", cmd_export, "export a memory as TMX 1.4b (or another format)", cmd_export_help},
     {"stats", cmd_stats, "units, languages and size of a memory", cmd_stats_help},
     {"delete", cmd_delete, "delete units from a memory by id", cmd_delete_help},
+    {"serve", cmd_serve, "serve memories over HTTP (tmserver protocol, JSON API, search page)",
+     cmd_serve_help},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 

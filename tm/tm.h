@@ -149,6 +149,7 @@ typedef struct jisr_tm_match {
     char *target_orig; /* the stored target text */
     int placeable;     /* 1 when the query's numbers were substituted into target */
     char *diff;        /* source as a word diff against the query: [-query only-]{+match only+} */
+    size_t memory;     /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -164,6 +165,24 @@ JISR_API void jisr_tm_matches_free(jisr_tm_matches *m);
 
 /** Score two texts of one language as the matcher does (0–100). */
 JISR_API int jisr_tm_score_texts(const char *a, const char *b, int *score);
+
+/* ---- several memories ------------------------------------------------------------------ */
+
+/** One memory of a multi-memory query, and the penalty (0–100) taken off its scores. */
+typedef struct jisr_tm_source {
+    jisr_tm *tm;
+    int penalty;
+} jisr_tm_source;
+
+/** Fuzzy-match text against n memories at once (a project memory and reference memories):
+ * each is queried as jisr_tm_query does, the penalty of its memory is subtracted from each
+ * match's score (and penalty/100 from its similarity), matches whose lowered score is below
+ * opts->min_score are left out, and the best opts->max_results of all are returned in one
+ * ranking: score, then similarity, then the earlier memory, then the lower id. match.memory
+ * names the memory (index into src). Exact: the result is the top of the union of every
+ * memory's matches. Threads: as jisr_tm_query on each handle. */
+JISR_API int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
+                                 const jisr_tm_query_opts *opts, jisr_tm_matches *out);
 
 /* ---- concordance ------------------------------------------------------------------------ */
 

@@ -550,7 +550,7 @@ static int start_request(srv_req *r, const char *method)
     }
     const union MHD_ConnectionInfo *hs =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-    if (hs && hs->header_size > SRV_HEADER_MAX) {
+    if (rc != 414 && hs && hs->header_size > SRV_HEADER_MAX) {
         srv_reply_error(r, 431, "headers_too_large", "request headers above %d bytes",
                         SRV_HEADER_MAX);
         return 0;
@@ -967,25 +967,4 @@ done:
     free(s.token);
     pthread_mutex_destroy(&s.mu);
     return status;
-}
-
-int serve_parse_tm(const char *arg, char **dir, int *penalty)
-{
-    const char *colon = strrchr(arg, ':');
-    *penalty = 0;
-    if (colon && colon[1]) {
-        const char *p = colon + 1;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (*p == '\0') {
-            long v;
-            if (srv_parse_int(colon + 1, 0, 100, &v) < 0)
-                return -1;
-            *penalty = (int)v;
-            *dir = jisr_strndup(arg, (size_t)(colon - arg));
-            return *dir ? 0 : -1;
-        }
-    }
-    *dir = jisr_strdup(arg);
-    return *dir ? 0 : -1;
 }

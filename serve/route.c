@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "serve/serve.h"
 #include "serve/serve_int.h"
 
 static int hexval(int c)
@@ -253,7 +254,7 @@ static int route_tmserver(srv_route *r, const seg *s, size_t ns, char **arena)
         r->id = SRV_R_TMS_UNIT;
         r->allowed = SRV_M_GET | SRV_M_HEAD | SRV_M_PUT | SRV_M_POST;
         r->write = (r->method & (SRV_M_PUT | SRV_M_POST)) != 0;
-        if (ns > 3) { /* the rest of the path, '/'-joined as sent */
+        if (ns > 3 && !(ns == 4 && s[3].n == 0)) { /* the rest of the path, '/'-joined */
             const char *start = s[3].p;
             size_t n = (size_t)(s[ns - 1].p + s[ns - 1].n - start);
             char *t = arena_decode(arena, start, n, 0, &r->text_len);
@@ -443,4 +444,25 @@ const char *srv_param_get(const srv_route *r, const char *key)
         if (strcmp(r->params[i].key, key) == 0)
             return r->params[i].val;
     return NULL;
+}
+
+int serve_parse_tm(const char *arg, char **dir, int *penalty)
+{
+    const char *colon = strrchr(arg, ':');
+    *penalty = 0;
+    if (colon && colon[1]) {
+        const char *p = colon + 1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == '\0') {
+            long v;
+            if (srv_parse_int(colon + 1, 0, 100, &v) < 0)
+                return -1;
+            *penalty = (int)v;
+            *dir = jisr_strndup(arg, (size_t)(colon - arg));
+            return *dir ? 0 : -1;
+        }
+    }
+    *dir = jisr_strdup(arg);
+    return *dir ? 0 : -1;
 }

@@ -862,6 +862,14 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: --private needs --token-file");
         return 1;
     }
+    /* SIGINT/SIGTERM are taken by sigwait below: blocked before any thread starts (the
+     * writer, libmicrohttpd's workers, the importer's), so that every thread inherits the mask
+     * and none of them can be killed by the signal */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     s.ctx.opts = &s.o;
     s.ctx.read_only = s.o.read_only;
     int rc = srv_mem_open(&s.ctx.mem, s.o.tms, s.o.ntms, s.o.read_only);
@@ -875,14 +883,6 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: cannot start the writer thread");
         goto done;
     }
-    /* SIGINT/SIGTERM are taken by sigwait below: blocked before any thread starts, so that
-     * every thread inherits the mask */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     s.d = MHD_start_daemon(

@@ -1,0 +1,247 @@
+#!/usr/bin/python3
+"""serve_lifecycle.py — `jisr serve` starting, stopping and surviving what clients do:
+
+  - SIGTERM while an upload is still arriving: after --grace the upload is aborted, the strict
+    import stores nothing, the server exits 0 and the memory is exactly as before;
+  - SIGTERM once an upload is complete: the import commits whole, the client gets its 200;
+  - a client that drops the connection half-way through an upload (TMX, and TSV cut at a line
+    boundary, which would parse cleanly): nothing imported, the server goes on;
+  - the server answers other requests while an import runs;
+  - SIGINT, a second signal cutting the grace period short, a busy port, a bad --listen, an
+    unreadable token file, IPv6 loopback.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_helper import JISR, Checks, Server, make_tsv, run, tmpdir  # noqa: E402
+
+C = Checks()
+T = tmpdir("jisr-serve-life-")
+TOKEN = "lifecycle-token-20f6c1e9a8b7d3"
+AUTH = "Authorization: Bearer %s\r\n" % TOKEN
+
+
+def units(mem):
+    return json.loads(run("stats", "--tm", mem, "--json")[1])["units"]
+
+
+def tsv_body(first, n):
+    return "".join("وحدة رفع رقم %d عن البند ب%d\tUpload unit number %d about item w%d\n" %
+                   (i, i * 7, i, i * 7) for i in range(first, first + n)).encode()
+
+
+def start_upload(srv, target, body, ctype, send_first):
+    """Open a connection, send headers (the full Content-Length) and the first send_first bytes."""
+    s = socket.create_connection((srv.host, srv.port), timeout=120)
+    s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\nContent-Length: %d\r\n\r\n" %
+               (target, AUTH, ctype, len(body))).encode())
+    s.sendall(body[:send_first])
+    return s
+
+
+def read_response(s, timeout=120):
+    s.settimeout(timeout)
+    out = b""
+    try:
+        while True:
+            k = s.recv(65536)
+            if not k:
+                break
+            out += k
+            if b"\r\n\r\n" in out:
+                head, _, rest = out.partition(b"\r\n\r\n")
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        if len(rest) >= int(line.split(b":")[1]):
+                            return out
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return out
+
+
+def main():
+    mem = os.path.join(T, "m")
+    seed = os.path.join(T, "seed.tsv")
+    make_tsv(seed, [("جملة أولى رقم %d" % i, "First sentence number %d" % i) for i in range(500)])
+    run("import", "--tm", mem, "-s", "ar", "-t", "en", "-q", seed)
+    tokf = os.path.join(T, "token")
+    with open(tokf, "w") as f:
+        f.write(TOKEN + "\n")
+    os.chmod(tokf, 0o600)
+    n0 = units(mem)
+    args = ["--tm", mem, "--token-file", tokf]
+
+    # 1. SIGTERM while the upload is still arriving
+    body = tsv_body(0, 40000)
+    srv = Server(T, args + ["--grace", "2"], "term1")
+    try:
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en",
+                         body, "text/tab-separated-values", len(body) // 3)
+        time.sleep(0.5)
+        t0 = time.time()
+        code = srv.stop(signal.SIGTERM, timeout=60)
+        dt = time.time() - t0
+        s.close()
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    C.ok("SIGTERM during an upload: exit 0 after the grace period (%.1f s)" % dt,
+         code == 0 and 1.5 < dt < 20, (code, dt))
+    C.ok("SIGTERM during an upload: the memory is exactly as before", units(mem) == n0,
+         (units(mem), n0))
+    log = srv.log_text()
+    C.ok("the log says it stopped", "SIGTERM: stopping" in log and "stopped" in log, log[-800:])
+    code, out, err = run("query", "--tm", mem, "-s", "en", "-t", "ar", "--json",
+                         "Upload unit number 10 about item w70", check=False)
+    C.ok("nothing of the cut-off upload is stored", code == 0 and all(
+        "Upload unit" not in m["source"] for m in json.loads(out)["matches"]), out[:300])
+
+    # 2. SIGTERM once the upload is complete: the import commits whole
+    body = tsv_body(100000, 60000)
+    srv = Server(T, args, "term2")
+    try:
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en",
+                         body, "text/tab-separated-values", len(body))
+        time.sleep(0.2)
+        srv.proc.send_signal(signal.SIGTERM)
+        resp = read_response(s)
+        s.close()
+        code = srv.stop(timeout=120)
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    status = resp.split(b" ", 2)[1] if resp.startswith(b"HTTP/") else b""
+    C.ok("SIGTERM after a complete upload: the client gets 200", status == b"200", resp[:300])
+    C.ok("SIGTERM after a complete upload: all 60,000 units committed, exit 0",
+         units(mem) == n0 + 60000 and code == 0, (units(mem), n0, code))
+    n0 = units(mem)
+
+    # 3. a client going away half-way: nothing imported (TMX; TSV cut at a line boundary)
+    srv = Server(T, args, "abort")
+    try:
+        _, tmx, _ = run("export", "--tm", mem, "-o", "-")
+        tmxb = tmx.replace("First sentence", "Second sentence").encode()
+        s = start_upload(srv, "/v1/import?format=tmx", tmxb, "application/x-tmx+xml",
+                         len(tmxb) // 2)
+        time.sleep(0.3)
+        s.close()
+        body = tsv_body(500000, 5000)
+        cut = body.rfind(b"\n", 0, len(body) // 2) + 1  # a clean line boundary
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
+                         "text/tab-separated-values", cut)
+        time.sleep(0.3)
+        s.close()
+        time.sleep(1.0)
+        st, _, b = srv.request("GET", "/v1/stats")
+        C.ok("uploads cut off by the client: nothing imported (TMX and line-aligned TSV)",
+             st == 200 and json.loads(b)["units"] == n0, (st, b[:200], n0))
+        log = srv.log_text()
+        C.ok("the log names the request that went away", "POST /v1/import - " in log and
+             "client went away" in log or "(error)" in log, log[-600:])
+        # 4. other requests are answered while an import runs
+        body = tsv_body(700000, 30000)
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
+                         "text/tab-separated-values", len(body) // 2)
+        time.sleep(0.3)
+        t0 = time.time()
+        st1, _, _ = srv.request("GET", "/v1/")
+        st2, _, _ = srv.request("GET", "/")
+        dt = time.time() - t0
+        C.ok("while an upload is open the server answers (%.3f s)" % dt,
+             st1 == 200 and st2 == 200 and dt < 2, (st1, st2, dt))
+        s.sendall(body[len(body) // 2:])
+        resp = read_response(s)
+        s.close()
+        C.ok("the upload then completes: 200, 30,000 added",
+             b" 200 " in resp[:20] and b'"added":30000' in resp, resp[:400])
+        code = srv.stop(signal.SIGINT)
+        C.ok("SIGINT: exit 0", code == 0 and "SIGINT: stopping" in srv.log_text(), code)
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    n0 = units(mem)
+
+    # 5. a second signal does not wait for the grace period
+    srv = Server(T, args + ["--grace", "60"], "twice")
+    try:
+        body = tsv_body(900000, 1000)
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
+                         "text/tab-separated-values", 100)
+        time.sleep(0.3)
+        t0 = time.time()
+        srv.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        code = srv.stop(signal.SIGTERM, timeout=30)
+        dt = time.time() - t0
+        s.close()
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    C.ok("a second SIGTERM stops at once (%.1f s, exit %s)" % (dt, code), dt < 10 and code == 0,
+         srv.log_text()[-500:])
+    C.ok("... and the cut-off upload stored nothing", units(mem) == n0)
+
+    # 6. start-up failures
+    with Server(T, ["--tm", mem], "busy") as a:
+        p = subprocess.run([JISR, "serve", "--tm", os.path.join(T, "other"), "--listen",
+                            "127.0.0.1:%d" % a.port], capture_output=True, text=True, timeout=30)
+        C.ok("a busy port: exit 1, 'cannot listen'", p.returncode == 1 and
+             "cannot listen" in p.stderr, p.stderr)
+    for bad in ("8080", "127.0.0.1", "127.0.0.1:99999", "nohost:80", "[::1:80"):
+        p = subprocess.run([JISR, "serve", "--tm", mem, "--listen", bad], capture_output=True,
+                           text=True, timeout=30)
+        C.ok("--listen %s: exit 1 with a message" % bad, p.returncode == 1 and
+             "--listen" in p.stderr, p.stderr)
+    p = subprocess.run([JISR, "serve", "--tm", mem, "--token-file", os.path.join(T, "nofile")],
+                       capture_output=True, text=True, timeout=30)
+    C.ok("an unreadable token file: exit 1", p.returncode == 1 and "token" in p.stderr, p.stderr)
+    p = subprocess.run([JISR, "serve", "--tm", os.path.join(T, "m", "data.mdb")],
+                       capture_output=True, text=True, timeout=30)
+    C.ok("not a memory: exit 1 with the library's message", p.returncode == 1 and p.stderr,
+         p.stderr)
+    has6 = True
+    try:
+        x = socket.socket(socket.AF_INET6)
+        x.bind(("::1", 0))
+        x.close()
+    except OSError:
+        has6 = False
+    if has6:
+        ready = os.path.join(T, "v6.ready")
+        p = subprocess.Popen([JISR, "serve", "--tm", mem, "--listen", "[::1]:0", "--ready-file",
+                              ready], stderr=subprocess.PIPE)
+        try:
+            for _ in range(200):
+                if os.path.exists(ready) and open(ready).read().strip():
+                    break
+                time.sleep(0.05)
+            url = open(ready).read().strip()
+            port = int(url.rsplit(":", 1)[1].strip("/"))
+            c = socket.create_connection(("::1", port), timeout=10)
+            c.sendall(b"GET /v1/stats HTTP/1.0\r\n\r\n")
+            got = c.recv(100)
+            c.close()
+            C.ok("IPv6 loopback [::1]", url.startswith("http://[::1]:") and b" 200 " in got, url)
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait(30)
+    shutil.rmtree(T, ignore_errors=True)
+    return C.done()
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except Exception:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    sys.exit(code)

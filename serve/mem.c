@@ -30,8 +30,9 @@ struct srv_mem {
     mem1 *v;
     size_t n;
     int writable;
-    pthread_mutex_t mu;
-    int importing;
+    pthread_mutex_t mu;  /* interim: one library call at a time */
+    int importing;       /* atomic: an import holds mu */
+    pthread_mutex_t lmu; /* the language cache */
     /* language cache */
     char **langs;
     size_t nlangs;
@@ -54,6 +55,7 @@ int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     }
     pthread_mutex_init(&m->mu, NULL);
+    pthread_mutex_init(&m->lmu, NULL);
     m->n = n;
     m->writable = !read_only;
     for (size_t i = 0; i < n; i++) {
@@ -115,6 +117,7 @@ void srv_mem_close(srv_mem *m)
     free(m->v);
     free_langs(m->langs, m->nlangs);
     pthread_mutex_destroy(&m->mu);
+    pthread_mutex_destroy(&m->lmu);
     free(m);
 }
 
@@ -156,10 +159,22 @@ int srv_mem_find(const srv_mem *m, const char *name)
 
 int srv_mem_importing(srv_mem *m)
 {
-    pthread_mutex_lock(&m->mu);
-    int b = m->importing;
-    pthread_mutex_unlock(&m->mu);
-    return b;
+    return __atomic_load_n(&m->importing, __ATOMIC_ACQUIRE);
+}
+
+/* Interim: a read on a worker thread takes the library lock unless an import holds it (the
+ * workers must stay free to feed the upload): then it gives up with JISR_EINTERRUPTED (503). */
+static int lock_read(srv_mem *m)
+{
+    struct timespec ts = {0, 200 * 1000};
+    for (;;) {
+        if (pthread_mutex_trylock(&m->mu) == 0)
+            return 0;
+        if (srv_mem_importing(m))
+            return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                  "an import is running; queries resume when it is done");
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* ---- languages -------------------------------------------------------------------------- */
@@ -177,12 +192,17 @@ static int cmp_lang_n(const void *a, const void *b)
     return strcmp(x->tag, y->tag);
 }
 
-/* with the lock held: refresh the cache when older than a second (another process may import) */
+/* with lmu held: refresh the cache when older than a second (another process may import);
+ * while an import holds the library the cache is kept as it is */
 static int langs_refresh(srv_mem *m)
 {
     double now = jisr_now();
     if (m->langs && now - m->langs_at < 1.0)
         return 0;
+    if (m->langs && pthread_mutex_trylock(&m->mu) != 0)
+        return 0;
+    if (!m->langs && lock_read(m) < 0)
+        return jisr_error_last()->code;
     lang_n *v = NULL;
     size_t nv = 0, cap = 0;
     int rc = 0;
@@ -229,6 +249,7 @@ static int langs_refresh(srv_mem *m)
     m->nlangs = nv;
     m->langs_at = now;
 done:
+    pthread_mutex_unlock(&m->mu);
     for (size_t j = 0; j < nv; j++)
         free(v[j].tag);
     free(v);
@@ -239,7 +260,7 @@ int srv_mem_langs(srv_mem *m, char ***tags, size_t *n)
 {
     *tags = NULL;
     *n = 0;
-    pthread_mutex_lock(&m->mu);
+    pthread_mutex_lock(&m->lmu);
     int rc = langs_refresh(m);
     if (rc == 0) {
         char **v = calloc(m->nlangs ? m->nlangs : 1, sizeof *v);
@@ -256,7 +277,7 @@ int srv_mem_langs(srv_mem *m, char ***tags, size_t *n)
             *n = m->nlangs;
         }
     }
-    pthread_mutex_unlock(&m->mu);
+    pthread_mutex_unlock(&m->lmu);
     return rc;
 }
 
@@ -266,7 +287,7 @@ int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz)
     if (strlen(code) >= sizeof want || strlen(code) >= outsz)
         return -1;
     strcpy(want, code);
-    pthread_mutex_lock(&m->mu);
+    pthread_mutex_lock(&m->lmu);
     int found = -1;
     if (langs_refresh(m) == 0) {
         for (;;) {
@@ -285,10 +306,17 @@ int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz)
                 *dash = '\0';
         }
     }
-    pthread_mutex_unlock(&m->mu);
+    pthread_mutex_unlock(&m->lmu);
     if (found == 0)
         strcpy(out, want);
     return found;
+}
+
+static void langs_invalidate(srv_mem *m)
+{
+    pthread_mutex_lock(&m->lmu);
+    m->langs_at = 0;
+    pthread_mutex_unlock(&m->lmu);
 }
 
 /* ---- queries ---------------------------------------------------------------------------- */
@@ -297,7 +325,8 @@ int srv_mem_query(srv_mem *m, int which, const char *text, const jisr_tm_query_o
                   jisr_tm_matches *out)
 {
     int rc;
-    pthread_mutex_lock(&m->mu);
+    if ((rc = lock_read(m)) < 0)
+        return rc;
     if (which >= 0) {
         rc = jisr_tm_query(m->v[which].tm, text, o, out);
         for (size_t i = 0; rc == 0 && i < out->n; i++)
@@ -417,8 +446,10 @@ int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase,
                     int width, jisr_buf *out)
 {
     jisr_tm_hits h;
-    pthread_mutex_lock(&m->mu);
-    int rc = jisr_tm_concord(m->v[which < 0 ? 0 : which].tm, lang, phrase, max, &h);
+    int rc;
+    if ((rc = lock_read(m)) < 0)
+        return rc;
+    rc = jisr_tm_concord(m->v[which < 0 ? 0 : which].tm, lang, phrase, max, &h);
     pthread_mutex_unlock(&m->mu);
     if (rc < 0)
         return rc;
@@ -483,7 +514,8 @@ int srv_mem_stats(srv_mem *m, int which, jisr_buf *out)
 {
     int rc = 0;
     json_t *o;
-    pthread_mutex_lock(&m->mu);
+    if ((rc = lock_read(m)) < 0)
+        return rc;
     if (which >= 0 || m->n == 1) {
         o = stats_one(&m->v[which < 0 ? 0 : which], &rc);
     } else {
@@ -551,8 +583,10 @@ int srv_mem_unit(srv_mem *m, int which, uint64_t id, jisr_buf *out)
     jisr_unit u;
     jisr_unit_init(&u);
     mem1 *x = &m->v[which < 0 ? 0 : which];
-    pthread_mutex_lock(&m->mu);
-    int rc = jisr_tm_get(x->tm, id, &u);
+    int rc;
+    if ((rc = lock_read(m)) < 0)
+        return rc;
+    rc = jisr_tm_get(x->tm, id, &u);
     pthread_mutex_unlock(&m->mu);
     if (rc < 0)
         return rc;
@@ -582,8 +616,8 @@ int srv_mem_delete(srv_mem *m, const uint64_t *ids, size_t n)
 {
     pthread_mutex_lock(&m->mu);
     int rc = jisr_tm_delete(m->v[0].tm, ids, n);
-    m->langs_at = 0;
     pthread_mutex_unlock(&m->mu);
+    langs_invalidate(m);
     return rc;
 }
 
@@ -608,8 +642,8 @@ int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_s
     int rc2 = jisr_tm_import_end(imp, rc == 0);
     if (rc == 0 && rc2 < 0)
         rc = rc2;
-    m->langs_at = 0;
     pthread_mutex_unlock(&m->mu);
+    langs_invalidate(m);
     return rc;
 }
 
@@ -618,7 +652,7 @@ int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_op
 {
     (void)name;
     pthread_mutex_lock(&m->mu);
-    m->importing = 1;
+    __atomic_store_n(&m->importing, 1, __ATOMIC_RELEASE);
     /* interim: the library imports from a path only; "-" reads stdin, which the server does not
      * use otherwise, so stdin is pointed at the upload for the import's duration (imports run
      * one at a time on the writer thread) */
@@ -626,9 +660,9 @@ int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_op
     stdin = in;
     int rc = jisr_tm_import_file(m->v[0].tm, "-", fo, st);
     stdin = saved;
-    m->importing = 0;
-    m->langs_at = 0;
+    __atomic_store_n(&m->importing, 0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&m->mu);
+    langs_invalidate(m);
     return rc;
 }
 
@@ -668,7 +702,8 @@ int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl, s
     wo.format = JISR_FMT_TMX;
     wo.srclang = sl ? sl : "*all*";
     wo.tgtlang = tl;
-    pthread_mutex_lock(&m->mu);
+    if ((rc = lock_read(m)) < 0)
+        goto fail;
     rc = jisr_tm_iter_open(m->v[which < 0 ? 0 : which].tm, &x->it);
     pthread_mutex_unlock(&m->mu);
     if (rc < 0 || (rc = jisr_writer_open_stream(&x->w, x->f, "export", &wo, NULL)) < 0)

@@ -1,15 +1,14 @@
 /*
  * cmd_query.c — `jisr query`: fuzzy-match each TEXT (or each line of standard input) against a
- * memory and print the best matches, as text with a word diff or as one JSON object per query.
+ * memory and print the best matches, as text with a word diff or as one JSON object per query
+ * (both rendered by the library: tm/textout.c, tm/json.c).
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 
 const char cmd_query_help[] =
     "Usage: jisr query [OPTIONS] -s LANG -t LANG [TEXT...]\n"
@@ -29,11 +28,12 @@ const char cmd_query_help[] =
     "  -s, --source LANG     language of the queries (e.g. ar)\n"
     "  -t, --target LANG     language of the translations (e.g. en)\n"
     "  -m, --min N           lowest score shown (default 70)\n"
-    "  -n, --max N           at most N matches per query (default 5)\n"
+    "  -n, --max N           at most N matches per query (default 5, at most 100000)\n"
     "  -j, --json            one JSON object per query:\n"
     "                        "
     "{\"query\":…,\"matches\":[{\"score\":…,\"source\":…,\"target\":…,\"id\":…},…]}\n"
-    "                        (placeable matches add \"placeable\":true and \"stored_target\")\n"
+    "                        (placeable matches add \"placeable\":true and \"stored_target\";\n"
+    "                        text that is not valid UTF-8 is shown with U+FFFD)\n"
     "      --exhaustive      score every unit instead of the index's candidates (slow; the\n"
     "                        reference the index is tested against)\n"
     "  -h, --help            show this help\n"
@@ -41,78 +41,27 @@ const char cmd_query_help[] =
     "In text mode each match shows the stored source as a word diff against the query:\n"
     "[-word-] is in the query only, {+word+} in the match only.\n"
     "\n"
+    "A query of more than 100000 tokens (words, numbers, punctuation) is refused; memory\n"
+    "grows with the lengths of the query and of the stored texts, never with their product.\n"
+    "\n"
     "Examples:\n"
     "  jisr query --tm ~/tm/un -s ar -t en 'الجلسة 7439 المعقودة في 11 أيار/مايو 2015.'\n"
     "  jisr query -s en -t ar --min 50 --json < sentences.txt\n";
 
-static char *plain(const char *s)
-{
-    jisr_buf b = {0};
-    tm_cli_plain(&b, s, strlen(s));
-    return b.data;
-}
-
-static int print_json(const char *q, const jisr_tm_matches *m)
-{
-    json_t *o = json_object(), *arr = json_array();
-    json_object_set_new(o, "query", json_string(q));
-    for (size_t i = 0; i < m->n; i++) {
-        const jisr_tm_match *x = &m->v[i];
-        char *s = plain(x->source), *t = plain(x->target);
-        json_t *j = json_object();
-        json_object_set_new(j, "score", json_integer(x->score));
-        json_object_set_new(j, "source", json_string(s ? s : ""));
-        json_object_set_new(j, "target", json_string(t ? t : ""));
-        json_object_set_new(j, "id", json_integer((json_int_t)x->id));
-        if (x->placeable) {
-            char *o2 = plain(x->target_orig);
-            json_object_set_new(j, "placeable", json_true());
-            json_object_set_new(j, "stored_target", json_string(o2 ? o2 : ""));
-            free(o2);
-        }
-        json_array_append_new(arr, j);
-        free(s);
-        free(t);
-    }
-    json_object_set_new(o, "matches", arr);
-    char *out = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!out)
-        return -1;
-    puts(out);
-    free(out);
-    return 0;
-}
-
-static void print_text(const char *q, const jisr_tm_matches *m, int min)
-{
-    printf("query: %s\n", q);
-    if (m->n == 0)
-        printf("  (no match with score >= %d)\n", min);
-    for (size_t i = 0; i < m->n; i++) {
-        const jisr_tm_match *x = &m->v[i];
-        char *d = plain(x->diff), *t = plain(x->target);
-        printf("  %3d  #%-8llu %s\n", x->score, (unsigned long long)x->id, d ? d : "");
-        printf("                 = %s%s\n", t ? t : "",
-               x->placeable ? "   [numbers substituted]" : "");
-        free(d);
-        free(t);
-    }
-}
-
-static int run_one(jisr_tm *tm, const char *q, const jisr_tm_query_opts *o, int json)
+static int run_one(jisr_tm *tm, const char *q, const jisr_tm_query_opts *o, int json, jisr_buf *out)
 {
     jisr_tm_matches m;
     int rc = jisr_tm_query(tm, q, o, &m);
     if (rc < 0)
         return cli_error(rc);
-    if (json)
-        rc = print_json(q, &m);
-    else
-        print_text(q, &m, o->min_score);
+    jisr_buf_reset(out);
+    rc = json ? jisr_tm_matches_json(out, q, &m) : jisr_tm_matches_text(out, q, &m, o->min_score);
+    if (rc == 0 && json)
+        rc = jisr_buf_putc(out, '\n');
     jisr_tm_matches_free(&m);
     if (rc < 0)
-        return cli_fail("cannot format JSON output");
+        return cli_error(rc);
+    fwrite(out->data, 1, out->len, stdout);
     return CLI_OK;
 }
 
@@ -144,13 +93,14 @@ int cmd_query(int argc, char **argv)
             o.tgtlang = optarg;
             break;
         case 'm':
-            if (tm_cli_number(optarg, 100, &v) < 0)
+            if (cli_number(optarg, 100, &v) < 0)
                 return cli_usage_error("query", "--min needs a number from 0 to 100");
             o.min_score = (int)v;
             break;
         case 'n':
-            if (tm_cli_number(optarg, 100000, &v) < 0 || v < 1)
-                return cli_usage_error("query", "--max needs a positive number");
+            if (cli_number(optarg, JISR_TM_MAX_RESULTS, &v) < 0 || v < 1)
+                return cli_usage_error("query", "--max needs a number from 1 to %d",
+                                       JISR_TM_MAX_RESULTS);
             o.max_results = (size_t)v;
             break;
         case 'j':
@@ -168,13 +118,14 @@ int cmd_query(int argc, char **argv)
     if (!o.srclang || !o.tgtlang)
         return cli_usage_error("query", "both -s LANG and -t LANG are needed");
     jisr_tm *tm;
-    int rc = tm_cli_open(dir, 0, &tm);
+    int rc = cli_open_tm(dir, 0, &tm);
     if (rc != CLI_OK)
         return rc;
     int status = CLI_OK;
+    jisr_buf out = {0};
     if (optind < argc) {
         for (int i = optind; i < argc && status == CLI_OK; i++)
-            status = run_one(tm, argv[i], &o, json);
+            status = run_one(tm, argv[i], &o, json, &out);
     } else {
         char *line = NULL;
         size_t cap = 0;
@@ -182,11 +133,12 @@ int cmd_query(int argc, char **argv)
         while (status == CLI_OK && (n = getline(&line, &cap, stdin)) >= 0) {
             while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
                 line[--n] = '\0';
-            status = run_one(tm, line, &o, json);
+            status = run_one(tm, line, &o, json, &out);
             fflush(stdout);
         }
         free(line);
     }
+    jisr_buf_free(&out);
     jisr_tm_close(tm);
     return status;
 }

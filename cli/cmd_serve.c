@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 #include "serve/serve.h"
 
 const char cmd_serve_help[] =
@@ -151,7 +150,7 @@ int cmd_serve(int argc, char **argv)
         case O_IDLE:
         case O_REQT:
         case O_GRACE:
-            if (tm_cli_number(optarg, 1000000, &v) < 0 || v < 1) {
+            if (cli_number(optarg, 1000000, &v) < 0 || v < 1) {
                 cli_usage_error("serve", "%s needs a positive number", argv[optind - 1]);
                 goto done;
             }

@@ -1,11 +1,13 @@
 /*
- * tm_int.h — private to tm/: the matcher's tokens, the packed unit record, the LMDB handle and
- * the transaction helpers shared by store.c, import.c, match.c and concord.c.
+ * tm_int.h — private to tm/: the matcher's tokens, the packed unit record, the LMDB handle, the
+ * transaction wrapper and the postings codec shared by the store, the import, the matcher and the
+ * concordance. (import_int.h and match_int.h hold what only those subsystems share.)
  */
 #ifndef JISR_TM_INT_H
 #define JISR_TM_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +17,12 @@
 /* ---- tokens (tok.c) --------------------------------------------------------------------- */
 
 enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
+
+/** Version of the tokens and their hashes (tok.c and the text layer's match normalisation). A
+ * memory records it, with the ICU and Unicode versions, when its index is built; opened with
+ * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
+ * boundary or changes a hash. */
+#define TM_TOK_VERSION 1
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -128,6 +136,10 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
 /** Re-encode r with new usage/dates (appends to out). */
 int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t changed,
                     int64_t lastused, jisr_buf *out);
+/** The record data[0..n) (decoded in r) with each variant's words, weighted length and text hash
+ * replaced (a reindex): every other byte is kept. Appends to out. */
+int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
+                   const uint32_t *w100, const uint64_t *nhash, jisr_buf *out);
 /** Hash identifying a unit's normalised variants (languages + normalised texts). */
 uint64_t tm_dedupe_key(const tm_rec *r);
 /** Decode to a jisr_unit (u cleared first). */
@@ -162,7 +174,11 @@ static inline unsigned char *tm_varint_put(unsigned char *p, uint64_t v)
 void tm_put_varint(jisr_buf *b, uint64_t v);
 const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v);
 
-/* ---- store (store.c) --------------------------------------------------------------------- */
+/* ---- the store (store.c, txn.c) --------------------------------------------------------- */
+
+/** The longest language tag a memory stores (bytes): a longer one is refused at import, never
+ * cut. BCP 47 tags in use are far shorter (RFC 5646 asks implementations for at least 35). */
+#define TM_LANG_MAX 63
 
 struct jisr_tm {
     MDB_env *env;
@@ -171,25 +187,103 @@ struct jisr_tm {
     int nolock;
     int rdonly;
     char *dir;
-    uint32_t *acc; /* matcher scratch: shared-term count per id, all zero between queries */
-    size_t acccap;
+    /* transactions open in this process through this handle, and threads waiting to change the
+     * map size (txn.c) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned active, growing;
+    struct jisr_tm_ctx *pool; /* idle query contexts lent to jisr_tm_query/concord (match.c) */
+    size_t npool;
+    /* the index's versions as recorded in the memory, and whether they differ from ours */
+    char idx_icu[16], idx_unicode[16];
+    uint64_t idx_tok;
+    int idx_stale;
 };
 
-/** Map an LMDB result to a JISR code with detail naming what was being done. */
-int tm_db_error(int rc, const char *what);
-int tm_txn_read(jisr_tm *tm, MDB_txn **txn);
-int tm_txn_write(jisr_tm *tm, MDB_txn **txn);
-/** Double the map size; no transaction of this process may be open. */
+/** A transaction with a sticky first error (txn.c): after a failure every operation is a no-op
+ * and commit aborts; rc holds the JISR_E* code (its message recorded where it happened) and mdb
+ * the LMDB code when LMDB failed (MDB_MAP_FULL: grow and write again). Values read are checked
+ * to lie inside the file (a damaged node is reported, never followed past the end). */
+typedef struct tm_txn {
+    jisr_tm *tm;
+    MDB_txn *txn; /* NULL once committed or aborted */
+    int rc;
+    int mdb;
+    int rw;
+    const char *lo, *hi, *mapend; /* the mapped bytes the file holds; the end of the map */
+} tm_txn;
+
+typedef struct tm_cur {
+    tm_txn *t;
+    MDB_cursor *c;
+} tm_cur;
+
+/** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
+ * was being done (never "unknown error"). */
+int tm_db_error(const jisr_tm *tm, int rc, const char *what);
+/** Begin a read (rw 0) or write transaction; returns t->rc. Always pair with commit or abort. */
+int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw);
+/** Commit (or abort, after an error); returns the first error. */
+int tm_txn_commit(tm_txn *t);
+/** Abort; accepts a transaction already ended. */
+void tm_txn_abort(tm_txn *t);
+/** Record LMDB's mdb_rc as the first error (unless one is recorded); returns t->rc. */
+int tm_txn_fail(tm_txn *t, int mdb_rc, const char *what);
+/** Record a JISR code (already described by jisr_error_set) as the first error. */
+int tm_txn_set(tm_txn *t, int rc);
+/** Record a damaged memory (a record or value that does not decode). */
+int tm_txn_corrupt(tm_txn *t, const char *what);
+/** 1 when v lies inside the file (or is a write transaction's own page), else records the
+ * damage and returns 0. */
+int tm_val_check(tm_txn *t, const MDB_val *v, const char *what);
+/** 1 found (v set), 0 absent or after an error (t->rc tells). */
+int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what);
+int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
+/** 1 deleted, 0 absent or after an error. */
+int tm_del(tm_txn *t, MDB_dbi dbi, const MDB_val *k, const char *what);
+int tm_drop(tm_txn *t, MDB_dbi dbi, int del, const char *what);
+int tm_dbi_stat(tm_txn *t, MDB_dbi dbi, MDB_stat *st, const char *what);
+int tm_cur_open(tm_cur *c, tm_txn *t, MDB_dbi dbi);
+/** 1 with k and v, 0 at the end or after an error. */
+int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *what);
+int tm_cur_put(tm_cur *c, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
+void tm_cur_close(tm_cur *c);
+
+/** Double the map size, once no transaction of the process is open (the caller has none). */
 int tm_grow(jisr_tm *tm);
 /** Grow the map (by doublings) so that extra bytes fit after the data; same condition. An import
  * reserves room for its file up front: each MDB_MAP_FULL otherwise costs a replayed batch. */
 int tm_reserve(jisr_tm *tm, uint64_t extra);
-int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v);
-int tm_meta_put_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t v);
+/** meta values: big-endian u64 (absent = 0) and strings (1 found, 0 absent, <0 error). */
+int tm_meta_get_u64(tm_txn *t, const char *key, uint64_t *v);
+int tm_meta_put_u64(tm_txn *t, const char *key, uint64_t v);
+int tm_meta_get_str(tm_txn *t, const char *key, char *out, size_t outsz);
+int tm_meta_put_str(tm_txn *t, const char *key, const char *s);
 /** Add delta to the per-language counter of lang. */
-int tm_meta_lang_add(MDB_txn *txn, jisr_tm *tm, const char *lang, size_t n, int64_t delta);
+int tm_meta_lang_add(tm_txn *t, const char *lang, size_t n, int64_t delta);
 
-/* ---- postings (match.c) ------------------------------------------------------------------ */
+/* Concordance context (json.c): the last width characters of s[0..n), and the bytes of the
+ * first width characters (UTF-8 aware). */
+const char *tm_tail_chars(const char *s, size_t n, int width);
+size_t tm_head_bytes(const char *s, size_t n, int width);
+
+/* Query contexts lent to the plain calls (match.c). */
+struct jisr_tm_ctx *tm_ctx_take(jisr_tm *tm);
+void tm_ctx_give(struct jisr_tm_ctx *c);
+void tm_ctx_pool_free(jisr_tm *tm);
+
+/** Record the versions the index is built with (this library's) in meta (store.c). */
+int tm_index_stamp(tm_txn *t);
+/** Read the recorded versions again (after a reindex) into the handle. */
+void tm_index_reload(jisr_tm *tm);
+
+/* ---- postings (postings.c) --------------------------------------------------------------- *
+ * Database post: key = 8 bytes (tm_post_key: language and term hash, length bucket in the low
+ * byte) + 4 bytes (the chunk's first id), both big-endian; value = varint count, then the deltas
+ * of the ascending ids after the first (varints). Written by the import and reindex, read by the
+ * matcher and the concordance. */
+
+#define TM_POST_MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended, not followed */
 
 typedef struct tm_chunk {
     MDB_val k, v;
@@ -197,9 +291,13 @@ typedef struct tm_chunk {
     unsigned bucket; /* length bucket of the chunk's key */
 } tm_chunk;
 /** Collect the posting chunks of one term for buckets (pkey_lo & 0xFF) … hi; *df = their ids. */
-int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
+int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
                    size_t *cap, uint64_t *df);
-/** Decode one posting chunk: ids appended to *ids (grown with realloc). */
+/** Decode one posting chunk: ids appended to *ids (grown as needed). */
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
+/** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
+ * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
+ * a chunk of their own. scratch holds the value being built. */
+int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t n, jisr_buf *scratch);
 
 #endif

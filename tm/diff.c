@@ -1,0 +1,366 @@
+/*
+ * diff.c — rendering a match for the user: the stored source as a word diff against the query
+ * ([-query only-]{+match only+}, near-equal tokens plain), and number placeables (the query's
+ * numbers put into the stored target when the texts differ only in numbers).
+ *
+ * The diff comes from an optimal alignment of the two token sequences under the matcher's costs.
+ * Up to TM_DIFF_FULL_CELLS cells it is the back-trace of the full DP matrix (preferring, from the
+ * end, a substitution, then a query token dropped, then a match token added). Beyond, the matrix
+ * would cost memory proportional to the product of the lengths (6 GB for two texts of 40,000
+ * words), so Hirschberg's divide and conquer finds an optimal alignment in linear space and
+ * twice the time: the forward distances to the query's middle row and the backward ones from
+ * its end meet at the column an optimal path crosses; each half is aligned the same way, and
+ * small pieces by the full matrix. Its choice among equally good alignments may differ from the
+ * full back-trace's; the score never does (it comes from score.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/match_int.h"
+
+/* Alignments of up to this many DP cells keep the full matrix (16 MiB): every query of ordinary
+ * length, whose diffs therefore never depend on the method. */
+#define TM_DIFF_FULL_CELLS ((size_t)1 << 22)
+/* Hirschberg's pieces at most this big are finished by the full matrix. */
+#define TM_DIFF_LEAF_CELLS ((size_t)1 << 16)
+
+/* One step of an alignment: 'E'qual/near, 'S'ubstitute, 'D'elete (a query token), 'I'nsert (a
+ * match token); qi/mi give the token indexes. */
+typedef struct step {
+    char op;
+    uint32_t qi, mi;
+} step;
+
+typedef struct steps {
+    step *v;
+    size_t n, cap;
+} steps;
+
+static step make_step(const tm_tok *q, const tm_tok *m, size_t i, size_t j)
+{
+    uint32_t sc = tm_sub_cost(&q[i], &m[j]);
+    int near = sc == 0 || q[i].hn == m[j].hn ||
+               (q[i].kind == TM_WORD && q[i].hk == m[j].hk && m[j].kind == TM_WORD);
+    return (step){near ? 'E' : 'S', (uint32_t)i, (uint32_t)j};
+}
+
+/* The full DP matrix of q[qa, qa + n) against m[ma, ma + mn) and its back-trace, appended to out
+ * in order. */
+static int align_full(const tm_tok *q, size_t qa, size_t n, const tm_tok *m, size_t ma, size_t mn,
+                      steps *out)
+{
+    uint32_t *dp = malloc((n + 1) * (mn + 1) * sizeof *dp);
+    int rc = JISR_GROW(out->v, out->cap, out->n + n + mn + 1);
+    if (!dp || rc < 0) {
+        free(dp);
+        return rc < 0 ? rc : jisr_oom((n + 1) * (mn + 1) * sizeof *dp);
+    }
+    const tm_tok *qv = q + qa, *mv = m + ma;
+#define DP(i, j) dp[(i) * (mn + 1) + (j)]
+    DP(0, 0) = 0;
+    for (size_t j = 1; j <= mn; j++)
+        DP(0, j) = DP(0, j - 1) + tm_tok_w(&mv[j - 1]);
+    for (size_t i = 1; i <= n; i++) {
+        DP(i, 0) = DP(i - 1, 0) + tm_tok_w(&qv[i - 1]);
+        for (size_t j = 1; j <= mn; j++) {
+            uint32_t a = DP(i - 1, j - 1) + tm_sub_cost(&qv[i - 1], &mv[j - 1]);
+            uint32_t b = DP(i - 1, j) + tm_tok_w(&qv[i - 1]);
+            uint32_t c = DP(i, j - 1) + tm_tok_w(&mv[j - 1]);
+            uint32_t v = a < b ? a : b;
+            DP(i, j) = v < c ? v : c;
+        }
+    }
+    step *s = out->v + out->n;
+    size_t i = n, j = mn, k = 0;
+    while (i > 0 || j > 0) {
+        if (i > 0 && j > 0 && DP(i, j) == DP(i - 1, j - 1) + tm_sub_cost(&qv[i - 1], &mv[j - 1])) {
+            s[k++] = make_step(q, m, qa + i - 1, ma + j - 1);
+            i--;
+            j--;
+        } else if (i > 0 && DP(i, j) == DP(i - 1, j) + tm_tok_w(&qv[i - 1])) {
+            s[k++] = (step){'D', (uint32_t)(qa + i - 1), (uint32_t)(ma + j)};
+            i--;
+        } else {
+            s[k++] = (step){'I', (uint32_t)(qa + i), (uint32_t)(ma + j - 1)};
+            j--;
+        }
+    }
+#undef DP
+    free(dp);
+    for (size_t a = 0, b = k ? k - 1 : 0; a < b; a++, b--) {
+        step t = s[a];
+        s[a] = s[b];
+        s[b] = t;
+    }
+    out->n += k;
+    return 0;
+}
+
+/* The last row of the DP of q[qa, qb) against m[ma, mb): row[j] = the distance of q[qa, qb) and
+ * m[ma, ma + j). rev: of the reversed sequences (row[j] = the distance of q[qa, qb) and
+ * m[mb − j, mb)). tmp holds as many values as row. */
+static void dp_row(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, const tm_tok *m,
+                   size_t ma, size_t mb, int rev, uint32_t *row, uint32_t *tmp)
+{
+    size_t mn = mb - ma;
+    uint32_t *prev = row, *cur = tmp;
+    prev[0] = 0;
+    for (size_t j = 1; j <= mn; j++)
+        prev[j] = prev[j - 1] + tm_tok_w(&m[rev ? mb - j : ma + j - 1]);
+    for (size_t i = 1; i <= qb - qa; i++) {
+        const tm_tok *qt = &q[rev ? qb - i : qa + i - 1];
+        uint32_t wq = tm_tok_w(qt);
+        cur[0] = prev[0] + wq;
+        for (size_t j = 1; j <= mn; j++) {
+            const tm_tok *mt = &m[rev ? mb - j : ma + j - 1];
+            uint32_t a = prev[j - 1] + tm_sub_cost(qt, mt);
+            uint32_t b = prev[j] + wq;
+            uint32_t cc = cur[j - 1] + tm_tok_w(mt);
+            uint32_t v = a < b ? a : b;
+            cur[j] = v < cc ? v : cc;
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+        if ((i & 63) == 0 && tm_late(c))
+            break; /* the caller sees c->late */
+    }
+    if (prev != row)
+        memcpy(row, prev, (mn + 1) * sizeof *row);
+}
+
+/* Hirschberg: an optimal alignment of q[qa, qb) and m[ma, mb) appended to out. f, g and tmp hold
+ * |m| + 1 values each. */
+static int hirschberg(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, const tm_tok *m,
+                      size_t ma, size_t mb, uint32_t *f, uint32_t *g, uint32_t *tmp, steps *out)
+{
+    size_t n = qb - qa, mn = mb - ma;
+    if (c->late)
+        return 0;
+    if (n <= 2 || (n + 1) * (mn + 1) <= TM_DIFF_LEAF_CELLS)
+        return align_full(q, qa, n, m, ma, mn, out);
+    size_t mid = qa + n / 2;
+    dp_row(c, q, qa, mid, m, ma, mb, 0, f, tmp);
+    dp_row(c, q, mid, qb, m, ma, mb, 1, g, tmp);
+    if (c->late)
+        return 0;
+    /* the column where an optimal path crosses the middle row: f[k] + g[mn − k] is least */
+    size_t best = 0;
+    uint64_t bv = UINT64_MAX;
+    for (size_t k = 0; k <= mn; k++) {
+        uint64_t v = (uint64_t)f[k] + g[mn - k];
+        if (v < bv) {
+            bv = v;
+            best = k;
+        }
+    }
+    int rc = hirschberg(c, q, qa, mid, m, ma, ma + best, f, g, tmp, out);
+    if (rc == 0)
+        rc = hirschberg(c, q, mid, qb, m, ma + best, mb, f, g, tmp, out);
+    return rc;
+}
+
+/* An optimal alignment of the query's tokens with the match's, in order. */
+static int align(jisr_tm_ctx *c, const tm_toks *q, const tm_toks *m, steps *out)
+{
+    out->n = 0;
+    if ((q->n + 1) * (m->n + 1) <= TM_DIFF_FULL_CELLS)
+        return align_full(q->v, 0, q->n, m->v, 0, m->n, out);
+    uint32_t *buf = malloc(3 * (m->n + 1) * sizeof *buf);
+    if (!buf)
+        return jisr_oom(3 * (m->n + 1) * sizeof *buf);
+    int rc =
+        hirschberg(c, q->v, 0, q->n, m->v, 0, m->n, buf, buf + m->n + 1, buf + 2 * (m->n + 1), out);
+    free(buf);
+    return rc;
+}
+
+static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t mlen,
+                       const tm_toks *m, const step *s, size_t ns)
+{
+    jisr_buf b = {0};
+    size_t pos = 0; /* bytes of the match text already copied */
+    for (size_t k = 0; k < ns; k++) {
+        const step *st = &s[k];
+        if (st->op == 'D') {
+            const tm_tok *t = &q->v[st->qi];
+            if (b.len && b.data[b.len - 1] != ' ')
+                jisr_buf_putc(&b, ' ');
+            jisr_buf_puts(&b, "[-");
+            jisr_buf_append(&b, qt + t->start, t->end - t->start);
+            jisr_buf_puts(&b, "-]");
+            continue;
+        }
+        const tm_tok *t = &m->v[st->mi];
+        jisr_buf_append(&b, mt + pos, t->start - pos); /* the gap before the token */
+        if (st->op == 'S') {
+            const tm_tok *a = &q->v[st->qi];
+            jisr_buf_puts(&b, "[-");
+            jisr_buf_append(&b, qt + a->start, a->end - a->start);
+            jisr_buf_puts(&b, "-]{+");
+        } else if (st->op == 'I') {
+            jisr_buf_puts(&b, "{+");
+        }
+        jisr_buf_append(&b, mt + t->start, t->end - t->start);
+        if (st->op != 'E')
+            jisr_buf_puts(&b, "+}");
+        pos = t->end;
+    }
+    jisr_buf_append(&b, mt + pos, mlen - pos);
+    if (!b.data)
+        return jisr_strdup("");
+    return b.data;
+}
+
+/* digit system of a number token's surface: 0 ASCII, 0x0660 Arabic-Indic, 0x06F0 Eastern */
+static unsigned digit_base(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1];
+        if (a == 0xD9 && b >= 0xA0 && b <= 0xA9)
+            return 0x0660;
+        if (a == 0xDB && b >= 0xB0 && b <= 0xB9)
+            return 0x06F0;
+    }
+    return 0;
+}
+
+/* does s contain U+066B (b2 = 0xAB) or U+066C (0xAC)? */
+static int has_pair(const char *s, size_t n, unsigned b2)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((unsigned char)s[i] == 0xD9 && (unsigned char)s[i + 1] == b2)
+            return 1;
+    return 0;
+}
+
+static void put_cp(jisr_buf *b, unsigned cp)
+{
+    char u[3] = {(char)(0xC0 | (cp >> 6)), (char)(0x80 | (cp & 0x3F)), 0};
+    jisr_buf_append(b, u, 2);
+}
+
+/* the query number (normalised ASCII form) written in the target's digit system */
+static void render_number(jisr_buf *b, const char *norm, size_t n, const char *tsurf, size_t tn)
+{
+    unsigned base = digit_base(tsurf, tn);
+    int has_dsep = has_pair(tsurf, tn, 0xAB), has_gsep = has_pair(tsurf, tn, 0xAC);
+    for (size_t i = 0; i < n; i++) {
+        char c = norm[i];
+        if (base && c >= '0' && c <= '9')
+            put_cp(b, base + (unsigned)(c - '0'));
+        else if (c == '.' && has_dsep)
+            put_cp(b, 0x066B);
+        else if (c == ',' && has_gsep)
+            put_cp(b, 0x066C);
+        else
+            jisr_buf_putc(b, c);
+    }
+}
+
+/* When query and source differ only in numbers, substitute the query's numbers for the source's
+ * in the target. Returns 1 with *out (malloc'd) when done, 0 when not applicable. */
+static int placeable(const char *qt, const tm_toks *q, const char *st_, const tm_toks *s,
+                     const char *tt, size_t tlen, char **out)
+{
+    if (q->n != s->n)
+        return 0;
+    size_t ndiff = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->v[i].kind != s->v[i].kind)
+            return 0;
+        if (q->v[i].kind != TM_NUMBER) {
+            if (q->v[i].hn != s->v[i].hn)
+                return 0;
+        } else if (q->v[i].hn != s->v[i].hn) {
+            ndiff++;
+        }
+    }
+    if (!ndiff)
+        return 0;
+    tm_toks t = {0};
+    jisr_buf a = {0}, nb = {0}, res = {0};
+    int ok = 0;
+    size_t *used = calloc(q->n + 1, sizeof *used);
+    if (!used || tm_tokenize(tt, tlen, &t) < 0)
+        goto done;
+    size_t pos = 0, done_n = 0;
+    for (size_t k = 0; k < t.n; k++) {
+        if (t.v[k].kind != TM_NUMBER)
+            continue;
+        for (size_t i = 0; i < s->n; i++) {
+            if (used[i] || s->v[i].kind != TM_NUMBER || q->v[i].hn == s->v[i].hn)
+                continue;
+            if (s->v[i].hn != t.v[k].hn) /* the same number in another digit system matches */
+                continue;
+            used[i] = 1;
+            done_n++;
+            jisr_buf_append(&res, tt + pos, t.v[k].start - pos);
+            jisr_buf_reset(&nb);
+            if (tm_tok_norm(qt + q->v[i].start, q->v[i].end - q->v[i].start, &nb) < 0)
+                goto done;
+            render_number(&res, nb.data, nb.len, tt + t.v[k].start, t.v[k].end - t.v[k].start);
+            pos = t.v[k].end;
+            break;
+        }
+    }
+    if (done_n != ndiff)
+        goto done;
+    jisr_buf_append(&res, tt + pos, tlen - pos);
+    if (!res.data)
+        goto done;
+    *out = res.data;
+    res.data = NULL;
+    ok = 1;
+done:
+    (void)st_;
+    free(used);
+    tm_toks_free(&t);
+    jisr_buf_free(&a);
+    jisr_buf_free(&nb);
+    jisr_buf_free(&res);
+    return ok;
+}
+
+int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
+{
+    unsigned int id = b->id;
+    MDB_val uk = {sizeof id, &id}, ud;
+    if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
+        return c->t.rc ? c->t.rc : tm_txn_corrupt(&c->t, "reading a unit");
+    int rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec);
+    if (rc < 0)
+        return tm_txn_set(&c->t, rc);
+    int si = tm_rec_find(&c->rec, c->o->srclang), ti = tm_rec_find(&c->rec, c->o->tgtlang);
+    if (si < 0 || ti < 0)
+        return tm_txn_corrupt(&c->t, "reading a unit");
+    const tm_rvar *sv = &c->rec.var[si], *tv = &c->rec.var[ti];
+    m->score = b->score;
+    m->similarity = b->sim;
+    m->id = id;
+    m->source = jisr_strndup(sv->text.p, sv->text.n);
+    m->target_orig = jisr_strndup(tv->text.p, tv->text.n);
+    if (!m->source || !m->target_orig)
+        return JISR_ENOMEM;
+    if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
+        return rc;
+    steps s = {0};
+    if ((rc = align(c, &c->q, &c->m, &s)) < 0) {
+        free(s.v);
+        return rc;
+    }
+    if (c->late) {
+        free(s.v);
+        return 0; /* the caller reports the deadline */
+    }
+    m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, &c->m, s.v, s.n);
+    free(s.v);
+    char *sub = NULL;
+    if (placeable(c->text, &c->q, m->source, &c->m, m->target_orig, tv->text.n, &sub)) {
+        m->target = sub;
+        m->placeable = 1;
+    } else {
+        m->target = jisr_strdup(m->target_orig);
+    }
+    return m->diff && m->target ? 0 : JISR_ENOMEM;
+}

@@ -33,9 +33,8 @@ import urllib.parse
 import urllib.request
 
 PY = "/usr/bin/python3"
-# Until the library's concurrent queries are in, one handle takes one query at a time: the
-# in-process threads then take turns (as the server's workers do) instead of racing.
-SERIAL_LIBRARY = True
+# One handle takes queries from several threads at once (the tm library's query contexts).
+SERIAL_LIBRARY = False
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 

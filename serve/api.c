@@ -17,15 +17,6 @@
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static int busy_reading(srv_req *r)
-{
-    if (!srv_mem_importing(srv_req_ctx(r)->mem))
-        return 0;
-    srv_reply_header(r, "Retry-After", "5");
-    srv_reply_error(r, 503, "busy", "an import is running; queries resume when it is done");
-    return 1;
-}
-
 static int busy_writing(srv_req *r)
 {
     int imports;
@@ -135,8 +126,6 @@ static void tms_query(srv_req *r)
     const srv_route *rt = srv_req_route(r);
     srv_mem *m = srv_req_ctx(r)->mem;
     char sl[64], tl[64], nsl[64], ntl[64];
-    if (busy_reading(r))
-        return;
     if (srv_lang_normalize(rt->sl, nsl, sizeof nsl) < 0 ||
         srv_lang_normalize(rt->tl, ntl, sizeof ntl) < 0) {
         srv_reply_error(r, 400, "bad_request", "'%s' or '%s' is not a language code", rt->sl,
@@ -200,8 +189,6 @@ static void tms_languages(srv_req *r)
 {
     char **tags;
     size_t n;
-    if (busy_reading(r))
-        return;
     int rc = srv_mem_langs(srv_req_ctx(r)->mem, &tags, &n);
     if (rc < 0) {
         srv_reply_lib_error(r, rc);
@@ -840,36 +827,28 @@ void srv_api_dispatch(srv_req *r)
         v1_info(r);
         return;
     case SRV_R_V1_QUERY:
-        if (busy_reading(r))
-            return;
         if (get)
             v1_query_get(r);
         else
             v1_query_post(r);
         return;
     case SRV_R_V1_CONCORD:
-        if (!busy_reading(r))
-            v1_concord(r);
+        v1_concord(r);
         return;
     case SRV_R_V1_STATS:
-        if (!busy_reading(r))
-            v1_stats(r);
+        v1_stats(r);
         return;
     case SRV_R_V1_LANGS:
-        if (!busy_reading(r))
-            v1_languages(r);
+        v1_languages(r);
         return;
     case SRV_R_V1_UNIT:
-        if (get && busy_reading(r))
-            return;
         v1_unit(r);
         return;
     case SRV_R_V1_DELETE:
         v1_delete(r);
         return;
     case SRV_R_V1_EXPORT:
-        if (!busy_reading(r))
-            v1_export(r);
+        v1_export(r);
         return;
     case SRV_R_V1_IMPORT: /* started before its body (srv_api_start_import) */
     default:

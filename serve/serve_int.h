@@ -158,7 +158,8 @@ void srv_upload_abort(srv_upload *u);  /* the body will never be complete */
 /** Reader side: up to n bytes; 0 at the end of a complete body, -1 (errno ECONNABORTED) when
  * aborted. Blocks while the pipe is empty. */
 long srv_upload_read(srv_upload *u, char *buf, size_t n);
-/** A FILE* over srv_upload_read (fclose releases nothing: call srv_upload_release). */
+/** A new FILE* over srv_upload_read, the caller's to fclose (which leaves the pipe as it is:
+ * the reference is released by srv_upload_release). */
 FILE *srv_upload_file(srv_upload *u);
 /** Reader side: stop reading (further pushes are dropped, a waiting HTTP side is resumed). */
 void srv_upload_close_reader(srv_upload *u);

@@ -60,9 +60,6 @@ int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_s
 /** Import a TMX/TSV/JSONL stream (fo->read.format must be set) into the first memory. */
 int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_opts *fo,
                    jisr_tm_import_stats *st);
-/** 1 while an import runs (queries are answered 503 meanwhile until the library's concurrent
- * queries are in: see mem.c). */
-int srv_mem_importing(srv_mem *m);
 
 /** Streamed export as TMX 1.4b: memory which; sl (and tl) select units as `jisr export`. */
 typedef struct srv_export srv_export;

@@ -30,7 +30,6 @@ struct srv_upload {
     int refs;
     void (*suspend)(void *), (*resume)(void *);
     void *ctx;
-    FILE *file;
 };
 
 int srv_upload_new(srv_upload **out, size_t cap)
@@ -182,11 +181,8 @@ static ssize_t cookie_read(void *c, char *buf, size_t n)
 
 FILE *srv_upload_file(srv_upload *u)
 {
-    if (!u->file) {
-        cookie_io_functions_t io = {cookie_read, NULL, NULL, NULL};
-        u->file = fopencookie(u, "rb", io);
-    }
-    return u->file;
+    cookie_io_functions_t io = {cookie_read, NULL, NULL, NULL};
+    return fopencookie(u, "rb", io);
 }
 
 void srv_upload_ref(srv_upload *u)
@@ -205,8 +201,6 @@ void srv_upload_release(srv_upload *u)
     pthread_mutex_unlock(&u->mu);
     if (!last)
         return;
-    if (u->file)
-        fclose(u->file);
     pthread_mutex_destroy(&u->mu);
     pthread_cond_destroy(&u->cv);
     free(u->buf);

@@ -549,7 +549,13 @@ def several(base, mem):
         C.ok("the same unit in both: the project memory's 100 first, the penalised 90 after",
              [m["quality"] for m in b[:2]] == [100, 90], b)
         st, v = s.get_json("/v1/stats?tm=b")
-        C.ok("/v1/stats?tm=b", st == 200 and v["name"] == "b" and v["units"] == 101, v)
+        C.ok("/v1/stats?tm=b: that memory's statistics", st == 200 and
+             v["path"].endswith("/b") and v["units"] == 101, v)
+        st, v = s.get_json("/v1/stats")
+        C.ok("/v1/stats: each memory under its name", st == 200 and
+             [(x["name"], x["penalty"], x["stats"]["units"]) for x in v["memories"]] ==
+             [("m", 0, v["memories"][0]["stats"]["units"]), ("b", 10, 101)] and
+             v["units"] == sum(x["stats"]["units"] for x in v["memories"]), v)
     code, _, err = run("serve", "--tm", mem, "--tm", mem, "--listen", "127.0.0.1:0", check=False)
     C.ok("the same memory twice: refused", code != 0 and "twice" in err, err)
     code, _, err = run("serve", "--tm", mem + ":101", check=False)

@@ -50,6 +50,17 @@ def main():
     make_tsv(os.path.join(T, "u.tsv"), base)
     mem = os.path.join(T, "m")
     run("import", "--tm", mem, "-s", "ar", "-t", "en", "-q", os.path.join(T, "u.tsv"))
+    with open(os.path.join(T, "noted.tmx"), "w", encoding="utf-8") as f:
+        f.write("""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence"
+ o-tmf="t" adminlang="en" srclang="ar" datatype="plaintext"/><body>
+<tu creationdate="20240102T030405Z" changedate="20250607T080910Z" usagecount="3">
+<prop type="x-project">Demo project</prop><note>Checked by the reviewer</note>
+<tuv xml:lang="ar"><seg>وثيقة مراجعة بعناية فائقة للمشروع</seg></tuv>
+<tuv xml:lang="en"><seg>A document reviewed with great care for the project</seg></tuv></tu>
+</body></tmx>
+""")
+    run("import", "--tm", mem, "-q", os.path.join(T, "noted.tmx"))
     ar, en = base[16]  # المجلس رفضت جدول الأعمال في الفقرة ٢٠.
     ar_query = " ".join(ar.split()[:-1]) + " ٢١."  # the last word changed
     profile = tempfile.mkdtemp(prefix="jisr-chromium-", dir=T)
@@ -153,6 +164,24 @@ def browse(drv, s, ar, en, ar_query):
     keys(drv, Keys.ESCAPE)
     wait(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is None)
     C.ok("Escape closes the details", True)
+
+    # a unit with a prop, a note and dates: all in its details
+    keys(drv, "/")
+    q = drv.find_element(By.ID, "q")
+    q.send_keys(Keys.CONTROL, "a")
+    q.send_keys(Keys.DELETE)
+    keys(drv, "وثيقة مراجعة بعناية فائقة", Keys.ENTER)
+    wait(drv, lambda d: "reviewed" in d.find_element(By.ID, "results").text)
+    tab_to(drv, lambda e: "details" in (e.get_attribute("class") or ""))
+    keys(drv, Keys.ENTER)
+    wait(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is not None)
+    body = drv.find_element(By.ID, "dbody").text
+    C.ok("details: props, notes, dates and usage count",
+         "Demo project" in body and "Checked by the reviewer" in body and
+         "20250607T080910Z" in body and "usagecount" in body and "3" in body, body)
+    shot(drv, "2b-details-props-notes")
+    keys(drv, Keys.ESCAPE)
+    wait(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is None)
 
     # concordance, with the keyboard only: "/" back to the box, Shift+Tab to the tabs, →
     keys(drv, "/")

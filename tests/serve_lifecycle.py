@@ -154,14 +154,38 @@ def main():
         t0 = time.time()
         st1, _, _ = srv.request("GET", "/v1/")
         st2, _, _ = srv.request("GET", "/")
+        st3, _, b3 = srv.request("GET", "/tmserver/en/ar/unit/First%20sentence%20number%2042")
+        st4, _, b4 = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
+                                 "%20about%20item%20w4900070")
         dt = time.time() - t0
-        C.ok("while an upload is open the server answers (%.3f s)" % dt,
-             st1 == 200 and st2 == 200 and dt < 2, (st1, st2, dt))
+        C.ok("while an import is open the server answers, queries included (%.3f s)" % dt,
+             st1 == 200 and st2 == 200 and st3 == 200 and dt < 2, (st1, st2, st3, dt))
+        C.ok("... from the last committed state: old units found, the import's not yet",
+             json.loads(b3)[0]["quality"] == 100 and
+             all(m["quality"] < 100 for m in json.loads(b4)), (b3[:200], b4[:200]))
         s.sendall(body[len(body) // 2:])
+        # queries go on while the import parses and commits
+        answers = []
+        stop = threading.Event()
+
+        def ask():
+            while not stop.is_set():
+                st, _, _ = srv.request("GET", "/tmserver/en/ar/unit/First%20sentence%20number%2042")
+                answers.append(st)
+        th = threading.Thread(target=ask)
+        th.start()
         resp = read_response(s)
+        stop.set()
+        th.join()
         s.close()
         C.ok("the upload then completes: 200, 30,000 added",
              b" 200 " in resp[:20] and b'"added":30000' in resp, resp[:400])
+        C.ok("queries during the import's commit all answered 200 (%d)" % len(answers),
+             answers and all(a == 200 for a in answers), answers[:20])
+        st, _, b = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
+                               "%20about%20item%20w4900070")
+        C.ok("after the commit the new units are found", st == 200 and
+             json.loads(b)[0]["quality"] == 100, b[:200])
         code = srv.stop(signal.SIGINT)
         C.ok("SIGINT: exit 0", code == 0 and "SIGINT: stopping" in srv.log_text(), code)
     finally:

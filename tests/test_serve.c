@@ -460,6 +460,7 @@ static void test_upload_pipe(void **state)
     assert_non_null(fgets(line, sizeof line, f));
     assert_null(fgets(line, sizeof line, f));
     assert_false(ferror(f));
+    fclose(f);
     srv_upload_release(u);
     /* an aborted body is a read error for the FILE*, never a shorter file */
     assert_int_equal(srv_upload_new(&u, 64), 0);
@@ -468,6 +469,7 @@ static void test_upload_pipe(void **state)
     f = srv_upload_file(u);
     assert_null(fgets(line, sizeof line, f));
     assert_true(ferror(f));
+    fclose(f);
     srv_upload_release(u);
 }
 

@@ -355,6 +355,16 @@ JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
 /** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true,
  * "stored_target":…]},…]} */
 JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
+/** What jisr_tm_matches_json_ex adds to each match of that shape. */
+typedef struct jisr_tm_json_opts {
+    int diff; /* "diff": the stored source as a word diff against the query ([-…-]{+…+}) */
+    /* "memory": memory_names[match.memory], for the matches of jisr_tm_query_multi */
+    const char *const *memory_names;
+    size_t nmemory_names;
+} jisr_tm_json_opts;
+/** jisr_tm_matches_json with the additions of o (NULL: none). */
+JISR_API int jisr_tm_matches_json_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,
+                                     const jisr_tm_json_opts *o);
 /** "query: …" then per match its score, id, word diff and (proposed) target; a line saying there
  * is none below min_score when m is empty. */
 JISR_API int jisr_tm_matches_text(jisr_buf *out, const char *query, const jisr_tm_matches *m,

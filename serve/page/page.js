@@ -129,7 +129,7 @@
     for (const k of ["creationdate", "creationid", "changedate", "changeid", "lastusagedate", "usagecount", "creationtool"])
       if (o[k] !== undefined) pairs.push([k, o[k]]);
     for (const p of o.props || []) pairs.push(["prop " + p.type, p.value]);
-    for (const n of o.notes || []) pairs.push(["note", n.value]);
+    for (const n of o.notes || []) pairs.push(["note", typeof n === "string" ? n : n.value]);
     return dl(pairs);
   }
 

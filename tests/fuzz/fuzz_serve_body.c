@@ -78,7 +78,7 @@ static int read_all(jisr_reader *r, jisr_buf *out)
 }
 
 /* the body through the pipe (abort_at < n: aborted there), read as the server's import does:
- * the library reads "-", pointed at the pipe */
+ * a stream reader over the pipe's FILE* */
 static int via_pipe(const char *p, size_t n, size_t chunk, size_t abort_at, jisr_format f,
                     jisr_buf *out)
 {
@@ -96,19 +96,16 @@ static int via_pipe(const char *p, size_t n, size_t chunk, size_t abort_at, jisr
         srv_upload_abort(u);
     else
         srv_upload_finish(u);
-    FILE *saved = stdin;
-    stdin = srv_upload_file(u);
     jisr_read_opts ro = JISR_READ_OPTS_INIT;
     ro.format = f;
     ro.srclang = "ar";
     ro.tgtlang = "en";
     jisr_reader *r;
-    int rc = jisr_reader_open(&r, "-", &ro);
+    int rc = jisr_reader_open_stream(&r, srv_upload_file(u), "upload", &ro);
     if (rc == 0) {
         rc = read_all(r, out);
         jisr_reader_close(r);
     }
-    stdin = saved;
     srv_upload_release(u);
     return rc;
 }

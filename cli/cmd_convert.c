@@ -17,7 +17,9 @@ const char cmd_convert_help[] =
     "Convert translation units between TMX (1.1-1.4b in, 1.4b out), TSV, Moses two-file text\n"
     "and JSONL. The formats come from the file names (.tmx .tsv .jsonl; .txt or a language code\n"
     "such as .en for Moses) or from --from/--to. IN may be - (stdin), OUT may be - (stdout).\n"
-    "OUT is written to a temporary file and renamed when everything succeeded.\n"
+    "OUT is written to a temporary file and renamed when everything succeeded; an existing\n"
+    "OUT keeps its permissions, a device or FIFO is written in place, and OUT is never a\n"
+    "symbolic link (refused: name the file itself) or one of the inputs.\n"
     "\n"
     "Options:\n"
     "  -f, --from FORMAT     input format: tmx, tsv, moses, jsonl\n"
@@ -131,10 +133,16 @@ int cmd_convert(int argc, char **argv)
 
     jisr_reader *r = NULL;
     jisr_writer *w = NULL;
+    jisr_fileset *files = NULL;
     jisr_unit u;
     jisr_unit_init(&u);
     int rc, ret = CLI_FAIL;
     unsigned long filtered = 0;
+    /* the reader records every file it opens (both Moses files, a redirected stdin); the
+     * writer refuses to replace any of them, and OUT and --out2 cannot be one file */
+    if ((rc = jisr_fileset_new(&files)) < 0)
+        goto fail;
+    ro.files = wo.files = files;
     if ((rc = jisr_reader_open(&r, in, &ro)) < 0)
         goto fail;
     const jisr_header *h = jisr_reader_header(r);
@@ -198,5 +206,6 @@ done:
     jisr_unit_clear(&u);
     jisr_writer_abort(w);
     jisr_reader_close(r);
+    jisr_fileset_free(files);
     return ret;
 }

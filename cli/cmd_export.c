@@ -88,6 +88,12 @@ int cmd_export(int argc, char **argv)
     if (rc != CLI_OK)
         return rc;
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    jisr_fileset *files = NULL; /* the memory's own files: never the output */
+    char *tmdir = dir ? NULL : cli_default_tm();
+    if (jisr_fileset_new(&files) == 0)
+        jisr_fileset_add_input(files, dir ? dir : tmdir);
+    free(tmdir);
+    wo.files = files;
     wo.format = format;
     wo.srclang = src ? src : "*all*";
     wo.tgtlang = tgt;
@@ -136,6 +142,7 @@ done:
 failed:
     jisr_tm_iter_close(it);
     jisr_unit_clear(&u);
+    jisr_fileset_free(files);
     if (rc < 0) {
         jisr_writer_abort(w);
         jisr_tm_close(tm);

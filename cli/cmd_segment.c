@@ -6,6 +6,7 @@
  * segmenter of its language (guessed per paragraph with -l auto). All the logic lives in the
  * library; this file parses options and formats output.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 
 const char cmd_segment_help[] =
     "Usage: jisr segment [-l ar|en|auto] [--srx FILE] [--format text|jsonl] [--lenient]\n"
-    "                    [FILE...]\n"
+    "                    [-o OUT] [FILE...]\n"
     "\n"
     "Split text into sentences: ICU's sentence rules refined by SRX 2.0 rules (jisr's own\n"
     "rules for Arabic and English unless --srx is given). A blank line always ends a\n"
@@ -37,6 +38,9 @@ const char cmd_segment_help[] =
     "                       is removed; for UTF-16 input, offsets into its UTF-8 decoding).\n"
     "                       With several files each object also has \"file\".\n"
     "      --lenient        replace invalid UTF-8 with U+FFFD (and warn) instead of failing\n"
+    "  -o, --output OUT     write to OUT instead of standard output: a temporary file renamed\n"
+    "                       when everything succeeded (OUT keeps its permissions; a device or\n"
+    "                       FIFO is written in place; a symbolic link or an input is refused)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 on success, 1 on an error (unreadable file, invalid UTF-8, a line or\n"
@@ -62,6 +66,7 @@ typedef struct seg_opts {
     seg_cache cache[8];
     size_t ncache;
     const char *last_auto;
+    FILE *out; /* standard output or the -o file */
 } seg_opts;
 
 static int get_segmenter(seg_opts *o, const char *lang, jisr_segmenter **out)
@@ -97,10 +102,10 @@ static void put_text_line(jisr_buf *b, const char *s, size_t n)
     jisr_buf_putc(b, '\n');
 }
 
-static int flush_out(jisr_buf *b)
+static int flush_out(seg_opts *o, jisr_buf *b)
 {
-    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
-        return cli_fail("cannot write to standard output");
+    if (b->len && fwrite(b->data, 1, b->len, o->out) != b->len)
+        return cli_fail("cannot write the output: %s", strerror(errno));
     jisr_buf_reset(b);
     return 0;
 }
@@ -158,11 +163,11 @@ static int segment_file(seg_opts *o, const char *path)
                 put_text_line(&out, s, n);
             }
         }
-        if (out.len > (1u << 16) && (status = flush_out(&out)) != CLI_OK)
+        if (out.len > (1u << 16) && (status = flush_out(o, &out)) != CLI_OK)
             break;
     }
     if (status == CLI_OK)
-        status = flush_out(&out);
+        status = flush_out(o, &out);
     if (status == CLI_OK && rc < 0)
         status = cli_error(rc);
     size_t repl = jisr_textin_replacements(in);
@@ -179,15 +184,20 @@ int cmd_segment(int argc, char **argv)
 {
     enum { OPT_SRX = 256, OPT_LENIENT };
     static const struct option longopts[] = {
-        {"lang", required_argument, NULL, 'l'},   {"srx", required_argument, NULL, OPT_SRX},
-        {"format", required_argument, NULL, 'f'}, {"lenient", no_argument, NULL, OPT_LENIENT},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"lang", required_argument, NULL, 'l'},
+        {"srx", required_argument, NULL, OPT_SRX},
+        {"format", required_argument, NULL, 'f'},
+        {"lenient", no_argument, NULL, OPT_LENIENT},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     seg_opts o = {0};
+    const char *output = NULL;
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":l:f:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":l:f:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'l':
             if (strcmp(optarg, "auto") == 0) {
@@ -216,6 +226,9 @@ int cmd_segment(int argc, char **argv)
         case OPT_LENIENT:
             o.flags |= JISR_TEXT_LENIENT;
             break;
+        case 'o':
+            output = optarg;
+            break;
         case 'h':
             return cli_help("segment");
         case ':':
@@ -227,10 +240,23 @@ int cmd_segment(int argc, char **argv)
     int nfiles = argc - optind;
     o.many = nfiles > 1;
     int status = CLI_OK;
+    /* the output may be none of the inputs (a redirected stdin counts) */
+    jisr_fileset *files = NULL;
+    jisr_outfile *of = NULL;
+    int rc = jisr_fileset_new(&files);
+    for (int i = 0; rc == 0 && i < (nfiles ? nfiles : 1); i++)
+        rc = jisr_fileset_add_input(files, nfiles ? argv[optind + i] : "-");
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.files = files;
+    if (rc == 0)
+        rc = jisr_outfile_open(&of, output ? output : "-", &oo);
+    if (rc < 0)
+        status = cli_error(rc);
+    o.out = of ? jisr_outfile_stream(of) : stdout;
     /* fail early on a bad --srx file, before reading any input */
     jisr_segmenter *probe;
-    if (o.srx) {
-        int rc = get_segmenter(&o, o.lang ? o.lang : "en", &probe);
+    if (status == CLI_OK && o.srx) {
+        rc = get_segmenter(&o, o.lang ? o.lang : "en", &probe);
         if (rc < 0)
             status = cli_error(rc);
     }
@@ -238,7 +264,13 @@ int cmd_segment(int argc, char **argv)
         status = segment_file(&o, nfiles ? argv[optind + i] : "-");
     for (size_t i = 0; i < o.ncache; i++)
         jisr_segmenter_free(o.cache[i].seg);
-    if (fflush(stdout) != 0 && status == CLI_OK)
-        status = cli_fail("cannot write to standard output");
+    if (status == CLI_OK) {
+        rc = jisr_outfile_commit(of);
+        if (rc < 0)
+            status = cli_error(rc);
+    } else {
+        jisr_outfile_abort(of);
+    }
+    jisr_fileset_free(files);
     return status;
 }

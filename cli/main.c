@@ -3,6 +3,7 @@
  * shared helpers of cli.h. Each command lives in cmd_<verb>.c and uses only public headers.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,8 +193,35 @@ int cli_number(const char *s, long max, long *out)
     return 0;
 }
 
+/* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the
+ * library lists them; unlinkat is async-signal-safe), then die of the same signal with the
+ * default action (SA_RESETHAND restored it; the signal is blocked until the handler returns). */
+static void on_fatal_signal(int sig)
+{
+    jisr_outfile_remove_temporaries();
+    raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* a signal ignored by whoever started us (nohup, a shell's background job) stays so */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    install_signal_handlers();
     if (argc < 2) {
         print_usage(stderr);
         return CLI_USAGE;

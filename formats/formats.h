@@ -129,10 +129,13 @@ typedef struct jisr_read_opts {
     /* called for each skipped unit with JISR_READ_SKIP_BAD (error detail in jisr_error_last) */
     void (*on_bad)(void *ctx, const jisr_error *err);
     void *ctx;
+    /* every file the reader opens (both Moses files, stdin when it is a file) is recorded here,
+     * so that no output of the same command can replace it (jisr_write_opts.files); NULL = none */
+    jisr_fileset *files;
 } jisr_read_opts;
 #define JISR_READ_OPTS_INIT                                                                        \
     {                                                                                              \
-        JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL                                             \
+        JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL, NULL                                       \
     }
 
 /** The header of a TMX file (other formats: srclang/tgtlang from the options). */
@@ -182,15 +185,20 @@ typedef struct jisr_write_opts {
     const char *tgtlang; /* TSV/Moses target column */
     const char *path2;   /* Moses target file */
     const char *adminlang, *datatype, *segtype, *o_tmf;
+    /* the command's inputs (and outputs so far): the writer refuses to replace any of them and
+     * adds its own file(s); NULL = no check */
+    jisr_fileset *files;
 } jisr_write_opts;
 #define JISR_WRITE_OPTS_INIT                                                                       \
     {                                                                                              \
-        JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL                                    \
+        JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                              \
     }
 
 typedef struct jisr_writer jisr_writer;
-/** Open a writer. path "-" = stdout. Writes go to a temporary file renamed over path by a
- * successful jisr_writer_close, so a failed write never leaves a half file behind. */
+/** Open a writer. path "-" = stdout. The file is a jisr_outfile (util.h): written to a
+ * temporary file renamed over path by a successful jisr_writer_close, so a failed write never
+ * leaves a half file behind; never through a symbolic link; a device or FIFO written in place;
+ * an existing file's mode and owner kept; never over a file of opts->files. */
 JISR_API int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts *opts);
 /** jisr_writer_open that also writes header_meta (props, notes, creation/change attributes;
  * copied) into the TMX <header>, e.g. the header of the file being converted. May be NULL. */

@@ -1,6 +1,14 @@
 /*
  * formats_int.h — private to formats/: the reader/writer handles shared by the per-format
- * implementations, and small helpers of the unit model.
+ * implementations, the common helpers they call (common.c) and the unit model's helpers
+ * (unit.c). Names private to the layer start with fmt_.
+ *
+ * The files depend on each other in one direction only:
+ *   io.c (the public reader/writer API: picks a format and dispatches)
+ *     → tmx_read.c tmx_write.c tsv.c jsonl.c (one format each)
+ *       → common.c (what every format shares: opening inputs, reporting a skipped unit, the
+ *         sticky write error, the unit checks) → unit.c (the unit model) → util/
+ * A format never calls io.c, and no format calls another.
  */
 #ifndef JISR_FORMATS_INT_H
 #define JISR_FORMATS_INT_H
@@ -9,6 +17,7 @@
 #include <stdio.h>
 
 #include "formats/formats.h"
+#include "util/util_int.h"
 
 /* Safety limits of every reader (bytes of UTF-8 unless said otherwise). */
 #define JISR_SEG_MAX (1u << 20)   /* one segment's text, or one inline tag's XML */
@@ -17,12 +26,17 @@
 #define JISR_PROPS_MAX 4096       /* props or notes on one element */
 #define JISR_LINE_MAX (16u << 20) /* one TSV/Moses/JSONL line */
 
+/* The line limit the line formats use: JISR_LINE_MAX; the fuzz targets lower it so that
+ * over-long lines are common in a small input. */
+extern size_t fmt_line_max;
+
 struct jisr_reader {
     jisr_format format;
     unsigned flags;
     char *path;    /* for messages ("-" shown as <stdin>) */
     char *srclang; /* TSV/Moses column languages */
     char *tgtlang;
+    jisr_fileset *files; /* where the files read are recorded (may be NULL) */
     void (*on_bad)(void *ctx, const jisr_error *err);
     void *ctx;
     jisr_header header;
@@ -35,11 +49,11 @@ struct jisr_reader {
 
 struct jisr_writer {
     jisr_format format;
-    char *path, *tmp;   /* final name and the temporary file written first */
-    char *path2, *tmp2; /* Moses target side */
+    char *path, *path2; /* final names (path2: Moses target side) */
+    jisr_outfile *out, *out2;
     FILE *f, *f2;
-    int to_stdout;
-    int err; /* sticky: first error, every later call is a no-op */
+    int borrowed; /* f is a caller's stream: flushed, never closed */
+    int err;      /* sticky: first error, every later call is a no-op */
     char *srclang, *tgtlang, *adminlang, *datatype, *segtype, *o_tmf;
     jisr_meta header_meta;
     unsigned long nunits;
@@ -48,38 +62,46 @@ struct jisr_writer {
     int (*finish)(jisr_writer *w);
 };
 
-/* unit.c */
-int jisr_grow(void **arr, size_t n, size_t sz);
-void jisr_meta_clear(jisr_meta *m);
-int jisr_meta_copy(jisr_meta *d, const jisr_meta *s);
-int jisr_variant_add_tag(jisr_variant *v, const char *xml, size_t len);
-long jisr_placeholder_at(const char *s, size_t n, size_t i);
-int jisr_utf8_put(jisr_buf *b, unsigned cp);
+/* ---- unit.c ---------------------------------------------------------------------------------- */
 
-/* io.c */
-int jisr_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
-int jisr_check_utf8(const char *s, size_t n, size_t *bad_at);
-int jisr_reader_bad(jisr_reader *r); /* report the current error as a skipped unit */
+void fmt_meta_clear(jisr_meta *m);
+int fmt_meta_copy(jisr_meta *d, const jisr_meta *s);
+int fmt_variant_add_tag(jisr_variant *v, const char *xml, size_t len);
+/** Index of the placeholder at s[i] (U+E000–U+F8FF), or -1. */
+long fmt_placeholder_at(const char *s, size_t n, size_t i);
+int fmt_utf8_put(jisr_buf *b, unsigned cp);
 
-/* per-format openers (io.c dispatches) */
-int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n);
-int jisr_tsv_reader_open(jisr_reader *r, FILE *f);
-int jisr_moses_reader_open(jisr_reader *r, FILE *f, FILE *f2, const char *name2);
-int jisr_jsonl_reader_open(jisr_reader *r, FILE *f);
-int jisr_tmx_writer_begin(jisr_writer *w);
-int jisr_tsv_writer_begin(jisr_writer *w);
-int jisr_moses_writer_begin(jisr_writer *w);
-int jisr_jsonl_writer_begin(jisr_writer *w);
+/* ---- common.c -------------------------------------------------------------------------------- */
 
-/* text.c: line reading shared by TSV, Moses and JSONL */
-typedef struct jisr_lines {
-    FILE *f;
-    const char *name;
-    jisr_buf line;
-    unsigned long lineno;
-    uint64_t *bytes;
-} jisr_lines;
-/** Next line without \n / \r\n; 1 = line, 0 = end, <0 = error (too long, I/O, bad UTF-8). */
-int jisr_lines_next(jisr_lines *l);
+/** Report the current error as a skipped unit (the reader's on_bad callback). */
+void fmt_reader_bad(jisr_reader *r);
+/** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
+int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
+/** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad
+ * byte (no error detail recorded). */
+int fmt_check_utf8(const char *s, size_t n, size_t *bad_at);
+/** Open path for reading ("-" = stdin) and record it in r->files: JISR_EIO naming the path. */
+int fmt_open_input(jisr_reader *r, const char *path, FILE **out);
+/** A line reader over path ("-" = stdin), the flags every line format uses, recorded in
+ * r->files; name is the name used in messages. */
+int fmt_open_lines(jisr_reader *r, const char *path, const char *name, jisr_lines **out);
+/** The Moses target file: path2, else path with its language extension swapped for tgt
+ * (corpus.en + ar → corpus.ar). Malloc'd; NULL with the error recorded. */
+char *fmt_moses_path2(const char *path, const char *path2, const char *src, const char *tgt);
+/** Escape s[0..n) for XML element content (quote = 0) or a double-quoted attribute (quote = 1).
+ * A CR becomes &#13; so that XML's line-end normalisation cannot turn it into a newline. */
+int fmt_xml_escape(jisr_buf *b, const char *s, size_t n, int quote);
+
+/* ---- one format each (io.c dispatches) ------------------------------------------------------ */
+
+/* The reader's opener takes over its input (closes it, also on error). */
+int fmt_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n);
+int fmt_tsv_reader_open(jisr_reader *r, jisr_lines *l);
+int fmt_moses_reader_open(jisr_reader *r, jisr_lines *a, jisr_lines *b);
+int fmt_jsonl_reader_open(jisr_reader *r, jisr_lines *l);
+int fmt_tmx_writer_begin(jisr_writer *w);
+int fmt_tsv_writer_begin(jisr_writer *w);
+int fmt_moses_writer_begin(jisr_writer *w);
+int fmt_jsonl_writer_begin(jisr_writer *w);
 
 #endif

@@ -18,7 +18,7 @@
 #include "formats/formats_int.h"
 
 typedef struct jsonl_reader {
-    jisr_lines l;
+    jisr_lines *l;
 } jsonl_reader;
 
 static const char *const meta_keys[JISR_META_STRINGS] =
@@ -59,7 +59,7 @@ static int get_props(jisr_reader *r, unsigned long line, json_t *arr, jisr_prop 
             return bad(r, line, "a prop or note must be an object");
         if (*n >= JISR_PROPS_MAX)
             return jisr_error_set(JISR_ETOOBIG, r->path, line, 1, "too many props or notes");
-        if ((rc = jisr_grow((void **)out, *n, sizeof **out)) < 0)
+        if ((rc = jisr_grow_pow2((void **)out, *n, sizeof **out)) < 0)
             return rc;
         jisr_prop *d = &(*out)[*n];
         memset(d, 0, sizeof *d);
@@ -121,7 +121,7 @@ static int get_variant(jisr_reader *r, unsigned long line, json_t *o, jisr_unit 
         {
             if (!json_is_string(t))
                 return bad(r, line, "\"tags\" must be an array of strings");
-            if ((rc = jisr_variant_add_tag(v, json_string_value(t), json_string_length(t))) < 0)
+            if ((rc = fmt_variant_add_tag(v, json_string_value(t), json_string_length(t))) < 0)
                 return jisr_error_set(rc, r->path, line, 1, "%s", jisr_error_last()->msg);
         }
     }
@@ -149,39 +149,40 @@ static int pair_form(jisr_reader *r, unsigned long line, json_t *o, jisr_unit *u
     return 0;
 }
 
-static int parse_line(jisr_reader *r, jisr_lines *l, jisr_unit *u)
+static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned long lineno,
+                      jisr_unit *u)
 {
     int rc;
     json_error_t je;
-    json_t *o = json_loadb(l->line.data, l->line.len, JSON_REJECT_DUPLICATES, &je);
+    json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!o)
-        return jisr_error_set(JISR_EPARSE, r->path, l->lineno,
+        return jisr_error_set(JISR_EPARSE, r->path, lineno,
                               je.column > 0 ? (unsigned long)je.column : 1, "%s", je.text);
-    u->line = l->lineno;
+    u->line = lineno;
     u->col = 1;
     if (!json_is_object(o)) {
-        rc = bad(r, l->lineno, "each line must be a JSON object");
+        rc = bad(r, lineno, "each line must be a JSON object");
         goto done;
     }
     json_t *vars = json_object_get(o, "variants");
     if (vars) {
         if (!json_is_array(vars) || json_array_size(vars) == 0) {
-            rc = bad(r, l->lineno, "\"variants\" must be a non-empty array");
+            rc = bad(r, lineno, "\"variants\" must be a non-empty array");
             goto done;
         }
-        if ((rc = get_str(r, l->lineno, o, "tuid", &u->tuid)) < 0 ||
-            (rc = get_str(r, l->lineno, o, "srclang", &u->srclang)) < 0 ||
-            (rc = get_meta(r, l->lineno, json_object_get(o, "meta"), &u->meta)) < 0)
+        if ((rc = get_str(r, lineno, o, "tuid", &u->tuid)) < 0 ||
+            (rc = get_str(r, lineno, o, "srclang", &u->srclang)) < 0 ||
+            (rc = get_meta(r, lineno, json_object_get(o, "meta"), &u->meta)) < 0)
             goto done;
         size_t i;
         json_t *v;
         json_array_foreach(vars, i, v)
         {
-            if ((rc = get_variant(r, l->lineno, v, u)) < 0)
+            if ((rc = get_variant(r, lineno, v, u)) < 0)
                 goto done;
         }
     } else {
-        rc = pair_form(r, l->lineno, o, u);
+        rc = pair_form(r, lineno, o, u);
     }
 done:
     json_decref(o);
@@ -194,21 +195,27 @@ static int jsonl_next(jisr_reader *r, jisr_unit *u)
     int rc;
     for (;;) {
         jisr_unit_clear(u);
-        if ((rc = jisr_lines_next(&j->l)) == 0)
+        const char *line;
+        size_t n;
+        rc = jisr_lines_next(j->l, &line, &n);
+        r->bytes = jisr_lines_consumed(j->l);
+        if (rc == 0)
             return 0;
         if (rc > 0) {
             size_t k = 0;
-            while (k < j->l.line.len && (j->l.line.data[k] == ' ' || j->l.line.data[k] == '\t'))
+            while (k < n && (line[k] == ' ' || line[k] == '\t'))
                 k++;
-            if (k == j->l.line.len)
+            if (k == n)
                 continue;
-            if ((rc = parse_line(r, &j->l, u)) == 0)
+            if ((rc = parse_line(r, line, n, jisr_lines_lineno(j->l), u)) == 0)
                 return 1;
         }
+        /* a line error (too long, bad UTF-8, NUL) has consumed its whole line: skipping it never
+         * parses what is left of it as a record */
         if (rc == JISR_ENOMEM || rc == JISR_EIO || !(r->flags & JISR_READ_SKIP_BAD))
             return rc;
         jisr_unit_clear(u);
-        jisr_reader_bad(r);
+        fmt_reader_bad(r);
     }
 }
 
@@ -217,24 +224,20 @@ static void jsonl_close(jisr_reader *r)
     jsonl_reader *j = r->impl;
     if (!j)
         return;
-    if (j->l.f && j->l.f != stdin)
-        fclose(j->l.f);
-    jisr_buf_free(&j->l.line);
+    jisr_lines_close(j->l);
     free(j);
     r->impl = NULL;
 }
 
-int jisr_jsonl_reader_open(jisr_reader *r, FILE *f)
+int fmt_jsonl_reader_open(jisr_reader *r, jisr_lines *l)
 {
     jsonl_reader *j = calloc(1, sizeof *j);
     if (!j) {
-        if (f != stdin)
-            fclose(f);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        jisr_lines_close(l);
+        return jisr_oom(sizeof *j);
     }
-    j->l.f = f;
-    j->l.name = r->path;
-    j->l.bytes = &r->bytes;
+    j->l = l;
+    jisr_lines_set_max(l, fmt_line_max);
     r->impl = j;
     r->next = jsonl_next;
     r->close = jsonl_close;
@@ -304,7 +307,7 @@ static int jsonl_write(jisr_writer *w, const jisr_unit *u)
     if (!o || !vars) {
         json_decref(o);
         json_decref(vars);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     }
     json_t *m;
     if ((rc = set_str(o, "tuid", u->tuid)) < 0 || (rc = set_str(o, "srclang", u->srclang)) < 0)
@@ -350,7 +353,7 @@ static int jsonl_write(jisr_writer *w, const jisr_unit *u)
     if (rc == 0)
         rc = jisr_buf_putc(&w->buf, '\n');
     if (rc == 0 && w->buf.len >= (1u << 16))
-        rc = jisr_writer_flush(w, w->f, &w->buf);
+        rc = fmt_writer_flush(w, w->f, &w->buf);
 done:
     json_decref(o);
     if (rc == JISR_EENCODING)
@@ -358,16 +361,16 @@ done:
                               w->nunits + 1, u->tuid ? " (tuid " : "", u->tuid ? u->tuid : "",
                               u->tuid ? ")" : "");
     if (rc == JISR_ENOMEM)
-        return jisr_error_set(rc, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     return rc;
 }
 
 static int jsonl_finish(jisr_writer *w)
 {
-    return jisr_writer_flush(w, w->f, &w->buf);
+    return fmt_writer_flush(w, w->f, &w->buf);
 }
 
-int jisr_jsonl_writer_begin(jisr_writer *w)
+int fmt_jsonl_writer_begin(jisr_writer *w)
 {
     w->write = jsonl_write;
     w->finish = jsonl_finish;

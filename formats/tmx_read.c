@@ -139,14 +139,9 @@ static tmx_reader *reader_of(void *ctx)
 
 static int q_push(tmx_reader *t, int kind, qerror *err)
 {
-    if (t->qtail == t->qcap) {
-        size_t cap = t->qcap ? t->qcap * 2 : 64;
-        qitem *q = realloc(t->q, cap * sizeof *q);
-        if (!q)
-            return JISR_ENOMEM;
-        t->q = q;
-        t->qcap = cap;
-    }
+    int rc;
+    if ((rc = JISR_GROW(t->q, t->qcap, t->qtail + 1)) < 0)
+        return rc;
     qitem *it = &t->q[t->qtail++];
     it->kind = kind;
     it->err = err;
@@ -179,7 +174,7 @@ static void push_error(tmx_reader *t, int kind, int code, unsigned long line, un
     if (!e || q_push(t, kind, e) < 0) {
         free(e);
         /* out of memory: end the read with that error */
-        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        jisr_oom(0);
         t->failed = 1;
         t->last = *jisr_error_last();
         t->last_rc = JISR_ENOMEM;
@@ -463,51 +458,6 @@ static int meta_attr(jisr_meta *m, const char *name, const char *v, int *rc)
     return 1;
 }
 
-/* ---- output escaping --------------------------------------------------------------------- */
-
-/* Escape text for element content (quote = 0) or a double-quoted attribute (quote = 1). A CR
- * becomes &#13; so that XML's line-end normalisation cannot turn it into a newline. */
-int jisr_xml_escape(jisr_buf *b, const char *s, size_t n, int quote);
-int jisr_xml_escape(jisr_buf *b, const char *s, size_t n, int quote)
-{
-    size_t start = 0;
-    int rc;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '\r':
-            rep = "&#13;";
-            break;
-        case '"':
-            rep = quote ? "&quot;" : NULL;
-            break;
-        case '\t':
-            rep = quote ? "&#9;" : NULL;
-            break;
-        case '\n':
-            rep = quote ? "&#10;" : NULL;
-            break;
-        default:
-            break;
-        }
-        if (!rep)
-            continue;
-        if ((rc = jisr_buf_append(b, s + start, i - start)) < 0 || (rc = jisr_buf_puts(b, rep)) < 0)
-            return rc;
-        start = i + 1;
-    }
-    return jisr_buf_append(b, s + start, n - start);
-}
-
 /* Serialise a start tag into b without its closing '>' or "/>": namespace declarations first,
  * then attributes (re-escaped), in document order. */
 static int ser_start(tmx_reader *t, jisr_buf *b, const char *name, int nns, const xmlChar **ns,
@@ -520,7 +470,7 @@ static int ser_start(tmx_reader *t, jisr_buf *b, const char *name, int nns, cons
         const char *pfx = (const char *)ns[2 * i], *uri = (const char *)ns[2 * i + 1];
         if ((rc = jisr_buf_puts(b, pfx ? " xmlns:" : " xmlns")) < 0 ||
             (pfx && (rc = jisr_buf_puts(b, pfx)) < 0) || (rc = jisr_buf_puts(b, "=\"")) < 0 ||
-            (rc = jisr_xml_escape(b, uri ? uri : "", uri ? strlen(uri) : 0, 1)) < 0 ||
+            (rc = fmt_xml_escape(b, uri ? uri : "", uri ? strlen(uri) : 0, 1)) < 0 ||
             (rc = jisr_buf_putc(b, '"')) < 0)
             return rc;
     }
@@ -534,7 +484,7 @@ static int ser_start(tmx_reader *t, jisr_buf *b, const char *name, int nns, cons
             (a[1] && ((rc = jisr_buf_puts(b, (const char *)a[1])) < 0 ||
                       (rc = jisr_buf_putc(b, ':')) < 0)) ||
             (rc = jisr_buf_puts(b, (const char *)a[0])) < 0 || (rc = jisr_buf_puts(b, "=\"")) < 0 ||
-            (rc = jisr_xml_escape(b, av, len, 1)) < 0 || (rc = jisr_buf_putc(b, '"')) < 0)
+            (rc = fmt_xml_escape(b, av, len, 1)) < 0 || (rc = jisr_buf_putc(b, '"')) < 0)
             return rc;
     }
     return 0;
@@ -568,8 +518,8 @@ static int add_placeholder(tmx_reader *t, const char *xml, size_t len)
     if (!cur_variant_ok(t))
         return 0;
     jisr_variant *v = &t->cur.variants[t->cur.nvariants - 1];
-    if ((rc = jisr_variant_add_tag(v, xml, len)) < 0 ||
-        (rc = jisr_utf8_put(&t->text, JISR_TAG_BASE + (unsigned)(v->ntags - 1))) < 0)
+    if ((rc = fmt_variant_add_tag(v, xml, len)) < 0 ||
+        (rc = fmt_utf8_put(&t->text, JISR_TAG_BASE + (unsigned)(v->ntags - 1))) < 0)
         return rc;
     return 0;
 }
@@ -603,7 +553,7 @@ static int seg_text(tmx_reader *t, const char *s, size_t n)
         }
         if ((unsigned char)s[i] < 0xEE) /* not a lead byte of U+E000–U+FFFF */
             continue;
-        long ph = jisr_placeholder_at(s, n, i);
+        long ph = fmt_placeholder_at(s, n, i);
         if (ph < 0)
             continue;
         char ref[16];
@@ -650,7 +600,7 @@ static void on_text(void *ctx, const xmlChar *s, int n)
         return;
     }
     if (t->ser >= 0) {
-        if ((rc = jisr_xml_escape(&t->tag, (const char *)s, (size_t)n, 0)) < 0)
+        if ((rc = fmt_xml_escape(&t->tag, (const char *)s, (size_t)n, 0)) < 0)
             goto nomem;
         tag_limit(t);
         return;
@@ -751,7 +701,7 @@ static void start_prop(tmx_reader *t, jisr_meta *m, size_t *count, int is_note, 
         return;
     size_t *n = is_note ? &m->nnotes : &m->nprops;
     jisr_prop **arr = is_note ? &m->notes : &m->props;
-    if (jisr_grow((void **)arr, *n, sizeof **arr) < 0)
+    if (jisr_grow_pow2((void **)arr, *n, sizeof **arr) < 0)
         goto nomem;
     jisr_prop *p = &(*arr)[*n];
     memset(p, 0, sizeof *p);
@@ -1256,7 +1206,7 @@ static int tmx_next_inner(jisr_reader *r, jisr_unit *u)
                 t->last_rc = code;
                 return code;
             }
-            jisr_reader_bad(r);
+            fmt_reader_bad(r);
             if (kind == Q_FATAL) {
                 t->dead = 1;
                 return 0;
@@ -1324,7 +1274,7 @@ static void xml_init(void)
     xmlInitParser();
 }
 
-int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
+int fmt_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
 {
     int rc;
     pthread_once(&xml_once, xml_init);
@@ -1332,7 +1282,7 @@ int jisr_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     if (!t) {
         if (f && f != stdin)
             fclose(f);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     }
     t->r = r;
     t->f = f;
@@ -1380,7 +1330,7 @@ static int tmx_open_inner(tmx_reader *t)
     size_t nhead;
     if (t->f) {
         if (!(t->chunk = malloc(CHUNK)))
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         nhead = fread(head, 1, sizeof head, t->f);
         if (nhead == 0 && ferror(t->f))
             return jisr_error_set(JISR_EIO, r->path, 0, 0, "read error");

@@ -23,15 +23,13 @@
 
 #include "formats/formats_int.h"
 
-int jisr_xml_escape(jisr_buf *b, const char *s, size_t n, int quote);
-
 #define FLUSH_AT (1u << 16)
 
 /* Check that s can be written as XML 1.0 text: valid UTF-8 and no character XML forbids. */
 static int xml_ok(jisr_writer *w, const jisr_unit *u, const char *what, const char *s)
 {
     size_t n = strlen(s), bad;
-    if (jisr_check_utf8(s, n, &bad) < 0)
+    if (fmt_check_utf8(s, n, &bad) < 0)
         return jisr_error_set(JISR_EENCODING, w->path, 0, 0,
                               "unit %lu%s%s%s: %s is not valid UTF-8 (byte %zu)", w->nunits + 1,
                               u->tuid ? " (tuid " : "", u->tuid ? u->tuid : "", u->tuid ? ")" : "",
@@ -58,7 +56,7 @@ static int attr(jisr_buf *b, const char *name, const char *v)
     if (!v)
         return 0;
     if ((rc = jisr_buf_putc(b, ' ')) < 0 || (rc = jisr_buf_puts(b, name)) < 0 ||
-        (rc = jisr_buf_puts(b, "=\"")) < 0 || (rc = jisr_xml_escape(b, v, strlen(v), 1)) < 0)
+        (rc = jisr_buf_puts(b, "=\"")) < 0 || (rc = fmt_xml_escape(b, v, strlen(v), 1)) < 0)
         return rc;
     return jisr_buf_putc(b, '"');
 }
@@ -125,7 +123,7 @@ static int props(jisr_buf *b, const jisr_meta *m, const char *indent)
         const char *v = p->value ? p->value : "";
         if ((rc = jisr_buf_puts(b, indent)) < 0 || (rc = jisr_buf_puts(b, "<note")) < 0 ||
             (rc = attr(b, "xml:lang", p->lang)) < 0 || (rc = jisr_buf_putc(b, '>')) < 0 ||
-            (rc = jisr_xml_escape(b, v, strlen(v), 0)) < 0 ||
+            (rc = fmt_xml_escape(b, v, strlen(v), 0)) < 0 ||
             (rc = jisr_buf_puts(b, "</note>\n")) < 0)
             return rc;
     }
@@ -135,7 +133,7 @@ static int props(jisr_buf *b, const jisr_meta *m, const char *indent)
         if ((rc = jisr_buf_puts(b, indent)) < 0 || (rc = jisr_buf_puts(b, "<prop")) < 0 ||
             (rc = attr(b, "type", p->type ? p->type : "")) < 0 ||
             (rc = attr(b, "xml:lang", p->lang)) < 0 || (rc = jisr_buf_putc(b, '>')) < 0 ||
-            (rc = jisr_xml_escape(b, v, strlen(v), 0)) < 0 ||
+            (rc = fmt_xml_escape(b, v, strlen(v), 0)) < 0 ||
             (rc = jisr_buf_puts(b, "</prop>\n")) < 0)
             return rc;
     }
@@ -154,18 +152,18 @@ static int seg_body(jisr_buf *b, const jisr_variant *v)
             i++;
             continue;
         }
-        long t = jisr_placeholder_at(s, n, i);
+        long t = fmt_placeholder_at(s, n, i);
         if (t < 0 || (size_t)t >= v->ntags || !v->tags[t]) {
             i++;
             continue;
         }
-        if ((rc = jisr_xml_escape(b, s + start, i - start, 0)) < 0 ||
+        if ((rc = fmt_xml_escape(b, s + start, i - start, 0)) < 0 ||
             (rc = jisr_buf_puts(b, v->tags[t])) < 0)
             return rc;
         i += 3;
         start = i;
     }
-    return jisr_xml_escape(b, s + start, n - start, 0);
+    return fmt_xml_escape(b, s + start, n - start, 0);
 }
 
 static void quiet_error(void *ctx, const char *fmt, ...)
@@ -283,7 +281,7 @@ static int tmx_write(jisr_writer *w, const jisr_unit *u)
     if ((rc = jisr_buf_puts(b, "    </tu>\n")) < 0)
         goto undo;
     if (b->len >= FLUSH_AT)
-        return jisr_writer_flush(w, w->f, b);
+        return fmt_writer_flush(w, w->f, b);
     return 0;
 undo:
     b->len = mark;
@@ -297,10 +295,10 @@ static int tmx_finish(jisr_writer *w)
     int rc;
     if ((rc = jisr_buf_puts(&w->buf, "  </body>\n</tmx>\n")) < 0)
         return rc;
-    return jisr_writer_flush(w, w->f, &w->buf);
+    return fmt_writer_flush(w, w->f, &w->buf);
 }
 
-int jisr_tmx_writer_begin(jisr_writer *w)
+int fmt_tmx_writer_begin(jisr_writer *w)
 {
     int rc;
     jisr_buf *b = &w->buf;
@@ -333,5 +331,5 @@ int jisr_tmx_writer_begin(jisr_writer *w)
         return rc;
     w->write = tmx_write;
     w->finish = tmx_finish;
-    return jisr_writer_flush(w, w->f, b);
+    return fmt_writer_flush(w, w->f, b);
 }

@@ -18,9 +18,8 @@
 #include "formats/formats_int.h"
 
 typedef struct lines_reader {
-    jisr_lines a, b; /* b: Moses target file */
+    jisr_lines *a, *b; /* b: Moses target file */
     jisr_buf s, t;
-    int moses;
 } lines_reader;
 
 static int unescape(jisr_buf *out, const char *s, size_t n)
@@ -57,30 +56,40 @@ static int make_unit(jisr_reader *r, jisr_unit *u, unsigned long line, const cha
     return 1;
 }
 
+/* A line error with --skip-bad: the line reader has consumed the whole line, so reading goes
+ * on at the next one. I/O and memory errors always end the read. */
+static int skippable(const jisr_reader *r, int rc)
+{
+    return (r->flags & JISR_READ_SKIP_BAD) && rc != JISR_EIO && rc != JISR_ENOMEM;
+}
+
 static int tsv_next(jisr_reader *r, jisr_unit *u)
 {
     lines_reader *lr = r->impl;
     int rc;
     jisr_unit_clear(u);
     for (;;) {
-        if ((rc = jisr_lines_next(&lr->a)) <= 0) {
-            if (rc < 0 && (r->flags & JISR_READ_SKIP_BAD) && rc == JISR_EENCODING) {
-                jisr_reader_bad(r);
+        const char *line;
+        size_t n;
+        rc = jisr_lines_next(lr->a, &line, &n);
+        r->bytes = jisr_lines_consumed(lr->a);
+        if (rc <= 0) {
+            if (rc < 0 && skippable(r, rc)) {
+                fmt_reader_bad(r);
                 continue;
             }
             return rc;
         }
-        const char *line = lr->a.line.data;
-        size_t n = lr->a.line.len;
+        unsigned long lineno = jisr_lines_lineno(lr->a);
         if (n == 0)
             continue;
         const char *tab = memchr(line, '\t', n);
         if (!tab) {
-            rc = jisr_error_set(JISR_EPARSE, r->path, lr->a.lineno, n + 1,
+            rc = jisr_error_set(JISR_EPARSE, r->path, lineno, n + 1,
                                 "expected two tab-separated columns (source, target)");
-            if (!(r->flags & JISR_READ_SKIP_BAD))
+            if (!skippable(r, rc))
                 return rc;
-            jisr_reader_bad(r);
+            fmt_reader_bad(r);
             continue;
         }
         const char *t = tab + 1;
@@ -89,7 +98,7 @@ static int tsv_next(jisr_reader *r, jisr_unit *u)
         if ((rc = unescape(&lr->s, line, (size_t)(tab - line))) < 0 ||
             (rc = unescape(&lr->t, t, tn)) < 0)
             return rc;
-        return make_unit(r, u, lr->a.lineno, lr->s.data, lr->s.len, lr->t.data, lr->t.len);
+        return make_unit(r, u, lineno, lr->s.data, lr->s.len, lr->t.data, lr->t.len);
     }
 }
 
@@ -99,25 +108,35 @@ static int moses_next(jisr_reader *r, jisr_unit *u)
     int rc, rc2;
     jisr_unit_clear(u);
     for (;;) {
-        rc = jisr_lines_next(&lr->a);
-        if (rc < 0)
-            return rc;
-        rc2 = jisr_lines_next(&lr->b);
-        if (rc2 < 0)
-            return rc2;
+        const char *s, *t;
+        size_t sn, tn;
+        /* both sides advance by one line even when one of them is bad, so they stay paired */
+        rc = jisr_lines_next(lr->a, &s, &sn);
+        jisr_error e1 = *jisr_error_last();
+        rc2 = jisr_lines_next(lr->b, &t, &tn);
+        r->bytes = jisr_lines_consumed(lr->a) + jisr_lines_consumed(lr->b);
+        if (rc < 0 || rc2 < 0) {
+            int bad = rc < 0 ? rc : rc2;
+            if (rc < 0) /* the source side's error is the one to report */
+                jisr_error_set(e1.code, e1.file, e1.line, e1.col, "%s", e1.msg);
+            if (!skippable(r, bad) || (rc == 0 || rc2 == 0))
+                return bad;
+            fmt_reader_bad(r);
+            continue;
+        }
         if (rc == 0 && rc2 == 0)
             return 0;
         if (rc == 0 || rc2 == 0) {
-            jisr_lines *shorter = rc == 0 ? &lr->a : &lr->b;
-            jisr_lines *longer = rc == 0 ? &lr->b : &lr->a;
-            return jisr_error_set(JISR_EPARSE, shorter->name, shorter->lineno + 1, 1,
-                                  "ends after %lu lines but %s has more", shorter->lineno,
-                                  longer->name);
+            jisr_lines *shorter = rc == 0 ? lr->a : lr->b;
+            jisr_lines *longer = rc == 0 ? lr->b : lr->a;
+            return jisr_error_set(JISR_EPARSE, jisr_lines_name(shorter),
+                                  jisr_lines_lineno(shorter) + 1, 1,
+                                  "ends after %lu lines but %s has more",
+                                  jisr_lines_lineno(shorter), jisr_lines_name(longer));
         }
-        if (lr->a.line.len == 0 && lr->b.line.len == 0)
+        if (sn == 0 && tn == 0)
             continue;
-        return make_unit(r, u, lr->a.lineno, lr->a.line.data, lr->a.line.len, lr->b.line.data,
-                         lr->b.line.len);
+        return make_unit(r, u, jisr_lines_lineno(lr->a), s, sn, t, tn);
     }
 }
 
@@ -126,54 +145,41 @@ static void lines_close(jisr_reader *r)
     lines_reader *lr = r->impl;
     if (!lr)
         return;
-    if (lr->a.f && lr->a.f != stdin)
-        fclose(lr->a.f);
-    if (lr->b.f && lr->b.f != stdin)
-        fclose(lr->b.f);
-    jisr_buf_free(&lr->a.line);
-    jisr_buf_free(&lr->b.line);
-    free((char *)lr->b.name);
+    jisr_lines_close(lr->a);
+    jisr_lines_close(lr->b);
     jisr_buf_free(&lr->s);
     jisr_buf_free(&lr->t);
     free(lr);
     r->impl = NULL;
 }
 
-static int lines_open(jisr_reader *r, FILE *f, FILE *f2, const char *name2)
+static int lines_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
 {
     lines_reader *lr = calloc(1, sizeof *lr);
     if (!lr) {
-        if (f != stdin)
-            fclose(f);
-        if (f2 && f2 != stdin)
-            fclose(f2);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        jisr_lines_close(a);
+        jisr_lines_close(b);
+        return jisr_oom(sizeof *lr);
     }
     r->impl = lr;
     r->close = lines_close;
-    lr->a.f = f;
-    lr->a.name = r->path;
-    lr->a.bytes = &r->bytes;
-    lr->b.f = f2;
-    lr->b.bytes = &r->bytes;
-    if (f2) {
-        lr->b.name = jisr_strdup(name2 ? name2 : "<target>");
-        if (!lr->b.name)
-            return JISR_ENOMEM;
-    }
+    lr->a = a;
+    lr->b = b;
+    jisr_lines_set_max(a, fmt_line_max);
+    jisr_lines_set_max(b, fmt_line_max);
     return 0;
 }
 
-int jisr_tsv_reader_open(jisr_reader *r, FILE *f)
+int fmt_tsv_reader_open(jisr_reader *r, jisr_lines *l)
 {
-    int rc = lines_open(r, f, NULL, NULL);
+    int rc = lines_open(r, l, NULL);
     r->next = tsv_next;
     return rc;
 }
 
-int jisr_moses_reader_open(jisr_reader *r, FILE *f, FILE *f2, const char *name2)
+int fmt_moses_reader_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
 {
-    int rc = lines_open(r, f, f2, name2);
+    int rc = lines_open(r, a, b);
     r->next = moses_next;
     return rc;
 }
@@ -210,7 +216,7 @@ static int plain_checked(jisr_writer *w, const jisr_variant *v, jisr_buf *out)
     if ((rc = jisr_variant_plain(v, out)) < 0)
         return rc;
     size_t bad;
-    if (jisr_check_utf8(out->data, out->len, &bad) < 0)
+    if (fmt_check_utf8(out->data, out->len, &bad) < 0)
         return jisr_error_set(JISR_EENCODING, w->path, 0, 0,
                               "unit %lu: %s text is not valid UTF-8 (byte %zu)", w->nunits + 1,
                               v->lang ? v->lang : "", bad);
@@ -276,7 +282,7 @@ static int tsv_write(jisr_writer *w, const jisr_unit *u)
         return rc;
     }
     jisr_buf_free(&tmp);
-    return w->buf.len >= (1u << 16) ? jisr_writer_flush(w, w->f, &w->buf) : 0;
+    return w->buf.len >= (1u << 16) ? fmt_writer_flush(w, w->f, &w->buf) : 0;
 }
 
 static int moses_write(jisr_writer *w, const jisr_unit *u)
@@ -296,10 +302,10 @@ static int moses_write(jisr_writer *w, const jisr_unit *u)
         goto done;
     }
     /* the target line goes straight out so both files always hold the same number of lines */
-    if ((rc = jisr_writer_flush(w, w->f2, &line2)) < 0)
+    if ((rc = fmt_writer_flush(w, w->f2, &line2)) < 0)
         goto done;
     if (w->buf.len >= (1u << 16))
-        rc = jisr_writer_flush(w, w->f, &w->buf);
+        rc = fmt_writer_flush(w, w->f, &w->buf);
 done:
     jisr_buf_free(&tmp);
     jisr_buf_free(&line2);
@@ -308,17 +314,17 @@ done:
 
 static int lines_finish(jisr_writer *w)
 {
-    return jisr_writer_flush(w, w->f, &w->buf);
+    return fmt_writer_flush(w, w->f, &w->buf);
 }
 
-int jisr_tsv_writer_begin(jisr_writer *w)
+int fmt_tsv_writer_begin(jisr_writer *w)
 {
     w->write = tsv_write;
     w->finish = lines_finish;
     return 0;
 }
 
-int jisr_moses_writer_begin(jisr_writer *w)
+int fmt_moses_writer_begin(jisr_writer *w)
 {
     w->write = moses_write;
     w->finish = lines_finish;

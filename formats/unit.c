@@ -29,7 +29,7 @@ static void props_free(jisr_prop *p, size_t n)
     free(p);
 }
 
-void jisr_meta_clear(jisr_meta *m)
+void fmt_meta_clear(jisr_meta *m)
 {
     free(m->creationdate);
     free(m->creationid);
@@ -55,7 +55,7 @@ static void variant_clear(jisr_variant *v)
     for (size_t i = 0; i < v->ntags; i++)
         free(v->tags[i]);
     free(v->tags);
-    jisr_meta_clear(&v->meta);
+    fmt_meta_clear(&v->meta);
 }
 
 void jisr_unit_clear(jisr_unit *u)
@@ -64,27 +64,11 @@ void jisr_unit_clear(jisr_unit *u)
         return;
     free(u->tuid);
     free(u->srclang);
-    jisr_meta_clear(&u->meta);
+    fmt_meta_clear(&u->meta);
     for (size_t i = 0; i < u->nvariants; i++)
         variant_clear(&u->variants[i]);
     free(u->variants);
     jisr_unit_init(u);
-}
-
-/* Grow an array of elements of size sz holding n so that one more fits. Capacity is not stored:
- * it is the next power of two >= n, so growth happens when n is a power of two (or 0). */
-int jisr_grow(void **arr, size_t n, size_t sz)
-{
-    if (n != 0 && (n & (n - 1)) != 0)
-        return 0;
-    size_t cap = n ? n * 2 : 2;
-    if (cap > SIZE_MAX / sz)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "array too large");
-    void *p = realloc(*arr, cap * sz);
-    if (!p)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    *arr = p;
-    return 0;
 }
 
 int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size_t text_len,
@@ -93,7 +77,7 @@ int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size
     int rc;
     if (out)
         *out = NULL;
-    if ((rc = jisr_grow((void **)&u->variants, u->nvariants, sizeof *u->variants)) < 0)
+    if ((rc = jisr_grow_pow2((void **)&u->variants, u->nvariants, sizeof *u->variants)) < 0)
         return rc;
     jisr_variant *v = &u->variants[u->nvariants];
     memset(v, 0, sizeof *v);
@@ -132,13 +116,13 @@ int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b)
     return have_a && have_b;
 }
 
-int jisr_variant_add_tag(jisr_variant *v, const char *xml, size_t len)
+int fmt_variant_add_tag(jisr_variant *v, const char *xml, size_t len)
 {
     int rc;
     if (v->ntags >= JISR_TAG_MAX)
         return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "more than %u inline tags in one segment",
                               JISR_TAG_MAX);
-    if ((rc = jisr_grow((void **)&v->tags, v->ntags, sizeof *v->tags)) < 0)
+    if ((rc = jisr_grow_pow2((void **)&v->tags, v->ntags, sizeof *v->tags)) < 0)
         return rc;
     char *t = jisr_strndup(xml, len);
     if (!t)
@@ -174,7 +158,7 @@ static int props_copy(jisr_prop **dst, size_t *dn, const jisr_prop *src, size_t 
         return 0;
     jisr_prop *p = calloc(n, sizeof *p);
     if (!p)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     *dst = p;
     for (size_t i = 0; i < n; i++) {
         *dn = i + 1;
@@ -185,7 +169,7 @@ static int props_copy(jisr_prop **dst, size_t *dn, const jisr_prop *src, size_t 
     return 0;
 }
 
-int jisr_meta_copy(jisr_meta *d, const jisr_meta *s)
+int fmt_meta_copy(jisr_meta *d, const jisr_meta *s)
 {
     memset(d, 0, sizeof *d);
     d->usagecount = s->usagecount;
@@ -207,7 +191,7 @@ int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src)
 {
     jisr_unit_init(dst);
     if (dup_str(&dst->tuid, src->tuid) < 0 || dup_str(&dst->srclang, src->srclang) < 0 ||
-        jisr_meta_copy(&dst->meta, &src->meta) < 0)
+        fmt_meta_copy(&dst->meta, &src->meta) < 0)
         goto fail;
     dst->line = src->line;
     dst->col = src->col;
@@ -222,7 +206,7 @@ int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src)
         dst->nvariants = i + 1;
         d->meta.usagecount = -1;
         if (dup_str(&d->lang, s->lang) < 0 || dup_str(&d->text, s->text) < 0 ||
-            jisr_meta_copy(&d->meta, &s->meta) < 0)
+            fmt_meta_copy(&d->meta, &s->meta) < 0)
             goto fail;
         if (s->ntags) {
             d->tags = calloc(s->ntags, sizeof *d->tags);
@@ -238,11 +222,11 @@ int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src)
     return 0;
 fail:
     jisr_unit_clear(dst);
-    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory copying a unit");
+    return jisr_oom(0);
 }
 
 /* Placeholders are U+E000–U+F8FF, encoded EE 80 80 … EF A3 BF; returns the index or -1. */
-long jisr_placeholder_at(const char *s, size_t n, size_t i)
+long fmt_placeholder_at(const char *s, size_t n, size_t i)
 {
     const unsigned char *p = (const unsigned char *)s + i;
     if (i + 3 > n || (p[0] != 0xEE && p[0] != 0xEF))
@@ -254,7 +238,7 @@ long jisr_placeholder_at(const char *s, size_t n, size_t i)
     return (long)(cp - JISR_TAG_BASE);
 }
 
-int jisr_utf8_put(jisr_buf *b, unsigned cp)
+int fmt_utf8_put(jisr_buf *b, unsigned cp)
 {
     char tmp[4];
     size_t n;
@@ -303,7 +287,7 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
             i++;
             continue;
         }
-        long t = jisr_placeholder_at(s, n, i);
+        long t = fmt_placeholder_at(s, n, i);
         if (t < 0 || (size_t)t >= v->ntags) { /* no tag: an ordinary character */
             i++;
             continue;
@@ -311,7 +295,7 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
         if ((rc = jisr_buf_append(out, s + start, i - start)) < 0)
             return rc;
         unsigned cp = literal_char(v->tags[t]);
-        if (cp && (rc = jisr_utf8_put(out, cp)) < 0)
+        if (cp && (rc = fmt_utf8_put(out, cp)) < 0)
             return rc;
         i += 3;
         start = i;

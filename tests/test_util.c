@@ -1,11 +1,22 @@
-/* test_util.c — error detail formatting and the growable buffer, including JSON escaping. */
+/* test_util.c — error detail formatting, the growable buffer (including JSON escaping), the
+ * growable arrays, the line reader and the safe output files. */
+#define _DEFAULT_SOURCE /* mknod, makedev */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "util/util_int.h"
@@ -102,12 +113,423 @@ static void test_json_string(void **state)
     jisr_buf_free(&b);
 }
 
+static void test_grow_pow2(void **state)
+{
+    (void)state;
+    int *v = NULL;
+    for (size_t n = 0; n < 1000; n++) {
+        assert_int_equal(jisr_grow_pow2((void **)&v, n, sizeof *v), 0);
+        v[n] = (int)n;
+    }
+    for (size_t n = 0; n < 1000; n++)
+        assert_int_equal(v[n], (int)n);
+    free(v);
+}
+
+/* ---- line reader ----------------------------------------------------------------------------- */
+
+typedef struct got_line {
+    int rc;
+    char text[64];
+    unsigned long lineno;
+    uint64_t offset;
+} got_line;
+
+/* Every result of the reader (lines and errors) until the end, at most max. */
+static size_t read_lines(jisr_lines *l, got_line *out, size_t max)
+{
+    size_t k = 0;
+    for (; k < max; k++) {
+        const char *s;
+        size_t n;
+        int rc = jisr_lines_next(l, &s, &n);
+        out[k].rc = rc;
+        out[k].lineno = jisr_lines_lineno(l);
+        out[k].offset = jisr_lines_offset(l);
+        out[k].text[0] = '\0';
+        if (rc == 1) {
+            assert_int_equal(strlen(s), n); /* NUL-terminated, no NUL inside */
+            snprintf(out[k].text, sizeof out[k].text, "%s", s);
+        }
+        if (rc == 0)
+            return k;
+        if (rc == JISR_EIO || rc == JISR_ENOMEM)
+            return k + 1;
+    }
+    return k;
+}
+
+static void test_lines_memory(void **state)
+{
+    (void)state;
+    const char in[] = "\xEF\xBB\xBF"
+                      "one\r\ntwo\n\nlast";
+    jisr_lines *l;
+    assert_int_equal(jisr_lines_open_memory(&l, in, sizeof in - 1, "m.txt", JISR_LINES_UTF8), 0);
+    got_line g[8];
+    assert_int_equal(read_lines(l, g, 8), 4);
+    assert_string_equal(g[0].text, "one"); /* BOM and CR gone */
+    assert_string_equal(g[1].text, "two");
+    assert_string_equal(g[2].text, "");
+    assert_string_equal(g[3].text, "last"); /* no final newline needed */
+    assert_int_equal(g[3].lineno, 4);
+    assert_int_equal(g[1].offset, 8);
+    assert_int_equal(jisr_lines_consumed(l), sizeof in - 1);
+    jisr_lines_close(l);
+    /* empty input: no line at all */
+    assert_int_equal(jisr_lines_open_memory(&l, "", 0, "e", 0), 0);
+    assert_int_equal(jisr_lines_next(l, NULL, NULL), 0);
+    jisr_lines_close(l);
+    /* KEEP_CR */
+    assert_int_equal(jisr_lines_open_memory(&l, "a\r\n", 3, "k", JISR_LINES_KEEP_CR), 0);
+    assert_int_equal(read_lines(l, g, 8), 1);
+    assert_string_equal(g[0].text, "a\r");
+    jisr_lines_close(l);
+}
+
+/* An over-long line, a NUL byte and invalid UTF-8 are each reported once the whole line has been
+ * consumed: the next call returns the next line, never the rest of the bad one. */
+static void check_bad_lines(jisr_lines *l)
+{
+    got_line g[16];
+    size_t n = read_lines(l, g, 16);
+    assert_int_equal(n, 7);
+    assert_int_equal(g[0].rc, 1);
+    assert_string_equal(g[0].text, "good");
+    assert_int_equal(g[1].rc, JISR_ETOOBIG);
+    assert_int_equal(g[1].lineno, 2);
+    assert_int_equal(g[2].rc, 1);
+    assert_string_equal(g[2].text, "after long");
+    assert_int_equal(g[2].lineno, 3);
+    assert_int_equal(g[3].rc, JISR_EENCODING); /* NUL */
+    assert_int_equal(g[4].rc, 1);
+    assert_string_equal(g[4].text, "after nul");
+    assert_int_equal(g[5].rc, JISR_EENCODING); /* bad UTF-8 */
+    assert_int_equal(g[6].rc, 1);
+    assert_string_equal(g[6].text, "{\"tail\":1}");
+    assert_int_equal(g[6].lineno, 7);
+}
+
+static void make_bad_input(jisr_buf *b, size_t longlen)
+{
+    jisr_buf_puts(b, "good\n");
+    for (size_t i = 0; i < longlen; i++)
+        jisr_buf_putc(b, 'x');
+    jisr_buf_puts(b, "{\"tail\":1}\nafter long\nnul");
+    jisr_buf_append(b, "\0", 1);
+    jisr_buf_puts(b, "here\nafter nul\nbad \xC3\x28 utf8\n{\"tail\":1}\n");
+}
+
+static void test_lines_bad(void **state)
+{
+    (void)state;
+    /* from memory, with a small limit */
+    jisr_buf b = {0};
+    make_bad_input(&b, 100);
+    jisr_lines *l;
+    assert_int_equal(
+        jisr_lines_open_memory(&l, b.data, b.len, "bad.jsonl", JISR_LINES_UTF8 | JISR_LINES_NO_NUL),
+        0);
+    jisr_lines_set_max(l, 50);
+    check_bad_lines(l);
+    jisr_lines_close(l);
+
+    /* from a file, the long line spanning many 64 KiB chunks, with a limit of 100 KiB */
+    jisr_buf_reset(&b);
+    make_bad_input(&b, 1000000);
+    char path[] = "/tmp/jisr-lines-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    assert_int_equal(jisr_lines_open_fd(&l, fd, 1, path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL), 0);
+    jisr_lines_set_max(l, 100 << 10);
+    check_bad_lines(l);
+    jisr_lines_close(l);
+    /* the same through stdio */
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(jisr_lines_open_stream(&l, f, 1, path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL),
+                     0);
+    jisr_lines_set_max(l, 100 << 10);
+    check_bad_lines(l);
+    jisr_lines_close(l);
+    /* by path, with the default limit (16 MiB): the 1 MB line is fine then */
+    assert_int_equal(jisr_lines_open(&l, path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL), 0);
+    got_line g[16];
+    assert_int_equal(read_lines(l, g, 16), 7);
+    assert_int_equal(g[1].rc, 1);
+    jisr_lines_close(l);
+    unlink(path);
+    jisr_buf_free(&b);
+
+    /* an unreadable input is a sticky I/O error */
+    assert_int_equal(jisr_lines_open(&l, "/nonexistent/x", 0), JISR_EIO);
+    assert_null(l);
+    assert_int_equal(jisr_lines_open(&l, "/tmp", 0), JISR_EIO);
+    fd = open("/tmp", O_RDONLY);
+    assert_int_equal(jisr_lines_open_fd(&l, fd, 1, "dir", 0), 0);
+    assert_int_equal(jisr_lines_next(l, NULL, NULL), JISR_EIO);
+    assert_int_equal(jisr_lines_next(l, NULL, NULL), JISR_EIO);
+    jisr_lines_close(l);
+}
+
+/* ---- safe output files ------------------------------------------------------------------------
+ */
+
+static char outdir[64];
+
+static int setup_outdir(void **state)
+{
+    (void)state;
+    snprintf(outdir, sizeof outdir, "/tmp/jisr-outfile-XXXXXX");
+    return mkdtemp(outdir) ? 0 : -1;
+}
+
+static int teardown_outdir(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", outdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void file_is(const char *path, const char *text)
+{
+    char buf[256] = {0};
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_string_equal(buf, text);
+}
+
+/* Number of entries of outdir whose name contains ".tmp." */
+static int temporaries(void)
+{
+    DIR *d = opendir(outdir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+static int write_out(const char *path, const char *text, jisr_fileset *files)
+{
+    jisr_outfile *o;
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.files = files;
+    int rc = jisr_outfile_open(&o, path, &oo);
+    if (rc < 0) {
+        assert_null(o);
+        return rc;
+    }
+    fputs(text, jisr_outfile_stream(o));
+    return jisr_outfile_commit(o);
+}
+
+static void test_outfile_regular(void **state)
+{
+    (void)state;
+    char p[128];
+    snprintf(p, sizeof p, "%s/new.txt", outdir);
+    mode_t um = umask(022);
+    assert_int_equal(write_out(p, "hello\n", NULL), 0);
+    file_is(p, "hello\n");
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    /* an existing private file stays private */
+    assert_int_equal(chmod(p, 0600), 0);
+    assert_int_equal(write_out(p, "again\n", NULL), 0);
+    file_is(p, "again\n");
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* while it is written, the temporary is 0600 whatever the umask */
+    jisr_outfile *o;
+    assert_int_equal(chmod(p, 0644), 0);
+    assert_int_equal(jisr_outfile_open(&o, p, NULL), 0);
+    assert_int_equal(temporaries(), 1);
+    DIR *d = opendir(outdir);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strstr(e->d_name, ".tmp.")) {
+            char t[512];
+            snprintf(t, sizeof t, "%s/%s", outdir, e->d_name);
+            assert_int_equal(stat(t, &st), 0);
+            assert_int_equal(st.st_mode & 0777, 0600);
+        }
+    closedir(d);
+    fputs("half", jisr_outfile_stream(o));
+    jisr_outfile_abort(o); /* abandon: the old content stays, no temporary */
+    file_is(p, "again\n");
+    assert_int_equal(temporaries(), 0);
+    /* the signal handler's clean-up removes a live temporary */
+    assert_int_equal(jisr_outfile_open(&o, p, NULL), 0);
+    assert_int_equal(temporaries(), 1);
+    jisr_outfile_remove_temporaries();
+    assert_int_equal(temporaries(), 0);
+    jisr_outfile_abort(o);
+    umask(um);
+    /* a directory, an empty name */
+    assert_int_equal(write_out(outdir, "x", NULL), JISR_EINVAL);
+    char q[128];
+    snprintf(q, sizeof q, "%s/", outdir);
+    assert_int_equal(write_out(q, "x", NULL), JISR_EINVAL);
+    snprintf(q, sizeof q, "%s/missing/dir/f", outdir);
+    assert_int_equal(write_out(q, "x", NULL), JISR_EIO);
+}
+
+static void test_outfile_owner(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* changing a file's owner needs root */
+    char p[128];
+    snprintf(p, sizeof p, "%s/owned.txt", outdir);
+    put_file(p, "old\n");
+    assert_int_equal(chown(p, 65534, 65534), 0);
+    assert_int_equal(chmod(p, 0640), 0);
+    assert_int_equal(write_out(p, "new\n", NULL), 0);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_uid, 65534);
+    assert_int_equal(st.st_gid, 65534);
+    assert_int_equal(st.st_mode & 0777, 0640);
+    file_is(p, "new\n");
+}
+
+static void test_outfile_symlink(void **state)
+{
+    (void)state;
+    char victim[128], link[128];
+    snprintf(victim, sizeof victim, "%s/victim", outdir);
+    snprintf(link, sizeof link, "%s/out.tsv", outdir);
+    put_file(victim, "PRECIOUS\n");
+    assert_int_equal(symlink("victim", link), 0);
+    assert_int_equal(write_out(link, "overwritten\n", NULL), JISR_EINVAL);
+    assert_non_null(strstr(jisr_error_last()->msg, "symbolic link"));
+    file_is(victim, "PRECIOUS\n");
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    /* a dangling link too: nothing is created where it points */
+    char dangling[128], target[128];
+    snprintf(dangling, sizeof dangling, "%s/dangling.tsv", outdir);
+    snprintf(target, sizeof target, "%s/created-through-link", outdir);
+    assert_int_equal(symlink(target, dangling), 0);
+    assert_int_equal(write_out(dangling, "x\n", NULL), JISR_EINVAL);
+    assert_int_equal(access(target, F_OK), -1);
+    assert_int_equal(temporaries(), 0);
+}
+
+static void test_outfile_special(void **state)
+{
+    (void)state;
+    /* a FIFO is written in place: its reader gets the data, the FIFO stays a FIFO */
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo", outdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(pfd[0]);
+        FILE *f = fopen(fifo, "rb");
+        char buf[64] = {0};
+        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+        if (write(pfd[1], buf, n) < 0)
+            _exit(2);
+        _exit(0);
+    }
+    close(pfd[1]);
+    assert_int_equal(write_out(fifo, "through the fifo", NULL), 0);
+    char got[64] = {0};
+    assert_true(read(pfd[0], got, sizeof got - 1) > 0);
+    close(pfd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    assert_string_equal(got, "through the fifo");
+    struct stat st;
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    /* a device node (root only: mknod) */
+    if (geteuid() == 0) {
+        char dev[128];
+        snprintf(dev, sizeof dev, "%s/nulldev", outdir);
+        assert_int_equal(mknod(dev, S_IFCHR | 0644, makedev(1, 3)), 0);
+        assert_int_equal(write_out(dev, "into /dev/null\n", NULL), 0);
+        assert_int_equal(lstat(dev, &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+    }
+    /* (never /dev/null itself: a regression would replace the machine's null device) */
+    assert_int_equal(temporaries(), 0);
+}
+
+static void test_outfile_inputs(void **state)
+{
+    (void)state;
+    char in[128], hard[128], out[128];
+    snprintf(in, sizeof in, "%s/in.tsv", outdir);
+    snprintf(hard, sizeof hard, "%s/hard.tsv", outdir);
+    snprintf(out, sizeof out, "%s/out.tsv", outdir);
+    put_file(in, "keep me\n");
+    assert_int_equal(link(in, hard), 0);
+    jisr_fileset *fs;
+    assert_int_equal(jisr_fileset_new(&fs), 0);
+    assert_int_equal(jisr_fileset_add_input(fs, in), 0);
+    assert_int_equal(jisr_fileset_add_input(fs, "/nonexistent/file"), 0); /* the reader's error */
+    assert_true(jisr_fileset_contains(fs, hard));
+    /* the input, by its name or another one */
+    assert_int_equal(write_out(in, "destroyed\n", fs), JISR_EINVAL);
+    assert_non_null(strstr(jisr_error_last()->msg, "inputs"));
+    assert_int_equal(write_out(hard, "destroyed\n", fs), JISR_EINVAL);
+    file_is(in, "keep me\n");
+    /* two outputs of one command may not be one file, existing or not */
+    jisr_outfile *a, *b;
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.files = fs;
+    assert_int_equal(jisr_outfile_open(&a, out, &oo), 0);
+    char alias[160];
+    snprintf(alias, sizeof alias, "%s/./out.tsv", outdir);
+    assert_int_equal(jisr_outfile_open(&b, alias, &oo), JISR_EINVAL);
+    assert_non_null(strstr(jisr_error_last()->msg, "outputs"));
+    fputs("one\n", jisr_outfile_stream(a));
+    assert_int_equal(jisr_outfile_commit(a), 0);
+    file_is(out, "one\n");
+    jisr_fileset_free(fs);
+    assert_int_equal(temporaries(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_format), cmocka_unit_test(test_grow),
-        cmocka_unit_test(test_be),           cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_error_format),
+        cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_grow_pow2),
+        cmocka_unit_test(test_be),
+        cmocka_unit_test(test_buf),
         cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_lines_memory),
+        cmocka_unit_test(test_lines_bad),
+        cmocka_unit_test_setup_teardown(test_outfile_regular, setup_outdir, teardown_outdir),
+        cmocka_unit_test_setup_teardown(test_outfile_owner, setup_outdir, teardown_outdir),
+        cmocka_unit_test_setup_teardown(test_outfile_symlink, setup_outdir, teardown_outdir),
+        cmocka_unit_test_setup_teardown(test_outfile_special, setup_outdir, teardown_outdir),
+        cmocka_unit_test_setup_teardown(test_outfile_inputs, setup_outdir, teardown_outdir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -328,7 +328,7 @@ static int normalize_icu(const char *s, size_t n, unsigned flags, int mode, jisr
     if (st == U_BUFFER_OVERFLOW_ERROR) {
         cap_a = len_a + 1;
         if (!(a = malloc((size_t)cap_a * sizeof *a))) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
             goto done;
         }
         st = U_ZERO_ERROR;
@@ -351,7 +351,7 @@ static int normalize_icu(const char *s, size_t n, unsigned flags, int mode, jisr
                 break;
             cap_b = len_b + 1;
             if (!(b = malloc((size_t)cap_b * sizeof *b))) {
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                rc = jisr_oom(0);
                 goto done;
             }
         }
@@ -413,7 +413,7 @@ int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h)
         return 1;
     const map2 *m2 = get_map2(norm_mode(flags), flags);
     if (!m2)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     h->m2 = m2->m;
     h->flags = flags;
     return 0;

@@ -51,7 +51,7 @@ struct jisr_segmenter {
     size_t cap16;
     int32_t *nl; /* UTF-16 indices of '\n' and '\r', hidden from ICU while it runs */
     UChar *nl_char;
-    size_t nnl, capnl;
+    size_t nnl, capnl, capnlc;
     size_t pos8;
     int32_t pos16;
     int32_t n16;
@@ -97,14 +97,9 @@ int seg_is_space(int c)
 
 int seg_cands_push(seg_cands *c, size_t pos, unsigned flags)
 {
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 64;
-        seg_cand *v = realloc(c->v, nc * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        c->v = v;
-        c->cap = nc;
-    }
+    int rc;
+    if ((rc = JISR_GROW(c->v, c->cap, c->n + 1)) < 0)
+        return rc;
     c->v[c->n].pos = pos;
     c->v[c->n].flags = flags;
     c->n++;
@@ -129,13 +124,9 @@ static int merge_runs(jisr_segmenter *s, size_t run1, size_t run2)
     seg_cands *c = &s->cands;
     if (c->n < 2)
         return 0;
-    if (s->tmp_cap < c->n) {
-        seg_cand *t = realloc(s->tmp, c->n * sizeof *t);
-        if (!t)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        s->tmp = t;
-        s->tmp_cap = c->n;
-    }
+    int rc;
+    if ((rc = JISR_GROW(s->tmp, s->tmp_cap, c->n)) < 0)
+        return rc;
     merge2(c->v, run1, c->v + run1, run2 - run1, s->tmp);
     merge2(s->tmp, run2, c->v + run2, c->n - run2, c->v + 0);
     /* the second merge writes into c->v while reading run 3 from it: safe, the output index
@@ -233,13 +224,9 @@ static int is_trigger(jisr_segmenter *s, int c)
  * which well-formed UTF-8 can never produce. */
 static int to_utf16(jisr_segmenter *s, const unsigned char *t, size_t len)
 {
-    if (s->cap16 < len + 1) { /* UTF-16 never has more units than UTF-8 has bytes */
-        UChar *a = realloc(s->u16, (len + 1) * sizeof *a);
-        if (!a)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        s->u16 = a;
-        s->cap16 = len + 1;
-    }
+    int rc; /* UTF-16 never has more units than UTF-8 has bytes */
+    if ((rc = JISR_GROW(s->u16, s->cap16, len + 1)) < 0)
+        return rc;
     UChar *u = s->u16;
     int32_t k = 0;
     for (size_t i = 0; i < len;) {
@@ -437,14 +424,9 @@ void jisr_spans_free(jisr_spans *sp)
 
 static int spans_push(jisr_spans *sp, size_t a, size_t b)
 {
-    if (sp->n == sp->cap) {
-        size_t nc = sp->cap ? sp->cap * 2 : 16;
-        jisr_span *v = realloc(sp->v, nc * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        sp->v = v;
-        sp->cap = nc;
-    }
+    int rc;
+    if ((rc = JISR_GROW(sp->v, sp->cap, sp->n + 1)) < 0)
+        return rc;
     sp->v[sp->n].start = a;
     sp->v[sp->n].end = b;
     sp->n++;
@@ -488,7 +470,7 @@ int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const 
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "segmenter: no SRX rules given");
     jisr_segmenter *s = calloc(1, sizeof *s);
     if (!s)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     srx_doc *doc = NULL;
     const srx_rule **rules = NULL;
     size_t nrules = 0;
@@ -496,7 +478,7 @@ int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const 
     s->lang = jisr_strdup(lang);
     s->trig = calloc(65536 / 4, 1);
     if (!s->lang || !s->trig) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     if ((rc = srx_doc_parse(&doc, srx, srx_len, name)) < 0 ||
@@ -611,18 +593,9 @@ int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_s
         if (kl == 2)
             c = U16_GET_SUPPLEMENTARY(c, u[k + 1]);
         if (c == '\n' || c == '\r') {
-            if (s->nnl == s->capnl) {
-                size_t nc = s->capnl ? s->capnl * 2 : 64;
-                int32_t *a = realloc(s->nl, nc * sizeof *a);
-                if (a)
-                    s->nl = a;
-                UChar *b2 = realloc(s->nl_char, nc * sizeof *b2);
-                if (b2)
-                    s->nl_char = b2;
-                if (!a || !b2)
-                    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                s->capnl = nc;
-            }
+            if ((rc = JISR_GROW(s->nl, s->capnl, s->nnl + 1)) < 0 ||
+                (rc = JISR_GROW(s->nl_char, s->capnlc, s->nnl + 1)) < 0)
+                return rc;
             s->nl[s->nnl] = k;
             s->nl_char[s->nnl++] = (UChar)c;
             if (c == '\n') {

@@ -5,9 +5,11 @@
 #ifndef JISR_SEGMENT_INT_H
 #define JISR_SEGMENT_INT_H
 
-#include "util/utf8.h"
 #include <stddef.h>
 #include <stdint.h>
+
+#include "util/utf8.h"
+#include "util/util_int.h"
 
 #include <unicode/uregex.h>
 #include <unicode/utext.h>
@@ -97,7 +99,7 @@ typedef struct seg_ruleset {
     seg_rule *v;
     size_t n;
     seg_atom *atoms;
-    size_t natoms;
+    size_t natoms, capatoms;
     int all_ends;   /* a break="yes" rule with no last-atom filter: every word end is a candidate */
     int *yes_atoms; /* last atoms of break="yes" rules (trigger characters) */
     size_t nyes;

@@ -210,14 +210,9 @@ static size_t token_start(const unsigned char *s, size_t first, size_t i)
 
 static int push_marker(marker **m, size_t *nm, size_t *cap, const marker *mk)
 {
-    if (*nm == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        marker *v = realloc(*m, nc * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        *m = v;
-        *cap = nc;
-    }
+    int rc;
+    if ((rc = JISR_GROW(*m, *cap, *nm + 1)) < 0)
+        return rc;
     (*m)[(*nm)++] = *mk;
     return 0;
 }

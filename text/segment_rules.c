@@ -478,12 +478,10 @@ static int atom_add(seg_ruleset *rs, const char *pat, size_t s, size_t e)
     URegularExpression *re = seg_regex_open(pat + s, (int32_t)(e - s), 0, &pe, &st);
     if (U_FAILURE(st))
         return -1; /* no filter: the whole rule still decides */
-    seg_atom *v = realloc(rs->atoms, (rs->natoms + 1) * sizeof *v);
-    if (!v) {
+    if (JISR_GROW(rs->atoms, rs->capatoms, rs->natoms + 1) < 0) {
         uregex_close(re);
         return -1;
     }
-    rs->atoms = v;
     seg_atom *a = &rs->atoms[rs->natoms];
     a->text = jisr_strndup(pat + s, e - s);
     a->cache = calloc(65536 / 4, 1);
@@ -554,7 +552,7 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
     rs->v = calloc(n ? n : 1, sizeof *rs->v);
     rs->yes_atoms = calloc(n ? n : 1, sizeof *rs->yes_atoms);
     if (!rs->v || !rs->yes_atoms) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {

@@ -68,13 +68,9 @@ static tag_pos *scan_tags(const char *b, size_t n, size_t *count)
             else if (b[i + 1] == '?')
                 end = "?>", skip = 2;
             else if (b[i + 1] != '/' && b[i + 1] != '!') {
-                if (k == cap) {
-                    tag_pos *nv = realloc(v, (cap *= 2) * sizeof *v);
-                    if (!nv) {
-                        free(v);
-                        return NULL;
-                    }
-                    v = nv;
+                if (JISR_GROW(v, cap, k + 1) < 0) {
+                    free(v);
+                    return NULL;
                 }
                 v[k].line = line;
                 v[k].col = col;
@@ -143,20 +139,6 @@ void srx_doc_free(srx_doc *d)
     free(d);
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = realloc(*v, nc * elem);
-    if (!p)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    memset((char *)p + *cap * elem, 0, (nc - *cap) * elem);
-    *v = p;
-    *cap = nc;
-    return 0;
-}
-
 static char *attr_dup(xmlTextReaderPtr r, const char *name)
 {
     xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
@@ -194,7 +176,7 @@ int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
     srx_parse p = {.name = name};
     srx_doc *d = calloc(1, sizeof *d);
     if (!d)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     d->name = jisr_strdup(name);
     int rc = 0;
     xmlGenericErrorFunc old_generic = xmlGenericError;
@@ -274,9 +256,10 @@ int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
             if (lname_is(ln, "header")) {
                 d->cascade = attr_yes(r, "cascade", 0);
             } else if (lname_is(ln, "languagerule")) {
-                if ((rc = grow((void **)&d->langs, &d->caplangs, d->nlangs, sizeof *d->langs)) < 0)
+                if ((rc = JISR_GROW(d->langs, d->caplangs, d->nlangs + 1)) < 0)
                     break;
                 cur_lang = &d->langs[d->nlangs++];
+                memset(cur_lang, 0, sizeof *cur_lang);
                 cur_lang->name = attr_dup(r, "languagerulename");
                 cur_lang->line = line;
                 cur_lang->col = col;
@@ -293,10 +276,10 @@ int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
                                         "<rule> outside a <languagerule>");
                     break;
                 }
-                if ((rc = grow((void **)&cur_lang->rules, &cur_lang->cap, cur_lang->n,
-                               sizeof *cur_lang->rules)) < 0)
+                if ((rc = JISR_GROW(cur_lang->rules, cur_lang->cap, cur_lang->n + 1)) < 0)
                     break;
                 cur_rule = &cur_lang->rules[cur_lang->n++];
+                memset(cur_rule, 0, sizeof *cur_rule);
                 cur_rule->brk = attr_yes(r, "break", 1);
                 cur_rule->line = cur_rule->before_line = cur_rule->after_line = line;
                 cur_rule->col = cur_rule->before_col = cur_rule->after_col = col;
@@ -336,9 +319,10 @@ int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
                 d->maprules_line = line;
                 d->maprules_col = col;
             } else if (lname_is(ln, "languagemap")) {
-                if ((rc = grow((void **)&d->maps, &d->capmaps, d->nmaps, sizeof *d->maps)) < 0)
+                if ((rc = JISR_GROW(d->maps, d->capmaps, d->nmaps + 1)) < 0)
                     break;
                 srx_map *m = &d->maps[d->nmaps++];
+                memset(m, 0, sizeof *m);
                 m->pattern = attr_dup(r, "languagepattern");
                 m->rulename = attr_dup(r, "languagerulename");
                 m->line = line;
@@ -441,14 +425,14 @@ int srx_doc_select(const srx_doc *d, const char *lang, const srx_rule ***out, si
         total += d->langs[i].n;
     const srx_rule **v = malloc((total ? total : 1) * sizeof *v);
     if (!v)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     int any = 0, rc = 0;
     size_t k = 0;
     /* a rule set reached twice through cascade is applied once */
     unsigned char *used = calloc(d->nlangs ? d->nlangs : 1, 1);
     if (!used) {
         free(v);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     }
     for (size_t i = 0; i < d->nmaps; i++) {
         int match = 0;

@@ -11,6 +11,7 @@
 #include <libstemmer.h>
 
 #include "text/text.h"
+#include "util/util_int.h"
 
 struct jisr_stemmer {
     struct sb_stemmer *sb;
@@ -29,7 +30,7 @@ int jisr_stemmer_new(jisr_stemmer **out, const char *lang)
                               lang ? lang : "(null)");
     jisr_stemmer *st = calloc(1, sizeof *st);
     if (!st)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     st->sb = sb_stemmer_new(algo, "UTF_8");
     if (!st->sb) {
         free(st);
@@ -49,7 +50,7 @@ const char *jisr_stemmer_stem(jisr_stemmer *st, const char *w, size_t n, size_t 
     }
     const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)(w ? w : ""), (int)n);
     if (!r) {
-        jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory while stemming");
+        jisr_oom(0);
         return NULL;
     }
     if (out_len)

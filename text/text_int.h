@@ -5,6 +5,10 @@
 #ifndef JISR_TEXT_INT_H
 #define JISR_TEXT_INT_H
 
+#include <stdint.h>
+
+#include "util/util_int.h"
+
 /* When non-zero, jisr_text_normalize and jisr_tokenizer_run skip their fast paths and always go
  * through ICU. Tests set these to check that both paths give identical results. */
 extern int jisr_text_norm_force_icu;

@@ -55,7 +55,7 @@ int jisr_textin_open(jisr_textin **out, const char *path, unsigned flags)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_open: no path");
     jisr_textin *r = calloc(1, sizeof *r);
     if (!r)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     r->dec.flags = flags;
     r->limit = DEFAULT_LIMIT;
     r->lineno = 1;

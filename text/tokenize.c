@@ -39,7 +39,7 @@ int jisr_tokenizer_new(jisr_tokenizer **out)
     *out = NULL;
     jisr_tokenizer *tk = calloc(1, sizeof *tk);
     if (!tk)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     UText init = UTEXT_INITIALIZER;
     tk->ut = init;
     UErrorCode st = U_ZERO_ERROR;
@@ -74,14 +74,9 @@ void jisr_tokens_free(jisr_tokens *t)
 
 static int push(jisr_tokens *out, size_t start, size_t end, jisr_tok_kind kind)
 {
-    if (out->n == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 64;
-        jisr_token *v = realloc(out->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        out->v = v;
-        out->cap = cap;
-    }
+    int rc;
+    if ((rc = JISR_GROW(out->v, out->cap, out->n + 1)) < 0)
+        return rc;
     out->v[out->n].start = start;
     out->v[out->n].end = end;
     out->v[out->n].kind = kind;

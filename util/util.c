@@ -112,9 +112,10 @@ int jisr_oom(size_t bytes)
     return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-int jisr_grow_slow(void **p, size_t *cap, size_t need, size_t elem)
+/* Double from *cap (or min) until need fits. */
+static int grow_from(void **p, size_t *cap, size_t need, size_t elem, size_t min)
 {
-    size_t c = *cap ? *cap : 16;
+    size_t c = *cap ? *cap : min;
     while (c < need) {
         if (c > SIZE_MAX / 2)
             return jisr_oom(0);
@@ -130,22 +131,33 @@ int jisr_grow_slow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
+int jisr_grow_slow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    return grow_from(p, cap, need, elem, 16);
+}
+
+int jisr_grow_pow2(void **p, size_t n, size_t elem)
+{
+    if (n != 0 && (n & (n - 1)) != 0)
+        return 0;
+    size_t cap = n ? n * 2 : 2;
+    if (cap < n || (elem && cap > SIZE_MAX / elem))
+        return jisr_oom(0);
+    void *q = realloc(*p, cap * elem);
+    if (!q)
+        return jisr_oom(cap * elem);
+    *p = q;
+    return 0;
+}
+
 int jisr_buf_grow(jisr_buf *b, size_t extra)
 {
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
     size_t need = b->len + extra + 1;
     if (need < b->len) /* overflow */
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "buffer size overflow");
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap = cap * 2 > cap ? cap * 2 : need;
-    char *p = realloc(b->data, cap);
-    if (!p)
-        return jisr_oom(cap);
-    b->data = p;
-    b->cap = cap;
-    return 0;
+    if (need <= b->cap)
+        return 0;
+    return grow_from((void **)&b->data, &b->cap, need, 1, 64);
 }
 
 int jisr_buf_puts(jisr_buf *b, const char *s)

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define JISR_VERSION "0.1.0"
@@ -119,6 +120,125 @@ JISR_API void jisr_buf_free(jisr_buf *b);  /* accepts a zeroed buffer */
 
 /** Append s (n bytes of UTF-8) as a JSON string literal, quotes included. */
 JISR_API int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n);
+
+/* ---- line reader -------------------------------------------------------------------------- */
+
+/** The library's one line reader: a file, a descriptor, a stdio stream or a memory buffer split
+ * at '\n' (a '\r' before it is dropped unless JISR_LINES_KEEP_CR), with line numbers and byte
+ * offsets, each line bounded in length (default JISR_LINES_MAX_DEFAULT, 16 MiB; memory stays
+ * bounded by the limit plus 64 KiB whatever the input).
+ *
+ * Errors that concern one line — longer than the limit (JISR_ETOOBIG), a NUL byte
+ * (JISR_EENCODING, with JISR_LINES_NO_NUL), invalid UTF-8 (JISR_EENCODING, with JISR_LINES_UTF8)
+ * — are reported after the whole line has been consumed, naming the reader's name, the line's
+ * number and (for NUL and UTF-8) its byte column; the next call returns the next line, so a
+ * caller may skip a bad line and go on. I/O and memory errors are sticky: every later call
+ * returns them again. A reader is not thread-safe; use one per thread. */
+typedef struct jisr_lines jisr_lines;
+
+enum {
+    JISR_LINES_UTF8 = 1 << 0,    /* refuse invalid UTF-8; skip a UTF-8 byte-order mark on line 1 */
+    JISR_LINES_NO_NUL = 1 << 1,  /* refuse NUL bytes */
+    JISR_LINES_KEEP_CR = 1 << 2, /* keep the '\r' of a "\r\n" line end */
+};
+#define JISR_LINES_MAX_DEFAULT ((size_t)16 << 20)
+
+/** Open path for reading ("-" = standard input, named "<stdin>" in messages). JISR_EIO naming
+ * the path when it cannot be opened or is a directory. *out is NULL on error. */
+JISR_API int jisr_lines_open(jisr_lines **out, const char *path, unsigned flags);
+/** Read descriptor fd (closed by jisr_lines_close when own is non-zero, also on error). name is
+ * copied and used in messages. */
+JISR_API int jisr_lines_open_fd(jisr_lines **out, int fd, int own, const char *name,
+                                unsigned flags);
+/** Read a stdio stream (fclose'd by jisr_lines_close when own is non-zero, also on error). */
+JISR_API int jisr_lines_open_stream(jisr_lines **out, FILE *f, int own, const char *name,
+                                    unsigned flags);
+/** Read n bytes at data, which the caller keeps valid and unchanged until jisr_lines_close. */
+JISR_API int jisr_lines_open_memory(jisr_lines **out, const void *data, size_t n, const char *name,
+                                    unsigned flags);
+/** Longest line accepted, in bytes without the line end (0 = the default). */
+JISR_API void jisr_lines_set_max(jisr_lines *l, size_t max);
+/** The next line without its line end. Returns 1 with *line (NUL-terminated, borrowed until the
+ * next call) and *len (either may be NULL), 0 at the end of the input, <0 on error (see above).
+ * The last line needs no '\n'; an empty input has no line. */
+JISR_API int jisr_lines_next(jisr_lines *l, const char **line, size_t *len);
+/** Number (1-based) of the line last returned or reported bad; 0 before the first. */
+JISR_API unsigned long jisr_lines_lineno(const jisr_lines *l);
+/** Byte offset in the input of the start of that line. */
+JISR_API uint64_t jisr_lines_offset(const jisr_lines *l);
+/** Input bytes consumed so far (for progress). */
+JISR_API uint64_t jisr_lines_consumed(const jisr_lines *l);
+/** The name given at open (borrowed). */
+JISR_API const char *jisr_lines_name(const jisr_lines *l);
+/** Close; accepts NULL. */
+JISR_API void jisr_lines_close(jisr_lines *l);
+
+/* ---- safe output files --------------------------------------------------------------------- */
+
+/** A set of files a command must never write over: its inputs, and the outputs it has opened
+ * (so two outputs cannot be the same file). Files are known by device and inode (and outputs
+ * also by directory and name, since they may not exist yet). Thread-safe. */
+typedef struct jisr_fileset jisr_fileset;
+JISR_API int jisr_fileset_new(jisr_fileset **out);
+/** Record the file at path as an input ("-" = standard input; a directory: every regular file
+ * directly inside it, e.g. a memory's data.mdb and lock.mdb). A path that cannot be stat'ed (a
+ * missing file) is ignored: the reader reports it. */
+JISR_API int jisr_fileset_add_input(jisr_fileset *s, const char *path);
+/** Record the file open on descriptor fd as an input (no-op for pipes, terminals, devices). */
+JISR_API int jisr_fileset_add_fd(jisr_fileset *s, int fd);
+/** Whether the file at path is in the set (as an input or an output). */
+JISR_API int jisr_fileset_contains(jisr_fileset *s, const char *path);
+JISR_API void jisr_fileset_free(jisr_fileset *s);
+
+/** An output file written safely:
+ * - a regular file (new or existing) is written to a temporary file "NAME.tmp.XXXXXX" beside
+ *   it (mode 0600 while it is written) and renamed over it by jisr_outfile_commit, so a failure
+ *   or a crash leaves the old file untouched; an existing file keeps its permission bits and,
+ *   where the system allows, its owner and group (group permission bits are dropped when the
+ *   group cannot be kept); a new file gets 0666 minus the umask. An existing file the caller
+ *   may not write is refused (JISR_EIO, "permission denied"), as a shell redirection would.
+ * - a symbolic link at the path is never followed (JISR_EINVAL, "is a symbolic link"): an
+ *   output would otherwise land wherever the link's owner chose. The one exception is the
+ *   process's own descriptors: "/dev/stdout", "/dev/stderr" and "/dev/fd/N" are written in
+ *   place, as "-" (standard output) is.
+ * - a device node, FIFO or other special file is opened and written in place (never replaced).
+ * - a file in opts->files (an input of the command, or an output already opened) is refused
+ *   (JISR_EINVAL naming it); the new output is added to the set.
+ * While it exists, the temporary file is listed where jisr_outfile_remove_temporaries (safe to
+ * call from a signal handler) can find and delete it. */
+typedef struct jisr_outfile jisr_outfile;
+
+enum {
+    JISR_OUT_NOSYNC = 1 << 0, /* skip the fsync of the file and its directory at commit */
+};
+
+typedef struct jisr_outfile_opts {
+    jisr_fileset *files; /* inputs to protect and outputs so far; NULL = none */
+    unsigned flags;      /* JISR_OUT_* */
+} jisr_outfile_opts;
+#define JISR_OUTFILE_OPTS_INIT                                                                     \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
+
+/** Open path for writing ("-" = standard output; opts may be NULL). Errors: JISR_EINVAL (a
+ * symbolic link, a directory, one of opts->files), JISR_EIO (cannot create, permission denied),
+ * JISR_ENOMEM; the detail names the path. *out is NULL on error. */
+JISR_API int jisr_outfile_open(jisr_outfile **out, const char *path, const jisr_outfile_opts *opts);
+/** The stream to write to (borrowed until commit/abort; do not fclose it). */
+JISR_API FILE *jisr_outfile_stream(const jisr_outfile *o);
+/** The path as given at open ("<stdout>" for "-"; borrowed). */
+JISR_API const char *jisr_outfile_path(const jisr_outfile *o);
+/** Flush, sync and put the file in place; frees o (also on error, after removing the
+ * temporary). JISR_EIO naming the path when anything fails (a full disk …). */
+JISR_API int jisr_outfile_commit(jisr_outfile *o);
+/** Abandon: remove the temporary (a special file or standard output is left as written);
+ * frees o; accepts NULL. */
+JISR_API void jisr_outfile_abort(jisr_outfile *o);
+/** Delete every temporary file that a jisr_outfile (or another part of the library) has open
+ * in this process. Async-signal-safe: meant for a front end's SIGINT/SIGTERM handler, which
+ * then restores the default action and re-raises the signal. The library installs no handler. */
+JISR_API void jisr_outfile_remove_temporaries(void);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 

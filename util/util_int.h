@@ -28,6 +28,20 @@ static inline int jisr_grow(void **p, size_t *cap, size_t need, size_t elem)
 /** jisr_grow for a typed pointer and a size_t capacity: JISR_GROW(v, cap, n + 1). */
 #define JISR_GROW(ptr, cap, need) jisr_grow((void **)&(ptr), &(cap), (need), sizeof *(ptr))
 
+/** For arrays that keep only their count n, not a capacity: the capacity is implicitly the
+ * next power of two >= n (at least 2), so the array is grown (to 2n) exactly when n is 0 or a
+ * power of two. Makes room for element n; *p is unchanged on failure (JISR_ENOMEM recorded).
+ * Used where a capacity field would cost memory on every small object (a unit's variants). */
+int jisr_grow_pow2(void **p, size_t n, size_t elem);
+
+/** Temporary files that jisr_outfile_remove_temporaries (a signal handler's clean-up) deletes:
+ * register one as soon as it is named (dirfd: a directory descriptor that stays open while the
+ * file is registered, or AT_FDCWD; name: relative to it, at most 4095 bytes), unregister it once
+ * it has been renamed or unlinked. Returns a slot >= 0, or -1 when all 64 slots are busy (the
+ * file is then simply not cleaned up by a signal). Thread-safe and lock-free. */
+int jisr_tmp_register(int dirfd, const char *name);
+void jisr_tmp_unregister(int slot);
+
 /** Big-endian integers of n bytes (1–8): composite LMDB keys sort as numbers this way. */
 static inline void jisr_be_put(unsigned char *p, uint64_t v, int n)
 {

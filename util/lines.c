@@ -1,0 +1,305 @@
+/*
+ * lines.c — the one line reader of the library: a file, a descriptor, a stdio stream or a memory
+ * buffer, split into lines with their numbers and byte offsets, each line bounded in length.
+ *
+ * Input is read in 64 KiB chunks into one buffer; a line that lies inside the chunk is handed
+ * out in place (its '\n' overwritten by the NUL), so the usual short lines cost one memchr and
+ * no copy. Only a line that straddles chunks is assembled in a second buffer, which never grows
+ * past the limit: once a line is known to be too long its bytes are dropped as they arrive and
+ * the reader carries on to the line's end before it reports JISR_ETOOBIG. That last point is the
+ * reason this file exists: a reader that returned the error where it stopped would hand the rest
+ * of the over-long line to the next call as if it were a line of its own, and a caller that
+ * skips bad lines would parse the tail of a hostile line as a record. Every per-line error
+ * (too long, NUL byte, invalid UTF-8) is reported after the whole line has been consumed, so
+ * the next call always starts at the next line; only I/O and memory errors are sticky.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/utf8.h"
+#include "util/util.h"
+#include "util/util_int.h"
+
+#define CHUNK (64u << 10)
+
+enum { SRC_FD, SRC_FILE, SRC_MEM };
+
+struct jisr_lines {
+    int src;
+    int fd, own_fd;
+    FILE *f;
+    int own_f;
+    const unsigned char *mem;
+    size_t mem_n;
+    char *name;
+    unsigned flags;
+    size_t max;
+    unsigned char *buf; /* the chunk (SRC_FD, SRC_FILE); mem for SRC_MEM */
+    size_t start, end;  /* unread bytes of buf */
+    jisr_buf line;      /* a line assembled across chunks (or copied out of mem) */
+    unsigned long lineno;
+    uint64_t offset;   /* offset of the line last returned */
+    uint64_t consumed; /* bytes consumed so far */
+    int eof;
+    int err; /* sticky I/O or memory error */
+    jisr_error saved;
+};
+
+static int lines_new(jisr_lines **out, int src, const char *name, unsigned flags)
+{
+    *out = NULL;
+    jisr_lines *l = calloc(1, sizeof *l);
+    if (!l)
+        return jisr_oom(sizeof *l);
+    l->src = src;
+    l->fd = -1;
+    l->flags = flags;
+    l->max = JISR_LINES_MAX_DEFAULT;
+    l->name = jisr_strdup(name ? name : "<input>");
+    if (!l->name) {
+        free(l);
+        return JISR_ENOMEM;
+    }
+    if (src != SRC_MEM && !(l->buf = malloc(CHUNK + 1))) {
+        free(l->name);
+        free(l);
+        return jisr_oom(CHUNK + 1);
+    }
+    *out = l;
+    return 0;
+}
+
+int jisr_lines_open_fd(jisr_lines **out, int fd, int own, const char *name, unsigned flags)
+{
+    int rc = lines_new(out, SRC_FD, name, flags);
+    if (rc < 0) {
+        if (own && fd >= 0)
+            close(fd);
+        return rc;
+    }
+    (*out)->fd = fd;
+    (*out)->own_fd = own;
+    return 0;
+}
+
+int jisr_lines_open_stream(jisr_lines **out, FILE *f, int own, const char *name, unsigned flags)
+{
+    int rc = lines_new(out, SRC_FILE, name, flags);
+    if (rc < 0) {
+        if (own && f)
+            fclose(f);
+        return rc;
+    }
+    (*out)->f = f;
+    (*out)->own_f = own;
+    return 0;
+}
+
+int jisr_lines_open_memory(jisr_lines **out, const void *data, size_t n, const char *name,
+                           unsigned flags)
+{
+    int rc = lines_new(out, SRC_MEM, name, flags);
+    if (rc < 0)
+        return rc;
+    (*out)->mem = data;
+    (*out)->mem_n = data ? n : 0;
+    (*out)->buf = (unsigned char *)(uintptr_t)data; /* read only: SRC_MEM never writes buf */
+    (*out)->end = (*out)->mem_n;
+    (*out)->eof = 1;
+    return 0;
+}
+
+int jisr_lines_open(jisr_lines **out, const char *path, unsigned flags)
+{
+    *out = NULL;
+    if (!path)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no input file");
+    if (strcmp(path, "-") == 0)
+        return jisr_lines_open_fd(out, 0, 0, "<stdin>", flags);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return jisr_error_set(JISR_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return jisr_error_set(JISR_EIO, path, 0, 0, "is a directory");
+    }
+    return jisr_lines_open_fd(out, fd, 1, path, flags);
+}
+
+void jisr_lines_set_max(jisr_lines *l, size_t max)
+{
+    if (l)
+        l->max = max ? max : JISR_LINES_MAX_DEFAULT;
+}
+
+unsigned long jisr_lines_lineno(const jisr_lines *l)
+{
+    return l ? l->lineno : 0;
+}
+
+uint64_t jisr_lines_offset(const jisr_lines *l)
+{
+    return l ? l->offset : 0;
+}
+
+uint64_t jisr_lines_consumed(const jisr_lines *l)
+{
+    return l ? l->consumed : 0;
+}
+
+const char *jisr_lines_name(const jisr_lines *l)
+{
+    return l ? l->name : "";
+}
+
+void jisr_lines_close(jisr_lines *l)
+{
+    if (!l)
+        return;
+    if (l->own_fd && l->fd >= 0)
+        close(l->fd);
+    if (l->own_f && l->f)
+        fclose(l->f);
+    if (l->src != SRC_MEM)
+        free(l->buf);
+    jisr_buf_free(&l->line);
+    free(l->name);
+    free(l);
+}
+
+static int sticky(jisr_lines *l, int code)
+{
+    l->err = code;
+    l->saved = *jisr_error_last();
+    return code;
+}
+
+/* Read the next chunk into buf (SRC_FD, SRC_FILE): 0, or a sticky error. */
+static int fill(jisr_lines *l)
+{
+    size_t got;
+    if (l->src == SRC_FD) {
+        ssize_t n;
+        do
+            n = read(l->fd, l->buf, CHUNK);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return sticky(l, jisr_error_set(JISR_EIO, l->name, l->lineno + 1, 0, "read failed: %s",
+                                            strerror(errno)));
+        got = (size_t)n;
+    } else {
+        got = fread(l->buf, 1, CHUNK, l->f);
+        if (got == 0 && ferror(l->f))
+            return sticky(l, jisr_error_set(JISR_EIO, l->name, l->lineno + 1, 0, "read failed: %s",
+                                            strerror(errno)));
+    }
+    l->start = 0;
+    l->end = got;
+    if (got == 0)
+        l->eof = 1;
+    return 0;
+}
+
+/* Checks of a complete line s[0..n) (n <= max): 0, or a per-line error. */
+static int check_line(jisr_lines *l, char *s, size_t n)
+{
+    if ((l->flags & JISR_LINES_NO_NUL) && memchr(s, '\0', n)) {
+        size_t at = (size_t)((char *)memchr(s, '\0', n) - s);
+        return jisr_error_set(JISR_EENCODING, l->name, l->lineno, at + 1,
+                              "NUL byte (binary data?): a text field cannot hold it");
+    }
+    if (l->flags & JISR_LINES_UTF8) {
+        const unsigned char *p = (const unsigned char *)s;
+        for (size_t i = 0, len; i < n; i += len) {
+            if (p[i] < 0x80) {
+                len = 1;
+                continue;
+            }
+            if (jisr_utf8_decode(p, n, i, &len) < 0)
+                return jisr_error_set(JISR_EENCODING, l->name, l->lineno, i + 1,
+                                      "invalid UTF-8 (byte 0x%02X)", (unsigned)p[i]);
+        }
+    }
+    return 0;
+}
+
+int jisr_lines_next(jisr_lines *l, const char **line, size_t *len)
+{
+    if (!l)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_lines_next: no reader");
+    if (l->err)
+        return jisr_error_set(l->err, l->saved.file[0] ? l->saved.file : NULL, l->saved.line,
+                              l->saved.col, "%s", l->saved.msg);
+    int rc, too_long = 0, any = 0;
+    char *s = NULL;
+    size_t n = 0;
+    l->line.len = 0;
+    l->offset = l->consumed;
+    for (;;) {
+        if (l->start == l->end) {
+            if (l->eof)
+                break;
+            if ((rc = fill(l)) < 0)
+                return rc;
+            continue;
+        }
+        any = 1;
+        unsigned char *p = l->buf + l->start;
+        size_t avail = l->end - l->start;
+        unsigned char *nl = memchr(p, '\n', avail);
+        size_t seg = nl ? (size_t)(nl - p) : avail;
+        l->start += nl ? seg + 1 : seg;
+        l->consumed += nl ? seg + 1 : seg;
+        if (!too_long && l->line.len + seg > l->max) {
+            too_long = 1;
+            /* the bytes so far are of no use: give the memory back */
+            jisr_buf_free(&l->line);
+        }
+        if (too_long) {
+            if (nl)
+                break;
+            continue;
+        }
+        if (nl && l->line.len == 0 && l->src != SRC_MEM) {
+            *nl = '\0'; /* the whole line lies in the chunk: hand it out in place */
+            s = (char *)p;
+            n = seg;
+            break;
+        }
+        if (jisr_buf_append(&l->line, p, seg) < 0)
+            return sticky(l, JISR_ENOMEM);
+        if (nl)
+            break;
+    }
+    if (!any)
+        return 0;
+    l->lineno++;
+    if (too_long)
+        return jisr_error_set(JISR_ETOOBIG, l->name, l->lineno, 1,
+                              "line longer than %zu bytes (the limit); skipped to its end", l->max);
+    if (!s) {
+        if (!l->line.data && jisr_buf_append(&l->line, "", 0) < 0)
+            return sticky(l, JISR_ENOMEM);
+        s = l->line.data;
+        n = l->line.len;
+    }
+    if (!(l->flags & JISR_LINES_KEEP_CR) && n && s[n - 1] == '\r')
+        s[--n] = '\0';
+    if (l->lineno == 1 && (l->flags & JISR_LINES_UTF8) && n >= 3 &&
+        memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        n -= 3;
+    }
+    if ((rc = check_line(l, s, n)) < 0)
+        return rc;
+    if (line)
+        *line = s;
+    if (len)
+        *len = n;
+    return 1;
+}

@@ -139,10 +139,12 @@ static void add_common_headers(srv_req *r, struct MHD_Response *resp)
             MHD_add_response_header(resp, "Vary", "Origin");
         }
     }
-    if (r->s->stopping)
+    if (__atomic_load_n(&r->s->stopping, __ATOMIC_ACQUIRE))
         MHD_add_response_header(resp, "Connection", "close");
+    pthread_mutex_lock(&r->mu);
     for (size_t i = 0; i < r->nhdrs; i++)
         MHD_add_response_header(resp, r->hdrs[i].name, r->hdrs[i].value);
+    pthread_mutex_unlock(&r->mu);
 }
 
 /* with r->mu held */
@@ -543,7 +545,7 @@ static int start_request(srv_req *r, const char *method)
     int rc = srv_route_parse(&r->route, method, r->uri, r->urilen);
     const srv_route *rt = &r->route;
     char allow[96];
-    if (s->stopping) {
+    if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
         srv_reply_header(r, "Retry-After", "5");
         srv_reply_error(r, 503, "stopping", "the server is stopping");
         return 0;
@@ -929,7 +931,7 @@ int serve_run(const serve_opts *opts)
     sigwait(&sigs, &sig);
     logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
           sig == SIGINT ? "SIGINT" : "SIGTERM", s.o.grace);
-    s.stopping = 1;
+    __atomic_store_n(&s.stopping, 1, __ATOMIC_RELEASE);
     MHD_socket lfd = MHD_quiesce_daemon(s.d);
     if (lfd != MHD_INVALID_SOCKET)
         close(lfd);

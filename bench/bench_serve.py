@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -84,13 +85,31 @@ def to_ms(v):
     return {"us": x / 1000, "ms": x, "s": x * 1000}[m.group(2)]
 
 
-def wrk(url, script, conns, secs, timeout="10s"):
+def proc_cpu(pid):
+    """CPU seconds (user + system) a process has used so far."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def children_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
+def wrk(url, script, conns, secs, timeout="10s", server=None):
     threads = min(2, conns)
+    s0, w0 = (proc_cpu(server) if server else 0.0), children_cpu()
     p = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--latency",
                         "--timeout", timeout, "-s", script, url],
                        capture_output=True, text=True, timeout=secs + 120)
     out = p.stdout
-    r = {"conns": conns, "rps": 0.0, "p50": None, "p99": None, "errors": 0, "requests": 0}
+    r = {"conns": conns, "rps": 0.0, "p50": None, "p99": None, "errors": 0, "requests": 0,
+         "srv_cpu_us": None, "wrk_cpu_us": None}
+    s1, w1 = (proc_cpu(server) if server else 0.0), children_cpu()
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if m:
         r["rps"] = float(m.group(1))
@@ -109,13 +128,19 @@ def wrk(url, script, conns, secs, timeout="10s"):
         r["errors"] += sum(int(x) for x in m.groups())
     if p.returncode != 0 or not r["requests"]:
         log("  wrk failed:", out[-500:], p.stderr[-500:])
+    elif server:
+        r["srv_cpu_us"] = (s1 - s0) * 1e6 / r["requests"]
+        r["wrk_cpu_us"] = (w1 - w0) * 1e6 / r["requests"]
     return r
 
 
 def fmt(r):
-    return "%6d %10.0f %9s %9s %8d" % (
+    cap = 2e6 / r["srv_cpu_us"] if r.get("srv_cpu_us") else 0
+    return "%6d %10.0f %9s %9s %8d %12s %12s %14s" % (
         r["conns"], r["rps"], "%.2f" % r["p50"] if r["p50"] is not None else "-",
-        "%.2f" % r["p99"] if r["p99"] is not None else "-", r["errors"])
+        "%.2f" % r["p99"] if r["p99"] is not None else "-", r["errors"],
+        "%.0f" % r["srv_cpu_us"] if r.get("srv_cpu_us") else "-",
+        "%.0f" % r["wrk_cpu_us"] if r.get("wrk_cpu_us") else "-", "%.0f" % cap if cap else "-")
 
 
 class Proc:
@@ -229,10 +254,15 @@ def main():
 
         # 2. HTTP
         log("\n2. tmserver queries over HTTP (near/far mix), jisr serve, wrk -d%ds:" % a.duration)
-        log("%6s %10s %9s %9s %8s" % ("conns", "req/s", "p50 ms", "p99 ms", "errors"))
+        log("  (server CPU: the server's user+system time per request; capacity: 2 cores divided by"
+            " it,\n   what 2 cores of its own would serve — a busy machine inflates the wall-clock"
+            " figures, not these)")
+        log("%6s %10s %9s %9s %8s %12s %12s %14s" % ("conns", "req/s", "p50 ms", "p99 ms",
+                                                      "errors", "srv CPU us", "wrk CPU us",
+                                                      "capacity r/s"))
         http = {}
         for c in (1, 8, 32, 128):
-            http[c] = wrk(url, mix_lua, c, a.duration)
+            http[c] = wrk(url, mix_lua, c, a.duration, server=srv.p.pid)
             log(fmt(http[c]))
 
         # 3. in-process
@@ -250,13 +280,19 @@ def main():
             except ValueError:
                 log("  in-process run failed:", p.stderr[-300:])
                 continue
-            log("  %d thread%s: %8.0f queries/s   p50 %.3f ms   p99 %.3f ms" %
-                (th, "s" if th > 1 else "", inp[th]["rps"], inp[th]["p50_ms"], inp[th]["p99_ms"]))
+            log("  %d thread%s: %8.0f queries/s   p50 %.3f ms   p99 %.3f ms   CPU %.0f us/query "
+                "(capacity of 2 cores: %.0f/s)" %
+                (th, "s" if th > 1 else "", inp[th]["rps"], inp[th]["p50_ms"], inp[th]["p99_ms"],
+                 inp[th].get("cpu_us", 0), 2e6 / inp[th]["cpu_us"] if inp[th].get("cpu_us") else 0))
         best_inp = max((v["rps"] for v in inp.values()), default=0)
         if best_inp:
             log("  HTTP at 32 connections / best in-process = %.2f  (p50 %.3f ms vs %.3f ms)" %
                 (http[32]["rps"] / best_inp, http[32]["p50"] or 0,
                  inp.get(1, {}).get("p50_ms", 0)))
+        if inp.get(1, {}).get("cpu_us") and http[32].get("srv_cpu_us"):
+            log("  HTTP overhead in CPU: %.0f us per request over HTTP vs %.0f us in-process "
+                "(+%.0f us)" % (http[32]["srv_cpu_us"], inp[1]["cpu_us"],
+                                http[32]["srv_cpu_us"] - inp[1]["cpu_us"]))
         log("  targets: >= 5,000 req/s at 32 connections (%s), p99 <= 20 ms at 32 (%s)" %
             ("met" if http[32]["rps"] >= 5000 else "NOT met",
              "met" if (http[32]["p99"] or 1e9) <= 20 else "NOT met"))

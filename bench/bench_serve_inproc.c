@@ -2,7 +2,8 @@
  * bench_serve_inproc.c — the in-process side of bench/bench_serve.py: the same tmserver queries
  * (min 75, at most 5 matches) through jisr_tm_query directly, for SECONDS, on THREADS threads
  * over one memory handle, so that the HTTP figures can be read against the cost of the queries
- * themselves. Prints one JSON line: {"threads","queries","seconds","rps","p50_ms","p99_ms"}.
+ * themselves. Prints one JSON line: {"threads","queries","seconds","rps","p50_ms","p99_ms",
+ * "cpu_us"} (cpu_us: CPU time of the process per query, which a busy machine does not inflate).
  * Usage: bench_serve_inproc DIR QUERIES.tsv SECONDS [THREADS]
  *        (QUERIES.tsv: "source language TAB kind TAB text" lines, as bench_tm writes them)
  */
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tm/tm.h"
 
@@ -112,6 +114,8 @@ int main(int argc, char **argv)
         return 1;
     }
     worker *w = calloc((size_t)nth, sizeof *w);
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
     double t0 = jisr_now();
     g_until = t0 + secs;
     for (int i = 0; i < nth; i++) {
@@ -126,6 +130,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "query failed: %s\n", jisr_error_last()->msg);
     }
     double el = jisr_now() - t0;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
     double *all = malloc((total ? total : 1) * sizeof *all);
     size_t o = 0;
     for (int i = 0; i < nth; i++) {
@@ -135,9 +141,10 @@ int main(int argc, char **argv)
     }
     qsort(all, total, sizeof *all, cmp);
     printf("{\"threads\":%d,\"queries\":%zu,\"seconds\":%.2f,\"rps\":%.0f,\"p50_ms\":%.3f,"
-           "\"p99_ms\":%.3f}\n",
+           "\"p99_ms\":%.3f,\"cpu_us\":%.1f}\n",
            nth, total, el, total / el, total ? all[total / 2] * 1e3 : 0.0,
-           total ? all[(size_t)(0.99 * (double)(total - 1))] * 1e3 : 0.0);
+           total ? all[(size_t)(0.99 * (double)(total - 1))] * 1e3 : 0.0,
+           total ? cpu * 1e6 / (double)total : 0.0);
     free(all);
     free(w);
     jisr_tm_close(g_tm);

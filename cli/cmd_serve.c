@@ -37,6 +37,8 @@ const char cmd_serve_help[] =
     "                        (imports excepted; default 60)\n"
     "      --max-upload SIZE largest import body, e.g. 500M, 8G (default 8G)\n"
     "      --grace S         on SIGTERM, how long requests in flight get (default 30)\n"
+    "      --query-timeout MS  the time one request's queries may take (default 5000); longer\n"
+    "                        is a 503\n"
     "      --ready-file F    write the server's URL to F once it listens\n"
     "  -q, --quiet           no request log (one line per request on stderr otherwise)\n"
     "  -h, --help            show this help\n"
@@ -87,6 +89,7 @@ int cmd_serve(int argc, char **argv)
         O_REQT,
         O_UPLOAD,
         O_GRACE,
+        O_QMS,
         O_READY
     };
     static const struct option longopts[] = {
@@ -103,6 +106,7 @@ int cmd_serve(int argc, char **argv)
         {"request-timeout", required_argument, NULL, O_REQT},
         {"max-upload", required_argument, NULL, O_UPLOAD},
         {"grace", required_argument, NULL, O_GRACE},
+        {"query-timeout", required_argument, NULL, O_QMS},
         {"ready-file", required_argument, NULL, O_READY},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -150,6 +154,7 @@ int cmd_serve(int argc, char **argv)
         case O_IDLE:
         case O_REQT:
         case O_GRACE:
+        case O_QMS:
             if (cli_number(optarg, 1000000, &v) < 0 || v < 1) {
                 cli_usage_error("serve", "%s needs a positive number", argv[optind - 1]);
                 goto done;
@@ -164,6 +169,8 @@ int cmd_serve(int argc, char **argv)
                 o.idle_timeout = (unsigned)v;
             else if (c == O_REQT)
                 o.request_time = (unsigned)v;
+            else if (c == O_QMS)
+                o.query_ms = (unsigned)v;
             else
                 o.grace = (unsigned)v;
             break;

@@ -17,14 +17,15 @@
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static int busy_writing(srv_req *r)
+/* one import at a time: another one is told to come back (small writes never wait for it) */
+static int busy_importing(srv_req *r)
 {
     int imports;
-    srv_writer_load(srv_req_ctx(r)->writer, NULL, &imports);
+    srv_writer_load(srv_req_ctx(r)->importer, NULL, &imports);
     if (!imports)
         return 0;
     srv_reply_header(r, "Retry-After", "10");
-    srv_reply_error(r, 503, "busy", "an import is running; writes resume when it is done");
+    srv_reply_error(r, 503, "busy", "an import is running; send this one when it is done");
     return 1;
 }
 
@@ -154,6 +155,7 @@ static void tms_query(srv_req *r)
     o.tgtlang = tl;
     o.min_score = (int)min;
     o.max_results = (size_t)max;
+    o.timeout_ms = srv_req_ctx(r)->opts->query_ms;
     jisr_tm_matches mm;
     int rc = srv_mem_query(m, -1, rt->text, &o, &mm);
     if (rc < 0) {
@@ -372,8 +374,6 @@ static void tms_write(srv_req *r, int store)
 {
     const srv_route *rt = srv_req_route(r);
     char sl[64], tl[64], err[512];
-    if (busy_writing(r))
-        return;
     if (srv_lang_normalize(rt->sl, sl, sizeof sl) < 0 ||
         srv_lang_normalize(rt->tl, tl, sizeof tl) < 0 || strcmp(sl, tl) == 0) {
         srv_reply_error(r, 400, "bad_request", "'%s' → '%s' is not a language pair", rt->sl,
@@ -451,6 +451,7 @@ static int query_opts(srv_req *r, const char *sl, const char *tl, long min, long
     q->o.min_score = (int)min;
     q->o.max_results = (size_t)max;
     q->o.flags = ex ? JISR_TM_EXHAUSTIVE : 0;
+    q->o.timeout_ms = srv_req_ctx(r)->opts->query_ms;
     return 0;
 }
 
@@ -508,8 +509,18 @@ static void v1_query_post(srv_req *r)
     }
     jisr_buf b = {0};
     int rc = 0;
+    /* the texts of one request share one time budget */
+    double deadline = jisr_now() + q.o.timeout_ms / 1000.0;
     jisr_buf_puts(&b, "{\"results\":[");
     for (size_t i = 0; i < qr.ntexts && rc == 0; i++) {
+        double left = deadline - jisr_now();
+        if (left <= 0.001) {
+            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                "the queries took longer than the limit of %u ms",
+                                srv_req_ctx(r)->opts->query_ms);
+            break;
+        }
+        q.o.timeout_ms = (unsigned)(left * 1000.0);
         char *t = cut_text(qr.texts[i]);
         jisr_tm_matches mm;
         if (!t)
@@ -608,8 +619,6 @@ static void v1_unit(srv_req *r)
             srv_reply_error(r, 403, "read_only", "only the first memory takes writes");
             return;
         }
-        if (busy_writing(r))
-            return;
         api_job *j = job_new(r, JOB_DELETE);
         if (!j)
             return;
@@ -638,8 +647,6 @@ static void v1_delete(srv_req *r)
     size_t n;
     const char *body = srv_req_body(r, &n);
     char err[512];
-    if (busy_writing(r))
-        return;
     api_job *j = job_new(r, JOB_DELETE);
     if (!j)
         return;
@@ -678,7 +685,7 @@ void srv_api_start_import(srv_req *r)
 {
     const srv_route *rt = srv_req_route(r);
     int skip;
-    if (busy_writing(r) || bool_param(r, "skip_bad", &skip))
+    if (busy_importing(r) || bool_param(r, "skip_bad", &skip))
         return;
     jisr_format f = upload_format(r);
     if (f != JISR_FMT_TMX && f != JISR_FMT_TSV && f != JISR_FMT_JSONL) {

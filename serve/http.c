@@ -5,9 +5,10 @@
  *
  * Threads: libmicrohttpd runs a pool of worker threads, each with its own epoll loop, so a slow
  * client holds a connection (bounded per client address and in all) but never a thread.
- * Handlers run on the workers; writes are handed to the writer thread and the connection is
- * suspended until the write is done, so a worker never waits for a write. An import's body
- * streams through a bounded pipe (upload.c) into the writer thread as it arrives.
+ * Handlers run on the workers; writes are handed to a writer thread (one for imports, one for
+ * units, stores and deletes) and the connection is suspended until the write is done, so a
+ * worker never waits for a write. An import's body streams through a bounded pipe (upload.c)
+ * into the importer thread as it arrives.
  *
  * The raw request target comes from the URI log callback (libmicrohttpd's `url` argument is
  * already percent-decoded, which would turn an encoded "/" into a path separator): route.c
@@ -483,7 +484,7 @@ void srv_req_submit(srv_req *r, srv_job *j)
     r->job_pending = 1;
     r->refs++;
     pthread_mutex_unlock(&r->mu);
-    srv_writer_submit(r->s->ctx.writer, j);
+    srv_writer_submit(j->is_import ? r->s->ctx.importer : r->s->ctx.writer, j);
 }
 
 void srv_req_job_done(srv_req *r)
@@ -844,6 +845,8 @@ int serve_run(const serve_opts *opts)
         s.o.max_upload = 8ull << 30;
     if (!s.o.grace)
         s.o.grace = 30;
+    if (!s.o.query_ms)
+        s.o.query_ms = 5000;
     if (!s.o.threads) {
         long nc = sysconf(_SC_NPROCESSORS_ONLN);
         s.o.threads = nc > 0 ? (unsigned)nc : 2;
@@ -881,8 +884,9 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: %s", msg);
         goto done;
     }
-    if ((rc = srv_writer_start(&s.ctx.writer)) < 0) {
-        logf_("jisr serve: cannot start the writer thread");
+    if ((rc = srv_writer_start(&s.ctx.writer)) < 0 ||
+        (rc = srv_writer_start(&s.ctx.importer)) < 0) {
+        logf_("jisr serve: cannot start the writer threads");
         goto done;
     }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
@@ -949,14 +953,15 @@ int serve_run(const serve_opts *opts)
         nanosleep(&tick, NULL);
     }
     abort_uploads(&s);
-    /* the writer finishes its queue: an import whose body is complete commits whole, one that
+    /* the writers finish their queues: an import whose body is complete commits whole, one that
      * was cut off has failed and changed nothing; every suspended request is resumed */
-    int jobs;
+    int jobs, imports;
     do {
         srv_writer_load(s.ctx.writer, &jobs, NULL);
-        if (jobs)
+        srv_writer_load(s.ctx.importer, &imports, NULL);
+        if (jobs + imports)
             nanosleep(&tick, NULL);
-    } while (jobs);
+    } while (jobs + imports);
     MHD_stop_daemon(s.d);
     s.d = NULL;
     status = 0;
@@ -965,6 +970,7 @@ done:
     if (s.d)
         MHD_stop_daemon(s.d);
     srv_writer_stop(s.ctx.writer);
+    srv_writer_stop(s.ctx.importer);
     srv_mem_close(s.ctx.mem);
     free(s.token);
     pthread_mutex_destroy(&s.mu);

@@ -35,6 +35,7 @@ typedef struct serve_opts {
     unsigned request_time;   /* seconds for a request (headers + body) to arrive; 0 = 60 */
     uint64_t max_upload;     /* bytes of an import body; 0 = 8 GiB */
     unsigned grace;          /* seconds in-flight requests get on SIGTERM; 0 = 30 */
+    unsigned query_ms;       /* the time one request's queries may take; 0 = 5000 */
     const char *ready_file;  /* when set: "http://HOST:PORT/\n" written there once listening */
 } serve_opts;
 

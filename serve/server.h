@@ -54,7 +54,8 @@ int srv_mem_stats(srv_mem *m, int which, jisr_buf *out);
 /** One unit as JSON into out; JISR_ENOTFOUND when there is no such id. */
 int srv_mem_unit(srv_mem *m, int which, uint64_t id, jisr_buf *out);
 
-/* writes: on the writer thread only, into the first memory */
+/* writes, into the first memory: on the writer threads only (one for imports, one for the
+ * small writes, which LMDB serialises with an import's commits) */
 int srv_mem_delete(srv_mem *m, const uint64_t *ids, size_t n);
 int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_stats *st);
 /** Import a TMX/TSV/JSONL stream (fo->read.format must be set) into the first memory. */
@@ -70,8 +71,10 @@ void srv_export_close(srv_export *x);
 
 /* ---- the writer thread (writer.c) -------------------------------------------------------- */
 
-/** Writes run one at a time on one thread, in order; a job's run() is called there and its
- * done() after it (also there). */
+/** A lane of writes: jobs run one at a time on one thread, in order; a job's run() is called
+ * there and its done() after it (also there). The server has two lanes: imports, and the small
+ * writes (units, stores, deletes), so that a unit saved during a long import waits at most for
+ * one of its commits, not for the whole import. */
 typedef struct srv_job srv_job;
 struct srv_job {
     void (*run)(srv_job *j);
@@ -95,7 +98,8 @@ typedef struct srv_req srv_req;
 /** The server's shared state the handlers read. */
 typedef struct srv_ctx {
     srv_mem *mem;
-    srv_writer *writer;
+    srv_writer *writer;   /* units, stores, deletes */
+    srv_writer *importer; /* imports */
     const serve_opts *opts;
     int read_only;
 } srv_ctx;
@@ -118,7 +122,8 @@ srv_ctx *srv_req_ctx(srv_req *r);
 const char *srv_req_header(srv_req *r, const char *name);
 /** The request body read so far (routes with a JSON body). */
 const char *srv_req_body(const srv_req *r, size_t *n);
-/** Hand a write to the writer thread; the response is whatever the job puts with srv_reply*
+/** Hand a write to its lane (j->is_import: the importer); the response is whatever the job puts
+ * with srv_reply*
  * before done() returns. */
 void srv_req_submit(srv_req *r, srv_job *j);
 /** A job's done() calls this last: the request's answer is ready (resumes the connection). */

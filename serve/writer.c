@@ -1,8 +1,9 @@
 /*
- * writer.c — the server's one writer: jobs (a unit added, a store, a delete, an import) run one
- * at a time, in the order they came, on a thread of their own. LMDB takes one write
- * transaction at a time anyway; doing it here keeps the connection threads free (a waiting
- * request is suspended, not blocking a worker) and gives shutdown one place to wait for.
+ * writer.c — a lane of writes: jobs run one at a time, in the order they came, on a thread of
+ * their own. The server has two (imports; units, stores and deletes): LMDB takes one write
+ * transaction at a time anyway, so a small write waits at most for one commit of an import.
+ * Doing it here keeps the connection threads free (a waiting request is suspended, not
+ * blocking a worker) and gives shutdown one place to wait for.
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -51,3 +51,6 @@ serve_add_py_test(serve_lifecycle serve_lifecycle.py TIMEOUT 300)
 serve_add_py_test(serve_weblate serve_weblate.py TIMEOUT 300 LABELS no-asan)
 serve_add_py_test(serve_ttk serve_ttk.py TIMEOUT 300 LABELS no-asan)
 serve_add_py_test(serve_browser serve_browser.py TIMEOUT 300 LABELS no-asan)
+# concurrent reads, writes, imports and exports; labelled threads: the ThreadSanitizer build of
+# .ci/test runs it (with jisr built there)
+serve_add_py_test(serve_concurrency serve_concurrency.py TIMEOUT 600 LABELS threads)

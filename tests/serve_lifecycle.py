@@ -163,6 +163,19 @@ def main():
         C.ok("... from the last committed state: old units found, the import's not yet",
              json.loads(b3)[0]["quality"] == 100 and
              all(m["quality"] < 100 for m in json.loads(b4)), (b3[:200], b4[:200]))
+        st5, h5, b5 = srv.request("POST", "/v1/import?format=tsv&source=ar&target=en",
+                                  tsv_body(800000, 10), {"Authorization": "Bearer " + TOKEN})
+        C.ok("a second import while one runs: 503 with Retry-After",
+             st5 == 503 and h5.get("retry-after") and
+             json.loads(b5)["error"]["code"] == "busy", (st5, h5, b5))
+        t0 = time.time()
+        st6, _, b6 = srv.request("PUT", "/tmserver/en/ar/unit/x",
+                                 json.dumps({"source": "Saved during an import",
+                                             "target": "حفظ أثناء الاستيراد"}).encode(),
+                                 {"Authorization": "Bearer " + TOKEN})
+        C.ok("a unit saved while an import's upload is open: 200 at once (%.3f s)" %
+             (time.time() - t0), st6 == 200 and json.loads(b6)["added"] == 1 and
+             time.time() - t0 < 5, (st6, b6))
         s.sendall(body[len(body) // 2:])
         # queries go on while the import parses and commits
         answers = []
@@ -212,6 +225,15 @@ def main():
     C.ok("a second SIGTERM stops at once (%.1f s, exit %s)" % (dt, code), dt < 10 and code == 0,
          srv.log_text()[-500:])
     C.ok("... and the cut-off upload stored nothing", units(mem) == n0)
+
+    # 5b. a query may take --query-timeout at most: a slow one is a 503, the server goes on
+    with Server(T, ["--tm", mem, "--query-timeout", "1"], "qtime") as a:
+        st, _, b = a.request("GET", "/v1/query?q=Upload%20unit%20number%2012&source=en&target=ar"
+                             "&exhaustive=1&min=0")
+        C.ok("an exhaustive query over %d units with --query-timeout 1: 503" % units(mem),
+             st == 503 and json.loads(b)["error"]["code"] == "interrupted", (st, b[:200]))
+        st, _, b = a.request("GET", "/tmserver/en/ar/unit/First%20sentence%20number%2042")
+        C.ok("... and the next query is answered", st == 200 and json.loads(b), (st, b[:200]))
 
     # 6. start-up failures
     with Server(T, ["--tm", mem], "busy") as a:

@@ -232,8 +232,8 @@ def main():
                              "&exhaustive=1&min=0")
         C.ok("an exhaustive query over %d units with --query-timeout 1: 503" % units(mem),
              st == 503 and json.loads(b)["error"]["code"] == "interrupted", (st, b[:200]))
-        st, _, b = a.request("GET", "/tmserver/en/ar/unit/First%20sentence%20number%2042")
-        C.ok("... and the next query is answered", st == 200 and json.loads(b), (st, b[:200]))
+        st, _, b = a.request("GET", "/v1/stats")
+        C.ok("... and the server goes on", st == 200 and json.loads(b)["units"] > 0, (st, b[:200]))
 
     # 6. start-up failures
     with Server(T, ["--tm", mem], "busy") as a:

@@ -70,11 +70,18 @@
     return b;
   }
 
+  /* a unit's details have an address of their own: #unit/MEMORY/ID opens them (a link that can
+   * be opened in a new tab, bookmarked or sent) */
   function detailsLink(id, mem) {
-    const a = el("a", { href: "#unit-" + encodeURIComponent(mem || "") + "-" + id, class: "details" },
+    const a = el("a", { href: "#unit/" + encodeURIComponent(mem || "") + "/" + id, class: "details" },
                  "Details #" + id);
     a.addEventListener("click", (ev) => { ev.preventDefault(); showUnit(id, mem); });
     return a;
+  }
+
+  function fromHash() {
+    const m = /^#unit\/([^/]*)\/(\d+)$/.exec(location.hash);
+    if (m) showUnit(parseInt(m[2], 10), decodeURIComponent(m[1]));
   }
 
   function memName(m) { return m || (mems[0] && mems[0].name) || ""; }
@@ -216,7 +223,8 @@
       $("auth").hidden = true;
       load();
     });
-    load();
+    window.addEventListener("hashchange", fromHash);
+    load().then(fromHash);
   }
 
   async function load() {

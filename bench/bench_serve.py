@@ -302,6 +302,7 @@ def main():
         # 4. translate-toolkit
         if not a.skip_ttk and shutil.which("tmserver"):
             ttk_side(a, jisr, mem, url, en_lua, enq)
+            ttk_small(a, jisr, en_lua, enq, 50000)
 
         # 5. memory over a long run
         if not a.skip_rss:
@@ -372,16 +373,34 @@ def import_side(a, url, token, mix_lua):
                                          "%.2f" % (r["p99"] or 0), r["errors"]))
 
 
-def ttk_side(a, jisr, mem, url, en_lua, enq):
-    db = os.path.join(a.work, "ttk.db")
-    tsv = os.path.join(a.work, "en-ar.tsv")
-    log("\n4. English-source queries: jisr serve beside translate-toolkit's tmserver (same "
-        "units)")
-    if not os.path.exists(db):
+def ttk_sequential(turl, enq, budget):
+    """translate-toolkit's tmserver, one connection, the English queries in order, each given
+    up to 120 s, for at most budget seconds: it scores the candidates of its full-text index in
+    Python, which takes long on a large memory."""
+    texts = [t.rstrip("\n").split("\t", 2)[2] for t in open(enq, encoding="utf-8")]
+    lat, t_all = [], time.time()
+    for t in texts:
+        if time.time() - t_all > budget:
+            break
         t0 = time.time()
-        subprocess.run([jisr, "export", "--tm", mem, "-s", "en", "-t", "ar", "-o", tsv],
-                       check=True, capture_output=True)
-        subprocess.run([PY, "-c", """
+        try:
+            urllib.request.urlopen(turl + "/tmserver/en/ar/unit/" + quote(t), timeout=120).read()
+            lat.append(time.time() - t0)
+        except Exception as e:
+            log("  translate-toolkit: no answer (%s) after %.0f s, %d queries answered before" %
+                (type(e).__name__, time.time() - t0, len(lat)))
+            break
+    if lat:
+        srt = sorted(lat)
+        log("%6d %10.2f %9.0f %9.0f %8s   translate-toolkit tmserver (%d queries, one at a time)" %
+            (1, len(lat) / sum(lat), srt[len(srt) // 2] * 1000, srt[-1] * 1000, "-", len(lat)))
+    return lat
+
+
+def ttk_db(jisr, tsv, db):
+    """translate-toolkit's store of the pairs of tsv (en TAB ar), as its tmserver imports them."""
+    t0 = time.time()
+    subprocess.run([PY, "-c", """
 import sys
 from translate.storage import tmdb
 d = tmdb.TMDB(sys.argv[1] + ".tmp")
@@ -395,8 +414,61 @@ for line in open(sys.argv[2], encoding="utf-8"):
         batch = []
 d.add_list(batch, "en", "ar")
 """, db, tsv], check=True)
-        os.rename(db + ".tmp", db)
-        log("  translate-toolkit store built in %.0f s" % (time.time() - t0))
+    os.rename(db + ".tmp", db)
+    log("  translate-toolkit store built in %.0f s" % (time.time() - t0))
+
+
+def ttk_small(a, jisr, en_lua, enq, n):
+    """Both servers on the first n units (the bench's base pairs, which its near/far queries
+    come from), where translate-toolkit answers in seconds rather than minutes."""
+    work = os.path.join(a.work, "small%d" % n)
+    os.makedirs(work, exist_ok=True)
+    tsv, mem, db = os.path.join(work, "en-ar.tsv"), os.path.join(work, "tm"), \
+        os.path.join(work, "ttk.db")
+    log("\n4b. the same English queries on the first %d units: jisr serve beside "
+        "translate-toolkit" % n)
+    if not os.path.exists(db):
+        with open(os.path.join(a.work, "en-ar.tsv"), encoding="utf-8") as src, \
+                open(tsv, "w", encoding="utf-8") as dst:
+            for i, line in enumerate(src):
+                if i >= n:
+                    break
+                dst.write(line)
+        shutil.rmtree(mem, ignore_errors=True)
+        subprocess.run([jisr, "import", "--tm", mem, "-s", "en", "-t", "ar", "-q", tsv],
+                       check=True)
+        ttk_db(jisr, tsv, db)
+    port = free_port()
+    url = "http://127.0.0.1:%d" % port
+    srv = Proc([jisr, "serve", "--tm", mem, "--listen", "127.0.0.1:%d" % port, "--quiet"],
+               os.path.join(work, "serve.log"))
+    try:
+        wait_http(url + "/v1/")
+        log("%6s %10s %9s %9s %8s" % ("conns", "req/s", "p50 ms", "p99 ms", "errors"))
+        for c in (1, 8):
+            log(fmt(wrk(url, en_lua, c, a.duration)) + "   jisr serve")
+    finally:
+        srv.stop()
+    port = free_port()
+    turl = "http://127.0.0.1:%d" % port
+    ttk = Proc(["tmserver", "-d", db, "-b", "127.0.0.1", "-p", str(port), "--max-candidates", "5",
+                "--min-similarity", "75"], os.path.join(work, "ttk.log"))
+    try:
+        if wait_http(turl + "/tmserver/en/ar/unit/x"):
+            ttk_sequential(turl, enq, max(120, 8 * a.duration))
+    finally:
+        ttk.stop()
+
+
+def ttk_side(a, jisr, mem, url, en_lua, enq):
+    db = os.path.join(a.work, "ttk.db")
+    tsv = os.path.join(a.work, "en-ar.tsv")
+    log("\n4. English-source queries: jisr serve beside translate-toolkit's tmserver (same "
+        "units)")
+    if not os.path.exists(db):
+        subprocess.run([jisr, "export", "--tm", mem, "-s", "en", "-t", "ar", "-o", tsv],
+                       check=True, capture_output=True)
+        ttk_db(jisr, tsv, db)
     # jisr first (translate-toolkit goes on computing answers wrk gave up on, which would
     # steal the cores from a run after it)
     log("%6s %10s %9s %9s %8s" % ("conns", "req/s", "p50 ms", "p99 ms", "errors"))
@@ -410,27 +482,7 @@ d.add_list(batch, "en", "ar")
         if not wait_http(turl + "/tmserver/en/ar/unit/x"):
             log("  translate-toolkit's tmserver did not start")
             return
-        # one connection, the same English queries in order, each given up to 120 s, for at
-        # most the budget: translate-toolkit scores the candidates of its full-text index in
-        # Python, which on 1,000,000 units takes seconds a query
-        texts = [t.rstrip("\n").split("\t", 2)[2] for t in open(enq, encoding="utf-8")]
-        lat, budget, t_all = [], max(120, 8 * a.duration), time.time()
-        for t in texts:
-            if time.time() - t_all > budget:
-                break
-            t0 = time.time()
-            try:
-                urllib.request.urlopen(turl + "/tmserver/en/ar/unit/" + quote(t),
-                                       timeout=120).read()
-                lat.append(time.time() - t0)
-            except Exception as e:
-                log("  translate-toolkit: %s after %.0f s" % (type(e).__name__, time.time() - t0))
-                break
-        if lat:
-            srt = sorted(lat)
-            log("%6d %10.2f %9.0f %9.0f %8s   translate-toolkit tmserver (%d queries in %.0f s, "
-                "one at a time)" % (1, len(lat) / sum(lat), srt[len(srt) // 2] * 1000,
-                                    srt[-1] * 1000, "-", len(lat), sum(lat)))
+        ttk_sequential(turl, enq, max(120, 8 * a.duration))
     finally:
         ttk.stop()
 

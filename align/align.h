@@ -139,6 +139,11 @@ JISR_API const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t do
 JISR_API void jisr_aligner_clear(jisr_aligner *a);
 JISR_API void jisr_aligner_free(jisr_aligner *a);
 
+/** The consonant skeleton the aligner matches names with: a Latin word (a transliteration, or
+ * an English name) reduced to consonant classes, vowels dropped, runs collapsed; writes at most
+ * cap-1 bytes + NUL and returns the length. Thread-safe. (Used by document alignment.) */
+JISR_API size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap);
+
 /** Convenience: clear, add one pair, run, copy the result into out (reset first). */
 JISR_API int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc,
                                 const char *const *tgt, size_t ntgt, jisr_ladder *out);

@@ -88,6 +88,7 @@ int jisr_al_ensure_ids(jisr_aligner *a)
     GROW(tr);
     GROW(tknown);
     GROW(surf);
+    GROW(surf_gen);
     GROW(stamp_s);
     GROW(stamp_t);
     GROW(mask);
@@ -182,8 +183,8 @@ int jisr_al_memo_put(jisr_aligner *a, char side, const char *w, size_t n, uint32
     return 0;
 }
 
-/* Case-folds and stems one normalised word; records its first surface form. */
-static int word_id(jisr_aligner *a, char side, const char *w, size_t wn, uint32_t *out)
+/* Case-folds one normalised word into a->lb. */
+static int fold(jisr_aligner *a, const char *w, size_t wn)
 {
     int rc;
     int ascii = 1;
@@ -196,7 +197,30 @@ static int word_id(jisr_aligner *a, char side, const char *w, size_t wn, uint32_
         for (size_t i = 0; i < wn; i++)
             if (a->lb.data[i] >= 'A' && a->lb.data[i] <= 'Z')
                 a->lb.data[i] = (char)(a->lb.data[i] - 'A' + 'a');
-    } else if ((rc = jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &a->lb)) < 0)
+        return 0;
+    }
+    return jisr_text_normalize(w, wn, JISR_NORM_CASEFOLD, &a->lb);
+}
+
+/* Records the case-folded surface form in a->lb as id's first in this run's documents (the
+ * name matcher transliterates it: a form from documents of an earlier run would make a
+ * document's alignment depend on what was aligned before it). */
+static int set_surf(jisr_aligner *a, uint32_t id)
+{
+    if (a->surf[id] && a->surf_gen[id] == a->run_gen)
+        return 0;
+    free(a->surf[id]);
+    a->surf_gen[id] = a->run_gen;
+    if (!(a->surf[id] = jisr_strndup(a->lb.data ? a->lb.data : "", a->lb.len)))
+        return JISR_ENOMEM;
+    return 0;
+}
+
+/* Case-folds and stems one normalised word; records its first surface form. */
+static int word_id(jisr_aligner *a, char side, const char *w, size_t wn, uint32_t *out)
+{
+    int rc;
+    if ((rc = fold(a, w, wn)) < 0)
         return rc;
     const char *lw = a->lb.data ? a->lb.data : "";
     size_t ln = a->lb.len;
@@ -210,8 +234,9 @@ static int word_id(jisr_aligner *a, char side, const char *w, size_t wn, uint32_
     uint32_t id = jisr_al_intern(a, side, stem, sn);
     if (id == UINT32_MAX)
         return JISR_ENOMEM;
-    if (!a->surf[id] && !(a->surf[id] = jisr_strndup(lw, ln)))
-        return JISR_ENOMEM;
+    (void)ln;
+    if ((rc = set_surf(a, id)) < 0)
+        return rc;
     *out = id;
     return 0;
 }
@@ -245,6 +270,9 @@ int jisr_al_tokens(jisr_aligner *a, char side, const char *s, size_t n, int coun
                 if ((rc = word_id(a, side, w, wn, &id)) < 0)
                     return rc;
                 if ((rc = jisr_al_memo_put(a, side, w, wn, id)) < 0)
+                    return rc;
+            } else if (a->surf_gen[id] != a->run_gen || !a->surf[id]) {
+                if ((rc = fold(a, w, wn)) < 0 || (rc = set_surf(a, id)) < 0)
                     return rc;
             }
             if (count_caps) {
@@ -739,6 +767,11 @@ static int compute_weights(jisr_aligner *a)
     for (uint32_t f = 0; f < a->voc.n; f++) {
         const jisr_trlist *tl = &a->tr[f];
         double qf = 1;
+        /* a word of earlier documents (kept in the vocabulary across jisr_aligner_clear) says
+         * nothing about these: without this, a document's alignment would depend on the
+         * documents aligned before it in the same process (and a Dask run on partitioning) */
+        if (!a->df[f] && a->kind[f] == 'S')
+            continue;
         for (uint32_t k = 0; k < tl->n; k++) {
             uint32_t e = tl->v[k];
             a->tknown[e] = 1;
@@ -925,6 +958,7 @@ void jisr_aligner_clear(jisr_aligner *a)
     }
     a->ndocs = 0;
     a->ran = 0;
+    a->run_gen++;
     if (a->capn)
         ZERO(a->capn, a->idcap);
     if (a->lown)
@@ -953,6 +987,7 @@ void jisr_aligner_free(jisr_aligner *a)
     free(a->tr);
     free(a->tknown);
     free(a->surf);
+    free(a->surf_gen);
     free(a->stamp_s);
     free(a->stamp_t);
     free(a->mask);

@@ -51,7 +51,9 @@ struct jisr_aligner {
     double p1s, p1t;       /* P(a known token is matched | aligned), per side */
     jisr_trlist *tr;       /* translations of a source id (target ids) */
     unsigned char *tknown; /* target id is some source id's translation */
-    char **surf;           /* first surface form seen (case-folded, unstemmed) */
+    char **surf;           /* first surface form seen (case-folded, unstemmed) … */
+    uint32_t *surf_gen;    /* … in the documents of run surf_gen[id] (valid when = run_gen) */
+    uint32_t run_gen;      /* bumped by jisr_aligner_clear */
     uint32_t *stamp_s, *stamp_t;
     uint64_t *mask; /* band_prepare: source positions a target id translates */
     uint32_t gen_s, gen_t;

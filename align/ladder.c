@@ -298,7 +298,7 @@ static int precision_counts(const jisr_bead *gold, size_t ng, const jisr_bead *t
     /* now the gold beads of sentence s are idx[start[s] .. start[s+1]) */
     for (size_t i = 0; i < nt; i++) {
         const jisr_bead *b = &test[i];
-        if (bsearch(b, gold, ng, sizeof *gold, bead_cmp)) {
+        if (ng && bsearch(b, gold, ng, sizeof *gold, bead_cmp)) { /* no gold: NULL base */
             out[0]++;
             out[2]++;
             continue;

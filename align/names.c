@@ -192,8 +192,8 @@ int jisr_al_names(jisr_aligner *a)
     size_t nek = 0, cek = 0;
     int rc = 0;
     for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
-        if (a->kind[id] != (unsigned char)en || !a->surf[id] || a->capn[id] == 0 ||
-            a->capn[id] < a->lown[id])
+        if (a->kind[id] != (unsigned char)en || !a->surf[id] || a->surf_gen[id] != a->run_gen ||
+            a->capn[id] == 0 || a->capn[id] < a->lown[id])
             continue;
         char key[KEY_MAX];
         const char *s = a->surf[id];
@@ -207,8 +207,8 @@ int jisr_al_names(jisr_aligner *a)
     size_t nq = 0, cq = 0;
     for (uint32_t id = 0; rc == 0 && id < a->voc.n; id++) {
         /* names are what the dictionary does not know */
-        if (a->kind[id] != (unsigned char)ar || !a->surf[id] || a->tr[id].n > 0 ||
-            df_of(a, id) == 0)
+        if (a->kind[id] != (unsigned char)ar || !a->surf[id] || a->surf_gen[id] != a->run_gen ||
+            a->tr[id].n > 0 || df_of(a, id) == 0)
             continue;
         const char *s = a->surf[id];
         size_t sn = strlen(s);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli/align_cli.h"
+#include "doc/doc.h"
 #include "formats/formats.h"
 
 unsigned acli_text_flags;
@@ -59,8 +60,32 @@ static int split_paragraph(const char *p, size_t n, jisr_segmenter *seg, jisr_sp
     return rc;
 }
 
+/* Documents (HTML, DOCX, ODT, XLIFF, PDF, text in a legacy encoding) through the doc layer:
+ * each paragraph is split, or taken as one sentence when presegmented. */
+static int read_document(const char *path, int presegmented, jisr_segmenter *seg, acli_strs *out)
+{
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    if (acli_text_flags & JISR_TEXT_LENIENT)
+        o.flags |= JISR_DOC_LENIENT;
+    jisr_doc *d = NULL;
+    jisr_spans sp = {0};
+    int rc = jisr_doc_open(&d, path, &o);
+    jisr_para p;
+    while (rc >= 0 && (rc = jisr_doc_next(d, &p)) > 0)
+        rc = presegmented ? acli_strs_push(out, p.text, p.len)
+                          : split_paragraph(p.text, p.len, seg, &sp, out);
+    jisr_spans_free(&sp);
+    jisr_doc_close(d);
+    return rc < 0 ? rc : 0;
+}
+
 int acli_read_sentences(const char *path, int presegmented, jisr_segmenter *seg, acli_strs *out)
 {
+    jisr_doc_format f = strcmp(path, "-") == 0 ? JISR_DOC_TEXT : jisr_doc_format_from_name(path);
+    /* plain text keeps its line semantics (-p: line i is sentence i, blank lines included);
+     * anything else, or a name that does not tell, goes through the doc layer */
+    if (f != JISR_DOC_TEXT && !(presegmented && f == JISR_DOC_AUTO))
+        return read_document(path, presegmented, seg, out);
     jisr_textin *in = NULL;
     jisr_spans sp = {0};
     int rc = jisr_textin_open(&in, path, acli_text_flags);

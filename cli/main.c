@@ -28,6 +28,9 @@ const cli_command cli_commands[] = {
     {"reindex", cmd_reindex, "rebuild a memory's index (after an ICU upgrade)", cmd_reindex_help},
     {"serve", cmd_serve, "serve memories over HTTP (tmserver protocol, JSON API, search page)",
      cmd_serve_help},
+    {"docalign", cmd_docalign, "find which documents translate each other", cmd_docalign_help},
+    {"corpus", cmd_corpus, "folders of documents in, a filtered parallel corpus out",
+     cmd_corpus_help},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];
 

@@ -104,11 +104,14 @@ typedef enum jisr_format {
     JISR_FMT_MOSES, /* path names the source file; the target file is opts.path2, else path
                      * with its extension replaced by the target language (corpus.en → .ar) */
     JISR_FMT_JSONL,
+    JISR_FMT_XLIFF, /* XLIFF 1.2 / 2.0, read only: one unit per segment (source + target) */
 } jisr_format;
 
-/** Format from a file name's extension (.tmx .tsv .jsonl .txt/.<lang> for Moses), or AUTO. */
+/** Format from a file name's extension (.tmx .tsv .jsonl .xlf/.xliff/.sdlxliff/.mqxliff
+ * .txt/.<lang> for Moses), or AUTO. */
 JISR_API jisr_format jisr_format_from_name(const char *path);
-JISR_API jisr_format jisr_format_from_string(const char *name); /* "tmx", "tsv", "moses", "jsonl" */
+/* "tmx", "tsv", "moses", "jsonl", "xliff" (or "xlf") */
+JISR_API jisr_format jisr_format_from_string(const char *name);
 /** Append s[0..n) to b as one TSV field, escaped as the TSV reader expects: backslash as \\,
  * tab as \t, line feed as \n, carriage return as \r. */
 JISR_API int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n);

@@ -99,6 +99,8 @@ int fmt_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n);
 int fmt_tsv_reader_open(jisr_reader *r, jisr_lines *l);
 int fmt_moses_reader_open(jisr_reader *r, jisr_lines *a, jisr_lines *b);
 int fmt_jsonl_reader_open(jisr_reader *r, jisr_lines *l);
+/* xliff.c: f (closed by the reader) or a caller's buffer */
+int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n);
 int fmt_tmx_writer_begin(jisr_writer *w);
 int fmt_tsv_writer_begin(jisr_writer *w);
 int fmt_moses_writer_begin(jisr_writer *w);

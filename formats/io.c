@@ -89,6 +89,13 @@ int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *
         rc = r->format == JISR_FMT_TSV ? fmt_tsv_reader_open(r, l) : fmt_jsonl_reader_open(r, l);
         break;
     }
+    case JISR_FMT_XLIFF: {
+        FILE *f;
+        if ((rc = fmt_open_input(r, path, &f)) < 0)
+            goto fail;
+        rc = fmt_xliff_reader_open(r, f, NULL, 0);
+        break;
+    }
     case JISR_FMT_MOSES: {
         jisr_lines *a = NULL, *b = NULL;
         char *p2 = fmt_moses_path2(path, opts ? opts->path2 : NULL, r->srclang,
@@ -176,6 +183,12 @@ int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *dat
             goto fail;
         }
         rc = fmt_tmx_reader_open(r, NULL, data, n);
+    } else if (r->format == JISR_FMT_XLIFF) {
+        if (n > (size_t)INT32_MAX) {
+            rc = jisr_error_set(JISR_ETOOBIG, r->path, 0, 0, "buffer larger than 2 GiB");
+            goto fail;
+        }
+        rc = fmt_xliff_reader_open(r, NULL, data, n);
     } else if (r->format == JISR_FMT_TSV || r->format == JISR_FMT_JSONL) {
         jisr_lines *l;
         if ((rc = jisr_lines_open_memory(&l, data, n, r->path,
@@ -276,6 +289,11 @@ static int writer_open(jisr_writer **out, const char *path, FILE *stream,
         rc = jisr_error_set(JISR_EINVAL, path, 0, 0,
                             "cannot tell the output format from the name; give it (tmx, tsv, "
                             "moses, jsonl)");
+        goto fail;
+    }
+    if (w->format == JISR_FMT_XLIFF) {
+        rc = jisr_error_set(JISR_EUNSUPPORTED, path, 0, 0,
+                            "XLIFF is read, not written: write TMX, TSV, Moses or JSONL");
         goto fail;
     }
     if (w->format == JISR_FMT_MOSES) {

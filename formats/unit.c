@@ -331,6 +331,9 @@ jisr_format jisr_format_from_name(const char *path)
         return JISR_FMT_TSV;
     if (ext_is(ext, "jsonl") || ext_is(ext, "ndjson"))
         return JISR_FMT_JSONL;
+    if (ext_is(ext, "xlf") || ext_is(ext, "xliff") || ext_is(ext, "sdlxliff") ||
+        ext_is(ext, "mqxliff"))
+        return JISR_FMT_XLIFF;
     if (ext_is(ext, "txt"))
         return JISR_FMT_MOSES;
     /* Moses corpora are named corpus.en / corpus.ar: a 2–3 letter language code. */
@@ -364,5 +367,7 @@ jisr_format jisr_format_from_string(const char *name)
         return JISR_FMT_MOSES;
     if (ext_is(name, "jsonl"))
         return JISR_FMT_JSONL;
+    if (ext_is(name, "xliff") || ext_is(name, "xlf"))
+        return JISR_FMT_XLIFF;
     return JISR_FMT_AUTO;
 }

@@ -29,7 +29,7 @@ $J help convert | cmp -s - "$T/help"
 check "jisr help convert = --help" '[ $? -eq 0 ]'
 $J convert only-one.tmx 2>"$T/err"
 check "one argument: exit 2" '[ $? -eq 2 ] && grep -q "Try .jisr help convert" "$T/err"'
-$J convert --from xliff a.tmx b.tmx 2>/dev/null
+$J convert --from docx a.tmx b.tmx 2>/dev/null
 check "unknown format: exit 2" '[ $? -eq 2 ]'
 $J convert a.unknownext b.tmx 2>/dev/null
 check "unguessable input format: exit 2" '[ $? -eq 2 ]'

@@ -312,7 +312,8 @@ static void test_unit_model(void **state)
     assert_int_equal(jisr_format_from_name("x.xml"), JISR_FMT_AUTO);
     assert_int_equal(jisr_format_from_name("dir.d/noext"), JISR_FMT_AUTO);
     assert_int_equal(jisr_format_from_string("Moses"), JISR_FMT_MOSES);
-    assert_int_equal(jisr_format_from_string("xliff"), JISR_FMT_AUTO);
+    assert_int_equal(jisr_format_from_string("xliff"), JISR_FMT_XLIFF);
+    assert_int_equal(jisr_format_from_string("docx"), JISR_FMT_AUTO);
 }
 
 static void test_keep_pair_counts(void **state)

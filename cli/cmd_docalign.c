@@ -1,0 +1,199 @@
+/*
+ * cmd_docalign.c — `jisr docalign`: which document translates which, among files and folders
+ * in two languages. Reading, pairing and the list's rendering live in the library
+ * (corpus/pairing.c, corpus/docalign.c); this file parses options and writes the list.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/doc_cli.h"
+#include "corpus/corpus.h"
+#include "text/text.h"
+
+const char cmd_docalign_help[] =
+    "Usage: jisr docalign [OPTIONS] INPUT...\n"
+    "       jisr docalign [OPTIONS] SRC... -- TGT...\n"
+    "(options before the inputs)\n"
+    "\n"
+    "Find which documents translate each other among files and folders (searched\n"
+    "recursively): plain text, HTML, DOCX, ODT, XLIFF, PDF. File names are not trusted\n"
+    "(--names counts them as a hint). The evidence: words translated through the\n"
+    "dictionary (FreeDict ara-eng when installed, or --dict), numbers, names, then the\n"
+    "length and paragraph count of each candidate pair; each document is paired at most once,\n"
+    "best pairs first, down to --min-score.\n"
+    "\n"
+    "Sides: when one language is Arabic and the other is not, each document goes to the side\n"
+    "of its script, wherever it is (one mixed folder works). Otherwise, or with --by-position,\n"
+    "two INPUTs are source then target, or the source inputs come before '--'.\n"
+    "\n"
+    "Output: a list for `jisr align --batch LIST` (and `jisr corpus`):\n"
+    "  id<TAB>source<TAB>target<TAB>score\n"
+    "with '#' comment lines: a summary, unpaired documents with their best candidate, and\n"
+    "skipped files with the reason (unreadable, unsupported, neither language).\n"
+    "\n"
+    "Options:\n"
+    "  -s, --source-lang L   source language (default ar)\n"
+    "  -t, --target-lang L   target language (default en)\n"
+    "  -o, --output FILE     write the list to FILE (atomically; default: standard output);\n"
+    "                        paths in it are absolute then\n"
+    "  -m, --min-score X     least score of a pair (0..1, default 0.5)\n"
+    "      --dict FILE       dictionary: dictd .index or TSV source<TAB>target\n"
+    "      --no-dict         no dictionary (numbers, names, shared spellings only)\n"
+    "      --names           count matching file names (report.ar.docx, report.en.docx)\n"
+    "      --by-position     sides by position, not by script\n"
+    "  -p, --lines           plain text: every line is a paragraph\n" DOC_CLI_HELP
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success (also when nothing pairs), 1 error, 2 usage error.\n"
+    "\n"
+    "Examples:\n"
+    "  jisr docalign -s ar -t en ar-site/ en-site/ -o pairs.list\n"
+    "  jisr align --batch pairs.list --out-dir aligned/ -f tmx\n";
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    cli_progress_update(ctx, "reading documents: %zu/%zu", done, total);
+}
+
+int cmd_docalign(int argc, char **argv)
+{
+    enum { OPT_DICT = 256, OPT_NODICT, OPT_NAMES, OPT_BYPOS };
+    static const struct option longopts[] = {
+        {"source-lang", required_argument, NULL, 's'},
+        {"target-lang", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'o'},
+        {"min-score", required_argument, NULL, 'm'},
+        {"dict", required_argument, NULL, OPT_DICT},
+        {"no-dict", no_argument, NULL, OPT_NODICT},
+        {"names", no_argument, NULL, OPT_NAMES},
+        {"by-position", no_argument, NULL, OPT_BYPOS},
+        {"lines", no_argument, NULL, 'p'},
+        DOC_CLI_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    jisr_pair_opts po = JISR_PAIR_OPTS_INIT;
+    jisr_doc_opts dopt = JISR_DOC_OPTS_INIT;
+    dopt.on_warning = doc_cli_warn;
+    po.doc_opts = &dopt;
+    const char *output = NULL;
+    int c, r;
+    char *end;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:s:t:o:m:ph", longopts, NULL)) != -1) {
+        if ((r = doc_cli_option("docalign", c, optarg, &dopt)) != 0) {
+            if (r == CLI_USAGE)
+                return r;
+            continue;
+        }
+        switch (c) {
+        case 's':
+            po.align.srclang = optarg;
+            break;
+        case 't':
+            po.align.tgtlang = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'm':
+            po.align.min_score = strtod(optarg, &end);
+            if (end == optarg || *end || po.align.min_score <= 0 || po.align.min_score > 1)
+                return cli_usage_error("docalign", "--min-score needs a number in (0, 1]");
+            break;
+        case OPT_DICT:
+            po.align.dict_path = optarg;
+            break;
+        case OPT_NODICT:
+            po.align.dict_path = "";
+            break;
+        case OPT_NAMES:
+            po.align.name_hint = 1;
+            break;
+        case OPT_BYPOS:
+            po.by_position = 1;
+            break;
+        case 'p':
+            dopt.flags |= JISR_DOC_LINES;
+            break;
+        case 'h':
+            return cli_help("docalign");
+        case ':':
+            return cli_usage_error("docalign", "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("docalign", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    /* options come first ("+"): the inputs, with an optional "--" between the sides */
+    size_t nin = 0;
+    const char **in = calloc((size_t)(argc - optind) + 1, sizeof *in);
+    if (!in)
+        return cli_error(JISR_ENOMEM);
+    for (int i = optind; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0 && !po.nsrc) {
+            po.by_position = 1;
+            po.nsrc = nin;
+            continue;
+        }
+        in[nin++] = argv[i];
+    }
+    if (po.by_position && !po.nsrc)
+        po.nsrc = nin / 2;
+    if (nin < 1) {
+        free(in);
+        return cli_usage_error("docalign", "expected input files or folders");
+    }
+    if (!po.by_position && nin == 2 &&
+        !(jisr_lang_matches(po.align.srclang, "ar") ^ jisr_lang_matches(po.align.tgtlang, "ar"))) {
+        po.by_position = 1;
+        po.nsrc = 1;
+    }
+    cli_progress prog;
+    cli_progress_init(&prog);
+    po.on_progress = on_progress;
+    po.ctx = &prog;
+    jisr_pairing *p = NULL;
+    int rc = jisr_corpus_pair(in, nin, &po, &p);
+    cli_progress_done(&prog);
+    if (rc < 0) {
+        free(in);
+        return rc == JISR_EINVAL ? cli_usage_error("docalign", "%s", jisr_error_last()->msg)
+                                 : cli_error(rc);
+    }
+    for (size_t i = 0; i < p->ndocs; i++)
+        if (p->docs[i].side < 0)
+            cli_warn("%s: skipped: %s", p->docs[i].path, p->docs[i].why ? p->docs[i].why : "");
+    jisr_buf b = {0};
+    rc = jisr_pairing_format(p, output != NULL, &b);
+    fprintf(stderr, "jisr: %zu pairs; %zu source and %zu target documents unpaired\n", p->npairs,
+            p->nside[0] - p->npairs, p->nside[1] - p->npairs);
+    if (rc == 0) {
+        /* written safely: never through a symbolic link or over one of the inputs */
+        jisr_fileset *inputs = NULL;
+        jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+        if ((rc = jisr_fileset_new(&inputs)) == 0) {
+            for (size_t i = 0; i < p->ndocs; i++)
+                jisr_fileset_add_input(inputs, p->docs[i].path);
+            oo.files = inputs;
+        }
+        jisr_outfile *o = NULL;
+        if (rc == 0)
+            rc = jisr_outfile_open(&o, output ? output : "-", &oo);
+        if (rc == 0 && b.len && fwrite(b.data, 1, b.len, jisr_outfile_stream(o)) != b.len) {
+            jisr_outfile_abort(o);
+            rc = jisr_error_set(JISR_EIO, output ? output : "<stdout>", 0, 0, "write failed");
+        } else if (rc == 0) {
+            rc = jisr_outfile_commit(o);
+        }
+        jisr_fileset_free(inputs);
+    }
+    jisr_buf_free(&b);
+    jisr_pairing_free(p);
+    free(in);
+    return rc < 0 ? cli_error(rc) : CLI_OK;
+}

@@ -1,0 +1,34 @@
+/*
+ * doc_cli.h — options the document commands share (docalign, corpus): how documents are read.
+ */
+#ifndef JISR_DOC_CLI_H
+#define JISR_DOC_CLI_H
+
+#include "doc/doc.h"
+
+/** Handles --from, --encoding, --lenient, --keep-boilerplate and --lines for the given option
+ * code (one of the DOC_OPT_* values); returns 1 when handled, 0 when not a document option, or
+ * CLI_USAGE (2) after printing a usage error for cmd. */
+enum { DOC_OPT_FROM = 900, DOC_OPT_ENCODING, DOC_OPT_LENIENT, DOC_OPT_BOILERPLATE };
+int doc_cli_option(const char *cmd, int c, const char *arg, jisr_doc_opts *o);
+/** The long options above, for getopt_long tables. */
+#define DOC_CLI_LONGOPTS                                                                           \
+    {"from", required_argument, NULL, DOC_OPT_FROM},                                               \
+        {"encoding", required_argument, NULL, DOC_OPT_ENCODING},                                   \
+        {"lenient", no_argument, NULL, DOC_OPT_LENIENT},                                           \
+    {                                                                                              \
+        "keep-boilerplate", no_argument, NULL, DOC_OPT_BOILERPLATE                                 \
+    }
+/** Warnings of the doc layer printed as "jisr: warning: FILE: message". */
+void doc_cli_warn(void *ctx, const jisr_error *e);
+/** Help text of the options above. */
+#define DOC_CLI_HELP                                                                               \
+    "      --from FMT        read every input as FMT: text, html, docx, odt, xliff, pdf\n"         \
+    "                        (default: from the extension, else from the content)\n"               \
+    "      --encoding ENC    plain text and HTML: force the encoding (windows-1256,\n"             \
+    "                        ISO-8859-6, UTF-16LE ...; default: BOM, declaration, UTF-8\n"         \
+    "                        when valid, else detected, with a warning)\n"                         \
+    "      --lenient         replace undecodable bytes with U+FFFD instead of failing\n"           \
+    "      --keep-boilerplate  HTML: keep navigation, banners, page footers, asides\n"
+
+#endif

@@ -1,0 +1,370 @@
+/*
+ * pipeline.c — `jisr corpus`: inputs → pairs of documents → sentences → alignments → filters →
+ * one output file, and the report of everything that happened on the way.
+ *
+ * Documents are read twice: once to pair them (only their features are kept), once, chunk by
+ * chunk, to align them — so memory holds the sentences of one chunk of document pairs (opts.chunk,
+ * default 256) and never the whole corpus. Each chunk goes through one aligner run, so the
+ * translation table the aligner learns from its input is learnt over the chunk. Sentences come
+ * from the text layer's segmenter paragraph by paragraph (or are the paragraphs themselves when
+ * documents are read one line per paragraph). Kept pairs are written through the formats
+ * layer's writer (TMX, TSV, JSONL, Moses), which commits the file atomically; the output may
+ * not be one of the inputs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align/align.h"
+#include "corpus/corpus_int.h"
+#include "formats/formats.h"
+#include "text/text.h"
+
+typedef struct sents {
+    char **v;
+    size_t n, cap;
+} sents;
+
+static int sents_push(sents *s, const char *p, size_t n)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        s->v = v;
+        s->cap = cap;
+    }
+    char *c = jisr_strndup(p, n);
+    if (!c)
+        return JISR_ENOMEM;
+    for (char *q = c; *q; q++)
+        if (*q == '\n' || *q == '\r' || *q == '\t')
+            *q = ' ';
+    s->v[s->n++] = c;
+    return 0;
+}
+
+static void sents_free(sents *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* The sentences of a document: its paragraphs, split unless they are lines already. */
+static int read_sentences(const char *path, const jisr_doc_opts *dopts, jisr_segmenter *seg,
+                          sents *out)
+{
+    jisr_doc *d = NULL;
+    jisr_spans sp = {0};
+    int lines = dopts && (dopts->flags & JISR_DOC_LINES);
+    int rc = jisr_doc_open(&d, path, dopts);
+    jisr_para p;
+    while (rc == 0 && (rc = jisr_doc_next(d, &p)) > 0) {
+        rc = 0;
+        if (lines) {
+            rc = sents_push(out, p.text, p.len);
+            continue;
+        }
+        if ((rc = jisr_segmenter_split(seg, p.text, p.len, &sp)) < 0)
+            break;
+        for (size_t k = 0; rc == 0 && k < sp.n; k++)
+            rc = sents_push(out, p.text + sp.v[k].start, sp.v[k].end - sp.v[k].start);
+    }
+    jisr_spans_free(&sp);
+    jisr_doc_close(d);
+    return rc < 0 ? rc : 0;
+}
+
+static int join(jisr_buf *b, const sents *s, size_t start, size_t n)
+{
+    jisr_buf_reset(b);
+    int rc = jisr_buf_append(b, "", 0);
+    for (size_t k = 0; rc == 0 && k < n && start + k < s->n; k++) {
+        if (k)
+            rc = jisr_buf_putc(b, ' ');
+        if (rc == 0)
+            rc = jisr_buf_puts(b, s->v[start + k]);
+    }
+    return rc;
+}
+
+static int add_sample(jisr_corpus_report *r, int reason, const char *doc, const char *src,
+                      const char *tgt, double score)
+{
+    if (r->nsamples[reason] >= r->max_samples)
+        return 0;
+    if (!r->samples[reason] && !(r->samples[reason] = calloc(r->max_samples, sizeof(rsample))))
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    rsample *s = &r->samples[reason][r->nsamples[reason]];
+    s->doc = jisr_strdup(doc);
+    s->src = jisr_strdup(src);
+    s->tgt = jisr_strdup(tgt);
+    s->score = score;
+    if (!s->doc || !s->src || !s->tgt) {
+        free(s->doc);
+        free(s->src);
+        free(s->tgt);
+        return JISR_ENOMEM;
+    }
+    r->nsamples[reason]++;
+    return 0;
+}
+
+static int set_prop(jisr_prop *p, const char *type, const char *value)
+{
+    p->type = jisr_strdup(type);
+    p->value = jisr_strdup(value);
+    return p->type && p->value ? 0 : JISR_ENOMEM;
+}
+
+static int idx_list(char *out, size_t cap, size_t start, size_t n)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < n && o + 24 < cap; k++)
+        o += (size_t)snprintf(out + o, cap - o, k ? ",%zu" : "%zu", start + k);
+    return 0;
+}
+
+/* Filter and write the beads of one document pair. */
+static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w, const char *id,
+                    const sents *s, const sents *t, const jisr_ladder *l, rdoc *rd)
+{
+    jisr_buf a = {0}, b = {0};
+    jisr_unit u;
+    jisr_unit_init(&u);
+    int rc = 0;
+    size_t nb = 0;
+    for (size_t i = 0; rc == 0 && l && i < l->n; i++) {
+        const jisr_bead *bd = &l->v[i];
+        if (!bd->nsrc || !bd->ntgt)
+            continue;
+        rd->beads++;
+        r->t.candidates++;
+        if ((rc = join(&a, s, bd->src, bd->nsrc)) < 0 || (rc = join(&b, t, bd->tgt, bd->ntgt)) < 0)
+            break;
+        int why = jisr_filter_check(flt, a.data, a.len, b.data, b.len, bd->score);
+        if (why < 0) {
+            rc = why;
+            break;
+        }
+        if ((rc = add_sample(r, why, id, a.data, b.data, bd->score)) < 0)
+            break;
+        if (why != JISR_DROP_N) {
+            r->t.dropped[why]++;
+            continue;
+        }
+        jisr_unit_clear(&u);
+        char tuid[600], sc[32], si[256], ti[256];
+        snprintf(tuid, sizeof tuid, "%s:%zu", id, ++nb);
+        snprintf(sc, sizeof sc, "%.4f", bd->score);
+        idx_list(si, sizeof si, bd->src, bd->nsrc);
+        idx_list(ti, sizeof ti, bd->tgt, bd->ntgt);
+        u.tuid = jisr_strdup(tuid);
+        u.meta.props = calloc(4, sizeof *u.meta.props);
+        if (!u.tuid || !u.meta.props) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        u.meta.nprops = 4;
+        if ((rc = set_prop(&u.meta.props[0], "x-document", id)) < 0 ||
+            (rc = set_prop(&u.meta.props[1], "x-align-score", sc)) < 0 ||
+            (rc = set_prop(&u.meta.props[2], "x-source-sentences", si)) < 0 ||
+            (rc = set_prop(&u.meta.props[3], "x-target-sentences", ti)) < 0 ||
+            (rc = jisr_unit_add_variant(&u, r->srclang, a.data, a.len, NULL)) < 0 ||
+            (rc = jisr_unit_add_variant(&u, r->tgtlang, b.data, b.len, NULL)) < 0)
+            break;
+        if ((rc = jisr_writer_write(w, &u)) < 0) {
+            if (rc == JISR_EIO || rc == JISR_ENOMEM)
+                break;
+            rc = 0; /* a pair the format cannot carry (a control character …): not written */
+            continue;
+        }
+        rd->kept++;
+        r->t.kept++;
+    }
+    jisr_unit_clear(&u);
+    jisr_buf_free(&a);
+    jisr_buf_free(&b);
+    return rc;
+}
+
+int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
+                    jisr_corpus_report **out)
+{
+    jisr_corpus_opts def = JISR_CORPUS_OPTS_INIT;
+    const jisr_corpus_opts *o = opts ? opts : &def;
+    *out = NULL;
+    if (o->version != JISR_CORPUS_OPTS_VERSION || !o->output)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_corpus_run: bad options");
+    double t0 = jisr_now();
+    jisr_corpus_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    snprintf(r->srclang, sizeof r->srclang, "%s", o->pair.align.srclang);
+    snprintf(r->tgtlang, sizeof r->tgtlang, "%s", o->pair.align.tgtlang);
+    r->output = jisr_strdup(o->output);
+    r->max_samples = o->samples ? o->samples : 5;
+    r->filter = o->filter;
+    *out = r;
+    jisr_segmenter *ss = NULL, *ts = NULL;
+    jisr_aligner *al = NULL;
+    jisr_filter *flt = NULL;
+    jisr_writer *w = NULL;
+    jisr_fileset *files = NULL;
+    sents *ds = NULL, *dt = NULL;
+    size_t chunk = o->chunk ? o->chunk : 256;
+    jisr_pair_opts po = o->pair;
+    po.on_progress = NULL;
+    int rc = r->output ? 0 : JISR_ENOMEM;
+    if (rc == 0)
+        rc = jisr_corpus_pair(inputs, n, &po, &r->pairing);
+    if (rc < 0)
+        goto done;
+    jisr_pairing *p = r->pairing;
+    r->t.documents = p->ndocs;
+    for (size_t i = 0; i < p->ndocs; i++)
+        r->t.skipped += p->docs[i].side < 0;
+    r->t.pairs = p->npairs;
+    r->t.unpaired_src = p->nside[0] - p->npairs;
+    r->t.unpaired_tgt = p->nside[1] - p->npairs;
+    if (o->on_progress)
+        o->on_progress(o->ctx, "reading", p->ndocs, p->ndocs);
+    /* the output must not be an input: every document is in the set the writer refuses */
+    if (jisr_fileset_new(&files) < 0) {
+        rc = JISR_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; rc == 0 && i < p->ndocs; i++)
+        rc = jisr_fileset_add_input(files, p->docs[i].path);
+    if (rc < 0)
+        goto done;
+    r->docs = calloc(p->npairs + 1, sizeof *r->docs);
+    ds = calloc(chunk, sizeof *ds);
+    dt = calloc(chunk, sizeof *dt);
+    if (!r->docs || !ds || !dt) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    const jisr_doc_opts *dopts = o->pair.doc_opts;
+    int lines = dopts && (dopts->flags & JISR_DOC_LINES);
+    if (!lines && ((rc = jisr_segmenter_new(&ss, r->srclang, NULL)) < 0 ||
+                   (rc = jisr_segmenter_new(&ts, r->tgtlang, NULL)) < 0))
+        goto done;
+    jisr_align_opts ao = JISR_ALIGN_OPTS_INIT;
+    ao.srclang = r->srclang;
+    ao.tgtlang = r->tgtlang;
+    ao.flags = o->align_flags;
+    ao.dict_path = o->align_dict;
+    if ((rc = jisr_aligner_new(&al, &ao)) < 0 ||
+        (rc = jisr_filter_new(&flt, r->srclang, r->tgtlang, &o->filter)) < 0)
+        goto done;
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.srclang = r->srclang;
+    wo.tgtlang = r->tgtlang;
+    wo.segtype = "sentence";
+    wo.files = files;
+    jisr_buf wp = {0};
+    const char *wpath = o->output;
+    if (o->moses) {
+        wo.format = JISR_FMT_MOSES;
+        jisr_buf_printf(&wp, "%s.%s", o->output, r->srclang);
+        wpath = wp.data;
+        jisr_buf p2b = {0};
+        jisr_buf_printf(&p2b, "%s.%s", o->output, r->tgtlang);
+        wo.path2 = p2b.data;
+        rc = jisr_writer_open(&w, wpath, &wo);
+        jisr_buf_free(&p2b);
+    } else {
+        rc = jisr_writer_open(&w, wpath, &wo);
+    }
+    jisr_buf_free(&wp);
+    if (rc < 0)
+        goto done;
+    jisr_format f = o->moses ? JISR_FMT_MOSES : jisr_format_from_name(o->output);
+    r->format = f == JISR_FMT_TMX     ? "tmx"
+                : f == JISR_FMT_TSV   ? "tsv"
+                : f == JISR_FMT_JSONL ? "jsonl"
+                                      : "moses";
+    for (size_t c0 = 0; rc == 0 && c0 < p->npairs; c0 += chunk) {
+        size_t nc = p->npairs - c0 < chunk ? p->npairs - c0 : chunk;
+        jisr_aligner_clear(al);
+        for (size_t k = 0; rc == 0 && k < nc; k++) {
+            const jisr_docpair *dp = &p->pairs[c0 + k];
+            const char *sp = p->docs[p->by_side[0][dp->src]].path;
+            const char *tp = p->docs[p->by_side[1][dp->tgt]].path;
+            if ((rc = read_sentences(sp, dopts, ss, &ds[k])) < 0 ||
+                (rc = read_sentences(tp, dopts, ts, &dt[k])) < 0)
+                break;
+            rdoc *rd = &r->docs[c0 + k];
+            rd->pair = c0 + k;
+            rd->ssent = ds[k].n;
+            rd->tsent = dt[k].n;
+            r->t.sentences_src += ds[k].n;
+            r->t.sentences_tgt += dt[k].n;
+            rc = jisr_aligner_add(al, (const char *const *)ds[k].v, ds[k].n,
+                                  (const char *const *)dt[k].v, dt[k].n, NULL);
+        }
+        if (rc == 0)
+            rc = jisr_aligner_run(al);
+        for (size_t k = 0; rc == 0 && k < nc; k++)
+            rc = emit_doc(r, flt, w, p->ids[c0 + k], &ds[k], &dt[k], jisr_aligner_result(al, k),
+                          &r->docs[c0 + k]);
+        for (size_t k = 0; k < nc; k++) {
+            sents_free(&ds[k]);
+            sents_free(&dt[k]);
+        }
+        if (o->on_progress)
+            o->on_progress(o->ctx, "aligning", c0 + nc, p->npairs);
+    }
+    if (rc == 0) {
+        rc = jisr_writer_close(w);
+        w = NULL;
+    }
+done:
+    if (rc < 0) {
+        jisr_error_format(r->error, sizeof r->error);
+        jisr_error e = *jisr_error_last();
+        jisr_writer_abort(w);
+        jisr_error_set(e.code, e.file[0] ? e.file : NULL, e.line, e.col, "%s", e.msg);
+    }
+    for (size_t k = 0; ds && dt && k < chunk; k++) {
+        sents_free(&ds[k]);
+        sents_free(&dt[k]);
+    }
+    free(ds);
+    free(dt);
+    jisr_segmenter_free(ss);
+    jisr_segmenter_free(ts);
+    jisr_aligner_free(al);
+    jisr_filter_free(flt);
+    jisr_fileset_free(files);
+    r->t.seconds = jisr_now() - t0;
+    return rc;
+}
+
+const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_report *r)
+{
+    return r ? &r->t : NULL;
+}
+
+void jisr_corpus_report_free(jisr_corpus_report *r)
+{
+    if (!r)
+        return;
+    for (int k = 0; k <= JISR_DROP_N; k++) {
+        for (size_t i = 0; i < r->nsamples[k]; i++) {
+            free(r->samples[k][i].doc);
+            free(r->samples[k][i].src);
+            free(r->samples[k][i].tgt);
+        }
+        free(r->samples[k]);
+    }
+    jisr_pairing_free(r->pairing);
+    free(r->docs);
+    free(r->output);
+    free(r);
+}

@@ -1,0 +1,740 @@
+/*
+ * xliff.c — streaming XLIFF 1.2 and 2.0 reader (libxml2's xmlTextReader): each translatable
+ * segment becomes one unit with a source variant and, when the file carries one, a target
+ * variant — so a bilingual XLIFF goes straight into a memory, and the doc layer reads the
+ * source side of any XLIFF as paragraphs through this same reader.
+ *
+ * XLIFF 1.2: <file source-language target-language><body>(<group>)*<trans-unit id>: <source>
+ * and <target>; when a <seg-source> splits the source into <mrk mtype="seg" mid> segments, the
+ * target's segments with the same mid pair with them (one unit each, tuid "ID#MID"). XLIFF 2.0:
+ * <xliff srcLang trgLang><file><unit id><segment>: one unit per segment (tuid "ID", or "ID#N"
+ * when the unit has several); <ignorable> is left out. Units marked translate="no" are skipped;
+ * <alt-trans> suggestions and notes are not read.
+ *
+ * Inline codes become placeholders whose tags are TMX inline elements, so every writer and the
+ * memory treat them like TMX's own: a paired code (1.2 <g>, 2.0 <pc>) becomes <bpt i="N"> and
+ * <ept i="N"> around its content, holding the original start and end tags as escaped native
+ * code; a standalone code (<x/>, <bx/>, <ex/>, <ph/>, <sc/>, <ec/>) a <ph> (or bpt/ept for
+ * sc/ec); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. Annotation markers (<mrk>,
+ * <sm/>, <em/>) keep their text and drop their markup; 2.0 <cp hex> is the character.
+ *
+ * Safety: the TMX reader's rules — no network (XML_PARSE_NONET), no DTD loading, no entity
+ * substitution (an entity reference is an error), depth bounded by JISR_DEPTH_MAX, a segment by
+ * JISR_SEG_MAX. libxml2's errors come through the structured handler (nothing is printed) with
+ * line and column.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+#include "formats/formats_int.h"
+
+typedef struct seg {
+    jisr_buf text;
+    char **tags;
+    size_t ntags;
+    char mid[64];
+} seg;
+
+typedef struct segs {
+    seg *v;
+    size_t n, cap;
+} segs;
+
+typedef struct xl_reader {
+    xmlTextReaderPtr x;
+    FILE *f;
+    jisr_reader *r;
+    int version; /* 1 or 2 */
+    int err;
+    unsigned long err_line, err_col;
+    char err_msg[512];
+    xmlGenericErrorFunc saved_fn;
+    void *saved_ctx;
+    char srclang[64], tgtlang[64];
+    /* units ready to hand out */
+    jisr_unit *q;
+    size_t qhead, qn, qcap;
+    int done;
+    /* current unit */
+    char uid[256];
+    unsigned long uline, ucol;
+    int skip_unit;
+    segs src, tgt;
+    int nseg; /* 2.0: segments in the unit so far */
+    jisr_buf esc;
+} xl_reader;
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void on_error(void *arg, xmlErrorPtr e)
+{
+    xl_reader *t = arg;
+    if (!e || e->level < XML_ERR_ERROR || t->err)
+        return;
+    t->err = JISR_EPARSE;
+    t->err_line = e->line > 0 ? (unsigned long)e->line : 1;
+    t->err_col = e->int2 > 0 ? (unsigned long)e->int2 : 1;
+    snprintf(t->err_msg, sizeof t->err_msg, "%s", e->message ? e->message : "malformed XML");
+    size_t n = strlen(t->err_msg);
+    while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
+        t->err_msg[--n] = '\0';
+}
+
+static void pos(xl_reader *t, unsigned long *line, unsigned long *col)
+{
+    int l = xmlTextReaderGetParserLineNumber(t->x), c = xmlTextReaderGetParserColumnNumber(t->x);
+    *line = l > 0 ? (unsigned long)l : 1;
+    *col = c > 0 ? (unsigned long)c : 1;
+}
+
+static int fail(xl_reader *t, int code, const char *fmt, const char *a)
+{
+    unsigned long line, col;
+    pos(t, &line, &col);
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, a ? a : "");
+    return jisr_error_set(code, t->r->path, line, col, "%s", msg);
+}
+
+static void seg_clear(seg *s)
+{
+    jisr_buf_free(&s->text);
+    for (size_t i = 0; i < s->ntags; i++)
+        free(s->tags[i]);
+    free(s->tags);
+    memset(s, 0, sizeof *s);
+}
+
+static void segs_clear(segs *ss)
+{
+    for (size_t i = 0; i < ss->n; i++)
+        seg_clear(&ss->v[i]);
+    ss->n = 0;
+}
+
+static seg *segs_new(segs *ss)
+{
+    if (ss->n == ss->cap) {
+        size_t cap = ss->cap ? ss->cap * 2 : 4;
+        seg *v = realloc(ss->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        ss->v = v;
+        ss->cap = cap;
+    }
+    seg *s = &ss->v[ss->n++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+static int text_add(xl_reader *t, seg *s, const char *p, size_t n)
+{
+    if (s->text.len + n > JISR_SEG_MAX)
+        return fail(t, JISR_ETOOBIG, "segment longer than 1 MiB%s", "");
+    /* a literal private-use character would read as a placeholder: escape it as a tag */
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fmt_placeholder_at(p, n, i) < 0)
+            continue;
+        if (jisr_buf_append(&s->text, p + start, i - start) < 0)
+            return JISR_ENOMEM;
+        unsigned cp = (((unsigned char)p[i] & 0x0Fu) << 12) |
+                      (((unsigned char)p[i + 1] & 0x3Fu) << 6) | ((unsigned char)p[i + 2] & 0x3Fu);
+        char ref[16];
+        snprintf(ref, sizeof ref, "&#x%X;", cp);
+        jisr_variant v = {0};
+        v.tags = s->tags;
+        v.ntags = s->ntags;
+        int rc = fmt_variant_add_tag(&v, ref, strlen(ref));
+        s->tags = v.tags;
+        s->ntags = v.ntags;
+        if (rc < 0 || fmt_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0)
+            return rc < 0 ? rc : JISR_ENOMEM;
+        i += 2;
+        start = i + 1;
+    }
+    return jisr_buf_append(&s->text, p + start, n - start) < 0 ? JISR_ENOMEM : 0;
+}
+
+static int tag_add(xl_reader *t, seg *s, const char *xml, size_t len)
+{
+    jisr_variant v = {0};
+    v.tags = s->tags;
+    v.ntags = s->ntags;
+    int rc = fmt_variant_add_tag(&v, xml, len);
+    s->tags = v.tags;
+    s->ntags = v.ntags;
+    if (rc < 0)
+        return rc == JISR_ETOOBIG ? fail(t, rc, "more than 6400 inline codes in one segment%s", "")
+                                  : rc;
+    return fmt_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0 ? JISR_ENOMEM : 0;
+}
+
+static int esc(jisr_buf *b, const char *s)
+{
+    int rc = 0;
+    for (; rc == 0 && *s; s++) {
+        switch (*s) {
+        case '&':
+            rc = jisr_buf_puts(b, "&amp;");
+            break;
+        case '<':
+            rc = jisr_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            rc = jisr_buf_puts(b, "&gt;");
+            break;
+        case '"':
+            rc = jisr_buf_puts(b, "&quot;");
+            break;
+        default:
+            rc = jisr_buf_putc(b, *s);
+        }
+    }
+    return rc;
+}
+
+/* The current element's start tag (or end tag), escaped as native code: "&lt;g
+ * id=&quot;1&quot;&gt;". */
+static int native_tag(xl_reader *t, jisr_buf *b, int end, int empty)
+{
+    jisr_buf raw = {0};
+    const char *name = (const char *)xmlTextReaderConstName(t->x);
+    jisr_buf_printf(&raw, "<%s%s", end ? "/" : "", name ? name : "");
+    if (!end && xmlTextReaderMoveToFirstAttribute(t->x) == 1) {
+        do {
+            const char *an = (const char *)xmlTextReaderConstName(t->x);
+            const char *av = (const char *)xmlTextReaderConstValue(t->x);
+            jisr_buf_printf(&raw, " %s=\"", an ? an : "");
+            esc(&raw, av ? av : "");
+            jisr_buf_putc(&raw, '"');
+        } while (xmlTextReaderMoveToNextAttribute(t->x) == 1);
+        xmlTextReaderMoveToElement(t->x);
+    }
+    int rc = jisr_buf_puts(&raw, empty ? "/>" : ">");
+    if (rc == 0)
+        rc = esc(b, raw.data);
+    jisr_buf_free(&raw);
+    return rc < 0 ? JISR_ENOMEM : 0;
+}
+
+static char *attr(xl_reader *t, const char *name)
+{
+    xmlChar *v = xmlTextReaderGetAttribute(t->x, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = jisr_strdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static int next_node(xl_reader *t)
+{
+    int rc = xmlTextReaderRead(t->x);
+    if (t->err || rc < 0) {
+        if (!t->err)
+            pos(t, &t->err_line, &t->err_col);
+        return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s",
+                              t->err ? t->err_msg : "malformed XML");
+    }
+    if (rc == 0)
+        return 0;
+    int type = xmlTextReaderNodeType(t->x);
+    if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+        return fail(t, JISR_EPARSE, "reference to entity '&%s;' (not expanded for safety)",
+                    (const char *)xmlTextReaderConstName(t->x));
+    if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(t->x) >= JISR_DEPTH_MAX)
+        return fail(t, JISR_ETOOBIG, "elements nested deeper than 48 levels%s", "");
+    return 1;
+}
+
+static int is(const char *a, const char *b)
+{
+    return a && strcmp(a, b) == 0;
+}
+
+/* Read the content of the element just started (source, target, seg-source, a 1.2 mrk seg)
+ * into the current segment of ss (a new one each time a 1.2 <mrk mtype="seg"> starts when
+ * split is set), up to its end tag. */
+static int read_content(xl_reader *t, segs *ss, int split)
+{
+    int depth = xmlTextReaderDepth(t->x);
+    if (xmlTextReaderIsEmptyElement(t->x)) {
+        if (!split && !segs_new(ss))
+            return JISR_ENOMEM;
+        return 0;
+    }
+    seg *cur = split ? NULL : segs_new(ss);
+    if (!split && !cur)
+        return JISR_ENOMEM;
+    int seg_depth = -1;  /* depth of the 1.2 <mrk mtype="seg"> being read */
+    int code_depth = -1; /* depth of a native-code element (1.2 bpt/ept/ph/it) being captured */
+    jisr_buf code = {0};
+    /* open paired codes: their bpt numbers, by depth */
+    int pair_i[64];
+    int npair = 0, next_i = 1;
+    int rc;
+    while ((rc = next_node(t)) > 0) {
+        int type = xmlTextReaderNodeType(t->x);
+        int d = xmlTextReaderDepth(t->x);
+        const char *ln = (const char *)xmlTextReaderConstLocalName(t->x);
+        if (type == XML_READER_TYPE_END_ELEMENT && d == depth)
+            break;
+        if (code_depth >= 0) {
+            /* inside native code: collect its text (not <sub> content's markup) */
+            if (type == XML_READER_TYPE_END_ELEMENT && d == code_depth) {
+                rc = jisr_buf_puts(&code, "</") < 0 || jisr_buf_puts(&code, ln) < 0 ||
+                             jisr_buf_putc(&code, '>') < 0
+                         ? JISR_ENOMEM
+                         : 0;
+                if (rc == 0 && cur)
+                    rc = tag_add(t, cur, code.data, code.len);
+                code_depth = -1;
+                if (rc < 0)
+                    break;
+            } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+                       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+                       type == XML_READER_TYPE_WHITESPACE) {
+                if (esc(&code, (const char *)xmlTextReaderConstValue(t->x)) < 0) {
+                    rc = JISR_ENOMEM;
+                    break;
+                }
+                if (code.len > JISR_SEG_MAX) {
+                    rc = fail(t, JISR_ETOOBIG, "inline code longer than 1 MiB%s", "");
+                    break;
+                }
+            }
+            continue;
+        }
+        if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+            type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE || type == XML_READER_TYPE_WHITESPACE) {
+            const char *v = (const char *)xmlTextReaderConstValue(t->x);
+            if (cur && v && (rc = text_add(t, cur, v, strlen(v))) < 0)
+                break;
+            continue;
+        }
+        if (type == XML_READER_TYPE_END_ELEMENT) {
+            if (split && d == seg_depth) {
+                cur = NULL;
+                seg_depth = -1;
+            } else if ((is(ln, "g") || is(ln, "pc")) && npair > 0 && cur) {
+                jisr_buf_reset(&t->esc);
+                jisr_buf_printf(&t->esc, "<ept i=\"%d\">", pair_i[--npair]);
+                native_tag(t, &t->esc, 1, 0);
+                jisr_buf_puts(&t->esc, "</ept>");
+                if ((rc = tag_add(t, cur, t->esc.data, t->esc.len)) < 0)
+                    break;
+            }
+            continue;
+        }
+        if (type != XML_READER_TYPE_ELEMENT)
+            continue;
+        int empty = xmlTextReaderIsEmptyElement(t->x);
+        if (split && is(ln, "mrk") && !cur) {
+            char *mt = attr(t, "mtype"), *mid = attr(t, "mid");
+            if (is(mt, "seg")) {
+                if (!(cur = segs_new(ss))) {
+                    free(mt);
+                    free(mid);
+                    rc = JISR_ENOMEM;
+                    break;
+                }
+                snprintf(cur->mid, sizeof cur->mid, "%s", mid ? mid : "");
+                seg_depth = empty ? -1 : d;
+                if (empty)
+                    cur = NULL;
+            }
+            free(mt);
+            free(mid);
+            continue;
+        }
+        if (!cur)
+            continue;
+        jisr_buf_reset(&t->esc);
+        if ((is(ln, "g") || is(ln, "pc")) && !empty) {
+            int i = next_i++;
+            if (npair < 64)
+                pair_i[npair++] = i;
+            jisr_buf_printf(&t->esc, "<bpt i=\"%d\">", i);
+            native_tag(t, &t->esc, 0, 0);
+            jisr_buf_puts(&t->esc, "</bpt>");
+        } else if (is(ln, "g") || is(ln, "pc") || is(ln, "x") || is(ln, "bx") || is(ln, "ex") ||
+                   (t->version == 2 && is(ln, "ph"))) {
+            jisr_buf_puts(&t->esc, "<ph>");
+            native_tag(t, &t->esc, 0, 1);
+            jisr_buf_puts(&t->esc, "</ph>");
+        } else if (t->version == 2 && (is(ln, "sc") || is(ln, "ec"))) {
+            char *id = attr(t, is(ln, "sc") ? "id" : "startRef");
+            int i = 0;
+            for (const char *p = id ? id : ""; *p; p++)
+                i = i * 31 + (unsigned char)*p;
+            jisr_buf_printf(&t->esc, "<%s i=\"%d\">", is(ln, "sc") ? "bpt" : "ept",
+                            (i & 0x7fffffff) % 100000 + 1000);
+            native_tag(t, &t->esc, 0, 1);
+            jisr_buf_printf(&t->esc, "</%s>", is(ln, "sc") ? "bpt" : "ept");
+            free(id);
+        } else if (t->version == 2 && is(ln, "cp")) {
+            char *hex = attr(t, "hex");
+            unsigned long cp = hex ? strtoul(hex, NULL, 16) : 0;
+            free(hex);
+            if (cp && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
+                (rc = fmt_utf8_put(&cur->text, (unsigned)cp)) < 0)
+                break;
+            continue;
+        } else if (t->version == 1 &&
+                   (is(ln, "bpt") || is(ln, "ept") || is(ln, "ph") || is(ln, "it"))) {
+            /* native code: re-wrapped as the TMX element of the same name */
+            char *id = attr(t, "rid");
+            if (!id)
+                id = attr(t, "id");
+            char *p = is(ln, "it") ? attr(t, "pos") : NULL;
+            jisr_buf_reset(&code);
+            if (is(ln, "bpt") || is(ln, "ept"))
+                jisr_buf_printf(&code, "<%s i=\"", ln);
+            else if (is(ln, "it"))
+                jisr_buf_printf(&code, "<it pos=\"%s", is(p, "close") ? "end" : "begin");
+            else
+                jisr_buf_puts(&code, "<ph");
+            if (is(ln, "bpt") || is(ln, "ept")) {
+                int i = 0;
+                for (const char *c = id ? id : ""; *c; c++)
+                    i = i * 31 + (unsigned char)*c;
+                jisr_buf_printf(&code, "%d\"", (i & 0x7fffffff) % 100000 + 1);
+            } else if (is(ln, "it")) {
+                jisr_buf_putc(&code, '"');
+            }
+            jisr_buf_putc(&code, '>');
+            free(id);
+            free(p);
+            if (empty) {
+                jisr_buf_printf(&code, "</%s>", ln);
+                if ((rc = tag_add(t, cur, code.data, code.len)) < 0)
+                    break;
+            } else {
+                code_depth = d;
+            }
+            continue;
+        } else {
+            continue; /* mrk, sm, em, sub …: their text stays, their markup goes */
+        }
+        if ((rc = tag_add(t, cur, t->esc.data, t->esc.len)) < 0)
+            break;
+    }
+    jisr_buf_free(&code);
+    return rc < 0 ? rc : 0;
+}
+
+static int q_unit(xl_reader *t, const char *id, const seg *s, const seg *g)
+{
+    if (t->qn == t->qcap) {
+        size_t cap = t->qcap ? t->qcap * 2 : 8;
+        jisr_unit *v = realloc(t->q, cap * sizeof *v);
+        if (!v)
+            return JISR_ENOMEM;
+        t->q = v;
+        t->qcap = cap;
+    }
+    jisr_unit *u = &t->q[t->qn];
+    jisr_unit_init(u);
+    int rc = 0;
+    jisr_variant *v;
+    u->line = t->uline;
+    u->col = t->ucol;
+    if (id && *id && !(u->tuid = jisr_strdup(id)))
+        rc = JISR_ENOMEM;
+    if (rc == 0 && t->srclang[0] && !(u->srclang = jisr_strdup(t->srclang)))
+        rc = JISR_ENOMEM;
+    const char *sl = t->srclang[0] ? t->srclang : t->r->srclang;
+    const char *tl = t->tgtlang[0] ? t->tgtlang : t->r->tgtlang;
+    for (int side = 0; rc == 0 && side < 2; side++) {
+        const seg *x = side ? g : s;
+        if (!x)
+            continue;
+        rc = jisr_unit_add_variant(u, side ? tl : sl, x->text.data ? x->text.data : "", x->text.len,
+                                   &v);
+        for (size_t i = 0; rc == 0 && i < x->ntags; i++)
+            rc = fmt_variant_add_tag(v, x->tags[i], strlen(x->tags[i]));
+    }
+    if (rc < 0) {
+        jisr_unit_clear(u);
+        return rc;
+    }
+    t->qn++;
+    return 0;
+}
+
+static int blank_seg(const seg *s)
+{
+    for (size_t i = 0; s && i < s->text.len; i++) {
+        char c = s->text.data[i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            return 0;
+    }
+    return 1;
+}
+
+/* The unit just ended: queue one unit per segment. */
+static int end_unit(xl_reader *t)
+{
+    int rc = 0;
+    if (!t->skip_unit) {
+        char id[400];
+        for (size_t i = 0; rc == 0 && i < t->src.n; i++) {
+            const seg *s = &t->src.v[i], *g = NULL;
+            if (blank_seg(s))
+                continue;
+            if (s->mid[0]) {
+                for (size_t k = 0; k < t->tgt.n && !g; k++)
+                    if (strcmp(t->tgt.v[k].mid, s->mid) == 0)
+                        g = &t->tgt.v[k];
+                snprintf(id, sizeof id, "%s#%s", t->uid, s->mid);
+            } else {
+                g = i < t->tgt.n ? &t->tgt.v[i] : NULL;
+                if (t->src.n > 1)
+                    snprintf(id, sizeof id, "%s#%zu", t->uid, i + 1);
+                else
+                    snprintf(id, sizeof id, "%s", t->uid);
+            }
+            rc = q_unit(t, id, s, blank_seg(g) ? NULL : g);
+        }
+    }
+    segs_clear(&t->src);
+    segs_clear(&t->tgt);
+    t->skip_unit = 0;
+    t->uid[0] = '\0';
+    return rc;
+}
+
+/* Read on until at least one unit is queued or the document ends. */
+static int fill(xl_reader *t)
+{
+    int rc = 0;
+    int seg_source = 0; /* the current 1.2 unit has a <seg-source> */
+    int skip = -1;      /* depth of an element being skipped */
+    while (t->qhead == t->qn && (rc = next_node(t)) > 0) {
+        int type = xmlTextReaderNodeType(t->x);
+        const char *ln = (const char *)xmlTextReaderConstLocalName(t->x);
+        if (skip >= 0) {
+            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->x) == skip)
+                skip = -1;
+            continue;
+        }
+        if (type == XML_READER_TYPE_END_ELEMENT) {
+            if (is(ln, "trans-unit") || (t->version == 2 && is(ln, "unit"))) {
+                if ((rc = end_unit(t)) < 0)
+                    return rc;
+                seg_source = 0;
+            }
+            continue;
+        }
+        if (type != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (is(ln, "xliff")) {
+            char *v = attr(t, "version");
+            t->version = v && v[0] == '2' ? 2 : 1;
+            free(v);
+            if (t->version == 2) {
+                char *s = attr(t, "srcLang"), *g = attr(t, "trgLang");
+                snprintf(t->srclang, sizeof t->srclang, "%s", s ? s : "");
+                snprintf(t->tgtlang, sizeof t->tgtlang, "%s", g ? g : "");
+                free(s);
+                free(g);
+            }
+        } else if (is(ln, "file") && t->version == 1) {
+            char *s = attr(t, "source-language"), *g = attr(t, "target-language");
+            snprintf(t->srclang, sizeof t->srclang, "%s", s ? s : "");
+            snprintf(t->tgtlang, sizeof t->tgtlang, "%s", g ? g : "");
+            free(s);
+            free(g);
+        } else if (is(ln, "trans-unit") || (t->version == 2 && is(ln, "unit"))) {
+            char *id = attr(t, "id"), *tr = attr(t, "translate");
+            snprintf(t->uid, sizeof t->uid, "%s", id ? id : "");
+            t->skip_unit = is(tr, "no");
+            free(id);
+            free(tr);
+            xmlNodePtr cn = xmlTextReaderCurrentNode(t->x);
+            long cl = cn ? xmlGetLineNo(cn) : -1;
+            if (cl > 0) {
+                t->uline = (unsigned long)cl;
+                t->ucol = 0;
+            } else {
+                pos(t, &t->uline, &t->ucol);
+            }
+            segs_clear(&t->src);
+            segs_clear(&t->tgt);
+            seg_source = 0;
+            if (xmlTextReaderIsEmptyElement(t->x) && (rc = end_unit(t)) < 0)
+                return rc;
+        } else if (is(ln, "alt-trans") || is(ln, "ignorable") || is(ln, "notes") ||
+                   is(ln, "note") || is(ln, "originalData")) {
+            if (!xmlTextReaderIsEmptyElement(t->x))
+                skip = xmlTextReaderDepth(t->x); /* not read: skipped to its end tag */
+        } else if (is(ln, "seg-source") && t->version == 1) {
+            seg_source = 1;
+            segs_clear(&t->src);
+            if ((rc = read_content(t, &t->src, 1)) < 0)
+                return rc;
+        } else if (is(ln, "source")) {
+            if (t->version == 1 && seg_source)
+                continue;
+            if ((rc = read_content(t, &t->src, 0)) < 0)
+                return rc;
+        } else if (is(ln, "target")) {
+            if ((rc = read_content(t, &t->tgt, t->version == 1 && seg_source)) < 0)
+                return rc;
+        } else if (t->version == 2 && is(ln, "segment")) {
+            /* a segment without a target keeps the positions aligned */
+            while (t->tgt.n < t->src.n)
+                if (!segs_new(&t->tgt))
+                    return JISR_ENOMEM;
+        }
+    }
+    if (t->qhead == t->qn && rc == 0)
+        t->done = 1;
+    return rc < 0 ? rc : 0;
+}
+
+static int xl_next(jisr_reader *r, jisr_unit *u)
+{
+    xl_reader *t = r->impl;
+    jisr_unit_clear(u);
+    if (t->qhead == t->qn && !t->done) {
+        t->qhead = t->qn = 0;
+        xmlGenericErrorFunc sfn = xmlGenericError;
+        void *sctx = xmlGenericErrorContext;
+        xmlSetGenericErrorFunc(NULL, quiet);
+        int rc = fill(t);
+        xmlSetGenericErrorFunc(sctx, sfn);
+        if (rc < 0) {
+            t->done = 1;
+            return rc;
+        }
+    }
+    if (t->qhead == t->qn)
+        return 0;
+    *u = t->q[t->qhead++];
+    jisr_unit_init(&t->q[t->qhead - 1]);
+    return 1;
+}
+
+static void xl_close(jisr_reader *r)
+{
+    xl_reader *t = r->impl;
+    if (!t)
+        return;
+    if (t->x)
+        xmlFreeTextReader(t->x);
+    if (t->f && t->f != stdin)
+        fclose(t->f);
+    for (size_t i = t->qhead; i < t->qn; i++)
+        jisr_unit_clear(&t->q[i]);
+    free(t->q);
+    segs_clear(&t->src);
+    segs_clear(&t->tgt);
+    free(t->src.v);
+    free(t->tgt.v);
+    jisr_buf_free(&t->esc);
+    free(t);
+    r->impl = NULL;
+}
+
+static int file_read(void *ctx, char *buf, int len)
+{
+    xl_reader *t = ctx;
+    size_t n = fread(buf, 1, (size_t)len, t->f);
+    if (n == 0 && ferror(t->f))
+        return -1;
+    t->r->bytes += n;
+    return (int)n;
+}
+
+static int file_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
+{
+    xl_reader *t = calloc(1, sizeof *t);
+    if (!t) {
+        if (f && f != stdin)
+            fclose(f);
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    t->r = r;
+    t->f = f;
+    t->version = 1;
+    r->impl = t;
+    r->next = xl_next;
+    r->close = xl_close;
+    xmlGenericErrorFunc sfn = xmlGenericError;
+    void *sctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
+    if (f)
+        t->x = xmlReaderForIO(file_read, file_close, t, r->path, NULL, opts);
+    else
+        t->x = xmlReaderForMemory(mem, (int)n, r->path, NULL, opts);
+    if (!t->x) {
+        xmlSetGenericErrorFunc(sctx, sfn);
+        return jisr_error_set(JISR_ENOMEM, r->path, 0, 0, "cannot start the XML parser");
+    }
+    xmlTextReaderSetStructuredErrorHandler(t->x, on_error, t);
+    /* read up to the first unit so that the header's languages are known and a file that is
+     * not XLIFF fails to open */
+    int rc = 0, seen_root = 0;
+    while ((rc = next_node(t)) > 0) {
+        if (xmlTextReaderNodeType(t->x) != XML_READER_TYPE_ELEMENT)
+            continue;
+        const char *ln = (const char *)xmlTextReaderConstLocalName(t->x);
+        if (!seen_root) {
+            seen_root = 1;
+            if (!is(ln, "xliff")) {
+                rc = fail(t, JISR_EPARSE, "not XLIFF: the root element is <%s>, not <xliff>", ln);
+                break;
+            }
+            char *v = attr(t, "version");
+            t->version = v && v[0] == '2' ? 2 : 1;
+            free(v);
+            if (t->version == 2) {
+                char *s = attr(t, "srcLang"), *g = attr(t, "trgLang");
+                snprintf(t->srclang, sizeof t->srclang, "%s", s ? s : "");
+                snprintf(t->tgtlang, sizeof t->tgtlang, "%s", g ? g : "");
+                free(s);
+                free(g);
+                break;
+            }
+            continue;
+        }
+        if (is(ln, "file")) {
+            char *s = attr(t, "source-language"), *g = attr(t, "target-language");
+            snprintf(t->srclang, sizeof t->srclang, "%s", s ? s : "");
+            snprintf(t->tgtlang, sizeof t->tgtlang, "%s", g ? g : "");
+            free(s);
+            free(g);
+            break;
+        }
+    }
+    xmlSetGenericErrorFunc(sctx, sfn);
+    if (rc == 0 && !seen_root)
+        rc = jisr_error_set(JISR_EPARSE, r->path, 1, 1, "not XLIFF: empty or not XML");
+    if (rc < 0)
+        return rc;
+    r->header.srclang = jisr_strdup(t->srclang[0] ? t->srclang : r->srclang);
+    r->has_header = 1;
+    if (!r->header.srclang)
+        return JISR_ENOMEM;
+    /* the languages the file names win over the options' */
+    if (t->tgtlang[0]) {
+        free(r->tgtlang);
+        r->tgtlang = jisr_strdup(t->tgtlang);
+    }
+    return 0;
+}

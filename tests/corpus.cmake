@@ -1,0 +1,5 @@
+# Corpus building (helper "doc"): docalign on the Bible chapters with distractors (needs ../shared),
+# the pipeline end to end, and the CLI of both.
+jisr_add_script_test(docalign_bible docalign_bible.sh)
+jisr_add_script_test(corpus_bible corpus_bible.sh)
+jisr_add_script_test(corpus_cli corpus_cli.sh)

@@ -1,0 +1,748 @@
+/*
+ * test_doc.c — the doc layer: every reader on fixtures made by real producers (LibreOffice for
+ * DOCX/ODT, Chromium for the PDF, hand-written HTML and XLIFF), encodings, format detection, the
+ * XLIFF unit reader, and the safety rules: ZIP bombs (an entry of 1 GiB, 100,000 entries,
+ * nested archives) refused in bounded memory, malformed files named with their position.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zip.h>
+
+#include "doc/doc.h"
+#include "formats/formats.h"
+
+#define D JISR_TEST_DATA "/doc/"
+
+typedef struct paras {
+    jisr_para v[64];
+    char *text[64];
+    char *lang[64];
+    char *part[64];
+    char *id[64];
+    size_t n;
+    int warnings;
+    char warning[1024];
+} paras;
+
+static void on_warn(void *ctx, const jisr_error *e)
+{
+    paras *p = ctx;
+    p->warnings++;
+    snprintf(p->warning, sizeof p->warning, "%s", e->msg);
+}
+
+static void paras_free(paras *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->text[i]);
+        free(p->lang[i]);
+        free(p->part[i]);
+        free(p->id[i]);
+    }
+    memset(p, 0, sizeof *p);
+}
+
+/* Read every paragraph; returns the final code (0 or the error). */
+static int read_all(const char *path, const void *mem, size_t n, jisr_doc_opts *o, paras *out)
+{
+    jisr_doc_opts def = JISR_DOC_OPTS_INIT;
+    if (!o)
+        o = &def;
+    o->on_warning = on_warn;
+    o->ctx = out;
+    jisr_doc *d = NULL;
+    int rc = mem ? jisr_doc_open_memory(&d, path, mem, n, o) : jisr_doc_open(&d, path, o);
+    if (rc < 0)
+        return rc;
+    jisr_para p;
+    while ((rc = jisr_doc_next(d, &p)) > 0) {
+        assert_true(out->n < 64);
+        assert_int_equal(strlen(p.text), p.len); /* NUL-terminated, no inner NUL */
+        out->v[out->n] = p;
+        out->text[out->n] = strdup(p.text);
+        out->lang[out->n] = p.lang ? strdup(p.lang) : NULL;
+        out->part[out->n] = p.part ? strdup(p.part) : NULL;
+        out->id[out->n] = p.id ? strdup(p.id) : NULL;
+        out->n++;
+    }
+    jisr_doc_close(d);
+    return rc;
+}
+
+static size_t find(const paras *p, const char *text)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->text[i], text) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+static int contains(const paras *p, const char *needle)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strstr(p->text[i], needle))
+            return 1;
+    return 0;
+}
+
+/* ---- HTML ---------------------------------------------------------------------------------- */
+
+static void test_html(void **state)
+{
+    (void)state;
+    paras p = {0};
+    assert_int_equal(read_all(D "report.en.html", NULL, 0, NULL, &p), 0);
+    const char *expect[] = {"Public Library Report for 2023",
+                            "Public Library Report for 2023",
+                            "The public library in the city of Tripoli welcomed 48,250 visitors "
+                            "in 2023, an increase of 12 percent over the previous year. The "
+                            "library lent more than 9,400 books.",
+                            "A new children's room opened in March.\nThe room holds forty "
+                            "children.",
+                            "Main activities",
+                            "A weekly writing workshop for young people.",
+                            "The monthly reading club run by Mrs Layla Haddad.",
+                            "Free computer lessons for older people.",
+                            "Figures",
+                            "Item",
+                            "Number",
+                            "New books",
+                            "1,320",
+                            "New members",
+                            "615",
+                            "The board thanked the volunteers for their efforts.",
+                            "35 volunteers worked at the library during the year."};
+    jisr_para_kind kinds[] = {JISR_PARA_TITLE,     JISR_PARA_HEADING,   JISR_PARA_BODY,
+                              JISR_PARA_BODY,      JISR_PARA_HEADING,   JISR_PARA_LIST_ITEM,
+                              JISR_PARA_LIST_ITEM, JISR_PARA_LIST_ITEM, JISR_PARA_HEADING,
+                              JISR_PARA_CELL,      JISR_PARA_CELL,      JISR_PARA_CELL,
+                              JISR_PARA_CELL,      JISR_PARA_CELL,      JISR_PARA_CELL,
+                              JISR_PARA_BODY,      JISR_PARA_FOOTNOTE};
+    assert_int_equal(p.n, sizeof expect / sizeof expect[0]);
+    for (size_t i = 0; i < p.n; i++) {
+        assert_string_equal(p.text[i], expect[i]);
+        assert_int_equal(p.v[i].kind, kinds[i]);
+        assert_string_equal(p.lang[i], "en");
+        assert_int_equal(p.v[i].index, i);
+    }
+    assert_int_equal(p.v[1].level, 1);
+    assert_int_equal(p.v[4].level, 2);
+    assert_int_equal(p.v[5].level, 1);
+    assert_int_equal(p.v[2].line, 12); /* the <p>'s line */
+    /* nothing from nav, script, style, template, hidden elements, the footer */
+    assert_false(contains(&p, "Home"));
+    assert_false(contains(&p, "not shown"));
+    assert_false(contains(&p, "font-family"));
+    assert_false(contains(&p, "template"));
+    assert_false(contains(&p, "Hidden"));
+    assert_false(contains(&p, "rights reserved"));
+    paras_free(&p);
+
+    /* Arabic: dir and lang inherited from <html> */
+    assert_int_equal(read_all(D "report.ar.html", NULL, 0, NULL, &p), 0);
+    assert_int_equal(p.n, 17);
+    size_t i = find(&p, "نادي القراءة الشهري الذي تديره السيدة ليلى حداد.");
+    assert_true(i < p.n);
+    assert_int_equal(p.v[i].kind, JISR_PARA_LIST_ITEM);
+    assert_int_equal(p.v[i].dir, JISR_DIR_RTL);
+    assert_string_equal(p.lang[i], "ar");
+    paras_free(&p);
+
+    /* navigation and footers kept on request */
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.flags = JISR_DOC_BOILERPLATE;
+    assert_int_equal(read_all(D "report.en.html", NULL, 0, &o, &p), 0);
+    assert_true(contains(&p, "Home | About us | Contact"));
+    assert_true(contains(&p, "All rights reserved"));
+    paras_free(&p);
+}
+
+static void test_html_encodings(void **state)
+{
+    (void)state;
+    paras p = {0};
+    /* <meta charset=windows-1256> with the bytes in that encoding */
+    const char page[] = "<html><head><meta charset=\"windows-1256\"></head><body><p>\xe3\xd1\xcd"
+                        "\xc8\xc7</p></body></html>";
+    assert_int_equal(read_all("x.html", page, sizeof page - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.text[0], "مرحبا");
+    paras_free(&p);
+    /* whitespace collapses, <pre> keeps it, <br> breaks a line */
+    const char ws[] = "<body><p>  a \n\t b <b>c</b>d<br/> e </p><pre>x  y\n z</pre></body>";
+    assert_int_equal(read_all("y.html", ws, sizeof ws - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.text[0], "a b cd\ne");
+    assert_string_equal(p.text[1], "x  y\n z");
+    paras_free(&p);
+    /* a NUL byte is not text: error with the position */
+    const char bin[] = "<p>ok</p>\n<p>a\0b</p>";
+    assert_int_equal(read_all("bin.html", bin, sizeof bin - 1, NULL, &p), JISR_EENCODING);
+    assert_string_equal(jisr_error_last()->file, "bin.html");
+    assert_int_equal(jisr_error_last()->line, 2);
+    paras_free(&p);
+}
+
+/* ---- DOCX and ODT ---------------------------------------------------------------------------- */
+
+static void test_docx(void **state)
+{
+    (void)state;
+    paras p = {0};
+    assert_int_equal(read_all(D "report.en.docx", NULL, 0, NULL, &p), 0);
+    /* LibreOffice keeps the navigation links and the display:none block as ordinary text, and
+     * turns the HTML footnote into a real one */
+    size_t h1 = find(&p, "Public Library Report for 2023");
+    assert_true(h1 < p.n);
+    assert_int_equal(p.v[h1].kind, JISR_PARA_HEADING);
+    assert_int_equal(p.v[h1].level, 1);
+    size_t br = find(&p, "A new children's room opened in March.\nThe room holds forty children.");
+    assert_true(br < p.n);
+    size_t li = find(&p, "The monthly reading club run by Mrs Layla Haddad.");
+    assert_true(li < p.n);
+    assert_int_equal(p.v[li].kind, JISR_PARA_LIST_ITEM);
+    assert_int_equal(p.v[li].level, 1);
+    size_t cell = find(&p, "1,320");
+    assert_true(cell < p.n);
+    assert_int_equal(p.v[cell].kind, JISR_PARA_CELL);
+    size_t fn = find(&p, "35 volunteers worked at the library during the year.");
+    assert_true(fn < p.n);
+    assert_int_equal(p.v[fn].kind, JISR_PARA_FOOTNOTE);
+    assert_string_equal(p.part[fn], "word/footnotes.xml");
+    assert_int_equal(fn, p.n - 1); /* after the body */
+    size_t ref = find(&p, "The board thanked the volunteers for their efforts.");
+    assert_true(ref < p.n); /* the reference mark is not text */
+    assert_string_equal(p.part[ref], "word/document.xml");
+    assert_true(p.v[ref].line > 0);
+    assert_false(contains(&p, "not shown")); /* scripts never reach the document */
+    paras_free(&p);
+
+    assert_int_equal(read_all(D "report.ar.docx", NULL, 0, NULL, &p), 0);
+    size_t a = find(&p, "استقبلت المكتبة العامة في مدينة طرابلس 48,250 زائرًا خلال عام 2023، أي "
+                        "بزيادة قدرها 12 بالمئة عن العام السابق. وقد أعارت المكتبة أكثر من 9,400 "
+                        "كتاب.");
+    assert_true(a < p.n);
+    assert_int_equal(p.v[a].dir, JISR_DIR_RTL); /* w:bidi */
+    assert_int_equal(p.v[p.n - 1].kind, JISR_PARA_FOOTNOTE);
+    paras_free(&p);
+}
+
+static void test_odt(void **state)
+{
+    (void)state;
+    paras p = {0};
+    assert_int_equal(read_all(D "report.en.odt", NULL, 0, NULL, &p), 0);
+    size_t h = find(&p, "Main activities");
+    assert_true(h < p.n);
+    assert_int_equal(p.v[h].kind, JISR_PARA_HEADING);
+    assert_int_equal(p.v[h].level, 2);
+    size_t li = find(&p, "Free computer lessons for older people.");
+    assert_true(li < p.n);
+    assert_int_equal(p.v[li].kind, JISR_PARA_LIST_ITEM);
+    size_t cell = find(&p, "New members");
+    assert_true(cell < p.n);
+    assert_int_equal(p.v[cell].kind, JISR_PARA_CELL);
+    size_t fn = find(&p, "35 volunteers worked at the library during the year.");
+    assert_true(fn < p.n);
+    assert_int_equal(p.v[fn].kind, JISR_PARA_FOOTNOTE);
+    assert_true(find(&p, "The board thanked the volunteers for their efforts.") < p.n);
+    assert_true(find(&p, "A new children's room opened in March.\nThe room holds forty "
+                         "children.") < p.n);
+    assert_string_equal(p.part[0], "content.xml");
+    paras_free(&p);
+    assert_int_equal(read_all(D "report.ar.odt", NULL, 0, NULL, &p), 0);
+    assert_true(find(&p, "دروس مجانية في الحاسوب لكبار السن.") < p.n);
+    paras_free(&p);
+}
+
+/* ---- XLIFF --------------------------------------------------------------------------------- */
+
+static void test_xliff_doc(void **state)
+{
+    (void)state;
+    paras p = {0};
+    assert_int_equal(read_all(D "report.en.xlf", NULL, 0, NULL, &p), 0);
+    assert_int_equal(p.n, 6);
+    assert_string_equal(p.text[1], "The library lent more than 9,400 books.");
+    assert_string_equal(p.id[1], "p1#1");
+    assert_string_equal(p.text[3], "The room holds forty children.");
+    assert_string_equal(p.id[3], "p2#2");
+    assert_string_equal(p.lang[0], "en");
+    assert_int_equal(p.v[0].kind, JISR_PARA_SEGMENT);
+    assert_false(contains(&p, "LIB-2023")); /* translate="no" */
+    assert_false(contains(&p, "اقتراح"));   /* alt-trans */
+    paras_free(&p);
+    assert_int_equal(read_all(D "report.en.xliff", NULL, 0, NULL, &p), 0);
+    assert_int_equal(p.n, 5);
+    assert_string_equal(p.text[3], "The library lent 9,400 books in 2023!");
+    assert_string_equal(p.id[1], "p2#1");
+    paras_free(&p);
+}
+
+static void test_xliff_units(void **state)
+{
+    (void)state;
+    const char *files[] = {D "report.en.xlf", D "report.en.xliff"};
+    for (int f = 0; f < 2; f++) {
+        jisr_reader *r = NULL;
+        assert_int_equal(jisr_reader_open(&r, files[f], NULL), 0);
+        assert_int_equal(jisr_reader_format(r), JISR_FMT_XLIFF);
+        assert_string_equal(jisr_reader_header(r)->srclang, "en");
+        jisr_unit u;
+        jisr_unit_init(&u);
+        int n = 0, bilingual = 0, tagged = 0;
+        while (jisr_reader_next(r, &u) > 0) {
+            n++;
+            assert_string_equal(u.variants[0].lang, "en");
+            if (u.nvariants == 2) {
+                bilingual++;
+                assert_string_equal(u.variants[1].lang, "ar");
+                /* the codes pair up between the sides */
+                assert_int_equal(u.variants[0].ntags, u.variants[1].ntags);
+                for (size_t t = 0; t < u.variants[0].ntags; t++) {
+                    tagged++;
+                    const char *tag = u.variants[0].tags[t];
+                    assert_true(strncmp(tag, "<bpt i=", 7) == 0 ||
+                                strncmp(tag, "<ept i=", 7) == 0 || strncmp(tag, "<ph>", 4) == 0);
+                }
+            }
+        }
+        jisr_unit_clear(&u);
+        jisr_reader_close(r);
+        assert_int_equal(n, f == 0 ? 6 : 5);
+        assert_int_equal(bilingual, f == 0 ? 5 : 4); /* the untranslated unit has no target */
+        assert_true(tagged >= 2);
+    }
+    /* a unit with codes goes through the TMX writer (valid TMX inline markup) */
+    jisr_reader *r = NULL;
+    assert_int_equal(jisr_reader_open(&r, D "report.en.xlf", NULL), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/jisr-xliff-%ld.tmx", (long)getpid());
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_TMX;
+    jisr_writer *w = NULL;
+    assert_int_equal(jisr_writer_open(&w, path, &wo), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    while (jisr_reader_next(r, &u) > 0)
+        assert_int_equal(jisr_writer_write(w, &u), 0);
+    assert_int_equal(jisr_writer_close(w), 0);
+    jisr_unit_clear(&u);
+    jisr_reader_close(r);
+    jisr_reader *back = NULL;
+    assert_int_equal(jisr_reader_open(&back, path, NULL), 0);
+    jisr_unit_init(&u);
+    int k = 0;
+    while (jisr_reader_next(back, &u) > 0)
+        k++;
+    assert_int_equal(k, 6);
+    jisr_unit_clear(&u);
+    jisr_reader_close(back);
+    unlink(path);
+    /* XLIFF is not written */
+    wo.format = JISR_FMT_XLIFF;
+    assert_int_equal(jisr_writer_open(&w, "/tmp/never.xlf", &wo), JISR_EUNSUPPORTED);
+}
+
+static void test_xliff_bad(void **state)
+{
+    (void)state;
+    paras p = {0};
+    const char trunc[] = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n<file "
+                         "source-language=\"en\">\n<body><trans-unit id=\"1\"><source>a</sour";
+    assert_int_equal(read_all("t.xlf", trunc, sizeof trunc - 1, NULL, &p), JISR_EPARSE);
+    assert_string_equal(jisr_error_last()->file, "t.xlf");
+    assert_int_equal(jisr_error_last()->line, 4);
+    paras_free(&p);
+    const char ent[] = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]>\n<xliff "
+                       "version=\"1.2\"><file source-language=\"en\"><body><trans-unit "
+                       "id=\"1\"><source>&a;</source></trans-unit></body></file></xliff>";
+    assert_int_equal(read_all("e.xlf", ent, sizeof ent - 1, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "entity"));
+    paras_free(&p);
+    const char notx[] = "<tmx version=\"1.4\"/>";
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.format = JISR_DOC_XLIFF;
+    assert_int_equal(read_all("n.xml", notx, sizeof notx - 1, &o, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "not XLIFF"));
+    paras_free(&p);
+}
+
+/* ---- PDF ------------------------------------------------------------------------------------- */
+
+static void test_pdf(void **state)
+{
+    (void)state;
+    if (access("/usr/bin/pdftotext", X_OK) != 0) {
+        print_message("pdftotext not installed: PDF reading not tested\n");
+        skip();
+    }
+    paras p = {0};
+    assert_int_equal(read_all(D "report.ar.pdf", NULL, 0, NULL, &p), 0);
+    assert_true(p.n >= 3);
+    assert_int_equal(p.warnings, 1);
+    assert_non_null(strstr(p.warning, "ligatures"));
+    /* logical order (never -raw), the embedding marks gone */
+    assert_true(contains(&p, "تقرير المكتبة العامة لعام 2023"));
+    assert_true(contains(&p, "ورشة كتابة أسبوعية للشباب."));
+    for (size_t i = 0; i < p.n; i++) {
+        assert_null(strstr(p.text[i], "\xE2\x80\xAB")); /* U+202B */
+        assert_null(strstr(p.text[i], "\xE2\x80\xAC")); /* U+202C */
+        assert_int_equal(p.v[i].page, 1);
+    }
+    paras_free(&p);
+    /* no pdftotext: a clear refusal */
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.pdftotext = "/nonexistent/pdftotext";
+    assert_int_equal(read_all(D "report.ar.pdf", NULL, 0, &o, &p), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "poppler-utils"));
+    paras_free(&p);
+    /* a file that is not a PDF: pdftotext's complaint */
+    const char junk[] = "%PDF-1.4\nnot really\n";
+    assert_int_equal(read_all("junk.pdf", junk, sizeof junk - 1, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "pdftotext failed"));
+    paras_free(&p);
+}
+
+/* ---- plain text ---------------------------------------------------------------------------- */
+
+static void test_text(void **state)
+{
+    (void)state;
+    const char *files[] = {"plain.ar.txt", "plain.ar.cp1256.txt", "plain.ar.iso-8859-6.txt",
+                           "plain.ar.utf16le.txt"};
+    for (size_t f = 0; f < 4; f++) {
+        char path[512];
+        snprintf(path, sizeof path, D "%s", files[f]);
+        paras p = {0};
+        assert_int_equal(read_all(path, NULL, 0, NULL, &p), 0);
+        assert_int_equal(p.n, 3);
+        assert_string_equal(p.text[0], "تقرير المكتبة العامة");
+        assert_string_equal(p.text[1], "استقبلت المكتبة 48,250 زائرًا.\nوأعارت 9,400 كتاب.");
+        assert_int_equal(p.v[1].line, 3);
+        assert_int_equal(p.warnings, f == 1 || f == 2); /* detected encodings are reported */
+        paras_free(&p);
+        /* the same from memory */
+        FILE *fp = fopen(path, "rb");
+        char buf[1024];
+        size_t n = fread(buf, 1, sizeof buf, fp);
+        fclose(fp);
+        assert_int_equal(read_all(files[f], buf, n, NULL, &p), 0);
+        assert_int_equal(p.n, 3);
+        assert_string_equal(p.text[2], "شكرًا للمتطوعين.");
+        paras_free(&p);
+    }
+    /* forced encoding, lines mode */
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.encoding = "windows-1256";
+    o.flags = JISR_DOC_LINES;
+    paras p = {0};
+    assert_int_equal(read_all(D "plain.ar.cp1256.txt", NULL, 0, &o, &p), 0);
+    assert_int_equal(p.n, 4);
+    assert_int_equal(p.warnings, 0);
+    assert_string_equal(p.text[2], "وأعارت 9,400 كتاب.");
+    paras_free(&p);
+    o.encoding = "no-such-encoding";
+    assert_int_equal(read_all(D "plain.ar.cp1256.txt", NULL, 0, &o, &p), JISR_EINVAL);
+    paras_free(&p);
+    /* invalid UTF-8 in a file that starts as UTF-8: error with line and column, or U+FFFD */
+    const char bad[] = "سطر سليم\n\nab\xC3(x\n";
+    assert_int_equal(read_all("bad.txt", bad, sizeof bad - 1, NULL, &p), JISR_EENCODING);
+    assert_int_equal(jisr_error_last()->line, 3);
+    assert_int_equal(jisr_error_last()->col, 3);
+    paras_free(&p);
+    jisr_doc_opts l = JISR_DOC_OPTS_INIT;
+    l.flags = JISR_DOC_LENIENT;
+    assert_int_equal(read_all("bad.txt", bad, sizeof bad - 1, &l, &p), 0);
+    assert_int_equal(p.n, 2);
+    paras_free(&p);
+}
+
+static void test_sniff(void **state)
+{
+    (void)state;
+    assert_int_equal(jisr_doc_sniff("PK\x03\x04", 4), JISR_DOC_DOCX);
+    assert_int_equal(jisr_doc_sniff("%PDF-1.7", 8), JISR_DOC_PDF);
+    const char x[] = "<?xml version=\"1.0\"?>\n<xliff version=\"2.0\">";
+    assert_int_equal(jisr_doc_sniff(x, sizeof x - 1), JISR_DOC_XLIFF);
+    const char h[] = "\n  <!DOCTYPE html><html>";
+    assert_int_equal(jisr_doc_sniff(h, sizeof h - 1), JISR_DOC_HTML);
+    assert_int_equal(jisr_doc_sniff("just text", 9), JISR_DOC_TEXT);
+    assert_int_equal(jisr_doc_format_from_name("a/b.DOCX"), JISR_DOC_DOCX);
+    assert_int_equal(jisr_doc_format_from_name("x.sdlxliff"), JISR_DOC_XLIFF);
+    assert_int_equal(jisr_doc_format_from_name("x.dir/readme"), JISR_DOC_AUTO);
+    assert_int_equal(jisr_doc_format_from_string("ODT"), JISR_DOC_ODT);
+    /* content decides when the name does not: an ODT sniffed as a ZIP */
+    FILE *f = fopen(D "report.en.odt", "rb");
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    jisr_doc *d = NULL;
+    assert_int_equal(jisr_doc_open_memory(&d, "noext", buf, n, NULL), 0);
+    assert_int_equal(jisr_doc_get_format(d), JISR_DOC_ODT);
+    jisr_doc_close(d);
+    /* an OLE2 .doc is refused with advice */
+    const char ole[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 rest";
+    assert_int_equal(jisr_doc_open_memory(&d, "old", ole, sizeof ole - 1, NULL), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "DOCX"));
+}
+
+/* ---- ZIP safety ------------------------------------------------------------------------------ */
+
+typedef struct zipmem {
+    zip_source_t *src;
+    zip_t *z;
+} zipmem;
+
+static void zm_open(zipmem *m)
+{
+    zip_error_t e;
+    zip_error_init(&e);
+    m->src = zip_source_buffer_create(NULL, 0, 0, &e);
+    assert_non_null(m->src);
+    zip_source_keep(m->src);
+    m->z = zip_open_from_source(m->src, ZIP_TRUNCATE, &e);
+    assert_non_null(m->z);
+}
+
+static void zm_add(zipmem *m, const char *name, const void *data, size_t n)
+{
+    zip_error_t e;
+    zip_error_init(&e);
+    void *copy = n ? malloc(n) : NULL;
+    if (n)
+        memcpy(copy, data, n);
+    zip_source_t *s = zip_source_buffer_create(copy, n, 1, &e);
+    assert_non_null(s);
+    assert_true(zip_file_add(m->z, name, s, ZIP_FL_ENC_UTF_8) >= 0);
+}
+
+/* Close the archive; its bytes (malloc'd) in *out. */
+static size_t zm_bytes(zipmem *m, char **out)
+{
+    assert_int_equal(zip_close(m->z), 0);
+    zip_stat_t st;
+    assert_int_equal(zip_source_stat(m->src, &st), 0);
+    *out = malloc(st.size);
+    assert_int_equal(zip_source_open(m->src), 0);
+    assert_int_equal(zip_source_read(m->src, *out, st.size), (zip_int64_t)st.size);
+    zip_source_close(m->src);
+    zip_source_free(m->src);
+    return st.size;
+}
+
+static const char DOCX_CT[] = "<?xml version=\"1.0\"?><Types "
+                              "xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+                              "content-types\"/>";
+
+/* A zero-filled source of n bytes, produced as libzip pulls it. */
+typedef struct zeros {
+    zip_uint64_t n, pos;
+} zeros;
+
+static zip_int64_t zeros_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    zeros *z = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        z->pos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        zip_uint64_t k = z->n - z->pos < len ? z->n - z->pos : len;
+        memset(data, 'a', k);
+        z->pos += k;
+        return (zip_int64_t)k;
+    }
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE:
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        zip_stat_init(st);
+        st->size = z->n;
+        st->valid |= ZIP_STAT_SIZE;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR:
+        return 2 * sizeof(int);
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              -1);
+    default:
+        return -1;
+    }
+}
+
+static void test_zip_bomb_entry(void **state)
+{
+    (void)state;
+    /* word/document.xml inflating to 1 GiB: refused from the header, nothing inflated */
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+    zeros z = {(zip_uint64_t)1 << 30, 0};
+    zip_error_t e;
+    zip_error_init(&e);
+    zip_source_t *s = zip_source_function_create(zeros_cb, &z, &e);
+    assert_non_null(s);
+    zip_int64_t idx = zip_file_add(m.z, "word/document.xml", s, 0);
+    assert_true(idx >= 0);
+    zip_set_file_compression(m.z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 1);
+    char *bytes;
+    size_t n = zm_bytes(&m, &bytes);
+    assert_true(n < (8u << 20)); /* ~1 MiB on disk */
+    long before = jisr_peak_rss_kib();
+    paras p = {0};
+    assert_int_equal(read_all("bomb.docx", bytes, n, NULL, &p), JISR_ETOOBIG);
+    assert_non_null(strstr(jisr_error_last()->msg, "ZIP bomb"));
+    assert_non_null(strstr(jisr_error_last()->file, "word/document.xml"));
+    /* with a limit above it, the entry is read as a stream and fails as XML at once */
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.max_entry = (uint64_t)2 << 30;
+    assert_true(read_all("bomb.docx", bytes, n, &o, &p) < 0);
+    long after = jisr_peak_rss_kib();
+    if (before > 0 && after > 0)
+        assert_true(after - before < 64 * 1024); /* bounded memory */
+    free(bytes);
+    paras_free(&p);
+}
+
+static void test_zip_many_entries(void **state)
+{
+    (void)state;
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+    for (int i = 0; i < 100000; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "f/%d", i);
+        zm_add(&m, name, "", 0);
+    }
+    char *bytes;
+    size_t n = zm_bytes(&m, &bytes);
+    paras p = {0};
+    assert_int_equal(read_all("many.docx", bytes, n, NULL, &p), JISR_ETOOBIG);
+    assert_non_null(strstr(jisr_error_last()->msg, "100001 entries"));
+    free(bytes);
+}
+
+static void test_zip_nested(void **state)
+{
+    (void)state;
+    /* an archive of archives */
+    zipmem in;
+    zm_open(&in);
+    zm_add(&in, "word/document.xml", "<w:document/>", 13);
+    char *inner;
+    size_t ni = zm_bytes(&in, &inner);
+    zipmem out;
+    zm_open(&out);
+    zm_add(&out, "a.zip", inner, ni);
+    zm_add(&out, "b.zip", inner, ni);
+    char *outer;
+    size_t no = zm_bytes(&out, &outer);
+    paras p = {0};
+    assert_int_equal(read_all("nested.docx", outer, no, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "nested archives are not opened"));
+    free(outer);
+    /* the main part is itself a ZIP */
+    zipmem w;
+    zm_open(&w);
+    zm_add(&w, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+    zm_add(&w, "word/document.xml", inner, ni);
+    char *wb;
+    size_t nw = zm_bytes(&w, &wb);
+    assert_int_equal(read_all("inner.docx", wb, nw, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "nested"));
+    free(wb);
+    free(inner);
+}
+
+static void test_zip_malformed(void **state)
+{
+    (void)state;
+    paras p = {0};
+    /* truncated archive */
+    FILE *f = fopen(D "report.en.docx", "rb");
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_int_equal(read_all("cut.docx", buf, n / 2, NULL, &p), JISR_EPARSE);
+    assert_string_equal(jisr_error_last()->file, "cut.docx");
+    paras_free(&p);
+    /* malformed XML in the main part: part, line and column */
+    const char *xml[] = {
+        "<?xml version=\"1.0\"?>\n<w:document "
+        "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\n<w:body><w:p>"
+        "<w:r><w:t>ok</w:t></w:r></w:p>\n<w:p><w:r><w:t>broken</w:r></w:p></w:body></w:document>",
+        "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b "
+        "\"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<w:document "
+        "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p>"
+        "<w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>",
+    };
+    const char *want[] = {"mismatch", "entity"};
+    for (int k = 0; k < 2; k++) {
+        zipmem m;
+        zm_open(&m);
+        zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+        zm_add(&m, "word/document.xml", xml[k], strlen(xml[k]));
+        char *bytes;
+        size_t nb = zm_bytes(&m, &bytes);
+        assert_int_equal(read_all("bad.docx", bytes, nb, NULL, &p), JISR_EPARSE);
+        const jisr_error *e = jisr_error_last();
+        assert_string_equal(e->file, "bad.docx!/word/document.xml");
+        assert_true(e->line >= 2);
+        assert_non_null(strstr(e->msg, want[k]));
+        free(bytes);
+        paras_free(&p);
+    }
+    /* deep nesting in an ODT */
+    jisr_buf deep = {0};
+    jisr_buf_puts(&deep, "<office:document-content "
+                         "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                         "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+                         "<office:body><office:text>");
+    for (int i = 0; i < 400; i++)
+        jisr_buf_puts(&deep, "<text:span>");
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
+    zm_add(&m, "content.xml", deep.data, deep.len);
+    char *bytes;
+    size_t nb = zm_bytes(&m, &bytes);
+    assert_int_equal(read_all("deep.odt", bytes, nb, NULL, &p), JISR_ETOOBIG);
+    assert_non_null(strstr(jisr_error_last()->msg, "nested deeper"));
+    assert_string_equal(jisr_error_last()->file, "deep.odt!/content.xml");
+    free(bytes);
+    jisr_buf_free(&deep);
+    paras_free(&p);
+    /* a ZIP that is neither */
+    zm_open(&m);
+    zm_add(&m, "readme.txt", "hi", 2);
+    nb = zm_bytes(&m, &bytes);
+    assert_int_equal(read_all("x.docx", bytes, nb, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "neither DOCX"));
+    free(bytes);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html),           cmocka_unit_test(test_html_encodings),
+        cmocka_unit_test(test_docx),           cmocka_unit_test(test_odt),
+        cmocka_unit_test(test_xliff_doc),      cmocka_unit_test(test_xliff_units),
+        cmocka_unit_test(test_xliff_bad),      cmocka_unit_test(test_pdf),
+        cmocka_unit_test(test_text),           cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_zip_bomb_entry), cmocka_unit_test(test_zip_many_entries),
+        cmocka_unit_test(test_zip_nested),     cmocka_unit_test(test_zip_malformed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -52,6 +52,7 @@ enum {
     JISR_TM_WRITE = 1 << 0,    /* open for writing; creates the directory and memory if missing */
     JISR_TM_NOSYNC = 1 << 1,   /* skip fsync at commit: survives a killed process, not power loss */
     JISR_TM_EXISTING = 1 << 2, /* with WRITE: JISR_ENOTFOUND instead of creating a memory */
+    JISR_TM_NOGUARD = 1 << 3,  /* do not install the fault guard (see jisr_tm_open) */
 };
 
 typedef struct jisr_tm_open_opts {
@@ -76,7 +77,14 @@ typedef struct jisr_tm_open_opts {
  * so that no read ever goes past the end of the file), empty, or not an LMDB file; JISR_EREADONLY
  * when writing is asked for and not allowed. When the lock file cannot be written (a read-only
  * directory) a read-only memory is opened without locking, which is only safe while no one writes
- * to it (jisr_tm_nolock). */
+ * to it (jisr_tm_nolock).
+ * Damage found later is JISR_EDB too, never a crash: values are checked against the file, and a
+ * damaged page that makes LMDB assert or read outside the file (SIGSEGV/SIGBUS) is caught inside
+ * the LMDB call. For the faults, the first jisr_tm_open of a process (without JISR_TM_NOGUARD)
+ * installs handlers for SIGSEGV and SIGBUS: a fault inside one of the library's LMDB calls returns
+ * to it, any other fault goes to the handler installed before (or ends the process as it would
+ * have). A program with handlers of its own for these signals should install them first, or open
+ * with JISR_TM_NOGUARD. */
 JISR_API int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
 /** Close the handle (flushes to disk when opened for writing). Accepts NULL. */
 JISR_API void jisr_tm_close(jisr_tm *tm);

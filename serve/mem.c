@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "serve/server.h"
 #include "text/text.h"
@@ -35,6 +36,19 @@ struct srv_mem {
     size_t nlangs;
     double langs_at;
 };
+
+/* a memory's warning (an index built with other ICU/tokenizer versions …): on stderr, one
+ * write so that it never interleaves with the request log */
+static void on_warning(void *ctx, const char *msg)
+{
+    char line[1400];
+    int n = snprintf(line, sizeof line, "jisr serve: warning: %s\n", msg);
+    (void)ctx;
+    if (n > 0) {
+        ssize_t w = write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line);
+        (void)w;
+    }
+}
 
 static void free_langs(char **v, size_t n)
 {
@@ -70,6 +84,7 @@ int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only
             }
         jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
         o.flags = (i == 0 && !read_only) ? JISR_TM_WRITE : 0;
+        o.on_warning = on_warning;
         if ((rc = jisr_tm_open(&x->tm, x->dir, &o)) < 0)
             goto fail;
         /* a name for URLs and matches: the directory's last component, made unique */

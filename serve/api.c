@@ -422,8 +422,12 @@ static void v1_info(srv_req *r)
         jisr_buf_printf(&b, ",\"penalty\":%d,\"writes\":%s}", srv_mem_penalty(c->mem, i),
                         i == 0 && !c->read_only ? "true" : "false");
     }
+    int writes, imports;
+    srv_writer_load(c->writer, &writes, NULL);
+    srv_writer_load(c->importer, &imports, NULL);
+    jisr_buf_printf(&b, "],\"pending\":{\"imports\":%d,\"writes\":%d}", imports, writes);
     jisr_buf_printf(&b,
-                    "],\"read_only\":%s,\"writes_need_token\":true,\"limits\":{\"text_chars\":%d,"
+                    ",\"read_only\":%s,\"writes_need_token\":true,\"limits\":{\"text_chars\":%d,"
                     "\"max_candidates\":%d,\"max_results\":%d,\"texts_per_query\":%d,"
                     "\"uri_bytes\":%d,\"header_bytes\":%d,\"upload_bytes\":%llu}}",
                     c->read_only ? "true" : "false", SRV_TEXT_MAX, SRV_MAX_CANDIDATES,

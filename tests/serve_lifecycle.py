@@ -67,6 +67,22 @@ def read_response(s, timeout=120):
     return out
 
 
+def wait_until(cond, timeout=120):
+    """Poll cond() until it holds (a slow build — ASan — takes its time); returns it."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+
+
+def idle(srv):
+    """No import running or queued (GET /v1/ "pending")."""
+    st, _, b = srv.request("GET", "/v1/")
+    return st == 200 and json.loads(b)["pending"]["imports"] == 0
+
+
 def main():
     mem = os.path.join(T, "m")
     seed = os.path.join(T, "seed.tsv")
@@ -133,13 +149,15 @@ def main():
                          len(tmxb) // 2)
         time.sleep(0.3)
         s.close()
+        C.ok("a cut-off upload: the import ends (GET /v1/ pending.imports back to 0)",
+             wait_until(lambda: idle(srv)))
         body = tsv_body(500000, 5000)
         cut = body.rfind(b"\n", 0, len(body) // 2) + 1  # a clean line boundary
         s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
                          "text/tab-separated-values", cut)
         time.sleep(0.3)
         s.close()
-        time.sleep(1.0)
+        wait_until(lambda: idle(srv) and srv.log_text().count("POST /v1/import - ") >= 2)
         st, _, b = srv.request("GET", "/v1/stats")
         C.ok("uploads cut off by the client: nothing imported (TMX and line-aligned TSV)",
              st == 200 and json.loads(b)["units"] == n0, (st, b[:200], n0))

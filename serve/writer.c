@@ -34,10 +34,15 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
         int imp = j->is_import;
         j->run(j);
+        /* the import is over before its answer leaves (done() resumes the request): a client
+         * that sends the next import on receiving it is not told one is running; jobs, which
+         * shutdown waits for, counts until done() has returned */
+        pthread_mutex_lock(&w->mu);
+        w->imports -= imp;
+        pthread_mutex_unlock(&w->mu);
         j->done(j); /* may free j */
         pthread_mutex_lock(&w->mu);
         w->jobs--;
-        w->imports -= imp;
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;

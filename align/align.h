@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/util.h"
+#include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
 /* ---- ladders ------------------------------------------------------------------------------ */
 

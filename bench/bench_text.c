@@ -103,11 +103,11 @@ int main(int argc, char **argv)
         if (load(&c, dir, langs[l]) < 0)
             return 1;
         for (int what = NORM; what <= (NORM | TOK); what++) {
-            jisr_text_norm_force_icu = jisr_text_tok_force_icu = 0;
+            txt_norm_force_icu = txt_tok_force_icu = 0;
             double fast = run(&c, what, secs, tk);
-            jisr_text_norm_force_icu = jisr_text_tok_force_icu = 1;
+            txt_norm_force_icu = txt_tok_force_icu = 1;
             double slow = run(&c, what, secs, tk);
-            jisr_text_norm_force_icu = jisr_text_tok_force_icu = 0;
+            txt_norm_force_icu = txt_tok_force_icu = 0;
             double mb = (double)c.bytes / 1e6;
             printf("%-4s %-20s %14.0f %9.1f %14.0f %9.1f %6.2fx\n", langs[l], names[what],
                    fast * (double)c.n, fast * mb, slow * (double)c.n, slow * mb, fast / slow);

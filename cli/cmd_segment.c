@@ -79,6 +79,16 @@ typedef struct seg_opts {
     FILE *out; /* standard output or the -o file */
 } seg_opts;
 
+/* An SRX rule that ran out of ICU's time limit (the library reports it once per rule). */
+static void on_warn(void *ctx, const jisr_error *w)
+{
+    (void)ctx;
+    if (w->file[0] && w->line)
+        cli_warn("%s:%lu:%lu: %s", w->file, w->line, w->col, w->msg);
+    else
+        cli_warn("%s", w->msg);
+}
+
 static int get_segmenter(seg_opts *o, const char *lang, jisr_segmenter **out)
 {
     for (size_t i = 0; i < o->ncache; i++)
@@ -91,6 +101,7 @@ static int get_segmenter(seg_opts *o, const char *lang, jisr_segmenter **out)
     int rc = jisr_segmenter_new(out, lang, o->srx);
     if (rc < 0)
         return rc;
+    jisr_segmenter_set_warn(*out, on_warn, NULL);
     seg_cache *c = &o->cache[o->ncache++];
     snprintf(c->lang, sizeof c->lang, "%s", lang);
     c->seg = *out;

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "doc/doc.h"
-#include "util/util.h"
+#include "../doc/doc.h" /* relative: in the tree and installed under include/jisr/ */
+#include "../util/util.h"
 
 /* ---- files -------------------------------------------------------------------------------- */
 

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/util.h"
+#include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
 typedef enum jisr_doc_format {
     JISR_DOC_AUTO = 0,

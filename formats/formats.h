@@ -8,11 +8,15 @@
  * Inline markup: in jisr_variant.text each inline element (bpt ept it ph hi ut sub) is replaced
  * by one placeholder code point U+E000+i, where tags[i] holds the element's exact XML (outer
  * markup, content included) for a lossless round trip. Matching works on text; writers put the
- * XML back. Two refinements: <hi> (whose content is translatable text) becomes two placeholders,
- * its start tag "<hi …>" and "</hi>", so the highlighted words stay in text; and a literal
- * private-use character of the input becomes a placeholder whose tag is its character reference
- * ("&#xE001;"), so a placeholder is never ambiguous. jisr_variant_plain gives such characters back.
- * A code point of the placeholder range with no tag (i >= ntags) is ordinary text.
+ * XML back. <hi> (whose content is translatable text) becomes two placeholders, its start tag
+ * "<hi …>" and "</hi>", so the highlighted words stay in text.
+ *
+ * Private-use characters (users' own: Word's symbol fonts, the Apple logo U+F8FF) share that
+ * range, and the rule that keeps them apart is: a code point U+E000+i is a placeholder when
+ * i < ntags, and the character itself otherwise. Readers keep such characters as they are,
+ * except one whose index would fall among the tags: it becomes a placeholder whose tag is its
+ * character reference ("&#xE001;"), which jisr_variant_plain and every writer give back as the
+ * character. jisr_unit_check puts any unit in this canonical form.
  */
 #ifndef JISR_FORMATS_H
 #define JISR_FORMATS_H
@@ -21,7 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "util/util.h"
+#include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
 #define JISR_TAG_BASE 0xE000u /* first placeholder code point */
 #define JISR_TAG_MAX 6400u    /* U+E000–U+F8FF */
@@ -94,6 +98,18 @@ JISR_API const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want
 JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
 /** Deep copy. */
 JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
+/** The one set of checks and limits every reader applies (TSV, Moses and JSONL call this;
+ * the TMX reader checks the same inline): valid UTF-8 everywhere; U+000B and U+000C (Word's
+ * line and page breaks) become a line feed in place; any other C0 control but tab, line feed
+ * and carriage return, and U+FFFE/U+FFFF, is JISR_EENCODING (TMX cannot carry them); a
+ * segment, prop or note value or inline tag over 1 MiB, an attribute (tuid, language, dates,
+ * prop type …) over 64 KiB, more than 4096 variants or props or notes per element, more than
+ * 6400 tags per segment is JISR_ETOOBIG; a variant without a language, or inline tags that are
+ * not well-formed TMX inline markup, JISR_EPARSE; private-use characters are put in their
+ * canonical form (see above). Errors name name, u->line and u->col, and which text and
+ * character. A program that builds units itself may call it before writing or importing them,
+ * so that every writer can write them and every reader read them back. */
+JISR_API int jisr_unit_check(jisr_unit *u, const char *name);
 /** Append the variant's text with placeholders removed (what a reader sees) to out. */
 JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
 
@@ -127,8 +143,11 @@ enum {
 typedef struct jisr_read_opts {
     jisr_format format;
     unsigned flags;
-    const char *srclang, *tgtlang; /* column languages for TSV/Moses (default "und") */
-    const char *path2;             /* Moses target file */
+    /* column languages for TSV/Moses. NULL: a Moses file's language extension (corpus.ar),
+     * else the script of the column's first 200 lines (Arabic script: "ar", Latin: "en");
+     * when that cannot tell the two columns apart, opening fails (JISR_EINVAL) */
+    const char *srclang, *tgtlang;
+    const char *path2; /* Moses target file */
     /* called for each skipped unit with JISR_READ_SKIP_BAD (error detail in jisr_error_last) */
     void (*on_bad)(void *ctx, const jisr_error *err);
     void *ctx;
@@ -149,9 +168,14 @@ typedef struct jisr_header {
 } jisr_header;
 
 /** Readers never touch the network, never load a DTD or external entity, refuse entity
- * references, and bound element depth (48), segment and inline-tag size (1 MiB), variants per
- * unit and props per element (4096), and line length of the line formats (16 MiB): input beyond
- * a bound is JISR_ETOOBIG naming file, line and column. */
+ * references, and bound element depth (48), segment, prop, note and inline-tag size (1 MiB),
+ * attribute values (64 KiB; 384 KiB as written in a TMX file) and attributes per element (256,
+ * checked before libxml2 parses the tag), variants per unit and props per element (4096), and
+ * line length of the line formats (16 MiB): input beyond a bound is JISR_ETOOBIG naming file,
+ * line and column. Every reader applies the checks of jisr_unit_check, so whatever one reader
+ * accepts every writer can write and every reader read again. TSV, Moses and JSONL lines with
+ * a NUL byte are refused (JISR_EENCODING); with JISR_READ_SKIP_BAD a bad line — too long, NUL,
+ * invalid UTF-8 — is skipped whole. */
 typedef struct jisr_reader jisr_reader;
 /** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
  * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX

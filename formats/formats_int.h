@@ -6,8 +6,9 @@
  * The files depend on each other in one direction only:
  *   io.c (the public reader/writer API: picks a format and dispatches)
  *     → tmx_read.c tmx_write.c tsv.c jsonl.c (one format each)
- *       → common.c (what every format shares: opening inputs, reporting a skipped unit, the
- *         sticky write error, the unit checks) → unit.c (the unit model) → util/
+ *       → check.c (the unit model's one set of checks and limits)
+ *         → common.c (what every format shares: opening inputs, reporting a skipped unit, the
+ *           sticky write error, escaping) → unit.c (the unit model) → util/
  * A format never calls io.c, and no format calls another.
  */
 #ifndef JISR_FORMATS_INT_H
@@ -25,6 +26,12 @@
 #define JISR_VARIANTS_MAX 4096    /* variants in one unit */
 #define JISR_PROPS_MAX 4096       /* props or notes on one element */
 #define JISR_LINE_MAX (16u << 20) /* one TSV/Moses/JSONL line */
+#define JISR_ATTR_MAX (64 << 10)  /* one attribute value (tuid, language, date …), decoded */
+#define JISR_ATTRS_MAX 256        /* attributes (and namespace declarations) of one element */
+/* raw bytes of one attribute value in a file: the decoded limit times the longest escape the
+ * writer uses ("&quot;"), so whatever the writer writes the reader reads */
+#define JISR_ATTR_RAW_MAX (6 * JISR_ATTR_MAX)
+#define JISR_STARTTAG_MAX (8u << 20) /* one start tag, raw bytes */
 
 /* The line limit the line formats use: JISR_LINE_MAX; the fuzz targets lower it so that
  * over-long lines are common in a small input. */
@@ -36,6 +43,7 @@ struct jisr_reader {
     char *path;    /* for messages ("-" shown as <stdin>) */
     char *srclang; /* TSV/Moses column languages */
     char *tgtlang;
+    int langs_given;     /* bit 0: srclang from the options, bit 1: tgtlang (else "und" for now) */
     jisr_fileset *files; /* where the files read are recorded (may be NULL) */
     void (*on_bad)(void *ctx, const jisr_error *err);
     void *ctx;
@@ -70,6 +78,8 @@ int fmt_variant_add_tag(jisr_variant *v, const char *xml, size_t len);
 /** Index of the placeholder at s[i] (U+E000–U+F8FF), or -1. */
 long fmt_placeholder_at(const char *s, size_t n, size_t i);
 int fmt_utf8_put(jisr_buf *b, unsigned cp);
+/** The character a tag "&#xHHHH;" stands for (a literal character kept as a tag), else 0. */
+unsigned fmt_literal_char(const char *tag);
 
 /* ---- common.c -------------------------------------------------------------------------------- */
 
@@ -91,6 +101,16 @@ char *fmt_moses_path2(const char *path, const char *path2, const char *src, cons
 /** Escape s[0..n) for XML element content (quote = 0) or a double-quoted attribute (quote = 1).
  * A CR becomes &#13; so that XML's line-end normalisation cannot turn it into a newline. */
 int fmt_xml_escape(jisr_buf *b, const char *s, size_t n, int quote);
+
+/* ---- check.c ----------------------------------------------------------------------------------
+ */
+
+/** Append "<seg>TEXT</seg>" with every placeholder replaced by its tag's XML. */
+int fmt_seg_xml(jisr_buf *b, const jisr_variant *v);
+/** Whether xml ("<seg>…</seg>") is well-formed TMX inline markup within the readers' limits. */
+int fmt_markup_ok(const char *xml, size_t n);
+/** Put the variant's private-use characters in their canonical form (see check.c). */
+int fmt_variant_canon_pua(jisr_variant *v);
 
 /* ---- one format each (io.c dispatches) ------------------------------------------------------ */
 

@@ -36,6 +36,7 @@ static int reader_new(jisr_reader **out, const char *path, const jisr_read_opts 
             r->srclang = jisr_strdup(opts->srclang);
         if (opts->tgtlang)
             r->tgtlang = jisr_strdup(opts->tgtlang);
+        r->langs_given = (opts->srclang ? 1 : 0) | (opts->tgtlang ? 2 : 0);
     }
     if (!r->srclang)
         r->srclang = jisr_strdup("und");

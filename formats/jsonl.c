@@ -184,6 +184,8 @@ static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned lon
     } else {
         rc = pair_form(r, lineno, o, u);
     }
+    if (rc == 0)
+        rc = jisr_unit_check(u, r->path);
 done:
     json_decref(o);
     return rc;
@@ -348,7 +350,17 @@ static int jsonl_write(jisr_writer *w, const jisr_unit *u)
         rc = JISR_ENOMEM;
         goto done;
     }
-    rc = jisr_buf_puts(&w->buf, s);
+    size_t len = strlen(s);
+    if (len > JISR_LINE_MAX) { /* the JSONL reader would refuse the line: refuse the unit */
+        free(s);
+        json_decref(o);
+        return jisr_error_set(JISR_ETOOBIG, w->path, 0, 0,
+                              "unit %lu%s%s%s would be a JSONL line of %zu MiB, longer than the "
+                              "16 MiB a reader accepts",
+                              w->nunits + 1, u->tuid ? " (tuid " : "", u->tuid ? u->tuid : "",
+                              u->tuid ? ")" : "", len >> 20);
+    }
+    rc = jisr_buf_append(&w->buf, s, len);
     free(s);
     if (rc == 0)
         rc = jisr_buf_putc(&w->buf, '\n');

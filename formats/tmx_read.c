@@ -73,8 +73,26 @@ typedef struct qitem {
 /* Before <body> every error is fatal (the file fails to open). */
 enum { P_PROLOGUE, P_BODY };
 
+/* The start-tag guard: see "the start-tag guard" below. */
+enum { G_TEXT, G_LT, G_START, G_VALUE, G_END, G_BANG, G_COMMENT, G_CDATA, G_PI, G_DECL, G_DVALUE };
+
+typedef struct tag_guard {
+    int unit;            /* 1: bytes; 2: UTF-16LE; 3: UTF-16BE; 0: off (another encoding) */
+    int state;           /* G_* */
+    unsigned char quote; /* the quote of the value being read */
+    int match;           /* characters of a prefix or terminator matched so far */
+    uint64_t tag_len, value_len;
+    unsigned nattr;
+    unsigned long lines;   /* line feeds before the current chunk */
+    unsigned long col0;    /* characters after the last line feed, before the current chunk */
+    long tag_at;           /* offset of the open tag's '<' in the chunk, or -1 */
+    int long_values;       /* a value of more than JISR_ATTR_MAX bytes has been seen */
+    unsigned char *narrow; /* UTF-16: the chunk, one byte per unit (non-ASCII as 'x') */
+} tag_guard;
+
 typedef struct tmx_reader {
     xmlParserCtxtPtr ctxt;
+    tag_guard guard;
     FILE *f;
     const unsigned char *mem;
     size_t mem_n, mem_pos;
@@ -114,6 +132,7 @@ typedef struct tmx_reader {
     size_t hdr_nprops, hdr_nnotes, tu_nprops, tu_nnotes, tuv_nprops, tuv_nnotes;
     size_t segs;     /* <seg> in the current tuv */
     size_t ntags;    /* placeholders of the current segment */
+    int seg_literal; /* a literal private-use character became a placeholder in it */
     size_t text_len; /* bytes of the current segment (or leaf) text */
     jisr_prop *prop; /* the prop/note being read (full mode), else NULL */
     jisr_buf lang;   /* language of the current tuv */
@@ -563,6 +582,7 @@ static int seg_text(tmx_reader *t, const char *s, size_t n)
             return rc;
         if ((rc = add_placeholder(t, ref, strlen(ref))) != 0)
             return rc;
+        t->seg_literal = 1;
         i += 2;
         start = i + 1;
     }
@@ -861,6 +881,7 @@ static void start_seg(tmx_reader *t, int d)
     }
     t->seg = d;
     t->ntags = 0;
+    t->seg_literal = 0;
     t->text_len = 0;
     jisr_buf_reset(&t->text);
     if (jisr_buf_append(&t->text, "", 0) < 0)
@@ -880,6 +901,17 @@ static void end_seg(tmx_reader *t)
     }
     free(v->text);
     v->text = s;
+    /* literal private-use characters were made placeholders as they streamed by; now that the
+     * segment's tags are known, most can be themselves again (the unit model's canonical form) */
+    if (t->seg_literal && fmt_variant_canon_pua(v) < 0) {
+        if (jisr_error_last()->code == JISR_ENOMEM) {
+            oom(t);
+            return;
+        }
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        tu_bad(t, JISR_ETOOBIG, line, col, "%s", jisr_error_last()->msg);
+    }
 }
 
 /* The element's name as libxml2's reader spelt it: prefix:localname. */
@@ -892,6 +924,20 @@ static const char *qname(tmx_reader *t, const xmlChar *local, const xmlChar *pre
         jisr_buf_puts(&t->qname, (const char *)local) < 0)
         return "?";
     return t->qname.data;
+}
+
+/* Every attribute value within JISR_ATTR_MAX once decoded (libxml2 spells a literal '&' as
+ * "&#38;", so the raw length is an upper bound and the exact one is needed only beyond it). */
+static int attrs_within_limit(tmx_reader *t, int natt, const xmlChar **atts)
+{
+    for (int i = 0; i < natt; i++) {
+        const xmlChar **a = atts + 5 * i;
+        size_t len;
+        if ((size_t)(a[4] - a[3]) > JISR_ATTR_MAX &&
+            (!attr_value(t, a[3], a[4], &len) || len > JISR_ATTR_MAX))
+            return 0;
+    }
+    return 1;
 }
 
 /* Whether the start tag just reported closes itself ("<x/>"): during the start callback the
@@ -926,6 +972,20 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     }
     if (t->ignore >= 0)
         return;
+    /* the guard bounds the raw start tag before libxml2 sees it; these are the unit model's own
+     * limits, on the decoded values, so that whatever is read can be written and read again
+     * (values are measured once the guard has seen one long enough to matter, or when it is
+     * off) */
+    if (natt + nns > JISR_ATTRS_MAX ||
+        ((!t->guard.unit || t->guard.long_values) && !attrs_within_limit(t, natt, atts))) {
+        elem_bad(t, JISR_ETOOBIG,
+                 natt + nns > JISR_ATTRS_MAX ? "an element with more than 256 attributes%s"
+                                             : "an attribute value longer than 64 KiB%s",
+                 "");
+        if (!t->in_tu)
+            t->skip = d;
+        return;
+    }
     if (d == 0) {
         t->root_seen = 1;
         if (strcmp(name, "tmx") != 0) {
@@ -1142,7 +1202,300 @@ nomem:
     oom(t);
 }
 
+/* ---- the start-tag guard ---------------------------------------------------------------- */
+
+/* libxml2 2.9 compares each attribute of a start tag with every earlier one (a tag with
+ * 200,000 attributes takes 26 s) and holds a whole start tag in memory before it parses it. So
+ * each chunk is looked at before it is fed: a small lexer bounds every start tag (attributes and
+ * namespace declarations, the raw length of each value, the whole tag) and stops the read at the
+ * first tag beyond a bound, naming the line and column of its '<'. It knows just enough XML to
+ * stay in step — comments, CDATA sections, processing instructions, declarations and quoted
+ * values — and jumps over text, values and names with memchr and a table, so it costs a few
+ * percent of the parse. It reads bytes for UTF-8 and the ASCII-compatible legacy encodings; a
+ * UTF-16 chunk is first narrowed to one byte per unit (what matters is ASCII), and for any other
+ * encoding the guard stands aside (libxml2's limits still apply). Nothing is counted as it
+ * goes: when a bound is hit, the position is worked out from where libxml2 stands (it has
+ * parsed everything fed before this chunk, but for a token it waits to see the end of) and the
+ * bytes of this chunk before the tag. */
+
+static void guard_init(tag_guard *g, const unsigned char *head, size_t n)
+{
+    memset(g, 0, sizeof *g);
+    g->tag_at = -1;
+    g->state = G_TEXT;
+    g->unit = 1;
+    if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == '<' && head[1] == 0)))
+        g->unit = 2;
+    else if (n >= 2 && ((head[0] == 0xFE && head[1] == 0xFF) || (head[0] == 0 && head[1] == '<')))
+        g->unit = 3;
+    if (n >= 4 &&
+        ((head[2] == 0 && head[3] == 0 && g->unit == 2) || (head[0] == 0 && head[1] == 0)))
+        g->unit = 0; /* UTF-32, UCS-4 */
+    if (n >= 1 && head[0] == 0x4C)
+        g->unit = 0; /* EBCDIC "<" */
+}
+
+/* Line feeds in p[0..n): eight bytes at a time, the matches summed per byte lane. */
+static unsigned long count_lf(const unsigned char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    unsigned long nl = 0;
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t lanes = 0; /* up to 255 matches per lane before it is folded */
+        for (int k = 0; k < 255 && i + 8 <= n; k++, i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, sizeof w);
+            uint64_t x = w ^ (ones * '\n');                   /* zero bytes where '\n' */
+            uint64_t z = ~(((x & ~high) + ~high) | x) & high; /* exact: 0x80 per zero byte */
+            lanes += z >> 7;
+        }
+        nl += (unsigned long)((lanes * ones) >> 56);
+    }
+    for (; i < n; i++)
+        nl += p[i] == '\n';
+    return nl;
+}
+
+/* Line (1-based) and column (in characters, 1-based) of offset at of the chunk p. */
+static void guard_pos(const tag_guard *g, const unsigned char *p, size_t at, unsigned long *line,
+                      unsigned long *col)
+{
+    unsigned long nl = count_lf(p, at), c = 0;
+    size_t j = at;
+    while (j > 0 && p[j - 1] != '\n')
+        j--;
+    for (size_t i = j; i < at; i++)
+        c += (p[i] & 0xC0) != 0x80;
+    *line = g->lines + nl + 1;
+    *col = (nl == 0 ? g->col0 : 0) + c + 1;
+}
+
+/* The characters that end a run inside a start tag or a declaration. */
+static const unsigned char tag_special[256] = {['"'] = 1, ['\''] = 1, ['='] = 1, ['>'] = 1};
+/* a start tag shorter than this is within every bound (see guard_scan) */
+#define GUARD_SHORT 1024
+
+/* Look at chunk p[0..n) (bytes, or narrowed UTF-16). Returns -1 when every tag in it is within
+ * bounds, else the offset up to which the chunk may be fed (the '<' of the offending tag, or 0
+ * when it began in an earlier chunk), with the error in code, line, col and msg. */
+static long guard_scan(tag_guard *g, const unsigned char *p, size_t n, int *code,
+                       unsigned long *line, unsigned long *col, char *msg, size_t msgsz)
+{
+    const char *why = NULL;
+    size_t i = 0;
+    while (i < n && !why) {
+        unsigned char c;
+        switch (g->state) {
+        case G_TEXT: {
+            const unsigned char *lt = memchr(p + i, '<', n - i);
+            if (!lt) {
+                i = n;
+                break;
+            }
+            i = (size_t)(lt - p);
+            /* the fast path: a tag cannot hold a '<' (libxml2 stops a start tag at one: it is an
+             * error in an attribute value), so when the next '<' comes within GUARD_SHORT bytes
+             * the tag here is shorter than that, and within every bound (256 attributes with
+             * distinct names take more than 1,400 bytes): nothing to count, on to that '<'.
+             * Comments, CDATA sections, declarations and processing instructions, which may
+             * hold a '<', and tags followed by long text, are followed character by character. */
+            while (i + 1 < n && p[i + 1] != '!' && p[i + 1] != '?') {
+                size_t lim = n - i > GUARD_SHORT ? i + GUARD_SHORT : n;
+                const unsigned char *next = memchr(p + i + 1, '<', lim - i - 1);
+                if (!next)
+                    break;
+                i = (size_t)(next - p);
+            }
+            /* anything else is followed character by character */
+            g->tag_at = (long)i++;
+            g->tag_len = 1;
+            g->nattr = 0;
+            g->state = G_LT;
+            break;
+        }
+        case G_LT:
+            c = p[i++];
+            g->tag_len++;
+            g->match = 0;
+            g->state = c == '!' ? G_BANG : c == '?' ? G_PI : c == '/' ? G_END : G_START;
+            break;
+        case G_START: { /* names and spaces at once, to the next " ' = > */
+            size_t j = i;
+            while (j < n && !tag_special[p[j]])
+                j++;
+            g->tag_len += j - i + (j < n);
+            i = j;
+            if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a start tag of more than 8 MiB";
+            if (i == n || why)
+                break;
+            c = p[i++];
+            if (c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            } else if (c == '=') {
+                if (++g->nattr > JISR_ATTRS_MAX)
+                    why = "an element with more than 256 attributes";
+            } else {
+                g->quote = c;
+                g->value_len = 0;
+                g->state = G_VALUE;
+            }
+            break;
+        }
+        case G_VALUE: { /* the value at once, to its closing quote */
+            const unsigned char *q = memchr(p + i, g->quote, n - i);
+            size_t run = q ? (size_t)(q - (p + i)) : n - i;
+            g->value_len += run;
+            g->tag_len += run + (q != NULL);
+            i += run + (q != NULL);
+            if (q)
+                g->state = G_START;
+            if (g->value_len > JISR_ATTR_MAX)
+                g->long_values = 1; /* on_start measures the decoded values from now on */
+            if (g->value_len > JISR_ATTR_RAW_MAX)
+                why = "an attribute value of more than 384 KiB in the file";
+            else if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a start tag of more than 8 MiB";
+            break;
+        }
+        case G_END: {
+            const unsigned char *q = memchr(p + i, '>', n - i);
+            size_t run = q ? (size_t)(q - (p + i)) + 1 : n - i;
+            g->tag_len += run;
+            i += run;
+            if (q) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            } else if (g->tag_len > JISR_STARTTAG_MAX) {
+                why = "an end tag of more than 8 MiB";
+            }
+            break;
+        }
+        case G_BANG: /* "<!--", "<![CDATA[" or a declaration */
+            c = p[i];
+            if (g->match == 0 && c == '-') {
+                g->match = 1;
+                i++;
+            } else if (g->match == 1 && c == '-') {
+                g->state = G_COMMENT;
+                g->match = 0;
+                i++;
+            } else if (g->match == 0 && c == '[') {
+                g->state = G_CDATA;
+                g->match = 0;
+                i++;
+            } else {
+                g->state = G_DECL; /* this character belongs to the declaration */
+            }
+            break;
+        case G_DECL: /* <!DOCTYPE …, <!ENTITY …: quoted values may hold '>' */
+            c = p[i++];
+            if (++g->tag_len > JISR_STARTTAG_MAX) {
+                why = "a declaration of more than 8 MiB";
+            } else if (c == '"' || c == '\'') {
+                g->quote = c;
+                g->state = G_DVALUE;
+            } else if (c == '[' || c == '>') {
+                g->state = G_TEXT; /* '[': the internal subset, declarations follow */
+                g->tag_at = -1;
+            }
+            break;
+        case G_DVALUE: {
+            const unsigned char *q = memchr(p + i, g->quote, n - i);
+            size_t run = q ? (size_t)(q - (p + i)) + 1 : n - i;
+            g->tag_len += run;
+            i += run;
+            if (q)
+                g->state = G_DECL;
+            else if (g->tag_len > JISR_STARTTAG_MAX)
+                why = "a declaration of more than 8 MiB";
+            break;
+        }
+        case G_COMMENT: /* until "-->" */
+            c = p[i++];
+            g->match = c == '-' ? (g->match < 2 ? g->match + 1 : 2) : (c == '>' && g->match == 2);
+            if (g->match == 1 && c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            break;
+        case G_CDATA: /* "CDATA[" … until "]]>" */
+            c = p[i++];
+            g->match = c == ']' ? (g->match < 2 ? g->match + 1 : 2) : (c == '>' && g->match == 2);
+            if (g->match == 1 && c == '>') {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            break;
+        case G_PI: /* until "?>" */
+            c = p[i++];
+            if (c == '>' && g->match) {
+                g->state = G_TEXT;
+                g->tag_at = -1;
+            }
+            g->match = c == '?';
+            break;
+        }
+    }
+    if (why) {
+        *code = JISR_ETOOBIG;
+        *line = *col = 0; /* a tag begun in an earlier chunk: the caller knows where */
+        if (g->tag_at >= 0)
+            guard_pos(g, p, (size_t)g->tag_at, line, col);
+        snprintf(msg, msgsz,
+                 "%s (limits: %d attributes per element, 64 KiB of text per value); the rest of "
+                 "the file is not read",
+                 why, JISR_ATTRS_MAX);
+        return g->tag_at >= 0 ? g->tag_at : 0;
+    }
+    g->tag_at = -1; /* offsets are the chunk's */
+    return -1;
+}
+
+/* guard_scan over a raw chunk: UTF-16 is narrowed first. Returns what guard_scan does, offsets
+ * in raw bytes. */
+static long guard_chunk(tag_guard *g, const unsigned char *p, size_t n, int *code,
+                        unsigned long *line, unsigned long *col, char *msg, size_t msgsz)
+{
+    if (g->unit == 1)
+        return guard_scan(g, p, n, code, line, col, msg, msgsz);
+    size_t units = n / 2;
+    if (!g->narrow && !(g->narrow = malloc(CHUNK / 2 + 4)))
+        return -1; /* no memory for the guard: libxml2's own limits still apply */
+    for (size_t k = 0; k < units; k++) {
+        unsigned u = g->unit == 2 ? p[2 * k] | (unsigned)p[2 * k + 1] << 8
+                                  : (unsigned)p[2 * k] << 8 | p[2 * k + 1];
+        g->narrow[k] = u < 0x80 ? (unsigned char)u : 'x';
+    }
+    long stop = guard_scan(g, g->narrow, units, code, line, col, msg, msgsz);
+    return stop < 0 ? stop : 2 * stop;
+}
+
 /* ---- feeding the parser ---------------------------------------------------------------- */
+
+/* The position (1-based line, column in characters) right after the input fed so far:
+ * libxml2's own, advanced over the bytes it holds but has not parsed yet. */
+static void parser_end_pos(tmx_reader *t, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
+    cur_pos(t, line, col);
+    if (*line == 0)
+        *line = 1;
+    if (*col == 0)
+        *col = 1;
+    if (!in || !in->cur || !in->end)
+        return;
+    for (const xmlChar *q = in->cur; q < in->end; q++) {
+        if (*q == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((*q & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
 
 /* Give the parser the next chunk of input (the end of input when there is none left). */
 static void feed(tmx_reader *t)
@@ -1160,10 +1513,38 @@ static void feed(tmx_reader *t)
         }
         p = (const char *)t->chunk;
         t->r->bytes += n;
+        /* UTF-16: the guard reads whole 16-bit units */
+        if (t->guard.unit > 1 && (n & 1) && fread(t->chunk + n, 1, 1, t->f) == 1) {
+            n++;
+            t->r->bytes++;
+        }
     } else {
         n = t->mem_n - t->mem_pos < CHUNK ? t->mem_n - t->mem_pos : CHUNK;
         p = (const char *)t->mem + t->mem_pos;
         t->mem_pos += n;
+    }
+    if (n && t->guard.unit && !t->failed) {
+        int code = 0;
+        unsigned long gl = 0, gc = 0;
+        char msg[256];
+        /* where this chunk starts: libxml2's position plus what it holds unparsed */
+        parser_end_pos(t, &gl, &gc);
+        t->guard.lines = gl - 1;
+        t->guard.col0 = gc - 1;
+        long stop =
+            guard_chunk(&t->guard, (const unsigned char *)p, n, &code, &gl, &gc, msg, sizeof msg);
+        if (stop >= 0 && gl == 0) /* the tag began earlier: libxml2 waits at its '<' */
+            cur_pos(t, &gl, &gc);
+        if (stop >= 0) {
+            /* the units before the offending tag are read; the tag never reaches libxml2 */
+            if (stop > 0)
+                xmlParseChunk(t->ctxt, p, (int)stop, 0);
+            if (!t->failed)
+                push_error(t, Q_FATAL, code, gl, gc, msg);
+            xmlStopParser(t->ctxt);
+            t->finished = 1;
+            return;
+        }
     }
     int end = n == 0;
     t->terminating = end;
@@ -1253,6 +1634,7 @@ static void tmx_close(jisr_reader *r)
     if (t->f && t->f != stdin)
         fclose(t->f);
     free(t->chunk);
+    free(t->guard.narrow);
     jisr_buf_free(&t->lang);
     jisr_buf_free(&t->text);
     jisr_buf_free(&t->tag);
@@ -1329,7 +1711,7 @@ static int tmx_open_inner(tmx_reader *t)
     char head[4];
     size_t nhead;
     if (t->f) {
-        if (!(t->chunk = malloc(CHUNK)))
+        if (!(t->chunk = malloc(CHUNK + 1)))
             return jisr_oom(0);
         nhead = fread(head, 1, sizeof head, t->f);
         if (nhead == 0 && ferror(t->f))
@@ -1340,6 +1722,14 @@ static int tmx_open_inner(tmx_reader *t)
         memcpy(head, t->mem, nhead);
         t->mem_pos = nhead;
         r->bytes = t->mem_n;
+    }
+    guard_init(&t->guard, (const unsigned char *)head, nhead);
+    if (t->guard.unit) {
+        int code;
+        unsigned long gl, gc;
+        char msg[256];
+        guard_chunk(&t->guard, (const unsigned char *)head, nhead, &code, &gl, &gc, msg,
+                    sizeof msg); /* four bytes: within every bound */
     }
     /* the callbacks' context stays the parser's own (libxml2's SAX2 handlers need it); ours
      * hangs from it */

@@ -18,9 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
-
 #include "formats/formats_int.h"
 
 #define FLUSH_AT (1u << 16)
@@ -140,95 +137,13 @@ static int props(jisr_buf *b, const jisr_meta *m, const char *indent)
     return 0;
 }
 
-/* Segment text with each placeholder replaced by its tag's XML. A code point in the placeholder
- * range without a tag is ordinary (private-use) text. */
-static int seg_body(jisr_buf *b, const jisr_variant *v)
-{
-    int rc;
-    const char *s = v->text ? v->text : "";
-    size_t n = strlen(s), start = 0;
-    for (size_t i = 0; i < n;) {
-        if ((unsigned char)s[i] < 0xEE) { /* fast path: not a lead byte of U+E000–U+FFFF */
-            i++;
-            continue;
-        }
-        long t = fmt_placeholder_at(s, n, i);
-        if (t < 0 || (size_t)t >= v->ntags || !v->tags[t]) {
-            i++;
-            continue;
-        }
-        if ((rc = fmt_xml_escape(b, s + start, i - start, 0)) < 0 ||
-            (rc = jisr_buf_puts(b, v->tags[t])) < 0)
-            return rc;
-        i += 3;
-        start = i;
-    }
-    return fmt_xml_escape(b, s + start, n - start, 0);
-}
-
-static void quiet_error(void *ctx, const char *fmt, ...)
-{
-    (void)ctx;
-    (void)fmt;
-}
-
-static void quiet_reader_error(void *arg, const char *msg, xmlParserSeverities severity,
-                               xmlTextReaderLocatorPtr loc)
-{
-    (void)arg;
-    (void)msg;
-    (void)severity;
-    (void)loc;
-}
-
-static int inline_name(const char *n)
-{
-    static const char *const ok[] = {"seg", "bpt", "ept", "it", "ph", "hi", "ut", "sub"};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (strcmp(n, ok[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Tags normally come from our TMX reader, but a JSONL file or a library caller can hand us any
- * string: a segment with tags is parsed back (as "<seg>…</seg>") before it is written, so that
- * no tag can break the file's structure or smuggle in other elements or entities. */
-static int seg_markup_ok(const char *xml, size_t n)
-{
-    xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, "UTF-8", XML_PARSE_NONET);
-    if (!r)
-        return 0;
-    xmlGenericErrorFunc old = xmlGenericError;
-    void *oldctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet_error);
-    xmlTextReaderSetErrorHandler(r, quiet_reader_error, NULL);
-    int rc, ok = 1;
-    while (ok && (rc = xmlTextReaderRead(r)) == 1) {
-        int ty = xmlTextReaderNodeType(r);
-        if (ty == XML_READER_TYPE_ELEMENT) {
-            const char *name = (const char *)xmlTextReaderConstName(r);
-            ok = name && inline_name(name) && xmlTextReaderDepth(r) < JISR_DEPTH_MAX &&
-                 (xmlTextReaderDepth(r) == 0) == (strcmp(name, "seg") == 0);
-        } else if (ty == XML_READER_TYPE_ENTITY_REFERENCE || ty == XML_READER_TYPE_DOCUMENT_TYPE ||
-                   ty == XML_READER_TYPE_PROCESSING_INSTRUCTION) {
-            ok = 0;
-        }
-    }
-    if (ok && rc != 0)
-        ok = 0;
-    xmlFreeTextReader(r);
-    xmlSetGenericErrorFunc(oldctx, old);
-    return ok;
-}
-
 static int seg(jisr_writer *w, const jisr_unit *u, jisr_buf *b, const jisr_variant *v)
 {
     int rc;
     size_t at = b->len;
-    if ((rc = jisr_buf_puts(b, "<seg>")) < 0 || (rc = seg_body(b, v)) < 0 ||
-        (rc = jisr_buf_puts(b, "</seg>")) < 0)
+    if ((rc = fmt_seg_xml(b, v)) < 0)
         return rc;
-    if (v->ntags && !seg_markup_ok(b->data + at, b->len - at))
+    if (v->ntags && !fmt_markup_ok(b->data + at, b->len - at))
         return jisr_error_set(JISR_EINVAL, w->path, 0, 0,
                               "unit %lu%s%s%s: the inline tags of its %s segment are not "
                               "well-formed TMX markup",

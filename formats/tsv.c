@@ -16,11 +16,85 @@
 #include <string.h>
 
 #include "formats/formats_int.h"
+#include "text/text.h"
+
+/* A line read ahead (to guess the column languages) and handed out again later. */
+typedef struct held_line {
+    int rc; /* what jisr_lines_next returned */
+    char *text;
+    size_t len;
+    unsigned long lineno;
+    jisr_error err; /* rc < 0 */
+} held_line;
+
+typedef struct line_queue {
+    held_line *v;
+    size_t n, cap, next;
+} line_queue;
 
 typedef struct lines_reader {
     jisr_lines *a, *b; /* b: Moses target file */
+    line_queue qa, qb; /* lines read ahead */
     jisr_buf s, t;
 } lines_reader;
+
+/* The next line of l (from q first): what jisr_lines_next returns, with its number. */
+static int next_line(jisr_lines *l, line_queue *q, const char **s, size_t *n, unsigned long *lineno)
+{
+    if (q->next < q->n) {
+        held_line *h = &q->v[q->next++];
+        *lineno = h->lineno;
+        if (h->rc < 0)
+            return jisr_error_set(h->err.code, h->err.file, h->err.line, h->err.col, "%s",
+                                  h->err.msg);
+        *s = h->text ? h->text : "";
+        *n = h->len;
+        return h->rc;
+    }
+    int rc = jisr_lines_next(l, s, n);
+    *lineno = jisr_lines_lineno(l);
+    return rc;
+}
+
+static void queue_free(line_queue *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        free(q->v[i].text);
+    free(q->v);
+    memset(q, 0, sizeof *q);
+}
+
+/* Read up to max lines of l ahead into q; 0, or a memory/I/O error. */
+static int read_ahead(jisr_lines *l, line_queue *q, size_t max)
+{
+    int rc;
+    while (q->n < max) {
+        const char *s = NULL;
+        size_t n = 0;
+        rc = jisr_lines_next(l, &s, &n);
+        if (rc == 0)
+            break;
+        if ((rc == JISR_EIO || rc == JISR_ENOMEM))
+            return rc;
+        int grc;
+        if ((grc = JISR_GROW(q->v, q->cap, q->n + 1)) < 0)
+            return grc;
+        held_line *h = &q->v[q->n++];
+        memset(h, 0, sizeof *h);
+        h->lineno = jisr_lines_lineno(l);
+        h->rc = rc;
+        if (rc < 0) {
+            h->err = *jisr_error_last();
+            continue;
+        }
+        if (!(h->text = jisr_strndup(s, n))) {
+            q->n--;
+            return JISR_ENOMEM;
+        }
+        h->len = n;
+    }
+    return 0;
+}
 
 static int unescape(jisr_buf *out, const char *s, size_t n)
 {
@@ -51,7 +125,8 @@ static int make_unit(jisr_reader *r, jisr_unit *u, unsigned long line, const cha
     u->line = line;
     u->col = 1;
     if ((rc = jisr_unit_add_variant(u, r->srclang, s, sn, NULL)) < 0 ||
-        (rc = jisr_unit_add_variant(u, r->tgtlang, t, tn, NULL)) < 0)
+        (rc = jisr_unit_add_variant(u, r->tgtlang, t, tn, NULL)) < 0 ||
+        (rc = jisr_unit_check(u, r->path)) < 0)
         return rc;
     return 1;
 }
@@ -71,7 +146,8 @@ static int tsv_next(jisr_reader *r, jisr_unit *u)
     for (;;) {
         const char *line;
         size_t n;
-        rc = jisr_lines_next(lr->a, &line, &n);
+        unsigned long lineno;
+        rc = next_line(lr->a, &lr->qa, &line, &n, &lineno);
         r->bytes = jisr_lines_consumed(lr->a);
         if (rc <= 0) {
             if (rc < 0 && skippable(r, rc)) {
@@ -80,7 +156,6 @@ static int tsv_next(jisr_reader *r, jisr_unit *u)
             }
             return rc;
         }
-        unsigned long lineno = jisr_lines_lineno(lr->a);
         if (n == 0)
             continue;
         const char *tab = memchr(line, '\t', n);
@@ -98,7 +173,11 @@ static int tsv_next(jisr_reader *r, jisr_unit *u)
         if ((rc = unescape(&lr->s, line, (size_t)(tab - line))) < 0 ||
             (rc = unescape(&lr->t, t, tn)) < 0)
             return rc;
-        return make_unit(r, u, lineno, lr->s.data, lr->s.len, lr->t.data, lr->t.len);
+        rc = make_unit(r, u, lineno, lr->s.data, lr->s.len, lr->t.data, lr->t.len);
+        if (rc >= 0 || !skippable(r, rc))
+            return rc;
+        jisr_unit_clear(u);
+        fmt_reader_bad(r);
     }
 }
 
@@ -111,9 +190,10 @@ static int moses_next(jisr_reader *r, jisr_unit *u)
         const char *s, *t;
         size_t sn, tn;
         /* both sides advance by one line even when one of them is bad, so they stay paired */
-        rc = jisr_lines_next(lr->a, &s, &sn);
+        unsigned long la, lb;
+        rc = next_line(lr->a, &lr->qa, &s, &sn, &la);
         jisr_error e1 = *jisr_error_last();
-        rc2 = jisr_lines_next(lr->b, &t, &tn);
+        rc2 = next_line(lr->b, &lr->qb, &t, &tn, &lb);
         r->bytes = jisr_lines_consumed(lr->a) + jisr_lines_consumed(lr->b);
         if (rc < 0 || rc2 < 0) {
             int bad = rc < 0 ? rc : rc2;
@@ -136,7 +216,11 @@ static int moses_next(jisr_reader *r, jisr_unit *u)
         }
         if (sn == 0 && tn == 0)
             continue;
-        return make_unit(r, u, jisr_lines_lineno(lr->a), s, sn, t, tn);
+        rc = make_unit(r, u, la, s, sn, t, tn);
+        if (rc >= 0 || !skippable(r, rc))
+            return rc;
+        jisr_unit_clear(u);
+        fmt_reader_bad(r);
     }
 }
 
@@ -147,6 +231,8 @@ static void lines_close(jisr_reader *r)
         return;
     jisr_lines_close(lr->a);
     jisr_lines_close(lr->b);
+    queue_free(&lr->qa);
+    queue_free(&lr->qb);
     jisr_buf_free(&lr->s);
     jisr_buf_free(&lr->t);
     free(lr);
@@ -170,10 +256,122 @@ static int lines_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
     return 0;
 }
 
+/* ---- the column languages ---------------------------------------------------------------- */
+
+#define GUESS_LINES 200         /* lines read ahead to guess a column's language */
+#define GUESS_BYTES (32u << 10) /* text of one column looked at, at most */
+
+/* "en" from "corpus.en", "ar" from "x/ar" … : a 2-3 letter extension, else NULL (into buf). */
+static const char *lang_from_name(const char *name, char *buf, size_t bufsz)
+{
+    const char *slash = strrchr(name, '/');
+    const char *dot = strrchr(slash ? slash + 1 : name, '.');
+    if (!dot)
+        return NULL;
+    size_t n = strlen(dot + 1);
+    if (n < 2 || n > 3 || n >= bufsz)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = dot[1 + i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return NULL;
+        buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    buf[n] = '\0';
+    return strcmp(buf, "txt") == 0 ? NULL : buf;
+}
+
+static int set_lang(char **slot, const char *lang)
+{
+    char *d = jisr_strdup(lang);
+    if (!d)
+        return JISR_ENOMEM;
+    free(*slot);
+    *slot = d;
+    return 0;
+}
+
+/* Column languages not given in the options: a Moses file's language extension, else the
+ * script of the column's first lines (jisr_text_guess_lang: Arabic or Latin). A guess that
+ * cannot tell the two columns apart is an error: storing units under "und" would make them
+ * unreachable by language. */
+static int guess_langs(jisr_reader *r, lines_reader *lr)
+{
+    int rc;
+    char ext[8];
+    const char *e;
+    if (lr->b) {
+        if (!(r->langs_given & 1) && (e = lang_from_name(jisr_lines_name(lr->a), ext, sizeof ext)))
+            if ((rc = set_lang(&r->srclang, e)) < 0)
+                return rc;
+        if (!(r->langs_given & 2) && (e = lang_from_name(jisr_lines_name(lr->b), ext, sizeof ext)))
+            if ((rc = set_lang(&r->tgtlang, e)) < 0)
+                return rc;
+        if (strcmp(r->srclang, "und") != 0 && strcmp(r->tgtlang, "und") != 0)
+            return 0;
+    }
+    if ((rc = read_ahead(lr->a, &lr->qa, GUESS_LINES)) < 0 ||
+        (lr->b && (rc = read_ahead(lr->b, &lr->qb, GUESS_LINES)) < 0))
+        return rc;
+    jisr_buf col[2] = {{0}, {0}};
+    size_t nlines = 0;
+    for (size_t i = 0; i < lr->qa.n && rc == 0; i++) {
+        const held_line *h = &lr->qa.v[i];
+        if (h->rc != 1 || !h->len)
+            continue;
+        const char *f1 = h->text, *f2 = NULL;
+        size_t n1 = h->len, n2 = 0;
+        if (lr->b) {
+            if (i >= lr->qb.n || lr->qb.v[i].rc != 1)
+                continue;
+            f2 = lr->qb.v[i].text;
+            n2 = lr->qb.v[i].len;
+        } else {
+            const char *tab = memchr(f1, '\t', n1);
+            if (!tab)
+                continue;
+            f2 = tab + 1;
+            n2 = n1 - (size_t)(f2 - f1);
+            const char *tab2 = memchr(f2, '\t', n2);
+            if (tab2)
+                n2 = (size_t)(tab2 - f2);
+            n1 = (size_t)(tab - f1);
+        }
+        nlines++;
+        if (col[0].len < GUESS_BYTES)
+            rc = jisr_buf_append(&col[0], f1, n1);
+        if (rc == 0 && col[1].len < GUESS_BYTES)
+            rc = jisr_buf_append(&col[1], f2, n2);
+        if (rc == 0)
+            rc = jisr_buf_putc(&col[0], ' ') < 0 || jisr_buf_putc(&col[1], ' ') < 0 ? JISR_ENOMEM
+                                                                                    : 0;
+    }
+    const char *g[2] = {"und", "und"};
+    for (int k = 0; k < 2 && rc == 0; k++)
+        g[k] = col[k].len ? jisr_text_guess_lang(col[k].data, col[k].len) : "und";
+    jisr_buf_free(&col[0]);
+    jisr_buf_free(&col[1]);
+    if (rc < 0 || nlines == 0) /* nothing to read: no unit will need a language */
+        return rc;
+    const char *src = (r->langs_given & 1) ? r->srclang : g[0];
+    const char *tgt = (r->langs_given & 2) ? r->tgtlang : g[1];
+    if (strcmp(src, "und") == 0 || strcmp(tgt, "und") == 0 || jisr_lang_equal(src, tgt))
+        return jisr_error_set(JISR_EINVAL, r->path, 0, 0,
+                              "cannot tell the languages of the %s apart by their script (%zu "
+                              "line%s read: %s and %s): give them (-s/--source, -t/--target)",
+                              lr->b ? "two files" : "two columns", nlines, nlines == 1 ? "" : "s",
+                              g[0], g[1]);
+    if ((rc = set_lang(&r->srclang, src)) < 0 || (rc = set_lang(&r->tgtlang, tgt)) < 0)
+        return rc;
+    return 0;
+}
+
 int fmt_tsv_reader_open(jisr_reader *r, jisr_lines *l)
 {
     int rc = lines_open(r, l, NULL);
     r->next = tsv_next;
+    if (rc == 0 && r->langs_given != 3)
+        rc = guess_langs(r, r->impl);
     return rc;
 }
 
@@ -181,6 +379,8 @@ int fmt_moses_reader_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
 {
     int rc = lines_open(r, a, b);
     r->next = moses_next;
+    if (rc == 0 && r->langs_given != 3)
+        rc = guess_langs(r, r->impl);
     return rc;
 }
 

@@ -266,7 +266,7 @@ int fmt_utf8_put(jisr_buf *b, unsigned cp)
 
 /* A tag that stands for a literal private-use character of the source text ("&#xE123;") gives
  * that character back; every other tag is markup and disappears from the plain text. */
-static unsigned literal_char(const char *tag)
+unsigned fmt_literal_char(const char *tag)
 {
     if (!tag || strncmp(tag, "&#x", 3) != 0)
         return 0;
@@ -294,7 +294,7 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
         }
         if ((rc = jisr_buf_append(out, s + start, i - start)) < 0)
             return rc;
-        unsigned cp = literal_char(v->tags[t]);
+        unsigned cp = fmt_literal_char(v->tags[t]);
         if (cp && (rc = fmt_utf8_put(out, cp)) < 0)
             return rc;
         i += 3;

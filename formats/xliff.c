@@ -603,24 +603,33 @@ static int fill(xl_reader *t)
 static int xl_next(jisr_reader *r, jisr_unit *u)
 {
     xl_reader *t = r->impl;
-    jisr_unit_clear(u);
-    if (t->qhead == t->qn && !t->done) {
-        t->qhead = t->qn = 0;
-        xmlGenericErrorFunc sfn = xmlGenericError;
-        void *sctx = xmlGenericErrorContext;
-        xmlSetGenericErrorFunc(NULL, quiet);
-        int rc = fill(t);
-        xmlSetGenericErrorFunc(sctx, sfn);
-        if (rc < 0) {
-            t->done = 1;
-            return rc;
+    for (;;) {
+        jisr_unit_clear(u);
+        if (t->qhead == t->qn && !t->done) {
+            t->qhead = t->qn = 0;
+            xmlGenericErrorFunc sfn = xmlGenericError;
+            void *sctx = xmlGenericErrorContext;
+            xmlSetGenericErrorFunc(NULL, quiet);
+            int rc = fill(t);
+            xmlSetGenericErrorFunc(sctx, sfn);
+            if (rc < 0) {
+                t->done = 1;
+                return rc;
+            }
         }
+        if (t->qhead == t->qn)
+            return 0;
+        *u = t->q[t->qhead++];
+        jisr_unit_init(&t->q[t->qhead - 1]);
+        /* the unit model's one set of checks (and the canonical form of private-use
+         * characters) for this reader too */
+        int rc = jisr_unit_check(u, r->path);
+        if (rc >= 0)
+            return 1;
+        if (rc == JISR_ENOMEM || !(r->flags & JISR_READ_SKIP_BAD))
+            return rc;
+        fmt_reader_bad(r);
     }
-    if (t->qhead == t->qn)
-        return 0;
-    *u = t->q[t->qhead++];
-    jisr_unit_init(&t->q[t->qhead - 1]);
-    return 1;
 }
 
 static void xl_close(jisr_reader *r)

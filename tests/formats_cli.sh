@@ -121,8 +121,9 @@ $J convert "$T/empty.tmx" "$T/x.tmx" 2>"$T/err"
 check "empty file: exit 1, FILE:1:1" '[ $? -eq 1 ] && grep -q "empty.tmx:1:1: no <tmx> root element" "$T/err"'
 printf 'ok\tfine\nbell \007\tx\n' >"$T/ctl.tsv"
 $J convert -s en -t ar "$T/ctl.tsv" "$T/ctl.tmx" 2>"$T/err"
+# (refused by the reader since issue 11 item 7, with the character's place; the writer used to)
 check "a character XML cannot carry: exit 1 naming the input line" \
-    '[ $? -eq 1 ] && grep -q "ctl.tsv:2:1: unit 2: a segment holds a character XML cannot carry" "$T/err" && [ ! -e "$T/ctl.tmx" ]'
+    '[ $? -eq 1 ] && grep -q "ctl.tsv:2:1: the en text holds the control character U+0007 (character 6), which TMX cannot carry" "$T/err" && [ ! -e "$T/ctl.tmx" ]'
 $J convert --skip-bad -s en -t ar "$T/ctl.tsv" "$T/ctl.tmx" 2>"$T/err"
 check "... and --skip-bad leaves that unit out" \
     '[ $? -eq 0 ] && grep -q "ctl.tsv:2:1: .*(skipped)" "$T/err" && [ "$(count_tu "$T/ctl.tmx")" = 1 ] && valid "$T/ctl.tmx"'

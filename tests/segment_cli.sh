@@ -156,6 +156,17 @@ run missing-srx 1 "$J" segment --srx "$T/none.srx" "$T/a.txt" && has missing-srx
 printf '<srx><header cascade="no"/><body><languagerules><languagerule languagerulename="a"><rule break="yes"><beforebreak>;</beforebreak><afterbreak>\\s</afterbreak></rule></languagerule></languagerules><maprules><languagemap languagepattern=".*" languagerulename="a"/></maprules></body></srx>' >"$T/semi.srx"
 printf 'One; two. Dr. Who.' >"$T/semi.txt"
 run user-srx 0 "$J" segment -l en --srx "$T/semi.srx" "$T/semi.txt" && same user-srx "$T/out" $'One;\ntwo.\nDr.\nWho.\n'
+# a rule that runs out of ICU's regex time limit is named in a warning (issue 11 item 21), and a
+# rule's verdict does not depend on text far from the boundary
+printf '<srx version="2.0"><header cascade="no"/><body><languagerules>\n<languagerule languagerulename="a">\n<rule break="no"><beforebreak>Dr\\.</beforebreak><afterbreak>\\s(?:.*(?:x+x+)+y|[A-Z])</afterbreak></rule>\n</languagerule></languagerules><maprules><languagemap languagepattern=".*" languagerulename="a"/></maprules></body></srx>' >"$T/slow.srx"
+printf 'Dr. Smith xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx went home.\n' >"$T/slow.txt"
+run srx-time-limit 0 "$J" segment -l en --srx "$T/slow.srx" "$T/slow.txt" &&
+    has srx-time-limit "$T/err" "^jisr: warning: $T/slow.srx:3:1: this SRX rule ran out of ICU's regular-expression time limit"
+{ printf 'Dr. Smith went home.'; for i in $(seq 600); do printf ' word'; done; printf ' xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n'; } >"$T/far.txt"
+if run srx-far 0 "$J" segment -l en --srx "$T/slow.srx" "$T/far.txt"; then
+    empty srx-far "$T/err"
+    has srx-far "$T/out" '^Dr\. Smith went home\.'
+fi
 
 # --- usage ------------------------------------------------------------------------------------
 run help 0 "$J" segment --help && has help "$T/out" '^Usage: jisr segment' && has help "$T/out" 'Examples'

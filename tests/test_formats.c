@@ -1261,6 +1261,140 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* ---- issue 11 B: the unit model's one set of checks ---------------------------------------- */
+
+static void two_variants(jisr_unit *u, const char *en, const char *ar)
+{
+    jisr_unit_init(u);
+    assert_int_equal(jisr_unit_add_variant(u, "en", en, strlen(en), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(u, "ar", ar, strlen(ar), NULL), 0);
+    u->line = 7;
+    u->col = 1;
+}
+
+static void test_unit_check(void **state)
+{
+    (void)state;
+    jisr_unit u;
+    /* Word's line and page breaks become line feeds; tab, LF, CR stay */
+    two_variants(&u, "a\vb\fc\td\re\n", "x");
+    assert_int_equal(jisr_unit_check(&u, "f.tsv"), 0);
+    assert_string_equal(u.variants[0].text, "a\nb\nc\td\re\n");
+    jisr_unit_clear(&u);
+    /* other controls and U+FFFE/U+FFFF are refused with their place */
+    two_variants(&u, "ok", "ab\x01");
+    assert_int_equal(jisr_unit_check(&u, "f.tsv"), JISR_EENCODING);
+    assert_string_equal(jisr_error_last()->file, "f.tsv");
+    assert_int_equal(jisr_error_last()->line, 7);
+    assert_non_null(strstr(jisr_error_last()->msg,
+                           "the ar text holds the control character U+0001 (character 3)"));
+    jisr_unit_clear(&u);
+    two_variants(&u, "no \xef\xbf\xbe", "x");
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_EENCODING);
+    jisr_unit_clear(&u);
+    two_variants(&u, "bad \xc3\x28", "x");
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_EENCODING);
+    jisr_unit_clear(&u);
+    /* control characters in props and attributes too */
+    two_variants(&u, "a", "b");
+    u.tuid = strdup("id\x02");
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_EENCODING);
+    jisr_unit_clear(&u);
+    /* limits: 1 MiB of text, 64 KiB of attribute */
+    char *big = malloc((1u << 20) + 2);
+    memset(big, 'x', (1u << 20) + 1);
+    big[(1u << 20) + 1] = '\0';
+    two_variants(&u, big, "x");
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_ETOOBIG);
+    jisr_unit_clear(&u);
+    big[1u << 20] = '\0'; /* exactly 1 MiB is fine */
+    two_variants(&u, big, "x");
+    assert_int_equal(jisr_unit_check(&u, "f"), 0);
+    jisr_unit_clear(&u);
+    big[(64u << 10) + 1] = '\0';
+    two_variants(&u, "a", "b");
+    u.variants[0].meta.changeid = strdup(big);
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_ETOOBIG);
+    jisr_unit_clear(&u);
+    free(big);
+    /* a variant needs a language; tags must be inline TMX markup */
+    two_variants(&u, "a", "b");
+    free(u.variants[1].lang);
+    u.variants[1].lang = strdup("");
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_EPARSE);
+    jisr_unit_clear(&u);
+    two_variants(&u, "a \xee\x80\x80", "b");
+    u.variants[0].tags = calloc(1, sizeof(char *));
+    u.variants[0].tags[0] = strdup("<script>x</script>");
+    u.variants[0].ntags = 1;
+    assert_int_equal(jisr_unit_check(&u, "f"), JISR_EPARSE);
+    free(u.variants[0].tags[0]);
+    u.variants[0].tags[0] = strdup("<ph x=\"1\">&lt;b&gt;</ph>");
+    assert_int_equal(jisr_unit_check(&u, "f"), 0);
+    jisr_unit_clear(&u);
+}
+
+/* A variant with text and tags, for the private-use tests. */
+static void set_variant(jisr_unit *u, const char *text, const char *const *tags, size_t ntags)
+{
+    jisr_unit_init(u);
+    jisr_variant *v;
+    assert_int_equal(jisr_unit_add_variant(u, "en", text, strlen(text), &v), 0);
+    v->tags = ntags ? calloc(ntags, sizeof *v->tags) : NULL;
+    for (size_t i = 0; i < ntags; i++)
+        v->tags[i] = strdup(tags[i]);
+    v->ntags = ntags;
+}
+
+#define U_E000 "\xee\x80\x80"
+#define U_E001 "\xee\x80\x81"
+#define U_E002 "\xee\x80\x82"
+#define U_F8FF "\xef\xa3\xbf"
+
+static void test_private_use(void **state)
+{
+    (void)state;
+    jisr_unit u;
+    jisr_buf b = {0};
+    /* no tags: private-use characters are the characters themselves, untouched */
+    set_variant(&u, "Apple " U_F8FF " " U_E000, NULL, 0);
+    assert_int_equal(jisr_unit_check(&u, "f"), 0);
+    assert_string_equal(u.variants[0].text, "Apple " U_F8FF " " U_E000);
+    assert_int_equal(u.variants[0].ntags, 0);
+    jisr_unit_clear(&u);
+    /* literal tags (as the TMX reader makes while streaming) become characters again when they
+     * cannot be mistaken for a tag; markup tags are renumbered in order */
+    const char *t1[] = {"&#xF8FF;", "<ph/>", "&#xE001;"};
+    set_variant(&u, "a " U_E000 " b " U_E001 " c " U_E002, t1, 3);
+    assert_int_equal(jisr_unit_check(&u, "f"), 0);
+    /* one markup tag: U+E001 (index 1) is not below 1, so it can be itself */
+    assert_string_equal(u.variants[0].text, "a " U_F8FF " b " U_E000 " c " U_E001);
+    assert_int_equal(u.variants[0].ntags, 1);
+    assert_string_equal(u.variants[0].tags[0], "<ph/>");
+    jisr_unit_clear(&u);
+    /* a literal U+E000 beside a tag would be read as tag 0: it stays a character reference; and
+     * that second tag makes U+E001 ambiguous in turn (the fixpoint) */
+    const char *t2[] = {"<ph/>", "&#xE000;", "&#xE001;"};
+    set_variant(&u, U_E000 " " U_E001 " " U_E002 " " U_F8FF, t2, 3);
+    assert_int_equal(jisr_unit_check(&u, "f"), 0);
+    assert_string_equal(u.variants[0].text, U_E000 " " U_E001 " " U_E002 " " U_F8FF);
+    assert_int_equal(u.variants[0].ntags, 3);
+    assert_string_equal(u.variants[0].tags[1], "&#xE000;");
+    assert_string_equal(u.variants[0].tags[2], "&#xE001;");
+    /* plain text gives every character back, markup disappears */
+    assert_int_equal(jisr_variant_plain(&u.variants[0], &b), 0);
+    assert_string_equal(b.data, " " U_E000 " " U_E001 " " U_F8FF);
+    jisr_unit_clear(&u);
+    /* a raw U+E000 in a JSONL text with one tag is that tag (the rule), a raw U+E005 is text */
+    const char *t3[] = {"<ph/>"};
+    set_variant(&u, U_E000 " \xee\x80\x85", t3, 1);
+    assert_int_equal(jisr_unit_check(&u, "f"), 0);
+    assert_string_equal(u.variants[0].text, U_E000 " \xee\x80\x85");
+    assert_int_equal(u.variants[0].ntags, 1);
+    jisr_unit_clear(&u);
+    jisr_buf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -1288,6 +1422,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_writer_atomic_and_checks),
         cmocka_unit_test(test_writer_stream),
+        cmocka_unit_test(test_unit_check),
+        cmocka_unit_test(test_private_use),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -329,6 +329,73 @@ static void test_srx_window_rule(void **state)
     jisr_segmenter_free(seg);
 }
 
+/* Issue 11 item 21: a rule that runs out of ICU's time limit is reported (through the callback,
+ * naming the rule), and a rule's verdict depends only on the text near the boundary. */
+typedef struct warn_log {
+    int n;
+    unsigned long line;
+    char file[512];
+} warn_log;
+
+static void on_warn(void *ctx, const jisr_error *w)
+{
+    warn_log *l = ctx;
+    l->n++;
+    l->line = w->line;
+    snprintf(l->file, sizeof l->file, "%s", w->file);
+}
+
+static void test_srx_time_limit(void **state)
+{
+    (void)state;
+    /* "Dr." followed by a capital keeps the sentence together, but the first alternative scans
+     * ahead (.*) and backtracks without end ((x+x+)+y) when a run of x's lies ahead */
+    const char *doc =
+        "<?xml version=\"1.0\"?>\n<srx version=\"2.0\"><header cascade=\"no\"/><body>\n"
+        "<languagerules><languagerule languagerulename=\"x\">\n"
+        "<rule break=\"no\"><beforebreak>Dr\\.</beforebreak>"
+        "<afterbreak>\\s(?:.*(?:x+x+)+y|[A-Z])</afterbreak></rule>\n"
+        "</languagerule></languagerules><maprules>"
+        "<languagemap languagepattern=\".*\" languagerulename=\"x\"/>"
+        "</maprules></body></srx>";
+    jisr_segmenter *seg = NULL;
+    warn_log log = {0};
+    assert_int_equal(srx_new(&seg, "en", doc), 0);
+    jisr_segmenter_set_warn(seg, on_warn, &log);
+    jisr_buf t = {0};
+    jisr_spans sp = {0};
+
+    /* the run of x's 3,000 characters away: out of the rule's sight, the rule matches (no
+     * warning), as it does when the run is not there at all */
+    jisr_buf_puts(&t, "Dr. Smith went home.");
+    for (int i = 0; i < 600; i++)
+        jisr_buf_puts(&t, " word");
+    jisr_buf_puts(&t, " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    assert_int_equal(jisr_segmenter_split(seg, t.data, t.len, &sp), 0);
+    assert_true(sp.n >= 1);
+    assert_true(sp.v[0].end - sp.v[0].start > strlen("Dr. Smith")); /* no break after "Dr." */
+    assert_int_equal(log.n, 0);
+
+    /* the run right after the boundary: the rule runs out of time, is reported once with its
+     * place in the SRX document, and counts as not matching (ICU's boundary stands) — the same
+     * whether 10 or 3,000 characters follow */
+    for (int pad = 0; pad < 2; pad++) {
+        jisr_buf_reset(&t);
+        jisr_buf_puts(&t, "Dr. Smith xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx went home.");
+        for (int i = 0; pad && i < 600; i++)
+            jisr_buf_puts(&t, " word");
+        assert_int_equal(jisr_segmenter_split(seg, t.data, t.len, &sp), 0);
+        assert_true(sp.n >= 2);
+        assert_int_equal(sp.v[0].end - sp.v[0].start, 3); /* "Dr." */
+    }
+    assert_int_equal(log.n, 1);
+    assert_int_equal(log.line, 4);
+    assert_string_equal(log.file, "test.srx");
+    jisr_spans_free(&sp);
+    jisr_buf_free(&t);
+    jisr_segmenter_free(seg);
+}
+
 static void test_srx_file(void **state)
 {
     char path[] = "/tmp/jisr-test-srx-XXXXXX";
@@ -599,19 +666,13 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "golden") == 0)
         return run_golden_tsv();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pysbd_english),
-        cmocka_unit_test(test_pysbd_arabic_info),
-        cmocka_unit_test(test_arabic_cases),
-        cmocka_unit_test(test_english_cases),
-        cmocka_unit_test(test_languagetool_arabic),
-        cmocka_unit_test(test_spans_trimmed),
-        cmocka_unit_test(test_other_language),
-        cmocka_unit_test(test_hostile_bytes),
-        cmocka_unit_test(test_srx_user_rules),
-        cmocka_unit_test(test_srx_window_rule),
-        cmocka_unit_test(test_srx_file),
-        cmocka_unit_test(test_srx_errors),
-        cmocka_unit_test(test_regex_atoms),
+        cmocka_unit_test(test_pysbd_english),       cmocka_unit_test(test_pysbd_arabic_info),
+        cmocka_unit_test(test_arabic_cases),        cmocka_unit_test(test_english_cases),
+        cmocka_unit_test(test_languagetool_arabic), cmocka_unit_test(test_spans_trimmed),
+        cmocka_unit_test(test_other_language),      cmocka_unit_test(test_hostile_bytes),
+        cmocka_unit_test(test_srx_user_rules),      cmocka_unit_test(test_srx_window_rule),
+        cmocka_unit_test(test_srx_time_limit),      cmocka_unit_test(test_srx_file),
+        cmocka_unit_test(test_srx_errors),          cmocka_unit_test(test_regex_atoms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

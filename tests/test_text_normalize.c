@@ -59,11 +59,11 @@ static int norm_both(const char *s, size_t n, unsigned flags, jisr_buf *out)
 {
     jisr_buf icu = {0};
     jisr_buf_reset(out);
-    jisr_text_norm_force_icu = 0;
+    txt_norm_force_icu = 0;
     int rc = jisr_text_normalize(s, n, flags, out);
-    jisr_text_norm_force_icu = 1;
+    txt_norm_force_icu = 1;
     int rc2 = jisr_text_normalize(s, n, flags, &icu);
-    jisr_text_norm_force_icu = 0;
+    txt_norm_force_icu = 0;
     int same = rc == 0 && rc2 == 0 && out->len == icu.len &&
                (out->len == 0 || memcmp(out->data, icu.data, out->len) == 0);
     if (!same)
@@ -142,7 +142,7 @@ static void test_dropped_marks_never_compose(void **state)
     assert_false(U_FAILURE(st));
     int composing = 0;
     for (UChar32 m = 0x064B; m <= 0x06ED; m++) {
-        if (jisr_text_arabic_map(m, JISR_NORM_HARAKAT) >= 0)
+        if (txt_arabic_map(m, JISR_NORM_HARAKAT) >= 0)
             continue;
         for (UChar32 base = 0; base < 0x30000; base++) {
             if (unorm2_composePair(nfc, base, m) >= 0) {
@@ -332,13 +332,13 @@ static void test_threads(void **state)
 {
     (void)state;
     jisr_buf out = {0};
-    jisr_text_norm_force_icu = 1; /* expected results from ICU, before any thread starts */
+    txt_norm_force_icu = 1; /* expected results from ICU, before any thread starts */
     for (unsigned flags = 0; flags < 0x200; flags++) {
         jisr_buf_reset(&out);
         assert_int_equal(jisr_text_normalize(THREAD_TEXT, strlen(THREAD_TEXT), flags, &out), 0);
         g_expect[flags] = strdup(out.data);
     }
-    jisr_text_norm_force_icu = 0;
+    txt_norm_force_icu = 0;
     pthread_t th[4];
     for (uintptr_t i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&th[i], NULL, norm_thread, (void *)i), 0);

@@ -99,12 +99,12 @@ static void test_case_file(void **state)
         char *in = tu_unescape(f[0], strlen(f[0]), &in_len);
         assert_non_null(in);
         for (int force = 0; force < 2; force++) {
-            jisr_text_tok_force_icu = force;
+            txt_tok_force_icu = force;
             char *exp = strdup(f[1]);
             bad += check_case(tk, in, in_len, exp, lineno);
             free(exp);
         }
-        jisr_text_tok_force_icu = 0;
+        txt_tok_force_icu = 0;
         cases++;
         free(in);
     }
@@ -179,9 +179,9 @@ static void test_invariants_on_corpora(void **state)
                 fail();
             }
             /* the fast path and ICU agree */
-            jisr_text_tok_force_icu = 1;
+            txt_tok_force_icu = 1;
             assert_int_equal(jisr_tokenizer_run(tk, p, len, &u), 0);
-            jisr_text_tok_force_icu = 0;
+            txt_tok_force_icu = 0;
             int same = u.n == t.n;
             for (size_t i = 0; same && i < t.n; i++)
                 same = u.v[i].start == t.v[i].start && u.v[i].end == t.v[i].end &&
@@ -244,12 +244,12 @@ static void test_invalid_utf8_and_reuse(void **state)
 static int same_both_ways(jisr_tokenizer *tk, const char *s, size_t n, jisr_tokens *t,
                           jisr_tokens *u)
 {
-    jisr_text_tok_force_icu = 0;
+    txt_tok_force_icu = 0;
     if (jisr_tokenizer_run(tk, s, n, t) != 0)
         return -1;
-    jisr_text_tok_force_icu = 1;
+    txt_tok_force_icu = 1;
     int rc = jisr_tokenizer_run(tk, s, n, u);
-    jisr_text_tok_force_icu = 0;
+    txt_tok_force_icu = 0;
     if (rc != 0 || t->n != u->n)
         return -1;
     for (size_t i = 0; i < t->n; i++)
@@ -385,7 +385,7 @@ static void test_explicit_spans(void **state)
     assert_int_equal(jisr_tokenizer_new(&tk), 0);
     jisr_tokens t = {0};
     for (int force = 0; force < 2; force++) {
-        jisr_text_tok_force_icu = force;
+        txt_tok_force_icu = force;
         assert_int_equal(jisr_tokenizer_run(tk, s, strlen(s), &t), 0);
         assert_int_equal(t.n, 5);
         for (size_t i = 0; i < 5; i++) {
@@ -394,7 +394,7 @@ static void test_explicit_spans(void **state)
             assert_int_equal(t.v[i].kind, want[i].k);
         }
     }
-    jisr_text_tok_force_icu = 0;
+    txt_tok_force_icu = 0;
     jisr_tokens_free(&t);
     jisr_tokenizer_free(tk);
 }

@@ -17,27 +17,27 @@
 #include "text/text.h"
 #include "text/text_int.h"
 
-size_t jisr_decoder_bom(jisr_decoder *d, const unsigned char *in, size_t n)
+size_t txt_decoder_bom(txt_decoder *d, const unsigned char *in, size_t n)
 {
     if (n >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF) {
-        d->enc = JISR_ENC_UTF8;
+        d->enc = TXT_ENC_UTF8;
         return 3;
     }
     if (n >= 2 && in[0] == 0xFF && in[1] == 0xFE) {
-        d->enc = JISR_ENC_UTF16LE;
+        d->enc = TXT_ENC_UTF16LE;
         return 2;
     }
     if (n >= 2 && in[0] == 0xFE && in[1] == 0xFF) {
-        d->enc = JISR_ENC_UTF16BE;
+        d->enc = TXT_ENC_UTF16BE;
         return 2;
     }
-    d->enc = JISR_ENC_UTF8;
+    d->enc = TXT_ENC_UTF8;
     return 0;
 }
 
 static const char REPLACEMENT[3] = {'\xEF', '\xBF', '\xBD'};
 
-static int run_utf8(jisr_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
+static int run_utf8(txt_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
                     size_t *used)
 {
     int rc;
@@ -63,7 +63,7 @@ static int run_utf8(jisr_decoder *d, const unsigned char *in, size_t n, int fina
                 if ((rc = jisr_buf_append(out, in + run, i - run)) < 0)
                     return rc;
                 *used = i;
-                return JISR_DEC_NUL;
+                return TXT_DEC_NUL;
             }
             i++;
             continue;
@@ -106,7 +106,7 @@ static int run_utf8(jisr_decoder *d, const unsigned char *in, size_t n, int fina
             return rc;
         if (!(d->flags & JISR_TEXT_LENIENT)) {
             *used = i;
-            return JISR_DEC_INVALID_UTF8;
+            return TXT_DEC_INVALID_UTF8;
         }
         if ((rc = jisr_buf_append(out, REPLACEMENT, 3)) < 0)
             return rc;
@@ -117,7 +117,7 @@ static int run_utf8(jisr_decoder *d, const unsigned char *in, size_t n, int fina
     if ((rc = jisr_buf_append(out, in + run, i - run)) < 0)
         return rc;
     *used = i;
-    return JISR_DEC_OK;
+    return TXT_DEC_OK;
 }
 
 static size_t utf8_encode(char *o, unsigned long c)
@@ -144,17 +144,17 @@ static size_t utf8_encode(char *o, unsigned long c)
     return 4;
 }
 
-static int run_utf16(jisr_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
+static int run_utf16(txt_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
                      size_t *used)
 {
     int rc;
-    int be = d->enc == JISR_ENC_UTF16BE;
+    int be = d->enc == TXT_ENC_UTF16BE;
     /* each 2-byte unit gives at most 3 bytes; a 4-byte pair gives 4 */
     if ((rc = jisr_buf_reserve(out, n / 2 * 3 + 4)) < 0)
         return rc;
     char *o = out->data + out->len;
     size_t i = 0;
-    int problem = JISR_DEC_OK;
+    int problem = TXT_DEC_OK;
     while (i < n) {
         size_t step = 2;
         unsigned long c;
@@ -162,12 +162,12 @@ static int run_utf16(jisr_decoder *d, const unsigned char *in, size_t n, int fin
             if (!final)
                 break;
             step = 1;
-            problem = JISR_DEC_INVALID_UTF16; /* odd trailing byte */
+            problem = TXT_DEC_INVALID_UTF16; /* odd trailing byte */
         } else {
             unsigned u = be ? (unsigned)in[i] << 8 | in[i + 1] : (unsigned)in[i + 1] << 8 | in[i];
             c = u;
             if (u == 0) {
-                problem = JISR_DEC_NUL;
+                problem = TXT_DEC_NUL;
             } else if (u >= 0xD800 && u <= 0xDBFF) {
                 if (i + 4 > n && !final)
                     break;
@@ -179,20 +179,20 @@ static int run_utf16(jisr_decoder *d, const unsigned char *in, size_t n, int fin
                     c = 0x10000 + ((unsigned long)(u - 0xD800) << 10) + (v - 0xDC00);
                     step = 4;
                 } else {
-                    problem = JISR_DEC_INVALID_UTF16;
+                    problem = TXT_DEC_INVALID_UTF16;
                 }
             } else if (u >= 0xDC00 && u <= 0xDFFF) {
-                problem = JISR_DEC_INVALID_UTF16;
+                problem = TXT_DEC_INVALID_UTF16;
             }
         }
         if (problem) {
-            if (problem == JISR_DEC_NUL || !(d->flags & JISR_TEXT_LENIENT)) {
+            if (problem == TXT_DEC_NUL || !(d->flags & JISR_TEXT_LENIENT)) {
                 out->len = (size_t)(o - out->data);
                 out->data[out->len] = '\0';
                 *used = i;
                 return problem;
             }
-            problem = JISR_DEC_OK;
+            problem = TXT_DEC_OK;
             d->replaced++;
             c = 0xFFFD;
         }
@@ -202,20 +202,20 @@ static int run_utf16(jisr_decoder *d, const unsigned char *in, size_t n, int fin
     out->len = (size_t)(o - out->data);
     out->data[out->len] = '\0';
     *used = i;
-    return JISR_DEC_OK;
+    return TXT_DEC_OK;
 }
 
-int jisr_decoder_run(jisr_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
-                     size_t *used)
+int txt_decoder_run(txt_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
+                    size_t *used)
 {
     *used = 0;
-    if (d->enc == JISR_ENC_UTF8)
+    if (d->enc == TXT_ENC_UTF8)
         return run_utf8(d, in, n, final, out, used);
     return run_utf16(d, in, n, final, out, used);
 }
 
-int jisr_decoder_error(int problem, const char *name, uint64_t off, const char *tail, size_t len,
-                       unsigned long line)
+int txt_decoder_error(int problem, const char *name, uint64_t off, const char *tail, size_t len,
+                      unsigned long line)
 {
     size_t last = 0;
     for (size_t i = 0; i < len; i++)
@@ -227,14 +227,14 @@ int jisr_decoder_error(int problem, const char *name, uint64_t off, const char *
     for (size_t i = last; i < len; i++)
         if (((unsigned char)tail[i] & 0xC0) != 0x80)
             col++;
-    const char *what = problem == JISR_DEC_NUL ? "NUL byte: binary input (or UTF-16 without a "
-                                                 "byte-order mark)"
-                       : problem == JISR_DEC_INVALID_UTF16
+    const char *what = problem == TXT_DEC_NUL ? "NUL byte: binary input (or UTF-16 without a "
+                                                "byte-order mark)"
+                       : problem == TXT_DEC_INVALID_UTF16
                            ? "invalid UTF-16 (unpaired surrogate or odd length)"
                            : "invalid UTF-8";
     return jisr_error_set(JISR_EENCODING, name, line, col, "%s at byte offset %llu%s", what,
                           (unsigned long long)off,
-                          problem == JISR_DEC_NUL ? "" : " (--lenient replaces it with U+FFFD)");
+                          problem == TXT_DEC_NUL ? "" : " (--lenient replaces it with U+FFFD)");
 }
 
 int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags, char **out,
@@ -242,7 +242,7 @@ int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags,
 {
     int rc;
     jisr_buf b = {0};
-    jisr_decoder d = {.flags = flags};
+    txt_decoder d = {.flags = flags};
     *out = NULL;
     if (out_len)
         *out_len = 0;
@@ -251,12 +251,12 @@ int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags,
     if (!in && n)
         return jisr_error_set(JISR_EINVAL, name, 0, 0, "jisr_text_decode: bad argument");
     const unsigned char *p = in;
-    size_t skip = jisr_decoder_bom(&d, p, n), used;
+    size_t skip = txt_decoder_bom(&d, p, n), used;
     if ((rc = jisr_buf_reserve(&b, 0)) < 0)
         return rc;
-    rc = jisr_decoder_run(&d, p + skip, n - skip, 1, &b, &used);
+    rc = txt_decoder_run(&d, p + skip, n - skip, 1, &b, &used);
     if (rc > 0)
-        rc = jisr_decoder_error(rc, name, skip + used, b.data, b.len, 1);
+        rc = txt_decoder_error(rc, name, skip + used, b.data, b.len, 1);
     if (rc < 0) {
         jisr_buf_free(&b);
         return rc;

@@ -4,7 +4,7 @@
  * The full pipeline is: UTF-8 → UTF-16, then NFKC (unorm2 NFKC instance), full case folding
  * (u_strFoldCase) or both at once (the NFKC_Casefold instance, which is NFKC(fold(NFKC(x))) and
  * also drops default-ignorable code points such as ZWJ/ZWNJ and the bidi marks), then the Arabic
- * code-point rules (jisr_text_arabic_map), then back to UTF-8.
+ * code-point rules (txt_arabic_map), then back to UTF-8.
  *
  * That path costs two conversions and an ICU call per string, and the translation memory runs
  * it several times per unit. Most text is ASCII, Arabic and Latin: for those the normaliser
@@ -31,7 +31,7 @@
 #include "text/text.h"
 #include "text/text_int.h"
 
-int jisr_text_norm_force_icu;
+int txt_norm_force_icu;
 
 #define TABLE_MAX 0x3000
 #define T_SLOW 0xFFFF
@@ -92,7 +92,7 @@ arabic_map(int c, unsigned flags)
     return c;
 }
 
-int jisr_text_arabic_map(int c, unsigned flags)
+int txt_arabic_map(int c, unsigned flags)
 {
     return arabic_map(c, flags);
 }
@@ -409,7 +409,7 @@ int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h)
     int rc = ensure_init();
     if (rc < 0)
         return rc;
-    if (jisr_text_norm_force_icu) /* tests: every string through ICU */
+    if (txt_norm_force_icu) /* tests: every string through ICU */
         return 1;
     const map2 *m2 = get_map2(norm_mode(flags), flags);
     if (!m2)
@@ -424,7 +424,7 @@ int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c)
 {
     int mode = norm_mode(h->flags);
     unsigned arabic_flags = h->flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || jisr_text_norm_force_icu)
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || txt_norm_force_icu)
         return JISR_NORM_CP_SLOW;
     if (mode >= 0) {
         if (c < TABLE_MAX) {
@@ -458,7 +458,7 @@ int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out)
         mode = MODE_FOLD;
 
     size_t start = out->len;
-    if (!jisr_text_norm_force_icu) {
+    if (!txt_norm_force_icu) {
         /* each input code point yields at most one BMP code point: at most 1.5x the bytes */
         if ((rc = jisr_buf_reserve(out, n + n / 2 + 4)) < 0)
             return rc;

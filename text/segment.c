@@ -37,10 +37,16 @@
 #include "text/segment_int.h"
 #include "text/text.h"
 
-#define SEG_WINDOW_BYTES 1024
+/* A rule sees at most this many UTF-16 units of the paragraph on each side of a candidate
+ * boundary, so its verdict there never depends on text further away: neither on the length of
+ * the paragraph nor on what a pattern that scans ahead (".*x") would find far off, and a rule
+ * that runs out of ICU's time limit does so whatever the paragraph holds beyond the window. */
+#define SEG_RULE_WINDOW 1024
 
 struct jisr_segmenter {
     char *lang;
+    jisr_warn_fn warn;
+    void *warn_ctx;
     UBreakIterator *bi;
     seg_ruleset rs;
     unsigned long gen;
@@ -65,46 +71,7 @@ struct jisr_segmenter {
     size_t len;
 };
 
-/* ---- UTF-8 -------------------------------------------------------------------------------- */
-
-int seg_u8_prev(const unsigned char *s, size_t i, size_t *start)
-{
-    size_t j = i - 1;
-    size_t back = 0;
-    while (j > 0 && back < 3 && (s[j] & 0xC0) == 0x80) {
-        j--;
-        back++;
-    }
-    size_t len;
-    int c = seg_u8_next(s, i, j, &len);
-    if (c >= 0 && j + len == i) {
-        *start = j;
-        return c;
-    }
-    *start = i - 1;
-    return -1;
-}
-
-int seg_is_space(int c)
-{
-    if (c < 0x80)
-        return c == ' ' || (c >= 0x09 && c <= 0x0D);
-    return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
 /* ---- candidates --------------------------------------------------------------------------- */
-
-int seg_cands_push(seg_cands *c, size_t pos, unsigned flags)
-{
-    int rc;
-    if ((rc = JISR_GROW(c->v, c->cap, c->n + 1)) < 0)
-        return rc;
-    c->v[c->n].pos = pos;
-    c->v[c->n].flags = flags;
-    c->n++;
-    return 0;
-}
 
 static void merge2(const seg_cand *a, size_t na, const seg_cand *b, size_t nb, seg_cand *out)
 {
@@ -347,47 +314,73 @@ static int rule_may_match(jisr_segmenter *s, seg_rule *r, size_t p)
     return 1;
 }
 
-/* Does rule r match at p? */
+/* Whether an ICU match call succeeded; a rule that ran out of ICU's time or stack limit counts
+ * as not matching, and is reported once. */
+static int regex_ok(jisr_segmenter *s, seg_rule *r, UErrorCode st, size_t p)
+{
+    if (U_SUCCESS(st))
+        return 1;
+    if (!r->warned && s->warn && (st == U_REGEX_TIME_OUT || st == U_REGEX_STACK_OVERFLOW)) {
+        r->warned = 1;
+        jisr_error w;
+        memset(&w, 0, sizeof w);
+        w.code = JISR_ETOOBIG;
+        snprintf(w.file, sizeof w.file, "%s", s->rs.file ? s->rs.file : "");
+        w.line = r->line;
+        w.col = r->col;
+        snprintf(w.msg, sizeof w.msg,
+                 "this SRX rule ran out of ICU's regular-expression %s limit (first at byte %zu "
+                 "of a paragraph) and counts as not matching wherever it does: simplify it "
+                 "(nested repetition such as (a+)+ backtracks without end)",
+                 st == U_REGEX_TIME_OUT ? "time" : "stack", p);
+        s->warn(s->warn_ctx, &w);
+    }
+    return 0;
+}
+
+/* Does rule r match at p? It sees the paragraph's UTF-16 units [w0, w1): the whole paragraph
+ * when it fits in SEG_RULE_WINDOW, else SEG_RULE_WINDOW units on each side of p. */
 static int rule_at(jisr_segmenter *s, seg_rule *r, size_t p)
 {
     if (!rule_may_match(s, r, p))
         return 0;
-    const unsigned char *t = s->text;
     UErrorCode st = U_ZERO_ERROR;
     int32_t p16 = to16(s, p);
+    int whole = s->n16 <= SEG_RULE_WINDOW;
+    int32_t w0 = 0, w1 = s->n16;
+    if (!whole) {
+        w0 = p16 > SEG_RULE_WINDOW ? p16 - SEG_RULE_WINDOW : 0;
+        w1 = s->n16 - p16 > SEG_RULE_WINDOW ? p16 + SEG_RULE_WINDOW : s->n16;
+        if (w0 > 0 && U16_IS_TRAIL(s->u16[w0]) && w0 < p16)
+            w0++; /* never half a surrogate pair */
+        if (w1 < s->n16 && U16_IS_LEAD(s->u16[w1 - 1]) && w1 > p16)
+            w1--;
+    }
     if (r->mode == SEG_LOOKBEHIND) {
-        if (r->gen != s->gen) {
+        if (!whole) {
+            uregex_setText(r->re, s->u16 + w0, w1 - w0, &st);
+            r->gen = (unsigned long)-1;
+        } else if (r->gen != s->gen) {
             uregex_setText(r->re, s->u16, s->n16, &st);
             r->gen = s->gen;
         }
-        UBool m = uregex_lookingAt(r->re, p16, &st);
-        return U_SUCCESS(st) && m;
+        UBool m = uregex_lookingAt(r->re, p16 - w0, &st);
+        return regex_ok(s, r, st, p) && m;
     }
-    /* window mode: B must end exactly at p (the text is cut there); it sees at most
-     * SEG_WINDOW_BYTES before p */
-    uregex_setText(r->re_b, s->u16, p16, &st);
-    size_t from = p > SEG_WINDOW_BYTES ? p - SEG_WINDOW_BYTES : 0;
-    while (from < p && (t[from] & 0xC0) == 0x80)
-        from++; /* a byte that is not a continuation byte always starts a character */
-    int32_t from16 = p16;
-    for (size_t i = from; i < p;) {
-        size_t l = 1;
-        int c = t[i] < 0x80 ? t[i] : seg_u8_next(t, p, i, &l);
-        from16 -= c > 0xFFFF ? 2 : 1;
-        i += l;
-    }
-    uregex_setRegion(r->re_b, from16, p16, &st);
-    uregex_useTransparentBounds(r->re_b, 1, &st);
-    uregex_useAnchoringBounds(r->re_b, 0, &st);
-    UBool m = uregex_findNext(r->re_b, &st);
-    if (U_FAILURE(st) || !m)
+    /* window mode: B must end exactly at p (the text is cut there) */
+    uregex_setText(r->re_b, s->u16 + w0, p16 - w0, &st);
+    UBool m = uregex_find(r->re_b, 0, &st);
+    if (!regex_ok(s, r, st, p) || !m)
         return 0;
-    if (r->gen != s->gen) {
+    if (!whole) {
+        uregex_setText(r->re_a, s->u16 + w0, w1 - w0, &st);
+        r->gen = (unsigned long)-1;
+    } else if (r->gen != s->gen) {
         uregex_setText(r->re_a, s->u16, s->n16, &st);
         r->gen = s->gen;
     }
-    m = uregex_lookingAt(r->re_a, p16, &st);
-    return U_SUCCESS(st) && m;
+    m = uregex_lookingAt(r->re_a, p16 - w0, &st);
+    return regex_ok(s, r, st, p) && m;
 }
 
 /* -1: no rule matched; otherwise the break value of the first rule that matched. */
@@ -440,6 +433,14 @@ static int emit(jisr_segmenter *s, jisr_spans *out, size_t a, size_t b)
     if (b <= a)
         return 0;
     return spans_push(out, a, b);
+}
+
+void jisr_segmenter_set_warn(jisr_segmenter *s, jisr_warn_fn fn, void *ctx)
+{
+    if (!s)
+        return;
+    s->warn = fn;
+    s->warn_ctx = ctx;
 }
 
 void jisr_segmenter_free(jisr_segmenter *s)

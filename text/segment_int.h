@@ -91,8 +91,10 @@ typedef struct seg_rule {
     unsigned char *suf_bits;
     unsigned char suf_len[16];
     int nsuf_len;
-    int a_empty;       /* afterbreak can match the empty string at the end of text */
-    unsigned long gen; /* paragraph generation whose text is set in re / re_a */
+    int a_empty;             /* afterbreak can match the empty string at the end of text */
+    unsigned long gen;       /* paragraph generation whose text is set in re / re_a */
+    unsigned long line, col; /* of the <rule> in the SRX file (for warnings) */
+    int warned;              /* its time-limit warning has been given */
 } seg_rule;
 
 typedef struct seg_ruleset {
@@ -103,6 +105,7 @@ typedef struct seg_ruleset {
     int all_ends;   /* a break="yes" rule with no last-atom filter: every word end is a candidate */
     int *yes_atoms; /* last atoms of break="yes" rules (trigger characters) */
     size_t nyes;
+    char *file; /* the SRX file's name (for warnings) */
 } seg_ruleset;
 
 /** Compile the rules (names in messages are file/line/col of each rule). */
@@ -135,14 +138,25 @@ typedef struct seg_cands {
     size_t n, cap;
 } seg_cands;
 
-int seg_cands_push(seg_cands *c, size_t pos, unsigned flags);
+/** Append a candidate (inline: the scan pushes one per terminal mark). */
+static inline int seg_cands_push(seg_cands *c, size_t pos, unsigned flags)
+{
+    int rc;
+    if ((rc = JISR_GROW(c->v, c->cap, c->n + 1)) < 0)
+        return rc;
+    c->v[c->n].pos = pos;
+    c->v[c->n].flags = flags;
+    c->n++;
+    return 0;
+}
 
 /** Find list markers ("1.", "2)", "a.", "١.", bullets …) that begin a paragraph, follow a
  * bullet or continue a numbered sequence; push a forced break before each and a forced no-break
  * after each. */
 int seg_list_pass(const char *s, size_t n, seg_cands *c);
 
-/* ---- UTF-8 helpers (segment.c) ------------------------------------------------------------ */
+/* ---- UTF-8 helpers (inline: both the segmenter and the list pass walk text with them; the
+ * segmenter calls the list pass, and nothing here calls back) ---------------------------------- */
 
 /** Decode the code point at s[i] (i < n); *len receives its length (1 for an invalid byte,
  * which decodes as -1). */
@@ -150,9 +164,34 @@ static inline int seg_u8_next(const unsigned char *s, size_t n, size_t i, size_t
 {
     return (int)jisr_utf8_decode(s, n, i, len);
 }
+
 /** Decode the code point ending at s[i] (i > 0); *start receives its first byte. */
-int seg_u8_prev(const unsigned char *s, size_t i, size_t *start);
-int seg_is_space(int c);
+static inline int seg_u8_prev(const unsigned char *s, size_t i, size_t *start)
+{
+    size_t j = i - 1;
+    size_t back = 0;
+    while (j > 0 && back < 3 && (s[j] & 0xC0) == 0x80) {
+        j--;
+        back++;
+    }
+    size_t len;
+    int c = seg_u8_next(s, i, j, &len);
+    if (c >= 0 && j + len == i) {
+        *start = j;
+        return c;
+    }
+    *start = i - 1;
+    return -1;
+}
+
+/** White space as the segmenter counts it (Unicode Zs, tab … CR, NEL, LS, PS). */
+static inline int seg_is_space(int c)
+{
+    if (c < 0x80)
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
 #define SEG_IS_SPACE(c) ((c) < 0x80 ? (c) == ' ' || ((c) >= 0x09 && (c) <= 0x0D) : seg_is_space(c))
 
 #endif

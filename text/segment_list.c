@@ -1,5 +1,6 @@
 /*
- * segment_list.c — numbered and bulleted list items inside one paragraph.
+ * segment_list.c — numbered and bulleted list items inside one paragraph (called by segment.c;
+ * uses only the inline helpers of segment_int.h, never segment.c).
  *
  * "1. First item 2. Second item" has no sentence-final punctuation before "2.", and "12. Then"
  * looks exactly like "2. The" to a regular expression: what tells them apart is counting (1, 2,

@@ -551,7 +551,8 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
     int rc = 0;
     rs->v = calloc(n ? n : 1, sizeof *rs->v);
     rs->yes_atoms = calloc(n ? n : 1, sizeof *rs->yes_atoms);
-    if (!rs->v || !rs->yes_atoms) {
+    rs->file = jisr_strdup(file ? file : "");
+    if (!rs->v || !rs->yes_atoms || !rs->file) {
         rc = jisr_oom(0);
         goto fail;
     }
@@ -560,6 +561,8 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
         seg_rule *r = &rs->v[rs->n];
         r->brk = sr->brk;
         r->gen = (unsigned long)-1;
+        r->line = sr->line;
+        r->col = sr->col;
         UErrorCode st = U_ZERO_ERROR;
         if (strstr(sr->before, "\\Q") || strstr(sr->after, "\\Q") || has_xflag(sr->before) ||
             has_xflag(sr->after))
@@ -593,7 +596,9 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
             }
         }
         /* a translator's pattern may backtrack catastrophically ((a+)+b): bound every match
-         * (ICU's unit is roughly a millisecond); a match that runs out counts as no match */
+         * (ICU counts match steps, so the bound is deterministic; its unit is roughly a
+         * millisecond). A match that runs out counts as no match there, and the segmenter
+         * reports the rule once through its warning callback */
         UErrorCode lst = U_ZERO_ERROR;
         if (r->re)
             uregex_setTimeLimit(r->re, SEG_REGEX_TIME_LIMIT, &lst);
@@ -653,5 +658,6 @@ void seg_ruleset_free(seg_ruleset *rs)
     }
     free(rs->atoms);
     free(rs->yes_atoms);
+    free(rs->file);
     memset(rs, 0, sizeof *rs);
 }

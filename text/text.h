@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/util.h"
+#include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
 /* ---- input decoding --------------------------------------------------------------------- */
 
@@ -209,6 +209,17 @@ JISR_API int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lan
  * (len > 2 GiB). The spans are owned by out (jisr_spans_free). */
 JISR_API int jisr_segmenter_split(jisr_segmenter *seg, const char *text, size_t len,
                                   jisr_spans *out);
+/** A warning of the library (it never prints): w holds a code, a message and, where there is
+ * one, the file, line and column it concerns; borrowed for the duration of the call. */
+typedef void (*jisr_warn_fn)(void *ctx, const jisr_error *w);
+/** Where the segmenter's warnings go (NULL: nowhere): fn is called, on the thread running
+ * jisr_segmenter_split, the first time an SRX rule runs out of ICU's regular-expression time or
+ * stack limit, with the rule's file, line and column. Such a rule counts as not matching at
+ * that place. Each rule sees at most 1024 UTF-16 units of the paragraph on either side of a
+ * candidate boundary, so whether it matches — and whether it runs out — never depends on text
+ * further away (the length of the paragraph, say): the result is the same for the same
+ * neighbourhood. */
+JISR_API void jisr_segmenter_set_warn(jisr_segmenter *seg, jisr_warn_fn fn, void *ctx);
 JISR_API void jisr_segmenter_free(jisr_segmenter *seg);
 JISR_API void jisr_spans_free(jisr_spans *s);
 

@@ -1,5 +1,6 @@
 /*
- * text_int.h — private to the text layer (and its tests): switches that let tests compare the
+ * text_int.h — private to the text layer (and its tests; private names start with txt_, the
+ * segmenter's with seg_ and srx_ in segment_int.h): switches that let tests compare the
  * fast paths with the ICU paths they shortcut.
  */
 #ifndef JISR_TEXT_INT_H
@@ -11,39 +12,39 @@
 
 /* When non-zero, jisr_text_normalize and jisr_tokenizer_run skip their fast paths and always go
  * through ICU. Tests set these to check that both paths give identical results. */
-extern int jisr_text_norm_force_icu;
-extern int jisr_text_tok_force_icu;
+extern int txt_norm_force_icu;
+extern int txt_tok_force_icu;
 
 /* Arabic code-point mapping applied after NFKC/case folding: returns the replacement code point,
  * or -1 when the code point is dropped. */
-int jisr_text_arabic_map(int c, unsigned flags);
+int txt_arabic_map(int c, unsigned flags);
 
 /* ---- incremental decoder shared by jisr_text_decode and jisr_textin (decode.c) ---------- */
 
-enum { JISR_ENC_UTF8, JISR_ENC_UTF16LE, JISR_ENC_UTF16BE };
-enum { JISR_DEC_OK = 0, JISR_DEC_INVALID_UTF8, JISR_DEC_INVALID_UTF16, JISR_DEC_NUL };
+enum { TXT_ENC_UTF8, TXT_ENC_UTF16LE, TXT_ENC_UTF16BE };
+enum { TXT_DEC_OK = 0, TXT_DEC_INVALID_UTF8, TXT_DEC_INVALID_UTF16, TXT_DEC_NUL };
 
-typedef struct jisr_decoder {
-    int enc;         /* JISR_ENC_* (set by jisr_decoder_bom) */
+typedef struct txt_decoder {
+    int enc;         /* TXT_ENC_* (set by txt_decoder_bom) */
     unsigned flags;  /* JISR_TEXT_LENIENT */
     size_t replaced; /* U+FFFD substitutions so far */
-} jisr_decoder;
+} txt_decoder;
 
 /** Looks for a byte-order mark at the start of the input (pass at least 3 bytes unless the
  * input is shorter), sets d->enc and returns the number of BOM bytes to skip. */
-size_t jisr_decoder_bom(jisr_decoder *d, const unsigned char *in, size_t n);
+size_t txt_decoder_bom(txt_decoder *d, const unsigned char *in, size_t n);
 
-/** Converts in[0..n) to UTF-8 appended to out. Returns JISR_DEC_OK with *used = bytes consumed
+/** Converts in[0..n) to UTF-8 appended to out. Returns TXT_DEC_OK with *used = bytes consumed
  * (less than n only when !final and the input ends inside a sequence: pass the rest again with
- * more bytes), a JISR_DEC_* problem with *used = offset of the offending byte (everything before
+ * more bytes), a TXT_DEC_* problem with *used = offset of the offending byte (everything before
  * it has been appended), or a negative JISR_E* code (out of memory). */
-int jisr_decoder_run(jisr_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
-                     size_t *used);
+int txt_decoder_run(txt_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,
+                    size_t *used);
 
-/** Records the error for a JISR_DEC_* problem at raw byte offset off of file name. tail[0..len)
+/** Records the error for a TXT_DEC_* problem at raw byte offset off of file name. tail[0..len)
  * is the decoded text from the start of line `line` up to the problem (for line and column).
  * Returns the JISR_E* code. */
-int jisr_decoder_error(int problem, const char *name, uint64_t off, const char *tail, size_t len,
-                       unsigned long line);
+int txt_decoder_error(int problem, const char *name, uint64_t off, const char *tail, size_t len,
+                      unsigned long line);
 
 #endif

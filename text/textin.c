@@ -28,12 +28,12 @@ struct jisr_textin {
     int own_fd;
     char *name;
     size_t limit;
-    jisr_decoder dec;
+    txt_decoder dec;
     int started;         /* BOM looked for */
     int eof;             /* all input decoded */
     int err;             /* sticky error, returned by every later call */
     jisr_error saved;    /* its detail */
-    int pending;         /* JISR_DEC_* problem right after the decoded data */
+    int pending;         /* TXT_DEC_* problem right after the decoded data */
     jisr_error pend_err; /* its detail, computed when it was met */
     size_t raw_len;      /* undecoded bytes at the front of raw (an unfinished sequence) */
     uint64_t raw_off;    /* file offset of raw[0] */
@@ -148,21 +148,21 @@ static int fill(jisr_textin *r)
     if (!r->started) {
         if (r->raw_len < 3 && !final)
             return 0; /* too little to look for a BOM: read more */
-        start = jisr_decoder_bom(&r->dec, r->raw, r->raw_len);
+        start = txt_decoder_bom(&r->dec, r->raw, r->raw_len);
         r->started = 1;
     }
     size_t used;
     if (!r->d.data && jisr_buf_reserve(&r->d, RAW_CHUNK) < 0)
         return fail(r, JISR_ENOMEM);
-    int rc = jisr_decoder_run(&r->dec, r->raw + start, r->raw_len - start, final, &r->d, &used);
+    int rc = txt_decoder_run(&r->dec, r->raw + start, r->raw_len - start, final, &r->d, &used);
     if (rc < 0)
         return fail(r, rc);
     used += start;
     if (rc > 0) {
         uint64_t off = r->raw_off + used;
         int code =
-            jisr_decoder_error(rc, r->name, off, r->d.data + r->cur, r->d.len - r->cur, r->lineno);
-        if (rc == JISR_DEC_NUL && off < RAW_CHUNK) /* binary from the start: no line first */
+            txt_decoder_error(rc, r->name, off, r->d.data + r->cur, r->d.len - r->cur, r->lineno);
+        if (rc == TXT_DEC_NUL && off < RAW_CHUNK) /* binary from the start: no line first */
             return fail(r, code);
         r->pending = code;
         r->pend_err = *jisr_error_last();

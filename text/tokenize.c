@@ -24,7 +24,7 @@
 #include "text/text.h"
 #include "text/text_int.h"
 
-int jisr_text_tok_force_icu;
+int txt_tok_force_icu;
 
 static pthread_once_t g_class_once;
 static void init_classes(void);
@@ -634,7 +634,7 @@ static int run_gap(jisr_tokenizer *tk, const unsigned char *s, size_t lo, size_t
                    jisr_tokens *out)
 {
     int rc;
-    if (!jisr_text_tok_force_icu && run_fast(s, lo, hi, out, &rc))
+    if (!txt_tok_force_icu && run_fast(s, lo, hi, out, &rc))
         return rc;
     return run_icu(tk, s, lo, hi, out);
 }

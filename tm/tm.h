@@ -35,8 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "formats/formats.h"
-#include "util/util.h"
+#include "../formats/formats.h" /* relative: in the tree and installed under include/jisr/ */
+#include "../util/util.h"
 
 /** Schema version written by this library. A newer version is refused (JISR_ESCHEMA), and so is
  * version 1, which indexed all numbers under one term and must be re-imported. Version 2 kept

@@ -17,6 +17,11 @@
 
 static _Thread_local jisr_error last_error;
 
+const char *jisr_version(void)
+{
+    return JISR_VERSION;
+}
+
 const char *jisr_strerror(int code)
 {
     switch (code) {

@@ -15,6 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The version of these headers; jisr_version() gives the library's (they differ when a program
+ * runs with a newer libjisr.so.0 than it was built with). */
+#define JISR_VERSION_MAJOR 0
+#define JISR_VERSION_MINOR 1
+#define JISR_VERSION_PATCH 0
 #define JISR_VERSION "0.1.0"
 
 /* JISR_API marks the public API: the library is built with -fvisibility=hidden, so only
@@ -41,6 +46,9 @@ enum {
     JISR_EINTERRUPTED = -12, /* stopped by a signal or a callback */
     JISR_EREADONLY = -13,    /* write attempted on a read-only memory */
 };
+
+/** The library's version, "MAJOR.MINOR.PATCH" (static). */
+JISR_API const char *jisr_version(void);
 
 /** Static English text for a JISR_E* code; never NULL. */
 JISR_API const char *jisr_strerror(int code);

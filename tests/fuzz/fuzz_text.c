@@ -31,11 +31,11 @@ static void check(int ok, const char *what)
 static void norm_check(const char *s, size_t n, unsigned flags)
 {
     jisr_buf a = {0}, b = {0};
-    jisr_text_norm_force_icu = 0;
+    txt_norm_force_icu = 0;
     int ra = jisr_text_normalize(s, n, flags, &a);
-    jisr_text_norm_force_icu = 1;
+    txt_norm_force_icu = 1;
     int rb = jisr_text_normalize(s, n, flags, &b);
-    jisr_text_norm_force_icu = 0;
+    txt_norm_force_icu = 0;
     check(ra == 0 && rb == 0, "normalize succeeds");
     check(a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0),
           "normalize fast path == ICU");
@@ -46,11 +46,11 @@ static void norm_check(const char *s, size_t n, unsigned flags)
 static void tok_check(const char *s, size_t n)
 {
     jisr_tokens t = {0}, u = {0};
-    jisr_text_tok_force_icu = 0;
+    txt_tok_force_icu = 0;
     check(jisr_tokenizer_run(g_tk, s, n, &t) == 0, "tokenize succeeds");
-    jisr_text_tok_force_icu = 1;
+    txt_tok_force_icu = 1;
     check(jisr_tokenizer_run(g_tk, s, n, &u) == 0, "tokenize (ICU) succeeds");
-    jisr_text_tok_force_icu = 0;
+    txt_tok_force_icu = 0;
     check(t.n == u.n, "token count fast == ICU");
     size_t prev = 0;
     for (size_t i = 0; i < t.n; i++) {

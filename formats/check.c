@@ -1,0 +1,397 @@
+/*
+ * check.c — the one set of checks and limits of the unit model, so that what goes in always
+ * comes out: every reader applies them to each unit it reads (TSV, Moses and JSONL through
+ * jisr_unit_check; the TMX reader inline, as it streams, where XML itself already excludes what
+ * the checks refuse), and every writer can then write any unit a reader accepted, in a file the
+ * readers accept again.
+ *
+ * - Limits (the TMX reader's since the beginning): a segment, a prop or note value, an inline
+ *   tag: 1 MiB; an attribute (tuid, language, dates …): 64 KiB; 4096 variants per unit, 4096
+ *   props and 4096 notes per element, 6400 inline tags per segment.
+ * - Characters: valid UTF-8 everywhere. U+000B (vertical tab: Word's manual line break) and
+ *   U+000C (form feed: its page break) become a line feed; every other C0 control except tab,
+ *   line feed and carriage return, and U+FFFE/U+FFFF, is refused with its position: XML 1.0
+ *   cannot carry them at all (not even as character references), so a memory holding one could
+ *   never be exported as TMX.
+ * - Inline tags are well-formed TMX inline markup (bpt ept it ph hi ut sub, no entity, no
+ *   DOCTYPE, no processing instruction), at most 256 attributes per element, each within the
+ *   attribute limit: the TMX writer re-checks with the same function before writing.
+ * - Private-use characters (the placeholder range U+E000–U+F8FF): a code point U+E000+i is a
+ *   placeholder when i < ntags and the character itself otherwise. Readers keep users' private-
+ *   use characters as they are (Word's symbol fonts, the Apple logo), except one whose index
+ *   would fall among the tags: that one is a placeholder whose tag is its character reference
+ *   ("&#xE001;"), which jisr_variant_plain and every writer give back as the character. The
+ *   canonical form is computed here, so the same text has the same representation whatever the
+ *   file it came from (the memory's duplicate detection relies on it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+
+#include "formats/formats_int.h"
+#include "util/utf8.h"
+
+/* ---- inline markup ------------------------------------------------------------------------ */
+
+int fmt_seg_xml(jisr_buf *b, const jisr_variant *v)
+{
+    int rc;
+    const char *s = v->text ? v->text : "";
+    size_t n = strlen(s), start = 0;
+    if ((rc = jisr_buf_puts(b, "<seg>")) < 0)
+        return rc;
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0xEE) { /* fast path: not a lead byte of U+E000–U+FFFF */
+            i++;
+            continue;
+        }
+        long t = fmt_placeholder_at(s, n, i);
+        if (t < 0 || (size_t)t >= v->ntags || !v->tags[t]) {
+            i++;
+            continue;
+        }
+        if ((rc = fmt_xml_escape(b, s + start, i - start, 0)) < 0 ||
+            (rc = jisr_buf_puts(b, v->tags[t])) < 0)
+            return rc;
+        i += 3;
+        start = i;
+    }
+    if ((rc = fmt_xml_escape(b, s + start, n - start, 0)) < 0)
+        return rc;
+    return jisr_buf_puts(b, "</seg>");
+}
+
+static void quiet_error(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+static void quiet_reader_error(void *arg, const char *msg, xmlParserSeverities severity,
+                               xmlTextReaderLocatorPtr loc)
+{
+    (void)arg;
+    (void)msg;
+    (void)severity;
+    (void)loc;
+}
+
+static int inline_name(const char *n)
+{
+    static const char *const ok[] = {"seg", "bpt", "ept", "it", "ph", "hi", "ut", "sub"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(n, ok[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Tags normally come from our TMX reader, but a JSONL file or a library caller can hand us any
+ * string: the segment is parsed back (as "<seg>…</seg>") so that no tag can break the file's
+ * structure, smuggle in other elements or entities, or exceed what the TMX reader accepts. */
+int fmt_markup_ok(const char *xml, size_t n)
+{
+    if (n > INT32_MAX)
+        return 0;
+    xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, "UTF-8", XML_PARSE_NONET);
+    if (!r)
+        return 0;
+    xmlGenericErrorFunc old = xmlGenericError;
+    void *oldctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet_error);
+    xmlTextReaderSetErrorHandler(r, quiet_reader_error, NULL);
+    int rc, ok = 1;
+    while (ok && (rc = xmlTextReaderRead(r)) == 1) {
+        int ty = xmlTextReaderNodeType(r);
+        if (ty == XML_READER_TYPE_ELEMENT) {
+            const char *name = (const char *)xmlTextReaderConstName(r);
+            ok = name && inline_name(name) && xmlTextReaderDepth(r) < JISR_DEPTH_MAX &&
+                 (xmlTextReaderDepth(r) == 0) == (strcmp(name, "seg") == 0) &&
+                 xmlTextReaderAttributeCount(r) <= JISR_ATTRS_MAX;
+            while (ok && xmlTextReaderMoveToNextAttribute(r) == 1) {
+                const xmlChar *v = xmlTextReaderConstValue(r);
+                ok = v && strlen((const char *)v) <= JISR_ATTR_MAX;
+            }
+        } else if (ty == XML_READER_TYPE_ENTITY_REFERENCE || ty == XML_READER_TYPE_DOCUMENT_TYPE ||
+                   ty == XML_READER_TYPE_PROCESSING_INSTRUCTION) {
+            ok = 0;
+        }
+    }
+    if (ok && rc != 0)
+        ok = 0;
+    xmlFreeTextReader(r);
+    xmlSetGenericErrorFunc(oldctx, old);
+    return ok;
+}
+
+/* ---- private-use characters ------------------------------------------------------------- */
+
+static int is_pua(unsigned c)
+{
+    return c >= JISR_TAG_BASE && c < JISR_TAG_BASE + JISR_TAG_MAX;
+}
+
+int fmt_variant_canon_pua(jisr_variant *v)
+{
+    char *s = v->text;
+    if (!s)
+        return 0;
+    size_t n = strlen(s);
+    /* what each placeholder-range occurrence stands for: a markup tag, or a literal character
+     * (a raw one, or one already held by a "&#x…;" tag) */
+    size_t nocc = 0, m = 0;
+    int change = 0;
+    for (size_t t = 0; t < v->ntags; t++) {
+        unsigned c = fmt_literal_char(v->tags[t]);
+        if (is_pua(c))
+            change = 1; /* a literal tag that may become its character again */
+        else
+            m++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0xEE)
+            continue;
+        long t = fmt_placeholder_at(s, n, i);
+        if (t < 0)
+            continue;
+        nocc++;
+        i += 2;
+    }
+    /* without a literal tag nothing can move: a raw character's index is >= ntags = m, and
+     * the count of tags cannot grow */
+    if (!change)
+        return 0;
+
+    /* each occurrence: markup tag index (>= 0) or -(character + 1) */
+    long *occ = malloc((nocc ? nocc : 1) * sizeof *occ);
+    size_t *newidx = malloc((v->ntags ? v->ntags : 1) * sizeof *newidx);
+    char **tags = NULL;
+    size_t ntags = 0, captags = 0;
+    int rc = 0;
+    if (!occ || !newidx) {
+        rc = jisr_oom(0);
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0xEE)
+            continue;
+        long t = fmt_placeholder_at(s, n, i);
+        if (t < 0)
+            continue;
+        unsigned c = (size_t)t < v->ntags ? fmt_literal_char(v->tags[t]) : JISR_TAG_BASE + t;
+        occ[k++] = (size_t)t < v->ntags && !is_pua(c) ? t : -(long)c - 1;
+        i += 2;
+    }
+    /* markup tags keep their relative order; a literal character stays a placeholder only when
+     * its own index falls below the final number of tags (a fixpoint: each such placeholder
+     * raises the count) */
+    size_t total = m, lit_tags;
+    for (;;) {
+        lit_tags = 0;
+        for (k = 0; k < nocc; k++)
+            if (occ[k] < 0 && (size_t)(-occ[k] - 1) - JISR_TAG_BASE < total)
+                lit_tags++;
+        if (m + lit_tags == total)
+            break;
+        total = m + lit_tags;
+    }
+    if (total > JISR_TAG_MAX) {
+        rc = jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "more than %u inline tags in one segment",
+                            JISR_TAG_MAX);
+        goto done;
+    }
+    for (size_t t = 0, j = 0; t < v->ntags; t++)
+        newidx[t] = is_pua(fmt_literal_char(v->tags[t])) ? (size_t)-1 : j++;
+    if ((rc = JISR_GROW(tags, captags, total ? total : 1)) < 0)
+        goto done;
+    for (size_t t = 0; t < v->ntags; t++)
+        if (newidx[t] != (size_t)-1) {
+            tags[ntags++] = v->tags[t];
+            v->tags[t] = NULL;
+        }
+    /* rewrite the text in place: every code point of the range is three bytes */
+    k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0xEE)
+            continue;
+        long t = fmt_placeholder_at(s, n, i);
+        if (t < 0)
+            continue;
+        unsigned cp;
+        if (occ[k] >= 0) {
+            cp = JISR_TAG_BASE + (unsigned)newidx[occ[k]];
+        } else {
+            unsigned c = (unsigned)(-occ[k] - 1);
+            cp = c;
+            if (c - JISR_TAG_BASE < total) { /* must stay a placeholder */
+                char ref[16];
+                snprintf(ref, sizeof ref, "&#x%X;", c);
+                if (!(tags[ntags] = jisr_strdup(ref))) {
+                    rc = JISR_ENOMEM;
+                    goto done;
+                }
+                cp = JISR_TAG_BASE + (unsigned)ntags++;
+            }
+        }
+        k++;
+        s[i] = (char)(0xE0 | (cp >> 12));
+        s[i + 1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        s[i + 2] = (char)(0x80 | (cp & 0x3F));
+        i += 2;
+    }
+    for (size_t t = 0; t < v->ntags; t++)
+        free(v->tags[t]);
+    free(v->tags);
+    v->tags = tags;
+    v->ntags = ntags;
+    tags = NULL;
+done:
+    if (tags) {
+        for (size_t t = 0; t < ntags; t++)
+            free(tags[t]);
+        free(tags);
+    }
+    free(occ);
+    free(newidx);
+    return rc;
+}
+
+/* ---- characters and lengths ------------------------------------------------------------- */
+
+typedef struct checker {
+    const jisr_unit *u;
+    const char *name;
+} checker;
+
+/* Check (and map, in place) one string: UTF-8, control characters, its length limit. what
+ * names it in the message ("the en text", "a prop value" …). */
+static int check_string(const checker *ck, char *s, size_t max, const char *what)
+{
+    if (!s)
+        return 0;
+    size_t n = strlen(s);
+    if (n > max)
+        return jisr_error_set(JISR_ETOOBIG, ck->name, ck->u->line, ck->u->col,
+                              "%s is longer than %zu %s (the limit of every reader)", what,
+                              max >= (1u << 20) ? max >> 20 : max >> 10,
+                              max >= (1u << 20) ? "MiB" : "KiB");
+    const unsigned char *p = (const unsigned char *)s;
+    size_t chars = 0;
+    for (size_t i = 0, len; i < n; i += len, chars++) {
+        unsigned c = p[i];
+        len = 1;
+        if (c >= 0x20 && c < 0x80)
+            continue;
+        if (c < 0x20) {
+            if (c == '\t' || c == '\n' || c == '\r')
+                continue;
+            if (c == 0x0B || c == 0x0C) { /* Word's line and page breaks */
+                s[i] = '\n';
+                continue;
+            }
+            return jisr_error_set(JISR_EENCODING, ck->name, ck->u->line, ck->u->col,
+                                  "%s holds the control character U+%04X (character %zu), "
+                                  "which TMX cannot carry",
+                                  what, c, chars + 1);
+        }
+        if (c < 0x80)
+            continue;
+        int32_t cp = jisr_utf8_decode(p, n, i, &len);
+        if (cp < 0)
+            return jisr_error_set(JISR_EENCODING, ck->name, ck->u->line, ck->u->col,
+                                  "%s is not valid UTF-8 (byte %zu)", what, i + 1);
+        if (cp == 0xFFFE || cp == 0xFFFF)
+            return jisr_error_set(JISR_EENCODING, ck->name, ck->u->line, ck->u->col,
+                                  "%s holds the noncharacter U+%04X (character %zu), which "
+                                  "TMX cannot carry",
+                                  what, (unsigned)cp, chars + 1);
+    }
+    return 0;
+}
+
+static int check_meta(const checker *ck, jisr_meta *m, const char *where)
+{
+    int rc;
+    char what[64];
+    for (size_t i = 0; i < JISR_META_STRINGS; i++) {
+        snprintf(what, sizeof what, "an attribute of %s", where);
+        if ((rc = check_string(ck, *jisr_meta_string(m, i), JISR_ATTR_MAX, what)) < 0)
+            return rc;
+    }
+    if (m->nprops > JISR_PROPS_MAX || m->nnotes > JISR_PROPS_MAX)
+        return jisr_error_set(JISR_ETOOBIG, ck->name, ck->u->line, ck->u->col,
+                              "more than %d props or notes on %s", JISR_PROPS_MAX, where);
+    for (int notes = 0; notes < 2; notes++) {
+        jisr_prop *p = notes ? m->notes : m->props;
+        size_t np = notes ? m->nnotes : m->nprops;
+        snprintf(what, sizeof what, "a %s of %s", notes ? "note" : "prop", where);
+        for (size_t i = 0; i < np; i++)
+            if ((rc = check_string(ck, p[i].type, JISR_ATTR_MAX, what)) < 0 ||
+                (rc = check_string(ck, p[i].lang, JISR_ATTR_MAX, what)) < 0 ||
+                (rc = check_string(ck, p[i].value, JISR_SEG_MAX, what)) < 0)
+                return rc;
+    }
+    return 0;
+}
+
+int jisr_unit_check(jisr_unit *u, const char *name)
+{
+    int rc;
+    if (!u)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_unit_check: no unit");
+    checker ck = {u, name ? name : ""};
+    if (u->nvariants > JISR_VARIANTS_MAX)
+        return jisr_error_set(JISR_ETOOBIG, ck.name, u->line, u->col,
+                              "more than %d variants in one unit", JISR_VARIANTS_MAX);
+    if ((rc = check_string(&ck, u->tuid, JISR_ATTR_MAX, "the tuid")) < 0 ||
+        (rc = check_string(&ck, u->srclang, JISR_ATTR_MAX, "the srclang")) < 0 ||
+        (rc = check_meta(&ck, &u->meta, "the unit")) < 0)
+        return rc;
+    jisr_buf seg = {0};
+    for (size_t i = 0; i < u->nvariants; i++) {
+        jisr_variant *v = &u->variants[i];
+        if (!v->lang || !v->lang[0]) {
+            rc = jisr_error_set(JISR_EPARSE, ck.name, u->line, u->col,
+                                "variant %zu has no language", i + 1);
+            break;
+        }
+        char what[96];
+        snprintf(what, sizeof what, "the %.60s text", v->lang);
+        if ((rc = check_string(&ck, v->lang, JISR_ATTR_MAX, "a language tag")) < 0 ||
+            (rc = check_string(&ck, v->text, JISR_SEG_MAX, what)) < 0 ||
+            (rc = check_meta(&ck, &v->meta, "a variant")) < 0)
+            break;
+        if (v->ntags > JISR_TAG_MAX) {
+            rc =
+                jisr_error_set(JISR_ETOOBIG, ck.name, u->line, u->col,
+                               "more than %u inline tags in the %s segment", JISR_TAG_MAX, v->lang);
+            break;
+        }
+        snprintf(what, sizeof what, "an inline tag of the %.60s text", v->lang);
+        for (size_t t = 0; t < v->ntags && rc == 0; t++)
+            rc = check_string(&ck, v->tags[t], JISR_SEG_MAX, what);
+        if (rc < 0)
+            break;
+        if ((rc = fmt_variant_canon_pua(v)) < 0) {
+            jisr_error_set(rc, ck.name, u->line, u->col, "%s", jisr_error_last()->msg);
+            break;
+        }
+        if (v->ntags) {
+            jisr_buf_reset(&seg);
+            if ((rc = fmt_seg_xml(&seg, v)) < 0)
+                break;
+            if (!fmt_markup_ok(seg.data, seg.len)) {
+                rc = jisr_error_set(JISR_EPARSE, ck.name, u->line, u->col,
+                                    "the inline tags of the %s segment are not well-formed TMX "
+                                    "inline markup (bpt ept it ph hi ut sub; at most %d "
+                                    "attributes of %d KiB each)",
+                                    v->lang, JISR_ATTRS_MAX, JISR_ATTR_MAX >> 10);
+                break;
+            }
+        }
+    }
+    jisr_buf_free(&seg);
+    return rc;
+}

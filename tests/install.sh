@@ -1,0 +1,69 @@
+#!/bin/bash
+# install.sh — issue 10 item 1: `cmake --install` into a temporary prefix gives an installable
+# library: libjisr.so.0 (only jisr_ symbols exported) and libjisr.a, the public headers under
+# include/jisr/ (no private header, none including one), jisr.pc and a CMake package. A small
+# program (tests/install_demo.c: segment, align, write/read TMX, import, query) is built out of
+# the tree with `pkg-config --cflags --libs jisr`, and with find_package(jisr) against both the
+# shared and the static library, and run.
+# Environment: JISR_BUILD_DIR (the build tree), JISR_SOURCE_DIR, JISR_DEMO_CFLAGS (sanitizer
+# flags of an ASan build, so the demo links with the same runtime).
+set -u
+B=${JISR_BUILD_DIR:?}
+S=${JISR_SOURCE_DIR:?}
+CC=${CC:-cc}
+EXTRA=${JISR_DEMO_CFLAGS:-}
+T=$(mktemp -d /tmp/jisr-install.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+P=$T/prefix
+fails=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+cmake --install "$B" --prefix "$P" >"$T/install.log" 2>&1
+check "cmake --install succeeds" '[ $? -eq 0 ]'
+lib=$(ls -d "$P"/lib*/ | head -1)
+lib=${lib%/}
+check "shared library with its SONAME, and the static one" \
+    '[ -f "$lib/libjisr.a" ] && [ -L "$lib/libjisr.so" ] && objdump -p "$lib/libjisr.so" | grep -q "SONAME *libjisr.so.0"'
+others=$(nm -D --defined-only "$lib/libjisr.so" | awk '{print $NF}' | grep -v '^jisr_')
+check "nm -D --defined-only shows only jisr_ symbols ($(nm -D --defined-only "$lib/libjisr.so" | wc -l) exported)" \
+    '[ -z "$others" ]'
+[ -n "$others" ] && echo "# not jisr_: $others"
+check "public headers under include/jisr/, the umbrella jisr.h among them" \
+    '[ -f "$P/include/jisr/jisr.h" ] && [ -f "$P/include/jisr/util/util.h" ] && [ -f "$P/include/jisr/text/text.h" ] && [ -f "$P/include/jisr/formats/formats.h" ]'
+check "no private header installed" '[ -z "$(find "$P/include" -name "*_int.h" -o -name utf8.h)" ]'
+check "no installed header includes a private one" '! grep -rqE "#include .*(_int\.h|utf8\.h)" "$P/include"'
+# every public header compiles on its own, from the install tree only (no -I into the sources)
+for h in $(cd "$P/include" && find jisr -name '*.h'); do
+    printf '#include <%s>\nint main(void) { return 0; }\n' "$h" >"$T/h.c"
+    if $CC -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$P/include" -c "$T/h.c" -o "$T/h.o" 2>"$T/h.err"; then
+        ok "<$h> compiles alone"
+    else
+        bad "<$h> compiles alone: $(head -3 "$T/h.err")"
+    fi
+done
+
+mkdir -p "$T/w1" "$T/w2" "$T/w3"
+export PKG_CONFIG_PATH=$lib/pkgconfig
+flags=$(pkg-config --cflags --libs jisr 2>&1)
+check "pkg-config knows jisr $(pkg-config --modversion jisr 2>/dev/null)" '[ "$(pkg-config --modversion jisr)" = "$(sed -n "s/^project(jisr VERSION \([0-9.]*\).*/\1/p" "$S/CMakeLists.txt")" ]'
+$CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_demo.c" $flags \
+    -Wl,-rpath,"$lib" -o "$T/demo_pc" 2>"$T/cc.err"
+check "the demo builds with pkg-config --cflags --libs jisr" '[ $? -eq 0 ] || { cat "$T/cc.err"; false; }'
+"$T/demo_pc" "$T/w1" >"$T/out1" 2>&1
+check "... and segments, aligns, imports and queries" '[ $? -eq 0 ] && grep -qx ok "$T/out1" && grep -qx "libjisr $(pkg-config --modversion jisr)" "$T/out1" || { cat "$T/out1"; false; }'
+
+cmake -S "$S/tests/install_cmake" -B "$T/cm" -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOURCE="$S/tests/install_demo.c" \
+    -DCMAKE_C_FLAGS="$EXTRA" -DCMAKE_BUILD_RPATH="$lib" >"$T/cm.log" 2>&1 &&
+    cmake --build "$T/cm" >>"$T/cm.log" 2>&1
+check "the demo builds with find_package(jisr) (jisr::jisr and jisr::jisr_static)" '[ $? -eq 0 ] || { tail -20 "$T/cm.log"; false; }'
+"$T/cm/demo_shared" "$T/w2" >"$T/out2" 2>&1
+check "... shared: runs" '[ $? -eq 0 ] && grep -qx ok "$T/out2" || { cat "$T/out2"; false; }'
+check "... shared: really the installed libjisr.so.0" 'ldd "$T/cm/demo_shared" | grep -q "$lib/libjisr.so.0"'
+"$T/cm/demo_static" "$T/w3" >"$T/out3" 2>&1
+check "... static: runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out3" && ! ldd "$T/cm/demo_static" | grep -q libjisr'
+
+echo "1..$n"
+[ $fails -eq 0 ]

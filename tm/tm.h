@@ -126,7 +126,10 @@ typedef struct jisr_tm_import jisr_tm_import;
 /** Start a batched import on a handle opened with JISR_TM_WRITE. Units are buffered and written
  * one batch per write transaction, by a thread of the importer's own while the caller prepares
  * the next batch: a batch is stored completely or not at all. An error of the writer is returned
- * by the next add or commit. The handle must not be used by the caller meanwhile. */
+ * by the next add or commit. The import object is used by one thread at a time; the handle
+ * stays usable by every thread meanwhile (queries see each batch once it is committed). Writes
+ * of one memory are serialised: another import or a delete waits while a batch is written (and,
+ * for a strict file, until its parse has ended). *out is freed by jisr_tm_import_end. */
 JISR_API int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts,
                                   jisr_tm_import **out);
 /** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.

@@ -26,6 +26,8 @@ const cli_command cli_commands[] = {
     {"stats", cmd_stats, "units, languages and size of a memory", cmd_stats_help},
     {"delete", cmd_delete, "delete units from a memory by id", cmd_delete_help},
     {"reindex", cmd_reindex, "rebuild a memory's index (after an ICU upgrade)", cmd_reindex_help},
+    {"serve", cmd_serve, "serve memories over HTTP (tmserver protocol, JSON API, search page)",
+     cmd_serve_help},
     {"docalign", cmd_docalign, "find which documents translate each other", cmd_docalign_help},
     {"corpus", cmd_corpus, "folders of documents in, a filtered parallel corpus out",
      cmd_corpus_help},

@@ -93,6 +93,12 @@ static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, int flat)
 
 int jisr_tm_matches_json(jisr_buf *b, const char *query, const jisr_tm_matches *m)
 {
+    return jisr_tm_matches_json_ex(b, query, m, NULL);
+}
+
+int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matches *m,
+                            const jisr_tm_json_opts *o)
+{
     jisr_buf t = {0};
     int rc = jisr_buf_puts(b, "{\"query\":");
     if (rc == 0)
@@ -110,6 +116,14 @@ int jisr_tm_matches_json(jisr_buf *b, const char *query, const jisr_tm_matches *
         if (x->placeable &&
             ((rc = jisr_buf_puts(b, ",\"placeable\":true,\"stored_target\":")) < 0 ||
              (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), 0)) < 0))
+            break;
+        if (o && o->diff && x->diff &&
+            ((rc = jisr_buf_puts(b, ",\"diff\":")) < 0 ||
+             (rc = jplain(b, &t, x->diff, strlen(x->diff), 0)) < 0))
+            break;
+        if (o && o->memory_names && x->memory < o->nmemory_names &&
+            ((rc = jisr_buf_puts(b, ",\"memory\":")) < 0 ||
+             (rc = jcstr(b, o->memory_names[x->memory])) < 0))
             break;
         rc = jisr_buf_putc(b, '}');
     }

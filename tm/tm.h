@@ -218,6 +218,7 @@ typedef struct jisr_tm_match {
     char *target_orig; /* the stored target text */
     int placeable;     /* 1 when the query's numbers were substituted into target */
     char *diff;        /* source as a word diff against the query: [-query only-]{+match only+} */
+    size_t memory;     /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -247,6 +248,24 @@ JISR_API int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_q
 
 /** Score two texts of one language as the matcher does (0–100). */
 JISR_API int jisr_tm_score_texts(const char *a, const char *b, int *score);
+
+/* ---- several memories ------------------------------------------------------------------ */
+
+/** One memory of a multi-memory query, and the penalty (0–100) taken off its scores. */
+typedef struct jisr_tm_source {
+    jisr_tm *tm;
+    int penalty;
+} jisr_tm_source;
+
+/** Fuzzy-match text against n memories at once (a project memory and reference memories):
+ * each is queried as jisr_tm_query does, the penalty of its memory is subtracted from each
+ * match's score (and penalty/100 from its similarity), matches whose lowered score is below
+ * opts->min_score are left out, and the best opts->max_results of all are returned in one
+ * ranking: score, then similarity, then the earlier memory, then the lower id. match.memory
+ * names the memory (index into src). Exact: the result is the top of the union of every
+ * memory's matches. Threads: as jisr_tm_query on each handle. */
+JISR_API int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
+                                 const jisr_tm_query_opts *opts, jisr_tm_matches *out);
 
 /* ---- concordance ------------------------------------------------------------------------ */
 
@@ -347,6 +366,16 @@ JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
 /** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true,
  * "stored_target":…]},…]} */
 JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
+/** What jisr_tm_matches_json_ex adds to each match of that shape. */
+typedef struct jisr_tm_json_opts {
+    int diff; /* "diff": the stored source as a word diff against the query ([-…-]{+…+}) */
+    /* "memory": memory_names[match.memory], for the matches of jisr_tm_query_multi */
+    const char *const *memory_names;
+    size_t nmemory_names;
+} jisr_tm_json_opts;
+/** jisr_tm_matches_json with the additions of o (NULL: none). */
+JISR_API int jisr_tm_matches_json_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,
+                                     const jisr_tm_json_opts *o);
 /** "query: …" then per match its score, id, word diff and (proposed) target; a line saying there
  * is none below min_score when m is empty. */
 JISR_API int jisr_tm_matches_text(jisr_buf *out, const char *query, const jisr_tm_matches *m,

@@ -68,10 +68,11 @@ int cmd_delete(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_docalign(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 extern const char cmd_segment_help[], cmd_align_help[], cmd_align_eval_help[], cmd_convert_help[],
     cmd_import_help[], cmd_query_help[], cmd_concord_help[], cmd_export_help[], cmd_stats_help[],
-    cmd_delete_help[], cmd_reindex_help[], cmd_docalign_help[], cmd_corpus_help[];
+    cmd_delete_help[], cmd_reindex_help[], cmd_docalign_help[], cmd_corpus_help[], cmd_serve_help[];
 
 extern const cli_command cli_commands[];
 extern const size_t cli_ncommands;

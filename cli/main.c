@@ -2,8 +2,8 @@
  * main.c — the `jisr` program: dispatch to subcommands, global --help/--version, and the
  * shared helpers of cli.h. Each command lives in cmd_<verb>.c and uses only public headers.
  */
-#include <signal.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,8 @@ const cli_command cli_commands[] = {
     {"stats", cmd_stats, "units, languages and size of a memory", cmd_stats_help},
     {"delete", cmd_delete, "delete units from a memory by id", cmd_delete_help},
     {"reindex", cmd_reindex, "rebuild a memory's index (after an ICU upgrade)", cmd_reindex_help},
+    {"serve", cmd_serve, "serve memories over HTTP (tmserver protocol, JSON API, search page)",
+     cmd_serve_help},
     {"docalign", cmd_docalign, "find which documents translate each other", cmd_docalign_help},
     {"corpus", cmd_corpus, "folders of documents in, a filtered parallel corpus out",
      cmd_corpus_help},
@@ -156,32 +158,6 @@ char *cli_default_tm(void)
     return b.data;
 }
 
-/* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the
- * library lists them; unlinkat is async-signal-safe), then die of the same signal with the
- * default action (SA_RESETHAND restored it; the signal is blocked until the handler returns). */
-static void on_fatal_signal(int sig)
-{
-    jisr_outfile_remove_temporaries();
-    raise(sig);
-}
-
-static void install_signal_handlers(void)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fatal_signal;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        struct sigaction old;
-        /* a signal ignored by whoever started us (nohup, a shell's background job) stays so */
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            continue;
-        sigaction(sigs[i], &sa, NULL);
-    }
-}
-
 static void on_tm_warning(void *ctx, const char *msg)
 {
     (void)ctx;
@@ -218,6 +194,32 @@ int cli_number(const char *s, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the
+ * library lists them; unlinkat is async-signal-safe), then die of the same signal with the
+ * default action (SA_RESETHAND restored it; the signal is blocked until the handler returns). */
+static void on_fatal_signal(int sig)
+{
+    jisr_outfile_remove_temporaries();
+    raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* a signal ignored by whoever started us (nohup, a shell's background job) stays so */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
  * list, and buckets nearest the query's length come first so that this happens early. The
  * exhaustive path (the oracle the index is tested against) scores every unit.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,12 +87,12 @@ static int cmp_qterm_est(const void *a, const void *b)
     return x->hk < y->hk ? -1 : x->hk > y->hk;
 }
 
-static _Thread_local const uint32_t *g_acc_sort;
-
-static int cmp_by_acc(const void *a, const void *b)
+/* survivors by decreasing shared count, then id (qsort_r: the counters are the context's) */
+static int cmp_by_acc(const void *a, const void *b, void *arg)
 {
+    const uint32_t *acc = arg;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    uint32_t ax = g_acc_sort[x] & 0x7fffffffu, ay = g_acc_sort[y] & 0x7fffffffu;
+    uint32_t ax = acc[x] & 0x7fffffffu, ay = acc[y] & 0x7fffffffu;
     if (ax != ay)
         return ax > ay ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -523,9 +524,8 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
      * early and raise its bar); rest = Σ cq of the terms not verified. Once the bar has risen,
      * minc rises with it, and since acc only falls along the list, the first survivor below it
      * ends the bucket. */
-    g_acc_sort = c->acc;
     if (ntouch > 1)
-        qsort(touched, ntouch, sizeof *touched, cmp_by_acc);
+        qsort_r(touched, ntouch, sizeof *touched, cmp_by_acc, c->acc);
     for (size_t k = 0; k < ntouch && rc == 0; k++) {
         unsigned int id = touched[k];
         int m2 = tm_eff_min(c);

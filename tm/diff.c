@@ -96,29 +96,38 @@ static int align_full(const tm_tok *q, size_t qa, size_t n, const tm_tok *m, siz
     return 0;
 }
 
+/* One row of the DP: cur from prev for query token qt against the match tokens mv[0..mn) (in
+ * the order given: the backward rows pass the reversed tokens). */
+static inline void dp_step(const tm_tok *qt, const tm_tok *const *mv, size_t mn,
+                           const uint32_t *prev, uint32_t *cur)
+{
+    uint32_t wq = tm_tok_w(qt);
+    cur[0] = prev[0] + wq;
+    for (size_t j = 1; j <= mn; j++) {
+        const tm_tok *mt = mv[j - 1];
+        uint32_t a = prev[j - 1] + tm_sub_cost(qt, mt);
+        uint32_t b = prev[j] + wq;
+        uint32_t cc = cur[j - 1] + tm_tok_w(mt);
+        uint32_t v = a < b ? a : b;
+        cur[j] = v < cc ? v : cc;
+    }
+}
+
 /* The last row of the DP of q[qa, qb) against m[ma, mb): row[j] = the distance of q[qa, qb) and
  * m[ma, ma + j). rev: of the reversed sequences (row[j] = the distance of q[qa, qb) and
- * m[mb − j, mb)). tmp holds as many values as row. */
+ * m[mb − j, mb)). tmp holds as many values as row, mp as many token pointers. */
 static void dp_row(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, const tm_tok *m,
-                   size_t ma, size_t mb, int rev, uint32_t *row, uint32_t *tmp)
+                   size_t ma, size_t mb, int rev, uint32_t *row, uint32_t *tmp, const tm_tok **mp)
 {
     size_t mn = mb - ma;
+    for (size_t j = 0; j < mn; j++)
+        mp[j] = rev ? &m[mb - 1 - j] : &m[ma + j];
     uint32_t *prev = row, *cur = tmp;
     prev[0] = 0;
     for (size_t j = 1; j <= mn; j++)
-        prev[j] = prev[j - 1] + tm_tok_w(&m[rev ? mb - j : ma + j - 1]);
+        prev[j] = prev[j - 1] + tm_tok_w(mp[j - 1]);
     for (size_t i = 1; i <= qb - qa; i++) {
-        const tm_tok *qt = &q[rev ? qb - i : qa + i - 1];
-        uint32_t wq = tm_tok_w(qt);
-        cur[0] = prev[0] + wq;
-        for (size_t j = 1; j <= mn; j++) {
-            const tm_tok *mt = &m[rev ? mb - j : ma + j - 1];
-            uint32_t a = prev[j - 1] + tm_sub_cost(qt, mt);
-            uint32_t b = prev[j] + wq;
-            uint32_t cc = cur[j - 1] + tm_tok_w(mt);
-            uint32_t v = a < b ? a : b;
-            cur[j] = v < cc ? v : cc;
-        }
+        dp_step(&q[rev ? qb - i : qa + i - 1], mp, mn, prev, cur);
         uint32_t *t = prev;
         prev = cur;
         cur = t;
@@ -130,9 +139,10 @@ static void dp_row(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, const 
 }
 
 /* Hirschberg: an optimal alignment of q[qa, qb) and m[ma, mb) appended to out. f, g and tmp hold
- * |m| + 1 values each. */
+ * |m| + 1 values each, mp |m| token pointers. */
 static int hirschberg(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, const tm_tok *m,
-                      size_t ma, size_t mb, uint32_t *f, uint32_t *g, uint32_t *tmp, steps *out)
+                      size_t ma, size_t mb, uint32_t *f, uint32_t *g, uint32_t *tmp,
+                      const tm_tok **mp, steps *out)
 {
     size_t n = qb - qa, mn = mb - ma;
     if (c->late)
@@ -140,8 +150,8 @@ static int hirschberg(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, con
     if (n <= 2 || (n + 1) * (mn + 1) <= TM_DIFF_LEAF_CELLS)
         return align_full(q, qa, n, m, ma, mn, out);
     size_t mid = qa + n / 2;
-    dp_row(c, q, qa, mid, m, ma, mb, 0, f, tmp);
-    dp_row(c, q, mid, qb, m, ma, mb, 1, g, tmp);
+    dp_row(c, q, qa, mid, m, ma, mb, 0, f, tmp, mp);
+    dp_row(c, q, mid, qb, m, ma, mb, 1, g, tmp, mp);
     if (c->late)
         return 0;
     /* the column where an optimal path crosses the middle row: f[k] + g[mn − k] is least */
@@ -154,24 +164,63 @@ static int hirschberg(jisr_tm_ctx *c, const tm_tok *q, size_t qa, size_t qb, con
             best = k;
         }
     }
-    int rc = hirschberg(c, q, qa, mid, m, ma, ma + best, f, g, tmp, out);
+    int rc = hirschberg(c, q, qa, mid, m, ma, ma + best, f, g, tmp, mp, out);
     if (rc == 0)
-        rc = hirschberg(c, q, mid, qb, m, ma + best, mb, f, g, tmp, out);
+        rc = hirschberg(c, q, mid, qb, m, ma + best, mb, f, g, tmp, mp, out);
     return rc;
 }
 
-/* An optimal alignment of the query's tokens with the match's, in order. */
-static int align(jisr_tm_ctx *c, const tm_toks *q, const tm_toks *m, steps *out)
+/* An optimal alignment of the query's tokens with the match's, in order (force: Hirschberg's
+ * whatever the size, for tests). */
+static int align_with(jisr_tm_ctx *c, const tm_toks *q, const tm_toks *m, steps *out, int force)
 {
     out->n = 0;
-    if ((q->n + 1) * (m->n + 1) <= TM_DIFF_FULL_CELLS)
+    if (!force && (q->n + 1) * (m->n + 1) <= TM_DIFF_FULL_CELLS)
         return align_full(q->v, 0, q->n, m->v, 0, m->n, out);
     uint32_t *buf = malloc(3 * (m->n + 1) * sizeof *buf);
-    if (!buf)
+    const tm_tok **mp = malloc((m->n + 1) * sizeof *mp);
+    if (!buf || !mp) {
+        free(buf);
+        free(mp);
         return jisr_oom(3 * (m->n + 1) * sizeof *buf);
-    int rc =
-        hirschberg(c, q->v, 0, q->n, m->v, 0, m->n, buf, buf + m->n + 1, buf + 2 * (m->n + 1), out);
+    }
+    int rc = hirschberg(c, q->v, 0, q->n, m->v, 0, m->n, buf, buf + m->n + 1, buf + 2 * (m->n + 1),
+                        mp, out);
     free(buf);
+    free(mp);
+    return rc;
+}
+
+static int align(jisr_tm_ctx *c, const tm_toks *q, const tm_toks *m, steps *out)
+{
+    return align_with(c, q, m, out, 0);
+}
+
+int tm_align_cost(const tm_toks *q, const tm_toks *m, int hirschberg, uint32_t *cost)
+{
+    jisr_tm_ctx c;
+    memset(&c, 0, sizeof c);
+    steps s = {0};
+    int rc = align_with(&c, q, m, &s, hirschberg);
+    uint32_t sum = 0;
+    size_t qi = 0, mi = 0;
+    for (size_t k = 0; rc == 0 && k < s.n; k++) { /* every token once, in order */
+        const step *st = &s.v[k];
+        if (st->op == 'D') {
+            rc = st->qi == qi ? 0 : JISR_EINVAL;
+            sum += tm_tok_w(&q->v[qi++]);
+        } else if (st->op == 'I') {
+            rc = st->mi == mi ? 0 : JISR_EINVAL;
+            sum += tm_tok_w(&m->v[mi++]);
+        } else {
+            rc = st->qi == qi && st->mi == mi ? 0 : JISR_EINVAL;
+            sum += tm_sub_cost(&q->v[qi++], &m->v[mi++]);
+        }
+    }
+    if (rc == 0 && (qi != q->n || mi != m->n))
+        rc = JISR_EINVAL;
+    free(s.v);
+    *cost = sum;
     return rc;
 }
 

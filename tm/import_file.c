@@ -625,6 +625,7 @@ static int import_run(jisr_tm *tm, jisr_reader *r, const char *name, uint64_t si
         goto done;
     if ((rc = jisr_tm_import_begin(tm, &fo->import, &imp)) < 0)
         goto done;
+    imp->checked = 1; /* by the parse */
     if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
         imp->gate = spill_gate;
         imp->gate_ctx = &sp;

@@ -104,6 +104,7 @@ struct jisr_tm_import {
      * (wait: block until the parse ends) */
     int (*gate)(void *ctx, int wait);
     void *gate_ctx;
+    int checked; /* units come checked (tm_unit_check on the parsing thread) */
     /* writer thread: commits queued batches in order */
     pthread_t th;
     int th_started;

@@ -266,5 +266,8 @@ void tm_place_free(tm_place *p);
 /* diff.c */
 /** Fill m (the caller's result) for top entry b: texts, word diff, placeables. */
 int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m);
+/** The cost of the alignment the diff is made from (hirschberg: by Hirschberg's method whatever
+ * the size), checking that it covers every token once and in order (tests). */
+int tm_align_cost(const tm_toks *q, const tm_toks *m, int hirschberg, uint32_t *cost);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * multi.c — one fuzzy query over several memories with penalties (a project memory and reference
  * memories, as CAT tools combine them): each memory is asked for the same number of matches at
- * the threshold raised by its penalty, scores are lowered by the penalty, and the lists are
+ * the threshold raised by its penalty, scores (and similarities, by penalty/100) are lowered, and the lists are
  * merged in one ranking — the matcher's own (score; no agreement change first; character
  * similarity; later change; more usage; similarity), then the earlier memory, then the lower id.
  *
@@ -81,6 +81,7 @@ int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
             jisr_tm_match *x = &all.v[all.n++];
             *x = m.v[i];
             x->score -= src[k].penalty;
+            x->similarity -= src[k].penalty / 100.0;
             x->memory = k;
         }
         m.n = 0; /* the strings now belong to all */

@@ -99,26 +99,52 @@ int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, si
     return cur->t->rc;
 }
 
+/* The key's last chunk: the first key after (pkey, all ids), then one back. 0 with it in k and
+ * d, MDB_NOTFOUND when there is none, else LMDB's error. */
+static int last_chunk(MDB_cursor *c, const unsigned char key[12], MDB_val *k, MDB_val *d)
+{
+    k->mv_size = 12;
+    k->mv_data = (void *)key;
+    int rc = mdb_cursor_get(c, k, d, MDB_SET_RANGE);
+    if (rc == 0)
+        rc = mdb_cursor_get(c, k, d, MDB_PREV);
+    else if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(c, k, d, MDB_LAST);
+    return rc;
+}
+
+/* last_chunk under one guard for both moves (a frame of its own: nothing of the caller's is
+ * live across the setjmp) */
+static TM_NOINLINE int guarded_last_chunk(MDB_cursor *c, const unsigned char key[12], MDB_val *k,
+                                          MDB_val *d)
+{
+    int rc;
+    TM_GUARDED(rc, last_chunk(c, key, k, d));
+    return rc;
+}
+
 int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t nid, jisr_buf *out)
 {
     unsigned char key[12], old[TM_POST_MERGE_MAX];
     size_t oldn = 0;
     uint32_t last = 0;
-    /* the key's last chunk: the first key after (pkey, all ids), then one back */
+    tm_txn *t = cur->t;
+    if (t->rc)
+        return t->rc;
     jisr_be_put(key, pkey, 8);
     memset(key + 8, 0xFF, 4);
-    MDB_val k = {12, key}, d;
-    int found = tm_cur_get(cur, &k, &d, MDB_SET_RANGE, "writing the index");
-    if (found)
-        found = tm_cur_get(cur, &k, &d, MDB_PREV, "writing the index");
-    else if (!cur->t->rc)
-        found = tm_cur_get(cur, &k, &d, MDB_LAST, "writing the index");
-    if (cur->t->rc)
-        return cur->t->rc;
+    MDB_val k, d;
+    int rc = guarded_last_chunk(cur->c, key, &k, &d);
+    if (rc && rc != MDB_NOTFOUND)
+        return tm_txn_fail(t, rc, "writing the index");
+    int found = rc == 0;
+    if (found &&
+        !(tm_val_check(t, &k, "writing the index") && tm_val_check(t, &d, "writing the index")))
+        return t->rc;
     /* room for the chunk: the old deltas, a count and a varint per id */
     jisr_buf_reset(out);
     if (jisr_buf_reserve(out, TM_POST_MERGE_MAX + 10 + 5 * (nid + 1)) < 0)
-        return tm_txn_set(cur->t, jisr_oom(0));
+        return tm_txn_set(t, jisr_oom(0));
     if (found && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 &&
         d.mv_size < TM_POST_MERGE_MAX) {
         uint64_t cnt, dl;

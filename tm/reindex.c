@@ -170,19 +170,24 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
     return 0;
 }
 
-/* One attempt in one transaction: 0, or the error (t->mdb == MDB_MAP_FULL: grow and retry). */
+/* One attempt in one transaction: 0, or the error (t->mdb == MDB_MAP_FULL: grow and retry). The
+ * units are read through a read transaction on the same state (begun once the write lock is
+ * ours), so that every record read is checked against the file: the write transaction's own
+ * copies of the pages it changed live on the heap, where a damaged length cannot be checked. */
 static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
 {
     jisr_tm *tm = x->tm;
-    tm_txn *t = &x->t;
-    tm_cur cur = {t, NULL};
+    tm_txn *t = &x->t, rt;
+    tm_cur cur = {&rt, NULL};
     MDB_stat ms;
     uint64_t done = 0;
-    if (tm_txn_begin(t, tm, 1) < 0 || tm_dbi_stat(t, tm->units, &ms, "reading the units") < 0 ||
+    memset(&rt, 0, sizeof rt);
+    if (tm_txn_begin(t, tm, 1) < 0 || tm_txn_set(t, tm_txn_begin(&rt, tm, 0)) < 0 ||
+        tm_dbi_stat(t, tm->units, &ms, "reading the units") < 0 ||
+        tm_txn_set(t, tm_cur_open(&cur, &rt, tm->units)) < 0 ||
         tm_drop(t, tm->post, 0, "emptying the index") < 0 ||
         tm_drop(t, tm->dedupe, 0, "emptying the dedupe index") < 0 ||
-        (tm->vocab && tm_drop(t, tm->vocab, 0, "emptying the vocabulary") < 0) ||
-        tm_cur_open(&cur, t, tm->units) < 0)
+        (tm->vocab && tm_drop(t, tm->vocab, 0, "emptying the vocabulary") < 0))
         goto done;
     x->npost = 0;
     x->in_batch = 0;
@@ -190,7 +195,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
     free(x->vseen.v); /* a retry after growing the map starts the vocabulary again */
     memset(&x->vseen, 0, sizeof x->vseen);
     MDB_val k, d;
-    for (int f = tm_cur_get(&cur, &k, &d, MDB_FIRST, "reading the units"); f;
+    for (int f = tm_cur_get(&cur, &k, &d, MDB_FIRST, "reading the units"); f && !t->rc;
          f = tm_cur_get(&cur, &k, &d, MDB_NEXT, "reading the units")) {
         unsigned int id;
         if (k.mv_size != sizeof id) {
@@ -207,9 +212,9 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         if (tm_txn_set(t, redo_unit(x, id, d.mv_data, d.mv_size)) < 0)
             break;
         /* the record changes only when the tokens do */
-        if ((x->enc.len != d.mv_size || memcmp(x->enc.data, d.mv_data, d.mv_size) != 0)) {
-            MDB_val nd = {x->enc.len, x->enc.data};
-            if (tm_cur_put(&cur, &k, &nd, MDB_CURRENT, "rewriting a unit") < 0)
+        if (x->enc.len != d.mv_size || memcmp(x->enc.data, d.mv_data, d.mv_size) != 0) {
+            MDB_val nk = {sizeof id, &id}, nd = {x->enc.len, x->enc.data};
+            if (tm_put(t, tm->units, &nk, &nd, 0, "rewriting a unit") < 0)
                 break;
         }
         if (++x->in_batch == TM_DEFAULT_BATCH && flush_batch(x) < 0)
@@ -217,13 +222,14 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         if (o && o->on_progress && ++done % 4096 == 0)
             o->on_progress(o->ctx, done, ms.ms_entries);
     }
-    tm_cur_close(&cur);
+    tm_txn_set(t, rt.rc); /* the read side's error, if any */
     if (!t->rc && x->in_batch)
         flush_batch(x);
     if (!t->rc)
         tm_index_stamp(t);
 done:
     tm_cur_close(&cur);
+    tm_txn_abort(&rt);
     return tm_txn_commit(t);
 }
 

@@ -302,6 +302,7 @@ static int env_open(jisr_tm *tm, size_t mapsize, unsigned envflags)
         return rc;
     mdb_env_set_maxdbs(tm->env, 8);
     mdb_env_set_mapsize(tm->env, mapsize);
+    mdb_env_set_assert(tm->env, tm_lmdb_assert);
     rc = mdb_env_open(tm->env, tm->dir, envflags, 0664);
     if (rc) {
         mdb_env_close(tm->env);
@@ -348,6 +349,8 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
     }
     pthread_mutex_init(&tm->mu, NULL);
     pthread_cond_init(&tm->cv, NULL);
+    if (!(opts->flags & JISR_TM_NOGUARD))
+        tm_fault_guard();
     tm->flags = opts->flags;
     tm->rdonly = !(opts->flags & JISR_TM_WRITE);
     size_t mapsize = opts->initial_mapsize ? opts->initial_mapsize : DEFAULT_MAPSIZE;
@@ -391,8 +394,12 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
     }
     /* adopt the largest map size any writer has used (never smaller than the data) */
     mdb_env_set_mapsize(tm->env, 0);
-    if ((rc = check_size(tm)) < 0 || (rc = open_dbis(tm, warn, sizeof warn)) < 0)
+    if ((rc = check_size(tm)) < 0)
         goto fail;
+    tm_map_locate(tm);
+    if ((rc = open_dbis(tm, warn, sizeof warn)) < 0)
+        goto fail;
+    tm_map_locate(tm); /* a new memory had nothing to read before */
     if (warn[0] && opts->on_warning)
         opts->on_warning(opts->ctx, warn);
     *out = tm;

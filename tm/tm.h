@@ -52,6 +52,7 @@ enum {
     JISR_TM_WRITE = 1 << 0,    /* open for writing; creates the directory and memory if missing */
     JISR_TM_NOSYNC = 1 << 1,   /* skip fsync at commit: survives a killed process, not power loss */
     JISR_TM_EXISTING = 1 << 2, /* with WRITE: JISR_ENOTFOUND instead of creating a memory */
+    JISR_TM_NOGUARD = 1 << 3,  /* do not install the fault guard (see jisr_tm_open) */
 };
 
 typedef struct jisr_tm_open_opts {
@@ -76,7 +77,14 @@ typedef struct jisr_tm_open_opts {
  * so that no read ever goes past the end of the file), empty, or not an LMDB file; JISR_EREADONLY
  * when writing is asked for and not allowed. When the lock file cannot be written (a read-only
  * directory) a read-only memory is opened without locking, which is only safe while no one writes
- * to it (jisr_tm_nolock). */
+ * to it (jisr_tm_nolock).
+ * Damage found later is JISR_EDB too, never a crash: values are checked against the file, and a
+ * damaged page that makes LMDB assert or read outside the file (SIGSEGV/SIGBUS) is caught inside
+ * the LMDB call. For the faults, the first jisr_tm_open of a process (without JISR_TM_NOGUARD)
+ * installs handlers for SIGSEGV and SIGBUS: a fault inside one of the library's LMDB calls returns
+ * to it, any other fault goes to the handler installed before (or ends the process as it would
+ * have). A program with handlers of its own for these signals should install them first, or open
+ * with JISR_TM_NOGUARD. */
 JISR_API int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
 /** Close the handle (flushes to disk when opened for writing). Accepts NULL. */
 JISR_API void jisr_tm_close(jisr_tm *tm);
@@ -118,7 +126,10 @@ typedef struct jisr_tm_import jisr_tm_import;
 /** Start a batched import on a handle opened with JISR_TM_WRITE. Units are buffered and written
  * one batch per write transaction, by a thread of the importer's own while the caller prepares
  * the next batch: a batch is stored completely or not at all. An error of the writer is returned
- * by the next add or commit. The handle must not be used by the caller meanwhile. */
+ * by the next add or commit. The import object is used by one thread at a time; the handle
+ * stays usable by every thread meanwhile (queries see each batch once it is committed). Writes
+ * of one memory are serialised: another import or a delete waits while a batch is written (and,
+ * for a strict file, until its parse has ended). *out is freed by jisr_tm_import_end. */
 JISR_API int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts,
                                   jisr_tm_import **out);
 /** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.
@@ -307,7 +318,7 @@ typedef struct jisr_tm_source {
 
 /** Fuzzy-match text against n memories at once (a project memory and reference memories):
  * each is queried as jisr_tm_query does (filters and tags included), the penalty of its memory
- * is subtracted from each match's score, matches whose lowered score is below opts->min_score
+ * is subtracted from each match's score (and penalty/100 from its similarity), matches whose lowered score is below opts->min_score
  * are left out, and the best opts->max_results of all are returned in the matcher's ranking
  * (score; no agreement change first; character similarity; later change; more usage;
  * similarity), then the earlier memory, then the lower id. match.memory names the memory

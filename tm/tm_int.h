@@ -8,11 +8,22 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "tm/tm.h"
 #include "util/util_int.h"
+
+#if defined(__GNUC__)
+#define TM_NOINLINE __attribute__((noinline))
+/* initial-exec TLS: a few bytes of the static TLS block, read without the __tls_get_addr call a
+ * shared library pays for each access to its thread-local variables */
+#define TM_TLS_FAST __attribute__((tls_model("initial-exec")))
+#else
+#define TM_NOINLINE
+#define TM_TLS_FAST
+#endif
 
 /* ---- tokens (tok.c) --------------------------------------------------------------------- */
 
@@ -264,6 +275,8 @@ struct jisr_tm {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned active, growing;
+    const char *map_base; /* where the file is mapped (tm_map_locate), NULL unknown */
+    size_t map_len;
     struct jisr_tm_ctx *pool; /* idle query contexts lent to jisr_tm_query/concord (match.c) */
     size_t npool;
     /* the index's versions as recorded in the memory, and whether they differ from ours */
@@ -289,6 +302,32 @@ typedef struct tm_cur {
     tm_txn *t;
     MDB_cursor *c;
 } tm_cur;
+
+/** Install (once per process) the SIGSEGV/SIGBUS handlers that return a fault inside a guarded
+ * LMDB call as a damaged memory (txn.c). */
+void tm_fault_guard(void);
+/** LMDB's assertion callback (mdb_env_set_assert): returns into the guarded call that failed. */
+void tm_lmdb_assert(MDB_env *env, const char *msg);
+/* The guard around LMDB calls (txn.c): where an assertion of LMDB, or a fault inside it on a
+ * damaged page, returns to on this thread, and whether one was caught. */
+extern _Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
+extern _Thread_local int tm_guard_hit TM_TLS_FAST;
+/** Run the LMDB call(s) `expr` (assigning rc) under the guard: an assertion or fault gives
+ * rc = MDB_CORRUPTED (the transaction must then only be aborted). Nothing that lives across
+ * the jump may change between the setjmp and the call. */
+#define TM_GUARDED(rc, expr)                                                                       \
+    do {                                                                                           \
+        sigjmp_buf jb_;                                                                            \
+        sigjmp_buf *prev_ = tm_guard;                                                              \
+        if (sigsetjmp(jb_, 0) == 0) {                                                              \
+            tm_guard = &jb_;                                                                       \
+            rc = (expr);                                                                           \
+        } else {                                                                                   \
+            rc = MDB_CORRUPTED;                                                                    \
+            tm_guard_hit = 1;                                                                      \
+        }                                                                                          \
+        tm_guard = prev_;                                                                          \
+    } while (0)
 
 /** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
  * was being done (never "unknown error"). */
@@ -338,6 +377,8 @@ int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *
 int tm_cur_put(tm_cur *c, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
 void tm_cur_close(tm_cur *c);
 
+/** Find where LMDB mapped the file (no other transaction of the process open). */
+void tm_map_locate(jisr_tm *tm);
 /** Double the map size, once no transaction of the process is open (the caller has none). */
 int tm_grow(jisr_tm *tm);
 /** Grow the map (by doublings) so that extra bytes fit after the data; same condition. An import

@@ -432,19 +432,19 @@ static size_t strip_clitics(const unsigned char *p, size_t len)
     return 2 * k;
 }
 
+/* Room for one more token, out of the tokenizer's loop (it runs a few times per text). */
+static TM_NOINLINE int toks_grow(tm_toks *t)
+{
+    return JISR_GROW(t->v, t->cap, t->n + 1);
+}
+
 /* Append a token of s[start..end) whose normal form is nz[0..nzl): its hashes (the normalised
  * one from the surface when the normal form is empty) and the text's counts. */
 static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind,
                     const char *nz, size_t nzl)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        tm_tok *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
+    if (t->n == t->cap && toks_grow(t) < 0)
+        return JISR_ENOMEM;
     tm_tok *k = &t->v[t->n];
     k->start = (uint32_t)start;
     k->end = (uint32_t)end;

@@ -10,7 +10,16 @@
  *
  * Reads are checked against the file: a value LMDB hands out must lie inside the mapped part of
  * data.mdb that the file really holds (a damaged node can claim any size, and reading past the
- * end of the file is SIGBUS); a value outside it is reported as a damaged memory.
+ * end of the file is SIGBUS); a value outside it is reported as a damaged memory. LMDB itself
+ * asserts on some damage it meets while it moves a cursor or writes (a page that is neither a
+ * branch nor a leaf where it expects one) and would abort the process; its assertion callback
+ * jumps back instead to the wrapper that made the call (a guard set around every cursor move and
+ * every write), which reports the damage as MDB_CORRUPTED. The transaction is then only aborted.
+ * Other damage makes LMDB read outside the file (a node offset or size taken from a damaged page:
+ * SIGSEGV, or SIGBUS past the end of the file); the same guard catches those faults through
+ * handlers for SIGSEGV and SIGBUS installed once per process by the first jisr_tm_open (unless
+ * JISR_TM_NOGUARD): a fault on a thread inside a guarded LMDB call returns to the guard, any other
+ * fault goes to the handler that was there before (or kills the process as it would have).
  *
  * Threads. One handle serves every thread of the process (LMDB allows one environment per
  * process). mdb_env_set_mapsize unmaps and maps the file again, so it may only run while no
@@ -22,6 +31,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +40,73 @@
 #include <sys/statvfs.h>
 
 #include "tm/tm_int.h"
+
+/* ---- LMDB's assertions ------------------------------------------------------------------ */
+
+_Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
+_Thread_local int tm_guard_hit TM_TLS_FAST;
+static _Thread_local char tl_assert[256]; /* the message of what the guard caught */
+
+void tm_lmdb_assert(MDB_env *env, const char *msg)
+{
+    (void)env;
+    if (!tm_guard)
+        return; /* outside a guarded call: LMDB aborts, as it would without us */
+    snprintf(tl_assert, sizeof tl_assert, "%s", msg);
+    siglongjmp(*tm_guard, 1);
+}
+
+/* SIGSEGV and SIGBUS inside a guarded LMDB call: a read outside the file, through a damaged
+ * page. The handler runs with SA_NODEFER, so that jumping out of it leaves the signal unblocked
+ * (sigsetjmp does not save the mask: that would cost two system calls per call). */
+static struct sigaction old_segv, old_bus;
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    if (tm_guard) {
+        snprintf(tl_assert, sizeof tl_assert, "a read outside the file (%s)",
+                 sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
+        siglongjmp(*tm_guard, 1);
+    }
+    const struct sigaction *old = sig == SIGBUS ? &old_bus : &old_segv;
+    if (old->sa_flags & SA_SIGINFO) {
+        old->sa_sigaction(sig, si, uc);
+        return;
+    }
+    if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL); /* the fault happens again on return, and ends the process */
+}
+
+static void fault_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+void tm_fault_guard(void)
+{
+    pthread_once(&fault_once, fault_install);
+}
+
+#define GUARDED TM_GUARDED
+
+/* The message of an assertion caught since the last call (cleared), or NULL. */
+static const char *assert_msg(void)
+{
+    if (!tm_guard_hit)
+        return NULL;
+    tm_guard_hit = 0;
+    return tl_assert;
+}
 
 /* ---- error mapping ---------------------------------------------------------------------- */
 
@@ -57,11 +135,13 @@ int tm_db_error(const jisr_tm *tm, int rc, const char *what)
     case MDB_BAD_TXN:
     case MDB_BAD_VALSIZE:
     case MDB_BAD_DBI:
-    case MDB_TLS_FULL:
+    case MDB_TLS_FULL: {
+        const char *am = assert_msg();
         return jisr_error_set(JISR_EDB, file, 0, 0,
-                              "%s: the memory is damaged (%s); restore it from a copy or import "
-                              "its last export into a new memory",
-                              what, mdb_strerror(rc));
+                              "%s: the memory is damaged (%s%s%s); restore it from a copy or "
+                              "import its last export into a new memory",
+                              what, am ? "LMDB: " : "", am ? am : mdb_strerror(rc), "");
+    }
     case MDB_PANIC:
         return jisr_error_set(JISR_EDB, file, 0, 0,
                               "%s: LMDB stopped after a fatal error (%s); close and reopen the "
@@ -166,6 +246,42 @@ static void unhold(jisr_tm *tm)
     pthread_mutex_unlock(&tm->mu);
 }
 
+/* Where LMDB mapped the file (its API tells only the size): the mapping of /proc/self/maps that
+ * holds a value read from the file. Done after opening and after every change of the map size,
+ * with no other transaction of the process open. Without /proc the bounds stay unknown and
+ * values are not checked. */
+void tm_map_locate(jisr_tm *tm)
+{
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, d;
+    tm->map_base = NULL;
+    tm->map_len = 0;
+    if (mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn) != 0)
+        return;
+    uintptr_t p = 0;
+    MDB_dbi main;
+    if (mdb_dbi_open(txn, NULL, 0, &main) == 0 && mdb_cursor_open(txn, main, &cur) == 0) {
+        if (mdb_cursor_get(cur, &k, &d, MDB_FIRST) == 0)
+            p = (uintptr_t)k.mv_data;
+        mdb_cursor_close(cur);
+    }
+    mdb_txn_abort(txn);
+    FILE *f = p ? fopen("/proc/self/maps", "r") : NULL;
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && p >= a && p < b) {
+            tm->map_base = (const char *)a;
+            tm->map_len = b - a;
+            break;
+        }
+    }
+    fclose(f);
+}
+
 /* Set the map size (0: adopt the size recorded in the file by another process) once no
  * transaction of the process is open. grow: only when the map is still below size (another
  * thread may have grown it meanwhile). */
@@ -184,8 +300,10 @@ static int map_set(jisr_tm *tm, size_t size, int grow)
         pthread_cond_wait(&tm->cv, &tm->mu);
     int rc = 0;
     MDB_envinfo info;
-    if (!grow || (mdb_env_info(tm->env, &info) == 0 && info.me_mapsize < size))
+    if (!grow || (mdb_env_info(tm->env, &info) == 0 && info.me_mapsize < size)) {
         rc = mdb_env_set_mapsize(tm->env, size);
+        tm_map_locate(tm); /* mapped anew, maybe elsewhere */
+    }
     tm->growing--;
     pthread_cond_broadcast(&tm->cv);
     pthread_mutex_unlock(&tm->mu);
@@ -225,22 +343,22 @@ int tm_reserve(jisr_tm *tm, uint64_t extra)
  * snapshot). */
 static void file_window(tm_txn *t)
 {
-    MDB_envinfo info;
     struct stat st;
     int fd;
+    const jisr_tm *tm = t->tm;
     t->lo = t->hi = NULL;
-    if (mdb_env_info(t->tm->env, &info) != 0 || mdb_env_get_fd(t->tm->env, &fd) != 0 ||
-        fstat(fd, &st) != 0)
+    if (!tm->map_base || mdb_env_get_fd(tm->env, &fd) != 0 || fstat(fd, &st) != 0)
         return;
-    size_t n = (uint64_t)st.st_size < info.me_mapsize ? (size_t)st.st_size : info.me_mapsize;
-    t->lo = info.me_mapaddr;
-    t->hi = (const char *)info.me_mapaddr + n;
-    t->mapend = (const char *)info.me_mapaddr + info.me_mapsize;
+    size_t n = (uint64_t)st.st_size < tm->map_len ? (size_t)st.st_size : tm->map_len;
+    t->lo = tm->map_base;
+    t->hi = tm->map_base + n;
+    t->mapend = tm->map_base + tm->map_len;
 }
 
 int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
 {
     memset(t, 0, sizeof *t);
+    tm_guard_hit = 0;
     t->tm = tm;
     t->rw = rw;
     if (rw && tm->rdonly)
@@ -305,15 +423,25 @@ int tm_txn_commit(tm_txn *t)
         tm_txn_abort(t);
         return t->rc;
     }
-    int rc = mdb_txn_commit(t->txn); /* frees the transaction even when it fails */
+    int rc;
+    GUARDED(rc, mdb_txn_commit(t->txn)); /* frees the transaction even when it fails… */
+    if (rc == MDB_CORRUPTED && tm_guard_hit)
+        mdb_txn_abort(t->txn); /* …unless an assertion stopped it half way */
     t->txn = NULL;
     unhold(t->tm);
     if (rc)
-        tm_txn_fail(t, rc, "committing");
+        tm_txn_fail(t, rc, "committing to disk");
     return t->rc;
 }
 
 /* ---- operations ------------------------------------------------------------------------- */
+
+/* the usual case of tm_val_check, inline: a value inside the file */
+static inline int val_in_file(const tm_txn *t, const MDB_val *v)
+{
+    const char *p = v->mv_data;
+    return p >= t->lo && p <= t->hi && v->mv_size <= (size_t)(t->hi - p);
+}
 
 int tm_val_check(tm_txn *t, const MDB_val *v, const char *what)
 {
@@ -340,9 +468,10 @@ int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *wha
     if (t->rc)
         return 0;
     MDB_val kk = *k;
-    int rc = mdb_get(t->txn, dbi, &kk, v);
+    int rc;
+    GUARDED(rc, mdb_get(t->txn, dbi, &kk, v));
     if (rc == 0)
-        return tm_val_check(t, v, what);
+        return val_in_file(t, v) || tm_val_check(t, v, what);
     if (rc != MDB_NOTFOUND)
         tm_txn_fail(t, rc, what);
     return 0;
@@ -353,7 +482,8 @@ int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags,
     if (t->rc)
         return t->rc;
     MDB_val kk = *k;
-    int rc = mdb_put(t->txn, dbi, &kk, v, flags);
+    int rc;
+    GUARDED(rc, mdb_put(t->txn, dbi, &kk, v, flags));
     return rc ? tm_txn_fail(t, rc, what) : 0;
 }
 
@@ -362,7 +492,8 @@ int tm_del(tm_txn *t, MDB_dbi dbi, const MDB_val *k, const char *what)
     if (t->rc)
         return 0;
     MDB_val kk = *k;
-    int rc = mdb_del(t->txn, dbi, &kk, NULL);
+    int rc;
+    GUARDED(rc, mdb_del(t->txn, dbi, &kk, NULL));
     if (rc == 0)
         return 1;
     if (rc != MDB_NOTFOUND)
@@ -374,7 +505,8 @@ int tm_drop(tm_txn *t, MDB_dbi dbi, int del, const char *what)
 {
     if (t->rc)
         return t->rc;
-    int rc = mdb_drop(t->txn, dbi, del);
+    int rc;
+    GUARDED(rc, mdb_drop(t->txn, dbi, del));
     return rc ? tm_txn_fail(t, rc, what) : 0;
 }
 
@@ -404,9 +536,11 @@ int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *
 {
     if (c->t->rc || !c->c)
         return 0;
-    int rc = mdb_cursor_get(c->c, k, v, op);
+    int rc;
+    GUARDED(rc, mdb_cursor_get(c->c, k, v, op));
     if (rc == 0)
-        return tm_val_check(c->t, k, what) && tm_val_check(c->t, v, what);
+        return (val_in_file(c->t, k) || tm_val_check(c->t, k, what)) &&
+               (val_in_file(c->t, v) || tm_val_check(c->t, v, what));
     if (rc != MDB_NOTFOUND)
         tm_txn_fail(c->t, rc, what);
     return 0;
@@ -417,7 +551,8 @@ int tm_cur_put(tm_cur *c, const MDB_val *k, MDB_val *v, unsigned flags, const ch
     if (c->t->rc)
         return c->t->rc;
     MDB_val kk = *k;
-    int rc = mdb_cursor_put(c->c, &kk, v, flags);
+    int rc;
+    GUARDED(rc, mdb_cursor_put(c->c, &kk, v, flags));
     return rc ? tm_txn_fail(c->t, rc, what) : 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "tm/tm.h"
 #include "util/util.h"
 
 /* exit codes */
@@ -46,6 +47,12 @@ void cli_progress_done(cli_progress *p);
 /** Default memory directory: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else ~/.local/share/jisr/tm.
  * Returns a malloc'd string or NULL. */
 char *cli_default_tm(void);
+/** Open the memory in dir (from --tm; NULL: cli_default_tm()) with flags JISR_TM_* (from the
+ * environment also JISR_TM_NOSYNC and, for tests, JISR_TM_MAPSIZE). A warning about the memory
+ * (a stale index) goes to stderr; on failure the error is printed and CLI_FAIL returned. */
+int cli_open_tm(const char *dir, unsigned flags, jisr_tm **out);
+/** Parse a non-negative integer option value up to max; returns 0 on success. */
+int cli_number(const char *s, long max, long *out);
 
 /* the commands, one cmd_<verb>.c each */
 int cmd_segment(int argc, char **argv);
@@ -58,13 +65,16 @@ int cmd_concord(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);
 int cmd_docalign(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 extern const char cmd_segment_help[], cmd_align_help[], cmd_align_eval_help[], cmd_convert_help[],
     cmd_import_help[], cmd_query_help[], cmd_concord_help[], cmd_export_help[], cmd_stats_help[],
-    cmd_delete_help[], cmd_lexicon_help[], cmd_docalign_help[], cmd_corpus_help[];
+    cmd_delete_help[], cmd_reindex_help[], cmd_lexicon_help[], cmd_docalign_help[],
+    cmd_corpus_help[], cmd_serve_help[];
 
 struct jisr_lexicon_trainer;
 /** Feed every unit of the memory dir to a lexicon trainer (cmd_lexicon.c; `align --tm` too).

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 
 const char cmd_delete_help[] =
     "Usage: jisr delete [OPTIONS] ID...\n"
     "\n"
     "Delete units by id (the ids that 'jisr query' and 'jisr concord' print), in one\n"
-    "transaction: when one id does not exist nothing is deleted. Ids are never reused.\n"
+    "transaction: when one id does not exist nothing is deleted. An id given twice is deleted\n"
+    "once. Ids are never reused.\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
@@ -21,6 +21,12 @@ const char cmd_delete_help[] =
     "\n"
     "Example:\n"
     "  jisr delete --tm ~/tm/un 17 42\n";
+
+static int cmp_id(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
 
 int cmd_delete(int argc, char **argv)
 {
@@ -53,14 +59,18 @@ int cmd_delete(int argc, char **argv)
         return cli_fail("out of memory");
     for (size_t i = 0; i < n; i++) {
         long v;
-        if (tm_cli_number(argv[optind + (int)i], 4294967295L, &v) < 0 || v < 1) {
+        if (cli_number(argv[optind + (int)i], 4294967295L, &v) < 0 || v < 1) {
             free(ids);
             return cli_usage_error("delete", "'%s' is not a unit id", argv[optind + (int)i]);
         }
         ids[i] = (uint64_t)v;
     }
+    qsort(ids, n, sizeof *ids, cmp_id);
+    size_t distinct = 0; /* an id given twice is deleted once */
+    for (size_t i = 0; i < n; i++)
+        distinct += i == 0 || ids[i] != ids[i - 1];
     jisr_tm *tm;
-    int rc = tm_cli_open(dir, 1, &tm);
+    int rc = cli_open_tm(dir, JISR_TM_WRITE | JISR_TM_EXISTING, &tm);
     if (rc != CLI_OK) {
         free(ids);
         return rc;
@@ -71,6 +81,6 @@ int cmd_delete(int argc, char **argv)
     if (rc < 0)
         return cli_error(rc);
     if (!quiet)
-        fprintf(stderr, "%zu unit%s deleted\n", n, n == 1 ? "" : "s");
+        fprintf(stderr, "%zu unit%s deleted\n", distinct, distinct == 1 ? "" : "s");
     return CLI_OK;
 }

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 
 const char cmd_export_help[] =
     "Usage: jisr export [OPTIONS] -o FILE\n"
@@ -23,6 +22,10 @@ const char cmd_export_help[] =
     "  -f, --format FMT      tmx, tsv or jsonl (default: from FILE's name, else tmx)\n"
     "  -s, --source LANG     only units with a LANG variant; TMX header srclang\n"
     "  -t, --target LANG     with -s: only units with both, reduced to that pair\n"
+    "      --skip-bad        write the other units when one cannot be written (a character\n"
+    "                        the format cannot carry, a damaged record): each is reported by\n"
+    "                        id on stderr; without it such a unit stops the export and\n"
+    "                        nothing is written\n"
     "  -h, --help            show this help\n"
     "\n"
     "Examples:\n"
@@ -31,15 +34,13 @@ const char cmd_export_help[] =
 
 int cmd_export(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"tm", required_argument, NULL, 'D'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"source", required_argument, NULL, 's'},
-                                             {"target", required_argument, NULL, 't'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"tm", required_argument, NULL, 'D'},     {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'}, {"source", required_argument, NULL, 's'},
+        {"target", required_argument, NULL, 't'}, {"skip-bad", no_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     const char *dir = NULL, *out = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
-    int c;
+    int c, skip_bad = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:f:s:t:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -57,6 +58,9 @@ int cmd_export(int argc, char **argv)
             break;
         case 't':
             tgt = optarg;
+            break;
+        case 'S':
+            skip_bad = 1;
             break;
         case 'h':
             return cli_help("export");
@@ -80,7 +84,7 @@ int cmd_export(int argc, char **argv)
     if (format != JISR_FMT_TMX && (!src || !tgt))
         return cli_usage_error("export", "TSV/JSONL output needs -s and -t");
     jisr_tm *tm;
-    int rc = tm_cli_open(dir, 0, &tm);
+    int rc = cli_open_tm(dir, 0, &tm);
     if (rc != CLI_OK)
         return rc;
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
@@ -97,25 +101,49 @@ int cmd_export(int argc, char **argv)
     jisr_tm_iter *it = NULL;
     jisr_unit u;
     jisr_unit_init(&u);
-    unsigned long long n = 0;
+    unsigned long long n = 0, skipped = 0;
+    char msg[2048];
     if ((rc = jisr_writer_open(&w, out, &wo)) < 0 || (rc = jisr_tm_iter_open(tm, &it)) < 0)
         goto done;
-    uint64_t id;
-    while ((rc = jisr_tm_iter_next(it, &id, &u)) == 1) {
-        if (src && !tgt && !jisr_unit_find(&u, src))
-            continue;
-        if (src && tgt && jisr_unit_keep_pair(&u, src, tgt) <= 0)
-            continue;
-        if ((rc = jisr_writer_write(w, &u)) < 0)
+    for (;;) {
+        uint64_t id = 0;
+        int unit_error; /* only this unit is lost, the export can go on */
+        rc = jisr_tm_iter_next(it, &id, &u);
+        if (rc == 0)
             break;
-        n++;
+        if (rc < 0) {
+            unit_error = id != 0; /* its record does not decode */
+        } else {
+            if (src && !tgt && !jisr_unit_find(&u, src))
+                continue;
+            if (src && tgt && jisr_unit_keep_pair(&u, src, tgt) <= 0)
+                continue;
+            rc = jisr_writer_write(w, &u);
+            unit_error = rc == JISR_EENCODING || rc == JISR_EINVAL || rc == JISR_ENOTFOUND;
+        }
+        if (rc >= 0) {
+            n++;
+            continue;
+        }
+        if (!unit_error)
+            break;
+        jisr_error_format(msg, sizeof msg);
+        if (!skip_bad) {
+            fprintf(stderr, "jisr: unit %llu: %s\n", (unsigned long long)id, msg);
+            cli_fail("%s: nothing written (--skip-bad writes the other units)", out);
+            goto failed;
+        }
+        fprintf(stderr, "jisr: unit %llu: %s (skipped)\n", (unsigned long long)id, msg);
+        skipped++;
     }
 done:
+    if (rc < 0)
+        cli_error(rc);
+failed:
     jisr_tm_iter_close(it);
     jisr_unit_clear(&u);
     jisr_fileset_free(files);
     if (rc < 0) {
-        cli_error(rc);
         jisr_writer_abort(w);
         jisr_tm_close(tm);
         return CLI_FAIL;
@@ -124,7 +152,9 @@ done:
     jisr_tm_close(tm);
     if (rc < 0)
         return cli_error(rc);
-    if (strcmp(out, "-") != 0)
-        fprintf(stderr, "%s: %llu units exported\n", out, n);
+    if (strcmp(out, "-") != 0 || skipped)
+        fprintf(stderr, "%s: %llu units exported%s", out, n, skipped ? "" : "\n");
+    if (skipped)
+        fprintf(stderr, ", %llu skipped\n", skipped);
     return CLI_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * cmd_import.c — `jisr import FILE…`: store translation units in a memory. Everything happens in
- * jisr_tm_import_file (tm/import.c); this file parses options, shows progress on a terminal and
- * reports what each file did. Standard input ("-") is spooled to a temporary file first, so that
- * the importer knows its size (it reserves room in the memory's map for it up front).
+ * the library (jisr_tm_import_file, which reads standard input as it comes for "-"); this file
+ * parses options, shows progress on a terminal and reports what each file did, and removes a
+ * memory it created when nothing was stored (jisr_tm_remove).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 
 const char cmd_import_help[] =
     "Usage: jisr import [OPTIONS] FILE...\n"
@@ -21,17 +20,20 @@ const char cmd_import_help[] =
     "'jisr align' in any of those. The format comes from the file name or --format; FILE may\n"
     "be - (standard input).\n"
     "\n"
-    "Units whose normalised texts equal a stored unit's (same languages, same text after\n"
-    "normalising case, diacritics, alef/ya/ta-marbuta variants, digits and spacing) are merged\n"
-    "into it: usage counts add up and the dates are updated. Units with fewer than two\n"
-    "non-empty variants are skipped.\n"
+    "A unit identical to a stored unit (same languages, texts and inline tags, byte for byte)\n"
+    "is merged into it: usage counts add up and the dates are updated. Units that only look\n"
+    "alike (case, diacritics, spacing) stay apart: normalisation is for matching, not\n"
+    "identity. Units with fewer than two non-empty variants are skipped.\n"
     "\n"
     "Strict by default: a file with any error changes nothing (nothing is committed before\n"
     "the whole file has been read without error). Then it is stored in batches, each in one\n"
     "transaction: an interrupted import keeps exactly the batches committed so far. The file\n"
     "is parsed once, ahead of the storing; what the parse has read but not yet stored is kept\n"
-    "in memory up to 256 MiB, beyond that in a temporary file in $TMPDIR (or /tmp). A large\n"
-    "import takes ~1-1.5 GB of memory at its peak.\n"
+    "in memory up to 256 MiB, beyond that in a temporary file in $TMPDIR (or /tmp), created\n"
+    "only then. A large import takes ~1-1.5 GB of memory at its peak.\n"
+    "\n"
+    "A memory stores at most 255 variants per unit and language tags of at most 63 bytes: a\n"
+    "unit beyond is an error (skipped and reported with --skip-bad), never stored cut.\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else\n"
@@ -93,45 +95,6 @@ static int on_commit(void *ctx, const jisr_tm_import_stats *st)
     return 0;
 }
 
-/* copy standard input to a temporary file; returns its malloc'd path or NULL */
-static char *spool_stdin(void)
-{
-    const char *tmp = getenv("TMPDIR");
-    jisr_buf p = {0};
-    jisr_buf_printf(&p, "%s/jisr-import-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(p.data);
-    if (fd < 0) {
-        jisr_buf_free(&p);
-        return NULL;
-    }
-    char buf[65536];
-    size_t n;
-    FILE *f = fdopen(fd, "wb");
-    while (f && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
-        if (fwrite(buf, 1, n, f) != n)
-            break;
-    if (!f || ferror(stdin) || fclose(f) != 0) {
-        unlink(p.data);
-        jisr_buf_free(&p);
-        return NULL;
-    }
-    return p.data;
-}
-
-/* Remove a memory directory this command created and never committed to (LMDB's two files). */
-static void remove_new_memory(const char *dir)
-{
-    static const char *const files[] = {"data.mdb", "lock.mdb"};
-    jisr_buf p = {0};
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        jisr_buf_reset(&p);
-        if (jisr_buf_printf(&p, "%s/%s", dir, files[k]) == 0)
-            unlink(p.data);
-    }
-    jisr_buf_free(&p);
-    rmdir(dir);
-}
-
 int cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -170,7 +133,7 @@ int cmd_import(int argc, char **argv)
             quiet = 1;
             break;
         case 'b':
-            if (tm_cli_number(optarg, 100000000, &batch) < 0 || batch < 1)
+            if (cli_number(optarg, 100000000, &batch) < 0 || batch < 1)
                 return cli_usage_error("import", "--batch needs a positive number");
             break;
         case 'h':
@@ -192,7 +155,7 @@ int cmd_import(int argc, char **argv)
     int existed = !where || stat(where, &sb) == 0;
     uint64_t committed = 0;
     jisr_tm *tm;
-    int rc = tm_cli_open(dir, 1, &tm);
+    int rc = cli_open_tm(dir, JISR_TM_WRITE, &tm);
     if (rc != CLI_OK) {
         free(where);
         return rc;
@@ -201,17 +164,9 @@ int cmd_import(int argc, char **argv)
     cli_progress_init(&ctx.prog);
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
-        char *spooled = NULL;
-        if (strcmp(path, "-") == 0) {
-            if (!(spooled = spool_stdin())) {
-                status = cli_fail("-: cannot copy standard input to a temporary file");
-                break;
-            }
-            if (format == JISR_FMT_AUTO) {
-                free(spooled);
-                status = cli_usage_error("import", "standard input needs --format");
-                break;
-            }
+        if (strcmp(path, "-") == 0 && format == JISR_FMT_AUTO) {
+            status = cli_usage_error("import", "standard input needs --format");
+            break;
         }
         jisr_tm_file_opts fo;
         memset(&fo, 0, sizeof fo);
@@ -230,11 +185,7 @@ int cmd_import(int argc, char **argv)
         ctx.file = path;
         jisr_tm_import_stats st;
         double t0 = jisr_now();
-        rc = jisr_tm_import_file(tm, spooled ? spooled : path, &fo, &st);
-        if (spooled) {
-            unlink(spooled);
-            free(spooled);
-        }
+        rc = jisr_tm_import_file(tm, path, &fo, &st);
         cli_progress_done(&ctx.prog);
         committed += st.batches;
         if (rc < 0) {
@@ -252,8 +203,8 @@ int cmd_import(int argc, char **argv)
         ctx.bad = 0;
     }
     jisr_tm_close(tm);
-    if (status != CLI_OK && !existed && committed == 0)
-        remove_new_memory(where);
+    if (status != CLI_OK && !existed && committed == 0 && where)
+        jisr_tm_remove(where); /* only when it is empty: nothing to lose */
     free(where);
     return status;
 }

@@ -14,7 +14,6 @@
 
 #include "align/align.h"
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 #include "formats/formats.h"
 #include "tm/tm.h"
 
@@ -89,7 +88,7 @@ static void on_progress(void *ctx, const char *stage, double done)
 int cli_train_from_tm(jisr_lexicon_trainer *tr, const char *dir, uint64_t *units)
 {
     jisr_tm *tm = NULL;
-    int st = tm_cli_open(dir, 0, &tm);
+    int st = cli_open_tm(dir, 0, &tm);
     if (st != CLI_OK)
         return st;
     jisr_tm_iter *it = NULL;

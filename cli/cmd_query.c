@@ -1,15 +1,15 @@
 /*
- * cmd_query.c — `jisr query`: fuzzy-match each TEXT (or each line of standard input) against a
- * memory and print the best matches, as text with a word diff or as one JSON object per query.
+ * cmd_query.c — `jisr query`: fuzzy-match each TEXT (or each line of standard input) against one
+ * memory or several (--tm DIR[:PENALTY], repeated) and print the best matches: as text with a
+ * word diff, as one JSON object per query (both rendered by the library: tm/textout.c,
+ * tm/json.c), or as one TMX document of all matches with their inline tags.
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 
 const char cmd_query_help[] =
     "Usage: jisr query [OPTIONS] -s LANG -t LANG [TEXT...]\n"
@@ -17,23 +17,46 @@ const char cmd_query_help[] =
     "Find the stored translations of sentences like TEXT (one query per argument, or one per\n"
     "line of standard input when there is none). The same memory answers both directions.\n"
     "\n"
-    "Score 0-100: token-level edit-distance similarity on normalised words; differences only in\n"
-    "diacritics, case, alef/ya/ta-marbuta forms, clitics (wa-, fa-, bi-, li-, ka-, al-),\n"
-    "numbers, punctuation or inline tags cost little; 100 means identical. When a match differs\n"
-    "from the query only in numbers, the query's numbers are put into the proposed translation\n"
-    "(in the digit system the translation uses) and the match is marked 'placeable'.\n"
+    "Score 0-100: token-level edit-distance similarity on normalised words. Differences only in\n"
+    "diacritics, case, alef/ya/ta-marbuta forms, typography (quotes, dashes, ...) or accelerator\n"
+    "markers (_Open, &File) cost little; clitics (wa-, fa-, bi-, li-, ka-, al-), a few letters\n"
+    "(Metric/Metrics), compounds (Filename/File name), numbers and punctuation cost part of a\n"
+    "word; inline tags are not words. 100 means identical. When a match differs from the query\n"
+    "only in numbers, the query's numbers are put into the proposed translation (paired with the\n"
+    "stored ones by position and value, in the digit system the translation uses) and the\n"
+    "match is marked 'placeable'; a number that changes agreement class in the target language\n"
+    "(Arabic 1, 2, 3-10, 11-99, 100...; English 1 or not) is marked 'check agreement' and costs\n"
+    "2 points. Equal scores rank by character similarity, then the later change, then usage.\n"
     "See docs/matching.md.\n"
     "\n"
     "Options:\n"
-    "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
+    "      --tm DIR[:PENALTY]\n"
+    "                        the memory (default: $JISR_TM, else ~/.local/share/jisr/tm);\n"
+    "                        repeat to query several at once, each match naming its memory,\n"
+    "                        PENALTY (0-100) points taken off that memory's scores\n"
     "  -s, --source LANG     language of the queries (e.g. ar)\n"
     "  -t, --target LANG     language of the translations (e.g. en)\n"
     "  -m, --min N           lowest score shown (default 70)\n"
-    "  -n, --max N           at most N matches per query (default 5)\n"
-    "  -j, --json            one JSON object per query:\n"
+    "  -n, --max N           at most N matches per query (default 5, at most 100000)\n"
+    "      --prop TYPE=VALUE only units with this prop (repeat: values of one type are\n"
+    "                        alternatives, different types must all match)\n"
+    "      --changed-since DATE\n"
+    "                        only units changed (or created) on or after DATE (YYYY-MM-DD or\n"
+    "                        YYYYMMDDThhmmssZ)\n"
+    "      --tags MODE       inline tags in the queries: none (default: plain text), tmx\n"
+    "                        (TMX inline elements: <bpt>, <ept>, <ph>, ...; & and < escaped),\n"
+    "                        braces ({0}, {1} ... placeholders); with tmx or braces each target\n"
+    "                        carries the query's tags and a tag difference costs 1 point\n"
+    "  -f, --format FMT      text (default), json (one object per query), tmx (one TMX document:\n"
+    "                        a <tu> per match with the stored source and the proposed target,\n"
+    "                        tags as inline elements, score/memory/query as props)\n"
+    "  -j, --json            the same as --format json:\n"
     "                        "
     "{\"query\":…,\"matches\":[{\"score\":…,\"source\":…,\"target\":…,\"id\":…},…]}\n"
-    "                        (placeable matches add \"placeable\":true and \"stored_target\")\n"
+    "                        (placeable matches add \"placeable\":true and \"stored_target\";\n"
+    "                        \"agreement\":\"check\" with \"agreement_numbers\"; tagged texts as\n"
+    "                        \"source_tagged\"/\"target_tagged\"; \"memory\" with several --tm;\n"
+    "                        text that is not valid UTF-8 is shown with U+FFFD)\n"
     "      --exhaustive      score every unit instead of the index's candidates (slow; the\n"
     "                        reference the index is tested against)\n"
     "  -h, --help            show this help\n"
@@ -41,78 +64,224 @@ const char cmd_query_help[] =
     "In text mode each match shows the stored source as a word diff against the query:\n"
     "[-word-] is in the query only, {+word+} in the match only.\n"
     "\n"
+    "A query of more than 100000 tokens (words, numbers, punctuation) is refused; memory\n"
+    "grows with the lengths of the query and of the stored texts, never with their product.\n"
+    "\n"
     "Examples:\n"
     "  jisr query --tm ~/tm/un -s ar -t en 'الجلسة 7439 المعقودة في 11 أيار/مايو 2015.'\n"
-    "  jisr query -s en -t ar --min 50 --json < sentences.txt\n";
+    "  jisr query -s en -t ar --min 50 --json < sentences.txt\n"
+    "  jisr query --tm project --tm reference:10 -s en -t ar 'Save the file'\n"
+    "  jisr query --tags tmx -s en -t ar --format tmx 'Click <bpt i=\"1\">&lt;b></bpt>here<ept "
+    "i=\"1\">&lt;/b></ept>'\n";
 
-static char *plain(const char *s)
-{
-    jisr_buf b = {0};
-    tm_cli_plain(&b, s, strlen(s));
-    return b.data;
-}
+enum { OUT_TEXT, OUT_JSON, OUT_TMX };
+enum { TAGS_NONE, TAGS_TMX, TAGS_BRACES };
 
-static int print_json(const char *q, const jisr_tm_matches *m)
+typedef struct qrun {
+    jisr_tm_source src[16];
+    const char *names[16];
+    size_t nsrc;
+    jisr_tm_query_opts o;
+    int out, tags;
+    jisr_writer *w;
+    jisr_buf buf;
+    jisr_unit tagged; /* the query parsed into text and tags */
+} qrun;
+
+/* "DIR:PENALTY" → dir and penalty (a trailing ':' and digits; otherwise the whole is DIR) */
+static int parse_tm_arg(char *arg, const char **dir, int *penalty)
 {
-    json_t *o = json_object(), *arr = json_array();
-    json_object_set_new(o, "query", json_string(q));
-    for (size_t i = 0; i < m->n; i++) {
-        const jisr_tm_match *x = &m->v[i];
-        char *s = plain(x->source), *t = plain(x->target);
-        json_t *j = json_object();
-        json_object_set_new(j, "score", json_integer(x->score));
-        json_object_set_new(j, "source", json_string(s ? s : ""));
-        json_object_set_new(j, "target", json_string(t ? t : ""));
-        json_object_set_new(j, "id", json_integer((json_int_t)x->id));
-        if (x->placeable) {
-            char *o2 = plain(x->target_orig);
-            json_object_set_new(j, "placeable", json_true());
-            json_object_set_new(j, "stored_target", json_string(o2 ? o2 : ""));
-            free(o2);
-        }
-        json_array_append_new(arr, j);
-        free(s);
-        free(t);
-    }
-    json_object_set_new(o, "matches", arr);
-    char *out = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!out)
+    *dir = arg;
+    *penalty = 0;
+    char *colon = strrchr(arg, ':');
+    if (!colon || !colon[1])
+        return 0;
+    for (const char *p = colon + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0; /* a ':' in the directory's name */
+    long v;
+    if (cli_number(colon + 1, 100, &v) < 0)
         return -1;
-    puts(out);
-    free(out);
+    *colon = '\0';
+    *penalty = (int)v;
     return 0;
 }
 
-static void print_text(const char *q, const jisr_tm_matches *m, int min)
+/* The query as TMX segment content: read through the TMX reader (no network, no entities). */
+static int parse_tmx_segment(qrun *r, const char *q)
 {
-    printf("query: %s\n", q);
-    if (m->n == 0)
-        printf("  (no match with score >= %d)\n", min);
-    for (size_t i = 0; i < m->n; i++) {
-        const jisr_tm_match *x = &m->v[i];
-        char *d = plain(x->diff), *t = plain(x->target);
-        printf("  %3d  #%-8llu %s\n", x->score, (unsigned long long)x->id, d ? d : "");
-        printf("                 = %s%s\n", t ? t : "",
-               x->placeable ? "   [numbers substituted]" : "");
-        free(d);
-        free(t);
+    jisr_buf doc = {0};
+    jisr_buf_puts(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><tmx version=\"1.4\"><header "
+                        "creationtool=\"jisr\" creationtoolversion=\"1\" segtype=\"sentence\" "
+                        "o-tmf=\"jisr\" adminlang=\"en\" srclang=\"*all*\" "
+                        "datatype=\"plaintext\"/><body><tu><tuv xml:lang=\"x\"><seg>");
+    jisr_buf_puts(&doc, q);
+    if (jisr_buf_puts(&doc, "</seg></tuv></tu></body></tmx>") < 0)
+        return cli_error(JISR_ENOMEM);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.format = JISR_FMT_TMX;
+    jisr_reader *rd;
+    int rc = jisr_reader_open_memory(&rd, "query", doc.data, doc.len, &ro);
+    if (rc == 0) {
+        rc = jisr_reader_next(rd, &r->tagged);
+        jisr_reader_close(rd);
     }
+    jisr_buf_free(&doc);
+    if (rc < 0)
+        return cli_fail("the query is not TMX segment content (--tags tmx): %s",
+                        jisr_error_last()->msg);
+    if (rc == 0 || r->tagged.nvariants != 1)
+        return cli_fail("the query is not TMX segment content (--tags tmx)");
+    return CLI_OK;
 }
 
-static int run_one(jisr_tm *tm, const char *q, const jisr_tm_query_opts *o, int json)
+/* {N} placeholders as <ph> tags */
+static int parse_braces(qrun *r, const char *q)
 {
+    jisr_buf text = {0};
+    char **tags = NULL;
+    size_t ntags = 0;
+    for (const char *p = q; *p;) {
+        const char *e = p + 1;
+        if (*p == '{')
+            while (*e >= '0' && *e <= '9')
+                e++;
+        if (*p == '{' && e > p + 1 && *e == '}' && ntags < 6400) {
+            char **nt = realloc(tags, (ntags + 1) * sizeof *nt);
+            if (!nt)
+                return cli_error(JISR_ENOMEM);
+            tags = nt;
+            jisr_buf t = {0};
+            jisr_buf_printf(&t, "<ph x=\"%.*s\">%.*s</ph>", (int)(e - p - 1), p + 1,
+                            (int)(e + 1 - p), p);
+            tags[ntags] = t.data;
+            uint32_t cp = 0xE000 + (uint32_t)ntags++;
+            char u[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                         (char)(0x80 | (cp & 0x3F))};
+            jisr_buf_append(&text, u, 3);
+            p = e + 1;
+        } else {
+            jisr_buf_putc(&text, *p++);
+        }
+    }
+    jisr_variant *v;
+    int rc = jisr_unit_add_variant(&r->tagged, "x", text.data ? text.data : "", text.len, &v);
+    jisr_buf_free(&text);
+    if (rc < 0) {
+        for (size_t k = 0; k < ntags; k++)
+            free(tags[k]);
+        free(tags);
+        return cli_error(rc);
+    }
+    v->tags = tags;
+    v->ntags = ntags;
+    return CLI_OK;
+}
+
+/* a copy of tag markup appended to v's tags */
+static int tag_add(jisr_variant *v, const char *xml)
+{
+    char **nt = realloc(v->tags, (v->ntags + 1) * sizeof *nt);
+    if (!nt)
+        return JISR_ENOMEM;
+    v->tags = nt;
+    if (!(nt[v->ntags] = jisr_strdup(xml ? xml : "")))
+        return JISR_ENOMEM;
+    v->ntags++;
+    return 0;
+}
+
+/* a <prop type=…>value</prop> appended to m */
+static int prop_add(jisr_meta *m, const char *type, const char *value)
+{
+    jisr_prop *np = realloc(m->props, (m->nprops + 1) * sizeof *np);
+    if (!np)
+        return JISR_ENOMEM;
+    m->props = np;
+    jisr_prop *p = &np[m->nprops];
+    memset(p, 0, sizeof *p);
+    p->type = jisr_strdup(type);
+    p->value = jisr_strdup(value);
+    m->nprops++;
+    return p->type && p->value ? 0 : JISR_ENOMEM;
+}
+
+/* one <tu> per match: the stored source and the proposed target with their tags */
+static int write_tmx(qrun *r, const char *q, const jisr_tm_matches *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const jisr_tm_match *x = &m->v[i];
+        jisr_unit u;
+        jisr_unit_init(&u);
+        jisr_variant *v;
+        int rc = jisr_unit_add_variant(&u, r->o.srclang, x->source, strlen(x->source), &v);
+        for (size_t k = 0; rc == 0 && k < x->nsource_tags; k++)
+            rc = tag_add(v, x->source_tags[k]);
+        if (rc == 0)
+            rc = jisr_unit_add_variant(&u, r->o.tgtlang, x->target, strlen(x->target), &v);
+        for (size_t k = 0; rc == 0 && k < x->ntags; k++)
+            rc = tag_add(v, x->tags[k]);
+        char num[32];
+        snprintf(num, sizeof num, "%d", x->score);
+        if (rc == 0)
+            rc = prop_add(&u.meta, "x-jisr-score", num);
+        snprintf(num, sizeof num, "%llu", (unsigned long long)x->id);
+        if (rc == 0)
+            rc = prop_add(&u.meta, "x-jisr-id", num);
+        if (rc == 0)
+            rc = prop_add(&u.meta, "x-jisr-query", q);
+        if (rc == 0 && r->nsrc > 1)
+            rc = prop_add(&u.meta, "x-jisr-memory", r->names[x->memory]);
+        if (rc == 0 && x->nagree)
+            rc = prop_add(&u.meta, "x-jisr-agreement", "check");
+        if (rc == 0)
+            rc = jisr_writer_write(r->w, &u);
+        jisr_unit_clear(&u);
+        if (rc < 0)
+            return cli_error(rc);
+    }
+    return CLI_OK;
+}
+
+static int run_one(qrun *r, const char *q)
+{
+    const char *text = q;
+    jisr_unit_clear(&r->tagged);
+    jisr_tm_query_opts o = r->o;
+    if (r->tags != TAGS_NONE) {
+        int st = r->tags == TAGS_TMX ? parse_tmx_segment(r, q) : parse_braces(r, q);
+        if (st != CLI_OK)
+            return st;
+        const jisr_variant *v = &r->tagged.variants[0];
+        text = v->text;
+        o.tags = (const char *const *)v->tags;
+        o.ntags = v->ntags;
+        if (!o.tags) /* a query without tags, which says so: stored tags cost their penalty */
+            o.tags = (const char *const *)&v->text;
+    }
     jisr_tm_matches m;
-    int rc = jisr_tm_query(tm, q, o, &m);
+    int rc = jisr_tm_query_multi(r->src, r->nsrc, text, &o, &m);
     if (rc < 0)
         return cli_error(rc);
-    if (json)
-        rc = print_json(q, &m);
-    else
-        print_text(q, &m, o->min_score);
+    if (r->out == OUT_TMX) {
+        int st = write_tmx(r, q, &m);
+        jisr_tm_matches_free(&m);
+        return st;
+    }
+    jisr_buf_reset(&r->buf);
+    jisr_tm_json_opts jo = {0, r->nsrc > 1 ? r->names : NULL, r->nsrc};
+    if (r->out == OUT_JSON) {
+        rc = jisr_tm_matches_json_ex(&r->buf, q, &m, &jo);
+        if (rc == 0)
+            rc = jisr_buf_putc(&r->buf, '\n');
+    } else {
+        rc = jisr_tm_matches_text_ex(&r->buf, q, &m, o.min_score, r->nsrc > 1 ? r->names : NULL,
+                                     r->nsrc);
+    }
     jisr_tm_matches_free(&m);
     if (rc < 0)
-        return cli_fail("cannot format JSON output");
+        return cli_error(rc);
+    fwrite(r->buf.data, 1, r->buf.len, stdout);
     return CLI_OK;
 }
 
@@ -124,40 +293,93 @@ int cmd_query(int argc, char **argv)
                                              {"min", required_argument, NULL, 'm'},
                                              {"max", required_argument, NULL, 'n'},
                                              {"json", no_argument, NULL, 'j'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"prop", required_argument, NULL, 'P'},
+                                             {"changed-since", required_argument, NULL, 'C'},
+                                             {"tags", required_argument, NULL, 'T'},
                                              {"exhaustive", no_argument, NULL, 'E'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
-    const char *dir = NULL;
-    int json = 0, c;
+    qrun r;
+    memset(&r, 0, sizeof r);
+    jisr_tm_query_opts init = JISR_TM_QUERY_OPTS_INIT;
+    r.o = init;
+    jisr_unit_init(&r.tagged);
+    char *dirs[16];
+    int pens[16];
+    size_t ndirs = 0;
+    jisr_tm_prop_filter props[64];
+    size_t nprops = 0;
+    int c, status = CLI_OK;
     long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:t:m:n:jh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:t:m:n:jf:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'D':
-            dir = optarg;
+        case 'D': {
+            if (ndirs == 16)
+                return cli_usage_error("query", "at most 16 memories (--tm)");
+            const char *d;
+            if (parse_tm_arg(optarg, &d, &pens[ndirs]) < 0)
+                return cli_usage_error("query", "--tm DIR:PENALTY needs a penalty from 0 to 100");
+            dirs[ndirs++] = (char *)d;
             break;
+        }
         case 's':
-            o.srclang = optarg;
+            r.o.srclang = optarg;
             break;
         case 't':
-            o.tgtlang = optarg;
+            r.o.tgtlang = optarg;
             break;
         case 'm':
-            if (tm_cli_number(optarg, 100, &v) < 0)
+            if (cli_number(optarg, 100, &v) < 0)
                 return cli_usage_error("query", "--min needs a number from 0 to 100");
-            o.min_score = (int)v;
+            r.o.min_score = (int)v;
             break;
         case 'n':
-            if (tm_cli_number(optarg, 100000, &v) < 0 || v < 1)
-                return cli_usage_error("query", "--max needs a positive number");
-            o.max_results = (size_t)v;
+            if (cli_number(optarg, JISR_TM_MAX_RESULTS, &v) < 0 || v < 1)
+                return cli_usage_error("query", "--max needs a number from 1 to %d",
+                                       JISR_TM_MAX_RESULTS);
+            r.o.max_results = (size_t)v;
             break;
         case 'j':
-            json = 1;
+            r.out = OUT_JSON;
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                r.out = OUT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                r.out = OUT_JSON;
+            else if (strcmp(optarg, "tmx") == 0)
+                r.out = OUT_TMX;
+            else
+                return cli_usage_error("query", "--format is text, json or tmx");
+            break;
+        case 'P': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg)
+                return cli_usage_error("query", "--prop needs TYPE=VALUE");
+            if (nprops == 64)
+                return cli_usage_error("query", "at most 64 --prop filters");
+            *eq = '\0';
+            props[nprops].type = optarg;
+            props[nprops++].value = eq + 1;
+            break;
+        }
+        case 'C':
+            r.o.changed_since = optarg;
+            break;
+        case 'T':
+            if (strcmp(optarg, "none") == 0)
+                r.tags = TAGS_NONE;
+            else if (strcmp(optarg, "tmx") == 0)
+                r.tags = TAGS_TMX;
+            else if (strcmp(optarg, "braces") == 0)
+                r.tags = TAGS_BRACES;
+            else
+                return cli_usage_error("query", "--tags is none, tmx or braces");
             break;
         case 'E':
-            o.flags |= JISR_TM_EXHAUSTIVE;
+            r.o.flags |= JISR_TM_EXHAUSTIVE;
             break;
         case 'h':
             return cli_help("query");
@@ -165,28 +387,53 @@ int cmd_query(int argc, char **argv)
             return cli_usage_error("query", "unknown option");
         }
     }
-    if (!o.srclang || !o.tgtlang)
+    if (!r.o.srclang || !r.o.tgtlang)
         return cli_usage_error("query", "both -s LANG and -t LANG are needed");
-    jisr_tm *tm;
-    int rc = tm_cli_open(dir, 0, &tm);
-    if (rc != CLI_OK)
-        return rc;
-    int status = CLI_OK;
-    if (optind < argc) {
+    r.o.props = props;
+    r.o.nprops = nprops;
+    if (!ndirs) {
+        dirs[0] = NULL;
+        pens[0] = 0;
+        ndirs = 1;
+    }
+    for (size_t k = 0; k < ndirs && status == CLI_OK; k++) {
+        status = cli_open_tm(dirs[k], 0, &r.src[k].tm);
+        if (status == CLI_OK) {
+            r.src[k].penalty = pens[k];
+            r.names[k] = dirs[k] ? dirs[k] : "default";
+            r.nsrc++;
+        }
+    }
+    if (status == CLI_OK && r.out == OUT_TMX) {
+        jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+        wo.format = JISR_FMT_TMX;
+        wo.srclang = r.o.srclang;
+        if (jisr_writer_open_stream(&r.w, stdout, "standard output", &wo, NULL) < 0)
+            status = cli_error(jisr_error_last()->code);
+    }
+    if (status == CLI_OK && optind < argc) {
         for (int i = optind; i < argc && status == CLI_OK; i++)
-            status = run_one(tm, argv[i], &o, json);
-    } else {
+            status = run_one(&r, argv[i]);
+    } else if (status == CLI_OK) {
         char *line = NULL;
         size_t cap = 0;
         ssize_t n;
         while (status == CLI_OK && (n = getline(&line, &cap, stdin)) >= 0) {
             while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
                 line[--n] = '\0';
-            status = run_one(tm, line, &o, json);
+            status = run_one(&r, line);
             fflush(stdout);
         }
         free(line);
     }
-    jisr_tm_close(tm);
+    if (r.w) {
+        int rc = jisr_writer_close(r.w);
+        if (rc < 0 && status == CLI_OK)
+            status = cli_error(rc);
+    }
+    jisr_unit_clear(&r.tagged);
+    jisr_buf_free(&r.buf);
+    for (size_t k = 0; k < r.nsrc; k++)
+        jisr_tm_close(r.src[k].tm);
     return status;
 }

@@ -1,26 +1,27 @@
 /*
- * cmd_stats.c — `jisr stats`: units, languages and size on disk of a memory.
+ * cmd_stats.c — `jisr stats`: units, languages, size on disk and index versions of a memory
+ * (rendered by the library: tm/textout.c, tm/json.c).
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "cli/tm_cli.h"
 
 const char cmd_stats_help[] =
     "Usage: jisr stats [OPTIONS]\n"
     "\n"
     "Show the number of units, the languages (variants per language tag), the size on disk and\n"
-    "the schema version of a memory.\n"
+    "the schema version of a memory, and the ICU, Unicode and tokenizer versions its index was\n"
+    "built with (when they are not this jisr's, 'jisr reindex' rebuilds the index).\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
     "  -j, --json            JSON: "
     "{\"units\":…,\"languages\":{\"ar\":…,\"en\":…},\"disk_bytes\":…,\n"
     "                        \"file_bytes\":…,\"map_bytes\":…,\"index_keys\":…,\"next_id\":…,\n"
-    "                        \"schema\":…,\"path\":…}\n"
+    "                        \"schema\":…,\"path\":…,\"index\":{\"icu\":…,\"unicode\":…,\n"
+    "                        \"tokenizer\":…,\"stale\":…}}\n"
     "  -h, --help            show this help\n"
     "\n"
     "Example:\n"
@@ -53,7 +54,7 @@ int cmd_stats(int argc, char **argv)
         return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);
     char *path = dir ? jisr_strdup(dir) : cli_default_tm();
     jisr_tm *tm;
-    int rc = tm_cli_open(path, 0, &tm);
+    int rc = cli_open_tm(path, 0, &tm);
     if (rc != CLI_OK) {
         free(path);
         return rc;
@@ -65,36 +66,14 @@ int cmd_stats(int argc, char **argv)
         free(path);
         return cli_error(rc);
     }
-    if (json) {
-        json_t *o = json_object(), *l = json_object();
-        json_object_set_new(o, "path", json_string(path));
-        json_object_set_new(o, "schema", json_integer(st.schema));
-        json_object_set_new(o, "units", json_integer((json_int_t)st.units));
-        for (size_t i = 0; i < st.nlangs; i++)
-            json_object_set_new(l, st.langs[i].lang, json_integer((json_int_t)st.langs[i].units));
-        json_object_set_new(o, "languages", l);
-        json_object_set_new(o, "disk_bytes", json_integer((json_int_t)st.disk_bytes));
-        json_object_set_new(o, "file_bytes", json_integer((json_int_t)st.file_bytes));
-        json_object_set_new(o, "map_bytes", json_integer((json_int_t)st.map_bytes));
-        json_object_set_new(o, "index_keys", json_integer((json_int_t)st.index_keys));
-        json_object_set_new(o, "next_id", json_integer((json_int_t)st.next_id));
-        char *s = json_dumps(o, JSON_COMPACT);
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(o);
-    } else {
-        printf("memory:     %s (schema %u)\n", path, st.schema);
-        printf("units:      %llu\n", (unsigned long long)st.units);
-        printf("languages: ");
-        for (size_t i = 0; i < st.nlangs; i++)
-            printf(" %s %llu%s", st.langs[i].lang, (unsigned long long)st.langs[i].units,
-                   i + 1 < st.nlangs ? "," : "");
-        printf("\nsize:       %.1f MiB on disk (data file %.1f MiB, map %.1f MiB)\n",
-               st.disk_bytes / 1048576.0, st.file_bytes / 1048576.0, st.map_bytes / 1048576.0);
-        printf("index:      %llu posting chunks\n", (unsigned long long)st.index_keys);
-    }
+    jisr_buf out = {0};
+    rc = json ? jisr_tm_stats_json(&out, path, &st) : jisr_tm_stats_text(&out, path, &st);
+    if (rc == 0 && json)
+        rc = jisr_buf_putc(&out, '\n');
+    if (rc == 0)
+        fwrite(out.data, 1, out.len, stdout);
+    jisr_buf_free(&out);
     jisr_tm_stats_free(&st);
     free(path);
-    return CLI_OK;
+    return rc < 0 ? cli_error(rc) : CLI_OK;
 }

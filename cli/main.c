@@ -2,6 +2,7 @@
  * main.c — the `jisr` program: dispatch to subcommands, global --help/--version, and the
  * shared helpers of cli.h. Each command lives in cmd_<verb>.c and uses only public headers.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@ const cli_command cli_commands[] = {
     {"export", cmd_export, "export a memory as TMX 1.4b (or another format)", cmd_export_help},
     {"stats", cmd_stats, "units, languages and size of a memory", cmd_stats_help},
     {"delete", cmd_delete, "delete units from a memory by id", cmd_delete_help},
+    {"reindex", cmd_reindex, "rebuild a memory's index (after an ICU upgrade)", cmd_reindex_help},
+    {"serve", cmd_serve, "serve memories over HTTP (tmserver protocol, JSON API, search page)",
+     cmd_serve_help},
     {"lexicon", cmd_lexicon, "train a translation table for the aligner, or look words up",
      cmd_lexicon_help},
     {"docalign", cmd_docalign, "find which documents translate each other", cmd_docalign_help},
@@ -154,6 +158,44 @@ char *cli_default_tm(void)
     else
         return NULL;
     return b.data;
+}
+
+static void on_tm_warning(void *ctx, const char *msg)
+{
+    (void)ctx;
+    cli_warn("%s", msg);
+}
+
+int cli_open_tm(const char *dir, unsigned flags, jisr_tm **out)
+{
+    char *d = dir ? jisr_strdup(dir) : cli_default_tm();
+    if (!d)
+        return cli_fail("no memory directory: use --tm DIR or set JISR_TM or HOME");
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = flags;
+    o.on_warning = on_tm_warning;
+    const char *ns = getenv("JISR_TM_NOSYNC");
+    if ((flags & JISR_TM_WRITE) && ns && *ns && *ns != '0')
+        o.flags |= JISR_TM_NOSYNC;
+    const char *ms = getenv("JISR_TM_MAPSIZE"); /* testing aid: start with a tiny map */
+    if (ms && *ms)
+        o.initial_mapsize = (size_t)strtoull(ms, NULL, 10);
+    int rc = jisr_tm_open(out, d, &o);
+    free(d);
+    if (rc < 0)
+        return cli_error(rc);
+    return CLI_OK;
+}
+
+int cli_number(const char *s, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > max)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 /* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the

@@ -185,6 +185,12 @@ JISR_API int jisr_reader_open(jisr_reader **out, const char *path, const jisr_re
  * format defaults to TMX). name is used in error messages. */
 JISR_API int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *data,
                                      size_t n, const jisr_read_opts *opts);
+/** A reader of the stream f (TMX, TSV or JSONL: opts->format must say which), read as it
+ * comes — a pipe, a socket, an HTTP body. The reader owns f from the call on and fcloses it
+ * when closed (also when the open fails). name is used in error messages. A read error of f is
+ * an error of the reader (JISR_EIO), never an end of input. */
+JISR_API int jisr_reader_open_stream(jisr_reader **out, FILE *f, const char *name,
+                                     const jisr_read_opts *opts);
 /** Input bytes consumed so far (for progress). */
 JISR_API uint64_t jisr_reader_bytes(const jisr_reader *r);
 /** The format being read (resolved from the name when opened with AUTO). */

@@ -128,6 +128,46 @@ fail:
     return rc;
 }
 
+int jisr_reader_open_stream(jisr_reader **out, FILE *f, const char *name,
+                            const jisr_read_opts *opts)
+{
+    int rc;
+    jisr_reader *r = NULL;
+    *out = NULL;
+    if (!f)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no input stream");
+    if ((rc = reader_new(&r, name ? name : "<stream>", opts)) < 0) {
+        fclose(f);
+        goto fail;
+    }
+    switch (r->format) { /* each takes f, and closes it on failure too */
+    case JISR_FMT_TMX:
+        rc = fmt_tmx_reader_open(r, f, NULL, 0);
+        break;
+    case JISR_FMT_TSV:
+    case JISR_FMT_JSONL: {
+        jisr_lines *l;
+        if ((rc = jisr_lines_open_stream(&l, f, 1, r->path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL)) <
+            0)
+            break;
+        rc = r->format == JISR_FMT_TSV ? fmt_tsv_reader_open(r, l) : fmt_jsonl_reader_open(r, l);
+        break;
+    }
+    default:
+        fclose(f);
+        rc = jisr_error_set(JISR_EINVAL, r->path, 0, 0,
+                            "a stream is read as TMX, TSV or JSONL: give its format");
+        break;
+    }
+    if (rc < 0 || (rc = header_from_opts(r)) < 0)
+        goto fail;
+    *out = r;
+    return 0;
+fail:
+    jisr_reader_close(r);
+    return rc;
+}
+
 int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *data, size_t n,
                             const jisr_read_opts *opts)
 {

@@ -4,12 +4,12 @@
  * Words are compared on their keys (normalised, clitic-stripped), so "البيت" finds "وبالبيت" and
  * "house" finds "House"; punctuation between words is ignored. Candidates are the postings of the
  * phrase's rarest word over all length buckets; each is tokenized and checked. Hits come in id
- * order.
+ * order. It runs in a query context (match.c) like a fuzzy query, for the same reasons.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tm/tm_int.h"
+#include "tm/match_int.h"
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -44,26 +44,32 @@ static int find_phrase(const tm_toks *t, const uint64_t *p, size_t np, size_t *s
     return 0;
 }
 
-int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
-                    jisr_tm_hits *out)
+int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
+                        jisr_tm_hits *out)
 {
     memset(out, 0, sizeof *out);
+    if (!c || !lang || !phrase)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no query context, language or phrase");
     if (!max)
         max = 100;
-    tm_toks pt = {0}, ut = {0};
+    tm_toks pt = {0};
     uint64_t *keys = NULL;
     uint32_t *ids = NULL;
-    size_t nids = 0, idcap = 0, nch = 0, chcap = 0;
+    size_t nids = 0, idcap = 0, nch = 0, chcap = 0, cap = 0;
     tm_chunk *ch = NULL;
-    tm_rec *rec = malloc(sizeof *rec);
-    MDB_txn *txn = NULL;
-    MDB_cursor *cur = NULL;
-    int rc = rec ? tm_tokenize(phrase, strlen(phrase), &pt) : JISR_ENOMEM;
+    tm_cur cur = {NULL, NULL};
+    tm_txn *t = &c->t;
+    int rc = tm_tokenize(phrase, strlen(phrase), &pt);
     if (rc < 0)
         goto done;
+    if (pt.n > JISR_TM_MAX_QUERY_TOKENS) {
+        rc = jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "a phrase of %zu tokens: at most %d", pt.n,
+                            JISR_TM_MAX_QUERY_TOKENS);
+        goto done;
+    }
     keys = malloc((pt.n + 1) * sizeof *keys);
     if (!keys) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom((pt.n + 1) * sizeof *keys);
         goto done;
     }
     size_t nk = 0;
@@ -74,18 +80,14 @@ int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t ma
         rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0, "the phrase has no words to look for");
         goto done;
     }
-    if ((rc = tm_txn_read(tm, &txn)) < 0)
+    if ((rc = tm_txn_begin(t, c->tm, 0)) < 0 || (rc = tm_cur_open(&cur, t, c->tm->post)) < 0)
         goto done;
-    if ((rc = mdb_cursor_open(txn, tm->post, &cur)) != 0) {
-        rc = tm_db_error(rc, "reading the index");
-        goto done;
-    }
     uint64_t lh = tm_lang_hash(lang), best_df = UINT64_MAX;
     size_t best = 0;
     for (size_t i = 0; i < nk; i++) {
         uint64_t df;
         size_t n0 = nch;
-        if ((rc = tm_term_chunks(cur, tm_post_key(lh, keys[i], 0), 255, &ch, &nch, &chcap, &df)) <
+        if ((rc = tm_post_chunks(&cur, tm_post_key(lh, keys[i], 0), 255, &ch, &nch, &chcap, &df)) <
             0)
             goto done;
         nch = n0; /* only the counts matter here */
@@ -96,49 +98,40 @@ int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t ma
     }
     uint64_t df;
     nch = 0;
-    if ((rc = tm_term_chunks(cur, tm_post_key(lh, keys[best], 0), 255, &ch, &nch, &chcap, &df)) < 0)
+    if ((rc = tm_post_chunks(&cur, tm_post_key(lh, keys[best], 0), 255, &ch, &nch, &chcap, &df)) <
+        0)
         goto done;
     for (size_t i = 0; i < nch; i++)
         if ((rc = tm_post_decode(&ch[i].k, &ch[i].v, &ids, &nids, &idcap)) < 0)
             goto done;
     if (nids)
         qsort(ids, nids, sizeof *ids, cmp_u32);
-    size_t cap = 0;
     for (size_t i = 0; i < nids; i++) {
         if (i && ids[i] == ids[i - 1])
             continue;
         unsigned int id = ids[i];
         MDB_val k = {sizeof id, &id}, d;
-        int r2 = mdb_get(txn, tm->units, &k, &d);
-        if (r2 == MDB_NOTFOUND)
-            continue;
-        if (r2) {
-            rc = tm_db_error(r2, "reading a unit");
-            goto done;
+        if (!tm_get(t, c->tm->units, &k, &d, "reading a unit")) {
+            if ((rc = t->rc) < 0)
+                goto done;
+            continue; /* deleted */
         }
-        if ((rc = tm_rec_decode(d.mv_data, d.mv_size, rec)) < 0)
+        if ((rc = tm_rec_decode(d.mv_data, d.mv_size, &c->rec)) < 0)
             goto done;
-        int vi = tm_rec_find(rec, lang);
+        int vi = tm_rec_find(&c->rec, lang);
         if (vi < 0)
             continue;
-        if ((rc = tm_tokenize(rec->var[vi].text.p, rec->var[vi].text.n, &ut)) < 0)
+        if ((rc = tm_tokenize(c->rec.var[vi].text.p, c->rec.var[vi].text.n, &c->ct)) < 0)
             goto done;
         size_t s, e;
-        if (!find_phrase(&ut, keys, nk, &s, &e))
+        if (!find_phrase(&c->ct, keys, nk, &s, &e))
             continue;
         if (out->n == max) {
             out->truncated = 1;
             break;
         }
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            jisr_tm_hit *nv = realloc(out->v, cap * sizeof *nv);
-            if (!nv) {
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                goto done;
-            }
-            out->v = nv;
-        }
+        if ((rc = JISR_GROW(out->v, cap, out->n + 1)) < 0)
+            goto done;
         jisr_tm_hit *h = &out->v[out->n++];
         memset(h, 0, sizeof *h);
         jisr_unit_init(&h->unit);
@@ -146,23 +139,31 @@ int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t ma
         h->variant = (size_t)vi;
         h->start = s;
         h->end = e;
-        if ((rc = tm_rec_to_unit(rec, &h->unit)) < 0)
+        if ((rc = tm_rec_to_unit(&c->rec, &h->unit)) < 0)
             goto done;
     }
     rc = 0;
 done:
-    if (cur)
-        mdb_cursor_close(cur);
-    if (txn)
-        mdb_txn_abort(txn);
+    tm_cur_close(&cur);
+    tm_txn_abort(t);
     if (rc < 0)
         jisr_tm_hits_free(out);
     tm_toks_free(&pt);
-    tm_toks_free(&ut);
     free(keys);
     free(ids);
     free(ch);
-    free(rec);
+    return rc;
+}
+
+int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
+                    jisr_tm_hits *out)
+{
+    memset(out, 0, sizeof *out);
+    jisr_tm_ctx *c = tm ? tm_ctx_take(tm) : NULL;
+    if (!c)
+        return tm ? JISR_ENOMEM : jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+    int rc = jisr_tm_ctx_concord(c, lang, phrase, max, out);
+    tm_ctx_give(c);
     return rc;
 }
 

@@ -39,6 +39,12 @@ const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *
     return NULL;
 }
 
+static int rec_damaged(void)
+{
+    return jisr_error_set(JISR_EDB, NULL, 0, 0,
+                          "the memory is damaged: a unit record does not decode");
+}
+
 static const unsigned char *get_str(const unsigned char *p, const unsigned char *end, tm_str *s)
 {
     uint64_t n;
@@ -139,7 +145,7 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
             z += ssize(v->tags[k] ? v->tags[k] : "");
     }
     if (jisr_buf_reserve(out, z) < 0)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
+        return jisr_oom(z);
     unsigned char *p = (unsigned char *)out->data + out->len, *p0 = p;
     p = put_head(p, usage, created, changed, lastused);
     p = ws(p, u->tuid);
@@ -181,8 +187,10 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
     const unsigned char *p = data, *end = p + n;
     uint64_t v = 0; /* read below even when a field before it failed to decode */
     if (n < 1 || p[0] != TM_REC_VERSION)
-        return jisr_error_set(JISR_ESCHEMA, NULL, 0, 0, "unit record version %u is not supported",
-                              n ? p[0] : 0);
+        return jisr_error_set(JISR_EDB, NULL, 0, 0,
+                              "the memory is damaged: a unit record of version %u (this jisr "
+                              "writes and reads version %d)",
+                              n ? p[0] : 0, TM_REC_VERSION);
     p++;
     r->usage_at = p;
     p = tm_get_varint(p, end, &r->usage);
@@ -234,7 +242,7 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
     r->rec_end = p;
     return 0;
 bad:
-    return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt unit record");
+    return rec_damaged();
 }
 
 int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t changed,
@@ -249,15 +257,41 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
     p = p ? get_date(p, end, &t) : NULL;
     p = p ? get_date(p, end, &t) : NULL;
     if (!p)
-        return jisr_error_set(JISR_EDB, NULL, 0, 0, "corrupt unit record");
+        return rec_damaged();
     size_t rest = (size_t)(end - p);
     if (jisr_buf_reserve(out, 1 + 4 * 10 + rest) < 0)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory encoding a unit");
+        return jisr_oom(1 + 4 * 10 + rest);
     unsigned char *o = (unsigned char *)out->data + out->len, *o0 = o;
     o = put_head(o, usage, created, changed, lastused);
     memcpy(o, p, rest);
     out->len += (size_t)(o - o0) + rest;
     out->data[out->len] = '\0';
+    return 0;
+}
+
+int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
+                   const uint32_t *w100, const uint64_t *nhash, jisr_buf *out)
+{
+    const unsigned char *base = data, *at = base;
+    if (jisr_buf_reserve(out, n + (size_t)r->nvar * 20) < 0)
+        return jisr_oom(n + (size_t)r->nvar * 20);
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        const unsigned char *p = (const unsigned char *)r->var[i].text.p + r->var[i].text.n;
+        const unsigned char *end = base + n;
+        uint64_t a, b;
+        const unsigned char *q = tm_get_varint(p, end, &a);
+        q = q ? tm_get_varint(q, end, &b) : NULL;
+        if (!q || end - q < 8 || p < at)
+            return rec_damaged();
+        jisr_buf_append(out, at, (size_t)(p - at)); /* within the reservation */
+        unsigned char f[28], *w = tm_varint_put(f, nheavy[i]);
+        w = tm_varint_put(w, w100[i]);
+        for (int k = 0; k < 8; k++) /* little-endian, as tm_rec_encode */
+            *w++ = (unsigned char)(nhash[i] >> (8 * k));
+        jisr_buf_append(out, f, (size_t)(w - f));
+        at = q + 8;
+    }
+    jisr_buf_append(out, at, n - (size_t)(at - base));
     return 0;
 }
 
@@ -276,27 +310,60 @@ static int dates_to_meta(int64_t t, char **out)
     return *out ? 0 : JISR_ENOMEM;
 }
 
-static int props_to_unit(const unsigned char *p, uint32_t n, int with_type, jisr_prop **out,
-                         size_t *nout)
+static int props_to_unit(const unsigned char *p, const unsigned char *end, uint32_t n,
+                         int with_type, jisr_prop **out, size_t *nout)
 {
     if (!n)
         return 0;
     jisr_prop *v = calloc(n, sizeof *v);
     if (!v)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    const unsigned char *end = p + (1u << 30);
-    for (uint32_t i = 0; i < n; i++) {
+        return jisr_oom(n * sizeof *v);
+    *out = v;
+    *nout = n;
+    for (uint32_t i = 0; i < n; i++) { /* tm_rec_decode checked these bounds already */
         tm_str a = {0}, b = {0}, c = {0};
         if (with_type)
-            p = get_str(p, end, &a);
-        p = get_str(p, end, &b);
-        p = get_str(p, end, &c);
+            p = p ? get_str(p, end, &a) : NULL;
+        p = p ? get_str(p, end, &b) : NULL;
+        p = p ? get_str(p, end, &c) : NULL;
+        if (!p)
+            return rec_damaged();
         v[i].type = dup_str(a);
         v[i].lang = dup_str(b);
         v[i].value = dup_str(c);
+        if ((a.p && !v[i].type) || (b.p && !v[i].lang) || (c.p && !v[i].value))
+            return jisr_oom(0);
     }
-    *out = v;
-    *nout = n;
+    return 0;
+}
+
+int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max)
+{
+    const unsigned char *p = v->tags;
+    size_t n = v->ntags < max ? v->ntags : max;
+    for (size_t k = 0; k < n; k++) {
+        out[k].p = NULL;
+        out[k].n = 0;
+        p = p ? get_str(p, r->rec_end, &out[k]) : NULL;
+        if (!p)
+            return rec_damaged();
+    }
+    return (int)n;
+}
+
+int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value)
+{
+    const unsigned char *p = r->props;
+    size_t tn = strlen(type), vn = strlen(value);
+    for (uint32_t i = 0; p && i < r->nprops; i++) {
+        tm_str a = {0}, b = {0}, c = {0};
+        p = get_str(p, r->rec_end, &a);
+        p = p ? get_str(p, r->rec_end, &b) : NULL;
+        p = p ? get_str(p, r->rec_end, &c) : NULL;
+        if (p && a.n == tn && c.n == vn && (!tn || memcmp(a.p, type, tn) == 0) &&
+            (!vn || memcmp(c.p, value, vn) == 0))
+            return 1;
+    }
     return 0;
 }
 
@@ -306,35 +373,41 @@ int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
     u->tuid = dup_str(r->tuid);
     u->meta.usagecount = (long)r->usage;
     int rc = 0;
-    if ((rc = dates_to_meta(r->created, &u->meta.creationdate)) < 0 ||
+    if ((r->tuid.p && !u->tuid) || (rc = dates_to_meta(r->created, &u->meta.creationdate)) < 0 ||
         (rc = dates_to_meta(r->changed, &u->meta.changedate)) < 0 ||
         (rc = dates_to_meta(r->lastused, &u->meta.lastusagedate)) < 0)
-        return rc;
+        return rc < 0 ? rc : jisr_oom(0);
     u->meta.creationid = dup_str(r->creationid);
     u->meta.changeid = dup_str(r->changeid);
-    if ((rc = props_to_unit(r->props, r->nprops, 1, &u->meta.props, &u->meta.nprops)) < 0 ||
-        (rc = props_to_unit(r->notes, r->nnotes, 0, &u->meta.notes, &u->meta.nnotes)) < 0)
+    if ((rc = props_to_unit(r->props, r->rec_end, r->nprops, 1, &u->meta.props, &u->meta.nprops)) <
+            0 ||
+        (rc = props_to_unit(r->notes, r->rec_end, r->nnotes, 0, &u->meta.notes, &u->meta.nnotes)) <
+            0)
         return rc;
     for (uint32_t i = 0; i < r->nvar; i++) {
         const tm_rvar *rv = &r->var[i];
-        char lang[64];
-        size_t ln = rv->lang.n < sizeof lang - 1 ? rv->lang.n : sizeof lang - 1;
-        memcpy(lang, rv->lang.p ? rv->lang.p : "", ln);
-        lang[ln] = '\0';
+        char *lang = rv->lang.p ? jisr_strndup(rv->lang.p, rv->lang.n) : jisr_strdup("");
+        if (!lang)
+            return JISR_ENOMEM;
         jisr_variant *v;
-        if ((rc = jisr_unit_add_variant(u, lang, rv->text.p, rv->text.n, &v)) < 0)
+        rc = jisr_unit_add_variant(u, lang, rv->text.p, rv->text.n, &v);
+        free(lang);
+        if (rc < 0)
             return rc;
         if (rv->ntags) {
             v->tags = calloc(rv->ntags, sizeof *v->tags);
             if (!v->tags)
-                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-            const unsigned char *p = rv->tags, *end = p + (1u << 30);
+                return jisr_oom(rv->ntags * sizeof *v->tags);
+            v->ntags = rv->ntags;
+            const unsigned char *p = rv->tags;
             for (uint32_t k = 0; k < rv->ntags; k++) {
                 tm_str s = {NULL, 0};
-                p = get_str(p, end, &s);
-                v->tags[k] = dup_str(s);
+                p = p ? get_str(p, r->rec_end, &s) : NULL;
+                if (!p)
+                    return rec_damaged();
+                if (!(v->tags[k] = dup_str(s)) && s.p)
+                    return JISR_ENOMEM;
             }
-            v->ntags = rv->ntags;
         }
     }
     return 0;

@@ -1,176 +1,42 @@
 /*
- * store.c — the LMDB environment of a memory: open/close, schema check, transactions, map
- * growth, error mapping, and the simple operations (get, iterate, delete, stats).
+ * store.c — the LMDB environment of a memory: open/close, the checks made when opening, the
+ * schema and the index's versions, and the simple operations (get, iterate, delete, stats,
+ * remove an empty memory).
  *
  * One environment per memory directory with four named databases opened once (back-mdb style):
- *   meta   "schema" → u64, "next_id" → u64, "lang:<tag>" → u64 variant count (big-endian values)
+ *   meta   "schema" → u64, "next_id" → u64, "lang:<tag>" → u64 variant count (big-endian values);
+ *          "icu", "unicode" → the ICU and Unicode versions and "tokenizer" → u64 TM_TOK_VERSION
+ *          the index was built with
  *   units  u32 id (MDB_INTEGERKEY) → packed record (record.c); ids are never reused
  *   dedupe u32 first id of a batch (MDB_INTEGERKEY) → that batch's new units as (u64 hash of the
  *          normalised variants, u32 id) pairs: append-only "runs" that an import loads into an
  *          in-memory index to merge duplicates (schema 2 kept them in a DUPSORT db "exact", whose
  *          random inserts cost ~2 µs each; a writer converts it on open)
- *   post   8-byte term key (language + term hash, length bucket) + 4-byte first id → a chunk of
- *          delta-coded ids (import.c writes them, match.c reads them)
- * Environments are opened with MDB_NOTLS (a handle may hold an iterator and a lookup at once) and
- * the map size recorded in the file is adopted after open; a writer that hits MDB_MAP_FULL aborts
- * its transaction, doubles the map (no transaction open) and retries; a reader that sees
- * MDB_MAP_RESIZED adopts the new size and retries.
+ *   post   the inverted index (postings.c)
+ *   vocab  every word key under its two signatures (DUPSORT), for near words (vocab.c)
+ * Environments are opened with MDB_NOTLS (transactions are not tied to threads: a thread may
+ * hold an iterator and a lookup at once, and any number of threads share the handle) and the map
+ * size recorded in the file is adopted after open; map growth is txn.c's.
+ *
+ * Opening checks what would otherwise crash or silently damage: that data.mdb holds every page
+ * its meta page names (a truncated file is SIGBUS at the first read of a missing page), that an
+ * environment without jisr's databases is not written into (another application's), and whether
+ * the index was built with this library's ICU, Unicode and tokenizer versions (a warning once:
+ * stale token hashes make the index miss matches until `jisr reindex`).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <unicode/uchar.h>
+#include <unicode/uversion.h>
 
 #include "tm/tm_int.h"
 
 #define DEFAULT_MAPSIZE ((size_t)64 << 20)
-
-int tm_db_error(int rc, const char *what)
-{
-    int code;
-    switch (rc) {
-    case 0:
-        return 0;
-    case MDB_NOTFOUND:
-        code = JISR_ENOTFOUND;
-        break;
-    case MDB_MAP_FULL:
-    case MDB_TXN_FULL:
-    case MDB_CURSOR_FULL:
-    case MDB_READERS_FULL:
-    case MDB_DBS_FULL:
-        code = JISR_EDB;
-        break;
-    case MDB_INVALID:
-    case MDB_VERSION_MISMATCH:
-    case MDB_INCOMPATIBLE:
-        code = JISR_ESCHEMA;
-        break;
-    case ENOMEM:
-        code = JISR_ENOMEM;
-        break;
-    case EACCES:
-    case EROFS:
-    case EPERM:
-        code = JISR_EREADONLY;
-        break;
-    case ENOENT:
-        code = JISR_ENOTFOUND;
-        break;
-    default:
-        code = rc > 0 ? JISR_EIO : JISR_EDB;
-        break;
-    }
-    return jisr_error_set(code, NULL, 0, 0, "%s: %s", what, mdb_strerror(rc));
-}
-
-int tm_txn_read(jisr_tm *tm, MDB_txn **txn)
-{
-    for (int tries = 0;; tries++) {
-        int rc = mdb_txn_begin(tm->env, NULL, MDB_RDONLY, txn);
-        if (rc == MDB_MAP_RESIZED && tries < 8) {
-            /* a writer grew the map: adopt its size (no transaction of ours is open) */
-            if ((rc = mdb_env_set_mapsize(tm->env, 0)) != 0)
-                return tm_db_error(rc, "adopting the new map size");
-            continue;
-        }
-        return rc ? tm_db_error(rc, "starting a read transaction") : 0;
-    }
-}
-
-int tm_txn_write(jisr_tm *tm, MDB_txn **txn)
-{
-    if (tm->rdonly)
-        return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
-    for (int tries = 0;; tries++) {
-        int rc = mdb_txn_begin(tm->env, NULL, 0, txn);
-        if (rc == MDB_MAP_RESIZED && tries < 8) {
-            if ((rc = mdb_env_set_mapsize(tm->env, 0)) != 0)
-                return tm_db_error(rc, "adopting the new map size");
-            continue;
-        }
-        return rc ? tm_db_error(rc, "starting a write transaction") : 0;
-    }
-}
-
-int tm_grow(jisr_tm *tm)
-{
-    MDB_envinfo info;
-    int rc = mdb_env_info(tm->env, &info);
-    if (rc)
-        return tm_db_error(rc, "reading the map size");
-    size_t size = info.me_mapsize * 2;
-    if (size < info.me_mapsize)
-        return jisr_error_set(JISR_ETOOBIG, tm->dir, 0, 0, "memory map cannot grow further");
-    rc = mdb_env_set_mapsize(tm->env, size);
-    return rc ? tm_db_error(rc, "growing the map") : 0;
-}
-
-int tm_reserve(jisr_tm *tm, uint64_t extra)
-{
-    MDB_envinfo info;
-    MDB_stat st;
-    int rc = mdb_env_info(tm->env, &info);
-    if (rc || (rc = mdb_env_stat(tm->env, &st)) != 0)
-        return tm_db_error(rc, "reading the map size");
-    uint64_t need = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize + extra;
-    size_t size = info.me_mapsize;
-    while (size < need && size * 2 > size)
-        size *= 2;
-    if (size == info.me_mapsize)
-        return 0;
-    rc = mdb_env_set_mapsize(tm->env, size);
-    return rc ? tm_db_error(rc, "growing the map") : 0;
-}
-
-int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v)
-{
-    MDB_val k = {strlen(key), (void *)key}, d;
-    int rc = mdb_get(txn, tm->meta, &k, &d);
-    if (rc == MDB_NOTFOUND) {
-        *v = 0;
-        return 0;
-    }
-    if (rc)
-        return tm_db_error(rc, "reading the memory's metadata");
-    if (d.mv_size != 8)
-        return jisr_error_set(JISR_EDB, tm->dir, 0, 0, "corrupt metadata '%s'", key);
-    *v = jisr_be_get(d.mv_data, 8);
-    return 0;
-}
-
-int tm_meta_put_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t v)
-{
-    unsigned char b[8];
-    jisr_be_put(b, v, 8);
-    MDB_val k = {strlen(key), (void *)key}, d = {8, b};
-    int rc = mdb_put(txn, tm->meta, &k, &d, 0);
-    return rc ? rc : 0; /* raw LMDB code: callers handle MDB_MAP_FULL */
-}
-
-int tm_meta_lang_add(MDB_txn *txn, jisr_tm *tm, const char *lang, size_t n, int64_t delta)
-{
-    char key[64];
-    size_t i;
-    memcpy(key, "lang:", 5);
-    for (i = 0; i < n && i < 40; i++) {
-        char c = lang[i];
-        key[5 + i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '_' ? '-' : c);
-    }
-    key[5 + i] = '\0';
-    uint64_t v;
-    int rc = tm_meta_get_u64(txn, tm, key, &v);
-    if (rc < 0)
-        return rc;
-    v = (delta < 0 && (uint64_t)-delta > v) ? 0 : v + (uint64_t)delta;
-    if (v == 0) {
-        MDB_val k = {strlen(key), key};
-        rc = mdb_del(txn, tm->meta, &k, NULL);
-        return rc == MDB_NOTFOUND ? 0 : rc;
-    }
-    return tm_meta_put_u64(txn, tm, key, v);
-}
 
 static int mkdir_p(const char *dir)
 {
@@ -196,106 +62,237 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
-/* Schema 2 → 3: the DUPSORT db "exact" (hash → ids) becomes one dedupe run keyed 0 (before every
- * id), then is dropped. The index and records are the same in both versions. */
-static int migrate_2(MDB_txn *txn, jisr_tm *tm)
+/* ---- the index's versions --------------------------------------------------------------- */
+
+static void icu_versions(char icu[16], char uni[16])
 {
-    MDB_dbi ex;
-    MDB_cursor *cur;
-    jisr_buf run = {0};
-    int rc = mdb_dbi_open(txn, "exact", MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP, &ex);
-    if (rc == MDB_NOTFOUND)
-        goto done;
-    if (rc || (rc = mdb_cursor_open(txn, ex, &cur)) != 0)
-        return rc;
-    MDB_val k, d;
-    for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT))
-        if (k.mv_size == 8 && d.mv_size == 4 &&
-            (jisr_buf_append(&run, k.mv_data, 8) < 0 || jisr_buf_append(&run, d.mv_data, 4) < 0)) {
-            mdb_cursor_close(cur);
-            jisr_buf_free(&run);
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        }
-    mdb_cursor_close(cur);
-    if (rc != MDB_NOTFOUND) {
-        jisr_buf_free(&run);
-        return rc;
-    }
-    if (run.len) {
-        unsigned int zero = 0;
-        MDB_val rk = {sizeof zero, &zero}, rv = {run.len, run.data};
-        if ((rc = mdb_put(txn, tm->dedupe, &rk, &rv, 0)) != 0) {
-            jisr_buf_free(&run);
-            return rc;
-        }
-    }
-    jisr_buf_free(&run);
-    if ((rc = mdb_drop(txn, ex, 1)) != 0)
-        return rc;
-done:
-    return tm_meta_put_u64(txn, tm, "schema", JISR_TM_SCHEMA);
+    UVersionInfo v;
+    u_getVersion(v);
+    u_versionToString(v, icu);
+    u_getUnicodeVersion(v);
+    u_versionToString(v, uni);
 }
 
-static int open_dbis(jisr_tm *tm)
+int tm_index_stamp(tm_txn *t)
 {
-    MDB_txn *txn;
-    int rc, write = !tm->rdonly;
-    unsigned c = write ? MDB_CREATE : 0;
-    rc = write ? tm_txn_write(tm, &txn) : tm_txn_read(tm, &txn);
+    char icu[U_MAX_VERSION_STRING_LENGTH + 16], uni[U_MAX_VERSION_STRING_LENGTH + 16];
+    icu_versions(icu, uni);
+    tm_meta_put_str(t, "icu", icu);
+    tm_meta_put_str(t, "unicode", uni);
+    return tm_meta_put_u64(t, "tokenizer", TM_TOK_VERSION);
+}
+
+/* Read the versions the index was built with and compare them with ours. */
+static int index_versions(tm_txn *t, char *warn, size_t warnsz)
+{
+    jisr_tm *tm = t->tm;
+    char icu[U_MAX_VERSION_STRING_LENGTH + 16], uni[U_MAX_VERSION_STRING_LENGTH + 16];
+    icu_versions(icu, uni);
+    int has = tm_meta_get_str(t, "icu", tm->idx_icu, sizeof tm->idx_icu);
+    if (has >= 0)
+        tm_meta_get_str(t, "unicode", tm->idx_unicode, sizeof tm->idx_unicode);
+    if (t->rc || tm_meta_get_u64(t, "tokenizer", &tm->idx_tok) < 0)
+        return t->rc;
+    warn[0] = '\0';
+    if (!has) {
+        tm->idx_stale = 1;
+        snprintf(warn, warnsz,
+                 "%s: this memory does not record the ICU, Unicode and tokenizer versions its "
+                 "index was built with (it predates them); if jisr's ICU has changed since, "
+                 "queries may miss matches: 'jisr reindex --tm %s' rebuilds the index",
+                 tm->dir, tm->dir);
+    } else if (strcmp(tm->idx_icu, icu) != 0 || strcmp(tm->idx_unicode, uni) != 0 ||
+               tm->idx_tok != TM_TOK_VERSION) {
+        tm->idx_stale = 1;
+        snprintf(warn, warnsz,
+                 "%s: the index was built with ICU %s, Unicode %s and tokenizer %llu, this jisr "
+                 "has ICU %s, Unicode %s and tokenizer %d: queries may miss matches until "
+                 "'jisr reindex --tm %s' rebuilds the index",
+                 tm->dir, tm->idx_icu, tm->idx_unicode, (unsigned long long)tm->idx_tok, icu, uni,
+                 TM_TOK_VERSION, tm->dir);
+    }
+    return 0;
+}
+
+void tm_index_reload(jisr_tm *tm)
+{
+    tm_txn t;
+    char icu[16] = "", uni[16] = "", ours_icu[U_MAX_VERSION_STRING_LENGTH + 16],
+         ours_uni[U_MAX_VERSION_STRING_LENGTH + 16];
+    uint64_t tok = 0;
+    if (tm_txn_begin(&t, tm, 0) == 0 && tm_meta_get_str(&t, "icu", icu, sizeof icu) >= 0 &&
+        tm_meta_get_str(&t, "unicode", uni, sizeof uni) >= 0)
+        tm_meta_get_u64(&t, "tokenizer", &tok);
+    int rc = t.rc;
+    tm_txn_abort(&t);
     if (rc < 0)
-        return rc;
-    if ((rc = mdb_dbi_open(txn, "meta", c, &tm->meta)) == 0 &&
-        (rc = mdb_dbi_open(txn, "units", c | MDB_INTEGERKEY, &tm->units)) == 0)
-        rc = mdb_dbi_open(txn, "post", c, &tm->post);
+        return;
+    icu_versions(ours_icu, ours_uni);
+    pthread_mutex_lock(&tm->mu);
+    memcpy(tm->idx_icu, icu, sizeof icu);
+    memcpy(tm->idx_unicode, uni, sizeof uni);
+    tm->idx_tok = tok;
+    tm->idx_stale =
+        strcmp(icu, ours_icu) != 0 || strcmp(uni, ours_uni) != 0 || tok != TM_TOK_VERSION;
+    pthread_mutex_unlock(&tm->mu);
+}
+
+/* ---- opening ---------------------------------------------------------------------------- */
+
+/* Schema 2 → 3: the DUPSORT db "exact" (hash → ids) becomes one dedupe run keyed 0 (before every
+ * id), then is dropped. The index and records are the same in both versions. */
+static int migrate_2(tm_txn *t)
+{
+    MDB_dbi ex;
+    tm_cur cur;
+    jisr_buf run = {0};
+    int rc = mdb_dbi_open(t->txn, "exact", MDB_DUPSORT | MDB_DUPFIXED | MDB_INTEGERDUP, &ex);
+    if (rc == MDB_NOTFOUND)
+        goto done;
+    if (rc)
+        return tm_txn_fail(t, rc, "converting the memory to schema 3");
+    if (tm_cur_open(&cur, t, ex) < 0)
+        return t->rc;
+    MDB_val k, d;
+    for (int f = tm_cur_get(&cur, &k, &d, MDB_FIRST, "converting the memory to schema 3"); f;
+         f = tm_cur_get(&cur, &k, &d, MDB_NEXT, "converting the memory to schema 3"))
+        if (k.mv_size == 8 && d.mv_size == 4 &&
+            (jisr_buf_append(&run, k.mv_data, 8) < 0 || jisr_buf_append(&run, d.mv_data, 4) < 0)) {
+            tm_txn_set(t, JISR_ENOMEM);
+            break;
+        }
+    tm_cur_close(&cur);
+    if (run.len && !t->rc) {
+        unsigned int zero = 0;
+        MDB_val rk = {sizeof zero, &zero}, rv = {run.len, run.data};
+        tm_put(t, t->tm->dedupe, &rk, &rv, 0, "converting the memory to schema 3");
+    }
+    jisr_buf_free(&run);
+    tm_drop(t, ex, 1, "converting the memory to schema 3");
+done:
+    return tm_meta_put_u64(t, "schema", JISR_TM_SCHEMA);
+}
+
+/* A writer creates jisr's databases only in an environment that holds nothing else: the names
+ * in the main database must all be jisr's. */
+static int foreign_env(tm_txn *t)
+{
+    static const char *const ours[] = {"meta", "units", "post", "dedupe", "exact", "vocab"};
+    MDB_dbi main;
+    tm_cur cur;
+    int rc = mdb_dbi_open(t->txn, NULL, 0, &main);
+    if (rc)
+        return tm_txn_fail(t, rc, "opening the memory's databases");
+    if (tm_cur_open(&cur, t, main) < 0)
+        return t->rc;
+    MDB_val k, d;
+    size_t other = 0;
+    for (int f = tm_cur_get(&cur, &k, &d, MDB_FIRST, "opening the memory's databases"); f;
+         f = tm_cur_get(&cur, &k, &d, MDB_NEXT, "opening the memory's databases")) {
+        int mine = 0;
+        for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+            if (k.mv_size == strlen(ours[i]) && memcmp(k.mv_data, ours[i], k.mv_size) == 0)
+                mine = 1;
+        other += !mine;
+    }
+    tm_cur_close(&cur);
+    if (t->rc)
+        return t->rc;
+    if (other)
+        return tm_txn_set(t, jisr_error_set(JISR_ESCHEMA, t->tm->dir, 0, 0,
+                                            "this directory holds an LMDB environment of another "
+                                            "application (%zu entries that are not jisr's): not a "
+                                            "jisr translation memory, and jisr will not write "
+                                            "into it",
+                                            other));
+    return 0;
+}
+
+static int not_a_memory(tm_txn *t)
+{
+    return tm_txn_set(t, jisr_error_set(JISR_ENOTFOUND, t->tm->dir, 0, 0,
+                                        "not a jisr translation memory (an LMDB environment "
+                                        "without jisr's databases)"));
+}
+
+static int open_dbis(jisr_tm *tm, char *warn, size_t warnsz)
+{
+    tm_txn t;
+    int write = !tm->rdonly;
+    unsigned c = write ? MDB_CREATE : 0;
+    if (tm_txn_begin(&t, tm, write) < 0)
+        return t.rc;
+    if (write && foreign_env(&t) < 0)
+        goto done;
+    int rc;
+    if ((rc = mdb_dbi_open(t.txn, "meta", c, &tm->meta)) == 0 &&
+        (rc = mdb_dbi_open(t.txn, "units", c | MDB_INTEGERKEY, &tm->units)) == 0)
+        rc = mdb_dbi_open(t.txn, "post", c, &tm->post);
     if (rc == MDB_NOTFOUND) {
-        mdb_txn_abort(txn);
-        return jisr_error_set(JISR_ENOTFOUND, tm->dir, 0, 0, "not a jisr translation memory");
+        not_a_memory(&t);
+        goto done;
+    }
+    if (rc == MDB_INCOMPATIBLE) {
+        tm_txn_set(&t, jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
+                                      "not a jisr translation memory (an LMDB environment whose "
+                                      "databases are of another kind)"));
+        goto done;
     }
     if (rc) {
-        mdb_txn_abort(txn);
-        return tm_db_error(rc, "opening the memory's databases");
+        tm_txn_fail(&t, rc, "opening the memory's databases");
+        goto done;
     }
     uint64_t schema;
-    if ((rc = tm_meta_get_u64(txn, tm, "schema", &schema)) < 0) {
-        mdb_txn_abort(txn);
-        return rc;
-    }
+    if (tm_meta_get_u64(&t, "schema", &schema) < 0)
+        goto done;
     if (schema > JISR_TM_SCHEMA) {
-        mdb_txn_abort(txn);
-        return jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
-                              "this memory has schema version %llu but this jisr reads up to "
-                              "version %d: use a newer jisr",
-                              (unsigned long long)schema, JISR_TM_SCHEMA);
+        tm_txn_set(&t, jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
+                                      "this memory has schema version %llu but this jisr reads "
+                                      "up to version %d: use a newer jisr",
+                                      (unsigned long long)schema, JISR_TM_SCHEMA));
+        goto done;
     }
     if (schema != 0 && schema < 2) {
-        mdb_txn_abort(txn);
-        return jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
-                              "this memory has schema version %llu, whose index this jisr (version "
-                              "%d) cannot read: import its TMX again into a new memory",
-                              (unsigned long long)schema, JISR_TM_SCHEMA);
+        tm_txn_set(&t, jisr_error_set(JISR_ESCHEMA, tm->dir, 0, 0,
+                                      "this memory has schema version %llu, whose index this jisr "
+                                      "(version %d) cannot read: import its TMX again into a new "
+                                      "memory",
+                                      (unsigned long long)schema, JISR_TM_SCHEMA));
+        goto done;
     }
     if (write &&
-        (rc = mdb_dbi_open(txn, "dedupe", MDB_CREATE | MDB_INTEGERKEY, &tm->dedupe)) != 0) {
-        mdb_txn_abort(txn);
-        return tm_db_error(rc, "opening the memory's databases");
+        (rc = mdb_dbi_open(t.txn, "dedupe", MDB_CREATE | MDB_INTEGERKEY, &tm->dedupe)) != 0) {
+        tm_txn_fail(&t, rc, "opening the memory's databases");
+        goto done;
     }
-    if (write && schema == 2 && (rc = migrate_2(txn, tm)) != 0) {
-        mdb_txn_abort(txn);
-        return rc < 0 ? rc : tm_db_error(rc, "converting the memory to schema 3");
+    /* the vocabulary: created by writers; a reader of a memory that predates it has none */
+    rc = mdb_dbi_open(t.txn, "vocab", c | MDB_DUPSORT, &tm->vocab);
+    if (rc == MDB_NOTFOUND && !write) {
+        tm->vocab = 0;
+    } else if (rc) {
+        tm_txn_fail(&t, rc, "opening the memory's databases");
+        goto done;
     }
-    if (schema == 0 && write) {
-        if ((rc = tm_meta_put_u64(txn, tm, "schema", JISR_TM_SCHEMA)) != 0 ||
-            (rc = tm_meta_put_u64(txn, tm, "next_id", 1)) != 0) {
-            mdb_txn_abort(txn);
-            return tm_db_error(rc, "initialising the memory");
+    if (write && schema == 2 && migrate_2(&t) < 0)
+        goto done;
+    if (schema == 0) {
+        /* new, or jisr's databases exist without a schema: only an empty one is a new memory */
+        MDB_stat s1, s2, s3;
+        if (tm_dbi_stat(&t, tm->meta, &s1, "opening the memory") < 0 ||
+            tm_dbi_stat(&t, tm->units, &s2, "opening the memory") < 0 ||
+            tm_dbi_stat(&t, tm->post, &s3, "opening the memory") < 0)
+            goto done;
+        if (!write || s1.ms_entries || s2.ms_entries || s3.ms_entries) {
+            not_a_memory(&t);
+            goto done;
         }
-    } else if (schema == 0) {
-        mdb_txn_abort(txn);
-        return jisr_error_set(JISR_ENOTFOUND, tm->dir, 0, 0, "not a jisr translation memory");
+        if (tm_meta_put_u64(&t, "schema", JISR_TM_SCHEMA) < 0 ||
+            tm_meta_put_u64(&t, "next_id", 1) < 0 || tm_index_stamp(&t) < 0)
+            goto done;
     }
-    rc = mdb_txn_commit(txn);
-    return rc ? tm_db_error(rc, "opening the memory") : 0;
+    index_versions(&t, warn, warnsz);
+done:
+    return tm_txn_commit(&t);
 }
 
 static int env_open(jisr_tm *tm, size_t mapsize, unsigned envflags)
@@ -305,6 +302,7 @@ static int env_open(jisr_tm *tm, size_t mapsize, unsigned envflags)
         return rc;
     mdb_env_set_maxdbs(tm->env, 8);
     mdb_env_set_mapsize(tm->env, mapsize);
+    mdb_env_set_assert(tm->env, tm_lmdb_assert);
     rc = mdb_env_open(tm->env, tm->dir, envflags, 0664);
     if (rc) {
         mdb_env_close(tm->env);
@@ -313,9 +311,31 @@ static int env_open(jisr_tm *tm, size_t mapsize, unsigned envflags)
     return rc;
 }
 
+/* The data file must hold every page the newest meta page names: a page past the end of the
+ * file is SIGBUS at its first read. */
+static int check_size(jisr_tm *tm)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    struct stat sb;
+    int fd;
+    if (mdb_env_info(tm->env, &info) != 0 || mdb_env_stat(tm->env, &st) != 0 ||
+        mdb_env_get_fd(tm->env, &fd) != 0 || fstat(fd, &sb) != 0)
+        return 0; /* nothing to compare with: LMDB will tell */
+    uint64_t need = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+    if ((uint64_t)sb.st_size < need)
+        return jisr_error_set(JISR_EDB, tm->dir, 0, 0,
+                              "data.mdb is truncated: it holds %llu bytes, but the memory's pages "
+                              "reach %llu; restore it from a copy (or import its last export "
+                              "into a new memory)",
+                              (unsigned long long)sb.st_size, (unsigned long long)need);
+    return 0;
+}
+
 int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
 {
     jisr_tm_open_opts def = JISR_TM_OPEN_OPTS_INIT;
+    char warn[1024] = "";
     int rc;
     *out = NULL;
     if (!opts)
@@ -325,20 +345,36 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
     jisr_tm *tm = calloc(1, sizeof *tm);
     if (!tm || !(tm->dir = jisr_strdup(dir))) {
         free(tm);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     }
+    pthread_mutex_init(&tm->mu, NULL);
+    pthread_cond_init(&tm->cv, NULL);
+    if (!(opts->flags & JISR_TM_NOGUARD))
+        tm_fault_guard();
     tm->flags = opts->flags;
     tm->rdonly = !(opts->flags & JISR_TM_WRITE);
     size_t mapsize = opts->initial_mapsize ? opts->initial_mapsize : DEFAULT_MAPSIZE;
     char path[4096];
     struct stat st;
     snprintf(path, sizeof path, "%s/data.mdb", dir);
+    int exists = stat(path, &st) == 0;
+    if (!exists && (tm->rdonly || (opts->flags & JISR_TM_EXISTING))) {
+        rc = jisr_error_set(JISR_ENOTFOUND, dir, 0, 0,
+                            "no translation memory here (import something first)");
+        goto fail;
+    }
+    if (exists && S_ISREG(st.st_mode) && st.st_size == 0 &&
+        (tm->rdonly || (opts->flags & JISR_TM_EXISTING))) {
+        rc = jisr_error_set(JISR_EDB, path, 0, 0,
+                            "the file is empty (0 bytes): not a translation memory (an import "
+                            "makes a new memory of it)");
+        goto fail;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        rc = jisr_error_set(JISR_EINVAL, path, 0, 0, "not a regular file");
+        goto fail;
+    }
     if (tm->rdonly) {
-        if (stat(path, &st) < 0) {
-            rc = jisr_error_set(JISR_ENOTFOUND, dir, 0, 0,
-                                "no translation memory here (import something first)");
-            goto fail;
-        }
         rc = env_open(tm, mapsize, MDB_RDONLY | MDB_NOTLS);
         if (rc == EACCES || rc == EROFS) {
             /* the lock file cannot be created or written: read without the lock table. Safe
@@ -353,14 +389,19 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
         rc = env_open(tm, mapsize, f);
     }
     if (rc) {
-        rc = tm_db_error(rc, "opening the memory");
-        jisr_error_set(jisr_error_last()->code, dir, 0, 0, "%s", jisr_error_last()->msg);
+        rc = tm_db_error(tm, rc, "opening the memory");
         goto fail;
     }
     /* adopt the largest map size any writer has used (never smaller than the data) */
     mdb_env_set_mapsize(tm->env, 0);
-    if ((rc = open_dbis(tm)) < 0)
+    if ((rc = check_size(tm)) < 0)
         goto fail;
+    tm_map_locate(tm);
+    if ((rc = open_dbis(tm, warn, sizeof warn)) < 0)
+        goto fail;
+    tm_map_locate(tm); /* a new memory had nothing to read before */
+    if (warn[0] && opts->on_warning)
+        opts->on_warning(opts->ctx, warn);
     *out = tm;
     return 0;
 fail:
@@ -372,12 +413,14 @@ void jisr_tm_close(jisr_tm *tm)
 {
     if (!tm)
         return;
+    tm_ctx_pool_free(tm);
     if (tm->env) {
         if (!tm->rdonly && (tm->flags & JISR_TM_NOSYNC))
             mdb_env_sync(tm->env, 1);
         mdb_env_close(tm->env);
     }
-    free(tm->acc);
+    pthread_mutex_destroy(&tm->mu);
+    pthread_cond_destroy(&tm->cv);
     free(tm->dir);
     free(tm);
 }
@@ -387,56 +430,70 @@ int jisr_tm_nolock(const jisr_tm *tm)
     return tm ? tm->nolock : 0;
 }
 
+int jisr_tm_index_stale(const jisr_tm *tm)
+{
+    if (!tm)
+        return 0;
+    pthread_mutex_lock((pthread_mutex_t *)&tm->mu);
+    int stale = tm->idx_stale;
+    pthread_mutex_unlock((pthread_mutex_t *)&tm->mu);
+    return stale;
+}
+
 /* ---- get / iterate ---------------------------------------------------------------------- */
+
+/* Unit id into u, in the open transaction t: 0, JISR_ENOTFOUND, or t's error. */
+static int get_unit(tm_txn *t, uint64_t id, tm_rec *r, jisr_unit *u)
+{
+    unsigned int key = (unsigned int)id;
+    MDB_val k = {sizeof key, &key}, d;
+    if (id == 0 || id > UINT32_MAX || !tm_get(t, t->tm->units, &k, &d, "reading a unit")) {
+        if (t->rc)
+            return t->rc;
+        return jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0, "no unit with id %llu",
+                              (unsigned long long)id);
+    }
+    int rc = tm_rec_decode(d.mv_data, d.mv_size, r);
+    if (rc == 0)
+        rc = tm_rec_to_unit(r, u);
+    return tm_txn_set(t, rc);
+}
 
 int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u)
 {
-    MDB_txn *txn;
+    tm_txn t;
     tm_rec *r = malloc(sizeof *r);
     if (!r)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    int rc = tm_txn_read(tm, &txn);
-    if (rc < 0) {
-        free(r);
-        return rc;
-    }
-    unsigned int key = (unsigned int)id;
-    MDB_val k = {sizeof key, &key}, d;
-    if (id == 0 || id > UINT32_MAX || (rc = mdb_get(txn, tm->units, &k, &d)) == MDB_NOTFOUND)
-        rc = jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0, "no unit with id %llu",
-                            (unsigned long long)id);
-    else if (rc)
-        rc = tm_db_error(rc, "reading a unit");
-    else if ((rc = tm_rec_decode(d.mv_data, d.mv_size, r)) == 0)
-        rc = tm_rec_to_unit(r, u);
-    mdb_txn_abort(txn);
+        return jisr_oom(sizeof *r);
+    int rc = tm_txn_begin(&t, tm, 0);
+    if (rc == 0)
+        rc = get_unit(&t, id, r, u);
+    tm_txn_abort(&t);
     free(r);
     return rc;
 }
 
 struct jisr_tm_iter {
     jisr_tm *tm;
-    MDB_txn *txn;
-    MDB_cursor *cur;
+    tm_txn t;
+    tm_cur cur;
     int started;
     tm_rec rec;
 };
 
 int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out)
 {
+    *out = NULL;
     jisr_tm_iter *it = calloc(1, sizeof *it);
     if (!it)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(sizeof *it);
     it->tm = tm;
-    int rc = tm_txn_read(tm, &it->txn);
+    int rc = tm_txn_begin(&it->t, tm, 0);
+    if (rc == 0)
+        rc = tm_cur_open(&it->cur, &it->t, tm->units);
     if (rc < 0) {
-        free(it);
+        jisr_tm_iter_close(it);
         return rc;
-    }
-    if ((rc = mdb_cursor_open(it->txn, tm->units, &it->cur)) != 0) {
-        mdb_txn_abort(it->txn);
-        free(it);
-        return tm_db_error(rc, "opening a cursor");
     }
     *out = it;
     return 0;
@@ -445,18 +502,21 @@ int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out)
 int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u)
 {
     MDB_val k, d;
-    int rc = mdb_cursor_get(it->cur, &k, &d, it->started ? MDB_NEXT : MDB_FIRST);
+    if (it->t.rc)
+        return it->t.rc;
+    int f = tm_cur_get(&it->cur, &k, &d, it->started ? MDB_NEXT : MDB_FIRST, "reading the units");
     it->started = 1;
-    if (rc == MDB_NOTFOUND)
-        return 0;
-    if (rc)
-        return tm_db_error(rc, "reading the units");
+    if (!f)
+        return it->t.rc;
     unsigned int key;
+    if (k.mv_size != sizeof key)
+        return tm_txn_corrupt(&it->t, "reading the units");
     memcpy(&key, k.mv_data, sizeof key);
     if (id)
         *id = key;
-    if ((rc = tm_rec_decode(d.mv_data, d.mv_size, &it->rec)) < 0)
-        return rc;
+    int rc = tm_rec_decode(d.mv_data, d.mv_size, &it->rec);
+    if (rc < 0)
+        return jisr_error_set(rc, NULL, 0, 0, "unit %u: %s", key, jisr_error_last()->msg);
     if ((rc = tm_rec_to_unit(&it->rec, u)) < 0)
         return rc;
     return 1;
@@ -466,63 +526,72 @@ void jisr_tm_iter_close(jisr_tm_iter *it)
 {
     if (!it)
         return;
-    mdb_cursor_close(it->cur);
-    mdb_txn_abort(it->txn);
+    tm_cur_close(&it->cur);
+    tm_txn_abort(&it->t);
     free(it);
 }
 
 /* ---- delete ----------------------------------------------------------------------------- */
 
-static int delete_txn(jisr_tm *tm, const uint64_t *ids, size_t n, tm_rec *r)
+static int cmp_u64(const void *a, const void *b)
 {
-    MDB_txn *txn;
-    int rc = tm_txn_write(tm, &txn);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        unsigned int key = (unsigned int)ids[i];
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Delete the distinct ids v[0..n) in one write transaction. */
+static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_txn *t)
+{
+    if (tm_txn_begin(t, tm, 1) < 0)
+        return t->rc;
+    for (size_t i = 0; i < n && !t->rc; i++) {
+        unsigned int key = (unsigned int)v[i];
         MDB_val k = {sizeof key, &key}, d;
-        if (ids[i] == 0 || ids[i] > UINT32_MAX ||
-            (rc = mdb_get(txn, tm->units, &k, &d)) == MDB_NOTFOUND) {
-            mdb_txn_abort(txn);
-            return jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0,
-                                  "no unit with id %llu (nothing deleted)",
-                                  (unsigned long long)ids[i]);
+        if (v[i] == 0 || v[i] > UINT32_MAX || !tm_get(t, tm->units, &k, &d, "deleting units")) {
+            if (!t->rc)
+                tm_txn_set(t, jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0,
+                                             "no unit with id %llu (nothing deleted)",
+                                             (unsigned long long)v[i]));
+            break;
         }
-        if (rc)
-            goto db;
-        if ((rc = tm_rec_decode(d.mv_data, d.mv_size, r)) < 0) {
-            mdb_txn_abort(txn);
-            return rc;
-        }
+        if (tm_txn_set(t, tm_rec_decode(d.mv_data, d.mv_size, r)) < 0)
+            break;
         /* its dedupe entry stays in its run: imports skip ids without a record */
-        for (uint32_t v = 0; v < r->nvar; v++)
-            if ((rc = tm_meta_lang_add(txn, tm, r->var[v].lang.p, r->var[v].lang.n, -1)) != 0)
-                goto db;
+        for (uint32_t x = 0; x < r->nvar && !t->rc; x++)
+            tm_meta_lang_add(t, r->var[x].lang.p, r->var[x].lang.n, -1);
         /* postings are left in place: the matcher skips ids without a record (lazy delete) */
-        if ((rc = mdb_del(txn, tm->units, &k, NULL)) != 0)
-            goto db;
+        tm_del(t, tm->units, &k, "deleting units");
     }
-    rc = mdb_txn_commit(txn);
-    return rc ? (rc == MDB_MAP_FULL ? 1 : tm_db_error(rc, "committing the deletion")) : 0;
-db:
-    mdb_txn_abort(txn);
-    if (rc == MDB_MAP_FULL)
-        return 1;
-    return rc < 0 ? rc : tm_db_error(rc, "deleting units");
+    return tm_txn_commit(t);
 }
 
 int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
 {
     tm_rec *r = malloc(sizeof *r);
-    if (!r)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    uint64_t *v = malloc((n + 1) * sizeof *v);
+    if (!r || !v) {
+        free(r);
+        free(v);
+        return jisr_oom(sizeof *r);
+    }
+    /* each id once: `delete 7 7` deletes unit 7 */
+    memcpy(v, ids, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || v[i] != v[m - 1])
+            v[m++] = v[i];
+    tm_txn t;
     int rc;
-    while ((rc = delete_txn(tm, ids, n, r)) == 1)
-        if ((rc = tm_grow(tm)) < 0)
-            break;
+    for (;;) {
+        rc = delete_txn(tm, v, m, r, &t);
+        if (rc < 0 && t.mdb == MDB_MAP_FULL && (rc = tm_grow(tm)) == 0)
+            continue;
+        break;
+    }
     free(r);
-    return rc;
+    free(v);
+    return rc < 0 ? rc : 0;
 }
 
 /* ---- stats ------------------------------------------------------------------------------ */
@@ -537,56 +606,51 @@ static int cmp_lang(const void *a, const void *b)
 
 int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
 {
-    MDB_txn *txn;
+    tm_txn t;
     MDB_stat ms;
     MDB_envinfo info;
     memset(out, 0, sizeof *out);
-    int rc = tm_txn_read(tm, &txn);
-    if (rc < 0)
-        return rc;
+    if (tm_txn_begin(&t, tm, 0) < 0)
+        return t.rc;
     uint64_t v;
-    if ((rc = tm_meta_get_u64(txn, tm, "schema", &v)) < 0)
+    size_t cap = 0;
+    tm_cur cur = {&t, NULL};
+    if (tm_meta_get_u64(&t, "schema", &v) < 0)
         goto done;
     out->schema = (uint32_t)v;
-    if ((rc = tm_meta_get_u64(txn, tm, "next_id", &out->next_id)) < 0)
+    if (tm_meta_get_u64(&t, "next_id", &out->next_id) < 0 ||
+        tm_dbi_stat(&t, tm->units, &ms, "reading statistics") < 0)
         goto done;
-    if ((rc = mdb_stat(txn, tm->units, &ms)) != 0)
-        goto db;
     out->units = ms.ms_entries;
-    if ((rc = mdb_stat(txn, tm->post, &ms)) != 0)
-        goto db;
+    if (tm_dbi_stat(&t, tm->post, &ms, "reading statistics") < 0)
+        goto done;
     out->index_keys = ms.ms_entries;
     mdb_env_info(tm->env, &info);
     out->map_bytes = info.me_mapsize;
-    MDB_cursor *cur;
-    if ((rc = mdb_cursor_open(txn, tm->meta, &cur)) != 0)
-        goto db;
+    pthread_mutex_lock(&tm->mu);
+    snprintf(out->index_icu, sizeof out->index_icu, "%s", tm->idx_icu);
+    snprintf(out->index_unicode, sizeof out->index_unicode, "%s", tm->idx_unicode);
+    out->index_tokenizer = (uint32_t)tm->idx_tok;
+    out->index_stale = tm->idx_stale;
+    pthread_mutex_unlock(&tm->mu);
+    if (tm_cur_open(&cur, &t, tm->meta) < 0)
+        goto done;
     MDB_val k = {5, "lang:"}, d;
-    size_t cap = 0;
-    for (rc = mdb_cursor_get(cur, &k, &d, MDB_SET_RANGE); rc == 0;
-         rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+    for (int f = tm_cur_get(&cur, &k, &d, MDB_SET_RANGE, "reading statistics"); f;
+         f = tm_cur_get(&cur, &k, &d, MDB_NEXT, "reading statistics")) {
         if (k.mv_size < 5 || memcmp(k.mv_data, "lang:", 5) != 0)
             break;
-        if (out->nlangs == cap) {
-            cap = cap ? cap * 2 : 8;
-            jisr_tm_lang_count *nv = realloc(out->langs, cap * sizeof *nv);
-            if (!nv) {
-                mdb_cursor_close(cur);
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                goto done;
-            }
-            out->langs = nv;
-        }
+        if (tm_txn_set(&t, JISR_GROW(out->langs, cap, out->nlangs + 1)) < 0)
+            break;
         jisr_tm_lang_count *lc = &out->langs[out->nlangs++];
         size_t n = k.mv_size - 5 < sizeof lc->lang - 1 ? k.mv_size - 5 : sizeof lc->lang - 1;
         memcpy(lc->lang, (char *)k.mv_data + 5, n);
         lc->lang[n] = '\0';
         lc->units = d.mv_size == 8 ? jisr_be_get(d.mv_data, 8) : 0;
     }
-    mdb_cursor_close(cur);
-    if (rc != MDB_NOTFOUND && rc != 0)
-        goto db;
-    rc = 0;
+    tm_cur_close(&cur);
+    if (t.rc)
+        goto done;
     if (out->nlangs > 1)
         qsort(out->langs, out->nlangs, sizeof *out->langs, cmp_lang);
     char path[4096];
@@ -600,12 +664,12 @@ int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
                 out->file_bytes = (uint64_t)st.st_size;
         }
     }
-    goto done;
-db:
-    rc = tm_db_error(rc, "reading statistics");
 done:
-    mdb_txn_abort(txn);
-    return rc;
+    tm_cur_close(&cur);
+    tm_txn_abort(&t);
+    if (t.rc)
+        jisr_tm_stats_free(out);
+    return t.rc;
 }
 
 void jisr_tm_stats_free(jisr_tm_stats *st)
@@ -615,4 +679,52 @@ void jisr_tm_stats_free(jisr_tm_stats *st)
     free(st->langs);
     st->langs = NULL;
     st->nlangs = 0;
+}
+
+/* ---- remove an empty memory ------------------------------------------------------------- */
+
+int jisr_tm_remove(const char *dir)
+{
+    jisr_tm *tm;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE | JISR_TM_EXISTING;
+    int rc = jisr_tm_open(&tm, dir, &o);
+    if (rc < 0)
+        return rc;
+    tm_txn t;
+    MDB_stat ms;
+    uint64_t next_id = 0;
+    memset(&ms, 0, sizeof ms);
+    /* the write lock keeps other writers out while we look */
+    if (tm_txn_begin(&t, tm, 1) == 0 && tm_meta_get_u64(&t, "next_id", &next_id) == 0)
+        tm_dbi_stat(&t, tm->units, &ms, "reading statistics");
+    rc = t.rc;
+    tm_txn_abort(&t);
+    jisr_tm_close(tm);
+    if (rc < 0)
+        return rc;
+    if (ms.ms_entries || next_id > 1)
+        return jisr_error_set(JISR_EINVAL, dir, 0, 0,
+                              "the memory is not empty (%llu units stored, ids up to %llu): not "
+                              "removed",
+                              (unsigned long long)ms.ms_entries,
+                              (unsigned long long)(next_id ? next_id - 1 : 0));
+    static const char *const files[] = {"data.mdb", "lock.mdb"};
+    jisr_buf p = {0};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        jisr_buf_reset(&p);
+        if (jisr_buf_printf(&p, "%s/%s", dir, files[k]) < 0) {
+            jisr_buf_free(&p);
+            return JISR_ENOMEM;
+        }
+        if (unlink(p.data) < 0 && errno != ENOENT) {
+            int e = errno;
+            jisr_buf_free(&p);
+            return jisr_error_set(JISR_EIO, dir, 0, 0, "cannot remove %s: %s", files[k],
+                                  strerror(e));
+        }
+    }
+    jisr_buf_free(&p);
+    rmdir(dir); /* only when nothing else is in it */
+    return 0;
 }

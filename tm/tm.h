@@ -7,10 +7,27 @@
  * released by its *_free / jisr_unit_clear; strings inside results are malloc'd copies, never
  * pointers into the database. All text is UTF-8.
  *
- * Concurrency: any number of processes may read a memory while one writes (LMDB MVCC); writers in
- * different processes are serialised by LMDB's lock. One jisr_tm handle must not be used by two
- * threads at once. Every function returns 0 (or a count) on success and a negative JISR_E* code
- * on failure, with the detail in jisr_error_last().
+ * Processes: any number of processes may read a memory while one writes (LMDB MVCC); writers in
+ * different processes are serialised by LMDB's lock.
+ *
+ * Threads: open a memory once per process (LMDB allows one environment per process) and share
+ * the handle. Every call below may run on several threads at once on one handle — queries,
+ * concordance, get, stats, iteration, delete, and imports through the same handle — except
+ * jisr_tm_open and jisr_tm_close (close only when no other thread uses the handle any more).
+ * Each call reads one committed state of the memory (an LMDB read transaction), so a query that
+ * runs while an import commits sees the memory before or after each commit, never half of one.
+ * A query needs scratch memory (4 bytes per unit id for its candidate counters, its tokens): a
+ * thread that queries often keeps a jisr_tm_ctx of its own (jisr_tm_ctx_new) and uses
+ * jisr_tm_ctx_query / jisr_tm_ctx_concord; the plain jisr_tm_query / jisr_tm_concord borrow one
+ * from a pool on the handle. A context, an iterator and an import object are each used by one
+ * thread at a time. Growing the memory map (an import in this process needing room, or another
+ * process having grown the file) waits until no transaction of this process is open: an
+ * iterator left open delays an import's growth in the same process until it is closed.
+ *
+ * Errors: every function returns 0 (or a count) on success and a negative JISR_E* code on
+ * failure, with the detail in jisr_error_last() (thread-local). LMDB's own codes never leave the
+ * library: a damaged file is JISR_EDB with a message naming data.mdb, a full disk JISR_EIO "no
+ * space left on device". The library never prints: warnings go through callbacks.
  */
 #ifndef JISR_TM_H
 #define JISR_TM_H
@@ -29,29 +46,58 @@
 
 typedef struct jisr_tm jisr_tm;
 
+typedef struct jisr_tm_ctx jisr_tm_ctx;
+
 enum {
-    JISR_TM_WRITE = 1 << 0,  /* open for writing; creates the directory and memory if missing */
-    JISR_TM_NOSYNC = 1 << 1, /* skip fsync at commit: survives a killed process, not power loss */
+    JISR_TM_WRITE = 1 << 0,    /* open for writing; creates the directory and memory if missing */
+    JISR_TM_NOSYNC = 1 << 1,   /* skip fsync at commit: survives a killed process, not power loss */
+    JISR_TM_EXISTING = 1 << 2, /* with WRITE: JISR_ENOTFOUND instead of creating a memory */
+    JISR_TM_NOGUARD = 1 << 3,  /* do not install the fault guard (see jisr_tm_open) */
 };
 
 typedef struct jisr_tm_open_opts {
     unsigned flags;         /* JISR_TM_* */
     size_t initial_mapsize; /* bytes; 0 = 64 MiB. The map doubles whenever it is full. */
+    /* called at most once, by jisr_tm_open on the calling thread, with a warning about the
+     * memory (an index built with other ICU/Unicode/tokenizer versions: see
+     * jisr_tm_index_stale); may be NULL */
+    void (*on_warning)(void *ctx, const char *msg);
+    void *ctx;
 } jisr_tm_open_opts;
 #define JISR_TM_OPEN_OPTS_INIT                                                                     \
     {                                                                                              \
-        0, 0                                                                                       \
+        0, 0, NULL, NULL                                                                           \
     }
 
-/** Open the memory in directory dir. opts NULL = read-only with defaults.
- * Read-only: JISR_ENOTFOUND when dir holds no memory; when the lock file cannot be written (a
- * read-only directory) the memory is opened without locking, which is only safe while no one
- * writes to it. JISR_ESCHEMA when written by a newer jisr. *out is owned by the caller. */
+/** Open the memory in directory dir. opts NULL = read-only with defaults. *out is owned by the
+ * caller (jisr_tm_close). Errors: JISR_ENOTFOUND when dir holds no memory (read-only, or
+ * JISR_TM_EXISTING) or an LMDB environment without jisr's databases; JISR_ESCHEMA when written by
+ * a newer jisr, or when dir holds another application's LMDB environment (never written into);
+ * JISR_EDB when data.mdb is damaged: truncated (checked against the pages its meta page names,
+ * so that no read ever goes past the end of the file), empty, or not an LMDB file; JISR_EREADONLY
+ * when writing is asked for and not allowed. When the lock file cannot be written (a read-only
+ * directory) a read-only memory is opened without locking, which is only safe while no one writes
+ * to it (jisr_tm_nolock).
+ * Damage found later is JISR_EDB too, never a crash: values are checked against the file, and a
+ * damaged page that makes LMDB assert or read outside the file (SIGSEGV/SIGBUS) is caught inside
+ * the LMDB call. For the faults, the first jisr_tm_open of a process (without JISR_TM_NOGUARD)
+ * installs handlers for SIGSEGV and SIGBUS: a fault inside one of the library's LMDB calls returns
+ * to it, any other fault goes to the handler installed before (or ends the process as it would
+ * have). A program with handlers of its own for these signals should install them first, or open
+ * with JISR_TM_NOGUARD. */
 JISR_API int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
 /** Close the handle (flushes to disk when opened for writing). Accepts NULL. */
 JISR_API void jisr_tm_close(jisr_tm *tm);
 /** 1 when the handle was opened without the LMDB lock (read-only directory), else 0. */
 JISR_API int jisr_tm_nolock(const jisr_tm *tm);
+/** 1 when the memory's index was built with other ICU, Unicode or tokenizer versions than this
+ * library's (or does not record them: built before they were recorded), else 0. Queries then may
+ * miss matches (token hashes and boundaries may differ) until jisr_tm_reindex. */
+JISR_API int jisr_tm_index_stale(const jisr_tm *tm);
+/** Remove the memory in dir if it holds no unit and never held one (a memory created by an
+ * import that failed): its files, and dir when nothing else is left in it. JISR_EINVAL (nothing
+ * removed) when it is not empty, JISR_ENOTFOUND when there is no memory. */
+JISR_API int jisr_tm_remove(const char *dir);
 
 /* ---- import ----------------------------------------------------------------------------- */
 
@@ -80,11 +126,16 @@ typedef struct jisr_tm_import jisr_tm_import;
 /** Start a batched import on a handle opened with JISR_TM_WRITE. Units are buffered and written
  * one batch per write transaction, by a thread of the importer's own while the caller prepares
  * the next batch: a batch is stored completely or not at all. An error of the writer is returned
- * by the next add or commit. The handle must not be used by the caller meanwhile. */
+ * by the next add or commit. The import object is used by one thread at a time; the handle
+ * stays usable by every thread meanwhile (queries see each batch once it is committed). Writes
+ * of one memory are serialised: another import or a delete waits while a batch is written (and,
+ * for a strict file, until its parse has ended). *out is freed by jisr_tm_import_end. */
 JISR_API int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts,
                                   jisr_tm_import **out);
 /** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.
- * A unit with fewer than one non-empty variant is counted as skipped. */
+ * A unit with fewer than two non-empty variants is counted as skipped. A unit a memory cannot
+ * hold without cutting it — more than 255 variants with text, or a language tag longer than 63
+ * bytes — is refused (JISR_ETOOBIG), never stored cut. */
 JISR_API int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u);
 /** Commit the buffered units now. */
 JISR_API int jisr_tm_import_commit(jisr_tm_import *imp);
@@ -107,20 +158,30 @@ typedef struct jisr_tm_file_opts {
     void (*on_bad)(void *ctx, const jisr_error *err); /* bad unit skipped (SKIP_BAD) */
     void *ctx;
     /* bytes of parsed units held in memory ahead of the storing (0: 256 MiB); beyond that they
-     * go through an unlinked temporary file in $TMPDIR (or /tmp) */
+     * go through an unlinked temporary file in $TMPDIR (or /tmp), created only then */
     size_t spill_mem;
 } jisr_tm_file_opts;
 
-/** Import one file (TMX, TSV, JSONL or aligner output in one of those). Strict by default:
- * nothing is committed before the whole file has been parsed without error, so a file with an
- * error changes nothing; the units are prepared and written meanwhile (the file is parsed once,
- * ahead of the storing, into a spill held in memory up to spill_mem and in a temporary file
- * beyond), then committed batch by batch. With
- * JISR_TM_IMPORT_SKIP_BAD the good units are stored and the bad ones reported (on_bad).
- * on_progress and on_bad are called on the parsing thread, on_commit on the writer's.
- * st (may be NULL) receives this file's statistics. */
+/** Import one file (TMX, TSV, JSONL or aligner output in one of those); path "-" is standard
+ * input (read as it comes: its format must be given in opts->read.format). Strict by default:
+ * nothing is committed before the whole input has been parsed without error, so an input with
+ * an error changes nothing; the units are prepared and written meanwhile (the input is parsed
+ * once, ahead of the storing, into a spill held in memory up to spill_mem and in a temporary
+ * file beyond), then committed batch by batch. With JISR_TM_IMPORT_SKIP_BAD the good units are
+ * stored and the bad ones reported (on_bad), including units the memory cannot hold (see
+ * jisr_tm_import_add). on_progress and on_bad are called on the parsing thread, on_commit on the
+ * writer's. st (may be NULL) receives this input's statistics. */
 JISR_API int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *opts,
                                  jisr_tm_import_stats *st);
+/** The same from the n bytes at data (the caller's, unchanged, needed only during the call);
+ * name (may be NULL) names the input in messages; the format is opts->read.format, else TMX. */
+JISR_API int jisr_tm_import_buffer(jisr_tm *tm, const char *name, const void *data, size_t n,
+                                   const jisr_tm_file_opts *opts, jisr_tm_import_stats *st);
+/** The same from a reader the caller opened (and closes afterwards; it is read to its end or to
+ * the first error). opts->read is not used: for JISR_TM_IMPORT_SKIP_BAD open r with
+ * JISR_READ_SKIP_BAD and its on_bad. name (may be NULL) names the input in messages. */
+JISR_API int jisr_tm_import_reader(jisr_tm *tm, jisr_reader *r, const char *name,
+                                   const jisr_tm_file_opts *opts, jisr_tm_import_stats *st);
 
 /* ---- fuzzy query ------------------------------------------------------------------------ */
 
@@ -128,17 +189,67 @@ enum {
     JISR_TM_EXHAUSTIVE = 1 << 0, /* score every unit instead of the index's candidates (oracle) */
 };
 
+/** What one query may cost, by default: a query of more tokens (words, numbers, punctuation,
+ * tags) is refused, and at most this many matches are returned. Memory is proportional to the
+ * query's and the candidates' lengths (never their product); time is bounded by timeout_ms. */
+#define JISR_TM_MAX_QUERY_TOKENS 100000
+#define JISR_TM_MAX_RESULTS 100000
+
 typedef struct jisr_tm_query_opts {
     const char *srclang; /* language of the query text, e.g. "ar" (BCP 47 prefix match) */
     const char *tgtlang; /* language of the proposed translations, e.g. "en" */
     int min_score;       /* 0–100; matches below are not returned (default 70 via INIT) */
-    size_t max_results;  /* best N (default 5 via INIT) */
+    size_t max_results;  /* best N (default 5 via INIT; at most JISR_TM_MAX_RESULTS) */
     unsigned flags;      /* JISR_TM_EXHAUSTIVE */
+    size_t max_tokens;   /* refuse longer queries (JISR_ETOOBIG); 0 = JISR_TM_MAX_QUERY_TOKENS */
+    unsigned timeout_ms; /* give up after this long (JISR_EINTERRUPTED); 0 = no limit */
+    /* The query's inline tags: tags[i] is the TMX markup of placeholder U+E000+i in the text
+     * (as formats.h keeps a variant's tags). With tags, each target carries the query's tags in
+     * place of the stored ones (jisr_tm_match.tags); NULL: the text has none to map, and targets
+     * keep their stored tags. */
+    const char *const *tags;
+    size_t ntags;
+    /* Filters, applied to every unit before it is scored (so the index and --exhaustive agree):
+     * a unit is kept when, for each prop type named in props, it has a prop of that type with one
+     * of the values given for it (several values of one type: any; several types: all), and when
+     * it was changed (or, never changed, created) at or after changed_since (a TMX date
+     * YYYYMMDDThhmmssZ, or YYYY-MM-DD; NULL: no limit). */
+    const struct jisr_tm_prop_filter *props;
+    size_t nprops;
+    const char *changed_since;
 } jisr_tm_query_opts;
 #define JISR_TM_QUERY_OPTS_INIT                                                                    \
     {                                                                                              \
-        NULL, NULL, 70, 5, 0                                                                       \
+        NULL, NULL, 70, 5, 0, 0, 0, NULL, 0, NULL, 0, NULL                                         \
     }
+
+/** One prop filter of jisr_tm_query_opts: the unit has a prop of this type with this value. */
+typedef struct jisr_tm_prop_filter {
+    const char *type, *value;
+} jisr_tm_prop_filter;
+
+/** Points taken off a match's score for each substituted number whose agreement class changes in
+ * the target language (Arabic: 1, 2, 3–10, 11–99, 100…; English: 1, other), and for each inline
+ * tag of the query or of the stored source that has no counterpart of its kind in the other
+ * (docs/matching.md §2.2, §2.3). */
+#define JISR_TM_AGREE_PENALTY 2
+#define JISR_TM_TAG_PENALTY 1
+
+/** What became of the query's numbers (jisr_tm_match.numbers). */
+enum {
+    JISR_TM_NUMBERS_SAME = 0,  /* the texts do not differ in numbers only: nothing to do */
+    JISR_TM_NUMBERS_PLACED,    /* substituted into target (placeable) */
+    JISR_TM_NUMBERS_AMBIGUOUS, /* a number occurs several times and the target does not show
+                                * which is which: not substituted */
+    JISR_TM_NUMBERS_MISSING,   /* a changed number is not in the stored target: not substituted */
+};
+
+/** A substituted number whose agreement class changes: the words around it may need another
+ * form ("agreement": "check"). */
+typedef struct jisr_tm_agree {
+    size_t start, end;   /* byte span of the number in jisr_tm_match.target */
+    char from[8], to[8]; /* the classes (CLDR plural categories: zero one two few many other) */
+} jisr_tm_agree;
 
 typedef struct jisr_tm_match {
     int score;         /* 0–100; 100 only when the source is identical to the query */
@@ -149,6 +260,24 @@ typedef struct jisr_tm_match {
     char *target_orig; /* the stored target text */
     int placeable;     /* 1 when the query's numbers were substituted into target */
     char *diff;        /* source as a word diff against the query: [-query only-]{+match only+} */
+    size_t memory;     /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
+    int numbers;       /* JISR_TM_NUMBERS_* */
+    jisr_tm_agree *agree; /* substituted numbers whose agreement class changes (never in a 100) */
+    size_t nagree;
+    int penalty;     /* points taken off for agreement changes and tag differences */
+    size_t tag_diff; /* tags of query or source without a counterpart of their kind */
+    char **tags;     /* markup of target's placeholders (U+E000+i is tags[i]): the query's
+                      * tags when given, else the stored target's */
+    size_t ntags;
+    char **source_tags; /* markup of source's placeholders */
+    size_t nsource_tags;
+    char **unmapped; /* stored target tags with no counterpart in the query (left out) */
+    size_t nunmapped;
+    size_t *missing; /* indexes of query tags no stored target tag became (to be placed) */
+    size_t nmissing;
+    double char_similarity; /* 1 − character distance / length of the normalised texts (ties) */
+    int64_t changed;        /* the unit's change date (else creation date), unix s; INT64_MIN */
+    uint64_t usage;         /* the unit's usage count */
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -157,13 +286,46 @@ typedef struct jisr_tm_matches {
     uint64_t candidates; /* units scored exactly (diagnostics) */
 } jisr_tm_matches;
 
-/** Fuzzy-match text against the memory. out is reset and filled, best first (ties: lower id). */
+/** Fuzzy-match text (UTF-8; invalid bytes are tokens like any other) against the memory. out is
+ * reset and filled, best first (ties: lower id), and owned by the caller (jisr_tm_matches_free).
+ * Safe on several threads at once (a query context is borrowed from the handle's pool). Errors:
+ * JISR_EINVAL (options), JISR_ETOOBIG (more than max_tokens tokens), JISR_EINTERRUPTED (longer
+ * than timeout_ms), JISR_EDB (a damaged memory), JISR_ENOMEM. */
 JISR_API int jisr_tm_query(jisr_tm *tm, const char *text, const jisr_tm_query_opts *opts,
                            jisr_tm_matches *out);
 JISR_API void jisr_tm_matches_free(jisr_tm_matches *m);
 
+/** A query context: the scratch of queries and concordance searches, for one thread at a time
+ * (a server keeps one per worker thread, or takes one per request). It holds no transaction
+ * between calls, so it never pins an old state of the memory. *out is freed by
+ * jisr_tm_ctx_free (accepts NULL), before the handle is closed. */
+JISR_API int jisr_tm_ctx_new(jisr_tm *tm, jisr_tm_ctx **out);
+JISR_API void jisr_tm_ctx_free(jisr_tm_ctx *c);
+/** jisr_tm_query in the context c. */
+JISR_API int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
+                               jisr_tm_matches *out);
+
 /** Score two texts of one language as the matcher does (0–100). */
 JISR_API int jisr_tm_score_texts(const char *a, const char *b, int *score);
+
+/* ---- several memories ------------------------------------------------------------------ */
+
+/** One memory of a multi-memory query, and the penalty (0–100) taken off its scores. */
+typedef struct jisr_tm_source {
+    jisr_tm *tm;
+    int penalty;
+} jisr_tm_source;
+
+/** Fuzzy-match text against n memories at once (a project memory and reference memories):
+ * each is queried as jisr_tm_query does (filters and tags included), the penalty of its memory
+ * is subtracted from each match's score (and penalty/100 from its similarity), matches whose lowered score is below opts->min_score
+ * are left out, and the best opts->max_results of all are returned in the matcher's ranking
+ * (score; no agreement change first; character similarity; later change; more usage;
+ * similarity), then the earlier memory, then the lower id. match.memory names the memory
+ * (index into src). Exact: the result is the top of the union of every memory's matches.
+ * Threads: as jisr_tm_query on each handle. */
+JISR_API int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
+                                 const jisr_tm_query_opts *opts, jisr_tm_matches *out);
 
 /* ---- concordance ------------------------------------------------------------------------ */
 
@@ -181,29 +343,36 @@ typedef struct jisr_tm_hits {
 } jisr_tm_hits;
 
 /** Units whose text in lang contains the phrase's words consecutively (compared on their
- * normalised, clitic-stripped forms; punctuation ignored), in id order, at most max (0 = 100). */
+ * normalised, clitic-stripped forms; punctuation ignored), in id order, at most max (0 = 100).
+ * out is the caller's (jisr_tm_hits_free). Thread-safe like jisr_tm_query. */
 JISR_API int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
                              jisr_tm_hits *out);
+/** jisr_tm_concord in the context c. */
+JISR_API int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
+                                 jisr_tm_hits *out);
 JISR_API void jisr_tm_hits_free(jisr_tm_hits *h);
 
 /* ---- export, lookup, delete, stats ------------------------------------------------------ */
 
 typedef struct jisr_tm_iter jisr_tm_iter;
-/** Iterate over all units in id order, over a consistent snapshot. */
+/** Iterate over all units in id order, over a consistent snapshot (one read transaction, held
+ * until jisr_tm_iter_close; one thread at a time). */
 JISR_API int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out);
-/** 1 with the next unit (u cleared first), 0 at the end, <0 on error. */
+/** 1 with the next unit (u cleared first), 0 at the end, <0 on error. When one unit's record
+ * does not decode, *id names it and the next call goes on with the next unit; any other error
+ * is returned again by every later call. */
 JISR_API int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u);
 JISR_API void jisr_tm_iter_close(jisr_tm_iter *it);
 
-/** One unit by id; JISR_ENOTFOUND when absent. */
+/** One unit by id (u cleared first, the caller's); JISR_ENOTFOUND when absent. */
 JISR_API int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u);
 
 /** Delete units by id in one transaction: all or nothing (JISR_ENOTFOUND names the first
- * missing id and nothing is deleted). */
+ * missing id and nothing is deleted). An id given twice is deleted once. */
 JISR_API int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n);
 
 typedef struct jisr_tm_lang_count {
-    char lang[32];
+    char lang[64];
     uint64_t units;
 } jisr_tm_lang_count;
 
@@ -217,9 +386,90 @@ typedef struct jisr_tm_stats {
     uint64_t map_bytes;        /* current LMDB map size */
     jisr_tm_lang_count *langs; /* variants per language tag (lower-cased), most first */
     size_t nlangs;
+    /* the versions the index was built with ("" / 0 when not recorded), and whether they differ
+     * from this library's (jisr_tm_index_stale) */
+    char index_icu[16], index_unicode[16];
+    uint32_t index_tokenizer;
+    int index_stale;
 } jisr_tm_stats;
 
+/** Statistics of the memory (out is the caller's: jisr_tm_stats_free). Thread-safe. */
 JISR_API int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out);
 JISR_API void jisr_tm_stats_free(jisr_tm_stats *st);
+
+/* ---- reindex ------------------------------------------------------------------------------ */
+
+typedef struct jisr_tm_reindex_opts {
+    /* progress (may be NULL), every few thousand units: units done of total */
+    void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+} jisr_tm_reindex_opts;
+#define JISR_TM_REINDEX_OPTS_INIT                                                                  \
+    {                                                                                              \
+        NULL, NULL                                                                                 \
+    }
+
+/** Rebuild the index of a memory opened with JISR_TM_WRITE with this library's tokenizer, ICU
+ * and Unicode data (after an upgrade: jisr_tm_index_stale), and record their versions. One
+ * write transaction: other readers see the old index until it commits, and a reindex that is
+ * interrupted (killed, an error) leaves the old index as it was. Needs room for both indexes
+ * until then (the map grows). Ids, texts, dates and usage counts do not change. opts may be
+ * NULL. */
+JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
+
+/* ---- renderings: one JSON shape and one text layout per result, for every front end --------
+ * Each appends to out (the caller's buffer) and returns 0 or JISR_ENOMEM. Text is shown without
+ * inline-tag placeholders; strings that are not valid UTF-8 are rendered with U+FFFD in place of
+ * each invalid byte, so the JSON is always valid. No trailing newline after a JSON object; text
+ * layouts end each line with one. */
+
+/** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true,
+ * "stored_target":…][,"placeable":false,"numbers":"ambiguous"|"missing"][,"agreement":"check",
+ * "agreement_numbers":[{"start":…,"end":…,"number":…,"from":…,"to":…}]][,"penalty":…]
+ * [,"tag_difference":…][,"source_tagged":…,"target_tagged":…][,"unmapped_tags":[…]]
+ * [,"missing_tags":[…]]},…]}: source and target plain; the *_tagged texts are TMX segment
+ * content with the tags as inline elements; start/end are byte offsets in target. */
+JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
+/** What jisr_tm_matches_json_ex adds to each match of that shape. */
+typedef struct jisr_tm_json_opts {
+    int diff; /* "diff": the stored source as a word diff against the query ([-…-]{+…+}) */
+    /* "memory": memory_names[match.memory], for the matches of jisr_tm_query_multi */
+    const char *const *memory_names;
+    size_t nmemory_names;
+} jisr_tm_json_opts;
+/** jisr_tm_matches_json with the additions of o (NULL: none). */
+JISR_API int jisr_tm_matches_json_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,
+                                     const jisr_tm_json_opts *o);
+/** "query: …" then per match its score, id, word diff and (proposed) target; a line saying there
+ * is none below min_score when m is empty. */
+JISR_API int jisr_tm_matches_text(jisr_buf *out, const char *query, const jisr_tm_matches *m,
+                                  int min_score);
+/** jisr_tm_matches_text naming each match's memory (memory_names[match.memory]) when given. */
+JISR_API int jisr_tm_matches_text_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,
+                                     int min_score, const char *const *memory_names,
+                                     size_t nmemory_names);
+/** {"phrase":…,"lang":…,"hits":[{"id":…,"text":…,"start":…,"end":…,"left":…,"match":…,
+ * "right":…,"translations":[{"lang":…,"text":…}]}],"truncated":…}; start/end are byte offsets
+ * in the stored text, left/right at most width characters of context. */
+JISR_API int jisr_tm_hits_json(jisr_buf *out, const char *lang, const char *phrase,
+                               const jisr_tm_hits *h, int width);
+/** Keyword in context, one line per hit and one per translation. */
+JISR_API int jisr_tm_hits_text(jisr_buf *out, const char *phrase, const jisr_tm_hits *h, int width);
+/** {"path":…,"schema":…,"units":…,"languages":{…},"disk_bytes":…,"file_bytes":…,
+ * "map_bytes":…,"index_keys":…,"next_id":…,"index":{"icu":…,"unicode":…,"tokenizer":…,
+ * "stale":…}} (path may be NULL: omitted) */
+JISR_API int jisr_tm_stats_json(jisr_buf *out, const char *path, const jisr_tm_stats *st);
+JISR_API int jisr_tm_stats_text(jisr_buf *out, const char *path, const jisr_tm_stats *st);
+/** One unit: {"id":…,"tuid":…,"usagecount":…,"creationdate":…,"changedate":…,
+ * "lastusagedate":…,"creationid":…,"changeid":…,"props":[{"type":…,"value":…}],
+ * "notes":[…],"variants":[{"lang":…,"text":…}]} (absent fields omitted; texts without
+ * placeholders, a literal private-use character of the source given back). */
+JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);
+/** Append s[0..n) as TMX segment content to out: text XML-escaped, placeholder U+E000+i replaced
+ * by tags[i] (the inline element's markup) when i < ntags. */
+JISR_API int jisr_tm_tagged(jisr_buf *out, const char *s, size_t n, char *const *tags,
+                            size_t ntags);
+/** Append s[0..n) without inline-tag placeholders (U+E000–U+F8FF) to out. */
+JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
 
 #endif

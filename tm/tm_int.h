@@ -1,46 +1,85 @@
 /*
- * tm_int.h — private to tm/: the matcher's tokens, the packed unit record, the LMDB handle and
- * the transaction helpers shared by store.c, import.c, match.c and concord.c.
+ * tm_int.h — private to tm/: the matcher's tokens, the packed unit record, the LMDB handle, the
+ * transaction wrapper and the postings codec shared by the store, the import, the matcher and the
+ * concordance. (import_int.h and match_int.h hold what only those subsystems share.)
  */
 #ifndef JISR_TM_INT_H
 #define JISR_TM_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "tm/tm.h"
 #include "util/util_int.h"
 
+#if defined(__GNUC__)
+#define TM_NOINLINE __attribute__((noinline))
+/* initial-exec TLS: a few bytes of the static TLS block, read without the __tls_get_addr call a
+ * shared library pays for each access to its thread-local variables */
+#define TM_TLS_FAST __attribute__((tls_model("initial-exec")))
+#else
+#define TM_NOINLINE
+#define TM_TLS_FAST
+#endif
+
 /* ---- tokens (tok.c) --------------------------------------------------------------------- */
 
 enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
 
+/** Version of the tokens and their hashes (tok.c and the text layer's match normalisation). A
+ * memory records it, with the ICU and Unicode versions, when its index is built; opened with
+ * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
+ * boundary or changes a hash. */
+#define TM_TOK_VERSION                                                                             \
+    2 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+       * dashes and × folded; accelerator markers dropped from words; a run of                    \
+       * dots one token; tags weigh nothing */
+
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
     TM_W_WORD = 100,  /* weight (insert/delete cost) of a word or a number */
-    TM_W_SMALL = 20,  /* weight of punctuation or an inline tag */
+    TM_W_SMALL = 20,  /* weight of punctuation */
+    TM_W_TAG = 0,     /* inline tags are not words: a tag difference is a penalty (place.c) */
     TM_C_NORM = 3,    /* same normalised form, different surface (diacritics, case, alef …) */
     TM_C_CLITIC = 30, /* same clitic-stripped key, different normalised form */
     TM_C_NUMBER = 20, /* two different numbers */
     TM_C_PUNCT = 20,  /* two different punctuation marks */
-    TM_C_TAG = 10,    /* two different inline tags */
 };
 
 typedef struct tm_tok {
     uint32_t start, end; /* surface byte span */
     uint32_t kind;
+    uint32_t no, nl;     /* the normalised form: nl bytes at the text's nb.data + no */
+    uint32_t ko;         /* the key: the last nl − (ko − no) bytes of the normalised form */
+    uint32_t sp, ss;     /* a word's signatures (near.c): hashes of its key's first and last
+                          * three code points; 0 for other tokens */
+    uint32_t kl;         /* the key's length in bytes */
+    const char *kp;      /* the key's bytes (in the text's nb; valid until it is tokenized again) */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
 } tm_tok;
+
+/* A signature of a key (near.c): the bytes [off, off + n) of the key, and their hash. */
+typedef struct tm_sig {
+    uint32_t off, n, h;
+} tm_sig;
+/** The two signatures of a word key: its first three and its last three code points (the whole
+ * key when shorter), hashed in one namespace. */
+void tm_key_sigs(const char *key, size_t n, tm_sig *p, tm_sig *s);
 
 typedef struct tm_toks {
     tm_tok *v;
     size_t n, cap;
     uint32_t nwords; /* WORD tokens */
     uint32_t nheavy; /* WORD and NUMBER tokens (weight TM_W_WORD) */
+    uint32_t nlight; /* tokens of weight TM_W_SMALL (punctuation) */
+    uint32_t ntags;  /* TAG tokens */
     uint32_t w100;   /* total weight in hundredths */
     unsigned flags;  /* TM_TOKS_*: set by the caller, kept by tm_tokenize */
-    jisr_buf nb, kb; /* scratch for normalised and key forms */
+    jisr_buf nb;     /* the tokens' normalised forms (tm_tok.no/nl index it) */
+    jisr_buf kb;     /* scratch: a token's surface without its accelerator markers */
 } tm_toks;
 
 /** tm_toks.flags: leave hs at 0 (an import needs only the normalised and key hashes). */
@@ -54,6 +93,12 @@ int tm_tokenize_ref(const char *s, size_t n, tm_toks *out);
 /** tm_tokenize's one-pass path alone: 1 done, 0 when s needs tm_tokenize_ref, <0 error. */
 int tm_tokenize_fused(const char *s, size_t n, tm_toks *out);
 void tm_toks_free(tm_toks *t);
+/** The key of token k of t (its normalised form without Arabic proclitics) and its length. */
+static inline const char *tm_tok_key(const tm_toks *t, const tm_tok *k, size_t *len)
+{
+    *len = k->nl - (k->ko - k->no);
+    return t->nb.data ? t->nb.data + k->ko : "";
+}
 /** The normalised form of one token (appended to out). */
 int tm_tok_norm(const char *s, size_t n, jisr_buf *out);
 
@@ -64,11 +109,18 @@ uint64_t tm_lang_hash(const char *lang);
 void tm_lang_primary(const char *lang, char *out, size_t outsz);
 /** Hash of the whole normalised text (tokens' normalised forms, in order). */
 uint64_t tm_toks_text_hash(const tm_toks *t);
+/** A variant's identity for the import's duplicates: its exact text and its tags' markup (issue
+ * 12: normalisation is for matching, never for identity; only identical variants merge). tags
+ * are ntags strings (tag_n[i] bytes each, or NUL-terminated when tag_n is NULL). */
+uint64_t tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
+                       size_t ntags);
 /** Index bucket of a weighted length (hundredths): one bucket per word up to 16 words, then
  * geometric steps of 1/8; monotone, so a length window maps to a bucket range. */
 unsigned tm_bucket(uint32_t w100);
 /** The largest weighted length (hundredths) that falls in bucket b. */
 uint32_t tm_bucket_max(unsigned b);
+/** The smallest weighted length (hundredths) that falls in bucket b. */
+uint32_t tm_bucket_min(unsigned b);
 /** Number terms (numbers substitute for each other cheaply, so they are indexed by count, not
  * value): the k-th number of a text (k from 0) has the term tm_num_term(k); the last one,
  * TM_NUM_TERMS − 1, is shared by every number from there on. Two texts with Nq and Nm numbers
@@ -80,6 +132,39 @@ static inline uint64_t tm_num_term(size_t k)
 {
     return TM_NUMKEY + (k < TM_NUM_TERMS - 1 ? k : TM_NUM_TERMS - 1);
 }
+/** Occurrence terms: the first occurrence of a word key in a text is indexed under the key, the
+ * k-th (k = 1, 2, …) under tm_occ_term(key, k), the TM_OCC_TERMS-th and later ones under one
+ * shared term. A query that says "the" three times then counts, in a unit that says it once, one
+ * shared word instead of three: the postings carry how often a word occurs (capped, which is
+ * still an upper bound, as for the number terms). */
+#define TM_OCC_TERMS 8
+static inline uint64_t tm_occ_term(uint64_t hk, size_t k)
+{
+    if (k == 0)
+        return hk;
+    uint64_t x = hk ^ (0xD6E8FEB86659FD93ULL * (k < TM_OCC_TERMS ? k : TM_OCC_TERMS));
+    x ^= x >> 31;
+    x *= 0x9E3779B97F4A7C15ULL;
+    return x ^ (x >> 29);
+}
+/** The light-share term (docs/matching.md §4.1): a text whose punctuation weighs at least a
+ * tenth of its length is also indexed under tm_light_term(band), band = its light weight in
+ * tenths of its length (1–10), so that a query that needs no shared word in some bucket can
+ * still read, instead of every unit, the units that could match by punctuation alone. */
+#define TM_LIGHTKEY 0x6c69676874736821ULL
+static inline uint64_t tm_light_term(unsigned band)
+{
+    return TM_LIGHTKEY + band;
+}
+static inline unsigned tm_light_band(uint32_t nheavy, uint32_t w100)
+{
+    uint32_t lw = w100 - TM_W_WORD * nheavy;
+    return w100 && 10ull * lw >= w100 ? (unsigned)((10ull * lw) / w100) : 0;
+}
+/** The index terms of a tokenized text (word occurrence terms, number terms, its light-share
+ * term) into terms (room for t->n + 1); returns their number. A term may repeat (the capped
+ * occurrence and number terms): callers deduplicate. */
+size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
 {
@@ -103,7 +188,7 @@ typedef struct tm_str {
 typedef struct tm_rvar {
     tm_str lang, text;
     uint32_t nheavy, w100; /* words + numbers; weighted length */
-    uint64_t nhash;        /* tm_toks_text_hash of text */
+    uint64_t nhash;        /* tm_ident_hash of text and tags (identity, for duplicates) */
     uint32_t ntags;
     const unsigned char *tags; /* ntags × (varint len, bytes) */
 } tm_rvar;
@@ -128,8 +213,17 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
 /** Re-encode r with new usage/dates (appends to out). */
 int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t changed,
                     int64_t lastused, jisr_buf *out);
+/** The record data[0..n) (decoded in r) with each variant's words, weighted length and text hash
+ * replaced (a reindex): every other byte is kept. Appends to out. */
+int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
+                   const uint32_t *w100, const uint64_t *nhash, jisr_buf *out);
 /** Hash identifying a unit's normalised variants (languages + normalised texts). */
 uint64_t tm_dedupe_key(const tm_rec *r);
+/** The markup of variant v's tags (borrowed from r's data), at most max: their count, or <0
+ * when the record is damaged. */
+int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max);
+/** 1 when the unit has a prop of this type with this value (byte for byte), else 0. */
+int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value);
 /** Decode to a jisr_unit (u cleared first). */
 int tm_rec_to_unit(const tm_rec *r, jisr_unit *u);
 /** Index of the variant used for language want (first with the same primary subtag, and only if
@@ -162,34 +256,164 @@ static inline unsigned char *tm_varint_put(unsigned char *p, uint64_t v)
 void tm_put_varint(jisr_buf *b, uint64_t v);
 const unsigned char *tm_get_varint(const unsigned char *p, const unsigned char *end, uint64_t *v);
 
-/* ---- store (store.c) --------------------------------------------------------------------- */
+/* ---- the store (store.c, txn.c) --------------------------------------------------------- */
+
+/** The longest language tag a memory stores (bytes): a longer one is refused at import, never
+ * cut. BCP 47 tags in use are far shorter (RFC 5646 asks implementations for at least 35). */
+#define TM_LANG_MAX 63
 
 struct jisr_tm {
     MDB_env *env;
     MDB_dbi meta, units, dedupe, post; /* dedupe: opened by writers only (0 otherwise) */
+    MDB_dbi vocab; /* the vocabulary (vocab.c); 0 in a memory written before it existed */
     unsigned flags;
     int nolock;
     int rdonly;
     char *dir;
-    uint32_t *acc; /* matcher scratch: shared-term count per id, all zero between queries */
-    size_t acccap;
+    /* transactions open in this process through this handle, and threads waiting to change the
+     * map size (txn.c) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned active, growing;
+    const char *map_base; /* where the file is mapped (tm_map_locate), NULL unknown */
+    size_t map_len;
+    struct jisr_tm_ctx *pool; /* idle query contexts lent to jisr_tm_query/concord (match.c) */
+    size_t npool;
+    /* the index's versions as recorded in the memory, and whether they differ from ours */
+    char idx_icu[16], idx_unicode[16];
+    uint64_t idx_tok;
+    int idx_stale;
 };
 
-/** Map an LMDB result to a JISR code with detail naming what was being done. */
-int tm_db_error(int rc, const char *what);
-int tm_txn_read(jisr_tm *tm, MDB_txn **txn);
-int tm_txn_write(jisr_tm *tm, MDB_txn **txn);
-/** Double the map size; no transaction of this process may be open. */
+/** A transaction with a sticky first error (txn.c): after a failure every operation is a no-op
+ * and commit aborts; rc holds the JISR_E* code (its message recorded where it happened) and mdb
+ * the LMDB code when LMDB failed (MDB_MAP_FULL: grow and write again). Values read are checked
+ * to lie inside the file (a damaged node is reported, never followed past the end). */
+typedef struct tm_txn {
+    jisr_tm *tm;
+    MDB_txn *txn; /* NULL once committed or aborted */
+    int rc;
+    int mdb;
+    int rw;
+    const char *lo, *hi, *mapend; /* the mapped bytes the file holds; the end of the map */
+} tm_txn;
+
+typedef struct tm_cur {
+    tm_txn *t;
+    MDB_cursor *c;
+} tm_cur;
+
+/** Install (once per process) the SIGSEGV/SIGBUS handlers that return a fault inside a guarded
+ * LMDB call as a damaged memory (txn.c). */
+void tm_fault_guard(void);
+/** LMDB's assertion callback (mdb_env_set_assert): returns into the guarded call that failed. */
+void tm_lmdb_assert(MDB_env *env, const char *msg);
+/* The guard around LMDB calls (txn.c): where an assertion of LMDB, or a fault inside it on a
+ * damaged page, returns to on this thread, and whether one was caught. */
+extern _Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
+extern _Thread_local int tm_guard_hit TM_TLS_FAST;
+/** Run the LMDB call(s) `expr` (assigning rc) under the guard: an assertion or fault gives
+ * rc = MDB_CORRUPTED (the transaction must then only be aborted). Nothing that lives across
+ * the jump may change between the setjmp and the call. */
+#define TM_GUARDED(rc, expr)                                                                       \
+    do {                                                                                           \
+        sigjmp_buf jb_;                                                                            \
+        sigjmp_buf *prev_ = tm_guard;                                                              \
+        if (sigsetjmp(jb_, 0) == 0) {                                                              \
+            tm_guard = &jb_;                                                                       \
+            rc = (expr);                                                                           \
+        } else {                                                                                   \
+            rc = MDB_CORRUPTED;                                                                    \
+            tm_guard_hit = 1;                                                                      \
+        }                                                                                          \
+        tm_guard = prev_;                                                                          \
+    } while (0)
+
+/** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
+ * was being done (never "unknown error"). */
+int tm_db_error(const jisr_tm *tm, int rc, const char *what);
+/** Begin a read (rw 0) or write transaction; returns t->rc. Always pair with commit or abort. */
+int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw);
+/** Commit (or abort, after an error); returns the first error. */
+int tm_txn_commit(tm_txn *t);
+/** Abort; accepts a transaction already ended. */
+void tm_txn_abort(tm_txn *t);
+/** Record LMDB's mdb_rc as the first error (unless one is recorded); returns t->rc. */
+int tm_txn_fail(tm_txn *t, int mdb_rc, const char *what);
+/** Record a JISR code (already described by jisr_error_set) as the first error. */
+int tm_txn_set(tm_txn *t, int rc);
+/** Record a damaged memory (a record or value that does not decode). */
+int tm_txn_corrupt(tm_txn *t, const char *what);
+/** 1 when v lies inside the file (or is a write transaction's own page), else records the
+ * damage and returns 0. */
+int tm_val_check(tm_txn *t, const MDB_val *v, const char *what);
+/** 1 found (v set), 0 absent or after an error (t->rc tells). */
+/* ---- the vocabulary (vocab.c) ------------------------------------------------------------- */
+
+/** Whether a word key can be in the vocabulary (and so near another): 1–TM_NEAR_MAXCP code
+ * points. */
+int tm_vocab_word_ok(const char *key, size_t n);
+/** Add a word key of language hash lh (a no-op when known, or when the memory has no
+ * vocabulary). t is a write transaction; errors are sticky in t. */
+int tm_vocab_put(tm_txn *t, uint64_t lh, const char *key, size_t n);
+/** 1 when the word key is in the vocabulary of lh, 0 when not (or no vocabulary), <0 error;
+ * vc: a cursor on the vocabulary (tm_cur_open on tm->vocab; not open: no vocabulary). */
+int tm_vocab_has(struct tm_cur *vc, uint64_t lh, const char *key, size_t n);
+typedef int (*tm_near_fn)(void *ctx, const char *w, size_t n, uint32_t cost);
+/** Call fn for every word of lh's vocabulary near the key (cost < TM_BIG; a word may come
+ * twice, once per signature). */
+int tm_vocab_near(struct tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn fn,
+                  void *ctx);
+
+int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what);
+int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
+/** 1 deleted, 0 absent or after an error. */
+int tm_del(tm_txn *t, MDB_dbi dbi, const MDB_val *k, const char *what);
+int tm_drop(tm_txn *t, MDB_dbi dbi, int del, const char *what);
+int tm_dbi_stat(tm_txn *t, MDB_dbi dbi, MDB_stat *st, const char *what);
+int tm_cur_open(tm_cur *c, tm_txn *t, MDB_dbi dbi);
+/** 1 with k and v, 0 at the end or after an error. */
+int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *what);
+int tm_cur_put(tm_cur *c, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
+void tm_cur_close(tm_cur *c);
+
+/** Find where LMDB mapped the file (no other transaction of the process open). */
+void tm_map_locate(jisr_tm *tm);
+/** Double the map size, once no transaction of the process is open (the caller has none). */
 int tm_grow(jisr_tm *tm);
 /** Grow the map (by doublings) so that extra bytes fit after the data; same condition. An import
  * reserves room for its file up front: each MDB_MAP_FULL otherwise costs a replayed batch. */
 int tm_reserve(jisr_tm *tm, uint64_t extra);
-int tm_meta_get_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t *v);
-int tm_meta_put_u64(MDB_txn *txn, jisr_tm *tm, const char *key, uint64_t v);
+/** meta values: big-endian u64 (absent = 0) and strings (1 found, 0 absent, <0 error). */
+int tm_meta_get_u64(tm_txn *t, const char *key, uint64_t *v);
+int tm_meta_put_u64(tm_txn *t, const char *key, uint64_t v);
+int tm_meta_get_str(tm_txn *t, const char *key, char *out, size_t outsz);
+int tm_meta_put_str(tm_txn *t, const char *key, const char *s);
 /** Add delta to the per-language counter of lang. */
-int tm_meta_lang_add(MDB_txn *txn, jisr_tm *tm, const char *lang, size_t n, int64_t delta);
+int tm_meta_lang_add(tm_txn *t, const char *lang, size_t n, int64_t delta);
 
-/* ---- postings (match.c) ------------------------------------------------------------------ */
+/* Concordance context (json.c): the last width characters of s[0..n), and the bytes of the
+ * first width characters (UTF-8 aware). */
+const char *tm_tail_chars(const char *s, size_t n, int width);
+size_t tm_head_bytes(const char *s, size_t n, int width);
+
+/* Query contexts lent to the plain calls (match.c). */
+struct jisr_tm_ctx *tm_ctx_take(jisr_tm *tm);
+void tm_ctx_give(struct jisr_tm_ctx *c);
+void tm_ctx_pool_free(jisr_tm *tm);
+
+/** Record the versions the index is built with (this library's) in meta (store.c). */
+int tm_index_stamp(tm_txn *t);
+/** Read the recorded versions again (after a reindex) into the handle. */
+void tm_index_reload(jisr_tm *tm);
+
+/* ---- postings (postings.c) --------------------------------------------------------------- *
+ * Database post: key = 8 bytes (tm_post_key: language and term hash, length bucket in the low
+ * byte) + 4 bytes (the chunk's first id), both big-endian; value = varint count, then the deltas
+ * of the ascending ids after the first (varints). Written by the import and reindex, read by the
+ * matcher and the concordance. */
+
+#define TM_POST_MERGE_MAX 256 /* a chunk smaller than this (bytes) is extended, not followed */
 
 typedef struct tm_chunk {
     MDB_val k, v;
@@ -197,9 +421,13 @@ typedef struct tm_chunk {
     unsigned bucket; /* length bucket of the chunk's key */
 } tm_chunk;
 /** Collect the posting chunks of one term for buckets (pkey_lo & 0xFF) … hi; *df = their ids. */
-int tm_term_chunks(MDB_cursor *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
+int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
                    size_t *cap, uint64_t *df);
-/** Decode one posting chunk: ids appended to *ids (grown with realloc). */
+/** Decode one posting chunk: ids appended to *ids (grown as needed). */
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
+/** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
+ * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
+ * a chunk of their own. scratch holds the value being built. */
+int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t n, jisr_buf *scratch);
 
 #endif

@@ -137,6 +137,74 @@ uint32_t tm_bucket_max(unsigned b)
     return g_bucket_min[b + 1] * 100 - 1;
 }
 
+uint32_t tm_bucket_min(unsigned b)
+{
+    pthread_once(&g_bucket_once, bucket_init);
+    return b == 0 ? 0 : g_bucket_min[b] * 100;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sort the n word keys at v and give each repetition its occurrence term. */
+static void occurrence_terms(uint64_t *v, size_t n)
+{
+    if (n < 2)
+        return;
+    if (n < 24) { /* insertion sort: a sentence has a few dozen words */
+        for (size_t i = 1; i < n; i++) {
+            uint64_t x = v[i];
+            size_t j = i;
+            while (j > 0 && v[j - 1] > x) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+    } else {
+        qsort(v, n, sizeof *v, cmp_u64);
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && v[j] == v[i])
+            j++;
+        for (size_t k = i + 1; k < j; k++)
+            v[k] = tm_occ_term(v[i], k - i);
+        i = j;
+    }
+}
+
+size_t tm_index_terms(const tm_toks *t, uint64_t *terms)
+{
+    size_t nt = 0, nnum = 0;
+    for (size_t k = 0; k < t->n; k++)
+        if (t->v[k].kind == TM_WORD)
+            terms[nt++] = t->v[k].hk;
+    occurrence_terms(terms, nt);
+    for (size_t k = 0; k < t->n; k++)
+        if (t->v[k].kind == TM_NUMBER)
+            terms[nt++] = tm_num_term(nnum++);
+    unsigned band = tm_light_band(t->nheavy, t->w100);
+    if (band)
+        terms[nt++] = tm_light_term(band);
+    return nt;
+}
+
+uint64_t tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
+                       size_t ntags)
+{
+    uint64_t h = tm_hash(text, n, 0x6964656e74ULL);
+    for (size_t i = 0; i < ntags; i++) {
+        const char *t = tags[i] ? tags[i] : "";
+        size_t tn = tag_n ? tag_n[i] : strlen(t);
+        h = tm_hash(&h, sizeof h, tm_hash(t, tn, i + 1));
+    }
+    return h;
+}
+
 uint64_t tm_toks_text_hash(const tm_toks *t)
 {
     uint64_t h = 0x74657874ULL;
@@ -186,6 +254,8 @@ static inline int char_class(uint32_t c)
 
 static int char_class_icu(uint32_t c)
 {
+    if (c == 0x00D7) /* ×: the letter x of "10×11" (= 10x11), folded to x */
+        return C_LETTER;
     if (c < 0x80) {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
             return C_LETTER;
@@ -233,6 +303,71 @@ static int is_apostrophe(uint32_t c)
     return c == '\'' || c == 0x2019;
 }
 
+/* Typographic variants folded in the normal form (the surface keeps them: a byte difference
+ * still costs TM_C_NORM): quotes, apostrophes, dashes, and × as the letter x. Every target is
+ * ASCII, so folding never lengthens a text. */
+static inline int32_t tm_fold(int32_t c)
+{
+    if (c < 0xAB)
+        return c;
+    switch (c) {
+    case 0x2018: /* ‘ ’ ‛ ′ ʼ */
+    case 0x2019:
+    case 0x201B:
+    case 0x2032:
+    case 0x02BC:
+        return '\'';
+    case 0x201C: /* “ ” „ ‟ « » */
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x00AB:
+    case 0x00BB:
+        return '"';
+    case 0x2010: /* ‐ ‑ ‒ – — ― − */
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015:
+    case 0x2212:
+        return '-';
+    case 0x00D7:
+        return 'x';
+    default:
+        return c;
+    }
+}
+
+/* tm_fold over out->data[from, len), in place */
+static void fold_tail(jisr_buf *out, size_t from)
+{
+    unsigned char *p = (unsigned char *)out->data;
+    size_t i = from, o = from;
+    int any = 0;
+    for (size_t k = from; k < out->len; k++)
+        if (p[k] >= 0xC2) {
+            any = 1;
+            break;
+        }
+    if (!any)
+        return;
+    while (i < out->len) {
+        size_t len;
+        int32_t c = jisr_utf8_decode(p, out->len, i, &len);
+        int32_t f = c >= 0 ? tm_fold(c) : c;
+        if (f != c) {
+            p[o++] = (unsigned char)f;
+        } else {
+            memmove(p + o, p + i, len);
+            o += len;
+        }
+        i += len;
+    }
+    out->len = o;
+    p[o] = 0;
+}
+
 int tm_tok_norm(const char *s, size_t n, jisr_buf *out)
 {
     size_t i;
@@ -251,7 +386,11 @@ int tm_tok_norm(const char *s, size_t n, jisr_buf *out)
         out->data[out->len] = '\0';
         return 0;
     }
-    return jisr_text_normalize(s, n, TM_NORM_FLAGS, out);
+    size_t from = out->len;
+    int rc = jisr_text_normalize(s, n, TM_NORM_FLAGS, out);
+    if (rc == 0)
+        fold_tail(out, from);
+    return rc;
 }
 
 /* Arabic letters as their two UTF-8 bytes (all in U+0600–U+06FF). */
@@ -293,19 +432,19 @@ static size_t strip_clitics(const unsigned char *p, size_t len)
     return 2 * k;
 }
 
+/* Room for one more token, out of the tokenizer's loop (it runs a few times per text). */
+static TM_NOINLINE int toks_grow(tm_toks *t)
+{
+    return JISR_GROW(t->v, t->cap, t->n + 1);
+}
+
 /* Append a token of s[start..end) whose normal form is nz[0..nzl): its hashes (the normalised
  * one from the surface when the normal form is empty) and the text's counts. */
 static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind,
                     const char *nz, size_t nzl)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 32;
-        tm_tok *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        t->v = v;
-        t->cap = cap;
-    }
+    if (t->n == t->cap && toks_grow(t) < 0)
+        return JISR_ENOMEM;
     tm_tok *k = &t->v[t->n];
     k->start = (uint32_t)start;
     k->end = (uint32_t)end;
@@ -324,27 +463,72 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
             k->hn = tm_hash(nz, nzl, kind);
     }
     k->hk = k->hn;
+    k->no = k->ko = nzl ? (uint32_t)(nz - t->nb.data) : 0;
+    k->nl = (uint32_t)nzl;
+    k->sp = k->ss = 0;
+    k->kl = 0;
+    k->kp = NULL;
     if (kind == TM_WORD && nzl) {
         size_t off = strip_clitics((const unsigned char *)nz, nzl);
         if (off)
             k->hk = tm_hash(nz + off, nzl - off, kind);
+        k->ko += (uint32_t)off;
+        k->kl = (uint32_t)(nzl - off);
+        tm_sig sp, ss;
+        tm_key_sigs(nz + off, nzl - off, &sp, &ss);
+        k->sp = sp.h;
+        k->ss = ss.h;
     }
     if (kind == TM_WORD)
         t->nwords++;
-    if (kind == TM_WORD || kind == TM_NUMBER)
+    if (kind == TM_WORD || kind == TM_NUMBER) {
         t->nheavy++;
-    t->w100 += (kind == TM_WORD || kind == TM_NUMBER) ? TM_W_WORD : TM_W_SMALL;
+        t->w100 += TM_W_WORD;
+    } else if (kind == TM_TAG) {
+        t->ntags++;
+        t->w100 += TM_W_TAG;
+    } else {
+        t->nlight++;
+        t->w100 += TM_W_SMALL;
+    }
     t->n++;
     return 0;
 }
 
-static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind)
+/* A token of s[start..end) whose normal form is that of src[0..srcn) (the surface, or the surface
+ * without accelerator markers), appended to t->nb. */
+static int push_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_t kind,
+                    const char *src, size_t srcn)
 {
-    jisr_buf_reset(&t->nb);
-    int rc = tm_tok_norm(s + start, end - start, &t->nb);
+    size_t off = t->nb.len;
+    int rc = tm_tok_norm(src, srcn, &t->nb);
     if (rc < 0)
         return rc;
-    return emit_tok(t, s, start, end, kind, t->nb.data, t->nb.len);
+    if (!t->nb.data && (rc = jisr_buf_reserve(&t->nb, 1)) < 0)
+        return rc;
+    return emit_tok(t, s, start, end, kind, t->nb.data + off, t->nb.len - off);
+}
+
+/* A run of two or more dots, and the ellipsis (whose NFKC form it is): one token "...". */
+static int push_dots(tm_toks *t, const char *s, size_t start, size_t end)
+{
+    size_t off = t->nb.len;
+    int rc = jisr_buf_append(&t->nb, "...", 3);
+    if (rc < 0)
+        return rc;
+    return emit_tok(t, s, start, end, TM_PUNCT, t->nb.data + off, 3);
+}
+
+/* An accelerator marker at s[i] ('_' or '&', the caller checked): one followed by a letter, at
+ * the start of a word or inside one, is part of the word and absent from its normal form
+ * ("_Open", "Con_nect", "&File"). */
+static inline int marker_before_letter(const unsigned char *s, size_t n, size_t i)
+{
+    if (i + 1 >= n)
+        return 0;
+    size_t j = i + 1;
+    uint32_t d = s[j] < 0x80 ? s[j] : utf8_next(s, n, &j);
+    return char_class(d) == C_LETTER;
 }
 
 /* ---- one pass --------------------------------------------------------------------------
@@ -379,6 +563,8 @@ static inline int32_t cp_next(const unsigned char *s, size_t n, size_t *i)
 static inline char *norm_put(const jisr_norm_cps *h, uint32_t c, char *o)
 {
     int v = jisr_norm_cp(h, c);
+    if (v >= 0)
+        v = tm_fold(v);
     if (v >= 0x80) {
         if (v < 0x800) {
             *o++ = (char)(0xC0 | (v >> 6));
@@ -441,6 +627,8 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
     out->n = 0;
     out->nwords = 0;
     out->nheavy = 0;
+    out->nlight = 0;
+    out->ntags = 0;
     out->w100 = 0;
     jisr_buf_reset(&out->nb);
     /* a code point normalises to one BMP code point at most: 3 bytes per input byte bound it */
@@ -458,7 +646,19 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
         if (cls == C_SPACE || cls == C_FORMAT)
             continue;
         char *nz = o;
-        if (!(o = norm_put(h, (uint32_t)c, o)))
+        int marker = (c == '_' || c == '&') && marker_before_letter(s, n, start);
+        if (c == '.' && i < n && s[i] == '.') { /* a run of dots */
+            while (i < n && s[i] == '.')
+                i++;
+            memcpy(o, "...", 3); /* within the reservation: two input bytes at least */
+            o += 3;
+            if ((rc = emit_tok(out, str, start, i, TM_PUNCT, nz, 3)) < 0)
+                return rc;
+            continue;
+        }
+        if (marker)
+            cls = C_LETTER; /* starts a word, writes nothing */
+        else if (!(o = norm_put(h, (uint32_t)c, o)))
             return 0;
         if (cls == C_TAG || cls == C_PUNCT) {
             if ((rc = emit_tok(out, str, start, i, cls == C_TAG ? TM_TAG : TM_PUNCT, nz,
@@ -510,6 +710,10 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                 end = j;
                 continue;
             }
+            if ((d == '_' || d == '&') && prev == C_LETTER && marker_before_letter(s, n, i)) {
+                i = j; /* an accelerator marker inside the word */
+                continue;
+            }
             if ((is_num_sep((uint32_t)d) && prev == C_DIGIT) ||
                 (is_apostrophe((uint32_t)d) && prev == C_LETTER)) {
                 size_t m = j;
@@ -533,7 +737,16 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                            (size_t)(o - nz))) < 0)
             return rc;
     }
+    out->nb.len = (size_t)(o - nb);
+    *o = '\0';
     return 1;
+}
+
+/* the tokens' key pointers, once nb no longer moves */
+static void set_keys(tm_toks *t)
+{
+    for (size_t k = 0; k < t->n; k++)
+        t->v[k].kp = t->nb.data ? t->nb.data + t->v[k].ko : "";
 }
 
 int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
@@ -542,7 +755,10 @@ int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
     pthread_once(&g_class_once, class_init);
     pthread_once(&g_run_once, run_init);
     int rc = jisr_text_norm_cps(TM_NORM_FLAGS, &h);
-    return rc != 0 ? (rc < 0 ? rc : 0) : tokenize_fused(str, n, out, &h);
+    rc = rc != 0 ? (rc < 0 ? rc : 0) : tokenize_fused(str, n, out, &h);
+    if (rc == 1)
+        set_keys(out);
+    return rc;
 }
 
 int tm_tokenize(const char *str, size_t n, tm_toks *out)
@@ -562,27 +778,42 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
     out->n = 0;
     out->nwords = 0;
     out->nheavy = 0;
+    out->nlight = 0;
+    out->ntags = 0;
     out->w100 = 0;
+    jisr_buf_reset(&out->nb);
     while (i < n) {
         size_t start = i;
         uint32_t c = utf8_next(s, n, &i);
         int cls = char_class(c);
         if (cls == C_SPACE || cls == C_FORMAT)
             continue;
-        if (cls == C_TAG) {
-            if ((rc = push_tok(out, str, start, i, TM_TAG)) < 0)
+        if (c == '.' && i < n && s[i] == '.') {
+            while (i < n && s[i] == '.')
+                i++;
+            if ((rc = push_dots(out, str, start, i)) < 0)
                 return rc;
             continue;
         }
-        if (cls == C_PUNCT) {
-            if ((rc = push_tok(out, str, start, i, TM_PUNCT)) < 0)
+        int marker = (c == '_' || c == '&') && marker_before_letter(s, n, start);
+        if (cls == C_TAG && !marker) {
+            if ((rc = push_tok(out, str, start, i, TM_TAG, str + start, i - start)) < 0)
                 return rc;
             continue;
         }
-        /* a run of letters/digits */
+        if (cls == C_PUNCT && !marker) {
+            if ((rc = push_tok(out, str, start, i, TM_PUNCT, str + start, i - start)) < 0)
+                return rc;
+            continue;
+        }
+        /* a run of letters/digits; with accelerator markers, its surface without them is
+         * collected in kb and normalised instead */
         int has_letter = cls == C_LETTER;
-        int prev = cls;
-        size_t end = i;
+        int prev = marker ? C_LETTER : cls;
+        size_t end = i, nmarkers = marker;
+        jisr_buf_reset(&out->kb);
+        if (!marker && (rc = jisr_buf_append(&out->kb, s + start, i - start)) < 0)
+            return rc;
         while (i < n) {
             size_t j = i;
             uint32_t d = utf8_next(s, n, &j);
@@ -591,8 +822,15 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
                 has_letter |= dc == C_LETTER;
                 if (dc != C_FORMAT)
                     prev = dc;
+                if ((rc = jisr_buf_append(&out->kb, s + i, j - i)) < 0)
+                    return rc;
                 i = j;
                 end = j;
+                continue;
+            }
+            if ((d == '_' || d == '&') && prev == C_LETTER && marker_before_letter(s, n, i)) {
+                nmarkers++;
+                i = j;
                 continue;
             }
             if ((is_num_sep(d) && prev == C_DIGIT) || (is_apostrophe(d) && prev == C_LETTER)) {
@@ -601,6 +839,8 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
                     uint32_t e = utf8_next(s, n, &m);
                     int ec = char_class(e);
                     if ((is_num_sep(d) && ec == C_DIGIT) || (is_apostrophe(d) && ec == C_LETTER)) {
+                        if ((rc = jisr_buf_append(&out->kb, s + i, j - i)) < 0)
+                            return rc;
                         i = j;
                         continue;
                     }
@@ -608,9 +848,12 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
             }
             break;
         }
-        if ((rc = push_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER)) < 0)
+        const char *src = nmarkers ? out->kb.data : str + start;
+        size_t srcn = nmarkers ? out->kb.len : end - start;
+        if ((rc = push_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER, src, srcn)) < 0)
             return rc;
     }
+    set_keys(out);
     return 0;
 }
 

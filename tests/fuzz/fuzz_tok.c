@@ -40,7 +40,13 @@ static void same(const char *s, size_t n, unsigned flags)
             check(a.v[i].kind == b.v[i].kind, "same kinds");
             check(a.v[i].hs == b.v[i].hs && a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk,
                   "same hashes");
+            check(a.v[i].nl == b.v[i].nl && a.v[i].kl == b.v[i].kl &&
+                      memcmp(a.nb.data + a.v[i].no, b.nb.data + b.v[i].no, a.v[i].nl) == 0 &&
+                      memcmp(a.v[i].kp, b.v[i].kp, a.v[i].kl) == 0,
+                  "same normal forms and keys");
+            check(a.v[i].sp == b.v[i].sp && a.v[i].ss == b.v[i].ss, "same signatures");
         }
+        check(a.nlight == b.nlight && a.ntags == b.ntags, "same light and tag counts");
     }
     for (size_t i = 0; i < b.n; i++)
         check(b.v[i].start < b.v[i].end && b.v[i].end <= n &&

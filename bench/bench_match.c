@@ -1,0 +1,588 @@
+/*
+ * bench_match.c — the matcher at every threshold, on three memory profiles of N units (default
+ * 1,000,000), each query timed with the index and a sample re-run with --exhaustive in the same
+ * run (issue 12's targets: --min 50/70/90 p50 <= 1 ms and p99 <= 10 ms, --min 30 p50 <= 3 ms
+ * and p99 <= 30 ms, top-n agreement with --exhaustive 100 %). Prints, never fails.
+ *
+ * Profiles (all ar-en, 3/4 of the queries ar->en):
+ *   synthetic — bench_tm's memory: the ../shared base pairs and systematic variations of them
+ *               (numbers, a word dropped, words swapped, diacritics, a proclitic);
+ *   versions  — every base sentence in 10–30 near-variants (1–3 words substituted, dropped or
+ *               inserted on each side), as versioned documentation and software strings give;
+ *   short     — UI strings of 1–6 words: the installed gettext catalogues' (and Tatoeba's short)
+ *               pairs and variants of them (1–2 words changed, a colon or an ellipsis, a
+ *               mnemonic underscore), the bulk of software localisation memories.
+ * Queries per profile: exact (a stored text), near (synthetic: a word dropped and a number
+ * added; versions: two words changed; short: one word changed), far (halves of two texts) and
+ * no-match (invented words), in equal parts.
+ *
+ * Usage: bench_match [PROFILE|all] [UNITS] [WORKDIR] [QUERIES] [ORACLE] [reuse]
+ *   QUERIES per threshold (default 400), ORACLE of them re-run with --exhaustive per threshold
+ *   (default 20); reuse: query the memories left in WORKDIR by an earlier run.
+ *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/tm_corpus.h"
+#include "formats/formats.h"
+#include "tm/tm.h"
+#include "tm/tm_int.h" /* the matcher's own text hash, so that N generated = N stored */
+
+enum { P_SYNTH, P_VERSIONS, P_SHORT, P_COUNT };
+static const char *const profile_name[] = {"synthetic", "versions", "short"};
+
+enum { Q_EXACT, Q_NEAR, Q_FAR, Q_NONE, Q_KINDS };
+static const char *const kind_name[] = {"exact", "near", "far", "no-match"};
+
+typedef struct query {
+    char *text;
+    int kind, ar2en;
+} query;
+
+static bc_pairs g_shared, g_l10n;
+static uint64_t g_rng = 0x9E3779B97F4A7C15ULL;
+
+/* ---- dedupe of generated units ---------------------------------------------------------- */
+
+static uint64_t *g_set;
+static size_t g_setcap;
+static tm_toks g_toks;
+
+static uint64_t text_hash(const char *s)
+{
+    tm_tokenize(s, strlen(s), &g_toks);
+    return tm_toks_text_hash(&g_toks);
+}
+
+static int set_add(uint64_t h)
+{
+    if (!h)
+        h = 1;
+    size_t i = h & (g_setcap - 1);
+    while (g_set[i]) {
+        if (g_set[i] == h)
+            return 0;
+        i = (i + 1) & (g_setcap - 1);
+    }
+    g_set[i] = h;
+    return 1;
+}
+
+/* ---- timing ------------------------------------------------------------------------------ */
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(const double *v0, size_t n, double p)
+{
+    if (!n)
+        return 0;
+    double *v = malloc(n * sizeof *v);
+    memcpy(v, v0, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_double);
+    double r = v[(size_t)(p * (double)(n - 1) + 0.5)];
+    free(v);
+    return r;
+}
+
+/* ---- the memories ------------------------------------------------------------------------ */
+
+static size_t word_count(const char *s)
+{
+    size_t n = 0;
+    int in = 0;
+    for (; *s; s++) {
+        if (*s == ' ')
+            in = 0;
+        else if (!in) {
+            in = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* keep the first max words of s (in place) */
+static void clip_words(char *s, size_t max)
+{
+    size_t n = 0;
+    int in = 0;
+    for (char *p = s; *p; p++) {
+        if (*p == ' ') {
+            in = 0;
+        } else if (!in) {
+            in = 1;
+            if (++n > max) {
+                while (p > s && p[-1] == ' ')
+                    p--;
+                *p = 0;
+                return;
+            }
+        }
+    }
+}
+
+static bc_pairs g_bases; /* the bases of the profile being built (queries come from them) */
+static bc_vocab g_vocab_ar, g_vocab_en;
+
+/* a short-string decoration: nothing, a colon, an ellipsis, or a mnemonic underscore */
+static char *decorate(const char *s, unsigned how)
+{
+    jisr_buf b = {0};
+    switch (how % 8) {
+    case 1:
+        jisr_buf_puts(&b, s);
+        jisr_buf_putc(&b, ':');
+        break;
+    case 2:
+        jisr_buf_puts(&b, s);
+        jisr_buf_puts(&b, "\xe2\x80\xa6");
+        break;
+    case 3:
+        jisr_buf_puts(&b, s);
+        jisr_buf_puts(&b, "...");
+        break;
+    case 4:
+        jisr_buf_putc(&b, '_');
+        jisr_buf_puts(&b, s);
+        break;
+    default:
+        jisr_buf_puts(&b, s);
+    }
+    return b.data;
+}
+
+static void profile_bases(int prof)
+{
+    bc_free(&g_bases);
+    bc_vocab_free(&g_vocab_ar);
+    bc_vocab_free(&g_vocab_en);
+    if (prof == P_SHORT) {
+        const bc_pairs *src[2] = {&g_l10n, &g_shared};
+        for (int k = 0; k < 2; k++)
+            for (size_t i = 0; i < src[k]->n; i++) {
+                const bc_pair *p = &src[k]->v[i];
+                size_t we = word_count(p->en);
+                if (we >= 1 && we <= 6 && word_count(p->ar) <= 8)
+                    bc_add(&g_bases, p->ar, strlen(p->ar), p->en, strlen(p->en));
+            }
+    } else {
+        for (size_t i = 0; i < g_shared.n; i++)
+            bc_add(&g_bases, g_shared.v[i].ar, strlen(g_shared.v[i].ar), g_shared.v[i].en,
+                   strlen(g_shared.v[i].en));
+    }
+    if (prof == P_VERSIONS) { /* a fixed shuffle, so that the sources interleave */
+        uint64_t r = 12345;
+        for (size_t i = g_bases.n; i > 1; i--) {
+            size_t j = (size_t)(bc_rnd(&r) % i);
+            bc_pair t = g_bases.v[i - 1];
+            g_bases.v[i - 1] = g_bases.v[j];
+            g_bases.v[j] = t;
+        }
+    }
+    for (size_t i = 0; i < g_bases.n; i++) {
+        bc_vocab_add_text(&g_vocab_ar, g_bases.v[i].ar);
+        bc_vocab_add_text(&g_vocab_en, g_bases.v[i].en);
+    }
+}
+
+/* write the profile's TMX of `target` distinct units; returns the units written */
+static size_t build_tmx(int prof, const char *tmx, size_t target)
+{
+    g_setcap = 1;
+    while (g_setcap < target * 2 + 1024)
+        g_setcap <<= 1;
+    free(g_set);
+    g_set = calloc(g_setcap, sizeof *g_set);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_TMX;
+    wo.srclang = "ar";
+    jisr_writer *w;
+    if (jisr_writer_open(&w, tmx, &wo) < 0) {
+        printf("cannot write %s: %s\n", tmx, jisr_error_last()->msg);
+        return 0;
+    }
+    jisr_unit u;
+    jisr_unit_init(&u);
+    size_t written = 0, dups = 0;
+    uint64_t rng = 0x5DEECE66DULL + (uint64_t)prof;
+    unsigned *next_k = calloc(g_bases.n, sizeof *next_k);
+    size_t b_ver = 0; /* versions: the base being varied */
+    unsigned nvar = 0, made = 0;
+    for (unsigned round = 0; written < target && round < 2000;) {
+        char *ar = NULL, *en = NULL;
+        size_t i;
+        if (prof == P_VERSIONS) { /* base by base, 10–30 variants each, the base itself first */
+            if (made == nvar) {
+                if (nvar)
+                    b_ver++;
+                if (b_ver == g_bases.n) { /* every base used: another pass, fresh variants */
+                    b_ver = 0;
+                    round++;
+                }
+                nvar = 10 + (unsigned)(bc_rnd(&rng) % 21);
+                made = 0;
+            }
+            i = b_ver;
+            if (next_k[i] == 0) {
+                ar = strdup(g_bases.v[i].ar);
+                en = strdup(g_bases.v[i].en);
+            } else {
+                unsigned ch = 1 + (unsigned)(bc_rnd(&rng) % 3);
+                ar = bc_edit_words(g_bases.v[i].ar, ch, &g_vocab_ar, &rng);
+                en = bc_edit_words(g_bases.v[i].en, ch, &g_vocab_en, &rng);
+            }
+            next_k[i]++;
+            made++;
+        } else {
+            i = (size_t)(written + dups) % g_bases.n;
+            if (i == 0 && written + dups > 0)
+                round++;
+            if (next_k[i] == 0) {
+                ar = strdup(g_bases.v[i].ar);
+                en = strdup(g_bases.v[i].en);
+            } else if (prof == P_SYNTH) {
+                bc_variant_synthetic(&g_bases.v[i], next_k[i], &ar, &en);
+            } else { /* short: 1–2 words changed, at most 6 words, now and then decorated */
+                unsigned ch = 1 + (unsigned)(bc_rnd(&rng) % 2);
+                char *a = bc_edit_words(g_bases.v[i].ar, ch, &g_vocab_ar, &rng);
+                char *e = bc_edit_words(g_bases.v[i].en, ch, &g_vocab_en, &rng);
+                clip_words(a, 8);
+                clip_words(e, 6);
+                unsigned how = (unsigned)(bc_rnd(&rng) % 8);
+                ar = decorate(a, how == 4 ? 0 : how);
+                en = decorate(e, how);
+                free(a);
+                free(e);
+            }
+            next_k[i]++;
+        }
+        uint64_t h = text_hash(ar) * 31 + text_hash(en);
+        if (!set_add(h)) {
+            dups++;
+        } else {
+            jisr_unit_clear(&u);
+            jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL);
+            jisr_unit_add_variant(&u, "en", en, strlen(en), NULL);
+            if (jisr_writer_write(w, &u) < 0) {
+                printf("write failed: %s\n", jisr_error_last()->msg);
+                free(ar);
+                free(en);
+                break;
+            }
+            written++;
+        }
+        free(ar);
+        free(en);
+    }
+    free(next_k);
+    jisr_unit_clear(&u);
+    if (jisr_writer_close(w) < 0) {
+        printf("write failed: %s\n", jisr_error_last()->msg);
+        return 0;
+    }
+    int fd = open(tmx, O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    printf("  TMX: %zu units (%zu generated duplicates left out)\n", written, dups);
+    return written;
+}
+
+/* ---- queries ----------------------------------------------------------------------------- */
+
+static char *invented(int ar2en)
+{
+    jisr_buf bb = {0};
+    int nw = 1 + (int)(bc_rnd(&g_rng) % 8);
+    for (int k = 0; k < nw; k++) {
+        if (k)
+            jisr_buf_putc(&bb, ' ');
+        int len = 3 + (int)(bc_rnd(&g_rng) % 5);
+        for (int c = 0; c < len; c++) {
+            if (ar2en) {
+                char u2[3] = {(char)0xDA, (char)(0x80 + bc_rnd(&g_rng) % 32), 0}; /* ڀ–ڟ */
+                jisr_buf_puts(&bb, u2);
+            } else {
+                jisr_buf_putc(&bb, (char)('q' + bc_rnd(&g_rng) % 8));
+            }
+        }
+    }
+    return bb.data;
+}
+
+static void make_queries(int prof, query *qs, size_t nq, size_t nbase)
+{
+    for (size_t i = 0; i < nq; i++) {
+        int kind = (int)(i % Q_KINDS), ar2en = (i / Q_KINDS) % 4 != 3;
+        const bc_pair *b = &g_bases.v[bc_rnd(&g_rng) % nbase];
+        const char *src = ar2en ? b->ar : b->en;
+        const bc_vocab *voc = ar2en ? &g_vocab_ar : &g_vocab_en;
+        char *text;
+        if (kind == Q_EXACT) {
+            text = strdup(src);
+        } else if (kind == Q_NEAR) {
+            if (prof == P_SYNTH) { /* bench_tm's near: a word dropped and a number added */
+                bc_words ws;
+                bc_split(&ws, src);
+                char *t = bc_join(&ws, ws.n > 3 ? (long)(ws.n / 2) : -1, -1, NULL, 0);
+                text = bc_with_number(t, 900000 + (unsigned)(bc_rnd(&g_rng) % 1000), 0);
+                free(t);
+                free(ws.buf);
+            } else {
+                text = bc_edit_words(src, prof == P_VERSIONS ? 2 : 1, voc, &g_rng);
+            }
+        } else if (kind == Q_FAR) { /* halves of two unrelated texts */
+            const bc_pair *c = &g_bases.v[bc_rnd(&g_rng) % nbase];
+            const char *s2 = ar2en ? c->ar : c->en;
+            bc_words w1, w2;
+            bc_split(&w1, src);
+            bc_split(&w2, s2);
+            jisr_buf bb = {0};
+            for (size_t k = 0; k < (w1.n + 1) / 2; k++) {
+                jisr_buf_puts(&bb, w1.w[k]);
+                jisr_buf_putc(&bb, ' ');
+            }
+            for (size_t k = w2.n / 2; k < w2.n; k++) {
+                jisr_buf_puts(&bb, w2.w[k]);
+                if (k + 1 < w2.n)
+                    jisr_buf_putc(&bb, ' ');
+            }
+            free(w1.buf);
+            free(w2.buf);
+            text = bb.data ? bb.data : strdup("x");
+        } else {
+            text = invented(ar2en);
+        }
+        qs[i].text = text;
+        qs[i].kind = kind;
+        qs[i].ar2en = ar2en;
+    }
+}
+
+static int same_matches(const jisr_tm_matches *a, const jisr_tm_matches *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].id != b->v[i].id || a->v[i].score != b->v[i].score)
+            return 0;
+    return 1;
+}
+
+static void run_profile(int prof, size_t target, const char *work, size_t nq, size_t noracle,
+                        int reuse, const int *mins, size_t nmins)
+{
+    char tmx[1024], dir[1024], cmd[2200];
+    snprintf(tmx, sizeof tmx, "%s/%s.tmx", work, profile_name[prof]);
+    snprintf(dir, sizeof dir, "%s/%s", work, profile_name[prof]);
+    printf("\n==== profile %s ====\n", profile_name[prof]);
+    profile_bases(prof);
+    printf("  %zu base pairs\n", g_bases.n);
+    if (!g_bases.n) {
+        printf("  no data for this profile\n");
+        return;
+    }
+    jisr_tm *tm;
+    if (!reuse) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            return;
+        double t0 = jisr_now();
+        size_t written = build_tmx(prof, tmx, target);
+        printf("  TMX written in %.1f s\n", jisr_now() - t0);
+        if (!written)
+            return;
+        jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
+        oo.flags = JISR_TM_WRITE;
+        if (jisr_tm_open(&tm, dir, &oo) < 0) {
+            printf("open failed: %s\n", jisr_error_last()->msg);
+            return;
+        }
+        jisr_tm_file_opts fo;
+        memset(&fo, 0, sizeof fo);
+        jisr_read_opts ro = JISR_READ_OPTS_INIT;
+        fo.read = ro;
+        jisr_tm_import_stats ist;
+        t0 = jisr_now();
+        if (jisr_tm_import_file(tm, tmx, &fo, &ist) < 0) {
+            printf("import failed: %s\n", jisr_error_last()->msg);
+            jisr_tm_close(tm);
+            return;
+        }
+        double ti = jisr_now() - t0;
+        jisr_tm_close(tm);
+        unlink(tmx);
+        printf("  import: %llu units read, %llu stored, %.2f s = %.0f units/s\n",
+               (unsigned long long)ist.read, (unsigned long long)ist.added, ti,
+               (double)ist.read / ti);
+    }
+    if (jisr_tm_open(&tm, dir, NULL) < 0) {
+        printf("open failed: %s\n", jisr_error_last()->msg);
+        return;
+    }
+    jisr_tm_stats st;
+    if (jisr_tm_stats_get(tm, &st) == 0) {
+        printf("  memory: %llu units, %.1f MiB on disk, %llu posting chunks\n",
+               (unsigned long long)st.units, st.disk_bytes / 1048576.0,
+               (unsigned long long)st.index_keys);
+        jisr_tm_stats_free(&st);
+    }
+    query *qs = calloc(nq, sizeof *qs);
+    make_queries(prof, qs, nq, g_bases.n);
+    double *lat = calloc(nq, sizeof *lat), *cpu = calloc(nq, sizeof *cpu);
+    double *latk[Q_KINDS];
+    for (int k = 0; k < Q_KINDS; k++)
+        latk[k] = calloc(nq, sizeof(double));
+    jisr_tm_matches *res = calloc(nq, sizeof *res);
+    printf("\n  %zu queries per threshold, -n 5, one thread; wall-clock ms (thread CPU ms); a "
+           "shared, noisy 2-core machine\n",
+           nq);
+    printf("  %5s | %8s %8s %8s | %8s %8s | %9s %7s | %-27s | %11s %9s %9s\n", "--min", "p50",
+           "p99", "max", "cpu p50", "cpu p99", "scored/q", "found", "p50 exact/near/far/none",
+           "exhaustive", "ratio", "top-5 =");
+    for (size_t mi = 0; mi < nmins; mi++) {
+        int min = mins[mi];
+        jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+        qo.min_score = min;
+        qo.max_results = 5;
+        size_t nk[Q_KINDS] = {0}, found = 0;
+        uint64_t scored = 0;
+        for (size_t i = 0; i < nq; i++) {
+            qo.srclang = qs[i].ar2en ? "ar" : "en";
+            qo.tgtlang = qs[i].ar2en ? "en" : "ar";
+            double a = jisr_now(), ca = cpu_now();
+            if (jisr_tm_query(tm, qs[i].text, &qo, &res[i]) < 0) {
+                printf("query failed: %s\n", jisr_error_last()->msg);
+                exit(1);
+            }
+            lat[i] = (jisr_now() - a) * 1000.0;
+            cpu[i] = (cpu_now() - ca) * 1000.0;
+            latk[qs[i].kind][nk[qs[i].kind]++] = lat[i];
+            found += res[i].n > 0;
+            scored += res[i].candidates;
+        }
+        /* the oracle on a sample spread over the kinds */
+        size_t ns = noracle < nq ? noracle : nq, agree = 0;
+        double t_ex = 0, t_ix = 0;
+        qo.flags = JISR_TM_EXHAUSTIVE;
+        for (size_t s = 0; s < ns; s++) {
+            size_t i = s * nq / ns;
+            qo.srclang = qs[i].ar2en ? "ar" : "en";
+            qo.tgtlang = qs[i].ar2en ? "en" : "ar";
+            jisr_tm_matches m;
+            double a = jisr_now();
+            if (jisr_tm_query(tm, qs[i].text, &qo, &m) < 0) {
+                printf("query failed: %s\n", jisr_error_last()->msg);
+                exit(1);
+            }
+            t_ex += jisr_now() - a;
+            t_ix += lat[i] / 1000.0;
+            if (same_matches(&m, &res[i]))
+                agree++;
+            else
+                printf("    differs from --exhaustive at --min %d: %.70s\n", min, qs[i].text);
+            jisr_tm_matches_free(&m);
+        }
+        char kinds[64];
+        snprintf(kinds, sizeof kinds, "%.2f/%.2f/%.2f/%.2f", pct(latk[0], nk[0], 0.5),
+                 pct(latk[1], nk[1], 0.5), pct(latk[2], nk[2], 0.5), pct(latk[3], nk[3], 0.5));
+        printf("  %5d | %8.3f %8.3f %8.1f | %8.3f %8.3f | %9.1f %7zu | %-27s | %8.1f ms %8.0fx "
+               "%4zu/%zu\n",
+               min, pct(lat, nq, 0.5), pct(lat, nq, 0.99), pct(lat, nq, 1.0), pct(cpu, nq, 0.5),
+               pct(cpu, nq, 0.99), (double)scored / (double)nq, found, kinds,
+               ns ? t_ex * 1000.0 / (double)ns : 0.0, t_ix > 0 ? t_ex / t_ix : 0.0, agree, ns);
+        for (int k = 0; k < 2; k++) { /* the two slowest */
+            size_t worst = 0;
+            for (size_t i = 1; i < nq; i++)
+                if (lat[i] > lat[worst])
+                    worst = i;
+            if (lat[worst] < 0)
+                break;
+            printf("          slowest: %7.2f ms %-8s %s %6llu scored  %.60s\n", lat[worst],
+                   kind_name[qs[worst].kind], qs[worst].ar2en ? "ar>en" : "en>ar",
+                   (unsigned long long)res[worst].candidates, qs[worst].text);
+            lat[worst] = -1;
+        }
+        for (size_t i = 0; i < nq; i++)
+            jisr_tm_matches_free(&res[i]);
+    }
+    printf("  targets: --min 50/70/90 p50 <= 1 ms, p99 <= 10 ms; --min 30 p50 <= 3 ms, p99 <= "
+           "30 ms; top-5 = --exhaustive on every sampled query\n");
+    jisr_tm_close(tm);
+    for (size_t i = 0; i < nq; i++)
+        free(qs[i].text);
+    free(qs);
+    free(lat);
+    free(cpu);
+    for (int k = 0; k < Q_KINDS; k++)
+        free(latk[k]);
+    free(res);
+}
+
+int main(int argc, char **argv)
+{
+    const char *which = argc > 1 ? argv[1] : "all";
+    size_t target = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
+    const char *work = argc > 3 ? argv[3] : "/tmp/jisr-bench-match";
+    size_t nq = argc > 4 ? strtoul(argv[4], NULL, 10) : 400;
+    size_t noracle = argc > 5 ? strtoul(argv[5], NULL, 10) : 20;
+    int reuse = argc > 6 && strcmp(argv[6], "reuse") == 0;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int mins[16];
+    size_t nmins = 0;
+    const char *ms = getenv("JISR_BENCH_MINS");
+    if (!ms)
+        ms = "30 50 70 90";
+    for (char *e; *ms && nmins < 16; ms = e) {
+        long v = strtol(ms, &e, 10);
+        if (e == ms)
+            break;
+        if (v >= 1 && v <= 100)
+            mins[nmins++] = (int)v;
+    }
+    const char *sd = getenv("JISR_SHARED_DATA");
+    char sdbuf[1024];
+    if (!sd) {
+        snprintf(sdbuf, sizeof sdbuf, "%s/../shared/data", JISR_SOURCE_DIR);
+        sd = sdbuf;
+    }
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", work);
+    if (system(cmd) != 0)
+        return 1;
+    printf("jisr matcher benchmark: %zu units per profile\n\nbase pairs from %s:\n", target, sd);
+    bc_load_shared(&g_shared, sd, JISR_SOURCE_DIR);
+    const char *mo = getenv("JISR_MO_DIR");
+    size_t nl = bc_load_l10n(&g_l10n, mo ? mo : "/usr/share/locale/ar/LC_MESSAGES");
+    printf("  gettext catalogues    %6zu pairs\n", nl);
+    for (int p = 0; p < P_COUNT; p++)
+        if (strcmp(which, "all") == 0 || strcmp(which, profile_name[p]) == 0)
+            run_profile(p, target, work, nq, noracle, reuse, mins, nmins);
+    printf("\nmemories kept in %s (remove them when done)\n", work);
+    bc_free(&g_shared);
+    bc_free(&g_l10n);
+    bc_free(&g_bases);
+    bc_vocab_free(&g_vocab_ar);
+    bc_vocab_free(&g_vocab_en);
+    tm_toks_free(&g_toks);
+    free(g_set);
+    return 0;
+}

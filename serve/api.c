@@ -1,0 +1,869 @@
+/*
+ * api.c — what each route does: the tmserver/amaGama protocol (GET a unit's matches, the
+ * languages, PUT/POST units, POST a store) and jisr's own /v1/ API (query, concordance, stats,
+ * languages, units by id, delete, streamed import and export), plus the page.
+ *
+ * Handlers check parameters and turn them into library options; the memory work is in mem.c,
+ * writes run as jobs on the writer thread (writer.c), and the JSON of queries, concordance,
+ * stats and units is the library's shape (mem.c). The tmserver answer
+ * [{"source","target","quality","rank"}] is the protocol's own shape and rendered here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "serve/server.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+/* one import at a time: another one is told to come back (small writes never wait for it) */
+static int busy_importing(srv_req *r)
+{
+    int imports;
+    srv_writer_load(srv_req_ctx(r)->importer, NULL, &imports);
+    if (!imports)
+        return 0;
+    srv_reply_header(r, "Retry-After", "10");
+    srv_reply_error(r, 503, "busy", "an import is running; send this one when it is done");
+    return 1;
+}
+
+/* ?tm=NAME: 0 and *which set, or 1 with the 404 answered. all_ok: absent means "every memory" */
+static int pick_tm(srv_req *r, const char *name, int all_ok, int *which)
+{
+    srv_mem *m = srv_req_ctx(r)->mem;
+    if (!name || !*name) {
+        *which = all_ok ? -1 : 0;
+        return 0;
+    }
+    if ((*which = srv_mem_find(m, name)) < 0) {
+        srv_reply_error(r, 404, "not_found", "no memory named '%s'", name);
+        return 1;
+    }
+    return 0;
+}
+
+/* a client's language code → the tag to query with; 1 with the 400/404 answered */
+static int resolve_lang(srv_req *r, const char *what, const char *code, char *out, size_t outsz)
+{
+    char norm[64];
+    if (!code || !*code) {
+        srv_reply_error(r, 400, "bad_request", "the %s language is missing", what);
+        return 1;
+    }
+    if (srv_lang_normalize(code, norm, sizeof norm) < 0) {
+        srv_reply_error(r, 400, "bad_request", "'%s' is not a language code", code);
+        return 1;
+    }
+    if (srv_mem_resolve_lang(srv_req_ctx(r)->mem, norm, out, outsz) < 0) {
+        srv_reply_error(r, 404, "not_found", "the memory holds no %s text in '%s'", what, norm);
+        return 1;
+    }
+    return 0;
+}
+
+static int int_param(srv_req *r, const char *name, long lo, long hi, long def, long *out)
+{
+    const char *v = srv_param_get(srv_req_route(r), name);
+    *out = def;
+    if (!v)
+        return 0;
+    if (srv_parse_int(v, lo, hi, out) < 0) {
+        srv_reply_error(r, 400, "bad_request", "%s must be a whole number from %ld to %ld", name,
+                        lo, hi);
+        return 1;
+    }
+    return 0;
+}
+
+static int bool_param(srv_req *r, const char *name, int *out)
+{
+    const char *v = srv_param_get(srv_req_route(r), name);
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!*v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
+        *out = 1;
+    else if (strcmp(v, "0") && strcmp(v, "false") && strcmp(v, "no")) {
+        srv_reply_error(r, 400, "bad_request", "%s must be true or false", name);
+        return 1;
+    }
+    return 0;
+}
+
+/* a text of a query, cut at SRV_TEXT_MAX characters (copied) */
+static char *cut_text(const char *s)
+{
+    size_t n = strlen(s);
+    return jisr_strndup(s, srv_utf8_cut(s, n, SRV_TEXT_MAX));
+}
+
+/* BCP 47 case conventions for a stored tag: language lower, script title, region upper */
+static void canon_tag(const char *norm, char *out, size_t outsz)
+{
+    size_t i = 0, sub = 0, start = 0;
+    for (; norm[i] && i + 1 < outsz; i++)
+        out[i] = norm[i];
+    out[i] = '\0';
+    for (size_t k = 0; k <= i; k++) {
+        if (out[k] == '-' || out[k] == '\0') {
+            size_t len = k - start;
+            if (sub > 0 && len == 2)
+                for (size_t m = start; m < k; m++)
+                    out[m] = (char)(out[m] >= 'a' && out[m] <= 'z' ? out[m] - 32 : out[m]);
+            if (sub > 0 && len == 4 && out[start] >= 'a' && out[start] <= 'z')
+                out[start] = (char)(out[start] - 32);
+            sub++;
+            start = k + 1;
+        }
+    }
+}
+
+/* ---- tmserver --------------------------------------------------------------------------- */
+
+static void tms_query(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    srv_mem *m = srv_req_ctx(r)->mem;
+    char sl[64], tl[64], nsl[64], ntl[64];
+    if (srv_lang_normalize(rt->sl, nsl, sizeof nsl) < 0 ||
+        srv_lang_normalize(rt->tl, ntl, sizeof ntl) < 0) {
+        srv_reply_error(r, 400, "bad_request", "'%s' or '%s' is not a language code", rt->sl,
+                        rt->tl);
+        return;
+    }
+    if (strcmp(nsl, ntl) == 0) {
+        srv_reply_error(r, 404, "not_found", "source and target language are the same");
+        return;
+    }
+    if (resolve_lang(r, "source", rt->sl, sl, sizeof sl) ||
+        resolve_lang(r, "target", rt->tl, tl, sizeof tl))
+        return;
+    if (!rt->text || !rt->text[0]) {
+        srv_reply_error(r, 400, "bad_request", "no text: use unit/TEXT or unit/?source=TEXT");
+        return;
+    }
+    long min, max;
+    if (int_param(r, "min_similarity", 0, 100, 75, &min) ||
+        int_param(r, "max_candidates", 1, 1000000, 5, &max))
+        return;
+    if (max > SRV_MAX_CANDIDATES)
+        max = SRV_MAX_CANDIDATES;
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = sl;
+    o.tgtlang = tl;
+    o.min_score = (int)min;
+    o.max_results = (size_t)max;
+    o.timeout_ms = srv_req_ctx(r)->opts->query_ms;
+    jisr_tm_matches mm;
+    int rc = srv_mem_query(m, -1, rt->text, &o, &mm);
+    if (rc < 0) {
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    jisr_buf b = {0}, t = {0};
+    jisr_buf_putc(&b, '[');
+    for (size_t i = 0; i < mm.n; i++) {
+        const jisr_tm_match *x = &mm.v[i];
+        if (i)
+            jisr_buf_putc(&b, ',');
+        jisr_buf_puts(&b, "{\"source\":");
+        jisr_buf_reset(&t);
+        srv_mem_plain(&t, x->source);
+        jisr_buf_json_string(&b, t.data, t.len);
+        jisr_buf_puts(&b, ",\"target\":");
+        jisr_buf_reset(&t);
+        srv_mem_plain(&t, x->target);
+        jisr_buf_json_string(&b, t.data, t.len);
+        double rank = x->similarity * 100.0;
+        jisr_buf_printf(&b, ",\"quality\":%d,\"rank\":%.2f}", x->score, rank < 0 ? 0.0 : rank);
+    }
+    jisr_buf_putc(&b, ']');
+    jisr_buf_free(&t);
+    jisr_tm_matches_free(&mm);
+    if (rt->text_cut)
+        srv_reply_header(r, "X-Jisr-Text-Cut", "1000");
+    srv_reply_json(r, 200, &b);
+}
+
+static void tms_languages(srv_req *r)
+{
+    char **tags;
+    size_t n;
+    int rc = srv_mem_langs(srv_req_ctx(r)->mem, &tags, &n);
+    if (rc < 0) {
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    /* each tag in Weblate's form (pt_br), and its primary subtag, which a query may use */
+    char(*seen)[64] = calloc(2 * n + 1, sizeof *seen);
+    size_t ns = 0;
+    for (size_t i = 0; seen && i < n; i++) {
+        char w[64];
+        srv_lang_weblate(tags[i], w, sizeof w);
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1) {
+                char *us = strchr(w, '_');
+                if (!us)
+                    break;
+                *us = '\0';
+            }
+            size_t k = 0;
+            while (k < ns && strcmp(seen[k], w) != 0)
+                k++;
+            if (k == ns)
+                strcpy(seen[ns++], w);
+        }
+        free(tags[i]);
+    }
+    free(tags);
+    jisr_buf list = {0}, b = {0};
+    jisr_buf_putc(&list, '[');
+    for (size_t k = 0; k < ns; k++) {
+        if (k)
+            jisr_buf_putc(&list, ',');
+        jisr_buf_json_string(&list, seen[k], strlen(seen[k]));
+    }
+    jisr_buf_putc(&list, ']');
+    free(seen);
+    jisr_buf_printf(&b, "{\"sourceLanguages\":%s,\"targetLanguages\":%s}", list.data, list.data);
+    jisr_buf_free(&list);
+    srv_reply_json(r, 200, &b);
+}
+
+/* ---- write jobs ------------------------------------------------------------------------- */
+
+enum { JOB_UNITS, JOB_DELETE, JOB_IMPORT };
+
+typedef struct bad_item {
+    unsigned long line, col;
+    char msg[256];
+} bad_item;
+
+typedef struct api_job {
+    srv_job job; /* first: the writer hands back &job */
+    srv_req *r;
+    int kind;
+    jisr_unit *units;
+    size_t nunits;
+    uint64_t *ids;
+    size_t nids;
+    jisr_tm_file_opts fo;
+    char sl[64], tl[64];
+    jisr_tm_import_stats st;
+    int rc;
+    jisr_error err;
+    bad_item bad[100];
+    size_t nbad;
+    uint64_t nbad_all;
+    srv_upload *up;
+} api_job;
+
+static void on_bad(void *ctx, const jisr_error *e)
+{
+    api_job *j = ctx;
+    if (j->nbad < sizeof j->bad / sizeof j->bad[0]) {
+        bad_item *b = &j->bad[j->nbad++];
+        b->line = e->line;
+        b->col = e->col;
+        size_t n = strlen(e->msg);
+        if (n >= sizeof b->msg)
+            n = sizeof b->msg - 1;
+        memcpy(b->msg, e->msg, n);
+        b->msg[n] = '\0';
+    }
+    j->nbad_all++;
+}
+
+static void job_run(srv_job *jj)
+{
+    api_job *j = (api_job *)jj;
+    srv_mem *m = srv_req_ctx(j->r)->mem;
+    jisr_error_clear();
+    switch (j->kind) {
+    case JOB_UNITS:
+        j->rc = srv_mem_add_units(m, j->units, j->nunits, &j->st);
+        break;
+    case JOB_DELETE:
+        j->rc = srv_mem_delete(m, j->ids, j->nids);
+        break;
+    case JOB_IMPORT: {
+        FILE *f = srv_upload_file(j->up);
+        if (!f)
+            j->rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        else
+            j->rc = srv_mem_import(m, f, "upload", &j->fo, &j->st);
+        srv_upload_close_reader(j->up); /* whatever is left of the body is dropped */
+        if (j->rc < 0 && srv_upload_aborted(j->up))
+            j->rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                   "the upload did not complete: nothing was imported");
+        break;
+    }
+    }
+    if (j->rc < 0)
+        j->err = *jisr_error_last();
+}
+
+static void job_done(srv_job *jj)
+{
+    api_job *j = (api_job *)jj;
+    srv_req *r = j->r;
+    if (j->rc < 0) {
+        jisr_error_set(j->err.code, j->err.file, j->err.line, j->err.col, "%s", j->err.msg);
+        srv_reply_lib_error(r, j->rc);
+    } else {
+        jisr_buf b = {0};
+        switch (j->kind) {
+        case JOB_DELETE:
+            jisr_buf_printf(&b, "{\"deleted\":%zu}", j->nids);
+            break;
+        case JOB_UNITS:
+            jisr_buf_printf(&b, "{\"added\":%llu,\"merged\":%llu,\"skipped\":%llu}",
+                            (unsigned long long)j->st.added, (unsigned long long)j->st.merged,
+                            (unsigned long long)j->st.skipped);
+            break;
+        case JOB_IMPORT:
+            jisr_buf_printf(
+                &b,
+                "{\"read\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
+                "\"batches\":%llu,\"bytes\":%llu,\"bad_count\":%llu,\"bad\":[",
+                (unsigned long long)j->st.read, (unsigned long long)j->st.added,
+                (unsigned long long)j->st.merged, (unsigned long long)(j->st.skipped + j->nbad_all),
+                (unsigned long long)j->st.batches, (unsigned long long)srv_upload_bytes(j->up),
+                (unsigned long long)j->nbad_all);
+            for (size_t i = 0; i < j->nbad; i++) {
+                jisr_buf_printf(&b, "%s{\"line\":%lu,\"col\":%lu,\"message\":", i ? "," : "",
+                                j->bad[i].line, j->bad[i].col);
+                size_t mn = strlen(j->bad[i].msg);
+                while (mn && !srv_utf8_valid(j->bad[i].msg, mn))
+                    mn--;
+                jisr_buf_json_string(&b, j->bad[i].msg, mn);
+                jisr_buf_putc(&b, '}');
+            }
+            jisr_buf_puts(&b, "]}");
+            break;
+        }
+        srv_reply_json(r, 200, &b);
+    }
+    for (size_t i = 0; i < j->nunits; i++)
+        jisr_unit_clear(&j->units[i]);
+    free(j->units);
+    free(j->ids);
+    srv_upload_release(j->up);
+    free(j);
+    srv_req_job_done(r);
+}
+
+static api_job *job_new(srv_req *r, int kind)
+{
+    api_job *j = calloc(1, sizeof *j);
+    if (!j) {
+        srv_reply_error(r, 503, "out_of_memory", "out of memory");
+        return NULL;
+    }
+    j->job.run = job_run;
+    j->job.done = job_done;
+    j->job.is_import = kind == JOB_IMPORT;
+    j->r = r;
+    j->kind = kind;
+    return j;
+}
+
+static void tms_write(srv_req *r, int store)
+{
+    const srv_route *rt = srv_req_route(r);
+    char sl[64], tl[64], err[512];
+    if (srv_lang_normalize(rt->sl, sl, sizeof sl) < 0 ||
+        srv_lang_normalize(rt->tl, tl, sizeof tl) < 0 || strcmp(sl, tl) == 0) {
+        srv_reply_error(r, 400, "bad_request", "'%s' → '%s' is not a language pair", rt->sl,
+                        rt->tl);
+        return;
+    }
+    char csl[64], ctl[64];
+    canon_tag(sl, csl, sizeof csl);
+    canon_tag(tl, ctl, sizeof ctl);
+    size_t n;
+    const char *body = srv_req_body(r, &n);
+    api_job *j = job_new(r, JOB_UNITS);
+    if (!j)
+        return;
+    int rc;
+    if (store) {
+        rc = srv_body_tms_store(body, n, csl, ctl, &j->units, &j->nunits, err, sizeof err);
+    } else {
+        j->units = calloc(1, sizeof *j->units);
+        rc = j->units ? srv_body_tms_unit(body, n, csl, ctl, j->units, err, sizeof err) : -1;
+        if (rc == 0)
+            j->nunits = 1;
+        else if (!j->units)
+            snprintf(err, sizeof err, "out of memory");
+    }
+    if (rc < 0) {
+        free(j->units);
+        free(j);
+        srv_reply_error(r, 400, "bad_request", "%s", err);
+        return;
+    }
+    srv_req_submit(r, &j->job);
+}
+
+/* ---- /v1/ ------------------------------------------------------------------------------- */
+
+static void v1_info(srv_req *r)
+{
+    srv_ctx *c = srv_req_ctx(r);
+    jisr_buf b = {0};
+    jisr_buf_printf(&b, "{\"name\":\"jisr\",\"version\":\"%s\",\"memories\":[", JISR_VERSION);
+    for (size_t i = 0; i < srv_mem_count(c->mem); i++) {
+        jisr_buf_printf(&b, "%s{\"name\":", i ? "," : "");
+        const char *nm = srv_mem_name(c->mem, i);
+        jisr_buf_json_string(&b, nm, strlen(nm));
+        jisr_buf_printf(&b, ",\"penalty\":%d,\"writes\":%s}", srv_mem_penalty(c->mem, i),
+                        i == 0 && !c->read_only ? "true" : "false");
+    }
+    int writes, imports;
+    srv_writer_load(c->writer, &writes, NULL);
+    srv_writer_load(c->importer, &imports, NULL);
+    jisr_buf_printf(&b, "],\"pending\":{\"imports\":%d,\"writes\":%d}", imports, writes);
+    jisr_buf_printf(&b,
+                    ",\"read_only\":%s,\"writes_need_token\":true,\"limits\":{\"text_chars\":%d,"
+                    "\"max_candidates\":%d,\"max_results\":%d,\"texts_per_query\":%d,"
+                    "\"uri_bytes\":%d,\"header_bytes\":%d,\"upload_bytes\":%llu}}",
+                    c->read_only ? "true" : "false", SRV_TEXT_MAX, SRV_MAX_CANDIDATES,
+                    SRV_MAX_RESULTS, SRV_MAX_TEXTS, SRV_URI_MAX, SRV_HEADER_MAX,
+                    (unsigned long long)c->opts->max_upload);
+    srv_reply_json(r, 200, &b);
+}
+
+typedef struct qopts {
+    jisr_tm_query_opts o;
+    char sl[64], tl[64];
+    int which;
+} qopts;
+
+static int query_opts(srv_req *r, const char *sl, const char *tl, long min, long max, int ex,
+                      const char *tm, qopts *q)
+{
+    jisr_tm_query_opts d = JISR_TM_QUERY_OPTS_INIT;
+    q->o = d;
+    if (pick_tm(r, tm, 1, &q->which) || resolve_lang(r, "source", sl, q->sl, sizeof q->sl) ||
+        resolve_lang(r, "target", tl, q->tl, sizeof q->tl))
+        return 1;
+    q->o.srclang = q->sl;
+    q->o.tgtlang = q->tl;
+    q->o.min_score = (int)min;
+    q->o.max_results = (size_t)max;
+    q->o.flags = ex ? JISR_TM_EXHAUSTIVE : 0;
+    q->o.timeout_ms = srv_req_ctx(r)->opts->query_ms;
+    return 0;
+}
+
+static void v1_query_get(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    long min, max;
+    int ex;
+    qopts q;
+    const char *text = srv_param_get(rt, "q");
+    if (int_param(r, "min", 0, 100, 70, &min) || int_param(r, "max", 1, SRV_MAX_RESULTS, 5, &max) ||
+        bool_param(r, "exhaustive", &ex) ||
+        query_opts(r, srv_param_get(rt, "source"), srv_param_get(rt, "target"), min, max, ex,
+                   srv_param_get(rt, "tm"), &q))
+        return;
+    if (!text || !*text) {
+        srv_reply_error(r, 400, "bad_request", "q (the text to look up) is missing");
+        return;
+    }
+    char *t = cut_text(text);
+    jisr_tm_matches mm;
+    int rc = t ? srv_mem_query(srv_req_ctx(r)->mem, q.which, t, &q.o, &mm) : JISR_ENOMEM;
+    if (rc < 0) {
+        free(t);
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    jisr_buf b = {0};
+    rc = srv_mem_render_query(srv_req_ctx(r)->mem, &b, t, &mm, q.which < 0);
+    jisr_tm_matches_free(&mm);
+    free(t);
+    if (rc < 0) {
+        jisr_buf_free(&b);
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    srv_reply_json(r, 200, &b);
+}
+
+static void v1_query_post(srv_req *r)
+{
+    size_t n;
+    const char *body = srv_req_body(r, &n);
+    srv_query_req qr;
+    char err[512];
+    if (srv_body_v1_query(body, n, &qr, err, sizeof err) < 0) {
+        srv_reply_error(r, 400, "bad_request", "%s", err);
+        return;
+    }
+    qopts q;
+    if (query_opts(r, qr.sl, qr.tl, qr.min >= 0 ? qr.min : 70, qr.max > 0 ? qr.max : 5,
+                   qr.exhaustive, qr.tm, &q)) {
+        srv_query_req_free(&qr);
+        return;
+    }
+    jisr_buf b = {0};
+    int rc = 0;
+    /* the texts of one request share one time budget */
+    double deadline = jisr_now() + q.o.timeout_ms / 1000.0;
+    jisr_buf_puts(&b, "{\"results\":[");
+    for (size_t i = 0; i < qr.ntexts && rc == 0; i++) {
+        double left = deadline - jisr_now();
+        if (left <= 0.001) {
+            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                "the queries took longer than the limit of %u ms",
+                                srv_req_ctx(r)->opts->query_ms);
+            break;
+        }
+        q.o.timeout_ms = (unsigned)(left * 1000.0);
+        char *t = cut_text(qr.texts[i]);
+        jisr_tm_matches mm;
+        if (!t)
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        else if ((rc = srv_mem_query(srv_req_ctx(r)->mem, q.which, t, &q.o, &mm)) == 0) {
+            if (i)
+                jisr_buf_putc(&b, ',');
+            rc = srv_mem_render_query(srv_req_ctx(r)->mem, &b, t, &mm, q.which < 0);
+            jisr_tm_matches_free(&mm);
+        }
+        free(t);
+    }
+    jisr_buf_puts(&b, "]}");
+    srv_query_req_free(&qr);
+    if (rc < 0) {
+        jisr_buf_free(&b);
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    srv_reply_json(r, 200, &b);
+}
+
+static void v1_concord(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    long max, width;
+    int which;
+    char lang[64];
+    const char *q = srv_param_get(rt, "q");
+    if (int_param(r, "max", 1, 10000, 100, &max) || int_param(r, "width", 0, 1000, 40, &width) ||
+        pick_tm(r, srv_param_get(rt, "tm"), 0, &which) ||
+        resolve_lang(r, "phrase", srv_param_get(rt, "lang"), lang, sizeof lang))
+        return;
+    if (!q || !*q) {
+        srv_reply_error(r, 400, "bad_request", "q (the phrase) is missing");
+        return;
+    }
+    char *t = cut_text(q);
+    jisr_buf b = {0};
+    int rc = t ? srv_mem_concord(srv_req_ctx(r)->mem, which, lang, t, (size_t)max, (int)width, &b)
+               : JISR_ENOMEM;
+    free(t);
+    if (rc < 0) {
+        jisr_buf_free(&b);
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    srv_reply_json(r, 200, &b);
+}
+
+static void v1_stats(srv_req *r)
+{
+    int which;
+    if (pick_tm(r, srv_param_get(srv_req_route(r), "tm"), 1, &which))
+        return;
+    jisr_buf b = {0};
+    int rc = srv_mem_stats(srv_req_ctx(r)->mem, which, &b);
+    if (rc < 0) {
+        jisr_buf_free(&b);
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    srv_reply_json(r, 200, &b);
+}
+
+static void v1_languages(srv_req *r)
+{
+    char **tags;
+    size_t n;
+    int rc = srv_mem_langs(srv_req_ctx(r)->mem, &tags, &n);
+    if (rc < 0) {
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    jisr_buf b = {0};
+    jisr_buf_puts(&b, "{\"languages\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jisr_buf_putc(&b, ',');
+        jisr_buf_json_string(&b, tags[i], strlen(tags[i]));
+        free(tags[i]);
+    }
+    free(tags);
+    jisr_buf_puts(&b, "]}");
+    srv_reply_json(r, 200, &b);
+}
+
+static void v1_unit(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    int which;
+    if (pick_tm(r, srv_param_get(rt, "tm"), 0, &which))
+        return;
+    if (rt->method == SRV_M_DELETE) {
+        if (which != 0) {
+            srv_reply_error(r, 403, "read_only", "only the first memory takes writes");
+            return;
+        }
+        api_job *j = job_new(r, JOB_DELETE);
+        if (!j)
+            return;
+        if (!(j->ids = malloc(sizeof *j->ids))) {
+            free(j);
+            srv_reply_error(r, 503, "out_of_memory", "out of memory");
+            return;
+        }
+        j->ids[0] = rt->unit_id;
+        j->nids = 1;
+        srv_req_submit(r, &j->job);
+        return;
+    }
+    jisr_buf b = {0};
+    int rc = srv_mem_unit(srv_req_ctx(r)->mem, which, rt->unit_id, &b);
+    if (rc < 0) {
+        jisr_buf_free(&b);
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    srv_reply_json(r, 200, &b);
+}
+
+static void v1_delete(srv_req *r)
+{
+    size_t n;
+    const char *body = srv_req_body(r, &n);
+    char err[512];
+    api_job *j = job_new(r, JOB_DELETE);
+    if (!j)
+        return;
+    if (srv_body_v1_ids(body, n, &j->ids, &j->nids, err, sizeof err) < 0) {
+        free(j);
+        srv_reply_error(r, 400, "bad_request", "%s", err);
+        return;
+    }
+    srv_req_submit(r, &j->job);
+}
+
+static jisr_format upload_format(srv_req *r)
+{
+    const char *f = srv_param_get(srv_req_route(r), "format");
+    if (f)
+        return jisr_format_from_string(f);
+    const char *ct = srv_req_header(r, "Content-Type");
+    if (!ct)
+        return JISR_FMT_AUTO;
+    static const struct {
+        const char *prefix;
+        jisr_format f;
+    } t[] = {
+        {"application/x-tmx+xml", JISR_FMT_TMX},     {"application/tmx+xml", JISR_FMT_TMX},
+        {"application/xml", JISR_FMT_TMX},           {"text/xml", JISR_FMT_TMX},
+        {"text/tab-separated-values", JISR_FMT_TSV}, {"application/jsonl", JISR_FMT_JSONL},
+        {"application/x-ndjson", JISR_FMT_JSONL},    {"application/x-jsonlines", JISR_FMT_JSONL},
+        {"application/jsonlines", JISR_FMT_JSONL}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strncasecmp(ct, t[i].prefix, strlen(t[i].prefix)) == 0)
+            return t[i].f;
+    return JISR_FMT_AUTO;
+}
+
+void srv_api_start_import(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    int skip;
+    if (busy_importing(r) || bool_param(r, "skip_bad", &skip))
+        return;
+    jisr_format f = upload_format(r);
+    if (f != JISR_FMT_TMX && f != JISR_FMT_TSV && f != JISR_FMT_JSONL) {
+        srv_reply_error(r, 415, "unsupported_media_type",
+                        "say what the body is: ?format=tmx|tsv|jsonl, or Content-Type "
+                        "application/x-tmx+xml, text/tab-separated-values, application/jsonl");
+        return;
+    }
+    api_job *j = job_new(r, JOB_IMPORT);
+    if (!j)
+        return;
+    const char *sl = srv_param_get(rt, "source"), *tl = srv_param_get(rt, "target");
+    char nsl[64], ntl[64];
+    if ((sl && srv_lang_normalize(sl, nsl, sizeof nsl) < 0) ||
+        (tl && srv_lang_normalize(tl, ntl, sizeof ntl) < 0)) {
+        free(j);
+        srv_reply_error(r, 400, "bad_request", "source/target must be language codes");
+        return;
+    }
+    if (sl)
+        canon_tag(nsl, j->sl, sizeof j->sl);
+    if (tl)
+        canon_tag(ntl, j->tl, sizeof j->tl);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    j->fo.read = ro;
+    j->fo.read.format = f;
+    j->fo.read.srclang = sl ? j->sl : NULL;
+    j->fo.read.tgtlang = tl ? j->tl : NULL;
+    j->fo.flags = skip ? JISR_TM_IMPORT_SKIP_BAD : 0;
+    j->fo.on_bad = on_bad;
+    j->fo.ctx = j;
+    j->fo.spill_mem = 64u << 20; /* a server holds less of a parse ahead than the CLI */
+    j->up = srv_req_upload(r);
+    srv_upload_ref(j->up);
+    srv_req_submit(r, &j->job);
+}
+
+static long export_read(void *c, char *buf, size_t max)
+{
+    return srv_export_read(c, buf, max);
+}
+
+static void export_close(void *c)
+{
+    srv_export_close(c);
+}
+
+static void v1_export(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    int which;
+    const char *sl = srv_param_get(rt, "source"), *tl = srv_param_get(rt, "target");
+    char nsl[64], ntl[64];
+    if (pick_tm(r, srv_param_get(rt, "tm"), 0, &which))
+        return;
+    if (tl && !sl) {
+        srv_reply_error(r, 400, "bad_request", "target needs source");
+        return;
+    }
+    if ((sl && srv_lang_normalize(sl, nsl, sizeof nsl) < 0) ||
+        (tl && srv_lang_normalize(tl, ntl, sizeof ntl) < 0)) {
+        srv_reply_error(r, 400, "bad_request", "source/target must be language codes");
+        return;
+    }
+    srv_export *x;
+    int rc = srv_mem_export_open(srv_req_ctx(r)->mem, which, sl ? nsl : NULL, tl ? ntl : NULL, &x);
+    if (rc < 0) {
+        srv_reply_lib_error(r, rc);
+        return;
+    }
+    char disp[256];
+    const char *nm = srv_mem_name(srv_req_ctx(r)->mem, (size_t)which);
+    jisr_buf safe = {0};
+    for (const char *p = nm; *p; p++)
+        jisr_buf_putc(&safe, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                     (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'
+                                 ? *p
+                                 : '_');
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.tmx\"", safe.data ? safe.data : "tm");
+    jisr_buf_free(&safe);
+    srv_reply_stream(r, "application/x-tmx+xml; charset=utf-8", disp, export_read, export_close, x);
+}
+
+static void page(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    size_t n;
+    const char *ctype;
+    const unsigned char *data = srv_page_get(rt->id == SRV_R_PAGE ? "" : rt->text, &n, &ctype);
+    if (!data) {
+        srv_reply_error(r, 404, "not_found", "no such page");
+        return;
+    }
+    jisr_buf b = {0};
+    jisr_buf_append(&b, data, n);
+    srv_reply_header(r, "Content-Security-Policy",
+                     "default-src 'none'; script-src 'self'; style-src 'self'; "
+                     "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                     "form-action 'self'; frame-ancestors 'none'");
+    srv_reply_header(r, "Cache-Control", "no-cache");
+    srv_reply(r, 200, ctype, &b);
+}
+
+/* ---- dispatch --------------------------------------------------------------------------- */
+
+uint64_t srv_api_body_limit(const srv_route *rt, const serve_opts *o)
+{
+    switch (rt->id) {
+    case SRV_R_TMS_UNIT:
+        return SRV_BODY_UNIT;
+    case SRV_R_TMS_STORE:
+        return SRV_BODY_STORE;
+    case SRV_R_V1_QUERY:
+        return SRV_BODY_QUERY;
+    case SRV_R_V1_DELETE:
+        return SRV_BODY_DELETE;
+    case SRV_R_V1_IMPORT:
+        return o->max_upload;
+    default:
+        return 0;
+    }
+}
+
+void srv_api_dispatch(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    int get = (rt->method & (SRV_M_GET | SRV_M_HEAD)) != 0;
+    switch (rt->id) {
+    case SRV_R_PAGE:
+    case SRV_R_ASSET:
+        page(r);
+        return;
+    case SRV_R_TMS_UNIT:
+        if (get)
+            tms_query(r);
+        else
+            tms_write(r, 0);
+        return;
+    case SRV_R_TMS_STORE:
+        tms_write(r, 1);
+        return;
+    case SRV_R_TMS_LANGS:
+        tms_languages(r);
+        return;
+    case SRV_R_V1_INFO:
+        v1_info(r);
+        return;
+    case SRV_R_V1_QUERY:
+        if (get)
+            v1_query_get(r);
+        else
+            v1_query_post(r);
+        return;
+    case SRV_R_V1_CONCORD:
+        v1_concord(r);
+        return;
+    case SRV_R_V1_STATS:
+        v1_stats(r);
+        return;
+    case SRV_R_V1_LANGS:
+        v1_languages(r);
+        return;
+    case SRV_R_V1_UNIT:
+        v1_unit(r);
+        return;
+    case SRV_R_V1_DELETE:
+        v1_delete(r);
+        return;
+    case SRV_R_V1_EXPORT:
+        v1_export(r);
+        return;
+    case SRV_R_V1_IMPORT: /* started before its body (srv_api_start_import) */
+    default:
+        srv_reply_error(r, 500, "internal", "no handler");
+        return;
+    }
+}

@@ -1,0 +1,980 @@
+/*
+ * http.c — the libmicrohttpd daemon of `jisr serve`: listening, limits, the bearer token, CORS,
+ * one log line per request, request bodies, the hand-over to the handlers (api.c) and the
+ * writer thread, and a clean stop on SIGINT/SIGTERM.
+ *
+ * Threads: libmicrohttpd runs a pool of worker threads, each with its own epoll loop, so a slow
+ * client holds a connection (bounded per client address and in all) but never a thread.
+ * Handlers run on the workers; writes are handed to a writer thread (one for imports, one for
+ * units, stores and deletes) and the connection is suspended until the write is done, so a
+ * worker never waits for a write. An import's body streams through a bounded pipe (upload.c)
+ * into the importer thread as it arrives.
+ *
+ * The raw request target comes from the URI log callback (libmicrohttpd's `url` argument is
+ * already percent-decoded, which would turn an encoded "/" into a path separator): route.c
+ * parses that raw copy. The callback also creates the per-request state and starts its clock.
+ *
+ * Stopping: SIGINT/SIGTERM (caught by sigwait on the main thread) stop the listening socket,
+ * answer 503 to new requests on open connections, and give requests in flight --grace seconds;
+ * then uploads still arriving are aborted (a strict import stores nothing of them), the writer
+ * finishes what it has (an import whose body is complete commits whole), and the daemon stops.
+ * A second signal skips the grace period.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "serve/server.h"
+
+struct srv_server {
+    srv_ctx ctx;
+    serve_opts o;
+    struct MHD_Daemon *d;
+    char *token;
+    size_t token_len;
+    pthread_mutex_t mu;
+    srv_req *reqs; /* requests in flight (a list, for shutdown) */
+    int active;
+    int stopping;
+};
+
+typedef struct hdr {
+    char *name, *value;
+} hdr;
+
+struct srv_req {
+    srv_server *s;
+    struct MHD_Connection *conn;
+    pthread_mutex_t mu;
+    double t0;
+    char *uri;
+    size_t urilen;
+    char method[12];
+    char client[64];
+    srv_route route;
+    int started, body_done, has_body;
+    jisr_buf body;
+    uint64_t body_limit, body_len;
+    srv_upload *up;
+    /* the response */
+    struct MHD_Response *resp;
+    unsigned status;
+    hdr *hdrs;
+    size_t nhdrs;
+    int queued;
+    /* a write in progress on the writer thread */
+    int job_pending, suspended, mhd_done, refs;
+    srv_req *prev, *next;
+};
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n > sizeof line - 2)
+        n = (int)sizeof line - 2;
+    line[n++] = '\n';
+    /* one write per line: lines of different threads never interleave */
+    ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+    (void)w;
+}
+
+const srv_route *srv_req_route(const srv_req *r)
+{
+    return &r->route;
+}
+
+srv_ctx *srv_req_ctx(srv_req *r)
+{
+    return &r->s->ctx;
+}
+
+const char *srv_req_header(srv_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *srv_req_body(const srv_req *r, size_t *n)
+{
+    *n = r->body.len;
+    return r->body.data ? r->body.data : "";
+}
+
+srv_upload *srv_req_upload(srv_req *r)
+{
+    return r->up;
+}
+
+/* ---- responses -------------------------------------------------------------------------- */
+
+static void add_common_headers(srv_req *r, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    const char *origin = r->s->o.cors_origin;
+    if (origin) {
+        const char *got = srv_req_header(r, "Origin");
+        if (strcmp(origin, "*") == 0 || (got && strcmp(got, origin) == 0)) {
+            MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+            MHD_add_response_header(resp, "Vary", "Origin");
+        }
+    }
+    if (__atomic_load_n(&r->s->stopping, __ATOMIC_ACQUIRE))
+        MHD_add_response_header(resp, "Connection", "close");
+    pthread_mutex_lock(&r->mu);
+    for (size_t i = 0; i < r->nhdrs; i++)
+        MHD_add_response_header(resp, r->hdrs[i].name, r->hdrs[i].value);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* with r->mu held */
+static void set_response(srv_req *r, unsigned status, struct MHD_Response *resp)
+{
+    if (r->resp)
+        MHD_destroy_response(r->resp);
+    r->resp = resp;
+    r->status = status;
+}
+
+void srv_reply_header(srv_req *r, const char *name, const char *value)
+{
+    pthread_mutex_lock(&r->mu);
+    hdr *h = realloc(r->hdrs, (r->nhdrs + 1) * sizeof *h);
+    if (h) {
+        r->hdrs = h;
+        h[r->nhdrs].name = jisr_strdup(name);
+        h[r->nhdrs].value = jisr_strdup(value);
+        if (h[r->nhdrs].name && h[r->nhdrs].value)
+            r->nhdrs++;
+        else {
+            free(h[r->nhdrs].name);
+            free(h[r->nhdrs].value);
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+void srv_reply(srv_req *r, unsigned status, const char *ctype, jisr_buf *body)
+{
+    size_t n = body && body->data ? body->len : 0;
+    void *data = body && body->data ? body->data : NULL;
+    struct MHD_Response *resp =
+        data ? MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (body && resp) {
+        body->data = NULL; /* now MHD's */
+        body->len = body->cap = 0;
+    }
+    if (!resp) {
+        if (body)
+            jisr_buf_free(body);
+        return;
+    }
+    if (ctype)
+        MHD_add_response_header(resp, "Content-Type", ctype);
+    add_common_headers(r, resp);
+    pthread_mutex_lock(&r->mu);
+    set_response(r, status, resp);
+    pthread_mutex_unlock(&r->mu);
+}
+
+void srv_reply_json(srv_req *r, unsigned status, jisr_buf *body)
+{
+    srv_reply_header(r, "Cache-Control", "no-store");
+    srv_reply(r, status, "application/json; charset=utf-8", body);
+}
+
+void srv_reply_error(srv_req *r, unsigned status, const char *code, const char *fmt, ...)
+{
+    char msg[1536];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    jisr_buf b = {0};
+    jisr_buf_puts(&b, "{\"error\":{\"code\":");
+    jisr_buf_json_string(&b, code, strlen(code));
+    jisr_buf_puts(&b, ",\"message\":");
+    /* the message may quote client input: keep it valid UTF-8 */
+    size_t mn = strlen(msg);
+    while (mn && !srv_utf8_valid(msg, mn))
+        mn--;
+    jisr_buf_json_string(&b, msg, mn);
+    jisr_buf_puts(&b, "}}");
+    srv_reply_json(r, status, &b);
+}
+
+void srv_reply_lib_error(srv_req *r, int rc)
+{
+    static const struct {
+        int code;
+        unsigned status;
+        const char *name;
+    } t[] = {
+        {JISR_ENOMEM, 503, "out_of_memory"},
+        {JISR_EIO, 500, "io"},
+        {JISR_EINVAL, 400, "invalid"},
+        {JISR_EENCODING, 422, "encoding"},
+        {JISR_EPARSE, 422, "parse"},
+        {JISR_ENOTFOUND, 404, "not_found"},
+        {JISR_ESCHEMA, 500, "schema"},
+        {JISR_ETOOBIG, 413, "too_big"},
+        {JISR_EDB, 500, "database"},
+        {JISR_EICU, 500, "icu"},
+        {JISR_EUNSUPPORTED, 422, "unsupported"},
+        {JISR_EINTERRUPTED, 503, "interrupted"},
+        {JISR_EREADONLY, 403, "read_only"},
+    };
+    unsigned status = 500;
+    const char *name = "internal";
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == rc) {
+            status = t[i].status;
+            name = t[i].name;
+        }
+    char msg[1200];
+    const jisr_error *e = jisr_error_last();
+    if (e->code == 0 && e->msg[0] == '\0')
+        snprintf(msg, sizeof msg, "%s", jisr_strerror(rc));
+    else
+        jisr_error_format(msg, sizeof msg);
+    srv_reply_error(r, status, name, "%s", msg);
+}
+
+typedef struct stream_ctx {
+    long (*read)(void *, char *, size_t);
+    void (*close)(void *);
+    void *ctx;
+} stream_ctx;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream_ctx *s = cls;
+    (void)pos;
+    long k = s->read(s->ctx, buf, max);
+    if (k < 0) {
+        char msg[1200];
+        jisr_error_format(msg, sizeof msg);
+        logf_("jisr serve: streamed response stopped: %s", msg);
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    return k == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)k;
+}
+
+static void stream_free(void *cls)
+{
+    stream_ctx *s = cls;
+    s->close(s->ctx);
+    free(s);
+}
+
+void srv_reply_stream(srv_req *r, const char *ctype, const char *disposition,
+                      long (*read)(void *, char *, size_t), void (*close)(void *), void *ctx)
+{
+    stream_ctx *s = malloc(sizeof *s);
+    if (!s) {
+        close(ctx);
+        srv_reply_error(r, 503, "out_of_memory", "out of memory");
+        return;
+    }
+    s->read = read;
+    s->close = close;
+    s->ctx = ctx;
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s, stream_free);
+    if (!resp) {
+        stream_free(s);
+        srv_reply_error(r, 503, "out_of_memory", "out of memory");
+        return;
+    }
+    MHD_add_response_header(resp, "Content-Type", ctype);
+    if (disposition)
+        MHD_add_response_header(resp, "Content-Disposition", disposition);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    add_common_headers(r, resp);
+    pthread_mutex_lock(&r->mu);
+    set_response(r, 200, resp);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* ---- request life ----------------------------------------------------------------------- */
+
+static void req_free(srv_req *r)
+{
+    if (r->resp)
+        MHD_destroy_response(r->resp);
+    srv_route_free(&r->route);
+    jisr_buf_free(&r->body);
+    srv_upload_release(r->up);
+    for (size_t i = 0; i < r->nhdrs; i++) {
+        free(r->hdrs[i].name);
+        free(r->hdrs[i].value);
+    }
+    free(r->hdrs);
+    free(r->uri);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}
+
+/* drop one reference (r->mu not held); frees r with the last */
+static void req_unref(srv_req *r)
+{
+    srv_server *s = r->s;
+    pthread_mutex_lock(&r->mu);
+    int last = --r->refs == 0;
+    pthread_mutex_unlock(&r->mu);
+    if (!last)
+        return;
+    pthread_mutex_lock(&s->mu);
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        s->reqs = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    s->active--;
+    pthread_mutex_unlock(&s->mu);
+    req_free(r);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    srv_server *s = cls;
+    srv_req *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->s = s;
+    r->conn = c;
+    r->t0 = jisr_now();
+    r->refs = 1;
+    pthread_mutex_init(&r->mu, NULL);
+    r->urilen = strlen(uri);
+    r->uri = jisr_strndup(uri, r->urilen > SRV_URI_MAX + 1 ? SRV_URI_MAX + 1 : r->urilen);
+    if (!r->uri) {
+        pthread_mutex_destroy(&r->mu);
+        free(r);
+        return NULL;
+    }
+    if (r->urilen > SRV_URI_MAX + 1)
+        r->urilen = SRV_URI_MAX + 1;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->client,
+                      sizeof r->client);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      r->client, sizeof r->client);
+    }
+    if (!r->client[0])
+        strcpy(r->client, "-");
+    pthread_mutex_lock(&s->mu);
+    r->next = s->reqs;
+    if (s->reqs)
+        s->reqs->prev = r;
+    s->reqs = r;
+    s->active++;
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+/* the path of the request target for the log: printable ASCII, the rest %-escaped, bounded */
+static void log_path(const srv_req *r, char *out, size_t outsz)
+{
+    size_t o = 0;
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < r->urilen && r->uri[i] != '?' && o + 4 < outsz; i++) {
+        unsigned char c = (unsigned char)r->uri[i];
+        if (c <= 0x20 || c >= 0x7f || c == '"') {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    if (o + 4 >= outsz && outsz > 4) {
+        o = outsz - 4;
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    srv_server *s = cls;
+    srv_req *r = *con_cls;
+    (void)c;
+    if (!r)
+        return;
+    *con_cls = NULL;
+    pthread_mutex_lock(&r->mu);
+    r->mhd_done = 1;
+    int body_incomplete = !r->body_done;
+    unsigned status = r->queued ? r->status : 0;
+    pthread_mutex_unlock(&r->mu);
+    if (r->up && body_incomplete)
+        srv_upload_abort(r->up); /* the import sees an error: nothing of it is kept */
+    if (!s->o.quiet) {
+        static const char *const why[] = {"",
+                                          " (error)",
+                                          " (timeout)",
+                                          " (server stopping)",
+                                          " (read error)",
+                                          " (client went away)"};
+        char path[600], when[32];
+        time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+        log_path(r, path, sizeof path);
+        long us = (long)((jisr_now() - r->t0) * 1e6);
+        if (status)
+            logf_("%s %s %s %s %u %ldus", when, r->client, r->method[0] ? r->method : "-", path,
+                  status, us);
+        else
+            logf_("%s %s %s %s - %ldus%s", when, r->client, r->method[0] ? r->method : "-", path,
+                  us, (unsigned)toe < 6 ? why[toe] : "");
+    }
+    req_unref(r);
+}
+
+/* ---- suspend/resume (uploads and writes) ------------------------------------------------- */
+
+static void upload_suspend(void *ctx)
+{
+    srv_req *r = ctx;
+    MHD_suspend_connection(r->conn);
+}
+
+static void upload_resume(void *ctx)
+{
+    srv_req *r = ctx;
+    MHD_resume_connection(r->conn);
+}
+
+void srv_req_submit(srv_req *r, srv_job *j)
+{
+    pthread_mutex_lock(&r->mu);
+    r->job_pending = 1;
+    r->refs++;
+    pthread_mutex_unlock(&r->mu);
+    srv_writer_submit(j->is_import ? r->s->ctx.importer : r->s->ctx.writer, j);
+}
+
+void srv_req_job_done(srv_req *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->job_pending = 0;
+    if (r->suspended && !r->mhd_done) {
+        r->suspended = 0;
+        MHD_resume_connection(r->conn);
+    }
+    pthread_mutex_unlock(&r->mu);
+    req_unref(r);
+}
+
+/* ---- the access handler ----------------------------------------------------------------- */
+
+static int authorized(srv_req *r)
+{
+    const char *h = srv_req_header(r, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return 0;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    size_t n = strlen(h);
+    while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+        n--;
+    return srv_token_equal(h, n, r->s->token, r->s->token_len);
+}
+
+static const char *allow_list(unsigned m, char *out, size_t outsz)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } t[] = {{SRV_M_GET, "GET"}, {SRV_M_HEAD, "HEAD"},     {SRV_M_POST, "POST"},
+             {SRV_M_PUT, "PUT"}, {SRV_M_DELETE, "DELETE"}, {SRV_M_OPTIONS, "OPTIONS"}};
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if ((m | SRV_M_OPTIONS) & t[i].bit) {
+            if (out[0])
+                strncat(out, ", ", outsz - strlen(out) - 1);
+            strncat(out, t[i].name, outsz - strlen(out) - 1);
+        }
+    return out;
+}
+
+static int is_public_page(const srv_route *rt)
+{
+    return rt->id == SRV_R_PAGE || rt->id == SRV_R_ASSET;
+}
+
+/* First call of a request (headers complete): route, limits, token. Returns 1 when the body is
+ * to be read, 0 when a response is ready. */
+static int start_request(srv_req *r, const char *method)
+{
+    srv_server *s = r->s;
+    snprintf(r->method, sizeof r->method, "%s", method);
+    int rc = srv_route_parse(&r->route, method, r->uri, r->urilen);
+    const srv_route *rt = &r->route;
+    char allow[96];
+    if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
+        srv_reply_header(r, "Retry-After", "5");
+        srv_reply_error(r, 503, "stopping", "the server is stopping");
+        return 0;
+    }
+    const union MHD_ConnectionInfo *hs =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (rc != 414 && hs && hs->header_size > SRV_HEADER_MAX) {
+        srv_reply_error(r, 431, "headers_too_large", "request headers above %d bytes",
+                        SRV_HEADER_MAX);
+        return 0;
+    }
+    if (rc == 405) {
+        srv_reply_header(r, "Allow", allow_list(rt->allowed, allow, sizeof allow));
+        srv_reply_error(r, 405, "method_not_allowed", "%s is not allowed here (allowed: %s)",
+                        method, allow);
+        return 0;
+    }
+    if (rc != 0) {
+        const char *code = rc == 404   ? "not_found"
+                           : rc == 414 ? "uri_too_long"
+                           : rc == 503 ? "out_of_memory"
+                                       : "bad_request";
+        srv_reply_error(r, (unsigned)rc, code, "%s", rt->error ? rt->error : "bad request");
+        return 0;
+    }
+    if (rt->method == SRV_M_OPTIONS) { /* CORS preflight, or a plain OPTIONS */
+        srv_reply_header(r, "Allow", allow_list(rt->allowed, allow, sizeof allow));
+        if (s->o.cors_origin) {
+            srv_reply_header(r, "Access-Control-Allow-Methods", allow);
+            srv_reply_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+            srv_reply_header(r, "Access-Control-Max-Age", "600");
+        }
+        srv_reply(r, 204, NULL, NULL);
+        return 0;
+    }
+    if (rt->write && s->ctx.read_only) {
+        srv_reply_error(r, 403, "read_only", "this server is read-only (--read-only)");
+        return 0;
+    }
+    if (rt->write && !s->token) {
+        srv_reply_error(r, 403, "writes_disabled",
+                        "writes are disabled: start the server with --token-file");
+        return 0;
+    }
+    if ((rt->write || (s->o.private_ && s->token && !is_public_page(rt))) && !authorized(r)) {
+        srv_reply_header(r, "WWW-Authenticate", "Bearer realm=\"jisr\"");
+        srv_reply_error(r, 401, "unauthorized",
+                        "%s needs the server's token: Authorization: Bearer TOKEN",
+                        rt->write ? "a write" : "every request");
+        return 0;
+    }
+    r->has_body = rt->method & (SRV_M_POST | SRV_M_PUT);
+    if (!r->has_body)
+        return 0;
+    r->body_limit = srv_api_body_limit(rt, &s->o);
+    const char *cl = srv_req_header(r, "Content-Length");
+    long long v;
+    if (cl && (v = strtoll(cl, NULL, 10)) >= 0 && (uint64_t)v > r->body_limit) {
+        srv_reply_error(r, 413, "too_big", "the body is larger than this route takes (%llu bytes)",
+                        (unsigned long long)r->body_limit);
+        return 0;
+    }
+    if (rt->id == SRV_R_V1_IMPORT) {
+        if (srv_upload_new(&r->up, 1u << 20) < 0) {
+            srv_reply_error(r, 503, "out_of_memory", "out of memory");
+            return 0;
+        }
+        srv_upload_set_waiter(r->up, upload_suspend, upload_resume, r);
+        srv_api_start_import(r);
+        pthread_mutex_lock(&r->mu);
+        int ready = r->resp != NULL && !r->job_pending;
+        pthread_mutex_unlock(&r->mu);
+        if (ready) { /* refused before the body: nobody reads it */
+            srv_upload_release(r->up);
+            r->up = NULL;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static enum MHD_Result queue(srv_req *r)
+{
+    pthread_mutex_lock(&r->mu);
+    struct MHD_Response *resp = r->resp;
+    unsigned status = r->status;
+    r->resp = NULL;
+    if (resp)
+        r->queued = 1;
+    pthread_mutex_unlock(&r->mu);
+    if (!resp)
+        return MHD_NO;
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* the request is complete: send its answer, or wait (suspended) for the writer to give one */
+static enum MHD_Result finish(srv_req *r)
+{
+    pthread_mutex_lock(&r->mu);
+    int ready = r->resp != NULL && !r->job_pending, wait = 0;
+    if (!ready && r->job_pending) {
+        r->suspended = wait = 1;
+        MHD_suspend_connection(r->conn); /* srv_req_job_done resumes it */
+    }
+    pthread_mutex_unlock(&r->mu);
+    if (ready)
+        return queue(r);
+    if (wait)
+        return MHD_YES;
+    srv_reply_error(r, 500, "internal", "no response");
+    return queue(r);
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version, const char *data,
+                                 size_t *size, void **con_cls)
+{
+    srv_server *s = cls;
+    srv_req *r = *con_cls;
+    (void)url;
+    (void)version;
+    if (!r)
+        return MHD_NO; /* out of memory when the request began */
+    r->conn = c;
+    if (!r->started) {
+        r->started = 1;
+        if (start_request(r, method))
+            return MHD_YES; /* the body follows */
+        r->body_done = 1;
+        if (!r->resp)
+            srv_api_dispatch(r);
+        return finish(r);
+    }
+    if (*size) {
+        if (r->route.id != SRV_R_V1_IMPORT && s->o.request_time &&
+            jisr_now() - r->t0 > s->o.request_time) {
+            r->status = 408;
+            r->queued = 1;
+            return MHD_NO; /* a body trickling in: close */
+        }
+        r->body_len += *size;
+        if (r->body_len > r->body_limit) {
+            r->status = 413;
+            r->queued = 1;
+            return MHD_NO; /* no Content-Length, and more than the route takes: close */
+        }
+        if (r->up) {
+            size_t took = srv_upload_push(r->up, data, *size);
+            *size -= took;
+            r->body_len -= *size; /* counted again when handed over */
+            return MHD_YES;
+        }
+        if (jisr_buf_append(&r->body, data, *size) < 0)
+            return MHD_NO;
+        *size = 0;
+        return MHD_YES;
+    }
+    /* the body is complete (or a resumed request has its answer) */
+    if (!r->body_done) {
+        r->body_done = 1;
+        if (r->up)
+            srv_upload_finish(r->up);
+        else
+            srv_api_dispatch(r);
+    }
+    return finish(r);
+}
+
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s); /* route.c decodes the raw target itself */
+}
+
+/* ---- start and stop --------------------------------------------------------------------- */
+
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len, int *v6,
+                        int *loopback)
+{
+    char host[128];
+    const char *colon;
+    memset(ss, 0, sizeof *ss);
+    if (spec[0] == '[') {
+        const char *end = strchr(spec, ']');
+        if (!end || end[1] != ':' || (size_t)(end - spec - 1) >= sizeof host)
+            return -1;
+        memcpy(host, spec + 1, (size_t)(end - spec - 1));
+        host[end - spec - 1] = '\0';
+        colon = end + 1;
+    } else {
+        colon = strrchr(spec, ':');
+        if (!colon || (size_t)(colon - spec) >= sizeof host)
+            return -1;
+        memcpy(host, spec, (size_t)(colon - spec));
+        host[colon - spec] = '\0';
+    }
+    long port;
+    if (srv_parse_int(colon + 1, 0, 65535, &port) < 0)
+        return -1;
+    if (strcmp(host, "localhost") == 0 || host[0] == '\0')
+        strcpy(host, "127.0.0.1");
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        *len = sizeof *a4;
+        *v6 = 0;
+        *loopback = (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *len = sizeof *a6;
+        *v6 = 1;
+        *loopback = IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+        return 0;
+    }
+    return -1;
+}
+
+static int read_token(const char *path, char **out, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        logf_("jisr serve: %s: cannot read the token file: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+        logf_("jisr serve: warning: %s can be read by other users (chmod 600 it)", path);
+    char line[1024];
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    size_t k = strlen(line);
+    while (k && (line[k - 1] == '\n' || line[k - 1] == '\r' || line[k - 1] == ' ' ||
+                 line[k - 1] == '\t'))
+        line[--k] = '\0';
+    if (k == 0) {
+        logf_("jisr serve: %s: the token file is empty", path);
+        return -1;
+    }
+    for (size_t i = 0; i < k; i++)
+        if ((unsigned char)line[i] <= 0x20 || (unsigned char)line[i] >= 0x7f) {
+            logf_("jisr serve: %s: the token must be printable ASCII without spaces", path);
+            return -1;
+        }
+    if (k < 16)
+        logf_("jisr serve: warning: the token has %zu characters; 32 or more random ones are "
+              "safer (e.g. head -c 24 /dev/urandom | base64)",
+              k);
+    *out = jisr_strdup(line);
+    *n = k;
+    return *out ? 0 : -1;
+}
+
+/* abort uploads still arriving (their imports fail and store nothing) */
+static void abort_uploads(srv_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    for (srv_req *r = s->reqs; r; r = r->next)
+        if (r->up && !r->body_done)
+            srv_upload_abort(r->up);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static int active(srv_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    int n = s->active;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+int serve_run(const serve_opts *opts)
+{
+    srv_server s;
+    memset(&s, 0, sizeof s);
+    s.o = *opts;
+    if (!s.o.listen)
+        s.o.listen = "127.0.0.1:8080";
+    if (!s.o.max_conns)
+        s.o.max_conns = 1024;
+    if (!s.o.max_conns_ip)
+        s.o.max_conns_ip = 128;
+    if (!s.o.idle_timeout)
+        s.o.idle_timeout = 15;
+    if (!s.o.request_time)
+        s.o.request_time = 60;
+    if (!s.o.max_upload)
+        s.o.max_upload = 8ull << 30;
+    if (!s.o.grace)
+        s.o.grace = 30;
+    if (!s.o.query_ms)
+        s.o.query_ms = 5000;
+    if (!s.o.threads) {
+        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+        s.o.threads = nc > 0 ? (unsigned)nc : 2;
+    }
+    pthread_mutex_init(&s.mu, NULL);
+    int status = 1;
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    int v6, loopback;
+    if (parse_listen(s.o.listen, &ss, &sslen, &v6, &loopback) < 0) {
+        logf_("jisr serve: --listen '%s': expected HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080)",
+              s.o.listen);
+        return 1;
+    }
+    if (s.o.token_file && read_token(s.o.token_file, &s.token, &s.token_len) < 0)
+        return 1;
+    if (s.o.private_ && !s.token) {
+        logf_("jisr serve: --private needs --token-file");
+        return 1;
+    }
+    /* SIGINT/SIGTERM are taken by sigwait below: blocked before any thread starts (the
+     * writer, libmicrohttpd's workers, the importer's), so that every thread inherits the mask
+     * and none of them can be killed by the signal */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    s.ctx.opts = &s.o;
+    s.ctx.read_only = s.o.read_only;
+    int rc = srv_mem_open(&s.ctx.mem, s.o.tms, s.o.ntms, s.o.read_only);
+    if (rc < 0) {
+        char msg[1200];
+        jisr_error_format(msg, sizeof msg);
+        logf_("jisr serve: %s", msg);
+        goto done;
+    }
+    if ((rc = srv_writer_start(&s.ctx.writer)) < 0 ||
+        (rc = srv_writer_start(&s.ctx.importer)) < 0) {
+        logf_("jisr serve: cannot start the writer threads");
+        goto done;
+    }
+    /* TURBO: read, write and accept before asking epoll (a system call saved when the socket
+     * is ready): 12-15 % less CPU per request in bench_serve */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+                     MHD_USE_TURBO | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+    s.d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_access, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, &s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)s.o.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)s.o.max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s.o.max_conns_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s.o.idle_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)1024, MHD_OPTION_END);
+    if (!s.d) {
+        logf_("jisr serve: cannot listen on %s: %s", s.o.listen, strerror(errno));
+        goto done;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s.d, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = di ? di->port : 0;
+    char host[64] = "";
+    if (v6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+    char url[128];
+    snprintf(url, sizeof url, v6 ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    logf_("jisr serve: listening on %s (%zu memor%s, %u threads%s%s%s)", url,
+          srv_mem_count(s.ctx.mem), srv_mem_count(s.ctx.mem) == 1 ? "y" : "ies", s.o.threads,
+          s.o.read_only ? ", read-only"
+          : s.token     ? ", writes with the token"
+                        : ", no writes",
+          s.o.private_ ? ", private" : "", s.o.cors_origin ? ", CORS" : "");
+    if (!loopback)
+        logf_("jisr serve: warning: %s is not a loopback address: everyone who can reach it can "
+              "read the memory%s",
+              host, s.o.private_ ? " with the token" : " (--private requires the token)");
+    if (s.o.ready_file) {
+        FILE *f = fopen(s.o.ready_file, "w");
+        if (f) {
+            fprintf(f, "%s\n", url);
+            fclose(f);
+        }
+    }
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
+          sig == SIGINT ? "SIGINT" : "SIGTERM", s.o.grace);
+    __atomic_store_n(&s.stopping, 1, __ATOMIC_RELEASE);
+    MHD_socket lfd = MHD_quiesce_daemon(s.d);
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    /* wait for the requests in flight, a second signal cuts it short */
+    struct timespec tick = {0, 50 * 1000 * 1000};
+    double deadline = jisr_now() + s.o.grace;
+    while (active(&s) > 0 && jisr_now() < deadline) {
+        sigset_t pend;
+        sigpending(&pend);
+        if (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM)) {
+            sigwait(&sigs, &sig);
+            logf_("jisr serve: second signal: not waiting any longer");
+            break;
+        }
+        nanosleep(&tick, NULL);
+    }
+    abort_uploads(&s);
+    /* the writers finish their queues: an import whose body is complete commits whole, one that
+     * was cut off has failed and changed nothing; every suspended request is resumed */
+    int jobs, imports;
+    do {
+        srv_writer_load(s.ctx.writer, &jobs, NULL);
+        srv_writer_load(s.ctx.importer, &imports, NULL);
+        if (jobs + imports)
+            nanosleep(&tick, NULL);
+    } while (jobs + imports);
+    MHD_stop_daemon(s.d);
+    s.d = NULL;
+    status = 0;
+    logf_("jisr serve: stopped");
+done:
+    if (s.d)
+        MHD_stop_daemon(s.d);
+    srv_writer_stop(s.ctx.writer);
+    srv_writer_stop(s.ctx.importer);
+    srv_mem_close(s.ctx.mem);
+    free(s.token);
+    pthread_mutex_destroy(&s.mu);
+    return status;
+}

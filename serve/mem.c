@@ -1,0 +1,568 @@
+/*
+ * mem.c — the server's one door to the memories: every call into the tm library goes through
+ * here, so that the rest of serve/ is HTTP only.
+ *
+ * One handle per memory serves every thread (the library's queries borrow a context from the
+ * handle's pool and read one committed state each), so the workers query in parallel and go on
+ * while the writer thread imports through the same handle: a query sees the memory before or
+ * after each committed batch. The JSON of queries, concordance, statistics and units is the
+ * library's (tm/json.c); the language list is cached for a second.
+ */
+#define _GNU_SOURCE /* fopencookie */
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "serve/server.h"
+#include "text/text.h"
+
+typedef struct mem1 {
+    jisr_tm *tm;
+    char *dir, *name;
+    int penalty;
+} mem1;
+
+struct srv_mem {
+    mem1 *v;
+    size_t n;
+    int writable;
+    const char **names;  /* memory names, for the matches' "memory" */
+    pthread_mutex_t lmu; /* the language cache: */
+    char **langs;
+    size_t nlangs;
+    double langs_at;
+};
+
+/* a memory's warning (an index built with other ICU/tokenizer versions …): on stderr, one
+ * write so that it never interleaves with the request log */
+static void on_warning(void *ctx, const char *msg)
+{
+    char line[1400];
+    int n = snprintf(line, sizeof line, "jisr serve: warning: %s\n", msg);
+    (void)ctx;
+    if (n > 0) {
+        ssize_t w = write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line);
+        (void)w;
+    }
+}
+
+static void free_langs(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only)
+{
+    srv_mem *m = calloc(1, sizeof *m);
+    int rc = 0;
+    if (!m || !(m->v = calloc(n ? n : 1, sizeof *m->v))) {
+        free(m);
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    pthread_mutex_init(&m->lmu, NULL);
+    m->n = n;
+    m->writable = !read_only;
+    for (size_t i = 0; i < n; i++) {
+        mem1 *x = &m->v[i];
+        x->penalty = tms[i].penalty;
+        if (!(x->dir = jisr_strdup(tms[i].dir))) {
+            rc = JISR_ENOMEM;
+            goto fail;
+        }
+        /* LMDB allows one environment per process: the same memory twice would break locks */
+        char a[PATH_MAX], b[PATH_MAX];
+        for (size_t k = 0; k < i; k++)
+            if (realpath(x->dir, a) && realpath(m->v[k].dir, b) && strcmp(a, b) == 0) {
+                rc = jisr_error_set(JISR_EINVAL, x->dir, 0, 0, "the same memory is given twice");
+                goto fail;
+            }
+        jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+        o.flags = (i == 0 && !read_only) ? JISR_TM_WRITE : 0;
+        o.on_warning = on_warning;
+        if ((rc = jisr_tm_open(&x->tm, x->dir, &o)) < 0)
+            goto fail;
+        /* a name for URLs and matches: the directory's last component, made unique */
+        const char *base = x->dir + strlen(x->dir);
+        while (base > x->dir && base[-1] == '/')
+            base--;
+        const char *end = base;
+        while (base > x->dir && base[-1] != '/')
+            base--;
+        jisr_buf nb = {0};
+        jisr_buf_append(&nb, base, (size_t)(end - base));
+        if (!nb.len)
+            jisr_buf_puts(&nb, "tm");
+        for (size_t k = 0, again = 1; again;) {
+            again = 0;
+            for (k = 0; k < i; k++)
+                if (strcmp(m->v[k].name, nb.data) == 0) {
+                    jisr_buf_printf(&nb, "-%zu", i + 1);
+                    again = 1;
+                    break;
+                }
+        }
+        x->name = nb.data;
+    }
+    if (!(m->names = calloc(n ? n : 1, sizeof *m->names))) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        m->names[i] = m->v[i].name;
+    *out = m;
+    return 0;
+fail:
+    srv_mem_close(m);
+    return rc < 0 ? rc : JISR_ENOMEM;
+}
+
+void srv_mem_close(srv_mem *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        jisr_tm_close(m->v[i].tm);
+        free(m->v[i].dir);
+        free(m->v[i].name);
+    }
+    free(m->v);
+    free_langs(m->langs, m->nlangs);
+    free(m->names);
+    pthread_mutex_destroy(&m->lmu);
+    free(m);
+}
+
+size_t srv_mem_count(const srv_mem *m)
+{
+    return m->n;
+}
+
+const char *srv_mem_name(const srv_mem *m, size_t i)
+{
+    return m->v[i].name;
+}
+
+const char *srv_mem_dir(const srv_mem *m, size_t i)
+{
+    return m->v[i].dir;
+}
+
+int srv_mem_penalty(const srv_mem *m, size_t i)
+{
+    return m->v[i].penalty;
+}
+
+int srv_mem_writable(const srv_mem *m)
+{
+    return m->writable;
+}
+
+int srv_mem_find(const srv_mem *m, const char *name)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->v[i].name, name) == 0)
+            return (int)i;
+    long v;
+    if (srv_parse_int(name, 0, (long)m->n - 1, &v) == 0)
+        return (int)v;
+    return -1;
+}
+
+/* ---- languages -------------------------------------------------------------------------- */
+
+typedef struct lang_n {
+    char *tag;
+    uint64_t n;
+} lang_n;
+
+static int cmp_lang_n(const void *a, const void *b)
+{
+    const lang_n *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->tag, y->tag);
+}
+
+/* with lmu held: refresh the cache when older than a second (another process may import) */
+static int langs_refresh(srv_mem *m)
+{
+    double now = jisr_now();
+    if (m->langs && now - m->langs_at < 1.0)
+        return 0;
+    lang_n *v = NULL;
+    size_t nv = 0, cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        jisr_tm_stats st;
+        if ((rc = jisr_tm_stats_get(m->v[i].tm, &st)) < 0)
+            goto done;
+        for (size_t k = 0; k < st.nlangs; k++) {
+            size_t j = 0;
+            while (j < nv && strcmp(v[j].tag, st.langs[k].lang) != 0)
+                j++;
+            if (j == nv) {
+                if (nv == cap) {
+                    cap = cap ? cap * 2 : 8;
+                    lang_n *nvv = realloc(v, cap * sizeof *v);
+                    if (!nvv) {
+                        jisr_tm_stats_free(&st);
+                        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                        goto done;
+                    }
+                    v = nvv;
+                }
+                v[nv].tag = jisr_strdup(st.langs[k].lang);
+                v[nv].n = 0;
+                nv++;
+            }
+            v[j].n += st.langs[k].units;
+        }
+        jisr_tm_stats_free(&st);
+    }
+    if (nv)
+        qsort(v, nv, sizeof *v, cmp_lang_n);
+    char **tags = calloc(nv ? nv : 1, sizeof *tags);
+    if (!tags) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < nv; j++) {
+        tags[j] = v[j].tag;
+        v[j].tag = NULL;
+    }
+    free_langs(m->langs, m->nlangs);
+    m->langs = tags;
+    m->nlangs = nv;
+    m->langs_at = now;
+done:
+    for (size_t j = 0; j < nv; j++)
+        free(v[j].tag);
+    free(v);
+    return rc;
+}
+
+int srv_mem_langs(srv_mem *m, char ***tags, size_t *n)
+{
+    *tags = NULL;
+    *n = 0;
+    pthread_mutex_lock(&m->lmu);
+    int rc = langs_refresh(m);
+    if (rc == 0) {
+        char **v = calloc(m->nlangs ? m->nlangs : 1, sizeof *v);
+        if (!v)
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; v && i < m->nlangs; i++)
+            if (!(v[i] = jisr_strdup(m->langs[i]))) {
+                free_langs(v, i);
+                v = NULL;
+                rc = JISR_ENOMEM;
+            }
+        if (v) {
+            *tags = v;
+            *n = m->nlangs;
+        }
+    }
+    pthread_mutex_unlock(&m->lmu);
+    return rc;
+}
+
+int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz)
+{
+    char want[64];
+    if (strlen(code) >= sizeof want || strlen(code) >= outsz)
+        return -1;
+    strcpy(want, code);
+    pthread_mutex_lock(&m->lmu);
+    int found = -1;
+    if (langs_refresh(m) == 0) {
+        for (;;) {
+            for (size_t i = 0; i < m->nlangs && found < 0; i++)
+                if (jisr_lang_matches(m->langs[i], want))
+                    found = 0;
+            if (found == 0)
+                break;
+            /* RFC 4647 lookup: drop the last subtag (and a singleton left before it) */
+            char *dash = strrchr(want, '-');
+            if (!dash)
+                break;
+            *dash = '\0';
+            dash = strrchr(want, '-');
+            if (dash && strlen(dash + 1) == 1)
+                *dash = '\0';
+        }
+    }
+    pthread_mutex_unlock(&m->lmu);
+    if (found == 0)
+        strcpy(out, want);
+    return found;
+}
+
+static void langs_invalidate(srv_mem *m)
+{
+    pthread_mutex_lock(&m->lmu);
+    m->langs_at = 0;
+    pthread_mutex_unlock(&m->lmu);
+}
+
+/* ---- queries ---------------------------------------------------------------------------- */
+
+int srv_mem_query(srv_mem *m, int which, const char *text, const jisr_tm_query_opts *o,
+                  jisr_tm_matches *out)
+{
+    int rc;
+    if (which >= 0) {
+        rc = jisr_tm_query(m->v[which].tm, text, o, out);
+        for (size_t i = 0; rc == 0 && i < out->n; i++)
+            out->v[i].memory = (size_t)which;
+        return rc;
+    }
+    jisr_tm_source src[64];
+    size_t n = m->n < 64 ? m->n : 64;
+    for (size_t i = 0; i < n; i++) {
+        src[i].tm = m->v[i].tm;
+        src[i].penalty = m->v[i].penalty;
+    }
+    return jisr_tm_query_multi(src, n, text, o, out);
+}
+
+void srv_mem_plain(jisr_buf *b, const char *s)
+{
+    jisr_tm_plain(b, s ? s : "", s ? strlen(s) : 0);
+    if (!b->data)
+        jisr_buf_puts(b, "");
+}
+
+int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
+                         int merged)
+{
+    jisr_tm_json_opts o = {1, NULL, 0};
+    if (merged || m->n > 1) {
+        o.memory_names = m->names;
+        o.nmemory_names = m->n;
+    }
+    return jisr_tm_matches_json_ex(out, text, mm, &o);
+}
+
+/* ---- concordance, stats, units ---------------------------------------------------------- */
+
+int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase, size_t max,
+                    int width, jisr_buf *out)
+{
+    jisr_tm_hits h;
+    int rc = jisr_tm_concord(m->v[which < 0 ? 0 : which].tm, lang, phrase, max, &h);
+    if (rc < 0)
+        return rc;
+    rc = jisr_tm_hits_json(out, lang, phrase, &h, width);
+    jisr_tm_hits_free(&h);
+    return rc;
+}
+
+static int stats_one(mem1 *x, jisr_buf *out)
+{
+    jisr_tm_stats st;
+    int rc = jisr_tm_stats_get(x->tm, &st);
+    if (rc < 0)
+        return rc;
+    rc = jisr_tm_stats_json(out, x->dir, &st);
+    jisr_tm_stats_free(&st);
+    return rc;
+}
+
+int srv_mem_stats(srv_mem *m, int which, jisr_buf *out)
+{
+    if (which >= 0 || m->n == 1)
+        return stats_one(&m->v[which < 0 ? 0 : which], out);
+    /* several: each memory's statistics as the library writes them, under its name */
+    uint64_t units = 0;
+    int rc = jisr_buf_puts(out, "{\"memories\":[");
+    for (size_t i = 0; rc == 0 && i < m->n; i++) {
+        jisr_tm_stats st;
+        if ((rc = jisr_tm_stats_get(m->v[i].tm, &st)) < 0)
+            break;
+        units += st.units;
+        jisr_tm_stats_free(&st);
+        if ((rc = jisr_buf_printf(out, "%s{\"name\":", i ? "," : "")) < 0 ||
+            (rc = jisr_buf_json_string(out, m->v[i].name, strlen(m->v[i].name))) < 0 ||
+            (rc = jisr_buf_printf(out, ",\"penalty\":%d,\"stats\":", m->v[i].penalty)) < 0 ||
+            (rc = stats_one(&m->v[i], out)) < 0 || (rc = jisr_buf_putc(out, '}')) < 0)
+            break;
+    }
+    if (rc == 0)
+        rc = jisr_buf_printf(out, "],\"units\":%llu}", (unsigned long long)units);
+    return rc;
+}
+
+int srv_mem_unit(srv_mem *m, int which, uint64_t id, jisr_buf *out)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    int rc = jisr_tm_get(m->v[which < 0 ? 0 : which].tm, id, &u);
+    if (rc == 0)
+        rc = jisr_tm_unit_json(out, id, &u);
+    jisr_unit_clear(&u);
+    return rc;
+}
+
+/* ---- writes (writer thread) ------------------------------------------------------------- */
+
+int srv_mem_delete(srv_mem *m, const uint64_t *ids, size_t n)
+{
+    int rc = jisr_tm_delete(m->v[0].tm, ids, n);
+    langs_invalidate(m);
+    return rc;
+}
+
+static int capture_stats(void *ctx, const jisr_tm_import_stats *st)
+{
+    *(jisr_tm_import_stats *)ctx = *st;
+    return 0;
+}
+
+int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_stats *st)
+{
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = n + 1; /* one transaction: all or nothing */
+    io.on_commit = capture_stats;
+    io.ctx = st;
+    jisr_tm_import *imp = NULL;
+    memset(st, 0, sizeof *st);
+    int rc = jisr_tm_import_begin(m->v[0].tm, &io, &imp);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = jisr_tm_import_add(imp, &u[i]);
+    int rc2 = jisr_tm_import_end(imp, rc == 0);
+    if (rc == 0 && rc2 < 0)
+        rc = rc2;
+    langs_invalidate(m);
+    return rc;
+}
+
+int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_opts *fo,
+                   jisr_tm_import_stats *st)
+{
+    /* the body is read as it arrives; SKIP_BAD is the reader's (opts->read is not used by
+     * jisr_tm_import_reader) */
+    jisr_read_opts ro = fo->read;
+    if (fo->flags & JISR_TM_IMPORT_SKIP_BAD) {
+        ro.flags |= JISR_READ_SKIP_BAD;
+        ro.on_bad = fo->on_bad;
+        ro.ctx = fo->ctx;
+    }
+    jisr_reader *r;
+    memset(st, 0, sizeof *st);
+    int rc = jisr_reader_open_stream(&r, in, name, &ro);
+    if (rc < 0)
+        return rc;
+    rc = jisr_tm_import_reader(m->v[0].tm, r, name, fo, st);
+    jisr_reader_close(r);
+    langs_invalidate(m);
+    return rc;
+}
+
+/* ---- export ----------------------------------------------------------------------------- */
+
+struct srv_export {
+    jisr_tm_iter *it;
+    jisr_writer *w;
+    FILE *f;
+    jisr_buf pend;
+    size_t off;
+    int done;
+    char *sl, *tl;
+    jisr_unit u;
+};
+
+static ssize_t export_write(void *c, const char *buf, size_t n)
+{
+    srv_export *x = c;
+    return jisr_buf_append(&x->pend, buf, n) < 0 ? -1 : (ssize_t)n;
+}
+
+int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl, srv_export **out)
+{
+    srv_export *x = calloc(1, sizeof *x);
+    if (!x)
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    jisr_unit_init(&x->u);
+    int rc = 0;
+    cookie_io_functions_t io = {NULL, export_write, NULL, NULL};
+    if ((sl && !(x->sl = jisr_strdup(sl))) || (tl && !(x->tl = jisr_strdup(tl))) ||
+        !(x->f = fopencookie(x, "wb", io))) {
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_TMX;
+    wo.srclang = sl ? sl : "*all*";
+    wo.tgtlang = tl;
+    if ((rc = jisr_tm_iter_open(m->v[which < 0 ? 0 : which].tm, &x->it)) < 0 ||
+        (rc = jisr_writer_open_stream(&x->w, x->f, "export", &wo, NULL)) < 0)
+        goto fail;
+    *out = x;
+    return 0;
+fail:
+    srv_export_close(x);
+    return rc;
+}
+
+long srv_export_read(srv_export *x, char *buf, size_t max)
+{
+    /* the iterator's read transaction is the export's own snapshot of the memory */
+    while (x->pend.len - x->off == 0 && !x->done) {
+        jisr_buf_reset(&x->pend);
+        x->off = 0;
+        for (int k = 0; k < 256; k++) {
+            uint64_t id;
+            int rc = jisr_tm_iter_next(x->it, &id, &x->u);
+            if (rc < 0)
+                return rc;
+            if (rc == 0) {
+                x->done = 1;
+                /* the snapshot is no longer needed: an import's map growth waits for it */
+                jisr_tm_iter_close(x->it);
+                x->it = NULL;
+                rc = jisr_writer_close(x->w);
+                x->w = NULL;
+                if (rc < 0)
+                    return rc;
+                break;
+            }
+            if (x->sl && !x->tl && !jisr_unit_find(&x->u, x->sl))
+                continue;
+            if (x->sl && x->tl && jisr_unit_keep_pair(&x->u, x->sl, x->tl) <= 0)
+                continue;
+            if ((rc = jisr_writer_write(x->w, &x->u)) < 0 && rc != JISR_EENCODING &&
+                rc != JISR_EINVAL && rc != JISR_ENOTFOUND)
+                return rc;
+        }
+        if (fflush(x->f) != 0)
+            return jisr_error_set(JISR_EIO, "export", 0, 0, "write failed");
+    }
+    size_t k = x->pend.len - x->off;
+    if (k > max)
+        k = max;
+    memcpy(buf, x->pend.data + x->off, k);
+    x->off += k;
+    return (long)k;
+}
+
+void srv_export_close(srv_export *x)
+{
+    if (!x)
+        return;
+    if (x->w)
+        jisr_writer_abort(x->w);
+    jisr_tm_iter_close(x->it);
+    if (x->f)
+        fclose(x->f);
+    jisr_unit_clear(&x->u);
+    jisr_buf_free(&x->pend);
+    free(x->sl);
+    free(x->tl);
+    free(x);
+}

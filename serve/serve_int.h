@@ -1,0 +1,171 @@
+/*
+ * serve_int.h — private to serve/: the route parser (route.c), the request-body readers
+ * (body.c), the streamed-upload pipe (upload.c), and what the daemon (http.c), the handlers
+ * (api.c), the writer thread (writer.c), the memory adapter (mem.c) and the page (page.c) share.
+ * route.c, body.c and upload.c do not include libmicrohttpd: tests and fuzz targets link them
+ * alone.
+ */
+#ifndef JISR_SERVE_INT_H
+#define JISR_SERVE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "formats/formats.h"
+#include "util/util.h"
+
+/* ---- limits (documented in README "jisr serve" and docs/jisr.1) -------------------------- */
+
+#define SRV_URI_MAX 16384          /* bytes of the request target (path + query) → 414 beyond */
+#define SRV_HEADER_MAX 16384       /* bytes of the request line + headers → 431 beyond */
+#define SRV_TEXT_MAX 1000          /* characters of a tmserver/query text; longer texts are cut */
+#define SRV_MAX_PARAMS 32          /* query parameters → 400 beyond */
+#define SRV_MAX_CANDIDATES 30      /* tmserver max_candidates cap */
+#define SRV_MAX_RESULTS 1000       /* /v1/query max cap */
+#define SRV_MAX_TEXTS 1000         /* texts in one POST /v1/query */
+#define SRV_MAX_STORE 100000       /* units in one tmserver store */
+#define SRV_BODY_UNIT (64u << 10)  /* tmserver unit write */
+#define SRV_BODY_STORE (16u << 20) /* tmserver store */
+#define SRV_BODY_QUERY (1u << 20)  /* POST /v1/query */
+#define SRV_BODY_DELETE (1u << 20) /* POST /v1/delete */
+
+/* ---- routes (route.c) ------------------------------------------------------------------- */
+
+enum srv_rid {
+    SRV_R_NONE = 0,
+    SRV_R_PAGE,      /* GET /  (the search page) */
+    SRV_R_ASSET,     /* GET /page.css, /page.js; text = the file name */
+    SRV_R_TMS_UNIT,  /* {prefix}/{sl}/{tl}/unit/{text}: GET query, PUT/POST add */
+    SRV_R_TMS_STORE, /* {prefix}/{sl}/{tl}/store/[…]: POST a JSON list */
+    SRV_R_TMS_LANGS, /* {prefix}/languages/ */
+    SRV_R_V1_INFO,   /* /v1/ : version, memories, limits */
+    SRV_R_V1_QUERY,  /* GET ?q=…  or POST {"texts":[…]} */
+    SRV_R_V1_CONCORD,
+    SRV_R_V1_STATS,
+    SRV_R_V1_LANGS,
+    SRV_R_V1_UNIT,   /* /v1/units/{id}: GET, DELETE */
+    SRV_R_V1_DELETE, /* POST {"ids":[…]} */
+    SRV_R_V1_IMPORT, /* POST/PUT a TMX/TSV/JSONL body (streamed) */
+    SRV_R_V1_EXPORT, /* GET: streamed TMX */
+};
+
+enum {
+    SRV_M_GET = 1,
+    SRV_M_HEAD = 2,
+    SRV_M_POST = 4,
+    SRV_M_PUT = 8,
+    SRV_M_DELETE = 16,
+    SRV_M_OPTIONS = 32,
+    SRV_M_OTHER = 64,
+};
+
+typedef struct srv_param {
+    const char *key, *val; /* decoded, NUL-terminated (val may hold no NUL: refused) */
+    size_t vlen;
+} srv_param;
+
+typedef struct srv_route {
+    int id;              /* SRV_R_* */
+    unsigned method;     /* SRV_M_* of the request */
+    unsigned allowed;    /* methods the path allows (the Allow header of a 405) */
+    int write;           /* 1 when this method on this route changes a memory */
+    const char *sl, *tl; /* tmserver language codes, as written after decoding */
+    const char *text;    /* tmserver text (decoded, cut to SRV_TEXT_MAX characters) or asset */
+    size_t text_len;
+    int text_cut;     /* the text was longer than SRV_TEXT_MAX characters */
+    uint64_t unit_id; /* /v1/units/{id} */
+    srv_param params[SRV_MAX_PARAMS];
+    size_t nparams;
+    char *arena;       /* every decoded string lives here */
+    const char *error; /* why the parse failed (static text) */
+} srv_route;
+
+/** Parse a request: method and the raw request target exactly as received (uri[0..len), not
+ * decoded). Path segments are split at '/' before percent-decoding, so "%2F" stays inside a
+ * segment; "%XX" is decoded as a byte and the result must be UTF-8 without NUL; '+' is a plus
+ * in the path and a space in the query string. Returns 0, or the HTTP status to answer (400,
+ * 404, 405, 414) with r->error set. r is always to be freed with srv_route_free. */
+int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t len);
+void srv_route_free(srv_route *r);
+/** The first value of query parameter key, or NULL. */
+const char *srv_param_get(const srv_route *r, const char *key);
+
+/** Percent-decode s[0..n) into out (room for n + 1 bytes); plus_space: '+' → ' '. Returns the
+ * decoded length, or -1 for a '%' not followed by two hex digits, a decoded NUL or invalid
+ * UTF-8. out is NUL-terminated. */
+long srv_pct_decode(const char *s, size_t n, int plus_space, char *out);
+/** 1 when s[0..n) is valid UTF-8 without NUL. */
+int srv_utf8_valid(const char *s, size_t n);
+/** Bytes of the first max characters of the UTF-8 text s[0..n). */
+size_t srv_utf8_cut(const char *s, size_t n, size_t max);
+/** Normalise a client's language code to BCP 47 form: "pt_BR" → "pt-br" ('_' and '@' become
+ * '-', lower case). Returns 0, or -1 when in is not a plausible tag (letters, digits and
+ * separators; subtags of 1–8 characters, the first alphabetic; at most 63 bytes). */
+int srv_lang_normalize(const char *in, char *out, size_t outsz);
+/** The same code as Weblate writes it: lower case, '_' between subtags. */
+void srv_lang_weblate(const char *tag, char *out, size_t outsz);
+/** Compare a presented token with the expected one in time that depends only on the expected
+ * token's length. 1 when equal. */
+int srv_token_equal(const char *given, size_t gn, const char *want, size_t wn);
+/** Parse a decimal integer in [lo, hi]; 0, or -1. */
+int srv_parse_int(const char *s, long lo, long hi, long *out);
+
+/* ---- request bodies (body.c) ------------------------------------------------------------ */
+
+/** tmserver unit write {"source","target","context"?}: one unit with a variant in sl and one in
+ * tl (context kept as a prop of type "x-context"). Returns 0, or -1 with err set (a 400). */
+int srv_body_tms_unit(const char *data, size_t n, const char *sl, const char *tl, jisr_unit *u,
+                      char *err, size_t errsz);
+/** tmserver store: a JSON list of such objects (at most SRV_MAX_STORE). *units (n of them) are
+ * the caller's, each freed with jisr_unit_clear, the array with free. */
+int srv_body_tms_store(const char *data, size_t n, const char *sl, const char *tl,
+                       jisr_unit **units, size_t *nunits, char *err, size_t errsz);
+
+/** POST /v1/query: {"texts":[…]} or {"q":"…"}, with "source", "target", "min", "max",
+ * "exhaustive", "tm" as the GET parameters. Strings point into q->doc (keep it until free). */
+typedef struct srv_query_req {
+    const char **texts;
+    size_t ntexts;
+    const char *sl, *tl, *tm;
+    int min, max, exhaustive;
+    void *doc; /* the parsed JSON document */
+} srv_query_req;
+int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, size_t errsz);
+void srv_query_req_free(srv_query_req *q);
+/** POST /v1/delete: {"ids":[1,2,…]} (ids 1–4294967295, at most 100,000). */
+int srv_body_v1_ids(const char *data, size_t n, uint64_t **ids, size_t *nids, char *err,
+                    size_t errsz);
+
+/* ---- streamed upload (upload.c) --------------------------------------------------------- */
+
+/** A bounded pipe from the HTTP side (the connection's thread pushes the body as it arrives)
+ * to the import (the writer thread reads it through a FILE*). When the pipe is full the HTTP
+ * side suspends its connection (callback) and the reader resumes it as it drains, so a slow
+ * import slows the client instead of filling memory. The reader gets EOF once the body is
+ * complete, and a read error (ECONNABORTED) when it never will be: the import then fails and a
+ * strict import changes nothing. Both sides hold a reference; the last release frees it. */
+typedef struct srv_upload srv_upload;
+int srv_upload_new(srv_upload **out, size_t cap);
+/** HTTP side: take what fits of data[0..n); returns the bytes taken. When not all fit, calls
+ * suspend(ctx) under the pipe's lock and resume(ctx) is called once room is made, so the two
+ * cannot cross. After the reader closed, everything is taken (and dropped). */
+size_t srv_upload_push(srv_upload *u, const char *data, size_t n);
+void srv_upload_set_waiter(srv_upload *u, void (*suspend)(void *), void (*resume)(void *),
+                           void *ctx);
+void srv_upload_finish(srv_upload *u); /* the body is complete */
+void srv_upload_abort(srv_upload *u);  /* the body will never be complete */
+/** Reader side: up to n bytes; 0 at the end of a complete body, -1 (errno ECONNABORTED) when
+ * aborted. Blocks while the pipe is empty. */
+long srv_upload_read(srv_upload *u, char *buf, size_t n);
+/** A new FILE* over srv_upload_read, the caller's to fclose (which leaves the pipe as it is:
+ * the reference is released by srv_upload_release). */
+FILE *srv_upload_file(srv_upload *u);
+/** Reader side: stop reading (further pushes are dropped, a waiting HTTP side is resumed). */
+void srv_upload_close_reader(srv_upload *u);
+uint64_t srv_upload_bytes(const srv_upload *u); /* pushed so far */
+int srv_upload_aborted(const srv_upload *u);
+void srv_upload_ref(srv_upload *u);
+void srv_upload_release(srv_upload *u);
+
+#endif

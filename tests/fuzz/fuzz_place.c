@@ -1,0 +1,113 @@
+/*
+ * fuzz_place.c — libFuzzer target for the placeables' parsers on untrusted text (tm/place.c,
+ * tm/tagmap.c, tm/near.c): a number token read as a value (digits of any system, separators),
+ * its agreement class in Arabic and English, its rendering in another number's style; the
+ * pairing of numbers; inline-tag markup classified and mapped; the near-word cost. Aborts when a
+ * property fails:
+ *   - a parsed value is ASCII digits with at most one '.', and rendering it in ASCII style and
+ *     parsing the result gives the same value;
+ *   - the near cost is symmetric, and below a word's cost only for keys sharing a signature;
+ *   - number pairing maps each target number to a query number or to none, never out of range;
+ *   - tag mapping never gives two target tags the same query tag.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/match_int.h"
+#include "tm/place_int.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz_place: property failed: %s\n", what);
+        abort();
+    }
+}
+
+static void one_number(const char *s, size_t n)
+{
+    tm_num x;
+    if (tm_num_parse(s, n, &x) < 0)
+        return;
+    if (x.value) {
+        size_t dots = 0;
+        for (const char *p = x.val; *p; p++) {
+            check((*p >= '0' && *p <= '9') || *p == '.', "a value is digits and a point");
+            dots += *p == '.';
+        }
+        check(dots <= 1, "one decimal point at most");
+        int c1 = tm_num_plural("ar", &x), c2 = tm_num_plural("en", &x);
+        check(c1 >= 0 && c1 <= TM_PL_OTHER && c2 >= 0 && c2 <= TM_PL_OTHER, "a class");
+        jisr_buf b = {0};
+        check(tm_num_render(&x, NULL, NULL, 0, &b) == 0, "render");
+        tm_num y;
+        check(tm_num_parse(b.data, b.len, &y) == 0 && y.value && strcmp(x.val, y.val) == 0,
+              "rendered in ASCII, the same value");
+        jisr_buf_free(&b);
+    } else {
+        check(tm_num_plural("ar", &x) == TM_PL_NONE, "no value, no class");
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *s = (const char *)data;
+    one_number(s, size);
+    /* the near cost of the two halves, both ways */
+    size_t h = size / 2;
+    uint32_t a = tm_near_cost(s, h, s + h, size - h), b = tm_near_cost(s + h, size - h, s, h);
+    check(a == b, "near cost symmetric");
+    if (a < TM_BIG && h && size - h) {
+        tm_sig p1, s1, p2, s2;
+        tm_key_sigs(s, h, &p1, &s1);
+        tm_key_sigs(s + h, size - h, &p2, &s2);
+        check((p1.n == p2.n && memcmp(s, s + h, p1.n) == 0) ||
+                  (s1.n == s2.n && memcmp(s + s1.off, s + h + s2.off, s1.n) == 0),
+              "near words share a signature");
+    }
+    /* numbers: up to three groups separated by '|', numbers by ' ' */
+    tm_num v[3][8];
+    size_t nv[3] = {0, 0, 0}, g = 0, start = 0;
+    for (size_t i = 0; i <= size && g < 3; i++) {
+        if (i == size || s[i] == ' ' || s[i] == '|') {
+            if (i > start && nv[g] < 8 && tm_num_parse(s + start, i - start, &v[g][nv[g]]) == 0)
+                nv[g]++;
+            if (i < size && s[i] == '|')
+                g++;
+            start = i + 1;
+        }
+    }
+    size_t n = nv[0] < nv[1] ? nv[0] : nv[1];
+    int t2q[8];
+    int r = tm_num_pair(v[0], v[1], n, v[2], nv[2], t2q);
+    check(r == TM_PAIR_OK || r == TM_PAIR_MISSING || r == TM_PAIR_AMBIGUOUS, "a pairing result");
+    for (size_t j = 0; r == TM_PAIR_OK && j < nv[2]; j++)
+        check(t2q[j] >= -1 && t2q[j] < (int)n, "pairs within the query's numbers");
+    /* tags: each line one tag; the lines split in three lists */
+    tm_tag tags[3][8];
+    size_t nt[3] = {0, 0, 0};
+    g = 0;
+    start = 0;
+    for (size_t i = 0; i <= size && g < 3; i++) {
+        if (i == size || s[i] == '\n') {
+            if (nt[g] < 8)
+                tm_tag_parse(s + start, i - start, &tags[g][nt[g]++]);
+            if (nt[g] == 8 || (i < size && i + 1 < size && s[i + 1] == '\n'))
+                g++;
+            start = i + 1;
+        }
+    }
+    int m[8];
+    unsigned char used[8];
+    tm_tags_map(tags[0], nt[0], tags[1], nt[1], tags[2], nt[2], m, used);
+    for (size_t j = 0; j < nt[2]; j++) {
+        check(m[j] >= -1 && m[j] < (int)nt[0], "a tag maps within the query's");
+        for (size_t k = 0; k < j; k++)
+            check(m[j] < 0 || m[j] != m[k], "no query tag twice");
+    }
+    return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * fuzz_rec.c — libFuzzer target for what the memory decodes from data.mdb, which a damaged or
+ * hostile file controls: the unit record (tm_rec_decode, then everything that walks a decoded
+ * record: tm_rec_to_unit, tm_dedupe_key, tm_rec_reencode, tm_rec_retoken) and a posting chunk
+ * (tm_post_decode). Input: one byte choosing the decoder, then the bytes (for a chunk: the
+ * 12-byte key, then the value). Every read must stay inside the input (ASan), every failure be
+ * a JISR_E* code; a record that decodes must encode back to one that decodes the same way.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/tm_int.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz_rec: property failed: %s\n", what);
+        abort();
+    }
+}
+
+static tm_rec g_rec, g_rec2;
+
+static void record(const uint8_t *p, size_t n)
+{
+    /* a copy of exactly n bytes, so that ASan sees any read past the record */
+    uint8_t *b = malloc(n ? n : 1);
+    if (!b)
+        return;
+    memcpy(b, p, n);
+    int rc = tm_rec_decode(b, n, &g_rec);
+    check(rc == 0 || rc == JISR_EDB, "decode: 0 or JISR_EDB");
+    if (rc == 0) {
+        jisr_unit u;
+        jisr_unit_init(&u);
+        rc = tm_rec_to_unit(&g_rec, &u);
+        check(rc == 0 || rc == JISR_EDB || rc == JISR_ENOMEM, "to_unit: 0 or an error");
+        jisr_unit_clear(&u);
+        (void)tm_dedupe_key(&g_rec);
+        jisr_buf out = {0};
+        if (tm_rec_reencode(&g_rec, g_rec.usage + 1, g_rec.created, g_rec.changed, g_rec.lastused,
+                            &out) == 0) {
+            check(tm_rec_decode(out.data, out.len, &g_rec2) == 0, "re-encoded record decodes");
+            check(g_rec2.nvar == g_rec.nvar && g_rec2.usage == g_rec.usage + 1,
+                  "re-encoded record keeps its variants");
+        }
+        uint32_t nw[TM_MAX_VARIANTS] = {0}, w1[TM_MAX_VARIANTS] = {0};
+        uint64_t nh[TM_MAX_VARIANTS] = {0};
+        jisr_buf_reset(&out);
+        if (tm_rec_retoken(&g_rec, b, n, nw, w1, nh, &out) == 0) {
+            check(tm_rec_decode(out.data, out.len, &g_rec2) == 0, "retokened record decodes");
+            check(g_rec2.nvar == g_rec.nvar, "retokened record keeps its variants");
+        }
+        jisr_buf_free(&out);
+    }
+    free(b);
+}
+
+static void chunk(const uint8_t *p, size_t n)
+{
+    if (n < 12)
+        return;
+    uint8_t *b = malloc(n);
+    if (!b)
+        return;
+    memcpy(b, p, n);
+    MDB_val k = {12, b}, v = {n - 12, b + 12};
+    uint32_t *ids = NULL;
+    size_t nids = 0, cap = 0;
+    int rc = tm_post_decode(&k, &v, &ids, &nids, &cap);
+    check(rc == 0 || rc == JISR_EDB || rc == JISR_ENOMEM, "post_decode: 0 or an error");
+    check(rc != 0 || nids <= v.mv_size + 1, "no more ids than the chunk can hold");
+    free(ids);
+    free(b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    if (data[0] & 1)
+        chunk(data + 1, size - 1);
+    else
+        record(data + 1, size - 1);
+    return 0;
+}

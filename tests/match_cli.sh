@@ -1,0 +1,111 @@
+#!/bin/bash
+# match_cli.sh — `jisr query` end to end for issue 12: several memories with penalties (each match
+# names its memory, hand-computed scores), --prop and --changed-since against --exhaustive, numbers
+# paired by position ("Page 2 of 2"), agreement checks in JSON and text, tags (--tags tmx|braces,
+# target_tagged, --format tmx well-formed and re-importable), identical-only merging at import,
+# and usage errors.
+set -u
+J=${JISR_BINARY:?}
+command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
+T=$(mktemp -d /tmp/jisr-match-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+check() { # check DESCRIPTION COMMAND… : the command must succeed
+    local d=$1
+    shift
+    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
+}
+
+printf '%s\t%s\n' "Save the file" "احفظ الملف" "Open the file" "افتح الملف" \
+    "Page 2 of 2" "الصفحة 2 من 2" "I bought 5 books" "اشتريت 5 كتب" >"$T/project.tsv"
+printf '%s\t%s\n' "Save the file" "احفظ ملفك" "Save the files" "احفظ الملفات" >"$T/ref.tsv"
+$J import --tm "$T/P" -s en -t ar -q "$T/project.tsv"
+$J import --tm "$T/R" -s en -t ar -q "$T/ref.tsv"
+
+# several memories: the reference one's penalty subtracted, each match names its memory
+$J query --tm "$T/P" --tm "$T/R:10" -s en -t ar --min 50 --json 'Save the file' >"$T/m.json"
+check "multi: exit 0" test $? -eq 0
+check "multi: project first, 100" test "$(jq -c '.matches[0] | [.score, .memory]' "$T/m.json")" = "[100,\"$T/P\"]"
+check "multi: reference 100 - 10" test "$(jq -c '.matches[1] | [.score, .memory, .target]' "$T/m.json")" = "[90,\"$T/R\",\"احفظ ملفك\"]"
+# "Save the files" against "Save the file": one near word (file/files: 20) of W = 300 → 93, - 10
+check "multi: near word in the reference, 93 - 10" test "$(jq -c '.matches[2] | [.score, .target]' "$T/m.json")" = '[83,"احفظ الملفات"]'
+check "multi: ranked" jq -e '[.matches[].score] as $s | $s == ($s | sort | reverse)' "$T/m.json" >/dev/null
+$J query --tm "$T/P" --tm "$T/R:60" -s en -t ar --min 50 --json 'Save the file' >"$T/m2.json"
+check "multi: a penalty below --min drops the memory" test "$(jq '[.matches[] | select(.memory | endswith("/R"))] | length' "$T/m2.json")" -eq 0
+$J query --tm "$T/P" --tm "$T/R:5" -s en -t ar 'Save the file' >"$T/m.txt"
+check "multi: text names the memory" grep -qF "[$T/R]" "$T/m.txt"
+
+# numbers: the second 2 changes, never the first
+$J query --tm "$T/P" -s en -t ar --json 'Page 2 of 3' >"$T/n.json"
+check "numbers by position" test "$(jq -r '.matches[0].target' "$T/n.json")" = "الصفحة 2 من 3"
+check "placeable" test "$(jq '.matches[0].placeable' "$T/n.json")" = true
+# agreement: 5 (3-10) → 11 (11-99) in Arabic
+$J query --tm "$T/P" -s en -t ar --json 'I bought 11 books' >"$T/a.json"
+check "agreement check" test "$(jq -r '.matches[0].agreement' "$T/a.json")" = check
+check "agreement position" test "$(jq -c '.matches[0].agreement_numbers[0] | [.number, .from, .to]' "$T/a.json")" = '["11","few","many"]'
+check "agreement never 100" test "$(jq '.matches[0].score < 100' "$T/a.json")" = true
+$J query --tm "$T/P" -s en -t ar 'I bought 11 books' >"$T/a.txt"
+check "agreement mark in text" grep -qF '[check agreement: 11 (few -> many)]' "$T/a.txt"
+
+# filters: the same results with the index and --exhaustive
+cat >"$T/props.tmx" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/>
+<body>
+<tu changedate="20200101T000000Z"><prop type="x-project">alpha</prop><tuv xml:lang="en"><seg>Print the page now</seg></tuv><tuv xml:lang="ar"><seg>اطبع الصفحة الآن</seg></tuv></tu>
+<tu changedate="20240601T000000Z"><prop type="x-project">beta</prop><tuv xml:lang="en"><seg>Print the pages now</seg></tuv><tuv xml:lang="ar"><seg>اطبع الصفحات الآن</seg></tuv></tu>
+<tu changedate="20250101T000000Z"><prop type="x-project">alpha</prop><tuv xml:lang="en"><seg>Print this page now</seg></tuv><tuv xml:lang="ar"><seg>اطبع هذه الصفحة الآن</seg></tuv></tu>
+</body></tmx>
+EOF
+$J import --tm "$T/F" -q "$T/props.tmx"
+for ex in "" --exhaustive; do
+    check "--prop $ex" test "$($J query --tm "$T/F" -s en -t ar --min 30 --prop x-project=alpha $ex --json 'Print the page now' | jq -c '[.matches[].id]')" = '[1,3]'
+    check "--changed-since $ex" test "$($J query --tm "$T/F" -s en -t ar --min 30 --changed-since 2024-01-01 $ex --json 'Print the page now' | jq -c '[.matches[].id]')" = '[2,3]'
+done
+$J query --tm "$T/F" -s en -t ar --changed-since yesterday 'x' 2>"$T/err"
+check "--changed-since: a bad date is an error" test $? -eq 1
+check "--changed-since: the message" grep -q "not a date" "$T/err"
+
+# tags: the query's tags in the target, TMX inline markup in and out
+cat >"$T/tags.tmx" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/>
+<body><tu><tuv xml:lang="en"><seg>Click <bpt i="1">&lt;b&gt;</bpt>here<ept i="1">&lt;/b&gt;</ept> to open</seg></tuv>
+<tuv xml:lang="ar"><seg>انقر <bpt i="1">&lt;b&gt;</bpt>هنا<ept i="1">&lt;/b&gt;</ept> للفتح</seg></tuv></tu></body></tmx>
+EOF
+$J import --tm "$T/G" -q "$T/tags.tmx"
+q='Click <bpt i="3">&lt;i&gt;</bpt>here<ept i="3">&lt;/i&gt;</ept> to open'
+$J query --tm "$T/G" -s en -t ar --tags tmx --json "$q" >"$T/t.json"
+check "tags: 100 with the same kinds" test "$(jq '.matches[0].score' "$T/t.json")" = 100
+check "tags: plain target" test "$(jq -r '.matches[0].target' "$T/t.json")" = "انقر هنا للفتح"
+check "tags: the query's tags in the target" test "$(jq -r '.matches[0].target_tagged' "$T/t.json")" = 'انقر <bpt i="3">&lt;i&gt;</bpt>هنا<ept i="3">&lt;/i&gt;</ept> للفتح'
+$J query --tm "$T/G" -s en -t ar --tags tmx --json 'Click here to open' >"$T/t2.json"
+check "tags: a tag difference costs a point each" test "$(jq -c '.matches[0] | [.score, .tag_difference, (.unmapped_tags | length)]' "$T/t2.json")" = '[97,2,2]'
+$J query --tm "$T/G" -s en -t ar --tags tmx --format tmx "$q" >"$T/out.tmx"
+check "--format tmx: exit 0" test $? -eq 0
+check "--format tmx: well-formed" xmllint --noout --nonet "$T/out.tmx"
+check "--format tmx: inline elements kept" grep -qF '<bpt i="3">&lt;i&gt;</bpt>هنا' "$T/out.tmx"
+$J import --tm "$T/G2" -q "$T/out.tmx"
+check "--format tmx: re-importable" test "$($J stats --tm "$T/G2" --json | jq .units)" -eq 1
+$J query --tm "$T/G" -s en -t ar --tags braces --json 'Click {0}here{1} to open' >"$T/t3.json"
+# {0} and {1} are <ph> codes, the stored ones a <bpt>/<ept> pair: none maps, all are said
+check "--tags braces: placeholders as tags" test "$(jq -c '.matches[0] | [.tag_difference, .missing_tags, (.unmapped_tags | length)]' "$T/t3.json")" = '[4,[0,1],2]'
+$J query --tm "$T/G" -s en -t ar --tags tmx 'Click <b>here' 2>"$T/err"
+check "--tags tmx: bad markup is an error" test $? -eq 1
+
+# the import merges only identical units
+printf '%s\t%s\n' "Page" "الصفحة" "page" "صفحة" "Left margin:" "الهامش الأيسر:" "Left margin: " "الهامش الأيسر: " "Page" "الصفحة" >"$T/dup.tsv"
+$J import --tm "$T/D" -s en -t ar -q "$T/dup.tsv"
+check "identical only: 4 units of 5" test "$($J stats --tm "$T/D" --json | jq .units)" -eq 4
+check "page answers صفحة at 100" test "$($J query --tm "$T/D" -s en -t ar --json page | jq -c '.matches[0] | [.score, .target]')" = '[100,"صفحة"]'
+
+# usage errors
+$J query --tm "$T/P:101" -s en -t ar x 2>/dev/null
+check "penalty over 100: usage error" test $? -eq 2
+$J query --tm "$T/P" -s en -t ar --prop nonsense x 2>/dev/null
+check "--prop without =: usage error" test $? -eq 2
+$J query --tm "$T/P" -s en -t ar --format yaml x 2>/dev/null
+check "--format unknown: usage error" test $? -eq 2
+
+[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "all checks passed"

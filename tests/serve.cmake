@@ -1,0 +1,56 @@
+# jisr serve (serve/): unit tests of the pure parts, fuzz targets of the URL/route parser and the
+# request-body readers, and end-to-end tests against a real server on a loopback port (Python
+# standard library, /usr/bin/python3). Tests driving a browser or other Python servers are
+# labelled no-asan: the ASan build may skip them (.ci/test runs ctest -LE no-asan there).
+
+# cmocka tests of route.c, body.c and upload.c, linked with the static library
+add_executable(test_serve ${CMAKE_SOURCE_DIR}/tests/test_serve.c)
+target_include_directories(test_serve PRIVATE ${CMAKE_SOURCE_DIR})
+target_compile_definitions(test_serve PRIVATE _POSIX_C_SOURCE=200809L)
+target_compile_options(test_serve PRIVATE ${JISR_WARNINGS} -Wno-missing-prototypes)
+target_link_libraries(test_serve PRIVATE jisr_serve_core libjisr PkgConfig::CMOCKA)
+add_test(NAME test_serve COMMAND test_serve)
+
+# several memories with penalties (tm/multi.c) against --exhaustive on each memory
+jisr_add_test(test_tm_multi SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_multi.c
+              LAYERS text formats tm)
+
+# fuzz targets over serve_core (same scheme as jisr_add_fuzz: libFuzzer with JISR_FUZZ, else a
+# replay of the checked-in corpus under ctest)
+function(serve_add_fuzz name)
+  if(JISR_FUZZ)
+    add_executable(fuzz_${name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${name}.c)
+    target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    add_executable(fuzz_${name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${name}.c
+                   ${CMAKE_SOURCE_DIR}/tests/fuzz/replay.c)
+    add_test(NAME fuzz_replay_${name}
+             COMMAND fuzz_${name} ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  endif()
+  target_include_directories(fuzz_${name} PRIVATE ${CMAKE_SOURCE_DIR})
+  target_compile_definitions(fuzz_${name} PRIVATE _POSIX_C_SOURCE=200809L)
+  target_link_libraries(fuzz_${name} PRIVATE jisr_serve_core libjisr)
+endfunction()
+serve_add_fuzz(serve_url)
+serve_add_fuzz(serve_body)
+
+# end-to-end: a real server on a free loopback port
+set(_py /usr/bin/python3)
+function(serve_add_py_test name script)
+  cmake_parse_arguments(P "" "TIMEOUT" "LABELS" ${ARGN})
+  add_test(NAME ${name} COMMAND ${_py} ${CMAKE_SOURCE_DIR}/tests/${script})
+  set(_labels serve ${P_LABELS})
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS "${_labels}"
+    ENVIRONMENT "JISR_BINARY=$<TARGET_FILE:jisr>;JISR_TEST_DATA=${JISR_TEST_DATA};JISR_SHARED_DATA=${JISR_SHARED_DATA};JISR_SOURCE_DIR=${CMAKE_SOURCE_DIR};JISR_ARTEFACTS=${CMAKE_BINARY_DIR}/tests/artefacts")
+  if(P_TIMEOUT)
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${P_TIMEOUT})
+  endif()
+endfunction()
+serve_add_py_test(serve_api serve_api.py TIMEOUT 300)
+serve_add_py_test(serve_lifecycle serve_lifecycle.py TIMEOUT 300)
+serve_add_py_test(serve_weblate serve_weblate.py TIMEOUT 300 LABELS no-asan)
+serve_add_py_test(serve_ttk serve_ttk.py TIMEOUT 300 LABELS no-asan)
+serve_add_py_test(serve_browser serve_browser.py TIMEOUT 300 LABELS no-asan)
+# concurrent reads, writes, imports and exports; labelled threads: the ThreadSanitizer build of
+# .ci/test runs it (with jisr built there)
+serve_add_py_test(serve_concurrency serve_concurrency.py TIMEOUT 600 LABELS threads)

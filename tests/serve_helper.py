@@ -1,0 +1,171 @@
+"""serve_helper.py — what the `jisr serve` tests share (Python standard library only).
+
+Server(...) starts `jisr serve` on a free loopback port (port 0 and --ready-file, so there is no
+race for a port) and stops it — every test stops every process it starts, also on failure
+(use it as a context manager). request() sends one request with the target exactly as given
+(http.client, no re-encoding). Checks prints "ok"/"FAIL" lines and gives the exit status.
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+JISR = os.environ.get("JISR_BINARY", "jisr")
+TEST_DATA = os.environ.get("JISR_TEST_DATA", "")
+SOURCE_DIR = os.environ.get("JISR_SOURCE_DIR", "")
+ARTEFACTS = os.environ.get("JISR_ARTEFACTS", "")
+
+
+class Checks:
+    def __init__(self):
+        self.fails = 0
+        self.n = 0
+
+    def ok(self, desc, cond, detail=""):
+        self.n += 1
+        if cond:
+            print("ok   " + desc, flush=True)
+        else:
+            self.fails += 1
+            print("FAIL " + desc + (": " + str(detail) if detail != "" else ""), flush=True)
+        return cond
+
+    def done(self):
+        print("%d checks, %d failed" % (self.n, self.fails), flush=True)
+        return 1 if self.fails else 0
+
+
+def run(*args, stdin=None, check=True):
+    """Run jisr with args; returns (status, stdout, stderr) as text."""
+    p = subprocess.run([JISR] + list(args), input=stdin, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise RuntimeError("jisr %s failed: %s" % (" ".join(args), p.stderr))
+    return p.returncode, p.stdout, p.stderr
+
+
+class Server:
+    def __init__(self, tmp, args, name="server", env=None):
+        self.tmp = tmp
+        self.ready = os.path.join(tmp, name + ".ready")
+        self.logpath = os.path.join(tmp, name + ".log")
+        if os.path.exists(self.ready):
+            os.unlink(self.ready)
+        cmd = [JISR, "serve", "--listen", "127.0.0.1:0", "--ready-file", self.ready] + list(args)
+        self.log = open(self.logpath, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env if env else os.environ.copy())
+        deadline = time.time() + 30
+        self.url = None
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            if os.path.exists(self.ready):
+                with open(self.ready) as f:
+                    u = f.read().strip()
+                if u:
+                    self.url = u
+                    break
+            time.sleep(0.02)
+        if not self.url:
+            self.stop()
+            raise RuntimeError("the server did not start:\n" + self.log_text())
+        p = urllib.parse.urlparse(self.url)
+        self.host, self.port = p.hostname, p.port
+
+    def log_text(self):
+        if not self.log.closed:
+            self.log.flush()
+        with open(self.logpath, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        """Stop the server; returns its exit status (killed after timeout: -9)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.stop()
+        return False
+
+    def request(self, method, target, body=None, headers=None, timeout=60):
+        return request(self.host, self.port, method, target, body, headers, timeout)
+
+    def get_json(self, target, headers=None):
+        st, h, b = self.request("GET", target, headers=headers)
+        return st, (json.loads(b) if b else None)
+
+
+def request(host, port, method, target, body=None, headers=None, timeout=60):
+    """One request on a fresh connection; returns (status, headers dict lower-cased, body)."""
+    c = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        c.putrequest(method, target, skip_accept_encoding=True)
+        hs = dict(headers or {})
+        if body is not None and "Content-Length" not in hs:
+            hs["Content-Length"] = str(len(body))
+        for k, v in hs.items():
+            c.putheader(k, v)
+        c.endheaders()
+        if body is not None:
+            try:  # a server that answers early (401, 413) may close before the body is sent
+                c.send(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        r = c.getresponse()
+        data = r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+    finally:
+        c.close()
+
+
+def raw(host, port, data, timeout=10):
+    """Send raw bytes on a fresh connection; returns what came back until the server closes."""
+    s = socket.create_connection((host, port), timeout=timeout)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                k = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not k:
+                break
+            out += k
+        return out
+    finally:
+        s.close()
+
+
+def weblate_quote(part):
+    """How Weblate's machinery builds a URL segment: quote(part, safe="")."""
+    if isinstance(part, str):
+        part = part.encode()
+    return urllib.parse.quote(part, safe=b"")
+
+
+def make_tsv(path, pairs):
+    with open(path, "w", encoding="utf-8") as f:
+        for a, b in pairs:
+            f.write(a + "\t" + b + "\n")
+
+
+def tmpdir(prefix):
+    return tempfile.mkdtemp(prefix=prefix)

@@ -1,0 +1,311 @@
+#!/usr/bin/python3
+"""serve_lifecycle.py — `jisr serve` starting, stopping and surviving what clients do:
+
+  - SIGTERM while an upload is still arriving: after --grace the upload is aborted, the strict
+    import stores nothing, the server exits 0 and the memory is exactly as before;
+  - SIGTERM once an upload is complete: the import commits whole, the client gets its 200;
+  - a client that drops the connection half-way through an upload (TMX, and TSV cut at a line
+    boundary, which would parse cleanly): nothing imported, the server goes on;
+  - the server answers other requests while an import runs;
+  - SIGINT, a second signal cutting the grace period short, a busy port, a bad --listen, an
+    unreadable token file, IPv6 loopback.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_helper import JISR, Checks, Server, make_tsv, run, tmpdir  # noqa: E402
+
+C = Checks()
+T = tmpdir("jisr-serve-life-")
+TOKEN = "lifecycle-token-20f6c1e9a8b7d3"
+AUTH = "Authorization: Bearer %s\r\n" % TOKEN
+
+
+def units(mem):
+    return json.loads(run("stats", "--tm", mem, "--json")[1])["units"]
+
+
+def tsv_body(first, n):
+    return "".join("وحدة رفع رقم %d عن البند ب%d\tUpload unit number %d about item w%d\n" %
+                   (i, i * 7, i, i * 7) for i in range(first, first + n)).encode()
+
+
+def start_upload(srv, target, body, ctype, send_first):
+    """Open a connection, send headers (the full Content-Length) and the first send_first bytes."""
+    s = socket.create_connection((srv.host, srv.port), timeout=120)
+    s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\nContent-Length: %d\r\n\r\n" %
+               (target, AUTH, ctype, len(body))).encode())
+    s.sendall(body[:send_first])
+    return s
+
+
+def read_response(s, timeout=120):
+    s.settimeout(timeout)
+    out = b""
+    try:
+        while True:
+            k = s.recv(65536)
+            if not k:
+                break
+            out += k
+            if b"\r\n\r\n" in out:
+                head, _, rest = out.partition(b"\r\n\r\n")
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        if len(rest) >= int(line.split(b":")[1]):
+                            return out
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return out
+
+
+def wait_until(cond, timeout=120):
+    """Poll cond() until it holds (a slow build — ASan — takes its time); returns it."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+
+
+def idle(srv):
+    """No import running or queued (GET /v1/ "pending")."""
+    st, _, b = srv.request("GET", "/v1/")
+    return st == 200 and json.loads(b)["pending"]["imports"] == 0
+
+
+def main():
+    mem = os.path.join(T, "m")
+    seed = os.path.join(T, "seed.tsv")
+    make_tsv(seed, [("جملة أولى رقم %d" % i, "First sentence number %d" % i) for i in range(500)])
+    run("import", "--tm", mem, "-s", "ar", "-t", "en", "-q", seed)
+    tokf = os.path.join(T, "token")
+    with open(tokf, "w") as f:
+        f.write(TOKEN + "\n")
+    os.chmod(tokf, 0o600)
+    n0 = units(mem)
+    args = ["--tm", mem, "--token-file", tokf]
+
+    # 1. SIGTERM while the upload is still arriving
+    body = tsv_body(0, 40000)
+    srv = Server(T, args + ["--grace", "2"], "term1")
+    try:
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en",
+                         body, "text/tab-separated-values", len(body) // 3)
+        time.sleep(0.5)
+        t0 = time.time()
+        code = srv.stop(signal.SIGTERM, timeout=60)
+        dt = time.time() - t0
+        s.close()
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    C.ok("SIGTERM during an upload: exit 0 after the grace period (%.1f s)" % dt,
+         code == 0 and 1.5 < dt < 20, (code, dt))
+    C.ok("SIGTERM during an upload: the memory is exactly as before", units(mem) == n0,
+         (units(mem), n0))
+    log = srv.log_text()
+    C.ok("the log says it stopped", "SIGTERM: stopping" in log and "stopped" in log, log[-800:])
+    code, out, err = run("query", "--tm", mem, "-s", "en", "-t", "ar", "--json",
+                         "Upload unit number 10 about item w70", check=False)
+    C.ok("nothing of the cut-off upload is stored", code == 0 and all(
+        "Upload unit" not in m["source"] for m in json.loads(out)["matches"]), out[:300])
+
+    # 2. SIGTERM once the upload is complete: the import commits whole
+    body = tsv_body(100000, 60000)
+    srv = Server(T, args, "term2")
+    try:
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en",
+                         body, "text/tab-separated-values", len(body))
+        time.sleep(0.2)
+        srv.proc.send_signal(signal.SIGTERM)
+        resp = read_response(s)
+        s.close()
+        code = srv.stop(timeout=120)
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    status = resp.split(b" ", 2)[1] if resp.startswith(b"HTTP/") else b""
+    C.ok("SIGTERM after a complete upload: the client gets 200", status == b"200", resp[:300])
+    C.ok("SIGTERM after a complete upload: all 60,000 units committed, exit 0",
+         units(mem) == n0 + 60000 and code == 0, (units(mem), n0, code))
+    n0 = units(mem)
+
+    # 3. a client going away half-way: nothing imported (TMX; TSV cut at a line boundary)
+    srv = Server(T, args, "abort")
+    try:
+        _, tmx, _ = run("export", "--tm", mem, "-o", "-")
+        tmxb = tmx.replace("First sentence", "Second sentence").encode()
+        s = start_upload(srv, "/v1/import?format=tmx", tmxb, "application/x-tmx+xml",
+                         len(tmxb) // 2)
+        time.sleep(0.3)
+        s.close()
+        C.ok("a cut-off upload: the import ends (GET /v1/ pending.imports back to 0)",
+             wait_until(lambda: idle(srv)))
+        body = tsv_body(500000, 5000)
+        cut = body.rfind(b"\n", 0, len(body) // 2) + 1  # a clean line boundary
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
+                         "text/tab-separated-values", cut)
+        time.sleep(0.3)
+        s.close()
+        wait_until(lambda: idle(srv) and srv.log_text().count("POST /v1/import - ") >= 2)
+        st, _, b = srv.request("GET", "/v1/stats")
+        C.ok("uploads cut off by the client: nothing imported (TMX and line-aligned TSV)",
+             st == 200 and json.loads(b)["units"] == n0, (st, b[:200], n0))
+        log = srv.log_text()
+        C.ok("the log names the request that went away", "POST /v1/import - " in log and
+             "client went away" in log or "(error)" in log, log[-600:])
+        # 4. other requests are answered while an import runs
+        body = tsv_body(700000, 30000)
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
+                         "text/tab-separated-values", len(body) // 2)
+        time.sleep(0.3)
+        t0 = time.time()
+        st1, _, _ = srv.request("GET", "/v1/")
+        st2, _, _ = srv.request("GET", "/")
+        st3, _, b3 = srv.request("GET", "/tmserver/en/ar/unit/First%20sentence%20number%2042")
+        st4, _, b4 = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
+                                 "%20about%20item%20w4900070")
+        dt = time.time() - t0
+        C.ok("while an import is open the server answers, queries included (%.3f s)" % dt,
+             st1 == 200 and st2 == 200 and st3 == 200 and dt < 2, (st1, st2, st3, dt))
+        C.ok("... from the last committed state: old units found, the import's not yet",
+             json.loads(b3)[0]["quality"] == 100 and
+             all(m["quality"] < 100 for m in json.loads(b4)), (b3[:200], b4[:200]))
+        st5, h5, b5 = srv.request("POST", "/v1/import?format=tsv&source=ar&target=en",
+                                  tsv_body(800000, 10), {"Authorization": "Bearer " + TOKEN})
+        C.ok("a second import while one runs: 503 with Retry-After",
+             st5 == 503 and h5.get("retry-after") and
+             json.loads(b5)["error"]["code"] == "busy", (st5, h5, b5))
+        t0 = time.time()
+        st6, _, b6 = srv.request("PUT", "/tmserver/en/ar/unit/x",
+                                 json.dumps({"source": "Saved during an import",
+                                             "target": "حفظ أثناء الاستيراد"}).encode(),
+                                 {"Authorization": "Bearer " + TOKEN})
+        C.ok("a unit saved while an import's upload is open: 200 at once (%.3f s)" %
+             (time.time() - t0), st6 == 200 and json.loads(b6)["added"] == 1 and
+             time.time() - t0 < 5, (st6, b6))
+        s.sendall(body[len(body) // 2:])
+        # queries go on while the import parses and commits
+        answers = []
+        stop = threading.Event()
+
+        def ask():
+            while not stop.is_set():
+                st, _, _ = srv.request("GET", "/tmserver/en/ar/unit/First%20sentence%20number%2042")
+                answers.append(st)
+        th = threading.Thread(target=ask)
+        th.start()
+        resp = read_response(s)
+        stop.set()
+        th.join()
+        s.close()
+        C.ok("the upload then completes: 200, 30,000 added",
+             b" 200 " in resp[:20] and b'"added":30000' in resp, resp[:400])
+        C.ok("queries during the import's commit all answered 200 (%d)" % len(answers),
+             answers and all(a == 200 for a in answers), answers[:20])
+        st, _, b = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
+                               "%20about%20item%20w4900070")
+        C.ok("after the commit the new units are found", st == 200 and
+             json.loads(b)[0]["quality"] == 100, b[:200])
+        code = srv.stop(signal.SIGINT)
+        C.ok("SIGINT: exit 0", code == 0 and "SIGINT: stopping" in srv.log_text(), code)
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    n0 = units(mem)
+
+    # 5. a second signal does not wait for the grace period
+    srv = Server(T, args + ["--grace", "60"], "twice")
+    try:
+        body = tsv_body(900000, 1000)
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,
+                         "text/tab-separated-values", 100)
+        time.sleep(0.3)
+        t0 = time.time()
+        srv.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        code = srv.stop(signal.SIGTERM, timeout=30)
+        dt = time.time() - t0
+        s.close()
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    C.ok("a second SIGTERM stops at once (%.1f s, exit %s)" % (dt, code), dt < 10 and code == 0,
+         srv.log_text()[-500:])
+    C.ok("... and the cut-off upload stored nothing", units(mem) == n0)
+
+    # 5b. a query may take --query-timeout at most: a slow one is a 503, the server goes on
+    with Server(T, ["--tm", mem, "--query-timeout", "1"], "qtime") as a:
+        st, _, b = a.request("GET", "/v1/query?q=Upload%20unit%20number%2012&source=en&target=ar"
+                             "&exhaustive=1&min=0")
+        C.ok("an exhaustive query over %d units with --query-timeout 1: 503" % units(mem),
+             st == 503 and json.loads(b)["error"]["code"] == "interrupted", (st, b[:200]))
+        st, _, b = a.request("GET", "/v1/stats")
+        C.ok("... and the server goes on", st == 200 and json.loads(b)["units"] > 0, (st, b[:200]))
+
+    # 6. start-up failures
+    with Server(T, ["--tm", mem], "busy") as a:
+        p = subprocess.run([JISR, "serve", "--tm", os.path.join(T, "other"), "--listen",
+                            "127.0.0.1:%d" % a.port], capture_output=True, text=True, timeout=30)
+        C.ok("a busy port: exit 1, 'cannot listen'", p.returncode == 1 and
+             "cannot listen" in p.stderr, p.stderr)
+    for bad in ("8080", "127.0.0.1", "127.0.0.1:99999", "nohost:80", "[::1:80"):
+        p = subprocess.run([JISR, "serve", "--tm", mem, "--listen", bad], capture_output=True,
+                           text=True, timeout=30)
+        C.ok("--listen %s: exit 1 with a message" % bad, p.returncode == 1 and
+             "--listen" in p.stderr, p.stderr)
+    p = subprocess.run([JISR, "serve", "--tm", mem, "--token-file", os.path.join(T, "nofile")],
+                       capture_output=True, text=True, timeout=30)
+    C.ok("an unreadable token file: exit 1", p.returncode == 1 and "token" in p.stderr, p.stderr)
+    p = subprocess.run([JISR, "serve", "--tm", os.path.join(T, "m", "data.mdb")],
+                       capture_output=True, text=True, timeout=30)
+    C.ok("not a memory: exit 1 with the library's message", p.returncode == 1 and p.stderr,
+         p.stderr)
+    has6 = True
+    try:
+        x = socket.socket(socket.AF_INET6)
+        x.bind(("::1", 0))
+        x.close()
+    except OSError:
+        has6 = False
+    if has6:
+        ready = os.path.join(T, "v6.ready")
+        p = subprocess.Popen([JISR, "serve", "--tm", mem, "--listen", "[::1]:0", "--ready-file",
+                              ready], stderr=subprocess.PIPE)
+        try:
+            for _ in range(200):
+                if os.path.exists(ready) and open(ready).read().strip():
+                    break
+                time.sleep(0.05)
+            url = open(ready).read().strip()
+            port = int(url.rsplit(":", 1)[1].strip("/"))
+            c = socket.create_connection(("::1", port), timeout=10)
+            c.sendall(b"GET /v1/stats HTTP/1.0\r\n\r\n")
+            got = c.recv(100)
+            c.close()
+            C.ok("IPv6 loopback [::1]", url.startswith("http://[::1]:") and b" 200 " in got, url)
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait(30)
+    shutil.rmtree(T, ignore_errors=True)
+    return C.done()
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except Exception:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    sys.exit(code)

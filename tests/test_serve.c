@@ -1,0 +1,485 @@
+/*
+ * test_serve.c — the pure parts of `jisr serve`: the route parser and its decoding rules
+ * (serve/route.c), the JSON request bodies (serve/body.c) and the streamed-upload pipe
+ * (serve/upload.c, with a reader thread and simulated suspend/resume).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "serve/serve.h"
+#include "serve/serve_int.h"
+
+static int parse(srv_route *r, const char *method, const char *uri)
+{
+    return srv_route_parse(r, method, uri, strlen(uri));
+}
+
+static void test_tmserver_routes(void **state)
+{
+    (void)state;
+    srv_route r;
+    /* Weblate: quote(part, safe="") — "/" as %2F, space %20, "+" %2B, "%" %25, "?" %3F, "#" %23 */
+    assert_int_equal(parse(&r, "GET", "/tmserver/en/ar/unit/a%2Fb%20c%2Bd%25e%3Ff%23g"), 0);
+    assert_int_equal(r.id, SRV_R_TMS_UNIT);
+    assert_string_equal(r.sl, "en");
+    assert_string_equal(r.tl, "ar");
+    assert_string_equal(r.text, "a/b c+d%e?f#g");
+    assert_int_equal(r.write, 0);
+    srv_route_free(&r);
+    /* Arabic, percent-encoded UTF-8; '+' in the path is a plus */
+    assert_int_equal(
+        parse(&r, "GET", "/api/v1/ar/en/unit/%D9%85%D8%B1%D8%AD%D8%A8%D8%A7+1?max_candidates=3"),
+        0);
+    assert_int_equal(r.id, SRV_R_TMS_UNIT);
+    assert_string_equal(r.text, "مرحبا+1");
+    assert_string_equal(srv_param_get(&r, "max_candidates"), "3");
+    srv_route_free(&r);
+    /* ?source= form, '+' is a space in a query string, %2B a plus */
+    assert_int_equal(parse(&r, "GET", "/tmserver/en/ar/unit/?source=one+two%2Bthree&x"), 0);
+    assert_string_equal(r.text, "one two+three");
+    assert_string_equal(srv_param_get(&r, "x"), "");
+    srv_route_free(&r);
+    /* a client that left "/" unencoded: the rest of the path is the text */
+    assert_int_equal(parse(&r, "GET", "/tmserver/en/ar/unit/and/or"), 0);
+    assert_string_equal(r.text, "and/or");
+    srv_route_free(&r);
+    /* writes */
+    assert_int_equal(parse(&r, "PUT", "/tmserver/en/ar/unit/x"), 0);
+    assert_int_equal(r.write, 1);
+    srv_route_free(&r);
+    assert_int_equal(parse(&r, "POST", "/tmserver/en/ar/store/"), 0);
+    assert_int_equal(r.id, SRV_R_TMS_STORE);
+    assert_int_equal(r.write, 1);
+    srv_route_free(&r);
+    assert_int_equal(parse(&r, "GET", "/tmserver/en/ar/store/"), 405);
+    srv_route_free(&r);
+    assert_int_equal(parse(&r, "GET", "/tmserver/languages/"), 0);
+    assert_int_equal(r.id, SRV_R_TMS_LANGS);
+    srv_route_free(&r);
+    assert_int_equal(parse(&r, "GET", "/api/v1/languages"), 0);
+    assert_int_equal(r.id, SRV_R_TMS_LANGS);
+    srv_route_free(&r);
+    assert_int_equal(parse(&r, "GET", "/tmserver/en/ar/nope/x"), 404);
+    srv_route_free(&r);
+    assert_int_equal(parse(&r, "DELETE", "/tmserver/en/ar/unit/x"), 405);
+    srv_route_free(&r);
+}
+
+static void test_v1_routes(void **state)
+{
+    (void)state;
+    srv_route r;
+    static const struct {
+        const char *method, *uri;
+        int status, id, write;
+    } t[] = {
+        {"GET", "/v1/", 0, SRV_R_V1_INFO, 0},
+        {"GET", "/v1", 0, SRV_R_V1_INFO, 0},
+        {"GET", "/v1/query?q=x&source=en&target=ar", 0, SRV_R_V1_QUERY, 0},
+        {"POST", "/v1/query", 0, SRV_R_V1_QUERY, 0},
+        {"GET", "/v1/concord/", 0, SRV_R_V1_CONCORD, 0},
+        {"GET", "/v1/stats", 0, SRV_R_V1_STATS, 0},
+        {"HEAD", "/v1/stats", 0, SRV_R_V1_STATS, 0},
+        {"GET", "/v1/languages", 0, SRV_R_V1_LANGS, 0},
+        {"GET", "/v1/units/42", 0, SRV_R_V1_UNIT, 0},
+        {"DELETE", "/v1/units/42", 0, SRV_R_V1_UNIT, 1},
+        {"GET", "/v1/units/0", 404, 0, 0},
+        {"GET", "/v1/units/4294967296", 404, 0, 0},
+        {"GET", "/v1/units/x1", 404, 0, 0},
+        {"POST", "/v1/delete", 0, SRV_R_V1_DELETE, 1},
+        {"GET", "/v1/delete", 405, 0, 0},
+        {"POST", "/v1/import?format=tmx", 0, SRV_R_V1_IMPORT, 1},
+        {"PUT", "/v1/import", 0, SRV_R_V1_IMPORT, 1},
+        {"GET", "/v1/export?source=ar", 0, SRV_R_V1_EXPORT, 0},
+        {"PATCH", "/v1/stats", 405, 0, 0},
+        {"OPTIONS", "/v1/stats", 0, SRV_R_V1_STATS, 0},
+        {"GET", "/v1/nothing", 404, 0, 0},
+        {"GET", "/", 0, SRV_R_PAGE, 0},
+        {"GET", "/index.html", 0, SRV_R_PAGE, 0},
+        {"GET", "/page.js", 0, SRV_R_ASSET, 0},
+        {"GET", "/etc/passwd", 404, 0, 0},
+        {"GET", "/../../etc/passwd", 404, 0, 0},
+        {"GET", "/page.js/../../x", 404, 0, 0},
+        {"POST", "/", 405, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        int rc = parse(&r, t[i].method, t[i].uri);
+        if (rc != t[i].status)
+            fail_msg("%s %s: %d, expected %d", t[i].method, t[i].uri, rc, t[i].status);
+        if (rc == 0) {
+            assert_int_equal(r.id, t[i].id);
+            assert_int_equal(r.write, t[i].write);
+        }
+        srv_route_free(&r);
+    }
+    assert_int_equal(parse(&r, "GET", "/v1/units/42"), 0);
+    assert_int_equal(r.unit_id, 42);
+    srv_route_free(&r);
+}
+
+static void test_decoding_errors(void **state)
+{
+    (void)state;
+    srv_route r;
+    static const char *const bad[] = {
+        "/tmserver/en/ar/unit/%",
+        "/tmserver/en/ar/unit/%4",
+        "/tmserver/en/ar/unit/%zz",
+        "/tmserver/en/ar/unit/%00",
+        "/tmserver/en/ar/unit/%FF",
+        "/tmserver/en/ar/unit/%C0%80",
+        "/tmserver/en/ar/unit/%ED%A0%80",
+        "/tmserver/en/ar/unit/x#y",
+        "/v1/query?q=%D9",
+        "/v1/query?q=a%00b",
+        "nopath",
+        "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = parse(&r, "GET", bad[i]);
+        if (rc != 400)
+            fail_msg("'%s': %d, expected 400", bad[i], rc);
+        assert_non_null(r.error);
+        srv_route_free(&r);
+    }
+    /* the request target is bounded */
+    size_t n = SRV_URI_MAX + 1;
+    char *big = malloc(n + 1);
+    memset(big, 'a', n);
+    memcpy(big, "/v1/query?q=", 12);
+    big[n] = '\0';
+    assert_int_equal(parse(&r, "GET", big), 414);
+    srv_route_free(&r);
+    big[n - 1] = '\0';
+    assert_int_equal(parse(&r, "GET", big), 0);
+    srv_route_free(&r);
+    free(big);
+    /* too many parameters */
+    char q[2048] = "/v1/stats?";
+    for (int i = 0; i <= SRV_MAX_PARAMS; i++)
+        strcat(q, "a=1&");
+    assert_int_equal(parse(&r, "GET", q), 400);
+    srv_route_free(&r);
+}
+
+static void test_text_cut(void **state)
+{
+    (void)state;
+    /* 1,200 Arabic letters percent-encoded: cut at SRV_TEXT_MAX characters, on a boundary */
+    size_t k = 1200;
+    char *uri = malloc(32 + k * 6 + 1);
+    strcpy(uri, "/tmserver/ar/en/unit/");
+    char *w = uri + strlen(uri);
+    for (size_t i = 0; i < k; i++, w += 6)
+        memcpy(w, "%D8%A8", 6);
+    *w = '\0';
+    srv_route r;
+    assert_int_equal(parse(&r, "GET", uri), 0);
+    assert_int_equal(r.text_cut, 1);
+    assert_int_equal(r.text_len, SRV_TEXT_MAX * 2);
+    assert_int_equal(strlen(r.text), SRV_TEXT_MAX * 2);
+    assert_true(srv_utf8_valid(r.text, r.text_len));
+    srv_route_free(&r);
+    free(uri);
+    assert_int_equal(srv_utf8_cut("abc", 3, 5), 3);
+    assert_int_equal(srv_utf8_cut("بيت", 6, 2), 4);
+}
+
+static void test_languages(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(srv_lang_normalize("pt_BR", out, sizeof out), 0);
+    assert_string_equal(out, "pt-br");
+    assert_int_equal(srv_lang_normalize("AR", out, sizeof out), 0);
+    assert_string_equal(out, "ar");
+    assert_int_equal(srv_lang_normalize("sr@latin", out, sizeof out), 0);
+    assert_string_equal(out, "sr-latin");
+    assert_int_equal(srv_lang_normalize("zh-Hant-TW", out, sizeof out), 0);
+    assert_string_equal(out, "zh-hant-tw");
+    static const char *const bad[] = {
+        "", "-", "a-", "1ab", "ar en", "ar/en", "toolongsubtag", "ar--en", "ar%2Fen", "é"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(srv_lang_normalize(bad[i], out, sizeof out), -1);
+    srv_lang_weblate("pt-BR", out, sizeof out);
+    assert_string_equal(out, "pt_br");
+}
+
+static void test_token_and_numbers(void **state)
+{
+    (void)state;
+    assert_true(srv_token_equal("secret-token", 12, "secret-token", 12));
+    assert_false(srv_token_equal("secret-tokem", 12, "secret-token", 12));
+    assert_false(srv_token_equal("secret", 6, "secret-token", 12));
+    assert_false(srv_token_equal("secret-token-and-more", 21, "secret-token", 12));
+    assert_false(srv_token_equal("", 0, "secret-token", 12));
+    assert_false(srv_token_equal("", 0, "", 0));
+    long v;
+    assert_int_equal(srv_parse_int("75", 0, 100, &v), 0);
+    assert_int_equal(v, 75);
+    assert_int_equal(srv_parse_int("101", 0, 100, &v), -1);
+    assert_int_equal(srv_parse_int("7x", 0, 100, &v), -1);
+    assert_int_equal(srv_parse_int("", 0, 100, &v), -1);
+    assert_int_equal(srv_parse_int("-1", 0, 100, &v), -1);
+    assert_int_equal(srv_parse_int("99999999999999999999", 0, 100, &v), -1);
+    char *dir;
+    int pen;
+    assert_int_equal(serve_parse_tm("/srv/tm:10", &dir, &pen), 0);
+    assert_string_equal(dir, "/srv/tm");
+    assert_int_equal(pen, 10);
+    free(dir);
+    assert_int_equal(serve_parse_tm("/srv/tm", &dir, &pen), 0);
+    assert_string_equal(dir, "/srv/tm");
+    assert_int_equal(pen, 0);
+    free(dir);
+    assert_int_equal(serve_parse_tm("/srv/a:b", &dir, &pen), 0);
+    assert_string_equal(dir, "/srv/a:b");
+    free(dir);
+    assert_int_equal(serve_parse_tm("/srv/tm:101", &dir, &pen), -1);
+}
+
+static void test_bodies(void **state)
+{
+    (void)state;
+    char err[256];
+    jisr_unit u;
+    const char *one = "{\"source\":\"Hello\",\"target\":\"مرحبا\",\"context\":\"greeting\"}";
+    assert_int_equal(srv_body_tms_unit(one, strlen(one), "en", "ar", &u, err, sizeof err), 0);
+    assert_int_equal(u.nvariants, 2);
+    assert_string_equal(u.variants[0].lang, "en");
+    assert_string_equal(u.variants[1].text, "مرحبا");
+    assert_int_equal(u.meta.nprops, 1);
+    assert_string_equal(u.meta.props[0].type, "x-context");
+    assert_string_equal(u.meta.props[0].value, "greeting");
+    jisr_unit_clear(&u);
+    static const char *const bad[] = {"",
+                                      "[]",
+                                      "{}",
+                                      "{\"source\":\"a\"}",
+                                      "{\"source\":\"a\",\"target\":\"\"}",
+                                      "{\"source\":1,\"target\":\"b\"}",
+                                      "{\"source\":\"a\",\"target\":\"b\",\"context\":[]}",
+                                      "{\"source\":\"a\\u0000\",\"target\":\"b\"}",
+                                      "{\"source\":\"a\",\"source\":\"b\"}",
+                                      "{\"source\":\"\xff\",\"target\":\"b\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        if (srv_body_tms_unit(bad[i], strlen(bad[i]), "en", "ar", &u, err, sizeof err) != -1)
+            fail_msg("accepted: %s", bad[i]);
+        assert_true(err[0] != '\0');
+    }
+    jisr_unit *v;
+    size_t n;
+    const char *list = "[{\"source\":\"a\",\"target\":\"b\"},{\"source\":\"c\",\"target\":\"d\"}]";
+    assert_int_equal(srv_body_tms_store(list, strlen(list), "en", "ar", &v, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[1].variants[1].text, "d");
+    for (size_t i = 0; i < n; i++)
+        jisr_unit_clear(&v[i]);
+    free(v);
+    const char *badlist = "[{\"source\":\"a\",\"target\":\"b\"},{\"source\":\"c\"}]";
+    assert_int_equal(
+        srv_body_tms_store(badlist, strlen(badlist), "en", "ar", &v, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "item 1"));
+
+    srv_query_req q;
+    const char *qb = "{\"texts\":[\"a\",\"ب\"],\"source\":\"en\",\"target\":\"ar\",\"min\":50,"
+                     "\"max\":3,\"exhaustive\":true}";
+    assert_int_equal(srv_body_v1_query(qb, strlen(qb), &q, err, sizeof err), 0);
+    assert_int_equal(q.ntexts, 2);
+    assert_string_equal(q.texts[1], "ب");
+    assert_int_equal(q.min, 50);
+    assert_int_equal(q.max, 3);
+    assert_int_equal(q.exhaustive, 1);
+    srv_query_req_free(&q);
+    const char *q1 = "{\"q\":\"x\"}";
+    assert_int_equal(srv_body_v1_query(q1, strlen(q1), &q, err, sizeof err), 0);
+    assert_int_equal(q.ntexts, 1);
+    assert_int_equal(q.min, -1);
+    srv_query_req_free(&q);
+    static const char *const badq[] = {"{\"q\":\"x\",\"texts\":[\"y\"]}",
+                                       "{\"texts\":[]}",
+                                       "{\"texts\":[1]}",
+                                       "{\"q\":\"x\",\"min\":101}",
+                                       "{\"q\":\"x\",\"max\":0}",
+                                       "{\"q\":\"x\",\"exhaustive\":1}",
+                                       "[\"x\"]"};
+    for (size_t i = 0; i < sizeof badq / sizeof badq[0]; i++)
+        assert_int_equal(srv_body_v1_query(badq[i], strlen(badq[i]), &q, err, sizeof err), -1);
+
+    uint64_t *ids;
+    const char *ib = "{\"ids\":[3,1,4294967295]}";
+    assert_int_equal(srv_body_v1_ids(ib, strlen(ib), &ids, &n, err, sizeof err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[2], 4294967295ULL);
+    free(ids);
+    static const char *const badi[] = {"{\"ids\":[]}",    "{\"ids\":[0]}",
+                                       "{\"ids\":[1.5]}", "{\"ids\":[4294967296]}",
+                                       "{\"ids\":\"1\"}", "[1]"};
+    for (size_t i = 0; i < sizeof badi / sizeof badi[0]; i++)
+        assert_int_equal(srv_body_v1_ids(badi[i], strlen(badi[i]), &ids, &n, err, sizeof err), -1);
+}
+
+/* ---- the upload pipe -------------------------------------------------------------------- */
+
+typedef struct pipe_test {
+    srv_upload *u;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int suspended, suspends, resumes;
+    unsigned char *got;
+    size_t ngot;
+    long last;
+    int err;
+} pipe_test;
+
+static void t_suspend(void *c)
+{
+    pipe_test *t = c;
+    pthread_mutex_lock(&t->mu);
+    assert_int_equal(t->suspended, 0);
+    t->suspended = 1;
+    t->suspends++;
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void t_resume(void *c)
+{
+    pipe_test *t = c;
+    pthread_mutex_lock(&t->mu);
+    assert_int_equal(t->suspended, 1); /* never resumed unless suspended */
+    t->suspended = 0;
+    t->resumes++;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void *reader(void *arg)
+{
+    pipe_test *t = arg;
+    char buf[777];
+    for (;;) {
+        long k = srv_upload_read(t->u, buf, sizeof buf);
+        t->last = k;
+        if (k <= 0) {
+            t->err = errno;
+            break;
+        }
+        memcpy(t->got + t->ngot, buf, (size_t)k);
+        t->ngot += (size_t)k;
+        if (t->ngot % 5 == 0) {
+            struct timespec ts = {0, 50000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    return NULL;
+}
+
+static void run_pipe(pipe_test *t, size_t total, int abort_at_half)
+{
+    unsigned char *data = malloc(total);
+    for (size_t i = 0; i < total; i++)
+        data[i] = (unsigned char)(i * 131 + 7);
+    t->got = calloc(total, 1);
+    assert_int_equal(srv_upload_new(&t->u, 4096), 0);
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    srv_upload_set_waiter(t->u, t_suspend, t_resume, t);
+    pthread_t th;
+    pthread_create(&th, NULL, reader, t);
+    size_t off = 0;
+    while (off < total) {
+        if (abort_at_half && off >= total / 2) {
+            srv_upload_abort(t->u);
+            break;
+        }
+        size_t n = total - off < 1500 ? total - off : 1500;
+        size_t took = srv_upload_push(t->u, (const char *)data + off, n);
+        off += took;
+        pthread_mutex_lock(&t->mu); /* like libmicrohttpd: wait while suspended */
+        while (t->suspended)
+            pthread_cond_wait(&t->cv, &t->mu);
+        pthread_mutex_unlock(&t->mu);
+    }
+    if (!abort_at_half)
+        srv_upload_finish(t->u);
+    pthread_join(th, NULL);
+    if (!abort_at_half) {
+        assert_int_equal(t->last, 0);
+        assert_int_equal(t->ngot, total);
+        assert_memory_equal(t->got, data, total);
+        assert_int_equal(srv_upload_bytes(t->u), total);
+        assert_true(t->suspends > 0); /* the 4 KiB ring was full many times */
+        assert_int_equal(t->suspends, t->resumes);
+    } else {
+        assert_int_equal(t->last, -1);
+        assert_int_equal(t->err, ECONNABORTED);
+        assert_true(srv_upload_aborted(t->u));
+    }
+    srv_upload_release(t->u);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t->got);
+    free(data);
+}
+
+static void test_upload_pipe(void **state)
+{
+    (void)state;
+    pipe_test t;
+    memset(&t, 0, sizeof t);
+    run_pipe(&t, 1000003, 0);
+    memset(&t, 0, sizeof t);
+    run_pipe(&t, 200000, 1);
+    /* a reader that stops: the rest is dropped, a waiting writer is resumed */
+    srv_upload *u;
+    assert_int_equal(srv_upload_new(&u, 16), 0);
+    assert_int_equal(srv_upload_push(u, "0123456789abcdefXYZ", 19), 16);
+    srv_upload_close_reader(u);
+    assert_int_equal(srv_upload_push(u, "XYZ", 3), 3);
+    srv_upload_release(u);
+    /* the FILE* view reads the whole body, then EOF */
+    assert_int_equal(srv_upload_new(&u, 64), 0);
+    srv_upload_push(u, "line one\nline two\n", 18);
+    srv_upload_finish(u);
+    FILE *f = srv_upload_file(u);
+    char line[32];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "line one\n");
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_null(fgets(line, sizeof line, f));
+    assert_false(ferror(f));
+    fclose(f);
+    srv_upload_release(u);
+    /* an aborted body is a read error for the FILE*, never a shorter file */
+    assert_int_equal(srv_upload_new(&u, 64), 0);
+    srv_upload_push(u, "partial", 7);
+    srv_upload_abort(u);
+    f = srv_upload_file(u);
+    assert_null(fgets(line, sizeof line, f));
+    assert_true(ferror(f));
+    fclose(f);
+    srv_upload_release(u);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tmserver_routes), cmocka_unit_test(test_v1_routes),
+        cmocka_unit_test(test_decoding_errors), cmocka_unit_test(test_text_cut),
+        cmocka_unit_test(test_languages),       cmocka_unit_test(test_token_and_numbers),
+        cmocka_unit_test(test_bodies),          cmocka_unit_test(test_upload_pipe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

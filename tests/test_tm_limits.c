@@ -1,0 +1,242 @@
+/* test_tm_limits.c — bounded work for any query: a 40,000-word query against a 40,000-word unit
+ * is answered (score and word diff) in memory proportional to the texts, not to their product
+ * (the full DP matrix took 6.26 GB); the alignment the diff is made of is optimal by both methods
+ * (the full matrix for ordinary texts, Hirschberg's in linear space beyond); and the caps a
+ * server relies on: max_tokens refuses a longer query, timeout_ms stops a slow one. The peak
+ * memory is that of a child process that runs only the query (getrusage of the children). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tm/match_int.h"
+#include "tm/tm.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+static char g_dir[256];
+
+static void remove_dir(void)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/data.mdb", g_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/lock.mdb", g_dir);
+    unlink(p);
+    rmdir(g_dir);
+}
+
+static uint64_t g_rng = 0x2545F4914F6CDD1DULL;
+static uint32_t rnd(uint32_t n)
+{
+    g_rng ^= g_rng << 13;
+    g_rng ^= g_rng >> 7;
+    g_rng ^= g_rng << 17;
+    return (uint32_t)(g_rng % n);
+}
+
+/* n words from a vocabulary of 5,000, with a comma now and then */
+static char *text_of(size_t n, uint64_t seed)
+{
+    g_rng = seed;
+    jisr_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        jisr_buf_printf(&b, "%sw%u%s", i ? " " : "", rnd(5000), rnd(15) == 0 ? "," : "");
+    return b.data;
+}
+
+/* the same text with about one word in twenty changed */
+static char *vary(const char *s)
+{
+    jisr_buf b = {0};
+    g_rng = 77;
+    for (const char *p = s; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (rnd(20) == 0)
+            jisr_buf_printf(&b, "x%u", rnd(100));
+        else
+            jisr_buf_append(&b, p, n);
+        if (!e)
+            break;
+        jisr_buf_putc(&b, ' ');
+        p = e + 1;
+    }
+    return b.data;
+}
+
+static jisr_tm *memory_with(const char *en, const char *ar)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tml-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE | JISR_TM_NOSYNC;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, &o), 0);
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    return tm;
+}
+
+/* A query of 40,000 words against a unit of 40,000 (8,000 in sanitizer builds, which are ~10
+ * times slower): the answer, in bounded memory. */
+static void test_long_query(void **state)
+{
+    (void)state;
+    size_t n = SANITIZED ? 8000 : 40000;
+    char *unit = text_of(n, 1), *query = vary(unit);
+    jisr_tm *tm = memory_with(unit, "ترجمة");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the child answers the query and reports through its exit status */
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = 50;
+        jisr_tm_matches m;
+        int rc = jisr_tm_query(tm, query, &o, &m);
+        int ok = rc == 0 && m.n == 1 && m.v[0].score >= 90 && m.v[0].score < 100 &&
+                 strstr(m.v[0].diff, "[-x") && strstr(m.v[0].diff, "{+w");
+        if (!ok)
+            fprintf(stderr, "rc %d (%s), %zu matches, score %d\n", rc, jisr_error_last()->msg, m.n,
+                    m.n ? m.v[0].score : -1);
+        else
+            fprintf(stderr, "%zu-word query: score %d, diff of %zu bytes\n", n, m.v[0].score,
+                    strlen(m.v[0].diff));
+        _exit(ok ? 0 : 1);
+    }
+    int status;
+    struct rusage ru;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(getrusage(RUSAGE_CHILDREN, &ru), 0); /* the largest child: the only one */
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    long peak_mb = ru.ru_maxrss / 1024;
+    fprintf(stderr, "peak memory of the query's process: %ld MB\n", peak_mb);
+    /* the full matrix alone would be 4·n² bytes: 6.4 GB for 40,000 words */
+    assert_true(peak_mb < (SANITIZED ? 1024 : 200));
+    jisr_tm_close(tm);
+    remove_dir();
+    free(unit);
+    free(query);
+}
+
+/* The caps: max_tokens refuses, timeout_ms stops (the default refuses beyond 100,000 tokens). */
+static void test_caps(void **state)
+{
+    (void)state;
+    size_t n = SANITIZED ? 8000 : 40000;
+    char *unit = text_of(n, 1), *query = vary(unit);
+    jisr_tm *tm = memory_with(unit, "ترجمة");
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = "en";
+    o.tgtlang = "ar";
+    o.min_score = 50;
+    o.max_tokens = 1000;
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, query, &o, &m), JISR_ETOOBIG);
+    assert_non_null(strstr(jisr_error_last()->msg, "max_tokens"));
+    assert_int_equal(m.n, 0);
+    o.max_tokens = 0;
+    o.timeout_ms = 20;
+    assert_int_equal(jisr_tm_query(tm, query, &o, &m), JISR_EINTERRUPTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "20 ms"));
+    assert_int_equal(m.n, 0);
+    o.timeout_ms = 0;
+    char *huge = text_of(JISR_TM_MAX_QUERY_TOKENS + 10, 3);
+    assert_int_equal(jisr_tm_query(tm, huge, &o, &m), JISR_ETOOBIG);
+    o.max_results = JISR_TM_MAX_RESULTS + 1;
+    assert_int_equal(jisr_tm_query(tm, "w1 w2", &o, &m), JISR_EINVAL);
+    free(huge);
+    jisr_tm_close(tm);
+    remove_dir();
+    free(unit);
+    free(query);
+}
+
+/* Hirschberg's alignment costs what the full matrix's does (both optimal), on texts near and
+ * far, with words, numbers, punctuation and clitics. */
+static void test_alignment(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"the", "The", "house", "houses", "is",  "big",  ".", ",",
+                                        "3",   "7",   "البيت", "والبيت", "بيت", "كبير", "؟", "a"};
+    size_t checked = 0;
+    for (int round = 0; round < 300; round++) {
+        jisr_buf a = {0}, b = {0};
+        size_t na = 1 + rnd(60), nb = 1 + rnd(60);
+        for (size_t i = 0; i < na; i++)
+            jisr_buf_printf(&a, "%s ", words[rnd(16)]);
+        if (round % 2) { /* near: b is a with some edits */
+            jisr_buf_append(&b, a.data, a.len);
+            for (int k = 0; k < 3; k++)
+                jisr_buf_printf(&b, "%s ", words[rnd(16)]);
+        } else {
+            for (size_t i = 0; i < nb; i++)
+                jisr_buf_printf(&b, "%s ", words[rnd(16)]);
+        }
+        tm_toks x = {0}, y = {0};
+        assert_int_equal(tm_tokenize(a.data, a.len, &x), 0);
+        assert_int_equal(tm_tokenize(b.data, b.len, &y), 0);
+        uint32_t full, hb;
+        assert_int_equal(tm_align_cost(&x, &y, 0, &full), 0);
+        assert_int_equal(tm_align_cost(&x, &y, 1, &hb), 0);
+        assert_int_equal(full, hb);
+        checked++;
+        tm_toks_free(&x);
+        tm_toks_free(&y);
+        jisr_buf_free(&a);
+        jisr_buf_free(&b);
+    }
+    /* and on long texts, where the pieces are split several times */
+    char *t1 = text_of(3000, 5), *t2 = vary(t1);
+    tm_toks x = {0}, y = {0};
+    assert_int_equal(tm_tokenize(t1, strlen(t1), &x), 0);
+    assert_int_equal(tm_tokenize(t2, strlen(t2), &y), 0);
+    uint32_t full, hb;
+    assert_int_equal(tm_align_cost(&x, &y, 0, &full), 0);
+    assert_int_equal(tm_align_cost(&x, &y, 1, &hb), 0);
+    assert_int_equal(full, hb);
+    int score;
+    assert_int_equal(jisr_tm_score_texts(t1, t2, &score), 0);
+    uint32_t w = x.w100 > y.w100 ? x.w100 : y.w100;
+    assert_int_equal(score, (int)(100ull * (w - full) / w)); /* the distance is that cost */
+    tm_toks_free(&x);
+    tm_toks_free(&y);
+    free(t1);
+    free(t2);
+    fprintf(stderr, "%zu alignments: Hirschberg's cost = the full matrix's\n", checked + 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_alignment),
+                                       cmocka_unit_test(test_caps),
+                                       cmocka_unit_test(test_long_query)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

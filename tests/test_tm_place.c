@@ -1,0 +1,890 @@
+/* test_tm_place.c — placeables: numbers as written (digit systems, separators), their agreement
+ * classes at every class boundary in Arabic and English in both directions, how a query's number
+ * is written in the target's style, the pairing of a source's numbers with its target's (by
+ * position and value; ambiguous and missing cases), and the mapping of inline tags by order and
+ * kind (i and x attributes, identical markup, unmappable tags). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tm/place_int.h"
+#include "tm/tm_int.h"
+
+static tm_num num(const char *s)
+{
+    tm_num x;
+    assert_int_equal(tm_num_parse(s, strlen(s), &x), 0);
+    return x;
+}
+
+static void test_parse(void **state)
+{
+    (void)state;
+    tm_num x = num("1,234.5");
+    assert_true(x.value);
+    assert_string_equal(x.val, "1234.5");
+    assert_int_equal(x.nint, 4);
+    assert_int_equal(x.nfrac, 1);
+    assert_int_equal(x.gsep, ',');
+    assert_int_equal(x.dsep, '.');
+    assert_int_equal(x.zero, '0');
+    x = num("١٢٫٥"); /* Arabic-Indic digits, Arabic decimal separator */
+    assert_true(x.value);
+    assert_string_equal(x.val, "12.5");
+    assert_int_equal(x.zero, 0x0660);
+    assert_int_equal(x.dsep, 0x066B);
+    x = num("۱۲۳۴"); /* Persian (Extended Arabic-Indic) digits */
+    assert_true(x.value);
+    assert_string_equal(x.val, "1234");
+    assert_int_equal(x.zero, 0x06F0);
+    x = num("١٬٢٣٤٬٥٦٧");
+    assert_string_equal(x.val, "1234567");
+    assert_int_equal(x.gsep, 0x066C);
+    x = num("2,5"); /* one comma, not three digits after it: a decimal comma */
+    assert_true(x.value);
+    assert_string_equal(x.val, "2.5");
+    x = num("1.234.567"); /* repeated dots group by three */
+    assert_true(x.value);
+    assert_string_equal(x.val, "1234567");
+    x = num("1.234,5"); /* both: the last one is the decimal separator */
+    assert_true(x.value);
+    assert_string_equal(x.val, "1234.5");
+    x = num("1,234,567.89");
+    assert_string_equal(x.val, "1234567.89");
+    /* no single value: a version, a list, a date */
+    assert_false(num("1.2.3").value);
+    assert_string_equal(num("1.2.3").val, "1.2.3");
+    assert_false(num("1,2,3").value);
+    assert_false(num("11.05.2015").value);
+    assert_false(num("12,34,567").value);
+    x = num("007");
+    assert_string_equal(x.val, "007");
+    tm_num y;
+    assert_int_equal(tm_num_parse("abc", 3, &y), JISR_EINVAL);
+}
+
+static int cls(const char *lang, const char *s)
+{
+    tm_num x = num(s);
+    int c = tm_num_plural(lang, &x);
+    assert_true(c >= 0);
+    return c;
+}
+
+/* every Arabic boundary, in ASCII, Arabic-Indic and Persian digits */
+static void test_arabic_classes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ascii, *indic, *persian;
+        int c;
+    } cases[] = {
+        {"0", "٠", "۰", TM_PL_ZERO},
+        {"1", "١", "۱", TM_PL_ONE},
+        {"2", "٢", "۲", TM_PL_TWO},
+        {"3", "٣", "۳", TM_PL_FEW},
+        {"10", "١٠", "۱۰", TM_PL_FEW},
+        {"11", "١١", "۱۱", TM_PL_MANY},
+        {"99", "٩٩", "۹۹", TM_PL_MANY},
+        {"100", "١٠٠", "۱۰۰", TM_PL_OTHER},
+        {"101", "١٠١", "۱۰۱", TM_PL_OTHER},
+        {"102", "١٠٢", "۱۰۲", TM_PL_OTHER},
+        {"103", "١٠٣", "۱۰۳", TM_PL_FEW},
+        {"110", "١١٠", "۱۱۰", TM_PL_FEW},
+        {"111", "١١١", "۱۱۱", TM_PL_MANY},
+        {"199", "١٩٩", "۱۹۹", TM_PL_MANY},
+        {"200", "٢٠٠", "۲۰۰", TM_PL_OTHER},
+        {"1000", "١٠٠٠", "۱۰۰۰", TM_PL_OTHER},
+        {"1003", "١٠٠٣", "۱۰۰۳", TM_PL_FEW},
+        {"1011", "١٠١١", "۱۰۱۱", TM_PL_MANY},
+        {"1000000", "١٠٠٠٠٠٠", "۱۰۰۰۰۰۰", TM_PL_OTHER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(cls("ar", cases[i].ascii), cases[i].c);
+        assert_int_equal(cls("ar-EG", cases[i].indic), cases[i].c);
+        assert_int_equal(cls("AR", cases[i].persian), cases[i].c);
+    }
+    /* a compound number by its last part, however long */
+    assert_int_equal(cls("ar", "12345678901234567890"), TM_PL_MANY);
+    assert_int_equal(cls("ar", "12345678901234567803"), TM_PL_FEW);
+    /* separators group digits and never change the value's class */
+    assert_int_equal(cls("ar", "1,000"), TM_PL_OTHER);
+    assert_int_equal(cls("ar", "1,011"), TM_PL_MANY);
+    assert_int_equal(cls("ar", "١٬٠٠٣"), TM_PL_FEW);
+    /* decimals as written: CLDR's n, so 2.0 is two and 2.5 other */
+    assert_int_equal(cls("ar", "2.5"), TM_PL_OTHER);
+    assert_int_equal(cls("ar", "١٫٥"), TM_PL_OTHER);
+    assert_int_equal(cls("ar", "2.0"), TM_PL_TWO);
+    assert_int_equal(cls("ar", "0.5"), TM_PL_OTHER);
+    /* not a value: no class */
+    tm_num v = num("1.2.3");
+    assert_int_equal(tm_num_plural("ar", &v), TM_PL_NONE);
+}
+
+static void test_english_classes(void **state)
+{
+    (void)state;
+    assert_int_equal(cls("en", "1"), TM_PL_ONE);
+    assert_int_equal(cls("en-GB", "١"), TM_PL_ONE); /* any digit system */
+    assert_int_equal(cls("en", "۱"), TM_PL_ONE);
+    assert_int_equal(cls("en", "0"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "2"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "11"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "21"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "101"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "1,001"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "1.0"), TM_PL_OTHER); /* visible fraction digits */
+    assert_int_equal(cls("en", "1.5"), TM_PL_OTHER);
+    assert_int_equal(cls("en", "01"), TM_PL_ONE);
+}
+
+/* A substitution from one number to another changes the class exactly at the boundaries, in both
+ * directions: every pair (a, b) of neighbours across a boundary differs, and so does (b, a). */
+static void test_boundaries_both_ways(void **state)
+{
+    (void)state;
+    static const char *const ar[][2] = {{"0", "1"},     {"1", "2"},     {"2", "3"},
+                                        {"10", "11"},   {"99", "100"},  {"102", "103"},
+                                        {"110", "111"}, {"199", "200"}, {"1002", "1003"}};
+    for (size_t i = 0; i < sizeof ar / sizeof ar[0]; i++) {
+        assert_int_not_equal(cls("ar", ar[i][0]), cls("ar", ar[i][1]));
+        assert_int_not_equal(cls("ar", ar[i][1]), cls("ar", ar[i][0]));
+    }
+    /* within a class nothing changes */
+    static const char *const same[][2] = {{"3", "10"},    {"11", "99"},   {"100", "102"},
+                                          {"103", "110"}, {"111", "199"}, {"200", "1000"}};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        assert_int_equal(cls("ar", same[i][0]), cls("ar", same[i][1]));
+    assert_int_not_equal(cls("en", "1"), cls("en", "2"));
+    assert_int_not_equal(cls("en", "2"), cls("en", "1"));
+    assert_int_not_equal(cls("en", "0"), cls("en", "1"));
+    assert_int_equal(cls("en", "2"), cls("en", "11"));
+    assert_int_equal(cls("en", "0"), cls("en", "5"));
+}
+
+static char *render(const char *x, const char *like)
+{
+    tm_num a = num(x), l;
+    if (like)
+        l = num(like);
+    jisr_buf b = {0};
+    assert_int_equal(tm_num_render(&a, like ? &l : NULL, like, like ? strlen(like) : 0, &b), 0);
+    return b.data;
+}
+
+static void test_render(void **state)
+{
+    (void)state;
+    char *s;
+    s = render("12.5", "٣");
+    assert_string_equal(s, "١٢٫٥");
+    free(s);
+    s = render("1,500", "٢٠٠"); /* the target shows no grouping: the query's */
+    assert_string_equal(s, "١٬٥٠٠");
+    free(s);
+    s = render("1500", "٢٬٠٠٠"); /* the target groups */
+    assert_string_equal(s, "١٬٥٠٠");
+    free(s);
+    s = render("1,500", "2000"); /* the target writes thousands ungrouped */
+    assert_string_equal(s, "1500");
+    free(s);
+    s = render("١٥", "7");
+    assert_string_equal(s, "15");
+    free(s);
+    s = render("۲۵", "٣");
+    assert_string_equal(s, "٢٥");
+    free(s);
+    s = render("1.2.3", "٤");
+    assert_string_equal(s, "١٫٢٫٣");
+    free(s);
+    s = render("3", NULL);
+    assert_string_equal(s, "3");
+    free(s);
+}
+
+/* src/qry/tgt as space-separated numbers; expect t2q or an error code */
+static int pair(const char *src, const char *qry, const char *tgt, int *t2q, size_t *nt)
+{
+    tm_num s[16], q[16], t[16];
+    size_t ns = 0, nq = 0;
+    char buf[256];
+    char *save, *w;
+    snprintf(buf, sizeof buf, "%s", src);
+    for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        s[ns++] = num(w);
+    snprintf(buf, sizeof buf, "%s", qry);
+    for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        q[nq++] = num(w);
+    assert_int_equal(ns, nq);
+    *nt = 0;
+    snprintf(buf, sizeof buf, "%s", tgt);
+    for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        t[(*nt)++] = num(w);
+    return tm_num_pair(s, q, ns, t, *nt, t2q);
+}
+
+static void test_pairing(void **state)
+{
+    (void)state;
+    int t2q[16];
+    size_t nt;
+    /* "Page 2 of 2" / "الصفحة 2 من 2" asked as "Page 2 of 3": the second 2 changes */
+    assert_int_equal(pair("2 2", "2 3", "2 2", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], -1);
+    assert_int_equal(t2q[1], 1);
+    /* the same in Arabic-Indic digits in the target */
+    assert_int_equal(pair("2 2", "3 2", "٢ ٢", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 0);
+    assert_int_equal(t2q[1], -1);
+    /* all occurrences change alike: every target occurrence, whatever the count */
+    assert_int_equal(pair("2 2", "3 3", "2", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 0);
+    /* the target's order differs from the source's for a value with mixed fates: ambiguous */
+    assert_int_equal(pair("2 5 2", "2 5 3", "2 2 5", t2q, &nt), TM_PAIR_AMBIGUOUS);
+    /* the counts differ: ambiguous */
+    assert_int_equal(pair("2 2", "2 3", "2", t2q, &nt), TM_PAIR_AMBIGUOUS);
+    /* a changed value missing from the target */
+    assert_int_equal(pair("7 2", "8 2", "2", t2q, &nt), TM_PAIR_MISSING);
+    /* numbers of the target's own and reordered distinct values are fine */
+    assert_int_equal(pair("5 10", "6 12", "10 2015 5", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 1);
+    assert_int_equal(t2q[1], -1);
+    assert_int_equal(t2q[2], 0);
+    /* a number left out of the translation does not make the order ambiguous */
+    assert_int_equal(pair("2 9 2", "2 9 3", "2 2", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[1], 2);
+    /* values compare as written: 1,000 is 1000 */
+    assert_int_equal(pair("1,000", "2,000", "١٠٠٠", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 0);
+}
+
+static tm_tag tag(const char *xml)
+{
+    tm_tag t;
+    tm_tag_parse(xml, strlen(xml), &t);
+    return t;
+}
+
+static void test_tag_parse(void **state)
+{
+    (void)state;
+    tm_tag t = tag("<bpt i=\"3\" x=\"7\" type=\"bold\">&lt;b&gt;</bpt>");
+    assert_int_equal(t.kind, TM_TAG_BPT);
+    assert_int_equal(t.i, 3);
+    assert_int_equal(t.x, 7);
+    t = tag("<ept i='3'>&lt;/b&gt;</ept>");
+    assert_int_equal(t.kind, TM_TAG_EPT);
+    assert_int_equal(t.i, 3);
+    assert_int_equal(t.x, -1);
+    assert_int_equal(tag("<ph x=\"1\">{1}</ph>").kind, TM_TAG_PH);
+    assert_int_equal(tag("<ph/>").kind, TM_TAG_PH);
+    assert_int_equal(tag("<it pos=\"begin\">&lt;i&gt;</it>").kind, TM_TAG_IT_OPEN);
+    assert_int_equal(tag("<it pos=\"end\">&lt;/i&gt;</it>").kind, TM_TAG_IT_CLOSE);
+    assert_int_equal(tag("<ut>x</ut>").kind, TM_TAG_UT);
+    assert_int_equal(tag("<hi type=\"b\">").kind, TM_TAG_HI_OPEN);
+    assert_int_equal(tag("</hi>").kind, TM_TAG_HI_CLOSE);
+    assert_int_equal(tag("&#xE001;").kind, TM_TAG_CHAR);
+    assert_int_equal(tag("<sub>x</sub>").kind, TM_TAG_OTHER);
+    /* an attribute whose name ends another's is not it */
+    assert_int_equal(tag("<bpt xi=\"4\">a</bpt>").i, -1);
+}
+
+static void test_tag_map(void **state)
+{
+    (void)state;
+    int t2q[8];
+    unsigned char used[8];
+    /* query: <b>Click</b> here {1}; source the same with other ids; target reorders */
+    tm_tag q[] = {tag("<bpt i=\"1\">&lt;b&gt;</bpt>"), tag("<ept i=\"1\">&lt;/b&gt;</ept>"),
+                  tag("<ph>{1}</ph>")};
+    tm_tag s[] = {tag("<bpt i=\"5\">&lt;strong&gt;</bpt>"),
+                  tag("<ept i=\"5\">&lt;/strong&gt;</ept>"), tag("<ph>{0}</ph>")};
+    tm_tag t[] = {tag("<ph>{0}</ph>"), tag("<bpt i=\"5\">&lt;strong&gt;</bpt>"),
+                  tag("<ept i=\"5\">&lt;/strong&gt;</ept>")};
+    assert_int_equal(tm_tags_map(q, 3, s, 3, t, 3, t2q, used), 0);
+    assert_int_equal(t2q[0], 2);
+    assert_int_equal(t2q[1], 0);
+    assert_int_equal(t2q[2], 1);
+    assert_true(used[0] && used[1] && used[2]);
+    /* nested codes closed in the other order: epts follow their bpts through i */
+    tm_tag q2[] = {tag("<bpt i=\"1\">b</bpt>"), tag("<bpt i=\"2\">i</bpt>"),
+                   tag("<ept i=\"2\">/i</ept>"), tag("<ept i=\"1\">/b</ept>")};
+    tm_tag s2[] = {tag("<bpt i=\"8\">B</bpt>"), tag("<bpt i=\"9\">I</bpt>"),
+                   tag("<ept i=\"9\">/I</ept>"), tag("<ept i=\"8\">/B</ept>")};
+    /* the translation nests them the other way round: <i><b>…</b></i> */
+    tm_tag t2[] = {tag("<bpt i=\"9\">I</bpt>"), tag("<bpt i=\"8\">B</bpt>"),
+                   tag("<ept i=\"8\">/B</ept>"), tag("<ept i=\"9\">/I</ept>")};
+    assert_int_equal(tm_tags_map(q2, 4, s2, 4, t2, 4, t2q, used), 0);
+    assert_int_equal(t2q[0], 1); /* target <i> is the query's second bpt */
+    assert_int_equal(t2q[1], 0);
+    assert_int_equal(t2q[2], 3); /* closes the query's <b> */
+    assert_int_equal(t2q[3], 2);
+    /* x attributes pair target and source across kinds' order */
+    tm_tag s3[] = {tag("<ph x=\"1\">A</ph>"), tag("<ph x=\"2\">B</ph>")};
+    tm_tag t3[] = {tag("<ph x=\"2\">b</ph>"), tag("<ph x=\"1\">a</ph>")};
+    tm_tag q3[] = {tag("<ph>1</ph>"), tag("<ph>2</ph>")};
+    assert_int_equal(tm_tags_map(q3, 2, s3, 2, t3, 2, t2q, used), 0);
+    assert_int_equal(t2q[0], 1);
+    assert_int_equal(t2q[1], 0);
+    /* the query lacks a tag the source has: the target's copy cannot be mapped, and the query's
+     * extra <ph> is used by nobody; the difference counts both */
+    tm_tag q4[] = {tag("<bpt i=\"1\">b</bpt>"), tag("<ept i=\"1\">/b</ept>"), tag("<ph>x</ph>")};
+    tm_tag s4[] = {tag("<bpt i=\"1\">b</bpt>"), tag("<ept i=\"1\">/b</ept>"),
+                   tag("<it pos=\"begin\">i</it>")};
+    tm_tag t4[] = {tag("<it pos=\"begin\">i</it>"), tag("<bpt i=\"1\">b</bpt>"),
+                   tag("<ept i=\"1\">/b</ept>")};
+    assert_int_equal(tm_tags_map(q4, 3, s4, 3, t4, 3, t2q, used), 2);
+    assert_int_equal(t2q[0], -1);
+    assert_int_equal(t2q[1], 0);
+    assert_int_equal(t2q[2], 1);
+    assert_false(used[2]);
+    /* a target tag of identical markup is preferred over order */
+    tm_tag s5[] = {tag("<ph>{1}</ph>"), tag("<ph>{2}</ph>")};
+    tm_tag t5[] = {tag("<ph>{2}</ph>"), tag("<ph>{1}</ph>")};
+    assert_int_equal(tm_tags_map(q3, 2, s5, 2, t5, 2, t2q, used), 0);
+    assert_int_equal(t2q[0], 1);
+    assert_int_equal(t2q[1], 0);
+    /* no tags at all */
+    assert_int_equal(tm_tags_map(NULL, 0, NULL, 0, NULL, 0, t2q, NULL), 0);
+}
+
+/* ---- the matcher: numbers, agreement, tags, filters, ties ---------------------------------- */
+
+static char g_dir[256];
+
+static jisr_tm *fresh_tm(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-place-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, &o), 0);
+    return tm;
+}
+
+static void drop_tm(jisr_tm *tm)
+{
+    char p[512];
+    jisr_tm_close(tm);
+    snprintf(p, sizeof p, "%s/data.mdb", g_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/lock.mdb", g_dir);
+    unlink(p);
+    rmdir(g_dir);
+}
+
+typedef struct tagged {
+    const char *text;
+    const char *tags[4];
+    size_t ntags;
+} tagged;
+
+/* a unit of (l1, a) and (l2, b), with tags, props and a change date when given */
+static void add_unit(jisr_tm_import *imp, const char *l1, const tagged *a, const char *l2,
+                     const tagged *b, const char *prop, const char *changed, long usage)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    const tagged *side[2] = {a, b};
+    const char *lang[2] = {l1, l2};
+    for (int k = 0; k < 2; k++) {
+        jisr_variant *v;
+        assert_int_equal(
+            jisr_unit_add_variant(&u, lang[k], side[k]->text, strlen(side[k]->text), &v), 0);
+        if (side[k]->ntags) {
+            v->tags = calloc(side[k]->ntags, sizeof *v->tags);
+            for (size_t i = 0; i < side[k]->ntags; i++)
+                v->tags[i] = strdup(side[k]->tags[i]);
+            v->ntags = side[k]->ntags;
+        }
+    }
+    if (prop) {
+        u.meta.props = calloc(1, sizeof *u.meta.props);
+        u.meta.props[0].type = strdup("x-project");
+        u.meta.props[0].value = strdup(prop);
+        u.meta.nprops = 1;
+    }
+    if (changed)
+        u.meta.changedate = strdup(changed);
+    u.meta.usagecount = usage;
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static void add_plain(jisr_tm_import *imp, const char *l1, const char *a, const char *l2,
+                      const char *b)
+{
+    tagged x = {a, {NULL}, 0}, y = {b, {NULL}, 0};
+    add_unit(imp, l1, &x, l2, &y, NULL, NULL, -1);
+}
+
+static jisr_tm_matches ask(jisr_tm *tm, const char *src, const char *tgt, const char *q, int min,
+                           unsigned flags)
+{
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = src;
+    o.tgtlang = tgt;
+    o.min_score = min;
+    o.flags = flags;
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, q, &o, &m), 0);
+    return m;
+}
+
+static char *json_of(const char *q, const jisr_tm_matches *m)
+{
+    jisr_buf b = {0};
+    assert_int_equal(jisr_tm_matches_json(&b, q, m), 0);
+    return b.data;
+}
+
+/* "Page 2 of 2" asked as "Page 2 of 3": the second 2 changes, never the first (issue 12 §2) */
+static void test_numbers_by_position(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Page 2 of 2", "ar", "الصفحة 2 من 2");
+    add_plain(imp, "en", "Copy 4 of 4 in total", "ar", "النسخة 4");           /* one 4 */
+    add_plain(imp, "en", "Move 7 files", "ar", "انقل سبعة ملفات");            /* no 7 */
+    add_plain(imp, "en", "Sheet 3 of 3 printed", "ar", "طُبعت الورقة ٣ من ٣"); /* Indic */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_matches m = ask(tm, "en", "ar", "Page 2 of 3", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_PLACED);
+    assert_string_equal(m.v[0].target, "الصفحة 2 من 3");
+    assert_string_equal(m.v[0].target_orig, "الصفحة 2 من 2");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Page 3 of 2", 80, 0);
+    assert_string_equal(m.v[0].target, "الصفحة 3 من 2");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Sheet 3 of 5 printed", 80, 0);
+    assert_string_equal(m.v[0].target, "طُبعت الورقة ٣ من ٥");
+    jisr_tm_matches_free(&m);
+    /* the target has the value once: which one it is cannot be known, so nothing changes */
+    m = ask(tm, "en", "ar", "Copy 4 of 5 in total", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_false(m.v[0].placeable);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
+    assert_string_equal(m.v[0].target, "النسخة 4");
+    char *js = json_of("Copy 4 of 5 in total", &m);
+    assert_non_null(strstr(js, "\"placeable\":false,\"numbers\":\"ambiguous\""));
+    free(js);
+    jisr_buf tx = {0};
+    assert_int_equal(jisr_tm_matches_text(&tx, "Copy 4 of 5 in total", &m, 50), 0);
+    assert_non_null(strstr(tx.data, "ambiguous"));
+    jisr_buf_free(&tx);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Move 8 files", 80, 0);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_MISSING);
+    assert_false(m.v[0].placeable);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
+/* a number that moves to another agreement class is substituted and flagged, with its position,
+ * for a few points, in both languages and both directions across the boundaries */
+static void test_agreement(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "ar", "اشتريت 5 كتب", "en", "I bought 5 books");
+    add_plain(imp, "ar", "قرأت ١١ كتابًا", "en", "I read 11 books");
+    add_plain(imp, "ar", "لدي 1 ملف", "en", "I have 1 file");
+    add_plain(imp, "ar", "طبعت 100 ورقة", "en", "I printed 100 sheets");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    /* en → ar: 5 (3–10) → 11 (11–99) */
+    jisr_tm_matches m = ask(tm, "en", "ar", "I bought 11 books", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "اشتريت 11 كتب");
+    assert_int_equal(m.v[0].nagree, 1);
+    assert_string_equal(m.v[0].agree[0].from, "few");
+    assert_string_equal(m.v[0].agree[0].to, "many");
+    assert_memory_equal(m.v[0].target + m.v[0].agree[0].start, "11", 2);
+    assert_int_equal(m.v[0].agree[0].end - m.v[0].agree[0].start, 2);
+    assert_int_equal(m.v[0].penalty, JISR_TM_AGREE_PENALTY);
+    jisr_tm_matches same = ask(tm, "en", "ar", "I bought 7 books", 80, 0); /* 3–10 → 3–10 */
+    assert_int_equal(same.v[0].nagree, 0);
+    assert_int_equal(m.v[0].score, same.v[0].score - JISR_TM_AGREE_PENALTY);
+    assert_true(m.v[0].score < 100);
+    char *js = json_of("I bought 11 books", &m);
+    assert_non_null(strstr(js, "\"agreement\":\"check\""));
+    assert_non_null(strstr(js, "\"number\":\"11\",\"from\":\"few\",\"to\":\"many\""));
+    free(js);
+    jisr_buf tx = {0};
+    assert_int_equal(jisr_tm_matches_text(&tx, "I bought 11 books", &m, 50), 0);
+    assert_non_null(strstr(tx.data, "[check agreement: 11 (few -> many)]"));
+    jisr_buf_free(&tx);
+    jisr_tm_matches_free(&m);
+    jisr_tm_matches_free(&same);
+    /* the other way: 11 → 5, in Arabic-Indic digits from a Persian-digit query */
+    m = ask(tm, "en", "ar", "I read 5 books", 80, 0);
+    assert_string_equal(m.v[0].target, "قرأت ٥ كتابًا");
+    assert_int_equal(m.v[0].nagree, 1);
+    assert_string_equal(m.v[0].agree[0].from, "many");
+    assert_string_equal(m.v[0].agree[0].to, "few");
+    jisr_tm_matches_free(&m);
+    /* ar → en: English 1 against other, both ways, query digits of any system */
+    m = ask(tm, "ar", "en", "لدي ۲ ملف", 80, 0);
+    assert_string_equal(m.v[0].target, "I have 2 file");
+    assert_int_equal(m.v[0].nagree, 1);
+    assert_string_equal(m.v[0].agree[0].from, "one");
+    assert_string_equal(m.v[0].agree[0].to, "other");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "ar", "en", "اشتريت ١ كتب", 80, 0);
+    assert_string_equal(m.v[0].target, "I bought 1 books");
+    assert_int_equal(m.v[0].nagree, 1);
+    jisr_tm_matches_free(&m);
+    /* Arabic hundreds: 100 → 99 and 100 → 200 */
+    m = ask(tm, "en", "ar", "I printed 99 sheets", 80, 0);
+    assert_int_equal(m.v[0].nagree, 1);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "I printed 200 sheets", 80, 0);
+    assert_int_equal(m.v[0].nagree, 0);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
+/* A match that needs an agreement change never outranks one that does not: "I bought 13 books"
+ * takes 12's sentence (same class) before 5's, although 5's has the lower id and the same raw
+ * score. */
+static void test_agreement_ranking(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "I bought 5 books", "ar", "اشتريت 5 كتب");
+    add_plain(imp, "en", "I bought 12 books", "ar", "اشتريت 12 كتابًا");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (unsigned f = 0; f < 2; f++) { /* the index and --exhaustive */
+        jisr_tm_matches m =
+            ask(tm, "en", "ar", "I bought 13 books", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 2);
+        assert_int_equal(m.v[0].id, 2);
+        assert_string_equal(m.v[0].target, "اشتريت 13 كتابًا");
+        assert_int_equal(m.v[0].nagree, 0);
+        assert_int_equal(m.v[1].id, 1);
+        assert_int_equal(m.v[1].nagree, 1);
+        assert_true(m.v[1].score < m.v[0].score);
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
+#define PH0 "\xee\x80\x80" /* U+E000 */
+#define PH1 "\xee\x80\x81"
+#define PH2 "\xee\x80\x82"
+
+static jisr_tm_matches ask_tagged(jisr_tm *tm, const char *q, const char *const *tags, size_t n,
+                                  int min)
+{
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = "en";
+    o.tgtlang = "ar";
+    o.min_score = min;
+    o.tags = tags;
+    o.ntags = n;
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, q, &o, &m), 0);
+    return m;
+}
+
+/* Tags are not words; the target carries the query's tags; what cannot be mapped is said */
+static void test_tags(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    tagged en = {
+        "Click " PH0 "here" PH1 " to open " PH2,
+        {"<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>", "<ph x=\"1\">{0}</ph>"},
+        3};
+    tagged ar = {
+        PH0 " انقر " PH1 "هنا" PH2 " للفتح",
+        {"<ph x=\"1\">{0}</ph>", "<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>"},
+        3};
+    add_unit(imp, "en", &en, "ar", &ar, NULL, NULL, -1);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    /* the CAT tool's own tags, same kinds and order: 100, and the target has them */
+    const char *qt[] = {"<bpt i=\"7\">&lt;i&gt;</bpt>", "<ept i=\"7\">&lt;/i&gt;</ept>",
+                        "<ph x=\"3\">%s</ph>"};
+    jisr_tm_matches m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open " PH2, qt, 3, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].score, 100);
+    assert_int_equal(m.v[0].tag_diff, 0);
+    assert_int_equal(m.v[0].ntags, 3);
+    assert_string_equal(m.v[0].tags[0], qt[0]);
+    /* target placeholders renumbered to the query's: {0} → %s first, then the bold pair */
+    assert_string_equal(m.v[0].target, PH2 " انقر " PH0 "هنا" PH1 " للفتح");
+    char *js = json_of("q", &m);
+    assert_non_null(strstr(js, "\"target\":\" انقر هنا للفتح\""));
+    assert_non_null(strstr(js, "\"target_tagged\":\"<ph x=\\\"3\\\">%s</ph> انقر <bpt "
+                               "i=\\\"7\\\">&lt;i&gt;</bpt>هنا<ept"));
+    free(js);
+    jisr_tm_matches_free(&m);
+    /* one tag less in the query: a tag difference (1 point), the stored <ph> left out */
+    const char *qt2[] = {"<bpt i=\"1\">b</bpt>", "<ept i=\"1\">/b</ept>"};
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open", qt2, 2, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].tag_diff, 1);
+    assert_int_equal(m.v[0].penalty, JISR_TM_TAG_PENALTY);
+    assert_int_equal(m.v[0].nunmapped, 1);
+    assert_string_equal(m.v[0].unmapped[0], "<ph x=\"1\">{0}</ph>");
+    assert_string_equal(m.v[0].target, " انقر " PH0 "هنا" PH1 " للفتح");
+    jisr_tm_matches_free(&m);
+    /* an extra query tag: reported as one to place */
+    const char *qt3[] = {"<bpt i=\"1\">b</bpt>", "<ept i=\"1\">/b</ept>", "<ph>x</ph>",
+                         "<ph>y</ph>"};
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open " PH2 "\xee\x80\x83", qt3, 4, 50);
+    assert_int_equal(m.v[0].tag_diff, 1);
+    assert_int_equal(m.v[0].nmissing, 1);
+    assert_int_equal(m.v[0].missing[0], 3);
+    jisr_tm_matches_free(&m);
+    /* tags do not count as words: the plain text scores as if they were not there, and a query
+     * declaring no tags pays one point per stored tag */
+    m = ask_tagged(tm, "Click here to open", qt, 0, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].tag_diff, 3);
+    assert_int_equal(m.v[0].score, 99 - 3 * JISR_TM_TAG_PENALTY);
+    jisr_tm_matches_free(&m);
+    /* a plain query (no tags given) keeps the stored target and its tags */
+    m = ask(tm, "en", "ar", "Click here to open", 50, 0);
+    assert_int_equal(m.v[0].score, 99);
+    assert_int_equal(m.v[0].ntags, 3);
+    assert_string_equal(m.v[0].target, ar.text);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
+/* --prop and --changed-since keep exactly the units they name, with the index and without */
+static void test_filters(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    static const char *projects[] = {"alpha", "beta", NULL};
+    static const char *dates[] = {"20200101T000000Z", "20240615T120000Z", NULL};
+    char en[64], ar[64];
+    for (int i = 0; i < 30; i++) {
+        snprintf(en, sizeof en, "Open the file number %d now", i);
+        snprintf(ar, sizeof ar, "افتح الملف رقم %d الآن", i);
+        tagged a = {en, {NULL}, 0}, b = {ar, {NULL}, 0};
+        add_unit(imp, "en", &a, "ar", &b, projects[i % 3], dates[i % 3], -1);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_prop_filter pf[] = {{"x-project", "beta"}, {"x-project", "alpha"}};
+    for (unsigned f = 0; f < 2; f++) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = 30;
+        o.max_results = 100;
+        o.flags = f ? JISR_TM_EXHAUSTIVE : 0;
+        o.props = pf;
+        o.nprops = 1;
+        jisr_tm_matches m;
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 10);
+        for (size_t k = 0; k < m.n; k++)
+            assert_int_equal((m.v[k].id - 1) % 3, 1);
+        jisr_tm_matches_free(&m);
+        o.nprops = 2; /* two values of one type: either */
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 20);
+        jisr_tm_matches_free(&m);
+        o.nprops = 0;
+        /* units without a date were created by the import, today */
+        o.changed_since = "2024-01-01";
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 20);
+        for (size_t k = 0; k < m.n; k++)
+            assert_int_not_equal((m.v[k].id - 1) % 3, 0);
+        jisr_tm_matches_free(&m);
+        o.changed_since = "20240615T120001Z"; /* a second after the beta units */
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 10);
+        for (size_t k = 0; k < m.n; k++)
+            assert_int_equal((m.v[k].id - 1) % 3, 2);
+        jisr_tm_matches_free(&m);
+        o.changed_since = "20190101";
+        o.props = pf + 1; /* and alpha's only */
+        o.nprops = 1;
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), 0);
+        assert_int_equal(m.n, 10);
+        jisr_tm_matches_free(&m);
+        o.props = pf;
+        o.nprops = 0;
+        o.changed_since = "yesterday";
+        assert_int_equal(jisr_tm_query(tm, "Open the file number 4 now", &o, &m), JISR_EINVAL);
+    }
+    drop_tm(tm);
+}
+
+/* Ties: character similarity first ("Open a Copy" takes "Open Copy", not "Save a Copy", both
+ * 66), then the later change, then the higher usage */
+static void test_ties(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Save a Copy", "ar", "احفظ نسخة");
+    add_plain(imp, "en", "Open Copy", "ar", "افتح النسخة");
+    tagged a1 = {"Close the window", {NULL}, 0}, b1 = {"أغلق النافذة", {NULL}, 0};
+    tagged b2 = {"اغلق النافذة", {NULL}, 0}, b3 = {"إغلاق النافذة", {NULL}, 0};
+    add_unit(imp, "en", &a1, "ar", &b1, NULL, "20200101T000000Z", 1);
+    add_unit(imp, "en", &a1, "ar", &b2, NULL, "20230101T000000Z", 1);
+    add_unit(imp, "en", &a1, "ar", &b3, NULL, "20230101T000000Z", 7);
+    add_plain(imp, "en", "Password: ", "ar", "كلمة السر: ");
+    add_plain(imp, "en", "Password:", "ar", "كلمة السر:");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (unsigned f = 0; f < 2; f++) {
+        jisr_tm_matches m = ask(tm, "en", "ar", "Open a Copy", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 2);
+        assert_int_equal(m.v[0].score, m.v[1].score);
+        assert_string_equal(m.v[0].source, "Open Copy");
+        assert_true(m.v[0].char_similarity > m.v[1].char_similarity);
+        jisr_tm_matches_free(&m);
+        m = ask(tm, "en", "ar", "Close the windows", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 3);
+        assert_string_equal(m.v[0].target, "إغلاق النافذة"); /* newest, most used */
+        assert_string_equal(m.v[1].target, "اغلق النافذة");  /* newest */
+        assert_string_equal(m.v[2].target, "أغلق النافذة");
+        jisr_tm_matches_free(&m);
+        /* both 100 (white space around a text does not count), the identical one first */
+        m = ask(tm, "en", "ar", "Password:", 50, f ? JISR_TM_EXHAUSTIVE : 0);
+        assert_int_equal(m.n, 2);
+        assert_int_equal(m.v[0].score, 100);
+        assert_int_equal(m.v[1].score, 100);
+        assert_string_equal(m.v[0].target, "كلمة السر:");
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
+/* the reference character similarity: the texts' code points (placeholders left out), the
+ * plain Levenshtein DP */
+static size_t joined_cps(const char *s, uint32_t *out)
+{
+    size_t n = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; u[i];) {
+        unsigned c = u[i];
+        size_t l = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        uint32_t cp = l == 1 ? c
+                      : l == 2
+                          ? ((c & 0x1Fu) << 6) | (u[i + 1] & 0x3Fu)
+                          : ((c & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
+        i += l;
+        if (cp >= 0xE000 && cp <= 0xF8FF)
+            continue;
+        out[n++] = cp;
+    }
+    return n;
+}
+
+static double ref_csim(const char *a, const char *b)
+{
+    static uint32_t x[4096], y[4096], r0[4097], r1[4097];
+    size_t la = joined_cps(a, x), lb = joined_cps(b, y), mx = la > lb ? la : lb;
+    uint32_t *prev = r0, *cur = r1;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (uint32_t)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (uint32_t)i;
+        for (size_t j = 1; j <= lb; j++) {
+            uint32_t v = prev[j - 1] + (x[i - 1] != y[j - 1]);
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            cur[j] = v;
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return mx ? 1.0 - (double)prev[lb] / (double)mx : 1.0;
+}
+
+/* The character similarity reported for every match (the bit-parallel distance over blocks of
+ * 64 code points) equals the plain DP's, on short and long texts, Latin and Arabic. */
+static void test_char_similarity(void **state)
+{
+    (void)state;
+    static const char *const w[] = {"file", "files", "save", "open", "الملف", "الملفات",
+                                    "احفظ", "copy",  "page", "صفحة", "x",     "the"};
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    char txt[40][1024];
+    uint64_t r = 0x1234567;
+    for (int i = 0; i < 40; i++) {
+        size_t n = 2 + (size_t)(i * 7 % 60), o = 0; /* up to ~60 words: several blocks */
+        for (size_t k = 0; k < n; k++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            o += (size_t)snprintf(txt[i] + o, sizeof txt[i] - o, "%s%s", k ? " " : "",
+                                  w[r % (sizeof w / sizeof w[0])]);
+        }
+        char ar[32];
+        snprintf(ar, sizeof ar, "t%d", i);
+        add_plain(imp, "en", txt[i], "ar", ar);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (int i = 0; i < 40; i += 3) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = 0;
+        o.max_results = 40;
+        jisr_tm_matches m;
+        assert_int_equal(jisr_tm_query(tm, txt[i], &o, &m), 0);
+        for (size_t k = 0; k < m.n; k++) {
+            double want = ref_csim(txt[i], m.v[k].source);
+            if (m.v[k].char_similarity < want - 1e-9 || m.v[k].char_similarity > want + 1e-9)
+                fprintf(stderr, "csim %f, want %f\n", m.v[k].char_similarity, want);
+            assert_true(m.v[k].char_similarity > want - 1e-9 &&
+                        m.v[k].char_similarity < want + 1e-9);
+        }
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_arabic_classes),
+        cmocka_unit_test(test_english_classes),
+        cmocka_unit_test(test_boundaries_both_ways),
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_pairing),
+        cmocka_unit_test(test_tag_parse),
+        cmocka_unit_test(test_tag_map),
+        cmocka_unit_test(test_numbers_by_position),
+        cmocka_unit_test(test_agreement),
+        cmocka_unit_test(test_agreement_ranking),
+        cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_ties),
+        cmocka_unit_test(test_char_similarity),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

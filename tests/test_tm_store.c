@@ -1,0 +1,594 @@
+/* test_tm_store.c — the memory's store beyond matching: the versions its index was built with
+ * (a warning once when they differ, jisr_tm_reindex rebuilding it to the same index), removing an
+ * empty memory, imports from a buffer, a reader and standard input, what a memory cannot hold
+ * (refused, never cut: more than 255 variants, a language tag over 63 bytes), delete with an id
+ * given twice, the JSON renderers (valid JSON whatever the bytes), and an import without a
+ * usable $TMPDIR. Real LMDB files in a temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <unicode/uversion.h>
+
+#include "formats/formats.h"
+#include "tm/tm.h"
+#include "tm/tm_int.h"
+
+static char g_dir[256];
+
+static void make_dir(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tms-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+}
+
+static void remove_dir(void)
+{
+    char p[512];
+    static const char *const f[] = {"data.mdb", "lock.mdb", "in.tsv", "in.tmx"};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", g_dir, f[i]);
+        unlink(p);
+    }
+    rmdir(g_dir);
+}
+
+static int g_warnings;
+static char g_warning[2048];
+
+static void on_warning(void *ctx, const char *msg)
+{
+    (void)ctx;
+    g_warnings++;
+    snprintf(g_warning, sizeof g_warning, "%s", msg);
+}
+
+static jisr_tm *open_tm(unsigned flags)
+{
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = flags;
+    o.on_warning = on_warning;
+    int rc = jisr_tm_open(&tm, g_dir, &o);
+    if (rc < 0)
+        fprintf(stderr, "open: %s\n", jisr_error_last()->msg);
+    assert_int_equal(rc, 0);
+    return tm;
+}
+
+static void add_pair(jisr_tm_import *imp, const char *ar, const char *en)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static void fill(jisr_tm *tm, size_t n)
+{
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 50;
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    FILE *f = fopen(JISR_TEST_DATA "/tm/ar-en.tsv", "r");
+    assert_non_null(f);
+    char line[4096];
+    for (size_t i = 0; i < n && fgets(line, sizeof line, f); i++) {
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        add_pair(imp, line, tab + 1);
+    }
+    fclose(f);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+}
+
+/* The answers to a fixed set of queries, as one string (malloc'd). */
+static char *answers(jisr_tm *tm)
+{
+    static const char *const q[] = {"The government considered the report.",
+                                    "The council adopted the agenda without a vote.",
+                                    "الحكومة نظرت في التقرير.", "draft resolution adopted"};
+    jisr_buf b = {0};
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = (q[i][0] & 0x80) ? "ar" : "en";
+        o.tgtlang = (q[i][0] & 0x80) ? "en" : "ar";
+        o.min_score = 50;
+        o.max_results = 10;
+        jisr_tm_matches m;
+        assert_int_equal(jisr_tm_query(tm, q[i], &o, &m), 0);
+        assert_int_equal(jisr_tm_matches_json(&b, q[i], &m), 0);
+        jisr_tm_matches_free(&m);
+    }
+    return b.data;
+}
+
+/* Every key and value of database name, as one string of hex (malloc'd). */
+static char *dump_db(const char *name)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    MDB_cursor *c;
+    MDB_val k, d;
+    jisr_buf b = {0};
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    assert_int_equal(mdb_env_open(env, g_dir, MDB_RDONLY, 0664), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, name, 0, &dbi), 0);
+    assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+    for (int op = MDB_FIRST; mdb_cursor_get(c, &k, &d, op) == 0; op = MDB_NEXT) {
+        for (size_t i = 0; i < k.mv_size; i++)
+            jisr_buf_printf(&b, "%02x", ((unsigned char *)k.mv_data)[i]);
+        jisr_buf_putc(&b, ':');
+        for (size_t i = 0; i < d.mv_size; i++)
+            jisr_buf_printf(&b, "%02x", ((unsigned char *)d.mv_data)[i]);
+        jisr_buf_putc(&b, '\n');
+    }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    return b.data;
+}
+
+/* Write (v != NULL) or delete a key of meta with raw LMDB, as another jisr would have. */
+static void meta_set(const char *key, const void *v, size_t n)
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    assert_int_equal(mdb_env_open(env, g_dir, 0, 0664), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+    MDB_val k = {strlen(key), (void *)key}, d = {n, (void *)v};
+    if (v)
+        assert_int_equal(mdb_put(txn, dbi, &k, &d, 0), 0);
+    else
+        mdb_del(txn, dbi, &k, NULL);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+}
+
+/* A memory records the versions its index was built with; another tokenizer or ICU version in
+ * it makes opening warn once and flag it stale; reindex rebuilds the same index (the tokenizer
+ * did not really change here) and records ours. */
+static void test_versions(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    fill(tm, 300);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    char icu[U_MAX_VERSION_STRING_LENGTH];
+    UVersionInfo uv;
+    u_getVersion(uv);
+    u_versionToString(uv, icu);
+    assert_string_equal(st.index_icu, icu);
+    assert_int_equal(st.index_tokenizer, TM_TOK_VERSION);
+    assert_int_equal(st.index_stale, 0);
+    jisr_tm_stats_free(&st);
+    char *before = answers(tm);
+    jisr_tm_close(tm);
+    assert_int_equal(g_warnings, 0);
+    char *post0 = dump_db("post"), *units0 = dump_db("units");
+
+    /* another tokenizer and ICU wrote this index */
+    static const unsigned char tok99[8] = {0, 0, 0, 0, 0, 0, 0, 99};
+    meta_set("tokenizer", tok99, 8);
+    meta_set("icu", "1.0", 3);
+    tm = open_tm(0);
+    assert_int_equal(g_warnings, 1); /* once, at open */
+    assert_non_null(strstr(g_warning, "tokenizer 99"));
+    assert_non_null(strstr(g_warning, "ICU 1.0"));
+    assert_non_null(strstr(g_warning, "jisr reindex"));
+    assert_int_equal(jisr_tm_index_stale(tm), 1);
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_int_equal(st.index_stale, 1);
+    assert_int_equal(st.index_tokenizer, 99);
+    assert_string_equal(st.index_icu, "1.0");
+    jisr_tm_stats_free(&st);
+    char *stale = answers(tm); /* queries go on meanwhile */
+    assert_string_equal(stale, before);
+    free(stale);
+    assert_int_equal(g_warnings, 1);
+    jisr_tm_close(tm);
+
+    /* reindex: our versions, the same index, the same answers, no warning any more */
+    g_warnings = 0;
+    tm = open_tm(JISR_TM_WRITE);
+    assert_int_equal(g_warnings, 1);
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    assert_int_equal(jisr_tm_index_stale(tm), 0);
+    jisr_tm_close(tm);
+    g_warnings = 0;
+    tm = open_tm(0);
+    assert_int_equal(g_warnings, 0);
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_string_equal(st.index_icu, icu);
+    assert_int_equal(st.index_tokenizer, TM_TOK_VERSION);
+    jisr_tm_stats_free(&st);
+    char *after = answers(tm);
+    assert_string_equal(after, before);
+    jisr_tm_close(tm);
+    char *post1 = dump_db("post"), *units1 = dump_db("units");
+    assert_string_equal(post1, post0); /* an unchanged tokenizer gives the import's index */
+    assert_string_equal(units1, units0);
+
+    /* a memory from before the versions were recorded warns too */
+    meta_set("icu", NULL, 0);
+    meta_set("unicode", NULL, 0);
+    meta_set("tokenizer", NULL, 0);
+    g_warnings = 0;
+    tm = open_tm(0);
+    assert_int_equal(g_warnings, 1);
+    assert_non_null(strstr(g_warning, "does not record"));
+    assert_int_equal(jisr_tm_index_stale(tm), 1);
+    jisr_tm_close(tm);
+    g_warnings = 0;
+    free(before);
+    free(after);
+    free(post0);
+    free(post1);
+    free(units0);
+    free(units1);
+    remove_dir();
+}
+
+/* jisr_tm_remove: an empty memory (an import that stored nothing) goes, a memory with units
+ * stays. */
+static void test_remove(void **state)
+{
+    (void)state;
+    make_dir();
+    char sub[512], p[600];
+    snprintf(sub, sizeof sub, "%s/new", g_dir);
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE;
+    assert_int_equal(jisr_tm_open(&tm, sub, &o), 0);
+    jisr_tm_close(tm);
+    assert_int_equal(jisr_tm_remove(sub), 0);
+    struct stat sb;
+    assert_int_not_equal(stat(sub, &sb), 0); /* files and directory gone */
+    assert_int_equal(jisr_tm_remove(sub), JISR_ENOTFOUND);
+    /* not empty: refused, nothing removed */
+    tm = open_tm(JISR_TM_WRITE);
+    fill(tm, 10);
+    jisr_tm_close(tm);
+    assert_int_equal(jisr_tm_remove(g_dir), JISR_EINVAL);
+    assert_non_null(strstr(jisr_error_last()->msg, "not empty"));
+    snprintf(p, sizeof p, "%s/data.mdb", g_dir);
+    assert_int_equal(stat(p, &sb), 0);
+    tm = open_tm(0);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    assert_int_equal(st.units, 10);
+    jisr_tm_stats_free(&st);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+static uint64_t units_in(jisr_tm *tm)
+{
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    uint64_t n = st.units;
+    jisr_tm_stats_free(&st);
+    return n;
+}
+
+/* Imports from a buffer, from a reader the caller opened, and from standard input, without a
+ * temporary file. */
+static void test_import_sources(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    static const char tsv[] = "البيت كبير.\tThe house is big.\nالشمس حارة.\tThe sun is hot.\n";
+    jisr_tm_file_opts fo;
+    memset(&fo, 0, sizeof fo);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.format = JISR_FMT_TSV;
+    ro.srclang = "ar";
+    ro.tgtlang = "en";
+    fo.read = ro;
+    jisr_tm_import_stats ist;
+    assert_int_equal(jisr_tm_import_buffer(tm, "mem.tsv", tsv, sizeof tsv - 1, &fo, &ist), 0);
+    assert_int_equal(ist.added, 2);
+    assert_int_equal(units_in(tm), 2);
+    /* a reader of the caller's */
+    static const char tsv2[] = "القمر بعيد.\tThe Moon is far.\n";
+    jisr_reader *r;
+    assert_int_equal(jisr_reader_open_memory(&r, "r.tsv", tsv2, sizeof tsv2 - 1, &ro), 0);
+    assert_int_equal(jisr_tm_import_reader(tm, r, "r.tsv", &fo, &ist), 0);
+    jisr_reader_close(r);
+    assert_int_equal(ist.added, 1);
+    assert_int_equal(units_in(tm), 3);
+    /* a strict error in a buffer names it and changes nothing */
+    static const char bad[] = "{\"variants\": [\n";
+    jisr_tm_file_opts fj = fo;
+    fj.read.format = JISR_FMT_JSONL;
+    assert_true(jisr_tm_import_buffer(tm, "bad.jsonl", bad, sizeof bad - 1, &fj, &ist) < 0);
+    assert_string_equal(jisr_error_last()->file, "bad.jsonl");
+    assert_int_equal(units_in(tm), 3);
+    /* standard input */
+    char p[512];
+    snprintf(p, sizeof p, "%s/in.tsv", g_dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("النجم لامع.\tThe star is bright.\nالبحر واسع.\tThe sea is wide.\n", f);
+    fclose(f);
+    assert_non_null(freopen(p, "r", stdin));
+    assert_int_equal(jisr_tm_import_file(tm, "-", &fo, &ist), 0);
+    assert_int_equal(ist.added, 2);
+    assert_int_equal(units_in(tm), 5);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+static int g_bad;
+static char g_bad_msg[2048];
+
+static void on_bad(void *ctx, const jisr_error *e)
+{
+    (void)ctx;
+    g_bad++;
+    snprintf(g_bad_msg, sizeof g_bad_msg, "%s:%lu: %s", e->file, e->line, e->msg);
+}
+
+/* A unit with more variants than a record holds, or a language tag longer than a memory keeps,
+ * is refused with a message, never stored cut (it used to come back with 255 variants and a
+ * 63-byte tag). */
+static void test_limits(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    char lang[400], text[64];
+    for (int i = 0; i < 300; i++) {
+        snprintf(lang, sizeof lang, "x-v%d", i);
+        snprintf(text, sizeof text, "variant %d", i);
+        assert_int_equal(jisr_unit_add_variant(&u, lang, text, strlen(text), NULL), 0);
+    }
+    assert_int_equal(jisr_tm_import_add(imp, &u), JISR_ETOOBIG);
+    assert_non_null(strstr(jisr_error_last()->msg, "300 variants"));
+    jisr_unit_clear(&u);
+    for (int i = 0; i < 255; i++) { /* exactly what a record holds */
+        snprintf(lang, sizeof lang, "x-v%d", i);
+        snprintf(text, sizeof text, "variant %d", i);
+        assert_int_equal(jisr_unit_add_variant(&u, lang, text, strlen(text), NULL), 0);
+    }
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+    memset(lang, 'a', 305);
+    memcpy(lang, "en-", 3);
+    lang[305] = '\0';
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "نص", strlen("نص"), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, lang, "text", 4, NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), JISR_ETOOBIG);
+    assert_non_null(strstr(jisr_error_last()->msg, "305 bytes"));
+    jisr_unit_clear(&u);
+    lang[63] = '\0'; /* the longest tag kept */
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "نص آخر", strlen("نص آخر"), NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, lang, "other text", 10, NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_int_equal(u.nvariants, 255);
+    assert_string_equal(u.variants[254].lang, "x-v254");
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    assert_string_equal(u.variants[1].lang, lang); /* all 63 bytes */
+    jisr_unit_clear(&u);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    int found = 0;
+    for (size_t i = 0; i < st.nlangs; i++)
+        found += strcmp(st.langs[i].lang, lang) == 0;
+    assert_int_equal(found, 1);
+    jisr_tm_stats_free(&st);
+
+    /* in a file: strict fails naming the unit's line, --skip-bad reports it and goes on */
+    char p[512];
+    snprintf(p, sizeof p, "%s/in.tmx", g_dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\" "
+          "creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" "
+          "adminlang=\"en\" datatype=\"plaintext\"/><body>\n"
+          "<tu><tuv xml:lang=\"ar\"><seg>أول</seg></tuv><tuv xml:lang=\"en\"><seg>first</seg></tuv>"
+          "</tu>\n<tu>",
+          f);
+    for (int i = 0; i < 300; i++)
+        fprintf(f, "<tuv xml:lang=\"x-v%d\"><seg>v%d</seg></tuv>", i, i);
+    fputs("</tu>\n<tu><tuv xml:lang=\"ar\"><seg>ثالث</seg></tuv><tuv xml:lang=\"en\"><seg>third"
+          "</seg></tuv></tu>\n</body></tmx>\n",
+          f);
+    fclose(f);
+    jisr_tm_file_opts fo;
+    memset(&fo, 0, sizeof fo);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    fo.read = ro;
+    jisr_tm_import_stats ist;
+    uint64_t n0 = units_in(tm);
+    assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), JISR_ETOOBIG);
+    assert_int_equal(jisr_error_last()->line, 4);
+    assert_non_null(strstr(jisr_error_last()->file, "in.tmx"));
+    assert_int_equal(units_in(tm), n0);
+    fo.flags = JISR_TM_IMPORT_SKIP_BAD;
+    fo.on_bad = on_bad;
+    g_bad = 0;
+    assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), 0);
+    assert_int_equal(g_bad, 1);
+    assert_non_null(strstr(g_bad_msg, "in.tmx:4: a unit with 300 variants"));
+    assert_int_equal(units_in(tm), n0 + 2);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+static void test_delete_twice(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    fill(tm, 20);
+    uint64_t twice[] = {7, 7};
+    assert_int_equal(jisr_tm_delete(tm, twice, 2), 0); /* used to be "no unit with id 7" */
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 7, &u), JISR_ENOTFOUND);
+    assert_int_equal(units_in(tm), 19);
+    uint64_t missing[] = {5, 5, 999};
+    assert_int_equal(jisr_tm_delete(tm, missing, 3), JISR_ENOTFOUND);
+    assert_non_null(strstr(jisr_error_last()->msg, "999"));
+    assert_int_equal(jisr_tm_get(tm, 5, &u), 0); /* all or nothing */
+    jisr_unit_clear(&u);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* The renderers give valid JSON of the documented shapes, whatever bytes they get. */
+static void test_json(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    fill(tm, 300);
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = "en";
+    o.tgtlang = "ar";
+    static const char q[] = "The government \xff\xfe considered the report.\x01";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, q, &o, &m), 0);
+    assert_true(m.n > 0);
+    jisr_buf b = {0};
+    assert_int_equal(jisr_tm_matches_json(&b, q, &m), 0);
+    jisr_tm_matches_free(&m);
+    json_error_t err;
+    json_t *j = json_loads(b.data, 0, &err);
+    assert_non_null(j);
+    const char *qs = json_string_value(json_object_get(j, "query"));
+    assert_non_null(qs); /* the key is there, U+FFFD for each invalid byte */
+    assert_string_equal(qs, "The government \xef\xbf\xbd\xef\xbf\xbd considered the report.\x01");
+    json_t *m0 = json_array_get(json_object_get(j, "matches"), 0);
+    assert_true(json_is_integer(json_object_get(m0, "score")));
+    assert_true(json_is_string(json_object_get(m0, "source")));
+    assert_true(json_is_string(json_object_get(m0, "target")));
+    assert_true(json_is_integer(json_object_get(m0, "id")));
+    json_decref(j);
+    /* a unit */
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 3, &u), 0);
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_tm_unit_json(&b, 3, &u), 0);
+    j = json_loads(b.data, 0, &err);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "id")), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "usagecount")), 1);
+    assert_true(json_is_string(json_object_get(j, "creationdate")));
+    json_t *v = json_object_get(j, "variants");
+    assert_int_equal(json_array_size(v), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(v, 1), "text")),
+                        u.variants[1].text);
+    json_decref(j);
+    jisr_unit_clear(&u);
+    /* stats and concordance */
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_tm_stats_json(&b, g_dir, &st), 0);
+    jisr_tm_stats_free(&st);
+    j = json_loads(b.data, 0, &err);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "units")), 300);
+    assert_true(json_is_false(json_object_get(json_object_get(j, "index"), "stale")));
+    json_decref(j);
+    jisr_tm_hits h;
+    assert_int_equal(jisr_tm_concord(tm, "en", "draft resolution", 5, &h), 0);
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_tm_hits_json(&b, "en", "draft resolution", &h, 10), 0);
+    jisr_tm_hits_free(&h);
+    j = json_loads(b.data, 0, &err);
+    assert_non_null(j);
+    assert_int_equal(json_array_size(json_object_get(j, "hits")), 5);
+    assert_true(json_is_true(json_object_get(j, "truncated")));
+    json_decref(j);
+    jisr_buf_free(&b);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* An import that fits in memory needs no temporary directory; one that does not names it. */
+static void test_tmpdir(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TMPDIR", "/nonexistent/jisr-no-such-dir", 1);
+    char p[512];
+    snprintf(p, sizeof p, "%s/in.tsv", g_dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 2000; i++)
+        fprintf(f, "الوحدة رقم %d.\tUnit number %d.\n", i, i);
+    fclose(f);
+    jisr_tm_file_opts fo;
+    memset(&fo, 0, sizeof fo);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.srclang = "ar";
+    ro.tgtlang = "en";
+    fo.read = ro;
+    jisr_tm_import_stats ist;
+    assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), 0); /* used to fail */
+    assert_int_equal(ist.added, 2000);
+    fo.spill_mem = 1; /* every chunk through the file: now it is needed */
+    int rc = jisr_tm_import_file(tm, p, &fo, &ist);
+    assert_int_equal(rc, JISR_EIO);
+    assert_non_null(strstr(jisr_error_last()->msg, "/nonexistent/jisr-no-such-dir"));
+    assert_non_null(strstr(jisr_error_last()->msg, "TMPDIR"));
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    assert_int_equal(units_in(tm), 2000);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_versions),       cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_import_sources), cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_delete_twice),   cmocka_unit_test(test_json),
+        cmocka_unit_test(test_tmpdir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,146 @@
+#!/bin/bash
+# tm_corrupt.sh — a damaged data.mdb: every memory command (stats query concord export delete
+# import reindex) must answer with a clear message naming the damage, exit 1 and never crash
+# (no SIGBUS/SIGSEGV/SIGABRT), never say "unknown error", and a failed write must leave the file
+# as it was. Damage: truncated to half, truncated inside the meta pages, emptied, pages zeroed,
+# the magic overwritten, another application's LMDB environment, and random bytes written
+# after the meta pages (many trials: there, a command may also succeed when it never reads the
+# damaged page, but it must not crash).
+set -u
+J=${JISR_BINARY:?}
+command -v mdb_load >/dev/null || { echo "mdb_load (lmdb-utils) missing: skipped"; exit 77; }
+T=$(mktemp -d /tmp/jisr-tm-corrupt-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+# a sanitizer build is ~10 times slower: fewer random trials there
+TRIALS=40
+ldd "$J" 2>/dev/null | grep -q 'libasan\|libtsan' && TRIALS=12
+check() {
+    local d=$1
+    shift
+    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
+}
+awk 'BEGIN{for(i=1;i<=3000;i++) printf "الوحدة رقم %d عن البند ب%d.\tUnit number %d about item w%d.\n", i, i*7, i, i*7}' >"$T/big.tsv"
+head -n 3 "$T/big.tsv" >"$T/small.tsv"
+$J import --tm "$T/m" -s ar -t en -q "$T/big.tsv" || exit 1
+size=$(stat -c %s "$T/m/data.mdb")
+
+# run COMMAND… on memory $T/d: sets rc and err
+cmds=(stats query concord export delete import reindex)
+run() {
+    local c=$1 d=$T/d
+    case $c in
+    stats) args=(stats --tm "$d") ;;
+    query) args=(query --tm "$d" -s en -t ar "Unit number 5 about item w35.") ;;
+    concord) args=(concord --tm "$d" -l en "item") ;;
+    export) args=(export --tm "$d" -o "$T/x.tmx") ;;
+    delete) args=(delete --tm "$d" 5) ;;
+    import) args=(import --tm "$d" -s ar -t en "$T/small.tsv") ;;
+    reindex) args=(reindex --tm "$d") ;;
+    esac
+    timeout 60 "$J" "${args[@]}" >/dev/null 2>"$T/err"
+    rc=$?
+    err=$(head -c 600 "$T/err")
+}
+fresh() { rm -rf "$T/d" && cp -r "$T/m" "$T/d"; }
+
+# damage KIND PATTERN: every command fails with a message matching PATTERN, the file unchanged
+damage() {
+    local kind=$1 pat=$2 c before
+    for c in "${cmds[@]}"; do
+        fresh
+        "damage_$kind"
+        before=$(md5sum <"$T/d/data.mdb")
+        run "$c"
+        check "$kind: $c exits 1 (got $rc)" test "$rc" -eq 1
+        check "$kind: $c says '$pat'" grep -q -- "$pat" "$T/err"
+        check "$kind: $c names data.mdb or the memory" grep -q "^jisr: $T/d" "$T/err"
+        check "$kind: $c never 'unknown error'" test -z "$(grep -i 'unknown error' "$T/err")"
+        check "$kind: $c leaves data.mdb as it was" test "$(md5sum <"$T/d/data.mdb")" = "$before"
+        [ "$rc" -eq 1 ] || echo "     stderr: $err"
+    done
+}
+damage_half() { truncate -s $((size / 2)) "$T/d/data.mdb"; }
+damage_meta() { truncate -s 6000 "$T/d/data.mdb"; }
+damage_magic() {
+    printf '\xde\xad\xbe\xef' | dd of="$T/d/data.mdb" bs=1 seek=16 conv=notrunc 2>/dev/null
+    printf '\xde\xad\xbe\xef' | dd of="$T/d/data.mdb" bs=1 seek=4112 conv=notrunc 2>/dev/null
+}
+damage_zero() { dd if=/dev/zero of="$T/d/data.mdb" bs=4096 seek=20 count=60 conv=notrunc 2>/dev/null; }
+damage_foreign() {
+    rm -rf "$T/d" && mkdir "$T/d"
+    printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n key1\n value1\n key2\n value2\nDATA=END\n' |
+        mdb_load -s other "$T/d"
+}
+
+damage half "truncated"
+damage meta "not an LMDB file\|truncated"
+damage magic "not an LMDB file"
+damage foreign "not a jisr translation memory"
+# zeroed pages: a command that never reads them may succeed; one that does reports the damage
+for c in "${cmds[@]}"; do
+    fresh
+    damage_zero
+    run "$c"
+    check "zeroed pages: $c does not crash (exit $rc)" test "$rc" -le 1
+    [ "$rc" -eq 1 ] && check "zeroed pages: $c says damaged" grep -q "damaged" "$T/err"
+done
+fresh
+damage_zero
+run export
+check "zeroed pages: export reads them and reports the damage" grep -q "the memory is damaged" "$T/err"
+
+# an empty data.mdb: a clear message (it used to say "Bad file descriptor"); import makes a new
+# memory of it, which loses nothing
+for c in stats query concord export delete reindex; do
+    fresh
+    : >"$T/d/data.mdb"
+    run "$c"
+    check "empty: $c exits 1" test "$rc" -eq 1
+    check "empty: $c says empty" grep -q "empty (0 bytes)" "$T/err"
+done
+fresh
+: >"$T/d/data.mdb"
+run import
+check "empty: import makes a new memory of it" test "$rc" -eq 0
+check "empty: which then holds the new units" test "$($J stats --tm "$T/d" --json | jq .units)" -eq 3
+
+# another application's environment is never written into (item 16)
+fresh
+damage_foreign
+before=$(mdb_dump -a "$T/d" | md5sum)
+run import
+check "foreign: import refused" test "$rc" -eq 1
+check "foreign: another application's" grep -q "another application" "$T/err"
+check "foreign: the environment unchanged" test "$(mdb_dump -a "$T/d" | md5sum)" = "$before"
+
+# random bytes after the meta pages: never a crash, never "unknown error"
+crashes=0
+unknown=0
+failed=0
+runs=0
+RANDOM=4242
+for trial in $(seq 1 "$TRIALS"); do
+    for c in "${cmds[@]}"; do
+        fresh
+        for k in 1 2 3 4 5 6 7 8; do
+            off=$((8192 + (RANDOM * 32768 + RANDOM) % (size - 8192)))
+            printf "\\x$(printf %02x $((RANDOM % 256)))" | dd of="$T/d/data.mdb" bs=1 seek=$off conv=notrunc 2>/dev/null
+        done
+        run "$c"
+        runs=$((runs + 1))
+        if [ "$rc" -gt 1 ]; then
+            crashes=$((crashes + 1))
+            echo "     trial $trial: $c exit $rc: $err"
+        fi
+        [ "$rc" -eq 1 ] && failed=$((failed + 1))
+        grep -qi "unknown error" "$T/err" && unknown=$((unknown + 1))
+    done
+done
+echo "     random bytes: $runs runs, $failed reported the damage, $crashes crashed"
+check "random bytes: no crash in $runs runs" test "$crashes" -eq 0
+check "random bytes: never 'unknown error'" test "$unknown" -eq 0
+check "random bytes: the damage is seen" test "$failed" -ge $((TRIALS / 2))
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,403 @@
+/*
+ * import_prep.c — batch preparation (the preparing thread, "jisr-prep", of a file import; the
+ * caller's thread for jisr_tm_import_add): each unit's variants are tokenized, hashed and packed
+ * into a record, and its posting keys are filed by their top bits, so that the writer receives
+ * a batch whose postings are sorted and whose records are ready to append.
+ *
+ * Only the first variant of each language is indexed and matched. The postings of a batch are
+ * collected as (term key, index in the batch) pairs in groups by the key's top TM_TM_PBITS bits,
+ * each group sorted by key (stably, so units stay in order) when the batch is handed over: the
+ * writer then writes one chunk per key and batch (postings.c). The sort runs here rather than on
+ * the writer, which was the slowest stage once the file is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text/text.h"
+#include "tm/import_int.h"
+
+/* Count one variant of language l in the table v (of cap entries, *n used); 1 when it does not
+ * fit (the caller counts it another way). */
+int tm_lang_add(tm_lang_count *v, size_t *n, size_t cap, const char *l, size_t len, int64_t d)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strlen(v[i].lang) == len && memcmp(v[i].lang, l, len) == 0) {
+            v[i].n += d;
+            return 0;
+        }
+    if (*n == cap || len >= sizeof v[0].lang)
+        return 1;
+    tm_lang_count *c = &v[(*n)++];
+    memcpy(c->lang, l, len);
+    c->lang[len] = '\0';
+    c->n = d;
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* insertion sort: a sentence has a few dozen terms, where qsort's overhead dominates */
+static void sort_u64(uint64_t *a, size_t n)
+{
+    if (n > 64) {
+        qsort(a, n, sizeof *a, cmp_u64);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > v) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
+/* The dedupe key of n variants from their language hashes (tm_lang_hash) and normalised-text
+ * hashes: a hash of the sorted pairs, so the order of the variants does not matter. */
+static uint64_t dedupe_key(const uint64_t *lh, const uint64_t *nh, size_t n)
+{
+    uint64_t pairs[TM_MAX_VARIANTS];
+    for (size_t i = 0; i < n; i++)
+        pairs[i] = lh[i] * 31 + nh[i];
+    sort_u64(pairs, n);
+    return tm_hash(pairs, n * sizeof pairs[0], 0x64757065ULL);
+}
+
+uint64_t tm_dedupe_key(const tm_rec *r)
+{
+    uint64_t lh[TM_MAX_VARIANTS], nh[TM_MAX_VARIANTS];
+    char lang[64];
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
+        memcpy(lang, r->var[i].lang.p ? r->var[i].lang.p : "", n);
+        lang[n] = '\0';
+        lh[i] = tm_lang_hash(lang);
+        nh[i] = r->var[i].nhash;
+    }
+    return dedupe_key(lh, nh, r->nvar);
+}
+
+int tm_same_unit(const tm_rec *a, const tm_rec *b)
+{
+    if (a->nvar != b->nvar)
+        return 0;
+    uint64_t x[TM_MAX_VARIANTS], y[TM_MAX_VARIANTS];
+    char lang[64];
+    for (int pass = 0; pass < 2; pass++) {
+        const tm_rec *r = pass ? b : a;
+        uint64_t *o = pass ? y : x;
+        for (uint32_t i = 0; i < r->nvar; i++) {
+            size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
+            memcpy(lang, r->var[i].lang.p ? r->var[i].lang.p : "", n);
+            lang[n] = '\0';
+            o[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
+        }
+        sort_u64(o, r->nvar);
+    }
+    return memcmp(x, y, a->nvar * sizeof x[0]) == 0;
+}
+
+static int64_t meta_date(const char *s, int64_t dflt)
+{
+    int64_t t = tm_date_parse(s);
+    return t == INT64_MIN ? dflt : t;
+}
+
+/* Keep the first of each term in t[0..n) (a posting per term and unit): a small hash table
+ * whose slots are stamped per call, so nothing is cleared; sorting did the same at ~5 times the
+ * cost. Returns the number kept. */
+static size_t distinct_terms(jisr_tm_import *imp, uint64_t *t, size_t n)
+{
+    size_t m = 0;
+    if (n > 128) { /* rare: sort */
+        sort_u64(t, n);
+        for (size_t k = 0; k < n; k++)
+            if (k == 0 || t[k] != t[k - 1])
+                t[m++] = t[k];
+        return m;
+    }
+    if (++imp->tgen == 0) { /* the stamps wrapped: clear once */
+        memset(imp->tset, 0, sizeof imp->tset);
+        imp->tgen = 1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        unsigned h = (unsigned)((t[k] * 0x9E3779B97F4A7C15ULL) >> 56);
+        while (imp->tset[h].gen == imp->tgen && imp->tset[h].term != t[k])
+            h = (h + 1) & 255;
+        if (imp->tset[h].gen != imp->tgen) {
+            imp->tset[h].gen = imp->tgen;
+            imp->tset[h].term = t[k];
+            t[m++] = t[k];
+        }
+    }
+    return m;
+}
+
+int tm_wset_add(tm_wset *s, uint64_t h)
+{
+    if (!h)
+        h = 1;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4096;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return jisr_oom(cap * sizeof *v);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i]) {
+                size_t k = s->v[i] & (cap - 1);
+                while (v[k])
+                    k = (k + 1) & (cap - 1);
+                v[k] = s->v[i];
+            }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    size_t k = h & (s->cap - 1);
+    while (s->v[k]) {
+        if (s->v[k] == h)
+            return 0;
+        k = (k + 1) & (s->cap - 1);
+    }
+    s->v[k] = h;
+    s->n++;
+    return 1;
+}
+
+int tm_batch_vocab(jisr_tm_import *imp, tm_batch *b, uint64_t lh)
+{
+    for (size_t k = 0; k < imp->toks.n; k++) {
+        const tm_tok *x = &imp->toks.v[k];
+        if (x->kind != TM_WORD || !tm_vocab_word_ok(x->kp, x->kl))
+            continue;
+        int rc = tm_wset_add(&imp->vseen, lh * 0x9E3779B97F4A7C15ULL ^ x->hk);
+        if (rc <= 0) {
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        uint16_t n = (uint16_t)x->kl;
+        if ((rc = jisr_buf_append(&b->vocab, &lh, 8)) < 0 ||
+            (rc = jisr_buf_append(&b->vocab, &n, 2)) < 0 ||
+            (rc = jisr_buf_append(&b->vocab, x->kp, n)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
+{
+    int rc;
+    tm_batch *b = imp->cur;
+    imp->st.read++;
+    if ((!imp->checked && (rc = tm_unit_check(u, NULL)) < 0) ||
+        (rc = JISR_GROW(imp->vs, imp->vscap, u->nvariants + 1)) < 0)
+        return rc;
+    uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
+    uint64_t nh[TM_MAX_VARIANTS];
+    size_t nv = 0, nuk = 0;
+    uint64_t seen_lang[TM_MAX_VARIANTS];
+    for (size_t i = 0; i < u->nvariants && nv < TM_MAX_VARIANTS; i++) {
+        const jisr_variant *v = &u->variants[i];
+        if (!v->text || !v->lang)
+            continue;
+        if ((rc = tm_tokenize(v->text, strlen(v->text), &imp->toks)) < 0)
+            return rc;
+        if (imp->toks.n == 0)
+            continue;
+        imp->vs[nv] = *v;
+        nw[nv] = imp->toks.nheavy;
+        w1[nv] = imp->toks.w100;
+        nh[nv] =
+            tm_ident_hash(v->text, strlen(v->text), (const char *const *)v->tags, NULL, v->ntags);
+        uint64_t lh = tm_lang_hash(v->lang);
+        int first = 1;
+        for (size_t k = 0; k < nv; k++)
+            if (seen_lang[k] == lh)
+                first = 0;
+        seen_lang[nv] = lh;
+        nv++;
+        if (!first) /* only the first variant of a language is indexed (and matched) */
+            continue;
+        if ((rc = JISR_GROW(imp->terms, imp->tcap, imp->toks.n + 1)) < 0 ||
+            (rc = tm_batch_vocab(imp, b, lh)) < 0)
+            return rc;
+        size_t nt = distinct_terms(imp, imp->terms, tm_index_terms(&imp->toks, imp->terms));
+        unsigned bucket = tm_bucket(imp->toks.w100);
+        if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + nt)) < 0)
+            return rc;
+        for (size_t k = 0; k < nt; k++)
+            imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
+    }
+    if (nv < 2) { /* nothing to translate from or to */
+        b->skipped++;
+        return 0;
+    }
+    jisr_unit shallow = *u;
+    shallow.variants = imp->vs;
+    shallow.nvariants = nv;
+    /* one "now" per import: its undated units all get the same creation date, so that ranking
+     * by recency does not depend on which second each unit happened to be read in */
+    if (!imp->now)
+        imp->now = (int64_t)time(NULL);
+    int64_t now = imp->now;
+    int64_t created = meta_date(u->meta.creationdate, now);
+    uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
+    size_t off = b->recs.len;
+    if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created,
+                            meta_date(u->meta.changedate, INT64_MIN),
+                            meta_date(u->meta.lastusagedate, INT64_MIN), &b->recs)) < 0)
+        return rc;
+    if ((rc = JISR_GROW(b->p, b->pcap, b->np + 1)) < 0)
+        return rc;
+    for (size_t k = 0; k < nuk; k++) {
+        tm_post_grp *g = &b->grp[imp->ukeys[k] >> (64 - TM_PBITS)];
+        if (g->n == g->cap && (rc = JISR_GROW(g->v, g->cap, g->n + 1)) < 0)
+            return rc;
+        g->v[g->n].key = imp->ukeys[k];
+        g->v[g->n].idx = (uint32_t)b->np;
+        g->n++;
+    }
+    tm_pend *p = &b->p[b->np++];
+    p->rec_off = off;
+    p->rec_len = b->recs.len - off;
+    p->id = 0;
+    p->dkey = dedupe_key(seen_lang, nh, nv); /* = tm_dedupe_key of the record */
+    for (size_t v = 0; v < nv && !b->langs_over; v++)
+        b->langs_over = tm_lang_add(b->langs, &b->nlangs, sizeof b->langs / sizeof b->langs[0],
+                                    imp->vs[v].lang, strlen(imp->vs[v].lang), 1);
+    if (b->np >= imp->opts.batch_units)
+        return tm_import_enqueue(imp);
+    return 0;
+}
+
+/* Stable sort of posting entries by key (the units of one key stay in batch order, as added):
+ * MSD radix on 8-bit digits from the top (a batch's postings are already split by the top TM_PBITS
+ * bits into groups that fit in the cache). Keys are hashes, so each pass splits a group evenly;
+ * groups of 32 or fewer are finished by insertion, and digits that every key of a group shares
+ * (a frequent term) are skipped without moving anything. Data starts in a; the result goes to a
+ * when into_a, else to t; the other array is scratch. */
+static void msd_sort(tm_post_ent *a, tm_post_ent *t, size_t n, int shift, int into_a)
+{
+    if (n <= 32 || shift < 0) {
+        for (size_t i = 1; i < n; i++) {
+            tm_post_ent v = a[i];
+            size_t j = i;
+            while (j > 0 && a[j - 1].key > v.key) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = v;
+        }
+        if (!into_a)
+            memcpy(t, a, n * sizeof *a);
+        return;
+    }
+    size_t c[257];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < n; i++)
+        c[((a[i].key >> shift) & 0xFF) + 1]++;
+    if (c[((a[0].key >> shift) & 0xFF) + 1] == n) { /* one digit for all: go to the first
+                                                     * digit that differs, if any */
+        uint64_t diff = 0;
+        for (size_t i = 1; i < n; i++)
+            diff |= a[i].key ^ a[0].key;
+        if (!diff) { /* one key: already in order */
+            if (!into_a)
+                memcpy(t, a, n * sizeof *a);
+            return;
+        }
+        msd_sort(a, t, n, (63 - __builtin_clzll(diff)) / 8 * 8, into_a);
+        return;
+    }
+    for (int d = 0; d < 256; d++)
+        c[d + 1] += c[d];
+    size_t pos[256];
+    memcpy(pos, c, sizeof pos);
+    for (size_t i = 0; i < n; i++)
+        t[pos[(a[i].key >> shift) & 0xFF]++] = a[i];
+    for (int d = 0; d < 256; d++)
+        if (c[d + 1] > c[d])
+            msd_sort(t + c[d], a + c[d], c[d + 1] - c[d], shift - 8, !into_a);
+}
+
+/* Sort one group (all its keys share the top TM_PBITS bits) stably by key: a counting sort on the
+ * next bits, as many as give ~4 entries a bucket, into t, then each bucket by msd_sort back into
+ * a (a bucket of a few entries is an insertion; one holding a frequent key, or two, is split
+ * further on the digits where they differ). t has room for n entries. */
+static void group_sort(tm_post_ent *a, tm_post_ent *t, size_t n)
+{
+    if (n <= 64) {
+        msd_sort(a, t, n, 64 - TM_PBITS - 8, 1); /* insertion */
+        return;
+    }
+    unsigned bits = 63 - (unsigned)__builtin_clzll((unsigned long long)n) - 2;
+    bits = bits < 8 ? 8 : bits > 14 ? 14 : bits;
+    int shift = 64 - TM_PBITS - (int)bits;
+    size_t nb = (size_t)1 << bits, mask = nb - 1;
+    size_t c[(1u << 14) + 1];
+    memset(c, 0, (nb + 1) * sizeof c[0]);
+    for (size_t i = 0; i < n; i++)
+        c[((a[i].key >> shift) & mask) + 1]++;
+    for (size_t d = 0; d < nb; d++)
+        c[d + 1] += c[d];
+    for (size_t i = 0; i < n; i++)
+        t[c[(a[i].key >> shift) & mask]++] = a[i];
+    /* c[d] is now the end of bucket d: most hold a few entries, sorted here by insertion */
+    for (size_t d = 0, s = 0; d < nb; s = c[d++]) {
+        size_t m = c[d] - s;
+        if (m > 16) {
+            msd_sort(t + s, a + s, m, shift - 8, 0);
+            continue;
+        }
+        for (size_t i = 0; i < m; i++) {
+            tm_post_ent v = t[s + i];
+            size_t j = s + i;
+            while (j > s && a[j - 1].key > v.key) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = v;
+        }
+    }
+}
+
+int tm_batch_sort(jisr_tm_import *imp, tm_batch *b)
+{
+    for (size_t g = 0; g < (1u << TM_PBITS); g++) {
+        int rc = JISR_GROW(imp->ptmp, imp->ptmpcap, b->grp[g].n + 1);
+        if (rc < 0)
+            return rc;
+        group_sort(b->grp[g].v, imp->ptmp, b->grp[g].n);
+    }
+    return 0;
+}
+
+int tm_unit_check(const jisr_unit *u, const char *name)
+{
+    size_t nv = 0;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        if (!v->text || !v->lang)
+            continue;
+        nv++;
+        size_t n = strlen(v->lang);
+        if (n > TM_LANG_MAX)
+            return jisr_error_set(JISR_ETOOBIG, name, u->line, u->col,
+                                  "a language tag of %zu bytes ('%.20s…'): a memory stores tags "
+                                  "of at most %d",
+                                  n, v->lang, TM_LANG_MAX);
+    }
+    if (nv > TM_MAX_VARIANTS)
+        return jisr_error_set(JISR_ETOOBIG, name, u->line, u->col,
+                              "a unit with %zu variants: a memory stores at most %d per unit", nv,
+                              TM_MAX_VARIANTS);
+    return 0;
+}

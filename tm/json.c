@@ -1,0 +1,365 @@
+/*
+ * json.c — the JSON shapes of the memory's results: matches, concordance hits, statistics and
+ * units. They exist once, here, for every front end (`jisr query --json`, `jisr serve`), and are
+ * written straight into a jisr_buf (no JSON library type crosses the public API).
+ *
+ * Strings are checked as they are written: a byte that is not part of valid UTF-8 becomes
+ * U+FFFD, so the output is valid JSON whatever the memory or the query holds (a query line of
+ * invalid UTF-8 used to lose its "query" key). Text is shown as a reader sees it: without the
+ * placeholders of inline tags.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/tm_int.h"
+#include "util/utf8.h"
+
+/* Append s[0..n) as a JSON string literal, invalid UTF-8 replaced by U+FFFD. */
+static int jstr(jisr_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    int rc = jisr_buf_reserve(b, n + 2);
+    if (rc < 0)
+        return rc;
+    jisr_buf_putc(b, '"');
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n;) {
+        unsigned c = u[i];
+        const char *esc = NULL;
+        char tmp[7];
+        size_t len = 1;
+        if (c >= 0x80) {
+            if (jisr_utf8_decode(u, n, i, &len) >= 0) {
+                i += len;
+                continue;
+            }
+            esc = "\xef\xbf\xbd"; /* U+FFFD for the invalid byte */
+        } else if (c == '"') {
+            esc = "\\\"";
+        } else if (c == '\\') {
+            esc = "\\\\";
+        } else if (c == '\n') {
+            esc = "\\n";
+        } else if (c == '\r') {
+            esc = "\\r";
+        } else if (c == '\t') {
+            esc = "\\t";
+        } else if (c < 0x20) {
+            memcpy(tmp, "\\u00", 4);
+            tmp[4] = hex[c >> 4];
+            tmp[5] = hex[c & 15];
+            tmp[6] = '\0';
+            esc = tmp;
+        } else {
+            i++;
+            continue;
+        }
+        if ((rc = jisr_buf_append(b, s + run, i - run)) < 0 || (rc = jisr_buf_puts(b, esc)) < 0)
+            return rc;
+        i += len;
+        run = i;
+    }
+    if ((rc = jisr_buf_append(b, s + run, n - run)) < 0)
+        return rc;
+    return jisr_buf_putc(b, '"');
+}
+
+static int jcstr(jisr_buf *b, const char *s)
+{
+    return s ? jstr(b, s, strlen(s)) : jisr_buf_puts(b, "null");
+}
+
+/* "key": */
+static int jkey(jisr_buf *b, int first, const char *k)
+{
+    return jisr_buf_printf(b, "%s\"%s\":", first ? "" : ",", k);
+}
+
+/* s without placeholders, as a JSON string; lines joined (concordance context) when flat */
+static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, int flat)
+{
+    jisr_buf_reset(tmp);
+    int rc = jisr_tm_plain(tmp, s, n);
+    if (rc < 0)
+        return rc;
+    if (flat)
+        for (size_t i = 0; i < tmp->len; i++)
+            if (tmp->data[i] == '\n' || tmp->data[i] == '\t' || tmp->data[i] == '\r')
+                tmp->data[i] = ' ';
+    return jstr(b, tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* s[0..n) with its tags as TMX inline markup, as a JSON string */
+static int jtagged(jisr_buf *b, jisr_buf *tmp, const char *s, char *const *tags, size_t ntags)
+{
+    jisr_buf_reset(tmp);
+    int rc = jisr_tm_tagged(tmp, s, strlen(s), tags, ntags);
+    return rc < 0 ? rc : jstr(b, tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* What issue 12 adds to a match: numbers not substituted and why, agreement checks with their
+ * positions, the penalty, the texts with their tags, and the tags that did not map. */
+static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
+{
+    int rc = 0;
+    if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
+        rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"ambiguous\"");
+    else if (x->numbers == JISR_TM_NUMBERS_MISSING)
+        rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"missing\"");
+    if (rc == 0 && x->nagree) {
+        rc = jisr_buf_puts(b, ",\"agreement\":\"check\",\"agreement_numbers\":[");
+        for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
+            const jisr_tm_agree *a = &x->agree[k];
+            if ((rc = jisr_buf_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"number\":", k ? "," : "",
+                                      a->start, a->end)) == 0 &&
+                (rc = jstr(b, x->target + a->start, a->end - a->start)) == 0)
+                rc = jisr_buf_printf(b, ",\"from\":\"%s\",\"to\":\"%s\"}", a->from, a->to);
+        }
+        if (rc == 0)
+            rc = jisr_buf_putc(b, ']');
+    }
+    if (rc == 0 && x->penalty)
+        rc = jisr_buf_printf(b, ",\"penalty\":%d", x->penalty);
+    if (rc == 0 && x->tag_diff)
+        rc = jisr_buf_printf(b, ",\"tag_difference\":%zu", x->tag_diff);
+    if (rc == 0 && (x->ntags || x->nsource_tags)) {
+        if ((rc = jisr_buf_puts(b, ",\"source_tagged\":")) == 0 &&
+            (rc = jtagged(b, t, x->source, x->source_tags, x->nsource_tags)) == 0 &&
+            (rc = jisr_buf_puts(b, ",\"target_tagged\":")) == 0)
+            rc = jtagged(b, t, x->target, x->tags, x->ntags);
+    }
+    if (rc == 0 && x->nunmapped) {
+        rc = jisr_buf_puts(b, ",\"unmapped_tags\":[");
+        for (size_t k = 0; rc == 0 && k < x->nunmapped; k++)
+            if ((rc = k ? jisr_buf_putc(b, ',') : 0) == 0)
+                rc = jcstr(b, x->unmapped[k]);
+        if (rc == 0)
+            rc = jisr_buf_putc(b, ']');
+    }
+    if (rc == 0 && x->nmissing) {
+        rc = jisr_buf_puts(b, ",\"missing_tags\":[");
+        for (size_t k = 0; rc == 0 && k < x->nmissing; k++)
+            rc = jisr_buf_printf(b, "%s%zu", k ? "," : "", x->missing[k]);
+        if (rc == 0)
+            rc = jisr_buf_putc(b, ']');
+    }
+    return rc;
+}
+
+int jisr_tm_matches_json(jisr_buf *b, const char *query, const jisr_tm_matches *m)
+{
+    return jisr_tm_matches_json_ex(b, query, m, NULL);
+}
+
+int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matches *m,
+                            const jisr_tm_json_opts *o)
+{
+    jisr_buf t = {0};
+    int rc = jisr_buf_puts(b, "{\"query\":");
+    if (rc == 0)
+        rc = jcstr(b, query ? query : "");
+    if (rc == 0)
+        rc = jisr_buf_puts(b, ",\"matches\":[");
+    for (size_t i = 0; rc == 0 && i < m->n; i++) {
+        const jisr_tm_match *x = &m->v[i];
+        if ((rc = jisr_buf_printf(b, "%s{\"score\":%d,\"source\":", i ? "," : "", x->score)) < 0 ||
+            (rc = jplain(b, &t, x->source, strlen(x->source), 0)) < 0 ||
+            (rc = jisr_buf_puts(b, ",\"target\":")) < 0 ||
+            (rc = jplain(b, &t, x->target, strlen(x->target), 0)) < 0 ||
+            (rc = jisr_buf_printf(b, ",\"id\":%llu", (unsigned long long)x->id)) < 0)
+            break;
+        if (x->placeable &&
+            ((rc = jisr_buf_puts(b, ",\"placeable\":true,\"stored_target\":")) < 0 ||
+             (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), 0)) < 0))
+            break;
+        if ((rc = match_extras(b, &t, x)) < 0)
+            break;
+        if (o && o->diff && x->diff &&
+            ((rc = jisr_buf_puts(b, ",\"diff\":")) < 0 ||
+             (rc = jplain(b, &t, x->diff, strlen(x->diff), 0)) < 0))
+            break;
+        if (o && o->memory_names && x->memory < o->nmemory_names &&
+            ((rc = jisr_buf_puts(b, ",\"memory\":")) < 0 ||
+             (rc = jcstr(b, o->memory_names[x->memory])) < 0))
+            break;
+        rc = jisr_buf_putc(b, '}');
+    }
+    if (rc == 0)
+        rc = jisr_buf_puts(b, "]}");
+    jisr_buf_free(&t);
+    return rc;
+}
+
+/* the last `width` characters of s[0..n) (UTF-8 aware) */
+const char *tm_tail_chars(const char *s, size_t n, int width)
+{
+    const char *p = s + n;
+    int k = 0;
+    while (p > s && k < width) {
+        p--;
+        while (p > s && ((unsigned char)*p & 0xC0) == 0x80)
+            p--;
+        k++;
+    }
+    return p;
+}
+
+/* the bytes of the first `width` characters of s[0..n) */
+size_t tm_head_bytes(const char *s, size_t n, int width)
+{
+    size_t i = 0;
+    int k = 0;
+    while (i < n && k < width) {
+        i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+        k++;
+    }
+    return i;
+}
+
+int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const jisr_tm_hits *h,
+                      int width)
+{
+    jisr_buf t = {0};
+    int rc = jisr_buf_puts(b, "{\"phrase\":");
+    if (rc == 0)
+        rc = jcstr(b, phrase ? phrase : "");
+    if (rc == 0 && (rc = jisr_buf_puts(b, ",\"lang\":")) == 0)
+        rc = jcstr(b, lang ? lang : "");
+    if (rc == 0)
+        rc = jisr_buf_puts(b, ",\"hits\":[");
+    for (size_t i = 0; rc == 0 && i < h->n; i++) {
+        const jisr_tm_hit *x = &h->v[i];
+        const char *text = x->unit.variants[x->variant].text;
+        size_t tn = strlen(text);
+        const char *lp = tm_tail_chars(text, x->start, width);
+        if ((rc = jisr_buf_printf(b, "%s{\"id\":%llu,\"text\":", i ? "," : "",
+                                  (unsigned long long)x->id)) < 0 ||
+            (rc = jplain(b, &t, text, tn, 1)) < 0 ||
+            (rc = jisr_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"left\":", x->start, x->end)) <
+                0 ||
+            (rc = jplain(b, &t, lp, (size_t)(text + x->start - lp), 1)) < 0 ||
+            (rc = jisr_buf_puts(b, ",\"match\":")) < 0 ||
+            (rc = jplain(b, &t, text + x->start, x->end - x->start, 1)) < 0 ||
+            (rc = jisr_buf_puts(b, ",\"right\":")) < 0 ||
+            (rc = jplain(b, &t, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width),
+                         1)) < 0 ||
+            (rc = jisr_buf_puts(b, ",\"translations\":[")) < 0)
+            break;
+        int first = 1;
+        for (size_t v = 0; rc == 0 && v < x->unit.nvariants; v++) {
+            if (v == x->variant)
+                continue;
+            const jisr_variant *var = &x->unit.variants[v];
+            if ((rc = jisr_buf_puts(b, first ? "{\"lang\":" : ",{\"lang\":")) < 0 ||
+                (rc = jcstr(b, var->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
+                (rc = jplain(b, &t, var->text, strlen(var->text), 1)) < 0)
+                break;
+            rc = jisr_buf_putc(b, '}');
+            first = 0;
+        }
+        if (rc == 0)
+            rc = jisr_buf_puts(b, "]}");
+    }
+    if (rc == 0)
+        rc = jisr_buf_printf(b, "],\"truncated\":%s}", h->truncated ? "true" : "false");
+    jisr_buf_free(&t);
+    return rc;
+}
+
+int jisr_tm_stats_json(jisr_buf *b, const char *path, const jisr_tm_stats *st)
+{
+    int rc = jisr_buf_putc(b, '{');
+    int first = 1;
+    if (rc == 0 && path) {
+        if ((rc = jkey(b, 1, "path")) == 0)
+            rc = jcstr(b, path);
+        first = 0;
+    }
+    if (rc == 0)
+        rc = jkey(b, first, "schema");
+    if (rc == 0)
+        rc = jisr_buf_printf(b, "%u,\"units\":%llu,\"languages\":{", st->schema,
+                             (unsigned long long)st->units);
+    for (size_t i = 0; rc == 0 && i < st->nlangs; i++) {
+        if ((rc = jisr_buf_puts(b, i ? "," : "")) < 0 || (rc = jcstr(b, st->langs[i].lang)) < 0)
+            break;
+        rc = jisr_buf_printf(b, ":%llu", (unsigned long long)st->langs[i].units);
+    }
+    if (rc == 0)
+        rc = jisr_buf_printf(b,
+                             "},\"disk_bytes\":%llu,\"file_bytes\":%llu,\"map_bytes\":%llu,"
+                             "\"index_keys\":%llu,\"next_id\":%llu,\"index\":{\"icu\":",
+                             (unsigned long long)st->disk_bytes, (unsigned long long)st->file_bytes,
+                             (unsigned long long)st->map_bytes, (unsigned long long)st->index_keys,
+                             (unsigned long long)st->next_id);
+    if (rc == 0)
+        rc = jcstr(b, st->index_icu);
+    if (rc == 0 && (rc = jisr_buf_puts(b, ",\"unicode\":")) == 0)
+        rc = jcstr(b, st->index_unicode);
+    if (rc == 0)
+        rc = jisr_buf_printf(b, ",\"tokenizer\":%u,\"stale\":%s}}", st->index_tokenizer,
+                             st->index_stale ? "true" : "false");
+    return rc;
+}
+
+static int props_json(jisr_buf *b, const char *key, const jisr_prop *p, size_t n, int notes)
+{
+    if (!n)
+        return 0;
+    int rc = jisr_buf_printf(b, ",\"%s\":[", key);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (i && (rc = jisr_buf_putc(b, ',')) < 0)
+            break;
+        if (notes) {
+            rc = jcstr(b, p[i].value ? p[i].value : "");
+            continue;
+        }
+        if ((rc = jisr_buf_puts(b, "{\"type\":")) < 0 || (rc = jcstr(b, p[i].type)) < 0 ||
+            (rc = jisr_buf_puts(b, ",\"value\":")) < 0 ||
+            (rc = jcstr(b, p[i].value ? p[i].value : "")) < 0)
+            break;
+        rc = jisr_buf_putc(b, '}');
+    }
+    return rc == 0 ? jisr_buf_putc(b, ']') : rc;
+}
+
+int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
+{
+    static const char *const names[] = {"creationdate", "creationid", "changedate", "changeid",
+                                        "lastusagedate"};
+    jisr_buf t = {0};
+    int rc = jisr_buf_printf(b, "{\"id\":%llu", (unsigned long long)id);
+    if (rc == 0 && u->tuid && (rc = jisr_buf_puts(b, ",\"tuid\":")) == 0)
+        rc = jcstr(b, u->tuid);
+    if (rc == 0 && u->meta.usagecount >= 0)
+        rc = jisr_buf_printf(b, ",\"usagecount\":%ld", u->meta.usagecount);
+    for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++) {
+        const char *v = *jisr_meta_string((jisr_meta *)&u->meta, i);
+        if (v && (rc = jisr_buf_printf(b, ",\"%s\":", names[i])) == 0)
+            rc = jcstr(b, v);
+    }
+    if (rc == 0)
+        rc = props_json(b, "props", u->meta.props, u->meta.nprops, 0);
+    if (rc == 0)
+        rc = props_json(b, "notes", u->meta.notes, u->meta.nnotes, 1);
+    if (rc == 0)
+        rc = jisr_buf_puts(b, ",\"variants\":[");
+    for (size_t i = 0; rc == 0 && i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        jisr_buf_reset(&t);
+        if ((rc = jisr_variant_plain(v, &t)) < 0 ||
+            (rc = jisr_buf_puts(b, i ? ",{\"lang\":" : "{\"lang\":")) < 0 ||
+            (rc = jcstr(b, v->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
+            (rc = jstr(b, t.data ? t.data : "", t.len)) < 0)
+            break;
+        rc = jisr_buf_putc(b, '}');
+    }
+    if (rc == 0)
+        rc = jisr_buf_puts(b, "]}");
+    jisr_buf_free(&t);
+    return rc;
+}

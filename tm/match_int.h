@@ -1,0 +1,273 @@
+/*
+ * match_int.h — private to the matcher's files: the query context and the token costs.
+ *
+ *   match.c   query contexts (one per thread, and a pool for the plain calls), jisr_tm_query:
+ *             tokenize the query, find and score candidates, fill the results
+ *   cand.c    candidate search: the index's length buckets, prefix filtering and bound
+ *             tightening (docs/matching.md §4), or every unit (--exhaustive)
+ *   score.c   the weighted edit distance with its cut-off, the score, the top list
+ *   diff.c    rendering a match: the word diff (an alignment in linear space for long texts)
+ *             and number placeables
+ */
+#ifndef JISR_TM_MATCH_INT_H
+#define JISR_TM_MATCH_INT_H
+
+#include "tm/place_int.h"
+#include "tm/tm_int.h"
+
+#define TM_BIG 100 /* cost of anything involving a word or number that is not a near-match */
+
+/* Near words (near.c): keys of at most TM_NEAR_MAXCP code points whose Levenshtein distance is
+ * at most TM_NEAR_NUM/TM_NEAR_DEN of the longer one and which share a signature cost
+ * ⌈100·distance/length⌉, at least TM_C_NEAR_MIN. One word against two adjacent words (with an
+ * optional hyphen between) whose keys make its key costs TM_C_COMPOUND (score.c). Tuned on the
+ * evaluation's dev part (docs/matching.md §8). */
+#define TM_NEAR_NUM 1
+#define TM_NEAR_DEN 3
+#define TM_NEAR_MAXCP 48
+#define TM_NEAR_MINCP 4 /* of/off, the/they: no near words under four code points */
+#define TM_NEAR_SHORT 6 /* under six, only a word and its extension (File/Files) are near */
+#define TM_C_NEAR_MIN 10
+#define TM_C_COMPOUND 15
+
+/** Whether two word keys may form a compound (score.c, cand.c): each of at least two code
+ * points and together of at least five (in+to is not "into"), the joined key a vocabulary word
+ * (tm_vocab_word_ok) — the index finds exactly these. */
+static inline int tm_compound_ok(const tm_tok *a, const tm_tok *b)
+{
+    size_t ca = 0, cb = 0;
+    for (uint32_t i = 0; i < a->kl; i++)
+        ca += ((unsigned char)a->kp[i] & 0xC0) != 0x80;
+    for (uint32_t i = 0; i < b->kl; i++)
+        cb += ((unsigned char)b->kp[i] & 0xC0) != 0x80;
+    return ca >= 2 && cb >= 2 && ca + cb >= 5 && ca + cb <= TM_NEAR_MAXCP &&
+           a->kl + b->kl <= 4 * TM_NEAR_MAXCP;
+}
+
+/** The cost of substituting word a for word b (keys a[0..an), b[0..bn) that differ): near, or
+ * TM_BIG. */
+uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn);
+
+static inline uint32_t tm_tok_w(const tm_tok *t)
+{
+    return (t->kind == TM_WORD || t->kind == TM_NUMBER) ? TM_W_WORD
+           : t->kind == TM_TAG                          ? TM_W_TAG
+                                                        : TM_W_SMALL;
+}
+
+static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
+{
+    if (a->kind != b->kind) {
+        uint32_t wa = tm_tok_w(a), wb = tm_tok_w(b);
+        return wa > wb ? wa : wb;
+    }
+    if (a->hs == b->hs)
+        return 0;
+    if (a->hn == b->hn)
+        return TM_C_NORM;
+    switch (a->kind) {
+    case TM_WORD:
+        if (a->hk == b->hk)
+            return TM_C_CLITIC;
+        if (a->sp != b->sp && a->ss != b->ss) /* no signature in common: not near */
+            return TM_BIG;
+        return tm_near_cost(a->kp, a->kl, b->kp, b->kl);
+    case TM_NUMBER:
+        return TM_C_NUMBER;
+    case TM_PUNCT:
+        return TM_C_PUNCT;
+    default: /* two tags: free here, their differences are a penalty (score.c) */
+        return 0;
+    }
+}
+
+/* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match
+ * needing no agreement change first; then the character similarity of the normalised texts
+ * (computed only when such a tie needs it: csim < 0 until then); then the later change date;
+ * the higher usage count; the unrounded similarity; the lower id. */
+typedef struct tm_top {
+    int score;
+    int check; /* an agreement change (ranks after an equal score without one) */
+    double csim;
+    double sim;
+    int64_t changed;
+    uint64_t usage;
+    uint32_t id;
+} tm_top;
+
+/* Tags of one text, in text order (placeable.c). */
+typedef struct tm_taglist {
+    tm_tag *t; /* kinds and markup, in the order the placeholders occur */
+    size_t n, cap;
+    uint32_t *idx; /* each one's placeholder index (U+E000 + idx) */
+    size_t idxcap;
+    tm_str *markup; /* markup by placeholder index */
+    size_t nmarkup, mcap;
+} tm_taglist;
+
+/* Scratch of placeables (placeable.c). */
+typedef struct tm_place {
+    tm_toks tt; /* the stored target's tokens */
+    tm_num *qn, *sn, *tnum;
+    size_t qncap, sncap, tncap;
+    int *t2q;
+    size_t t2qcap;
+    int state;        /* JISR_TM_NUMBERS_* of the last tm_match_numbers */
+    size_t nchange;   /* its substituted numbers that change agreement class */
+    tm_taglist tl[2]; /* the stored source's and target's tags (tm_place_tags) */
+} tm_place;
+
+/* Compound sites of a text (score.c): j2[i] = the key hash of words i and i + 1 joined, j3[i] =
+ * of words i and i + 2 joined around a hyphen at i + 1 (0: none); any = 1 when some is set. */
+typedef struct tm_joins {
+    uint64_t *j2, *j3;
+    size_t cap;
+    int any;
+} tm_joins;
+
+/** The compound sites of t; only joins whose key length is in lenmask are computed (bit k: a
+ * key of k bytes, bit 63: 63 bytes or more; ~0 for all). */
+int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j);
+/** The key-length mask of t's words (for tm_joins_of on the other text). */
+uint64_t tm_key_lengths(const tm_toks *t);
+/** The distance of q against m with compounds (jq, jm: their sites, may be NULL), stopping
+ * above maxd; row scratch of 4 × (m->n + 1) values. */
+uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *q, const tm_joins *jq, const tm_toks *m,
+                     const tm_joins *jm, uint32_t maxd, uint32_t *row);
+
+/* The context's cache of vocabulary lookups (cand.c). */
+#define TM_VCACHE 4096
+typedef struct tm_vcache {
+    uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
+    unsigned char has;
+} tm_vcache;
+
+/* The order-aware filter of the index path (score.c): for each unit token, which of the query's
+ * heavy tokens it could pair with cheaply (same key, a shared signature, both numbers, a split
+ * part), as bit masks over the query's heavy positions, for a bit-parallel LCS. */
+typedef struct tm_lcs {
+    int ready, usable;
+    size_t nw; /* 64-bit words per mask */
+    struct {
+        uint64_t key; /* hk, or a signature hash | (1 << 63) (P) / (2 << 62) (S); 0 = empty */
+        uint32_t row;
+    } * tab;
+    size_t tabcap, tabmask;
+    uint64_t *masks; /* row × nw words; row 0 = numbers */
+    size_t maskcap, nrows;
+    uint64_t *v, *t; /* the LCS vector and a scratch mask */
+    size_t vcap, tcap;
+    struct {
+        uint64_t key;
+        uint32_t pos;
+    } * split; /* split parts of query words: (key, token position) */
+    size_t nsplit, splitcap;
+} tm_lcs;
+
+/** Build the filter's masks for the query (after cand.c has listed its split parts). */
+int tm_lcs_prepare(jisr_tm_ctx *c);
+
+/* A query context: everything one query needs besides the handle, kept between queries so
+ * that a thread's queries allocate nothing in the usual case. One thread at a time. */
+struct jisr_tm_ctx {
+    jisr_tm *tm;
+    struct jisr_tm_ctx *next; /* in the handle's pool */
+    /* the query being answered */
+    tm_txn t;
+    const jisr_tm_query_opts *o;
+    const char *text;
+    size_t tlen;
+    double deadline; /* jisr_now() after which the query gives up; 0 = never */
+    int late;        /* the deadline has passed */
+    tm_toks q, m;
+    uint32_t *row; /* the distance's two rows */
+    size_t rowcap;
+    tm_top *best; /* the top list, best first */
+    size_t nbest, bestcap;
+    uint64_t scored;
+    uint32_t *acc; /* shared-term count per id, all zero between queries (cand.c) */
+    size_t acccap;
+    uint32_t *mark, gen; /* per id: the generation of the group that listed it last (cand.c) */
+    size_t markcap;
+    tm_rec rec;
+    /* the concordance's */
+    tm_toks ct;
+    /* placeables, the query's tags (when the options give them), filters, ties */
+    tm_place pl;
+    tm_taglist qtags;
+    int has_qtags;
+    int64_t since; /* changed_since, unix s; INT64_MIN: none */
+    tm_rec rec2;   /* a top entry's record, fetched again for a tie */
+    tm_toks m2;
+    /* the character similarity of ties (score.c): the query's code points and their match
+     * vectors (built on the first tie of a query), a candidate's code points, the vectors */
+    uint32_t *qcp, *cb;
+    size_t qm, qcpcap, cbcap;
+    struct {
+        uint32_t cp, row;
+    } * ptab;
+    size_t ptabcap, ptabmask;
+    uint64_t *peq, *pv;
+    size_t peqcap, pvcap, qb;
+    int peq_ready;
+    tm_joins qj, mj; /* compound sites of the query and of the candidate */
+    uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
+    int pass_min;    /* the threshold of the index's current pass (cand.c), 0 outside */
+    int repass;      /* a pass before this one may have listed units (skip them) */
+    tm_vcache vcache[TM_VCACHE];
+    tm_lcs lcs;
+    size_t vcache_txn; /* the transaction id the cache is valid for */
+    uint32_t kcomp;    /* compound sites of the query: splits and joins */
+    uint64_t qlens;    /* the query's key lengths */
+};
+
+/* cand.c */
+/** Score every unit (the oracle, and what very low thresholds need). */
+int tm_scan_all(jisr_tm_ctx *c);
+/** Candidates from the index, bucket by bucket, each scored. */
+int tm_indexed(jisr_tm_ctx *c);
+
+/* score.c */
+/** Score the record in c->rec (unit id) against the query and offer it to the top list; cub is
+ * an upper bound on the heavy tokens it shares with the query (UINT32_MAX: unknown), used for
+ * exact filters before tokenizing. 0, or <0 on error. */
+int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub);
+/** The score a unit must reach to change the result: min, or the last score of a full list. */
+int tm_eff_min(const jisr_tm_ctx *c);
+/** Whether the query's deadline has passed (checked every so often by long loops). */
+int tm_late(jisr_tm_ctx *c);
+
+/** Does the unit in c->rec pass the query's filters (props, changed_since)? */
+int tm_filter_ok(const jisr_tm_ctx *c);
+/** Character similarity of the query and the text bt[0..bn): 1 − LD / max length over their
+ * code points as written (white space included, tag placeholders left out): among equal scores
+ * the literally closest text first ("Open a Copy": "Open Copy" before "Save a Copy";
+ * "Networks": "Network" before "_Network"; "Password:" before "Password: "). */
+double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn);
+
+/* placeable.c */
+/** The numbers of a match (query q of text qt, stored source s of st, stored target tt[0..tn)):
+ * sets p->state (JISR_TM_NUMBERS_*) and p->nchange; with out, the target with the query's
+ * numbers is appended to it and the numbers that change class to *agree (realloc'd). */
+int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
+                     const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
+                     jisr_buf *out, jisr_tm_agree **agree, size_t *nagree);
+/** The tags of text s[0..n) in text order, markup[k] being placeholder k's. */
+int tm_text_tags(const char *s, size_t n, const tm_str *markup, size_t nmarkup, tm_tag **out,
+                 size_t *cap, size_t *nout, uint32_t **idx, size_t *idxcap);
+/** The tags of record variant v into p->tl[which] (0: source, 1: target). */
+int tm_place_tags(tm_place *p, const tm_rec *r, const tm_rvar *v, int which);
+/** The stored target tt (tags in p->tl[1], the source's in p->tl[0]) with the query's tags (q):
+ * appended to out; sets m->tag_diff, m->unmapped, m->missing. */
+int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out,
+                  jisr_tm_match *m);
+void tm_place_free(tm_place *p);
+
+/* diff.c */
+/** Fill m (the caller's result) for top entry b: texts, word diff, placeables. */
+int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m);
+/** The cost of the alignment the diff is made from (hirschberg: by Hirschberg's method whatever
+ * the size), checking that it covers every token once and in order (tests). */
+int tm_align_cost(const tm_toks *q, const tm_toks *m, int hirschberg, uint32_t *cost);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * near.c — near words: what substituting one word for another costs when their keys differ
+ * (docs/matching.md §2.1, §4.2).
+ *
+ * A word that differs at all used to cost a whole word, so "Metrics" against "Metric", or
+ * "Albanian" against "Albania", counted as much as two unrelated words. Now two words are *near*
+ * when their keys (normalised, proclitics stripped) share a signature — their first three or
+ * their last three code points, or the whole key when shorter — and their Levenshtein distance
+ * over code points is at most TM_NEAR_NUM/TM_NEAR_DEN of the longer key (for keys shorter than
+ * TM_NEAR_SHORT code points, only when one extends the other: File/Files, Save/Saved, but not
+ * them/then or unto/into, which are other words); a near substitution
+ * costs ⌈100 · distance / longer length⌉, at least TM_C_NEAR_MIN. Anything else costs a word.
+ *
+ * Why the signatures: the near relation must be findable through an index, or the matcher could
+ * only be exact by scoring every unit. Two near keys share a signature by definition, so the
+ * vocabulary filed under signatures (the "vocab" database: vocab.c) lists every near word of a
+ * query word among the keys of its two signatures. The relation depends on the two keys alone,
+ * so the oracle (--exhaustive) and the index agree by construction. Keys longer than
+ * TM_NEAR_MAXCP code points are never near anything (their distance would cost more than the
+ * lookup saves, and LMDB's duplicate values are bounded).
+ */
+#include <string.h>
+
+#include "tm/match_int.h"
+
+/* the byte length of the first k code points of s[0..n) (all of s when it has fewer) */
+static size_t head_bytes(const unsigned char *s, size_t n, size_t k)
+{
+    size_t i = 0;
+    while (i < n && k) {
+        i++;
+        while (i < n && (s[i] & 0xC0) == 0x80)
+            i++;
+        k--;
+    }
+    return i;
+}
+
+/* the byte offset of the last k code points of s[0..n) (0 when it has fewer) */
+static size_t tail_start(const unsigned char *s, size_t n, size_t k)
+{
+    size_t i = n;
+    while (i > 0 && k) {
+        i--;
+        while (i > 0 && (s[i] & 0xC0) == 0x80)
+            i--;
+        k--;
+    }
+    return i;
+}
+
+void tm_key_sigs(const char *key, size_t n, tm_sig *p, tm_sig *s)
+{
+    const unsigned char *k = (const unsigned char *)key;
+    p->n = (uint32_t)head_bytes(k, n, 3);
+    p->off = 0;
+    s->off = (uint32_t)tail_start(k, n, 3);
+    s->n = (uint32_t)(n - s->off);
+    p->h = (uint32_t)tm_hash(k, p->n, 0x70726566ULL);
+    s->h = (uint32_t)tm_hash(k + s->off, s->n, 0x70726566ULL); /* one namespace: "abc" is both */
+}
+
+/* code points of s[0..n) into out (at most max; returns the count, or max + 1 when longer) */
+static size_t cps(const unsigned char *s, size_t n, uint32_t *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (k == max)
+            return max + 1;
+        unsigned c = s[i];
+        size_t l = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + l > n)
+            l = 1;
+        uint32_t cp = c;
+        if (l == 2)
+            cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+        else if (l == 3)
+            cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+        else if (l == 4)
+            cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+                 (s[i + 3] & 0x3Fu);
+        out[k++] = cp;
+        i += l;
+    }
+    return k;
+}
+
+uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    /* a shared signature, byte for byte */
+    size_t pa = head_bytes(x, an, 3), pb = head_bytes(y, bn, 3);
+    size_t sa = tail_start(x, an, 3), sb = tail_start(y, bn, 3);
+    int share = (pa == pb && memcmp(x, y, pa) == 0) ||
+                (an - sa == bn - sb && memcmp(x + sa, y + sb, an - sa) == 0);
+    if (!share)
+        return TM_BIG;
+    uint32_t A[TM_NEAR_MAXCP], B[TM_NEAR_MAXCP];
+    size_t la = cps(x, an, A, TM_NEAR_MAXCP), lb = cps(y, bn, B, TM_NEAR_MAXCP);
+    if (la > TM_NEAR_MAXCP || lb > TM_NEAR_MAXCP || la < TM_NEAR_MINCP || lb < TM_NEAR_MINCP)
+        return TM_BIG;
+    size_t mx = la > lb ? la : lb;
+    size_t maxd = (mx * TM_NEAR_NUM) / TM_NEAR_DEN;
+    if (mx < TM_NEAR_SHORT) { /* short words: only one that extends the other (File/Files) */
+        size_t mn = la < lb ? la : lb;
+        if (memcmp(A, B, mn * sizeof *A) != 0 || mx - mn > maxd)
+            return TM_BIG;
+        uint32_t c = (uint32_t)((100 * (mx - mn) + mx - 1) / mx);
+        return c < TM_C_NEAR_MIN ? TM_C_NEAR_MIN : c;
+    }
+    if ((la > lb ? la - lb : lb - la) > maxd)
+        return TM_BIG;
+    /* Levenshtein over code points, two rows, stopping when a row's minimum passes maxd */
+    uint32_t r0[TM_NEAR_MAXCP + 1], r1[TM_NEAR_MAXCP + 1], *prev = r0, *cur = r1;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (uint32_t)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (uint32_t)i;
+        uint32_t rmin = cur[0];
+        for (size_t j = 1; j <= lb; j++) {
+            uint32_t v = prev[j - 1] + (A[i - 1] != B[j - 1]);
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            cur[j] = v;
+            if (v < rmin)
+                rmin = v;
+        }
+        if (rmin > maxd)
+            return TM_BIG;
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    size_t d = prev[lb];
+    if (d > maxd || d == 0) /* d == 0: the same key (the caller compares hashes first) */
+        return d ? TM_BIG : TM_C_NEAR_MIN;
+    uint32_t c = (uint32_t)((100 * d + mx - 1) / mx);
+    return c < TM_C_NEAR_MIN ? TM_C_NEAR_MIN : c;
+}

@@ -1,0 +1,289 @@
+/*
+ * placeable.c — what a match does with the query's numbers and tags (docs/matching.md §2.2,
+ * §2.3): the matcher's side of place.c (numbers, agreement classes) and tagmap.c (tag mapping).
+ *
+ * Numbers. When the query and the stored source differ only in numbers, the source's numbers are
+ * paired with the target's by position and value (tm_num_pair) and the query's numbers written
+ * into the target in its style; a pairing the target does not settle is not guessed. Each
+ * substituted number whose agreement class in the target language changes (Arabic 2 → 11: the
+ * counted noun goes from the dual to the accusative singular) is reported with its position and
+ * costs JISR_TM_AGREE_PENALTY points, so such a match is never 100 and never outranks one that
+ * needs no change (score.c also ranks it after an equal score without one).
+ *
+ * Tags. The query's tags (jisr_tm_query_opts.tags) and the stored source's are compared by kind
+ * in text order: each one without a counterpart costs JISR_TM_TAG_PENALTY points. The target is
+ * returned with the query's tags in place of its stored ones (tm_tags_map); a stored tag with no
+ * counterpart is left out and reported, a query tag that none became is reported for the
+ * translator to place.
+ *
+ * Both are computed twice for a match that makes the list: the penalty when it is scored
+ * (score.c, exactly as --exhaustive would), the texts when it is rendered (diff.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/match_int.h"
+#include "tm/place_int.h"
+#include "util/utf8.h"
+
+/* ---- numbers ------------------------------------------------------------------------------ */
+
+/* Do q and s differ only in numbers (tags aside), and in at least one? */
+static int numbers_only(const tm_toks *q, const tm_toks *s)
+{
+    size_t i = 0, j = 0, ndiff = 0;
+    for (;;) {
+        while (i < q->n && q->v[i].kind == TM_TAG)
+            i++;
+        while (j < s->n && s->v[j].kind == TM_TAG)
+            j++;
+        if (i == q->n || j == s->n)
+            break;
+        const tm_tok *a = &q->v[i++], *b = &s->v[j++];
+        if (a->kind != b->kind)
+            return 0;
+        if (a->kind == TM_NUMBER)
+            ndiff += a->hn != b->hn;
+        else if (a->hn != b->hn)
+            return 0;
+    }
+    while (i < q->n && q->v[i].kind == TM_TAG)
+        i++;
+    while (j < s->n && s->v[j].kind == TM_TAG)
+        j++;
+    return i == q->n && j == s->n && ndiff > 0;
+}
+
+static int grow_nums(tm_num **v, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < n)
+        c *= 2;
+    tm_num *nv = realloc(*v, c * sizeof *nv);
+    if (!nv)
+        return jisr_oom(c * sizeof *nv);
+    *v = nv;
+    *cap = c;
+    return 0;
+}
+
+/* the numbers of t (text s) parsed into v */
+static int parse_numbers(const char *s, const tm_toks *t, tm_num **v, size_t *cap, size_t *n)
+{
+    *n = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        if (t->v[k].kind != TM_NUMBER)
+            continue;
+        int rc = grow_nums(v, cap, *n + 1);
+        if (rc < 0)
+            return rc;
+        if (tm_num_parse(s + t->v[k].start, t->v[k].end - t->v[k].start, &(*v)[*n]) < 0) {
+            memset(&(*v)[*n], 0, sizeof **v); /* a number token always has a digit */
+            (*v)[*n].val[0] = '?';
+        }
+        (*n)++;
+    }
+    return 0;
+}
+
+int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
+                     const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
+                     jisr_buf *out, jisr_tm_agree **agree, size_t *nagree)
+{
+    (void)st;
+    p->state = JISR_TM_NUMBERS_SAME;
+    p->nchange = 0;
+    if (nagree)
+        *nagree = 0;
+    if (!numbers_only(q, s))
+        return 0;
+    int rc = tm_tokenize(tt, tn, &p->tt);
+    size_t nq, ns, nt;
+    if (rc < 0 || (rc = parse_numbers(qt, q, &p->qn, &p->qncap, &nq)) < 0 ||
+        (rc = parse_numbers(st, s, &p->sn, &p->sncap, &ns)) < 0 ||
+        (rc = parse_numbers(tt, &p->tt, &p->tnum, &p->tncap, &nt)) < 0)
+        return rc;
+    if (nq != ns) /* cannot happen: numbers_only pairs them */
+        return 0;
+    if ((rc = JISR_GROW(p->t2q, p->t2qcap, nt + 1)) < 0)
+        return rc;
+    int pr = tm_num_pair(p->sn, p->qn, ns, p->tnum, nt, p->t2q);
+    if (pr == TM_PAIR_MISSING) {
+        p->state = JISR_TM_NUMBERS_MISSING;
+        return 0;
+    }
+    if (pr == TM_PAIR_AMBIGUOUS) {
+        p->state = JISR_TM_NUMBERS_AMBIGUOUS;
+        return 0;
+    }
+    p->state = JISR_TM_NUMBERS_PLACED;
+    /* the target with the query's numbers, and which of them change class */
+    size_t pos = 0, k = 0;
+    for (size_t j = 0; j < p->tt.n; j++) {
+        const tm_tok *tok = &p->tt.v[j];
+        if (tok->kind != TM_NUMBER)
+            continue;
+        int qi = p->t2q[k++];
+        if (qi < 0)
+            continue;
+        int from = tm_num_plural(tgtlang, &p->tnum[k - 1]);
+        int to = tm_num_plural(tgtlang, &p->qn[qi]);
+        int change = from >= 0 && to >= 0 && from != TM_PL_NONE && to != TM_PL_NONE && from != to;
+        p->nchange += change;
+        if (!out)
+            continue;
+        if ((rc = jisr_buf_append(out, tt + pos, tok->start - pos)) < 0)
+            return rc;
+        size_t at = out->len;
+        if ((rc = tm_num_render(&p->qn[qi], &p->tnum[k - 1], tt + tok->start, tok->end - tok->start,
+                                out)) < 0)
+            return rc;
+        pos = tok->end;
+        if (change && agree) {
+            jisr_tm_agree *na = realloc(*agree, (*nagree + 1) * sizeof *na);
+            if (!na)
+                return jisr_oom((*nagree + 1) * sizeof *na);
+            *agree = na;
+            jisr_tm_agree *a = &na[(*nagree)++];
+            a->start = at;
+            a->end = out->len;
+            snprintf(a->from, sizeof a->from, "%s", tm_plural_name(from));
+            snprintf(a->to, sizeof a->to, "%s", tm_plural_name(to));
+        }
+    }
+    if (out && (rc = jisr_buf_append(out, tt + pos, tn - pos)) < 0)
+        return rc;
+    if (out && !out->data && (rc = jisr_buf_puts(out, "")) < 0)
+        return rc;
+    return 0;
+}
+
+/* ---- tags --------------------------------------------------------------------------------- */
+
+/* the placeholder index at s[i] (a code point U+E000 + k with k < ntags), or -1; *len its size */
+static long placeholder_at(const char *s, size_t n, size_t i, size_t ntags, size_t *len)
+{
+    unsigned char c = (unsigned char)s[i];
+    *len = 1;
+    if (c != 0xEE && c != 0xEF)
+        return -1;
+    int32_t cp = jisr_utf8_decode((const unsigned char *)s, n, i, len);
+    if (cp < (int32_t)JISR_TAG_BASE || cp >= (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX))
+        return -1;
+    long k = cp - (int32_t)JISR_TAG_BASE;
+    return (size_t)k < ntags ? k : -1;
+}
+
+int tm_text_tags(const char *s, size_t n, const tm_str *markup, size_t nmarkup, tm_tag **out,
+                 size_t *cap, size_t *nout, uint32_t **idx, size_t *idxcap)
+{
+    *nout = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        long k = placeholder_at(s, n, i, nmarkup, &len);
+        if (k >= 0) {
+            int rc = JISR_GROW(*out, *cap, *nout + 1);
+            if (rc < 0 || (rc = JISR_GROW(*idx, *idxcap, *nout + 1)) < 0)
+                return rc;
+            tm_tag_parse(markup[k].p ? markup[k].p : "", markup[k].n, &(*out)[*nout]);
+            (*idx)[*nout] = (uint32_t)k;
+            (*nout)++;
+        }
+        i += len;
+    }
+    return 0;
+}
+
+int tm_place_tags(tm_place *p, const tm_rec *r, const tm_rvar *v, int which)
+{
+    tm_taglist *l = &p->tl[which];
+    l->nmarkup = 0;
+    if (v->ntags) {
+        int rc = JISR_GROW(l->markup, l->mcap, v->ntags);
+        if (rc < 0 || (rc = tm_rvar_tags(r, v, l->markup, v->ntags)) < 0)
+            return rc;
+        l->nmarkup = (size_t)rc;
+    }
+    return tm_text_tags(v->text.p, v->text.n, l->markup, l->nmarkup, &l->t, &l->cap, &l->n, &l->idx,
+                        &l->idxcap);
+}
+
+int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out,
+                  jisr_tm_match *m)
+{
+    const tm_taglist *s = &p->tl[0], *t = &p->tl[1];
+    int rc = JISR_GROW(p->t2q, p->t2qcap, t->n + 1);
+    unsigned char *used = calloc(q->n + 1, 1);
+    if (rc < 0 || !used) {
+        free(used);
+        return rc < 0 ? rc : jisr_oom(q->n + 1);
+    }
+    m->tag_diff = tm_tags_map(q->t, q->n, s->t, s->n, t->t, t->n, p->t2q, used);
+    /* the target text, each stored placeholder replaced by the query's it maps to */
+    size_t k = 0, run = 0;
+    for (size_t i = 0; i < tn;) {
+        size_t len;
+        long ph = placeholder_at(tt, tn, i, t->nmarkup, &len);
+        if (ph >= 0) {
+            if ((rc = jisr_buf_append(out, tt + run, i - run)) < 0)
+                goto done;
+            int qi = k < t->n ? p->t2q[k] : -1;
+            k++;
+            if (qi >= 0) {
+                uint32_t cp = JISR_TAG_BASE + q->idx[qi];
+                char u[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                             (char)(0x80 | (cp & 0x3F))};
+                if ((rc = jisr_buf_append(out, u, 3)) < 0)
+                    goto done;
+            } else { /* reported, left out */
+                char **nu = realloc(m->unmapped, (m->nunmapped + 1) * sizeof *nu);
+                if (!nu) {
+                    rc = jisr_oom(0);
+                    goto done;
+                }
+                m->unmapped = nu;
+                const tm_str *x = &t->markup[ph];
+                if (!(nu[m->nunmapped] = x->p ? jisr_strndup(x->p, x->n) : jisr_strdup(""))) {
+                    rc = jisr_oom(x->n);
+                    goto done;
+                }
+                m->nunmapped++;
+            }
+            run = i + len;
+        }
+        i += len;
+    }
+    if ((rc = jisr_buf_append(out, tt + run, tn - run)) < 0)
+        goto done;
+    for (size_t j = 0; j < q->n; j++) {
+        if (used[j])
+            continue;
+        size_t *nm = realloc(m->missing, (m->nmissing + 1) * sizeof *nm);
+        if (!nm) {
+            rc = jisr_oom(0);
+            goto done;
+        }
+        m->missing = nm;
+        nm[m->nmissing++] = q->idx[j];
+    }
+done:
+    free(used);
+    return rc;
+}
+
+void tm_place_free(tm_place *p)
+{
+    tm_toks_free(&p->tt);
+    free(p->qn);
+    free(p->sn);
+    free(p->tnum);
+    free(p->t2q);
+    for (size_t k = 0; k < sizeof p->tl / sizeof p->tl[0]; k++) {
+        free(p->tl[k].t);
+        free(p->tl[k].idx);
+        free(p->tl[k].markup);
+    }
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,177 @@
+/*
+ * postings.c — the one codec of the inverted index (database `post`), shared by the import and
+ * reindex (which write chunks), the matcher and the concordance (which read them).
+ *
+ * A key is 12 bytes: the 8-byte posting key of tm_post_key (56 bits of language and term hash,
+ * then the length bucket, so that a term's buckets are adjacent and walked with one cursor) and
+ * the chunk's first id, both big-endian so that byte order is numeric order. A value is a varint
+ * count, then the deltas of the ids after the first (varints; a delta needs at most 5 bytes).
+ * A term's ids of one import batch go into one chunk, or onto the end of the term's last chunk
+ * while that is under TM_POST_MERGE_MAX bytes: a million-unit import makes a few million B-tree
+ * insertions instead of tens of millions, and rare terms keep one small chunk each. Decoding is
+ * defensive: a count or delta that does not fit its value is a damaged memory, never a read past
+ * the value.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/tm_int.h"
+
+/* tm_get_varint for the deltas of a chunk, inlined since they are decoded by the million; a
+ * delta needs at most 5 bytes (ids are 32-bit), so a longer one is corruption */
+static inline const unsigned char *get_delta(const unsigned char *p, const unsigned char *end,
+                                             uint32_t *d)
+{
+    uint32_t x = 0;
+    for (unsigned shift = 0; p < end && shift < 35; shift += 7) {
+        unsigned c = *p++;
+        x |= (uint32_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *d = x;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static int damaged(void)
+{
+    return jisr_error_set(JISR_EDB, NULL, 0, 0,
+                          "the memory's index is damaged (a posting chunk does not decode); "
+                          "'jisr reindex' rebuilds it");
+}
+
+int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)
+{
+    const unsigned char *p = v->mv_data, *end = p + v->mv_size;
+    uint64_t cnt;
+    if (k->mv_size != 12)
+        return damaged();
+    uint32_t d, id = (uint32_t)jisr_be_get((const unsigned char *)k->mv_data + 8, 4);
+    p = tm_get_varint(p, end, &cnt);
+    if (!p || cnt == 0 || cnt > (uint64_t)v->mv_size + 1)
+        return damaged();
+    int rc = JISR_GROW(*ids, *cap, *n + cnt);
+    if (rc < 0)
+        return rc;
+    uint32_t *out = *ids + *n;
+    *out++ = id;
+    for (uint64_t i = 1; i < cnt; i++) {
+        if (!(p = get_delta(p, end, &d)))
+            return damaged();
+        id += d;
+        *out++ = id;
+    }
+    *n += cnt;
+    return 0;
+}
+
+int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
+                   size_t *cap, uint64_t *df)
+{
+    unsigned char key[12];
+    jisr_be_put(key, pkey_lo, 8);
+    memset(key + 8, 0, 4);
+    MDB_val k = {12, key}, v;
+    uint64_t prefix = pkey_lo >> 8;
+    *df = 0;
+    for (int found = tm_cur_get(cur, &k, &v, MDB_SET_RANGE, "reading the index"); found;
+         found = tm_cur_get(cur, &k, &v, MDB_NEXT, "reading the index")) {
+        if (k.mv_size != 12)
+            break;
+        uint64_t kk = jisr_be_get(k.mv_data, 8);
+        if ((kk >> 8) != prefix || (kk & 0xFF) > hi)
+            break;
+        uint64_t cnt;
+        const unsigned char *p = v.mv_data;
+        if (!tm_get_varint(p, p + v.mv_size, &cnt) || cnt == 0 || cnt > (uint64_t)v.mv_size + 1)
+            return tm_txn_set(cur->t, damaged());
+        *df += cnt;
+        int rc = JISR_GROW(*ch, *cap, *n + 1);
+        if (rc < 0)
+            return tm_txn_set(cur->t, rc);
+        (*ch)[*n].k = k;
+        (*ch)[*n].v = v;
+        (*ch)[*n].count = (uint32_t)cnt;
+        (*ch)[*n].bucket = (unsigned)(kk & 0xFF);
+        (*n)++;
+    }
+    return cur->t->rc;
+}
+
+/* The key's last chunk: the first key after (pkey, all ids), then one back. 0 with it in k and
+ * d, MDB_NOTFOUND when there is none, else LMDB's error. */
+static int last_chunk(MDB_cursor *c, const unsigned char key[12], MDB_val *k, MDB_val *d)
+{
+    k->mv_size = 12;
+    k->mv_data = (void *)key;
+    int rc = mdb_cursor_get(c, k, d, MDB_SET_RANGE);
+    if (rc == 0)
+        rc = mdb_cursor_get(c, k, d, MDB_PREV);
+    else if (rc == MDB_NOTFOUND)
+        rc = mdb_cursor_get(c, k, d, MDB_LAST);
+    return rc;
+}
+
+/* last_chunk under one guard for both moves (a frame of its own: nothing of the caller's is
+ * live across the setjmp) */
+static TM_NOINLINE int guarded_last_chunk(MDB_cursor *c, const unsigned char key[12], MDB_val *k,
+                                          MDB_val *d)
+{
+    int rc;
+    TM_GUARDED(rc, last_chunk(c, key, k, d));
+    return rc;
+}
+
+int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t nid, jisr_buf *out)
+{
+    unsigned char key[12], old[TM_POST_MERGE_MAX];
+    size_t oldn = 0;
+    uint32_t last = 0;
+    tm_txn *t = cur->t;
+    if (t->rc)
+        return t->rc;
+    jisr_be_put(key, pkey, 8);
+    memset(key + 8, 0xFF, 4);
+    MDB_val k, d;
+    int rc = guarded_last_chunk(cur->c, key, &k, &d);
+    if (rc && rc != MDB_NOTFOUND)
+        return tm_txn_fail(t, rc, "writing the index");
+    int found = rc == 0;
+    if (found &&
+        !(tm_val_check(t, &k, "writing the index") && tm_val_check(t, &d, "writing the index")))
+        return t->rc;
+    /* room for the chunk: the old deltas, a count and a varint per id */
+    jisr_buf_reset(out);
+    if (jisr_buf_reserve(out, TM_POST_MERGE_MAX + 10 + 5 * (nid + 1)) < 0)
+        return tm_txn_set(t, jisr_oom(0));
+    if (found && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 &&
+        d.mv_size < TM_POST_MERGE_MAX) {
+        uint64_t cnt, dl;
+        const unsigned char *p = d.mv_data, *end = p + d.mv_size;
+        last = (uint32_t)jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
+        memcpy(key + 8, (unsigned char *)k.mv_data + 8, 4);
+        p = tm_get_varint(p, end, &cnt);
+        const unsigned char *deltas = p;
+        for (uint64_t x = 1; p && x < cnt; x++) {
+            p = tm_get_varint(p, end, &dl);
+            last += (uint32_t)dl;
+        }
+        if (p && last < v[0]) {
+            oldn = (size_t)(end - deltas);
+            memcpy(old, deltas, oldn);
+            tm_put_varint(out, cnt + nid);
+            jisr_buf_append(out, old, oldn);
+            tm_put_varint(out, v[0] - last);
+            oldn = 1;
+        }
+    }
+    if (!oldn) {
+        jisr_be_put(key + 8, v[0], 4);
+        tm_put_varint(out, nid);
+    }
+    for (size_t x = 1; x < nid; x++) /* within the reservation: cannot fail */
+        tm_put_varint(out, v[x] - v[x - 1]);
+    MDB_val nk = {12, key}, nd = {out->len, out->data};
+    return tm_cur_put(cur, &nk, &nd, 0, "writing the index");
+}

@@ -1,0 +1,688 @@
+/*
+ * score.c — the score of a candidate: D = the weighted Levenshtein distance between the query's
+ * and the source's token sequences (costs in tm_int.h), W = the larger of the two weighted
+ * lengths, score = floor(100·(W − D)/W), capped at 99 unless the texts are identical; and the
+ * top list the scored candidates are offered to (best first; ties: the unrounded similarity, then
+ * the lower id).
+ *
+ * The distance keeps two rows (linear space) and stops as soon as no alignment can stay within
+ * the distance the threshold allows: every path crosses every row, so a row's minimum is a lower
+ * bound. Before tokenizing a candidate its stored lengths are checked against the length and
+ * count lemmas (docs/matching.md §4), exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/match_int.h"
+#include "util/utf8.h"
+
+/* ---- compounds ------------------------------------------------------------------------------ */
+
+uint64_t tm_key_lengths(const tm_toks *t)
+{
+    uint64_t m = 0;
+    for (size_t k = 0; k < t->n; k++)
+        if (t->v[k].kind == TM_WORD)
+            m |= (uint64_t)1 << (t->v[k].kl < 63 ? t->v[k].kl : 63);
+    return m;
+}
+
+static uint64_t join_hash(const tm_tok *a, const tm_tok *b)
+{
+    char buf[256];
+    if (a->kl + b->kl > sizeof buf)
+        return 0;
+    memcpy(buf, a->kp, a->kl);
+    memcpy(buf + a->kl, b->kp, b->kl);
+    return tm_hash(buf, a->kl + b->kl, TM_WORD);
+}
+
+static int is_hyphen(const tm_toks *t, const tm_tok *x)
+{
+    return x->kind == TM_PUNCT && x->nl == 1 && t->nb.data[x->no] == '-';
+}
+
+int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j)
+{
+    j->any = 0;
+    if (t->n < 2)
+        return 0;
+    int rc = JISR_GROW(j->j2, j->cap, t->n);
+    if (rc < 0)
+        return rc;
+    if (!(j->j3 = realloc(j->j3, j->cap * sizeof *j->j3)))
+        return jisr_oom(j->cap * sizeof *j->j3);
+    for (size_t k = 0; k < t->n; k++) {
+        const tm_tok *a = &t->v[k];
+        j->j2[k] = j->j3[k] = 0;
+        if (a->kind != TM_WORD)
+            continue;
+        if (k + 1 < t->n && t->v[k + 1].kind == TM_WORD) {
+            uint32_t l = a->kl + t->v[k + 1].kl;
+            if ((lenmask & ((uint64_t)1 << (l < 63 ? l : 63))) && tm_compound_ok(a, &t->v[k + 1]))
+                j->any |= (j->j2[k] = join_hash(a, &t->v[k + 1])) != 0;
+        }
+        if (k + 2 < t->n && t->v[k + 2].kind == TM_WORD && is_hyphen(t, &t->v[k + 1])) {
+            uint32_t l = a->kl + t->v[k + 2].kl;
+            if ((lenmask & ((uint64_t)1 << (l < 63 ? l : 63))) && tm_compound_ok(a, &t->v[k + 2]))
+                j->any |= (j->j3[k] = join_hash(a, &t->v[k + 2])) != 0;
+        }
+    }
+    return 0;
+}
+
+/* Weighted edit distance with a cut-off: returns a value > maxd as soon as no alignment can
+ * stay within maxd, or when the query's deadline passes (checked every 64 rows: only long texts
+ * get there). Besides substituting, dropping and adding tokens, an alignment may take one word
+ * for two adjacent ones (or two around a hyphen) whose keys make its key, for TM_C_COMPOUND:
+ * such a step reaches back up to three rows, so the bound is the least minimum of the last three
+ * rows (every later path passes through one of them). Without compound sites it is the plain
+ * two-row loop. */
+uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *qt, const tm_joins *jq, const tm_toks *mt,
+                     const tm_joins *jm, uint32_t maxd, uint32_t *row)
+{
+    const tm_tok *q = qt->v, *m = mt->v;
+    size_t n = qt->n, mn = mt->n;
+    int comp = (jq && jq->any) || (jm && jm->any);
+    uint32_t *r[4];
+    for (int k = 0; k < 4; k++)
+        r[k] = row + (size_t)k * (mn + 1);
+    r[1][0] = 0;
+    for (size_t j = 1; j <= mn; j++)
+        r[1][j] = r[1][j - 1] + tm_tok_w(&m[j - 1]);
+    uint32_t min1 = 0, min2 = 0; /* the minima of rows i − 1 and i − 2 */
+    for (size_t i = 1; i <= n; i++) {
+        uint32_t *cur = r[0], *prev = r[1];
+        const tm_tok *qi = &q[i - 1];
+        uint32_t wq = tm_tok_w(qi);
+        cur[0] = prev[0] + wq;
+        uint32_t rmin = cur[0];
+        if (!comp) {
+            for (size_t j = 1; j <= mn; j++) {
+                uint32_t a = prev[j - 1] + tm_sub_cost(qi, &m[j - 1]);
+                uint32_t b = prev[j] + wq;
+                uint32_t cc = cur[j - 1] + tm_tok_w(&m[j - 1]);
+                uint32_t v = a < b ? a : b;
+                v = v < cc ? v : cc;
+                cur[j] = v;
+                if (v < rmin)
+                    rmin = v;
+            }
+        } else {
+            uint64_t qj2 = i >= 2 && jq ? jq->j2[i - 2] : 0, qj3 = i >= 3 && jq ? jq->j3[i - 3] : 0;
+            for (size_t j = 1; j <= mn; j++) {
+                const tm_tok *mj = &m[j - 1];
+                uint32_t a = prev[j - 1] + tm_sub_cost(qi, mj);
+                uint32_t b = prev[j] + wq;
+                uint32_t cc = cur[j - 1] + tm_tok_w(mj);
+                uint32_t v = a < b ? a : b;
+                v = v < cc ? v : cc;
+                if (jm && qi->kind == TM_WORD) { /* one query word, two of the match's */
+                    if (j >= 2 && jm->j2[j - 2] == qi->hk && jm->j2[j - 2] &&
+                        prev[j - 2] + TM_C_COMPOUND < v)
+                        v = prev[j - 2] + TM_C_COMPOUND;
+                    if (j >= 3 && jm->j3[j - 3] == qi->hk && jm->j3[j - 3] &&
+                        prev[j - 3] + TM_C_COMPOUND < v)
+                        v = prev[j - 3] + TM_C_COMPOUND;
+                }
+                if (mj->kind == TM_WORD) { /* two query words, one of the match's */
+                    if (qj2 && qj2 == mj->hk && r[2][j - 1] + TM_C_COMPOUND < v)
+                        v = r[2][j - 1] + TM_C_COMPOUND;
+                    if (qj3 && qj3 == mj->hk && r[3][j - 1] + TM_C_COMPOUND < v)
+                        v = r[3][j - 1] + TM_C_COMPOUND;
+                }
+                cur[j] = v;
+                if (v < rmin)
+                    rmin = v;
+            }
+        }
+        uint32_t lb = rmin;
+        if (comp) {
+            lb = lb < min1 ? lb : min1;
+            lb = lb < min2 ? lb : min2;
+        }
+        if (lb > maxd || ((i & 63) == 0 && c && tm_late(c)))
+            return maxd + 1;
+        min2 = min1;
+        min1 = rmin;
+        uint32_t *t = r[3];
+        r[3] = r[2];
+        r[2] = r[1];
+        r[1] = cur;
+        r[0] = t;
+    }
+    return r[1][mn];
+}
+
+static int score_of(uint32_t d, uint32_t wq, uint32_t wm, int identical)
+{
+    uint32_t w = wq > wm ? wq : wm;
+    if (!w)
+        return identical ? 100 : 0;
+    if (identical && d == 0)
+        return 100;
+    int s = (int)((100ull * (w - (d > w ? w : d))) / w);
+    return s > 99 ? 99 : s;
+}
+
+static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
+{
+    while (an && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
+        a++, an--;
+    while (an && (a[an - 1] == ' ' || a[an - 1] == '\t' || a[an - 1] == '\n' || a[an - 1] == '\r'))
+        an--;
+    while (bn && (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'))
+        b++, bn--;
+    while (bn && (b[bn - 1] == ' ' || b[bn - 1] == '\t' || b[bn - 1] == '\n' || b[bn - 1] == '\r'))
+        bn--;
+    return an == bn && memcmp(a, b, an) == 0;
+}
+
+static int ensure_row(jisr_tm_ctx *c, size_t mn)
+{
+    return JISR_GROW(c->row, c->rowcap, 4 * (mn + 1) + 64);
+}
+
+/* ---- ranking ------------------------------------------------------------------------------ */
+
+static int grow_u32(uint32_t **v, size_t *cap, size_t n)
+{
+    return jisr_grow((void **)v, cap, n, sizeof **v);
+}
+
+/* the code points of s[0..n), tag placeholders left out */
+static int text_cps(const char *s, size_t n, uint32_t **out, size_t *cap, size_t *count)
+{
+    *count = 0;
+    int rc = grow_u32(out, cap, n + 1);
+    if (rc < 0)
+        return rc;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        int32_t cp = jisr_utf8_decode(u, n, i, &len);
+        i += len;
+        if (cp >= (int32_t)JISR_TAG_BASE && cp < (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX))
+            continue;
+        (*out)[(*count)++] = cp < 0 ? 0xFFFD : (uint32_t)cp;
+    }
+    return 0;
+}
+
+/* The query's match vectors for Myers' bit-parallel edit distance (Hyyrö's blocks of 64):
+ * for each distinct code point of the query, one bit per position, in c->qb blocks; found
+ * through a small open-addressing table. Built once per query, on the first tie. */
+static int peq_build(jisr_tm_ctx *c)
+{
+    size_t m = c->qm, nb = (m + 63) / 64, cap = 16;
+    while (cap < 2 * m + 2)
+        cap *= 2;
+    if (jisr_grow((void **)&c->ptab, &c->ptabcap, cap, sizeof *c->ptab) < 0 ||
+        jisr_grow((void **)&c->peq, &c->peqcap, (m + 1) * nb, sizeof *c->peq) < 0)
+        return JISR_ENOMEM;
+    for (size_t i = 0; i < cap; i++)
+        c->ptab[i].row = UINT32_MAX;
+    c->ptabmask = cap - 1;
+    c->qb = nb;
+    size_t rows = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t cp = c->qcp[i];
+        size_t h = (cp * 0x9E3779B1u) & c->ptabmask;
+        while (c->ptab[h].row != UINT32_MAX && c->ptab[h].cp != cp)
+            h = (h + 1) & c->ptabmask;
+        if (c->ptab[h].row == UINT32_MAX) {
+            c->ptab[h].cp = cp;
+            c->ptab[h].row = (uint32_t)rows++;
+            memset(c->peq + (size_t)c->ptab[h].row * nb, 0, nb * sizeof *c->peq);
+        }
+        c->peq[(size_t)c->ptab[h].row * nb + i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    c->peq_ready = 1;
+    return 0;
+}
+
+static const uint64_t *peq_of(const jisr_tm_ctx *c, uint32_t cp)
+{
+    size_t h = (cp * 0x9E3779B1u) & c->ptabmask;
+    while (c->ptab[h].row != UINT32_MAX) {
+        if (c->ptab[h].cp == cp)
+            return c->peq + (size_t)c->ptab[h].row * c->qb;
+        h = (h + 1) & c->ptabmask;
+    }
+    return NULL;
+}
+
+/* Levenshtein distance of the query's code points against b[0..n), bit-parallel: O(n·m/64). */
+static size_t myers(jisr_tm_ctx *c, const uint32_t *b, size_t n)
+{
+    size_t m = c->qm, nb = c->qb;
+    if (!m)
+        return n;
+    if (jisr_grow((void **)&c->pv, &c->pvcap, 2 * nb, sizeof *c->pv) < 0)
+        return SIZE_MAX;
+    uint64_t *P = c->pv, *M = c->pv + nb;
+    for (size_t k = 0; k < nb; k++) {
+        P[k] = ~(uint64_t)0;
+        M[k] = 0;
+    }
+    uint64_t last = (uint64_t)1 << ((m - 1) % 64);
+    size_t score = m;
+    for (size_t j = 0; j < n; j++) {
+        const uint64_t *eq = peq_of(c, b[j]);
+        int hin = 1; /* the top row counts up: D[0][j] = j */
+        for (size_t k = 0; k < nb; k++) {
+            uint64_t Eq = eq ? eq[k] : 0, Pv = P[k], Mv = M[k];
+            uint64_t Xv = Eq | Mv;
+            if (hin < 0)
+                Eq |= 1;
+            uint64_t Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
+            uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
+            uint64_t top = k + 1 == nb ? last : (uint64_t)1 << 63;
+            int hout = (Ph & top) ? 1 : (Mh & top) ? -1 : 0;
+            Ph <<= 1;
+            Mh <<= 1;
+            if (hin < 0)
+                Mh |= 1;
+            else if (hin > 0)
+                Ph |= 1;
+            P[k] = Mh | ~(Xv | Ph);
+            M[k] = Ph & Xv;
+            hin = hout;
+        }
+        score = (size_t)((long)score + hin);
+    }
+    return score;
+}
+
+double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
+{
+    size_t lb;
+    if (!c->peq_ready) { /* the query's side, once per query */
+        if (text_cps(c->text, c->tlen, &c->qcp, &c->qcpcap, &c->qm) < 0 || peq_build(c) < 0)
+            return 0; /* out of memory: the tie falls to the next keys */
+    }
+    if (text_cps(bt, bn, &c->cb, &c->cbcap, &lb) < 0)
+        return 0;
+    size_t mx = c->qm > lb ? c->qm : lb;
+    if (!mx)
+        return 1;
+    size_t d = myers(c, c->cb, lb);
+    return d == SIZE_MAX ? 0 : 1.0 - (double)d / (double)mx;
+}
+
+/* the character similarity of a listed entry, its source fetched and tokenized again */
+static int entry_csim(jisr_tm_ctx *c, tm_top *e)
+{
+    if (e->csim >= 0)
+        return 0;
+    unsigned int id = e->id;
+    MDB_val uk = {sizeof id, &id}, ud;
+    if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
+        return c->t.rc ? c->t.rc : tm_txn_corrupt(&c->t, "reading a unit");
+    int rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec2);
+    if (rc < 0)
+        return rc;
+    int si = tm_rec_find(&c->rec2, c->o->srclang);
+    if (si < 0)
+        return tm_txn_corrupt(&c->t, "reading a unit");
+    if ((rc = tm_tokenize(c->rec2.var[si].text.p, c->rec2.var[si].text.n, &c->m2)) < 0)
+        return rc;
+    e->csim = tm_char_sim(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n);
+    return 0;
+}
+
+/* Does candidate a (of text mt[0..mtn)) rank before entry b? */
+static int better(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *a, tm_top *b, int *rc)
+{
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->check != b->check)
+        return a->check < b->check;
+    if (a->csim < 0)
+        a->csim = tm_char_sim(c, mt, mtn);
+    if ((*rc = entry_csim(c, b)) < 0)
+        return 0;
+    if (a->csim != b->csim)
+        return a->csim > b->csim;
+    if (a->changed != b->changed)
+        return a->changed > b->changed;
+    if (a->usage != b->usage)
+        return a->usage > b->usage;
+    if (a->sim != b->sim)
+        return a->sim > b->sim;
+    return a->id < b->id;
+}
+
+static int offer(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *e)
+{
+    size_t max = c->o->max_results;
+    size_t pos = c->nbest;
+    int rc = 0;
+    while (pos > 0 && better(c, mt, mtn, e, &c->best[pos - 1], &rc))
+        pos--;
+    if (rc < 0)
+        return rc;
+    if (pos >= max)
+        return 0;
+    size_t n = c->nbest < max ? c->nbest + 1 : max;
+    memmove(&c->best[pos + 1], &c->best[pos], (n - 1 - pos) * sizeof *c->best);
+    c->best[pos] = *e;
+    c->nbest = n;
+    return 0;
+}
+
+int tm_filter_ok(const jisr_tm_ctx *c)
+{
+    const jisr_tm_query_opts *o = c->o;
+    if (c->since != INT64_MIN) {
+        int64_t t = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
+        if (t == INT64_MIN || t < c->since)
+            return 0;
+    }
+    for (size_t i = 0; i < o->nprops; i++) {
+        const char *type = o->props[i].type ? o->props[i].type : "";
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = strcmp(o->props[k].type ? o->props[k].type : "", type) != 0;
+        if (!first) /* the values of one type were tried together */
+            continue;
+        int ok = 0;
+        for (size_t j = i; j < o->nprops && !ok; j++)
+            if (strcmp(o->props[j].type ? o->props[j].type : "", type) == 0)
+                ok = tm_rec_has_prop(&c->rec, type, o->props[j].value ? o->props[j].value : "");
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- the order-aware filter ------------------------------------------------------------------
+ * Every cheap pair of an alignment pairs a query heavy token with a unit token that has its key,
+ * shares a signature with it (near words do), is a number like it or is one of its split parts;
+ * and the pairs of an alignment keep the order of both texts. So the query heavy tokens that save
+ * anything in any alignment are at most L, the longest common subsequence of the two under that
+ * "could pair" relation — Lemma 4 with L for C, order taken into account. L comes from Hyyrö's
+ * bit-parallel LCS over the query's heavy positions (multiword: a carry between the words), one
+ * step per unit token. A join of two query words into one unit word pairs two query words with
+ * one token, which an LCS counts once: the filter is not used for queries with joins. */
+
+static uint64_t lcs_key_p(uint32_t sig)
+{
+    return (uint64_t)sig | ((uint64_t)1 << 62);
+}
+
+static uint64_t lcs_key_s(uint32_t sig)
+{
+    return (uint64_t)sig | ((uint64_t)2 << 62);
+}
+
+/* the mask row of key (creating it when add), or NULL */
+static uint64_t *lcs_row(tm_lcs *l, uint64_t key, int add)
+{
+    if (!key)
+        key = 1;
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 32) & l->tabmask;
+    while (l->tab[h].key) {
+        if (l->tab[h].key == key)
+            return l->masks + (size_t)l->tab[h].row * l->nw;
+        h = (h + 1) & l->tabmask;
+    }
+    if (!add)
+        return NULL;
+    l->tab[h].key = key;
+    l->tab[h].row = (uint32_t)l->nrows;
+    uint64_t *r = l->masks + l->nrows++ * l->nw;
+    memset(r, 0, l->nw * sizeof *r);
+    return r;
+}
+
+int tm_lcs_prepare(jisr_tm_ctx *c)
+{
+    tm_lcs *l = &c->lcs;
+    const tm_toks *q = &c->q;
+    l->ready = 1;
+    l->usable = q->nheavy > 0 && c->kcomp == c->ksplit; /* no joins */
+    if (!l->usable)
+        return 0;
+    l->nw = (q->nheavy + 63) / 64;
+    size_t keys = 3 * (size_t)q->nheavy + l->nsplit + 2, cap = 16;
+    while (cap < 2 * keys)
+        cap *= 2;
+    if (jisr_grow((void **)&l->tab, &l->tabcap, cap, sizeof *l->tab) < 0 ||
+        jisr_grow((void **)&l->masks, &l->maskcap, (keys + 1) * l->nw, sizeof *l->masks) < 0 ||
+        jisr_grow((void **)&l->v, &l->vcap, l->nw, sizeof *l->v) < 0 ||
+        jisr_grow((void **)&l->t, &l->tcap, l->nw, sizeof *l->t) < 0)
+        return JISR_ENOMEM;
+    memset(l->tab, 0, cap * sizeof *l->tab);
+    l->tabmask = cap - 1;
+    l->nrows = 1; /* row 0: the numbers */
+    memset(l->masks, 0, l->nw * sizeof *l->masks);
+    uint32_t *hpos = malloc((q->n + 1) * sizeof *hpos); /* token → heavy position */
+    if (!hpos)
+        return jisr_oom((q->n + 1) * sizeof *hpos);
+    size_t hi = 0;
+    for (size_t k = 0; k < q->n; k++) {
+        const tm_tok *t = &q->v[k];
+        hpos[k] = (uint32_t)hi;
+        if (t->kind != TM_WORD && t->kind != TM_NUMBER)
+            continue;
+        uint64_t bit = (uint64_t)1 << (hi % 64);
+        size_t w = hi / 64;
+        if (t->kind == TM_NUMBER) {
+            l->masks[w] |= bit;
+        } else {
+            lcs_row(l, t->hk, 1)[w] |= bit;
+            if (t->sp) /* a near word shares one of these */
+                lcs_row(l, lcs_key_p(t->sp), 1)[w] |= bit;
+            if (t->ss)
+                lcs_row(l, lcs_key_s(t->ss), 1)[w] |= bit;
+        }
+        hi++;
+    }
+    for (size_t k = 0; k < l->nsplit; k++) {
+        size_t p = hpos[l->split[k].pos];
+        lcs_row(l, l->split[k].key, 1)[p / 64] |= (uint64_t)1 << (p % 64);
+    }
+    free(hpos);
+    return 0;
+}
+
+/* L: the most query heavy tokens that can save in an alignment with the tokens of m */
+static size_t lcs_bound(jisr_tm_ctx *c, const tm_toks *m)
+{
+    tm_lcs *l = &c->lcs;
+    size_t nw = l->nw, hq = c->q.nheavy;
+    uint64_t *V = l->v, *M = l->t;
+    for (size_t w = 0; w < nw; w++)
+        V[w] = ~(uint64_t)0;
+    for (size_t k = 0; k < m->n; k++) {
+        const tm_tok *t = &m->v[k];
+        if (t->kind != TM_WORD && t->kind != TM_NUMBER)
+            continue;
+        const uint64_t *r[4] = {NULL, NULL, NULL, NULL};
+        if (t->kind == TM_NUMBER) {
+            r[0] = l->masks;
+        } else {
+            r[0] = lcs_row(l, t->hk, 0);
+            if (t->sp)
+                r[1] = lcs_row(l, lcs_key_p(t->sp), 0);
+            if (t->ss)
+                r[2] = lcs_row(l, lcs_key_s(t->ss), 0);
+        }
+        int any = 0;
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t x = 0;
+            for (int z = 0; z < 3; z++)
+                if (r[z])
+                    x |= r[z][w];
+            M[w] = x;
+            any |= x != 0;
+        }
+        if (!any)
+            continue;
+        /* V = (V + (V & M)) | (V & ~M), the addition carried across the words */
+        uint64_t carry = 0;
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t u = V[w] & M[w], s1 = V[w] + u, s2 = s1 + carry;
+            uint64_t nc = (s1 < V[w]) | (s2 < s1);
+            V[w] = s2 | (V[w] & ~M[w]);
+            carry = nc;
+        }
+    }
+    size_t zeros = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t v = V[w];
+        if (w + 1 == nw && hq % 64)
+            v |= ~(uint64_t)0 << (hq % 64); /* bits beyond the query count as ones */
+        zeros += (size_t)__builtin_popcountll(~v);
+    }
+    return zeros;
+}
+
+/* maximum distance that still gives a score ≥ min against a unit of weight wm */
+static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
+{
+    uint32_t w = wq > wm ? wq : wm;
+    return (uint32_t)(((uint64_t)(100 - min) * w) / 100);
+}
+
+int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
+{
+    int si = tm_rec_find(&c->rec, c->o->srclang);
+    int ti = tm_rec_find(&c->rec, c->o->tgtlang);
+    if (si < 0 || ti < 0 || si == ti || !tm_filter_ok(c))
+        return 0;
+    for (size_t k = 0; c->repass && k < c->nbest; k++) /* listed by an earlier pass */
+        if (c->best[k].id == id)
+            return 0;
+    const tm_rvar *sv = &c->rec.var[si];
+    /* once the top list is full, a unit must at least tie its last score (top-k pruning: the
+     * results stay exactly those of scoring everything) */
+    int min = tm_eff_min(c);
+    uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
+    if (cub != UINT32_MAX) {
+        /* exact filters on the stored lengths before tokenizing (docs/matching.md §4, §4.1); a
+         * compound site of the query loosens Lemma 1 by 105 and lets a split save two of the
+         * unit's words (and a hyphen) for one shared query word */
+        uint32_t d = wq > wm ? wq - wm : wm - wq, slack = 105 * c->kcomp;
+        d = d > slack ? d - slack : 0;
+        if (100ull * d > (uint64_t)(100 - min) * w)
+            return 0;
+        uint32_t ks = cub < c->ksplit ? cub : c->ksplit;
+        uint32_t hm = sv->nheavy > ks ? sv->nheavy - ks : 0;
+        uint32_t nmax = c->q.nheavy > hm ? c->q.nheavy : hm;
+        if (nmax > cub && 10000ull * (nmax - cub) > (uint64_t)(100 - min) * w)
+            return 0;
+        /* Lemma 4: what the cheap pairs can save, 100 per shared heavy token and 20 per light
+         * token of the query that the unit can match, must reach min % of W */
+        uint32_t lm = wm > TM_W_WORD * sv->nheavy ? (wm - TM_W_WORD * sv->nheavy) / TM_W_SMALL : 0;
+        uint32_t lx = c->q.nlight < lm ? c->q.nlight : lm;
+        uint64_t x = (uint64_t)TM_W_WORD * cub + 120ull * ks + (uint64_t)TM_W_SMALL * lx;
+        if (100 * x < (uint64_t)min * w)
+            return 0;
+    }
+    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
+    if (rc < 0)
+        return rc;
+    if ((rc = ensure_row(c, c->m.n)) < 0)
+        return rc;
+    if (cub != UINT32_MAX && c->lcs.usable) { /* Lemma 4 with the order-aware L (above) */
+        uint32_t wm2 = c->m.w100, ww = wq > wm2 ? wq : wm2, lm2 = c->m.nlight;
+        size_t L = lcs_bound(c, &c->m);
+        uint32_t ks = (uint32_t)L < c->ksplit ? (uint32_t)L : c->ksplit;
+        uint64_t x = (uint64_t)TM_W_WORD * L + 120ull * ks +
+                     (uint64_t)TM_W_SMALL * (c->q.nlight < lm2 ? c->q.nlight : lm2);
+        if (100 * x < (uint64_t)min * ww)
+            return 0;
+    }
+    c->scored++; /* units whose distance is computed */
+    /* the candidate's compound sites, only where a query word is as long as the join */
+    if ((rc = tm_joins_of(&c->m, c->qlens, &c->mj)) < 0)
+        return rc;
+    uint32_t maxd = max_dist(min, wq, c->m.w100);
+    uint32_t d = tm_distance(c, &c->q, &c->qj, &c->m, &c->mj, maxd, c->row);
+    if (d > maxd)
+        return 0;
+    int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
+    int s = score_of(d, wq, c->m.w100, ident);
+    if (s < min)
+        return 0;
+    /* placeables (placeable.c): points off for tag differences and for numbers whose agreement
+     * class changes; the final score is at most the raw one, so every filter above stays exact */
+    tm_top e = {0};
+    e.csim = -1;
+    if (c->has_qtags) {
+        if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0)
+            return rc;
+        size_t diff =
+            tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL, NULL);
+        s -= (int)(JISR_TM_TAG_PENALTY * (diff < 100 ? diff : 100));
+    }
+    if (c->q.nheavy > c->q.nwords) { /* the query has numbers */
+        const tm_rvar *tv = &c->rec.var[ti];
+        if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, sv->text.p, &c->m, tv->text.p,
+                                   tv->text.n, c->o->tgtlang, NULL, NULL, NULL)) < 0)
+            return rc;
+        if (c->pl.state == JISR_TM_NUMBERS_PLACED && c->pl.nchange) {
+            s -= (int)(JISR_TM_AGREE_PENALTY * (c->pl.nchange < 50 ? c->pl.nchange : 50));
+            e.check = 1;
+        }
+    }
+    if (s < 0)
+        s = 0;
+    if (s < min)
+        return 0;
+    uint32_t ww = wq > c->m.w100 ? wq : c->m.w100;
+    e.score = s;
+    e.sim = ww ? 1.0 - (double)d / ww : 1.0;
+    e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
+    e.usage = c->rec.usage;
+    e.id = id;
+    return offer(c, sv->text.p, sv->text.n, &e);
+}
+/* The score a unit must reach to change the result: min, or, once the top list is full, the
+ * score of its last entry (a unit that ties it may still enter by similarity or id, one below
+ * it cannot). It only grows during a query, and every filter below is monotone in it, so using
+ * it instead of min drops only units that could not have entered the list (matching.md §4). */
+int tm_eff_min(const jisr_tm_ctx *c)
+{
+    int min = c->o->min_score > c->pass_min ? c->o->min_score : c->pass_min;
+    if (c->nbest == c->o->max_results && c->best[c->nbest - 1].score > min)
+        min = c->best[c->nbest - 1].score;
+    return min;
+}
+
+int jisr_tm_score_texts(const char *a, const char *b, int *score)
+{
+    tm_toks x = {0}, y = {0};
+    uint32_t *row = NULL;
+    tm_joins jx = {0}, jy = {0};
+    int rc = tm_tokenize(a, strlen(a), &x);
+    if (rc == 0)
+        rc = tm_tokenize(b, strlen(b), &y);
+    if (rc == 0)
+        rc = tm_joins_of(&x, ~(uint64_t)0, &jx);
+    if (rc == 0)
+        rc = tm_joins_of(&y, ~(uint64_t)0, &jy);
+    if (rc == 0 && !(row = malloc(4 * (y.n + 1) * sizeof *row)))
+        rc = jisr_oom(4 * (y.n + 1) * sizeof *row);
+    if (rc == 0) {
+        uint32_t d = tm_distance(NULL, &x, &jx, &y, &jy, UINT32_MAX - 1, row);
+        *score = score_of(d, x.w100, y.w100, d == 0 && trimmed_equal(a, strlen(a), b, strlen(b)));
+    }
+    free(row);
+    free(jx.j2);
+    free(jx.j3);
+    free(jy.j2);
+    free(jy.j3);
+    tm_toks_free(&x);
+    tm_toks_free(&y);
+    return rc;
+}
+
+int tm_late(jisr_tm_ctx *c)
+{
+    if (!c->late && c->deadline > 0 && jisr_now() > c->deadline)
+        c->late = 1;
+    return c->late;
+}

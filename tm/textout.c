@@ -1,0 +1,172 @@
+/*
+ * textout.c — the text layouts of the memory's results, as `jisr query`, `concord` and `stats`
+ * print them (json.c has their JSON shapes): one place, so that every front end shows the same.
+ * Text is shown without the placeholders of inline tags.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tm/tm_int.h"
+
+int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
+{
+    int rc = jisr_buf_reserve(b, n);
+    if (rc < 0)
+        return rc;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* U+E000–U+F8FF is EE 80 80 – EF A3 BF in UTF-8 */
+        if ((c == 0xEE || (c == 0xEF && i + 1 < n && (unsigned char)s[i + 1] <= 0xA3)) &&
+            i + 2 < n) {
+            if ((rc = jisr_buf_append(b, s + run, i - run)) < 0)
+                return rc;
+            i += 2;
+            run = i + 1;
+        }
+    }
+    return jisr_buf_append(b, s + run, n - run);
+}
+
+int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
+{
+    int rc = jisr_buf_reserve(b, n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c == 0xEE || c == 0xEF) && i + 2 < n) {
+            uint32_t cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+                          (uint32_t)(s[i + 2] & 0x3F);
+            if (cp >= JISR_TAG_BASE && cp - JISR_TAG_BASE < ntags) {
+                rc = jisr_buf_puts(b, tags[cp - JISR_TAG_BASE] ? tags[cp - JISR_TAG_BASE] : "");
+                i += 2;
+                continue;
+            }
+        }
+        if (c == '&')
+            rc = jisr_buf_puts(b, "&amp;");
+        else if (c == '<')
+            rc = jisr_buf_puts(b, "&lt;");
+        else if (c == '>')
+            rc = jisr_buf_puts(b, "&gt;");
+        else
+            rc = jisr_buf_putc(b, (char)c);
+    }
+    return rc;
+}
+
+/* the marks a match's target line ends with: placeables, agreement, tags */
+static int marks(jisr_buf *b, const jisr_tm_match *x)
+{
+    int rc = 0;
+    if (x->placeable)
+        rc = jisr_buf_puts(b, "   [numbers substituted]");
+    else if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
+        rc = jisr_buf_puts(b, "   [numbers not substituted: which is which is ambiguous]");
+    else if (x->numbers == JISR_TM_NUMBERS_MISSING)
+        rc = jisr_buf_puts(b, "   [numbers not substituted: not in the translation]");
+    for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
+        const jisr_tm_agree *a = &x->agree[k];
+        rc = jisr_buf_printf(b, "%s%.*s (%s -> %s)%s",
+                             k ? ", " : "   [check agreement: ", (int)(a->end - a->start),
+                             x->target + a->start, a->from, a->to, k + 1 == x->nagree ? "]" : "");
+    }
+    if (rc == 0 && x->nunmapped)
+        rc = jisr_buf_printf(b, "   [%zu stored tag%s not in the query left out]", x->nunmapped,
+                             x->nunmapped == 1 ? "" : "s");
+    if (rc == 0 && x->nmissing)
+        rc = jisr_buf_printf(b, "   [%zu query tag%s to place]", x->nmissing,
+                             x->nmissing == 1 ? "" : "s");
+    return rc;
+}
+
+/* s without placeholders, tabs and line breaks as spaces (one line of context) */
+static int flat(jisr_buf *b, const char *s, size_t n)
+{
+    size_t at = b->len;
+    int rc = jisr_tm_plain(b, s, n);
+    for (size_t i = at; rc == 0 && i < b->len; i++)
+        if (b->data[i] == '\n' || b->data[i] == '\t' || b->data[i] == '\r')
+            b->data[i] = ' ';
+    return rc;
+}
+
+int jisr_tm_matches_text(jisr_buf *b, const char *query, const jisr_tm_matches *m, int min_score)
+{
+    return jisr_tm_matches_text_ex(b, query, m, min_score, NULL, 0);
+}
+
+int jisr_tm_matches_text_ex(jisr_buf *b, const char *query, const jisr_tm_matches *m, int min_score,
+                            const char *const *names, size_t nnames)
+{
+    int rc = jisr_buf_printf(b, "query: %s\n", query ? query : "");
+    if (rc == 0 && m->n == 0)
+        rc = jisr_buf_printf(b, "  (no match with score >= %d)\n", min_score);
+    for (size_t i = 0; rc == 0 && i < m->n; i++) {
+        const jisr_tm_match *x = &m->v[i];
+        if ((rc = jisr_buf_printf(b, "  %3d  #%-8llu ", x->score, (unsigned long long)x->id)) < 0 ||
+            (rc = jisr_tm_plain(b, x->diff, strlen(x->diff))) < 0 ||
+            (rc = jisr_buf_puts(b, "\n                 = ")) < 0 ||
+            (rc = jisr_tm_plain(b, x->target, strlen(x->target))) < 0 || (rc = marks(b, x)) < 0)
+            break;
+        if (rc == 0 && names && x->memory < nnames)
+            rc = jisr_buf_printf(b, "   [%s]", names[x->memory]);
+        if (rc == 0)
+            rc = jisr_buf_putc(b, '\n');
+    }
+    return rc;
+}
+
+int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, int width)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < h->n; i++) {
+        const jisr_tm_hit *x = &h->v[i];
+        const char *text = x->unit.variants[x->variant].text;
+        size_t tn = strlen(text);
+        const char *lp = tm_tail_chars(text, x->start, width);
+        if ((rc = jisr_buf_printf(b, "#%-8llu %*s", (unsigned long long)x->id, lp == text ? 0 : 3,
+                                  lp == text ? "" : "...")) < 0 ||
+            (rc = flat(b, lp, (size_t)(text + x->start - lp))) < 0 ||
+            (rc = jisr_buf_puts(b, " [")) < 0 ||
+            (rc = flat(b, text + x->start, x->end - x->start)) < 0 ||
+            (rc = jisr_buf_puts(b, "] ")) < 0 ||
+            (rc = flat(b, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width))) < 0 ||
+            (rc = jisr_buf_putc(b, '\n')) < 0)
+            break;
+        for (size_t v = 0; rc == 0 && v < x->unit.nvariants; v++) {
+            if (v == x->variant)
+                continue;
+            const jisr_variant *var = &x->unit.variants[v];
+            if ((rc = jisr_buf_printf(b, "          %s: ", var->lang)) == 0 &&
+                (rc = flat(b, var->text, strlen(var->text))) == 0)
+                rc = jisr_buf_putc(b, '\n');
+        }
+    }
+    if (rc == 0 && h->n == 0)
+        rc = jisr_buf_printf(b, "(no unit contains '%s')\n", phrase ? phrase : "");
+    else if (rc == 0 && h->truncated)
+        rc = jisr_buf_printf(b, "(first %zu units shown; use -n for more)\n", h->n);
+    return rc;
+}
+
+int jisr_tm_stats_text(jisr_buf *b, const char *path, const jisr_tm_stats *st)
+{
+    int rc = jisr_buf_printf(b, "memory:     %s (schema %u)\nunits:      %llu\nlanguages: ",
+                             path ? path : "", st->schema, (unsigned long long)st->units);
+    for (size_t i = 0; rc == 0 && i < st->nlangs; i++)
+        rc = jisr_buf_printf(b, " %s %llu%s", st->langs[i].lang,
+                             (unsigned long long)st->langs[i].units, i + 1 < st->nlangs ? "," : "");
+    if (rc == 0)
+        rc = jisr_buf_printf(b,
+                             "\nsize:       %.1f MiB on disk (data file %.1f MiB, map %.1f MiB)\n"
+                             "index:      %llu posting chunks\n",
+                             st->disk_bytes / 1048576.0, st->file_bytes / 1048576.0,
+                             st->map_bytes / 1048576.0, (unsigned long long)st->index_keys);
+    if (rc == 0 && st->index_icu[0])
+        rc = jisr_buf_printf(b, "built with: ICU %s, Unicode %s, tokenizer %u%s\n", st->index_icu,
+                             st->index_unicode, st->index_tokenizer,
+                             st->index_stale ? " (not this jisr's: run 'jisr reindex')" : "");
+    else if (rc == 0)
+        rc = jisr_buf_puts(b, "built with: (not recorded: run 'jisr reindex' once)\n");
+    return rc;
+}

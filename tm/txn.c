@@ -1,0 +1,627 @@
+/*
+ * txn.c — the one place LMDB results leave the store: transactions with a sticky first error,
+ * the map of LMDB (and errno) codes to JISR_E* codes with a message naming the memory, and the
+ * map-size changes that must not overlap any transaction of the process.
+ *
+ * The wrapper follows Knot DNS's knot_lmdb: a tm_txn carries the first error; every later
+ * operation on it is a no-op, commit becomes abort, and callers check once (t->rc, or what
+ * tm_txn_commit returns). The LMDB code of that error stays in t->mdb, so that a writer can tell
+ * MDB_MAP_FULL (grow the map and write again) from the rest.
+ *
+ * Reads are checked against the file: a value LMDB hands out must lie inside the mapped part of
+ * data.mdb that the file really holds (a damaged node can claim any size, and reading past the
+ * end of the file is SIGBUS); a value outside it is reported as a damaged memory. LMDB itself
+ * asserts on some damage it meets while it moves a cursor or writes (a page that is neither a
+ * branch nor a leaf where it expects one) and would abort the process; its assertion callback
+ * jumps back instead to the wrapper that made the call (a guard set around every cursor move and
+ * every write), which reports the damage as MDB_CORRUPTED. The transaction is then only aborted.
+ * Other damage makes LMDB read outside the file (a node offset or size taken from a damaged page:
+ * SIGSEGV, or SIGBUS past the end of the file); the same guard catches those faults through
+ * handlers for SIGSEGV and SIGBUS installed once per process by the first jisr_tm_open (unless
+ * JISR_TM_NOGUARD): a fault on a thread inside a guarded LMDB call returns to the guard, any other
+ * fault goes to the handler that was there before (or kills the process as it would have).
+ *
+ * Threads. One handle serves every thread of the process (LMDB allows one environment per
+ * process). mdb_env_set_mapsize unmaps and maps the file again, so it may only run while no
+ * transaction of the process is open: each transaction is counted on the handle while it is open
+ * (tm_hold), and a map change waits until the count is zero, new transactions waiting meanwhile
+ * (writer preference, so a stream of queries cannot starve an import's growth). A thread that
+ * already has a transaction open on the handle (an iterator and a lookup inside its loop) never
+ * waits for a pending change, which would wait for it in turn.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "tm/tm_int.h"
+
+/* ---- LMDB's assertions ------------------------------------------------------------------ */
+
+_Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
+_Thread_local int tm_guard_hit TM_TLS_FAST;
+static _Thread_local char tl_assert[256]; /* the message of what the guard caught */
+
+void tm_lmdb_assert(MDB_env *env, const char *msg)
+{
+    (void)env;
+    if (!tm_guard)
+        return; /* outside a guarded call: LMDB aborts, as it would without us */
+    snprintf(tl_assert, sizeof tl_assert, "%s", msg);
+    siglongjmp(*tm_guard, 1);
+}
+
+/* SIGSEGV and SIGBUS inside a guarded LMDB call: a read outside the file, through a damaged
+ * page. The handler runs with SA_NODEFER, so that jumping out of it leaves the signal unblocked
+ * (sigsetjmp does not save the mask: that would cost two system calls per call). */
+static struct sigaction old_segv, old_bus;
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    if (tm_guard) {
+        snprintf(tl_assert, sizeof tl_assert, "a read outside the file (%s)",
+                 sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
+        siglongjmp(*tm_guard, 1);
+    }
+    const struct sigaction *old = sig == SIGBUS ? &old_bus : &old_segv;
+    if (old->sa_flags & SA_SIGINFO) {
+        old->sa_sigaction(sig, si, uc);
+        return;
+    }
+    if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL); /* the fault happens again on return, and ends the process */
+}
+
+static void fault_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+void tm_fault_guard(void)
+{
+    pthread_once(&fault_once, fault_install);
+}
+
+#define GUARDED TM_GUARDED
+
+/* The message of an assertion caught since the last call (cleared), or NULL. */
+static const char *assert_msg(void)
+{
+    if (!tm_guard_hit)
+        return NULL;
+    tm_guard_hit = 0;
+    return tl_assert;
+}
+
+/* ---- error mapping ---------------------------------------------------------------------- */
+
+/* Whether the file system holding dir is (nearly) full: LMDB reports a short write, which is how
+ * a full disk shows, as EIO. */
+static int disk_full(const char *dir)
+{
+    struct statvfs sv;
+    if (!dir || statvfs(dir, &sv) < 0)
+        return 0;
+    return (uint64_t)sv.f_bavail * sv.f_frsize < ((uint64_t)1 << 20);
+}
+
+int tm_db_error(const jisr_tm *tm, int rc, const char *what)
+{
+    const char *dir = tm ? tm->dir : NULL;
+    char file[600];
+    snprintf(file, sizeof file, "%s/data.mdb", dir ? dir : ".");
+    switch (rc) {
+    case 0:
+        return 0;
+    case MDB_NOTFOUND:
+        return jisr_error_set(JISR_ENOTFOUND, dir, 0, 0, "%s: not found", what);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_BAD_TXN:
+    case MDB_BAD_VALSIZE:
+    case MDB_BAD_DBI:
+    case MDB_TLS_FULL: {
+        const char *am = assert_msg();
+        return jisr_error_set(JISR_EDB, file, 0, 0,
+                              "%s: the memory is damaged (%s%s%s); restore it from a copy or "
+                              "import its last export into a new memory",
+                              what, am ? "LMDB: " : "", am ? am : mdb_strerror(rc), "");
+    }
+    case MDB_PANIC:
+        return jisr_error_set(JISR_EDB, file, 0, 0,
+                              "%s: LMDB stopped after a fatal error (%s); close and reopen the "
+                              "memory",
+                              what, mdb_strerror(rc));
+    case MDB_INVALID:
+        return jisr_error_set(JISR_EDB, file, 0, 0,
+                              "%s: not an LMDB file, or its header is damaged: not a jisr "
+                              "translation memory",
+                              what);
+    case MDB_VERSION_MISMATCH:
+        return jisr_error_set(JISR_ESCHEMA, file, 0, 0,
+                              "%s: written by an incompatible version of LMDB (%s)", what,
+                              mdb_strerror(rc));
+    case MDB_INCOMPATIBLE:
+        return jisr_error_set(JISR_ESCHEMA, dir, 0, 0,
+                              "%s: this LMDB environment holds databases of another kind: not a "
+                              "jisr translation memory",
+                              what);
+    case MDB_MAP_FULL:
+    case MDB_MAP_RESIZED:
+        return jisr_error_set(JISR_EDB, dir, 0, 0, "%s: the memory map is full (%s)", what,
+                              mdb_strerror(rc));
+    case MDB_READERS_FULL:
+        return jisr_error_set(JISR_EDB, dir, 0, 0,
+                              "%s: too many readers of this memory at once (%s)", what,
+                              mdb_strerror(rc));
+    case MDB_TXN_FULL:
+    case MDB_CURSOR_FULL:
+    case MDB_DBS_FULL:
+    case MDB_KEYEXIST:
+        return jisr_error_set(JISR_EDB, dir, 0, 0, "%s: %s", what, mdb_strerror(rc));
+    case ENOMEM:
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "%s: out of memory", what);
+    case ENOSPC:
+#ifdef EDQUOT
+    case EDQUOT:
+#endif
+        return jisr_error_set(JISR_EIO, dir, 0, 0, "%s: no space left on device", what);
+    case EIO:
+        if (disk_full(dir))
+            return jisr_error_set(JISR_EIO, dir, 0, 0, "%s: no space left on device", what);
+        return jisr_error_set(JISR_EIO, file, 0, 0, "%s: input/output error", what);
+    case EACCES:
+    case EROFS:
+    case EPERM:
+        return jisr_error_set(JISR_EREADONLY, dir, 0, 0, "%s: %s", what, strerror(rc));
+    case ENOENT:
+        return jisr_error_set(JISR_ENOTFOUND, dir, 0, 0, "%s: %s", what, strerror(rc));
+    default:
+        if (rc > 0)
+            return jisr_error_set(JISR_EIO, dir, 0, 0, "%s: %s", what, strerror(rc));
+        return jisr_error_set(JISR_EDB, dir, 0, 0, "%s: %s", what, mdb_strerror(rc));
+    }
+}
+
+/* ---- transactions counted on the handle ------------------------------------------------- */
+
+/* The handles this thread has transactions open on, and how many. */
+#define HOLD_SLOTS 8
+static _Thread_local struct {
+    const jisr_tm *tm;
+    unsigned n;
+} tl_hold[HOLD_SLOTS];
+
+static unsigned *hold_slot(const jisr_tm *tm, int create)
+{
+    int free_slot = -1;
+    for (int i = 0; i < HOLD_SLOTS; i++) {
+        if (tl_hold[i].tm == tm && tl_hold[i].n)
+            return &tl_hold[i].n;
+        if (free_slot < 0 && tl_hold[i].n == 0)
+            free_slot = i;
+    }
+    if (!create || free_slot < 0)
+        return NULL;
+    tl_hold[free_slot].tm = tm;
+    return &tl_hold[free_slot].n;
+}
+
+static void hold(jisr_tm *tm)
+{
+    pthread_mutex_lock(&tm->mu);
+    unsigned *h = hold_slot(tm, 1);
+    if (!h || *h == 0)
+        while (tm->growing)
+            pthread_cond_wait(&tm->cv, &tm->mu);
+    tm->active++;
+    if (h)
+        (*h)++;
+    pthread_mutex_unlock(&tm->mu);
+}
+
+static void unhold(jisr_tm *tm)
+{
+    pthread_mutex_lock(&tm->mu);
+    unsigned *h = hold_slot(tm, 0);
+    if (h && *h)
+        (*h)--;
+    if (--tm->active == 0 && tm->growing)
+        pthread_cond_broadcast(&tm->cv);
+    pthread_mutex_unlock(&tm->mu);
+}
+
+/* Where LMDB mapped the file (its API tells only the size): the mapping of /proc/self/maps that
+ * holds a value read from the file. Done after opening and after every change of the map size,
+ * with no other transaction of the process open. Without /proc the bounds stay unknown and
+ * values are not checked. */
+void tm_map_locate(jisr_tm *tm)
+{
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    MDB_val k, d;
+    tm->map_base = NULL;
+    tm->map_len = 0;
+    if (mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn) != 0)
+        return;
+    uintptr_t p = 0;
+    MDB_dbi main;
+    if (mdb_dbi_open(txn, NULL, 0, &main) == 0 && mdb_cursor_open(txn, main, &cur) == 0) {
+        if (mdb_cursor_get(cur, &k, &d, MDB_FIRST) == 0)
+            p = (uintptr_t)k.mv_data;
+        mdb_cursor_close(cur);
+    }
+    mdb_txn_abort(txn);
+    FILE *f = p ? fopen("/proc/self/maps", "r") : NULL;
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && p >= a && p < b) {
+            tm->map_base = (const char *)a;
+            tm->map_len = b - a;
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* Set the map size (0: adopt the size recorded in the file by another process) once no
+ * transaction of the process is open. grow: only when the map is still below size (another
+ * thread may have grown it meanwhile). */
+static int map_set(jisr_tm *tm, size_t size, int grow)
+{
+    pthread_mutex_lock(&tm->mu);
+    unsigned *h = hold_slot(tm, 0);
+    if (h && *h) {
+        pthread_mutex_unlock(&tm->mu);
+        return jisr_error_set(JISR_EDB, tm->dir, 0, 0,
+                              "the memory has grown while this thread has a transaction open on "
+                              "it: finish that transaction (an iteration) first");
+    }
+    tm->growing++;
+    while (tm->active)
+        pthread_cond_wait(&tm->cv, &tm->mu);
+    int rc = 0;
+    MDB_envinfo info;
+    if (!grow || (mdb_env_info(tm->env, &info) == 0 && info.me_mapsize < size)) {
+        rc = mdb_env_set_mapsize(tm->env, size);
+        tm_map_locate(tm); /* mapped anew, maybe elsewhere */
+    }
+    tm->growing--;
+    pthread_cond_broadcast(&tm->cv);
+    pthread_mutex_unlock(&tm->mu);
+    return rc ? tm_db_error(tm, rc, "changing the size of the memory map") : 0;
+}
+
+int tm_grow(jisr_tm *tm)
+{
+    MDB_envinfo info;
+    int rc = mdb_env_info(tm->env, &info);
+    if (rc)
+        return tm_db_error(tm, rc, "reading the map size");
+    size_t size = info.me_mapsize * 2;
+    if (size < info.me_mapsize)
+        return jisr_error_set(JISR_ETOOBIG, tm->dir, 0, 0, "memory map cannot grow further");
+    return map_set(tm, size, 1);
+}
+
+int tm_reserve(jisr_tm *tm, uint64_t extra)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc = mdb_env_info(tm->env, &info);
+    if (rc || (rc = mdb_env_stat(tm->env, &st)) != 0)
+        return tm_db_error(tm, rc, "reading the map size");
+    uint64_t need = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize + extra;
+    size_t size = info.me_mapsize;
+    while (size < need && size * 2 > size)
+        size *= 2;
+    if (size == info.me_mapsize)
+        return 0;
+    return map_set(tm, size, 1);
+}
+
+/* The bytes of the map that data.mdb holds: [lo, hi). Read at each transaction's start, since
+ * the file grows under a reader (pages past the end of the file are never part of a reader's
+ * snapshot). */
+static void file_window(tm_txn *t)
+{
+    struct stat st;
+    int fd;
+    const jisr_tm *tm = t->tm;
+    t->lo = t->hi = NULL;
+    if (!tm->map_base || mdb_env_get_fd(tm->env, &fd) != 0 || fstat(fd, &st) != 0)
+        return;
+    size_t n = (uint64_t)st.st_size < tm->map_len ? (size_t)st.st_size : tm->map_len;
+    t->lo = tm->map_base;
+    t->hi = tm->map_base + n;
+    t->mapend = tm->map_base + tm->map_len;
+}
+
+int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
+{
+    memset(t, 0, sizeof *t);
+    tm_guard_hit = 0;
+    t->tm = tm;
+    t->rw = rw;
+    if (rw && tm->rdonly)
+        return t->rc = jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
+    for (int tries = 0;; tries++) {
+        hold(tm);
+        int rc = mdb_txn_begin(tm->env, NULL, rw ? 0 : MDB_RDONLY, &t->txn);
+        if (rc == 0)
+            break;
+        t->txn = NULL;
+        unhold(tm);
+        if (rc == MDB_MAP_RESIZED && tries < 8) {
+            /* another process grew the map: adopt its size */
+            if ((t->rc = map_set(tm, 0, 0)) < 0)
+                return t->rc;
+            continue;
+        }
+        t->mdb = rc;
+        return t->rc = tm_db_error(tm, rc,
+                                   rw ? "starting a write transaction"
+                                      : "starting a read "
+                                        "transaction");
+    }
+    file_window(t);
+    return 0;
+}
+
+int tm_txn_fail(tm_txn *t, int mdb_rc, const char *what)
+{
+    if (t->rc)
+        return t->rc;
+    t->mdb = mdb_rc;
+    return t->rc = tm_db_error(t->tm, mdb_rc, what);
+}
+
+int tm_txn_set(tm_txn *t, int rc)
+{
+    if (!t->rc && rc < 0)
+        t->rc = rc;
+    return t->rc;
+}
+
+int tm_txn_corrupt(tm_txn *t, const char *what)
+{
+    return tm_txn_fail(t, MDB_CORRUPTED, what);
+}
+
+void tm_txn_abort(tm_txn *t)
+{
+    if (!t->txn)
+        return;
+    mdb_txn_abort(t->txn);
+    t->txn = NULL;
+    unhold(t->tm);
+}
+
+int tm_txn_commit(tm_txn *t)
+{
+    if (!t->txn)
+        return t->rc;
+    if (t->rc) {
+        tm_txn_abort(t);
+        return t->rc;
+    }
+    int rc;
+    GUARDED(rc, mdb_txn_commit(t->txn)); /* frees the transaction even when it fails… */
+    if (rc == MDB_CORRUPTED && tm_guard_hit)
+        mdb_txn_abort(t->txn); /* …unless an assertion stopped it half way */
+    t->txn = NULL;
+    unhold(t->tm);
+    if (rc)
+        tm_txn_fail(t, rc, "committing to disk");
+    return t->rc;
+}
+
+/* ---- operations ------------------------------------------------------------------------- */
+
+/* the usual case of tm_val_check, inline: a value inside the file */
+static inline int val_in_file(const tm_txn *t, const MDB_val *v)
+{
+    const char *p = v->mv_data;
+    return p >= t->lo && p <= t->hi && v->mv_size <= (size_t)(t->hi - p);
+}
+
+int tm_val_check(tm_txn *t, const MDB_val *v, const char *what)
+{
+    const char *p = v->mv_data;
+    if (!t->lo)
+        return 1;
+    if (p >= t->lo && p <= t->hi && v->mv_size <= (size_t)(t->hi - p))
+        return 1;
+    if (t->rw) {
+        /* a write transaction reads its own new pages from the heap, outside the map, and the
+         * pages it spilled to the file, which may lie past the end the file had at its start */
+        if (p >= t->mapend || p + v->mv_size <= t->lo)
+            return 1;
+        file_window(t);
+        if (p >= t->lo && p <= t->hi && v->mv_size <= (size_t)(t->hi - p))
+            return 1;
+    }
+    tm_txn_corrupt(t, what);
+    return 0;
+}
+
+int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what)
+{
+    if (t->rc)
+        return 0;
+    MDB_val kk = *k;
+    int rc;
+    GUARDED(rc, mdb_get(t->txn, dbi, &kk, v));
+    if (rc == 0)
+        return val_in_file(t, v) || tm_val_check(t, v, what);
+    if (rc != MDB_NOTFOUND)
+        tm_txn_fail(t, rc, what);
+    return 0;
+}
+
+int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what)
+{
+    if (t->rc)
+        return t->rc;
+    MDB_val kk = *k;
+    int rc;
+    GUARDED(rc, mdb_put(t->txn, dbi, &kk, v, flags));
+    return rc ? tm_txn_fail(t, rc, what) : 0;
+}
+
+int tm_del(tm_txn *t, MDB_dbi dbi, const MDB_val *k, const char *what)
+{
+    if (t->rc)
+        return 0;
+    MDB_val kk = *k;
+    int rc;
+    GUARDED(rc, mdb_del(t->txn, dbi, &kk, NULL));
+    if (rc == 0)
+        return 1;
+    if (rc != MDB_NOTFOUND)
+        tm_txn_fail(t, rc, what);
+    return 0;
+}
+
+int tm_drop(tm_txn *t, MDB_dbi dbi, int del, const char *what)
+{
+    if (t->rc)
+        return t->rc;
+    int rc;
+    GUARDED(rc, mdb_drop(t->txn, dbi, del));
+    return rc ? tm_txn_fail(t, rc, what) : 0;
+}
+
+int tm_dbi_stat(tm_txn *t, MDB_dbi dbi, MDB_stat *st, const char *what)
+{
+    if (t->rc)
+        return t->rc;
+    int rc = mdb_stat(t->txn, dbi, st);
+    return rc ? tm_txn_fail(t, rc, what) : 0;
+}
+
+int tm_cur_open(tm_cur *c, tm_txn *t, MDB_dbi dbi)
+{
+    c->t = t;
+    c->c = NULL;
+    if (t->rc)
+        return t->rc;
+    int rc = mdb_cursor_open(t->txn, dbi, &c->c);
+    if (rc) {
+        c->c = NULL;
+        return tm_txn_fail(t, rc, "opening a cursor");
+    }
+    return 0;
+}
+
+int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *what)
+{
+    if (c->t->rc || !c->c)
+        return 0;
+    int rc;
+    GUARDED(rc, mdb_cursor_get(c->c, k, v, op));
+    if (rc == 0)
+        return (val_in_file(c->t, k) || tm_val_check(c->t, k, what)) &&
+               (val_in_file(c->t, v) || tm_val_check(c->t, v, what));
+    if (rc != MDB_NOTFOUND)
+        tm_txn_fail(c->t, rc, what);
+    return 0;
+}
+
+int tm_cur_put(tm_cur *c, const MDB_val *k, MDB_val *v, unsigned flags, const char *what)
+{
+    if (c->t->rc)
+        return c->t->rc;
+    MDB_val kk = *k;
+    int rc;
+    GUARDED(rc, mdb_cursor_put(c->c, &kk, v, flags));
+    return rc ? tm_txn_fail(c->t, rc, what) : 0;
+}
+
+void tm_cur_close(tm_cur *c)
+{
+    if (c->c)
+        mdb_cursor_close(c->c);
+    c->c = NULL;
+}
+
+/* ---- the memory's metadata -------------------------------------------------------------- */
+
+int tm_meta_get_u64(tm_txn *t, const char *key, uint64_t *v)
+{
+    MDB_val k = {strlen(key), (void *)key}, d;
+    *v = 0;
+    if (!tm_get(t, t->tm->meta, &k, &d, "reading the memory's metadata"))
+        return t->rc;
+    if (d.mv_size != 8)
+        return tm_txn_set(t, jisr_error_set(JISR_EDB, t->tm->dir, 0, 0,
+                                            "the memory's metadata '%s' is damaged", key));
+    *v = jisr_be_get(d.mv_data, 8);
+    return 0;
+}
+
+int tm_meta_put_u64(tm_txn *t, const char *key, uint64_t v)
+{
+    unsigned char b[8];
+    jisr_be_put(b, v, 8);
+    MDB_val k = {strlen(key), (void *)key}, d = {8, b};
+    return tm_put(t, t->tm->meta, &k, &d, 0, "writing the memory's metadata");
+}
+
+int tm_meta_get_str(tm_txn *t, const char *key, char *out, size_t outsz)
+{
+    MDB_val k = {strlen(key), (void *)key}, d;
+    out[0] = '\0';
+    if (!tm_get(t, t->tm->meta, &k, &d, "reading the memory's metadata"))
+        return t->rc;
+    size_t n = d.mv_size < outsz - 1 ? d.mv_size : outsz - 1;
+    memcpy(out, d.mv_data, n);
+    out[n] = '\0';
+    return 1;
+}
+
+int tm_meta_put_str(tm_txn *t, const char *key, const char *s)
+{
+    MDB_val k = {strlen(key), (void *)key}, d = {strlen(s), (void *)s};
+    return tm_put(t, t->tm->meta, &k, &d, 0, "writing the memory's metadata");
+}
+
+int tm_meta_lang_add(tm_txn *t, const char *lang, size_t n, int64_t delta)
+{
+    char key[5 + TM_LANG_MAX + 1];
+    size_t i;
+    memcpy(key, "lang:", 5);
+    for (i = 0; i < n && i < TM_LANG_MAX; i++) {
+        char c = lang[i];
+        key[5 + i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c == '_' ? '-' : c);
+    }
+    key[5 + i] = '\0';
+    uint64_t v;
+    if (tm_meta_get_u64(t, key, &v) < 0)
+        return t->rc;
+    v = (delta < 0 && (uint64_t)-delta > v) ? 0 : v + (uint64_t)delta;
+    if (v == 0) {
+        MDB_val k = {strlen(key), key};
+        tm_del(t, t->tm->meta, &k, "writing the memory's metadata");
+        return t->rc;
+    }
+    return tm_meta_put_u64(t, key, v);
+}

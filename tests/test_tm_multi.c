@@ -1,8 +1,9 @@
 /*
  * test_tm_multi.c — several memories with penalties (tm/multi.c): jisr_tm_query_multi against
  * an oracle built from --exhaustive queries of each memory alone (every match, penalty
- * subtracted by hand, ranked as the matcher ranks (score, agreement, character similarity, change, usage, similarity), then memory → id, cut at the threshold and at n),
- * over three overlapping memories, both directions, several thresholds, sizes and penalties.
+ * subtracted by hand, ranked as the matcher ranks (score, agreement, character similarity, change,
+ * usage, similarity), then memory → id, cut at the threshold and at n), over three overlapping
+ * memories, both directions, several thresholds, sizes and penalties.
  */
 #include <setjmp.h>
 #include <stdarg.h>

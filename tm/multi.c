@@ -1,9 +1,10 @@
 /*
  * multi.c — one fuzzy query over several memories with penalties (a project memory and reference
  * memories, as CAT tools combine them): each memory is asked for the same number of matches at
- * the threshold raised by its penalty, scores (and similarities, by penalty/100) are lowered, and the lists are
- * merged in one ranking — the matcher's own (score; no agreement change first; character
- * similarity; later change; more usage; similarity), then the earlier memory, then the lower id.
+ * the threshold raised by its penalty, scores (and similarities, by penalty/100) are lowered, and
+ * the lists are merged in one ranking — the matcher's own (score; no agreement change first;
+ * character similarity; later change; more usage; similarity), then the earlier memory, then the
+ * lower id.
  *
  * Why this is exact: within one memory jisr_tm_query ranks by those keys, and subtracting a
  * constant from every score keeps that order, so a memory's top N is also its top N in the

@@ -318,11 +318,11 @@ typedef struct jisr_tm_source {
 
 /** Fuzzy-match text against n memories at once (a project memory and reference memories):
  * each is queried as jisr_tm_query does (filters and tags included), the penalty of its memory
- * is subtracted from each match's score (and penalty/100 from its similarity), matches whose lowered score is below opts->min_score
- * are left out, and the best opts->max_results of all are returned in the matcher's ranking
- * (score; no agreement change first; character similarity; later change; more usage;
- * similarity), then the earlier memory, then the lower id. match.memory names the memory
- * (index into src). Exact: the result is the top of the union of every memory's matches.
+ * is subtracted from each match's score (and penalty/100 from its similarity), matches whose
+ * lowered score is below opts->min_score are left out, and the best opts->max_results of all are
+ * returned in the matcher's ranking (score; no agreement change first; character similarity; later
+ * change; more usage; similarity), then the earlier memory, then the lower id. match.memory names
+ * the memory (index into src). Exact: the result is the top of the union of every memory's matches.
  * Threads: as jisr_tm_query on each handle. */
 JISR_API int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
                                  const jisr_tm_query_opts *opts, jisr_tm_matches *out);

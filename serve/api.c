@@ -722,6 +722,10 @@ void srv_api_start_import(srv_req *r)
     j->fo.on_bad = on_bad;
     j->fo.ctx = j;
     j->fo.spill_mem = 64u << 20; /* a server holds less of a parse ahead than the CLI */
+    /* smaller batches than the CLI's 200,000: until a strict import's body has been parsed
+     * whole, the importer keeps its prepared batches (TM_GATE_QUEUE_BATCHES of them) in memory,
+     * about 1 KiB a unit, which at 200,000 a batch was ~0.9 GiB for a large upload */
+    j->fo.import.batch_units = srv_req_ctx(r)->opts->import_batch;
     j->up = srv_req_upload(r);
     srv_upload_ref(j->up);
     srv_req_submit(r, &j->job);

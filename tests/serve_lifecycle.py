@@ -177,8 +177,10 @@ def main():
         st4, _, b4 = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
                                  "%20about%20item%20w4900070")
         dt = time.time() - t0
+        # (the upload stays open until the checks below: a server blocked by the import would
+        # not answer at all; the bound leaves room for a sanitizer build on a busy machine)
         C.ok("while an import is open the server answers, queries included (%.3f s)" % dt,
-             st1 == 200 and st2 == 200 and st3 == 200 and dt < 2, (st1, st2, st3, dt))
+             st1 == 200 and st2 == 200 and st3 == 200 and dt < 10, (st1, st2, st3, dt))
         C.ok("... from the last committed state: old units found, the import's not yet",
              json.loads(b3)[0]["quality"] == 100 and
              all(m["quality"] < 100 for m in json.loads(b4)), (b3[:200], b4[:200]))

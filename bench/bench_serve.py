@@ -194,6 +194,9 @@ def main():
     ap.add_argument("--skip-ttk", action="store_true")
     ap.add_argument("--skip-rss", action="store_true")
     ap.add_argument("--skip-import", action="store_true")
+    ap.add_argument("--skip-ttk-full", action="store_true",
+                    help="translate-toolkit only on the small memories of --ttk-sizes (its store of "
+                    "the full memory takes long to build)")
     ap.add_argument("--ttk-sizes", default="5000,50000",
                     help="memory sizes of the small side-by-side with translate-toolkit")
     ap.add_argument("--skip-http", action="store_true", help="no wrk runs of section 2")
@@ -324,7 +327,8 @@ def main():
 
         # 4. translate-toolkit
         if not a.skip_ttk and shutil.which("tmserver"):
-            ttk_side(a, jisr, mem, url, en_lua, enq)
+            if not a.skip_ttk_full:
+                ttk_side(a, jisr, mem, url, en_lua, enq)
             for n in (int(x) for x in a.ttk_sizes.split(",") if x):
                 ttk_small(a, jisr, en_lua, enq, n)
 
@@ -524,8 +528,12 @@ def ttk_small(a, jisr, en_lua, enq, n):
         os.path.join(work, "ttk.db")
     log("\n4b. the same English queries on the first %d units: jisr serve beside "
         "translate-toolkit" % n)
+    full = os.path.join(a.work, "en-ar.tsv")
+    if not os.path.exists(full):
+        subprocess.run([jisr, "export", "--tm", os.path.join(a.work, "tm"), "-s", "en", "-t", "ar",
+                        "-o", full], check=True, capture_output=True)
     if not os.path.exists(db):
-        with open(os.path.join(a.work, "en-ar.tsv"), encoding="utf-8") as src, \
+        with open(full, encoding="utf-8") as src, \
                 open(tsv, "w", encoding="utf-8") as dst:
             for i, line in enumerate(src):
                 if i >= n:

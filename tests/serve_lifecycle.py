@@ -94,7 +94,9 @@ def main():
         f.write(TOKEN + "\n")
     os.chmod(tokf, 0o600)
     n0 = units(mem)
-    args = ["--tm", mem, "--token-file", tokf]
+    # queries here must answer, not time out, even in a sanitizer build on a loaded machine
+    # (--query-timeout itself is tested in 5b)
+    args = ["--tm", mem, "--token-file", tokf, "--query-timeout", "120000"]
 
     # 1. SIGTERM while the upload is still arriving
     body = tsv_body(0, 40000)
@@ -177,13 +179,15 @@ def main():
         st4, _, b4 = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
                                  "%20about%20item%20w4900070")
         dt = time.time() - t0
-        # (the upload stays open until the checks below: a server blocked by the import would
-        # not answer at all; the bound leaves room for a sanitizer build on a busy machine)
+        # the upload is held open half-sent, so the import cannot have ended: any answer shows
+        # that it does not block the others (no bound on the time: tests do not time speed)
         C.ok("while an import is open the server answers, queries included (%.3f s)" % dt,
-             st1 == 200 and st2 == 200 and st3 == 200 and dt < 10, (st1, st2, st3, dt))
+             st1 == 200 and st2 == 200 and st3 == 200 and st4 == 200, (st1, st2, st3, st4, dt))
+        r3 = json.loads(b3) if st3 == 200 else []
+        r4 = json.loads(b4) if st4 == 200 else None
         C.ok("... from the last committed state: old units found, the import's not yet",
-             json.loads(b3)[0]["quality"] == 100 and
-             all(m["quality"] < 100 for m in json.loads(b4)), (b3[:200], b4[:200]))
+             isinstance(r3, list) and r3 and r3[0]["quality"] == 100 and
+             isinstance(r4, list) and all(m["quality"] < 100 for m in r4), (b3[:200], b4[:200]))
         st5, h5, b5 = srv.request("POST", "/v1/import?format=tsv&source=ar&target=en",
                                   tsv_body(800000, 10), {"Authorization": "Bearer " + TOKEN})
         C.ok("a second import while one runs: 503 with Retry-After",
@@ -194,9 +198,9 @@ def main():
                                  json.dumps({"source": "Saved during an import",
                                              "target": "حفظ أثناء الاستيراد"}).encode(),
                                  {"Authorization": "Bearer " + TOKEN})
-        C.ok("a unit saved while an import's upload is open: 200 at once (%.3f s)" %
-             (time.time() - t0), st6 == 200 and json.loads(b6)["added"] == 1 and
-             time.time() - t0 < 5, (st6, b6))
+        # (the upload is still half-sent: an answer shows the write did not wait for it)
+        C.ok("a unit saved while an import's upload is open: 200 (%.3f s)" %
+             (time.time() - t0), st6 == 200 and json.loads(b6)["added"] == 1, (st6, b6))
         s.sendall(body[len(body) // 2:])
         # queries go on while the import parses and commits
         answers = []
@@ -255,9 +259,11 @@ def main():
             th = threading.Thread(target=do_put)
             th.start()
             if mode == "skip_bad=1":
-                th.join(30)
-                C.ok("a unit written during a skip-bad import of 30,000: 200 at once (%.3f s)" %
-                     put.get("dt", -1), put.get("st") == 200 and put["dt"] < 5, put)
+                # the rest of the body is sent only after this check: an answer shows that the
+                # write did not wait for the import to end
+                th.join(120)
+                C.ok("a unit written during a skip-bad import of 30,000: 200 while the upload is "
+                     "open (%.3f s)" % put.get("dt", -1), put.get("st") == 200, put)
             else:
                 time.sleep(1)
             s.sendall(body[len(body) * 5 // 6:])

@@ -415,16 +415,18 @@ int cmd_query(int argc, char **argv)
         for (int i = optind; i < argc && status == CLI_OK; i++)
             status = run_one(&r, argv[i]);
     } else if (status == CLI_OK) {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while (status == CLI_OK && (n = getline(&line, &cap, stdin)) >= 0) {
-            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-                line[--n] = '\0';
+        /* one query a line, through the library's line reader (bounded lines; a NUL byte,
+         * which would cut the query short, is refused naming its line and column) */
+        jisr_lines *in = NULL;
+        const char *line;
+        int rc = jisr_lines_open_fd(&in, 0, 0, "<stdin>", JISR_LINES_NO_NUL);
+        while (rc >= 0 && status == CLI_OK && (rc = jisr_lines_next(in, &line, NULL)) > 0) {
             status = run_one(&r, line);
             fflush(stdout);
         }
-        free(line);
+        if (rc < 0 && status == CLI_OK)
+            status = cli_error(rc);
+        jisr_lines_close(in);
     }
     if (r.w) {
         int rc = jisr_writer_close(r.w);

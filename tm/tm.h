@@ -469,7 +469,14 @@ JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);
  * by tags[i] (the inline element's markup) when i < ntags. */
 JISR_API int jisr_tm_tagged(jisr_buf *out, const char *s, size_t n, char *const *tags,
                             size_t ntags);
-/** Append s[0..n) without inline-tag placeholders (U+E000–U+F8FF) to out. */
+/** Append s[0..n) without inline-tag placeholders (U+E000–U+F8FF) to out. Every private-use
+ * character goes, the user's own too: for a text whose tags are known, jisr_tm_plain_tags. */
 JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
+/** Append s[0..n) (a variant's text, or a part of it) as a reader sees it to out: the
+ * placeholders of its ntags tags removed (a tag that holds a character reference given back as
+ * the character, as jisr_variant_plain does), every other character kept, private-use ones
+ * (U+F8FF, a Word symbol) included. */
+JISR_API int jisr_tm_plain_tags(jisr_buf *out, const char *s, size_t n, char *const *tags,
+                                size_t ntags);
 
 #endif

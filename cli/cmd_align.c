@@ -17,9 +17,14 @@
 
 #include "align/align.h"
 #include "cli/cli.h"
+#include "cli/doc_cli.h"
 #include "doc/doc.h"
 #include "text/text.h"
 
+/* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
+ * and clang read any length (-Wpedantic's warning is about other compilers). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
 const char cmd_align_help[] =
     "Usage: jisr align [OPTIONS] SRC TGT\n"
     "       jisr align [OPTIONS] --batch LIST --out-dir DIR\n"
@@ -28,7 +33,9 @@ const char cmd_align_help[] =
     "Align a document (SRC) with its translation (TGT) sentence by sentence. Plain text is\n"
     "split into sentences as `jisr segment` does (a blank line ends a paragraph, and paragraph\n"
     "boundaries guide the alignment); with --presegmented every line is one sentence, taken as\n"
-    "is (sentence i is line i+1).\n"
+    "is (sentence i is line i+1). SRC and TGT may also be documents: HTML, DOCX, ODT, XLIFF,\n"
+    "PDF (from the extension, else the content; --from forces), and plain text in a legacy\n"
+    "encoding (windows-1256, ISO-8859-6: detected with a warning, or --encoding).\n"
     "\n"
     "Model: length costs, translation tables (jisr's own for Arabic-English, --lexicon, --tm),\n"
     "a dictionary (FreeDict ara-eng when installed, or --dict), a table learnt from the input,\n"
@@ -71,6 +78,11 @@ const char cmd_align_help[] =
     "  -d, --out-dir DIR     output directory of --batch LIST (created with its parents if\n"
     "                        missing)\n"
     "      --lenient         replace invalid UTF-8 with U+FFFD instead of failing\n"
+    "      --from FMT        read SRC and TGT as FMT: text, html, docx, odt, xliff, pdf\n"
+    "      --encoding ENC    plain text and HTML: force the encoding (windows-1256,\n"
+    "                        ISO-8859-6, UTF-16LE ...); with -p a legacy-encoded file's\n"
+    "                        blank lines are skipped (every other line is one sentence)\n"
+    "      --keep-boilerplate  HTML: keep navigation, banners, page footers, asides\n"
     "      --chunk N         batch modes: align N documents at a time (default: all)\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -84,6 +96,7 @@ const char cmd_align_help[] =
     "  jisr align -p -f ladder --batch dev.list --out-dir out/ && "
     "jisr align-eval --list dev.list --dir out/\n"
     "  cat pairs.jsonl | jisr align --batch - > aligned.jsonl\n";
+#pragma GCC diagnostic pop
 
 typedef struct aopts {
     const char *srclang, *tgtlang;
@@ -95,6 +108,7 @@ typedef struct aopts {
     unsigned text_flags;
     jisr_align_opts al;
     jisr_fileset *files; /* inputs (and outputs so far): never written over */
+    jisr_doc_opts doc;   /* --from, --encoding, --keep-boilerplate */
 } aopts;
 
 typedef struct adoc {
@@ -160,19 +174,34 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
 }
 
 /* The sentences of one input. Plain text keeps its line semantics (with -p, line i is sentence
- * i, blank lines included); other documents (HTML, DOCX, ODT, XLIFF, PDF, text in a legacy
- * encoding) come through the doc layer paragraph by paragraph, each split, or taken as one
- * sentence when presegmented. */
+ * i, blank lines included); other documents (HTML, DOCX, ODT, XLIFF, PDF) come through the doc
+ * layer paragraph by paragraph, each split, or taken as one sentence when presegmented. Plain
+ * text that is not UTF-8 (and not --lenient) is given to the doc layer too, which reads a
+ * declared or detected legacy encoding (and warns) or fails naming the file; so does any input
+ * with --encoding or --from. */
 static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
                           jisr_sentences *out)
 {
     int rc = jisr_fileset_add_input(o->files, path);
     if (rc < 0)
         return rc;
-    jisr_doc_format f = strcmp(path, "-") == 0 ? JISR_DOC_TEXT : jisr_doc_format_from_name(path);
-    if (f == JISR_DOC_TEXT || (o->presegmented && f == JISR_DOC_AUTO))
-        return jisr_sentences_read(out, path, seg, o->text_flags);
-    jisr_doc_opts dopts = JISR_DOC_OPTS_INIT;
+    int is_stdin = strcmp(path, "-") == 0;
+    jisr_doc_format f = o->doc.format != JISR_DOC_AUTO ? o->doc.format
+                        : is_stdin                     ? JISR_DOC_TEXT
+                                                       : jisr_doc_format_from_name(path);
+    int plain = f == JISR_DOC_TEXT || (o->presegmented && f == JISR_DOC_AUTO);
+    if (plain && !o->doc.encoding && o->doc.format == JISR_DOC_AUTO) {
+        rc = jisr_sentences_read(out, path, seg, o->text_flags);
+        if (rc != JISR_EENCODING || (o->text_flags & JISR_TEXT_LENIENT) || is_stdin)
+            return rc;
+        jisr_sentences_clear(out); /* not UTF-8: perhaps a legacy encoding */
+    }
+    jisr_doc_opts dopts = o->doc;
+    if (plain) {
+        dopts.format = JISR_DOC_TEXT;
+        if (o->presegmented)
+            dopts.flags |= JISR_DOC_LINES;
+    }
     if (o->text_flags & JISR_TEXT_LENIENT)
         dopts.flags |= JISR_DOC_LENIENT;
     jisr_doc *d = NULL;
@@ -389,10 +418,26 @@ int cmd_align(int argc, char **argv)
         {"out-dir", required_argument, NULL, 'd'},
         {"chunk", required_argument, NULL, OPT_CHUNK},
         {"lenient", no_argument, NULL, OPT_LENIENT},
+        {"from", required_argument, NULL, DOC_OPT_FROM},
+        {"encoding", required_argument, NULL, DOC_OPT_ENCODING},
+        {"keep-boilerplate", no_argument, NULL, DOC_OPT_BOILERPLATE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    aopts o = {"ar", "en", 0, -1, NULL, NULL, NULL, 0.0, 0, 0, JISR_ALIGN_OPTS_INIT, NULL};
+    aopts o = {"ar",
+               "en",
+               0,
+               -1,
+               NULL,
+               NULL,
+               NULL,
+               0.0,
+               0,
+               0,
+               JISR_ALIGN_OPTS_INIT,
+               NULL,
+               JISR_DOC_OPTS_INIT};
+    o.doc.on_warning = doc_cli_warn;
     const char *lexpaths[MAX_LEX], *tms[MAX_LEX];
     size_t nlex = 0, ntm = 0;
     int c;
@@ -472,6 +517,14 @@ int cmd_align(int argc, char **argv)
         case 'd':
             o.outdir = optarg;
             break;
+        case DOC_OPT_FROM:
+        case DOC_OPT_ENCODING:
+        case DOC_OPT_BOILERPLATE: {
+            int r = doc_cli_option("align", c, optarg, &o.doc);
+            if (r != 1)
+                return r;
+            break;
+        }
         case 'h':
             return cli_help("align");
         case ':':

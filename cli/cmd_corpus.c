@@ -25,7 +25,7 @@ const char cmd_corpus_help[] =
     "Sides are found as docalign finds them (by script, or by position).\n"
     "\n"
     "Filters, tried in this order; each dropped pair is counted under the first that fails:\n"
-    "  score           the aligner's confidence below --min-score (default 0: off)\n"
+    "  score           the aligner's confidence below --min-score (default 0.5; 0: off)\n"
     "  too-short       a side with fewer than --min-chars letters or digits (default 1)\n"
     "  too-long        a side longer than --max-chars characters (default 2000)\n"
     "  length-ratio    target/source length outside --ratio LO:HI (default 0.333:3)\n"

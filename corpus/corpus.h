@@ -160,7 +160,8 @@ typedef enum jisr_drop {
 JISR_API const char *jisr_drop_name(jisr_drop d);
 
 typedef struct jisr_filter_opts {
-    double min_score;    /* default 0: the aligner's score is kept as information only */
+    double min_score;    /* default 0.5: the aligner's score is the probability that a pair
+                          * is right, so pairs more likely wrong than right are dropped */
     size_t min_chars;    /* default 1 */
     size_t max_chars;    /* default 2000 */
     double min_ratio;    /* target/source characters (each + 10), default 1/3 */
@@ -170,7 +171,7 @@ typedef struct jisr_filter_opts {
 } jisr_filter_opts;
 #define JISR_FILTER_OPTS_INIT                                                                      \
     {                                                                                              \
-        0.0, 1, 2000, 1.0 / 3.0, 3.0, 0.5, 0                                                       \
+        0.5, 1, 2000, 1.0 / 3.0, 3.0, 0.5, 0                                                       \
     }
 
 typedef struct jisr_filter jisr_filter;

@@ -65,4 +65,23 @@ grep -q $'48,250' c.tsv && ok "numbers survive" || bad "content"
     xmllint --noout --nonet --dtdvalid "$JISR_TEST_DATA/formats/tmx14.dtd" r.tmx 2>/dev/null &&
     [ "$(grep -c '<tu>' r.tmx)" -ge 15 ] && grep -q 'The room holds forty children.' r.tmx &&
     ok "jisr align report.ar.docx report.en.docx -f tmx -o report.tmx" || bad "align docx"
+# align: plain text in a legacy encoding is detected (with a warning), --encoding forces one,
+# --from forces a format; -p keeps one sentence per line
+"$J" align -f tsv "$D/plain.ar.cp1256.txt" "$D/plain.en.txt" >a1.tsv 2>a1.err &&
+    "$J" align -f tsv "$D/plain.ar.txt" "$D/plain.en.txt" >a0.tsv 2>/dev/null && cmp -s a0.tsv a1.tsv &&
+    grep -q 'not UTF-8: read as windows-1256' a1.err &&
+    ok "align windows-1256 text: detected, the alignment of the UTF-8 copy" || bad "align cp1256: $(cat a1.err)"
+"$J" align -f tsv --encoding ISO-8859-6 "$D/plain.ar.iso-8859-6.txt" "$D/plain.en.txt" >a2.tsv 2>a2.err &&
+    cmp -s a0.tsv a2.tsv && ! grep -q warning a2.err &&
+    ok "align --encoding ISO-8859-6" || bad "align --encoding: $(cat a2.err)"
+cp "$D/report.ar.html" ar.data && cp "$D/report.en.html" en.data
+"$J" align -f tsv --from html ar.data en.data >a3.tsv 2>/dev/null &&
+    "$J" align -f tsv "$D/report.ar.html" "$D/report.en.html" >a4.tsv 2>/dev/null && cmp -s a3.tsv a4.tsv &&
+    [ -s a3.tsv ] && ok "align --from html" || bad "align --from html"
+"$J" align -p -f ladder "$D/plain.ar.cp1256.txt" "$D/plain.en.txt" >a5.lad 2>/dev/null &&
+    [ "$(grep -c . a5.lad)" -ge 4 ] && ok "align -p of a windows-1256 file" || bad "align -p cp1256"
+"$J" align --from bogus a b 2>a6.err; [ $? -eq 2 ] && grep -q "unknown document format 'bogus'" a6.err &&
+    ok "align --from: usage error" || bad "align --from bogus"
+"$J" align --lenient -f tsv "$D/plain.ar.cp1256.txt" "$D/plain.en.txt" >/dev/null 2>a7.err &&
+    ! grep -q 'read as windows-1256' a7.err && ok "align --lenient keeps U+FFFD, no detection" || bad "lenient: $(cat a7.err)"
 exit $fails

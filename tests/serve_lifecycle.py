@@ -93,7 +93,9 @@ def main():
         f.write(TOKEN + "\n")
     os.chmod(tokf, 0o600)
     n0 = units(mem)
-    args = ["--tm", mem, "--token-file", tokf]
+    # queries here must answer, not time out, even in a sanitizer build on a loaded machine
+    # (--query-timeout itself is tested in 5b)
+    args = ["--tm", mem, "--token-file", tokf, "--query-timeout", "120000"]
 
     # 1. SIGTERM while the upload is still arriving
     body = tsv_body(0, 40000)
@@ -176,11 +178,15 @@ def main():
         st4, _, b4 = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
                                  "%20about%20item%20w4900070")
         dt = time.time() - t0
+        # the upload is held open half-sent, so the import cannot have ended: any answer shows
+        # that it does not block the others (no bound on the time: tests do not time speed)
         C.ok("while an import is open the server answers, queries included (%.3f s)" % dt,
-             st1 == 200 and st2 == 200 and st3 == 200 and dt < 2, (st1, st2, st3, dt))
+             st1 == 200 and st2 == 200 and st3 == 200 and st4 == 200, (st1, st2, st3, st4, dt))
+        r3 = json.loads(b3) if st3 == 200 else []
+        r4 = json.loads(b4) if st4 == 200 else None
         C.ok("... from the last committed state: old units found, the import's not yet",
-             json.loads(b3)[0]["quality"] == 100 and
-             all(m["quality"] < 100 for m in json.loads(b4)), (b3[:200], b4[:200]))
+             isinstance(r3, list) and r3 and r3[0]["quality"] == 100 and
+             isinstance(r4, list) and all(m["quality"] < 100 for m in r4), (b3[:200], b4[:200]))
         st5, h5, b5 = srv.request("POST", "/v1/import?format=tsv&source=ar&target=en",
                                   tsv_body(800000, 10), {"Authorization": "Bearer " + TOKEN})
         C.ok("a second import while one runs: 503 with Retry-After",

@@ -219,6 +219,11 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
         uint64_t a, b;
         p = get_str(p, end, &rv->lang);
         p = p ? get_str(p, end, &rv->text) : NULL;
+        /* a NUL inside a text or a language tag is damage (no writer puts one there): every
+         * reader would see a C string shorter than the length offsets into it come from */
+        if (p && ((rv->text.n && memchr(rv->text.p, 0, rv->text.n)) ||
+                  (rv->lang.n && memchr(rv->lang.p, 0, rv->lang.n))))
+            goto bad;
         p = p ? tm_get_varint(p, end, &a) : NULL;
         p = p ? tm_get_varint(p, end, &b) : NULL;
         if (!p || end - p < 8)

@@ -89,8 +89,8 @@ static void band_from_path(band *bd, size_t ns, const size_t *pi, const size_t *
     }
 }
 
-static double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
-                       size_t nb)
+static inline double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
+                              size_t nb)
 {
     size_t k = na + nb, n = na ? ns : nt, end = na ? i : j;
     int edge = na ? (j == 0 || j == nt) : (i == 0 || i == ns);
@@ -100,8 +100,8 @@ static double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j
 }
 
 /* The cost of shape (a, b) ending at (i, j): gaps computed here when the model says how */
-static double shape_cost(const al_gap *g, al_cost_fn cost, void *ctx, size_t ns, size_t nt,
-                         size_t i, size_t j, size_t a, size_t b)
+static inline double shape_cost(const al_gap *g, al_cost_fn cost, void *ctx, size_t ns, size_t nt,
+                                size_t i, size_t j, size_t a, size_t b)
 {
     if (g && (a == 0 || b == 0))
         return gap_cost(g, ns, nt, i, j, a, b);

@@ -342,6 +342,7 @@ typedef struct result {
     long rss_kib;      /* peak resident memory of the run's process */
     /* calibration: pairs per score bin, right pairs, sum of scores */
     double bin_n[NBIN], bin_ok[NBIN], bin_sum[NBIN];
+    size_t gaps, gaps_found; /* gold 1-0 and 0-1 beads (omitted sentences), found exactly */
     char err[256];
 } result;
 
@@ -359,6 +360,20 @@ static int bead_in(const jisr_ladder *g, const jisr_bead *b)
         if (g->v[k].nsrc == b->nsrc && g->v[k].ntgt == b->ntgt && g->v[k].src == b->src &&
             g->v[k].tgt == b->tgt)
             return 1;
+    return 0;
+}
+
+/* an unaligned sentence of the gold (a 1-0 or 0-1 bead) unaligned in test too: only its own
+ * side's index counts (the other side's position of an empty bead is not in a ladder file) */
+static int gap_in(const jisr_ladder *test, const jisr_bead *g)
+{
+    for (size_t k = 0; k < test->n; k++) {
+        const jisr_bead *b = &test->v[k];
+        if (g->nsrc && !b->ntgt && b->nsrc == g->nsrc && b->src == g->src)
+            return 1;
+        if (g->ntgt && !b->nsrc && b->ntgt == g->ntgt && b->tgt == g->tgt)
+            return 1;
+    }
     return 0;
 }
 
@@ -409,6 +424,11 @@ static void on_features(void *ctx, const double *x, int n)
 static void tally(result *r, const jisr_ladder *gold, const jisr_ladder *test)
 {
     jisr_align_score_add(&r->counts, gold, test);
+    for (size_t k = 0; k < gold->n; k++)
+        if (!gold->v[k].nsrc || !gold->v[k].ntgt) {
+            r->gaps++;
+            r->gaps_found += gap_in(test, &gold->v[k]);
+        }
     for (size_t k = 0; k < test->n; k++) {
         const jisr_bead *b = &test->v[k];
         if (!b->nsrc || !b->ntgt)
@@ -920,11 +940,11 @@ static void print_summary(void)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: bench_align [--sets noisy/test,clean/test] [--dirs ar-en,en-ar]\n"
-            "                   [--modes doc,batch] [--models 1,2] [-p name=value]...\n"
-            "                   [--lexicon FILE]... [--no-default-lexicon] [--no-dict]\n"
-            "                   [--fit] [--dump FILE] [--no-outlier] [--no-synthetic] [--quiet]\n");
+    fprintf(stderr, "usage: bench_align [--sets noisy/test,clean/test] [--dirs ar-en,en-ar]\n"
+                    "                   [--modes doc,batch] [--models 1,2] [-p name=value]...\n"
+                    "                   [--lexicon FILE]... [--no-default-lexicon] [--no-dict]\n"
+                    "                   [--fit] [--dump FILE] [--no-outlier] [--outlier-docs N]\n"
+                    "                   [--no-synthetic] [--quiet]\n");
 }
 
 int main(int argc, char **argv)
@@ -935,6 +955,7 @@ int main(int argc, char **argv)
     char models[64] = "1,2";
     cfg base = {0};
     int synth = 1, outlier = 1, dofit = 0, quiet = 0;
+    size_t outlier_docs = 20;
     const char *dump_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sets") && i + 1 < argc)
@@ -975,6 +996,8 @@ int main(int argc, char **argv)
             dump_path = argv[++i];
         else if (!strcmp(argv[i], "--no-outlier"))
             outlier = 0;
+        else if (!strcmp(argv[i], "--outlier-docs") && i + 1 < argc)
+            outlier_docs = (size_t)strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--no-synthetic"))
             synth = 0;
         else if (!strcmp(argv[i], "--write") && i + 1 < argc)
@@ -995,9 +1018,9 @@ int main(int argc, char **argv)
     printf("bench_align: model 1 = jisr 0.1's aligner (today), model 2 = this one; FreeDict %s; "
            "data %s\n",
            jisr_dict_default_path() ? "installed" : "absent", dir);
-    printf("%-18s %-6s %-5s %-5s %8s %8s %9s %8s %9s %9s %8s %7s\n", "set", "dir", "mode", "model",
-           "P strict", "R strict", "F1 strict", "F1 lax", "pairs/s", "pairs/s*", "pairs/cpu",
-           "RSS MiB");
+    printf("%-18s %-6s %-5s %-5s %8s %8s %9s %8s %9s %9s %8s %7s %s\n", "set", "dir", "mode",
+           "model", "P strict", "R strict", "F1 strict", "F1 lax", "pairs/s", "pairs/s*",
+           "pairs/cpu", "RSS MiB", "omitted");
     char *save1 = NULL;
     for (char *st = strtok_r(sets, ",", &save1); st; st = strtok_r(NULL, ",", &save1)) {
         set s;
@@ -1043,10 +1066,11 @@ int main(int argc, char **argv)
                     }
                     jisr_align_scores sc;
                     jisr_align_score_finish(&r.counts, &sc);
-                    printf("%-18s %-6s %-5s %-5d %8.4f %8.4f %9.4f %8.4f %9.0f %9.0f %9.0f %7ld\n",
+                    printf("%-18s %-6s %-5s %-5d %8.4f %8.4f %9.4f %8.4f %9.0f %9.0f %9.0f %7ld "
+                           "%5zu/%zu\n",
                            st, dn, mo, c.model, sc.p_strict, sc.r_strict, sc.f_strict, sc.f_lax,
                            s.pairs / r.wall, s.pairs / r.wall_align, s.pairs / r.cpu,
-                           r.rss_kib / 1024);
+                           r.rss_kib / 1024, r.gaps_found, r.gaps);
                     if (nrows < sizeof rows / sizeof rows[0]) {
                         row *w = &rows[nrows++];
                         snprintf(w->set, sizeof w->set, "%s", st);
@@ -1078,7 +1102,7 @@ int main(int argc, char **argv)
                 c.model = atoi(m);
                 int same, total;
                 double fw = 0, fo = 0;
-                outlier_test(&s, &c, 20, &same, &total, &fw, &fo);
+                outlier_test(&s, &c, outlier_docs, &same, &total, &fw, &fo);
                 if (norows < sizeof orows / sizeof orows[0]) {
                     snprintf(orows[norows].set, sizeof orows[norows].set, "%s", st);
                     orows[norows].model = c.model;
@@ -1086,9 +1110,9 @@ int main(int argc, char **argv)
                     orows[norows++].total = total;
                 }
                 printf("outlier %s ar-en model %d: a 20,000-character line inserted at the start, "
-                       "middle or end of either side of the first 20 documents: %d of %d keep "
+                       "middle or end of either side of the first %zu documents: %d of %d keep "
                        "every other bead; strict F1 with it %.4f, without %.4f\n",
-                       st, c.model, same, total, fw, fo);
+                       st, c.model, outlier_docs < s.n ? outlier_docs : s.n, same, total, fw, fo);
             }
         }
         printf("%-11s %zu documents, %.0f sentence pairs\n", st, s.n, s.pairs);
@@ -1097,7 +1121,8 @@ int main(int argc, char **argv)
     printf("pairs/s = (source + target sentences) / 2 per wall-clock second on one thread, "
            "including making\nthe aligner (dictionary and lexicon load); * = without it; "
            "pairs/cpu = per second of CPU\ntime (wall time also counts other jobs on this shared "
-           "machine); RSS = peak resident memory\nof the run's own process.\n");
+           "machine); RSS = peak resident memory\nof the run's own process; omitted = the gold's "
+           "unaligned sentences (1-0, 0-1 beads) found exactly.\n");
     print_summary();
     if (synth) {
         char ocopy[64];

@@ -205,6 +205,30 @@ static void test_renderers(void **state)
     assert_non_null(strstr(b.data, "<tr class=\"lo weak\">")); /* 0.40, below --min-score */
     assert_non_null(strstr(b.data, "<tr class=\"un\">"));
     assert_non_null(strstr(b.data, "lang=\"ar\" dir=\"rtl\""));
+    {
+        /* the colours' edges: green from 0.9, yellow from 0.5, red below */
+        jisr_ladder e = {0};
+        jisr_ladder_push(&e, 0, 1, 0, 1, 0.9);
+        jisr_ladder_push(&e, 1, 1, 1, 0, 0);
+        jisr_ladder_push(&e, 2, 1, 1, 1, 0.4999);
+        jisr_buf_reset(&b);
+        o.min_score = 0;
+        assert_int_equal(jisr_align_render(&b, &o, &s, &t, &e), 0);
+        const char *hi = strstr(b.data, "<tr class=\"hi\">"),
+                   *lo = strstr(b.data, "<tr class=\"lo\">");
+        assert_true(hi && lo && hi < lo);
+        e.v[0].score = 0.8999;
+        e.v[2].score = 0.5;
+        jisr_buf_reset(&b);
+        assert_int_equal(jisr_align_render(&b, &o, &s, &t, &e), 0);
+        const char *m1 = strstr(b.data, "<tr class=\"mid\">");
+        assert_non_null(m1);
+        assert_non_null(strstr(m1 + 1, "<tr class=\"mid\">"));
+        assert_null(strstr(b.data, "<tr class=\"hi\">"));
+        assert_null(strstr(b.data, "<tr class=\"lo\">"));
+        jisr_ladder_free(&e);
+        o.min_score = 0.5;
+    }
     o.format = JISR_ALIGN_TMX;
     jisr_buf_reset(&b);
     assert_int_equal(jisr_align_render(&b, &o, &s, &t, &l), 0);

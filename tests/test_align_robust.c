@@ -11,6 +11,7 @@
  * - a passage of 5 consecutive sentences omitted from one side: they come out unaligned, not
  *   spread into merges;
  * - short documents (11 to 25 pairs);
+ * - paragraph boundaries (the same on both sides) as soft anchors: better than without them;
  * - the calibration of the score: pairs binned by score in tenths, the expected calibration error
  *   (ECE) at most 0.03, in batch and document by document, both directions.
  */
@@ -292,6 +293,59 @@ static void test_short_documents(void **state)
     jisr_ladder_free(&gold);
 }
 
+static void test_paragraph_anchors(void **state)
+{
+    (void)state;
+    /* paragraphs of 2 to 6 gold beads marked on both sides, as translations keep them: with
+     * lengths and the in-document table only (no lexicon, no dictionary), the boundaries as
+     * soft anchors must make the alignment better */
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_LEXICON;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    jisr_align_counts with = {0}, without = {0};
+    for (size_t i = 0; i < ndocs; i++) {
+        const doc *d = &docs[i];
+        jisr_sentences s[2] = {{0}, {0}};
+        for (int side = 0; side < 2; side++)
+            for (size_t k = 0; k < d->s[side].n; k++)
+                jisr_sentences_push(&s[side], d->s[side].v[k], strlen(d->s[side].v[k]));
+        for (int mark = 0; mark < 2; mark++) {
+            uint32_t para = 0;
+            size_t inpara = 0, want = 2 + i % 5;
+            for (size_t k = 0; k < d->gold.n; k++) {
+                const jisr_bead *b = &d->gold.v[k];
+                for (size_t x = 0; x < b->nsrc; x++)
+                    s[0].para[b->src + x] = mark ? para : 0;
+                for (size_t x = 0; x < b->ntgt; x++)
+                    s[1].para[b->tgt + x] = mark ? para : 0;
+                if (++inpara == want) {
+                    para++;
+                    inpara = 0;
+                    want = 2 + (i + k) % 5;
+                }
+            }
+            s[0].has_para = s[1].has_para = mark;
+            jisr_aligner_clear(a);
+            assert_int_equal(jisr_aligner_add_sentences(a, &s[0], &s[1], NULL), 0);
+            assert_int_equal(jisr_aligner_run(a), 0);
+            assert_int_equal(
+                jisr_align_score_add(mark ? &with : &without, &d->gold, jisr_aligner_result(a, 0)),
+                0);
+        }
+        jisr_sentences_free(&s[0]);
+        jisr_sentences_free(&s[1]);
+    }
+    jisr_align_scores sw, so;
+    jisr_align_score_finish(&with, &sw);
+    jisr_align_score_finish(&without, &so);
+    printf("paragraphs as soft anchors (no lexicon, no dictionary): strict F1 %.4f with them, "
+           "%.4f without\n",
+           sw.f_strict, so.f_strict);
+    assert_true(sw.f_strict >= so.f_strict + 0.01);
+    jisr_aligner_free(a);
+}
+
 /* ECE over the aligned pairs of the results against the gold (strict: the pair is a gold bead). */
 typedef struct calib {
     double n[10], ok[10], sum[10];
@@ -385,9 +439,9 @@ int main(void)
             return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_outlier_line),    cmocka_unit_test(test_heading),
-        cmocka_unit_test(test_omitted_passage), cmocka_unit_test(test_short_documents),
-        cmocka_unit_test(test_calibration),
+        cmocka_unit_test(test_outlier_line),      cmocka_unit_test(test_heading),
+        cmocka_unit_test(test_omitted_passage),   cmocka_unit_test(test_short_documents),
+        cmocka_unit_test(test_paragraph_anchors), cmocka_unit_test(test_calibration),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     for (int d = 0; d < 2; d++)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make-lexicon.sh JISR DATA OUT — train the lexicon jisr ships (align/data/lexicon-ar-en.gz) from
 # the free parallel text in DATA (../shared/data) that no evaluation of jisr uses, with the jisr
-# binary JISR. The same inputs give the same file, byte for byte (tests/align_lexicon.sh checks).
+# binary JISR. The same inputs give the same file, byte for byte
+# (tests/align_default_lexicon.sh checks).
 #
 # Units a reader refuses (a verse of the vocalised Psalms holds a control character, U+0006) are
 # left out. Taken: the Bible's dev chapters (the Gospels: align/clean/dev, one verse per line, and the

@@ -170,11 +170,11 @@ static void tms_query(srv_req *r)
             jisr_buf_putc(&b, ',');
         jisr_buf_puts(&b, "{\"source\":");
         jisr_buf_reset(&t);
-        srv_mem_plain(&t, x->source);
+        srv_mem_plain(&t, x->source, x->source_tags, x->nsource_tags);
         jisr_buf_json_string(&b, t.data, t.len);
         jisr_buf_puts(&b, ",\"target\":");
         jisr_buf_reset(&t);
-        srv_mem_plain(&t, x->target);
+        srv_mem_plain(&t, x->target, x->tags, x->ntags);
         jisr_buf_json_string(&b, t.data, t.len);
         double rank = x->similarity * 100.0;
         jisr_buf_printf(&b, ",\"quality\":%d,\"rank\":%.2f}", x->score, rank < 0 ? 0.0 : rank);

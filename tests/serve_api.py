@@ -200,6 +200,15 @@ def tmserver(s, base, mem, auth):
     res = json.loads(b)
     C.ok("the written unit is found", res and res[0]["quality"] == 100 and
          res[0]["target"] == "جملة جديدة تماما / بعلامات + ؟", b[:300])
+    # a private-use character of the user's own (U+F8FF, a Word symbol) is text, not a tag
+    pua = json.dumps({"source": "Press the \uf8ff key twice", "target": "اضغط مفتاح \uf8ff مرتين"}).encode()
+    ppath = "/tmserver/en/ar/unit/" + weblate_quote("Press the \uf8ff key twice")
+    st, _, b = s.request("PUT", ppath, pua, auth)
+    st, _, b = s.request("GET", ppath)
+    res = json.loads(b) if st == 200 else []
+    C.ok("a private-use character is kept in source and target", res and
+         res[0]["source"] == "Press the \uf8ff key twice" and
+         res[0]["target"] == "اضغط مفتاح \uf8ff مرتين", b[:300])
     st, _, b = s.request("POST", path, unit, auth)
     C.ok("POST the same unit: merged", st == 200 and json.loads(b)["merged"] == 1, (st, b))
     store = json.dumps([{"source": "Store one %d" % i, "target": "مخزن واحد %d" % i}

@@ -696,8 +696,10 @@ static int near_keys(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, siz
         int rc = JISR_GROW(g->v, g->cap, e->n + 1);
         if (rc < 0 || (rc = JISR_GROW(g->pair, g->pcap, e->n + 1)) < 0)
             return rc;
-        memcpy(g->v, e->key, e->n * sizeof *g->v);
-        memset(g->pair, 0, e->n);
+        if (e->n) {
+            memcpy(g->v, e->key, e->n * sizeof *g->v);
+            memset(g->pair, 0, e->n);
+        }
         g->n = e->n;
         return 0;
     }
@@ -708,7 +710,8 @@ static int near_keys(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, siz
     if (g->n <= TM_NCACHE_KEYS && JISR_GROW(e->key, e->cap, g->n + 1) == 0) {
         e->tag = tag;
         e->n = g->n;
-        memcpy(e->key, g->v, g->n * sizeof *g->v);
+        if (g->n)
+            memcpy(e->key, g->v, g->n * sizeof *g->v);
     }
     return 0;
 }

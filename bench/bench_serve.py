@@ -12,11 +12,15 @@ prints its plan first), and it stops every process it starts.
      HTTP overhead can be read off;
   4. English-source queries beside translate-toolkit's tmserver loaded with the same units;
   5. memory (RSS) of the server over a long run at 32 connections (default 5 minutes);
-  6. an import of 100,000 units posted while wrk queries: requests/s and errors before/during.
+  6. an import of 100,000 units posted while wrk queries: requests/s and errors before/during;
+  7. a streamed upload of 1 GiB of TSV (chunked, generated as it is sent) whose last line is bad:
+     the server's RSS sampled all along (the body must never sit in memory), 422 at the end and
+     the memory unchanged (a strict import of a bad body stores nothing).
 wrk and the server share the machine's cores: the figures are those of one box doing both.
 
 Usage: bench/bench_serve.py [--build DIR] [--work DIR] [--units N] [--duration S]
                             [--rss-minutes M] [--skip-ttk] [--skip-rss] [--skip-import]
+                            [--upload-mib N] [--skip-upload]
 """
 import argparse
 import json
@@ -108,7 +112,7 @@ def wrk(url, script, conns, secs, timeout="10s", server=None):
                        capture_output=True, text=True, timeout=secs + 120)
     out = p.stdout
     r = {"conns": conns, "rps": 0.0, "p50": None, "p99": None, "errors": 0, "requests": 0,
-         "srv_cpu_us": None, "wrk_cpu_us": None}
+         "srv_cpu_us": None, "wrk_cpu_us": None, "load": os.getloadavg()[0]}
     s1, w1 = (proc_cpu(server) if server else 0.0), children_cpu()
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if m:
@@ -136,11 +140,12 @@ def wrk(url, script, conns, secs, timeout="10s", server=None):
 
 def fmt(r):
     cap = 2e6 / r["srv_cpu_us"] if r.get("srv_cpu_us") else 0
-    return "%6d %10.0f %9s %9s %8d %12s %12s %14s" % (
+    return "%6d %10.0f %9s %9s %8d %12s %12s %14s %6.1f" % (
         r["conns"], r["rps"], "%.2f" % r["p50"] if r["p50"] is not None else "-",
         "%.2f" % r["p99"] if r["p99"] is not None else "-", r["errors"],
         "%.0f" % r["srv_cpu_us"] if r.get("srv_cpu_us") else "-",
-        "%.0f" % r["wrk_cpu_us"] if r.get("wrk_cpu_us") else "-", "%.0f" % cap if cap else "-")
+        "%.0f" % r["wrk_cpu_us"] if r.get("wrk_cpu_us") else "-", "%.0f" % cap if cap else "-",
+        r.get("load", 0))
 
 
 class Proc:
@@ -189,9 +194,18 @@ def main():
     ap.add_argument("--skip-ttk", action="store_true")
     ap.add_argument("--skip-rss", action="store_true")
     ap.add_argument("--skip-import", action="store_true")
+    ap.add_argument("--skip-ttk-full", action="store_true",
+                    help="translate-toolkit only on the small memories of --ttk-sizes (its store of "
+                    "the full memory takes long to build)")
     ap.add_argument("--ttk-sizes", default="5000,50000",
                     help="memory sizes of the small side-by-side with translate-toolkit")
     ap.add_argument("--skip-http", action="store_true", help="no wrk runs of section 2")
+    ap.add_argument("--skip-inproc", action="store_true", help="no in-process runs (section 3)")
+    ap.add_argument("--conns", default="1,8,32,128",
+                    help="connection counts of section 2 (32 is needed for the targets)")
+    ap.add_argument("--upload-mib", type=int, default=1024,
+                    help="size of the streamed upload of section 7, MiB")
+    ap.add_argument("--skip-upload", action="store_true", help="no streamed upload (section 7)")
     a = ap.parse_args()
     jisr = os.path.join(a.build, "jisr")
     bench_tm = os.path.join(a.build, "bench", "bench_tm")
@@ -262,11 +276,13 @@ def main():
         log("  (server CPU: the server's user+system time per request; capacity: 2 cores divided by"
             " it,\n   what 2 cores of its own would serve — a busy machine inflates the wall-clock"
             " figures, not these)")
-        log("%6s %10s %9s %9s %8s %12s %12s %14s" % ("conns", "req/s", "p50 ms", "p99 ms",
-                                                      "errors", "srv CPU us", "wrk CPU us",
-                                                      "capacity r/s"))
+        log("%6s %10s %9s %9s %8s %12s %12s %14s %6s" % ("conns", "req/s", "p50 ms", "p99 ms",
+                                                          "errors", "srv CPU us", "wrk CPU us",
+                                                          "capacity r/s", "load"))
+        log("  (load: the 1-minute load average at the end of the run, wrk and the server included)")
         http = {}
-        for c in (1, 8, 32, 128):
+        conns = sorted(set(int(x) for x in a.conns.split(",") if x) | {32})
+        for c in conns:
             if a.skip_http:
                 http[c] = {"conns": c, "rps": 0, "p50": None, "p99": None, "errors": 0}
                 continue
@@ -277,7 +293,7 @@ def main():
         log("\n3. the same queries in-process (jisr_tm_query, min 75, 5 matches, %d s):" %
             a.duration)
         inp = {}
-        for th in (1, cores):
+        for th in (() if a.skip_inproc else (1, cores)):
             env = dict(os.environ)
             if SERIAL_LIBRARY:
                 env["JISR_BENCH_SERIAL"] = "1"
@@ -311,7 +327,8 @@ def main():
 
         # 4. translate-toolkit
         if not a.skip_ttk and shutil.which("tmserver"):
-            ttk_side(a, jisr, mem, url, en_lua, enq)
+            if not a.skip_ttk_full:
+                ttk_side(a, jisr, mem, url, en_lua, enq)
             for n in (int(x) for x in a.ttk_sizes.split(",") if x):
                 ttk_small(a, jisr, en_lua, enq, n)
 
@@ -345,6 +362,10 @@ def main():
         # 6. an import while querying
         if not a.skip_import:
             import_side(a, url, token, mix_lua)
+
+        # 7. a 1 GiB upload, streamed
+        if not a.skip_upload:
+            upload_side(a, srv, url, token)
     finally:
         code = srv.stop()
         log("\nserver stopped (exit %s)" % code)
@@ -383,6 +404,74 @@ def import_side(a, url, token, mix_lua):
     for name, r in (("before the import", before), ("during the import", during)):
         log("%20s %10.0f %9s %9s %8d" % (name, r["rps"], "%.2f" % (r["p50"] or 0),
                                          "%.2f" % (r["p99"] or 0), r["errors"]))
+
+
+def upload_side(a, srv, url, token):
+    """POST /v1/import of a.upload_mib MiB of TSV, chunked, generated while it is sent; the last
+    line has no tab, so the strict import fails at the very end (422) after parsing the whole
+    body, and stores nothing. The server's VmRSS and RssAnon are sampled every 0.5 s."""
+    tok = open(token).read().strip()
+    total = a.upload_mib << 20
+    units0 = json.loads(urllib.request.urlopen(url + "/v1/stats").read())["units"]
+    log("\n7. a streamed upload of %d MiB of TSV (chunked; the last line bad, so a strict import "
+        "parses all of it and stores nothing):" % a.upload_mib)
+    host, port = url.split("//")[1].split(":")
+    s = socket.create_connection((host, int(port)), timeout=600)
+    s.sendall(("POST /v1/import?format=tsv&source=ar&target=en HTTP/1.1\r\nHost: x\r\n"
+               "Authorization: Bearer %s\r\nTransfer-Encoding: chunked\r\n\r\n" % tok).encode())
+    samples, done = [], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            samples.append((srv.rss_kib(), srv.rss_kib("RssAnon")))
+            done.wait(0.5)
+    th = threading.Thread(target=sample)
+    rss0, anon0 = srv.rss_kib(), srv.rss_kib("RssAnon")
+    th.start()
+    t0, sent, i = time.time(), 0, 0
+    try:
+        while sent < total:
+            lines = []
+            for _ in range(8000):
+                lines.append("وحدة رفع كبيرة رقم %d عن البند ب%d والموضوع م%d\tBig upload unit "
+                             "number %d about item w%d and topic t%d\n" %
+                             (i, i * 7, i % 991, i, i * 7, i % 991))
+                i += 1
+            block = "".join(lines).encode()
+            s.sendall(b"%x\r\n%s\r\n" % (len(block), block))
+            sent += len(block)
+        tail = "the last line has no tab\n".encode()
+        s.sendall(b"%x\r\n%s\r\n0\r\n\r\n" % (len(tail), tail))
+        sent += len(tail)
+        t_sent = time.time() - t0
+        s.settimeout(600)
+        resp = b""
+        while b"\r\n\r\n" not in resp or not resp.rstrip().endswith(b"}"):
+            k = s.recv(65536)
+            if not k:
+                break
+            resp += k
+    except OSError as e:
+        resp = ("client error: %s" % e).encode()
+        t_sent = time.time() - t0
+    finally:
+        s.close()
+    secs = time.time() - t0
+    done.set()
+    th.join()
+    samples.append((srv.rss_kib(), srv.rss_kib("RssAnon")))
+    units1 = json.loads(urllib.request.urlopen(url + "/v1/stats").read())["units"]
+    status = resp.split(b"\r\n", 1)[0].decode(errors="replace")
+    body = resp.partition(b"\r\n\r\n")[2].decode(errors="replace")
+    log("  %.0f MiB (%d lines) sent in %.1f s (%.0f MiB/s), answered after %.1f s: %s %s" %
+        (sent / 1048576, i + 1, t_sent, sent / 1048576 / max(t_sent, 1e-9), secs, status,
+         body[:200]))
+    log("  server VmRSS before %.0f MiB, max %.0f MiB; RssAnon (its own heap) before %.1f MiB, "
+        "max %.1f MiB, after %.1f MiB (%d samples)" %
+        (rss0 / 1024, max(x[0] for x in samples) / 1024, anon0 / 1024,
+         max(x[1] for x in samples) / 1024, samples[-1][1] / 1024, len(samples)))
+    log("  units before %d, after %d (%s)" % (units0, units1,
+                                               "unchanged" if units0 == units1 else "CHANGED"))
 
 
 def ttk_sequential(turl, enq, budget):
@@ -439,8 +528,12 @@ def ttk_small(a, jisr, en_lua, enq, n):
         os.path.join(work, "ttk.db")
     log("\n4b. the same English queries on the first %d units: jisr serve beside "
         "translate-toolkit" % n)
+    full = os.path.join(a.work, "en-ar.tsv")
+    if not os.path.exists(full):
+        subprocess.run([jisr, "export", "--tm", os.path.join(a.work, "tm"), "-s", "en", "-t", "ar",
+                        "-o", full], check=True, capture_output=True)
     if not os.path.exists(db):
-        with open(os.path.join(a.work, "en-ar.tsv"), encoding="utf-8") as src, \
+        with open(full, encoding="utf-8") as src, \
                 open(tsv, "w", encoding="utf-8") as dst:
             for i, line in enumerate(src):
                 if i >= n:

@@ -56,7 +56,7 @@ int cmd_delete(int argc, char **argv)
     size_t n = (size_t)(argc - optind);
     uint64_t *ids = calloc(n, sizeof *ids);
     if (!ids)
-        return cli_fail("out of memory");
+        return cli_fail("%s", jisr_strerror(JISR_ENOMEM));
     for (size_t i = 0; i < n; i++) {
         long v;
         if (cli_number(argv[optind + (int)i], 4294967295L, &v) < 0 || v < 1) {

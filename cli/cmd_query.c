@@ -2,7 +2,8 @@
  * cmd_query.c — `jisr query`: fuzzy-match each TEXT (or each line of standard input) against one
  * memory or several (--tm DIR[:PENALTY], repeated) and print the best matches: as text with a
  * word diff, as one JSON object per query (both rendered by the library: tm/textout.c,
- * tm/json.c), or as one TMX document of all matches with their inline tags.
+ * tm/json.c), or as one TMX document of all matches with their inline tags (tm/tmxout.c). A
+ * query's inline tags (--tags tmx|braces) are read by the library too (tm/querytags.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -75,7 +76,6 @@ const char cmd_query_help[] =
     "i=\"1\">&lt;/b></ept>'\n";
 
 enum { OUT_TEXT, OUT_JSON, OUT_TMX };
-enum { TAGS_NONE, TAGS_TMX, TAGS_BRACES };
 
 typedef struct qrun {
     jisr_tm_source src[16];
@@ -107,133 +107,14 @@ static int parse_tm_arg(char *arg, const char **dir, int *penalty)
     return 0;
 }
 
-/* The query as TMX segment content: read through the TMX reader (no network, no entities). */
-static int parse_tmx_segment(qrun *r, const char *q)
-{
-    jisr_buf doc = {0};
-    jisr_buf_puts(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><tmx version=\"1.4\"><header "
-                        "creationtool=\"jisr\" creationtoolversion=\"1\" segtype=\"sentence\" "
-                        "o-tmf=\"jisr\" adminlang=\"en\" srclang=\"*all*\" "
-                        "datatype=\"plaintext\"/><body><tu><tuv xml:lang=\"x\"><seg>");
-    jisr_buf_puts(&doc, q);
-    if (jisr_buf_puts(&doc, "</seg></tuv></tu></body></tmx>") < 0)
-        return cli_error(JISR_ENOMEM);
-    jisr_read_opts ro = JISR_READ_OPTS_INIT;
-    ro.format = JISR_FMT_TMX;
-    jisr_reader *rd;
-    int rc = jisr_reader_open_memory(&rd, "query", doc.data, doc.len, &ro);
-    if (rc == 0) {
-        rc = jisr_reader_next(rd, &r->tagged);
-        jisr_reader_close(rd);
-    }
-    jisr_buf_free(&doc);
-    if (rc < 0)
-        return cli_fail("the query is not TMX segment content (--tags tmx): %s",
-                        jisr_error_last()->msg);
-    if (rc == 0 || r->tagged.nvariants != 1)
-        return cli_fail("the query is not TMX segment content (--tags tmx)");
-    return CLI_OK;
-}
-
-/* {N} placeholders as <ph> tags */
-static int parse_braces(qrun *r, const char *q)
-{
-    jisr_buf text = {0};
-    char **tags = NULL;
-    size_t ntags = 0;
-    for (const char *p = q; *p;) {
-        const char *e = p + 1;
-        if (*p == '{')
-            while (*e >= '0' && *e <= '9')
-                e++;
-        if (*p == '{' && e > p + 1 && *e == '}' && ntags < 6400) {
-            char **nt = realloc(tags, (ntags + 1) * sizeof *nt);
-            if (!nt)
-                return cli_error(JISR_ENOMEM);
-            tags = nt;
-            jisr_buf t = {0};
-            jisr_buf_printf(&t, "<ph x=\"%.*s\">%.*s</ph>", (int)(e - p - 1), p + 1,
-                            (int)(e + 1 - p), p);
-            tags[ntags] = t.data;
-            uint32_t cp = 0xE000 + (uint32_t)ntags++;
-            char u[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
-                         (char)(0x80 | (cp & 0x3F))};
-            jisr_buf_append(&text, u, 3);
-            p = e + 1;
-        } else {
-            jisr_buf_putc(&text, *p++);
-        }
-    }
-    jisr_variant *v;
-    int rc = jisr_unit_add_variant(&r->tagged, "x", text.data ? text.data : "", text.len, &v);
-    jisr_buf_free(&text);
-    if (rc < 0) {
-        for (size_t k = 0; k < ntags; k++)
-            free(tags[k]);
-        free(tags);
-        return cli_error(rc);
-    }
-    v->tags = tags;
-    v->ntags = ntags;
-    return CLI_OK;
-}
-
-/* a copy of tag markup appended to v's tags */
-static int tag_add(jisr_variant *v, const char *xml)
-{
-    char **nt = realloc(v->tags, (v->ntags + 1) * sizeof *nt);
-    if (!nt)
-        return JISR_ENOMEM;
-    v->tags = nt;
-    if (!(nt[v->ntags] = jisr_strdup(xml ? xml : "")))
-        return JISR_ENOMEM;
-    v->ntags++;
-    return 0;
-}
-
-/* a <prop type=…>value</prop> appended to m */
-static int prop_add(jisr_meta *m, const char *type, const char *value)
-{
-    jisr_prop *np = realloc(m->props, (m->nprops + 1) * sizeof *np);
-    if (!np)
-        return JISR_ENOMEM;
-    m->props = np;
-    jisr_prop *p = &np[m->nprops];
-    memset(p, 0, sizeof *p);
-    p->type = jisr_strdup(type);
-    p->value = jisr_strdup(value);
-    m->nprops++;
-    return p->type && p->value ? 0 : JISR_ENOMEM;
-}
-
-/* one <tu> per match: the stored source and the proposed target with their tags */
+/* one <tu> per match (the library's jisr_tm_match_unit) */
 static int write_tmx(qrun *r, const char *q, const jisr_tm_matches *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         const jisr_tm_match *x = &m->v[i];
         jisr_unit u;
-        jisr_unit_init(&u);
-        jisr_variant *v;
-        int rc = jisr_unit_add_variant(&u, r->o.srclang, x->source, strlen(x->source), &v);
-        for (size_t k = 0; rc == 0 && k < x->nsource_tags; k++)
-            rc = tag_add(v, x->source_tags[k]);
-        if (rc == 0)
-            rc = jisr_unit_add_variant(&u, r->o.tgtlang, x->target, strlen(x->target), &v);
-        for (size_t k = 0; rc == 0 && k < x->ntags; k++)
-            rc = tag_add(v, x->tags[k]);
-        char num[32];
-        snprintf(num, sizeof num, "%d", x->score);
-        if (rc == 0)
-            rc = prop_add(&u.meta, "x-jisr-score", num);
-        snprintf(num, sizeof num, "%llu", (unsigned long long)x->id);
-        if (rc == 0)
-            rc = prop_add(&u.meta, "x-jisr-id", num);
-        if (rc == 0)
-            rc = prop_add(&u.meta, "x-jisr-query", q);
-        if (rc == 0 && r->nsrc > 1)
-            rc = prop_add(&u.meta, "x-jisr-memory", r->names[x->memory]);
-        if (rc == 0 && x->nagree)
-            rc = prop_add(&u.meta, "x-jisr-agreement", "check");
+        int rc = jisr_tm_match_unit(&u, x, r->o.srclang, r->o.tgtlang, q,
+                                    r->nsrc > 1 ? r->names[x->memory] : NULL);
         if (rc == 0)
             rc = jisr_writer_write(r->w, &u);
         jisr_unit_clear(&u);
@@ -248,10 +129,10 @@ static int run_one(qrun *r, const char *q)
     const char *text = q;
     jisr_unit_clear(&r->tagged);
     jisr_tm_query_opts o = r->o;
-    if (r->tags != TAGS_NONE) {
-        int st = r->tags == TAGS_TMX ? parse_tmx_segment(r, q) : parse_braces(r, q);
-        if (st != CLI_OK)
-            return st;
+    if (r->tags != JISR_TM_MARKUP_NONE) {
+        if (jisr_tm_query_markup(&r->tagged, q, r->tags) < 0)
+            return cli_fail("%s (--tags %s)", jisr_error_last()->msg,
+                            r->tags == JISR_TM_MARKUP_TMX ? "tmx" : "braces");
         const jisr_variant *v = &r->tagged.variants[0];
         text = v->text;
         o.tags = (const char *const *)v->tags;
@@ -370,11 +251,11 @@ int cmd_query(int argc, char **argv)
             break;
         case 'T':
             if (strcmp(optarg, "none") == 0)
-                r.tags = TAGS_NONE;
+                r.tags = JISR_TM_MARKUP_NONE;
             else if (strcmp(optarg, "tmx") == 0)
-                r.tags = TAGS_TMX;
+                r.tags = JISR_TM_MARKUP_TMX;
             else if (strcmp(optarg, "braces") == 0)
-                r.tags = TAGS_BRACES;
+                r.tags = JISR_TM_MARKUP_BRACES;
             else
                 return cli_usage_error("query", "--tags is none, tmx or braces");
             break;
@@ -415,16 +296,18 @@ int cmd_query(int argc, char **argv)
         for (int i = optind; i < argc && status == CLI_OK; i++)
             status = run_one(&r, argv[i]);
     } else if (status == CLI_OK) {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while (status == CLI_OK && (n = getline(&line, &cap, stdin)) >= 0) {
-            while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-                line[--n] = '\0';
+        /* one query a line, through the library's line reader (bounded lines; a NUL byte,
+         * which would cut the query short, is refused naming its line and column) */
+        jisr_lines *in = NULL;
+        const char *line;
+        int rc = jisr_lines_open_fd(&in, 0, 0, "<stdin>", JISR_LINES_NO_NUL);
+        while (rc >= 0 && status == CLI_OK && (rc = jisr_lines_next(in, &line, NULL)) > 0) {
             status = run_one(&r, line);
             fflush(stdout);
         }
-        free(line);
+        if (rc < 0 && status == CLI_OK)
+            status = cli_error(rc);
+        jisr_lines_close(in);
     }
     if (r.w) {
         int rc = jisr_writer_close(r.w);

@@ -39,6 +39,8 @@ const char cmd_serve_help[] =
     "      --grace S         on SIGTERM, how long requests in flight get (default 30)\n"
     "      --query-timeout MS  the time one request's queries may take (default 5000); longer\n"
     "                        is a 503\n"
+    "      --import-batch N  units per write transaction of an import (default 20000);\n"
+    "                        a strict upload holds a few batches of prepared units\n"
     "      --ready-file F    write the server's URL to F once it listens\n"
     "  -q, --quiet           no request log (one line per request on stderr otherwise)\n"
     "  -h, --help            show this help\n"
@@ -90,6 +92,7 @@ int cmd_serve(int argc, char **argv)
         O_UPLOAD,
         O_GRACE,
         O_QMS,
+        O_BATCH,
         O_READY
     };
     static const struct option longopts[] = {
@@ -107,6 +110,7 @@ int cmd_serve(int argc, char **argv)
         {"max-upload", required_argument, NULL, O_UPLOAD},
         {"grace", required_argument, NULL, O_GRACE},
         {"query-timeout", required_argument, NULL, O_QMS},
+        {"import-batch", required_argument, NULL, O_BATCH},
         {"ready-file", required_argument, NULL, O_READY},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -155,6 +159,7 @@ int cmd_serve(int argc, char **argv)
         case O_REQT:
         case O_GRACE:
         case O_QMS:
+        case O_BATCH:
             if (cli_number(optarg, 1000000, &v) < 0 || v < 1) {
                 cli_usage_error("serve", "%s needs a positive number", argv[optind - 1]);
                 goto done;
@@ -171,6 +176,8 @@ int cmd_serve(int argc, char **argv)
                 o.request_time = (unsigned)v;
             else if (c == O_QMS)
                 o.query_ms = (unsigned)v;
+            else if (c == O_BATCH)
+                o.import_batch = (unsigned)v;
             else
                 o.grace = (unsigned)v;
             break;

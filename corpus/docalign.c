@@ -32,6 +32,7 @@
 #include "align/align.h"
 #include "corpus/corpus_int.h"
 #include "text/text.h"
+#include "util/util_int.h"
 
 #define TOPK 8     /* candidates kept per document */
 #define MARGIN_K 4 /* best candidates averaged for the margin */
@@ -359,23 +360,29 @@ static int dict_entry(void *ctx, const char *head, size_t hn, const char *def, s
 
 static int load_tsv(jisr_docaligner *da, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return jisr_error_set(JISR_EIO, path, 0, 0, "cannot open the dictionary");
-    char line[4096];
-    int rc = 0;
-    unsigned long ln = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        ln++;
-        char *tab = strchr(line, '\t');
-        if (line[0] == '#' || line[0] == '\n')
+    jisr_lines *in = NULL;
+    int rc = jisr_lines_open(&in, path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL);
+    if (rc < 0)
+        return rc;
+    const char *l;
+    size_t n;
+    char *line = NULL;
+    size_t cap = 0;
+    while ((rc = jisr_lines_next(in, &l, &n)) > 0) {
+        if (n == 0 || l[0] == '#')
             continue;
+        if ((rc = JISR_GROW(line, cap, n + 1)) < 0)
+            break;
+        memcpy(line, l, n);
+        line[n] = '\0';
+        char *tab = strchr(line, '\t');
         if (!tab) {
-            rc = jisr_error_set(JISR_EPARSE, path, ln, 1, "expected source<TAB>target");
+            rc = jisr_error_set(JISR_EPARSE, path, jisr_lines_lineno(in), 1,
+                                "expected source<TAB>target");
             break;
         }
         *tab = '\0';
-        char *tgt = tab + 1, *t2 = strpbrk(tgt, "\t\r\n");
+        char *tgt = tab + 1, *t2 = strpbrk(tgt, "\t\r");
         if (t2)
             *t2 = '\0';
         /* the Arabic column is the head */
@@ -386,10 +393,12 @@ static int load_tsv(jisr_docaligner *da, const char *path)
         if (!s)
             continue;
         uint32_t h = cmap_intern(&da->heads, s, sl);
-        rc = h == UINT32_MAX ? JISR_ENOMEM : add_translation(da, h, en, strlen(en));
+        if ((rc = h == UINT32_MAX ? JISR_ENOMEM : add_translation(da, h, en, strlen(en))) < 0)
+            break;
     }
-    fclose(f);
-    return rc;
+    free(line);
+    jisr_lines_close(in);
+    return rc < 0 ? rc : 0;
 }
 
 static int cmp_pair(const void *a, const void *b)

@@ -265,16 +265,31 @@ typedef struct checker {
     const char *name;
 } checker;
 
-/* Check (and map, in place) one string: UTF-8, control characters, its length limit. what
- * names it in the message ("the en text", "a prop value" …). */
-static int check_string(const checker *ck, char *s, size_t max, const char *what)
+/* What a checked string is, for messages: pre, then up to 60 bytes of arg (a language tag or
+ * "the unit"/"a variant"; may be NULL), then post. Built only when a check fails: the checks
+ * run on every unit every reader reads. */
+typedef struct what {
+    const char *pre, *arg, *post;
+} what;
+
+static const char *what_text(char *buf, size_t n, what w)
+{
+    snprintf(buf, n, "%s%.60s%s", w.pre, w.arg ? w.arg : "", w.post ? w.post : "");
+    return buf;
+}
+
+/* Check (and map, in place) one string: UTF-8, control characters, its length limit. w names
+ * it in the message ("the en text", "a prop value" …). */
+static int check_string(const checker *ck, char *s, size_t max, what w)
 {
     if (!s)
         return 0;
+    char label[128];
     size_t n = strlen(s);
     if (n > max)
         return jisr_error_set(JISR_ETOOBIG, ck->name, ck->u->line, ck->u->col,
-                              "%s is longer than %zu %s (the limit of every reader)", what,
+                              "%s is longer than %zu %s (the limit of every reader)",
+                              what_text(label, sizeof label, w),
                               max >= (1u << 20) ? max >> 20 : max >> 10,
                               max >= (1u << 20) ? "MiB" : "KiB");
     const unsigned char *p = (const unsigned char *)s;
@@ -294,19 +309,20 @@ static int check_string(const checker *ck, char *s, size_t max, const char *what
             return jisr_error_set(JISR_EENCODING, ck->name, ck->u->line, ck->u->col,
                                   "%s holds the control character U+%04X (character %zu), "
                                   "which TMX cannot carry",
-                                  what, c, chars + 1);
+                                  what_text(label, sizeof label, w), c, chars + 1);
         }
         if (c < 0x80)
             continue;
         int32_t cp = jisr_utf8_decode(p, n, i, &len);
         if (cp < 0)
             return jisr_error_set(JISR_EENCODING, ck->name, ck->u->line, ck->u->col,
-                                  "%s is not valid UTF-8 (byte %zu)", what, i + 1);
+                                  "%s is not valid UTF-8 (byte %zu)",
+                                  what_text(label, sizeof label, w), i + 1);
         if (cp == 0xFFFE || cp == 0xFFFF)
             return jisr_error_set(JISR_EENCODING, ck->name, ck->u->line, ck->u->col,
                                   "%s holds the noncharacter U+%04X (character %zu), which "
                                   "TMX cannot carry",
-                                  what, (unsigned)cp, chars + 1);
+                                  what_text(label, sizeof label, w), (unsigned)cp, chars + 1);
     }
     return 0;
 }
@@ -314,23 +330,21 @@ static int check_string(const checker *ck, char *s, size_t max, const char *what
 static int check_meta(const checker *ck, jisr_meta *m, const char *where)
 {
     int rc;
-    char what[64];
-    for (size_t i = 0; i < JISR_META_STRINGS; i++) {
-        snprintf(what, sizeof what, "an attribute of %s", where);
-        if ((rc = check_string(ck, *jisr_meta_string(m, i), JISR_ATTR_MAX, what)) < 0)
+    for (size_t i = 0; i < JISR_META_STRINGS; i++)
+        if ((rc = check_string(ck, *jisr_meta_string(m, i), JISR_ATTR_MAX,
+                               (what){"an attribute of ", where, NULL})) < 0)
             return rc;
-    }
     if (m->nprops > JISR_PROPS_MAX || m->nnotes > JISR_PROPS_MAX)
         return jisr_error_set(JISR_ETOOBIG, ck->name, ck->u->line, ck->u->col,
                               "more than %d props or notes on %s", JISR_PROPS_MAX, where);
     for (int notes = 0; notes < 2; notes++) {
         jisr_prop *p = notes ? m->notes : m->props;
         size_t np = notes ? m->nnotes : m->nprops;
-        snprintf(what, sizeof what, "a %s of %s", notes ? "note" : "prop", where);
+        what w = {notes ? "a note of " : "a prop of ", where, NULL};
         for (size_t i = 0; i < np; i++)
-            if ((rc = check_string(ck, p[i].type, JISR_ATTR_MAX, what)) < 0 ||
-                (rc = check_string(ck, p[i].lang, JISR_ATTR_MAX, what)) < 0 ||
-                (rc = check_string(ck, p[i].value, JISR_SEG_MAX, what)) < 0)
+            if ((rc = check_string(ck, p[i].type, JISR_ATTR_MAX, w)) < 0 ||
+                (rc = check_string(ck, p[i].lang, JISR_ATTR_MAX, w)) < 0 ||
+                (rc = check_string(ck, p[i].value, JISR_SEG_MAX, w)) < 0)
                 return rc;
     }
     return 0;
@@ -345,8 +359,9 @@ int jisr_unit_check(jisr_unit *u, const char *name)
     if (u->nvariants > JISR_VARIANTS_MAX)
         return jisr_error_set(JISR_ETOOBIG, ck.name, u->line, u->col,
                               "more than %d variants in one unit", JISR_VARIANTS_MAX);
-    if ((rc = check_string(&ck, u->tuid, JISR_ATTR_MAX, "the tuid")) < 0 ||
-        (rc = check_string(&ck, u->srclang, JISR_ATTR_MAX, "the srclang")) < 0 ||
+    if ((rc = check_string(&ck, u->tuid, JISR_ATTR_MAX, (what){"the tuid", NULL, NULL})) < 0 ||
+        (rc = check_string(&ck, u->srclang, JISR_ATTR_MAX, (what){"the srclang", NULL, NULL})) <
+            0 ||
         (rc = check_meta(&ck, &u->meta, "the unit")) < 0)
         return rc;
     jisr_buf seg = {0};
@@ -357,10 +372,9 @@ int jisr_unit_check(jisr_unit *u, const char *name)
                                 "variant %zu has no language", i + 1);
             break;
         }
-        char what[96];
-        snprintf(what, sizeof what, "the %.60s text", v->lang);
-        if ((rc = check_string(&ck, v->lang, JISR_ATTR_MAX, "a language tag")) < 0 ||
-            (rc = check_string(&ck, v->text, JISR_SEG_MAX, what)) < 0 ||
+        if ((rc = check_string(&ck, v->lang, JISR_ATTR_MAX, (what){"a language tag", NULL, NULL})) <
+                0 ||
+            (rc = check_string(&ck, v->text, JISR_SEG_MAX, (what){"the ", v->lang, " text"})) < 0 ||
             (rc = check_meta(&ck, &v->meta, "a variant")) < 0)
             break;
         if (v->ntags > JISR_TAG_MAX) {
@@ -369,9 +383,9 @@ int jisr_unit_check(jisr_unit *u, const char *name)
                                "more than %u inline tags in the %s segment", JISR_TAG_MAX, v->lang);
             break;
         }
-        snprintf(what, sizeof what, "an inline tag of the %.60s text", v->lang);
         for (size_t t = 0; t < v->ntags && rc == 0; t++)
-            rc = check_string(&ck, v->tags[t], JISR_SEG_MAX, what);
+            rc = check_string(&ck, v->tags[t], JISR_SEG_MAX,
+                              (what){"an inline tag of the ", v->lang, " text"});
         if (rc < 0)
             break;
         if ((rc = fmt_variant_canon_pua(v)) < 0) {

@@ -120,14 +120,8 @@ static void segs_clear(segs *ss)
 
 static seg *segs_new(segs *ss)
 {
-    if (ss->n == ss->cap) {
-        size_t cap = ss->cap ? ss->cap * 2 : 4;
-        seg *v = realloc(ss->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        ss->v = v;
-        ss->cap = cap;
-    }
+    if (JISR_GROW(ss->v, ss->cap, ss->n + 1) < 0)
+        return NULL;
     seg *s = &ss->v[ss->n++];
     memset(s, 0, sizeof *s);
     return s;
@@ -432,14 +426,8 @@ static int read_content(xl_reader *t, segs *ss, int split)
 
 static int q_unit(xl_reader *t, const char *id, const seg *s, const seg *g)
 {
-    if (t->qn == t->qcap) {
-        size_t cap = t->qcap ? t->qcap * 2 : 8;
-        jisr_unit *v = realloc(t->q, cap * sizeof *v);
-        if (!v)
-            return JISR_ENOMEM;
-        t->q = v;
-        t->qcap = cap;
-    }
+    if (JISR_GROW(t->q, t->qcap, t->qn + 1) < 0)
+        return JISR_ENOMEM;
     jisr_unit *u = &t->q[t->qn];
     jisr_unit_init(u);
     int rc = 0;
@@ -675,7 +663,7 @@ int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     if (!t) {
         if (f && f != stdin)
             fclose(f);
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(sizeof *t);
     }
     t->r = r;
     t->f = f;

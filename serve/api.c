@@ -170,11 +170,11 @@ static void tms_query(srv_req *r)
             jisr_buf_putc(&b, ',');
         jisr_buf_puts(&b, "{\"source\":");
         jisr_buf_reset(&t);
-        srv_mem_plain(&t, x->source);
+        srv_mem_plain(&t, x->source, x->source_tags, x->nsource_tags);
         jisr_buf_json_string(&b, t.data, t.len);
         jisr_buf_puts(&b, ",\"target\":");
         jisr_buf_reset(&t);
-        srv_mem_plain(&t, x->target);
+        srv_mem_plain(&t, x->target, x->tags, x->ntags);
         jisr_buf_json_string(&b, t.data, t.len);
         double rank = x->similarity * 100.0;
         jisr_buf_printf(&b, ",\"quality\":%d,\"rank\":%.2f}", x->score, rank < 0 ? 0.0 : rank);
@@ -436,17 +436,59 @@ static void v1_info(srv_req *r)
     srv_reply_json(r, 200, &b);
 }
 
+#define SRV_MAX_PROPS 16 /* prop filters of one query */
+
 typedef struct qopts {
     jisr_tm_query_opts o;
     char sl[64], tl[64];
     int which;
+    jisr_tm_prop_filter props[SRV_MAX_PROPS];
+    char *pbuf; /* the TYPE=VALUE strings of props, split at their '=' */
 } qopts;
 
+/* jisr query's filters: --prop TYPE=VALUE (several) and --changed-since DATE (the library
+ * checks the date: a bad one is its JISR_EINVAL, a 400) */
+static int query_filters(srv_req *r, const char *const *props, size_t nprops, const char *since,
+                         qopts *q)
+{
+    if (nprops > SRV_MAX_PROPS) {
+        srv_reply_error(r, 400, "bad_request", "at most %d prop filters", SRV_MAX_PROPS);
+        return 1;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < nprops; i++)
+        total += strlen(props[i]) + 1;
+    if (nprops && !(q->pbuf = malloc(total))) {
+        srv_reply_error(r, 500, "out_of_memory", "out of memory");
+        return 1;
+    }
+    char *p = q->pbuf;
+    for (size_t i = 0; i < nprops; i++) {
+        size_t len = strlen(props[i]);
+        memcpy(p, props[i], len + 1);
+        char *eq = strchr(p, '=');
+        if (!eq || eq == p) {
+            srv_reply_error(r, 400, "bad_request", "prop: TYPE=VALUE expected, not '%s'", props[i]);
+            return 1;
+        }
+        *eq = '\0';
+        q->props[i].type = p;
+        q->props[i].value = eq + 1;
+        p += len + 1;
+    }
+    q->o.props = nprops ? q->props : NULL;
+    q->o.nprops = nprops;
+    q->o.changed_since = since && *since ? since : NULL;
+    return 0;
+}
+
+/* q->pbuf is freed by qopts_free whatever query_opts returns */
 static int query_opts(srv_req *r, const char *sl, const char *tl, long min, long max, int ex,
                       const char *tm, qopts *q)
 {
     jisr_tm_query_opts d = JISR_TM_QUERY_OPTS_INIT;
     q->o = d;
+    q->pbuf = NULL;
     if (pick_tm(r, tm, 1, &q->which) || resolve_lang(r, "source", sl, q->sl, sizeof q->sl) ||
         resolve_lang(r, "target", tl, q->tl, sizeof q->tl))
         return 1;
@@ -459,6 +501,12 @@ static int query_opts(srv_req *r, const char *sl, const char *tl, long min, long
     return 0;
 }
 
+static void qopts_free(qopts *q)
+{
+    free(q->pbuf);
+    q->pbuf = NULL;
+}
+
 static void v1_query_get(srv_req *r)
 {
     const srv_route *rt = srv_req_route(r);
@@ -466,18 +514,29 @@ static void v1_query_get(srv_req *r)
     int ex;
     qopts q;
     const char *text = srv_param_get(rt, "q");
+    const char *props[SRV_MAX_PARAMS];
+    size_t nprops = 0;
+    for (size_t i = 0; i < rt->nparams; i++)
+        if (strcmp(rt->params[i].key, "prop") == 0)
+            props[nprops++] = rt->params[i].val;
+    q.pbuf = NULL;
     if (int_param(r, "min", 0, 100, 70, &min) || int_param(r, "max", 1, SRV_MAX_RESULTS, 5, &max) ||
         bool_param(r, "exhaustive", &ex) ||
         query_opts(r, srv_param_get(rt, "source"), srv_param_get(rt, "target"), min, max, ex,
-                   srv_param_get(rt, "tm"), &q))
+                   srv_param_get(rt, "tm"), &q) ||
+        query_filters(r, props, nprops, srv_param_get(rt, "changed_since"), &q)) {
+        qopts_free(&q);
         return;
+    }
     if (!text || !*text) {
+        qopts_free(&q);
         srv_reply_error(r, 400, "bad_request", "q (the text to look up) is missing");
         return;
     }
     char *t = cut_text(text);
     jisr_tm_matches mm;
     int rc = t ? srv_mem_query(srv_req_ctx(r)->mem, q.which, t, &q.o, &mm) : JISR_ENOMEM;
+    qopts_free(&q);
     if (rc < 0) {
         free(t);
         srv_reply_lib_error(r, rc);
@@ -506,8 +565,11 @@ static void v1_query_post(srv_req *r)
         return;
     }
     qopts q;
+    q.pbuf = NULL;
     if (query_opts(r, qr.sl, qr.tl, qr.min >= 0 ? qr.min : 70, qr.max > 0 ? qr.max : 5,
-                   qr.exhaustive, qr.tm, &q)) {
+                   qr.exhaustive, qr.tm, &q) ||
+        query_filters(r, qr.props, qr.nprops, qr.changed_since, &q)) {
+        qopts_free(&q);
         srv_query_req_free(&qr);
         return;
     }
@@ -538,6 +600,7 @@ static void v1_query_post(srv_req *r)
         free(t);
     }
     jisr_buf_puts(&b, "]}");
+    qopts_free(&q);
     srv_query_req_free(&qr);
     if (rc < 0) {
         jisr_buf_free(&b);
@@ -722,6 +785,10 @@ void srv_api_start_import(srv_req *r)
     j->fo.on_bad = on_bad;
     j->fo.ctx = j;
     j->fo.spill_mem = 64u << 20; /* a server holds less of a parse ahead than the CLI */
+    /* smaller batches than the CLI's 200,000: until a strict import's body has been parsed
+     * whole, the importer keeps its prepared batches (TM_GATE_QUEUE_BATCHES of them) in memory,
+     * about 1 KiB a unit, which at 200,000 a batch was ~0.9 GiB for a large upload */
+    j->fo.import.batch_units = srv_req_ctx(r)->opts->import_batch;
     j->up = srv_req_upload(r);
     srv_upload_ref(j->up);
     srv_req_submit(r, &j->job);

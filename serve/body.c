@@ -154,9 +154,30 @@ int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, s
     q->sl = member_str(j, "source", &bad);
     q->tl = member_str(j, "target", &bad);
     q->tm = member_str(j, "tm", &bad);
+    q->changed_since = member_str(j, "changed_since", &bad);
     if (bad) {
-        snprintf(err, errsz, "\"source\", \"target\" and \"tm\" must be strings");
+        snprintf(err, errsz,
+                 "\"source\", \"target\", \"tm\" and \"changed_since\" must be strings");
         goto fail;
+    }
+    json_t *props = json_object_get(j, "props");
+    if (props) {
+        if (!json_is_array(props) || json_array_size(props) > 1000) {
+            snprintf(err, errsz, "\"props\" must be a list of \"TYPE=VALUE\" strings");
+            goto fail;
+        }
+        q->nprops = json_array_size(props);
+        q->props = calloc(q->nprops ? q->nprops : 1, sizeof *q->props);
+        if (!q->props)
+            goto oom;
+        for (size_t i = 0; i < q->nprops; i++) {
+            json_t *p = json_array_get(props, i);
+            if (!json_is_string(p)) {
+                snprintf(err, errsz, "\"props\"[%zu] must be a string TYPE=VALUE", i);
+                goto fail;
+            }
+            q->props[i] = json_string_value(p);
+        }
     }
     if (member_int(j, "min", 0, 100, &q->min, err, errsz) < 0 ||
         member_int(j, "max", 1, SRV_MAX_RESULTS, &q->max, err, errsz) < 0)
@@ -211,6 +232,7 @@ fail:
 
 void srv_query_req_free(srv_query_req *q)
 {
+    free(q->props);
     free(q->texts);
     json_decref((json_t *)q->doc);
     memset(q, 0, sizeof *q);

@@ -847,6 +847,8 @@ int serve_run(const serve_opts *opts)
         s.o.grace = 30;
     if (!s.o.query_ms)
         s.o.query_ms = 5000;
+    if (!s.o.import_batch)
+        s.o.import_batch = 20000;
     if (!s.o.threads) {
         long nc = sysconf(_SC_NPROCESSORS_ONLN);
         s.o.threads = nc > 0 ? (unsigned)nc : 2;

@@ -331,9 +331,9 @@ int srv_mem_query(srv_mem *m, int which, const char *text, const jisr_tm_query_o
     return jisr_tm_query_multi(src, n, text, o, out);
 }
 
-void srv_mem_plain(jisr_buf *b, const char *s)
+void srv_mem_plain(jisr_buf *b, const char *s, char *const *tags, size_t ntags)
 {
-    jisr_tm_plain(b, s ? s : "", s ? strlen(s) : 0);
+    jisr_tm_plain_tags(b, s ? s : "", s ? strlen(s) : 0, tags, ntags);
     if (!b->data)
         jisr_buf_puts(b, "");
 }

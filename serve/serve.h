@@ -37,6 +37,8 @@ typedef struct serve_opts {
     unsigned grace;          /* seconds in-flight requests get on SIGTERM; 0 = 30 */
     unsigned query_ms;       /* the time one request's queries may take; 0 = 5000 */
     const char *ready_file;  /* when set: "http://HOST:PORT/\n" written there once listening */
+    unsigned import_batch;   /* units per write transaction of an import; 0 = 20,000 (what a
+                                strict upload holds prepared is a few batches) */
 } serve_opts;
 
 /** Run the server until SIGINT/SIGTERM. Messages go to stderr (the front end prints). Returns

@@ -129,7 +129,10 @@ typedef struct srv_query_req {
     size_t ntexts;
     const char *sl, *tl, *tm;
     int min, max, exhaustive;
-    void *doc; /* the parsed JSON document */
+    const char **props; /* "props": ["TYPE=VALUE", …] (NULL when absent) */
+    size_t nprops;
+    const char *changed_since; /* "changed_since": a date (NULL when absent) */
+    void *doc;                 /* the parsed JSON document */
 } srv_query_req;
 int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, size_t errsz);
 void srv_query_req_free(srv_query_req *q);

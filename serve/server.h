@@ -43,8 +43,9 @@ int srv_mem_query(srv_mem *m, int which, const char *text, const jisr_tm_query_o
 /** jisr's query JSON object for one text (the shape of `jisr query --json`), appended to out. */
 int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
                          int merged);
-/** Plain text of a match field (inline-tag placeholders removed), appended to out. */
-void srv_mem_plain(jisr_buf *out, const char *s);
+/** Plain text of a match field, appended to out: the placeholders of its ntags tags removed,
+ * every other character (a private-use one of the user's too) kept. */
+void srv_mem_plain(jisr_buf *out, const char *s, char *const *tags, size_t ntags);
 /** Concordance JSON (the shape of `jisr concord --json`) into out. */
 int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase, size_t max,
                     int width, jisr_buf *out);

@@ -84,4 +84,8 @@ cp "$D/report.ar.html" ar.data && cp "$D/report.en.html" en.data
     ok "align --from: usage error" || bad "align --from bogus"
 "$J" align --lenient -f tsv "$D/plain.ar.cp1256.txt" "$D/plain.en.txt" >/dev/null 2>a7.err &&
     ! grep -q 'read as windows-1256' a7.err && ok "align --lenient keeps U+FFFD, no detection" || bad "lenient: $(cat a7.err)"
+# a TSV dictionary with a line longer than 4 KiB (a long comment) is read whole, not split
+{ printf '# '; head -c 6000 /dev/zero | tr '\0' 'x'; printf '\nمكتبة\tlibrary\n'; } >long.dict
+"$J" docalign --dict long.dict "$D/report.ar.docx" "$D/report.en.odt" >ld.list 2>ld.err &&
+    ! grep -q 'expected source<TAB>target' ld.err && ok "docalign --dict with a 6 KB line" || bad "long dict line: $(cat ld.err)"
 exit $fails

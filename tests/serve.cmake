@@ -48,6 +48,9 @@ function(serve_add_py_test name script)
 endfunction()
 serve_add_py_test(serve_api serve_api.py TIMEOUT 300)
 serve_add_py_test(serve_lifecycle serve_lifecycle.py TIMEOUT 300)
+# README's deployment recipes: the systemd unit (verified, its ExecStart run) and read-only
+# servers on mdb_copy -c copies of a served memory
+serve_add_py_test(serve_deploy serve_deploy.py TIMEOUT 300)
 serve_add_py_test(serve_weblate serve_weblate.py TIMEOUT 300 LABELS no-asan)
 serve_add_py_test(serve_ttk serve_ttk.py TIMEOUT 300 LABELS no-asan)
 serve_add_py_test(serve_browser serve_browser.py TIMEOUT 300 LABELS no-asan)

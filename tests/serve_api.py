@@ -200,6 +200,15 @@ def tmserver(s, base, mem, auth):
     res = json.loads(b)
     C.ok("the written unit is found", res and res[0]["quality"] == 100 and
          res[0]["target"] == "جملة جديدة تماما / بعلامات + ؟", b[:300])
+    # a private-use character of the user's own (U+F8FF, a Word symbol) is text, not a tag
+    pua = json.dumps({"source": "Press the \uf8ff key twice", "target": "اضغط مفتاح \uf8ff مرتين"}).encode()
+    ppath = "/tmserver/en/ar/unit/" + weblate_quote("Press the \uf8ff key twice")
+    st, _, b = s.request("PUT", ppath, pua, auth)
+    st, _, b = s.request("GET", ppath)
+    res = json.loads(b) if st == 200 else []
+    C.ok("a private-use character is kept in source and target", res and
+         res[0]["source"] == "Press the \uf8ff key twice" and
+         res[0]["target"] == "اضغط مفتاح \uf8ff مرتين", b[:300])
     st, _, b = s.request("POST", path, unit, auth)
     C.ok("POST the same unit: merged", st == 200 and json.loads(b)["merged"] == 1, (st, b))
     store = json.dumps([{"source": "Store one %d" % i, "target": "مخزن واحد %d" % i}
@@ -348,6 +357,61 @@ def v1(s, base, mem, auth):
     C.ok("import of an unnamed format: 415", st == 415 and err_shape(b), (st, b))
     st, _, b = s.request("POST", "/v1/import?format=moses", tsv, auth)
     C.ok("import format moses: 415", st == 415, st)
+    # jisr query's filters: --prop TYPE=VALUE and --changed-since
+    tus = "".join(
+        '<tu changedate="%s"><prop type="x-domain">%s</prop><prop type="x-client">%s</prop>'
+        '<tuv xml:lang="en"><seg>Filtered sentence about the %s report</seg></tuv>'
+        '<tuv xml:lang="ar"><seg>جملة مصفاة عن تقرير %s</seg></tuv></tu>' %
+        (date, dom, cli, word, word) for date, dom, cli, word in (
+            ("20200105T100000Z", "legal", "acme", "annual"),
+            ("20240105T100000Z", "legal", "globex", "yearly"),
+            ("20250105T100000Z", "medical", "acme", "monthly"),
+            ("20250305T100000Z", "finance", "acme", "weekly")))
+    ftmx = ('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+            'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" '
+            'datatype="plaintext"/><body>%s</body></tmx>' % tus).encode()
+    st, _, b = s.request("POST", "/v1/import?format=tmx", ftmx, auth)
+    C.ok("import of 4 units with props and dates", st == 200 and json.loads(b)["added"] == 4,
+         (st, b))
+    ftext = "Filtered sentence about the quarterly report"
+    for props, since in (([], None), (["x-domain=legal"], None),
+                         (["x-domain=legal", "x-domain=finance"], None),
+                         (["x-domain=legal", "x-client=acme"], None), ([], "2025-01-01"),
+                         (["x-client=acme"], "20250201T000000Z"), (["x-domain=none"], None)):
+        args = ["query", "--tm", mem, "-s", "en", "-t", "ar", "--json", "--min", "50"]
+        for p_ in props:
+            args += ["--prop", p_]
+        if since:
+            args += ["--changed-since", since]
+        want = json.loads(run(*(args + [ftext]))[1])
+        params = [("q", ftext), ("source", "en"), ("target", "ar"), ("min", "50")] + \
+            [("prop", p_) for p_ in props] + ([("changed_since", since)] if since else [])
+        st, got = s.get_json("/v1/query?" + urllib.parse.urlencode(params))
+        body = {"q": ftext, "source": "en", "target": "ar", "min": 50, "props": props}
+        if since:
+            body["changed_since"] = since
+        st2, _, b2 = s.request("POST", "/v1/query", json.dumps(body).encode())
+        got2 = json.loads(b2)["results"][0] if st2 == 200 else None
+        ids = [m["id"] for m in want["matches"]]
+        C.ok("/v1/query filters %s %s = jisr query (%d matches)" % (props, since or "", len(ids)),
+             st == 200 and st2 == 200 and [m["id"] for m in got["matches"]] == ids and
+             [m["id"] for m in got2["matches"]] == ids and
+             [{k: m[k] for k in w} for m, w in zip(got["matches"], want["matches"])] ==
+             want["matches"],
+             (got, got2, want))
+    C.ok("the filters select: legal 2, legal+acme 1, since 2025 2, none 0", [
+        len(s.get_json("/v1/query?" + urllib.parse.urlencode(
+            [("q", ftext), ("source", "en"), ("target", "ar"), ("min", "50")] + x))[1]["matches"])
+        for x in ([("prop", "x-domain=legal")],
+                  [("prop", "x-domain=legal"), ("prop", "x-client=acme")],
+                  [("changed_since", "2025-01-01")], [("prop", "x-domain=none")])] == [2, 1, 2, 0])
+    for q_, what in (("&prop=novalue", "a prop without '='"), ("&prop=%3Dx", "a prop without type"),
+                     ("&changed_since=yesterday", "a bad date")):
+        st, _, b = s.request("GET", "/v1/query?q=x&source=en&target=ar" + q_)
+        C.ok("/v1/query with %s: 400" % what, st == 400 and err_shape(b), (st, b))
+    st, _, b = s.request("POST", "/v1/query", json.dumps(
+        {"q": "x", "source": "en", "target": "ar", "props": "x-domain=legal"}).encode())
+    C.ok("POST /v1/query with props not a list: 400", st == 400 and err_shape(b), (st, b))
     # export: streamed TMX of the memory
     st, h, b = s.request("GET", "/v1/export")
     ok = st == 200 and h.get("content-type", "").startswith("application/x-tmx+xml") and \

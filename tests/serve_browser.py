@@ -30,6 +30,7 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:
@@ -93,6 +94,15 @@ def keys(drv, *k):
 
 def wait(drv, cond, t=15):
     return WebDriverWait(drv, t).until(lambda d: cond(d))
+
+
+def waited(drv, cond, t=15):
+    """wait() as a check: True when cond held within t seconds, False when it never did."""
+    try:
+        wait(drv, cond, t)
+        return True
+    except TimeoutException:
+        return False
 
 
 def shot(drv, name):
@@ -162,8 +172,8 @@ def browse(drv, s, ar, en, ar_query):
     C.ok("details: the dialog takes the focus", active(drv).get_attribute("id") == "dclose")
     shot(drv, "2-details")
     keys(drv, Keys.ESCAPE)
-    wait(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is None)
-    C.ok("Escape closes the details", True)
+    C.ok("Escape closes the details",
+         waited(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is None))
 
     # a unit with a prop, a note and dates: all in its details
     keys(drv, "/")

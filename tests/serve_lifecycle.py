@@ -21,7 +21,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import JISR, Checks, Server, make_tsv, run, tmpdir  # noqa: E402
+from serve_helper import (JISR, Checks, Server, make_tsv, run, tmpdir,  # noqa: E402
+                          weblate_quote)
 
 C = Checks()
 T = tmpdir("jisr-serve-life-")
@@ -197,9 +198,9 @@ def main():
                                  json.dumps({"source": "Saved during an import",
                                              "target": "حفظ أثناء الاستيراد"}).encode(),
                                  {"Authorization": "Bearer " + TOKEN})
-        C.ok("a unit saved while an import's upload is open: 200 at once (%.3f s)" %
-             (time.time() - t0), st6 == 200 and json.loads(b6)["added"] == 1 and
-             time.time() - t0 < 5, (st6, b6))
+        # (the upload is still half-sent: an answer shows the write did not wait for it)
+        C.ok("a unit saved while an import's upload is open: 200 (%.3f s)" %
+             (time.time() - t0), st6 == 200 and json.loads(b6)["added"] == 1, (st6, b6))
         s.sendall(body[len(body) // 2:])
         # queries go on while the import parses and commits
         answers = []
@@ -217,12 +218,64 @@ def main():
         s.close()
         C.ok("the upload then completes: 200, 30,000 added",
              b" 200 " in resp[:20] and b'"added":30000' in resp, resp[:400])
+        C.ok("... in batches of 20,000 units (--import-batch's default): 2",
+             b'"batches":2,' in resp, resp[:400])
         C.ok("queries during the import's commit all answered 200 (%d)" % len(answers),
              answers and all(a == 200 for a in answers), answers[:20])
         st, _, b = srv.request("GET", "/tmserver/en/ar/unit/Upload%20unit%20number%20700010"
                                "%20about%20item%20w4900070")
         C.ok("after the commit the new units are found", st == 200 and
              json.loads(b)[0]["quality"] == 100, b[:200])
+        # 4b. writes during an import of more than a batch: a skip-bad import commits batch by
+        # batch, so a unit write waits at most for one commit; a strict one holds the memory's
+        # write transaction until its body has been parsed, and the write waits for that
+        unit = json.dumps({"source": "Saved during a long import",
+                           "target": "حفظ أثناء استيراد طويل"})
+        for mode, first, query in (("skip_bad=1", 1100000, "&skip_bad=1"),
+                                   ("strict", 1200000, "")):
+            body = tsv_body(first, 30000)
+            s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en" + query, body,
+                             "text/tab-separated-values", len(body) * 5 // 6)
+            probe = "/tmserver/ar/en/unit/" + weblate_quote(
+                "وحدة رفع رقم %d عن البند ب%d" % (first + 100, (first + 100) * 7))
+
+            def committed():
+                st, _, b = srv.request("GET", probe)
+                return st == 200 and json.loads(b)[:1] and json.loads(b)[0]["quality"] == 100
+            if mode == "skip_bad=1":
+                # the first batch (20,000 units) is committed before the body is complete
+                C.ok("a skip-bad import commits its first batch while the upload goes on",
+                     wait_until(committed, 120))
+            else:
+                time.sleep(1.5)  # the parse gets past the first batch
+            put = {}
+
+            def do_put():
+                t0 = time.time()
+                put["st"], _, put["b"] = srv.request(
+                    "PUT", "/tmserver/en/ar/unit/x", unit.encode(),
+                    {"Authorization": "Bearer " + TOKEN}, timeout=120)
+                put["dt"] = time.time() - t0
+            th = threading.Thread(target=do_put)
+            th.start()
+            if mode == "skip_bad=1":
+                # the rest of the body is sent only after this check: an answer shows that the
+                # write did not wait for the import to end
+                th.join(120)
+                C.ok("a unit written during a skip-bad import of 30,000: 200 while the upload is "
+                     "open (%.3f s)" % put.get("dt", -1), put.get("st") == 200, put)
+            else:
+                time.sleep(1)
+            s.sendall(body[len(body) * 5 // 6:])
+            resp = read_response(s)
+            s.close()
+            th.join(120)
+            C.ok("the %s import completes: 200, 30,000 units in 2 batches" % mode,
+                 b" 200 " in resp[:20] and b'"read":30000' in resp and b'"batches":2,' in resp,
+                 resp[:400])
+            if mode == "strict":
+                C.ok("a unit written during a strict import's upload: 200 once its body is in "
+                     "(%.3f s)" % put.get("dt", -1), put.get("st") == 200, put)
         code = srv.stop(signal.SIGINT)
         C.ok("SIGINT: exit 0", code == 0 and "SIGINT: stopping" in srv.log_text(), code)
     finally:

@@ -2,9 +2,9 @@
  * (a warning once when they differ, jisr_tm_reindex rebuilding it to the same index), removing an
  * empty memory, imports from a buffer, a reader and standard input, what a memory cannot hold
  * (refused, never cut: more than 255 variants, a language tag over 63 bytes), delete with an id
- * given twice, the JSON renderers (valid JSON whatever the bytes), and an import without a
- * usable $TMPDIR, a record damaged by a NUL inside a text. Real LMDB files in a temporary
- * directory. */
+ * given twice, the JSON renderers (valid JSON whatever the bytes), an import without a
+ * usable $TMPDIR, a record damaged by a NUL inside a text, a query's inline tags and a
+ * match as a TMX unit. Real LMDB files in a temporary directory. */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -584,6 +584,85 @@ static void test_tmpdir(void **state)
     remove_dir();
 }
 
+/* A query's inline tags read by the library (jisr_tm_query_markup), and a match as a TMX unit
+ * (jisr_tm_match_unit): {N} and TMX markup become placeholders and tags; a private-use
+ * character the user typed stays a character, even U+E000, which would otherwise be taken for
+ * tag 0; bad markup is JISR_EPARSE with the unit left empty. */
+static void test_query_markup(void **state)
+{
+    (void)state;
+    jisr_unit u;
+    jisr_buf b = {0};
+    /* {N} and a raw U+F8FF (beyond the two tags: kept as itself) */
+    assert_int_equal(
+        jisr_tm_query_markup(&u, "Click {0}here{1} \xef\xa3\xbf", JISR_TM_MARKUP_BRACES), 0);
+    assert_int_equal(u.nvariants, 1);
+    assert_int_equal(u.variants[0].ntags, 2);
+    assert_string_equal(u.variants[0].tags[1], "<ph x=\"1\">{1}</ph>");
+    assert_string_equal(u.variants[0].text, "Click \xee\x80\x80here\xee\x80\x81 \xef\xa3\xbf");
+    assert_int_equal(jisr_variant_plain(&u.variants[0], &b), 0);
+    assert_string_equal(b.data, "Click here \xef\xa3\xbf");
+    jisr_unit_clear(&u);
+    /* a typed U+E000 beside {0}: never read as tag 0's placeholder */
+    assert_int_equal(jisr_tm_query_markup(&u, "a {0} \xee\x80\x80 b", JISR_TM_MARKUP_BRACES), 0);
+    assert_int_equal(u.variants[0].ntags, 2);
+    assert_string_equal(u.variants[0].tags[0], "<ph x=\"0\">{0}</ph>");
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_variant_plain(&u.variants[0], &b), 0);
+    assert_string_equal(b.data, "a  \xee\x80\x80 b");
+    jisr_unit_clear(&u);
+    /* TMX segment content */
+    assert_int_equal(
+        jisr_tm_query_markup(&u, "Press <ph x=\"1\">&lt;b/&gt;</ph>here", JISR_TM_MARKUP_TMX), 0);
+    assert_int_equal(u.variants[0].ntags, 1);
+    assert_string_equal(u.variants[0].text, "Press \xee\x80\x80here");
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_query_markup(&u, "Click <b>here", JISR_TM_MARKUP_TMX), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "not TMX segment content"));
+    assert_int_equal(u.nvariants, 0);
+    /* plain text, and an unknown markup */
+    assert_int_equal(jisr_tm_query_markup(&u, "{0}", JISR_TM_MARKUP_NONE), 0);
+    assert_int_equal(u.variants[0].ntags, 0);
+    assert_string_equal(u.variants[0].text, "{0}");
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_query_markup(&u, "x", 7), JISR_EINVAL);
+
+    /* a match as a unit */
+    char src[] = "Open \xee\x80\x80now", tgt[] = "\xd8\xa7\xd9\x81\xd8\xaa\xd8\xad \xee\x80\x80",
+         ph[] = "<ph x=\"1\"/>";
+    char *tags[] = {ph};
+    jisr_tm_match x;
+    memset(&x, 0, sizeof x);
+    x.score = 87;
+    x.id = 5;
+    x.source = src;
+    x.target = tgt;
+    x.source_tags = tags;
+    x.nsource_tags = 1;
+    x.tags = tags;
+    x.ntags = 1;
+    x.nagree = 1;
+    assert_int_equal(jisr_tm_match_unit(&u, &x, "en", "ar", "Open now", NULL), 0);
+    assert_int_equal(u.nvariants, 2);
+    assert_string_equal(u.variants[0].lang, "en");
+    assert_string_equal(u.variants[1].text, tgt);
+    assert_int_equal(u.variants[0].ntags, 1);
+    assert_string_equal(u.variants[1].tags[0], ph);
+    assert_true(u.variants[1].tags[0] != ph); /* copies */
+    assert_int_equal(u.meta.nprops, 4);       /* score, id, query, agreement; no memory */
+    assert_string_equal(u.meta.props[0].type, "x-jisr-score");
+    assert_string_equal(u.meta.props[0].value, "87");
+    assert_string_equal(u.meta.props[1].value, "5");
+    assert_string_equal(u.meta.props[2].value, "Open now");
+    assert_string_equal(u.meta.props[3].type, "x-jisr-agreement");
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_match_unit(&u, &x, "en", "ar", NULL, "un"), 0);
+    assert_int_equal(u.meta.nprops, 4);
+    assert_string_equal(u.meta.props[2].type, "x-jisr-memory");
+    jisr_unit_clear(&u);
+    jisr_buf_free(&b);
+}
+
 /* A damaged record whose text holds a NUL byte (its length says more than a C string shows):
  * the concordance, the query and the iterator report the damage, never read past the string
  * (found by tm_corrupt.sh's random bytes under ASan: the concordance's text rendering read the
@@ -647,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_import_sources), cmocka_unit_test(test_limits),
         cmocka_unit_test(test_delete_twice),   cmocka_unit_test(test_json),
         cmocka_unit_test(test_tmpdir),         cmocka_unit_test(test_nul_in_text),
+        cmocka_unit_test(test_query_markup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

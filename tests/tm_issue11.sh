@@ -2,8 +2,11 @@
 # tm_issue11.sh — the memory's defects of issue 11, end to end through the CLI (each check fails
 # with the jisr before the fix):
 #   7  export has a way past a unit it cannot write (--skip-bad, reporting each by id)
+#   9  the memory's renderers (query, concord: text and JSON) keep private-use characters; only
+#      the placeholders of tags go
 #   12 a <tu> with 300 <tuv> and a 305-character language tag are refused, never stored cut
-#   14 query --json keeps its "query" key when the line is not valid UTF-8
+#   14 query --json keeps its "query" key when the line is not valid UTF-8 (and reads its
+#      standard input through the one line reader: CRLF lines, a NUL byte refused)
 #   17 an import works without a usable $TMPDIR (standard input too: no spool)
 #   18 delete 7 7 deletes unit 7
 #   19 messages: a full disk says "no space left on device" (root: a 1 MiB tmpfs), the cap of
@@ -88,6 +91,37 @@ printf 'Unit number 7 \xff\xfe about item w49.\n' | $J query --tm "$T/m" -s en -
 check "14: one valid JSON object" jqe . "$T/q.json"
 check "14: with its query key" jqe 'has("query") and (.query | contains("Unit number 7"))' "$T/q.json"
 check "14: invalid bytes shown as U+FFFD" jqe '.query | contains("\ufffd")' "$T/q.json"
+
+# queries from standard input go through the library's line reader: CRLF lines are answered like
+# LF lines, and a NUL byte (which would cut the query short) is refused naming line and column
+printf 'Unit number 7 about item w49.\r\nUnit number 8 about item w56.\r\n' |
+    $J query --tm "$T/m" -s en -t ar --json >"$T/q2.json"
+check "14: CRLF queries from stdin are answered" test "$(jq -r .query "$T/q2.json" | tr '\n' '|')" = "Unit number 7 about item w49.|Unit number 8 about item w56.|"
+printf 'Unit number 7 about item w49.\nUnit\0 number 8\n' | $J query --tm "$T/m" -s en -t ar --json >"$T/q3.json" 2>"$T/err"
+check "14: a NUL byte in a stdin query: exit 1" test $? -eq 1
+check "14: naming the line and column" grep -q "<stdin>:2:5: .*NUL" "$T/err"
+check "14: the queries before it answered" test "$(jq -r .query "$T/q3.json")" = "Unit number 7 about item w49."
+
+# ---- 9: the memory's renderers keep private-use characters (only tag placeholders go) ---------
+pua=$(printf '\xef\xa3\xbf')
+printf 'Apple %s logo of unit one\tشعار %s الوحدة\n' "$pua" "$pua" >"$T/pua.tsv"
+{
+    printf '<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>\n'
+    printf '<tu><tuv xml:lang="en"><seg>Press <ph x="1">&lt;b/&gt;</ph>%s to open the logo menu</seg></tuv>' "$pua"
+    printf '<tuv xml:lang="ar"><seg>اضغط <ph x="1">&lt;b/&gt;</ph>%s لفتح قائمة الشعار</seg></tuv></tu>\n</body></tmx>\n' "$pua"
+} >"$T/pua.tmx"
+$J import --tm "$T/p" -s en -t ar -q "$T/pua.tsv" && $J import --tm "$T/p" -q "$T/pua.tmx"
+$J query --tm "$T/p" -s en -t ar --json "Apple $pua logo of unit one" >"$T/p1.json"
+check "9: query --json keeps U+F8FF in source and target" jqe ".matches[0] | (.source | contains(\"$pua\")) and (.target | contains(\"$pua\"))" "$T/p1.json"
+$J query --tm "$T/p" -s en -t ar "Apple $pua logo of unit one" >"$T/p1.txt"
+check "9: query's text output too" test "$(grep -c "$pua" "$T/p1.txt")" -eq 3
+$J query --tm "$T/p" -s en -t ar --json "Press $pua to open the logo menu" >"$T/p2.json"
+check "9: a tagged unit: U+F8FF kept, the tag's placeholder gone" jqe ".matches[0].source == \"Press $pua to open the logo menu\" and (.matches[0].target | contains(\"$pua\"))" "$T/p2.json"
+$J concord --tm "$T/p" -l en --json logo >"$T/c.json"
+check "9: concord --json keeps it in text, context and translations" jqe "[.hits[] | (.text, .left, .translations[0].text) | contains(\"$pua\")] | all" "$T/c.json"
+$J concord --tm "$T/p" -l en logo >"$T/c.txt"
+check "9: concord's text output too" test "$(grep -c "$pua" "$T/c.txt")" -eq 4
+check "9: and no other private-use character (no placeholder) in any output" sh -c "! cat '$T/p1.json' '$T/p1.txt' '$T/p2.json' '$T/c.json' '$T/c.txt' | grep -q \$'\\xee\\x80\\x80'"
 
 # ---- 17: no temporary directory needed -----------------------------------------------------
 gen 51 60 >"$T/more.tsv"

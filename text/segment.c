@@ -482,8 +482,8 @@ int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const 
         rc = jisr_oom(0);
         goto done;
     }
-    if ((rc = srx_doc_parse(&doc, srx, srx_len, name)) < 0 ||
-        (rc = srx_doc_select(doc, lang, &rules, &nrules)) < 0 ||
+    if ((rc = seg_srx_parse(&doc, srx, srx_len, name)) < 0 ||
+        (rc = seg_srx_select(doc, lang, &rules, &nrules)) < 0 ||
         (rc = seg_ruleset_compile(&s->rs, rules, nrules, doc->name)) < 0)
         goto done;
     for (int c = 0; c < 128; c++) {
@@ -507,7 +507,7 @@ int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const 
     rc = 0;
 done:
     free(rules);
-    srx_doc_free(doc);
+    seg_srx_free(doc);
     if (rc < 0) {
         jisr_segmenter_free(s);
         return rc;

@@ -49,15 +49,15 @@ typedef struct srx_doc {
 } srx_doc;
 
 /** Parse an SRX 1.0/2.0 document (libxml2 reader, no network, no DTD, no entity expansion).
- * Errors (JISR_EPARSE) name file, line and column. *out is freed with srx_doc_free. */
-int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name);
-void srx_doc_free(srx_doc *d);
+ * Errors (JISR_EPARSE) name file, line and column. *out is freed with seg_srx_free. */
+int seg_srx_parse(srx_doc **out, const char *buf, size_t len, const char *name);
+void seg_srx_free(srx_doc *d);
 
 /** The rules that apply to lang, in order: all matching maps when cascade="yes", the first
  * matching map otherwise. *out is a malloc'd array of borrowed pointers into d (free() it).
  * JISR_ENOTFOUND when no map matches; JISR_EPARSE when a languagepattern is not a valid regex
  * or a map names a rule set that does not exist. */
-int srx_doc_select(const srx_doc *d, const char *lang, const srx_rule ***out, size_t *n);
+int seg_srx_select(const srx_doc *d, const char *lang, const srx_rule ***out, size_t *n);
 
 /* ---- compiled rules (segment_rules.c) ---------------------------------------------------- */
 

@@ -119,7 +119,7 @@ static void srx_rule_clear(srx_rule *r)
     free(r->after);
 }
 
-void srx_doc_free(srx_doc *d)
+void seg_srx_free(srx_doc *d)
 {
     if (!d)
         return;
@@ -164,7 +164,7 @@ static int lname_is(const xmlChar *ln, const char *want)
     return ln && strcmp((const char *)ln, want) == 0;
 }
 
-int srx_doc_parse(srx_doc **out, const char *buf, size_t len, const char *name)
+int seg_srx_parse(srx_doc **out, const char *buf, size_t len, const char *name)
 {
     *out = NULL;
     if (!name)
@@ -392,7 +392,7 @@ done:
         xmlFreeTextReader(r);
     xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
     if (rc < 0) {
-        srx_doc_free(d);
+        seg_srx_free(d);
         return rc;
     }
     *out = d;
@@ -416,7 +416,7 @@ static int lang_pattern_match(const srx_map *m, const char *file, const char *la
     return 0;
 }
 
-int srx_doc_select(const srx_doc *d, const char *lang, const srx_rule ***out, size_t *n)
+int seg_srx_select(const srx_doc *d, const char *lang, const srx_rule ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;

@@ -266,15 +266,10 @@ static int mark_reserve(jisr_tm_ctx *x, const uint32_t *v, size_t n)
             top = v[i];
     if (top < x->markcap)
         return 0;
-    size_t old = x->markcap, cap = old ? old : 4096;
-    while (cap <= top)
-        cap *= 2;
-    uint32_t *m = realloc(x->mark, cap * sizeof *m);
-    if (!m)
-        return jisr_oom(cap * sizeof *m);
-    memset(m + old, 0, (cap - old) * sizeof *m);
-    x->mark = m;
-    x->markcap = cap;
+    size_t old = x->markcap;
+    if (JISR_GROW(x->mark, x->markcap, (size_t)top + 1) < 0)
+        return JISR_ENOMEM;
+    memset(x->mark + old, 0, (x->markcap - old) * sizeof *x->mark);
     return 0;
 }
 

@@ -77,11 +77,13 @@ static int jkey(jisr_buf *b, int first, const char *k)
     return jisr_buf_printf(b, "%s\"%s\":", first ? "" : ",", k);
 }
 
-/* s without placeholders, as a JSON string; lines joined (concordance context) when flat */
-static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, int flat)
+/* s as a reader sees it (the placeholders of its ntags tags removed, other characters kept), as
+ * a JSON string; lines joined (concordance context) when flat */
+static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, char *const *tags,
+                  size_t ntags, int flat)
 {
     jisr_buf_reset(tmp);
-    int rc = jisr_tm_plain(tmp, s, n);
+    int rc = jisr_tm_plain_tags(tmp, s, n, tags, ntags);
     if (rc < 0)
         return rc;
     if (flat)
@@ -165,20 +167,23 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
     for (size_t i = 0; rc == 0 && i < m->n; i++) {
         const jisr_tm_match *x = &m->v[i];
         if ((rc = jisr_buf_printf(b, "%s{\"score\":%d,\"source\":", i ? "," : "", x->score)) < 0 ||
-            (rc = jplain(b, &t, x->source, strlen(x->source), 0)) < 0 ||
+            (rc = jplain(b, &t, x->source, strlen(x->source), x->source_tags, x->nsource_tags, 0)) <
+                0 ||
             (rc = jisr_buf_puts(b, ",\"target\":")) < 0 ||
-            (rc = jplain(b, &t, x->target, strlen(x->target), 0)) < 0 ||
+            (rc = jplain(b, &t, x->target, strlen(x->target), x->tags, x->ntags, 0)) < 0 ||
             (rc = jisr_buf_printf(b, ",\"id\":%llu", (unsigned long long)x->id)) < 0)
             break;
         if (x->placeable &&
             ((rc = jisr_buf_puts(b, ",\"placeable\":true,\"stored_target\":")) < 0 ||
-             (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), 0)) < 0))
+             (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), x->tags, x->ntags, 0)) <
+                 0))
             break;
         if ((rc = match_extras(b, &t, x)) < 0)
             break;
         if (o && o->diff && x->diff &&
             ((rc = jisr_buf_puts(b, ",\"diff\":")) < 0 ||
-             (rc = jplain(b, &t, x->diff, strlen(x->diff), 0)) < 0))
+             (jisr_buf_reset(&t), (rc = tm_diff_plain(&t, x)) < 0) ||
+             (rc = jstr(b, t.data ? t.data : "", t.len)) < 0))
             break;
         if (o && o->memory_names && x->memory < o->nmemory_names &&
             ((rc = jisr_buf_puts(b, ",\"memory\":")) < 0 ||
@@ -233,20 +238,21 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
         rc = jisr_buf_puts(b, ",\"hits\":[");
     for (size_t i = 0; rc == 0 && i < h->n; i++) {
         const jisr_tm_hit *x = &h->v[i];
-        const char *text = x->unit.variants[x->variant].text;
+        const jisr_variant *hv = &x->unit.variants[x->variant];
+        const char *text = hv->text;
         size_t tn = strlen(text);
         const char *lp = tm_tail_chars(text, x->start, width);
         if ((rc = jisr_buf_printf(b, "%s{\"id\":%llu,\"text\":", i ? "," : "",
                                   (unsigned long long)x->id)) < 0 ||
-            (rc = jplain(b, &t, text, tn, 1)) < 0 ||
+            (rc = jplain(b, &t, text, tn, hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"left\":", x->start, x->end)) <
                 0 ||
-            (rc = jplain(b, &t, lp, (size_t)(text + x->start - lp), 1)) < 0 ||
+            (rc = jplain(b, &t, lp, (size_t)(text + x->start - lp), hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"match\":")) < 0 ||
-            (rc = jplain(b, &t, text + x->start, x->end - x->start, 1)) < 0 ||
+            (rc = jplain(b, &t, text + x->start, x->end - x->start, hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"right\":")) < 0 ||
             (rc = jplain(b, &t, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width),
-                         1)) < 0 ||
+                         hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"translations\":[")) < 0)
             break;
         int first = 1;
@@ -256,7 +262,7 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
             const jisr_variant *var = &x->unit.variants[v];
             if ((rc = jisr_buf_puts(b, first ? "{\"lang\":" : ",{\"lang\":")) < 0 ||
                 (rc = jcstr(b, var->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
-                (rc = jplain(b, &t, var->text, strlen(var->text), 1)) < 0)
+                (rc = jplain(b, &t, var->text, strlen(var->text), var->tags, var->ntags, 1)) < 0)
                 break;
             rc = jisr_buf_putc(b, '}');
             first = 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tm/tm.h"
+#include "util/util_int.h"
 
 static int rank_cmp(const void *pa, const void *pb)
 {
@@ -67,16 +68,9 @@ int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
         if ((rc = jisr_tm_query(src[k].tm, text, &o, &m)) < 0)
             goto done;
         all.candidates += m.candidates;
-        if (all.n + m.n > cap) {
-            size_t nc = (all.n + m.n) * 2;
-            jisr_tm_match *v = realloc(all.v, nc * sizeof *v);
-            if (!v) {
-                jisr_tm_matches_free(&m);
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-                goto done;
-            }
-            all.v = v;
-            cap = nc;
+        if ((rc = JISR_GROW(all.v, cap, all.n + m.n)) < 0) {
+            jisr_tm_matches_free(&m);
+            goto done;
         }
         for (size_t i = 0; i < m.n; i++) {
             jisr_tm_match *x = &all.v[all.n++];
@@ -94,7 +88,7 @@ int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
         jisr_tm_matches tail = {NULL, all.n - opts->max_results, 0};
         tail.v = malloc(tail.n * sizeof *tail.v);
         if (!tail.v) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(tail.n * sizeof *tail.v);
             goto done;
         }
         memcpy(tail.v, all.v + opts->max_results, tail.n * sizeof *tail.v);

@@ -79,11 +79,40 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
     return rc;
 }
 
-/* s without placeholders, tabs and line breaks as spaces (one line of context) */
-static int flat(jisr_buf *b, const char *s, size_t n)
+int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
+{
+    if (ntags == 0) /* no tag: every private-use character is the user's */
+        return jisr_buf_append(b, s, n);
+    /* the formats layer's rule (placeholder U+E000+i only when i < ntags) over a NUL-terminated
+     * copy of the part */
+    jisr_buf part = {0};
+    int rc = jisr_buf_append(&part, s, n);
+    if (rc == 0) {
+        jisr_variant v;
+        memset(&v, 0, sizeof v);
+        v.text = part.data;
+        v.tags = (char **)tags;
+        v.ntags = ntags;
+        rc = jisr_variant_plain(&v, b);
+    }
+    jisr_buf_free(&part);
+    return rc;
+}
+
+/* The word diff as a reader sees it: its placeholders are the stored source's and, in words
+ * only the query has, the query's (x->tags when the query has tags): the longer list. */
+int tm_diff_plain(jisr_buf *b, const jisr_tm_match *x)
+{
+    int src = x->nsource_tags >= x->ntags;
+    return jisr_tm_plain_tags(b, x->diff, strlen(x->diff), src ? x->source_tags : x->tags,
+                              src ? x->nsource_tags : x->ntags);
+}
+
+/* s with its tags as a reader sees it, tabs and line breaks as spaces (one line of context) */
+static int flat(jisr_buf *b, const char *s, size_t n, const jisr_variant *v)
 {
     size_t at = b->len;
-    int rc = jisr_tm_plain(b, s, n);
+    int rc = jisr_tm_plain_tags(b, s, n, v->tags, v->ntags);
     for (size_t i = at; rc == 0 && i < b->len; i++)
         if (b->data[i] == '\n' || b->data[i] == '\t' || b->data[i] == '\r')
             b->data[i] = ' ';
@@ -104,9 +133,10 @@ int jisr_tm_matches_text_ex(jisr_buf *b, const char *query, const jisr_tm_matche
     for (size_t i = 0; rc == 0 && i < m->n; i++) {
         const jisr_tm_match *x = &m->v[i];
         if ((rc = jisr_buf_printf(b, "  %3d  #%-8llu ", x->score, (unsigned long long)x->id)) < 0 ||
-            (rc = jisr_tm_plain(b, x->diff, strlen(x->diff))) < 0 ||
+            (rc = tm_diff_plain(b, x)) < 0 ||
             (rc = jisr_buf_puts(b, "\n                 = ")) < 0 ||
-            (rc = jisr_tm_plain(b, x->target, strlen(x->target))) < 0 || (rc = marks(b, x)) < 0)
+            (rc = jisr_tm_plain_tags(b, x->target, strlen(x->target), x->tags, x->ntags)) < 0 ||
+            (rc = marks(b, x)) < 0)
             break;
         if (rc == 0 && names && x->memory < nnames)
             rc = jisr_buf_printf(b, "   [%s]", names[x->memory]);
@@ -121,16 +151,18 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < h->n; i++) {
         const jisr_tm_hit *x = &h->v[i];
-        const char *text = x->unit.variants[x->variant].text;
+        const jisr_variant *hv = &x->unit.variants[x->variant];
+        const char *text = hv->text;
         size_t tn = strlen(text);
         const char *lp = tm_tail_chars(text, x->start, width);
         if ((rc = jisr_buf_printf(b, "#%-8llu %*s", (unsigned long long)x->id, lp == text ? 0 : 3,
                                   lp == text ? "" : "...")) < 0 ||
-            (rc = flat(b, lp, (size_t)(text + x->start - lp))) < 0 ||
+            (rc = flat(b, lp, (size_t)(text + x->start - lp), hv)) < 0 ||
             (rc = jisr_buf_puts(b, " [")) < 0 ||
-            (rc = flat(b, text + x->start, x->end - x->start)) < 0 ||
+            (rc = flat(b, text + x->start, x->end - x->start, hv)) < 0 ||
             (rc = jisr_buf_puts(b, "] ")) < 0 ||
-            (rc = flat(b, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width))) < 0 ||
+            (rc = flat(b, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width), hv)) <
+                0 ||
             (rc = jisr_buf_putc(b, '\n')) < 0)
             break;
         for (size_t v = 0; rc == 0 && v < x->unit.nvariants; v++) {
@@ -138,7 +170,7 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
                 continue;
             const jisr_variant *var = &x->unit.variants[v];
             if ((rc = jisr_buf_printf(b, "          %s: ", var->lang)) == 0 &&
-                (rc = flat(b, var->text, strlen(var->text))) == 0)
+                (rc = flat(b, var->text, strlen(var->text), var)) == 0)
                 rc = jisr_buf_putc(b, '\n');
         }
     }

@@ -465,11 +465,38 @@ JISR_API int jisr_tm_stats_text(jisr_buf *out, const char *path, const jisr_tm_s
  * "notes":[…],"variants":[{"lang":…,"text":…}]} (absent fields omitted; texts without
  * placeholders, a literal private-use character of the source given back). */
 JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);
+/** How the text of a query marks its inline tags (jisr_tm_query_markup). */
+enum {
+    JISR_TM_MARKUP_NONE,   /* plain text */
+    JISR_TM_MARKUP_TMX,    /* TMX segment content: <bpt>, <ept>, <ph>, <it>, <ut>, <hi>, <sub> */
+    JISR_TM_MARKUP_BRACES, /* {N} placeholders, each a tag <ph x="N">{N}</ph> */
+};
+/** Parse the query text q into *out (initialised here; free with jisr_unit_clear, also after an
+ * error): one variant, language "x", whose text holds a placeholder per tag and whose tags hold
+ * their TMX markup — what jisr_tm_query_opts.text/tags/ntags take. TMX content is read by the TMX
+ * reader (no network, no entities). The unit ends in the unit model's canonical form
+ * (jisr_unit_check), so a private-use character of q stays a character. JISR_EPARSE when q is
+ * not TMX segment content, JISR_EENCODING/JISR_ETOOBIG from the unit model's checks. Any thread. */
+JISR_API int jisr_tm_query_markup(jisr_unit *out, const char *q, int markup);
+/** The match x as a translation unit for a TMX file of matches: the stored source (srclang) and
+ * the proposed target (tgtlang) with their tags, and props x-jisr-score, x-jisr-id,
+ * x-jisr-query (query, when not NULL), x-jisr-memory (memory, when not NULL) and
+ * x-jisr-agreement "check" when the target's numbers need a look. *out is initialised here;
+ * free with jisr_unit_clear. Write it with jisr_writer_write. */
+JISR_API int jisr_tm_match_unit(jisr_unit *out, const jisr_tm_match *x, const char *srclang,
+                                const char *tgtlang, const char *query, const char *memory);
 /** Append s[0..n) as TMX segment content to out: text XML-escaped, placeholder U+E000+i replaced
  * by tags[i] (the inline element's markup) when i < ntags. */
 JISR_API int jisr_tm_tagged(jisr_buf *out, const char *s, size_t n, char *const *tags,
                             size_t ntags);
-/** Append s[0..n) without inline-tag placeholders (U+E000–U+F8FF) to out. */
+/** Append s[0..n) without inline-tag placeholders (U+E000–U+F8FF) to out. Every private-use
+ * character goes, the user's own too: for a text whose tags are known, jisr_tm_plain_tags. */
 JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
+/** Append s[0..n) (a variant's text, or a part of it) as a reader sees it to out: the
+ * placeholders of its ntags tags removed (a tag that holds a character reference given back as
+ * the character, as jisr_variant_plain does), every other character kept, private-use ones
+ * (U+F8FF, a Word symbol) included. */
+JISR_API int jisr_tm_plain_tags(jisr_buf *out, const char *s, size_t n, char *const *tags,
+                                size_t ntags);
 
 #endif

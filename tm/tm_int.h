@@ -395,6 +395,9 @@ int tm_meta_lang_add(tm_txn *t, const char *lang, size_t n, int64_t delta);
 /* Concordance context (json.c): the last width characters of s[0..n), and the bytes of the
  * first width characters (UTF-8 aware). */
 const char *tm_tail_chars(const char *s, size_t n, int width);
+/* Append x->diff without its placeholders (the source's or the query's tags, characters kept)
+ * to b (textout.c). */
+int tm_diff_plain(jisr_buf *b, const jisr_tm_match *x);
 size_t tm_head_bytes(const char *s, size_t n, int width);
 
 /* Query contexts lent to the plain calls (match.c). */

@@ -42,6 +42,9 @@ static void bodies(int which, const char *p, size_t n)
             for (size_t i = 0; i < q.ntexts; i++)
                 if (!q.texts[i])
                     abort();
+            for (size_t i = 0; i < q.nprops; i++)
+                if (!q.props[i])
+                    abort();
             srv_query_req_free(&q);
         }
         break;

@@ -182,7 +182,19 @@ typedef struct qidx {
     uint32_t *from;
     size_t costcap, fromcap;
     int est_known; /* a bucket has been read: qterm.est holds counts seen */
+    /* The chunks of a group's key over all buckets, read with one seek the first time a bucket
+     * asks for it when it has at most KEY_CHUNKS (a rare key: most near words and compound
+     * parts), so that the other buckets and passes of the query need no seek of their own
+     * (most of them find nothing). mst[m]: 0 not read yet, 1 in kc[kc0[m], + kcn[m]), 2 more
+     * chunks than that (read per bucket). Only the groups' keys (m < nkeys) are kept. */
+    tm_chunk *kc;
+    size_t nkc, kccap, nkeys;
+    unsigned klo, khi; /* the buckets of the query's window at min: all a pass can read */
+    size_t *kc0, *kcn;
+    unsigned char *mst;
 } qidx;
+
+#define KEY_CHUNKS 16
 
 /* Prefix filtering is exact with any set S of terms whose query counts add up to at least need
  * = hq − minc + 1: a unit sharing none of them shares at most minc − 1 heavy tokens. Taking the
@@ -297,8 +309,33 @@ static int walk_term(qidx *x, qterm *t, unsigned b)
         size_t m = t->m0 + k;
         uint64_t df = 0;
         x->mc0[m] = x->nch;
-        rc = tm_post_chunks(&x->cur, tm_post_key(x->lh, x->mem[m], b), b, &x->ch, &x->nch,
-                            &x->chcap, &df);
+        int keyed = m < x->nkeys && b >= x->klo && b <= x->khi;
+        if (keyed && x->mst[m] == 0) {
+            size_t k0 = x->nkc;
+            rc = tm_post_chunks_max(&x->cur, tm_post_key(x->lh, x->mem[m], x->klo), x->khi,
+                                    KEY_CHUNKS, &x->kc, &x->nkc, &x->kccap);
+            if (rc < 0)
+                break;
+            x->kc0[m] = k0;
+            x->kcn[m] = x->nkc - k0;
+            x->mst[m] = rc == 0 ? 1 : 2;
+            if (rc) /* a common key: read bucket by bucket */
+                x->nkc = k0;
+            rc = 0;
+        }
+        if (keyed && x->mst[m] == 1) { /* the same chunks as a walk of bucket b */
+            for (size_t i = x->kc0[m]; i < x->kc0[m] + x->kcn[m] && rc == 0; i++) {
+                if (x->kc[i].bucket != b)
+                    continue;
+                if ((rc = JISR_GROW(x->ch, x->chcap, x->nch + 1)) == 0) {
+                    x->ch[x->nch++] = x->kc[i];
+                    df += x->kc[i].count;
+                }
+            }
+        } else {
+            rc = tm_post_chunks(&x->cur, tm_post_key(x->lh, x->mem[m], b), b, &x->ch, &x->nch,
+                                &x->chcap, &df);
+        }
         x->mnc[m] = x->nch - x->mc0[m];
         if (x->mand[m]) /* the first of an AND pair */
             pair_df = df;
@@ -642,6 +679,38 @@ static int vocab_has(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, siz
     return r;
 }
 
+/* The keys of the near words of w, appended to g (through the context's cache; g->n on entry
+ * is 0). */
+static int near_keys(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, size_t n, gbuild *g)
+{
+    if (!c->ncache && !(c->ncache = calloc(TM_NCACHE, sizeof *c->ncache)))
+        return tm_vocab_near(vc, lh, w, n, collect_near, g); /* no room: no cache */
+    uint64_t h = tm_hash(w, n, lh ^ 0x6E656172ULL), tag = h | 1;
+    tm_ncache *e = &c->ncache[h % TM_NCACHE];
+    if (e->tag == tag) {
+        int rc = JISR_GROW(g->v, g->cap, e->n + 1);
+        if (rc < 0 || (rc = JISR_GROW(g->pair, g->pcap, e->n + 1)) < 0)
+            return rc;
+        if (e->n) {
+            memcpy(g->v, e->key, e->n * sizeof *g->v);
+            memset(g->pair, 0, e->n);
+        }
+        g->n = e->n;
+        return 0;
+    }
+    int rc = tm_vocab_near(vc, lh, w, n, collect_near, g);
+    if (rc < 0)
+        return rc;
+    e->tag = 0;
+    if (g->n <= TM_NCACHE_KEYS && JISR_GROW(e->key, e->cap, g->n + 1) == 0) {
+        e->tag = tag;
+        e->n = g->n;
+        if (g->n)
+            memcpy(e->key, g->v, g->n * sizeof *g->v);
+    }
+    return 0;
+}
+
 static int build_groups(jisr_tm_ctx *c, qidx *x)
 {
     const tm_toks *q = &c->q;
@@ -653,6 +722,9 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     size_t txid = mdb_txn_id(c->t.txn);
     if (txid != c->vcache_txn) { /* another state of the memory: forget what was looked up */
         memset(c->vcache, 0, sizeof c->vcache);
+        if (c->ncache)
+            for (size_t i = 0; i < TM_NCACHE; i++)
+                c->ncache[i].tag = 0;
         c->vcache_txn = txid;
     }
     gtok *gt = malloc((n + 1) * sizeof *gt);
@@ -705,7 +777,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             term[gt[k].pos] = tm_occ_term(gt[i].hk, k - i);
         const tm_tok *w = &q->v[gt[i].pos];
         g.n = 0;
-        if (vc.c && (rc = tm_vocab_near(&vc, x->lh, w->kp, w->kl, collect_near, &g)) < 0)
+        if (vc.c && (rc = near_keys(c, &vc, x->lh, w->kp, w->kl, &g)) < 0)
             break;
         /* splits into two vocabulary words of at least two code points each */
         int split = 0;
@@ -878,11 +950,21 @@ int tm_indexed(jisr_tm_ctx *c)
         goto done;
     if ((rc = tm_lcs_prepare(c)) < 0)
         goto done;
+    x.nkeys = x.nmem;
+    x.kc0 = malloc((x.nkeys + 1) * sizeof *x.kc0);
+    x.kcn = malloc((x.nkeys + 1) * sizeof *x.kcn);
+    x.mst = calloc(x.nkeys + 1, 1);
+    if (!x.kc0 || !x.kcn || !x.mst) {
+        rc = jisr_oom((x.nkeys + 1) * sizeof *x.kc0);
+        goto done;
+    }
     /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
      * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.
      * From 10 up the index always serves. */
     unsigned lo, hi;
     bucket_window(wq, min, c->kcomp, &lo, &hi);
+    x.klo = lo; /* the window only narrows as the bar rises */
+    x.khi = hi;
     for (unsigned b = lo; min < 10 && b <= hi; b++)
         if (bucket_minc(wq, hq, c->q.nlight, c->ksplit, min, b) <= 0) {
             rc = tm_scan_all(c);
@@ -937,5 +1019,9 @@ done:
     free(x.touched);
     free(x.cost);
     free(x.from);
+    free(x.kc);
+    free(x.kc0);
+    free(x.kcn);
+    free(x.mst);
     return rc;
 }

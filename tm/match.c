@@ -63,6 +63,9 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->mj.j2);
     free(c->mj.j3);
     free(c->best);
+    for (size_t i = 0; c->ncache && i < TM_NCACHE; i++)
+        free(c->ncache[i].key);
+    free(c->ncache);
     free(c->acc);
     free(c->mark);
     free(c->lcs.tab);

@@ -47,6 +47,17 @@ static inline int tm_compound_ok(const tm_tok *a, const tm_tok *b)
 /** The cost of substituting word a for word b (keys a[0..an), b[0..bn) that differ): near, or
  * TM_BIG. */
 uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn);
+/* a word prepared for tm_near_cost_q against many others (its code points, signatures and the
+ * bit masks of Myers' distance) */
+typedef struct tm_nearq {
+    const unsigned char *k;
+    size_t n, pa, sa, la, ncp;
+    uint32_t A[TM_NEAR_MAXCP], cp[TM_NEAR_MAXCP];
+    uint64_t eq[TM_NEAR_MAXCP];
+} tm_nearq;
+void tm_nearq_init(tm_nearq *q, const char *a, size_t an);
+/* tm_near_cost(q's word, b), the same value */
+uint32_t tm_near_cost_q(const tm_nearq *q, const char *b, size_t bn);
 
 static inline uint32_t tm_tok_w(const tm_tok *t)
 {
@@ -141,6 +152,16 @@ typedef struct tm_vcache {
     uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
     unsigned char has;
 } tm_vcache;
+/* and of near-word lookups: the keys of a word's near words, when it has at most TM_NCACHE_KEYS
+ * (the same words come back query after query; a lookup reads and compares every vocabulary
+ * word under the word's two signatures) */
+#define TM_NCACHE 4096
+#define TM_NCACHE_KEYS 256
+typedef struct tm_ncache {
+    uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
+    size_t n, cap;
+    uint64_t *key;
+} tm_ncache;
 
 /* The order-aware filter of the index path (score.c): for each unit token, which of the query's
  * heavy tokens it could pair with cheaply (same key, a shared signature, both numbers, a split
@@ -215,6 +236,7 @@ struct jisr_tm_ctx {
     int pass_min;    /* the threshold of the index's current pass (cand.c), 0 outside */
     int repass;      /* a pass before this one may have listed units (skip them) */
     tm_vcache vcache[TM_VCACHE];
+    tm_ncache *ncache; /* TM_NCACHE entries, allocated on first use */
     tm_lcs lcs;
     size_t vcache_txn; /* the transaction id the cache is valid for */
     uint32_t kcomp;    /* compound sites of the query: splits and joins */

@@ -18,6 +18,10 @@
  * so the oracle (--exhaustive) and the index agree by construction. Keys longer than
  * TM_NEAR_MAXCP code points are never near anything (their distance would cost more than the
  * lookup saves, and LMDB's duplicate values are bounded).
+ *
+ * The distance is Myers' bit-parallel Levenshtein in one machine word (keys have at most 48 code
+ * points), with the query word prepared once (tm_nearq) for the hundreds of vocabulary words a
+ * lookup compares it with; the value is that of the plain dynamic programme.
  */
 #include <string.h>
 
@@ -85,18 +89,68 @@ static size_t cps(const unsigned char *s, size_t n, uint32_t *out, size_t max)
     return k;
 }
 
-uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn)
+void tm_nearq_init(tm_nearq *q, const char *a, size_t an)
 {
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    const unsigned char *x = (const unsigned char *)a;
+    q->k = x;
+    q->n = an;
+    q->pa = head_bytes(x, an, 3);
+    q->sa = tail_start(x, an, 3);
+    q->la = cps(x, an, q->A, TM_NEAR_MAXCP);
+    q->ncp = 0;
+    for (size_t i = 0; i < q->la && q->la <= TM_NEAR_MAXCP; i++) {
+        size_t j = 0;
+        while (j < q->ncp && q->cp[j] != q->A[i])
+            j++;
+        if (j == q->ncp) {
+            q->cp[q->ncp] = q->A[i];
+            q->eq[q->ncp++] = 0;
+        }
+        q->eq[j] |= (uint64_t)1 << i;
+    }
+}
+
+/* Levenshtein distance of q's code points (1 to 63 of them) against B[0..lb): Myers' bit-parallel
+ * algorithm in one machine word (Hyyrö's form, the top row counting up: D[0][j] = j) */
+static size_t near_myers(const tm_nearq *q, const uint32_t *B, size_t lb)
+{
+    size_t m = q->la, score = m;
+    uint64_t P = ~(uint64_t)0, M = 0, last = (uint64_t)1 << (m - 1);
+    for (size_t j = 0; j < lb; j++) {
+        uint64_t Eq = 0;
+        for (size_t k = 0; k < q->ncp; k++)
+            if (q->cp[k] == B[j]) {
+                Eq = q->eq[k];
+                break;
+            }
+        uint64_t Xv = Eq | M, Xh = (((Eq & P) + P) ^ P) | Eq;
+        uint64_t Ph = M | ~(Xh | P), Mh = P & Xh;
+        if (Ph & last)
+            score++;
+        else if (Mh & last)
+            score--;
+        Ph = (Ph << 1) | 1;
+        Mh <<= 1;
+        P = Mh | ~(Xv | Ph);
+        M = Ph & Xv;
+    }
+    return score;
+}
+
+uint32_t tm_near_cost_q(const tm_nearq *q, const char *b, size_t bn)
+{
+    const unsigned char *x = q->k, *y = (const unsigned char *)b;
+    size_t an = q->n;
     /* a shared signature, byte for byte */
-    size_t pa = head_bytes(x, an, 3), pb = head_bytes(y, bn, 3);
-    size_t sa = tail_start(x, an, 3), sb = tail_start(y, bn, 3);
+    size_t pa = q->pa, pb = head_bytes(y, bn, 3);
+    size_t sa = q->sa, sb = tail_start(y, bn, 3);
     int share = (pa == pb && memcmp(x, y, pa) == 0) ||
                 (an - sa == bn - sb && memcmp(x + sa, y + sb, an - sa) == 0);
     if (!share)
         return TM_BIG;
-    uint32_t A[TM_NEAR_MAXCP], B[TM_NEAR_MAXCP];
-    size_t la = cps(x, an, A, TM_NEAR_MAXCP), lb = cps(y, bn, B, TM_NEAR_MAXCP);
+    uint32_t B[TM_NEAR_MAXCP];
+    const uint32_t *A = q->A;
+    size_t la = q->la, lb = cps(y, bn, B, TM_NEAR_MAXCP);
     if (la > TM_NEAR_MAXCP || lb > TM_NEAR_MAXCP || la < TM_NEAR_MINCP || lb < TM_NEAR_MINCP)
         return TM_BIG;
     size_t mx = la > lb ? la : lb;
@@ -110,32 +164,16 @@ uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn)
     }
     if ((la > lb ? la - lb : lb - la) > maxd)
         return TM_BIG;
-    /* Levenshtein over code points, two rows, stopping when a row's minimum passes maxd */
-    uint32_t r0[TM_NEAR_MAXCP + 1], r1[TM_NEAR_MAXCP + 1], *prev = r0, *cur = r1;
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = (uint32_t)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (uint32_t)i;
-        uint32_t rmin = cur[0];
-        for (size_t j = 1; j <= lb; j++) {
-            uint32_t v = prev[j - 1] + (A[i - 1] != B[j - 1]);
-            if (prev[j] + 1 < v)
-                v = prev[j] + 1;
-            if (cur[j - 1] + 1 < v)
-                v = cur[j - 1] + 1;
-            cur[j] = v;
-            if (v < rmin)
-                rmin = v;
-        }
-        if (rmin > maxd)
-            return TM_BIG;
-        uint32_t *t = prev;
-        prev = cur;
-        cur = t;
-    }
-    size_t d = prev[lb];
+    size_t d = near_myers(q, B, lb);
     if (d > maxd || d == 0) /* d == 0: the same key (the caller compares hashes first) */
         return d ? TM_BIG : TM_C_NEAR_MIN;
     uint32_t c = (uint32_t)((100 * d + mx - 1) / mx);
     return c < TM_C_NEAR_MIN ? TM_C_NEAR_MIN : c;
+}
+
+uint32_t tm_near_cost(const char *a, size_t an, const char *b, size_t bn)
+{
+    tm_nearq q;
+    tm_nearq_init(&q, a, an);
+    return tm_near_cost_q(&q, b, bn);
 }

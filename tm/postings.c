@@ -66,14 +66,17 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
     return 0;
 }
 
-int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
-                   size_t *cap, uint64_t *df)
+/* the chunks from key (pkey_lo, id 0) on while their bucket is at most hi; at most max of them
+ * (1 when there were more: *ch then holds the first max), else 0; negative on an error */
+static int post_walk(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_chunk **ch,
+                     size_t *n, size_t *cap, uint64_t *df)
 {
     unsigned char key[12];
     jisr_be_put(key, pkey_lo, 8);
     memset(key + 8, 0, 4);
     MDB_val k = {12, key}, v;
     uint64_t prefix = pkey_lo >> 8;
+    size_t got = 0;
     *df = 0;
     for (int found = tm_cur_get(cur, &k, &v, MDB_SET_RANGE, "reading the index"); found;
          found = tm_cur_get(cur, &k, &v, MDB_NEXT, "reading the index")) {
@@ -82,6 +85,8 @@ int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, si
         uint64_t kk = jisr_be_get(k.mv_data, 8);
         if ((kk >> 8) != prefix || (kk & 0xFF) > hi)
             break;
+        if (got == max)
+            return cur->t->rc < 0 ? cur->t->rc : 1;
         uint64_t cnt;
         const unsigned char *p = v.mv_data;
         if (!tm_get_varint(p, p + v.mv_size, &cnt) || cnt == 0 || cnt > (uint64_t)v.mv_size + 1)
@@ -95,8 +100,23 @@ int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, si
         (*ch)[*n].count = (uint32_t)cnt;
         (*ch)[*n].bucket = (unsigned)(kk & 0xFF);
         (*n)++;
+        got++;
     }
     return cur->t->rc;
+}
+
+int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
+                   size_t *cap, uint64_t *df)
+{
+    int rc = post_walk(cur, pkey_lo, hi, SIZE_MAX, ch, n, cap, df);
+    return rc < 0 ? rc : 0;
+}
+
+int tm_post_chunks_max(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_chunk **ch,
+                       size_t *n, size_t *cap)
+{
+    uint64_t df;
+    return post_walk(cur, pkey_lo, hi, max, ch, n, cap, &df);
 }
 
 /* The key's last chunk: the first key after (pkey, all ids), then one back. 0 with it in k and

@@ -426,6 +426,11 @@ typedef struct tm_chunk {
 /** Collect the posting chunks of one term for buckets (pkey_lo & 0xFF) … hi; *df = their ids. */
 int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, size_t *n,
                    size_t *cap, uint64_t *df);
+/** Collect the chunks of one term for buckets (pkey_lo & 0xFF) … hi, at most max of them: 0 when
+ * that was all of them, 1 when there are more (the first max are appended), or an error. A rare
+ * term's chunks are read with one cursor seek for all the buckets a query may read. */
+int tm_post_chunks_max(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_chunk **ch,
+                       size_t *n, size_t *cap);
 /** Decode one posting chunk: ids appended to *ids (grown as needed). */
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the

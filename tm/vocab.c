@@ -100,6 +100,8 @@ int tm_vocab_near(tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn
     if (hi > TM_NEAR_MAXCP)
         hi = TM_NEAR_MAXCP;
     int rc = 0;
+    tm_nearq q;
+    tm_nearq_init(&q, key, n);
     for (int k = 0; k < 2 && rc == 0; k++) {
         if (k == 1 && ((sg[1].off == 0 && sg[1].n == sg[0].n) || hi < TM_NEAR_SHORT))
             break;
@@ -112,7 +114,7 @@ int tm_vocab_near(tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn
             if (dv.mv_size < 1 || v[0] > hi)
                 break;
             if (dv.mv_size - 1 != n || memcmp(v + 1, key, n) != 0) {
-                uint32_t c = tm_near_cost(key, n, (const char *)v + 1, dv.mv_size - 1);
+                uint32_t c = tm_near_cost_q(&q, (const char *)v + 1, dv.mv_size - 1);
                 if (c < TM_BIG && (rc = fn(ctx, (const char *)v + 1, dv.mv_size - 1, c)) < 0)
                     break;
             }

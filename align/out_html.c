@@ -9,36 +9,10 @@
 #include <string.h>
 
 #include "align/align_int.h"
+#include "util/util_int.h"
 
 #define HTML_HI 0.9
 #define HTML_MID 0.5
-
-static int html_escape(jisr_buf *b, const char *s)
-{
-    int rc = 0;
-    for (; rc == 0 && *s; s++) {
-        switch (*s) {
-        case '&':
-            rc = jisr_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            rc = jisr_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            rc = jisr_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            rc = jisr_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            rc = jisr_buf_puts(b, "&#39;");
-            break;
-        default:
-            rc = jisr_buf_putc(b, *s);
-        }
-    }
-    return rc;
-}
 
 static int is_rtl(const char *lang)
 {
@@ -53,13 +27,13 @@ static int html_cell(jisr_buf *b, const char *lang, const jisr_sentences *s, siz
 {
     int rc = jisr_buf_puts(b, "<td lang=\"");
     if (rc == 0)
-        rc = html_escape(b, lang);
+        rc = jisr_buf_markup(b, lang, 1);
     if (rc == 0)
         rc = jisr_buf_printf(b, "\" dir=\"%s\">", is_rtl(lang) ? "rtl" : "ltr");
     for (size_t k = 0; rc == 0 && k < n && start + k < s->n; k++) {
         rc = jisr_buf_printf(b, "<span class=\"n\">%zu</span> ", start + k + 1);
         if (rc == 0)
-            rc = html_escape(b, s->v[start + k]);
+            rc = jisr_buf_markup(b, s->v[start + k], 1);
         if (rc == 0 && k + 1 < n)
             rc = jisr_buf_puts(b, "<br>");
     }
@@ -85,7 +59,7 @@ int al_render_html(jisr_buf *b, const jisr_align_out *o, const jisr_sentences *s
                          "<meta name=\"viewport\" content=\"width=device-width, "
                          "initial-scale=1\">\n<title>");
     if (rc == 0)
-        rc = html_escape(b, title);
+        rc = jisr_buf_markup(b, title, 1);
     if (rc == 0)
         rc = jisr_buf_puts(
             b, "</title>\n<style>\n"
@@ -101,7 +75,7 @@ int al_render_html(jisr_buf *b, const jisr_align_out *o, const jisr_sentences *s
                ".legend span{display:inline-block;padding:.1em .6em;margin-right:.5em}\n"
                "</style>\n</head>\n<body>\n<h1>");
     if (rc == 0)
-        rc = html_escape(b, title);
+        rc = jisr_buf_markup(b, title, 1);
     if (rc == 0)
         rc = jisr_buf_printf(b,
                              "</h1>\n<p>%zu source and %zu target sentences: %zu pairs, %zu "
@@ -115,11 +89,11 @@ int al_render_html(jisr_buf *b, const jisr_align_out *o, const jisr_sentences *s
                               "(&lt; 0.5)</span><span style=\"background:#eee\">unaligned</span>"
                               "</p>\n<table>\n<tr><th>");
     if (rc == 0)
-        rc = html_escape(b, sl);
+        rc = jisr_buf_markup(b, sl, 1);
     if (rc == 0)
         rc = jisr_buf_puts(b, "</th><th>");
     if (rc == 0)
-        rc = html_escape(b, tl);
+        rc = jisr_buf_markup(b, tl, 1);
     if (rc == 0)
         rc = jisr_buf_puts(b, "</th><th style=\"width:5em\">score</th></tr>\n");
     for (size_t i = 0; rc == 0 && i < l->n; i++) {

@@ -10,6 +10,7 @@
 
 #include "corpus/corpus_int.h"
 #include "text/text.h"
+#include "util/util_int.h"
 
 static int jstr(jisr_buf *b, const char *s)
 {
@@ -120,28 +121,6 @@ int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *b)
     return jisr_buf_puts(b, "}}\n");
 }
 
-static void esc(jisr_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            jisr_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            jisr_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            jisr_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            jisr_buf_puts(b, "&quot;");
-            break;
-        default:
-            jisr_buf_putc(b, *s);
-        }
-    }
-}
-
 static const char *dir_of(const char *lang)
 {
     static const char *const rtl[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"};
@@ -184,7 +163,7 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
            "<h1>jisr corpus report</h1>\n");
     if (r->error[0]) {
         jisr_buf_puts(b, "<p class=\"err\">The run stopped: ");
-        esc(b, r->error);
+        jisr_buf_markup(b, r->error, 1);
         jisr_buf_puts(b, "</p>\n");
     }
     jisr_buf_printf(b,
@@ -201,7 +180,7 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
                     t->unpaired_tgt, (unsigned long long)t->sentences_src,
                     (unsigned long long)t->sentences_tgt, (unsigned long long)t->candidates,
                     (unsigned long long)t->kept, (unsigned long long)dropped);
-    esc(b, r->output);
+    jisr_buf_markup(b, r->output, 1);
     jisr_buf_printf(b,
                     " (%s)</td></tr>\n<tr><th>time</th><td class=\"n\">%.1f s</td></tr>\n"
                     "</table>\n",
@@ -225,11 +204,11 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
         for (size_t i = 0; i < r->nsamples[k]; i++) {
             const rsample *s = &r->samples[k][i];
             jisr_buf_puts(b, "<tr><td>");
-            esc(b, s->doc);
+            jisr_buf_markup(b, s->doc, 1);
             jisr_buf_printf(b, "</td><td lang=\"%s\" dir=\"%s\">", r->srclang, dir_of(r->srclang));
-            esc(b, s->src);
+            jisr_buf_markup(b, s->src, 1);
             jisr_buf_printf(b, "</td><td lang=\"%s\" dir=\"%s\">", r->tgtlang, dir_of(r->tgtlang));
-            esc(b, s->tgt);
+            jisr_buf_markup(b, s->tgt, 1);
             jisr_buf_printf(b, "</td><td class=\"n\">%.2f</td></tr>\n", s->score);
         }
         jisr_buf_puts(b, "</table>\n</details>\n");
@@ -241,11 +220,11 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
     for (size_t k = 0; p && k < p->npairs; k++) {
         const rdoc *d = r->docs ? &r->docs[k] : NULL;
         jisr_buf_puts(b, "<tr><td>");
-        esc(b, p->ids[k]);
+        jisr_buf_markup(b, p->ids[k], 1);
         jisr_buf_puts(b, "</td><td>");
-        esc(b, doc_path(p, 0, p->pairs[k].src));
+        jisr_buf_markup(b, doc_path(p, 0, p->pairs[k].src), 1);
         jisr_buf_puts(b, "</td><td>");
-        esc(b, doc_path(p, 1, p->pairs[k].tgt));
+        jisr_buf_markup(b, doc_path(p, 1, p->pairs[k].tgt), 1);
         jisr_buf_printf(b,
                         "</td><td class=\"n\">%.2f</td><td class=\"n\">%zu / %zu</td>"
                         "<td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
@@ -262,11 +241,11 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
             if (paired)
                 continue;
             jisr_buf_printf(b, "<tr><td>%s</td><td>", s ? "target" : "source");
-            esc(b, doc_path(p, s, i));
+            jisr_buf_markup(b, doc_path(p, s, i), 1);
             jisr_docbest best = p->best[s][i];
             jisr_buf_puts(b, "</td><td>");
             if (best.partner != SIZE_MAX)
-                esc(b, doc_path(p, !s, best.partner));
+                jisr_buf_markup(b, doc_path(p, !s, best.partner), 1);
             else
                 jisr_buf_puts(b, "<span class=\"muted\">none</span>");
             jisr_buf_printf(b, "</td><td class=\"n\">%.2f</td></tr>\n", best.score);
@@ -277,9 +256,9 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
         if (p->docs[i].side >= 0)
             continue;
         jisr_buf_puts(b, "<tr><td>");
-        esc(b, p->docs[i].path);
+        jisr_buf_markup(b, p->docs[i].path, 1);
         jisr_buf_puts(b, "</td><td>");
-        esc(b, p->docs[i].why);
+        jisr_buf_markup(b, p->docs[i].why, 1);
         jisr_buf_puts(b, "</td></tr>\n");
     }
     return jisr_buf_puts(b, "</table>\n</body>\n</html>\n");

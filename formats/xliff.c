@@ -29,6 +29,7 @@
 #include <libxml/xmlreader.h>
 
 #include "formats/formats_int.h"
+#include "util/util_int.h"
 
 typedef struct seg {
     jisr_buf text;
@@ -170,30 +171,6 @@ static int tag_add(xl_reader *t, seg *s, const char *xml, size_t len)
     return fmt_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0 ? JISR_ENOMEM : 0;
 }
 
-static int esc(jisr_buf *b, const char *s)
-{
-    int rc = 0;
-    for (; rc == 0 && *s; s++) {
-        switch (*s) {
-        case '&':
-            rc = jisr_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            rc = jisr_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            rc = jisr_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            rc = jisr_buf_puts(b, "&quot;");
-            break;
-        default:
-            rc = jisr_buf_putc(b, *s);
-        }
-    }
-    return rc;
-}
-
 /* The current element's start tag (or end tag), escaped as native code: "&lt;g
  * id=&quot;1&quot;&gt;". */
 static int native_tag(xl_reader *t, jisr_buf *b, int end, int empty)
@@ -206,14 +183,14 @@ static int native_tag(xl_reader *t, jisr_buf *b, int end, int empty)
             const char *an = (const char *)xmlTextReaderConstName(t->x);
             const char *av = (const char *)xmlTextReaderConstValue(t->x);
             jisr_buf_printf(&raw, " %s=\"", an ? an : "");
-            esc(&raw, av ? av : "");
+            jisr_buf_markup(&raw, av ? av : "", 0);
             jisr_buf_putc(&raw, '"');
         } while (xmlTextReaderMoveToNextAttribute(t->x) == 1);
         xmlTextReaderMoveToElement(t->x);
     }
     int rc = jisr_buf_puts(&raw, empty ? "/>" : ">");
     if (rc == 0)
-        rc = esc(b, raw.data);
+        rc = jisr_buf_markup(b, raw.data, 0);
     jisr_buf_free(&raw);
     return rc < 0 ? JISR_ENOMEM : 0;
 }
@@ -295,7 +272,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
             } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
                        type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                        type == XML_READER_TYPE_WHITESPACE) {
-                if (esc(&code, (const char *)xmlTextReaderConstValue(t->x)) < 0) {
+                if (jisr_buf_markup(&code, (const char *)xmlTextReaderConstValue(t->x), 0) < 0) {
                     rc = JISR_ENOMEM;
                     break;
                 }

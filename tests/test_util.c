@@ -113,6 +113,22 @@ static void test_json_string(void **state)
     jisr_buf_free(&b);
 }
 
+static void test_markup(void **state)
+{
+    (void)state;
+    jisr_buf b = {0};
+    assert_int_equal(jisr_buf_markup(&b, "a<b>&\"c\" 'd' العربية", 1), 0);
+    assert_string_equal(b.data, "a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39; العربية");
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_buf_markup(&b, "x='1' & y", 0), 0);
+    assert_string_equal(b.data, "x='1' &amp; y");
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_buf_markup(&b, NULL, 1), 0);
+    assert_int_equal(jisr_buf_markup(&b, "", 1), 0);
+    assert_int_equal(b.len, 0);
+    jisr_buf_free(&b);
+}
+
 static void test_grow_pow2(void **state)
 {
     (void)state;
@@ -523,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_be),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_markup),
         cmocka_unit_test(test_lines_memory),
         cmocka_unit_test(test_lines_bad),
         cmocka_unit_test_setup_teardown(test_outfile_regular, setup_outdir, teardown_outdir),

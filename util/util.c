@@ -110,6 +110,42 @@ void jisr_error_format(char *out, size_t outsz)
         snprintf(out, outsz, "%s", msg);
 }
 
+int jisr_buf_markup(jisr_buf *b, const char *s, int apos)
+{
+    int rc = 0;
+    size_t run = 0;
+    for (size_t i = 0; rc == 0 && s && s[i]; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = apos ? "&#39;" : NULL;
+            break;
+        default:
+            rep = NULL;
+        }
+        if (!rep)
+            continue;
+        if ((rc = jisr_buf_append(b, s + run, i - run)) == 0)
+            rc = jisr_buf_puts(b, rep);
+        run = i + 1;
+    }
+    if (rc == 0 && s)
+        rc = jisr_buf_append(b, s + run, strlen(s + run));
+    return rc;
+}
+
 int jisr_oom(size_t bytes)
 {
     if (bytes)

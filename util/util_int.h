@@ -34,6 +34,13 @@ static inline int jisr_grow(void **p, size_t *cap, size_t need, size_t elem)
  * Used where a capacity field would cost memory on every small object (a unit's variants). */
 int jisr_grow_pow2(void **p, size_t n, size_t elem);
 
+/** Append the NUL-terminated s (NULL: nothing) to b with & < > " escaped as XML and HTML
+ * character references, and ' too when apos is non-zero (HTML attribute values that may be
+ * single-quoted): for markup written inside the library (review pages, reports, inline tags).
+ * The TMX writer has its own, which also keeps CR, TAB and LF in attribute values. 0 or
+ * JISR_ENOMEM. */
+int jisr_buf_markup(jisr_buf *b, const char *s, int apos);
+
 /** Temporary files that jisr_outfile_remove_temporaries (a signal handler's clean-up) deletes:
  * register one as soon as it is named (dirfd: a directory descriptor that stays open while the
  * file is registered, or AT_FDCWD; name: relative to it, at most 4095 bytes), unregister it once

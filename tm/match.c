@@ -46,7 +46,6 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     tm_txn_abort(&c->t);
     tm_toks_free(&c->q);
     tm_toks_free(&c->m);
-    tm_toks_free(&c->m2);
     tm_toks_free(&c->ct);
     tm_place_free(&c->pl);
     free(c->qtags.t);

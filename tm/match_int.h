@@ -219,7 +219,6 @@ struct jisr_tm_ctx {
     int has_qtags;
     int64_t since; /* changed_since, unix s; INT64_MIN: none */
     tm_rec rec2;   /* a top entry's record, fetched again for a tie */
-    tm_toks m2;
     /* the character similarity of ties (score.c): the query's code points and their match
      * vectors (built on the first tie of a query), a candidate's code points, the vectors */
     uint32_t *qcp, *cb;

@@ -310,7 +310,8 @@ double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
     return d == SIZE_MAX ? 0 : 1.0 - (double)d / (double)mx;
 }
 
-/* the character similarity of a listed entry, its source fetched and tokenized again */
+/* the character similarity of a listed entry, its source fetched again (code points only: no
+ * tokenizing, which the similarity does not use) */
 static int entry_csim(jisr_tm_ctx *c, tm_top *e)
 {
     if (e->csim >= 0)
@@ -325,8 +326,6 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
     int si = tm_rec_find(&c->rec2, c->o->srclang);
     if (si < 0)
         return tm_txn_corrupt(&c->t, "reading a unit");
-    if ((rc = tm_tokenize(c->rec2.var[si].text.p, c->rec2.var[si].text.n, &c->m2)) < 0)
-        return rc;
     e->csim = tm_char_sim(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n);
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "corpus/corpus_int.h"
 #include "text/text.h"
 #include "util/utf8.h"
+#include "util/util_int.h"
 
 static const char *const drop_names[JISR_DROP_N] = {"score",        "too-short",     "too-long",
                                                     "length-ratio", "wrong-script",  "untranslated",
@@ -26,48 +27,10 @@ const char *jisr_drop_name(jisr_drop d)
     return (unsigned)d < JISR_DROP_N ? drop_names[d] : "kept";
 }
 
-typedef struct hset {
-    uint64_t *v;
-    size_t n, cap; /* cap a power of two */
-} hset;
-
-/* 1 when h was already there; 0 when added; <0 out of memory */
-static int hset_add(hset *s, uint64_t h)
-{
-    if (!h)
-        h = 1;
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4096;
-        uint64_t *v = calloc(cap, sizeof *v);
-        if (!v)
-            return JISR_ENOMEM;
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i])
-                continue;
-            size_t k = s->v[i] & (cap - 1);
-            while (v[k])
-                k = (k + 1) & (cap - 1);
-            v[k] = s->v[i];
-        }
-        free(s->v);
-        s->v = v;
-        s->cap = cap;
-    }
-    size_t k = h & (s->cap - 1);
-    while (s->v[k]) {
-        if (s->v[k] == h)
-            return 1;
-        k = (k + 1) & (s->cap - 1);
-    }
-    s->v[k] = h;
-    s->n++;
-    return 0;
-}
-
 struct jisr_filter {
     jisr_filter_opts o;
     int script[2]; /* 1 Arabic, 2 Latin, 0 not checked */
-    hset exact, near;
+    jisr_u64set exact, near;
     jisr_buf a, b, c;
 };
 
@@ -104,8 +67,8 @@ void jisr_filter_free(jisr_filter *f)
 {
     if (!f)
         return;
-    free(f->exact.v);
-    free(f->near.v);
+    jisr_u64set_free(&f->exact);
+    jisr_u64set_free(&f->near);
     jisr_buf_free(&f->a);
     jisr_buf_free(&f->b);
     jisr_buf_free(&f->c);
@@ -215,15 +178,11 @@ int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *
     if (f->o.keep_duplicates)
         return JISR_DROP_N;
     uint64_t pe = es * 0x9E3779B97F4A7C15ULL ^ et, pn = ns * 0x9E3779B97F4A7C15ULL ^ nt;
-    int dup = hset_add(&f->exact, pe);
-    if (dup < 0)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    if (dup)
-        return JISR_DROP_DUPLICATE;
-    int near = hset_add(&f->near, pn);
-    if (near < 0)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-    if (near)
-        return JISR_DROP_NEAR_DUPLICATE;
+    int added = jisr_u64set_add(&f->exact, pe);
+    if (added <= 0)
+        return added < 0 ? added : JISR_DROP_DUPLICATE;
+    added = jisr_u64set_add(&f->near, pn);
+    if (added <= 0)
+        return added < 0 ? added : JISR_DROP_NEAR_DUPLICATE;
     return JISR_DROP_N;
 }

@@ -113,6 +113,23 @@ static void test_json_string(void **state)
     jisr_buf_free(&b);
 }
 
+static void test_u64set(void **state)
+{
+    (void)state;
+    jisr_u64set s = {0};
+    for (uint64_t i = 0; i < 10000; i++)
+        assert_int_equal(jisr_u64set_add(&s, i * 0x9E3779B97F4A7C15ULL), 1);
+    assert_int_equal(s.n, 10000);
+    for (uint64_t i = 0; i < 10000; i++)
+        assert_int_equal(jisr_u64set_add(&s, i * 0x9E3779B97F4A7C15ULL), 0);
+    assert_int_equal(s.n, 10000); /* 0 (i = 0) is stored as 1: adding 1 finds it */
+    assert_int_equal(jisr_u64set_add(&s, 1), 0);
+    jisr_u64set_free(&s);
+    assert_null(s.v);
+    assert_int_equal(jisr_u64set_add(&s, 7), 1);
+    jisr_u64set_free(&s);
+}
+
 static void test_markup(void **state)
 {
     (void)state;
@@ -540,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_markup),
+        cmocka_unit_test(test_u64set),
         cmocka_unit_test(test_lines_memory),
         cmocka_unit_test(test_lines_bad),
         cmocka_unit_test_setup_teardown(test_outfile_regular, setup_outdir, teardown_outdir),

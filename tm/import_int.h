@@ -68,13 +68,6 @@ typedef struct tm_batch {
     struct tm_batch *next;
 } tm_batch;
 
-/* The word keys an import has already handed to the writer (language hash mixed with the key
- * hash), so that each goes to the vocabulary once per import (vocab.c). */
-typedef struct tm_wset {
-    uint64_t *v;
-    size_t cap, n;
-} tm_wset;
-
 /* The dedupe index in memory: dedupe key → id, open addressing (an empty slot has id 0; ids
  * start at 1), several ids per key allowed (different units whose hashes collide). It mirrors
  * the memory's `dedupe` runs (store.c), loaded when the first batch is written and topped up
@@ -137,7 +130,8 @@ struct jisr_tm_import {
     tm_dset known;       /* the memory's dedupe index, complete for ids below known_upto */
     uint64_t known_upto; /* 0 = not loaded yet */
     tm_dset inbatch;     /* new units of the batch being written: dedupe key → index + 1 */
-    tm_wset vseen;       /* producer: words sent to the vocabulary */
+    jisr_u64set vseen;   /* producer: word keys (language hash mixed in) already sent to
+                          * the vocabulary, so each goes once per import (vocab.c) */
     int64_t now;         /* the creation date of undated units (the import's start) */
     jisr_buf run;        /* the batch's dedupe run being built */
     tm_rec rec, rec2;
@@ -156,8 +150,6 @@ int tm_same_unit(const tm_rec *a, const tm_rec *b);
  * 0. */
 int tm_unit_check(const jisr_unit *u, const char *name);
 
-/** Add h to s: 1 when new, 0 when there, <0 out of memory. */
-int tm_wset_add(tm_wset *s, uint64_t h);
 /** Queue the words of imp->toks (the first variant of language hash lh) that this import has
  * not sent yet for the vocabulary of batch b. */
 int tm_batch_vocab(jisr_tm_import *imp, tm_batch *b, uint64_t lh);

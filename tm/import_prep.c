@@ -140,44 +140,13 @@ static size_t distinct_terms(jisr_tm_import *imp, uint64_t *t, size_t n)
     return m;
 }
 
-int tm_wset_add(tm_wset *s, uint64_t h)
-{
-    if (!h)
-        h = 1;
-    if (2 * (s->n + 1) > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 4096;
-        uint64_t *v = calloc(cap, sizeof *v);
-        if (!v)
-            return jisr_oom(cap * sizeof *v);
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->v[i]) {
-                size_t k = s->v[i] & (cap - 1);
-                while (v[k])
-                    k = (k + 1) & (cap - 1);
-                v[k] = s->v[i];
-            }
-        free(s->v);
-        s->v = v;
-        s->cap = cap;
-    }
-    size_t k = h & (s->cap - 1);
-    while (s->v[k]) {
-        if (s->v[k] == h)
-            return 0;
-        k = (k + 1) & (s->cap - 1);
-    }
-    s->v[k] = h;
-    s->n++;
-    return 1;
-}
-
 int tm_batch_vocab(jisr_tm_import *imp, tm_batch *b, uint64_t lh)
 {
     for (size_t k = 0; k < imp->toks.n; k++) {
         const tm_tok *x = &imp->toks.v[k];
         if (x->kind != TM_WORD || !tm_vocab_word_ok(x->kp, x->kl))
             continue;
-        int rc = tm_wset_add(&imp->vseen, lh * 0x9E3779B97F4A7C15ULL ^ x->hk);
+        int rc = jisr_u64set_add(&imp->vseen, lh * 0x9E3779B97F4A7C15ULL ^ x->hk);
         if (rc <= 0) {
             if (rc < 0)
                 return rc;

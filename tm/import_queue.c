@@ -379,7 +379,7 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     pthread_cond_destroy(&imp->cv);
     tm_dset_free(&imp->known);
     tm_dset_free(&imp->inbatch);
-    free(imp->vseen.v);
+    jisr_u64set_free(&imp->vseen);
     jisr_buf_free(&imp->run);
     free(imp->ptmp);
     free(imp->ukeys);

@@ -39,7 +39,7 @@ typedef struct rx {
     uint32_t *ids;
     size_t idcap;
     uint32_t run_first; /* first id of the batch (its dedupe run's key) */
-    tm_wset vseen;      /* words already put in the vocabulary */
+    jisr_u64set vseen;  /* words already put in the vocabulary */
     size_t in_batch;
 } rx;
 
@@ -143,7 +143,7 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
             const tm_tok *w = &x->toks.v[k];
             if (w->kind != TM_WORD)
                 continue;
-            if ((rc = tm_wset_add(&x->vseen, lh * 0x9E3779B97F4A7C15ULL ^ w->hk)) < 0)
+            if ((rc = jisr_u64set_add(&x->vseen, lh * 0x9E3779B97F4A7C15ULL ^ w->hk)) < 0)
                 return rc;
             if (rc)
                 tm_vocab_put(&x->t, lh, w->kp, w->kl);
@@ -192,8 +192,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
     x->npost = 0;
     x->in_batch = 0;
     jisr_buf_reset(&x->run);
-    free(x->vseen.v); /* a retry after growing the map starts the vocabulary again */
-    memset(&x->vseen, 0, sizeof x->vseen);
+    jisr_u64set_free(&x->vseen); /* a retry after growing the map starts the vocabulary again */
     MDB_val k, d;
     for (int f = tm_cur_get(&cur, &k, &d, MDB_FIRST, "reading the units"); f && !t->rc;
          f = tm_cur_get(&cur, &k, &d, MDB_NEXT, "reading the units")) {
@@ -263,7 +262,7 @@ int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *o)
     jisr_buf_free(&x->scratch);
     jisr_buf_free(&x->run);
     free(x->post);
-    free(x->vseen.v);
+    jisr_u64set_free(&x->vseen);
     free(x->terms);
     free(x->ids);
     free(x);

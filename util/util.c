@@ -110,6 +110,43 @@ void jisr_error_format(char *out, size_t outsz)
         snprintf(out, outsz, "%s", msg);
 }
 
+int jisr_u64set_add(jisr_u64set *s, uint64_t h)
+{
+    if (!h)
+        h = 1;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4096;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return jisr_oom(cap * sizeof *v);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i]) {
+                size_t k = s->v[i] & (cap - 1);
+                while (v[k])
+                    k = (k + 1) & (cap - 1);
+                v[k] = s->v[i];
+            }
+        free(s->v);
+        s->v = v;
+        s->cap = cap;
+    }
+    size_t k = h & (s->cap - 1);
+    while (s->v[k]) {
+        if (s->v[k] == h)
+            return 0;
+        k = (k + 1) & (s->cap - 1);
+    }
+    s->v[k] = h;
+    s->n++;
+    return 1;
+}
+
+void jisr_u64set_free(jisr_u64set *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
 int jisr_buf_markup(jisr_buf *b, const char *s, int apos)
 {
     int rc = 0;

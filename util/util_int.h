@@ -34,6 +34,17 @@ static inline int jisr_grow(void **p, size_t *cap, size_t need, size_t elem)
  * Used where a capacity field would cost memory on every small object (a unit's variants). */
 int jisr_grow_pow2(void **p, size_t n, size_t elem);
 
+/** A set of 64-bit hashes (open addressing; 0 is stored as 1): zero-initialise ({0}), free
+ * with jisr_u64set_free. */
+typedef struct jisr_u64set {
+    uint64_t *v;
+    size_t n, cap; /* cap a power of two, or 0 */
+} jisr_u64set;
+/** Add h: 1 when it was new, 0 when already there, JISR_ENOMEM (recorded) when growing failed. */
+int jisr_u64set_add(jisr_u64set *s, uint64_t h);
+/** Free the set and leave it empty, ready for reuse. */
+void jisr_u64set_free(jisr_u64set *s);
+
 /** Append the NUL-terminated s (NULL: nothing) to b with & < > " escaped as XML and HTML
  * character references, and ' too when apos is non-zero (HTML attribute values that may be
  * single-quoted): for markup written inside the library (review pages, reports, inline tags).

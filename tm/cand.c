@@ -999,6 +999,8 @@ int tm_indexed(jisr_tm_ctx *c)
                     rc = bucket_pass(c, &x, b0 - d);
             }
         }
+        if (rc == 0 && !c->late) /* short texts: the character search at the same bar (§4.5) */
+            rc = tm_short_pass(c);
         if (c->nbest == c->o->max_results && c->best[c->nbest - 1].score >= tm_eff_min(c))
             break; /* full at this pass's threshold: the rest are below it */
         c->repass = c->nbest > 0;

@@ -195,6 +195,7 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
     if (c->q.n == 0)
         return 0;
     c->qlens = tm_key_lengths(&c->q);
+    tm_short_query(c);
     c->ksplit = c->kcomp = 0; /* set by the index path (cand.c) */
     c->pass_min = 0;
     c->repass = 0;

@@ -92,6 +92,16 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
     }
 }
 
+/* Short texts (short.c): points taken off the character score before it is compared with the
+ * word score (tuned on the evaluation's dev part, docs/matching.md §8). */
+#define TM_SHORT_PEN 0
+/* the query's character form, its distinct code points and their position masks (Myers) */
+typedef struct tm_shortq {
+    size_t n, nd;
+    uint32_t cp[TM_SHORT_MAXCP], dc[TM_SHORT_MAXCP];
+    uint64_t dm[TM_SHORT_MAXCP];
+} tm_shortq;
+
 /* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match
  * needing no agreement change first; then the character similarity of the normalised texts
  * (computed only when such a tie needs it: csim < 0 until then); then the later change date;
@@ -240,6 +250,7 @@ struct jisr_tm_ctx {
     size_t vcache_txn; /* the transaction id the cache is valid for */
     uint32_t kcomp;    /* compound sites of the query: splits and joins */
     uint64_t qlens;    /* the query's key lengths */
+    tm_shortq sh;      /* the query's character form when it is short (short.c) */
 };
 
 /* cand.c */
@@ -247,6 +258,16 @@ struct jisr_tm_ctx {
 int tm_scan_all(jisr_tm_ctx *c);
 /** Candidates from the index, bucket by bucket, each scored. */
 int tm_indexed(jisr_tm_ctx *c);
+
+/* short.c */
+/** The query's character form (after tokenizing it; c->sh.n = 0 when it is not short). */
+void tm_short_query(jisr_tm_ctx *c);
+/** The character score of the query against tokenized unit m, penalty taken off; −1 when
+ * either is not short. */
+int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m);
+/** The index path's character search at the current bar: every short unit whose character
+ * score can reach it is scored (docs/matching.md §4.5). */
+int tm_short_pass(jisr_tm_ctx *c);
 
 /* score.c */
 /** Score the record in c->rec (unit id) against the query and offer it to the top list; cub is

@@ -559,7 +559,14 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
      * results stay exactly those of scoring everything) */
     int min = tm_eff_min(c);
     uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
-    if (cub != UINT32_MAX) {
+    int rc, cs = -1, tok = 0; /* a short query: the unit's character score first (short.c) */
+    if (c->sh.n) {
+        if ((rc = tm_tokenize(sv->text.p, sv->text.n, &c->m)) < 0)
+            return rc;
+        tok = 1;
+        cs = tm_short_score(c, &c->m);
+    }
+    if (cub != UINT32_MAX && cs < min) {
         /* exact filters on the stored lengths before tokenizing (docs/matching.md §4, §4.1); a
          * compound site of the query loosens Lemma 1 by 105 and lets a split save two of the
          * unit's words (and a hyphen) for one shared query word */
@@ -580,12 +587,12 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * w)
             return 0;
     }
-    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
-    if (rc < 0)
+    if (!tok && (rc = tm_tokenize(sv->text.p, sv->text.n, &c->m)) < 0)
         return rc;
     if ((rc = ensure_row(c, c->m.n)) < 0)
         return rc;
-    if (cub != UINT32_MAX && c->lcs.usable) { /* Lemma 4 with the order-aware L (above) */
+    if (cub != UINT32_MAX && c->lcs.usable &&
+        cs < min) { /* Lemma 4 with the order-aware L (above) */
         uint32_t wm2 = c->m.w100, ww = wq > wm2 ? wq : wm2, lm2 = c->m.nlight;
         size_t L = lcs_bound(c, &c->m);
         uint32_t ks = (uint32_t)L < c->ksplit ? (uint32_t)L : c->ksplit;
@@ -598,12 +605,15 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     /* the candidate's compound sites, only where a query word is as long as the join */
     if ((rc = tm_joins_of(&c->m, c->qlens, &c->mj)) < 0)
         return rc;
-    uint32_t maxd = max_dist(min, wq, c->m.w100);
+    /* the whole distance when the character score reaches min (it ranks ties, §2) */
+    uint32_t maxd = cs >= min ? UINT32_MAX - 1 : max_dist(min, wq, c->m.w100);
     uint32_t d = tm_distance(c, &c->q, &c->qj, &c->m, &c->mj, maxd, c->row);
     if (d > maxd)
         return 0;
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
     int s = score_of(d, wq, c->m.w100, ident);
+    if (cs > s) /* a short query and unit: the larger of the word and character scores */
+        s = cs;
     if (s < min)
         return 0;
     /* placeables (placeable.c): points off for tag differences and for numbers whose agreement

@@ -34,9 +34,9 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    2 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    3 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
-       * dots one token; tags weigh nothing */
+       * dots one token; tags weigh nothing. 3: short texts' character terms (short.c) */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -165,6 +165,15 @@ static inline unsigned tm_light_band(uint32_t nheavy, uint32_t w100)
  * term) into terms (room for t->n + 1); returns their number. A term may repeat (the capped
  * occurrence and number terms): callers deduplicate. */
 size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
+/* Short texts (short.c, docs/matching.md §2.6, §4.5): a text whose character form (its tokens'
+ * normalised forms, tags left out, one space at each gap) has 1 to TM_SHORT_MAXCP code points
+ * is also indexed under one term per (code point, occurrence), in the bucket of its length. */
+#define TM_SHORT_MAXCP 48
+/** The character form of t into cp (room for TM_SHORT_MAXCP): its length, 0 when not short. */
+size_t tm_short_form(const tm_toks *t, uint32_t *cp);
+/** The posting keys of a short text's character terms in language lh into keys (room for
+ * TM_SHORT_MAXCP), all distinct; 0 when not short. */
+size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys);
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
 {

@@ -305,7 +305,8 @@ JISR_API void jisr_tm_ctx_free(jisr_tm_ctx *c);
 JISR_API int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
                                jisr_tm_matches *out);
 
-/** Score two texts of one language as the matcher does (0–100). */
+/** Score two texts of one language by words as the matcher does (0–100; docs/matching.md §2).
+ * A match of two short texts may score higher by characters (§2.6): not included here. */
 JISR_API int jisr_tm_score_texts(const char *a, const char *b, int *score);
 
 /* ---- several memories ------------------------------------------------------------------ */

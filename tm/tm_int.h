@@ -168,7 +168,7 @@ size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
 /* Short texts (short.c, docs/matching.md §2.6, §4.5): a text whose character form (its tokens'
  * normalised forms, tags left out, one space at each gap) has 1 to TM_SHORT_MAXCP code points
  * is also indexed under one term per (code point, occurrence), in the bucket of its length. */
-#define TM_SHORT_MAXCP 48
+#define TM_SHORT_MAXCP 64 /* the query fits one word of Myers' distance */
 /** The character form of t into cp (room for TM_SHORT_MAXCP): its length, 0 when not short. */
 size_t tm_short_form(const tm_toks *t, uint32_t *cp);
 /** The posting keys of a short text's character terms in language lh into keys (room for

@@ -184,32 +184,83 @@ static int cmp_acc(const void *a, const void *b, void *arg)
     return x < y ? -1 : x > y;
 }
 
+/* A query term in one length: its chunks in the scan's chunk array, and their ids. */
+typedef struct sterm {
+    size_t c0, nc;
+    uint64_t df;
+} sterm;
+
 typedef struct sscan {
     tm_cur cur;
     uint64_t lh;
     uint64_t terms[TM_SHORT_MAXCP];
+    sterm st[TM_SHORT_MAXCP];
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t nids, idcap, ntouch, tcap;
 } sscan;
 
-/* One form length l: count the shared terms of its units, score those reaching need. */
+static int cmp_sterm(const void *a, const void *b)
+{
+    const sterm *x = a, *y = b;
+    return x->df < y->df ? -1 : x->df > y->df;
+}
+
+/* Verification reads a term's postings while they are at most VERIFY_IDS per candidate (else
+ * fetching the candidates is cheaper). */
+#define VERIFY_IDS 32
+
+static int decode_term(sscan *s, const sterm *t)
+{
+    s->nids = 0;
+    int rc = 0;
+    for (size_t k = 0; k < t->nc && rc == 0; k++)
+        rc = tm_post_decode(&s->ch[t->c0 + k].k, &s->ch[t->c0 + k].v, &s->ids, &s->nids, &s->idcap);
+    return rc;
+}
+
+/* The unit in c->rec (id): its character score when its source is short, else −1. */
+static int unit_char_score(jisr_tm_ctx *c, int *cs)
+{
+    *cs = -1;
+    int si = tm_rec_find(&c->rec, c->o->srclang);
+    if (si < 0)
+        return 0;
+    const tm_rvar *sv = &c->rec.var[si];
+    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
+    if (rc < 0)
+        return rc;
+    *cs = tm_short_score(c, &c->m);
+    return 0;
+}
+
+/* One form length l (docs/matching.md §4.5): prefix filtering over the query's terms — a unit
+ * sharing need terms holds one of any lq − need + 1 of them, so the rarest that many give every
+ * candidate —, the other terms counted where cheap, then the candidates most shared first: a
+ * unit whose character score is below the bar is left (the word walk of the same pass has
+ * offered it if its word score reaches the bar), the others scored in full. */
 static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
 {
     size_t lq = c->sh.n;
     int rc = 0;
     s->ntouch = 0;
+    s->nch = 0;
+    size_t need = need_of(lq, l, tm_eff_min(c));
     for (size_t i = 0; i < lq && rc == 0; i++) {
-        uint64_t df = 0;
-        s->nch = 0;
-        if ((rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[i], (unsigned)l), (unsigned)l,
-                                 &s->ch, &s->nch, &s->chcap, &df)) < 0)
-            break;
-        s->nids = 0;
-        for (size_t k = 0; k < s->nch && rc == 0; k++)
-            rc = tm_post_decode(&s->ch[k].k, &s->ch[k].v, &s->ids, &s->nids, &s->idcap);
-        if (rc < 0 || (rc = JISR_GROW(s->touched, s->tcap, s->ntouch + s->nids)) < 0)
+        s->st[i].c0 = s->nch;
+        s->st[i].df = 0;
+        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[i], (unsigned)l), (unsigned)l,
+                            &s->ch, &s->nch, &s->chcap, &s->st[i].df);
+        s->st[i].nc = s->nch - s->st[i].c0;
+    }
+    if (rc < 0)
+        return rc;
+    qsort(s->st, lq, sizeof *s->st, cmp_sterm);
+    size_t np = lq - need + 1, i = 0; /* need ≤ lq inside the window */
+    for (; i < np && rc == 0; i++) {
+        if ((rc = decode_term(s, &s->st[i])) < 0 ||
+            (rc = JISR_GROW(s->touched, s->tcap, s->ntouch + s->nids)) < 0)
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
@@ -219,26 +270,30 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 s->touched[s->ntouch++] = id;
         }
     }
-    if (rc < 0) {
-        for (size_t k = 0; k < s->ntouch; k++)
-            c->acc[s->touched[k]] = 0;
-        return rc;
+    for (; i < lq && rc == 0 && s->st[i].df <= VERIFY_IDS * (uint64_t)s->ntouch; i++) {
+        if ((rc = decode_term(s, &s->st[i])) < 0)
+            break;
+        for (size_t k = 0; k < s->nids; k++) {
+            uint32_t id = s->ids[k];
+            if (id < c->acccap && c->acc[id])
+                c->acc[id]++;
+        }
     }
+    size_t rest = lq - i; /* terms not counted: each may still be shared */
     size_t alive = 0;
-    size_t need = need_of(lq, l, tm_eff_min(c));
     for (size_t k = 0; k < s->ntouch; k++) {
         uint32_t id = s->touched[k];
-        if (c->acc[id] >= need)
+        if (rc == 0 && c->acc[id] + rest >= need)
             s->touched[alive++] = id;
         else
             c->acc[id] = 0;
     }
     if (alive > 1)
         qsort_r(s->touched, alive, sizeof *s->touched, cmp_acc, c->acc);
-    size_t k = 0;
-    for (; rc == 0 && k < alive; k++) {
+    for (size_t k = 0; rc == 0 && k < alive; k++) {
         uint32_t id = s->touched[k];
-        if (c->acc[id] < need_of(lq, l, tm_eff_min(c)))
+        int m = tm_eff_min(c);
+        if (c->acc[id] + rest < need_of(lq, l, m))
             break; /* sorted by shared count: no later one reaches the bar either */
         int listed = 0;
         for (size_t b = 0; b < c->nbest && !listed; b++)
@@ -251,8 +306,13 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 break;
             continue; /* deleted: its postings are removed lazily */
         }
+        int cs;
         if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0 ||
-            (rc = tm_score_rec(c, id, UINT32_MAX)) < 0 || (rc = tm_late(c) ? 1 : 0) != 0)
+            (rc = unit_char_score(c, &cs)) < 0)
+            break;
+        if (cs < m) /* its word score, if it reaches m, was offered by the word walk */
+            continue;
+        if ((rc = tm_score_rec(c, id, UINT32_MAX)) < 0 || (rc = tm_late(c) ? 1 : 0) != 0)
             break;
     }
     for (size_t j = 0; j < alive; j++) /* leave the accumulator all zero */

@@ -159,7 +159,7 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
         for (size_t k = 0; k < nt; k++)
             if (k == 0 || x->terms[k] != x->terms[k - 1])
                 x->post[x->npost++] = (rx_post){tm_post_key(lh, x->terms[k], bucket), id};
-        uint64_t sk[TM_SHORT_MAXCP]; /* short texts' characters */
+        uint64_t sk[2 * TM_SHORT_MAXCP]; /* short texts' characters */
         size_t ns = tm_short_keys(&x->toks, lh, sk);
         if ((rc = JISR_GROW(x->post, x->postcap, x->npost + ns)) < 0)
             return rc;

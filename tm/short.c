@@ -71,7 +71,15 @@ static uint64_t char_term(uint32_t c, uint32_t k)
     return tm_hash(v, sizeof v, TM_SHORTKEY);
 }
 
-/* The terms of a form, each (code point, occurrence) once. */
+/* The term of the k-th occurrence of the pair (c, e). */
+static uint64_t pair_term(uint32_t c, uint32_t e, uint32_t k)
+{
+    uint32_t v[3] = {c, e, k};
+    return tm_hash(v, sizeof v, TM_SHORTKEY + 1);
+}
+
+/* The terms of a form, each (code point, occurrence) once, into terms[0..n), and each (pair of
+ * adjacent code points, occurrence) once into terms[n..2n − 1): 2n − 1 terms. */
 static size_t form_terms(const uint32_t *cp, size_t n, uint64_t *terms)
 {
     for (size_t i = 0; i < n; i++) {
@@ -80,18 +88,23 @@ static size_t form_terms(const uint32_t *cp, size_t n, uint64_t *terms)
             k += cp[j] == cp[i];
         terms[i] = char_term(cp[i], k);
     }
-    return n;
+    for (size_t i = 0; i + 1 < n; i++) {
+        uint32_t k = 1;
+        for (size_t j = 0; j < i; j++)
+            k += cp[j] == cp[i] && cp[j + 1] == cp[i + 1];
+        terms[n + i] = pair_term(cp[i], cp[i + 1], k);
+    }
+    return n ? 2 * n - 1 : 0;
 }
 
 size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys)
 {
     uint32_t cp[TM_SHORT_MAXCP];
-    uint64_t terms[TM_SHORT_MAXCP];
-    size_t n = tm_short_form(t, cp);
-    form_terms(cp, n, terms);
-    for (size_t i = 0; i < n; i++)
+    uint64_t terms[2 * TM_SHORT_MAXCP];
+    size_t n = tm_short_form(t, cp), nt = form_terms(cp, n, terms);
+    for (size_t i = 0; i < nt; i++)
         keys[i] = tm_post_key(lh, terms[i], (unsigned)n);
-    return n;
+    return nt;
 }
 
 /* Levenshtein distance of the query's form (prepared: c->sh.peq) and b[0..bn), by Myers'
@@ -156,11 +169,20 @@ int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)
     return (s > 99 ? 99 : s) - TM_SHORT_PEN;
 }
 
-/* The fewest shared terms a unit of form length l needs to reach m (docs/matching.md §4.5). */
+/* The fewest shared code point terms a unit of form length l needs to reach m (Lemma 5,
+ * docs/matching.md §4.5). */
 static size_t need_of(size_t lq, size_t l, int m)
 {
     size_t L = lq > l ? lq : l;
     return ((size_t)(m + TM_SHORT_PEN) * L + 99) / 100;
+}
+
+/* The fewest shared pair terms (Lemma 6: L − 1 − 2·dmax, dmax = L − need_of), 0 when that bound
+ * says nothing. */
+static size_t need2_of(size_t lq, size_t l, int m)
+{
+    size_t L = lq > l ? lq : l, dmax = L - need_of(lq, l, m);
+    return L - 1 > 2 * dmax ? L - 1 - 2 * dmax : 0;
 }
 
 static int acc_grow(jisr_tm_ctx *c, uint32_t id)
@@ -193,8 +215,8 @@ typedef struct sterm {
 typedef struct sscan {
     tm_cur cur;
     uint64_t lh;
-    uint64_t terms[TM_SHORT_MAXCP];
-    sterm st[TM_SHORT_MAXCP];
+    uint64_t terms[2 * TM_SHORT_MAXCP];
+    sterm st[2 * TM_SHORT_MAXCP];
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
@@ -246,18 +268,24 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     int rc = 0;
     s->ntouch = 0;
     s->nch = 0;
-    size_t need = need_of(lq, l, tm_eff_min(c));
-    for (size_t i = 0; i < lq && rc == 0; i++) {
+    /* the pair terms when their bound holds (Lemma 6: higher bars), else the code points' */
+    int pairs = need2_of(lq, l, tm_eff_min(c)) > 0;
+    size_t nq = pairs ? lq - 1 : lq;
+    const uint64_t *terms = pairs ? s->terms + lq : s->terms;
+    size_t need = pairs ? need2_of(lq, l, tm_eff_min(c)) : need_of(lq, l, tm_eff_min(c));
+    if (need > nq) /* more shared pairs than the query has: nothing of this length reaches m */
+        return 0;
+    for (size_t i = 0; i < nq && rc == 0; i++) {
         s->st[i].c0 = s->nch;
         s->st[i].df = 0;
-        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[i], (unsigned)l), (unsigned)l,
-                            &s->ch, &s->nch, &s->chcap, &s->st[i].df);
+        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, terms[i], (unsigned)l), (unsigned)l, &s->ch,
+                            &s->nch, &s->chcap, &s->st[i].df);
         s->st[i].nc = s->nch - s->st[i].c0;
     }
     if (rc < 0)
         return rc;
-    qsort(s->st, lq, sizeof *s->st, cmp_sterm);
-    size_t np = lq - need + 1, i = 0; /* need ≤ lq inside the window */
+    qsort(s->st, nq, sizeof *s->st, cmp_sterm);
+    size_t np = nq - need + 1, i = 0; /* need ≤ nq inside the window */
     for (; i < np && rc == 0; i++) {
         if ((rc = decode_term(s, &s->st[i])) < 0 ||
             (rc = JISR_GROW(s->touched, s->tcap, s->ntouch + s->nids)) < 0)
@@ -270,7 +298,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 s->touched[s->ntouch++] = id;
         }
     }
-    for (; i < lq && rc == 0 && s->st[i].df <= VERIFY_IDS * (uint64_t)s->ntouch; i++) {
+    for (; i < nq && rc == 0 && s->st[i].df <= VERIFY_IDS * (uint64_t)s->ntouch; i++) {
         if ((rc = decode_term(s, &s->st[i])) < 0)
             break;
         for (size_t k = 0; k < s->nids; k++) {
@@ -279,7 +307,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 c->acc[id]++;
         }
     }
-    size_t rest = lq - i; /* terms not counted: each may still be shared */
+    size_t rest = nq - i; /* terms not counted: each may still be shared */
     size_t alive = 0;
     for (size_t k = 0; k < s->ntouch; k++) {
         uint32_t id = s->touched[k];
@@ -293,7 +321,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     for (size_t k = 0; rc == 0 && k < alive; k++) {
         uint32_t id = s->touched[k];
         int m = tm_eff_min(c);
-        if (c->acc[id] + rest < need_of(lq, l, m))
+        if (c->acc[id] + rest < (pairs ? need2_of(lq, l, m) : need_of(lq, l, m)))
             break; /* sorted by shared count: no later one reaches the bar either */
         int listed = 0;
         for (size_t b = 0; b < c->nbest && !listed; b++)

@@ -172,7 +172,7 @@ size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
 /** The character form of t into cp (room for TM_SHORT_MAXCP): its length, 0 when not short. */
 size_t tm_short_form(const tm_toks *t, uint32_t *cp);
 /** The posting keys of a short text's character terms in language lh into keys (room for
- * TM_SHORT_MAXCP), all distinct; 0 when not short. */
+ * 2 × TM_SHORT_MAXCP), all distinct; 0 when not short. */
 size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys);
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)

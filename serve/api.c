@@ -7,6 +7,9 @@
  * writes run as jobs on the writer thread (writer.c), and the JSON of queries, concordance,
  * stats and units is the library's shape (mem.c). The tmserver answer
  * [{"source","target","quality","rank"}] is the protocol's own shape and rendered here.
+ * /v1/query takes every option of `jisr query` and answers as it does: a text's inline tags
+ * (tags=) read by the library's jisr_tm_query_markup, the matches as JSON, text or one TMX
+ * document (format=) rendered by the library (qans below).
  */
 #define _GNU_SOURCE /* fopencookie */
 #include <stdio.h>
@@ -618,11 +621,10 @@ static int qans_text(qans *a, const char *raw, const char *where)
 /* Finish and send the answer (rc: how the texts went; 1 = already answered). */
 static void qans_close(qans *a, int rc)
 {
-    if (a->w) {
-        int wc = jisr_writer_close(a->w);
-        if (rc == 0 && wc < 0)
-            rc = wc;
-    }
+    if (a->w && rc != 0)
+        jisr_writer_abort(a->w);
+    else if (a->w)
+        rc = jisr_writer_close(a->w);
     if (a->f && fclose(a->f) != 0 && rc == 0)
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc == 0 && a->fmt == SRV_QFMT_JSON && a->post)

@@ -245,10 +245,15 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     double llr = 0;
     if (x->lexical) {
         int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
+        /* an outlier holds words of everything: its matches with a sentence that is not one
+         * are chance and count for neither (model 2) */
+        const unsigned char *os = x->v2 ? x->d->outl : NULL, *ot = os ? os + x->d->ns : NULL;
         for (size_t s = i - (size_t)na; s < i; s++) {
             double acc = 0;
             for (size_t t = j - (size_t)nb; t < j; t++) {
                 const float *ms, *mt;
+                if (os && os[s] != ot[t])
+                    continue;
                 cov_at(x, s, t, &ms, &mt);
                 acc += ms[kb];
             }
@@ -262,6 +267,8 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
             double acc = 0;
             for (size_t s = i - (size_t)na; s < i; s++) {
                 const float *ms, *mt;
+                if (os && os[s] != ot[t])
+                    continue;
                 cov_at(x, s, t, &ms, &mt);
                 acc += mt[ka];
             }
@@ -359,6 +366,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
     size_t ns = d->ns, nt = d->nt;
     int rc = 0;
     double *post = NULL;
+    size_t *nout = NULL; /* prefix counts of outliers, source then target */
     x.sc = malloc((ns + 1) * sizeof *x.sc);
     x.tc = malloc((nt + 1) * sizeof *x.tc);
     x.ws = malloc((ns + 1) * sizeof *x.ws);
@@ -409,8 +417,26 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
         }
     }
     const al_params *P = &a->params;
-    al_gap gap = {
-        {P->prior[1], P->prior[2]}, P->gap_extend, P->edge_open, P->edge_extend, EDGE_MAX};
+    al_gap gap = {{P->prior[1], P->prior[2]},
+                  P->gap_extend,
+                  P->edge_open,
+                  P->edge_extend,
+                  EDGE_MAX,
+                  {NULL, NULL}};
+    if (x.v2 && d->outl) {
+        /* outliers are transparent to unaligned runs (al_gap) */
+        if (!(nout = malloc((ns + nt + 2) * sizeof *nout))) {
+            rc = jisr_oom(0);
+            goto done;
+        }
+        nout[0] = nout[ns + 1] = 0;
+        for (size_t k = 0; k < ns; k++)
+            nout[k + 1] = nout[k] + d->outl[k];
+        for (size_t k = 0; k < nt; k++)
+            nout[ns + 2 + k] = nout[ns + 1 + k] + d->outl[ns + k];
+        gap.nout[0] = nout;
+        gap.nout[1] = nout + ns + 1;
+    }
     al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post, x.v2 ? &gap : NULL};
     if (x.v2 && pass == 2)
         o.temp = a->params.post_temp;
@@ -437,5 +463,6 @@ done:
     free(x.ms);
     free(x.mt);
     free(post);
+    free(nout);
     return rc;
 }

@@ -423,8 +423,12 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
                   P->edge_extend,
                   EDGE_MAX,
                   {NULL, NULL}};
-    if (x.v2 && d->outl) {
-        /* outliers are transparent to unaligned runs (al_gap) */
+    size_t nouts = 0;
+    for (size_t k = 0; x.v2 && d->outl && k < ns + nt; k++)
+        nouts += d->outl[k];
+    if (nouts) {
+        /* outliers are transparent to unaligned runs and the band (al_gap); a document without
+         * any keeps the plain arithmetic */
         if (!(nout = malloc((ns + nt + 2) * sizeof *nout))) {
             rc = jisr_oom(0);
             goto done;

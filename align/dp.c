@@ -295,7 +295,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
     const size_t *nos = gap_opts ? gap_opts->nout[0] : NULL;
     colmap cmap = {0}, *cm = NULL;
     size_t ns1 = ns, nt1 = nt;
-    if (nos && gap_opts->nout[1] && (nos[ns] || gap_opts->nout[1][nt])) {
+    if (nos && gap_opts->nout[1]) {
         cmap.nout = gap_opts->nout[1];
         cmap.n = nt - cmap.nout[nt];
         cmap.first = malloc((cmap.n + 1) * sizeof *cmap.first);
@@ -311,8 +311,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
         cm = &cmap;
         ns1 = ns - nos[ns];
         nt1 = cmap.n;
-    } else
-        nos = NULL;
+    }
     size_t w = opts ? opts->band : 0;
     if (w == 0)
         w = (ns1 + 1) * (nt1 + 1) <= FULL_GRID_CELLS ? zmax(ns1, nt1) : DEFAULT_BAND;

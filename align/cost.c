@@ -50,6 +50,7 @@ typedef struct cctx {
     size_t *clo, *cn, *coff;
     float (*ms)[3], (*mt)[3];
     size_t ccap;
+    const unsigned char *outl; /* model 2, a document with outliers: d->outl, else NULL */
 } cctx;
 
 /* What a bead's cost is made of (for the score). */
@@ -161,9 +162,12 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
                 }
             }
             size_t k = x->coff[s] + (t - x->clo[s]);
+            /* an outlier holds words of everything: its matches with a sentence that is not
+             * one are chance and count for neither (two outliers may still match) */
+            int chance = x->outl && x->outl[s] != x->outl[d->ns + t];
             for (int q = 0; q < 3; q++) {
-                x->ms[k][q] = (float)ms[q];
-                x->mt[k][q] = (float)mt[q];
+                x->ms[k][q] = chance ? 0.0f : (float)ms[q];
+                x->mt[k][q] = chance ? 0.0f : (float)mt[q];
             }
             /* outliers match everything by chance: not part of what a neighbour brings */
             if (d->outl && (d->outl[s] || d->outl[d->ns + t]))
@@ -245,15 +249,10 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     double llr = 0;
     if (x->lexical) {
         int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
-        /* an outlier holds words of everything: its matches with a sentence that is not one
-         * are chance and count for neither (model 2) */
-        const unsigned char *os = x->v2 ? x->d->outl : NULL, *ot = os ? os + x->d->ns : NULL;
         for (size_t s = i - (size_t)na; s < i; s++) {
             double acc = 0;
             for (size_t t = j - (size_t)nb; t < j; t++) {
                 const float *ms, *mt;
-                if (os && os[s] != ot[t])
-                    continue;
                 cov_at(x, s, t, &ms, &mt);
                 acc += ms[kb];
             }
@@ -267,8 +266,6 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
             double acc = 0;
             for (size_t s = i - (size_t)na; s < i; s++) {
                 const float *ms, *mt;
-                if (os && os[s] != ot[t])
-                    continue;
                 cov_at(x, s, t, &ms, &mt);
                 acc += mt[ka];
             }
@@ -426,6 +423,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
     size_t nouts = 0;
     for (size_t k = 0; x.v2 && d->outl && k < ns + nt; k++)
         nouts += d->outl[k];
+    x.outl = nouts ? d->outl : NULL;
     if (nouts) {
         /* outliers are transparent to unaligned runs and the band (al_gap); a document without
          * any keeps the plain arithmetic */

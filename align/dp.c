@@ -110,28 +110,38 @@ static void band_from_path(band *bd, size_t ns, const size_t *pi, const size_t *
     }
 }
 
-static inline double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
-                              size_t nb)
+/* gap_cost for a document with outliers: those of the run cost open each, apart from the run;
+ * the rest is costed as if they were absent */
+static double gap_cost_outl(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
+                            size_t nb)
 {
     size_t k = na + nb, n = na ? ns : nt, end = na ? i : j, oi = na ? j : i, on = na ? nt : ns;
-    double outl = 0;
     const size_t *no = g->nout[na ? 0 : 1], *nother = g->nout[na ? 1 : 0];
-    if (no) {
-        /* count without the outliers: those of the run cost open each, apart from the run */
-        size_t o = no[end] - no[end - k];
-        outl = g->open[na ? 0 : 1] * (double)o;
-        if (o == k)
-            return outl;
-        k -= o;
-        n -= no[n];
-        end -= no[end];
-        on -= nother[on];
-        oi -= nother[oi];
-    }
+    size_t o = no[end] - no[end - k];
+    double outl = g->open[na ? 0 : 1] * (double)o;
+    if (o == k)
+        return outl;
+    k -= o;
+    n -= no[n];
+    end -= no[end];
+    on -= nother[on];
+    oi -= nother[oi];
     int edge = oi == 0 || oi == on;
     edge = edge && (end <= g->edge_max || end - k + g->edge_max >= n);
     return outl + (edge ? g->edge_open + g->edge_extend * (double)(k - 1)
                         : g->open[na ? 0 : 1] + g->extend * (double)(k - 1));
+}
+
+static inline double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
+                              size_t nb)
+{
+    if (g->nout[0])
+        return gap_cost_outl(g, ns, nt, i, j, na, nb);
+    size_t k = na + nb, n = na ? ns : nt, end = na ? i : j;
+    int edge = na ? (j == 0 || j == nt) : (i == 0 || i == ns);
+    edge = edge && (end <= g->edge_max || end - k + g->edge_max >= n);
+    return edge ? g->edge_open + g->edge_extend * (double)(k - 1)
+                : g->open[na ? 0 : 1] + g->extend * (double)(k - 1);
 }
 
 /* The cost of shape (a, b) ending at (i, j): gaps computed here when the model says how */
@@ -387,6 +397,11 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
                 j -= al_bead_shape[t][1];
                 pi[np] = i;
                 pj[np++] = j;
+                if (!cm) {
+                    if ((j <= bd.lo[i] + 2 && bd.lo[i] > 0) || (j + 2 >= bd.hi[i] && bd.hi[i] < nt))
+                        touches = 1;
+                    continue;
+                }
                 size_t cj = col_of(cm, j), clo = col_of(cm, bd.lo[i]), chi = col_of(cm, bd.hi[i]);
                 if ((cj <= clo + 2 && clo > 0) || (cj + 2 >= chi && chi < nt1))
                     touches = 1;

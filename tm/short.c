@@ -221,6 +221,7 @@ typedef struct sscan {
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t nids, idcap, ntouch, tcap;
+    uint64_t next_id; /* ids at or above it are damage, not units */
 } sscan;
 
 static int cmp_sterm(const void *a, const void *b)
@@ -292,6 +293,10 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
+            if (id >= s->next_id) { /* a damaged chunk: never a counter for it */
+                rc = tm_txn_corrupt(&c->t, "reading the index");
+                break;
+            }
             if ((rc = acc_grow(c, id)) < 0)
                 break;
             if (!c->acc[id]++)
@@ -357,6 +362,10 @@ int tm_short_pass(jisr_tm_ctx *c)
     memset(&s, 0, sizeof s);
     s.lh = tm_lang_hash(c->o->srclang);
     form_terms(c->sh.cp, lq, s.terms);
+    if (tm_meta_get_u64(&c->t, "next_id", &s.next_id) < 0)
+        return c->t.rc;
+    if (!s.next_id) /* not recorded: no check */
+        s.next_id = UINT64_MAX;
     int rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
     if (rc < 0)
         return rc;

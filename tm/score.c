@@ -91,13 +91,35 @@ uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *qt, const tm_joins *jq, cons
     for (size_t j = 1; j <= mn; j++)
         r[1][j] = r[1][j - 1] + tm_tok_w(&m[j - 1]);
     uint32_t min1 = 0, min2 = 0; /* the minima of rows i − 1 and i − 2 */
+    /* The match's join keys (few: only where a query word is as long), so that a row whose query
+     * word is none of them, and which ends no query join, takes the plain loop: the compound
+     * steps below could not apply in it. */
+    uint64_t mjk[16];
+    size_t nmjk = 0;
+    int mjall = 0; /* too many to list: every word row takes the compound loop */
+    for (size_t j = 0; comp && jm && jm->any && j < mn && !mjall; j++)
+        for (int z = 0; z < 2; z++) {
+            uint64_t h = z ? jm->j3[j] : jm->j2[j];
+            if (h && nmjk < sizeof mjk / sizeof *mjk)
+                mjk[nmjk++] = h;
+            else if (h)
+                mjall = 1;
+        }
     for (size_t i = 1; i <= n; i++) {
         uint32_t *cur = r[0], *prev = r[1];
         const tm_tok *qi = &q[i - 1];
         uint32_t wq = tm_tok_w(qi);
         cur[0] = prev[0] + wq;
         uint32_t rmin = cur[0];
-        if (!comp) {
+        int rowcomp = 0;
+        if (comp) {
+            rowcomp = (i >= 2 && jq && jq->j2[i - 2]) || (i >= 3 && jq && jq->j3[i - 3]);
+            if (!rowcomp && qi->kind == TM_WORD)
+                for (size_t z = 0; z < nmjk && !rowcomp; z++)
+                    rowcomp = mjk[z] == qi->hk;
+            rowcomp |= mjall && qi->kind == TM_WORD;
+        }
+        if (!rowcomp) {
             for (size_t j = 1; j <= mn; j++) {
                 uint32_t a = prev[j - 1] + tm_sub_cost(qi, &m[j - 1]);
                 uint32_t b = prev[j] + wq;

@@ -944,6 +944,11 @@ int tm_indexed(jisr_tm_ctx *c)
         return tm_scan_all(c);
     qidx x = {0};
     x.c = c;
+    if (++c->qserial == 0) { /* the serials wrapped around: forget the kept tokens */
+        if (c->tctag)
+            memset(c->tctag, 0, TM_TCACHE * sizeof *c->tctag);
+        c->qserial = 1;
+    }
     x.lh = tm_lang_hash(c->o->srclang);
     int rc = build_groups(c, &x);
     if (rc < 0)

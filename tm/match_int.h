@@ -240,7 +240,14 @@ struct jisr_tm_ctx {
     size_t vcache_txn; /* the transaction id the cache is valid for */
     uint32_t kcomp;    /* compound sites of the query: splits and joins */
     uint64_t qlens;    /* the query's key lengths */
+    /* Candidates tokenized in a pass above the query's min (cand.c), kept for the later passes of
+     * the same query, which may score them again (score.c): their tokens by id, direct-mapped;
+     * tctag = query serial << 32 | id (0: empty). Allocated on first use. */
+    tm_toks *tc;
+    uint64_t *tctag;
+    uint32_t qserial; /* counts the index path's queries (cand.c) */
 };
+#define TM_TCACHE 64
 
 /* cand.c */
 /** Score every unit (the oracle, and what very low thresholds need). */

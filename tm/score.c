@@ -560,6 +560,41 @@ static size_t lcs_bound(jisr_tm_ctx *c, const tm_toks *m)
     return zeros;
 }
 
+/* The tokens of candidate id from an earlier pass of this query (*mt; NULL when not kept), or,
+ * in a pass that a lower one may follow, tokenized into a kept slot (*mt). */
+static int cached_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, tm_toks **mt)
+{
+    *mt = NULL;
+    uint64_t tag = (uint64_t)c->qserial << 32 | id;
+    if (!c->tc) {
+        if (!c->pass_min) /* the last pass: nothing to keep */
+            return 0;
+        c->tc = calloc(TM_TCACHE, sizeof *c->tc);
+        c->tctag = calloc(TM_TCACHE, sizeof *c->tctag);
+        if (!c->tc || !c->tctag) {
+            free(c->tc);
+            free(c->tctag);
+            c->tc = NULL;
+            c->tctag = NULL;
+            return 0; /* no room: tokenized as usual */
+        }
+    }
+    size_t slot = id % TM_TCACHE;
+    if (c->tctag[slot] == tag) {
+        *mt = &c->tc[slot];
+        return 0;
+    }
+    if (!c->pass_min)
+        return 0;
+    c->tctag[slot] = 0;
+    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->tc[slot]);
+    if (rc < 0)
+        return rc;
+    c->tctag[slot] = tag;
+    *mt = &c->tc[slot];
+    return 0;
+}
+
 /* maximum distance that still gives a score ≥ min against a unit of weight wm */
 static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
 {
@@ -602,14 +637,19 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * w)
             return 0;
     }
-    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
+    tm_toks *mt = NULL;
+    int rc = cub != UINT32_MAX ? cached_toks(c, id, sv, &mt) : 0;
+    if (rc == 0 && !mt) {
+        mt = &c->m;
+        rc = tm_tokenize(sv->text.p, sv->text.n, mt);
+    }
     if (rc < 0)
         return rc;
-    if ((rc = ensure_row(c, c->m.n)) < 0)
+    if ((rc = ensure_row(c, mt->n)) < 0)
         return rc;
     if (cub != UINT32_MAX && c->lcs.usable) { /* Lemma 4 with the order-aware L (above) */
-        uint32_t wm2 = c->m.w100, ww = wq > wm2 ? wq : wm2, lm2 = c->m.nlight;
-        size_t L = lcs_bound(c, &c->m);
+        uint32_t wm2 = mt->w100, ww = wq > wm2 ? wq : wm2, lm2 = mt->nlight;
+        size_t L = lcs_bound(c, mt);
         uint32_t ks = (uint32_t)L < c->ksplit ? (uint32_t)L : c->ksplit;
         uint64_t x = (uint64_t)TM_W_WORD * L + 120ull * ks +
                      (uint64_t)TM_W_SMALL * (c->q.nlight < lm2 ? c->q.nlight : lm2);
@@ -618,14 +658,14 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     }
     c->scored++; /* units whose distance is computed */
     /* the candidate's compound sites, only where a query word is as long as the join */
-    if ((rc = tm_joins_of(&c->m, c->qlens, &c->mj)) < 0)
+    if ((rc = tm_joins_of(mt, c->qlens, &c->mj)) < 0)
         return rc;
-    uint32_t maxd = max_dist(min, wq, c->m.w100);
-    uint32_t d = tm_distance(c, &c->q, &c->qj, &c->m, &c->mj, maxd, c->row);
+    uint32_t maxd = max_dist(min, wq, mt->w100);
+    uint32_t d = tm_distance(c, &c->q, &c->qj, mt, &c->mj, maxd, c->row);
     if (d > maxd)
         return 0;
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
-    int s = score_of(d, wq, c->m.w100, ident);
+    int s = score_of(d, wq, mt->w100, ident);
     if (s < min)
         return 0;
     /* placeables (placeable.c): points off for tag differences and for numbers whose agreement
@@ -641,8 +681,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     }
     if (c->q.nheavy > c->q.nwords) { /* the query has numbers */
         const tm_rvar *tv = &c->rec.var[ti];
-        if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, sv->text.p, &c->m, tv->text.p,
-                                   tv->text.n, c->o->tgtlang, NULL, NULL, NULL)) < 0)
+        if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, sv->text.p, mt, tv->text.p, tv->text.n,
+                                   c->o->tgtlang, NULL, NULL, NULL)) < 0)
             return rc;
         if (c->pl.state == JISR_TM_NUMBERS_PLACED && c->pl.nchange) {
             s -= (int)(JISR_TM_AGREE_PENALTY * (c->pl.nchange < 50 ? c->pl.nchange : 50));
@@ -653,7 +693,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         s = 0;
     if (s < min)
         return 0;
-    uint32_t ww = wq > c->m.w100 ? wq : c->m.w100;
+    uint32_t ww = wq > mt->w100 ? wq : mt->w100;
     e.score = s;
     e.sim = ww ? 1.0 - (double)d / ww : 1.0;
     e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;

@@ -147,7 +147,7 @@ uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *q, const tm_joins *jq, const
                      const tm_joins *jm, uint32_t maxd, uint32_t *row);
 
 /* The context's cache of vocabulary lookups (cand.c). */
-#define TM_VCACHE 4096
+#define TM_VCACHE 16384
 typedef struct tm_vcache {
     uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
     unsigned char has;
@@ -155,7 +155,7 @@ typedef struct tm_vcache {
 /* and of near-word lookups: the keys of a word's near words, when it has at most TM_NCACHE_KEYS
  * (the same words come back query after query; a lookup reads and compares every vocabulary
  * word under the word's two signatures) */
-#define TM_NCACHE 4096
+#define TM_NCACHE 16384
 #define TM_NCACHE_KEYS 256
 typedef struct tm_ncache {
     uint64_t tag; /* hash of (language, word) | 1; 0 = empty */

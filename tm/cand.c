@@ -473,7 +473,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             /* the counters are read at random over the whole id range: ask for them early */
             if (k + PREFETCH < nids && ids[k + PREFETCH] < c->acccap)
                 ACC_PREFETCH(&c->acc[ids[k + PREFETCH]]);
-            if ((rc = acc_reserve(c, id)) < 0) /* a corrupt, unsorted list */
+            if (id >= c->acccap && (rc = acc_reserve(c, id)) < 0) /* a corrupt, unsorted list */
                 goto done;
             if (c->acc[id] == 0)
                 touched[ntouch++] = id;
@@ -507,7 +507,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             touched = x->touched;
             for (size_t k = 0; k < nids; k++) {
                 uint32_t id = x->ids[k];
-                if ((rc = acc_reserve(c, id)) < 0)
+                if (id >= c->acccap && (rc = acc_reserve(c, id)) < 0)
                     goto done;
                 if (c->acc[id] == 0) {
                     touched[ntouch++] = id;
@@ -638,18 +638,21 @@ typedef struct xlist {
 
 static int xadd(xlist *l, uint32_t pos, uint64_t k, int pair)
 {
+    size_t old = l->cap;
     int rc = JISR_GROW(l->key, l->cap, l->n + 1);
     if (rc < 0)
         return rc;
     size_t cap = l->cap;
-    int32_t *nx = realloc(l->next, cap * sizeof *nx);
-    if (!nx)
-        return jisr_oom(cap * sizeof *nx);
-    l->next = nx;
-    unsigned char *np = realloc(l->pair, cap);
-    if (!np)
-        return jisr_oom(cap);
-    l->pair = np;
+    if (cap != old || !l->next || !l->pair) { /* the side arrays follow the keys' capacity */
+        int32_t *nx = realloc(l->next, cap * sizeof *nx);
+        if (!nx)
+            return jisr_oom(cap * sizeof *nx);
+        l->next = nx;
+        unsigned char *np = realloc(l->pair, cap);
+        if (!np)
+            return jisr_oom(cap);
+        l->pair = np;
+    }
     l->pair[l->n] = (unsigned char)pair;
     l->key[l->n] = k;
     l->next[l->n] = l->head[pos];

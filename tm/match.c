@@ -69,6 +69,9 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     for (size_t i = 0; c->ncache && i < TM_NCACHE; i++)
         free(c->ncache[i].key);
     free(c->ncache);
+    for (size_t i = 0; c->kcache && i < TM_KCACHE; i++)
+        free(c->kcache[i].ch);
+    free(c->kcache);
     free(c->acc);
     free(c->mark);
     free(c->lcs.tab);

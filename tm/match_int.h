@@ -163,6 +163,22 @@ typedef struct tm_ncache {
     uint64_t *key;
 } tm_ncache;
 
+/* and of a rare index key's posting chunks in a query's length window (cand.c): the near words,
+ * compound parts and joins of a query's words come back query after query (a third of the
+ * lookups of the benchmark's first 200 queries repeat a key of an earlier query), and each read
+ * is a cursor seek, most of them finding nothing. An entry holds the chunks of buckets [lo, hi]
+ * when there were at most 16 (a later window inside it is served from them), or more = 1; sets of
+ * four ways, so that keys of one slot do not evict each other query after query. The
+ * chunks point into the memory's pages of one committed state: the cache is valid for one read
+ * transaction id. */
+#define TM_KCACHE 16384
+typedef struct tm_kcache {
+    uint64_t key, lh; /* the index key and its language's hash, compared whole */
+    tm_chunk *ch;
+    uint32_t n, cap;
+    unsigned char lo, hi, more, valid;
+} tm_kcache;
+
 /* The order-aware filter of the index path (score.c): for each unit token, which of the query's
  * heavy tokens it could pair with cheaply (same key, a shared signature, both numbers, a split
  * part), as bit masks over the query's heavy positions, for a bit-parallel LCS. */
@@ -236,6 +252,8 @@ struct jisr_tm_ctx {
     int repass;      /* a pass before this one may have listed units (skip them) */
     tm_vcache vcache[TM_VCACHE];
     tm_ncache *ncache; /* TM_NCACHE entries, allocated on first use */
+    tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */
+    unsigned kturn;    /* the way of a full set that is replaced next */
     tm_lcs lcs;
     size_t vcache_txn; /* the transaction id the cache is valid for */
     uint32_t kcomp;    /* compound sites of the query: splits and joins */

@@ -804,7 +804,8 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     if (c->tm->vocab && (rc = tm_cur_open(&vc, &c->t, c->tm->vocab)) < 0)
         return rc;
     size_t txid = mdb_txn_id(c->t.txn);
-    if (txid != c->vcache_txn) { /* another state of the memory: forget what was looked up */
+    if (txid != c->vcache_txn || c->tm->map_gen != c->vcache_gen) {
+        /* another state of the memory, or the map moved: forget what was looked up */
         memset(c->vcache, 0, sizeof c->vcache);
         if (c->ncache)
             for (size_t i = 0; i < TM_NCACHE; i++)
@@ -813,6 +814,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             for (size_t i = 0; i < TM_KCACHE; i++)
                 c->kcache[i].valid = 0;
         c->vcache_txn = txid;
+        c->vcache_gen = c->tm->map_gen;
     }
     gtok *gt = malloc((n + 1) * sizeof *gt);
     uint64_t *term = malloc((n + 1) * sizeof *term);

@@ -170,7 +170,7 @@ typedef struct tm_ncache {
  * when there were at most 16 (a later window inside it is served from them), or more = 1; sets of
  * four ways, so that keys of one slot do not evict each other query after query. The
  * chunks point into the memory's pages of one committed state: the cache is valid for one read
- * transaction id. */
+ * transaction id and one mapping of the file (jisr_tm.map_gen). */
 #define TM_KCACHE 16384
 typedef struct tm_kcache {
     uint64_t key, lh; /* the index key and its language's hash, compared whole */
@@ -255,9 +255,10 @@ struct jisr_tm_ctx {
     tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */
     unsigned kturn;    /* the way of a full set that is replaced next */
     tm_lcs lcs;
-    size_t vcache_txn; /* the transaction id the cache is valid for */
-    uint32_t kcomp;    /* compound sites of the query: splits and joins */
-    uint64_t qlens;    /* the query's key lengths */
+    size_t vcache_txn;        /* the transaction id the cache is valid for */
+    unsigned long vcache_gen; /* and the map's generation (the chunks point into it) */
+    uint32_t kcomp;           /* compound sites of the query: splits and joins */
+    uint64_t qlens;           /* the query's key lengths */
     /* Candidates tokenized in a pass above the query's min (cand.c), kept for the later passes of
      * the same query, which may score them again (score.c): their tokens by id, direct-mapped;
      * tctag = query serial << 32 | id (0: empty). Allocated on first use. */

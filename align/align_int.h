@@ -132,11 +132,16 @@ typedef int (*al_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *
 /* Affine costs of unaligned runs, for the DP to compute itself (they are most of the shapes it
  * tries at every cell): a run of k sentences of one side costs open + (k - 1) * extend, or
  * edge_open + (k - 1) * edge_extend when it lies before the first or after the last pair and
- * within edge_max sentences of that end of its side. */
+ * within edge_max sentences of that end of its side.
+ * Outlier sentences (nout[side] != NULL: nout[side][i] = outliers among that side's first i) are
+ * transparent to runs: each costs open of its side wherever it lies, and a run is costed, edges
+ * found and positions counted as if its outliers were not there — so inserting an outlier left
+ * unaligned adds the same constant to every path and changes no other bead. */
 typedef struct al_gap {
     double open[2]; /* source-only, target-only */
     double extend, edge_open, edge_extend;
     size_t edge_max;
+    const size_t *nout[2]; /* NULL or prefix counts of outliers, source and target (n + 1) */
 } al_gap;
 
 typedef struct al_dp_opts {

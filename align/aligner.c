@@ -129,7 +129,8 @@ static double median_chars(const double *v, size_t n, double *scratch)
 {
     if (n == 0)
         return 0;
-    memcpy(scratch, v, n * sizeof *v);
+    if (scratch != v)
+        memcpy(scratch, v, n * sizeof *v);
     qsort(scratch, n, sizeof *scratch, dcmp);
     return scratch[n / 2];
 }
@@ -365,8 +366,17 @@ static int lengths_pass1(jisr_aligner *a)
     double bs = 0, bt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
         al_doc *d = &a->docs[k];
-        double caps = 4 * median_chars(d->chars, d->ns, scratch) + 10;
-        double capt = 4 * median_chars(d->chars + d->ns, d->nt, scratch) + 10;
+        /* the medians of the sentences that are not outliers: one more line moves none */
+        size_t m = 0;
+        for (size_t s = 0; s < d->ns; s++)
+            if (!d->outl[s])
+                scratch[m++] = d->chars[s];
+        double caps = 4 * median_chars(scratch, m, scratch) + 10;
+        m = 0;
+        for (size_t t = 0; t < d->nt; t++)
+            if (!d->outl[d->ns + t])
+                scratch[m++] = d->chars[d->ns + t];
+        double capt = 4 * median_chars(scratch, m, scratch) + 10;
         double ls = 0, lt = 0, ns = 0, nt = 0;
         for (size_t s = 0; s < d->ns; s++)
             if (!d->outl[s]) {

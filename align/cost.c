@@ -50,6 +50,7 @@ typedef struct cctx {
     size_t *clo, *cn, *coff;
     float (*ms)[3], (*mt)[3];
     size_t ccap;
+    const unsigned char *outl; /* model 2, a document with outliers: d->outl, else NULL */
 } cctx;
 
 /* What a bead's cost is made of (for the score). */
@@ -161,9 +162,12 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
                 }
             }
             size_t k = x->coff[s] + (t - x->clo[s]);
+            /* an outlier holds words of everything: its matches with a sentence that is not
+             * one are chance and count for neither (two outliers may still match) */
+            int chance = x->outl && x->outl[s] != x->outl[d->ns + t];
             for (int q = 0; q < 3; q++) {
-                x->ms[k][q] = (float)ms[q];
-                x->mt[k][q] = (float)mt[q];
+                x->ms[k][q] = chance ? 0.0f : (float)ms[q];
+                x->mt[k][q] = chance ? 0.0f : (float)mt[q];
             }
             /* outliers match everything by chance: not part of what a neighbour brings */
             if (d->outl && (d->outl[s] || d->outl[d->ns + t]))
@@ -359,6 +363,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
     size_t ns = d->ns, nt = d->nt;
     int rc = 0;
     double *post = NULL;
+    size_t *nout = NULL; /* prefix counts of outliers, source then target */
     x.sc = malloc((ns + 1) * sizeof *x.sc);
     x.tc = malloc((nt + 1) * sizeof *x.tc);
     x.ws = malloc((ns + 1) * sizeof *x.ws);
@@ -409,8 +414,31 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
         }
     }
     const al_params *P = &a->params;
-    al_gap gap = {
-        {P->prior[1], P->prior[2]}, P->gap_extend, P->edge_open, P->edge_extend, EDGE_MAX};
+    al_gap gap = {{P->prior[1], P->prior[2]},
+                  P->gap_extend,
+                  P->edge_open,
+                  P->edge_extend,
+                  EDGE_MAX,
+                  {NULL, NULL}};
+    size_t nouts = 0;
+    for (size_t k = 0; x.v2 && d->outl && k < ns + nt; k++)
+        nouts += d->outl[k];
+    x.outl = nouts ? d->outl : NULL;
+    if (nouts) {
+        /* outliers are transparent to unaligned runs and the band (al_gap); a document without
+         * any keeps the plain arithmetic */
+        if (!(nout = malloc((ns + nt + 2) * sizeof *nout))) {
+            rc = jisr_oom(0);
+            goto done;
+        }
+        nout[0] = nout[ns + 1] = 0;
+        for (size_t k = 0; k < ns; k++)
+            nout[k + 1] = nout[k] + d->outl[k];
+        for (size_t k = 0; k < nt; k++)
+            nout[ns + 2 + k] = nout[ns + 1 + k] + d->outl[ns + k];
+        gap.nout[0] = nout;
+        gap.nout[1] = nout + ns + 1;
+    }
     al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post, x.v2 ? &gap : NULL};
     if (x.v2 && pass == 2)
         o.temp = a->params.post_temp;
@@ -437,5 +465,6 @@ done:
     free(x.ms);
     free(x.mt);
     free(post);
+    free(nout);
     return rc;
 }

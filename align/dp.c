@@ -53,13 +53,34 @@ static size_t zmin(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-/* Widens [lo, hi] per row by w, clamps to the grid and computes offsets. */
-static size_t band_finish(band *bd, size_t ns, size_t nt, size_t w)
+/* Columns counted without the target's outliers (so that the band, and what the model
+ * computes over it, do not move when an outlier is inserted): col(j) = j less the outliers
+ * before it; first[c] and last[c] = the first and last j of column c. NULL: the identity. */
+typedef struct colmap {
+    const size_t *nout; /* target outliers among the first j, j = 0..nt */
+    size_t *first, *last;
+    size_t n; /* columns without outliers */
+} colmap;
+
+static size_t col_of(const colmap *cm, size_t j)
+{
+    return cm ? j - cm->nout[j] : j;
+}
+
+/* Widens [lo, hi] per row by w columns (outliers not counted), clamps to the grid and computes
+ * offsets. */
+static size_t band_finish(band *bd, size_t ns, size_t nt, size_t w, const colmap *cm)
 {
     size_t cells = 0;
     for (size_t i = 0; i <= ns; i++) {
-        bd->lo[i] = bd->lo[i] > w ? bd->lo[i] - w : 0;
-        bd->hi[i] = zmin(nt, bd->hi[i] + w);
+        if (cm) {
+            size_t cl = col_of(cm, bd->lo[i]), ch = col_of(cm, zmin(nt, bd->hi[i]));
+            bd->lo[i] = cm->first[cl > w ? cl - w : 0];
+            bd->hi[i] = cm->last[zmin(cm->n, ch + w)];
+        } else {
+            bd->lo[i] = bd->lo[i] > w ? bd->lo[i] - w : 0;
+            bd->hi[i] = zmin(nt, bd->hi[i] + w);
+        }
         if (bd->hi[i] < bd->lo[i])
             bd->hi[i] = bd->lo[i];
         bd->off[i] = cells;
@@ -89,9 +110,33 @@ static void band_from_path(band *bd, size_t ns, const size_t *pi, const size_t *
     }
 }
 
+/* gap_cost for a document with outliers: those of the run cost open each, apart from the run;
+ * the rest is costed as if they were absent */
+static double gap_cost_outl(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
+                            size_t nb)
+{
+    size_t k = na + nb, n = na ? ns : nt, end = na ? i : j, oi = na ? j : i, on = na ? nt : ns;
+    const size_t *no = g->nout[na ? 0 : 1], *nother = g->nout[na ? 1 : 0];
+    size_t o = no[end] - no[end - k];
+    double outl = g->open[na ? 0 : 1] * (double)o;
+    if (o == k)
+        return outl;
+    k -= o;
+    n -= no[n];
+    end -= no[end];
+    on -= nother[on];
+    oi -= nother[oi];
+    int edge = oi == 0 || oi == on;
+    edge = edge && (end <= g->edge_max || end - k + g->edge_max >= n);
+    return outl + (edge ? g->edge_open + g->edge_extend * (double)(k - 1)
+                        : g->open[na ? 0 : 1] + g->extend * (double)(k - 1));
+}
+
 static inline double gap_cost(const al_gap *g, size_t ns, size_t nt, size_t i, size_t j, size_t na,
                               size_t nb)
 {
+    if (g->nout[0])
+        return gap_cost_outl(g, ns, nt, i, j, na, nb);
     size_t k = na + nb, n = na ? ns : nt, end = na ? i : j;
     int edge = na ? (j == 0 || j == nt) : (i == 0 || i == ns);
     edge = edge && (end <= g->edge_max || end - k + g->edge_max >= n);
@@ -126,8 +171,8 @@ static double logsum(const double *v, int n)
 /* Forward-backward over the cells within POST_REACH sentences of the path: post[k] = the
  * probability of the k-th bead of the path (start first, unaligned runs counted once). */
 static int posteriors(size_t ns, size_t nt, int nsh, double temp, const al_gap *gap,
-                      al_cost_fn cost, void *ctx, const size_t *pi, const size_t *pj, size_t np,
-                      double *post)
+                      const colmap *cm, al_cost_fn cost, void *ctx, const size_t *pi,
+                      const size_t *pj, size_t np, double *post)
 {
     band nb = {0};
     float *C = NULL;
@@ -154,7 +199,7 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, const al_gap *
         for (size_t q = r > POST_REACH ? r - POST_REACH : 0; q <= q1; q++)
             nb.lo[r] = zmin(nb.lo[r], nb.off[q]);
     }
-    size_t cells = band_finish(&nb, ns, nt, POST_REACH);
+    size_t cells = band_finish(&nb, ns, nt, POST_REACH, cm);
     C = malloc(cells * (size_t)nsh * sizeof *C);
     F = malloc(cells * sizeof *F);
     Bk = malloc(cells * sizeof *Bk);
@@ -255,18 +300,43 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
         rc = jisr_oom(0);
         goto done;
     }
+    /* outliers (gap_opts->nout) take no part in the band's geometry: rows and columns are
+     * counted without them */
+    const size_t *nos = gap_opts ? gap_opts->nout[0] : NULL;
+    colmap cmap = {0}, *cm = NULL;
+    size_t ns1 = ns, nt1 = nt;
+    if (nos && gap_opts->nout[1]) {
+        cmap.nout = gap_opts->nout[1];
+        cmap.n = nt - cmap.nout[nt];
+        cmap.first = malloc((cmap.n + 1) * sizeof *cmap.first);
+        cmap.last = malloc((cmap.n + 1) * sizeof *cmap.last);
+        if (!cmap.first || !cmap.last) {
+            rc = jisr_oom(0);
+            goto done;
+        }
+        for (size_t j = nt + 1; j-- > 0;)
+            cmap.first[j - cmap.nout[j]] = j;
+        for (size_t j = 0; j <= nt; j++)
+            cmap.last[j - cmap.nout[j]] = j;
+        cm = &cmap;
+        ns1 = ns - nos[ns];
+        nt1 = cmap.n;
+    }
     size_t w = opts ? opts->band : 0;
     if (w == 0)
-        w = (ns + 1) * (nt + 1) <= FULL_GRID_CELLS ? zmax(ns, nt) : DEFAULT_BAND;
+        w = (ns1 + 1) * (nt1 + 1) <= FULL_GRID_CELLS ? zmax(ns1, nt1) : DEFAULT_BAND;
     /* the first band: the diagonal, each row spanning from its centre to the next row's */
     for (size_t i = 0; i <= ns; i++) {
-        size_t c0 = ns ? (size_t)((double)i * (double)nt / (double)ns) : 0;
-        size_t c1 = ns ? (size_t)((double)(i + 1) * (double)nt / (double)ns + 0.999) : nt;
-        bd.lo[i] = i == 0 ? 0 : zmin(c0, nt);
-        bd.hi[i] = zmin(zmax(c1, c0), nt);
+        size_t i1 = nos ? i - nos[i] : i;
+        size_t c0 = ns1 ? (size_t)((double)i1 * (double)nt1 / (double)ns1) : 0;
+        size_t c1 = ns1 ? (size_t)((double)(i1 + 1) * (double)nt1 / (double)ns1 + 0.999) : nt1;
+        c0 = zmin(c0, nt1);
+        c1 = zmin(zmax(c1, c0), nt1);
+        bd.lo[i] = i1 == 0 ? 0 : cm ? cm->first[c0] : c0;
+        bd.hi[i] = cm ? cm->last[c1] : c1;
     }
     for (int pass = 1;; pass++) {
-        size_t cells = band_finish(&bd, ns, nt, w);
+        size_t cells = band_finish(&bd, ns, nt, w, cm);
         free(D);
         free(B);
         D = malloc(cells * sizeof *D);
@@ -327,7 +397,13 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
                 j -= al_bead_shape[t][1];
                 pi[np] = i;
                 pj[np++] = j;
-                if ((j <= bd.lo[i] + 2 && bd.lo[i] > 0) || (j + 2 >= bd.hi[i] && bd.hi[i] < nt))
+                if (!cm) {
+                    if ((j <= bd.lo[i] + 2 && bd.lo[i] > 0) || (j + 2 >= bd.hi[i] && bd.hi[i] < nt))
+                        touches = 1;
+                    continue;
+                }
+                size_t cj = col_of(cm, j), clo = col_of(cm, bd.lo[i]), chi = col_of(cm, bd.hi[i]);
+                if ((cj <= clo + 2 && clo > 0) || (cj + 2 >= chi && chi < nt1))
                     touches = 1;
             }
         }
@@ -344,7 +420,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
             rc = jisr_oom(0);
             goto done;
         }
-        if ((rc = posteriors(ns, nt, nsh, temp, opts->gap, cost, ctx, pi, pj, np, post)) < 0)
+        if ((rc = posteriors(ns, nt, nsh, temp, opts->gap, cm, cost, ctx, pi, pj, np, post)) < 0)
             goto done;
     }
     /* the path, start first, as beads with their scores; a run of unaligned sentences becomes
@@ -370,6 +446,8 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
             opts->post[out->n - 1] = post[b];
     }
 done:
+    free(cmap.first);
+    free(cmap.last);
     free(bd.lo);
     free(bd.hi);
     free(bd.off);

@@ -581,38 +581,48 @@ static char *outlier_line(const jisr_sentences *s, size_t n)
 }
 
 /* Documents of s (the first ndocs) with a 20,000-character line inserted at the start, middle
- * or end of one side: counts those whose other beads all stay as without it, for model m. */
-static void outlier_test(const set *s, const cfg *c, size_t ndocs, int *same, int *total,
+ * or end of one side (every = at every place between two beads of either side instead, in
+ * direction d): counts those whose other beads all stay as without it, for model m. */
+static int outlier_every;
+static void outlier_test(const set *s, const cfg *c, int d, size_t ndocs, int *same, int *total,
                          double *f1_with, double *f1_without)
 {
     *same = *total = 0;
     *f1_with = *f1_without = 0;
     jisr_align_counts cw = {0}, co = {0};
     jisr_aligner *a = NULL;
-    if (make_aligner(c, 0, &a) < 0)
+    if (make_aligner(c, d, &a) < 0)
         return;
     for (size_t i = 0; i < ndocs && i < s->n; i++) {
         const doc *dc = &s->docs[i];
+        const jisr_sentences *ds[2] = {&dc->s[d], &dc->s[!d]}; /* source, target */
         jisr_ladder base = {0};
         jisr_aligner_clear(a);
-        if (jisr_aligner_add_sentences(a, &dc->s[0], &dc->s[1], NULL) < 0 ||
-            jisr_aligner_run(a) < 0)
+        if (jisr_aligner_add_sentences(a, ds[0], ds[1], NULL) < 0 || jisr_aligner_run(a) < 0)
             continue;
         const jisr_ladder *r0 = jisr_aligner_result(a, 0);
         for (size_t k = 0; k < r0->n; k++)
             jisr_ladder_push(&base, r0->v[k].src, r0->v[k].nsrc, r0->v[k].tgt, r0->v[k].ntgt, 0);
         for (int side = 0; side < 2; side++)
-            for (int where = 0; where < 3; where++) {
-                const jisr_sentences *orig = &dc->s[side];
-                size_t at = where == 0 ? 0 : where == 1 ? orig->n / 2 : orig->n;
+            for (size_t where = 0; where < (outlier_every ? ds[side]->n + 1 : 3); where++) {
+                const jisr_sentences *orig = ds[side];
+                size_t at = outlier_every ? where
+                            : where == 0  ? 0
+                            : where == 1  ? orig->n / 2
+                                          : orig->n;
                 /* between two beads of the alignment without it: inside a bead that merges
                  * sentences no alignment could keep that bead */
-                for (size_t k = 0; where == 1 && k < base.n; k++) {
+                int inside = 0;
+                for (size_t k = 0; (outlier_every || where == 1) && k < base.n; k++) {
                     size_t st = side == 0 ? base.v[k].src : base.v[k].tgt;
                     size_t cn = side == 0 ? base.v[k].nsrc : base.v[k].ntgt;
-                    if (cn > 1 && st < at && at < st + cn)
+                    if (cn > 1 && st < at && at < st + cn) {
                         at = st;
+                        inside = 1;
+                    }
                 }
+                if (inside && outlier_every)
+                    continue; /* that place is tried as the bead's start */
                 char *line = outlier_line(orig, 20000);
                 jisr_sentences mod = {0};
                 for (size_t k = 0; k <= orig->n; k++) {
@@ -623,8 +633,8 @@ static void outlier_test(const set *s, const cfg *c, size_t ndocs, int *same, in
                 }
                 free(line);
                 jisr_aligner_clear(a);
-                const jisr_sentences *src = side == 0 ? &mod : &dc->s[0];
-                const jisr_sentences *tgt = side == 1 ? &mod : &dc->s[1];
+                const jisr_sentences *src = side == 0 ? &mod : ds[0];
+                const jisr_sentences *tgt = side == 1 ? &mod : ds[1];
                 if (jisr_aligner_add_sentences(a, src, tgt, NULL) == 0 &&
                     jisr_aligner_run(a) == 0) {
                     /* map the result back by dropping the inserted sentence */
@@ -659,14 +669,15 @@ static void outlier_test(const set *s, const cfg *c, size_t ndocs, int *same, in
                         jisr_buf x = {0}, y = {0};
                         jisr_ladder_format(&x, &base, 0);
                         jisr_ladder_format(&y, r1, 1);
-                        fprintf(stderr, "== %s side %d at %zu\n-- without:\n%s-- with:\n%s", dc->id,
-                                side, at, x.data, y.data);
+                        fprintf(stderr,
+                                "== %s dir %d side %d at %zu of %zu\n-- without:\n%s-- with:\n%s",
+                                dc->id, d, side, at, orig->n, x.data, y.data);
                         jisr_buf_free(&x);
                         jisr_buf_free(&y);
                     }
                     *same += ok;
-                    jisr_align_score_add(&cw, &dc->gold[0], &back);
-                    jisr_align_score_add(&co, &dc->gold[0], &base);
+                    jisr_align_score_add(&cw, &dc->gold[d], &back);
+                    jisr_align_score_add(&co, &dc->gold[d], &base);
                     jisr_ladder_free(&back);
                 }
                 (*total)++;
@@ -944,6 +955,7 @@ static void usage(void)
                     "                   [--modes doc,batch] [--models 1,2] [-p name=value]...\n"
                     "                   [--lexicon FILE]... [--no-default-lexicon] [--no-dict]\n"
                     "                   [--fit] [--dump FILE] [--no-outlier] [--outlier-docs N]\n"
+                    "                   [--outlier-every]\n"
                     "                   [--no-synthetic] [--quiet]\n");
 }
 
@@ -998,6 +1010,8 @@ int main(int argc, char **argv)
             outlier = 0;
         else if (!strcmp(argv[i], "--outlier-docs") && i + 1 < argc)
             outlier_docs = (size_t)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--outlier-every"))
+            outlier_every = 1;
         else if (!strcmp(argv[i], "--no-synthetic"))
             synth = 0;
         else if (!strcmp(argv[i], "--write") && i + 1 < argc)
@@ -1097,23 +1111,28 @@ int main(int argc, char **argv)
             char ocopy[64];
             snprintf(ocopy, sizeof ocopy, "%s", models);
             char *save4 = NULL;
-            for (char *m = strtok_r(ocopy, ",", &save4); m; m = strtok_r(NULL, ",", &save4)) {
-                cfg c = base;
-                c.model = atoi(m);
-                int same, total;
-                double fw = 0, fo = 0;
-                outlier_test(&s, &c, outlier_docs, &same, &total, &fw, &fo);
-                if (norows < sizeof orows / sizeof orows[0]) {
-                    snprintf(orows[norows].set, sizeof orows[norows].set, "%s", st);
-                    orows[norows].model = c.model;
-                    orows[norows].same = same;
-                    orows[norows++].total = total;
+            for (char *m = strtok_r(ocopy, ",", &save4); m; m = strtok_r(NULL, ",", &save4))
+                for (int d = 0; d < (outlier_every ? 2 : 1); d++) {
+                    cfg c = base;
+                    c.model = atoi(m);
+                    int same, total;
+                    double fw = 0, fo = 0;
+                    outlier_test(&s, &c, d, outlier_docs, &same, &total, &fw, &fo);
+                    if (norows < sizeof orows / sizeof orows[0]) {
+                        snprintf(orows[norows].set, sizeof orows[norows].set, "%s", st);
+                        orows[norows].model = c.model;
+                        orows[norows].same = same;
+                        orows[norows++].total = total;
+                    }
+                    printf(
+                        "outlier %s %s model %d: a 20,000-character line inserted %s of either "
+                        "side of the first %zu documents: %d of %d keep every other bead; strict "
+                        "F1 with it %.4f, without %.4f\n",
+                        st, d ? "en-ar" : "ar-en", c.model,
+                        outlier_every ? "at every place between beads"
+                                      : "at the start, middle or end",
+                        outlier_docs < s.n ? outlier_docs : s.n, same, total, fw, fo);
                 }
-                printf("outlier %s ar-en model %d: a 20,000-character line inserted at the start, "
-                       "middle or end of either side of the first %zu documents: %d of %d keep "
-                       "every other bead; strict F1 with it %.4f, without %.4f\n",
-                       st, c.model, outlier_docs < s.n ? outlier_docs : s.n, same, total, fw, fo);
-            }
         }
         printf("%-11s %zu documents, %.0f sentence pairs\n", st, s.n, s.pairs);
         free_set(&s);

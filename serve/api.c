@@ -7,7 +7,11 @@
  * writes run as jobs on the writer thread (writer.c), and the JSON of queries, concordance,
  * stats and units is the library's shape (mem.c). The tmserver answer
  * [{"source","target","quality","rank"}] is the protocol's own shape and rendered here.
+ * /v1/query takes every option of `jisr query` and answers as it does: a text's inline tags
+ * (tags=) read by the library's jisr_tm_query_markup, the matches as JSON, text or one TMX
+ * document (format=) rendered by the library (qans below).
  */
+#define _GNU_SOURCE /* fopencookie */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,11 +511,161 @@ static void qopts_free(qopts *q)
     q->pbuf = NULL;
 }
 
+/* One /v1/query answer, built text by text as `jisr query` prints it: JSON (the query object of
+ * a GET, {"results":[…]} of a POST), one TMX document of every text's matches (format=tmx), or
+ * the text rendering (format=text). The rendering is the library's throughout (tm/json.c,
+ * tm/textout.c, tm/tmxout.c through the formats layer's TMX writer). */
+typedef struct qans {
+    srv_req *r;
+    qopts *q;
+    int tags, fmt, post;
+    size_t n; /* texts answered */
+    jisr_buf b;
+    FILE *f; /* format=tmx: the writer's stream, into b */
+    jisr_writer *w;
+    jisr_unit tagged; /* the text being answered, parsed into text and tags (tags=tmx|braces) */
+} qans;
+
+static ssize_t qans_put(void *c, const char *p, size_t n)
+{
+    return jisr_buf_append(c, p, n) < 0 ? -1 : (ssize_t)n;
+}
+
+static int qans_open(qans *a, srv_req *r, qopts *q, int tags, int fmt, int post)
+{
+    memset(a, 0, sizeof *a);
+    a->r = r;
+    a->q = q;
+    a->tags = tags;
+    a->fmt = fmt;
+    a->post = post;
+    jisr_unit_init(&a->tagged);
+    if (fmt == SRV_QFMT_TMX) {
+        cookie_io_functions_t io = {NULL, qans_put, NULL, NULL};
+        if (!(a->f = fopencookie(&a->b, "wb", io)))
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+        wo.format = JISR_FMT_TMX;
+        wo.srclang = q->sl;
+        return jisr_writer_open_stream(&a->w, a->f, "query", &wo, NULL);
+    }
+    if (fmt == SRV_QFMT_JSON && post)
+        return jisr_buf_puts(&a->b, "{\"results\":[");
+    return 0;
+}
+
+/* Answer one text (where: how the request names it, for messages). 0, a library error (< 0),
+ * or 1 with a 400 answered: a tagged text that is not what tags= says, or too long. */
+static int qans_text(qans *a, const char *raw, const char *where)
+{
+    srv_mem *m = srv_req_ctx(a->r)->mem;
+    jisr_tm_query_opts o = a->q->o;
+    char *cut = NULL;
+    const char *text, *shown;
+    int rc;
+    jisr_unit_clear(&a->tagged);
+    if (a->tags == JISR_TM_MARKUP_NONE) {
+        if (!(cut = cut_text(raw)))
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        text = shown = cut;
+    } else {
+        /* the markup is read whole (cutting it could cut a tag in two); the request's size
+         * limit bounds it, and the text it holds obeys the limit of a plain text */
+        static const char *const mode[] = {"none", "tmx", "braces"};
+        if ((rc = jisr_tm_query_markup(&a->tagged, raw, a->tags)) < 0) {
+            if (rc == JISR_ENOMEM)
+                return rc;
+            srv_reply_error(a->r, 400, "bad_request", "%s (tags=%s): %s", where, mode[a->tags],
+                            jisr_error_last()->msg);
+            return 1;
+        }
+        const jisr_variant *v = &a->tagged.variants[0];
+        size_t len = strlen(v->text);
+        if (srv_utf8_cut(v->text, len, SRV_TEXT_MAX) < len) {
+            srv_reply_error(a->r, 400, "bad_request",
+                            "%s: more than %d characters besides its tags (a tagged text is not "
+                            "cut)",
+                            where, SRV_TEXT_MAX);
+            return 1;
+        }
+        text = v->text;
+        shown = raw;
+        o.tags = (const char *const *)v->tags;
+        o.ntags = v->ntags;
+        if (!o.tags) /* a query without tags, which says so: stored tags cost their penalty */
+            o.tags = (const char *const *)&v->text;
+    }
+    jisr_tm_matches mm;
+    int merged = a->q->which < 0;
+    if ((rc = srv_mem_query(m, a->q->which, text, &o, &mm)) == 0) {
+        switch (a->fmt) {
+        case SRV_QFMT_TMX:
+            rc = srv_mem_write_tmx(m, a->w, a->q->sl, a->q->tl, shown, &mm, merged);
+            break;
+        case SRV_QFMT_TEXT:
+            rc = srv_mem_render_text(m, &a->b, shown, &mm, o.min_score, merged);
+            break;
+        default:
+            if (a->n && (rc = jisr_buf_putc(&a->b, ',')) < 0)
+                break;
+            rc = srv_mem_render_query(m, &a->b, shown, &mm, merged);
+            break;
+        }
+        jisr_tm_matches_free(&mm);
+    }
+    free(cut);
+    a->n++;
+    return rc;
+}
+
+/* Finish and send the answer (rc: how the texts went; 1 = already answered). */
+static void qans_close(qans *a, int rc)
+{
+    if (a->w && rc != 0)
+        jisr_writer_abort(a->w);
+    else if (a->w)
+        rc = jisr_writer_close(a->w);
+    if (a->f && fclose(a->f) != 0 && rc == 0)
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == 0 && a->fmt == SRV_QFMT_JSON && a->post)
+        rc = jisr_buf_puts(&a->b, "]}");
+    jisr_unit_clear(&a->tagged);
+    if (rc == 0 && a->fmt != SRV_QFMT_JSON)
+        srv_reply_header(a->r, "Cache-Control", "no-store");
+    if (rc < 0)
+        srv_reply_lib_error(a->r, rc);
+    else if (rc == 0 && a->fmt == SRV_QFMT_TMX)
+        srv_reply(a->r, 200, "application/x-tmx+xml; charset=utf-8", &a->b);
+    else if (rc == 0 && a->fmt == SRV_QFMT_TEXT)
+        srv_reply(a->r, 200, "text/plain; charset=utf-8", &a->b);
+    else if (rc == 0)
+        srv_reply_json(a->r, 200, &a->b);
+    jisr_buf_free(&a->b);
+}
+
+/* tags= and format= of a GET; 1 with the 400 answered */
+static int mode_params(srv_req *r, int *tags, int *fmt)
+{
+    const srv_route *rt = srv_req_route(r);
+    const char *t = srv_param_get(rt, "tags"), *f = srv_param_get(rt, "format");
+    *tags = t ? srv_query_tags_mode(t) : JISR_TM_MARKUP_NONE;
+    *fmt = f ? srv_query_format(f) : SRV_QFMT_JSON;
+    if (*tags < 0) {
+        srv_reply_error(r, 400, "bad_request", "tags is none, tmx or braces");
+        return 1;
+    }
+    if (*fmt < 0) {
+        srv_reply_error(r, 400, "bad_request", "format is json, tmx or text");
+        return 1;
+    }
+    return 0;
+}
+
 static void v1_query_get(srv_req *r)
 {
     const srv_route *rt = srv_req_route(r);
     long min, max;
-    int ex;
+    int ex, tags, fmt;
     qopts q;
     const char *text = srv_param_get(rt, "q");
     const char *props[SRV_MAX_PARAMS];
@@ -521,7 +675,7 @@ static void v1_query_get(srv_req *r)
             props[nprops++] = rt->params[i].val;
     q.pbuf = NULL;
     if (int_param(r, "min", 0, 100, 70, &min) || int_param(r, "max", 1, SRV_MAX_RESULTS, 5, &max) ||
-        bool_param(r, "exhaustive", &ex) ||
+        bool_param(r, "exhaustive", &ex) || mode_params(r, &tags, &fmt) ||
         query_opts(r, srv_param_get(rt, "source"), srv_param_get(rt, "target"), min, max, ex,
                    srv_param_get(rt, "tm"), &q) ||
         query_filters(r, props, nprops, srv_param_get(rt, "changed_since"), &q)) {
@@ -533,25 +687,12 @@ static void v1_query_get(srv_req *r)
         srv_reply_error(r, 400, "bad_request", "q (the text to look up) is missing");
         return;
     }
-    char *t = cut_text(text);
-    jisr_tm_matches mm;
-    int rc = t ? srv_mem_query(srv_req_ctx(r)->mem, q.which, t, &q.o, &mm) : JISR_ENOMEM;
+    qans a;
+    int rc = qans_open(&a, r, &q, tags, fmt, 0);
+    if (rc == 0)
+        rc = qans_text(&a, text, "q");
+    qans_close(&a, rc);
     qopts_free(&q);
-    if (rc < 0) {
-        free(t);
-        srv_reply_lib_error(r, rc);
-        return;
-    }
-    jisr_buf b = {0};
-    rc = srv_mem_render_query(srv_req_ctx(r)->mem, &b, t, &mm, q.which < 0);
-    jisr_tm_matches_free(&mm);
-    free(t);
-    if (rc < 0) {
-        jisr_buf_free(&b);
-        srv_reply_lib_error(r, rc);
-        return;
-    }
-    srv_reply_json(r, 200, &b);
 }
 
 static void v1_query_post(srv_req *r)
@@ -573,11 +714,10 @@ static void v1_query_post(srv_req *r)
         srv_query_req_free(&qr);
         return;
     }
-    jisr_buf b = {0};
-    int rc = 0;
+    qans a;
+    int rc = qans_open(&a, r, &q, qr.tags, qr.format, 1);
     /* the texts of one request share one time budget */
     double deadline = jisr_now() + q.o.timeout_ms / 1000.0;
-    jisr_buf_puts(&b, "{\"results\":[");
     for (size_t i = 0; i < qr.ntexts && rc == 0; i++) {
         double left = deadline - jisr_now();
         if (left <= 0.001) {
@@ -587,27 +727,16 @@ static void v1_query_post(srv_req *r)
             break;
         }
         q.o.timeout_ms = (unsigned)(left * 1000.0);
-        char *t = cut_text(qr.texts[i]);
-        jisr_tm_matches mm;
-        if (!t)
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        else if ((rc = srv_mem_query(srv_req_ctx(r)->mem, q.which, t, &q.o, &mm)) == 0) {
-            if (i)
-                jisr_buf_putc(&b, ',');
-            rc = srv_mem_render_query(srv_req_ctx(r)->mem, &b, t, &mm, q.which < 0);
-            jisr_tm_matches_free(&mm);
-        }
-        free(t);
+        char where[32];
+        if (qr.single)
+            snprintf(where, sizeof where, "q");
+        else
+            snprintf(where, sizeof where, "texts[%zu]", i);
+        rc = qans_text(&a, qr.texts[i], where);
     }
-    jisr_buf_puts(&b, "]}");
+    qans_close(&a, rc);
     qopts_free(&q);
     srv_query_req_free(&qr);
-    if (rc < 0) {
-        jisr_buf_free(&b);
-        srv_reply_lib_error(r, rc);
-        return;
-    }
-    srv_reply_json(r, 200, &b);
 }
 
 static void v1_concord(srv_req *r)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "serve/serve_int.h"
+#include "tm/tm.h"
 
 static json_t *load(const char *data, size_t n, char *err, size_t errsz)
 {
@@ -137,6 +138,32 @@ static int member_int(json_t *o, const char *key, long lo, long hi, int *out, ch
     return 0;
 }
 
+int srv_query_tags_mode(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "none") == 0)
+        return JISR_TM_MARKUP_NONE;
+    if (strcmp(s, "tmx") == 0)
+        return JISR_TM_MARKUP_TMX;
+    if (strcmp(s, "braces") == 0)
+        return JISR_TM_MARKUP_BRACES;
+    return -1;
+}
+
+int srv_query_format(const char *s)
+{
+    if (!s)
+        return -1;
+    if (strcmp(s, "json") == 0)
+        return SRV_QFMT_JSON;
+    if (strcmp(s, "tmx") == 0)
+        return SRV_QFMT_TMX;
+    if (strcmp(s, "text") == 0)
+        return SRV_QFMT_TEXT;
+    return -1;
+}
+
 int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, size_t errsz)
 {
     memset(q, 0, sizeof *q);
@@ -155,9 +182,21 @@ int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, s
     q->tl = member_str(j, "target", &bad);
     q->tm = member_str(j, "tm", &bad);
     q->changed_since = member_str(j, "changed_since", &bad);
+    const char *tags = member_str(j, "tags", &bad), *format = member_str(j, "format", &bad);
     if (bad) {
         snprintf(err, errsz,
-                 "\"source\", \"target\", \"tm\" and \"changed_since\" must be strings");
+                 "\"source\", \"target\", \"tm\", \"changed_since\", \"tags\" and \"format\" "
+                 "must be strings");
+        goto fail;
+    }
+    q->tags = tags ? srv_query_tags_mode(tags) : JISR_TM_MARKUP_NONE;
+    q->format = format ? srv_query_format(format) : SRV_QFMT_JSON;
+    if (q->tags < 0) {
+        snprintf(err, errsz, "\"tags\" is \"none\", \"tmx\" or \"braces\"");
+        goto fail;
+    }
+    if (q->format < 0) {
+        snprintf(err, errsz, "\"format\" is \"json\", \"tmx\" or \"text\"");
         goto fail;
     }
     json_t *props = json_object_get(j, "props");
@@ -203,6 +242,7 @@ int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, s
             goto oom;
         q->texts[0] = json_string_value(one);
         q->ntexts = 1;
+        q->single = 1;
     } else {
         if (!json_is_array(texts) || json_array_size(texts) == 0 ||
             json_array_size(texts) > SRV_MAX_TEXTS) {

@@ -349,6 +349,32 @@ int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const jisr
     return jisr_tm_matches_json_ex(out, text, mm, &o);
 }
 
+int srv_mem_render_text(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
+                        int min_score, int merged)
+{
+    int named = merged || m->n > 1;
+    return jisr_tm_matches_text_ex(out, text, mm, min_score, named ? m->names : NULL,
+                                   named ? m->n : 0);
+}
+
+int srv_mem_write_tmx(srv_mem *m, jisr_writer *w, const char *sl, const char *tl, const char *text,
+                      const jisr_tm_matches *mm, int merged)
+{
+    int named = merged || m->n > 1;
+    for (size_t i = 0; i < mm->n; i++) {
+        const jisr_tm_match *x = &mm->v[i];
+        jisr_unit u;
+        int rc = jisr_tm_match_unit(&u, x, sl, tl, text,
+                                    named && x->memory < m->n ? m->names[x->memory] : NULL);
+        if (rc == 0)
+            rc = jisr_writer_write(w, &u);
+        jisr_unit_clear(&u);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* ---- concordance, stats, units ---------------------------------------------------------- */
 
 int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase, size_t max,

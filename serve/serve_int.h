@@ -122,16 +122,27 @@ int srv_body_tms_unit(const char *data, size_t n, const char *sl, const char *tl
 int srv_body_tms_store(const char *data, size_t n, const char *sl, const char *tl,
                        jisr_unit **units, size_t *nunits, char *err, size_t errsz);
 
+/* what /v1/query answers in (format=) */
+enum { SRV_QFMT_JSON, SRV_QFMT_TMX, SRV_QFMT_TEXT };
+/** jisr query's --tags MODE: "none", "tmx", "braces" → JISR_TM_MARKUP_* (tm/tm.h); -1 else. */
+int srv_query_tags_mode(const char *s);
+/** jisr query's --format FMT: "json", "tmx", "text" → SRV_QFMT_*; -1 else. */
+int srv_query_format(const char *s);
+
 /** POST /v1/query: {"texts":[…]} or {"q":"…"}, with "source", "target", "min", "max",
- * "exhaustive", "tm" as the GET parameters. Strings point into q->doc (keep it until free). */
+ * "exhaustive", "tm", "tags", "format" as the GET parameters. Strings point into q->doc (keep it
+ * until free). */
 typedef struct srv_query_req {
     const char **texts;
     size_t ntexts;
+    int single; /* the text came as "q" (not "texts") */
     const char *sl, *tl, *tm;
     int min, max, exhaustive;
     const char **props; /* "props": ["TYPE=VALUE", …] (NULL when absent) */
     size_t nprops;
     const char *changed_since; /* "changed_since": a date (NULL when absent) */
+    int tags;                  /* "tags": JISR_TM_MARKUP_* (none when absent) */
+    int format;                /* "format": SRV_QFMT_* (json when absent) */
     void *doc;                 /* the parsed JSON document */
 } srv_query_req;
 int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, size_t errsz);

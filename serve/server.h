@@ -43,6 +43,15 @@ int srv_mem_query(srv_mem *m, int which, const char *text, const jisr_tm_query_o
 /** jisr's query JSON object for one text (the shape of `jisr query --json`), appended to out. */
 int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
                          int merged);
+/** The same matches as `jisr query`'s text (the library's word diff against the query; each
+ * match's memory named when they may come from several), appended to out. */
+int srv_mem_render_text(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
+                        int min_score, int merged);
+/** The matches of mm as TMX units written to w (`jisr query --format tmx`: the library's
+ * jisr_tm_match_unit, stored source in sl, proposed target in tl, the query as a prop, the
+ * memory named as srv_mem_render_query names it). */
+int srv_mem_write_tmx(srv_mem *m, jisr_writer *w, const char *sl, const char *tl, const char *text,
+                      const jisr_tm_matches *mm, int merged);
 /** Plain text of a match field, appended to out: the placeholders of its ntags tags removed,
  * every other character (a private-use one of the user's too) kept. */
 void srv_mem_plain(jisr_buf *out, const char *s, char *const *tags, size_t ntags);

@@ -48,6 +48,9 @@ function(serve_add_py_test name script)
 endfunction()
 serve_add_py_test(serve_api serve_api.py TIMEOUT 300)
 serve_add_py_test(serve_lifecycle serve_lifecycle.py TIMEOUT 300)
+# /v1/query with jisr query's --tags and --format: the same JSON, TMX (DTD-valid) and text as the
+# CLI on a memory of tagged units; malformed markup a 400 naming the column
+serve_add_py_test(serve_query_tags serve_query_tags.py TIMEOUT 300)
 # README's deployment recipes: the systemd unit (verified, its ExecStart run) and read-only
 # servers on mdb_copy -c copies of a served memory
 serve_add_py_test(serve_deploy serve_deploy.py TIMEOUT 300)

@@ -18,6 +18,7 @@
 
 #include "serve/serve.h"
 #include "serve/serve_int.h"
+#include "tm/tm.h"
 
 static int parse(srv_route *r, const char *method, const char *uri)
 {
@@ -307,7 +308,30 @@ static void test_bodies(void **state)
     assert_int_equal(srv_body_v1_query(q1, strlen(q1), &q, err, sizeof err), 0);
     assert_int_equal(q.ntexts, 1);
     assert_int_equal(q.min, -1);
+    assert_int_equal(q.single, 1);
+    assert_int_equal(q.tags, JISR_TM_MARKUP_NONE); /* jisr query's defaults */
+    assert_int_equal(q.format, SRV_QFMT_JSON);
     srv_query_req_free(&q);
+    /* jisr query's --tags and --format */
+    const char *qt = "{\"texts\":[\"a {0}\"],\"tags\":\"braces\",\"format\":\"tmx\"}";
+    assert_int_equal(srv_body_v1_query(qt, strlen(qt), &q, err, sizeof err), 0);
+    assert_int_equal(q.single, 0);
+    assert_int_equal(q.tags, JISR_TM_MARKUP_BRACES);
+    assert_int_equal(q.format, SRV_QFMT_TMX);
+    srv_query_req_free(&q);
+    static const char *const badt[] = {
+        "{\"q\":\"x\",\"tags\":\"html\"}", "{\"q\":\"x\",\"tags\":true}",
+        "{\"q\":\"x\",\"format\":\"TMX\"}", "{\"q\":\"x\",\"format\":[\"json\"]}"};
+    for (size_t i = 0; i < sizeof badt / sizeof badt[0]; i++) {
+        assert_int_equal(srv_body_v1_query(badt[i], strlen(badt[i]), &q, err, sizeof err), -1);
+        assert_true(strstr(err, "\"tags\"") || strstr(err, "\"format\""));
+    }
+    assert_int_equal(srv_query_tags_mode("tmx"), JISR_TM_MARKUP_TMX);
+    assert_int_equal(srv_query_tags_mode("none"), JISR_TM_MARKUP_NONE);
+    assert_int_equal(srv_query_tags_mode("Tmx"), -1);
+    assert_int_equal(srv_query_tags_mode(NULL), -1);
+    assert_int_equal(srv_query_format("text"), SRV_QFMT_TEXT);
+    assert_int_equal(srv_query_format(""), -1);
     static const char *const badq[] = {"{\"q\":\"x\",\"texts\":[\"y\"]}",
                                        "{\"texts\":[]}",
                                        "{\"texts\":[1]}",

@@ -618,8 +618,21 @@ static void test_query_markup(void **state)
     assert_string_equal(u.variants[0].text, "Press \xee\x80\x80here");
     jisr_unit_clear(&u);
     assert_int_equal(jisr_tm_query_markup(&u, "Click <b>here", JISR_TM_MARKUP_TMX), JISR_EPARSE);
-    assert_non_null(strstr(jisr_error_last()->msg, "not TMX segment content"));
+    assert_non_null(strstr(jisr_error_last()->msg, "not TMX segment content at column 7"));
+    assert_int_equal(jisr_error_last()->col, 7); /* the '<' of <b>, a column of the query */
     assert_int_equal(u.nvariants, 0);
+    /* columns count characters; an element left open is at the end; a line when there are several
+     */
+    assert_int_equal(
+        jisr_tm_query_markup(&u, "\xd8\xa7\xd9\x86\xd9\x82\xd8\xb1 <x>", JISR_TM_MARKUP_TMX),
+        JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->col, 6);
+    assert_int_equal(jisr_tm_query_markup(&u, "a <ph x=\"1\">", JISR_TM_MARKUP_TMX), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->col, 13);
+    assert_int_equal(jisr_tm_query_markup(&u, "one\nand <b>two", JISR_TM_MARKUP_TMX), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 2);
+    assert_int_equal(jisr_error_last()->col, 5);
+    assert_non_null(strstr(jisr_error_last()->msg, "at line 2, column 5"));
     /* plain text, and an unknown markup */
     assert_int_equal(jisr_tm_query_markup(&u, "{0}", JISR_TM_MARKUP_NONE), 0);
     assert_int_equal(u.variants[0].ntags, 0);

@@ -8,19 +8,50 @@
  * in the unit model's canonical form (jisr_unit_check), so a private-use character the user
  * typed stays a character and is never taken for a tag.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tm/tm_int.h"
 
-/* The query as TMX segment content, read through the TMX reader. */
+/* what comes before the query in the document read (ASCII: its length is its column count) */
+static const char tmx_head[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><tmx version=\"1.4\"><header "
+    "creationtool=\"jisr\" creationtoolversion=\"1\" segtype=\"sentence\" "
+    "o-tmf=\"jisr\" adminlang=\"en\" srclang=\"*all*\" "
+    "datatype=\"plaintext\"/><body><tu><tuv xml:lang=\"x\"><seg>";
+
+/* Where in q (line, column in characters, both from 1) the reader's error at line/col of the
+ * document is: the document's first line starts with tmx_head; a position past q's end (an
+ * element left open, found at the closing tags) is the column after q's last character. */
+static void query_pos(const char *q, unsigned long line, unsigned long col, unsigned long *qline,
+                      unsigned long *qcol)
+{
+    unsigned long nl = 0, last = 0; /* q's line ends; characters of its last line */
+    for (const char *p = q; *p; p++) {
+        if (*p == '\n') {
+            nl++;
+            last = 0;
+        } else if ((*p & 0xC0) != 0x80) {
+            last++;
+        }
+    }
+    if (line <= 1)
+        col = col > sizeof tmx_head - 1 ? col - (sizeof tmx_head - 1) : 1;
+    *qline = line ? line : 1;
+    *qcol = col ? col : 1;
+    if (*qline > nl + 1 || (*qline == nl + 1 && *qcol > last + 1)) {
+        *qline = nl + 1;
+        *qcol = last + 1;
+    }
+}
+
+/* The query as TMX segment content, read through the TMX reader. A malformed one is
+ * JISR_EPARSE naming the line (when q has several) and the column in q. */
 static int parse_tmx(jisr_unit *out, const char *q)
 {
     jisr_buf doc = {0};
-    jisr_buf_puts(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><tmx version=\"1.4\"><header "
-                        "creationtool=\"jisr\" creationtoolversion=\"1\" segtype=\"sentence\" "
-                        "o-tmf=\"jisr\" adminlang=\"en\" srclang=\"*all*\" "
-                        "datatype=\"plaintext\"/><body><tu><tuv xml:lang=\"x\"><seg>");
+    jisr_buf_puts(&doc, tmx_head);
     jisr_buf_puts(&doc, q);
     if (jisr_buf_puts(&doc, "</seg></tuv></tu></body></tmx>") < 0) {
         jisr_buf_free(&doc);
@@ -35,9 +66,19 @@ static int parse_tmx(jisr_unit *out, const char *q)
         jisr_reader_close(rd);
     }
     jisr_buf_free(&doc);
-    if (rc < 0)
-        return jisr_error_set(JISR_EPARSE, NULL, 0, 0, "the query is not TMX segment content: %s",
-                              jisr_error_last()->msg);
+    if (rc < 0) {
+        const jisr_error *e = jisr_error_last();
+        unsigned long line, col;
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%s", e->msg);
+        query_pos(q, e->line, e->col, &line, &col);
+        if (strchr(q, '\n'))
+            return jisr_error_set(
+                JISR_EPARSE, NULL, line, col,
+                "the query is not TMX segment content at line %lu, column %lu: %s", line, col, msg);
+        return jisr_error_set(JISR_EPARSE, NULL, line, col,
+                              "the query is not TMX segment content at column %lu: %s", col, msg);
+    }
     if (rc == 0 || out->nvariants != 1)
         return jisr_error_set(JISR_EPARSE, NULL, 0, 0, "the query is not TMX segment content");
     return 0;

@@ -1,6 +1,7 @@
 /*
  * fuzz_serve_body.c — libFuzzer target for the server's request-body readers: the first byte
- * picks one. 0–3: the JSON bodies (tmserver unit and store, /v1/query, /v1/delete). 4–6: an
+ * picks one. 0–3: the JSON bodies (tmserver unit and store, /v1/query — and, for a query with
+ * "tags", each text through the library's markup reader as the server does — /v1/delete). 4–6: an
  * import body (TMX, TSV, JSONL) sent through the upload pipe in chunks whose sizes come from
  * the second byte, read back through its FILE* by the library's reader: the units must be
  * exactly those read from the same bytes in memory; and the same body aborted half-way must
@@ -13,6 +14,7 @@
 
 #include "formats/formats.h"
 #include "serve/serve_int.h"
+#include "tm/tm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,6 +47,20 @@ static void bodies(int which, const char *p, size_t n)
             for (size_t i = 0; i < q.nprops; i++)
                 if (!q.props[i])
                     abort();
+            if (q.tags < JISR_TM_MARKUP_NONE || q.tags > JISR_TM_MARKUP_BRACES ||
+                q.format < SRV_QFMT_JSON || q.format > SRV_QFMT_TEXT)
+                abort();
+            /* what the server does with each text of a tags=tmx|braces query: the library's
+             * markup reader (tm/querytags.c) on untrusted text */
+            for (size_t i = 0; q.tags != JISR_TM_MARKUP_NONE && i < q.ntexts && i < 8; i++) {
+                jisr_unit u;
+                int rc = jisr_tm_query_markup(&u, q.texts[i], q.tags);
+                if (rc == 0 && (u.nvariants != 1 || !u.variants[0].text))
+                    abort();
+                if (rc < 0 && u.nvariants != 0)
+                    abort();
+                jisr_unit_clear(&u);
+            }
             srv_query_req_free(&q);
         }
         break;

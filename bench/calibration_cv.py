@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""calibration_cv.py — is a new calibration of the aligner's score better than the shipped one?
+
+Reads the feature dumps `bench_align --dump FILE` writes (one line per scored pair: right 0/1,
+then the features cost.c's calibrated() reads), one dump per fold (e.g. one per Gospel of
+noisy/dev), and compares, leaving each fold out in turn (fitted on the others, measured on it):
+
+  shipped   the weights given with --weights (align/aligner.c's .cal)
+  full      a logistic refit of all six weights
+  platt     a refit of the intercept and the posterior's log-odds only
+  shape     the same and the bead's shape (1-1 or not)
+  isotonic  a monotone map (pool-adjacent-violators) on top of the shipped score
+
+It prints the held-out log-loss and ECE of each, and the per-bin table (tenths; pairs, share
+right with its 95 % Wilson interval, mean score) of the held-out predictions of the shipped
+weights and of the best refit. Needs numpy. Decide on dev folds only.
+
+    for b in Matthew Mark Luke John; do
+        grep -- "-$b-" DATA/bible-ar-en/align/noisy/dev.list > SD/bible-ar-en/align/noisy/dev-$b.list
+        JISR_SHARED_DATA=SD build/bench/bench_align --sets noisy/dev-$b --models 2 \\
+            --no-outlier --no-synthetic --quiet --dump /tmp/dump-$b.txt
+    done
+    /usr/bin/python3 bench/calibration_cv.py --weights=-0.6340,0.4487,-1.7525,-0.0780,0.1054,0.4296 \\
+        /tmp/dump-Matthew.txt /tmp/dump-Mark.txt /tmp/dump-Luke.txt /tmp/dump-John.txt
+"""
+import sys
+
+import numpy as np
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def load(path):
+    a = np.loadtxt(path, ndmin=2)
+    a = a[a[:, 0] >= 0]
+    return a[:, 1:7], a[:, 0]
+
+
+def fit(X, y, cols, l2=1e-3):
+    Xs = X[:, cols]
+    w = np.zeros(len(cols))
+    for _ in range(60):
+        p = sig(Xs @ w)
+        g = Xs.T @ (p - y) + l2 * w
+        H = (Xs * (p * (1 - p))[:, None]).T @ Xs + l2 * np.eye(len(cols))
+        w -= np.linalg.solve(H, g)
+    full = np.zeros(X.shape[1])
+    full[cols] = w
+    return full
+
+
+def pav(x, y):
+    o = np.argsort(x)
+    st = []
+    for xi, yi in zip(x[o], y[o].astype(float)):
+        st.append([yi, 1.0, xi])
+        while len(st) > 1 and st[-2][0] / st[-2][1] > st[-1][0] / st[-1][1]:
+            a, c = st.pop(), st.pop()
+            st.append([a[0] + c[0], a[1] + c[1], a[2]])
+    return np.array([b[2] for b in st]), np.array([b[0] / b[1] for b in st])
+
+
+def iso_apply(m, p):
+    ends, vals = m
+    return vals[np.clip(np.searchsorted(ends, p), 0, len(vals) - 1)]
+
+
+def bins(p):
+    return np.minimum((p * 10).astype(int), 9)
+
+
+def ece(p, y):
+    b = bins(p)
+    return sum(abs(y[b == k].mean() - p[b == k].mean()) * (b == k).sum() for k in range(10)
+               if (b == k).any()) / len(y)
+
+
+def nll(p, y):
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def wilson(k, n, z=1.96):
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return c - h, c + h
+
+
+def table(label, p, y):
+    print(label)
+    print("  bin       pairs  right  [95 % interval]  mean   right-centre")
+    b = bins(p)
+    for k in range(10):
+        m = b == k
+        n = int(m.sum())
+        if not n:
+            print(f"  {k / 10:.1f}-{(k + 1) / 10:.1f} {0:7d}")
+            continue
+        r = y[m].mean()
+        lo, hi = wilson(y[m].sum(), n)
+        print(f"  {k / 10:.1f}-{(k + 1) / 10:.1f} {n:7d}  {r:.3f}  [{lo:.3f}, {hi:.3f}]  "
+              f"{p[m].mean():.3f}  {r - (k + 0.5) / 10:+.3f}")
+    print(f"  ECE {ece(p, y):.4f}, {len(y)} pairs")
+
+
+def main(argv):
+    w0 = None
+    paths = []
+    for a in argv:
+        if a.startswith("--weights="):
+            w0 = np.array([float(v) for v in a.split("=", 1)[1].split(",")])
+        else:
+            paths.append(a)
+    if w0 is None or len(w0) != 6 or len(paths) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    folds = [load(p) for p in paths]
+    variants = {"shipped": None, "full": [0, 1, 2, 3, 4, 5], "platt": [0, 1],
+                "shape": [0, 1, 2], "isotonic": "iso"}
+    held = {}
+    for name, cols in variants.items():
+        P, Y = [], []
+        for k, (X, y) in enumerate(folds):
+            Xtr = np.vstack([f[0] for i, f in enumerate(folds) if i != k])
+            ytr = np.concatenate([f[1] for i, f in enumerate(folds) if i != k])
+            if cols is None:
+                p = sig(X @ w0)
+            elif cols == "iso":
+                p = iso_apply(pav(sig(Xtr @ w0), ytr), sig(X @ w0))
+            else:
+                p = sig(X @ fit(Xtr, ytr, cols))
+            P.append(p)
+            Y.append(y)
+        held[name] = (np.concatenate(P), np.concatenate(Y))
+        p, y = held[name]
+        print(f"{name:9s} held-out log-loss {nll(p, y):.5f}  ECE {ece(p, y):.4f}")
+    best = min((n for n in variants if n != "shipped"), key=lambda n: nll(*held[n]))
+    table("shipped weights, held-out folds:", *held["shipped"])
+    table(f"best refit ({best}), held-out folds:", *held[best])
+    X = np.vstack([f[0] for f in folds])
+    y = np.concatenate([f[1] for f in folds])
+    print("full refit on all folds:", " ".join(f"{v:.4f}" for v in fit(X, y, list(range(6)))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

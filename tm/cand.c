@@ -296,6 +296,88 @@ static int grow_aux(qidx *x, size_t n)
     return 0;
 }
 
+/* The chunks of cache entry e in the query's window, appended to x->kc. */
+static int key_serve(qidx *x, const tm_kcache *e)
+{
+    for (uint32_t i = 0; i < e->n; i++) {
+        if (e->ch[i].bucket < x->klo || e->ch[i].bucket > x->khi)
+            continue;
+        int rc = JISR_GROW(x->kc, x->kccap, x->nkc + 1);
+        if (rc < 0)
+            return rc;
+        x->kc[x->nkc++] = e->ch[i];
+    }
+    return 0;
+}
+
+/* A group key's chunks of the query's window [klo, khi], appended to x->kc: 0 when those are all
+ * of them, 1 when there are more than KEY_CHUNKS (the caller drops what was appended), negative
+ * on an error — tm_post_chunks_max over the window, through the context's cache of keys (four
+ * ways a set): an entry read over a window that holds this one, in the same committed state, has
+ * the same chunks. */
+static int key_window(qidx *x, uint64_t key)
+{
+    jisr_tm_ctx *c = x->c;
+    tm_kcache *set = NULL, *e = NULL;
+    if (c->kcache || (c->kcache = calloc(TM_KCACHE, sizeof *c->kcache)) != NULL) {
+        uint64_t h = (key ^ (x->lh * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+        set = &c->kcache[((h >> 40) % (TM_KCACHE / 4)) * 4];
+        for (int w = 0; w < 4 && !e; w++)
+            if (set[w].valid && set[w].key == key && set[w].lh == x->lh)
+                e = &set[w];
+    }
+    if (e && e->lo <= x->klo && e->hi >= x->khi &&
+        (!e->more || (e->lo == x->klo && e->hi == x->khi)))
+        return e->more ? 1 : key_serve(x, e);
+    size_t n0 = x->nkc;
+    unsigned lo = x->klo, hi = x->khi;
+    if (e && !e->more) { /* the key again in another window: read both, to serve either later */
+        lo = e->lo < lo ? e->lo : lo;
+        hi = e->hi > hi ? e->hi : hi;
+    }
+    int rc = tm_post_chunks_max(&x->cur, tm_post_key(x->lh, key, lo), hi, KEY_CHUNKS, &x->kc,
+                                &x->nkc, &x->kccap);
+    if (rc == 1 && (lo != x->klo || hi != x->khi)) { /* too many together: this window alone */
+        x->nkc = n0;
+        lo = x->klo;
+        hi = x->khi;
+        rc = tm_post_chunks_max(&x->cur, tm_post_key(x->lh, key, lo), hi, KEY_CHUNKS, &x->kc,
+                                &x->nkc, &x->kccap);
+    }
+    if (rc < 0 || !set || lo > 0xFF || hi > 0xFF)
+        return rc;
+    if (!e) { /* an empty way, else the next in turn */
+        for (int w = 0; w < 4 && !e; w++)
+            if (!set[w].valid)
+                e = &set[w];
+        if (!e)
+            e = &set[c->kturn++ & 3];
+    }
+    size_t n = rc == 0 ? x->nkc - n0 : 0;
+    e->valid = 0;
+    if (n > e->cap) {
+        tm_chunk *v = realloc(e->ch, n * sizeof *v);
+        if (!v)
+            return rc; /* not kept */
+        e->ch = v;
+        e->cap = (uint32_t)n;
+    }
+    if (n)
+        memcpy(e->ch, x->kc + n0, n * sizeof *e->ch);
+    e->n = (uint32_t)n;
+    e->more = rc == 1;
+    e->key = key;
+    e->lh = x->lh;
+    e->lo = (unsigned char)lo;
+    e->hi = (unsigned char)hi;
+    e->valid = 1;
+    if (rc == 0 && (lo != x->klo || hi != x->khi)) { /* hand out this window's chunks */
+        x->nkc = n0;
+        return key_serve(x, e);
+    }
+    return rc;
+}
+
 /* Collect term t's chunks of bucket b (appended to x->ch; each key's range in mc0/mnc), its df
  * (for an AND pair, the smaller of the two), and remember that df as the estimate for the next
  * buckets. */
@@ -312,8 +394,7 @@ static int walk_term(qidx *x, qterm *t, unsigned b)
         int keyed = m < x->nkeys && b >= x->klo && b <= x->khi;
         if (keyed && x->mst[m] == 0) {
             size_t k0 = x->nkc;
-            rc = tm_post_chunks_max(&x->cur, tm_post_key(x->lh, x->mem[m], x->klo), x->khi,
-                                    KEY_CHUNKS, &x->kc, &x->nkc, &x->kccap);
+            rc = key_window(x, x->mem[m]);
             if (rc < 0)
                 break;
             x->kc0[m] = k0;
@@ -473,7 +554,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             /* the counters are read at random over the whole id range: ask for them early */
             if (k + PREFETCH < nids && ids[k + PREFETCH] < c->acccap)
                 ACC_PREFETCH(&c->acc[ids[k + PREFETCH]]);
-            if ((rc = acc_reserve(c, id)) < 0) /* a corrupt, unsorted list */
+            if (id >= c->acccap && (rc = acc_reserve(c, id)) < 0) /* a corrupt, unsorted list */
                 goto done;
             if (c->acc[id] == 0)
                 touched[ntouch++] = id;
@@ -507,7 +588,7 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             touched = x->touched;
             for (size_t k = 0; k < nids; k++) {
                 uint32_t id = x->ids[k];
-                if ((rc = acc_reserve(c, id)) < 0)
+                if (id >= c->acccap && (rc = acc_reserve(c, id)) < 0)
                     goto done;
                 if (c->acc[id] == 0) {
                     touched[ntouch++] = id;
@@ -638,18 +719,21 @@ typedef struct xlist {
 
 static int xadd(xlist *l, uint32_t pos, uint64_t k, int pair)
 {
+    size_t old = l->cap;
     int rc = JISR_GROW(l->key, l->cap, l->n + 1);
     if (rc < 0)
         return rc;
     size_t cap = l->cap;
-    int32_t *nx = realloc(l->next, cap * sizeof *nx);
-    if (!nx)
-        return jisr_oom(cap * sizeof *nx);
-    l->next = nx;
-    unsigned char *np = realloc(l->pair, cap);
-    if (!np)
-        return jisr_oom(cap);
-    l->pair = np;
+    if (cap != old || !l->next || !l->pair) { /* the side arrays follow the keys' capacity */
+        int32_t *nx = realloc(l->next, cap * sizeof *nx);
+        if (!nx)
+            return jisr_oom(cap * sizeof *nx);
+        l->next = nx;
+        unsigned char *np = realloc(l->pair, cap);
+        if (!np)
+            return jisr_oom(cap);
+        l->pair = np;
+    }
     l->pair[l->n] = (unsigned char)pair;
     l->key[l->n] = k;
     l->next[l->n] = l->head[pos];
@@ -720,12 +804,17 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     if (c->tm->vocab && (rc = tm_cur_open(&vc, &c->t, c->tm->vocab)) < 0)
         return rc;
     size_t txid = mdb_txn_id(c->t.txn);
-    if (txid != c->vcache_txn) { /* another state of the memory: forget what was looked up */
+    if (txid != c->vcache_txn || c->tm->map_gen != c->vcache_gen) {
+        /* another state of the memory, or the map moved: forget what was looked up */
         memset(c->vcache, 0, sizeof c->vcache);
         if (c->ncache)
             for (size_t i = 0; i < TM_NCACHE; i++)
                 c->ncache[i].tag = 0;
+        if (c->kcache) /* its chunks point into the pages of the state before */
+            for (size_t i = 0; i < TM_KCACHE; i++)
+                c->kcache[i].valid = 0;
         c->vcache_txn = txid;
+        c->vcache_gen = c->tm->map_gen;
     }
     gtok *gt = malloc((n + 1) * sizeof *gt);
     uint64_t *term = malloc((n + 1) * sizeof *term);
@@ -944,6 +1033,11 @@ int tm_indexed(jisr_tm_ctx *c)
         return tm_scan_all(c);
     qidx x = {0};
     x.c = c;
+    if (++c->qserial == 0) { /* the serials wrapped around: forget the kept tokens */
+        if (c->tctag)
+            memset(c->tctag, 0, TM_TCACHE * sizeof *c->tctag);
+        c->qserial = 1;
+    }
     x.lh = tm_lang_hash(c->o->srclang);
     int rc = build_groups(c, &x);
     if (rc < 0)

@@ -46,6 +46,10 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     tm_txn_abort(&c->t);
     tm_toks_free(&c->q);
     tm_toks_free(&c->m);
+    for (size_t i = 0; c->tc && i < TM_TCACHE; i++)
+        tm_toks_free(&c->tc[i]);
+    free(c->tc);
+    free(c->tctag);
     tm_toks_free(&c->ct);
     tm_place_free(&c->pl);
     free(c->qtags.t);
@@ -65,6 +69,9 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     for (size_t i = 0; c->ncache && i < TM_NCACHE; i++)
         free(c->ncache[i].key);
     free(c->ncache);
+    for (size_t i = 0; c->kcache && i < TM_KCACHE; i++)
+        free(c->kcache[i].ch);
+    free(c->kcache);
     free(c->acc);
     free(c->mark);
     free(c->lcs.tab);

@@ -157,7 +157,7 @@ uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *q, const tm_joins *jq, const
                      const tm_joins *jm, uint32_t maxd, uint32_t *row);
 
 /* The context's cache of vocabulary lookups (cand.c). */
-#define TM_VCACHE 4096
+#define TM_VCACHE 16384
 typedef struct tm_vcache {
     uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
     unsigned char has;
@@ -165,13 +165,29 @@ typedef struct tm_vcache {
 /* and of near-word lookups: the keys of a word's near words, when it has at most TM_NCACHE_KEYS
  * (the same words come back query after query; a lookup reads and compares every vocabulary
  * word under the word's two signatures) */
-#define TM_NCACHE 4096
+#define TM_NCACHE 16384
 #define TM_NCACHE_KEYS 256
 typedef struct tm_ncache {
     uint64_t tag; /* hash of (language, word) | 1; 0 = empty */
     size_t n, cap;
     uint64_t *key;
 } tm_ncache;
+
+/* and of a rare index key's posting chunks in a query's length window (cand.c): the near words,
+ * compound parts and joins of a query's words come back query after query (a third of the
+ * lookups of the benchmark's first 200 queries repeat a key of an earlier query), and each read
+ * is a cursor seek, most of them finding nothing. An entry holds the chunks of buckets [lo, hi]
+ * when there were at most 16 (a later window inside it is served from them), or more = 1; sets of
+ * four ways, so that keys of one slot do not evict each other query after query. The
+ * chunks point into the memory's pages of one committed state: the cache is valid for one read
+ * transaction id and one mapping of the file (jisr_tm.map_gen). */
+#define TM_KCACHE 16384
+typedef struct tm_kcache {
+    uint64_t key, lh; /* the index key and its language's hash, compared whole */
+    tm_chunk *ch;
+    uint32_t n, cap;
+    unsigned char lo, hi, more, valid;
+} tm_kcache;
 
 /* The order-aware filter of the index path (score.c): for each unit token, which of the query's
  * heavy tokens it could pair with cheaply (same key, a shared signature, both numbers, a split
@@ -246,12 +262,22 @@ struct jisr_tm_ctx {
     int repass;      /* a pass before this one may have listed units (skip them) */
     tm_vcache vcache[TM_VCACHE];
     tm_ncache *ncache; /* TM_NCACHE entries, allocated on first use */
+    tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */
+    unsigned kturn;    /* the way of a full set that is replaced next */
     tm_lcs lcs;
-    size_t vcache_txn; /* the transaction id the cache is valid for */
-    uint32_t kcomp;    /* compound sites of the query: splits and joins */
-    uint64_t qlens;    /* the query's key lengths */
-    tm_shortq sh;      /* the query's character form when it is short (short.c) */
+    size_t vcache_txn;        /* the transaction id the cache is valid for */
+    unsigned long vcache_gen; /* and the map's generation (the chunks point into it) */
+    uint32_t kcomp;           /* compound sites of the query: splits and joins */
+    uint64_t qlens;           /* the query's key lengths */
+    /* Candidates tokenized in a pass above the query's min (cand.c), kept for the later passes of
+     * the same query, which may score them again (score.c): their tokens by id, direct-mapped;
+     * tctag = query serial << 32 | id (0: empty). Allocated on first use. */
+    tm_toks *tc;
+    uint64_t *tctag;
+    uint32_t qserial; /* counts the index path's queries (cand.c) */
+    tm_shortq sh;     /* the query's character form when it is short (short.c) */
 };
+#define TM_TCACHE 64
 
 /* cand.c */
 /** Score every unit (the oracle, and what very low thresholds need). */

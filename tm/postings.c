@@ -57,8 +57,30 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
     uint32_t *out = *ids + *n;
     *out++ = id;
     for (uint64_t i = 1; i < cnt; i++) {
-        if (!(p = get_delta(p, end, &d)))
+        if (end - p >= 5) { /* room for the longest delta: no bounds checks (the same value) */
+            unsigned b = *p++;
+            d = b & 0x7F;
+            if (b & 0x80) {
+                b = *p++;
+                d |= (uint32_t)(b & 0x7F) << 7;
+                if (b & 0x80) {
+                    b = *p++;
+                    d |= (uint32_t)(b & 0x7F) << 14;
+                    if (b & 0x80) {
+                        b = *p++;
+                        d |= (uint32_t)(b & 0x7F) << 21;
+                        if (b & 0x80) {
+                            b = *p++;
+                            d |= (uint32_t)(b & 0x7F) << 28;
+                            if (b & 0x80)
+                                return damaged();
+                        }
+                    }
+                }
+            }
+        } else if (!(p = get_delta(p, end, &d))) {
             return damaged();
+        }
         id += d;
         *out++ = id;
     }

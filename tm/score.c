@@ -91,13 +91,35 @@ uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *qt, const tm_joins *jq, cons
     for (size_t j = 1; j <= mn; j++)
         r[1][j] = r[1][j - 1] + tm_tok_w(&m[j - 1]);
     uint32_t min1 = 0, min2 = 0; /* the minima of rows i − 1 and i − 2 */
+    /* The match's join keys (few: only where a query word is as long), so that a row whose query
+     * word is none of them, and which ends no query join, takes the plain loop: the compound
+     * steps below could not apply in it. */
+    uint64_t mjk[16];
+    size_t nmjk = 0;
+    int mjall = 0; /* too many to list: every word row takes the compound loop */
+    for (size_t j = 0; comp && jm && jm->any && j < mn && !mjall; j++)
+        for (int z = 0; z < 2; z++) {
+            uint64_t h = z ? jm->j3[j] : jm->j2[j];
+            if (h && nmjk < sizeof mjk / sizeof *mjk)
+                mjk[nmjk++] = h;
+            else if (h)
+                mjall = 1;
+        }
     for (size_t i = 1; i <= n; i++) {
         uint32_t *cur = r[0], *prev = r[1];
         const tm_tok *qi = &q[i - 1];
         uint32_t wq = tm_tok_w(qi);
         cur[0] = prev[0] + wq;
         uint32_t rmin = cur[0];
-        if (!comp) {
+        int rowcomp = 0;
+        if (comp) {
+            rowcomp = (i >= 2 && jq && jq->j2[i - 2]) || (i >= 3 && jq && jq->j3[i - 3]);
+            if (!rowcomp && qi->kind == TM_WORD)
+                for (size_t z = 0; z < nmjk && !rowcomp; z++)
+                    rowcomp = mjk[z] == qi->hk;
+            rowcomp |= mjall && qi->kind == TM_WORD;
+        }
+        if (!rowcomp) {
             for (size_t j = 1; j <= mn; j++) {
                 uint32_t a = prev[j - 1] + tm_sub_cost(qi, &m[j - 1]);
                 uint32_t b = prev[j] + wq;
@@ -538,6 +560,41 @@ static size_t lcs_bound(jisr_tm_ctx *c, const tm_toks *m)
     return zeros;
 }
 
+/* The tokens of candidate id from an earlier pass of this query (*mt; NULL when not kept), or,
+ * in a pass that a lower one may follow, tokenized into a kept slot (*mt). */
+static int cached_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, tm_toks **mt)
+{
+    *mt = NULL;
+    uint64_t tag = (uint64_t)c->qserial << 32 | id;
+    if (!c->tc) {
+        if (!c->pass_min) /* the last pass: nothing to keep */
+            return 0;
+        c->tc = calloc(TM_TCACHE, sizeof *c->tc);
+        c->tctag = calloc(TM_TCACHE, sizeof *c->tctag);
+        if (!c->tc || !c->tctag) {
+            free(c->tc);
+            free(c->tctag);
+            c->tc = NULL;
+            c->tctag = NULL;
+            return 0; /* no room: tokenized as usual */
+        }
+    }
+    size_t slot = id % TM_TCACHE;
+    if (c->tctag[slot] == tag) {
+        *mt = &c->tc[slot];
+        return 0;
+    }
+    if (!c->pass_min)
+        return 0;
+    c->tctag[slot] = 0;
+    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->tc[slot]);
+    if (rc < 0)
+        return rc;
+    c->tctag[slot] = tag;
+    *mt = &c->tc[slot];
+    return 0;
+}
+
 /* maximum distance that still gives a score ≥ min against a unit of weight wm */
 static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
 {
@@ -559,12 +616,17 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
      * results stay exactly those of scoring everything) */
     int min = tm_eff_min(c);
     uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
-    int rc, cs = -1, tok = 0; /* a short query: the unit's character score first (short.c) */
-    if (c->sh.n) {
-        if ((rc = tm_tokenize(sv->text.p, sv->text.n, &c->m)) < 0)
+    int rc = 0, cs = -1;
+    tm_toks *mt = NULL;
+    if (c->sh.n) { /* a short query: the unit's character score first (short.c) */
+        rc = cub != UINT32_MAX ? cached_toks(c, id, sv, &mt) : 0;
+        if (rc == 0 && !mt) {
+            mt = &c->m;
+            rc = tm_tokenize(sv->text.p, sv->text.n, mt);
+        }
+        if (rc < 0)
             return rc;
-        tok = 1;
-        cs = tm_short_score(c, &c->m);
+        cs = tm_short_score(c, mt);
     }
     if (cub != UINT32_MAX && cs < min) {
         /* exact filters on the stored lengths before tokenizing (docs/matching.md §4, §4.1); a
@@ -587,14 +649,21 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * w)
             return 0;
     }
-    if (!tok && (rc = tm_tokenize(sv->text.p, sv->text.n, &c->m)) < 0)
+    if (!mt) {
+        rc = cub != UINT32_MAX ? cached_toks(c, id, sv, &mt) : 0;
+        if (rc == 0 && !mt) {
+            mt = &c->m;
+            rc = tm_tokenize(sv->text.p, sv->text.n, mt);
+        }
+    }
+    if (rc < 0)
         return rc;
-    if ((rc = ensure_row(c, c->m.n)) < 0)
+    if ((rc = ensure_row(c, mt->n)) < 0)
         return rc;
     if (cub != UINT32_MAX && c->lcs.usable &&
         cs < min) { /* Lemma 4 with the order-aware L (above) */
-        uint32_t wm2 = c->m.w100, ww = wq > wm2 ? wq : wm2, lm2 = c->m.nlight;
-        size_t L = lcs_bound(c, &c->m);
+        uint32_t wm2 = mt->w100, ww = wq > wm2 ? wq : wm2, lm2 = mt->nlight;
+        size_t L = lcs_bound(c, mt);
         uint32_t ks = (uint32_t)L < c->ksplit ? (uint32_t)L : c->ksplit;
         uint64_t x = (uint64_t)TM_W_WORD * L + 120ull * ks +
                      (uint64_t)TM_W_SMALL * (c->q.nlight < lm2 ? c->q.nlight : lm2);
@@ -603,15 +672,15 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     }
     c->scored++; /* units whose distance is computed */
     /* the candidate's compound sites, only where a query word is as long as the join */
-    if ((rc = tm_joins_of(&c->m, c->qlens, &c->mj)) < 0)
+    if ((rc = tm_joins_of(mt, c->qlens, &c->mj)) < 0)
         return rc;
     /* the whole distance when the character score reaches min (it ranks ties, §2) */
-    uint32_t maxd = cs >= min ? UINT32_MAX - 1 : max_dist(min, wq, c->m.w100);
-    uint32_t d = tm_distance(c, &c->q, &c->qj, &c->m, &c->mj, maxd, c->row);
+    uint32_t maxd = cs >= min ? UINT32_MAX - 1 : max_dist(min, wq, mt->w100);
+    uint32_t d = tm_distance(c, &c->q, &c->qj, mt, &c->mj, maxd, c->row);
     if (d > maxd)
         return 0;
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
-    int s = score_of(d, wq, c->m.w100, ident);
+    int s = score_of(d, wq, mt->w100, ident);
     if (cs > s) /* a short query and unit: the larger of the word and character scores */
         s = cs;
     if (s < min)
@@ -629,8 +698,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     }
     if (c->q.nheavy > c->q.nwords) { /* the query has numbers */
         const tm_rvar *tv = &c->rec.var[ti];
-        if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, sv->text.p, &c->m, tv->text.p,
-                                   tv->text.n, c->o->tgtlang, NULL, NULL, NULL)) < 0)
+        if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, sv->text.p, mt, tv->text.p, tv->text.n,
+                                   c->o->tgtlang, NULL, NULL, NULL)) < 0)
             return rc;
         if (c->pl.state == JISR_TM_NUMBERS_PLACED && c->pl.nchange) {
             s -= (int)(JISR_TM_AGREE_PENALTY * (c->pl.nchange < 50 ? c->pl.nchange : 50));
@@ -641,7 +710,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         s = 0;
     if (s < min)
         return 0;
-    uint32_t ww = wq > c->m.w100 ? wq : c->m.w100;
+    uint32_t ww = wq > mt->w100 ? wq : mt->w100;
     e.score = s;
     e.sim = ww ? 1.0 - (double)d / ww : 1.0;
     e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;

@@ -284,7 +284,8 @@ struct jisr_tm {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     unsigned active, growing;
-    const char *map_base; /* where the file is mapped (tm_map_locate), NULL unknown */
+    const char *map_base;  /* where the file is mapped (tm_map_locate), NULL unknown */
+    unsigned long map_gen; /* counts the map's changes: a pointer into an earlier map is stale */
     size_t map_len;
     struct jisr_tm_ctx *pool; /* idle query contexts lent to jisr_tm_query/concord (match.c) */
     size_t npool;

@@ -302,6 +302,7 @@ static int map_set(jisr_tm *tm, size_t size, int grow)
     MDB_envinfo info;
     if (!grow || (mdb_env_info(tm->env, &info) == 0 && info.me_mapsize < size)) {
         rc = mdb_env_set_mapsize(tm->env, size);
+        tm->map_gen++;     /* under mu, no transaction open: read safely inside one */
         tm_map_locate(tm); /* mapped anew, maybe elsewhere */
     }
     tm->growing--;

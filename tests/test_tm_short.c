@@ -38,13 +38,21 @@ static void remove_dir(const char *d)
     rmdir(d);
 }
 
-static jisr_tm *open_w(void)
+/* A memory in dir; chars: 1 its character search turned on (a new memory), 0 left as created. */
+static jisr_tm *open_in(const char *dir, int chars)
 {
     jisr_tm *tm = NULL;
     jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
     o.flags = JISR_TM_WRITE;
-    assert_int_equal(jisr_tm_open(&tm, g_dir, &o), 0);
+    assert_int_equal(jisr_tm_open(&tm, dir, &o), 0);
+    if (chars)
+        assert_int_equal(jisr_tm_set_chars(tm, 1), 0);
     return tm;
+}
+
+static jisr_tm *open_w(void)
+{
+    return open_in(g_dir, 1); /* the character search is opt-in: these tests turn it on */
 }
 
 static void add_pair(jisr_tm_import *imp, const char *l1, const char *t1, const char *l2,
@@ -312,10 +320,159 @@ static void test_oracle_short(void **state)
     remove_dir(g_dir);
 }
 
+static void import_units(jisr_tm *tm, int n)
+{
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    uint64_t r = 0x2545F4914F6CDD1DULL;
+    char a[256], b[256];
+    add_pair(imp, "en", "Trnasfre", "ar", "نقل");
+    for (int i = 0; i < n; i++) {
+        make_text(&r, en_words, sizeof en_words / sizeof en_words[0], a, sizeof a);
+        make_text(&r, ar_words, sizeof ar_words / sizeof ar_words[0], b, sizeof b);
+        add_pair(imp, "en", a, "ar", b);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+}
+
+static uint64_t index_keys(jisr_tm *tm, int *chars)
+{
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    uint64_t k = st.index_keys;
+    *chars = st.chars;
+    jisr_tm_stats_free(&st);
+    return k;
+}
+
+/* The answers (ids and scores, indexed and --exhaustive) to a fixed set of short queries. */
+static void answers(jisr_tm *tm, char *out, size_t cap)
+{
+    static const char *const qs[] = {"Transfer", "Trnasfer", "Bookmarks", "Book marks",
+                                     "Untitled", "Colour:",  "File name", "Zoom in..."};
+    static const int mins[] = {30, 50, 70};
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++)
+        for (size_t j = 0; j < 3; j++)
+            for (unsigned f = 0; f < 2; f++) {
+                jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+                qo.srclang = "en";
+                qo.tgtlang = "ar";
+                qo.min_score = mins[j];
+                qo.max_results = 5;
+                qo.flags = f ? JISR_TM_EXHAUSTIVE : 0;
+                jisr_tm_matches m;
+                assert_int_equal(jisr_tm_query(tm, qs[k], &qo, &m), 0);
+                for (size_t i = 0; i < m.n && len + 32 < cap; i++)
+                    len += (size_t)snprintf(out + len, cap - len, "%llu:%d ",
+                                            (unsigned long long)m.v[i].id, m.v[i].score);
+                if (len + 2 < cap)
+                    len += (size_t)snprintf(out + len, cap - len, "|");
+                jisr_tm_matches_free(&m);
+            }
+}
+
+/* The setting is opt-in: off (never set, or set off), a memory has no character terms and no
+ * query takes the character score; reindex turns it on and off (round trip); a different
+ * setting on a memory with units is refused; an import across a change of setting fails. */
+static void test_chars_setting(void **state)
+{
+    (void)state;
+    char d0[64], d1[64], d2[64];
+    snprintf(d0, sizeof d0, "/tmp/jisr-test-chars0-XXXXXX");
+    snprintf(d1, sizeof d1, "/tmp/jisr-test-chars1-XXXXXX");
+    snprintf(d2, sizeof d2, "/tmp/jisr-test-chars2-XXXXXX");
+    assert_non_null(mkdtemp(d0));
+    assert_non_null(mkdtemp(d1));
+    assert_non_null(mkdtemp(d2));
+    jisr_tm *never = open_in(d0, 0), *on = open_in(d1, 1), *off = open_in(d2, 1);
+    assert_int_equal(jisr_tm_set_chars(off, 0), 0); /* back to off while still empty */
+    import_units(never, 400);
+    import_units(on, 400);
+    import_units(off, 400);
+    int c0, c1, c2;
+    uint64_t k0 = index_keys(never, &c0), k1 = index_keys(on, &c1), k2 = index_keys(off, &c2);
+    assert_int_equal(c0, 0);
+    assert_int_equal(c1, 1);
+    assert_int_equal(c2, 0);
+    assert_true(k0 == k2); /* no character terms: the index of a memory where it was never set */
+    assert_true(k1 > k0);
+    /* (a) a character-only match (Transfer/Trnasfre: 0 by words, 50 by characters): found with
+     * the setting on, by neither path with it off */
+    for (unsigned f = 0; f < 2; f++) {
+        jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+        qo.srclang = "en";
+        qo.tgtlang = "ar";
+        qo.min_score = 30;
+        qo.max_results = 1000;
+        qo.flags = f ? JISR_TM_EXHAUSTIVE : 0;
+        jisr_tm *v[3] = {never, off, on};
+        for (int k = 0; k < 3; k++) {
+            jisr_tm_matches m;
+            assert_int_equal(jisr_tm_query(v[k], "Transfer", &qo, &m), 0);
+            int found = 0;
+            for (size_t i = 0; i < m.n; i++)
+                found |= strcmp(m.v[i].source, "Trnasfre") == 0;
+            assert_int_equal(found, k == 2);
+            jisr_tm_matches_free(&m);
+        }
+    }
+    static char a_never[65536], a_on[65536], a_x[65536];
+    answers(never, a_never, sizeof a_never);
+    answers(on, a_on, sizeof a_on);
+    assert_string_not_equal(a_never, a_on);
+    answers(off, a_x, sizeof a_x);
+    assert_string_equal(a_x, a_never);
+    /* (b) reindex off, then on: the answers and index of each state */
+    jisr_tm_reindex_opts ro = JISR_TM_REINDEX_OPTS_INIT;
+    ro.chars = JISR_TM_CHARS_OFF;
+    assert_int_equal(jisr_tm_reindex(on, &ro), 0);
+    assert_true(index_keys(on, &c1) == k0);
+    assert_int_equal(c1, 0);
+    answers(on, a_x, sizeof a_x);
+    assert_string_equal(a_x, a_never);
+    ro.chars = JISR_TM_CHARS_ON;
+    assert_int_equal(jisr_tm_reindex(on, &ro), 0);
+    assert_true(index_keys(on, &c1) == k1);
+    assert_int_equal(c1, 1);
+    answers(on, a_x, sizeof a_x);
+    assert_string_equal(a_x, a_on);
+    ro.chars = JISR_TM_CHARS_KEEP; /* a plain reindex keeps the setting */
+    assert_int_equal(jisr_tm_reindex(on, &ro), 0);
+    assert_true(index_keys(on, &c1) == k1);
+    assert_int_equal(c1, 1);
+    assert_int_equal(jisr_tm_reindex(never, NULL), 0);
+    assert_true(index_keys(never, &c0) == k0);
+    assert_int_equal(c0, 0);
+    /* (c) a memory with units keeps its setting: only the same one is accepted */
+    assert_int_equal(jisr_tm_set_chars(never, 1), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "jisr reindex"));
+    assert_int_equal(jisr_tm_set_chars(on, 0), JISR_EUNSUPPORTED);
+    assert_int_equal(jisr_tm_set_chars(never, 0), 0);
+    assert_int_equal(jisr_tm_set_chars(on, 1), 0);
+    /* an import begun before the setting changed would write the wrong terms: it fails */
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(off, NULL, &imp), 0);
+    ro.chars = JISR_TM_CHARS_ON;
+    assert_int_equal(jisr_tm_reindex(off, &ro), 0);
+    add_pair(imp, "en", "Late unit", "ar", "وحدة متأخرة");
+    assert_true(jisr_tm_import_end(imp, 1) < 0);
+    answers(off, a_x, sizeof a_x);
+    assert_string_equal(a_x, a_on); /* the same units: the same answers as the other one on */
+    jisr_tm_close(never);
+    jisr_tm_close(on);
+    jisr_tm_close(off);
+    remove_dir(d0);
+    remove_dir(d1);
+    remove_dir(d2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_char_score),
+        cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

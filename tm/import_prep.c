@@ -204,6 +204,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
             return rc;
         for (size_t k = 0; k < nt; k++)
             imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
+        if (!imp->chars)
+            continue;
         if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + 2 * TM_SHORT_MAXCP)) < 0)
             return rc;
         nuk += tm_short_keys(&imp->toks, lh, imp->ukeys + nuk); /* short texts' characters */

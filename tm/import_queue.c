@@ -49,6 +49,16 @@ int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_i
         return jisr_oom(sizeof *imp);
     }
     imp->tm = tm;
+    tm_txn t; /* the setting decides the keys the units get (a batch checks it again) */
+    if (tm_txn_begin(&t, tm, 0) == 0)
+        tm_chars_get(&t, &imp->chars);
+    int rc = t.rc;
+    tm_txn_abort(&t);
+    if (rc < 0) {
+        free(imp->cur);
+        free(imp);
+        return rc;
+    }
     imp->gate_open = 1; /* until a gate is set (jisr_tm_import_file) */
     imp->toks.flags = TM_TOKS_NO_SURFACE;
     if (opts)

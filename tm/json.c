@@ -307,8 +307,9 @@ int jisr_tm_stats_json(jisr_buf *b, const char *path, const jisr_tm_stats *st)
     if (rc == 0 && (rc = jisr_buf_puts(b, ",\"unicode\":")) == 0)
         rc = jcstr(b, st->index_unicode);
     if (rc == 0)
-        rc = jisr_buf_printf(b, ",\"tokenizer\":%u,\"stale\":%s}}", st->index_tokenizer,
-                             st->index_stale ? "true" : "false");
+        rc =
+            jisr_buf_printf(b, ",\"tokenizer\":%u,\"stale\":%s,\"chars\":%s}}", st->index_tokenizer,
+                            st->index_stale ? "true" : "false", st->chars ? "true" : "false");
     return rc;
 }
 

@@ -202,7 +202,6 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
     if (c->q.n == 0)
         return 0;
     c->qlens = tm_key_lengths(&c->q);
-    tm_short_query(c);
     c->ksplit = c->kcomp = 0; /* set by the index path (cand.c) */
     c->pass_min = 0;
     c->repass = 0;
@@ -213,6 +212,8 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
         return rc;
     if ((rc = tm_txn_begin(&c->t, c->tm, 0)) < 0)
         return rc;
+    if ((rc = tm_short_query(c)) < 0) /* c->sh.n = 0 unless the memory's setting is on */
+        goto done;
     rc = (opts->flags & JISR_TM_EXHAUSTIVE) ? tm_scan_all(c) : tm_indexed(c);
     if (rc < 0)
         goto done;

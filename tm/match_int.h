@@ -286,8 +286,10 @@ int tm_scan_all(jisr_tm_ctx *c);
 int tm_indexed(jisr_tm_ctx *c);
 
 /* short.c */
-/** The query's character form (after tokenizing it; c->sh.n = 0 when it is not short). */
-void tm_short_query(jisr_tm_ctx *c);
+/** The query's character form (after tokenizing it and beginning c->t): c->sh.n = 0 when it is
+ * not short or the memory's character search is off (meta "chars"), which turns off both the
+ * character search (tm_short_pass) and the character score (tm_score_rec) of this query. */
+int tm_short_query(jisr_tm_ctx *c);
 /** The character score of the query against tokenized unit m, penalty taken off; −1 when
  * either is not short. */
 int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m);

@@ -41,6 +41,7 @@ typedef struct rx {
     uint32_t run_first; /* first id of the batch (its dedupe run's key) */
     jisr_u64set vseen;  /* words already put in the vocabulary */
     size_t in_batch;
+    int chars; /* the character search's setting after the reindex: short texts' terms */
 } rx;
 
 static int cmp_post(const void *a, const void *b)
@@ -159,7 +160,9 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
         for (size_t k = 0; k < nt; k++)
             if (k == 0 || x->terms[k] != x->terms[k - 1])
                 x->post[x->npost++] = (rx_post){tm_post_key(lh, x->terms[k], bucket), id};
-        uint64_t sk[2 * TM_SHORT_MAXCP]; /* short texts' characters */
+        if (!x->chars)
+            continue;
+        uint64_t sk[2 * TM_SHORT_MAXCP]; /* short texts' characters (when the setting is on) */
         size_t ns = tm_short_keys(&x->toks, lh, sk);
         if ((rc = JISR_GROW(x->post, x->postcap, x->npost + ns)) < 0)
             return rc;
@@ -194,6 +197,12 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         tm_drop(t, tm->post, 0, "emptying the index") < 0 ||
         tm_drop(t, tm->dedupe, 0, "emptying the dedupe index") < 0 ||
         (tm->vocab && tm_drop(t, tm->vocab, 0, "emptying the vocabulary") < 0))
+        goto done;
+    if (o && o->chars == JISR_TM_CHARS_ON)
+        x->chars = 1;
+    else if (o && o->chars == JISR_TM_CHARS_OFF)
+        x->chars = 0;
+    else if (tm_chars_get(t, &x->chars) < 0)
         goto done;
     x->npost = 0;
     x->in_batch = 0;
@@ -232,6 +241,12 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         flush_batch(x);
     if (!t->rc)
         tm_index_stamp(t);
+    if (!t->rc && x->chars) {
+        tm_meta_put_u64(t, "chars", 1);
+    } else if (!t->rc) { /* off: as in a memory where it was never set */
+        MDB_val ck = {5, "chars"};
+        tm_del(t, tm->meta, &ck, "writing the memory's metadata");
+    }
 done:
     tm_cur_close(&cur);
     tm_txn_abort(&rt);

@@ -136,11 +136,16 @@ static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
     return d;
 }
 
-void tm_short_query(jisr_tm_ctx *c)
+int tm_short_query(jisr_tm_ctx *c)
 {
     tm_shortq *q = &c->sh;
+    int on;
+    q->n = q->nd = 0;
+    if (tm_chars_get(&c->t, &on) < 0)
+        return c->t.rc;
+    if (!on) /* off (the default): word scores only, exactly as without this module */
+        return 0;
     q->n = tm_short_form(&c->q, q->cp);
-    q->nd = 0;
     for (size_t i = 0; i < q->n; i++) {
         size_t k = 0;
         while (k < q->nd && q->dc[k] != q->cp[i])
@@ -152,6 +157,7 @@ void tm_short_query(jisr_tm_ctx *c)
         }
         q->dm[k] |= (uint64_t)1 << i;
     }
+    return 0;
 }
 
 int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)

@@ -82,6 +82,50 @@ int tm_index_stamp(tm_txn *t)
     return tm_meta_put_u64(t, "tokenizer", TM_TOK_VERSION);
 }
 
+int tm_chars_get(tm_txn *t, int *on)
+{
+    uint64_t v = 0;
+    *on = 0;
+    if (tm_meta_get_u64(t, "chars", &v) < 0)
+        return t->rc;
+    *on = v != 0;
+    return 0;
+}
+
+int jisr_tm_set_chars(jisr_tm *tm, int on)
+{
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+    if (tm->rdonly)
+        return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
+    tm_txn t;
+    int cur;
+    uint64_t next_id;
+    MDB_stat ms;
+    on = on != 0;
+    if (tm_txn_begin(&t, tm, 1) < 0 || tm_chars_get(&t, &cur) < 0 ||
+        tm_meta_get_u64(&t, "next_id", &next_id) < 0 ||
+        tm_dbi_stat(&t, tm->units, &ms, "reading the units") < 0 || cur == on)
+        goto done;
+    if (ms.ms_entries || next_id > 1) {
+        tm_txn_set(&t, jisr_error_set(JISR_EUNSUPPORTED, tm->dir, 0, 0,
+                                      "the memory's character search is %s and it already holds "
+                                      "units: 'jisr reindex --tm %s --chars %s' turns it %s "
+                                      "(it rebuilds the index)",
+                                      cur ? "on" : "off", tm->dir, on ? "on" : "off",
+                                      on ? "on" : "off"));
+        goto done;
+    }
+    if (on)
+        tm_meta_put_u64(&t, "chars", 1);
+    else {
+        MDB_val ck = {5, "chars"};
+        tm_del(&t, tm->meta, &ck, "writing the memory's metadata");
+    }
+done:
+    return tm_txn_commit(&t);
+}
+
 /* Read the versions the index was built with and compare them with ours. */
 static int index_versions(tm_txn *t, char *warn, size_t warnsz)
 {
@@ -625,6 +669,8 @@ int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
     if (tm_dbi_stat(&t, tm->post, &ms, "reading statistics") < 0)
         goto done;
     out->index_keys = ms.ms_entries;
+    if (tm_chars_get(&t, &out->chars) < 0)
+        goto done;
     mdb_env_info(tm->env, &info);
     out->map_bytes = info.me_mapsize;
     pthread_mutex_lock(&tm->mu);

@@ -200,5 +200,9 @@ int jisr_tm_stats_text(jisr_buf *b, const char *path, const jisr_tm_stats *st)
                              st->index_stale ? " (not this jisr's: run 'jisr reindex')" : "");
     else if (rc == 0)
         rc = jisr_buf_puts(b, "built with: (not recorded: run 'jisr reindex' once)\n");
+    if (rc == 0)
+        rc = jisr_buf_printf(b, "characters: %s\n",
+                             st->chars ? "on (short texts also match by characters)"
+                                       : "off (jisr reindex --chars on turns it on)");
     return rc;
 }

@@ -392,6 +392,7 @@ typedef struct jisr_tm_stats {
     char index_icu[16], index_unicode[16];
     uint32_t index_tokenizer;
     int index_stale;
+    int chars; /* the character search of short texts is on (jisr_tm_set_chars, reindex) */
 } jisr_tm_stats;
 
 /** Statistics of the memory (out is the caller's: jisr_tm_stats_free). Thread-safe. */
@@ -400,14 +401,21 @@ JISR_API void jisr_tm_stats_free(jisr_tm_stats *st);
 
 /* ---- reindex ------------------------------------------------------------------------------ */
 
+/* The character search of short texts (docs/matching.md §2.6, §4.5): a per-memory setting, off
+ * by default. On, short texts (at most 64 code points) also score by characters and their index
+ * holds character terms: more answers for short UI strings, but a slower import and slower,
+ * larger queries (§7.1). */
+enum { JISR_TM_CHARS_KEEP = 0, JISR_TM_CHARS_ON = 1, JISR_TM_CHARS_OFF = 2 };
+
 typedef struct jisr_tm_reindex_opts {
     /* progress (may be NULL), every few thousand units: units done of total */
     void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    int chars; /* JISR_TM_CHARS_*: the character search's setting after the reindex (KEEP: as is) */
 } jisr_tm_reindex_opts;
 #define JISR_TM_REINDEX_OPTS_INIT                                                                  \
     {                                                                                              \
-        NULL, NULL                                                                                 \
+        NULL, NULL, JISR_TM_CHARS_KEEP                                                             \
     }
 
 /** Rebuild the index of a memory opened with JISR_TM_WRITE with this library's tokenizer, ICU
@@ -415,8 +423,16 @@ typedef struct jisr_tm_reindex_opts {
  * write transaction: other readers see the old index until it commits, and a reindex that is
  * interrupted (killed, an error) leaves the old index as it was. Needs room for both indexes
  * until then (the map grows). Ids, texts, dates and usage counts do not change. opts may be
- * NULL. */
+ * NULL. opts->chars turns the character search on or off in the same transaction (the index is
+ * rebuilt with or without short texts' character terms). */
 JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
+
+/** Set the character search (on: 1, off: 0) of a memory opened with JISR_TM_WRITE that holds no
+ * unit and never did (a new memory, before its first import). On any other memory a different
+ * setting fails with JISR_EUNSUPPORTED (the message names `jisr reindex --chars`, which rebuilds
+ * the index for it); the same setting is a no-op. Imports follow the memory's setting.
+ * Thread-safe (one write transaction). */
+JISR_API int jisr_tm_set_chars(jisr_tm *tm, int on);
 
 /* ---- renderings: one JSON shape and one text layout per result, for every front end --------
  * Each appends to out (the caller's buffer) and returns 0 or JISR_ENOMEM. Text is shown without

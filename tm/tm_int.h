@@ -34,9 +34,9 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    3 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    2 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
-       * dots one token; tags weigh nothing. 3: short texts' character terms (short.c) */
+       * dots one token; tags weigh nothing */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -415,6 +415,9 @@ struct jisr_tm_ctx *tm_ctx_take(jisr_tm *tm);
 void tm_ctx_give(struct jisr_tm_ctx *c);
 void tm_ctx_pool_free(jisr_tm *tm);
 
+/** The memory's character search setting (meta "chars", absent = off; docs/matching.md §2.6):
+ * *on = 1 when its short texts carry character terms and queries take the character score. */
+int tm_chars_get(tm_txn *t, int *on);
 /** Record the versions the index is built with (this library's) in meta (store.c). */
 int tm_index_stamp(tm_txn *t);
 /** Read the recorded versions again (after a reindex) into the handle. */

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -23,11 +24,19 @@ const char cmd_reindex_help[] =
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
+    "      --chars on|off    turn the character search of short texts on or off (rebuilding\n"
+    "                        the index with or without their character terms, in the same\n"
+    "                        one transaction); default: keep the memory's setting. On, short\n"
+    "                        texts (at most 64 characters) also score by characters: more\n"
+    "                        matches for UI strings with typos or joined words, at the cost\n"
+    "                        of ~4-5x slower imports, a larger index and much slower short\n"
+    "                        queries at low --min (docs/matching.md section 7.1)\n"
     "  -q, --quiet           no summary\n"
     "  -h, --help            show this help\n"
     "\n"
     "Example:\n"
-    "  jisr reindex --tm ~/tm/un\n";
+    "  jisr reindex --tm ~/tm/un\n"
+    "  jisr reindex --tm ~/tm/ui --chars on\n";
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -45,10 +54,11 @@ int cmd_reindex(int argc, char **argv)
 {
     static const struct option longopts[] = {{"tm", required_argument, NULL, 'D'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"chars", required_argument, NULL, 'C'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *dir = NULL;
-    int quiet = 0, c;
+    int quiet = 0, chars = JISR_TM_CHARS_KEEP, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -57,6 +67,14 @@ int cmd_reindex(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'C':
+            if (strcmp(optarg, "on") == 0)
+                chars = JISR_TM_CHARS_ON;
+            else if (strcmp(optarg, "off") == 0)
+                chars = JISR_TM_CHARS_OFF;
+            else
+                return cli_usage_error("reindex", "--chars takes on or off, not '%s'", optarg);
             break;
         case 'h':
             return cli_help("reindex");
@@ -83,6 +101,7 @@ int cmd_reindex(int argc, char **argv)
     jisr_tm_reindex_opts ro = JISR_TM_REINDEX_OPTS_INIT;
     ro.on_progress = on_progress;
     ro.ctx = &p;
+    ro.chars = chars;
     double t0 = jisr_now();
     rc = jisr_tm_reindex(tm, &ro);
     cli_progress_done(&p);
@@ -97,9 +116,11 @@ int cmd_reindex(int argc, char **argv)
         return CLI_FAIL;
     }
     if (!quiet)
-        fprintf(stderr, "%s: %llu units reindexed with ICU %s, Unicode %s, tokenizer %u (%.1fs)\n",
+        fprintf(stderr,
+                "%s: %llu units reindexed with ICU %s, Unicode %s, tokenizer %u, character "
+                "search %s (%.1fs)\n",
                 path, (unsigned long long)st.units, st.index_icu, st.index_unicode,
-                st.index_tokenizer, jisr_now() - t0);
+                st.index_tokenizer, st.chars ? "on" : "off", jisr_now() - t0);
     jisr_tm_stats_free(&st);
     free(path);
     return CLI_OK;

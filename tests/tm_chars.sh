@@ -1,0 +1,126 @@
+#!/bin/bash
+# tm_chars.sh — the character search of short texts is opt-in per memory (docs/matching.md §2.6):
+#  1. a plain import leaves it off: stats says so, a character-only match (Transfer/Trnasfre,
+#     0 by words) is not returned, indexed or --exhaustive;
+#  2. import --chars on a new memory turns it on: stats says so, the match is returned;
+#  3. import --chars on a memory with units where it is off: exit 1, a message naming
+#     'jisr reindex --chars on', the memory unchanged;
+#  4. reindex --chars on / off: the answers and the index of each state, round trip; a bad value
+#     is a usage error;
+#  5. reindex --chars on killed at random moments: the memory as it was (off, same index) or
+#     the whole change, never half of one.
+set -u
+J=${JISR_BINARY:?}
+command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
+T=$(mktemp -d /tmp/jisr-tm-chars-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+check() {
+    local d=$1
+    shift
+    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+N=20000
+ldd "$J" 2>/dev/null | grep -q 'libasan\|libtsan' && N=5000
+{
+    printf 'Trnasfre\tنقل\nBookmarks\tالعلامات\nOpen a Copy\tافتح نسخة\nSave as...\tحفظ باسم...\n'
+    awk -v n=$N 'BEGIN{for(i=1;i<=n;i++) printf "Item %d w%d\tالبند %d\n", i, i*7, i}'
+} >"$T/ui.tsv"
+chars() { $J stats --tm "$1" --json 2>/dev/null | jq -c '.index.chars'; }
+keys() { $J stats --tm "$1" --json 2>/dev/null | jq -c '.index_keys'; }
+has_trnasfre() { # $1 memory, $2 extra option: prints yes when Transfer finds Trnasfre at 30
+    $J query --tm "$1" -s en -t ar --min 30 -n 50 --json $2 "Transfer" 2>/dev/null |
+        jq -r '[.. | objects | select(.source? == "Trnasfre")] | if length > 0 then "yes" else "no" end'
+}
+answers() {
+    for q in "Transfer" "Bookmark" "Open Copy" "Save as" "Item 77 w539"; do
+        for m in 30 50 70; do
+            $J query --tm "$1" -s en -t ar --min $m -n 5 --json "$q" 2>/dev/null | jq -c '[.matches[]? | [.id, .score]]'
+            $J query --tm "$1" -s en -t ar --min $m -n 5 --json --exhaustive "$q" 2>/dev/null | jq -c '[.matches[]? | [.id, .score]]'
+        done
+    done
+}
+
+# ---- 1. off by default ------------------------------------------------------------------------
+$J import --tm "$T/off" -q "$T/ui.tsv" -s en -t ar || exit 1
+check "a plain import: off" test "$(chars "$T/off")" = false
+check "stats text says off" sh -c "$J stats --tm '$T/off' | grep -q '^characters: off'"
+check "off: no character-only match (index)" test "$(has_trnasfre "$T/off" "")" = no
+check "off: no character-only match (--exhaustive)" test "$(has_trnasfre "$T/off" --exhaustive)" = no
+off_keys=$(keys "$T/off")
+off_answers=$(answers "$T/off")
+
+# ---- 2. import --chars on a new memory ----------------------------------------------------------
+$J import --tm "$T/on" --chars -q "$T/ui.tsv" -s en -t ar
+check "import --chars on a new memory succeeds" test $? -eq 0
+check "import --chars: on" test "$(chars "$T/on")" = true
+check "stats text says on" sh -c "$J stats --tm '$T/on' | grep -q '^characters: on'"
+check "on: the character-only match (index)" test "$(has_trnasfre "$T/on" "")" = yes
+check "on: the character-only match (--exhaustive)" test "$(has_trnasfre "$T/on" --exhaustive)" = yes
+on_keys=$(keys "$T/on")
+on_answers=$(answers "$T/on")
+check "on: more index keys ($on_keys > $off_keys)" test "$on_keys" -gt "$off_keys"
+check "on: other answers" test "$on_answers" != "$off_answers"
+printf 'Trnasfre\tنقل\n' >"$T/one.tsv"
+$J import --tm "$T/on" --chars -q "$T/one.tsv" -s en -t ar
+check "import --chars into a memory where it is on: fine" test $? -eq 0
+
+# ---- 3. import --chars where it is off --------------------------------------------------------
+before=$($J export --tm "$T/off" -o - 2>/dev/null | md5sum)
+$J import --tm "$T/off" --chars -q "$T/one.tsv" -s en -t ar 2>"$T/err"
+check "import --chars into a memory where it is off: exit 1" test $? -eq 1
+cat "$T/err"
+check "the error names reindex --chars on" grep -q "jisr reindex --tm .* --chars on" "$T/err"
+check "that memory unchanged" test "$($J export --tm "$T/off" -o - 2>/dev/null | md5sum)" = "$before"
+check "still off" test "$(chars "$T/off")" = false
+
+# ---- 4. reindex --chars on / off -----------------------------------------------------------------
+cp -r "$T/off" "$T/rx"
+$J reindex --tm "$T/rx" --chars on 2>"$T/err"
+check "reindex --chars on" test $? -eq 0
+check "it says so" grep -q "character search on" "$T/err"
+check "now on, the index of an import with --chars" test "$(chars "$T/rx") $(keys "$T/rx")" = "true $on_keys"
+check "the answers of the memory imported with --chars" test "$(answers "$T/rx")" = "$on_answers"
+$J reindex --tm "$T/rx" -q
+check "a plain reindex keeps it on" test "$(chars "$T/rx") $(keys "$T/rx")" = "true $on_keys"
+$J reindex --tm "$T/rx" --chars off -q
+check "reindex --chars off: off, the index of a plain import" test "$(chars "$T/rx") $(keys "$T/rx")" = "false $off_keys"
+check "the answers of the plain import again" test "$(answers "$T/rx")" = "$off_answers"
+$J reindex --tm "$T/rx" --chars maybe 2>/dev/null
+check "--chars maybe: usage error" test $? -eq 2
+check "--help mentions --chars (reindex)" sh -c "$J reindex --help | grep -q -- '--chars on|off'"
+check "--help mentions --chars (import)" sh -c "$J import --help | grep -q -- '--chars'"
+
+# ---- 5. a killed reindex --chars on leaves the old state -----------------------------------------
+cp -r "$T/off" "$T/probe"
+t0=$(ms)
+$J reindex --tm "$T/probe" --chars on -q
+dur=$(($(ms) - t0))
+rm -rf "$T/probe"
+echo "     a reindex --chars on: ${dur} ms"
+RANDOM=$$
+midway=0
+for round in 1 2 3 4 5 6; do
+    cp -r "$T/off" "$T/k"
+    delay=$((dur * (5 + RANDOM % 65) / 100))
+    $J reindex --tm "$T/k" --chars on -q 2>/dev/null &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    now="$(chars "$T/k") $(keys "$T/k")"
+    if [ "$now" = "true $on_keys" ]; then
+        echo "     round $round (${delay} ms): the reindex had committed"
+        rm -rf "$T/k"
+        continue
+    fi
+    midway=$((midway + 1))
+    check "round $round (${delay} ms): killed midway, off and the old index" test "$now" = "false $off_keys"
+    check "round $round: the old answers" test "$(answers "$T/k")" = "$off_answers"
+    rm -rf "$T/k"
+done
+check "reindexes were killed midway ($midway of 6)" test "$midway" -ge 2
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

@@ -19,7 +19,9 @@
  * Usage: bench_match [PROFILE|all] [UNITS] [WORKDIR] [QUERIES] [ORACLE] [reuse]
  *   QUERIES per threshold (default 400), ORACLE of them re-run with --exhaustive per threshold
  *   (default 20); reuse: query the memories left in WORKDIR by an earlier run.
- *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds.
+ *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds. JISR_BENCH_CHARS=1 builds the memories
+ *   with the character search of short texts on (off by default, as jisr import does; matters
+ *   for the short profile: docs/matching.md §2.6, §7.1).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -415,6 +417,15 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
         if (jisr_tm_open(&tm, dir, &oo) < 0) {
             printf("open failed: %s\n", jisr_error_last()->msg);
             return;
+        }
+        const char *ch = getenv("JISR_BENCH_CHARS");
+        if (ch && strcmp(ch, "1") == 0) {
+            if (jisr_tm_set_chars(tm, 1) < 0) {
+                printf("setting the character search failed: %s\n", jisr_error_last()->msg);
+                jisr_tm_close(tm);
+                return;
+            }
+            printf("  character search: on (JISR_BENCH_CHARS=1)\n");
         }
         jisr_tm_file_opts fo;
         memset(&fo, 0, sizeof fo);

@@ -156,7 +156,7 @@ def run_jisr(build, memdir, memtsv, queries, min_score, exhaustive=False):
     if os.path.exists(memdir):
         shutil.rmtree(memdir)
     subprocess.run(
-        [os.path.join(build, "jisr"), "import", "--tm", memdir, "-s", "en", "-t", "ar", "-q", memtsv],
+        [os.path.join(build, "jisr"), "import", "--tm", memdir, "--chars", "-s", "en", "-t", "ar", "-q", memtsv],
         check=True,
     )
     args = [os.path.join(build, "bench", "bench_l10n"), memdir, "en", "ar", str(min_score), "1"]

@@ -662,6 +662,13 @@ static enum MHD_Result finish(srv_req *r)
     return queue(r);
 }
 
+/* whether the request says a body follows (a length above 0, or chunks) */
+static int has_body(srv_req *r)
+{
+    const char *cl = srv_req_header(r, "Content-Length");
+    return srv_req_header(r, "Transfer-Encoding") != NULL || (cl && strtoll(cl, NULL, 10) != 0);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
                                  const char *method, const char *version, const char *data,
                                  size_t *size, void **con_cls)
@@ -677,7 +684,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         r->started = 1;
         if (start_request(r, method))
             return MHD_YES; /* the body follows */
-        r->body_done = 1;
+        if (!has_body(r))
+            return MHD_YES; /* answered in the next call: libmicrohttpd closes the connection
+                             * after a response queued in the first call (it cannot know the
+                             * body was empty), so a keep-alive client would reconnect for
+                             * every request */
+        r->body_done = 1;   /* refused before its body: the connection closes, the body unread */
         if (!r->resp)
             srv_api_dispatch(r);
         return finish(r);
@@ -711,7 +723,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         r->body_done = 1;
         if (r->up)
             srv_upload_finish(r->up);
-        else
+        else if (!r->resp) /* a bodiless request refused in start_request has its answer */
             srv_api_dispatch(r);
     }
     return finish(r);

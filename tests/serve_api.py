@@ -626,7 +626,36 @@ def several(base, mem):
     C.ok("a penalty above 100: usage error", code == 2, err)
 
 
+def keep_alive(s):
+    # a keep-alive client sends request after request on one connection (HTTP/1.1): answers,
+    # refusals and errors of bodiless requests alike; a body refused before it was read closes
+    import http.client
+    conn = http.client.HTTPConnection(s.host, s.port, timeout=10)
+    conn.connect()
+    sock = conn.sock
+    seen = []
+    for target in ["/tmserver/en/ar/unit/" + weblate_quote(SPECIAL[0][1]), "/no/such/page",
+                   "/v1/stats", "/tmserver/xx/yy/unit/a", "/api/v1/languages/"]:
+        conn.request("GET", target)
+        r = conn.getresponse()
+        r.read()
+        seen.append((r.status, r.getheader("Connection"), conn.sock is sock))
+    C.ok("keep-alive: five GETs (200, 404, 200, 404, 200) on one connection, none closed",
+         [x[0] for x in seen] == [200, 404, 200, 404, 200] and
+         all(x[1] != "close" and x[2] for x in seen), seen)
+    conn.request("POST", "/tmserver/en/ar/store/", body=b"[]" + b" " * 10,
+                 headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    r.read()
+    C.ok("a write refused before its body (no token) closes the connection",
+         r.status in (401, 403) and r.getheader("Connection") == "close",
+         (r.status, r.getheader("Connection")))
+    conn.close()
+
+
 def connections(mem):
+    with Server(T, ["--tm", mem, "--token-file", os.path.join(T, "token")], "ka") as s:
+        keep_alive(s)
     # per-client connection limit
     with Server(T, ["--tm", mem, "--max-connections-per-client", "3"], "conn") as s:
         socks = [socket.create_connection((s.host, s.port), timeout=5) for _ in range(3)]

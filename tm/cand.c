@@ -103,6 +103,8 @@ static int acc_reserve(jisr_tm_ctx *c, uint32_t id)
 {
     if (id < c->acccap)
         return 0;
+    if (id >= c->id_limit) /* a damaged chunk: never a counter array of gigabytes for it */
+        return tm_txn_corrupt(&c->t, "reading the index");
     size_t old = c->acccap;
     int rc = JISR_GROW(c->acc, c->acccap, (size_t)id + 4096);
     if (rc < 0)
@@ -1031,6 +1033,10 @@ int tm_indexed(jisr_tm_ctx *c)
     uint32_t wq = c->q.w100, hq = c->q.nheavy;
     if (min <= 0)
         return tm_scan_all(c);
+    if (tm_meta_get_u64(&c->t, "next_id", &c->id_limit) < 0)
+        return c->t.rc;
+    if (!c->id_limit) /* not recorded: no check */
+        c->id_limit = UINT64_MAX;
     qidx x = {0};
     x.c = c;
     if (++c->qserial == 0) { /* the serials wrapped around: forget the kept tokens */

@@ -234,8 +234,8 @@ struct jisr_tm_ctx {
     uint64_t scored;
     uint32_t *acc; /* shared-term count per id, all zero between queries (cand.c) */
     size_t acccap;
-    uint64_t id_limit;   /* the memory's next_id for this query: a posting id at or above it is
-                          * damage (tm_indexed) */
+    uint64_t id_limit;   /* the memory's next_id, read once a query by tm_indexed: a posting id at
+                          * or above it is damage (cand.c, short.c) */
     uint32_t *mark, gen; /* per id: the generation of the group that listed it last (cand.c) */
     size_t markcap;
     tm_rec rec;

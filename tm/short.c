@@ -227,7 +227,6 @@ typedef struct sscan {
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t nids, idcap, ntouch, tcap;
-    uint64_t next_id; /* ids at or above it are damage, not units */
 } sscan;
 
 static int cmp_sterm(const void *a, const void *b)
@@ -299,7 +298,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
-            if (id >= s->next_id) { /* a damaged chunk: never a counter for it */
+            if (id >= c->id_limit) { /* a damaged chunk: never a counter for it */
                 rc = tm_txn_corrupt(&c->t, "reading the index");
                 break;
             }
@@ -368,10 +367,6 @@ int tm_short_pass(jisr_tm_ctx *c)
     memset(&s, 0, sizeof s);
     s.lh = tm_lang_hash(c->o->srclang);
     form_terms(c->sh.cp, lq, s.terms);
-    if (tm_meta_get_u64(&c->t, "next_id", &s.next_id) < 0)
-        return c->t.rc;
-    if (!s.next_id) /* not recorded: no check */
-        s.next_id = UINT64_MAX;
     int rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
     if (rc < 0)
         return rc;

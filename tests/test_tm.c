@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_tm_dir.h"
 #include "tm/tm.h"
 #include "tm/tm_int.h"
 
@@ -22,18 +23,7 @@ static char g_dir[256];
 
 static void make_dir(void)
 {
-    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tm-XXXXXX");
-    assert_non_null(mkdtemp(g_dir));
-}
-
-static void remove_dir(const char *d)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/data.mdb", d);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/lock.mdb", d);
-    unlink(p);
-    rmdir(d);
+    tmdir_make(g_dir, sizeof g_dir, "tm");
 }
 
 static jisr_tm *open_w(size_t mapsize)
@@ -462,7 +452,7 @@ static void test_store_basics(void **state)
     assert_int_equal(jisr_tm_open(&tm, g_dir, NULL), 0);
     assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), JISR_EREADONLY);
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void schema_case(unsigned char version, const char *msg);
@@ -499,7 +489,7 @@ static void schema_case(unsigned char version, const char *msg)
     jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
     o.flags = JISR_TM_WRITE;
     assert_int_equal(jisr_tm_open(&tm, g_dir, &o), JISR_ESCHEMA);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void test_map_growth(void **state)
@@ -537,7 +527,7 @@ static void test_map_growth(void **state)
     assert_string_equal(m.v[0].target, "Sentence number 1234 about item w8638 and thing t12.");
     jisr_tm_matches_free(&m);
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void test_placeable(void **state)
@@ -577,7 +567,7 @@ static void test_placeable(void **state)
     assert_string_equal(m.v[0].target, "Paragraph 3 of resolution 2118.");
     jisr_tm_matches_free(&m);
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void test_concord(void **state)
@@ -608,7 +598,7 @@ static void test_concord(void **state)
     jisr_tm_hits_free(&h);
     assert_int_equal(jisr_tm_concord(tm, "ar", "...", 0, &h), JISR_EINVAL);
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 /* ---- the index against the oracle ------------------------------------------------------ */
@@ -828,7 +818,7 @@ static void oracle_run(pairs *p, size_t nq)
     assert_true(g_cand_index_at[30] * 3 < g_cand_oracle_at[30]);
     g_cand_index = g_cand_oracle = 0;
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void test_oracle_fixture(void **state)
@@ -948,7 +938,7 @@ static void test_oracle_topn(void **state)
     jisr_tm_matches_free(&b);
     g_cand_index = g_cand_oracle = 0;
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
     pairs_free(&p);
 }
 
@@ -1018,7 +1008,7 @@ static void test_oracle_near(void **state)
             agree, total, nu);
     assert_int_equal(agree, total);
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
     /* the scores */
     int sm = score("Metrics", "Metric"), sf = score("Filename", "File name");
     int sh = score("Full-screen", "Fullscreen"), sa = score("Albania", "Albanian");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tm/match_int.h"
+#include "test_tm_dir.h"
 #include "tm/tm.h"
 #include "tm/tm_int.h"
 
@@ -24,18 +25,7 @@ static char g_dir[256];
 
 static void make_dir(void)
 {
-    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-short-XXXXXX");
-    assert_non_null(mkdtemp(g_dir));
-}
-
-static void remove_dir(const char *d)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/data.mdb", d);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/lock.mdb", d);
-    unlink(p);
-    rmdir(d);
+    tmdir_make(g_dir, sizeof g_dir, "short");
 }
 
 /* A memory in dir; chars: 1 its character search turned on (a new memory), 0 left as created. */
@@ -261,7 +251,7 @@ static void test_char_score(void **state)
         jisr_tm_matches_free(&m);
     }
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
@@ -317,7 +307,7 @@ static void test_oracle_short(void **state)
     assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
     run_oracle(tm, &r, "reindexed");
     jisr_tm_close(tm);
-    remove_dir(g_dir);
+    tmdir_remove(g_dir);
 }
 
 static void import_units(jisr_tm *tm, int n)
@@ -380,12 +370,9 @@ static void test_chars_setting(void **state)
 {
     (void)state;
     char d0[64], d1[64], d2[64];
-    snprintf(d0, sizeof d0, "/tmp/jisr-test-chars0-XXXXXX");
-    snprintf(d1, sizeof d1, "/tmp/jisr-test-chars1-XXXXXX");
-    snprintf(d2, sizeof d2, "/tmp/jisr-test-chars2-XXXXXX");
-    assert_non_null(mkdtemp(d0));
-    assert_non_null(mkdtemp(d1));
-    assert_non_null(mkdtemp(d2));
+    tmdir_make(d0, sizeof d0, "chars0");
+    tmdir_make(d1, sizeof d1, "chars1");
+    tmdir_make(d2, sizeof d2, "chars2");
     jisr_tm *never = open_in(d0, 0), *on = open_in(d1, 1), *off = open_in(d2, 1);
     assert_int_equal(jisr_tm_set_chars(off, 0), 0); /* back to off while still empty */
     import_units(never, 400);
@@ -463,9 +450,9 @@ static void test_chars_setting(void **state)
     jisr_tm_close(never);
     jisr_tm_close(on);
     jisr_tm_close(off);
-    remove_dir(d0);
-    remove_dir(d1);
-    remove_dir(d2);
+    tmdir_remove(d0);
+    tmdir_remove(d1);
+    tmdir_remove(d2);
 }
 
 int main(void)

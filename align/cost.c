@@ -243,6 +243,26 @@ static int at_edge(const cctx *x, size_t i, size_t j, int na, int nb)
     return os[i0] == i0 || ot[j0] == j0 || os[ns] - os[i] == ns - i || ot[nt] - ot[j] == nt - j;
 }
 
+/* Whether no sentence of the bead finds a translation of one of its known tokens in the other
+ * side of the bead, though both sides hold known tokens (asked of edge beads only: the DP's
+ * inner loop does without it). */
+static int no_support(const cctx *x, size_t i, size_t j, int na, int nb)
+{
+    int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1, known = 0;
+    for (size_t s = i - (size_t)na; s < i; s++) {
+        known |= x->ws[s][kb] > 0;
+        for (size_t t = j - (size_t)nb; t < j; t++) {
+            const float *ms, *mt;
+            cov_at(x, s, t, &ms, &mt);
+            if (ms[kb] > 0 || mt[ka] > 0)
+                return 0;
+        }
+    }
+    for (size_t t = j - (size_t)nb; t < j; t++)
+        known |= (x->wt[t][ka] > 0) << 1;
+    return known == 3;
+}
+
 /* The cost of an aligned bead (both sides non-empty) and its parts. */
 static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead_parts *out)
 {
@@ -265,7 +285,6 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     }
     double cost = lencost + prior;
     double llr = 0;
-    int matched = 0, known = 0; /* sentences with a match; sides with a known token (bits) */
     if (x->lexical) {
         int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
         for (size_t s = i - (size_t)na; s < i; s++) {
@@ -275,8 +294,6 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
                 cov_at(x, s, t, &ms, &mt);
                 acc += ms[kb];
             }
-            matched += acc > 0;
-            known |= x->ws[s][kb] > 0;
             double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) -
                        P->nb_discount * (nb - 1) * x->bgs[s];
             if (x->v2 && e < P->llr_floor)
@@ -290,8 +307,6 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
                 cov_at(x, s, t, &ms, &mt);
                 acc += mt[ka];
             }
-            matched += acc > 0;
-            known |= (x->wt[t][ka] > 0) << 1;
             double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) -
                        P->nb_discount * (na - 1) * x->bgt[t];
             if (x->v2 && e < P->llr_floor)
@@ -299,8 +314,8 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
             llr += e;
         }
         cost -= P->lex_weight * llr;
-        if (x->v2 && !matched && known == 3 && lencost >= P->edge_nolex_len &&
-            at_edge(x, i, j, na, nb))
+        if (x->v2 && lencost >= P->edge_nolex_len && at_edge(x, i, j, na, nb) &&
+            no_support(x, i, j, na, nb))
             cost += P->edge_nolex;
     }
     if (x->v2 && x->d->para) {

@@ -233,10 +233,82 @@ static void test_alignment(void **state)
     fprintf(stderr, "%zu alignments: Hirschberg's cost = the full matrix's\n", checked + 1);
 }
 
+/* Is a join of text t (its sites j) a word of text o? */
+static int join_word(const tm_joins *j, const tm_toks *t, const tm_toks *o)
+{
+    for (size_t k = 0; j->any && k < t->n; k++)
+        for (size_t i = 0; i < o->n; i++)
+            if (o->v[i].kind == TM_WORD && (o->v[i].hk == j->j2[k] || o->v[i].hk == j->j3[k]))
+                return 1;
+    return 0;
+}
+
+/* The distance with a cut-off (score.c: without a compound step that can apply, cells that
+ * cannot lie on an alignment within the cut-off are dropped) is the full distance when that is
+ * within the cut-off, and above the cut-off otherwise: texts with words, numbers, punctuation,
+ * tags, clitics, near words and compound parts, at every cut-off from 0 to past the distance. */
+static void test_distance_cutoff(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "the",      "The",   "house",  "houses",       "is",           "big", ".", ",",    "3",
+        "7",        "البيت", "والبيت", "بيت",          "كبير",         "؟",   "a", "file", "name",
+        "filename", "-",     "Files",  "\xee\x80\x80", "\xee\x80\x81", "open"};
+    const size_t nw = sizeof words / sizeof *words;
+    size_t checked = 0, plain = 0;
+    uint32_t *row = NULL;
+    size_t rowcap = 0;
+    for (int round = 0; round < 400; round++) {
+        jisr_buf a = {0}, b = {0};
+        size_t na = 1 + rnd(40), nb = 1 + rnd(40);
+        int comp = round % 3 == 0; /* else without the compound parts */
+        size_t span = comp ? nw : 16;
+        for (size_t i = 0; i < na; i++)
+            jisr_buf_printf(&a, "%s ", words[rnd((uint32_t)span)]);
+        if (round % 2) { /* near: b is a with some edits */
+            jisr_buf_append(&b, a.data, a.len);
+            for (int k = 0; k < 3; k++)
+                jisr_buf_printf(&b, "%s ", words[rnd((uint32_t)span)]);
+        } else {
+            for (size_t i = 0; i < nb; i++)
+                jisr_buf_printf(&b, "%s ", words[rnd((uint32_t)span)]);
+        }
+        tm_toks x = {0}, y = {0};
+        tm_joins jx = {0}, jy = {0};
+        assert_int_equal(tm_tokenize(a.data, a.len, &x), 0);
+        assert_int_equal(tm_tokenize(b.data, b.len, &y), 0);
+        assert_int_equal(tm_joins_of(&x, ~(uint64_t)0, &jx), 0);
+        assert_int_equal(tm_joins_of(&y, ~(uint64_t)0, &jy), 0);
+        assert_int_equal(jisr_grow((void **)&row, &rowcap, 4 * (y.n + 1) + 64, sizeof *row), 0);
+        uint32_t full = tm_distance(NULL, &x, &jx, &y, &jy, UINT32_MAX - 1, row);
+        plain += !join_word(&jx, &x, &y) && !join_word(&jy, &y, &x);
+        for (uint32_t maxd = 0; maxd <= full + 150; maxd += 1 + rnd(40)) {
+            uint32_t d = tm_distance(NULL, &x, &jx, &y, &jy, maxd, row);
+            if (full <= maxd)
+                assert_int_equal(d, full);
+            else
+                assert_true(d > maxd);
+            checked++;
+        }
+        free(jx.j2);
+        free(jx.j3);
+        free(jy.j2);
+        free(jy.j3);
+        tm_toks_free(&x);
+        tm_toks_free(&y);
+        jisr_buf_free(&a);
+        jisr_buf_free(&b);
+    }
+    free(row);
+    fprintf(stderr,
+            "%zu cut-off distances (%zu pairs where no compound step applies) = the full one\n",
+            checked, plain);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_alignment),
-                                       cmocka_unit_test(test_caps),
-                                       cmocka_unit_test(test_long_query)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alignment), cmocka_unit_test(test_distance_cutoff),
+        cmocka_unit_test(test_caps), cmocka_unit_test(test_long_query)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

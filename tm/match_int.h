@@ -214,6 +214,10 @@ typedef struct tm_lcs {
 /** Build the filter's masks for the query (after cand.c has listed its split parts). */
 int tm_lcs_prepare(jisr_tm_ctx *c);
 
+/* code points below this (Latin, Greek, Cyrillic, Hebrew, Arabic) find their match vector of the
+ * tie's character similarity in a direct table (score.c) */
+#define TM_PDIR 0x700
+
 /* A query context: everything one query needs besides the handle, kept between queries so
  * that a thread's queries allocate nothing in the usual case. One thread at a time. */
 struct jisr_tm_ctx {
@@ -258,10 +262,11 @@ struct jisr_tm_ctx {
     uint64_t *peq, *pv;
     size_t peqcap, pvcap, qb;
     int peq_ready;
-    tm_joins qj, mj; /* compound sites of the query and of the candidate */
-    uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
-    int pass_min;    /* the threshold of the index's current pass (cand.c), 0 outside */
-    int repass;      /* a pass before this one may have listed units (skip them) */
+    uint16_t pdir[TM_PDIR]; /* row + 1 of a code point under TM_PDIR (0: not in the query) */
+    tm_joins qj, mj;        /* compound sites of the query and of the candidate */
+    uint32_t ksplit;        /* query words with a split into two vocabulary words (cand.c) */
+    int pass_min;           /* the threshold of the index's current pass (cand.c), 0 outside */
+    int repass;             /* a pass before this one may have listed units (skip them) */
     tm_vcache vcache[TM_VCACHE];
     tm_ncache *ncache; /* TM_NCACHE entries, allocated on first use */
     tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */

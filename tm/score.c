@@ -361,6 +361,7 @@ static int peq_build(jisr_tm_ctx *c)
         return JISR_ENOMEM;
     for (size_t i = 0; i < cap; i++)
         c->ptab[i].row = UINT32_MAX;
+    memset(c->pdir, 0, sizeof c->pdir);
     c->ptabmask = cap - 1;
     c->qb = nb;
     size_t rows = 0;
@@ -373,6 +374,8 @@ static int peq_build(jisr_tm_ctx *c)
             c->ptab[h].cp = cp;
             c->ptab[h].row = (uint32_t)rows++;
             memset(c->peq + (size_t)c->ptab[h].row * nb, 0, nb * sizeof *c->peq);
+            if (cp < TM_PDIR)
+                c->pdir[cp] = (uint16_t)(c->ptab[h].row + 1);
         }
         c->peq[(size_t)c->ptab[h].row * nb + i / 64] |= (uint64_t)1 << (i % 64);
     }
@@ -382,6 +385,8 @@ static int peq_build(jisr_tm_ctx *c)
 
 static const uint64_t *peq_of(const jisr_tm_ctx *c, uint32_t cp)
 {
+    if (cp < TM_PDIR)
+        return c->pdir[cp] ? c->peq + (size_t)(c->pdir[cp] - 1) * c->qb : NULL;
     size_t h = (cp * 0x9E3779B1u) & c->ptabmask;
     while (c->ptab[h].row != UINT32_MAX) {
         if (c->ptab[h].cp == cp)
@@ -406,29 +411,53 @@ static size_t myers(jisr_tm_ctx *c, const uint32_t *b, size_t n)
     }
     uint64_t last = (uint64_t)1 << ((m - 1) % 64);
     size_t score = m;
+    if (nb == 1) { /* one block: the top row's carry is always +1 */
+        uint64_t Pv = ~(uint64_t)0, Mv = 0;
+        for (size_t j = 0; j < n; j++) {
+            const uint64_t *eq = peq_of(c, b[j]);
+            uint64_t Eq = eq ? eq[0] : 0;
+            uint64_t Xv = Eq | Mv, Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
+            uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
+            score += (Ph & last) != 0;
+            score -= (Mh & last) != 0;
+            Ph = (Ph << 1) | 1;
+            Mh <<= 1;
+            Pv = Mh | ~(Xv | Ph);
+            Mv = Ph & Xv;
+        }
+        return score;
+    }
     for (size_t j = 0; j < n; j++) {
         const uint64_t *eq = peq_of(c, b[j]);
-        int hin = 1; /* the top row counts up: D[0][j] = j */
-        for (size_t k = 0; k < nb; k++) {
+        /* the horizontal delta carried into each block as two bits (+1, −1); the top row
+         * counts up (D[0][j] = j): +1 into the first */
+        uint64_t hp = 1, hn = 0;
+        size_t k = 0;
+        for (; k + 1 < nb; k++) {
             uint64_t Eq = eq ? eq[k] : 0, Pv = P[k], Mv = M[k];
             uint64_t Xv = Eq | Mv;
-            if (hin < 0)
-                Eq |= 1;
+            Eq |= hn;
             uint64_t Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
             uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
-            uint64_t top = k + 1 == nb ? last : (uint64_t)1 << 63;
-            int hout = (Ph & top) ? 1 : (Mh & top) ? -1 : 0;
-            Ph <<= 1;
-            Mh <<= 1;
-            if (hin < 0)
-                Mh |= 1;
-            else if (hin > 0)
-                Ph |= 1;
+            uint64_t op = Ph >> 63, on = Mh >> 63;
+            Ph = (Ph << 1) | hp;
+            Mh = (Mh << 1) | hn;
             P[k] = Mh | ~(Xv | Ph);
             M[k] = Ph & Xv;
-            hin = hout;
+            hp = op;
+            hn = on;
         }
-        score = (size_t)((long)score + hin);
+        uint64_t Eq = eq ? eq[k] : 0, Pv = P[k], Mv = M[k];
+        uint64_t Xv = Eq | Mv;
+        Eq |= hn;
+        uint64_t Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
+        uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
+        score += (Ph & last) != 0;
+        score -= (Mh & last) != 0;
+        Ph = (Ph << 1) | hp;
+        Mh = (Mh << 1) | hn;
+        P[k] = Mh | ~(Xv | Ph);
+        M[k] = Ph & Xv;
     }
     return score;
 }

@@ -329,7 +329,9 @@ static int key_serve(qidx *x, const tm_kcache *e)
  * of them, 1 when there are more than KEY_CHUNKS (the caller drops what was appended), negative
  * on an error — tm_post_chunks_max over the window, through the context's cache of keys (four
  * ways a set): an entry read over a window that holds this one, in the same committed state, has
- * the same chunks. */
+ * the same chunks. A key found to have more in some window is read bucket by bucket in every
+ * window after (1 without a read: either way is exact, and re-reading sixteen chunks of a common
+ * key to learn it again cost more than the seeks it could save). */
 static int key_window(qidx *x, uint64_t key)
 {
     jisr_tm_ctx *c = x->c;
@@ -341,9 +343,10 @@ static int key_window(qidx *x, uint64_t key)
             if (set[w].valid && set[w].key == key && set[w].lh == x->lh)
                 e = &set[w];
     }
-    if (e && e->lo <= x->klo && e->hi >= x->khi &&
-        (!e->more || (e->lo == x->klo && e->hi == x->khi)))
-        return e->more ? 1 : key_serve(x, e);
+    if (e && e->more) /* a common key: read bucket by bucket, whatever the window */
+        return 1;
+    if (e && e->lo <= x->klo && e->hi >= x->khi)
+        return key_serve(x, e);
     size_t n0 = x->nkc;
     unsigned lo = x->klo, hi = x->khi;
     if (e && !e->more) { /* the key again in another window: read both, to serve either later */

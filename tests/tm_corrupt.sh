@@ -114,6 +114,34 @@ check "foreign: import refused" test "$rc" -eq 1
 check "foreign: another application's" grep -q "another application" "$T/err"
 check "foreign: the environment unchanged" test "$(mdb_dump -a "$T/d" | md5sum)" = "$before"
 
+# A posting that names a unit far beyond the memory's last id (a well-formed chunk: count 2,
+# delta 2^30), in every chunk of the index: the word walk (and, with --chars, the character
+# search) must report the damage at once rather than zero a counter array of gigabytes for it;
+# 'jisr reindex' rebuilds the index from the units and the memory answers again.
+head -n 300 "$T/big.tsv" >"$T/300.tsv"
+for chars in "" --chars; do
+    rm -rf "$T/p"
+    $J import --tm "$T/p" $chars -s ar -t en -q "$T/300.tsv" || exit 1
+    mdb_dump -s post "$T/p" | awk '/^HEADER=END/ { print; body = 1; n = 0; next }
+        !body || /^DATA=END/ { print; next }
+        { n++; print (n % 2 == 0 ? " 028080808004" : $0) }' >"$T/post.dump"
+    mdb_load -s post -f "$T/post.dump" "$T/p" 2>/dev/null
+    check "id beyond the last ($chars): the index was rewritten" \
+        test "$(mdb_dump -s post "$T/p" | grep -c '^ 028080808004$')" -gt 100
+    for min in 75 30; do
+        timeout 60 "$J" query --tm "$T/p" -s en -t ar --min $min "Unit number 5 about item w35." \
+            >/dev/null 2>"$T/err"
+        rc=$?
+        check "id beyond the last ($chars, --min $min): query exits 1 (got $rc)" test "$rc" -eq 1
+        check "id beyond the last ($chars, --min $min): says the memory is damaged" \
+            grep -q "reading the index: the memory is damaged" "$T/err"
+    done
+    "$J" reindex --tm "$T/p" -q 2>/dev/null
+    check "id beyond the last ($chars): reindex repairs it" \
+        test "$("$J" query --tm "$T/p" -s en -t ar --json "Unit number 5 about item w35." |
+            jq '.matches[0].score')" = 100
+done
+
 # random bytes after the meta pages: never a crash, never "unknown error"
 crashes=0
 unknown=0

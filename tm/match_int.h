@@ -54,8 +54,13 @@ typedef struct tm_nearq {
     size_t n, pa, sa, la, ncp;
     uint32_t A[TM_NEAR_MAXCP], cp[TM_NEAR_MAXCP];
     uint64_t eq[TM_NEAR_MAXCP];
+    int tab;           /* asc and ar are filled (tm_nearq_init_tab) */
+    uint64_t asc[128]; /* the masks of ASCII code points, */
+    uint64_t ar[256];  /* and of U+0600–U+06FF */
 } tm_nearq;
 void tm_nearq_init(tm_nearq *q, const char *a, size_t an);
+/* the same, with direct tables of the masks, for a word compared with many others */
+void tm_nearq_init_tab(tm_nearq *q, const char *a, size_t an);
 /* tm_near_cost(q's word, b), the same value */
 uint32_t tm_near_cost_q(const tm_nearq *q, const char *b, size_t bn);
 

@@ -201,6 +201,10 @@ typedef struct al_params {
     double prior_n;                /* weight, in beads, of the length priors */
     double post_temp;              /* temperature of the bead posteriors */
     double cal[AL_NCAL];           /* calibration of the score (cost.c) */
+    /* the first or last pair of a document costs edge_nolex more when not one known token of
+     * it finds a translation in it though both sides hold some, and its length cost is at least
+     * edge_nolex_len (one-sided material at an edge next to a sentence without partner) */
+    double edge_nolex, edge_nolex_len;
 } al_params;
 al_params *al_aligner_params(jisr_aligner *a);
 

@@ -43,6 +43,8 @@ static const al_params default_params = {
     .edge_extend = 0.5,
     .len_cap = 12.0,
     .llr_floor = -20.0,
+    .edge_nolex = 6.5,
+    .edge_nolex_len = 1.0,
     .para_cross = 2.0,
     .para_mismatch = 1.0,
     .lex_min_p = 0.2,
@@ -279,8 +281,9 @@ static int outlier_bead(const al_doc *d, const jisr_bead *b)
 /* Gale–Church variance from the 1-1 beads of a pass that sit between two other 1-1 beads (the
  * default when too few): the median of the squared normalised differences over the median of
  * a chi-square with one degree of freedom (0.455), so the wrong pairs of the pass do not
- * inflate it. *count (may be NULL) = beads it rests on. */
-static double estimate_s2(const jisr_aligner *a, size_t *count)
+ * inflate it. *out = the variance; *count (may be NULL) = beads it rests on. Returns 0 or
+ * JISR_ENOMEM (the samples could not all be kept: no estimate from part of them). */
+static int estimate_s2(const jisr_aligner *a, double *out, size_t *count)
 {
     size_t n = 0, cap = 0;
     double *v = NULL;
@@ -306,12 +309,10 @@ static double estimate_s2(const jisr_aligner *a, size_t *count)
             if (bd->nsrc != 1 || bd->ntgt != 1 || pv->nsrc != 1 || pv->ntgt != 1 || nx->nsrc != 1 ||
                 nx->ntgt != 1)
                 continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                double *nv = realloc(v, cap * sizeof *nv);
-                if (!nv)
-                    break;
-                v = nv;
+            int rc = JISR_GROW(v, cap, n + 1);
+            if (rc < 0) {
+                free(v);
+                return rc;
             }
             double x = d->chars[bd->src], y = d->chars[d->ns + bd->tgt];
             double m = (x + y / c) / 2 + 1;
@@ -326,9 +327,10 @@ static double estimate_s2(const jisr_aligner *a, size_t *count)
             s2 = 0.5;
     }
     free(v);
+    *out = s2;
     if (count)
         *count = n < 20 ? 0 : n;
-    return s2;
+    return 0;
 }
 
 /* The lexicons' length variance, as if s2_default came from LEX_S2_PAIRS more training pairs
@@ -407,7 +409,7 @@ static int lengths_pass1(jisr_aligner *a)
 /* Model 2, after the first pass: the ratio of each document's confident 1-1 beads, shrunk
  * toward the batch's (itself shrunk toward the lexicons'); the variance of the batch's 1-1
  * beads shrunk toward the lexicons'. */
-static void lengths_pass2(jisr_aligner *a)
+static int lengths_pass2(jisr_aligner *a)
 {
     double bx = 0, by = 0, bn = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
@@ -440,7 +442,10 @@ static void lengths_pass2(jisr_aligner *a)
             d->c = cb > 0 ? cb : d->c;
     }
     size_t ns2 = 0;
-    double s2 = estimate_s2(a, &ns2);
+    double s2;
+    int rc = estimate_s2(a, &s2, &ns2);
+    if (rc < 0)
+        return rc;
     double s2p = lex_variance(a);
     if ((double)ns2 + n0 > 0)
         s2 = ((double)ns2 * s2 + n0 * s2p) / ((double)ns2 + n0);
@@ -448,6 +453,7 @@ static void lengths_pass2(jisr_aligner *a)
         s2 = s2p;
     for (size_t k = 0; k < a->ndocs; k++)
         a->docs[k].s2 = s2;
+    return 0;
 }
 
 /* ---- weights ------------------------------------------------------------------------------- */
@@ -640,9 +646,9 @@ int jisr_aligner_run(jisr_aligner *a)
     for (size_t k = 0; k < a->ndocs; k++)
         if ((rc = al_align_doc(a, &a->docs[k], a->params.s2_default, lexical, 1)) < 0)
             return rc;
-    double s2 = a->model >= 2 ? 0 : estimate_s2(a, NULL);
-    if (a->model >= 2)
-        lengths_pass2(a);
+    double s2 = 0;
+    if ((rc = a->model >= 2 ? lengths_pass2(a) : estimate_s2(a, &s2, NULL)) < 0)
+        return rc;
     /* a third pass (a table retrained on the second) measured no better on dev */
     for (int pass = 2; pass <= 2; pass++) {
         if (lexical) {

@@ -21,7 +21,12 @@
  * unaligned sentence costs and no more; a run of unaligned sentences costs gap_extend per
  * sentence after the first (an affine gap, so an omitted passage stays unaligned instead of
  * being spread over merges), less again before the first and after the last pair (a heading or
- * a closing line on one side only); paragraph boundaries of plain-text input are soft anchors
+ * a closing line on one side only). The first or last pair of a document pays edge_nolex more
+ * when not one known token of it finds a translation in it (though both sides hold known
+ * tokens) and its lengths disagree: at an edge, one-sided material (a dateline) next to a
+ * sentence that has lost its partner is likelier than such a pair, and without this the pair's
+ * discounted evidence (4.5) undercut the two gaps (3.0 + 6.5). On noisy/dev every first or last
+ * pair that is right has matched tokens. Paragraph boundaries of plain-text input are soft anchors
  * (merging across one, or starting a paragraph on one side only, costs a little). The score of
  * a pair is calibrated: the posterior of the bead over the paths near the best one, mapped by a
  * logistic fit on the Bible noisy/dev set to the probability that the pair is right.
@@ -51,6 +56,7 @@ typedef struct cctx {
     float (*ms)[3], (*mt)[3];
     size_t ccap;
     const unsigned char *outl; /* model 2, a document with outliers: d->outl, else NULL */
+    const size_t *nout;        /* and then prefix counts of outliers (source ns+1, target nt+1) */
 } cctx;
 
 /* What a bead's cost is made of (for the score). */
@@ -225,6 +231,38 @@ static int bead_type(int na, int nb)
     return type;
 }
 
+/* Whether the aligned bead ending at (i, j) is the first or the last pair of every path
+ * through it: nothing but unaligned sentences (and outliers) before it on one side, or after it
+ * on one side. */
+static int at_edge(const cctx *x, size_t i, size_t j, int na, int nb)
+{
+    size_t i0 = i - (size_t)na, j0 = j - (size_t)nb, ns = x->d->ns, nt = x->d->nt;
+    if (!x->nout)
+        return i0 == 0 || j0 == 0 || i == ns || j == nt;
+    const size_t *os = x->nout, *ot = x->nout + ns + 1; /* outliers are not there */
+    return os[i0] == i0 || ot[j0] == j0 || os[ns] - os[i] == ns - i || ot[nt] - ot[j] == nt - j;
+}
+
+/* Whether no sentence of the bead finds a translation of one of its known tokens in the other
+ * side of the bead, though both sides hold known tokens (asked of edge beads only: the DP's
+ * inner loop does without it). */
+static int no_support(const cctx *x, size_t i, size_t j, int na, int nb)
+{
+    int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1, known = 0;
+    for (size_t s = i - (size_t)na; s < i; s++) {
+        known |= x->ws[s][kb] > 0;
+        for (size_t t = j - (size_t)nb; t < j; t++) {
+            const float *ms, *mt;
+            cov_at(x, s, t, &ms, &mt);
+            if (ms[kb] > 0 || mt[ka] > 0)
+                return 0;
+        }
+    }
+    for (size_t t = j - (size_t)nb; t < j; t++)
+        known |= (x->wt[t][ka] > 0) << 1;
+    return known == 3;
+}
+
 /* The cost of an aligned bead (both sides non-empty) and its parts. */
 static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead_parts *out)
 {
@@ -276,6 +314,9 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
             llr += e;
         }
         cost -= P->lex_weight * llr;
+        if (x->v2 && lencost >= P->edge_nolex_len && at_edge(x, i, j, na, nb) &&
+            no_support(x, i, j, na, nb))
+            cost += P->edge_nolex;
     }
     if (x->v2 && x->d->para) {
         /* paragraph boundaries are soft anchors */
@@ -438,6 +479,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
             nout[ns + 2 + k] = nout[ns + 1 + k] + d->outl[ns + k];
         gap.nout[0] = nout;
         gap.nout[1] = nout + ns + 1;
+        x.nout = nout;
     }
     al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post, x.v2 ? &gap : NULL};
     if (x.v2 && pass == 2)

@@ -291,6 +291,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
         nsh = AL_NSHAPES;
     double temp = opts ? opts->temp : 0;
     const al_gap *gap_opts = opts ? opts->gap : NULL;
+    colmap cmap = {0}, *cm = NULL; /* before any goto done: freed there */
     bd.lo = malloc((ns + 1) * sizeof *bd.lo);
     bd.hi = malloc((ns + 1) * sizeof *bd.hi);
     bd.off = malloc((ns + 2) * sizeof *bd.off);
@@ -303,7 +304,6 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
     /* outliers (gap_opts->nout) take no part in the band's geometry: rows and columns are
      * counted without them */
     const size_t *nos = gap_opts ? gap_opts->nout[0] : NULL;
-    colmap cmap = {0}, *cm = NULL;
     size_t ns1 = ns, nt1 = nt;
     if (nos && gap_opts->nout[1]) {
         cmap.nout = gap_opts->nout[1];

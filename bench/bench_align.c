@@ -286,6 +286,8 @@ static int set_param(al_params *P, const char *n, double v)
         {"edge_extend", &P->edge_extend},
         {"len_cap", &P->len_cap},
         {"llr_floor", &P->llr_floor},
+        {"edge_nolex", &P->edge_nolex},
+        {"edge_nolex_len", &P->edge_nolex_len},
         {"para_cross", &P->para_cross},
         {"para_mismatch", &P->para_mismatch},
         {"lex_min_p", &P->lex_min_p},

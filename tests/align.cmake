@@ -13,3 +13,7 @@ jisr_add_test(test_align_robust SOURCES ${CMAKE_SOURCE_DIR}/tests/test_align_rob
               LAYERS text formats align)
 jisr_add_script_test(align_lexicon align_lexicon.sh)
 jisr_add_script_test(align_default_lexicon align_default_lexicon.sh)
+# every allocation of an aligner run failing in turn: reported, or the same alignment (replaces
+# the allocators, so not under ASan)
+jisr_add_test(test_align_oom SOURCES ${CMAKE_SOURCE_DIR}/tests/test_align_oom.c
+              LAYERS text formats align LABELS no-asan)

@@ -3,7 +3,9 @@
  * (the full DP matrix took 6.26 GB); the alignment the diff is made of is optimal by both methods
  * (the full matrix for ordinary texts, Hirschberg's in linear space beyond); and the caps a
  * server relies on: max_tokens refuses a longer query, timeout_ms stops a slow one. The peak
- * memory is that of a child process that runs only the query (getrusage of the children). */
+ * memory is that of a child process that runs only the query (getrusage of the children). And
+ * the matcher's shortcuts equal their plain forms: the distance with its cut-off, the near-word
+ * comparison with direct tables, the character similarity's bit-parallel distance. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,10 +235,185 @@ static void test_alignment(void **state)
     fprintf(stderr, "%zu alignments: Hirschberg's cost = the full matrix's\n", checked + 1);
 }
 
+/* Is a join of text t (its sites j) a word of text o? */
+static int join_word(const tm_joins *j, const tm_toks *t, const tm_toks *o)
+{
+    for (size_t k = 0; j->any && k < t->n; k++)
+        for (size_t i = 0; i < o->n; i++)
+            if (o->v[i].kind == TM_WORD && (o->v[i].hk == j->j2[k] || o->v[i].hk == j->j3[k]))
+                return 1;
+    return 0;
+}
+
+/* The distance with a cut-off (score.c: without a compound step that can apply, cells that
+ * cannot lie on an alignment within the cut-off are dropped) is the full distance when that is
+ * within the cut-off, and above the cut-off otherwise: texts with words, numbers, punctuation,
+ * tags, clitics, near words and compound parts, at every cut-off from 0 to past the distance. */
+static void test_distance_cutoff(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "the",      "The",   "house",  "houses",       "is",           "big", ".", ",",    "3",
+        "7",        "البيت", "والبيت", "بيت",          "كبير",         "؟",   "a", "file", "name",
+        "filename", "-",     "Files",  "\xee\x80\x80", "\xee\x80\x81", "open"};
+    const size_t nw = sizeof words / sizeof *words;
+    size_t checked = 0, plain = 0;
+    uint32_t *row = NULL;
+    size_t rowcap = 0;
+    for (int round = 0; round < 400; round++) {
+        jisr_buf a = {0}, b = {0};
+        size_t na = 1 + rnd(40), nb = 1 + rnd(40);
+        int comp = round % 3 == 0; /* else without the compound parts */
+        size_t span = comp ? nw : 16;
+        for (size_t i = 0; i < na; i++)
+            jisr_buf_printf(&a, "%s ", words[rnd((uint32_t)span)]);
+        if (round % 2) { /* near: b is a with some edits */
+            jisr_buf_append(&b, a.data, a.len);
+            for (int k = 0; k < 3; k++)
+                jisr_buf_printf(&b, "%s ", words[rnd((uint32_t)span)]);
+        } else {
+            for (size_t i = 0; i < nb; i++)
+                jisr_buf_printf(&b, "%s ", words[rnd((uint32_t)span)]);
+        }
+        tm_toks x = {0}, y = {0};
+        tm_joins jx = {0}, jy = {0};
+        assert_int_equal(tm_tokenize(a.data, a.len, &x), 0);
+        assert_int_equal(tm_tokenize(b.data, b.len, &y), 0);
+        assert_int_equal(tm_joins_of(&x, ~(uint64_t)0, &jx), 0);
+        assert_int_equal(tm_joins_of(&y, ~(uint64_t)0, &jy), 0);
+        assert_int_equal(jisr_grow((void **)&row, &rowcap, 4 * (y.n + 1) + 64, sizeof *row), 0);
+        uint32_t full = tm_distance(NULL, &x, &jx, &y, &jy, UINT32_MAX - 1, row);
+        plain += !join_word(&jx, &x, &y) && !join_word(&jy, &y, &x);
+        for (uint32_t maxd = 0; maxd <= full + 150; maxd += 1 + rnd(40)) {
+            uint32_t d = tm_distance(NULL, &x, &jx, &y, &jy, maxd, row);
+            if (full <= maxd)
+                assert_int_equal(d, full);
+            else
+                assert_true(d > maxd);
+            checked++;
+        }
+        free(jx.j2);
+        free(jx.j3);
+        free(jy.j2);
+        free(jy.j3);
+        tm_toks_free(&x);
+        tm_toks_free(&y);
+        jisr_buf_free(&a);
+        jisr_buf_free(&b);
+    }
+    free(row);
+    fprintf(stderr,
+            "%zu cut-off distances (%zu pairs where no compound step applies) = the full one\n",
+            checked, plain);
+}
+
+/* code point cp as UTF-8 into o: its length */
+static size_t put_cp(uint32_t cp, char *o)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | cp >> 6);
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    o[0] = (char)(0xE0 | cp >> 12);
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+/* ASCII, Arabic (the near words' direct tables), other Latin and CJK (their fallback) */
+static const uint32_t g_alpha[] = {'a',   'b',   'c',  ' ',    'e', 0x627,
+                                   0x628, 0x644, 0xE9, 0x4E00, 'Z', 0x6F0};
+
+static size_t lev_cps(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    size_t *r = malloc((m + 1) * sizeof *r);
+    assert_non_null(r);
+    for (size_t j = 0; j <= m; j++)
+        r[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t d = r[0];
+        r[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t t = r[j], v = d + (a[i - 1] != b[j - 1]);
+            if (r[j] + 1 < v)
+                v = r[j] + 1;
+            if (r[j - 1] + 1 < v)
+                v = r[j - 1] + 1;
+            r[j] = v;
+            d = t;
+        }
+    }
+    size_t x = r[m];
+    free(r);
+    return x;
+}
+
+/* A near-word lookup's prepared word (direct tables of its code points' masks) costs every other
+ * word what the plain comparison does; a tie's character similarity (Myers' distance in blocks of
+ * 64 code points) is 1 − Levenshtein / longer length by a plain dynamic programme. */
+static void test_bitparallel(void **state)
+{
+    (void)state;
+    char a[400], b[400];
+    uint32_t ac[100], bc[100];
+    size_t near = 0;
+    for (int round = 0; round < 20000; round++) {
+        size_t la = 1 + rnd(14), lb = 0, an = 0, bn = 0;
+        for (size_t i = 0; i < la; i++)
+            an += put_cp(ac[i] = g_alpha[rnd(12)], a + an);
+        for (size_t i = 0; i < la; i++) { /* b: a with edits */
+            uint32_t r = rnd(10);
+            if (r == 0)
+                continue;
+            if (r == 1)
+                bn += put_cp(bc[lb++] = g_alpha[rnd(12)], b + bn);
+            bn += put_cp(bc[lb++] = r == 2 ? g_alpha[rnd(12)] : ac[i], b + bn);
+        }
+        tm_nearq q;
+        tm_nearq_init_tab(&q, a, an);
+        uint32_t c = tm_near_cost_q(&q, b, bn);
+        assert_int_equal(c, tm_near_cost(a, an, b, bn));
+        near += c < TM_BIG;
+    }
+    jisr_tm_ctx *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    static char qs[1000], bs[1000];
+    uint32_t qc[300], bc2[300];
+    for (int round = 0; round < 600; round++) {
+        size_t ql = rnd(300), qn = 0;
+        for (size_t i = 0; i < ql; i++)
+            qn += put_cp(qc[i] = g_alpha[rnd(12)], qs + qn);
+        c->text = qs;
+        c->tlen = qn;
+        c->peq_ready = 0;
+        for (int k = 0; k < 5; k++) {
+            size_t bl = k == 4 ? ql : rnd(300), bn = 0;
+            for (size_t i = 0; i < bl; i++)
+                bn += put_cp(bc2[i] = k == 4 && rnd(8) ? qc[i] : g_alpha[rnd(12)], bs + bn);
+            size_t mx = ql > bl ? ql : bl;
+            double want = mx ? 1.0 - (double)lev_cps(qc, ql, bc2, bl) / (double)mx : 1.0;
+            assert_true(tm_char_sim(c, bs, bn) == want);
+        }
+    }
+    free(c->qcp);
+    free(c->cb);
+    free(c->ptab);
+    free(c->peq);
+    free(c->pv);
+    free(c);
+    fprintf(stderr, "20,000 word pairs (%zu near), 3,000 character similarities\n", near);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_alignment),
-                                       cmocka_unit_test(test_caps),
-                                       cmocka_unit_test(test_long_query)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alignment), cmocka_unit_test(test_distance_cutoff),
+        cmocka_unit_test(test_bitparallel), cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_long_query)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,7 +15,6 @@
  * list, and buckets nearest the query's length come first so that this happens early. The
  * exhaustive path (the oracle the index is tested against) scores every unit.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,14 +86,26 @@ static int cmp_qterm_est(const void *a, const void *b)
     return x->hk < y->hk ? -1 : x->hk > y->hk;
 }
 
-/* survivors by decreasing shared count, then id (qsort_r: the counters are the context's) */
-static int cmp_by_acc(const void *a, const void *b, void *arg)
+/* The terms by est (byest) or df, then key: an insertion sort, since the terms are few and
+ * mostly in order already (the order of the bucket before). */
+static void sort_terms(qterm *t, size_t n, int byest)
 {
-    const uint32_t *acc = arg;
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    uint32_t ax = acc[x] & 0x7fffffffu, ay = acc[y] & 0x7fffffffu;
-    if (ax != ay)
-        return ax > ay ? -1 : 1;
+    for (size_t i = 1; i < n; i++) {
+        if ((byest ? cmp_qterm_est : cmp_qterm)(&t[i - 1], &t[i]) <= 0)
+            continue;
+        qterm v = t[i];
+        size_t j = i;
+        while (j > 0 && (byest ? cmp_qterm_est : cmp_qterm)(&t[j - 1], &v) > 0) {
+            t[j] = t[j - 1];
+            j--;
+        }
+        t[j] = v;
+    }
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -172,6 +183,8 @@ typedef struct qidx {
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t idcap, tcap;
+    uint64_t *skey; /* the survivors' sort keys */
+    size_t skeycap;
     uint64_t *mem; /* the groups' keys */
     size_t nmem, memcap;
     unsigned char *mand; /* mand[i]: mem[i] and mem[i + 1] count only together (a split) */
@@ -316,7 +329,9 @@ static int key_serve(qidx *x, const tm_kcache *e)
  * of them, 1 when there are more than KEY_CHUNKS (the caller drops what was appended), negative
  * on an error — tm_post_chunks_max over the window, through the context's cache of keys (four
  * ways a set): an entry read over a window that holds this one, in the same committed state, has
- * the same chunks. */
+ * the same chunks. A key found to have more in some window is read bucket by bucket in every
+ * window after (1 without a read: either way is exact, and re-reading sixteen chunks of a common
+ * key to learn it again cost more than the seeks it could save). */
 static int key_window(qidx *x, uint64_t key)
 {
     jisr_tm_ctx *c = x->c;
@@ -328,9 +343,10 @@ static int key_window(qidx *x, uint64_t key)
             if (set[w].valid && set[w].key == key && set[w].lh == x->lh)
                 e = &set[w];
     }
-    if (e && e->lo <= x->klo && e->hi >= x->khi &&
-        (!e->more || (e->lo == x->klo && e->hi == x->khi)))
-        return e->more ? 1 : key_serve(x, e);
+    if (e && e->more) /* a common key: read bucket by bucket, whatever the window */
+        return 1;
+    if (e && e->lo <= x->klo && e->hi >= x->khi)
+        return key_serve(x, e);
     size_t n0 = x->nkc;
     unsigned lo = x->klo, hi = x->khi;
     if (e && !e->more) { /* the key again in another window: read both, to serve either later */
@@ -521,14 +537,14 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
      * order is exact: it only decides which lists are read. */
     x->nch = 0;
     if (x->est_known)
-        qsort(t, nt, sizeof *t, cmp_qterm_est);
+        sort_terms(t, nt, 1);
     while (nw < nt && (!x->est_known || covered < need + PREFIX_SLACK)) {
         if ((rc = walk_term(x, &t[nw], b)) < 0)
             return rc;
         covered += t[nw++].cq;
     }
     x->est_known = 1;
-    qsort(t, nw, sizeof *t, cmp_qterm);
+    sort_terms(t, nw, 0);
     /* prefix: terms whose counts add up to hq − minc + 1, so that the rest cannot reach minc
      * on their own */
     size_t ns = 0;
@@ -639,8 +655,26 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
      * early and raise its bar); rest = Σ cq of the terms not verified. Once the bar has risen,
      * minc rises with it, and since acc only falls along the list, the first survivor below it
      * ends the bucket. */
-    if (ntouch > 1)
-        qsort_r(touched, ntouch, sizeof *touched, cmp_by_acc, c->acc);
+    if (ntouch > 1) { /* as keys (~count, id): one comparison of integers */
+        if ((rc = JISR_GROW(x->skey, x->skeycap, ntouch)) < 0)
+            goto done;
+        uint64_t *sk = x->skey;
+        for (size_t k = 0; k < ntouch; k++)
+            sk[k] = (uint64_t)(0x7fffffffu - ACC_N(c->acc[touched[k]])) << 32 | touched[k];
+        if (ntouch <= 32) {
+            for (size_t i = 1; i < ntouch; i++) {
+                uint64_t v = sk[i];
+                size_t j = i;
+                for (; j > 0 && sk[j - 1] > v; j--)
+                    sk[j] = sk[j - 1];
+                sk[j] = v;
+            }
+        } else {
+            qsort(sk, ntouch, sizeof *sk, cmp_u64);
+        }
+        for (size_t k = 0; k < ntouch; k++)
+            touched[k] = (uint32_t)sk[k];
+    }
     for (size_t k = 0; k < ntouch && rc == 0; k++) {
         unsigned int id = touched[k];
         int m2 = tm_eff_min(c);
@@ -1119,6 +1153,7 @@ done:
     free(x.ch);
     free(x.ids);
     free(x.touched);
+    free(x.skey);
     free(x.cost);
     free(x.from);
     free(x.kc);

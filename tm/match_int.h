@@ -54,8 +54,13 @@ typedef struct tm_nearq {
     size_t n, pa, sa, la, ncp;
     uint32_t A[TM_NEAR_MAXCP], cp[TM_NEAR_MAXCP];
     uint64_t eq[TM_NEAR_MAXCP];
+    int tab;           /* asc and ar are filled (tm_nearq_init_tab) */
+    uint64_t asc[128]; /* the masks of ASCII code points, */
+    uint64_t ar[256];  /* and of U+0600–U+06FF */
 } tm_nearq;
 void tm_nearq_init(tm_nearq *q, const char *a, size_t an);
+/* the same, with direct tables of the masks, for a word compared with many others */
+void tm_nearq_init_tab(tm_nearq *q, const char *a, size_t an);
 /* tm_near_cost(q's word, b), the same value */
 uint32_t tm_near_cost_q(const tm_nearq *q, const char *b, size_t bn);
 
@@ -221,6 +226,10 @@ typedef struct tm_lcs {
 /** Build the filter's masks for the query (after cand.c has listed its split parts). */
 int tm_lcs_prepare(jisr_tm_ctx *c);
 
+/* code points below this (Latin, Greek, Cyrillic, Hebrew, Arabic) find their match vector of the
+ * tie's character similarity in a direct table (score.c) */
+#define TM_PDIR 0x700
+
 /* A query context: everything one query needs besides the handle, kept between queries so
  * that a thread's queries allocate nothing in the usual case. One thread at a time. */
 struct jisr_tm_ctx {
@@ -265,10 +274,11 @@ struct jisr_tm_ctx {
     uint64_t *peq, *pv;
     size_t peqcap, pvcap, qb;
     int peq_ready;
-    tm_joins qj, mj; /* compound sites of the query and of the candidate */
-    uint32_t ksplit; /* query words with a split into two vocabulary words (cand.c) */
-    int pass_min;    /* the threshold of the index's current pass (cand.c), 0 outside */
-    int repass;      /* a pass before this one may have listed units (skip them) */
+    uint16_t pdir[TM_PDIR]; /* row + 1 of a code point under TM_PDIR (0: not in the query) */
+    tm_joins qj, mj;        /* compound sites of the query and of the candidate */
+    uint32_t ksplit;        /* query words with a split into two vocabulary words (cand.c) */
+    int pass_min;           /* the threshold of the index's current pass (cand.c), 0 outside */
+    int repass;             /* a pass before this one may have listed units (skip them) */
     tm_vcache vcache[TM_VCACHE];
     tm_ncache *ncache; /* TM_NCACHE entries, allocated on first use */
     tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */

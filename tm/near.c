@@ -98,6 +98,7 @@ void tm_nearq_init(tm_nearq *q, const char *a, size_t an)
     q->sa = tail_start(x, an, 3);
     q->la = cps(x, an, q->A, TM_NEAR_MAXCP);
     q->ncp = 0;
+    q->tab = 0;
     for (size_t i = 0; i < q->la && q->la <= TM_NEAR_MAXCP; i++) {
         size_t j = 0;
         while (j < q->ncp && q->cp[j] != q->A[i])
@@ -110,6 +111,20 @@ void tm_nearq_init(tm_nearq *q, const char *a, size_t an)
     }
 }
 
+void tm_nearq_init_tab(tm_nearq *q, const char *a, size_t an)
+{
+    tm_nearq_init(q, a, an);
+    memset(q->asc, 0, sizeof q->asc);
+    memset(q->ar, 0, sizeof q->ar);
+    for (size_t k = 0; k < q->ncp; k++) {
+        if (q->cp[k] < 128)
+            q->asc[q->cp[k]] = q->eq[k];
+        else if (q->cp[k] - 0x600u < 256)
+            q->ar[q->cp[k] - 0x600u] = q->eq[k];
+    }
+    q->tab = 1;
+}
+
 /* Levenshtein distance of q's code points (1 to 63 of them) against B[0..lb): Myers' bit-parallel
  * algorithm in one machine word (Hyyrö's form, the top row counting up: D[0][j] = j) */
 static size_t near_myers(const tm_nearq *q, const uint32_t *B, size_t lb)
@@ -118,11 +133,16 @@ static size_t near_myers(const tm_nearq *q, const uint32_t *B, size_t lb)
     uint64_t P = ~(uint64_t)0, M = 0, last = (uint64_t)1 << (m - 1);
     for (size_t j = 0; j < lb; j++) {
         uint64_t Eq = 0;
-        for (size_t k = 0; k < q->ncp; k++)
-            if (q->cp[k] == B[j]) {
-                Eq = q->eq[k];
-                break;
-            }
+        if (q->tab && B[j] < 128)
+            Eq = q->asc[B[j]];
+        else if (q->tab && B[j] - 0x600u < 256)
+            Eq = q->ar[B[j] - 0x600u];
+        else
+            for (size_t k = 0; k < q->ncp; k++)
+                if (q->cp[k] == B[j]) {
+                    Eq = q->eq[k];
+                    break;
+                }
         uint64_t Xv = Eq | M, Xh = (((Eq & P) + P) ^ P) | Eq;
         uint64_t Ph = M | ~(Xh | P), Mh = P & Xh;
         if (Ph & last)

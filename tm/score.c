@@ -71,19 +71,136 @@ int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j)
     return 0;
 }
 
+/* Does a join of j (the compound sites of one text) equal the key of a word of t, the other
+ * text? Else no compound step can apply between the two in that direction. */
+static int join_in(const tm_joins *j, size_t jn, const tm_toks *t)
+{
+    if (!j || !j->any)
+        return 0;
+    for (size_t k = 0; k < jn; k++)
+        for (int z = 0; z < 2; z++) {
+            uint64_t h = z ? j->j3[k] : j->j2[k];
+            for (size_t i = 0; h && i < t->n; i++)
+                if (t->v[i].kind == TM_WORD && t->v[i].hk == h)
+                    return 1;
+        }
+    return 0;
+}
+
+/* The distance without compound sites, pruned by what the rest of the texts must still cost:
+ * from cell (i, j) every alignment costs at least |Sq(i) − Sm(j)|, the difference of the weights
+ * of the two suffixes (a step changes that difference by at most its cost: a substitution costs
+ * at least the difference of the two weights, an insertion or deletion exactly its weight). A
+ * cell whose value plus that bound exceeds maxd lies on no alignment within maxd: it is dropped
+ * (BAND_INF), and a row is computed only from the first cell the row above kept to one past its
+ * last, then rightwards while insertions keep a cell. Every cell of an alignment within maxd
+ * keeps its exact value, so the result is the distance when it is at most maxd, else > maxd
+ * (Ukkonen's cut-off with the weights' bound; about half the cells at min 75). row: scratch of
+ * 3 × (m->n + 1) values. */
+#define BAND_INF 0x3FFFFFFFu
+static uint32_t distance_band(jisr_tm_ctx *c, const tm_toks *qt, const tm_toks *mt, uint32_t maxd,
+                              uint32_t *row)
+{
+    const tm_tok *q = qt->v, *m = mt->v;
+    size_t n = qt->n, mn = mt->n;
+    uint32_t *prev = row, *cur = row + (mn + 1), *sm = row + 2 * (mn + 1);
+    /* sm[j]: the weight of m's tokens j..mn−1 */
+    sm[mn] = 0;
+    for (size_t j = mn; j-- > 0;)
+        sm[j] = sm[j + 1] + tm_tok_w(&m[j]);
+    uint32_t wq = 0;
+    for (size_t i = 0; i < n; i++)
+        wq += tm_tok_w(&q[i]);
+    /* row 0, insertions only: value + bound does not fall along it, so it keeps a prefix */
+    size_t f = 0, e = 0;
+    for (size_t j = 0; j <= mn; j++) {
+        uint32_t d = sm[0] - sm[j], s = wq > sm[j] ? wq - sm[j] : sm[j] - wq;
+        if ((uint64_t)d + s > maxd) {
+            if (j == 0) /* Lemma 1: |Wq − Wm| > maxd */
+                return maxd + 1;
+            break;
+        }
+        prev[j] = d;
+        e = j;
+    }
+    if (e + 1 <= mn)
+        prev[e + 1] = BAND_INF;
+    uint32_t sq = wq; /* the weight of the query's tokens i..n−1 */
+    for (size_t i = 1; i <= n; i++) {
+        const tm_tok *qi = &q[i - 1];
+        uint32_t w = tm_tok_w(qi);
+        sq -= w;
+        size_t a = f, hi = e + 1 <= mn ? e + 1 : mn;
+        size_t nf = SIZE_MAX, ne = 0;
+        uint32_t left = BAND_INF; /* cur[j − 1] */
+        size_t j = a;
+        if (j == 0) { /* deletions only */
+            uint32_t v = prev[0] + w, s = sq > sm[0] ? sq - sm[0] : sm[0] - sq;
+            if (prev[0] >= BAND_INF || (uint64_t)v + s > maxd)
+                v = BAND_INF;
+            else
+                nf = ne = 0;
+            cur[0] = left = v;
+            j = 1;
+        } else {
+            cur[j - 1] = BAND_INF;
+        }
+        for (; j <= hi; j++) {
+            const tm_tok *mj = &m[j - 1];
+            uint32_t x = prev[j - 1] + tm_sub_cost(qi, mj);
+            uint32_t y = prev[j] + w;
+            uint32_t z = left + tm_tok_w(mj);
+            uint32_t v = x < y ? x : y;
+            v = v < z ? v : z;
+            uint32_t s = sq > sm[j] ? sq - sm[j] : sm[j] - sq;
+            if ((uint64_t)v + s > maxd) {
+                v = BAND_INF;
+            } else {
+                if (nf == SIZE_MAX)
+                    nf = j;
+                ne = j;
+            }
+            cur[j] = left = v;
+        }
+        for (; j <= mn && left < BAND_INF; j++) { /* beyond the row above: insertions only */
+            uint32_t v = left + tm_tok_w(&m[j - 1]);
+            uint32_t s = sq > sm[j] ? sq - sm[j] : sm[j] - sq;
+            if ((uint64_t)v + s > maxd)
+                v = BAND_INF;
+            else
+                ne = j;
+            cur[j] = left = v;
+        }
+        if (nf == SIZE_MAX || ((i & 63) == 0 && c && tm_late(c)))
+            return maxd + 1;
+        if (ne + 1 <= mn)
+            cur[ne + 1] = BAND_INF;
+        f = nf;
+        e = ne;
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return e == mn && prev[mn] < BAND_INF ? prev[mn] : maxd + 1;
+}
+
 /* Weighted edit distance with a cut-off: returns a value > maxd as soon as no alignment can
  * stay within maxd, or when the query's deadline passes (checked every 64 rows: only long texts
  * get there). Besides substituting, dropping and adding tokens, an alignment may take one word
  * for two adjacent ones (or two around a hyphen) whose keys make its key, for TM_C_COMPOUND:
  * such a step reaches back up to three rows, so the bound is the least minimum of the last three
- * rows (every later path passes through one of them). Without compound sites it is the plain
- * two-row loop. */
+ * rows (every later path passes through one of them). When no compound step can apply (no join
+ * of either text is a word of the other) it is distance_band. */
 uint32_t tm_distance(jisr_tm_ctx *c, const tm_toks *qt, const tm_joins *jq, const tm_toks *mt,
                      const tm_joins *jm, uint32_t maxd, uint32_t *row)
 {
     const tm_tok *q = qt->v, *m = mt->v;
     size_t n = qt->n, mn = mt->n;
     int comp = (jq && jq->any) || (jm && jm->any);
+    if (comp) /* sites, but can a compound step apply at all? */
+        comp = join_in(jm, mt->n, qt) || join_in(jq, qt->n, mt);
+    if (!comp && maxd < BAND_INF / 4)
+        return distance_band(c, qt, mt, maxd, row);
     uint32_t *r[4];
     for (int k = 0; k < 4; k++)
         r[k] = row + (size_t)k * (mn + 1);
@@ -244,6 +361,7 @@ static int peq_build(jisr_tm_ctx *c)
         return JISR_ENOMEM;
     for (size_t i = 0; i < cap; i++)
         c->ptab[i].row = UINT32_MAX;
+    memset(c->pdir, 0, sizeof c->pdir);
     c->ptabmask = cap - 1;
     c->qb = nb;
     size_t rows = 0;
@@ -256,6 +374,8 @@ static int peq_build(jisr_tm_ctx *c)
             c->ptab[h].cp = cp;
             c->ptab[h].row = (uint32_t)rows++;
             memset(c->peq + (size_t)c->ptab[h].row * nb, 0, nb * sizeof *c->peq);
+            if (cp < TM_PDIR)
+                c->pdir[cp] = (uint16_t)(c->ptab[h].row + 1);
         }
         c->peq[(size_t)c->ptab[h].row * nb + i / 64] |= (uint64_t)1 << (i % 64);
     }
@@ -265,6 +385,8 @@ static int peq_build(jisr_tm_ctx *c)
 
 static const uint64_t *peq_of(const jisr_tm_ctx *c, uint32_t cp)
 {
+    if (cp < TM_PDIR)
+        return c->pdir[cp] ? c->peq + (size_t)(c->pdir[cp] - 1) * c->qb : NULL;
     size_t h = (cp * 0x9E3779B1u) & c->ptabmask;
     while (c->ptab[h].row != UINT32_MAX) {
         if (c->ptab[h].cp == cp)
@@ -289,29 +411,53 @@ static size_t myers(jisr_tm_ctx *c, const uint32_t *b, size_t n)
     }
     uint64_t last = (uint64_t)1 << ((m - 1) % 64);
     size_t score = m;
+    if (nb == 1) { /* one block: the top row's carry is always +1 */
+        uint64_t Pv = ~(uint64_t)0, Mv = 0;
+        for (size_t j = 0; j < n; j++) {
+            const uint64_t *eq = peq_of(c, b[j]);
+            uint64_t Eq = eq ? eq[0] : 0;
+            uint64_t Xv = Eq | Mv, Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
+            uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
+            score += (Ph & last) != 0;
+            score -= (Mh & last) != 0;
+            Ph = (Ph << 1) | 1;
+            Mh <<= 1;
+            Pv = Mh | ~(Xv | Ph);
+            Mv = Ph & Xv;
+        }
+        return score;
+    }
     for (size_t j = 0; j < n; j++) {
         const uint64_t *eq = peq_of(c, b[j]);
-        int hin = 1; /* the top row counts up: D[0][j] = j */
-        for (size_t k = 0; k < nb; k++) {
+        /* the horizontal delta carried into each block as two bits (+1, −1); the top row
+         * counts up (D[0][j] = j): +1 into the first */
+        uint64_t hp = 1, hn = 0;
+        size_t k = 0;
+        for (; k + 1 < nb; k++) {
             uint64_t Eq = eq ? eq[k] : 0, Pv = P[k], Mv = M[k];
             uint64_t Xv = Eq | Mv;
-            if (hin < 0)
-                Eq |= 1;
+            Eq |= hn;
             uint64_t Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
             uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
-            uint64_t top = k + 1 == nb ? last : (uint64_t)1 << 63;
-            int hout = (Ph & top) ? 1 : (Mh & top) ? -1 : 0;
-            Ph <<= 1;
-            Mh <<= 1;
-            if (hin < 0)
-                Mh |= 1;
-            else if (hin > 0)
-                Ph |= 1;
+            uint64_t op = Ph >> 63, on = Mh >> 63;
+            Ph = (Ph << 1) | hp;
+            Mh = (Mh << 1) | hn;
             P[k] = Mh | ~(Xv | Ph);
             M[k] = Ph & Xv;
-            hin = hout;
+            hp = op;
+            hn = on;
         }
-        score = (size_t)((long)score + hin);
+        uint64_t Eq = eq ? eq[k] : 0, Pv = P[k], Mv = M[k];
+        uint64_t Xv = Eq | Mv;
+        Eq |= hn;
+        uint64_t Xh = (((Eq & Pv) + Pv) ^ Pv) | Eq;
+        uint64_t Ph = Mv | ~(Xh | Pv), Mh = Pv & Xh;
+        score += (Ph & last) != 0;
+        score -= (Mh & last) != 0;
+        Ph = (Ph << 1) | hp;
+        Mh = (Mh << 1) | hn;
+        P[k] = Mh | ~(Xv | Ph);
+        M[k] = Ph & Xv;
     }
     return score;
 }

@@ -101,7 +101,7 @@ int tm_vocab_near(tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn
         hi = TM_NEAR_MAXCP;
     int rc = 0;
     tm_nearq q;
-    tm_nearq_init(&q, key, n);
+    tm_nearq_init_tab(&q, key, n);
     for (int k = 0; k < 2 && rc == 0; k++) {
         if (k == 1 && ((sg[1].off == 0 && sg[1].n == sg[0].n) || hi < TM_NEAR_SHORT))
             break;

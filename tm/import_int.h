@@ -28,7 +28,8 @@
 typedef struct tm_pend {
     uint64_t dkey;
     size_t rec_off, rec_len;
-    uint32_t id; /* 0 = merged into an existing unit */
+    size_t form_off, form_len; /* its short texts' forms in the batch's forms (short.c) */
+    uint32_t id;               /* 0 = merged into an existing unit */
 } tm_pend;
 
 /* A posting of a batch: term key and the unit's index in the batch (12 bytes: a batch holds
@@ -65,6 +66,7 @@ typedef struct tm_batch {
     size_t nlangs;
     int langs_over; /* more languages than langs holds: the writer counts them from the records */
     jisr_buf vocab; /* words this import has not seen yet: (u64 language hash, u16 length, bytes) */
+    jisr_buf forms; /* short texts' forms (character search on): (u64 key prefix, u16 n, n bytes) */
     struct tm_batch *next;
 } tm_batch;
 

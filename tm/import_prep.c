@@ -171,7 +171,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         return rc;
     uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
     uint64_t nh[TM_MAX_VARIANTS];
-    size_t nv = 0, nuk = 0;
+    size_t nv = 0, nuk = 0, form_off = b->forms.len;
     uint64_t seen_lang[TM_MAX_VARIANTS];
     for (size_t i = 0; i < u->nvariants && nv < TM_MAX_VARIANTS; i++) {
         const jisr_variant *v = &u->variants[i];
@@ -209,8 +209,16 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + 2 * TM_SHORT_MAXCP)) < 0)
             return rc;
         nuk += tm_short_keys(&imp->toks, lh, imp->ukeys + nuk); /* short texts' characters */
+        unsigned char fv[TM_SHORT_FORMMAX];
+        uint64_t fkey;
+        uint16_t fn = (uint16_t)tm_short_form_val(&imp->toks, lh, &fkey, fv);
+        if (fn > 0 && ((rc = jisr_buf_append(&b->forms, &fkey, 8)) < 0 ||
+                       (rc = jisr_buf_append(&b->forms, &fn, 2)) < 0 ||
+                       (rc = jisr_buf_append(&b->forms, fv, fn)) < 0))
+            return rc;
     }
     if (nv < 2) { /* nothing to translate from or to */
+        b->forms.len = form_off;
         b->skipped++;
         return 0;
     }
@@ -240,6 +248,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         g->n++;
     }
     tm_pend *p = &b->p[b->np++];
+    p->form_off = form_off;
+    p->form_len = b->forms.len - form_off;
     p->rec_off = off;
     p->rec_len = b->recs.len - off;
     p->id = 0;

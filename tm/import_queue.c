@@ -36,6 +36,7 @@ static void batch_free(tm_batch *b)
         free(b->grp[g].v);
     jisr_buf_free(&b->recs);
     jisr_buf_free(&b->vocab);
+    jisr_buf_free(&b->forms);
     free(b);
 }
 
@@ -115,6 +116,7 @@ static void recycle(jisr_tm_import *imp, const tm_batch *last, int count)
         d->langs_over = 0;
         jisr_buf_reset(&d->recs);
         jisr_buf_reset(&d->vocab);
+        jisr_buf_reset(&d->forms);
         d->next = imp->spare;
         imp->spare = d;
         if (d == last)

@@ -255,6 +255,17 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
             tm_txn_set(t, jisr_buf_append(&imp->run, &p->dkey, 8)) < 0 ||
             tm_txn_set(t, jisr_buf_append(&imp->run, &id, 4)) < 0)
             break;
+        for (size_t f = p->form_off; f + 10 <= p->form_off + p->form_len;) { /* short.c */
+            uint64_t fk;
+            uint16_t fn;
+            memcpy(&fk, b->forms.data + f, 8);
+            memcpy(&fn, b->forms.data + f + 8, 2);
+            if (tm_short_form_put(t, tm->post, fk, id, b->forms.data + f + 10, fn) < 0)
+                break;
+            f += 10 + (size_t)fn;
+        }
+        if (t->rc)
+            break;
         if (b->langs_over) {
             if (tm_txn_set(t, tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0)
                 break;

@@ -73,6 +73,9 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
         free(c->kcache[i].ch);
     free(c->kcache);
     free(c->acc);
+    free(c->sh.acc); /* short.c's */
+    free(c->sh.csv);
+    free(c->sh.csl);
     free(c->mark);
     free(c->lcs.tab);
     free(c->lcs.masks);

@@ -105,6 +105,13 @@ typedef struct tm_shortq {
     size_t n, nd;
     uint32_t cp[TM_SHORT_MAXCP], dc[TM_SHORT_MAXCP];
     uint64_t dm[TM_SHORT_MAXCP];
+    uint32_t hk[128]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
+    uint64_t hm[128];
+    uint8_t *acc;  /* per id: shared terms of the current length (short.c), zero between */
+    uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */
+    size_t acccap; /* of both */
+    uint32_t *csl; /* the ids csv holds, cleared at the next query */
+    size_t ncsl, cslcap;
 } tm_shortq;
 
 /* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match

@@ -168,6 +168,11 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
             return rc;
         for (size_t k = 0; k < ns; k++)
             x->post[x->npost++] = (rx_post){sk[k], id};
+        unsigned char fv[TM_SHORT_FORMMAX]; /* and its form (short.c) */
+        uint64_t fk;
+        size_t fn = tm_short_form_val(&x->toks, lh, &fk, fv);
+        if (fn && tm_short_form_put(&x->t, x->tm->post, fk, id, fv, fn) < 0)
+            return x->t.rc;
     }
     jisr_buf_reset(&x->enc);
     if ((rc = tm_rec_retoken(r, data, n, nw, w1, nh, &x->enc)) < 0 ||

@@ -24,6 +24,7 @@
 
 #include "tm/match_int.h"
 #include "util/utf8.h"
+#include "util/util_int.h"
 
 #define TM_SHORTKEY 0x73686f7274636821ULL
 
@@ -107,6 +108,74 @@ size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys)
     return nt;
 }
 
+static inline uint32_t slot_of(uint32_t cp)
+{
+    return (cp * 2654435761u) >> 25; /* 0..127 */
+}
+
+/* The query's match mask of code point cp (0 when the query has none). */
+static inline uint64_t peq_of(const tm_shortq *q, uint32_t cp)
+{
+    for (uint32_t h = slot_of(cp);; h = (h + 1) & 127) {
+        if (q->hk[h] == cp + 1)
+            return q->hm[h];
+        if (!q->hk[h])
+            return 0;
+    }
+}
+
+/* The forms' entries in `post`: a term of their own (docs/matching.md §4.5). */
+#define TM_FORMTERM 0x666f726d73212121ULL
+
+static size_t utf8_put(unsigned char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        o[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (unsigned char)(0xC0 | c >> 6);
+        o[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | c >> 12);
+        o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+        o[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | c >> 18);
+    o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+    o[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val)
+{
+    uint32_t cp[TM_SHORT_MAXCP];
+    size_t n = tm_short_form(t, cp), len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += utf8_put(val + len, cp[i]);
+    *pkey = tm_post_key(lh, TM_FORMTERM, (unsigned)n);
+    return len;
+}
+
+static void form_key(unsigned char key[12], uint64_t pkey, uint32_t id)
+{
+    jisr_be_put(key, pkey, 8);
+    jisr_be_put(key + 8, id, 4);
+}
+
+int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const void *val,
+                      size_t n)
+{
+    unsigned char key[12];
+    form_key(key, pkey, id);
+    MDB_val k = {12, key}, v = {n, (void *)val};
+    return tm_put(t, post, &k, &v, 0, "writing a short text's form");
+}
+
 /* Levenshtein distance of the query's form (prepared: c->sh.peq) and b[0..bn), by Myers'
  * bit-parallel method (the query has at most 64 code points). */
 static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
@@ -114,12 +183,7 @@ static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
     uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
     uint32_t d = (uint32_t)q->n;
     for (size_t j = 0; j < bn; j++) {
-        uint64_t eq = 0;
-        for (size_t k = 0; k < q->nd; k++)
-            if (q->dc[k] == b[j]) {
-                eq = q->dm[k];
-                break;
-            }
+        uint64_t eq = peq_of(q, b[j]);
         uint64_t xv = eq | mv;
         uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
         uint64_t ph = mv | ~(xh | pv);
@@ -141,6 +205,10 @@ int tm_short_query(jisr_tm_ctx *c)
     tm_shortq *q = &c->sh;
     int on;
     q->n = q->nd = 0;
+    for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
+        if (q->csl[i] < q->acccap)
+            q->csv[q->csl[i]] = 0;
+    q->ncsl = 0;
     if (tm_chars_get(&c->t, &on) < 0)
         return c->t.rc;
     if (!on) /* off (the default): word scores only, exactly as without this module */
@@ -157,7 +225,40 @@ int tm_short_query(jisr_tm_ctx *c)
         }
         q->dm[k] |= (uint64_t)1 << i;
     }
+    memset(q->hk, 0, sizeof q->hk);
+    for (size_t k = 0; k < q->nd; k++) { /* at most 64 of 128 slots: a free one ends a probe */
+        uint32_t h = slot_of(q->dc[k]);
+        while (q->hk[h])
+            h = (h + 1) & 127;
+        q->hk[h] = q->dc[k] + 1;
+        q->hm[h] = q->dm[k];
+    }
     return 0;
+}
+
+/* The character score of the query and the form cp[0..n) (−1 when n = 0). */
+static int cp_score(const tm_shortq *q, const uint32_t *cp, size_t n)
+{
+    if (!n)
+        return -1;
+    uint32_t d = myers(q, cp, n);
+    size_t l = q->n > n ? q->n : n;
+    int s = (int)((100 * (l - (d > l ? l : d))) / l);
+    return (s > 99 ? 99 : s) - TM_SHORT_PEN;
+}
+
+/* The character score of a stored form (its UTF-8 v[0..n)): −2 when it is not a form of
+ * length l (damage: the caller computes the score from the unit instead). */
+static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, size_t l)
+{
+    uint32_t cp[TM_SHORT_MAXCP];
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (k == TM_SHORT_MAXCP)
+            return -2;
+        cp[k++] = utf8_cp(v, n, &i);
+    }
+    return k == l ? cp_score(q, cp, k) : -2;
 }
 
 int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)
@@ -166,13 +267,7 @@ int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)
     if (!q->n)
         return -1;
     uint32_t cp[TM_SHORT_MAXCP];
-    size_t n = tm_short_form(m, cp);
-    if (!n)
-        return -1;
-    uint32_t d = myers(q, cp, n);
-    size_t l = q->n > n ? q->n : n;
-    int s = (int)((100 * (l - (d > l ? l : d))) / l);
-    return (s > 99 ? 99 : s) - TM_SHORT_PEN;
+    return cp_score(q, cp, tm_short_form(m, cp));
 }
 
 /* The fewest shared code point terms a unit of form length l needs to reach m (Lemma 5,
@@ -191,21 +286,30 @@ static size_t need2_of(size_t lq, size_t l, int m)
     return L - 1 > 2 * dmax ? L - 1 - 2 * dmax : 0;
 }
 
-static int acc_grow(jisr_tm_ctx *c, uint32_t id)
+/* The per-id arrays (one byte each: a count of at most 2·64 terms, a score + 1) cover every id
+ * below the query's id limit, checked against it as they are read. */
+static int acc_ready(jisr_tm_ctx *c)
 {
-    if (id < c->acccap)
+    tm_shortq *q = &c->sh;
+    if (c->id_limit <= q->acccap)
         return 0;
-    size_t old = c->acccap;
-    int rc = JISR_GROW(c->acc, c->acccap, (size_t)id + 4096);
-    if (rc < 0)
-        return rc;
-    memset(c->acc + old, 0, (c->acccap - old) * sizeof *c->acc);
+    size_t n = (size_t)c->id_limit + 4096;
+    uint8_t *a = realloc(q->acc, n), *v;
+    if (!a)
+        return jisr_oom(n);
+    q->acc = a;
+    if (!(v = realloc(q->csv, n)))
+        return jisr_oom(n);
+    q->csv = v;
+    memset(q->acc + q->acccap, 0, n - q->acccap);
+    memset(q->csv + q->acccap, 0, n - q->acccap);
+    q->acccap = n;
     return 0;
 }
 
 static int cmp_acc(const void *a, const void *b, void *arg)
 {
-    const uint32_t *acc = arg;
+    const uint8_t *acc = arg;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     if (acc[x] != acc[y])
         return acc[x] > acc[y] ? -1 : 1;
@@ -220,7 +324,7 @@ typedef struct sterm {
 
 typedef struct sscan {
     tm_cur cur;
-    uint64_t lh;
+    uint64_t lh, fkey; /* the language's hash, its forms' key prefix without the length */
     uint64_t terms[2 * TM_SHORT_MAXCP];
     sterm st[2 * TM_SHORT_MAXCP];
     tm_chunk *ch;
@@ -235,9 +339,11 @@ static int cmp_sterm(const void *a, const void *b)
     return x->df < y->df ? -1 : x->df > y->df;
 }
 
-/* Verification reads a term's postings while they are at most VERIFY_IDS per candidate (else
- * fetching the candidates is cheaper). */
-#define VERIFY_IDS 32
+/* Verification reads a term's postings while they are at most VERIFY_IDS per candidate still
+ * alive (else fetching the candidates is cheaper: a fetch, its tokens and form cost about as
+ * much as decoding and counting a few hundred ids; 64 measured best of 4/32/64/512 on the short
+ * profile at 1M units, docs/matching.md §7.1). */
+#define VERIFY_IDS 64
 
 static int decode_term(sscan *s, const sterm *t)
 {
@@ -246,6 +352,17 @@ static int decode_term(sscan *s, const sterm *t)
     for (size_t k = 0; k < t->nc && rc == 0; k++)
         rc = tm_post_decode(&s->ch[t->c0 + k].k, &s->ch[t->c0 + k].v, &s->ids, &s->nids, &s->idcap);
     return rc;
+}
+
+/* Keep unit id's character score for the later passes of this query. */
+static int cs_keep(jisr_tm_ctx *c, uint32_t id, int cs)
+{
+    int rc = JISR_GROW(c->sh.csl, c->sh.cslcap, c->sh.ncsl + 1);
+    if (rc < 0)
+        return rc;
+    c->sh.csl[c->sh.ncsl++] = id;
+    c->sh.csv[id] = (uint8_t)(cs + 2); /* −1 (not short) .. 99 */
+    return 0;
 }
 
 /* The unit in c->rec (id): its character score when its source is short, else −1. */
@@ -271,6 +388,7 @@ static int unit_char_score(jisr_tm_ctx *c, int *cs)
 static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
 {
     size_t lq = c->sh.n;
+    uint8_t *acc = c->sh.acc;
     int rc = 0;
     s->ntouch = 0;
     s->nch = 0;
@@ -302,51 +420,81 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 rc = tm_txn_corrupt(&c->t, "reading the index");
                 break;
             }
-            if ((rc = acc_grow(c, id)) < 0)
-                break;
-            if (!c->acc[id]++)
+            if (!acc[id]++)
                 s->touched[s->ntouch++] = id;
         }
     }
-    for (; i < nq && rc == 0 && s->st[i].df <= VERIFY_IDS * (uint64_t)s->ntouch; i++) {
+    /* verification: the other terms, rarest first, while they cost at most VERIFY_IDS ids per
+     * candidate still alive; after each, a candidate whose count plus the terms not counted yet
+     * is below need is dropped (an upper bound on what it shares) */
+    size_t alive = s->ntouch;
+    for (; i < nq && rc == 0 && s->st[i].df <= VERIFY_IDS * (uint64_t)alive; i++) {
         if ((rc = decode_term(s, &s->st[i])) < 0)
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
-            if (id < c->acccap && c->acc[id])
-                c->acc[id]++;
+            if (id < c->id_limit && acc[id])
+                acc[id]++;
         }
+        size_t left = nq - i - 1, a = 0;
+        for (size_t k = 0; k < alive; k++) {
+            uint32_t id = s->touched[k];
+            if (acc[id] + left >= need)
+                s->touched[a++] = id;
+            else
+                acc[id] = 0;
+        }
+        alive = a;
     }
     size_t rest = nq - i; /* terms not counted: each may still be shared */
-    size_t alive = 0;
-    for (size_t k = 0; k < s->ntouch; k++) {
-        uint32_t id = s->touched[k];
-        if (rc == 0 && c->acc[id] + rest >= need)
-            s->touched[alive++] = id;
-        else
-            c->acc[id] = 0;
+    if (rc < 0) {
+        for (size_t k = 0; k < alive; k++)
+            acc[s->touched[k]] = 0;
+        alive = 0;
     }
     if (alive > 1)
-        qsort_r(s->touched, alive, sizeof *s->touched, cmp_acc, c->acc);
+        qsort_r(s->touched, alive, sizeof *s->touched, cmp_acc, acc);
     for (size_t k = 0; rc == 0 && k < alive; k++) {
         uint32_t id = s->touched[k];
         int m = tm_eff_min(c);
-        if (c->acc[id] + rest < (pairs ? need2_of(lq, l, m) : need_of(lq, l, m)))
+        if (acc[id] + rest < (pairs ? need2_of(lq, l, m) : need_of(lq, l, m)))
             break; /* sorted by shared count: no later one reaches the bar either */
+        uint8_t known = c->sh.csv[id];
+        if (known && known - 2 < m) /* its character score, from an earlier pass */
+            continue;
         int listed = 0;
         for (size_t b = 0; b < c->nbest && !listed; b++)
             listed = c->best[b].id == id;
         if (listed) /* offered already by the word walk of this pass */
             continue;
+        /* its character score: from its stored form (§4.5), else (a memory written before the
+         * forms were stored) from its record */
+        int cs = known ? known - 2 : -2;
+        if (!known) {
+            unsigned char fk[12];
+            form_key(fk, s->fkey | l, id);
+            MDB_val fkv = {12, fk}, fv;
+            if (tm_get(&c->t, c->tm->post, &fkv, &fv, "reading a short text's form"))
+                cs = stored_score(&c->sh, fv.mv_data, fv.mv_size, l);
+            else if ((rc = c->t.rc) < 0)
+                break;
+            if (cs > -2 && cs < m) {
+                if ((rc = cs_keep(c, id, cs)) < 0)
+                    break;
+                continue; /* its word score, if it reaches m, was offered by the word walk */
+            }
+        }
         MDB_val uk = {sizeof id, &id}, ud;
         if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit")) {
             if ((rc = c->t.rc) < 0)
                 break;
             continue; /* deleted: its postings are removed lazily */
         }
-        int cs;
-        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0 ||
-            (rc = unit_char_score(c, &cs)) < 0)
+        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
+            break;
+        if (cs == -2 && (rc = unit_char_score(c, &cs)) < 0)
+            break;
+        if (!known && (rc = cs_keep(c, id, cs)) < 0)
             break;
         if (cs < m) /* its word score, if it reaches m, was offered by the word walk */
             continue;
@@ -354,7 +502,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             break;
     }
     for (size_t j = 0; j < alive; j++) /* leave the accumulator all zero */
-        c->acc[s->touched[j]] = 0;
+        acc[s->touched[j]] = 0;
     return rc;
 }
 
@@ -366,10 +514,13 @@ int tm_short_pass(jisr_tm_ctx *c)
     sscan s;
     memset(&s, 0, sizeof s);
     s.lh = tm_lang_hash(c->o->srclang);
+    s.fkey = tm_post_key(s.lh, TM_FORMTERM, 0);
     form_terms(c->sh.cp, lq, s.terms);
-    int rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
+    int rc = acc_ready(c);
+    if (rc == 0)
+        rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
     if (rc < 0)
-        return rc;
+        return tm_txn_set(&c->t, rc);
     /* the query's own length first, then outwards: the window only narrows as the bar rises,
      * and on either side a length out of it stays out (need grows with L above lq; below, the
      * shorter length falls while need stays) */

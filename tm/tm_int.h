@@ -375,6 +375,16 @@ typedef int (*tm_near_fn)(void *ctx, const char *w, size_t n, uint32_t cost);
 int tm_vocab_near(struct tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn fn,
                   void *ctx);
 
+/** A short text's character form as stored for the character search (docs/matching.md §4.5):
+ * its UTF-8 into val (room for TM_SHORT_FORMMAX) and the 8-byte key prefix of its entry in
+ * `post` into *pkey (language lh, the form's length as bucket); returns the UTF-8 length, 0
+ * when t is not short. */
+#define TM_SHORT_FORMMAX (4 * TM_SHORT_MAXCP)
+size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val);
+/** Store unit id's form (from tm_short_form_val) in `post` under pkey and id (t's error). */
+int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const void *val,
+                      size_t n);
+
 int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what);
 int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);
 /** 1 deleted, 0 absent or after an error. */

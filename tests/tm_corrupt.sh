@@ -134,7 +134,9 @@ for chars in "" --chars; do
         rc=$?
         check "id beyond the last ($chars, --min $min): query exits 1 (got $rc)" test "$rc" -eq 1
         check "id beyond the last ($chars, --min $min): says the memory is damaged" \
-            grep -q "reading the index: the memory is damaged" "$T/err"
+            grep -q "reading the index: the memory is damaged (a posting names unit" "$T/err"
+        check "id beyond the last ($chars, --min $min): names the file and the fix" \
+            grep -q "^jisr: $T/p/data.mdb: .*'jisr reindex' rebuilds" "$T/err"
     done
     "$J" reindex --tm "$T/p" -q 2>/dev/null
     check "id beyond the last ($chars): reindex repairs it" \

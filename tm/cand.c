@@ -115,7 +115,7 @@ static int acc_reserve(jisr_tm_ctx *c, uint32_t id)
     if (id < c->acccap)
         return 0;
     if (id >= c->id_limit) /* a damaged chunk: never a counter array of gigabytes for it */
-        return tm_txn_corrupt(&c->t, "reading the index");
+        return tm_post_bad_id(&c->t, id, c->id_limit);
     size_t old = c->acccap;
     int rc = JISR_GROW(c->acc, c->acccap, (size_t)id + 4096);
     if (rc < 0)

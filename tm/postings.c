@@ -12,6 +12,7 @@
  * defensive: a count or delta that does not fit its value is a damaged memory, never a read past
  * the value.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,17 @@ static int damaged(void)
     return jisr_error_set(JISR_EDB, NULL, 0, 0,
                           "the memory's index is damaged (a posting chunk does not decode); "
                           "'jisr reindex' rebuilds it");
+}
+
+int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
+{
+    char file[600];
+    snprintf(file, sizeof file, "%s/data.mdb", t->tm && t->tm->dir ? t->tm->dir : ".");
+    return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
+                                        "reading the index: the memory is damaged (a posting "
+                                        "names unit %u, the last unit is %llu); 'jisr reindex' "
+                                        "rebuilds the index from the units",
+                                        id, (unsigned long long)(limit ? limit - 1 : 0)));
 }
 
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)

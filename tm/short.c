@@ -417,7 +417,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
             if (id >= c->id_limit) { /* a damaged chunk: never a counter for it */
-                rc = tm_txn_corrupt(&c->t, "reading the index");
+                rc = tm_post_bad_id(&c->t, id, c->id_limit);
                 break;
             }
             if (!acc[id]++)

@@ -454,6 +454,9 @@ int tm_post_chunks(tm_cur *cur, uint64_t pkey_lo, unsigned hi, tm_chunk **ch, si
  * term's chunks are read with one cursor seek for all the buckets a query may read. */
 int tm_post_chunks_max(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_chunk **ch,
                        size_t *n, size_t *cap);
+/** A decoded posting id at or beyond the memory's next id (limit): the index is damaged.
+ * Records the error on t (naming the file, the id and the fix) and returns it. */
+int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit);
 /** Decode one posting chunk: ids appended to *ids (grown as needed). */
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the

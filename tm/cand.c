@@ -1110,12 +1110,15 @@ int tm_indexed(jisr_tm_ctx *c)
      * early, and once they fill the top list the window narrows to the buckets that can still
      * hold a unit tying its last score (eff_min only grows, so a bucket left out stays out) */
     unsigned b0 = tm_bucket(wq);
-    /* Passes at falling thresholds (90, 70, 50, then min): a pass at t finds every unit scoring
+    /* Passes at falling thresholds (90, 70, 50, 40, then min): a pass at t finds every unit scoring
      * t or more, so once the list is full with its last score at least t, no unit left unscored
      * (all below t) can enter it, and the lower passes are not needed. The good matches of a query
      * often lie in a bucket far from its own length, found late by a single pass at a low min
-     * after many poorer units were scored under its bar; a higher pass finds them first. */
-    static const int passes[] = {90, 70, 50, 0};
+     * after many poorer units were scored under its bar; a higher pass finds them first. The
+     * pass at 40 serves a text that is half of one unit and half of another: its best matches
+     * score about 45-50, one or two of them reach 50, and without it the pass at min (30) scored
+     * thousands of units under a bar of 30 before the list filled (docs/matching.md §4.4). */
+    static const int passes[] = {90, 70, 50, 40, 0};
     for (size_t p = 0; p < sizeof passes / sizeof passes[0] && rc == 0 && !c->late; p++) {
         if (passes[p] && passes[p] <= min)
             continue;

@@ -144,6 +144,23 @@ for chars in "" --chars; do
             jq '.matches[0].score')" = 100
 done
 
+# meta's next unit id damaged (zeroed, or beyond 32 bits) in a memory with the character search
+# on: the per-id arrays are sized by it, so a query must report the damage, never write past
+# them (the code of 8ff972f crashed: SIGSEGV, "corrupted size vs. prev_size")
+printf 'Button number %d\tزر رقم %d\n' $(seq 1 6000 | awk '{print $1, $1}') >"$T/short.tsv"
+for v in '\00\00\00\00\00\00\00\00' '\7f\ff\ff\ff\ff\ff\ff\f0'; do
+    rm -rf "$T/p"
+    $J import --tm "$T/p" --chars -s en -t ar -q "$T/short.tsv" || exit 1
+    printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n next_id\n %s\nDATA=END\n' "$v" >"$T/meta.dump"
+    mdb_load -s meta -f "$T/meta.dump" "$T/p" 2>/dev/null
+    for q in "Button number 5999" "Buton nmber 599"; do
+        timeout 60 "$J" query --tm "$T/p" -s en -t ar --min 30 "$q" >/dev/null 2>"$T/err"
+        rc=$?
+        check "next_id $v, '$q': query exits 1 (got $rc)" test "$rc" -eq 1
+        check "next_id $v, '$q': says the memory is damaged" grep -q "the memory is damaged" "$T/err"
+    done
+done
+
 # random bytes after the meta pages: never a crash, never "unknown error"
 crashes=0
 unknown=0

@@ -1069,8 +1069,14 @@ int tm_indexed(jisr_tm_ctx *c)
         return tm_scan_all(c);
     if (tm_meta_get_u64(&c->t, "next_id", &c->id_limit) < 0)
         return c->t.rc;
-    if (!c->id_limit) /* not recorded: no check */
-        c->id_limit = UINT64_MAX;
+    /* Every import records next_id (at least 2 once a unit is stored; ids are 32-bit): not
+     * recorded means no unit was ever stored, so no posting may name one (1: any id read is
+     * damage); above 2^32 it is damage itself. Never "no limit": the character search sizes its
+     * per-id arrays by it. */
+    if (!c->id_limit)
+        c->id_limit = 1;
+    else if (c->id_limit > (uint64_t)UINT32_MAX + 1)
+        return tm_txn_corrupt(&c->t, "reading the memory's next unit id");
     qidx x = {0};
     x.c = c;
     if (++c->qserial == 0) { /* the serials wrapped around: forget the kept tokens */

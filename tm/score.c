@@ -741,6 +741,18 @@ static int cached_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, tm_toks *
     return 0;
 }
 
+/* The unit's tokens (*mt): kept from an earlier pass or into a kept slot (an indexed candidate,
+ * cub set), else tokenized into the context's scratch c->m. */
+static int unit_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, uint32_t cub, tm_toks **mt)
+{
+    int rc = cub != UINT32_MAX ? cached_toks(c, id, sv, mt) : (*mt = NULL, 0);
+    if (rc == 0 && !*mt) {
+        *mt = &c->m;
+        rc = tm_tokenize(sv->text.p, sv->text.n, *mt);
+    }
+    return rc;
+}
+
 /* maximum distance that still gives a score ≥ min against a unit of weight wm */
 static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
 {
@@ -765,12 +777,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     int rc = 0, cs = -1;
     tm_toks *mt = NULL;
     if (c->sh.n) { /* a short query: the unit's character score first (short.c) */
-        rc = cub != UINT32_MAX ? cached_toks(c, id, sv, &mt) : 0;
-        if (rc == 0 && !mt) {
-            mt = &c->m;
-            rc = tm_tokenize(sv->text.p, sv->text.n, mt);
-        }
-        if (rc < 0)
+        if ((rc = unit_toks(c, id, sv, cub, &mt)) < 0)
             return rc;
         cs = tm_short_score(c, mt);
     }
@@ -795,14 +802,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * w)
             return 0;
     }
-    if (!mt) {
-        rc = cub != UINT32_MAX ? cached_toks(c, id, sv, &mt) : 0;
-        if (rc == 0 && !mt) {
-            mt = &c->m;
-            rc = tm_tokenize(sv->text.p, sv->text.n, mt);
-        }
-    }
-    if (rc < 0)
+    if (!mt && (rc = unit_toks(c, id, sv, cub, &mt)) < 0)
         return rc;
     if ((rc = ensure_row(c, mt->n)) < 0)
         return rc;

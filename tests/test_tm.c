@@ -39,17 +39,6 @@ static jisr_tm *open_w(size_t mapsize)
     return tm;
 }
 
-static void add_pair(jisr_tm_import *imp, const char *l1, const char *t1, const char *l2,
-                     const char *t2)
-{
-    jisr_unit u;
-    jisr_unit_init(&u);
-    assert_int_equal(jisr_unit_add_variant(&u, l1, t1, strlen(t1), NULL), 0);
-    assert_int_equal(jisr_unit_add_variant(&u, l2, t2, strlen(t2), NULL), 0);
-    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
-    jisr_unit_clear(&u);
-}
-
 static uint64_t key_of(const char *w)
 {
     tm_toks t = {0};

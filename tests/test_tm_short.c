@@ -45,17 +45,6 @@ static jisr_tm *open_w(void)
     return open_in(g_dir, 1); /* the character search is opt-in: these tests turn it on */
 }
 
-static void add_pair(jisr_tm_import *imp, const char *l1, const char *t1, const char *l2,
-                     const char *t2)
-{
-    jisr_unit u;
-    jisr_unit_init(&u);
-    assert_int_equal(jisr_unit_add_variant(&u, l1, t1, strlen(t1), NULL), 0);
-    assert_int_equal(jisr_unit_add_variant(&u, l2, t2, strlen(t2), NULL), 0);
-    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
-    jisr_unit_clear(&u);
-}
-
 /* Levenshtein distance over code points, the textbook way */
 static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
 {

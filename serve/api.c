@@ -159,6 +159,7 @@ static void tms_query(srv_req *r)
     o.tgtlang = tl;
     o.min_score = (int)min;
     o.max_results = (size_t)max;
+    o.flags = JISR_TM_NO_DIFF; /* the protocol has no diff */
     o.timeout_ms = srv_req_ctx(r)->opts->query_ms;
     jisr_tm_matches mm;
     int rc = srv_mem_query(m, -1, rt->text, &o, &mm);

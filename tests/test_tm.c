@@ -708,7 +708,37 @@ static char *vary(const char *s)
 static uint64_t g_cand_index, g_cand_oracle;
 static uint64_t g_cand_index_at[101], g_cand_oracle_at[101]; /* units scored, by --min */
 
-/* index and --exhaustive for one query, -n n --min min: same ids and scores, in order */
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* JISR_TM_NO_DIFF (the tmserver's queries): every match and field as without it, the diff NULL */
+static void assert_same_but_diff(const jisr_tm_matches *a, const jisr_tm_matches *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->candidates, b->candidates);
+    for (size_t i = 0; i < a->n; i++) {
+        const jisr_tm_match *x = &a->v[i], *y = &b->v[i];
+        assert_int_equal(x->id, y->id);
+        assert_int_equal(x->score, y->score);
+        assert_true(x->similarity == y->similarity);
+        assert_true(x->char_similarity == y->char_similarity);
+        assert_true(same_str(x->source, y->source));
+        assert_true(same_str(x->target, y->target));
+        assert_true(same_str(x->target_orig, y->target_orig));
+        assert_int_equal(x->placeable, y->placeable);
+        assert_int_equal(x->numbers, y->numbers);
+        assert_int_equal(x->nagree, y->nagree);
+        assert_int_equal(x->penalty, y->penalty);
+        assert_int_equal(x->ntags, y->ntags);
+        assert_non_null(x->diff);
+        assert_null(y->diff);
+    }
+}
+
+/* index and --exhaustive for one query, -n n --min min: same ids and scores, in order; and the
+ * index's answer with JISR_TM_NO_DIFF the same but for the diff */
 static void compare_n(jisr_tm *tm, const char *src, const char *tgt, const char *q, int min,
                       size_t n, size_t *agree, size_t *total)
 {
@@ -719,6 +749,10 @@ static void compare_n(jisr_tm *tm, const char *src, const char *tgt, const char 
     qo.max_results = n;
     jisr_tm_matches a, b;
     assert_int_equal(jisr_tm_query(tm, q, &qo, &a), 0);
+    qo.flags = JISR_TM_NO_DIFF;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &b), 0);
+    assert_same_but_diff(&a, &b);
+    jisr_tm_matches_free(&b);
     qo.flags = JISR_TM_EXHAUSTIVE;
     assert_int_equal(jisr_tm_query(tm, q, &qo, &b), 0);
     (*total)++;

@@ -299,19 +299,21 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         return JISR_ENOMEM;
     if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
-    steps s = {0};
-    if ((rc = align(c, &c->q, &c->m, &s)) < 0) {
+    if (!(c->o->flags & JISR_TM_NO_DIFF)) { /* the alignment is only the diff's */
+        steps s = {0};
+        if ((rc = align(c, &c->q, &c->m, &s)) < 0) {
+            free(s.v);
+            return rc;
+        }
+        if (c->late) {
+            free(s.v);
+            return 0; /* the caller reports the deadline */
+        }
+        m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, &c->m, s.v, s.n);
         free(s.v);
-        return rc;
+        if (!m->diff)
+            return JISR_ENOMEM;
     }
-    if (c->late) {
-        free(s.v);
-        return 0; /* the caller reports the deadline */
-    }
-    m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, &c->m, s.v, s.n);
-    free(s.v);
-    if (!m->diff)
-        return JISR_ENOMEM;
     m->changed = b->changed;
     m->usage = b->usage;
     m->char_similarity = b->csim >= 0 ? b->csim : tm_char_sim(c, m->source, sv->text.n);

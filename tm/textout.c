@@ -104,6 +104,8 @@ int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, 
 int tm_diff_plain(jisr_buf *b, const jisr_tm_match *x)
 {
     int src = x->nsource_tags >= x->ntags;
+    if (!x->diff) /* JISR_TM_NO_DIFF */
+        return 0;
     return jisr_tm_plain_tags(b, x->diff, strlen(x->diff), src ? x->source_tags : x->tags,
                               src ? x->nsource_tags : x->ntags);
 }

@@ -187,6 +187,9 @@ JISR_API int jisr_tm_import_reader(jisr_tm *tm, jisr_reader *r, const char *name
 
 enum {
     JISR_TM_EXHAUSTIVE = 1 << 0, /* score every unit instead of the index's candidates (oracle) */
+    /* leave jisr_tm_match.diff NULL: for callers that do not show the word diff (the tmserver
+     * protocol); every other field, the matches and their order are the same */
+    JISR_TM_NO_DIFF = 1 << 1,
 };
 
 /** What one query may cost, by default: a query of more tokens (words, numbers, punctuation,
@@ -200,7 +203,7 @@ typedef struct jisr_tm_query_opts {
     const char *tgtlang; /* language of the proposed translations, e.g. "en" */
     int min_score;       /* 0–100; matches below are not returned (default 70 via INIT) */
     size_t max_results;  /* best N (default 5 via INIT; at most JISR_TM_MAX_RESULTS) */
-    unsigned flags;      /* JISR_TM_EXHAUSTIVE */
+    unsigned flags;      /* JISR_TM_EXHAUSTIVE, JISR_TM_NO_DIFF */
     size_t max_tokens;   /* refuse longer queries (JISR_ETOOBIG); 0 = JISR_TM_MAX_QUERY_TOKENS */
     unsigned timeout_ms; /* give up after this long (JISR_EINTERRUPTED); 0 = no limit */
     /* The query's inline tags: tags[i] is the TMX markup of placeholder U+E000+i in the text
@@ -259,9 +262,10 @@ typedef struct jisr_tm_match {
     char *target;      /* proposed translation; numbers substituted when placeable */
     char *target_orig; /* the stored target text */
     int placeable;     /* 1 when the query's numbers were substituted into target */
-    char *diff;        /* source as a word diff against the query: [-query only-]{+match only+} */
-    size_t memory;     /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
-    int numbers;       /* JISR_TM_NUMBERS_* */
+    char *diff;    /* source as a word diff against the query: [-query only-]{+match only+}; NULL
+                    * with JISR_TM_NO_DIFF */
+    size_t memory; /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
+    int numbers;   /* JISR_TM_NUMBERS_* */
     jisr_tm_agree *agree; /* substituted numbers whose agreement class changes (never in a 100) */
     size_t nagree;
     int penalty;     /* points taken off for agreement changes and tag differences */

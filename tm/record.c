@@ -418,18 +418,32 @@ int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
     return 0;
 }
 
+/* Is the primary subtag of s[0..n) — as tm_lang_primary gives it into 16 bytes: up to the first
+ * '-', '_' or NUL, at most 15 bytes, ASCII lower-cased — the string w? Compared in place: this
+ * runs for every variant of every candidate of a query. */
+static int primary_is(const char *s, size_t n, const char *w)
+{
+    size_t i = 0;
+    for (; i < n && i < 15 && s[i] && s[i] != '-' && s[i] != '_'; i++) {
+        char c = s[i];
+        if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != w[i])
+            return 0;
+    }
+    return w[i] == '\0';
+}
+
 int tm_rec_find(const tm_rec *r, const char *want)
 {
-    char wp[16], vp[16], tag[64];
+    char wp[16], tag[64];
     tm_lang_primary(want, wp, sizeof wp);
     for (uint32_t i = 0; i < r->nvar; i++) {
         const tm_str *l = &r->var[i].lang;
         size_t n = l->n < sizeof tag - 1 ? l->n : sizeof tag - 1;
+        if (!primary_is(l->p ? l->p : "", n, wp))
+            continue;
         memcpy(tag, l->p ? l->p : "", n);
         tag[n] = '\0';
-        tm_lang_primary(tag, vp, sizeof vp);
-        if (strcmp(vp, wp) == 0)
-            return jisr_lang_matches(tag, want) ? (int)i : -1;
+        return jisr_lang_matches(tag, want) ? (int)i : -1;
     }
     return -1;
 }

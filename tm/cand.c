@@ -511,6 +511,33 @@ static int term_ids(qidx *x, const qterm *t, size_t *n)
     return rc;
 }
 
+int tm_unit_rec(jisr_tm_ctx *c, uint32_t id, MDB_val *ud)
+{
+    uint64_t tag = (uint64_t)c->qserial << 32 | id;
+    size_t slot = id % TM_RCACHE;
+    if (c->trtag && c->trtag[slot] == tag) {
+        *ud = c->trec[slot];
+        return 0;
+    }
+    MDB_val uk = {sizeof id, &id};
+    if (!tm_get(&c->t, c->tm->units, &uk, ud, "reading a unit"))
+        return c->t.rc < 0 ? c->t.rc : 1;
+    if (!c->trtag) {
+        c->trec = malloc(TM_RCACHE * sizeof *c->trec);
+        c->trtag = calloc(TM_RCACHE, sizeof *c->trtag);
+        if (!c->trec || !c->trtag) { /* no room: read again when asked again */
+            free(c->trec);
+            free(c->trtag);
+            c->trec = NULL;
+            c->trtag = NULL;
+            return 0;
+        }
+    }
+    c->trec[slot] = *ud;
+    c->trtag[slot] = tag;
+    return 0;
+}
+
 /* Candidates of one length bucket: prefix filter, bound tightening, exact scoring. Shared terms
  * are counted in a dense per-id array (c->acc, all zero between calls) instead of sorting
  * postings: the work is linear in the ids read. Only this bucket's chunks are read, after the
@@ -685,10 +712,11 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
         if ((int64_t)ACC_N(c->acc[id]) + rest < minc)
             break;
         uint32_t cub = ACC_N(c->acc[id]) + (uint32_t)rest;
-        MDB_val uk = {sizeof id, &id}, ud;
-        if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit")) {
-            if ((rc = c->t.rc) < 0)
+        MDB_val ud;
+        if ((rc = tm_unit_rec(c, id, &ud)) != 0) {
+            if (rc < 0)
                 break;
+            rc = 0;
             continue; /* deleted: its postings are removed lazily */
         }
         if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0 ||
@@ -1079,11 +1107,6 @@ int tm_indexed(jisr_tm_ctx *c)
         return tm_txn_corrupt(&c->t, "reading the memory's next unit id");
     qidx x = {0};
     x.c = c;
-    if (++c->qserial == 0) { /* the serials wrapped around: forget the kept tokens */
-        if (c->tctag)
-            memset(c->tctag, 0, TM_TCACHE * sizeof *c->tctag);
-        c->qserial = 1;
-    }
     x.lh = tm_lang_hash(c->o->srclang);
     int rc = build_groups(c, &x);
     if (rc < 0)

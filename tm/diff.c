@@ -280,10 +280,11 @@ static int copy_tags(char ***out, size_t *nout, const tm_str *v, size_t n)
 int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
 {
     unsigned int id = b->id;
-    MDB_val uk = {sizeof id, &id}, ud;
-    if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
-        return c->t.rc ? c->t.rc : tm_txn_corrupt(&c->t, "reading a unit");
-    int rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec);
+    MDB_val ud;
+    int rc = tm_unit_rec(c, id, &ud);
+    if (rc != 0)
+        return rc < 0 ? rc : tm_txn_corrupt(&c->t, "reading a unit");
+    rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec);
     if (rc < 0)
         return tm_txn_set(&c->t, rc);
     int si = tm_rec_find(&c->rec, c->o->srclang), ti = tm_rec_find(&c->rec, c->o->tgtlang);

@@ -50,6 +50,8 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
         tm_toks_free(&c->tc[i]);
     free(c->tc);
     free(c->tctag);
+    free(c->trec);
+    free(c->trtag);
     tm_toks_free(&c->ct);
     tm_place_free(&c->pl);
     free(c->qtags.t);
@@ -215,6 +217,13 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
         return rc;
     if ((rc = tm_txn_begin(&c->t, c->tm, 0)) < 0)
         return rc;
+    if (++c->qserial == 0) { /* the serials wrapped around: forget what was kept */
+        if (c->tctag)
+            memset(c->tctag, 0, TM_TCACHE * sizeof *c->tctag);
+        if (c->trtag)
+            memset(c->trtag, 0, TM_RCACHE * sizeof *c->trtag);
+        c->qserial = 1;
+    }
     if ((rc = tm_short_query(c)) < 0) /* c->sh.n = 0 unless the memory's setting is on */
         goto done;
     rc = (opts->flags & JISR_TM_EXHAUSTIVE) ? tm_scan_all(c) : tm_indexed(c);

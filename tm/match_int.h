@@ -293,16 +293,27 @@ struct jisr_tm_ctx {
      * tctag = query serial << 32 | id (0: empty). Allocated on first use. */
     tm_toks *tc;
     uint64_t *tctag;
-    uint32_t qserial; /* counts the index path's queries (cand.c) */
+    /* Where the records of units read by this query lie (the read transaction's pages, valid to
+     * its end): TM_RCACHE slots by id, tagged as tctag (tm_unit_rec). */
+    MDB_val *trec;
+    uint64_t *trtag;
+    uint32_t qserial; /* counts the context's queries (match.c) */
     tm_shortq sh;     /* the query's character form when it is short (short.c) */
 };
 #define TM_TCACHE 64
+#define TM_RCACHE 1024
 
 /* cand.c */
 /** Score every unit (the oracle, and what very low thresholds need). */
 int tm_scan_all(jisr_tm_ctx *c);
 /** Candidates from the index, bucket by bucket, each scored. */
 int tm_indexed(jisr_tm_ctx *c);
+/** Unit id's record in the query's transaction (*ud): 0, 1 when there is none (a deleted unit),
+ * or negative. Where it lies is kept for the rest of the query (TM_RCACHE slots, direct-mapped,
+ * tagged by query serial and id, as the kept tokens of score.c): a pass at a lower bar reads most
+ * of the units the one before it read, the results are rendered from units the passes read, and
+ * each read is a search of the units' B-tree. */
+int tm_unit_rec(jisr_tm_ctx *c, uint32_t id, MDB_val *ud);
 
 /* short.c */
 /** The query's character form (after tokenizing it and beginning c->t): c->sh.n = 0 when it is

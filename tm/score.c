@@ -484,11 +484,11 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
 {
     if (e->csim >= 0)
         return 0;
-    unsigned int id = e->id;
-    MDB_val uk = {sizeof id, &id}, ud;
-    if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
-        return c->t.rc ? c->t.rc : tm_txn_corrupt(&c->t, "reading a unit");
-    int rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec2);
+    MDB_val ud;
+    int rc = tm_unit_rec(c, e->id, &ud);
+    if (rc != 0)
+        return rc < 0 ? rc : tm_txn_corrupt(&c->t, "reading a unit");
+    rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec2);
     if (rc < 0)
         return rc;
     int si = tm_rec_find(&c->rec2, c->o->srclang);

@@ -409,11 +409,45 @@ static void test_bitparallel(void **state)
     fprintf(stderr, "20,000 word pairs (%zu near), 3,000 character similarities\n", near);
 }
 
+/* The index's comparison (tm_post_cmp) orders keys as LMDB's default does (memcmp over the
+ * shorter length, then the shorter first): random keys of 0-16 bytes from a small alphabet (long
+ * shared prefixes), most of them 12 bytes, every sign the same. */
+static int memn_sign(const MDB_val *a, const MDB_val *b)
+{
+    size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+    int r = n ? memcmp(a->mv_data, b->mv_data, n) : 0;
+    if (r)
+        return r < 0 ? -1 : 1;
+    return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
+}
+
+static void test_post_order(void **state)
+{
+    (void)state;
+    static const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff};
+    unsigned char ka[16], kb[16];
+    size_t twelve = 0;
+    for (int round = 0; round < 200000; round++) {
+        size_t la = rnd(4) ? 12 : rnd(17), lb = rnd(4) ? 12 : rnd(17);
+        for (size_t i = 0; i < la; i++)
+            ka[i] = bytes[rnd(6)];
+        for (size_t i = 0; i < lb; i++) /* mostly a's bytes, a few changed */
+            kb[i] = i < la && rnd(8) ? ka[i] : bytes[rnd(6)];
+        MDB_val a = {la, ka}, b = {lb, kb};
+        int got = tm_post_cmp(&a, &b);
+        got = got < 0 ? -1 : got > 0;
+        assert_int_equal(got, memn_sign(&a, &b));
+        twelve += la == 12 && lb == 12;
+    }
+    fprintf(stderr, "200,000 key pairs (%zu of two 12-byte keys): tm_post_cmp = memcmp order\n",
+            twelve);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_alignment), cmocka_unit_test(test_distance_cutoff),
+        cmocka_unit_test(test_alignment),   cmocka_unit_test(test_distance_cutoff),
         cmocka_unit_test(test_bitparallel), cmocka_unit_test(test_caps),
-        cmocka_unit_test(test_long_query)};
+        cmocka_unit_test(test_long_query),  cmocka_unit_test(test_post_order)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

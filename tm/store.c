@@ -259,6 +259,39 @@ static int not_a_memory(tm_txn *t)
                                         "without jisr's databases)"));
 }
 
+/* the index's key order (tm_int.h) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define be64(x) __builtin_bswap64(x)
+#define be32(x) __builtin_bswap32(x)
+#else
+#define be64(x) (x)
+#define be32(x) (x)
+#endif
+int tm_post_cmp(const MDB_val *a, const MDB_val *b)
+{
+    if (a->mv_size == 12 && b->mv_size == 12) {
+        uint64_t u, v;
+        uint32_t p, q;
+        memcpy(&u, a->mv_data, 8);
+        memcpy(&v, b->mv_data, 8);
+        if (u != v) { /* the first differing byte decides: compare as big-endian */
+            u = be64(u);
+            v = be64(v);
+            return u < v ? -1 : 1;
+        }
+        memcpy(&p, (const char *)a->mv_data + 8, 4);
+        memcpy(&q, (const char *)b->mv_data + 8, 4);
+        p = be32(p);
+        q = be32(q);
+        return p < q ? -1 : p > q;
+    }
+    size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+    int r = n ? memcmp(a->mv_data, b->mv_data, n) : 0;
+    if (r)
+        return r;
+    return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
+}
+
 static int open_dbis(jisr_tm *tm, char *warn, size_t warnsz)
 {
     tm_txn t;
@@ -272,6 +305,8 @@ static int open_dbis(jisr_tm *tm, char *warn, size_t warnsz)
     if ((rc = mdb_dbi_open(t.txn, "meta", c, &tm->meta)) == 0 &&
         (rc = mdb_dbi_open(t.txn, "units", c | MDB_INTEGERKEY, &tm->units)) == 0)
         rc = mdb_dbi_open(t.txn, "post", c, &tm->post);
+    if (rc == 0)
+        rc = mdb_set_compare(t.txn, tm->post, tm_post_cmp);
     if (rc == MDB_NOTFOUND) {
         not_a_memory(&t);
         goto done;

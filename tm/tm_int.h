@@ -457,6 +457,12 @@ int tm_post_chunks_max(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, t
 /** A decoded posting id at or beyond the memory's next id (limit): the index is damaged.
  * Records the error on t (naming the file, the id and the fix) and returns it. */
 int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit);
+/** The order of the index's keys (database `post`): LMDB's default, memcmp's (bytes, then the
+ * shorter first), computed for the 12-byte posting keys as two big-endian integers instead of a
+ * call to memcmp at every step of a B-tree search (a query makes some hundred searches); other
+ * lengths (short texts' forms) take memcmp's way. The same order, so memories stay readable and
+ * writable by builds without it. Set on the database when a memory is opened (store.c). */
+int tm_post_cmp(const MDB_val *a, const MDB_val *b);
 /** Decode one posting chunk: ids appended to *ids (grown as needed). */
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the

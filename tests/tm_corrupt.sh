@@ -11,15 +11,10 @@ J=${JISR_BINARY:?}
 command -v mdb_load >/dev/null || { echo "mdb_load (lmdb-utils) missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-tm-corrupt-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 # a sanitizer build is ~10 times slower: fewer random trials there
 TRIALS=40
 ldd "$J" 2>/dev/null | grep -q 'libasan\|libtsan' && TRIALS=12
-check() {
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
 awk 'BEGIN{for(i=1;i<=3000;i++) printf "الوحدة رقم %d عن البند ب%d.\tUnit number %d about item w%d.\n", i, i*7, i, i*7}' >"$T/big.tsv"
 head -n 3 "$T/big.tsv" >"$T/small.tsv"
 $J import --tm "$T/m" -s ar -t en -q "$T/big.tsv" || exit 1

@@ -298,9 +298,14 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     m->target_orig = jisr_strndup(tv->text.p, tv->text.n);
     if (!m->source || !m->target_orig)
         return JISR_ENOMEM;
-    if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
+    /* the source's tokens serve the diff and the numbers: with neither a diff nor a number in
+     * the query, none (an empty list: tm_match_numbers then finds nothing to do, as it would) */
+    int nodiff = (c->o->flags & JISR_TM_NO_DIFF) != 0;
+    if (nodiff && c->q.nheavy == c->q.nwords)
+        c->m.n = 0;
+    else if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
-    if (!(c->o->flags & JISR_TM_NO_DIFF)) { /* the alignment is only the diff's */
+    if (!nodiff) { /* the alignment is only the diff's */
         steps s = {0};
         if ((rc = align(c, &c->q, &c->m, &s)) < 0) {
             free(s.v);

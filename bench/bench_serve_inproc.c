@@ -42,6 +42,7 @@ static void *run(void *arg)
     jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
     o.min_score = 75;
     o.max_results = 5;
+    o.flags = JISR_TM_NO_DIFF; /* as the server's tmserver route asks: the same work */
     while (jisr_now() < g_until) {
         q *x = &g_q[i++ % g_nq];
         o.srclang = x->sl;

@@ -365,30 +365,41 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
 }
 
 /* The calibrated probability that an aligned bead is right: a logistic function of the
- * posterior's log-odds, the bead's shape and its length and lexical evidence (weights fitted
- * on the Bible noisy/dev set by bench_align --fit). */
+ * posterior's log-odds, the bead's shape and its length and lexical evidence, whether a merge
+ * (a bead of more than one sentence on a side) sits next to an unaligned sentence (where the
+ * DP weighs a merge against a pair and a gap, the merge is wrong more often than its posterior
+ * says), and the bead's own score of model 1 (length and lexical evidence as probabilities,
+ * which saturate where the linear terms do not). The weights were fitted on the Bible
+ * noisy/dev set (bench_align --dump and bench/calibration_cv.py, chosen by leave-one-Gospel-out
+ * cross-validation). result->v[k] is the bead, post its posterior. */
 void (*al_feature_hook)(void *ctx, const double *x, int n);
 void *al_feature_ctx;
 
-static double calibrated(const cctx *x, const jisr_bead *b, double post)
+static double calibrated(const cctx *x, const jisr_ladder *result, size_t k, double post)
 {
     const double *w = x->a->params.cal;
+    const jisr_bead *b = &result->v[k];
     bead_parts bp;
     aligned_cost(x, b->src + b->nsrc, b->tgt + b->ntgt, (int)b->nsrc, (int)b->ntgt, &bp);
     double p = fmin(fmax(post, 1e-6), 1 - 1e-6);
+    int merge = b->nsrc != 1 || b->ntgt != 1;
+    int gap_next = (k > 0 && (!b[-1].nsrc || !b[-1].ntgt)) ||
+                   (k + 1 < result->n && (!b[1].nsrc || !b[1].ntgt));
+    double pl = exp(-bp.lencost);
+    double own = x->lexical ? sqrt(pl) / (1 + exp(-bp.llr)) : pl;
     double f[AL_NCAL] = {1,
                          log(p / (1 - p)),
-                         b->nsrc != 1 || b->ntgt != 1,
+                         merge,
                          bp.lencost,
                          fmax(-10, fmin(10, bp.llr)),
                          (double)(b->nsrc + b->ntgt),
-                         0,
-                         0};
+                         merge && gap_next,
+                         own};
     if (al_feature_hook)
         al_feature_hook(al_feature_ctx, f, AL_NCAL);
     double z = 0;
-    for (int k = 0; k < AL_NCAL; k++)
-        z += w[k] * f[k];
+    for (int q = 0; q < AL_NCAL; q++)
+        z += w[q] * f[q];
     return 1 / (1 + exp(-z));
 }
 
@@ -489,7 +500,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
         for (size_t k = 0; k < d->result.n; k++) {
             jisr_bead *b = &d->result.v[k];
             if (b->nsrc && b->ntgt)
-                b->score = calibrated(&x, b, post[k]);
+                b->score = calibrated(&x, &d->result, k, post[k]);
         }
 done:
     free(x.sc);

@@ -1178,9 +1178,9 @@ int main(int argc, char **argv)
             if (feats[i].y >= 0)
                 feats[n++] = feats[i];
         double w[AL_NCAL];
-        fit(feats, n, AL_NCAL - 2, w);
+        fit(feats, n, AL_NCAL, w);
         printf("calibration fitted on %zu pairs:", n);
-        for (int k = 0; k < AL_NCAL - 2; k++)
+        for (int k = 0; k < AL_NCAL; k++)
             printf(" -p cal%d=%.4f", k, w[k]);
         printf("\n");
     }

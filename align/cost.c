@@ -221,7 +221,7 @@ static double length_cost(double z)
 static const signed char aligned_type[4][4] = {
     {-1, 2, 9, 11}, {1, 0, 4, 7}, {8, 3, 5, -1}, {10, 6, -1, -1}};
 
-static int bead_type(int na, int nb)
+static inline int bead_type(int na, int nb)
 {
     if (na <= 3 && nb <= 3 && aligned_type[na][nb] >= 0)
         return aligned_type[na][nb];
@@ -276,10 +276,10 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
         /* a length difference says less the larger it is (paraphrase, notes, numbering), so
          * its cost is capped — unless an outlier takes part: it pays in full */
         int outl = 0;
-        for (size_t s = i - (size_t)na; s < i && !outl; s++)
-            outl = x->d->outl[s];
-        for (size_t t = j - (size_t)nb; t < j && !outl; t++)
-            outl = x->d->outl[x->d->ns + t];
+        for (size_t s = i - (size_t)na; x->outl && s < i && !outl; s++)
+            outl = x->outl[s];
+        for (size_t t = j - (size_t)nb; x->outl && t < j && !outl; t++)
+            outl = x->outl[x->d->ns + t];
         if (!outl)
             lencost = P->len_cap;
     }
@@ -287,6 +287,8 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     double llr = 0;
     if (x->lexical) {
         int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
+        /* what a merged-in neighbour brings by chance, per unit of bgs / bgt */
+        double dis_s = P->nb_discount * (nb - 1), dis_t = P->nb_discount * (na - 1);
         for (size_t s = i - (size_t)na; s < i; s++) {
             double acc = 0;
             for (size_t t = j - (size_t)nb; t < j; t++) {
@@ -294,8 +296,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
                 cov_at(x, s, t, &ms, &mt);
                 acc += ms[kb];
             }
-            double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) -
-                       P->nb_discount * (nb - 1) * x->bgs[s];
+            double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) - dis_s * x->bgs[s];
             if (x->v2 && e < P->llr_floor)
                 e = P->llr_floor;
             llr += e;
@@ -307,8 +308,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
                 cov_at(x, s, t, &ms, &mt);
                 acc += mt[ka];
             }
-            double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) -
-                       P->nb_discount * (na - 1) * x->bgt[t];
+            double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) - dis_t * x->bgt[t];
             if (x->v2 && e < P->llr_floor)
                 e = P->llr_floor;
             llr += e;

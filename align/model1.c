@@ -102,9 +102,9 @@ int al_m1_train(const al_m1pair *pairs, size_t np, uint32_t nid, int iters, int 
         goto nomem;
     if (both && !(nulle = malloc((nnull ? nnull : 1) * sizeof *nulle)))
         goto nomem;
-    /* size the pair table once: for every cell a distinct pair (no growing on the way: on
-     * the Bible 9 in 10 are) up to a million cells, for about a third of them beyond */
-    if (ph_grow(&h, nmat <= (size_t)1 << 20 ? 2 * nmat + 2 : nmat / 2) < 0)
+    /* size the pair table for about a third of the cells being distinct pairs, in one step
+     * (growing to it by doubling rehashed every step) */
+    if (nmat / 2 > 0 && ph_grow(&h, nmat / 2) < 0)
         goto nomem;
     size_t at = 0, atn = 0;
     for (size_t k = 0; k < np; k++) {

@@ -258,7 +258,9 @@ JISR_API int jisr_aligner_add_sentences(jisr_aligner *a, const jisr_sentences *s
                                         const jisr_sentences *tgt, size_t *doc);
 
 /** Align every document added so far: a first pass, a translation table learnt from its
- * confident 1-1 beads over all documents, and a second pass. Errors: JISR_ENOMEM. */
+ * confident 1-1 beads over all documents, and a second pass. Errors: JISR_ENOMEM, JISR_EICU (ICU
+ * could not open the Arabic-Latin transliterator that finds names; not with JISR_ALIGN_NO_ANCHORS
+ * or JISR_ALIGN_NO_LEXICAL). */
 JISR_API int jisr_aligner_run(jisr_aligner *a);
 
 /** Number of documents added. */

@@ -14,7 +14,6 @@
  * Usage: bench_tm [UNITS] [WORKDIR] [ORACLE_QUERIES] [reuse]   (env JISR_SHARED_DATA overrides the
  * data; JISR_BENCH_QUERIES=FILE saves the 1,000 queries to replay one under a profiler)
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,317 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/tm_corpus.h"
 #include "formats/formats.h"
 #include "tm/tm.h"
 #include "tm/tm_int.h" /* the matcher's own dedupe hash, so that N generated = N stored */
 
-typedef struct pair {
-    char *ar, *en;
-} pair;
-
-static pair *g_base;
-static size_t g_nbase, g_capbase;
-
-static void add_base(const char *ar, size_t an, const char *en, size_t en_n)
-{
-    while (an && (ar[an - 1] == '\r' || ar[an - 1] == ' '))
-        an--;
-    while (en_n && (en[en_n - 1] == '\r' || en[en_n - 1] == ' '))
-        en_n--;
-    if (!an || !en_n)
-        return;
-    if (g_nbase == g_capbase) {
-        g_capbase = g_capbase ? g_capbase * 2 : 4096;
-        g_base = realloc(g_base, g_capbase * sizeof *g_base);
-    }
-    g_base[g_nbase].ar = strndup(ar, an);
-    g_base[g_nbase].en = strndup(en, en_n);
-    for (char *c = g_base[g_nbase].ar; *c; c++) /* control characters XML cannot carry */
-        if ((unsigned char)*c < 0x20)
-            *c = ' ';
-    for (char *c = g_base[g_nbase].en; *c; c++)
-        if ((unsigned char)*c < 0x20)
-            *c = ' ';
-    g_nbase++;
-}
-
-static char **read_lines(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "r");
-    char **v = NULL, *line = NULL;
-    size_t cap = 0, lc = 0;
-    ssize_t len;
-    *n = 0;
-    if (!f)
-        return NULL;
-    while ((len = getline(&line, &lc, f)) >= 0) {
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = 0;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            v = realloc(v, cap * sizeof *v);
-        }
-        v[(*n)++] = strdup(line);
-    }
-    free(line);
-    fclose(f);
-    return v;
-}
-
-static void free_lines(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static void load_parallel(const char *a, const char *e)
-{
-    size_t na, ne;
-    char **la = read_lines(a, &na), **le = read_lines(e, &ne);
-    for (size_t i = 0; la && le && i < na && i < ne; i++)
-        add_base(la[i], strlen(la[i]), le[i], strlen(le[i]));
-    free_lines(la, na);
-    free_lines(le, ne);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void load_data(const char *sd, const char *src)
-{
-    char p[2048], q[2048];
-    size_t n0 = g_nbase;
-    /* Bible: ar/BOOK.tsv and en/BOOK.tsv, chapter TAB verse TAB text */
-    snprintf(p, sizeof p, "%s/bible-ar-en/ar", sd);
-    DIR *d = opendir(p);
-    char *names[64];
-    size_t nn = 0;
-    struct dirent *de;
-    while (d && (de = readdir(d)) && nn < 64)
-        if (strstr(de->d_name, ".tsv"))
-            names[nn++] = strdup(de->d_name);
-    if (d)
-        closedir(d);
-    qsort(names, nn, sizeof *names, cmp_str);
-    for (size_t b = 0; b < nn; b++) {
-        size_t na, ne;
-        snprintf(p, sizeof p, "%s/bible-ar-en/ar/%s", sd, names[b]);
-        snprintf(q, sizeof q, "%s/bible-ar-en/en/%s", sd, names[b]);
-        char **la = read_lines(p, &na), **le = read_lines(q, &ne);
-        for (size_t i = 0; i < na; i++) { /* join on "chapter TAB verse" */
-            char *t1 = strchr(la[i], '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-            if (!t2)
-                continue;
-            size_t kl = (size_t)(t2 - la[i]);
-            for (size_t j = 0; j < ne; j++)
-                if (strncmp(le[j], la[i], kl + 1) == 0) {
-                    add_base(t2 + 1, strlen(t2 + 1), le[j] + kl + 1, strlen(le[j] + kl + 1));
-                    break;
-                }
-        }
-        free_lines(la, na);
-        free_lines(le, ne);
-        free(names[b]);
-    }
-    printf("  bible (SVD/WEB)       %6zu pairs\n", g_nbase - n0);
-    n0 = g_nbase;
-    /* vocalized Van Dyck with KJV and with WEB */
-    snprintf(p, sizeof p, "%s/bible-ar-en/vocalized-svd-kjv", sd);
-    d = opendir(p);
-    nn = 0;
-    while (d && (de = readdir(d)) && nn < 64)
-        if (strstr(de->d_name, ".ar-en.tsv"))
-            names[nn++] = strdup(de->d_name);
-    if (d)
-        closedir(d);
-    qsort(names, nn, sizeof *names, cmp_str);
-    for (size_t b = 0; b < nn; b++) {
-        size_t n;
-        snprintf(p, sizeof p, "%s/bible-ar-en/vocalized-svd-kjv/%s", sd, names[b]);
-        char **l = read_lines(p, &n);
-        for (size_t i = 1; i < n; i++) {
-            char *f[4] = {l[i], NULL, NULL, NULL};
-            for (int k = 1; k < 4; k++) {
-                char *t = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
-                if (t)
-                    *t = 0;
-                f[k] = t ? t + 1 : NULL;
-            }
-            if (f[3]) {
-                add_base(f[1], strlen(f[1]), f[2], strlen(f[2]));
-                add_base(f[1], strlen(f[1]), f[3], strlen(f[3]));
-            }
-        }
-        free_lines(l, n);
-        free(names[b]);
-    }
-    printf("  bible (vocalized)     %6zu pairs\n", g_nbase - n0);
-    n0 = g_nbase;
-    static const char *un[] = {"testset", "devset"};
-    for (int k = 0; k < 2; k++) {
-        snprintf(p, sizeof p, "%s/un-ar-en/UNv1.0.%s.ar", sd, un[k]);
-        snprintf(q, sizeof q, "%s/un-ar-en/UNv1.0.%s.en", sd, un[k]);
-        load_parallel(p, q);
-    }
-    printf("  UN dev+test           %6zu pairs\n", g_nbase - n0);
-    n0 = g_nbase;
-    size_t n;
-    snprintf(p, sizeof p, "%s/tatoeba-ar-en/ara.txt", sd);
-    char **l = read_lines(p, &n);
-    for (size_t i = 0; i < n; i++) {
-        char *t1 = strchr(l[i], '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-        if (t2)
-            add_base(t1 + 1, (size_t)(t2 - t1 - 1), l[i], (size_t)(t1 - l[i]));
-    }
-    free_lines(l, n);
-    printf("  Tatoeba               %6zu pairs\n", g_nbase - n0);
-    n0 = g_nbase;
-    snprintf(p, sizeof p, "%s/corpora/article.ar.sent", src);
-    snprintf(q, sizeof q, "%s/corpora/article.en.sent", src);
-    load_parallel(p, q);
-    printf("  seed article          %6zu pairs\n", g_nbase - n0);
-}
-
-/* ---- variations ------------------------------------------------------------------------- */
-
+static bc_pairs g_bases; /* the base pairs from ../shared/data (tm_corpus.c) */
 static uint64_t g_rng = 0x9E3779B97F4A7C15ULL;
 static uint64_t rnd(void)
 {
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return g_rng;
-}
-
-/* split on single spaces into words (pointers into a copy) */
-typedef struct words {
-    char *buf;
-    char *w[512];
-    size_t n;
-} words;
-
-static void split(words *w, const char *s)
-{
-    w->buf = strdup(s);
-    w->n = 0;
-    for (char *t = strtok(w->buf, " "); t && w->n < 512; t = strtok(NULL, " "))
-        w->w[w->n++] = t;
-}
-
-static char *join(const words *w, ssize_t skip, ssize_t swap, const char *prefix_at_word, size_t pw)
-{
-    jisr_buf b = {0};
-    for (size_t i = 0; i < w->n; i++) {
-        if ((ssize_t)i == skip)
-            continue;
-        size_t k = i;
-        if (swap >= 0 && (ssize_t)i == swap)
-            k = i + 1;
-        else if (swap >= 0 && (ssize_t)i == swap + 1)
-            k = i - 1;
-        if (b.len)
-            jisr_buf_putc(&b, ' ');
-        if (prefix_at_word && k == pw)
-            jisr_buf_puts(&b, prefix_at_word);
-        jisr_buf_puts(&b, w->w[k]);
-    }
-    return b.data ? b.data : strdup("");
-}
-
-/* remove harakat (U+064B–U+0652) or add a fatha after every third Arabic letter */
-static char *diacritics(const char *s)
-{
-    jisr_buf b = {0};
-    int removed = 0, k = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (p[0] == 0xD9 && p[1] >= 0x8B && p[1] <= 0x92) {
-            p++;
-            removed = 1;
-            continue;
-        }
-        jisr_buf_putc(&b, (char)*p);
-    }
-    if (removed)
-        return b.data;
-    jisr_buf_reset(&b);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        jisr_buf_putc(&b, (char)*p);
-        if ((p[0] == 0xD8 || p[0] == 0xD9) && p[1] >= 0x80 && p[1] <= 0xBF) {
-            jisr_buf_putc(&b, (char)p[1]);
-            p++;
-            if (++k % 3 == 0)
-                jisr_buf_puts(&b, "\xd9\x8e");
-        }
-    }
-    return b.data;
-}
-
-static void put_num(jisr_buf *b, unsigned v, int arabic_digits)
-{
-    char d[16];
-    snprintf(d, sizeof d, "%u", v);
-    for (char *c = d; *c; c++) {
-        if (arabic_digits) {
-            char u[3] = {(char)0xD9, (char)(0xA0 + (*c - '0')), 0};
-            jisr_buf_puts(b, u);
-        } else {
-            jisr_buf_putc(b, *c);
-        }
-    }
-}
-
-/* append " (N)" / " (٣)" style references: numbers changed */
-static char *with_number(const char *s, unsigned v, int arabic_digits)
-{
-    jisr_buf b = {0};
-    jisr_buf_puts(&b, s);
-    jisr_buf_puts(&b, " (");
-    put_num(&b, v, arabic_digits);
-    jisr_buf_putc(&b, ')');
-    return b.data;
-}
-
-/* variant k ≥ 1 of a base pair */
-static void make_variant(const pair *b, unsigned k, char **ar, char **en)
-{
-    words wa, we;
-    split(&wa, b->ar);
-    split(&we, b->en);
-    size_t j = (k / 6) % (wa.n ? wa.n : 1), je = (k / 6) % (we.n ? we.n : 1);
-    switch (k % 6) {
-    case 0: /* number changed, same number on both sides */
-        *ar = with_number(b->ar, k, (int)(k / 6) % 2);
-        *en = with_number(b->en, k, 0);
-        break;
-    case 1: /* a word dropped on both sides */
-        *ar = join(&wa, wa.n > 1 ? (ssize_t)j : -1, -1, NULL, 0);
-        *en = join(&we, we.n > 1 ? (ssize_t)je : -1, -1, NULL, 0);
-        break;
-    case 2: /* two words swapped */
-        *ar = join(&wa, -1, j + 1 < wa.n ? (ssize_t)j : -1, NULL, 0);
-        *en = join(&we, -1, je + 1 < we.n ? (ssize_t)je : -1, NULL, 0);
-        break;
-    case 3: /* diacritics removed/added; the translation gets a number */
-        *ar = diacritics(b->ar);
-        *en = with_number(b->en, k, 0);
-        break;
-    case 4: /* proclitic و on a word; a word of the translation dropped */
-        *ar = join(&wa, -1, -1, "و", j);
-        *en = join(&we, we.n > 1 ? (ssize_t)je : -1, -1, NULL, 0);
-        break;
-    default: { /* number in the source only, and a word dropped from the target */
-        char *t = join(&wa, -1, -1, NULL, 0);
-        *ar = with_number(t, k * 7, 1);
-        free(t);
-        *en = join(&we, -1, je + 1 < we.n ? (ssize_t)je : -1, NULL, 0);
-        break;
-    }
-    }
-    free(wa.buf);
-    free(we.buf);
+    return bc_rnd(&g_rng);
 }
 
 /* ---- dedupe set (open addressing on the matcher's own normalised-text hashes) ------------ */
@@ -428,9 +126,9 @@ int main(int argc, char **argv)
         return 1;
 
     printf("jisr translation-memory benchmark (%zu units)\n\nbase pairs from %s:\n", target, sd);
-    load_data(sd, JISR_SOURCE_DIR);
-    printf("  total                 %6zu pairs\n", g_nbase);
-    if (!g_nbase) {
+    bc_load_shared(&g_bases, sd, JISR_SOURCE_DIR);
+    printf("  total                 %6zu pairs\n", g_bases.n);
+    if (!g_bases.n) {
         printf("no data: set JISR_SHARED_DATA\n");
         return 0;
     }
@@ -459,15 +157,15 @@ int main(int argc, char **argv)
     }
     written = 0;
     size_t dups = 0;
-    unsigned *next_k = calloc(g_nbase, sizeof *next_k);
+    unsigned *next_k = calloc(g_bases.n, sizeof *next_k);
     for (unsigned round = 0; written < target && round < 400; round++) {
-        for (size_t i = 0; i < g_nbase && written < target; i++) {
+        for (size_t i = 0; i < g_bases.n && written < target; i++) {
             char *ar, *en;
             if (next_k[i] == 0) {
-                ar = strdup(g_base[i].ar);
-                en = strdup(g_base[i].en);
+                ar = strdup(g_bases.v[i].ar);
+                en = strdup(g_bases.v[i].en);
             } else {
-                make_variant(&g_base[i], next_k[i], &ar, &en);
+                bc_variant_synthetic(&g_bases.v[i], next_k[i], &ar, &en);
             }
             next_k[i]++;
             uint64_t h = text_hash(ar) * 31 + text_hash(en);
@@ -578,23 +276,23 @@ queries:
     /* 3. queries */
     enum { NQ = 1000 };
     query qs[NQ];
-    size_t nbase_used = g_nbase < written ? g_nbase : written;
+    size_t nbase_used = g_bases.n < written ? g_bases.n : written;
     for (int i = 0; i < NQ; i++) {
         int kind = i % Q_KINDS, ar2en = (i / Q_KINDS) % 4 != 3; /* 3/4 ar→en */
-        const pair *b = &g_base[rnd() % nbase_used];
+        const bc_pair *b = &g_bases.v[rnd() % nbase_used];
         const char *src = ar2en ? b->ar : b->en;
         char *text;
         if (kind == Q_EXACT) {
             text = strdup(src);
         } else if (kind == Q_NEAR) { /* an unseen mix: a word dropped and a number added */
-            words ws;
-            split(&ws, src);
-            char *t = join(&ws, ws.n > 3 ? (ssize_t)(ws.n / 2) : -1, -1, NULL, 0);
-            text = with_number(t, 900000 + (unsigned)(rnd() % 1000), 0);
+            bc_words ws;
+            bc_split(&ws, src);
+            char *t = bc_join(&ws, ws.n > 3 ? (long)(ws.n / 2) : -1, -1, NULL, 0);
+            text = bc_with_number(t, 900000 + (unsigned)(rnd() % 1000), 0);
             free(t);
             free(ws.buf);
         } else if (kind == Q_FAR) { /* halves of two unrelated units */
-            const pair *c = &g_base[rnd() % nbase_used];
+            const bc_pair *c = &g_bases.v[rnd() % nbase_used];
             const char *s2 = ar2en ? c->ar : c->en;
             jisr_buf bb = {0};
             jisr_buf_append(&bb, src, strlen(src) / 2);

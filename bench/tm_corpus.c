@@ -1,8 +1,8 @@
 /*
  * tm_corpus.c — test material for the memory benchmarks (tm_corpus.h). The shared-data loaders
- * and the synthetic variations are those of bench_tm.c (kept identical, so that the synthetic
- * profile of bench_match builds the same memory as bench_tm); the gettext reader and the word
- * edits serve the versions and short-strings profiles.
+ * and the synthetic variations serve bench_tm and bench_match's synthetic profile (one code, so
+ * both build the same memory); the gettext reader and the word edits serve the versions and
+ * short-strings profiles.
  */
 #include "bench/tm_corpus.h"
 

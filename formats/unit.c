@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/utf8.h>
+
 #include "formats/formats.h"
 #include "formats/formats_int.h"
 #include "text/text.h"
@@ -241,26 +243,8 @@ long fmt_placeholder_at(const char *s, size_t n, size_t i)
 int fmt_utf8_put(jisr_buf *b, unsigned cp)
 {
     char tmp[4];
-    size_t n;
-    if (cp < 0x80) {
-        tmp[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        tmp[0] = (char)(0xC0 | (cp >> 6));
-        tmp[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        tmp[0] = (char)(0xE0 | (cp >> 12));
-        tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        tmp[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        tmp[0] = (char)(0xF0 | (cp >> 18));
-        tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        tmp[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
+    size_t n = 0;
+    U8_APPEND_UNSAFE(tmp, n, cp);
     return jisr_buf_append(b, tmp, n);
 }
 

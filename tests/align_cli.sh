@@ -11,12 +11,8 @@ DTD=${JISR_TEST_DATA}/formats/tmx14.dtd
 T=$(mktemp -d /tmp/jisr-align-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export JISR_NO_PROGRESS=1
-fails=0
-n=0
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 f1() { "$J" align-eval --json "$1" "$2" | sed 's/.*"f1_strict":\([0-9.]*\).*/\1/'; }
 
 # --- help and usage ----------------------------------------------------------------------------
@@ -231,5 +227,4 @@ if [ -f "$SRC/corpora/ar-article.txt" ] && [ -f "$SRC/corpora/article.gold" ]; t
         'awk "BEGIN{exit !($(f1 "$SRC/corpora/guide.gold" "$T/g.ladder") >= 0.9)}"'
 fi
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_end

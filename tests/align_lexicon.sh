@@ -10,12 +10,8 @@ D=${JISR_TEST_DATA:?}/align
 T=$(mktemp -d /tmp/jisr-align-lex.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export JISR_NO_PROGRESS=1
-fails=0
-n=0
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 f1() { "$J" align-eval --json "$1" "$2" | sed 's/.*"f1_strict":\([0-9.]*\).*/\1/'; }
 
 "$J" lexicon --help >"$T/help" 2>&1
@@ -76,5 +72,4 @@ check "show on a file that is not a lexicon: exit 1" '[ $? -eq 1 ] && grep -q "n
 "$J" lexicon frob 2>/dev/null
 check "unknown subcommand: exit 2" '[ $? -eq 2 ]'
 
-echo "1..$n"
-[ "$fails" -eq 0 ]
+tap_end

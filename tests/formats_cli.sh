@@ -8,12 +8,8 @@ D=${JISR_TEST_DATA:?}/formats
 DTD=$D/tmx14.dtd
 T=$(mktemp -d /tmp/jisr-formats-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-n=0
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 
 valid() { # a written TMX must validate with no message at all
     local out
@@ -148,5 +144,4 @@ check "--skip-bad TSV lists line 2" \
 $J convert -s en -t ar "$T/bad.tsv" "$T/bad2.tmx" 2>"$T/err"
 check "strict TSV: exit 1, no output" '[ $? -eq 1 ] && [ ! -e "$T/bad2.tmx" ]'
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

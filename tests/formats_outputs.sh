@@ -8,12 +8,8 @@ set -u
 J=${JISR_BINARY:?}
 T=$(mktemp -d /tmp/jisr-outputs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 cd "$T" || exit 1
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 no_temps() { ! ls -a | grep -q '\.tmp\.'; }
 
 printf 'نص\tText\n' >r.tsv
@@ -132,5 +128,4 @@ kill $feeder 2>/dev/null
 wait $feeder 2>/dev/null
 check "SIGTERM during segment -o: no temporary left" '[ "$had" = 1 ] && no_temps && [ ! -e seg-out.txt ]'
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

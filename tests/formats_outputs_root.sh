@@ -8,12 +8,8 @@ set -u
 J=${JISR_BINARY:?}
 T=$(mktemp -d /tmp/jisr-outputs-root.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 cd "$T" || exit 1
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 
 printf 'نص\tText\n' >r.tsv
 nobody=$(id -u nobody 2>/dev/null || echo 65534)
@@ -45,5 +41,4 @@ $J convert -s ar -t en r.tsv owned.tmx
 check "overwriting another user's file keeps owner, group and mode" \
     '[ $? -eq 0 ] && [ "$(stat -c %u:%g:%a owned.tmx)" = "$nobody:$nogroup:640" ] && grep -q "<seg>Text</seg>" owned.tmx'
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

@@ -6,12 +6,8 @@ set -u
 J=${JISR_BINARY:?}
 T=$(mktemp -d /tmp/jisr-units.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 cd "$T" || exit 1
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 py=/usr/bin/python3
 
 # --- 11. an over-long line is skipped whole: its tail is never read as a record ------------------
@@ -159,5 +155,4 @@ check "an attribute over 64 KiB (the unit model's limit): that unit is skipped, 
     '[ $? -eq 0 ] && grep -q "attr70k.tmx:4:3: an attribute value longer than 64 KiB" err && [ "$(wc -l <a70.jsonl)" = 1 ]'
 rm -f attrs.* bigattr.* big.jsonl attr70k.tmx
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

@@ -15,11 +15,7 @@ EXTRA=${JISR_DEMO_CFLAGS:-}
 T=$(mktemp -d /tmp/jisr-install.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 P=$T/prefix
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-bad() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 cmake --install "$B" --prefix "$P" >"$T/install.log" 2>&1
 check "cmake --install succeeds" '[ $? -eq 0 ]'
@@ -65,5 +61,4 @@ check "... shared: really the installed libjisr.so.0" 'ldd "$T/cm/demo_shared" |
 "$T/cm/demo_static" "$T/w3" >"$T/out3" 2>&1
 check "... static: runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out3" && ! ldd "$T/cm/demo_static" | grep -q libjisr'
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_end

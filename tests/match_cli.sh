@@ -9,12 +9,7 @@ J=${JISR_BINARY:?}
 command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-match-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-check() { # check DESCRIPTION COMMAND… : the command must succeed
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 printf '%s\t%s\n' "Save the file" "احفظ الملف" "Open the file" "افتح الملف" \
     "Page 2 of 2" "الصفحة 2 من 2" "I bought 5 books" "اشتريت 5 كتب" >"$T/project.tsv"

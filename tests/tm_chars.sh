@@ -14,12 +14,7 @@ J=${JISR_BINARY:?}
 command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-tm-chars-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-check() {
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 ms() { echo $(($(date +%s%N) / 1000000)); }
 N=20000
 ldd "$J" 2>/dev/null | grep -q 'libasan\|libtsan' && N=5000

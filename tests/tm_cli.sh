@@ -8,13 +8,8 @@ DATA=${JISR_TEST_DATA:?}/tm
 command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-tm-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 jqe() { jq -e "$@" >/dev/null; }
-check() { # check DESCRIPTION COMMAND… : the command must succeed
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
 N=$(wc -l <"$DATA/ar-en.tsv")
 
 # import: TSV with column languages

@@ -11,15 +11,10 @@ J=${JISR_BINARY:?}
 command -v mdb_load >/dev/null || { echo "mdb_load (lmdb-utils) missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-tm-corrupt-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 # a sanitizer build is ~10 times slower: fewer random trials there
 TRIALS=40
 ldd "$J" 2>/dev/null | grep -q 'libasan\|libtsan' && TRIALS=12
-check() {
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
 awk 'BEGIN{for(i=1;i<=3000;i++) printf "الوحدة رقم %d عن البند ب%d.\tUnit number %d about item w%d.\n", i, i*7, i, i*7}' >"$T/big.tsv"
 head -n 3 "$T/big.tsv" >"$T/small.tsv"
 $J import --tm "$T/m" -s ar -t en -q "$T/big.tsv" || exit 1
@@ -159,6 +154,36 @@ for v in '\00\00\00\00\00\00\00\00' '\7f\ff\ff\ff\ff\ff\ff\f0'; do
         check "next_id $v, '$q': query exits 1 (got $rc)" test "$rc" -eq 1
         check "next_id $v, '$q': says the memory is damaged" grep -q "the memory is damaged" "$T/err"
     done
+done
+
+# meta's next unit id below the last unit (zeroed, 5 of 6,000): an import must say so and
+# change nothing (MDB_APPEND refused it with a bare "key exists"); reindex repairs the id
+printf 'Save file\tاحفظ الملف\n' >"$T/one.tsv"
+for v in '\00\00\00\00\00\00\00\00' '\00\00\00\00\00\00\00\05' '\7f\ff\ff\ff\ff\ff\ff\f0'; do
+    rm -rf "$T/p"
+    $J import --tm "$T/p" -s en -t ar -q "$T/short.tsv" || exit 1
+    printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n next_id\n %s\nDATA=END\n' "$v" >"$T/meta.dump"
+    mdb_load -s meta -f "$T/meta.dump" "$T/p" 2>/dev/null
+    before=$(mdb_dump -s units "$T/p" | md5sum)
+    "$J" import --tm "$T/p" -s en -t ar -q "$T/one.tsv" 2>"$T/err"
+    rc=$?
+    if [ "$v" = '\7f\ff\ff\ff\ff\ff\ff\f0' ]; then
+        check "next_id $v: import exits 1 (got $rc)" test "$rc" -eq 1
+        check "next_id $v: says the memory is full" grep -q "memory is full" "$T/err"
+    else
+        check "next_id $v: import exits 1 (got $rc)" test "$rc" -eq 1
+        check "next_id $v: import says the id is damaged and how to repair it" \
+            grep -q "the memory is damaged (its next unit id is [05], but unit 6000 is stored); 'jisr reindex' repairs it" "$T/err"
+    fi
+    check "next_id $v: the units are as before" test "$(mdb_dump -s units "$T/p" | md5sum)" = "$before"
+    "$J" reindex --tm "$T/p" -q 2>/dev/null
+    check "next_id $v: reindex sets it above the last unit" \
+        test "$("$J" stats --tm "$T/p" --json | jq .next_id)" = 6001
+    "$J" import --tm "$T/p" -s en -t ar -q "$T/one.tsv"
+    check "next_id $v: then the import adds unit 6001" \
+        test "$("$J" query --tm "$T/p" -s en -t ar --json "Save file" | jq '.matches[0].id')" = 6001
+    check "next_id $v: and a query answers" \
+        test "$("$J" query --tm "$T/p" -s en -t ar --json "Button number 5999" | jq '.matches[0].score')" = 100
 done
 
 # random bytes after the meta pages: never a crash, never "unknown error"

@@ -20,13 +20,8 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-fails=0
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 jqe() { jq -e "$@" >/dev/null; }
-check() {
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
 gen() {
     awk -v a="$1" -v b="$2" 'BEGIN{for(i=a;i<=b;i++) printf "الوحدة رقم %d عن البند ب%d.\tUnit number %d about item w%d.\n", i, i*7, i, i*7}'
 }

@@ -12,12 +12,7 @@ command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
 command -v mdb_load >/dev/null || { echo "mdb_load (lmdb-utils) missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-tm-reindex-XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-check() {
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 ms() { echo $(($(date +%s%N) / 1000000)); }
 # a sanitizer build is ~10 times slower: a smaller memory there
 N=40000

@@ -15,12 +15,7 @@ command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
 T=$(mktemp -d /tmp/jisr-tm-rel-XXXXXX)
 chmod 755 "$T"
 trap 'rm -rf "$T"' EXIT
-fails=0
-check() {
-    local d=$1
-    shift
-    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 units() { $J stats --tm "$1" --json | jq .units; }
 # gen FIRST LAST: distinct units (every unit has its own words w<i>, ب<i>)
 gen() {

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/utf8.h>
+
 #include "text/text.h"
 #include "text/text_int.h"
 
@@ -122,26 +124,9 @@ static int run_utf8(txt_decoder *d, const unsigned char *in, size_t n, int final
 
 static size_t utf8_encode(char *o, unsigned long c)
 {
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
+    size_t i = 0;
+    U8_APPEND_UNSAFE(o, i, c);
+    return i;
 }
 
 static int run_utf16(txt_decoder *d, const unsigned char *in, size_t n, int final, jisr_buf *out,

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
@@ -149,22 +150,9 @@ static int ensure_init(void)
 
 static inline char *put_utf8(char *o, uint32_t c)
 {
-    if (c < 0x80) {
-        *o++ = (char)c;
-    } else if (c < 0x800) {
-        *o++ = (char)(0xC0 | (c >> 6));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        *o++ = (char)(0xE0 | (c >> 12));
-        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    } else {
-        *o++ = (char)(0xF0 | (c >> 18));
-        *o++ = (char)(0x80 | ((c >> 12) & 0x3F));
-        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
-        *o++ = (char)(0x80 | (c & 0x3F));
-    }
-    return o;
+    size_t i = 0;
+    U8_APPEND_UNSAFE(o, i, c);
+    return o + i;
 }
 
 /* Decode one well-formed UTF-8 sequence at p (< end). Returns its length, or 0 if ill-formed. */

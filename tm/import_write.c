@@ -200,6 +200,28 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
     *added = *merged = 0;
     if (tm_meta_get_u64(t, "next_id", &next_id) < 0)
         return t->rc;
+    /* ids only grow: a next id at or below the last stored unit is damage (MDB_APPEND would
+     * refuse the first new unit with a bare "key exists") */
+    tm_cur lc;
+    if (tm_cur_open(&lc, t, tm->units) < 0)
+        return t->rc;
+    MDB_val lk, ld;
+    int any = tm_cur_get(&lc, &lk, &ld, MDB_LAST, "reading the units");
+    tm_cur_close(&lc);
+    if (any && lk.mv_size == 4) {
+        unsigned int last;
+        memcpy(&last, lk.mv_data, sizeof last);
+        if (last >= next_id) {
+            char file[600];
+            snprintf(file, sizeof file, "%s/data.mdb", tm->dir ? tm->dir : ".");
+            return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
+                                                "the memory is damaged (its next unit id is %llu, "
+                                                "but unit %u is stored); 'jisr reindex' repairs it",
+                                                (unsigned long long)next_id, last));
+        }
+    }
+    if (t->rc)
+        return t->rc;
     if (next_id == 0)
         next_id = 1;
     int chars;

@@ -44,20 +44,16 @@ static int damaged(void)
 
 int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
 {
+    /* either the posting or meta's next unit id is damaged: reindex rebuilds the first from the
+     * units and sets the second above the last unit */
     char file[600];
     snprintf(file, sizeof file, "%s/data.mdb", t->tm && t->tm->dir ? t->tm->dir : ".");
-    if (limit <= 1) /* meta records no unit id, though the index names units */
-        return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
-                                            "reading the index: the memory is damaged (a posting "
-                                            "names unit %u, but the memory records no unit id); "
-                                            "restore it from a copy or import its last export "
-                                            "into a new memory",
-                                            id));
     return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
                                         "reading the index: the memory is damaged (a posting "
-                                        "names unit %u, the last unit is %llu); 'jisr reindex' "
-                                        "rebuilds the index from the units",
-                                        id, (unsigned long long)(limit - 1)));
+                                        "names unit %u, but the next unit id is %llu); 'jisr "
+                                        "reindex' rebuilds the index from the units and repairs "
+                                        "the id",
+                                        id, (unsigned long long)limit));
 }
 
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)

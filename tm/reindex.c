@@ -194,7 +194,8 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
     tm_txn *t = &x->t, rt;
     tm_cur cur = {&rt, NULL};
     MDB_stat ms;
-    uint64_t done = 0;
+    uint64_t done = 0, next_id;
+    unsigned int last = 0;
     memset(&rt, 0, sizeof rt);
     if (tm_txn_begin(t, tm, 1) < 0 || tm_txn_set(t, tm_txn_begin(&rt, tm, 0)) < 0 ||
         tm_dbi_stat(t, tm->units, &ms, "reading the units") < 0 ||
@@ -222,6 +223,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
             break;
         }
         memcpy(&id, k.mv_data, sizeof id);
+        last = id; /* MDB_INTEGERKEY: ascending */
         if (tm_txn_set(t, tm_rec_decode(d.mv_data, d.mv_size, &x->rec)) < 0) {
             jisr_error_set(t->rc, tm->dir, 0, 0, "unit %u: %s", id, jisr_error_last()->msg);
             break;
@@ -246,6 +248,11 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         flush_batch(x);
     if (!t->rc)
         tm_index_stamp(t);
+    /* meta's next unit id, if damaged, is repaired: above the last unit (ids only grow, so one
+     * further up, left by deleted units, stays), and within 32 bits */
+    if (!t->rc && tm_meta_get_u64(t, "next_id", &next_id) == 0 &&
+        (next_id <= last || next_id > (uint64_t)UINT32_MAX + 1 || next_id == 0))
+        tm_meta_put_u64(t, "next_id", (uint64_t)last + 1);
     if (!t->rc && x->chars) {
         tm_meta_put_u64(t, "chars", 1);
     } else if (!t->rc) { /* off: as in a memory where it was never set */

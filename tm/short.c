@@ -332,6 +332,9 @@ typedef struct sscan {
     uint64_t terms[2 * TM_SHORT_MAXCP];
     uint64_t single; /* bit i: the query's pair at i occurs once in it */
     sterm st[2 * TM_SHORT_MAXCP], st2[TM_SHORT_MAXCP], tmp[TM_SHORT_MAXCP];
+    size_t wlo, whi; /* the pass's length window when it began (it only narrows) */
+    size_t tc0[2 * TM_SHORT_MAXCP], tcn[2 * TM_SHORT_MAXCP]; /* each term's chunks in it */
+    uint8_t tgot[2 * TM_SHORT_MAXCP];                        /* … once read */
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
@@ -357,6 +360,46 @@ static int decode_term(sscan *s, const sterm *t)
     for (size_t k = 0; k < t->nc && rc == 0; k++)
         rc = tm_post_decode(&s->ch[t->c0 + k].k, &s->ch[t->c0 + k].v, &s->ids, &s->nids, &s->idcap);
     return rc;
+}
+
+/* The chunks of the query's term ti (s->terms[ti]) in length l, into st (c0, nc, df): at its
+ * first use in the pass, the term's chunks of every length of the window are read by one walk
+ * (a term's lengths are adjacent keys: one seek instead of one a length), then those of l are
+ * found by their bucket (the chunks are in key order: by bucket, then first id). */
+static int term_chunks(sscan *s, size_t ti, size_t l, sterm *st)
+{
+    int rc = 0;
+    st->df = 0;
+    if (l < s->wlo || l > s->whi) { /* not expected (the window only narrows): read l alone */
+        st->c0 = s->nch;
+        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[ti], (unsigned)l), (unsigned)l,
+                            &s->ch, &s->nch, &s->chcap, &st->df);
+        st->nc = s->nch - st->c0;
+        return rc;
+    }
+    if (!s->tgot[ti]) {
+        uint64_t df;
+        s->tc0[ti] = s->nch;
+        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[ti], (unsigned)s->wlo),
+                            (unsigned)s->whi, &s->ch, &s->nch, &s->chcap, &df);
+        if (rc < 0)
+            return rc;
+        s->tcn[ti] = s->nch - s->tc0[ti];
+        s->tgot[ti] = 1;
+    }
+    size_t a = s->tc0[ti], b = a + s->tcn[ti], end = b;
+    while (a < b) { /* the first chunk of a bucket ≥ l */
+        size_t mid = a + (b - a) / 2;
+        if (s->ch[mid].bucket < l)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    st->c0 = a;
+    for (b = a; b < end && s->ch[b].bucket == l; b++)
+        st->df += s->ch[b].count;
+    st->nc = b - a;
+    return 0;
 }
 
 /* The form of unit id under the key prefix pfx (one length) into *v: 1, or 0 when there is none
@@ -467,13 +510,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
     size_t lq = c->sh.n, need = need_of(lq, l, tm_eff_min(c)), j = 0, nc = 0;
     uint8_t *acc = c->sh.acc, *acc2 = c->sh.acc2;
     int rc = 0;
-    for (size_t i = 0; i < lq && rc == 0; i++) {
-        s->st2[i].c0 = s->nch;
-        s->st2[i].df = 0;
-        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[i], (unsigned)l), (unsigned)l,
-                            &s->ch, &s->nch, &s->chcap, &s->st2[i].df);
-        s->st2[i].nc = s->nch - s->st2[i].c0;
-    }
+    for (size_t i = 0; i < lq && rc == 0; i++)
+        rc = term_chunks(s, i, l, &s->st2[i]);
     *rest2 = lq;
     if (rc < 0)
         return rc;
@@ -517,20 +555,15 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     uint8_t *acc = c->sh.acc;
     int rc = 0;
     s->ntouch = 0;
-    s->nch = 0;
     /* the pair terms when their bound holds (Lemma 6: higher bars), else the code points' */
     int pairs = need2_of(lq, l, tm_eff_min(c)) > 0;
     size_t nq = pairs ? lq - 1 : lq;
-    const uint64_t *terms = pairs ? s->terms + lq : s->terms;
+    size_t t0 = pairs ? lq : 0; /* the kind's first term in s->terms */
     size_t need = pairs ? need2_of(lq, l, tm_eff_min(c)) : need_of(lq, l, tm_eff_min(c));
     if (need > nq) /* more shared pairs than the query has: nothing of this length reaches m */
         return 0;
     for (size_t i = 0; i < nq && rc == 0; i++) {
-        s->st[i].c0 = s->nch;
-        s->st[i].df = 0;
-        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, terms[i], (unsigned)l), (unsigned)l, &s->ch,
-                            &s->nch, &s->chcap, &s->st[i].df);
-        s->st[i].nc = s->nch - s->st[i].c0;
+        rc = term_chunks(s, t0 + i, l, &s->st[i]);
         s->st[i].pos = pairs && (s->single >> i & 1) ? (int)i : -1;
     }
     if (rc < 0)
@@ -670,7 +703,12 @@ int tm_short_pass(jisr_tm_ctx *c)
     /* the query's own length first, then outwards: the window only narrows as the bar rises,
      * and on either side a length out of it stays out (need grows with L above lq; below, the
      * shorter length falls while need stays) */
-    int up = 1, down = 1;
+    int up = 1, down = 1, m = tm_eff_min(c);
+    s.wlo = s.whi = lq;
+    while (s.whi < TM_SHORT_MAXCP && lq >= need_of(lq, s.whi + 1, m))
+        s.whi++;
+    while (s.wlo > 1 && s.wlo - 1 >= need_of(lq, s.wlo - 1, m))
+        s.wlo--;
     for (size_t d = 0; rc == 0 && (up || down) && !c->late; d++) {
         size_t l = lq + d;
         if (up) {

@@ -21,11 +21,13 @@ int al_read_file(const char *path, size_t max, int text, jisr_buf *out);
 /* ---- vocabulary: interned strings → dense ids ---------------------------------------------- */
 
 typedef struct al_vocab {
-    char **str; /* str[id], owned */
+    char **str; /* str[id], NUL-terminated, in the blocks below */
     uint32_t n; /* ids */
     size_t cap;
     uint64_t *slot; /* open addressing: hash << 32 | (id + 1), 0 = empty */
     uint32_t nslot; /* power of two */
+    char **block;   /* the strings, back to back (one malloc per block, not per string) */
+    size_t nblock, capblock, used, room; /* blocks, in use of the last, left in it */
 } al_vocab;
 
 /** id of s[0..n), adding it when absent; returns UINT32_MAX on allocation failure. */

@@ -101,6 +101,13 @@ int al_load_dict(jisr_aligner *a, const char *path);
 /** Turn the kept dictd entries whose headword occurs in the documents (all of them when all)
  * into dictionary pairs (dictload.c). */
 int al_dict_expand(jisr_aligner *a, int all);
+/** What ICU's "Arabic-Latin; Latin-ASCII" makes of the UTF-8 word s[0..n): from a table when
+ * the word holds only the letters U+0621–U+064A the table knows and soft hyphens (exactly what
+ * ICU makes of them), else -1; and from ICU (the aligner's transliterator, opened on first
+ * use), -1 when the word is too long, -2 with the error set when ICU cannot be opened. Writes
+ * at most cap-1 bytes + NUL, returns the length. (names.c; exposed for tests.) */
+int al_translit_table(const char *s, size_t n, char *out, size_t cap);
+int al_translit_icu(jisr_aligner *a, const char *s, size_t n, char *out, size_t cap);
 /** Add name translations found by transliteration (names.c). */
 int al_names(jisr_aligner *a);
 void al_names_free(jisr_aligner *a);

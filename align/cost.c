@@ -221,7 +221,7 @@ static double length_cost(double z)
 static const signed char aligned_type[4][4] = {
     {-1, 2, 9, 11}, {1, 0, 4, 7}, {8, 3, 5, -1}, {10, 6, -1, -1}};
 
-static int bead_type(int na, int nb)
+static inline int bead_type(int na, int nb)
 {
     if (na <= 3 && nb <= 3 && aligned_type[na][nb] >= 0)
         return aligned_type[na][nb];
@@ -276,10 +276,10 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
         /* a length difference says less the larger it is (paraphrase, notes, numbering), so
          * its cost is capped — unless an outlier takes part: it pays in full */
         int outl = 0;
-        for (size_t s = i - (size_t)na; s < i && !outl; s++)
-            outl = x->d->outl[s];
-        for (size_t t = j - (size_t)nb; t < j && !outl; t++)
-            outl = x->d->outl[x->d->ns + t];
+        for (size_t s = i - (size_t)na; x->outl && s < i && !outl; s++)
+            outl = x->outl[s];
+        for (size_t t = j - (size_t)nb; x->outl && t < j && !outl; t++)
+            outl = x->outl[x->d->ns + t];
         if (!outl)
             lencost = P->len_cap;
     }
@@ -287,6 +287,8 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     double llr = 0;
     if (x->lexical) {
         int kb = nb > 3 ? 2 : nb - 1, ka = na > 3 ? 2 : na - 1;
+        /* what a merged-in neighbour brings by chance, per unit of bgs / bgt */
+        double dis_s = P->nb_discount * (nb - 1), dis_t = P->nb_discount * (na - 1);
         for (size_t s = i - (size_t)na; s < i; s++) {
             double acc = 0;
             for (size_t t = j - (size_t)nb; t < j; t++) {
@@ -294,8 +296,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
                 cov_at(x, s, t, &ms, &mt);
                 acc += ms[kb];
             }
-            double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) -
-                       P->nb_discount * (nb - 1) * x->bgs[s];
+            double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) - dis_s * x->bgs[s];
             if (x->v2 && e < P->llr_floor)
                 e = P->llr_floor;
             llr += e;
@@ -307,8 +308,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
                 cov_at(x, s, t, &ms, &mt);
                 acc += mt[ka];
             }
-            double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) -
-                       P->nb_discount * (na - 1) * x->bgt[t];
+            double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) - dis_t * x->bgt[t];
             if (x->v2 && e < P->llr_floor)
                 e = P->llr_floor;
             llr += e;
@@ -365,30 +365,41 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
 }
 
 /* The calibrated probability that an aligned bead is right: a logistic function of the
- * posterior's log-odds, the bead's shape and its length and lexical evidence (weights fitted
- * on the Bible noisy/dev set by bench_align --fit). */
+ * posterior's log-odds, the bead's shape and its length and lexical evidence, whether a merge
+ * (a bead of more than one sentence on a side) sits next to an unaligned sentence (where the
+ * DP weighs a merge against a pair and a gap, the merge is wrong more often than its posterior
+ * says), and the bead's own score of model 1 (length and lexical evidence as probabilities,
+ * which saturate where the linear terms do not). The weights were fitted on the Bible
+ * noisy/dev set (bench_align --dump and bench/calibration_cv.py, chosen by leave-one-Gospel-out
+ * cross-validation). result->v[k] is the bead, post its posterior. */
 void (*al_feature_hook)(void *ctx, const double *x, int n);
 void *al_feature_ctx;
 
-static double calibrated(const cctx *x, const jisr_bead *b, double post)
+static double calibrated(const cctx *x, const jisr_ladder *result, size_t k, double post)
 {
     const double *w = x->a->params.cal;
+    const jisr_bead *b = &result->v[k];
     bead_parts bp;
     aligned_cost(x, b->src + b->nsrc, b->tgt + b->ntgt, (int)b->nsrc, (int)b->ntgt, &bp);
     double p = fmin(fmax(post, 1e-6), 1 - 1e-6);
+    int merge = b->nsrc != 1 || b->ntgt != 1;
+    int gap_next = (k > 0 && (!b[-1].nsrc || !b[-1].ntgt)) ||
+                   (k + 1 < result->n && (!b[1].nsrc || !b[1].ntgt));
+    double pl = exp(-bp.lencost);
+    double own = x->lexical ? sqrt(pl) / (1 + exp(-bp.llr)) : pl;
     double f[AL_NCAL] = {1,
                          log(p / (1 - p)),
-                         b->nsrc != 1 || b->ntgt != 1,
+                         merge,
                          bp.lencost,
                          fmax(-10, fmin(10, bp.llr)),
                          (double)(b->nsrc + b->ntgt),
-                         0,
-                         0};
+                         merge && gap_next,
+                         own};
     if (al_feature_hook)
         al_feature_hook(al_feature_ctx, f, AL_NCAL);
     double z = 0;
-    for (int k = 0; k < AL_NCAL; k++)
-        z += w[k] * f[k];
+    for (int q = 0; q < AL_NCAL; q++)
+        z += w[q] * f[q];
     return 1 / (1 + exp(-z));
 }
 
@@ -489,7 +500,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
         for (size_t k = 0; k < d->result.n; k++) {
             jisr_bead *b = &d->result.v[k];
             if (b->nsrc && b->ntgt)
-                b->score = calibrated(&x, b, post[k]);
+                b->score = calibrated(&x, &d->result, k, post[k]);
         }
 done:
     free(x.sc);

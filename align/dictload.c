@@ -17,18 +17,28 @@
 
 #include "align/aligner_int.h"
 
-static const char *const stop_en[] = {
-    "a",    "an",  "the",  "of", "to",  "in",   "on",     "at",    "by",     "for", "from",
-    "with", "and", "or",   "as", "is",  "be",   "that",   "which", "who",    "it",  "its",
-    "this", "not", "into", "up", "out", "some", "someth", "one",   "someon", "etc", "oneself",
+#define W(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
+static const struct {
+    const char *s;
+    size_t n;
+} stop_en[] = {
+    W("a"),      W("an"),   W("the"),    W("of"),   W("to"),      W("in"),  W("on"),
+    W("at"),     W("by"),   W("for"),    W("from"), W("with"),    W("and"), W("or"),
+    W("as"),     W("is"),   W("be"),     W("that"), W("which"),   W("who"), W("it"),
+    W("its"),    W("this"), W("not"),    W("into"), W("up"),      W("out"), W("some"),
+    W("someth"), W("one"),  W("someon"), W("etc"),  W("oneself"),
 };
+#undef W
 
 #define STOP_ID (UINT32_MAX - 1) /* memo value of a function word */
 
 static int is_stop(const char *stem, size_t n)
 {
     for (size_t i = 0; i < sizeof stop_en / sizeof stop_en[0]; i++)
-        if (strlen(stop_en[i]) == n && memcmp(stop_en[i], stem, n) == 0)
+        if (stop_en[i].n == n && memcmp(stop_en[i].s, stem, n) == 0)
             return 1;
     return 0;
 }

@@ -37,7 +37,8 @@ const al_dp_stats *al_dp_stats_last(void)
 #define FULL_GRID_CELLS ((size_t)1 << 8)
 #define DEFAULT_BAND 8
 #define NO_BACK 255
-#define POST_REACH 1 /* sentences either side of the path that the posteriors look at */
+#define POST_REACH 1         /* sentences either side of the path that the posteriors look at */
+#define SHAPE_MAX AL_GAP_MAX /* the most sentences a side of a shape */
 
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */
@@ -153,6 +154,29 @@ static inline double shape_cost(const al_gap *g, al_cost_fn cost, void *ctx, siz
     return cost(ctx, i, j, (int)a, (int)b, NULL);
 }
 
+/* The cost of every unaligned shape away from the edges of a document without outliers,
+ * computed once (gap_cost's arithmetic, so the same numbers); NAN for the others. */
+static void gap_plain(const al_gap *g, int nsh, double *out)
+{
+    for (int t = 0; t < nsh; t++) {
+        size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
+        out[t] = g && !g->nout[0] && (a == 0 || b == 0)
+                     ? g->open[a ? 0 : 1] + g->extend * (double)(a + b - 1)
+                     : NAN;
+    }
+}
+
+/* shape_cost with gap_plain's numbers where they apply: a source-only run is at an edge only in
+ * the first or last column, a target-only run only in the first or last row */
+static inline double shape_cost_fast(const double *plain, const al_gap *g, al_cost_fn cost,
+                                     void *ctx, size_t ns, size_t nt, size_t i, size_t j, int t)
+{
+    size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
+    if (plain[t] == plain[t] && (a ? j != 0 && j != nt : i != 0 && i != ns))
+        return plain[t];
+    return shape_cost(g, cost, ctx, ns, nt, i, j, a, b);
+}
+
 /* log(sum(exp(v[0..n)))), -inf for none */
 static double logsum(const double *v, int n)
 {
@@ -164,7 +188,7 @@ static double logsum(const double *v, int n)
             m = v[k];
     double s = 0;
     for (int k = 0; k < n; k++)
-        s += exp(v[k] - m);
+        s += v[k] == m ? 1.0 : exp(v[k] - m); /* exp(0) is 1 exactly */
     return m + log(s);
 }
 
@@ -205,7 +229,8 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, const al_gap *
     Bk = malloc(cells * sizeof *Bk);
     if (!C || !F || !Bk)
         goto nomem;
-    double term[AL_NSHAPES];
+    double term[AL_NSHAPES], plain[AL_NSHAPES];
+    gap_plain(gap, nsh, plain);
     for (size_t i = 0; i <= ns; i++)
         for (size_t j = nb.lo[i]; j <= nb.hi[i]; j++) {
             size_t k = nb.off[i] + (j - nb.lo[i]);
@@ -218,7 +243,7 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, const al_gap *
                 size_t qi = i - a, qj = j - b;
                 if (qj < nb.lo[qi] || qj > nb.hi[qi])
                     continue;
-                double c = shape_cost(gap, cost, ctx, ns, nt, i, j, a, b) / temp;
+                double c = shape_cost_fast(plain, gap, cost, ctx, ns, nt, i, j, t) / temp;
                 C[k * (size_t)nsh + (size_t)t] = (float)c;
                 double fq = F[nb.off[qi] + (qj - nb.lo[qi])];
                 if (fq != -INFINITY)
@@ -292,6 +317,8 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
     double temp = opts ? opts->temp : 0;
     const al_gap *gap_opts = opts ? opts->gap : NULL;
     colmap cmap = {0}, *cm = NULL; /* before any goto done: freed there */
+    double plain[AL_NSHAPES];
+    gap_plain(gap_opts, nsh, plain);
     bd.lo = malloc((ns + 1) * sizeof *bd.lo);
     bd.hi = malloc((ns + 1) * sizeof *bd.hi);
     bd.off = malloc((ns + 2) * sizeof *bd.off);
@@ -351,6 +378,14 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
         dp_stats.passes = pass;
         dp_stats.band = w;
         for (size_t i = 0; i <= ns; i++) {
+            /* the rows a move may come from, a = 0..SHAPE_MAX rows up: their columns (none
+             * above row 0) and where their cells start in D */
+            size_t rlo[SHAPE_MAX + 1], rhi[SHAPE_MAX + 1], rbase[SHAPE_MAX + 1];
+            for (size_t a = 0; a <= SHAPE_MAX; a++) {
+                rlo[a] = a <= i ? bd.lo[i - a] : SIZE_MAX;
+                rhi[a] = a <= i ? bd.hi[i - a] : 0;
+                rbase[a] = a <= i ? bd.off[i - a] - bd.lo[i - a] : 0; /* + column: the cell */
+            }
             for (size_t j = bd.lo[i]; j <= bd.hi[i]; j++) {
                 size_t k = bd.off[i] + (j - bd.lo[i]);
                 double best = DBL_MAX;
@@ -359,15 +394,15 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
                     best = 0;
                 for (int t = 0; t < nsh; t++) {
                     size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
-                    if (a > i || b > j)
+                    if (b > j)
                         continue;
-                    size_t qi = i - a, qj = j - b;
-                    if (qj < bd.lo[qi] || qj > bd.hi[qi])
+                    size_t qj = j - b;
+                    if (qj < rlo[a] || qj > rhi[a])
                         continue;
-                    double d = D[bd.off[qi] + (qj - bd.lo[qi])];
+                    double d = D[rbase[a] + qj];
                     if (d == DBL_MAX)
                         continue;
-                    d += shape_cost(gap_opts, cost, ctx, ns, nt, i, j, a, b);
+                    d += shape_cost_fast(plain, gap_opts, cost, ctx, ns, nt, i, j, t);
                     if (d < best) {
                         best = d;
                         bb = (unsigned char)t;

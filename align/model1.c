@@ -36,9 +36,12 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
-static int ph_grow(phash *h)
+/* to at least want slots (a power of two, at least twice the last) */
+static int ph_grow(phash *h, size_t want)
 {
     size_t ns = h->nslot ? h->nslot * 2 : 1 << 16;
+    while (ns < want)
+        ns *= 2;
     uint64_t *key = malloc(ns * sizeof *key);
     uint32_t *val = malloc(ns * sizeof *val);
     if (!key || !val) {
@@ -66,7 +69,7 @@ static int ph_grow(phash *h)
 /* index of key, adding it with value h->n when absent; UINT32_MAX on allocation failure */
 static uint32_t ph_get(phash *h, uint64_t key)
 {
-    if ((h->n + 1) * 2 > h->nslot && ph_grow(h) < 0)
+    if ((h->n + 1) * 2 > h->nslot && ph_grow(h, 0) < 0)
         return UINT32_MAX;
     for (size_t k = mix(key) & (h->nslot - 1);; k = (k + 1) & (h->nslot - 1)) {
         if (h->key[k] == key)
@@ -99,10 +102,10 @@ int al_m1_train(const al_m1pair *pairs, size_t np, uint32_t nid, int iters, int 
         goto nomem;
     if (both && !(nulle = malloc((nnull ? nnull : 1) * sizeof *nulle)))
         goto nomem;
-    /* size the pair table for about a third of the cells being distinct pairs */
-    while (h.nslot < nmat / 2)
-        if (ph_grow(&h) < 0)
-            goto nomem;
+    /* size the pair table for about a third of the cells being distinct pairs, in one step
+     * (growing to it by doubling rehashed every step) */
+    if (nmat / 2 > 0 && ph_grow(&h, nmat / 2) < 0)
+        goto nomem;
     size_t at = 0, atn = 0;
     for (size_t k = 0; k < np; k++) {
         const al_m1pair *p = &pairs[k];

@@ -224,6 +224,27 @@ static int word_id(al_tk *tk, char side, const char *w, size_t wn, uint32_t *out
     return 0;
 }
 
+/* Which bytes start a code point that counts in a sentence's length: bit 0 raw (not a UTF-8
+ * continuation byte, a space or a tab), bit 1 after normalisation (nor a line break). */
+static const unsigned char counted[256] = {
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 1, 3, 3, 1, 3, 3, /* 00 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 10 */
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 20 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 30 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 40 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 50 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 60 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 70 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 80 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 90 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* A0 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* B0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* C0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* D0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* E0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* F0 */
+};
+
 int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps, double *chars)
 {
     /* the length of a sentence: its code points without white space, counted after
@@ -231,14 +252,13 @@ int al_tk_sentence(al_tk *tk, char side, const char *s, size_t n, int count_caps
      * text without harakat) */
     size_t cp = 0;
     for (size_t i = 0; !tk->norm_chars && i < n; i++)
-        cp += ((unsigned char)s[i] & 0xC0) != 0x80 && s[i] != ' ' && s[i] != '\t';
+        cp += counted[(unsigned char)s[i]] & 1;
     jisr_buf_reset(&tk->nb);
     int rc = jisr_text_normalize(s, n, JISR_NORM_MATCH & ~(unsigned)JISR_NORM_CASEFOLD, &tk->nb);
     if (rc < 0)
         return rc;
     for (size_t i = 0; tk->norm_chars && i < tk->nb.len; i++) {
-        char c = tk->nb.data[i];
-        cp += ((unsigned char)c & 0xC0) != 0x80 && c != ' ' && c != '\t' && c != '\n' && c != '\r';
+        cp += counted[(unsigned char)tk->nb.data[i]] >> 1;
     }
     if (chars)
         *chars = (double)cp;

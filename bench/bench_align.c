@@ -379,7 +379,8 @@ static int gap_in(const jisr_ladder *test, const jisr_bead *g)
     return 0;
 }
 
-static const char *writedir; /* --write DIR: the ladders, DIR/SET/DIR/MODE/ID.ladder */
+static const char *writedir; /* --write DIR: the ladders, DIR/SET/DIR/MODE/ID.ladder (and
+                              * ID.ladder.scores, the scores in full) */
 static const char *cur_set, *cur_dir, *cur_mode;
 
 static void write_ladder(const char *id, const jisr_ladder *l)
@@ -396,6 +397,14 @@ static void write_ladder(const char *id, const jisr_ladder *l)
     FILE *f = fopen(p.data, "w");
     if (f) {
         fwrite(b.data ? b.data : "", 1, b.len, f);
+        fclose(f);
+    }
+    /* the scores in full (the ladder rounds them to 4 decimals): a change meant to leave the
+     * output alone is checked by comparing these files too */
+    jisr_buf_printf(&p, ".scores");
+    if ((f = fopen(p.data, "w"))) {
+        for (size_t k = 0; k < l->n; k++)
+            fprintf(f, "%a\n", l->v[k].score);
         fclose(f);
     }
     jisr_buf_free(&p);
@@ -1169,9 +1178,9 @@ int main(int argc, char **argv)
             if (feats[i].y >= 0)
                 feats[n++] = feats[i];
         double w[AL_NCAL];
-        fit(feats, n, AL_NCAL - 2, w);
+        fit(feats, n, AL_NCAL, w);
         printf("calibration fitted on %zu pairs:", n);
-        for (int k = 0; k < AL_NCAL - 2; k++)
+        for (int k = 0; k < AL_NCAL; k++)
             printf(" -p cal%d=%.4f", k, w[k]);
         printf("\n");
     }

@@ -19,9 +19,10 @@
  * Usage: bench_match [PROFILE|all] [UNITS] [WORKDIR] [QUERIES] [ORACLE] [reuse]
  *   QUERIES per threshold (default 400), ORACLE of them re-run with --exhaustive per threshold
  *   (default 20); reuse: query the memories left in WORKDIR by an earlier run.
- *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds. JISR_BENCH_CHARS=1 builds the memories
- *   with the character search of short texts on (off by default, as jisr import does; matters
- *   for the short profile: docs/matching.md §2.6, §7.1).
+ *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds. JISR_BENCH_QUERIES=FILE writes each
+ *   profile's queries there (kind, direction, text; tab-separated), to time a fixed set again.
+ *   JISR_BENCH_CHARS=1 builds the memories with the character search of short texts on (off by
+ *   default, as jisr import does; matters for the short profile: docs/matching.md §2.6, §7.1).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -458,6 +459,15 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
     }
     query *qs = calloc(nq, sizeof *qs);
     make_queries(prof, qs, nq, g_bases.n);
+    const char *dump = getenv("JISR_BENCH_QUERIES");
+    if (dump && *dump) { /* the queries, one a line: kind, direction, text (tab-separated) */
+        FILE *f = fopen(dump, "w");
+        for (size_t i = 0; f && i < nq; i++)
+            fprintf(f, "%s\t%s\t%s\n", kind_name[qs[i].kind], qs[i].ar2en ? "ar>en" : "en>ar",
+                    qs[i].text);
+        if (f)
+            fclose(f);
+    }
     double *lat = calloc(nq, sizeof *lat), *cpu = calloc(nq, sizeof *cpu);
     double *latk[Q_KINDS];
     for (int k = 0; k < Q_KINDS; k++)

@@ -2,25 +2,33 @@
 """calibration_cv.py — is a new calibration of the aligner's score better than the shipped one?
 
 Reads the feature dumps `bench_align --dump FILE` writes (one line per scored pair: right 0/1,
-then the features cost.c's calibrated() reads), one dump per fold (e.g. one per Gospel of
+then the eight features cost.c's calibrated() reads: 1, the posterior's log-odds, merge (not
+1-1), length cost, lexical log-likelihood ratio, sentences in the bead, a merge next to an
+unaligned sentence, the bead's own model-1 score), one dump per fold (e.g. one per Gospel of
 noisy/dev), and compares, leaving each fold out in turn (fitted on the others, measured on it):
 
-  shipped   the weights given with --weights (align/aligner.c's .cal)
-  full      a logistic refit of all six weights
+  shipped   the weights given with --weights (align/aligner.c's .cal, eight of them)
+  first6    the same with the last two weights at 0 (the map of jisr before session 5)
+  terms     the first six shipped weights as they are and the last two refitted (how the
+            last two were chosen)
+  full      a logistic refit of all eight weights
+  full6     a logistic refit of the first six (the last two at 0)
   platt     a refit of the intercept and the posterior's log-odds only
-  shape     the same and the bead's shape (1-1 or not)
   isotonic  a monotone map (pool-adjacent-violators) on top of the shipped score
 
 It prints the held-out log-loss and ECE of each, and the per-bin table (tenths; pairs, share
 right with its 95 % Wilson interval, mean score) of the held-out predictions of the shipped
-weights and of the best refit. Needs numpy. Decide on dev folds only.
+weights and of the best refit. The first six shipped weights were fitted on all of noisy/dev,
+so "shipped", "first6" and "terms" have an in-sample advantage over the full refits. Needs
+numpy. Decide on dev folds only.
 
     for b in Matthew Mark Luke John; do
         grep -- "-$b-" DATA/bible-ar-en/align/noisy/dev.list > SD/bible-ar-en/align/noisy/dev-$b.list
         JISR_SHARED_DATA=SD build/bench/bench_align --sets noisy/dev-$b --models 2 \\
             --no-outlier --no-synthetic --quiet --dump /tmp/dump-$b.txt
     done
-    /usr/bin/python3 bench/calibration_cv.py --weights=-0.6340,0.4487,-1.7525,-0.0780,0.1054,0.4296 \\
+    /usr/bin/python3 bench/calibration_cv.py \\
+        --weights=-0.6340,0.4487,-1.7525,-0.0780,0.1054,0.4296,-0.9495,0.8298 \\
         /tmp/dump-Matthew.txt /tmp/dump-Mark.txt /tmp/dump-Luke.txt /tmp/dump-John.txt
 """
 import sys
@@ -35,14 +43,15 @@ def sig(z):
 def load(path):
     a = np.loadtxt(path, ndmin=2)
     a = a[a[:, 0] >= 0]
-    return a[:, 1:7], a[:, 0]
+    return a[:, 1:9], a[:, 0]
 
 
-def fit(X, y, cols, l2=1e-3):
+def fit(X, y, cols, l2=1e-3, offset=None):
     Xs = X[:, cols]
+    off = np.zeros(len(y)) if offset is None else offset
     w = np.zeros(len(cols))
     for _ in range(60):
-        p = sig(Xs @ w)
+        p = sig(off + Xs @ w)
         g = Xs.T @ (p - y) + l2 * w
         H = (Xs * (p * (1 - p))[:, None]).T @ Xs + l2 * np.eye(len(cols))
         w -= np.linalg.solve(H, g)
@@ -115,12 +124,15 @@ def main(argv):
             w0 = np.array([float(v) for v in a.split("=", 1)[1].split(",")])
         else:
             paths.append(a)
-    if w0 is None or len(w0) != 6 or len(paths) < 2:
+    if w0 is None or len(w0) != 8 or len(paths) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     folds = [load(p) for p in paths]
-    variants = {"shipped": None, "full": [0, 1, 2, 3, 4, 5], "platt": [0, 1],
-                "shape": [0, 1, 2], "isotonic": "iso"}
+    w6 = w0.copy()
+    w6[6:] = 0
+    variants = {"shipped": None, "first6": "first6", "terms": "terms",
+                "full": list(range(8)), "full6": list(range(6)), "platt": [0, 1],
+                "isotonic": "iso"}
     held = {}
     for name, cols in variants.items():
         P, Y = [], []
@@ -129,6 +141,11 @@ def main(argv):
             ytr = np.concatenate([f[1] for i, f in enumerate(folds) if i != k])
             if cols is None:
                 p = sig(X @ w0)
+            elif cols == "first6":
+                p = sig(X @ w6)
+            elif cols == "terms":
+                w = w6 + fit(Xtr, ytr, [6, 7], offset=Xtr @ w6)
+                p = sig(X @ w)
             elif cols == "iso":
                 p = iso_apply(pav(sig(Xtr @ w0), ytr), sig(X @ w0))
             else:
@@ -143,7 +160,9 @@ def main(argv):
     table(f"best refit ({best}), held-out folds:", *held[best])
     X = np.vstack([f[0] for f in folds])
     y = np.concatenate([f[1] for f in folds])
-    print("full refit on all folds:", " ".join(f"{v:.4f}" for v in fit(X, y, list(range(6)))))
+    print("full refit on all folds:", " ".join(f"{v:.4f}" for v in fit(X, y, list(range(8)))))
+    print("last two refitted on all folds:",
+          " ".join(f"{v:.4f}" for v in fit(X, y, [6, 7], offset=X @ w6)[6:]))
     return 0
 
 

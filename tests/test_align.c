@@ -363,6 +363,55 @@ static void test_name_keys(void **state)
     key_is("", "");
 }
 
+/* The table that spares most words the ICU transliterator gives what ICU gives: every letter it
+ * knows, in words and alone, and soft hyphens (U+00AD) anywhere in a word; a letter it does not
+ * know (U+063B) or another character sends the word to ICU. */
+static void test_translit_table_is_icu(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "\xd8\xa1\xd8\xa2\xd8\xa3\xd8\xa4\xd8\xa5\xd8\xa6\xd8\xa7\xd8\xa8\xd8\xa9\xd8\xaa",
+        "\xd8\xab\xd8\xac\xd8\xad\xd8\xae\xd8\xaf\xd8\xb0\xd8\xb1\xd8\xb2\xd8\xb3\xd8\xb4",
+        "\xd8\xb5\xd8\xb6\xd8\xb7\xd8\xb8\xd8\xb9\xd8\xba\xd9\x80\xd9\x81\xd9\x82\xd9\x83",
+        "\xd9\x84\xd9\x85\xd9\x86\xd9\x87\xd9\x88\xd9\x89\xd9\x8a",
+        "\xd8\xa5\xd8\xa8\xd8\xb1\xd8\xa7\xd9\x87\xd9\x8a\xd9\x85", /* ibrahim */
+        "\xd8\xad\xd9\x8a\xd8\xa9\xc2\xad",                         /* soft hyphen last */
+        "\xc2\xad\xd8\xa7\xd9\x84\xd9\x85\xd9\x88\xd8\xaa",         /* first */
+        "\xd8\xa7\xd9\x84\xc2\xad\xd8\xb2\xd9\x85\xc2\xad\xc2\xad\xd8\xa7\xd9\x86", /* inside */
+        "\xc2\xad",
+        "\xd8\xb7\xd9\x85\xd8\xa7\xd8\xb9\xc2\xad\xd8\xa9",
+    };
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = JISR_ALIGN_NO_DICT | JISR_ALIGN_NO_LEXICON;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    char t[512], u[512];
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t n = strlen(words[w]);
+        int kt = al_translit_table(words[w], n, t, sizeof t);
+        int ku = al_translit_icu(a, words[w], n, u, sizeof u);
+        assert_true(kt >= 0);
+        assert_int_equal(kt, ku);
+        assert_string_equal(t, u);
+    }
+    /* each letter alone */
+    for (unsigned cp = 0x621; cp <= 0x64A; cp++) {
+        char one[2] = {(char)(0xC0 | cp >> 6), (char)(0x80 | (cp & 0x3F))};
+        int kt = al_translit_table(one, 2, t, sizeof t);
+        if (kt < 0)
+            continue; /* ICU's to decide */
+        assert_int_equal(al_translit_icu(a, one, 2, u, sizeof u), kt);
+        assert_string_equal(t, u);
+    }
+    assert_int_equal(al_translit_table("\xd8\xbb", 2, t, sizeof t), -1); /* U+063B */
+    assert_int_equal(al_translit_table("\xd8\xa7"
+                                       "b",
+                                       3, t, sizeof t),
+                     -1);
+    assert_int_equal(al_translit_table("\xc2\xa0", 2, t, sizeof t), -1); /* no-break space */
+    jisr_aligner_free(a);
+}
+
 static uint32_t id_of_surface(const jisr_aligner *a, char kind, const char *surf)
 {
     for (uint32_t id = 0; id < a->tk.voc.n; id++)
@@ -527,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_dictd),
         cmocka_unit_test(test_dict_in_aligner),
         cmocka_unit_test(test_name_keys),
+        cmocka_unit_test(test_translit_table_is_icu),
         cmocka_unit_test(test_names_through_icu),
         cmocka_unit_test(test_aligner_numbers),
         cmocka_unit_test(test_aligner_batch_and_clear),

@@ -243,6 +243,70 @@ static void test_char_score(void **state)
     tmdir_remove(g_dir);
 }
 
+/* Lemma 7 (docs/matching.md §4.5) by brute force: for random forms a over four letters (so that
+ * pairs repeat) and b up to three random edits from a, every set of a's pairs that occur once in a
+ * and take more than lev(a, b) edits to break (tm_short_edits_to_break) holds a pair that b has;
+ * and the count is the fewest edits: each edit breaks two adjacent pairs at most, so a set with no
+ * two adjacent pairs takes one per pair, and pairs p, p + 1 take one. */
+static void test_located_lemma(void **state)
+{
+    (void)state;
+    assert_int_equal(tm_short_edits_to_break(0), 0);
+    assert_int_equal(tm_short_edits_to_break(0x1), 1);
+    assert_int_equal(tm_short_edits_to_break(0x3), 1);  /* pairs 0, 1: the edit of code point 1 */
+    assert_int_equal(tm_short_edits_to_break(0x7), 2);  /* 0, 1, 2 */
+    assert_int_equal(tm_short_edits_to_break(0x5), 2);  /* 0, 2: no edit breaks both */
+    assert_int_equal(tm_short_edits_to_break(0x16), 2); /* 1, 2, 4 */
+    assert_int_equal(tm_short_edits_to_break((uint64_t)3 << 62), 1);
+    assert_int_equal(tm_short_edits_to_break(~(uint64_t)0), 32);
+    uint64_t r = 0x1234567ULL;
+    size_t checked = 0, tight = 0;
+    for (int it = 0; it < 20000; it++) {
+        uint32_t a[16], b[24];
+        size_t an = 2 + rnd(&r) % 13, bn = an;
+        for (size_t i = 0; i < an; i++)
+            a[i] = 'a' + (uint32_t)(rnd(&r) % 4);
+        memcpy(b, a, an * sizeof *a);
+        for (size_t e = rnd(&r) % 4; e > 0; e--) { /* b: a after up to 3 random edits */
+            size_t at = rnd(&r) % (bn + 1), op = rnd(&r) % 3;
+            if (op == 0 && at < bn) { /* substitute */
+                b[at] = 'a' + (uint32_t)(rnd(&r) % 4);
+            } else if (op == 1 && at < bn && bn > 1) { /* delete */
+                memmove(b + at, b + at + 1, (bn - at - 1) * sizeof *b);
+                bn--;
+            } else { /* insert */
+                memmove(b + at + 1, b + at, (bn - at) * sizeof *b);
+                b[at] = 'a' + (uint32_t)(rnd(&r) % 4);
+                bn++;
+            }
+        }
+        size_t d = lev(a, an, b, bn);
+        uint64_t single = 0, inb = 0;
+        for (size_t i = 0; i + 1 < an; i++) {
+            size_t k = 0, kb = 0;
+            for (size_t j = 0; j + 1 < an; j++)
+                k += a[j] == a[i] && a[j + 1] == a[i + 1];
+            for (size_t j = 0; j + 1 < bn; j++)
+                kb += b[j] == a[i] && b[j + 1] == a[i + 1];
+            single |= (uint64_t)(k == 1) << i;
+            inb |= (uint64_t)(kb > 0) << i;
+        }
+        for (uint64_t mask = single; mask; mask = (mask - 1) & single) { /* every subset */
+            size_t e = tm_short_edits_to_break(mask);
+            if (e > d) {
+                checked++;
+                assert_true((mask & inb) != 0);
+            } else if (e == d && !(mask & inb)) {
+                tight++; /* b broke them all with exactly e edits: the count is not too low */
+            }
+        }
+    }
+    fprintf(stderr, "Lemma 7: %zu sets checked, %zu broken with exactly the edits counted\n",
+            checked, tight);
+    assert_true(checked > 10000);
+    assert_true(tight > 100);
+}
+
 static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
 {
     static const int mins[] = {10, 30, 50, 70, 90};
@@ -323,7 +387,14 @@ static void test_oracle_short(void **state)
         add_pair(imp, "en", a, "ar", b);
     }
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    tm_short_nlocated = 0;
     run_oracle(tm, &r, "imported");
+    assert_true(tm_short_nlocated > 0); /* some lengths' candidates came from Lemma 7's prefix */
+    /* the bag bound on every candidate set the pair terms find (at 1M units it runs on sets of
+     * 2048 and more; here there are fewer) */
+    tm_short_bag_min = 1;
+    run_oracle(tm, &r, "bag bound on every pair search");
+    tm_short_bag_min = 2048;
     /* without the stored forms (a memory written before them): the same answers, from records */
     assert_true(drop_forms(tm) > 3000);
     run_oracle(tm, &r, "without stored forms");
@@ -488,6 +559,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_char_score),
+        cmocka_unit_test(test_located_lemma),
         cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short),
     };

@@ -108,6 +108,7 @@ typedef struct tm_shortq {
     uint32_t hk[128]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
     uint64_t hm[128];
     uint8_t *acc;  /* per id: shared terms of the current length (short.c), zero between */
+    uint8_t *acc2; /* per id: shared code point terms where pairs find the candidates, ditto */
     uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */
     size_t acccap; /* of both */
     uint32_t *csl; /* the ids csv holds, cleared at the next query */
@@ -326,6 +327,14 @@ int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m);
 /** The index path's character search at the current bar: every short unit whose character
  * score can reach it is scored (docs/matching.md §4.5). */
 int tm_short_pass(jisr_tm_ctx *c);
+/** The fewest edits that break every pair of adjacent code points at the positions (bits) of
+ * mask (Lemma 7, docs/matching.md §4.5). */
+size_t tm_short_edits_to_break(uint64_t mask);
+/** For tests: the bag bound runs on pair-found candidate sets of at least this many (default
+ * 2048; set before querying, never during), and this thread's count of the lengths whose
+ * candidates came from a location-based prefix. */
+extern size_t tm_short_bag_min;
+extern _Thread_local size_t tm_short_nlocated;
 
 /* score.c */
 /** Score the record in c->rec (unit id) against the query and offer it to the top list; cub is

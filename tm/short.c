@@ -13,12 +13,14 @@
  * — the k-th 'e' of the form is its own term — in the bucket byte of its length ℓ. A unit
  * whose character score reaches m shares with the query at least need(ℓ) = ⌈(m + P)·L/100⌉ of
  * these terms (the bag bound d ≥ L − shared), and lies in the length window where
- * min(lq, ℓ) ≥ need(ℓ). tm_short_pass reads, length by length from the query's own outwards,
- * every query term's postings, counts, and scores the units that reach need (most shared first,
- * the bar of Lemma 3 rising as it goes). Deleting units leaves their postings (lazy, as for the
- * word terms); import and reindex write them with the word terms.
+ * min(lq, ℓ) ≥ need(ℓ); pairs of adjacent code points are indexed the same way (Lemma 6: at
+ * higher bars a unit must share L − 1 − 2·dmax of them; Lemma 7: it keeps one of any set of the
+ * query's single pairs that takes more than dmax edits to break). tm_short_pass reads, length by
+ * length from the query's own outwards, the rarest terms' postings (a prefix), counts the others
+ * where cheap, and scores the units that can still reach the bar of Lemma 3, which rises as it
+ * goes. Deleting units leaves their postings (lazy, as for the word terms); import and reindex
+ * write them with the word terms.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,18 +303,19 @@ static int acc_ready(jisr_tm_ctx *c)
     if (!(v = realloc(q->csv, n)))
         return jisr_oom(n);
     q->csv = v;
+    if (!(a = realloc(q->acc2, n)))
+        return jisr_oom(n);
+    q->acc2 = a;
     memset(q->acc + q->acccap, 0, n - q->acccap);
     memset(q->csv + q->acccap, 0, n - q->acccap);
+    memset(q->acc2 + q->acccap, 0, n - q->acccap);
     q->acccap = n;
     return 0;
 }
 
-static int cmp_acc(const void *a, const void *b, void *arg)
+static int cmp_u32(const void *a, const void *b)
 {
-    const uint8_t *acc = arg;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (acc[x] != acc[y])
-        return acc[x] > acc[y] ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
@@ -320,13 +323,18 @@ static int cmp_acc(const void *a, const void *b, void *arg)
 typedef struct sterm {
     size_t c0, nc;
     uint64_t df;
+    int pos; /* a pair term of the query's only such pair: its position, else −1 */
 } sterm;
 
 typedef struct sscan {
-    tm_cur cur;
+    tm_cur cur, fcur;  /* postings; forms */
     uint64_t lh, fkey; /* the language's hash, its forms' key prefix without the length */
     uint64_t terms[2 * TM_SHORT_MAXCP];
-    sterm st[2 * TM_SHORT_MAXCP];
+    uint64_t single; /* bit i: the query's pair at i occurs once in it */
+    sterm st[2 * TM_SHORT_MAXCP], st2[TM_SHORT_MAXCP], tmp[TM_SHORT_MAXCP];
+    size_t wlo, whi; /* the pass's length window when it began (it only narrows) */
+    size_t tc0[2 * TM_SHORT_MAXCP], tcn[2 * TM_SHORT_MAXCP]; /* each term's chunks in it */
+    uint8_t tgot[2 * TM_SHORT_MAXCP];                        /* … once read */
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
@@ -352,6 +360,57 @@ static int decode_term(sscan *s, const sterm *t)
     for (size_t k = 0; k < t->nc && rc == 0; k++)
         rc = tm_post_decode(&s->ch[t->c0 + k].k, &s->ch[t->c0 + k].v, &s->ids, &s->nids, &s->idcap);
     return rc;
+}
+
+/* The chunks of the query's term ti (s->terms[ti]) in length l, into st (c0, nc, df): at its
+ * first use in the pass, the term's chunks of every length of the window are read by one walk
+ * (a term's lengths are adjacent keys: one seek instead of one a length), then those of l are
+ * found by their bucket (the chunks are in key order: by bucket, then first id). */
+static int term_chunks(sscan *s, size_t ti, size_t l, sterm *st)
+{
+    int rc = 0;
+    st->df = 0;
+    if (l < s->wlo || l > s->whi) { /* not expected (the window only narrows): read l alone */
+        st->c0 = s->nch;
+        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[ti], (unsigned)l), (unsigned)l,
+                            &s->ch, &s->nch, &s->chcap, &st->df);
+        st->nc = s->nch - st->c0;
+        return rc;
+    }
+    if (!s->tgot[ti]) {
+        uint64_t df;
+        s->tc0[ti] = s->nch;
+        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, s->terms[ti], (unsigned)s->wlo),
+                            (unsigned)s->whi, &s->ch, &s->nch, &s->chcap, &df);
+        if (rc < 0)
+            return rc;
+        s->tcn[ti] = s->nch - s->tc0[ti];
+        s->tgot[ti] = 1;
+    }
+    size_t a = s->tc0[ti], b = a + s->tcn[ti], end = b;
+    while (a < b) { /* the first chunk of a bucket ≥ l */
+        size_t mid = a + (b - a) / 2;
+        if (s->ch[mid].bucket < l)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    st->c0 = a;
+    for (b = a; b < end && s->ch[b].bucket == l; b++)
+        st->df += s->ch[b].count;
+    st->nc = b - a;
+    return 0;
+}
+
+/* The form of unit id under the key prefix pfx (one length) into *v: 1, or 0 when there is none
+ * (or on an error, in the transaction). By one cursor, the ids of a length in ascending order:
+ * LMDB searches the cursor's page first, so a near id costs no descent of the tree. */
+static int form_get(sscan *s, uint64_t pfx, uint32_t id, MDB_val *v)
+{
+    unsigned char key[12];
+    form_key(key, pfx, id);
+    MDB_val k = {12, key};
+    return tm_cur_get(&s->fcur, &k, v, MDB_SET_KEY, "reading a short text's form");
 }
 
 /* Keep unit id's character score for the later passes of this query. */
@@ -380,9 +439,114 @@ static int unit_char_score(jisr_tm_ctx *c, int *cs)
     return 0;
 }
 
+/* The fewest edits that break every pair at the positions of mask: an edit breaks at most the
+ * two pairs around one code point (a substitution or deletion of it; an insertion breaks one),
+ * so the leftmost pair p not broken yet and p + 1 take one edit (greedy stabbing, optimal). */
+size_t tm_short_edits_to_break(uint64_t mask)
+{
+    size_t k = 0;
+    while (mask) {
+        int p = __builtin_ctzll(mask);
+        mask &= ~((uint64_t)3 << p); /* p = 63: the bit beyond is shifted out */
+        k++;
+    }
+    return k;
+}
+
+/* The location-based prefix (Lemma 7, docs/matching.md §4.5): a unit within dmax = L − need
+ * edits of the query keeps intact one of any set of the query's single pairs that takes more
+ * than dmax edits to break, and so holds its term. The rarest pair terms that raise the edits
+ * needed are taken until it exceeds dmax; when that set has fewer ids than the counting
+ * prefix's np rarest terms, it is moved to the front of st and its size returned, else np. */
+static size_t located_prefix(sscan *s, size_t nq, size_t np, size_t L, size_t need)
+{
+    size_t dmax = L - need, k = 0, e = 0;
+    uint64_t mask = 0, ids = 0, cnt = 0;
+    for (size_t j = 0; j < np; j++)
+        cnt += s->st[j].df;
+    size_t pick[2 * TM_SHORT_MAXCP];
+    for (size_t j = 0; j < nq && e <= dmax && ids < cnt; j++) {
+        if (s->st[j].pos < 0)
+            continue;
+        uint64_t m2 = mask | (uint64_t)1 << s->st[j].pos;
+        size_t e2 = tm_short_edits_to_break(m2);
+        if (e2 > e) {
+            mask = m2;
+            e = e2;
+            pick[k++] = j;
+            ids += s->st[j].df;
+        }
+    }
+    if (e <= dmax || ids >= cnt)
+        return np;
+    /* the picked terms first, then the others, each part rarest first */
+    size_t n = 0, a = 0;
+    for (size_t j = 0; j < nq; j++) {
+        if (a < k && pick[a] == j) {
+            a++;
+            continue;
+        }
+        s->tmp[n++] = s->st[j];
+    }
+    for (size_t j = 0; j < k; j++) /* pick[j] ≥ j, and above every slot written before */
+        s->st[j] = s->st[pick[j]];
+    memcpy(s->st + k, s->tmp, n * sizeof *s->st);
+    tm_short_nlocated++;
+    return k;
+}
+
+/* The bag bound runs where the pair terms left at least tm_short_bag_min candidates (below, their
+ * forms cost less than the code point terms' postings; measured of 1/256/2048 on the short profile
+ * at 1M units, docs/matching.md §7.1). */
+size_t tm_short_bag_min = 2048;
+_Thread_local size_t tm_short_nlocated;
+
+/* The bag bound (Lemma 5) on the candidates touched[0..*alive) that the pair terms found in
+ * length l: the query's code point terms, rarest first, counted into acc2 while a term has at
+ * most VERIFY_IDS ids per candidate still alive; after each, a candidate whose count plus the
+ * terms not counted yet is below need is dropped. *rest2: the terms not counted. */
+static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *rest2)
+{
+    size_t lq = c->sh.n, need = need_of(lq, l, tm_eff_min(c)), j = 0, nc = 0;
+    uint8_t *acc = c->sh.acc, *acc2 = c->sh.acc2;
+    int rc = 0;
+    for (size_t i = 0; i < lq && rc == 0; i++)
+        rc = term_chunks(s, i, l, &s->st2[i]);
+    *rest2 = lq;
+    if (rc < 0)
+        return rc;
+    qsort(s->st2, lq, sizeof *s->st2, cmp_sterm);
+    /* counting can drop a candidate only when the terms left uncounted are fewer than need */
+    while (nc < lq && s->st2[nc].df <= VERIFY_IDS * (uint64_t)*alive)
+        nc++;
+    if (lq - nc >= need)
+        return 0;
+    for (; j < nc && *alive && s->st2[j].df <= VERIFY_IDS * (uint64_t)*alive; j++) {
+        if ((rc = decode_term(s, &s->st2[j])) < 0)
+            break;
+        for (size_t k = 0; k < s->nids; k++) {
+            uint32_t id = s->ids[k];
+            if (id < c->id_limit && acc[id])
+                acc2[id]++;
+        }
+        size_t left = lq - j - 1, a = 0;
+        for (size_t k = 0; k < *alive; k++) {
+            uint32_t id = s->touched[k];
+            if (acc2[id] + left >= need)
+                s->touched[a++] = id;
+            else
+                acc[id] = acc2[id] = 0;
+        }
+        *alive = a;
+    }
+    *rest2 = lq - j;
+    return rc;
+}
+
 /* One form length l (docs/matching.md §4.5): prefix filtering over the query's terms — a unit
  * sharing need terms holds one of any lq − need + 1 of them, so the rarest that many give every
- * candidate —, the other terms counted where cheap, then the candidates most shared first: a
+ * candidate (with pairs, Lemma 7's set when cheaper) —, the other terms counted where cheap (and
+ * the code points' bag bound on many pair-found candidates), then the candidates in id order: a
  * unit whose character score is below the bar is left (the word walk of the same pass has
  * offered it if its word score reaches the bar), the others scored in full. */
 static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
@@ -391,25 +555,23 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     uint8_t *acc = c->sh.acc;
     int rc = 0;
     s->ntouch = 0;
-    s->nch = 0;
     /* the pair terms when their bound holds (Lemma 6: higher bars), else the code points' */
     int pairs = need2_of(lq, l, tm_eff_min(c)) > 0;
     size_t nq = pairs ? lq - 1 : lq;
-    const uint64_t *terms = pairs ? s->terms + lq : s->terms;
+    size_t t0 = pairs ? lq : 0; /* the kind's first term in s->terms */
     size_t need = pairs ? need2_of(lq, l, tm_eff_min(c)) : need_of(lq, l, tm_eff_min(c));
     if (need > nq) /* more shared pairs than the query has: nothing of this length reaches m */
         return 0;
     for (size_t i = 0; i < nq && rc == 0; i++) {
-        s->st[i].c0 = s->nch;
-        s->st[i].df = 0;
-        rc = tm_post_chunks(&s->cur, tm_post_key(s->lh, terms[i], (unsigned)l), (unsigned)l, &s->ch,
-                            &s->nch, &s->chcap, &s->st[i].df);
-        s->st[i].nc = s->nch - s->st[i].c0;
+        rc = term_chunks(s, t0 + i, l, &s->st[i]);
+        s->st[i].pos = pairs && (s->single >> i & 1) ? (int)i : -1;
     }
     if (rc < 0)
         return rc;
     qsort(s->st, nq, sizeof *s->st, cmp_sterm);
     size_t np = nq - need + 1, i = 0; /* need ≤ nq inside the window */
+    if (pairs)
+        np = located_prefix(s, nq, np, lq > l ? lq : l, need_of(lq, l, tm_eff_min(c)));
     for (; i < np && rc == 0; i++) {
         if ((rc = decode_term(s, &s->st[i])) < 0 ||
             (rc = JISR_GROW(s->touched, s->tcap, s->ntouch + s->nids)) < 0)
@@ -437,6 +599,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 acc[id]++;
         }
         size_t left = nq - i - 1, a = 0;
+        if (left + 1 >= need) /* every candidate has a count of 1 or more: none is dropped yet */
+            continue;
         for (size_t k = 0; k < alive; k++) {
             uint32_t id = s->touched[k];
             if (acc[id] + left >= need)
@@ -447,18 +611,26 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         alive = a;
     }
     size_t rest = nq - i; /* terms not counted: each may still be shared */
+    /* where pairs found the candidates, the code points' bag bound (Lemma 5) holds too, and
+     * at middle bars it is the stronger: the rarest code point terms are counted likewise */
+    size_t rest2 = c->sh.n; /* none counted */
+    if (rc == 0 && pairs && alive >= tm_short_bag_min)
+        rc = bag_check(c, s, l, &alive, &rest2);
     if (rc < 0) {
         for (size_t k = 0; k < alive; k++)
-            acc[s->touched[k]] = 0;
+            acc[s->touched[k]] = c->sh.acc2[s->touched[k]] = 0;
         alive = 0;
     }
+    /* in id order: the forms are read by one cursor moving forward (form_get) */
     if (alive > 1)
-        qsort_r(s->touched, alive, sizeof *s->touched, cmp_acc, acc);
+        qsort(s->touched, alive, sizeof *s->touched, cmp_u32);
     for (size_t k = 0; rc == 0 && k < alive; k++) {
         uint32_t id = s->touched[k];
         int m = tm_eff_min(c);
         if (acc[id] + rest < (pairs ? need2_of(lq, l, m) : need_of(lq, l, m)))
-            break; /* sorted by shared count: no later one reaches the bar either */
+            continue; /* the bar rose above what it can share */
+        if (pairs && c->sh.acc2[id] + rest2 < need_of(lq, l, m))
+            continue; /* fewer shared code points than the bar needs (Lemma 5) */
         uint8_t known = c->sh.csv[id];
         if (known && known - 2 < m) /* its character score, from an earlier pass */
             continue;
@@ -471,12 +643,10 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
          * forms were stored) from its record */
         int cs = known ? known - 2 : -2;
         if (!known) {
-            unsigned char fk[12];
-            form_key(fk, s->fkey | l, id);
-            MDB_val fkv = {12, fk}, fv;
-            if (tm_get(&c->t, c->tm->post, &fkv, &fv, "reading a short text's form"))
+            MDB_val fv;
+            if (form_get(s, s->fkey | l, id, &fv)) {
                 cs = stored_score(&c->sh, fv.mv_data, fv.mv_size, l);
-            else if ((rc = c->t.rc) < 0)
+            } else if ((rc = c->t.rc) < 0)
                 break;
             if (cs > -2 && cs < m) {
                 if ((rc = cs_keep(c, id, cs)) < 0)
@@ -501,8 +671,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         if ((rc = tm_score_rec(c, id, UINT32_MAX)) < 0 || (rc = tm_late(c) ? 1 : 0) != 0)
             break;
     }
-    for (size_t j = 0; j < alive; j++) /* leave the accumulator all zero */
-        acc[s->touched[j]] = 0;
+    for (size_t j = 0; j < alive; j++) /* leave the accumulators all zero */
+        acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
     return rc;
 }
 
@@ -516,15 +686,29 @@ int tm_short_pass(jisr_tm_ctx *c)
     s.lh = tm_lang_hash(c->o->srclang);
     s.fkey = tm_post_key(s.lh, TM_FORMTERM, 0);
     form_terms(c->sh.cp, lq, s.terms);
+    for (size_t i = 0; i + 1 < lq; i++) {
+        size_t k = 0;
+        for (size_t j = 0; j + 1 < lq; j++)
+            k += c->sh.cp[j] == c->sh.cp[i] && c->sh.cp[j + 1] == c->sh.cp[i + 1];
+        if (k == 1)
+            s.single |= (uint64_t)1 << i;
+    }
     int rc = acc_ready(c);
     if (rc == 0)
         rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
+    if (rc == 0)
+        rc = tm_cur_open(&s.fcur, &c->t, c->tm->post);
     if (rc < 0)
         return tm_txn_set(&c->t, rc);
     /* the query's own length first, then outwards: the window only narrows as the bar rises,
      * and on either side a length out of it stays out (need grows with L above lq; below, the
      * shorter length falls while need stays) */
-    int up = 1, down = 1;
+    int up = 1, down = 1, m = tm_eff_min(c);
+    s.wlo = s.whi = lq;
+    while (s.whi < TM_SHORT_MAXCP && lq >= need_of(lq, s.whi + 1, m))
+        s.whi++;
+    while (s.wlo > 1 && s.wlo - 1 >= need_of(lq, s.wlo - 1, m))
+        s.wlo--;
     for (size_t d = 0; rc == 0 && (up || down) && !c->late; d++) {
         size_t l = lq + d;
         if (up) {
@@ -543,6 +727,7 @@ int tm_short_pass(jisr_tm_ctx *c)
             down = 1;
     }
     tm_cur_close(&s.cur);
+    tm_cur_close(&s.fcur);
     free(s.ch);
     free(s.ids);
     free(s.touched);

@@ -156,6 +156,22 @@ int tm_post_chunks_max(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, t
     return post_walk(cur, pkey_lo, hi, max, ch, n, cap, &df);
 }
 
+/* Ids must ascend under a key across its chunks (the matcher intersects two keys' lists by a
+ * merge): an id below one the key holds is refused, never written out of order. Every
+ * writer gives ascending ids above the stored ones (ids only grow), so this is a damaged memory
+ * (meta's next id lowered below deleted units' postings) or a writer's bug. */
+static int out_of_order(tm_txn *t, uint32_t id, uint32_t held)
+{
+    char file[600];
+    snprintf(file, sizeof file, "%s/data.mdb", t->tm && t->tm->dir ? t->tm->dir : ".");
+    return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
+                                        "writing the index: the memory is damaged (unit %u "
+                                        "would be indexed after unit %u under the same term); "
+                                        "'jisr reindex' rebuilds the index from the units and "
+                                        "repairs the next unit id",
+                                        id, held));
+}
+
 /* The key's last chunk: the first key after (pkey, all ids), then one back. 0 with it in k and
  * d, MDB_NOTFOUND when there is none, else LMDB's error. */
 static int last_chunk(MDB_cursor *c, const unsigned char key[12], MDB_val *k, MDB_val *d)
@@ -202,11 +218,14 @@ int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t nid, ji
     jisr_buf_reset(out);
     if (jisr_buf_reserve(out, TM_POST_MERGE_MAX + 10 + 5 * (nid + 1)) < 0)
         return tm_txn_set(t, jisr_oom(0));
-    if (found && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0 &&
-        d.mv_size < TM_POST_MERGE_MAX) {
+    int same = found && k.mv_size == 12 && memcmp(k.mv_data, key, 8) == 0;
+    if (same)
+        last = (uint32_t)jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
+    if (same && last >= v[0]) /* a chunk at or above v[0] (it would be overwritten) */
+        return out_of_order(t, v[0], last);
+    if (same && d.mv_size < TM_POST_MERGE_MAX) {
         uint64_t cnt, dl;
         const unsigned char *p = d.mv_data, *end = p + d.mv_size;
-        last = (uint32_t)jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
         memcpy(key + 8, (unsigned char *)k.mv_data + 8, 4);
         p = tm_get_varint(p, end, &cnt);
         const unsigned char *deltas = p;
@@ -214,7 +233,9 @@ int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t nid, ji
             p = tm_get_varint(p, end, &dl);
             last += (uint32_t)dl;
         }
-        if (p && last < v[0]) {
+        if (p && last >= v[0])
+            return out_of_order(t, v[0], last);
+        if (p) {
             oldn = (size_t)(end - deltas);
             memcpy(old, deltas, oldn);
             tm_put_varint(out, cnt + nid);
@@ -227,8 +248,11 @@ int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t nid, ji
         jisr_be_put(key + 8, v[0], 4);
         tm_put_varint(out, nid);
     }
-    for (size_t x = 1; x < nid; x++) /* within the reservation: cannot fail */
+    for (size_t x = 1; x < nid; x++) { /* within the reservation: cannot fail */
+        if (v[x] < v[x - 1])           /* equal: two terms of a unit whose keys collide, harmless */
+            return out_of_order(t, v[x], v[x - 1]);
         tm_put_varint(out, v[x] - v[x - 1]);
+    }
     MDB_val nk = {12, key}, nd = {out->len, out->data};
     return tm_cur_put(cur, &nk, &nd, 0, "writing the index");
 }

@@ -467,7 +467,10 @@ int tm_post_cmp(const MDB_val *a, const MDB_val *b);
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
  * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
- * a chunk of their own. scratch holds the value being built. */
+ * a chunk of their own. scratch holds the value being built. Ids that would go out of order
+ * (below an earlier one of v, or at or below a stored id the check can see: the last chunk's
+ * first id, and its last id when it is small) fail the transaction (JISR_EDB, a damaged
+ * memory) instead of being written. */
 int tm_post_append(tm_cur *cur, uint64_t pkey, const uint32_t *v, size_t n, jisr_buf *scratch);
 
 #endif

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tm/tm_int.h" /* tm_toks: the matcher's own normalised-text hash */
+
 typedef struct bc_pair {
     char *ar, *en;
 } bc_pair;
@@ -62,5 +64,18 @@ void bc_vocab_free(bc_vocab *v);
 /** s with `changes` random word edits (substitute 3/5, delete 1/5, insert 1/5 of the time) drawn
  * from v; at least one word is kept. malloc'd. */
 char *bc_edit_words(const char *s, unsigned changes, const bc_vocab *v, uint64_t *rng);
+
+/** The distinct units a benchmark generates: a pair is new unless one with the same normalised
+ * texts (the matcher's dedupe hash of each side, so that N generated = N stored) was added. */
+typedef struct bc_dedupe {
+    uint64_t *v;
+    size_t cap;
+    tm_toks toks;
+} bc_dedupe;
+/** Room for about n pairs (replacing what d held). 0, or -1 out of memory. */
+int bc_dedupe_init(bc_dedupe *d, size_t n);
+/** 1 when the pair is new (and is now remembered), 0 when an equal one was added before. */
+int bc_dedupe_add(bc_dedupe *d, const char *ar, const char *en);
+void bc_dedupe_free(bc_dedupe *d);
 
 #endif

@@ -186,10 +186,7 @@ static void profile_bases(int prof)
 /* write the profile's TMX of `target` distinct units; returns the units written */
 static size_t build_tmx(int prof, const char *tmx, size_t target)
 {
-    if (bc_dedupe_init(&g_seen, target) < 0) {
-        printf("out of memory\n");
-        exit(1);
-    }
+    bc_dedupe_free(&g_seen); /* a new profile's units */
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
     wo.format = JISR_FMT_TMX;
     wo.srclang = "ar";
@@ -253,7 +250,12 @@ static size_t build_tmx(int prof, const char *tmx, size_t target)
             }
             next_k[i]++;
         }
-        if (!bc_dedupe_add(&g_seen, ar, en)) {
+        int fresh = bc_dedupe_add(&g_seen, ar, en);
+        if (fresh < 0) {
+            printf("out of memory\n");
+            exit(1);
+        }
+        if (!fresh) {
             dups++;
         } else {
             jisr_unit_clear(&u);

@@ -120,10 +120,7 @@ int main(int argc, char **argv)
         goto queries;
     }
     /* 1. the TMX */
-    if (bc_dedupe_init(&g_seen, target) < 0) {
-        printf("out of memory\n");
-        exit(1);
-    }
+    bc_dedupe_free(&g_seen); /* a new profile's units */
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
     wo.format = JISR_FMT_TMX;
     wo.srclang = "ar";
@@ -146,7 +143,12 @@ int main(int argc, char **argv)
                 bc_variant_synthetic(&g_bases.v[i], next_k[i], &ar, &en);
             }
             next_k[i]++;
-            if (!bc_dedupe_add(&g_seen, ar, en)) {
+            int fresh = bc_dedupe_add(&g_seen, ar, en);
+            if (fresh < 0) {
+                printf("out of memory\n");
+                exit(1);
+            }
+            if (!fresh) {
                 dups++;
             } else {
                 jisr_unit_clear(&u);

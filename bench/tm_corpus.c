@@ -464,7 +464,7 @@ char *bc_edit_words(const char *s, unsigned changes, const bc_vocab *v, uint64_t
     return b.data ? b.data : strdup("");
 }
 
-/* ---- dedupe of generated units (open addressing on the pair's hash) ---------------------- */
+/* ---- dedupe of generated units ---------------------------------------------------------- */
 
 static uint64_t text_hash(bc_dedupe *d, const char *s)
 {
@@ -472,34 +472,13 @@ static uint64_t text_hash(bc_dedupe *d, const char *s)
     return tm_toks_text_hash(&d->toks);
 }
 
-int bc_dedupe_init(bc_dedupe *d, size_t n)
-{
-    free(d->v);
-    d->cap = 1;
-    while (d->cap < n * 2 + 1024)
-        d->cap <<= 1;
-    d->v = calloc(d->cap, sizeof *d->v);
-    return d->v ? 0 : -1;
-}
-
 int bc_dedupe_add(bc_dedupe *d, const char *ar, const char *en)
 {
-    uint64_t h = text_hash(d, ar) * 31 + text_hash(d, en);
-    if (!h)
-        h = 1;
-    size_t i = h & (d->cap - 1);
-    while (d->v[i]) {
-        if (d->v[i] == h)
-            return 0;
-        i = (i + 1) & (d->cap - 1);
-    }
-    d->v[i] = h;
-    return 1;
+    return jisr_u64set_add(&d->seen, text_hash(d, ar) * 31 + text_hash(d, en));
 }
 
 void bc_dedupe_free(bc_dedupe *d)
 {
-    free(d->v);
+    jisr_u64set_free(&d->seen);
     tm_toks_free(&d->toks);
-    memset(d, 0, sizeof *d);
 }

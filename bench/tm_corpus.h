@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tm/tm_int.h" /* tm_toks: the matcher's own normalised-text hash */
+#include "util/util_int.h"
 
 typedef struct bc_pair {
     char *ar, *en;
@@ -68,13 +69,11 @@ char *bc_edit_words(const char *s, unsigned changes, const bc_vocab *v, uint64_t
 /** The distinct units a benchmark generates: a pair is new unless one with the same normalised
  * texts (the matcher's dedupe hash of each side, so that N generated = N stored) was added. */
 typedef struct bc_dedupe {
-    uint64_t *v;
-    size_t cap;
+    jisr_u64set seen; /* util's set of 64-bit hashes */
     tm_toks toks;
 } bc_dedupe;
-/** Room for about n pairs (replacing what d held). 0, or -1 out of memory. */
-int bc_dedupe_init(bc_dedupe *d, size_t n);
-/** 1 when the pair is new (and is now remembered), 0 when an equal one was added before. */
+/** 1 when the pair is new (and is now remembered), 0 when an equal one was added before, -1 out
+ * of memory. A zeroed bc_dedupe is empty. */
 int bc_dedupe_add(bc_dedupe *d, const char *ar, const char *en);
 void bc_dedupe_free(bc_dedupe *d);
 

@@ -53,29 +53,7 @@ static uint64_t g_rng = 0x9E3779B97F4A7C15ULL;
 
 /* ---- dedupe of generated units ---------------------------------------------------------- */
 
-static uint64_t *g_set;
-static size_t g_setcap;
-static tm_toks g_toks;
-
-static uint64_t text_hash(const char *s)
-{
-    tm_tokenize(s, strlen(s), &g_toks);
-    return tm_toks_text_hash(&g_toks);
-}
-
-static int set_add(uint64_t h)
-{
-    if (!h)
-        h = 1;
-    size_t i = h & (g_setcap - 1);
-    while (g_set[i]) {
-        if (g_set[i] == h)
-            return 0;
-        i = (i + 1) & (g_setcap - 1);
-    }
-    g_set[i] = h;
-    return 1;
-}
+static bc_dedupe g_seen; /* the units generated so far */
 
 /* ---- timing ------------------------------------------------------------------------------ */
 
@@ -208,11 +186,7 @@ static void profile_bases(int prof)
 /* write the profile's TMX of `target` distinct units; returns the units written */
 static size_t build_tmx(int prof, const char *tmx, size_t target)
 {
-    g_setcap = 1;
-    while (g_setcap < target * 2 + 1024)
-        g_setcap <<= 1;
-    free(g_set);
-    g_set = calloc(g_setcap, sizeof *g_set);
+    bc_dedupe_free(&g_seen); /* a new profile's units */
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
     wo.format = JISR_FMT_TMX;
     wo.srclang = "ar";
@@ -276,8 +250,12 @@ static size_t build_tmx(int prof, const char *tmx, size_t target)
             }
             next_k[i]++;
         }
-        uint64_t h = text_hash(ar) * 31 + text_hash(en);
-        if (!set_add(h)) {
+        int fresh = bc_dedupe_add(&g_seen, ar, en);
+        if (fresh < 0) {
+            printf("out of memory\n");
+            exit(1);
+        }
+        if (!fresh) {
             dups++;
         } else {
             jisr_unit_clear(&u);
@@ -603,7 +581,6 @@ int main(int argc, char **argv)
     bc_free(&g_bases);
     bc_vocab_free(&g_vocab_ar);
     bc_vocab_free(&g_vocab_en);
-    tm_toks_free(&g_toks);
-    free(g_set);
+    bc_dedupe_free(&g_seen);
     return 0;
 }

@@ -36,29 +36,7 @@ static uint64_t rnd(void)
 
 /* ---- dedupe set (open addressing on the matcher's own normalised-text hashes) ------------ */
 
-static uint64_t *g_set;
-static size_t g_setcap;
-static tm_toks g_toks;
-
-static uint64_t text_hash(const char *s)
-{
-    tm_tokenize(s, strlen(s), &g_toks);
-    return tm_toks_text_hash(&g_toks);
-}
-
-static int set_add(uint64_t h)
-{
-    if (!h)
-        h = 1;
-    size_t i = h & (g_setcap - 1);
-    while (g_set[i]) {
-        if (g_set[i] == h)
-            return 0;
-        i = (i + 1) & (g_setcap - 1);
-    }
-    g_set[i] = h;
-    return 1;
-}
+static bc_dedupe g_seen; /* the units generated so far */
 
 /* ---- queries ---------------------------------------------------------------------------- */
 
@@ -142,10 +120,7 @@ int main(int argc, char **argv)
         goto queries;
     }
     /* 1. the TMX */
-    g_setcap = 1;
-    while (g_setcap < target * 2 + 1024)
-        g_setcap <<= 1;
-    g_set = calloc(g_setcap, sizeof *g_set);
+    bc_dedupe_free(&g_seen); /* a new profile's units */
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
     wo.format = JISR_FMT_TMX;
     wo.srclang = "ar";
@@ -168,8 +143,12 @@ int main(int argc, char **argv)
                 bc_variant_synthetic(&g_bases.v[i], next_k[i], &ar, &en);
             }
             next_k[i]++;
-            uint64_t h = text_hash(ar) * 31 + text_hash(en);
-            if (!set_add(h)) {
+            int fresh = bc_dedupe_add(&g_seen, ar, en);
+            if (fresh < 0) {
+                printf("out of memory\n");
+                exit(1);
+            }
+            if (!fresh) {
                 dups++;
             } else {
                 jisr_unit_clear(&u);

@@ -463,3 +463,22 @@ char *bc_edit_words(const char *s, unsigned changes, const bc_vocab *v, uint64_t
     free(w.buf);
     return b.data ? b.data : strdup("");
 }
+
+/* ---- dedupe of generated units ---------------------------------------------------------- */
+
+static uint64_t text_hash(bc_dedupe *d, const char *s)
+{
+    tm_tokenize(s, strlen(s), &d->toks);
+    return tm_toks_text_hash(&d->toks);
+}
+
+int bc_dedupe_add(bc_dedupe *d, const char *ar, const char *en)
+{
+    return jisr_u64set_add(&d->seen, text_hash(d, ar) * 31 + text_hash(d, en));
+}
+
+void bc_dedupe_free(bc_dedupe *d)
+{
+    jisr_u64set_free(&d->seen);
+    tm_toks_free(&d->toks);
+}

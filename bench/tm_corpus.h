@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tm/tm_int.h" /* tm_toks: the matcher's own normalised-text hash */
+#include "util/util_int.h"
+
 typedef struct bc_pair {
     char *ar, *en;
 } bc_pair;
@@ -62,5 +65,16 @@ void bc_vocab_free(bc_vocab *v);
 /** s with `changes` random word edits (substitute 3/5, delete 1/5, insert 1/5 of the time) drawn
  * from v; at least one word is kept. malloc'd. */
 char *bc_edit_words(const char *s, unsigned changes, const bc_vocab *v, uint64_t *rng);
+
+/** The distinct units a benchmark generates: a pair is new unless one with the same normalised
+ * texts (the matcher's dedupe hash of each side, so that N generated = N stored) was added. */
+typedef struct bc_dedupe {
+    jisr_u64set seen; /* util's set of 64-bit hashes */
+    tm_toks toks;
+} bc_dedupe;
+/** 1 when the pair is new (and is now remembered), 0 when an equal one was added before, -1 out
+ * of memory. A zeroed bc_dedupe is empty. */
+int bc_dedupe_add(bc_dedupe *d, const char *ar, const char *en);
+void bc_dedupe_free(bc_dedupe *d);
 
 #endif

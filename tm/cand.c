@@ -519,8 +519,13 @@ int tm_unit_rec(jisr_tm_ctx *c, uint32_t id, MDB_val *ud)
         *ud = c->trec[slot];
         return 0;
     }
+    /* through one cursor for the whole query: LMDB looks on the cursor's leaf page first, so
+     * an id near the one read before (a bucket's survivors of equal count ascend) needs no
+     * descent from the root, and no cursor is set up for each read as mdb_get does */
+    if (!c->ucur.c && tm_cur_open(&c->ucur, &c->t, c->tm->units) < 0)
+        return c->t.rc;
     MDB_val uk = {sizeof id, &id};
-    if (!tm_get(&c->t, c->tm->units, &uk, ud, "reading a unit"))
+    if (!tm_cur_get(&c->ucur, &uk, ud, MDB_SET_KEY, "reading a unit"))
         return c->t.rc < 0 ? c->t.rc : 1;
     if (!c->trtag) {
         c->trec = malloc(TM_RCACHE * sizeof *c->trec);

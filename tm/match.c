@@ -43,6 +43,7 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
 {
     if (!c)
         return;
+    tm_cur_close(&c->ucur);
     tm_txn_abort(&c->t);
     tm_toks_free(&c->q);
     tm_toks_free(&c->m);
@@ -244,6 +245,7 @@ int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts
         }
     }
 done:
+    tm_cur_close(&c->ucur);
     tm_txn_abort(&c->t);
     if (rc >= 0 && c->late)
         rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,

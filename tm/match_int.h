@@ -298,6 +298,7 @@ struct jisr_tm_ctx {
      * its end): TM_RCACHE slots by id, tagged as tctag (tm_unit_rec). */
     MDB_val *trec;
     uint64_t *trtag;
+    tm_cur ucur;      /* the units' cursor of the query (tm_unit_rec opens it; closed at its end) */
     uint32_t qserial; /* counts the context's queries (match.c) */
     tm_shortq sh;     /* the query's character form when it is short (short.c) */
 };

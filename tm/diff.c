@@ -301,13 +301,16 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     /* the source's tokens serve the diff and the numbers: with neither a diff nor a number in
      * the query, none (an empty list: tm_match_numbers then finds nothing to do, as it would) */
     int nodiff = (c->o->flags & JISR_TM_NO_DIFF) != 0;
+    const tm_toks *mt = &c->m;
     if (nodiff && c->q.nheavy == c->q.nwords)
         c->m.n = 0;
+    else if (tm_kept_toks(c, id)) /* scoring kept them (the same text's tokens) */
+        mt = tm_kept_toks(c, id);
     else if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
     if (!nodiff) { /* the alignment is only the diff's */
         steps s = {0};
-        if ((rc = align(c, &c->q, &c->m, &s)) < 0) {
+        if ((rc = align(c, &c->q, mt, &s)) < 0) {
             free(s.v);
             return rc;
         }
@@ -315,7 +318,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
             free(s.v);
             return 0; /* the caller reports the deadline */
         }
-        m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, &c->m, s.v, s.n);
+        m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n);
         free(s.v);
         if (!m->diff)
             return JISR_ENOMEM;
@@ -344,7 +347,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     } else if ((rc = copy_tags(&m->tags, &m->ntags, c->pl.tl[1].markup, c->pl.tl[1].nmarkup)) < 0) {
         goto done;
     }
-    if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, m->source, &c->m, tt, tn, c->o->tgtlang, &t2,
+    if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, m->source, mt, tt, tn, c->o->tgtlang, &t2,
                                &m->agree, &m->nagree)) < 0)
         goto done;
     m->numbers = c->pl.state;

@@ -354,6 +354,9 @@ int tm_filter_ok(const jisr_tm_ctx *c);
  * the literally closest text first ("Open a Copy": "Open Copy" before "Save a Copy";
  * "Networks": "Network" before "_Network"; "Password:" before "Password: "). */
 double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn);
+/* The tokens of unit id that scoring kept in this query (c->tc), NULL when not kept; valid
+ * until the next unit is scored. */
+const tm_toks *tm_kept_toks(const jisr_tm_ctx *c, uint32_t id);
 
 /* placeable.c */
 /** The numbers of a match (query q of text qt, stored source s of st, stored target tt[0..tn)):

@@ -741,6 +741,14 @@ static int cached_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, tm_toks *
     return 0;
 }
 
+const tm_toks *tm_kept_toks(const jisr_tm_ctx *c, uint32_t id)
+{
+    size_t slot = id % TM_TCACHE;
+    if (!c->tc || c->tctag[slot] != ((uint64_t)c->qserial << 32 | id))
+        return NULL;
+    return &c->tc[slot];
+}
+
 /* The unit's tokens (*mt): kept from an earlier pass or into a kept slot (an indexed candidate,
  * cub set), else tokenized into the context's scratch c->m. */
 static int unit_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, uint32_t cub, tm_toks **mt)

@@ -302,7 +302,7 @@ struct jisr_tm_ctx {
     uint32_t qserial; /* counts the context's queries (match.c) */
     tm_shortq sh;     /* the query's character form when it is short (short.c) */
 };
-#define TM_TCACHE 64
+#define TM_TCACHE 256
 #define TM_RCACHE 1024
 
 /* cand.c */

@@ -132,5 +132,25 @@ check "query --help" test $? -eq 0
 $J help import | grep -q "skip-bad"
 check "help import" test $? -eq 0
 
+# a duplicate's props and notes join the stored unit's (they were dropped): once each, in order
+tmx_head='<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="en" datatype="plaintext"/><body>'
+tu_tail='<tuv xml:lang="en"><seg>Save the file</seg></tuv><tuv xml:lang="ar"><seg>احفظ الملف</seg></tuv></tu>'
+printf '%s<tu usagecount="2" tuid="t1"><prop type="x-project">alpha</prop><note>first note</note>%s</body></tmx>\n' \
+    "$tmx_head" "$tu_tail" >"$T/dup1.tmx"
+printf '%s<tu usagecount="3"><prop type="x-project">beta</prop><prop type="x-project">alpha</prop><prop type="x-client">alpha</prop><note>first note</note><note>second note</note><note>second note</note><note xml:lang="ar">first note</note>%s</body></tmx>\n' \
+    "$tmx_head" "$tu_tail" >"$T/dup2.tmx"
+$J import --tm "$T/dup" -q "$T/dup1.tmx" && $J import --tm "$T/dup" -q "$T/dup2.tmx" &&
+    $J export --tm "$T/dup" -o "$T/dup.out.tmx"
+check "duplicate merged: one unit, usage 2 + 3" \
+    test "$(grep -c '<tu ' "$T/dup.out.tmx")-$(grep -o 'usagecount="[0-9]*"' "$T/dup.out.tmx")" = '1-usagecount="5"'
+check "duplicate merged: its props and notes added once each, after the stored unit's" \
+    test "$(grep -E '<(prop|note)' "$T/dup.out.tmx" | sed 's/^ *//' | tr -d '\n')" = \
+    '<note>first note</note><note>second note</note><note xml:lang="ar">first note</note><prop type="x-project">alpha</prop><prop type="x-project">beta</prop><prop type="x-client">alpha</prop>'
+check "duplicate merged: the stored unit's tuid kept" grep -q 'tuid="t1"' "$T/dup.out.tmx"
+$J import --tm "$T/dup" -q "$T/dup1.tmx" && $J export --tm "$T/dup" -o "$T/dup.out2.tmx"
+check "a duplicate bringing nothing new adds only its usage" \
+    test "$(grep -E '<(prop|note)' "$T/dup.out2.tmx" | tr -d ' \n')-$(grep -o 'usagecount="[0-9]*"' "$T/dup.out2.tmx")" = \
+    "$(grep -E '<(prop|note)' "$T/dup.out.tmx" | tr -d ' \n')-usagecount=\"7\""
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

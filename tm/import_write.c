@@ -165,7 +165,9 @@ static uint32_t find_dup(jisr_tm_import *imp, tm_txn *t, tm_batch *b, size_t i)
     return 0;
 }
 
-/* Merge the batch's unit (decoded in imp->rec) into stored unit dup. */
+/* Merge the batch's unit (decoded in imp->rec) into stored unit dup: usage counts add up, the
+ * earliest creation and latest change and use dates are kept, and the props and notes it lacks
+ * are added. */
 static void merge_into(jisr_tm_import *imp, tm_txn *t, unsigned int dup)
 {
     MDB_val uk = {sizeof dup, &dup}, ud;
@@ -183,7 +185,7 @@ static void merge_into(jisr_tm_import *imp, tm_txn *t, unsigned int dup)
     int64_t ch = o->changed > n->changed ? o->changed : n->changed;
     int64_t lu = o->lastused > n->lastused ? o->lastused : n->lastused;
     jisr_buf_reset(&imp->out);
-    if (tm_txn_set(t, tm_rec_reencode(o, o->usage + n->usage, cr, ch, lu, &imp->out)) < 0)
+    if (tm_txn_set(t, tm_rec_merge(o, n, o->usage + n->usage, cr, ch, lu, &imp->out)) < 0)
         return;
     ud.mv_size = imp->out.len;
     ud.mv_data = imp->out.data;

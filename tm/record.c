@@ -274,6 +274,104 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
     return 0;
 }
 
+/* The byte runs of a decoded list's entries (nstr strings each): starts in at[0..n], at[n] the
+ * list's end. NULL when damaged. */
+static const unsigned char **list_runs(const unsigned char *p, const unsigned char *end, uint32_t n,
+                                       int nstr)
+{
+    const unsigned char **at = malloc(((size_t)n + 1) * sizeof *at);
+    if (!at)
+        return NULL;
+    for (uint32_t i = 0; i < n && p; i++) {
+        at[i] = p;
+        p = skip_list(p, end, 1, nstr);
+    }
+    at[n] = p;
+    if (!p) {
+        free((void *)at);
+        return NULL;
+    }
+    return at;
+}
+
+/* Is run [a, b) byte for byte one of the runs of at[0..n]? */
+static int run_in(const unsigned char *a, const unsigned char *b, const unsigned char **at,
+                  uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if ((size_t)(at[i + 1] - at[i]) == (size_t)(b - a) &&
+            memcmp(at[i], a, (size_t)(b - a)) == 0)
+            return 1;
+    return 0;
+}
+
+/* Append list `which` (0 props, 1 notes) of o with n's entries that o lacks (and that an earlier
+ * entry of n did not bring already): count, o's entries, then the new ones. */
+static int merge_list(const tm_rec *o, const tm_rec *n, int which, jisr_buf *out)
+{
+    int nstr = which ? 2 : 3;
+    uint32_t on = which ? o->nnotes : o->nprops, nn = which ? n->nnotes : n->nprops;
+    const unsigned char **oa = list_runs(which ? o->notes : o->props, o->rec_end, on, nstr);
+    const unsigned char **na =
+        oa ? list_runs(which ? n->notes : n->props, n->rec_end, nn, nstr) : NULL;
+    unsigned char *keep = na ? calloc(nn ? nn : 1, 1) : NULL;
+    int rc = 0;
+    if (!oa || !na || !keep) {
+        rc = oa && na && !keep ? jisr_oom(nn) : rec_damaged();
+        goto done;
+    }
+    uint32_t add = 0;
+    for (uint32_t i = 0; i < nn; i++)
+        if (!run_in(na[i], na[i + 1], oa, on) && !run_in(na[i], na[i + 1], na, i)) {
+            keep[i] = 1;
+            add++;
+        }
+    unsigned char v[10];
+    size_t vn = (size_t)(tm_varint_put(v, (uint64_t)on + add) - v);
+    if ((rc = jisr_buf_append(out, v, vn)) < 0 ||
+        (rc = jisr_buf_append(out, oa[0], (size_t)(oa[on] - oa[0]))) < 0)
+        goto done;
+    for (uint32_t i = 0; i < nn && rc == 0; i++)
+        if (keep[i])
+            rc = jisr_buf_append(out, na[i], (size_t)(na[i + 1] - na[i]));
+done:
+    free((void *)oa);
+    free((void *)na);
+    free(keep);
+    return rc;
+}
+
+int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
+                 int64_t lastused, jisr_buf *out)
+{
+    if (!n->nprops && !n->nnotes)
+        return tm_rec_reencode(o, usage, created, changed, lastused, out);
+    /* o's bytes: head | tuid srclang creationid changeid | props | notes | variants… */
+    const unsigned char *p = o->usage_at, *end = o->rec_end;
+    uint64_t v;
+    int64_t t;
+    tm_str s;
+    p = tm_get_varint(p, end, &v);
+    for (int k = 0; p && k < 3; k++)
+        p = get_date(p, end, &t);
+    const unsigned char *strs = p;
+    for (int k = 0; p && k < 4; k++)
+        p = get_str(p, end, &s);
+    if (!p || !o->props || !o->notes)
+        return rec_damaged();
+    const unsigned char *rest = skip_list(o->notes, end, o->nnotes, 2);
+    if (!rest)
+        return rec_damaged();
+    unsigned char head[1 + 4 * 10];
+    size_t hn = (size_t)(put_head(head, usage, created, changed, lastused) - head);
+    int rc;
+    if ((rc = jisr_buf_append(out, head, hn)) < 0 ||
+        (rc = jisr_buf_append(out, strs, (size_t)(p - strs))) < 0 ||
+        (rc = merge_list(o, n, 0, out)) < 0 || (rc = merge_list(o, n, 1, out)) < 0)
+        return rc;
+    return jisr_buf_append(out, rest, (size_t)(end - rest));
+}
+
 int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
                    const uint32_t *w100, const uint64_t *nhash, jisr_buf *out)
 {

@@ -222,6 +222,11 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
 /** Re-encode r with new usage/dates (appends to out). */
 int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t changed,
                     int64_t lastused, jisr_buf *out);
+/** A duplicate n merged into stored record o: o re-encoded with new usage/dates, and with the
+ * props and notes of n that o lacks (the same bytes: type, language and text) appended to o's
+ * own, in n's order. Appends to out. */
+int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
+                 int64_t lastused, jisr_buf *out);
 /** The record data[0..n) (decoded in r) with each variant's words, weighted length and text hash
  * replaced (a reindex): every other byte is kept. Appends to out. */
 int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,

@@ -1,7 +1,8 @@
 /*
  * fuzz_rec.c — libFuzzer target for what the memory decodes from data.mdb, which a damaged or
  * hostile file controls: the unit record (tm_rec_decode, then everything that walks a decoded
- * record: tm_rec_to_unit, tm_dedupe_key, tm_rec_reencode, tm_rec_retoken) and a posting chunk
+ * record: tm_rec_to_unit, tm_dedupe_key, tm_rec_reencode, tm_rec_merge, tm_rec_retoken) and a
+ * posting chunk
  * (tm_post_decode). Input: one byte choosing the decoder, then the bytes (for a chunk: the
  * 12-byte key, then the value). Every read must stay inside the input (ASan), every failure be
  * a JISR_E* code; a record that decodes must encode back to one that decodes the same way.
@@ -25,6 +26,47 @@ static void check(int ok, const char *what)
 
 static tm_rec g_rec, g_rec2;
 
+static tm_rec g_rec3;
+
+/* tm_rec_merge of the record with itself (nothing to add) and with the same unit carrying one
+ * note more */
+static void merge(jisr_unit *u)
+{
+    jisr_buf out = {0}, enc = {0};
+    if (tm_rec_merge(&g_rec, &g_rec, 7, g_rec.created, g_rec.changed, g_rec.lastused, &out) == 0) {
+        check(tm_rec_decode(out.data, out.len, &g_rec2) == 0, "self-merged record decodes");
+        check(g_rec2.nprops == g_rec.nprops && g_rec2.nnotes == g_rec.nnotes &&
+                  g_rec2.nvar == g_rec.nvar && g_rec2.usage == 7,
+              "a merge with itself adds no prop or note");
+    }
+    jisr_prop *nv = realloc(u->meta.notes, (u->meta.nnotes + 1) * sizeof *nv);
+    if (!nv)
+        goto done;
+    u->meta.notes = nv;
+    memset(&nv[u->meta.nnotes], 0, sizeof *nv);
+    if (!(nv[u->meta.nnotes].value = strdup("\x01fuzz_rec's own note")))
+        goto done;
+    u->meta.nnotes++;
+    uint32_t nw[TM_MAX_VARIANTS] = {0}, w1[TM_MAX_VARIANTS] = {0};
+    uint64_t nh[TM_MAX_VARIANTS] = {0};
+    if (tm_rec_encode(u, nw, w1, nh, 1, INT64_MIN, INT64_MIN, INT64_MIN, &enc) != 0 ||
+        tm_rec_decode(enc.data, enc.len, &g_rec3) != 0)
+        goto done;
+    jisr_buf_reset(&out);
+    if (tm_rec_merge(&g_rec, &g_rec3, 8, g_rec.created, g_rec.changed, g_rec.lastused, &out) == 0) {
+        check(tm_rec_decode(out.data, out.len, &g_rec2) == 0, "merged record decodes");
+        /* at most n's entries are added (text with a NUL in it does not survive to_unit, so
+         * the round trip's entries may differ from the record's) */
+        check(g_rec2.nprops >= g_rec.nprops && g_rec2.nprops <= g_rec.nprops + g_rec3.nprops &&
+                  g_rec2.nnotes >= g_rec.nnotes && g_rec2.nnotes <= g_rec.nnotes + g_rec3.nnotes &&
+                  g_rec2.nvar == g_rec.nvar && g_rec2.usage == 8,
+              "a merge keeps the stored entries and adds at most the duplicate's");
+    }
+done:
+    jisr_buf_free(&out);
+    jisr_buf_free(&enc);
+}
+
 static void record(const uint8_t *p, size_t n)
 {
     /* a copy of exactly n bytes, so that ASan sees any read past the record */
@@ -39,6 +81,8 @@ static void record(const uint8_t *p, size_t n)
         jisr_unit_init(&u);
         rc = tm_rec_to_unit(&g_rec, &u);
         check(rc == 0 || rc == JISR_EDB || rc == JISR_ENOMEM, "to_unit: 0 or an error");
+        if (rc == 0)
+            merge(&u);
         jisr_unit_clear(&u);
         (void)tm_dedupe_key(&g_rec);
         jisr_buf out = {0};

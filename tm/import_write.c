@@ -213,14 +213,11 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
     if (any && lk.mv_size == 4) {
         unsigned int last;
         memcpy(&last, lk.mv_data, sizeof last);
-        if (last >= next_id) {
-            char file[600];
-            snprintf(file, sizeof file, "%s/data.mdb", tm->dir ? tm->dir : ".");
-            return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
-                                                "the memory is damaged (its next unit id is %llu, "
-                                                "but unit %u is stored); 'jisr reindex' repairs it",
-                                                (unsigned long long)next_id, last));
-        }
+        if (last >= next_id)
+            return tm_txn_damaged(t,
+                                  "the memory is damaged (its next unit id is %llu, but unit %u "
+                                  "is stored); 'jisr reindex' repairs it",
+                                  (unsigned long long)next_id, last);
     }
     if (t->rc)
         return t->rc;

@@ -46,14 +46,11 @@ int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
 {
     /* either the posting or meta's next unit id is damaged: reindex rebuilds the first from the
      * units and sets the second above the last unit */
-    char file[600];
-    snprintf(file, sizeof file, "%s/data.mdb", t->tm && t->tm->dir ? t->tm->dir : ".");
-    return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
-                                        "reading the index: the memory is damaged (a posting "
-                                        "names unit %u, but the next unit id is %llu); 'jisr "
-                                        "reindex' rebuilds the index from the units and repairs "
-                                        "the id",
-                                        id, (unsigned long long)limit));
+    return tm_txn_damaged(t,
+                          "reading the index: the memory is damaged (a posting names unit %u, "
+                          "but the next unit id is %llu); 'jisr reindex' rebuilds the index from "
+                          "the units and repairs the id",
+                          id, (unsigned long long)limit);
 }
 
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)
@@ -162,14 +159,11 @@ int tm_post_chunks_max(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, t
  * (meta's next id lowered below deleted units' postings) or a writer's bug. */
 static int out_of_order(tm_txn *t, uint32_t id, uint32_t held)
 {
-    char file[600];
-    snprintf(file, sizeof file, "%s/data.mdb", t->tm && t->tm->dir ? t->tm->dir : ".");
-    return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0,
-                                        "writing the index: the memory is damaged (unit %u "
-                                        "would be indexed after unit %u under the same term); "
-                                        "'jisr reindex' rebuilds the index from the units and "
-                                        "repairs the next unit id",
-                                        id, held));
+    return tm_txn_damaged(t,
+                          "writing the index: the memory is damaged (unit %u would be indexed "
+                          "after unit %u under the same term); 'jisr reindex' rebuilds the index "
+                          "from the units and repairs the next unit id",
+                          id, held);
 }
 
 /* The key's last chunk: the first key after (pkey, all ids), then one back. 0 with it in k and

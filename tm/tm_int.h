@@ -359,6 +359,8 @@ int tm_txn_fail(tm_txn *t, int mdb_rc, const char *what);
 int tm_txn_set(tm_txn *t, int rc);
 /** Record a damaged memory (a record or value that does not decode). */
 int tm_txn_corrupt(tm_txn *t, const char *what);
+/** Record a damaged memory described by fmt (JISR_EDB naming DIR/data.mdb); returns t->rc. */
+int tm_txn_damaged(tm_txn *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** 1 when v lies inside the file (or is a write transaction's own page), else records the
  * damage and returns 0. */
 int tm_val_check(tm_txn *t, const MDB_val *v, const char *what);

@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,6 +406,17 @@ int tm_txn_set(tm_txn *t, int rc)
 int tm_txn_corrupt(tm_txn *t, const char *what)
 {
     return tm_txn_fail(t, MDB_CORRUPTED, what);
+}
+
+int tm_txn_damaged(tm_txn *t, const char *fmt, ...)
+{
+    char file[600], msg[512];
+    snprintf(file, sizeof file, "%s/data.mdb", t->tm && t->tm->dir ? t->tm->dir : ".");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return tm_txn_set(t, jisr_error_set(JISR_EDB, file, 0, 0, "%s", msg));
 }
 
 void tm_txn_abort(tm_txn *t)

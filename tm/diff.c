@@ -301,11 +301,11 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     /* the source's tokens serve the diff and the numbers: with neither a diff nor a number in
      * the query, none (an empty list: tm_match_numbers then finds nothing to do, as it would) */
     int nodiff = (c->o->flags & JISR_TM_NO_DIFF) != 0;
-    const tm_toks *mt = &c->m;
+    const tm_toks *mt = &c->m, *kept = tm_kept_toks(c, id);
     if (nodiff && c->q.nheavy == c->q.nwords)
         c->m.n = 0;
-    else if (tm_kept_toks(c, id)) /* scoring kept them (the same text's tokens) */
-        mt = tm_kept_toks(c, id);
+    else if (kept) /* scoring kept them (the same text's tokens) */
+        mt = kept;
     else if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
     if (!nodiff) { /* the alignment is only the diff's */

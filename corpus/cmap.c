@@ -73,7 +73,7 @@ uint32_t cmap_intern(cmap *m, const char *s, size_t n)
     if ((m->n + 1) * 2 > m->nslot && grow(m) < 0)
         return UINT32_MAX;
     uint64_t h = cmap_hash(s, n);
-    uint32_t slot, id = lookup(m, s, n, h, &slot);
+    uint32_t slot = 0, id = lookup(m, s, n, h, &slot);
     if (id != UINT32_MAX)
         return id;
     if (m->n == m->cap) {

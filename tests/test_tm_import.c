@@ -528,12 +528,71 @@ static void test_spill_fidelity(void **state)
     assert_true(units >= 50);
 }
 
+/* A unit record is version 1 unless a variant (<tuv>) has a meta of its own: then version 2,
+ * the variants' metas after the variants; both decode, a cut version 2 is damage, and a usage
+ * update keeps the version and the metas. */
+static void test_record_versions(void **state)
+{
+    (void)state;
+    jisr_unit u, back;
+    jisr_unit_init(&u);
+    jisr_unit_init(&back);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", "Open the file", 13, NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "افتح الملف", strlen("افتح الملف"), NULL), 0);
+    uint32_t nw[2] = {3, 2}, w1[2] = {300, 200};
+    uint64_t nh[2] = {11, 22};
+    jisr_buf b = {0}, b2 = {0};
+    tm_rec r;
+    assert_int_equal(tm_rec_encode(&u, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b), 0);
+    assert_int_equal((unsigned char)b.data[0], TM_REC_VERSION);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r), 0);
+    assert_null(r.vmeta);
+    size_t v1len = b.len;
+
+    jisr_meta *m = &u.variants[1].meta;
+    m->changeid = strdup("lina");
+    m->notes = calloc(1, sizeof *m->notes);
+    m->notes[0].value = strdup("checked");
+    m->nnotes = 1;
+    jisr_buf_reset(&b);
+    assert_int_equal(tm_rec_encode(&u, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b), 0);
+    assert_int_equal((unsigned char)b.data[0], TM_REC_VERSION_VMETA);
+    assert_true(b.len > v1len);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r), 0);
+    assert_non_null(r.vmeta);
+    assert_int_equal(tm_rec_to_unit(&r, &back), 0);
+    assert_int_equal(back.nvariants, 2);
+    assert_null(back.variants[0].meta.changeid);
+    assert_int_equal(back.variants[0].meta.nnotes, 0);
+    assert_string_equal(back.variants[1].meta.changeid, "lina");
+    assert_int_equal(back.variants[1].meta.nnotes, 1);
+    assert_string_equal(back.variants[1].meta.notes[0].value, "checked");
+    for (size_t cut = 1; cut <= b.len - v1len; cut++)
+        assert_int_equal(tm_rec_decode(b.data, b.len - cut, &r), JISR_EDB);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r), 0);
+    assert_int_equal(tm_rec_reencode(&r, 5, 100, 200, INT64_MIN, &b2), 0);
+    assert_int_equal((unsigned char)b2.data[0], TM_REC_VERSION_VMETA);
+    assert_int_equal(tm_rec_decode(b2.data, b2.len, &r), 0);
+    assert_int_equal(r.usage, 5);
+    jisr_unit_clear(&back);
+    assert_int_equal(tm_rec_to_unit(&r, &back), 0);
+    assert_string_equal(back.variants[1].meta.notes[0].value, "checked");
+    jisr_unit_clear(&back);
+    jisr_unit_clear(&u);
+    jisr_buf_free(&b);
+    jisr_buf_free(&b2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dedupe),  cmocka_unit_test(test_dedupe_interleaved),
-        cmocka_unit_test(test_stop),    cmocka_unit_test(test_file_threads),
-        cmocka_unit_test(test_schema2), cmocka_unit_test(test_spill_fidelity),
+        cmocka_unit_test(test_dedupe),
+        cmocka_unit_test(test_dedupe_interleaved),
+        cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_file_threads),
+        cmocka_unit_test(test_schema2),
+        cmocka_unit_test(test_spill_fidelity),
+        cmocka_unit_test(test_record_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

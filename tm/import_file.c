@@ -67,84 +67,8 @@ typedef struct spill {
  * line and column, and per variant lang, text, its tags and its meta. A string is a varint of
  * its length + 1 (0 for NULL) and its bytes with their NUL; a meta starts with a bit mask of the
  * fields present, so the usual unit without attributes costs two bytes per meta. Written with one
- * reservation per unit: the parse is the critical path of a strict import. */
-static size_t str_size(const char *s)
-{
-    if (!s)
-        return 1;
-    size_t n = strlen(s) + 1;
-    return tm_varint_size(n) + n;
-}
-
-static unsigned char *put_s(unsigned char *p, const char *s)
-{
-    if (!s)
-        return tm_varint_put(p, 0);
-    size_t n = strlen(s) + 1;
-    p = tm_varint_put(p, n);
-    memcpy(p, s, n);
-    return p + n;
-}
-
-#define META_STRS JISR_META_STRINGS
-static void meta_strs(const jisr_meta *m, const char *s[META_STRS])
-{
-    for (size_t i = 0; i < META_STRS; i++)
-        s[i] = *jisr_meta_string((jisr_meta *)m, i);
-}
-
-static size_t meta_size(const jisr_meta *m)
-{
-    const char *s[META_STRS];
-    size_t n = 2;
-    meta_strs(m, s);
-    for (int i = 0; i < META_STRS; i++)
-        if (s[i])
-            n += str_size(s[i]);
-    if (m->usagecount >= 0)
-        n += tm_varint_size((uint64_t)m->usagecount);
-    for (int k = 0; k < 2; k++) {
-        const jisr_prop *p = k ? m->notes : m->props;
-        size_t np = k ? m->nnotes : m->nprops;
-        if (!np)
-            continue;
-        n += tm_varint_size(np);
-        for (size_t i = 0; i < np; i++)
-            n += str_size(p[i].type) + str_size(p[i].lang) + str_size(p[i].value);
-    }
-    return n;
-}
-
-static unsigned char *put_meta(unsigned char *p, const jisr_meta *m)
-{
-    const char *s[META_STRS];
-    unsigned mask = 0;
-    meta_strs(m, s);
-    for (int i = 0; i < META_STRS; i++)
-        if (s[i])
-            mask |= 1u << i;
-    mask |= (m->usagecount >= 0) << 11 | (m->nprops > 0) << 12 | (m->nnotes > 0) << 13;
-    *p++ = (unsigned char)mask;
-    *p++ = (unsigned char)(mask >> 8);
-    for (int i = 0; i < META_STRS; i++)
-        if (s[i])
-            p = put_s(p, s[i]);
-    if (m->usagecount >= 0)
-        p = tm_varint_put(p, (uint64_t)m->usagecount);
-    for (int k = 0; k < 2; k++) {
-        const jisr_prop *q = k ? m->notes : m->props;
-        size_t np = k ? m->nnotes : m->nprops;
-        if (!np)
-            continue;
-        p = tm_varint_put(p, np);
-        for (size_t i = 0; i < np; i++) {
-            p = put_s(p, q[i].type);
-            p = put_s(p, q[i].lang);
-            p = put_s(p, q[i].value);
-        }
-    }
-    return p;
-}
+ * reservation per unit: the parse is the critical path of a strict import. The string and meta
+ * codec is metacode.c's, shared with the unit records. */
 
 /* Append the spill record of u to b. */
 static int sp_unit(jisr_buf *b, const jisr_unit *u)
@@ -155,13 +79,14 @@ static int sp_unit(jisr_buf *b, const jisr_unit *u)
         nprops += u->variants[i].meta.nprops + u->variants[i].meta.nnotes;
     }
     size_t n = tm_varint_size(u->nvariants) + tm_varint_size(ntags) + tm_varint_size(nprops) +
-               str_size(u->tuid) + str_size(u->srclang) + meta_size(&u->meta) +
+               tm_mstr_size(u->tuid) + tm_mstr_size(u->srclang) + tm_meta_size(&u->meta) +
                tm_varint_size(u->line) + tm_varint_size(u->col);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        n += str_size(v->lang) + str_size(v->text) + tm_varint_size(v->ntags) + meta_size(&v->meta);
+        n += tm_mstr_size(v->lang) + tm_mstr_size(v->text) + tm_varint_size(v->ntags) +
+             tm_meta_size(&v->meta);
         for (size_t t = 0; t < v->ntags; t++)
-            n += str_size(v->tags[t]);
+            n += tm_mstr_size(v->tags[t]);
     }
     if (n > UINT32_MAX)
         return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "a unit of %zu bytes", n);
@@ -175,19 +100,19 @@ static int sp_unit(jisr_buf *b, const jisr_unit *u)
     p = tm_varint_put(p, u->nvariants);
     p = tm_varint_put(p, ntags);
     p = tm_varint_put(p, nprops);
-    p = put_s(p, u->tuid);
-    p = put_s(p, u->srclang);
-    p = put_meta(p, &u->meta);
+    p = tm_mstr_put(p, u->tuid);
+    p = tm_mstr_put(p, u->srclang);
+    p = tm_meta_put(p, &u->meta);
     p = tm_varint_put(p, u->line);
     p = tm_varint_put(p, u->col);
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        p = put_s(p, v->lang);
-        p = put_s(p, v->text);
+        p = tm_mstr_put(p, v->lang);
+        p = tm_mstr_put(p, v->text);
         p = tm_varint_put(p, v->ntags);
         for (size_t t = 0; t < v->ntags; t++)
-            p = put_s(p, v->tags[t]);
-        p = put_meta(p, &v->meta);
+            p = tm_mstr_put(p, v->tags[t]);
+        p = tm_meta_put(p, &v->meta);
     }
     b->len += (size_t)(p - start);
     b->data[b->len] = '\0';
@@ -204,84 +129,11 @@ typedef struct sp_view {
     size_t cvars, cstrs, cprops;
 } sp_view;
 
-typedef struct sp_cur {
-    const unsigned char *p, *end;
-    int bad;
-} sp_cur;
-
-static uint64_t rd_v(sp_cur *c)
-{
-    uint64_t v = 0;
-    const unsigned char *q = tm_get_varint(c->p, c->end, &v);
-    if (!q) {
-        c->bad = 1;
-        c->p = c->end;
-        return 0;
-    }
-    c->p = q;
-    return v;
-}
-
-static char *rd_s(sp_cur *c)
-{
-    uint64_t n = rd_v(c);
-    if (!n)
-        return NULL;
-    if ((uint64_t)(c->end - c->p) < n) {
-        c->bad = 1;
-        return NULL;
-    }
-    char *s = (char *)c->p;
-    c->p += n;
-    return s;
-}
-
-static void rd_meta(sp_cur *c, jisr_meta *m, jisr_prop **pool, size_t *left)
-{
-    memset(m, 0, sizeof *m);
-    m->usagecount = -1;
-    if (c->end - c->p < 2) {
-        c->bad = 1;
-        return;
-    }
-    unsigned mask = c->p[0] | (unsigned)c->p[1] << 8;
-    c->p += 2;
-    for (size_t i = 0; i < META_STRS; i++)
-        if (mask & (1u << i))
-            *jisr_meta_string(m, i) = rd_s(c);
-    if (mask & (1u << 11))
-        m->usagecount = (long)rd_v(c);
-    for (int k = 0; k < 2; k++) {
-        if (!(mask & (1u << (12 + k))))
-            continue;
-        size_t n = rd_v(c);
-        if (n > *left) {
-            c->bad = 1;
-            return;
-        }
-        jisr_prop *p = *pool;
-        for (size_t i = 0; i < n; i++) {
-            p[i].type = rd_s(c);
-            p[i].lang = rd_s(c);
-            p[i].value = rd_s(c);
-        }
-        *pool += n;
-        *left -= n;
-        if (k) {
-            m->notes = p;
-            m->nnotes = n;
-        } else {
-            m->props = p;
-            m->nprops = n;
-        }
-    }
-}
-
 /* Decode the unit of the record p[0..len) (its length prefix excluded) into w. */
 static int sp_decode(sp_view *w, const unsigned char *p, size_t len)
 {
-    sp_cur c = {p, p + len, 0};
-    size_t nvar = rd_v(&c), ntags = rd_v(&c), nprops = rd_v(&c);
+    tm_mcur c = {p, p + len, 0};
+    size_t nvar = tm_mcur_varint(&c), ntags = tm_mcur_varint(&c), nprops = tm_mcur_varint(&c);
     int rc;
     if (c.bad || nvar > len || ntags > len || nprops > len)
         goto bad;
@@ -294,27 +146,27 @@ static int sp_decode(sp_view *w, const unsigned char *p, size_t len)
     size_t pleft = nprops, tleft = ntags;
     char **tp = w->strs;
     memset(u, 0, sizeof *u);
-    u->tuid = rd_s(&c);
-    u->srclang = rd_s(&c);
-    rd_meta(&c, &u->meta, &pp, &pleft);
-    u->line = (unsigned long)rd_v(&c);
-    u->col = (unsigned long)rd_v(&c);
+    u->tuid = tm_mcur_str(&c);
+    u->srclang = tm_mcur_str(&c);
+    tm_meta_read(&c, &u->meta, &pp, &pleft);
+    u->line = (unsigned long)tm_mcur_varint(&c);
+    u->col = (unsigned long)tm_mcur_varint(&c);
     u->nvariants = nvar;
     u->variants = w->vars;
     for (size_t i = 0; i < nvar && !c.bad; i++) {
         jisr_variant *v = &w->vars[i];
         memset(v, 0, sizeof *v);
-        v->lang = rd_s(&c);
-        v->text = rd_s(&c);
-        v->ntags = rd_v(&c);
+        v->lang = tm_mcur_str(&c);
+        v->text = tm_mcur_str(&c);
+        v->ntags = tm_mcur_varint(&c);
         if (v->ntags > tleft)
             goto bad;
         v->tags = tp;
         for (size_t t = 0; t < v->ntags; t++)
-            v->tags[t] = rd_s(&c);
+            v->tags[t] = tm_mcur_str(&c);
         tp += v->ntags;
         tleft -= v->ntags;
-        rd_meta(&c, &v->meta, &pp, &pleft);
+        tm_meta_read(&c, &v->meta, &pp, &pleft);
     }
     if (!c.bad && c.p == c.end)
         return 0;

@@ -110,6 +110,29 @@ static int64_t meta_date(const char *s, int64_t dflt)
     return t == INT64_MIN ? dflt : t;
 }
 
+/* The unit's creation (which 0), change (1) or last-usage (2) date: the <tu>'s, else — as
+ * OmegaT writes them, on the <tuv> — the earliest creation or the latest change or use among
+ * its variants'; INT64_MIN when none is given. */
+static int64_t unit_date(const jisr_unit *u, const jisr_variant *vs, size_t nv, int which)
+{
+    const char *tu = which == 0   ? u->meta.creationdate
+                     : which == 1 ? u->meta.changedate
+                                  : u->meta.lastusagedate;
+    int64_t t = meta_date(tu, INT64_MIN);
+    if (t != INT64_MIN)
+        return t;
+    for (size_t i = 0; i < nv; i++) {
+        const jisr_meta *m = &vs[i].meta;
+        int64_t x = meta_date(which == 0   ? m->creationdate
+                              : which == 1 ? m->changedate
+                                           : m->lastusagedate,
+                              INT64_MIN);
+        if (x != INT64_MIN && (t == INT64_MIN || (which == 0 ? x < t : x > t)))
+            t = x;
+    }
+    return t;
+}
+
 /* Keep the first of each term in t[0..n) (a posting per term and unit): a small hash table
  * whose slots are stamped per call, so nothing is cleared; sorting did the same at ~5 times the
  * cost. Returns the number kept. */
@@ -230,12 +253,12 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     if (!imp->now)
         imp->now = (int64_t)time(NULL);
     int64_t now = imp->now;
-    int64_t created = meta_date(u->meta.creationdate, now);
+    int64_t created = unit_date(u, imp->vs, nv, 0);
     uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
     size_t off = b->recs.len;
-    if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created,
-                            meta_date(u->meta.changedate, INT64_MIN),
-                            meta_date(u->meta.lastusagedate, INT64_MIN), &b->recs)) < 0)
+    if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created == INT64_MIN ? now : created,
+                            unit_date(u, imp->vs, nv, 1), unit_date(u, imp->vs, nv, 2), &b->recs)) <
+        0)
         return rc;
     if ((rc = JISR_GROW(b->p, b->pcap, b->np + 1)) < 0)
         return rc;

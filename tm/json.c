@@ -334,25 +334,34 @@ static int props_json(jisr_buf *b, const char *key, const jisr_prop *p, size_t n
     return rc == 0 ? jisr_buf_putc(b, ']') : rc;
 }
 
-int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
+/* A unit's or a variant's usage count, attributes (dates, ids), props and notes: those present. */
+static int meta_json(jisr_buf *b, const jisr_meta *m)
 {
     static const char *const names[] = {"creationdate", "creationid", "changedate", "changeid",
                                         "lastusagedate"};
-    jisr_buf t = {0};
-    int rc = jisr_buf_printf(b, "{\"id\":%llu", (unsigned long long)id);
-    if (rc == 0 && u->tuid && (rc = jisr_buf_puts(b, ",\"tuid\":")) == 0)
-        rc = jcstr(b, u->tuid);
-    if (rc == 0 && u->meta.usagecount >= 0)
-        rc = jisr_buf_printf(b, ",\"usagecount\":%ld", u->meta.usagecount);
+    int rc = 0;
+    if (m->usagecount >= 0)
+        rc = jisr_buf_printf(b, ",\"usagecount\":%ld", m->usagecount);
     for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++) {
-        const char *v = *jisr_meta_string((jisr_meta *)&u->meta, i);
+        const char *v = *jisr_meta_string((jisr_meta *)m, i);
         if (v && (rc = jisr_buf_printf(b, ",\"%s\":", names[i])) == 0)
             rc = jcstr(b, v);
     }
     if (rc == 0)
-        rc = props_json(b, "props", u->meta.props, u->meta.nprops, 0);
+        rc = props_json(b, "props", m->props, m->nprops, 0);
     if (rc == 0)
-        rc = props_json(b, "notes", u->meta.notes, u->meta.nnotes, 1);
+        rc = props_json(b, "notes", m->notes, m->nnotes, 1);
+    return rc;
+}
+
+int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
+{
+    jisr_buf t = {0};
+    int rc = jisr_buf_printf(b, "{\"id\":%llu", (unsigned long long)id);
+    if (rc == 0 && u->tuid && (rc = jisr_buf_puts(b, ",\"tuid\":")) == 0)
+        rc = jcstr(b, u->tuid);
+    if (rc == 0)
+        rc = meta_json(b, &u->meta);
     if (rc == 0)
         rc = jisr_buf_puts(b, ",\"variants\":[");
     for (size_t i = 0; rc == 0 && i < u->nvariants; i++) {
@@ -361,7 +370,7 @@ int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
         if ((rc = jisr_variant_plain(v, &t)) < 0 ||
             (rc = jisr_buf_puts(b, i ? ",{\"lang\":" : "{\"lang\":")) < 0 ||
             (rc = jcstr(b, v->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
-            (rc = jstr(b, t.data ? t.data : "", t.len)) < 0)
+            (rc = jstr(b, t.data ? t.data : "", t.len)) < 0 || (rc = meta_json(b, &v->meta)) < 0)
             break;
         rc = jisr_buf_putc(b, '}');
     }

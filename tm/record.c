@@ -98,10 +98,10 @@ static uint64_t date_v(int64_t t)
 }
 
 /* the record's version, usage count and dates */
-static unsigned char *put_head(unsigned char *p, uint64_t usage, int64_t created, int64_t changed,
-                               int64_t lastused)
+static unsigned char *put_head(unsigned char *p, unsigned version, uint64_t usage, int64_t created,
+                               int64_t changed, int64_t lastused)
 {
-    *p++ = TM_REC_VERSION;
+    *p++ = (unsigned char)version;
     p = tm_varint_put(p, usage);
     p = tm_varint_put(p, date_v(created));
     p = tm_varint_put(p, date_v(changed));
@@ -137,17 +137,23 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
                ssize(u->srclang) + ssize(u->meta.creationid) + ssize(u->meta.changeid) +
                props_size(u->meta.props, u->meta.nprops, 1) +
                props_size(u->meta.notes, u->meta.nnotes, 0) + tm_varint_size(u->nvariants);
+    unsigned version = TM_REC_VERSION;
     for (size_t i = 0; i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
         z += ssize(v->lang) + ssize(v->text ? v->text : "") + tm_varint_size(nheavy[i]) +
              tm_varint_size(w100[i]) + 8 + tm_varint_size(v->ntags);
         for (size_t k = 0; k < v->ntags; k++)
             z += ssize(v->tags[k] ? v->tags[k] : "");
+        if (!tm_meta_empty(&v->meta))
+            version = TM_REC_VERSION_VMETA;
     }
+    if (version == TM_REC_VERSION_VMETA)
+        for (size_t i = 0; i < u->nvariants; i++)
+            z += tm_meta_size(&u->variants[i].meta);
     if (jisr_buf_reserve(out, z) < 0)
         return jisr_oom(z);
     unsigned char *p = (unsigned char *)out->data + out->len, *p0 = p;
-    p = put_head(p, usage, created, changed, lastused);
+    p = put_head(p, version, usage, created, changed, lastused);
     p = ws(p, u->tuid);
     p = ws(p, u->srclang);
     p = ws(p, u->meta.creationid);
@@ -167,6 +173,9 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
         for (size_t k = 0; k < v->ntags; k++)
             p = ws(p, v->tags[k] ? v->tags[k] : "");
     }
+    if (version == TM_REC_VERSION_VMETA)
+        for (size_t i = 0; i < u->nvariants; i++)
+            p = tm_meta_put(p, &u->variants[i].meta);
     out->len += (size_t)(p - p0);
     out->data[out->len] = '\0';
     return 0;
@@ -186,11 +195,13 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
 {
     const unsigned char *p = data, *end = p + n;
     uint64_t v = 0; /* read below even when a field before it failed to decode */
-    if (n < 1 || p[0] != TM_REC_VERSION)
+    if (n < 1 || (p[0] != TM_REC_VERSION && p[0] != TM_REC_VERSION_VMETA))
         return jisr_error_set(JISR_EDB, NULL, 0, 0,
                               "the memory is damaged: a unit record of version %u (this jisr "
-                              "writes and reads version %d)",
-                              n ? p[0] : 0, TM_REC_VERSION);
+                              "writes and reads versions %d and %d)",
+                              n ? p[0] : 0, TM_REC_VERSION, TM_REC_VERSION_VMETA);
+    r->version = p[0];
+    r->vmeta = NULL;
     p++;
     r->usage_at = p;
     p = tm_get_varint(p, end, &r->usage);
@@ -244,6 +255,16 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
             goto bad;
     }
     (void)srclang;
+    if (r->version == TM_REC_VERSION_VMETA) { /* the variants' metas: checked, not kept */
+        tm_mcur c = {p, end, 0};
+        jisr_meta m;
+        for (uint32_t i = 0; i < r->nvar && !c.bad; i++)
+            tm_meta_read(&c, &m, NULL, NULL);
+        if (c.bad)
+            goto bad;
+        r->vmeta = p;
+        p = c.p;
+    }
     r->rec_end = p;
     return 0;
 bad:
@@ -267,7 +288,7 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
     if (jisr_buf_reserve(out, 1 + 4 * 10 + rest) < 0)
         return jisr_oom(1 + 4 * 10 + rest);
     unsigned char *o = (unsigned char *)out->data + out->len, *o0 = o;
-    o = put_head(o, usage, created, changed, lastused);
+    o = put_head(o, r->version, usage, created, changed, lastused);
     memcpy(o, p, rest);
     out->len += (size_t)(o - o0) + rest;
     out->data[out->len] = '\0';
@@ -341,13 +362,130 @@ done:
     return rc;
 }
 
+/* The variants' metas of r into m[0..r->nvar) (strings borrowed from r's bytes; props and notes
+ * in *pool, which the caller frees). Version 1: every meta empty. */
+static int read_vmetas(const tm_rec *r, jisr_meta *m, jisr_prop **pool)
+{
+    *pool = NULL;
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        memset(&m[i], 0, sizeof m[i]);
+        m[i].usagecount = -1;
+    }
+    if (!r->vmeta)
+        return 0;
+    tm_mcur c = {r->vmeta, r->rec_end, 0};
+    size_t total = 0;
+    for (uint32_t i = 0; i < r->nvar && !c.bad; i++) {
+        tm_meta_read(&c, &m[i], NULL, NULL);
+        total += m[i].nprops + m[i].nnotes;
+    }
+    if (c.bad)
+        return rec_damaged();
+    jisr_prop *pp = *pool = calloc(total ? total : 1, sizeof *pp);
+    if (!pp)
+        return jisr_oom(total * sizeof *pp);
+    c.p = r->vmeta;
+    for (uint32_t i = 0; i < r->nvar && !c.bad; i++)
+        tm_meta_read(&c, &m[i], &pp, &total);
+    return c.bad ? rec_damaged() : 0;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int prop_in(const jisr_prop *p, const jisr_prop *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same_str(p->type, v[i].type) && same_str(p->lang, v[i].lang) &&
+            same_str(p->value, v[i].value))
+            return 1;
+    return 0;
+}
+
+/* Append to d[*nd] the entries of s[0..ns) that d does not hold yet (d has room). */
+static void props_join(jisr_prop *d, size_t *nd, const jisr_prop *s, size_t ns)
+{
+    for (size_t i = 0; i < ns; i++)
+        if (!prop_in(&s[i], d, *nd))
+            d[(*nd)++] = s[i];
+}
+
+/* The variants' metas of a merge: o's, each completed from the same variant of n (the same
+ * language, text and tags): the attributes o's lacks, then n's props and notes o's lacks. */
+static int merge_vmetas(const tm_rec *o, const tm_rec *n, jisr_buf *out)
+{
+    jisr_prop *opool = NULL, *npool = NULL, *join = NULL;
+    unsigned char used[TM_MAX_VARIANTS] = {0};
+    jisr_meta *om = calloc((size_t)o->nvar + n->nvar + 1, sizeof *om), *nm = om + o->nvar;
+    int rc = om ? 0 : jisr_oom(((size_t)o->nvar + n->nvar + 1) * sizeof *om);
+    if (rc < 0 || (rc = read_vmetas(o, om, &opool)) < 0 || (rc = read_vmetas(n, nm, &npool)) < 0)
+        goto done;
+    size_t room = 0;
+    for (uint32_t j = 0; j < n->nvar; j++)
+        room += nm[j].nprops + nm[j].nnotes;
+    for (uint32_t i = 0; i < o->nvar; i++)
+        room += om[i].nprops + om[i].nnotes;
+    if (!(join = calloc(room ? room : 1, sizeof *join))) {
+        rc = jisr_oom(room * sizeof *join);
+        goto done;
+    }
+    jisr_prop *at = join;
+    size_t z = 0;
+    for (uint32_t i = 0; i < o->nvar; i++) {
+        const tm_rvar *a = &o->var[i];
+        jisr_meta *m = &om[i];
+        for (uint32_t j = 0; j < n->nvar; j++) {
+            const tm_rvar *b = &n->var[j];
+            if (used[j] || a->nhash != b->nhash || a->lang.n != b->lang.n ||
+                a->text.n != b->text.n || (a->lang.n && memcmp(a->lang.p, b->lang.p, a->lang.n)) ||
+                memcmp(a->text.p, b->text.p, a->text.n))
+                continue;
+            used[j] = 1;
+            const jisr_meta *x = &nm[j];
+            for (size_t k = 0; k < JISR_META_STRINGS; k++)
+                if (!*jisr_meta_string(m, k))
+                    *jisr_meta_string(m, k) = *jisr_meta_string((jisr_meta *)x, k);
+            if (m->usagecount < 0)
+                m->usagecount = x->usagecount;
+            for (int k = 0; k < 2; k++) {
+                jisr_prop **lp = k ? &m->notes : &m->props;
+                size_t *ln = k ? &m->nnotes : &m->nprops;
+                if (!(k ? x->nnotes : x->nprops))
+                    continue;
+                if (*ln)
+                    memcpy(at, *lp, *ln * sizeof *at);
+                *lp = at;
+                props_join(at, ln, k ? x->notes : x->props, k ? x->nnotes : x->nprops);
+                at += *ln;
+            }
+            break;
+        }
+        z += tm_meta_size(m);
+    }
+    if ((rc = jisr_buf_reserve(out, z)) < 0)
+        goto done;
+    unsigned char *p = (unsigned char *)out->data + out->len, *p0 = p;
+    for (uint32_t i = 0; i < o->nvar; i++)
+        p = tm_meta_put(p, &om[i]);
+    out->len += (size_t)(p - p0);
+    out->data[out->len] = '\0';
+done:
+    free(opool);
+    free(npool);
+    free(join);
+    free(om);
+    return rc;
+}
+
 int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
                  int64_t lastused, jisr_buf *out)
 {
-    if (!n->nprops && !n->nnotes)
+    if (!n->nprops && !n->nnotes && !n->vmeta)
         return tm_rec_reencode(o, usage, created, changed, lastused, out);
-    /* o's bytes: head | tuid srclang creationid changeid | props | notes | variants… */
-    const unsigned char *p = o->usage_at, *end = o->rec_end;
+    /* o's bytes: head | tuid srclang creationid changeid | props | notes | variants… | metas */
+    const unsigned char *p = o->usage_at, *end = o->vmeta ? o->vmeta : o->rec_end;
     uint64_t v;
     int64_t t;
     tm_str s;
@@ -362,14 +500,18 @@ int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t creat
     const unsigned char *rest = skip_list(o->notes, end, o->nnotes, 2);
     if (!rest)
         return rec_damaged();
+    int vm = o->vmeta || n->vmeta;
     unsigned char head[1 + 4 * 10];
-    size_t hn = (size_t)(put_head(head, usage, created, changed, lastused) - head);
+    size_t hn = (size_t)(put_head(head, vm ? TM_REC_VERSION_VMETA : TM_REC_VERSION, usage, created,
+                                  changed, lastused) -
+                         head);
     int rc;
     if ((rc = jisr_buf_append(out, head, hn)) < 0 ||
         (rc = jisr_buf_append(out, strs, (size_t)(p - strs))) < 0 ||
-        (rc = merge_list(o, n, 0, out)) < 0 || (rc = merge_list(o, n, 1, out)) < 0)
+        (rc = merge_list(o, n, 0, out)) < 0 || (rc = merge_list(o, n, 1, out)) < 0 ||
+        (rc = jisr_buf_append(out, rest, (size_t)(end - rest))) < 0)
         return rc;
-    return jisr_buf_append(out, rest, (size_t)(end - rest));
+    return vm ? merge_vmetas(o, n, out) : 0;
 }
 
 int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
@@ -470,6 +612,47 @@ int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value)
     return 0;
 }
 
+/* A copy of a borrowed meta s into the empty d (the unit's, which owns its strings). */
+static int meta_dup(jisr_meta *d, const jisr_meta *s)
+{
+    for (size_t k = 0; k < JISR_META_STRINGS; k++) {
+        const char *x = *jisr_meta_string((jisr_meta *)s, k);
+        if (x && !(*jisr_meta_string(d, k) = jisr_strdup(x)))
+            return JISR_ENOMEM;
+    }
+    d->usagecount = s->usagecount;
+    for (int k = 0; k < 2; k++) {
+        size_t n = k ? s->nnotes : s->nprops;
+        const jisr_prop *from = k ? s->notes : s->props;
+        if (!n)
+            continue;
+        jisr_prop *v = calloc(n, sizeof *v);
+        if (!v)
+            return jisr_oom(n * sizeof *v);
+        *(k ? &d->notes : &d->props) = v;
+        *(k ? &d->nnotes : &d->nprops) = n;
+        for (size_t i = 0; i < n; i++)
+            if ((from[i].type && !(v[i].type = jisr_strdup(from[i].type))) ||
+                (from[i].lang && !(v[i].lang = jisr_strdup(from[i].lang))) ||
+                (from[i].value && !(v[i].value = jisr_strdup(from[i].value))))
+                return JISR_ENOMEM;
+    }
+    return 0;
+}
+
+/* The variants' metas of a version-2 record into u's variants (as many as r has). */
+static int vmetas_to_unit(const tm_rec *r, jisr_unit *u)
+{
+    jisr_meta *m = calloc(r->nvar ? r->nvar : 1, sizeof *m);
+    jisr_prop *pool = NULL;
+    int rc = m ? read_vmetas(r, m, &pool) : jisr_oom(r->nvar * sizeof *m);
+    for (uint32_t i = 0; rc == 0 && i < r->nvar && i < u->nvariants; i++)
+        rc = meta_dup(&u->variants[i].meta, &m[i]);
+    free(pool);
+    free(m);
+    return rc;
+}
+
 int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
 {
     jisr_unit_clear(u);
@@ -513,7 +696,7 @@ int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
             }
         }
     }
-    return 0;
+    return r->vmeta ? vmetas_to_unit(r, u) : 0;
 }
 
 /* Is the primary subtag of s[0..n) — as tm_lang_primary gives it into 16 bytes: up to the first

@@ -484,7 +484,8 @@ JISR_API int jisr_tm_stats_text(jisr_buf *out, const char *path, const jisr_tm_s
 /** One unit: {"id":…,"tuid":…,"usagecount":…,"creationdate":…,"changedate":…,
  * "lastusagedate":…,"creationid":…,"changeid":…,"props":[{"type":…,"value":…}],
  * "notes":[…],"variants":[{"lang":…,"text":…}]} (absent fields omitted; texts without
- * placeholders, a literal private-use character of the source given back). */
+ * placeholders, a literal private-use character of the source given back); a variant (<tuv>)
+ * with its own usage count, dates, ids, props or notes has them beside its text, as the unit. */
 JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);
 /** How the text of a query marks its inline tags (jisr_tm_query_markup). */
 enum {

@@ -186,7 +186,12 @@ static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
 
 /* ---- packed unit record (record.c) ------------------------------------------------------- */
 
+/* Version 1: the record as below. Version 2: the same, followed by each variant's own meta
+ * (tm_meta_put, in variant order) — written only for a unit whose variants (<tuv>) carry
+ * attributes, props or notes, so that every other record stays byte for byte a version 1 one,
+ * and a jisr that knows only version 1 refuses such a record rather than drop the metas. */
 #define TM_REC_VERSION 1
+#define TM_REC_VERSION_VMETA 2
 #define TM_MAX_VARIANTS 255
 
 typedef struct tm_str {
@@ -211,6 +216,8 @@ typedef struct tm_rec {
     uint32_t nvar;
     tm_rvar var[TM_MAX_VARIANTS];
     const unsigned char *usage_at, *rec_end; /* for re-encoding */
+    const unsigned char *vmeta; /* version 2: the variants' metas (up to rec_end), else NULL */
+    unsigned version;
 } tm_rec;
 
 /** Decode a record (pointers into p, valid as long as p). */
@@ -240,6 +247,27 @@ int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max);
 int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value);
 /** Decode to a jisr_unit (u cleared first). */
 int tm_rec_to_unit(const tm_rec *r, jisr_unit *u);
+
+/* ---- a jisr_meta in bytes (metacode.c): the import's spill and version-2 records --------- */
+
+typedef struct tm_mcur {
+    const unsigned char *p, *end;
+    int bad; /* sticky: set by the first read that does not fit, after which reads return 0 */
+} tm_mcur;
+
+size_t tm_mstr_size(const char *s);                          /* a string (NULL allowed) in bytes */
+unsigned char *tm_mstr_put(unsigned char *p, const char *s); /* … written at p; returns the end */
+int tm_meta_empty(const jisr_meta *m);                       /* no attribute, usage, prop or note */
+size_t tm_meta_size(const jisr_meta *m);
+unsigned char *tm_meta_put(unsigned char *p, const jisr_meta *m);
+uint64_t tm_mcur_varint(tm_mcur *c);
+/** A string of c, borrowed (it points into c's bytes, NUL-terminated), or NULL when absent or
+ * damaged (c->bad set). */
+char *tm_mcur_str(tm_mcur *c);
+/** A meta of c into m, its strings borrowed from c's bytes. Props and notes are stored in *pool
+ * (at most *left entries; both advanced); with pool NULL they are only checked and counted
+ * (m->nprops, m->nnotes set, m->props, m->notes NULL). Damage sets c->bad. */
+void tm_meta_read(tm_mcur *c, jisr_meta *m, jisr_prop **pool, size_t *left);
 /** Index of the variant used for language want (first with the same primary subtag, and only if
  * its tag matches want), or -1. */
 int tm_rec_find(const tm_rec *r, const char *want);

@@ -62,6 +62,47 @@ static void merge(jisr_unit *u)
                   g_rec2.nvar == g_rec.nvar && g_rec2.usage == 8,
               "a merge keeps the stored entries and adds at most the duplicate's");
     }
+    /* the same unit with a note on its first variant (<tuv>): the merge is a version-2 record
+     * whose first variant holds that note */
+    if (!u->nvariants || !g_rec.nvar)
+        goto done;
+    jisr_meta *vm = &u->variants[0].meta;
+    jisr_prop *vn = realloc(vm->notes, (vm->nnotes + 1) * sizeof *vn);
+    if (!vn)
+        goto done;
+    vm->notes = vn;
+    memset(&vn[vm->nnotes], 0, sizeof *vn);
+    if (!(vn[vm->nnotes].value = strdup("fuzz_rec's variant note")))
+        goto done;
+    vm->nnotes++;
+    for (uint32_t i = 0; i < g_rec.nvar; i++) {
+        nw[i] = g_rec.var[i].nheavy;
+        w1[i] = g_rec.var[i].w100;
+        nh[i] = g_rec.var[i].nhash;
+    }
+    jisr_buf_reset(&enc);
+    if (tm_rec_encode(u, nw, w1, nh, 1, INT64_MIN, INT64_MIN, INT64_MIN, &enc) != 0 ||
+        tm_rec_decode(enc.data, enc.len, &g_rec3) != 0)
+        goto done;
+    check(g_rec3.version == TM_REC_VERSION_VMETA, "a variant's note makes a version-2 record");
+    jisr_buf_reset(&out);
+    if (tm_rec_merge(&g_rec, &g_rec3, 9, g_rec.created, g_rec.changed, g_rec.lastused, &out) == 0) {
+        check(tm_rec_decode(out.data, out.len, &g_rec2) == 0, "merged version-2 record decodes");
+        check(g_rec2.version == TM_REC_VERSION_VMETA && g_rec2.nvar == g_rec.nvar &&
+                  g_rec2.nprops >= g_rec.nprops && g_rec2.nnotes >= g_rec.nnotes,
+              "a merge with a variant's note is a version-2 record of the same variants");
+        jisr_unit m;
+        jisr_unit_init(&m);
+        if (tm_rec_to_unit(&g_rec2, &m) == 0) {
+            int found = 0;
+            const jisr_meta *mm = &m.variants[0].meta;
+            for (size_t i = 0; i < mm->nnotes; i++)
+                found |= mm->notes[i].value &&
+                         strcmp(mm->notes[i].value, "fuzz_rec's variant note") == 0;
+            check(m.nvariants == g_rec.nvar && found, "the duplicate's variant note is kept");
+        }
+        jisr_unit_clear(&m);
+    }
 done:
     jisr_buf_free(&out);
     jisr_buf_free(&enc);

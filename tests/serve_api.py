@@ -405,6 +405,20 @@ def v1(s, base, mem, auth):
         for x in ([("prop", "x-domain=legal")],
                   [("prop", "x-domain=legal"), ("prop", "x-client=acme")],
                   [("changed_since", "2025-01-01")], [("prop", "x-domain=none")])] == [2, 1, 2, 0])
+    # a variant's (<tuv>) own attributes and notes: kept and shown beside its text
+    vtmx = ('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+            'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" '
+            'datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Variant notes travel</seg>'
+            '</tuv><tuv xml:lang="ar" changeid="lina" changedate="20240305T101500Z"><note>checked'
+            '</note><seg>ملاحظات النسخ تنتقل</seg></tuv></tu></body></tmx>').encode()
+    st, _, b = s.request("POST", "/v1/import?format=tmx", vtmx, auth)
+    vid = s.get_json("/v1/query?" + urllib.parse.urlencode(
+        {"q": "Variant notes travel", "source": "en", "target": "ar"}))[1]["matches"][0]["id"]
+    st, got = s.get_json("/v1/units/%d" % vid)
+    var = {v["lang"]: v for v in got.get("variants", [])}
+    C.ok("/v1/units/ID: a variant's changeid and note beside its text, the unit dated by it",
+         st == 200 and var["ar"].get("changeid") == "lina" and var["ar"].get("notes") == ["checked"]
+         and "notes" not in var["en"] and got.get("changedate") == "20240305T101500Z", got)
     for q_, what in (("&prop=novalue", "a prop without '='"), ("&prop=%3Dx", "a prop without type"),
                      ("&changed_since=yesterday", "a bad date")):
         st, _, b = s.request("GET", "/v1/query?q=x&source=en&target=ar" + q_)

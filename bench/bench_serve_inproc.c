@@ -4,8 +4,15 @@
  * over one memory handle, so that the HTTP figures can be read against the cost of the queries
  * themselves. Prints one JSON line: {"threads","queries","seconds","rps","p50_ms","p99_ms",
  * "cpu_us"} (cpu_us: CPU time of the process per query, which a busy machine does not inflate).
- * Usage: bench_serve_inproc DIR QUERIES.tsv SECONDS [THREADS]
+ * Usage: bench_serve_inproc [-n ROUNDS] DIR QUERIES.tsv SECONDS [THREADS]
  *        (QUERIES.tsv: "source language TAB kind TAB text" lines, as bench_tm writes them)
+ *   -n ROUNDS  a fixed amount of work instead of SECONDS: every query ROUNDS times (the threads
+ *              share the rounds' queries), for instruction counts (callgrind) and CPU A/B runs
+ *              that do the same work whatever the machine's load; 0: no timed run at all.
+ *   JISR_BENCH_DUMP=1  before the timed run, every query once on one thread, its answers printed
+ *              to stdout (query number, candidates scored, then each match's id, score,
+ *              similarity, character similarity, source and target), so that the answers of two
+ *              builds can be compared byte for byte; the JSON line comes last.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,7 +32,9 @@ static size_t g_nq;
 static jisr_tm *g_tm;
 static double g_until;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static int g_serial; /* the handle does not take concurrent queries: one at a time */
+static int g_serial;       /* the handle does not take concurrent queries: one at a time */
+static long g_rounds = -1; /* -n: every query this many times (the threads share them); -1: timed */
+static size_t g_next;      /* -n: the next query to run, of g_rounds × g_nq */
 
 typedef struct worker {
     pthread_t th;
@@ -43,8 +52,18 @@ static void *run(void *arg)
     o.min_score = 75;
     o.max_results = 5;
     o.flags = JISR_TM_NO_DIFF; /* as the server's tmserver route asks: the same work */
-    while (jisr_now() < g_until) {
-        q *x = &g_q[i++ % g_nq];
+    for (;;) {
+        q *x;
+        if (g_rounds >= 0) {
+            size_t k = __atomic_fetch_add(&g_next, 1, __ATOMIC_RELAXED);
+            if (k >= (size_t)g_rounds * g_nq)
+                break;
+            x = &g_q[k % g_nq];
+        } else {
+            if (jisr_now() >= g_until)
+                break;
+            x = &g_q[i++ % g_nq];
+        }
         o.srclang = x->sl;
         o.tgtlang = x->tl;
         jisr_tm_matches m;
@@ -69,6 +88,35 @@ static void *run(void *arg)
     return NULL;
 }
 
+/* JISR_BENCH_DUMP: every query's answers, in order, on one thread */
+static int dump(void)
+{
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.min_score = 75;
+    o.max_results = 5;
+    o.flags = JISR_TM_NO_DIFF;
+    for (size_t i = 0; i < g_nq; i++) {
+        q *x = &g_q[i];
+        o.srclang = x->sl;
+        o.tgtlang = x->tl;
+        jisr_tm_matches m;
+        int rc = jisr_tm_query(g_tm, x->text, &o, &m);
+        if (rc < 0) {
+            printf("Q\t%zu\terror %d: %s\n", i, rc, jisr_error_last()->msg);
+            continue;
+        }
+        printf("Q\t%zu\t%zu matches\t%llu candidates\n", i, m.n, (unsigned long long)m.candidates);
+        for (size_t k = 0; k < m.n; k++) {
+            const jisr_tm_match *r = &m.v[k];
+            printf("M\t%llu\t%d\t%.17g\t%.17g\t%d\t%s\t%s\n", (unsigned long long)r->id, r->score,
+                   r->similarity, r->char_similarity, r->penalty, r->source ? r->source : "",
+                   r->target ? r->target : "");
+        }
+        jisr_tm_matches_free(&m);
+    }
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -77,8 +125,19 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+        char *end;
+        g_rounds = strtol(argv[2], &end, 10);
+        if (*end || g_rounds < 0) {
+            fprintf(stderr, "-n wants a number of rounds, not '%s'\n", argv[2]);
+            return 2;
+        }
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 4) {
-        fprintf(stderr, "usage: bench_serve_inproc DIR QUERIES.tsv SECONDS [THREADS]\n");
+        fprintf(stderr,
+                "usage: bench_serve_inproc [-n ROUNDS] DIR QUERIES.tsv SECONDS [THREADS]\n");
         return 2;
     }
     double secs = atof(argv[3]);
@@ -114,6 +173,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "no queries, or cannot open %s: %s\n", argv[1], jisr_error_last()->msg);
         return 1;
     }
+    const char *dv = getenv("JISR_BENCH_DUMP");
+    if (dv && *dv && strcmp(dv, "0") != 0 && dump() < 0) {
+        perror("writing the answers");
+        return 1;
+    }
+    if (g_rounds == 0) {
+        jisr_tm_close(g_tm);
+        return 0;
+    }
+    if (nth < 1)
+        nth = 1;
     worker *w = calloc((size_t)nth, sizeof *w);
     struct timespec c0, c1;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);

@@ -251,10 +251,10 @@ struct jisr_tm_ctx {
     uint64_t scored;
     uint32_t *acc; /* shared-term count per id, all zero between queries (cand.c) */
     size_t acccap;
-    uint64_t id_limit;   /* the memory's next_id, read once a query by tm_indexed: a posting id at
-                          * or above it is damage (cand.c, short.c) */
-    uint32_t *mark, gen; /* per id: the generation of the group that listed it last (cand.c) */
-    size_t markcap;
+    uint64_t id_limit; /* the memory's next_id, read once a query by tm_indexed: a posting id at
+                        * or above it is damage (cand.c, short.c) */
+    uint64_t *mark;    /* one bit per id: listed by the group being read (cand.c), zero between */
+    size_t markcap;    /* in ids (a multiple of 64) */
     tm_rec rec;
     /* the concordance's */
     tm_toks ct;

@@ -975,6 +975,88 @@ static void test_oracle_topn(void **state)
     pairs_free(&p);
 }
 
+/* Long queries: the candidate search counts shared terms in a byte per unit when the query's
+ * terms count at most 63 and in 32 bits beyond (cand.c); units of 40 to 350 words made of
+ * consecutive sentences, their variants, and queries on both sides of 63 heavy tokens must give
+ * the oracle's ids and scores either way. */
+static void test_oracle_long(void **state)
+{
+    (void)state;
+    pairs p = {0};
+    load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
+    assert_true(p.n >= 100);
+    make_dir();
+    jisr_tm *tm = open_w(0);
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 100; /* several chunks per term */
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    pairs u = {0}; /* the long units */
+    size_t cap = 16384;
+    char *ar = malloc(cap), *en = malloc(cap);
+    assert_non_null(ar);
+    assert_non_null(en);
+    for (size_t i = 0; i < p.n; i++) {
+        /* every third 4 to 6 sentences (about 40 to 60 heavy tokens), the others 7 to 34 (up
+         * to 350: a byte would overflow) */
+        size_t k = i % 3 == 0 ? 4 + (i / 3) % 3 : 7 + (i * 7) % 28, oa = 0, oe = 0;
+        for (size_t j = 0; j < k; j++) {
+            size_t x = (i + j) % p.n;
+            oa += (size_t)snprintf(ar + oa, cap - oa, "%s%s", j ? " " : "", p.ar[x]);
+            oe += (size_t)snprintf(en + oe, cap - oe, "%s%s", j ? " " : "", p.en[x]);
+        }
+        add_pair(imp, "ar", ar, "en", en);
+        pairs_add(&u, ar, oa, en, oe);
+        char *a = vary(ar), *e = vary(en); /* a near-duplicate */
+        add_pair(imp, "ar", a, "en", e);
+        free(a);
+        free(e);
+    }
+    for (size_t i = 0; i < p.n; i++) /* and the short sentences themselves */
+        add_pair(imp, "ar", p.ar[i], "en", p.en[i]);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const int mins[] = {30, 50, 70, 85, 95};
+    size_t agree = 0, total = 0, wide = 0, narrow = 0;
+    for (size_t k = 0; k < 80; k++) {
+        size_t i = (size_t)(xr() % u.n);
+        if (k % 3 == 0) /* a unit of 4 to 6 sentences */
+            i -= i % 3;
+        int ars = k % 2;
+        char *q = vary(ars ? u.ar[i] : u.en[i]);
+        if (k % 5 == 4) { /* far: the first half of one unit, the second half of another */
+            const char *o = ars ? u.ar[(i + 7) % u.n] : u.en[(i + 7) % u.n];
+            const char *sp = strchr(o + strlen(o) / 2, ' ');
+            size_t h = strlen(q) / 2;
+            while (h < strlen(q) && q[h] != ' ')
+                h++;
+            snprintf(q + h, strlen(q) + 1 - h, "%s", sp ? sp : "");
+        }
+        tm_toks t = {0};
+        assert_int_equal(tm_tokenize(q, strlen(q), &t), 0);
+        if (t.nheavy > 63)
+            wide++;
+        else
+            narrow++;
+        tm_toks_free(&t);
+        compare_n(tm, ars ? "ar" : "en", ars ? "en" : "ar", q, mins[k % 5], 1 + k % 5, &agree,
+                  &total);
+        free(q);
+    }
+    fprintf(stderr,
+            "long queries: index agrees with the oracle on %zu/%zu queries (%zu over 63 heavy "
+            "tokens, %zu at most)\n",
+            agree, total, wide, narrow);
+    assert_int_equal(agree, total);
+    assert_true(wide >= 10); /* both counter widths were checked */
+    assert_true(narrow >= 10);
+    free(ar);
+    free(en);
+    pairs_free(&u);
+    pairs_free(&p);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
+}
+
 /* Near words, compounds and UI strings: a self-written memory of short software strings whose
  * words come in inflected, compounded, hyphenated, mnemonic and typographic variants, queried
  * at every threshold from 10 to 95 with variants of its own strings; the index must give the
@@ -1064,6 +1146,7 @@ int main(void)
         cmocka_unit_test(test_placeable),      cmocka_unit_test(test_concord),
         cmocka_unit_test(test_oracle_fixture), cmocka_unit_test(test_oracle_shared),
         cmocka_unit_test(test_oracle_topn),    cmocka_unit_test(test_oracle_near),
+        cmocka_unit_test(test_oracle_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

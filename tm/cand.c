@@ -109,18 +109,57 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Make the context's per-id accumulator cover id (new counters zero). */
-static int acc_reserve(jisr_tm_ctx *c, uint32_t id)
+/* The per-id accumulator of shared terms: a byte per id when the query's terms count at most
+ * ACC8_MAX in all (the sum of the counts bounds every counter; bit 7 is the light flag), which
+ * is a quarter of the memory to touch at random, else 32 bits per id. All zero between calls. */
+#define ACC8_MAX 63
+
+static inline uint32_t acc_get(const jisr_tm_ctx *c, int narrow, uint32_t id)
 {
-    if (id < c->acccap)
+    return narrow ? c->acc8[id] : c->acc[id];
+}
+
+static inline void acc_put(jisr_tm_ctx *c, int narrow, uint32_t id, uint32_t v)
+{
+    if (narrow)
+        c->acc8[id] = (uint8_t)v;
+    else
+        c->acc[id] = v;
+}
+
+static inline size_t acc_cap(const jisr_tm_ctx *c, int narrow)
+{
+    return narrow ? c->acc8cap : c->acccap;
+}
+
+static inline void acc_prefetch(const jisr_tm_ctx *c, int narrow, uint32_t id)
+{
+    if (narrow)
+        ACC_PREFETCH(&c->acc8[id]);
+    else
+        ACC_PREFETCH(&c->acc[id]);
+}
+
+/* Make the context's per-id accumulator (of the width narrow says) cover id (new counters
+ * zero). */
+static int acc_reserve(jisr_tm_ctx *c, int narrow, uint32_t id)
+{
+    if (id < acc_cap(c, narrow))
         return 0;
     if (id >= c->id_limit) /* a damaged chunk: never a counter array of gigabytes for it */
         return tm_post_bad_id(&c->t, id, c->id_limit);
-    size_t old = c->acccap;
-    int rc = JISR_GROW(c->acc, c->acccap, (size_t)id + 4096);
-    if (rc < 0)
-        return rc;
-    memset(c->acc + old, 0, (c->acccap - old) * sizeof *c->acc);
+    int rc;
+    if (narrow) {
+        size_t old = c->acc8cap;
+        if ((rc = JISR_GROW(c->acc8, c->acc8cap, (size_t)id + 4096)) < 0)
+            return rc;
+        memset(c->acc8 + old, 0, c->acc8cap - old);
+    } else {
+        size_t old = c->acccap;
+        if ((rc = JISR_GROW(c->acc, c->acccap, (size_t)id + 4096)) < 0)
+            return rc;
+        memset(c->acc + old, 0, (c->acccap - old) * sizeof *c->acc);
+    }
     return 0;
 }
 
@@ -170,8 +209,8 @@ static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, uint32_t ks, i
 }
 
 /* acc flag of a candidate found through the light-share term only (it shares no heavy term) */
-#define ACC_LIGHT 0x80000000u
-#define ACC_N(v) ((v) & ~ACC_LIGHT)
+#define ACC_LIGHT(narrow) ((narrow) ? 0x80u : 0x80000000u)
+#define ACC_N(v) ((v) & ~ACC_LIGHT(narrow))
 
 /* scratch of the index path of one query */
 typedef struct qidx {
@@ -197,6 +236,7 @@ typedef struct qidx {
     uint32_t *from;
     size_t costcap, fromcap;
     int est_known; /* a bucket has been read: qterm.est holds counts seen */
+    int narrow;    /* the terms count at most ACC8_MAX: the byte counters (c->acc8) */
     /* The chunks of a group's key over all buckets, read with one seek the first time a bucket
      * asks for it when it has at most KEY_CHUNKS (a rare key: most near words and compound
      * parts), so that the other buckets and passes of the query need no seek of their own
@@ -550,7 +590,12 @@ int tm_unit_rec(jisr_tm_ctx *c, uint32_t id, MDB_val *ud)
  * are counted in a dense per-id array (c->acc, all zero between calls) instead of sorting
  * postings: the work is linear in the ids read. Only this bucket's chunks are read, after the
  * buckets nearer the query's length, whose matches may have raised the bar (eff_min). */
-static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, const int narrow)
 {
     qterm *t = x->t;
     size_t nt = x->nt, nids = 0, ntouch = 0;
@@ -600,18 +645,19 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             goto done;
         touched = x->touched;
         const uint32_t *ids = x->ids;
-        if (nids && (rc = acc_reserve(c, ids[nids - 1])) < 0) /* ids ascend: one realloc */
+        if (nids && (rc = acc_reserve(c, narrow, ids[nids - 1])) < 0) /* ids ascend: one realloc */
             goto done;
         for (size_t k = 0; k < nids; k++) {
             uint32_t id = ids[k];
             /* the counters are read at random over the whole id range: ask for them early */
-            if (k + PREFETCH < nids && ids[k + PREFETCH] < c->acccap)
-                ACC_PREFETCH(&c->acc[ids[k + PREFETCH]]);
-            if (id >= c->acccap && (rc = acc_reserve(c, id)) < 0) /* a corrupt, unsorted list */
+            if (k + PREFETCH < nids && ids[k + PREFETCH] < acc_cap(c, narrow))
+                acc_prefetch(c, narrow, ids[k + PREFETCH]);
+            /* beyond the counters: a corrupt, unsorted list */
+            if (id >= acc_cap(c, narrow) && (rc = acc_reserve(c, narrow, id)) < 0)
                 goto done;
-            if (c->acc[id] == 0)
+            if (acc_get(c, narrow, id) == 0)
                 touched[ntouch++] = id;
-            c->acc[id] += t[i].cq;
+            acc_put(c, narrow, id, acc_get(c, narrow, id) + t[i].cq);
         }
     }
     if (light) { /* the units that may match by punctuation: light share ≥ min/100 */
@@ -641,11 +687,11 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             touched = x->touched;
             for (size_t k = 0; k < nids; k++) {
                 uint32_t id = x->ids[k];
-                if (id >= c->acccap && (rc = acc_reserve(c, id)) < 0)
+                if (id >= acc_cap(c, narrow) && (rc = acc_reserve(c, narrow, id)) < 0)
                     goto done;
-                if (c->acc[id] == 0) {
+                if (acc_get(c, narrow, id) == 0) {
                     touched[ntouch++] = id;
-                    c->acc[id] = ACC_LIGHT;
+                    acc_put(c, narrow, id, ACC_LIGHT(narrow));
                 }
             }
         }
@@ -653,10 +699,10 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
     size_t alive = 0;
     for (size_t k = 0; k < ntouch; k++) {
         uint32_t id = touched[k];
-        if ((int64_t)ACC_N(c->acc[id]) + rest >= minc)
+        if ((int64_t)ACC_N(acc_get(c, narrow, id)) + rest >= minc)
             touched[alive++] = id;
         else
-            c->acc[id] = 0;
+            acc_put(c, narrow, id, 0);
     }
     ntouch = alive;
     /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
@@ -670,19 +716,20 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             goto done;
         const uint32_t *ids = x->ids;
         for (size_t k = 0; k < nids; k++) {
-            if (k + PREFETCH < nids && ids[k + PREFETCH] < c->acccap)
-                ACC_PREFETCH(&c->acc[ids[k + PREFETCH]]);
-            if (ids[k] < c->acccap && c->acc[ids[k]])
-                c->acc[ids[k]] += t[ri].cq;
+            if (k + PREFETCH < nids && ids[k + PREFETCH] < acc_cap(c, narrow))
+                acc_prefetch(c, narrow, ids[k + PREFETCH]);
+            uint32_t v;
+            if (ids[k] < acc_cap(c, narrow) && (v = acc_get(c, narrow, ids[k])) != 0)
+                acc_put(c, narrow, ids[k], v + t[ri].cq);
         }
         rest -= t[ri].cq;
         alive = 0;
         for (size_t k = 0; k < ntouch; k++) {
             uint32_t id = touched[k];
-            if ((int64_t)ACC_N(c->acc[id]) + rest >= minc)
+            if ((int64_t)ACC_N(acc_get(c, narrow, id)) + rest >= minc)
                 touched[alive++] = id;
             else
-                c->acc[id] = 0;
+                acc_put(c, narrow, id, 0);
         }
         ntouch = alive;
     }
@@ -695,7 +742,8 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             goto done;
         uint64_t *sk = x->skey;
         for (size_t k = 0; k < ntouch; k++)
-            sk[k] = (uint64_t)(0x7fffffffu - ACC_N(c->acc[touched[k]])) << 32 | touched[k];
+            sk[k] =
+                (uint64_t)(0x7fffffffu - ACC_N(acc_get(c, narrow, touched[k]))) << 32 | touched[k];
         if (ntouch <= 32) {
             for (size_t i = 1; i < ntouch; i++) {
                 uint64_t v = sk[i];
@@ -717,9 +765,9 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
             min = m2;
             minc = bucket_minc(wq, hq, lq, c->ksplit, min, b);
         }
-        if ((int64_t)ACC_N(c->acc[id]) + rest < minc)
+        if ((int64_t)ACC_N(acc_get(c, narrow, id)) + rest < minc)
             break;
-        uint32_t cub = ACC_N(c->acc[id]) + (uint32_t)rest;
+        uint32_t cub = ACC_N(acc_get(c, narrow, id)) + (uint32_t)rest;
         MDB_val ud;
         if ((rc = tm_unit_rec(c, id, &ud)) != 0) {
             if (rc < 0)
@@ -733,8 +781,13 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
     }
 done:
     for (size_t k = 0; k < ntouch; k++) /* leave the accumulator all zero */
-        c->acc[touched[k]] = 0;
+        acc_put(c, narrow, touched[k], 0);
     return rc < 0 ? tm_txn_set(&c->t, rc) : 0;
+}
+
+static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
+{
+    return x->narrow ? bucket_pass_w(c, x, b, 1) : bucket_pass_w(c, x, b, 0);
 }
 
 /* ---- the query's groups ------------------------------------------------------------------- */
@@ -1121,6 +1174,10 @@ int tm_indexed(jisr_tm_ctx *c)
         goto done;
     if ((rc = tm_lcs_prepare(c)) < 0)
         goto done;
+    uint64_t sumcq = 0; /* bounds every counter of bucket_pass */
+    for (size_t i = 0; i < x.nt; i++)
+        sumcq += x.t[i].cq;
+    x.narrow = sumcq <= ACC8_MAX;
     x.nkeys = x.nmem;
     x.kc0 = malloc((x.nkeys + 1) * sizeof *x.kc0);
     x.kcn = malloc((x.nkeys + 1) * sizeof *x.kcn);

@@ -76,6 +76,7 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
         free(c->kcache[i].ch);
     free(c->kcache);
     free(c->acc);
+    free(c->acc8);
     free(c->sh.acc); /* short.c's */
     free(c->sh.acc2);
     free(c->sh.csv);

@@ -251,6 +251,8 @@ struct jisr_tm_ctx {
     uint64_t scored;
     uint32_t *acc; /* shared-term count per id, all zero between queries (cand.c) */
     size_t acccap;
+    uint8_t *acc8; /* the same in a byte per id, for queries whose terms count at most 63 */
+    size_t acc8cap;
     uint64_t id_limit; /* the memory's next_id, read once a query by tm_indexed: a posting id at
                         * or above it is damage (cand.c, short.c) */
     uint64_t *mark;    /* one bit per id: listed by the group being read (cand.c), zero between */

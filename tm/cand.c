@@ -212,8 +212,30 @@ static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, uint32_t ks, i
 #define ACC_LIGHT(narrow) ((narrow) ? 0x80u : 0x80000000u)
 #define ACC_N(v) ((v) & ~ACC_LIGHT(narrow))
 
-/* scratch of the index path of one query */
-typedef struct qidx {
+typedef struct gtok {
+    uint64_t hk;
+    uint32_t pos;
+} gtok;
+
+/* scratch of building the groups */
+typedef struct gbuild {
+    uint64_t *v;         /* keys collected for one word */
+    unsigned char *pair; /* 1: v[i] and v[i + 1] are a split's parts */
+    size_t n, cap, pcap;
+} gbuild;
+
+/* the member lists of the query's tokens (head[pos] chains through next[]) */
+typedef struct xlist {
+    uint64_t *key;
+    unsigned char *pair; /* 1: this key and the next one form an AND pair (a split) */
+    int32_t *next, *head;
+    size_t n, cap;
+} xlist;
+
+/* Scratch of the index path: kept on the query context (c->qx) from one query to the next, so
+ * that a thread's queries allocate nothing once its arrays have grown (tm_indexed resets the
+ * counts; every array is written before it is read). */
+typedef struct tm_qidx {
     tm_cur cur;
     uint64_t lh;
     qterm *t;
@@ -247,6 +269,13 @@ typedef struct qidx {
     unsigned klo, khi; /* the buckets of the query's window at min: all a pass can read */
     size_t *kc0, *kcn;
     unsigned char *mst;
+    size_t kauxcap;
+    /* build_groups' */
+    gtok *gt;
+    uint64_t *term;
+    size_t gtcap, termcap, headcap;
+    xlist xl;
+    gbuild g;
 } qidx;
 
 #define KEY_CHUNKS 16
@@ -792,11 +821,6 @@ static int bucket_pass(jisr_tm_ctx *c, qidx *x, unsigned b)
 
 /* ---- the query's groups ------------------------------------------------------------------- */
 
-typedef struct gtok {
-    uint64_t hk;
-    uint32_t pos;
-} gtok;
-
 static int cmp_gtok(const void *a, const void *b)
 {
     const gtok *x = a, *y = b;
@@ -804,13 +828,6 @@ static int cmp_gtok(const void *a, const void *b)
         return x->hk < y->hk ? -1 : 1;
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
-
-/* scratch of building the groups */
-typedef struct gbuild {
-    uint64_t *v;         /* keys collected for one word */
-    unsigned char *pair; /* 1: v[i] and v[i + 1] are a split's parts */
-    size_t n, cap, pcap;
-} gbuild;
 
 static int collect_near(void *ctx, const char *w, size_t n, uint32_t cost)
 {
@@ -834,14 +851,7 @@ static size_t joined(const tm_tok *a, const tm_tok *b, char *buf)
     return a->kl + b->kl;
 }
 
-/* Add key k to the member list of token pos (extra[pos] chains through next[]). */
-typedef struct xlist {
-    uint64_t *key;
-    unsigned char *pair; /* 1: this key and the next one form an AND pair (a split) */
-    int32_t *next, *head;
-    size_t n, cap;
-} xlist;
-
+/* Add key k to the member list of token pos. */
 static int xadd(xlist *l, uint32_t pos, uint64_t k, int pair)
 {
     size_t old = l->cap;
@@ -941,15 +951,16 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         c->vcache_txn = txid;
         c->vcache_gen = c->tm->map_gen;
     }
-    gtok *gt = malloc((n + 1) * sizeof *gt);
-    uint64_t *term = malloc((n + 1) * sizeof *term);
-    xlist xl = {0};
-    xl.head = malloc((n + 1) * sizeof *xl.head);
-    gbuild g = {0};
-    if (!gt || !term || !xl.head) {
-        rc = jisr_oom((n + 1) * sizeof *gt);
+    if ((rc = JISR_GROW(x->gt, x->gtcap, n + 1)) < 0 ||
+        (rc = JISR_GROW(x->term, x->termcap, n + 1)) < 0 ||
+        (rc = JISR_GROW(x->xl.head, x->headcap, n + 1)) < 0)
         goto done;
-    }
+    gtok *gt = x->gt;
+    uint64_t *term = x->term;
+    xlist *xl = &x->xl;
+    gbuild *g = &x->g;
+    xl->n = 0;
+    g->n = 0;
     c->ksplit = c->kcomp = 0;
     c->lcs.nsplit = 0;
     c->lcs.ready = 0;
@@ -974,7 +985,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     }
     size_t nw = 0, nnum = 0;
     for (size_t k = 0; k < n; k++) {
-        xl.head[k] = -1;
+        xl->head[k] = -1;
         term[k] = 0;
         if (q->v[k].kind == TM_WORD)
             gt[nw++] = (gtok){q->v[k].hk, (uint32_t)k};
@@ -990,8 +1001,8 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         for (size_t k = i; k < j; k++)
             term[gt[k].pos] = tm_occ_term(gt[i].hk, k - i);
         const tm_tok *w = &q->v[gt[i].pos];
-        g.n = 0;
-        if (vc.c && (rc = near_keys(c, &vc, x->lh, w->kp, w->kl, &g)) < 0)
+        g->n = 0;
+        if (vc.c && (rc = near_keys(c, &vc, x->lh, w->kp, w->kl, g)) < 0)
             break;
         /* splits into two vocabulary words of at least two code points each */
         int split = 0;
@@ -1014,22 +1025,22 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             }
             if (hx && hy) { /* the two parts count only together: an AND pair */
                 split = 1;
-                if ((rc = JISR_GROW(g.v, g.cap, g.n + 2)) < 0)
+                if ((rc = JISR_GROW(g->v, g->cap, g->n + 2)) < 0)
                     break;
-                if ((rc = JISR_GROW(g.pair, g.pcap, g.n + 2)) < 0)
+                if ((rc = JISR_GROW(g->pair, g->pcap, g->n + 2)) < 0)
                     break;
-                g.pair[g.n] = 1;
-                g.v[g.n++] = tm_hash(w->kp, p, TM_WORD);
-                g.pair[g.n] = 0;
-                g.v[g.n++] = tm_hash(w->kp + p, w->kl - p, TM_WORD);
+                g->pair[g->n] = 1;
+                g->v[g->n++] = tm_hash(w->kp, p, TM_WORD);
+                g->pair[g->n] = 0;
+                g->v[g->n++] = tm_hash(w->kp + p, w->kl - p, TM_WORD);
                 for (size_t z = i; z < j && rc == 0; z++) { /* for the order-aware filter */
                     tm_lcs *l = &c->lcs;
                     if ((rc = jisr_grow((void **)&l->split, &l->splitcap, l->nsplit + 2,
                                         sizeof *l->split)) < 0)
                         break;
-                    l->split[l->nsplit].key = g.v[g.n - 2];
+                    l->split[l->nsplit].key = g->v[g->n - 2];
                     l->split[l->nsplit++].pos = gt[z].pos;
-                    l->split[l->nsplit].key = g.v[g.n - 1];
+                    l->split[l->nsplit].key = g->v[g->n - 1];
                     l->split[l->nsplit++].pos = gt[z].pos;
                 }
             }
@@ -1038,8 +1049,8 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             split_lens |= (uint64_t)1 << (w->kl < 63 ? w->kl : 63);
         for (size_t k = i; k < j && rc == 0; k++) {
             c->ksplit += (uint32_t)split;
-            for (size_t z = g.n; z-- > 0 && rc == 0;) /* in order: xadd prepends */
-                rc = xadd(&xl, gt[k].pos, g.v[z], g.pair[z]);
+            for (size_t z = g->n; z-- > 0 && rc == 0;) /* in order: xadd prepends */
+                rc = xadd(xl, gt[k].pos, g->v[z], g->pair[z]);
         }
         i = j;
     }
@@ -1066,8 +1077,8 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         if (h) {
             uint64_t jk = tm_hash(buf, jl, TM_WORD);
             c->kcomp++;
-            if ((rc = xadd(&xl, (uint32_t)k, jk, 0)) == 0)
-                rc = xadd(&xl, (uint32_t)other, jk, 0);
+            if ((rc = xadd(xl, (uint32_t)k, jk, 0)) == 0)
+                rc = xadd(xl, (uint32_t)other, jk, 0);
         }
     }
     c->kcomp += c->ksplit;
@@ -1113,16 +1124,16 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
             x->nmem += t->nm;
         }
         t->cq++;
-        for (int32_t e = xl.head[k]; e >= 0 && rc == 0; e = xl.next[e]) {
-            int pair = xl.pair[e] && xl.next[e] >= 0;
+        for (int32_t e = xl->head[k]; e >= 0 && rc == 0; e = xl->next[e]) {
+            int pair = xl->pair[e] && xl->next[e] >= 0;
             size_t len = pair ? 2 : 1;
-            uint64_t k1 = xl.key[e], k2 = pair ? xl.key[xl.next[e]] : 0;
+            uint64_t k1 = xl->key[e], k2 = pair ? xl->key[xl->next[e]] : 0;
             int dup = 0;
             for (size_t z = 0; z < t->nm && !dup; z++) /* the same single key, or pair */
                 dup = x->mem[t->m0 + z] == k1 && x->mand[t->m0 + z] == pair &&
                       (!pair || (z + 1 < t->nm && x->mem[t->m0 + z + 1] == k2));
             if (pair)
-                e = xl.next[e];
+                e = xl->next[e];
             if (dup)
                 continue;
             if ((rc = JISR_GROW(x->mem, x->memcap, x->nmem + len)) < 0 ||
@@ -1139,15 +1150,63 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     }
 done:
     tm_cur_close(&vc);
-    free(gt);
-    free(term);
-    free(xl.key);
-    free(xl.pair);
-    free(xl.next);
-    free(xl.head);
-    free(g.v);
-    free(g.pair);
     return rc;
+}
+
+/* A query that needed more than QIDX_KEEP bytes of one of the largest arrays (a common term of
+ * a huge memory, a very long query) gives them back: a pooled context keeps no more. */
+#define QIDX_KEEP ((size_t)4 << 20)
+#define QIDX_TRIM(p, cap)                                                                          \
+    do {                                                                                           \
+        if ((cap) * sizeof *(p) > QIDX_KEEP) {                                                     \
+            free(p);                                                                               \
+            (p) = NULL;                                                                            \
+            (cap) = 0;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+static void qidx_trim(qidx *x)
+{
+    QIDX_TRIM(x->ids, x->idcap);
+    QIDX_TRIM(x->touched, x->tcap);
+    QIDX_TRIM(x->skey, x->skeycap);
+    QIDX_TRIM(x->pa, x->pacap);
+    QIDX_TRIM(x->pb, x->pbcap);
+    QIDX_TRIM(x->ch, x->chcap);
+    QIDX_TRIM(x->kc, x->kccap);
+    QIDX_TRIM(x->from, x->fromcap);
+}
+
+void tm_qidx_free(struct tm_qidx *x)
+{
+    if (!x)
+        return;
+    free(x->t);
+    free(x->mem);
+    free(x->mand);
+    free(x->mc0);
+    free(x->mnc);
+    free(x->pa);
+    free(x->pb);
+    free(x->ch);
+    free(x->ids);
+    free(x->touched);
+    free(x->skey);
+    free(x->cost);
+    free(x->from);
+    free(x->kc);
+    free(x->kc0);
+    free(x->kcn);
+    free(x->mst);
+    free(x->gt);
+    free(x->term);
+    free(x->xl.key);
+    free(x->xl.pair);
+    free(x->xl.next);
+    free(x->xl.head);
+    free(x->g.v);
+    free(x->g.pair);
+    free(x);
 }
 
 int tm_indexed(jisr_tm_ctx *c)
@@ -1166,39 +1225,55 @@ int tm_indexed(jisr_tm_ctx *c)
         c->id_limit = 1;
     else if (c->id_limit > (uint64_t)UINT32_MAX + 1)
         return tm_txn_corrupt(&c->t, "reading the memory's next unit id");
-    qidx x = {0};
-    x.c = c;
-    x.lh = tm_lang_hash(c->o->srclang);
-    int rc = build_groups(c, &x);
+    if (!c->qx && !(c->qx = calloc(1, sizeof *c->qx)))
+        return jisr_oom(sizeof *c->qx);
+    qidx *x = c->qx; /* its arrays as the last query left them, its counts reset */
+    x->cur = (tm_cur){0};
+    x->nt = x->nch = x->nmem = x->nkc = x->nkeys = 0;
+    x->klo = x->khi = 0;
+    x->est_known = x->narrow = 0;
+    x->c = c;
+    x->lh = tm_lang_hash(c->o->srclang);
+    int rc = build_groups(c, x);
     if (rc < 0)
         goto done;
     if ((rc = tm_lcs_prepare(c)) < 0)
         goto done;
     uint64_t sumcq = 0; /* bounds every counter of bucket_pass */
-    for (size_t i = 0; i < x.nt; i++)
-        sumcq += x.t[i].cq;
-    x.narrow = sumcq <= ACC8_MAX;
-    x.nkeys = x.nmem;
-    x.kc0 = malloc((x.nkeys + 1) * sizeof *x.kc0);
-    x.kcn = malloc((x.nkeys + 1) * sizeof *x.kcn);
-    x.mst = calloc(x.nkeys + 1, 1);
-    if (!x.kc0 || !x.kcn || !x.mst) {
-        rc = jisr_oom((x.nkeys + 1) * sizeof *x.kc0);
-        goto done;
+    for (size_t i = 0; i < x->nt; i++)
+        sumcq += x->t[i].cq;
+    x->narrow = sumcq <= ACC8_MAX;
+    x->nkeys = x->nmem;
+    if (x->nkeys + 1 > x->kauxcap) {
+        size_t cap = x->nkeys + 1 + x->nkeys / 2;
+        size_t *a = realloc(x->kc0, cap * sizeof *a);
+        if (a)
+            x->kc0 = a;
+        size_t *b = a ? realloc(x->kcn, cap * sizeof *b) : NULL;
+        if (b)
+            x->kcn = b;
+        unsigned char *m = b ? realloc(x->mst, cap) : NULL;
+        if (!m) {
+            rc = jisr_oom(cap * sizeof *a);
+            goto done;
+        }
+        x->mst = m;
+        x->kauxcap = cap;
     }
+    memset(x->mst, 0, x->nkeys + 1);
     /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
      * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.
      * From 10 up the index always serves. */
     unsigned lo, hi;
     bucket_window(wq, min, c->kcomp, &lo, &hi);
-    x.klo = lo; /* the window only narrows as the bar rises */
-    x.khi = hi;
+    x->klo = lo; /* the window only narrows as the bar rises */
+    x->khi = hi;
     for (unsigned b = lo; min < 10 && b <= hi; b++)
         if (bucket_minc(wq, hq, c->q.nlight, c->ksplit, min, b) <= 0) {
             rc = tm_scan_all(c);
             goto done;
         }
-    if ((rc = tm_cur_open(&x.cur, &c->t, c->tm->post)) < 0)
+    if ((rc = tm_cur_open(&x->cur, &c->t, c->tm->post)) < 0)
         goto done;
     /* the query's own length first, then outwards (longer, then shorter): the best matches come
      * early, and once they fill the top list the window narrows to the buckets that can still
@@ -1223,11 +1298,11 @@ int tm_indexed(jisr_tm_ctx *c)
             if (!up && !down)
                 break;
             if (up)
-                rc = bucket_pass(c, &x, b0 + d);
+                rc = bucket_pass(c, x, b0 + d);
             if (rc == 0 && d > 0) {
                 bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
                 if (d <= b0 && b0 - d >= lo)
-                    rc = bucket_pass(c, &x, b0 - d);
+                    rc = bucket_pass(c, x, b0 - d);
             }
         }
         if (rc == 0 && !c->late) /* short texts: the character search at the same bar (§4.5) */
@@ -1239,23 +1314,7 @@ int tm_indexed(jisr_tm_ctx *c)
     c->pass_min = 0;
     c->repass = 0;
 done:
-    tm_cur_close(&x.cur);
-    free(x.t);
-    free(x.mem);
-    free(x.mand);
-    free(x.mc0);
-    free(x.mnc);
-    free(x.pa);
-    free(x.pb);
-    free(x.ch);
-    free(x.ids);
-    free(x.touched);
-    free(x.skey);
-    free(x.cost);
-    free(x.from);
-    free(x.kc);
-    free(x.kc0);
-    free(x.kcn);
-    free(x.mst);
+    tm_cur_close(&x->cur);
+    qidx_trim(x);
     return rc;
 }

@@ -6,11 +6,12 @@
  * units (diff.c), all in one read transaction: one committed state of the memory.
  *
  * Threads. Everything a query changes lives in its context (jisr_tm_ctx): the per-id counters of
- * the candidate search (4 bytes per id of the memory, kept zero between queries), tokens, rows,
- * the top list. A thread keeps a context of its own; the plain jisr_tm_query borrows one from a
- * small pool on the handle (a mutex around the list), so that its counters are allocated once,
- * not per query (a million-unit memory needs 4 MB of them, whose first touch costs more than a
- * query).
+ * the candidate search (a byte per id of the memory, 4 for a query of more than 63 heavy tokens,
+ * kept zero between queries) and its marks (a bit per id), the index path's scratch arrays,
+ * tokens, rows, the top list. A thread keeps a context of its own; the plain jisr_tm_query borrows
+ * one from a small pool on the handle (a mutex around the list), so that its counters are allocated
+ * once, not per query (a million-unit memory needs 1 to 4 MB of them, whose first touch costs more
+ * than a query).
  *
  * Bounds. A query longer than max_tokens is refused before any work; the distance of one
  * candidate is linear in space and checks the deadline (timeout_ms) every 64 rows, the candidate
@@ -77,6 +78,7 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->kcache);
     free(c->acc);
     free(c->acc8);
+    tm_qidx_free(c->qx);
     free(c->sh.acc); /* short.c's */
     free(c->sh.acc2);
     free(c->sh.csv);

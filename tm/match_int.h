@@ -303,6 +303,7 @@ struct jisr_tm_ctx {
     tm_cur ucur;      /* the units' cursor of the query (tm_unit_rec opens it; closed at its end) */
     uint32_t qserial; /* counts the context's queries (match.c) */
     tm_shortq sh;     /* the query's character form when it is short (short.c) */
+    struct tm_qidx *qx; /* the index path's scratch arrays, kept between queries (cand.c) */
 };
 #define TM_TCACHE 256
 #define TM_RCACHE 1024
@@ -312,6 +313,8 @@ struct jisr_tm_ctx {
 int tm_scan_all(jisr_tm_ctx *c);
 /** Candidates from the index, bucket by bucket, each scored. */
 int tm_indexed(jisr_tm_ctx *c);
+/** Free the index path's scratch (c->qx). */
+void tm_qidx_free(struct tm_qidx *x);
 /** Unit id's record in the query's transaction (*ud): 0, 1 when there is none (a deleted unit),
  * or negative. Where it lies is kept for the rest of the query (TM_RCACHE slots, direct-mapped,
  * tagged by query serial and id, as the kept tokens of score.c): a pass at a lower bar reads most

@@ -11,7 +11,8 @@
  * tokens, rows, the top list. A thread keeps a context of its own; the plain jisr_tm_query borrows
  * one from a small pool on the handle (a mutex around the list), so that its counters are allocated
  * once, not per query (a million-unit memory needs 1 to 4 MB of them, whose first touch costs more
- * than a query).
+ * than a query); a thread takes back the context it gave back last when it is there (tl_last), so
+ * that the scratch it left is still in its core's cache.
  *
  * Bounds. A query longer than max_tokens is refused before any work; the distance of one
  * candidate is linear in space and checks the deadline (timeout_ms) every 64 rows, the candidate
@@ -133,12 +134,25 @@ static int query_setup(jisr_tm_ctx *c, const jisr_tm_query_opts *o)
                         &c->qtags.n, &c->qtags.idx, &c->qtags.idxcap);
 }
 
+/* The context this thread gave back last (only ever compared with the pool's entries, under the
+ * handle's mutex, never followed): a thread takes it back when it is still in the pool, so that
+ * its scratch (counters, marks, caches) is still in this core's cache, where the pool's order
+ * (last given, first taken) would hand it to whichever thread asks next. */
+static _Thread_local const jisr_tm_ctx *tl_last;
+
 jisr_tm_ctx *tm_ctx_take(jisr_tm *tm)
 {
     pthread_mutex_lock(&tm->mu);
-    jisr_tm_ctx *c = tm->pool;
+    jisr_tm_ctx **pp = &tm->pool;
+    if (tl_last) {
+        while (*pp && *pp != tl_last)
+            pp = &(*pp)->next;
+        if (!*pp) /* taken by another thread, or freed: the first one */
+            pp = &tm->pool;
+    }
+    jisr_tm_ctx *c = *pp;
     if (c) {
-        tm->pool = c->next;
+        *pp = c->next;
         tm->npool--;
     }
     pthread_mutex_unlock(&tm->mu);
@@ -158,6 +172,7 @@ void tm_ctx_give(jisr_tm_ctx *c)
         c->next = tm->pool;
         tm->pool = c;
         tm->npool++;
+        tl_last = c;
         c = NULL;
     }
     pthread_mutex_unlock(&tm->mu);

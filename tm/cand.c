@@ -210,7 +210,7 @@ static int64_t bucket_minc(uint32_t wq, uint32_t hq, uint32_t lq, uint32_t ks, i
 
 /* acc flag of a candidate found through the light-share term only (it shares no heavy term) */
 #define ACC_LIGHT(narrow) ((narrow) ? 0x80u : 0x80000000u)
-#define ACC_N(v) ((v) & ~ACC_LIGHT(narrow))
+#define ACC_N(v, narrow) ((v) & ~ACC_LIGHT(narrow))
 
 typedef struct gtok {
     uint64_t hk;
@@ -728,7 +728,7 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
     size_t alive = 0;
     for (size_t k = 0; k < ntouch; k++) {
         uint32_t id = touched[k];
-        if ((int64_t)ACC_N(acc_get(c, narrow, id)) + rest >= minc)
+        if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest >= minc)
             touched[alive++] = id;
         else
             acc_put(c, narrow, id, 0);
@@ -755,7 +755,7 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
         alive = 0;
         for (size_t k = 0; k < ntouch; k++) {
             uint32_t id = touched[k];
-            if ((int64_t)ACC_N(acc_get(c, narrow, id)) + rest >= minc)
+            if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest >= minc)
                 touched[alive++] = id;
             else
                 acc_put(c, narrow, id, 0);
@@ -771,8 +771,8 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
             goto done;
         uint64_t *sk = x->skey;
         for (size_t k = 0; k < ntouch; k++)
-            sk[k] =
-                (uint64_t)(0x7fffffffu - ACC_N(acc_get(c, narrow, touched[k]))) << 32 | touched[k];
+            sk[k] = (uint64_t)(0x7fffffffu - ACC_N(acc_get(c, narrow, touched[k]), narrow)) << 32 |
+                    touched[k];
         if (ntouch <= 32) {
             for (size_t i = 1; i < ntouch; i++) {
                 uint64_t v = sk[i];
@@ -794,9 +794,9 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
             min = m2;
             minc = bucket_minc(wq, hq, lq, c->ksplit, min, b);
         }
-        if ((int64_t)ACC_N(acc_get(c, narrow, id)) + rest < minc)
+        if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest < minc)
             break;
-        uint32_t cub = ACC_N(acc_get(c, narrow, id)) + (uint32_t)rest;
+        uint32_t cub = ACC_N(acc_get(c, narrow, id), narrow) + (uint32_t)rest;
         MDB_val ud;
         if ((rc = tm_unit_rec(c, id, &ud)) != 0) {
             if (rc < 0)

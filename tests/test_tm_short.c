@@ -48,7 +48,7 @@ static jisr_tm *open_w(void)
 /* Levenshtein distance over code points, the textbook way */
 static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
 {
-    size_t row[TM_SHORT_MAXCP + 1];
+    size_t row[TM_SHORT_CAP + 9];
     for (size_t j = 0; j <= bn; j++)
         row[j] = j;
     for (size_t i = 1; i <= an; i++) {
@@ -241,6 +241,45 @@ static void test_char_score(void **state)
     }
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
+}
+
+/* The bit-parallel distance against the dynamic programme, on random forms of 1 … 255 code
+ * points over small alphabets (so that they share much) and after a few edits of each other: one
+ * block and several, a query longer and shorter than the unit, the block edges. */
+static void test_myers_blocks(void **state)
+{
+    (void)state;
+    uint64_t r = 77;
+    static const uint32_t alpha[] = {'a', 'b', 'c', ' ', 0x627, 0x644, 'e', 0x1F600};
+    uint32_t a[TM_SHORT_CAP], b[TM_SHORT_CAP + 8];
+    size_t multi = 0;
+    for (int it = 0; it < 6000; it++) {
+        size_t k = 1 + rnd(&r) % 8; /* alphabet size */
+        size_t an = it < 40 ? (size_t)(60 + it % 10 * 16 + it / 10) % TM_SHORT_CAP + 1
+                            : 1 + rnd(&r) % TM_SHORT_CAP;
+        for (size_t i = 0; i < an; i++)
+            a[i] = alpha[rnd(&r) % k];
+        size_t bn;
+        if (rnd(&r) % 2) { /* a few edits of a */
+            bn = 0;
+            for (size_t i = 0; i < an && bn < TM_SHORT_CAP; i++) {
+                unsigned e = (unsigned)(rnd(&r) % 16);
+                if (e == 0)
+                    continue; /* deleted */
+                if (e == 1 && bn + 1 < TM_SHORT_CAP)
+                    b[bn++] = alpha[rnd(&r) % 8]; /* inserted */
+                b[bn++] = e == 2 ? alpha[rnd(&r) % 8] : a[i];
+            }
+        } else {
+            bn = rnd(&r) % (TM_SHORT_CAP + 1);
+            for (size_t i = 0; i < bn; i++)
+                b[i] = alpha[rnd(&r) % k];
+        }
+        uint32_t d = tm_short_lev(a, an, b, bn);
+        assert_int_equal(d, lev(a, an, b, bn));
+        multi += an > 64;
+    }
+    assert_true(multi > 4000);
 }
 
 /* Lemma 7 (docs/matching.md §4.5) by brute force: for random forms a over four letters (so that
@@ -558,9 +597,8 @@ static void test_chars_setting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_char_score),
-        cmocka_unit_test(test_located_lemma),
-        cmocka_unit_test(test_chars_setting),
+        cmocka_unit_test(test_char_score),   cmocka_unit_test(test_located_lemma),
+        cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

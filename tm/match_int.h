@@ -102,11 +102,10 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
 #define TM_SHORT_PEN 0
 /* the query's character form, its distinct code points and their position masks (Myers) */
 typedef struct tm_shortq {
-    size_t n, nd;
-    uint32_t cp[TM_SHORT_MAXCP], dc[TM_SHORT_MAXCP];
-    uint64_t dm[TM_SHORT_MAXCP];
-    uint32_t hk[128]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
-    uint64_t hm[128];
+    size_t n;
+    uint32_t cp[TM_SHORT_CAP];
+    uint32_t hk[512]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
+    uint64_t hm[512][TM_SHORT_W]; /* bit i of word w: the query's code point 64·w + i is it */
     uint8_t *acc;  /* per id: shared terms of the current length (short.c), zero between */
     uint8_t *acc2; /* per id: shared code point terms where pairs find the candidates, ditto */
     uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */
@@ -331,6 +330,10 @@ int tm_short_pass(jisr_tm_ctx *c);
 /** The fewest edits that break every pair of adjacent code points at the positions (bits) of
  * mask (Lemma 7, docs/matching.md §4.5). */
 size_t tm_short_edits_to_break(uint64_t mask);
+/** For tests: the Levenshtein distance of a[0..an) (an ≤ TM_SHORT_CAP) and b[0..bn) over code
+ * points by the matcher's bit-parallel method (one or several 64-bit blocks); UINT32_MAX when
+ * out of memory. */
+uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn);
 /** For tests: the bag bound runs on pair-found candidate sets of at least this many (default
  * 2048; set before querying, never during), and this thread's count of the lengths whose
  * candidates came from a location-based prefix. */

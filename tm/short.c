@@ -112,17 +112,20 @@ size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys)
 
 static inline uint32_t slot_of(uint32_t cp)
 {
-    return (cp * 2654435761u) >> 25; /* 0..127 */
+    return (cp * 2654435761u) >> 23; /* 0..511 */
 }
 
-/* The query's match mask of code point cp (0 when the query has none). */
-static inline uint64_t peq_of(const tm_shortq *q, uint32_t cp)
+static const uint64_t no_mask[TM_SHORT_W];
+
+/* The query's match masks of code point cp (all zero when the query has none): word w holds
+ * positions 64·w … 64·w + 63. */
+static inline const uint64_t *peq_of(const tm_shortq *q, uint32_t cp)
 {
-    for (uint32_t h = slot_of(cp);; h = (h + 1) & 127) {
+    for (uint32_t h = slot_of(cp);; h = (h + 1) & 511) {
         if (q->hk[h] == cp + 1)
             return q->hm[h];
         if (!q->hk[h])
-            return 0;
+            return no_mask;
     }
 }
 
@@ -178,27 +181,95 @@ int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const
     return tm_put(t, post, &k, &v, 0, "writing a short text's form");
 }
 
-/* Levenshtein distance of the query's form (prepared: c->sh.peq) and b[0..bn), by Myers'
- * bit-parallel method (the query has at most 64 code points). */
+/* Levenshtein distance of the query's form (prepared: c->sh.hk, hm) and b[0..bn), by Myers'
+ * bit-parallel method: one machine word when the query has at most 64 code points, else blocks
+ * of 64 (Myers 1999 §4, Hyyrö 2003: each block's horizontal delta at its last row carried into
+ * the next as its first row's; row 0's delta is +1 at every column). */
 static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
 {
-    uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
     uint32_t d = (uint32_t)q->n;
-    for (size_t j = 0; j < bn; j++) {
-        uint64_t eq = peq_of(q, b[j]);
-        uint64_t xv = eq | mv;
-        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-        uint64_t ph = mv | ~(xh | pv);
-        uint64_t mh = pv & xh;
-        if (ph & hi)
-            d++;
-        else if (mh & hi)
-            d--;
-        ph = (ph << 1) | 1;
-        mh <<= 1;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
+    if (q->n <= 64) {
+        uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
+        for (size_t j = 0; j < bn; j++) {
+            uint64_t eq = peq_of(q, b[j])[0];
+            uint64_t xv = eq | mv;
+            uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+            uint64_t ph = mv | ~(xh | pv);
+            uint64_t mh = pv & xh;
+            if (ph & hi)
+                d++;
+            else if (mh & hi)
+                d--;
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv = mh | ~(xv | ph);
+            mv = ph & xv;
+        }
+        return d;
     }
+    size_t nw = (q->n + 63) / 64;
+    uint64_t pv[TM_SHORT_W], mv[TM_SHORT_W], hi = (uint64_t)1 << ((q->n - 1) & 63);
+    for (size_t w = 0; w < nw; w++) {
+        pv[w] = ~(uint64_t)0;
+        mv[w] = 0;
+    }
+    for (size_t j = 0; j < bn; j++) {
+        const uint64_t *eqv = peq_of(q, b[j]);
+        int hin = 1; /* row 0: D[0][j] = j */
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t eq = eqv[w], p = pv[w], m = mv[w];
+            uint64_t xv = eq | m;
+            if (hin < 0)
+                eq |= 1;
+            uint64_t xh = (((eq & p) + p) ^ p) | eq;
+            uint64_t ph = m | ~(xh | p);
+            uint64_t mh = p & xh;
+            uint64_t top = w + 1 < nw ? (uint64_t)1 << 63 : hi;
+            int hout = (ph & top) ? 1 : (mh & top) ? -1 : 0;
+            ph <<= 1;
+            mh <<= 1;
+            if (hin < 0)
+                mh |= 1;
+            else if (hin > 0)
+                ph |= 1;
+            pv[w] = mh | ~(xv | ph);
+            mv[w] = ph & xv;
+            hin = hout;
+        }
+        d = (uint32_t)((int)d + hin);
+    }
+    return d;
+}
+
+/* The query's masks from q->cp[0..q->n): one slot per distinct code point (at most 255 of 512:
+ * a free slot ends a probe). */
+static void shortq_masks(tm_shortq *q)
+{
+    memset(q->hk, 0, sizeof q->hk);
+    for (size_t i = 0; i < q->n; i++) {
+        uint32_t h = slot_of(q->cp[i]);
+        while (q->hk[h] && q->hk[h] != q->cp[i] + 1)
+            h = (h + 1) & 511;
+        if (!q->hk[h]) {
+            q->hk[h] = q->cp[i] + 1;
+            memset(q->hm[h], 0, sizeof q->hm[h]);
+        }
+        q->hm[h][i / 64] |= (uint64_t)1 << (i % 64);
+    }
+}
+
+uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
+{
+    if (!an)
+        return (uint32_t)bn;
+    tm_shortq *q = calloc(1, sizeof *q);
+    if (!q)
+        return UINT32_MAX;
+    q->n = an > TM_SHORT_CAP ? TM_SHORT_CAP : an;
+    memcpy(q->cp, a, q->n * sizeof *a);
+    shortq_masks(q);
+    uint32_t d = myers(q, b, bn);
+    free(q);
     return d;
 }
 
@@ -206,7 +277,7 @@ int tm_short_query(jisr_tm_ctx *c)
 {
     tm_shortq *q = &c->sh;
     int on;
-    q->n = q->nd = 0;
+    q->n = 0;
     for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
         if (q->csl[i] < q->acccap)
             q->csv[q->csl[i]] = 0;
@@ -216,25 +287,7 @@ int tm_short_query(jisr_tm_ctx *c)
     if (!on) /* off (the default): word scores only, exactly as without this module */
         return 0;
     q->n = tm_short_form(&c->q, q->cp);
-    for (size_t i = 0; i < q->n; i++) {
-        size_t k = 0;
-        while (k < q->nd && q->dc[k] != q->cp[i])
-            k++;
-        if (k == q->nd) {
-            q->dc[k] = q->cp[i];
-            q->dm[k] = 0;
-            q->nd++;
-        }
-        q->dm[k] |= (uint64_t)1 << i;
-    }
-    memset(q->hk, 0, sizeof q->hk);
-    for (size_t k = 0; k < q->nd; k++) { /* at most 64 of 128 slots: a free one ends a probe */
-        uint32_t h = slot_of(q->dc[k]);
-        while (q->hk[h])
-            h = (h + 1) & 127;
-        q->hk[h] = q->dc[k] + 1;
-        q->hm[h] = q->dm[k];
-    }
+    shortq_masks(q);
     return 0;
 }
 

@@ -169,6 +169,10 @@ size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
  * normalised forms, tags left out, one space at each gap) has 1 to TM_SHORT_MAXCP code points
  * is also indexed under one term per (code point, occurrence), in the bucket of its length. */
 #define TM_SHORT_MAXCP 64 /* the query fits one word of Myers' distance */
+/* The most code points a short text's form can have under any memory's limit (its length is the
+ * bucket byte of its terms), and the 64-bit words of Myers' masks for that many. */
+#define TM_SHORT_CAP 255
+#define TM_SHORT_W ((TM_SHORT_CAP + 63) / 64)
 /** The character form of t into cp (room for TM_SHORT_MAXCP): its length, 0 when not short. */
 size_t tm_short_form(const tm_toks *t, uint32_t *cp);
 /** The posting keys of a short text's character terms in language lh into keys (room for

@@ -72,10 +72,11 @@ static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
 static int char_score(const char *a, const char *b)
 {
     tm_toks x = {0}, y = {0};
-    uint32_t ca[TM_SHORT_MAXCP], cb[TM_SHORT_MAXCP];
+    uint32_t ca[TM_SHORT_CAP], cb[TM_SHORT_CAP];
     assert_int_equal(tm_tokenize(a, strlen(a), &x), 0);
     assert_int_equal(tm_tokenize(b, strlen(b), &y), 0);
-    size_t na = tm_short_form(&x, ca), nb = tm_short_form(&y, cb);
+    size_t na = tm_short_form(&x, ca, TM_SHORT_DEFAULT),
+           nb = tm_short_form(&y, cb, TM_SHORT_DEFAULT);
     tm_toks_free(&x);
     tm_toks_free(&y);
     if (!na || !nb)
@@ -186,8 +187,12 @@ static void test_char_score(void **state)
     add_pair(imp, "en", "Bookmarks", "ar", "العلامات");
     add_pair(imp, "ar", "الإعدادت", "en", "Settings");
     add_pair(imp, "en",
-             "This sentence is far too long to be a short text for the character score, really",
+             "This sentence is far too long to be a short text for the character score, really, "
+             "even now that a new memory's limit is 128 characters",
              "ar", "جملة طويلة");
+    add_pair(imp, "en", /* 65 … 128: short in a new memory (in blocks of 64 for Myers) */
+             "Couldn't open the selected file: permission denied by the operating sistem", "ar",
+             "تعذر فتح الملف");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     int ws;
     assert_int_equal(jisr_tm_score_texts("Transfer", "Trnasfre", &ws), 0);
@@ -228,15 +233,27 @@ static void test_char_score(void **state)
         assert_int_equal(
             jisr_tm_query(tm,
                           "That sentence is far too long to be a short text for the character "
-                          "scores, really",
+                          "scores, really, even now that a new memory's limit is 128 characters",
                           &qo, &m),
             0);
         assert_int_equal(m.n, 1);
         assert_int_equal(jisr_tm_score_texts("That sentence is far too long to be a short text "
-                                             "for the character scores, really",
+                                             "for the character scores, really, even now that a "
+                                             "new memory's limit is 128 characters",
                                              m.v[0].source, &ws),
                          0);
         assert_int_equal(m.v[0].score, ws);
+        jisr_tm_matches_free(&m);
+        /* a text of 65 … 128 code points has one (the limit of a new memory is 128) */
+        static const char q75[] = "Could not open the selected files: permission denied by the "
+                                  "operating system";
+        assert_int_equal(jisr_tm_query(tm, q75, &qo, &m), 0);
+        assert_true(m.n >= 1);
+        int cs75 = char_score(q75, m.v[0].source);
+        assert_true(cs75 > 64);
+        assert_int_equal(jisr_tm_score_texts(q75, m.v[0].source, &ws), 0);
+        assert_int_equal(m.v[0].score, cs75 > ws ? cs75 : ws);
+        assert_true(cs75 > ws);
         jisr_tm_matches_free(&m);
     }
     jisr_tm_close(tm);
@@ -379,19 +396,19 @@ static size_t drop_forms(jisr_tm *tm)
 {
     static const char *const langs[] = {"en", "ar"};
     tm_toks t = {0};
-    char text[TM_SHORT_MAXCP + 1];
+    char text[TM_SHORT_CAP + 1];
     size_t n = 0;
     MDB_txn *txn;
     MDB_cursor *cur;
     assert_int_equal(mdb_txn_begin(tm->env, NULL, 0, &txn), 0);
     assert_int_equal(mdb_cursor_open(txn, tm->post, &cur), 0);
-    for (size_t l = 1; l <= TM_SHORT_MAXCP; l++) { /* a text of l code points gives the key */
+    for (size_t l = 1; l <= TM_SHORT_CAP; l++) { /* a text of l code points gives the key */
         memset(text, 'x', l);
         assert_int_equal(tm_tokenize(text, l, &t), 0);
         for (size_t g = 0; g < 2; g++) {
             uint64_t pk;
             unsigned char val[TM_SHORT_FORMMAX], key[12] = {0};
-            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val) == l);
+            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val, TM_SHORT_CAP) == l);
             jisr_be_put(key, pk, 8);
             for (;;) { /* the first entry at or after (prefix, id 0), while it has the prefix */
                 MDB_val k = {12, key}, v;
@@ -520,7 +537,7 @@ static void test_chars_setting(void **state)
     int c0, c1, c2;
     uint64_t k0 = index_keys(never, &c0), k1 = index_keys(on, &c1), k2 = index_keys(off, &c2);
     assert_int_equal(c0, 0);
-    assert_int_equal(c1, 1);
+    assert_int_equal(c1, TM_SHORT_DEFAULT); /* on: its limit */
     assert_int_equal(c2, 0);
     assert_true(k0 == k2); /* no character terms: the index of a memory where it was never set */
     assert_true(k1 > k0);
@@ -561,13 +578,13 @@ static void test_chars_setting(void **state)
     ro.chars = JISR_TM_CHARS_ON;
     assert_int_equal(jisr_tm_reindex(on, &ro), 0);
     assert_true(index_keys(on, &c1) == k1);
-    assert_int_equal(c1, 1);
+    assert_int_equal(c1, TM_SHORT_DEFAULT);
     answers(on, a_x, sizeof a_x);
     assert_string_equal(a_x, a_on);
     ro.chars = JISR_TM_CHARS_KEEP; /* a plain reindex keeps the setting */
     assert_int_equal(jisr_tm_reindex(on, &ro), 0);
     assert_true(index_keys(on, &c1) == k1);
-    assert_int_equal(c1, 1);
+    assert_int_equal(c1, TM_SHORT_DEFAULT);
     assert_int_equal(jisr_tm_reindex(never, NULL), 0);
     assert_true(index_keys(never, &c0) == k0);
     assert_int_equal(c0, 0);

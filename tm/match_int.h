@@ -103,6 +103,7 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
 /* the query's character form, its distinct code points and their position masks (Myers) */
 typedef struct tm_shortq {
     size_t n;
+    size_t lim; /* the memory's limit: the most code points of a short text */
     uint32_t cp[TM_SHORT_CAP];
     uint32_t hk[512]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
     uint64_t hm[512][TM_SHORT_W]; /* bit i of word w: the query's code point 64·w + i is it */
@@ -330,6 +331,8 @@ int tm_short_pass(jisr_tm_ctx *c);
 /** The fewest edits that break every pair of adjacent code points at the positions (bits) of
  * mask (Lemma 7, docs/matching.md §4.5). */
 size_t tm_short_edits_to_break(uint64_t mask);
+/** The same for a mask of nw words (bit i of word w: the pair at 64·w + i). */
+size_t tm_short_edits_to_break_n(const uint64_t *mask, size_t nw);
 /** For tests: the Levenshtein distance of a[0..an) (an ≤ TM_SHORT_CAP) and b[0..bn) over code
  * points by the matcher's bit-parallel method (one or several 64-bit blocks); UINT32_MAX when
  * out of memory. */

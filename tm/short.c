@@ -4,7 +4,8 @@
  *
  * A text's character form is the normalised forms of its tokens (§1: case, harakat, letter
  * forms, typography, accelerators folded), tags left out, one space where the surface has a gap
- * between two tokens. A text is short when its form has 1 to TM_SHORT_MAXCP code points. For a
+ * between two tokens. A text is short when its form has 1 to lim code points (the memory's
+ * limit: 64 in memories written before limits, 128 by default, 2 … 255 as set). For a
  * short query and a short unit the score is the larger of the word score and the character
  * score ⌊100·(L − d)/L⌋ − TM_SHORT_PEN (at most 99), d the Levenshtein distance of the two forms
  * over code points, L the longer form's length.
@@ -38,7 +39,7 @@ static inline uint32_t utf8_cp(const unsigned char *s, size_t n, size_t *i)
     return c < 0 ? 0xFFFD : (uint32_t)c;
 }
 
-size_t tm_short_form(const tm_toks *t, uint32_t *cp)
+size_t tm_short_form(const tm_toks *t, uint32_t *cp, size_t lim)
 {
     size_t n = 0;
     int gap = 0, any = 0;
@@ -51,7 +52,7 @@ size_t tm_short_form(const tm_toks *t, uint32_t *cp)
         if (x->kind == TM_TAG)
             continue;
         if (any && gap) {
-            if (n == TM_SHORT_MAXCP)
+            if (n == lim)
                 return 0;
             cp[n++] = ' ';
         }
@@ -59,7 +60,7 @@ size_t tm_short_form(const tm_toks *t, uint32_t *cp)
         any = 1;
         const unsigned char *s = (const unsigned char *)t->nb.data + x->no;
         for (size_t j = 0; j < x->nl;) {
-            if (n == TM_SHORT_MAXCP)
+            if (n == lim)
                 return 0;
             cp[n++] = utf8_cp(s, x->nl, &j);
         }
@@ -100,11 +101,11 @@ static size_t form_terms(const uint32_t *cp, size_t n, uint64_t *terms)
     return n ? 2 * n - 1 : 0;
 }
 
-size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys)
+size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys, size_t lim)
 {
-    uint32_t cp[TM_SHORT_MAXCP];
-    uint64_t terms[2 * TM_SHORT_MAXCP];
-    size_t n = tm_short_form(t, cp), nt = form_terms(cp, n, terms);
+    uint32_t cp[TM_SHORT_CAP];
+    uint64_t terms[2 * TM_SHORT_CAP];
+    size_t n = tm_short_form(t, cp, lim), nt = form_terms(cp, n, terms);
     for (size_t i = 0; i < nt; i++)
         keys[i] = tm_post_key(lh, terms[i], (unsigned)n);
     return nt;
@@ -156,10 +157,11 @@ static size_t utf8_put(unsigned char *o, uint32_t c)
     return 4;
 }
 
-size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val)
+size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val,
+                         size_t lim)
 {
-    uint32_t cp[TM_SHORT_MAXCP];
-    size_t n = tm_short_form(t, cp), len = 0;
+    uint32_t cp[TM_SHORT_CAP];
+    size_t n = tm_short_form(t, cp, lim), len = 0;
     for (size_t i = 0; i < n; i++)
         len += utf8_put(val + len, cp[i]);
     *pkey = tm_post_key(lh, TM_FORMTERM, (unsigned)n);
@@ -286,7 +288,8 @@ int tm_short_query(jisr_tm_ctx *c)
         return c->t.rc;
     if (!on) /* off (the default): word scores only, exactly as without this module */
         return 0;
-    q->n = tm_short_form(&c->q, q->cp);
+    q->lim = (size_t)on;
+    q->n = tm_short_form(&c->q, q->cp, q->lim);
     shortq_masks(q);
     return 0;
 }
@@ -306,10 +309,10 @@ static int cp_score(const tm_shortq *q, const uint32_t *cp, size_t n)
  * length l (damage: the caller computes the score from the unit instead). */
 static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, size_t l)
 {
-    uint32_t cp[TM_SHORT_MAXCP];
+    uint32_t cp[TM_SHORT_CAP];
     size_t k = 0;
     for (size_t i = 0; i < n;) {
-        if (k == TM_SHORT_MAXCP)
+        if (k == q->lim)
             return -2;
         cp[k++] = utf8_cp(v, n, &i);
     }
@@ -321,8 +324,8 @@ int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)
     const tm_shortq *q = &c->sh;
     if (!q->n)
         return -1;
-    uint32_t cp[TM_SHORT_MAXCP];
-    return cp_score(q, cp, tm_short_form(m, cp));
+    uint32_t cp[TM_SHORT_CAP];
+    return cp_score(q, cp, tm_short_form(m, cp, q->lim));
 }
 
 /* The fewest shared code point terms a unit of form length l needs to reach m (Lemma 5,
@@ -341,8 +344,8 @@ static size_t need2_of(size_t lq, size_t l, int m)
     return L - 1 > 2 * dmax ? L - 1 - 2 * dmax : 0;
 }
 
-/* The per-id arrays (one byte each: a count of at most 2·64 terms, a score + 1) cover every id
- * below the query's id limit, checked against it as they are read. */
+/* The per-id arrays (one byte each: a count of at most 255 terms of one kind, a score + 2) cover
+ * every id below the query's id limit, checked against it as they are read. */
 static int acc_ready(jisr_tm_ctx *c)
 {
     tm_shortq *q = &c->sh;
@@ -382,12 +385,12 @@ typedef struct sterm {
 typedef struct sscan {
     tm_cur cur, fcur;  /* postings; forms */
     uint64_t lh, fkey; /* the language's hash, its forms' key prefix without the length */
-    uint64_t terms[2 * TM_SHORT_MAXCP];
-    uint64_t single; /* bit i: the query's pair at i occurs once in it */
-    sterm st[2 * TM_SHORT_MAXCP], st2[TM_SHORT_MAXCP], tmp[TM_SHORT_MAXCP];
+    uint64_t terms[2 * TM_SHORT_CAP];
+    uint64_t single[TM_SHORT_W]; /* bit i: the query's pair at i occurs once in it */
+    sterm st[2 * TM_SHORT_CAP], st2[TM_SHORT_CAP], tmp[TM_SHORT_CAP];
     size_t wlo, whi; /* the pass's length window when it began (it only narrows) */
-    size_t tc0[2 * TM_SHORT_MAXCP], tcn[2 * TM_SHORT_MAXCP]; /* each term's chunks in it */
-    uint8_t tgot[2 * TM_SHORT_MAXCP];                        /* … once read */
+    size_t tc0[2 * TM_SHORT_CAP], tcn[2 * TM_SHORT_CAP]; /* each term's chunks in it */
+    uint8_t tgot[2 * TM_SHORT_CAP];                      /* … once read */
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
@@ -495,15 +498,33 @@ static int unit_char_score(jisr_tm_ctx *c, int *cs)
 /* The fewest edits that break every pair at the positions of mask: an edit breaks at most the
  * two pairs around one code point (a substitution or deletion of it; an insertion breaks one),
  * so the leftmost pair p not broken yet and p + 1 take one edit (greedy stabbing, optimal). */
-size_t tm_short_edits_to_break(uint64_t mask)
+static size_t edits_to_break(const uint64_t *mask, size_t nw)
 {
     size_t k = 0;
-    while (mask) {
-        int p = __builtin_ctzll(mask);
-        mask &= ~((uint64_t)3 << p); /* p = 63: the bit beyond is shifted out */
-        k++;
+    int carry = 0; /* the last edit also broke bit 0 of the next word */
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t m = mask[w];
+        if (carry)
+            m &= ~(uint64_t)1;
+        carry = 0;
+        while (m) {
+            int p = __builtin_ctzll(m);
+            m &= ~((uint64_t)3 << p); /* p = 63: the bit beyond is in the next word */
+            carry = p == 63;
+            k++;
+        }
     }
     return k;
+}
+
+size_t tm_short_edits_to_break(uint64_t mask)
+{
+    return edits_to_break(&mask, 1);
+}
+
+size_t tm_short_edits_to_break_n(const uint64_t *mask, size_t nw)
+{
+    return edits_to_break(mask, nw);
 }
 
 /* The location-based prefix (Lemma 7, docs/matching.md §4.5): a unit within dmax = L − need
@@ -514,21 +535,23 @@ size_t tm_short_edits_to_break(uint64_t mask)
 static size_t located_prefix(sscan *s, size_t nq, size_t np, size_t L, size_t need)
 {
     size_t dmax = L - need, k = 0, e = 0;
-    uint64_t mask = 0, ids = 0, cnt = 0;
+    uint64_t mask[TM_SHORT_W] = {0}, ids = 0, cnt = 0;
     for (size_t j = 0; j < np; j++)
         cnt += s->st[j].df;
-    size_t pick[2 * TM_SHORT_MAXCP];
+    size_t pick[2 * TM_SHORT_CAP];
     for (size_t j = 0; j < nq && e <= dmax && ids < cnt; j++) {
         if (s->st[j].pos < 0)
             continue;
-        uint64_t m2 = mask | (uint64_t)1 << s->st[j].pos;
-        size_t e2 = tm_short_edits_to_break(m2);
+        int p = s->st[j].pos;
+        uint64_t bit = (uint64_t)1 << (p % 64);
+        mask[p / 64] |= bit;
+        size_t e2 = edits_to_break(mask, TM_SHORT_W);
         if (e2 > e) {
-            mask = m2;
             e = e2;
             pick[k++] = j;
             ids += s->st[j].df;
-        }
+        } else
+            mask[p / 64] &= ~bit;
     }
     if (e <= dmax || ids >= cnt)
         return np;
@@ -617,7 +640,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         return 0;
     for (size_t i = 0; i < nq && rc == 0; i++) {
         rc = term_chunks(s, t0 + i, l, &s->st[i]);
-        s->st[i].pos = pairs && (s->single >> i & 1) ? (int)i : -1;
+        s->st[i].pos = pairs && (s->single[i / 64] >> (i % 64) & 1) ? (int)i : -1;
     }
     if (rc < 0)
         return rc;
@@ -744,7 +767,7 @@ int tm_short_pass(jisr_tm_ctx *c)
         for (size_t j = 0; j + 1 < lq; j++)
             k += c->sh.cp[j] == c->sh.cp[i] && c->sh.cp[j + 1] == c->sh.cp[i + 1];
         if (k == 1)
-            s.single |= (uint64_t)1 << i;
+            s.single[i / 64] |= (uint64_t)1 << (i % 64);
     }
     int rc = acc_ready(c);
     if (rc == 0)
@@ -758,14 +781,14 @@ int tm_short_pass(jisr_tm_ctx *c)
      * shorter length falls while need stays) */
     int up = 1, down = 1, m = tm_eff_min(c);
     s.wlo = s.whi = lq;
-    while (s.whi < TM_SHORT_MAXCP && lq >= need_of(lq, s.whi + 1, m))
+    while (s.whi < c->sh.lim && lq >= need_of(lq, s.whi + 1, m))
         s.whi++;
     while (s.wlo > 1 && s.wlo - 1 >= need_of(lq, s.wlo - 1, m))
         s.wlo--;
     for (size_t d = 0; rc == 0 && (up || down) && !c->late; d++) {
         size_t l = lq + d;
         if (up) {
-            if (l > TM_SHORT_MAXCP || lq < need_of(lq, l, tm_eff_min(c)))
+            if (l > c->sh.lim || lq < need_of(lq, l, tm_eff_min(c)))
                 up = 0;
             else
                 rc = scan_len(c, &s, l);

@@ -68,6 +68,9 @@ static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
     return row[bn];
 }
 
+/* the limit of the memory under test (test_oracle_long sets others) */
+static size_t g_lim = TM_SHORT_DEFAULT;
+
 /* the character score of two texts by the definition (−1: one is not short) */
 static int char_score(const char *a, const char *b)
 {
@@ -75,8 +78,7 @@ static int char_score(const char *a, const char *b)
     uint32_t ca[TM_SHORT_CAP], cb[TM_SHORT_CAP];
     assert_int_equal(tm_tokenize(a, strlen(a), &x), 0);
     assert_int_equal(tm_tokenize(b, strlen(b), &y), 0);
-    size_t na = tm_short_form(&x, ca, TM_SHORT_DEFAULT),
-           nb = tm_short_form(&y, cb, TM_SHORT_DEFAULT);
+    size_t na = tm_short_form(&x, ca, g_lim), nb = tm_short_form(&y, cb, g_lim);
     tm_toks_free(&x);
     tm_toks_free(&y);
     if (!na || !nb)
@@ -466,6 +468,104 @@ static void test_oracle_short(void **state)
     tmdir_remove(g_dir);
 }
 
+/* a text of 2–40 words (about 5 to 250 code points), for texts on both sides of every limit */
+static void make_long(uint64_t *r, const char *const *w, size_t nw, char *out, size_t cap)
+{
+    size_t n = 2 + rnd(r) % 39, o = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < n && o + 32 < cap; k++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? " " : "", w[rnd(r) % nw]);
+}
+
+/* a few character edits of a (ASCII letters dropped, doubled, swapped; spaces removed, unless
+ * keep_spaces: test_oracle_long's Arabic texts keep their words apart — long Arabic texts in
+ * near variants with several words joined make the word index miss units (scores 98, 99) that
+ * the exhaustive path finds, with the character search off as well: an open defect of the word
+ * path (§4.1–§4.2), reported in session 7, not of the character search tested here) */
+static void mutate(uint64_t *r, const char *a, char *out, size_t cap, int keep_spaces)
+{
+    size_t o = 0, n = strlen(a);
+    for (size_t i = 0; i < n && o + 3 < cap; i++) {
+        unsigned e = (unsigned)(rnd(r) % 24);
+        int ascii = (unsigned char)a[i] < 0x80 && !(keep_spaces && a[i] == ' ');
+        if (ascii && e == 0)
+            continue;
+        out[o++] = a[i];
+        if (ascii && e == 1)
+            out[o++] = a[i];
+        if (ascii && e == 2 && i + 1 < n && (unsigned char)a[i + 1] < 0x80) {
+            out[o - 1] = a[i + 1];
+            out[o++] = a[i++];
+        }
+    }
+    out[o] = '\0';
+}
+
+/* Index = --exhaustive (ids and scores, and every score max(word, character) by the
+ * definitions at the memory's limit) on memories of texts of 5 to 250 code points, each in near
+ * variants, at limits 64, 128 and 200 and every --min from 10 to 90: forms longer than 64 take
+ * Myers in blocks and Lemma 7's masks across words; forms above the limit score by words. */
+static void test_oracle_long(void **state)
+{
+    (void)state;
+    static const size_t lims[] = {64, 128, 200};
+    char base[300][1100], a[1100], b[1100];
+    for (size_t li = 0; li < 3; li++) {
+        g_lim = lims[li];
+        make_dir();
+        jisr_tm *tm = open_in(g_dir, 0);
+        assert_int_equal(jisr_tm_set_chars(tm, (int)g_lim), 0);
+        jisr_tm_stats st;
+        assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+        assert_int_equal(st.chars, (int)g_lim);
+        jisr_tm_stats_free(&st);
+        jisr_tm_import *imp;
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+        uint64_t r = 0x51ED2701A3C4F0B9ULL + li;
+        for (int i = 0; i < 300; i++) {
+            int ar = i % 3 == 2;
+            make_long(&r, ar ? ar_words : en_words,
+                      ar ? sizeof ar_words / sizeof ar_words[0]
+                         : sizeof en_words / sizeof en_words[0],
+                      base[i], sizeof base[i]);
+            for (int v = 0; v < 4; v++) { /* the text and three near variants */
+                if (v)
+                    mutate(&r, base[i], a, sizeof a, ar);
+                else
+                    memcpy(a, base[i], strlen(base[i]) + 1);
+                snprintf(b, sizeof b, "%s %d", ar ? "unit" : "وحدة", i);
+                add_pair(imp, ar ? "ar" : "en", a, ar ? "en" : "ar", b);
+            }
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        g_agree = g_total = 0;
+        size_t mid = 0, above = 0;
+        for (int i = 0; i < 300; i++) {
+            int ar = i % 3 == 2, min = 10 + 10 * (i % 9);
+            mutate(&r, base[(i * 7) % 300], a, sizeof a, ar);
+            tm_toks t = {0};
+            uint32_t cp[TM_SHORT_CAP];
+            assert_int_equal(tm_tokenize(a, strlen(a), &t), 0);
+            size_t n = tm_short_form(&t, cp, TM_SHORT_CAP);
+            tm_toks_free(&t);
+            mid += n > 64 && n <= g_lim;
+            above += n == 0 || n > g_lim;
+            compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", a, min, 1 + (size_t)(i % 5));
+        }
+        fprintf(stderr,
+                "long strings (limit %zu): index agrees with the oracle on %zu/%zu queries (%zu of "
+                "65 … %zu code points, %zu longer)\n",
+                g_lim, g_agree, g_total, mid, g_lim, above);
+        assert_int_equal(g_agree, g_total);
+        assert_true(above > 20);
+        if (g_lim > 64)
+            assert_true(mid > 40);
+        jisr_tm_close(tm);
+        tmdir_remove(g_dir);
+    }
+    g_lim = TM_SHORT_DEFAULT;
+}
+
 static void import_units(jisr_tm *tm, int n)
 {
     jisr_tm_import *imp;
@@ -616,7 +716,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_char_score),   cmocka_unit_test(test_located_lemma),
         cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
-        cmocka_unit_test(test_oracle_short),
+        cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,7 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
 /* the query's character form, its distinct code points and their position masks (Myers) */
 typedef struct tm_shortq {
     size_t n;
-    size_t lim; /* the memory's limit: the most code points of a short text */
+    size_t lim; /* the memory's limit: the most code points of a short text (0: the search off) */
     uint32_t cp[TM_SHORT_CAP];
     uint32_t hk[512]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
     uint64_t hm[512][TM_SHORT_W]; /* bit i of word w: the query's code point 64·w + i is it */
@@ -123,6 +123,7 @@ typedef struct tm_top {
     int score;
     int check; /* an agreement change (ranks after an equal score without one) */
     double csim;
+    int lcsub; /* the longest run of code points it shares with the query, as written (with csim) */
     double sim;
     int64_t changed;
     uint64_t usage;

@@ -279,7 +279,7 @@ int tm_short_query(jisr_tm_ctx *c)
 {
     tm_shortq *q = &c->sh;
     int on;
-    q->n = 0;
+    q->n = q->lim = 0;
     for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
         if (q->csl[i] < q->acccap)
             q->csv[q->csl[i]] = 0;

@@ -361,6 +361,9 @@ int tm_filter_ok(const jisr_tm_ctx *c);
  * the literally closest text first ("Open a Copy": "Open Copy" before "Save a Copy";
  * "Networks": "Network" before "_Network"; "Password:" before "Password: "). */
 double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn);
+/** tm_char_sim, and into *run the longest run of code points bt shares with the query (0 unless
+ * the memory's character search is on, c->sh.lim; ranking, §2). */
+double tm_char_keys(jisr_tm_ctx *c, const char *bt, size_t bn, int *run);
 /* The tokens of unit id that scoring kept in this query (c->tc), NULL when not kept; valid
  * until the next unit is scored. */
 const tm_toks *tm_kept_toks(const jisr_tm_ctx *c, uint32_t id);

@@ -483,7 +483,7 @@ static int common_run(const jisr_tm_ctx *c, size_t lb)
     return (int)best;
 }
 
-static double char_keys(jisr_tm_ctx *c, const char *bt, size_t bn, int *run)
+double tm_char_keys(jisr_tm_ctx *c, const char *bt, size_t bn, int *run)
 {
     size_t lb;
     *run = 0;
@@ -505,7 +505,7 @@ static double char_keys(jisr_tm_ctx *c, const char *bt, size_t bn, int *run)
 double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
 {
     int run;
-    return char_keys(c, bt, bn, &run);
+    return tm_char_keys(c, bt, bn, &run);
 }
 
 /* the character similarity of a listed entry, its source fetched again (code points only: no
@@ -524,7 +524,7 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
     int si = tm_rec_find(&c->rec2, c->o->srclang);
     if (si < 0)
         return tm_txn_corrupt(&c->t, "reading a unit");
-    e->csim = char_keys(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n, &e->lcsub);
+    e->csim = tm_char_keys(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n, &e->lcsub);
     return 0;
 }
 
@@ -536,7 +536,7 @@ static int better(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *a, tm_top 
     if (a->check != b->check)
         return a->check < b->check;
     if (a->csim < 0)
-        a->csim = char_keys(c, mt, mtn, &a->lcsub);
+        a->csim = tm_char_keys(c, mt, mtn, &a->lcsub);
     if ((*rc = entry_csim(c, b)) < 0)
         return 0;
     if (a->csim != b->csim)

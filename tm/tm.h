@@ -282,6 +282,9 @@ typedef struct jisr_tm_match {
     double char_similarity; /* 1 − character distance / length of the normalised texts (ties) */
     int64_t changed;        /* the unit's change date (else creation date), unix s; INT64_MIN */
     uint64_t usage;         /* the unit's usage count */
+    /* the longest run of code points its source shares with the query as written, in a memory
+     * whose character search is on (ranks ties of equal char_similarity); else 0 */
+    int shared_run;
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {

@@ -311,7 +311,15 @@ static void test_located_lemma(void **state)
     (void)state;
     assert_int_equal(tm_short_edits_to_break(0), 0);
     assert_int_equal(tm_short_edits_to_break(0x1), 1);
-    assert_int_equal(tm_short_edits_to_break(0x3), 1);  /* pairs 0, 1: the edit of code point 1 */
+    assert_int_equal(tm_short_edits_to_break(0x3), 1); /* pairs 0, 1: the edit of code point 1 */
+    { /* across words (forms of more than 65 code points): pairs 63 and 64 take one edit */
+        uint64_t m2[4] = {(uint64_t)1 << 63, 1, 0, 0};
+        assert_int_equal(tm_short_edits_to_break_n(m2, 4), 1);
+        m2[0] = (uint64_t)1 << 62; /* 62 and 64: two */
+        assert_int_equal(tm_short_edits_to_break_n(m2, 4), 2);
+        uint64_t m3[4] = {~(uint64_t)0, ~(uint64_t)0, ~(uint64_t)0, 0x7FFFFFFFFFFFFFFFULL};
+        assert_int_equal(tm_short_edits_to_break_n(m3, 4), 128); /* 255 pairs: ⌈255 / 2⌉ */
+    }
     assert_int_equal(tm_short_edits_to_break(0x7), 2);  /* 0, 1, 2 */
     assert_int_equal(tm_short_edits_to_break(0x5), 2);  /* 0, 2: no edit breaks both */
     assert_int_equal(tm_short_edits_to_break(0x16), 2); /* 1, 2, 4 */

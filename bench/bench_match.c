@@ -22,7 +22,8 @@
  *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds. JISR_BENCH_QUERIES=FILE writes each
  *   profile's queries there (kind, direction, text; tab-separated), to time a fixed set again.
  *   JISR_BENCH_CHARS=1 builds the memories with the character search of short texts on (off by
- *   default, as jisr import does; matters for the short profile: docs/matching.md §2.6, §7.1).
+ *   default, as jisr import does; matters for the short profile: docs/matching.md §2.6, §7.1),
+ *   at the default limit of 128 code points; JISR_BENCH_CHARS=N (2-255) at the limit N.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -398,13 +399,14 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
             return;
         }
         const char *ch = getenv("JISR_BENCH_CHARS");
-        if (ch && strcmp(ch, "1") == 0) {
-            if (jisr_tm_set_chars(tm, 1) < 0) {
+        int chv = ch ? atoi(ch) : 0; /* 1: on at the default limit; 2-255: on at that limit */
+        if (chv > 0) {
+            if (jisr_tm_set_chars(tm, chv) < 0) {
                 printf("setting the character search failed: %s\n", jisr_error_last()->msg);
                 jisr_tm_close(tm);
                 return;
             }
-            printf("  character search: on (JISR_BENCH_CHARS=1)\n");
+            printf("  character search: on (JISR_BENCH_CHARS=%d)\n", chv);
         }
         jisr_tm_file_opts fo;
         memset(&fo, 0, sizeof fo);
@@ -520,6 +522,15 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
                    (unsigned long long)res[worst].candidates, qs[worst].text);
             lat[worst] = -1;
         }
+        uint64_t dig = 0xcbf29ce484222325ULL; /* FNV-1a over every answer: ids and scores */
+        for (size_t i = 0; i < nq; i++)
+            for (size_t k = 0; k < res[i].n; k++) {
+                uint64_t v[3] = {i, res[i].v[k].id, (uint64_t)res[i].v[k].score};
+                for (size_t j = 0; j < sizeof v; j++)
+                    dig = (dig ^ ((const unsigned char *)v)[j]) * 0x100000001b3ULL;
+            }
+        printf("          answers digest (ids and scores of every query): %016llx\n",
+               (unsigned long long)dig);
         for (size_t i = 0; i < nq; i++)
             jisr_tm_matches_free(&res[i]);
     }

@@ -51,12 +51,13 @@ const char cmd_import_help[] =
     "      --skip-bad        store the good units of a file with bad ones; each bad one is\n"
     "                        reported (FILE:LINE:COL) on stderr\n"
     "      --batch N         units per transaction (default 200000)\n"
-    "      --chars           a new memory: turn on the character search of short texts (at\n"
-    "                        most 64 characters: UI strings, menu items; 'Trnasfre' finds\n"
-    "                        'Transfer'). Off by default: it makes imports ~4-5x slower, the\n"
-    "                        memory larger and short queries at low --min much slower. An\n"
-    "                        existing memory keeps its setting ('jisr reindex --chars on|off'\n"
-    "                        changes it); --chars on a memory where it is off is an error\n"
+    "      --chars[=N]       a new memory: turn on the character search of short texts (at\n"
+    "                        most N characters, 2-255, default 128: UI strings, menu items;\n"
+    "                        'Trnasfre' finds 'Transfer'). Off by default: it makes imports\n"
+    "                        ~4-5x slower, the memory larger and short queries at low --min\n"
+    "                        much slower. An existing memory keeps its setting ('jisr reindex\n"
+    "                        --chars on|off|N' changes it); --chars on a memory where it is\n"
+    "                        off, or --chars=N with another limit, is an error\n"
     "  -v, --verbose         report every committed batch on stderr\n"
     "  -q, --quiet           no summary\n"
     "  -h, --help            show this help\n"
@@ -116,7 +117,7 @@ int cmd_import(int argc, char **argv)
                                              {"batch", required_argument, NULL, 'b'},
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"quiet", no_argument, NULL, 'q'},
-                                             {"chars", no_argument, NULL, 'C'},
+                                             {"chars", optional_argument, NULL, 'C'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *dir = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
@@ -142,9 +143,16 @@ int cmd_import(int argc, char **argv)
         case 'S':
             skip_bad = 1;
             break;
-        case 'C':
-            chars = 1;
+        case 'C': {
+            long n = 1; /* plain --chars, --chars=on: the default limit (128) */
+            if (optarg && strcmp(optarg, "on") != 0 && (cli_number(optarg, 255, &n) < 0 || n < 2))
+                return cli_usage_error("import",
+                                       "--chars takes on or a limit of 2 to 255 characters, "
+                                       "not '%s'",
+                                       optarg);
+            chars = (int)n;
             break;
+        }
         case 'v':
             ctx.verbose = 1;
             break;
@@ -181,7 +189,7 @@ int cmd_import(int argc, char **argv)
     }
     int status = CLI_OK;
     /* the memory's setting: set on a new memory, an error where it differs (reindex changes it) */
-    if (chars && (rc = jisr_tm_set_chars(tm, 1)) < 0) {
+    if (chars && (rc = jisr_tm_set_chars(tm, chars)) < 0) {
         jisr_tm_close(tm);
         free(where);
         return cli_error(rc);

@@ -25,19 +25,22 @@ const char cmd_reindex_help[] =
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
-    "      --chars on|off    turn the character search of short texts on or off (rebuilding\n"
+    "      --chars on|off|N  turn the character search of short texts on or off (rebuilding\n"
     "                        the index with or without their character terms, in the same\n"
-    "                        one transaction); default: keep the memory's setting. On, short\n"
-    "                        texts (at most 64 characters) also score by characters: more\n"
-    "                        matches for UI strings with typos or joined words, at the cost\n"
-    "                        of ~4-5x slower imports, a larger index and much slower short\n"
-    "                        queries at low --min (docs/matching.md section 7.1)\n"
+    "                        one transaction), N (2-255) turns it on for texts of at most N\n"
+    "                        characters; default: keep the memory's setting. On, short texts\n"
+    "                        (at most 128 characters unless set; a memory written before\n"
+    "                        limits has 64 until reindexed, then 128) also score by\n"
+    "                        characters: more matches for UI strings with typos or joined\n"
+    "                        words, at the cost of ~4-5x slower imports, a larger index and\n"
+    "                        much slower short queries at low --min (docs/matching.md 7.1)\n"
     "  -q, --quiet           no summary\n"
     "  -h, --help            show this help\n"
     "\n"
     "Example:\n"
     "  jisr reindex --tm ~/tm/un\n"
-    "  jisr reindex --tm ~/tm/ui --chars on\n";
+    "  jisr reindex --tm ~/tm/ui --chars on\n"
+    "  jisr reindex --tm ~/tm/ui --chars 200\n";
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
@@ -60,6 +63,7 @@ int cmd_reindex(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *dir = NULL;
     int quiet = 0, chars = JISR_TM_CHARS_KEEP, c;
+    long chars_max = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -74,8 +78,13 @@ int cmd_reindex(int argc, char **argv)
                 chars = JISR_TM_CHARS_ON;
             else if (strcmp(optarg, "off") == 0)
                 chars = JISR_TM_CHARS_OFF;
+            else if (cli_number(optarg, 255, &chars_max) == 0 && chars_max >= 2)
+                chars = JISR_TM_CHARS_ON;
             else
-                return cli_usage_error("reindex", "--chars takes on or off, not '%s'", optarg);
+                return cli_usage_error("reindex",
+                                       "--chars takes on, off or a limit of 2 to 255 characters, "
+                                       "not '%s'",
+                                       optarg);
             break;
         case 'h':
             return cli_help("reindex");
@@ -103,6 +112,7 @@ int cmd_reindex(int argc, char **argv)
     ro.on_progress = on_progress;
     ro.ctx = &p;
     ro.chars = chars;
+    ro.chars_max = (unsigned)chars_max;
     double t0 = jisr_now();
     rc = jisr_tm_reindex(tm, &ro);
     cli_progress_done(&p);
@@ -119,9 +129,9 @@ int cmd_reindex(int argc, char **argv)
     if (!quiet)
         fprintf(stderr,
                 "%s: %llu units reindexed with ICU %s, Unicode %s, tokenizer %u, character "
-                "search %s (%.1fs)\n",
+                "search %s%.0d (%.1fs)\n",
                 path, (unsigned long long)st.units, st.index_icu, st.index_unicode,
-                st.index_tokenizer, st.chars ? "on" : "off", jisr_now() - t0);
+                st.index_tokenizer, st.chars ? "on, limit " : "off", st.chars, jisr_now() - t0);
     jisr_tm_stats_free(&st);
     free(path);
     return CLI_OK;

@@ -81,6 +81,8 @@ static int rank_cmp(const void *pa, const void *pb)
         return a->nagree ? 1 : -1;
     if (a->char_similarity != b->char_similarity)
         return a->char_similarity > b->char_similarity ? -1 : 1;
+    if (a->shared_run != b->shared_run)
+        return a->shared_run > b->shared_run ? -1 : 1;
     if (a->changed != b->changed)
         return a->changed > b->changed ? -1 : 1;
     if (a->usage != b->usage)

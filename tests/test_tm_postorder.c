@@ -34,21 +34,21 @@ static const char *const g_langs[] = {"en", "ar", "fr"};
 #define NLANGS (sizeof g_langs / sizeof g_langs[0])
 
 /* the 8-byte prefixes of the stored forms of short texts (short.c: one key per unit, its value
- * a text, not a chunk) in the test's languages, lengths 1 … TM_SHORT_MAXCP */
-static uint64_t g_formkeys[NLANGS * TM_SHORT_MAXCP];
+ * a text, not a chunk) in the test's languages, lengths 1 … TM_SHORT_CAP */
+static uint64_t g_formkeys[NLANGS * TM_SHORT_CAP];
 
 static void form_keys(void)
 {
     tm_toks t = {0};
-    char text[TM_SHORT_MAXCP + 1];
+    char text[TM_SHORT_CAP + 1];
     size_t n = 0;
-    for (size_t l = 1; l <= TM_SHORT_MAXCP; l++) {
+    for (size_t l = 1; l <= TM_SHORT_CAP; l++) {
         memset(text, 'x', l);
         assert_int_equal(tm_tokenize(text, l, &t), 0);
         for (size_t g = 0; g < NLANGS; g++) {
             unsigned char val[TM_SHORT_FORMMAX];
-            assert_true(tm_short_form_val(&t, tm_lang_hash(g_langs[g]), &g_formkeys[n++], val) ==
-                        l);
+            assert_true(tm_short_form_val(&t, tm_lang_hash(g_langs[g]), &g_formkeys[n++], val,
+                                          TM_SHORT_CAP) == l);
         }
     }
     tm_toks_free(&t);

@@ -48,7 +48,7 @@ static jisr_tm *open_w(void)
 /* Levenshtein distance over code points, the textbook way */
 static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
 {
-    size_t row[TM_SHORT_MAXCP + 1];
+    size_t row[TM_SHORT_CAP + 9];
     for (size_t j = 0; j <= bn; j++)
         row[j] = j;
     for (size_t i = 1; i <= an; i++) {
@@ -68,14 +68,17 @@ static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
     return row[bn];
 }
 
+/* the limit of the memory under test (test_oracle_long sets others) */
+static size_t g_lim = TM_SHORT_DEFAULT;
+
 /* the character score of two texts by the definition (−1: one is not short) */
 static int char_score(const char *a, const char *b)
 {
     tm_toks x = {0}, y = {0};
-    uint32_t ca[TM_SHORT_MAXCP], cb[TM_SHORT_MAXCP];
+    uint32_t ca[TM_SHORT_CAP], cb[TM_SHORT_CAP];
     assert_int_equal(tm_tokenize(a, strlen(a), &x), 0);
     assert_int_equal(tm_tokenize(b, strlen(b), &y), 0);
-    size_t na = tm_short_form(&x, ca), nb = tm_short_form(&y, cb);
+    size_t na = tm_short_form(&x, ca, g_lim), nb = tm_short_form(&y, cb, g_lim);
     tm_toks_free(&x);
     tm_toks_free(&y);
     if (!na || !nb)
@@ -186,8 +189,12 @@ static void test_char_score(void **state)
     add_pair(imp, "en", "Bookmarks", "ar", "العلامات");
     add_pair(imp, "ar", "الإعدادت", "en", "Settings");
     add_pair(imp, "en",
-             "This sentence is far too long to be a short text for the character score, really",
+             "This sentence is far too long to be a short text for the character score, really, "
+             "even now that a new memory's limit is 128 characters",
              "ar", "جملة طويلة");
+    add_pair(imp, "en", /* 65 … 128: short in a new memory (in blocks of 64 for Myers) */
+             "Couldn't open the selected file: permission denied by the operating sistem", "ar",
+             "تعذر فتح الملف");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     int ws;
     assert_int_equal(jisr_tm_score_texts("Transfer", "Trnasfre", &ws), 0);
@@ -228,19 +235,70 @@ static void test_char_score(void **state)
         assert_int_equal(
             jisr_tm_query(tm,
                           "That sentence is far too long to be a short text for the character "
-                          "scores, really",
+                          "scores, really, even now that a new memory's limit is 128 characters",
                           &qo, &m),
             0);
         assert_int_equal(m.n, 1);
         assert_int_equal(jisr_tm_score_texts("That sentence is far too long to be a short text "
-                                             "for the character scores, really",
+                                             "for the character scores, really, even now that a "
+                                             "new memory's limit is 128 characters",
                                              m.v[0].source, &ws),
                          0);
         assert_int_equal(m.v[0].score, ws);
         jisr_tm_matches_free(&m);
+        /* a text of 65 … 128 code points has one (the limit of a new memory is 128) */
+        static const char q75[] = "Could not open the selected files: permission denied by the "
+                                  "operating system";
+        assert_int_equal(jisr_tm_query(tm, q75, &qo, &m), 0);
+        assert_true(m.n >= 1);
+        int cs75 = char_score(q75, m.v[0].source);
+        assert_true(cs75 > 64);
+        assert_int_equal(jisr_tm_score_texts(q75, m.v[0].source, &ws), 0);
+        assert_int_equal(m.v[0].score, cs75 > ws ? cs75 : ws);
+        assert_true(cs75 > ws);
+        jisr_tm_matches_free(&m);
     }
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
+}
+
+/* The bit-parallel distance against the dynamic programme, on random forms of 1 … 255 code
+ * points over small alphabets (so that they share much) and after a few edits of each other: one
+ * block and several, a query longer and shorter than the unit, the block edges. */
+static void test_myers_blocks(void **state)
+{
+    (void)state;
+    uint64_t r = 77;
+    static const uint32_t alpha[] = {'a', 'b', 'c', ' ', 0x627, 0x644, 'e', 0x1F600};
+    uint32_t a[TM_SHORT_CAP], b[TM_SHORT_CAP + 8];
+    size_t multi = 0;
+    for (int it = 0; it < 6000; it++) {
+        size_t k = 1 + rnd(&r) % 8; /* alphabet size */
+        size_t an = it < 40 ? (size_t)(60 + it % 10 * 16 + it / 10) % TM_SHORT_CAP + 1
+                            : 1 + rnd(&r) % TM_SHORT_CAP;
+        for (size_t i = 0; i < an; i++)
+            a[i] = alpha[rnd(&r) % k];
+        size_t bn;
+        if (rnd(&r) % 2) { /* a few edits of a */
+            bn = 0;
+            for (size_t i = 0; i < an && bn < TM_SHORT_CAP; i++) {
+                unsigned e = (unsigned)(rnd(&r) % 16);
+                if (e == 0)
+                    continue; /* deleted */
+                if (e == 1 && bn + 1 < TM_SHORT_CAP)
+                    b[bn++] = alpha[rnd(&r) % 8]; /* inserted */
+                b[bn++] = e == 2 ? alpha[rnd(&r) % 8] : a[i];
+            }
+        } else {
+            bn = rnd(&r) % (TM_SHORT_CAP + 1);
+            for (size_t i = 0; i < bn; i++)
+                b[i] = alpha[rnd(&r) % k];
+        }
+        uint32_t d = tm_short_lev(a, an, b, bn);
+        assert_int_equal(d, lev(a, an, b, bn));
+        multi += an > 64;
+    }
+    assert_true(multi > 4000);
 }
 
 /* Lemma 7 (docs/matching.md §4.5) by brute force: for random forms a over four letters (so that
@@ -253,7 +311,15 @@ static void test_located_lemma(void **state)
     (void)state;
     assert_int_equal(tm_short_edits_to_break(0), 0);
     assert_int_equal(tm_short_edits_to_break(0x1), 1);
-    assert_int_equal(tm_short_edits_to_break(0x3), 1);  /* pairs 0, 1: the edit of code point 1 */
+    assert_int_equal(tm_short_edits_to_break(0x3), 1); /* pairs 0, 1: the edit of code point 1 */
+    { /* across words (forms of more than 65 code points): pairs 63 and 64 take one edit */
+        uint64_t m2[4] = {(uint64_t)1 << 63, 1, 0, 0};
+        assert_int_equal(tm_short_edits_to_break_n(m2, 4), 1);
+        m2[0] = (uint64_t)1 << 62; /* 62 and 64: two */
+        assert_int_equal(tm_short_edits_to_break_n(m2, 4), 2);
+        uint64_t m3[4] = {~(uint64_t)0, ~(uint64_t)0, ~(uint64_t)0, 0x7FFFFFFFFFFFFFFFULL};
+        assert_int_equal(tm_short_edits_to_break_n(m3, 4), 128); /* 255 pairs: ⌈255 / 2⌉ */
+    }
     assert_int_equal(tm_short_edits_to_break(0x7), 2);  /* 0, 1, 2 */
     assert_int_equal(tm_short_edits_to_break(0x5), 2);  /* 0, 2: no edit breaks both */
     assert_int_equal(tm_short_edits_to_break(0x16), 2); /* 1, 2, 4 */
@@ -340,19 +406,19 @@ static size_t drop_forms(jisr_tm *tm)
 {
     static const char *const langs[] = {"en", "ar"};
     tm_toks t = {0};
-    char text[TM_SHORT_MAXCP + 1];
+    char text[TM_SHORT_CAP + 1];
     size_t n = 0;
     MDB_txn *txn;
     MDB_cursor *cur;
     assert_int_equal(mdb_txn_begin(tm->env, NULL, 0, &txn), 0);
     assert_int_equal(mdb_cursor_open(txn, tm->post, &cur), 0);
-    for (size_t l = 1; l <= TM_SHORT_MAXCP; l++) { /* a text of l code points gives the key */
+    for (size_t l = 1; l <= TM_SHORT_CAP; l++) { /* a text of l code points gives the key */
         memset(text, 'x', l);
         assert_int_equal(tm_tokenize(text, l, &t), 0);
         for (size_t g = 0; g < 2; g++) {
             uint64_t pk;
             unsigned char val[TM_SHORT_FORMMAX], key[12] = {0};
-            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val) == l);
+            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val, TM_SHORT_CAP) == l);
             jisr_be_put(key, pk, 8);
             for (;;) { /* the first entry at or after (prefix, id 0), while it has the prefix */
                 MDB_val k = {12, key}, v;
@@ -408,6 +474,103 @@ static void test_oracle_short(void **state)
     run_oracle(tm, &r, "reindexed");
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
+}
+
+/* a text of 2–40 words (about 5 to 250 code points), for texts on both sides of every limit */
+static void make_long(uint64_t *r, const char *const *w, size_t nw, char *out, size_t cap)
+{
+    size_t n = 2 + rnd(r) % 39, o = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < n && o + 32 < cap; k++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", k ? " " : "", w[rnd(r) % nw]);
+}
+
+/* a few character edits of a (ASCII letters dropped, doubled, swapped; spaces removed: words
+ * joined, which with a repeated word once made the word index miss units, §4.2) */
+static void mutate(uint64_t *r, const char *a, char *out, size_t cap)
+{
+    size_t o = 0, n = strlen(a);
+    for (size_t i = 0; i < n && o + 3 < cap; i++) {
+        unsigned e = (unsigned)(rnd(r) % 24);
+        int ascii = (unsigned char)a[i] < 0x80;
+        if (ascii && e == 0)
+            continue;
+        out[o++] = a[i];
+        if (ascii && e == 1)
+            out[o++] = a[i];
+        if (ascii && e == 2 && i + 1 < n && (unsigned char)a[i + 1] < 0x80) {
+            out[o - 1] = a[i + 1];
+            out[o++] = a[i++];
+        }
+    }
+    out[o] = '\0';
+}
+
+/* Index = --exhaustive (ids and scores, and every score max(word, character) by the
+ * definitions at the memory's limit) on memories of texts of 5 to 250 code points, each in near
+ * variants, at limits 64, 128 and 200 and every --min from 10 to 90: forms longer than 64 take
+ * Myers in blocks and Lemma 7's masks across words; forms above the limit score by words. And
+ * with the character search off: the word index alone on long texts with words joined. */
+static void test_oracle_long(void **state)
+{
+    (void)state;
+    static const size_t lims[] = {0, 64, 128, 200}; /* 0: the character search off */
+    char base[300][1100], a[1100], b[1100];
+    for (size_t li = 0; li < 4; li++) {
+        g_lim = lims[li];
+        make_dir();
+        jisr_tm *tm = open_in(g_dir, 0);
+        if (g_lim)
+            assert_int_equal(jisr_tm_set_chars(tm, (int)g_lim), 0);
+        jisr_tm_stats st;
+        assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+        assert_int_equal(st.chars, (int)g_lim);
+        jisr_tm_stats_free(&st);
+        jisr_tm_import *imp;
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+        uint64_t r = 0x51ED2701A3C4F0B9ULL + li;
+        for (int i = 0; i < 300; i++) {
+            int ar = i % 3 == 2;
+            make_long(&r, ar ? ar_words : en_words,
+                      ar ? sizeof ar_words / sizeof ar_words[0]
+                         : sizeof en_words / sizeof en_words[0],
+                      base[i], sizeof base[i]);
+            for (int v = 0; v < 4; v++) { /* the text and three near variants */
+                if (v)
+                    mutate(&r, base[i], a, sizeof a);
+                else
+                    memcpy(a, base[i], strlen(base[i]) + 1);
+                snprintf(b, sizeof b, "%s %d", ar ? "unit" : "وحدة", i);
+                add_pair(imp, ar ? "ar" : "en", a, ar ? "en" : "ar", b);
+            }
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        g_agree = g_total = 0;
+        size_t mid = 0, above = 0;
+        for (int i = 0; i < 300; i++) {
+            int ar = i % 3 == 2, min = 10 + 10 * (i % 9);
+            mutate(&r, base[(i * 7) % 300], a, sizeof a);
+            tm_toks t = {0};
+            uint32_t cp[TM_SHORT_CAP];
+            assert_int_equal(tm_tokenize(a, strlen(a), &t), 0);
+            size_t n = tm_short_form(&t, cp, TM_SHORT_CAP);
+            tm_toks_free(&t);
+            mid += n > 64 && n <= g_lim;
+            above += n == 0 || n > g_lim;
+            compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", a, min, 1 + (size_t)(i % 5));
+        }
+        fprintf(stderr,
+                "long strings (limit %zu): index agrees with the oracle on %zu/%zu queries (%zu of "
+                "65 … %zu code points, %zu longer)\n",
+                g_lim, g_agree, g_total, mid, g_lim, above);
+        assert_int_equal(g_agree, g_total);
+        assert_true(above > 20);
+        if (g_lim > 64)
+            assert_true(mid > 40);
+        jisr_tm_close(tm);
+        tmdir_remove(g_dir);
+    }
+    g_lim = TM_SHORT_DEFAULT;
 }
 
 static void import_units(jisr_tm *tm, int n)
@@ -481,7 +644,7 @@ static void test_chars_setting(void **state)
     int c0, c1, c2;
     uint64_t k0 = index_keys(never, &c0), k1 = index_keys(on, &c1), k2 = index_keys(off, &c2);
     assert_int_equal(c0, 0);
-    assert_int_equal(c1, 1);
+    assert_int_equal(c1, TM_SHORT_DEFAULT); /* on: its limit */
     assert_int_equal(c2, 0);
     assert_true(k0 == k2); /* no character terms: the index of a memory where it was never set */
     assert_true(k1 > k0);
@@ -522,13 +685,13 @@ static void test_chars_setting(void **state)
     ro.chars = JISR_TM_CHARS_ON;
     assert_int_equal(jisr_tm_reindex(on, &ro), 0);
     assert_true(index_keys(on, &c1) == k1);
-    assert_int_equal(c1, 1);
+    assert_int_equal(c1, TM_SHORT_DEFAULT);
     answers(on, a_x, sizeof a_x);
     assert_string_equal(a_x, a_on);
     ro.chars = JISR_TM_CHARS_KEEP; /* a plain reindex keeps the setting */
     assert_int_equal(jisr_tm_reindex(on, &ro), 0);
     assert_true(index_keys(on, &c1) == k1);
-    assert_int_equal(c1, 1);
+    assert_int_equal(c1, TM_SHORT_DEFAULT);
     assert_int_equal(jisr_tm_reindex(never, NULL), 0);
     assert_true(index_keys(never, &c0) == k0);
     assert_int_equal(c0, 0);
@@ -558,10 +721,9 @@ static void test_chars_setting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_char_score),
-        cmocka_unit_test(test_located_lemma),
-        cmocka_unit_test(test_chars_setting),
-        cmocka_unit_test(test_oracle_short),
+        cmocka_unit_test(test_char_score),   cmocka_unit_test(test_located_lemma),
+        cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
+        cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,12 @@
 #  4. reindex --chars on / off: the answers and the index of each state, round trip; a bad value
 #     is a usage error;
 #  5. reindex --chars on killed at random moments: the memory as it was (off, same index) or
-#     the whole change, never half of one.
+#     the whole change, never half of one;
+#  6. the limit (docs/matching.md §2.6): 128 by default, --chars=N on import, stats shows it; a
+#     text of 65-128 characters matches by characters at 128 and not at 64; a memory written
+#     before limits (meta chars = 1, made here with mdb_dump/mdb_load) keeps 64, answering as one
+#     imported with --chars=64, until a reindex moves it to 128; reindex --chars N sets N, a
+#     plain reindex or --chars on keeps it; bad limits are usage errors.
 set -u
 J=${JISR_BINARY:?}
 command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
@@ -116,6 +121,82 @@ for round in 1 2 3 4 5 6; do
     rm -rf "$T/k"
 done
 check "reindexes were killed midway ($midway of 6)" test "$midway" -ge 2
+
+# ---- 6. the limit ---------------------------------------------------------------------------------
+limit() { $J stats --tm "$1" --json 2>/dev/null | jq -c '.index.chars_max'; }
+{
+    printf 'Could not open the selected file: permission denied by the operating sistem\tتعذر فتح الملف\n'
+    printf 'Trnasfre\tنقل\n'
+    awk 'BEGIN{for(i=1;i<=300;i++) printf "Item %d w%d\tالبند %d\n", i, i*7, i}'
+} >"$T/long.tsv"
+LQ="Could not opne teh selected fiel: permision denied by the operatingsystem" # 88 by characters, 58 by words
+has_long() { # $1 memory, $2 extra option: yes when the 75-character query finds its near twin
+    $J query --tm "$1" -s en -t ar --min 80 -n 5 --json $2 "$LQ" 2>/dev/null |
+        jq -r '[.matches[]? | select(.source | startswith("Could not open"))] | if length > 0 then "yes" else "no" end'
+}
+long_answers() {
+    for q in "$LQ" "Transfer" "Item 77 w539"; do
+        for m in 30 60 90; do
+            $J query --tm "$1" -s en -t ar --min $m -n 5 --json "$q" 2>/dev/null | jq -c '[.matches[]? | [.id, .score]]'
+            $J query --tm "$1" -s en -t ar --min $m -n 5 --json --exhaustive "$q" 2>/dev/null | jq -c '[.matches[]? | [.id, .score]]'
+        done
+    done
+}
+agree() { # the index's answers are --exhaustive's (long_answers alternates them)
+    long_answers "$1" | paste - - | awk -F'\t' '$1 != $2 { bad = 1 } END { exit bad }'
+}
+$J import --tm "$T/l128" --chars -q "$T/long.tsv" -s en -t ar
+check "import --chars: limit 128" test "$(limit "$T/l128")" = 128
+check "stats text shows the limit" sh -c "$J stats --tm '$T/l128' | grep -q '^characters: on, limit 128'"
+check "128: a 75-character text matches by characters (index)" test "$(has_long "$T/l128" "")" = yes
+check "128: ... and --exhaustive" test "$(has_long "$T/l128" --exhaustive)" = yes
+$J import --tm "$T/l64" --chars=64 -q "$T/long.tsv" -s en -t ar
+check "import --chars=64: limit 64" test "$(limit "$T/l64")" = 64
+check "128: index = --exhaustive" agree "$T/l128"
+check "64: index = --exhaustive" agree "$T/l64"
+check "64: the 75-character text does not (index)" test "$(has_long "$T/l64" "")" = no
+check "64: ... nor --exhaustive" test "$(has_long "$T/l64" --exhaustive)" = no
+check "off: limit 0 in JSON" test "$(limit "$T/off")" = 0
+$J import --tm "$T/l128" --chars=200 -q "$T/one.tsv" -s en -t ar 2>"$T/err"
+check "import --chars=200 into a memory at 128: exit 1" test $? -eq 1
+check "the error names reindex --chars 200" grep -q "jisr reindex --tm .* --chars 200" "$T/err"
+$J import --tm "$T/l128" --chars -q "$T/one.tsv" -s en -t ar
+check "plain --chars into a memory at 128: fine" test $? -eq 0
+for bad in 0 1 256 x; do
+    $J import --tm "$T/bad" --chars=$bad -q "$T/one.tsv" -s en -t ar 2>/dev/null
+    check "import --chars=$bad: usage error" test $? -eq 2
+    $J reindex --tm "$T/l64" --chars $bad 2>/dev/null
+    check "reindex --chars $bad: usage error" test $? -eq 2
+done
+check "still 64 after the refused reindexes" test "$(limit "$T/l64")" = 64
+# a memory written before limits: the same index as --chars=64, its meta value 1
+cp -r "$T/l64" "$T/old"
+mdb_dump -s meta "$T/old" >"$T/meta.dump" || exit 1
+awk 'prev == " 6368617273" { print " 0000000000000001"; prev = ""; next } { print; prev = $0 }' "$T/meta.dump" >"$T/meta2.dump"
+check "the dump had the setting 64" grep -qx " 0000000000000040" "$T/meta.dump"
+mdb_load -s meta -f "$T/meta2.dump" "$T/old" || exit 1
+check "an old memory (meta 1): limit 64" test "$(limit "$T/old")" = 64
+check "an old memory answers as one at 64" test "$(long_answers "$T/old")" = "$(long_answers "$T/l64")"
+$J import --tm "$T/old" --chars -q "$T/one.tsv" -s en -t ar
+check "plain --chars into an old memory: fine, still 64" test "$? $(limit "$T/old")" = "0 64"
+$J reindex --tm "$T/old" -q
+check "a plain reindex moves an old memory to 128" test "$(limit "$T/old")" = 128
+check "then the 75-character text matches" test "$(has_long "$T/old" "")" = yes
+$J reindex --tm "$T/l64" -q
+check "a plain reindex keeps a limit that was set (64)" test "$(limit "$T/l64")" = 64
+$J reindex --tm "$T/l64" --chars 100 2>"$T/err"
+check "reindex --chars 100: 100" test "$? $(limit "$T/l64")" = "0 100"
+check "it says so" grep -q "character search on, limit 100" "$T/err"
+check "100: the 75-character text matches (index)" test "$(has_long "$T/l64" "")" = yes
+check "100: index = --exhaustive" agree "$T/l64"
+$J reindex --tm "$T/l64" --chars on -q
+check "reindex --chars on keeps 100" test "$(limit "$T/l64")" = 100
+$J reindex --tm "$T/l64" --chars off -q
+check "reindex --chars off: 0" test "$(limit "$T/l64")" = 0
+$J reindex --tm "$T/l64" --chars on -q
+check "then --chars on: 128" test "$(limit "$T/l64")" = 128
+check "--help mentions --chars N (reindex)" sh -c "$J reindex --help | grep -q -- '--chars on|off|N'"
+check "--help mentions --chars=N (import)" sh -c "$J import --help | grep -q -- '--chars\[=N\]'"
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -1077,8 +1077,15 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
         if (h) {
             uint64_t jk = tm_hash(buf, jl, TM_WORD);
             c->kcomp++;
-            if ((rc = xadd(xl, (uint32_t)k, jk, 0)) == 0)
-                rc = xadd(xl, (uint32_t)other, jk, 0);
+            /* to the group of every occurrence of either word, not only of these two: a unit
+             * holding the join holds one separate occurrence fewer of each, so the distance may
+             * pair the join with these two and a later occurrence of the word with the unit's
+             * last separate one, whose occurrence term is that of an earlier one (§4.2); a key
+             * twice in a group is harmless (a unit counts once per group, term_ids) */
+            for (size_t z = 0; z < n && rc == 0; z++)
+                if (q->v[z].kind == TM_WORD &&
+                    (q->v[z].hk == a->hk || q->v[z].hk == q->v[other].hk))
+                    rc = xadd(xl, (uint32_t)z, jk, 0);
         }
     }
     c->kcomp += c->ksplit;

@@ -325,7 +325,9 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     }
     m->changed = b->changed;
     m->usage = b->usage;
-    m->char_similarity = b->csim >= 0 ? b->csim : tm_char_sim(c, m->source, sv->text.n);
+    m->shared_run = b->lcsub;
+    m->char_similarity =
+        b->csim >= 0 ? b->csim : tm_char_keys(c, m->source, sv->text.n, &m->shared_run);
     /* tags first (the query's in place of the stored ones), then numbers on that text: the
      * agreement positions are then those of the final target */
     jisr_buf t1 = {0}, t2 = {0};

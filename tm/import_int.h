@@ -87,7 +87,8 @@ typedef struct tm_dset {
 struct jisr_tm_import {
     jisr_tm *tm;
     jisr_tm_import_opts opts;
-    int chars; /* the memory's character search setting when the import began (tm_chars_get) */
+    int chars; /* the memory's character search setting when the import began (tm_chars_get: 0
+                * off, else its limit) */
     jisr_tm_import_stats st; /* the caller's view: read by the producer, the rest as reported */
     /* producer (the preparing thread): tokenizes and packs units into cur */
     tm_batch *cur;

@@ -229,12 +229,13 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
             imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
         if (!imp->chars)
             continue;
-        if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + 2 * TM_SHORT_MAXCP)) < 0)
+        if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + 2 * (size_t)imp->chars)) < 0)
             return rc;
-        nuk += tm_short_keys(&imp->toks, lh, imp->ukeys + nuk); /* short texts' characters */
+        /* short texts' characters, up to the memory's limit */
+        nuk += tm_short_keys(&imp->toks, lh, imp->ukeys + nuk, (size_t)imp->chars);
         unsigned char fv[TM_SHORT_FORMMAX];
         uint64_t fkey;
-        uint16_t fn = (uint16_t)tm_short_form_val(&imp->toks, lh, &fkey, fv);
+        uint16_t fn = (uint16_t)tm_short_form_val(&imp->toks, lh, &fkey, fv, (size_t)imp->chars);
         if (fn > 0 && ((rc = jisr_buf_append(&b->forms, &fkey, 8)) < 0 ||
                        (rc = jisr_buf_append(&b->forms, &fn, 2)) < 0 ||
                        (rc = jisr_buf_append(&b->forms, fv, fn)) < 0))

@@ -228,9 +228,11 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
         return t->rc;
     if (chars != imp->chars) /* a reindex --chars since the import began: its keys are wrong */
         return tm_txn_set(t, jisr_error_set(JISR_EINTERRUPTED, tm->dir, 0, 0,
-                                            "the memory's character search was turned %s during "
-                                            "the import: import the rest again",
-                                            chars ? "on" : "off"));
+                                            "the memory's character search was %s during the "
+                                            "import: import the rest again",
+                                            !chars       ? "turned off"
+                                            : imp->chars ? "given another limit"
+                                                         : "turned on"));
     uint64_t first_id = next_id;
     if (imp->known_upto != next_id && known_load(imp, t, next_id) < 0)
         return t->rc;

@@ -307,9 +307,9 @@ int jisr_tm_stats_json(jisr_buf *b, const char *path, const jisr_tm_stats *st)
     if (rc == 0 && (rc = jisr_buf_puts(b, ",\"unicode\":")) == 0)
         rc = jcstr(b, st->index_unicode);
     if (rc == 0)
-        rc =
-            jisr_buf_printf(b, ",\"tokenizer\":%u,\"stale\":%s,\"chars\":%s}}", st->index_tokenizer,
-                            st->index_stale ? "true" : "false", st->chars ? "true" : "false");
+        rc = jisr_buf_printf(b, ",\"tokenizer\":%u,\"stale\":%s,\"chars\":%s,\"chars_max\":%d}}",
+                             st->index_tokenizer, st->index_stale ? "true" : "false",
+                             st->chars ? "true" : "false", st->chars);
     return rc;
 }
 

@@ -102,11 +102,11 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
 #define TM_SHORT_PEN 0
 /* the query's character form, its distinct code points and their position masks (Myers) */
 typedef struct tm_shortq {
-    size_t n, nd;
-    uint32_t cp[TM_SHORT_MAXCP], dc[TM_SHORT_MAXCP];
-    uint64_t dm[TM_SHORT_MAXCP];
-    uint32_t hk[128]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
-    uint64_t hm[128];
+    size_t n;
+    size_t lim; /* the memory's limit: the most code points of a short text (0: the search off) */
+    uint32_t cp[TM_SHORT_CAP];
+    uint32_t hk[512]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
+    uint64_t hm[512][TM_SHORT_W]; /* bit i of word w: the query's code point 64·w + i is it */
     uint8_t *acc;  /* per id: shared terms of the current length (short.c), zero between */
     uint8_t *acc2; /* per id: shared code point terms where pairs find the candidates, ditto */
     uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */
@@ -123,6 +123,7 @@ typedef struct tm_top {
     int score;
     int check; /* an agreement change (ranks after an equal score without one) */
     double csim;
+    int lcsub; /* the longest run of code points it shares with the query, as written (with csim) */
     double sim;
     int64_t changed;
     uint64_t usage;
@@ -336,6 +337,12 @@ int tm_short_pass(jisr_tm_ctx *c);
 /** The fewest edits that break every pair of adjacent code points at the positions (bits) of
  * mask (Lemma 7, docs/matching.md §4.5). */
 size_t tm_short_edits_to_break(uint64_t mask);
+/** The same for a mask of nw words (bit i of word w: the pair at 64·w + i). */
+size_t tm_short_edits_to_break_n(const uint64_t *mask, size_t nw);
+/** For tests: the Levenshtein distance of a[0..an) (an ≤ TM_SHORT_CAP) and b[0..bn) over code
+ * points by the matcher's bit-parallel method (one or several 64-bit blocks); UINT32_MAX when
+ * out of memory. */
+uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn);
 /** For tests: the bag bound runs on pair-found candidate sets of at least this many (default
  * 2048; set before querying, never during), and this thread's count of the lengths whose
  * candidates came from a location-based prefix. */
@@ -359,6 +366,9 @@ int tm_filter_ok(const jisr_tm_ctx *c);
  * the literally closest text first ("Open a Copy": "Open Copy" before "Save a Copy";
  * "Networks": "Network" before "_Network"; "Password:" before "Password: "). */
 double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn);
+/** tm_char_sim, and into *run the longest run of code points bt shares with the query (0 unless
+ * the memory's character search is on, c->sh.lim; ranking, §2). */
+double tm_char_keys(jisr_tm_ctx *c, const char *bt, size_t bn, int *run);
 /* The tokens of unit id that scoring kept in this query (c->tc), NULL when not kept; valid
  * until the next unit is scored. */
 const tm_toks *tm_kept_toks(const jisr_tm_ctx *c, uint32_t id);

@@ -3,8 +3,8 @@
  * memories, as CAT tools combine them): each memory is asked for the same number of matches at
  * the threshold raised by its penalty, scores (and similarities, by penalty/100) are lowered, and
  * the lists are merged in one ranking — the matcher's own (score; no agreement change first;
- * character similarity; later change; more usage; similarity), then the earlier memory, then the
- * lower id.
+ * character similarity; the longest run shared with the query; later change; more usage;
+ * similarity), then the earlier memory, then the lower id.
  *
  * Why this is exact: within one memory jisr_tm_query ranks by those keys, and subtracting a
  * constant from every score keeps that order, so a memory's top N is also its top N in the
@@ -27,6 +27,8 @@ static int rank_cmp(const void *pa, const void *pb)
         return a->nagree ? 1 : -1;
     if (a->char_similarity != b->char_similarity)
         return a->char_similarity > b->char_similarity ? -1 : 1;
+    if (a->shared_run != b->shared_run)
+        return a->shared_run > b->shared_run ? -1 : 1;
     if (a->changed != b->changed)
         return a->changed > b->changed ? -1 : 1;
     if (a->usage != b->usage)

@@ -41,7 +41,7 @@ typedef struct rx {
     uint32_t run_first; /* first id of the batch (its dedupe run's key) */
     jisr_u64set vseen;  /* words already put in the vocabulary */
     size_t in_batch;
-    int chars; /* the character search's setting after the reindex: short texts' terms */
+    int chars; /* the character search's setting after the reindex (0 off, else its limit) */
 } rx;
 
 static int cmp_post(const void *a, const void *b)
@@ -162,15 +162,15 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
                 x->post[x->npost++] = (rx_post){tm_post_key(lh, x->terms[k], bucket), id};
         if (!x->chars)
             continue;
-        uint64_t sk[2 * TM_SHORT_MAXCP]; /* short texts' characters (when the setting is on) */
-        size_t ns = tm_short_keys(&x->toks, lh, sk);
+        uint64_t sk[2 * TM_SHORT_CAP]; /* short texts' characters (when the setting is on) */
+        size_t ns = tm_short_keys(&x->toks, lh, sk, (size_t)x->chars);
         if ((rc = JISR_GROW(x->post, x->postcap, x->npost + ns)) < 0)
             return rc;
         for (size_t k = 0; k < ns; k++)
             x->post[x->npost++] = (rx_post){sk[k], id};
         unsigned char fv[TM_SHORT_FORMMAX]; /* and its form (short.c) */
         uint64_t fk;
-        size_t fn = tm_short_form_val(&x->toks, lh, &fk, fv);
+        size_t fn = tm_short_form_val(&x->toks, lh, &fk, fv, (size_t)x->chars);
         if (fn && tm_short_form_put(&x->t, x->tm->post, fk, id, fv, fn) < 0)
             return x->t.rc;
     }
@@ -204,12 +204,20 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         tm_drop(t, tm->dedupe, 0, "emptying the dedupe index") < 0 ||
         (tm->vocab && tm_drop(t, tm->vocab, 0, "emptying the vocabulary") < 0))
         goto done;
-    if (o && o->chars == JISR_TM_CHARS_ON)
-        x->chars = 1;
-    else if (o && o->chars == JISR_TM_CHARS_OFF)
-        x->chars = 0;
-    else if (tm_chars_get(t, &x->chars) < 0)
+    /* the limit after it: the one asked for, else the memory's own when it was set (meta value
+     * 2 … 255), else the default (a memory written before limits, value 1, moves to it) */
+    uint64_t was = 0;
+    if (tm_meta_get_u64(t, "chars", &was) < 0)
         goto done;
+    int lim = o && o->chars_max                ? (int)o->chars_max
+              : was > 1 && was <= TM_SHORT_CAP ? (int)was
+                                               : TM_SHORT_DEFAULT;
+    if (o && o->chars == JISR_TM_CHARS_OFF)
+        x->chars = 0;
+    else if (o && (o->chars == JISR_TM_CHARS_ON || o->chars_max))
+        x->chars = lim;
+    else
+        x->chars = was ? lim : 0;
     x->npost = 0;
     x->in_batch = 0;
     jisr_buf_reset(&x->run);
@@ -254,7 +262,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         (next_id <= last || next_id > (uint64_t)UINT32_MAX + 1 || next_id == 0))
         tm_meta_put_u64(t, "next_id", (uint64_t)last + 1);
     if (!t->rc && x->chars) {
-        tm_meta_put_u64(t, "chars", 1);
+        tm_meta_put_u64(t, "chars", (uint64_t)x->chars);
     } else if (!t->rc) { /* off: as in a memory where it was never set */
         MDB_val ck = {5, "chars"};
         tm_del(t, tm->meta, &ck, "writing the memory's metadata");
@@ -271,6 +279,10 @@ int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *o)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
+    if (o && (o->chars_max == 1 || o->chars_max > TM_SHORT_CAP))
+        return jisr_error_set(JISR_EINVAL, tm->dir, 0, 0,
+                              "a character limit of %u: it is 2 to %d code points", o->chars_max,
+                              TM_SHORT_CAP);
     rx *x = calloc(1, sizeof *x);
     if (!x)
         return jisr_oom(sizeof *x);

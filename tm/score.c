@@ -462,9 +462,31 @@ static size_t myers(jisr_tm_ctx *c, const uint32_t *b, size_t n)
     return score;
 }
 
-double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
+/* The longest common run of code points of the query and c->cb[0..lb) (0 when either is longer
+ * than 256: the tie then falls to the next keys). */
+static int common_run(const jisr_tm_ctx *c, size_t lb)
+{
+    size_t la = c->qm, best = 0;
+    if (la > 256 || lb > 256)
+        return 0;
+    uint16_t row[257] = {0};
+    for (size_t i = 1; i <= la; i++) {
+        uint16_t diag = 0;
+        for (size_t j = 1; j <= lb; j++) {
+            uint16_t up = row[j];
+            row[j] = c->qcp[i - 1] == c->cb[j - 1] ? (uint16_t)(diag + 1) : 0;
+            if (row[j] > best)
+                best = row[j];
+            diag = up;
+        }
+    }
+    return (int)best;
+}
+
+double tm_char_keys(jisr_tm_ctx *c, const char *bt, size_t bn, int *run)
 {
     size_t lb;
+    *run = 0;
     if (!c->peq_ready) { /* the query's side, once per query */
         if (text_cps(c->text, c->tlen, &c->qcp, &c->qcpcap, &c->qm) < 0 || peq_build(c) < 0)
             return 0; /* out of memory: the tie falls to the next keys */
@@ -475,7 +497,15 @@ double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
     if (!mx)
         return 1;
     size_t d = myers(c, c->cb, lb);
+    if (c->sh.lim) /* the character search is on: the shared run ranks ties (below) */
+        *run = common_run(c, lb);
     return d == SIZE_MAX ? 0 : 1.0 - (double)d / (double)mx;
+}
+
+double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
+{
+    int run;
+    return tm_char_keys(c, bt, bn, &run);
 }
 
 /* the character similarity of a listed entry, its source fetched again (code points only: no
@@ -494,7 +524,7 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
     int si = tm_rec_find(&c->rec2, c->o->srclang);
     if (si < 0)
         return tm_txn_corrupt(&c->t, "reading a unit");
-    e->csim = tm_char_sim(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n);
+    e->csim = tm_char_keys(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n, &e->lcsub);
     return 0;
 }
 
@@ -506,11 +536,15 @@ static int better(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *a, tm_top 
     if (a->check != b->check)
         return a->check < b->check;
     if (a->csim < 0)
-        a->csim = tm_char_sim(c, mt, mtn);
+        a->csim = tm_char_keys(c, mt, mtn, &a->lcsub);
     if ((*rc = entry_csim(c, b)) < 0)
         return 0;
     if (a->csim != b->csim)
         return a->csim > b->csim;
+    /* in a memory whose character search is on: the longer run shared with the query (Tajik
+     * before Tibetan); 0 for both otherwise, the ranking of the word score alone unchanged */
+    if (a->lcsub != b->lcsub)
+        return a->lcsub > b->lcsub;
     if (a->changed != b->changed)
         return a->changed > b->changed;
     if (a->usage != b->usage)

@@ -4,7 +4,8 @@
  *
  * A text's character form is the normalised forms of its tokens (§1: case, harakat, letter
  * forms, typography, accelerators folded), tags left out, one space where the surface has a gap
- * between two tokens. A text is short when its form has 1 to TM_SHORT_MAXCP code points. For a
+ * between two tokens. A text is short when its form has 1 to lim code points (the memory's
+ * limit: 64 in memories written before limits, 128 by default, 2 … 255 as set). For a
  * short query and a short unit the score is the larger of the word score and the character
  * score ⌊100·(L − d)/L⌋ − TM_SHORT_PEN (at most 99), d the Levenshtein distance of the two forms
  * over code points, L the longer form's length.
@@ -38,7 +39,7 @@ static inline uint32_t utf8_cp(const unsigned char *s, size_t n, size_t *i)
     return c < 0 ? 0xFFFD : (uint32_t)c;
 }
 
-size_t tm_short_form(const tm_toks *t, uint32_t *cp)
+size_t tm_short_form(const tm_toks *t, uint32_t *cp, size_t lim)
 {
     size_t n = 0;
     int gap = 0, any = 0;
@@ -51,7 +52,7 @@ size_t tm_short_form(const tm_toks *t, uint32_t *cp)
         if (x->kind == TM_TAG)
             continue;
         if (any && gap) {
-            if (n == TM_SHORT_MAXCP)
+            if (n == lim)
                 return 0;
             cp[n++] = ' ';
         }
@@ -59,7 +60,7 @@ size_t tm_short_form(const tm_toks *t, uint32_t *cp)
         any = 1;
         const unsigned char *s = (const unsigned char *)t->nb.data + x->no;
         for (size_t j = 0; j < x->nl;) {
-            if (n == TM_SHORT_MAXCP)
+            if (n == lim)
                 return 0;
             cp[n++] = utf8_cp(s, x->nl, &j);
         }
@@ -100,11 +101,11 @@ static size_t form_terms(const uint32_t *cp, size_t n, uint64_t *terms)
     return n ? 2 * n - 1 : 0;
 }
 
-size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys)
+size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys, size_t lim)
 {
-    uint32_t cp[TM_SHORT_MAXCP];
-    uint64_t terms[2 * TM_SHORT_MAXCP];
-    size_t n = tm_short_form(t, cp), nt = form_terms(cp, n, terms);
+    uint32_t cp[TM_SHORT_CAP];
+    uint64_t terms[2 * TM_SHORT_CAP];
+    size_t n = tm_short_form(t, cp, lim), nt = form_terms(cp, n, terms);
     for (size_t i = 0; i < nt; i++)
         keys[i] = tm_post_key(lh, terms[i], (unsigned)n);
     return nt;
@@ -112,17 +113,20 @@ size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys)
 
 static inline uint32_t slot_of(uint32_t cp)
 {
-    return (cp * 2654435761u) >> 25; /* 0..127 */
+    return (cp * 2654435761u) >> 23; /* 0..511 */
 }
 
-/* The query's match mask of code point cp (0 when the query has none). */
-static inline uint64_t peq_of(const tm_shortq *q, uint32_t cp)
+static const uint64_t no_mask[TM_SHORT_W];
+
+/* The query's match masks of code point cp (all zero when the query has none): word w holds
+ * positions 64·w … 64·w + 63. */
+static inline const uint64_t *peq_of(const tm_shortq *q, uint32_t cp)
 {
-    for (uint32_t h = slot_of(cp);; h = (h + 1) & 127) {
+    for (uint32_t h = slot_of(cp);; h = (h + 1) & 511) {
         if (q->hk[h] == cp + 1)
             return q->hm[h];
         if (!q->hk[h])
-            return 0;
+            return no_mask;
     }
 }
 
@@ -153,10 +157,11 @@ static size_t utf8_put(unsigned char *o, uint32_t c)
     return 4;
 }
 
-size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val)
+size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val,
+                         size_t lim)
 {
-    uint32_t cp[TM_SHORT_MAXCP];
-    size_t n = tm_short_form(t, cp), len = 0;
+    uint32_t cp[TM_SHORT_CAP];
+    size_t n = tm_short_form(t, cp, lim), len = 0;
     for (size_t i = 0; i < n; i++)
         len += utf8_put(val + len, cp[i]);
     *pkey = tm_post_key(lh, TM_FORMTERM, (unsigned)n);
@@ -178,27 +183,95 @@ int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const
     return tm_put(t, post, &k, &v, 0, "writing a short text's form");
 }
 
-/* Levenshtein distance of the query's form (prepared: c->sh.peq) and b[0..bn), by Myers'
- * bit-parallel method (the query has at most 64 code points). */
+/* Levenshtein distance of the query's form (prepared: c->sh.hk, hm) and b[0..bn), by Myers'
+ * bit-parallel method: one machine word when the query has at most 64 code points, else blocks
+ * of 64 (Myers 1999 §4, Hyyrö 2003: each block's horizontal delta at its last row carried into
+ * the next as its first row's; row 0's delta is +1 at every column). */
 static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
 {
-    uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
     uint32_t d = (uint32_t)q->n;
-    for (size_t j = 0; j < bn; j++) {
-        uint64_t eq = peq_of(q, b[j]);
-        uint64_t xv = eq | mv;
-        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-        uint64_t ph = mv | ~(xh | pv);
-        uint64_t mh = pv & xh;
-        if (ph & hi)
-            d++;
-        else if (mh & hi)
-            d--;
-        ph = (ph << 1) | 1;
-        mh <<= 1;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
+    if (q->n <= 64) {
+        uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
+        for (size_t j = 0; j < bn; j++) {
+            uint64_t eq = peq_of(q, b[j])[0];
+            uint64_t xv = eq | mv;
+            uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+            uint64_t ph = mv | ~(xh | pv);
+            uint64_t mh = pv & xh;
+            if (ph & hi)
+                d++;
+            else if (mh & hi)
+                d--;
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv = mh | ~(xv | ph);
+            mv = ph & xv;
+        }
+        return d;
     }
+    size_t nw = (q->n + 63) / 64;
+    uint64_t pv[TM_SHORT_W], mv[TM_SHORT_W], hi = (uint64_t)1 << ((q->n - 1) & 63);
+    for (size_t w = 0; w < nw; w++) {
+        pv[w] = ~(uint64_t)0;
+        mv[w] = 0;
+    }
+    for (size_t j = 0; j < bn; j++) {
+        const uint64_t *eqv = peq_of(q, b[j]);
+        int hin = 1; /* row 0: D[0][j] = j */
+        for (size_t w = 0; w < nw; w++) {
+            uint64_t eq = eqv[w], p = pv[w], m = mv[w];
+            uint64_t xv = eq | m;
+            if (hin < 0)
+                eq |= 1;
+            uint64_t xh = (((eq & p) + p) ^ p) | eq;
+            uint64_t ph = m | ~(xh | p);
+            uint64_t mh = p & xh;
+            uint64_t top = w + 1 < nw ? (uint64_t)1 << 63 : hi;
+            int hout = (ph & top) ? 1 : (mh & top) ? -1 : 0;
+            ph <<= 1;
+            mh <<= 1;
+            if (hin < 0)
+                mh |= 1;
+            else if (hin > 0)
+                ph |= 1;
+            pv[w] = mh | ~(xv | ph);
+            mv[w] = ph & xv;
+            hin = hout;
+        }
+        d = (uint32_t)((int)d + hin);
+    }
+    return d;
+}
+
+/* The query's masks from q->cp[0..q->n): one slot per distinct code point (at most 255 of 512:
+ * a free slot ends a probe). */
+static void shortq_masks(tm_shortq *q)
+{
+    memset(q->hk, 0, sizeof q->hk);
+    for (size_t i = 0; i < q->n; i++) {
+        uint32_t h = slot_of(q->cp[i]);
+        while (q->hk[h] && q->hk[h] != q->cp[i] + 1)
+            h = (h + 1) & 511;
+        if (!q->hk[h]) {
+            q->hk[h] = q->cp[i] + 1;
+            memset(q->hm[h], 0, sizeof q->hm[h]);
+        }
+        q->hm[h][i / 64] |= (uint64_t)1 << (i % 64);
+    }
+}
+
+uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
+{
+    if (!an)
+        return (uint32_t)bn;
+    tm_shortq *q = calloc(1, sizeof *q);
+    if (!q)
+        return UINT32_MAX;
+    q->n = an > TM_SHORT_CAP ? TM_SHORT_CAP : an;
+    memcpy(q->cp, a, q->n * sizeof *a);
+    shortq_masks(q);
+    uint32_t d = myers(q, b, bn);
+    free(q);
     return d;
 }
 
@@ -206,7 +279,7 @@ int tm_short_query(jisr_tm_ctx *c)
 {
     tm_shortq *q = &c->sh;
     int on;
-    q->n = q->nd = 0;
+    q->n = q->lim = 0;
     for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
         if (q->csl[i] < q->acccap)
             q->csv[q->csl[i]] = 0;
@@ -215,26 +288,9 @@ int tm_short_query(jisr_tm_ctx *c)
         return c->t.rc;
     if (!on) /* off (the default): word scores only, exactly as without this module */
         return 0;
-    q->n = tm_short_form(&c->q, q->cp);
-    for (size_t i = 0; i < q->n; i++) {
-        size_t k = 0;
-        while (k < q->nd && q->dc[k] != q->cp[i])
-            k++;
-        if (k == q->nd) {
-            q->dc[k] = q->cp[i];
-            q->dm[k] = 0;
-            q->nd++;
-        }
-        q->dm[k] |= (uint64_t)1 << i;
-    }
-    memset(q->hk, 0, sizeof q->hk);
-    for (size_t k = 0; k < q->nd; k++) { /* at most 64 of 128 slots: a free one ends a probe */
-        uint32_t h = slot_of(q->dc[k]);
-        while (q->hk[h])
-            h = (h + 1) & 127;
-        q->hk[h] = q->dc[k] + 1;
-        q->hm[h] = q->dm[k];
-    }
+    q->lim = (size_t)on;
+    q->n = tm_short_form(&c->q, q->cp, q->lim);
+    shortq_masks(q);
     return 0;
 }
 
@@ -253,10 +309,10 @@ static int cp_score(const tm_shortq *q, const uint32_t *cp, size_t n)
  * length l (damage: the caller computes the score from the unit instead). */
 static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, size_t l)
 {
-    uint32_t cp[TM_SHORT_MAXCP];
+    uint32_t cp[TM_SHORT_CAP];
     size_t k = 0;
     for (size_t i = 0; i < n;) {
-        if (k == TM_SHORT_MAXCP)
+        if (k == q->lim)
             return -2;
         cp[k++] = utf8_cp(v, n, &i);
     }
@@ -268,8 +324,8 @@ int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)
     const tm_shortq *q = &c->sh;
     if (!q->n)
         return -1;
-    uint32_t cp[TM_SHORT_MAXCP];
-    return cp_score(q, cp, tm_short_form(m, cp));
+    uint32_t cp[TM_SHORT_CAP];
+    return cp_score(q, cp, tm_short_form(m, cp, q->lim));
 }
 
 /* The fewest shared code point terms a unit of form length l needs to reach m (Lemma 5,
@@ -288,8 +344,8 @@ static size_t need2_of(size_t lq, size_t l, int m)
     return L - 1 > 2 * dmax ? L - 1 - 2 * dmax : 0;
 }
 
-/* The per-id arrays (one byte each: a count of at most 2·64 terms, a score + 1) cover every id
- * below the query's id limit, checked against it as they are read. */
+/* The per-id arrays (one byte each: a count of at most 255 terms of one kind, a score + 2) cover
+ * every id below the query's id limit, checked against it as they are read. */
 static int acc_ready(jisr_tm_ctx *c)
 {
     tm_shortq *q = &c->sh;
@@ -329,12 +385,12 @@ typedef struct sterm {
 typedef struct sscan {
     tm_cur cur, fcur;  /* postings; forms */
     uint64_t lh, fkey; /* the language's hash, its forms' key prefix without the length */
-    uint64_t terms[2 * TM_SHORT_MAXCP];
-    uint64_t single; /* bit i: the query's pair at i occurs once in it */
-    sterm st[2 * TM_SHORT_MAXCP], st2[TM_SHORT_MAXCP], tmp[TM_SHORT_MAXCP];
+    uint64_t terms[2 * TM_SHORT_CAP];
+    uint64_t single[TM_SHORT_W]; /* bit i: the query's pair at i occurs once in it */
+    sterm st[2 * TM_SHORT_CAP], st2[TM_SHORT_CAP], tmp[TM_SHORT_CAP];
     size_t wlo, whi; /* the pass's length window when it began (it only narrows) */
-    size_t tc0[2 * TM_SHORT_MAXCP], tcn[2 * TM_SHORT_MAXCP]; /* each term's chunks in it */
-    uint8_t tgot[2 * TM_SHORT_MAXCP];                        /* … once read */
+    size_t tc0[2 * TM_SHORT_CAP], tcn[2 * TM_SHORT_CAP]; /* each term's chunks in it */
+    uint8_t tgot[2 * TM_SHORT_CAP];                      /* … once read */
     tm_chunk *ch;
     size_t nch, chcap;
     uint32_t *ids, *touched;
@@ -442,15 +498,33 @@ static int unit_char_score(jisr_tm_ctx *c, int *cs)
 /* The fewest edits that break every pair at the positions of mask: an edit breaks at most the
  * two pairs around one code point (a substitution or deletion of it; an insertion breaks one),
  * so the leftmost pair p not broken yet and p + 1 take one edit (greedy stabbing, optimal). */
-size_t tm_short_edits_to_break(uint64_t mask)
+static size_t edits_to_break(const uint64_t *mask, size_t nw)
 {
     size_t k = 0;
-    while (mask) {
-        int p = __builtin_ctzll(mask);
-        mask &= ~((uint64_t)3 << p); /* p = 63: the bit beyond is shifted out */
-        k++;
+    int carry = 0; /* the last edit also broke bit 0 of the next word */
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t m = mask[w];
+        if (carry)
+            m &= ~(uint64_t)1;
+        carry = 0;
+        while (m) {
+            int p = __builtin_ctzll(m);
+            m &= ~((uint64_t)3 << p); /* p = 63: the bit beyond is in the next word */
+            carry = p == 63;
+            k++;
+        }
     }
     return k;
+}
+
+size_t tm_short_edits_to_break(uint64_t mask)
+{
+    return edits_to_break(&mask, 1);
+}
+
+size_t tm_short_edits_to_break_n(const uint64_t *mask, size_t nw)
+{
+    return edits_to_break(mask, nw);
 }
 
 /* The location-based prefix (Lemma 7, docs/matching.md §4.5): a unit within dmax = L − need
@@ -461,21 +535,23 @@ size_t tm_short_edits_to_break(uint64_t mask)
 static size_t located_prefix(sscan *s, size_t nq, size_t np, size_t L, size_t need)
 {
     size_t dmax = L - need, k = 0, e = 0;
-    uint64_t mask = 0, ids = 0, cnt = 0;
+    uint64_t mask[TM_SHORT_W] = {0}, ids = 0, cnt = 0;
     for (size_t j = 0; j < np; j++)
         cnt += s->st[j].df;
-    size_t pick[2 * TM_SHORT_MAXCP];
+    size_t pick[2 * TM_SHORT_CAP];
     for (size_t j = 0; j < nq && e <= dmax && ids < cnt; j++) {
         if (s->st[j].pos < 0)
             continue;
-        uint64_t m2 = mask | (uint64_t)1 << s->st[j].pos;
-        size_t e2 = tm_short_edits_to_break(m2);
+        int p = s->st[j].pos;
+        uint64_t bit = (uint64_t)1 << (p % 64);
+        mask[p / 64] |= bit;
+        size_t e2 = edits_to_break(mask, TM_SHORT_W);
         if (e2 > e) {
-            mask = m2;
             e = e2;
             pick[k++] = j;
             ids += s->st[j].df;
-        }
+        } else
+            mask[p / 64] &= ~bit;
     }
     if (e <= dmax || ids >= cnt)
         return np;
@@ -564,7 +640,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         return 0;
     for (size_t i = 0; i < nq && rc == 0; i++) {
         rc = term_chunks(s, t0 + i, l, &s->st[i]);
-        s->st[i].pos = pairs && (s->single >> i & 1) ? (int)i : -1;
+        s->st[i].pos = pairs && (s->single[i / 64] >> (i % 64) & 1) ? (int)i : -1;
     }
     if (rc < 0)
         return rc;
@@ -691,7 +767,7 @@ int tm_short_pass(jisr_tm_ctx *c)
         for (size_t j = 0; j + 1 < lq; j++)
             k += c->sh.cp[j] == c->sh.cp[i] && c->sh.cp[j + 1] == c->sh.cp[i + 1];
         if (k == 1)
-            s.single |= (uint64_t)1 << i;
+            s.single[i / 64] |= (uint64_t)1 << (i % 64);
     }
     int rc = acc_ready(c);
     if (rc == 0)
@@ -705,14 +781,14 @@ int tm_short_pass(jisr_tm_ctx *c)
      * shorter length falls while need stays) */
     int up = 1, down = 1, m = tm_eff_min(c);
     s.wlo = s.whi = lq;
-    while (s.whi < TM_SHORT_MAXCP && lq >= need_of(lq, s.whi + 1, m))
+    while (s.whi < c->sh.lim && lq >= need_of(lq, s.whi + 1, m))
         s.whi++;
     while (s.wlo > 1 && s.wlo - 1 >= need_of(lq, s.wlo - 1, m))
         s.wlo--;
     for (size_t d = 0; rc == 0 && (up || down) && !c->late; d++) {
         size_t l = lq + d;
         if (up) {
-            if (l > TM_SHORT_MAXCP || lq < need_of(lq, l, tm_eff_min(c)))
+            if (l > c->sh.lim || lq < need_of(lq, l, tm_eff_min(c)))
                 up = 0;
             else
                 rc = scan_len(c, &s, l);

@@ -88,12 +88,15 @@ int tm_chars_get(tm_txn *t, int *on)
     *on = 0;
     if (tm_meta_get_u64(t, "chars", &v) < 0)
         return t->rc;
-    *on = v != 0;
+    if (v > TM_SHORT_CAP)
+        return tm_txn_corrupt(t, "reading the memory's character limit");
+    *on = v == 1 ? TM_SHORT_LEGACY : (int)v;
     return 0;
 }
 
 int jisr_tm_set_chars(jisr_tm *tm, int on)
 {
+    int asked = on;
     if (!tm)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
     if (tm->rdonly)
@@ -102,22 +105,34 @@ int jisr_tm_set_chars(jisr_tm *tm, int on)
     int cur;
     uint64_t next_id;
     MDB_stat ms;
-    on = on != 0;
+    if (on < 0 || on > TM_SHORT_CAP)
+        return jisr_error_set(JISR_EINVAL, tm->dir, 0, 0,
+                              "a character limit of %d: it is 2 to %d code points", on,
+                              TM_SHORT_CAP);
+    if (on == 1)
+        on = TM_SHORT_DEFAULT;
     if (tm_txn_begin(&t, tm, 1) < 0 || tm_chars_get(&t, &cur) < 0 ||
         tm_meta_get_u64(&t, "next_id", &next_id) < 0 ||
         tm_dbi_stat(&t, tm->units, &ms, "reading the units") < 0 || cur == on)
         goto done;
+    if (cur && on && on == TM_SHORT_DEFAULT && asked == 1)
+        goto done; /* plain "on" on a memory where it is on: whatever its limit */
     if (ms.ms_entries || next_id > 1) {
+        char state[64], want[16];
+        if (cur)
+            snprintf(state, sizeof state, "on (short texts up to %d code points)", cur);
+        else
+            snprintf(state, sizeof state, "off");
+        snprintf(want, sizeof want, "%d", on);
         tm_txn_set(&t, jisr_error_set(JISR_EUNSUPPORTED, tm->dir, 0, 0,
                                       "the memory's character search is %s and it already holds "
-                                      "units: 'jisr reindex --tm %s --chars %s' turns it %s "
-                                      "(it rebuilds the index)",
-                                      cur ? "on" : "off", tm->dir, on ? "on" : "off",
-                                      on ? "on" : "off"));
+                                      "units: 'jisr reindex --tm %s --chars %s' sets it (it "
+                                      "rebuilds the index)",
+                                      state, tm->dir, on ? (asked == 1 ? "on" : want) : "off"));
         goto done;
     }
     if (on)
-        tm_meta_put_u64(&t, "chars", 1);
+        tm_meta_put_u64(&t, "chars", (uint64_t)on);
     else {
         MDB_val ck = {5, "chars"};
         tm_del(&t, tm->meta, &ck, "writing the memory's metadata");

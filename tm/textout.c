@@ -202,9 +202,12 @@ int jisr_tm_stats_text(jisr_buf *b, const char *path, const jisr_tm_stats *st)
                              st->index_stale ? " (not this jisr's: run 'jisr reindex')" : "");
     else if (rc == 0)
         rc = jisr_buf_puts(b, "built with: (not recorded: run 'jisr reindex' once)\n");
-    if (rc == 0)
-        rc = jisr_buf_printf(b, "characters: %s\n",
-                             st->chars ? "on (short texts also match by characters)"
-                                       : "off (jisr reindex --chars on turns it on)");
+    if (rc == 0 && st->chars)
+        rc = jisr_buf_printf(b,
+                             "characters: on, limit %d (texts of at most %d code points also "
+                             "match by characters)\n",
+                             st->chars, st->chars);
+    else if (rc == 0)
+        rc = jisr_buf_puts(b, "characters: off (jisr reindex --chars on turns it on)\n");
     return rc;
 }

@@ -282,6 +282,9 @@ typedef struct jisr_tm_match {
     double char_similarity; /* 1 − character distance / length of the normalised texts (ties) */
     int64_t changed;        /* the unit's change date (else creation date), unix s; INT64_MIN */
     uint64_t usage;         /* the unit's usage count */
+    /* the longest run of code points its source shares with the query as written, in a memory
+     * whose character search is on (ranks ties of equal char_similarity); else 0 */
+    int shared_run;
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -396,7 +399,9 @@ typedef struct jisr_tm_stats {
     char index_icu[16], index_unicode[16];
     uint32_t index_tokenizer;
     int index_stale;
-    int chars; /* the character search of short texts is on (jisr_tm_set_chars, reindex) */
+    /* the character search of short texts (jisr_tm_set_chars, reindex): 0 off, else on, and
+     * the most code points of a short text (64 in a memory written before limits) */
+    int chars;
 } jisr_tm_stats;
 
 /** Statistics of the memory (out is the caller's: jisr_tm_stats_free). Thread-safe. */
@@ -406,9 +411,10 @@ JISR_API void jisr_tm_stats_free(jisr_tm_stats *st);
 /* ---- reindex ------------------------------------------------------------------------------ */
 
 /* The character search of short texts (docs/matching.md §2.6, §4.5): a per-memory setting, off
- * by default. On, short texts (at most 64 code points) also score by characters and their index
- * holds character terms: more answers for short UI strings, but a slower import and slower,
- * larger queries (§7.1). */
+ * by default. On, short texts (at most the memory's limit of code points: 128 by default, 2 to
+ * 255 as set, 64 in memories written before limits until reindexed) also score by characters and
+ * their index holds character terms: more answers for short UI strings, but a slower import and
+ * slower, larger queries (§7.1). */
 enum { JISR_TM_CHARS_KEEP = 0, JISR_TM_CHARS_ON = 1, JISR_TM_CHARS_OFF = 2 };
 
 typedef struct jisr_tm_reindex_opts {
@@ -416,10 +422,13 @@ typedef struct jisr_tm_reindex_opts {
     void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
     int chars; /* JISR_TM_CHARS_*: the character search's setting after the reindex (KEEP: as is) */
+    /* the character limit after it (2 … 255; not OFF: turns the search on), 0: the memory's own
+     * when it was set, else 128 (a memory written before limits, at 64, moves to 128) */
+    unsigned chars_max;
 } jisr_tm_reindex_opts;
 #define JISR_TM_REINDEX_OPTS_INIT                                                                  \
     {                                                                                              \
-        NULL, NULL, JISR_TM_CHARS_KEEP                                                             \
+        NULL, NULL, JISR_TM_CHARS_KEEP, 0                                                          \
     }
 
 /** Rebuild the index of a memory opened with JISR_TM_WRITE with this library's tokenizer, ICU
@@ -431,8 +440,9 @@ typedef struct jisr_tm_reindex_opts {
  * rebuilt with or without short texts' character terms). */
 JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
 
-/** Set the character search (on: 1, off: 0) of a memory opened with JISR_TM_WRITE that holds no
- * unit and never did (a new memory, before its first import). On any other memory a different
+/** Set the character search (off: 0; on: 1, with the default limit of 128 code points, or 2 … 255,
+ * with that limit) of a memory opened with JISR_TM_WRITE that holds no unit and never did (a new
+ * memory, before its first import); another value is JISR_EINVAL. On any other memory a different
  * setting fails with JISR_EUNSUPPORTED (the message names `jisr reindex --chars`, which rebuilds
  * the index for it); the same setting is a no-op. Imports follow the memory's setting.
  * Thread-safe (one write transaction). */

@@ -166,14 +166,21 @@ static inline unsigned tm_light_band(uint32_t nheavy, uint32_t w100)
  * occurrence and number terms): callers deduplicate. */
 size_t tm_index_terms(const tm_toks *t, uint64_t *terms);
 /* Short texts (short.c, docs/matching.md §2.6, §4.5): a text whose character form (its tokens'
- * normalised forms, tags left out, one space at each gap) has 1 to TM_SHORT_MAXCP code points
- * is also indexed under one term per (code point, occurrence), in the bucket of its length. */
-#define TM_SHORT_MAXCP 64 /* the query fits one word of Myers' distance */
-/** The character form of t into cp (room for TM_SHORT_MAXCP): its length, 0 when not short. */
-size_t tm_short_form(const tm_toks *t, uint32_t *cp);
+ * normalised forms, tags left out, one space at each gap) has 1 to lim code points, lim the
+ * memory's limit (meta "chars": 1 written before limits = 64, else 2 … TM_SHORT_CAP), is also
+ * indexed under one term per (code point, occurrence), in the bucket of its length. */
+#define TM_SHORT_LEGACY 64   /* the limit of a memory whose meta "chars" is 1 */
+#define TM_SHORT_DEFAULT 128 /* the limit of new memories and of a reindex (chosen on dev, §8) */
+/* The most code points a short text's form can have under any memory's limit (its length is the
+ * bucket byte of its terms), and the 64-bit words of Myers' masks for that many. */
+#define TM_SHORT_CAP 255
+#define TM_SHORT_W ((TM_SHORT_CAP + 63) / 64)
+/** The character form of t into cp (room for lim ≤ TM_SHORT_CAP): its length, 0 when not short
+ * (more than lim code points). */
+size_t tm_short_form(const tm_toks *t, uint32_t *cp, size_t lim);
 /** The posting keys of a short text's character terms in language lh into keys (room for
- * 2 × TM_SHORT_MAXCP), all distinct; 0 when not short. */
-size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys);
+ * 2 × lim), all distinct; 0 when not short. */
+size_t tm_short_keys(const tm_toks *t, uint64_t lh, uint64_t *keys, size_t lim);
 /** Posting key (8 bytes) for term key hash hk in language hash lh and a bucket. */
 static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
 {
@@ -414,8 +421,9 @@ int tm_vocab_near(struct tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_
  * its UTF-8 into val (room for TM_SHORT_FORMMAX) and the 8-byte key prefix of its entry in
  * `post` into *pkey (language lh, the form's length as bucket); returns the UTF-8 length, 0
  * when t is not short. */
-#define TM_SHORT_FORMMAX (4 * TM_SHORT_MAXCP)
-size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val);
+#define TM_SHORT_FORMMAX (4 * TM_SHORT_CAP)
+size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned char *val,
+                         size_t lim);
 /** Store unit id's form (from tm_short_form_val) in `post` under pkey and id (t's error). */
 int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const void *val,
                       size_t n);
@@ -461,7 +469,9 @@ void tm_ctx_give(struct jisr_tm_ctx *c);
 void tm_ctx_pool_free(jisr_tm *tm);
 
 /** The memory's character search setting (meta "chars", absent = off; docs/matching.md §2.6):
- * *on = 1 when its short texts carry character terms and queries take the character score. */
+ * *on = 0 when off, else its limit (the most code points of a short text: 64 for the value 1 of
+ * memories written before limits, else the value, 2 … TM_SHORT_CAP) — its short texts carry
+ * character terms and queries take the character score. A value above TM_SHORT_CAP is damage. */
 int tm_chars_get(tm_txn *t, int *on);
 /** Record the versions the index is built with (this library's) in meta (store.c). */
 int tm_index_stamp(tm_txn *t);

@@ -151,12 +151,13 @@ def chrf(hyp, ref, order=6, beta=2.0):
 # ---- the two tools -------------------------------------------------------------------------
 
 
-def run_jisr(build, memdir, memtsv, queries, min_score, exhaustive=False):
+def run_jisr(build, memdir, memtsv, queries, min_score, exhaustive=False, chars=None):
     """[(score, target, source, microseconds)] per query (score -1: none)."""
     if os.path.exists(memdir):
         shutil.rmtree(memdir)
+    opt = "--chars" if chars is None else f"--chars={chars}"
     subprocess.run(
-        [os.path.join(build, "jisr"), "import", "--tm", memdir, "--chars", "-s", "en", "-t", "ar", "-q", memtsv],
+        [os.path.join(build, "jisr"), "import", "--tm", memdir, opt, "-s", "en", "-t", "ar", "-q", memtsv],
         check=True,
     )
     args = [os.path.join(build, "bench", "bench_l10n"), memdir, "en", "ar", str(min_score), "1"]
@@ -284,6 +285,8 @@ def main():
     ap.add_argument("--detail", help="write every query's proposals to this TSV")
     ap.add_argument("--check-thresholds", action="store_true")
     ap.add_argument("--exhaustive", action="store_true", help="jisr with --exhaustive")
+    ap.add_argument("--chars", help="the memory's character limit (jisr import --chars=N; "
+                    "default: jisr's, 128)")
     a = ap.parse_args()
     if not os.path.isdir(a.mo_dir):
         print(f"eval_l10n: no catalogues in {a.mo_dir}", file=sys.stderr)
@@ -324,7 +327,7 @@ def main():
             for s, t in mem:
                 f.write(tsv_escape(s) + "\t" + tsv_escape(t) + "\n")
         t0 = time.time()
-        jr = run_jisr(a.build, os.path.join(a.work, f"tm-{q}"), memtsv, queries, a.min, a.exhaustive)
+        jr = run_jisr(a.build, os.path.join(a.work, f"tm-{q}"), memtsv, queries, a.min, a.exhaustive, a.chars)
         t1 = time.time()
         tr = run_ttk(mem, queries, a.min, os.path.join(a.work, f"ttk-{q}-{a.min}.json"))
         t2 = time.time()
@@ -344,7 +347,7 @@ def main():
                                         tsv_escape(t[1]), f"{tc:.1f}"]) + "\n")
         if a.check_thresholds:
             for m in (50, 70, 90):
-                jm = run_jisr(a.build, os.path.join(a.work, f"tm-{q}"), memtsv, queries, m)
+                jm = run_jisr(a.build, os.path.join(a.work, f"tm-{q}"), memtsv, queries, m, chars=a.chars)
                 tm_ = run_ttk(mem, queries, m, None)
                 for i in range(len(queries)):
                     jx = jr[i] if jr[i][0] >= m else (-1,)

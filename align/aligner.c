@@ -51,6 +51,7 @@ static const al_params default_params = {
     .prior_n = 20,
     .post_temp = 1.0,
     .cal = {-0.6340, 0.4487, -1.7525, -0.0780, 0.1054, 0.4296, -0.9495, 0.8298},
+    .calmap = 1,
 };
 
 /* jisr 0.1's weights, model 1 */

@@ -18,7 +18,9 @@
  *
  * Tuning: --sets noisy/dev,clean/dev (never the test sets), -p name=value (model weights),
  * --lexicon FILE and --no-default-lexicon (a lexicon that has not seen the dev chapters),
- * --fit (fit the calibration on the sets given and print the weights). Never pass/fail.
+ * --fit (fit the calibration on the sets given and print the weights, and the monotone maps of
+ * align/calmap.c as C: `--sets noisy/dev --models 2 --no-outlier --no-synthetic --quiet --fit`
+ * reproduces them), -p calmap=0 (the logistic score without the maps). Never pass/fail.
  */
 #include <math.h>
 #include <stdio.h>

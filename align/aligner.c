@@ -186,6 +186,10 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
             d->para[k] = i == 0 || s->para[i] != s->para[i - 1];
         }
     al_tk *tk = &a->tk;
+    if (!a->vocab0_set) {
+        a->vocab0 = tk->voc.n;
+        a->vocab0_set = 1;
+    }
     tk->nids = 0;
     tk->ncaps = 0;
     size_t *capoff = NULL; /* model 2: where each sentence's capitalisation starts in tk->caps */

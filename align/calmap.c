@@ -17,9 +17,9 @@
  * than Arabic-English uses the map of the Arabic-source direction.
  *
  * The tables are printed by `build/bench/bench_align --sets noisy/dev --models 2 --no-outlier
- * --no-synthetic --quiet --fit` (with the maps off: -p calmap=0 does not change them, they are
- * fitted on the score before the map); refit them whenever the model or the logistic weights
- * (aligner.c's .cal) change.
+ * --no-synthetic --quiet --fit` (fitted on the score before the map, so the maps in force do not
+ * change them); refit them whenever the model or the logistic weights (aligner.c's .cal)
+ * change: test_align_robust fails when they no longer fit.
  */
 #include "align/aligner_int.h"
 

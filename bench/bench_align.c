@@ -552,10 +552,12 @@ static void run(const set *s, const cfg *c, int d, int perdoc, result *r)
     }
 }
 
+static double worst_all; /* ece(): the largest |right - centre| of any non-empty bin */
 static double ece(const result *r, double *worst)
 {
     double n = 0, e = 0;
     *worst = 0;
+    worst_all = 0;
     for (int b = 0; b < NBIN; b++)
         n += r->bin_n[b];
     for (int b = 0; b < NBIN; b++) {
@@ -566,6 +568,8 @@ static double ece(const result *r, double *worst)
         double centre = (b + 0.5) / NBIN;
         if (r->bin_n[b] >= 30 && fabs(acc - centre) > *worst)
             *worst = fabs(acc - centre);
+        if (fabs(acc - centre) > worst_all)
+            worst_all = fabs(acc - centre);
     }
     return n ? e : 0;
 }
@@ -578,8 +582,9 @@ static void print_calibration(const char *label, const result *r)
         n += r->bin_n[b];
         ok += r->bin_ok[b];
     }
-    printf("calibration %s: ECE %.4f (bins of >= 30 pairs: largest |right - centre| %.3f)\n", label,
-           e, worst);
+    printf("calibration %s: ECE %.4f (largest |right - centre|: bins of >= 30 pairs %.3f, any "
+           "bin %.3f)\n",
+           label, e, worst, worst_all);
     printf("  %-9s %7s %7s %7s   %-10s %8s %8s\n", "score", "pairs", "right", "mean", "--min-score",
            "keeps", "precision");
     for (int b = 0; b < NBIN; b++) {

@@ -175,9 +175,22 @@ const al_dp_stats *al_dp_stats_last(void);
 /* ---- model internals exposed to tests and the bench --------------------------------------- */
 
 #define AL_NCAL 8 /* calibration weights (cost.c) */
-/** Called with the features of every scored pair, in the order of the results (bench_align
- * --fit; process-wide, not thread-safe: for the bench only). */
-extern void (*al_feature_hook)(void *ctx, const double *x, int n);
+/** Called with the features of every scored pair and its logistic score (before the monotone
+ * map), in the order of the results (bench_align --fit; process-wide, not thread-safe: for the
+ * bench only). */
+extern void (*al_feature_hook)(void *ctx, const double *x, int n, double p);
+
+/** A monotone map of the logistic score to the probability that the pair is right
+ * (calmap.c): knots (x, y), x and y nondecreasing, linear between knots, flat outside. */
+typedef struct al_calmap {
+    size_t n;
+    const double (*knot)[2];
+} al_calmap;
+/** The maps fitted on Bible noisy/dev: [batch (more than one document in the run)][English
+ * source]. */
+extern const al_calmap al_calmaps[2][2];
+/** m applied to p (p itself when m is NULL or empty). */
+double al_calmap_apply(const al_calmap *m, double p);
 extern void *al_feature_ctx;
 
 /** Tunable weights of the model (defaults in aligner.c); the bench and tests may change them.
@@ -203,6 +216,7 @@ typedef struct al_params {
     double prior_n;                /* weight, in beads, of the length priors */
     double post_temp;              /* temperature of the bead posteriors */
     double cal[AL_NCAL];           /* calibration of the score (cost.c) */
+    double calmap;                 /* 1: al_calmaps on top of it, 0: the logistic score alone */
     /* the first or last pair of a document costs edge_nolex more when not one known token of
      * it finds a translation in it though both sides hold some, and its length cost is at least
      * edge_nolex_len (one-sided material at an edge next to a sentence without partner) */

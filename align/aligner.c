@@ -51,6 +51,7 @@ static const al_params default_params = {
     .prior_n = 20,
     .post_temp = 1.0,
     .cal = {-0.6340, 0.4487, -1.7525, -0.0780, 0.1054, 0.4296, -0.9495, 0.8298},
+    .calmap = 1,
 };
 
 /* jisr 0.1's weights, model 1 */
@@ -185,6 +186,10 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
             d->para[k] = i == 0 || s->para[i] != s->para[i - 1];
         }
     al_tk *tk = &a->tk;
+    if (!a->vocab0_set) {
+        a->vocab0 = tk->voc.n;
+        a->vocab0_set = 1;
+    }
     tk->nids = 0;
     tk->ncaps = 0;
     size_t *capoff = NULL; /* model 2: where each sentence's capitalisation starts in tk->caps */

@@ -78,6 +78,10 @@ struct jisr_aligner {
     al_doc *docs;
     size_t ndocs, capdocs;
     int ran;
+    /* the vocabulary's size when the first document was added (the words of the lexicons and
+     * dictionary loaded before): names.c orders the words of a run as a fresh aligner would */
+    uint32_t vocab0;
+    int vocab0_set;
 
     void *translit; /* UTransliterator*, opened on first use */
 };

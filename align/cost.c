@@ -364,15 +364,16 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
     return bp.cost;
 }
 
-/* The calibrated probability that an aligned bead is right: a logistic function of the
- * posterior's log-odds, the bead's shape and its length and lexical evidence, whether a merge
- * (a bead of more than one sentence on a side) sits next to an unaligned sentence (where the
- * DP weighs a merge against a pair and a gap, the merge is wrong more often than its posterior
- * says), and the bead's own score of model 1 (length and lexical evidence as probabilities,
- * which saturate where the linear terms do not). The weights were fitted on the Bible
- * noisy/dev set (bench_align --dump and bench/calibration_cv.py, chosen by leave-one-Gospel-out
+/* The calibrated probability that an aligned bead is right: a monotone map (calmap.c, one per
+ * mode and direction) of a logistic function of the posterior's log-odds, the bead's shape and
+ * its length and lexical evidence, whether a merge (a bead of more than one sentence on a side)
+ * sits next to an unaligned sentence (where the DP weighs a merge against a pair and a gap, the
+ * merge is wrong more often than its posterior says), and the bead's own score of model 1
+ * (length and lexical evidence as probabilities, which saturate where the linear terms do
+ * not). The weights and the maps were fitted on the Bible noisy/dev set (bench_align --fit and
+ * --dump, bench/calibration_cv.py; the weights chosen by leave-one-Gospel-out
  * cross-validation). result->v[k] is the bead, post its posterior. */
-void (*al_feature_hook)(void *ctx, const double *x, int n);
+void (*al_feature_hook)(void *ctx, const double *x, int n, double p);
 void *al_feature_ctx;
 
 static double calibrated(const cctx *x, const jisr_ladder *result, size_t k, double post)
@@ -395,12 +396,16 @@ static double calibrated(const cctx *x, const jisr_ladder *result, size_t k, dou
                          (double)(b->nsrc + b->ntgt),
                          merge && gap_next,
                          own};
-    if (al_feature_hook)
-        al_feature_hook(al_feature_ctx, f, AL_NCAL);
     double z = 0;
     for (int q = 0; q < AL_NCAL; q++)
         z += w[q] * f[q];
-    return 1 / (1 + exp(-z));
+    double s = 1 / (1 + exp(-z));
+    if (al_feature_hook)
+        al_feature_hook(al_feature_ctx, f, AL_NCAL, s);
+    if (!x->a->params.calmap)
+        return s;
+    int batch = x->a->ndocs > 1, en = jisr_lang_matches(x->a->opts.srclang, "en");
+    return al_calmap_apply(&al_calmaps[batch][en], s);
 }
 
 int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)

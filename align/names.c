@@ -103,35 +103,45 @@ size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap)
 
 typedef struct nkey {
     char key[KEY_MAX];
-    uint32_t id;
+    uint32_t id, ord; /* ord: the word's place in the run's order (al_names) */
 } nkey;
 
-static int nkey_cmp(const void *x, const void *y)
+static int nkey_key_cmp(const void *x, const void *y)
 {
     return strcmp(((const nkey *)x)->key, ((const nkey *)y)->key);
 }
 
-static int push_key(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id)
+/* by key, then by the run's order (equal keys are then met in the same order whatever the ids) */
+static int nkey_cmp(const void *x, const void *y)
+{
+    const nkey *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : a->ord < b->ord ? -1 : a->ord > b->ord;
+}
+
+static int push_key(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id, uint32_t ord)
 {
     int rc = JISR_GROW(*v, *cap, *n + 1);
     if (rc < 0)
         return rc;
     snprintf((*v)[*n].key, KEY_MAX, "%s", key);
     (*v)[*n].id = id;
+    (*v)[*n].ord = ord;
     (*n)++;
     return 0;
 }
 
 /* key and, when long enough, its single deletions */
-static int push_variants(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id)
+static int push_variants(nkey **v, size_t *n, size_t *cap, const char *key, uint32_t id,
+                         uint32_t ord)
 {
-    int rc = push_key(v, n, cap, key, id);
+    int rc = push_key(v, n, cap, key, id, ord);
     size_t len = strlen(key);
     for (size_t i = 0; rc == 0 && len >= 4 && i < len; i++) {
         char del[KEY_MAX];
         memcpy(del, key, i);
         memcpy(del + i, key + i + 1, len - i);
-        rc = push_key(v, n, cap, del, id);
+        rc = push_key(v, n, cap, del, id, ord);
     }
     return rc;
 }
@@ -230,6 +240,43 @@ static uint32_t df_of(const jisr_aligner *a, uint32_t id)
     return a->tk.kind[id] == 'S' ? a->df[id] : a->dft[id];
 }
 
+/* The vocabulary's ids in the order a fresh aligner's would have: the words it had before its
+ * first document (lexicons, dictionary), by id; then the others of this run's documents, by
+ * first occurrence; then the rest, by id. The names found are added to translation lists that
+ * keep at most AL_TR_MAX entries, so the order in which they are met decides which are kept; in
+ * id order, an aligner that had aligned other documents before (its vocabulary is kept across
+ * jisr_aligner_clear) kept others than a fresh one, and its scores depended on what it had
+ * aligned before. NULL when out of memory. */
+static uint32_t *run_order(const jisr_aligner *a)
+{
+    uint32_t nv = a->tk.voc.n;
+    uint32_t *order = malloc(((size_t)nv + 1) * sizeof *order);
+    unsigned char *seen = calloc((size_t)nv + 1, 1);
+    if (!order || !seen) {
+        free(order);
+        free(seen);
+        return NULL;
+    }
+    uint32_t n = 0;
+    for (uint32_t id = 0; id < a->vocab0 && id < nv; id++) {
+        seen[id] = 1;
+        order[n++] = id;
+    }
+    for (size_t k = 0; k < a->ndocs; k++) {
+        const al_doc *d = &a->docs[k];
+        for (uint32_t p = 0; p < d->off[d->ns + d->nt]; p++)
+            if (d->ids[p] < nv && !seen[d->ids[p]]) {
+                seen[d->ids[p]] = 1;
+                order[n++] = d->ids[p];
+            }
+    }
+    for (uint32_t id = 0; id < nv; id++)
+        if (!seen[id])
+            order[n++] = id;
+    free(seen);
+    return order;
+}
+
 int al_names(jisr_aligner *a)
 {
     char ar, en;
@@ -244,22 +291,27 @@ int al_names(jisr_aligner *a)
     nkey *ek = NULL;
     size_t nek = 0, cek = 0;
     int rc = 0;
-    for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++) {
+    uint32_t *order = run_order(a);
+    if (!order)
+        return jisr_oom(0);
+    for (uint32_t o = 0; rc == 0 && o < a->tk.voc.n; o++) {
+        uint32_t id = order[o];
         const char *s = al_tk_surface(&a->tk, id);
         if (a->tk.kind[id] != (unsigned char)en || !s || a->tk.capn[id] == 0 ||
             a->tk.capn[id] < a->tk.lown[id])
             continue;
         char key[KEY_MAX];
         if (jisr_align_name_key(s, strlen(s), key, sizeof key) >= 2)
-            rc = push_variants(&ek, &nek, &cek, key, id);
+            rc = push_variants(&ek, &nek, &cek, key, id, o);
     }
     if (rc < 0 || nek == 0)
         goto done;
     qsort(ek, nek, sizeof *ek, nkey_cmp);
     nkey *q = NULL;
     size_t nq = 0, cq = 0;
-    for (uint32_t id = 0; rc == 0 && id < a->tk.voc.n; id++) {
+    for (uint32_t o = 0; rc == 0 && o < a->tk.voc.n; o++) {
         /* names are what the dictionary does not know */
+        uint32_t id = order[o];
         const char *s = al_tk_surface(&a->tk, id);
         if (a->tk.kind[id] != (unsigned char)ar || !s || a->tr[id].n > 0 || df_of(a, id) == 0)
             continue;
@@ -286,10 +338,10 @@ int al_names(jisr_aligner *a)
             if (ln <= 0 || jisr_align_name_key(lat, (size_t)ln, key, sizeof key) < 2)
                 continue;
             nq = 0;
-            if ((rc = push_variants(&q, &nq, &cq, key, id)) < 0)
+            if ((rc = push_variants(&q, &nq, &cq, key, id, o)) < 0)
                 break;
             for (size_t k = 0; rc == 0 && k < nq; k++) {
-                nkey *hit = bsearch(&q[k], ek, nek, sizeof *ek, nkey_cmp);
+                nkey *hit = bsearch(&q[k], ek, nek, sizeof *ek, nkey_key_cmp);
                 if (!hit)
                     continue;
                 while (hit > ek && strcmp(hit[-1].key, q[k].key) == 0)
@@ -310,6 +362,7 @@ int al_names(jisr_aligner *a)
     free(q);
 done:
     free(ek);
+    free(order);
     return rc;
 }
 

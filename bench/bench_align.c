@@ -18,7 +18,9 @@
  *
  * Tuning: --sets noisy/dev,clean/dev (never the test sets), -p name=value (model weights),
  * --lexicon FILE and --no-default-lexicon (a lexicon that has not seen the dev chapters),
- * --fit (fit the calibration on the sets given and print the weights). Never pass/fail.
+ * --fit (fit the calibration on the sets given and print the weights, and the monotone maps of
+ * align/calmap.c as C: `--sets noisy/dev --models 2 --no-outlier --no-synthetic --quiet --fit`
+ * reproduces them), -p calmap=0 (the logistic score without the maps). Never pass/fail.
  */
 #include <math.h>
 #include <stdio.h>
@@ -293,6 +295,7 @@ static int set_param(al_params *P, const char *n, double v)
         {"lex_min_p", &P->lex_min_p},
         {"prior_n", &P->prior_n},
         {"post_temp", &P->post_temp},
+        {"calmap", &P->calmap},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(n, t[i].name)) {
@@ -382,6 +385,8 @@ static int gap_in(const jisr_ladder *test, const jisr_bead *g)
 static const char *writedir; /* --write DIR: the ladders, DIR/SET/DIR/MODE/ID.ladder (and
                               * ID.ladder.scores, the scores in full) */
 static const char *cur_set, *cur_dir, *cur_mode;
+static size_t cur_doc;     /* the document being tallied: its index in the set */
+static const char *cur_id; /* and its id */
 
 static void write_ladder(const char *id, const jisr_ladder *l)
 {
@@ -415,13 +420,16 @@ static int inline_runs; /* --inline: no child processes (debugging) */
 /* --fit: the features of the scored pairs of a run, in result order, and their correctness */
 typedef struct fitrow {
     double x[AL_NCAL];
-    int y;
+    double p;              /* the logistic score, before the monotone map */
+    int y;                 /* right (1), wrong (0), not yet known (-1) */
+    int perdoc, dir, book; /* the run's mode and direction; the document's book (its id's number) */
+    size_t doc;            /* the document's index in its set */
 } fitrow;
 static fitrow *feats;
 static size_t nfeat, capfeat, usedfeat;
 static int fitting;
 
-static void on_features(void *ctx, const double *x, int n)
+static void on_features(void *ctx, const double *x, int n, double p)
 {
     (void)ctx;
     if (nfeat == capfeat) {
@@ -429,6 +437,7 @@ static void on_features(void *ctx, const double *x, int n)
         feats = realloc(feats, capfeat * sizeof *feats);
     }
     memcpy(feats[nfeat].x, x, (size_t)n * sizeof *x);
+    feats[nfeat].p = p;
     feats[nfeat++].y = -1;
 }
 
@@ -447,8 +456,14 @@ static void tally(result *r, const jisr_ladder *gold, const jisr_ladder *test)
         int bin = (int)(b->score * NBIN);
         bin = bin < 0 ? 0 : bin >= NBIN ? NBIN - 1 : bin;
         int ok = bead_in(gold, b);
-        if (fitting && usedfeat < nfeat)
-            feats[usedfeat++].y = ok;
+        if (fitting && usedfeat < nfeat) {
+            fitrow *f = &feats[usedfeat++];
+            f->y = ok;
+            f->perdoc = !strcmp(cur_mode, "perdoc");
+            f->dir = !strcmp(cur_dir, "en-ar");
+            f->book = atoi(cur_id);
+            f->doc = cur_doc;
+        }
         r->bin_n[bin]++;
         r->bin_ok[bin] += ok;
         r->bin_sum[bin] += b->score;
@@ -476,6 +491,8 @@ static void run_inline(const set *s, const cfg *c, int d, int perdoc, result *r)
             jisr_aligner_clear(a);
             if ((rc = jisr_aligner_add_sentences(a, &dc->s[d], &dc->s[1 - d], NULL)) == 0 &&
                 (rc = jisr_aligner_run(a)) == 0) {
+                cur_doc = i;
+                cur_id = dc->id;
                 tally(r, &dc->gold[d], jisr_aligner_result(a, 0));
                 write_ladder(dc->id, jisr_aligner_result(a, 0));
             }
@@ -484,6 +501,8 @@ static void run_inline(const set *s, const cfg *c, int d, int perdoc, result *r)
     }
     if (rc == 0 && !perdoc && (rc = jisr_aligner_run(a)) == 0)
         for (size_t i = 0; i < s->n; i++) {
+            cur_doc = i;
+            cur_id = s->docs[i].id;
             tally(r, &s->docs[i].gold[d], jisr_aligner_result(a, i));
             write_ladder(s->docs[i].id, jisr_aligner_result(a, i));
         }
@@ -533,10 +552,12 @@ static void run(const set *s, const cfg *c, int d, int perdoc, result *r)
     }
 }
 
+static double worst_all; /* ece(): the largest |right - centre| of any non-empty bin */
 static double ece(const result *r, double *worst)
 {
     double n = 0, e = 0;
     *worst = 0;
+    worst_all = 0;
     for (int b = 0; b < NBIN; b++)
         n += r->bin_n[b];
     for (int b = 0; b < NBIN; b++) {
@@ -547,6 +568,8 @@ static double ece(const result *r, double *worst)
         double centre = (b + 0.5) / NBIN;
         if (r->bin_n[b] >= 30 && fabs(acc - centre) > *worst)
             *worst = fabs(acc - centre);
+        if (fabs(acc - centre) > worst_all)
+            worst_all = fabs(acc - centre);
     }
     return n ? e : 0;
 }
@@ -559,8 +582,9 @@ static void print_calibration(const char *label, const result *r)
         n += r->bin_n[b];
         ok += r->bin_ok[b];
     }
-    printf("calibration %s: ECE %.4f (bins of >= 30 pairs: largest |right - centre| %.3f)\n", label,
-           e, worst);
+    printf("calibration %s: ECE %.4f (largest |right - centre|: bins of >= 30 pairs %.3f, any "
+           "bin %.3f)\n",
+           label, e, worst, worst_all);
     printf("  %-9s %7s %7s %7s   %-10s %8s %8s\n", "score", "pairs", "right", "mean", "--min-score",
            "keeps", "precision");
     for (int b = 0; b < NBIN; b++) {
@@ -792,6 +816,57 @@ static void fit(fitrow *rows, size_t n, int nf, double *w)
             break;
         cur = next;
     }
+}
+
+/* The monotone map on top of the logistic score (align/calmap.c), for one mode and direction:
+ * pool-adjacent-violators on the pairs sorted by logistic score, each block's share of right
+ * pairs clipped to [CALMAP_LO, CALMAP_HI] (a block of wrong pairs alone would say 0, of right
+ * pairs alone 1; the clip was chosen by leave-one-Gospel-out on noisy/dev, and keeps every
+ * block in its tenth), knots at both ends of every block. Printed as C for calmap.c. */
+#define CALMAP_LO 0.02
+#define CALMAP_HI 0.998
+static int by_p(const void *a, const void *b)
+{
+    const fitrow *x = a, *y = b;
+    return x->p < y->p ? -1 : x->p > y->p;
+}
+
+static void fit_calmap(fitrow *rows, size_t n, int perdoc, int d)
+{
+    fitrow *v = malloc((n ? n : 1) * sizeof *v);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].perdoc == perdoc && rows[i].dir == d)
+            v[m++] = rows[i];
+    qsort(v, m, sizeof *v, by_p);
+    /* blocks: right pairs, pairs, lowest and highest score */
+    double(*blk)[4] = malloc((m ? m : 1) * sizeof *blk);
+    size_t nb = 0;
+    for (size_t i = 0; i < m; i++) {
+        blk[nb][0] = v[i].y;
+        blk[nb][1] = 1;
+        blk[nb][2] = blk[nb][3] = v[i].p;
+        nb++;
+        while (nb > 1 && blk[nb - 2][0] / blk[nb - 2][1] >= blk[nb - 1][0] / blk[nb - 1][1]) {
+            blk[nb - 2][0] += blk[nb - 1][0];
+            blk[nb - 2][1] += blk[nb - 1][1];
+            blk[nb - 2][3] = blk[nb - 1][3];
+            nb--;
+        }
+    }
+    printf("/* %s %s: %zu pairs, %zu blocks */\nstatic const double %s_%s[][2] = {\n",
+           d ? "en-ar" : "ar-en", perdoc ? "per document" : "batch", m, nb,
+           perdoc ? "doc" : "batch", d ? "en_ar" : "ar_en");
+    for (size_t b = 0; b < nb; b++) {
+        double y = blk[b][0] / blk[b][1];
+        y = y < CALMAP_LO ? CALMAP_LO : y > CALMAP_HI ? CALMAP_HI : y;
+        printf("    {%.17g, %.17g}, /* %.0f pairs */\n", blk[b][2], y, blk[b][1]);
+        if (blk[b][3] > blk[b][2])
+            printf("    {%.17g, %.17g},\n", blk[b][3], y);
+    }
+    printf("};\n");
+    free(blk);
+    free(v);
 }
 
 /* ---- the synthetic scaling test ------------------------------------------------------------ */
@@ -1167,7 +1242,8 @@ int main(int argc, char **argv)
             fprintf(f, "%d", feats[i].y);
             for (int k = 0; k < AL_NCAL; k++)
                 fprintf(f, " %.6g", feats[i].x[k]);
-            fprintf(f, "\n");
+            fprintf(f, " %.17g %d %d %d %zu\n", feats[i].p, feats[i].perdoc, feats[i].dir,
+                    feats[i].book, feats[i].doc);
         }
         if (f)
             fclose(f);
@@ -1183,6 +1259,17 @@ int main(int argc, char **argv)
         for (int k = 0; k < AL_NCAL; k++)
             printf(" -p cal%d=%.4f", k, w[k]);
         printf("\n");
+        /* the maps on top of the logistic score as it is (the weights in force, not those just
+         * fitted), for the modes and directions run */
+        printf("monotone maps (align/calmap.c), fitted on the logistic score of these runs:\n");
+        for (int perdoc = 1; perdoc >= 0; perdoc--)
+            for (int d = 0; d < 2; d++) {
+                size_t k = 0;
+                for (size_t i = 0; i < n; i++)
+                    k += feats[i].perdoc == perdoc && feats[i].dir == d;
+                if (k)
+                    fit_calmap(feats, n, perdoc, d);
+            }
     }
     for (size_t i = 0; i < base.nlex; i++)
         jisr_lexicon_free(extra_lex[i]);

@@ -30,6 +30,17 @@ numpy. Decide on dev folds only.
     /usr/bin/python3 bench/calibration_cv.py \\
         --weights=-0.6340,0.4487,-1.7525,-0.0780,0.1054,0.4296,-0.9495,0.8298 \\
         /tmp/dump-Matthew.txt /tmp/dump-Mark.txt /tmp/dump-Luke.txt /tmp/dump-John.txt
+
+The monotone maps on top of the logistic score (align/calmap.c, one per mode and direction):
+with --maps and one dump of the four runs of noisy/dev (its columns after the features: the
+logistic score, per document 0/1, en-ar 0/1, book, document), for each run the per-bin table
+(tenths: pairs, share right, mean score, share - centre) of the logistic score alone, of the
+map fitted on the whole run (in-sample: what align/calmap.c holds) and of maps fitted on three
+Gospels and applied to the fourth (held out), with ECE and log-loss:
+
+    build/bench/bench_align --sets noisy/dev --models 2 --no-outlier --no-synthetic --quiet \\
+        --dump /tmp/dev.dump
+    /usr/bin/python3 bench/calibration_cv.py --maps /tmp/dev.dump
 """
 import sys
 
@@ -116,7 +127,51 @@ def table(label, p, y):
     print(f"  ECE {ece(p, y):.4f}, {len(y)} pairs")
 
 
+CLIP = (0.02, 0.998)  # bench_align.c's CALMAP_LO, CALMAP_HI
+
+
+def pav_knots(x, y):
+    """bench_align --fit's map: pool-adjacent-violators, values clipped, knots at block ends"""
+    o = np.argsort(x, kind="stable")
+    st = []
+    for xi, yi in zip(x[o], y[o].astype(float)):
+        st.append([yi, 1.0, xi, xi])
+        while len(st) > 1 and st[-2][0] / st[-2][1] >= st[-1][0] / st[-1][1]:
+            a, c = st.pop(), st.pop()
+            st.append([a[0] + c[0], a[1] + c[1], c[2], a[3]])
+    kx, ky = [], []
+    for r, n, lo, hi in st:
+        v = min(max(r / n, CLIP[0]), CLIP[1])
+        kx += [lo] if hi == lo else [lo, hi]
+        ky += [v] if hi == lo else [v, v]
+    return np.array(kx), np.array(ky)
+
+
+def maps(path):
+    a = np.loadtxt(path, ndmin=2)
+    a = a[a[:, 0] >= 0]
+    y, p = a[:, 0], a[:, 9]
+    perdoc, en, book = a[:, 10].astype(int), a[:, 11].astype(int), a[:, 12].astype(int)
+    for pd in (1, 0):
+        for d in (0, 1):
+            m = (perdoc == pd) & (en == d)
+            if not m.any():
+                continue
+            label = f"{'en-ar' if d else 'ar-en'} {'per document' if pd else 'batch'}"
+            ins = np.interp(p[m], *pav_knots(p[m], y[m]))
+            held = np.empty(m.sum())
+            for b in np.unique(book[m]):
+                tr, te = m & (book != b), book[m] == b
+                held[te] = np.interp(p[m][te], *pav_knots(p[tr], y[tr]))
+            for name, q in (("logistic score alone", p[m]), ("map, in-sample", ins),
+                            ("map, held out (leave one book out)", held)):
+                table(f"{label}: {name}, log-loss {nll(q, y[m]):.4f}", q, y[m])
+    return 0
+
+
 def main(argv):
+    if len(argv) == 2 and argv[0] == "--maps":
+        return maps(argv[1])
     w0 = None
     paths = []
     for a in argv:

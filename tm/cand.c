@@ -269,7 +269,7 @@ typedef struct tm_qidx {
     unsigned klo, khi; /* the buckets of the query's window at min: all a pass can read */
     size_t *kc0, *kcn;
     unsigned char *mst;
-    size_t kauxcap;
+    size_t kc0cap, kcncap, mstcap;
     /* build_groups' */
     gtok *gt;
     uint64_t *term;
@@ -1251,22 +1251,10 @@ int tm_indexed(jisr_tm_ctx *c)
         sumcq += x->t[i].cq;
     x->narrow = sumcq <= ACC8_MAX;
     x->nkeys = x->nmem;
-    if (x->nkeys + 1 > x->kauxcap) {
-        size_t cap = x->nkeys + 1 + x->nkeys / 2;
-        size_t *a = realloc(x->kc0, cap * sizeof *a);
-        if (a)
-            x->kc0 = a;
-        size_t *b = a ? realloc(x->kcn, cap * sizeof *b) : NULL;
-        if (b)
-            x->kcn = b;
-        unsigned char *m = b ? realloc(x->mst, cap) : NULL;
-        if (!m) {
-            rc = jisr_oom(cap * sizeof *a);
-            goto done;
-        }
-        x->mst = m;
-        x->kauxcap = cap;
-    }
+    if ((rc = JISR_GROW(x->kc0, x->kc0cap, x->nkeys + 1)) < 0 ||
+        (rc = JISR_GROW(x->kcn, x->kcncap, x->nkeys + 1)) < 0 ||
+        (rc = JISR_GROW(x->mst, x->mstcap, x->nkeys + 1)) < 0)
+        goto done;
     memset(x->mst, 0, x->nkeys + 1);
     /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
      * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.

@@ -115,7 +115,7 @@ int jisr_tm_set_chars(jisr_tm *tm, int on)
         tm_meta_get_u64(&t, "next_id", &next_id) < 0 ||
         tm_dbi_stat(&t, tm->units, &ms, "reading the units") < 0 || cur == on)
         goto done;
-    if (cur && on && on == TM_SHORT_DEFAULT && asked == 1)
+    if (cur && asked == 1)
         goto done; /* plain "on" on a memory where it is on: whatever its limit */
     if (ms.ms_entries || next_id > 1) {
         char state[64], want[16];

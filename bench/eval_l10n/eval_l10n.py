@@ -18,7 +18,10 @@ names (crc32 parity). Everything in jisr that is tuned (costs, thresholds) is tu
 
 Per threshold M, for each tool: answered = queries whose top-1 scores ≥ M; chrF(answered) = mean
 chrF of those proposals; useful = mean over all queries of chrF (0 when unanswered); and, on the
-queries both tools answer, the mean chrF of each (head to head). The same figures are given for
+queries both tools answer, the mean chrF of each (head to head); and jisr@k, the mean chrF of
+jisr's k best-scored proposals where k is translate-toolkit's answered count (how well jisr's
+score ranks its proposals: the chrF its answers would have if its bar answered exactly as often as
+translate-toolkit; proposals tied at the k-th score count by their mean). The same figures are given for
 the "fuzzy" queries, whose English text is not in the memory verbatim (exact matches are easy
 for both tools).
 
@@ -223,6 +226,22 @@ def pct(v, p):
     return v[min(len(v) - 1, int(p * (len(v) - 1) + 0.5))]
 
 
+def chrf_of_best(rows, k):
+    """Mean chrF of jisr's k best-scored proposals (k = translate-toolkit's answered count): what
+    jisr's answers would be worth if its bar were moved to answer exactly as often. The proposals
+    tied at the k-th score enter by their mean (no order among equal scores is assumed)."""
+    if k <= 0:
+        return 0.0
+    js = sorted((r for r in rows if r["jscore"] >= 0), key=lambda r: -r["jscore"])
+    k = min(k, len(js))
+    if k == 0:
+        return 0.0
+    edge = js[k - 1]["jscore"]
+    above = [r["jchrf"] for r in js if r["jscore"] > edge]
+    tied = [r["jchrf"] for r in js if r["jscore"] == edge]
+    return (sum(above) + (k - len(above)) * statistics.mean(tied)) / k
+
+
 def summarise(rows, thresholds):
     """rows: dicts with jscore, jchrf, tscore, tchrf, fuzzy."""
     table = []
@@ -241,6 +260,7 @@ def summarise(rows, thresholds):
             line[subset, "j", "h2h"] = statistics.mean(r["jchrf"] for r in both) if both else 0.0
             line[subset, "t", "h2h"] = statistics.mean(r["tchrf"] for r in both) if both else 0.0
             line[subset, "n"] = n
+            line[subset, "j", "atk"] = chrf_of_best(rs, line[subset, "t", "answered"])
         table.append(line)
     return table
 
@@ -250,7 +270,7 @@ def print_table(table, subset, title):
     print(f"\n{title} ({n} queries)")
     print(
         f"  {'min':>3} | {'answered jisr':>14} {'ttk':>14} | {'chrF answered jisr':>18} {'ttk':>6} |"
-        f" {'useful jisr':>11} {'ttk':>6} | {'both':>5} {'h2h jisr':>8} {'ttk':>6}"
+        f" {'useful jisr':>11} {'ttk':>6} | {'both':>5} {'h2h jisr':>8} {'ttk':>6} | {'jisr@k':>6}"
     )
     for l in table:
         if l["min"] % 10:
@@ -260,11 +280,13 @@ def print_table(table, subset, title):
             f"  {l['min']:>3} | {aj:>6} {100*aj/n:5.1f} % {at:>6} {100*at/n:5.1f} % |"
             f" {l[subset,'j','chrf']:>18.1f} {l[subset,'t','chrf']:>6.1f} |"
             f" {l[subset,'j','useful']:>11.1f} {l[subset,'t','useful']:>6.1f} |"
-            f" {l[subset,'both']:>5} {l[subset,'j','h2h']:>8.1f} {l[subset,'t','h2h']:>6.1f}"
+            f" {l[subset,'both']:>5} {l[subset,'j','h2h']:>8.1f} {l[subset,'t','h2h']:>6.1f} |"
+            f" {l[subset,'j','atk']:>6.1f}"
         )
     worse_ans = [l["min"] for l in table if l[subset, "j", "answered"] < l[subset, "t", "answered"]]
     worse_chrf = [l["min"] for l in table if l[subset, "j", "chrf"] < l[subset, "t", "chrf"]]
     worse_h2h = [l["min"] for l in table if l[subset, "j", "h2h"] < l[subset, "t", "h2h"]]
+    worse_atk = [l["min"] for l in table if l[subset, "j", "atk"] < l[subset, "t", "chrf"]]
     rng = f"{table[0]['min']}-{table[-1]['min']}"
     print(f"  every min {rng}: jisr answers at least as often: "
           f"{'yes' if not worse_ans else 'no, at ' + ','.join(map(str, worse_ans))}")
@@ -272,6 +294,8 @@ def print_table(table, subset, title):
           f"{'yes' if not worse_chrf else 'no, at ' + ','.join(map(str, worse_chrf))}")
     print(f"  every min {rng}: head to head at least as close: "
           f"{'yes' if not worse_h2h else 'no, at ' + ','.join(map(str, worse_h2h))}")
+    print(f"  every min {rng}: jisr's best k (k = ttk's answered count; jisr@k) at least as close: "
+          f"{'yes' if not worse_atk else 'no, at ' + ','.join(map(str, worse_atk))}")
 
 
 def main():

@@ -95,7 +95,7 @@ static void test_case_file(void **state)
             bad++;
             continue;
         }
-        size_t in_len;
+        size_t in_len = 0;
         char *in = tu_unescape(f[0], strlen(f[0]), &in_len);
         assert_non_null(in);
         for (int force = 0; force < 2; force++) {

@@ -55,7 +55,8 @@ typedef struct tm_tok {
     uint32_t no, nl;     /* the normalised form: nl bytes at the text's nb.data + no */
     uint32_t ko;         /* the key: the last nl − (ko − no) bytes of the normalised form */
     uint32_t sp, ss;     /* a word's signatures (near.c): hashes of its key's first and last
-                          * three code points; 0 for other tokens */
+                          * three code points (tok.c's own, never 0, compared only with other
+                          * tokens': not tm_key_sigs' stored ones); 0 for other tokens */
     uint32_t kl;         /* the key's length in bytes */
     const char *kp;      /* the key's bytes (in the text's nb; valid until it is tokenized again) */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */

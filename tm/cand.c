@@ -345,13 +345,9 @@ static int choose_prefix(qidx *x, size_t nt, size_t need, size_t *ns)
     return 0;
 }
 
-/* bits (one per id, all zero between uses) covering every id in v[0..n): *cap counts ids */
-static int bits_reserve(uint64_t **bits, size_t *capids, const uint32_t *v, size_t n)
+/* bits (one per id, all zero between uses) covering id top: *capids counts ids */
+static int bits_grow(uint64_t **bits, size_t *capids, uint32_t top)
 {
-    uint32_t top = 0;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] > top)
-            top = v[i];
     if (top < *capids)
         return 0;
     size_t oldw = *capids / 64, neww = (size_t)top / 64 + 1, cap = oldw;
@@ -362,11 +358,14 @@ static int bits_reserve(uint64_t **bits, size_t *capids, const uint32_t *v, size
     return 0;
 }
 
-/* marks (one bit per id, all zero between groups) covering every id in v[0..n): an eighth of
- * a megabyte for a million units, which stays in the cache where a word per id did not */
-static int mark_reserve(jisr_tm_ctx *x, const uint32_t *v, size_t n)
+/* the same, covering every id in v[0..n) */
+static int bits_reserve(uint64_t **bits, size_t *capids, const uint32_t *v, size_t n)
 {
-    return bits_reserve(&x->mark, &x->markcap, v, n);
+    uint32_t top = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > top)
+            top = v[i];
+    return bits_grow(bits, capids, top);
 }
 
 /* room for n keys in the keys' side arrays */
@@ -581,10 +580,15 @@ static int term_ids_w(qidx *x, const qterm *t, size_t *n, int marked)
         jisr_tm_ctx *c = x->c;
         uint32_t *v = x->ids + n0;
         size_t m = *n - n0, w = 0;
-        if ((rc = mark_reserve(c, v, m)) < 0)
-            return rc;
+        /* marks: one bit per id, all zero between groups (an eighth of a megabyte for a million
+         * units, which stays in the cache where a word per id did not), grown as ids need */
         uint64_t *mk = c->mark;
         for (size_t i = 0; i < m; i++) {
+            if (v[i] >= c->markcap) {
+                if ((rc = bits_grow(&c->mark, &c->markcap, v[i])) < 0)
+                    return rc;
+                mk = c->mark;
+            }
             uint64_t bit = (uint64_t)1 << (v[i] & 63);
             if (!(mk[v[i] >> 6] & bit)) {
                 mk[v[i] >> 6] |= bit;

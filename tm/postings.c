@@ -78,8 +78,12 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
 #define POST_KEEP(x) (!mark || ((x) < nmark && (mark[(x) >> 6] >> ((x)&63) & 1)))
     if (POST_KEEP(id))
         *out++ = id;
-    for (uint64_t i = 1; i < cnt; i++) {
-        if (end - p >= 5) { /* room for the longest delta: no bounds checks (the same value) */
+    uint64_t i = 1;
+    for (;;) { /* runs of ids whose deltas cannot pass the value's end even at 5 bytes each */
+        uint64_t safe = (uint64_t)(end - p) / 5, stop = cnt - i < safe ? cnt : i + safe;
+        if (i >= stop)
+            break;
+        for (; i < stop; i++) { /* no bounds checks here (the same values) */
             unsigned b = *p++;
             d = b & 0x7F;
             if (b & 0x80) {
@@ -100,9 +104,14 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
                     }
                 }
             }
-        } else if (!(p = get_delta(p, end, &d))) {
-            return damaged();
+            id += d;
+            if (POST_KEEP(id))
+                *out++ = id;
         }
+    }
+    for (; i < cnt; i++) { /* the last few bytes: checked */
+        if (!(p = get_delta(p, end, &d)))
+            return damaged();
         id += d;
         if (POST_KEEP(id))
             *out++ = id;

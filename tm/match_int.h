@@ -156,7 +156,7 @@ typedef struct tm_place {
  * of words i and i + 2 joined around a hyphen at i + 1 (0: none); any = 1 when some is set. */
 typedef struct tm_joins {
     uint64_t *j2, *j3;
-    size_t cap;
+    size_t cap, cap3;
     int any;
 } tm_joins;
 

@@ -48,10 +48,8 @@ int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j)
     if (t->n < 2)
         return 0;
     int rc = JISR_GROW(j->j2, j->cap, t->n);
-    if (rc < 0)
+    if (rc < 0 || (rc = JISR_GROW(j->j3, j->cap3, t->n)) < 0)
         return rc;
-    if (!(j->j3 = realloc(j->j3, j->cap * sizeof *j->j3)))
-        return jisr_oom(j->cap * sizeof *j->j3);
     for (size_t k = 0; k < t->n; k++) {
         const tm_tok *a = &t->v[k];
         j->j2[k] = j->j3[k] = 0;

@@ -128,6 +128,10 @@ typedef struct tm_top {
     int64_t changed;
     uint64_t usage;
     uint32_t id;
+    /* its source text, in the query's read transaction (valid to the query's end): an entry
+     * and a candidate of the same text have the same character keys (score.c) */
+    const char *txt;
+    size_t tn;
 } tm_top;
 
 /* Tags of one text, in text order (placeable.c). */

@@ -132,14 +132,6 @@ static inline size_t acc_cap(const jisr_tm_ctx *c, int narrow)
     return narrow ? c->acc8cap : c->acccap;
 }
 
-static inline void acc_prefetch(const jisr_tm_ctx *c, int narrow, uint32_t id)
-{
-    if (narrow)
-        ACC_PREFETCH(&c->acc8[id]);
-    else
-        ACC_PREFETCH(&c->acc[id]);
-}
-
 /* Make the context's per-id accumulator (of the width narrow says) cover id (new counters
  * zero). */
 static int acc_reserve(jisr_tm_ctx *c, int narrow, uint32_t id)
@@ -708,17 +700,33 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
         const uint32_t *ids = x->ids;
         if (nids && (rc = acc_reserve(c, narrow, ids[nids - 1])) < 0) /* ids ascend: one realloc */
             goto done;
+        /* the counters in locals: a byte store may alias anything, and the context's fields
+         * would be read again after each one */
+        size_t cap = acc_cap(c, narrow);
+        uint8_t *a8 = c->acc8;
+        uint32_t *a32 = c->acc, cq = t[i].cq;
         for (size_t k = 0; k < nids; k++) {
             uint32_t id = ids[k];
             /* the counters are read at random over the whole id range: ask for them early */
-            if (k + PREFETCH < nids && ids[k + PREFETCH] < acc_cap(c, narrow))
-                acc_prefetch(c, narrow, ids[k + PREFETCH]);
-            /* beyond the counters: a corrupt, unsorted list */
-            if (id >= acc_cap(c, narrow) && (rc = acc_reserve(c, narrow, id)) < 0)
-                goto done;
-            if (acc_get(c, narrow, id) == 0)
+            if (k + PREFETCH < nids) {
+                uint32_t f = ids[k + PREFETCH];
+                if (f < cap)
+                    ACC_PREFETCH(narrow ? (const void *)&a8[f] : (const void *)&a32[f]);
+            }
+            if (id >= cap) { /* beyond the counters: a corrupt, unsorted list */
+                if ((rc = acc_reserve(c, narrow, id)) < 0)
+                    goto done;
+                cap = acc_cap(c, narrow);
+                a8 = c->acc8;
+                a32 = c->acc;
+            }
+            uint32_t v = narrow ? a8[id] : a32[id];
+            if (v == 0)
                 touched[ntouch++] = id;
-            acc_put(c, narrow, id, acc_get(c, narrow, id) + t[i].cq);
+            if (narrow)
+                a8[id] = (uint8_t)(v + cq);
+            else
+                a32[id] = v + cq;
         }
     }
     if (light) { /* the units that may match by punctuation: light share ≥ min/100 */

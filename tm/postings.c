@@ -53,15 +53,17 @@ int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
                           id, (unsigned long long)limit);
 }
 
-/* The decoder of tm_post_decode and tm_post_decode_marked: with mark, only the ids whose bit is
- * set (ids at or above nmark have none) are appended; the whole chunk is checked either way. */
+/* The decoder of tm_post_decode and tm_post_decode_marked: when marked (a constant, so that each
+ * caller has its own loop), only the ids whose bit is set in mark (ids at or above nmark have
+ * none) are appended; the whole chunk is checked either way. */
 #if defined(__GNUC__)
 #define POST_INLINE inline __attribute__((always_inline))
 #else
 #define POST_INLINE inline
 #endif
 static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n,
-                                   size_t *cap, const uint64_t *mark, size_t nmark)
+                                   size_t *cap, const int marked, const uint64_t *mark,
+                                   size_t nmark)
 {
     const unsigned char *p = v->mv_data, *end = p + v->mv_size;
     uint64_t cnt;
@@ -75,7 +77,7 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
     if (rc < 0)
         return rc;
     uint32_t *out = *ids + *n, *out0 = out;
-#define POST_KEEP(x) (!mark || ((x) < nmark && (mark[(x) >> 6] >> ((x)&63) & 1)))
+#define POST_KEEP(x) (!marked || ((x) < nmark && (mark[(x) >> 6] >> ((x)&63) & 1)))
     if (POST_KEEP(id))
         *out++ = id;
     uint64_t i = 1;
@@ -123,13 +125,15 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
 
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)
 {
-    return post_decode(k, v, ids, n, cap, NULL, 0);
+    return post_decode(k, v, ids, n, cap, 0, NULL, 0);
 }
 
 int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *mark, size_t nmark,
                           uint32_t **ids, size_t *n, size_t *cap)
 {
-    return post_decode(k, v, ids, n, cap, mark, nmark);
+    if (!mark) /* no survivors' bits: every id */
+        return post_decode(k, v, ids, n, cap, 0, NULL, 0);
+    return post_decode(k, v, ids, n, cap, 1, mark, nmark);
 }
 
 /* the chunks from key (pkey_lo, id 0) on while their bucket is at most hi; at most max of them

@@ -28,9 +28,11 @@
 #endif
 /* Costs measured on a 1M-unit memory (bench_tm), in ids decoded and checked: fetching and
  * checking a candidate costs ~75, scoring one ~130. Verification reads a term while its list
- * is at most VERIFY_RATIO ids per survivor (32 beat 16 and 64 there); a bucket after the first
- * walks PREFIX_SLACK more term counts than the prefix needs, to leave the prefix a choice. */
-#define VERIFY_RATIO 32
+ * is at most VERIFY_RATIO ids per survivor (32 beat 16 and 64 there, when every id was stored
+ * and probed; since verification only tests each id against the survivors' bits, 64 beats 32,
+ * 48, 96 and 128 on bench_serve's mix: session 8); a bucket after the first walks PREFIX_SLACK
+ * more term counts than the prefix needs, to leave the prefix a choice. */
+#define VERIFY_RATIO 64
 #define PREFIX_SLACK 2
 
 /* A query term and its group: the term's own key and the keys that pair with it cheaply in a
@@ -130,14 +132,6 @@ static inline void acc_put(jisr_tm_ctx *c, int narrow, uint32_t id, uint32_t v)
 static inline size_t acc_cap(const jisr_tm_ctx *c, int narrow)
 {
     return narrow ? c->acc8cap : c->acccap;
-}
-
-static inline void acc_prefetch(const jisr_tm_ctx *c, int narrow, uint32_t id)
-{
-    if (narrow)
-        ACC_PREFETCH(&c->acc8[id]);
-    else
-        ACC_PREFETCH(&c->acc[id]);
 }
 
 /* Make the context's per-id accumulator (of the width narrow says) cover id (new counters
@@ -244,7 +238,11 @@ typedef struct tm_qidx {
     size_t nch, chcap;
     uint32_t *ids, *touched;
     size_t idcap, tcap;
-    uint64_t *skey; /* the survivors' sort keys */
+    /* the survivors of the bucket being verified: one bit per id (all zero between buckets), so
+     * that verification stores only the ids of a list that are survivors (term_ids' marked form) */
+    uint64_t *smark;
+    size_t smarkcap; /* in ids (a multiple of 64) */
+    uint64_t *skey;  /* the survivors' sort keys */
     size_t skeycap;
     uint64_t *mem; /* the groups' keys */
     size_t nmem, memcap;
@@ -341,22 +339,27 @@ static int choose_prefix(qidx *x, size_t nt, size_t need, size_t *ns)
     return 0;
 }
 
-/* marks (one bit per id, all zero between groups) covering every id in v[0..n): an eighth of
- * a megabyte for a million units, which stays in the cache where a word per id did not */
-static int mark_reserve(jisr_tm_ctx *x, const uint32_t *v, size_t n)
+/* bits (one per id, all zero between uses) covering id top: *capids counts ids */
+static int bits_grow(uint64_t **bits, size_t *capids, uint32_t top)
+{
+    if (top < *capids)
+        return 0;
+    size_t oldw = *capids / 64, neww = (size_t)top / 64 + 1, cap = oldw;
+    if (JISR_GROW(*bits, cap, neww) < 0)
+        return JISR_ENOMEM;
+    memset(*bits + oldw, 0, (cap - oldw) * sizeof **bits);
+    *capids = cap * 64;
+    return 0;
+}
+
+/* the same, covering every id in v[0..n) */
+static int bits_reserve(uint64_t **bits, size_t *capids, const uint32_t *v, size_t n)
 {
     uint32_t top = 0;
     for (size_t i = 0; i < n; i++)
         if (v[i] > top)
             top = v[i];
-    if (top < x->markcap)
-        return 0;
-    size_t oldw = x->markcap / 64, neww = (size_t)top / 64 + 1, cap = oldw;
-    if (JISR_GROW(x->mark, cap, neww) < 0)
-        return JISR_ENOMEM;
-    memset(x->mark + oldw, 0, (cap - oldw) * sizeof *x->mark);
-    x->markcap = cap * 64;
-    return 0;
+    return bits_grow(bits, capids, top);
 }
 
 /* room for n keys in the keys' side arrays */
@@ -519,11 +522,15 @@ static int walk_term(qidx *x, qterm *t, unsigned b)
     return rc;
 }
 
-static int decode_range(qidx *x, size_t c0, size_t nc, uint32_t **ids, size_t *n, size_t *cap)
+/* the ids of chunks x->ch[c0, c0 + nc) appended to *ids; with marked, only those of the
+ * survivors (x->smark) */
+static int decode_range(qidx *x, size_t c0, size_t nc, uint32_t **ids, size_t *n, size_t *cap,
+                        int marked)
 {
     for (size_t k = 0; k < nc; k++) {
         const tm_chunk *h = &x->ch[c0 + k];
-        int rc = tm_post_decode(&h->k, &h->v, ids, n, cap);
+        int rc = marked ? tm_post_decode_marked(&h->k, &h->v, x->smark, x->smarkcap, ids, n, cap)
+                        : tm_post_decode(&h->k, &h->v, ids, n, cap);
         if (rc < 0)
             return rc;
     }
@@ -532,20 +539,21 @@ static int decode_range(qidx *x, size_t c0, size_t nc, uint32_t **ids, size_t *n
 
 /* ids of term t's chunks (all of one bucket), appended to x->ids: the union of its keys' lists,
  * an AND pair contributing the ids in both of its lists (sorted lists: a merge) */
-static int term_ids(qidx *x, const qterm *t, size_t *n)
+static int term_ids_w(qidx *x, const qterm *t, size_t *n, int marked)
 {
     size_t n0 = *n;
     int rc = 0, multi = 0;
     for (size_t k = 0; k < t->nm && rc == 0; k++) {
         size_t m = t->m0 + k;
         if (!x->mand[m]) {
-            rc = decode_range(x, x->mc0[m], x->mnc[m], &x->ids, n, &x->idcap);
+            rc = decode_range(x, x->mc0[m], x->mnc[m], &x->ids, n, &x->idcap, marked);
             multi += 1;
             continue;
         }
         size_t na = 0, nb = 0;
-        if ((rc = decode_range(x, x->mc0[m], x->mnc[m], &x->pa, &na, &x->pacap)) < 0 ||
-            (rc = decode_range(x, x->mc0[m + 1], x->mnc[m + 1], &x->pb, &nb, &x->pbcap)) < 0 ||
+        if ((rc = decode_range(x, x->mc0[m], x->mnc[m], &x->pa, &na, &x->pacap, marked)) < 0 ||
+            (rc = decode_range(x, x->mc0[m + 1], x->mnc[m + 1], &x->pb, &nb, &x->pbcap, marked)) <
+                0 ||
             (rc = JISR_GROW(x->ids, x->idcap, *n + (na < nb ? na : nb) + 1)) < 0)
             break;
         for (size_t i = 0, j = 0; i < na && j < nb;) {
@@ -566,10 +574,15 @@ static int term_ids(qidx *x, const qterm *t, size_t *n)
         jisr_tm_ctx *c = x->c;
         uint32_t *v = x->ids + n0;
         size_t m = *n - n0, w = 0;
-        if ((rc = mark_reserve(c, v, m)) < 0)
-            return rc;
+        /* marks: one bit per id, all zero between groups (an eighth of a megabyte for a million
+         * units, which stays in the cache where a word per id did not), grown as ids need */
         uint64_t *mk = c->mark;
         for (size_t i = 0; i < m; i++) {
+            if (v[i] >= c->markcap) {
+                if ((rc = bits_grow(&c->mark, &c->markcap, v[i])) < 0)
+                    return rc;
+                mk = c->mark;
+            }
             uint64_t bit = (uint64_t)1 << (v[i] & 63);
             if (!(mk[v[i] >> 6] & bit)) {
                 mk[v[i] >> 6] |= bit;
@@ -581,6 +594,19 @@ static int term_ids(qidx *x, const qterm *t, size_t *n)
         *n = n0 + w;
     }
     return rc;
+}
+
+static int term_ids(qidx *x, const qterm *t, size_t *n)
+{
+    return term_ids_w(x, t, n, 0);
+}
+
+/* term_ids restricted to the survivors of the bucket (their bits in x->smark): the same ids as
+ * term_ids followed by a test of each, without storing the others (an AND pair intersects its
+ * two lists' survivors, which is the survivors of its intersection) */
+static int term_hits(qidx *x, const qterm *t, size_t *n)
+{
+    return term_ids_w(x, t, n, 1);
 }
 
 int tm_unit_rec(jisr_tm_ctx *c, uint32_t id, MDB_val *ud)
@@ -629,7 +655,7 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
     qterm *t = x->t;
     size_t nt = x->nt, nids = 0, ntouch = 0;
     uint32_t wq = c->q.w100, hq = c->q.nheavy, lq = c->q.nlight;
-    int min = tm_eff_min(c), rc = 0;
+    int min = tm_eff_min(c), rc = 0, smarked = 0;
     int64_t minc = bucket_minc(wq, hq, lq, c->ksplit, min, b);
     if (minc > (int64_t)hq) /* more shared words than the query has: nothing here can match */
         return 0;
@@ -676,17 +702,33 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
         const uint32_t *ids = x->ids;
         if (nids && (rc = acc_reserve(c, narrow, ids[nids - 1])) < 0) /* ids ascend: one realloc */
             goto done;
+        /* the counters in locals: a byte store may alias anything, and the context's fields
+         * would be read again after each one */
+        size_t cap = acc_cap(c, narrow);
+        uint8_t *a8 = c->acc8;
+        uint32_t *a32 = c->acc, cq = t[i].cq;
         for (size_t k = 0; k < nids; k++) {
             uint32_t id = ids[k];
             /* the counters are read at random over the whole id range: ask for them early */
-            if (k + PREFETCH < nids && ids[k + PREFETCH] < acc_cap(c, narrow))
-                acc_prefetch(c, narrow, ids[k + PREFETCH]);
-            /* beyond the counters: a corrupt, unsorted list */
-            if (id >= acc_cap(c, narrow) && (rc = acc_reserve(c, narrow, id)) < 0)
-                goto done;
-            if (acc_get(c, narrow, id) == 0)
+            if (k + PREFETCH < nids) {
+                uint32_t f = ids[k + PREFETCH];
+                if (f < cap)
+                    ACC_PREFETCH(narrow ? (const void *)&a8[f] : (const void *)&a32[f]);
+            }
+            if (id >= cap) { /* beyond the counters: a corrupt, unsorted list */
+                if ((rc = acc_reserve(c, narrow, id)) < 0)
+                    goto done;
+                cap = acc_cap(c, narrow);
+                a8 = c->acc8;
+                a32 = c->acc;
+            }
+            uint32_t v = narrow ? a8[id] : a32[id];
+            if (v == 0)
                 touched[ntouch++] = id;
-            acc_put(c, narrow, id, acc_get(c, narrow, id) + t[i].cq);
+            if (narrow)
+                a8[id] = (uint8_t)(v + cq);
+            else
+                a32[id] = v + cq;
         }
     }
     if (light) { /* the units that may match by punctuation: light share ≥ min/100 */
@@ -734,31 +776,37 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
             acc_put(c, narrow, id, 0);
     }
     ntouch = alive;
-    /* the other terms, rarest first, tighten the bound while that is cheaper than scoring */
+    /* the other terms, rarest first, tighten the bound while that is cheaper than scoring; the
+     * survivors (acc ≠ 0) have their bits in x->smark, so a list is decoded without storing the
+     * ids of non-survivors, most of them */
     for (size_t ri = ns; ri < nt && ntouch > 0; ri++) {
         if (ri == nw && (rc = walk_term(x, &t[nw++], b)) < 0)
             goto done;
         if (t[ri].df > VERIFY_RATIO * ntouch + 64)
             break;
+        if (!smarked) {
+            if ((rc = bits_reserve(&x->smark, &x->smarkcap, touched, ntouch)) < 0)
+                goto done;
+            for (size_t k = 0; k < ntouch; k++)
+                x->smark[touched[k] >> 6] |= (uint64_t)1 << (touched[k] & 63);
+            smarked = 1;
+        }
         nids = 0;
-        if ((rc = term_ids(x, &t[ri], &nids)) < 0)
+        if ((rc = term_hits(x, &t[ri], &nids)) < 0)
             goto done;
         const uint32_t *ids = x->ids;
-        for (size_t k = 0; k < nids; k++) {
-            if (k + PREFETCH < nids && ids[k + PREFETCH] < acc_cap(c, narrow))
-                acc_prefetch(c, narrow, ids[k + PREFETCH]);
-            uint32_t v;
-            if (ids[k] < acc_cap(c, narrow) && (v = acc_get(c, narrow, ids[k])) != 0)
-                acc_put(c, narrow, ids[k], v + t[ri].cq);
-        }
+        for (size_t k = 0; k < nids; k++) /* survivors: acc ≠ 0 */
+            acc_put(c, narrow, ids[k], acc_get(c, narrow, ids[k]) + t[ri].cq);
         rest -= t[ri].cq;
         alive = 0;
         for (size_t k = 0; k < ntouch; k++) {
             uint32_t id = touched[k];
-            if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest >= minc)
+            if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest >= minc) {
                 touched[alive++] = id;
-            else
+            } else {
                 acc_put(c, narrow, id, 0);
+                x->smark[id >> 6] &= ~((uint64_t)1 << (id & 63));
+            }
         }
         ntouch = alive;
     }
@@ -811,6 +859,8 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
 done:
     for (size_t k = 0; k < ntouch; k++) /* leave the accumulator all zero */
         acc_put(c, narrow, touched[k], 0);
+    for (size_t k = 0; smarked && k < ntouch; k++) /* and the survivors' bits */
+        x->smark[touched[k] >> 6] = 0;
     return rc < 0 ? tm_txn_set(&c->t, rc) : 0;
 }
 
@@ -1198,6 +1248,7 @@ void tm_qidx_free(struct tm_qidx *x)
     free(x->ch);
     free(x->ids);
     free(x->touched);
+    free(x->smark);
     free(x->skey);
     free(x->cost);
     free(x->from);

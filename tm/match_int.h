@@ -128,6 +128,10 @@ typedef struct tm_top {
     int64_t changed;
     uint64_t usage;
     uint32_t id;
+    /* its source text, in the query's read transaction (valid to the query's end): an entry
+     * and a candidate of the same text have the same character keys (score.c) */
+    const char *txt;
+    size_t tn;
 } tm_top;
 
 /* Tags of one text, in text order (placeable.c). */
@@ -156,7 +160,7 @@ typedef struct tm_place {
  * of words i and i + 2 joined around a hyphen at i + 1 (0: none); any = 1 when some is set. */
 typedef struct tm_joins {
     uint64_t *j2, *j3;
-    size_t cap;
+    size_t cap, cap3;
     int any;
 } tm_joins;
 

@@ -53,7 +53,17 @@ int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
                           id, (unsigned long long)limit);
 }
 
-int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)
+/* The decoder of tm_post_decode and tm_post_decode_marked: when marked (a constant, so that each
+ * caller has its own loop), only the ids whose bit is set in mark (ids at or above nmark have
+ * none) are appended; the whole chunk is checked either way. */
+#if defined(__GNUC__)
+#define POST_INLINE inline __attribute__((always_inline))
+#else
+#define POST_INLINE inline
+#endif
+static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n,
+                                   size_t *cap, const int marked, const uint64_t *mark,
+                                   size_t nmark)
 {
     const unsigned char *p = v->mv_data, *end = p + v->mv_size;
     uint64_t cnt;
@@ -66,10 +76,16 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
     int rc = JISR_GROW(*ids, *cap, *n + cnt);
     if (rc < 0)
         return rc;
-    uint32_t *out = *ids + *n;
-    *out++ = id;
-    for (uint64_t i = 1; i < cnt; i++) {
-        if (end - p >= 5) { /* room for the longest delta: no bounds checks (the same value) */
+    uint32_t *out = *ids + *n, *out0 = out;
+#define POST_KEEP(x) (!marked || ((x) < nmark && (mark[(x) >> 6] >> ((x)&63) & 1)))
+    if (POST_KEEP(id))
+        *out++ = id;
+    uint64_t i = 1;
+    for (;;) { /* runs of ids whose deltas cannot pass the value's end even at 5 bytes each */
+        uint64_t safe = (uint64_t)(end - p) / 5, stop = cnt - i < safe ? cnt : i + safe;
+        if (i >= stop)
+            break;
+        for (; i < stop; i++) { /* no bounds checks here (the same values) */
             unsigned b = *p++;
             d = b & 0x7F;
             if (b & 0x80) {
@@ -90,14 +106,34 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
                     }
                 }
             }
-        } else if (!(p = get_delta(p, end, &d))) {
-            return damaged();
+            id += d;
+            if (POST_KEEP(id))
+                *out++ = id;
         }
-        id += d;
-        *out++ = id;
     }
-    *n += cnt;
+    for (; i < cnt; i++) { /* the last few bytes: checked */
+        if (!(p = get_delta(p, end, &d)))
+            return damaged();
+        id += d;
+        if (POST_KEEP(id))
+            *out++ = id;
+    }
+#undef POST_KEEP
+    *n += (size_t)(out - out0);
     return 0;
+}
+
+int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap)
+{
+    return post_decode(k, v, ids, n, cap, 0, NULL, 0);
+}
+
+int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *mark, size_t nmark,
+                          uint32_t **ids, size_t *n, size_t *cap)
+{
+    if (!mark) /* no survivors' bits: every id */
+        return post_decode(k, v, ids, n, cap, 0, NULL, 0);
+    return post_decode(k, v, ids, n, cap, 1, mark, nmark);
 }
 
 /* the chunks from key (pkey_lo, id 0) on while their bucket is at most hi; at most max of them

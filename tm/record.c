@@ -716,10 +716,19 @@ static int primary_is(const char *s, size_t n, const char *w)
 int tm_rec_find(const tm_rec *r, const char *want)
 {
     char wp[16], tag[64];
-    tm_lang_primary(want, wp, sizeof wp);
+    size_t wn = want ? strlen(want) : 0;
+    int have_wp = 0;
     for (uint32_t i = 0; i < r->nvar; i++) {
         const tm_str *l = &r->var[i].lang;
         size_t n = l->n < sizeof tag - 1 ? l->n : sizeof tag - 1;
+        /* the tag asked for, as stored (the usual case): its primary matches, and so does the
+         * whole tag, which is what the general way below would find for it */
+        if (wn && wn < sizeof tag - 1 && l->n == wn && memcmp(l->p, want, wn) == 0)
+            return (int)i;
+        if (!have_wp) {
+            tm_lang_primary(want, wp, sizeof wp);
+            have_wp = 1;
+        }
         if (!primary_is(l->p ? l->p : "", n, wp))
             continue;
         memcpy(tag, l->p ? l->p : "", n);

@@ -48,10 +48,8 @@ int tm_joins_of(const tm_toks *t, uint64_t lenmask, tm_joins *j)
     if (t->n < 2)
         return 0;
     int rc = JISR_GROW(j->j2, j->cap, t->n);
-    if (rc < 0)
+    if (rc < 0 || (rc = JISR_GROW(j->j3, j->cap3, t->n)) < 0)
         return rc;
-    if (!(j->j3 = realloc(j->j3, j->cap * sizeof *j->j3)))
-        return jisr_oom(j->cap * sizeof *j->j3);
     for (size_t k = 0; k < t->n; k++) {
         const tm_tok *a = &t->v[k];
         j->j2[k] = j->j3[k] = 0;
@@ -508,12 +506,16 @@ double tm_char_sim(jisr_tm_ctx *c, const char *bt, size_t bn)
     return tm_char_keys(c, bt, bn, &run);
 }
 
-/* the character similarity of a listed entry, its source fetched again (code points only: no
- * tokenizing, which the similarity does not use) */
+/* the character similarity of a listed entry from its source text (code points only: no
+ * tokenizing, which the similarity does not use), fetched again when not kept */
 static int entry_csim(jisr_tm_ctx *c, tm_top *e)
 {
     if (e->csim >= 0)
         return 0;
+    if (e->txt) {
+        e->csim = tm_char_keys(c, e->txt, e->tn, &e->lcsub);
+        return 0;
+    }
     MDB_val ud;
     int rc = tm_unit_rec(c, e->id, &ud);
     if (rc != 0)
@@ -535,8 +537,18 @@ static int better(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *a, tm_top 
         return a->score > b->score;
     if (a->check != b->check)
         return a->check < b->check;
+    /* the keys are those of the text alone: a candidate with an entry's very text (a unit stored
+     * twice, its near-duplicates) takes the entry's, computed once */
+    if (a->csim < 0 && b->csim >= 0 && b->txt && b->tn == mtn && memcmp(b->txt, mt, mtn) == 0) {
+        a->csim = b->csim;
+        a->lcsub = b->lcsub;
+    }
     if (a->csim < 0)
         a->csim = tm_char_keys(c, mt, mtn, &a->lcsub);
+    if (b->csim < 0 && b->txt && b->tn == mtn && memcmp(b->txt, mt, mtn) == 0) {
+        b->csim = a->csim;
+        b->lcsub = a->lcsub;
+    }
     if ((*rc = entry_csim(c, b)) < 0)
         return 0;
     if (a->csim != b->csim)
@@ -556,6 +568,8 @@ static int better(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *a, tm_top 
 
 static int offer(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *e)
 {
+    e->txt = mt;
+    e->tn = mtn;
     size_t max = c->o->max_results;
     size_t pos = c->nbest;
     int rc = 0;

@@ -55,7 +55,8 @@ typedef struct tm_tok {
     uint32_t no, nl;     /* the normalised form: nl bytes at the text's nb.data + no */
     uint32_t ko;         /* the key: the last nl − (ko − no) bytes of the normalised form */
     uint32_t sp, ss;     /* a word's signatures (near.c): hashes of its key's first and last
-                          * three code points; 0 for other tokens */
+                          * three code points (tok.c's own, never 0, compared only with other
+                          * tokens': not tm_key_sigs' stored ones); 0 for other tokens */
     uint32_t kl;         /* the key's length in bytes */
     const char *kp;      /* the key's bytes (in the text's nb; valid until it is tokenized again) */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
@@ -510,6 +511,11 @@ int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit);
 int tm_post_cmp(const MDB_val *a, const MDB_val *b);
 /** Decode one posting chunk: ids appended to *ids (grown as needed). */
 int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n, size_t *cap);
+/** The same, appending only the ids whose bit is set in mark (bit id % 64 of word id / 64; ids at
+ * or above nmark count as unset): the chunk is decoded and checked whole, its other ids are not
+ * stored. */
+int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *mark, size_t nmark,
+                          uint32_t **ids, size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
  * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
  * a chunk of their own. scratch holds the value being built. Ids that would go out of order

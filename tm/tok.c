@@ -432,6 +432,62 @@ static size_t strip_clitics(const unsigned char *p, size_t len)
     return 2 * k;
 }
 
+/* The first n ≤ 8 bytes of s as a little-endian integer (the rest zero); avail: the bytes that
+ * may be read from s (the buffer's allocation), one load when there are eight. */
+static inline uint64_t load_le(const unsigned char *s, size_t n, size_t avail)
+{
+    uint64_t v = 0;
+    if (avail >= 8) {
+        memcpy(&v, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
+        return n >= 8 ? v : v & (((uint64_t)1 << (8 * n)) - 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)s[i] << (8 * i);
+    return v;
+}
+
+/* A token's signatures (tm_tok.sp, ss): only ever compared with other tokens' (a shared one lets
+ * the distance try the near cost, which checks the signatures byte for byte, and the order-aware
+ * filter count a possible pair), never stored, so any function of the signature's bytes does,
+ * as long as it is never 0 (no signature). The vocabulary's own (tm_key_sigs, stored) costs a
+ * full hash of each; this one a multiplication of the bytes as one or two words. */
+static inline uint32_t sig_mix(const unsigned char *s, size_t n, size_t avail)
+{
+    if (n > 16)
+        return (uint32_t)tm_hash(s, n, 0x70726566ULL) | 1;
+    uint64_t a = load_le(s, n < 8 ? n : 8, avail);
+    uint64_t b = n > 8 ? load_le(s + 8, n - 8, avail - 8) : 0;
+    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + n) * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 31;
+    return (uint32_t)(h ^ (h >> 32)) | 1;
+}
+
+/* the signatures of key k[0..n), avail ≥ n bytes readable from k */
+static inline void tok_sigs(const unsigned char *k, size_t n, size_t avail, uint32_t *sp,
+                            uint32_t *ss)
+{
+    size_t i = 0, c = 3; /* the first three code points (all of a shorter key) */
+    while (i < n && c) {
+        i++;
+        while (i < n && (k[i] & 0xC0) == 0x80)
+            i++;
+        c--;
+    }
+    *sp = sig_mix(k, i, avail);
+    size_t j = n;
+    c = 3; /* the last three */
+    while (j > 0 && c) {
+        j--;
+        while (j > 0 && (k[j] & 0xC0) == 0x80)
+            j--;
+        c--;
+    }
+    *ss = sig_mix(k + j, n - j, avail - j);
+}
+
 /* Room for one more token, out of the tokenizer's loop (it runs a few times per text). */
 static TM_NOINLINE int toks_grow(tm_toks *t)
 {
@@ -474,10 +530,9 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
             k->hk = tm_hash(nz + off, nzl - off, kind);
         k->ko += (uint32_t)off;
         k->kl = (uint32_t)(nzl - off);
-        tm_sig sp, ss;
-        tm_key_sigs(nz + off, nzl - off, &sp, &ss);
-        k->sp = sp.h;
-        k->ss = ss.h;
+        const char *kb = nz + off; /* in t->nb: readable to its allocation's end */
+        tok_sigs((const unsigned char *)kb, nzl - off, (size_t)(t->nb.data + t->nb.cap - kb),
+                 &k->sp, &k->ss);
     }
     if (kind == TM_WORD)
         t->nwords++;

@@ -689,6 +689,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
                 acc2[id]++;
         }
         size_t left = lq - j - 1, a = 0;
+        if (left >= need) /* every count is 0 or more: none is dropped yet */
+            continue;
         for (size_t k = 0; k < *alive; k++) {
             uint32_t id = s->touched[k];
             if (acc2[id] + left >= need)

@@ -107,6 +107,9 @@ typedef struct tm_shortq {
     uint32_t cp[TM_SHORT_CAP];
     uint32_t hk[512]; /* the masks by code point: open addressing, key cp + 1 (0: empty) */
     uint64_t hm[512][TM_SHORT_W]; /* bit i of word w: the query's code point 64·w + i is it */
+    /* the slots of ASCII (0–127) and of the Arabic block (U+0600–U+06FF) without a probe:
+     * 1 + the slot in hk/hm, 0 when the query has no such code point */
+    uint16_t slot_lo[128], slot_ar[256];
     uint8_t *acc;  /* per id: shared terms of the current length (short.c), zero between */
     uint8_t *acc2; /* per id: shared code point terms where pairs find the candidates, ditto */
     uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */

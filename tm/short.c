@@ -122,6 +122,10 @@ static const uint64_t no_mask[TM_SHORT_W];
  * positions 64·w … 64·w + 63. */
 static inline const uint64_t *peq_of(const tm_shortq *q, uint32_t cp)
 {
+    if (cp < 128) /* the common blocks by a table (shortq_masks) */
+        return q->slot_lo[cp] ? q->hm[q->slot_lo[cp] - 1] : no_mask;
+    if (cp - 0x600 < 256)
+        return q->slot_ar[cp - 0x600] ? q->hm[q->slot_ar[cp - 0x600] - 1] : no_mask;
     for (uint32_t h = slot_of(cp);; h = (h + 1) & 511) {
         if (q->hk[h] == cp + 1)
             return q->hm[h];
@@ -248,13 +252,19 @@ static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
 static void shortq_masks(tm_shortq *q)
 {
     memset(q->hk, 0, sizeof q->hk);
+    memset(q->slot_lo, 0, sizeof q->slot_lo);
+    memset(q->slot_ar, 0, sizeof q->slot_ar);
     for (size_t i = 0; i < q->n; i++) {
-        uint32_t h = slot_of(q->cp[i]);
-        while (q->hk[h] && q->hk[h] != q->cp[i] + 1)
+        uint32_t c = q->cp[i], h = slot_of(c);
+        while (q->hk[h] && q->hk[h] != c + 1)
             h = (h + 1) & 511;
         if (!q->hk[h]) {
-            q->hk[h] = q->cp[i] + 1;
+            q->hk[h] = c + 1;
             memset(q->hm[h], 0, sizeof q->hm[h]);
+            if (c < 128)
+                q->slot_lo[c] = (uint16_t)(h + 1);
+            else if (c - 0x600 < 256)
+                q->slot_ar[c - 0x600] = (uint16_t)(h + 1);
         }
         q->hm[h][i / 64] |= (uint64_t)1 << (i % 64);
     }
@@ -309,6 +319,36 @@ static int cp_score(const tm_shortq *q, const uint32_t *cp, size_t n)
  * length l (damage: the caller computes the score from the unit instead). */
 static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, size_t l)
 {
+    if (q->n <= 64) { /* one machine word: the form decoded as Myers reads it (myers above) */
+        uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
+        uint32_t d = (uint32_t)q->n;
+        size_t k = 0;
+        for (size_t i = 0; i < n; k++) {
+            uint32_t c = v[i];
+            if (c < 0x80)
+                i++;
+            else
+                c = utf8_cp(v, n, &i);
+            uint64_t eq = peq_of(q, c)[0];
+            uint64_t xv = eq | mv;
+            uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+            uint64_t ph = mv | ~(xh | pv);
+            uint64_t mh = pv & xh;
+            if (ph & hi)
+                d++;
+            else if (mh & hi)
+                d--;
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv = mh | ~(xv | ph);
+            mv = ph & xv;
+        }
+        if (k != l) /* l ≤ the limit, so a form longer than it is caught too */
+            return -2;
+        size_t L = q->n > k ? q->n : k;
+        int sc = (int)((100 * (L - (d > L ? L : d))) / L);
+        return (sc > 99 ? 99 : sc) - TM_SHORT_PEN;
+    }
     uint32_t cp[TM_SHORT_CAP];
     size_t k = 0;
     for (size_t i = 0; i < n;) {
@@ -393,9 +433,52 @@ typedef struct sscan {
     uint8_t tgot[2 * TM_SHORT_CAP];                      /* … once read */
     tm_chunk *ch;
     size_t nch, chcap;
-    uint32_t *ids, *touched;
-    size_t nids, idcap, ntouch, tcap;
+    uint32_t *ids, *touched, *sorted;
+    size_t nids, idcap, ntouch, tcap, scap;
 } sscan;
+
+/* touched[0..n) in ascending order: a radix sort of 11, 11 and 10 bits (three counting passes,
+ * where a comparison sort of the tens of thousands of candidates of a low bar cost more than
+ * scoring many of them), the qsort for a few. */
+static int sort_ids(sscan *s, size_t n)
+{
+    if (n < 256) {
+        qsort(s->touched, n, sizeof *s->touched, cmp_u32);
+        return 0;
+    }
+    int rc = JISR_GROW(s->sorted, s->scap, n);
+    if (rc < 0)
+        return rc;
+    uint32_t *a = s->touched, *b = s->sorted, cnt[2048];
+    uint32_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= a[i];
+    for (int sh = 0; sh < 32; sh += 11) {
+        if (!(all >> sh)) /* every id below 2^sh: sorted */
+            break;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[a[i] >> sh & 2047]++;
+        for (uint32_t d = 0, sum = 0; d < 2048; d++) {
+            uint32_t t = cnt[d];
+            cnt[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[cnt[a[i] >> sh & 2047]++] = a[i];
+        uint32_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != s->touched) { /* an odd number of passes: the order is in the other array */
+        s->sorted = s->touched;
+        s->touched = a;
+        size_t c = s->scap;
+        s->scap = s->tcap;
+        s->tcap = c;
+    }
+    return 0;
+}
 
 static int cmp_sterm(const void *a, const void *b)
 {
@@ -606,6 +689,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
                 acc2[id]++;
         }
         size_t left = lq - j - 1, a = 0;
+        if (left >= need) /* every count is 0 or more: none is dropped yet */
+            continue;
         for (size_t k = 0; k < *alive; k++) {
             uint32_t id = s->touched[k];
             if (acc2[id] + left >= need)
@@ -698,8 +783,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         alive = 0;
     }
     /* in id order: the forms are read by one cursor moving forward (form_get) */
-    if (alive > 1)
-        qsort(s->touched, alive, sizeof *s->touched, cmp_u32);
+    if (rc == 0 && alive > 1) /* (on an error the loop below is skipped, the one after it runs) */
+        rc = sort_ids(s, alive);
     for (size_t k = 0; rc == 0 && k < alive; k++) {
         uint32_t id = s->touched[k];
         int m = tm_eff_min(c);
@@ -807,5 +892,6 @@ int tm_short_pass(jisr_tm_ctx *c)
     free(s.ch);
     free(s.ids);
     free(s.touched);
+    free(s.sorted);
     return rc < 0 ? tm_txn_set(&c->t, rc) : 0;
 }

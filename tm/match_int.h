@@ -64,6 +64,26 @@ void tm_nearq_init_tab(tm_nearq *q, const char *a, size_t an);
 /* tm_near_cost(q's word, b), the same value */
 uint32_t tm_near_cost_q(const tm_nearq *q, const char *b, size_t bn);
 
+/* One column of Myers' bit-parallel edit distance for a pattern of at most 64 code points (one
+ * machine word; Myers 1999): eq holds the pattern positions equal to the text's next code point,
+ * *pv and *mv the column's vertical deltas (start: all ones, zero), hi the pattern's last
+ * position's bit, *d the whole pattern's distance (start: the pattern's length), updated. Shared
+ * by near.c (near words) and short.c (short texts). */
+static inline void tm_myers_step(uint64_t eq, uint64_t *pv, uint64_t *mv, uint64_t hi, size_t *d)
+{
+    uint64_t p = *pv, m = *mv;
+    uint64_t xv = eq | m, xh = (((eq & p) + p) ^ p) | eq;
+    uint64_t ph = m | ~(xh | p), mh = p & xh;
+    if (ph & hi)
+        ++*d;
+    else if (mh & hi)
+        --*d;
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    *pv = mh | ~(xv | ph);
+    *mv = ph & xv;
+}
+
 static inline uint32_t tm_tok_w(const tm_tok *t)
 {
     return (t->kind == TM_WORD || t->kind == TM_NUMBER) ? TM_W_WORD

@@ -143,16 +143,7 @@ static size_t near_myers(const tm_nearq *q, const uint32_t *B, size_t lb)
                     Eq = q->eq[k];
                     break;
                 }
-        uint64_t Xv = Eq | M, Xh = (((Eq & P) + P) ^ P) | Eq;
-        uint64_t Ph = M | ~(Xh | P), Mh = P & Xh;
-        if (Ph & last)
-            score++;
-        else if (Mh & last)
-            score--;
-        Ph = (Ph << 1) | 1;
-        Mh <<= 1;
-        P = Mh | ~(Xv | Ph);
-        M = Ph & Xv;
+        tm_myers_step(Eq, &P, &M, last, &score);
     }
     return score;
 }

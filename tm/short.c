@@ -196,22 +196,10 @@ static uint32_t myers(const tm_shortq *q, const uint32_t *b, size_t bn)
     uint32_t d = (uint32_t)q->n;
     if (q->n <= 64) {
         uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
-        for (size_t j = 0; j < bn; j++) {
-            uint64_t eq = peq_of(q, b[j])[0];
-            uint64_t xv = eq | mv;
-            uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-            uint64_t ph = mv | ~(xh | pv);
-            uint64_t mh = pv & xh;
-            if (ph & hi)
-                d++;
-            else if (mh & hi)
-                d--;
-            ph = (ph << 1) | 1;
-            mh <<= 1;
-            pv = mh | ~(xv | ph);
-            mv = ph & xv;
-        }
-        return d;
+        size_t dw = q->n;
+        for (size_t j = 0; j < bn; j++)
+            tm_myers_step(peq_of(q, b[j])[0], &pv, &mv, hi, &dw);
+        return (uint32_t)dw;
     }
     size_t nw = (q->n + 63) / 64;
     uint64_t pv[TM_SHORT_W], mv[TM_SHORT_W], hi = (uint64_t)1 << ((q->n - 1) & 63);
@@ -321,7 +309,7 @@ static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, si
 {
     if (q->n <= 64) { /* one machine word: the form decoded as Myers reads it (myers above) */
         uint64_t pv = ~(uint64_t)0, mv = 0, hi = (uint64_t)1 << (q->n - 1);
-        uint32_t d = (uint32_t)q->n;
+        size_t d = q->n;
         size_t k = 0;
         for (size_t i = 0; i < n; k++) {
             uint32_t c = v[i];
@@ -329,19 +317,7 @@ static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, si
                 i++;
             else
                 c = utf8_cp(v, n, &i);
-            uint64_t eq = peq_of(q, c)[0];
-            uint64_t xv = eq | mv;
-            uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-            uint64_t ph = mv | ~(xh | pv);
-            uint64_t mh = pv & xh;
-            if (ph & hi)
-                d++;
-            else if (mh & hi)
-                d--;
-            ph = (ph << 1) | 1;
-            mh <<= 1;
-            pv = mh | ~(xv | ph);
-            mv = ph & xv;
+            tm_myers_step(peq_of(q, c)[0], &pv, &mv, hi, &d);
         }
         if (k != l) /* l ≤ the limit, so a form longer than it is caught too */
             return -2;

@@ -39,6 +39,19 @@ static jisr_tm *open_w(size_t mapsize)
     return tm;
 }
 
+/* a new memory in a new directory (map of mapsize bytes, 0: the default) and an import begun on
+ * it in batches of batch_units */
+static jisr_tm_import *fresh_import(jisr_tm **tm, size_t mapsize, size_t batch_units)
+{
+    make_dir();
+    *tm = open_w(mapsize);
+    jisr_tm_import *imp;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = batch_units;
+    assert_int_equal(jisr_tm_import_begin(*tm, &io, &imp), 0);
+    return imp;
+}
+
 static uint64_t key_of(const char *w)
 {
     tm_toks t = {0};
@@ -484,12 +497,8 @@ static void schema_case(unsigned char version, const char *msg)
 static void test_map_growth(void **state)
 {
     (void)state;
-    make_dir();
-    jisr_tm *tm = open_w(64 * 1024); /* far too small: must grow many times */
-    jisr_tm_import *imp;
-    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
-    io.batch_units = 700;
-    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    jisr_tm *tm; /* a map far too small: it must grow many times */
+    jisr_tm_import *imp = fresh_import(&tm, 64 * 1024, 700);
     char en[128], ar[128];
     for (int i = 0; i < 3000; i++) {
         snprintf(en, sizeof en, "Sentence number %d about item w%d and thing t%d.", i, i * 7,
@@ -797,12 +806,8 @@ static void compare_with_oracle(jisr_tm *tm, const char *src, const char *tgt, c
 
 static void oracle_run(pairs *p, size_t nq)
 {
-    make_dir();
-    jisr_tm *tm = open_w(0);
-    jisr_tm_import *imp;
-    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
-    io.batch_units = 500; /* several chunks per term */
-    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 500); /* several chunks per term */
     for (size_t i = 0; i < p->n; i++)
         add_pair(imp, "ar", p->ar[i], "en", p->en[i]);
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
@@ -893,12 +898,8 @@ static void test_oracle_topn(void **state)
     pairs p = {0};
     load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
     assert_true(p.n >= 20);
-    make_dir();
-    jisr_tm *tm = open_w(0);
-    jisr_tm_import *imp;
-    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
-    io.batch_units = 200; /* several chunks per term */
-    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 200); /* several chunks per term */
     char ar[1024], en[1024];
     for (size_t i = 0; i < p.n; i++) {
         add_pair(imp, "ar", p.ar[i], "en", p.en[i]);
@@ -985,13 +986,9 @@ static void test_oracle_long(void **state)
     pairs p = {0};
     load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
     assert_true(p.n >= 100);
-    make_dir();
-    jisr_tm *tm = open_w(0);
-    jisr_tm_import *imp;
-    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
-    io.batch_units = 100; /* several chunks per term */
-    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
-    pairs u = {0}; /* the long units */
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 100); /* several chunks per term */
+    pairs u = {0};                                   /* the long units */
     size_t cap = 16384;
     char *ar = malloc(cap), *en = malloc(cap);
     assert_non_null(ar);
@@ -1077,12 +1074,8 @@ static void test_oracle_near(void **state)
         "Edited",     "the",      "a",        "of",         "for",      "to",      "new"};
     static const char *const punct[] = {"", ":", "...", "…", " (%s)", "?", "!", " -"};
     const size_t nw = sizeof words / sizeof words[0], np = sizeof punct / sizeof punct[0];
-    make_dir();
-    jisr_tm *tm = open_w(0);
-    jisr_tm_import *imp;
-    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
-    io.batch_units = 700;
-    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 700);
     char en[256], ar[256];
     uint64_t r = 0x2545F4914F6CDD1DULL;
     size_t nu = 0;

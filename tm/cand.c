@@ -769,12 +769,12 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
         }
     }
     size_t alive = 0;
-    for (size_t k = 0; k < ntouch; k++) { /* without branches (a survivor is as good as random) */
-        uint32_t id = touched[k], v = acc_get(c, narrow, id);
-        uint32_t keep = (int64_t)ACC_N(v, narrow) + rest >= minc;
-        touched[alive] = id;
-        alive += keep;
-        acc_put(c, narrow, id, v & (0u - keep));
+    for (size_t k = 0; k < ntouch; k++) {
+        uint32_t id = touched[k];
+        if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest >= minc)
+            touched[alive++] = id;
+        else
+            acc_put(c, narrow, id, 0);
     }
     ntouch = alive;
     /* the other terms, rarest first, tighten the bound while that is cheaper than scoring; the
@@ -800,13 +800,14 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
             acc_put(c, narrow, ids[k], acc_get(c, narrow, ids[k]) + t[ri].cq);
         rest -= t[ri].cq;
         alive = 0;
-        for (size_t k = 0; k < ntouch; k++) { /* without branches, as above */
-            uint32_t id = touched[k], v = acc_get(c, narrow, id);
-            uint32_t keep = (int64_t)ACC_N(v, narrow) + rest >= minc;
-            touched[alive] = id;
-            alive += keep;
-            acc_put(c, narrow, id, v & (0u - keep));
-            x->smark[id >> 6] &= ~((uint64_t)(keep ^ 1) << (id & 63));
+        for (size_t k = 0; k < ntouch; k++) {
+            uint32_t id = touched[k];
+            if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest >= minc) {
+                touched[alive++] = id;
+            } else {
+                acc_put(c, narrow, id, 0);
+                x->smark[id >> 6] &= ~((uint64_t)1 << (id & 63));
+            }
         }
         ntouch = alive;
     }

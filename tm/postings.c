@@ -77,11 +77,9 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
     if (rc < 0)
         return rc;
     uint32_t *out = *ids + *n, *out0 = out;
-    /* out has room for all cnt ids: each is written, and kept by advancing out (a survivor's
-     * bit is as good as random, so a branch on it would be mispredicted half of the time) */
 #define POST_KEEP(x) (!marked || ((x) < nmark && (mark[(x) >> 6] >> ((x)&63) & 1)))
-#define POST_PUT(x) (*out = (x), out += POST_KEEP(x))
-    POST_PUT(id);
+    if (POST_KEEP(id))
+        *out++ = id;
     uint64_t i = 1;
     for (;;) { /* runs of ids whose deltas cannot pass the value's end even at 5 bytes each */
         uint64_t safe = (uint64_t)(end - p) / 5, stop = cnt - i < safe ? cnt : i + safe;
@@ -109,16 +107,17 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
                 }
             }
             id += d;
-            POST_PUT(id);
+            if (POST_KEEP(id))
+                *out++ = id;
         }
     }
     for (; i < cnt; i++) { /* the last few bytes: checked */
         if (!(p = get_delta(p, end, &d)))
             return damaged();
         id += d;
-        POST_PUT(id);
+        if (POST_KEEP(id))
+            *out++ = id;
     }
-#undef POST_PUT
 #undef POST_KEEP
     *n += (size_t)(out - out0);
     return 0;

@@ -723,8 +723,9 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
                 a32 = c->acc;
             }
             uint32_t v = narrow ? a8[id] : a32[id];
-            if (v == 0)
-                touched[ntouch++] = id;
+            /* without a branch: whether a counter was zero is as good as random */
+            touched[ntouch] = id;
+            ntouch += v == 0;
             if (narrow)
                 a8[id] = (uint8_t)(v + cq);
             else

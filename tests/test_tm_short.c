@@ -708,6 +708,126 @@ static void test_scan_batches(void **state)
         }
 }
 
+static void import_units(jisr_tm *tm, int n);
+
+static uint64_t next_id_of(jisr_tm *tm)
+{
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    uint64_t n = st.next_id;
+    jisr_tm_stats_free(&st);
+    return n;
+}
+
+/* The forms' record (docs/matching.md §4.5, Lemma 8) as stored: 1 and its next id, and whether
+ * its counts are those of a walk of the stored forms of en and ar by length (the only languages
+ * here); 0 when there is none. */
+static int record_check(jisr_tm *tm, uint64_t *next, int *counts_ok)
+{
+    static const char *const langs[] = {"en", "ar"};
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    assert_int_equal(mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn), 0);
+    unsigned char key[12] = {0};
+    jisr_be_put(key, tm_short_formrec_prefix(), 8);
+    MDB_val k = {12, key}, v;
+    int rc = mdb_get(txn, tm->post, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        mdb_txn_abort(txn);
+        return 0;
+    }
+    assert_int_equal(rc, 0);
+    const unsigned char *p = v.mv_data;
+    size_t per = 8 + 4 * 256;
+    assert_true(v.mv_size >= 8 && (v.mv_size - 8) % per == 0);
+    *next = jisr_be_get(p, 8);
+    *counts_ok = 1;
+    tm_toks t = {0};
+    char text[TM_SHORT_CAP + 1];
+    assert_int_equal(mdb_cursor_open(txn, tm->post, &cur), 0);
+    size_t total = 0;
+    for (size_t l = 1; l <= TM_SHORT_CAP; l++) {
+        memset(text, 'x', l);
+        assert_int_equal(tm_tokenize(text, l, &t), 0);
+        for (size_t g = 0; g < 2; g++) {
+            uint64_t pk;
+            unsigned char val[TM_SHORT_FORMMAX], fk[12] = {0};
+            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val, TM_SHORT_CAP) == l);
+            jisr_be_put(fk, pk, 8);
+            MDB_val ck = {12, fk}, cv;
+            uint32_t walked = 0, stored = 0;
+            for (int r = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE);
+                 r == 0 && ck.mv_size == 12 && memcmp(ck.mv_data, fk, 8) == 0;
+                 r = mdb_cursor_get(cur, &ck, &cv, MDB_NEXT))
+                walked++;
+            for (size_t o = 8; o < v.mv_size; o += per)
+                if (jisr_be_get(p + o, 8) == (pk & ~(uint64_t)0xFF))
+                    stored = (uint32_t)jisr_be_get(p + o + 8 + 4 * l, 4);
+            *counts_ok &= walked == stored;
+            total += walked;
+        }
+    }
+    tm_toks_free(&t);
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    assert_true(total > 0 || *next <= 1);
+    return 1;
+}
+
+/* The forms' record stands at the next id with the forms' counts after imports in batches into
+ * a new memory and into one that has units, after deletes (forms stay, and so do the counts)
+ * and after a reindex; an import into a memory without the record (written before it) leaves it
+ * absent; a reindex that turns the search off removes it, one that turns it on writes it. */
+static void test_forms_record(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    uint64_t r = 0x5bd1e995ULL, next = 0;
+    char a[256], b[256];
+    int ok = 0;
+    for (int round = 0; round < 2; round++) {
+        jisr_tm_import *imp;
+        jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+        io.batch_units = 70;
+        assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+        for (int i = 0; i < 300; i++) {
+            make_text(&r, en_words, sizeof en_words / sizeof en_words[0], a, sizeof a);
+            make_text(&r, ar_words, sizeof ar_words / sizeof ar_words[0], b, sizeof b);
+            add_pair(imp, "en", a, "ar", b);
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        assert_int_equal(record_check(tm, &next, &ok), 1);
+        assert_int_equal(next, next_id_of(tm));
+        assert_true(ok);
+    }
+    uint64_t del[] = {3, 5, 7, 300};
+    assert_int_equal(jisr_tm_delete(tm, del, 4), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 1);
+    assert_int_equal(next, next_id_of(tm));
+    assert_true(ok);
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 1);
+    assert_int_equal(next, next_id_of(tm));
+    assert_true(ok);
+    /* as written before the record: an import does not make one (its older units may lack forms) */
+    drop_forms_of(tm, 1000000, 0);
+    assert_int_equal(record_check(tm, &next, &ok), 0);
+    import_units(tm, 10);
+    assert_int_equal(record_check(tm, &next, &ok), 0);
+    jisr_tm_reindex_opts ro = JISR_TM_REINDEX_OPTS_INIT;
+    ro.chars = JISR_TM_CHARS_OFF;
+    assert_int_equal(jisr_tm_reindex(tm, &ro), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 0);
+    ro.chars = JISR_TM_CHARS_ON;
+    assert_int_equal(jisr_tm_reindex(tm, &ro), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 1);
+    assert_int_equal(next, next_id_of(tm));
+    assert_true(ok);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
+}
+
 static void import_units(jisr_tm *tm, int n)
 {
     jisr_tm_import *imp;
@@ -859,7 +979,7 @@ int main(void)
         cmocka_unit_test(test_char_score),   cmocka_unit_test(test_located_lemma),
         cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
-        cmocka_unit_test(test_scan_batches),
+        cmocka_unit_test(test_scan_batches), cmocka_unit_test(test_forms_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,7 +85,6 @@ static int flush_batch(rx *x)
     }
     x->npost = 0;
     x->in_batch = 0;
-    x->fcount.n = 0; /* (a retry after growing the map counts again) */
     jisr_buf_reset(&x->run);
     return t->rc;
 }
@@ -224,6 +223,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         x->chars = was ? lim : 0;
     x->npost = 0;
     x->in_batch = 0;
+    x->fcount.n = 0; /* (a retry after growing the map counts again) */
     jisr_buf_reset(&x->run);
     jisr_u64set_free(&x->vseen); /* a retry after growing the map starts the vocabulary again */
     MDB_val k, d;

@@ -365,6 +365,8 @@ static void shortq_masks(tm_shortq *q)
     }
     for (size_t c = 0; c < 128; c++)
         q->eq_lo[c] = q->slot_lo[c] ? q->hm[q->slot_lo[c] - 1][0] : 0;
+    for (size_t c = 0; c < 256; c++)
+        q->eq_ar[c] = q->slot_ar[c] ? q->hm[q->slot_ar[c] - 1][0] : 0;
 }
 
 uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
@@ -796,7 +798,12 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
 
 /* ---- the scan of a length's stored forms (docs/matching.md §4.5, Lemma 8) ------------------ */
 
-size_t tm_short_scan_pct = 50;
+/* The scan is taken for a length (measured on the short profile at 1M units, docs/matching.md
+ * §7.1: 100 / 200 % and 4 / 8 / 16) when the code point terms' prefix holds at least twice as
+ * many ids as the length has forms (before decoding them; pair terms' prefixes filter far more,
+ * so only the second rule serves them), or when the candidates left after counting are at least
+ * an eighth of the forms (a form read by its key costs several times a scanned one). */
+size_t tm_short_scan_pct = 200, tm_short_scan_alive = 8;
 int tm_short_lanes;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned;
 
@@ -899,10 +906,19 @@ static lanes_fn lanes_pick(void)
 }
 
 /* A stored form v[0..n) into lane column masks (stride 4): its number of code points (≠ l: not
- * a form of length l, damage). ASCII by a direct table. */
+ * a form of length l, damage). ASCII and the Arabic block by direct tables. */
 static size_t lane_fill(const tm_shortq *q, const unsigned char *v, size_t n, size_t l,
                         uint64_t *eq)
 {
+    if (n == l) { /* as many bytes as code points: ASCII, unless damaged */
+        unsigned any = 0;
+        for (size_t i = 0; i < n; i++) {
+            any |= v[i];
+            eq[4 * i] = q->eq_lo[v[i] & 0x7F];
+        }
+        if (any < 0x80)
+            return n;
+    }
     size_t k = 0;
     for (size_t i = 0; i < n && k <= l;) {
         uint32_t c = v[i];
@@ -910,6 +926,10 @@ static size_t lane_fill(const tm_shortq *q, const unsigned char *v, size_t n, si
         if (c < 0x80) {
             e = q->eq_lo[c];
             i++;
+        } else if (c >= 0xC2 && c < 0xE0 && i + 1 < n && (v[i + 1] & 0xC0) == 0x80) {
+            uint32_t cp = (c & 0x1F) << 6 | (v[i + 1] & 0x3F); /* two bytes: Arabic by a table */
+            e = cp - 0x600 < 256 ? q->eq_ar[cp - 0x600] : peq_of(q, cp)[0];
+            i += 2;
         } else
             e = peq_of(q, utf8_cp(v, n, &i))[0];
         if (k < l)
@@ -983,7 +1003,8 @@ static int scan_lanes(jisr_tm_ctx *c, sscan *s, size_t l, size_t n, const uint32
         uint64_t dk = d[k] > L ? L : d[k];
         int cs = (int)((100 * (L - dk)) / L);
         cs = bad[k] ? -2 : (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
-        rc = scan_one(c, l, id[k], cs, keep);
+        if (cs >= m || cs == -2) /* (m: the bar, or the query's min when keeping) */
+            rc = scan_one(c, l, id[k], cs, keep);
     }
     return rc;
 }
@@ -1095,7 +1116,10 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     size_t np = nq - need + 1, i = 0; /* need ≤ nq inside the window */
     if (pairs)
         np = located_prefix(s, nq, np, lq > l ? lq : l, need_of(lq, l, tm_eff_min(c)));
-    if (s->scan_ok) { /* the scan, where the prefix's ids are a large share of the forms */
+    if (s->scan_ok &&
+        (!pairs || tm_short_scan_pct == 0)) { /* the scan, where the prefix's ids
+                                               * are a large share of the forms (code points; pairs
+                                               * and counting filter far more) */
         uint64_t pids = 0;
         for (size_t j = 0; j < np; j++)
             pids += s->st[j].df;
@@ -1150,6 +1174,13 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         for (size_t k = 0; k < alive; k++)
             acc[s->touched[k]] = c->sh.acc2[s->touched[k]] = 0;
         alive = 0;
+    }
+    /* many candidates left: the scan reads the length's forms cheaper than their seeks */
+    if (rc == 0 && s->scan_ok && tm_short_scan_alive &&
+        (uint64_t)alive * tm_short_scan_alive >= s->nform[l]) {
+        for (size_t j = 0; j < alive; j++)
+            acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
+        return scan_bucket(c, s, l);
     }
     /* in id order: the forms are read by one cursor moving forward (form_get) */
     if (rc == 0 && alive > 1) /* (on an error the loop below is skipped, the one after it runs) */

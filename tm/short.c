@@ -21,6 +21,12 @@
  * where cheap, and scores the units that can still reach the bar of Lemma 3, which rises as it
  * goes. Deleting units leaves their postings (lazy, as for the word terms); import and reindex
  * write them with the word terms.
+ *
+ * The scan (Lemma 8): a short text's form is stored under (language, length) and id, and a
+ * record in `post` says up to which unit id every unit has its forms (and how many forms each
+ * length has). Where it stands at the memory's next id, a length whose counting would leave many
+ * candidates is instead walked whole by one cursor and scored four forms at a time (Myers in four
+ * lanes: AVX2, or four scalar lanes).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -799,11 +805,11 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
 /* ---- the scan of a length's stored forms (docs/matching.md §4.5, Lemma 8) ------------------ */
 
 /* The scan is taken for a length (measured on the short profile at 1M units, docs/matching.md
- * §7.1: 100 / 200 % and 4 / 8 / 16) when the code point terms' prefix holds at least twice as
- * many ids as the length has forms (before decoding them; pair terms' prefixes filter far more,
- * so only the second rule serves them), or when the candidates left after counting are at least
- * an eighth of the forms (a form read by its key costs several times a scanned one). */
-size_t tm_short_scan_pct = 200, tm_short_scan_alive = 8;
+ * §7.1: 100 / 150 / 200 % and 0 / 4 / 8 / 16) when the code point terms' prefix holds at least
+ * twice as many ids as the length has forms (before decoding them; pair terms' prefixes filter
+ * far more, so only the second rule serves them), or when the candidates left after counting
+ * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
+size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
 int tm_short_lanes;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned;
 

@@ -916,13 +916,27 @@ static lanes_fn lanes_pick(void)
 static size_t lane_fill(const tm_shortq *q, const unsigned char *v, size_t n, size_t l,
                         uint64_t *eq)
 {
-    if (n == l) { /* as many bytes as code points: ASCII, unless damaged */
-        unsigned any = 0;
-        for (size_t i = 0; i < n; i++) {
+    if (n == l) { /* as many bytes as code points: ASCII, unless damaged; eight at a time */
+        uint64_t any = 0;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, v + i, 8);
+            any |= w;
+            eq[4 * i] = q->eq_lo[v[i] & 0x7F];
+            eq[4 * i + 4] = q->eq_lo[v[i + 1] & 0x7F];
+            eq[4 * i + 8] = q->eq_lo[v[i + 2] & 0x7F];
+            eq[4 * i + 12] = q->eq_lo[v[i + 3] & 0x7F];
+            eq[4 * i + 16] = q->eq_lo[v[i + 4] & 0x7F];
+            eq[4 * i + 20] = q->eq_lo[v[i + 5] & 0x7F];
+            eq[4 * i + 24] = q->eq_lo[v[i + 6] & 0x7F];
+            eq[4 * i + 28] = q->eq_lo[v[i + 7] & 0x7F];
+        }
+        for (; i < n; i++) {
             any |= v[i];
             eq[4 * i] = q->eq_lo[v[i] & 0x7F];
         }
-        if (any < 0x80)
+        if (!(any & 0x8080808080808080ULL))
             return n;
     }
     size_t k = 0;

@@ -890,7 +890,6 @@ __attribute__((target("avx2"))) static void lanes_avx2(const uint64_t *eq, size_
 int tm_short_has_avx2(void)
 {
 #ifdef TM_LANES_AVX2
-    __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") != 0;
 #else
     return 0;
@@ -902,10 +901,8 @@ typedef void (*lanes_fn)(const uint64_t *, size_t, unsigned, uint64_t, uint64_t,
 static lanes_fn lanes_pick(void)
 {
 #ifdef TM_LANES_AVX2
-    static int avx2 = -1;
-    if (avx2 < 0)
-        avx2 = tm_short_has_avx2();
-    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && avx2))
+    /* (asked each time: no state shared between threads; libgcc's constructor detected it) */
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
         return lanes_avx2;
 #endif
     return lanes_port;

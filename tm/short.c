@@ -209,9 +209,9 @@ uint64_t tm_short_formrec_prefix(void)
     return tm_post_key(0, TM_FORMSREC, 0);
 }
 
-int tm_formcounts_add(tm_formcounts *fc, uint64_t pkey)
+/* The counts of language prefix pfx in fc (added, all zero, when absent): its index, or <0. */
+static int fc_slot(tm_formcounts *fc, uint64_t pfx)
 {
-    uint64_t pfx = pkey & ~(uint64_t)0xFF;
     size_t i = 0;
     while (i < fc->n && fc->v[i].pfx != pfx)
         i++;
@@ -223,6 +223,14 @@ int tm_formcounts_add(tm_formcounts *fc, uint64_t pkey)
         fc->v[i].pfx = pfx;
         fc->n++;
     }
+    return (int)i;
+}
+
+int tm_formcounts_add(tm_formcounts *fc, uint64_t pkey)
+{
+    int i = fc_slot(fc, pkey & ~(uint64_t)0xFF);
+    if (i < 0)
+        return i;
     fc->v[i].n[pkey & 0xFF]++;
     return 0;
 }
@@ -268,11 +276,11 @@ int tm_short_forms_commit(tm_txn *t, MDB_dbi post, const tm_formcounts *fc, uint
     } else if (t->rc || !fresh)
         goto done;
     for (size_t i = 0; i < fc->n && rc == 0; i++) {
-        size_t j = 0;
-        while (j < all.n && all.v[j].pfx != fc->v[i].pfx)
-            j++;
-        if (j == all.n && (rc = tm_formcounts_add(&all, fc->v[i].pfx)) < 0)
+        int j = fc_slot(&all, fc->v[i].pfx);
+        if (j < 0) {
+            rc = j;
             break;
+        }
         for (size_t l = 0; l < 256; l++)
             all.v[j].n[l] += fc->v[i].n[l];
     }

@@ -4,7 +4,8 @@
  * is below the memory's next id. The word matcher's AND pairs (a query word split into two
  * vocabulary words, or two query words joined into one: docs/matching.md §4.1) intersect two
  * such lists by a merge, which misses ids when a list is out of order. Checked by a walk of
- * the whole `post` database (the short texts' stored forms, one entry per unit, left out) after
+ * the whole `post` database (the short texts' stored forms, one entry per unit, and their
+ * record left out) after
  * every write path that adds postings: imports in small batches, an import that merges
  * duplicates into old units (exact duplicates with other dates and usage, duplicates within the
  * batch) between new units, units that add a third language or a second variant of a language
@@ -83,7 +84,7 @@ static size_t walk_order(jisr_tm *tm, MDB_txn *txn, uint64_t limit, walk_stats *
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         assert_int_equal(k.mv_size, 12);
         uint64_t p = jisr_be_get(k.mv_data, 8);
-        if (is_form(p))
+        if (is_form(p) || p == tm_short_formrec_prefix()) /* forms, and their record */
             continue;
         if (!have || p != prefix) {
             st->keys++;

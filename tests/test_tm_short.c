@@ -137,6 +137,7 @@ static void make_text(uint64_t *r, const char *const *w, size_t nw, char *out, s
 }
 
 static size_t g_agree, g_total;
+static int g_quiet; /* compare: no report of a difference (a test that expects some) */
 
 static void compare(jisr_tm *tm, const char *src, const char *tgt, const char *q, int min, size_t n)
 {
@@ -153,7 +154,7 @@ static void compare(jisr_tm *tm, const char *src, const char *tgt, const char *q
     int same = a.n == b.n;
     for (size_t i = 0; same && i < a.n; i++)
         same = a.v[i].id == b.v[i].id && a.v[i].score == b.v[i].score;
-    if (!same) {
+    if (!same && !g_quiet) {
         fprintf(stderr, "index/oracle differ (min %d, n %zu) for: %s\n", min, n, q);
         for (size_t i = 0; i < a.n; i++)
             fprintf(stderr, "  index  #%llu %d %s\n", (unsigned long long)a.v[i].id, a.v[i].score,
@@ -373,7 +374,8 @@ static void test_located_lemma(void **state)
     assert_true(tight > 100);
 }
 
-static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
+/* the queries of run_oracle: the number that agree (of g_total) */
+static size_t oracle_agree(jisr_tm *tm, uint64_t *r)
 {
     static const int mins[] = {10, 30, 50, 70, 90};
     char q[256];
@@ -393,9 +395,39 @@ static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
             int ar = (unsigned char)fixed[k][0] >= 0x80;
             compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", fixed[k], mins[j], 3);
         }
+    return g_agree;
+}
+
+static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
+{
+    oracle_agree(tm, r);
     fprintf(stderr, "short strings (%s): index agrees with the oracle on %zu/%zu queries\n", tag,
             g_agree, g_total);
     assert_int_equal(g_agree, g_total);
+}
+
+/* run_oracle with the scan of Lemma 8 on every length of every window (tm_short_scan_pct 0), by
+ * the portable lanes, then by AVX2 where the processor has it; the scan must have been taken. */
+static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
+{
+    char t[128];
+    size_t was = tm_short_scan_pct;
+    tm_short_scan_pct = 0;
+    for (int lanes = 1; lanes <= 2; lanes++) {
+        if (lanes == 2 && !tm_short_has_avx2()) {
+            fprintf(stderr, "(no AVX2 here: its lanes not tested)\n");
+            break;
+        }
+        tm_short_lanes = lanes;
+        tm_short_nscan = tm_short_nscanned = 0;
+        snprintf(t, sizeof t, "%s, %s lanes", tag, lanes == 1 ? "portable" : "AVX2");
+        run_oracle(tm, r, t);
+        fprintf(stderr, "  %zu lengths scanned, %zu forms scored\n", tm_short_nscan,
+                tm_short_nscanned);
+        assert_true(tm_short_nscan > 100);
+    }
+    tm_short_lanes = 0;
+    tm_short_scan_pct = was;
 }
 
 /* Index = --exhaustive on 3,000 short strings (half English → Arabic, half Arabic → English),
@@ -403,8 +435,10 @@ static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
 /* Remove the stored forms (docs/matching.md §4.5) of languages en and ar from the memory whose
  * unit id is a multiple of every (1: all, as a memory written with the setting on before the
  * forms were stored has none; 3: a memory where later imports stored them, so that the search's
- * cursor meets ids without a form between ids with one); the number removed. */
-static size_t drop_forms_of(jisr_tm *tm, uint32_t every)
+ * cursor meets ids without a form between ids with one); the number removed. Unless
+ * keep_record, the forms' record goes too, as in a memory written before it (the scan of
+ * Lemma 8 is then never taken). */
+static size_t drop_forms_of(jisr_tm *tm, uint32_t every, int keep_record)
 {
     static const char *const langs[] = {"en", "ar"};
     tm_toks t = {0};
@@ -440,6 +474,13 @@ static size_t drop_forms_of(jisr_tm *tm, uint32_t every)
         }
     }
     mdb_cursor_close(cur);
+    if (!keep_record) { /* as in a memory written before the forms' record */
+        unsigned char key[12] = {0};
+        jisr_be_put(key, tm_short_formrec_prefix(), 8);
+        MDB_val k = {12, key};
+        int rc = mdb_del(txn, tm->post, &k, NULL);
+        assert_true(rc == 0 || rc == MDB_NOTFOUND);
+    }
     assert_int_equal(mdb_txn_commit(txn), 0);
     tm_toks_free(&t);
     return n;
@@ -468,23 +509,42 @@ static void test_oracle_short(void **state)
     /* the bag bound on every candidate set the pair terms find (at 1M units it runs on sets of
      * 2048 and more; here there are fewer) */
     tm_short_bag_min = 1;
+    tm_short_scan_pct = SIZE_MAX; /* (the counting path) */
     run_oracle(tm, &r, "bag bound on every pair search");
     tm_short_bag_min = 2048;
-    /* a third of the units without their stored forms (the others' imports stored them): the
-     * cursor that reads the forms in id order steps over ids that have none (§4.5) */
-    assert_true(drop_forms_of(tm, 3) > 1000);
-    run_oracle(tm, &r, "a third without stored forms");
-    /* without the stored forms (a memory written before them): the same answers, from records */
-    assert_true(drop_forms_of(tm, 1) > 2000);
-    run_oracle(tm, &r, "without stored forms");
-    assert_int_equal(drop_forms_of(tm, 1), 0);
+    tm_short_nscan = 0;
+    run_oracle(tm, &r, "no scan");
+    assert_int_equal(tm_short_nscan, 0);
+    /* every length of every window scanned (Lemma 8), by the portable lanes and by AVX2 */
+    scan_oracle(tm, &r, "scanned");
     uint64_t del[300];
     for (size_t k = 0; k < 300; k++)
         del[k] = 1 + 10 * k;
     assert_int_equal(jisr_tm_delete(tm, del, 300), 0);
     run_oracle(tm, &r, "after deleting 300");
-    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    scan_oracle(tm, &r, "scanned after deleting 300");
+    /* a third of the units without their stored forms but the record left: the scan misses
+     * them, and the oracle sees it (what the record guards against) */
+    assert_true(drop_forms_of(tm, 3, 1) > 1000);
+    tm_short_scan_pct = 0;
+    g_quiet = 1;
+    assert_true(oracle_agree(tm, &r) < g_total);
+    g_quiet = 0;
+    /* … and without the record, as in a memory written before it: no scan, the same answers */
+    assert_true(drop_forms_of(tm, 3, 0) == 0);
+    tm_short_nscan = 0;
+    run_oracle(tm, &r, "a third without stored forms, forced scan, no record");
+    assert_int_equal(tm_short_nscan, 0);
+    tm_short_scan_pct = 50;
+    /* the cursor that reads the forms in id order steps over ids that have none (§4.5) */
+    run_oracle(tm, &r, "a third without stored forms");
+    /* without the stored forms (a memory written before them): the same answers, from records */
+    assert_true(drop_forms_of(tm, 1, 0) > 1500);
+    run_oracle(tm, &r, "without stored forms");
+    assert_int_equal(drop_forms_of(tm, 1, 0), 0);
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0); /* forms and their record anew */
     run_oracle(tm, &r, "reindexed");
+    scan_oracle(tm, &r, "reindexed, scanned");
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
 }
@@ -571,6 +631,11 @@ static void test_oracle_long(void **state)
             mid += n > 64 && n <= g_lim;
             above += n == 0 || n > g_lim;
             compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", a, min, 1 + (size_t)(i % 5));
+            /* again with every length of the window scanned (its forms of up to 200 code points
+             * against a query of at most 64; longer queries keep the counting path) */
+            tm_short_scan_pct = 0;
+            compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", a, min, 1 + (size_t)(i % 5));
+            tm_short_scan_pct = 50;
         }
         fprintf(stderr,
                 "long strings (limit %zu): index agrees with the oracle on %zu/%zu queries (%zu of "
@@ -584,6 +649,185 @@ static void test_oracle_long(void **state)
         tmdir_remove(g_dir);
     }
     g_lim = TM_SHORT_DEFAULT;
+}
+
+/* The scan (Lemma 8) scores every form of a length, the last partial group of four lanes too:
+ * memories of n = 1 … 9 texts of 11 code points (four words of two letters, no near words),
+ * queried with unit n's text one letter changed at --min 90 — only its character score (90)
+ * reaches the bar, its word score does not (3 of 4 words) — must answer unit n, having scored
+ * exactly n forms, by either lanes. */
+static void test_scan_batches(void **state)
+{
+    (void)state;
+    for (int n = 1; n <= 9; n++)
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            if (lanes == 2 && !tm_short_has_avx2())
+                continue;
+            make_dir();
+            jisr_tm *tm = open_w();
+            jisr_tm_import *imp;
+            assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+            char a[16], q[16];
+            for (int i = 1; i <= n; i++) {
+                for (int k = 0, o = 0; k < 8; k++) {
+                    a[o++] = (char)('a' + (k * 3 + i * 7) % 26);
+                    if (k % 2 && k < 7)
+                        a[o++] = ' ';
+                }
+                a[11] = '\0';
+                char tgt[32];
+                snprintf(tgt, sizeof tgt, "وحدة %d", i);
+                add_pair(imp, "en", a, "ar", tgt);
+            }
+            assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+            memcpy(q, a, sizeof a); /* unit n's, its last letter changed */
+            q[10] = q[10] == 'z' ? 'y' : 'z';
+            tm_short_scan_pct = 0;
+            tm_short_lanes = lanes;
+            tm_short_nscan = tm_short_nscanned = 0;
+            jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+            qo.srclang = "en";
+            qo.tgtlang = "ar";
+            qo.min_score = 90;
+            qo.max_results = 5;
+            jisr_tm_matches m;
+            assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+            assert_int_equal(m.n, 1);
+            assert_int_equal(m.v[0].id, n);
+            assert_int_equal(m.v[0].score, 90);
+            jisr_tm_matches_free(&m);
+            assert_true(tm_short_nscan >= 1); /* (10, 11 and 12: the window at 90) */
+            assert_int_equal(tm_short_nscanned, n);
+            int ws;
+            assert_int_equal(jisr_tm_score_texts(q, a, &ws), 0);
+            assert_true(ws < 90);
+            tm_short_scan_pct = 50;
+            tm_short_lanes = 0;
+            jisr_tm_close(tm);
+            tmdir_remove(g_dir);
+        }
+}
+
+static void import_units(jisr_tm *tm, int n);
+
+static uint64_t next_id_of(jisr_tm *tm)
+{
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    uint64_t n = st.next_id;
+    jisr_tm_stats_free(&st);
+    return n;
+}
+
+/* The forms' record (docs/matching.md §4.5, Lemma 8) as stored: 1 and its next id, and whether
+ * its counts are those of a walk of the stored forms of en and ar by length (the only languages
+ * here); 0 when there is none. */
+static int record_check(jisr_tm *tm, uint64_t *next, int *counts_ok)
+{
+    static const char *const langs[] = {"en", "ar"};
+    MDB_txn *txn;
+    MDB_cursor *cur;
+    assert_int_equal(mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn), 0);
+    unsigned char key[12] = {0};
+    jisr_be_put(key, tm_short_formrec_prefix(), 8);
+    MDB_val k = {12, key}, v;
+    int rc = mdb_get(txn, tm->post, &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        mdb_txn_abort(txn);
+        return 0;
+    }
+    assert_int_equal(rc, 0);
+    const unsigned char *p = v.mv_data;
+    size_t per = 8 + 4 * 256;
+    assert_true(v.mv_size >= 8 && (v.mv_size - 8) % per == 0);
+    *next = jisr_be_get(p, 8);
+    *counts_ok = 1;
+    tm_toks t = {0};
+    char text[TM_SHORT_CAP + 1];
+    assert_int_equal(mdb_cursor_open(txn, tm->post, &cur), 0);
+    size_t total = 0;
+    for (size_t o = 8; o < v.mv_size; o += per) /* no form has length 0 */
+        *counts_ok &= jisr_be_get(p + o + 8, 4) == 0;
+    for (size_t l = 1; l <= TM_SHORT_CAP; l++) {
+        memset(text, 'x', l);
+        assert_int_equal(tm_tokenize(text, l, &t), 0);
+        for (size_t g = 0; g < 2; g++) {
+            uint64_t pk;
+            unsigned char val[TM_SHORT_FORMMAX], fk[12] = {0};
+            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val, TM_SHORT_CAP) == l);
+            jisr_be_put(fk, pk, 8);
+            MDB_val ck = {12, fk}, cv;
+            uint32_t walked = 0, stored = 0;
+            for (int r = mdb_cursor_get(cur, &ck, &cv, MDB_SET_RANGE);
+                 r == 0 && ck.mv_size == 12 && memcmp(ck.mv_data, fk, 8) == 0;
+                 r = mdb_cursor_get(cur, &ck, &cv, MDB_NEXT))
+                walked++;
+            for (size_t o = 8; o < v.mv_size; o += per)
+                if (jisr_be_get(p + o, 8) == (pk & ~(uint64_t)0xFF))
+                    stored = (uint32_t)jisr_be_get(p + o + 8 + 4 * l, 4);
+            *counts_ok &= walked == stored;
+            total += walked;
+        }
+    }
+    tm_toks_free(&t);
+    mdb_cursor_close(cur);
+    mdb_txn_abort(txn);
+    assert_true(total > 0 || *next <= 1);
+    return 1;
+}
+
+/* The forms' record stands at the next id with the forms' counts after imports in batches into
+ * a new memory and into one that has units, after deletes (forms stay, and so do the counts)
+ * and after a reindex; an import into a memory without the record (written before it) leaves it
+ * absent; a reindex that turns the search off removes it, one that turns it on writes it. */
+static void test_forms_record(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    uint64_t r = 0x5bd1e995ULL, next = 0;
+    char a[256], b[256];
+    int ok = 0;
+    for (int round = 0; round < 2; round++) {
+        jisr_tm_import *imp;
+        jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+        io.batch_units = 70;
+        assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+        for (int i = 0; i < 300; i++) {
+            make_text(&r, en_words, sizeof en_words / sizeof en_words[0], a, sizeof a);
+            make_text(&r, ar_words, sizeof ar_words / sizeof ar_words[0], b, sizeof b);
+            add_pair(imp, "en", a, "ar", b);
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        assert_int_equal(record_check(tm, &next, &ok), 1);
+        assert_int_equal(next, next_id_of(tm));
+        assert_true(ok);
+    }
+    uint64_t del[] = {3, 5, 7, 300};
+    assert_int_equal(jisr_tm_delete(tm, del, 4), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 1);
+    assert_int_equal(next, next_id_of(tm));
+    assert_true(ok);
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 1);
+    assert_int_equal(next, next_id_of(tm));
+    assert_true(ok);
+    /* as written before the record: an import does not make one (its older units may lack forms) */
+    drop_forms_of(tm, 1000000, 0);
+    assert_int_equal(record_check(tm, &next, &ok), 0);
+    import_units(tm, 10);
+    assert_int_equal(record_check(tm, &next, &ok), 0);
+    jisr_tm_reindex_opts ro = JISR_TM_REINDEX_OPTS_INIT;
+    ro.chars = JISR_TM_CHARS_OFF;
+    assert_int_equal(jisr_tm_reindex(tm, &ro), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 0);
+    ro.chars = JISR_TM_CHARS_ON;
+    assert_int_equal(jisr_tm_reindex(tm, &ro), 0);
+    assert_int_equal(record_check(tm, &next, &ok), 1);
+    assert_int_equal(next, next_id_of(tm));
+    assert_true(ok);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
 }
 
 static void import_units(jisr_tm *tm, int n)
@@ -737,6 +981,7 @@ int main(void)
         cmocka_unit_test(test_char_score),   cmocka_unit_test(test_located_lemma),
         cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_scan_batches), cmocka_unit_test(test_forms_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,7 +118,8 @@ struct jisr_tm_import {
     jisr_tm_import_stats wst; /* committed so far, updated by the writer */
     tm_post_ent *ptmp;        /* producer's scratch for sorting a group */
     size_t ptmpcap;
-    uint64_t *ukeys; /* the unit being added: its posting keys */
+    tm_formcounts fcount; /* the writer's: the batch's forms by language and length */
+    uint64_t *ukeys;      /* the unit being added: its posting keys */
     size_t ukcap;
     struct {
         uint64_t term;

@@ -223,6 +223,9 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
         return t->rc;
     if (next_id == 0)
         next_id = 1;
+    /* no unit before this batch: every unit it stores has its forms (the forms' record) */
+    int fresh = !any && next_id == 1;
+    imp->fcount.n = 0;
     int chars;
     if (tm_chars_get(t, &chars) < 0)
         return t->rc;
@@ -283,7 +286,8 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
             uint16_t fn;
             memcpy(&fk, b->forms.data + f, 8);
             memcpy(&fn, b->forms.data + f + 8, 2);
-            if (tm_short_form_put(t, tm->post, fk, id, b->forms.data + f + 10, fn) < 0)
+            if (tm_short_form_put(t, tm->post, fk, id, b->forms.data + f + 10, fn) < 0 ||
+                tm_txn_set(t, tm_formcounts_add(&imp->fcount, fk)) < 0)
                 break;
             f += 10 + (size_t)fn;
         }
@@ -342,6 +346,9 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
         tm_vocab_put(t, lh, b->vocab.data + x + 10, n);
         x += 10 + (size_t)n;
     }
+    if (imp->chars &&
+        tm_short_forms_commit(t, tm->post, &imp->fcount, first_id, next_id, fresh) < 0)
+        return t->rc;
     if (tm_meta_put_u64(t, "next_id", next_id) < 0)
         return t->rc;
     /* the batch's run joins the in-memory index */

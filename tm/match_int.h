@@ -130,12 +130,23 @@ typedef struct tm_shortq {
     /* the slots of ASCII (0–127) and of the Arabic block (U+0600–U+06FF) without a probe:
      * 1 + the slot in hk/hm, 0 when the query has no such code point */
     uint16_t slot_lo[128], slot_ar[256];
-    uint8_t *acc;  /* per id: shared terms of the current length (short.c), zero between */
+    uint64_t eq_lo[128]; /* a query of at most 64 code points: the ASCII masks themselves, */
+    uint64_t eq_ar[256]; /* and those of U+0600–U+06FF */
+    uint8_t *acc;        /* per id: shared terms of the current length (short.c), zero between */
     uint8_t *acc2; /* per id: shared code point terms where pairs find the candidates, ditto */
     uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */
     size_t acccap; /* of both */
     uint32_t *csl; /* the ids csv holds, cleared at the next query */
     size_t ncsl, cslcap;
+    /* lengths whose forms an earlier pass of the query scanned whole (docs/matching.md §4.5):
+     * the forms of length l scoring the query's min or more are kept[seg0[l] .. seg1[l]) */
+    uint8_t scanned[256];
+    uint32_t seg0[256], seg1[256];
+    struct tm_skept {
+        uint32_t id;
+        int cs;
+    } * kept;
+    size_t nkept, keptcap;
 } tm_shortq;
 
 /* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match
@@ -375,6 +386,18 @@ uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn
  * candidates came from a location-based prefix. */
 extern size_t tm_short_bag_min;
 extern _Thread_local size_t tm_short_nlocated;
+/** The scan of a length's stored forms (docs/matching.md §4.5), in a memory whose forms' record
+ * stands at its next id and for a query of at most 64 code points: taken when the prefix of
+ * code point terms holds at least tm_short_scan_pct % as many ids as the length has forms (0:
+ * always, pair terms too; SIZE_MAX: never, nor by the next rule), or when the candidates left
+ * after counting are at least 1 / tm_short_scan_alive of them (0: not by this rule); lanes: 0
+ * the best the processor has, 1 the portable four lanes, 2 AVX2 (tests; set before querying).
+ * tm_short_nscan counts this thread's scanned lengths, tm_short_nscanned the forms scored. */
+extern size_t tm_short_scan_pct, tm_short_scan_alive;
+extern int tm_short_lanes;
+extern _Thread_local size_t tm_short_nscan, tm_short_nscanned;
+/** For tests: 1 when this processor runs the AVX2 lanes. */
+int tm_short_has_avx2(void);
 
 /* score.c */
 /** Score the record in c->rec (unit id) against the query and offer it to the top list; cub is

@@ -42,6 +42,7 @@ typedef struct rx {
     jisr_u64set vseen;  /* words already put in the vocabulary */
     size_t in_batch;
     int chars; /* the character search's setting after the reindex (0 off, else its limit) */
+    tm_formcounts fcount; /* the forms written, by language and length */
 } rx;
 
 static int cmp_post(const void *a, const void *b)
@@ -173,6 +174,8 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
         size_t fn = tm_short_form_val(&x->toks, lh, &fk, fv, (size_t)x->chars);
         if (fn && tm_short_form_put(&x->t, x->tm->post, fk, id, fv, fn) < 0)
             return x->t.rc;
+        if (fn && (rc = tm_formcounts_add(&x->fcount, fk)) < 0)
+            return rc;
     }
     jisr_buf_reset(&x->enc);
     if ((rc = tm_rec_retoken(r, data, n, nw, w1, nh, &x->enc)) < 0 ||
@@ -220,6 +223,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         x->chars = was ? lim : 0;
     x->npost = 0;
     x->in_batch = 0;
+    x->fcount.n = 0; /* (a retry after growing the map counts again) */
     jisr_buf_reset(&x->run);
     jisr_u64set_free(&x->vseen); /* a retry after growing the map starts the vocabulary again */
     MDB_val k, d;
@@ -263,6 +267,9 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
         tm_meta_put_u64(t, "next_id", (uint64_t)last + 1);
     if (!t->rc && x->chars) {
         tm_meta_put_u64(t, "chars", (uint64_t)x->chars);
+        /* every unit's forms are written (post was emptied): the forms' record at the next id */
+        if (!t->rc && tm_meta_get_u64(t, "next_id", &next_id) == 0)
+            tm_short_forms_commit(t, tm->post, &x->fcount, 0, next_id ? next_id : 1, 1);
     } else if (!t->rc) { /* off: as in a memory where it was never set */
         MDB_val ck = {5, "chars"};
         tm_del(t, tm->meta, &ck, "writing the memory's metadata");
@@ -309,6 +316,7 @@ int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *o)
     free(x->post);
     jisr_u64set_free(&x->vseen);
     free(x->terms);
+    tm_formcounts_free(&x->fcount);
     free(x->ids);
     free(x);
     return rc;

@@ -21,6 +21,12 @@
  * where cheap, and scores the units that can still reach the bar of Lemma 3, which rises as it
  * goes. Deleting units leaves their postings (lazy, as for the word terms); import and reindex
  * write them with the word terms.
+ *
+ * The scan (Lemma 8): a short text's form is stored under (language, length) and id, and a
+ * record in `post` says up to which unit id every unit has its forms (and how many forms each
+ * length has). Where it stands at the memory's next id, a length whose counting would leave many
+ * candidates is instead walked whole by one cursor and scored four forms at a time (Myers in four
+ * lanes: AVX2, or four scalar lanes).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +193,121 @@ int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const
     return tm_put(t, post, &k, &v, 0, "writing a short text's form");
 }
 
+/* The forms' record (tm_int.h, docs/matching.md §4.5): key a term of its own with id 0 (no
+ * posting chunk or form has id 0); value: next id (8 bytes), then per language its forms' key
+ * prefix (8) and 256 counts (4 each), all big-endian. */
+#define TM_FORMSREC 0x666f726d73636e74ULL
+#define FORMREC_LANG (8 + 4 * 256)
+
+static void formrec_key(unsigned char key[12])
+{
+    form_key(key, tm_post_key(0, TM_FORMSREC, 0), 0);
+}
+
+uint64_t tm_short_formrec_prefix(void)
+{
+    return tm_post_key(0, TM_FORMSREC, 0);
+}
+
+/* The counts of language prefix pfx in fc (added, all zero, when absent): its index, or <0. */
+static int fc_slot(tm_formcounts *fc, uint64_t pfx)
+{
+    size_t i = 0;
+    while (i < fc->n && fc->v[i].pfx != pfx)
+        i++;
+    if (i == fc->n) {
+        int rc = JISR_GROW(fc->v, fc->cap, fc->n + 1);
+        if (rc < 0)
+            return rc;
+        memset(&fc->v[i], 0, sizeof fc->v[i]);
+        fc->v[i].pfx = pfx;
+        fc->n++;
+    }
+    return (int)i;
+}
+
+int tm_formcounts_add(tm_formcounts *fc, uint64_t pkey)
+{
+    int i = fc_slot(fc, pkey & ~(uint64_t)0xFF);
+    if (i < 0)
+        return i;
+    fc->v[i].n[pkey & 0xFF]++;
+    return 0;
+}
+
+void tm_formcounts_free(tm_formcounts *fc)
+{
+    free(fc->v);
+    memset(fc, 0, sizeof *fc);
+}
+
+/* The record in v: its next id, and its languages' counts appended to fc (when fc). 0, or −1
+ * when it does not parse. */
+static int formrec_parse(const MDB_val *v, uint64_t *next, tm_formcounts *fc)
+{
+    const unsigned char *p = v->mv_data;
+    if (v->mv_size < 8 || (v->mv_size - 8) % FORMREC_LANG)
+        return -1;
+    *next = jisr_be_get(p, 8);
+    for (size_t o = 8; fc && o < v->mv_size; o += FORMREC_LANG) {
+        int rc = JISR_GROW(fc->v, fc->cap, fc->n + 1);
+        if (rc < 0)
+            return rc;
+        tm_formcount *f = &fc->v[fc->n++];
+        f->pfx = jisr_be_get(p + o, 8);
+        for (size_t l = 0; l < 256; l++)
+            f->n[l] = (uint32_t)jisr_be_get(p + o + 8 + 4 * l, 4);
+    }
+    return 0;
+}
+
+int tm_short_forms_commit(tm_txn *t, MDB_dbi post, const tm_formcounts *fc, uint64_t from_id,
+                          uint64_t next_id, int fresh)
+{
+    unsigned char key[12];
+    formrec_key(key);
+    MDB_val k = {12, key}, v;
+    tm_formcounts all = {0};
+    uint64_t at = 0;
+    int rc = 0;
+    if (tm_get(t, post, &k, &v, "reading the forms' record")) {
+        if (formrec_parse(&v, &at, &all) != 0 || at != from_id)
+            goto done; /* stale (a unit may lack its form) or damaged: left as it is */
+    } else if (t->rc || !fresh)
+        goto done;
+    for (size_t i = 0; i < fc->n && rc == 0; i++) {
+        int j = fc_slot(&all, fc->v[i].pfx);
+        if (j < 0) {
+            rc = j;
+            break;
+        }
+        for (size_t l = 0; l < 256; l++)
+            all.v[j].n[l] += fc->v[i].n[l];
+    }
+    size_t n = 8 + all.n * FORMREC_LANG;
+    unsigned char *buf = rc == 0 ? malloc(n) : NULL;
+    if (!buf) {
+        rc = rc < 0 ? rc : jisr_oom(n);
+        goto done;
+    }
+    jisr_be_put(buf, next_id, 8);
+    for (size_t i = 0; i < all.n; i++) {
+        unsigned char *o = buf + 8 + i * FORMREC_LANG;
+        jisr_be_put(o, all.v[i].pfx, 8);
+        for (size_t l = 0; l < 256; l++)
+            jisr_be_put(o + 8 + 4 * l, all.v[i].n[l], 4);
+    }
+    v.mv_size = n;
+    v.mv_data = buf;
+    tm_put(t, post, &k, &v, 0, "writing the forms' record");
+    free(buf);
+done:
+    tm_formcounts_free(&all);
+    if (rc < 0)
+        tm_txn_set(t, rc);
+    return t->rc;
+}
+
 /* Levenshtein distance of the query's form (prepared: c->sh.hk, hm) and b[0..bn), by Myers'
  * bit-parallel method: one machine word when the query has at most 64 code points, else blocks
  * of 64 (Myers 1999 §4, Hyyrö 2003: each block's horizontal delta at its last row carried into
@@ -256,6 +377,10 @@ static void shortq_masks(tm_shortq *q)
         }
         q->hm[h][i / 64] |= (uint64_t)1 << (i % 64);
     }
+    for (size_t c = 0; c < 128; c++)
+        q->eq_lo[c] = q->slot_lo[c] ? q->hm[q->slot_lo[c] - 1][0] : 0;
+    for (size_t c = 0; c < 256; c++)
+        q->eq_ar[c] = q->slot_ar[c] ? q->hm[q->slot_ar[c] - 1][0] : 0;
 }
 
 uint32_t tm_short_lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
@@ -278,6 +403,8 @@ int tm_short_query(jisr_tm_ctx *c)
     tm_shortq *q = &c->sh;
     int on;
     q->n = q->lim = 0;
+    q->nkept = 0; /* the last query's scanned lengths */
+    memset(q->scanned, 0, sizeof q->scanned);
     for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
         if (q->csl[i] < q->acccap)
             q->csv[q->csl[i]] = 0;
@@ -411,6 +538,9 @@ typedef struct sscan {
     size_t nch, chcap;
     uint32_t *ids, *touched, *sorted;
     size_t nids, idcap, ntouch, tcap, scap;
+    int scan_ok;          /* the forms' record stands at the next id, and the query is ≤ 64 */
+    uint32_t nform[256];  /* the language's forms by length (the record's counts) */
+    uint64_t eq[4 * 256]; /* four forms' columns, lane by lane: eq[4·j + lane] */
 } sscan;
 
 /* touched[0..n) in ascending order: a radix sort of 11, 11 and 10 bits (three counting passes,
@@ -680,6 +810,306 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
     return rc;
 }
 
+/* ---- the scan of a length's stored forms (docs/matching.md §4.5, Lemma 8) ------------------ */
+
+/* The scan is taken for a length (measured on the short profile at 1M units, docs/matching.md
+ * §7.1: 100 / 150 / 200 % and 0 / 4 / 8 / 16) when the code point terms' prefix holds at least
+ * twice as many ids as the length has forms (before decoding them; pair terms' prefixes filter
+ * far more, so only the second rule serves them), or when the candidates left after counting
+ * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
+size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
+int tm_short_lanes;
+_Thread_local size_t tm_short_nscan, tm_short_nscanned;
+
+/* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
+ * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
+ * lane's j-th code point, into d. Once every lane's distance at column j less what the l − j − 1
+ * columns left can take off exceeds dcut (the last row's horizontal deltas are at least −1), the
+ * lanes stop and report dcut + 1: none reaches the scores wanted. The portable lanes and the AVX2
+ * ones compute the same values. */
+static void lanes_port(const uint64_t *eq, size_t l, unsigned sh, uint64_t d0, uint64_t dcut,
+                       uint64_t d[4])
+{
+    uint64_t pv[4], mv[4], dd[4];
+    for (int k = 0; k < 4; k++) {
+        pv[k] = ~(uint64_t)0;
+        mv[k] = 0;
+        dd[k] = d0;
+    }
+    for (size_t j = 0; j < l; j++) {
+        for (int k = 0; k < 4; k++) {
+            uint64_t e = eq[4 * j + k], p = pv[k], m = mv[k];
+            uint64_t xv = e | m, xh = (((e & p) + p) ^ p) | e;
+            uint64_t ph = m | ~(xh | p), mh = p & xh;
+            dd[k] += (ph >> sh) & 1;
+            dd[k] -= (mh >> sh) & 1;
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv[k] = mh | ~(xv | ph);
+            mv[k] = ph & xv;
+        }
+        if ((j & 7) == 7) {
+            uint64_t left = l - j - 1;
+            if (dd[0] > dcut + left && dd[1] > dcut + left && dd[2] > dcut + left &&
+                dd[3] > dcut + left) {
+                for (int k = 0; k < 4; k++)
+                    dd[k] = dcut + 1;
+                break;
+            }
+        }
+    }
+    memcpy(d, dd, sizeof dd);
+}
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define TM_LANES_AVX2 1
+__attribute__((target("avx2"))) static void lanes_avx2(const uint64_t *eq, size_t l, unsigned sh,
+                                                       uint64_t d0, uint64_t dcut, uint64_t d[4])
+{
+    const __m256i one = _mm256_set1_epi64x(1), ones = _mm256_set1_epi64x(-1);
+    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi64x((long long)d0);
+    for (size_t j = 0; j < l; j++) {
+        __m256i e = _mm256_loadu_si256((const __m256i *)(eq + 4 * j));
+        __m256i xv = _mm256_or_si256(e, mv);
+        __m256i xh =
+            _mm256_or_si256(_mm256_xor_si256(_mm256_add_epi64(_mm256_and_si256(e, pv), pv), pv), e);
+        __m256i ph = _mm256_or_si256(mv, _mm256_andnot_si256(_mm256_or_si256(xh, pv), ones));
+        __m256i mh = _mm256_and_si256(pv, xh);
+        dd = _mm256_add_epi64(dd, _mm256_and_si256(_mm256_srl_epi64(ph, cnt), one));
+        dd = _mm256_sub_epi64(dd, _mm256_and_si256(_mm256_srl_epi64(mh, cnt), one));
+        ph = _mm256_or_si256(_mm256_slli_epi64(ph, 1), one);
+        mh = _mm256_slli_epi64(mh, 1);
+        pv = _mm256_or_si256(mh, _mm256_andnot_si256(_mm256_or_si256(xv, ph), ones));
+        mv = _mm256_and_si256(ph, xv);
+        if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */
+            __m256i lim = _mm256_set1_epi64x((long long)(dcut + (l - j - 1)));
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi64(dd, lim)) == -1) {
+                dd = _mm256_set1_epi64x((long long)(dcut + 1));
+                break;
+            }
+        }
+    }
+    _mm256_storeu_si256((__m256i *)d, dd);
+}
+#endif
+
+int tm_short_has_avx2(void)
+{
+#ifdef TM_LANES_AVX2
+    return __builtin_cpu_supports("avx2") != 0;
+#else
+    return 0;
+#endif
+}
+
+typedef void (*lanes_fn)(const uint64_t *, size_t, unsigned, uint64_t, uint64_t, uint64_t *);
+
+static lanes_fn lanes_pick(void)
+{
+#ifdef TM_LANES_AVX2
+    /* (asked each time: no state shared between threads; libgcc's constructor detected it) */
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+        return lanes_avx2;
+#endif
+    return lanes_port;
+}
+
+/* A stored form v[0..n) into lane column masks (stride 4): its number of code points (≠ l: not
+ * a form of length l, damage). ASCII and the Arabic block by direct tables. */
+static size_t lane_fill(const tm_shortq *q, const unsigned char *v, size_t n, size_t l,
+                        uint64_t *eq)
+{
+    if (n == l) { /* as many bytes as code points: ASCII, unless damaged; eight at a time */
+        uint64_t any = 0;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, v + i, 8);
+            any |= w;
+            eq[4 * i] = q->eq_lo[v[i] & 0x7F];
+            eq[4 * i + 4] = q->eq_lo[v[i + 1] & 0x7F];
+            eq[4 * i + 8] = q->eq_lo[v[i + 2] & 0x7F];
+            eq[4 * i + 12] = q->eq_lo[v[i + 3] & 0x7F];
+            eq[4 * i + 16] = q->eq_lo[v[i + 4] & 0x7F];
+            eq[4 * i + 20] = q->eq_lo[v[i + 5] & 0x7F];
+            eq[4 * i + 24] = q->eq_lo[v[i + 6] & 0x7F];
+            eq[4 * i + 28] = q->eq_lo[v[i + 7] & 0x7F];
+        }
+        for (; i < n; i++) {
+            any |= v[i];
+            eq[4 * i] = q->eq_lo[v[i] & 0x7F];
+        }
+        if (!(any & 0x8080808080808080ULL))
+            return n;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n && k <= l;) {
+        uint32_t c = v[i];
+        uint64_t e;
+        if (c < 0x80) {
+            e = q->eq_lo[c];
+            i++;
+        } else if (c >= 0xC2 && c < 0xE0 && i + 1 < n && (v[i + 1] & 0xC0) == 0x80) {
+            uint32_t cp = (c & 0x1F) << 6 | (v[i + 1] & 0x3F); /* two bytes: Arabic by a table */
+            e = cp - 0x600 < 256 ? q->eq_ar[cp - 0x600] : peq_of(q, cp)[0];
+            i += 2;
+        } else
+            e = peq_of(q, utf8_cp(v, n, &i))[0];
+        if (k < l)
+            eq[4 * k] = e;
+        k++;
+    }
+    return k;
+}
+
+/* The most forms an earlier pass keeps for the later passes of one query. */
+#define KEPT_MAX ((size_t)1 << 18)
+
+/* Unit id of a scanned length, character score cs (−2: its stored form is not one of this
+ * length: from its record): kept for the later passes of the query when *keep and cs reaches
+ * the query's min; scored in full when cs reaches the bar and it is not listed yet; skipped when
+ * its record is gone (deleted). 1 when the deadline passed. */
+static int scan_one(jisr_tm_ctx *c, size_t l, uint32_t id, int cs, int *keep)
+{
+    tm_shortq *q = &c->sh;
+    int rc, fetched = 0;
+    MDB_val uk = {sizeof id, &id}, ud;
+    if (cs == -2) {
+        if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
+            return c->t.rc < 0 ? c->t.rc : 0; /* deleted */
+        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0 ||
+            (rc = unit_char_score(c, &cs)) < 0)
+            return rc;
+        fetched = 1;
+    }
+    if (*keep && cs >= c->o->min_score) {
+        if (q->nkept - q->seg0[l] >= KEPT_MAX) { /* too many: a later pass scans again */
+            q->nkept = q->seg0[l];
+            *keep = 0;
+        } else {
+            if ((rc = JISR_GROW(q->kept, q->keptcap, q->nkept + 1)) < 0)
+                return rc;
+            q->kept[q->nkept].id = id;
+            q->kept[q->nkept++].cs = cs;
+        }
+    }
+    if (cs < tm_eff_min(c)) /* its word score, if it reaches the bar, was offered by the walk */
+        return 0;
+    for (size_t b = 0; b < c->nbest; b++)
+        if (c->best[b].id == id) /* offered already by the word walk of this pass */
+            return 0;
+    if (!fetched) {
+        if (!tm_get(&c->t, c->tm->units, &uk, &ud, "reading a unit"))
+            return c->t.rc < 0 ? c->t.rc : 0; /* deleted: its form is removed lazily */
+        if ((rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec)) < 0)
+            return rc;
+    }
+    if ((rc = tm_score_rec(c, id, UINT32_MAX)) < 0)
+        return rc;
+    return tm_late(c) ? 1 : 0;
+}
+
+/* n (1–4) forms of length l in s->eq, their ids and whether each is not of length l (bad). */
+static int scan_lanes(jisr_tm_ctx *c, sscan *s, size_t l, size_t n, const uint32_t *id,
+                      const uint8_t *bad, int *keep, lanes_fn lanes)
+{
+    tm_shortq *q = &c->sh;
+    size_t lq = q->n, L = lq > l ? lq : l;
+    int m = tm_eff_min(c);
+    if (*keep && c->o->min_score < m)
+        m = c->o->min_score;
+    uint64_t d[4], dcut = L - need_of(lq, l, m < 0 ? 0 : m);
+    lanes(s->eq, l, (unsigned)(lq - 1), lq, dcut, d);
+    tm_short_nscanned += n;
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        uint64_t dk = d[k] > L ? L : d[k];
+        int cs = (int)((100 * (L - dk)) / L);
+        cs = bad[k] ? -2 : (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
+        if (cs >= m || cs == -2) /* (m: the bar, or the query's min when keeping) */
+            rc = scan_one(c, l, id[k], cs, keep);
+    }
+    return rc;
+}
+
+/* Length l by its stored forms (docs/matching.md §4.5, Lemma 8): every form of the length,
+ * walked by one cursor, scored four at a time; or, when an earlier pass of the query scanned
+ * it, the forms it kept. */
+static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
+{
+    tm_shortq *q = &c->sh;
+    int rc = 0, keep = 0;
+    tm_short_nscan++;
+    if (q->scanned[l]) {
+        for (size_t i = q->seg0[l]; i < q->seg1[l] && rc == 0; i++)
+            rc = scan_one(c, l, q->kept[i].id, q->kept[i].cs, &keep);
+        return rc;
+    }
+    keep = c->pass_min > c->o->min_score; /* a later pass will come */
+    q->seg0[l] = (uint32_t)q->nkept;
+    lanes_fn lanes = lanes_pick();
+    unsigned char key[12];
+    form_key(key, s->fkey | l, 1);
+    MDB_val k = {12, key}, v;
+    uint32_t id[4];
+    uint8_t bad[4];
+    size_t n = 0, seen = 0;
+    for (int f = tm_cur_get(&s->fcur, &k, &v, MDB_SET_RANGE, "reading a short text's form"); f;
+         f = tm_cur_get(&s->fcur, &k, &v, MDB_NEXT, "reading a short text's form")) {
+        if (k.mv_size != 12 || memcmp(k.mv_data, key, 8) != 0)
+            break; /* the next length's, or another key's */
+        uint32_t x = (uint32_t)jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
+        if (x >= c->id_limit) {
+            rc = tm_post_bad_id(&c->t, x, c->id_limit);
+            break;
+        }
+        id[n] = x;
+        bad[n] = lane_fill(q, v.mv_data, v.mv_size, l, s->eq + n) != l;
+        if (++n == 4) {
+            if ((rc = scan_lanes(c, s, l, n, id, bad, &keep, lanes)) != 0)
+                break;
+            n = 0;
+        }
+        if ((++seen & 4095) == 0 && tm_late(c)) {
+            rc = 1;
+            break;
+        }
+    }
+    if (rc == 0 && c->t.rc < 0)
+        rc = c->t.rc;
+    if (rc == 0 && n) /* the last, partial batch (its other lanes hold stale columns) */
+        rc = scan_lanes(c, s, l, n, id, bad, &keep, lanes);
+    if (rc == 0 && keep) {
+        q->scanned[l] = 1;
+        q->seg1[l] = (uint32_t)q->nkept;
+    } else
+        q->nkept = q->seg0[l];
+    return rc;
+}
+
+/* The forms' record: whether it stands at the query's next id (then s->scan_ok, and s->nform
+ * the language's forms by length). */
+static int formrec_read(jisr_tm_ctx *c, sscan *s)
+{
+    unsigned char key[12];
+    formrec_key(key);
+    MDB_val k = {12, key}, v;
+    uint64_t next;
+    if (!tm_get(&c->t, c->tm->post, &k, &v, "reading the forms' record"))
+        return c->t.rc < 0 ? c->t.rc : 0;
+    if (formrec_parse(&v, &next, NULL) != 0 || next != c->id_limit)
+        return 0;
+    const unsigned char *p = v.mv_data;
+    for (size_t o = 8; o < v.mv_size; o += FORMREC_LANG)
+        if (jisr_be_get(p + o, 8) == s->fkey)
+            for (size_t l = 0; l < 256; l++)
+                s->nform[l] = (uint32_t)jisr_be_get(p + o + 8 + 4 * l, 4);
+    s->scan_ok = 1;
+    return 0;
+}
+
 /* One form length l (docs/matching.md §4.5): prefix filtering over the query's terms — a unit
  * sharing need terms holds one of any lq − need + 1 of them, so the rarest that many give every
  * candidate (with pairs, Lemma 7's set when cheaper) —, the other terms counted where cheap (and
@@ -692,6 +1122,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     uint8_t *acc = c->sh.acc;
     int rc = 0;
     s->ntouch = 0;
+    if (s->scan_ok && c->sh.scanned[l]) /* an earlier pass scanned it: the forms it kept */
+        return scan_bucket(c, s, l);
     /* the pair terms when their bound holds (Lemma 6: higher bars), else the code points' */
     int pairs = need2_of(lq, l, tm_eff_min(c)) > 0;
     size_t nq = pairs ? lq - 1 : lq;
@@ -709,6 +1141,16 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     size_t np = nq - need + 1, i = 0; /* need ≤ nq inside the window */
     if (pairs)
         np = located_prefix(s, nq, np, lq > l ? lq : l, need_of(lq, l, tm_eff_min(c)));
+    if (s->scan_ok &&
+        (!pairs || tm_short_scan_pct == 0)) { /* the scan, where the prefix's ids
+                                               * are a large share of the forms (code points; pairs
+                                               * and counting filter far more) */
+        uint64_t pids = 0;
+        for (size_t j = 0; j < np; j++)
+            pids += s->st[j].df;
+        if (tm_short_scan_pct == 0 || 100 * pids >= tm_short_scan_pct * (uint64_t)s->nform[l])
+            return scan_bucket(c, s, l);
+    }
     for (; i < np && rc == 0; i++) {
         if ((rc = decode_term(s, &s->st[i])) < 0 ||
             (rc = JISR_GROW(s->touched, s->tcap, s->ntouch + s->nids)) < 0)
@@ -757,6 +1199,13 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         for (size_t k = 0; k < alive; k++)
             acc[s->touched[k]] = c->sh.acc2[s->touched[k]] = 0;
         alive = 0;
+    }
+    /* many candidates left: the scan reads the length's forms cheaper than their seeks */
+    if (rc == 0 && s->scan_ok && tm_short_scan_alive &&
+        (uint64_t)alive * tm_short_scan_alive >= s->nform[l]) {
+        for (size_t j = 0; j < alive; j++)
+            acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
+        return scan_bucket(c, s, l);
     }
     /* in id order: the forms are read by one cursor moving forward (form_get) */
     if (rc == 0 && alive > 1) /* (on an error the loop below is skipped, the one after it runs) */
@@ -835,6 +1284,8 @@ int tm_short_pass(jisr_tm_ctx *c)
         rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
     if (rc == 0)
         rc = tm_cur_open(&s.fcur, &c->t, c->tm->post);
+    if (rc == 0 && lq <= 64 && tm_short_scan_pct != SIZE_MAX)
+        rc = formrec_read(c, &s);
     if (rc < 0)
         return tm_txn_set(&c->t, rc);
     /* the query's own length first, then outwards: the window only narrows as the bar rises,

@@ -428,6 +428,29 @@ size_t tm_short_form_val(const tm_toks *t, uint64_t lh, uint64_t *pkey, unsigned
 /** Store unit id's form (from tm_short_form_val) in `post` under pkey and id (t's error). */
 int tm_short_form_put(tm_txn *t, MDB_dbi post, uint64_t pkey, uint32_t id, const void *val,
                       size_t n);
+/* The forms' record (docs/matching.md §4.5, Lemma 8): one entry of `post` (key: a term of its
+ * own, id 0) holding the next unit id N up to which every short unit's form is stored, and the
+ * number of forms stored in each (language, length). Written by import and reindex only; the
+ * character search scans a length's forms only when N is the memory's next id. */
+typedef struct tm_formcount {
+    uint64_t pfx;    /* the forms' key prefix of a language (its length byte 0) */
+    uint32_t n[256]; /* forms stored, by length */
+} tm_formcount;
+typedef struct tm_formcounts {
+    tm_formcount *v;
+    size_t n, cap;
+} tm_formcounts;
+/** Count one form written under key prefix pkey (tm_short_form_val's). */
+int tm_formcounts_add(tm_formcounts *fc, uint64_t pkey);
+/** After writing the forms of the units from_id … next_id − 1 (counted in fc): the record is
+ * moved to next_id with the counts added when it stood at from_id, or when it is absent and
+ * fresh (no unit was stored before them: a new memory, or a reindex, which empties `post`);
+ * else it is left as it is (some unit may lack its form). t's error. */
+int tm_short_forms_commit(tm_txn *t, MDB_dbi post, const tm_formcounts *fc, uint64_t from_id,
+                          uint64_t next_id, int fresh);
+void tm_formcounts_free(tm_formcounts *fc);
+/** The 8-byte key prefix of the forms' record (its id bytes are 0), for walks of `post`. */
+uint64_t tm_short_formrec_prefix(void);
 
 int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *what);
 int tm_put(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, unsigned flags, const char *what);

@@ -432,6 +432,18 @@ static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
 
 /* Index = --exhaustive on 3,000 short strings (half English → Arabic, half Arabic → English),
  * then after deleting some, then after a reindex. */
+/* The key prefix (language and length l) of the stored forms of l code points (§4.5). */
+static uint64_t forms_prefix(tm_toks *t, const char *lang, size_t l)
+{
+    char text[TM_SHORT_CAP + 1];
+    unsigned char val[TM_SHORT_FORMMAX];
+    uint64_t pk;
+    memset(text, 'x', l); /* a text of l code points gives the key */
+    assert_int_equal(tm_tokenize(text, l, t), 0);
+    assert_true(tm_short_form_val(t, tm_lang_hash(lang), &pk, val, TM_SHORT_CAP) == l);
+    return pk;
+}
+
 /* Remove the stored forms (docs/matching.md §4.5) of languages en and ar from the memory whose
  * unit id is a multiple of every (1: all, as a memory written with the setting on before the
  * forms were stored has none; 3: a memory where later imports stored them, so that the search's
@@ -442,20 +454,15 @@ static size_t drop_forms_of(jisr_tm *tm, uint32_t every, int keep_record)
 {
     static const char *const langs[] = {"en", "ar"};
     tm_toks t = {0};
-    char text[TM_SHORT_CAP + 1];
     size_t n = 0;
     MDB_txn *txn;
     MDB_cursor *cur;
     assert_int_equal(mdb_txn_begin(tm->env, NULL, 0, &txn), 0);
     assert_int_equal(mdb_cursor_open(txn, tm->post, &cur), 0);
-    for (size_t l = 1; l <= TM_SHORT_CAP; l++) { /* a text of l code points gives the key */
-        memset(text, 'x', l);
-        assert_int_equal(tm_tokenize(text, l, &t), 0);
+    for (size_t l = 1; l <= TM_SHORT_CAP; l++) {
         for (size_t g = 0; g < 2; g++) {
-            uint64_t pk;
-            unsigned char val[TM_SHORT_FORMMAX], key[12] = {0};
-            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val, TM_SHORT_CAP) == l);
-            jisr_be_put(key, pk, 8);
+            unsigned char key[12] = {0};
+            jisr_be_put(key, forms_prefix(&t, langs[g], l), 8);
             jisr_be_put(key + 8, 0, 4);
             MDB_val k = {12, key}, v;
             int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); /* (prefix, id 0) or after */
@@ -743,18 +750,14 @@ static int record_check(jisr_tm *tm, uint64_t *next, int *counts_ok)
     *next = jisr_be_get(p, 8);
     *counts_ok = 1;
     tm_toks t = {0};
-    char text[TM_SHORT_CAP + 1];
     assert_int_equal(mdb_cursor_open(txn, tm->post, &cur), 0);
     size_t total = 0;
     for (size_t o = 8; o < v.mv_size; o += per) /* no form has length 0 */
         *counts_ok &= jisr_be_get(p + o + 8, 4) == 0;
     for (size_t l = 1; l <= TM_SHORT_CAP; l++) {
-        memset(text, 'x', l);
-        assert_int_equal(tm_tokenize(text, l, &t), 0);
         for (size_t g = 0; g < 2; g++) {
-            uint64_t pk;
-            unsigned char val[TM_SHORT_FORMMAX], fk[12] = {0};
-            assert_true(tm_short_form_val(&t, tm_lang_hash(langs[g]), &pk, val, TM_SHORT_CAP) == l);
+            uint64_t pk = forms_prefix(&t, langs[g], l);
+            unsigned char fk[12] = {0};
             jisr_be_put(fk, pk, 8);
             MDB_val ck = {12, fk}, cv;
             uint32_t walked = 0, stored = 0;

@@ -132,7 +132,7 @@ int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *ma
                           uint32_t **ids, size_t *n, size_t *cap)
 {
     if (!mark) /* no survivors' bits: every id */
-        return post_decode(k, v, ids, n, cap, 0, NULL, 0);
+        return tm_post_decode(k, v, ids, n, cap);
     return post_decode(k, v, ids, n, cap, 1, mark, nmark);
 }
 

@@ -241,13 +241,20 @@ void tm_formcounts_free(tm_formcounts *fc)
     memset(fc, 0, sizeof *fc);
 }
 
-/* The record in v: its next id, and its languages' counts appended to fc (when fc). 0, or −1
- * when it does not parse. */
+/* One language's counts in the record (at p: its prefix, then 256 counts) into n. */
+static void formrec_counts(const unsigned char *p, uint32_t n[256])
+{
+    for (size_t l = 0; l < 256; l++)
+        n[l] = (uint32_t)jisr_be_get(p + 8 + 4 * l, 4);
+}
+
+/* The record in v: its next id, and its languages' counts appended to fc (when fc). 0, 1 when
+ * it does not parse, or <0 (out of memory). */
 static int formrec_parse(const MDB_val *v, uint64_t *next, tm_formcounts *fc)
 {
     const unsigned char *p = v->mv_data;
     if (v->mv_size < 8 || (v->mv_size - 8) % FORMREC_LANG)
-        return -1;
+        return 1;
     *next = jisr_be_get(p, 8);
     for (size_t o = 8; fc && o < v->mv_size; o += FORMREC_LANG) {
         int rc = JISR_GROW(fc->v, fc->cap, fc->n + 1);
@@ -255,8 +262,7 @@ static int formrec_parse(const MDB_val *v, uint64_t *next, tm_formcounts *fc)
             return rc;
         tm_formcount *f = &fc->v[fc->n++];
         f->pfx = jisr_be_get(p + o, 8);
-        for (size_t l = 0; l < 256; l++)
-            f->n[l] = (uint32_t)jisr_be_get(p + o + 8 + 4 * l, 4);
+        formrec_counts(p + o, f->n);
     }
     return 0;
 }
@@ -271,7 +277,7 @@ int tm_short_forms_commit(tm_txn *t, MDB_dbi post, const tm_formcounts *fc, uint
     uint64_t at = 0;
     int rc = 0;
     if (tm_get(t, post, &k, &v, "reading the forms' record")) {
-        if (formrec_parse(&v, &at, &all) != 0 || at != from_id)
+        if ((rc = formrec_parse(&v, &at, &all)) != 0 || at != from_id)
             goto done; /* stale (a unit may lack its form) or damaged: left as it is */
     } else if (t->rc || !fresh)
         goto done;
@@ -403,7 +409,8 @@ int tm_short_query(jisr_tm_ctx *c)
     tm_shortq *q = &c->sh;
     int on;
     q->n = q->lim = 0;
-    q->nkept = 0; /* the last query's scanned lengths */
+    q->nkept = 0;    /* the last query's scanned lengths */
+    q->formrec = -1; /* the forms' record: read by the query's first pass */
     memset(q->scanned, 0, sizeof q->scanned);
     for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
         if (q->csl[i] < q->acccap)
@@ -538,8 +545,6 @@ typedef struct sscan {
     size_t nch, chcap;
     uint32_t *ids, *touched, *sorted;
     size_t nids, idcap, ntouch, tcap, scap;
-    int scan_ok;          /* the forms' record stands at the next id, and the query is ≤ 64 */
-    uint32_t nform[256];  /* the language's forms by length (the record's counts) */
     uint64_t eq[4 * 256]; /* four forms' columns, lane by lane: eq[4·j + lane] */
 } sscan;
 
@@ -830,24 +835,16 @@ _Thread_local size_t tm_short_nscan, tm_short_nscanned;
 static void lanes_port(const uint64_t *eq, size_t l, unsigned sh, uint64_t d0, uint64_t dcut,
                        uint64_t d[4])
 {
-    uint64_t pv[4], mv[4], dd[4];
+    uint64_t pv[4], mv[4], hi = (uint64_t)1 << sh;
+    size_t dd[4];
     for (int k = 0; k < 4; k++) {
         pv[k] = ~(uint64_t)0;
         mv[k] = 0;
         dd[k] = d0;
     }
     for (size_t j = 0; j < l; j++) {
-        for (int k = 0; k < 4; k++) {
-            uint64_t e = eq[4 * j + k], p = pv[k], m = mv[k];
-            uint64_t xv = e | m, xh = (((e & p) + p) ^ p) | e;
-            uint64_t ph = m | ~(xh | p), mh = p & xh;
-            dd[k] += (ph >> sh) & 1;
-            dd[k] -= (mh >> sh) & 1;
-            ph = (ph << 1) | 1;
-            mh <<= 1;
-            pv[k] = mh | ~(xv | ph);
-            mv[k] = ph & xv;
-        }
+        for (int k = 0; k < 4; k++)
+            tm_myers_step(eq[4 * j + k], &pv[k], &mv[k], hi, &dd[k]);
         if ((j & 7) == 7) {
             uint64_t left = l - j - 1;
             if (dd[0] > dcut + left && dd[1] > dcut + left && dd[2] > dcut + left &&
@@ -858,7 +855,8 @@ static void lanes_port(const uint64_t *eq, size_t l, unsigned sh, uint64_t d0, u
             }
         }
     }
-    memcpy(d, dd, sizeof dd);
+    for (int k = 0; k < 4; k++)
+        d[k] = dd[k];
 }
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
@@ -1089,24 +1087,27 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
     return rc;
 }
 
-/* The forms' record: whether it stands at the query's next id (then s->scan_ok, and s->nform
- * the language's forms by length). */
-static int formrec_read(jisr_tm_ctx *c, sscan *s)
+/* The forms' record, once a query (its passes share its transaction): whether it stands at the
+ * query's next id (then c->sh.formrec = 1, and c->sh.nform the forms by length of the language
+ * whose forms' key prefix is fkey), else c->sh.formrec = 0. */
+static int formrec_read(jisr_tm_ctx *c, uint64_t fkey)
 {
+    tm_shortq *q = &c->sh;
     unsigned char key[12];
     formrec_key(key);
     MDB_val k = {12, key}, v;
     uint64_t next;
+    q->formrec = 0;
+    memset(q->nform, 0, sizeof q->nform);
     if (!tm_get(&c->t, c->tm->post, &k, &v, "reading the forms' record"))
         return c->t.rc < 0 ? c->t.rc : 0;
     if (formrec_parse(&v, &next, NULL) != 0 || next != c->id_limit)
         return 0;
     const unsigned char *p = v.mv_data;
     for (size_t o = 8; o < v.mv_size; o += FORMREC_LANG)
-        if (jisr_be_get(p + o, 8) == s->fkey)
-            for (size_t l = 0; l < 256; l++)
-                s->nform[l] = (uint32_t)jisr_be_get(p + o + 8 + 4 * l, 4);
-    s->scan_ok = 1;
+        if (jisr_be_get(p + o, 8) == fkey)
+            formrec_counts(p + o, q->nform);
+    q->formrec = 1;
     return 0;
 }
 
@@ -1122,7 +1123,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     uint8_t *acc = c->sh.acc;
     int rc = 0;
     s->ntouch = 0;
-    if (s->scan_ok && c->sh.scanned[l]) /* an earlier pass scanned it: the forms it kept */
+    if (c->sh.formrec > 0 && c->sh.scanned[l]) /* an earlier pass scanned it: the forms it kept */
         return scan_bucket(c, s, l);
     /* the pair terms when their bound holds (Lemma 6: higher bars), else the code points' */
     int pairs = need2_of(lq, l, tm_eff_min(c)) > 0;
@@ -1141,14 +1142,14 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     size_t np = nq - need + 1, i = 0; /* need ≤ nq inside the window */
     if (pairs)
         np = located_prefix(s, nq, np, lq > l ? lq : l, need_of(lq, l, tm_eff_min(c)));
-    if (s->scan_ok &&
+    if (c->sh.formrec > 0 &&
         (!pairs || tm_short_scan_pct == 0)) { /* the scan, where the prefix's ids
                                                * are a large share of the forms (code points; pairs
                                                * and counting filter far more) */
         uint64_t pids = 0;
         for (size_t j = 0; j < np; j++)
             pids += s->st[j].df;
-        if (tm_short_scan_pct == 0 || 100 * pids >= tm_short_scan_pct * (uint64_t)s->nform[l])
+        if (tm_short_scan_pct == 0 || 100 * pids >= tm_short_scan_pct * (uint64_t)c->sh.nform[l])
             return scan_bucket(c, s, l);
     }
     for (; i < np && rc == 0; i++) {
@@ -1201,8 +1202,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         alive = 0;
     }
     /* many candidates left: the scan reads the length's forms cheaper than their seeks */
-    if (rc == 0 && s->scan_ok && tm_short_scan_alive &&
-        (uint64_t)alive * tm_short_scan_alive >= s->nform[l]) {
+    if (rc == 0 && c->sh.formrec > 0 && tm_short_scan_alive &&
+        (uint64_t)alive * tm_short_scan_alive >= c->sh.nform[l]) {
         for (size_t j = 0; j < alive; j++)
             acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
         return scan_bucket(c, s, l);
@@ -1284,8 +1285,11 @@ int tm_short_pass(jisr_tm_ctx *c)
         rc = tm_cur_open(&s.cur, &c->t, c->tm->post);
     if (rc == 0)
         rc = tm_cur_open(&s.fcur, &c->t, c->tm->post);
-    if (rc == 0 && lq <= 64 && tm_short_scan_pct != SIZE_MAX)
-        rc = formrec_read(c, &s);
+    if (rc == 0 && c->sh.formrec < 0) { /* the query's first pass */
+        c->sh.formrec = 0;
+        if (lq <= 64 && tm_short_scan_pct != SIZE_MAX)
+            rc = formrec_read(c, s.fkey);
+    }
     if (rc < 0)
         return tm_txn_set(&c->t, rc);
     /* the query's own length first, then outwards: the window only narrows as the bar rises,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tm/formtab.h"
 #include "tm/match_int.h"
 #include "test_tm_dir.h"
 #include "tm/tm.h"
@@ -410,22 +411,39 @@ static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
  * the portable lanes, then by AVX2 where the processor has it; the scan must have been taken. */
 static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
 {
-    char t[128];
+    char t[160];
     size_t was = tm_short_scan_pct;
     tm_short_scan_pct = 0;
-    for (int lanes = 1; lanes <= 2; lanes++) {
-        if (lanes == 2 && !tm_short_has_avx2()) {
-            fprintf(stderr, "(no AVX2 here: its lanes not tested)\n");
-            break;
+    /* by the cursor, then from the form tables of jisr_tm_warm (formtab.c) */
+    for (int tab = 0; tab <= 1; tab++) {
+        tm_short_ftab = tab ? 0 : -1;
+        if (tab) {
+            jisr_tm_warm_stats st;
+            assert_int_equal(jisr_tm_warm(tm, &st), 0);
+            assert_int_equal(st.usable, 1);
+            assert_true(st.forms > 4000); /* (both languages of about 3,000 units) */
+            assert_true(st.bytes > 0);
         }
-        tm_short_lanes = lanes;
-        tm_short_nscan = tm_short_nscanned = 0;
-        snprintf(t, sizeof t, "%s, %s lanes", tag, lanes == 1 ? "portable" : "AVX2");
-        run_oracle(tm, r, t);
-        fprintf(stderr, "  %zu lengths scanned, %zu forms scored\n", tm_short_nscan,
-                tm_short_nscanned);
-        assert_true(tm_short_nscan > 100);
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            if (lanes == 2 && !tm_short_has_avx2()) {
+                fprintf(stderr, "(no AVX2 here: its lanes not tested)\n");
+                break;
+            }
+            tm_short_lanes = lanes;
+            tm_short_nscan = tm_short_nscanned = tm_short_ntab = 0;
+            snprintf(t, sizeof t, "%s, %s lanes%s", tag, lanes == 1 ? "portable" : "AVX2",
+                     tab ? ", form tables" : "");
+            run_oracle(tm, r, t);
+            fprintf(stderr, "  %zu lengths scanned, %zu forms scored, %zu from tables\n",
+                    tm_short_nscan, tm_short_nscanned, tm_short_ntab);
+            assert_true(tm_short_nscan > 100);
+            if (tab) /* every form scanned came from a table */
+                assert_int_equal(tm_short_ntab, tm_short_nscanned);
+            else
+                assert_int_equal(tm_short_ntab, 0);
+        }
     }
+    tm_short_ftab = -1; /* the handle keeps its tables: the other checks by the cursor */
     tm_short_lanes = 0;
     tm_short_scan_pct = was;
 }
@@ -524,6 +542,9 @@ static void test_oracle_short(void **state)
     assert_int_equal(tm_short_nscan, 0);
     /* every length of every window scanned (Lemma 8), by the portable lanes and by AVX2 */
     scan_oracle(tm, &r, "scanned");
+    tm_short_ftab = 0; /* the tables where the scan's usual rule takes it */
+    run_oracle(tm, &r, "form tables, the scan by its rule");
+    tm_short_ftab = -1;
     uint64_t del[300];
     for (size_t k = 0; k < 300; k++)
         del[k] = 1 + 10 * k;
@@ -552,6 +573,7 @@ static void test_oracle_short(void **state)
     assert_int_equal(jisr_tm_reindex(tm, NULL), 0); /* forms and their record anew */
     run_oracle(tm, &r, "reindexed");
     scan_oracle(tm, &r, "reindexed, scanned");
+    tm_short_ftab = 0;
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
 }
@@ -625,8 +647,11 @@ static void test_oracle_long(void **state)
             }
         }
         assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        jisr_tm_warm_stats ws;
+        assert_int_equal(jisr_tm_warm(tm, &ws), 0);
+        assert_int_equal(ws.usable, g_lim > 0);
         g_agree = g_total = 0;
-        size_t mid = 0, above = 0;
+        size_t mid = 0, above = 0, tabbed = 0;
         for (int i = 0; i < 300; i++) {
             int ar = i % 3 == 2, min = 10 + 10 * (i % 9);
             mutate(&r, base[(i * 7) % 300], a, sizeof a);
@@ -641,7 +666,12 @@ static void test_oracle_long(void **state)
             /* again with every length of the window scanned (its forms of up to 200 code points
              * against a query of at most 64; longer queries keep the counting path) */
             tm_short_scan_pct = 0;
+            tm_short_ftab = -1; /* by the cursor */
             compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", a, min, 1 + (size_t)(i % 5));
+            tm_short_ftab = 0; /* from the form tables (32-bit lanes up to 32 code points) */
+            tm_short_ntab = 0;
+            compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", a, min, 1 + (size_t)(i % 5));
+            tabbed += tm_short_ntab > 0;
             tm_short_scan_pct = 50;
         }
         fprintf(stderr,
@@ -649,6 +679,9 @@ static void test_oracle_long(void **state)
                 "65 … %zu code points, %zu longer)\n",
                 g_lim, g_agree, g_total, mid, g_lim, above);
         assert_int_equal(g_agree, g_total);
+        fprintf(stderr, "  %zu queries scanned form tables\n", tabbed);
+        if (g_lim)
+            assert_true(tabbed > 50);
         assert_true(above > 20);
         if (g_lim > 64)
             assert_true(mid > 40);
@@ -666,9 +699,11 @@ static void test_oracle_long(void **state)
 static void test_scan_batches(void **state)
 {
     (void)state;
-    for (int n = 1; n <= 9; n++)
-        for (int lanes = 1; lanes <= 2; lanes++) {
-            if (lanes == 2 && !tm_short_has_avx2())
+    static const int ns[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 20};
+    for (size_t ni = 0; ni < sizeof ns / sizeof ns[0]; ni++)
+        for (int lanes = 1; lanes <= 4; lanes++) { /* 3, 4: lanes 1, 2 from the form tables */
+            int n = ns[ni], tab = lanes > 2;
+            if (lanes % 2 == 0 && !tm_short_has_avx2())
                 continue;
             make_dir();
             jisr_tm *tm = open_w();
@@ -689,9 +724,11 @@ static void test_scan_batches(void **state)
             assert_int_equal(jisr_tm_import_end(imp, 1), 0);
             memcpy(q, a, sizeof a); /* unit n's, its last letter changed */
             q[10] = q[10] == 'z' ? 'y' : 'z';
+            if (tab)
+                assert_int_equal(jisr_tm_warm(tm, NULL), 0);
             tm_short_scan_pct = 0;
-            tm_short_lanes = lanes;
-            tm_short_nscan = tm_short_nscanned = 0;
+            tm_short_lanes = tab ? lanes - 2 : lanes;
+            tm_short_nscan = tm_short_nscanned = tm_short_ntab = 0;
             jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
             qo.srclang = "en";
             qo.tgtlang = "ar";
@@ -705,6 +742,7 @@ static void test_scan_batches(void **state)
             jisr_tm_matches_free(&m);
             assert_true(tm_short_nscan >= 1); /* (10, 11 and 12: the window at 90) */
             assert_int_equal(tm_short_nscanned, n);
+            assert_int_equal(tm_short_ntab, tab ? (size_t)n : 0);
             int ws;
             assert_int_equal(jisr_tm_score_texts(q, a, &ws), 0);
             assert_true(ws < 90);
@@ -777,6 +815,105 @@ static int record_check(jisr_tm *tm, uint64_t *next, int *counts_ok)
     mdb_txn_abort(txn);
     assert_true(total > 0 || *next <= 1);
     return 1;
+}
+
+/* text i of test_ftab_stale: 11 code points, four words of two letters (as test_scan_batches) */
+static void stale_text(int i, char a[16])
+{
+    for (int k = 0, o = 0; k < 8; k++) {
+        a[o++] = (char)('a' + (k * 3 + i * 7) % 26);
+        if (k % 2 && k < 7)
+            a[o++] = ' ';
+    }
+    a[11] = '\0';
+}
+
+/* unit i's text with its last letter changed at --min 90, the scan forced: the ids answered */
+static size_t stale_query(jisr_tm *tm, int i, uint32_t *id)
+{
+    char q[16];
+    stale_text(i, q);
+    q[10] = q[10] == 'z' ? 'y' : 'z';
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    qo.min_score = 90;
+    qo.max_results = 5;
+    jisr_tm_matches m;
+    tm_short_scan_pct = 0;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+    tm_short_scan_pct = 50;
+    size_t n = m.n;
+    if (n)
+        *id = m.v[0].id;
+    jisr_tm_matches_free(&m);
+    return n;
+}
+
+/* The form tables (formtab.c) serve only the committed state they were built from: after an
+ * import a query's state is later, and the tables are rebuilt before use (the unit added after
+ * jisr_tm_warm is found by the scan from a table); a transaction of the older state gets none
+ * (nor the newer tables); a memory whose forms' record does not allow the scan (Lemma 8) gets no
+ * usable tables, and its answers are the same. */
+static void test_ftab_stale(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    char a[16], tgt[32];
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    for (int i = 1; i <= 5; i++) {
+        stale_text(i, a);
+        snprintf(tgt, sizeof tgt, "وحدة %d", i);
+        add_pair(imp, "en", a, "ar", tgt);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_warm_stats st;
+    assert_int_equal(jisr_tm_warm(tm, &st), 0);
+    assert_int_equal(st.usable, 1);
+    assert_int_equal(st.forms, 10); /* each unit's two languages */
+    tm_txn t1, t2;
+    assert_int_equal(tm_txn_begin(&t1, tm, 0), 0);
+    tm_ftab *f1 = tm_ftab_get(tm, &t1);
+    assert_non_null(f1);
+    assert_true(f1->txnid == mdb_txn_id(t1.txn));
+    uint32_t id = 0;
+    tm_short_ntab = 0;
+    assert_int_equal(stale_query(tm, 3, &id), 1);
+    assert_int_equal(id, 3);
+    assert_int_equal(tm_short_ntab, 5); /* the five English forms, from the table */
+    /* a unit added after the tables were built */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    stale_text(6, a);
+    add_pair(imp, "en", a, "ar", "وحدة 6");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    tm_short_ntab = 0;
+    assert_int_equal(stale_query(tm, 6, &id), 1);
+    assert_int_equal(id, 6);
+    assert_int_equal(tm_short_ntab, 6); /* tables of the new state, built by the query */
+    assert_int_equal(tm_txn_begin(&t2, tm, 0), 0);
+    tm_ftab *f2 = tm_ftab_get(tm, &t2);
+    assert_non_null(f2);
+    assert_true(f2 != f1);
+    assert_true(f2->txnid == mdb_txn_id(t2.txn) && f2->txnid > f1->txnid);
+    assert_null(tm_ftab_get(tm, &t1)); /* the older state: neither its old nor the new tables */
+    tm_ftab_put(tm, f1);               /* (replaced: freed now) */
+    tm_ftab_put(tm, f2);
+    tm_txn_abort(&t1);
+    tm_txn_abort(&t2);
+    /* the stored forms and their record removed (a memory written before them): the tables
+     * are not usable, the query takes the counting path, the same answer */
+    assert_true(drop_forms_of(tm, 1, 0) == 12);
+    assert_int_equal(jisr_tm_warm(tm, &st), 0);
+    assert_int_equal(st.usable, 0);
+    tm_short_ntab = tm_short_nscan = 0;
+    assert_int_equal(stale_query(tm, 6, &id), 1);
+    assert_int_equal(id, 6);
+    assert_int_equal(tm_short_ntab, 0);
+    assert_int_equal(tm_short_nscan, 0);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
 }
 
 /* The forms' record stands at the next id with the forms' counts after imports in batches into
@@ -985,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
         cmocka_unit_test(test_scan_batches), cmocka_unit_test(test_forms_record),
+        cmocka_unit_test(test_ftab_stale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -398,6 +398,13 @@ extern _Thread_local size_t tm_short_nlocated;
 extern size_t tm_short_scan_pct, tm_short_scan_alive;
 extern int tm_short_lanes;
 extern _Thread_local size_t tm_short_nscan, tm_short_nscanned;
+/** The form tables (formtab.c, jisr_tm_warm): where the handle has them for the query's state,
+ * a scanned length is read from them (tm_short_ntab counts this thread's forms so scored), and
+ * the scan is chosen by these two constants instead (same meaning as the two above);
+ * tm_short_ftab −1: never use them (tests, A/B). Set before querying. */
+extern size_t tm_short_tab_pct, tm_short_tab_alive;
+extern int tm_short_ftab;
+extern _Thread_local size_t tm_short_ntab;
 /** For tests: 1 when this processor runs the AVX2 lanes. */
 int tm_short_has_avx2(void);
 

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm/formtab.h"
 #include "tm/match_int.h"
 #include "util/utf8.h"
 #include "util/util_int.h"
@@ -265,6 +266,17 @@ static int formrec_parse(const MDB_val *v, uint64_t *next, tm_formcounts *fc)
         formrec_counts(p + o, f->n);
     }
     return 0;
+}
+
+int tm_short_formrec_get(tm_txn *t, MDB_dbi post, uint64_t *next, tm_formcounts *fc)
+{
+    unsigned char key[12];
+    formrec_key(key);
+    MDB_val k = {12, key}, v;
+    if (!tm_get(t, post, &k, &v, "reading the forms' record"))
+        return t->rc < 0 ? t->rc : 0;
+    int rc = formrec_parse(&v, next, fc);
+    return rc < 0 ? rc : rc == 0;
 }
 
 int tm_short_forms_commit(tm_txn *t, MDB_dbi post, const tm_formcounts *fc, uint64_t from_id,
@@ -546,6 +558,9 @@ typedef struct sscan {
     uint32_t *ids, *touched, *sorted;
     size_t nids, idcap, ntouch, tcap, scap;
     uint64_t eq[4 * 256]; /* four forms' columns, lane by lane: eq[4·j + lane] */
+    tm_ftab *ft;          /* the handle's form tables of this state (formtab.c), or NULL */
+    uint64_t *eq64;       /* with ft: the query's masks by symbol (ft->nsym of them) */
+    uint32_t *eq32;       /* … the same in 32 bits (a query of at most 32 code points) */
 } sscan;
 
 /* touched[0..n) in ascending order: a radix sort of 11, 11 and 10 bits (three counting passes,
@@ -823,8 +838,9 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
  * far more, so only the second rule serves them), or when the candidates left after counting
  * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
 size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
-int tm_short_lanes;
-_Thread_local size_t tm_short_nscan, tm_short_nscanned;
+size_t tm_short_tab_pct = 200, tm_short_tab_alive = 4;
+int tm_short_lanes, tm_short_ftab;
+_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab;
 
 /* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
  * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
@@ -912,6 +928,146 @@ static lanes_fn lanes_pick(void)
         return lanes_avx2;
 #endif
     return lanes_port;
+}
+
+/* The form tables' lanes (formtab.c): Myers as above against the TM_FT_G forms of one group
+ * (sym: column by column, TM_FT_G symbols each), the query's masks by symbol in eqs (64 bits) or
+ * eq32 (32 bits, a query of at most 32 code points), into d; the same early stop as the lanes
+ * above (every lane past dcut + the columns left: dcut + 1 for all). Portable: one scalar lane
+ * after another, column by column; AVX2: eight 32-bit or four 64-bit lanes a vector, the masks
+ * gathered. All compute the same values. */
+static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32,
+                    unsigned sh, uint64_t d0, uint64_t dcut, uint32_t d[TM_FT_G])
+{
+    (void)eq32;
+    uint64_t pv[TM_FT_G], mv[TM_FT_G], hi = (uint64_t)1 << sh;
+    size_t dd[TM_FT_G];
+    for (int k = 0; k < TM_FT_G; k++) {
+        pv[k] = ~(uint64_t)0;
+        mv[k] = 0;
+        dd[k] = d0;
+    }
+    for (size_t j = 0; j < l; j++) {
+        const uint16_t *col = sym + TM_FT_G * j;
+        for (int k = 0; k < TM_FT_G; k++)
+            tm_myers_step(eqs[col[k]], &pv[k], &mv[k], hi, &dd[k]);
+        if ((j & 7) == 7) {
+            uint64_t left = l - j - 1;
+            int all = 1;
+            for (int k = 0; k < TM_FT_G && all; k++)
+                all = dd[k] > dcut + left;
+            if (all) {
+                for (int k = 0; k < TM_FT_G; k++)
+                    dd[k] = dcut + 1;
+                break;
+            }
+        }
+    }
+    for (int k = 0; k < TM_FT_G; k++)
+        d[k] = (uint32_t)dd[k];
+}
+
+#ifdef TM_LANES_AVX2
+/* one column of Myers in the lanes of W bits (32 or 64): e the masks, pv/mv/dd the state */
+#define FT_STEP(W, e, pv, mv, dd)                                                                  \
+    do {                                                                                           \
+        __m256i xv_ = _mm256_or_si256(e, mv);                                                      \
+        __m256i xh_ = _mm256_or_si256(                                                             \
+            _mm256_xor_si256(_mm256_add_epi##W(_mm256_and_si256(e, pv), pv), pv), e);              \
+        __m256i ph_ = _mm256_or_si256(mv, _mm256_andnot_si256(_mm256_or_si256(xh_, pv), ones));    \
+        __m256i mh_ = _mm256_and_si256(pv, xh_);                                                   \
+        dd = _mm256_add_epi##W(dd, _mm256_and_si256(_mm256_srl_epi##W(ph_, cnt), one));            \
+        dd = _mm256_sub_epi##W(dd, _mm256_and_si256(_mm256_srl_epi##W(mh_, cnt), one));            \
+        ph_ = _mm256_or_si256(_mm256_slli_epi##W(ph_, 1), one);                                    \
+        mh_ = _mm256_slli_epi##W(mh_, 1);                                                          \
+        pv = _mm256_or_si256(mh_, _mm256_andnot_si256(_mm256_or_si256(xv_, ph_), ones));           \
+        mv = _mm256_and_si256(ph_, xv_);                                                           \
+    } while (0)
+
+__attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
+                                                       const uint64_t *eqs, const uint32_t *eq32,
+                                                       unsigned sh, uint64_t d0, uint64_t dcut,
+                                                       uint32_t d[TM_FT_G])
+{
+    (void)eqs;
+    const __m256i one = _mm256_set1_epi32(1), ones = _mm256_set1_epi32(-1);
+    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
+    __m256i dd0 = _mm256_set1_epi32((int)d0), dd1 = dd0;
+    for (size_t j = 0; j < l; j++) {
+        const uint16_t *col = sym + TM_FT_G * j;
+        __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
+        __m256i i1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(col + 8)));
+        __m256i e0 = _mm256_i32gather_epi32((const int *)eq32, i0, 4);
+        __m256i e1 = _mm256_i32gather_epi32((const int *)eq32, i1, 4);
+        FT_STEP(32, e0, pv0, mv0, dd0);
+        FT_STEP(32, e1, pv1, mv1, dd1);
+        if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */
+            __m256i lim = _mm256_set1_epi32((int)(dcut + (l - j - 1)));
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi32(dd0, lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi32(dd1, lim))) == -1) {
+                dd0 = dd1 = _mm256_set1_epi32((int)(dcut + 1));
+                break;
+            }
+        }
+    }
+    _mm256_storeu_si256((__m256i *)d, dd0);
+    _mm256_storeu_si256((__m256i *)(d + 8), dd1);
+}
+
+__attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size_t l,
+                                                       const uint64_t *eqs, const uint32_t *eq32,
+                                                       unsigned sh, uint64_t d0, uint64_t dcut,
+                                                       uint32_t d[TM_FT_G])
+{
+    (void)eq32;
+    const __m256i one = _mm256_set1_epi64x(1), ones = _mm256_set1_epi64x(-1);
+    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    __m256i pv[4], mv[4], dd[4];
+    for (int k = 0; k < 4; k++) {
+        pv[k] = ones;
+        mv[k] = _mm256_setzero_si256();
+        dd[k] = _mm256_set1_epi64x((long long)d0);
+    }
+    for (size_t j = 0; j < l; j++) {
+        const uint16_t *col = sym + TM_FT_G * j;
+        for (int k = 0; k < 4; k++) {
+            __m128i ix = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(col + 4 * k)));
+            __m256i e = _mm256_i32gather_epi64((const long long *)eqs, ix, 8);
+            FT_STEP(64, e, pv[k], mv[k], dd[k]);
+        }
+        if ((j & 7) == 7) {
+            __m256i lim = _mm256_set1_epi64x((long long)(dcut + (l - j - 1)));
+            int all = -1;
+            for (int k = 0; k < 4; k++)
+                all &= _mm256_movemask_epi8(_mm256_cmpgt_epi64(dd[k], lim));
+            if (all == -1) {
+                for (int k = 0; k < 4; k++)
+                    dd[k] = _mm256_set1_epi64x((long long)(dcut + 1));
+                break;
+            }
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        uint64_t t[4];
+        _mm256_storeu_si256((__m256i *)t, dd[k]);
+        for (int i = 0; i < 4; i++)
+            d[4 * k + i] = (uint32_t)t[i];
+    }
+}
+#endif
+
+typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t *, unsigned,
+                      uint64_t, uint64_t, uint32_t *);
+
+static ft_fn ft_pick(size_t lq)
+{
+#ifdef TM_LANES_AVX2
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+        return lq <= 32 ? ft_avx2_32 : ft_avx2_64;
+#endif
+    (void)lq;
+    return ft_port;
 }
 
 /* A stored form v[0..n) into lane column masks (stride 4): its number of code points (≠ l: not
@@ -1032,6 +1188,59 @@ static int scan_lanes(jisr_tm_ctx *c, sscan *s, size_t l, size_t n, const uint32
     return rc;
 }
 
+/* The query's masks by symbol of the pass's form tables (s->eq64, s->eq32): 0, <0 out of
+ * memory. */
+static int ft_masks(const tm_shortq *q, sscan *s)
+{
+    if (s->eq64)
+        return 0;
+    size_t n = s->ft->nsym;
+    if (!(s->eq64 = calloc(n, sizeof *s->eq64)) || !(s->eq32 = calloc(n, sizeof *s->eq32)))
+        return jisr_oom(n * 12);
+    for (size_t h = 0; h < 512; h++) {
+        uint16_t y = q->hk[h] ? tm_ftab_sym(s->ft, q->hk[h] - 1) : 0;
+        if (y) { /* (a code point no stored form has keeps no mask: it matches nothing) */
+            s->eq64[y] = q->hm[h][0];
+            s->eq32[y] = (uint32_t)q->hm[h][0];
+        }
+    }
+    return 0;
+}
+
+/* Length l from its form table t (formtab.c): the groups of TM_FT_G forms scored by the lanes,
+ * each form reaching the bar (or the query's min, when keeping) handed to scan_one as the
+ * cursor's scan does. 1 when the deadline passed. */
+static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int *keep)
+{
+    tm_shortq *q = &c->sh;
+    size_t lq = q->n, L = lq > l ? lq : l, ng = (t->n + TM_FT_G - 1) / TM_FT_G;
+    int rc = ft_masks(q, s);
+    if (rc < 0)
+        return rc;
+    ft_fn fn = ft_pick(lq);
+    uint32_t d[TM_FT_G];
+    for (size_t g = 0; g < ng && rc == 0; g++) {
+        int m = tm_eff_min(c);
+        if (*keep && c->o->min_score < m)
+            m = c->o->min_score;
+        uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
+        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, d);
+        size_t n = t->n - g * TM_FT_G < TM_FT_G ? t->n - g * TM_FT_G : TM_FT_G;
+        tm_short_nscanned += n;
+        tm_short_ntab += n;
+        for (size_t k = 0; k < n && rc == 0; k++) {
+            uint64_t dk = d[k] > L ? L : d[k];
+            int cs = (int)((100 * (L - dk)) / L);
+            cs = (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
+            if (cs >= m)
+                rc = scan_one(c, l, t->id[g * TM_FT_G + k], cs, keep);
+        }
+        if (rc == 0 && (g & 255) == 255 && tm_late(c))
+            rc = 1;
+    }
+    return rc;
+}
+
 /* Length l by its stored forms (docs/matching.md §4.5, Lemma 8): every form of the length,
  * walked by one cursor, scored four at a time; or, when an earlier pass of the query scanned
  * it, the forms it kept. */
@@ -1047,6 +1256,11 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
     }
     keep = c->pass_min > c->o->min_score; /* a later pass will come */
     q->seg0[l] = (uint32_t)q->nkept;
+    const tm_ftlen *tab = s->ft ? tm_ftab_len(s->ft, s->fkey, l) : NULL;
+    if (tab) { /* the form table of this state: the same forms, without the cursor */
+        rc = scan_table(c, s, l, tab, &keep);
+        goto done;
+    }
     lanes_fn lanes = lanes_pick();
     unsigned char key[12];
     form_key(key, s->fkey | l, 1);
@@ -1079,6 +1293,7 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
         rc = c->t.rc;
     if (rc == 0 && n) /* the last, partial batch (its other lanes hold stale columns) */
         rc = scan_lanes(c, s, l, n, id, bad, &keep, lanes);
+done:
     if (rc == 0 && keep) {
         q->scanned[l] = 1;
         q->seg1[l] = (uint32_t)q->nkept;
@@ -1149,7 +1364,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         uint64_t pids = 0;
         for (size_t j = 0; j < np; j++)
             pids += s->st[j].df;
-        if (tm_short_scan_pct == 0 || 100 * pids >= tm_short_scan_pct * (uint64_t)c->sh.nform[l])
+        size_t pct = s->ft ? tm_short_tab_pct : tm_short_scan_pct;
+        if (tm_short_scan_pct == 0 || 100 * pids >= pct * (uint64_t)c->sh.nform[l])
             return scan_bucket(c, s, l);
     }
     for (; i < np && rc == 0; i++) {
@@ -1202,8 +1418,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         alive = 0;
     }
     /* many candidates left: the scan reads the length's forms cheaper than their seeks */
-    if (rc == 0 && c->sh.formrec > 0 && tm_short_scan_alive &&
-        (uint64_t)alive * tm_short_scan_alive >= c->sh.nform[l]) {
+    size_t sal = s->ft ? tm_short_tab_alive : tm_short_scan_alive;
+    if (rc == 0 && c->sh.formrec > 0 && sal && (uint64_t)alive * sal >= c->sh.nform[l]) {
         for (size_t j = 0; j < alive; j++)
             acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
         return scan_bucket(c, s, l);
@@ -1290,8 +1506,14 @@ int tm_short_pass(jisr_tm_ctx *c)
         if (lq <= 64 && tm_short_scan_pct != SIZE_MAX)
             rc = formrec_read(c, s.fkey);
     }
-    if (rc < 0)
+    if (rc == 0 && c->sh.formrec > 0 && tm_short_ftab >= 0) { /* the handle's form tables */
+        s.ft = tm_ftab_get(c->tm, &c->t);
+        rc = c->t.rc;
+    }
+    if (rc < 0) {
+        tm_ftab_put(c->tm, s.ft);
         return tm_txn_set(&c->t, rc);
+    }
     /* the query's own length first, then outwards: the window only narrows as the bar rises,
      * and on either side a length out of it stays out (need grows with L above lq; below, the
      * shorter length falls while need stays) */
@@ -1320,6 +1542,9 @@ int tm_short_pass(jisr_tm_ctx *c)
     }
     tm_cur_close(&s.cur);
     tm_cur_close(&s.fcur);
+    tm_ftab_put(c->tm, s.ft);
+    free(s.eq64);
+    free(s.eq32);
     free(s.ch);
     free(s.ids);
     free(s.touched);

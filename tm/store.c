@@ -34,6 +34,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
 
+#include "tm/formtab.h"
 #include "tm/tm_int.h"
 
 #define DEFAULT_MAPSIZE ((size_t)64 << 20)
@@ -508,6 +509,7 @@ void jisr_tm_close(jisr_tm *tm)
     if (!tm)
         return;
     tm_ctx_pool_free(tm);
+    tm_ftab_close(tm);
     if (tm->env) {
         if (!tm->rdonly && (tm->flags & JISR_TM_NOSYNC))
             mdb_env_sync(tm->env, 1);

@@ -88,6 +88,21 @@ typedef struct jisr_tm_open_opts {
 JISR_API int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
 /** Close the handle (flushes to disk when opened for writing). Accepts NULL. */
 JISR_API void jisr_tm_close(jisr_tm *tm);
+/** What jisr_tm_warm built: whether the tables are usable (the memory's forms' record stands at
+ * its next id; else the queries keep the stored forms in LMDB), the forms copied, the bytes they
+ * take and the seconds the build took. */
+typedef struct jisr_tm_warm_stats {
+    int usable;
+    size_t forms, bytes;
+    double seconds;
+} jisr_tm_warm_stats;
+/** Keep in-memory tables of the stored forms of short texts (a memory with the character search
+ * on, docs/matching.md §4.5 "Form tables") for this handle: built now from the committed state,
+ * used by every query whose read transaction sees that state, and rebuilt by the first query
+ * (with the search on and the scan allowed) that sees a later one — never used stale. For a
+ * long-lived handle (a server); costs memory (about 40 bytes a form of 20 code points). Thread-
+ * safe; freed by jisr_tm_close. st (may be NULL) receives what was built. */
+JISR_API int jisr_tm_warm(jisr_tm *tm, jisr_tm_warm_stats *st);
 /** 1 when the handle was opened without the LMDB lock (read-only directory), else 0. */
 JISR_API int jisr_tm_nolock(const jisr_tm *tm);
 /** 1 when the memory's index was built with other ICU, Unicode or tokenizer versions than this

@@ -334,6 +334,7 @@ struct jisr_tm {
     char idx_icu[16], idx_unicode[16];
     uint64_t idx_tok;
     int idx_stale;
+    struct tm_ftcache *ftc; /* the form tables (formtab.c, jisr_tm_warm); NULL: none */
 };
 
 /** A transaction with a sticky first error (txn.c): after a failure every operation is a no-op

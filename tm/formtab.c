@@ -1,0 +1,348 @@
+/*
+ * formtab.c — in-memory tables of the stored forms of short texts (docs/matching.md §4.5, "Form
+ * tables", session 10).
+ *
+ * The scan of a length (short.c, Lemma 8) reads every stored form of one (language, length) by
+ * an LMDB cursor and decodes its UTF-8 for Myers' lanes: about 700 instructions a form, most of
+ * them the cursor step and the decoding. A handle that asks for it (jisr_tm_warm) keeps, for the
+ * committed state it was built from, a copy of every stored form: per (language, length) the
+ * ids and the code points as dense symbols (one global alphabet), in groups of TM_FT_G forms
+ * laid out column by column so that a query's match masks are one lookup per symbol and the
+ * lanes score a whole group at once (short.c). The tables are keyed by the read transaction's id
+ * (mdb_txn_id: equal ids, equal data) and used only by a query whose transaction has that id and
+ * whose forms' record stands at the next id (Lemma 8, checked at the build in the same state): a
+ * table holds exactly the forms the cursor would read. Built once (jisr_tm_warm, or by the first
+ * query that finds them older than its state), immutable, reference-counted, freed when replaced
+ * and no longer used, or at close.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm/formtab.h"
+#include "util/utf8.h"
+#include "util/util.h"
+#include "util/util_int.h"
+
+static void ftab_free(tm_ftab *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nlang; i++)
+        for (size_t l = 0; l < 256; l++) {
+            free(f->lang[i].len[l].id);
+            free(f->lang[i].len[l].sym);
+        }
+    free(f->lang);
+    free(f->hk);
+    free(f->hv);
+    free(f);
+}
+
+static inline size_t cp_hash(uint32_t cp, size_t cap)
+{
+    return (size_t)((cp * 2654435761u) & (cap - 1));
+}
+
+uint16_t tm_ftab_sym(const tm_ftab *f, uint32_t cp)
+{
+    if (!f->hcap)
+        return 0;
+    for (size_t h = cp_hash(cp, f->hcap);; h = (h + 1) & (f->hcap - 1)) {
+        if (f->hk[h] == cp + 1)
+            return f->hv[h];
+        if (!f->hk[h])
+            return 0;
+    }
+}
+
+/* The symbol of cp, added when new: > 0, 0 when the alphabet is full (65,535 symbols), <0 out of
+ * memory. */
+static int sym_add(tm_ftab *f, uint32_t cp)
+{
+    if (2 * (f->nsym + 1) > f->hcap) { /* keep the load at most a half */
+        size_t cap = f->hcap ? 2 * f->hcap : 1024;
+        uint32_t *hk = calloc(cap, sizeof *hk);
+        uint16_t *hv = calloc(cap, sizeof *hv);
+        if (!hk || !hv) {
+            free(hk);
+            free(hv);
+            return jisr_oom(cap * 6);
+        }
+        for (size_t i = 0; i < f->hcap; i++)
+            if (f->hk[i]) {
+                size_t h = cp_hash(f->hk[i] - 1, cap);
+                while (hk[h])
+                    h = (h + 1) & (cap - 1);
+                hk[h] = f->hk[i];
+                hv[h] = f->hv[i];
+            }
+        free(f->hk);
+        free(f->hv);
+        f->hk = hk;
+        f->hv = hv;
+        f->hcap = cap;
+    }
+    size_t h = cp_hash(cp, f->hcap);
+    while (f->hk[h] && f->hk[h] != cp + 1)
+        h = (h + 1) & (f->hcap - 1);
+    if (f->hk[h])
+        return f->hv[h];
+    if (f->nsym >= 65535)
+        return 0;
+    f->hk[h] = cp + 1;
+    f->hv[h] = (uint16_t)f->nsym;
+    return (int)f->nsym++;
+}
+
+/* The forms of (prefix pfx | l), walked by cursor cur, into *out: 0 (out->n = 0 when the length
+ * holds a form that does not decode to l code points or an id at or above next: the scan by the
+ * cursor serves that length), <0 an error (in t, or out of memory). */
+static int build_len(tm_ftab *f, tm_cur *cur, uint64_t pfx, size_t l, uint64_t next, uint32_t hint,
+                     tm_ftlen *out)
+{
+    unsigned char key[12];
+    jisr_be_put(key, pfx | l, 8);
+    jisr_be_put(key + 8, 1, 4);
+    MDB_val k = {12, key}, v;
+    size_t n = 0, idcap = 0, symcap = 0;
+    uint32_t *id = NULL;
+    uint16_t *sym = NULL;
+    int rc = 0, bad = 0;
+    if (hint && (rc = JISR_GROW(id, idcap, hint)) < 0)
+        return rc;
+    for (int got = tm_cur_get(cur, &k, &v, MDB_SET_RANGE, "reading a short text's form"); got;
+         got = tm_cur_get(cur, &k, &v, MDB_NEXT, "reading a short text's form")) {
+        if (k.mv_size != 12 || memcmp(k.mv_data, key, 8) != 0)
+            break;
+        uint64_t x = jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
+        if (x >= next) {
+            bad = 1;
+            break;
+        }
+        if ((rc = JISR_GROW(id, idcap, n + 1)) < 0)
+            break;
+        size_t g = n / TM_FT_G, lane = n % TM_FT_G;
+        if (lane == 0) {
+            size_t need = (g + 1) * l * TM_FT_G;
+            if ((rc = JISR_GROW(sym, symcap, need)) < 0)
+                break;
+            memset(sym + g * l * TM_FT_G, 0, l * TM_FT_G * sizeof *sym);
+        }
+        uint16_t *col = sym + g * l * TM_FT_G + lane;
+        const unsigned char *p = v.mv_data;
+        size_t j = 0;
+        for (size_t i = 0; i < v.mv_size;) {
+            size_t len;
+            int32_t c = jisr_utf8_decode(p, v.mv_size, i, &len);
+            i += len ? len : 1;
+            if (j == l) {
+                j++;
+                break;
+            }
+            int s = sym_add(f, c < 0 ? 0xFFFD : (uint32_t)c);
+            if (s <= 0) {
+                rc = s;
+                bad = s == 0;
+                break;
+            }
+            col[j++ * TM_FT_G] = (uint16_t)s;
+        }
+        if (rc < 0 || bad)
+            break;
+        if (j != l) { /* not a form of length l: damage, left to the cursor's scan */
+            bad = 1;
+            break;
+        }
+        id[n++] = (uint32_t)x;
+    }
+    if (rc == 0 && cur->t->rc < 0)
+        rc = cur->t->rc;
+    if (rc < 0 || bad || !n) {
+        free(id);
+        free(sym);
+        return rc < 0 ? rc : 0;
+    }
+    out->n = (uint32_t)n;
+    out->id = id;
+    out->sym = sym;
+    f->nforms += n;
+    f->bytes += idcap * sizeof *id + symcap * sizeof *sym;
+    return 0;
+}
+
+/* The tables of t's committed state into *out (usable only when the forms' record stands at the
+ * next id). */
+static int ftab_build(tm_txn *t, tm_ftab **out)
+{
+    double t0 = jisr_now();
+    tm_ftab *f = calloc(1, sizeof *f);
+    if (!f)
+        return jisr_oom(sizeof *f);
+    f->txnid = mdb_txn_id(t->txn);
+    f->nsym = 1; /* 0: the padding */
+    uint64_t next = 0, rnext = 0;
+    tm_formcounts fc = {0};
+    int rc = tm_meta_get_u64(t, "next_id", &next);
+    if (rc == 0)
+        rc = tm_short_formrec_get(t, t->tm->post, &rnext, &fc);
+    if (rc <= 0 || !next || rnext != next || next > (uint64_t)UINT32_MAX + 1)
+        goto done; /* no record, or one below the next id: not usable (Lemma 8) */
+    if (!(f->lang = calloc(fc.n ? fc.n : 1, sizeof *f->lang))) {
+        rc = jisr_oom(fc.n * sizeof *f->lang);
+        goto done;
+    }
+    tm_cur cur;
+    if ((rc = tm_cur_open(&cur, t, t->tm->post)) < 0)
+        goto done;
+    for (size_t i = 0; i < fc.n && rc == 0; i++) {
+        tm_ftlang *g = &f->lang[f->nlang++];
+        g->fkey = fc.v[i].pfx;
+        for (size_t l = 1; l < 256 && rc == 0; l++)
+            if (fc.v[i].n[l])
+                rc = build_len(f, &cur, g->fkey, l, next, fc.v[i].n[l], &g->len[l]);
+    }
+    tm_cur_close(&cur);
+    f->usable = rc == 0;
+    rc = rc > 0 ? 0 : rc;
+done:
+    tm_formcounts_free(&fc);
+    if (rc < 0) {
+        ftab_free(f);
+        return rc;
+    }
+    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang;
+    f->secs = jisr_now() - t0;
+    *out = f;
+    return 0;
+}
+
+const tm_ftlen *tm_ftab_len(const tm_ftab *f, uint64_t fkey, size_t l)
+{
+    for (size_t i = 0; i < f->nlang; i++)
+        if (f->lang[i].fkey == fkey)
+            return f->lang[i].len[l].n ? &f->lang[i].len[l] : NULL;
+    return NULL;
+}
+
+/* Make nf the handle's tables unless they are of a later state; the one replaced is freed when
+ * no query uses it (else by its last tm_ftab_put). Under the cache's lock. */
+static void ftab_install(struct tm_ftcache *x, tm_ftab *nf)
+{
+    tm_ftab *old = x->cur;
+    if (old && old->txnid > nf->txnid) {
+        ftab_free(nf);
+        return;
+    }
+    x->cur = nf;
+    if (old && !old->refs)
+        ftab_free(old);
+}
+
+tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
+{
+    struct tm_ftcache *x = __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE);
+    if (!x || !t->txn)
+        return NULL;
+    size_t id = mdb_txn_id(t->txn);
+    pthread_mutex_lock(&x->mu);
+    tm_ftab *f = x->cur;
+    if (f && f->txnid == id) {
+        if (f->usable)
+            f->refs++;
+        else
+            f = NULL;
+        pthread_mutex_unlock(&x->mu);
+        return f;
+    }
+    if (x->building || (f && f->txnid > id)) { /* another thread builds; or an older state */
+        pthread_mutex_unlock(&x->mu);
+        return NULL;
+    }
+    x->building = 1;
+    pthread_mutex_unlock(&x->mu);
+    tm_ftab *nf = NULL;
+    int rc = ftab_build(t, &nf);
+    if (rc < 0 && t->rc == 0) /* out of memory: the query goes on without the tables */
+        jisr_error_clear();
+    pthread_mutex_lock(&x->mu);
+    x->building = 0;
+    f = NULL;
+    if (nf) {
+        ftab_install(x, nf);
+        if (x->cur == nf && nf->usable) {
+            nf->refs++;
+            f = nf;
+        }
+    }
+    pthread_mutex_unlock(&x->mu);
+    return f;
+}
+
+void tm_ftab_put(jisr_tm *tm, tm_ftab *f)
+{
+    if (!f)
+        return;
+    struct tm_ftcache *x = tm->ftc;
+    pthread_mutex_lock(&x->mu);
+    if (!--f->refs && f != x->cur)
+        ftab_free(f);
+    pthread_mutex_unlock(&x->mu);
+}
+
+void tm_ftab_close(jisr_tm *tm)
+{
+    struct tm_ftcache *x = tm->ftc;
+    if (!x)
+        return;
+    ftab_free(x->cur);
+    pthread_mutex_destroy(&x->mu);
+    free(x);
+    tm->ftc = NULL;
+}
+
+int jisr_tm_warm(jisr_tm *tm, jisr_tm_warm_stats *st)
+{
+    if (st)
+        memset(st, 0, sizeof *st);
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_warm: no memory");
+    pthread_mutex_lock(&tm->mu);
+    struct tm_ftcache *x = tm->ftc;
+    if (!x && (x = calloc(1, sizeof *x)) != NULL) {
+        pthread_mutex_init(&x->mu, NULL);
+        __atomic_store_n(&tm->ftc, x, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&tm->mu);
+    if (!x)
+        return jisr_oom(sizeof *x);
+    tm_txn t;
+    int rc = tm_txn_begin(&t, tm, 0);
+    if (rc < 0)
+        return rc;
+    tm_ftab *f = NULL;
+    pthread_mutex_lock(&x->mu);
+    size_t id = mdb_txn_id(t.txn);
+    int have = x->cur && x->cur->txnid >= id;
+    pthread_mutex_unlock(&x->mu);
+    if (!have) {
+        if ((rc = ftab_build(&t, &f)) == 0) {
+            pthread_mutex_lock(&x->mu);
+            ftab_install(x, f);
+            pthread_mutex_unlock(&x->mu);
+        }
+    }
+    tm_txn_abort(&t);
+    if (rc < 0)
+        return rc;
+    if (st) {
+        pthread_mutex_lock(&x->mu);
+        if (x->cur) {
+            st->usable = x->cur->usable;
+            st->forms = x->cur->nforms;
+            st->bytes = x->cur->bytes;
+            st->seconds = x->cur->secs;
+        }
+        pthread_mutex_unlock(&x->mu);
+    }
+    return 0;
+}

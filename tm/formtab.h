@@ -1,0 +1,69 @@
+/*
+ * formtab.h — in-memory tables of the stored forms of short texts (formtab.c; docs/matching.md
+ * §4.5, "Form tables"). Internal to the memory module.
+ */
+#ifndef JISR_TM_FORMTAB_H
+#define JISR_TM_FORMTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tm/tm_int.h"
+
+/* Forms are scored in groups of this many lanes. */
+#define TM_FT_G 16
+
+/* The forms of one (language, length l): n of them, ids ascending; the code points as symbols
+ * (1 … nsym − 1; 0 pads the last group), group by group, column by column, lane by lane:
+ * sym[(g · l + j) · TM_FT_G + lane] is the j-th code point of form g · TM_FT_G + lane. */
+typedef struct tm_ftlen {
+    uint32_t n;
+    uint32_t *id;
+    uint16_t *sym;
+} tm_ftlen;
+
+typedef struct tm_ftlang {
+    uint64_t fkey;     /* the language's forms' key prefix (the length byte 0) */
+    tm_ftlen len[256]; /* n = 0 and sym NULL: no table for that length (none, or damage) */
+} tm_ftlang;
+
+/* The tables of one committed state (the read transactions of id txnid), immutable once
+ * built. usable: the forms' record stood at the next id (Lemma 8), else the tables are empty
+ * and only say so for that state. */
+typedef struct tm_ftab {
+    size_t txnid;
+    unsigned refs; /* queries using it (under the cache's lock) */
+    int usable;
+    size_t nlang;
+    tm_ftlang *lang;
+    uint32_t *hk; /* code point + 1 → its symbol (hv), open addressing, hcap a power of 2 */
+    uint16_t *hv;
+    size_t hcap, nsym;
+    size_t nforms, bytes;
+    double secs;
+} tm_ftab;
+
+/* The handle's cache (jisr_tm.ftc, created by jisr_tm_warm). */
+struct tm_ftcache {
+    pthread_mutex_t mu;
+    int building;
+    tm_ftab *cur;
+};
+
+/** A reference to the tables of t's committed state when the handle keeps tables (jisr_tm_warm)
+ * and they are usable; built now when the handle's are older than t's state and no other thread
+ * builds them. NULL otherwise (the caller takes the existing paths). An error reading the
+ * memory is left in t. Release with tm_ftab_put. */
+tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t);
+void tm_ftab_put(jisr_tm *tm, tm_ftab *f);
+/** The table of (language prefix fkey, length l), or NULL. */
+const tm_ftlen *tm_ftab_len(const tm_ftab *f, uint64_t fkey, size_t l);
+/** The symbol of code point cp, 0 when no stored form has it. */
+uint16_t tm_ftab_sym(const tm_ftab *f, uint32_t cp);
+/** The forms' record read in t (short.c): 1 and its next id and counts (appended to fc), 0 when
+ * absent or not parsable, <0 an error. */
+int tm_short_formrec_get(tm_txn *t, MDB_dbi post, uint64_t *next, tm_formcounts *fc);
+/** Free the handle's cache (jisr_tm_close). */
+void tm_ftab_close(jisr_tm *tm);
+
+#endif

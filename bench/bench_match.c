@@ -24,6 +24,9 @@
  *   JISR_BENCH_CHARS=1 builds the memories with the character search of short texts on (off by
  *   default, as jisr import does; matters for the short profile: docs/matching.md §2.6, §7.1),
  *   at the default limit of 128 code points; JISR_BENCH_CHARS=N (2-255) at the limit N.
+ *   JISR_BENCH_FTAB=1 builds the in-memory form tables of short texts (jisr_tm_warm,
+ *   docs/matching.md §4.5) after opening the memory and before any timed query, and prints
+ *   their build time and size.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -429,6 +432,16 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
     if (jisr_tm_open(&tm, dir, NULL) < 0) {
         printf("open failed: %s\n", jisr_error_last()->msg);
         return;
+    }
+    const char *ft = getenv("JISR_BENCH_FTAB");
+    if (ft && atoi(ft) > 0) { /* the form tables, before any timed query */
+        jisr_tm_warm_stats ws;
+        if (jisr_tm_warm(tm, &ws) < 0)
+            printf("  form tables: %s\n", jisr_error_last()->msg);
+        else
+            printf("  form tables: %s, %zu forms, %.1f MiB, built in %.2f s\n",
+                   ws.usable ? "usable" : "not usable (no forms' record at the next id)", ws.forms,
+                   ws.bytes / 1048576.0, ws.seconds);
     }
     jisr_tm_stats st;
     if (jisr_tm_stats_get(tm, &st) == 0) {

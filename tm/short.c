@@ -838,7 +838,7 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
  * far more, so only the second rule serves them), or when the candidates left after counting
  * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
 size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
-size_t tm_short_tab_pct = 200, tm_short_tab_alive = 4;
+size_t tm_short_tab_pct = 20, tm_short_tab_alive = 4;
 int tm_short_lanes, tm_short_ftab;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab;
 
@@ -984,6 +984,36 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
         mv = _mm256_and_si256(ph_, xv_);                                                           \
     } while (0)
 
+__attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size_t l,
+                                                       const uint64_t *eqs, const uint32_t *eq32,
+                                                       unsigned sh, uint64_t d0, uint64_t dcut,
+                                                       uint32_t d[TM_FT_G])
+{
+    (void)eqs; /* a query of at most 16 code points: sixteen 16-bit lanes */
+    const __m256i one = _mm256_set1_epi16(1), ones = _mm256_set1_epi16(-1);
+    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi16((short)d0);
+    for (size_t j = 0; j < l; j++) {
+        const uint16_t *col = sym + TM_FT_G * j;
+        __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
+        __m256i i1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(col + 8)));
+        __m256i e0 = _mm256_i32gather_epi32((const int *)eq32, i0, 4);
+        __m256i e1 = _mm256_i32gather_epi32((const int *)eq32, i1, 4);
+        /* (masks below 2^16: the signed pack keeps them; its 128-bit halves put back in order) */
+        __m256i e = _mm256_permute4x64_epi64(_mm256_packus_epi32(e0, e1), 0xD8);
+        FT_STEP(16, e, pv, mv, dd);
+        if ((j & 7) == 7) {
+            __m256i lim = _mm256_set1_epi16((short)(dcut + (l - j - 1)));
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi16(dd, lim)) == -1) {
+                dd = _mm256_set1_epi16((short)(dcut + 1));
+                break;
+            }
+        }
+    }
+    _mm256_storeu_si256((__m256i *)d, _mm256_cvtepu16_epi32(_mm256_castsi256_si128(dd)));
+    _mm256_storeu_si256((__m256i *)(d + 8), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(dd, 1)));
+}
+
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
@@ -1064,7 +1094,7 @@ static ft_fn ft_pick(size_t lq)
 {
 #ifdef TM_LANES_AVX2
     if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
-        return lq <= 32 ? ft_avx2_32 : ft_avx2_64;
+        return lq <= 16 ? ft_avx2_16 : lq <= 32 ? ft_avx2_32 : ft_avx2_64;
 #endif
     (void)lq;
     return ft_port;
@@ -1229,7 +1259,9 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
         tm_short_nscanned += n;
         tm_short_ntab += n;
         for (size_t k = 0; k < n && rc == 0; k++) {
-            uint64_t dk = d[k] > L ? L : d[k];
+            if (d[k] > dcut) /* (d ≤ dcut exactly when the score reaches m) */
+                continue;
+            uint64_t dk = d[k];
             int cs = (int)((100 * (L - dk)) / L);
             cs = (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
             if (cs >= m)
@@ -1357,10 +1389,10 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     size_t np = nq - need + 1, i = 0; /* need ≤ nq inside the window */
     if (pairs)
         np = located_prefix(s, nq, np, lq > l ? lq : l, need_of(lq, l, tm_eff_min(c)));
-    if (c->sh.formrec > 0 &&
-        (!pairs || tm_short_scan_pct == 0)) { /* the scan, where the prefix's ids
-                                               * are a large share of the forms (code points; pairs
-                                               * and counting filter far more) */
+    /* the scan, where the prefix's ids are a large share of the length's forms (by the cursor:
+     * for the code points only, as pairs and counting filter far more; from the form tables, a
+     * scanned form costing about as little as a counted id, for either kind) */
+    if (c->sh.formrec > 0 && (!pairs || tm_short_scan_pct == 0 || s->ft)) {
         uint64_t pids = 0;
         for (size_t j = 0; j < np; j++)
             pids += s->st[j].df;

@@ -14,5 +14,7 @@ jisr_add_script_test(tm_issue11 tm_issue11.sh)
 jisr_add_script_test(tm_reindex tm_reindex.sh)
 jisr_add_fuzz(rec LAYERS text formats tm)
 jisr_add_test(test_tm_short SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_short.c LAYERS text formats tm)
+jisr_add_test(test_tm_ftab_threads SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_ftab_threads.c LAYERS
+              text formats tm LABELS threads)
 jisr_add_test(test_tm_postorder SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_postorder.c LAYERS text formats tm)
 jisr_add_script_test(tm_chars tm_chars.sh)

@@ -87,6 +87,13 @@ int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only
         o.on_warning = on_warning;
         if ((rc = jisr_tm_open(&x->tm, x->dir, &o)) < 0)
             goto fail;
+        /* the form tables of short texts (docs/matching.md §4.5): a memory whose character
+         * search is on keeps its stored forms in RAM for the scan (nothing is kept for one
+         * without); without them its queries read the forms from LMDB, the same answers */
+        if (jisr_tm_warm(x->tm, NULL) < 0) {
+            on_warning(NULL, jisr_error_last()->msg);
+            jisr_error_clear();
+        }
         /* a name for URLs and matches: the directory's last component, made unique */
         const char *base = x->dir + strlen(x->dir);
         while (base > x->dir && base[-1] == '/')

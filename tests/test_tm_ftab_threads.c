@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "test_tm_dir.h"
+#include "tm/formtab.h"
 #include "tm/match_int.h"
 #include "tm/tm.h"
 
@@ -160,6 +161,7 @@ static void test_ftab_threads(void **state)
     assert_int_equal(st.usable, 1);
     size_t forms0 = st.forms; /* (units with the same text merge) */
     assert_true(forms0 > NUNITS);
+    size_t built = __atomic_load_n(&tm_ftab_nbuild, __ATOMIC_RELAXED);
     iarg ia = {tm, 0};
     warg w[NTHREADS];
     pthread_t th[NTHREADS], it;
@@ -179,8 +181,11 @@ static void test_ftab_threads(void **state)
     fprintf(stderr,
             "%zu queries on %d threads during an import, %zu forms from tables, %zu wrong\n", calls,
             NTHREADS, tab, bad);
+    built = __atomic_load_n(&tm_ftab_nbuild, __ATOMIC_RELAXED) - built;
+    fprintf(stderr, "the tables rebuilt %zu times by the queries\n", built);
     assert_int_equal(bad, 0);
     assert_true(tab > 0);
+    assert_true(built >= 1); /* stale tables were rebuilt while the threads ran */
     /* the final state: the tables rebuilt for it hold every form */
     assert_int_equal(jisr_tm_warm(tm, &st), 0);
     assert_int_equal(st.usable, 1);

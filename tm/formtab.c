@@ -172,8 +172,11 @@ static int build_len(tm_ftab *f, tm_cur *cur, uint64_t pfx, size_t l, uint64_t n
 
 /* The tables of t's committed state into *out (usable only when the forms' record stands at the
  * next id). */
+size_t tm_ftab_nbuild;
+
 static int ftab_build(tm_txn *t, tm_ftab **out)
 {
+    __atomic_fetch_add(&tm_ftab_nbuild, 1, __ATOMIC_RELAXED);
     double t0 = jisr_now();
     tm_ftab *f = calloc(1, sizeof *f);
     if (!f)

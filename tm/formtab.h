@@ -63,6 +63,8 @@ uint16_t tm_ftab_sym(const tm_ftab *f, uint32_t cp);
 /** The forms' record read in t (short.c): 1 and its next id and counts (appended to fc), 0 when
  * absent or not parsable, <0 an error. */
 int tm_short_formrec_get(tm_txn *t, MDB_dbi post, uint64_t *next, tm_formcounts *fc);
+/** For tests: the tables built in this process (atomic). */
+extern size_t tm_ftab_nbuild;
 /** Free the handle's cache (jisr_tm_close). */
 void tm_ftab_close(jisr_tm *tm);
 

@@ -241,6 +241,11 @@ static void ftab_install(struct tm_ftcache *x, tm_ftab *nf)
         ftab_free(old);
 }
 
+int tm_ftab_kept(jisr_tm *tm)
+{
+    return __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE) != NULL;
+}
+
 tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
 {
     struct tm_ftcache *x = __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE);

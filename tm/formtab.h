@@ -50,6 +50,8 @@ struct tm_ftcache {
     tm_ftab *cur;
 };
 
+/** 1 when the handle keeps form tables (jisr_tm_warm was called), else 0. */
+int tm_ftab_kept(jisr_tm *tm);
 /** A reference to the tables of t's committed state when the handle keeps tables (jisr_tm_warm)
  * and they are usable; built now when the handle's are older than t's state and no other thread
  * builds them. NULL otherwise (the caller takes the existing paths). An error reading the

@@ -558,7 +558,8 @@ typedef struct sscan {
     uint32_t *ids, *touched, *sorted;
     size_t nids, idcap, ntouch, tcap, scap;
     uint64_t eq[4 * 256]; /* four forms' columns, lane by lane: eq[4·j + lane] */
-    tm_ftab *ft;          /* the handle's form tables of this state (formtab.c), or NULL */
+    int ftw;              /* 1: the handle keeps form tables (formtab.c), 2: asked for them */
+    tm_ftab *ft;          /* … those of this state, once asked, or NULL */
     uint64_t *eq64;       /* with ft: the query's masks by symbol (ft->nsym of them) */
     uint32_t *eq32;       /* … the same in 32 bits (a query of at most 32 code points) */
 } sscan;
@@ -1286,6 +1287,13 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
             rc = scan_one(c, l, q->kept[i].id, q->kept[i].cs, &keep);
         return rc;
     }
+    if (s->ftw == 1) { /* the tables, asked for at the pass's first scan (a rebuild is paid
+                        * by a query that scans, never by one that does not) */
+        s->ftw = 2;
+        s->ft = tm_ftab_get(c->tm, &c->t);
+        if (c->t.rc < 0)
+            return c->t.rc;
+    }
     keep = c->pass_min > c->o->min_score; /* a later pass will come */
     q->seg0[l] = (uint32_t)q->nkept;
     const tm_ftlen *tab = s->ft ? tm_ftab_len(s->ft, s->fkey, l) : NULL;
@@ -1392,11 +1400,11 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     /* the scan, where the prefix's ids are a large share of the length's forms (by the cursor:
      * for the code points only, as pairs and counting filter far more; from the form tables, a
      * scanned form costing about as little as a counted id, for either kind) */
-    if (c->sh.formrec > 0 && (!pairs || tm_short_scan_pct == 0 || s->ft)) {
+    if (c->sh.formrec > 0 && (!pairs || tm_short_scan_pct == 0 || s->ftw)) {
         uint64_t pids = 0;
         for (size_t j = 0; j < np; j++)
             pids += s->st[j].df;
-        size_t pct = s->ft ? tm_short_tab_pct : tm_short_scan_pct;
+        size_t pct = s->ftw ? tm_short_tab_pct : tm_short_scan_pct;
         if (tm_short_scan_pct == 0 || 100 * pids >= pct * (uint64_t)c->sh.nform[l])
             return scan_bucket(c, s, l);
     }
@@ -1450,7 +1458,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         alive = 0;
     }
     /* many candidates left: the scan reads the length's forms cheaper than their seeks */
-    size_t sal = s->ft ? tm_short_tab_alive : tm_short_scan_alive;
+    size_t sal = s->ftw ? tm_short_tab_alive : tm_short_scan_alive;
     if (rc == 0 && c->sh.formrec > 0 && sal && (uint64_t)alive * sal >= c->sh.nform[l]) {
         for (size_t j = 0; j < alive; j++)
             acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
@@ -1538,14 +1546,11 @@ int tm_short_pass(jisr_tm_ctx *c)
         if (lq <= 64 && tm_short_scan_pct != SIZE_MAX)
             rc = formrec_read(c, s.fkey);
     }
-    if (rc == 0 && c->sh.formrec > 0 && tm_short_ftab >= 0) { /* the handle's form tables */
-        s.ft = tm_ftab_get(c->tm, &c->t);
-        rc = c->t.rc;
-    }
-    if (rc < 0) {
-        tm_ftab_put(c->tm, s.ft);
+    if (c->sh.formrec > 0 && tm_short_ftab >= 0 && tm_ftab_kept(c->tm))
+        s.ftw = 1; /* the scan's rules assume the tables (a query taking the cursor while
+                    * another thread rebuilds them is slower, never different) */
+    if (rc < 0)
         return tm_txn_set(&c->t, rc);
-    }
     /* the query's own length first, then outwards: the window only narrows as the bar rises,
      * and on either side a length out of it stays out (need grows with L above lq; below, the
      * shorter length falls while need stays) */

@@ -53,6 +53,12 @@ enum {
     JISR_TM_NOSYNC = 1 << 1,   /* skip fsync at commit: survives a killed process, not power loss */
     JISR_TM_EXISTING = 1 << 2, /* with WRITE: JISR_ENOTFOUND instead of creating a memory */
     JISR_TM_NOGUARD = 1 << 3,  /* do not install the fault guard (see jisr_tm_open) */
+    /* read-only, for long-lived handles (a server): keep a directory of the last committed
+     * state in memory (one read transaction held open, arrays of its units, postings and
+     * vocabulary), which queries of that state read instead of LMDB's B-trees; rebuilt by a
+     * thread of the handle once the memory has been quiet for a second after a commit. The
+     * environment variable JISR_TM_SNAP=0 turns it off. See jisr_tm_snapshot_info. */
+    JISR_TM_SNAPSHOT = 1 << 4,
 };
 
 typedef struct jisr_tm_open_opts {
@@ -68,6 +74,10 @@ typedef struct jisr_tm_open_opts {
     {                                                                                              \
         0, 0, NULL, NULL                                                                           \
     }
+
+/** The read snapshot's directory (JISR_TM_SNAPSHOT): 1 with its size in bytes, the time its
+ * last build took and the LMDB transaction id of its state when one is current, else 0. */
+int jisr_tm_snapshot_info(jisr_tm *tm, size_t *bytes, double *build_ms, uint64_t *txnid);
 
 /** Open the memory in directory dir. opts NULL = read-only with defaults. *out is owned by the
  * caller (jisr_tm_close). Errors: JISR_ENOTFOUND when dir holds no memory (read-only, or

@@ -128,9 +128,30 @@ static TM_NOINLINE size_t guarded_walk(MDB_cursor *cur, tm_snapent *e, size_t ca
     return n;
 }
 
+/* the key's bytes after its group's, big-endian (at most 8) */
+static uint64_t be_tail(const tm_dirdb *d, const void *key)
+{
+    const unsigned char *p = (const unsigned char *)key + d->plen;
+    uint64_t x = 0;
+    for (unsigned i = d->plen; i < d->ks; i++)
+        x = x << 8 | *p++;
+    return x;
+}
+
+/* a value's first 8 bytes, big-endian, zero-padded: values whose prefixes differ compare as
+ * these do under LMDB's default order (memcmp, then the shorter first) */
+static uint64_t be_prefix(const void *v, size_t n)
+{
+    const unsigned char *p = v;
+    uint64_t x = 0;
+    for (unsigned i = 0; i < 8; i++)
+        x = x << 8 | (i < n ? p[i] : 0);
+    return x;
+}
+
 /* the directory of one database; 0, or -1 when it cannot have one (left empty: LMDB answers) */
-static int build_db(tm_snap *s, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned plen, tm_dirdb *d,
-                    tm_dirx *x)
+static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned plen,
+                    tm_dirdb *d, tm_dirx *x)
 {
     unsigned flags;
     MDB_stat st;
@@ -156,7 +177,15 @@ static int build_db(tm_snap *s, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned
     mdb_cursor_close(cur);
     if (bad || d->n != cap)
         return -1;
-    s->bytes += d->n * sizeof *d->e;
+    *bytes += d->n * sizeof *d->e;
+    if (!x && (d->dup ? !(flags & (MDB_INTEGERDUP | MDB_REVERSEDUP | MDB_DUPFIXED))
+                      : plen < ks && ks - plen <= 8)) {
+        if (!(d->sk = malloc(d->n * sizeof *d->sk)))
+            return -1;
+        for (size_t i = 0; i < d->n; i++)
+            d->sk[i] = d->dup ? be_prefix(d->e[i].v, d->e[i].vs) : be_tail(d, d->e[i].k);
+        *bytes += d->n * sizeof *d->sk;
+    }
     if (x) { /* units, keyed by a native 32-bit id in ascending order */
         uint32_t max = 0;
         memcpy(&max, d->e[d->n - 1].k, 4);
@@ -168,7 +197,7 @@ static int build_db(tm_snap *s, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned
             memcpy(&id, d->e[i].k, 4);
             x->dense[id] = (uint32_t)i + 1;
         }
-        s->bytes += x->ndense * 4;
+        *bytes += x->ndense * 4;
         return 0;
     }
     size_t ng = 0;
@@ -180,7 +209,7 @@ static int build_db(tm_snap *s, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned
     if (!(d->slot = calloc(size, sizeof *d->slot)))
         return -1;
     d->mask = size - 1;
-    s->bytes += size * sizeof *d->slot;
+    *bytes += size * sizeof *d->slot;
     for (size_t i = 0; i < d->n;) {
         size_t j = i + 1;
         while (j < d->n && memcmp(d->e[j].k, d->e[i].k, plen) == 0)
@@ -220,6 +249,7 @@ void tm_snap_free(tm_snap *s)
     for (int i = 0; i < TM_SNAP_DBS; i++) {
         free(s->db[i].e);
         free(s->db[i].slot);
+        free(s->db[i].sk);
     }
     free(((snap_full *)s)->ux.dense);
     free(s);
@@ -247,21 +277,28 @@ static tm_snap *snap_build(jisr_tm *tm)
     }
     s->txnid = mdb_txn_id(s->txn);
     /* a database that cannot have a directory is left empty (ks 0): LMDB answers for it */
-    if (build_db(s, s->txn, tm->units, 4, 4, &s->db[0], &f->ux) < 0) {
-        free(s->db[0].e);
-        free(f->ux.dense);
-        memset(&s->db[0], 0, sizeof s->db[0]);
-        memset(&f->ux, 0, sizeof f->ux);
-    }
-    if (build_db(s, s->txn, tm->post, 12, 7, &s->db[1], NULL) < 0) {
-        free(s->db[1].e);
-        free(s->db[1].slot);
-        memset(&s->db[1], 0, sizeof s->db[1]);
-    }
-    if (tm->vocab && build_db(s, s->txn, tm->vocab, 8, 8, &s->db[2], NULL) < 0) {
-        free(s->db[2].e);
-        free(s->db[2].slot);
-        memset(&s->db[2], 0, sizeof s->db[2]);
+    static const struct {
+        unsigned ks, plen;
+    } shape[TM_SNAP_DBS] = {{4, 4}, {12, 7}, {8, 8}};
+    MDB_dbi dbi[TM_SNAP_DBS] = {tm->units, tm->post, tm->vocab};
+    for (int i = 0; i < TM_SNAP_DBS; i++) {
+        tm_dirdb *d = &s->db[i];
+        tm_dirx *x = i == 0 ? &f->ux : NULL;
+        size_t bytes = 0;
+        if (i == 2 && !tm->vocab)
+            continue;
+        if (build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, d, x) == 0) {
+            s->bytes += bytes;
+            continue;
+        }
+        free(d->e);
+        free(d->slot);
+        free(d->sk);
+        memset(d, 0, sizeof *d);
+        if (x) {
+            free(x->dense);
+            memset(x, 0, sizeof *x);
+        }
     }
     s->ndb = TM_SNAP_DBS;
     s->refs = 1;
@@ -451,6 +488,17 @@ static const uint32_t *dense_of(const tm_cur *c, size_t *nd)
 static size_t key_lower(const tm_txn *t, const tm_dirdb *d, span g, const MDB_val *k)
 {
     size_t lo = g.first, hi = (size_t)g.first + g.n;
+    if (d->sk) { /* the same length and group: the tails decide */
+        uint64_t x = be_tail(d, k->mv_data);
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (d->sk[mid] < x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         MDB_val ek = {d->e[mid].ks, (void *)d->e[mid].k};
@@ -466,15 +514,28 @@ static size_t key_lower(const tm_txn *t, const tm_dirdb *d, span g, const MDB_va
 static size_t dup_lower(const tm_txn *t, const tm_dirdb *d, span g, const MDB_val *v)
 {
     size_t lo = g.first, hi = (size_t)g.first + g.n;
+    uint64_t x = d->sk ? be_prefix(v->mv_data, v->mv_size) : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         MDB_val ev = {d->e[mid].vs, (void *)d->e[mid].v};
-        if (mdb_dcmp(t->txn, d->dbi, &ev, v) < 0)
+        if (d->sk && d->sk[mid] != x ? d->sk[mid] < x : mdb_dcmp(t->txn, d->dbi, &ev, v) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+/* whether entry p (from key_lower) of group g holds key k */
+static int same_key(const tm_dirdb *d, span g, size_t p, const MDB_val *k)
+{
+    if (p >= (size_t)g.first + g.n)
+        return 0;
+    if (d->plen == d->ks) /* the group is the key */
+        return 1;
+    if (d->sk)
+        return d->sk[p] == be_tail(d, k->mv_data);
+    return memcmp(d->e[p].k, k->mv_data, d->ks) == 0;
 }
 
 static void put(const tm_snapent *e, MDB_val *k, MDB_val *v)
@@ -530,7 +591,7 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
         if (!find_group(d, k->mv_data, &g, dense, nd))
             return lost(c, op, k, NULL);
         p = d->plen == d->ks ? g.first : key_lower(t, d, g, k);
-        if (p >= (size_t)g.first + g.n || memcmp(d->e[p].k, k->mv_data, d->ks) != 0)
+        if (!same_key(d, g, p, k))
             return lost(c, op, k, NULL);
         return at(c, p, op == MDB_SET_KEY ? k : NULL, v);
     case MDB_SET_RANGE:
@@ -570,7 +631,8 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
     case MDB_NEXT_DUP:
         if (c->st != TM_CS_AT || !d->dup)
             return -1;
-        if (c->pos + 1 >= d->n || memcmp(d->e[c->pos + 1].k, d->e[c->pos].k, d->ks) != 0) {
+        if (c->pos + 1 >= d->n || (d->e[c->pos + 1].k != d->e[c->pos].k &&
+                                   memcmp(d->e[c->pos + 1].k, d->e[c->pos].k, d->ks) != 0)) {
             c->st = TM_CS_EOF;
             c->eop = op;
             return MDB_NOTFOUND;
@@ -675,7 +737,7 @@ int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v
     if (!find_group(d, k->mv_data, &g, dense, nd))
         return MDB_NOTFOUND;
     p = d->plen == d->ks ? g.first : key_lower(t, d, g, k);
-    if (p >= (size_t)g.first + g.n || memcmp(d->e[p].k, k->mv_data, d->ks) != 0)
+    if (!same_key(d, g, p, k))
         return MDB_NOTFOUND;
     put(&d->e[p], NULL, v);
     return 0;

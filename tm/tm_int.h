@@ -420,6 +420,10 @@ typedef struct tm_dirdb {
     unsigned ks;   /* every key's size */
     unsigned plen; /* the bytes of a key's group: ks when the order is not bytewise */
     tm_snapent *e;
+    /* per entry, a key's bytes after plen (post), or a duplicate's first 8 bytes (vocab),
+     * big-endian and zero-padded, so that a search inside a group reads no page of the map;
+     * NULL when the order is not bytewise */
+    uint64_t *sk;
     size_t n;
     tm_snapslot *slot;
     size_t mask;

@@ -77,7 +77,7 @@ typedef struct jisr_tm_open_opts {
 
 /** The read snapshot's directory (JISR_TM_SNAPSHOT): 1 with its size in bytes, the time its
  * last build took and the LMDB transaction id of its state when one is current, else 0. */
-int jisr_tm_snapshot_info(jisr_tm *tm, size_t *bytes, double *build_ms, uint64_t *txnid);
+JISR_API int jisr_tm_snapshot_info(jisr_tm *tm, size_t *bytes, double *build_ms, uint64_t *txnid);
 
 /** Open the memory in directory dir. opts NULL = read-only with defaults. *out is owned by the
  * caller (jisr_tm_close). Errors: JISR_ENOTFOUND when dir holds no memory (read-only, or

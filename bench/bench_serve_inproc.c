@@ -176,11 +176,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "no queries, or cannot open %s: %s\n", argv[1], jisr_error_last()->msg);
         return 1;
     }
-    size_t snap_bytes;
-    double snap_ms;
-    if (jisr_tm_snapshot_info(g_tm, &snap_bytes, &snap_ms, NULL))
+    jisr_tm_snapshot sn;
+    if (jisr_tm_snapshot_info(g_tm, &sn))
         fprintf(stderr, "snapshot directory: %.1f MiB, built in %.0f ms\n",
-                (double)snap_bytes / 1048576.0, snap_ms);
+                (double)sn.bytes / 1048576.0, sn.build_ms);
     const char *dv = getenv("JISR_BENCH_DUMP");
     if (dv && *dv && strcmp(dv, "0") != 0 && dump() < 0) {
         perror("writing the answers");

@@ -143,9 +143,9 @@ size_t srv_mem_snapshot(const srv_mem *m, size_t *count)
     size_t all = 0;
     *count = 0;
     for (size_t i = 0; i < m->n; i++) {
-        size_t b;
-        if (jisr_tm_snapshot_info(m->v[i].tm, &b, NULL, NULL)) {
-            all += b;
+        jisr_tm_snapshot sn;
+        if (jisr_tm_snapshot_info(m->v[i].tm, &sn)) {
+            all += sn.bytes;
             (*count)++;
         }
     }

@@ -382,7 +382,7 @@ static void *builder(void *arg)
             seen_at = t;
             continue;
         }
-        if (t - seen_at < QUIET_MS || tm->growing)
+        if (t - seen_at < tm->snap_quiet_ms || tm->growing)
             continue;
         tm->active++; /* the build's transaction, as txn.c's hold does */
         pthread_mutex_unlock(&tm->mu);
@@ -392,6 +392,7 @@ static void *builder(void *arg)
             pthread_cond_broadcast(&tm->cv);
         if (s && !tm->snap) {
             tm->snap = s;
+            tm->snap_builds++;
             s = NULL;
         }
         if (s) {
@@ -411,12 +412,15 @@ int tm_snap_start(jisr_tm *tm)
         return 0;
     pthread_cond_init(&tm->snap_cv, NULL);
     tm->snap_on = 1;
+    const char *q = getenv("JISR_TM_SNAP_QUIET_MS"); /* for tests */
+    tm->snap_quiet_ms = q && *q ? (unsigned)atoi(q) : QUIET_MS;
     /* the first directory now (no other thread uses the handle yet) */
     tm->active++;
     tm_snap *s = snap_build(tm);
     tm->active--;
     pthread_mutex_lock(&tm->mu);
     tm->snap = s;
+    tm->snap_builds += s != NULL;
     pthread_mutex_unlock(&tm->mu);
     if (pthread_create(&tm->snap_thr, NULL, builder, tm) == 0)
         tm->snap_thr_on = 1;
@@ -444,27 +448,20 @@ void tm_snap_stop(jisr_tm *tm)
     tm->snap_on = 0;
 }
 
-int jisr_tm_snapshot_info(jisr_tm *tm, size_t *bytes, double *build_ms, uint64_t *txnid)
+int jisr_tm_snapshot_info(jisr_tm *tm, jisr_tm_snapshot *out)
 {
-    int on = 0;
-    if (bytes)
-        *bytes = 0;
-    if (build_ms)
-        *build_ms = 0;
-    if (txnid)
-        *txnid = 0;
+    memset(out, 0, sizeof *out);
     if (!tm)
         return 0;
     pthread_mutex_lock(&tm->mu);
-    if (tm->snap) {
-        on = 1;
-        if (bytes)
-            *bytes = tm->snap->bytes;
-        if (build_ms)
-            *build_ms = tm->snap->build_ms;
-        if (txnid)
-            *txnid = tm->snap->txnid;
+    int on = tm->snap != NULL;
+    if (on) {
+        out->bytes = tm->snap->bytes;
+        out->build_ms = tm->snap->build_ms;
+        out->txnid = tm->snap->txnid;
     }
+    out->reads = tm->snap_reads;
+    out->builds = tm->snap_builds;
     pthread_mutex_unlock(&tm->mu);
     return on;
 }

@@ -75,9 +75,18 @@ typedef struct jisr_tm_open_opts {
         0, 0, NULL, NULL                                                                           \
     }
 
-/** The read snapshot's directory (JISR_TM_SNAPSHOT): 1 with its size in bytes, the time its
- * last build took and the LMDB transaction id of its state when one is current, else 0. */
-JISR_API int jisr_tm_snapshot_info(jisr_tm *tm, size_t *bytes, double *build_ms, uint64_t *txnid);
+/** The read snapshot's directory of a handle (JISR_TM_SNAPSHOT). */
+typedef struct jisr_tm_snapshot {
+    size_t bytes;    /* the current directory's size (0: none current) */
+    double build_ms; /* how long its build took */
+    uint64_t txnid;  /* the LMDB transaction id of its state */
+    uint64_t reads;  /* read transactions that have read through a directory, in all */
+    uint64_t builds; /* directories built, in all */
+} jisr_tm_snapshot;
+
+/** The handle's directory: 1 when one is current (of the last committed state the builder has
+ * seen), else 0; *out filled either way. */
+JISR_API int jisr_tm_snapshot_info(jisr_tm *tm, jisr_tm_snapshot *out);
 
 /** Open the memory in directory dir. opts NULL = read-only with defaults. *out is owned by the
  * caller (jisr_tm_close). Errors: JISR_ENOTFOUND when dir holds no memory (read-only, or

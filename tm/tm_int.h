@@ -339,6 +339,8 @@ struct jisr_tm {
     struct tm_snap *snap;
     pthread_t snap_thr;
     int snap_on, snap_thr_on, snap_stop;
+    uint64_t snap_reads, snap_builds; /* jisr_tm_snapshot */
+    unsigned snap_quiet_ms;           /* quiet before a rebuild (JISR_TM_SNAP_QUIET_MS) */
     pthread_cond_t snap_cv;
 };
 

@@ -240,9 +240,10 @@ static tm_snap *hold(jisr_tm *tm, int snap)
     return s;
 }
 
-static void unhold(jisr_tm *tm, tm_snap *s)
+static void unhold(jisr_tm *tm, tm_snap *s, int used)
 {
     pthread_mutex_lock(&tm->mu);
+    tm->snap_reads += used != 0;
     unsigned *h = hold_slot(tm, 0);
     if (h && *h)
         (*h)--;
@@ -380,7 +381,7 @@ int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
         if (rc == 0)
             break;
         t->txn = NULL;
-        unhold(tm, t->sref);
+        unhold(tm, t->sref, 0);
         t->sref = NULL;
         if (rc == MDB_MAP_RESIZED && tries < 8) {
             /* another process grew the map: adopt its size */
@@ -437,7 +438,7 @@ void tm_txn_abort(tm_txn *t)
         return;
     mdb_txn_abort(t->txn);
     t->txn = NULL;
-    unhold(t->tm, t->sref);
+    unhold(t->tm, t->sref, t->snap != NULL);
     t->sref = NULL;
     t->snap = NULL;
 }
@@ -455,7 +456,7 @@ int tm_txn_commit(tm_txn *t)
     if (rc == MDB_CORRUPTED && tm_guard_hit)
         mdb_txn_abort(t->txn); /* …unless an assertion stopped it half way */
     t->txn = NULL;
-    unhold(t->tm, t->sref);
+    unhold(t->tm, t->sref, t->snap != NULL);
     t->sref = NULL;
     t->snap = NULL;
     if (rc)

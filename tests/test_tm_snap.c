@@ -2,9 +2,9 @@
  * generated memory: every answer (fuzzy queries in both directions at several minimum scores,
  * concordance, units by id) read through the directory equals the answer of the same memory
  * opened without it; after an import through the handle (stale: LMDB; then rebuilt: the
- * directory again), after deletes, and after a second process has imported into the memory and
- * grown its map. The threaded case (queries on many threads, the builder, an import growing the
- * map) is in test_tm_threads. */
+ * directory again), after deletes, and after a second process (jisr import) has imported into
+ * the memory and grown its map. The threaded case (queries on many threads, the builder, an import
+ * growing the map) is in test_tm_threads. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -268,22 +268,32 @@ static void test_second_process(void **state)
     assert_int_equal(jisr_tm_snapshot_info(tm, &sn), 1);
     char *before = answers(tm);
 
+    /* the other process: jisr import of more variants */
+    char tsv[600];
+    snprintf(tsv, sizeof tsv, "%s/more.tsv", dir);
+    FILE *f = fopen(tsv, "w");
+    assert_non_null(f);
+    for (int v = 2; v < 16; v++)
+        for (size_t i = 0; i < g_np; i++) {
+            char ar[4096], en[4096];
+            variant(i, v, ar, en, sizeof ar);
+            fprintf(f, "%s\t%s\n", ar, en);
+        }
+    fclose(f);
+    const char *bin = getenv("JISR_BINARY");
+    if (!bin)
+        bin = JISR_BINARY;
     fflush(NULL);
     pid_t pid = fork();
     assert_true(pid >= 0);
-    if (pid == 0) { /* the other process: a handle of its own (LMDB's rule after fork) */
-        jisr_tm *w = NULL;
-        jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
-        o.flags = JISR_TM_WRITE | JISR_TM_NOSYNC;
-        if (jisr_tm_open(&w, dir, &o) < 0)
-            _exit(2);
-        import_variants(w, 2, 8);
-        jisr_tm_close(w);
-        _exit(0);
+    if (pid == 0) {
+        execl(bin, bin, "import", "--tm", dir, "-s", "ar", "-t", "en", "-q", tsv, (char *)NULL);
+        _exit(127);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    unlink(tsv);
 
     char *stale = answers(tm); /* a newer state, in a larger map */
     assert_string_not_equal(stale, before);

@@ -30,6 +30,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "tm/tm_int.h"
@@ -98,12 +99,26 @@ typedef struct tm_dirx {
 
 /* ---- build ------------------------------------------------------------------------------ */
 
-static size_t walk(MDB_cursor *cur, tm_snapent *e, size_t cap, unsigned ks, int *bad)
+/* the bytes of the map the file holds (as txn.c's file_window): a key or value outside them is
+ * a damaged memory, which the directory leaves to LMDB (and the checks of tm_cur_get) */
+typedef struct {
+    const char *lo, *hi;
+} window;
+
+static int inside(const window *w, const MDB_val *v)
+{
+    const char *p = v->mv_data;
+    return !w->lo || (p >= w->lo && p <= w->hi && v->mv_size <= (size_t)(w->hi - p));
+}
+
+static size_t walk(MDB_cursor *cur, tm_snapent *e, size_t cap, unsigned ks, const window *w,
+                   int *bad)
 {
     MDB_val k, v;
     size_t n = 0;
     for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
-        if (k.mv_size != ks || n == cap || v.mv_size > UINT32_MAX) {
+        if (k.mv_size != ks || n == cap || v.mv_size > UINT32_MAX || !inside(w, &k) ||
+            !inside(w, &v)) {
             *bad = 1;
             break;
         }
@@ -117,10 +132,10 @@ static size_t walk(MDB_cursor *cur, tm_snapent *e, size_t cap, unsigned ks, int 
 }
 
 static TM_NOINLINE size_t guarded_walk(MDB_cursor *cur, tm_snapent *e, size_t cap, unsigned ks,
-                                       int *bad)
+                                       const window *w, int *bad)
 {
     size_t n;
-    TM_GUARDED(n, walk(cur, e, cap, ks, bad));
+    TM_GUARDED(n, walk(cur, e, cap, ks, w, bad));
     if (tm_guard_hit) {
         tm_guard_hit = 0;
         *bad = 1;
@@ -151,7 +166,7 @@ static uint64_t be_prefix(const void *v, size_t n)
 
 /* the directory of one database; 0, or -1 when it cannot have one (left empty: LMDB answers) */
 static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned plen,
-                    tm_dirdb *d, tm_dirx *x)
+                    const window *w, tm_dirdb *d, tm_dirx *x)
 {
     unsigned flags;
     MDB_stat st;
@@ -173,7 +188,7 @@ static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsig
     if (mdb_cursor_open(txn, dbi, &cur) != 0)
         return -1;
     int bad = 0;
-    d->n = guarded_walk(cur, d->e, cap, ks, &bad);
+    d->n = guarded_walk(cur, d->e, cap, ks, w, &bad);
     mdb_cursor_close(cur);
     if (bad || d->n != cap)
         return -1;
@@ -276,6 +291,14 @@ static tm_snap *snap_build(jisr_tm *tm)
         return NULL;
     }
     s->txnid = mdb_txn_id(s->txn);
+    window w = {NULL, NULL};
+    struct stat sb;
+    int fd;
+    if (tm->map_base && mdb_env_get_fd(tm->env, &fd) == 0 && fstat(fd, &sb) == 0) {
+        w.lo = tm->map_base;
+        w.hi =
+            tm->map_base + ((uint64_t)sb.st_size < tm->map_len ? (size_t)sb.st_size : tm->map_len);
+    }
     /* a database that cannot have a directory is left empty (ks 0): LMDB answers for it */
     static const struct {
         unsigned ks, plen;
@@ -287,7 +310,7 @@ static tm_snap *snap_build(jisr_tm *tm)
         size_t bytes = 0;
         if (i == 2 && !tm->vocab)
             continue;
-        if (build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, d, x) == 0) {
+        if (build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, &w, d, x) == 0) {
             s->bytes += bytes;
             continue;
         }

@@ -153,6 +153,16 @@ static uint64_t be_tail(const tm_dirdb *d, const void *key)
     return x;
 }
 
+/* the key's first plen bytes, big-endian */
+static uint64_t be_head(const tm_dirdb *d, const void *key)
+{
+    const unsigned char *p = key;
+    uint64_t x = 0;
+    for (unsigned i = 0; i < d->plen; i++)
+        x = x << 8 | p[i];
+    return x;
+}
+
 /* a value's first 8 bytes, big-endian, zero-padded: values whose prefixes differ compare as
  * these do under LMDB's default order (memcmp, then the shorter first) */
 static uint64_t be_prefix(const void *v, size_t n)
@@ -225,6 +235,12 @@ static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsig
         return -1;
     d->mask = size - 1;
     *bytes += size * sizeof *d->slot;
+    int ordered = !(flags & (MDB_INTEGERKEY | MDB_REVERSEKEY));
+    if (ordered) {
+        if (!(d->gk = malloc(ng * sizeof *d->gk)) || !(d->gf = malloc(ng * sizeof *d->gf)))
+            return -1;
+        *bytes += ng * (sizeof *d->gk + sizeof *d->gf);
+    }
     for (size_t i = 0; i < d->n;) {
         size_t j = i + 1;
         while (j < d->n && memcmp(d->e[j].k, d->e[i].k, plen) == 0)
@@ -239,6 +255,10 @@ static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsig
         d->slot[h].pk = pk;
         d->slot[h].first = (uint32_t)i;
         d->slot[h].n = (uint32_t)(j - i);
+        if (ordered) {
+            d->gk[d->ng] = be_head(d, d->e[i].k);
+            d->gf[d->ng++] = (uint32_t)i;
+        }
         i = j;
     }
     return 0;
@@ -265,6 +285,8 @@ void tm_snap_free(tm_snap *s)
         free(s->db[i].e);
         free(s->db[i].slot);
         free(s->db[i].sk);
+        free(s->db[i].gk);
+        free(s->db[i].gf);
     }
     free(((snap_full *)s)->ux.dense);
     free(s);
@@ -317,6 +339,8 @@ static tm_snap *snap_build(jisr_tm *tm)
         free(d->e);
         free(d->slot);
         free(d->sk);
+        free(d->gk);
+        free(d->gf);
         memset(d, 0, sizeof *d);
         if (x) {
             free(x->dense);
@@ -530,6 +554,22 @@ static size_t key_lower(const tm_txn *t, const tm_dirdb *d, span g, const MDB_va
     return lo;
 }
 
+/* the first entry of the first group above key's (a group the directory does not hold), or
+ * n when there is none */
+static size_t next_group(const tm_dirdb *d, const void *key)
+{
+    uint64_t x = be_head(d, key);
+    size_t lo = 0, hi = d->ng;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->gk[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->ng ? d->gf[lo] : d->n;
+}
+
 /* the same over the duplicates of one key */
 static size_t dup_lower(const tm_txn *t, const tm_dirdb *d, span g, const MDB_val *v)
 {
@@ -618,9 +658,12 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
         if (!k || k->mv_size != d->ks)
             return -1;
         dense = dense_of(c, &nd);
-        if (!find_group(d, k->mv_data, &g, dense, nd))
+        if (find_group(d, k->mv_data, &g, dense, nd))
+            p = d->plen == d->ks ? g.first : key_lower(t, d, g, k);
+        else if (d->gk)
+            p = next_group(d, k->mv_data);
+        else
             return -1;
-        p = d->plen == d->ks ? g.first : key_lower(t, d, g, k);
         if (p >= d->n)
             return -1; /* past the last key: LMDB's state at the end */
         return at(c, p, k, v);

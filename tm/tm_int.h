@@ -426,6 +426,11 @@ typedef struct tm_dirdb {
      * big-endian and zero-padded, so that a search inside a group reads no page of the map;
      * NULL when the order is not bytewise */
     uint64_t *sk;
+    /* the groups in order (bytewise databases): a group's first plen bytes as a big-endian
+     * number, and its first entry; a range seek between groups finds the next one here */
+    uint64_t *gk;
+    uint32_t *gf;
+    size_t ng;
     size_t n;
     tm_snapslot *slot;
     size_t mask;

@@ -332,7 +332,8 @@ static tm_snap *snap_build(jisr_tm *tm)
         size_t bytes = 0;
         if (i == 2 && !tm->vocab)
             continue;
-        if (build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, &w, d, x) == 0) {
+        int brc = build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, &w, d, x);
+        if (brc == 0) {
             s->bytes += bytes;
             continue;
         }
@@ -610,12 +611,14 @@ static void put(const tm_snapent *e, MDB_val *k, MDB_val *v)
     }
 }
 
-/* a seek that found nothing: kept to be replayed on LMDB before a move; -1 when it does not fit
- * (LMDB answers it now) */
+#define ASK 1 /* from dir_op: not the directory's to answer (never an LMDB code) */
+
+/* a seek that found nothing: kept to be replayed on LMDB before a move; ASK when it does not
+ * fit (LMDB answers it now) */
 static int lost(tm_cur *c, MDB_cursor_op op, const MDB_val *k, const MDB_val *v)
 {
     if (k->mv_size > sizeof c->lkey || (v && v->mv_size > sizeof c->ldata))
-        return -1;
+        return ASK;
     c->lop = op;
     memcpy(c->lkey, k->mv_data, k->mv_size);
     c->lks = k->mv_size;
@@ -634,7 +637,7 @@ static int at(tm_cur *c, size_t pos, MDB_val *k, MDB_val *v)
     return 0;
 }
 
-/* the directory's answer (an LMDB code), or -1: LMDB must answer */
+/* the directory's answer (0 or MDB_NOTFOUND), or ASK: LMDB must answer */
 static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
     const tm_dirdb *d = c->d;
@@ -646,7 +649,7 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
     case MDB_SET:
     case MDB_SET_KEY:
         if (!k || k->mv_size != d->ks)
-            return -1;
+            return ASK;
         dense = dense_of(c, &nd);
         if (!find_group(d, k->mv_data, &g, dense, nd))
             return lost(c, op, k, NULL);
@@ -656,21 +659,21 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
         return at(c, p, op == MDB_SET_KEY ? k : NULL, v);
     case MDB_SET_RANGE:
         if (!k || k->mv_size != d->ks)
-            return -1;
+            return ASK;
         dense = dense_of(c, &nd);
         if (find_group(d, k->mv_data, &g, dense, nd))
             p = d->plen == d->ks ? g.first : key_lower(t, d, g, k);
         else if (d->gk)
             p = next_group(d, k->mv_data);
         else
-            return -1;
+            return ASK;
         if (p >= d->n)
-            return -1; /* past the last key: LMDB's state at the end */
+            return ASK; /* past the last key: LMDB's state at the end */
         return at(c, p, k, v);
     case MDB_GET_BOTH:
     case MDB_GET_BOTH_RANGE:
         if (!d->dup || d->plen != d->ks || !k || !v || k->mv_size != d->ks)
-            return -1;
+            return ASK;
         if (!find_group(d, k->mv_data, &g, NULL, 0))
             return lost(c, op, k, v);
         p = dup_lower(t, d, g, v);
@@ -684,7 +687,7 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
         return at(c, p, NULL, v);
     case MDB_NEXT:
         if (c->st != TM_CS_AT)
-            return -1;
+            return ASK;
         if (c->pos + 1 >= d->n) {
             c->st = TM_CS_EOF;
             c->eop = op;
@@ -693,7 +696,7 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
         return at(c, c->pos + 1, k, v);
     case MDB_NEXT_DUP:
         if (c->st != TM_CS_AT || !d->dup)
-            return -1;
+            return ASK;
         if (c->pos + 1 >= d->n || (d->e[c->pos + 1].k != d->e[c->pos].k &&
                                    memcmp(d->e[c->pos + 1].k, d->e[c->pos].k, d->ks) != 0)) {
             c->st = TM_CS_EOF;
@@ -703,11 +706,11 @@ static int dir_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
         return at(c, c->pos + 1, k, v);
     case MDB_GET_CURRENT:
         if (c->st != TM_CS_AT)
-            return -1;
+            return ASK;
         put(&d->e[c->pos], k, v);
         return 0;
     default:
-        return -1;
+        return ASK;
     }
 }
 
@@ -779,7 +782,7 @@ int tm_cur_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
 {
     if (c->d) {
         int r = dir_op(c, k, v, op);
-        if (r >= 0)
+        if (r != ASK)
             return r;
     }
     return lmdb_op(c, k, v, op);
@@ -791,7 +794,7 @@ int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v
     size_t nd = 0, p;
     const uint32_t *dense = NULL;
     if (k->mv_size != d->ks)
-        return -1;
+        return ASK;
     if (d == &t->snap->db[0]) {
         const tm_dirx *x = snap_ux(t->snap);
         dense = x->dense;

@@ -465,7 +465,7 @@ void tm_snap_free(tm_snap *s);
 /** A cursor operation with LMDB's result codes, answered from the directory when the cursor
  * has one and the operation allows, else by LMDB (guarded). */
 int tm_cur_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op);
-/** An exact lookup (mdb_get's semantics) from a directory's database: 0, MDB_NOTFOUND, or -1
+/** An exact lookup (mdb_get's semantics) from a directory's database: 0, MDB_NOTFOUND, or 1
  * when the directory cannot tell (ask LMDB). */
 int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v);
 

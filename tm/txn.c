@@ -498,11 +498,11 @@ int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *wha
     if (t->rc)
         return 0;
     MDB_val kk = *k;
-    int rc = -1;
+    int rc = 1;
     const tm_dirdb *d;
     if (t->snap && (d = tm_snap_db(t, dbi)) != NULL)
         rc = tm_snap_get(t, d, k, v);
-    if (rc < 0)
+    if (rc == 1)
         GUARDED(rc, mdb_get(t->txn, dbi, &kk, v));
     if (rc == 0)
         return val_in_file(t, v) || tm_val_check(t, v, what);

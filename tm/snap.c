@@ -12,9 +12,13 @@
  * the directory's sees the same state, and its cursors answer the operations the query path uses
  * (SET, SET_KEY, SET_RANGE, NEXT, GET_BOTH, GET_BOTH_RANGE, NEXT_DUP, GET_CURRENT) from the
  * arrays with LMDB's semantics; any other operation first puts the LMDB cursor where the
- * directory's stands (replaying a failed seek or move, so that LMDB's end-of-data state is the
- * same) and asks LMDB. A seek whose group the directory does not hold and which it cannot answer
- * exactly (a range seek) goes to LMDB. Values are still checked against the file (tm_cur_get).
+ * directory's stands (replaying a failed move, so that LMDB's end-of-data state is the same)
+ * and asks LMDB (test_tm_snap compares random sequences of operations with LMDB's). One case is
+ * not the same: a move right after a seek that found nothing, whose answer from LMDB depends on
+ * the page its cursor stood on before the seek (LMDB leaves the position undefined; the seek is
+ * replayed on the LMDB cursor, wherever it stood). No caller moves after a failed seek. A seek
+ * whose group the directory does not hold and which it cannot answer exactly (a range seek) goes to
+ * LMDB. Values are still checked against the file (tm_cur_get).
  *
  * Life: the handle owns the current directory (one reference) and each read transaction that
  * began while it was current holds another (taken and released with the transaction's count in

@@ -382,12 +382,37 @@ tm_snap *tm_snap_unref_locked(tm_snap *s)
     return s && --s->refs == 0 ? s : NULL;
 }
 
+tm_snap *tm_snap_release_locked(jisr_tm *tm, tm_snap *s)
+{
+    s = tm_snap_unref_locked(s);
+    if (s && tm->snap_thr_on) {
+        s->next_dead = tm->snap_dead;
+        tm->snap_dead = s;
+        pthread_cond_broadcast(&tm->snap_cv);
+        return NULL;
+    }
+    return s;
+}
+
+/* the retired directories handed to the builder (their transactions end) */
+static void free_dead(tm_snap *d)
+{
+    while (d) {
+        tm_snap *next = d->next_dead;
+        tm_snap_free(d);
+        d = next;
+    }
+}
+
 void tm_snap_drop_locked(jisr_tm *tm)
 {
     tm_snap *s = tm->snap;
     tm->snap = NULL;
-    /* no transaction is open: this was the last reference */
+    /* no transaction is open: this was the last reference; and every directory's transaction
+     * ends before the map changes, the retired ones' too */
     tm_snap_free(tm_snap_unref_locked(s));
+    free_dead(tm->snap_dead);
+    tm->snap_dead = NULL;
 }
 
 /* ---- the builder ------------------------------------------------------------------------ */
@@ -407,6 +432,13 @@ static void *builder(void *arg)
             ts.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&tm->snap_cv, &tm->mu, &ts);
+        if (tm->snap_dead) {
+            tm_snap *d = tm->snap_dead;
+            tm->snap_dead = NULL;
+            pthread_mutex_unlock(&tm->mu);
+            free_dead(d);
+            pthread_mutex_lock(&tm->mu);
+        }
         if (tm->snap_stop)
             break;
         if (tm->growing)
@@ -489,13 +521,15 @@ void tm_snap_stop(jisr_tm *tm)
     pthread_mutex_unlock(&tm->mu);
     if (tm->snap_thr_on)
         pthread_join(tm->snap_thr, NULL);
-    tm->snap_thr_on = 0;
     pthread_mutex_lock(&tm->mu);
-    tm_snap *s = tm->snap;
+    tm->snap_thr_on = 0;
+    tm_snap *s = tm->snap, *d = tm->snap_dead;
     tm->snap = NULL;
+    tm->snap_dead = NULL;
     s = tm_snap_unref_locked(s);
     pthread_mutex_unlock(&tm->mu);
     tm_snap_free(s);
+    free_dead(d);
     pthread_cond_destroy(&tm->snap_cv);
     tm->snap_on = 0;
 }

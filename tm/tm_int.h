@@ -337,6 +337,7 @@ struct jisr_tm {
     /* the read snapshot's directory (snap.c): the current one (NULL: none, or stale and
      * retired), its builder thread and whether it runs; all under mu */
     struct tm_snap *snap;
+    struct tm_snap *snap_dead; /* retired directories without readers, for the builder to free */
     pthread_t snap_thr;
     int snap_on, snap_thr_on, snap_stop;
     uint64_t snap_reads, snap_builds; /* jisr_tm_snapshot */
@@ -445,6 +446,7 @@ typedef struct tm_snap {
     int ndb;
     size_t bytes;
     double build_ms;
+    struct tm_snap *next_dead; /* in the handle's list of directories for the builder to free */
 } tm_snap;
 
 /** The directory's database of dbi in t, or NULL. */
@@ -461,6 +463,10 @@ tm_snap *tm_snap_ref_locked(jisr_tm *tm);
 /** Under tm->mu: release a reference; returns the directory to free (tm_snap_free, outside the
  * lock) when it was the last. */
 tm_snap *tm_snap_unref_locked(tm_snap *s);
+/** Under tm->mu: a read transaction's release of its reference; the last reader of a retired
+ * directory hands it to the builder to free (its arrays' unmapping off the query's path), or
+ * returns it to be freed outside the lock when there is no builder. */
+tm_snap *tm_snap_release_locked(jisr_tm *tm, tm_snap *s);
 void tm_snap_free(tm_snap *s);
 /** A cursor operation with LMDB's result codes, answered from the directory when the cursor
  * has one and the operation allows, else by LMDB (guarded). */

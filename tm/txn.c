@@ -249,9 +249,9 @@ static void unhold(jisr_tm *tm, tm_snap *s, int used)
         (*h)--;
     if (--tm->active == 0 && tm->growing)
         pthread_cond_broadcast(&tm->cv);
-    s = tm_snap_unref_locked(s);
+    s = tm_snap_release_locked(tm, s);
     pthread_mutex_unlock(&tm->mu);
-    tm_snap_free(s); /* a retired directory's last reader: its transaction ends */
+    tm_snap_free(s); /* a retired directory's last reader, without a builder */
 }
 
 /* Where LMDB mapped the file (its API tells only the size): the mapping of /proc/self/maps that

@@ -25,7 +25,8 @@
  * txn.c's hold/unhold, under the handle's mutex). A builder thread polls the last committed
  * transaction id; a directory of an older state is retired at once (its read transaction ends
  * when its last reader does, so that LMDB may reuse the pages it pinned), and a new one is built
- * once the memory has been quiet for a second (a long import does not rebuild per batch). The
+ * once the memory has been quiet for a second, and for 1.5 times the spacing of the last two
+ * commits (an import's batches: a long import does not rebuild between them). The
  * builder counts as an open transaction while it builds; the directory itself does not, and a
  * change of the map size (txn.c map_set) drops it once no transaction is open, before LMDB maps
  * the file anew.
@@ -421,7 +422,7 @@ static void *builder(void *arg)
 {
     jisr_tm *tm = arg;
     size_t seen = 0;
-    double seen_at = 0;
+    double seen_at = 0, gap = 0;
     pthread_mutex_lock(&tm->mu);
     while (!tm->snap_stop) {
         struct timespec ts;
@@ -462,11 +463,15 @@ static void *builder(void *arg)
         }
         double t = now_ms();
         if (last != seen) {
+            /* commits in a row (an import's batches): wait for a quiet time longer than
+             * their spacing, so that an import does not rebuild between batches */
+            gap = seen && t - seen_at < 60000 ? t - seen_at : 0;
             seen = last;
             seen_at = t;
             continue;
         }
-        if (t - seen_at < tm->snap_quiet_ms || tm->growing)
+        double quiet = tm->snap_quiet_ms, spaced = 1.5 * gap;
+        if (t - seen_at < (spaced > quiet ? spaced : quiet) || tm->growing)
             continue;
         tm->active++; /* the build's transaction, as txn.c's hold does */
         pthread_mutex_unlock(&tm->mu);

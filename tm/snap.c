@@ -181,7 +181,7 @@ static uint64_t be_prefix(const void *v, size_t n)
 
 /* the directory of one database; 0, or -1 when it cannot have one (left empty: LMDB answers) */
 static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned plen,
-                    const window *w, tm_dirdb *d, tm_dirx *x)
+                    const window *w, tm_dirdb *d, tm_dirx *x, int post)
 {
     unsigned flags;
     MDB_stat st;
@@ -215,6 +215,22 @@ static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsig
         for (size_t i = 0; i < d->n; i++)
             d->sk[i] = d->dup ? be_prefix(d->e[i].v, d->e[i].vs) : be_tail(d, d->e[i].k);
         *bytes += d->n * sizeof *d->sk;
+    }
+    if (post) { /* the chunks' id counts, as postings.c's post_walk reads them */
+        if (!(d->cnt = malloc(d->n * sizeof *d->cnt)))
+            return -1;
+        for (size_t i = 0; i < d->n; i++) {
+            uint64_t c;
+            const unsigned char *p = (const unsigned char *)d->e[i].v;
+            if (!tm_get_varint(p, p + d->e[i].vs, &c) || c == 0 || c > (uint64_t)d->e[i].vs + 1) {
+                free(d->cnt); /* damaged: post_walk reads and reports it */
+                d->cnt = NULL;
+                break;
+            }
+            d->cnt[i] = (uint32_t)c;
+        }
+        if (d->cnt)
+            *bytes += d->n * sizeof *d->cnt;
     }
     if (x) { /* units, keyed by a native 32-bit id in ascending order */
         uint32_t max = 0;
@@ -292,6 +308,7 @@ void tm_snap_free(tm_snap *s)
         free(s->db[i].sk);
         free(s->db[i].gk);
         free(s->db[i].gf);
+        free(s->db[i].cnt);
     }
     free(((snap_full *)s)->ux.dense);
     free(s);
@@ -337,7 +354,7 @@ static tm_snap *snap_build(jisr_tm *tm)
         size_t bytes = 0;
         if (i == 2 && !tm->vocab)
             continue;
-        int brc = build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, &w, d, x);
+        int brc = build_db(&bytes, s->txn, dbi[i], shape[i].ks, shape[i].plen, &w, d, x, i == 1);
         if (brc == 0) {
             s->bytes += bytes;
             continue;
@@ -347,6 +364,7 @@ static tm_snap *snap_build(jisr_tm *tm)
         free(d->sk);
         free(d->gk);
         free(d->gf);
+        free(d->cnt);
         memset(d, 0, sizeof *d);
         if (x) {
             free(x->dense);
@@ -829,6 +847,46 @@ int tm_cur_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op)
             return r;
     }
     return lmdb_op(c, k, v, op);
+}
+
+int tm_snap_seek_range(tm_cur *c, const MDB_val *k, size_t *pos, size_t *gend)
+{
+    const tm_dirdb *d = c->d;
+    span g;
+    size_t nd, p, end;
+    const uint32_t *dense;
+    if (k->mv_size != d->ks)
+        return ASK;
+    dense = dense_of(c, &nd);
+    if (find_group(d, k->mv_data, &g, dense, nd)) {
+        p = d->plen == d->ks ? g.first : key_lower(c->t, d, g, k);
+        end = (size_t)g.first + g.n;
+    } else if (d->gk) {
+        p = end = next_group(d, k->mv_data);
+    } else {
+        return ASK;
+    }
+    if (p >= d->n)
+        return ASK; /* past the last key: LMDB's state at the end */
+    if (p > end)
+        end = p;
+    c->st = TM_CS_AT;
+    c->pos = p;
+    *pos = p;
+    *gend = end;
+    return 0;
+}
+
+void tm_snap_cur_at(tm_cur *c, size_t pos)
+{
+    if (pos < c->d->n) {
+        c->st = TM_CS_AT;
+        c->pos = pos;
+    } else { /* a NEXT from the last entry found nothing */
+        c->st = TM_CS_EOF;
+        c->pos = c->d->n - 1;
+        c->eop = MDB_NEXT;
+    }
 }
 
 int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v)

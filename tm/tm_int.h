@@ -432,6 +432,9 @@ typedef struct tm_dirdb {
     uint64_t *gk;
     uint32_t *gf;
     size_t ng;
+    /* post: each chunk's id count (its value's first varint, checked at the build), so that a
+     * key window is read without touching the map; NULL when a count did not decode */
+    uint32_t *cnt;
     size_t n;
     tm_snapslot *slot;
     size_t mask;
@@ -471,6 +474,12 @@ void tm_snap_free(tm_snap *s);
 /** A cursor operation with LMDB's result codes, answered from the directory when the cursor
  * has one and the operation allows, else by LMDB (guarded). */
 int tm_cur_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+/** A range seek (MDB_SET_RANGE) of c's directory, leaving the cursor there: 0 with the entry's
+ * index in *pos and the end of the entries that share the key's group in *gend (*pos when the
+ * entry is of a later group); MDB_NOTFOUND; or 1 when LMDB must answer (nothing moved). */
+int tm_snap_seek_range(tm_cur *c, const MDB_val *k, size_t *pos, size_t *gend);
+/** Leave c's directory cursor at entry pos, or past the last entry after a NEXT (pos = n). */
+void tm_snap_cur_at(tm_cur *c, size_t pos);
 /** An exact lookup (mdb_get's semantics) from a directory's database: 0, MDB_NOTFOUND, or 1
  * when the directory cannot tell (ask LMDB). */
 int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v);

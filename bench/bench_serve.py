@@ -206,6 +206,9 @@ def main():
     ap.add_argument("--upload-mib", type=int, default=1024,
                     help="size of the streamed upload of section 7, MiB")
     ap.add_argument("--skip-upload", action="store_true", help="no streamed upload (section 7)")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="the server with --no-snapshot and the in-process runs with "
+                    "JISR_TM_SNAP=0: LMDB only, without the read snapshot's directory")
     a = ap.parse_args()
     jisr = os.path.join(a.build, "jisr")
     bench_tm = os.path.join(a.build, "bench", "bench_tm")
@@ -262,6 +265,8 @@ def main():
             "--token-file", token, "--max-connections-per-client", "1024"]
     if a.threads:
         args += ["--threads", str(a.threads)]
+    if a.no_snapshot:
+        args += ["--no-snapshot"]
     srv = Proc(args, os.path.join(a.work, "serve.log"))
     try:
         if not wait_http(url + "/v1/"):
@@ -295,6 +300,8 @@ def main():
         inp = {}
         for th in (() if a.skip_inproc else (1, cores)):
             env = dict(os.environ)
+            if a.no_snapshot:
+                env["JISR_TM_SNAP"] = "0"
             if SERIAL_LIBRARY:
                 env["JISR_BENCH_SERIAL"] = "1"
             p = subprocess.run([inproc, mem, mixq, str(a.duration), str(th)], capture_output=True,

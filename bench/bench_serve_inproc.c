@@ -9,6 +9,7 @@
  *   -n ROUNDS  a fixed amount of work instead of SECONDS: every query ROUNDS times (the threads
  *              share the rounds' queries), for instruction counts (callgrind) and CPU A/B runs
  *              that do the same work whatever the machine's load; 0: no timed run at all.
+ *   The memory is opened with JISR_TM_SNAPSHOT, as jisr serve opens it (JISR_TM_SNAP=0: without).
  *   JISR_BENCH_DUMP=1  before the timed run, every query once on one thread, its answers printed
  *              to stdout (query number, candidates scored, then each match's id, score,
  *              similarity, character similarity, source and target), so that the answers of two
@@ -169,10 +170,16 @@ int main(int argc, char **argv)
     }
     free(line);
     fclose(f);
-    if (!g_nq || jisr_tm_open(&g_tm, argv[1], NULL) < 0) {
+    jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
+    oo.flags = JISR_TM_SNAPSHOT; /* as jisr serve opens it; JISR_TM_SNAP=0 turns it off */
+    if (!g_nq || jisr_tm_open(&g_tm, argv[1], &oo) < 0) {
         fprintf(stderr, "no queries, or cannot open %s: %s\n", argv[1], jisr_error_last()->msg);
         return 1;
     }
+    jisr_tm_snapshot sn;
+    if (jisr_tm_snapshot_info(g_tm, &sn))
+        fprintf(stderr, "snapshot directory: %.1f MiB, built in %.0f ms\n",
+                (double)sn.bytes / 1048576.0, sn.build_ms);
     const char *dv = getenv("JISR_BENCH_DUMP");
     if (dv && *dv && strcmp(dv, "0") != 0 && dump() < 0) {
         perror("writing the answers");

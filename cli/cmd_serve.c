@@ -42,6 +42,8 @@ const char cmd_serve_help[] =
     "      --import-batch N  units per write transaction of an import (default 20000);\n"
     "                        a strict upload holds a few batches of prepared units\n"
     "      --ready-file F    write the server's URL to F once it listens\n"
+    "      --no-snapshot     read the memories through LMDB only, without the in-memory\n"
+    "                        directory of their last committed state (see docs/serve.md, Load)\n"
     "  -q, --quiet           no request log (one line per request on stderr otherwise)\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -93,7 +95,8 @@ int cmd_serve(int argc, char **argv)
         O_GRACE,
         O_QMS,
         O_BATCH,
-        O_READY
+        O_READY,
+        O_NOSNAP
     };
     static const struct option longopts[] = {
         {"tm", required_argument, NULL, O_TM},
@@ -112,6 +115,7 @@ int cmd_serve(int argc, char **argv)
         {"query-timeout", required_argument, NULL, O_QMS},
         {"import-batch", required_argument, NULL, O_BATCH},
         {"ready-file", required_argument, NULL, O_READY},
+        {"no-snapshot", no_argument, NULL, O_NOSNAP},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -189,6 +193,9 @@ int cmd_serve(int argc, char **argv)
             break;
         case O_READY:
             o.ready_file = optarg;
+            break;
+        case O_NOSNAP:
+            o.no_snapshot = 1;
             break;
         case 'q':
             o.quiet = 1;

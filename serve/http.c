@@ -891,7 +891,7 @@ int serve_run(const serve_opts *opts)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     s.ctx.opts = &s.o;
     s.ctx.read_only = s.o.read_only;
-    int rc = srv_mem_open(&s.ctx.mem, s.o.tms, s.o.ntms, s.o.read_only);
+    int rc = srv_mem_open(&s.ctx.mem, s.o.tms, s.o.ntms, s.o.read_only, !s.o.no_snapshot);
     if (rc < 0) {
         char msg[1200];
         jisr_error_format(msg, sizeof msg);
@@ -929,8 +929,14 @@ int serve_run(const serve_opts *opts)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
     char url[128];
     snprintf(url, sizeof url, v6 ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
-    logf_("jisr serve: listening on %s (%zu memor%s, %u threads%s%s%s)", url,
-          srv_mem_count(s.ctx.mem), srv_mem_count(s.ctx.mem) == 1 ? "y" : "ies", s.o.threads,
+    size_t nsnap, snapb = srv_mem_snapshot(s.ctx.mem, &nsnap);
+    char snaps[64];
+    if (nsnap)
+        snprintf(snaps, sizeof snaps, ", snapshot directories %.1f MiB", (double)snapb / 1048576.0);
+    else
+        snprintf(snaps, sizeof snaps, ", no snapshot directory");
+    logf_("jisr serve: listening on %s (%zu memor%s, %u threads%s%s%s%s)", url,
+          srv_mem_count(s.ctx.mem), srv_mem_count(s.ctx.mem) == 1 ? "y" : "ies", s.o.threads, snaps,
           s.o.read_only ? ", read-only"
           : s.token     ? ", writes with the token"
                         : ", no writes",

@@ -57,7 +57,7 @@ static void free_langs(char **v, size_t n)
     free(v);
 }
 
-int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only)
+int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only, int snapshot)
 {
     srv_mem *m = calloc(1, sizeof *m);
     int rc = 0;
@@ -83,7 +83,7 @@ int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only
                 goto fail;
             }
         jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
-        o.flags = (i == 0 && !read_only) ? JISR_TM_WRITE : 0;
+        o.flags = ((i == 0 && !read_only) ? JISR_TM_WRITE : 0) | (snapshot ? JISR_TM_SNAPSHOT : 0);
         o.on_warning = on_warning;
         if ((rc = jisr_tm_open(&x->tm, x->dir, &o)) < 0)
             goto fail;
@@ -143,6 +143,20 @@ void srv_mem_close(srv_mem *m)
     free(m->names);
     pthread_mutex_destroy(&m->lmu);
     free(m);
+}
+
+size_t srv_mem_snapshot(const srv_mem *m, size_t *count)
+{
+    size_t all = 0;
+    *count = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        jisr_tm_snapshot sn;
+        if (jisr_tm_snapshot_info(m->v[i].tm, &sn)) {
+            all += sn.bytes;
+            (*count)++;
+        }
+    }
+    return all;
 }
 
 size_t srv_mem_count(const srv_mem *m)

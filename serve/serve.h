@@ -26,6 +26,7 @@ typedef struct serve_opts {
     const char *token_file;  /* bearer token (first line); NULL = no writes at all */
     int private_;            /* with a token: every request needs it */
     int read_only;           /* refuse every write (memories opened read-only) */
+    int no_snapshot;         /* no read snapshot's directory (JISR_TM_SNAPSHOT) */
     int quiet;               /* no request log */
     const char *cors_origin; /* Access-Control-Allow-Origin for this origin; NULL = no CORS */
     unsigned threads;        /* worker threads; 0 = one per core */

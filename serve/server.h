@@ -19,7 +19,9 @@ typedef struct srv_mem srv_mem;
 
 /** Open the memories: the first for writing unless read_only (created when missing), the
  * others read-only. Errors are the library's (detail in jisr_error_last). */
-int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only);
+int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only, int snapshot);
+/** The memories' read snapshot directories (snapshot): bytes in all, how many have one. */
+size_t srv_mem_snapshot(const srv_mem *m, size_t *count);
 void srv_mem_close(srv_mem *m);
 size_t srv_mem_count(const srv_mem *m);
 const char *srv_mem_name(const srv_mem *m, size_t i); /* unique: the directory's base name */

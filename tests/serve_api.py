@@ -84,6 +84,7 @@ def main():
     private(mem, auth)
     cors(mem)
     quiet(mem)
+    snapshot(base, mem)
     several(base, mem)
     connections(mem)
     shutil.rmtree(T, ignore_errors=True)
@@ -577,6 +578,27 @@ def quiet(mem):
         s.stop()
         log = s.log_text()
         C.ok("--quiet: no request lines", "/v1/stats" not in log and "listening on" in log, log)
+
+
+def snapshot(base, mem):
+    """The read snapshot's directory (default) and --no-snapshot: the same answers; the startup
+    line says which."""
+    got = {}
+    for name, extra in (("snap", []), ("nosnap", ["--no-snapshot"])):
+        with Server(T, ["--tm", mem] + extra, name) as s:
+            got[name] = []
+            for ar, en in base[:60:7]:
+                for q, sl, tl in ((ar, "ar", "en"), (en + " x", "en", "ar")):
+                    st, b = s.get_json("/tmserver/%s/%s/unit/%s?min_similarity=60" %
+                                       (sl, tl, weblate_quote(q)))
+                    got[name].append((st, b))
+            s.stop()
+            log = s.log_text()
+        C.ok("--no-snapshot: the startup line says which" if extra else
+             "the startup line gives the snapshot directory's size",
+             ("no snapshot directory" in log) if extra else ("snapshot directories" in log), log)
+    C.ok("the same answers with and without the snapshot directory",
+         got["snap"] == got["nosnap"] and any(b for _, b in got["snap"]), got["snap"][:2])
 
 
 def several(base, mem):

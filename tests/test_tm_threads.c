@@ -6,7 +6,9 @@
  * committed states — the memory before the import, or after its first k batches (built the same
  * way, one memory each, without threads) — and each thread's answers must go through those
  * states in order (a call starts a read transaction after the previous one ended, so it never
- * sees an older state). Runs under ThreadSanitizer in CI (label "threads"). */
+ * sees an older state). The concurrent run is made twice: through LMDB, and with the read
+ * snapshot's directory (JISR_TM_SNAPSHOT: rebuilt by its thread between the import's commits,
+ * dropped when the import grows the map). Runs under ThreadSanitizer in CI (label "threads"). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -259,6 +261,19 @@ static jisr_tm *open_new(const char *dir)
     return tm;
 }
 
+/* with the read snapshot's directory, and a map small enough that the import grows it while
+ * the queries read through the directory (a map change must drop it first, without waiting for
+ * it as for a transaction) */
+static jisr_tm *open_snap(const char *dir)
+{
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
+    o.flags = JISR_TM_WRITE | JISR_TM_NOSYNC | JISR_TM_SNAPSHOT;
+    o.initial_mapsize = 256 << 10;
+    assert_int_equal(jisr_tm_open(&tm, dir, &o), 0);
+    return tm;
+}
+
 static void import_base(jisr_tm *tm)
 {
     jisr_tm_import *imp;
@@ -345,51 +360,18 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static void test_threads(void **state)
+/* the concurrent run: one handle (with the read snapshot's directory when snap), 8 threads of
+ * calls, an import through the same handle; every answer must be one of exp's */
+static void concurrent(char **exp, uint64_t final_units, int snap)
 {
-    (void)state;
-    const char *calls = getenv("JISR_TEST_CALLS");
-    if (calls && atoi(calls) > 0)
-        g_min_calls = (size_t)atoi(calls);
-    snprintf(g_root, sizeof g_root, "/tmp/jisr-test-threads-XXXXXX");
-    assert_non_null(mkdtemp(g_root));
-    load_pairs();
-    make_calls();
-    /* expected answers: exp[c * (BATCHES + 1) + k] in state k */
-    char **exp = calloc(g_ncalls * (BATCHES + 1), sizeof *exp);
-    uint64_t final_units = 0;
-    for (int k = 0; k <= BATCHES; k++) {
-        char dir[512];
-        state_dir(dir, sizeof dir, "state", k);
-        jisr_tm *tm = open_new(dir);
-        import_base(tm);
-        imp_arg a = {tm, k, 0, 0, 0};
-        import_main(&a);
-        for (size_t c = 0; c < g_ncalls; c++)
-            exp[c * (BATCHES + 1) + (size_t)k] = run_call(tm, NULL, &g_calls[c]);
-        jisr_tm_stats st;
-        assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
-        final_units = st.units;
-        jisr_tm_stats_free(&st);
-        jisr_tm_close(tm);
-        rm_memory(dir);
-    }
-    size_t changing = 0; /* calls whose answer the import changes */
-    for (size_t c = 0; c < g_ncalls; c++)
-        for (int k = 1; k <= BATCHES; k++)
-            if (strcmp(exp[c * (BATCHES + 1)], exp[c * (BATCHES + 1) + (size_t)k]) != 0) {
-                changing++;
-                break;
-            }
-    fprintf(stderr, "%zu calls, %zu of them answered differently as the import goes on\n", g_ncalls,
-            changing);
-    assert_true(changing * 4 >= g_ncalls); /* the test would be weak otherwise */
-
-    /* the concurrent run: one handle, 8 threads of calls, an import through the same handle */
     char dir[512];
-    state_dir(dir, sizeof dir, "shared", 0);
-    jisr_tm *tm = open_new(dir);
+    state_dir(dir, sizeof dir, "shared", snap);
+    jisr_tm *tm = snap ? open_snap(dir) : open_new(dir);
     import_base(tm);
+    jisr_tm_stats st;
+    assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+    uint64_t map0 = st.map_bytes;
+    jisr_tm_stats_free(&st);
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, NTHREADS + 1);
     imp_arg ia = {tm, BATCHES, 15, 0, 0};
@@ -447,12 +429,70 @@ static void test_threads(void **state)
     fprintf(stderr, "\n");
     assert_true(total >= (size_t)NTHREADS * g_min_calls);
     assert_true(states >= 2); /* the calls did overlap the import */
-    jisr_tm_stats st;
     assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
     assert_int_equal(st.units, final_units);
+    if (snap) {
+        jisr_tm_snapshot sn;
+        jisr_tm_snapshot_info(tm, &sn);
+        fprintf(stderr,
+                "with the directory: map %llu -> %llu bytes, %llu builds, %llu reads "
+                "through one\n",
+                (unsigned long long)map0, (unsigned long long)st.map_bytes,
+                (unsigned long long)sn.builds, (unsigned long long)sn.reads);
+        assert_true(st.map_bytes > map0); /* the map grew while the directory was read */
+        assert_true(sn.builds >= 2);      /* rebuilt after a commit */
+        assert_true(sn.reads >= 100);
+    }
     jisr_tm_stats_free(&st);
     jisr_tm_close(tm);
     rm_memory(dir);
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    const char *calls = getenv("JISR_TEST_CALLS");
+    if (calls && atoi(calls) > 0)
+        g_min_calls = (size_t)atoi(calls);
+    snprintf(g_root, sizeof g_root, "/tmp/jisr-test-threads-XXXXXX");
+    assert_non_null(mkdtemp(g_root));
+    load_pairs();
+    make_calls();
+    /* expected answers: exp[c * (BATCHES + 1) + k] in state k */
+    char **exp = calloc(g_ncalls * (BATCHES + 1), sizeof *exp);
+    uint64_t final_units = 0;
+    for (int k = 0; k <= BATCHES; k++) {
+        char dir[512];
+        state_dir(dir, sizeof dir, "state", k);
+        jisr_tm *tm = open_new(dir);
+        import_base(tm);
+        imp_arg a = {tm, k, 0, 0, 0};
+        import_main(&a);
+        for (size_t c = 0; c < g_ncalls; c++)
+            exp[c * (BATCHES + 1) + (size_t)k] = run_call(tm, NULL, &g_calls[c]);
+        jisr_tm_stats st;
+        assert_int_equal(jisr_tm_stats_get(tm, &st), 0);
+        final_units = st.units;
+        jisr_tm_stats_free(&st);
+        jisr_tm_close(tm);
+        rm_memory(dir);
+    }
+    size_t changing = 0; /* calls whose answer the import changes */
+    for (size_t c = 0; c < g_ncalls; c++)
+        for (int k = 1; k <= BATCHES; k++)
+            if (strcmp(exp[c * (BATCHES + 1)], exp[c * (BATCHES + 1) + (size_t)k]) != 0) {
+                changing++;
+                break;
+            }
+    fprintf(stderr, "%zu calls, %zu of them answered differently as the import goes on\n", g_ncalls,
+            changing);
+    assert_true(changing * 4 >= g_ncalls); /* the test would be weak otherwise */
+
+    concurrent(exp, final_units, 0);
+    /* again with the directory: the builder rebuilds between the import's commits (no quiet
+     * time), and the import grows the map */
+    setenv("JISR_TM_SNAP_QUIET_MS", "0", 1);
+    concurrent(exp, final_units, 1);
     rmdir(g_root);
     for (size_t i = 0; i < g_ncalls * (BATCHES + 1); i++)
         free(exp[i]);

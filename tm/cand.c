@@ -986,7 +986,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     const tm_toks *q = &c->q;
     size_t n = q->n;
     int rc = 0;
-    tm_cur vc = {&c->t, NULL};
+    tm_cur vc = {.t = &c->t};
     if (c->tm->vocab && (rc = tm_cur_open(&vc, &c->t, c->tm->vocab)) < 0)
         return rc;
     size_t txid = mdb_txn_id(c->t.txn);

@@ -57,7 +57,7 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
     uint32_t *ids = NULL;
     size_t nids = 0, idcap = 0, nch = 0, chcap = 0, cap = 0;
     tm_chunk *ch = NULL;
-    tm_cur cur = {NULL, NULL};
+    tm_cur cur = {.t = NULL};
     tm_txn *t = &c->t;
     int rc = tm_tokenize(phrase, strlen(phrase), &pt);
     if (rc < 0)

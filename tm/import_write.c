@@ -195,7 +195,7 @@ static void merge_into(jisr_tm_import *imp, tm_txn *t, unsigned int dup)
 int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
 {
     jisr_tm *tm = imp->tm;
-    tm_cur uc = {t, NULL}; /* appends to units (no descent from the root) */
+    tm_cur uc = {.t = t}; /* appends to units (no descent from the root) */
     uint64_t next_id;
     uint64_t *added = &b->added, *merged = &b->merged;
     imp->nlangs = 0;

@@ -138,6 +138,60 @@ int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *ma
 
 /* the chunks from key (pkey_lo, id 0) on while their bucket is at most hi; at most max of them
  * (1 when there were more: *ch then holds the first max), else 0; negative on an error */
+/* post_walk through the read snapshot's directory (snap.c): the same chunks, the cursor left
+ * where post_walk's would stand, and no page of the map read (the keys' bytes after the term and
+ * the chunks' counts are the directory's); 1 (ASK) when the directory cannot answer */
+static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_t max,
+                    tm_chunk **ch, size_t *n, size_t *cap, uint64_t *df, int *rc)
+{
+    const tm_dirdb *d = cur->d;
+    tm_txn *t = cur->t;
+    size_t i, end;
+    MDB_val k = {12, (void *)key};
+    if (!d->cnt || !d->sk || d->plen != 7 || d->ks != 12)
+        return 1;
+    int r = tm_snap_seek_range(cur, &k, &i, &end);
+    if (r == MDB_NOTFOUND) {
+        *rc = 0;
+        return 0;
+    }
+    if (r != 0)
+        return 1;
+    size_t got = 0;
+    for (; i < end; i++) {
+        const tm_snapent *e = &d->e[i];
+        unsigned bucket = (unsigned)(d->sk[i] >> 32) & 0xFF;
+        if (bucket > hi)
+            break;
+        if (got == max) {
+            tm_snap_cur_at(cur, i);
+            *rc = t->rc < 0 ? t->rc : 1;
+            return 0;
+        }
+        MDB_val ek = {e->ks, (void *)e->k}, ev = {e->vs, (void *)e->v};
+        if (!tm_val_check(t, &ek, "reading the index") ||
+            !tm_val_check(t, &ev, "reading the index")) {
+            *rc = t->rc;
+            return 0;
+        }
+        int gr = JISR_GROW(*ch, *cap, *n + 1);
+        if (gr < 0) {
+            *rc = tm_txn_set(t, gr);
+            return 0;
+        }
+        *df += d->cnt[i];
+        (*ch)[*n].k = ek;
+        (*ch)[*n].v = ev;
+        (*ch)[*n].count = d->cnt[i];
+        (*ch)[*n].bucket = bucket;
+        (*n)++;
+        got++;
+    }
+    tm_snap_cur_at(cur, i); /* the entry that ended the window (or past the last) */
+    *rc = t->rc;
+    return 0;
+}
+
 static int post_walk(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_chunk **ch,
                      size_t *n, size_t *cap, uint64_t *df)
 {
@@ -148,6 +202,9 @@ static int post_walk(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_
     uint64_t prefix = pkey_lo >> 8;
     size_t got = 0;
     *df = 0;
+    int drc;
+    if (cur->d && !cur->t->rc && cur->c && dir_walk(cur, key, hi, max, ch, n, cap, df, &drc) == 0)
+        return drc;
     for (int found = tm_cur_get(cur, &k, &v, MDB_SET_RANGE, "reading the index"); found;
          found = tm_cur_get(cur, &k, &v, MDB_NEXT, "reading the index")) {
         if (k.mv_size != 12)

@@ -195,7 +195,7 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
 {
     jisr_tm *tm = x->tm;
     tm_txn *t = &x->t, rt;
-    tm_cur cur = {&rt, NULL};
+    tm_cur cur = {.t = &rt};
     MDB_stat ms;
     uint64_t done = 0, next_id;
     unsigned int last = 0;

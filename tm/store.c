@@ -497,6 +497,8 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
     tm_map_locate(tm); /* a new memory had nothing to read before */
     if (warn[0] && opts->on_warning)
         opts->on_warning(opts->ctx, warn);
+    if ((opts->flags & JISR_TM_SNAPSHOT) && (rc = tm_snap_start(tm)) < 0)
+        goto fail;
     *out = tm;
     return 0;
 fail:
@@ -510,6 +512,7 @@ void jisr_tm_close(jisr_tm *tm)
         return;
     tm_ctx_pool_free(tm);
     tm_ftab_close(tm);
+    tm_snap_stop(tm);
     if (tm->env) {
         if (!tm->rdonly && (tm->flags & JISR_TM_NOSYNC))
             mdb_env_sync(tm->env, 1);
@@ -710,7 +713,7 @@ int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
         return t.rc;
     uint64_t v;
     size_t cap = 0;
-    tm_cur cur = {&t, NULL};
+    tm_cur cur = {.t = &t};
     if (tm_meta_get_u64(&t, "schema", &v) < 0)
         goto done;
     out->schema = (uint32_t)v;

@@ -53,6 +53,12 @@ enum {
     JISR_TM_NOSYNC = 1 << 1,   /* skip fsync at commit: survives a killed process, not power loss */
     JISR_TM_EXISTING = 1 << 2, /* with WRITE: JISR_ENOTFOUND instead of creating a memory */
     JISR_TM_NOGUARD = 1 << 3,  /* do not install the fault guard (see jisr_tm_open) */
+    /* read-only, for long-lived handles (a server): keep a directory of the last committed
+     * state in memory (one read transaction held open, arrays of its units, postings and
+     * vocabulary), which queries of that state read instead of LMDB's B-trees; rebuilt by a
+     * thread of the handle once the memory has been quiet for a second after a commit. The
+     * environment variable JISR_TM_SNAP=0 turns it off. See jisr_tm_snapshot_info. */
+    JISR_TM_SNAPSHOT = 1 << 4,
 };
 
 typedef struct jisr_tm_open_opts {
@@ -68,6 +74,19 @@ typedef struct jisr_tm_open_opts {
     {                                                                                              \
         0, 0, NULL, NULL                                                                           \
     }
+
+/** The read snapshot's directory of a handle (JISR_TM_SNAPSHOT). */
+typedef struct jisr_tm_snapshot {
+    size_t bytes;    /* the current directory's size (0: none current) */
+    double build_ms; /* how long its build took */
+    uint64_t txnid;  /* the LMDB transaction id of its state */
+    uint64_t reads;  /* read transactions that have read through a directory, in all */
+    uint64_t builds; /* directories built, in all */
+} jisr_tm_snapshot;
+
+/** The handle's directory: 1 when one is current (of the last committed state the builder has
+ * seen), else 0; *out filled either way. */
+JISR_API int jisr_tm_snapshot_info(jisr_tm *tm, jisr_tm_snapshot *out);
 
 /** Open the memory in directory dir. opts NULL = read-only with defaults. *out is owned by the
  * caller (jisr_tm_close). Errors: JISR_ENOTFOUND when dir holds no memory (read-only, or

@@ -335,6 +335,15 @@ struct jisr_tm {
     uint64_t idx_tok;
     int idx_stale;
     struct tm_ftcache *ftc; /* the form tables (formtab.c, jisr_tm_warm); NULL: none */
+    /* the read snapshot's directory (snap.c): the current one (NULL: none, or stale and
+     * retired), its builder thread and whether it runs; all under mu */
+    struct tm_snap *snap;
+    struct tm_snap *snap_dead; /* retired directories without readers, for the builder to free */
+    pthread_t snap_thr;
+    int snap_on, snap_thr_on, snap_stop;
+    uint64_t snap_reads, snap_builds; /* jisr_tm_snapshot */
+    unsigned snap_quiet_ms;           /* quiet before a rebuild (JISR_TM_SNAP_QUIET_MS) */
+    pthread_cond_t snap_cv;
 };
 
 /** A transaction with a sticky first error (txn.c): after a failure every operation is a no-op
@@ -348,11 +357,25 @@ typedef struct tm_txn {
     int mdb;
     int rw;
     const char *lo, *hi, *mapend; /* the mapped bytes the file holds; the end of the map */
+    struct tm_snap *sref;         /* a reference to the handle's directory, held while open */
+    const struct tm_snap *snap;   /* sref when it is of this transaction's state, else NULL */
 } tm_txn;
+
+/* a cursor's state over a directory (snap.c) */
+enum { TM_CS_FRESH, TM_CS_AT, TM_CS_LMDB, TM_CS_EOF, TM_CS_LOST };
 
 typedef struct tm_cur {
     tm_txn *t;
     MDB_cursor *c;
+    /* when the transaction reads through a directory: its database (NULL: LMDB only), where
+     * the cursor stands (TM_CS_*: at entry pos; at pos after op failed; after a failed seek
+     * kept in lost*, replayed on LMDB when a move follows) */
+    const struct tm_dirdb *d;
+    int st, eop;
+    size_t pos;
+    MDB_cursor_op lop;
+    unsigned char lkey[16], ldata[64];
+    size_t lks, lds;
 } tm_cur;
 
 /** Install (once per process) the SIGSEGV/SIGBUS handlers that return a fault inside a guarded
@@ -380,6 +403,87 @@ extern _Thread_local int tm_guard_hit TM_TLS_FAST;
         }                                                                                          \
         tm_guard = prev_;                                                                          \
     } while (0)
+
+/* ---- the read snapshot's directory (snap.c) ---------------------------------------------- */
+
+/** One entry of a database in a directory: a key and its value (DUPSORT: one duplicate). */
+typedef struct tm_snapent {
+    const char *k, *v;
+    uint32_t ks, vs;
+} tm_snapent;
+
+/** A group of adjacent entries whose keys share their first plen bytes. */
+typedef struct tm_snapslot {
+    uint64_t pk;
+    uint32_t first, n; /* n 0: an empty slot */
+} tm_snapslot;
+
+typedef struct tm_dirdb {
+    MDB_dbi dbi;
+    int dup;       /* MDB_DUPSORT */
+    unsigned ks;   /* every key's size */
+    unsigned plen; /* the bytes of a key's group: ks when the order is not bytewise */
+    tm_snapent *e;
+    /* per entry, a key's bytes after plen (post), or a duplicate's first 8 bytes (vocab),
+     * big-endian and zero-padded, so that a search inside a group reads no page of the map;
+     * NULL when the order is not bytewise */
+    uint64_t *sk;
+    /* the groups in order (bytewise databases): a group's first plen bytes as a big-endian
+     * number, and its first entry; a range seek between groups finds the next one here */
+    uint64_t *gk;
+    uint32_t *gf;
+    size_t ng;
+    /* post: each chunk's id count (its value's first varint, checked at the build), so that a
+     * key window is read without touching the map; NULL when a count did not decode */
+    uint32_t *cnt;
+    size_t n;
+    tm_snapslot *slot;
+    size_t mask;
+} tm_dirdb;
+
+#define TM_SNAP_DBS 3
+typedef struct tm_snap {
+    MDB_txn *txn; /* pins the state's pages */
+    size_t txnid;
+    unsigned refs; /* under the handle's mu: the handle's own while current, one per txn */
+    tm_dirdb db[TM_SNAP_DBS];
+    int ndb;
+    size_t bytes;
+    double build_ms;
+    struct tm_snap *next_dead; /* in the handle's list of directories for the builder to free */
+} tm_snap;
+
+/** The directory's database of dbi in t, or NULL. */
+const tm_dirdb *tm_snap_db(const tm_txn *t, MDB_dbi dbi);
+/** Build the handle's first directory and start its builder thread (JISR_TM_SNAPSHOT). */
+int tm_snap_start(jisr_tm *tm);
+/** Stop the builder and drop the directory (before closing the environment). */
+void tm_snap_stop(jisr_tm *tm);
+/** Under tm->mu: end the handle's current directory (no transaction of the process may be open:
+ * the map is about to change); the builder makes a new one later. */
+void tm_snap_drop_locked(jisr_tm *tm);
+/** Under tm->mu: a reference to the current directory, or NULL. */
+tm_snap *tm_snap_ref_locked(jisr_tm *tm);
+/** Under tm->mu: release a reference; returns the directory to free (tm_snap_free, outside the
+ * lock) when it was the last. */
+tm_snap *tm_snap_unref_locked(tm_snap *s);
+/** Under tm->mu: a read transaction's release of its reference; the last reader of a retired
+ * directory hands it to the builder to free (its arrays' unmapping off the query's path), or
+ * returns it to be freed outside the lock when there is no builder. */
+tm_snap *tm_snap_release_locked(jisr_tm *tm, tm_snap *s);
+void tm_snap_free(tm_snap *s);
+/** A cursor operation with LMDB's result codes, answered from the directory when the cursor
+ * has one and the operation allows, else by LMDB (guarded). */
+int tm_cur_op(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op);
+/** A range seek (MDB_SET_RANGE) of c's directory, leaving the cursor there: 0 with the entry's
+ * index in *pos and the end of the entries that share the key's group in *gend (*pos when the
+ * entry is of a later group); MDB_NOTFOUND; or 1 when LMDB must answer (nothing moved). */
+int tm_snap_seek_range(tm_cur *c, const MDB_val *k, size_t *pos, size_t *gend);
+/** Leave c's directory cursor at entry pos, or past the last entry after a NEXT (pos = n). */
+void tm_snap_cur_at(tm_cur *c, size_t pos);
+/** An exact lookup (mdb_get's semantics) from a directory's database: 0, MDB_NOTFOUND, or 1
+ * when the directory cannot tell (ask LMDB). */
+int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v);
 
 /** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
  * was being done (never "unknown error"). */

@@ -223,7 +223,9 @@ static unsigned *hold_slot(const jisr_tm *tm, int create)
     return &tl_hold[free_slot].n;
 }
 
-static void hold(jisr_tm *tm)
+/* Count a transaction as open; a read transaction (snap) also takes a reference to the handle's
+ * directory (snap.c), returned, which unhold releases. */
+static tm_snap *hold(jisr_tm *tm, int snap)
 {
     pthread_mutex_lock(&tm->mu);
     unsigned *h = hold_slot(tm, 1);
@@ -233,18 +235,23 @@ static void hold(jisr_tm *tm)
     tm->active++;
     if (h)
         (*h)++;
+    tm_snap *s = snap ? tm_snap_ref_locked(tm) : NULL;
     pthread_mutex_unlock(&tm->mu);
+    return s;
 }
 
-static void unhold(jisr_tm *tm)
+static void unhold(jisr_tm *tm, tm_snap *s, int used)
 {
     pthread_mutex_lock(&tm->mu);
+    tm->snap_reads += used != 0;
     unsigned *h = hold_slot(tm, 0);
     if (h && *h)
         (*h)--;
     if (--tm->active == 0 && tm->growing)
         pthread_cond_broadcast(&tm->cv);
+    s = tm_snap_release_locked(tm, s);
     pthread_mutex_unlock(&tm->mu);
+    tm_snap_free(s); /* a retired directory's last reader, without a builder */
 }
 
 /* Where LMDB mapped the file (its API tells only the size): the mapping of /proc/self/maps that
@@ -299,6 +306,9 @@ static int map_set(jisr_tm *tm, size_t size, int grow)
     tm->growing++;
     while (tm->active)
         pthread_cond_wait(&tm->cv, &tm->mu);
+    /* no transaction open, so no reader of the directory either: end it (it points into the map
+     * and its transaction is not counted above); the builder makes a new one later */
+    tm_snap_drop_locked(tm);
     int rc = 0;
     MDB_envinfo info;
     if (!grow || (mdb_env_info(tm->env, &info) == 0 && info.me_mapsize < size)) {
@@ -366,12 +376,13 @@ int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
     if (rw && tm->rdonly)
         return t->rc = jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
     for (int tries = 0;; tries++) {
-        hold(tm);
+        t->sref = hold(tm, !rw);
         int rc = mdb_txn_begin(tm->env, NULL, rw ? 0 : MDB_RDONLY, &t->txn);
         if (rc == 0)
             break;
         t->txn = NULL;
-        unhold(tm);
+        unhold(tm, t->sref, 0);
+        t->sref = NULL;
         if (rc == MDB_MAP_RESIZED && tries < 8) {
             /* another process grew the map: adopt its size */
             if ((t->rc = map_set(tm, 0, 0)) < 0)
@@ -384,6 +395,8 @@ int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
                                       : "starting a read "
                                         "transaction");
     }
+    if (t->sref && mdb_txn_id(t->txn) == t->sref->txnid)
+        t->snap = t->sref; /* the directory's state: read through it */
     file_window(t);
     return 0;
 }
@@ -425,7 +438,9 @@ void tm_txn_abort(tm_txn *t)
         return;
     mdb_txn_abort(t->txn);
     t->txn = NULL;
-    unhold(t->tm);
+    unhold(t->tm, t->sref, t->snap != NULL);
+    t->sref = NULL;
+    t->snap = NULL;
 }
 
 int tm_txn_commit(tm_txn *t)
@@ -441,7 +456,9 @@ int tm_txn_commit(tm_txn *t)
     if (rc == MDB_CORRUPTED && tm_guard_hit)
         mdb_txn_abort(t->txn); /* …unless an assertion stopped it half way */
     t->txn = NULL;
-    unhold(t->tm);
+    unhold(t->tm, t->sref, t->snap != NULL);
+    t->sref = NULL;
+    t->snap = NULL;
     if (rc)
         tm_txn_fail(t, rc, "committing to disk");
     return t->rc;
@@ -481,8 +498,12 @@ int tm_get(tm_txn *t, MDB_dbi dbi, const MDB_val *k, MDB_val *v, const char *wha
     if (t->rc)
         return 0;
     MDB_val kk = *k;
-    int rc;
-    GUARDED(rc, mdb_get(t->txn, dbi, &kk, v));
+    int rc = 1;
+    const tm_dirdb *d;
+    if (t->snap && (d = tm_snap_db(t, dbi)) != NULL)
+        rc = tm_snap_get(t, d, k, v);
+    if (rc == 1)
+        GUARDED(rc, mdb_get(t->txn, dbi, &kk, v));
     if (rc == 0)
         return val_in_file(t, v) || tm_val_check(t, v, what);
     if (rc != MDB_NOTFOUND)
@@ -535,6 +556,8 @@ int tm_cur_open(tm_cur *c, tm_txn *t, MDB_dbi dbi)
 {
     c->t = t;
     c->c = NULL;
+    c->d = t->snap ? tm_snap_db(t, dbi) : NULL;
+    c->st = TM_CS_FRESH;
     if (t->rc)
         return t->rc;
     int rc = mdb_cursor_open(t->txn, dbi, &c->c);
@@ -550,7 +573,10 @@ int tm_cur_get(tm_cur *c, MDB_val *k, MDB_val *v, MDB_cursor_op op, const char *
     if (c->t->rc || !c->c)
         return 0;
     int rc;
-    GUARDED(rc, mdb_cursor_get(c->c, k, v, op));
+    if (c->d)
+        rc = tm_cur_op(c, k, v, op);
+    else
+        GUARDED(rc, mdb_cursor_get(c->c, k, v, op));
     if (rc == 0)
         return (val_in_file(c->t, k) || tm_val_check(c->t, k, what)) &&
                (val_in_file(c->t, v) || tm_val_check(c->t, v, what));

@@ -78,7 +78,7 @@ int tm_vocab_has(tm_cur *vc, uint64_t lh, const char *key, size_t n)
     unsigned char kb[8], vb[4 * TM_NEAR_MAXCP + 1];
     jisr_be_put(kb, vkey(lh, key, p.n), 8);
     MDB_val kv = {8, kb}, dv = {vval(key, n, vb), vb};
-    int rc = mdb_cursor_get(vc->c, &kv, &dv, MDB_GET_BOTH);
+    int rc = tm_cur_op(vc, &kv, &dv, MDB_GET_BOTH);
     if (rc == 0)
         return 1;
     return rc == MDB_NOTFOUND ? 0 : tm_txn_fail(t, rc, "reading the vocabulary");
@@ -108,7 +108,7 @@ int tm_vocab_near(tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn
         unsigned char kb[8], from = (unsigned char)lo;
         jisr_be_put(kb, vkey(lh, key + sg[k].off, sg[k].n), 8);
         MDB_val kv = {8, kb}, dv = {1, &from};
-        int r = mdb_cursor_get(vc->c, &kv, &dv, MDB_GET_BOTH_RANGE);
+        int r = tm_cur_op(vc, &kv, &dv, MDB_GET_BOTH_RANGE);
         while (r == 0) {
             const unsigned char *v = dv.mv_data;
             if (dv.mv_size < 1 || v[0] > hi)
@@ -118,7 +118,7 @@ int tm_vocab_near(tm_cur *vc, uint64_t lh, const char *key, size_t n, tm_near_fn
                 if (c < TM_BIG && (rc = fn(ctx, (const char *)v + 1, dv.mv_size - 1, c)) < 0)
                     break;
             }
-            r = mdb_cursor_get(vc->c, &kv, &dv, MDB_NEXT_DUP);
+            r = tm_cur_op(vc, &kv, &dv, MDB_NEXT_DUP);
         }
         if (r && r != MDB_NOTFOUND)
             rc = tm_txn_fail(t, r, "reading the vocabulary");

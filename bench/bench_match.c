@@ -27,6 +27,8 @@
  *   JISR_BENCH_FTAB=1 builds the in-memory form tables of short texts (jisr_tm_warm,
  *   docs/matching.md §4.5) after opening the memory and before any timed query, and prints
  *   their build time and size.
+ *   JISR_BENCH_SNAP=1 opens the memory for the queries with the read snapshot's directory
+ *   (JISR_TM_SNAPSHOT, as jisr serve opens it; docs/serve.md) and prints its size.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -429,10 +431,17 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
                (unsigned long long)ist.read, (unsigned long long)ist.added, ti,
                (double)ist.read / ti);
     }
-    if (jisr_tm_open(&tm, dir, NULL) < 0) {
+    const char *sn = getenv("JISR_BENCH_SNAP");
+    jisr_tm_open_opts so = JISR_TM_OPEN_OPTS_INIT;
+    so.flags = sn && atoi(sn) > 0 ? JISR_TM_SNAPSHOT : 0;
+    if (jisr_tm_open(&tm, dir, &so) < 0) {
         printf("open failed: %s\n", jisr_error_last()->msg);
         return;
     }
+    jisr_tm_snapshot si;
+    if (so.flags && jisr_tm_snapshot_info(tm, &si))
+        printf("  snapshot directory: %.1f MiB, built in %.0f ms\n", (double)si.bytes / 1048576.0,
+               si.build_ms);
     const char *ft = getenv("JISR_BENCH_FTAB");
     if (ft && atoi(ft) > 0) { /* the form tables, before any timed query */
         jisr_tm_warm_stats ws;

@@ -25,30 +25,16 @@
 
 #include "tm/tm_int.h"
 
-typedef struct pair {
-    char *ar, *en;
-} pair;
+#include "test_tm_pairs.h"
+
+typedef tm_test_pair pair;
 
 static pair *g_p;
 static size_t g_np;
 
 static void load_pairs(void)
 {
-    FILE *f = fopen(JISR_TEST_DATA "/tm/ar-en.tsv", "r");
-    assert_non_null(f);
-    char line[4096];
-    g_p = calloc(400, sizeof *g_p);
-    while (fgets(line, sizeof line, f) && g_np < 400) {
-        line[strcspn(line, "\n")] = '\0';
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            continue;
-        *tab = '\0';
-        g_p[g_np].ar = strdup(line);
-        g_p[g_np].en = strdup(tab + 1);
-        g_np++;
-    }
-    fclose(f);
+    g_np = tm_test_pairs_load(JISR_TEST_DATA "/tm/ar-en.tsv", &g_p, 400);
     assert_true(g_np >= 100);
 }
 

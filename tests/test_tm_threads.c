@@ -24,6 +24,8 @@
 
 #include "tm/tm.h"
 
+#include "test_tm_pairs.h"
+
 /* checks in code that runs on the threads (cmocka's assertions may only fail on the main one) */
 #define TCHECK(x)                                                                                  \
     do {                                                                                           \
@@ -41,30 +43,14 @@
  * ThreadSanitizer build, ~10 times slower, makes fewer) */
 static size_t g_min_calls = 2000;
 
-typedef struct pair {
-    char *ar, *en;
-} pair;
+typedef tm_test_pair pair;
 
 static pair *g_base, *g_new;
 static size_t g_nbase, g_nnew;
 
 static void load_pairs(void)
 {
-    FILE *f = fopen(JISR_TEST_DATA "/tm/ar-en.tsv", "r");
-    assert_non_null(f);
-    char line[4096];
-    g_base = calloc(400, sizeof *g_base);
-    while (fgets(line, sizeof line, f) && g_nbase < 400) {
-        line[strcspn(line, "\n")] = '\0';
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            continue;
-        *tab = '\0';
-        g_base[g_nbase].ar = strdup(line);
-        g_base[g_nbase].en = strdup(tab + 1);
-        g_nbase++;
-    }
-    fclose(f);
+    g_nbase = tm_test_pairs_load(JISR_TEST_DATA "/tm/ar-en.tsv", &g_base, 400);
     /* the import's units: near-duplicates of base units (a word appended, a number put in),
      * so that they enter the answers of queries made from the base */
     g_nnew = BATCHES * BATCH_UNITS;

@@ -25,6 +25,7 @@
 
 #include "tm/tm_int.h"
 
+#include "test_tm_dir.h"
 #include "test_tm_pairs.h"
 
 typedef tm_test_pair pair;
@@ -180,21 +181,11 @@ static void check_through_dir(jisr_tm *tm, const char *want)
     free(got);
 }
 
-static void rm_memory(const char *d)
-{
-    char p[600];
-    snprintf(p, sizeof p, "%s/data.mdb", d);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/lock.mdb", d);
-    unlink(p);
-    rmdir(d);
-}
-
 static void test_same_answers(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/jisr-test-snap-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    tmdir_make(dir, sizeof dir, "snap");
     setenv("JISR_TM_SNAP_QUIET_MS", "50", 1);
     jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
     import_variants(tm, 0, 3);
@@ -237,14 +228,14 @@ static void test_same_answers(void **state)
     free(stale);
     free(after_del);
     free(ref1);
-    rm_memory(dir);
+    tmdir_remove(dir);
 }
 
 static void test_second_process(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/jisr-test-snap-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    tmdir_make(dir, sizeof dir, "snap");
     setenv("JISR_TM_SNAP_QUIET_MS", "50", 1);
     /* a small map, so that the other process's import grows it */
     jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 1 << 20);
@@ -301,7 +292,7 @@ static void test_second_process(void **state)
     free(before);
     free(stale);
     free(ref);
-    rm_memory(dir);
+    tmdir_remove(dir);
 }
 
 /* ---- cursor operations: the directory against LMDB ---------------------------------------- */
@@ -428,8 +419,8 @@ static void cursor_ops(jisr_tm *tm, MDB_dbi dbi, int dup)
 static void test_cursor_ops(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/jisr-test-snap-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    tmdir_make(dir, sizeof dir, "snap");
     jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
     import_variants(tm, 0, 4);
     jisr_tm_close(tm);
@@ -438,7 +429,7 @@ static void test_cursor_ops(void **state)
     cursor_ops(tm, tm->post, 0);
     cursor_ops(tm, tm->vocab, 1);
     jisr_tm_close(tm);
-    rm_memory(dir);
+    tmdir_remove(dir);
 }
 
 int main(void)

@@ -434,13 +434,20 @@ typedef struct tm_dirdb {
     uint32_t *gf;
     size_t ng;
     /* post: each chunk's id count (its value's first varint, checked at the build), so that a
-     * key window is read without touching the map; NULL when a count did not decode */
+     * key window is read without touching the map; 0 for an entry that is not a chunk (a short
+     * text's form, the forms' record, damage), which post_walk leaves to LMDB */
     uint32_t *cnt;
+    /* post: the chunks' ids decoded at the build, in one pool (tm_chunk.ids): entry i's cnt[i]
+     * ids, ascending, at pool + poff[i], or poff[i] TM_SNAP_NOPOOL (not a chunk, or one that
+     * does not decode: read from its value, which reports the damage); NULL: none */
+    uint32_t *pool, *poff;
+    size_t npool; /* ids in pool */
     size_t n;
     tm_snapslot *slot;
     size_t mask;
 } tm_dirdb;
 
+#define TM_SNAP_NOPOOL UINT32_MAX
 #define TM_SNAP_DBS 3
 typedef struct tm_snap {
     MDB_txn *txn; /* pins the state's pages */
@@ -450,6 +457,8 @@ typedef struct tm_snap {
     int ndb;
     size_t bytes;
     double build_ms;
+    unsigned long serial;      /* the handle's count of directories when it was made (from 1): the
+                                * query contexts' caches of chunks (tm_chunk.ids) are this one's */
     struct tm_snap *next_dead; /* in the handle's list of directories for the builder to free */
 } tm_snap;
 
@@ -617,6 +626,9 @@ void tm_index_reload(jisr_tm *tm);
 
 typedef struct tm_chunk {
     MDB_val k, v;
+    /* the chunk's ids already decoded (count of them, ascending), by the read snapshot's
+     * directory (tm_dirdb.pool, valid while the directory is), or NULL: decode v */
+    const uint32_t *ids;
     uint32_t count;  /* ids in the chunk */
     unsigned bucket; /* length bucket of the chunk's key */
 } tm_chunk;
@@ -644,6 +656,20 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
  * stored. */
 int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *mark, size_t nmark,
                           uint32_t **ids, size_t *n, size_t *cap);
+/** A chunk's id count (its value's first varint, checked as tm_post_decode checks it), or -1
+ * when the entry is not a chunk that decodes (no error recorded). */
+int64_t tm_post_count(const MDB_val *k, const MDB_val *v);
+/** Decode a chunk into out (room for room ids; no allocation): its id count, or -1 when it does
+ * not decode or has more than room ids (no error recorded: the directory's build). */
+int64_t tm_post_decode_to(const MDB_val *k, const MDB_val *v, uint32_t *out, size_t room);
+/** A chunk's ids appended to *ids: a copy of h->ids when the directory holds them decoded, else
+ * tm_post_decode of its value. */
+int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap);
+/** The same, only the ids whose bit is set in mark (tm_post_decode_marked's semantics; mark NULL:
+ * every id): a filter of h->ids by the bits when the directory holds them, else
+ * tm_post_decode_marked of its value. */
+int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, uint32_t **ids,
+                        size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
  * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
  * a chunk of their own. scratch holds the value being built. Ids that would go out of order

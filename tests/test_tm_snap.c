@@ -457,15 +457,16 @@ static void test_cursor_ops(void **state)
 
 /* every chunk of the memory read through t's cursor (the directory's when t has one): its ids by
  * tm_chunk_ids and tm_chunk_ids_marked (random marks, some ids beyond them) equal to the decoder's
- * of its value; returns the chunks read and, in *pooled, those whose ids the directory held */
-static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled)
+ * of its value; returns the chunks read and, in *pooled, those whose ids the directory held
+ * (*narrow: as 16-bit deltas) */
+static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled, size_t *narrow)
 {
     MDB_cursor *lc;
     assert_int_equal(mdb_cursor_open(t->txn, post, &lc), 0);
     MDB_val k, v;
     uint64_t prev = 0, x = 0x2545F4914F6CDD1DULL;
     size_t nchunks = 0;
-    *pooled = 0;
+    *pooled = *narrow = 0;
     tm_chunk *ch = NULL;
     size_t nch = 0, chcap = 0;
     uint32_t *a = NULL, *b = NULL;
@@ -489,7 +490,8 @@ static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled)
         for (size_t i = 0; i < nch; i++) {
             size_t na = 0, nb = 0;
             nchunks++;
-            *pooled += ch[i].ids != NULL;
+            *pooled += ch[i].ids || ch[i].d16;
+            (*narrow) += ch[i].d16 != NULL;
             assert_int_equal(tm_chunk_ids(&ch[i], &a, &na, &acap), 0);
             assert_int_equal(tm_post_decode(&ch[i].k, &ch[i].v, &b, &nb, &bcap), 0);
             assert_int_equal(na, nb);
@@ -519,6 +521,28 @@ static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled)
     return nchunks;
 }
 
+static size_t put_varint(unsigned char *p, uint64_t x)
+{
+    size_t n = 0;
+    for (; x >= 0x80; x >>= 7)
+        p[n++] = (unsigned char)(x | 0x80);
+    p[n++] = (unsigned char)x;
+    return n;
+}
+
+/* a chunk of ids[0..n) under an 8-byte posting key of its own (pk), written as the import would */
+static void put_chunk(tm_txn *t, MDB_dbi post, uint64_t pk, const uint32_t *ids, size_t n)
+{
+    unsigned char key[12], val[64];
+    jisr_be_put(key, pk, 8);
+    jisr_be_put(key + 8, ids[0], 4);
+    size_t vn = put_varint(val, n);
+    for (size_t i = 1; i < n; i++)
+        vn += put_varint(val + vn, (uint32_t)(ids[i] - ids[i - 1]));
+    MDB_val k = {12, key}, v = {vn, val};
+    assert_int_equal(tm_put(t, post, &k, &v, 0, "test"), 0);
+}
+
 static void test_chunk_ids(void **state)
 {
     (void)state;
@@ -526,16 +550,27 @@ static void test_chunk_ids(void **state)
     tmdir_make(dir, sizeof dir, "snap");
     jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
     import_variants(tm, 0, 4);
+    /* two chunks of terms no text has: ids more than 65,535 apart (held as ids, not deltas), and
+     * ids that wrap past 2^32 (not ascending: left to the decoder, which gives them as they are) */
+    static const uint32_t wide[] = {5, 70000, 70001, 200000, 4000000000u},
+                          wrap[] = {4294967000u, 4294967295u, 3, 9};
+    tm_txn w;
+    assert_int_equal(tm_txn_begin(&w, tm, 1), 0);
+    put_chunk(&w, tm->post, 0x0123456789abcd05ULL, wide, 5);
+    put_chunk(&w, tm->post, 0x0123456789abcd06ULL, wrap, 4);
+    assert_int_equal(tm_txn_commit(&w), 0);
     jisr_tm_close(tm);
-    size_t pooled, n;
+    size_t pooled, narrow, n;
     tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
     tm_txn t;
     assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
     assert_non_null(t.snap);
-    n = check_chunks(&t, tm->post, &pooled);
-    fprintf(stderr, "%zu chunks, %zu decoded by the directory\n", n, pooled);
+    n = check_chunks(&t, tm->post, &pooled, &narrow);
+    fprintf(stderr, "%zu chunks, %zu decoded by the directory (%zu as 16-bit deltas)\n", n, pooled,
+            narrow);
     assert_true(n > 300);
-    assert_int_equal(pooled, n); /* every chunk's ids held decoded */
+    assert_int_equal(pooled, n - 1); /* every chunk's ids held decoded but wrap's */
+    assert_true(narrow > 0 && narrow < n);
     tm_txn_abort(&t);
     jisr_tm_close(tm);
     /* JISR_TM_SNAP_POOL: only the chunks of at least 3 ids; 0: none (decoded from the values) */
@@ -543,7 +578,7 @@ static void test_chunk_ids(void **state)
     tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
     assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
     assert_non_null(t.snap);
-    assert_int_equal(check_chunks(&t, tm->post, &pooled), n);
+    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
     assert_true(pooled > 0 && pooled < n);
     tm_txn_abort(&t);
     jisr_tm_close(tm);
@@ -551,7 +586,7 @@ static void test_chunk_ids(void **state)
     tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
     assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
     assert_non_null(t.snap);
-    assert_int_equal(check_chunks(&t, tm->post, &pooled), n);
+    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
     assert_int_equal(pooled, 0);
     tm_txn_abort(&t);
     jisr_tm_close(tm);
@@ -640,9 +675,10 @@ static void test_damaged_chunk(void **state)
     for (size_t i = 0; i < nch; i++)
         if (memcmp(ch[i].k.mv_data, key[0], 12) == 0) {
             assert_null(ch[i].ids);
+            assert_null(ch[i].d16);
             seen++;
         } else {
-            assert_non_null(ch[i].ids);
+            assert_true(ch[i].ids || ch[i].d16);
         }
     assert_int_equal(seen, 1);
     pk = jisr_be_get(key[1], 8);

@@ -178,12 +178,21 @@ int64_t tm_post_decode_to(const MDB_val *k, const MDB_val *v, uint32_t *out, siz
 
 int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap)
 {
-    if (!h->ids)
+    if (!h->ids && !h->d16)
         return tm_post_decode(&h->k, &h->v, ids, n, cap);
     int rc = JISR_GROW(*ids, *cap, *n + h->count);
     if (rc < 0)
         return rc;
-    memcpy(*ids + *n, h->ids, (size_t)h->count * sizeof *h->ids);
+    uint32_t *out = *ids + *n;
+    if (h->ids) {
+        memcpy(out, h->ids, (size_t)h->count * sizeof *h->ids);
+    } else {
+        const uint16_t *d = h->d16;
+        uint32_t id = h->first;
+        out[0] = id;
+        for (size_t i = 1; i < h->count; i++)
+            out[i] = id += d[i - 1];
+    }
     *n += h->count;
     return 0;
 }
@@ -191,32 +200,53 @@ int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap)
 int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, uint32_t **ids,
                         size_t *n, size_t *cap)
 {
-    if (!mark || !h->ids)
+    if (!mark || (!h->ids && !h->d16))
         return tm_post_decode_marked(&h->k, &h->v, mark, nmark, ids, n, cap);
-    const uint32_t *v = h->ids;
-    size_t m = h->count;
-    /* the directory's ids ascend (its build checks it): those at or above nmark, which have no
-     * bit, are a tail */
-    if (v[m - 1] >= nmark) {
-        size_t lo = 0, hi = m;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (v[mid] < nmark)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        m = lo;
-    }
-    int rc = JISR_GROW(*ids, *cap, *n + m);
+    int rc = JISR_GROW(*ids, *cap, *n + h->count);
     if (rc < 0)
         return rc;
+    /* the ids ascend (the directory's build checks it): those at or above nmark, which have no
+     * bit, are a tail; every other id is stored, the count advanced by its bit */
     uint32_t *out = *ids + *n;
-    size_t w = 0;
-    for (size_t i = 0; i < m; i++) { /* every id stored, the count advanced by its bit */
-        uint32_t x = v[i];
-        out[w] = x;
-        w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+    size_t w = 0, m = h->count;
+    if (h->ids) {
+        const uint32_t *v = h->ids;
+        if (v[m - 1] >= nmark) {
+            size_t lo = 0, hi = m;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid] < nmark)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            m = lo;
+        }
+        for (size_t i = 0; i < m; i++) {
+            uint32_t x = v[i];
+            out[w] = x;
+            w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+        }
+    } else {
+        const uint16_t *d = h->d16;
+        uint32_t x = h->first, last = (uint32_t)d[-2] | (uint32_t)d[-1] << 16;
+        if (last < nmark) { /* every id has its bit */
+            out[0] = x;
+            w = (size_t)(mark[x >> 6] >> (x & 63) & 1);
+            for (size_t i = 1; i < m; i++) {
+                x += d[i - 1];
+                out[w] = x;
+                w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+            }
+        } else {
+            for (size_t i = 0; x < nmark;) {
+                out[w] = x;
+                w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+                if (++i == m)
+                    break;
+                x += d[i - 1];
+            }
+        }
     }
     *n += w;
     return 0;
@@ -275,7 +305,15 @@ static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_
         (*ch)[*n].k = ek;
         (*ch)[*n].v = ev;
         (*ch)[*n].count = d->cnt[i];
-        (*ch)[*n].ids = d->pool && d->poff[i] != TM_SNAP_NOPOOL ? d->pool + d->poff[i] : NULL;
+        (*ch)[*n].ids = NULL;
+        (*ch)[*n].d16 = NULL;
+        (*ch)[*n].first = (uint32_t)d->sk[i]; /* the key's last 4 bytes */
+        if (d->poff && d->poff[i] != TM_SNAP_NOPOOL) {
+            if (d->poff[i] & TM_SNAP_D16)
+                (*ch)[*n].d16 = d->d16 + (d->poff[i] & ~TM_SNAP_D16);
+            else
+                (*ch)[*n].ids = d->pool + d->poff[i];
+        }
         (*ch)[*n].bucket = bucket;
         (*n)++;
         got++;
@@ -319,6 +357,8 @@ static int post_walk(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_
         (*ch)[*n].v = v;
         (*ch)[*n].count = (uint32_t)cnt;
         (*ch)[*n].ids = NULL;
+        (*ch)[*n].d16 = NULL;
+        (*ch)[*n].first = (uint32_t)jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
         (*ch)[*n].bucket = (unsigned)(kk & 0xFF);
         (*n)++;
         got++;

@@ -191,9 +191,11 @@ static uint32_t pool_min(void)
 }
 
 /* post: each chunk's id count (0: an entry that is not a chunk, left to LMDB's walk, which
- * reports it), and the chunks' ids decoded into one pool, each checked whole and ascending (one
- * that is not stays out: the query decodes its value, as without a directory, and reports the
- * damage). -1 only when the counts have no memory; a pool that does not fit is left out. */
+ * reports it), and the chunks' ids decoded, each checked whole and ascending (one that is not
+ * stays out: the query decodes its value, as without a directory, and reports the damage): the
+ * deltas of a chunk whose ids are at most 65,535 apart in d16 (two bytes an id: most chunks of a
+ * large memory), after its last id (two more), the ids of any other in pool. -1 only when the
+ * counts have no memory; ids that do not fit are left out. */
 static int build_post(size_t *bytes, tm_dirdb *d)
 {
     if (!(d->cnt = malloc(d->n * sizeof *d->cnt)))
@@ -208,32 +210,54 @@ static int build_post(size_t *bytes, tm_dirdb *d)
         if (c > 0 && (uint32_t)c >= min)
             total += (size_t)c;
     }
-    if (total == 0 || total >= TM_SNAP_NOPOOL || !(d->pool = malloc(total * sizeof *d->pool)) ||
+    size_t room = total + 2 * (size_t)d->n; /* each chunk's deltas after its last id */
+    if (total == 0 || total >= TM_SNAP_D16 || !(d->d16 = malloc(room * sizeof *d->d16)) ||
         !(d->poff = malloc(d->n * sizeof *d->poff))) {
-        free(d->pool);
-        d->pool = NULL;
+        free(d->d16);
+        d->d16 = NULL;
         return 0;
     }
-    size_t at = 0;
+    uint32_t *ids = NULL;
+    size_t idcap = 0, pcap = 0;
     for (size_t i = 0; i < d->n; i++) {
+        uint32_t c = d->cnt[i];
         d->poff[i] = TM_SNAP_NOPOOL;
-        if (!d->cnt[i] || d->cnt[i] < min)
+        if (!c || c < min || JISR_GROW(ids, idcap, c) < 0)
             continue;
         MDB_val k = {d->e[i].ks, (void *)d->e[i].k}, v = {d->e[i].vs, (void *)d->e[i].v};
-        uint32_t *o = d->pool + at;
-        int64_t got = tm_post_decode_to(&k, &v, o, total - at);
-        if (got != (int64_t)d->cnt[i])
+        if (tm_post_decode_to(&k, &v, ids, c) != (int64_t)c)
             continue;
-        size_t j = 1;
-        while (j < (size_t)got && o[j - 1] <= o[j])
-            j++;
-        if (j < (size_t)got)
+        uint32_t gap = 0, j = 1;
+        for (; j < c && ids[j - 1] <= ids[j]; j++)
+            gap |= ids[j] - ids[j - 1];
+        if (j < c)
             continue;
-        d->poff[i] = (uint32_t)at;
-        at += (size_t)got;
+        if (gap <= 0xFFFF && d->nd16 + c + 1 < TM_SNAP_D16) { /* gap: a bound of the largest */
+            uint16_t *o = d->d16 + d->nd16;
+            o[0] = (uint16_t)ids[c - 1];
+            o[1] = (uint16_t)(ids[c - 1] >> 16);
+            for (j = 1; j < c; j++)
+                o[j + 1] = (uint16_t)(ids[j] - ids[j - 1]);
+            d->poff[i] = (uint32_t)(d->nd16 + 2) | TM_SNAP_D16;
+            d->nd16 += c + 1;
+        } else if (JISR_GROW(d->pool, pcap, d->npool + c) == 0) {
+            memcpy(d->pool + d->npool, ids, (size_t)c * sizeof *ids);
+            d->poff[i] = (uint32_t)d->npool;
+            d->npool += c;
+        }
     }
-    d->npool = at;
-    *bytes += total * sizeof *d->pool + d->n * sizeof *d->poff;
+    free(ids);
+    /* give back what the bounds took beyond the ids held */
+    uint16_t *d16 = realloc(d->d16, (d->nd16 ? d->nd16 : 1) * sizeof *d16);
+    if (d16)
+        d->d16 = d16;
+    uint32_t *pool = d->npool ? realloc(d->pool, d->npool * sizeof *pool) : NULL;
+    if (pool || !d->npool) {
+        if (!d->npool)
+            free(d->pool);
+        d->pool = pool;
+    }
+    *bytes += d->nd16 * sizeof *d->d16 + d->npool * sizeof *d->pool + d->n * sizeof *d->poff;
     return 0;
 }
 
@@ -354,6 +378,7 @@ void tm_snap_free(tm_snap *s)
         free(s->db[i].gf);
         free(s->db[i].cnt);
         free(s->db[i].pool);
+        free(s->db[i].d16);
         free(s->db[i].poff);
     }
     free(((snap_full *)s)->ux.dense);
@@ -412,6 +437,7 @@ static tm_snap *snap_build(jisr_tm *tm)
         free(d->gf);
         free(d->cnt);
         free(d->pool);
+        free(d->d16);
         free(d->poff);
         memset(d, 0, sizeof *d);
         if (x) {

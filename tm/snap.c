@@ -227,17 +227,22 @@ static int build_post(size_t *bytes, tm_dirdb *d)
         MDB_val k = {d->e[i].ks, (void *)d->e[i].k}, v = {d->e[i].vs, (void *)d->e[i].v};
         if (tm_post_decode_to(&k, &v, ids, c) != (int64_t)c)
             continue;
-        uint32_t gap = 0, j = 1;
-        for (; j < c && ids[j - 1] <= ids[j]; j++)
-            gap |= ids[j] - ids[j - 1];
-        if (j < c)
+        /* the deltas written where the chunk would go in d16 (room: its count and two more,
+         * beyond the chunks before), kept when they all fit 16 bits (gap: a bound of the largest)
+         */
+        uint16_t *o = d->d16 + d->nd16;
+        uint32_t gap = 0, down = 0;
+        for (uint32_t j = 1; j < c; j++) {
+            uint32_t g = ids[j] - ids[j - 1];
+            down |= ids[j] < ids[j - 1];
+            gap |= g;
+            o[j + 1] = (uint16_t)g;
+        }
+        if (down)
             continue;
-        if (gap <= 0xFFFF && d->nd16 + c + 1 < TM_SNAP_D16) { /* gap: a bound of the largest */
-            uint16_t *o = d->d16 + d->nd16;
+        if (gap <= 0xFFFF && d->nd16 + c + 1 < TM_SNAP_D16) {
             o[0] = (uint16_t)ids[c - 1];
             o[1] = (uint16_t)(ids[c - 1] >> 16);
-            for (j = 1; j < c; j++)
-                o[j + 1] = (uint16_t)(ids[j] - ids[j - 1]);
             d->poff[i] = (uint32_t)(d->nd16 + 2) | TM_SNAP_D16;
             d->nd16 += c + 1;
         } else if (JISR_GROW(d->pool, pcap, d->npool + c) == 0) {

@@ -230,14 +230,29 @@ int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, u
     } else {
         const uint16_t *d = h->d16;
         uint32_t x = h->first, last = (uint32_t)d[-2] | (uint32_t)d[-1] << 16;
-        if (last < nmark) { /* every id has its bit */
+        if (last < nmark) { /* every id has its bit; four ids a step */
+#define POST_BIT(y) ((size_t)(mark[(y) >> 6] >> ((y)&63) & 1))
             out[0] = x;
-            w = (size_t)(mark[x >> 6] >> (x & 63) & 1);
-            for (size_t i = 1; i < m; i++) {
+            w = POST_BIT(x);
+            size_t i = 1;
+            for (; i + 4 <= m; i += 4) {
+                uint32_t x1 = x + d[i - 1], x2 = x1 + d[i], x3 = x2 + d[i + 1];
+                x = x3 + d[i + 2];
+                out[w] = x1;
+                w += POST_BIT(x1);
+                out[w] = x2;
+                w += POST_BIT(x2);
+                out[w] = x3;
+                w += POST_BIT(x3);
+                out[w] = x;
+                w += POST_BIT(x);
+            }
+            for (; i < m; i++) {
                 x += d[i - 1];
                 out[w] = x;
-                w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+                w += POST_BIT(x);
             }
+#undef POST_BIT
         } else {
             for (size_t i = 0; x < nmark;) {
                 out[w] = x;

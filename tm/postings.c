@@ -53,12 +53,12 @@ int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
                           id, (unsigned long long)limit);
 }
 
-/* The decoder of tm_post_decode, tm_post_decode_marked and tm_post_decode_to: the value's count
- * into *cnt (checked against the value's size), then the ids into out (room for *cnt); when
- * marked (a constant, so that each caller has its own loop), only the ids whose bit is set in
- * mark (ids at or above nmark have none) are stored. The whole chunk is checked either way.
- * Returns the ids stored, or -1 when the chunk does not decode (no error recorded); with out
- * NULL, only the count is read (*cnt, 0 returned). */
+/* The decoder of tm_post_decode, tm_post_decode_marked and tm_post_decode_to, in two steps:
+ * post_count reads the value's count into *cnt (checked against the value's size) and where its
+ * deltas begin; post_body then stores the ids into out (room for cnt) — when marked (a constant,
+ * so that each caller has its own loop), only those whose bit is set in mark (ids at or above
+ * nmark have none) — and returns how many it stored. The whole chunk is checked either way;
+ * -1 when it does not decode (no error recorded: the callers record it). */
 #if defined(__GNUC__)
 #define POST_INLINE inline __attribute__((always_inline))
 #else
@@ -272,7 +272,7 @@ int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, u
 /* post_walk through the read snapshot's directory (snap.c): the same chunks, the cursor left
  * where post_walk's would stand, and no page of the map read (the keys' bytes after the term and
  * the chunks' counts are the directory's, and so are their ids when it holds them decoded:
- * tm_chunk.ids); 1 (ASK) when the directory cannot answer (nothing appended) */
+ * tm_chunk.ids or .d16); 1 (ASK) when the directory cannot answer (nothing appended) */
 static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_t max,
                     tm_chunk **ch, size_t *n, size_t *cap, uint64_t *df, int *rc)
 {

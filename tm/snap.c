@@ -227,9 +227,8 @@ static int build_post(size_t *bytes, tm_dirdb *d)
         MDB_val k = {d->e[i].ks, (void *)d->e[i].k}, v = {d->e[i].vs, (void *)d->e[i].v};
         if (tm_post_decode_to(&k, &v, ids, c) != (int64_t)c)
             continue;
-        /* the deltas written where the chunk would go in d16 (room: its count and two more,
-         * beyond the chunks before), kept when they all fit 16 bits (gap: a bound of the largest)
-         */
+        /* the deltas written where the chunk would go in d16 (room is left for them) and kept
+         * when they all fit 16 bits (gap: a bound of the largest) */
         uint16_t *o = d->d16 + d->nd16;
         uint32_t gap = 0, down = 0;
         for (uint32_t j = 1; j < c; j++) {

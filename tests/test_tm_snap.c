@@ -83,8 +83,27 @@ static void import_variants(jisr_tm *tm, int v0, int v1)
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
 }
 
-/* Every answer of the memory as one string (malloc'd). */
+/* Every answer of the memory as one string (malloc'd); with errors_ok, a query or concordance
+ * that fails gives its code and message instead (a damaged memory), counted in *nerr. */
+static char *answers_e(jisr_tm *tm, int errors_ok, size_t *nerr);
+
 static char *answers(jisr_tm *tm)
+{
+    return answers_e(tm, 0, NULL);
+}
+
+/* a call's result: 0 to go on with its answer, else its error written to b (errors_ok) */
+static int outcome(jisr_buf *b, int rc, int errors_ok, size_t *nerr)
+{
+    if (rc == 0)
+        return 0;
+    assert_true(errors_ok);
+    jisr_buf_printf(b, "error %d: %s\n", rc, jisr_error_last()->msg);
+    (*nerr)++;
+    return 1;
+}
+
+static char *answers_e(jisr_tm *tm, int errors_ok, size_t *nerr)
 {
     static const int mins[] = {50, 75, 90};
     jisr_buf b = {0};
@@ -98,7 +117,8 @@ static char *answers(jisr_tm *tm)
             qo.min_score = mins[(i / 3 + (size_t)dir) % 3];
             qo.max_results = 5;
             jisr_tm_matches m;
-            assert_int_equal(jisr_tm_query(tm, dir ? en : ar, &qo, &m), 0);
+            if (outcome(&b, jisr_tm_query(tm, dir ? en : ar, &qo, &m), errors_ok, nerr))
+                continue;
             assert_int_equal(jisr_tm_matches_json(&b, dir ? en : ar, &m), 0);
             for (size_t k = 0; k < m.n; k++)
                 jisr_buf_printf(&b, "|%llu|%.6f|%s", (unsigned long long)m.v[k].id,
@@ -111,7 +131,8 @@ static char *answers(jisr_tm *tm)
         {"en", "again"}, {"en", "draft resolution"}, {"ar", "إضافي"}, {"ar", "مشروع القرار"}};
     for (size_t i = 0; i < sizeof phr / sizeof *phr; i++) {
         jisr_tm_hits h;
-        assert_int_equal(jisr_tm_concord(tm, phr[i][0], phr[i][1], 50, &h), 0);
+        if (outcome(&b, jisr_tm_concord(tm, phr[i][0], phr[i][1], 50, &h), errors_ok, nerr))
+            continue;
         assert_int_equal(jisr_tm_hits_json(&b, phr[i][0], phr[i][1], &h, 20), 0);
         jisr_tm_hits_free(&h);
     }
@@ -432,12 +453,261 @@ static void test_cursor_ops(void **state)
     tmdir_remove(dir);
 }
 
+/* ---- the chunks' decoded ids (tm_chunk.ids) ------------------------------------------------ */
+
+/* every chunk of the memory read through t's cursor (the directory's when t has one): its ids by
+ * tm_chunk_ids and tm_chunk_ids_marked (random marks, some ids beyond them) equal to the decoder's
+ * of its value; returns the chunks read and, in *pooled, those whose ids the directory held
+ * (*narrow: as 16-bit deltas) */
+static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled, size_t *narrow)
+{
+    MDB_cursor *lc;
+    assert_int_equal(mdb_cursor_open(t->txn, post, &lc), 0);
+    MDB_val k, v;
+    uint64_t prev = 0, x = 0x2545F4914F6CDD1DULL;
+    size_t nchunks = 0;
+    *pooled = *narrow = 0;
+    tm_chunk *ch = NULL;
+    size_t nch = 0, chcap = 0;
+    uint32_t *a = NULL, *b = NULL;
+    size_t acap = 0, bcap = 0;
+    uint64_t mark[64];
+    for (int op = MDB_FIRST; mdb_cursor_get(lc, &k, &v, op) == 0; op = MDB_NEXT) {
+        assert_int_equal(k.mv_size, 12);
+        uint64_t pk = jisr_be_get(k.mv_data, 8);
+        if (nchunks && pk == prev)
+            continue;
+        prev = pk;
+        /* the chunks of this term and bucket, through t's directory */
+        tm_cur cur;
+        assert_int_equal(tm_cur_open(&cur, t, post), 0);
+        uint64_t df;
+        nch = 0;
+        assert_int_equal(tm_post_chunks(&cur, pk, (unsigned)(pk & 0xFF), &ch, &nch, &chcap, &df),
+                         0);
+        tm_cur_close(&cur);
+        assert_true(nch >= 1);
+        for (size_t i = 0; i < nch; i++) {
+            size_t na = 0, nb = 0;
+            nchunks++;
+            *pooled += ch[i].ids || ch[i].d16;
+            (*narrow) += ch[i].d16 != NULL;
+            assert_int_equal(tm_chunk_ids(&ch[i], &a, &na, &acap), 0);
+            assert_int_equal(tm_post_decode(&ch[i].k, &ch[i].v, &b, &nb, &bcap), 0);
+            assert_int_equal(na, nb);
+            assert_int_equal(na, ch[i].count);
+            assert_memory_equal(a, b, na * sizeof *a);
+            for (int r = 0; r < 3; r++) {
+                for (size_t w = 0; w < 64; w++)
+                    mark[w] = rnd(&x) & rnd(&x); /* a quarter of the bits */
+                /* the bits of the first nmark ids (r 0: the chunk's ids may pass them) */
+                size_t nmark = r == 2 ? 64 * 64 : (size_t)(rnd(&x) % (64 * 64));
+                na = nb = 0;
+                assert_int_equal(tm_chunk_ids_marked(&ch[i], mark, nmark, &a, &na, &acap), 0);
+                assert_int_equal(
+                    tm_post_decode_marked(&ch[i].k, &ch[i].v, mark, nmark, &b, &nb, &bcap), 0);
+                assert_int_equal(na, nb);
+                assert_memory_equal(a, b, na * sizeof *a);
+            }
+            na = nb = 0; /* no bits: every id */
+            assert_int_equal(tm_chunk_ids_marked(&ch[i], NULL, 0, &a, &na, &acap), 0);
+            assert_int_equal(na, ch[i].count);
+        }
+    }
+    mdb_cursor_close(lc);
+    free(ch);
+    free(a);
+    free(b);
+    return nchunks;
+}
+
+static size_t put_varint(unsigned char *p, uint64_t x)
+{
+    size_t n = 0;
+    for (; x >= 0x80; x >>= 7)
+        p[n++] = (unsigned char)(x | 0x80);
+    p[n++] = (unsigned char)x;
+    return n;
+}
+
+/* a chunk of ids[0..n) under an 8-byte posting key of its own (pk), written as the import would */
+static void put_chunk(tm_txn *t, MDB_dbi post, uint64_t pk, const uint32_t *ids, size_t n)
+{
+    unsigned char key[12], val[64];
+    jisr_be_put(key, pk, 8);
+    jisr_be_put(key + 8, ids[0], 4);
+    size_t vn = put_varint(val, n);
+    for (size_t i = 1; i < n; i++)
+        vn += put_varint(val + vn, (uint32_t)(ids[i] - ids[i - 1]));
+    MDB_val k = {12, key}, v = {vn, val};
+    assert_int_equal(tm_put(t, post, &k, &v, 0, "test"), 0);
+}
+
+static void test_chunk_ids(void **state)
+{
+    (void)state;
+    char dir[64];
+    tmdir_make(dir, sizeof dir, "snap");
+    jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
+    import_variants(tm, 0, 4);
+    /* two chunks of terms no text has: ids more than 65,535 apart (held as ids, not deltas), and
+     * ids that wrap past 2^32 (not ascending: left to the decoder, which gives them as they are) */
+    static const uint32_t wide[] = {5, 70000, 70001, 200000, 4000000000u},
+                          wrap[] = {4294967000u, 4294967295u, 3, 9};
+    tm_txn w;
+    assert_int_equal(tm_txn_begin(&w, tm, 1), 0);
+    put_chunk(&w, tm->post, 0x0123456789abcd05ULL, wide, 5);
+    put_chunk(&w, tm->post, 0x0123456789abcd06ULL, wrap, 4);
+    assert_int_equal(tm_txn_commit(&w), 0);
+    jisr_tm_close(tm);
+    size_t pooled, narrow, n;
+    tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
+    tm_txn t;
+    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
+    assert_non_null(t.snap);
+    n = check_chunks(&t, tm->post, &pooled, &narrow);
+    fprintf(stderr, "%zu chunks, %zu decoded by the directory (%zu as 16-bit deltas)\n", n, pooled,
+            narrow);
+    assert_true(n > 300);
+    assert_int_equal(pooled, n - 1); /* every chunk's ids held decoded but wrap's */
+    assert_true(narrow > 0 && narrow < n);
+    tm_txn_abort(&t);
+    jisr_tm_close(tm);
+    /* JISR_TM_SNAP_POOL: only the chunks of at least 3 ids; 0: none (decoded from the values) */
+    setenv("JISR_TM_SNAP_POOL", "3", 1);
+    tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
+    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
+    assert_non_null(t.snap);
+    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
+    assert_true(pooled > 0 && pooled < n);
+    tm_txn_abort(&t);
+    jisr_tm_close(tm);
+    setenv("JISR_TM_SNAP_POOL", "0", 1);
+    tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
+    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
+    assert_non_null(t.snap);
+    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
+    assert_int_equal(pooled, 0);
+    tm_txn_abort(&t);
+    jisr_tm_close(tm);
+    unsetenv("JISR_TM_SNAP_POOL");
+    tmdir_remove(dir);
+}
+
+/* the entry of post with the most ids (the chunk a query's commonest word reads), and the one
+ * with the most ids of another term */
+static void biggest_chunks(jisr_tm *tm, unsigned char key[2][12])
+{
+    tm_txn t;
+    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
+    MDB_cursor *lc;
+    assert_int_equal(mdb_cursor_open(t.txn, tm->post, &lc), 0);
+    MDB_val k, v;
+    int64_t best[2] = {0, 0};
+    for (int op = MDB_FIRST; mdb_cursor_get(lc, &k, &v, op) == 0; op = MDB_NEXT) {
+        int64_t c = tm_post_count(&k, &v);
+        if (c > best[0]) {
+            if (memcmp(key[0], k.mv_data, 8) != 0) {
+                best[1] = best[0];
+                memcpy(key[1], key[0], 12);
+            }
+            best[0] = c;
+            memcpy(key[0], k.mv_data, 12);
+        } else if (c > best[1] && memcmp(key[0], k.mv_data, 8) != 0) {
+            best[1] = c;
+            memcpy(key[1], k.mv_data, 12);
+        }
+    }
+    assert_true(best[1] > 10);
+    mdb_cursor_close(lc);
+    tm_txn_abort(&t);
+}
+
+/* A damaged chunk: one whose ids do not decode (its count does), and one whose count does not.
+ * The directory is built all the same (those chunks left out of its pool, the second one's walk
+ * left to LMDB), and every query and concordance gives the answer or the error of the memory
+ * read without it. */
+static void test_damaged_chunk(void **state)
+{
+    (void)state;
+    char dir[64];
+    tmdir_make(dir, sizeof dir, "snap");
+    jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
+    import_variants(tm, 0, 4);
+    unsigned char key[2][12];
+    biggest_chunks(tm, key);
+    tm_txn t;
+    assert_int_equal(tm_txn_begin(&t, tm, 1), 0);
+    MDB_val k = {12, key[0]}, v;
+    assert_int_equal(tm_get(&t, tm->post, &k, &v, "test"), 1);
+    /* the first: its last delta's bytes cut off (the count says more ids than the value has) */
+    unsigned char *bad = malloc(v.mv_size);
+    memcpy(bad, v.mv_data, v.mv_size);
+    size_t cut = v.mv_size - 1;
+    while (cut > 1 && (bad[cut - 1] & 0x80))
+        cut--;
+    MDB_val bv = {cut, bad};
+    assert_int_equal(tm_put(&t, tm->post, &k, &bv, 0, "test"), 0);
+    /* the second: a count of 0 */
+    unsigned char zero[3] = {0, 1, 1};
+    MDB_val k2 = {12, key[1]}, zv = {sizeof zero, zero};
+    assert_int_equal(tm_put(&t, tm->post, &k2, &zv, 0, "test"), 0);
+    assert_int_equal(tm_txn_commit(&t), 0);
+    free(bad);
+    jisr_tm_close(tm);
+
+    size_t nerr0 = 0, nerr1 = 0;
+    tm = open_tm(dir, 0, 0);
+    char *want = answers_e(tm, 1, &nerr0);
+    jisr_tm_close(tm);
+    tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
+    jisr_tm_snapshot s0, s1;
+    assert_int_equal(jisr_tm_snapshot_info(tm, &s0), 1); /* built all the same */
+    /* neither damaged chunk comes with decoded ids */
+    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
+    assert_non_null(t.snap);
+    tm_cur cur;
+    assert_int_equal(tm_cur_open(&cur, &t, tm->post), 0);
+    tm_chunk *ch = NULL;
+    size_t nch = 0, chcap = 0, seen = 0;
+    uint64_t df, pk = jisr_be_get(key[0], 8);
+    assert_int_equal(tm_post_chunks(&cur, pk, (unsigned)(pk & 0xFF), &ch, &nch, &chcap, &df), 0);
+    for (size_t i = 0; i < nch; i++)
+        if (memcmp(ch[i].k.mv_data, key[0], 12) == 0) {
+            assert_null(ch[i].ids);
+            assert_null(ch[i].d16);
+            seen++;
+        } else {
+            assert_true(ch[i].ids || ch[i].d16);
+        }
+    assert_int_equal(seen, 1);
+    pk = jisr_be_get(key[1], 8);
+    nch = 0;
+    assert_true(tm_post_chunks(&cur, pk, (unsigned)(pk & 0xFF), &ch, &nch, &chcap, &df) ==
+                JISR_EDB);
+    tm_cur_close(&cur);
+    tm_txn_abort(&t);
+    free(ch);
+    char *got = answers_e(tm, 1, &nerr1);
+    assert_int_equal(jisr_tm_snapshot_info(tm, &s1), 1);
+    assert_true(s1.reads > s0.reads);
+    jisr_tm_close(tm);
+    fprintf(stderr, "%zu of the answers are errors\n", nerr1);
+    assert_true(nerr0 > 0); /* the damage is read */
+    assert_int_equal(nerr1, nerr0);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    tmdir_remove(dir);
+}
+
 int main(void)
 {
     load_pairs();
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_same_answers),
-                                       cmocka_unit_test(test_second_process),
-                                       cmocka_unit_test(test_cursor_ops)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_answers), cmocka_unit_test(test_second_process),
+        cmocka_unit_test(test_cursor_ops), cmocka_unit_test(test_chunk_ids),
+        cmocka_unit_test(test_damaged_chunk)};
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     for (size_t i = 0; i < g_np; i++) {
         free(g_p[i].ar);

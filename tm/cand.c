@@ -529,8 +529,8 @@ static int decode_range(qidx *x, size_t c0, size_t nc, uint32_t **ids, size_t *n
 {
     for (size_t k = 0; k < nc; k++) {
         const tm_chunk *h = &x->ch[c0 + k];
-        int rc = marked ? tm_post_decode_marked(&h->k, &h->v, x->smark, x->smarkcap, ids, n, cap)
-                        : tm_post_decode(&h->k, &h->v, ids, n, cap);
+        int rc = marked ? tm_chunk_ids_marked(h, x->smark, x->smarkcap, ids, n, cap)
+                        : tm_chunk_ids(h, ids, n, cap);
         if (rc < 0)
             return rc;
     }
@@ -990,8 +990,10 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     if (c->tm->vocab && (rc = tm_cur_open(&vc, &c->t, c->tm->vocab)) < 0)
         return rc;
     size_t txid = mdb_txn_id(c->t.txn);
-    if (txid != c->vcache_txn || c->tm->map_gen != c->vcache_gen) {
-        /* another state of the memory, or the map moved: forget what was looked up */
+    unsigned long snap = c->t.snap ? c->t.snap->serial : 0;
+    if (txid != c->vcache_txn || c->tm->map_gen != c->vcache_gen || snap != c->vcache_snap) {
+        /* another state of the memory, the map moved, or another directory (the chunks' decoded
+         * ids are its own): forget what was looked up */
         memset(c->vcache, 0, sizeof c->vcache);
         if (c->ncache)
             for (size_t i = 0; i < TM_NCACHE; i++)
@@ -1001,6 +1003,7 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
                 c->kcache[i].valid = 0;
         c->vcache_txn = txid;
         c->vcache_gen = c->tm->map_gen;
+        c->vcache_snap = snap;
     }
     if ((rc = JISR_GROW(x->gt, x->gtcap, n + 1)) < 0 ||
         (rc = JISR_GROW(x->term, x->termcap, n + 1)) < 0 ||

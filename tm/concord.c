@@ -102,7 +102,7 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
         0)
         goto done;
     for (size_t i = 0; i < nch; i++)
-        if ((rc = tm_post_decode(&ch[i].k, &ch[i].v, &ids, &nids, &idcap)) < 0)
+        if ((rc = tm_chunk_ids(&ch[i], &ids, &nids, &idcap)) < 0)
             goto done;
     if (nids)
         qsort(ids, nids, sizeof *ids, cmp_u32);

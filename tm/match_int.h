@@ -328,10 +328,11 @@ struct jisr_tm_ctx {
     tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */
     unsigned kturn;    /* the way of a full set that is replaced next */
     tm_lcs lcs;
-    size_t vcache_txn;        /* the transaction id the cache is valid for */
-    unsigned long vcache_gen; /* and the map's generation (the chunks point into it) */
-    uint32_t kcomp;           /* compound sites of the query: splits and joins */
-    uint64_t qlens;           /* the query's key lengths */
+    size_t vcache_txn;         /* the transaction id the cache is valid for */
+    unsigned long vcache_gen;  /* and the map's generation (the chunks point into it) */
+    unsigned long vcache_snap; /* and the directory's serial (0 none: tm_chunk.ids into it) */
+    uint32_t kcomp;            /* compound sites of the query: splits and joins */
+    uint64_t qlens;            /* the query's key lengths */
     /* Candidates tokenized in a pass above the query's min (cand.c), kept for the later passes of
      * the same query, which may score them again (score.c): their tokens by id, direct-mapped;
      * tctag = query serial << 32 | id (0: empty). Allocated on first use. */

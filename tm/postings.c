@@ -53,30 +53,37 @@ int tm_post_bad_id(tm_txn *t, uint32_t id, uint64_t limit)
                           id, (unsigned long long)limit);
 }
 
-/* The decoder of tm_post_decode and tm_post_decode_marked: when marked (a constant, so that each
- * caller has its own loop), only the ids whose bit is set in mark (ids at or above nmark have
- * none) are appended; the whole chunk is checked either way. */
+/* The decoder of tm_post_decode, tm_post_decode_marked and tm_post_decode_to: the value's count
+ * into *cnt (checked against the value's size), then the ids into out (room for *cnt); when
+ * marked (a constant, so that each caller has its own loop), only the ids whose bit is set in
+ * mark (ids at or above nmark have none) are stored. The whole chunk is checked either way.
+ * Returns the ids stored, or -1 when the chunk does not decode (no error recorded); with out
+ * NULL, only the count is read (*cnt, 0 returned). */
 #if defined(__GNUC__)
 #define POST_INLINE inline __attribute__((always_inline))
 #else
 #define POST_INLINE inline
 #endif
-static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n,
-                                   size_t *cap, const int marked, const uint64_t *mark,
-                                   size_t nmark)
+static POST_INLINE int64_t post_count(const MDB_val *k, const MDB_val *v, uint64_t *cnt,
+                                      const unsigned char **body)
 {
     const unsigned char *p = v->mv_data, *end = p + v->mv_size;
-    uint64_t cnt;
     if (k->mv_size != 12)
-        return damaged();
+        return -1;
+    p = tm_get_varint(p, end, cnt);
+    if (!p || *cnt == 0 || *cnt > (uint64_t)v->mv_size + 1)
+        return -1;
+    *body = p;
+    return 0;
+}
+
+static POST_INLINE int64_t post_body(const MDB_val *k, const MDB_val *v, const unsigned char *p,
+                                     uint64_t cnt, uint32_t *out, const int marked,
+                                     const uint64_t *mark, size_t nmark)
+{
+    const unsigned char *end = (const unsigned char *)v->mv_data + v->mv_size;
     uint32_t d, id = (uint32_t)jisr_be_get((const unsigned char *)k->mv_data + 8, 4);
-    p = tm_get_varint(p, end, &cnt);
-    if (!p || cnt == 0 || cnt > (uint64_t)v->mv_size + 1)
-        return damaged();
-    int rc = JISR_GROW(*ids, *cap, *n + cnt);
-    if (rc < 0)
-        return rc;
-    uint32_t *out = *ids + *n, *out0 = out;
+    uint32_t *out0 = out;
 #define POST_KEEP(x) (!marked || ((x) < nmark && (mark[(x) >> 6] >> ((x)&63) & 1)))
     if (POST_KEEP(id))
         *out++ = id;
@@ -101,7 +108,7 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
                             b = *p++;
                             d |= (uint32_t)(b & 0x7F) << 28;
                             if (b & 0x80)
-                                return damaged();
+                                return -1;
                         }
                     }
                 }
@@ -113,13 +120,30 @@ static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t 
     }
     for (; i < cnt; i++) { /* the last few bytes: checked */
         if (!(p = get_delta(p, end, &d)))
-            return damaged();
+            return -1;
         id += d;
         if (POST_KEEP(id))
             *out++ = id;
     }
 #undef POST_KEEP
-    *n += (size_t)(out - out0);
+    return out - out0;
+}
+
+static POST_INLINE int post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n,
+                                   size_t *cap, const int marked, const uint64_t *mark,
+                                   size_t nmark)
+{
+    uint64_t cnt;
+    const unsigned char *p;
+    if (post_count(k, v, &cnt, &p) < 0)
+        return damaged();
+    int rc = JISR_GROW(*ids, *cap, *n + cnt);
+    if (rc < 0)
+        return rc;
+    int64_t got = post_body(k, v, p, cnt, *ids + *n, marked, mark, nmark);
+    if (got < 0)
+        return damaged();
+    *n += (size_t)got;
     return 0;
 }
 
@@ -136,11 +160,119 @@ int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *ma
     return post_decode(k, v, ids, n, cap, 1, mark, nmark);
 }
 
+int64_t tm_post_count(const MDB_val *k, const MDB_val *v)
+{
+    uint64_t cnt;
+    const unsigned char *p;
+    return post_count(k, v, &cnt, &p) < 0 || cnt > UINT32_MAX ? -1 : (int64_t)cnt;
+}
+
+int64_t tm_post_decode_to(const MDB_val *k, const MDB_val *v, uint32_t *out, size_t room)
+{
+    uint64_t cnt;
+    const unsigned char *p;
+    if (post_count(k, v, &cnt, &p) < 0 || cnt > room)
+        return -1;
+    return post_body(k, v, p, cnt, out, 0, NULL, 0);
+}
+
+int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap)
+{
+    if (!h->ids && !h->d16)
+        return tm_post_decode(&h->k, &h->v, ids, n, cap);
+    int rc = JISR_GROW(*ids, *cap, *n + h->count);
+    if (rc < 0)
+        return rc;
+    uint32_t *out = *ids + *n;
+    if (h->ids) {
+        memcpy(out, h->ids, (size_t)h->count * sizeof *h->ids);
+    } else {
+        const uint16_t *d = h->d16;
+        uint32_t id = h->first;
+        out[0] = id;
+        for (size_t i = 1; i < h->count; i++)
+            out[i] = id += d[i - 1];
+    }
+    *n += h->count;
+    return 0;
+}
+
+int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, uint32_t **ids,
+                        size_t *n, size_t *cap)
+{
+    if (!mark || (!h->ids && !h->d16))
+        return tm_post_decode_marked(&h->k, &h->v, mark, nmark, ids, n, cap);
+    int rc = JISR_GROW(*ids, *cap, *n + h->count);
+    if (rc < 0)
+        return rc;
+    /* the ids ascend (the directory's build checks it): those at or above nmark, which have no
+     * bit, are a tail; every other id is stored, the count advanced by its bit */
+    uint32_t *out = *ids + *n;
+    size_t w = 0, m = h->count;
+    if (h->ids) {
+        const uint32_t *v = h->ids;
+        if (v[m - 1] >= nmark) {
+            size_t lo = 0, hi = m;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid] < nmark)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            m = lo;
+        }
+        for (size_t i = 0; i < m; i++) {
+            uint32_t x = v[i];
+            out[w] = x;
+            w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+        }
+    } else {
+        const uint16_t *d = h->d16;
+        uint32_t x = h->first, last = (uint32_t)d[-2] | (uint32_t)d[-1] << 16;
+        if (last < nmark) { /* every id has its bit; four ids a step */
+#define POST_BIT(y) ((size_t)(mark[(y) >> 6] >> ((y)&63) & 1))
+            out[0] = x;
+            w = POST_BIT(x);
+            size_t i = 1;
+            for (; i + 4 <= m; i += 4) {
+                uint32_t x1 = x + d[i - 1], x2 = x1 + d[i], x3 = x2 + d[i + 1];
+                x = x3 + d[i + 2];
+                out[w] = x1;
+                w += POST_BIT(x1);
+                out[w] = x2;
+                w += POST_BIT(x2);
+                out[w] = x3;
+                w += POST_BIT(x3);
+                out[w] = x;
+                w += POST_BIT(x);
+            }
+            for (; i < m; i++) {
+                x += d[i - 1];
+                out[w] = x;
+                w += POST_BIT(x);
+            }
+#undef POST_BIT
+        } else {
+            for (size_t i = 0; x < nmark;) {
+                out[w] = x;
+                w += (size_t)(mark[x >> 6] >> (x & 63) & 1);
+                if (++i == m)
+                    break;
+                x += d[i - 1];
+            }
+        }
+    }
+    *n += w;
+    return 0;
+}
+
 /* the chunks from key (pkey_lo, id 0) on while their bucket is at most hi; at most max of them
  * (1 when there were more: *ch then holds the first max), else 0; negative on an error */
 /* post_walk through the read snapshot's directory (snap.c): the same chunks, the cursor left
  * where post_walk's would stand, and no page of the map read (the keys' bytes after the term and
- * the chunks' counts are the directory's); 1 (ASK) when the directory cannot answer */
+ * the chunks' counts are the directory's, and so are their ids when it holds them decoded:
+ * tm_chunk.ids); 1 (ASK) when the directory cannot answer (nothing appended) */
 static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_t max,
                     tm_chunk **ch, size_t *n, size_t *cap, uint64_t *df, int *rc)
 {
@@ -157,7 +289,7 @@ static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_
     }
     if (r != 0)
         return 1;
-    size_t got = 0;
+    size_t got = 0, n0 = *n;
     for (; i < end; i++) {
         const tm_snapent *e = &d->e[i];
         unsigned bucket = (unsigned)(d->sk[i] >> 32) & 0xFF;
@@ -167,6 +299,11 @@ static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_
             tm_snap_cur_at(cur, i);
             *rc = t->rc < 0 ? t->rc : 1;
             return 0;
+        }
+        if (!d->cnt[i]) { /* not a chunk (damaged): post_walk reads and reports it */
+            *n = n0;
+            *df = 0;
+            return 1;
         }
         MDB_val ek = {e->ks, (void *)e->k}, ev = {e->vs, (void *)e->v};
         if (!tm_val_check(t, &ek, "reading the index") ||
@@ -183,6 +320,15 @@ static int dir_walk(tm_cur *cur, const unsigned char key[12], unsigned hi, size_
         (*ch)[*n].k = ek;
         (*ch)[*n].v = ev;
         (*ch)[*n].count = d->cnt[i];
+        (*ch)[*n].ids = NULL;
+        (*ch)[*n].d16 = NULL;
+        (*ch)[*n].first = (uint32_t)d->sk[i]; /* the key's last 4 bytes */
+        if (d->poff && d->poff[i] != TM_SNAP_NOPOOL) {
+            if (d->poff[i] & TM_SNAP_D16)
+                (*ch)[*n].d16 = d->d16 + (d->poff[i] & ~TM_SNAP_D16);
+            else
+                (*ch)[*n].ids = d->pool + d->poff[i];
+        }
         (*ch)[*n].bucket = bucket;
         (*n)++;
         got++;
@@ -225,6 +371,9 @@ static int post_walk(tm_cur *cur, uint64_t pkey_lo, unsigned hi, size_t max, tm_
         (*ch)[*n].k = k;
         (*ch)[*n].v = v;
         (*ch)[*n].count = (uint32_t)cnt;
+        (*ch)[*n].ids = NULL;
+        (*ch)[*n].d16 = NULL;
+        (*ch)[*n].first = (uint32_t)jisr_be_get((const unsigned char *)k.mv_data + 8, 4);
         (*ch)[*n].bucket = (unsigned)(kk & 0xFF);
         (*n)++;
         got++;

@@ -179,6 +179,93 @@ static uint64_t be_prefix(const void *v, size_t n)
     return x;
 }
 
+/* the least id count of a chunk whose ids the directory holds decoded (JISR_TM_SNAP_POOL: 0
+ * none, n the chunks of n ids or more; for measurements) */
+static uint32_t pool_min(void)
+{
+    const char *e = getenv("JISR_TM_SNAP_POOL");
+    if (!e || !*e)
+        return 1;
+    long v = atol(e);
+    return v <= 0 ? UINT32_MAX : (uint32_t)v;
+}
+
+/* post: each chunk's id count (0: an entry that is not a chunk, left to LMDB's walk, which
+ * reports it), and the chunks' ids decoded, each checked whole and ascending (one that is not
+ * stays out: the query decodes its value, as without a directory, and reports the damage): the
+ * deltas of a chunk whose ids are at most 65,535 apart in d16 (two bytes an id: most chunks of a
+ * large memory), after its last id (two more), the ids of any other in pool. -1 only when the
+ * counts have no memory; ids that do not fit are left out. */
+static int build_post(size_t *bytes, tm_dirdb *d)
+{
+    if (!(d->cnt = malloc(d->n * sizeof *d->cnt)))
+        return -1;
+    *bytes += d->n * sizeof *d->cnt;
+    uint32_t min = pool_min();
+    size_t total = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        MDB_val k = {d->e[i].ks, (void *)d->e[i].k}, v = {d->e[i].vs, (void *)d->e[i].v};
+        int64_t c = tm_post_count(&k, &v);
+        d->cnt[i] = c < 0 ? 0 : (uint32_t)c;
+        if (c > 0 && (uint32_t)c >= min)
+            total += (size_t)c;
+    }
+    size_t room = total + 2 * (size_t)d->n; /* each chunk's deltas after its last id */
+    if (total == 0 || total >= TM_SNAP_D16 || !(d->d16 = malloc(room * sizeof *d->d16)) ||
+        !(d->poff = malloc(d->n * sizeof *d->poff))) {
+        free(d->d16);
+        d->d16 = NULL;
+        return 0;
+    }
+    uint32_t *ids = NULL;
+    size_t idcap = 0, pcap = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        uint32_t c = d->cnt[i];
+        d->poff[i] = TM_SNAP_NOPOOL;
+        if (!c || c < min || JISR_GROW(ids, idcap, c) < 0)
+            continue;
+        MDB_val k = {d->e[i].ks, (void *)d->e[i].k}, v = {d->e[i].vs, (void *)d->e[i].v};
+        if (tm_post_decode_to(&k, &v, ids, c) != (int64_t)c)
+            continue;
+        /* the deltas written where the chunk would go in d16 (room: its count and two more,
+         * beyond the chunks before), kept when they all fit 16 bits (gap: a bound of the largest)
+         */
+        uint16_t *o = d->d16 + d->nd16;
+        uint32_t gap = 0, down = 0;
+        for (uint32_t j = 1; j < c; j++) {
+            uint32_t g = ids[j] - ids[j - 1];
+            down |= ids[j] < ids[j - 1];
+            gap |= g;
+            o[j + 1] = (uint16_t)g;
+        }
+        if (down)
+            continue;
+        if (gap <= 0xFFFF && d->nd16 + c + 1 < TM_SNAP_D16) {
+            o[0] = (uint16_t)ids[c - 1];
+            o[1] = (uint16_t)(ids[c - 1] >> 16);
+            d->poff[i] = (uint32_t)(d->nd16 + 2) | TM_SNAP_D16;
+            d->nd16 += c + 1;
+        } else if (JISR_GROW(d->pool, pcap, d->npool + c) == 0) {
+            memcpy(d->pool + d->npool, ids, (size_t)c * sizeof *ids);
+            d->poff[i] = (uint32_t)d->npool;
+            d->npool += c;
+        }
+    }
+    free(ids);
+    /* give back what the bounds took beyond the ids held */
+    uint16_t *d16 = realloc(d->d16, (d->nd16 ? d->nd16 : 1) * sizeof *d16);
+    if (d16)
+        d->d16 = d16;
+    uint32_t *pool = d->npool ? realloc(d->pool, d->npool * sizeof *pool) : NULL;
+    if (pool || !d->npool) {
+        if (!d->npool)
+            free(d->pool);
+        d->pool = pool;
+    }
+    *bytes += d->nd16 * sizeof *d->d16 + d->npool * sizeof *d->pool + d->n * sizeof *d->poff;
+    return 0;
+}
+
 /* the directory of one database; 0, or -1 when it cannot have one (left empty: LMDB answers) */
 static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsigned plen,
                     const window *w, tm_dirdb *d, tm_dirx *x, int post)
@@ -216,22 +303,8 @@ static int build_db(size_t *bytes, MDB_txn *txn, MDB_dbi dbi, unsigned ks, unsig
             d->sk[i] = d->dup ? be_prefix(d->e[i].v, d->e[i].vs) : be_tail(d, d->e[i].k);
         *bytes += d->n * sizeof *d->sk;
     }
-    if (post) { /* the chunks' id counts, as postings.c's post_walk reads them */
-        if (!(d->cnt = malloc(d->n * sizeof *d->cnt)))
-            return -1;
-        for (size_t i = 0; i < d->n; i++) {
-            uint64_t c;
-            const unsigned char *p = (const unsigned char *)d->e[i].v;
-            if (!tm_get_varint(p, p + d->e[i].vs, &c) || c == 0 || c > (uint64_t)d->e[i].vs + 1) {
-                free(d->cnt); /* damaged: post_walk reads and reports it */
-                d->cnt = NULL;
-                break;
-            }
-            d->cnt[i] = (uint32_t)c;
-        }
-        if (d->cnt)
-            *bytes += d->n * sizeof *d->cnt;
-    }
+    if (post && build_post(bytes, d) < 0)
+        return -1;
     if (x) { /* units, keyed by a native 32-bit id in ascending order */
         uint32_t max = 0;
         memcpy(&max, d->e[d->n - 1].k, 4);
@@ -309,6 +382,9 @@ void tm_snap_free(tm_snap *s)
         free(s->db[i].gk);
         free(s->db[i].gf);
         free(s->db[i].cnt);
+        free(s->db[i].pool);
+        free(s->db[i].d16);
+        free(s->db[i].poff);
     }
     free(((snap_full *)s)->ux.dense);
     free(s);
@@ -365,6 +441,9 @@ static tm_snap *snap_build(jisr_tm *tm)
         free(d->gk);
         free(d->gf);
         free(d->cnt);
+        free(d->pool);
+        free(d->d16);
+        free(d->poff);
         memset(d, 0, sizeof *d);
         if (x) {
             free(x->dense);
@@ -511,7 +590,7 @@ static void *builder(void *arg)
             pthread_cond_broadcast(&tm->cv);
         if (s && !tm->snap) {
             tm->snap = s;
-            tm->snap_builds++;
+            s->serial = ++tm->snap_builds;
             s = NULL;
         }
         if (s)
@@ -537,7 +616,8 @@ int tm_snap_start(jisr_tm *tm)
     tm->active--;
     pthread_mutex_lock(&tm->mu);
     tm->snap = s;
-    tm->snap_builds += s != NULL;
+    if (s)
+        s->serial = ++tm->snap_builds;
     pthread_mutex_unlock(&tm->mu);
     if (pthread_create(&tm->snap_thr, NULL, builder, tm) == 0)
         tm->snap_thr_on = 1;

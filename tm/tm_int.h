@@ -434,13 +434,24 @@ typedef struct tm_dirdb {
     uint32_t *gf;
     size_t ng;
     /* post: each chunk's id count (its value's first varint, checked at the build), so that a
-     * key window is read without touching the map; NULL when a count did not decode */
+     * key window is read without touching the map; 0 for an entry that is not a chunk (a short
+     * text's form, the forms' record, damage), which post_walk leaves to LMDB */
     uint32_t *cnt;
+    /* post: the chunks' ids decoded at the build (tm_chunk.ids and .d16): a chunk whose ids are
+     * at most 65,535 apart keeps in d16 its last id (low, then high 16 bits) and the deltas after
+     * its first id, any other its ids in pool; poff[i] is entry i's offset in d16 (with TM_SNAP_D16
+     * set) or in pool, or TM_SNAP_NOPOOL (not a chunk, or one that does not decode: read from its
+     * value, which reports the damage); poff NULL: none */
+    uint32_t *pool, *poff;
+    uint16_t *d16;
+    size_t npool, nd16; /* ids in pool, deltas in d16 */
     size_t n;
     tm_snapslot *slot;
     size_t mask;
 } tm_dirdb;
 
+#define TM_SNAP_NOPOOL UINT32_MAX
+#define TM_SNAP_D16 0x80000000u
 #define TM_SNAP_DBS 3
 typedef struct tm_snap {
     MDB_txn *txn; /* pins the state's pages */
@@ -450,6 +461,8 @@ typedef struct tm_snap {
     int ndb;
     size_t bytes;
     double build_ms;
+    unsigned long serial;      /* the handle's count of directories when it was made (from 1): the
+                                * query contexts' caches of chunks (tm_chunk.ids) are this one's */
     struct tm_snap *next_dead; /* in the handle's list of directories for the builder to free */
 } tm_snap;
 
@@ -617,6 +630,12 @@ void tm_index_reload(jisr_tm *tm);
 
 typedef struct tm_chunk {
     MDB_val k, v;
+    /* the chunk's ids decoded by the read snapshot's directory (valid while it is): ids, the
+     * count ids ascending; or d16, the count − 1 deltas after the first id, first (the last id
+     * in d16[-2] and d16[-1], low half first); both NULL: decode v */
+    const uint32_t *ids;
+    const uint16_t *d16;
+    uint32_t first;
     uint32_t count;  /* ids in the chunk */
     unsigned bucket; /* length bucket of the chunk's key */
 } tm_chunk;
@@ -644,6 +663,20 @@ int tm_post_decode(const MDB_val *k, const MDB_val *v, uint32_t **ids, size_t *n
  * stored. */
 int tm_post_decode_marked(const MDB_val *k, const MDB_val *v, const uint64_t *mark, size_t nmark,
                           uint32_t **ids, size_t *n, size_t *cap);
+/** A chunk's id count (its value's first varint, checked as tm_post_decode checks it), or -1
+ * when the entry is not a chunk that decodes (no error recorded). */
+int64_t tm_post_count(const MDB_val *k, const MDB_val *v);
+/** Decode a chunk into out (room for room ids; no allocation): its id count, or -1 when it does
+ * not decode or has more than room ids (no error recorded: the directory's build). */
+int64_t tm_post_decode_to(const MDB_val *k, const MDB_val *v, uint32_t *out, size_t room);
+/** A chunk's ids appended to *ids: a copy of h->ids (or a sum of h->d16) when the directory holds
+ * them decoded, else tm_post_decode of its value. */
+int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap);
+/** The same, only the ids whose bit is set in mark (tm_post_decode_marked's semantics; mark NULL:
+ * every id): a filter of the directory's ids by the bits when it holds them, else
+ * tm_post_decode_marked of its value. */
+int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, uint32_t **ids,
+                        size_t *n, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
  * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
  * a chunk of their own. scratch holds the value being built. Ids that would go out of order

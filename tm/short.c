@@ -562,6 +562,10 @@ typedef struct sscan {
     tm_ftab *ft;          /* … those of this state, once asked, or NULL */
     uint64_t *eq64;       /* with ft: the query's masks by symbol (ft->nsym of them) */
     uint32_t *eq32;       /* … the same in 32 bits (a query of at most 32 code points) */
+    /* … the query's code points by class of the tables' symbols (formtab.h): class b in byte
+     * b, as the low 4 bits of the forms' signatures hold it, class b + TM_FT_SIGB in byte
+     * TM_FT_SIGB + b; its code points no stored form has are in none */
+    uint8_t qcls[TM_FT_NCLS];
 } sscan;
 
 /* touched[0..n) in ascending order: a radix sort of 11, 11 and 10 bits (three counting passes,
@@ -840,8 +844,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
  * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
 size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
 size_t tm_short_tab_pct = 20, tm_short_tab_alive = 4;
-int tm_short_lanes, tm_short_ftab;
-_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab;
+int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1;
+_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig;
 
 /* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
  * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
@@ -1101,6 +1105,64 @@ static ft_fn ft_pick(size_t lq)
     return ft_port;
 }
 
+/* The signatures' bound (docs/matching.md §4.5, Lemma 9) for the TM_FT_G forms of one group
+ * (sg: their signatures, formtab.h) against the query's counts by class q (sscan.qcls): bit k of
+ * the result set when form k may share need code points with the query — its count of a class,
+ * or any number when 15 (a count of 15 or more), at most the query's, summed over the classes,
+ * is at least need. Portable and AVX2: the same values. */
+static unsigned sig_port(const uint8_t *sg, const uint8_t *q, size_t need)
+{
+    unsigned pass = 0;
+    for (size_t k = 0; k < TM_FT_G; k++, sg += TM_FT_SIGB) {
+        size_t sh = 0;
+        for (size_t b = 0; b < TM_FT_SIGB; b++) {
+            unsigned lo = sg[b] & 15, hi = sg[b] >> 4;
+            sh += lo == 15 || lo > q[b] ? q[b] : lo;
+            sh += hi == 15 || hi > q[b + TM_FT_SIGB] ? q[b + TM_FT_SIGB] : hi;
+        }
+        pass |= (unsigned)(sh >= need) << k;
+    }
+    return pass;
+}
+
+#ifdef TM_LANES_AVX2
+__attribute__((target("avx2"))) static unsigned sig_avx2(const uint8_t *sg, const uint8_t *q,
+                                                         size_t need)
+{
+    const __m256i m15 = _mm256_set1_epi8(15), zero = _mm256_setzero_si256();
+    const __m256i ql = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q));
+    const __m256i qh =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(q + TM_FT_SIGB)));
+    const __m256i lim = _mm256_set1_epi64x((long long)need - 1);
+    unsigned pass = 0;
+    for (int i = 0; i < TM_FT_G / 2; i++) { /* two forms a vector */
+        __m256i v = _mm256_loadu_si256((const __m256i *)(sg + 2 * TM_FT_SIGB * i));
+        __m256i lo = _mm256_and_si256(v, m15);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m15);
+        lo = _mm256_or_si256(lo, _mm256_cmpeq_epi8(lo, m15)); /* 15: any number (255) */
+        hi = _mm256_or_si256(hi, _mm256_cmpeq_epi8(hi, m15));
+        /* (the query's counts are at most 64: a byte holds the sum of two) */
+        __m256i sm = _mm256_add_epi8(_mm256_min_epu8(lo, ql), _mm256_min_epu8(hi, qh));
+        __m256i sd = _mm256_sad_epu8(sm, zero); /* the two halves of each form's sum */
+        sd = _mm256_add_epi64(sd, _mm256_shuffle_epi32(sd, 0x4E));
+        int mm = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(sd, lim)));
+        pass |= (unsigned)((mm & 1) | (mm >> 1 & 2)) << (2 * i);
+    }
+    return pass;
+}
+#endif
+
+typedef unsigned (*sig_fn)(const uint8_t *, const uint8_t *, size_t);
+
+static sig_fn sig_pick(void)
+{
+#ifdef TM_LANES_AVX2
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+        return sig_avx2;
+#endif
+    return sig_port;
+}
+
 /* A stored form v[0..n) into lane column masks (stride 4): its number of code points (≠ l: not
  * a form of length l, damage). ASCII and the Arabic block by direct tables. */
 static size_t lane_fill(const tm_shortq *q, const unsigned char *v, size_t n, size_t l,
@@ -1235,6 +1297,13 @@ static int ft_masks(const tm_shortq *q, sscan *s)
             s->eq32[y] = (uint32_t)q->hm[h][0];
         }
     }
+    for (size_t i = 0; i < q->n; i++) {
+        uint16_t y = tm_ftab_sym(s->ft, q->cp[i]);
+        if (y) {
+            uint8_t c = s->ft->cls[y];
+            s->qcls[c]++; /* (byte c: class c, of the low or the high 4 bits) */
+        }
+    }
     return 0;
 }
 
@@ -1249,16 +1318,28 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
     if (rc < 0)
         return rc;
     ft_fn fn = ft_pick(lq);
+    sig_fn sf = tm_short_ftsig && t->sig ? sig_pick() : NULL;
     uint32_t d[TM_FT_G];
     for (size_t g = 0; g < ng && rc == 0; g++) {
+        if (g && (g & 255) == 0 && tm_late(c)) {
+            rc = 1;
+            break;
+        }
         int m = tm_eff_min(c);
         if (*keep && c->o->min_score < m)
             m = c->o->min_score;
-        uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
-        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, d);
+        size_t need = need_of(lq, l, m < 0 ? 0 : m);
+        uint64_t dcut = L - need;
         size_t n = t->n - g * TM_FT_G < TM_FT_G ? t->n - g * TM_FT_G : TM_FT_G;
         tm_short_nscanned += n;
         tm_short_ntab += n;
+        /* Lemma 9: no form of the group can share need code points (the padding's empty
+         * signatures share none) */
+        if (sf && !sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need)) {
+            tm_short_nsig += n;
+            continue;
+        }
+        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, d);
         for (size_t k = 0; k < n && rc == 0; k++) {
             if (d[k] > dcut) /* (d ≤ dcut exactly when the score reaches m) */
                 continue;
@@ -1268,8 +1349,6 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
             if (cs >= m)
                 rc = scan_one(c, l, t->id[g * TM_FT_G + k], cs, keep);
         }
-        if (rc == 0 && (g & 255) == 255 && tm_late(c))
-            rc = 1;
     }
     return rc;
 }

@@ -763,64 +763,75 @@ static void test_scan_batches(void **state)
 }
 
 /* The signatures of the form tables (docs/matching.md §4.5, Lemma 9): a class's count of 15 or
- * more stands for any number. Units of 23 code points, four words of five letters: "aaaaa aaaaa
- * aaaaa aaaaa" (20 a's: its count of a's class saturates) and 47 with no a (three groups of 16
- * forms; the last two left whole by their signatures); the query "aaaaa aaaaa aaaaa aaaab" (19
- * a's) at --min 90 must answer the first unit at 95 by its character score only (its word score
- * is below the bar) from the tables, by either lanes — a 15 read as 15 would leave at most 18
- * shared code points, under the 21 needed — and the units with no a must be left by their
- * signatures. */
+ * more stands for any number. Units of w words of five letters (w = 4: 23 code points, the
+ * 32-bit lanes; w = 8: 47, the 64-bit lanes, scored in halves of eight): "aaaaa … aaaaa" (5w
+ * a's: its count of a's class saturates), tenth of 48 units (lane 9 of the first group: its
+ * second half), the 47 others with no a (three groups of 16 forms; the last two left whole by
+ * their signatures). The query, its last a changed to b, at --min 90 must answer that unit at
+ * 100 (L − 1) / L by its character score only (its word score is below the bar) from the tables,
+ * by either lanes — a 15 read as 15 would leave at most 18 (w = 4) or 22 shared code points,
+ * under the 21 or 43 needed — and the units with no a must be left by their signatures. */
 static void test_scan_sigs(void **state)
 {
     (void)state;
-    make_dir();
-    jisr_tm *tm = open_w();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    add_pair(imp, "en", "aaaaa aaaaa aaaaa aaaaa", "ar", "وحدة");
-    for (int i = 0; i < 47; i++) {
-        char a[24], tgt[32];
-        for (int k = 0, o = 0; k < 20; k++) {
-            a[o++] = (char)('b' + (k * 5 + i * 3 + k * i) % 25);
-            if (k % 5 == 4 && k < 19)
-                a[o++] = ' ';
+    for (int w = 4; w <= 8; w += 4) {
+        int L = 6 * w - 1;
+        char aa[64], q[64];
+        for (int k = 0, o = 0; k < 5 * w; k++) {
+            aa[o++] = 'a';
+            if (k % 5 == 4 && k < 5 * w - 1)
+                aa[o++] = ' ';
         }
-        a[23] = '\0';
-        snprintf(tgt, sizeof tgt, "وحدة %d", i);
-        add_pair(imp, "en", a, "ar", tgt);
+        aa[L] = '\0';
+        memcpy(q, aa, sizeof aa);
+        q[L - 1] = 'b';
+        make_dir();
+        jisr_tm *tm = open_w();
+        jisr_tm_import *imp;
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+        for (int i = 0; i < 48; i++) {
+            char a[64], tgt[32];
+            for (int k = 0, o = 0; k < 5 * w; k++) {
+                a[o++] = (char)('b' + (k * 5 + i * 3 + k * i) % 25);
+                if (k % 5 == 4 && k < 5 * w - 1)
+                    a[o++] = ' ';
+            }
+            a[L] = '\0';
+            snprintf(tgt, sizeof tgt, "وحدة %d", i);
+            add_pair(imp, "en", i == 9 ? aa : a, "ar", tgt);
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        assert_int_equal(jisr_tm_warm(tm, NULL), 0);
+        int ws;
+        assert_int_equal(jisr_tm_score_texts(q, aa, &ws), 0);
+        assert_true(ws < 90);
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            if (lanes == 2 && !tm_short_has_avx2())
+                break;
+            tm_short_scan_pct = 0;
+            tm_short_ftab = 0;
+            tm_short_lanes = lanes;
+            tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
+            jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+            qo.srclang = "en";
+            qo.tgtlang = "ar";
+            qo.min_score = 90;
+            qo.max_results = 5;
+            jisr_tm_matches m;
+            assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+            assert_int_equal(m.n, 1);
+            assert_int_equal(m.v[0].id, 10);
+            assert_int_equal(m.v[0].score, 100 * (L - 1) / L);
+            jisr_tm_matches_free(&m);
+            assert_int_equal(tm_short_ntab, tm_short_nscanned);
+            assert_int_equal(tm_short_nsig, 32); /* the second and third groups of 16 */
+        }
+        tm_short_scan_pct = 50;
+        tm_short_ftab = -1;
+        tm_short_lanes = 0;
+        jisr_tm_close(tm);
+        tmdir_remove(g_dir);
     }
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
-    assert_int_equal(jisr_tm_warm(tm, NULL), 0);
-    const char *q = "aaaaa aaaaa aaaaa aaaab";
-    int ws;
-    assert_int_equal(jisr_tm_score_texts(q, "aaaaa aaaaa aaaaa aaaaa", &ws), 0);
-    assert_true(ws < 90);
-    for (int lanes = 1; lanes <= 2; lanes++) {
-        if (lanes == 2 && !tm_short_has_avx2())
-            break;
-        tm_short_scan_pct = 0;
-        tm_short_ftab = 0;
-        tm_short_lanes = lanes;
-        tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
-        jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
-        qo.srclang = "en";
-        qo.tgtlang = "ar";
-        qo.min_score = 90;
-        qo.max_results = 5;
-        jisr_tm_matches m;
-        assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
-        assert_int_equal(m.n, 1);
-        assert_int_equal(m.v[0].id, 1);
-        assert_int_equal(m.v[0].score, 95);
-        jisr_tm_matches_free(&m);
-        assert_int_equal(tm_short_ntab, tm_short_nscanned);
-        assert_int_equal(tm_short_nsig, 32); /* the second and third groups of 16 */
-    }
-    tm_short_scan_pct = 50;
-    tm_short_ftab = -1;
-    tm_short_lanes = 0;
-    jisr_tm_close(tm);
-    tmdir_remove(g_dir);
 }
 
 static void import_units(jisr_tm *tm, int n);

@@ -942,9 +942,10 @@ static lanes_fn lanes_pick(void)
  * after another, column by column; AVX2: eight 32-bit or four 64-bit lanes a vector, the masks
  * gathered. All compute the same values. */
 static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32,
-                    unsigned sh, uint64_t d0, uint64_t dcut, uint32_t d[TM_FT_G])
+                    unsigned sh, uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
 {
     (void)eq32;
+    (void)pass;
     uint64_t pv[TM_FT_G], mv[TM_FT_G], hi = (uint64_t)1 << sh;
     size_t dd[TM_FT_G];
     for (int k = 0; k < TM_FT_G; k++) {
@@ -992,8 +993,9 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
 __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       uint32_t d[TM_FT_G])
+                                                       unsigned pass, uint32_t d[TM_FT_G])
 {
+    (void)pass;
     (void)eqs; /* a query of at most 16 code points: sixteen 16-bit lanes */
     const __m256i one = _mm256_set1_epi16(1), ones = _mm256_set1_epi16(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
@@ -1022,8 +1024,9 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       uint32_t d[TM_FT_G])
+                                                       unsigned pass, uint32_t d[TM_FT_G])
 {
+    (void)pass;
     (void)eqs;
     const __m256i one = _mm256_set1_epi32(1), ones = _mm256_set1_epi32(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
@@ -1050,50 +1053,61 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
     _mm256_storeu_si256((__m256i *)(d + 8), dd1);
 }
 
-__attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size_t l,
-                                                       const uint64_t *eqs, const uint32_t *eq32,
-                                                       unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       uint32_t d[TM_FT_G])
+/* Eight of the group's lanes (from lane h: 0 or 8) in two vectors of four 64-bit lanes, kept
+ * in registers, with their own early stop. */
+__attribute__((target("avx2"))) static inline void ft64_half(const uint16_t *sym, size_t l,
+                                                             const uint64_t *eqs, unsigned sh,
+                                                             uint64_t d0, uint64_t dcut, size_t h,
+                                                             uint32_t *d)
 {
-    (void)eq32;
     const __m256i one = _mm256_set1_epi64x(1), ones = _mm256_set1_epi64x(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
-    __m256i pv[4], mv[4], dd[4];
-    for (int k = 0; k < 4; k++) {
-        pv[k] = ones;
-        mv[k] = _mm256_setzero_si256();
-        dd[k] = _mm256_set1_epi64x((long long)d0);
-    }
+    __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
+    __m256i dd0 = _mm256_set1_epi64x((long long)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
-        const uint16_t *col = sym + TM_FT_G * j;
-        for (int k = 0; k < 4; k++) {
-            __m128i ix = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(col + 4 * k)));
-            __m256i e = _mm256_i32gather_epi64((const long long *)eqs, ix, 8);
-            FT_STEP(64, e, pv[k], mv[k], dd[k]);
-        }
+        __m256i ix =
+            _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(sym + TM_FT_G * j + h)));
+        __m256i e0 = _mm256_i32gather_epi64((const long long *)eqs, _mm256_castsi256_si128(ix), 8);
+        __m256i e1 =
+            _mm256_i32gather_epi64((const long long *)eqs, _mm256_extracti128_si256(ix, 1), 8);
+        FT_STEP(64, e0, pv0, mv0, dd0);
+        FT_STEP(64, e1, pv1, mv1, dd1);
         if ((j & 7) == 7) {
             __m256i lim = _mm256_set1_epi64x((long long)(dcut + (l - j - 1)));
-            int all = -1;
-            for (int k = 0; k < 4; k++)
-                all &= _mm256_movemask_epi8(_mm256_cmpgt_epi64(dd[k], lim));
-            if (all == -1) {
-                for (int k = 0; k < 4; k++)
-                    dd[k] = _mm256_set1_epi64x((long long)(dcut + 1));
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi64(dd0, lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi64(dd1, lim))) == -1) {
+                dd0 = dd1 = _mm256_set1_epi64x((long long)(dcut + 1));
                 break;
             }
         }
     }
-    for (int k = 0; k < 4; k++) {
-        uint64_t t[4];
-        _mm256_storeu_si256((__m256i *)t, dd[k]);
-        for (int i = 0; i < 4; i++)
-            d[4 * k + i] = (uint32_t)t[i];
+    uint64_t t[8];
+    _mm256_storeu_si256((__m256i *)t, dd0);
+    _mm256_storeu_si256((__m256i *)(t + 4), dd1);
+    for (int i = 0; i < 8; i++)
+        d[h + (size_t)i] = (uint32_t)t[i];
+}
+
+/* (the 64-bit lanes in two halves of eight: a half none of whose forms passed the signatures
+ * is not scored — its distances are reported past the cut) */
+__attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size_t l,
+                                                       const uint64_t *eqs, const uint32_t *eq32,
+                                                       unsigned sh, uint64_t d0, uint64_t dcut,
+                                                       unsigned pass, uint32_t d[TM_FT_G])
+{
+    (void)eq32;
+    for (size_t h = 0; h < TM_FT_G; h += 8) {
+        if (pass >> h & 0xFF)
+            ft64_half(sym, l, eqs, sh, d0, dcut, h, d);
+        else
+            for (size_t i = h; i < h + 8; i++)
+                d[i] = (uint32_t)(dcut + 1);
     }
 }
 #endif
 
 typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t *, unsigned,
-                      uint64_t, uint64_t, uint32_t *);
+                      uint64_t, uint64_t, unsigned, uint32_t *);
 
 static ft_fn ft_pick(size_t lq)
 {
@@ -1335,11 +1349,12 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
         tm_short_ntab += n;
         /* Lemma 9: no form of the group can share need code points (the padding's empty
          * signatures share none) */
-        if (sf && !sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need)) {
+        unsigned pass = sf ? sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need) : 0xFFFF;
+        if (!pass) {
             tm_short_nsig += n;
             continue;
         }
-        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, d);
+        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, pass, d);
         for (size_t k = 0; k < n && rc == 0; k++) {
             if (d[k] > dcut) /* (d ≤ dcut exactly when the score reaches m) */
                 continue;

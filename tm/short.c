@@ -1140,8 +1140,10 @@ static unsigned sig_port(const uint8_t *sg, const uint8_t *q, size_t need)
 }
 
 #ifdef TM_LANES_AVX2
-__attribute__((target("avx2"))) static unsigned sig_avx2(const uint8_t *sg, const uint8_t *q,
-                                                         size_t need)
+/* (sat 0: every count of the query is at most 15, so a stored 15 needs no care — min(15, q) is
+ * q — and is left as it is) */
+__attribute__((target("avx2"))) static inline unsigned
+sig_avx2_do(const uint8_t *sg, const uint8_t *q, size_t need, int sat)
 {
     const __m256i m15 = _mm256_set1_epi8(15), zero = _mm256_setzero_si256();
     const __m256i ql = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q));
@@ -1153,28 +1155,73 @@ __attribute__((target("avx2"))) static unsigned sig_avx2(const uint8_t *sg, cons
         __m256i v = _mm256_loadu_si256((const __m256i *)(sg + 2 * TM_FT_SIGB * i));
         __m256i lo = _mm256_and_si256(v, m15);
         __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m15);
-        lo = _mm256_or_si256(lo, _mm256_cmpeq_epi8(lo, m15)); /* 15: any number (255) */
-        hi = _mm256_or_si256(hi, _mm256_cmpeq_epi8(hi, m15));
-        /* (the query's counts are at most 64: a byte holds the sum of two) */
+        if (sat) { /* 15: any number (255) */
+            lo = _mm256_or_si256(lo, _mm256_cmpeq_epi8(lo, m15));
+            hi = _mm256_or_si256(hi, _mm256_cmpeq_epi8(hi, m15));
+        }
+        /* (a form's sum over all its classes is at most lq ≤ 64: bytes hold any part of it) */
         __m256i sm = _mm256_add_epi8(_mm256_min_epu8(lo, ql), _mm256_min_epu8(hi, qh));
-        __m256i sd = _mm256_sad_epu8(sm, zero); /* the two halves of each form's sum */
-        sd = _mm256_add_epi64(sd, _mm256_shuffle_epi32(sd, 0x4E));
+        sm = _mm256_add_epi8(sm, _mm256_srli_si256(sm, 8));
+        __m256i sd = _mm256_sad_epu8(sm, zero); /* each form's sum: 64-bit lanes 0 and 2 */
         int mm = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(sd, lim)));
         pass |= (unsigned)((mm & 1) | (mm >> 1 & 2)) << (2 * i);
     }
     return pass;
 }
+
+__attribute__((target("avx2"))) static unsigned sig_avx2(const uint8_t *sg, const uint8_t *q,
+                                                         size_t need)
+{
+    return sig_avx2_do(sg, q, need, 1);
+}
+
+__attribute__((target("avx2"))) static unsigned sig_avx2_nosat(const uint8_t *sg, const uint8_t *q,
+                                                               size_t need)
+{
+    return sig_avx2_do(sg, q, need, 0);
+}
+
+/* The lanes d[0..TM_FT_G) within dcut, as bits. */
+__attribute__((target("avx2"))) static unsigned within_avx2(const uint32_t *d, uint64_t dcut)
+{
+    __m256i lim = _mm256_set1_epi32((int)dcut); /* (distances are small: signed is exact) */
+    __m256i a = _mm256_cmpgt_epi32(_mm256_loadu_si256((const __m256i *)d), lim);
+    __m256i b = _mm256_cmpgt_epi32(_mm256_loadu_si256((const __m256i *)(d + 8)), lim);
+    unsigned out = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(a)) |
+                   (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(b)) << 8;
+    return ~out & 0xFFFF;
+}
 #endif
+
+static unsigned within_port(const uint32_t *d, uint64_t dcut)
+{
+    unsigned out = 0;
+    for (size_t k = 0; k < TM_FT_G; k++)
+        out |= (unsigned)(d[k] <= dcut) << k;
+    return out;
+}
 
 typedef unsigned (*sig_fn)(const uint8_t *, const uint8_t *, size_t);
 
-static sig_fn sig_pick(void)
+static sig_fn sig_pick(int sat)
 {
 #ifdef TM_LANES_AVX2
     if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
-        return sig_avx2;
+        return sat ? sig_avx2 : sig_avx2_nosat;
 #endif
+    (void)sat;
     return sig_port;
+}
+
+typedef unsigned (*within_fn)(const uint32_t *, uint64_t);
+
+static within_fn within_pick(void)
+{
+#ifdef TM_LANES_AVX2
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+        return within_avx2;
+#endif
+    return within_port;
 }
 
 /* A stored form v[0..n) into lane column masks (stride 4): its number of code points (≠ l: not
@@ -1332,7 +1379,11 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
     if (rc < 0)
         return rc;
     ft_fn fn = ft_pick(lq);
-    sig_fn sf = tm_short_ftsig && t->sig ? sig_pick() : NULL;
+    int sat = 0; /* a count of the query above 15: a stored 15 stands for any number */
+    for (size_t b = 0; b < TM_FT_NCLS; b++)
+        sat |= s->qcls[b] > 15;
+    sig_fn sf = tm_short_ftsig && t->sig ? sig_pick(sat) : NULL;
+    within_fn wf = within_pick();
     uint32_t d[TM_FT_G];
     for (size_t g = 0; g < ng && rc == 0; g++) {
         if (g && (g & 255) == 0 && tm_late(c)) {
@@ -1355,9 +1406,10 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
             continue;
         }
         fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, pass, d);
-        for (size_t k = 0; k < n && rc == 0; k++) {
-            if (d[k] > dcut) /* (d ≤ dcut exactly when the score reaches m) */
-                continue;
+        /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */
+        unsigned in = wf(d, dcut) & ((1u << n) - 1);
+        for (; in && rc == 0; in &= in - 1) {
+            size_t k = (size_t)__builtin_ctz(in);
             uint64_t dk = d[k];
             int cs = (int)((100 * (L - dk)) / L);
             cs = (cs > 99 ? 99 : cs) - TM_SHORT_PEN;

@@ -416,9 +416,25 @@ static int stats_one(mem1 *x, jisr_buf *out)
     int rc = jisr_tm_stats_get(x->tm, &st);
     if (rc < 0)
         return rc;
+    size_t at = out->len;
     rc = jisr_tm_stats_json(out, x->dir, &st);
     jisr_tm_stats_free(&st);
-    return rc;
+    if (rc < 0)
+        return rc;
+    /* the server's own figures beside the library's object: its read snapshot's directory
+     * (jisr_tm_snapshot_info; "current": false while none is, e.g. in the second after a
+     * commit, or with --no-snapshot, where every figure is 0) */
+    if (out->len == at || out->data[out->len - 1] != '}')
+        return 0; /* not an object (never): left as the library wrote it */
+    out->len--;
+    jisr_tm_snapshot sn;
+    int cur = jisr_tm_snapshot_info(x->tm, &sn);
+    return jisr_buf_printf(out,
+                           ",\"snapshot\":{\"current\":%s,\"bytes\":%zu,\"build_ms\":%.1f,"
+                           "\"txnid\":%llu,\"builds\":%llu,\"reads\":%llu}}",
+                           cur ? "true" : "false", sn.bytes, sn.build_ms,
+                           (unsigned long long)sn.txnid, (unsigned long long)sn.builds,
+                           (unsigned long long)sn.reads);
 }
 
 int srv_mem_stats(srv_mem *m, int which, jisr_buf *out)

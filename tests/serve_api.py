@@ -592,6 +592,18 @@ def snapshot(base, mem):
                     st, b = s.get_json("/tmserver/%s/%s/unit/%s?min_similarity=60" %
                                        (sl, tl, weblate_quote(q)))
                     got[name].append((st, b))
+            st, sts = s.get_json("/v1/stats")
+            sn = sts.get("snapshot", {}) if isinstance(sts, dict) else {}
+            if extra:
+                C.ok("--no-snapshot: /v1/stats says no directory (current false, 0 bytes)",
+                     st == 200 and sn.get("current") is False and sn.get("bytes") == 0 and
+                     sn.get("reads") == 0, sts)
+            else:
+                C.ok("/v1/stats gives the directory (current, its size, its state's txnid, "
+                     "reads through it)",
+                     st == 200 and sn.get("current") is True and sn.get("bytes", 0) > 0 and
+                     sn.get("txnid", 0) > 0 and sn.get("builds", 0) >= 1 and
+                     sn.get("reads", 0) > 0, sts)
             s.stop()
             log = s.log_text()
         C.ok("--no-snapshot: the startup line says which" if extra else

@@ -424,24 +424,33 @@ static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
             assert_true(st.forms > 4000); /* (both languages of about 3,000 units) */
             assert_true(st.bytes > 0);
         }
-        for (int lanes = 1; lanes <= 2; lanes++) {
-            if (lanes == 2 && !tm_short_has_avx2()) {
+        /* (from the tables, a third run without the signatures of Lemma 9) */
+        for (int lanes = 1; lanes <= (tab ? 3 : 2); lanes++) {
+            if (lanes >= 2 && !tm_short_has_avx2()) {
                 fprintf(stderr, "(no AVX2 here: its lanes not tested)\n");
                 break;
             }
-            tm_short_lanes = lanes;
-            tm_short_nscan = tm_short_nscanned = tm_short_ntab = 0;
-            snprintf(t, sizeof t, "%s, %s lanes%s", tag, lanes == 1 ? "portable" : "AVX2",
-                     tab ? ", form tables" : "");
+            tm_short_lanes = lanes == 3 ? 2 : lanes;
+            tm_short_ftsig = lanes != 3;
+            tm_short_nscan = tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
+            snprintf(t, sizeof t, "%s, %s lanes%s%s", tag, lanes == 1 ? "portable" : "AVX2",
+                     tab ? ", form tables" : "", lanes == 3 ? " without signatures" : "");
             run_oracle(tm, r, t);
-            fprintf(stderr, "  %zu lengths scanned, %zu forms scored, %zu from tables\n",
-                    tm_short_nscan, tm_short_nscanned, tm_short_ntab);
+            fprintf(stderr,
+                    "  %zu lengths scanned, %zu forms scored, %zu from tables, %zu of them left "
+                    "by their signatures\n",
+                    tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig);
             assert_true(tm_short_nscan > 100);
             if (tab) /* every form scanned came from a table */
                 assert_int_equal(tm_short_ntab, tm_short_nscanned);
             else
                 assert_int_equal(tm_short_ntab, 0);
+            if (tab && lanes != 3) /* groups left whole by Lemma 9, by either lanes */
+                assert_true(tm_short_nsig > 0);
+            else
+                assert_int_equal(tm_short_nsig, 0);
         }
+        tm_short_ftsig = 1;
     }
     tm_short_ftab = -1; /* the handle keeps its tables: the other checks by the cursor */
     tm_short_lanes = 0;
@@ -751,6 +760,78 @@ static void test_scan_batches(void **state)
             jisr_tm_close(tm);
             tmdir_remove(g_dir);
         }
+}
+
+/* The signatures of the form tables (docs/matching.md §4.5, Lemma 9): a class's count of 15 or
+ * more stands for any number. Units of w words of five letters (w = 4: 23 code points, the
+ * 32-bit lanes; w = 8: 47, the 64-bit lanes, scored in halves of eight): "aaaaa … aaaaa" (5w
+ * a's: its count of a's class saturates), tenth of 48 units (lane 9 of the first group: its
+ * second half), the 47 others with no a (three groups of 16 forms; the last two left whole by
+ * their signatures). The query, its last a changed to b, at --min 90 must answer that unit at
+ * 100 (L − 1) / L by its character score only (its word score is below the bar) from the tables,
+ * by either lanes — a 15 read as 15 would leave at most 18 (w = 4) or 22 shared code points,
+ * under the 21 or 43 needed — and the units with no a must be left by their signatures. */
+static void test_scan_sigs(void **state)
+{
+    (void)state;
+    for (int w = 4; w <= 8; w += 4) {
+        int L = 6 * w - 1;
+        char aa[64], q[64];
+        for (int k = 0, o = 0; k < 5 * w; k++) {
+            aa[o++] = 'a';
+            if (k % 5 == 4 && k < 5 * w - 1)
+                aa[o++] = ' ';
+        }
+        aa[L] = '\0';
+        memcpy(q, aa, sizeof aa);
+        q[L - 1] = 'b';
+        make_dir();
+        jisr_tm *tm = open_w();
+        jisr_tm_import *imp;
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+        for (int i = 0; i < 48; i++) {
+            char a[64], tgt[32];
+            for (int k = 0, o = 0; k < 5 * w; k++) {
+                a[o++] = (char)('b' + (k * 5 + i * 3 + k * i) % 25);
+                if (k % 5 == 4 && k < 5 * w - 1)
+                    a[o++] = ' ';
+            }
+            a[L] = '\0';
+            snprintf(tgt, sizeof tgt, "وحدة %d", i);
+            add_pair(imp, "en", i == 9 ? aa : a, "ar", tgt);
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        assert_int_equal(jisr_tm_warm(tm, NULL), 0);
+        int ws;
+        assert_int_equal(jisr_tm_score_texts(q, aa, &ws), 0);
+        assert_true(ws < 90);
+        for (int lanes = 1; lanes <= 2; lanes++) {
+            if (lanes == 2 && !tm_short_has_avx2())
+                break;
+            tm_short_scan_pct = 0;
+            tm_short_ftab = 0;
+            tm_short_lanes = lanes;
+            tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
+            jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+            qo.srclang = "en";
+            qo.tgtlang = "ar";
+            qo.min_score = 90;
+            qo.max_results = 5;
+            jisr_tm_matches m;
+            assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+            assert_int_equal(m.n, 1);
+            assert_int_equal(m.v[0].id, 10);
+            assert_int_equal(m.v[0].score, 100 * (L - 1) / L);
+            jisr_tm_matches_free(&m);
+            assert_int_equal(tm_short_ntab, tm_short_nscanned);
+            assert_int_equal(tm_short_nsig, 32); /* the second and third groups of 16 */
+        }
+        tm_short_scan_pct = 50;
+        tm_short_ftab = -1;
+        tm_short_lanes = 0;
+        jisr_tm_close(tm);
+        tmdir_remove(g_dir);
+    }
 }
 
 static void import_units(jisr_tm *tm, int n);
@@ -1122,7 +1203,7 @@ int main(void)
         cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
         cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
         cmocka_unit_test(test_scan_batches), cmocka_unit_test(test_forms_record),
-        cmocka_unit_test(test_ftab_stale),
+        cmocka_unit_test(test_ftab_stale),   cmocka_unit_test(test_scan_sigs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

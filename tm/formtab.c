@@ -31,8 +31,10 @@ static void ftab_free(tm_ftab *f)
         for (size_t l = 0; l < 256; l++) {
             free(f->lang[i].len[l].id);
             free(f->lang[i].len[l].sym);
+            free(f->lang[i].len[l].sig);
         }
     free(f->lang);
+    free(f->cls);
     free(f->hk);
     free(f->hv);
     free(f);
@@ -170,6 +172,70 @@ static int build_len(tm_ftab *f, tm_cur *cur, uint64_t pfx, size_t l, uint64_t n
     return 0;
 }
 
+static int cmp_freq(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b; /* (frequency << 16 | symbol): the frequent first */
+    return *x < *y ? 1 : *x > *y ? -1 : 0;
+}
+
+/* The symbols' classes and every form's signature (formtab.h; docs/matching.md §4.5, Lemma 9):
+ * the symbols by falling frequency, each into the class of the least occurrences so far (so
+ * that the most frequent have a class each, and the classes about equal shares of the rest).
+ * Any assignment keeps Lemma 9 exact; this one makes the signatures' bound tight where it
+ * matters, on the frequent code points. 0, <0 out of memory. */
+static int ftab_sigs(tm_ftab *f)
+{
+    size_t ns = f->nsym;
+    uint64_t *fr = calloc(ns, sizeof *fr);
+    if (!fr || !(f->cls = calloc(ns, 1))) {
+        free(fr);
+        return jisr_oom(ns * 9);
+    }
+    for (size_t i = 0; i < f->nlang; i++)
+        for (size_t l = 1; l < 256; l++) {
+            const tm_ftlen *t = &f->lang[i].len[l];
+            size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
+            for (size_t k = 0; k < nsy; k++)
+                fr[t->sym[k]]++;
+        }
+    fr[0] = 0; /* the padding: no class needed (its count is never read) */
+    for (size_t y = 0; y < ns; y++)
+        fr[y] = fr[y] << 16 | y;
+    qsort(fr, ns, sizeof *fr, cmp_freq);
+    uint64_t mass[TM_FT_NCLS] = {0};
+    for (size_t i = 0; i < ns; i++) {
+        size_t y = fr[i] & 0xFFFF, b = 0;
+        for (size_t c = 1; c < TM_FT_NCLS; c++)
+            if (mass[c] < mass[b])
+                b = c;
+        f->cls[y] = (uint8_t)b;
+        mass[b] += (fr[i] >> 16) + 1;
+    }
+    free(fr);
+    for (size_t i = 0; i < f->nlang; i++)
+        for (size_t l = 1; l < 256; l++) {
+            tm_ftlen *t = &f->lang[i].len[l];
+            if (!t->n)
+                continue;
+            size_t ng = (t->n + TM_FT_G - 1) / TM_FT_G;
+            if (!(t->sig = calloc(ng * TM_FT_G, TM_FT_SIGB)))
+                return jisr_oom(ng * TM_FT_G * TM_FT_SIGB);
+            f->bytes += ng * TM_FT_G * TM_FT_SIGB;
+            for (size_t k = 0; k < t->n; k++) {
+                uint8_t cnt[TM_FT_NCLS] = {0};
+                const uint16_t *col = t->sym + k / TM_FT_G * l * TM_FT_G + k % TM_FT_G;
+                for (size_t j = 0; j < l; j++) {
+                    uint8_t *c = &cnt[f->cls[col[j * TM_FT_G]]];
+                    *c += *c < 15;
+                }
+                uint8_t *sg = t->sig + k * TM_FT_SIGB;
+                for (size_t b = 0; b < TM_FT_SIGB; b++)
+                    sg[b] = (uint8_t)(cnt[b] | cnt[b + TM_FT_SIGB] << 4);
+            }
+        }
+    return 0;
+}
+
 /* The tables of t's committed state into *out (usable only when the forms' record stands at the
  * next id). */
 size_t tm_ftab_nbuild;
@@ -205,6 +271,8 @@ static int ftab_build(tm_txn *t, tm_ftab **out)
                 rc = build_len(f, &cur, g->fkey, l, next, fc.v[i].n[l], &g->len[l]);
     }
     tm_cur_close(&cur);
+    if (rc == 0)
+        rc = ftab_sigs(f);
     f->usable = rc == 0;
     rc = rc > 0 ? 0 : rc;
 done:
@@ -213,7 +281,7 @@ done:
         ftab_free(f);
         return rc;
     }
-    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang;
+    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang + f->nsym;
     f->secs = jisr_now() - t0;
     *out = f;
     return 0;

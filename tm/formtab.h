@@ -13,13 +13,23 @@
 /* Forms are scored in groups of this many lanes. */
 #define TM_FT_G 16
 
+/* Symbols are sorted into this many classes (tm_ftab.cls) for the forms' signatures. */
+#define TM_FT_NCLS 32
+/* Bytes of one form's signature: TM_FT_NCLS counts of 4 bits. */
+#define TM_FT_SIGB (TM_FT_NCLS / 2)
+
 /* The forms of one (language, length l): n of them, ids ascending; the code points as symbols
  * (1 … nsym − 1; 0 pads the last group), group by group, column by column, lane by lane:
- * sym[(g · l + j) · TM_FT_G + lane] is the j-th code point of form g · TM_FT_G + lane. */
+ * sym[(g · l + j) · TM_FT_G + lane] is the j-th code point of form g · TM_FT_G + lane. sig: each
+ * form's signature (docs/matching.md §4.5, Lemma 9), TM_FT_SIGB bytes a form, form by form (the
+ * padding of the last group all 0): byte b holds, in its low 4 bits, the form's count of code
+ * points whose symbol is of class b and, in its high 4 bits, of class b + TM_FT_SIGB; a count of
+ * 15 or more is 15. */
 typedef struct tm_ftlen {
     uint32_t n;
     uint32_t *id;
     uint16_t *sym;
+    uint8_t *sig;
 } tm_ftlen;
 
 typedef struct tm_ftlang {
@@ -38,6 +48,7 @@ typedef struct tm_ftab {
     tm_ftlang *lang;
     uint32_t *hk; /* code point + 1 → its symbol (hv), open addressing, hcap a power of 2 */
     uint16_t *hv;
+    uint8_t *cls; /* symbol → its class (0 … TM_FT_NCLS − 1), nsym of them */
     size_t hcap, nsym;
     size_t nforms, bytes;
     double secs;

@@ -406,6 +406,11 @@ extern _Thread_local size_t tm_short_nscan, tm_short_nscanned;
 extern size_t tm_short_tab_pct, tm_short_tab_alive;
 extern int tm_short_ftab;
 extern _Thread_local size_t tm_short_ntab;
+/** The tables' signatures (docs/matching.md §4.5, Lemma 9): a group of forms none of whose
+ * signatures allows the bar is not scored (tm_short_nsig counts this thread's forms so left);
+ * tm_short_ftsig 0: never (tests, A/B). Set before querying. */
+extern int tm_short_ftsig;
+extern _Thread_local size_t tm_short_nsig;
 /** For tests: 1 when this processor runs the AVX2 lanes. */
 int tm_short_has_avx2(void);
 

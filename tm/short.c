@@ -562,6 +562,10 @@ typedef struct sscan {
     tm_ftab *ft;          /* … those of this state, once asked, or NULL */
     uint64_t *eq64;       /* with ft: the query's masks by symbol (ft->nsym of them) */
     uint32_t *eq32;       /* … the same in 32 bits (a query of at most 32 code points) */
+    /* … the query's code points by class of the tables' symbols (formtab.h): class b in byte
+     * b, as the low 4 bits of the forms' signatures hold it, class b + TM_FT_SIGB in byte
+     * TM_FT_SIGB + b; its code points no stored form has are in none */
+    uint8_t qcls[TM_FT_NCLS];
 } sscan;
 
 /* touched[0..n) in ascending order: a radix sort of 11, 11 and 10 bits (three counting passes,
@@ -840,8 +844,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
  * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
 size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
 size_t tm_short_tab_pct = 20, tm_short_tab_alive = 4;
-int tm_short_lanes, tm_short_ftab;
-_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab;
+int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1;
+_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig;
 
 /* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
  * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
@@ -938,9 +942,10 @@ static lanes_fn lanes_pick(void)
  * after another, column by column; AVX2: eight 32-bit or four 64-bit lanes a vector, the masks
  * gathered. All compute the same values. */
 static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32,
-                    unsigned sh, uint64_t d0, uint64_t dcut, uint32_t d[TM_FT_G])
+                    unsigned sh, uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
 {
     (void)eq32;
+    (void)pass;
     uint64_t pv[TM_FT_G], mv[TM_FT_G], hi = (uint64_t)1 << sh;
     size_t dd[TM_FT_G];
     for (int k = 0; k < TM_FT_G; k++) {
@@ -988,8 +993,9 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
 __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       uint32_t d[TM_FT_G])
+                                                       unsigned pass, uint32_t d[TM_FT_G])
 {
+    (void)pass;
     (void)eqs; /* a query of at most 16 code points: sixteen 16-bit lanes */
     const __m256i one = _mm256_set1_epi16(1), ones = _mm256_set1_epi16(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
@@ -1018,8 +1024,9 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       uint32_t d[TM_FT_G])
+                                                       unsigned pass, uint32_t d[TM_FT_G])
 {
+    (void)pass;
     (void)eqs;
     const __m256i one = _mm256_set1_epi32(1), ones = _mm256_set1_epi32(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
@@ -1046,50 +1053,61 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
     _mm256_storeu_si256((__m256i *)(d + 8), dd1);
 }
 
-__attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size_t l,
-                                                       const uint64_t *eqs, const uint32_t *eq32,
-                                                       unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       uint32_t d[TM_FT_G])
+/* Eight of the group's lanes (from lane h: 0 or 8) in two vectors of four 64-bit lanes, kept
+ * in registers, with their own early stop. */
+__attribute__((target("avx2"))) static inline void ft64_half(const uint16_t *sym, size_t l,
+                                                             const uint64_t *eqs, unsigned sh,
+                                                             uint64_t d0, uint64_t dcut, size_t h,
+                                                             uint32_t *d)
 {
-    (void)eq32;
     const __m256i one = _mm256_set1_epi64x(1), ones = _mm256_set1_epi64x(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
-    __m256i pv[4], mv[4], dd[4];
-    for (int k = 0; k < 4; k++) {
-        pv[k] = ones;
-        mv[k] = _mm256_setzero_si256();
-        dd[k] = _mm256_set1_epi64x((long long)d0);
-    }
+    __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
+    __m256i dd0 = _mm256_set1_epi64x((long long)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
-        const uint16_t *col = sym + TM_FT_G * j;
-        for (int k = 0; k < 4; k++) {
-            __m128i ix = _mm_cvtepu16_epi32(_mm_loadl_epi64((const __m128i *)(col + 4 * k)));
-            __m256i e = _mm256_i32gather_epi64((const long long *)eqs, ix, 8);
-            FT_STEP(64, e, pv[k], mv[k], dd[k]);
-        }
+        __m256i ix =
+            _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(sym + TM_FT_G * j + h)));
+        __m256i e0 = _mm256_i32gather_epi64((const long long *)eqs, _mm256_castsi256_si128(ix), 8);
+        __m256i e1 =
+            _mm256_i32gather_epi64((const long long *)eqs, _mm256_extracti128_si256(ix, 1), 8);
+        FT_STEP(64, e0, pv0, mv0, dd0);
+        FT_STEP(64, e1, pv1, mv1, dd1);
         if ((j & 7) == 7) {
             __m256i lim = _mm256_set1_epi64x((long long)(dcut + (l - j - 1)));
-            int all = -1;
-            for (int k = 0; k < 4; k++)
-                all &= _mm256_movemask_epi8(_mm256_cmpgt_epi64(dd[k], lim));
-            if (all == -1) {
-                for (int k = 0; k < 4; k++)
-                    dd[k] = _mm256_set1_epi64x((long long)(dcut + 1));
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi64(dd0, lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi64(dd1, lim))) == -1) {
+                dd0 = dd1 = _mm256_set1_epi64x((long long)(dcut + 1));
                 break;
             }
         }
     }
-    for (int k = 0; k < 4; k++) {
-        uint64_t t[4];
-        _mm256_storeu_si256((__m256i *)t, dd[k]);
-        for (int i = 0; i < 4; i++)
-            d[4 * k + i] = (uint32_t)t[i];
+    uint64_t t[8];
+    _mm256_storeu_si256((__m256i *)t, dd0);
+    _mm256_storeu_si256((__m256i *)(t + 4), dd1);
+    for (int i = 0; i < 8; i++)
+        d[h + (size_t)i] = (uint32_t)t[i];
+}
+
+/* (the 64-bit lanes in two halves of eight: a half none of whose forms passed the signatures
+ * is not scored — its distances are reported past the cut) */
+__attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size_t l,
+                                                       const uint64_t *eqs, const uint32_t *eq32,
+                                                       unsigned sh, uint64_t d0, uint64_t dcut,
+                                                       unsigned pass, uint32_t d[TM_FT_G])
+{
+    (void)eq32;
+    for (size_t h = 0; h < TM_FT_G; h += 8) {
+        if (pass >> h & 0xFF)
+            ft64_half(sym, l, eqs, sh, d0, dcut, h, d);
+        else
+            for (size_t i = h; i < h + 8; i++)
+                d[i] = (uint32_t)(dcut + 1);
     }
 }
 #endif
 
 typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t *, unsigned,
-                      uint64_t, uint64_t, uint32_t *);
+                      uint64_t, uint64_t, unsigned, uint32_t *);
 
 static ft_fn ft_pick(size_t lq)
 {
@@ -1099,6 +1117,111 @@ static ft_fn ft_pick(size_t lq)
 #endif
     (void)lq;
     return ft_port;
+}
+
+/* The signatures' bound (docs/matching.md §4.5, Lemma 9) for the TM_FT_G forms of one group
+ * (sg: their signatures, formtab.h) against the query's counts by class q (sscan.qcls): bit k of
+ * the result set when form k may share need code points with the query — its count of a class,
+ * or any number when 15 (a count of 15 or more), at most the query's, summed over the classes,
+ * is at least need. Portable and AVX2: the same values. */
+static unsigned sig_port(const uint8_t *sg, const uint8_t *q, size_t need)
+{
+    unsigned pass = 0;
+    for (size_t k = 0; k < TM_FT_G; k++, sg += TM_FT_SIGB) {
+        size_t sh = 0;
+        for (size_t b = 0; b < TM_FT_SIGB; b++) {
+            unsigned lo = sg[b] & 15, hi = sg[b] >> 4;
+            sh += lo == 15 || lo > q[b] ? q[b] : lo;
+            sh += hi == 15 || hi > q[b + TM_FT_SIGB] ? q[b + TM_FT_SIGB] : hi;
+        }
+        pass |= (unsigned)(sh >= need) << k;
+    }
+    return pass;
+}
+
+#ifdef TM_LANES_AVX2
+/* (sat 0: every count of the query is at most 15, so a stored 15 needs no care — min(15, q) is
+ * q — and is left as it is) */
+__attribute__((target("avx2"))) static inline unsigned
+sig_avx2_do(const uint8_t *sg, const uint8_t *q, size_t need, int sat)
+{
+    const __m256i m15 = _mm256_set1_epi8(15), zero = _mm256_setzero_si256();
+    const __m256i ql = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)q));
+    const __m256i qh =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(q + TM_FT_SIGB)));
+    const __m256i lim = _mm256_set1_epi64x((long long)need - 1);
+    unsigned pass = 0;
+    for (int i = 0; i < TM_FT_G / 2; i++) { /* two forms a vector */
+        __m256i v = _mm256_loadu_si256((const __m256i *)(sg + 2 * TM_FT_SIGB * i));
+        __m256i lo = _mm256_and_si256(v, m15);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m15);
+        if (sat) { /* 15: any number (255) */
+            lo = _mm256_or_si256(lo, _mm256_cmpeq_epi8(lo, m15));
+            hi = _mm256_or_si256(hi, _mm256_cmpeq_epi8(hi, m15));
+        }
+        /* (a form's sum over all its classes is at most lq ≤ 64: bytes hold any part of it) */
+        __m256i sm = _mm256_add_epi8(_mm256_min_epu8(lo, ql), _mm256_min_epu8(hi, qh));
+        sm = _mm256_add_epi8(sm, _mm256_srli_si256(sm, 8));
+        __m256i sd = _mm256_sad_epu8(sm, zero); /* each form's sum: 64-bit lanes 0 and 2 */
+        int mm = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(sd, lim)));
+        pass |= (unsigned)((mm & 1) | (mm >> 1 & 2)) << (2 * i);
+    }
+    return pass;
+}
+
+__attribute__((target("avx2"))) static unsigned sig_avx2(const uint8_t *sg, const uint8_t *q,
+                                                         size_t need)
+{
+    return sig_avx2_do(sg, q, need, 1);
+}
+
+__attribute__((target("avx2"))) static unsigned sig_avx2_nosat(const uint8_t *sg, const uint8_t *q,
+                                                               size_t need)
+{
+    return sig_avx2_do(sg, q, need, 0);
+}
+
+/* The lanes d[0..TM_FT_G) within dcut, as bits. */
+__attribute__((target("avx2"))) static unsigned within_avx2(const uint32_t *d, uint64_t dcut)
+{
+    __m256i lim = _mm256_set1_epi32((int)dcut); /* (distances are small: signed is exact) */
+    __m256i a = _mm256_cmpgt_epi32(_mm256_loadu_si256((const __m256i *)d), lim);
+    __m256i b = _mm256_cmpgt_epi32(_mm256_loadu_si256((const __m256i *)(d + 8)), lim);
+    unsigned out = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(a)) |
+                   (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(b)) << 8;
+    return ~out & 0xFFFF;
+}
+#endif
+
+static unsigned within_port(const uint32_t *d, uint64_t dcut)
+{
+    unsigned out = 0;
+    for (size_t k = 0; k < TM_FT_G; k++)
+        out |= (unsigned)(d[k] <= dcut) << k;
+    return out;
+}
+
+typedef unsigned (*sig_fn)(const uint8_t *, const uint8_t *, size_t);
+
+static sig_fn sig_pick(int sat)
+{
+#ifdef TM_LANES_AVX2
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+        return sat ? sig_avx2 : sig_avx2_nosat;
+#endif
+    (void)sat;
+    return sig_port;
+}
+
+typedef unsigned (*within_fn)(const uint32_t *, uint64_t);
+
+static within_fn within_pick(void)
+{
+#ifdef TM_LANES_AVX2
+    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+        return within_avx2;
+#endif
+    return within_port;
 }
 
 /* A stored form v[0..n) into lane column masks (stride 4): its number of code points (≠ l: not
@@ -1235,6 +1358,13 @@ static int ft_masks(const tm_shortq *q, sscan *s)
             s->eq32[y] = (uint32_t)q->hm[h][0];
         }
     }
+    for (size_t i = 0; i < q->n; i++) {
+        uint16_t y = tm_ftab_sym(s->ft, q->cp[i]);
+        if (y) {
+            uint8_t c = s->ft->cls[y];
+            s->qcls[c]++; /* (byte c: class c, of the low or the high 4 bits) */
+        }
+    }
     return 0;
 }
 
@@ -1249,27 +1379,43 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
     if (rc < 0)
         return rc;
     ft_fn fn = ft_pick(lq);
+    int sat = 0; /* a count of the query above 15: a stored 15 stands for any number */
+    for (size_t b = 0; b < TM_FT_NCLS; b++)
+        sat |= s->qcls[b] > 15;
+    sig_fn sf = tm_short_ftsig && t->sig ? sig_pick(sat) : NULL;
+    within_fn wf = within_pick();
     uint32_t d[TM_FT_G];
     for (size_t g = 0; g < ng && rc == 0; g++) {
+        if (g && (g & 255) == 0 && tm_late(c)) {
+            rc = 1;
+            break;
+        }
         int m = tm_eff_min(c);
         if (*keep && c->o->min_score < m)
             m = c->o->min_score;
-        uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
-        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, d);
+        size_t need = need_of(lq, l, m < 0 ? 0 : m);
+        uint64_t dcut = L - need;
         size_t n = t->n - g * TM_FT_G < TM_FT_G ? t->n - g * TM_FT_G : TM_FT_G;
         tm_short_nscanned += n;
         tm_short_ntab += n;
-        for (size_t k = 0; k < n && rc == 0; k++) {
-            if (d[k] > dcut) /* (d ≤ dcut exactly when the score reaches m) */
-                continue;
+        /* Lemma 9: no form of the group can share need code points (the padding's empty
+         * signatures share none) */
+        unsigned pass = sf ? sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need) : 0xFFFF;
+        if (!pass) {
+            tm_short_nsig += n;
+            continue;
+        }
+        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, pass, d);
+        /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */
+        unsigned in = wf(d, dcut) & ((1u << n) - 1);
+        for (; in && rc == 0; in &= in - 1) {
+            size_t k = (size_t)__builtin_ctz(in);
             uint64_t dk = d[k];
             int cs = (int)((100 * (L - dk)) / L);
             cs = (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
             if (cs >= m)
                 rc = scan_one(c, l, t->id[g * TM_FT_G + k], cs, keep);
         }
-        if (rc == 0 && (g & 255) == 255 && tm_late(c))
-            rc = 1;
     }
     return rc;
 }

@@ -514,6 +514,22 @@ void tm_snap_drop_locked(jisr_tm *tm)
 
 /* ---- the builder ------------------------------------------------------------------------ */
 
+/* Free directories (their read transactions end) outside the handle's mutex, counted meanwhile
+ * as an open transaction, so that a change of the map size (txn.c map_set, which waits for no
+ * transaction to be open) never overlaps the end of one: LMDB's mdb_env_set_mapsize wants no
+ * transaction of the process active. Called and returns with tm->mu held. */
+static void free_outside(jisr_tm *tm, tm_snap *d)
+{
+    if (!d)
+        return;
+    tm->active++;
+    pthread_mutex_unlock(&tm->mu);
+    free_dead(d);
+    pthread_mutex_lock(&tm->mu);
+    if (--tm->active == 0 && tm->growing)
+        pthread_cond_broadcast(&tm->cv);
+}
+
 static void *builder(void *arg)
 {
     jisr_tm *tm = arg;
@@ -532,9 +548,7 @@ static void *builder(void *arg)
         if (tm->snap_dead) {
             tm_snap *d = tm->snap_dead;
             tm->snap_dead = NULL;
-            pthread_mutex_unlock(&tm->mu);
-            free_dead(d);
-            pthread_mutex_lock(&tm->mu);
+            free_outside(tm, d);
         }
         if (tm->snap_stop)
             break;
@@ -551,11 +565,9 @@ static void *builder(void *arg)
             tm_snap *old = tm->snap;
             tm->snap = NULL;
             old = tm_snap_unref_locked(old);
-            if (old) {
-                pthread_mutex_unlock(&tm->mu);
-                tm_snap_free(old);
-                pthread_mutex_lock(&tm->mu);
-            }
+            if (old)
+                old->next_dead = NULL;
+            free_outside(tm, old);
         }
         double t = now_ms();
         if (last != seen) {
@@ -580,11 +592,9 @@ static void *builder(void *arg)
             s->serial = ++tm->snap_builds;
             s = NULL;
         }
-        if (s) {
-            pthread_mutex_unlock(&tm->mu);
-            tm_snap_free(s);
-            pthread_mutex_lock(&tm->mu);
-        }
+        if (s)
+            s->next_dead = NULL;
+        free_outside(tm, s);
     }
     pthread_mutex_unlock(&tm->mu);
     return NULL;

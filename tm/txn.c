@@ -247,11 +247,16 @@ static void unhold(jisr_tm *tm, tm_snap *s, int used)
     unsigned *h = hold_slot(tm, 0);
     if (h && *h)
         (*h)--;
+    s = tm_snap_release_locked(tm, s);
+    if (s) { /* a retired directory's last reader, without a builder: its transaction ends
+              * outside the mutex, this one still counted as open (no map change meanwhile) */
+        pthread_mutex_unlock(&tm->mu);
+        tm_snap_free(s);
+        pthread_mutex_lock(&tm->mu);
+    }
     if (--tm->active == 0 && tm->growing)
         pthread_cond_broadcast(&tm->cv);
-    s = tm_snap_release_locked(tm, s);
     pthread_mutex_unlock(&tm->mu);
-    tm_snap_free(s); /* a retired directory's last reader, without a builder */
 }
 
 /* Where LMDB mapped the file (its API tells only the size): the mapping of /proc/self/maps that

@@ -628,7 +628,7 @@ static int decode_term(sscan *s, const sterm *t)
     s->nids = 0;
     int rc = 0;
     for (size_t k = 0; k < t->nc && rc == 0; k++)
-        rc = tm_post_decode(&s->ch[t->c0 + k].k, &s->ch[t->c0 + k].v, &s->ids, &s->nids, &s->idcap);
+        rc = tm_chunk_ids(&s->ch[t->c0 + k], &s->ids, &s->nids, &s->idcap);
     return rc;
 }
 

@@ -1021,13 +1021,44 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
     _mm256_storeu_si256((__m256i *)(d + 8), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(dd, 1)));
 }
 
+/* Eight 32-bit lanes of the group's 16 (from lane h: 0 or 8), the other half's forms having
+ * all failed the signatures. */
+__attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_t l,
+                                                      const uint32_t *eq32, unsigned sh,
+                                                      uint64_t d0, uint64_t dcut, size_t h,
+                                                      uint32_t *d)
+{
+    const __m256i one = _mm256_set1_epi32(1), ones = _mm256_set1_epi32(-1);
+    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi32((int)d0);
+    for (size_t j = 0; j < l; j++) {
+        const uint16_t *col = sym + TM_FT_G * j + h;
+        __m256i ix = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
+        __m256i e = _mm256_i32gather_epi32((const int *)eq32, ix, 4);
+        FT_STEP(32, e, pv, mv, dd);
+        if ((j & 7) == 7) {
+            __m256i lim = _mm256_set1_epi32((int)(dcut + (l - j - 1)));
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(dd, lim)) == -1) {
+                dd = _mm256_set1_epi32((int)(dcut + 1));
+                break;
+            }
+        }
+    }
+    _mm256_storeu_si256((__m256i *)(d + h), dd);
+    __m256i out = _mm256_set1_epi32((int)(dcut + 1)); /* the other half: past the cut */
+    _mm256_storeu_si256((__m256i *)(d + (8 - h)), out);
+}
+
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
                                                        unsigned pass, uint32_t d[TM_FT_G])
 {
-    (void)pass;
     (void)eqs;
+    if (!(pass & 0xFF) || !(pass >> 8)) { /* a half none of whose forms passed: not scored */
+        ft32_half(sym, l, eq32, sh, d0, dcut, pass & 0xFF ? 0 : 8, d);
+        return;
+    }
     const __m256i one = _mm256_set1_epi32(1), ones = _mm256_set1_epi32(-1);
     const __m128i cnt = _mm_cvtsi32_si128((int)sh);
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;

@@ -33,8 +33,9 @@ static void ftab_free(tm_ftab *f)
             free(f->lang[i].len[l].sym);
             free(f->lang[i].len[l].sig);
         }
+    for (size_t i = 0; i < f->nlang; i++)
+        free(f->lang[i].cls);
     free(f->lang);
-    free(f->cls);
     free(f->hk);
     free(f->hv);
     free(f);
@@ -178,26 +179,27 @@ static int cmp_freq(const void *a, const void *b)
     return *x < *y ? 1 : *x > *y ? -1 : 0;
 }
 
-/* The symbols' classes and every form's signature (formtab.h; docs/matching.md §4.5, Lemma 9):
- * the symbols by falling frequency, each into the class of the least occurrences so far (so
- * that the most frequent have a class each, and the classes about equal shares of the rest).
- * Any assignment keeps Lemma 9 exact; this one makes the signatures' bound tight where it
- * matters, on the frequent code points. 0, <0 out of memory. */
-static int ftab_sigs(tm_ftab *f)
+/* The symbols' classes of language g and every signature of its forms (formtab.h;
+ * docs/matching.md §4.5, Lemma 9): the symbols by falling frequency in the language's forms, each
+ * into the class of the least occurrences so far (so that the most frequent have a class each,
+ * and the classes about equal shares of the rest). Any assignment keeps Lemma 9 exact; this one
+ * makes the signatures' bound tight where it matters, on the frequent code points. 0, <0 out of
+ * memory. */
+static int ftab_sigs(tm_ftab *f, tm_ftlang *g)
 {
     size_t ns = f->nsym;
     uint64_t *fr = calloc(ns, sizeof *fr);
-    if (!fr || !(f->cls = calloc(ns, 1))) {
+    if (!fr || !(g->cls = calloc(ns, 1))) {
         free(fr);
         return jisr_oom(ns * 9);
     }
-    for (size_t i = 0; i < f->nlang; i++)
-        for (size_t l = 1; l < 256; l++) {
-            const tm_ftlen *t = &f->lang[i].len[l];
-            size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
-            for (size_t k = 0; k < nsy; k++)
-                fr[t->sym[k]]++;
-        }
+    f->bytes += ns;
+    for (size_t l = 1; l < 256; l++) {
+        const tm_ftlen *t = &g->len[l];
+        size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
+        for (size_t k = 0; k < nsy; k++)
+            fr[t->sym[k]]++;
+    }
     fr[0] = 0; /* the padding: no class needed (its count is never read) */
     for (size_t y = 0; y < ns; y++)
         fr[y] = fr[y] << 16 | y;
@@ -208,31 +210,30 @@ static int ftab_sigs(tm_ftab *f)
         for (size_t c = 1; c < TM_FT_NCLS; c++)
             if (mass[c] < mass[b])
                 b = c;
-        f->cls[y] = (uint8_t)b;
+        g->cls[y] = (uint8_t)b;
         mass[b] += (fr[i] >> 16) + 1;
     }
     free(fr);
-    for (size_t i = 0; i < f->nlang; i++)
-        for (size_t l = 1; l < 256; l++) {
-            tm_ftlen *t = &f->lang[i].len[l];
-            if (!t->n)
-                continue;
-            size_t ng = (t->n + TM_FT_G - 1) / TM_FT_G;
-            if (!(t->sig = calloc(ng * TM_FT_G, TM_FT_SIGB)))
-                return jisr_oom(ng * TM_FT_G * TM_FT_SIGB);
-            f->bytes += ng * TM_FT_G * TM_FT_SIGB;
-            for (size_t k = 0; k < t->n; k++) {
-                uint8_t cnt[TM_FT_NCLS] = {0};
-                const uint16_t *col = t->sym + k / TM_FT_G * l * TM_FT_G + k % TM_FT_G;
-                for (size_t j = 0; j < l; j++) {
-                    uint8_t *c = &cnt[f->cls[col[j * TM_FT_G]]];
-                    *c += *c < 15;
-                }
-                uint8_t *sg = t->sig + k * TM_FT_SIGB;
-                for (size_t b = 0; b < TM_FT_SIGB; b++)
-                    sg[b] = (uint8_t)(cnt[b] | cnt[b + TM_FT_SIGB] << 4);
+    for (size_t l = 1; l < 256; l++) {
+        tm_ftlen *t = &g->len[l];
+        if (!t->n)
+            continue;
+        size_t ng = (t->n + TM_FT_G - 1) / TM_FT_G;
+        if (!(t->sig = calloc(ng * TM_FT_G, TM_FT_SIGB)))
+            return jisr_oom(ng * TM_FT_G * TM_FT_SIGB);
+        f->bytes += ng * TM_FT_G * TM_FT_SIGB;
+        for (size_t k = 0; k < t->n; k++) {
+            uint8_t cnt[TM_FT_NCLS] = {0};
+            const uint16_t *col = t->sym + k / TM_FT_G * l * TM_FT_G + k % TM_FT_G;
+            for (size_t j = 0; j < l; j++) {
+                uint8_t *c = &cnt[g->cls[col[j * TM_FT_G]]];
+                *c += *c < 15;
             }
+            uint8_t *sg = t->sig + k * TM_FT_SIGB;
+            for (size_t b = 0; b < TM_FT_SIGB; b++)
+                sg[b] = (uint8_t)(cnt[b] | cnt[b + TM_FT_SIGB] << 4);
         }
+    }
     return 0;
 }
 
@@ -271,8 +272,8 @@ static int ftab_build(tm_txn *t, tm_ftab **out)
                 rc = build_len(f, &cur, g->fkey, l, next, fc.v[i].n[l], &g->len[l]);
     }
     tm_cur_close(&cur);
-    if (rc == 0)
-        rc = ftab_sigs(f);
+    for (size_t i = 0; i < f->nlang && rc == 0; i++)
+        rc = ftab_sigs(f, &f->lang[i]);
     f->usable = rc == 0;
     rc = rc > 0 ? 0 : rc;
 done:
@@ -281,10 +282,18 @@ done:
         ftab_free(f);
         return rc;
     }
-    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang + f->nsym;
+    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang;
     f->secs = jisr_now() - t0;
     *out = f;
     return 0;
+}
+
+const tm_ftlang *tm_ftab_lang(const tm_ftab *f, uint64_t fkey)
+{
+    for (size_t i = 0; i < f->nlang; i++)
+        if (f->lang[i].fkey == fkey)
+            return &f->lang[i];
+    return NULL;
 }
 
 const tm_ftlen *tm_ftab_len(const tm_ftab *f, uint64_t fkey, size_t l)

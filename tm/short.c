@@ -1389,12 +1389,11 @@ static int ft_masks(const tm_shortq *q, sscan *s)
             s->eq32[y] = (uint32_t)q->hm[h][0];
         }
     }
-    for (size_t i = 0; i < q->n; i++) {
+    const tm_ftlang *g = tm_ftab_lang(s->ft, s->fkey); /* (its classes: the language's) */
+    for (size_t i = 0; g && i < q->n; i++) {
         uint16_t y = tm_ftab_sym(s->ft, q->cp[i]);
-        if (y) {
-            uint8_t c = s->ft->cls[y];
-            s->qcls[c]++; /* (byte c: class c, of the low or the high 4 bits) */
-        }
+        if (y)
+            s->qcls[g->cls[y]]++; /* (byte c: class c, of the low or the high 4 bits) */
     }
     return 0;
 }

@@ -323,6 +323,31 @@ int tm_ftab_kept(jisr_tm *tm)
     return __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE) != NULL;
 }
 
+int tm_ftab_sync;
+
+/* The builder thread: the tables of the last committed state, from its own read transaction,
+ * installed unless newer ones were meanwhile. */
+static void *ftab_builder(void *arg)
+{
+    jisr_tm *tm = arg;
+    struct tm_ftcache *x = tm->ftc;
+    tm_txn t;
+    tm_ftab *nf = NULL;
+    int rc = tm_txn_begin(&t, tm, 0);
+    if (rc == 0) {
+        rc = ftab_build(&t, &nf);
+        tm_txn_abort(&t);
+    }
+    if (rc < 0) /* (no tables: the queries go on without them, and ask again) */
+        jisr_error_clear();
+    pthread_mutex_lock(&x->mu);
+    x->building = 0;
+    if (nf)
+        ftab_install(x, nf);
+    pthread_mutex_unlock(&x->mu);
+    return NULL;
+}
+
 tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
 {
     struct tm_ftcache *x = __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE);
@@ -344,6 +369,15 @@ tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
         return NULL;
     }
     x->building = 1;
+    if (!tm_ftab_sync) { /* off the query's path: a builder thread (the last one has ended) */
+        if (x->thr_on)
+            pthread_join(x->thr, NULL);
+        x->thr_on = pthread_create(&x->thr, NULL, ftab_builder, tm) == 0;
+        if (!x->thr_on)
+            x->building = 0;
+        pthread_mutex_unlock(&x->mu);
+        return NULL;
+    }
     pthread_mutex_unlock(&x->mu);
     tm_ftab *nf = NULL;
     int rc = ftab_build(t, &nf);
@@ -363,6 +397,20 @@ tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
     return f;
 }
 
+void tm_ftab_wait(jisr_tm *tm)
+{
+    struct tm_ftcache *x = __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE);
+    if (!x)
+        return;
+    pthread_mutex_lock(&x->mu);
+    int on = x->thr_on;
+    pthread_t th = x->thr;
+    x->thr_on = 0;
+    pthread_mutex_unlock(&x->mu);
+    if (on)
+        pthread_join(th, NULL);
+}
+
 void tm_ftab_put(jisr_tm *tm, tm_ftab *f)
 {
     if (!f)
@@ -379,6 +427,7 @@ void tm_ftab_close(jisr_tm *tm)
     struct tm_ftcache *x = tm->ftc;
     if (!x)
         return;
+    tm_ftab_wait(tm); /* (a builder thread uses the handle) */
     ftab_free(x->cur);
     pthread_mutex_destroy(&x->mu);
     free(x);

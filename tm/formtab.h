@@ -59,15 +59,23 @@ struct tm_ftcache {
     pthread_mutex_t mu;
     int building;
     tm_ftab *cur;
+    pthread_t thr; /* the last builder thread (thr_on: to be joined) */
+    int thr_on;
 };
 
 /** 1 when the handle keeps form tables (jisr_tm_warm was called), else 0. */
 int tm_ftab_kept(jisr_tm *tm);
 /** A reference to the tables of t's committed state when the handle keeps tables (jisr_tm_warm)
- * and they are usable; built now when the handle's are older than t's state and no other thread
- * builds them. NULL otherwise (the caller takes the existing paths). An error reading the
- * memory is left in t. Release with tm_ftab_put. */
+ * and they are usable, else NULL (the caller takes the existing paths). When the handle's are
+ * older than t's state and no thread builds them, a builder thread is started (tables of the
+ * last committed state, from its own transaction) and NULL returned: the query does not wait
+ * for it (with tm_ftab_sync set, for tests, they are built now in t, as before). An error
+ * reading the memory is left in t. Release with tm_ftab_put. */
 tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t);
+/** For tests: 1 builds stale tables in the asking query's path (tm_ftab_get). */
+extern int tm_ftab_sync;
+/** For tests: wait for the handle's builder thread, if one was started. */
+void tm_ftab_wait(jisr_tm *tm);
 void tm_ftab_put(jisr_tm *tm, tm_ftab *f);
 /** The tables of language prefix fkey, or NULL. */
 const tm_ftlang *tm_ftab_lang(const tm_ftab *f, uint64_t fkey);

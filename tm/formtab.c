@@ -11,9 +11,10 @@
  * lanes score a whole group at once (short.c). The tables are keyed by the read transaction's id
  * (mdb_txn_id: equal ids, equal data) and used only by a query whose transaction has that id and
  * whose forms' record stands at the next id (Lemma 8, checked at the build in the same state): a
- * table holds exactly the forms the cursor would read. Built once (jisr_tm_warm, or by the first
- * query that finds them older than its state), immutable, reference-counted, freed when replaced
- * and no longer used, or at close.
+ * table holds exactly the forms the cursor would read. Built once (jisr_tm_warm, or by a builder
+ * thread that the first query finding them older than its state starts — that query, and the
+ * others until they are built, go on without them), immutable, reference-counted, freed when
+ * replaced and no longer used, or at close.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -181,6 +181,7 @@ static void test_ftab_threads(void **state)
     fprintf(stderr,
             "%zu queries on %d threads during an import, %zu forms from tables, %zu wrong\n", calls,
             NTHREADS, tab, bad);
+    tm_ftab_wait(tm); /* (a builder thread the queries started) */
     built = __atomic_load_n(&tm_ftab_nbuild, __ATOMIC_RELAXED) - built;
     fprintf(stderr, "the tables rebuilt %zu times by the queries\n", built);
     assert_int_equal(bad, 0);

@@ -970,9 +970,24 @@ static void test_ftab_stale(void **state)
     add_pair(imp, "en", a, "ar", "وحدة 6");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     tm_short_ntab = 0;
+    assert_int_equal(stale_query(tm, 6, &id), 1); /* (its tables are stale: it starts their */
+    assert_int_equal(id, 6);                      /* builder, and scans by the cursor) */
+    assert_int_equal(tm_short_ntab, 0);
+    tm_ftab_wait(tm);
     assert_int_equal(stale_query(tm, 6, &id), 1);
     assert_int_equal(id, 6);
-    assert_int_equal(tm_short_ntab, 6); /* tables of the new state, built by the query */
+    assert_int_equal(tm_short_ntab, 6); /* tables of the new state, built by that thread */
+    /* again with the tables built in the query's path (tm_ftab_sync) */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    stale_text(7, a);
+    add_pair(imp, "en", a, "ar", "وحدة 7");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    tm_ftab_sync = 1;
+    tm_short_ntab = 0;
+    assert_int_equal(stale_query(tm, 7, &id), 1);
+    assert_int_equal(id, 7);
+    assert_int_equal(tm_short_ntab, 7); /* tables of the new state, built by the query */
+    tm_ftab_sync = 0;
     assert_int_equal(tm_txn_begin(&t2, tm, 0), 0);
     tm_ftab *f2 = tm_ftab_get(tm, &t2);
     assert_non_null(f2);
@@ -985,7 +1000,7 @@ static void test_ftab_stale(void **state)
     tm_txn_abort(&t2);
     /* the stored forms and their record removed (a memory written before them): the tables
      * are not usable, the query takes the counting path, the same answer */
-    assert_true(drop_forms_of(tm, 1, 0) == 12);
+    assert_true(drop_forms_of(tm, 1, 0) == 14);
     assert_int_equal(jisr_tm_warm(tm, &st), 0);
     assert_int_equal(st.usable, 0);
     tm_short_ntab = tm_short_nscan = 0;

@@ -11,9 +11,10 @@
  * lanes score a whole group at once (short.c). The tables are keyed by the read transaction's id
  * (mdb_txn_id: equal ids, equal data) and used only by a query whose transaction has that id and
  * whose forms' record stands at the next id (Lemma 8, checked at the build in the same state): a
- * table holds exactly the forms the cursor would read. Built once (jisr_tm_warm, or by the first
- * query that finds them older than its state), immutable, reference-counted, freed when replaced
- * and no longer used, or at close.
+ * table holds exactly the forms the cursor would read. Built once (jisr_tm_warm, or by a builder
+ * thread that the first query finding them older than its state starts — that query, and the
+ * others until they are built, go on without them), immutable, reference-counted, freed when
+ * replaced and no longer used, or at close.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,9 @@ static void ftab_free(tm_ftab *f)
             free(f->lang[i].len[l].sym);
             free(f->lang[i].len[l].sig);
         }
+    for (size_t i = 0; i < f->nlang; i++)
+        free(f->lang[i].cls);
     free(f->lang);
-    free(f->cls);
     free(f->hk);
     free(f->hv);
     free(f);
@@ -178,26 +180,27 @@ static int cmp_freq(const void *a, const void *b)
     return *x < *y ? 1 : *x > *y ? -1 : 0;
 }
 
-/* The symbols' classes and every form's signature (formtab.h; docs/matching.md §4.5, Lemma 9):
- * the symbols by falling frequency, each into the class of the least occurrences so far (so
- * that the most frequent have a class each, and the classes about equal shares of the rest).
- * Any assignment keeps Lemma 9 exact; this one makes the signatures' bound tight where it
- * matters, on the frequent code points. 0, <0 out of memory. */
-static int ftab_sigs(tm_ftab *f)
+/* The symbols' classes of language g and every signature of its forms (formtab.h;
+ * docs/matching.md §4.5, Lemma 9): the symbols by falling frequency in the language's forms, each
+ * into the class of the least occurrences so far (so that the most frequent have a class each,
+ * and the classes about equal shares of the rest). Any assignment keeps Lemma 9 exact; this one
+ * makes the signatures' bound tight where it matters, on the frequent code points. 0, <0 out of
+ * memory. */
+static int ftab_sigs(tm_ftab *f, tm_ftlang *g)
 {
     size_t ns = f->nsym;
     uint64_t *fr = calloc(ns, sizeof *fr);
-    if (!fr || !(f->cls = calloc(ns, 1))) {
+    if (!fr || !(g->cls = calloc(ns, 1))) {
         free(fr);
         return jisr_oom(ns * 9);
     }
-    for (size_t i = 0; i < f->nlang; i++)
-        for (size_t l = 1; l < 256; l++) {
-            const tm_ftlen *t = &f->lang[i].len[l];
-            size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
-            for (size_t k = 0; k < nsy; k++)
-                fr[t->sym[k]]++;
-        }
+    f->bytes += ns;
+    for (size_t l = 1; l < 256; l++) {
+        const tm_ftlen *t = &g->len[l];
+        size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
+        for (size_t k = 0; k < nsy; k++)
+            fr[t->sym[k]]++;
+    }
     fr[0] = 0; /* the padding: no class needed (its count is never read) */
     for (size_t y = 0; y < ns; y++)
         fr[y] = fr[y] << 16 | y;
@@ -208,31 +211,30 @@ static int ftab_sigs(tm_ftab *f)
         for (size_t c = 1; c < TM_FT_NCLS; c++)
             if (mass[c] < mass[b])
                 b = c;
-        f->cls[y] = (uint8_t)b;
+        g->cls[y] = (uint8_t)b;
         mass[b] += (fr[i] >> 16) + 1;
     }
     free(fr);
-    for (size_t i = 0; i < f->nlang; i++)
-        for (size_t l = 1; l < 256; l++) {
-            tm_ftlen *t = &f->lang[i].len[l];
-            if (!t->n)
-                continue;
-            size_t ng = (t->n + TM_FT_G - 1) / TM_FT_G;
-            if (!(t->sig = calloc(ng * TM_FT_G, TM_FT_SIGB)))
-                return jisr_oom(ng * TM_FT_G * TM_FT_SIGB);
-            f->bytes += ng * TM_FT_G * TM_FT_SIGB;
-            for (size_t k = 0; k < t->n; k++) {
-                uint8_t cnt[TM_FT_NCLS] = {0};
-                const uint16_t *col = t->sym + k / TM_FT_G * l * TM_FT_G + k % TM_FT_G;
-                for (size_t j = 0; j < l; j++) {
-                    uint8_t *c = &cnt[f->cls[col[j * TM_FT_G]]];
-                    *c += *c < 15;
-                }
-                uint8_t *sg = t->sig + k * TM_FT_SIGB;
-                for (size_t b = 0; b < TM_FT_SIGB; b++)
-                    sg[b] = (uint8_t)(cnt[b] | cnt[b + TM_FT_SIGB] << 4);
+    for (size_t l = 1; l < 256; l++) {
+        tm_ftlen *t = &g->len[l];
+        if (!t->n)
+            continue;
+        size_t ng = (t->n + TM_FT_G - 1) / TM_FT_G;
+        if (!(t->sig = calloc(ng * TM_FT_G, TM_FT_SIGB)))
+            return jisr_oom(ng * TM_FT_G * TM_FT_SIGB);
+        f->bytes += ng * TM_FT_G * TM_FT_SIGB;
+        for (size_t k = 0; k < t->n; k++) {
+            uint8_t cnt[TM_FT_NCLS] = {0};
+            const uint16_t *col = t->sym + k / TM_FT_G * l * TM_FT_G + k % TM_FT_G;
+            for (size_t j = 0; j < l; j++) {
+                uint8_t *c = &cnt[g->cls[col[j * TM_FT_G]]];
+                *c += *c < 15;
             }
+            uint8_t *sg = t->sig + k * TM_FT_SIGB;
+            for (size_t b = 0; b < TM_FT_SIGB; b++)
+                sg[b] = (uint8_t)(cnt[b] | cnt[b + TM_FT_SIGB] << 4);
         }
+    }
     return 0;
 }
 
@@ -271,8 +273,8 @@ static int ftab_build(tm_txn *t, tm_ftab **out)
                 rc = build_len(f, &cur, g->fkey, l, next, fc.v[i].n[l], &g->len[l]);
     }
     tm_cur_close(&cur);
-    if (rc == 0)
-        rc = ftab_sigs(f);
+    for (size_t i = 0; i < f->nlang && rc == 0; i++)
+        rc = ftab_sigs(f, &f->lang[i]);
     f->usable = rc == 0;
     rc = rc > 0 ? 0 : rc;
 done:
@@ -281,10 +283,18 @@ done:
         ftab_free(f);
         return rc;
     }
-    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang + f->nsym;
+    f->bytes += f->hcap * 6 + f->nlang * sizeof *f->lang;
     f->secs = jisr_now() - t0;
     *out = f;
     return 0;
+}
+
+const tm_ftlang *tm_ftab_lang(const tm_ftab *f, uint64_t fkey)
+{
+    for (size_t i = 0; i < f->nlang; i++)
+        if (f->lang[i].fkey == fkey)
+            return &f->lang[i];
+    return NULL;
 }
 
 const tm_ftlen *tm_ftab_len(const tm_ftab *f, uint64_t fkey, size_t l)
@@ -314,6 +324,31 @@ int tm_ftab_kept(jisr_tm *tm)
     return __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE) != NULL;
 }
 
+int tm_ftab_sync;
+
+/* The builder thread: the tables of the last committed state, from its own read transaction,
+ * installed unless newer ones were meanwhile. */
+static void *ftab_builder(void *arg)
+{
+    jisr_tm *tm = arg;
+    struct tm_ftcache *x = tm->ftc;
+    tm_txn t;
+    tm_ftab *nf = NULL;
+    int rc = tm_txn_begin(&t, tm, 0);
+    if (rc == 0) {
+        rc = ftab_build(&t, &nf);
+        tm_txn_abort(&t);
+    }
+    if (rc < 0) /* (no tables: the queries go on without them, and ask again) */
+        jisr_error_clear();
+    pthread_mutex_lock(&x->mu);
+    x->building = 0;
+    if (nf)
+        ftab_install(x, nf);
+    pthread_mutex_unlock(&x->mu);
+    return NULL;
+}
+
 tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
 {
     struct tm_ftcache *x = __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE);
@@ -335,6 +370,15 @@ tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
         return NULL;
     }
     x->building = 1;
+    if (!tm_ftab_sync) { /* off the query's path: a builder thread (the last one has ended) */
+        if (x->thr_on)
+            pthread_join(x->thr, NULL);
+        x->thr_on = pthread_create(&x->thr, NULL, ftab_builder, tm) == 0;
+        if (!x->thr_on)
+            x->building = 0;
+        pthread_mutex_unlock(&x->mu);
+        return NULL;
+    }
     pthread_mutex_unlock(&x->mu);
     tm_ftab *nf = NULL;
     int rc = ftab_build(t, &nf);
@@ -354,6 +398,20 @@ tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t)
     return f;
 }
 
+void tm_ftab_wait(jisr_tm *tm)
+{
+    struct tm_ftcache *x = __atomic_load_n(&tm->ftc, __ATOMIC_ACQUIRE);
+    if (!x)
+        return;
+    pthread_mutex_lock(&x->mu);
+    int on = x->thr_on;
+    pthread_t th = x->thr;
+    x->thr_on = 0;
+    pthread_mutex_unlock(&x->mu);
+    if (on)
+        pthread_join(th, NULL);
+}
+
 void tm_ftab_put(jisr_tm *tm, tm_ftab *f)
 {
     if (!f)
@@ -370,6 +428,7 @@ void tm_ftab_close(jisr_tm *tm)
     struct tm_ftcache *x = tm->ftc;
     if (!x)
         return;
+    tm_ftab_wait(tm); /* (a builder thread uses the handle) */
     ftab_free(x->cur);
     pthread_mutex_destroy(&x->mu);
     free(x);

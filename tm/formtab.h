@@ -13,7 +13,7 @@
 /* Forms are scored in groups of this many lanes. */
 #define TM_FT_G 16
 
-/* Symbols are sorted into this many classes (tm_ftab.cls) for the forms' signatures. */
+/* Symbols are sorted into this many classes (tm_ftlang.cls) for the forms' signatures. */
 #define TM_FT_NCLS 32
 /* Bytes of one form's signature: TM_FT_NCLS counts of 4 bits. */
 #define TM_FT_SIGB (TM_FT_NCLS / 2)
@@ -35,6 +35,7 @@ typedef struct tm_ftlen {
 typedef struct tm_ftlang {
     uint64_t fkey;     /* the language's forms' key prefix (the length byte 0) */
     tm_ftlen len[256]; /* n = 0 and sym NULL: no table for that length (none, or damage) */
+    uint8_t *cls;      /* symbol → its class in this language's signatures (tm_ftab.nsym) */
 } tm_ftlang;
 
 /* The tables of one committed state (the read transactions of id txnid), immutable once
@@ -48,7 +49,6 @@ typedef struct tm_ftab {
     tm_ftlang *lang;
     uint32_t *hk; /* code point + 1 → its symbol (hv), open addressing, hcap a power of 2 */
     uint16_t *hv;
-    uint8_t *cls; /* symbol → its class (0 … TM_FT_NCLS − 1), nsym of them */
     size_t hcap, nsym;
     size_t nforms, bytes;
     double secs;
@@ -59,16 +59,26 @@ struct tm_ftcache {
     pthread_mutex_t mu;
     int building;
     tm_ftab *cur;
+    pthread_t thr; /* the last builder thread (thr_on: to be joined) */
+    int thr_on;
 };
 
 /** 1 when the handle keeps form tables (jisr_tm_warm was called), else 0. */
 int tm_ftab_kept(jisr_tm *tm);
 /** A reference to the tables of t's committed state when the handle keeps tables (jisr_tm_warm)
- * and they are usable; built now when the handle's are older than t's state and no other thread
- * builds them. NULL otherwise (the caller takes the existing paths). An error reading the
- * memory is left in t. Release with tm_ftab_put. */
+ * and they are usable, else NULL (the caller takes the existing paths). When the handle's are
+ * older than t's state and no thread builds them, a builder thread is started (tables of the
+ * last committed state, from its own transaction) and NULL returned: the query does not wait
+ * for it (with tm_ftab_sync set, for tests, they are built now in t, as before). An error
+ * reading the memory is left in t. Release with tm_ftab_put. */
 tm_ftab *tm_ftab_get(jisr_tm *tm, tm_txn *t);
+/** For tests: 1 builds stale tables in the asking query's path (tm_ftab_get). */
+extern int tm_ftab_sync;
+/** For tests: wait for the handle's builder thread, if one was started. */
+void tm_ftab_wait(jisr_tm *tm);
 void tm_ftab_put(jisr_tm *tm, tm_ftab *f);
+/** The tables of language prefix fkey, or NULL. */
+const tm_ftlang *tm_ftab_lang(const tm_ftab *f, uint64_t fkey);
 /** The table of (language prefix fkey, length l), or NULL. */
 const tm_ftlen *tm_ftab_len(const tm_ftab *f, uint64_t fkey, size_t l);
 /** The symbol of code point cp, 0 when no stored form has it. */

@@ -561,7 +561,8 @@ typedef struct sscan {
     int ftw;              /* 1: the handle keeps form tables (formtab.c), 2: asked for them */
     tm_ftab *ft;          /* … those of this state, once asked, or NULL */
     uint64_t *eq64;       /* with ft: the query's masks by symbol (ft->nsym of them) */
-    uint32_t *eq32;       /* … the same in 32 bits (a query of at most 32 code points) */
+    uint64_t *eq64t;      /* … the same aligned to bit 63 (the AVX2 lanes: FT_STEP) */
+    uint32_t *eq32;       /* … in 16 or 32 bits aligned to the top bit (a query of ≤ 32) */
     /* … the query's code points by class of the tables' symbols (formtab.h): class b in byte
      * b, as the low 4 bits of the forms' signatures hold it, class b + TM_FT_SIGB in byte
      * TM_FT_SIGB + b; its code points no stored form has are in none */
@@ -974,7 +975,13 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
 }
 
 #ifdef TM_LANES_AVX2
-/* one column of Myers in the lanes of W bits (32 or 64): e the masks, pv/mv/dd the state */
+/* one column of Myers in the lanes of W bits (16, 32 or 64): e the masks, pv/mv/dd the state.
+ * The query's masks are aligned to the lanes' top bit (its code point i at bit W − lq + i:
+ * sscan.eq64t, eq32), so that the last row's deltas are the top bits (a shift, no mask) and the
+ * first row's +1 enters at bit W − lq (bot). Below that bit the masks are 0: (e & pv) is 0
+ * there, so the addition carries nothing into the pattern, mh is 0 there, and the bit that ph's
+ * shift brings in is replaced by bot's — the pattern's bits are those of the lanes aligned at
+ * bit 0, whatever the bits below hold. */
 #define FT_STEP(W, e, pv, mv, dd)                                                                  \
     do {                                                                                           \
         __m256i xv_ = _mm256_or_si256(e, mv);                                                      \
@@ -982,9 +989,9 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
             _mm256_xor_si256(_mm256_add_epi##W(_mm256_and_si256(e, pv), pv), pv), e);              \
         __m256i ph_ = _mm256_or_si256(mv, _mm256_andnot_si256(_mm256_or_si256(xh_, pv), ones));    \
         __m256i mh_ = _mm256_and_si256(pv, xh_);                                                   \
-        dd = _mm256_add_epi##W(dd, _mm256_and_si256(_mm256_srl_epi##W(ph_, cnt), one));            \
-        dd = _mm256_sub_epi##W(dd, _mm256_and_si256(_mm256_srl_epi##W(mh_, cnt), one));            \
-        ph_ = _mm256_or_si256(_mm256_slli_epi##W(ph_, 1), one);                                    \
+        dd = _mm256_add_epi##W(dd, _mm256_srli_epi##W(ph_, W - 1));                                \
+        dd = _mm256_sub_epi##W(dd, _mm256_srli_epi##W(mh_, W - 1));                                \
+        ph_ = _mm256_or_si256(_mm256_slli_epi##W(ph_, 1), bot);                                    \
         mh_ = _mm256_slli_epi##W(mh_, 1);                                                          \
         pv = _mm256_or_si256(mh_, _mm256_andnot_si256(_mm256_or_si256(xv_, ph_), ones));           \
         mv = _mm256_and_si256(ph_, xv_);                                                           \
@@ -997,8 +1004,7 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
 {
     (void)pass;
     (void)eqs; /* a query of at most 16 code points: sixteen 16-bit lanes */
-    const __m256i one = _mm256_set1_epi16(1), ones = _mm256_set1_epi16(-1);
-    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    const __m256i bot = _mm256_set1_epi16((short)(1u << (15 - sh))), ones = _mm256_set1_epi16(-1);
     __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi16((short)d0);
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j;
@@ -1021,15 +1027,44 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
     _mm256_storeu_si256((__m256i *)(d + 8), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(dd, 1)));
 }
 
+/* Eight 32-bit lanes of the group's 16 (from lane h: 0 or 8), the other half's forms having
+ * all failed the signatures. */
+__attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_t l,
+                                                      const uint32_t *eq32, unsigned sh,
+                                                      uint64_t d0, uint64_t dcut, size_t h,
+                                                      uint32_t *d)
+{
+    const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
+    __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi32((int)d0);
+    for (size_t j = 0; j < l; j++) {
+        const uint16_t *col = sym + TM_FT_G * j + h;
+        __m256i ix = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
+        __m256i e = _mm256_i32gather_epi32((const int *)eq32, ix, 4);
+        FT_STEP(32, e, pv, mv, dd);
+        if ((j & 7) == 7) {
+            __m256i lim = _mm256_set1_epi32((int)(dcut + (l - j - 1)));
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(dd, lim)) == -1) {
+                dd = _mm256_set1_epi32((int)(dcut + 1));
+                break;
+            }
+        }
+    }
+    _mm256_storeu_si256((__m256i *)(d + h), dd);
+    __m256i out = _mm256_set1_epi32((int)(dcut + 1)); /* the other half: past the cut */
+    _mm256_storeu_si256((__m256i *)(d + (8 - h)), out);
+}
+
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
                                                        unsigned pass, uint32_t d[TM_FT_G])
 {
-    (void)pass;
     (void)eqs;
-    const __m256i one = _mm256_set1_epi32(1), ones = _mm256_set1_epi32(-1);
-    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    if (!(pass & 0xFF) || !(pass >> 8)) { /* a half none of whose forms passed: not scored */
+        ft32_half(sym, l, eq32, sh, d0, dcut, pass & 0xFF ? 0 : 8, d);
+        return;
+    }
+    const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
     __m256i dd0 = _mm256_set1_epi32((int)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
@@ -1060,8 +1095,8 @@ __attribute__((target("avx2"))) static inline void ft64_half(const uint16_t *sym
                                                              uint64_t d0, uint64_t dcut, size_t h,
                                                              uint32_t *d)
 {
-    const __m256i one = _mm256_set1_epi64x(1), ones = _mm256_set1_epi64x(-1);
-    const __m128i cnt = _mm_cvtsi32_si128((int)sh);
+    const __m256i bot = _mm256_set1_epi64x((long long)((uint64_t)1 << (63 - sh)));
+    const __m256i ones = _mm256_set1_epi64x(-1);
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
     __m256i dd0 = _mm256_set1_epi64x((long long)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
@@ -1349,21 +1384,24 @@ static int ft_masks(const tm_shortq *q, sscan *s)
     if (s->eq64)
         return 0;
     size_t n = s->ft->nsym;
-    if (!(s->eq64 = calloc(n, sizeof *s->eq64)) || !(s->eq32 = calloc(n, sizeof *s->eq32)))
-        return jisr_oom(n * 12);
+    if (!(s->eq64 = calloc(n, sizeof *s->eq64)) || !(s->eq64t = calloc(n, sizeof *s->eq64t)) ||
+        !(s->eq32 = calloc(n, sizeof *s->eq32)))
+        return jisr_oom(n * 20);
+    size_t lq = q->n, w = lq <= 16 ? 16 : 32; /* (eq32: the 16- or the 32-bit lanes) */
     for (size_t h = 0; h < 512; h++) {
         uint16_t y = q->hk[h] ? tm_ftab_sym(s->ft, q->hk[h] - 1) : 0;
         if (y) { /* (a code point no stored form has keeps no mask: it matches nothing) */
             s->eq64[y] = q->hm[h][0];
-            s->eq32[y] = (uint32_t)q->hm[h][0];
+            s->eq64t[y] = q->hm[h][0] << (64 - lq);
+            if (lq <= 32)
+                s->eq32[y] = (uint32_t)(q->hm[h][0] << (w - lq));
         }
     }
-    for (size_t i = 0; i < q->n; i++) {
+    const tm_ftlang *g = tm_ftab_lang(s->ft, s->fkey); /* (its classes: the language's) */
+    for (size_t i = 0; g && i < q->n; i++) {
         uint16_t y = tm_ftab_sym(s->ft, q->cp[i]);
-        if (y) {
-            uint8_t c = s->ft->cls[y];
-            s->qcls[c]++; /* (byte c: class c, of the low or the high 4 bits) */
-        }
+        if (y)
+            s->qcls[g->cls[y]]++; /* (byte c: class c, of the low or the high 4 bits) */
     }
     return 0;
 }
@@ -1405,7 +1443,8 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
             tm_short_nsig += n;
             continue;
         }
-        fn(t->sym + g * l * TM_FT_G, l, s->eq64, s->eq32, (unsigned)(lq - 1), lq, dcut, pass, d);
+        fn(t->sym + g * l * TM_FT_G, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32,
+           (unsigned)(lq - 1), lq, dcut, pass, d);
         /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */
         unsigned in = wf(d, dcut) & ((1u << n) - 1);
         for (; in && rc == 0; in &= in - 1) {
@@ -1727,6 +1766,7 @@ int tm_short_pass(jisr_tm_ctx *c)
     tm_cur_close(&s.fcur);
     tm_ftab_put(c->tm, s.ft);
     free(s.eq64);
+    free(s.eq64t);
     free(s.eq32);
     free(s.ch);
     free(s.ids);

@@ -700,6 +700,17 @@ static void test_oracle_long(void **state)
     g_lim = TM_SHORT_DEFAULT;
 }
 
+/* q from English to Arabic at --min 90, at most 5 matches, into *m (the query must succeed) */
+static void query90(jisr_tm *tm, const char *q, jisr_tm_matches *m)
+{
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    qo.min_score = 90;
+    qo.max_results = 5;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, m), 0);
+}
+
 /* The scan (Lemma 8) scores every form of a length, the last partial group of four lanes too:
  * memories of n = 1 … 9 texts of 11 code points (four words of two letters, no near words),
  * queried with unit n's text one letter changed at --min 90 — only its character score (90)
@@ -738,13 +749,8 @@ static void test_scan_batches(void **state)
             tm_short_scan_pct = 0;
             tm_short_lanes = tab ? lanes - 2 : lanes;
             tm_short_nscan = tm_short_nscanned = tm_short_ntab = 0;
-            jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
-            qo.srclang = "en";
-            qo.tgtlang = "ar";
-            qo.min_score = 90;
-            qo.max_results = 5;
             jisr_tm_matches m;
-            assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+            query90(tm, q, &m);
             assert_int_equal(m.n, 1);
             assert_int_equal(m.v[0].id, n);
             assert_int_equal(m.v[0].score, 90);
@@ -812,13 +818,8 @@ static void test_scan_sigs(void **state)
             tm_short_ftab = 0;
             tm_short_lanes = lanes;
             tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
-            jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
-            qo.srclang = "en";
-            qo.tgtlang = "ar";
-            qo.min_score = 90;
-            qo.max_results = 5;
             jisr_tm_matches m;
-            assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+            query90(tm, q, &m);
             assert_int_equal(m.n, 1);
             assert_int_equal(m.v[0].id, 10);
             assert_int_equal(m.v[0].score, 100 * (L - 1) / L);
@@ -915,14 +916,9 @@ static size_t stale_query(jisr_tm *tm, int i, uint32_t *id)
     char q[16];
     stale_text(i, q);
     q[10] = q[10] == 'z' ? 'y' : 'z';
-    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
-    qo.srclang = "en";
-    qo.tgtlang = "ar";
-    qo.min_score = 90;
-    qo.max_results = 5;
     jisr_tm_matches m;
     tm_short_scan_pct = 0;
-    assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+    query90(tm, q, &m);
     tm_short_scan_pct = 50;
     size_t n = m.n;
     if (n)

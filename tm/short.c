@@ -924,13 +924,21 @@ int tm_short_has_avx2(void)
 #endif
 }
 
+#ifdef TM_LANES_AVX2
+/* the AVX2 lanes: forced (tm_short_lanes 2), or by default where the CPU has them (1: portable) */
+static int use_avx2(void)
+{
+    return tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2());
+}
+#endif
+
 typedef void (*lanes_fn)(const uint64_t *, size_t, unsigned, uint64_t, uint64_t, uint64_t *);
 
 static lanes_fn lanes_pick(void)
 {
 #ifdef TM_LANES_AVX2
     /* (asked each time: no state shared between threads; libgcc's constructor detected it) */
-    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+    if (use_avx2())
         return lanes_avx2;
 #endif
     return lanes_port;
@@ -1147,7 +1155,7 @@ typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t
 static ft_fn ft_pick(size_t lq)
 {
 #ifdef TM_LANES_AVX2
-    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+    if (use_avx2())
         return lq <= 16 ? ft_avx2_16 : lq <= 32 ? ft_avx2_32 : ft_avx2_64;
 #endif
     (void)lq;
@@ -1241,7 +1249,7 @@ typedef unsigned (*sig_fn)(const uint8_t *, const uint8_t *, size_t);
 static sig_fn sig_pick(int sat)
 {
 #ifdef TM_LANES_AVX2
-    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+    if (use_avx2())
         return sat ? sig_avx2 : sig_avx2_nosat;
 #endif
     (void)sat;
@@ -1253,7 +1261,7 @@ typedef unsigned (*within_fn)(const uint32_t *, uint64_t);
 static within_fn within_pick(void)
 {
 #ifdef TM_LANES_AVX2
-    if (tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2()))
+    if (use_avx2())
         return within_avx2;
 #endif
     return within_port;

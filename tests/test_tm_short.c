@@ -457,6 +457,27 @@ static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
     tm_short_scan_pct = was;
 }
 
+/* run_oracle with the handle's form tables (tm must have them: jisr_tm_warm) and the counting
+ * path on every length (never the scan): the candidates' forms come from the tables, found by
+ * their ids, instead of by the cursor; on return the tables are off for the other checks. */
+static void table_counting_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
+{
+    size_t was = tm_short_scan_pct, tp = tm_short_tab_pct, ta = tm_short_tab_alive;
+    tm_short_ftab = 0;
+    tm_short_scan_pct = 200;
+    tm_short_tab_pct = 1000000; /* (a prefix's ids are never that many times a length's forms) */
+    tm_short_tab_alive = 0;
+    tm_short_nscanned = tm_short_ntabc = 0;
+    run_oracle(tm, r, tag);
+    fprintf(stderr, "  %zu candidates' forms from the tables\n", tm_short_ntabc);
+    assert_int_equal(tm_short_nscanned, 0); /* (a length without forms is "scanned", empty) */
+    assert_true(tm_short_ntabc > 1000);
+    tm_short_ftab = -1;
+    tm_short_scan_pct = was;
+    tm_short_tab_pct = tp;
+    tm_short_tab_alive = ta;
+}
+
 /* Index = --exhaustive on 3,000 short strings (half English → Arabic, half Arabic → English),
  * then after deleting some, then after a reindex. */
 /* The key prefix (language and length l) of the stored forms of l code points (§4.5). */
@@ -553,13 +574,14 @@ static void test_oracle_short(void **state)
     scan_oracle(tm, &r, "scanned");
     tm_short_ftab = 0; /* the tables where the scan's usual rule takes it */
     run_oracle(tm, &r, "form tables, the scan by its rule");
-    tm_short_ftab = -1;
+    table_counting_oracle(tm, &r, "form tables, the counting path");
     uint64_t del[300];
     for (size_t k = 0; k < 300; k++)
         del[k] = 1 + 10 * k;
     assert_int_equal(jisr_tm_delete(tm, del, 300), 0);
     run_oracle(tm, &r, "after deleting 300");
     scan_oracle(tm, &r, "scanned after deleting 300");
+    table_counting_oracle(tm, &r, "form tables, the counting path, after deleting 300");
     /* a third of the units without their stored forms but the record left: the scan misses
      * them, and the oracle sees it (what the record guards against) */
     assert_true(drop_forms_of(tm, 3, 1) > 1000);

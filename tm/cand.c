@@ -1337,12 +1337,14 @@ int tm_indexed(jisr_tm_ctx *c)
      * pass at 40 serves a text that is half of one unit and half of another: its best matches
      * score about 45-50, one or two of them reach 50, and without it the pass at min (30) scored
      * thousands of units under a bar of 30 before the list filled (docs/matching.md §4.4). A
-     * short query in a memory whose character search is on (c->sh.n) leaves the pass at 40 out:
-     * there each pass repeats the character search, whose postings cost more than the word walk,
-     * and the pass at 40 seldom ends such a query (the stopping rule holds for any thresholds). */
+     * short query in a memory whose character search is on (c->sh.n) leaves the passes at 90 and
+     * 40 out: there each pass repeats the character search, whose postings cost more than the
+     * word walk, and those passes seldom end such a query (the stopping rule holds for any
+     * thresholds); one whose matches reach 90 is found by the pass at 70 in its own length
+     * first, and the bar rises there. */
     static const int passes[] = {90, 70, 50, 40, 0};
     for (size_t p = 0; p < sizeof passes / sizeof passes[0] && rc == 0 && !c->late; p++) {
-        if (passes[p] && (passes[p] <= min || (passes[p] == 40 && c->sh.n)))
+        if (passes[p] && (passes[p] <= min || ((passes[p] == 40 || passes[p] == 90) && c->sh.n)))
             continue;
         c->pass_min = passes[p];
         for (unsigned d = 0; rc == 0 && !c->late; d++) {

@@ -82,6 +82,7 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     tm_qidx_free(c->qx);
     free(c->sh.acc); /* short.c's */
     free(c->sh.acc2);
+    free(c->sh.live);
     free(c->sh.csv);
     free(c->sh.csl);
     free(c->sh.kept);

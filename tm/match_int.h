@@ -133,10 +133,11 @@ typedef struct tm_shortq {
     uint64_t eq_lo[128]; /* a query of at most 64 code points: the ASCII masks themselves, */
     uint64_t eq_ar[256]; /* and those of U+0600–U+06FF */
     uint8_t *acc;        /* per id: shared terms of the current length (short.c), zero between */
-    uint8_t *acc2; /* per id: shared code point terms where pairs find the candidates, ditto */
-    uint8_t *csv;  /* per id: 2 + its character score (−1..99), once computed this query */
-    size_t acccap; /* of both */
-    uint32_t *csl; /* the ids csv holds, cleared at the next query */
+    uint8_t *acc2;  /* per id: shared code point terms where pairs find the candidates, ditto */
+    uint8_t *csv;   /* per id: 2 + its character score (−1..99), once computed this query */
+    uint64_t *live; /* per id a bit: acc[id] > 0 (a candidate of the current length), ditto */
+    size_t acccap;  /* of each */
+    uint32_t *csl;  /* the ids csv holds, cleared at the next query */
     size_t ncsl, cslcap;
     /* lengths whose forms an earlier pass of the query scanned whole (docs/matching.md §4.5):
      * the forms of length l scoring the query's min or more are kept[seg0[l] .. seg1[l]) */
@@ -400,12 +401,14 @@ extern size_t tm_short_scan_pct, tm_short_scan_alive;
 extern int tm_short_lanes;
 extern _Thread_local size_t tm_short_nscan, tm_short_nscanned;
 /** The form tables (formtab.c, jisr_tm_warm): where the handle has them for the query's state,
- * a scanned length is read from them (tm_short_ntab counts this thread's forms so scored), and
- * the scan is chosen by these two constants instead (same meaning as the two above);
- * tm_short_ftab −1: never use them (tests, A/B). Set before querying. */
+ * a scanned length is read from them (tm_short_ntab counts this thread's forms so scored), so
+ * are the forms of the candidates the counting leaves (lengths not scanned, queries of at most
+ * 64 code points: tm_short_ntabc counts them), and the scan is chosen by these two constants
+ * instead (same meaning as the two above); tm_short_ftab −1: never use them (tests, A/B). Set
+ * before querying. */
 extern size_t tm_short_tab_pct, tm_short_tab_alive;
 extern int tm_short_ftab;
-extern _Thread_local size_t tm_short_ntab;
+extern _Thread_local size_t tm_short_ntab, tm_short_ntabc;
 /** The tables' signatures (docs/matching.md §4.5, Lemma 9): a group of forms none of whose
  * signatures allows the bar is not scored (tm_short_nsig counts this thread's forms so left);
  * tm_short_ftsig 0: never (tests, A/B). Set before querying. */

@@ -524,11 +524,41 @@ static int acc_ready(jisr_tm_ctx *c)
     if (!(a = realloc(q->acc2, n)))
         return jisr_oom(n);
     q->acc2 = a;
+    size_t w0 = (q->acccap + 63) / 64, w1 = (n + 63) / 64;
+    uint64_t *b = realloc(q->live, w1 * sizeof *b);
+    if (!b)
+        return jisr_oom(w1 * sizeof *b);
+    q->live = b;
     memset(q->acc + q->acccap, 0, n - q->acccap);
     memset(q->csv + q->acccap, 0, n - q->acccap);
     memset(q->acc2 + q->acccap, 0, n - q->acccap);
+    memset(q->live + w0, 0, (w1 - w0) * sizeof *b);
     q->acccap = n;
     return 0;
+}
+
+/* The candidates' bits (tm_shortq.live): a term's ids are mostly not candidates, and the bits
+ * (an eighth of the counters' bytes) stay in a core's cache where the counters do not. */
+static inline int live_has(const uint64_t *b, uint32_t id)
+{
+    return (int)(b[id >> 6] >> (id & 63) & 1);
+}
+
+static inline void live_set(uint64_t *b, uint32_t id)
+{
+    b[id >> 6] |= (uint64_t)1 << (id & 63);
+}
+
+static inline void live_clr(uint64_t *b, uint32_t id)
+{
+    b[id >> 6] &= ~((uint64_t)1 << (id & 63));
+}
+
+/* Candidate id dropped or done: its counters and bit back to zero. */
+static inline void cand_clear(tm_shortq *q, uint32_t id)
+{
+    q->acc[id] = q->acc2[id] = 0;
+    live_clr(q->live, id);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -799,7 +829,7 @@ _Thread_local size_t tm_short_nlocated;
 static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *rest2)
 {
     size_t lq = c->sh.n, need = need_of(lq, l, tm_eff_min(c)), j = 0, nc = 0;
-    uint8_t *acc = c->sh.acc, *acc2 = c->sh.acc2;
+    uint8_t *acc2 = c->sh.acc2;
     int rc = 0;
     for (size_t i = 0; i < lq && rc == 0; i++)
         rc = term_chunks(s, i, l, &s->st2[i]);
@@ -817,7 +847,7 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
-            if (id < c->id_limit && acc[id])
+            if (id < c->id_limit && live_has(c->sh.live, id))
                 acc2[id]++;
         }
         size_t left = lq - j - 1, a = 0;
@@ -828,7 +858,7 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
             if (acc2[id] + left >= need)
                 s->touched[a++] = id;
             else
-                acc[id] = acc2[id] = 0;
+                cand_clear(&c->sh, id);
         }
         *alive = a;
     }
@@ -846,7 +876,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
 size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
 size_t tm_short_tab_pct = 20, tm_short_tab_alive = 4;
 int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1;
-_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig;
+_Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig,
+    tm_short_ntabc;
 
 /* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
  * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
@@ -1467,6 +1498,55 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
     return rc;
 }
 
+/* The form tables of the pass's state (s->ft), asked for once a pass, when the handle keeps
+ * them: NULL when they are older than the state (a builder thread is started; the query never
+ * waits for it). */
+static int pass_tables(jisr_tm_ctx *c, sscan *s)
+{
+    if (s->ftw == 1) {
+        s->ftw = 2;
+        s->ft = tm_ftab_get(c->tm, &c->t);
+        if (c->t.rc < 0)
+            return c->t.rc;
+    }
+    return 0;
+}
+
+/* Unit id's character score from its form in table t (length l; the query of at most 64 code
+ * points, its masks by symbol in s->eq64), as stored_score computes it from the stored form:
+ * −2 when id has no form of length l. The candidates come in ascending id order, so the
+ * search gallops from *pos, where the last one left it. */
+static int tab_score(const tm_shortq *q, const sscan *s, const tm_ftlen *t, size_t l, uint32_t id,
+                     size_t *pos)
+{
+    const uint32_t *v = t->id;
+    size_t n = t->n, lo = *pos, hi = lo, step = 1;
+    while (hi < n && v[hi] < id) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > n)
+        hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *pos = lo;
+    if (lo == n || v[lo] != id)
+        return -2;
+    const uint16_t *sy = t->sym + (lo / TM_FT_G) * l * TM_FT_G + lo % TM_FT_G;
+    uint64_t pv = ~(uint64_t)0, mv = 0, top = (uint64_t)1 << (q->n - 1);
+    size_t d = q->n, L = q->n > l ? q->n : l;
+    for (size_t j = 0; j < l; j++)
+        tm_myers_step(s->eq64[sy[j * TM_FT_G]], &pv, &mv, top, &d);
+    int sc = (int)((100 * (L - (d > L ? L : d))) / L);
+    return (sc > 99 ? 99 : sc) - TM_SHORT_PEN;
+}
+
 /* Length l by its stored forms (docs/matching.md §4.5, Lemma 8): every form of the length,
  * walked by one cursor, scored four at a time; or, when an earlier pass of the query scanned
  * it, the forms it kept. */
@@ -1480,13 +1560,8 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
             rc = scan_one(c, l, q->kept[i].id, q->kept[i].cs, &keep);
         return rc;
     }
-    if (s->ftw == 1) { /* the tables, asked for at the pass's first scan (a rebuild is paid
-                        * by a query that scans, never by one that does not) */
-        s->ftw = 2;
-        s->ft = tm_ftab_get(c->tm, &c->t);
-        if (c->t.rc < 0)
-            return c->t.rc;
-    }
+    if ((rc = pass_tables(c, s)) < 0)
+        return rc;
     keep = c->pass_min > c->o->min_score; /* a later pass will come */
     q->seg0[l] = (uint32_t)q->nkept;
     const tm_ftlen *tab = s->ft ? tm_ftab_len(s->ft, s->fkey, l) : NULL;
@@ -1611,8 +1686,10 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
                 rc = tm_post_bad_id(&c->t, id, c->id_limit);
                 break;
             }
-            if (!acc[id]++)
+            if (!acc[id]++) {
                 s->touched[s->ntouch++] = id;
+                live_set(c->sh.live, id);
+            }
         }
     }
     /* verification: the other terms, rarest first, while they cost at most VERIFY_IDS ids per
@@ -1624,7 +1701,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
-            if (id < c->id_limit && acc[id])
+            if (id < c->id_limit && live_has(c->sh.live, id))
                 acc[id]++;
         }
         size_t left = nq - i - 1, a = 0;
@@ -1635,7 +1712,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             if (acc[id] + left >= need)
                 s->touched[a++] = id;
             else
-                acc[id] = 0;
+                cand_clear(&c->sh, id);
         }
         alive = a;
     }
@@ -1647,19 +1724,26 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         rc = bag_check(c, s, l, &alive, &rest2);
     if (rc < 0) {
         for (size_t k = 0; k < alive; k++)
-            acc[s->touched[k]] = c->sh.acc2[s->touched[k]] = 0;
+            cand_clear(&c->sh, s->touched[k]);
         alive = 0;
     }
     /* many candidates left: the scan reads the length's forms cheaper than their seeks */
     size_t sal = s->ftw ? tm_short_tab_alive : tm_short_scan_alive;
     if (rc == 0 && c->sh.formrec > 0 && sal && (uint64_t)alive * sal >= c->sh.nform[l]) {
         for (size_t j = 0; j < alive; j++)
-            acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
+            cand_clear(&c->sh, s->touched[j]);
         return scan_bucket(c, s, l);
     }
-    /* in id order: the forms are read by one cursor moving forward (form_get) */
+    /* in id order: the forms are read by one cursor moving forward (form_get), or found in the
+     * form table of this state and length (a search in its ids instead of one in the index's
+     * keys, and the form's symbols instead of its UTF-8: the same score) */
     if (rc == 0 && alive > 1) /* (on an error the loop below is skipped, the one after it runs) */
         rc = sort_ids(s, alive);
+    const tm_ftlen *tab = NULL;
+    size_t tpos = 0;
+    if (rc == 0 && alive && lq <= 64 && (rc = pass_tables(c, s)) == 0 && s->ft &&
+        (tab = tm_ftab_len(s->ft, s->fkey, l)) != NULL)
+        rc = ft_masks(&c->sh, s);
     for (size_t k = 0; rc == 0 && k < alive; k++) {
         uint32_t id = s->touched[k];
         int m = tm_eff_min(c);
@@ -1680,7 +1764,10 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
         int cs = known ? known - 2 : -2;
         if (!known) {
             MDB_val fv;
-            if (form_get(s, s->fkey | l, id, &fv)) {
+            if (tab) {
+                cs = tab_score(&c->sh, s, tab, l, id, &tpos);
+                tm_short_ntabc++;
+            } else if (form_get(s, s->fkey | l, id, &fv)) {
                 cs = stored_score(&c->sh, fv.mv_data, fv.mv_size, l);
             } else if ((rc = c->t.rc) < 0)
                 break;
@@ -1708,7 +1795,7 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             break;
     }
     for (size_t j = 0; j < alive; j++) /* leave the accumulators all zero */
-        acc[s->touched[j]] = c->sh.acc2[s->touched[j]] = 0;
+        cand_clear(&c->sh, s->touched[j]);
     return rc;
 }
 

@@ -457,7 +457,8 @@ static void test_cursor_ops(void **state)
 
 /* every chunk of the memory read through t's cursor (the directory's when t has one): its ids by
  * tm_chunk_ids and tm_chunk_ids_marked (random marks, some ids beyond them) equal to the decoder's
- * of its value; returns the chunks read and, in *pooled, those whose ids the directory held
+ * of its value, and tm_chunk_count's counts to those of the decoder's ids; returns the chunks read
+ * and, in *pooled, those whose ids the directory held
  * (*narrow: as 16-bit deltas) */
 static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled, size_t *narrow)
 {
@@ -512,6 +513,19 @@ static size_t check_chunks(tm_txn *t, MDB_dbi post, size_t *pooled, size_t *narr
             na = nb = 0; /* no bits: every id */
             assert_int_equal(tm_chunk_ids_marked(&ch[i], NULL, 0, &a, &na, &acap), 0);
             assert_int_equal(na, ch[i].count);
+            for (int r = 0; r < 2; r++) { /* tm_chunk_count: the ids below a limit with a bit */
+                uint8_t want[64 * 64] = {0}, got[64 * 64] = {0};
+                for (size_t w = 0; w < 64; w++)
+                    mark[w] = rnd(&x) | rnd(&x); /* three quarters of the bits */
+                uint64_t lim = r ? 64 * 64 : rnd(&x) % (64 * 64);
+                nb = 0;
+                assert_int_equal(tm_post_decode(&ch[i].k, &ch[i].v, &b, &nb, &bcap), 0);
+                for (size_t j = 0; j < nb; j++)
+                    if (b[j] < lim && (mark[b[j] >> 6] >> (b[j] & 63) & 1))
+                        want[b[j]]++;
+                assert_int_equal(tm_chunk_count(&ch[i], mark, lim, got, &a, &acap), 0);
+                assert_memory_equal(want, got, sizeof want);
+            }
         }
     }
     mdb_cursor_close(lc);

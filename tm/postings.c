@@ -197,6 +197,40 @@ int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap)
     return 0;
 }
 
+static inline void count_live(uint32_t id, const uint64_t *live, uint8_t *cnt)
+{
+    if (live[id >> 6] >> (id & 63) & 1)
+        cnt[id]++;
+}
+
+int tm_chunk_count(const tm_chunk *h, const uint64_t *live, uint64_t limit, uint8_t *cnt,
+                   uint32_t **ids, size_t *cap)
+{
+    if (!h->ids && !h->d16) { /* not in the directory: its value decoded into the scratch */
+        size_t n = 0;
+        int rc = tm_post_decode(&h->k, &h->v, ids, &n, cap);
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            if ((*ids)[i] < limit)
+                count_live((*ids)[i], live, cnt);
+        return rc;
+    }
+    /* the directory's ids ascend (its build checks it): the first at or above limit ends them */
+    if (h->ids) {
+        for (size_t i = 0; i < h->count && h->ids[i] < limit; i++)
+            count_live(h->ids[i], live, cnt);
+        return 0;
+    }
+    const uint16_t *d = h->d16;
+    uint32_t id = h->first;
+    for (size_t i = 0; id < limit;) {
+        count_live(id, live, cnt);
+        if (++i == h->count)
+            break;
+        id += d[i - 1];
+    }
+    return 0;
+}
+
 int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, uint32_t **ids,
                         size_t *n, size_t *cap)
 {

@@ -539,11 +539,6 @@ static int acc_ready(jisr_tm_ctx *c)
 
 /* The candidates' bits (tm_shortq.live): a term's ids are mostly not candidates, and the bits
  * (an eighth of the counters' bytes) stay in a core's cache where the counters do not. */
-static inline int live_has(const uint64_t *b, uint32_t id)
-{
-    return (int)(b[id >> 6] >> (id & 63) & 1);
-}
-
 static inline void live_set(uint64_t *b, uint32_t id)
 {
     b[id >> 6] |= (uint64_t)1 << (id & 63);
@@ -660,6 +655,15 @@ static int decode_term(sscan *s, const sterm *t)
     int rc = 0;
     for (size_t k = 0; k < t->nc && rc == 0; k++)
         rc = tm_chunk_ids(&s->ch[t->c0 + k], &s->ids, &s->nids, &s->idcap);
+    return rc;
+}
+
+/* Term t's ids that are candidates (their bits in c->sh.live) counted in cnt. */
+static int count_term(jisr_tm_ctx *c, sscan *s, const sterm *t, uint8_t *cnt)
+{
+    int rc = 0;
+    for (size_t k = 0; k < t->nc && rc == 0; k++)
+        rc = tm_chunk_count(&s->ch[t->c0 + k], c->sh.live, c->id_limit, cnt, &s->ids, &s->idcap);
     return rc;
 }
 
@@ -843,13 +847,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
     if (lq - nc >= need)
         return 0;
     for (; j < nc && *alive && s->st2[j].df <= VERIFY_IDS * (uint64_t)*alive; j++) {
-        if ((rc = decode_term(s, &s->st2[j])) < 0)
+        if ((rc = count_term(c, s, &s->st2[j], acc2)) < 0)
             break;
-        for (size_t k = 0; k < s->nids; k++) {
-            uint32_t id = s->ids[k];
-            if (id < c->id_limit && live_has(c->sh.live, id))
-                acc2[id]++;
-        }
         size_t left = lq - j - 1, a = 0;
         if (left >= need) /* every count is 0 or more: none is dropped yet */
             continue;
@@ -1697,13 +1696,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
      * is below need is dropped (an upper bound on what it shares) */
     size_t alive = s->ntouch;
     for (; i < nq && rc == 0 && s->st[i].df <= VERIFY_IDS * (uint64_t)alive; i++) {
-        if ((rc = decode_term(s, &s->st[i])) < 0)
+        if ((rc = count_term(c, s, &s->st[i], acc)) < 0)
             break;
-        for (size_t k = 0; k < s->nids; k++) {
-            uint32_t id = s->ids[k];
-            if (id < c->id_limit && live_has(c->sh.live, id))
-                acc[id]++;
-        }
         size_t left = nq - i - 1, a = 0;
         if (left + 1 >= need) /* every candidate has a count of 1 or more: none is dropped yet */
             continue;

@@ -658,6 +658,12 @@ static int decode_term(sscan *s, const sterm *t)
     return rc;
 }
 
+/* The per-id counters are read and written at random over a megabyte a million units: a loop
+ * over a list of ids asks for the counter this many ids ahead before it needs it. */
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 16
+#endif
+
 /* Term t's ids that are candidates (their bits in c->sh.live) counted in cnt. */
 static int count_term(jisr_tm_ctx *c, sscan *s, const sterm *t, uint8_t *cnt)
 {
@@ -854,6 +860,8 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
             continue;
         for (size_t k = 0; k < *alive; k++) {
             uint32_t id = s->touched[k];
+            if (k + PREFETCH_AHEAD < *alive)
+                __builtin_prefetch(acc2 + s->touched[k + PREFETCH_AHEAD], 1);
             if (acc2[id] + left >= need)
                 s->touched[a++] = id;
             else
@@ -1681,6 +1689,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             break;
         for (size_t k = 0; k < s->nids; k++) {
             uint32_t id = s->ids[k];
+            if (k + PREFETCH_AHEAD < s->nids) /* (a counter at random: its line asked early) */
+                __builtin_prefetch(acc + s->ids[k + PREFETCH_AHEAD], 1);
             if (id >= c->id_limit) { /* a damaged chunk: never a counter for it */
                 rc = tm_post_bad_id(&c->t, id, c->id_limit);
                 break;
@@ -1703,6 +1713,8 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
             continue;
         for (size_t k = 0; k < alive; k++) {
             uint32_t id = s->touched[k];
+            if (k + PREFETCH_AHEAD < alive)
+                __builtin_prefetch(acc + s->touched[k + PREFETCH_AHEAD], 1);
             if (acc[id] + left >= need)
                 s->touched[a++] = id;
             else

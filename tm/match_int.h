@@ -139,17 +139,8 @@ typedef struct tm_shortq {
     size_t acccap;  /* of each */
     uint32_t *csl;  /* the ids csv holds, cleared at the next query */
     size_t ncsl, cslcap;
-    /* lengths whose forms an earlier pass of the query scanned whole (docs/matching.md §4.5):
-     * the forms of length l scoring the query's min or more are kept[seg0[l] .. seg1[l]) */
-    uint8_t scanned[256];
     int formrec; /* the forms' record this query: −1 unread, 1 it allows the scan, 0 not */
     uint32_t nform[256]; /* with formrec 1: the source language's forms by length */
-    uint32_t seg0[256], seg1[256];
-    struct tm_skept {
-        uint32_t id;
-        int cs;
-    } * kept;
-    size_t nkept, keptcap;
 } tm_shortq;
 
 /* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match

@@ -421,9 +421,7 @@ int tm_short_query(jisr_tm_ctx *c)
     tm_shortq *q = &c->sh;
     int on;
     q->n = q->lim = 0;
-    q->nkept = 0;    /* the last query's scanned lengths */
-    q->formrec = -1; /* the forms' record: read by the query's first pass */
-    memset(q->scanned, 0, sizeof q->scanned);
+    q->formrec = -1;                     /* the forms' record: read by the query's first pass */
     for (size_t i = 0; i < q->ncsl; i++) /* the last query's character scores */
         if (q->csl[i] < q->acccap)
             q->csv[q->csl[i]] = 0;
@@ -1353,16 +1351,11 @@ static size_t lane_fill(const tm_shortq *q, const unsigned char *v, size_t n, si
     return k;
 }
 
-/* The most forms an earlier pass keeps for the later passes of one query. */
-#define KEPT_MAX ((size_t)1 << 18)
-
 /* Unit id of a scanned length, character score cs (−2: its stored form is not one of this
- * length: from its record): kept for the later passes of the query when *keep and cs reaches
- * the query's min; scored in full when cs reaches the bar and it is not listed yet; skipped when
- * its record is gone (deleted). 1 when the deadline passed. */
-static int scan_one(jisr_tm_ctx *c, size_t l, uint32_t id, int cs, int *keep)
+ * length: from its record): scored in full when cs reaches the bar and it is not listed yet;
+ * skipped when its record is gone (deleted). 1 when the deadline passed. */
+static int scan_one(jisr_tm_ctx *c, uint32_t id, int cs)
 {
-    tm_shortq *q = &c->sh;
     int rc, fetched = 0;
     MDB_val uk = {sizeof id, &id}, ud;
     if (cs == -2) {
@@ -1372,17 +1365,6 @@ static int scan_one(jisr_tm_ctx *c, size_t l, uint32_t id, int cs, int *keep)
             (rc = unit_char_score(c, &cs)) < 0)
             return rc;
         fetched = 1;
-    }
-    if (*keep && cs >= c->o->min_score) {
-        if (q->nkept - q->seg0[l] >= KEPT_MAX) { /* too many: a later pass scans again */
-            q->nkept = q->seg0[l];
-            *keep = 0;
-        } else {
-            if ((rc = JISR_GROW(q->kept, q->keptcap, q->nkept + 1)) < 0)
-                return rc;
-            q->kept[q->nkept].id = id;
-            q->kept[q->nkept++].cs = cs;
-        }
     }
     if (cs < tm_eff_min(c)) /* its word score, if it reaches the bar, was offered by the walk */
         return 0;
@@ -1402,13 +1384,11 @@ static int scan_one(jisr_tm_ctx *c, size_t l, uint32_t id, int cs, int *keep)
 
 /* n (1–4) forms of length l in s->eq, their ids and whether each is not of length l (bad). */
 static int scan_lanes(jisr_tm_ctx *c, sscan *s, size_t l, size_t n, const uint32_t *id,
-                      const uint8_t *bad, int *keep, lanes_fn lanes)
+                      const uint8_t *bad, lanes_fn lanes)
 {
     tm_shortq *q = &c->sh;
     size_t lq = q->n, L = lq > l ? lq : l;
     int m = tm_eff_min(c);
-    if (*keep && c->o->min_score < m)
-        m = c->o->min_score;
     uint64_t d[4], dcut = L - need_of(lq, l, m < 0 ? 0 : m);
     lanes(s->eq, l, (unsigned)(lq - 1), lq, dcut, d);
     tm_short_nscanned += n;
@@ -1417,8 +1397,8 @@ static int scan_lanes(jisr_tm_ctx *c, sscan *s, size_t l, size_t n, const uint32
         uint64_t dk = d[k] > L ? L : d[k];
         int cs = (int)((100 * (L - dk)) / L);
         cs = bad[k] ? -2 : (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
-        if (cs >= m || cs == -2) /* (m: the bar, or the query's min when keeping) */
-            rc = scan_one(c, l, id[k], cs, keep);
+        if (cs >= m || cs == -2)
+            rc = scan_one(c, id[k], cs);
     }
     return rc;
 }
@@ -1453,9 +1433,9 @@ static int ft_masks(const tm_shortq *q, sscan *s)
 }
 
 /* Length l from its form table t (formtab.c): the groups of TM_FT_G forms scored by the lanes,
- * each form reaching the bar (or the query's min, when keeping) handed to scan_one as the
- * cursor's scan does. 1 when the deadline passed. */
-static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int *keep)
+ * each form reaching the bar handed to scan_one as the cursor's scan does. 1 when the deadline
+ * passed. */
+static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
 {
     tm_shortq *q = &c->sh;
     size_t lq = q->n, L = lq > l ? lq : l, ng = (t->n + TM_FT_G - 1) / TM_FT_G;
@@ -1475,8 +1455,6 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
             break;
         }
         int m = tm_eff_min(c);
-        if (*keep && c->o->min_score < m)
-            m = c->o->min_score;
         size_t need = need_of(lq, l, m < 0 ? 0 : m);
         uint64_t dcut = L - need;
         size_t n = t->n - g * TM_FT_G < TM_FT_G ? t->n - g * TM_FT_G : TM_FT_G;
@@ -1499,7 +1477,7 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, int
             int cs = (int)((100 * (L - dk)) / L);
             cs = (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
             if (cs >= m)
-                rc = scan_one(c, l, t->id[g * TM_FT_G + k], cs, keep);
+                rc = scan_one(c, t->id[g * TM_FT_G + k], cs);
         }
     }
     return rc;
@@ -1555,27 +1533,20 @@ static int tab_score(const tm_shortq *q, const sscan *s, const tm_ftlen *t, size
 }
 
 /* Length l by its stored forms (docs/matching.md §4.5, Lemma 8): every form of the length,
- * walked by one cursor, scored four at a time; or, when an earlier pass of the query scanned
- * it, the forms it kept. */
+ * from the form table of the pass's state, else walked by one cursor, scored four at a time.
+ * Each pass scans at its own bar (forms are not kept for a later pass: its scan at the query's
+ * lower min would cost what the later pass's does, for every query, most of which end at the
+ * first pass). */
 static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
 {
     tm_shortq *q = &c->sh;
-    int rc = 0, keep = 0;
+    int rc = 0;
     tm_short_nscan++;
-    if (q->scanned[l]) {
-        for (size_t i = q->seg0[l]; i < q->seg1[l] && rc == 0; i++)
-            rc = scan_one(c, l, q->kept[i].id, q->kept[i].cs, &keep);
-        return rc;
-    }
     if ((rc = pass_tables(c, s)) < 0)
         return rc;
-    keep = c->pass_min > c->o->min_score; /* a later pass will come */
-    q->seg0[l] = (uint32_t)q->nkept;
     const tm_ftlen *tab = s->ft ? tm_ftab_len(s->ft, s->fkey, l) : NULL;
-    if (tab) { /* the form table of this state: the same forms, without the cursor */
-        rc = scan_table(c, s, l, tab, &keep);
-        goto done;
-    }
+    if (tab) /* the form table of this state: the same forms, without the cursor */
+        return scan_table(c, s, l, tab);
     lanes_fn lanes = lanes_pick();
     unsigned char key[12];
     form_key(key, s->fkey | l, 1);
@@ -1595,7 +1566,7 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
         id[n] = x;
         bad[n] = lane_fill(q, v.mv_data, v.mv_size, l, s->eq + n) != l;
         if (++n == 4) {
-            if ((rc = scan_lanes(c, s, l, n, id, bad, &keep, lanes)) != 0)
+            if ((rc = scan_lanes(c, s, l, n, id, bad, lanes)) != 0)
                 break;
             n = 0;
         }
@@ -1607,13 +1578,7 @@ static int scan_bucket(jisr_tm_ctx *c, sscan *s, size_t l)
     if (rc == 0 && c->t.rc < 0)
         rc = c->t.rc;
     if (rc == 0 && n) /* the last, partial batch (its other lanes hold stale columns) */
-        rc = scan_lanes(c, s, l, n, id, bad, &keep, lanes);
-done:
-    if (rc == 0 && keep) {
-        q->scanned[l] = 1;
-        q->seg1[l] = (uint32_t)q->nkept;
-    } else
-        q->nkept = q->seg0[l];
+        rc = scan_lanes(c, s, l, n, id, bad, lanes);
     return rc;
 }
 
@@ -1653,8 +1618,6 @@ static int scan_len(jisr_tm_ctx *c, sscan *s, size_t l)
     uint8_t *acc = c->sh.acc;
     int rc = 0;
     s->ntouch = 0;
-    if (c->sh.formrec > 0 && c->sh.scanned[l]) /* an earlier pass scanned it: the forms it kept */
-        return scan_bucket(c, s, l);
     /* the pair terms when their bound holds (Lemma 6: higher bars), else the code points' */
     int pairs = need2_of(lq, l, tm_eff_min(c)) > 0;
     size_t nq = pairs ? lq - 1 : lq;

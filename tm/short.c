@@ -879,7 +879,11 @@ static int bag_check(jisr_tm_ctx *c, sscan *s, size_t l, size_t *alive, size_t *
  * far more, so only the second rule serves them), or when the candidates left after counting
  * are at least a quarter of the forms (a form read by its key costs several scanned ones). */
 size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
-size_t tm_short_tab_pct = 20, tm_short_tab_alive = 4;
+/* From the form tables (with the signatures of Lemma 9, at each pass's own bar), a scanned form
+ * costs less than a counted id: the scan at a prefix of 5 % of the length's forms (20 / 10 / 5 /
+ * 2 / 1 % measured on the bench's 400 short queries and checked on the next 400 it generates,
+ * docs/matching.md §7.1, session 12; 20 % before the passes scanned at their own bars). */
+size_t tm_short_tab_pct = 5, tm_short_tab_alive = 4;
 int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig,
     tm_short_ntabc;

@@ -245,17 +245,8 @@ int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, u
     size_t w = 0, m = h->count;
     if (h->ids) {
         const uint32_t *v = h->ids;
-        if (v[m - 1] >= nmark) {
-            size_t lo = 0, hi = m;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (v[mid] < nmark)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            m = lo;
-        }
+        if (v[m - 1] >= nmark) /* (so nmark fits in 32 bits) */
+            m = jisr_lower_u32(v, 0, m, (uint32_t)nmark);
         for (size_t i = 0; i < m; i++) {
             uint32_t x = v[i];
             out[w] = x;

@@ -1515,15 +1515,7 @@ static int tab_score(const tm_shortq *q, const sscan *s, const tm_ftlen *t, size
         hi += step;
         step *= 2;
     }
-    if (hi > n)
-        hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    lo = jisr_lower_u32(v, lo, hi < n ? hi : n, id);
     *pos = lo;
     if (lo == n || v[lo] != id)
         return -2;

@@ -28,6 +28,20 @@ static inline int jisr_grow(void **p, size_t *cap, size_t need, size_t elem)
 /** jisr_grow for a typed pointer and a size_t capacity: JISR_GROW(v, cap, n + 1). */
 #define JISR_GROW(ptr, cap, need) jisr_grow((void **)&(ptr), &(cap), (need), sizeof *(ptr))
 
+/** The first index in [lo, hi) of the ascending array v whose value is at least x; hi when
+ * there is none (a binary search). */
+static inline size_t jisr_lower_u32(const uint32_t *v, size_t lo, size_t hi, uint32_t x)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /** For arrays that keep only their count n, not a capacity: the capacity is implicitly the
  * next power of two >= n (at least 2), so the array is grown (to 2n) exactly when n is 0 or a
  * power of two. Makes room for element n; *p is unchanged on failure (JISR_ENOMEM recorded).

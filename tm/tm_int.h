@@ -672,16 +672,16 @@ int64_t tm_post_decode_to(const MDB_val *k, const MDB_val *v, uint32_t *out, siz
 /** A chunk's ids appended to *ids: a copy of h->ids (or a sum of h->d16) when the directory holds
  * them decoded, else tm_post_decode of its value. */
 int tm_chunk_ids(const tm_chunk *h, uint32_t **ids, size_t *n, size_t *cap);
-/** Add 1 to cnt[id] for every id of chunk h below limit whose bit is set in live (short.c's
- * verification): from the directory's ids or deltas without writing them out, else from its
- * value decoded into the scratch *ids (capacity *cap). 0, or the decoding's error. */
-int tm_chunk_count(const tm_chunk *h, const uint64_t *live, uint64_t limit, uint8_t *cnt,
-                   uint32_t **ids, size_t *cap);
 /** The same, only the ids whose bit is set in mark (tm_post_decode_marked's semantics; mark NULL:
  * every id): a filter of the directory's ids by the bits when it holds them, else
  * tm_post_decode_marked of its value. */
 int tm_chunk_ids_marked(const tm_chunk *h, const uint64_t *mark, size_t nmark, uint32_t **ids,
                         size_t *n, size_t *cap);
+/** Add 1 to cnt[id] for every id of chunk h below limit whose bit is set in live (short.c's
+ * verification): from the directory's ids or deltas without writing them out, else from its
+ * value decoded into the scratch *ids (capacity *cap). 0, or the decoding's error. */
+int tm_chunk_count(const tm_chunk *h, const uint64_t *live, uint64_t limit, uint8_t *cnt,
+                   uint32_t **ids, size_t *cap);
 /** Store the ascending ids v[0..n) (all above the key's stored ids) under posting key pkey: the
  * key's last chunk takes them while it is smaller than TM_POST_MERGE_MAX bytes, else they make
  * a chunk of their own. scratch holds the value being built. Ids that would go out of order

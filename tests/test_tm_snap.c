@@ -437,13 +437,21 @@ static void cursor_ops(jisr_tm *tm, MDB_dbi dbi, int dup)
     tm_txn_abort(&t);
 }
 
+/* A new memory in a new directory (its path in dir) with the variants 0–3 imported, open for
+ * writing. */
+static jisr_tm *variants_tm(char *dir, size_t cap)
+{
+    tmdir_make(dir, cap, "snap");
+    jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
+    import_variants(tm, 0, 4);
+    return tm;
+}
+
 static void test_cursor_ops(void **state)
 {
     (void)state;
     char dir[64];
-    tmdir_make(dir, sizeof dir, "snap");
-    jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
-    import_variants(tm, 0, 4);
+    jisr_tm *tm = variants_tm(dir, sizeof dir);
     jisr_tm_close(tm);
     tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
     cursor_ops(tm, tm->units, 0);
@@ -557,13 +565,27 @@ static void put_chunk(tm_txn *t, MDB_dbi post, uint64_t pk, const uint32_t *ids,
     assert_int_equal(tm_put(t, post, &k, &v, 0, "test"), 0);
 }
 
+/* The memory in dir opened with the directory and JISR_TM_SNAP_POOL=pool: check_chunks on its n
+ * chunks; the number whose ids the directory held. */
+static size_t pooled_with(const char *dir, const char *pool, size_t n)
+{
+    size_t pooled, narrow;
+    setenv("JISR_TM_SNAP_POOL", pool, 1);
+    jisr_tm *tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
+    tm_txn t;
+    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
+    assert_non_null(t.snap);
+    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
+    tm_txn_abort(&t);
+    jisr_tm_close(tm);
+    return pooled;
+}
+
 static void test_chunk_ids(void **state)
 {
     (void)state;
     char dir[64];
-    tmdir_make(dir, sizeof dir, "snap");
-    jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
-    import_variants(tm, 0, 4);
+    jisr_tm *tm = variants_tm(dir, sizeof dir);
     /* two chunks of terms no text has: ids more than 65,535 apart (held as ids, not deltas), and
      * ids that wrap past 2^32 (not ascending: left to the decoder, which gives them as they are) */
     static const uint32_t wide[] = {5, 70000, 70001, 200000, 4000000000u},
@@ -588,22 +610,9 @@ static void test_chunk_ids(void **state)
     tm_txn_abort(&t);
     jisr_tm_close(tm);
     /* JISR_TM_SNAP_POOL: only the chunks of at least 3 ids; 0: none (decoded from the values) */
-    setenv("JISR_TM_SNAP_POOL", "3", 1);
-    tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
-    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
-    assert_non_null(t.snap);
-    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
+    pooled = pooled_with(dir, "3", n);
     assert_true(pooled > 0 && pooled < n);
-    tm_txn_abort(&t);
-    jisr_tm_close(tm);
-    setenv("JISR_TM_SNAP_POOL", "0", 1);
-    tm = open_tm(dir, JISR_TM_SNAPSHOT, 0);
-    assert_int_equal(tm_txn_begin(&t, tm, 0), 0);
-    assert_non_null(t.snap);
-    assert_int_equal(check_chunks(&t, tm->post, &pooled, &narrow), n);
-    assert_int_equal(pooled, 0);
-    tm_txn_abort(&t);
-    jisr_tm_close(tm);
+    assert_int_equal(pooled_with(dir, "0", n), 0);
     unsetenv("JISR_TM_SNAP_POOL");
     tmdir_remove(dir);
 }
@@ -645,9 +654,7 @@ static void test_damaged_chunk(void **state)
 {
     (void)state;
     char dir[64];
-    tmdir_make(dir, sizeof dir, "snap");
-    jisr_tm *tm = open_tm(dir, JISR_TM_WRITE | JISR_TM_NOSYNC, 0);
-    import_variants(tm, 0, 4);
+    jisr_tm *tm = variants_tm(dir, sizeof dir);
     unsigned char key[2][12];
     biggest_chunks(tm, key);
     tm_txn t;

@@ -671,6 +671,146 @@ static void test_tags(void **state)
     drop_tm(tm);
 }
 
+/* the target of the best match for q (en→ar, --min 50) and that match, checked to be unit id */
+static jisr_tm_matches best(jisr_tm *tm, const char *q, uint64_t id, unsigned flags)
+{
+    jisr_tm_matches m = ask(tm, "en", "ar", q, 50, flags);
+    assert_true(m.n >= 1);
+    assert_int_equal(m.v[0].id, id);
+    return m;
+}
+
+/* Tokens the stored target repeats from its source follow the query's form (typography, case,
+ * codes with digits), only when which is which cannot be wrong; with and without the diff */
+static void test_copied_tokens(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "A0x2", "ar", "A0x2");                             /* 1 */
+    add_plain(imp, "en", "you4 Envelope", "ar", "مظروف you4");              /* 2 */
+    add_plain(imp, "en", "Other...", "ar", "أخرى...");                      /* 3 */
+    add_plain(imp, "en", "Open Chrome now", "ar", "افتح Chrome الآن");      /* 4 */
+    add_plain(imp, "en", "Sheet B5x7 and B5x7", "ar", "الورقة B5x7");       /* 5 */
+    add_plain(imp, "en", "Print 9x11 Envelope", "ar", "اطبع مظروف 9×11");   /* 6 */
+    add_plain(imp, "en", "Press \"%s\" to go", "ar", "اضغط \"%s\" للذهاب"); /* 7 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF) {
+        /* the multiplication sign of the query into the untranslated code */
+        jisr_tm_matches m = best(tm, "A0×2", 1, flags);
+        assert_string_equal(m.v[0].target, "A0×2");
+        assert_string_equal(m.v[0].target_orig, "A0x2");
+        assert_int_equal(m.v[0].copied, 1);
+        assert_false(m.v[0].placeable);
+        char *js = json_of("A0×2", &m);
+        assert_non_null(strstr(js, "\"stored_target\":\"A0x2\",\"copied\":1"));
+        free(js);
+        jisr_buf tx = {0};
+        assert_int_equal(jisr_tm_matches_text(&tx, "A0×2", &m, 50), 0);
+        assert_non_null(strstr(tx.data, "[1 copied token as in the query]"));
+        jisr_buf_free(&tx);
+        jisr_tm_matches_free(&m);
+        /* a code with digits, another one in the query */
+        m = best(tm, "you6 Envelope", 2, flags);
+        assert_string_equal(m.v[0].target, "مظروف you6");
+        jisr_tm_matches_free(&m);
+        /* the ellipsis as the query writes it */
+        m = best(tm, "Other…", 3, flags);
+        assert_string_equal(m.v[0].target, "أخرى…");
+        jisr_tm_matches_free(&m);
+        /* another word, no digit: a name is not guessed to be one */
+        m = best(tm, "Open Firefox now", 4, flags);
+        assert_string_equal(m.v[0].target, "افتح Chrome الآن");
+        assert_int_equal(m.v[0].copied, 0);
+        js = json_of("q", &m);
+        assert_null(strstr(js, "stored_target"));
+        free(js);
+        jisr_tm_matches_free(&m);
+        /* the source has it twice, the target once: left as it is */
+        m = best(tm, "Sheet B5×7 and B5×7", 5, flags);
+        assert_string_equal(m.v[0].target, "الورقة B5x7");
+        assert_int_equal(m.v[0].copied, 0);
+        jisr_tm_matches_free(&m);
+        /* the target repeats the code in its own typography: the query's form replaces it */
+        m = best(tm, "Print 9×12 Envelope", 6, flags);
+        assert_string_equal(m.v[0].target, "اطبع مظروف 9×12");
+        jisr_tm_matches_free(&m);
+        /* the two straight quotes become two different curly ones: not which is which */
+        m = best(tm, "Press “%s” to go", 7, flags);
+        assert_string_equal(m.v[0].target, "اضغط \"%s\" للذهاب");
+        assert_int_equal(m.v[0].copied, 0);
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
+/* A query without an accelerator gets a target without one; a query with one the match lacks
+ * is told to place it; identifiers and queries with their own markers are left alone */
+static void test_accelerators(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "_Copy", "ar", "ا_نسخ");                  /* 1 */
+    add_plain(imp, "en", "Select _All", "ar", "اختر ال_كل");       /* 2 */
+    add_plain(imp, "en", "Name", "ar", "الاسم");                   /* 3 */
+    add_plain(imp, "en", "Num_Lock", "ar", "Num_Lock");            /* 4 */
+    add_plain(imp, "en", "Cance_l", "ar", "أل_غِ");                 /* 5 */
+    add_plain(imp, "en", "&Save file", "ar", "&احفظ &الملف");      /* 6 */
+    add_plain(imp, "en", "_Print page 3", "ar", "ا_طبع الصفحة 3"); /* 7 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF) {
+        jisr_tm_matches m = best(tm, "Copy", 1, flags);
+        assert_string_equal(m.v[0].target, "انسخ");
+        assert_string_equal(m.v[0].target_orig, "ا_نسخ");
+        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_REMOVED);
+        char *js = json_of("Copy", &m);
+        assert_non_null(strstr(js, "\"stored_target\":\"ا_نسخ\",\"accelerator\":\"removed\""));
+        free(js);
+        jisr_tm_matches_free(&m);
+        m = best(tm, "Select all", 2, flags);
+        assert_string_equal(m.v[0].target, "اختر الكل");
+        jisr_tm_matches_free(&m);
+        /* the query has one, the match none: the translator places it */
+        m = best(tm, "_Name", 3, flags);
+        assert_string_equal(m.v[0].target, "الاسم");
+        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_MISSING);
+        js = json_of("_Name", &m);
+        assert_non_null(strstr(js, "\"accelerator\":\"missing\""));
+        assert_null(strstr(js, "stored_target"));
+        free(js);
+        jisr_buf tx = {0};
+        assert_int_equal(jisr_tm_matches_text(&tx, "_Name", &m, 50), 0);
+        assert_non_null(strstr(tx.data, "[accelerator to place]"));
+        jisr_buf_free(&tx);
+        jisr_tm_matches_free(&m);
+        /* an identifier the target repeats as written keeps its underscore */
+        m = best(tm, "Num Lock", 4, flags);
+        assert_string_equal(m.v[0].target, "Num_Lock");
+        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_SAME);
+        jisr_tm_matches_free(&m);
+        /* the query's own marker elsewhere: the target's is the translator's, kept */
+        m = best(tm, "_Cancel", 5, flags);
+        assert_string_equal(m.v[0].target, "أل_غِ");
+        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_SAME);
+        jisr_tm_matches_free(&m);
+        /* more markers in the target than in the source: not touched */
+        m = best(tm, "Save file", 6, flags);
+        assert_string_equal(m.v[0].target, "&احفظ &الملف");
+        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_SAME);
+        jisr_tm_matches_free(&m);
+        /* with numbers too: the marker goes and the number is substituted */
+        m = best(tm, "Print page 4", 7, flags);
+        assert_string_equal(m.v[0].target, "اطبع الصفحة 4");
+        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_REMOVED);
+        assert_true(m.v[0].placeable);
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
 /* --prop and --changed-since keep exactly the units they name, with the index and without */
 static void test_filters(void **state)
 {
@@ -882,6 +1022,8 @@ int main(void)
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_copied_tokens),
+        cmocka_unit_test(test_accelerators),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_ties),
         cmocka_unit_test(test_char_similarity),

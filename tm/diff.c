@@ -298,18 +298,15 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     m->target_orig = jisr_strndup(tv->text.p, tv->text.n);
     if (!m->source || !m->target_orig)
         return JISR_ENOMEM;
-    /* the source's tokens serve the diff and the numbers: with neither a diff nor a number in
-     * the query, none (an empty list: tm_match_numbers then finds nothing to do, as it would) */
+    /* the source's tokens serve the diff, copied tokens, accelerators and numbers */
     int nodiff = (c->o->flags & JISR_TM_NO_DIFF) != 0;
     const tm_toks *mt = &c->m, *kept = tm_kept_toks(c, id);
-    if (nodiff && c->q.nheavy == c->q.nwords)
-        c->m.n = 0;
-    else if (kept) /* scoring kept them (the same text's tokens) */
+    if (kept) /* scoring kept them (the same text's tokens) */
         mt = kept;
     else if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
-    if (!nodiff) { /* the alignment is only the diff's */
-        steps s = {0};
+    steps s = {0}; /* the alignment: the diff's, and copied tokens' when they need it */
+    if (!nodiff) {
         if ((rc = align(c, &c->q, mt, &s)) < 0) {
             free(s.v);
             return rc;
@@ -319,18 +316,21 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
             return 0; /* the caller reports the deadline */
         }
         m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n);
-        free(s.v);
-        if (!m->diff)
+        if (!m->diff) {
+            free(s.v);
             return JISR_ENOMEM;
+        }
     }
     m->changed = b->changed;
     m->usage = b->usage;
     m->shared_run = b->lcsub;
     m->char_similarity =
         b->csim >= 0 ? b->csim : tm_char_keys(c, m->source, sv->text.n, &m->shared_run);
-    /* tags first (the query's in place of the stored ones), then numbers on that text: the
-     * agreement positions are then those of the final target */
-    jisr_buf t1 = {0}, t2 = {0};
+    /* tags first (the query's in place of the stored ones), then copied tokens and
+     * accelerators, then numbers on that text: the agreement positions are then those of the
+     * final target */
+    jisr_buf t1 = {0}, t2 = {0}, t3 = {0}, t4 = {0};
+    int32_t *s2q = NULL;
     const char *tt = m->target_orig;
     size_t tn = tv->text.n;
     if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0 ||
@@ -349,6 +349,37 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     } else if ((rc = copy_tags(&m->tags, &m->ntags, c->pl.tl[1].markup, c->pl.tl[1].nmarkup)) < 0) {
         goto done;
     }
+    if ((rc = tm_copies_possible(&c->pl, c->text, &c->q, m->source, mt, tt, tn)) < 0)
+        goto done;
+    if (rc == 1) {
+        if (nodiff && ((rc = align(c, &c->q, mt, &s)) < 0 || c->late))
+            goto done; /* c->late: the caller reports the deadline */
+        if (!(s2q = malloc((mt->n + 1) * sizeof *s2q))) {
+            rc = jisr_oom((mt->n + 1) * sizeof *s2q);
+            goto done;
+        }
+        for (size_t k = 0; k < mt->n; k++)
+            s2q[k] = -1;
+        for (size_t k = 0; k < s.n; k++)
+            if (s.v[k].op == 'E' || s.v[k].op == 'S')
+                s2q[s.v[k].mi] = (int32_t)s.v[k].qi;
+        if ((rc = tm_match_copies(&c->pl, c->text, &c->q, m->source, mt, s2q, tt, tn, &t3,
+                                  &m->copied)) < 0)
+            goto done;
+        if (m->copied) {
+            tt = t3.data;
+            tn = t3.len;
+        }
+    }
+    if ((rc = tm_match_accel(&c->pl, c->text, &c->q, m->source, mt, tt, tn, &t4, &m->accelerator)) <
+        0)
+        goto done;
+    if (m->accelerator == JISR_TM_ACCEL_REMOVED) {
+        if (!t4.data && (rc = jisr_buf_puts(&t4, "")) < 0)
+            goto done;
+        tt = t4.data;
+        tn = t4.len;
+    }
     if ((rc = tm_match_numbers(&c->pl, c->text, &c->q, m->source, mt, tt, tn, c->o->tgtlang, &t2,
                                &m->agree, &m->nagree)) < 0)
         goto done;
@@ -363,7 +394,11 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     }
     rc = m->target ? 0 : jisr_oom(tn);
 done:
+    free(s.v);
+    free(s2q);
     jisr_buf_free(&t1);
     jisr_buf_free(&t2);
+    jisr_buf_free(&t3);
+    jisr_buf_free(&t4);
     return rc;
 }

@@ -101,8 +101,9 @@ static int jtagged(jisr_buf *b, jisr_buf *tmp, const char *s, char *const *tags,
     return rc < 0 ? rc : jstr(b, tmp->data ? tmp->data : "", tmp->len);
 }
 
-/* What issue 12 adds to a match: numbers not substituted and why, agreement checks with their
- * positions, the penalty, the texts with their tags, and the tags that did not map. */
+/* What issue 12 adds to a match: numbers not substituted and why, copied tokens and
+ * accelerators carried over, agreement checks with their positions, the penalty, the texts with
+ * their tags, and the tags that did not map. */
 static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
 {
     int rc = 0;
@@ -110,6 +111,12 @@ static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
         rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"ambiguous\"");
     else if (x->numbers == JISR_TM_NUMBERS_MISSING)
         rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"missing\"");
+    if (rc == 0 && x->copied)
+        rc = jisr_buf_printf(b, ",\"copied\":%zu", x->copied);
+    if (rc == 0 && x->accelerator == JISR_TM_ACCEL_REMOVED)
+        rc = jisr_buf_puts(b, ",\"accelerator\":\"removed\"");
+    else if (rc == 0 && x->accelerator == JISR_TM_ACCEL_MISSING)
+        rc = jisr_buf_puts(b, ",\"accelerator\":\"missing\"");
     if (rc == 0 && x->nagree) {
         rc = jisr_buf_puts(b, ",\"agreement\":\"check\",\"agreement_numbers\":[");
         for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
@@ -173,8 +180,10 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
             (rc = jplain(b, &t, x->target, strlen(x->target), x->tags, x->ntags, 0)) < 0 ||
             (rc = jisr_buf_printf(b, ",\"id\":%llu", (unsigned long long)x->id)) < 0)
             break;
-        if (x->placeable &&
-            ((rc = jisr_buf_puts(b, ",\"placeable\":true,\"stored_target\":")) < 0 ||
+        if (x->placeable && (rc = jisr_buf_puts(b, ",\"placeable\":true")) < 0)
+            break;
+        if ((x->placeable || x->copied || x->accelerator == JISR_TM_ACCEL_REMOVED) &&
+            ((rc = jisr_buf_puts(b, ",\"stored_target\":")) < 0 ||
              (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), x->tags, x->ntags, 0)) <
                  0))
             break;

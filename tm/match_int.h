@@ -439,6 +439,24 @@ const tm_toks *tm_kept_toks(const jisr_tm_ctx *c, uint32_t id);
 int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
                      const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
                      jisr_buf *out, jisr_tm_agree **agree, size_t *nagree);
+/** Whether tm_match_copies may have something to do: the stored target tt repeats a token of
+ * the stored source s that the query q does not write as s does (1), or not (0); tokenizes tt
+ * into p->tt. */
+int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char *st,
+                       const tm_toks *s, const char *tt, size_t tn);
+/** Copied tokens (docs/matching.md §2.2): s2q[i] is the query token the alignment pairs source
+ * token i with (-1: none). The stored target tt with the query's surface in place of each
+ * token it repeats from the source that the query writes otherwise (typography, case,
+ * accelerators; or a code with digits): appended to out when *ncopied (the tokens replaced)
+ * is not 0; out is left alone otherwise. */
+int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
+                    const int32_t *s2q, const char *tt, size_t tn, jisr_buf *out, size_t *ncopied);
+/** Accelerator markers (docs/matching.md §2.2): *state = JISR_TM_ACCEL_REMOVED, and the
+ * target without its markers appended to out, when the query has none and the stored source
+ * and target have as many; JISR_TM_ACCEL_MISSING when the query has one and neither the source
+ * nor the target does; JISR_TM_ACCEL_SAME otherwise (out left alone). */
+int tm_match_accel(tm_place *p, const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
+                   const char *tt, size_t tn, jisr_buf *out, int *state);
 /** The tags of text s[0..n) in text order, markup[k] being placeholder k's. */
 int tm_text_tags(const char *s, size_t n, const tm_str *markup, size_t nmarkup, tm_tag **out,
                  size_t *cap, size_t *nout, uint32_t **idx, size_t *idxcap);

@@ -16,11 +16,18 @@
  * counterpart is left out and reported, a query tag that none became is reported for the
  * translator to place.
  *
- * Both are computed twice for a match that makes the list: the penalty when it is scored
- * (score.c, exactly as --exhaustive would), the texts when it is rendered (diff.c).
+ * Copied tokens and accelerators (§2.3a). A token the stored target repeats from its source
+ * (a code, a size, an ellipsis) that the query writes otherwise takes the query's form when
+ * which target token is which cannot be wrong; a query without an accelerator marker gets a
+ * target without one. Neither changes a score.
+ *
+ * Numbers and tags are computed twice for a match that makes the list: the penalty when it is
+ * scored (score.c, exactly as --exhaustive would), the texts when it is rendered (diff.c).
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/uchar.h>
 
 #include "tm/match_int.h"
 #include "tm/place_int.h"
@@ -157,6 +164,189 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
         return rc;
     if (out && !out->data && (rc = jisr_buf_puts(out, "")) < 0)
         return rc;
+    return 0;
+}
+
+/* ---- copied tokens ------------------------------------------------------------------------ */
+
+/* Texts longer than this (source and target tokens) are left as they are: the checks below
+ * compare tokens pairwise. */
+#define TM_COPY_MAX_TOKENS 4096
+
+static int surf_eq(const char *a, const tm_tok *x, const char *b, const tm_tok *y)
+{
+    return x->end - x->start == y->end - y->start &&
+           memcmp(a + x->start, b + y->start, x->end - x->start) == 0;
+}
+
+static int has_digit(const char *s, const tm_tok *t)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = t->start; i < t->end;) {
+        size_t len;
+        int32_t c = jisr_utf8_decode(u, t->end, i, &len);
+        if (c >= 0 && u_charType(c) == U_DECIMAL_DIGIT_NUMBER)
+            return 1;
+        i += len ? len : 1;
+    }
+    return 0;
+}
+
+/* Source token b, paired with query token a, is one a copy follows: another surface, and the
+ * same token but for typography, case or accelerators (same normal form), or two codes with
+ * digits ("you4" / "you6", "9x11" / "9×12"). Numbers are tm_match_numbers's, tags tagmap's. */
+static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_tok *b)
+{
+    if (a->kind != b->kind || b->kind == TM_NUMBER || b->kind == TM_TAG || surf_eq(qt, a, st, b))
+        return 0;
+    return a->hn == b->hn || (b->kind == TM_WORD && has_digit(st, b) && has_digit(qt, a));
+}
+
+int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char *st,
+                       const tm_toks *s, const char *tt, size_t tn)
+{
+    if (s->n + q->n > TM_COPY_MAX_TOKENS)
+        return 0;
+    int rc = tm_tokenize(tt, tn, &p->tt);
+    if (rc < 0)
+        return rc;
+    if (p->tt.n + s->n > TM_COPY_MAX_TOKENS)
+        return 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const tm_tok *b = &s->v[i];
+        if (b->kind == TM_NUMBER || b->kind == TM_TAG)
+            continue;
+        size_t j = 0, k = 0;
+        while (j < p->tt.n && p->tt.v[j].hn != b->hn)
+            j++;
+        if (j == p->tt.n)
+            continue; /* the target does not repeat it */
+        while (k < q->n && !surf_eq(qt, &q->v[k], st, b))
+            k++;
+        if (k == q->n)
+            return 1; /* repeated, and the query writes it otherwise or not at all */
+    }
+    return 0;
+}
+
+int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
+                    const int32_t *s2q, const char *tt, size_t tn, jisr_buf *out, size_t *ncopied)
+{
+    *ncopied = 0;
+    if (s->n + q->n > TM_COPY_MAX_TOKENS)
+        return 0;
+    int rc = tm_tokenize(tt, tn, &p->tt);
+    if (rc < 0)
+        return rc;
+    const tm_toks *t = &p->tt;
+    if (t->n + s->n > TM_COPY_MAX_TOKENS)
+        return 0;
+    if ((rc = JISR_GROW(p->t2q, p->t2qcap, t->n + 1)) < 0)
+        return rc;
+    int *rep = p->t2q; /* the query token target token j becomes, or -1 */
+    for (size_t j = 0; j < t->n; j++)
+        rep[j] = -1;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s2q[i] < 0)
+            continue;
+        const tm_tok *b = &s->v[i], *a = &q->v[s2q[i]];
+        if (!copy_pair(qt, a, st, b))
+            continue;
+        /* every occurrence of it in the source changes alike, and the target repeats it as
+         * often: which target occurrence is which does not matter then */
+        size_t ns = 0, nt = 0;
+        int alike = 1;
+        for (size_t i2 = 0; i2 < s->n && alike; i2++) {
+            if (s->v[i2].hn != b->hn)
+                continue;
+            ns++;
+            alike = s2q[i2] >= 0 && surf_eq(qt, &q->v[s2q[i2]], qt, a);
+        }
+        for (size_t j = 0; j < t->n; j++)
+            nt += t->v[j].kind == b->kind && t->v[j].hn == b->hn;
+        if (!alike || nt != ns)
+            continue;
+        for (size_t j = 0; j < t->n; j++)
+            if (rep[j] < 0 && t->v[j].kind == b->kind && t->v[j].hn == b->hn &&
+                !surf_eq(tt, &t->v[j], qt, a)) {
+                rep[j] = s2q[i];
+                (*ncopied)++;
+            }
+    }
+    if (!*ncopied)
+        return 0;
+    size_t pos = 0;
+    for (size_t j = 0; j < t->n; j++) {
+        if (rep[j] < 0)
+            continue;
+        const tm_tok *a = &q->v[rep[j]];
+        if ((rc = jisr_buf_append(out, tt + pos, t->v[j].start - pos)) < 0 ||
+            (rc = jisr_buf_append(out, qt + a->start, a->end - a->start)) < 0)
+            return rc;
+        pos = t->v[j].end;
+    }
+    return jisr_buf_append(out, tt + pos, tn - pos);
+}
+
+/* ---- accelerators ------------------------------------------------------------------------- */
+
+/* The accelerator markers of token t of text s: a '_' or '&' inside a word token is one (the
+ * tokenizer takes them into a word only as markers, tok.c). */
+static size_t tok_markers(const char *s, const tm_tok *t)
+{
+    size_t n = 0;
+    if (t->kind == TM_WORD)
+        for (size_t i = t->start; i < t->end; i++)
+            n += s[i] == '_' || s[i] == '&';
+    return n;
+}
+
+static size_t markers(const char *s, const tm_toks *t)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < t->n; k++)
+        n += tok_markers(s, &t->v[k]);
+    return n;
+}
+
+int tm_match_accel(tm_place *p, const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
+                   const char *tt, size_t tn, jisr_buf *out, int *state)
+{
+    *state = JISR_TM_ACCEL_SAME;
+    size_t qm = markers(qt, q), sm = markers(st, s);
+    if (!qm && !sm)
+        return 0;
+    int rc = tm_tokenize(tt, tn, &p->tt);
+    if (rc < 0)
+        return rc;
+    const tm_toks *t = &p->tt;
+    size_t tmk = markers(tt, t);
+    if (qm && !sm && !tmk) {
+        *state = JISR_TM_ACCEL_MISSING;
+        return 0;
+    }
+    if (qm || tmk != sm)
+        return 0;
+    /* an identifier the target repeats as written ("Num_Lock") has no accelerator */
+    for (size_t i = 0; i < s->n; i++)
+        if (tok_markers(st, &s->v[i]))
+            for (size_t j = 0; j < t->n; j++)
+                if (surf_eq(st, &s->v[i], tt, &t->v[j]))
+                    return 0;
+    size_t pos = 0;
+    for (size_t k = 0; k < t->n; k++) {
+        if (!tok_markers(tt, &t->v[k]))
+            continue;
+        for (size_t i = t->v[k].start; i < t->v[k].end; i++)
+            if (tt[i] == '_' || tt[i] == '&') {
+                if ((rc = jisr_buf_append(out, tt + pos, i - pos)) < 0)
+                    return rc;
+                pos = i + 1;
+            }
+    }
+    if ((rc = jisr_buf_append(out, tt + pos, tn - pos)) < 0)
+        return rc;
+    *state = JISR_TM_ACCEL_REMOVED;
     return 0;
 }
 

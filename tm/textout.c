@@ -54,7 +54,7 @@ int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size
     return rc;
 }
 
-/* the marks a match's target line ends with: placeables, agreement, tags */
+/* the marks a match's target line ends with: placeables, copies, accelerators, agreement, tags */
 static int marks(jisr_buf *b, const jisr_tm_match *x)
 {
     int rc = 0;
@@ -64,6 +64,13 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
         rc = jisr_buf_puts(b, "   [numbers not substituted: which is which is ambiguous]");
     else if (x->numbers == JISR_TM_NUMBERS_MISSING)
         rc = jisr_buf_puts(b, "   [numbers not substituted: not in the translation]");
+    if (rc == 0 && x->copied)
+        rc = jisr_buf_printf(b, "   [%zu copied token%s as in the query]", x->copied,
+                             x->copied == 1 ? "" : "s");
+    if (rc == 0 && x->accelerator == JISR_TM_ACCEL_REMOVED)
+        rc = jisr_buf_puts(b, "   [accelerator removed]");
+    else if (rc == 0 && x->accelerator == JISR_TM_ACCEL_MISSING)
+        rc = jisr_buf_puts(b, "   [accelerator to place]");
     for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
         const jisr_tm_agree *a = &x->agree[k];
         rc = jisr_buf_printf(b, "%s%.*s (%s -> %s)%s",

@@ -281,6 +281,13 @@ enum {
     JISR_TM_NUMBERS_MISSING,   /* a changed number is not in the stored target: not substituted */
 };
 
+/** What became of the query's accelerator markers ("_Open", "&File"; jisr_tm_match.accelerator). */
+enum {
+    JISR_TM_ACCEL_SAME = 0, /* nothing to do, or nothing done */
+    JISR_TM_ACCEL_REMOVED,  /* the query has none: the target's were taken out */
+    JISR_TM_ACCEL_MISSING,  /* the query has one, the stored source and target none: to place */
+};
+
 /** A substituted number whose agreement class changes: the words around it may need another
  * form ("agreement": "check"). */
 typedef struct jisr_tm_agree {
@@ -293,7 +300,8 @@ typedef struct jisr_tm_match {
     double similarity; /* unrounded 1 - distance / length, used for ranking */
     uint64_t id;
     char *source;      /* the unit's text in srclang (placeholders for inline tags kept) */
-    char *target;      /* proposed translation; numbers substituted when placeable */
+    char *target;      /* proposed translation: the query's numbers (when placeable), copied
+                        * tokens and accelerator state carried into the stored target */
     char *target_orig; /* the stored target text */
     int placeable;     /* 1 when the query's numbers were substituted into target */
     char *diff;    /* source as a word diff against the query: [-query only-]{+match only+}; NULL
@@ -319,6 +327,10 @@ typedef struct jisr_tm_match {
     /* the longest run of code points its source shares with the query as written, in a memory
      * whose character search is on (ranks ties of equal char_similarity); else 0 */
     int shared_run;
+    /* tokens the stored target repeats from its source (codes, sizes, names, punctuation) that
+     * now follow the query's form ("A0x2" asked as "A0×2"; "you4" as "you6") */
+    size_t copied;
+    int accelerator; /* JISR_TM_ACCEL_* */
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -488,12 +500,14 @@ JISR_API int jisr_tm_set_chars(jisr_tm *tm, int on);
  * each invalid byte, so the JSON is always valid. No trailing newline after a JSON object; text
  * layouts end each line with one. */
 
-/** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true,
- * "stored_target":…][,"placeable":false,"numbers":"ambiguous"|"missing"][,"agreement":"check",
+/** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true][,
+ * "stored_target":…][,"placeable":false,"numbers":"ambiguous"|"missing"][,"copied":…]
+ * [,"accelerator":"removed"|"missing"][,"agreement":"check",
  * "agreement_numbers":[{"start":…,"end":…,"number":…,"from":…,"to":…}]][,"penalty":…]
  * [,"tag_difference":…][,"source_tagged":…,"target_tagged":…][,"unmapped_tags":[…]]
  * [,"missing_tags":[…]]},…]}: source and target plain; the *_tagged texts are TMX segment
- * content with the tags as inline elements; start/end are byte offsets in target. */
+ * content with the tags as inline elements; start/end are byte offsets in target; stored_target
+ * whenever target differs from it by numbers, copied tokens or an accelerator removed. */
 JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
 /** What jisr_tm_matches_json_ex adds to each match of that shape. */
 typedef struct jisr_tm_json_opts {

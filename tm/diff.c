@@ -394,6 +394,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     }
     rc = m->target ? 0 : jisr_oom(tn);
 done:
+    c->pl.ttp = NULL; /* the texts go; their tokens must not be taken for another's */
     free(s.v);
     free(s2q);
     jisr_buf_free(&t1);

@@ -174,7 +174,9 @@ typedef struct tm_taglist {
 
 /* Scratch of placeables (placeable.c). */
 typedef struct tm_place {
-    tm_toks tt; /* the stored target's tokens */
+    tm_toks tt;      /* the stored target's tokens */
+    const char *ttp; /* the text tt holds the tokens of (tm_place_target), or NULL */
+    size_t ttn;
     tm_num *qn, *sn, *tnum;
     size_t qncap, sncap, tncap;
     int *t2q;
@@ -440,8 +442,8 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
                      const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
                      jisr_buf *out, jisr_tm_agree **agree, size_t *nagree);
 /** Whether tm_match_copies may have something to do: the stored target tt repeats a token of
- * the stored source s that the query q does not write as s does (1), or not (0); tokenizes tt
- * into p->tt. */
+ * the stored source s that the query q does not write as s does (1), or not (0). Starts a
+ * match's placeables: the target tokens kept in p from an earlier match are dropped. */
 int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char *st,
                        const tm_toks *s, const char *tt, size_t tn);
 /** Copied tokens (docs/matching.md §2.2): s2q[i] is the query token the alignment pairs source

@@ -33,6 +33,21 @@
 #include "tm/place_int.h"
 #include "util/utf8.h"
 
+/* The tokens of the target text tt[0..tn) in p->tt, tokenized once for the steps of one match
+ * that read the same text (the caller's buffer, unchanged while p->ttp points to it). */
+static int place_target(tm_place *p, const char *tt, size_t tn)
+{
+    if (p->ttp == tt && p->ttn == tn)
+        return 0;
+    p->ttp = NULL;
+    int rc = tm_tokenize(tt, tn, &p->tt);
+    if (rc < 0)
+        return rc;
+    p->ttp = tt;
+    p->ttn = tn;
+    return 0;
+}
+
 /* ---- numbers ------------------------------------------------------------------------------ */
 
 /* Do q and s differ only in numbers (tags aside), and in at least one? */
@@ -106,6 +121,7 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
         *nagree = 0;
     if (!numbers_only(q, s))
         return 0;
+    p->ttp = NULL; /* also called while scoring, on texts whose buffers are reused */
     int rc = tm_tokenize(tt, tn, &p->tt);
     size_t nq, ns, nt;
     if (rc < 0 || (rc = parse_numbers(qt, q, &p->qn, &p->qncap, &nq)) < 0 ||
@@ -205,9 +221,10 @@ static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_t
 int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char *st,
                        const tm_toks *s, const char *tt, size_t tn)
 {
+    p->ttp = NULL;
     if (s->n + q->n > TM_COPY_MAX_TOKENS)
         return 0;
-    int rc = tm_tokenize(tt, tn, &p->tt);
+    int rc = place_target(p, tt, tn);
     if (rc < 0)
         return rc;
     if (p->tt.n + s->n > TM_COPY_MAX_TOKENS)
@@ -235,7 +252,7 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
     *ncopied = 0;
     if (s->n + q->n > TM_COPY_MAX_TOKENS)
         return 0;
-    int rc = tm_tokenize(tt, tn, &p->tt);
+    int rc = place_target(p, tt, tn);
     if (rc < 0)
         return rc;
     const tm_toks *t = &p->tt;
@@ -316,7 +333,7 @@ int tm_match_accel(tm_place *p, const char *qt, const tm_toks *q, const char *st
     size_t qm = markers(qt, q), sm = markers(st, s);
     if (!qm && !sm)
         return 0;
-    int rc = tm_tokenize(tt, tn, &p->tt);
+    int rc = place_target(p, tt, tn);
     if (rc < 0)
         return rc;
     const tm_toks *t = &p->tt;

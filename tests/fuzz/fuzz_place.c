@@ -8,7 +8,10 @@
  *     parsing the result gives the same value;
  *   - the near cost is symmetric, and below a word's cost only for keys sharing a signature;
  *   - number pairing maps each target number to a query number or to none, never out of range;
- *   - tag mapping never gives two target tags the same query tag.
+ *   - tag mapping never gives two target tags the same query tag;
+ *   - copied tokens (three texts split by tabs: query, source, target; the source's tokens paired
+ *     with the query's in order) replace at most the target's tokens, and the accelerator step
+ *     only ever takes '_' and '&' bytes out of the target.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +54,68 @@ static void one_number(const char *s, size_t n)
     } else {
         check(tm_num_plural("ar", &x) == TM_PL_NONE, "no value, no class");
     }
+}
+
+/* query, source and target split by tabs */
+static void copies_and_accels(const char *s, size_t size)
+{
+    const char *part[3] = {s, s, s};
+    size_t len[3] = {0, 0, 0}, k = 0, start = 0;
+    for (size_t i = 0; i <= size && k < 3; i++)
+        if (i == size || s[i] == '\t') {
+            part[k] = s + start;
+            len[k++] = i - start;
+            start = i + 1;
+        }
+    if (k < 3)
+        return;
+    /* NUL-terminated copies (the tokenizer reads the bytes given, the checks use strings) */
+    char *t[3];
+    for (k = 0; k < 3; k++) {
+        t[k] = malloc(len[k] + 1);
+        memcpy(t[k], part[k], len[k]);
+        t[k][len[k]] = 0;
+    }
+    tm_toks q = {0}, src = {0};
+    tm_place p;
+    memset(&p, 0, sizeof p);
+    if (tm_tokenize(t[0], len[0], &q) == 0 && tm_tokenize(t[1], len[1], &src) == 0) {
+        int32_t *s2q = malloc((src.n + 1) * sizeof *s2q);
+        for (size_t i = 0; i < src.n; i++)
+            s2q[i] = i < q.n ? (int32_t)i : -1;
+        int rc = tm_copies_possible(&p, t[0], &q, t[1], &src, t[2], len[2]);
+        check(rc == 0 || rc == 1, "copies possible: yes or no");
+        jisr_buf out = {0};
+        size_t nc = 0;
+        rc = tm_match_copies(&p, t[0], &q, t[1], &src, s2q, t[2], len[2], &out, &nc);
+        check(rc == 0, "copies");
+        check(nc <= p.tt.n, "at most every target token copied");
+        check((nc == 0) == (out.len == 0 && !out.data), "output only when something was copied");
+        jisr_buf_free(&out);
+        int st;
+        rc = tm_match_accel(&p, t[0], &q, t[1], &src, t[2], len[2], &out, &st);
+        check(rc == 0 && st >= JISR_TM_ACCEL_SAME && st <= JISR_TM_ACCEL_MISSING, "accelerators");
+        if (st == JISR_TM_ACCEL_REMOVED) {
+            /* the output is the target less some '_' and '&' bytes */
+            size_t i = 0, j = 0;
+            for (; i < len[2]; i++) {
+                if (j < out.len && out.data[j] == t[2][i])
+                    j++;
+                else
+                    check(t[2][i] == '_' || t[2][i] == '&', "only markers taken out");
+            }
+            check(j == out.len && out.len < len[2], "a subsequence, shorter");
+        } else {
+            check(out.len == 0, "no output unless removed");
+        }
+        jisr_buf_free(&out);
+        free(s2q);
+    }
+    tm_toks_free(&q);
+    tm_toks_free(&src);
+    tm_place_free(&p);
+    for (k = 0; k < 3; k++)
+        free(t[k]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -109,5 +174,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t k = 0; k < j; k++)
             check(m[j] < 0 || m[j] != m[k], "no query tag twice");
     }
+    copies_and_accels(s, size);
     return 0;
 }

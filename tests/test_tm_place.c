@@ -35,6 +35,23 @@ static void test_parse(void **state)
     assert_int_equal(x.gsep, ',');
     assert_int_equal(x.dsep, '.');
     assert_int_equal(x.zero, '0');
+    /* a written form longer than val (digits and separators): no value, and nothing written
+     * past it (found by fuzz_place; ASan watches the neighbour too) */
+    {
+        char list[200];
+        size_t o = 0;
+        for (int k = 1; k <= 40; k++)
+            o += (size_t)snprintf(list + o, sizeof list - o, k > 1 ? ".%d" : "%d", k % 10);
+        tm_num two[2];
+        memset(&two[1], 0x5a, sizeof two[1]);
+        assert_int_equal(tm_num_parse(list, o, &two[0]), 0);
+        assert_false(two[0].value);
+        assert_int_equal(two[0].zero, '0'); /* the fields after val intact */
+        assert_int_equal(two[0].nint, 0);
+        assert_int_equal(two[0].nfrac, 0);
+        assert_int_equal(((unsigned char *)&two[1])[0], 0x5a);
+        assert_int_equal(((unsigned char *)&two[1])[sizeof two[1] - 1], 0x5a);
+    }
     x = num("١٢٫٥"); /* Arabic-Indic digits, Arabic decimal separator */
     assert_true(x.value);
     assert_string_equal(x.val, "12.5");
@@ -143,6 +160,14 @@ static void test_english_classes(void **state)
     assert_int_equal(cls("en", "1.0"), TM_PL_OTHER); /* visible fraction digits */
     assert_int_equal(cls("en", "1.5"), TM_PL_OTHER);
     assert_int_equal(cls("en", "01"), TM_PL_ONE);
+    /* more fraction digits than ICU's decimal quantity holds (found by fuzz_place): still a
+     * class, the one of a visible fraction */
+    assert_int_equal(cls("en", "1.00000000000000000000000000000000000000000000000000"),
+                     TM_PL_OTHER);
+    assert_int_equal(cls("ar", "2.11111111111111111111111111111111111111111111111111"),
+                     TM_PL_OTHER);
+    assert_int_equal(cls("ar", "12.0000000000000000000000000000000000000000000000000000000001"),
+                     TM_PL_OTHER);
 }
 
 /* A substitution from one number to another changes the class exactly at the boundaries, in both

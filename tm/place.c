@@ -76,6 +76,8 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
     if (nsep == ngroups) /* a trailing separator: not the tokenizer's, but be safe */
         nsep--;
     gstart[ngroups] = nd;
+    if (nd + nsep > TM_NUM_MAXDIGITS + 1)
+        toolong = 1; /* its written form would not fit val ("1.2.3. … .40": found by fuzz_place) */
     /* the written form in ASCII, kept for texts without a single value */
     size_t o = 0;
     for (size_t g = 0; g < ngroups && !toolong; g++) {
@@ -231,13 +233,26 @@ int tm_num_plural(const char *lang, const tm_num *x)
     if (!x->nfrac) {
         uplrules_select(r, strtod(digits, NULL), kw, 32, &ec);
     } else {
-        /* the number with its visible fraction digits: through a formatter that keeps them */
+        /* the number with its visible fraction digits: through a formatter that keeps them.
+         * ICU's decimal quantity holds 34 digits: a longer fraction becomes a 1 and its last
+         * digits, which keeps what CLDR's rules read of a fraction (v ≠ 0; f % 10^k and t
+         * likewise for every k below the digits kept, 17 at least) */
+        size_t nf = x->nfrac;
+        const char *dot = strchr(digits, '.');        /* there when nfrac > 0 (tm_num_parse) */
+        size_t ni = dot ? (size_t)(dot - digits) : 0; /* at most 16 (above) */
+        if (dot && ni + nf > 34) {
+            size_t keep = 34 - ni - 1; /* fraction digits kept behind the 1 */
+            if (digits != v)
+                memcpy(v, digits, ni);
+            memmove(v + ni + 2, dot + 1 + (nf - keep), keep + 1); /* and the NUL */
+            v[ni] = '.';
+            v[ni + 1] = '1';
+            digits = v;
+            nf = keep + 1;
+        }
         char sk[40];
         UChar usk[40];
-        if (x->nfrac <= 30)
-            snprintf(sk, sizeof sk, ".%.*s", (int)x->nfrac, "000000000000000000000000000000");
-        else
-            strcpy(sk, "precision-unlimited");
+        snprintf(sk, sizeof sk, ".%.*s", (int)nf, "0000000000000000000000000000000000");
         u_uastrcpy(usk, sk);
         char p[16];
         tm_lang_primary(lang, p, sizeof p);

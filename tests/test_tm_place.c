@@ -697,6 +697,18 @@ static void test_tags(void **state)
 }
 
 /* the target of the best match for q (en→ar, --min 50) and that match, checked to be unit id */
+/* a fresh memory of en→ar units, ids 1, 2, … in order */
+static jisr_tm *tm_with(const char *const (*units)[2], size_t n)
+{
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    for (size_t i = 0; i < n; i++)
+        add_plain(imp, "en", units[i][0], "ar", units[i][1]);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    return tm;
+}
+
 static jisr_tm_matches best(jisr_tm *tm, const char *q, uint64_t id, unsigned flags)
 {
     jisr_tm_matches m = ask(tm, "en", "ar", q, 50, flags);
@@ -710,17 +722,16 @@ static jisr_tm_matches best(jisr_tm *tm, const char *q, uint64_t id, unsigned fl
 static void test_copied_tokens(void **state)
 {
     (void)state;
-    jisr_tm *tm = fresh_tm();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    add_plain(imp, "en", "A0x2", "ar", "A0x2");                             /* 1 */
-    add_plain(imp, "en", "you4 Envelope", "ar", "مظروف you4");              /* 2 */
-    add_plain(imp, "en", "Other...", "ar", "أخرى...");                      /* 3 */
-    add_plain(imp, "en", "Open Chrome now", "ar", "افتح Chrome الآن");      /* 4 */
-    add_plain(imp, "en", "Sheet B5x7 and B5x7", "ar", "الورقة B5x7");       /* 5 */
-    add_plain(imp, "en", "Print 9x11 Envelope", "ar", "اطبع مظروف 9×11");   /* 6 */
-    add_plain(imp, "en", "Press \"%s\" to go", "ar", "اضغط \"%s\" للذهاب"); /* 7 */
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const char *const units[][2] = {
+        {"A0x2", "A0x2"},
+        {"you4 Envelope", "مظروف you4"},
+        {"Other...", "أخرى..."},
+        {"Open Chrome now", "افتح Chrome الآن"},
+        {"Sheet B5x7 and B5x7", "الورقة B5x7"},
+        {"Print 9x11 Envelope", "اطبع مظروف 9×11"},
+        {"Press \"%s\" to go", "اضغط \"%s\" للذهاب"},
+    };
+    jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
     for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF) {
         /* the multiplication sign of the query into the untranslated code */
         jisr_tm_matches m = best(tm, "A0×2", 1, flags);
@@ -775,17 +786,16 @@ static void test_copied_tokens(void **state)
 static void test_accelerators(void **state)
 {
     (void)state;
-    jisr_tm *tm = fresh_tm();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    add_plain(imp, "en", "_Copy", "ar", "ا_نسخ");                  /* 1 */
-    add_plain(imp, "en", "Select _All", "ar", "اختر ال_كل");       /* 2 */
-    add_plain(imp, "en", "Name", "ar", "الاسم");                   /* 3 */
-    add_plain(imp, "en", "Num_Lock", "ar", "Num_Lock");            /* 4 */
-    add_plain(imp, "en", "Cance_l", "ar", "أل_غِ");                 /* 5 */
-    add_plain(imp, "en", "&Save file", "ar", "&احفظ &الملف");      /* 6 */
-    add_plain(imp, "en", "_Print page 3", "ar", "ا_طبع الصفحة 3"); /* 7 */
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const char *const units[][2] = {
+        {"_Copy", "ا_نسخ"},
+        {"Select _All", "اختر ال_كل"},
+        {"Name", "الاسم"},
+        {"Num_Lock", "Num_Lock"},
+        {"Cance_l", "أل_غِ"},
+        {"&Save file", "&احفظ &الملف"},
+        {"_Print page 3", "ا_طبع الصفحة 3"},
+    };
+    jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
     for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF) {
         jisr_tm_matches m = best(tm, "Copy", 1, flags);
         assert_string_equal(m.v[0].target, "انسخ");

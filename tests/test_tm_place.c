@@ -717,9 +717,55 @@ static jisr_tm_matches best(jisr_tm *tm, const char *q, uint64_t id, unsigned fl
     return m;
 }
 
-/* Tokens the stored target repeats from its source follow the query's form (typography, case,
- * codes with digits), only when which is which cannot be wrong; with and without the diff */
-static void test_copied_tokens(void **state)
+/* One query against a memory of tm_with: the best match is unit id, and its proposed target,
+ * copied tokens, accelerator state and numbers are as given (with the diff and without). */
+typedef struct adapt_case {
+    const char *query;
+    uint64_t id;
+    const char *target;
+    size_t copied;
+    int accel;
+    int placeable;
+} adapt_case;
+
+static void check_adapted(jisr_tm *tm, const adapt_case *c, size_t n)
+{
+    for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF)
+        for (size_t k = 0; k < n; k++) {
+            jisr_tm_matches m = best(tm, c[k].query, c[k].id, flags);
+            assert_string_equal(m.v[0].target, c[k].target);
+            assert_int_equal(m.v[0].copied, c[k].copied);
+            assert_int_equal(m.v[0].accelerator, c[k].accel);
+            assert_int_equal(m.v[0].placeable, c[k].placeable);
+            /* JSON shows the stored target exactly when the target was adapted */
+            char *js = json_of(c[k].query, &m);
+            int adapted = strcmp(m.v[0].target, m.v[0].target_orig) != 0;
+            assert_int_equal(strstr(js, "\"stored_target\"") != NULL, adapted);
+            free(js);
+            jisr_tm_matches_free(&m);
+        }
+}
+
+/* the match's JSON and text renderings contain these (NULL: nothing to look for) */
+static void check_rendered(jisr_tm *tm, const char *q, const char *json, const char *text)
+{
+    jisr_tm_matches m = ask(tm, "en", "ar", q, 50, 0);
+    char *js = json_of(q, &m);
+    assert_non_null(strstr(js, json));
+    free(js);
+    jisr_buf tx = {0};
+    assert_int_equal(jisr_tm_matches_text(&tx, q, &m, 50), 0);
+    assert_non_null(strstr(tx.data, text));
+    jisr_buf_free(&tx);
+    jisr_tm_matches_free(&m);
+}
+
+/* The proposed target adapted to the query (§2.3a). Copied tokens: a token the stored target
+ * repeats from its source follows the query's form (typography, case, codes with digits), only
+ * when which is which cannot be wrong. Accelerators: a query without one gets a target without
+ * one; a query with one the match lacks is told to place it; identifiers and queries with their
+ * own markers are left alone. */
+static void test_adapted_targets(void **state)
 {
     (void)state;
     static const char *const units[][2] = {
@@ -730,63 +776,6 @@ static void test_copied_tokens(void **state)
         {"Sheet B5x7 and B5x7", "الورقة B5x7"},
         {"Print 9x11 Envelope", "اطبع مظروف 9×11"},
         {"Press \"%s\" to go", "اضغط \"%s\" للذهاب"},
-    };
-    jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
-    for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF) {
-        /* the multiplication sign of the query into the untranslated code */
-        jisr_tm_matches m = best(tm, "A0×2", 1, flags);
-        assert_string_equal(m.v[0].target, "A0×2");
-        assert_string_equal(m.v[0].target_orig, "A0x2");
-        assert_int_equal(m.v[0].copied, 1);
-        assert_false(m.v[0].placeable);
-        char *js = json_of("A0×2", &m);
-        assert_non_null(strstr(js, "\"stored_target\":\"A0x2\",\"copied\":1"));
-        free(js);
-        jisr_buf tx = {0};
-        assert_int_equal(jisr_tm_matches_text(&tx, "A0×2", &m, 50), 0);
-        assert_non_null(strstr(tx.data, "[1 copied token as in the query]"));
-        jisr_buf_free(&tx);
-        jisr_tm_matches_free(&m);
-        /* a code with digits, another one in the query */
-        m = best(tm, "you6 Envelope", 2, flags);
-        assert_string_equal(m.v[0].target, "مظروف you6");
-        jisr_tm_matches_free(&m);
-        /* the ellipsis as the query writes it */
-        m = best(tm, "Other…", 3, flags);
-        assert_string_equal(m.v[0].target, "أخرى…");
-        jisr_tm_matches_free(&m);
-        /* another word, no digit: a name is not guessed to be one */
-        m = best(tm, "Open Firefox now", 4, flags);
-        assert_string_equal(m.v[0].target, "افتح Chrome الآن");
-        assert_int_equal(m.v[0].copied, 0);
-        js = json_of("q", &m);
-        assert_null(strstr(js, "stored_target"));
-        free(js);
-        jisr_tm_matches_free(&m);
-        /* the source has it twice, the target once: left as it is */
-        m = best(tm, "Sheet B5×7 and B5×7", 5, flags);
-        assert_string_equal(m.v[0].target, "الورقة B5x7");
-        assert_int_equal(m.v[0].copied, 0);
-        jisr_tm_matches_free(&m);
-        /* the target repeats the code in its own typography: the query's form replaces it */
-        m = best(tm, "Print 9×12 Envelope", 6, flags);
-        assert_string_equal(m.v[0].target, "اطبع مظروف 9×12");
-        jisr_tm_matches_free(&m);
-        /* the two straight quotes become two different curly ones: not which is which */
-        m = best(tm, "Press “%s” to go", 7, flags);
-        assert_string_equal(m.v[0].target, "اضغط \"%s\" للذهاب");
-        assert_int_equal(m.v[0].copied, 0);
-        jisr_tm_matches_free(&m);
-    }
-    drop_tm(tm);
-}
-
-/* A query without an accelerator gets a target without one; a query with one the match lacks
- * is told to place it; identifiers and queries with their own markers are left alone */
-static void test_accelerators(void **state)
-{
-    (void)state;
-    static const char *const units[][2] = {
         {"_Copy", "ا_نسخ"},
         {"Select _All", "اختر ال_كل"},
         {"Name", "الاسم"},
@@ -795,54 +784,42 @@ static void test_accelerators(void **state)
         {"&Save file", "&احفظ &الملف"},
         {"_Print page 3", "ا_طبع الصفحة 3"},
     };
-    jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
-    for (unsigned flags = 0; flags <= JISR_TM_NO_DIFF; flags += JISR_TM_NO_DIFF) {
-        jisr_tm_matches m = best(tm, "Copy", 1, flags);
-        assert_string_equal(m.v[0].target, "انسخ");
-        assert_string_equal(m.v[0].target_orig, "ا_نسخ");
-        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_REMOVED);
-        char *js = json_of("Copy", &m);
-        assert_non_null(strstr(js, "\"stored_target\":\"ا_نسخ\",\"accelerator\":\"removed\""));
-        free(js);
-        jisr_tm_matches_free(&m);
-        m = best(tm, "Select all", 2, flags);
-        assert_string_equal(m.v[0].target, "اختر الكل");
-        jisr_tm_matches_free(&m);
+    enum { SAME = JISR_TM_ACCEL_SAME, REMOVED = JISR_TM_ACCEL_REMOVED };
+    static const adapt_case cases[] = {
+        /* the multiplication sign of the query into the untranslated code */
+        {"A0×2", 1, "A0×2", 1, SAME, 0},
+        /* a code with digits, another one in the query */
+        {"you6 Envelope", 2, "مظروف you6", 1, SAME, 0},
+        /* the ellipsis as the query writes it */
+        {"Other…", 3, "أخرى…", 1, SAME, 0},
+        /* another word, no digit: a name is not guessed to be one */
+        {"Open Firefox now", 4, "افتح Chrome الآن", 0, SAME, 0},
+        /* the source has it twice, the target once: left as it is */
+        {"Sheet B5×7 and B5×7", 5, "الورقة B5x7", 0, SAME, 0},
+        /* the target repeats the code in its own typography: the query's form replaces it */
+        {"Print 9×12 Envelope", 6, "اطبع مظروف 9×12", 1, SAME, 0},
+        /* two straight quotes become two different curly ones: not which is which */
+        {"Press “%s” to go", 7, "اضغط \"%s\" للذهاب", 0, SAME, 0},
+        {"Copy", 8, "انسخ", 0, REMOVED, 0},
+        {"Select all", 9, "اختر الكل", 0, REMOVED, 0},
         /* the query has one, the match none: the translator places it */
-        m = best(tm, "_Name", 3, flags);
-        assert_string_equal(m.v[0].target, "الاسم");
-        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_MISSING);
-        js = json_of("_Name", &m);
-        assert_non_null(strstr(js, "\"accelerator\":\"missing\""));
-        assert_null(strstr(js, "stored_target"));
-        free(js);
-        jisr_buf tx = {0};
-        assert_int_equal(jisr_tm_matches_text(&tx, "_Name", &m, 50), 0);
-        assert_non_null(strstr(tx.data, "[accelerator to place]"));
-        jisr_buf_free(&tx);
-        jisr_tm_matches_free(&m);
+        {"_Name", 10, "الاسم", 0, JISR_TM_ACCEL_MISSING, 0},
         /* an identifier the target repeats as written keeps its underscore */
-        m = best(tm, "Num Lock", 4, flags);
-        assert_string_equal(m.v[0].target, "Num_Lock");
-        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_SAME);
-        jisr_tm_matches_free(&m);
+        {"Num Lock", 11, "Num_Lock", 0, SAME, 0},
         /* the query's own marker elsewhere: the target's is the translator's, kept */
-        m = best(tm, "_Cancel", 5, flags);
-        assert_string_equal(m.v[0].target, "أل_غِ");
-        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_SAME);
-        jisr_tm_matches_free(&m);
+        {"_Cancel", 12, "أل_غِ", 0, SAME, 0},
         /* more markers in the target than in the source: not touched */
-        m = best(tm, "Save file", 6, flags);
-        assert_string_equal(m.v[0].target, "&احفظ &الملف");
-        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_SAME);
-        jisr_tm_matches_free(&m);
+        {"Save file", 13, "&احفظ &الملف", 0, SAME, 0},
         /* with numbers too: the marker goes and the number is substituted */
-        m = best(tm, "Print page 4", 7, flags);
-        assert_string_equal(m.v[0].target, "اطبع الصفحة 4");
-        assert_int_equal(m.v[0].accelerator, JISR_TM_ACCEL_REMOVED);
-        assert_true(m.v[0].placeable);
-        jisr_tm_matches_free(&m);
-    }
+        {"Print page 4", 14, "اطبع الصفحة 4", 0, REMOVED, 1},
+    };
+    jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
+    check_adapted(tm, cases, sizeof cases / sizeof cases[0]);
+    check_rendered(tm, "A0×2", "\"stored_target\":\"A0x2\",\"copied\":1",
+                   "[1 copied token as in the query]");
+    check_rendered(tm, "Copy", "\"stored_target\":\"ا_نسخ\",\"accelerator\":\"removed\"",
+                   "[accelerator removed]");
+    check_rendered(tm, "_Name", "\"accelerator\":\"missing\"", "[accelerator to place]");
     drop_tm(tm);
 }
 
@@ -1057,8 +1034,7 @@ int main(void)
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),
-        cmocka_unit_test(test_copied_tokens),
-        cmocka_unit_test(test_accelerators),
+        cmocka_unit_test(test_adapted_targets),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_ties),
         cmocka_unit_test(test_char_similarity),

@@ -35,22 +35,31 @@ static void test_parse(void **state)
     assert_int_equal(x.gsep, ',');
     assert_int_equal(x.dsep, '.');
     assert_int_equal(x.zero, '0');
-    /* a written form longer than val (digits and separators): no value, and nothing written
-     * past it (found by fuzz_place; ASan watches the neighbour too) */
+    /* a version of 64 one-digit groups: text, its whole written form kept, nothing written past
+     * it (a written form of more than 65 bytes ran past val: found by fuzz_place) */
     {
         char list[200];
         size_t o = 0;
-        for (int k = 1; k <= 40; k++)
+        for (int k = 1; k <= TM_NUM_MAXDIGITS; k++)
             o += (size_t)snprintf(list + o, sizeof list - o, k > 1 ? ".%d" : "%d", k % 10);
         tm_num two[2];
         memset(&two[1], 0x5a, sizeof two[1]);
         assert_int_equal(tm_num_parse(list, o, &two[0]), 0);
         assert_false(two[0].value);
+        assert_false(two[0].toolong);
+        assert_string_equal(two[0].val, list);
         assert_int_equal(two[0].zero, '0'); /* the fields after val intact */
-        assert_int_equal(two[0].nint, 0);
-        assert_int_equal(two[0].nfrac, 0);
         assert_int_equal(((unsigned char *)&two[1])[0], 0x5a);
         assert_int_equal(((unsigned char *)&two[1])[sizeof two[1] - 1], 0x5a);
+        /* one digit more: too long to hold, told apart from another such number by its hash */
+        memcpy(list + o, ".5", 3);
+        assert_int_equal(tm_num_parse(list, o + 2, &two[0]), 0);
+        assert_true(two[0].toolong);
+        assert_false(two[0].value);
+        memcpy(list + o, ".6", 3);
+        assert_int_equal(tm_num_parse(list, o + 2, &two[1]), 0);
+        assert_true(two[1].toolong);
+        assert_true(two[0].hash != two[1].hash);
     }
     x = num("١٢٫٥"); /* Arabic-Indic digits, Arabic decimal separator */
     assert_true(x.value);
@@ -514,6 +523,42 @@ static void test_numbers_by_position(void **state)
     assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_MISSING);
     assert_false(m.v[0].placeable);
     jisr_tm_matches_free(&m);
+    /* a long version is text: the query's replaces it; a number of more digits than can be held
+     * is never substituted (before, both compared as equal and were "substituted" unchanged) */
+    {
+        char v1[300], v2[300], big1[120], big2[120], q[400], t[400];
+        size_t o1 = 0, o2 = 0;
+        for (int k = 1; k <= 40; k++) {
+            o1 += (size_t)snprintf(v1 + o1, sizeof v1 - o1, k > 1 ? ".%d" : "%d", k % 10);
+            o2 += (size_t)snprintf(v2 + o2, sizeof v2 - o2, k > 1 ? ".%d" : "%d", (k + 1) % 10);
+        }
+        memset(big1, '7', 70);
+        big1[70] = 0;
+        memcpy(big2, big1, 71);
+        big2[69] = '8';
+        jisr_tm_import *imp2;
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp2), 0);
+        snprintf(q, sizeof q, "Build %s ready", v1);
+        snprintf(t, sizeof t, "البناء %s جاهز", v1);
+        add_plain(imp2, "en", q, "ar", t);
+        snprintf(q, sizeof q, "Serial %s here", big1);
+        snprintf(t, sizeof t, "الرقم %s هنا", big1);
+        add_plain(imp2, "en", q, "ar", t);
+        assert_int_equal(jisr_tm_import_end(imp2, 1), 0);
+        snprintf(q, sizeof q, "Build %s ready", v2);
+        m = ask(tm, "en", "ar", q, 80, 0);
+        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_PLACED);
+        snprintf(t, sizeof t, "البناء %s جاهز", v2);
+        assert_string_equal(m.v[0].target, t);
+        jisr_tm_matches_free(&m);
+        snprintf(q, sizeof q, "Serial %s here", big2);
+        m = ask(tm, "en", "ar", q, 80, 0);
+        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
+        assert_false(m.v[0].placeable);
+        snprintf(t, sizeof t, "الرقم %s هنا", big1);
+        assert_string_equal(m.v[0].target, t);
+        jisr_tm_matches_free(&m);
+    }
     drop_tm(tm);
 }
 

@@ -76,8 +76,11 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
     if (nsep == ngroups) /* a trailing separator: not the tokenizer's, but be safe */
         nsep--;
     gstart[ngroups] = nd;
-    if (nd + nsep > TM_NUM_MAXDIGITS + 1)
-        toolong = 1; /* its written form would not fit val ("1.2.3. … .40": found by fuzz_place) */
+    /* val holds every digit and separator of a number of at most TM_NUM_MAXDIGITS digits (one
+     * separator after each group at most); before, a written form of more than 65 bytes
+     * ("1.2.3. … .40") ran past it (found by fuzz_place) */
+    if (nd + nsep > sizeof out->val - 1)
+        toolong = 1;
     /* the written form in ASCII, kept for texts without a single value */
     size_t o = 0;
     for (size_t g = 0; g < ngroups && !toolong; g++) {
@@ -87,8 +90,14 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
             out->val[o++] = (seps[g] == '.' || seps[g] == 0x066B) ? '.' : ',';
     }
     out->val[o] = 0;
-    if (toolong)
+    if (toolong) {
+        uint64_t h = 1469598103934665603ull; /* FNV-1a */
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ s[i]) * 1099511628211ull;
+        out->toolong = 1;
+        out->hash = h;
         return 0;
+    }
     /* which separator is the decimal one */
     size_t ndot = 0, ncomma = 0, nadec = 0, nagrp = 0;
     for (size_t k = 0; k < nsep; k++) {
@@ -344,6 +353,8 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
 
 static int num_eq(const tm_num *a, const tm_num *b)
 {
+    if (a->toolong || b->toolong)
+        return a->toolong && b->toolong && a->hash == b->hash;
     return a->value == b->value && strcmp(a->val, b->val) == 0;
 }
 

@@ -24,13 +24,15 @@
  * repeated dots group by three). A token that has no single value this way (a version "1.2.3",
  * a list "1,2,3", a date "11.05.2015") is not a value (TM_NUM_TEXT). */
 typedef struct tm_num {
-    int value;                      /* 1: val holds the value; 0: TM_NUM_TEXT */
-    char val[TM_NUM_MAXDIGITS + 2]; /* ASCII digits, '.' before the fraction, no grouping;
-                                     * leading zeros kept as written (TM_NUM_TEXT: the
-                                     * digits and separators as written, ASCII) */
-    unsigned nint, nfrac;           /* digits before and after the decimal separator */
-    uint32_t zero;                  /* the digit system: code point of its zero */
-    uint32_t dsep, gsep;            /* the decimal and group separators written, or 0 */
+    int value;                          /* 1: val holds the value; 0: TM_NUM_TEXT */
+    char val[2 * TM_NUM_MAXDIGITS + 2]; /* ASCII digits, '.' before the fraction, no grouping;
+                                         * leading zeros kept as written (TM_NUM_TEXT: the
+                                         * digits and separators as written, ASCII) */
+    int toolong;   /* more than TM_NUM_MAXDIGITS digits: no value, val empty, never substituted */
+    uint64_t hash; /* with toolong: of the surface (tells two such numbers apart) */
+    unsigned nint, nfrac; /* digits before and after the decimal separator */
+    uint32_t zero;        /* the digit system: code point of its zero */
+    uint32_t dsep, gsep;  /* the decimal and group separators written, or 0 */
 } tm_num;
 
 /** Parse s[0..n), a number token's surface (digits of one or several systems, separators).

@@ -141,6 +141,15 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
         p->state = JISR_TM_NUMBERS_AMBIGUOUS;
         return 0;
     }
+    /* a number too long to hold (TM_NUM_MAXDIGITS) cannot be written into the target */
+    for (size_t j = 0, k = 0; j < p->tt.n; j++)
+        if (p->tt.v[j].kind == TM_NUMBER) {
+            int qi = p->t2q[k++];
+            if (qi >= 0 && (p->qn[qi].toolong || p->tnum[k - 1].toolong)) {
+                p->state = JISR_TM_NUMBERS_AMBIGUOUS;
+                return 0;
+            }
+        }
     p->state = JISR_TM_NUMBERS_PLACED;
     /* the target with the query's numbers, and which of them change class */
     size_t pos = 0, k = 0;

@@ -52,17 +52,13 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
         if (d >= 0 && d <= 9) {
             if (!out->zero)
                 out->zero = (uint32_t)(c - d);
-            if (!in_group) {
-                if (ngroups > TM_NUM_MAXDIGITS) {
-                    toolong = 1;
-                    break;
-                }
-                gstart[ngroups++] = nd;
-                in_group = 1;
-            }
-            if (nd == TM_NUM_MAXDIGITS) {
+            if (nd == TM_NUM_MAXDIGITS) { /* before a group opens: at most one a digit */
                 toolong = 1;
                 break;
+            }
+            if (!in_group) {
+                gstart[ngroups++] = nd;
+                in_group = 1;
             }
             dig[nd++] = (char)('0' + d);
         } else if (is_sep((uint32_t)c) && in_group) {

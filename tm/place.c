@@ -52,7 +52,7 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
         if (d >= 0 && d <= 9) {
             if (!out->zero)
                 out->zero = (uint32_t)(c - d);
-            if (nd == TM_NUM_MAXDIGITS) { /* before a group opens: at most one a digit */
+            if (nd == TM_NUM_MAXDIGITS) { /* before a group opens: so at most 64 groups */
                 toolong = 1;
                 break;
             }

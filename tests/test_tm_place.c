@@ -523,42 +523,6 @@ static void test_numbers_by_position(void **state)
     assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_MISSING);
     assert_false(m.v[0].placeable);
     jisr_tm_matches_free(&m);
-    /* a long version is text: the query's replaces it; a number of more digits than can be held
-     * is never substituted (before, both compared as equal and were "substituted" unchanged) */
-    {
-        char v1[300], v2[300], big1[120], big2[120], q[400], t[400];
-        size_t o1 = 0, o2 = 0;
-        for (int k = 1; k <= 40; k++) {
-            o1 += (size_t)snprintf(v1 + o1, sizeof v1 - o1, k > 1 ? ".%d" : "%d", k % 10);
-            o2 += (size_t)snprintf(v2 + o2, sizeof v2 - o2, k > 1 ? ".%d" : "%d", (k + 1) % 10);
-        }
-        memset(big1, '7', 70);
-        big1[70] = 0;
-        memcpy(big2, big1, 71);
-        big2[69] = '8';
-        jisr_tm_import *imp2;
-        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp2), 0);
-        snprintf(q, sizeof q, "Build %s ready", v1);
-        snprintf(t, sizeof t, "البناء %s جاهز", v1);
-        add_plain(imp2, "en", q, "ar", t);
-        snprintf(q, sizeof q, "Serial %s here", big1);
-        snprintf(t, sizeof t, "الرقم %s هنا", big1);
-        add_plain(imp2, "en", q, "ar", t);
-        assert_int_equal(jisr_tm_import_end(imp2, 1), 0);
-        snprintf(q, sizeof q, "Build %s ready", v2);
-        m = ask(tm, "en", "ar", q, 80, 0);
-        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_PLACED);
-        snprintf(t, sizeof t, "البناء %s جاهز", v2);
-        assert_string_equal(m.v[0].target, t);
-        jisr_tm_matches_free(&m);
-        snprintf(q, sizeof q, "Serial %s here", big2);
-        m = ask(tm, "en", "ar", q, 80, 0);
-        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
-        assert_false(m.v[0].placeable);
-        snprintf(t, sizeof t, "الرقم %s هنا", big1);
-        assert_string_equal(m.v[0].target, t);
-        jisr_tm_matches_free(&m);
-    }
     drop_tm(tm);
 }
 
@@ -868,6 +832,43 @@ static void test_adapted_targets(void **state)
     drop_tm(tm);
 }
 
+/* A long version is text: the query's replaces it. A number of more digits than can be held is
+ * never substituted (before, both compared as equal and were "substituted" unchanged). */
+static void test_long_numbers(void **state)
+{
+    (void)state;
+    char v1[100], v2[100], big1[80], big2[80];
+    size_t o1 = 0, o2 = 0;
+    for (int k = 1; k <= 40; k++) {
+        o1 += (size_t)snprintf(v1 + o1, sizeof v1 - o1, k > 1 ? ".%d" : "%d", k % 10);
+        o2 += (size_t)snprintf(v2 + o2, sizeof v2 - o2, k > 1 ? ".%d" : "%d", (k + 1) % 10);
+    }
+    memset(big1, '7', 70);
+    big1[70] = 0;
+    memcpy(big2, big1, 71);
+    big2[69] = '8';
+    /* texts[i]: unit i's source and target, then the query and the target it should get */
+    char texts[2][4][200];
+    const char *num[2][2] = {{v1, v2}, {big1, big2}};
+    static const char *const fmt[2][2] = {{"Build %s ready", "البناء %s جاهز"},
+                                          {"Serial %s here", "الرقم %s هنا"}};
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 4; k++) /* source, target, query, expected: v1 v1 v2 (v2 | big1) */
+            snprintf(texts[i][k], sizeof texts[i][k], fmt[i][k % 2],
+                     num[i][k == 2 || (k == 3 && i == 0)]);
+    const char *const units[][2] = {{texts[0][0], texts[0][1]}, {texts[1][0], texts[1][1]}};
+    const adapt_case cases[] = {
+        {texts[0][2], 1, texts[0][3], 0, JISR_TM_ACCEL_SAME, 1},
+        {texts[1][2], 2, texts[1][3], 0, JISR_TM_ACCEL_SAME, 0},
+    };
+    jisr_tm *tm = tm_with(units, 2);
+    check_adapted(tm, cases, 2);
+    jisr_tm_matches m = ask(tm, "en", "ar", texts[1][2], 80, 0);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
 /* --prop and --changed-since keep exactly the units they name, with the index and without */
 static void test_filters(void **state)
 {
@@ -1080,6 +1081,7 @@ int main(void)
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),
         cmocka_unit_test(test_adapted_targets),
+        cmocka_unit_test(test_long_numbers),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_ties),
         cmocka_unit_test(test_char_similarity),

@@ -87,11 +87,8 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
     }
     out->val[o] = 0;
     if (toolong) {
-        uint64_t h = 1469598103934665603ull; /* FNV-1a */
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ s[i]) * 1099511628211ull;
         out->toolong = 1;
-        out->hash = h;
+        out->hash = tm_hash(s, n, TM_NUMBER);
         return 0;
     }
     /* which separator is the decimal one */

@@ -72,21 +72,33 @@ static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
 /* the limit of the memory under test (test_oracle_long sets others) */
 static size_t g_lim = TM_SHORT_DEFAULT;
 
-/* the character score of two texts by the definition (−1: one is not short) */
+/* ⌊100·(L − d)/L⌋ (at most 99) less the penalty, by the textbook distance */
+static int lev_score(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t l = na > nb ? na : nb, d = lev(a, na, b, nb);
+    int s = (int)(100 * (l - d) / l);
+    return (s > 99 ? 99 : s) - TM_SHORT_PEN;
+}
+
+/* the character score of two texts by the definition (−1: one is not short): that of the
+ * folded forms, less TM_SHORT_CASE % of what keeping case takes off it */
 static int char_score(const char *a, const char *b)
 {
     tm_toks x = {0}, y = {0};
-    uint32_t ca[TM_SHORT_CAP], cb[TM_SHORT_CAP];
+    uint32_t ca[TM_SHORT_CAP], cb[TM_SHORT_CAP], ka[TM_SHORT_CAP], kb[TM_SHORT_CAP];
+    int ma, mb;
     assert_int_equal(tm_tokenize(a, strlen(a), &x), 0);
     assert_int_equal(tm_tokenize(b, strlen(b), &y), 0);
     size_t na = tm_short_form(&x, ca, g_lim), nb = tm_short_form(&y, cb, g_lim);
+    assert_int_equal(tm_short_form_cased(&x, a, ka, g_lim, &ma), na);
+    assert_int_equal(tm_short_form_cased(&y, b, kb, g_lim, &mb), nb);
     tm_toks_free(&x);
     tm_toks_free(&y);
     if (!na || !nb)
         return -1;
-    size_t l = na > nb ? na : nb, d = lev(ca, na, cb, nb);
-    int s = (int)(100 * (l - d) / l);
-    return (s > 99 ? 99 : s) - TM_SHORT_PEN;
+    int s = lev_score(ca, na, cb, nb), k = lev_score(ka, na, kb, nb);
+    assert_true(k <= s);
+    return s - (TM_SHORT_CASE * (s - k)) / 100;
 }
 
 static const char *const en_words[] = {
@@ -119,8 +131,16 @@ static void make_text(uint64_t *r, const char *const *w, size_t nw, char *out, s
         int join = k && rnd(r) % 8 == 0;
         o += (size_t)snprintf(out + o, cap - o, "%s%s", k && !join ? " " : "", x);
     }
-    unsigned ch = (unsigned)(rnd(r) % 6);
-    if (ch == 0 && o > 3) { /* drop an ASCII letter */
+    unsigned ch = (unsigned)(rnd(r) % 8);
+    if (ch == 2 && o) { /* an ASCII letter in the other case (case counts in the score, §2.6) */
+        size_t p = rnd(r) % o;
+        if ((unsigned)(((unsigned char)out[p] | 0x20) - 'a') < 26u)
+            out[p] ^= 0x20;
+    } else if (ch == 3) { /* all capitals */
+        for (size_t p = 0; p < o; p++)
+            if ((unsigned)((unsigned char)out[p] - 'a') < 26u)
+                out[p] ^= 0x20;
+    } else if (ch == 0 && o > 3) { /* drop an ASCII letter */
         size_t p = rnd(r) % o;
         if ((unsigned char)out[p] < 0x80) {
             memmove(out + p, out + p + 1, o - p);
@@ -215,12 +235,12 @@ static void test_char_score(void **state)
         assert_string_equal(m.v[0].source, "Trnasfre");
         assert_int_equal(m.v[0].score, cs);
         jisr_tm_matches_free(&m);
-        /* case and typography are folded before the characters are compared */
-        assert_int_equal(jisr_tm_query(tm, "BOOK-MARKS", &qo, &m), 0);
+        /* typography is folded before the characters are compared; case counts (below) */
+        assert_int_equal(jisr_tm_query(tm, "Book-marks", &qo, &m), 0);
         assert_int_equal(m.n, 1);
         assert_string_equal(m.v[0].source, "Bookmarks");
-        assert_int_equal(char_score("BOOK-MARKS", "Bookmarks"), 90 - TM_SHORT_PEN);
-        assert_int_equal(jisr_tm_score_texts("BOOK-MARKS", "Bookmarks", &ws), 0);
+        assert_int_equal(char_score("Book-marks", "Bookmarks"), 90 - TM_SHORT_PEN);
+        assert_int_equal(jisr_tm_score_texts("Book-marks", "Bookmarks", &ws), 0);
         assert_int_equal(m.v[0].score, ws > 90 - TM_SHORT_PEN ? ws : 90 - TM_SHORT_PEN);
         jisr_tm_matches_free(&m);
         /* Arabic: a dropped alef */
@@ -260,6 +280,96 @@ static void test_char_score(void **state)
         assert_true(cs75 > ws);
         jisr_tm_matches_free(&m);
     }
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
+}
+
+/* the form of text with case kept, as a string: each marked letter followed by '^' */
+static void cased(const char *text, char *out, size_t cap, int *marked)
+{
+    tm_toks t = {0};
+    uint32_t cp[TM_SHORT_CAP];
+    assert_int_equal(tm_tokenize(text, strlen(text), &t), 0);
+    size_t n = tm_short_form_cased(&t, text, cp, TM_SHORT_CAP, marked), o = 0;
+    for (size_t i = 0; i < n && o + 8 < cap; i++) {
+        uint32_t c = cp[i] & ~TM_SHORT_UPPER;
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", c < 0x80 ? (char[2]){(char)c, 0} : "?",
+                              cp[i] & TM_SHORT_UPPER ? "^" : "");
+    }
+    out[o] = '\0';
+    tm_toks_free(&t);
+}
+
+/* Case counts in the character score (§2.6): a letter written in capitals is another letter
+ * there, as translate-toolkit compares, while the word score still takes a case difference as a
+ * near-identity (3 points); hand-computed. */
+static void test_case_counted(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *form; /* the form with case kept ('^': marked) */
+        int marked;
+    } forms[] = {
+        {"C_reate", "c^reate", 1},   /* an accelerator dropped: letters still pair */
+        {"Don\u2019t", "d^on't", 1}, /* a typographic apostrophe folded */
+        {"BOOK-MARKS", "b^o^o^k^-m^a^r^k^s^", 1},
+        {"Open a copy", "o^pen a copy", 1},
+        {"open", "open", 0},
+        /* a folding that changes the number of letters (the title-case digraph Dž, NFKC's two
+         * letters): the token is left folded */
+        {"\u01C5emal", "d?emal", 0},
+        {"Stra\u00DFe Nr", "strasse n^r", 1}, /* ß folded to ss; Nr keeps its capital */
+        /* Arabic has no case */
+        {"\u0627\u0644\u0625\u0639\u062F\u0627\u062F\u0627\u062A", "?????????", 0},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char got[128];
+        int marked = -1;
+        cased(forms[i].text, got, sizeof got, &marked);
+        assert_string_equal(got, forms[i].form);
+        assert_int_equal(marked, forms[i].marked);
+    }
+    /* by/Busy: folded, 2 edits of 4 (50); with case kept, 3 (25) */
+    assert_int_equal(char_score("by", "Busy"), 25);
+    assert_int_equal(char_score("Book-marks", "BOOKMARKS"), 10);
+    assert_int_equal(char_score("book-marks", "bookmarks"), 90);
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "en", "Busy", "ar", "\u0645\u0634\u063A\u0648\u0644");
+    add_pair(imp, "en", "Page", "ar", "\u0627\u0644\u0635\u0641\u062D\u0629");
+    add_pair(imp, "en", "page", "ar", "\u0635\u0641\u062D\u0629");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const struct {
+        const char *q;
+        int min;
+        size_t n;
+        const char *src[2];
+        int score[2];
+    } qs[] = {
+        {"by", 30, 0, {NULL}, {0}},                   /* 50 folded: no longer an answer at 30 */
+        {"by", 20, 1, {"Busy"}, {25}},                /* … but 25 with case kept */
+        {"busy", 30, 1, {"Busy"}, {97}},              /* the word score: case is a near-identity */
+        {"page", 30, 2, {"page", "Page"}, {100, 97}}, /* issue 12's example: 97, not 99 */
+        {"PAGE", 30, 2, {"Page", "page"}, {97, 97}},
+    };
+    for (unsigned f = 0; f < 2; f++)
+        for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+            jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+            qo.srclang = "en";
+            qo.tgtlang = "ar";
+            qo.min_score = qs[i].min;
+            qo.flags = f ? JISR_TM_EXHAUSTIVE : 0;
+            jisr_tm_matches m;
+            assert_int_equal(jisr_tm_query(tm, qs[i].q, &qo, &m), 0);
+            assert_int_equal(m.n, qs[i].n);
+            for (size_t k = 0; k < m.n; k++) {
+                assert_string_equal(m.v[k].source, qs[i].src[k]);
+                assert_int_equal(m.v[k].score, qs[i].score[k]);
+            }
+            jisr_tm_matches_free(&m);
+        }
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
 }
@@ -631,6 +741,8 @@ static void mutate(uint64_t *r, const char *a, char *out, size_t cap)
         out[o++] = a[i];
         if (ascii && e == 1)
             out[o++] = a[i];
+        if (ascii && e == 3 && (unsigned)(((unsigned char)a[i] | 0x20) - 'a') < 26u)
+            out[o - 1] ^= 0x20; /* the other case */
         if (ascii && e == 2 && i + 1 < n && (unsigned char)a[i + 1] < 0x80) {
             out[o - 1] = a[i + 1];
             out[o++] = a[i++];
@@ -1232,11 +1344,12 @@ static void test_chars_setting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_char_score),   cmocka_unit_test(test_located_lemma),
-        cmocka_unit_test(test_myers_blocks), cmocka_unit_test(test_chars_setting),
-        cmocka_unit_test(test_oracle_short), cmocka_unit_test(test_oracle_long),
-        cmocka_unit_test(test_scan_batches), cmocka_unit_test(test_forms_record),
-        cmocka_unit_test(test_ftab_stale),   cmocka_unit_test(test_scan_sigs),
+        cmocka_unit_test(test_char_score),    cmocka_unit_test(test_case_counted),
+        cmocka_unit_test(test_located_lemma), cmocka_unit_test(test_myers_blocks),
+        cmocka_unit_test(test_chars_setting), cmocka_unit_test(test_oracle_short),
+        cmocka_unit_test(test_oracle_long),   cmocka_unit_test(test_scan_batches),
+        cmocka_unit_test(test_forms_record),  cmocka_unit_test(test_ftab_stale),
+        cmocka_unit_test(test_scan_sigs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,6 +85,7 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->sh.live);
     free(c->sh.csv);
     free(c->sh.csl);
+    free(c->sh.kept);
     free(c->mark);
     free(c->lcs.tab);
     free(c->lcs.masks);

@@ -120,6 +120,12 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
 /* Short texts (short.c): points taken off the character score before it is compared with the
  * word score (tuned on the evaluation's dev part, docs/matching.md §8). */
 #define TM_SHORT_PEN 0
+/* How much of what case costs (the character score of the forms with case kept, §2.6) is taken
+ * off the character score, in hundredths (chosen on the evaluation's dev part, §8). */
+#define TM_SHORT_CASE 100
+/* A letter written in upper or title case, in a character form with case kept (never a code
+ * point: it matches only the same letter so written). */
+#define TM_SHORT_UPPER 0x40000000u
 /* the query's character form, its distinct code points and their position masks (Myers) */
 typedef struct tm_shortq {
     size_t n;
@@ -141,6 +147,10 @@ typedef struct tm_shortq {
     size_t ncsl, cslcap;
     int formrec; /* the forms' record this query: −1 unread, 1 it allows the scan, 0 not */
     uint32_t nform[256]; /* with formrec 1: the source language's forms by length */
+    /* the query's form with case kept (its masks), when it has a letter written in upper or
+     * title case (cased 1; allocated on first need, freed with the context) */
+    struct tm_shortq *kept;
+    int cased;
 } tm_shortq;
 
 /* An entry of the top list. Ranking (docs/matching.md §2.1): score; at an equal score, a match
@@ -366,6 +376,15 @@ int tm_short_query(jisr_tm_ctx *c);
 /** The character score of the query against tokenized unit m, penalty taken off; −1 when
  * either is not short. */
 int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m);
+/** The character score cs (tm_short_score of m, ≥ 0) with case counted: cs less
+ * TM_SHORT_CASE / 100 of what comparing the forms with case kept takes off it (mtext: the text m
+ * was tokenized from). Never above cs, so every bound on cs bounds it too. */
+int tm_short_case_score(const jisr_tm_ctx *c, const tm_toks *m, const char *mtext, int cs);
+/** The character form of t with case kept (text: the text t was tokenized from): as
+ * tm_short_form, each letter whose surface letter is in upper or title case or'ed with
+ * TM_SHORT_UPPER; *marked tells whether any is. */
+size_t tm_short_form_cased(const tm_toks *t, const char *text, uint32_t *cp, size_t lim,
+                           int *marked);
 /** The index path's character search at the current bar: every short unit whose character
  * score can reach it is scored (docs/matching.md §4.5). */
 int tm_short_pass(jisr_tm_ctx *c);

@@ -883,7 +883,9 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         return 0;
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
     int s = score_of(d, wq, mt->w100, ident);
-    if (cs > s) /* a short query and unit: the larger of the word and character scores */
+    /* a short query and unit: the larger of the word score and the character score, case
+     * counted (at most cs, which every filter above bounds) */
+    if (cs > s && (cs = tm_short_case_score(c, mt, sv->text.p, cs)) > s)
         s = cs;
     if (s < min)
         return 0;

@@ -8,7 +8,9 @@
  * limit: 64 in memories written before limits, 128 by default, 2 … 255 as set). For a
  * short query and a short unit the score is the larger of the word score and the character
  * score ⌊100·(L − d)/L⌋ − TM_SHORT_PEN (at most 99), d the Levenshtein distance of the two forms
- * over code points, L the longer form's length.
+ * over code points, L the longer form's length; the score a match gets counts case (the forms
+ * with each letter written in capitals a symbol of its own, tm_short_case_score), which is at
+ * most the folded score, so every bound below, computed on folded forms, bounds it too.
  *
  * The index: a short text's form is filed in `post` under one term per (code point, occurrence)
  * — the k-th 'e' of the form is its own term — in the bucket byte of its length ℓ. A unit
@@ -31,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "tm/formtab.h"
 #include "tm/match_int.h"
 #include "util/utf8.h"
@@ -46,11 +50,52 @@ static inline uint32_t utf8_cp(const unsigned char *s, size_t n, size_t *i)
     return c < 0 ? 0xFFFD : (uint32_t)c;
 }
 
-size_t tm_short_form(const tm_toks *t, uint32_t *cp, size_t lim)
+/* Marks the letters of cp[0..n) (one token's normalised form) whose letters in the surface
+ * s[0..sn) are written in upper or title case, pairing the two's letters in order; a token whose
+ * letters do not pair one to one (a folding that changed their number) is left as it is.
+ * Returns whether any letter was marked. */
+static int mark_case(const unsigned char *s, size_t sn, uint32_t *cp, size_t n)
+{
+    uint8_t up[TM_SHORT_CAP];
+    size_t k = 0;
+    int any = 0;
+    for (size_t i = 0; i < sn;) {
+        uint32_t c = s[i];
+        if (c < 0x80) {
+            i++;
+            if ((c | 0x20) - 'a' >= 26)
+                continue;
+        } else if (!u_isalpha((UChar32)(c = utf8_cp(s, sn, &i))))
+            continue;
+        if (k == TM_SHORT_CAP) /* more letters than a form can hold: not this form's */
+            return 0;
+        up[k] = c < 0x80 ? c < 'a' : (u_isupper((UChar32)c) || u_istitle((UChar32)c));
+        any |= up[k++];
+    }
+    if (!any)
+        return 0;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++)
+        j += cp[i] < 0x80 ? (cp[i] | 0x20) - 'a' < 26 : u_isalpha((UChar32)cp[i]) != 0;
+    if (j != k)
+        return 0;
+    j = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cp[i] < 0x80 ? (cp[i] | 0x20) - 'a' < 26 : u_isalpha((UChar32)cp[i]))
+            if (up[j++])
+                cp[i] |= TM_SHORT_UPPER;
+    return 1;
+}
+
+/* The character form of t into cp; with text (what t was tokenized from), case kept as
+ * mark_case marks it, *marked telling whether it marked any letter. */
+static size_t form_of(const tm_toks *t, const char *text, uint32_t *cp, size_t lim, int *marked)
 {
     size_t n = 0;
     int gap = 0, any = 0;
     uint32_t prev_end = 0;
+    *marked = 0; /* and 0 when the text is not short */
+    int mk = 0;
     for (size_t i = 0; i < t->n; i++) {
         const tm_tok *x = &t->v[i];
         if (i > 0 && x->start > prev_end)
@@ -66,13 +111,30 @@ size_t tm_short_form(const tm_toks *t, uint32_t *cp, size_t lim)
         gap = 0;
         any = 1;
         const unsigned char *s = (const unsigned char *)t->nb.data + x->no;
+        size_t from = n;
         for (size_t j = 0; j < x->nl;) {
             if (n == lim)
                 return 0;
             cp[n++] = utf8_cp(s, x->nl, &j);
         }
+        if (text && mark_case((const unsigned char *)text + x->start, x->end - x->start, cp + from,
+                              n - from))
+            mk = 1;
     }
+    *marked = mk;
     return n;
+}
+
+size_t tm_short_form(const tm_toks *t, uint32_t *cp, size_t lim)
+{
+    int marked;
+    return form_of(t, NULL, cp, lim, &marked);
+}
+
+size_t tm_short_form_cased(const tm_toks *t, const char *text, uint32_t *cp, size_t lim,
+                           int *marked)
+{
+    return form_of(t, text, cp, lim, marked);
 }
 
 /* The term of the k-th (from 1) occurrence of code point c. */
@@ -433,6 +495,20 @@ int tm_short_query(jisr_tm_ctx *c)
     q->lim = (size_t)on;
     q->n = tm_short_form(&c->q, q->cp, q->lim);
     shortq_masks(q);
+    q->cased = 0;
+    if (q->n) { /* with a letter in upper or title case: the masks of its form with case kept */
+        uint32_t cp[TM_SHORT_CAP];
+        int marked;
+        form_of(&c->q, c->text, cp, q->lim, &marked);
+        if (marked) {
+            if (!q->kept && !(q->kept = malloc(sizeof *q->kept)))
+                return jisr_oom(sizeof *q->kept);
+            q->kept->n = q->n;
+            memcpy(q->kept->cp, cp, q->n * sizeof *cp);
+            shortq_masks(q->kept);
+            q->cased = 1;
+        }
+    }
     return 0;
 }
 
@@ -486,6 +562,20 @@ int tm_short_score(const jisr_tm_ctx *c, const tm_toks *m)
         return -1;
     uint32_t cp[TM_SHORT_CAP];
     return cp_score(q, cp, tm_short_form(m, cp, q->lim));
+}
+
+int tm_short_case_score(const jisr_tm_ctx *c, const tm_toks *m, const char *mtext, int cs)
+{
+    const tm_shortq *q = &c->sh;
+    uint32_t cp[TM_SHORT_CAP];
+    int marked;
+    size_t n = form_of(m, mtext, cp, q->lim, &marked);
+    if (!n || (!q->cased && !marked)) /* no letter in upper case: nothing to count */
+        return cs;
+    /* marking only splits equal code points, so the distance with case kept is at least the
+     * folded one and k ≤ cs */
+    int k = cp_score(q->cased ? q->kept : q, cp, n);
+    return k >= cs ? cs : cs - (TM_SHORT_CASE * (cs - k)) / 100;
 }
 
 /* The fewest shared code point terms a unit of form length l needs to reach m (Lemma 5,

@@ -3,15 +3,19 @@
  * one-pass path (tm_tokenize_fused) must give exactly the tokens, spans, hashes and weights of
  * the token-by-token reference (tm_tokenize_ref) whenever it takes the text, with and without
  * surface hashes; the text layer's per-code-point normalisation must concatenate to
- * jisr_text_normalize on any text none of whose code points needs ICU. Aborts when a property
- * fails.
+ * jisr_text_normalize on any text none of whose code points needs ICU; the character form with
+ * case kept (tm/short.c) is the folded form with some letters marked, and marked only when a
+ * surface letter of the text is in upper or title case. Aborts when a property fails.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "text/text.h"
+#include "tm/match_int.h"
 #include "tm/tm_int.h"
 #include "util/utf8.h"
 
@@ -100,6 +104,37 @@ out:
     jisr_buf_free(&b);
 }
 
+static void case_form(const char *s, size_t n)
+{
+    tm_toks t = {0};
+    if (tm_tokenize(s, n, &t) != 0)
+        return;
+    static uint32_t a[TM_SHORT_CAP], b[TM_SHORT_CAP];
+    int marked = -1, any = 0;
+    size_t na = tm_short_form(&t, a, TM_SHORT_CAP);
+    size_t nb = tm_short_form_cased(&t, s, b, TM_SHORT_CAP, &marked);
+    check(na == nb, "the same length with case kept");
+    check(marked == 0 || marked == 1, "marked told");
+    for (size_t i = 0; i < na; i++) {
+        check((b[i] & ~TM_SHORT_UPPER) == a[i], "the folded code point, perhaps marked");
+        check(!(a[i] & TM_SHORT_UPPER), "a folded code point is never marked");
+        any |= b[i] != a[i];
+    }
+    check(any == marked, "marked exactly when a letter is");
+    if (!marked)
+        goto out;
+    int upper = 0; /* then some surface code point is in upper or title case */
+    for (size_t i = 0; i < n && !upper;) {
+        size_t len;
+        int32_t c = jisr_utf8_decode((const unsigned char *)s, n, i, &len);
+        i += len ? len : 1;
+        upper = c >= 0 && (u_isupper(c) || u_istitle(c));
+    }
+    check(upper, "a letter marked only when the text has a capital");
+out:
+    tm_toks_free(&t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 1 << 16)
@@ -110,5 +145,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     norm_cps(s, size, JISR_NORM_MATCH | JISR_NORM_TAMARBUTA);
     norm_cps(s, size, JISR_NORM_MATCH);
     norm_cps(s, size, JISR_NORM_NFKC);
+    case_form(s, size);
     return 0;
 }

@@ -46,6 +46,20 @@ static jisr_tm *open_w(void)
     return open_in(g_dir, 1); /* the character search is opt-in: these tests turn it on */
 }
 
+/* A new memory in g_dir, its character search on, holding the pairs (language, text, language,
+ * text) in one import. */
+static jisr_tm *memory_of(const char *const (*pairs)[4], size_t n)
+{
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    for (size_t i = 0; i < n; i++)
+        add_pair(imp, pairs[i][0], pairs[i][1], pairs[i][2], pairs[i][3]);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    return tm;
+}
+
 /* Levenshtein distance over code points, the textbook way */
 static size_t lev(const uint32_t *a, size_t an, const uint32_t *b, size_t bn)
 {
@@ -202,22 +216,20 @@ static void compare(jisr_tm *tm, const char *src, const char *tgt, const char *q
 static void test_char_score(void **state)
 {
     (void)state;
-    make_dir();
-    jisr_tm *tm = open_w();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    add_pair(imp, "en", "Trnasfre", "ar", "نقل");
-    add_pair(imp, "en", "Open Copy", "ar", "افتح النسخة");
-    add_pair(imp, "en", "Bookmarks", "ar", "العلامات");
-    add_pair(imp, "ar", "الإعدادت", "en", "Settings");
-    add_pair(imp, "en",
-             "This sentence is far too long to be a short text for the character score, really, "
-             "even now that a new memory's limit is 128 characters",
-             "ar", "جملة طويلة");
-    add_pair(imp, "en", /* 65 … 128: short in a new memory (in blocks of 64 for Myers) */
-             "Couldn't open the selected file: permission denied by the operating sistem", "ar",
-             "تعذر فتح الملف");
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const char *const pairs[][4] = {
+        {"en", "Trnasfre", "ar", "نقل"},
+        {"en", "Open Copy", "ar", "افتح النسخة"},
+        {"en", "Bookmarks", "ar", "العلامات"},
+        {"ar", "الإعدادت", "en", "Settings"},
+        {"en",
+         "This sentence is far too long to be a short text for the character score, really, "
+         "even now that a new memory's limit is 128 characters",
+         "ar", "جملة طويلة"},
+        /* 65 … 128: short in a new memory (in blocks of 64 for Myers) */
+        {"en", "Couldn't open the selected file: permission denied by the operating sistem", "ar",
+         "تعذر فتح الملف"},
+    };
+    jisr_tm *tm = memory_of(pairs, sizeof pairs / sizeof pairs[0]);
     int ws;
     assert_int_equal(jisr_tm_score_texts("Transfer", "Trnasfre", &ws), 0);
     assert_int_equal(ws, 0); /* no word in common, no shared signature */
@@ -333,14 +345,12 @@ static void test_case_counted(void **state)
     assert_int_equal(char_score("by", "Busy"), 25);
     assert_int_equal(char_score("Book-marks", "BOOKMARKS"), 10);
     assert_int_equal(char_score("book-marks", "bookmarks"), 90);
-    make_dir();
-    jisr_tm *tm = open_w();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    add_pair(imp, "en", "Busy", "ar", "\u0645\u0634\u063A\u0648\u0644");
-    add_pair(imp, "en", "Page", "ar", "\u0627\u0644\u0635\u0641\u062D\u0629");
-    add_pair(imp, "en", "page", "ar", "\u0635\u0641\u062D\u0629");
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const char *const pairs[][4] = {
+        {"en", "Busy", "ar", "\u0645\u0634\u063A\u0648\u0644"},
+        {"en", "Page", "ar", "\u0627\u0644\u0635\u0641\u062D\u0629"},
+        {"en", "page", "ar", "\u0635\u0641\u062D\u0629"},
+    };
+    jisr_tm *tm = memory_of(pairs, sizeof pairs / sizeof pairs[0]);
     static const struct {
         const char *q;
         int min;

@@ -50,6 +50,12 @@ static inline uint32_t utf8_cp(const unsigned char *s, size_t n, size_t *i)
     return c < 0 ? 0xFFFD : (uint32_t)c;
 }
 
+/* A letter (ASCII without ICU) */
+static inline int is_letter(uint32_t c)
+{
+    return c < 0x80 ? (c | 0x20) - 'a' < 26 : u_isalpha((UChar32)c) != 0;
+}
+
 /* Marks the letters of cp[0..n) (one token's normalised form) whose letters in the surface
  * s[0..sn) are written in upper or title case, pairing the two's letters in order; a token whose
  * letters do not pair one to one (a folding that changed their number) is left as it is.
@@ -60,12 +66,8 @@ static int mark_case(const unsigned char *s, size_t sn, uint32_t *cp, size_t n)
     size_t k = 0;
     int any = 0;
     for (size_t i = 0; i < sn;) {
-        uint32_t c = s[i];
-        if (c < 0x80) {
-            i++;
-            if ((c | 0x20) - 'a' >= 26)
-                continue;
-        } else if (!u_isalpha((UChar32)(c = utf8_cp(s, sn, &i))))
+        uint32_t c = s[i] < 0x80 ? s[i++] : utf8_cp(s, sn, &i);
+        if (!is_letter(c))
             continue;
         if (k == TM_SHORT_CAP) /* more letters than a form can hold: not this form's */
             return 0;
@@ -76,14 +78,13 @@ static int mark_case(const unsigned char *s, size_t sn, uint32_t *cp, size_t n)
         return 0;
     size_t j = 0;
     for (size_t i = 0; i < n; i++)
-        j += cp[i] < 0x80 ? (cp[i] | 0x20) - 'a' < 26 : u_isalpha((UChar32)cp[i]) != 0;
+        j += is_letter(cp[i]);
     if (j != k)
         return 0;
     j = 0;
     for (size_t i = 0; i < n; i++)
-        if (cp[i] < 0x80 ? (cp[i] | 0x20) - 'a' < 26 : u_isalpha((UChar32)cp[i]))
-            if (up[j++])
-                cp[i] |= TM_SHORT_UPPER;
+        if (is_letter(cp[i]) && up[j++])
+            cp[i] |= TM_SHORT_UPPER;
     return 1;
 }
 
@@ -493,21 +494,21 @@ int tm_short_query(jisr_tm_ctx *c)
     if (!on) /* off (the default): word scores only, exactly as without this module */
         return 0;
     q->lim = (size_t)on;
-    q->n = tm_short_form(&c->q, q->cp, q->lim);
+    /* the form with case kept, once: the folded form is it with the marks taken off */
+    uint32_t cp[TM_SHORT_CAP];
+    int marked;
+    q->n = form_of(&c->q, c->text, cp, q->lim, &marked);
+    for (size_t i = 0; i < q->n; i++)
+        q->cp[i] = cp[i] & ~TM_SHORT_UPPER;
     shortq_masks(q);
     q->cased = 0;
-    if (q->n) { /* with a letter in upper or title case: the masks of its form with case kept */
-        uint32_t cp[TM_SHORT_CAP];
-        int marked;
-        form_of(&c->q, c->text, cp, q->lim, &marked);
-        if (marked) {
-            if (!q->kept && !(q->kept = malloc(sizeof *q->kept)))
-                return jisr_oom(sizeof *q->kept);
-            q->kept->n = q->n;
-            memcpy(q->kept->cp, cp, q->n * sizeof *cp);
-            shortq_masks(q->kept);
-            q->cased = 1;
-        }
+    if (marked) { /* a letter in upper or title case: the masks of the form with case kept */
+        if (!q->kept && !(q->kept = malloc(sizeof *q->kept)))
+            return jisr_oom(sizeof *q->kept);
+        q->kept->n = q->n;
+        memcpy(q->kept->cp, cp, q->n * sizeof *cp);
+        shortq_masks(q->kept);
+        q->cased = 1;
     }
     return 0;
 }

@@ -29,6 +29,9 @@
  *   their build time and size.
  *   JISR_BENCH_SNAP=1 opens the memory for the queries with the read snapshot's directory
  *   (JISR_TM_SNAPSHOT, as jisr serve opens it; docs/serve.md) and prints its size.
+ *   JISR_BENCH_SLOWEST=N prints the N slowest queries of each threshold (default 2).
+ *   JISR_BENCH_LANES=N chooses the character lanes (tm_short_lanes: 1 portable, 2 AVX2, 3 AVX2
+ *   with AVX-512 for the form tables; default: the best the processor has), for A/B runs.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -41,7 +44,8 @@
 #include "bench/tm_corpus.h"
 #include "formats/formats.h"
 #include "tm/tm.h"
-#include "tm/tm_int.h" /* the matcher's own text hash, so that N generated = N stored */
+#include "tm/tm_int.h"    /* the matcher's own text hash, so that N generated = N stored */
+#include "tm/match_int.h" /* tm_short_lanes (JISR_BENCH_LANES) */
 
 enum { P_SYNTH, P_VERSIONS, P_SHORT, P_COUNT };
 static const char *const profile_name[] = {"synthetic", "versions", "short"};
@@ -431,6 +435,19 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
                (unsigned long long)ist.read, (unsigned long long)ist.added, ti,
                (double)ist.read / ti);
     }
+    const char *ln = getenv("JISR_BENCH_LANES");
+    if (ln && *ln) {
+        tm_short_lanes = atoi(ln);
+        if ((tm_short_lanes == 2 && !tm_short_has_avx2()) ||
+            (tm_short_lanes == 3 && !tm_short_has_avx512())) {
+            printf("  JISR_BENCH_LANES=%d: this processor has not those lanes\n", tm_short_lanes);
+            exit(2);
+        }
+        printf("  character lanes: %s\n", tm_short_lanes == 1   ? "portable"
+                                          : tm_short_lanes == 2 ? "AVX2"
+                                          : tm_short_lanes == 3 ? "AVX2, AVX-512 for the tables"
+                                                                : "the processor's best");
+    }
     const char *sn = getenv("JISR_BENCH_SNAP");
     jisr_tm_open_opts so = JISR_TM_OPEN_OPTS_INIT;
     so.flags = sn && atoi(sn) > 0 ? JISR_TM_SNAPSHOT : 0;
@@ -532,7 +549,9 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
                min, pct(lat, nq, 0.5), pct(lat, nq, 0.99), pct(lat, nq, 1.0), pct(cpu, nq, 0.5),
                pct(cpu, nq, 0.99), (double)scored / (double)nq, found, kinds,
                ns ? t_ex * 1000.0 / (double)ns : 0.0, t_ix > 0 ? t_ex / t_ix : 0.0, agree, ns);
-        for (int k = 0; k < 2; k++) { /* the two slowest */
+        const char *sl = getenv("JISR_BENCH_SLOWEST");
+        int nslow = sl && *sl ? atoi(sl) : 2;
+        for (int k = 0; k < nslow; k++) { /* the slowest (two unless JISR_BENCH_SLOWEST) */
             size_t worst = 0;
             for (size_t i = 1; i < nq; i++)
                 if (lat[i] > lat[worst])

@@ -544,22 +544,36 @@ static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
             assert_true(st.forms > 4000); /* (both languages of about 3,000 units) */
             assert_true(st.bytes > 0);
         }
-        /* (from the tables, a third run without the signatures of Lemma 9) */
-        for (int lanes = 1; lanes <= (tab ? 3 : 2); lanes++) {
+        /* (from the tables, a third run without the signatures of Lemma 9, and a fourth by the
+         * AVX-512 lanes where the processor has them) */
+        for (int lanes = 1; lanes <= (tab ? 4 : 2); lanes++) {
             if (lanes >= 2 && !tm_short_has_avx2()) {
                 fprintf(stderr, "(no AVX2 here: its lanes not tested)\n");
                 break;
             }
-            tm_short_lanes = lanes == 3 ? 2 : lanes;
+            if (lanes == 4 && !tm_short_has_avx512()) {
+                fprintf(stderr, "(no AVX-512 here: its lanes not tested)\n");
+                break;
+            }
+            tm_short_lanes = lanes == 3 ? 2 : lanes == 4 ? 3 : lanes;
             tm_short_ftsig = lanes != 3;
             tm_short_nscan = tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
-            snprintf(t, sizeof t, "%s, %s lanes%s%s", tag, lanes == 1 ? "portable" : "AVX2",
+            tm_short_n512 = tm_short_ngather = 0;
+            snprintf(t, sizeof t, "%s, %s lanes%s%s", tag,
+                     lanes == 1   ? "portable"
+                     : lanes == 4 ? "AVX-512"
+                                  : "AVX2",
                      tab ? ", form tables" : "", lanes == 3 ? " without signatures" : "");
             run_oracle(tm, r, t);
             fprintf(stderr,
                     "  %zu lengths scanned, %zu forms scored, %zu from tables, %zu of them left "
-                    "by their signatures\n",
-                    tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig);
+                    "by their signatures, %zu by the AVX-512 lanes (%zu columns gathered)\n",
+                    tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig, tm_short_n512,
+                    tm_short_ngather);
+            if (lanes == 4) /* (queries of 17–64 code points) */
+                assert_true(tm_short_n512 > 1000);
+            else
+                assert_int_equal(tm_short_n512, 0);
             assert_true(tm_short_nscan > 100);
             if (tab) /* every form scanned came from a table */
                 assert_int_equal(tm_short_ntab, tm_short_nscanned);
@@ -912,6 +926,108 @@ static void test_scan_batches(void **state)
         }
 }
 
+/* UTF-8 of code point c at *o (at most 3 bytes here). */
+static void put_cp(char *a, size_t *o, uint32_t c)
+{
+    if (c < 0x80)
+        a[(*o)++] = (char)c;
+    else if (c < 0x800) {
+        a[(*o)++] = (char)(0xC0 | c >> 6);
+        a[(*o)++] = (char)(0x80 | (c & 0x3F));
+    } else {
+        a[(*o)++] = (char)(0xE0 | c >> 12);
+        a[(*o)++] = (char)(0x80 | (c >> 6 & 0x3F));
+        a[(*o)++] = (char)(0x80 | (c & 0x3F));
+    }
+}
+
+/* The AVX-512 lanes' masks (short.c, session 15): a column whose symbols are all below 64 in the
+ * language's numbering by frequency (formtab.c) takes its masks from a lookup in 64, any other
+ * by a gather. 48 English units of L code points use 69 symbols often (a–z, 0–9, Greek α–ω but
+ * ς, nine punctuation marks); one more, at position pos, is w Cyrillic letters separated by
+ * spaces, ranked after them all (each once). The query is that unit with k letters changed (to
+ * other Cyrillic letters): its character score 100 (L − k) / L reaches 90, its word score does
+ * not, so at --min 90 with the scan forced from the tables only the lanes can find it — by each
+ * lanes, and by the AVX-512 ones with columns gathered. L = 23 (w = 12, k = 2: the 32-bit lanes)
+ * and 47 (w = 24, k = 4: the 64-bit lanes, whose two sets of eight are lanes 0, 1, 4, 5, 8, 9,
+ * 12, 13 and the others: pos 9 and 10 are one in each). */
+static void test_scan_rare(void **state)
+{
+    (void)state;
+    static const char punct[] = ".,;:!?-()";
+    uint32_t often[69];
+    size_t no = 0;
+    for (uint32_t c = 'a'; c <= 'z'; c++)
+        often[no++] = c;
+    for (uint32_t c = '0'; c <= '9'; c++)
+        often[no++] = c;
+    for (uint32_t c = 0x3B1; c <= 0x3C9; c++)
+        if (c != 0x3C2)
+            often[no++] = c;
+    for (size_t i = 0; punct[i]; i++)
+        often[no++] = (uint32_t)punct[i];
+    assert_int_equal(no, 69);
+    for (int w = 12; w <= 24; w += 12)
+        for (int pos = 9; pos <= 10; pos++) {
+            int L = 2 * w - 1, k = w / 6;
+            char cyr[256], q[256];
+            size_t oc = 0, oq = 0;
+            for (int i = 0; i < w; i++) {
+                if (i) {
+                    cyr[oc++] = ' ';
+                    q[oq++] = ' ';
+                }
+                put_cp(cyr, &oc, 0x430 + (uint32_t)i);
+                put_cp(q, &oq, 0x430 + (uint32_t)(i < k ? 31 - i : i)); /* (k letters changed) */
+            }
+            cyr[oc] = q[oq] = '\0';
+            make_dir();
+            jisr_tm *tm = open_w();
+            jisr_tm_import *imp;
+            assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+            for (int i = 0; i < 49; i++) {
+                char a[256], tgt[32];
+                size_t o = 0;
+                for (int j = 0; j < L; j++)
+                    put_cp(a, &o, often[(size_t)(i * 7 + j * 5 + i * j) % no]);
+                a[o] = '\0';
+                snprintf(tgt, sizeof tgt, "وحدة %d", i);
+                add_pair(imp, "en", i == pos ? cyr : a, "ar", tgt);
+            }
+            assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+            assert_int_equal(jisr_tm_warm(tm, NULL), 0);
+            int ws;
+            assert_int_equal(jisr_tm_score_texts(q, cyr, &ws), 0);
+            assert_true(ws < 90);
+            for (int lanes = 1; lanes <= 3; lanes++) {
+                if ((lanes == 2 && !tm_short_has_avx2()) || (lanes == 3 && !tm_short_has_avx512()))
+                    break;
+                tm_short_scan_pct = 0;
+                tm_short_ftab = 0;
+                tm_short_lanes = lanes;
+                tm_short_nscanned = tm_short_ntab = tm_short_n512 = tm_short_ngather = 0;
+                jisr_tm_matches m;
+                query90(tm, q, &m);
+                assert_int_equal(m.n, 1);
+                assert_int_equal(m.v[0].id, pos + 1);
+                assert_int_equal(m.v[0].score, 100 * (L - k) / L);
+                jisr_tm_matches_free(&m);
+                assert_true(tm_short_ntab > 0);
+                assert_int_equal(tm_short_ntab, tm_short_nscanned);
+                if (lanes == 3) { /* (the unit's letters: columns gathered) */
+                    assert_true(tm_short_n512 > 0);
+                    assert_true(tm_short_ngather >= (size_t)w);
+                } else
+                    assert_int_equal(tm_short_n512, 0);
+            }
+            tm_short_scan_pct = 50;
+            tm_short_ftab = -1;
+            tm_short_lanes = 0;
+            jisr_tm_close(tm);
+            tmdir_remove(g_dir);
+        }
+}
+
 /* The signatures of the form tables (docs/matching.md §4.5, Lemma 9): a class's count of 15 or
  * more stands for any number. Units of w words of five letters (w = 4: 23 code points, the
  * 32-bit lanes; w = 8: 47, the 64-bit lanes, scored in halves of eight): "aaaaa … aaaaa" (5w
@@ -955,13 +1071,13 @@ static void test_scan_sigs(void **state)
         int ws;
         assert_int_equal(jisr_tm_score_texts(q, aa, &ws), 0);
         assert_true(ws < 90);
-        for (int lanes = 1; lanes <= 2; lanes++) {
-            if (lanes == 2 && !tm_short_has_avx2())
+        for (int lanes = 1; lanes <= 3; lanes++) { /* (3: AVX-512) */
+            if ((lanes == 2 && !tm_short_has_avx2()) || (lanes == 3 && !tm_short_has_avx512()))
                 break;
             tm_short_scan_pct = 0;
             tm_short_ftab = 0;
             tm_short_lanes = lanes;
-            tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
+            tm_short_nscanned = tm_short_ntab = tm_short_nsig = tm_short_n512 = 0;
             jisr_tm_matches m;
             query90(tm, q, &m);
             assert_int_equal(m.n, 1);
@@ -970,6 +1086,7 @@ static void test_scan_sigs(void **state)
             jisr_tm_matches_free(&m);
             assert_int_equal(tm_short_ntab, tm_short_nscanned);
             assert_int_equal(tm_short_nsig, 32); /* the second and third groups of 16 */
+            assert_int_equal(tm_short_n512, lanes == 3 ? 16 : 0); /* (the first group) */
         }
         tm_short_scan_pct = 50;
         tm_short_ftab = -1;
@@ -1359,7 +1476,7 @@ int main(void)
         cmocka_unit_test(test_chars_setting), cmocka_unit_test(test_oracle_short),
         cmocka_unit_test(test_oracle_long),   cmocka_unit_test(test_scan_batches),
         cmocka_unit_test(test_forms_record),  cmocka_unit_test(test_ftab_stale),
-        cmocka_unit_test(test_scan_sigs),
+        cmocka_unit_test(test_scan_sigs),     cmocka_unit_test(test_scan_rare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,8 +34,10 @@ static void ftab_free(tm_ftab *f)
             free(f->lang[i].len[l].sym);
             free(f->lang[i].len[l].sig);
         }
-    for (size_t i = 0; i < f->nlang; i++)
+    for (size_t i = 0; i < f->nlang; i++) {
         free(f->lang[i].cls);
+        free(f->lang[i].loc);
+    }
     free(f->lang);
     free(f->hk);
     free(f->hv);
@@ -180,38 +182,48 @@ static int cmp_freq(const void *a, const void *b)
     return *x < *y ? 1 : *x > *y ? -1 : 0;
 }
 
-/* The symbols' classes of language g and every signature of its forms (formtab.h;
- * docs/matching.md §4.5, Lemma 9): the symbols by falling frequency in the language's forms, each
- * into the class of the least occurrences so far (so that the most frequent have a class each,
- * and the classes about equal shares of the rest). Any assignment keeps Lemma 9 exact; this one
- * makes the signatures' bound tight where it matters, on the frequent code points. 0, <0 out of
+/* The symbols' numbering and classes of language g and every signature of its forms
+ * (formtab.h; docs/matching.md §4.5, Lemma 9): the symbols by falling frequency in the
+ * language's forms, numbered in that order (its tables' symbols rewritten so), each into the
+ * class of the least occurrences so far (so that the most frequent have a class each, and the
+ * classes about equal shares of the rest). Any numbering and any assignment keep the scores and
+ * Lemma 9 exact; this one makes the signatures' bound tight where it matters, on the frequent
+ * code points, and the lanes' masks of most columns a lookup in 64 (short.c). 0, <0 out of
  * memory. */
 static int ftab_sigs(tm_ftab *f, tm_ftlang *g)
 {
     size_t ns = f->nsym;
     uint64_t *fr = calloc(ns, sizeof *fr);
-    if (!fr || !(g->cls = calloc(ns, 1))) {
+    if (!fr || !(g->cls = calloc(ns, 1)) || !(g->loc = calloc(ns, sizeof *g->loc))) {
         free(fr);
-        return jisr_oom(ns * 9);
+        return jisr_oom(ns * 11);
     }
-    f->bytes += ns;
+    f->bytes += ns * 3;
     for (size_t l = 1; l < 256; l++) {
         const tm_ftlen *t = &g->len[l];
         size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
         for (size_t k = 0; k < nsy; k++)
             fr[t->sym[k]]++;
     }
-    fr[0] = 0; /* the padding: no class needed (its count is never read) */
+    fr[0] = 0; /* the padding: 0 in every numbering, no class needed (its count is never read) */
     for (size_t y = 0; y < ns; y++)
         fr[y] = fr[y] << 16 | y;
-    qsort(fr, ns, sizeof *fr, cmp_freq);
+    qsort(fr + 1, ns - 1, sizeof *fr, cmp_freq);
+    for (size_t i = 1; i < ns; i++)
+        g->loc[fr[i] & 0xFFFF] = (uint16_t)i;
+    for (size_t l = 1; l < 256; l++) {
+        tm_ftlen *t = &g->len[l];
+        size_t nsy = (size_t)(t->n + TM_FT_G - 1) / TM_FT_G * l * TM_FT_G;
+        for (size_t k = 0; k < nsy; k++)
+            t->sym[k] = g->loc[t->sym[k]];
+    }
     uint64_t mass[TM_FT_NCLS] = {0};
-    for (size_t i = 0; i < ns; i++) {
-        size_t y = fr[i] & 0xFFFF, b = 0;
+    for (size_t i = 1; i < ns; i++) {
+        size_t b = 0;
         for (size_t c = 1; c < TM_FT_NCLS; c++)
             if (mass[c] < mass[b])
                 b = c;
-        g->cls[y] = (uint8_t)b;
+        g->cls[i] = (uint8_t)b;
         mass[b] += (fr[i] >> 16) + 1;
     }
     free(fr);

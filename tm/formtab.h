@@ -19,12 +19,12 @@
 #define TM_FT_SIGB (TM_FT_NCLS / 2)
 
 /* The forms of one (language, length l): n of them, ids ascending; the code points as symbols
- * (1 … nsym − 1; 0 pads the last group), group by group, column by column, lane by lane:
- * sym[(g · l + j) · TM_FT_G + lane] is the j-th code point of form g · TM_FT_G + lane. sig: each
- * form's signature (docs/matching.md §4.5, Lemma 9), TM_FT_SIGB bytes a form, form by form (the
- * padding of the last group all 0): byte b holds, in its low 4 bits, the form's count of code
- * points whose symbol is of class b and, in its high 4 bits, of class b + TM_FT_SIGB; a count of
- * 15 or more is 15. */
+ * (the language's, tm_ftlang.loc: 1 … nsym − 1; 0 pads the last group), group by group, column
+ * by column, lane by lane: sym[(g · l + j) · TM_FT_G + lane] is the j-th code point of form g ·
+ * TM_FT_G + lane. sig: each form's signature (docs/matching.md §4.5, Lemma 9), TM_FT_SIGB bytes a
+ * form, form by form (the padding of the last group all 0): byte b holds, in its low 4 bits, the
+ * form's count of code points whose symbol is of class b and, in its high 4 bits, of class b +
+ * TM_FT_SIGB; a count of 15 or more is 15. */
 typedef struct tm_ftlen {
     uint32_t n;
     uint32_t *id;
@@ -35,7 +35,12 @@ typedef struct tm_ftlen {
 typedef struct tm_ftlang {
     uint64_t fkey;     /* the language's forms' key prefix (the length byte 0) */
     tm_ftlen len[256]; /* n = 0 and sym NULL: no table for that length (none, or damage) */
-    uint8_t *cls;      /* symbol → its class in this language's signatures (tm_ftab.nsym) */
+    /* The language's own numbering of the symbols (session 15): by falling frequency in its
+     * forms (1 the most frequent; 0 the padding), so that most columns' symbols are below 64
+     * (short.c's AVX-512 lanes); its tables' sym hold these. loc: the alphabet's symbol (tm_ftab:
+     * hv) → the language's (tm_ftab.nsym of each). */
+    uint16_t *loc;
+    uint8_t *cls; /* the language's symbol → its class in this language's signatures */
 } tm_ftlang;
 
 /* The tables of one committed state (the read transactions of id txnid), immutable once

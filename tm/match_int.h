@@ -407,7 +407,8 @@ extern _Thread_local size_t tm_short_nlocated;
  * code point terms holds at least tm_short_scan_pct % as many ids as the length has forms (0:
  * always, pair terms too; SIZE_MAX: never, nor by the next rule), or when the candidates left
  * after counting are at least 1 / tm_short_scan_alive of them (0: not by this rule); lanes: 0
- * the best the processor has, 1 the portable four lanes, 2 AVX2 (tests; set before querying).
+ * the best the processor has, 1 the portable four lanes, 2 AVX2, 3 AVX2 and, for the form tables'
+ * queries of 17–64 code points, AVX-512 (tests; set before querying).
  * tm_short_nscan counts this thread's scanned lengths, tm_short_nscanned the forms scored. */
 extern size_t tm_short_scan_pct, tm_short_scan_alive;
 extern int tm_short_lanes;
@@ -426,8 +427,13 @@ extern _Thread_local size_t tm_short_ntab, tm_short_ntabc;
  * tm_short_ftsig 0: never (tests, A/B). Set before querying. */
 extern int tm_short_ftsig;
 extern _Thread_local size_t tm_short_nsig;
-/** For tests: 1 when this processor runs the AVX2 lanes. */
+/** This thread's forms scored by the AVX-512 lanes of the form tables, and their columns whose
+ * masks were gathered (a symbol of 64 or more in the language's numbering, formtab.h) instead
+ * of looked up in the first 64 (tests). */
+extern _Thread_local size_t tm_short_n512, tm_short_ngather;
+/** For tests: 1 when this processor runs the AVX2 lanes; the AVX-512 ones (AVX-512F). */
 int tm_short_has_avx2(void);
+int tm_short_has_avx512(void);
 
 /* score.c */
 /** Score the record in c->rec (unit id) against the query and offer it to the top list; cub is

@@ -977,7 +977,7 @@ size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
 size_t tm_short_tab_pct = 5, tm_short_tab_alive = 4;
 int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig,
-    tm_short_ntabc;
+    tm_short_ntabc, tm_short_n512, tm_short_ngather;
 
 /* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
  * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
@@ -1055,11 +1055,27 @@ int tm_short_has_avx2(void)
 #endif
 }
 
+int tm_short_has_avx512(void)
+{
 #ifdef TM_LANES_AVX2
-/* the AVX2 lanes: forced (tm_short_lanes 2), or by default where the CPU has them (1: portable) */
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
+}
+
+#ifdef TM_LANES_AVX2
+/* the AVX2 lanes: forced (tm_short_lanes 2, or 3: the AVX-512 lanes of the form tables with the
+ * AVX2 ones elsewhere), or by default where the CPU has them (1: portable) */
 static int use_avx2(void)
 {
-    return tm_short_lanes == 2 || (tm_short_lanes == 0 && tm_short_has_avx2());
+    return tm_short_lanes >= 2 || (tm_short_lanes == 0 && tm_short_has_avx2());
+}
+
+/* the AVX-512 lanes of the form tables: forced (3), or by default where the CPU has them */
+static int use_avx512(void)
+{
+    return tm_short_lanes == 3 || (tm_short_lanes == 0 && tm_short_has_avx512());
 }
 #endif
 
@@ -1278,6 +1294,147 @@ __attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size
                 d[i] = (uint32_t)(dcut + 1);
     }
 }
+
+/* AVX-512 (session 15; chosen at run time where the processor has AVX-512F): the 32-bit lanes
+ * of a group as one vector of 16, the 64-bit lanes as two vectors of eight, and the step's logic
+ * in ternary operations (vpternlog) — the same values as FT_STEP, with a chain of six dependent
+ * operations a column instead of eleven, and half the instructions. Imm8 of a ternary operation
+ * f(A, B, C): f(0xF0, 0xCC, 0xAA); 0xBE = (A ^ B) | C, 0xF1 = A | ~(B | C), 0xA8 = (A | B) & C.
+ * ph's shifted bit and bot: pv = mh' | ~(xv | ph' | bot), mv = (ph' | bot) & xv. */
+#define FT_STEP512(W, e, pv, mv, dd)                                                               \
+    do {                                                                                           \
+        __m512i xv_ = _mm512_or_si512(e, mv);                                                      \
+        __m512i s_ = _mm512_add_epi##W(_mm512_and_si512(e, pv), pv);                               \
+        __m512i xh_ = _mm512_ternarylogic_epi64(s_, pv, e, 0xBE);                                  \
+        __m512i ph_ = _mm512_ternarylogic_epi64(mv, xh_, pv, 0xF1);                                \
+        __m512i mh_ = _mm512_and_si512(pv, xh_);                                                   \
+        dd = _mm512_add_epi##W(dd, _mm512_srli_epi##W(ph_, W - 1));                                \
+        dd = _mm512_sub_epi##W(dd, _mm512_srli_epi##W(mh_, W - 1));                                \
+        __m512i sl_ = _mm512_slli_epi##W(ph_, 1);                                                  \
+        pv = _mm512_ternarylogic_epi64(_mm512_slli_epi##W(mh_, 1), _mm512_or_si512(xv_, bot), sl_, \
+                                       0xF1);                                                      \
+        mv = _mm512_ternarylogic_epi64(sl_, bot, xv_, 0xA8);                                       \
+    } while (0)
+
+/* The masks of 16 symbols (32-bit indices ix, each below 64) from a table of 64 held in four
+ * vectors: two two-source permutes (index bits 0–4) and bit 5 choosing between them — where
+ * the processor's gathers cost several times as much (a gather of 16 was half of these lanes'
+ * time, perf). */
+__attribute__((target("avx512f"))) static inline __m512i lut64(__m512i ix, __m512i t0, __m512i t1,
+                                                               __m512i t2, __m512i t3)
+{
+    __m512i a = _mm512_permutex2var_epi32(t0, ix, t1), b = _mm512_permutex2var_epi32(t2, ix, t3);
+    return _mm512_mask_blend_epi32(_mm512_test_epi32_mask(ix, _mm512_set1_epi32(32)), a, b);
+}
+
+/* (every lane scored: a lane whose form failed the signatures ends past the cut, Lemma 9, so
+ * the lanes within it are those of ft_avx2_32). A column whose symbols are all below 64 (the
+ * tables number each language's symbols by falling frequency, formtab.c) takes its masks from
+ * eq32[0..63] by lut64, any other by a gather. */
+__attribute__((target("avx512f"))) static void ft_512_32(const uint16_t *sym, size_t l,
+                                                         const uint64_t *eqs, const uint32_t *eq32,
+                                                         unsigned sh, uint64_t d0, uint64_t dcut,
+                                                         unsigned pass, uint32_t d[TM_FT_G])
+{
+    (void)eqs;
+    (void)pass;
+    const __m512i bot = _mm512_set1_epi32((int)(1u << (31 - sh))), big = _mm512_set1_epi32(63);
+    const __m512i t0 = _mm512_loadu_si512(eq32), t1 = _mm512_loadu_si512(eq32 + 16);
+    const __m512i t2 = _mm512_loadu_si512(eq32 + 32), t3 = _mm512_loadu_si512(eq32 + 48);
+    __m512i pv = _mm512_set1_epi32(-1), mv = _mm512_setzero_si512();
+    __m512i dd = _mm512_set1_epi32((int)d0);
+    for (size_t j = 0; j < l; j++) {
+        __m512i ix =
+            _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(sym + TM_FT_G * j)));
+        __m512i e;
+        if (_mm512_cmpgt_epu32_mask(ix, big)) {
+            e = _mm512_i32gather_epi32(ix, (const int *)eq32, 4);
+            tm_short_ngather++;
+        } else
+            e = lut64(ix, t0, t1, t2, t3);
+        FT_STEP512(32, e, pv, mv, dd);
+        if ((j & 7) == 7 &&
+            _mm512_cmpgt_epi32_mask(dd, _mm512_set1_epi32((int)(dcut + (l - j - 1)))) == 0xFFFF) {
+            dd = _mm512_set1_epi32((int)(dcut + 1));
+            break;
+        }
+    }
+    _mm512_storeu_si512((void *)d, dd);
+}
+
+/* The 64-bit lanes: the masks' low and high 32 bits by lut64 from eq32[0..63] and
+ * eq32[64..127] (ft_masks), interleaved into two vectors of eight 64-bit lanes — A: lanes 0, 1,
+ * 4, 5, 8, 9, 12, 13 of the group, B: the others — each its own chain; a column with a symbol
+ * of 64 or more gathers the same lanes from eqs. A set none of whose forms passed the signatures
+ * is not scored (its distances reported past the cut, as ft_avx2_64's halves). */
+static const int ft_seta[8] = {0, 1, 4, 5, 8, 9, 12, 13}, ft_setb[8] = {2, 3, 6, 7, 10, 11, 14, 15};
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
+             uint64_t d0, uint64_t dcut, int doa, int dob, uint32_t d[TM_FT_G])
+{
+    const __m512i bot = _mm512_set1_epi64((long long)((uint64_t)1 << (63 - sh)));
+    const __m512i big = _mm512_set1_epi32(63);
+    const __m512i l0 = _mm512_loadu_si512(eq32), l1 = _mm512_loadu_si512(eq32 + 16);
+    const __m512i l2 = _mm512_loadu_si512(eq32 + 32), l3 = _mm512_loadu_si512(eq32 + 48);
+    const __m512i h0 = _mm512_loadu_si512(eq32 + 64), h1 = _mm512_loadu_si512(eq32 + 80);
+    const __m512i h2 = _mm512_loadu_si512(eq32 + 96), h3 = _mm512_loadu_si512(eq32 + 112);
+    const __m512i pa = _mm512_setr_epi32(0, 1, 4, 5, 8, 9, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512i pb = _mm512_setr_epi32(2, 3, 6, 7, 10, 11, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0);
+    /* (a set not scored starts far past every limit, so that it never holds back the stop) */
+    const long long far = (long long)(dcut + l + 1);
+    __m512i pv0 = _mm512_set1_epi64(-1), pv1 = pv0, mv0 = _mm512_setzero_si512(), mv1 = mv0;
+    __m512i dd0 = _mm512_set1_epi64(doa ? (long long)d0 : far);
+    __m512i dd1 = _mm512_set1_epi64(dob ? (long long)d0 : far);
+    for (size_t j = 0; j < l; j++) {
+        __m512i ix =
+            _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(sym + TM_FT_G * j)));
+        __m512i e0, e1;
+        if (_mm512_cmpgt_epu32_mask(ix, big)) {
+            e0 = _mm512_i32gather_epi64(_mm512_castsi512_si256(_mm512_permutexvar_epi32(pa, ix)),
+                                        (const long long *)eqs, 8);
+            e1 = _mm512_i32gather_epi64(_mm512_castsi512_si256(_mm512_permutexvar_epi32(pb, ix)),
+                                        (const long long *)eqs, 8);
+            tm_short_ngather++;
+        } else {
+            __m512i lo = lut64(ix, l0, l1, l2, l3), hi = lut64(ix, h0, h1, h2, h3);
+            e0 = _mm512_unpacklo_epi32(lo, hi); /* (in each 128 bits: lanes 4k, 4k + 1) */
+            e1 = _mm512_unpackhi_epi32(lo, hi); /* (lanes 4k + 2, 4k + 3) */
+        }
+        if (doa)
+            FT_STEP512(64, e0, pv0, mv0, dd0);
+        if (dob)
+            FT_STEP512(64, e1, pv1, mv1, dd1);
+        if ((j & 7) == 7) {
+            __m512i lim = _mm512_set1_epi64((long long)(dcut + (l - j - 1)));
+            if ((_mm512_cmpgt_epi64_mask(dd0, lim) & _mm512_cmpgt_epi64_mask(dd1, lim)) == 0xFF) {
+                dd0 = dd1 = _mm512_set1_epi64((long long)(dcut + 1));
+                break;
+            }
+        }
+    }
+    uint64_t ta[8], tb[8];
+    _mm512_storeu_si512((void *)ta, dd0);
+    _mm512_storeu_si512((void *)tb, dd1);
+    for (int i = 0; i < 8; i++) {
+        d[ft_seta[i]] = doa ? (uint32_t)ta[i] : (uint32_t)(dcut + 1);
+        d[ft_setb[i]] = dob ? (uint32_t)tb[i] : (uint32_t)(dcut + 1);
+    }
+}
+
+__attribute__((target("avx512f"))) static void ft_512_64(const uint16_t *sym, size_t l,
+                                                         const uint64_t *eqs, const uint32_t *eq32,
+                                                         unsigned sh, uint64_t d0, uint64_t dcut,
+                                                         unsigned pass, uint32_t d[TM_FT_G])
+{
+    int a = (pass & 0x3333) != 0, b = (pass & 0xCCCC) != 0;
+    if (a && b)
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, d);
+    else if (a)
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, d);
+    else
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, d);
+}
 #endif
 
 typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t *, unsigned,
@@ -1286,6 +1443,8 @@ typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t
 static ft_fn ft_pick(size_t lq)
 {
 #ifdef TM_LANES_AVX2
+    if (use_avx512() && lq > 16) /* (a query of at most 16 code points: the 16-bit lanes) */
+        return lq <= 32 ? ft_512_32 : ft_512_64;
     if (use_avx2())
         return lq <= 16 ? ft_avx2_16 : lq <= 32 ? ft_avx2_32 : ft_avx2_64;
 #endif
@@ -1504,23 +1663,31 @@ static int ft_masks(const tm_shortq *q, sscan *s)
 {
     if (s->eq64)
         return 0;
-    size_t n = s->ft->nsym;
+    /* (at least 128: the AVX-512 lanes read eq32[0..127]) */
+    size_t n = s->ft->nsym > 128 ? s->ft->nsym : 128;
     if (!(s->eq64 = calloc(n, sizeof *s->eq64)) || !(s->eq64t = calloc(n, sizeof *s->eq64t)) ||
         !(s->eq32 = calloc(n, sizeof *s->eq32)))
         return jisr_oom(n * 20);
+    /* (the symbols of the query's language: its tables number them, formtab.h) */
+    const tm_ftlang *g = tm_ftab_lang(s->ft, s->fkey);
+    if (!g)
+        return 0;                             /* (no table of the language: none is read) */
     size_t lq = q->n, w = lq <= 16 ? 16 : 32; /* (eq32: the 16- or the 32-bit lanes) */
     for (size_t h = 0; h < 512; h++) {
-        uint16_t y = q->hk[h] ? tm_ftab_sym(s->ft, q->hk[h] - 1) : 0;
+        uint16_t y = q->hk[h] ? g->loc[tm_ftab_sym(s->ft, q->hk[h] - 1)] : 0;
         if (y) { /* (a code point no stored form has keeps no mask: it matches nothing) */
             s->eq64[y] = q->hm[h][0];
             s->eq64t[y] = q->hm[h][0] << (64 - lq);
             if (lq <= 32)
                 s->eq32[y] = (uint32_t)(q->hm[h][0] << (w - lq));
+            else if (y < 64) { /* (the AVX-512 lanes: low and high halves of eq64t) */
+                s->eq32[y] = (uint32_t)s->eq64t[y];
+                s->eq32[64 + y] = (uint32_t)(s->eq64t[y] >> 32);
+            }
         }
     }
-    const tm_ftlang *g = tm_ftab_lang(s->ft, s->fkey); /* (its classes: the language's) */
-    for (size_t i = 0; g && i < q->n; i++) {
-        uint16_t y = tm_ftab_sym(s->ft, q->cp[i]);
+    for (size_t i = 0; i < q->n; i++) {
+        uint16_t y = g->loc[tm_ftab_sym(s->ft, q->cp[i])];
         if (y)
             s->qcls[g->cls[y]]++; /* (byte c: class c, of the low or the high 4 bits) */
     }
@@ -1562,6 +1729,10 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
             tm_short_nsig += n;
             continue;
         }
+#ifdef TM_LANES_AVX2
+        if (fn == ft_512_32 || fn == ft_512_64)
+            tm_short_n512 += n;
+#endif
         fn(t->sym + g * l * TM_FT_G, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32,
            (unsigned)(lq - 1), lq, dcut, pass, d);
         /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */

@@ -1711,6 +1711,13 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
     sig_fn sf = tm_short_ftsig && t->sig ? sig_pick(sat) : NULL;
     within_fn wf = within_pick();
     uint32_t d[TM_FT_G];
+    /* The next group's signatures are read a group ahead, at the bar of that moment, and the
+     * symbols of a group that passes asked for (prefetch) while this one is scored: the lanes
+     * otherwise wait on their loads (perf; session 15: 7–13 % of the bench's CPU at --min 30
+     * and 50, docs/matching.md §7.1). The group then uses that reading when the bar has not
+     * moved since, else reads its signatures again: the same pass either way. */
+    unsigned npass = 0;
+    size_t nneed = 0;
     for (size_t g = 0; g < ng && rc == 0; g++) {
         if (g && (g & 255) == 0 && tm_late(c)) {
             rc = 1;
@@ -1724,7 +1731,18 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
         tm_short_ntab += n;
         /* Lemma 9: no form of the group can share need code points (the padding's empty
          * signatures share none) */
-        unsigned pass = sf ? sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need) : 0xFFFF;
+        unsigned pass = !sf                  ? 0xFFFF
+                        : g && nneed == need ? npass
+                                             : sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need);
+        if (sf && g + 1 < ng) {
+            npass = sf(t->sig + (g + 1) * TM_FT_G * TM_FT_SIGB, s->qcls, need);
+            nneed = need;
+            if (npass) {
+                const char *p = (const char *)(t->sym + (g + 1) * l * TM_FT_G);
+                for (size_t b = 0; b < l * TM_FT_G * sizeof *t->sym; b += 64)
+                    __builtin_prefetch(p + b);
+            }
+        }
         if (!pass) {
             tm_short_nsig += n;
             continue;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_text_util.h" /* tu_put_utf8 */
 #include "tm/formtab.h"
 #include "tm/match_int.h"
 #include "test_tm_dir.h"
@@ -946,21 +947,6 @@ static int table_query90(jisr_tm *tm, int lanes, const char *q, uint32_t id, int
     return 1;
 }
 
-/* UTF-8 of code point c at *o (at most 3 bytes here). */
-static void put_cp(char *a, size_t *o, uint32_t c)
-{
-    if (c < 0x80)
-        a[(*o)++] = (char)c;
-    else if (c < 0x800) {
-        a[(*o)++] = (char)(0xC0 | c >> 6);
-        a[(*o)++] = (char)(0x80 | (c & 0x3F));
-    } else {
-        a[(*o)++] = (char)(0xE0 | c >> 12);
-        a[(*o)++] = (char)(0x80 | (c >> 6 & 0x3F));
-        a[(*o)++] = (char)(0x80 | (c & 0x3F));
-    }
-}
-
 /* The AVX-512 lanes' masks (short.c, session 15): a column whose symbols are all below 64 in the
  * language's numbering by frequency (formtab.c) takes its masks from a lookup in 64, any other
  * by a gather. 48 English units of L code points use 69 symbols often (a–z, 0–9, Greek α–ω but
@@ -997,8 +983,9 @@ static void test_scan_rare(void **state)
                     cyr[oc++] = ' ';
                     q[oq++] = ' ';
                 }
-                put_cp(cyr, &oc, 0x430 + (uint32_t)i);
-                put_cp(q, &oq, 0x430 + (uint32_t)(i < k ? 31 - i : i)); /* (k letters changed) */
+                oc += tu_put_utf8(cyr + oc, 0x430 + (unsigned long)i);
+                oq += tu_put_utf8(q + oq,
+                                  0x430 + (unsigned long)(i < k ? 31 - i : i)); /* (k changed) */
             }
             cyr[oc] = q[oq] = '\0';
             make_dir();
@@ -1009,7 +996,7 @@ static void test_scan_rare(void **state)
                 char a[256], tgt[32];
                 size_t o = 0;
                 for (int j = 0; j < L; j++)
-                    put_cp(a, &o, often[(size_t)(i * 7 + j * 5 + i * j) % no]);
+                    o += tu_put_utf8(a + o, often[(size_t)(i * 7 + j * 5 + i * j) % no]);
                 a[o] = '\0';
                 snprintf(tgt, sizeof tgt, "وحدة %d", i);
                 add_pair(imp, "en", i == pos ? cyr : a, "ar", tgt);

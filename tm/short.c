@@ -1367,7 +1367,7 @@ __attribute__((target("avx512f"))) static void ft_512_32(const uint16_t *sym, si
  * 4, 5, 8, 9, 12, 13 of the group, B: the others — each its own chain; a column with a symbol
  * of 64 or more gathers the same lanes from eqs. A set none of whose forms passed the signatures
  * is not scored (its distances reported past the cut, as ft_avx2_64's halves). */
-static const int ft_seta[8] = {0, 1, 4, 5, 8, 9, 12, 13}, ft_setb[8] = {2, 3, 6, 7, 10, 11, 14, 15};
+static const int ft_sets[16] = {0, 1, 4, 5, 8, 9, 12, 13, /* A */ 2, 3, 6, 7, 10, 11, 14, 15};
 
 __attribute__((target("avx512f"), always_inline)) static inline void
 ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
@@ -1379,8 +1379,9 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
     const __m512i l2 = _mm512_loadu_si512(eq32 + 32), l3 = _mm512_loadu_si512(eq32 + 48);
     const __m512i h0 = _mm512_loadu_si512(eq32 + 64), h1 = _mm512_loadu_si512(eq32 + 80);
     const __m512i h2 = _mm512_loadu_si512(eq32 + 96), h3 = _mm512_loadu_si512(eq32 + 112);
-    const __m512i pa = _mm512_setr_epi32(0, 1, 4, 5, 8, 9, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m512i pb = _mm512_setr_epi32(2, 3, 6, 7, 10, 11, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0);
+    /* (the sets' lanes as indices; a permute's upper eight results are not used) */
+    const __m512i pa = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)ft_sets));
+    const __m512i pb = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(ft_sets + 8)));
     /* (a set not scored starts far past every limit, so that it never holds back the stop) */
     const long long far = (long long)(dcut + l + 1);
     __m512i pv0 = _mm512_set1_epi64(-1), pv1 = pv0, mv0 = _mm512_setzero_si512(), mv1 = mv0;
@@ -1417,8 +1418,8 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
     _mm512_storeu_si512((void *)ta, dd0);
     _mm512_storeu_si512((void *)tb, dd1);
     for (int i = 0; i < 8; i++) {
-        d[ft_seta[i]] = doa ? (uint32_t)ta[i] : (uint32_t)(dcut + 1);
-        d[ft_setb[i]] = dob ? (uint32_t)tb[i] : (uint32_t)(dcut + 1);
+        d[ft_sets[i]] = doa ? (uint32_t)ta[i] : (uint32_t)(dcut + 1);
+        d[ft_sets[8 + i]] = dob ? (uint32_t)tb[i] : (uint32_t)(dcut + 1);
     }
 }
 

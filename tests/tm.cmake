@@ -20,3 +20,4 @@ jisr_add_test(test_tm_postorder SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_postor
 jisr_add_script_test(tm_chars tm_chars.sh)
 jisr_add_test(test_tm_snap SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_snap.c LAYERS text formats tm
               LABELS threads)
+jisr_add_fuzz(match LAYERS text formats tm)

@@ -1,20 +1,28 @@
 /*
  * fuzz_match.c — libFuzzer target for the matcher on untrusted query text (what `jisr query`,
- * the server's /v1/query and its tmserver routes pass on): a memory of about 1,600 short and
- * long English and Arabic strings (with letters of rarer scripts, accelerators, typography,
- * numbers and case variants), its character search on and its form tables built, is made once
- * in a temporary directory; each input is a query run by the index and by --exhaustive, with
- * the matcher's internal choices set by the input: the lanes (portable, AVX2, AVX-512 where the
- * processor has them), the scan of Lemma 8 forced or by its rule, the form tables or the
- * cursor, the signatures of Lemma 9 on or off. Properties (docs/matching.md §4, §4.5): both
- * succeed or fail alike; they give the same ids and scores; every score lies in [--min, 100].
+ * the server's /v1/query and its tmserver routes pass on). Two memories are made once in
+ * temporary directories: 1,600 short and long English and Arabic strings in near variants
+ * (with letters of rarer scripts, accelerators, typography, numbers, case variants, some with
+ * an inline tag, props and change dates), and 300 more of which a third repeat the first's
+ * texts; their character search on and their form tables built. Each input is a query run by
+ * the index and by --exhaustive, with the matcher's internal choices set by the input — the
+ * lanes (portable, AVX2, AVX-512 where the processor has them), the scan of Lemma 8 by its
+ * rule, forced or never, the form tables or the cursor, the signatures of Lemma 9 on or off —
+ * and the query's options: a prop filter or a change date (§4.3), inline tags written as {0}
+ * placeholders (a tag difference costs, §2.3), or both memories at once with penalties
+ * (jisr_tm_query_multi). Properties (docs/matching.md §4, §4.3, §4.5): both succeed or fail
+ * alike; they give the same ids, scores and memories; at most -n matches, every score in
+ * [--min, 100]; every match passes the filter; with both memories, each match is one of its
+ * memory's own best (the penalty more) and there are as many as their own lists hold, up to -n.
  *
  * Input: byte 0 the choices (bits 0–1 lanes, 2 scan forced, 6 scan never, 3 cursor instead of
- * tables, 4 signatures off, 5 edit mode), byte 1 --min (1–100), byte 2 -n (1–8, bits 0–2) and the
- * direction (bit 7: Arabic to English), then the query: the bytes as they are, or in edit mode
- * the source of the unit bytes 3–4 choose, edited by each following pair of bytes (operation,
- * argument: a code point dropped, doubled, replaced, put in the other case, or one of a list
- * inserted), so that the fuzzer reaches the near matches the index must not miss.
+ * tables, 4 signatures off, 5 edit mode, 7 braces markup), byte 1 --min (1–100), byte 2 -n
+ * (bits 0–2: 1–8), the filter (bits 3–4: none, a prop, two props, a change date), the memories
+ * (bits 5–6: the first; both with penalties 0 and 5, 3 and 0, 0 and 0) and the direction (bit
+ * 7: Arabic to English), then the query: its bytes as they are, or in edit mode the source of
+ * the unit bytes 3–4 choose, edited by each following pair of bytes (operation, argument: a
+ * code point dropped, doubled, replaced, put in the other case, or one of a list inserted), so
+ * that the fuzzer reaches the near matches the index must not miss.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -70,9 +78,10 @@ static const uint32_t ins_cps[] = {
     0x06AF, 0x0686, 0x0698, 0x06A4, 0x0716, 0x2D30, 0x00DF, 0x01C5, 0x0141};
 
 #define NUNITS 1600
-static char g_dir[64];
-static jisr_tm *g_tm;
-static char *g_src[NUNITS];
+#define NUNITS2 300
+static char g_dir[2][64];
+static jisr_tm *g_tm[2];
+static char *g_src[NUNITS]; /* the first memory's sources, tags as {0} */
 static int g_ar[NUNITS];
 static size_t g_scan_pct, g_tab_pct; /* the matcher's own choices, restored after each input */
 
@@ -96,54 +105,107 @@ static void make_text(uint64_t *r, int ar, char *out, size_t cap)
 
 static void cleanup(void)
 {
-    if (g_tm)
-        jisr_tm_close(g_tm);
-    char p[128];
-    snprintf(p, sizeof p, "%s/data.mdb", g_dir);
-    unlink(p);
-    snprintf(p, sizeof p, "%s/lock.mdb", g_dir);
-    unlink(p);
-    rmdir(g_dir);
+    for (int m = 0; m < 2; m++) {
+        if (g_tm[m])
+            jisr_tm_close(g_tm[m]);
+        if (!g_dir[m][0])
+            continue;
+        char p[128];
+        snprintf(p, sizeof p, "%s/data.mdb", g_dir[m]);
+        unlink(p);
+        snprintf(p, sizeof p, "%s/lock.mdb", g_dir[m]);
+        unlink(p);
+        rmdir(g_dir[m]);
+    }
     for (size_t i = 0; i < NUNITS; i++)
         free(g_src[i]);
 }
 
-static void add(jisr_tm_import *imp, const char *l1, const char *t1, const char *l2, const char *t2)
+static char *sdup(const char *s)
+{
+    char *d = strdup(s);
+    check(d != NULL, "memory");
+    return d;
+}
+
+/* A unit: source s in language l1 (braces markup: {N} a tag), target t in l2; the props
+ * domain=a|b|c by k % 3 and, every fourth, client=x; changed on a date of 2015–2022 by k % 8, or
+ * (every fifth) only created on it. */
+static void add(jisr_tm_import *imp, const char *l1, const char *s, const char *l2, const char *t,
+                size_t k)
 {
     jisr_unit u;
-    jisr_unit_init(&u);
-    check(jisr_unit_add_variant(&u, l1, t1, strlen(t1), NULL) == 0 &&
-              jisr_unit_add_variant(&u, l2, t2, strlen(t2), NULL) == 0 &&
-              jisr_tm_import_add(imp, &u) == 0,
-          "the memory's units are added");
+    check(jisr_tm_query_markup(&u, s, JISR_TM_MARKUP_BRACES) == 0 && u.nvariants == 1,
+          "the memory's source reads as braces markup");
+    free(u.variants[0].lang);
+    u.variants[0].lang = sdup(l1);
+    check(jisr_unit_add_variant(&u, l2, t, strlen(t), NULL) == 0, "the target is added");
+    size_t np = k % 4 ? 1 : 2;
+    check((u.meta.props = calloc(np, sizeof *u.meta.props)) != NULL, "memory");
+    u.meta.nprops = np;
+    u.meta.props[0].type = sdup("domain");
+    u.meta.props[0].value = sdup(k % 3 == 0 ? "a" : k % 3 == 1 ? "b" : "c");
+    if (np == 2) {
+        u.meta.props[1].type = sdup("client");
+        u.meta.props[1].value = sdup("x");
+    }
+    char date[32];
+    snprintf(date, sizeof date, "%04zu0%zu15T120000Z", 2015 + k % 8, 1 + k % 9);
+    if (k % 5)
+        u.meta.changedate = sdup(date);
+    u.meta.creationdate = sdup("20140101T000000Z");
+    if (k % 5 == 0) {
+        free(u.meta.creationdate);
+        u.meta.creationdate = sdup(date);
+    }
+    check(jisr_tm_import_add(imp, &u) == 0, "the memory's units are added");
     jisr_unit_clear(&u);
 }
 
-/* The memory, once: units in near variants (each base text, then a few with a word dropped, a
- * letter doubled, the case changed), both directions */
-static void setup(void)
+static jisr_tm *make_memory(int m)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(g_dir, sizeof g_dir, "%s/jisr-fuzz-match-XXXXXX",
+    snprintf(g_dir[m], sizeof g_dir[m], "%s/jisr-fuzz-match-XXXXXX",
              tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
-    check(mkdtemp(g_dir) != NULL, "a temporary directory");
-    atexit(cleanup);
+    check(mkdtemp(g_dir[m]) != NULL, "a temporary directory");
+    jisr_tm *tm;
     jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
     oo.flags = JISR_TM_WRITE;
-    check(jisr_tm_open(&g_tm, g_dir, &oo) == 0, "the memory opens");
-    check(jisr_tm_set_chars(g_tm, 1) == 0, "its character search is turned on");
+    check(jisr_tm_open(&tm, g_dir[m], &oo) == 0, "the memory opens");
+    check(jisr_tm_set_chars(tm, 1) == 0, "its character search is turned on");
+    return tm;
+}
+
+static void warm(jisr_tm *tm)
+{
+    jisr_tm_warm_stats ws;
+    check(jisr_tm_warm(tm, &ws) == 0 && ws.usable, "the form tables are built");
+}
+
+/* The memories, once: the first's units in near variants (each base text, then three with a
+ * letter dropped, the case changed, a word added), an eighth of the base texts with a tag; the
+ * second's, a third of them the first's texts again (other targets), the rest new */
+static void setup(void)
+{
+    atexit(cleanup);
+    g_tm[0] = make_memory(0);
     jisr_tm_import *imp;
-    check(jisr_tm_import_begin(g_tm, NULL, &imp) == 0, "an import begins");
+    check(jisr_tm_import_begin(g_tm[0], NULL, &imp) == 0, "an import begins");
     uint64_t r = 0x2545F4914F6CDD1DULL;
-    char a[1024], b[1024];
+    char a[1100], b[1024];
     for (size_t i = 0; i < NUNITS; i++) {
         int ar = (i / 4) % 3 == 2, v = (int)(i % 4);
         if (v == 0) {
-            make_text(&r, ar, a, sizeof a);
+            make_text(&r, ar, b, sizeof b);
+            char *sp = strchr(b, ' ');
+            if (rnd(&r) % 8 == 0 && sp) /* a tag after the first word */
+                snprintf(a, sizeof a, "%.*s {0}%s", (int)(sp - b), b, sp);
+            else
+                snprintf(a, sizeof a, "%s", b);
         } else { /* a near variant of the unit before it */
             snprintf(a, sizeof a, "%s", g_src[i - 1]);
             size_t n = strlen(a), p = n ? rnd(&r) % n : 0;
-            if (v == 1 && n > 2 && (unsigned char)a[p] < 0x80)
+            if (v == 1 && n > 2 && (unsigned char)a[p] < 0x80 && a[p] != '{' && a[p] != '}')
                 memmove(a + p, a + p + 1, n - p);
             else if (v == 2 && (unsigned)(((unsigned char)a[p] | 0x20) - 'a') < 26u)
                 a[p] ^= 0x20;
@@ -151,13 +213,26 @@ static void setup(void)
                 strcat(a, rnd(&r) % 2 ? " s" : " و");
         }
         make_text(&r, !ar, b, sizeof b);
-        check((g_src[i] = strdup(a)) != NULL, "memory");
+        g_src[i] = sdup(a);
         g_ar[i] = ar;
-        add(imp, ar ? "ar" : "en", a, ar ? "en" : "ar", b);
+        add(imp, ar ? "ar" : "en", a, ar ? "en" : "ar", b, i);
     }
     check(jisr_tm_import_end(imp, 1) == 0, "the import commits");
-    jisr_tm_warm_stats ws;
-    check(jisr_tm_warm(g_tm, &ws) == 0 && ws.usable, "the form tables are built");
+    warm(g_tm[0]);
+    g_tm[1] = make_memory(1);
+    check(jisr_tm_import_begin(g_tm[1], NULL, &imp) == 0, "an import begins");
+    for (size_t i = 0; i < NUNITS2; i++) {
+        size_t j = (size_t)(rnd(&r) % NUNITS);
+        int ar = i % 3 == 0 ? g_ar[j] : (int)(i % 2);
+        if (i % 3 == 0)
+            snprintf(a, sizeof a, "%s", g_src[j]);
+        else
+            make_text(&r, ar, a, sizeof a);
+        make_text(&r, !ar, b, sizeof b);
+        add(imp, ar ? "ar" : "en", a, ar ? "en" : "ar", b, i + 7);
+    }
+    check(jisr_tm_import_end(imp, 1) == 0, "the import commits");
+    warm(g_tm[1]);
     g_scan_pct = tm_short_scan_pct;
     g_tab_pct = tm_short_tab_pct;
 }
@@ -213,19 +288,70 @@ static void edit(size_t u, const uint8_t *ops, size_t nops, char *out, size_t ca
     out[o] = '\0';
 }
 
+/* 1 when the unit of match x has the props of the filter and the change date (f: 1–3) */
+static int passes(jisr_tm *tm, const jisr_tm_match *x, int f)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    if (jisr_tm_get(tm, x->id, &u) != 0) {
+        jisr_unit_clear(&u);
+        return 0;
+    }
+    int dom = 0, cli = 0;
+    for (size_t i = 0; i < u.meta.nprops; i++) {
+        const jisr_prop *p = &u.meta.props[i];
+        dom |= !strcmp(p->type, "domain") &&
+               (!strcmp(p->value, "a") || (f == 2 && !strcmp(p->value, "b")));
+        cli |= !strcmp(p->type, "client") && !strcmp(p->value, "x");
+    }
+    const char *d = u.meta.changedate ? u.meta.changedate : u.meta.creationdate;
+    int ok = f == 1 ? dom : f == 2 ? dom && cli : d && strcmp(d, "20190601T000000Z") >= 0;
+    jisr_unit_clear(&u);
+    return ok;
+}
+
+/* Several memories against each alone (jisr_tm_query_multi's promise): a match of memory m is
+ * among m's own best -n at --min raised by m's penalty, with the penalty more; and there are as
+ * many as the memories' own lists hold together, up to -n. */
+static void multi_consistent(const jisr_tm_source *src, const char *text, jisr_tm_query_opts qo,
+                             const jisr_tm_matches *x)
+{
+    size_t total = 0;
+    for (size_t m = 0; m < 2; m++) {
+        jisr_tm_matches one = {0};
+        qo.min_score += src[m].penalty;
+        check(qo.min_score > 100 || jisr_tm_query(src[m].tm, text, &qo, &one) == 0,
+              "a memory alone answers");
+        qo.min_score -= src[m].penalty;
+        total += one.n;
+        for (size_t i = 0; i < x->n; i++) {
+            if (x->v[i].memory != m)
+                continue;
+            int found = 0;
+            for (size_t k = 0; k < one.n && !found; k++)
+                found =
+                    one.v[k].id == x->v[i].id && one.v[k].score == x->v[i].score + src[m].penalty;
+            check(found, "a match of several memories is one of its memory's own");
+        }
+        jisr_tm_matches_free(&one);
+    }
+    check(x->n == (total < qo.max_results ? total : qo.max_results),
+          "several memories answer as many as their own lists hold, up to -n");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!g_tm)
+    if (!g_tm[0])
         setup();
     if (size < 3 || size > 4096)
         return 0;
     unsigned knobs = data[0], lanes = knobs & 3;
     if ((lanes == 2 && !tm_short_has_avx2()) || (lanes == 3 && !tm_short_has_avx512()))
         lanes = 1; /* the portable lanes where the processor has not these */
-    int min = 1 + data[1] % 100;
+    int min = 1 + data[1] % 100, filter = (data[2] >> 3) & 3, multi = (data[2] >> 5) & 3;
     size_t nmax = 1 + (data[2] & 7);
     int ar = data[2] >> 7;
-    char *q = malloc(size > 3 ? 4 * size + 2400 : 2400);
+    char *q = malloc(4 * size + 2400);
     check(q != NULL, "memory");
     if ((knobs & 32) && size >= 5) {
         size_t u = ((size_t)data[3] << 8 | data[4]) % NUNITS;
@@ -235,6 +361,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(q, data + 3, size - 3);
         q[size - 3] = '\0'; /* (a NUL inside ends the text, as in every C caller) */
     }
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = ar ? "ar" : "en";
+    qo.tgtlang = ar ? "en" : "ar";
+    qo.min_score = min;
+    qo.max_results = nmax;
+    static const jisr_tm_prop_filter props[] = {{"domain", "a"}, {"domain", "b"}, {"client", "x"}};
+    if (filter == 1)
+        qo.props = props, qo.nprops = 1;
+    else if (filter == 2)
+        qo.props = props, qo.nprops = 3;
+    else if (filter == 3)
+        qo.changed_since = "2019-06-01";
+    jisr_unit mu;
+    jisr_unit_init(&mu);
+    const char *text = q;
+    if (knobs & 128) { /* {N} placeholders: the query's tags */
+        if (jisr_tm_query_markup(&mu, q, JISR_TM_MARKUP_BRACES) != 0) {
+            jisr_unit_clear(&mu);
+            free(q);
+            return 0;
+        }
+        text = mu.variants[0].text;
+        qo.tags = (const char *const *)mu.variants[0].tags;
+        qo.ntags = mu.variants[0].ntags;
+    }
     tm_short_lanes = (int)lanes;
     if (knobs & 4) /* every length of every window scanned */
         tm_short_scan_pct = tm_short_tab_pct = 0;
@@ -242,15 +393,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tm_short_scan_pct = SIZE_MAX;
     tm_short_ftab = (knobs & 8) ? -1 : 0;
     tm_short_ftsig = !(knobs & 16);
-    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
-    qo.srclang = ar ? "ar" : "en";
-    qo.tgtlang = ar ? "en" : "ar";
-    qo.min_score = min;
-    qo.max_results = nmax;
+    static const int pens[4][2] = {{0, 0}, {0, 5}, {3, 0}, {0, 0}};
+    jisr_tm_source src[2] = {{g_tm[0], pens[multi][0]}, {g_tm[1], pens[multi][1]}};
     jisr_tm_matches a, b;
-    int ra = jisr_tm_query(g_tm, q, &qo, &a);
+    int ra =
+        multi ? jisr_tm_query_multi(src, 2, text, &qo, &a) : jisr_tm_query(g_tm[0], text, &qo, &a);
     qo.flags = JISR_TM_EXHAUSTIVE;
-    int rb = jisr_tm_query(g_tm, q, &qo, &b);
+    int rb =
+        multi ? jisr_tm_query_multi(src, 2, text, &qo, &b) : jisr_tm_query(g_tm[0], text, &qo, &b);
     tm_short_lanes = 0;
     tm_short_scan_pct = g_scan_pct;
     tm_short_tab_pct = g_tab_pct;
@@ -260,24 +410,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ra == 0) {
         int same = a.n == b.n;
         for (size_t i = 0; same && i < a.n; i++)
-            same = a.v[i].id == b.v[i].id && a.v[i].score == b.v[i].score;
+            same = a.v[i].id == b.v[i].id && a.v[i].score == b.v[i].score &&
+                   a.v[i].memory == b.v[i].memory;
         if (!same) {
-            fprintf(stderr, "index/--exhaustive differ (min %d, n %zu, %s, knobs %u) for: %s\n",
-                    min, nmax, qo.srclang, knobs, q);
+            fprintf(stderr,
+                    "index/--exhaustive differ (min %d, n %zu, %s, knobs %u, filter %d, "
+                    "memories %d) for: %s\n",
+                    min, nmax, qo.srclang, knobs, filter, multi, q);
             for (size_t i = 0; i < a.n; i++)
-                fprintf(stderr, "  index       #%llu %d %s\n", (unsigned long long)a.v[i].id,
-                        a.v[i].score, a.v[i].source);
+                fprintf(stderr, "  index        %zu #%llu %d %s\n", a.v[i].memory,
+                        (unsigned long long)a.v[i].id, a.v[i].score, a.v[i].source);
             for (size_t i = 0; i < b.n; i++)
-                fprintf(stderr, "  --exhaustive #%llu %d %s\n", (unsigned long long)b.v[i].id,
-                        b.v[i].score, b.v[i].source);
+                fprintf(stderr, "  --exhaustive %zu #%llu %d %s\n", b.v[i].memory,
+                        (unsigned long long)b.v[i].id, b.v[i].score, b.v[i].source);
         }
-        check(same, "index = --exhaustive (ids and scores)");
+        check(same, "index = --exhaustive (ids, scores, memories)");
         check(a.n <= nmax, "at most -n matches");
-        for (size_t i = 0; i < a.n; i++)
+        for (size_t i = 0; i < a.n; i++) {
             check(a.v[i].score >= min && a.v[i].score <= 100, "scores within [--min, 100]");
+            check(a.v[i].memory < (multi ? 2u : 1u), "a match names its memory");
+            check(!filter || passes(g_tm[a.v[i].memory], &a.v[i], filter),
+                  "every match passes the filter");
+        }
+        if (multi)
+            multi_consistent(src, text, qo, &a);
         jisr_tm_matches_free(&a);
         jisr_tm_matches_free(&b);
     }
+    jisr_unit_clear(&mu);
     free(q);
     return 0;
 }

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/test_text_util.h" /* tu_put_utf8 */
 #include "tm/match_int.h"
 #include "tm/tm.h"
 #include "util/utf8.h"
@@ -237,19 +238,6 @@ static void setup(void)
     g_tab_pct = tm_short_tab_pct;
 }
 
-static size_t put_utf8(uint32_t c, char *o)
-{
-    if (c < 0x80)
-        return o[0] = (char)c, 1;
-    if (c < 0x800)
-        return o[0] = (char)(0xC0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3F)), 2;
-    if (c < 0x10000)
-        return o[0] = (char)(0xE0 | c >> 12), o[1] = (char)(0x80 | (c >> 6 & 0x3F)),
-               o[2] = (char)(0x80 | (c & 0x3F)), 3;
-    return o[0] = (char)(0xF0 | c >> 18), o[1] = (char)(0x80 | (c >> 12 & 0x3F)),
-           o[2] = (char)(0x80 | (c >> 6 & 0x3F)), o[3] = (char)(0x80 | (c & 0x3F)), 4;
-}
-
 /* the source of unit u edited by ops (pairs of bytes) into out (NUL-terminated) */
 static void edit(size_t u, const uint8_t *ops, size_t nops, char *out, size_t cap)
 {
@@ -284,7 +272,7 @@ static void edit(size_t u, const uint8_t *ops, size_t nops, char *out, size_t ca
     }
     size_t o = 0;
     for (size_t i = 0; i < n && o + 5 < cap; i++)
-        o += put_utf8(cp[i], out + o);
+        o += tu_put_utf8(out + o, cp[i]);
     out[o] = '\0';
 }
 

@@ -1152,6 +1152,27 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
         mv = _mm256_and_si256(ph_, xv_);                                                           \
     } while (0)
 
+/* The masks of eight symbols (32-bit indices ix) from eq32[0..31] held in four vectors (a
+ * permute picks by index bits 0–2; bits 3 and 4 choose among the four by blends on the sign
+ * bit) where every index is below 32, else by a gather (a column with a symbol of 32 or more in
+ * the language's numbering by frequency, formtab.c): a gather of eight costs several times as
+ * much on the processors measured (session 16). */
+__attribute__((target("avx2"))) static inline __m256i masks32(__m256i ix, const uint32_t *eq32,
+                                                              const __m256i t[4])
+{
+    if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(ix, _mm256_set1_epi32(31)))) {
+        tm_short_ngather++;
+        return _mm256_i32gather_epi32((const int *)eq32, ix, 4);
+    }
+    __m256 s3 = _mm256_castsi256_ps(_mm256_slli_epi32(ix, 28));
+    __m256 s4 = _mm256_castsi256_ps(_mm256_slli_epi32(ix, 27));
+    __m256 a = _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t[0], ix)),
+                                _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t[1], ix)), s3);
+    __m256 b = _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t[2], ix)),
+                                _mm256_castsi256_ps(_mm256_permutevar8x32_epi32(t[3], ix)), s3);
+    return _mm256_castps_si256(_mm256_blendv_ps(a, b, s4));
+}
+
 __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
@@ -1190,11 +1211,15 @@ __attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_
                                                       uint32_t *d)
 {
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
+    const __m256i t[4] = {_mm256_loadu_si256((const __m256i *)eq32),
+                          _mm256_loadu_si256((const __m256i *)(eq32 + 8)),
+                          _mm256_loadu_si256((const __m256i *)(eq32 + 16)),
+                          _mm256_loadu_si256((const __m256i *)(eq32 + 24))};
     __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi32((int)d0);
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j + h;
         __m256i ix = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
-        __m256i e = _mm256_i32gather_epi32((const int *)eq32, ix, 4);
+        __m256i e = masks32(ix, eq32, t);
         FT_STEP(32, e, pv, mv, dd);
         if ((j & 7) == 7) {
             __m256i lim = _mm256_set1_epi32((int)(dcut + (l - j - 1)));
@@ -1220,14 +1245,17 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
         return;
     }
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
+    const __m256i t[4] = {_mm256_loadu_si256((const __m256i *)eq32),
+                          _mm256_loadu_si256((const __m256i *)(eq32 + 8)),
+                          _mm256_loadu_si256((const __m256i *)(eq32 + 16)),
+                          _mm256_loadu_si256((const __m256i *)(eq32 + 24))};
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
     __m256i dd0 = _mm256_set1_epi32((int)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j;
         __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
         __m256i i1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(col + 8)));
-        __m256i e0 = _mm256_i32gather_epi32((const int *)eq32, i0, 4);
-        __m256i e1 = _mm256_i32gather_epi32((const int *)eq32, i1, 4);
+        __m256i e0 = masks32(i0, eq32, t), e1 = masks32(i1, eq32, t);
         FT_STEP(32, e0, pv0, mv0, dd0);
         FT_STEP(32, e1, pv1, mv1, dd1);
         if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */

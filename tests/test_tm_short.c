@@ -949,14 +949,14 @@ static int table_query90(jisr_tm *tm, int lanes, const char *q, uint32_t id, int
 
 /* The AVX-512 lanes' masks (short.c, session 15): a column whose symbols are all below 64 in the
  * language's numbering by frequency (formtab.c) takes its masks from a lookup in 64, any other
- * by a gather; the AVX2 32-bit lanes' likewise below 32 (session 16). 48 English units of L code points use 69 symbols often (a–z, 0–9, Greek α–ω but
- * ς, nine punctuation marks); one more, at position pos, is w Cyrillic letters separated by
- * spaces, ranked after them all (each once). The query is that unit with k letters changed (to
- * other Cyrillic letters): its character score 100 (L − k) / L reaches 90, its word score does
- * not, so at --min 90 with the scan forced from the tables only the lanes can find it — by each
- * lanes, and by the AVX-512 ones with columns gathered. L = 23 (w = 12, k = 2: the 32-bit lanes)
- * and 47 (w = 24, k = 4: the 64-bit lanes, whose two sets of eight are lanes 0, 1, 4, 5, 8, 9,
- * 12, 13 and the others: pos 9 and 10 are one in each). */
+ * by a gather; the AVX2 32-bit lanes' likewise below 32 (session 16). 48 English units of L code
+ * points use 69 symbols often (a–z, 0–9, Greek α–ω but ς, nine punctuation marks); one more, at
+ * position pos, is w Cyrillic letters separated by spaces, ranked after them all (each once). The
+ * query is that unit with k letters changed (to other Cyrillic letters): its character score 100 (L
+ * − k) / L reaches 90, its word score does not, so at --min 90 with the scan forced from the tables
+ * only the lanes can find it — by each lanes, and by the AVX-512 ones with columns gathered. L = 23
+ * (w = 12, k = 2: the 32-bit lanes) and 47 (w = 24, k = 4: the 64-bit lanes, whose two sets of
+ * eight are lanes 0, 1, 4, 5, 8, 9, 12, 13 and the others: pos 9 and 10 are one in each). */
 static void test_scan_rare(void **state)
 {
     (void)state;

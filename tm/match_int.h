@@ -427,9 +427,9 @@ extern _Thread_local size_t tm_short_ntab, tm_short_ntabc;
  * tm_short_ftsig 0: never (tests, A/B). Set before querying. */
 extern int tm_short_ftsig;
 extern _Thread_local size_t tm_short_nsig;
-/** This thread's forms scored by the AVX-512 lanes of the form tables, and their columns whose
- * masks were gathered (a symbol of 64 or more in the language's numbering, formtab.h) instead
- * of looked up in the first 64 (tests). */
+/** This thread's forms scored by the AVX-512 lanes of the form tables, and the columns (of the
+ * AVX2 32-bit lanes: vectors of eight) whose masks were gathered (a symbol of 64 or more in the
+ * language's numbering, formtab.h; for the AVX2 lanes, 32) instead of looked up (tests). */
 extern _Thread_local size_t tm_short_n512, tm_short_ngather;
 /** For tests: 1 when this processor runs the AVX2 lanes; the AVX-512 ones (AVX-512F). */
 int tm_short_has_avx2(void);

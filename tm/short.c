@@ -1173,6 +1173,13 @@ __attribute__((target("avx2"))) static inline __m256i masks32(__m256i ix, const 
     return _mm256_castps_si256(_mm256_blendv_ps(a, b, s4));
 }
 
+/* eq32[0..31] into the four vectors masks32 looks up */
+__attribute__((target("avx2"))) static inline void lut32_load(const uint32_t *eq32, __m256i t[4])
+{
+    for (int k = 0; k < 4; k++)
+        t[k] = _mm256_loadu_si256((const __m256i *)(eq32 + 8 * k));
+}
+
 __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
@@ -1211,10 +1218,8 @@ __attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_
                                                       uint32_t *d)
 {
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
-    const __m256i t[4] = {_mm256_loadu_si256((const __m256i *)eq32),
-                          _mm256_loadu_si256((const __m256i *)(eq32 + 8)),
-                          _mm256_loadu_si256((const __m256i *)(eq32 + 16)),
-                          _mm256_loadu_si256((const __m256i *)(eq32 + 24))};
+    __m256i t[4];
+    lut32_load(eq32, t);
     __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi32((int)d0);
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j + h;
@@ -1245,10 +1250,8 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
         return;
     }
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
-    const __m256i t[4] = {_mm256_loadu_si256((const __m256i *)eq32),
-                          _mm256_loadu_si256((const __m256i *)(eq32 + 8)),
-                          _mm256_loadu_si256((const __m256i *)(eq32 + 16)),
-                          _mm256_loadu_si256((const __m256i *)(eq32 + 24))};
+    __m256i t[4];
+    lut32_load(eq32, t);
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
     __m256i dd0 = _mm256_set1_epi32((int)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {

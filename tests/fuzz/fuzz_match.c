@@ -154,11 +154,7 @@ static void add(jisr_tm_import *imp, const char *l1, const char *s, const char *
     snprintf(date, sizeof date, "%04zu0%zu15T120000Z", 2015 + k % 8, 1 + k % 9);
     if (k % 5)
         u.meta.changedate = sdup(date);
-    u.meta.creationdate = sdup("20140101T000000Z");
-    if (k % 5 == 0) {
-        free(u.meta.creationdate);
-        u.meta.creationdate = sdup(date);
-    }
+    u.meta.creationdate = sdup(k % 5 ? "20140101T000000Z" : date);
     check(jisr_tm_import_add(imp, &u) == 0, "the memory's units are added");
     jisr_unit_clear(&u);
 }

@@ -53,31 +53,37 @@ const char cmd_query_help[] =
     "  -f, --format FMT      text (default), json (one object per query), tmx (one TMX document:\n"
     "                        a <tu> per match with the stored source and the proposed target,\n"
     "                        tags as inline elements, score/memory/query as props)\n"
-    "  -j, --json            the same as --format json:\n"
-    "                        "
-    "{\"query\":…,\"matches\":[{\"score\":…,\"source\":…,\"target\":…,\"id\":…},…]}\n"
-    "                        (placeable matches add \"placeable\":true and \"stored_target\";\n"
-    "                        \"agreement\":\"check\" with \"agreement_numbers\"; tagged texts as\n"
-    "                        \"source_tagged\"/\"target_tagged\"; \"memory\" with several --tm;\n"
-    "                        text that is not valid UTF-8 is shown with U+FFFD)\n"
+    "  -j, --json            the same as --format json: {\"query\":…,\"matches\":[{\"score\":…,\n"
+    "                        \"source\":…,\"target\":…,\"id\":…},…]} and, where they apply,\n"
+    "                        placeable, stored_target, agreement, *_tagged, memory (jisr(1))\n"
     "      --exhaustive      score every unit instead of the index's candidates (slow; the\n"
     "                        reference the index is tested against)\n"
+    "      --tables WHEN     auto (default), on, off: keep the forms of short texts in RAM\n"
+    "                        (--chars memories; ~0.8 s, 150 MB a million units) for faster\n"
+    "                        queries at low --min; auto: once the queries took that long\n"
     "  -h, --help            show this help\n"
     "\n"
     "In text mode each match shows the stored source as a word diff against the query:\n"
     "[-word-] is in the query only, {+word+} in the match only.\n"
     "\n"
-    "A query of more than 100000 tokens (words, numbers, punctuation) is refused; memory\n"
-    "grows with the lengths of the query and of the stored texts, never with their product.\n"
+    "A query of more than 100000 tokens is refused; memory grows with the lengths of the\n"
+    "query and of the stored texts, never with their product.\n"
     "\n"
     "Examples:\n"
     "  jisr query --tm ~/tm/un -s ar -t en 'الجلسة 7439 المعقودة في 11 أيار/مايو 2015.'\n"
     "  jisr query -s en -t ar --min 50 --json < sentences.txt\n"
     "  jisr query --tm project --tm reference:10 -s en -t ar 'Save the file'\n"
-    "  jisr query --tags tmx -s en -t ar --format tmx 'Click <bpt i=\"1\">&lt;b></bpt>here<ept "
-    "i=\"1\">&lt;/b></ept>'\n";
+    "  jisr query --tags braces -s en -t ar --json 'Delete {0} files'\n";
 
 enum { OUT_TEXT, OUT_JSON, OUT_TMX };
+enum { TABLES_AUTO, TABLES_ON, TABLES_OFF };
+
+/* The form tables' cost to build, in seconds a unit, as measured at a million units
+ * (docs/matching.md §4.5): `--tables auto` builds them once the queries have taken as long as
+ * that estimate for the memories with the character search on — never more than about twice
+ * the time of the better choice made in advance (the rent-or-buy rule), whatever the number of
+ * queries that follow. */
+#define TABLES_SECONDS_A_UNIT 0.8e-6
 
 typedef struct qrun {
     jisr_tm_source src[16];
@@ -88,7 +94,47 @@ typedef struct qrun {
     jisr_writer *w;
     jisr_buf buf;
     jisr_unit tagged; /* the query parsed into text and tags */
+    int tables;       /* TABLES_* */
+    double spent;     /* seconds in queries so far (--tables auto) */
+    double build;     /* the tables' estimated cost; < 0: none to build, or built */
 } qrun;
+
+/* The form tables of every memory whose character search is on (jisr_tm_warm); a memory whose
+ * tables cannot be built (out of memory) is queried as before, from LMDB: a warning, never an
+ * error, as the answers are the same. */
+static void tables_build(qrun *r)
+{
+    r->build = -1;
+    for (size_t k = 0; k < r->nsrc; k++)
+        if (jisr_tm_warm(r->src[k].tm, NULL) < 0) {
+            fprintf(stderr,
+                    "jisr query: %s: the form tables were not built (%s); queries read "
+                    "the stored forms instead\n",
+                    r->names[k], jisr_error_last()->msg);
+            jisr_error_clear();
+        }
+}
+
+/* The tables' estimated cost to build for the memories with the character search on: < 0 when
+ * none has it on */
+static double tables_cost(qrun *r)
+{
+    double units = 0;
+    int any = 0;
+    for (size_t k = 0; k < r->nsrc; k++) {
+        jisr_tm_stats st;
+        if (jisr_tm_stats_get(r->src[k].tm, &st) < 0) {
+            jisr_error_clear();
+            continue;
+        }
+        if (st.chars) {
+            any = 1;
+            units += (double)st.units;
+        }
+        jisr_tm_stats_free(&st);
+    }
+    return any ? units * TABLES_SECONDS_A_UNIT : -1;
+}
 
 /* "DIR:PENALTY" → dir and penalty (a trailing ':' and digits; otherwise the whole is DIR) */
 static int parse_tm_arg(char *arg, const char **dir, int *penalty)
@@ -143,9 +189,13 @@ static int run_one(qrun *r, const char *q)
             o.tags = (const char *const *)&v->text;
     }
     jisr_tm_matches m;
+    int timed = r->tables == TABLES_AUTO && r->build >= 0;
+    double t0 = timed ? jisr_now() : 0;
     int rc = jisr_tm_query_multi(r->src, r->nsrc, text, &o, &m);
     if (rc < 0)
         return cli_error(rc);
+    if (timed && (r->spent += jisr_now() - t0) >= r->build)
+        tables_build(r); /* (for the queries that follow) */
     if (r->out == OUT_TMX) {
         int st = write_tmx(r, q, &m);
         jisr_tm_matches_free(&m);
@@ -181,6 +231,7 @@ int cmd_query(int argc, char **argv)
                                              {"changed-since", required_argument, NULL, 'C'},
                                              {"tags", required_argument, NULL, 'T'},
                                              {"exhaustive", no_argument, NULL, 'E'},
+                                             {"tables", required_argument, NULL, 'W'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     qrun r;
@@ -264,6 +315,16 @@ int cmd_query(int argc, char **argv)
         case 'E':
             r.o.flags |= JISR_TM_EXHAUSTIVE;
             break;
+        case 'W':
+            if (strcmp(optarg, "auto") == 0)
+                r.tables = TABLES_AUTO;
+            else if (strcmp(optarg, "on") == 0)
+                r.tables = TABLES_ON;
+            else if (strcmp(optarg, "off") == 0)
+                r.tables = TABLES_OFF;
+            else
+                return cli_usage_error("query", "--tables is auto, on or off");
+            break;
         case 'h':
             return cli_help("query");
         default:
@@ -287,6 +348,10 @@ int cmd_query(int argc, char **argv)
             r.nsrc++;
         }
     }
+    r.build = -1;
+    if (status == CLI_OK && !(r.o.flags & JISR_TM_EXHAUSTIVE) && r.tables != TABLES_OFF &&
+        (r.build = tables_cost(&r)) >= 0 && r.tables == TABLES_ON)
+        tables_build(&r);
     if (status == CLI_OK && r.out == OUT_TMX) {
         jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
         wo.format = JISR_FMT_TMX;

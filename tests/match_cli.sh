@@ -3,7 +3,8 @@
 # names its memory, hand-computed scores), --prop and --changed-since against --exhaustive, numbers
 # paired by position ("Page 2 of 2"), agreement checks in JSON and text, tags (--tags tmx|braces,
 # target_tagged, --format tmx well-formed and re-importable), identical-only merging at import,
-# and usage errors.
+# --tables (the form tables of the character search: the same answers built or not, at once or
+# after some queries, with one memory or two), and usage errors.
 set -u
 J=${JISR_BINARY:?}
 command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
@@ -94,7 +95,43 @@ $J import --tm "$T/D" -s en -t ar -q "$T/dup.tsv"
 check "identical only: 4 units of 5" test "$($J stats --tm "$T/D" --json | jq .units)" -eq 4
 check "page answers صفحة at 100" test "$($J query --tm "$T/D" -s en -t ar --json page | jq -c '.matches[0] | [.score, .target]')" = '[100,"صفحة"]'
 
+# --tables: the character search's form tables change the speed, never the answers. Queries: the
+# fixture's texts with a typo (two letters swapped, a letter dropped), in both directions.
+DATA=${JISR_TEST_DATA:?}/tm
+$J import --tm "$T/C" --chars -s ar -t en -q "$DATA/ar-en.tsv"
+sed -n '1,150p' "$DATA/ar-en.tsv" | sed 's/\.$/ (2)./' >"$T/c2.tsv"
+$J import --tm "$T/C2" --chars -s ar -t en -q "$T/c2.tsv"
+cut -f2 "$DATA/ar-en.tsv" | awk 'NR % 5 == 0' | sed -E 's/(.)(.)(.)/\1\3\2/; s/e//' >"$T/qen"
+cut -f1 "$DATA/ar-en.tsv" | awk 'NR % 5 == 0' | sed -E 's/ال//2' >"$T/qar"
+check "--tables: queries" test "$(wc -l <"$T/qen")" -eq 60
+for w in off on auto; do
+    for m in 30 60; do
+        $J query --tm "$T/C" --tables $w -s en -t ar --min $m --json <"$T/qen" >"$T/ten-$w-$m" &&
+            $J query --tm "$T/C" --tables $w -s ar -t en --min $m --json <"$T/qar" >"$T/tar-$w-$m" &&
+            $J query --tm "$T/C" --tm "$T/C2:5" --tables $w -s en -t ar --min $m --json <"$T/qen" >"$T/t2-$w-$m"
+        check "--tables $w --min $m: exit 0" test $? -eq 0
+    done
+done
+for m in 30 60; do
+    $J query --tm "$T/C" --exhaustive -s en -t ar --min $m --json <"$T/qen" >"$T/ten-x-$m"
+    $J query --tm "$T/C" --exhaustive -s ar -t en --min $m --json <"$T/qar" >"$T/tar-x-$m"
+    check "--min $m: the queries find matches" test "$(jq -s '[.[] | select(.matches | length > 0)] | length' "$T/ten-x-$m")" -ge 30
+    for w in off on auto; do
+        check "--tables $w --min $m en: as --exhaustive" cmp -s "$T/ten-$w-$m" "$T/ten-x-$m"
+        check "--tables $w --min $m ar: as --exhaustive" cmp -s "$T/tar-$w-$m" "$T/tar-x-$m"
+        check "--tables $w --min $m two memories: as off" cmp -s "$T/t2-$w-$m" "$T/t2-off-$m"
+    done
+done
+check "--tables: two memories answer from both" test "$(jq -s '[.[].matches[].memory] | unique | length' "$T/t2-on-30")" -eq 2
+# a memory without the character search: nothing to build, the same answers
+$J query --tm "$T/P" --tables on -s en -t ar --json 'Save the fil' >"$T/np-on"
+$J query --tm "$T/P" --tables off -s en -t ar --json 'Save the fil' >"$T/np-off"
+check "--tables on without --chars: the same answers" cmp -s "$T/np-on" "$T/np-off"
+
 # usage errors
+$J query --tm "$T/P" -s en -t ar --tables sometimes x 2>"$T/err"
+check "--tables unknown: usage error" test $? -eq 2
+check "--tables unknown: the message" grep -qF -- "--tables is auto, on or off" "$T/err"
 $J query --tm "$T/P:101" -s en -t ar x 2>/dev/null
 check "penalty over 100: usage error" test $? -eq 2
 $J query --tm "$T/P" -s en -t ar --prop nonsense x 2>/dev/null

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -84,6 +85,9 @@ enum { TABLES_AUTO, TABLES_ON, TABLES_OFF };
  * the time of the better choice made in advance (the rent-or-buy rule), whatever the number of
  * queries that follow. */
 #define TABLES_SECONDS_A_UNIT 0.8e-6
+/* … and their size, in bytes a unit (146 MiB for the 2,000,000 forms of a million units):
+ * `auto` builds none that would take more than a quarter of the machine's RAM */
+#define TABLES_BYTES_A_UNIT 160.0
 
 typedef struct qrun {
     jisr_tm_source src[16];
@@ -116,7 +120,7 @@ static void tables_build(qrun *r)
 }
 
 /* The tables' estimated cost to build for the memories with the character search on: < 0 when
- * none has it on */
+ * none has it on, or (auto) when they would take more than a quarter of the RAM */
 static double tables_cost(qrun *r)
 {
     double units = 0;
@@ -133,7 +137,13 @@ static double tables_cost(qrun *r)
         }
         jisr_tm_stats_free(&st);
     }
-    return any ? units * TABLES_SECONDS_A_UNIT : -1;
+    if (!any)
+        return -1;
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (r->tables == TABLES_AUTO && pages > 0 && psz > 0 &&
+        units * TABLES_BYTES_A_UNIT > (double)pages * (double)psz / 4)
+        return -1;
+    return units * TABLES_SECONDS_A_UNIT;
 }
 
 /* "DIR:PENALTY" → dir and penalty (a trailing ':' and digits; otherwise the whole is DIR) */

@@ -342,11 +342,11 @@ static int read_content(xl_reader *t, segs *ss, int split)
             jisr_buf_puts(&t->esc, "</ph>");
         } else if (t->version == 2 && (is(ln, "sc") || is(ln, "ec"))) {
             char *id = attr(t, is(ln, "sc") ? "id" : "startRef");
-            int i = 0;
+            unsigned i = 0; /* (unsigned: the hash wraps, as it may) */
             for (const char *p = id ? id : ""; *p; p++)
-                i = i * 31 + (unsigned char)*p;
-            jisr_buf_printf(&t->esc, "<%s i=\"%d\">", is(ln, "sc") ? "bpt" : "ept",
-                            (i & 0x7fffffff) % 100000 + 1000);
+                i = i * 31u + (unsigned char)*p;
+            jisr_buf_printf(&t->esc, "<%s i=\"%u\">", is(ln, "sc") ? "bpt" : "ept",
+                            (i & 0x7fffffffu) % 100000u + 1000u);
             native_tag(t, &t->esc, 0, 1);
             jisr_buf_printf(&t->esc, "</%s>", is(ln, "sc") ? "bpt" : "ept");
             free(id);
@@ -373,10 +373,10 @@ static int read_content(xl_reader *t, segs *ss, int split)
             else
                 jisr_buf_puts(&code, "<ph");
             if (is(ln, "bpt") || is(ln, "ept")) {
-                int i = 0;
+                unsigned i = 0;
                 for (const char *c = id ? id : ""; *c; c++)
-                    i = i * 31 + (unsigned char)*c;
-                jisr_buf_printf(&code, "%d\"", (i & 0x7fffffff) % 100000 + 1);
+                    i = i * 31u + (unsigned char)*c;
+                jisr_buf_printf(&code, "%u\"", (i & 0x7fffffffu) % 100000u + 1u);
             } else if (is(ln, "it")) {
                 jisr_buf_putc(&code, '"');
             }

@@ -519,7 +519,7 @@ static int check_regex(const char *pat, const char *file, unsigned long line, un
         return jisr_error_set(JISR_EPARSE, file, line, col,
                               "%s: the (?x) free-spacing flag is not supported in SRX rules", what);
     UErrorCode st = U_ZERO_ERROR;
-    UParseError pe;
+    UParseError pe = {0}; /* ICU leaves it unset when it fails before parsing (out of memory) */
     URegularExpression *re = seg_regex_open(pat, -1, 0, &pe, &st);
     if (U_FAILURE(st))
         return jisr_error_set(JISR_EPARSE, file, line, col,

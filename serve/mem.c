@@ -238,7 +238,11 @@ static int langs_refresh(srv_mem *m)
                     }
                     v = nvv;
                 }
-                v[nv].tag = jisr_strdup(st.langs[k].lang);
+                if (!(v[nv].tag = jisr_strdup(st.langs[k].lang))) {
+                    jisr_tm_stats_free(&st);
+                    rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                    goto done;
+                }
                 v[nv].n = 0;
                 nv++;
             }

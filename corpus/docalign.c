@@ -190,7 +190,7 @@ static int memo_push(jisr_docaligner *da, uint32_t id)
         size_t cap = da->capmemo_terms ? da->capmemo_terms * 2 : 4096;
         uint32_t *v = realloc(da->memo_terms, cap * sizeof *v);
         if (!v)
-            return JISR_ENOMEM;
+            return jisr_oom(cap * sizeof *v);
         da->memo_terms = v;
         da->capmemo_terms = cap;
     }
@@ -229,25 +229,25 @@ static int word_terms(jisr_docaligner *da, int side, const char *w, size_t n, si
             char key[64];
             if (name_key(da, da->nb.data, da->nb.len, 1, key, sizeof key) >= NAME_MIN) {
                 uint32_t id = term(da, '@', key, strlen(key));
-                rc = id == UINT32_MAX ? JISR_ENOMEM : memo_push(da, id);
+                rc = id == UINT32_MAX ? jisr_oom(0) : memo_push(da, id);
             }
         }
     } else if (s && !arabic) {
         if (!is_stop(s, sl)) {
             uint32_t id = term(da, 'w', s, sl);
-            rc = id == UINT32_MAX ? JISR_ENOMEM : memo_push(da, id);
+            rc = id == UINT32_MAX ? jisr_oom(0) : memo_push(da, id);
         }
         unsigned char c0 = (unsigned char)w[0];
         if (rc == 0 && c0 >= 'A' && c0 <= 'Z') {
             char key[64];
             if (jisr_align_name_key(w, n, key, sizeof key) >= NAME_MIN) {
                 uint32_t id = term(da, '@', key, strlen(key));
-                rc = id == UINT32_MAX ? JISR_ENOMEM : memo_push(da, id);
+                rc = id == UINT32_MAX ? jisr_oom(0) : memo_push(da, id);
             }
         }
     } else if (s) {
         uint32_t id = term(da, 'a', s, sl); /* Arabic on both sides, or no dictionary */
-        rc = id == UINT32_MAX ? JISR_ENOMEM : memo_push(da, id);
+        rc = id == UINT32_MAX ? jisr_oom(0) : memo_push(da, id);
     }
     if (rc < 0)
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");

@@ -302,7 +302,7 @@ static int doc_new(jisr_doc **out, const char *name, const jisr_doc_opts *opts)
     d->opts.pdftotext = d->pdftotext;
     *out = d;
     if (!d->name || !d->pdftotext || (opts && opts->encoding && !d->encoding))
-        return JISR_ENOMEM;
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     if (opts && opts->version != JISR_DOC_OPTS_VERSION)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_opts: unknown version %u",
                               opts->version);

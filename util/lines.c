@@ -62,7 +62,7 @@ static int lines_new(jisr_lines **out, int src, const char *name, unsigned flags
     l->name = jisr_strdup(name ? name : "<input>");
     if (!l->name) {
         free(l);
-        return JISR_ENOMEM;
+        return jisr_oom(0);
     }
     if (src != SRC_MEM && !(l->buf = malloc(CHUNK + 1))) {
         free(l->name);

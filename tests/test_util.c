@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -67,6 +68,46 @@ static void test_grow(void **state)
     free(v);
     assert_int_equal(jisr_oom(42), JISR_ENOMEM);
     assert_string_equal(jisr_error_last()->msg, "out of memory (42 bytes)");
+}
+
+/* jisr_grow_zeroed: new elements read zero, old ones are kept, the first allocation is exact,
+ * arrays of 1 MiB or more start on a 2 MiB boundary (the huge pages), failures change nothing */
+static void test_grow_zeroed(void **state)
+{
+    (void)state;
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    assert_int_equal(jisr_grow_zeroed((void **)&v, &cap, 1000, sizeof *v), 0);
+    assert_int_equal(cap, 1000);
+    for (size_t i = 0; i < cap; i++) {
+        assert_int_equal(v[i], 0);
+        v[i] = (uint32_t)i + 1;
+    }
+    assert_int_equal(jisr_grow_zeroed((void **)&v, &cap, 1001, sizeof *v), 0);
+    assert_int_equal(cap, 2000); /* at least doubles */
+    assert_int_equal(jisr_grow_zeroed((void **)&v, &cap, 600000, sizeof *v), 0);
+    assert_int_equal(cap, 600000); /* 2.4 MB: huge pages */
+#ifdef MADV_HUGEPAGE
+    assert_int_equal((uintptr_t)v % ((uintptr_t)2 << 20), 0);
+#endif
+    for (size_t i = 0; i < cap; i++)
+        assert_int_equal(v[i], i < 1000 ? (uint32_t)i + 1 : 0);
+    assert_int_equal(jisr_grow_zeroed((void **)&v, &cap, 5, sizeof *v), 0); /* never shrinks */
+    assert_int_equal(cap, 600000);
+    jisr_error_clear();
+    assert_int_equal(jisr_grow_zeroed((void **)&v, &cap, SIZE_MAX / 2, sizeof *v), JISR_ENOMEM);
+    assert_int_equal(jisr_error_last()->code, JISR_ENOMEM);
+    assert_int_equal(cap, 600000);
+    assert_int_equal(v[999], 1000);
+    free(v);
+    uint8_t *b = NULL; /* 1 MiB exactly: the smallest with huge pages */
+    size_t bc = 0;
+    assert_int_equal(jisr_grow_zeroed((void **)&b, &bc, (size_t)1 << 20, 1), 0);
+#ifdef MADV_HUGEPAGE
+    assert_int_equal((uintptr_t)b % ((uintptr_t)2 << 20), 0);
+#endif
+    assert_int_equal(b[0] | b[bc - 1], 0);
+    free(b);
 }
 
 static void test_be(void **state)
@@ -553,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_grow),
         cmocka_unit_test(test_grow_pow2),
+        cmocka_unit_test(test_grow_zeroed),
         cmocka_unit_test(test_be),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_json_string),

@@ -142,19 +142,10 @@ static int acc_reserve(jisr_tm_ctx *c, int narrow, uint32_t id)
         return 0;
     if (id >= c->id_limit) /* a damaged chunk: never a counter array of gigabytes for it */
         return tm_post_bad_id(&c->t, id, c->id_limit);
-    int rc;
-    if (narrow) {
-        size_t old = c->acc8cap;
-        if ((rc = JISR_GROW(c->acc8, c->acc8cap, (size_t)id + 4096)) < 0)
-            return rc;
-        memset(c->acc8 + old, 0, c->acc8cap - old);
-    } else {
-        size_t old = c->acccap;
-        if ((rc = JISR_GROW(c->acc, c->acccap, (size_t)id + 4096)) < 0)
-            return rc;
-        memset(c->acc + old, 0, (c->acccap - old) * sizeof *c->acc);
-    }
-    return 0;
+    if (narrow)
+        return jisr_grow_zeroed((void **)&c->acc8, &c->acc8cap, (size_t)c->id_limit + 4096, 1);
+    return jisr_grow_zeroed((void **)&c->acc, &c->acccap, (size_t)c->id_limit + 4096,
+                            sizeof *c->acc);
 }
 
 /* Lemma 1: the buckets that can hold a unit scoring ≥ min. A compound step covers one word on

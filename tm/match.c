@@ -80,10 +80,7 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->acc);
     free(c->acc8);
     tm_qidx_free(c->qx);
-    free(c->sh.acc); /* short.c's */
-    free(c->sh.acc2);
-    free(c->sh.live);
-    free(c->sh.csv);
+    free(c->sh.acc); /* short.c's: one block with acc2, csv and live */
     free(c->sh.csl);
     free(c->sh.kept);
     free(c->mark);

@@ -142,7 +142,7 @@ typedef struct tm_shortq {
     uint8_t *acc2;  /* per id: shared code point terms where pairs find the candidates, ditto */
     uint8_t *csv;   /* per id: 2 + its character score (−1..99), once computed this query */
     uint64_t *live; /* per id a bit: acc[id] > 0 (a candidate of the current length), ditto */
-    size_t acccap;  /* of each */
+    size_t acccap;  /* of each (a multiple of 64); the four are one block, from acc */
     uint32_t *csl;  /* the ids csv holds, cleared at the next query */
     size_t ncsl, cslcap;
     int formrec; /* the forms' record this query: −1 unread, 1 it allows the scan, 0 not */

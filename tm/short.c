@@ -602,26 +602,26 @@ static int acc_ready(jisr_tm_ctx *c)
     tm_shortq *q = &c->sh;
     if (c->id_limit <= q->acccap)
         return 0;
-    size_t n = (size_t)c->id_limit + 4096;
-    uint8_t *a = realloc(q->acc, n), *v;
-    if (!a)
-        return jisr_oom(n);
-    q->acc = a;
-    if (!(v = realloc(q->csv, n)))
-        return jisr_oom(n);
-    q->csv = v;
-    if (!(a = realloc(q->acc2, n)))
-        return jisr_oom(n);
-    q->acc2 = a;
-    size_t w0 = (q->acccap + 63) / 64, w1 = (n + 63) / 64;
-    uint64_t *b = realloc(q->live, w1 * sizeof *b);
-    if (!b)
-        return jisr_oom(w1 * sizeof *b);
-    q->live = b;
-    memset(q->acc + q->acccap, 0, n - q->acccap);
-    memset(q->csv + q->acccap, 0, n - q->acccap);
-    memset(q->acc2 + q->acccap, 0, n - q->acccap);
-    memset(q->live + w0, 0, (w1 - w0) * sizeof *b);
+    /* acc, csv and acc2 (a byte per id each) and live (a bit per id) in one zeroed block, so
+     * that a context's first query takes a few page faults for them, not one per 4 KiB
+     * (jisr_grow_zeroed's huge pages); what the old block held is kept. A capacity of a
+     * multiple of 64: live starts 8-aligned and ends on a whole word. */
+    size_t old = q->acccap, n = ((size_t)c->id_limit + 4096 + 63) / 64 * 64, cap = 0;
+    uint8_t *b = NULL;
+    int rc = jisr_grow_zeroed((void **)&b, &cap, 3 * n + n / 8, 1);
+    if (rc < 0)
+        return rc;
+    if (old) {
+        memcpy(b, q->acc, old);
+        memcpy(b + n, q->csv, old);
+        memcpy(b + 2 * n, q->acc2, old);
+        memcpy(b + 3 * n, q->live, old / 8);
+    }
+    free(q->acc);
+    q->acc = b;
+    q->csv = b + n;
+    q->acc2 = b + 2 * n;
+    q->live = (uint64_t *)(void *)(b + 3 * n);
     q->acccap = n;
     return 0;
 }

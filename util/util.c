@@ -5,6 +5,7 @@
  * handle-wide lock; the CLI reads it right after a failing call.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE 1 /* madvise, MADV_HUGEPAGE (jisr_grow_zeroed) */
 #include "util.h"
 #include "util_int.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -212,6 +214,39 @@ static int grow_from(void **p, size_t *cap, size_t need, size_t elem, size_t min
 int jisr_grow_slow(void **p, size_t *cap, size_t need, size_t elem)
 {
     return grow_from(p, cap, need, elem, 16);
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+int jisr_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap > SIZE_MAX / 2 ? SIZE_MAX : *cap * 2;
+    if (c < need)
+        c = need;
+    if (!elem || c > SIZE_MAX / elem || c * elem > SIZE_MAX - HUGE_PAGE)
+        return jisr_oom(0);
+    size_t bytes = c * elem, old = *cap * elem;
+    void *q = NULL;
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_PAGE / 2) { /* (whole huge pages: the tail too) */
+        size_t r = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        if (posix_memalign(&q, HUGE_PAGE, r) != 0)
+            q = NULL;
+        else
+            (void)madvise(q, r, MADV_HUGEPAGE); /* (advice: without it, 4 KiB pages) */
+    }
+#endif
+    if (!q && !(q = malloc(bytes)))
+        return jisr_oom(bytes);
+    if (old)
+        memcpy(q, *p, old);
+    memset((char *)q + old, 0, bytes - old);
+    free(*p);
+    *p = q;
+    *cap = c;
+    return 0;
 }
 
 int jisr_grow_pow2(void **p, size_t n, size_t elem)

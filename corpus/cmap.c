@@ -117,7 +117,7 @@ int jisr_strlist_push(jisr_strlist *l, const char *s)
     }
     char *c = jisr_strdup(s);
     if (!c)
-        return JISR_ENOMEM;
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     l->v[l->n++] = c;
     return 0;
 }

@@ -309,7 +309,7 @@ static int add_translation(jisr_docaligner *da, uint32_t h, const char *p, size_
                     return 0; /* a gloss, not a translation */
                 ids[k] = term(da, 'w', s, sl);
                 if (ids[k] == UINT32_MAX)
-                    return JISR_ENOMEM;
+                    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
                 k++;
             }
         }
@@ -334,7 +334,7 @@ static int dict_entry(void *ctx, const char *head, size_t hn, const char *def, s
         return 0;
     uint32_t h = cmap_intern(&da->heads, s, sl);
     if (h == UINT32_MAX)
-        return JISR_ENOMEM;
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     const char *p = memchr(def, '\n', dn), *end = def + dn;
     if (!p)
         return 0;
@@ -521,7 +521,7 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
     cdoc *d = &da->docs[side][da->n[side]];
     memset(d, 0, sizeof *d);
     if (!(d->name = jisr_strdup(name ? name : "")))
-        return JISR_ENOMEM;
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     /* term counts through a sparse accumulator */
     size_t ntouch = 0;
     int rc = 0;
@@ -562,14 +562,14 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
                         cap *= 2;
                     float *a = realloc(da->acc, cap * sizeof *a);
                     if (!a) {
-                        rc = JISR_ENOMEM;
+                        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
                         break;
                     }
                     memset(a + da->acc_cap, 0, (cap - da->acc_cap) * sizeof *a);
                     da->acc = a;
                     uint32_t *t = realloc(da->touched, cap * sizeof *t);
                     if (!t) {
-                        rc = JISR_ENOMEM;
+                        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
                         break;
                     }
                     da->touched = t;
@@ -584,7 +584,7 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
     if (rc == 0 && ntouch) {
         d->t = malloc(ntouch * sizeof *d->t);
         if (!d->t)
-            rc = JISR_ENOMEM;
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < ntouch; i++) {
         if (d->t) {

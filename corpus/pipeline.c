@@ -37,7 +37,7 @@ static int sents_push(sents *s, const char *p, size_t n)
     }
     char *c = jisr_strndup(p, n);
     if (!c)
-        return JISR_ENOMEM;
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     for (char *q = c; *q; q++)
         if (*q == '\n' || *q == '\r' || *q == '\t')
             *q = ' ';
@@ -107,7 +107,7 @@ static int add_sample(jisr_corpus_report *r, int reason, const char *doc, const 
         free(s->doc);
         free(s->src);
         free(s->tgt);
-        return JISR_ENOMEM;
+        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     }
     r->nsamples[reason]++;
     return 0;
@@ -235,7 +235,7 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
         o->on_progress(o->ctx, "reading", p->ndocs, p->ndocs);
     /* the output must not be an input: every document is in the set the writer refuses */
     if (jisr_fileset_new(&files) < 0) {
-        rc = JISR_ENOMEM;
+        rc = JISR_ENOMEM; /* (recorded by jisr_fileset_new) */
         goto done;
     }
     for (size_t i = 0; rc == 0 && i < p->ndocs; i++)

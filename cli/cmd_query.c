@@ -101,6 +101,7 @@ typedef struct qrun {
     int tables;       /* TABLES_* */
     double spent;     /* seconds in queries so far (--tables auto) */
     double build;     /* the tables' estimated cost; < 0: none to build, or built */
+    int chars[16];    /* the memory's character search is on: tables to build */
 } qrun;
 
 /* The form tables of every memory whose character search is on (jisr_tm_warm); a memory whose
@@ -110,7 +111,7 @@ static void tables_build(qrun *r)
 {
     r->build = -1;
     for (size_t k = 0; k < r->nsrc; k++)
-        if (jisr_tm_warm(r->src[k].tm, NULL) < 0) {
+        if (r->chars[k] && jisr_tm_warm(r->src[k].tm, NULL) < 0) {
             fprintf(stderr,
                     "jisr query: %s: the form tables were not built (%s); queries read "
                     "the stored forms instead\n",
@@ -131,7 +132,7 @@ static double tables_cost(qrun *r)
             jisr_error_clear();
             continue;
         }
-        if (st.chars) {
+        if ((r->chars[k] = st.chars != 0)) {
             any = 1;
             units += (double)st.units;
         }

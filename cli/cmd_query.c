@@ -78,6 +78,9 @@ const char cmd_query_help[] =
 
 enum { OUT_TEXT, OUT_JSON, OUT_TMX };
 enum { TABLES_AUTO, TABLES_ON, TABLES_OFF };
+_Static_assert(OUT_TMX == 2 && TABLES_OFF == 2 && JISR_TM_MARKUP_TMX == 1 &&
+                   JISR_TM_MARKUP_BRACES == 2,
+               "the options' words (choice) are listed in the order of these enums");
 
 /* The form tables' cost to build, in seconds a unit, as measured at a million units
  * (docs/matching.md §4.5): `--tables auto` builds them once the queries have taken as long as
@@ -145,6 +148,16 @@ static double tables_cost(qrun *r)
         units * TABLES_BYTES_A_UNIT > (double)pages * (double)psz / 4)
         return -1;
     return units * TABLES_SECONDS_A_UNIT;
+}
+
+/* arg's index among the words of names (NULL-terminated), -1 for none: the values of --format,
+ * --tags and --tables, in the order of their enums */
+static int choice(const char *arg, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(arg, names[i]) == 0)
+            return i;
+    return -1;
 }
 
 /* "DIR:PENALTY" → dir and penalty (a trailing ':' and digits; otherwise the whole is DIR) */
@@ -289,16 +302,12 @@ int cmd_query(int argc, char **argv)
         case 'j':
             r.out = OUT_JSON;
             break;
-        case 'f':
-            if (strcmp(optarg, "text") == 0)
-                r.out = OUT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                r.out = OUT_JSON;
-            else if (strcmp(optarg, "tmx") == 0)
-                r.out = OUT_TMX;
-            else
+        case 'f': {
+            static const char *const fmts[] = {"text", "json", "tmx", NULL}; /* OUT_* */
+            if ((r.out = choice(optarg, fmts)) < 0)
                 return cli_usage_error("query", "--format is text, json or tmx");
             break;
+        }
         case 'P': {
             char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg)
@@ -313,29 +322,21 @@ int cmd_query(int argc, char **argv)
         case 'C':
             r.o.changed_since = optarg;
             break;
-        case 'T':
-            if (strcmp(optarg, "none") == 0)
-                r.tags = JISR_TM_MARKUP_NONE;
-            else if (strcmp(optarg, "tmx") == 0)
-                r.tags = JISR_TM_MARKUP_TMX;
-            else if (strcmp(optarg, "braces") == 0)
-                r.tags = JISR_TM_MARKUP_BRACES;
-            else
+        case 'T': {
+            static const char *const modes[] = {"none", "tmx", "braces", NULL}; /* ..._MARKUP_* */
+            if ((r.tags = choice(optarg, modes)) < 0)
                 return cli_usage_error("query", "--tags is none, tmx or braces");
             break;
+        }
         case 'E':
             r.o.flags |= JISR_TM_EXHAUSTIVE;
             break;
-        case 'W':
-            if (strcmp(optarg, "auto") == 0)
-                r.tables = TABLES_AUTO;
-            else if (strcmp(optarg, "on") == 0)
-                r.tables = TABLES_ON;
-            else if (strcmp(optarg, "off") == 0)
-                r.tables = TABLES_OFF;
-            else
+        case 'W': {
+            static const char *const when[] = {"auto", "on", "off", NULL}; /* TABLES_* */
+            if ((r.tables = choice(optarg, when)) < 0)
                 return cli_usage_error("query", "--tables is auto, on or off");
             break;
+        }
         case 'h':
             return cli_help("query");
         default:

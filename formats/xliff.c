@@ -233,6 +233,16 @@ static int is(const char *a, const char *b)
 /* Read the content of the element just started (source, target, seg-source, a 1.2 mrk seg)
  * into the current segment of ss (a new one each time a 1.2 <mrk mtype="seg"> starts when
  * split is set), up to its end tag. */
+/* A TMX pairing number (i) for an XLIFF tag id: a hash of the id (NULL as ""), below 100000
+ * (unsigned: it wraps, as it may) */
+static unsigned id_number(const char *id)
+{
+    unsigned i = 0;
+    for (const char *p = id ? id : ""; *p; p++)
+        i = i * 31u + (unsigned char)*p;
+    return (i & 0x7fffffffu) % 100000u;
+}
+
 static int read_content(xl_reader *t, segs *ss, int split)
 {
     int depth = xmlTextReaderDepth(t->x);
@@ -342,11 +352,8 @@ static int read_content(xl_reader *t, segs *ss, int split)
             jisr_buf_puts(&t->esc, "</ph>");
         } else if (t->version == 2 && (is(ln, "sc") || is(ln, "ec"))) {
             char *id = attr(t, is(ln, "sc") ? "id" : "startRef");
-            unsigned i = 0; /* (unsigned: the hash wraps, as it may) */
-            for (const char *p = id ? id : ""; *p; p++)
-                i = i * 31u + (unsigned char)*p;
             jisr_buf_printf(&t->esc, "<%s i=\"%u\">", is(ln, "sc") ? "bpt" : "ept",
-                            (i & 0x7fffffffu) % 100000u + 1000u);
+                            id_number(id) + 1000u);
             native_tag(t, &t->esc, 0, 1);
             jisr_buf_printf(&t->esc, "</%s>", is(ln, "sc") ? "bpt" : "ept");
             free(id);
@@ -373,10 +380,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
             else
                 jisr_buf_puts(&code, "<ph");
             if (is(ln, "bpt") || is(ln, "ept")) {
-                unsigned i = 0;
-                for (const char *c = id ? id : ""; *c; c++)
-                    i = i * 31u + (unsigned char)*c;
-                jisr_buf_printf(&code, "%u\"", (i & 0x7fffffffu) % 100000u + 1u);
+                jisr_buf_printf(&code, "%u\"", id_number(id) + 1u);
             } else if (is(ln, "it")) {
                 jisr_buf_putc(&code, '"');
             }

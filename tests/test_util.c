@@ -108,6 +108,13 @@ static void test_grow_zeroed(void **state)
 #endif
     assert_int_equal(b[0] | b[bc - 1], 0);
     free(b);
+    uint8_t *z = jisr_alloc_zeroed(3 << 20); /* the same allocation, for a block of arrays */
+    assert_non_null(z);
+#ifdef MADV_HUGEPAGE
+    assert_int_equal((uintptr_t)z % ((uintptr_t)2 << 20), 0);
+#endif
+    assert_int_equal(z[0] | z[(3 << 20) - 1], 0);
+    free(z);
 }
 
 static void test_be(void **state)

@@ -604,13 +604,12 @@ static int acc_ready(jisr_tm_ctx *c)
         return 0;
     /* acc, csv and acc2 (a byte per id each) and live (a bit per id) in one zeroed block, so
      * that a context's first query takes a few page faults for them, not one per 4 KiB
-     * (jisr_grow_zeroed's huge pages); what the old block held is kept. A capacity of a
+     * (jisr_alloc_zeroed's huge pages); what the old block held is kept. A capacity of a
      * multiple of 64: live starts 8-aligned and ends on a whole word. */
-    size_t old = q->acccap, n = ((size_t)c->id_limit + 4096 + 63) / 64 * 64, cap = 0;
-    uint8_t *b = NULL;
-    int rc = jisr_grow_zeroed((void **)&b, &cap, 3 * n + n / 8, 1);
-    if (rc < 0)
-        return rc;
+    size_t old = q->acccap, n = ((size_t)c->id_limit + 4096 + 63) / 64 * 64;
+    uint8_t *b = jisr_alloc_zeroed(3 * n + n / 8);
+    if (!b)
+        return JISR_ENOMEM; /* (recorded) */
     if (old) {
         memcpy(b, q->acc, old);
         memcpy(b + n, q->csv, old);

@@ -218,16 +218,9 @@ int jisr_grow_slow(void **p, size_t *cap, size_t need, size_t elem)
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
-int jisr_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem)
+/* bytes of memory, from 1 MiB in whole huge pages, aligned and advised for them; not zeroed */
+static void *alloc_big(size_t bytes)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap > SIZE_MAX / 2 ? SIZE_MAX : *cap * 2;
-    if (c < need)
-        c = need;
-    if (!elem || c > SIZE_MAX / elem || c * elem > SIZE_MAX - HUGE_PAGE)
-        return jisr_oom(0);
-    size_t bytes = c * elem, old = *cap * elem;
     void *q = NULL;
 #ifdef MADV_HUGEPAGE
     if (bytes >= HUGE_PAGE / 2) { /* (whole huge pages: the tail too) */
@@ -238,7 +231,31 @@ int jisr_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem)
             (void)madvise(q, r, MADV_HUGEPAGE); /* (advice: without it, 4 KiB pages) */
     }
 #endif
-    if (!q && !(q = malloc(bytes)))
+    return q ? q : malloc(bytes);
+}
+
+void *jisr_alloc_zeroed(size_t bytes)
+{
+    void *q = bytes <= SIZE_MAX - HUGE_PAGE ? alloc_big(bytes) : NULL;
+    if (!q) {
+        jisr_oom(bytes);
+        return NULL;
+    }
+    return memset(q, 0, bytes);
+}
+
+int jisr_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap > SIZE_MAX / 2 ? SIZE_MAX : *cap * 2;
+    if (c < need)
+        c = need;
+    if (!elem || c > SIZE_MAX / elem || c * elem > SIZE_MAX - HUGE_PAGE)
+        return jisr_oom(0);
+    size_t bytes = c * elem, old = *cap * elem;
+    void *q = alloc_big(bytes);
+    if (!q)
         return jisr_oom(bytes);
     if (old)
         memcpy(q, *p, old);

@@ -50,6 +50,9 @@ static inline size_t jisr_lower_u32(const uint32_t *v, size_t lo, size_t hi, uin
  * 17: the first query of a process). On failure *p and *cap are unchanged and JISR_ENOMEM is
  * recorded. Freed by free(). */
 int jisr_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem);
+/** bytes of zeroed memory allocated as jisr_grow_zeroed's arrays (huge pages from 1 MiB); NULL
+ * with JISR_ENOMEM recorded. Freed by free(). */
+void *jisr_alloc_zeroed(size_t bytes);
 
 /** For arrays that keep only their count n, not a capacity: the capacity is implicitly the
  * next power of two >= n (at least 2), so the array is grown (to 2n) exactly when n is 0 or a

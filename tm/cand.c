@@ -837,6 +837,9 @@ static ALWAYS_INLINE int bucket_pass_w(jisr_tm_ctx *c, qidx *x, unsigned b, cons
         if ((int64_t)ACC_N(acc_get(c, narrow, id), narrow) + rest < minc)
             break;
         uint32_t cub = ACC_N(acc_get(c, narrow, id), narrow) + (uint32_t)rest;
+        /* the next units' records, fetched while this one is scored: with the snapshot's
+         * directory the reads of a unit cost cache and TLB misses, not LMDB's descents */
+        tm_snap_units_ahead(&c->t, touched, k, ntouch);
         MDB_val ud;
         if ((rc = tm_unit_rec(c, id, &ud)) != 0) {
             if (rc < 0)

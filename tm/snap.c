@@ -998,3 +998,27 @@ int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v
     put(&d->e[p], NULL, v);
     return 0;
 }
+
+void tm_snap_units_ahead(const tm_txn *t, const uint32_t *ids, size_t k, size_t n)
+{
+    const tm_snap *s = t->snap;
+    if (!s)
+        return;
+    const tm_dirx *x = snap_ux(s);
+    const tm_dirdb *d = &s->db[0];
+    if (!x->dense) /* (no directory of the units) */
+        return;
+    /* a unit's read is three dependent loads: its dense slot, its entry, its record; each call
+     * prefetches the first for the unit three ahead, the second two ahead (its slot fetched a
+     * call ago), the third one ahead (its entry fetched a call ago) */
+    uint32_t p;
+    if (k + 3 < n && ids[k + 3] < x->ndense)
+        __builtin_prefetch(&x->dense[ids[k + 3]]);
+    if (k + 2 < n && ids[k + 2] < x->ndense && (p = x->dense[ids[k + 2]]) != 0)
+        __builtin_prefetch(&d->e[p - 1]);
+    if (k + 1 < n && ids[k + 1] < x->ndense && (p = x->dense[ids[k + 1]]) != 0) {
+        const char *v = d->e[p - 1].v; /* (a prefetch never faults, wherever v points) */
+        __builtin_prefetch(v);
+        __builtin_prefetch(v + 64);
+    }
+}

@@ -497,6 +497,9 @@ void tm_snap_cur_at(tm_cur *c, size_t pos);
 /** An exact lookup (mdb_get's semantics) from a directory's database: 0, MDB_NOTFOUND, or 1
  * when the directory cannot tell (ask LMDB). */
 int tm_snap_get(const tm_txn *t, const tm_dirdb *d, const MDB_val *k, MDB_val *v);
+/** Prefetch hints for reading units ids[k + 1 .. k + 3] of n through t's directory (none without
+ * one): each read needs the one before, so each unit is taken one step further a call. */
+void tm_snap_units_ahead(const tm_txn *t, const uint32_t *ids, size_t k, size_t n);
 
 /** Map an LMDB result (or an errno) to a JISR code, with a message naming the memory and what
  * was being done (never "unknown error"). */

@@ -444,6 +444,8 @@ static int key_window(qidx *x, uint64_t key)
             return rc; /* not kept */
         e->ch = v;
         e->cap = (uint32_t)n;
+        size_t i = (size_t)(e - c->kcache);
+        c->kheld[i / 64] |= (uint64_t)1 << (i % 64);
     }
     if (n)
         memcpy(e->ch, x->kc + n0, n * sizeof *e->ch);
@@ -939,6 +941,7 @@ static int vocab_has(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, siz
     if (r >= 0) {
         e->tag = tag;
         e->has = (unsigned char)r;
+        c->vcache_used = 1;
     }
     return r;
 }
@@ -967,6 +970,8 @@ static int near_keys(jisr_tm_ctx *c, tm_cur *vc, uint64_t lh, const char *w, siz
         return rc;
     e->tag = 0;
     if (g->n <= TM_NCACHE_KEYS && JISR_GROW(e->key, e->cap, g->n + 1) == 0) {
+        size_t i = h % TM_NCACHE;
+        c->nheld[i / 64] |= (uint64_t)1 << (i % 64);
         e->tag = tag;
         e->n = g->n;
         if (g->n)
@@ -988,7 +993,9 @@ static int build_groups(jisr_tm_ctx *c, qidx *x)
     if (txid != c->vcache_txn || c->tm->map_gen != c->vcache_gen || snap != c->vcache_snap) {
         /* another state of the memory, the map moved, or another directory (the chunks' decoded
          * ids are its own): forget what was looked up */
-        memset(c->vcache, 0, sizeof c->vcache);
+        if (c->vcache_used) /* (a new context's is zero: its pages are not touched) */
+            memset(c->vcache, 0, sizeof c->vcache);
+        c->vcache_used = 0;
         if (c->ncache)
             for (size_t i = 0; i < TM_NCACHE; i++)
                 c->ncache[i].tag = 0;

@@ -71,11 +71,13 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
     free(c->mj.j2);
     free(c->mj.j3);
     free(c->best);
-    for (size_t i = 0; c->ncache && i < TM_NCACHE; i++)
-        free(c->ncache[i].key);
+    for (size_t w = 0; c->ncache && w < TM_NCACHE / 64; w++)
+        for (uint64_t b = c->nheld[w]; b; b &= b - 1)
+            free(c->ncache[w * 64 + (size_t)__builtin_ctzll(b)].key);
     free(c->ncache);
-    for (size_t i = 0; c->kcache && i < TM_KCACHE; i++)
-        free(c->kcache[i].ch);
+    for (size_t w = 0; c->kcache && w < TM_KCACHE / 64; w++)
+        for (uint64_t b = c->kheld[w]; b; b &= b - 1)
+            free(c->kcache[w * 64 + (size_t)__builtin_ctzll(b)].ch);
     free(c->kcache);
     free(c->acc);
     free(c->acc8);

@@ -331,10 +331,15 @@ struct jisr_tm_ctx {
     tm_ncache *ncache; /* TM_NCACHE entries, allocated on first use */
     tm_kcache *kcache; /* TM_KCACHE entries, allocated on first use */
     unsigned kturn;    /* the way of a full set that is replaced next */
+    /* the entries of each that hold an allocation (key, ch), so that freeing the context reads
+     * only their pages: a short-lived context (jisr query) touches few of the caches' pages,
+     * and reading the others would fault each in (about 290 at 4 KiB) */
+    uint64_t nheld[TM_NCACHE / 64], kheld[TM_KCACHE / 64];
     tm_lcs lcs;
     size_t vcache_txn;         /* the transaction id the cache is valid for */
     unsigned long vcache_gen;  /* and the map's generation (the chunks point into it) */
     unsigned long vcache_snap; /* and the directory's serial (0 none: tm_chunk.ids into it) */
+    int vcache_used;           /* an entry was written since the cache was last cleared */
     uint32_t kcomp;            /* compound sites of the query: splits and joins */
     uint64_t qlens;            /* the query's key lengths */
     /* Candidates tokenized in a pass above the query's min (cand.c), kept for the later passes of

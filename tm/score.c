@@ -832,12 +832,13 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     uint32_t wq = c->q.w100, wm = sv->w100, w = wq > wm ? wq : wm;
     int rc = 0, cs = -1;
     tm_toks *mt = NULL;
-    if (c->sh.n) { /* a short query: the unit's character score first (short.c) */
-        if ((rc = unit_toks(c, id, sv, cub, &mt)) < 0)
-            return rc;
-        cs = tm_short_score(c, mt);
-    }
-    if (cub != UINT32_MAX && cs < min) {
+    /* A short query's score is the larger of the word score and the unit's character score
+     * (short.c). The filters below bound the word score only, and a unit of the word walk (cub
+     * set) need not pass them for its character score: this pass's character search, after the
+     * walk (tm_indexed), offers every unit whose character score reaches the bar then — at least
+     * min, which only rises. So the walk computes the character score of the units the filters
+     * keep, after them, and never tokenizes the others. */
+    if (cub != UINT32_MAX) {
         /* exact filters on the stored lengths before tokenizing (docs/matching.md §4, §4.1); a
          * compound site of the query loosens Lemma 1 by 105 and lets a split save two of the
          * unit's words (and a hyphen) for one shared query word */
@@ -858,12 +859,11 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * w)
             return 0;
     }
-    if (!mt && (rc = unit_toks(c, id, sv, cub, &mt)) < 0)
+    if ((rc = unit_toks(c, id, sv, cub, &mt)) < 0)
         return rc;
     if ((rc = ensure_row(c, mt->n)) < 0)
         return rc;
-    if (cub != UINT32_MAX && c->lcs.usable &&
-        cs < min) { /* Lemma 4 with the order-aware L (above) */
+    if (cub != UINT32_MAX && c->lcs.usable) { /* Lemma 4 with the order-aware L (above) */
         uint32_t wm2 = mt->w100, ww = wq > wm2 ? wq : wm2, lm2 = mt->nlight;
         size_t L = lcs_bound(c, mt);
         uint32_t ks = (uint32_t)L < c->ksplit ? (uint32_t)L : c->ksplit;
@@ -872,6 +872,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * ww)
             return 0;
     }
+    if (c->sh.n) /* a short query: the unit's character score (short.c) */
+        cs = tm_short_score(c, mt);
     c->scored++; /* units whose distance is computed */
     /* the candidate's compound sites, only where a query word is as long as the join */
     if ((rc = tm_joins_of(mt, c->qlens, &c->mj)) < 0)
@@ -884,7 +886,7 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
     int s = score_of(d, wq, mt->w100, ident);
     /* a short query and unit: the larger of the word score and the character score, case
-     * counted (at most cs, which every filter above bounds) */
+     * counted (at most cs: marking case only splits equal symbols) */
     if (cs > s && (cs = tm_short_case_score(c, mt, sv->text.p, cs)) > s)
         s = cs;
     if (s < min)

@@ -44,13 +44,13 @@ static inline size_t jisr_lower_u32(const uint32_t *v, size_t lo, size_t hi, uin
 
 /** jisr_grow for arrays that must read zero where nothing was written (the matcher's per-id
  * counters): the new elements are zeroed; the first allocation is of exactly need elements,
- * each later one at least doubles. An array of 1 MiB or more is allocated in whole 2 MiB
+ * each later one at least doubles. An array of 512 KiB or more is allocated in whole 2 MiB
  * pages, aligned, and advised for transparent huge pages (MADV_HUGEPAGE, where the system has
  * them), so that zeroing it costs one page fault per 2 MiB instead of one per 4 KiB (session
- * 17: the first query of a process). On failure *p and *cap are unchanged and JISR_ENOMEM is
+ * 17 and 18: the first query of a process). On failure *p and *cap are unchanged and JISR_ENOMEM is
  * recorded. Freed by free(). */
 int jisr_grow_zeroed(void **p, size_t *cap, size_t need, size_t elem);
-/** bytes of zeroed memory allocated as jisr_grow_zeroed's arrays (huge pages from 1 MiB); NULL
+/** bytes of zeroed memory allocated as jisr_grow_zeroed's arrays (huge pages from 512 KiB); NULL
  * with JISR_ENOMEM recorded. Freed by free(). */
 void *jisr_alloc_zeroed(size_t bytes);
 

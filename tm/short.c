@@ -1151,6 +1151,47 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
         mv = _mm256_and_si256(ph_, xv_);                                                           \
     } while (0)
 
+/* Bits set in each byte of x (a table of nibbles). */
+__attribute__((target("avx2"))) static inline __m256i pc8(__m256i x)
+{
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2,
+                                         1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_and_si256(x, m4), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), m4);
+    return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
+}
+
+/* A lower bound on each lane's final distance with left = l − c of its l columns to go, from its
+ * bottom-row distance dd = D[lq][c] and its vertical deltas pv/mv (the query's lq rows at the
+ * lanes' top bits, FT_STEP): distances never fall along a diagonal (D[i+1][j+1] ≥ D[i][j],
+ * Ukkonen 1985), so the final D[lq][l] is at least D[r][c] on the diagonal through it,
+ * r = lq − left, which is dd less the deltas of rows r … lq − 1: the lanes' top left bits.
+ * When r < 0 (left > lq), the last row's bound dd − left (a column lowers dd by at most 1),
+ * which the early stop of these lanes used alone before session 18 (docs/matching.md §4.5). */
+__attribute__((target("avx2"))) static inline __m256i diag64(__m256i dd, __m256i pv, __m256i mv,
+                                                             size_t left, size_t lq)
+{
+    if (left > lq)
+        return _mm256_sub_epi64(dd, _mm256_set1_epi64x((long long)left));
+    __m128i s = _mm_cvtsi64_si128((long long)(64 - left));
+    __m256i z = _mm256_setzero_si256();
+    __m256i up = _mm256_sad_epu8(pc8(_mm256_srl_epi64(pv, s)), z);
+    __m256i dn = _mm256_sad_epu8(pc8(_mm256_srl_epi64(mv, s)), z);
+    return _mm256_add_epi64(_mm256_sub_epi64(dd, up), dn);
+}
+
+__attribute__((target("avx2"))) static inline __m256i diag32(__m256i dd, __m256i pv, __m256i mv,
+                                                             size_t left, size_t lq)
+{
+    if (left > lq)
+        return _mm256_sub_epi32(dd, _mm256_set1_epi32((int)left));
+    __m128i s = _mm_cvtsi64_si128((long long)(32 - left));
+    /* (pv and mv never share a bit: a byte's difference is within ±8) */
+    __m256i b = _mm256_sub_epi8(pc8(_mm256_srl_epi32(pv, s)), pc8(_mm256_srl_epi32(mv, s)));
+    __m256i w = _mm256_maddubs_epi16(_mm256_set1_epi8(1), b);
+    return _mm256_sub_epi32(dd, _mm256_madd_epi16(w, _mm256_set1_epi16(1)));
+}
+
 /* The masks of eight symbols (32-bit indices ix) from eq32[0..31] held in four vectors (a
  * permute picks by index bits 0–2; bits 3 and 4 choose among the four by blends on the sign
  * bit) where every index is below 32, else by a gather (a column with a symbol of 32 or more in
@@ -1226,8 +1267,9 @@ __attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_
         __m256i e = masks32(ix, eq32, t);
         FT_STEP(32, e, pv, mv, dd);
         if ((j & 7) == 7) {
-            __m256i lim = _mm256_set1_epi32((int)(dcut + (l - j - 1)));
-            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(dd, lim)) == -1) {
+            __m256i lim = _mm256_set1_epi32((int)dcut);
+            __m256i lb = diag32(dd, pv, mv, l - j - 1, (size_t)sh + 1);
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(lb, lim)) == -1) {
                 dd = _mm256_set1_epi32((int)(dcut + 1));
                 break;
             }
@@ -1261,9 +1303,11 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
         FT_STEP(32, e0, pv0, mv0, dd0);
         FT_STEP(32, e1, pv1, mv1, dd1);
         if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */
-            __m256i lim = _mm256_set1_epi32((int)(dcut + (l - j - 1)));
-            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi32(dd0, lim)) &
-                 _mm256_movemask_epi8(_mm256_cmpgt_epi32(dd1, lim))) == -1) {
+            __m256i lim = _mm256_set1_epi32((int)dcut);
+            __m256i lb0 = diag32(dd0, pv0, mv0, l - j - 1, (size_t)sh + 1);
+            __m256i lb1 = diag32(dd1, pv1, mv1, l - j - 1, (size_t)sh + 1);
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi32(lb0, lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi32(lb1, lim))) == -1) {
                 dd0 = dd1 = _mm256_set1_epi32((int)(dcut + 1));
                 break;
             }
@@ -1293,9 +1337,11 @@ __attribute__((target("avx2"))) static inline void ft64_half(const uint16_t *sym
         FT_STEP(64, e0, pv0, mv0, dd0);
         FT_STEP(64, e1, pv1, mv1, dd1);
         if ((j & 7) == 7) {
-            __m256i lim = _mm256_set1_epi64x((long long)(dcut + (l - j - 1)));
-            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi64(dd0, lim)) &
-                 _mm256_movemask_epi8(_mm256_cmpgt_epi64(dd1, lim))) == -1) {
+            __m256i lim = _mm256_set1_epi64x((long long)dcut);
+            __m256i lb0 = diag64(dd0, pv0, mv0, l - j - 1, (size_t)sh + 1);
+            __m256i lb1 = diag64(dd1, pv1, mv1, l - j - 1, (size_t)sh + 1);
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi64(lb0, lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi64(lb1, lim))) == -1) {
                 dd0 = dd1 = _mm256_set1_epi64x((long long)(dcut + 1));
                 break;
             }

@@ -33,7 +33,7 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
     const char *slash = strrchr(path, '/');
     out->dir = jisr_strndup(path, slash ? (size_t)(slash - path + 1) : 0);
     if (!out->dir && rc >= 0)
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
     if (strcmp(path, "-") == 0 && out->dir)
         out->dir[0] = '\0';
     while (rc >= 0) {
@@ -64,7 +64,7 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
             if (e > p && e[-1] == '\r')
                 e--;
             if (!(r->f[r->n] = jisr_strndup(p, (size_t)(e - p))))
-                rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                rc = jisr_oom(0);
             r->n++;
             p = tab ? tab + 1 : end;
         }

@@ -148,7 +148,7 @@ int jisr_align_docreader_next(jisr_align_docreader *r, jisr_align_docpair *d)
             rc = jisr_error_set(JISR_EPARSE, r->name, line, 1,
                                 "\"id\" must be a string or an integer");
         else if (!(d->id = jisr_strdup(json_is_string(id) ? json_string_value(id) : idbuf)))
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
         else if (!s || !tg)
             rc = jisr_error_set(JISR_EPARSE, r->name, line, 1,
                                 "expected \"src\" and \"tgt\" (or \"source\" and \"target\")");

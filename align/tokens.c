@@ -202,7 +202,7 @@ static int set_surf(al_tk *tk, uint32_t id)
     free(tk->surf[id]);
     tk->surf_gen[id] = tk->run_gen;
     if (!(tk->surf[id] = jisr_strndup(tk->lb.data ? tk->lb.data : "", tk->lb.len)))
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     return 0;
 }
 
@@ -217,7 +217,7 @@ static int word_id(al_tk *tk, char side, const char *w, size_t wn, uint32_t *out
     const char *stem = al_tk_stem(tk, side, lw, ln, &sn);
     uint32_t id = al_tk_intern(tk, side, stem, sn);
     if (id == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     if ((rc = set_surf(tk, id)) < 0)
         return rc;
     *out = id;

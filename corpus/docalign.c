@@ -250,15 +250,15 @@ static int word_terms(jisr_docaligner *da, int side, const char *w, size_t n, si
         rc = id == UINT32_MAX ? jisr_oom(0) : memo_push(da, id);
     }
     if (rc < 0)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     uint32_t m = cmap_intern(&da->memo, mk, n + 1);
     if (m == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     if (m + 2 > da->capmemo_off) {
         uint32_t cap = da->capmemo_off ? da->capmemo_off * 2 : 4096;
         uint32_t *v = realloc(da->memo_off, cap * sizeof *v);
         if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         da->memo_off = v;
         da->capmemo_off = cap;
     }
@@ -279,7 +279,7 @@ static int dpair_add(jisr_docaligner *da, uint32_t h, uint32_t t)
         size_t cap = da->capdpair ? da->capdpair * 2 : 65536;
         uint32_t *v = realloc(da->dpair, cap * 2 * sizeof *v);
         if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         da->dpair = v;
         da->capdpair = cap;
     }
@@ -309,7 +309,7 @@ static int add_translation(jisr_docaligner *da, uint32_t h, const char *p, size_
                     return 0; /* a gloss, not a translation */
                 ids[k] = term(da, 'w', s, sl);
                 if (ids[k] == UINT32_MAX)
-                    return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                    return jisr_oom(0);
                 k++;
             }
         }
@@ -334,7 +334,7 @@ static int dict_entry(void *ctx, const char *head, size_t hn, const char *def, s
         return 0;
     uint32_t h = cmap_intern(&da->heads, s, sl);
     if (h == UINT32_MAX)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     const char *p = memchr(def, '\n', dn), *end = def + dn;
     if (!p)
         return 0;
@@ -424,7 +424,7 @@ static int dict_index(jisr_docaligner *da)
     da->ndpair = o;
     da->doff = calloc((size_t)da->heads.n + 1, sizeof *da->doff);
     if (!da->doff)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     for (size_t i = 0; i < da->ndpair; i++)
         da->doff[da->dpair[2 * i] + 1]++;
     for (uint32_t h = 0; h < da->heads.n; h++)
@@ -446,7 +446,7 @@ int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_docaligner_new: bad options");
     jisr_docaligner *da = calloc(1, sizeof *da);
     if (!da)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     snprintf(da->srclang, sizeof da->srclang, "%s", opts->srclang);
     snprintf(da->tgtlang, sizeof da->tgtlang, "%s", opts->tgtlang);
     da->min_score = opts->min_score > 0 ? opts->min_score : 0.5;
@@ -514,14 +514,14 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
         size_t cap = da->cap[side] ? da->cap[side] * 2 : 64;
         cdoc *v = realloc(da->docs[side], cap * sizeof *v);
         if (!v)
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         da->docs[side] = v;
         da->cap[side] = cap;
     }
     cdoc *d = &da->docs[side][da->n[side]];
     memset(d, 0, sizeof *d);
     if (!(d->name = jisr_strdup(name ? name : "")))
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     /* term counts through a sparse accumulator */
     size_t ntouch = 0;
     int rc = 0;
@@ -562,14 +562,14 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
                         cap *= 2;
                     float *a = realloc(da->acc, cap * sizeof *a);
                     if (!a) {
-                        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                        rc = jisr_oom(0);
                         break;
                     }
                     memset(a + da->acc_cap, 0, (cap - da->acc_cap) * sizeof *a);
                     da->acc = a;
                     uint32_t *t = realloc(da->touched, cap * sizeof *t);
                     if (!t) {
-                        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+                        rc = jisr_oom(0);
                         break;
                     }
                     da->touched = t;
@@ -584,7 +584,7 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
     if (rc == 0 && ntouch) {
         d->t = malloc(ntouch * sizeof *d->t);
         if (!d->t)
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
     }
     for (size_t i = 0; i < ntouch; i++) {
         if (d->t) {
@@ -596,7 +596,7 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
     if (rc < 0) {
         free(d->t);
         free(d->name);
-        return rc == JISR_ENOMEM ? jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory") : rc;
+        return rc == JISR_ENOMEM ? jisr_oom(0) : rc;
     }
     d->nt = (uint32_t)ntouch;
     if (ntouch)
@@ -683,7 +683,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
         free(da->best[s]);
         da->best[s] = calloc(da->n[s] ? da->n[s] : 1, sizeof *da->best[s]);
         if (!da->best[s])
-            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            return jisr_oom(0);
         for (size_t i = 0; i < da->n[s]; i++)
             da->best[s][i].partner = SIZE_MAX;
     }
@@ -705,7 +705,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
     double *tmp = NULL;
     if (!df || !poff || !idf || !acc || !tdoc || !tn || !tcos || !rdocs || !rn || !rcos ||
         !touched || !seen) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     /* document frequencies over both sides, then unit-length TF-IDF vectors */
@@ -744,13 +744,13 @@ int jisr_docaligner_run(jisr_docaligner *da)
     pdoc = malloc((poff[nterm] + 1) * sizeof *pdoc);
     pw = malloc((poff[nterm] + 1) * sizeof *pw);
     if (!pdoc || !pw) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     {
         uint32_t *fill = calloc((size_t)nterm + 1, sizeof *fill);
         if (!fill) {
-            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            rc = jisr_oom(0);
             goto done;
         }
         for (size_t j = 0; j < nt; j++)
@@ -793,7 +793,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
     size_t nc = 0, capc = (ns + nt) * TOPK + 1;
     cands = malloc(capc * sizeof *cands);
     if (!cands) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     for (size_t i = 0; i < ns; i++)
@@ -813,7 +813,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
     tmp = malloc((ns + nt + 1) * 2 * sizeof *tmp);
     if (!ms || !tmp) {
         free(ms);
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     for (size_t i = 0; i < ns; i++) {
@@ -875,7 +875,7 @@ int jisr_docaligner_run(jisr_docaligner *da)
     if (!used_s || !used_t || !da->pairs) {
         free(used_s);
         free(used_t);
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     for (size_t c = 0; c < nc; c++) {

@@ -55,7 +55,7 @@ int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
     *out = NULL;
     jisr_filter *f = calloc(1, sizeof *f);
     if (!f)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     f->o = opts ? *opts : def;
     f->script[0] = script_of(srclang ? srclang : "");
     f->script[1] = script_of(tgtlang ? tgtlang : "");

@@ -44,7 +44,7 @@ static int reader_new(jisr_reader **out, const char *path, const jisr_read_opts 
         r->tgtlang = jisr_strdup("und");
     *out = r;
     if (!r->path || !r->srclang || !r->tgtlang)
-        return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        return jisr_oom(0);
     return 0;
 }
 
@@ -54,7 +54,7 @@ static int header_from_opts(jisr_reader *r)
         return 0;
     r->header.srclang = jisr_strdup(r->srclang);
     r->has_header = 1;
-    return r->header.srclang ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    return r->header.srclang ? 0 : jisr_oom(0);
 }
 
 int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *opts)

@@ -144,7 +144,7 @@ static int fs_add(jisr_fileset *s, dev_t dev, ino_t ino, const char *name, int o
     e->output = output;
     e->name = NULL;
     if (name && !(e->name = jisr_strdup(name))) {
-        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = jisr_oom(0);
         goto done;
     }
     s->n++;

@@ -436,9 +436,13 @@ extern _Thread_local size_t tm_short_nsig;
  * AVX2 32-bit lanes: vectors of eight) whose masks were gathered (a symbol of 64 or more in the
  * language's numbering, formtab.h; for the AVX2 lanes, 32) instead of looked up (tests). */
 extern _Thread_local size_t tm_short_n512, tm_short_ngather;
-/** For tests: 1 when this processor runs the AVX2 lanes; the AVX-512 ones (AVX-512F). */
+/** For tests: 1 when this processor runs the AVX2 lanes; the AVX-512 ones (AVX-512F); their
+ * early stop on the diagonal (AVX512_VPOPCNTDQ: tm_short_has_vpop), which tm_short_novpop 1
+ * turns off (the last row's bound instead: the same distances; set before querying). */
 int tm_short_has_avx2(void);
 int tm_short_has_avx512(void);
+int tm_short_has_vpop(void);
+extern int tm_short_novpop;
 
 /* score.c */
 /** Score the record in c->rec (unit id) against the query and offer it to the top list; cub is

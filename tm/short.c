@@ -974,7 +974,7 @@ size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
  * 2 / 1 % measured on the bench's 400 short queries and checked on the next 400 it generates,
  * docs/matching.md §7.1, session 12; 20 % before the passes scanned at their own bars). */
 size_t tm_short_tab_pct = 5, tm_short_tab_alive = 4;
-int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1;
+int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1, tm_short_novpop;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig,
     tm_short_ntabc, tm_short_n512, tm_short_ngather;
 
@@ -1063,6 +1063,15 @@ int tm_short_has_avx512(void)
 #endif
 }
 
+int tm_short_has_vpop(void)
+{
+#ifdef TM_LANES_AVX2
+    return tm_short_has_avx512() && __builtin_cpu_supports("avx512vpopcntdq");
+#else
+    return 0;
+#endif
+}
+
 #ifdef TM_LANES_AVX2
 /* the AVX2 lanes: forced (tm_short_lanes 2, or 3: the AVX-512 lanes of the form tables with the
  * AVX2 ones elsewhere), or by default where the CPU has them (1: portable) */
@@ -1075,6 +1084,13 @@ static int use_avx2(void)
 static int use_avx512(void)
 {
     return tm_short_lanes == 3 || (tm_short_lanes == 0 && tm_short_has_avx512());
+}
+
+/* their early stop on the diagonal (vpopcnt): where the CPU has AVX512_VPOPCNTDQ, unless
+ * tm_short_novpop (tests: the other bound) */
+static int use_vpop(void)
+{
+    return !tm_short_novpop && tm_short_has_vpop();
 }
 #endif
 
@@ -1406,14 +1422,14 @@ __attribute__((target("avx512f"))) static inline __m512i lut64(__m512i ix, __m51
 /* (every lane scored: a lane whose form failed the signatures ends past the cut, Lemma 9, so
  * the lanes within it are those of ft_avx2_32). A column whose symbols are all below 64 (the
  * tables number each language's symbols by falling frequency, formtab.c) takes its masks from
- * eq32[0..63] by lut64, any other by a gather. */
-__attribute__((target("avx512f"))) static void ft_512_32(const uint16_t *sym, size_t l,
-                                                         const uint64_t *eqs, const uint32_t *eq32,
-                                                         unsigned sh, uint64_t d0, uint64_t dcut,
-                                                         unsigned pass, uint32_t d[TM_FT_G])
+ * eq32[0..63] by lut64, any other by a gather. With pop the early stop bounds each lane by its
+ * distance on the diagonal through the final cell, as the AVX2 lanes do (diag32), its vertical
+ * deltas counted by vpopcntd (session 19: where the processor has AVX512_VPOPCNTDQ); without, by
+ * the last row's bound dd − left. */
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline void
+ft512_32_run(const uint16_t *sym, size_t l, const uint32_t *eq32, unsigned sh, uint64_t d0,
+             uint64_t dcut, int pop, uint32_t d[TM_FT_G])
 {
-    (void)eqs;
-    (void)pass;
     const __m512i bot = _mm512_set1_epi32((int)(1u << (31 - sh))), big = _mm512_set1_epi32(63);
     const __m512i t0 = _mm512_loadu_si512(eq32), t1 = _mm512_loadu_si512(eq32 + 16);
     const __m512i t2 = _mm512_loadu_si512(eq32 + 32), t3 = _mm512_loadu_si512(eq32 + 48);
@@ -1429,13 +1445,43 @@ __attribute__((target("avx512f"))) static void ft_512_32(const uint16_t *sym, si
         } else
             e = lut64(ix, t0, t1, t2, t3);
         FT_STEP512(32, e, pv, mv, dd);
-        if ((j & 7) == 7 &&
-            _mm512_cmpgt_epi32_mask(dd, _mm512_set1_epi32((int)(dcut + (l - j - 1)))) == 0xFFFF) {
-            dd = _mm512_set1_epi32((int)(dcut + 1));
-            break;
+        if ((j & 7) == 7) {
+            size_t left = l - j - 1;
+            __m512i lb;
+            if (pop && left <= (size_t)sh + 1) { /* D[lq − left][j + 1]: the top left deltas off */
+                __m128i c = _mm_cvtsi64_si128((long long)(32 - left));
+                lb = _mm512_add_epi32(
+                    _mm512_sub_epi32(dd, _mm512_popcnt_epi32(_mm512_srl_epi32(pv, c))),
+                    _mm512_popcnt_epi32(_mm512_srl_epi32(mv, c)));
+            } else
+                lb = _mm512_sub_epi32(dd, _mm512_set1_epi32((int)left));
+            if (_mm512_cmpgt_epi32_mask(lb, _mm512_set1_epi32((int)dcut)) == 0xFFFF) {
+                dd = _mm512_set1_epi32((int)(dcut + 1));
+                break;
+            }
         }
     }
     _mm512_storeu_si512((void *)d, dd);
+}
+
+/* The run without the popcounts (a processor without AVX512_VPOPCNTDQ): with pop 0 they are
+ * dead code and no such instruction is emitted — the target only lets the run inline. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+ft_512_32(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
+          uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
+{
+    (void)eqs;
+    (void)pass;
+    ft512_32_run(sym, l, eq32, sh, d0, dcut, 0, d);
+}
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+ft_512_32p(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
+           uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
+{
+    (void)eqs;
+    (void)pass;
+    ft512_32_run(sym, l, eq32, sh, d0, dcut, 1, d);
 }
 
 /* The 64-bit lanes: the masks' low and high 32 bits by lut64 from eq32[0..63] and
@@ -1445,9 +1491,9 @@ __attribute__((target("avx512f"))) static void ft_512_32(const uint16_t *sym, si
  * is not scored (its distances reported past the cut, as ft_avx2_64's halves). */
 static const int ft_sets[16] = {0, 1, 4, 5, 8, 9, 12, 13, /* A */ 2, 3, 6, 7, 10, 11, 14, 15};
 
-__attribute__((target("avx512f"), always_inline)) static inline void
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline void
 ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
-             uint64_t d0, uint64_t dcut, int doa, int dob, uint32_t d[TM_FT_G])
+             uint64_t d0, uint64_t dcut, int doa, int dob, int pop, uint32_t d[TM_FT_G])
 {
     const __m512i bot = _mm512_set1_epi64((long long)((uint64_t)1 << (63 - sh)));
     const __m512i big = _mm512_set1_epi32(63);
@@ -1482,9 +1528,24 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
             FT_STEP512(64, e0, pv0, mv0, dd0);
         if (dob)
             FT_STEP512(64, e1, pv1, mv1, dd1);
-        if ((j & 7) == 7) {
-            __m512i lim = _mm512_set1_epi64((long long)(dcut + (l - j - 1)));
-            if ((_mm512_cmpgt_epi64_mask(dd0, lim) & _mm512_cmpgt_epi64_mask(dd1, lim)) == 0xFF) {
+        if ((j & 7) == 7) { /* (the bound of ft512_32_run; a set not scored stays far past) */
+            size_t left = l - j - 1;
+            __m512i lb0, lb1;
+            if (pop && left <= (size_t)sh + 1) {
+                __m128i c = _mm_cvtsi64_si128((long long)(64 - left));
+                lb0 = _mm512_add_epi64(
+                    _mm512_sub_epi64(dd0, _mm512_popcnt_epi64(_mm512_srl_epi64(pv0, c))),
+                    _mm512_popcnt_epi64(_mm512_srl_epi64(mv0, c)));
+                lb1 = _mm512_add_epi64(
+                    _mm512_sub_epi64(dd1, _mm512_popcnt_epi64(_mm512_srl_epi64(pv1, c))),
+                    _mm512_popcnt_epi64(_mm512_srl_epi64(mv1, c)));
+            } else {
+                __m512i lf = _mm512_set1_epi64((long long)left);
+                lb0 = _mm512_sub_epi64(dd0, lf);
+                lb1 = _mm512_sub_epi64(dd1, lf);
+            }
+            __m512i lim = _mm512_set1_epi64((long long)dcut);
+            if ((_mm512_cmpgt_epi64_mask(lb0, lim) & _mm512_cmpgt_epi64_mask(lb1, lim)) == 0xFF) {
                 dd0 = dd1 = _mm512_set1_epi64((long long)(dcut + 1));
                 break;
             }
@@ -1499,18 +1560,30 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
     }
 }
 
-__attribute__((target("avx512f"))) static void ft_512_64(const uint16_t *sym, size_t l,
-                                                         const uint64_t *eqs, const uint32_t *eq32,
-                                                         unsigned sh, uint64_t d0, uint64_t dcut,
-                                                         unsigned pass, uint32_t d[TM_FT_G])
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+ft_512_64(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
+          uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
 {
     int a = (pass & 0x3333) != 0, b = (pass & 0xCCCC) != 0;
     if (a && b)
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, d);
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, 0, d);
     else if (a)
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, d);
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, 0, d);
     else
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, d);
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, 0, d);
+}
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) static void
+ft_512_64p(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
+           uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
+{
+    int a = (pass & 0x3333) != 0, b = (pass & 0xCCCC) != 0;
+    if (a && b)
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, 1, d);
+    else if (a)
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, 1, d);
+    else
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, 1, d);
 }
 #endif
 
@@ -1520,8 +1593,11 @@ typedef void (*ft_fn)(const uint16_t *, size_t, const uint64_t *, const uint32_t
 static ft_fn ft_pick(size_t lq)
 {
 #ifdef TM_LANES_AVX2
-    if (use_avx512() && lq > 16) /* (a query of at most 16 code points: the 16-bit lanes) */
+    if (use_avx512() && lq > 16) { /* (a query of at most 16 code points: the 16-bit lanes) */
+        if (use_vpop())
+            return lq <= 32 ? ft_512_32p : ft_512_64p;
         return lq <= 32 ? ft_512_32 : ft_512_64;
+    }
     if (use_avx2())
         return lq <= 16 ? ft_avx2_16 : lq <= 32 ? ft_avx2_32 : ft_avx2_64;
 #endif
@@ -1825,7 +1901,7 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
             continue;
         }
 #ifdef TM_LANES_AVX2
-        if (fn == ft_512_32 || fn == ft_512_64)
+        if (fn == ft_512_32 || fn == ft_512_64 || fn == ft_512_32p || fn == ft_512_64p)
             tm_short_n512 += n;
 #endif
         fn(t->sym + g * l * TM_FT_G, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32,

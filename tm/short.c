@@ -1145,22 +1145,22 @@ static void ft_port(const uint16_t *sym, size_t l, const uint64_t *eqs, const ui
 }
 
 #ifdef TM_LANES_AVX2
-/* one column of Myers in the lanes of W bits (16, 32 or 64): e the masks, pv/mv/dd the state.
- * The query's masks are aligned to the lanes' top bit (its code point i at bit W − lq + i:
- * sscan.eq64t, eq32), so that the last row's deltas are the top bits (a shift, no mask) and the
- * first row's +1 enters at bit W − lq (bot). Below that bit the masks are 0: (e & pv) is 0
- * there, so the addition carries nothing into the pattern, mh is 0 there, and the bit that ph's
- * shift brings in is replaced by bot's — the pattern's bits are those of the lanes aligned at
- * bit 0, whatever the bits below hold. */
-#define FT_STEP(W, e, pv, mv, dd)                                                                  \
+/* one column of Myers in the lanes of W bits (16, 32 or 64): e the masks, pv/mv the state (the
+ * column's vertical deltas). The query's masks are aligned to the lanes' top bit (its code point
+ * i at bit W − lq + i: sscan.eq64t, eq32), and the first row's +1 enters at bit W − lq (bot).
+ * Below that bit the masks are 0: (e & pv) is 0 there, so the addition carries nothing into the
+ * pattern, mh is 0 there, and the bit that ph's shift brings in is replaced by bot's — the
+ * pattern's bits are those of the lanes aligned at bit 0, whatever the bits below hold. The
+ * lanes keep no distance: row r's after column c is D[r][c] = c + the deltas of rows 1 … r
+ * (D[0][c] = c), read only at the early stop's tests and at the end (vsum: session 19, four
+ * instructions a step fewer than keeping the last row's, the bench's 400 at 50 −3 to −6 %). */
+#define FT_STEP(W, e, pv, mv)                                                                      \
     do {                                                                                           \
         __m256i xv_ = _mm256_or_si256(e, mv);                                                      \
         __m256i xh_ = _mm256_or_si256(                                                             \
             _mm256_xor_si256(_mm256_add_epi##W(_mm256_and_si256(e, pv), pv), pv), e);              \
         __m256i ph_ = _mm256_or_si256(mv, _mm256_andnot_si256(_mm256_or_si256(xh_, pv), ones));    \
         __m256i mh_ = _mm256_and_si256(pv, xh_);                                                   \
-        dd = _mm256_add_epi##W(dd, _mm256_srli_epi##W(ph_, W - 1));                                \
-        dd = _mm256_sub_epi##W(dd, _mm256_srli_epi##W(mh_, W - 1));                                \
         ph_ = _mm256_or_si256(_mm256_slli_epi##W(ph_, 1), bot);                                    \
         mh_ = _mm256_slli_epi##W(mh_, 1);                                                          \
         pv = _mm256_or_si256(mh_, _mm256_andnot_si256(_mm256_or_si256(xv_, ph_), ones));           \
@@ -1177,36 +1177,43 @@ __attribute__((target("avx2"))) static inline __m256i pc8(__m256i x)
     return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
 }
 
-/* A lower bound on each lane's final distance with left = l − c of its l columns to go, from its
- * bottom-row distance dd = D[lq][c] and its vertical deltas pv/mv (the query's lq rows at the
- * lanes' top bits, FT_STEP): distances never fall along a diagonal (D[i+1][j+1] ≥ D[i][j],
- * Ukkonen 1985), so the final D[lq][l] is at least D[r][c] on the diagonal through it,
- * r = lq − left, which is dd less the deltas of rows r … lq − 1: the lanes' top left bits.
- * When r < 0 (left > lq), the last row's bound dd − left (a column lowers dd by at most 1),
- * which the early stop of these lanes used alone before session 18 (docs/matching.md §4.5). */
-__attribute__((target("avx2"))) static inline __m256i diag64(__m256i dd, __m256i pv, __m256i mv,
-                                                             size_t left, size_t lq)
+/* Each lane's sum of its vertical deltas over the rows in m: pv's bits less mv's (they never
+ * share a bit, so a byte's difference is within ±8), in lanes of 16, 32 or 64 bits. */
+__attribute__((target("avx2"))) static inline __m256i vsum16(__m256i pv, __m256i mv, __m256i m)
 {
-    if (left > lq)
-        return _mm256_sub_epi64(dd, _mm256_set1_epi64x((long long)left));
-    __m128i s = _mm_cvtsi64_si128((long long)(64 - left));
-    __m256i z = _mm256_setzero_si256();
-    __m256i up = _mm256_sad_epu8(pc8(_mm256_srl_epi64(pv, s)), z);
-    __m256i dn = _mm256_sad_epu8(pc8(_mm256_srl_epi64(mv, s)), z);
-    return _mm256_add_epi64(_mm256_sub_epi64(dd, up), dn);
+    __m256i b = _mm256_sub_epi8(pc8(_mm256_and_si256(pv, m)), pc8(_mm256_and_si256(mv, m)));
+    return _mm256_maddubs_epi16(_mm256_set1_epi8(1), b);
 }
 
-__attribute__((target("avx2"))) static inline __m256i diag32(__m256i dd, __m256i pv, __m256i mv,
-                                                             size_t left, size_t lq)
+__attribute__((target("avx2"))) static inline __m256i vsum32(__m256i pv, __m256i mv, __m256i m)
 {
-    if (left > lq)
-        return _mm256_sub_epi32(dd, _mm256_set1_epi32((int)left));
-    __m128i s = _mm_cvtsi64_si128((long long)(32 - left));
-    /* (pv and mv never share a bit: a byte's difference is within ±8) */
-    __m256i b = _mm256_sub_epi8(pc8(_mm256_srl_epi32(pv, s)), pc8(_mm256_srl_epi32(mv, s)));
-    __m256i w = _mm256_maddubs_epi16(_mm256_set1_epi8(1), b);
-    return _mm256_sub_epi32(dd, _mm256_madd_epi16(w, _mm256_set1_epi16(1)));
+    return _mm256_madd_epi16(vsum16(pv, mv, m), _mm256_set1_epi16(1));
 }
+
+__attribute__((target("avx2"))) static inline __m256i vsum64(__m256i pv, __m256i mv, __m256i m)
+{
+    __m256i z = _mm256_setzero_si256();
+    return _mm256_sub_epi64(_mm256_sad_epu8(pc8(_mm256_and_si256(pv, m)), z),
+                            _mm256_sad_epu8(pc8(_mm256_and_si256(mv, m)), z));
+}
+
+/* The early stop after column c of l, left = l − c to go: a lower bound on each lane's final
+ * distance. Distances never fall along a diagonal (D[i+1][j+1] ≥ D[i][j], Ukkonen 1985), so the
+ * final D[lq][l] is at least D[r][c], r = lq − left, on the diagonal through it: c plus the
+ * deltas of rows 1 … r (session 18). When r < 0 (left > lq), the last row's bound D[lq][c] − left
+ * (a column lowers it by at most 1). STOP_ROWS: the rows to sum (rows: the query's lq, the
+ * lanes' top bits, less rows r + 1 … lq, the top left of them, by a right shift of ones);
+ * stop_lim: a lane is past the cut dcut when its sum over them exceeds this. */
+static inline long long stop_lim(uint64_t dcut, size_t c, size_t left, size_t lq)
+{
+    return (long long)dcut - (long long)c + (left > lq ? (long long)left : 0);
+}
+
+#define STOP_ROWS(W, rows, left, lq)                                                               \
+    ((left) <= (lq)                                                                                \
+         ? _mm256_and_si256(rows, _mm256_srl_epi##W(_mm256_set1_epi32(-1),                         \
+                                                    _mm_cvtsi64_si128((long long)(left))))         \
+         : (rows))
 
 /* The masks of eight symbols (32-bit indices ix) from eq32[0..31] held in four vectors (a
  * permute picks by index bits 0–2; bits 3 and 4 choose among the four by blends on the sign
@@ -1243,8 +1250,11 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
 {
     (void)pass;
     (void)eqs; /* a query of at most 16 code points: sixteen 16-bit lanes */
+    (void)d0;  /* (lq: D[lq][0], which the deltas give) */
+    const size_t lq = (size_t)sh + 1;
     const __m256i bot = _mm256_set1_epi16((short)(1u << (15 - sh))), ones = _mm256_set1_epi16(-1);
-    __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi16((short)d0);
+    const __m256i rows = _mm256_slli_epi16(ones, (int)(16 - lq));
+    __m256i pv = ones, mv = _mm256_setzero_si256();
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j;
         __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
@@ -1253,15 +1263,20 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
         __m256i e1 = _mm256_i32gather_epi32((const int *)eq32, i1, 4);
         /* (masks below 2^16: the signed pack keeps them; its 128-bit halves put back in order) */
         __m256i e = _mm256_permute4x64_epi64(_mm256_packus_epi32(e0, e1), 0xD8);
-        FT_STEP(16, e, pv, mv, dd);
+        FT_STEP(16, e, pv, mv);
         if ((j & 7) == 7) {
-            __m256i lim = _mm256_set1_epi16((short)(dcut + (l - j - 1)));
-            if (_mm256_movemask_epi8(_mm256_cmpgt_epi16(dd, lim)) == -1) {
-                dd = _mm256_set1_epi16((short)(dcut + 1));
-                break;
+            size_t left = l - j - 1;
+            __m256i lim = _mm256_set1_epi16((short)stop_lim(dcut, j + 1, left, lq));
+            __m256i sum = vsum16(pv, mv, STOP_ROWS(16, rows, left, lq));
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi16(sum, lim)) == -1) {
+                __m256i out = _mm256_set1_epi32((int)(dcut + 1));
+                _mm256_storeu_si256((__m256i *)d, out);
+                _mm256_storeu_si256((__m256i *)(d + 8), out);
+                return;
             }
         }
     }
+    __m256i dd = _mm256_add_epi16(vsum16(pv, mv, rows), _mm256_set1_epi16((short)l));
     _mm256_storeu_si256((__m256i *)d, _mm256_cvtepu16_epi32(_mm256_castsi256_si128(dd)));
     _mm256_storeu_si256((__m256i *)(d + 8), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(dd, 1)));
 }
@@ -1270,30 +1285,34 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
  * all failed the signatures. */
 __attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_t l,
                                                       const uint32_t *eq32, unsigned sh,
-                                                      uint64_t d0, uint64_t dcut, size_t h,
-                                                      uint32_t *d)
+                                                      uint64_t dcut, size_t h, uint32_t *d)
 {
+    const size_t lq = (size_t)sh + 1;
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
+    const __m256i rows = _mm256_slli_epi32(ones, (int)(32 - lq));
+    const __m256i out = _mm256_set1_epi32((int)(dcut + 1)); /* past the cut */
     __m256i t[4];
     lut32_load(eq32, t);
-    __m256i pv = ones, mv = _mm256_setzero_si256(), dd = _mm256_set1_epi32((int)d0);
+    __m256i pv = ones, mv = _mm256_setzero_si256(), dd;
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j + h;
         __m256i ix = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
         __m256i e = masks32(ix, eq32, t);
-        FT_STEP(32, e, pv, mv, dd);
-        if ((j & 7) == 7) {
-            __m256i lim = _mm256_set1_epi32((int)dcut);
-            __m256i lb = diag32(dd, pv, mv, l - j - 1, (size_t)sh + 1);
-            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(lb, lim)) == -1) {
-                dd = _mm256_set1_epi32((int)(dcut + 1));
-                break;
+        FT_STEP(32, e, pv, mv);
+        if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */
+            size_t left = l - j - 1;
+            __m256i lim = _mm256_set1_epi32((int)stop_lim(dcut, j + 1, left, lq));
+            __m256i sum = vsum32(pv, mv, STOP_ROWS(32, rows, left, lq));
+            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(sum, lim)) == -1) {
+                dd = out;
+                goto done;
             }
         }
     }
+    dd = _mm256_add_epi32(vsum32(pv, mv, rows), _mm256_set1_epi32((int)l));
+done:
     _mm256_storeu_si256((__m256i *)(d + h), dd);
-    __m256i out = _mm256_set1_epi32((int)(dcut + 1)); /* the other half: past the cut */
-    _mm256_storeu_si256((__m256i *)(d + (8 - h)), out);
+    _mm256_storeu_si256((__m256i *)(d + (8 - h)), out); /* the other half */
 }
 
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
@@ -1302,70 +1321,77 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
                                                        unsigned pass, uint32_t d[TM_FT_G])
 {
     (void)eqs;
+    (void)d0;
     if (!(pass & 0xFF) || !(pass >> 8)) { /* a half none of whose forms passed: not scored */
-        ft32_half(sym, l, eq32, sh, d0, dcut, pass & 0xFF ? 0 : 8, d);
+        ft32_half(sym, l, eq32, sh, dcut, pass & 0xFF ? 0 : 8, d);
         return;
     }
+    const size_t lq = (size_t)sh + 1;
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
+    const __m256i rows = _mm256_slli_epi32(ones, (int)(32 - lq));
     __m256i t[4];
     lut32_load(eq32, t);
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
-    __m256i dd0 = _mm256_set1_epi32((int)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
         const uint16_t *col = sym + TM_FT_G * j;
         __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
         __m256i i1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(col + 8)));
         __m256i e0 = masks32(i0, eq32, t), e1 = masks32(i1, eq32, t);
-        FT_STEP(32, e0, pv0, mv0, dd0);
-        FT_STEP(32, e1, pv1, mv1, dd1);
-        if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */
-            __m256i lim = _mm256_set1_epi32((int)dcut);
-            __m256i lb0 = diag32(dd0, pv0, mv0, l - j - 1, (size_t)sh + 1);
-            __m256i lb1 = diag32(dd1, pv1, mv1, l - j - 1, (size_t)sh + 1);
-            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi32(lb0, lim)) &
-                 _mm256_movemask_epi8(_mm256_cmpgt_epi32(lb1, lim))) == -1) {
-                dd0 = dd1 = _mm256_set1_epi32((int)(dcut + 1));
-                break;
+        FT_STEP(32, e0, pv0, mv0);
+        FT_STEP(32, e1, pv1, mv1);
+        if ((j & 7) == 7) {
+            size_t left = l - j - 1;
+            __m256i m = STOP_ROWS(32, rows, left, lq);
+            __m256i lim = _mm256_set1_epi32((int)stop_lim(dcut, j + 1, left, lq));
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi32(vsum32(pv0, mv0, m), lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi32(vsum32(pv1, mv1, m), lim))) == -1) {
+                __m256i out = _mm256_set1_epi32((int)(dcut + 1));
+                _mm256_storeu_si256((__m256i *)d, out);
+                _mm256_storeu_si256((__m256i *)(d + 8), out);
+                return;
             }
         }
     }
-    _mm256_storeu_si256((__m256i *)d, dd0);
-    _mm256_storeu_si256((__m256i *)(d + 8), dd1);
+    __m256i lc = _mm256_set1_epi32((int)l);
+    _mm256_storeu_si256((__m256i *)d, _mm256_add_epi32(vsum32(pv0, mv0, rows), lc));
+    _mm256_storeu_si256((__m256i *)(d + 8), _mm256_add_epi32(vsum32(pv1, mv1, rows), lc));
 }
 
 /* Eight of the group's lanes (from lane h: 0 or 8) in two vectors of four 64-bit lanes, kept
  * in registers, with their own early stop. */
 __attribute__((target("avx2"))) static inline void ft64_half(const uint16_t *sym, size_t l,
                                                              const uint64_t *eqs, unsigned sh,
-                                                             uint64_t d0, uint64_t dcut, size_t h,
-                                                             uint32_t *d)
+                                                             uint64_t dcut, size_t h, uint32_t *d)
 {
+    const size_t lq = (size_t)sh + 1;
     const __m256i bot = _mm256_set1_epi64x((long long)((uint64_t)1 << (63 - sh)));
     const __m256i ones = _mm256_set1_epi64x(-1);
+    const __m256i rows = _mm256_slli_epi64(ones, (int)(64 - lq));
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
-    __m256i dd0 = _mm256_set1_epi64x((long long)d0), dd1 = dd0;
     for (size_t j = 0; j < l; j++) {
         __m256i ix =
             _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(sym + TM_FT_G * j + h)));
         __m256i e0 = _mm256_i32gather_epi64((const long long *)eqs, _mm256_castsi256_si128(ix), 8);
         __m256i e1 =
             _mm256_i32gather_epi64((const long long *)eqs, _mm256_extracti128_si256(ix, 1), 8);
-        FT_STEP(64, e0, pv0, mv0, dd0);
-        FT_STEP(64, e1, pv1, mv1, dd1);
+        FT_STEP(64, e0, pv0, mv0);
+        FT_STEP(64, e1, pv1, mv1);
         if ((j & 7) == 7) {
-            __m256i lim = _mm256_set1_epi64x((long long)dcut);
-            __m256i lb0 = diag64(dd0, pv0, mv0, l - j - 1, (size_t)sh + 1);
-            __m256i lb1 = diag64(dd1, pv1, mv1, l - j - 1, (size_t)sh + 1);
-            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi64(lb0, lim)) &
-                 _mm256_movemask_epi8(_mm256_cmpgt_epi64(lb1, lim))) == -1) {
-                dd0 = dd1 = _mm256_set1_epi64x((long long)(dcut + 1));
-                break;
+            size_t left = l - j - 1;
+            __m256i m = STOP_ROWS(64, rows, left, lq);
+            __m256i lim = _mm256_set1_epi64x(stop_lim(dcut, j + 1, left, lq));
+            if ((_mm256_movemask_epi8(_mm256_cmpgt_epi64(vsum64(pv0, mv0, m), lim)) &
+                 _mm256_movemask_epi8(_mm256_cmpgt_epi64(vsum64(pv1, mv1, m), lim))) == -1) {
+                for (int i = 0; i < 8; i++)
+                    d[h + (size_t)i] = (uint32_t)(dcut + 1);
+                return;
             }
         }
     }
     uint64_t t[8];
-    _mm256_storeu_si256((__m256i *)t, dd0);
-    _mm256_storeu_si256((__m256i *)(t + 4), dd1);
+    __m256i lc = _mm256_set1_epi64x((long long)l);
+    _mm256_storeu_si256((__m256i *)t, _mm256_add_epi64(vsum64(pv0, mv0, rows), lc));
+    _mm256_storeu_si256((__m256i *)(t + 4), _mm256_add_epi64(vsum64(pv1, mv1, rows), lc));
     for (int i = 0; i < 8; i++)
         d[h + (size_t)i] = (uint32_t)t[i];
 }
@@ -1378,9 +1404,10 @@ __attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size
                                                        unsigned pass, uint32_t d[TM_FT_G])
 {
     (void)eq32;
+    (void)d0;
     for (size_t h = 0; h < TM_FT_G; h += 8) {
         if (pass >> h & 0xFF)
-            ft64_half(sym, l, eqs, sh, d0, dcut, h, d);
+            ft64_half(sym, l, eqs, sh, dcut, h, d);
         else
             for (size_t i = h; i < h + 8; i++)
                 d[i] = (uint32_t)(dcut + 1);
@@ -1393,15 +1420,17 @@ __attribute__((target("avx2"))) static void ft_avx2_64(const uint16_t *sym, size
  * operations a column instead of eleven, and half the instructions. Imm8 of a ternary operation
  * f(A, B, C): f(0xF0, 0xCC, 0xAA); 0xBE = (A ^ B) | C, 0xF1 = A | ~(B | C), 0xA8 = (A | B) & C.
  * ph's shifted bit and bot: pv = mh' | ~(xv | ph' | bot), mv = (ph' | bot) & xv. */
-#define FT_STEP512(W, e, pv, mv, dd)                                                               \
+#define FT_STEP512(W, e, pv, mv, dd, keep)                                                         \
     do {                                                                                           \
         __m512i xv_ = _mm512_or_si512(e, mv);                                                      \
         __m512i s_ = _mm512_add_epi##W(_mm512_and_si512(e, pv), pv);                               \
         __m512i xh_ = _mm512_ternarylogic_epi64(s_, pv, e, 0xBE);                                  \
         __m512i ph_ = _mm512_ternarylogic_epi64(mv, xh_, pv, 0xF1);                                \
         __m512i mh_ = _mm512_and_si512(pv, xh_);                                                   \
-        dd = _mm512_add_epi##W(dd, _mm512_srli_epi##W(ph_, W - 1));                                \
-        dd = _mm512_sub_epi##W(dd, _mm512_srli_epi##W(mh_, W - 1));                                \
+        if (keep) {                                                                                \
+            dd = _mm512_add_epi##W(dd, _mm512_srli_epi##W(ph_, W - 1));                            \
+            dd = _mm512_sub_epi##W(dd, _mm512_srli_epi##W(mh_, W - 1));                            \
+        }                                                                                          \
         __m512i sl_ = _mm512_slli_epi##W(ph_, 1);                                                  \
         pv = _mm512_ternarylogic_epi64(_mm512_slli_epi##W(mh_, 1), _mm512_or_si512(xv_, bot), sl_, \
                                        0xF1);                                                      \
@@ -1419,13 +1448,33 @@ __attribute__((target("avx512f"))) static inline __m512i lut64(__m512i ix, __m51
     return _mm512_mask_blend_epi32(_mm512_test_epi32_mask(ix, _mm512_set1_epi32(32)), a, b);
 }
 
+/* Each lane's sum of its vertical deltas over the rows in m (vsum32, vsum64), by vpopcnt. */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static inline __m512i
+vsum512_32(__m512i pv, __m512i mv, __m512i m)
+{
+    return _mm512_sub_epi32(_mm512_popcnt_epi32(_mm512_and_si512(pv, m)),
+                            _mm512_popcnt_epi32(_mm512_and_si512(mv, m)));
+}
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) static inline __m512i
+vsum512_64(__m512i pv, __m512i mv, __m512i m)
+{
+    return _mm512_sub_epi64(_mm512_popcnt_epi64(_mm512_and_si512(pv, m)),
+                            _mm512_popcnt_epi64(_mm512_and_si512(mv, m)));
+}
+
+static inline __m128i shift_by(size_t n)
+{
+    return _mm_cvtsi64_si128((long long)n);
+}
+
 /* (every lane scored: a lane whose form failed the signatures ends past the cut, Lemma 9, so
  * the lanes within it are those of ft_avx2_32). A column whose symbols are all below 64 (the
  * tables number each language's symbols by falling frequency, formtab.c) takes its masks from
- * eq32[0..63] by lut64, any other by a gather. With pop the early stop bounds each lane by its
- * distance on the diagonal through the final cell, as the AVX2 lanes do (diag32), its vertical
- * deltas counted by vpopcntd (session 19: where the processor has AVX512_VPOPCNTDQ); without, by
- * the last row's bound dd − left. */
+ * eq32[0..63] by lut64, any other by a gather. With pop (session 19: where the processor has
+ * AVX512_VPOPCNTDQ) the lanes keep no distance and stop on the diagonal through the final cell,
+ * as the AVX2 lanes do (FT_STEP, stop_lim), the vertical deltas counted by vpopcnt; without,
+ * they keep the last row's distance dd and stop by its bound dd − left. */
 __attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline void
 ft512_32_run(const uint16_t *sym, size_t l, const uint32_t *eq32, unsigned sh, uint64_t d0,
              uint64_t dcut, int pop, uint32_t d[TM_FT_G])
@@ -1433,8 +1482,10 @@ ft512_32_run(const uint16_t *sym, size_t l, const uint32_t *eq32, unsigned sh, u
     const __m512i bot = _mm512_set1_epi32((int)(1u << (31 - sh))), big = _mm512_set1_epi32(63);
     const __m512i t0 = _mm512_loadu_si512(eq32), t1 = _mm512_loadu_si512(eq32 + 16);
     const __m512i t2 = _mm512_loadu_si512(eq32 + 32), t3 = _mm512_loadu_si512(eq32 + 48);
-    __m512i pv = _mm512_set1_epi32(-1), mv = _mm512_setzero_si512();
-    __m512i dd = _mm512_set1_epi32((int)d0);
+    const size_t lq = (size_t)sh + 1;
+    const __m512i ones = _mm512_set1_epi32(-1), rows = _mm512_slli_epi32(ones, (unsigned)(32 - lq));
+    __m512i pv = ones, mv = _mm512_setzero_si512();
+    __m512i dd = _mm512_set1_epi32((int)d0); /* (without pop: the last row's distance) */
     for (size_t j = 0; j < l; j++) {
         __m512i ix =
             _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(sym + TM_FT_G * j)));
@@ -1444,23 +1495,28 @@ ft512_32_run(const uint16_t *sym, size_t l, const uint32_t *eq32, unsigned sh, u
             tm_short_ngather++;
         } else
             e = lut64(ix, t0, t1, t2, t3);
-        FT_STEP512(32, e, pv, mv, dd);
+        FT_STEP512(32, e, pv, mv, dd, !pop);
         if ((j & 7) == 7) {
             size_t left = l - j - 1;
-            __m512i lb;
-            if (pop && left <= (size_t)sh + 1) { /* D[lq − left][j + 1]: the top left deltas off */
-                __m128i c = _mm_cvtsi64_si128((long long)(32 - left));
-                lb = _mm512_add_epi32(
-                    _mm512_sub_epi32(dd, _mm512_popcnt_epi32(_mm512_srl_epi32(pv, c))),
-                    _mm512_popcnt_epi32(_mm512_srl_epi32(mv, c)));
+            __mmask16 past;
+            if (pop) { /* the deltas' sum over STOP_ROWS' rows against stop_lim, as the AVX2 lanes
+                        */
+                __m512i m = left <= lq
+                                ? _mm512_and_si512(rows, _mm512_srl_epi32(ones, shift_by(left)))
+                                : rows;
+                past = _mm512_cmpgt_epi32_mask(
+                    vsum512_32(pv, mv, m), _mm512_set1_epi32((int)stop_lim(dcut, j + 1, left, lq)));
             } else
-                lb = _mm512_sub_epi32(dd, _mm512_set1_epi32((int)left));
-            if (_mm512_cmpgt_epi32_mask(lb, _mm512_set1_epi32((int)dcut)) == 0xFFFF) {
+                past = _mm512_cmpgt_epi32_mask(dd, _mm512_set1_epi32((int)(dcut + left)));
+            if (past == 0xFFFF) {
                 dd = _mm512_set1_epi32((int)(dcut + 1));
-                break;
+                goto done;
             }
         }
     }
+    if (pop)
+        dd = _mm512_add_epi32(vsum512_32(pv, mv, rows), _mm512_set1_epi32((int)l));
+done:
     _mm512_storeu_si512((void *)d, dd);
 }
 
@@ -1506,7 +1562,10 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
     const __m512i pb = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(ft_sets + 8)));
     /* (a set not scored starts far past every limit, so that it never holds back the stop) */
     const long long far = (long long)(dcut + l + 1);
-    __m512i pv0 = _mm512_set1_epi64(-1), pv1 = pv0, mv0 = _mm512_setzero_si512(), mv1 = mv0;
+    const size_t lq = (size_t)sh + 1;
+    const __m512i ones = _mm512_set1_epi64(-1), rows = _mm512_slli_epi64(ones, (unsigned)(64 - lq));
+    __m512i pv0 = ones, pv1 = pv0, mv0 = _mm512_setzero_si512(), mv1 = mv0;
+    /* (without pop: the last row's distances) */
     __m512i dd0 = _mm512_set1_epi64(doa ? (long long)d0 : far);
     __m512i dd1 = _mm512_set1_epi64(dob ? (long long)d0 : far);
     for (size_t j = 0; j < l; j++) {
@@ -1525,32 +1584,36 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
             e1 = _mm512_unpackhi_epi32(lo, hi); /* (lanes 4k + 2, 4k + 3) */
         }
         if (doa)
-            FT_STEP512(64, e0, pv0, mv0, dd0);
+            FT_STEP512(64, e0, pv0, mv0, dd0, !pop);
         if (dob)
-            FT_STEP512(64, e1, pv1, mv1, dd1);
-        if ((j & 7) == 7) { /* (the bound of ft512_32_run; a set not scored stays far past) */
+            FT_STEP512(64, e1, pv1, mv1, dd1, !pop);
+        if ((j & 7) == 7) { /* (the bound of ft512_32_run; a set not scored never holds it back) */
             size_t left = l - j - 1;
-            __m512i lb0, lb1;
-            if (pop && left <= (size_t)sh + 1) {
-                __m128i c = _mm_cvtsi64_si128((long long)(64 - left));
-                lb0 = _mm512_add_epi64(
-                    _mm512_sub_epi64(dd0, _mm512_popcnt_epi64(_mm512_srl_epi64(pv0, c))),
-                    _mm512_popcnt_epi64(_mm512_srl_epi64(mv0, c)));
-                lb1 = _mm512_add_epi64(
-                    _mm512_sub_epi64(dd1, _mm512_popcnt_epi64(_mm512_srl_epi64(pv1, c))),
-                    _mm512_popcnt_epi64(_mm512_srl_epi64(mv1, c)));
+            __mmask8 pa0, pb1;
+            if (pop) {
+                __m512i m = left <= lq
+                                ? _mm512_and_si512(rows, _mm512_srl_epi64(ones, shift_by(left)))
+                                : rows;
+                __m512i lim = _mm512_set1_epi64(stop_lim(dcut, j + 1, left, lq));
+                pa0 = doa ? _mm512_cmpgt_epi64_mask(vsum512_64(pv0, mv0, m), lim) : 0xFF;
+                pb1 = dob ? _mm512_cmpgt_epi64_mask(vsum512_64(pv1, mv1, m), lim) : 0xFF;
             } else {
-                __m512i lf = _mm512_set1_epi64((long long)left);
-                lb0 = _mm512_sub_epi64(dd0, lf);
-                lb1 = _mm512_sub_epi64(dd1, lf);
+                __m512i lim = _mm512_set1_epi64((long long)(dcut + left));
+                pa0 = _mm512_cmpgt_epi64_mask(dd0, lim);
+                pb1 = _mm512_cmpgt_epi64_mask(dd1, lim);
             }
-            __m512i lim = _mm512_set1_epi64((long long)dcut);
-            if ((_mm512_cmpgt_epi64_mask(lb0, lim) & _mm512_cmpgt_epi64_mask(lb1, lim)) == 0xFF) {
+            if ((pa0 & pb1) == 0xFF) {
                 dd0 = dd1 = _mm512_set1_epi64((long long)(dcut + 1));
-                break;
+                goto done;
             }
         }
     }
+    if (pop) {
+        __m512i lc = _mm512_set1_epi64((long long)l);
+        dd0 = _mm512_add_epi64(vsum512_64(pv0, mv0, rows), lc);
+        dd1 = _mm512_add_epi64(vsum512_64(pv1, mv1, rows), lc);
+    }
+done:;
     uint64_t ta[8], tb[8];
     _mm512_storeu_si512((void *)ta, dd0);
     _mm512_storeu_si512((void *)tb, dd1);

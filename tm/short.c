@@ -1623,30 +1623,34 @@ done:;
     }
 }
 
+/* the sets to score (a set none of whose forms passed: not scored), each case its own inlined
+ * run */
+__attribute__((target("avx512f,avx512vpopcntdq"), always_inline)) static inline void
+ft512_64_sets(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
+              uint64_t d0, uint64_t dcut, unsigned pass, int pop, uint32_t d[TM_FT_G])
+{
+    int a = (pass & 0x3333) != 0, b = (pass & 0xCCCC) != 0;
+    if (a && b)
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, pop, d);
+    else if (a)
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, pop, d);
+    else
+        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, pop, d);
+}
+
+/* (without the popcounts: as ft_512_32) */
 __attribute__((target("avx512f,avx512vpopcntdq"))) static void
 ft_512_64(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
           uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
 {
-    int a = (pass & 0x3333) != 0, b = (pass & 0xCCCC) != 0;
-    if (a && b)
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, 0, d);
-    else if (a)
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, 0, d);
-    else
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, 0, d);
+    ft512_64_sets(sym, l, eqs, eq32, sh, d0, dcut, pass, 0, d);
 }
 
 __attribute__((target("avx512f,avx512vpopcntdq"))) static void
 ft_512_64p(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t *eq32, unsigned sh,
            uint64_t d0, uint64_t dcut, unsigned pass, uint32_t d[TM_FT_G])
 {
-    int a = (pass & 0x3333) != 0, b = (pass & 0xCCCC) != 0;
-    if (a && b)
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 1, 1, d);
-    else if (a)
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 1, 0, 1, d);
-    else
-        ft512_64_run(sym, l, eqs, eq32, sh, d0, dcut, 0, 1, 1, d);
+    ft512_64_sets(sym, l, eqs, eq32, sh, d0, dcut, pass, 1, d);
 }
 #endif
 

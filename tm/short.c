@@ -1315,17 +1315,14 @@ done:
     _mm256_storeu_si256((__m256i *)(d + (8 - h)), out); /* the other half */
 }
 
-__attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
-                                                       const uint64_t *eqs, const uint32_t *eq32,
-                                                       unsigned sh, uint64_t d0, uint64_t dcut,
-                                                       unsigned pass, uint32_t d[TM_FT_G])
+/* Sixteen 32-bit lanes in two vectors of eight, each its own chain: the eight forms from column
+ * pointer a (the first vector) and those from b (the second), each column TM_FT_G symbols on —
+ * the two halves of one group (ft_avx2_32), or the passing halves of two groups of the same length
+ * (scan_table) —, their distances into da and db; the early stop when all sixteen are past. */
+__attribute__((target("avx2"))) static void ft32_two(const uint16_t *a, const uint16_t *b, size_t l,
+                                                     const uint32_t *eq32, unsigned sh,
+                                                     uint64_t dcut, uint32_t *da, uint32_t *db)
 {
-    (void)eqs;
-    (void)d0;
-    if (!(pass & 0xFF) || !(pass >> 8)) { /* a half none of whose forms passed: not scored */
-        ft32_half(sym, l, eq32, sh, dcut, pass & 0xFF ? 0 : 8, d);
-        return;
-    }
     const size_t lq = (size_t)sh + 1;
     const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
     const __m256i rows = _mm256_slli_epi32(ones, (int)(32 - lq));
@@ -1333,9 +1330,8 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
     lut32_load(eq32, t);
     __m256i pv0 = ones, pv1 = ones, mv0 = _mm256_setzero_si256(), mv1 = mv0;
     for (size_t j = 0; j < l; j++) {
-        const uint16_t *col = sym + TM_FT_G * j;
-        __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
-        __m256i i1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(col + 8)));
+        __m256i i0 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(a + TM_FT_G * j)));
+        __m256i i1 = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(b + TM_FT_G * j)));
         __m256i e0 = masks32(i0, eq32, t), e1 = masks32(i1, eq32, t);
         FT_STEP(32, e0, pv0, mv0);
         FT_STEP(32, e1, pv1, mv1);
@@ -1346,15 +1342,28 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
             if ((_mm256_movemask_epi8(_mm256_cmpgt_epi32(vsum32(pv0, mv0, m), lim)) &
                  _mm256_movemask_epi8(_mm256_cmpgt_epi32(vsum32(pv1, mv1, m), lim))) == -1) {
                 __m256i out = _mm256_set1_epi32((int)(dcut + 1));
-                _mm256_storeu_si256((__m256i *)d, out);
-                _mm256_storeu_si256((__m256i *)(d + 8), out);
+                _mm256_storeu_si256((__m256i *)da, out);
+                _mm256_storeu_si256((__m256i *)db, out);
                 return;
             }
         }
     }
     __m256i lc = _mm256_set1_epi32((int)l);
-    _mm256_storeu_si256((__m256i *)d, _mm256_add_epi32(vsum32(pv0, mv0, rows), lc));
-    _mm256_storeu_si256((__m256i *)(d + 8), _mm256_add_epi32(vsum32(pv1, mv1, rows), lc));
+    _mm256_storeu_si256((__m256i *)da, _mm256_add_epi32(vsum32(pv0, mv0, rows), lc));
+    _mm256_storeu_si256((__m256i *)db, _mm256_add_epi32(vsum32(pv1, mv1, rows), lc));
+}
+
+__attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
+                                                       const uint64_t *eqs, const uint32_t *eq32,
+                                                       unsigned sh, uint64_t d0, uint64_t dcut,
+                                                       unsigned pass, uint32_t d[TM_FT_G])
+{
+    (void)eqs;
+    (void)d0;
+    if (!(pass & 0xFF) || !(pass >> 8)) /* a half none of whose forms passed: not scored */
+        ft32_half(sym, l, eq32, sh, dcut, pass & 0xFF ? 0 : 8, d);
+    else
+        ft32_two(sym, sym + 8, l, eq32, sh, dcut, d, d + 8);
 }
 
 /* Eight of the group's lanes (from lane h: 0 or 8) in two vectors of four 64-bit lanes, kept
@@ -1914,6 +1923,32 @@ static int ft_masks(const tm_shortq *q, sscan *s)
     return 0;
 }
 
+/* The forms of table t from index i0 whose lanes are set in `in` (lane k: form i0 + k, its
+ * distance d[k] within the cut; lanes past the table's last form are padding), handed to
+ * scan_one, which takes those whose score reaches the bar of now. */
+static int tab_found(jisr_tm_ctx *c, const tm_ftlen *t, size_t L, size_t i0, unsigned in,
+                     const uint32_t *d)
+{
+    int rc = 0;
+    for (; in && rc == 0; in &= in - 1) {
+        size_t k = (size_t)__builtin_ctz(in);
+        if (i0 + k >= t->n)
+            break;
+        int cs = (int)((100 * (L - d[k])) / L);
+        rc = scan_one(c, t->id[i0 + k], (cs > 99 ? 99 : cs) - TM_SHORT_PEN);
+    }
+    return rc;
+}
+
+/* lanes d[0..8) within dcut, as bits */
+static unsigned within8(const uint32_t *d, uint64_t dcut)
+{
+    unsigned in = 0;
+    for (size_t k = 0; k < 8; k++)
+        in |= (unsigned)(d[k] <= dcut) << k;
+    return in;
+}
+
 /* Length l from its form table t (formtab.c): the groups of TM_FT_G forms scored by the lanes,
  * each form reaching the bar handed to scan_one as the cursor's scan does. 1 when the deadline
  * passed. */
@@ -1938,6 +1973,9 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
      * moved since, else reads its signatures again: the same pass either way. */
     unsigned npass = 0;
     size_t nneed = 0;
+    int pend = 0; /* a half of eight waiting for another: group pg, lanes ph … ph + 7 */
+    size_t pg = 0, ph = 0;
+    (void)pend, (void)pg, (void)ph;
     for (size_t g = 0; g < ng && rc == 0; g++) {
         if (g && (g & 255) == 0 && tm_late(c)) {
             rc = 1;
@@ -1970,20 +2008,38 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
 #ifdef TM_LANES_AVX2
         if (fn == ft_512_32 || fn == ft_512_64 || fn == ft_512_32p || fn == ft_512_64p)
             tm_short_n512 += n;
+        if (fn == ft_avx2_32 && (!(pass & 0xFF) || !(pass >> 8))) {
+            /* one half of eight passed: it waits for the next such half, and the two are scored
+             * together (ft32_two; a vector of eight alone runs one dependency chain) at the cut
+             * of now — the bar only rises, and a form past it could not enter (scan_one) */
+            size_t h = pass & 0xFF ? 0 : 8;
+            if (!pend) {
+                pend = 1, pg = g, ph = h;
+                continue;
+            }
+            uint32_t da[8], db[8];
+            ft32_two(t->sym + pg * l * TM_FT_G + ph, t->sym + g * l * TM_FT_G + h, l, s->eq32,
+                     (unsigned)(lq - 1), dcut, da, db);
+            pend = 0;
+            rc = tab_found(c, t, L, pg * TM_FT_G + ph, within8(da, dcut), da);
+            if (rc == 0)
+                rc = tab_found(c, t, L, g * TM_FT_G + h, within8(db, dcut), db);
+            continue;
+        }
 #endif
         fn(t->sym + g * l * TM_FT_G, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32,
            (unsigned)(lq - 1), lq, dcut, pass, d);
         /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */
-        unsigned in = wf(d, dcut) & ((1u << n) - 1);
-        for (; in && rc == 0; in &= in - 1) {
-            size_t k = (size_t)__builtin_ctz(in);
-            uint64_t dk = d[k];
-            int cs = (int)((100 * (L - dk)) / L);
-            cs = (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
-            if (cs >= m)
-                rc = scan_one(c, t->id[g * TM_FT_G + k], cs);
-        }
+        rc = tab_found(c, t, L, g * TM_FT_G, wf(d, dcut), d);
     }
+#ifdef TM_LANES_AVX2
+    if (pend && rc == 0) { /* the last half left waiting: alone */
+        int m = tm_eff_min(c);
+        uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
+        ft32_half(t->sym + pg * l * TM_FT_G, l, s->eq32, (unsigned)(lq - 1), dcut, ph, d);
+        rc = tab_found(c, t, L, pg * TM_FT_G + ph, within8(d + ph, dcut), d + ph);
+    }
+#endif
     return rc;
 }
 

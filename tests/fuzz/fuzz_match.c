@@ -16,7 +16,9 @@
  * memory's own best (the penalty more) and there are as many as their own lists hold, up to -n.
  *
  * Input: byte 0 the choices (bits 0–1 lanes, 2 scan forced, 6 scan never, 3 cursor instead of
- * tables, 4 signatures off, 5 edit mode, 7 braces markup), byte 1 --min (1–100), byte 2 -n
+ * tables, 4 signatures off, 5 edit mode, 7 braces markup), byte 1 --min (1–100; a byte of 100
+ * or more also takes the AVX-512 lanes' last-row bound instead of their diagonal stop:
+ * tm_short_novpop), byte 2 -n
  * (bits 0–2: 1–8), the filter (bits 3–4: none, a prop, two props, a change date), the memories
  * (bits 5–6: the first; both with penalties 0 and 5, 3 and 0, 0 and 0) and the direction (bit
  * 7: Arabic to English), then the query: its bytes as they are, or in edit mode the source of
@@ -371,6 +373,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         qo.ntags = mu.variants[0].ntags;
     }
     tm_short_lanes = (int)lanes;
+    tm_short_novpop = data[1] >= 100;
     if (knobs & 4) /* every length of every window scanned */
         tm_short_scan_pct = tm_short_tab_pct = 0;
     else if (knobs & 64) /* never: the counting path */
@@ -386,6 +389,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rb =
         multi ? jisr_tm_query_multi(src, 2, text, &qo, &b) : jisr_tm_query(g_tm[0], text, &qo, &b);
     tm_short_lanes = 0;
+    tm_short_novpop = 0;
     tm_short_scan_pct = g_scan_pct;
     tm_short_tab_pct = g_tab_pct;
     tm_short_ftab = 0;

@@ -1281,40 +1281,6 @@ __attribute__((target("avx2"))) static void ft_avx2_16(const uint16_t *sym, size
     _mm256_storeu_si256((__m256i *)(d + 8), _mm256_cvtepu16_epi32(_mm256_extracti128_si256(dd, 1)));
 }
 
-/* Eight 32-bit lanes of the group's 16 (from lane h: 0 or 8), the other half's forms having
- * all failed the signatures. */
-__attribute__((target("avx2"))) static void ft32_half(const uint16_t *sym, size_t l,
-                                                      const uint32_t *eq32, unsigned sh,
-                                                      uint64_t dcut, size_t h, uint32_t *d)
-{
-    const size_t lq = (size_t)sh + 1;
-    const __m256i bot = _mm256_set1_epi32((int)(1u << (31 - sh))), ones = _mm256_set1_epi32(-1);
-    const __m256i rows = _mm256_slli_epi32(ones, (int)(32 - lq));
-    const __m256i out = _mm256_set1_epi32((int)(dcut + 1)); /* past the cut */
-    __m256i t[4];
-    lut32_load(eq32, t);
-    __m256i pv = ones, mv = _mm256_setzero_si256(), dd;
-    for (size_t j = 0; j < l; j++) {
-        const uint16_t *col = sym + TM_FT_G * j + h;
-        __m256i ix = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)col));
-        __m256i e = masks32(ix, eq32, t);
-        FT_STEP(32, e, pv, mv);
-        if ((j & 7) == 7) { /* (distances are small: signed compare is exact) */
-            size_t left = l - j - 1;
-            __m256i lim = _mm256_set1_epi32((int)stop_lim(dcut, j + 1, left, lq));
-            __m256i sum = vsum32(pv, mv, STOP_ROWS(32, rows, left, lq));
-            if (_mm256_movemask_epi8(_mm256_cmpgt_epi32(sum, lim)) == -1) {
-                dd = out;
-                goto done;
-            }
-        }
-    }
-    dd = _mm256_add_epi32(vsum32(pv, mv, rows), _mm256_set1_epi32((int)l));
-done:
-    _mm256_storeu_si256((__m256i *)(d + h), dd);
-    _mm256_storeu_si256((__m256i *)(d + (8 - h)), out); /* the other half */
-}
-
 /* Sixteen 32-bit lanes in two vectors of eight, each its own chain: the eight forms from column
  * pointer a (the first vector) and those from b (the second), each column TM_FT_G symbols on —
  * the two halves of one group (ft_avx2_32), or the passing halves of two groups of the same length
@@ -1353,6 +1319,8 @@ __attribute__((target("avx2"))) static void ft32_two(const uint16_t *a, const ui
     _mm256_storeu_si256((__m256i *)db, _mm256_add_epi32(vsum32(pv1, mv1, rows), lc));
 }
 
+/* (every lane scored: a lane whose form failed the signatures ends past the cut, Lemma 9; a
+ * group of which one half passed does not come here, scan_table pairs such halves) */
 __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size_t l,
                                                        const uint64_t *eqs, const uint32_t *eq32,
                                                        unsigned sh, uint64_t d0, uint64_t dcut,
@@ -1360,10 +1328,8 @@ __attribute__((target("avx2"))) static void ft_avx2_32(const uint16_t *sym, size
 {
     (void)eqs;
     (void)d0;
-    if (!(pass & 0xFF) || !(pass >> 8)) /* a half none of whose forms passed: not scored */
-        ft32_half(sym, l, eq32, sh, dcut, pass & 0xFF ? 0 : 8, d);
-    else
-        ft32_two(sym, sym + 8, l, eq32, sh, dcut, d, d + 8);
+    (void)pass;
+    ft32_two(sym, sym + 8, l, eq32, sh, dcut, d, d + 8);
 }
 
 /* Eight of the group's lanes (from lane h: 0 or 8) in two vectors of four 64-bit lanes, kept
@@ -1472,10 +1438,11 @@ vsum512_64(__m512i pv, __m512i mv, __m512i m)
                             _mm512_popcnt_epi64(_mm512_and_si512(mv, m)));
 }
 
-static inline __m128i shift_by(size_t n)
-{
-    return _mm_cvtsi64_si128((long long)n);
-}
+/* STOP_ROWS of the AVX2 lanes, in lanes of W bits of 512 */
+#define STOP_ROWS512(W, rows, ones, left, lq)                                                      \
+    ((left) <= (lq)                                                                                \
+         ? _mm512_and_si512(rows, _mm512_srl_epi##W(ones, _mm_cvtsi64_si128((long long)(left))))   \
+         : (rows))
 
 /* (every lane scored: a lane whose form failed the signatures ends past the cut, Lemma 9, so
  * the lanes within it are those of ft_avx2_32). A column whose symbols are all below 64 (the
@@ -1508,11 +1475,8 @@ ft512_32_run(const uint16_t *sym, size_t l, const uint32_t *eq32, unsigned sh, u
         if ((j & 7) == 7) {
             size_t left = l - j - 1;
             __mmask16 past;
-            if (pop) { /* the deltas' sum over STOP_ROWS' rows against stop_lim, as the AVX2 lanes
-                        */
-                __m512i m = left <= lq
-                                ? _mm512_and_si512(rows, _mm512_srl_epi32(ones, shift_by(left)))
-                                : rows;
+            if (pop) { /* as the AVX2 lanes: the deltas over STOP_ROWS against stop_lim */
+                __m512i m = STOP_ROWS512(32, rows, ones, left, lq);
                 past = _mm512_cmpgt_epi32_mask(
                     vsum512_32(pv, mv, m), _mm512_set1_epi32((int)stop_lim(dcut, j + 1, left, lq)));
             } else
@@ -1600,9 +1564,7 @@ ft512_64_run(const uint16_t *sym, size_t l, const uint64_t *eqs, const uint32_t 
             size_t left = l - j - 1;
             __mmask8 pa0, pb1;
             if (pop) {
-                __m512i m = left <= lq
-                                ? _mm512_and_si512(rows, _mm512_srl_epi64(ones, shift_by(left)))
-                                : rows;
+                __m512i m = STOP_ROWS512(64, rows, ones, left, lq);
                 __m512i lim = _mm512_set1_epi64(stop_lim(dcut, j + 1, left, lq));
                 pa0 = doa ? _mm512_cmpgt_epi64_mask(vsum512_64(pv0, mv0, m), lim) : 0xFF;
                 pb1 = dob ? _mm512_cmpgt_epi64_mask(vsum512_64(pv1, mv1, m), lim) : 0xFF;
@@ -2036,8 +1998,9 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
     if (pend && rc == 0) { /* the last half left waiting: alone */
         int m = tm_eff_min(c);
         uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
-        ft32_half(t->sym + pg * l * TM_FT_G, l, s->eq32, (unsigned)(lq - 1), dcut, ph, d);
-        rc = tab_found(c, t, L, pg * TM_FT_G + ph, within8(d + ph, dcut), d + ph);
+        const uint16_t *p = t->sym + pg * l * TM_FT_G + ph; /* (in both vectors: d[0..8) used) */
+        ft32_two(p, p, l, s->eq32, (unsigned)(lq - 1), dcut, d, d + 8);
+        rc = tab_found(c, t, L, pg * TM_FT_G + ph, within8(d, dcut), d);
     }
 #endif
     return rc;

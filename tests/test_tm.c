@@ -86,6 +86,67 @@ static void test_tokens(void **state)
 
 static int score(const char *a, const char *b);
 
+/* Format codes (tm_code_len): one NUMBER token each, its surface its normal form; what is not
+ * one stays punctuation and words as before */
+static void test_format_codes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len; /* of the code at s[0], 0: none */
+    } cases[] = {
+        {"%s", 2},      {"%d files", 2},  {"%lu", 3},      {"%llu.", 4}, {"%-.*s'", 5},
+        {"%5.2f%%", 5}, {"%1$s of", 4},   {"%12$d", 5},    {"%'d", 3},   {"%#x", 3},
+        {"%+05d", 5},   {"%(name)s", 8},  {"%(n_2)d!", 7}, {"%Y-%m", 2}, {"%-e", 3},
+        {"%1", 2},      {"%99 items", 3}, {"%@", 2},       {"%*d", 3},   {"%*2$d", 5},
+        {"%S", 2},      {"%s's", 2},      {"% d", 0},      {"%", 0},     {"%%", 0},
+        {"%off", 2},    {"%hello", 3},    {"%100", 0},     {"%0", 0},    {"%.", 0},
+        {"%()s", 0},    {"%(name", 0},    {"%1.", 0},      {"%hhhd", 0}, {"%5", 2},
+        {"%10", 3},     {"%1a", 3},       {"%-", 0},       {"%Id", 3},   {"%I", 2},
+        {"%$s", 0},     {"%\xd9\xa1", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t got = tm_code_len(cases[i].s, strlen(cases[i].s), 0);
+        if (got != cases[i].len)
+            fprintf(stderr, "tm_code_len(\"%s\") = %zu, not %zu\n", cases[i].s, got, cases[i].len);
+        assert_int_equal(got, cases[i].len);
+    }
+    /* a code runs at most TM_CODE_MAX bytes */
+    char big[64] = "%";
+    memset(big + 1, '-', 40);
+    big[41] = 's';
+    assert_int_equal(tm_code_len(big, 42, 0), 0);
+    assert_int_equal(tm_code_len("%s", 1, 0), 0); /* the text ends at '%' */
+
+    tm_toks t = {0};
+    const char *s = "Copied %dx%d of %1$s file%s (50% off, %S) 100%%";
+    assert_int_equal(tm_tokenize(s, strlen(s), &t), 0);
+    const char *surf[] = {"Copied", "%d", "x",   "%d", "of", "%1$s", "file", "%s", "(",
+                          "50",     "%",  "off", ",",  "%S", ")",    "100",  "%",  "%"};
+    assert_int_equal(t.n, sizeof surf / sizeof surf[0]);
+    for (size_t i = 0; i < t.n; i++) {
+        assert_int_equal(t.v[i].end - t.v[i].start, strlen(surf[i]));
+        assert_memory_equal(s + t.v[i].start, surf[i], strlen(surf[i]));
+        int code = surf[i][0] == '%' && surf[i][1];
+        assert_int_equal(t.v[i].code, code);
+        if (code) {
+            assert_int_equal(t.v[i].kind, TM_NUMBER);
+            assert_int_equal(t.v[i].nl, strlen(surf[i])); /* "%S" keeps its case */
+            assert_memory_equal(t.nb.data + t.v[i].no, surf[i], strlen(surf[i]));
+        }
+    }
+    /* heavy: 5 words and 2 numbers and 5 codes; light: ( % , ) % % */
+    assert_int_equal(t.nheavy, 12);
+    assert_int_equal(t.nlight, 6);
+    tm_toks_free(&t);
+    /* a code and a number, two codes: the costs of §1 */
+    assert_int_equal(score("Delete %s files", "Delete %d files"),
+                     score("Delete 5 files", "Delete 6 files"));
+    assert_true(score("Delete %s files", "Delete 5 files") <
+                score("Delete %s files", "Delete %d files"));
+    assert_true(score("Delete %S files", "Delete %s files") < 100);
+}
+
 /* the normal form of the only token of s, and its kind */
 static void one_tok(const char *s, const char *norm, uint32_t kind)
 {
@@ -186,6 +247,7 @@ static void same_toks(const char *s, size_t n, unsigned flags)
             assert_int_equal(a.v[i].start, b.v[i].start);
             assert_int_equal(a.v[i].end, b.v[i].end);
             assert_int_equal(a.v[i].kind, b.v[i].kind);
+            assert_int_equal(a.v[i].code, b.v[i].code);
             assert_true(a.v[i].hs == b.v[i].hs);
             assert_true(a.v[i].hn == b.v[i].hn);
             assert_true(a.v[i].hk == b.v[i].hk);
@@ -314,7 +376,15 @@ static void test_tokenize_paths(void **state)
                                         "\xc3\x97",
                                         "\xe2\x80\xa6",
                                         "\xe2\x80\x93",
-                                        ".."};
+                                        "..",
+                                        "%",
+                                        "%s",
+                                        "%1$",
+                                        "%(",
+                                        ")",
+                                        "*",
+                                        "l",
+                                        "$"};
     const size_t na = sizeof alpha / sizeof alpha[0];
     uint64_t x = 0x243F6A8885A308D3ULL;
     char buf[512];
@@ -1132,14 +1202,14 @@ static void test_oracle_near(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokens),         cmocka_unit_test(test_typography),
-        cmocka_unit_test(test_tokenize_paths), cmocka_unit_test(test_clitic_keys),
-        cmocka_unit_test(test_scores),         cmocka_unit_test(test_store_basics),
-        cmocka_unit_test(test_schema_newer),   cmocka_unit_test(test_map_growth),
-        cmocka_unit_test(test_placeable),      cmocka_unit_test(test_concord),
-        cmocka_unit_test(test_oracle_fixture), cmocka_unit_test(test_oracle_shared),
-        cmocka_unit_test(test_oracle_topn),    cmocka_unit_test(test_oracle_near),
-        cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_tokens),        cmocka_unit_test(test_format_codes),
+        cmocka_unit_test(test_typography),    cmocka_unit_test(test_tokenize_paths),
+        cmocka_unit_test(test_clitic_keys),   cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_store_basics),  cmocka_unit_test(test_schema_newer),
+        cmocka_unit_test(test_map_growth),    cmocka_unit_test(test_placeable),
+        cmocka_unit_test(test_concord),       cmocka_unit_test(test_oracle_fixture),
+        cmocka_unit_test(test_oracle_shared), cmocka_unit_test(test_oracle_topn),
+        cmocka_unit_test(test_oracle_near),   cmocka_unit_test(test_oracle_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

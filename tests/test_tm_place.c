@@ -526,6 +526,52 @@ static void test_numbers_by_position(void **state)
     drop_tm(tm);
 }
 
+/* Format codes are placeables like numbers: the query's code takes the stored one's place in the
+ * target, paired by position and value; a code is never a number (no agreement class, never
+ * replaced by a number or replacing one) */
+static void test_format_codes(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Delete %s files?", "ar", "حذف ملفات %s؟");
+    add_plain(imp, "en", "Page %1$s of %2$s", "ar", "الصفحة %1$s من %2$s");
+    add_plain(imp, "en", "Copied %d of %d items", "ar", "نُسخ %d من %d عنصر");
+    add_plain(imp, "en", "Saved %s in %s", "ar", "حُفظ في %s");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_matches m = ask(tm, "en", "ar", "Delete %d files?", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "حذف ملفات %d؟");
+    assert_string_equal(m.v[0].target_orig, "حذف ملفات %s؟");
+    jisr_tm_matches_free(&m);
+    /* positions swapped: each code to its place, and "1" and "2" are not counted numbers */
+    m = ask(tm, "en", "ar", "Page %2$s of %1$s", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "الصفحة %2$s من %1$s");
+    assert_int_equal(m.v[0].nagree, 0);
+    assert_true(m.v[0].score >= 90);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Copied %lu of %lu items", 80, 0);
+    assert_string_equal(m.v[0].target, "نُسخ %lu من %lu عنصر");
+    jisr_tm_matches_free(&m);
+    /* numbers for codes: a different token, nothing substituted */
+    m = ask(tm, "en", "ar", "Copied 5 of 7 items", 50, 0);
+    assert_true(m.n >= 1);
+    assert_false(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "نُسخ %d من %d عنصر");
+    assert_true(m.v[0].score < 90);
+    jisr_tm_matches_free(&m);
+    /* a changed code the target has fewer times than the source, one changing: not guessed */
+    m = ask(tm, "en", "ar", "Saved %s in %d", 60, 0);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
+    assert_string_equal(m.v[0].target, "حُفظ في %s");
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
 /* a number that moves to another agreement class is substituted and flagged, with its position,
  * for a few points, in both languages and both directions across the boundaries */
 static void test_agreement(void **state)
@@ -1077,6 +1123,7 @@ int main(void)
         cmocka_unit_test(test_tag_parse),
         cmocka_unit_test(test_tag_map),
         cmocka_unit_test(test_numbers_by_position),
+        cmocka_unit_test(test_format_codes),
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),

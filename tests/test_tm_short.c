@@ -117,12 +117,12 @@ static int char_score(const char *a, const char *b)
 }
 
 static const char *const en_words[] = {
-    "File",    "Files",    "Filename", "Open",    "Save",    "Saved",    "Settings",
-    "Setting", "Transfer", "Colour",   "Color",   "Print",   "Printer",  "Preview",
-    "Undo",    "Redo",     "Edit",     "Delete",  "Remove",  "Reload",   "Bookmark",
-    "Folder",  "Window",   "Windows",  "Network", "Connect", "Password", "Username",
-    "Search",  "Find",     "Replace",  "Zoom",    "in",      "out",      "the",
-    "a",       "of",       "New",      "Close",   "Tab",     "Tabs",     "Untitled"};
+    "File",     "Files",    "Filename", "Open",     "Save",     "Saved",   "Settings", "Setting",
+    "Transfer", "Colour",   "Color",    "Print",    "Printer",  "Preview", "Undo",     "Redo",
+    "Edit",     "Delete",   "Remove",   "Reload",   "Bookmark", "Folder",  "Window",   "Windows",
+    "Network",  "Connect",  "Password", "Username", "Search",   "Find",    "Replace",  "Zoom",
+    "in",       "out",      "the",      "a",        "of",       "New",     "Close",    "Tab",
+    "Tabs",     "Untitled", "%s",       "%d",       "%1$s",     "%lu",     "5"};
 static const char *const ar_words[] = {
     "ملف",  "ملفات",  "افتح",  "احفظ",    "حفظ",   "إعدادات", "الإعدادات", "نقل",
     "لون",  "اطبع",   "طابعة", "معاينة",  "تراجع", "أعد",     "حرر",       "احذف",

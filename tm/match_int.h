@@ -108,8 +108,8 @@ static inline uint32_t tm_sub_cost(const tm_tok *a, const tm_tok *b)
         if (a->sp != b->sp && a->ss != b->ss) /* no signature in common: not near */
             return TM_BIG;
         return tm_near_cost(a->kp, a->kl, b->kp, b->kl);
-    case TM_NUMBER:
-        return TM_C_NUMBER;
+    case TM_NUMBER: /* a format code and a number are a word apart */
+        return a->code == b->code ? TM_C_NUMBER : TM_W_WORD;
     case TM_PUNCT:
         return TM_C_PUNCT;
     default: /* two tags: free here, their differences are a penalty (score.c) */

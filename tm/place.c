@@ -307,6 +307,8 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
     (void)like_n;
     uint32_t zero = like && like->zero ? like->zero : '0';
     size_t before = out->len;
+    if (x->code) /* a format code: as the query wrote it */
+        return jisr_buf_puts(out, x->val);
     if (!x->value) { /* no single value: the digits and separators as the query wrote them */
         for (const char *p = x->val; *p; p++) {
             if (*p >= '0' && *p <= '9')
@@ -344,8 +346,20 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
 
 /* ---- pairing ----------------------------------------------------------------------------- */
 
+void tm_num_code(const char *s, size_t n, tm_num *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n > sizeof out->val - 1)
+        n = sizeof out->val - 1; /* cannot happen: TM_CODE_MAX */
+    memcpy(out->val, s, n);
+    out->val[n] = 0;
+    out->code = 1;
+}
+
 static int num_eq(const tm_num *a, const tm_num *b)
 {
+    if (a->code != b->code)
+        return 0;
     if (a->toolong || b->toolong)
         return a->toolong && b->toolong && a->hash == b->hash;
     return a->value == b->value && strcmp(a->val, b->val) == 0;

@@ -33,7 +33,12 @@ typedef struct tm_num {
     unsigned nint, nfrac; /* digits before and after the decimal separator */
     uint32_t zero;        /* the digit system: code point of its zero */
     uint32_t dsep, gsep;  /* the decimal and group separators written, or 0 */
+    int code;             /* a format code ("%s", tm_code_len): val is its surface, value 0;
+                           * equal only to the same code, written as it is */
 } tm_num;
+
+/** A format code token's surface s[0..n) (at most TM_CODE_MAX bytes) as a tm_num. */
+void tm_num_code(const char *s, size_t n, tm_num *out);
 
 /** Parse s[0..n), a number token's surface (digits of one or several systems, separators).
  * Returns 0 (out->value tells whether it has a value), JISR_EINVAL when s has no digit. */

@@ -64,6 +64,8 @@ static int numbers_only(const tm_toks *q, const tm_toks *s)
         const tm_tok *a = &q->v[i++], *b = &s->v[j++];
         if (a->kind != b->kind)
             return 0;
+        if (a->kind == TM_NUMBER && a->code != b->code)
+            return 0; /* a format code and a number: not a placeable */
         if (a->kind == TM_NUMBER)
             ndiff += a->hn != b->hn;
         else if (a->hn != b->hn)
@@ -101,7 +103,9 @@ static int parse_numbers(const char *s, const tm_toks *t, tm_num **v, size_t *ca
         int rc = grow_nums(v, cap, *n + 1);
         if (rc < 0)
             return rc;
-        if (tm_num_parse(s + t->v[k].start, t->v[k].end - t->v[k].start, &(*v)[*n]) < 0) {
+        if (t->v[k].code)
+            tm_num_code(s + t->v[k].start, t->v[k].end - t->v[k].start, &(*v)[*n]);
+        else if (tm_num_parse(s + t->v[k].start, t->v[k].end - t->v[k].start, &(*v)[*n]) < 0) {
             memset(&(*v)[*n], 0, sizeof **v); /* a number token always has a digit */
             (*v)[*n].val[0] = '?';
         }

@@ -34,9 +34,9 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    2 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    3 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
-       * dots one token; tags weigh nothing */
+       * dots one token; tags weigh nothing. 3: format codes ("%s", "%1$d") one token */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -58,6 +58,8 @@ typedef struct tm_tok {
                           * three code points (tok.c's own, never 0, compared only with other
                           * tokens': not tm_key_sigs' stored ones); 0 for other tokens */
     uint32_t kl;         /* the key's length in bytes */
+    uint32_t code;       /* a NUMBER token that is a format code ("%s", "%1$d", "%(n)s", "%1"):
+                          * tm_code_len; its normal form is its surface */
     const char *kp;      /* the key's bytes (in the text's nb; valid until it is tokenized again) */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
 } tm_tok;
@@ -85,6 +87,14 @@ typedef struct tm_toks {
 
 /** tm_toks.flags: leave hs at 0 (an import needs only the normalised and key hashes). */
 #define TM_TOKS_NO_SURFACE 1u
+
+/** The length in bytes of the format code at s[i] (s[i] == '%'), 0 when there is none: a printf
+ * conversion ("%s", "%d", "%lu", "%-.*s", "%5.2f", "%1$s", "%'d"; strftime's "%Y", "%-e"), a
+ * Python one ("%(name)s") or Qt's "%1" … "%99" (docs/matching.md §1). At most TM_CODE_MAX bytes,
+ * ASCII only, read as printf reads it ("%dx%d" is two codes, "50%off" has one: "%o"); "%%" and
+ * a '%' before a space ("50% off") are not codes. */
+#define TM_CODE_MAX 32
+size_t tm_code_len(const char *s, size_t n, size_t i);
 
 /** Tokenize s[0..n) for matching (out reset first). */
 int tm_tokenize(const char *s, size_t n, tm_toks *out);

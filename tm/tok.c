@@ -303,6 +303,90 @@ static int is_apostrophe(uint32_t c)
     return c == '\'' || c == 0x2019;
 }
 
+/* ---- format codes ----------------------------------------------------------------------- */
+
+static inline int a_letter(unsigned c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static inline int a_digit(unsigned c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* skip the run of s[j..lim) whose bytes are in set */
+static inline size_t skip_set(const unsigned char *s, size_t j, size_t lim, const char *set)
+{
+    while (j < lim && s[j] && strchr(set, s[j]))
+        j++;
+    return j;
+}
+
+static inline size_t skip_digits(const unsigned char *s, size_t j, size_t lim)
+{
+    while (j < lim && a_digit(s[j]))
+        j++;
+    return j;
+}
+
+/* The end of a conversion whose flags (from the set flags) start at s[j]: past its conversion
+ * letter, or 0 */
+static size_t conv_end(const unsigned char *s, size_t j, size_t lim, const char *flags)
+{
+    size_t k = skip_set(s, j, lim, flags);
+    if (k < lim && s[k] == '*') { /* width from an argument, maybe positional */
+        k++;
+        size_t m = skip_digits(s, k, lim);
+        if (m > k && m < lim && s[m] == '$')
+            k = m + 1;
+    } else {
+        k = skip_digits(s, k, lim);
+    }
+    if (k < lim && s[k] == '.') { /* precision */
+        k++;
+        if (k < lim && s[k] == '*')
+            k++;
+        else
+            k = skip_digits(s, k, lim);
+    }
+    size_t m = skip_set(s, k, lim, "hlLqjzt"); /* length modifiers */
+    if (m - k > 2 || m >= lim || !(a_letter(s[m]) || s[m] == '@'))
+        return 0;
+    return m + 1; /* as printf reads it: "%dx%d" is two codes, and so "50%off" has "%o" */
+}
+
+size_t tm_code_len(const char *str, size_t n, size_t i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t lim = n - i > TM_CODE_MAX ? i + TM_CODE_MAX : n, j = i + 1;
+    if (i >= n || s[i] != '%' || j >= lim)
+        return 0;
+    if (s[j] == '(') { /* Python: %(name)s */
+        size_t k = j + 1;
+        while (k < lim && (a_letter(s[k]) || a_digit(s[k]) || s[k] == '_'))
+            k++;
+        if (k == j + 1 || k >= lim || s[k] != ')')
+            return 0;
+        j = k + 1;
+    } else if (a_digit(s[j])) {
+        size_t k = skip_digits(s, j, lim);
+        if (k < lim && s[k] == '$') { /* positional: %1$s */
+            j = k + 1;
+        } else if (s[j] != '0' && k - j <= 2 && /* k < lim unless the text ends there */
+                   (k >= n ||
+                    !(a_letter(s[k]) || a_digit(s[k]) || (s[k] && strchr("$.*'", s[k]))))) {
+            return k - i; /* Qt: %1 … %99 */
+        }
+    }
+    /* flags: glibc's I (the locale's digits, "%Id" in Arabic catalogues) unless it is the
+     * conversion itself (strftime's "%I"); not ' ' ("50% done") */
+    size_t e = conv_end(s, j, lim, "-+#0'I");
+    if (!e)
+        e = conv_end(s, j, lim, "-+#0'");
+    return e ? e - i : 0;
+}
+
 /* Typographic variants folded in the normal form (the surface keeps them: a byte difference
  * still costs TM_C_NORM): quotes, apostrophes, dashes, and × as the letter x. Every target is
  * ASCII, so folding never lengthens a text. */
@@ -523,6 +607,7 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     k->nl = (uint32_t)nzl;
     k->sp = k->ss = 0;
     k->kl = 0;
+    k->code = 0;
     k->kp = NULL;
     if (kind == TM_WORD && nzl) {
         size_t off = strip_clitics((const unsigned char *)nz, nzl);
@@ -572,6 +657,18 @@ static int push_dots(tm_toks *t, const char *s, size_t start, size_t end)
     if (rc < 0)
         return rc;
     return emit_tok(t, s, start, end, TM_PUNCT, t->nb.data + off, 3);
+}
+
+/* A format code s[start..start + len): a NUMBER token whose normal form is its surface (so
+ * "%S" and "%s", "%X" and "%x" stay apart). */
+static int push_code(tm_toks *t, const char *s, size_t start, size_t len)
+{
+    size_t off = t->nb.len;
+    int rc = jisr_buf_append(&t->nb, s + start, len);
+    if (rc < 0 || (rc = emit_tok(t, s, start, start + len, TM_NUMBER, t->nb.data + off, len)) < 0)
+        return rc;
+    t->v[t->n - 1].code = 1;
+    return 0;
 }
 
 /* An accelerator marker at s[i] ('_' or '&', the caller checked): one followed by a letter, at
@@ -701,6 +798,16 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
         if (cls == C_SPACE || cls == C_FORMAT)
             continue;
         char *nz = o;
+        size_t cl;
+        if (c == '%' && (cl = tm_code_len(str, n, start)) > 0) { /* a format code */
+            memcpy(o, str + start, cl);                          /* within the reservation */
+            o += cl;
+            i = start + cl;
+            if ((rc = emit_tok(out, str, start, i, TM_NUMBER, nz, cl)) < 0)
+                return rc;
+            out->v[out->n - 1].code = 1;
+            continue;
+        }
         int marker = (c == '_' || c == '&') && marker_before_letter(s, n, start);
         if (c == '.' && i < n && s[i] == '.') { /* a run of dots */
             while (i < n && s[i] == '.')
@@ -843,6 +950,13 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         int cls = char_class(c);
         if (cls == C_SPACE || cls == C_FORMAT)
             continue;
+        size_t cl;
+        if (c == '%' && (cl = tm_code_len(str, n, start)) > 0) {
+            if ((rc = push_code(out, str, start, cl)) < 0)
+                return rc;
+            i = start + cl;
+            continue;
+        }
         if (c == '.' && i < n && s[i] == '.') {
             while (i < n && s[i] == '.')
                 i++;

@@ -48,16 +48,17 @@ static void check(int ok, const char *what)
 }
 
 static const char *const en_words[] = {
-    "File",    "Files",  "Filename", "file",     "Open",    "Save",      "Saved",    "Settings",
-    "Setting", "Colour", "Color",    "Print",    "Printer", "Preview",   "Undo",     "Edit",
-    "Delete",  "Remove", "Reload",   "Folder",   "Window",  "Network",   "Connect",  "Password",
-    "Search",  "Find",   "Replace",  "Zoom",     "in",      "out",       "the",      "a",
-    "of",      "New",    "Close",    "Tab",      "ID",      "id",        "OFF",      "Off",
-    "_Open",   "&File",  "Don't",    "Don’t",    "10×11",   "10x11",     "page",     "Page",
-    "%s",      "%d",     "3",        "12",       "Метрика", "Ελληνικά",  "日本語",   "Ĉapelo",
-    "naïve",   "café",   "—",        "“quoted”", "Файл",    "Сохранить", "Щёлкните", "Экспорт",
-    "Αρχείο",  "Ψηφίο",  "Ζώνη",     "ფაილი",    "Ֆայլ",    "קובץ",      "Ñandú",    "Ærø",
-    "Łódź",    "Şişli",  "Þorn",     "Straße",   "Ỹ",       "ǅ"};
+    "File",     "Files",  "Filename", "file",     "Open",    "Save",      "Saved",    "Settings",
+    "Setting",  "Colour", "Color",    "Print",    "Printer", "Preview",   "Undo",     "Edit",
+    "Delete",   "Remove", "Reload",   "Folder",   "Window",  "Network",   "Connect",  "Password",
+    "Search",   "Find",   "Replace",  "Zoom",     "in",      "out",       "the",      "a",
+    "of",       "New",    "Close",    "Tab",      "ID",      "id",        "OFF",      "Off",
+    "_Open",    "&File",  "Don't",    "Don’t",    "10×11",   "10x11",     "page",     "Page",
+    "%s",       "%d",     "3",        "12",       "Метрика", "Ελληνικά",  "日本語",   "Ĉapelo",
+    "naïve",    "café",   "—",        "“quoted”", "Файл",    "Сохранить", "Щёлкните", "Экспорт",
+    "Αρχείο",   "Ψηφίο",  "Ζώνη",     "ფაილი",    "Ֆայլ",    "קובץ",      "Ñandú",    "Ærø",
+    "Łódź",     "Şişli",  "Þorn",     "Straße",   "Ỹ",       "ǅ",         "%1$s",     "%lu",
+    "%(name)s", "%S",     "50%",      "%1"};
 static const char *const ar_words[] = {
     "ملف",     "ملفات",  "افتح",  "احفظ",    "حفظ",    "إعدادات", "الإعدادات", "نقل",
     "لون",     "اطبع",   "طابعة", "معاينة",  "تراجع",  "أعد",     "حرر",       "احذف",

@@ -5,7 +5,8 @@
  * surface hashes; the text layer's per-code-point normalisation must concatenate to
  * jisr_text_normalize on any text none of whose code points needs ICU; the character form with
  * case kept (tm/short.c) is the folded form with some letters marked, and marked only when a
- * surface letter of the text is in upper or title case. Aborts when a property fails.
+ * surface letter of the text is in upper or title case; a format code ("%s") is one token, read
+ * whole by tm_code_len and kept as written. Aborts when a property fails.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ static void same(const char *s, size_t n, unsigned flags)
         check(a.nwords == b.nwords && a.nheavy == b.nheavy && a.w100 == b.w100, "same weights");
         for (size_t i = 0; i < a.n; i++) {
             check(a.v[i].start == b.v[i].start && a.v[i].end == b.v[i].end, "same spans");
-            check(a.v[i].kind == b.v[i].kind, "same kinds");
+            check(a.v[i].kind == b.v[i].kind && a.v[i].code == b.v[i].code, "same kinds");
             check(a.v[i].hs == b.v[i].hs && a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk,
                   "same hashes");
             check(a.v[i].nl == b.v[i].nl && a.v[i].kl == b.v[i].kl &&
@@ -56,6 +57,19 @@ static void same(const char *s, size_t n, unsigned flags)
         check(b.v[i].start < b.v[i].end && b.v[i].end <= n &&
                   (i == 0 || b.v[i - 1].end <= b.v[i].start),
               "spans ordered and inside the text");
+    /* format codes: a NUMBER token that tm_code_len reads whole, its normal form its surface;
+     * every '%' that starts one outside another token is one */
+    for (size_t i = 0; i < b.n; i++) {
+        const tm_tok *t = &b.v[i];
+        size_t len = t->end - t->start;
+        if (t->code)
+            check(t->kind == TM_NUMBER && len <= TM_CODE_MAX && s[t->start] == '%' &&
+                      tm_code_len(s, n, t->start) == len && t->nl == len &&
+                      memcmp(b.nb.data + t->no, s + t->start, len) == 0,
+                  "a code is tm_code_len's, as written");
+        else if (s[t->start] == '%')
+            check(tm_code_len(s, n, t->start) == 0, "a '%' token starts no code");
+    }
     tm_toks_free(&a);
     tm_toks_free(&b);
 }

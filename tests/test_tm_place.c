@@ -539,6 +539,8 @@ static void test_format_codes(void **state)
     add_plain(imp, "en", "Page %1$s of %2$s", "ar", "الصفحة %1$s من %2$s");
     add_plain(imp, "en", "Copied %d of %d items", "ar", "نُسخ %d من %d عنصر");
     add_plain(imp, "en", "Saved %s in %s", "ar", "حُفظ في %s");
+    add_plain(imp, "en", "Preparing %d", "ar", "يحضّر %Id");
+    add_plain(imp, "en", "Row %1$d", "ar", "الصف %1$Id");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     jisr_tm_matches m = ask(tm, "en", "ar", "Delete %d files?", 80, 0);
     assert_int_equal(m.n, 1);
@@ -563,6 +565,20 @@ static void test_format_codes(void **state)
     assert_false(m.v[0].placeable);
     assert_string_equal(m.v[0].target, "نُسخ %d من %d عنصر");
     assert_true(m.v[0].score < 90);
+    jisr_tm_matches_free(&m);
+    /* glibc's I flag (the locale's digits) in the target: the source's %d is its %Id, and a
+     * numeric code of the query takes the flag, another does not */
+    m = ask(tm, "en", "ar", "Preparing %u", 80, 0);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "يحضّر %Iu");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Preparing %s", 80, 0);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "يحضّر %s");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Row %1$ld", 80, 0);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "الصف %1$Ild");
     jisr_tm_matches_free(&m);
     /* a changed code the target has fewer times than the source, one changing: not guessed */
     m = ask(tm, "en", "ar", "Saved %s in %d", 60, 0);

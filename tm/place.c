@@ -307,8 +307,16 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
     (void)like_n;
     uint32_t zero = like && like->zero ? like->zero : '0';
     size_t before = out->len;
-    if (x->code) /* a format code: as the query wrote it */
-        return jisr_buf_puts(out, x->val);
+    if (x->code) { /* a format code: as the query wrote it, with the I flag of the target's */
+        size_t n = strlen(x->val), at = x->loc;
+        if (!at && like && like->code && like->loc && n > x->flags_at &&
+            strchr("diufFeEgG", x->val[n - 1]))
+            at = x->flags_at;
+        int rc = jisr_buf_append(out, x->val, at ? at : n);
+        if (rc == 0 && at && (rc = jisr_buf_putc(out, 'I')) == 0)
+            rc = jisr_buf_puts(out, x->val + at);
+        return rc;
+    }
     if (!x->value) { /* no single value: the digits and separators as the query wrote them */
         for (const char *p = x->val; *p; p++) {
             if (*p >= '0' && *p <= '9')
@@ -349,20 +357,56 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
 void tm_num_code(const char *s, size_t n, tm_num *out)
 {
     memset(out, 0, sizeof *out);
+    out->code = 1;
     if (n > sizeof out->val - 1)
         n = sizeof out->val - 1; /* cannot happen: TM_CODE_MAX */
-    memcpy(out->val, s, n);
-    out->val[n] = 0;
-    out->code = 1;
+    size_t j = 1;                /* past '%' and a "(name)" or "N$" */
+    if (j < n && s[j] == '(') {
+        while (j < n && s[j] != ')')
+            j++;
+        j++;
+    } else {
+        size_t k = j;
+        while (k < n && s[k] >= '0' && s[k] <= '9')
+            k++;
+        if (k > j && k < n && s[k] == '$')
+            j = k + 1;
+    }
+    if (j > n)
+        j = n;
+    out->flags_at = (unsigned)j;
+    size_t o = 0, k = 0;
+    for (; k < j; k++)
+        out->val[o++] = s[k];
+    /* the flags, without one I; the last byte is the conversion (strftime's "%I" keeps it) */
+    for (; k + 1 < n && strchr("-+#0'I", s[k]); k++) {
+        if (s[k] == 'I' && !out->loc)
+            out->loc = (unsigned)o;
+        else
+            out->val[o++] = s[k];
+    }
+    for (; k < n; k++)
+        out->val[o++] = s[k];
+    out->val[o] = 0;
 }
 
+/* a and b the same number or code, as written (a code's I flag too) */
 static int num_eq(const tm_num *a, const tm_num *b)
 {
-    if (a->code != b->code)
+    if (a->code != b->code || !a->loc != !b->loc)
         return 0;
     if (a->toolong || b->toolong)
         return a->toolong && b->toolong && a->hash == b->hash;
     return a->value == b->value && strcmp(a->val, b->val) == 0;
+}
+
+/* a target's t the source's s: the same, or the same code with the I flag (a source's "%d" is
+ * a target's "%Id") */
+static int num_eq_t(const tm_num *t, const tm_num *s)
+{
+    if (t->code && s->code && t->loc && !s->loc)
+        return strcmp(t->val, s->val) == 0;
+    return num_eq(t, s);
 }
 
 int tm_num_pair(const tm_num *src, const tm_num *qry, size_t n, const tm_num *tgt, size_t nt,
@@ -388,12 +432,12 @@ int tm_num_pair(const tm_num *src, const tm_num *qry, size_t n, const tm_num *tg
                     alike = 0;
             }
         for (size_t j = 0; j < nt; j++)
-            ntv += num_eq(&tgt[j], &src[i]);
+            ntv += num_eq_t(&tgt[j], &src[i]);
         if (!ntv)
             return TM_PAIR_MISSING;
         if (alike) {
             for (size_t j = 0; j < nt; j++)
-                if (num_eq(&tgt[j], &src[i]))
+                if (num_eq_t(&tgt[j], &src[i]))
                     t2q[j] = (int)i;
             continue;
         }
@@ -405,11 +449,11 @@ int tm_num_pair(const tm_num *src, const tm_num *qry, size_t n, const tm_num *tg
         for (size_t j = 0; j < nt; j++) {
             size_t m;
             for (m = 0; m < n; m++)
-                if (num_eq(&tgt[j], &src[m]))
+                if (num_eq_t(&tgt[j], &src[m]))
                     break;
             if (m == n)
                 continue; /* a number of the target's own */
-            while (k < n && !num_eq(&tgt[j], &src[k]))
+            while (k < n && !num_eq_t(&tgt[j], &src[k]))
                 k++;
             if (k == n)
                 return TM_PAIR_AMBIGUOUS;
@@ -418,7 +462,7 @@ int tm_num_pair(const tm_num *src, const tm_num *qry, size_t n, const tm_num *tg
         /* then the k-th occurrence in the target is the k-th in the source */
         size_t si = 0;
         for (size_t j = 0; j < nt; j++) {
-            if (!num_eq(&tgt[j], &src[i]))
+            if (!num_eq_t(&tgt[j], &src[i]))
                 continue;
             while (si < n && !num_eq(&src[si], &src[i]))
                 si++;

@@ -33,11 +33,16 @@ typedef struct tm_num {
     unsigned nint, nfrac; /* digits before and after the decimal separator */
     uint32_t zero;        /* the digit system: code point of its zero */
     uint32_t dsep, gsep;  /* the decimal and group separators written, or 0 */
-    int code;             /* a format code ("%s", tm_code_len): val is its surface, value 0;
-                           * equal only to the same code, written as it is */
+    int code;             /* a format code ("%s", tm_code_len): val is its surface without
+                           * glibc's I flag, value 0; equal only to the same code */
+    unsigned loc;         /* a code with the I flag (the locale's digits: "%Id"): where it was
+                           * in val (≥ 1), else 0 */
+    unsigned flags_at;    /* a code: where its flags begin in val (after "%", "%N$", "%(n)") */
 } tm_num;
 
-/** A format code token's surface s[0..n) (at most TM_CODE_MAX bytes) as a tm_num. */
+/** A format code token's surface s[0..n) (at most TM_CODE_MAX bytes) as a tm_num. A target's
+ * code with glibc's I flag ("%Id", as Arabic catalogues write a source's "%d") pairs with the
+ * source's code without it, and a query's numeric code written in its place takes the flag. */
 void tm_num_code(const char *s, size_t n, tm_num *out);
 
 /** Parse s[0..n), a number token's surface (digits of one or several systems, separators).

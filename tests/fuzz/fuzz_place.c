@@ -8,6 +8,7 @@
  *     parsing the result gives the same value;
  *   - the near cost is symmetric, and below a word's cost only for keys sharing a signature;
  *   - number pairing maps each target number to a query number or to none, never out of range;
+ *   - a format code is written back as it was, and takes a target's I flag only when numeric;
  *   - tag mapping never gives two target tags the same query tag;
  *   - copied tokens (three texts split by tabs: query, source, target; the source's tokens paired
  *     with the query's in order) replace at most the target's tokens, and the accelerator step
@@ -54,6 +55,38 @@ static void one_number(const char *s, size_t n)
     } else {
         check(tm_num_plural("ar", &x) == TM_PL_NONE, "no value, no class");
     }
+}
+
+/* a format code at s (tm_code_len): written back as it was; with a target's I flag ("%Id") a
+ * numeric code takes one I, another none; the same code with and without the flag pair as a
+ * target's and a source's */
+static void one_code(const char *s, size_t n)
+{
+    size_t len = tm_code_len(s, n, 0);
+    if (!len)
+        return;
+    tm_num x, like;
+    tm_num_code(s, len, &x);
+    check(x.code && !x.value && x.flags_at <= strlen(x.val), "a code");
+    jisr_buf b = {0};
+    check(tm_num_render(&x, NULL, NULL, 0, &b) == 0 && b.len == len && memcmp(b.data, s, len) == 0,
+          "a code written as it was");
+    tm_num_code("%Id", 3, &like);
+    jisr_buf_reset(&b);
+    check(tm_num_render(&x, &like, NULL, 0, &b) == 0, "render in a target's style");
+    size_t ni = 0, xi = 0;
+    for (size_t k = 0; k < b.len; k++)
+        ni += b.data[k] == 'I';
+    for (size_t k = 0; k < len; k++)
+        xi += s[k] == 'I';
+    check(ni == xi || (ni == xi + 1 && !x.loc && strchr("diufFeEgG", s[len - 1])),
+          "at most the one I of the target's style");
+    tm_num y;
+    tm_num_code(b.data, b.len, &y);
+    check(strcmp(x.val, y.val) == 0, "the same code but for the flag");
+    int t2q[1];
+    check(tm_num_pair(&x, &x, 1, &y, 1, t2q) == TM_PAIR_OK && t2q[0] == -1, "unchanged");
+    jisr_buf_free(&b);
 }
 
 /* query, source and target split by tabs */
@@ -134,6 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   (s1.n == s2.n && memcmp(s + s1.off, s + h + s2.off, s1.n) == 0),
               "near words share a signature");
     }
+    one_code(s, size);
     /* numbers: up to three groups separated by '|', numbers by ' ' */
     tm_num v[3][8];
     size_t nv[3] = {0, 0, 0}, g = 0, start = 0;

@@ -541,6 +541,8 @@ static void test_format_codes(void **state)
     add_plain(imp, "en", "Saved %s in %s", "ar", "حُفظ في %s");
     add_plain(imp, "en", "Preparing %d", "ar", "يحضّر %Id");
     add_plain(imp, "en", "Row %1$d", "ar", "الصف %1$Id");
+    add_plain(imp, "en", "%.0f MiB free", "ar", "%I.0f م.بايت متاحة");
+    add_plain(imp, "en", "Open %s in a new window", "ar", "افتح %s في نافذة جديدة");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     jisr_tm_matches m = ask(tm, "en", "ar", "Delete %d files?", 80, 0);
     assert_int_equal(m.n, 1);
@@ -579,6 +581,19 @@ static void test_format_codes(void **state)
     m = ask(tm, "en", "ar", "Row %1$ld", 80, 0);
     assert_true(m.v[0].placeable);
     assert_string_equal(m.v[0].target, "الصف %1$Ild");
+    jisr_tm_matches_free(&m);
+    /* in a match that differs in words too, a code follows the query as the copied tokens of
+     * §2.3a do (with the target's I flag): a placeable, not a number */
+    m = ask(tm, "en", "ar", "%.1f KiB free", 50, 0);
+    assert_string_equal(m.v[0].source, "%.0f MiB free");
+    assert_int_equal(m.v[0].copied, 1);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_SAME);
+    assert_string_equal(m.v[0].target, "%I.1f م.بايت متاحة");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Open %d in the new window", 50, 0);
+    assert_string_equal(m.v[0].source, "Open %s in a new window");
+    assert_int_equal(m.v[0].copied, 1);
+    assert_string_equal(m.v[0].target, "افتح %d في نافذة جديدة");
     jisr_tm_matches_free(&m);
     /* a changed code the target has fewer times than the source, one changing: not guessed */
     m = ask(tm, "en", "ar", "Saved %s in %d", 60, 0);

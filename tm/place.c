@@ -310,7 +310,7 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
     if (x->code) { /* a format code: as the query wrote it, with the I flag of the target's */
         size_t n = strlen(x->val), at = x->loc;
         if (!at && like && like->code && like->loc && n > x->flags_at &&
-            strchr("diufFeEgG", x->val[n - 1]))
+            strchr("diuf", x->val[n - 1]))
             at = x->flags_at;
         int rc = jisr_buf_append(out, x->val, at ? at : n);
         if (rc == 0 && at && (rc = jisr_buf_putc(out, 'I')) == 0)

@@ -223,12 +223,31 @@ static int has_digit(const char *s, const tm_tok *t)
 
 /* Source token b, paired with query token a, is one a copy follows: another surface, and the
  * same token but for typography, case or accelerators (same normal form), or two codes with
- * digits ("you4" / "you6", "9x11" / "9×12"). Numbers are tm_match_numbers's, tags tagmap's. */
-static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_tok *b)
+ * digits ("you4" / "you6", "9x11" / "9×12"), or with codes (texts that differ in more than
+ * numbers and codes) two format codes. Numbers are tm_match_numbers's, tags tagmap's. */
+static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_tok *b, int codes)
 {
+    if (a->code && b->code)
+        return codes && !surf_eq(qt, a, st, b);
     if (a->kind != b->kind || b->kind == TM_NUMBER || b->kind == TM_TAG || surf_eq(qt, a, st, b))
         return 0;
     return a->hn == b->hn || (b->kind == TM_WORD && has_digit(st, b) && has_digit(qt, a));
+}
+
+/* Target token y (text tt) is the source's x (text st) repeated: the same normal form, or for a
+ * format code the same code but for the I flag the target may add ("%d" / "%Id") */
+static int repeats(const char *tt, const tm_tok *y, const char *st, const tm_tok *x)
+{
+    if (!x->code)
+        return y->kind == x->kind && y->hn == x->hn;
+    if (!y->code)
+        return 0;
+    if (y->hn == x->hn)
+        return 1;
+    tm_num a, b;
+    tm_num_code(tt + y->start, y->end - y->start, &a);
+    tm_num_code(st + x->start, x->end - x->start, &b);
+    return strcmp(a.val, b.val) == 0;
 }
 
 int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char *st,
@@ -242,12 +261,13 @@ int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char
         return rc;
     if (p->tt.n + s->n > TM_COPY_MAX_TOKENS)
         return 0;
+    int codes = !numbers_only(q, s);
     for (size_t i = 0; i < s->n; i++) {
         const tm_tok *b = &s->v[i];
-        if (b->kind == TM_NUMBER || b->kind == TM_TAG)
+        if ((b->kind == TM_NUMBER && !(b->code && codes)) || b->kind == TM_TAG)
             continue;
         size_t j = 0, k = 0;
-        while (j < p->tt.n && p->tt.v[j].hn != b->hn)
+        while (j < p->tt.n && !(b->code ? repeats(tt, &p->tt.v[j], st, b) : p->tt.v[j].hn == b->hn))
             j++;
         if (j == p->tt.n)
             continue; /* the target does not repeat it */
@@ -276,11 +296,12 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
     int *rep = p->t2q; /* the query token target token j becomes, or -1 */
     for (size_t j = 0; j < t->n; j++)
         rep[j] = -1;
+    int codes = !numbers_only(q, s); /* else the codes are tm_match_numbers's */
     for (size_t i = 0; i < s->n; i++) {
         if (s2q[i] < 0)
             continue;
         const tm_tok *b = &s->v[i], *a = &q->v[s2q[i]];
-        if (!copy_pair(qt, a, st, b))
+        if (!copy_pair(qt, a, st, b, codes))
             continue;
         /* every occurrence of it in the source changes alike, and the target repeats it as
          * often: which target occurrence is which does not matter then */
@@ -293,12 +314,11 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
             alike = s2q[i2] >= 0 && surf_eq(qt, &q->v[s2q[i2]], qt, a);
         }
         for (size_t j = 0; j < t->n; j++)
-            nt += t->v[j].kind == b->kind && t->v[j].hn == b->hn;
+            nt += repeats(tt, &t->v[j], st, b);
         if (!alike || nt != ns)
             continue;
         for (size_t j = 0; j < t->n; j++)
-            if (rep[j] < 0 && t->v[j].kind == b->kind && t->v[j].hn == b->hn &&
-                !surf_eq(tt, &t->v[j], qt, a)) {
+            if (rep[j] < 0 && repeats(tt, &t->v[j], st, b) && !surf_eq(tt, &t->v[j], qt, a)) {
                 rep[j] = s2q[i];
                 (*ncopied)++;
             }
@@ -309,11 +329,20 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
     for (size_t j = 0; j < t->n; j++) {
         if (rep[j] < 0)
             continue;
-        const tm_tok *a = &q->v[rep[j]];
-        if ((rc = jisr_buf_append(out, tt + pos, t->v[j].start - pos)) < 0 ||
-            (rc = jisr_buf_append(out, qt + a->start, a->end - a->start)) < 0)
+        const tm_tok *a = &q->v[rep[j]], *y = &t->v[j];
+        if ((rc = jisr_buf_append(out, tt + pos, y->start - pos)) < 0)
             return rc;
-        pos = t->v[j].end;
+        if (a->code) { /* the query's code in the target's style (its I flag) */
+            tm_num x, like;
+            tm_num_code(qt + a->start, a->end - a->start, &x);
+            tm_num_code(tt + y->start, y->end - y->start, &like);
+            rc = tm_num_render(&x, &like, NULL, 0, out);
+        } else {
+            rc = jisr_buf_append(out, qt + a->start, a->end - a->start);
+        }
+        if (rc < 0)
+            return rc;
+        pos = y->end;
     }
     return jisr_buf_append(out, tt + pos, tn - pos);
 }

@@ -351,9 +351,11 @@ static size_t conv_end(const unsigned char *s, size_t j, size_t lim, const char 
             k = skip_digits(s, k, lim);
     }
     size_t m = skip_set(s, k, lim, "hlLqjzt"); /* length modifiers */
-    if (m - k > 2 || m >= lim || !(a_letter(s[m]) || s[m] == '@'))
+    if (m - k > 2)
         return 0;
-    return m + 1; /* as printf reads it: "%dx%d" is two codes, and so "50%off" has "%o" */
+    if (m < lim && (a_letter(s[m]) || s[m] == '@'))
+        return m + 1;     /* as printf reads it: "%dx%d" is two codes, and so "50%off" has "%o" */
+    return m > k ? m : 0; /* the last of them the conversion: strftime's "%l:%M", "%h" */
 }
 
 size_t tm_code_len(const char *str, size_t n, size_t i)

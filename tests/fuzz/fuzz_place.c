@@ -79,7 +79,7 @@ static void one_code(const char *s, size_t n)
         ni += b.data[k] == 'I';
     for (size_t k = 0; k < len; k++)
         xi += s[k] == 'I';
-    check(ni == xi || (ni == xi + 1 && !x.loc && strchr("diufFeEgG", s[len - 1])),
+    check(ni == xi || (ni == xi + 1 && !x.loc && strchr("diuf", s[len - 1])),
           "at most the one I of the target's style");
     tm_num y;
     tm_num_code(b.data, b.len, &y);

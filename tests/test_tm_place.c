@@ -543,6 +543,8 @@ static void test_format_codes(void **state)
     add_plain(imp, "en", "Row %1$d", "ar", "الصف %1$Id");
     add_plain(imp, "en", "%.0f MiB free", "ar", "%I.0f م.بايت متاحة");
     add_plain(imp, "en", "Open %s in a new window", "ar", "افتح %s في نافذة جديدة");
+    add_plain(imp, "en", "Move {0} to {1}", "ar", "انقل {0} إلى {1}");
+    add_plain(imp, "en", "Delete {0,number} files", "ar", "احذف {0,number} ملفات");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     jisr_tm_matches m = ask(tm, "en", "ar", "Delete %d files?", 80, 0);
     assert_int_equal(m.n, 1);
@@ -594,6 +596,16 @@ static void test_format_codes(void **state)
     assert_string_equal(m.v[0].source, "Open %s in a new window");
     assert_int_equal(m.v[0].copied, 1);
     assert_string_equal(m.v[0].target, "افتح %d في نافذة جديدة");
+    jisr_tm_matches_free(&m);
+    /* an index in braces is placed like a number but is no count: no agreement check */
+    m = ask(tm, "en", "ar", "Move {1} to {0}", 80, 0);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "انقل {1} إلى {0}");
+    assert_int_equal(m.v[0].nagree, 0);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Delete {1,number} files", 80, 0);
+    assert_string_equal(m.v[0].target, "احذف {1,number} ملفات");
+    assert_int_equal(m.v[0].nagree, 0);
     jisr_tm_matches_free(&m);
     /* a changed code the target has fewer times than the source, one changing: not guessed */
     m = ask(tm, "en", "ar", "Saved %s in %d", 60, 0);

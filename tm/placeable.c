@@ -114,6 +114,14 @@ static int parse_numbers(const char *s, const tm_toks *t, tm_num **v, size_t *ca
     return 0;
 }
 
+/* Number token t of text s is an argument's index in braces ("{0}", "{1,number}", "{2:N2}":
+ * Java's MessageFormat, .NET, Python's format), not a count: no agreement to check */
+static int brace_index(const char *s, size_t n, const tm_tok *t)
+{
+    return t->start > 0 && s[t->start - 1] == '{' && t->end < n &&
+           (s[t->end] == '}' || s[t->end] == ',' || s[t->end] == ':');
+}
+
 int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
                      const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
                      jisr_buf *out, jisr_tm_agree **agree, size_t *nagree)
@@ -166,7 +174,8 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
             continue;
         int from = tm_num_plural(tgtlang, &p->tnum[k - 1]);
         int to = tm_num_plural(tgtlang, &p->qn[qi]);
-        int change = from >= 0 && to >= 0 && from != TM_PL_NONE && to != TM_PL_NONE && from != to;
+        int change = from >= 0 && to >= 0 && from != TM_PL_NONE && to != TM_PL_NONE && from != to &&
+                     !brace_index(tt, tn, tok);
         p->nchange += change;
         if (!out)
             continue;

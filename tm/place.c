@@ -359,21 +359,8 @@ void tm_num_code(const char *s, size_t n, tm_num *out)
     memset(out, 0, sizeof *out);
     out->code = 1;
     if (n > sizeof out->val - 1)
-        n = sizeof out->val - 1; /* cannot happen: TM_CODE_MAX */
-    size_t j = 1;                /* past '%' and a "(name)" or "N$" */
-    if (j < n && s[j] == '(') {
-        while (j < n && s[j] != ')')
-            j++;
-        j++;
-    } else {
-        size_t k = j;
-        while (k < n && s[k] >= '0' && s[k] <= '9')
-            k++;
-        if (k > j && k < n && s[k] == '$')
-            j = k + 1;
-    }
-    if (j > n)
-        j = n;
+        n = sizeof out->val - 1;     /* cannot happen: TM_CODE_MAX */
+    size_t j = tm_code_prefix(s, n); /* past '%' and a "(name)" or "N$" */
     out->flags_at = (unsigned)j;
     size_t o = 0, k = 0;
     for (; k < j; k++)

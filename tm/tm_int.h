@@ -95,6 +95,9 @@ typedef struct tm_toks {
  * a '%' before a space ("50% off") are not codes. */
 #define TM_CODE_MAX 32
 size_t tm_code_len(const char *s, size_t n, size_t i);
+/** The length of a format code's prefix at s[0] == '%': the '%' and a Python "(name)" or a
+ * positional "N$" (where its flags begin; tm_num_code). */
+size_t tm_code_prefix(const char *s, size_t n);
 
 /** Tokenize s[0..n) for matching (out reset first). */
 int tm_tokenize(const char *s, size_t n, tm_toks *out);

@@ -358,28 +358,31 @@ static size_t conv_end(const unsigned char *s, size_t j, size_t lim, const char 
     return m > k ? m : 0; /* the last of them the conversion: strftime's "%l:%M", "%h" */
 }
 
+size_t tm_code_prefix(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t j = 1, k = 2;
+    if (n > 1 && s[j] == '(') { /* Python: %(name)s */
+        while (k < n && (a_letter(s[k]) || a_digit(s[k]) || s[k] == '_'))
+            k++;
+        return k > 2 && k < n && s[k] == ')' ? k + 1 : 1;
+    }
+    k = skip_digits(s, j, n);
+    return k > j && k < n && s[k] == '$' ? k + 1 : 1; /* positional: %1$s */
+}
+
 size_t tm_code_len(const char *str, size_t n, size_t i)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t lim = n - i > TM_CODE_MAX ? i + TM_CODE_MAX : n, j = i + 1;
     if (i >= n || s[i] != '%' || j >= lim)
         return 0;
-    if (s[j] == '(') { /* Python: %(name)s */
-        size_t k = j + 1;
-        while (k < lim && (a_letter(s[k]) || a_digit(s[k]) || s[k] == '_'))
-            k++;
-        if (k == j + 1 || k >= lim || s[k] != ')')
-            return 0;
-        j = k + 1;
-    } else if (a_digit(s[j])) {
-        size_t k = skip_digits(s, j, lim);
-        if (k < lim && s[k] == '$') { /* positional: %1$s */
-            j = k + 1;
-        } else if (s[j] != '0' && k - j <= 2 && /* k < lim unless the text ends there */
-                   (k >= n ||
-                    !(a_letter(s[k]) || a_digit(s[k]) || (s[k] && strchr("$.*'", s[k]))))) {
-            return k - i; /* Qt: %1 … %99 */
-        }
+    j = i + tm_code_prefix(str + i, lim - i);
+    if (j == i + 1 && s[j] != '0' && a_digit(s[j])) { /* Qt: %1 … %99 */
+        size_t k = skip_digits(s, j, lim);            /* k < lim unless the text ends there */
+        if (k - j <= 2 &&
+            (k >= n || !(a_letter(s[k]) || a_digit(s[k]) || (s[k] && strchr("$.*'", s[k])))))
+            return k - i;
     }
     /* flags: glibc's I (the locale's digits, "%Id" in Arabic catalogues) unless it is the
      * conversion itself (strftime's "%I"); not ' ' ("50% done") */

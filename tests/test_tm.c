@@ -112,6 +112,46 @@ static void test_format_codes(void **state)
             fprintf(stderr, "tm_code_len(\"%s\") = %zu, not %zu\n", cases[i].s, got, cases[i].len);
         assert_int_equal(got, cases[i].len);
     }
+    /* placeholders in braces (and "%{…}", "${…}"); not an ICU plural, "{ a }", "{{" alone */
+    static const struct {
+        const char *s;
+        size_t len;
+    } braces[] = {
+        {"{0}", 3},
+        {"{12} files", 4},
+        {"{}", 2},
+        {"{name}", 6},
+        {"{user.name}!", 11},
+        {"{0:N2}", 6},
+        {"{1,number}", 10},
+        {"{:.2f}", 6},
+        {"{0!r}", 5},
+        {"{{count}}", 9},
+        {"{{ user.name }}", 15},
+        {"%{count}", 8},
+        {"${name}", 7},
+        {"${{x}}", 6},
+        {"{ a }", 0},
+        {"{{", 0},
+        {"{{}}", 0},
+        {"{a b}", 0},
+        {"{n, plural, one {#}}", 0},
+        {"{name", 0},
+        {"{{name}", 0},
+        {"$name", 0},
+        {"{\xd8\xa7}", 0},
+        {"{0,\n}", 0},
+        {"%{}", 3},
+        {"$", 0},
+        {"{", 0},
+    };
+    for (size_t i = 0; i < sizeof braces / sizeof braces[0]; i++) {
+        size_t got = tm_code_len(braces[i].s, strlen(braces[i].s), 0);
+        if (got != braces[i].len)
+            fprintf(stderr, "tm_code_len(\"%s\") = %zu, not %zu\n", braces[i].s, got,
+                    braces[i].len);
+        assert_int_equal(got, braces[i].len);
+    }
     /* a code runs at most TM_CODE_MAX bytes */
     char big[64] = "%";
     memset(big + 1, '-', 40);
@@ -146,6 +186,20 @@ static void test_format_codes(void **state)
     assert_true(score("Delete %s files", "Delete 5 files") <
                 score("Delete %s files", "Delete %d files"));
     assert_true(score("Delete %S files", "Delete %s files") < 100);
+    /* a placeholder in braces is one code: "{name}" / "{user}" as "%s" / "%d" */
+    assert_int_equal(score("Hello {name}, welcome", "Hello {user}, welcome"),
+                     score("Hello %s, welcome", "Hello %d, welcome"));
+    const char *b = "Move {0} to {{dest}}, {n, plural, one {#}} ${x} {1, number}";
+    assert_int_equal(tm_tokenize(b, strlen(b), &t), 0);
+    const char *bsurf[] = {"Move", "{0}", "to",     "{{dest}}", ",",          "{",
+                           "n",    ",",   "plural", ",",        "one",        "{",
+                           "#",    "}",   "}",      "${x}",     "{1, number}"};
+    assert_int_equal(t.n, sizeof bsurf / sizeof bsurf[0]);
+    for (size_t i = 0; i < t.n; i++) {
+        assert_memory_equal(b + t.v[i].start, bsurf[i], strlen(bsurf[i]));
+        assert_int_equal(t.v[i].code, bsurf[i][1] != 0 && strchr("{$", bsurf[i][0]) != NULL);
+    }
+    tm_toks_free(&t);
 }
 
 /* the normal form of the only token of s, and its kind */
@@ -385,7 +439,12 @@ static void test_tokenize_paths(void **state)
                                         ")",
                                         "*",
                                         "l",
-                                        "$"};
+                                        "$",
+                                        "{",
+                                        "}",
+                                        "{0}",
+                                        "{{n}}",
+                                        ":"};
     const size_t na = sizeof alpha / sizeof alpha[0];
     uint64_t x = 0x243F6A8885A308D3ULL;
     char buf[512];
@@ -1143,7 +1202,8 @@ static void test_oracle_near(void **state)
         "_Open",      "Con_nect", "Connect",  "Connection", "folder",   "Folders", "Sub",
         "Subfolder",  "view",     "Preview",  "Previews",   "Undo",     "Redo",    "Edit",
         "Edited",     "the",      "a",        "of",         "for",      "to",      "new"};
-    static const char *const punct[] = {"", ":", "...", "…", " (%s)", "?", "!", " -"};
+    static const char *const punct[] = {"",  ":", "...", "…",    " (%s)",
+                                        "?", "!", " -",  " {0}", " {name}"};
     const size_t nw = sizeof words / sizeof words[0], np = sizeof punct / sizeof punct[0];
     jisr_tm *tm;
     jisr_tm_import *imp = fresh_import(&tm, 0, 700);

@@ -544,7 +544,12 @@ static void test_format_codes(void **state)
     add_plain(imp, "en", "%.0f MiB free", "ar", "%I.0f م.بايت متاحة");
     add_plain(imp, "en", "Open %s in a new window", "ar", "افتح %s في نافذة جديدة");
     add_plain(imp, "en", "Move {0} to {1}", "ar", "انقل {0} إلى {1}");
-    add_plain(imp, "en", "Delete {0,number} files", "ar", "احذف {0,number} ملفات");
+    add_plain(imp, "en", "Remove {0,number} files", "ar", "أزل {0,number} ملفات");
+    add_plain(imp, "en", "Hello {name}, welcome back", "ar", "مرحبًا {name}، أهلًا بعودتك");
+    add_plain(imp, "en", "{{count}} messages from ${sender}", "ar", "{{count}} رسائل من ${sender}");
+    add_plain(imp, "en", "Delete %{count} items", "ar", "احذف %{count} عناصر");
+    add_plain(imp, "en", "Deleted {0, plural, one {# file} other {# files}}", "ar",
+              "حُذف {0, plural, one {ملف #} other {# ملفات}}");
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     jisr_tm_matches m = ask(tm, "en", "ar", "Delete %d files?", 80, 0);
     assert_int_equal(m.n, 1);
@@ -603,9 +608,37 @@ static void test_format_codes(void **state)
     assert_string_equal(m.v[0].target, "انقل {1} إلى {0}");
     assert_int_equal(m.v[0].nagree, 0);
     jisr_tm_matches_free(&m);
-    m = ask(tm, "en", "ar", "Delete {1,number} files", 80, 0);
-    assert_string_equal(m.v[0].target, "احذف {1,number} ملفات");
+    m = ask(tm, "en", "ar", "Remove {1,number} files", 80, 0);
+    assert_string_equal(m.v[0].target, "أزل {1,number} ملفات");
     assert_int_equal(m.v[0].nagree, 0);
+    jisr_tm_matches_free(&m);
+    /* named placeholders in braces are codes too: "{name}" → "{user}" costs two codes' 0.2,
+     * and the target takes the query's */
+    m = ask(tm, "en", "ar", "Hello {user}, welcome back", 90, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "مرحبًا {user}، أهلًا بعودتك");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "{{total}} messages from ${author}", 80, 0);
+    assert_int_equal(m.n, 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "{{total}} رسائل من ${author}");
+    jisr_tm_matches_free(&m);
+    /* in a fuzzy match too (§2.3a), and a code never stands for a number */
+    m = ask(tm, "en", "ar", "Delete %{n} old items", 50, 0);
+    assert_string_equal(m.v[0].source, "Delete %{count} items");
+    assert_int_equal(m.v[0].copied, 1);
+    assert_string_equal(m.v[0].target, "احذف %{n} عناصر");
+    jisr_tm_matches_free(&m);
+    /* an ICU plural is no code; its index is placed like a number, with no agreement check */
+    m = ask(tm, "en", "ar", "Deleted {1, plural, one {# file} other {# files}}", 80, 0);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "حُذف {1, plural, one {ملف #} other {# ملفات}}");
+    assert_int_equal(m.v[0].nagree, 0);
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "en", "ar", "Hello 5, welcome back", 50, 0);
+    assert_false(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "مرحبًا {name}، أهلًا بعودتك");
     jisr_tm_matches_free(&m);
     /* a changed code the target has fewer times than the source, one changing: not guessed */
     m = ask(tm, "en", "ar", "Saved %s in %d", 60, 0);

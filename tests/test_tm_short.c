@@ -122,7 +122,8 @@ static const char *const en_words[] = {
     "Edit",     "Delete",   "Remove",   "Reload",   "Bookmark", "Folder",  "Window",   "Windows",
     "Network",  "Connect",  "Password", "Username", "Search",   "Find",    "Replace",  "Zoom",
     "in",       "out",      "the",      "a",        "of",       "New",     "Close",    "Tab",
-    "Tabs",     "Untitled", "%s",       "%d",       "%1$s",     "%lu",     "5"};
+    "Tabs",     "Untitled", "%s",       "%d",       "%1$s",     "%lu",     "5",        "{0}",
+    "{name}",   "{{n}}"};
 static const char *const ar_words[] = {
     "ملف",  "ملفات",  "افتح",  "احفظ",    "حفظ",   "إعدادات", "الإعدادات", "نقل",
     "لون",  "اطبع",   "طابعة", "معاينة",  "تراجع", "أعد",     "حرر",       "احذف",

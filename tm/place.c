@@ -359,7 +359,12 @@ void tm_num_code(const char *s, size_t n, tm_num *out)
     memset(out, 0, sizeof *out);
     out->code = 1;
     if (n > sizeof out->val - 1)
-        n = sizeof out->val - 1;     /* cannot happen: TM_CODE_MAX */
+        n = sizeof out->val - 1; /* cannot happen: TM_CODE_MAX */
+    if (n && s[n - 1] == '}') {  /* a placeholder in braces: no flags */
+        memcpy(out->val, s, n);
+        out->val[n] = 0;
+        return;
+    }
     size_t j = tm_code_prefix(s, n); /* past '%' and a "(name)" or "N$" */
     out->flags_at = (unsigned)j;
     size_t o = 0, k = 0;

@@ -114,8 +114,9 @@ static int parse_numbers(const char *s, const tm_toks *t, tm_num **v, size_t *ca
     return 0;
 }
 
-/* Number token t of text s is an argument's index in braces ("{0}", "{1,number}", "{2:N2}":
- * Java's MessageFormat, .NET, Python's format), not a count: no agreement to check */
+/* Number token t of text s is an argument's index in braces, not a count: no agreement to
+ * check. "{0}", "{1,number}", "{2:N2}" are codes (tm_code_len) since tokenizer version 4; what
+ * is left is an ICU plural's or select's index ("{0, plural, one {#} …}") */
 static int brace_index(const char *s, size_t n, const tm_tok *t)
 {
     return t->start > 0 && s[t->start - 1] == '{' && t->end < n &&

@@ -34,9 +34,10 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    3 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    4 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
-       * dots one token; tags weigh nothing. 3: format codes ("%s", "%1$d") one token */
+       * dots one token; tags weigh nothing. 3: format codes ("%s", "%1$d") one token.             \
+       * 4: placeholders in braces ("{0}", "{name}", "{{n}}", "${x}", "%{x}") one code */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -88,11 +89,12 @@ typedef struct tm_toks {
 /** tm_toks.flags: leave hs at 0 (an import needs only the normalised and key hashes). */
 #define TM_TOKS_NO_SURFACE 1u
 
-/** The length in bytes of the format code at s[i] (s[i] == '%'), 0 when there is none: a printf
- * conversion ("%s", "%d", "%lu", "%-.*s", "%5.2f", "%1$s", "%'d"; strftime's "%Y", "%-e"), a
- * Python one ("%(name)s") or Qt's "%1" … "%99" (docs/matching.md §1). At most TM_CODE_MAX bytes,
- * ASCII only, read as printf reads it ("%dx%d" is two codes, "50%off" has one: "%o"); "%%" and
- * a '%' before a space ("50% off") are not codes. */
+/** The length in bytes of the format code at s[i] (s[i] is '%', '{' or '$'), 0 when there is
+ * none: a printf conversion ("%s", "%d", "%lu", "%-.*s", "%5.2f", "%1$s", "%'d"; strftime's "%Y",
+ * "%-e"), a Python one ("%(name)s"), Qt's "%1" … "%99", or a placeholder in braces ("{0}",
+ * "{name}", "{}", "{0:N2}", "{1,number}", "{{count}}", "${name}", "%{name}") (docs/matching.md
+ * §1.2). At most TM_CODE_MAX bytes, ASCII only, read as printf reads it ("%dx%d" is two codes,
+ * "50%off" has one: "%o"); "%%" and a '%' before a space ("50% off") are not codes. */
 #define TM_CODE_MAX 32
 size_t tm_code_len(const char *s, size_t n, size_t i);
 /** The length of a format code's prefix at s[0] == '%': the '%' and a Python "(name)" or a

@@ -371,11 +371,50 @@ size_t tm_code_prefix(const char *str, size_t n)
     return k > j && k < n && s[k] == '$' ? k + 1 : 1; /* positional: %1$s */
 }
 
+static inline int a_name(unsigned c)
+{
+    return a_letter(c) || a_digit(c) || c == '_' || c == '.';
+}
+
+/* A placeholder in braces at s[i] == '{', within s[i..lim): its length, or 0.
+ * "{{name}}" / "{{ user.name }}" (Mustache, i18next, Angular, Jinja): a name between "{{" and
+ * "}}", spaces around it allowed. "{name}", "{0}", "{}" (Python's format, .NET, Java's
+ * MessageFormat, ICU's simple arguments, Rust): a name of ASCII letters, digits, '_' and '.' (or
+ * none), then optionally a format after ',', ':' or '!' ("{0:N2}", "{1,number}", "{:.2f}",
+ * "{0!r}") with no brace in it, then '}'. Not "{ a }", "{{" alone, nor an ICU plural ("{n,
+ * plural, one {#} …}": a brace inside). */
+static size_t brace_end(const unsigned char *s, size_t i, size_t lim)
+{
+    size_t k = i + 1;
+    if (k < lim && s[k] == '{') {
+        k = skip_set(s, k + 1, lim, " ");
+        size_t b = k;
+        while (k < lim && a_name(s[k]))
+            k++;
+        if (k == b)
+            return 0;
+        k = skip_set(s, k, lim, " ");
+        return k + 1 < lim && s[k] == '}' && s[k + 1] == '}' ? k + 2 : 0;
+    }
+    while (k < lim && a_name(s[k]))
+        k++;
+    if (k < lim && (s[k] == ',' || s[k] == ':' || s[k] == '!'))
+        while (k < lim && s[k] != '}' && s[k] != '{' && s[k] != '\n')
+            k++;
+    return k < lim && s[k] == '}' ? k + 1 : 0;
+}
+
 size_t tm_code_len(const char *str, size_t n, size_t i)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t lim = n - i > TM_CODE_MAX ? i + TM_CODE_MAX : n, j = i + 1;
-    if (i >= n || s[i] != '%' || j >= lim)
+    if (i >= n || j >= lim)
+        return 0;
+    if (s[i] == '{' || ((s[i] == '$' || s[i] == '%') && s[j] == '{')) { /* "${name}", "%{name}" */
+        size_t e = brace_end(s, s[i] == '{' ? i : j, lim);
+        return e ? e - i : 0;
+    }
+    if (s[i] != '%')
         return 0;
     j = i + tm_code_prefix(str + i, lim - i);
     if (j == i + 1 && s[j] != '0' && a_digit(s[j])) { /* Qt: %1 … %99 */
@@ -804,8 +843,9 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
             continue;
         char *nz = o;
         size_t cl;
-        if (c == '%' && (cl = tm_code_len(str, n, start)) > 0) { /* a format code */
-            memcpy(o, str + start, cl);                          /* within the reservation */
+        if ((c == '%' || c == '{' || c == '$') && (cl = tm_code_len(str, n, start)) > 0) {
+            /* a format code or placeholder */
+            memcpy(o, str + start, cl); /* within the reservation */
             o += cl;
             i = start + cl;
             if ((rc = emit_tok(out, str, start, i, TM_NUMBER, nz, cl)) < 0)
@@ -956,7 +996,7 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         if (cls == C_SPACE || cls == C_FORMAT)
             continue;
         size_t cl;
-        if (c == '%' && (cl = tm_code_len(str, n, start)) > 0) {
+        if ((c == '%' || c == '{' || c == '$') && (cl = tm_code_len(str, n, start)) > 0) {
             if ((rc = push_code(out, str, start, cl)) < 0)
                 return rc;
             i = start + cl;

@@ -58,17 +58,17 @@ static void same(const char *s, size_t n, unsigned flags)
                   (i == 0 || b.v[i - 1].end <= b.v[i].start),
               "spans ordered and inside the text");
     /* format codes: a NUMBER token that tm_code_len reads whole, its normal form its surface;
-     * every '%' that starts one outside another token is one */
+     * every '%', '{' or '$' that starts one outside another token is one */
     for (size_t i = 0; i < b.n; i++) {
         const tm_tok *t = &b.v[i];
         size_t len = t->end - t->start;
         if (t->code)
-            check(t->kind == TM_NUMBER && len <= TM_CODE_MAX && s[t->start] == '%' &&
+            check(t->kind == TM_NUMBER && len <= TM_CODE_MAX && strchr("%{$", s[t->start]) &&
                       tm_code_len(s, n, t->start) == len && t->nl == len &&
                       memcmp(b.nb.data + t->no, s + t->start, len) == 0,
                   "a code is tm_code_len's, as written");
-        else if (s[t->start] == '%')
-            check(tm_code_len(s, n, t->start) == 0, "a '%' token starts no code");
+        else if (s[t->start] == '%' || s[t->start] == '{' || s[t->start] == '$')
+            check(tm_code_len(s, n, t->start) == 0, "a '%', '{' or '$' token starts no code");
     }
     tm_toks_free(&a);
     tm_toks_free(&b);

@@ -141,6 +141,7 @@ static void test_format_codes(void **state)
         {"$name", 0},
         {"{\xd8\xa7}", 0},
         {"{0,\n}", 0},
+        {"{0:\xc3\xa9}", 0},
         {"%{}", 3},
         {"$", 0},
         {"{", 0},

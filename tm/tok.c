@@ -381,8 +381,8 @@ static inline int a_name(unsigned c)
  * "}}", spaces around it allowed. "{name}", "{0}", "{}" (Python's format, .NET, Java's
  * MessageFormat, ICU's simple arguments, Rust): a name of ASCII letters, digits, '_' and '.' (or
  * none), then optionally a format after ',', ':' or '!' ("{0:N2}", "{1,number}", "{:.2f}",
- * "{0!r}") with no brace in it, then '}'. Not "{ a }", "{{" alone, nor an ICU plural ("{n,
- * plural, one {#} …}": a brace inside). */
+ * "{0!r}") of printable ASCII with no brace in it, then '}'. Not "{ a }", "{{" alone, nor an ICU
+ * plural ("{n, plural, one {#} …}": a brace inside). */
 static size_t brace_end(const unsigned char *s, size_t i, size_t lim)
 {
     size_t k = i + 1;
@@ -399,7 +399,7 @@ static size_t brace_end(const unsigned char *s, size_t i, size_t lim)
     while (k < lim && a_name(s[k]))
         k++;
     if (k < lim && (s[k] == ',' || s[k] == ':' || s[k] == '!'))
-        while (k < lim && s[k] != '}' && s[k] != '{' && s[k] != '\n')
+        while (k < lim && s[k] >= ' ' && s[k] <= '~' && s[k] != '}' && s[k] != '{')
             k++;
     return k < lim && s[k] == '}' ? k + 1 : 0;
 }

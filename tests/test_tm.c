@@ -942,8 +942,9 @@ static void oracle_run(pairs *p, size_t nq)
     for (size_t i = 0; i < p->n; i++)
         add_pair(imp, "ar", p->ar[i], "en", p->en[i]);
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
-    /* every threshold a translator uses, down to 10 (issue 12) */
-    static const int mins[] = {10, 30, 50, 70, 85, 90, 95};
+    /* every threshold a translator uses, down to 10 (issue 12), and 1 and 5 (the passes down to
+     * 10, then every unit) */
+    static const int mins[] = {1, 5, 10, 30, 50, 70, 85, 90, 95};
     const size_t nmins = sizeof mins / sizeof mins[0];
     memset(g_cand_index_at, 0, sizeof g_cand_index_at);
     memset(g_cand_oracle_at, 0, sizeof g_cand_oracle_at);
@@ -985,6 +986,9 @@ static void oracle_run(pairs *p, size_t nq)
     assert_true(g_cand_index * 10 < g_cand_oracle);
     assert_true(g_cand_index_at[50] * 5 < g_cand_oracle_at[50]);
     assert_true(g_cand_index_at[30] * 3 < g_cand_oracle_at[30]);
+    /* and at 1, where the queries whose list fills at 10 or above end before scoring every unit
+     * (until session 21 all of them scored every unit) */
+    assert_true(g_cand_index_at[1] * 3 < g_cand_oracle_at[1] * 2);
     g_cand_index = g_cand_oracle = 0;
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
@@ -1224,7 +1228,7 @@ static void test_oracle_near(void **state)
         nu++;
     }
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
-    static const int mins[] = {10, 30, 50, 60, 70, 85, 95};
+    static const int mins[] = {1, 10, 30, 50, 60, 70, 85, 95};
     size_t agree = 0, total = 0;
     for (int i = 0; i < 300; i++) {
         size_t n = 1 + (size_t)(i % 4), o = 0;

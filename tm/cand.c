@@ -1314,16 +1314,15 @@ int tm_indexed(jisr_tm_ctx *c)
     memset(x->mst, 0, x->nkeys + 1);
     /* Below 10 a unit whose punctuation is under a tenth of it may match by punctuation alone
      * (Lemma 4), and such units have no light-share term: only scoring every unit is exact.
-     * From 10 up the index always serves. */
+     * From 10 up the index always serves. So such a query takes the passes down to 10 with the
+     * index, and scores every unit only when they leave its list open (scan_last). */
     unsigned lo, hi;
     bucket_window(wq, min, c->kcomp, &lo, &hi);
     x->klo = lo; /* the window only narrows as the bar rises */
     x->khi = hi;
-    for (unsigned b = lo; min < 10 && b <= hi; b++)
-        if (bucket_minc(wq, hq, c->q.nlight, c->ksplit, min, b) <= 0) {
-            rc = tm_scan_all(c);
-            goto done;
-        }
+    int scan_last = 0;
+    for (unsigned b = lo; min < 10 && b <= hi && !scan_last; b++)
+        scan_last = bucket_minc(wq, hq, c->q.nlight, c->ksplit, min, b) <= 0;
     if ((rc = tm_cur_open(&x->cur, &c->t, c->tm->post)) < 0)
         goto done;
     /* the query's own length first, then outwards (longer, then shorter): the best matches come
@@ -1342,12 +1341,21 @@ int tm_indexed(jisr_tm_ctx *c)
      * 40 out: there each pass repeats the character search, whose postings cost more than the
      * word walk, and those passes seldom end such a query (the stopping rule holds for any
      * thresholds); one whose matches reach 90 is found by the pass at 70 in its own length
-     * first, and the bar rises there. */
-    static const int passes[] = {90, 70, 50, 40, 0};
-    for (size_t p = 0; p < sizeof passes / sizeof passes[0] && rc == 0 && !c->late; p++) {
-        if (passes[p] && (passes[p] <= min || ((passes[p] == 40 || passes[p] == 90) && c->sh.n)))
+     * first, and the bar rises there. A query below 10 that the index cannot serve at its min
+     * (scan_last) takes the passes down to 30, 20 and 10, and only then scores every unit not
+     * listed (tm_scan_all, at min): a list full at 10 or above ends it as any pass does. */
+    static const int passes[] = {90, 70, 50, 40, 0}, low[] = {90, 70, 50, 40, 30, 20, 10, -1};
+    const int *pv = scan_last ? low : passes;
+    size_t npv = scan_last ? sizeof low / sizeof low[0] : sizeof passes / sizeof passes[0];
+    for (size_t p = 0; p < npv && rc == 0 && !c->late; p++) {
+        if (pv[p] > 0 && (pv[p] <= min || ((pv[p] == 40 || pv[p] == 90) && c->sh.n)))
             continue;
-        c->pass_min = passes[p];
+        if (pv[p] < 0) { /* every unit not listed yet, at min (Lemma 4 needs a bar of 10) */
+            c->pass_min = 0;
+            rc = tm_scan_all(c);
+            break;
+        }
+        c->pass_min = pv[p];
         for (unsigned d = 0; rc == 0 && !c->late; d++) {
             bucket_window(wq, tm_eff_min(c), c->kcomp, &lo, &hi);
             int up = b0 + d <= hi, down = d > 0 && d <= b0 && b0 - d >= lo;

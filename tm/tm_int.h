@@ -97,6 +97,11 @@ typedef struct tm_toks {
  * "50%off" has one: "%o"); "%%" and a '%' before a space ("50% off") are not codes. */
 #define TM_CODE_MAX 32
 size_t tm_code_len(const char *s, size_t n, size_t i);
+/** c may start a format code (tm_code_len reads none at any other byte) */
+static inline int tm_code_start(uint32_t c)
+{
+    return c == '%' || c == '{' || c == '$';
+}
 /** The length of a format code's prefix at s[0] == '%': the '%' and a Python "(name)" or a
  * positional "N$" (where its flags begin; tm_num_code). */
 size_t tm_code_prefix(const char *s, size_t n);

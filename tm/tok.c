@@ -843,7 +843,7 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
             continue;
         char *nz = o;
         size_t cl;
-        if ((c == '%' || c == '{' || c == '$') && (cl = tm_code_len(str, n, start)) > 0) {
+        if (tm_code_start((uint32_t)c) && (cl = tm_code_len(str, n, start)) > 0) {
             /* a format code or placeholder */
             memcpy(o, str + start, cl); /* within the reservation */
             o += cl;
@@ -996,7 +996,7 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         if (cls == C_SPACE || cls == C_FORMAT)
             continue;
         size_t cl;
-        if ((c == '%' || c == '{' || c == '$') && (cl = tm_code_len(str, n, start)) > 0) {
+        if (tm_code_start((uint32_t)c) && (cl = tm_code_len(str, n, start)) > 0) {
             if ((rc = push_code(out, str, start, cl)) < 0)
                 return rc;
             i = start + cl;

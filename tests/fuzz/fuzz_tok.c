@@ -63,11 +63,12 @@ static void same(const char *s, size_t n, unsigned flags)
         const tm_tok *t = &b.v[i];
         size_t len = t->end - t->start;
         if (t->code)
-            check(t->kind == TM_NUMBER && len <= TM_CODE_MAX && strchr("%{$", s[t->start]) &&
+            check(t->kind == TM_NUMBER && len <= TM_CODE_MAX &&
+                      tm_code_start((unsigned char)s[t->start]) &&
                       tm_code_len(s, n, t->start) == len && t->nl == len &&
                       memcmp(b.nb.data + t->no, s + t->start, len) == 0,
                   "a code is tm_code_len's, as written");
-        else if (s[t->start] == '%' || s[t->start] == '{' || s[t->start] == '$')
+        else if (tm_code_start((unsigned char)s[t->start]))
             check(tm_code_len(s, n, t->start) == 0, "a '%', '{' or '$' token starts no code");
     }
     tm_toks_free(&a);

@@ -32,6 +32,8 @@
  *   JISR_BENCH_SLOWEST=N prints the N slowest queries of each threshold (default 2).
  *   JISR_BENCH_LANES=N chooses the character lanes (tm_short_lanes: 1 portable, 2 AVX2, 3 AVX2
  *   with AVX-512 for the form tables; default: the best the processor has), for A/B runs.
+ *   JISR_BENCH_GATHER=N gathers the forms that passed the signatures from groups of the form
+ *   tables where at most N did (tm_short_gather_max; 0: none, each group scored whole), for A/B.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -447,6 +449,11 @@ static void run_profile(int prof, size_t target, const char *work, size_t nq, si
                                           : tm_short_lanes == 2 ? "AVX2"
                                           : tm_short_lanes == 3 ? "AVX2, AVX-512 for the tables"
                                                                 : "the processor's best");
+    }
+    const char *ga = getenv("JISR_BENCH_GATHER");
+    if (ga && *ga) { /* the most passing forms of a group that are gathered (0: none) */
+        tm_short_gather_max = (unsigned)atoi(ga);
+        printf("  forms gathered from groups where at most %u passed\n", tm_short_gather_max);
     }
     const char *sn = getenv("JISR_BENCH_SNAP");
     jisr_tm_open_opts so = JISR_TM_OPEN_OPTS_INIT;

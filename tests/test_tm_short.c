@@ -530,11 +530,14 @@ static void run_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
 }
 
 /* run_oracle with the scan of Lemma 8 on every length of every window (tm_short_scan_pct 0), by
- * the portable lanes, then by AVX2 where the processor has it; the scan must have been taken. */
+ * the portable lanes, then by AVX2 where the processor has it; the scan must have been taken.
+ * From the tables, the forms that passed the signatures in groups where few did are gathered
+ * (session 22) but in the sixth run (AVX2, none gathered: each group scored whole). */
 static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
 {
     char t[160];
     size_t was = tm_short_scan_pct;
+    const unsigned gather = tm_short_gather_max;
     tm_short_scan_pct = 0;
     /* by the cursor, then from the form tables of jisr_tm_warm (formtab.c) */
     for (int tab = 0; tab <= 1; tab++) {
@@ -548,38 +551,46 @@ static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
         }
         /* (from the tables, a third run without the signatures of Lemma 9, a fourth by the
          * AVX-512 lanes where the processor has them, and where it has AVX512_VPOPCNTDQ — their
-         * early stop on the diagonal in the fourth — a fifth with the last row's bound) */
-        for (int lanes = 1; lanes <= (tab ? 5 : 2); lanes++) {
+         * early stop on the diagonal in the fourth — a fifth with the last row's bound, a sixth
+         * by AVX2 with no form gathered) */
+        for (int lanes = 1; lanes <= (tab ? 6 : 2); lanes++) {
             if (lanes >= 2 && !tm_short_has_avx2()) {
                 fprintf(stderr, "(no AVX2 here: its lanes not tested)\n");
                 break;
             }
-            if (lanes >= 4 && !tm_short_has_avx512()) {
+            if (lanes >= 4 && lanes <= 5 && !tm_short_has_avx512()) {
                 fprintf(stderr, "(no AVX-512 here: its lanes not tested)\n");
-                break;
+                continue;
             }
             if (lanes == 5 && !tm_short_has_vpop()) {
                 fprintf(stderr, "(no AVX512_VPOPCNTDQ here: the last row's bound ran above)\n");
-                break;
+                continue;
             }
-            tm_short_lanes = lanes == 3 ? 2 : lanes >= 4 ? 3 : lanes;
+            tm_short_lanes = lanes == 3 || lanes == 6 ? 2 : lanes >= 4 ? 3 : lanes;
             tm_short_novpop = lanes == 5;
             tm_short_ftsig = lanes != 3;
+            tm_short_gather_max = lanes == 6 ? 0 : gather;
             tm_short_nscan = tm_short_nscanned = tm_short_ntab = tm_short_nsig = 0;
-            tm_short_n512 = tm_short_ngather = 0;
-            snprintf(t, sizeof t, "%s, %s lanes%s%s", tag,
+            tm_short_n512 = tm_short_ngather = tm_short_ngath = tm_short_nlanes = 0;
+            snprintf(t, sizeof t, "%s, %s lanes%s%s%s", tag,
                      lanes == 1   ? "portable"
                      : lanes == 4 ? "AVX-512"
                      : lanes == 5 ? "AVX-512 (last row's bound)"
                                   : "AVX2",
-                     tab ? ", form tables" : "", lanes == 3 ? " without signatures" : "");
+                     tab ? ", form tables" : "", lanes == 3 ? " without signatures" : "",
+                     lanes == 6 ? " none gathered" : "");
             run_oracle(tm, r, t);
             fprintf(stderr,
                     "  %zu lengths scanned, %zu forms scored, %zu from tables, %zu of them left "
-                    "by their signatures, %zu by the AVX-512 lanes (%zu columns gathered)\n",
-                    tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig, tm_short_n512,
-                    tm_short_ngather);
-            if (lanes >= 4) /* (queries of 17–64 code points) */
+                    "by their signatures, %zu gathered, %zu lanes run, %zu by the AVX-512 lanes "
+                    "(%zu columns gathered)\n",
+                    tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig, tm_short_ngath,
+                    tm_short_nlanes, tm_short_n512, tm_short_ngather);
+            if (tab && lanes != 3 && lanes != 6) /* passing forms of groups where few passed */
+                assert_true(tm_short_ngath > 0);
+            else
+                assert_int_equal(tm_short_ngath, 0);
+            if (lanes >= 4 && lanes <= 5) /* (queries of 17–64 code points) */
                 assert_true(tm_short_n512 > 1000);
             else
                 assert_int_equal(tm_short_n512, 0);
@@ -595,6 +606,7 @@ static void scan_oracle(jisr_tm *tm, uint64_t *r, const char *tag)
         }
         tm_short_ftsig = 1;
         tm_short_novpop = 0;
+        tm_short_gather_max = gather;
     }
     tm_short_ftab = -1; /* the handle keeps its tables: the other checks by the cursor */
     tm_short_lanes = 0;
@@ -947,6 +959,7 @@ static int table_query90(jisr_tm *tm, int lanes, const char *q, uint32_t id, int
     tm_short_ftab = 0;
     tm_short_lanes = lanes;
     tm_short_nscanned = tm_short_ntab = tm_short_nsig = tm_short_n512 = tm_short_ngather = 0;
+    tm_short_ngath = tm_short_nlanes = 0;
     jisr_tm_matches m;
     query90(tm, q, &m);
     assert_int_equal(m.n, 1);
@@ -1015,17 +1028,22 @@ static void test_scan_rare(void **state)
             int ws;
             assert_int_equal(jisr_tm_score_texts(q, cyr, &ws), 0);
             assert_true(ws < 90);
-            for (int lanes = 1; lanes <= 3; lanes++) {
-                if (!table_query90(tm, lanes, q, (uint32_t)pos + 1, 100 * (L - k) / L))
-                    break;
+            for (int lanes = 1; lanes <= 6; lanes++) { /* (4–6: 1–3 with none gathered) */
+                unsigned gm = tm_short_gather_max;
+                tm_short_gather_max = lanes > 3 ? 0 : gm;
+                int ran = table_query90(tm, lanes > 3 ? lanes - 3 : lanes, q, (uint32_t)pos + 1,
+                                        100 * (L - k) / L);
+                tm_short_gather_max = gm;
+                if (!ran) /* (lanes this processor has not) */
+                    continue;
                 assert_true(tm_short_ntab > 0);
                 assert_int_equal(tm_short_ntab, tm_short_nscanned);
-                if (lanes == 3) { /* (the unit's letters: columns gathered) */
+                if (lanes % 3 == 0) { /* (the unit's letters: columns gathered) */
                     assert_true(tm_short_n512 > 0);
                     assert_true(tm_short_ngather >= (size_t)w);
                 } else {
                     assert_int_equal(tm_short_n512, 0);
-                    if (lanes == 2 && L <= 32) /* (AVX2's 32-bit lanes look up 32) */
+                    if (lanes % 3 == 2 && L <= 32) /* (AVX2's 32-bit lanes look up 32) */
                         assert_true(tm_short_ngather >= (size_t)w);
                 }
             }
@@ -1080,13 +1098,21 @@ static void test_scan_sigs(void **state)
         int ws;
         assert_int_equal(jisr_tm_score_texts(q, aa, &ws), 0);
         assert_true(ws < 90);
-        for (int lanes = 1; lanes <= 3; lanes++) { /* (3: AVX-512) */
-            if (!table_query90(tm, lanes, q, 10, 100 * (L - 1) / L))
-                break;
-            assert_int_equal(tm_short_ntab, tm_short_nscanned);
-            assert_int_equal(tm_short_nsig, 32); /* the second and third groups of 16 */
-            assert_int_equal(tm_short_n512, lanes == 3 ? 16 : 0); /* (the first group) */
-        }
+        /* (the first group's one passing form gathered, then with none gathered the group
+         * scored whole) */
+        for (unsigned gm = tm_short_gather_max, gather = 0; gather <= 1; gather++)
+            for (int lanes = 1; lanes <= 3; lanes++) { /* (3: AVX-512) */
+                tm_short_gather_max = gather ? gm : 0;
+                int ran = table_query90(tm, lanes, q, 10, 100 * (L - 1) / L);
+                tm_short_gather_max = gm;
+                if (!ran)
+                    break;
+                assert_int_equal(tm_short_ntab, tm_short_nscanned);
+                assert_int_equal(tm_short_nsig, 32); /* the second and third groups of 16 */
+                assert_int_equal(tm_short_ngath, gather ? 1 : 0);
+                assert_int_equal(tm_short_nlanes, 16); /* (one group, or one stage) */
+                assert_int_equal(tm_short_n512, lanes == 3 ? (gather ? 1 : 16) : 0);
+            }
         tm_short_scan_pct = 50;
         tm_short_ftab = -1;
         tm_short_lanes = 0;

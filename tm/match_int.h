@@ -432,6 +432,12 @@ extern _Thread_local size_t tm_short_ntab, tm_short_ntabc;
  * tm_short_ftsig 0: never (tests, A/B). Set before querying. */
 extern int tm_short_ftsig;
 extern _Thread_local size_t tm_short_nsig;
+/** A group of the tables of which at most tm_short_gather_max forms passed the signatures has
+ * those gathered with others into a group of their own (short.c, scan_table; 0: never — tests,
+ * A/B; set before querying); tm_short_ngath counts this thread's forms so gathered, and
+ * tm_short_nlanes the lanes the tables' groups and stages ran (TM_FT_G a group). */
+extern unsigned tm_short_gather_max;
+extern _Thread_local size_t tm_short_ngath, tm_short_nlanes;
 /** This thread's forms scored by the AVX-512 lanes of the form tables, and the columns (of the
  * AVX2 32-bit lanes: vectors of eight) whose masks were gathered (a symbol of 64 or more in the
  * language's numbering, formtab.h; for the AVX2 lanes, 32) instead of looked up (tests). */

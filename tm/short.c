@@ -976,7 +976,11 @@ size_t tm_short_scan_pct = 200, tm_short_scan_alive = 4;
 size_t tm_short_tab_pct = 5, tm_short_tab_alive = 4;
 int tm_short_lanes, tm_short_ftab, tm_short_ftsig = 1, tm_short_novpop;
 _Thread_local size_t tm_short_nscan, tm_short_nscanned, tm_short_ntab, tm_short_nsig,
-    tm_short_ntabc, tm_short_n512, tm_short_ngather;
+    tm_short_ntabc, tm_short_n512, tm_short_ngather, tm_short_ngath, tm_short_nlanes;
+/* Gathered: the passing forms of a group where at most 12 of 16 passed (session 22: 8, 12 and
+ * 16 within 2 % of each other on the bench's 400 short queries and the next 400 it makes, at
+ * --min 30, 50 and 70, AVX2 and AVX-512 lanes; 4 slower; 0 slower by 20–37 %). */
+unsigned tm_short_gather_max = 12;
 
 /* Myers' distance (tm_myers_step) of the query (at most 64 code points: one word, sh = its last
  * position) against four forms of the same length l at once, eq[4·j + lane] the query's mask of
@@ -1902,18 +1906,51 @@ static int tab_found(jisr_tm_ctx *c, const tm_ftlen *t, size_t L, size_t i0, uns
     return rc;
 }
 
-/* lanes d[0..8) within dcut, as bits */
-static unsigned within8(const uint32_t *d, uint64_t dcut)
+/* The forms that passed the signatures in groups where few did (tm_short_gather_max), gathered
+ * into a group of their own in the tables' layout (formtab.h: column by column, TM_FT_G symbols
+ * each) and scored TM_FT_G at a time: at[k] is lane k's form, its index in the table. */
+typedef struct ftstage {
+    uint16_t sym[256 * TM_FT_G]; /* (a form is at most 255 code points: tm_ftlang.len) */
+    uint32_t at[TM_FT_G];
+    unsigned n;
+} ftstage;
+
+/* Lanes of the stage st scored by fn at the cut of now, those within it handed to scan_one. */
+static int stage_flush(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, ftstage *st, ft_fn fn)
 {
-    unsigned in = 0;
-    for (size_t k = 0; k < 8; k++)
-        in |= (unsigned)(d[k] <= dcut) << k;
-    return in;
+    tm_shortq *q = &c->sh;
+    size_t lq = q->n, L = lq > l ? lq : l;
+    int m = tm_eff_min(c), rc = 0;
+    uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
+    uint32_t d[TM_FT_G];
+    unsigned n = st->n;
+    st->n = 0;
+    tm_short_nlanes += TM_FT_G;
+#ifdef TM_LANES_AVX2
+    if (fn == ft_512_32 || fn == ft_512_64 || fn == ft_512_32p || fn == ft_512_64p)
+        tm_short_n512 += n;
+#endif
+    /* (lanes n … TM_FT_G − 1 hold an earlier stage's symbols or zeros: any symbol is an index
+     * the masks have; their distances are not read) */
+    fn(st->sym, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32, (unsigned)(lq - 1), lq, dcut,
+       n >= TM_FT_G ? 0xFFFFu : (1u << n) - 1, d);
+    for (unsigned k = 0; k < n && rc == 0; k++)
+        if (d[k] <= dcut) {
+            int cs = (int)((100 * (L - d[k])) / L);
+            rc = scan_one(c, t->id[st->at[k]], (cs > 99 ? 99 : cs) - TM_SHORT_PEN);
+        }
+    return rc;
 }
 
 /* Length l from its form table t (formtab.c): the groups of TM_FT_G forms scored by the lanes,
  * each form reaching the bar handed to scan_one as the cursor's scan does. 1 when the deadline
- * passed. */
+ * passed. A group of which at most tm_short_gather_max forms passed the signatures (Lemma 9:
+ * the others are past the cut) has those gathered into a stage, scored when it holds TM_FT_G
+ * (session 22: on the short profile at --min 50, most groups that passed had one or two forms
+ * that did; the lanes computed six times the forms that could match, docs/matching.md §7.1). A
+ * staged form is scored at the cut of the moment its stage is: the bar only rises, and a form
+ * past it could not enter (scan_one), so the forms offered are those of the group's own time
+ * that can still enter. */
 static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
 {
     tm_shortq *q = &c->sh;
@@ -1928,6 +1965,9 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
     sig_fn sf = tm_short_ftsig && t->sig ? sig_pick(sat) : NULL;
     within_fn wf = within_pick();
     uint32_t d[TM_FT_G];
+    ftstage st;
+    st.n = 0;
+    memset(st.sym, 0, l * TM_FT_G * sizeof *st.sym);
     /* The next group's signatures are read a group ahead, at the bar of that moment, and the
      * symbols of a group that passes asked for (prefetch) while this one is scored: the lanes
      * otherwise wait on their loads (perf; session 15: 7–13 % of the bench's CPU at --min 30
@@ -1935,9 +1975,6 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
      * moved since, else reads its signatures again: the same pass either way. */
     unsigned npass = 0;
     size_t nneed = 0;
-    int pend = 0; /* a half of eight waiting for another: group pg, lanes ph … ph + 7 */
-    size_t pg = 0, ph = 0;
-    (void)pend, (void)pg, (void)ph;
     for (size_t g = 0; g < ng && rc == 0; g++) {
         if (g && (g & 255) == 0 && tm_late(c)) {
             rc = 1;
@@ -1967,42 +2004,33 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
             tm_short_nsig += n;
             continue;
         }
+        const uint16_t *gs = t->sym + g * l * TM_FT_G;
+        if (sf && (unsigned)__builtin_popcount(pass) <= tm_short_gather_max) {
+            for (unsigned in = pass; in && rc == 0; in &= in - 1) {
+                unsigned k = (unsigned)__builtin_ctz(in);
+                if (g * TM_FT_G + k >= t->n)
+                    break; /* (padding) */
+                for (size_t j = 0; j < l; j++)
+                    st.sym[j * TM_FT_G + st.n] = gs[j * TM_FT_G + k];
+                st.at[st.n++] = (uint32_t)(g * TM_FT_G + k);
+                tm_short_ngath++;
+                if (st.n == TM_FT_G)
+                    rc = stage_flush(c, s, l, t, &st, fn);
+            }
+            continue;
+        }
+        tm_short_nlanes += TM_FT_G;
 #ifdef TM_LANES_AVX2
         if (fn == ft_512_32 || fn == ft_512_64 || fn == ft_512_32p || fn == ft_512_64p)
             tm_short_n512 += n;
-        if (fn == ft_avx2_32 && (!(pass & 0xFF) || !(pass >> 8))) {
-            /* one half of eight passed: it waits for the next such half, and the two are scored
-             * together (ft32_two; a vector of eight alone runs one dependency chain) at the cut
-             * of now — the bar only rises, and a form past it could not enter (scan_one) */
-            size_t h = pass & 0xFF ? 0 : 8;
-            if (!pend) {
-                pend = 1, pg = g, ph = h;
-                continue;
-            }
-            uint32_t da[8], db[8];
-            ft32_two(t->sym + pg * l * TM_FT_G + ph, t->sym + g * l * TM_FT_G + h, l, s->eq32,
-                     (unsigned)(lq - 1), dcut, da, db);
-            pend = 0;
-            rc = tab_found(c, t, L, pg * TM_FT_G + ph, within8(da, dcut), da);
-            if (rc == 0)
-                rc = tab_found(c, t, L, g * TM_FT_G + h, within8(db, dcut), db);
-            continue;
-        }
 #endif
-        fn(t->sym + g * l * TM_FT_G, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32,
-           (unsigned)(lq - 1), lq, dcut, pass, d);
+        fn(gs, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32, (unsigned)(lq - 1), lq, dcut, pass,
+           d);
         /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */
         rc = tab_found(c, t, L, g * TM_FT_G, wf(d, dcut), d);
     }
-#ifdef TM_LANES_AVX2
-    if (pend && rc == 0) { /* the last half left waiting: alone */
-        int m = tm_eff_min(c);
-        uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
-        const uint16_t *p = t->sym + pg * l * TM_FT_G + ph; /* (in both vectors: d[0..8) used) */
-        ft32_two(p, p, l, s->eq32, (unsigned)(lq - 1), dcut, d, d + 8);
-        rc = tab_found(c, t, L, pg * TM_FT_G + ph, within8(d, dcut), d);
-    }
-#endif
+    if (st.n && rc == 0) /* the last stage, not full */
+        rc = stage_flush(c, s, l, t, &st, fn);
     return rc;
 }
 

@@ -18,7 +18,8 @@
  * Input: byte 0 the choices (bits 0–1 lanes, 2 scan forced, 6 scan never, 3 cursor instead of
  * tables, 4 signatures off, 5 edit mode, 7 braces markup), byte 1 --min (1–100; a byte of 100
  * or more also takes the AVX-512 lanes' last-row bound instead of their diagonal stop:
- * tm_short_novpop), byte 2 -n
+ * tm_short_novpop, and one of 200 or more gathers the passing forms of every group of the form
+ * tables, not only of those where at most 12 passed: tm_short_gather_max 16), byte 2 -n
  * (bits 0–2: 1–8), the filter (bits 3–4: none, a prop, two props, a change date), the memories
  * (bits 5–6: the first; both with penalties 0 and 5, 3 and 0, 0 and 0) and the direction (bit
  * 7: Arabic to English), then the query: its bytes as they are, or in edit mode the source of
@@ -89,6 +90,7 @@ static jisr_tm *g_tm[2];
 static char *g_src[NUNITS]; /* the first memory's sources, tags as {0} */
 static int g_ar[NUNITS];
 static size_t g_scan_pct, g_tab_pct; /* the matcher's own choices, restored after each input */
+static unsigned g_gather;
 
 static uint64_t rnd(uint64_t *r)
 {
@@ -235,6 +237,7 @@ static void setup(void)
     check(jisr_tm_import_end(imp, 1) == 0, "the import commits");
     warm(g_tm[1]);
     g_scan_pct = tm_short_scan_pct;
+    g_gather = tm_short_gather_max;
     g_tab_pct = tm_short_tab_pct;
 }
 
@@ -376,6 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     tm_short_lanes = (int)lanes;
     tm_short_novpop = data[1] >= 100;
+    tm_short_gather_max = data[1] >= 200 ? 16 : g_gather;
     if (knobs & 4) /* every length of every window scanned */
         tm_short_scan_pct = tm_short_tab_pct = 0;
     else if (knobs & 64) /* never: the counting path */
@@ -392,6 +396,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         multi ? jisr_tm_query_multi(src, 2, text, &qo, &b) : jisr_tm_query(g_tm[0], text, &qo, &b);
     tm_short_lanes = 0;
     tm_short_novpop = 0;
+    tm_short_gather_max = g_gather;
     tm_short_scan_pct = g_scan_pct;
     tm_short_tab_pct = g_tab_pct;
     tm_short_ftab = 0;

@@ -1906,6 +1906,12 @@ static int tab_found(jisr_tm_ctx *c, const tm_ftlen *t, size_t L, size_t i0, uns
     return rc;
 }
 
+/* Groups whose signatures are read ahead of the one scored, and its passing symbols prefetched
+ * (session 22, in one process with a switch, the bench's 400 short queries and the next 400,
+ * the sum of each query's best of three: 1 → 8 groups −6 to −9 % at --min 30 and 50, AVX2 and
+ * AVX-512 lanes; 6 and 12 within 2 % of 8). At most 15 (the ring of 16 in scan_table). */
+#define TM_FT_AHEAD 8
+
 /* The forms that passed the signatures in groups where few did (tm_short_gather_max), gathered
  * into a group of their own in the tables' layout (formtab.h: column by column, TM_FT_G symbols
  * each) and scored TM_FT_G at a time: at[k] is lane k's form, its index in the table. */
@@ -1968,13 +1974,15 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
     ftstage st;
     st.n = 0;
     memset(st.sym, 0, l * TM_FT_G * sizeof *st.sym);
-    /* The next group's signatures are read a group ahead, at the bar of that moment, and the
-     * symbols of a group that passes asked for (prefetch) while this one is scored: the lanes
-     * otherwise wait on their loads (perf; session 15: 7–13 % of the bench's CPU at --min 30
-     * and 50, docs/matching.md §7.1). The group then uses that reading when the bar has not
-     * moved since, else reads its signatures again: the same pass either way. */
-    unsigned npass = 0;
-    size_t nneed = 0;
+    /* The signatures of the group TM_FT_AHEAD on are read ahead, at the bar of that moment,
+     * and the symbols of a group that passes asked for (prefetch) while this one is scored: the
+     * lanes otherwise wait on their loads (perf; session 15: 7–13 % of the bench's CPU at --min
+     * 30 and 50, docs/matching.md §7.1; one group ahead until session 22, when gathering made a
+     * group's work too short to hide them). A group then uses that reading (pr, at the need
+     * pn) when the bar has not moved since, else reads its signatures again: the same pass
+     * either way. */
+    unsigned pr[16];
+    size_t pn[16], done = 0; /* (groups [0, done) read ahead) */
     for (size_t g = 0; g < ng && rc == 0; g++) {
         if (g && (g & 255) == 0 && tm_late(c)) {
             rc = 1;
@@ -1988,17 +1996,21 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
         tm_short_ntab += n;
         /* Lemma 9: no form of the group can share need code points (the padding's empty
          * signatures share none) */
-        unsigned pass = !sf                  ? 0xFFFF
-                        : g && nneed == need ? npass
-                                             : sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need);
-        if (sf && g + 1 < ng) {
-            npass = sf(t->sig + (g + 1) * TM_FT_G * TM_FT_SIGB, s->qcls, need);
-            nneed = need;
-            if (npass) {
-                const char *p = (const char *)(t->sym + (g + 1) * l * TM_FT_G);
-                for (size_t b = 0; b < l * TM_FT_G * sizeof *t->sym; b += 64)
-                    __builtin_prefetch(p + b);
+        unsigned pass = 0xFFFF;
+        if (sf) {
+            size_t hi = g + 1 + TM_FT_AHEAD < ng ? g + 1 + TM_FT_AHEAD : ng;
+            for (; done < hi; done++) {
+                unsigned pp = sf(t->sig + done * TM_FT_G * TM_FT_SIGB, s->qcls, need);
+                pr[done % 16] = pp;
+                pn[done % 16] = need;
+                if (pp && done > g) {
+                    const char *p = (const char *)(t->sym + done * l * TM_FT_G);
+                    for (size_t b = 0; b < l * TM_FT_G * sizeof *t->sym; b += 64)
+                        __builtin_prefetch(p + b);
+                }
             }
+            pass = pn[g % 16] == need ? pr[g % 16]
+                                      : sf(t->sig + g * TM_FT_G * TM_FT_SIGB, s->qcls, need);
         }
         if (!pass) {
             tm_short_nsig += n;

@@ -1953,7 +1953,7 @@ static int stage_flush(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, ft
  * passed. A group of which at most tm_short_gather_max forms passed the signatures (Lemma 9:
  * the others are past the cut) has those gathered into a stage, scored when it holds TM_FT_G
  * (session 22: on the short profile at --min 50, most groups that passed had one or two forms
- * that did; the lanes computed six times the forms that could match, docs/matching.md §7.1). A
+ * that did; the lanes computed six times the forms that could match, docs/matching.md §4.5). A
  * staged form is scored at the cut of the moment its stage is: the bar only rises, and a form
  * past it could not enter (scan_one), so the forms offered are those of the group's own time
  * that can still enter. */

@@ -513,15 +513,20 @@ int tm_short_query(jisr_tm_ctx *c)
     return 0;
 }
 
+/* The character score of two forms whose longer has L code points, at distance d (every
+ * scan and lane computes it here). */
+static int char_score(size_t L, uint64_t d)
+{
+    int s = (int)((100 * (L - (d > L ? L : d))) / L);
+    return (s > 99 ? 99 : s) - TM_SHORT_PEN;
+}
+
 /* The character score of the query and the form cp[0..n) (−1 when n = 0). */
 static int cp_score(const tm_shortq *q, const uint32_t *cp, size_t n)
 {
     if (!n)
         return -1;
-    uint32_t d = myers(q, cp, n);
-    size_t l = q->n > n ? q->n : n;
-    int s = (int)((100 * (l - (d > l ? l : d))) / l);
-    return (s > 99 ? 99 : s) - TM_SHORT_PEN;
+    return char_score(q->n > n ? q->n : n, myers(q, cp, n));
 }
 
 /* The character score of a stored form (its UTF-8 v[0..n)): −2 when it is not a form of
@@ -542,9 +547,7 @@ static int stored_score(const tm_shortq *q, const unsigned char *v, size_t n, si
         }
         if (k != l) /* l ≤ the limit, so a form longer than it is caught too */
             return -2;
-        size_t L = q->n > k ? q->n : k;
-        int sc = (int)((100 * (L - (d > L ? L : d))) / L);
-        return (sc > 99 ? 99 : sc) - TM_SHORT_PEN;
+        return char_score(q->n > k ? q->n : k, d);
     }
     uint32_t cp[TM_SHORT_CAP];
     size_t k = 0;
@@ -1843,9 +1846,7 @@ static int scan_lanes(jisr_tm_ctx *c, sscan *s, size_t l, size_t n, const uint32
     tm_short_nscanned += n;
     int rc = 0;
     for (size_t k = 0; k < n && rc == 0; k++) {
-        uint64_t dk = d[k] > L ? L : d[k];
-        int cs = (int)((100 * (L - dk)) / L);
-        cs = bad[k] ? -2 : (cs > 99 ? 99 : cs) - TM_SHORT_PEN;
+        int cs = bad[k] ? -2 : char_score(L, d[k]);
         if (cs >= m || cs == -2)
             rc = scan_one(c, id[k], cs);
     }
@@ -1900,8 +1901,7 @@ static int tab_found(jisr_tm_ctx *c, const tm_ftlen *t, size_t L, size_t i0, uns
         size_t k = (size_t)__builtin_ctz(in);
         if (i0 + k >= t->n)
             break;
-        int cs = (int)((100 * (L - d[k])) / L);
-        rc = scan_one(c, t->id[i0 + k], (cs > 99 ? 99 : cs) - TM_SHORT_PEN);
+        rc = scan_one(c, t->id[i0 + k], char_score(L, d[k]));
     }
     return rc;
 }
@@ -1921,30 +1921,35 @@ typedef struct ftstage {
     unsigned n;
 } ftstage;
 
-/* Lanes of the stage st scored by fn at the cut of now, those within it handed to scan_one. */
-static int stage_flush(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, ftstage *st, ft_fn fn)
+/* One group of the tables' layout (sym: n forms in it, pass the lanes to score) run by fn at the
+ * cut dcut into d, and counted (tests). */
+static void ft_run(const tm_shortq *q, const sscan *s, ft_fn fn, const uint16_t *sym, size_t l,
+                   size_t n, unsigned pass, uint64_t dcut, uint32_t d[TM_FT_G])
 {
-    tm_shortq *q = &c->sh;
-    size_t lq = q->n, L = lq > l ? lq : l;
-    int m = tm_eff_min(c), rc = 0;
-    uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
-    uint32_t d[TM_FT_G];
-    unsigned n = st->n;
-    st->n = 0;
     tm_short_nlanes += TM_FT_G;
 #ifdef TM_LANES_AVX2
     if (fn == ft_512_32 || fn == ft_512_64 || fn == ft_512_32p || fn == ft_512_64p)
         tm_short_n512 += n;
 #endif
+    fn(sym, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32, (unsigned)(q->n - 1), q->n, dcut, pass,
+       d);
+}
+
+/* Lanes of the stage st scored by fn at the cut of now, those within it handed to scan_one. */
+static int stage_flush(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t, ftstage *st, ft_fn fn)
+{
+    size_t lq = c->sh.n, L = lq > l ? lq : l;
+    int m = tm_eff_min(c), rc = 0;
+    uint64_t dcut = L - need_of(lq, l, m < 0 ? 0 : m);
+    uint32_t d[TM_FT_G];
+    unsigned n = st->n;
+    st->n = 0;
     /* (lanes n … TM_FT_G − 1 hold an earlier stage's symbols or zeros: any symbol is an index
      * the masks have; their distances are not read) */
-    fn(st->sym, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32, (unsigned)(lq - 1), lq, dcut,
-       n >= TM_FT_G ? 0xFFFFu : (1u << n) - 1, d);
+    ft_run(&c->sh, s, fn, st->sym, l, n, n >= TM_FT_G ? 0xFFFFu : (1u << n) - 1, dcut, d);
     for (unsigned k = 0; k < n && rc == 0; k++)
-        if (d[k] <= dcut) {
-            int cs = (int)((100 * (L - d[k])) / L);
-            rc = scan_one(c, t->id[st->at[k]], (cs > 99 ? 99 : cs) - TM_SHORT_PEN);
-        }
+        if (d[k] <= dcut)
+            rc = scan_one(c, t->id[st->at[k]], char_score(L, d[k]));
     return rc;
 }
 
@@ -2031,13 +2036,7 @@ static int scan_table(jisr_tm_ctx *c, sscan *s, size_t l, const tm_ftlen *t)
             }
             continue;
         }
-        tm_short_nlanes += TM_FT_G;
-#ifdef TM_LANES_AVX2
-        if (fn == ft_512_32 || fn == ft_512_64 || fn == ft_512_32p || fn == ft_512_64p)
-            tm_short_n512 += n;
-#endif
-        fn(gs, l, fn == ft_port ? s->eq64 : s->eq64t, s->eq32, (unsigned)(lq - 1), lq, dcut, pass,
-           d);
+        ft_run(q, s, fn, gs, l, n, pass, dcut, d);
         /* the lanes within the cut (d ≤ dcut exactly when the score reaches m) */
         rc = tab_found(c, t, L, g * TM_FT_G, wf(d, dcut), d);
     }
@@ -2083,8 +2082,7 @@ static int tab_score(const tm_shortq *q, const sscan *s, const tm_ftlen *t, size
     size_t d = q->n, L = q->n > l ? q->n : l;
     for (size_t j = 0; j < l; j++)
         tm_myers_step(s->eq64[sy[j * TM_FT_G]], &pv, &mv, top, &d);
-    int sc = (int)((100 * (L - (d > L ? L : d))) / L);
-    return (sc > 99 ? 99 : sc) - TM_SHORT_PEN;
+    return char_score(L, d);
 }
 
 /* Length l by its stored forms (docs/matching.md §4.5, Lemma 8): every form of the length,

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tm/match_int.h"
 #include "tm/place_int.h"
 #include "tm/tm_int.h"
 
@@ -822,6 +823,182 @@ static void test_tags(void **state)
     drop_tm(tm);
 }
 
+/* a query tag that is a <ph> holding one format code */
+static void test_ph_code_markup(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *xml, *code;
+    } cases[] = {
+        {"<ph x=\"1\">{1}</ph>", "{1}"},
+        {"<ph>%s</ph>", "%s"},
+        {"<ph type=\"fmt\" x='2'>%1$d</ph>", "%1$d"},
+        {"<ph a=\">\">{name}</ph>", "{name}"},
+        {"<ph>{0:N2}</ph>", "{0:N2}"},
+        {"<ph/>", NULL},
+        {"<ph x=\"1\"/>", NULL},
+        {"<ph>&lt;br/&gt;</ph>", NULL},
+        {"<ph>{0} x</ph>", NULL},
+        {"<ph>x{0}</ph>", NULL},
+        {"<ph></ph>", NULL},
+        {"<phx>{0}</phx>", NULL},
+        {"<bpt i=\"1\">{0}</bpt>", NULL},
+        {"<ph>{0}<sub>a</sub></ph>", NULL},
+        {"<ph>100%</ph>", NULL},
+        {"&#xE001;", NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        size_t off = 0, len = 0;
+        int r = tm_ph_code(cases[k].xml, strlen(cases[k].xml), &off, &len);
+        assert_int_equal(r, cases[k].code != NULL);
+        if (r) {
+            assert_int_equal(len, strlen(cases[k].code));
+            assert_memory_equal(cases[k].xml + off, cases[k].code, len);
+        }
+    }
+}
+
+/* Placeholders the query gives as tags match units that hold them as text, and units that hold
+ * them as tags (docs/matching.md §2.3b) */
+static void test_code_placeholders(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Delete {0} files", "ar", "حذف {0} من الملفات"); /* 1 */
+    add_plain(imp, "en", "Page {0} of {1}", "ar", "الصفحة {0} من {1}");   /* 2 */
+    tagged ten = {"Remove " PH0 " items", {"<ph x=\"0\">{0}</ph>"}, 1};
+    tagged tar = {"أزل " PH0 " من العناصر", {"<ph x=\"0\">{0}</ph>"}, 1};
+    add_unit(imp, "en", &ten, "ar", &tar, NULL, NULL, -1);   /* 3 */
+    add_plain(imp, "en", "Save {0} now", "ar", "احفظ الآن"); /* 4: no code */
+    tagged oen = {"Open %s in " PH0 "a new" PH1 " window",
+                  {"<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>"},
+                  2};
+    tagged oar = {"افتح %s في " PH0 "نافذة جديدة" PH1,
+                  {"<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>"},
+                  2};
+    add_unit(imp, "en", &oen, "ar", &oar, NULL, NULL, -1);      /* 5 */
+    add_plain(imp, "en", "{0}: 5 files", "ar", "{0}: 5 ملفات"); /* 6 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+
+    const char *t1[] = {"<ph x=\"1\">{1}</ph>"};
+    for (int f = 0; f <= 1; f++) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = 50;
+        o.flags = f ? JISR_TM_EXHAUSTIVE : 0;
+        o.tags = t1;
+        o.ntags = 1;
+        jisr_tm_matches m;
+        /* stored as text: read as text, one point for the tag read so, the code placed and
+         * turned back into the query's tag */
+        assert_int_equal(jisr_tm_query(tm, "Delete " PH0 " files", &o, &m), 0);
+        assert_true(m.n >= 1);
+        assert_int_equal(m.v[0].id, 1);
+        assert_int_equal(m.v[0].score, 93 - JISR_TM_TAG_PENALTY);
+        assert_int_equal(m.v[0].tag_diff, 1);
+        assert_int_equal(m.v[0].penalty, JISR_TM_TAG_PENALTY);
+        assert_string_equal(m.v[0].target, "حذف " PH0 " من الملفات");
+        assert_int_equal(m.v[0].ntags, 1);
+        assert_string_equal(m.v[0].tags[0], t1[0]);
+        assert_int_equal(m.v[0].nmissing, 0);
+        assert_string_equal(m.v[0].target_orig, "حذف {0} من الملفات");
+        char *js = json_of("q", &m);
+        assert_non_null(
+            strstr(js, "\"target_tagged\":\"حذف <ph x=\\\"1\\\">{1}</ph> من الملفات\""));
+        free(js);
+        jisr_tm_matches_free(&m);
+        /* stored as a tag: the tags pair, as before */
+        assert_int_equal(jisr_tm_query(tm, "Remove " PH0 " items", &o, &m), 0);
+        assert_int_equal(m.v[0].id, 3);
+        assert_int_equal(m.v[0].score, 100);
+        assert_int_equal(m.v[0].tag_diff, 0);
+        assert_string_equal(m.v[0].target, "أزل " PH0 " من العناصر");
+        jisr_tm_matches_free(&m);
+        /* identical but for the representation: 99, never 100 */
+        const char *t0[] = {"<ph>{0}</ph>"};
+        o.tags = t0;
+        assert_int_equal(jisr_tm_query(tm, "Delete " PH0 " files", &o, &m), 0);
+        assert_int_equal(m.v[0].id, 1);
+        assert_int_equal(m.v[0].score, 100 - JISR_TM_TAG_PENALTY);
+        assert_string_equal(m.v[0].target, "حذف " PH0 " من الملفات");
+        jisr_tm_matches_free(&m);
+        /* the stored target lacks the code: the tag is one to place */
+        assert_int_equal(jisr_tm_query(tm, "Save " PH0 " now", &o, &m), 0);
+        assert_int_equal(m.v[0].id, 4);
+        assert_int_equal(m.v[0].score, 100 - JISR_TM_TAG_PENALTY);
+        assert_int_equal(m.v[0].nmissing, 1);
+        assert_int_equal(m.v[0].missing[0], 0);
+        assert_string_equal(m.v[0].target, "احفظ الآن");
+        jisr_tm_matches_free(&m);
+        /* two placeholders swapped: each follows its code by position */
+        const char *t2[] = {"<ph x=\"2\">{2}</ph>", "<ph x=\"1\">{1}</ph>"};
+        o.tags = t2;
+        o.ntags = 2;
+        assert_int_equal(jisr_tm_query(tm, "Page " PH0 " of " PH1, &o, &m), 0);
+        assert_int_equal(m.v[0].id, 2);
+        assert_int_equal(m.v[0].tag_diff, 2);
+        assert_string_equal(m.v[0].target, "الصفحة " PH0 " من " PH1);
+        jisr_tm_matches_free(&m);
+        /* a code placeholder among other tags: those keep their numbers */
+        const char *t3[] = {"<ph x=\"9\">%d</ph>", "<bpt i=\"4\">&lt;i&gt;</bpt>",
+                            "<ept i=\"4\">&lt;/i&gt;</ept>"};
+        o.tags = t3;
+        o.ntags = 3;
+        assert_int_equal(jisr_tm_query(tm, "Open " PH0 " in " PH1 "a new" PH2 " window", &o, &m),
+                         0);
+        assert_int_equal(m.v[0].id, 5);
+        assert_int_equal(m.v[0].tag_diff, 1);
+        assert_string_equal(m.v[0].target, "افتح " PH0 " في " PH1 "نافذة جديدة" PH2);
+        assert_int_equal(m.v[0].ntags, 3);
+        assert_string_equal(m.v[0].tags[1], t3[1]);
+        jisr_tm_matches_free(&m);
+        /* a number that changes class after a longer code: its span follows the rewrite */
+        const char *t4[] = {"<ph>{10}</ph>"};
+        o.tags = t4;
+        o.ntags = 1;
+        assert_int_equal(jisr_tm_query(tm, PH0 ": 11 files", &o, &m), 0);
+        assert_int_equal(m.v[0].id, 6);
+        assert_string_equal(m.v[0].target, PH0 ": 11 ملفات");
+        assert_int_equal(m.v[0].nagree, 1);
+        assert_int_equal(m.v[0].agree[0].start, strlen(PH0 ": "));
+        assert_int_equal(m.v[0].agree[0].end, strlen(PH0 ": 11"));
+        jisr_tm_matches_free(&m);
+    }
+    /* the index and --exhaustive agree, ids and scores, at every threshold */
+    static const char *const qs[] = {
+        "Delete " PH0 " files", "Remove " PH0 " files", "Page " PH0 " of 3",       "Save " PH0,
+        "Open " PH0 " files",   PH0 ": 2 files",        "Delete " PH0 " items now"};
+    const char *tq[] = {"<ph x=\"1\">{1}</ph>"};
+    for (size_t k = 0; k < sizeof qs / sizeof *qs; k++)
+        for (int min = 10; min <= 90; min += 20) {
+            jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+            o.srclang = "en";
+            o.tgtlang = "ar";
+            o.min_score = min;
+            o.max_results = 3;
+            o.tags = tq;
+            o.ntags = 1;
+            jisr_tm_matches a, b;
+            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &a), 0);
+            o.flags = JISR_TM_EXHAUSTIVE;
+            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &b), 0);
+            assert_int_equal(a.n, b.n);
+            for (size_t i = 0; i < a.n; i++) {
+                assert_int_equal(a.v[i].id, b.v[i].id);
+                assert_int_equal(a.v[i].score, b.v[i].score);
+                assert_true(a.v[i].score >= min);
+                for (size_t j = 0; j < i; j++)
+                    assert_true(a.v[j].id != a.v[i].id);
+            }
+            jisr_tm_matches_free(&a);
+            jisr_tm_matches_free(&b);
+        }
+    drop_tm(tm);
+}
+
 /* the target of the best match for q (en→ar, --min 50) and that match, checked to be unit id */
 /* a fresh memory of en→ar units, ids 1, 2, … in order */
 static jisr_tm *tm_with(const char *const (*units)[2], size_t n)
@@ -1198,6 +1375,8 @@ int main(void)
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_ph_code_markup),
+        cmocka_unit_test(test_code_placeholders),
         cmocka_unit_test(test_adapted_targets),
         cmocka_unit_test(test_long_numbers),
         cmocka_unit_test(test_filters),

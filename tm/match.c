@@ -193,6 +193,12 @@ void tm_ctx_pool_free(jisr_tm *tm)
 int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
                       jisr_tm_matches *out)
 {
+    return tm_query_phcodes(c, text, opts, out); /* one pass unless it has code placeholders */
+}
+
+int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
+                     jisr_tm_matches *out)
+{
     jisr_tm_query_opts def = JISR_TM_QUERY_OPTS_INIT;
     memset(out, 0, sizeof *out);
     if (!opts)
@@ -290,25 +296,29 @@ void jisr_tm_matches_free(jisr_tm_matches *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->n; i++) {
-        jisr_tm_match *x = &m->v[i];
-        free(x->source);
-        free(x->target);
-        free(x->target_orig);
-        free(x->diff);
-        free(x->agree);
-        for (size_t k = 0; k < x->ntags; k++)
-            free(x->tags[k]);
-        free(x->tags);
-        for (size_t k = 0; k < x->nsource_tags; k++)
-            free(x->source_tags[k]);
-        free(x->source_tags);
-        for (size_t k = 0; k < x->nunmapped; k++)
-            free(x->unmapped[k]);
-        free(x->unmapped);
-        free(x->missing);
-    }
+    for (size_t i = 0; i < m->n; i++)
+        tm_match_clear(&m->v[i]);
     free(m->v);
     m->v = NULL;
     m->n = 0;
+}
+
+void tm_match_clear(jisr_tm_match *x)
+{
+    free(x->source);
+    free(x->target);
+    free(x->target_orig);
+    free(x->diff);
+    free(x->agree);
+    for (size_t k = 0; k < x->ntags; k++)
+        free(x->tags[k]);
+    free(x->tags);
+    for (size_t k = 0; k < x->nsource_tags; k++)
+        free(x->source_tags[k]);
+    free(x->source_tags);
+    for (size_t k = 0; k < x->nunmapped; k++)
+        free(x->unmapped[k]);
+    free(x->unmapped);
+    free(x->missing);
+    memset(x, 0, sizeof *x);
 }

@@ -510,6 +510,29 @@ int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, j
                   jisr_tm_match *m);
 void tm_place_free(tm_place *p);
 
+/* match.c */
+/** jisr_tm_ctx_query in one pass: the query as it is. */
+int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
+                     jisr_tm_matches *out);
+/** Free one match's strings and arrays (the struct zeroed). */
+void tm_match_clear(jisr_tm_match *x);
+
+/* phcode.c */
+/** Whether tag markup xml[0..n) is a <ph> holding exactly one format code (tm_code_len): 1 and
+ * the code's span in xml, or 0. */
+int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len);
+/** jisr_tm_ctx_query: a query whose declared tags include code placeholders asked both with them
+ * as tags and with them as text, the better match of each unit kept (docs/matching.md §2.3b);
+ * any other query in one pass. */
+int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *o,
+                     jisr_tm_matches *out);
+
+/* multi.c */
+/** The matcher's ranking of two matches (qsort order: better first): score; no agreement change
+ * first; character similarity; the longest run shared with the query; later change; more usage;
+ * similarity; the earlier memory; the lower id. */
+int tm_match_rank_cmp(const void *a, const void *b);
+
 /* diff.c */
 /** Fill m (the caller's result) for top entry b: texts, word diff, placeables. */
 int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m);

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tm/tm.h"
+#include "tm/match_int.h"
 #include "util/util_int.h"
 
-static int rank_cmp(const void *pa, const void *pb)
+int tm_match_rank_cmp(const void *pa, const void *pb)
 {
     const jisr_tm_match *a = pa, *b = pb;
     if (a->score != b->score)
@@ -85,7 +85,7 @@ int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
         jisr_tm_matches_free(&m);
     }
     if (all.n)
-        qsort(all.v, all.n, sizeof *all.v, rank_cmp);
+        qsort(all.v, all.n, sizeof *all.v, tm_match_rank_cmp);
     if (all.n > opts->max_results) {
         jisr_tm_matches tail = {NULL, all.n - opts->max_results, 0};
         tail.v = malloc(tail.n * sizeof *tail.v);

@@ -9,11 +9,13 @@
  * lanes (portable, AVX2, AVX-512 where the processor has them), the scan of Lemma 8 by its
  * rule, forced or never, the form tables or the cursor, the signatures of Lemma 9 on or off —
  * and the query's options: a prop filter or a change date (§4.3), inline tags written as {0}
- * placeholders (a tag difference costs, §2.3), or both memories at once with penalties
- * (jisr_tm_query_multi). Properties (docs/matching.md §4, §4.3, §4.5): both succeed or fail
- * alike; they give the same ids, scores and memories; at most -n matches, every score in
+ * placeholders (a tag difference costs, §2.3; the memories hold {0} as a tag in some units and
+ * as text in others, which such a query matches too, §2.3b), or both memories at once with
+ * penalties (jisr_tm_query_multi). Properties (docs/matching.md §4, §4.3, §4.5): both succeed or
+ * fail alike; they give the same ids, scores and memories; at most -n matches, every score in
  * [--min, 100]; every match passes the filter; with both memories, each match is one of its
- * memory's own best (the penalty more) and there are as many as their own lists hold, up to -n.
+ * memory's own best (the penalty more) and there are as many as their own lists hold, up to -n;
+ * a unit is listed once; with tags, every target carries the query's.
  *
  * Input: byte 0 the choices (bits 0–1 lanes, 2 scan forced, 6 scan never, 3 cursor instead of
  * tables, 4 signatures off, 5 edit mode, 7 braces markup), byte 1 --min (1–100; a byte of 100
@@ -135,14 +137,16 @@ static char *sdup(const char *s)
     return d;
 }
 
-/* A unit: source s in language l1 (braces markup: {N} a tag), target t in l2; the props
+/* A unit: source s in language l1 (for even k braces markup: {N} a tag; for odd k plain text:
+ * {N} a format code, as PO files give it), target t in l2; the props
  * domain=a|b|c by k % 3 and, every fourth, client=x; changed on a date of 2015–2022 by k % 8, or
  * (every fifth) only created on it. */
 static void add(jisr_tm_import *imp, const char *l1, const char *s, const char *l2, const char *t,
                 size_t k)
 {
     jisr_unit u;
-    check(jisr_tm_query_markup(&u, s, JISR_TM_MARKUP_BRACES) == 0 && u.nvariants == 1,
+    check(jisr_tm_query_markup(&u, s, k % 2 ? JISR_TM_MARKUP_NONE : JISR_TM_MARKUP_BRACES) == 0 &&
+              u.nvariants == 1,
           "the memory's source reads as braces markup");
     free(u.variants[0].lang);
     u.variants[0].lang = sdup(l1);
@@ -216,6 +220,8 @@ static void setup(void)
                 strcat(a, rnd(&r) % 2 ? " s" : " و");
         }
         make_text(&r, !ar, b, sizeof b);
+        if (strstr(a, "{0}") && i % 3 && strlen(b) + 8 < sizeof b) /* the code in the target */
+            strcat(b, i % 3 == 1 ? " {0}" : " {0} {0}");
         g_src[i] = sdup(a);
         g_ar[i] = ar;
         add(imp, ar ? "ar" : "en", a, ar ? "en" : "ar", b, i);
@@ -423,6 +429,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(a.n <= nmax, "at most -n matches");
         for (size_t i = 0; i < a.n; i++) {
             check(a.v[i].score >= min && a.v[i].score <= 100, "scores within [--min, 100]");
+            for (size_t j = 0; j < i; j++)
+                check(a.v[j].id != a.v[i].id || a.v[j].memory != a.v[i].memory,
+                      "a unit is listed once");
+            check(!qo.tags || a.v[i].ntags == qo.ntags, "a target carries the query's tags");
             check(a.v[i].memory < (multi ? 2u : 1u), "a match names its memory");
             check(!filter || passes(g_tm[a.v[i].memory], &a.v[i], filter),
                   "every match passes the filter");

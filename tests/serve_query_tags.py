@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """serve_query_tags.py — `/v1/query` with `jisr query`'s --tags and --format on a real server on a
-loopback port, against a real LMDB memory of units with inline tags (bpt/ept, ph, {N}).
+loopback port, against a real LMDB memory of units with inline tags (bpt/ept, ph, {N}) and one {0} as text.
 
   - tags=tmx and tags=braces, Arabic and English queries, GET and POST: the JSON equals `jisr
     query --tags … --json` on the same memory with the same options (every field, the tagged
@@ -38,6 +38,7 @@ UNITS = [
      'اضغط <bpt i="1">&lt;kbd&gt;</bpt>Enter<ept i="1">&lt;/kbd&gt;</ept> لتأكيد '
      '<ph x="2">&lt;img/&gt;</ph>التغيير'),
     ("Open the settings window", "افتح نافذة الإعدادات"),
+    ("Delete {0} files", "حذف {0} من الملفات"),  # the placeholder as text, as from PO
 ]
 
 # (source, target, tags, texts): Arabic and English queries, tags mapped, missing, extra
@@ -55,7 +56,8 @@ QUERIES = [
         'اضغط <bpt i="1">&lt;kbd&gt;</bpt>Enter<ept i="1">&lt;/kbd&gt;</ept> لتأكيد التغيير',
         "افتح نافذة الإعدادات",
     ]),
-    ("en", "ar", "braces", ["Page {0} of {1}", "Page {1} of {0} now", "Click {0}here{1} to open the file"]),
+    ("en", "ar", "braces", ["Page {0} of {1}", "Page {1} of {0} now", "Click {0}here{1} to open the file",
+                            "Delete {1} files"]),
     ("ar", "en", "braces", ["الصفحة {0} من {1}", "احفظ {0}المستند الآن"]),
 ]
 MIN = 40
@@ -160,6 +162,12 @@ def same_json(s, mem):
     m = json.loads(b)["matches"][0]
     C.ok("tags=braces: {0} {1} carried into the target",
          m["target_tagged"] == 'الصفحة <ph x="0">{0}</ph> من <ph x="1">{1}</ph>', m)
+    st, h, b = get(s, {"q": "Delete {1} files", "source": "en", "target": "ar", "tags": "braces"})
+    m = json.loads(b)["matches"][0]
+    C.ok("tags=braces: a {1} tag matches the {0} a unit holds as text, a point off, the code "
+         "turned back into the query's tag",
+         m["score"] == 92 and m["tag_difference"] == 1 and m["stored_target"] == "حذف {0} من الملفات"
+         and m["target_tagged"] == 'حذف <ph x="1">{1}</ph> من الملفات', m)
 
 
 def same_tmx(s, mem):

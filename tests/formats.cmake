@@ -5,7 +5,7 @@ jisr_add_test(test_formats SOURCES ${CMAKE_SOURCE_DIR}/tests/test_formats.c LAYE
 add_test(NAME test_formats_shared COMMAND test_formats shared)
 set_tests_properties(test_formats_shared PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT
   "JISR_TEST_DATA=${JISR_TEST_DATA};JISR_SHARED_DATA=${JISR_SHARED_DATA}")
-jisr_add_fuzz(tmx LAYERS text formats)
+jisr_add_fuzz(tmx LAYERS text formats tm)
 jisr_add_script_test(formats_cli formats_cli.sh)
 # real clients on TMX that jisr wrote; they only exercise external tools on files the tests above
 # already produce under ASan, so they are labelled no-asan

@@ -740,6 +740,8 @@ static void test_agreement_ranking(void **state)
 #define PH0 "\xee\x80\x80" /* U+E000 */
 #define PH1 "\xee\x80\x81"
 #define PH2 "\xee\x80\x82"
+#define PH3 "\xee\x80\x83"
+#define PH4 "\xee\x80\x84"
 
 static jisr_tm_matches ask_tagged(jisr_tm *tm, const char *q, const char *const *tags, size_t n,
                                   int min)
@@ -784,7 +786,8 @@ static void test_tags(void **state)
     /* target placeholders renumbered to the query's: {0} → %s first, then the bold pair */
     assert_string_equal(m.v[0].target, PH2 " انقر " PH0 "هنا" PH1 " للفتح");
     char *js = json_of("q", &m);
-    assert_non_null(strstr(js, "\"target\":\" انقر هنا للفتح\""));
+    /* the plain target: tags dropped, a <ph> holding a format code shown as the code */
+    assert_non_null(strstr(js, "\"target\":\"%s انقر هنا للفتح\""));
     assert_non_null(strstr(js, "\"target_tagged\":\"<ph x=\\\"3\\\">%s</ph> انقر <bpt "
                                "i=\\\"7\\\">&lt;i&gt;</bpt>هنا<ept"));
     free(js);
@@ -858,6 +861,30 @@ static void test_ph_code_markup(void **state)
     }
 }
 
+/* A text as a reader sees it: tags dropped, a <ph> holding a format code shown as the code, a
+ * character reference given back, private-use characters that are no tag kept */
+static void test_plain_tags(void **state)
+{
+    (void)state;
+    char *tags[] = {"<ph x=\"1\">{0}</ph>",
+                    "<bpt i=\"1\">&lt;b&gt;</bpt>",
+                    "<ept i=\"1\">&lt;/b&gt;</ept>",
+                    "<ph>&lt;br/&gt;</ph>",
+                    "<ph>%1$s</ph>",
+                    "&#xE005;"};
+    const char *s = PH1 "Delete" PH2 " " PH0 " files" PH3 " of " PH4 " \xee\x80\x85\xee\x80\x86";
+    jisr_buf b = {0};
+    assert_int_equal(jisr_tm_plain_tags(&b, s, strlen(s), tags, 6), 0);
+    assert_string_equal(b.data, "Delete {0} files of %1$s \xee\x80\x85\xee\x80\x86");
+    b.len = 0;
+    assert_int_equal(jisr_tm_plain_tags(&b, s, strlen(s), tags, 4), 0); /* PH4 no tag */
+    assert_string_equal(b.data, "Delete {0} files of \xee\x80\x84 \xee\x80\x85\xee\x80\x86");
+    b.len = 0;
+    assert_int_equal(jisr_tm_plain_tags(&b, s, 9, tags, 6), 0); /* a part */
+    assert_string_equal(b.data, "Delete");
+    jisr_buf_free(&b);
+}
+
 /* Placeholders the query gives as tags match units that hold them as text, and units that hold
  * them as tags (docs/matching.md §2.3b) */
 static void test_code_placeholders(void **state)
@@ -908,6 +935,7 @@ static void test_code_placeholders(void **state)
         char *js = json_of("q", &m);
         assert_non_null(
             strstr(js, "\"target_tagged\":\"حذف <ph x=\\\"1\\\">{1}</ph> من الملفات\""));
+        assert_non_null(strstr(js, "\"target\":\"حذف {1} من الملفات\""));
         free(js);
         jisr_tm_matches_free(&m);
         /* stored as a tag: the tags pair, as before */
@@ -965,6 +993,11 @@ static void test_code_placeholders(void **state)
         assert_int_equal(m.v[0].nagree, 1);
         assert_int_equal(m.v[0].agree[0].start, strlen(PH0 ": "));
         assert_int_equal(m.v[0].agree[0].end, strlen(PH0 ": 11"));
+        /* in the JSON, offsets in its plain "target", where the placeholder is its code */
+        js = json_of("q", &m);
+        assert_non_null(strstr(js, "\"target\":\"{10}: 11 ملفات\""));
+        assert_non_null(strstr(js, "{\"start\":6,\"end\":8,\"number\":\"11\""));
+        free(js);
         jisr_tm_matches_free(&m);
     }
     /* the index and --exhaustive agree, ids and scores, at every threshold */
@@ -1376,6 +1409,7 @@ int main(void)
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),
         cmocka_unit_test(test_ph_code_markup),
+        cmocka_unit_test(test_plain_tags),
         cmocka_unit_test(test_code_placeholders),
         cmocka_unit_test(test_adapted_targets),
         cmocka_unit_test(test_long_numbers),

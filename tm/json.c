@@ -77,8 +77,9 @@ static int jkey(jisr_buf *b, int first, const char *k)
     return jisr_buf_printf(b, "%s\"%s\":", first ? "" : ",", k);
 }
 
-/* s as a reader sees it (the placeholders of its ntags tags removed, other characters kept), as
- * a JSON string; lines joined (concordance context) when flat */
+/* s as a reader sees it (jisr_tm_plain_tags: the placeholders of its ntags tags removed, those
+ * of <ph> elements holding a format code shown as the code), as a JSON string; lines joined
+ * (concordance context) when flat */
 static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, char *const *tags,
                   size_t ntags, int flat)
 {
@@ -121,8 +122,17 @@ static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
         rc = jisr_buf_puts(b, ",\"agreement\":\"check\",\"agreement_numbers\":[");
         for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
             const jisr_tm_agree *a = &x->agree[k];
+            /* offsets in "target" as written here (tags dropped, code placeholders as codes):
+             * the plain length of what comes before the number, which holds no tag */
+            size_t start = a->start;
+            if (x->ntags) {
+                jisr_buf_reset(t);
+                if ((rc = jisr_tm_plain_tags(t, x->target, a->start, x->tags, x->ntags)) < 0)
+                    break;
+                start = t->len;
+            }
             if ((rc = jisr_buf_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"number\":", k ? "," : "",
-                                      a->start, a->end)) == 0 &&
+                                      start, start + (a->end - a->start))) == 0 &&
                 (rc = jstr(b, x->target + a->start, a->end - a->start)) == 0)
                 rc = jisr_buf_printf(b, ",\"from\":\"%s\",\"to\":\"%s\"}", a->from, a->to);
         }

@@ -518,9 +518,6 @@ int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
 void tm_match_clear(jisr_tm_match *x);
 
 /* phcode.c */
-/** Whether tag markup xml[0..n) is a <ph> holding exactly one format code (tm_code_len): 1 and
- * the code's span in xml, or 0. */
-int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len);
 /** jisr_tm_ctx_query: a query whose declared tags include code placeholders asked both with them
  * as tags and with them as text, the better match of each unit kept (docs/matching.md §2.3b);
  * any other query in one pass. */

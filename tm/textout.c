@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tm/tm_int.h"
+#include "util/utf8.h"
 
 int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
 {
@@ -91,9 +92,23 @@ int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, 
     if (ntags == 0) /* no tag: every private-use character is the user's */
         return jisr_buf_append(b, s, n);
     /* the formats layer's rule (placeholder U+E000+i only when i < ntags) over a NUL-terminated
-     * copy of the part */
+     * copy of the part, in which a <ph> holding a format code is already its code */
     jisr_buf part = {0};
-    int rc = jisr_buf_append(&part, s, n);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t len = 1, off, cl;
+        unsigned char c = (unsigned char)s[i];
+        int32_t cp =
+            c == 0xEE || c == 0xEF ? jisr_utf8_decode((const unsigned char *)s, n, i, &len) : -1;
+        size_t k = cp >= (int32_t)JISR_TAG_BASE ? (size_t)(cp - (int32_t)JISR_TAG_BASE) : ntags;
+        if (k < ntags && tags[k] && tm_ph_code(tags[k], strlen(tags[k]), &off, &cl))
+            rc = jisr_buf_append(&part, tags[k] + off, cl);
+        else
+            rc = jisr_buf_append(&part, s + i, len);
+        i += len;
+    }
+    if (rc == 0 && !part.data)
+        rc = jisr_buf_puts(&part, "");
     if (rc == 0) {
         jisr_variant v;
         memset(&v, 0, sizeof v);

@@ -506,7 +506,8 @@ JISR_API int jisr_tm_set_chars(jisr_tm *tm, int on);
  * "agreement_numbers":[{"start":…,"end":…,"number":…,"from":…,"to":…}]][,"penalty":…]
  * [,"tag_difference":…][,"source_tagged":…,"target_tagged":…][,"unmapped_tags":[…]]
  * [,"missing_tags":[…]]},…]}: source and target plain; the *_tagged texts are TMX segment
- * content with the tags as inline elements; start/end are byte offsets in target; stored_target
+ * content with the tags as inline elements; start/end are byte offsets in "target" as written
+ * there (jisr_tm_agree's are in jisr_tm_match.target, placeholders included); stored_target
  * whenever target differs from it by numbers, copied tokens or an accelerator removed. */
 JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
 /** What jisr_tm_matches_json_ex adds to each match of that shape. */
@@ -574,8 +575,9 @@ JISR_API int jisr_tm_tagged(jisr_buf *out, const char *s, size_t n, char *const 
 JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
 /** Append s[0..n) (a variant's text, or a part of it) as a reader sees it to out: the
  * placeholders of its ntags tags removed (a tag that holds a character reference given back as
- * the character, as jisr_variant_plain does), every other character kept, private-use ones
- * (U+F8FF, a Word symbol) included. */
+ * the character, as jisr_variant_plain does; a <ph> that holds one format code, "{0}" or "%s",
+ * given back as the code), every other character kept, private-use ones (U+F8FF, a Word symbol)
+ * included. */
 JISR_API int jisr_tm_plain_tags(jisr_buf *out, const char *s, size_t n, char *const *tags,
                                 size_t ntags);
 

@@ -106,6 +106,9 @@ static inline int tm_code_start(uint32_t c)
  * positional "N$" (where its flags begin; tm_num_code). */
 size_t tm_code_prefix(const char *s, size_t n);
 
+/** (phcode.c) Whether tag markup xml[0..n) is a <ph> holding exactly one format code (tm_code_len):
+ * 1 and the code's span in xml, or 0. */
+int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len);
 /** Tokenize s[0..n) for matching (out reset first). */
 int tm_tokenize(const char *s, size_t n, tm_toks *out);
 /** The same, normalising token by token through the text layer: the reference tm_tokenize

@@ -1,7 +1,10 @@
 /*
  * fuzz_tmx.c — libFuzzer target for the TMX reader: parse the input from memory, in strict and
  * in skip-bad mode, and write every unit read back through the TMX and JSONL writers (to
- * /dev/null), so reader, unit model and writers all see hostile data.
+ * /dev/null), so reader, unit model and writers all see hostile data. Every variant read is also
+ * shown as a reader sees it by the matcher's output (jisr_tm_plain_tags), whose text must be
+ * jisr_variant_plain's with each <ph> holding a format code (tm_ph_code, checked against
+ * tm_code_len) given back as the code.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +12,9 @@
 #include <string.h>
 
 #include "formats/formats.h"
+#include "tm/tm.h"
+#include "tm/tm_int.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,6 +22,44 @@ static void on_bad(void *ctx, const jisr_error *e)
 {
     (void)e;
     (*(int *)ctx)++;
+}
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "fuzz_tmx: %s\n", what);
+        abort();
+    }
+}
+
+/* v as the matcher's output shows it: jisr_variant_plain's text (plain) with the codes of its
+ * code placeholders in their places */
+static void check_plain_tags(const jisr_variant *v, const jisr_buf *plain, jisr_buf *b)
+{
+    size_t n = strlen(v->text), extra = 0;
+    for (size_t k = 0; k < v->ntags; k++) {
+        size_t off = 0, len = 0, tn = v->tags[k] ? strlen(v->tags[k]) : 0;
+        if (!v->tags[k] || !tm_ph_code(v->tags[k], tn, &off, &len))
+            continue;
+        check(tn >= 9 && memcmp(v->tags[k], "<ph", 3) == 0 && off + len + 5 == tn &&
+                  memcmp(v->tags[k] + tn - 5, "</ph>", 5) == 0 &&
+                  tm_code_len(v->tags[k] + off, len, 0) == len,
+              "a code placeholder is a <ph> holding exactly one format code");
+    }
+    for (size_t i = 0; i < n;) {
+        size_t len = 1, off, cl;
+        int32_t cp = jisr_utf8_decode((const unsigned char *)v->text, n, i, &len);
+        size_t k = cp >= (int32_t)JISR_TAG_BASE ? (size_t)(cp - (int32_t)JISR_TAG_BASE) : v->ntags;
+        if (k < v->ntags && v->tags[k] && tm_ph_code(v->tags[k], strlen(v->tags[k]), &off, &cl))
+            extra += cl;
+        i += len;
+    }
+    jisr_buf_reset(b);
+    check(jisr_tm_plain_tags(b, v->text, n, v->tags, v->ntags) == 0, "jisr_tm_plain_tags succeeds");
+    check(b->len == plain->len + extra, "the plain text and the codes, nothing else");
+    if (extra == 0)
+        check(b->len == 0 || memcmp(b->data, plain->data, b->len) == 0,
+              "without code placeholders: jisr_variant_plain's text");
 }
 
 static void run(const uint8_t *data, size_t size, unsigned flags)
@@ -41,11 +85,12 @@ static void run(const uint8_t *data, size_t size, unsigned flags)
     }
     jisr_unit u;
     jisr_unit_init(&u);
-    jisr_buf b = {0};
+    jisr_buf b = {0}, t = {0};
     while (jisr_reader_next(r, &u) > 0) {
         for (size_t i = 0; i < u.nvariants; i++) {
             jisr_buf_reset(&b);
-            jisr_variant_plain(&u.variants[i], &b);
+            if (jisr_variant_plain(&u.variants[i], &b) == 0)
+                check_plain_tags(&u.variants[i], &b, &t);
         }
         jisr_unit c;
         if (jisr_unit_copy(&c, &u) == 0) {
@@ -58,6 +103,7 @@ static void run(const uint8_t *data, size_t size, unsigned flags)
             jisr_writer_write(j, &u);
     }
     jisr_buf_free(&b);
+    jisr_buf_free(&t);
     jisr_unit_clear(&u);
     jisr_writer_close(w);
     jisr_writer_close(j);

@@ -51,7 +51,7 @@ const char cmd_query_help[] =
     "                        (TMX inline elements: <bpt>, <ept>, <ph>, ...; & and < escaped),\n"
     "                        braces ({0}, {1} ... placeholders); with tmx or braces each target\n"
     "                        carries the query's tags and a tag difference costs 1 point\n"
-    "                        (a <ph> holding a code, {0} or %s, also matches it stored as text)\n"
+    "                        (a code, {0} or %s, in a <ph> and as text match: 1 point)\n"
     "  -f, --format FMT      text (default), json (one object per query), tmx (one TMX document:\n"
     "                        a <tu> per match with the stored source and the proposed target,\n"
     "                        tags as inline elements, score/memory/query as props)\n"

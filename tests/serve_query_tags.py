@@ -8,6 +8,7 @@ loopback port, against a real LMDB memory of units with inline tags (bpt/ept, ph
   - format=tmx: byte for byte `jisr query --format tmx` (GET one text, POST several), served as
     application/x-tmx+xml, valid against the TMX 1.4 DTD (xmllint, warnings counted as failures);
     format=text: `jisr query`'s text;
+  - a plain query's codes against the unit's <ph> placeholders, through a tmserver route;
   - malformed markup: 400 with the JSON error naming the text and the column; bad tags=/format=
     values: 400; a tagged text of more than 1,000 characters besides its tags: 400 (never cut
     inside a tag), the same text plain: cut as before, 200.
@@ -20,7 +21,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import Checks, Server, run, tmpdir  # noqa: E402
+from serve_helper import Checks, Server, run, tmpdir, weblate_quote  # noqa: E402
 
 C = Checks()
 T = tmpdir("jisr-serve-tags-")
@@ -168,6 +169,13 @@ def same_json(s, mem):
          "turned back into the query's tag",
          m["score"] == 92 and m["tag_difference"] == 1 and m["stored_target"] == "حذف {0} من الملفات"
          and m["target_tagged"] == 'حذف <ph x="1">{1}</ph> من الملفات', m)
+    # the other way round, as a tmserver client asks: plain codes, the unit's {0} {1} as <ph>
+    st, h, b = s.request("GET", "/tmserver/en/ar/unit/" + weblate_quote("Page {2} of {1}"))
+    res = json.loads(b) if st == 200 else None
+    C.ok("tmserver, plain 'Page {2} of {1}': the unit's <ph> placeholders paired with its codes, "
+         "a point off each, the codes in the target",
+         st == 200 and res and res[0]["source"] == "Page {0} of {1}" and
+         res[0]["target"] == "الصفحة {2} من {1}" and res[0]["quality"] == 98, (st, b[:300]))
 
 
 def same_tmx(s, mem):

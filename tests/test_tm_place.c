@@ -1014,21 +1014,178 @@ static void test_code_placeholders(void **state)
             o.max_results = 3;
             o.tags = tq;
             o.ntags = 1;
-            jisr_tm_matches a, b;
+            jisr_tm_matches a, b, f;
             assert_int_equal(jisr_tm_query(tm, qs[k], &o, &a), 0);
+            tm_phcode_floor = 0; /* the second reading at --min: the same list */
+            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &f), 0);
+            tm_phcode_floor = 1;
             o.flags = JISR_TM_EXHAUSTIVE;
             assert_int_equal(jisr_tm_query(tm, qs[k], &o, &b), 0);
             assert_int_equal(a.n, b.n);
+            assert_int_equal(a.n, f.n);
             for (size_t i = 0; i < a.n; i++) {
                 assert_int_equal(a.v[i].id, b.v[i].id);
                 assert_int_equal(a.v[i].score, b.v[i].score);
+                assert_int_equal(a.v[i].id, f.v[i].id);
+                assert_int_equal(a.v[i].score, f.v[i].score);
                 assert_true(a.v[i].score >= min);
                 for (size_t j = 0; j < i; j++)
                     assert_true(a.v[j].id != a.v[i].id);
             }
             jisr_tm_matches_free(&a);
             jisr_tm_matches_free(&b);
+            jisr_tm_matches_free(&f);
         }
+    drop_tm(tm);
+}
+
+/* A plain query's codes match units that hold them as <ph> tags (reading C, docs/matching.md
+ * §2.3b): all of the unit's code placeholders paired with the query's codes, or no such match */
+static void test_plain_codes_as_tags(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Delete {0} files", "ar", "حذف {0} من الملفات"); /* 1 */
+    tagged ren = {"Remove " PH0 " items", {"<ph x=\"0\">{0}</ph>"}, 1};
+    tagged rar = {"أزل " PH0 " من العناصر", {"<ph x=\"0\">{0}</ph>"}, 1};
+    add_unit(imp, "en", &ren, "ar", &rar, NULL, NULL, -1); /* 2 */
+    /* the target's placeholders in another order, paired by their x attributes */
+    tagged pen = {"Page " PH0 " of " PH1, {"<ph x=\"1\">{0}</ph>", "<ph x=\"2\">{1}</ph>"}, 2};
+    tagged par = {"الصفحة " PH0 " من " PH1, {"<ph x=\"2\">{1}</ph>", "<ph x=\"1\">{0}</ph>"}, 2};
+    add_unit(imp, "en", &pen, "ar", &par, NULL, NULL, -1); /* 3 */
+    /* a code placeholder among other tags: those stay as stored */
+    tagged cen = {"Click " PH0 "here" PH1 " to remove " PH2,
+                  {"<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>", "<ph>%s</ph>"},
+                  3};
+    tagged car = {"انقر " PH0 "هنا" PH1 " لإزالة " PH2,
+                  {"<bpt i=\"1\">&lt;b&gt;</bpt>", "<ept i=\"1\">&lt;/b&gt;</ept>", "<ph>%s</ph>"},
+                  3};
+    add_unit(imp, "en", &cen, "ar", &car, NULL, NULL, -1); /* 4 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (int f = 0; f <= 1; f++) {
+        unsigned fl = f ? JISR_TM_EXHAUSTIVE : 0;
+        jisr_tm_matches m = ask(tm, "en", "ar", "Remove {1} items", 50, fl);
+        assert_true(m.n >= 1);
+        assert_int_equal(m.v[0].id, 2);
+        assert_int_equal(m.v[0].score, 100 - JISR_TM_TAG_PENALTY);
+        assert_int_equal(m.v[0].tag_diff, 1);
+        assert_int_equal(m.v[0].penalty, JISR_TM_TAG_PENALTY);
+        assert_string_equal(m.v[0].target, "أزل {1} من العناصر");
+        assert_int_equal(m.v[0].ntags, 1); /* the stored target's */
+        assert_string_equal(m.v[0].tags[0], "<ph x=\"0\">{0}</ph>");
+        jisr_tm_matches_free(&m);
+        m = ask(tm, "en", "ar", "Page {2} of {1}", 50, fl);
+        assert_int_equal(m.v[0].id, 3);
+        assert_int_equal(m.v[0].score, 100 - 2 * JISR_TM_TAG_PENALTY);
+        assert_string_equal(m.v[0].target, "الصفحة {1} من {2}");
+        jisr_tm_matches_free(&m);
+        m = ask(tm, "en", "ar", "Click here to remove %d", 50, fl);
+        assert_int_equal(m.v[0].id, 4);
+        assert_string_equal(m.v[0].target, "انقر " PH0 "هنا" PH1 " لإزالة %d");
+        assert_int_equal(m.v[0].ntags, 3);
+        jisr_tm_matches_free(&m);
+        /* text against text: as before (93, the code substituted) */
+        m = ask(tm, "en", "ar", "Delete {1} files", 50, fl);
+        assert_int_equal(m.v[0].id, 1);
+        assert_int_equal(m.v[0].score, 93);
+        assert_string_equal(m.v[0].target, "حذف {1} من الملفات");
+        jisr_tm_matches_free(&m);
+        /* more codes than the unit has placeholders: no pairing, the text alone */
+        m = ask(tm, "en", "ar", "Remove {1} items {2}", 50, fl);
+        for (size_t i = 0; i < m.n; i++)
+            if (m.v[i].id == 2)
+                assert_true(m.v[i].score < 90);
+        jisr_tm_matches_free(&m);
+    }
+    /* the index and --exhaustive agree, ids and scores, at every threshold */
+    static const char *const qs[] = {
+        "Remove {1} items",         "Remove %s files",  "Page {0} of 3", "Page %d of %d",
+        "Click here to remove {0}", "Delete {0} items", "{0} {1}",       "Remove"};
+    for (size_t k = 0; k < sizeof qs / sizeof *qs; k++)
+        for (int min = 10; min <= 90; min += 20) {
+            jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+            o.srclang = "en";
+            o.tgtlang = "ar";
+            o.min_score = min;
+            o.max_results = 1 + (size_t)(k % 3); /* a full list raises the second's threshold */
+            jisr_tm_matches a, b, f;
+            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &a), 0);
+            tm_phcode_floor = 0; /* the second reading at --min: the same list */
+            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &f), 0);
+            tm_phcode_floor = 1;
+            o.flags = JISR_TM_EXHAUSTIVE;
+            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &b), 0);
+            assert_int_equal(a.n, b.n);
+            assert_int_equal(a.n, f.n);
+            for (size_t i = 0; i < a.n; i++) {
+                assert_int_equal(a.v[i].id, b.v[i].id);
+                assert_int_equal(a.v[i].score, b.v[i].score);
+                assert_int_equal(a.v[i].id, f.v[i].id);
+                assert_int_equal(a.v[i].score, f.v[i].score);
+                assert_true(a.v[i].score >= min);
+                for (size_t j = 0; j < i; j++)
+                    assert_true(a.v[j].id != a.v[i].id);
+            }
+            jisr_tm_matches_free(&a);
+            jisr_tm_matches_free(&b);
+            jisr_tm_matches_free(&f);
+        }
+    drop_tm(tm);
+}
+
+/* Reading C runs only on a memory that holds code placeholders (meta "phcodes": set by the
+ * import, recounted by the reindex): elsewhere it could find nothing */
+static void test_phcodes_flag(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "Delete {0} files", "ar", "حذف {0} من الملفات"); /* 1 */
+    add_plain(imp, "en", "Remove the items", "ar", "أزل العناصر");        /* 2 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    /* no placeholder held as a tag: one reading (C never asked), the same units scored as with
+     * C switched off */
+    unsigned long runs = tm_phcode_cruns;
+    jisr_tm_matches m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    uint64_t one = m.candidates;
+    assert_int_equal(tm_phcode_cruns, runs);
+    jisr_tm_matches_free(&m);
+    tm_phcode_plain = 0;
+    m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    tm_phcode_plain = 1;
+    assert_int_equal(m.candidates, one);
+    jisr_tm_matches_free(&m);
+    /* a unit holding one: C runs and finds it */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    tagged ren = {"Remove " PH0 " items", {"<ph x=\"0\">{0}</ph>"}, 1};
+    tagged rar = {"أزل " PH0 " من العناصر", {"<ph x=\"0\">{0}</ph>"}, 1};
+    add_unit(imp, "en", &ren, "ar", &rar, NULL, NULL, -1); /* 3 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    assert_int_equal(m.v[0].id, 3);
+    assert_int_equal(m.v[0].score, 99);
+    assert_true(m.candidates > one);
+    assert_int_equal(tm_phcode_cruns, runs + 1);
+    jisr_tm_matches_free(&m);
+    /* the reindex recounts: still there; gone once the unit is deleted */
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    m = ask(tm, "en", "ar", "Remove {1} items", 30, JISR_TM_EXHAUSTIVE);
+    assert_int_equal(m.v[0].id, 3);
+    assert_int_equal(m.v[0].score, 99);
+    jisr_tm_matches_free(&m);
+    uint64_t id3 = 3;
+    assert_int_equal(jisr_tm_delete(tm, &id3, 1), 0);
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    runs = tm_phcode_cruns;
+    m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    assert_int_equal(m.candidates, one);
+    assert_int_equal(tm_phcode_cruns, runs);
+    for (size_t i = 0; i < m.n; i++)
+        assert_true(m.v[i].id != 3);
+    jisr_tm_matches_free(&m);
     drop_tm(tm);
 }
 
@@ -1411,6 +1568,8 @@ int main(void)
         cmocka_unit_test(test_ph_code_markup),
         cmocka_unit_test(test_plain_tags),
         cmocka_unit_test(test_code_placeholders),
+        cmocka_unit_test(test_plain_codes_as_tags),
+        cmocka_unit_test(test_phcodes_flag),
         cmocka_unit_test(test_adapted_targets),
         cmocka_unit_test(test_long_numbers),
         cmocka_unit_test(test_filters),

@@ -338,7 +338,16 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         (rc = copy_tags(&m->source_tags, &m->nsource_tags, c->pl.tl[0].markup,
                         c->pl.tl[0].nmarkup)) < 0)
         goto done;
-    if (c->has_qtags) {
+    if (c->codes_as_tags) { /* the stored tags kept, the paired code placeholders as codes */
+        if ((rc = tm_codes_target(&c->pl, tt, tn, &c->qtags, &t1)) < 0 ||
+            (rc = copy_tags(&m->tags, &m->ntags, c->pl.tl[1].markup, c->pl.tl[1].nmarkup)) < 0)
+            goto done;
+        if (!t1.data && (rc = jisr_buf_puts(&t1, "")) < 0)
+            goto done;
+        tt = t1.data;
+        tn = t1.len;
+        m->tag_diff = c->qtags.n;
+    } else if (c->has_qtags) {
         if ((rc = tm_map_target(&c->pl, tt, tn, &c->qtags, &t1, m)) < 0 ||
             (rc = copy_tags(&m->tags, &m->ntags, c->qtags.markup, c->qtags.nmarkup)) < 0)
             goto done;

@@ -65,6 +65,7 @@ typedef struct tm_batch {
     tm_lang_count langs[16]; /* variants per language of the batch's units (merged included) */
     size_t nlangs;
     int langs_over; /* more languages than langs holds: the writer counts them from the records */
+    int phcodes;    /* a unit of the batch holds a <ph> with a format code (meta "phcodes") */
     jisr_buf vocab; /* words this import has not seen yet: (u64 language hash, u16 length, bytes) */
     jisr_buf forms; /* short texts' forms (character search on): (u64 key prefix, u16 n, n bytes) */
     struct tm_batch *next;

@@ -209,6 +209,10 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         w1[nv] = imp->toks.w100;
         nh[nv] =
             tm_ident_hash(v->text, strlen(v->text), (const char *const *)v->tags, NULL, v->ntags);
+        for (size_t k = 0; k < v->ntags && !b->phcodes; k++) {
+            size_t co, cl;
+            b->phcodes = v->tags[k] && tm_ph_code(v->tags[k], strlen(v->tags[k]), &co, &cl);
+        }
         uint64_t lh = tm_lang_hash(v->lang);
         int first = 1;
         for (size_t k = 0; k < nv; k++)

@@ -114,6 +114,7 @@ static void recycle(jisr_tm_import *imp, const tm_batch *last, int count)
         d->skipped = 0;
         d->nlangs = 0;
         d->langs_over = 0;
+        d->phcodes = 0;
         jisr_buf_reset(&d->recs);
         jisr_buf_reset(&d->vocab);
         jisr_buf_reset(&d->forms);

@@ -349,7 +349,8 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
     if (imp->chars &&
         tm_short_forms_commit(t, tm->post, &imp->fcount, first_id, next_id, fresh) < 0)
         return t->rc;
-    if (tm_meta_put_u64(t, "next_id", next_id) < 0)
+    if (tm_meta_put_u64(t, "next_id", next_id) < 0 ||
+        (b->phcodes && tm_meta_put_u64(t, "phcodes", 1) < 0))
         return t->rc;
     /* the batch's run joins the in-memory index */
     if (tm_txn_set(t, dset_reserve(&imp->known, imp->known.n + imp->run.len / 12)) < 0)

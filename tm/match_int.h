@@ -309,6 +309,10 @@ struct jisr_tm_ctx {
     tm_place pl;
     tm_taglist qtags;
     int has_qtags;
+    /* a plain query's format codes read as <ph> tags (phcode.c, docs/matching.md §2.3b): its
+     * tags pair only with the stored source's code placeholders, all of them or no match, and
+     * the stored target keeps its tags, those codes written as the query's */
+    int codes_as_tags;
     int64_t since; /* changed_since, unix s; INT64_MIN: none */
     tm_rec rec2;   /* a top entry's record, fetched again for a tie */
     /* the character similarity of ties (score.c): the query's code points and their match
@@ -519,10 +523,26 @@ void tm_match_clear(jisr_tm_match *x);
 
 /* phcode.c */
 /** jisr_tm_ctx_query: a query whose declared tags include code placeholders asked both with them
- * as tags and with them as text, the better match of each unit kept (docs/matching.md §2.3b);
- * any other query in one pass. */
+ * as tags and with them as text, and a plain query with format codes both as it is and with
+ * them as tags; the better match of each unit kept (docs/matching.md §2.3b); any other query in
+ * one pass. */
 int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *o,
                      jisr_tm_matches *out);
+
+/** Reading C of plain queries on (1, the default) or off (0: measurements, one process). */
+extern int tm_phcode_plain;
+/** A second reading's threshold raised to A's last score when A's list is full (1, the
+ * default), or left at --min (0: tests, which compare the two). */
+extern int tm_phcode_floor;
+/** Plain queries asked in reading C (tests). */
+extern unsigned long tm_phcode_cruns;
+/** Reading C of a plain query (codes_as_tags): the number of the stored source's tags (p->tl[0])
+ * that are code placeholders. */
+size_t tm_code_tags(const tm_taglist *l);
+/** Reading C: the stored target tt (tags in p->tl[1], the source's in p->tl[0]) with each code
+ * placeholder that pairs, through the source, with one of the query's code tags (q) written as
+ * that query code; appended to out. */
+int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out);
 
 /* multi.c */
 /** The matcher's ranking of two matches (qsort order: better first): score; no agreement change

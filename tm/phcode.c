@@ -4,12 +4,12 @@
  * A CAT tool sends "Delete {1} files" with its {1} as an inline tag (<ph x="1">{1}</ph>); a
  * memory built from PO or TSV files holds "Delete {0} files" with the {0} as text, a format
  * code (tm/tok.c). A tag weighs nothing and a code weighs a word, so compared as they are the two
- * differ by a word and a tag. A query whose declared tags include <ph> elements holding exactly
- * one format code is therefore asked twice:
+ * differ by a word and a tag. And the other way round: a tmserver client asks "Delete {1}
+ * files" as plain text of a memory imported from a CAT tool's TMX with the {0} as a tag.
  *
+ * A query whose declared tags include <ph> elements holding exactly one format code is asked
  *   A  as it is (those placeholders are tags: stored units holding them as tags match), and
  *   B  with each of them written as its code (stored units holding them as text match).
- *
  * Every match of B pays JISR_TM_TAG_PENALTY for each placeholder read as text (a tag on one side
  * only, as §2.3 counts it), so a unit identical to the query in all but that representation
  * scores 99, never 100. B's proposed target is turned back into the query's tag space: the
@@ -17,11 +17,20 @@
  * again, its other tags take their original numbers, and a placeholder whose code the target
  * does not show exactly as often as the query has it is reported missing.
  *
+ * A plain query with format codes is asked
+ *   A  as it is, and
+ *   C  with each code as a <ph> tag holding it (codes_as_tags): a unit matches in C only when the
+ *      code placeholders of its source are exactly as many as the query's codes (score.c); they
+ *      pair in order, each costs JISR_TM_TAG_PENALTY, the unit's other tags are free and stay in
+ *      its target as a plain query keeps them, and each target code placeholder paired through
+ *      the source with a query code is written as that code (tm_codes_target).
+ *
  * A unit is listed once, with the better of its two matches in the matcher's ranking (A on an
- * equal footing). Exact: each pass is exact (index or --exhaustive alike) and ranks by the
- * same keys; B's penalty is a constant for the query, so it keeps B's order (B runs at the
- * threshold raised by it); so a unit of the merged top N is in the top N of the pass that gives
- * its better match, as in jisr_tm_query_multi.
+ * equal footing). Exact: each pass is exact (index or --exhaustive alike: C's condition is a
+ * property of the unit, as a filter is) and ranks by the same keys; B's penalty is a constant
+ * for the query, so it keeps B's order (B runs at the threshold raised by it); so a unit of the
+ * merged top N is in the top N of the pass that gives its better match, as in
+ * jisr_tm_query_multi.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +291,112 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
     return 0;
 }
 
+/* ---- reading C: a plain query's codes as tags ------------------------------------------------ */
+
+size_t tm_code_tags(const tm_taglist *l)
+{
+    size_t n = 0, off, len;
+    for (size_t j = 0; j < l->n; j++)
+        n += (size_t)tm_ph_code(l->t[j].xml, l->t[j].n, &off, &len);
+    return n;
+}
+
+int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out)
+{
+    const tm_taglist *sl = &p->tl[0], *tl = &p->tl[1];
+    size_t n = sl->n + tl->n + tl->nmarkup + 1, ns = 0, nt = 0, off, len;
+    tm_tag *sc = malloc(n * sizeof *sc), *tc = malloc(n * sizeof *tc);
+    size_t *tpos = malloc(n * sizeof *tpos);
+    int *t2q = malloc(n * sizeof *t2q);
+    const char **repl = calloc(n, sizeof *repl); /* per target markup index: the code to write */
+    size_t *repl_n = calloc(n, sizeof *repl_n);
+    int rc = 0;
+    if (!sc || !tc || !tpos || !t2q || !repl || !repl_n) {
+        rc = jisr_oom(n * sizeof *sc);
+        goto done;
+    }
+    for (size_t j = 0; j < sl->n; j++)
+        if (tm_ph_code(sl->t[j].xml, sl->t[j].n, &off, &len))
+            sc[ns++] = sl->t[j];
+    for (size_t j = 0; j < tl->n; j++)
+        if (tm_ph_code(tl->t[j].xml, tl->t[j].n, &off, &len)) {
+            tpos[nt] = tl->idx[j];
+            tc[nt++] = tl->t[j];
+        }
+    tm_tags_map(q->t, q->n, sc, ns, tc, nt, t2q, NULL);
+    for (size_t j = 0; j < nt; j++)
+        if (t2q[j] >= 0 && tpos[j] < n &&
+            tm_ph_code(q->t[t2q[j]].xml, q->t[t2q[j]].n, &off, &len)) {
+            repl[tpos[j]] = q->t[t2q[j]].xml + off;
+            repl_n[tpos[j]] = len;
+        }
+    for (size_t i = 0; i < tn && rc >= 0;) {
+        size_t l;
+        long k = ph_at(tt, tn, i, tl->nmarkup, &l);
+        rc = k >= 0 && repl[k] ? jisr_buf_append(out, repl[k], repl_n[k])
+                               : jisr_buf_append(out, tt + i, l);
+        i += l;
+    }
+done:
+    free(sc);
+    free(tc);
+    free(tpos);
+    free(t2q);
+    free(repl);
+    free(repl_n);
+    return rc;
+}
+
+/* Reading C of plain query text: its format codes (none holding '<' or '&', which a <ph>'s
+ * content would have to escape) as <ph> tags. 1 when it has some (*tags, *ntags, out set), 0 when
+ * it has none or holds a private-use character of the tags' range (which would be taken for a
+ * tag), <0 error. */
+static int phc_make(const char *text, jisr_buf *out, char ***tags, size_t *ntags)
+{
+    *tags = NULL;
+    *ntags = 0;
+    size_t tn = strlen(text);
+    for (size_t i = 0; i + 2 < tn; i++)
+        if ((unsigned char)text[i] == 0xEE ||
+            ((unsigned char)text[i] == 0xEF && (unsigned char)text[i + 1] <= 0xA3))
+            return 0;
+    tm_toks t = {0};
+    int rc = tm_tokenize(text, tn, &t);
+    size_t n = 0, cap = 0, at = 0;
+    for (size_t k = 0; k < t.n && rc >= 0; k++) {
+        const tm_tok *x = &t.v[k];
+        if (!x->code || memchr(text + x->start, '<', x->end - x->start) ||
+            memchr(text + x->start, '&', x->end - x->start) || n + 1 >= JISR_TAG_MAX)
+            continue;
+        jisr_buf m = {0};
+        if ((rc = JISR_GROW(*tags, cap, n + 1)) < 0 ||
+            (rc = jisr_buf_printf(&m, "<ph>%.*s</ph>", (int)(x->end - x->start), text + x->start)) <
+                0 ||
+            (rc = jisr_buf_append(out, text + at, x->start - at)) < 0 ||
+            (rc = put_ph(out, n)) < 0) {
+            jisr_buf_free(&m);
+            break;
+        }
+        (*tags)[n++] = m.data;
+        at = x->end;
+    }
+    tm_toks_free(&t);
+    *ntags = n;
+    if (rc >= 0 && n && (rc = jisr_buf_append(out, text + at, tn - at)) >= 0 &&
+        jisr_buf_putc(out, 0) < 0)
+        rc = JISR_ENOMEM;
+    if (rc >= 0 && n)
+        out->len--;
+    return rc < 0 ? rc : n > 0;
+}
+
+static void free_tags(char **tags, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        free(tags[k]);
+    free(tags);
+}
+
 typedef struct idpos {
     uint64_t id;
     size_t i;
@@ -330,10 +445,90 @@ static int merge(jisr_tm_matches *out, jisr_tm_matches *b, size_t max)
     return 0;
 }
 
+/* The threshold of a second reading once A has answered: a match scoring under A's last one
+ * when A's list is full cannot enter the merged list (each of A's units ranks above it, and a
+ * unit of A's own matches elsewhere only if better), so it need not be found. */
+int tm_phcode_floor = 1;
+
+static int floor_of(const jisr_tm_matches *a, const jisr_tm_query_opts *o)
+{
+    int f = o->min_score;
+    if (tm_phcode_floor && a->n >= o->max_results && a->n && a->v[a->n - 1].score > f)
+        f = a->v[a->n - 1].score;
+    return f;
+}
+
+/* A and reading C (a plain query with codes), merged */
+static int query_codes_as_tags(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *o,
+                               jisr_tm_matches *out)
+{
+    jisr_buf ct = {0};
+    char **tags = NULL;
+    size_t ntags = 0;
+    int rc = phc_make(text, &ct, &tags, &ntags);
+    if (rc <= 0) {
+        jisr_buf_free(&ct);
+        free_tags(tags, ntags);
+        return rc < 0 ? rc : tm_ctx_query_one(c, text, o, out);
+    }
+    double t0 = jisr_now();
+    jisr_tm_matches b = {NULL, 0, 0};
+    if ((rc = tm_ctx_query_one(c, text, o, out)) < 0 || o->max_results == 0)
+        goto done;
+    /* only a memory that holds such placeholders (meta "phcodes", set by the import and the
+     * reindex) has units C can match: elsewhere C finds nothing, at the cost of a walk whose
+     * list never fills */
+    tm_txn mt;
+    uint64_t has = 0;
+    if ((rc = tm_txn_begin(&mt, c->tm, 0)) < 0)
+        goto done;
+    rc = tm_meta_get_u64(&mt, "phcodes", &has);
+    tm_txn_abort(&mt);
+    if (rc < 0 || !has)
+        goto done;
+    jisr_tm_query_opts oc = *o;
+    oc.tags = (const char *const *)tags;
+    oc.ntags = ntags;
+    oc.min_score = floor_of(out, o);
+    if (o->timeout_ms) {
+        double left = o->timeout_ms - (jisr_now() - t0) * 1000.0;
+        if (left < 1) {
+            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                "the query took longer than its limit of %u ms", o->timeout_ms);
+            goto done;
+        }
+        oc.timeout_ms = (unsigned)left;
+    }
+    c->codes_as_tags = 1;
+    tm_phcode_cruns++; /* not atomic: a count for tests, which query on one thread */
+    rc = tm_ctx_query_one(c, ct.data, &oc, &b);
+    c->codes_as_tags = 0;
+    if (rc < 0)
+        goto done;
+    out->candidates += b.candidates;
+    rc = merge(out, &b, o->max_results);
+done:
+    jisr_tm_matches_free(&b);
+    jisr_buf_free(&ct);
+    free_tags(tags, ntags);
+    if (rc < 0)
+        jisr_tm_matches_free(out);
+    return rc < 0 ? rc : 0;
+}
+
+int tm_phcode_plain = 1;
+unsigned long tm_phcode_cruns;
+
 int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *o,
                      jisr_tm_matches *out)
 {
     memset(out, 0, sizeof *out);
+    if (c)
+        c->codes_as_tags = 0;
+    if (tm_phcode_plain && c && o && !o->tags && text && o->max_results && o->srclang &&
+        o->tgtlang && o->min_score >= 0 && o->min_score <= 100 &&
+        o->max_results <= JISR_TM_MAX_RESULTS)
+        return query_codes_as_tags(c, text, o, out);
     phq p;
     int rc = o && o->tags && o->ntags && text ? phq_make(&p, text, o) : 0;
     if (rc <= 0) {
@@ -348,7 +543,9 @@ int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
     if ((rc = tm_ctx_query_one(c, text, o, out)) < 0 || minb > 100 || o->max_results == 0)
         goto done;
     jisr_tm_query_opts ob = *o;
-    ob.min_score = minb;
+    ob.min_score = floor_of(out, o) + (int)p.nseq * JISR_TM_TAG_PENALTY;
+    if (ob.min_score > 100)
+        goto done;
     ob.tags = p.btags;
     ob.ntags = p.nb;
     if (o->timeout_ms) {

@@ -41,7 +41,8 @@ typedef struct rx {
     uint32_t run_first; /* first id of the batch (its dedupe run's key) */
     jisr_u64set vseen;  /* words already put in the vocabulary */
     size_t in_batch;
-    int chars; /* the character search's setting after the reindex (0 off, else its limit) */
+    int chars;   /* the character search's setting after the reindex (0 off, else its limit) */
+    int phcodes; /* a unit holds a <ph> with a format code (meta "phcodes") */
     tm_formcounts fcount; /* the forms written, by language and length */
 } rx;
 
@@ -113,6 +114,8 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
                 for (int k = 0; k < nt; k++) {
                     tp[k] = tg[k].p ? tg[k].p : "";
                     tl[k] = tg[k].n;
+                    size_t co, cl;
+                    x->phcodes |= tm_ph_code(tp[k], tl[k], &co, &cl);
                 }
                 nh[i] = tm_ident_hash(v->text.p, v->text.n, tp, tl, (size_t)nt);
             } else { /* many tags: through a decoded unit */
@@ -123,6 +126,11 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
                     return rc;
                 }
                 const jisr_variant *uv = &u.variants[i];
+                for (size_t k = 0; k < uv->ntags; k++) {
+                    size_t co, cl;
+                    x->phcodes |=
+                        uv->tags[k] && tm_ph_code(uv->tags[k], strlen(uv->tags[k]), &co, &cl);
+                }
                 nh[i] = tm_ident_hash(uv->text, strlen(uv->text), (const char *const *)uv->tags,
                                       NULL, uv->ntags);
                 jisr_unit_clear(&u);
@@ -265,6 +273,12 @@ static int reindex_txn(rx *x, const jisr_tm_reindex_opts *o)
     if (!t->rc && tm_meta_get_u64(t, "next_id", &next_id) == 0 &&
         (next_id <= last || next_id > (uint64_t)UINT32_MAX + 1 || next_id == 0))
         tm_meta_put_u64(t, "next_id", (uint64_t)last + 1);
+    if (!t->rc && x->phcodes) { /* recounted: absent when no unit holds one */
+        tm_meta_put_u64(t, "phcodes", 1);
+    } else if (!t->rc) {
+        MDB_val pk = {7, "phcodes"};
+        tm_del(t, tm->meta, &pk, "writing the memory's metadata");
+    }
     if (!t->rc && x->chars) {
         tm_meta_put_u64(t, "chars", (uint64_t)x->chars);
         /* every unit's forms are written (post was emptied): the forms' record at the next id */

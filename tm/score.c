@@ -826,6 +826,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (c->best[k].id == id)
             return 0;
     const tm_rvar *sv = &c->rec.var[si];
+    if (c->codes_as_tags && sv->ntags < c->qtags.n) /* too few tags to hold the query's codes */
+        return 0;
     /* once the top list is full, a unit must at least tie its last score (top-k pruning: the
      * results stay exactly those of scoring everything) */
     int min = tm_eff_min(c);
@@ -898,8 +900,15 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     if (c->has_qtags) {
         if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0)
             return rc;
-        size_t diff =
-            tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL, NULL);
+        size_t diff;
+        if (c->codes_as_tags) { /* as many code placeholders as the query has codes, or none */
+            if (tm_code_tags(&c->pl.tl[0]) != c->qtags.n)
+                return 0;
+            diff = c->qtags.n;
+        } else {
+            diff = tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL,
+                               NULL);
+        }
         s -= (int)(JISR_TM_TAG_PENALTY * (diff < 100 ? diff : 100));
     }
     if (c->q.nheavy > c->q.nwords) { /* the query has numbers */

@@ -243,7 +243,9 @@ typedef struct jisr_tm_query_opts {
     /* The query's inline tags: tags[i] is the TMX markup of placeholder U+E000+i in the text
      * (as formats.h keeps a variant's tags). With tags, each target carries the query's tags in
      * place of the stored ones (jisr_tm_match.tags); NULL: the text has none to map, and targets
-     * keep their stored tags. */
+     * keep their stored tags. A <ph> holding one format code ("{0}", "%s") also matches that
+     * code stored as text, and a plain query's codes match them stored in such <ph> tags, a
+     * point off each (docs/matching.md §2.3b). */
     const char *const *tags;
     size_t ntags;
     /* Filters, applied to every unit before it is scored (so the index and --exhaustive agree):

@@ -15,7 +15,8 @@
  * fail alike; they give the same ids, scores and memories; at most -n matches, every score in
  * [--min, 100]; every match passes the filter; with both memories, each match is one of its
  * memory's own best (the penalty more) and there are as many as their own lists hold, up to -n;
- * a unit is listed once; with tags, every target carries the query's.
+ * a unit is listed once; with tags, every target carries the query's; a query with a code or a
+ * tag gives the same list with the second reading's threshold left at --min (tm_phcode_floor).
  *
  * Input: byte 0 the choices (bits 0–1 lanes, 2 scan forced, 6 scan never, 3 cursor instead of
  * tables, 4 signatures off, 5 edit mode, 7 braces markup), byte 1 --min (1–100; a byte of 100
@@ -426,6 +427,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         (unsigned long long)b.v[i].id, b.v[i].score, b.v[i].source);
         }
         check(same, "index = --exhaustive (ids, scores, memories)");
+        if (strchr(text, '{') || strchr(text, '%') || qo.tags) {
+            /* a second reading (§2.3b) at --min instead of above A's last score: the same */
+            jisr_tm_matches f;
+            qo.flags = 0;
+            tm_phcode_floor = 0;
+            int rf = multi ? jisr_tm_query_multi(src, 2, text, &qo, &f)
+                           : jisr_tm_query(g_tm[0], text, &qo, &f);
+            tm_phcode_floor = 1;
+            check(rf == 0, "the query succeeds again");
+            int fs = f.n == a.n;
+            for (size_t i = 0; fs && i < a.n; i++)
+                fs = a.v[i].id == f.v[i].id && a.v[i].score == f.v[i].score &&
+                     a.v[i].memory == f.v[i].memory;
+            check(fs, "a second reading's raised threshold loses nothing");
+            jisr_tm_matches_free(&f);
+        }
         check(a.n <= nmax, "at most -n matches");
         for (size_t i = 0; i < a.n; i++) {
             check(a.v[i].score >= min && a.v[i].score <= 100, "scores within [--min, 100]");

@@ -6,7 +6,9 @@
  * One environment per memory directory with four named databases opened once (back-mdb style):
  *   meta   "schema" → u64, "next_id" → u64, "lang:<tag>" → u64 variant count (big-endian values);
  *          "icu", "unicode" → the ICU and Unicode versions and "tokenizer" → u64 TM_TOK_VERSION
- *          the index was built with
+ *          the index was built with; "chars" → the character search's setting; "phcodes" → 1
+ *          when a unit holds a <ph> with a format code (phcode.c; set by imports, recounted by
+ *          the reindex)
  *   units  u32 id (MDB_INTEGERKEY) → packed record (record.c); ids are never reused
  *   dedupe u32 first id of a batch (MDB_INTEGERKEY) → that batch's new units as (u64 hash of the
  *          normalised variants, u32 id) pairs: append-only "runs" that an import loads into an

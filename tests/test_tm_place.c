@@ -885,6 +885,44 @@ static void test_plain_tags(void **state)
     jisr_buf_free(&b);
 }
 
+/* The second readings of §2.3b at --min 10 … 90 (en→ar, at most nmax matches): the index gives
+ * --exhaustive's list, and the same as with the second reading's threshold left at --min; every
+ * score reaches --min and no unit is listed twice. */
+static void check_readings(jisr_tm *tm, const char *q, const char *const *tags, size_t ntags,
+                           size_t nmax)
+{
+    for (int min = 10; min <= 90; min += 20) {
+        jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+        o.srclang = "en";
+        o.tgtlang = "ar";
+        o.min_score = min;
+        o.max_results = nmax;
+        o.tags = tags;
+        o.ntags = ntags;
+        jisr_tm_matches a, b, f;
+        assert_int_equal(jisr_tm_query(tm, q, &o, &a), 0);
+        tm_phcode_floor = 0;
+        assert_int_equal(jisr_tm_query(tm, q, &o, &f), 0);
+        tm_phcode_floor = 1;
+        o.flags = JISR_TM_EXHAUSTIVE;
+        assert_int_equal(jisr_tm_query(tm, q, &o, &b), 0);
+        assert_int_equal(a.n, b.n);
+        assert_int_equal(a.n, f.n);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_int_equal(a.v[i].id, b.v[i].id);
+            assert_int_equal(a.v[i].score, b.v[i].score);
+            assert_int_equal(a.v[i].id, f.v[i].id);
+            assert_int_equal(a.v[i].score, f.v[i].score);
+            assert_true(a.v[i].score >= min);
+            for (size_t j = 0; j < i; j++)
+                assert_true(a.v[j].id != a.v[i].id);
+        }
+        jisr_tm_matches_free(&a);
+        jisr_tm_matches_free(&b);
+        jisr_tm_matches_free(&f);
+    }
+}
+
 /* Placeholders the query gives as tags match units that hold them as text, and units that hold
  * them as tags (docs/matching.md §2.3b) */
 static void test_code_placeholders(void **state)
@@ -1006,36 +1044,7 @@ static void test_code_placeholders(void **state)
         "Open " PH0 " files",   PH0 ": 2 files",        "Delete " PH0 " items now"};
     const char *tq[] = {"<ph x=\"1\">{1}</ph>"};
     for (size_t k = 0; k < sizeof qs / sizeof *qs; k++)
-        for (int min = 10; min <= 90; min += 20) {
-            jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
-            o.srclang = "en";
-            o.tgtlang = "ar";
-            o.min_score = min;
-            o.max_results = 3;
-            o.tags = tq;
-            o.ntags = 1;
-            jisr_tm_matches a, b, f;
-            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &a), 0);
-            tm_phcode_floor = 0; /* the second reading at --min: the same list */
-            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &f), 0);
-            tm_phcode_floor = 1;
-            o.flags = JISR_TM_EXHAUSTIVE;
-            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &b), 0);
-            assert_int_equal(a.n, b.n);
-            assert_int_equal(a.n, f.n);
-            for (size_t i = 0; i < a.n; i++) {
-                assert_int_equal(a.v[i].id, b.v[i].id);
-                assert_int_equal(a.v[i].score, b.v[i].score);
-                assert_int_equal(a.v[i].id, f.v[i].id);
-                assert_int_equal(a.v[i].score, f.v[i].score);
-                assert_true(a.v[i].score >= min);
-                for (size_t j = 0; j < i; j++)
-                    assert_true(a.v[j].id != a.v[i].id);
-            }
-            jisr_tm_matches_free(&a);
-            jisr_tm_matches_free(&b);
-            jisr_tm_matches_free(&f);
-        }
+        check_readings(tm, qs[k], tq, 1, 3);
     drop_tm(tm);
 }
 
@@ -1104,34 +1113,7 @@ static void test_plain_codes_as_tags(void **state)
         "Remove {1} items",         "Remove %s files",  "Page {0} of 3", "Page %d of %d",
         "Click here to remove {0}", "Delete {0} items", "{0} {1}",       "Remove"};
     for (size_t k = 0; k < sizeof qs / sizeof *qs; k++)
-        for (int min = 10; min <= 90; min += 20) {
-            jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
-            o.srclang = "en";
-            o.tgtlang = "ar";
-            o.min_score = min;
-            o.max_results = 1 + (size_t)(k % 3); /* a full list raises the second's threshold */
-            jisr_tm_matches a, b, f;
-            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &a), 0);
-            tm_phcode_floor = 0; /* the second reading at --min: the same list */
-            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &f), 0);
-            tm_phcode_floor = 1;
-            o.flags = JISR_TM_EXHAUSTIVE;
-            assert_int_equal(jisr_tm_query(tm, qs[k], &o, &b), 0);
-            assert_int_equal(a.n, b.n);
-            assert_int_equal(a.n, f.n);
-            for (size_t i = 0; i < a.n; i++) {
-                assert_int_equal(a.v[i].id, b.v[i].id);
-                assert_int_equal(a.v[i].score, b.v[i].score);
-                assert_int_equal(a.v[i].id, f.v[i].id);
-                assert_int_equal(a.v[i].score, f.v[i].score);
-                assert_true(a.v[i].score >= min);
-                for (size_t j = 0; j < i; j++)
-                    assert_true(a.v[j].id != a.v[i].id);
-            }
-            jisr_tm_matches_free(&a);
-            jisr_tm_matches_free(&b);
-            jisr_tm_matches_free(&f);
-        }
+        check_readings(tm, qs[k], NULL, 0, 1 + k % 3); /* a full list raises the threshold */
     drop_tm(tm);
 }
 

@@ -36,7 +36,6 @@
 #include <string.h>
 
 #include "tm/match_int.h"
-#include "util/utf8.h"
 
 int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len)
 {
@@ -66,19 +65,6 @@ int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len)
     *off = o;
     *len = l;
     return 1;
-}
-
-/* placeholder k (< ntags) of text s at i, or -1; *len its bytes */
-static long ph_at(const char *s, size_t n, size_t i, size_t ntags, size_t *len)
-{
-    *len = 1;
-    unsigned char c = (unsigned char)s[i];
-    if (c != 0xEE && c != 0xEF)
-        return -1;
-    int32_t cp = jisr_utf8_decode((const unsigned char *)s, n, i, len);
-    if (cp < (int32_t)JISR_TAG_BASE || (size_t)(cp - (int32_t)JISR_TAG_BASE) >= ntags)
-        return -1;
-    return cp - (int32_t)JISR_TAG_BASE;
 }
 
 static int put_ph(jisr_buf *b, size_t k)
@@ -150,7 +136,7 @@ static int phq_make(phq *p, const char *text, const jisr_tm_query_opts *o)
         return jisr_oom(n);
     for (size_t i = 0; i < tn;) {
         size_t len;
-        long k = ph_at(text, tn, i, n, &len);
+        long k = tm_placeholder_at(text, tn, i, n, &len);
         int rc;
         if (k >= 0 && p->cl[k] && seen[k]++) {
             free(seen); /* a placeholder written twice: no sound pairing; asked as it is */
@@ -241,7 +227,7 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
                 break;
             }
         if (len == 0) {
-            long k = ph_at(t, tn, i, p->nb, &len);
+            long k = tm_placeholder_at(t, tn, i, p->nb, &len);
             rc = k >= 0 ? put_ph(&out, p->orig[k]) : jisr_buf_append(&out, t + i, len);
         }
         i += len;
@@ -332,7 +318,7 @@ int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q,
         }
     for (size_t i = 0; i < tn && rc >= 0;) {
         size_t l;
-        long k = ph_at(tt, tn, i, tl->nmarkup, &l);
+        long k = tm_placeholder_at(tt, tn, i, tl->nmarkup, &l);
         rc = k >= 0 && repl[k] ? jisr_buf_append(out, repl[k], repl_n[k])
                                : jisr_buf_append(out, tt + i, l);
         i += l;
@@ -458,6 +444,19 @@ static int floor_of(const jisr_tm_matches *a, const jisr_tm_query_opts *o)
     return f;
 }
 
+/* The second reading's limit: what is left of o's since t0 (none: none), or JISR_EINTERRUPTED */
+static int time_left(const jisr_tm_query_opts *o, double t0, unsigned *ms)
+{
+    if (!o->timeout_ms)
+        return 0;
+    double left = o->timeout_ms - (jisr_now() - t0) * 1000.0;
+    if (left < 1)
+        return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                              "the query took longer than its limit of %u ms", o->timeout_ms);
+    *ms = (unsigned)left;
+    return 0;
+}
+
 /* A and reading C (a plain query with codes), merged */
 static int query_codes_as_tags(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *o,
                                jisr_tm_matches *out)
@@ -490,15 +489,8 @@ static int query_codes_as_tags(jisr_tm_ctx *c, const char *text, const jisr_tm_q
     oc.tags = (const char *const *)tags;
     oc.ntags = ntags;
     oc.min_score = floor_of(out, o);
-    if (o->timeout_ms) {
-        double left = o->timeout_ms - (jisr_now() - t0) * 1000.0;
-        if (left < 1) {
-            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
-                                "the query took longer than its limit of %u ms", o->timeout_ms);
-            goto done;
-        }
-        oc.timeout_ms = (unsigned)left;
-    }
+    if ((rc = time_left(o, t0, &oc.timeout_ms)) < 0)
+        goto done;
     c->codes_as_tags = 1;
     tm_phcode_cruns++; /* not atomic: a count for tests, which query on one thread */
     rc = tm_ctx_query_one(c, ct.data, &oc, &b);
@@ -548,15 +540,8 @@ int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
         goto done;
     ob.tags = p.btags;
     ob.ntags = p.nb;
-    if (o->timeout_ms) {
-        double left = o->timeout_ms - (jisr_now() - t0) * 1000.0;
-        if (left < 1) {
-            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
-                                "the query took longer than its limit of %u ms", o->timeout_ms);
-            goto done;
-        }
-        ob.timeout_ms = (unsigned)left;
-    }
+    if ((rc = time_left(o, t0, &ob.timeout_ms)) < 0)
+        goto done;
     if ((rc = tm_ctx_query_one(c, p.btext.data, &ob, &b)) < 0)
         goto done;
     out->candidates += b.candidates;

@@ -421,8 +421,7 @@ int tm_match_accel(tm_place *p, const char *qt, const tm_toks *q, const char *st
 
 /* ---- tags --------------------------------------------------------------------------------- */
 
-/* the placeholder index at s[i] (a code point U+E000 + k with k < ntags), or -1; *len its size */
-static long placeholder_at(const char *s, size_t n, size_t i, size_t ntags, size_t *len)
+long tm_placeholder_at(const char *s, size_t n, size_t i, size_t ntags, size_t *len)
 {
     unsigned char c = (unsigned char)s[i];
     *len = 1;
@@ -441,7 +440,7 @@ int tm_text_tags(const char *s, size_t n, const tm_str *markup, size_t nmarkup, 
     *nout = 0;
     for (size_t i = 0; i < n;) {
         size_t len;
-        long k = placeholder_at(s, n, i, nmarkup, &len);
+        long k = tm_placeholder_at(s, n, i, nmarkup, &len);
         if (k >= 0) {
             int rc = JISR_GROW(*out, *cap, *nout + 1);
             if (rc < 0 || (rc = JISR_GROW(*idx, *idxcap, *nout + 1)) < 0)
@@ -484,7 +483,7 @@ int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, j
     size_t k = 0, run = 0;
     for (size_t i = 0; i < tn;) {
         size_t len;
-        long ph = placeholder_at(tt, tn, i, t->nmarkup, &len);
+        long ph = tm_placeholder_at(tt, tn, i, t->nmarkup, &len);
         if (ph >= 0) {
             if ((rc = jisr_buf_append(out, tt + run, i - run)) < 0)
                 goto done;

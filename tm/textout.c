@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "tm/tm_int.h"
-#include "util/utf8.h"
 
 int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
 {
@@ -96,12 +95,9 @@ int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, 
     jisr_buf part = {0};
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0;) {
-        size_t len = 1, off, cl;
-        unsigned char c = (unsigned char)s[i];
-        int32_t cp =
-            c == 0xEE || c == 0xEF ? jisr_utf8_decode((const unsigned char *)s, n, i, &len) : -1;
-        size_t k = cp >= (int32_t)JISR_TAG_BASE ? (size_t)(cp - (int32_t)JISR_TAG_BASE) : ntags;
-        if (k < ntags && tags[k] && tm_ph_code(tags[k], strlen(tags[k]), &off, &cl))
+        size_t len, off, cl;
+        long k = tm_placeholder_at(s, n, i, ntags, &len);
+        if (k >= 0 && tags[k] && tm_ph_code(tags[k], strlen(tags[k]), &off, &cl))
             rc = jisr_buf_append(&part, tags[k] + off, cl);
         else
             rc = jisr_buf_append(&part, s + i, len);

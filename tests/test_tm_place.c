@@ -1130,10 +1130,10 @@ static void test_phcodes_flag(void **state)
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     /* no placeholder held as a tag: one reading (C never asked), the same units scored as with
      * C switched off */
-    unsigned long runs = tm_phcode_cruns;
+    unsigned long runs = atomic_load(&tm_phcode_cruns);
     jisr_tm_matches m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
     uint64_t one = m.candidates;
-    assert_int_equal(tm_phcode_cruns, runs);
+    assert_int_equal(atomic_load(&tm_phcode_cruns), runs);
     jisr_tm_matches_free(&m);
     tm_phcode_plain = 0;
     m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
@@ -1150,7 +1150,7 @@ static void test_phcodes_flag(void **state)
     assert_int_equal(m.v[0].id, 3);
     assert_int_equal(m.v[0].score, 99);
     assert_true(m.candidates > one);
-    assert_int_equal(tm_phcode_cruns, runs + 1);
+    assert_int_equal(atomic_load(&tm_phcode_cruns), runs + 1);
     jisr_tm_matches_free(&m);
     /* the reindex recounts: still there; gone once the unit is deleted */
     assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
@@ -1161,10 +1161,10 @@ static void test_phcodes_flag(void **state)
     uint64_t id3 = 3;
     assert_int_equal(jisr_tm_delete(tm, &id3, 1), 0);
     assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
-    runs = tm_phcode_cruns;
+    runs = atomic_load(&tm_phcode_cruns);
     m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
     assert_int_equal(m.candidates, one);
-    assert_int_equal(tm_phcode_cruns, runs);
+    assert_int_equal(atomic_load(&tm_phcode_cruns), runs);
     for (size_t i = 0; i < m.n; i++)
         assert_true(m.v[i].id != 3);
     jisr_tm_matches_free(&m);

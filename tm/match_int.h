@@ -12,6 +12,8 @@
 #ifndef JISR_TM_MATCH_INT_H
 #define JISR_TM_MATCH_INT_H
 
+#include <stdatomic.h>
+
 #include "tm/place_int.h"
 #include "tm/tm_int.h"
 
@@ -535,7 +537,7 @@ extern int tm_phcode_plain;
  * default), or left at --min (0: tests, which compare the two). */
 extern int tm_phcode_floor;
 /** Plain queries asked in reading C (tests). */
-extern unsigned long tm_phcode_cruns;
+extern atomic_ulong tm_phcode_cruns;
 /** Reading C of a plain query (codes_as_tags): the number of the stored source's tags (p->tl[0])
  * that are code placeholders. */
 size_t tm_code_tags(const tm_taglist *l);

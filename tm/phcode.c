@@ -32,6 +32,7 @@
  * merged top N is in the top N of the pass that gives its better match, as in
  * jisr_tm_query_multi.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -492,7 +493,7 @@ static int query_codes_as_tags(jisr_tm_ctx *c, const char *text, const jisr_tm_q
     if ((rc = time_left(o, t0, &oc.timeout_ms)) < 0)
         goto done;
     c->codes_as_tags = 1;
-    tm_phcode_cruns++; /* not atomic: a count for tests, which query on one thread */
+    atomic_fetch_add_explicit(&tm_phcode_cruns, 1, memory_order_relaxed);
     rc = tm_ctx_query_one(c, ct.data, &oc, &b);
     c->codes_as_tags = 0;
     if (rc < 0)
@@ -509,7 +510,7 @@ done:
 }
 
 int tm_phcode_plain = 1;
-unsigned long tm_phcode_cruns;
+atomic_ulong tm_phcode_cruns;
 
 int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *o,
                      jisr_tm_matches *out)

@@ -169,6 +169,16 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* placed codes by their offset in the target: g_at is phq_back's at[] (thread-local, as queries
+ * run on several threads; qsort has no context argument in C11) */
+static _Thread_local const size_t *g_at;
+
+static int cmp_at(const void *a, const void *b)
+{
+    size_t x = g_at[*(const size_t *)a], y = g_at[*(const size_t *)b];
+    return x < y ? -1 : x > y;
+}
+
 /* Match m of reading B, in the query's tags: target, tags, missing, penalty. */
 static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
 {
@@ -186,7 +196,10 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
         free(missing);
         return jisr_oom(p->nseq * sizeof *at);
     }
-    size_t nmiss = 0;
+    size_t nmiss = 0, ncode = 0;
+    for (size_t i = 0; i < tt->n; i++) /* the target's code tokens, in place at the front */
+        if (tt->v[i].code)
+            tt->v[ncode++] = tt->v[i];
     for (size_t a = 0; a < p->nseq; a++) {
         size_t k = p->seq[a];
         const char *code = p->tags[k] + p->co[k];
@@ -200,9 +213,9 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
             }
         }
         at[a] = SIZE_MAX;
-        for (size_t i = 0; i < tt->n; i++) {
+        for (size_t i = 0; i < ncode; i++) {
             const tm_tok *x = &tt->v[i];
-            if (x->code && x->end - x->start == cl && memcmp(t + x->start, code, cl) == 0) {
+            if (x->end - x->start == cl && memcmp(t + x->start, code, cl) == 0) {
                 if (nt == rank)
                     at[a] = x->start;
                 nt++;
@@ -219,14 +232,23 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
     /* the target rewritten: codes to placeholders, B's placeholders to the query's numbers; the
      * agreement spans follow */
     jisr_buf out = {0};
+    size_t *ord = malloc((p->nseq + 1) * sizeof *ord), no = 0, next = 0;
+    if (!ord) {
+        free(at);
+        free(missing);
+        return jisr_oom((p->nseq + 1) * sizeof *ord);
+    }
+    for (size_t a = 0; a < p->nseq; a++)
+        if (at[a] != SIZE_MAX)
+            ord[no++] = a;
+    g_at = at;
+    qsort(ord, no, sizeof *ord, cmp_at); /* the placed codes in target order */
     for (size_t i = 0; i < tn && rc >= 0;) {
         size_t len = 0;
-        for (size_t a = 0; a < p->nseq; a++)
-            if (at[a] == i) {
-                len = p->cl[p->seq[a]];
-                rc = put_ph(&out, p->seq[a]);
-                break;
-            }
+        if (next < no && at[ord[next]] == i) {
+            len = p->cl[p->seq[ord[next]]];
+            rc = put_ph(&out, p->seq[ord[next++]]);
+        }
         if (len == 0) {
             long k = tm_placeholder_at(t, tn, i, p->nb, &len);
             rc = k >= 0 ? put_ph(&out, p->orig[k]) : jisr_buf_append(&out, t + i, len);
@@ -237,14 +259,14 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
      * became (a placeholder is 3 bytes) */
     for (size_t g = 0; g < m->nagree; g++) {
         size_t s0 = m->agree[g].start, d = 0, sub = 0;
-        for (size_t a = 0; a < p->nseq; a++)
-            if (at[a] != SIZE_MAX && at[a] < s0) {
-                d += 3;
-                sub += p->cl[p->seq[a]];
-            }
+        for (size_t j = 0; j < no && at[ord[j]] < s0; j++) {
+            d += 3;
+            sub += p->cl[p->seq[ord[j]]];
+        }
         m->agree[g].start = s0 + d - sub;
         m->agree[g].end = m->agree[g].end + d - sub;
     }
+    free(ord);
     free(at);
     if (rc >= 0 && jisr_buf_putc(&out, 0) < 0)
         rc = JISR_ENOMEM;

@@ -86,17 +86,8 @@ int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
     }
     if (all.n)
         qsort(all.v, all.n, sizeof *all.v, tm_match_rank_cmp);
-    if (all.n > opts->max_results) {
-        jisr_tm_matches tail = {NULL, all.n - opts->max_results, 0};
-        tail.v = malloc(tail.n * sizeof *tail.v);
-        if (!tail.v) {
-            rc = jisr_oom(tail.n * sizeof *tail.v);
-            goto done;
-        }
-        memcpy(tail.v, all.v + opts->max_results, tail.n * sizeof *tail.v);
-        all.n = opts->max_results;
-        jisr_tm_matches_free(&tail);
-    }
+    for (; all.n > opts->max_results; all.n--)
+        tm_match_clear(&all.v[all.n - 1]);
 done:
     if (rc < 0) {
         jisr_tm_matches_free(&all);

@@ -540,22 +540,21 @@ int tm_query_phcodes(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
     memset(out, 0, sizeof *out);
     if (c)
         c->codes_as_tags = 0;
-    if (tm_phcode_plain && c && o && !o->tags && text && o->max_results && o->srclang &&
-        o->tgtlang && o->min_score >= 0 && o->min_score <= 100 &&
-        o->max_results <= JISR_TM_MAX_RESULTS)
+    /* (bad options: reading A, asked first, reports them) */
+    if (tm_phcode_plain && c && o && !o->tags && text)
         return query_codes_as_tags(c, text, o, out);
+    if (!c || !o || !o->tags || !o->ntags || !text)
+        return tm_ctx_query_one(c, text, o, out);
     phq p;
-    int rc = o && o->tags && o->ntags && text ? phq_make(&p, text, o) : 0;
+    int rc = phq_make(&p, text, o);
     if (rc <= 0) {
-        if (o && o->tags && o->ntags && text)
-            phq_free(&p);
+        phq_free(&p);
         return rc < 0 ? rc : tm_ctx_query_one(c, text, o, out);
     }
     double t0 = jisr_now();
     jisr_tm_matches b = {NULL, 0, 0};
     tm_toks tt = {0};
-    int minb = o->min_score + (int)p.nseq * JISR_TM_TAG_PENALTY;
-    if ((rc = tm_ctx_query_one(c, text, o, out)) < 0 || minb > 100 || o->max_results == 0)
+    if ((rc = tm_ctx_query_one(c, text, o, out)) < 0 || o->max_results == 0)
         goto done;
     jisr_tm_query_opts ob = *o;
     ob.min_score = floor_of(out, o) + (int)p.nseq * JISR_TM_TAG_PENALTY;

@@ -54,6 +54,32 @@ int cli_open_tm(const char *dir, unsigned flags, jisr_tm **out);
 /** Parse a non-negative integer option value up to max; returns 0 on success. */
 int cli_number(const char *s, long max, long *out);
 
+/* The languages of memories, for a query or concordance without -s/-t/-l (langs.c): primary
+ * subtags (en-US and en-GB are "en"), each marked when written in the Arabic script. */
+#define CLI_MAX_LANGS 16
+typedef struct cli_langs {
+    char lang[CLI_MAX_LANGS][16];
+    int arabic[CLI_MAX_LANGS];
+    size_t n;
+    int more; /* more than CLI_MAX_LANGS */
+} cli_langs;
+/** The languages the memories' variants are in (from their counters); CLI_FAIL on error. */
+int cli_tm_langs(jisr_tm *const *tms, size_t ntm, cli_langs *out);
+/** 1 when the tag's language is written in the Arabic script (ar, fa, ur, …, or an -Arab
+ * subtag). */
+int cli_lang_arabic_script(const char *tag);
+/** The one language of l other than lang; NULL when there are none or several. */
+const char *cli_langs_other(const cli_langs *l, const char *lang);
+/** The one language of l in the script of text (Arabic when its Arabic letters are at least as
+ * many as its Latin ones, else — letters or none — the other scripts); NULL when none or several.
+ */
+const char *cli_langs_for_text(const cli_langs *l, const char *text, size_t n);
+/** 1 when l is two languages, one in the Arabic script and one not: each text then picks its
+ * direction by its script. */
+int cli_langs_split(const cli_langs *l);
+/** "ar, en, fr" (or "no units") into buf. */
+void cli_langs_list(const cli_langs *l, char *buf, size_t size);
+
 /* the commands, one cmd_<verb>.c each */
 int cmd_segment(int argc, char **argv);
 int cmd_align(int argc, char **argv);

@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 const char cmd_concord_help[] =
-    "Usage: jisr concord [OPTIONS] -l LANG PHRASE...\n"
+    "Usage: jisr concord [OPTIONS] [-l LANG] PHRASE...\n"
     "\n"
     "List the units whose text in LANG contains the words of PHRASE in order (compared on\n"
     "their normalised forms: case, diacritics, alef/ya/ta-marbuta forms and Arabic proclitics\n"
@@ -20,7 +20,8 @@ const char cmd_concord_help[] =
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
-    "  -l, --lang LANG       language of PHRASE (e.g. ar or en)\n"
+    "  -l, --lang LANG       language of PHRASE (e.g. ar or en; default: the memory's\n"
+    "                        language in PHRASE's script, Arabic or not)\n"
     "  -n, --max N           at most N units (default 100, at most 1000000)\n"
     "  -w, --width N         characters of context on each side (default 40, at most 1000)\n"
     "  -j, --json            JSON: "
@@ -31,7 +32,7 @@ const char cmd_concord_help[] =
     "\n"
     "Examples:\n"
     "  jisr concord --tm ~/tm/bible -l ar 'بيت لحم'\n"
-    "  jisr concord -l en --json 'Security Council'\n";
+    "  jisr concord --json 'Security Council'\n";
 
 int cmd_concord(int argc, char **argv)
 {
@@ -71,8 +72,6 @@ int cmd_concord(int argc, char **argv)
             return cli_usage_error("concord", "unknown option");
         }
     }
-    if (!lang)
-        return cli_usage_error("concord", "-l LANG is needed");
     if (optind >= argc)
         return cli_usage_error("concord", "no phrase");
     jisr_buf phrase = {0};
@@ -86,6 +85,20 @@ int cmd_concord(int argc, char **argv)
     if (rc != CLI_OK) {
         jisr_buf_free(&phrase);
         return rc;
+    }
+    cli_langs l; /* (lang may point into it) */
+    if (!lang) { /* the memory's language in the phrase's script */
+        if ((rc = cli_tm_langs(&tm, 1, &l)) == CLI_OK &&
+            !(lang = cli_langs_for_text(&l, phrase.data, phrase.len))) {
+            char list[256];
+            cli_langs_list(&l, list, sizeof list);
+            rc = cli_usage_error("concord", "-l LANG is needed: the memory holds %s", list);
+        }
+        if (rc != CLI_OK) {
+            jisr_tm_close(tm);
+            jisr_buf_free(&phrase);
+            return rc;
+        }
     }
     jisr_tm_hits h;
     rc = jisr_tm_concord(tm, lang, phrase.data, (size_t)max, &h);

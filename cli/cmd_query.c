@@ -13,8 +13,12 @@
 
 #include "cli/cli.h"
 
+/* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
+ * and clang read any length (-Wpedantic's warning is about other compilers). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
 const char cmd_query_help[] =
-    "Usage: jisr query [OPTIONS] -s LANG -t LANG [TEXT...]\n"
+    "Usage: jisr query [OPTIONS] [-s LANG] [-t LANG] [TEXT...]\n"
     "\n"
     "Find the stored translations of sentences like TEXT (one query per argument, or one per\n"
     "line of standard input when there is none). The same memory answers both directions.\n"
@@ -39,7 +43,10 @@ const char cmd_query_help[] =
     "                        repeat to query several at once, each match naming its memory,\n"
     "                        PENALTY (0-100) points taken off that memory's scores\n"
     "  -s, --source LANG     language of the queries (e.g. ar)\n"
-    "  -t, --target LANG     language of the translations (e.g. en)\n"
+    "  -t, --target LANG     language of the translations (e.g. en); either defaults to\n"
+    "                        the memory's other language. Without both, on a memory of\n"
+    "                        two languages, one in the Arabic script: each query is asked\n"
+    "                        from the language of its script (JSON says which)\n"
     "  -m, --min N           lowest score shown (default 70)\n"
     "  -n, --max N           at most N matches per query (default 5, at most 100000)\n"
     "      --prop TYPE=VALUE only units with this prop (repeat: values of one type are\n"
@@ -75,6 +82,7 @@ const char cmd_query_help[] =
     "  jisr query -s en -t ar --min 50 --json < sentences.txt\n"
     "  jisr query --tm project --tm reference:10 -s en -t ar 'Save the file'\n"
     "  jisr query --tags braces -s en -t ar --json 'Delete {0} files'\n";
+#pragma GCC diagnostic pop
 
 enum { OUT_TEXT, OUT_JSON, OUT_TMX };
 enum { TABLES_AUTO, TABLES_ON, TABLES_OFF };
@@ -105,6 +113,8 @@ typedef struct qrun {
     double spent;     /* seconds in queries so far (--tables auto) */
     double build;     /* the tables' estimated cost; < 0: none to build, or built */
     int chars[16];    /* the memory's character search is on: tables to build */
+    cli_langs langs;  /* the memories' languages, when -s and -t were both left out */
+    int by_script;    /* … then each query's direction comes from its script */
 } qrun;
 
 /* The form tables of every memory whose character search is on (jisr_tm_warm); a memory whose
@@ -180,18 +190,42 @@ static int parse_tm_arg(char *arg, const char **dir, int *penalty)
 }
 
 /* one <tu> per match (the library's jisr_tm_match_unit) */
-static int write_tmx(qrun *r, const char *q, const jisr_tm_matches *m)
+static int write_tmx(qrun *r, const jisr_tm_query_opts *o, const char *q, const jisr_tm_matches *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         const jisr_tm_match *x = &m->v[i];
         jisr_unit u;
-        int rc = jisr_tm_match_unit(&u, x, r->o.srclang, r->o.tgtlang, q,
+        int rc = jisr_tm_match_unit(&u, x, o->srclang, o->tgtlang, q,
                                     r->nsrc > 1 ? r->names[x->memory] : NULL);
         if (rc == 0)
             rc = jisr_writer_write(r->w, &u);
         jisr_unit_clear(&u);
         if (rc < 0)
             return cli_error(rc);
+    }
+    return CLI_OK;
+}
+
+/* -s or -t (or both) left out: the memories' other language, or each query's by its script */
+static int pick_langs(qrun *r)
+{
+    jisr_tm *tms[16];
+    for (size_t k = 0; k < r->nsrc; k++)
+        tms[k] = r->src[k].tm;
+    int st = cli_tm_langs(tms, r->nsrc, &r->langs);
+    if (st != CLI_OK)
+        return st;
+    char list[256];
+    cli_langs_list(&r->langs, list, sizeof list);
+    const char *mem = r->nsrc > 1 ? "the memories hold" : "the memory holds";
+    if (r->o.srclang) {
+        if (!(r->o.tgtlang = cli_langs_other(&r->langs, r->o.srclang)))
+            return cli_usage_error("query", "-t LANG is needed: %s %s", mem, list);
+    } else if (r->o.tgtlang) {
+        if (!(r->o.srclang = cli_langs_other(&r->langs, r->o.tgtlang)))
+            return cli_usage_error("query", "-s LANG is needed: %s %s", mem, list);
+    } else if (!(r->by_script = cli_langs_split(&r->langs))) {
+        return cli_usage_error("query", "-s LANG and -t LANG are needed: %s %s", mem, list);
     }
     return CLI_OK;
 }
@@ -212,6 +246,10 @@ static int run_one(qrun *r, const char *q)
         if (!o.tags) /* a query without tags, which says so: stored tags cost their penalty */
             o.tags = (const char *const *)&v->text;
     }
+    if (r->by_script) { /* a memory of two languages, one of them in the Arabic script */
+        o.srclang = cli_langs_for_text(&r->langs, text, strlen(text));
+        o.tgtlang = cli_langs_other(&r->langs, o.srclang);
+    }
     jisr_tm_matches m;
     int timed = r->tables == TABLES_AUTO && r->build >= 0;
     double t0 = timed ? jisr_now() : 0;
@@ -221,12 +259,12 @@ static int run_one(qrun *r, const char *q)
     if (timed && (r->spent += jisr_now() - t0) >= r->build)
         tables_build(r); /* (for the queries that follow) */
     if (r->out == OUT_TMX) {
-        int st = write_tmx(r, q, &m);
+        int st = write_tmx(r, &o, q, &m);
         jisr_tm_matches_free(&m);
         return st;
     }
     jisr_buf_reset(&r->buf);
-    jisr_tm_json_opts jo = {0, r->nsrc > 1 ? r->names : NULL, r->nsrc};
+    jisr_tm_json_opts jo = {0, r->nsrc > 1 ? r->names : NULL, r->nsrc, o.srclang, o.tgtlang};
     if (r->out == OUT_JSON) {
         rc = jisr_tm_matches_json_ex(&r->buf, q, &m, &jo);
         if (rc == 0)
@@ -343,8 +381,6 @@ int cmd_query(int argc, char **argv)
             return cli_usage_error("query", "unknown option");
         }
     }
-    if (!r.o.srclang || !r.o.tgtlang)
-        return cli_usage_error("query", "both -s LANG and -t LANG are needed");
     r.o.props = props;
     r.o.nprops = nprops;
     if (!ndirs) {
@@ -360,6 +396,8 @@ int cmd_query(int argc, char **argv)
             r.nsrc++;
         }
     }
+    if (status == CLI_OK && (!r.o.srclang || !r.o.tgtlang))
+        status = pick_langs(&r);
     r.build = -1;
     if (status == CLI_OK && !(r.o.flags & JISR_TM_EXHAUSTIVE) && r.tables != TABLES_OFF &&
         (r.build = tables_cost(&r)) >= 0 && r.tables == TABLES_ON)
@@ -367,7 +405,7 @@ int cmd_query(int argc, char **argv)
     if (status == CLI_OK && r.out == OUT_TMX) {
         jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
         wo.format = JISR_FMT_TMX;
-        wo.srclang = r.o.srclang;
+        wo.srclang = r.o.srclang; /* NULL (by script): "*all*" */
         if (jisr_writer_open_stream(&r.w, stdout, "standard output", &wo, NULL) < 0)
             status = cli_error(jisr_error_last()->code);
     }

@@ -609,7 +609,7 @@ static int qans_text(qans *a, const char *raw, const char *where)
         default:
             if (a->n && (rc = jisr_buf_putc(&a->b, ',')) < 0)
                 break;
-            rc = srv_mem_render_query(m, &a->b, shown, &mm, merged);
+            rc = srv_mem_render_query(m, &a->b, shown, o.srclang, o.tgtlang, &mm, merged);
             break;
         }
         jisr_tm_matches_free(&mm);

@@ -363,10 +363,10 @@ void srv_mem_plain(jisr_buf *b, const char *s, char *const *tags, size_t ntags)
         jisr_buf_puts(b, "");
 }
 
-int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
-                         int merged)
+int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const char *sl,
+                         const char *tl, const jisr_tm_matches *mm, int merged)
 {
-    jisr_tm_json_opts o = {1, NULL, 0};
+    jisr_tm_json_opts o = {1, NULL, 0, sl, tl};
     if (merged || m->n > 1) {
         o.memory_names = m->names;
         o.nmemory_names = m->n;

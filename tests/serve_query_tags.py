@@ -79,8 +79,7 @@ def cli(mem, sl, tl, tags, texts, fmt):
 
 
 def no_diff(obj):
-    return {"query": obj["query"],
-            "matches": [{k: v for k, v in m.items() if k != "diff"} for m in obj["matches"]]}
+    return dict(obj, matches=[{k: v for k, v in m.items() if k != "diff"} for m in obj["matches"]])
 
 
 def dtd_valid(path):

@@ -28,7 +28,8 @@ ar=${line%%$'\t'*}
 en=${line#*$'\t'}
 $J query --tm "$T/m" -s ar -t en --json "$ar" >"$T/q.json"
 check "query exits 0" test $? -eq 0
-check "json keys" test "$(jq -c '[keys, (.matches[0]|keys)]' "$T/q.json")" = '[["matches","query"],["id","score","source","target"]]'
+check "json keys" test "$(jq -c '[keys, (.matches[0]|keys)]' "$T/q.json")" = '[["matches","query","srclang","tgtlang"],["id","score","source","target"]]'
+check "json direction" test "$(jq -r '.srclang + ">" + .tgtlang' "$T/q.json")" = "ar>en"
 check "exact match scores 100" test "$(jq '.matches[0].score' "$T/q.json")" = 100
 check "exact match target" test "$(jq -r '.matches[0].target' "$T/q.json")" = "$en"
 check "query echoed" test "$(jq -r '.query' "$T/q.json")" = "$ar"
@@ -119,9 +120,28 @@ check "default memory under \$XDG_DATA_HOME/jisr" test -f "$T/xdg/jisr/tm/data.m
 JISR_TM=$T/m XDG_DATA_HOME= $J stats >/dev/null
 check "JISR_TM picks the memory" test $? -eq 0
 
+# the languages left out: the memory's other one, or each query's by its script (stdin mixes
+# both directions; the answers equal those asked with -s/-t)
+$J query --tm "$T/m" --json "$ar" >"$T/d1.json"
+check "no -s/-t: an Arabic query is asked ar->en" test "$(jq -r '.srclang + ">" + .tgtlang + " " + .matches[0].target' "$T/d1.json")" = "ar>en $en"
+check "no -s/-t: the same answer as with them" test "$(jq -c .matches "$T/d1.json")" = "$(jq -c .matches "$T/q.json")"
+printf '%s\n%s\n2015\n' "$en" "$ar" | $J query --tm "$T/m" --json >"$T/d2.json"
+check "no -s/-t on stdin: each line by its script" test "$(jq -r '.srclang' "$T/d2.json" | tr '\n' ' ')" = "en ar en "
+check "no -s/-t: en->ar answer" test "$(sed -n 1p "$T/d2.json" | jq -c .matches)" = "$(jq -c .matches "$T/q2.json")"
+check "-s alone: -t is the other language, -s as given" test "$($J query --tm "$T/m" -s en-US --json "$en" | jq -r '.srclang + ">" + .tgtlang')" = "en-US>ar"
+check "-t alone: -s is the other language" test "$($J query --tm "$T/m" -t ar --json "$en" | jq -r '.srclang + " " + .matches[0].target')" = "en $ar"
+check "no -s/-t, TMX: header srclang *all*" test "$($J query --tm "$T/m" -f tmx "$en" | grep -c 'srclang="\*all\*"')" -eq 1
+check "no -l: concord by the phrase's script" test "$($J concord --tm "$T/m" --json "draft resolution" | jq -r .lang)" = en
+$J import -q --tm "$T/three" -s en -t fr "$DATA/ar-en.tsv" 2>/dev/null
+$J query --tm "$T/m" --tm "$T/three" "x" 2>"$T/err5"
+check "no -s/-t on three languages: a usage error" test $? -eq 2
+check "… naming them" grep -q "needed: the memories hold ar, en, fr" "$T/err5"
+$J query --tm "$T/m" -s fr "x" 2>"$T/err6"
+check "-s fr on an ar/en memory: -t needed, languages named" test $? -eq 2 -a -n "$(grep 'holds ar, en' "$T/err6")"
+$J concord --tm "$T/three" "draft resolution" 2>/dev/null
+check "no -l where the script names no one language: a usage error" test $? -eq 2
+
 # errors and usage
-$J query --tm "$T/m" -s ar "x" 2>/dev/null
-check "missing -t is a usage error" test $? -eq 2
 $J query --tm "$T/nothing" -s ar -t en "x" 2>"$T/err4"
 check "missing memory fails" test $? -eq 1
 check "missing memory message" grep -q "^jisr: .*nothing.*no translation memory" "$T/err4"

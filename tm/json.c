@@ -179,6 +179,9 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
     int rc = jisr_buf_puts(b, "{\"query\":");
     if (rc == 0)
         rc = jcstr(b, query ? query : "");
+    if (rc == 0 && o && o->srclang && o->tgtlang && (rc = jisr_buf_puts(b, ",\"srclang\":")) == 0 &&
+        (rc = jcstr(b, o->srclang)) == 0 && (rc = jisr_buf_puts(b, ",\"tgtlang\":")) == 0)
+        rc = jcstr(b, o->tgtlang);
     if (rc == 0)
         rc = jisr_buf_puts(b, ",\"matches\":[");
     for (size_t i = 0; rc == 0 && i < m->n; i++) {

@@ -518,6 +518,9 @@ typedef struct jisr_tm_json_opts {
     /* "memory": memory_names[match.memory], for the matches of jisr_tm_query_multi */
     const char *const *memory_names;
     size_t nmemory_names;
+    /* "srclang", "tgtlang" after "query", when both are set (the direction the query was asked
+     * in, when the caller chose it: `jisr query` without -s/-t) */
+    const char *srclang, *tgtlang;
 } jisr_tm_json_opts;
 /** jisr_tm_matches_json with the additions of o (NULL: none). */
 JISR_API int jisr_tm_matches_json_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,

@@ -140,6 +140,10 @@ $J query --tm "$T/m" -s fr "x" 2>"$T/err6"
 check "-s fr on an ar/en memory: -t needed, languages named" test $? -eq 2 -a -n "$(grep 'holds ar, en' "$T/err6")"
 $J concord --tm "$T/three" "draft resolution" 2>/dev/null
 check "no -l where the script names no one language: a usage error" test $? -eq 2
+printf 'فایل را ذخیره کن\tSave the file\n' >"$T/fa.tsv"
+$J import -q --tm "$T/fa" -s fa-IR -t en-GB "$T/fa.tsv" 2>/dev/null
+check "no -s/-t on a fa-IR/en-GB memory: Persian asked fa->en" test "$($J query --tm "$T/fa" --json 'فایل را ذخیره کن' | jq -r '.srclang + ">" + .tgtlang + " " + .matches[0].target')" = "fa>en Save the file"
+check "… English asked en->fa" test "$($J query --tm "$T/fa" --json 'Save the file' | jq -r '.srclang + ">" + .tgtlang + " " + .matches[0].target')" = "en>fa فایل را ذخیره کن"
 
 # errors and usage
 $J query --tm "$T/nothing" -s ar -t en "x" 2>"$T/err4"

@@ -1075,10 +1075,20 @@ static void test_plain_codes_as_tags(void **state)
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     for (int f = 0; f <= 1; f++) {
         unsigned fl = f ? JISR_TM_EXHAUSTIVE : 0;
-        jisr_tm_matches m = ask(tm, "en", "ar", "Remove {1} items", 50, fl);
+        /* the same code: a point for the placeholder read as text */
+        jisr_tm_matches m = ask(tm, "en", "ar", "Remove {0} items", 50, fl);
         assert_true(m.n >= 1);
         assert_int_equal(m.v[0].id, 2);
         assert_int_equal(m.v[0].score, 100 - JISR_TM_TAG_PENALTY);
+        assert_string_equal(m.v[0].target, "أزل {0} من العناصر");
+        jisr_tm_matches_free(&m);
+        /* another code: also what a code substitution costs as text (Remove {1} items against
+         * Remove {0} items, both text: 93), as reading B scores the other way round (--tags
+         * braces 'Delete {1} files' against the text 'Delete {0} files': 92) */
+        m = ask(tm, "en", "ar", "Remove {1} items", 50, fl);
+        assert_true(m.n >= 1);
+        assert_int_equal(m.v[0].id, 2);
+        assert_int_equal(m.v[0].score, 93 - JISR_TM_TAG_PENALTY);
         assert_int_equal(m.v[0].tag_diff, 1);
         assert_int_equal(m.v[0].penalty, JISR_TM_TAG_PENALTY);
         assert_string_equal(m.v[0].target, "أزل {1} من العناصر");
@@ -1087,8 +1097,17 @@ static void test_plain_codes_as_tags(void **state)
         jisr_tm_matches_free(&m);
         m = ask(tm, "en", "ar", "Page {2} of {1}", 50, fl);
         assert_int_equal(m.v[0].id, 3);
-        assert_int_equal(m.v[0].score, 100 - 2 * JISR_TM_TAG_PENALTY);
+        /* one pair of two differs: as text 'Page {2} of {1}' / 'Page {0} of {1}' is 95 */
+        assert_int_equal(m.v[0].score, 95 - 2 * JISR_TM_TAG_PENALTY);
         assert_string_equal(m.v[0].target, "الصفحة {1} من {2}");
+        jisr_tm_matches_free(&m);
+        m = ask(tm, "en", "ar", "Page {1} of {0}", 50, fl); /* both differ: 90 as text */
+        assert_int_equal(m.v[0].id, 3);
+        assert_int_equal(m.v[0].score, 90 - 2 * JISR_TM_TAG_PENALTY);
+        assert_string_equal(m.v[0].target, "الصفحة {0} من {1}");
+        jisr_tm_matches_free(&m);
+        m = ask(tm, "en", "ar", "Page {0} of {1}", 50, fl);
+        assert_int_equal(m.v[0].score, 100 - 2 * JISR_TM_TAG_PENALTY);
         jisr_tm_matches_free(&m);
         m = ask(tm, "en", "ar", "Click here to remove %d", 50, fl);
         assert_int_equal(m.v[0].id, 4);
@@ -1131,12 +1150,12 @@ static void test_phcodes_flag(void **state)
     /* no placeholder held as a tag: one reading (C never asked), the same units scored as with
      * C switched off */
     unsigned long runs = atomic_load(&tm_phcode_cruns);
-    jisr_tm_matches m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    jisr_tm_matches m = ask(tm, "en", "ar", "Remove {0} items", 30, 0);
     uint64_t one = m.candidates;
     assert_int_equal(atomic_load(&tm_phcode_cruns), runs);
     jisr_tm_matches_free(&m);
     tm_phcode_plain = 0;
-    m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    m = ask(tm, "en", "ar", "Remove {0} items", 30, 0);
     tm_phcode_plain = 1;
     assert_int_equal(m.candidates, one);
     jisr_tm_matches_free(&m);
@@ -1146,7 +1165,7 @@ static void test_phcodes_flag(void **state)
     tagged rar = {"أزل " PH0 " من العناصر", {"<ph x=\"0\">{0}</ph>"}, 1};
     add_unit(imp, "en", &ren, "ar", &rar, NULL, NULL, -1); /* 3 */
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
-    m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    m = ask(tm, "en", "ar", "Remove {0} items", 30, 0);
     assert_int_equal(m.v[0].id, 3);
     assert_int_equal(m.v[0].score, 99);
     assert_true(m.candidates > one);
@@ -1154,7 +1173,7 @@ static void test_phcodes_flag(void **state)
     jisr_tm_matches_free(&m);
     /* the reindex recounts: still there; gone once the unit is deleted */
     assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
-    m = ask(tm, "en", "ar", "Remove {1} items", 30, JISR_TM_EXHAUSTIVE);
+    m = ask(tm, "en", "ar", "Remove {0} items", 30, JISR_TM_EXHAUSTIVE);
     assert_int_equal(m.v[0].id, 3);
     assert_int_equal(m.v[0].score, 99);
     jisr_tm_matches_free(&m);
@@ -1162,7 +1181,7 @@ static void test_phcodes_flag(void **state)
     assert_int_equal(jisr_tm_delete(tm, &id3, 1), 0);
     assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
     runs = atomic_load(&tm_phcode_cruns);
-    m = ask(tm, "en", "ar", "Remove {1} items", 30, 0);
+    m = ask(tm, "en", "ar", "Remove {0} items", 30, 0);
     assert_int_equal(m.candidates, one);
     assert_int_equal(atomic_load(&tm_phcode_cruns), runs);
     for (size_t i = 0; i < m.n; i++)

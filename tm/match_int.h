@@ -541,6 +541,10 @@ extern atomic_ulong tm_phcode_cruns;
 /** Reading C of a plain query (codes_as_tags): the number of the stored source's tags (p->tl[0])
  * that are code placeholders. */
 size_t tm_code_tags(const tm_taglist *l);
+/** Reading C: of the pairs, in order, of l's code placeholders and q's (the query's codes as
+ * tags, in text order), the number whose codes differ (their bytes); meaningful when both have
+ * as many. */
+size_t tm_code_tags_differ(const tm_taglist *l, const tm_taglist *q);
 /** Reading C: the stored target tt (tags in p->tl[1], the source's in p->tl[0]) with each code
  * placeholder that pairs, through the source, with one of the query's code tags (q) written as
  * that query code; appended to out. */

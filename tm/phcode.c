@@ -310,6 +310,20 @@ size_t tm_code_tags(const tm_taglist *l)
     return n;
 }
 
+size_t tm_code_tags_differ(const tm_taglist *l, const tm_taglist *q)
+{
+    size_t k = 0, j = 0, i = 0, lo, ll, qo, ql;
+    for (;; i++, j++) {
+        while (i < l->n && !tm_ph_code(l->t[i].xml, l->t[i].n, &lo, &ll))
+            i++;
+        while (j < q->n && !tm_ph_code(q->t[j].xml, q->t[j].n, &qo, &ql))
+            j++;
+        if (i >= l->n || j >= q->n)
+            return k;
+        k += ll != ql || memcmp(l->t[i].xml + lo, q->t[j].xml + qo, ll) != 0;
+    }
+}
+
 int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out)
 {
     const tm_taglist *sl = &p->tl[0], *tl = &p->tl[1];

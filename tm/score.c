@@ -302,6 +302,16 @@ static int score_of(uint32_t d, uint32_t wq, uint32_t wm, int identical)
     return s > 99 ? 99 : s;
 }
 
+/* Reading C: the points k code substitutions take off a match of distance d, as text (the
+ * query's nc codes, and the unit's, counted as the words they are there: §2.3b) */
+static int code_sub_points(uint32_t d, uint32_t wq, uint32_t wm, size_t nc, size_t k)
+{
+    uint64_t w = (uint64_t)(wq > wm ? wq : wm) + (uint64_t)nc * TM_W_WORD;
+    uint64_t d0 = d < w ? d : w, d1 = d + (uint64_t)k * TM_C_NUMBER;
+    d1 = d1 < w ? d1 : w;
+    return (int)(100 * (w - d0) / w - 100 * (w - d1) / w);
+}
+
 static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
 {
     while (an && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
@@ -902,9 +912,15 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
             return rc;
         size_t diff;
         if (c->codes_as_tags) { /* as many code placeholders as the query has codes, or none */
-            if (tm_code_tags(&c->pl.tl[0]) != c->qtags.n)
+            size_t nc = c->qtags.n, k;
+            if (tm_code_tags(&c->pl.tl[0]) != nc)
                 return 0;
-            diff = c->qtags.n;
+            diff = nc;
+            /* a pair whose codes differ costs what a code substituted for another costs as
+             * text (TM_C_NUMBER), in points over the length with the codes counted as the
+             * words they are as text: so C scores as reading B does the other way round */
+            if ((k = tm_code_tags_differ(&c->pl.tl[0], &c->qtags)) > 0)
+                s -= code_sub_points(d, wq, mt->w100, nc, k);
         } else {
             diff = tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL,
                                NULL);

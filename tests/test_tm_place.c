@@ -1081,6 +1081,7 @@ static void test_plain_codes_as_tags(void **state)
         assert_int_equal(m.v[0].id, 2);
         assert_int_equal(m.v[0].score, 100 - JISR_TM_TAG_PENALTY);
         assert_string_equal(m.v[0].target, "أزل {0} من العناصر");
+        assert_string_equal(m.v[0].diff, "Remove " PH0 " items");
         jisr_tm_matches_free(&m);
         /* another code: also what a code substitution costs as text (Remove {1} items against
          * Remove {0} items, both text: 93), as reading B scores the other way round (--tags
@@ -1090,6 +1091,8 @@ static void test_plain_codes_as_tags(void **state)
         assert_int_equal(m.v[0].id, 2);
         assert_int_equal(m.v[0].score, 93 - JISR_TM_TAG_PENALTY);
         assert_int_equal(m.v[0].tag_diff, 1);
+        /* the word diff shows it as text against text would */
+        assert_string_equal(m.v[0].diff, "Remove [-{1}-]{+" PH0 "+} items");
         assert_int_equal(m.v[0].penalty, JISR_TM_TAG_PENALTY);
         assert_string_equal(m.v[0].target, "أزل {1} من العناصر");
         assert_int_equal(m.v[0].ntags, 1); /* the stored target's */
@@ -1103,6 +1106,7 @@ static void test_plain_codes_as_tags(void **state)
         jisr_tm_matches_free(&m);
         m = ask(tm, "en", "ar", "Page {1} of {0}", 50, fl); /* both differ: 90 as text */
         assert_int_equal(m.v[0].id, 3);
+        assert_string_equal(m.v[0].diff, "Page [-{1}-]{+" PH0 "+} of [-{0}-]{+" PH1 "+}");
         assert_int_equal(m.v[0].score, 90 - 2 * JISR_TM_TAG_PENALTY);
         assert_string_equal(m.v[0].target, "الصفحة {0} من {1}");
         jisr_tm_matches_free(&m);

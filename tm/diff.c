@@ -224,8 +224,31 @@ int tm_align_cost(const tm_toks *q, const tm_toks *m, int hirschberg, uint32_t *
     return rc;
 }
 
+/* The format code held by tag token t of text s (its markup by placeholder index), if a code
+ * placeholder: reading C's diff shows a pair whose codes differ */
+static int tag_code(const char *s, const tm_tok *t, const tm_taglist *l, const char **code,
+                    size_t *len)
+{
+    if (!l || t->kind != TM_TAG || t->end - t->start != 3)
+        return 0;
+    const unsigned char *u = (const unsigned char *)s + t->start;
+    uint32_t cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+    if (cp < JISR_TAG_BASE || cp - JISR_TAG_BASE >= l->nmarkup)
+        return 0;
+    const tm_str *x = &l->markup[cp - JISR_TAG_BASE];
+    size_t off;
+    if (!x->p || !tm_ph_code(x->p, x->n, &off, len))
+        return 0;
+    *code = x->p + off;
+    return 1;
+}
+
+/* The word diff; with ql and ml (reading C: the query's codes as tags, the source's tags), a
+ * code placeholder aligned with one holding another code shows as a substitution, the query's
+ * code written as text ([-{1}-]{+ placeholder +}) */
 static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t mlen,
-                       const tm_toks *m, const step *s, size_t ns)
+                       const tm_toks *m, const step *s, size_t ns, const tm_taglist *ql,
+                       const tm_taglist *ml)
 {
     jisr_buf b = {0};
     size_t pos = 0; /* bytes of the match text already copied */
@@ -242,6 +265,18 @@ static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t 
         }
         const tm_tok *t = &m->v[st->mi];
         jisr_buf_append(&b, mt + pos, t->start - pos); /* the gap before the token */
+        const char *qc, *mc;
+        size_t qn, mn;
+        if (st->op != 'I' && tag_code(qt, &q->v[st->qi], ql, &qc, &qn) &&
+            tag_code(mt, t, ml, &mc, &mn) && (qn != mn || memcmp(qc, mc, qn) != 0)) {
+            jisr_buf_puts(&b, "[-");
+            jisr_buf_append(&b, qc, qn);
+            jisr_buf_puts(&b, "-]{+");
+            jisr_buf_append(&b, mt + t->start, t->end - t->start);
+            jisr_buf_puts(&b, "+}");
+            pos = t->end;
+            continue;
+        }
         if (st->op == 'S') {
             const tm_tok *a = &q->v[st->qi];
             jisr_buf_puts(&b, "[-");
@@ -315,7 +350,13 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
             free(s.v);
             return 0; /* the caller reports the deadline */
         }
-        m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n);
+        if (c->codes_as_tags && (rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0) {
+            free(s.v);
+            return rc;
+        }
+        m->diff =
+            make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n,
+                      c->codes_as_tags ? &c->qtags : NULL, c->codes_as_tags ? &c->pl.tl[0] : NULL);
         if (!m->diff) {
             free(s.v);
             return JISR_ENOMEM;

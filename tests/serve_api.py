@@ -72,7 +72,7 @@ def main():
         page(s)
         log = s.log_text()
         code = s.stop()
-        C.ok("SIGTERM: exit status 0", code == 0, code)
+        C.ok("SIGTERM: exit status 0", code == 0, (code, s.log_text()[-4000:]))
         lines = [l for l in log.splitlines() if " /" in l and "us" in l]
         C.ok("one log line per request (method, path, status, microseconds)",
              any(" GET /tmserver/en/ar/unit/" in l and l.split()[-2] == "200" and

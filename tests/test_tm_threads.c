@@ -381,7 +381,6 @@ static void concurrent(char **exp, uint64_t final_units, int snap)
          * and at least 100 calls have read through it: however loaded the machine, the checks
          * below then hold (bounded: 60 s each, after which they fail) */
         jisr_tm_snapshot sn;
-        jisr_tm_snapshot_info(tm, &sn);
         uint64_t reads0 = 0;
         for (int ms = 0; ms < 60000; ms += 5) {
             if (jisr_tm_snapshot_info(tm, &sn) && sn.builds > builds0) {

@@ -340,6 +340,9 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         mt = kept;
     else if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
+    /* the source's tags: the diff shows reading C's code pairs with them, the target's follow */
+    if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0)
+        return rc;
     steps s = {0}; /* the alignment: the diff's, and copied tokens' when they need it */
     if (!nodiff) {
         if ((rc = align(c, &c->q, mt, &s)) < 0) {
@@ -349,10 +352,6 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         if (c->late) {
             free(s.v);
             return 0; /* the caller reports the deadline */
-        }
-        if (c->codes_as_tags && (rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0) {
-            free(s.v);
-            return rc;
         }
         m->diff =
             make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n,
@@ -374,8 +373,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     int32_t *s2q = NULL;
     const char *tt = m->target_orig;
     size_t tn = tv->text.n;
-    if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0 ||
-        (rc = tm_place_tags(&c->pl, &c->rec, tv, 1)) < 0 ||
+    if ((rc = tm_place_tags(&c->pl, &c->rec, tv, 1)) < 0 ||
         (rc = copy_tags(&m->source_tags, &m->nsource_tags, c->pl.tl[0].markup,
                         c->pl.tl[0].nmarkup)) < 0)
         goto done;

@@ -538,13 +538,10 @@ extern int tm_phcode_plain;
 extern int tm_phcode_floor;
 /** Plain queries asked in reading C (tests). */
 extern atomic_ulong tm_phcode_cruns;
-/** Reading C of a plain query (codes_as_tags): the number of the stored source's tags (p->tl[0])
- * that are code placeholders. */
-size_t tm_code_tags(const tm_taglist *l);
-/** Reading C: of the pairs, in order, of l's code placeholders and q's (the query's codes as
- * tags, in text order), the number whose codes differ (their bytes); meaningful when both have
- * as many. */
-size_t tm_code_tags_differ(const tm_taglist *l, const tm_taglist *q);
+/** Reading C of a plain query (codes_as_tags): 1 when the stored source's tags l (p->tl[0]) hold
+ * exactly as many code placeholders as q (the query's codes as tags, in text order) has tags,
+ * *differ then the pairs, in order, whose codes differ (their bytes); 0 otherwise. */
+int tm_code_pairs(const tm_taglist *l, const tm_taglist *q, size_t *differ);
 /** Reading C: the stored target tt (tags in p->tl[1], the source's in p->tl[0]) with each code
  * placeholder that pairs, through the source, with one of the query's code tags (q) written as
  * that query code; appended to out. */

@@ -302,26 +302,19 @@ static int phq_back(const phq *p, jisr_tm_match *m, tm_toks *tt)
 
 /* ---- reading C: a plain query's codes as tags ------------------------------------------------ */
 
-size_t tm_code_tags(const tm_taglist *l)
+int tm_code_pairs(const tm_taglist *l, const tm_taglist *q, size_t *differ)
 {
-    size_t n = 0, off, len;
-    for (size_t j = 0; j < l->n; j++)
-        n += (size_t)tm_ph_code(l->t[j].xml, l->t[j].n, &off, &len);
-    return n;
-}
-
-size_t tm_code_tags_differ(const tm_taglist *l, const tm_taglist *q)
-{
-    size_t k = 0, j = 0, i = 0, lo, ll, qo, ql;
-    for (;; i++, j++) {
-        while (i < l->n && !tm_ph_code(l->t[i].xml, l->t[i].n, &lo, &ll))
-            i++;
-        while (j < q->n && !tm_ph_code(q->t[j].xml, q->t[j].n, &qo, &ql))
-            j++;
-        if (i >= l->n || j >= q->n)
-            return k;
-        k += ll != ql || memcmp(l->t[i].xml + lo, q->t[j].xml + qo, ll) != 0;
+    size_t j = 0, lo, ll, qo, ql;
+    *differ = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (!tm_ph_code(l->t[i].xml, l->t[i].n, &lo, &ll))
+            continue;
+        if (j == q->n || !tm_ph_code(q->t[j].xml, q->t[j].n, &qo, &ql))
+            return 0; /* more code placeholders than the query has codes */
+        *differ += ll != ql || memcmp(l->t[i].xml + lo, q->t[j].xml + qo, ll) != 0;
+        j++;
     }
+    return j == q->n;
 }
 
 int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out)

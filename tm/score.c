@@ -913,13 +913,13 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         size_t diff;
         if (c->codes_as_tags) { /* as many code placeholders as the query has codes, or none */
             size_t nc = c->qtags.n, k;
-            if (tm_code_tags(&c->pl.tl[0]) != nc)
+            if (!tm_code_pairs(&c->pl.tl[0], &c->qtags, &k))
                 return 0;
             diff = nc;
             /* a pair whose codes differ costs what a code substituted for another costs as
              * text (TM_C_NUMBER), in points over the length with the codes counted as the
              * words they are as text: so C scores as reading B does the other way round */
-            if ((k = tm_code_tags_differ(&c->pl.tl[0], &c->qtags)) > 0)
+            if (k > 0)
                 s -= code_sub_points(d, wq, mt->w100, nc, k);
         } else {
             diff = tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL,

@@ -14,11 +14,17 @@
  * already percent-decoded, which would turn an encoded "/" into a path separator): route.c
  * parses that raw copy. The callback also creates the per-request state and starts its clock.
  *
- * Stopping: SIGINT/SIGTERM (caught by sigwait on the main thread) stop the listening socket,
- * answer 503 to new requests on open connections, and give requests in flight --grace seconds;
+ * Stopping: SIGINT/SIGTERM (caught by sigwait on the main thread) answer 503 (Retry-After,
+ * Connection: close) to every new request, on open connections and new ones, and give requests
+ * in flight --grace seconds;
  * then uploads still arriving are aborted (a strict import stores nothing of them), the writer
  * finishes what it has (an import whose body is complete commits whole), and the daemon stops.
- * A second signal skips the grace period.
+ * A second signal skips the grace period. The listening socket stays open until then and
+ * MHD_stop_daemon closes it: MHD_quiesce_daemon, which would close it sooner, races with the
+ * epoll workers in libmicrohttpd 0.9.75 (both remove the socket from a worker's epoll set, the
+ * loser aborts the process: "Failed to remove listen FD from epoll set"; tests/epoll_delay.c
+ * widens that window for serve_lifecycle); a poll() daemon, where quiescing is safe, had a p99
+ * of 128 ms and 1.01 s against epoll's 40 and 93 ms at 1,000 connections (wrk, two runs each).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -958,9 +964,6 @@ int serve_run(const serve_opts *opts)
     logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
           sig == SIGINT ? "SIGINT" : "SIGTERM", s.o.grace);
     __atomic_store_n(&s.stopping, 1, __ATOMIC_RELEASE);
-    MHD_socket lfd = MHD_quiesce_daemon(s.d);
-    if (lfd != MHD_INVALID_SOCKET)
-        close(lfd);
     /* wait for the requests in flight, a second signal cuts it short */
     struct timespec tick = {0, 50 * 1000 * 1000};
     double deadline = jisr_now() + s.o.grace;

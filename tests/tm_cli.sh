@@ -56,6 +56,17 @@ $J query --tm "$T/m" -s en -t ar --json "$nq" >"$T/q5.json"
 check "placeable marked" test "$(jq '.matches[0].placeable' "$T/q5.json")" = true
 check "placeable keeps the stored target" test "$(jq -r '.matches[0].stored_target' "$T/q5.json")" = "${nline%%$'\t'*}"
 check "placeable substitutes the number" jqe '.matches[0].target != .matches[0].stored_target' "$T/q5.json"
+# the text output's mark names what was substituted (or not): numbers, codes or both
+printf 'Delete {0} files\tاحذف {0} ملفات\nCopy {0} of 3 items\tنسخ {0} من 3 عناصر\nMove 2 of 2\tانقل 2 من 2\nRemove {0} or {0} items\tأزل {0} عناصر\nSend {0} to {1}\tأرسل {0}\n' >"$T/codes.tsv"
+$J import --tm "$T/codes" -s en -t ar -q "$T/codes.tsv"
+mark() { $J query --tm "$T/codes" -n 1 "$1" | grep -o '\[[a-z ]*substituted[^]]*\]' | head -1; }
+check "mark: a code substituted" test "$(mark 'Delete {1} files')" = "[codes substituted]"
+check "mark: a number substituted" test "$(mark 'Move 2 of 3')" = "[numbers substituted]"
+check "mark: both" test "$(mark 'Copy {1} of 5 items')" = "[numbers and codes substituted]"
+check "mark: codes not substituted (which is which is ambiguous)" \
+    test "$(mark 'Remove {1} or {2} items')" = "[codes not substituted: which is which is ambiguous]"
+check "mark: a code not substituted (not in the translation)" \
+    test "$(mark 'Send {0} to {2}')" = "[codes not substituted: not in the translation]"
 
 # concord
 $J concord --tm "$T/m" -l en --json "draft resolution" >"$T/c.json"

@@ -432,6 +432,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
                                &m->agree, &m->nagree)) < 0)
         goto done;
     m->numbers = c->pl.state;
+    m->differ = m->numbers == JISR_TM_NUMBERS_SAME ? 0 : c->pl.kinds;
     m->placeable = m->numbers == JISR_TM_NUMBERS_PLACED;
     m->penalty = (int)(JISR_TM_TAG_PENALTY * m->tag_diff + JISR_TM_AGREE_PENALTY * m->nagree);
     if (m->placeable) {

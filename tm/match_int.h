@@ -195,6 +195,7 @@ typedef struct tm_place {
     size_t t2qcap;
     int state;        /* JISR_TM_NUMBERS_* of the last tm_match_numbers */
     size_t nchange;   /* its substituted numbers that change agreement class */
+    int kinds;        /* JISR_TM_DIFFER_*: what the texts differ in, when only numbers or codes */
     tm_taglist tl[2]; /* the stored source's and target's tags (tm_place_tags) */
 } tm_place;
 

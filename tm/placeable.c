@@ -50,10 +50,12 @@ static int place_target(tm_place *p, const char *tt, size_t tn)
 
 /* ---- numbers ------------------------------------------------------------------------------ */
 
-/* Do q and s differ only in numbers (tags aside), and in at least one? */
-static int numbers_only(const tm_toks *q, const tm_toks *s)
+/* Do q and s differ only in numbers (tags aside), and in at least one? *kinds: JISR_TM_DIFFER_*
+ * of those that differ (numbers, format codes) */
+static int numbers_only(const tm_toks *q, const tm_toks *s, int *kinds)
 {
     size_t i = 0, j = 0, ndiff = 0;
+    *kinds = 0;
     for (;;) {
         while (i < q->n && q->v[i].kind == TM_TAG)
             i++;
@@ -66,10 +68,12 @@ static int numbers_only(const tm_toks *q, const tm_toks *s)
             return 0;
         if (a->kind == TM_NUMBER && a->code != b->code)
             return 0; /* a format code and a number: not a placeable */
-        if (a->kind == TM_NUMBER)
-            ndiff += a->hn != b->hn;
-        else if (a->hn != b->hn)
+        if (a->kind == TM_NUMBER && a->hn != b->hn) {
+            ndiff++;
+            *kinds |= a->code ? JISR_TM_DIFFER_CODES : JISR_TM_DIFFER_NUMBERS;
+        } else if (a->kind != TM_NUMBER && a->hn != b->hn) {
             return 0;
+        }
     }
     while (i < q->n && q->v[i].kind == TM_TAG)
         i++;
@@ -132,7 +136,7 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
     p->nchange = 0;
     if (nagree)
         *nagree = 0;
-    if (!numbers_only(q, s))
+    if (!numbers_only(q, s, &p->kinds))
         return 0;
     p->ttp = NULL; /* also called while scoring, on texts whose buffers are reused */
     int rc = tm_tokenize(tt, tn, &p->tt);
@@ -271,7 +275,8 @@ int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char
         return rc;
     if (p->tt.n + s->n > TM_COPY_MAX_TOKENS)
         return 0;
-    int codes = !numbers_only(q, s);
+    int kinds;
+    int codes = !numbers_only(q, s, &kinds);
     for (size_t i = 0; i < s->n; i++) {
         const tm_tok *b = &s->v[i];
         if ((b->kind == TM_NUMBER && !(b->code && codes)) || b->kind == TM_TAG)
@@ -306,7 +311,8 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
     int *rep = p->t2q; /* the query token target token j becomes, or -1 */
     for (size_t j = 0; j < t->n; j++)
         rep[j] = -1;
-    int codes = !numbers_only(q, s); /* else the codes are tm_match_numbers's */
+    int kinds;
+    int codes = !numbers_only(q, s, &kinds); /* else the codes are tm_match_numbers's */
     for (size_t i = 0; i < s->n; i++) {
         if (s2q[i] < 0)
             continue;

@@ -58,12 +58,16 @@ int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size
 static int marks(jisr_buf *b, const jisr_tm_match *x)
 {
     int rc = 0;
+    const char *what = x->differ == JISR_TM_DIFFER_CODES ? "codes"
+                       : x->differ == (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES)
+                           ? "numbers and codes"
+                           : "numbers";
     if (x->placeable)
-        rc = jisr_buf_puts(b, "   [numbers substituted]");
+        rc = jisr_buf_printf(b, "   [%s substituted]", what);
     else if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
-        rc = jisr_buf_puts(b, "   [numbers not substituted: which is which is ambiguous]");
+        rc = jisr_buf_printf(b, "   [%s not substituted: which is which is ambiguous]", what);
     else if (x->numbers == JISR_TM_NUMBERS_MISSING)
-        rc = jisr_buf_puts(b, "   [numbers not substituted: not in the translation]");
+        rc = jisr_buf_printf(b, "   [%s not substituted: not in the translation]", what);
     if (rc == 0 && x->copied)
         rc = jisr_buf_printf(b, "   [%zu copied token%s as in the query]", x->copied,
                              x->copied == 1 ? "" : "s");

@@ -283,6 +283,13 @@ enum {
     JISR_TM_NUMBERS_MISSING,   /* a changed number is not in the stored target: not substituted */
 };
 
+/** What the stored source differs from the query in, when it differs in numbers or format codes
+ * only (jisr_tm_match.differ): the labels of the text output's marks. */
+enum {
+    JISR_TM_DIFFER_NUMBERS = 1, /* numbers ("Page 3") */
+    JISR_TM_DIFFER_CODES = 2,   /* format codes ("{1}", "%s") */
+};
+
 /** What became of the query's accelerator markers ("_Open", "&File"; jisr_tm_match.accelerator). */
 enum {
     JISR_TM_ACCEL_SAME = 0, /* nothing to do, or nothing done */
@@ -310,6 +317,7 @@ typedef struct jisr_tm_match {
                     * with JISR_TM_NO_DIFF */
     size_t memory; /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */
     int numbers;   /* JISR_TM_NUMBERS_* */
+    int differ;    /* with numbers other than JISR_TM_NUMBERS_SAME: JISR_TM_DIFFER_* bits */
     jisr_tm_agree *agree; /* substituted numbers whose agreement class changes (never in a 100) */
     size_t nagree;
     int penalty;     /* points taken off for agreement changes and tag differences */

@@ -162,6 +162,12 @@ def same_json(s, mem):
     m = json.loads(b)["matches"][0]
     C.ok("tags=braces: {0} {1} carried into the target",
          m["target_tagged"] == 'الصفحة <ph x="0">{0}</ph> من <ph x="1">{1}</ph>', m)
+    st, h, b = get(s, {"q": "Page {2} of {1}", "source": "en", "target": "ar", "tags": "braces"})
+    m = json.loads(b)["matches"][0]
+    C.ok("tags=braces: a {2} tag for the unit's <ph>{0}</ph> costs what {2} for {0} costs as text "
+         "(95), the tags paired, the query's in the target",
+         m["score"] == 95 and m["source"] == "Page {0} of {1}" and
+         m["target_tagged"] == 'الصفحة <ph x="2">{2}</ph> من <ph x="1">{1}</ph>', m)
     st, h, b = get(s, {"q": "Delete {1} files", "source": "en", "target": "ar", "tags": "braces"})
     m = json.loads(b)["matches"][0]
     C.ok("tags=braces: a {1} tag matches the {0} a unit holds as text, a point off, the code "

@@ -339,7 +339,7 @@ int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q,
             tpos[nt] = tl->idx[j];
             tc[nt++] = tl->t[j];
         }
-    tm_tags_map(q->t, q->n, sc, ns, tc, nt, t2q, NULL);
+    tm_tags_map(q->t, q->n, sc, ns, tc, nt, t2q, NULL, NULL);
     for (size_t j = 0; j < nt; j++)
         if (t2q[j] >= 0 && tpos[j] < n &&
             tm_ph_code(q->t[t2q[j]].xml, q->t[t2q[j]].n, &off, &len)) {

@@ -127,8 +127,14 @@ void tm_tag_parse(const char *xml, size_t n, tm_tag *out);
  * through its <bpt>). All arrays are in text order. t2q[j] = the query tag target tag j becomes,
  * or -1 (no counterpart: reported to the user). q_used[k] (may be NULL) = 1 when some target tag
  * becomes query tag k. Returns the tag difference between query and source: the number of tags
- * of either that have no partner of their kind in the other. */
+ * of either that have no partner of their kind in the other. With cmp, also the paired query
+ * and source tags that are both code placeholders, and how many of those hold different codes
+ * (docs/matching.md §2.3: other tags' contents are not compared). */
+typedef struct tm_tag_cmp {
+    size_t codes;        /* pairs of code placeholders (<ph>{0}</ph>, <ph>%s</ph>: tm_ph_code) */
+    size_t codes_differ; /* of those, pairs whose codes differ */
+} tm_tag_cmp;
 size_t tm_tags_map(const tm_tag *q, size_t nq, const tm_tag *s, size_t ns, const tm_tag *t,
-                   size_t nt, int *t2q, unsigned char *q_used);
+                   size_t nt, int *t2q, unsigned char *q_used, tm_tag_cmp *cmp);
 
 #endif

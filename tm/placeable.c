@@ -484,7 +484,7 @@ int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, j
         free(used);
         return rc < 0 ? rc : jisr_oom(q->n + 1);
     }
-    m->tag_diff = tm_tags_map(q->t, q->n, s->t, s->n, t->t, t->n, p->t2q, used);
+    m->tag_diff = tm_tags_map(q->t, q->n, s->t, s->n, t->t, t->n, p->t2q, used, NULL);
     /* the target text, each stored placeholder replaced by the query's it maps to */
     size_t k = 0, run = 0;
     for (size_t i = 0; i < tn;) {

@@ -922,8 +922,14 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
             if (k > 0)
                 s -= code_sub_points(d, wq, mt->w100, nc, k);
         } else {
+            /* a pair of code placeholders whose codes differ costs what a code substituted for
+             * another costs as text, as in reading C (§2.3); other tags' contents are not
+             * compared */
+            tm_tag_cmp tc;
             diff = tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL,
-                               NULL);
+                               NULL, &tc);
+            if (tc.codes_differ > 0)
+                s -= code_sub_points(d, wq, mt->w100, tc.codes, tc.codes_differ);
         }
         s -= (int)(JISR_TM_TAG_PENALTY * (diff < 100 ? diff : 100));
     }

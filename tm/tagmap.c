@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tm/place_int.h"
+#include "tm/tm_int.h"
 
 /* value of attribute name="…" in the start tag xml[0..n) (up to the first '>'), or -1 */
 static long attr_num(const char *xml, size_t n, const char *name)
@@ -148,11 +149,29 @@ static void pair_epts(const tm_tag *a, size_t na, const tm_tag *b, size_t nb, in
     }
 }
 
+/* the code placeholders among the pairs of q and s (s2q), and those whose codes differ */
+static void compare_codes(const tm_tag *q, const tm_tag *s, size_t ns, const int *s2q,
+                          tm_tag_cmp *cmp)
+{
+    for (size_t k = 0; k < ns; k++) {
+        size_t ao, al, bo, bl;
+        if (s2q[k] < 0 || s[k].kind != TM_TAG_PH)
+            continue;
+        const tm_tag *a = &q[s2q[k]], *b = &s[k];
+        if (tm_ph_code(a->xml, a->n, &ao, &al) && tm_ph_code(b->xml, b->n, &bo, &bl)) {
+            cmp->codes++;
+            cmp->codes_differ += al != bl || memcmp(a->xml + ao, b->xml + bo, al) != 0;
+        }
+    }
+}
+
 size_t tm_tags_map(const tm_tag *q, size_t nq, const tm_tag *s, size_t ns, const tm_tag *t,
-                   size_t nt, int *t2q, unsigned char *q_used)
+                   size_t nt, int *t2q, unsigned char *q_used, tm_tag_cmp *cmp)
 {
     size_t nall = ns + nq + nt + 1;
     int *mem = malloc(2 * nall * sizeof *mem);
+    if (cmp)
+        memset(cmp, 0, sizeof *cmp);
     if (!mem) { /* no memory for the scratch: map nothing, report every tag */
         for (size_t j = 0; j < nt; j++)
             t2q[j] = -1;
@@ -167,6 +186,8 @@ size_t tm_tags_map(const tm_tag *q, size_t nq, const tm_tag *s, size_t ns, const
     pair_by_order(s, ns, q, nq, s2q, q2s, 1);
     pair_epts(s, ns, q, nq, s2q, q2s);
     size_t diff = pair_by_order(s, ns, q, nq, s2q, q2s, 0);
+    if (cmp)
+        compare_codes(q, s, ns, s2q, cmp);
     /* target → source: x attribute, identical markup, order within kind (epts via bpts) */
     for (size_t j = 0; j < nt; j++) {
         if (t[j].x < 0)

@@ -202,7 +202,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     int m[8];
     unsigned char used[8];
-    tm_tags_map(tags[0], nt[0], tags[1], nt[1], tags[2], nt[2], m, used);
+    tm_tag_cmp cmp;
+    size_t diff = tm_tags_map(tags[0], nt[0], tags[1], nt[1], tags[2], nt[2], m, used, &cmp);
+    check(diff <= nt[0] + nt[1], "the difference counts tags of the query and the source");
+    check(cmp.codes_differ <= cmp.codes, "differing code pairs are code pairs");
+    check(cmp.codes <= nt[0] && cmp.codes <= nt[1], "the code pairs are pairs");
+    for (size_t k = 0; k < nt[0]; k++) { /* a tag's codes are the same as its own */
+        tm_tag_cmp self;
+        tm_tags_map(&tags[0][k], 1, &tags[0][k], 1, NULL, 0, NULL, NULL, &self);
+        check(self.codes_differ == 0, "a tag compares equal to itself");
+    }
     for (size_t j = 0; j < nt[2]; j++) {
         check(m[j] >= -1 && m[j] < (int)nt[0], "a tag maps within the query's");
         for (size_t k = 0; k < j; k++)

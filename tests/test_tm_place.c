@@ -991,6 +991,7 @@ static void test_code_placeholders(void **state)
         assert_int_equal(jisr_tm_query(tm, "Remove " PH0 " items", &o, &m), 0);
         assert_int_equal(m.v[0].id, 3);
         assert_int_equal(m.v[0].score, 93);
+        assert_string_equal(m.v[0].diff, "Remove [-{1}-]{+" PH0 "+} items");
         assert_int_equal(m.v[0].tag_diff, 0);
         assert_string_equal(m.v[0].target, "أزل " PH0 " من العناصر");
         jisr_tm_matches_free(&m);

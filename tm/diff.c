@@ -243,9 +243,9 @@ static int tag_code(const char *s, const tm_tok *t, const tm_taglist *l, const c
     return 1;
 }
 
-/* The word diff; with ql and ml (reading C: the query's codes as tags, the source's tags), a
- * code placeholder aligned with one holding another code shows as a substitution, the query's
- * code written as text ([-{1}-]{+ placeholder +}) */
+/* The word diff; with ql and ml (the query's tags, reading C's codes as tags among them, and the
+ * source's), a code placeholder aligned with one holding another code shows as a substitution,
+ * the query's code written as text ([-{1}-]{+ placeholder +}) */
 static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t mlen,
                        const tm_toks *m, const step *s, size_t ns, const tm_taglist *ql,
                        const tm_taglist *ml)
@@ -353,9 +353,9 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
             free(s.v);
             return 0; /* the caller reports the deadline */
         }
-        m->diff =
-            make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n,
-                      c->codes_as_tags ? &c->qtags : NULL, c->codes_as_tags ? &c->pl.tl[0] : NULL);
+        int qtags = c->codes_as_tags || c->has_qtags; /* reading C, or a tagged query */
+        m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n,
+                            qtags ? &c->qtags : NULL, qtags ? &c->pl.tl[0] : NULL);
         if (!m->diff) {
             free(s.v);
             return JISR_ENOMEM;

@@ -59,6 +59,8 @@ def main():
 <prop type="x-project">Demo project</prop><note>Checked by the reviewer</note>
 <tuv xml:lang="ar"><seg>وثيقة مراجعة بعناية فائقة للمشروع</seg></tuv>
 <tuv xml:lang="en"><seg>A document reviewed with great care for the project</seg></tuv></tu>
+<tu><tuv xml:lang="ar"><seg>لديك 1 رسالة جديدة في صندوق الوارد</seg></tuv>
+<tuv xml:lang="en"><seg>You have 1 new message in your inbox</seg></tuv></tu>
 </body></tmx>
 """)
     run("import", "--tm", mem, "-q", os.path.join(T, "noted.tmx"))
@@ -146,6 +148,9 @@ def browse(drv, s, ar, en, ar_query):
     C.ok("the target is the stored translation, the query's number carried over",
          tgt.text == want, tgt.text)
     C.ok("a score is shown", first.find_element(By.CSS_SELECTOR, ".score").text.endswith("%"))
+    C.ok("the match says the query's number was carried over",
+         [e.text for e in first.find_elements(By.CSS_SELECTOR, ".head .note")] ==
+         ["numbers carried over"], first.find_element(By.CSS_SELECTOR, ".head").text)
     C.ok("the diff marks what differs from the query",
          first.find_elements(By.CSS_SELECTOR, ".src del") and
          first.find_elements(By.CSS_SELECTOR, ".src ins"))
@@ -192,6 +197,22 @@ def browse(drv, s, ar, en, ar_query):
     shot(drv, "2b-details-props-notes")
     keys(drv, Keys.ESCAPE)
     wait(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is None)
+
+    # a substituted number that needs another form of the words around it (1 → 3: message →
+    # messages): the page says so, as the text output and the JSON do
+    keys(drv, "/")
+    q = drv.find_element(By.ID, "q")
+    q.send_keys(Keys.CONTROL, "a")
+    q.send_keys(Keys.DELETE)
+    keys(drv, "لديك 3 رسالة جديدة في صندوق الوارد", Keys.ENTER)
+    wait(drv, lambda d: "inbox" in d.find_element(By.ID, "results").text)
+    first = drv.find_element(By.CSS_SELECTOR, "#results > li")
+    notes = [e.text for e in first.find_elements(By.CSS_SELECTOR, ".head .note")]
+    C.ok("agreement: the number carried over and a warning to check the words around it",
+         first.find_element(By.CSS_SELECTOR, ".tgt").text == "You have 3 new message in your inbox"
+         and notes == ["numbers carried over", "check agreement: 3 (one → other)"] and
+         len(first.find_elements(By.CSS_SELECTOR, ".head .note.warn")) == 1, notes)
+    shot(drv, "2c-agreement")
 
     # concordance, with the keyboard only: "/" back to the box, Shift+Tab to the tabs, →
     keys(drv, "/")

@@ -67,6 +67,11 @@ check "mark: codes not substituted (which is which is ambiguous)" \
     test "$(mark 'Remove {1} or {2} items')" = "[codes not substituted: which is which is ambiguous]"
 check "mark: a code not substituted (not in the translation)" \
     test "$(mark 'Send {0} to {2}')" = "[codes not substituted: not in the translation]"
+dif() { $J query --tm "$T/codes" -n 1 --json "$1" | jq -c '.matches[0].differs_in'; }
+check "JSON differs_in: codes, numbers, both, absent" \
+    test "$(dif 'Delete {1} files') $(dif 'Move 2 of 3') $(dif 'Copy {1} of 5 items') $(dif 'Delete {0} files')" = \
+    '["codes"] ["numbers"] ["numbers","codes"] null'
+check "JSON differs_in also when not substituted" test "$(dif 'Send {0} to {2}')" = '["codes"]'
 
 # concord
 $J concord --tm "$T/m" -l en --json "draft resolution" >"$T/c.json"

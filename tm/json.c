@@ -108,9 +108,14 @@ static int jtagged(jisr_buf *b, jisr_buf *tmp, const char *s, char *const *tags,
 static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
 {
     int rc = 0;
-    if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
+    if (x->differ) /* what the source differs from the query in: numbers, format codes, both */
+        rc = jisr_buf_printf(
+            b, ",\"differs_in\":[%s%s%s]", x->differ & JISR_TM_DIFFER_NUMBERS ? "\"numbers\"" : "",
+            x->differ == (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES) ? "," : "",
+            x->differ & JISR_TM_DIFFER_CODES ? "\"codes\"" : "");
+    if (rc == 0 && x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
         rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"ambiguous\"");
-    else if (x->numbers == JISR_TM_NUMBERS_MISSING)
+    else if (rc == 0 && x->numbers == JISR_TM_NUMBERS_MISSING)
         rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"missing\"");
     if (rc == 0 && x->copied)
         rc = jisr_buf_printf(b, ",\"copied\":%zu", x->copied);

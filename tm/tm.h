@@ -511,14 +511,17 @@ JISR_API int jisr_tm_set_chars(jisr_tm *tm, int on);
  * layouts end each line with one. */
 
 /** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true][,
- * "stored_target":…][,"placeable":false,"numbers":"ambiguous"|"missing"][,"copied":…]
+ * "stored_target":…][,"differs_in":["numbers","codes"]][,"placeable":false,"numbers":
+ * "ambiguous"|"missing"][,"copied":…]
  * [,"accelerator":"removed"|"missing"][,"agreement":"check",
  * "agreement_numbers":[{"start":…,"end":…,"number":…,"from":…,"to":…}]][,"penalty":…]
  * [,"tag_difference":…][,"source_tagged":…,"target_tagged":…][,"unmapped_tags":[…]]
  * [,"missing_tags":[…]]},…]}: source and target plain; the *_tagged texts are TMX segment
  * content with the tags as inline elements; start/end are byte offsets in "target" as written
  * there (jisr_tm_agree's are in jisr_tm_match.target, placeholders included); stored_target
- * whenever target differs from it by numbers, copied tokens or an accelerator removed. */
+ * whenever target differs from it by numbers, copied tokens or an accelerator removed;
+ * differs_in (jisr_tm_match.differ) when the source differs from the query in numbers or format
+ * codes only, whether they were substituted or not. */
 JISR_API int jisr_tm_matches_json(jisr_buf *out, const char *query, const jisr_tm_matches *m);
 /** What jisr_tm_matches_json_ex adds to each match of that shape. */
 typedef struct jisr_tm_json_opts {

@@ -86,6 +86,22 @@
 
   function memName(m) { return m || (mems[0] && mems[0].name) || ""; }
 
+  /* what the translator must know of a match: the query's numbers or codes carried over (or
+   * not, and why), and substituted numbers whose words may need another form */
+  function matchNotes(m) {
+    const notes = [];
+    const what = (m.differs_in || ["numbers"]).join(" and ");
+    if (m.placeable) notes.push(el("span", { class: "note" }, what + " carried over"));
+    else if (m.numbers === "ambiguous")
+      notes.push(el("span", { class: "note warn" }, what + " not carried over: which is which is ambiguous"));
+    else if (m.numbers === "missing")
+      notes.push(el("span", { class: "note warn" }, what + " not carried over: not in the translation"));
+    if (m.agreement === "check")
+      notes.push(el("span", { class: "note warn", title: "the words around these numbers may need another form" },
+        "check agreement: " + m.agreement_numbers.map((a) => a.number + " (" + a.from + " → " + a.to + ")").join(", ")));
+    return notes;
+  }
+
   async function fuzzy(q, sl, tl) {
     const min = Math.max(0, Math.min(100, parseInt($("min").value, 10) || 0));
     const p = new URLSearchParams({ q: q, source: sl, target: tl, min: String(min), max: "10" });
@@ -95,7 +111,7 @@
     for (const m of r.matches) {
       const head = el("div", { class: "head" },
         el("span", { class: "score" + (m.score < 85 ? " low" : ""), title: "similarity" }, m.score + "%"));
-      if (m.placeable) head.append(el("span", {}, "numbers carried over"));
+      for (const note of matchNotes(m)) head.append(note);
       if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem" }, m.memory));
       const src = el("p", { class: "src", lang: sl, dir: dirOf(sl) }, diff(m.diff || m.source));
       const tgt = el("p", { class: "tgt", lang: tl, dir: dirOf(tl) }, m.target);

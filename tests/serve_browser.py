@@ -59,6 +59,8 @@ def main():
 <prop type="x-project">Demo project</prop><note>Checked by the reviewer</note>
 <tuv xml:lang="ar"><seg>وثيقة مراجعة بعناية فائقة للمشروع</seg></tuv>
 <tuv xml:lang="en"><seg>A document reviewed with great care for the project</seg></tuv></tu>
+<tu><tuv xml:lang="ar"><seg>حجم الورق A4 للطباعة على الوجهين</seg></tuv>
+<tuv xml:lang="en"><seg>Paper size A4 for printing on both sides</seg></tuv></tu>
 <tu><tuv xml:lang="ar"><seg>لديك 1 رسالة جديدة في صندوق الوارد</seg></tuv>
 <tuv xml:lang="en"><seg>You have 1 new message in your inbox</seg></tuv></tu>
 </body></tmx>
@@ -213,6 +215,19 @@ def browse(drv, s, ar, en, ar_query):
          and notes == ["numbers carried over", "check agreement: 3 (one → other)"] and
          len(first.find_elements(By.CSS_SELECTOR, ".head .note.warn")) == 1, notes)
     shot(drv, "2c-agreement")
+
+    # a token the translation repeats from its source (a paper size), written as the query does
+    q = drv.find_element(By.ID, "q")
+    q.send_keys(Keys.CONTROL, "a")
+    q.send_keys(Keys.DELETE)
+    keys(drv, "حجم الورق A5 للطباعة على الوجهين", Keys.ENTER)
+    wait(drv, lambda d: "both sides" in d.find_element(By.ID, "results").text)
+    first = drv.find_element(By.CSS_SELECTOR, "#results > li")
+    notes = [e.text for e in first.find_elements(By.CSS_SELECTOR, ".head .note")]
+    C.ok("a copied token: A5 in the translation, and the page says so",
+         first.find_element(By.CSS_SELECTOR, ".tgt").text ==
+         "Paper size A5 for printing on both sides" and notes == ["1 token as in the query"],
+         (first.find_element(By.CSS_SELECTOR, ".tgt").text, notes))
 
     # concordance, with the keyboard only: "/" back to the box, Shift+Tab to the tabs, →
     keys(drv, "/")

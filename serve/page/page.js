@@ -86,8 +86,10 @@
 
   function memName(m) { return m || (mems[0] && mems[0].name) || ""; }
 
-  /* what the translator must know of a match: the query's numbers or codes carried over (or
-   * not, and why), and substituted numbers whose words may need another form */
+  /* what the translator must know of a match, as the text output marks it: the query's numbers
+   * or codes carried over (or not, and why), tokens the translation repeats from its source
+   * written as the query writes them, the accelerator, and substituted numbers whose words may
+   * need another form */
   function matchNotes(m) {
     const notes = [];
     const what = (m.differs_in || ["numbers"]).join(" and ");
@@ -96,6 +98,10 @@
       notes.push(el("span", { class: "note warn" }, what + " not carried over: which is which is ambiguous"));
     else if (m.numbers === "missing")
       notes.push(el("span", { class: "note warn" }, what + " not carried over: not in the translation"));
+    if (m.copied)
+      notes.push(el("span", { class: "note" }, m.copied + " token" + (m.copied > 1 ? "s" : "") + " as in the query"));
+    if (m.accelerator === "removed") notes.push(el("span", { class: "note" }, "accelerator removed"));
+    else if (m.accelerator === "missing") notes.push(el("span", { class: "note warn" }, "accelerator to place"));
     if (m.agreement === "check")
       notes.push(el("span", { class: "note warn", title: "the words around these numbers may need another form" },
         "check agreement: " + m.agreement_numbers.map((a) => a.number + " (" + a.from + " → " + a.to + ")").join(", ")));

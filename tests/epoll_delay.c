@@ -2,9 +2,9 @@
  * epoll_delay.c — an LD_PRELOAD shim for serve_lifecycle: every epoll_ctl(EPOLL_CTL_DEL) waits
  * 0-2 ms first. It widens the window of a race in libmicrohttpd 0.9.75 (MHD_quiesce_daemon and
  * a worker both removing the listening socket from the worker's epoll set; the loser aborts
- * the process), which jisr serve met once in many hundred stops when it quiesced its daemon at
- * SIGTERM. With the shim, that server aborted in 28 of 40 stops under load (and the test failed
- * on it); the test asserts that every stop exits 0.
+ * the process), very likely what made jisr serve exit -6 at SIGTERM once in CI, when it quiesced
+ * its daemon there. With the shim, that server aborted in 28 of 40 stops under load (and the
+ * test failed on it); the test asserts that every stop exits 0.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>

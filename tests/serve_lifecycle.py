@@ -331,7 +331,7 @@ def main():
 
     # 5c. SIGTERM under load, with every epoll_ctl removal delayed (tests/epoll_delay.c widens
     # a race of libmicrohttpd's epoll daemon at quiesce, where the loser aborts the process): a
-    # stop exits 0 every time, and the log says no more than that it stopped
+    # stop exits 0 every time and logs that it stopped
     shim = os.environ.get("JISR_EPOLL_DELAY", "")
     if shim and os.path.exists(shim):
         env = os.environ.copy()

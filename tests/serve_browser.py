@@ -124,6 +124,19 @@ def tab_to(drv, pred, limit=40, back=False):
     return pred(active(drv))
 
 
+def first_match(drv, text, until):
+    """Search for text from the box (emptied first) until the results show until; the first
+    match's element, its translation and its notes."""
+    q = drv.find_element(By.ID, "q")
+    q.send_keys(Keys.CONTROL, "a")
+    q.send_keys(Keys.DELETE)
+    keys(drv, text, Keys.ENTER)
+    wait(drv, lambda d: until in d.find_element(By.ID, "results").text)
+    first = drv.find_element(By.CSS_SELECTOR, "#results > li")
+    return (first, first.find_element(By.CSS_SELECTOR, ".tgt").text,
+            [e.text for e in first.find_elements(By.CSS_SELECTOR, ".head .note")])
+
+
 def browse(drv, s, ar, en, ar_query):
     drv.get(s.url)
     wait(drv, lambda d: d.find_element(By.ID, "sl").get_attribute("value") != "")
@@ -203,31 +216,18 @@ def browse(drv, s, ar, en, ar_query):
     # a substituted number that needs another form of the words around it (1 → 3: message →
     # messages): the page says so, as the text output and the JSON do
     keys(drv, "/")
-    q = drv.find_element(By.ID, "q")
-    q.send_keys(Keys.CONTROL, "a")
-    q.send_keys(Keys.DELETE)
-    keys(drv, "لديك 3 رسالة جديدة في صندوق الوارد", Keys.ENTER)
-    wait(drv, lambda d: "inbox" in d.find_element(By.ID, "results").text)
-    first = drv.find_element(By.CSS_SELECTOR, "#results > li")
-    notes = [e.text for e in first.find_elements(By.CSS_SELECTOR, ".head .note")]
+    first, tgt, notes = first_match(drv, "لديك 3 رسالة جديدة في صندوق الوارد", "inbox")
     C.ok("agreement: the number carried over and a warning to check the words around it",
-         first.find_element(By.CSS_SELECTOR, ".tgt").text == "You have 3 new message in your inbox"
-         and notes == ["numbers carried over", "check agreement: 3 (one → other)"] and
+         tgt == "You have 3 new message in your inbox" and
+         notes == ["numbers carried over", "check agreement: 3 (one → other)"] and
          len(first.find_elements(By.CSS_SELECTOR, ".head .note.warn")) == 1, notes)
     shot(drv, "2c-agreement")
 
     # a token the translation repeats from its source (a paper size), written as the query does
-    q = drv.find_element(By.ID, "q")
-    q.send_keys(Keys.CONTROL, "a")
-    q.send_keys(Keys.DELETE)
-    keys(drv, "حجم الورق A5 للطباعة على الوجهين", Keys.ENTER)
-    wait(drv, lambda d: "both sides" in d.find_element(By.ID, "results").text)
-    first = drv.find_element(By.CSS_SELECTOR, "#results > li")
-    notes = [e.text for e in first.find_elements(By.CSS_SELECTOR, ".head .note")]
+    _, tgt, notes = first_match(drv, "حجم الورق A5 للطباعة على الوجهين", "both sides")
     C.ok("a copied token: A5 in the translation, and the page says so",
-         first.find_element(By.CSS_SELECTOR, ".tgt").text ==
-         "Paper size A5 for printing on both sides" and notes == ["1 token as in the query"],
-         (first.find_element(By.CSS_SELECTOR, ".tgt").text, notes))
+         tgt == "Paper size A5 for printing on both sides" and notes == ["1 token as in the query"],
+         (tgt, notes))
 
     # concordance, with the keyboard only: "/" back to the box, Shift+Tab to the tabs, →
     keys(drv, "/")

@@ -229,13 +229,13 @@ int tm_align_cost(const tm_toks *q, const tm_toks *m, int hirschberg, uint32_t *
 static int tag_code(const char *s, const tm_tok *t, const tm_taglist *l, const char **code,
                     size_t *len)
 {
-    if (!l || t->kind != TM_TAG || t->end - t->start != 3)
+    size_t pl;
+    if (!l || t->kind != TM_TAG)
         return 0;
-    const unsigned char *u = (const unsigned char *)s + t->start;
-    uint32_t cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-    if (cp < JISR_TAG_BASE || cp - JISR_TAG_BASE >= l->nmarkup)
+    long k = tm_placeholder_at(s, t->end, t->start, l->nmarkup, &pl);
+    if (k < 0 || t->start + pl != t->end)
         return 0;
-    const tm_str *x = &l->markup[cp - JISR_TAG_BASE];
+    const tm_str *x = &l->markup[k];
     size_t off;
     if (!x->p || !tm_ph_code(x->p, x->n, &off, len))
         return 0;

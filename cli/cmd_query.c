@@ -357,9 +357,16 @@ int cmd_query(int argc, char **argv)
             props[nprops++].value = eq + 1;
             break;
         }
-        case 'C':
+        case 'C': {
+            int64_t t;
+            if (jisr_tm_since_parse(optarg, &t) < 0)
+                return cli_usage_error("query",
+                                       "--changed-since needs a date: YYYY-MM-DD or "
+                                       "YYYYMMDDThhmmssZ, not '%s'",
+                                       optarg);
             r.o.changed_since = optarg;
             break;
+        }
         case 'T': {
             static const char *const modes[] = {"none", "tmx", "braces", NULL}; /* ..._MARKUP_* */
             if ((r.tags = choice(optarg, modes)) < 0)

@@ -58,9 +58,12 @@ for ex in "" --exhaustive; do
     check "--prop $ex" test "$($J query --tm "$T/F" -s en -t ar --min 30 --prop x-project=alpha $ex --json 'Print the page now' | jq -c '[.matches[].id]')" = '[1,3]'
     check "--changed-since $ex" test "$($J query --tm "$T/F" -s en -t ar --min 30 --changed-since 2024-01-01 $ex --json 'Print the page now' | jq -c '[.matches[].id]')" = '[2,3]'
 done
-$J query --tm "$T/F" -s en -t ar --changed-since yesterday 'x' 2>"$T/err"
-check "--changed-since: a bad date is an error" test $? -eq 1
-check "--changed-since: the message" grep -q "not a date" "$T/err"
+for d in yesterday 2024-13-01 2023-02-29 2024-04-31 20240601T000000 2024-1-01; do
+    $J query --tm "$T/F" -s en -t ar --changed-since "$d" 'x' >"$T/out" 2>"$T/err"
+    check "--changed-since $d: a usage error (exit 2), nothing printed" test $?-"$(wc -c <"$T/out")" = 2-0
+    check "--changed-since $d: the message names it" grep -q "needs a date: .*'$d'" "$T/err"
+done
+check "--changed-since 29 February of a leap year, and TMX's form (Z)" test "$($J query --tm "$T/F" -s en -t ar --min 30 --changed-since 2024-02-29 --json 'Print the page now' | jq -c '[.matches[].id]')-$($J query --tm "$T/F" -s en -t ar --min 30 --changed-since 20240601T000000Z --json 'Print the page now' | jq -c '[.matches[].id]')-$($J query --tm "$T/F" -s en -t ar --min 30 --changed-since 20240601T000001Z --json 'Print the page now' | jq -c '[.matches[].id]')" = '[2,3]-[2,3]-[3]'
 
 # tags: the query's tags in the target, TMX inline markup in and out
 cat >"$T/tags.tmx" <<'EOF'

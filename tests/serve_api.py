@@ -421,7 +421,8 @@ def v1(s, base, mem, auth):
          st == 200 and var["ar"].get("changeid") == "lina" and var["ar"].get("notes") == ["checked"]
          and "notes" not in var["en"] and got.get("changedate") == "20240305T101500Z", got)
     for q_, what in (("&prop=novalue", "a prop without '='"), ("&prop=%3Dx", "a prop without type"),
-                     ("&changed_since=yesterday", "a bad date")):
+                     ("&changed_since=yesterday", "a bad date"),
+                     ("&changed_since=2023-02-29", "a day not in its month")):
         st, _, b = s.request("GET", "/v1/query?q=x&source=en&target=ar" + q_)
         C.ok("/v1/query with %s: 400" % what, st == 400 and err_shape(b), (st, b))
     st, _, b = s.request("POST", "/v1/query", json.dumps(

@@ -13,8 +13,8 @@
  * Tags. The query's tags (jisr_tm_query_opts.tags) and the stored source's are compared by kind
  * in text order: each one without a counterpart costs JISR_TM_TAG_PENALTY points. The target is
  * returned with the query's tags in place of its stored ones (tm_tags_map); a stored tag with no
- * counterpart is left out and reported, a query tag that none became is reported for the
- * translator to place.
+ * counterpart is left out (and a space beside it where it stood between two, or at an end) and
+ * reported, a query tag that none became is reported for the translator to place.
  *
  * Copied tokens and accelerators (§2.3a). A token the stored target repeats from its source
  * (a code, a size, an ellipsis) that the query writes otherwise takes the query's form when
@@ -514,6 +514,15 @@ int tm_map_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, j
                     goto done;
                 }
                 m->nunmapped++;
+                /* no double space where it stood between two, and none left at an end */
+                int before = out->len == 0 || out->data[out->len - 1] == ' ';
+                if (before && i + len < tn && tt[i + len] == ' ') {
+                    run = i + len + 1;
+                    i = run;
+                    continue;
+                }
+                if (out->len && out->data[out->len - 1] == ' ' && i + len == tn)
+                    out->len--;
             }
             run = i + len;
         }

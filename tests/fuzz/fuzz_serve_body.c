@@ -1,7 +1,8 @@
 /*
  * fuzz_serve_body.c — libFuzzer target for the server's request-body readers: the first byte
  * picks one. 0–3: the JSON bodies (tmserver unit and store, /v1/query — and, for a query with
- * "tags", each text through the library's markup reader as the server does — /v1/delete). 4–6: an
+ * "tags", each text through the library's markup reader as the server does, and its
+ * "changed_since" through the library's date reader — /v1/delete). 4–6: an
  * import body (TMX, TSV, JSONL) sent through the upload pipe in chunks whose sizes come from
  * the second byte, read back through its FILE* by the library's reader: the units must be
  * exactly those read from the same bytes in memory; and the same body aborted half-way must
@@ -60,6 +61,15 @@ static void bodies(int which, const char *p, size_t n)
                 if (rc < 0 && u.nvariants != 0)
                     abort();
                 jisr_unit_clear(&u);
+            }
+            /* the library's date reader on the untrusted "changed_since": only the three forms,
+             * years 0000-9999 */
+            int64_t t;
+            if (q.changed_since && jisr_tm_since_parse(q.changed_since, &t) == 0) {
+                size_t len = strlen(q.changed_since);
+                if ((len != 8 && len != 10 && len != 16) || t < -62167219200LL ||
+                    t > 253402300799LL)
+                    abort();
             }
             srv_query_req_free(&q);
         }

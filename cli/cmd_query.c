@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -394,6 +395,16 @@ int cmd_query(int argc, char **argv)
         dirs[0] = NULL;
         pens[0] = 0;
         ndirs = 1;
+    }
+    /* LMDB allows one environment of a memory per process (a second would break its locks),
+     * and the same memory twice would list each match twice */
+    for (size_t k = 1; k < ndirs; k++) {
+        struct stat a, b;
+        for (size_t i = 0; i < k; i++)
+            if (stat(dirs[k], &a) == 0 && stat(dirs[i], &b) == 0 && a.st_dev == b.st_dev &&
+                a.st_ino == b.st_ino)
+                return cli_usage_error("query", "--tm %s and --tm %s are the same memory", dirs[i],
+                                       dirs[k]);
     }
     for (size_t k = 0; k < ndirs && status == CLI_OK; k++) {
         status = cli_open_tm(dirs[k], 0, &r.src[k].tm);

@@ -30,6 +30,15 @@ $J query --tm "$T/P" --tm "$T/R:60" -s en -t ar --min 50 --json 'Save the file' 
 check "multi: a penalty below --min drops the memory" test "$(jq '[.matches[] | select(.memory | endswith("/R"))] | length' "$T/m2.json")" -eq 0
 $J query --tm "$T/P" --tm "$T/R:5" -s en -t ar 'Save the file' >"$T/m.txt"
 check "multi: text names the memory" grep -qF "[$T/R]" "$T/m.txt"
+ln -s P "$T/Plink"
+for two in "$T/P:5 $T/R $T/P/" "$T/R $T/Plink $T/P"; do
+    set -- $two
+    args=()
+    for d in "$@"; do args+=(--tm "$d"); done
+    $J query "${args[@]}" -s en -t ar 'Save the file' >"$T/out" 2>"$T/err"
+    check "multi: the same memory twice ($two) is a usage error, nothing printed" test $?-"$(wc -c <"$T/out")" = 2-0
+    check "multi: the message says so" grep -q "are the same memory" "$T/err"
+done
 
 # numbers: the second 2 changes, never the first
 $J query --tm "$T/P" -s en -t ar --json 'Page 2 of 3' >"$T/n.json"

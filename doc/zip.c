@@ -830,6 +830,7 @@ static int read_odt(jisr_doc *d, zip_t *z)
                 char c[16] = "";
                 copy_attr(&x, "text:c", c, sizeof c);
                 int k = c[0] ? atoi(c) : 1;
+                rc = 0; /* (was the reader's 1: the loop below must run) */
                 for (int i = 0; rc == 0 && i < (k < 1 ? 1 : k > 1000 ? 1000 : k); i++)
                     rc = para_append(d, p, " ", 1, part);
                 soft = 0;

@@ -666,6 +666,36 @@ static void test_zip_nested(void **state)
     free(inner);
 }
 
+/* ODF's explicit spaces: <text:s/> is one space, text:c="N" N of them, beside collapsed white
+ * space; a tab and a line break as such */
+static void test_odt_spaces(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<office:document-content "
+        "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+        "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:text>"
+        "<text:p>one<text:s/>two<text:s text:c=\"3\"/>three<text:tab/>four</text:p>"
+        "<text:p>\xd8\xa7\xd9\x84\xd8\xac\xd9\x85\xd9\x84\xd8\xa9<text:s/>"
+        "\xd8\xa7\xd9\x84\xd8\xa3\xd9\x88\xd9\x84\xd9\x89.</text:p>"
+        "<text:p>five   <text:span>six</text:span><text:s/> seven<text:line-break/>eight</text:p>"
+        "</office:text></office:body></office:document-content>";
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
+    zm_add(&m, "content.xml", xml, strlen(xml));
+    char *bytes;
+    size_t nb = zm_bytes(&m, &bytes);
+    paras p = {0};
+    assert_int_equal(read_all("spaces.odt", bytes, nb, NULL, &p), 0);
+    assert_int_equal(p.n, 3);
+    assert_string_equal(p.text[0], "one two   three\tfour");
+    assert_string_equal(p.text[1], "الجملة الأولى.");
+    assert_string_equal(p.text[2], "five six  seven\neight");
+    free(bytes);
+    paras_free(&p);
+}
+
 static void test_zip_malformed(void **state)
 {
     (void)state;
@@ -736,13 +766,21 @@ static void test_zip_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_html),           cmocka_unit_test(test_html_encodings),
-        cmocka_unit_test(test_docx),           cmocka_unit_test(test_odt),
-        cmocka_unit_test(test_xliff_doc),      cmocka_unit_test(test_xliff_units),
-        cmocka_unit_test(test_xliff_bad),      cmocka_unit_test(test_pdf),
-        cmocka_unit_test(test_text),           cmocka_unit_test(test_sniff),
-        cmocka_unit_test(test_zip_bomb_entry), cmocka_unit_test(test_zip_many_entries),
-        cmocka_unit_test(test_zip_nested),     cmocka_unit_test(test_zip_malformed),
+        cmocka_unit_test(test_html),
+        cmocka_unit_test(test_html_encodings),
+        cmocka_unit_test(test_docx),
+        cmocka_unit_test(test_odt),
+        cmocka_unit_test(test_odt_spaces),
+        cmocka_unit_test(test_xliff_doc),
+        cmocka_unit_test(test_xliff_units),
+        cmocka_unit_test(test_xliff_bad),
+        cmocka_unit_test(test_pdf),
+        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_zip_bomb_entry),
+        cmocka_unit_test(test_zip_many_entries),
+        cmocka_unit_test(test_zip_nested),
+        cmocka_unit_test(test_zip_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -821,11 +821,28 @@ static void test_tags(void **state)
     assert_int_equal(m.v[0].missing[0], 3);
     jisr_tm_matches_free(&m);
     /* tags do not count as words: the plain text scores as if they were not there, and a query
-     * declaring no tags pays one point per stored tag */
+     * declaring no tags pays one point per stored tag, from 100 (the texts are the same but
+     * for the tags) */
     m = ask_tagged(tm, "Click here to open", qt, 0, 50);
     assert_int_equal(m.n, 1);
     assert_int_equal(m.v[0].tag_diff, 3);
-    assert_int_equal(m.v[0].score, 99 - 3 * JISR_TM_TAG_PENALTY);
+    assert_int_equal(m.v[0].score, 100 - 3 * JISR_TM_TAG_PENALTY);
+    jisr_tm_matches_free(&m);
+    /* one tag less: one point (99); the same tags moved: not identical, 99 without a penalty;
+     * the tags where they were with other contents (not a code): 99 */
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 " to open", qt, 2, 50);
+    assert_int_equal(m.v[0].tag_diff, 1);
+    assert_int_equal(m.v[0].score, 100 - JISR_TM_TAG_PENALTY);
+    jisr_tm_matches_free(&m);
+    m = ask_tagged(tm, PH0 "Click here" PH1 " to open " PH2, qt0, 3, 50);
+    assert_int_equal(m.v[0].tag_diff, 0);
+    assert_int_equal(m.v[0].score, 99);
+    jisr_tm_matches_free(&m);
+    /* words glued where a tag stood differ as text (99 at most), and the missing tag costs its
+     * point: 98 */
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 "to open", qt, 2, 50);
+    assert_int_equal(m.v[0].tag_diff, 1);
+    assert_int_equal(m.v[0].score, 99 - JISR_TM_TAG_PENALTY);
     jisr_tm_matches_free(&m);
     /* a plain query (no tags given) keeps the stored target and its tags */
     m = ask(tm, "en", "ar", "Click here to open", 50, 0);

@@ -325,6 +325,55 @@ static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
     return an == bn && memcmp(a, b, an) == 0;
 }
 
+/* The two texts are the same once tag placeholders are left out and white space runs are one
+ * space (at the ends none): a tagged query and a unit that differ only in their tags */
+static int same_but_tags(const char *a, size_t an, const char *b, size_t bn)
+{
+    const unsigned char *u = (const unsigned char *)a, *v = (const unsigned char *)b;
+    size_t i = 0, j = 0;
+    for (int first = 1;; first = 0) {
+        int32_t ca = -1, cb = -1;
+        int spa = 0, spb = 0;
+        size_t len;
+        while (i < an) { /* the next code point of a that is not a placeholder; spa: a gap */
+            int32_t c = jisr_utf8_decode(u, an, i, &len);
+            if (c >= (int32_t)JISR_TAG_BASE && c < (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX)) {
+                i += len;
+                continue;
+            }
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                spa = 1;
+                i += len;
+                continue;
+            }
+            ca = c;
+            i += len;
+            break;
+        }
+        while (j < bn) {
+            int32_t c = jisr_utf8_decode(v, bn, j, &len);
+            if (c >= (int32_t)JISR_TAG_BASE && c < (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX)) {
+                j += len;
+                continue;
+            }
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                spb = 1;
+                j += len;
+                continue;
+            }
+            cb = c;
+            j += len;
+            break;
+        }
+        if (ca != cb)
+            return 0;
+        if (ca < 0)
+            return 1; /* both at their ends (trailing gaps do not count) */
+        if (spa != spb && !first) /* (leading gaps do not count) */
+            return 0;
+    }
+}
+
 static int ensure_row(jisr_tm_ctx *c, size_t mn)
 {
     return JISR_GROW(c->row, c->rowcap, 4 * (mn + 1) + 64);
@@ -897,6 +946,12 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         return 0;
     int ident = d == 0 && trimmed_equal(c->text, c->tlen, sv->text.p, sv->text.n);
     int s = score_of(d, wq, mt->w100, ident);
+    /* a tagged query and a unit differing only in their tags: 100 less the tag penalties below,
+     * so one tag difference costs its one point (at most 99 all the same, not being identical) */
+    int tags_only = !ident && d == 0 && c->has_qtags &&
+                    same_but_tags(c->text, c->tlen, sv->text.p, sv->text.n);
+    if (tags_only)
+        s = 100;
     /* a short query and unit: the larger of the word score and the character score, case
      * counted (at most cs: marking case only splits equal symbols) */
     if (cs > s && (cs = tm_short_case_score(c, mt, sv->text.p, cs)) > s)
@@ -943,6 +998,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
             e.check = 1;
         }
     }
+    if (tags_only && s > 99)
+        s = 99; /* tags moved, or their contents differ: not identical */
     if (s < 0)
         s = 0;
     if (s < min)

@@ -101,6 +101,18 @@ check "--tags braces: placeholders as tags" test "$(jq -c '.matches[0] | [.tag_d
 $J query --tm "$T/G" -s en -t ar --tags tmx 'Click <b>here' 2>"$T/err"
 check "--tags tmx: bad markup is an error" test $? -eq 1
 
+# reading C (a plain query's codes against <ph> codes): a code written other than stored is said
+cat >"$T/ph.tmx" <<'EOF2'
+<?xml version="1.0"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Delete <ph x="1">%s</ph> files now</seg></tuv><tuv xml:lang="ar"><seg>احذف <ph x="1">%s</ph> ملفات الآن</seg></tuv></tu></body></tmx>
+EOF2
+$J import --tm "$T/PH" -q "$T/ph.tmx"
+check "reading C: %d for %s placeable, differs in codes" test "$($J query --tm "$T/PH" -s en -t ar --json 'Delete %d files now' | jq -c '.matches[0] | [.target, .placeable, .stored_target, .differs_in]')" = '["احذف %d ملفات الآن",true,"احذف %s ملفات الآن",["codes"]]'
+check "reading C: the text mark" test "$($J query --tm "$T/PH" -s en -t ar 'Delete %d files now' | grep -c '\[codes substituted\]')" -eq 1
+check "reading C: other words too: said, not placeable" test "$($J query --tm "$T/PH" -s en -t ar --min 50 --json 'Delete %d old files now' | jq -c '.matches[0] | [.target, .placeable, .differs_in]')" = '["احذف %d ملفات الآن",null,["codes"]]'
+check "reading C: other words too: the text mark" test "$($J query --tm "$T/PH" -s en -t ar --min 50 'Delete %d old files now' | grep -c '\[codes written as in the query\]')" -eq 1
+check "reading C: the same code: nothing said" test "$($J query --tm "$T/PH" -s en -t ar --json 'Delete %s files now' | jq -c '.matches[0] | [.placeable, .differs_in]')" = '[null,null]'
+
 # the import merges only identical units
 printf '%s\t%s\n' "Page" "الصفحة" "page" "صفحة" "Left margin:" "الهامش الأيسر:" "Left margin: " "الهامش الأيسر: " "Page" "الصفحة" >"$T/dup.tsv"
 $J import --tm "$T/D" -s en -t ar -q "$T/dup.tsv"

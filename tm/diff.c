@@ -371,6 +371,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
      * final target */
     jisr_buf t1 = {0}, t2 = {0}, t3 = {0}, t4 = {0};
     int32_t *s2q = NULL;
+    size_t codes_changed = 0, codes_differ = 0; /* reading C: codes written other than stored */
     const char *tt = m->target_orig;
     size_t tn = tv->text.n;
     if ((rc = tm_place_tags(&c->pl, &c->rec, tv, 1)) < 0 ||
@@ -378,7 +379,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
                         c->pl.tl[0].nmarkup)) < 0)
         goto done;
     if (c->codes_as_tags) { /* the stored tags kept, the paired code placeholders as codes */
-        if ((rc = tm_codes_target(&c->pl, tt, tn, &c->qtags, &t1)) < 0 ||
+        if ((rc = tm_codes_target(&c->pl, tt, tn, &c->qtags, &t1, &codes_changed)) < 0 ||
             (rc = copy_tags(&m->tags, &m->ntags, c->pl.tl[1].markup, c->pl.tl[1].nmarkup)) < 0)
             goto done;
         if (!t1.data && (rc = jisr_buf_puts(&t1, "")) < 0)
@@ -386,6 +387,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         tt = t1.data;
         tn = t1.len;
         m->tag_diff = c->qtags.n;
+        tm_code_pairs(&c->pl.tl[0], &c->qtags, &codes_differ);
     } else if (c->has_qtags) {
         if ((rc = tm_map_target(&c->pl, tt, tn, &c->qtags, &t1, m)) < 0 ||
             (rc = copy_tags(&m->tags, &m->ntags, c->qtags.markup, c->qtags.nmarkup)) < 0)
@@ -440,6 +442,22 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         t2.data = NULL;
     } else {
         m->target = jisr_strndup(tt, tn);
+    }
+    /* reading C: the query's codes written in the translation in place of stored ones are a
+     * substitution too, as the same codes stored as text would be (§2.3b): placeable when the
+     * texts differ in nothing else (no word distance), else only said (differs_in); a differing
+     * code the translation does not hold was not substituted */
+    if (codes_differ && m->numbers != JISR_TM_NUMBERS_AMBIGUOUS &&
+        m->numbers != JISR_TM_NUMBERS_MISSING) {
+        m->differ |= JISR_TM_DIFFER_CODES;
+        if (!codes_changed) {
+            m->numbers = JISR_TM_NUMBERS_MISSING;
+        } else if (m->similarity >= 1.0) {
+            if (!m->placeable) {
+                m->numbers = JISR_TM_NUMBERS_PLACED;
+                m->placeable = 1;
+            }
+        }
     }
     rc = m->target ? 0 : jisr_oom(tn);
 done:

@@ -545,8 +545,10 @@ extern atomic_ulong tm_phcode_cruns;
 int tm_code_pairs(const tm_taglist *l, const tm_taglist *q, size_t *differ);
 /** Reading C: the stored target tt (tags in p->tl[1], the source's in p->tl[0]) with each code
  * placeholder that pairs, through the source, with one of the query's code tags (q) written as
- * that query code; appended to out. */
-int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out);
+ * that query code; appended to out. *changed: how many of those codes differ from the stored
+ * one (the translation then says another code than it stored). */
+int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out,
+                    size_t *changed);
 
 /* multi.c */
 /** The matcher's ranking of two matches (qsort order: better first): score; no agreement change

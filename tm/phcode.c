@@ -317,8 +317,10 @@ int tm_code_pairs(const tm_taglist *l, const tm_taglist *q, size_t *differ)
     return j == q->n;
 }
 
-int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out)
+int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q, jisr_buf *out,
+                    size_t *changed)
 {
+    *changed = 0;
     const tm_taglist *sl = &p->tl[0], *tl = &p->tl[1];
     size_t n = sl->n + tl->n + tl->nmarkup + 1, ns = 0, nt = 0, off, len;
     tm_tag *sc = malloc(n * sizeof *sc), *tc = malloc(n * sizeof *tc);
@@ -351,6 +353,11 @@ int tm_codes_target(tm_place *p, const char *tt, size_t tn, const tm_taglist *q,
         long k = tm_placeholder_at(tt, tn, i, tl->nmarkup, &l);
         rc = k >= 0 && repl[k] ? jisr_buf_append(out, repl[k], repl_n[k])
                                : jisr_buf_append(out, tt + i, l);
+        if (k >= 0 && repl[k]) { /* a code written other than the stored one */
+            const tm_str *st = &tl->markup[k];
+            *changed += !(st->p && tm_ph_code(st->p, st->n, &off, &len) && len == repl_n[k] &&
+                          memcmp(st->p + off, repl[k], len) == 0);
+        }
         i += l;
     }
 done:

@@ -68,6 +68,8 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
         rc = jisr_buf_printf(b, "   [%s not substituted: which is which is ambiguous]", what);
     else if (x->numbers == JISR_TM_NUMBERS_MISSING)
         rc = jisr_buf_printf(b, "   [%s not substituted: not in the translation]", what);
+    else if (x->differ & JISR_TM_DIFFER_CODES) /* reading C, other words differing too */
+        rc = jisr_buf_puts(b, "   [codes written as in the query]");
     if (rc == 0 && x->copied)
         rc = jisr_buf_printf(b, "   [%zu copied token%s as in the query]", x->copied,
                              x->copied == 1 ? "" : "s");

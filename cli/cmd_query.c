@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/utf8.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
  * and clang read any length (-Wpedantic's warning is about other compilers). */
@@ -116,6 +117,7 @@ typedef struct qrun {
     int chars[16];    /* the memory's character search is on: tables to build */
     cli_langs langs;  /* the memories' languages, when -s and -t were both left out */
     int by_script;    /* … then each query's direction comes from its script */
+    int bad;          /* queries refused (bad tag markup): the others are still answered */
 } qrun;
 
 /* The form tables of every memory whose character search is on (jisr_tm_warm); a memory whose
@@ -191,19 +193,44 @@ static int parse_tm_arg(char *arg, const char **dir, int *penalty)
 }
 
 /* one <tu> per match (the library's jisr_tm_match_unit) */
+/* The query as a TMX prop can carry it: a byte that is not UTF-8, or a character XML cannot
+ * hold, as U+FFFD (as the text and JSON outputs show it) */
+static int xml_safe(const char *q, jisr_buf *out)
+{
+    const unsigned char *s = (const unsigned char *)q;
+    size_t n = strlen(q);
+    int rc = 0;
+    jisr_buf_reset(out);
+    for (size_t i = 0, len; rc == 0 && i < n; i += len) {
+        int32_t c = jisr_utf8_decode(s, n, i, &len);
+        int ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c < 0xD800) ||
+                 (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
+        rc = ok ? jisr_buf_append(out, q + i, len) : jisr_buf_puts(out, "\xEF\xBF\xBD");
+    }
+    return rc < 0 ? rc : jisr_buf_puts(out, "");
+}
+
 static int write_tmx(qrun *r, const jisr_tm_query_opts *o, const char *q, const jisr_tm_matches *m)
 {
+    jisr_buf safe = {0};
+    if (m->n && xml_safe(q, &safe) < 0) {
+        jisr_buf_free(&safe);
+        return cli_error(JISR_ENOMEM);
+    }
     for (size_t i = 0; i < m->n; i++) {
         const jisr_tm_match *x = &m->v[i];
         jisr_unit u;
-        int rc = jisr_tm_match_unit(&u, x, o->srclang, o->tgtlang, q,
+        int rc = jisr_tm_match_unit(&u, x, o->srclang, o->tgtlang, safe.data,
                                     r->nsrc > 1 ? r->names[x->memory] : NULL);
         if (rc == 0)
             rc = jisr_writer_write(r->w, &u);
         jisr_unit_clear(&u);
-        if (rc < 0)
+        if (rc < 0) {
+            jisr_buf_free(&safe);
             return cli_error(rc);
+        }
     }
+    jisr_buf_free(&safe);
     return CLI_OK;
 }
 
@@ -231,15 +258,75 @@ static int pick_langs(qrun *r)
     return CLI_OK;
 }
 
-static int run_one(qrun *r, const char *q)
+/* s as a JSON string (quotes, escapes; a byte that is not UTF-8 as U+FFFD) */
+static int json_quote(jisr_buf *b, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    int rc = jisr_buf_putc(b, '"');
+    for (size_t i = 0, len; rc == 0 && i < n; i += len) {
+        int32_t c = jisr_utf8_decode(u, n, i, &len);
+        if (c == '"' || c == '\\')
+            rc = jisr_buf_printf(b, "\\%c", (char)c);
+        else if (c >= 0 && c < 0x20)
+            rc = jisr_buf_printf(b, "\\u%04x", (unsigned)c);
+        else if (c < 0 || (c >= 0xD800 && c < 0xE000))
+            rc = jisr_buf_puts(b, "\xEF\xBF\xBD");
+        else
+            rc = jisr_buf_append(b, s + i, len);
+    }
+    return rc < 0 ? rc : jisr_buf_putc(b, '"');
+}
+
+/* A query whose tag markup cannot be read: said on stderr where it is (the argument's number,
+ * or standard input's line), and in the output in its place (JSON: an "error" member, text: a
+ * line), so that the answers stay one a query; the other queries are still answered */
+static int refuse_query(qrun *r, const char *q, const char *where)
+{
+    const jisr_error *e = jisr_error_last();
+    char msg[1100];
+    snprintf(msg, sizeof msg, "%s (--tags %s)", e->msg,
+             r->tags == JISR_TM_MARKUP_TMX ? "tmx" : "braces");
+    fprintf(stderr, "jisr: %s: %s\n", where, msg);
+    r->bad++;
+    jisr_buf_reset(&r->buf);
+    int rc = 0;
+    if (r->out == OUT_JSON) {
+        jisr_tm_matches none = {0};
+        jisr_tm_json_opts jo = {0, NULL, 0, r->o.srclang, r->o.tgtlang};
+        if ((rc = jisr_tm_matches_json_ex(&r->buf, q, &none, &jo)) == 0 && r->buf.len &&
+            r->buf.data[r->buf.len - 1] == '}') {
+            r->buf.len--; /* {"query":…,"matches":[]} + ,"error":"…"} */
+            jisr_buf quoted = {0};
+            rc = json_quote(&quoted, msg);
+            if (rc == 0)
+                rc = jisr_buf_printf(&r->buf, ",\"error\":%s}\n", quoted.data);
+            jisr_buf_free(&quoted);
+        }
+    } else if (r->out == OUT_TEXT) {
+        jisr_tm_matches none = {0};
+        if ((rc = jisr_tm_matches_text_ex(&r->buf, q, &none, 100, NULL, 0)) == 0) {
+            /* the "(no match …)" line becomes the error */
+            char *nl = r->buf.len ? memchr(r->buf.data, '\n', r->buf.len) : NULL;
+            if (nl)
+                r->buf.len = (size_t)(nl - r->buf.data) + 1;
+            rc = jisr_buf_printf(&r->buf, "  (not asked: %s)\n", msg);
+        }
+    }
+    if (rc < 0)
+        return cli_error(rc);
+    fwrite(r->buf.data, 1, r->buf.len, stdout);
+    return CLI_OK;
+}
+
+static int run_one(qrun *r, const char *q, const char *where)
 {
     const char *text = q;
     jisr_unit_clear(&r->tagged);
     jisr_tm_query_opts o = r->o;
     if (r->tags != JISR_TM_MARKUP_NONE) {
         if (jisr_tm_query_markup(&r->tagged, q, r->tags) < 0)
-            return cli_fail("%s (--tags %s)", jisr_error_last()->msg,
-                            r->tags == JISR_TM_MARKUP_TMX ? "tmx" : "braces");
+            return refuse_query(r, q, where);
         const jisr_variant *v = &r->tagged.variants[0];
         text = v->text;
         o.tags = (const char *const *)v->tags;
@@ -428,8 +515,11 @@ int cmd_query(int argc, char **argv)
             status = cli_error(jisr_error_last()->code);
     }
     if (status == CLI_OK && optind < argc) {
-        for (int i = optind; i < argc && status == CLI_OK; i++)
-            status = run_one(&r, argv[i]);
+        for (int i = optind; i < argc && status == CLI_OK; i++) {
+            char where[64];
+            snprintf(where, sizeof where, "query %d", i - optind + 1);
+            status = run_one(&r, argv[i], where);
+        }
     } else if (status == CLI_OK) {
         /* one query a line, through the library's line reader (bounded lines; a NUL byte,
          * which would cut the query short, is refused naming its line and column) */
@@ -437,7 +527,9 @@ int cmd_query(int argc, char **argv)
         const char *line;
         int rc = jisr_lines_open_fd(&in, 0, 0, "<stdin>", JISR_LINES_NO_NUL);
         while (rc >= 0 && status == CLI_OK && (rc = jisr_lines_next(in, &line, NULL)) > 0) {
-            status = run_one(&r, line);
+            char where[64];
+            snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
+            status = run_one(&r, line, where);
             fflush(stdout);
         }
         if (rc < 0 && status == CLI_OK)
@@ -449,6 +541,9 @@ int cmd_query(int argc, char **argv)
         if (rc < 0 && status == CLI_OK)
             status = cli_error(rc);
     }
+    if (status == CLI_OK && r.bad)
+        status = cli_fail("%d quer%s not asked: bad tag markup (above)", r.bad,
+                          r.bad == 1 ? "y" : "ies");
     jisr_unit_clear(&r.tagged);
     jisr_buf_free(&r.buf);
     for (size_t k = 0; k < r.nsrc; k++)

@@ -100,6 +100,17 @@ $J query --tm "$T/G" -s en -t ar --tags braces --json 'Click {0}here{1} to open'
 check "--tags braces: placeholders as tags" test "$(jq -c '.matches[0] | [.tag_difference, .missing_tags, (.unmapped_tags | length)]' "$T/t3.json")" = '[4,[0,1],2]'
 $J query --tm "$T/G" -s en -t ar --tags tmx 'Click <b>here' 2>"$T/err"
 check "--tags tmx: bad markup is an error" test $? -eq 1
+# one bad query among others: said with its line, the others still answered, one answer a query
+printf 'Click here to open\nClick <b>here\nClick here to open\n' |
+    $J query --tm "$T/G" -s en -t ar --tags tmx --json >"$T/bad.json" 2>"$T/err"
+check "--tags tmx: a bad line among good ones: exit 1" test $? -eq 1
+check "--tags tmx: the bad line named" grep -q '^jisr: <stdin>:2: the query is not TMX' "$T/err"
+check "--tags tmx: three answers, the second an error" test "$(jq -c '[(.matches | length), (.error != null)]' "$T/bad.json" | tr -d '\n')" = '[1,false][0,true][1,false]'
+
+# -f tmx: a query that is not UTF-8 is written with U+FFFD, as the other outputs show it
+printf 'Click here to open\xff\nClick here to open\n' | $J query --tm "$T/G" -s en -t ar --format tmx >"$T/u.tmx" 2>"$T/err"
+check "-f tmx: a query not UTF-8: exit 0, both answered" test $?-"$(grep -c '<tu>' "$T/u.tmx")" = 0-2
+check "-f tmx: U+FFFD in its prop" grep -qF $'<prop type="x-jisr-query">Click here to open\xef\xbf\xbd</prop>' "$T/u.tmx"
 
 # reading C (a plain query's codes against <ph> codes): a code written other than stored is said
 cat >"$T/ph.tmx" <<'EOF2'

@@ -2,11 +2,23 @@
  * cmd_corpus.c — `jisr corpus`: folders of documents in two languages → one filtered parallel
  * corpus and a report. The pipeline (corpus/pipeline.c), the filters and both report renderers
  * are in the library; this file parses options, draws the progress bar and writes the report.
+ *
+ * Nothing is written unless the whole run succeeds: two outputs naming one file are a usage
+ * error; the reports are opened (as temporaries) before the pipeline runs, with the set of
+ * files the pipeline checks its output and its documents against, and committed only after it
+ * succeeded; on any error every output is abandoned and the directories made for the corpus
+ * are removed again.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "align/align.h"
 #include "cli/cli.h"
@@ -35,16 +47,19 @@ const char cmd_corpus_help[] =
     "  duplicate       the same pair again after normalisation (case, diacritics, digits)\n"
     "  near-duplicate  the same pair again once digits, punctuation and spaces are ignored\n"
     "\n"
-    "Output (-o, written atomically, never over an input): OUT.tmx, OUT.tsv, OUT.jsonl, or\n"
-    "with -f moses a prefix: OUT.<src> and OUT.<tgt>. Units carry props x-document,\n"
-    "x-align-score, x-source-sentences and x-target-sentences (0-based sentence numbers).\n"
+    "Output (-o, written atomically, never over an input or a report; its directory is created\n"
+    "when missing): OUT.tmx, OUT.tsv, OUT.jsonl, or with -f moses a prefix: OUT.<src> and\n"
+    "OUT.<tgt>. Units carry props x-document, x-align-score, x-source-sentences and\n"
+    "x-target-sentences (0-based sentence numbers). Skipped files (unreadable, unsupported,\n"
+    "neither language, broken symbolic links ...) are listed on stderr and in the report.\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   source language (default ar)\n"
     "  -t, --target-lang L   target language (default en)\n"
     "  -o, --output OUT      the corpus (required)\n"
     "  -f, --format F        tmx, tsv, jsonl or moses (default: from OUT's extension)\n"
-    "  -r, --report FILE     the report: an HTML page (.html), or JSON (.json)\n"
+    "  -r, --report FILE     the report: an HTML page (.html), or JSON (.json); its directory\n"
+    "                        must exist\n"
     "      --report-json FILE  the report as JSON as well\n"
     "  -p, --lines           plain text: one sentence per line (no segmentation)\n"
     "      --min-score X     filter: least aligner score (0..1)\n"
@@ -62,7 +77,8 @@ const char cmd_corpus_help[] =
     "  -h, --help            show this help\n"
     "\n"
     "Progress is shown on a terminal (not when JISR_NO_PROGRESS is set).\n"
-    "Exit status: 0 success, 1 error (nothing is written then), 2 usage error.\n"
+    "Exit status: 0 success, 1 error (nothing is written then), 2 usage error (also two\n"
+    "outputs naming one file).\n"
     "\n"
     "Examples:\n"
     "  jisr corpus -s ar -t en ar-site/ en-site/ -o corpus.tmx -r report.html\n"
@@ -83,26 +99,155 @@ static void on_progress(void *ctx, const char *stage, size_t done, size_t total)
     cli_progress_update(&g->p, "%-9s [%s] %zu/%zu", stage, bar, done, total);
 }
 
-/* A report file, written safely (never through a symbolic link or over an input). */
-static int write_file(const char *path, const jisr_buf *b, jisr_fileset *inputs)
-{
-    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
-    oo.files = inputs;
-    jisr_outfile *o = NULL;
-    int rc = jisr_outfile_open(&o, path, &oo);
-    if (rc < 0)
-        return rc;
-    if (b->len && fwrite(b->data, 1, b->len, jisr_outfile_stream(o)) != b->len) {
-        jisr_outfile_abort(o);
-        return jisr_error_set(JISR_EIO, path, 0, 0, "write failed");
-    }
-    return jisr_outfile_commit(o);
-}
-
 static int ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), k = strlen(suf);
     return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+/* The long name of option c, for messages. */
+static const char *opt_name(const struct option *lo, int c)
+{
+    for (; lo->name; lo++)
+        if (lo->val == c)
+            return lo->name;
+    return "?";
+}
+
+/* A real number option: finite (no nan, no inf) and within [lo, hi]. */
+static int real_value(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !isfinite(v) || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The name path will have once written: the longest part of its directory that exists with
+ * symbolic links resolved, the rest (which make_dirs creates) taken as written, and its base
+ * name. NULL when it cannot be told (the writer then reports the path). */
+static char *future_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+        return NULL;
+    /* the directory's components, split in place: c[0..n) */
+    char *dir = jisr_strndup(path, slash ? (size_t)(slash - path) : 0);
+    char *c[PATH_MAX / 2];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = dir ? strtok_r(dir, "/", &save) : NULL; t && n < PATH_MAX / 2;
+         t = strtok_r(NULL, "/", &save))
+        c[n++] = t;
+    char real[PATH_MAX];
+    jisr_buf b = {0};
+    int rc = dir ? 0 : JISR_ENOMEM, found = 0;
+    size_t k = n + 1;
+    while (rc == 0 && !found && k-- > 0) { /* the longest prefix c[0..k) that resolves */
+        jisr_buf_reset(&b);
+        rc = jisr_buf_puts(&b, path[0] == '/' ? "/" : "./");
+        for (size_t i = 0; rc == 0 && i < k; i++)
+            rc = jisr_buf_printf(&b, "%s/", c[i]);
+        found = rc == 0 && realpath(b.data, real) != NULL;
+    }
+    if (rc == 0 && !found)
+        rc = JISR_EIO; /* not even "." or "/" */
+    jisr_buf_reset(&b);
+    if (rc == 0)
+        rc = jisr_buf_puts(&b, real);
+    for (size_t i = k; rc == 0 && i < n; i++) {
+        if (strcmp(c[i], ".") == 0)
+            continue;
+        if (strcmp(c[i], "..") == 0) { /* in a directory still to be made: no link to follow */
+            char *ls = strrchr(b.data, '/');
+            b.len = ls && ls != b.data ? (size_t)(ls - b.data) : 1;
+            b.data[b.len] = '\0';
+            continue;
+        }
+        rc = jisr_buf_printf(&b, "%s%s", strcmp(b.data, "/") ? "/" : "", c[i]);
+    }
+    if (rc == 0)
+        rc = jisr_buf_printf(&b, "%s%s", strcmp(b.data, "/") ? "/" : "", base);
+    free(dir);
+    if (rc < 0) {
+        jisr_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Whether a and b name one file: the same file when both exist, else the same name once
+ * written. */
+static int same_file(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return 0;
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *fa = future_name(a), *fb = future_name(b);
+    int same = fa && fb && strcmp(fa, fb) == 0;
+    free(fa);
+    free(fb);
+    return same;
+}
+
+/* mkdir -p the directory of path, each directory made recorded in made (removed again when
+ * the run fails). */
+static int make_dirs(const char *path, jisr_strlist *made)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return 0;
+    char *p = jisr_strndup(path, (size_t)(slash - path));
+    if (!p)
+        return JISR_ENOMEM;
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) == 0)
+            rc = jisr_strlist_push(made, p);
+        else if (errno != EEXIST)
+            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: %s",
+                                strerror(errno));
+        else if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: not a directory");
+        *s = c;
+        if (rc < 0 || c == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+/* Remove the directories make_dirs made, deepest first (rmdir: only while empty). */
+static void remove_dirs(jisr_strlist *made)
+{
+    for (size_t i = made->n; i-- > 0;)
+        rmdir(made->v[i]);
+    jisr_strlist_free(made);
+}
+
+/* A path on one line of stderr: a tab, line feed or carriage return as \t, \n, \r. */
+static const char *shown(const char *path, jisr_buf *b)
+{
+    jisr_buf_reset(b);
+    jisr_buf_puts(b, "");
+    for (const char *p = path; *p; p++)
+        if (*p == '\t' || *p == '\n' || *p == '\r')
+            jisr_buf_printf(b, "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
+        else
+            jisr_buf_putc(b, *p);
+    return b->data ? b->data : "";
 }
 
 int cmd_corpus(int argc, char **argv)
@@ -161,14 +306,18 @@ int cmd_corpus(int argc, char **argv)
                 return r;
             continue;
         }
+        /* numbers: finite (nan and inf are refused), shares within 0..1, counts whole */
         double v = 0;
-        if (c == OPT_MINSCORE || c == OPT_MINSCRIPT || c == OPT_DOCMIN || c == OPT_MINCHARS ||
-            c == OPT_MAXCHARS || c == OPT_CHUNK) {
-            v = strtod(optarg, &end);
-            if (end == optarg || *end || v < 0 ||
-                ((c == OPT_MINSCORE || c == OPT_MINSCRIPT || c == OPT_DOCMIN) && v > 1))
-                return cli_usage_error("corpus", "bad value '%s' for %s", optarg, argv[optind - 1]);
-        }
+        long iv = 0;
+        if (((c == OPT_MINSCORE || c == OPT_MINSCRIPT || c == OPT_DOCMIN) &&
+             real_value(optarg, 0, 1, &v) < 0) ||
+            ((c == OPT_MINCHARS || c == OPT_MAXCHARS) && cli_number(optarg, LONG_MAX, &iv) < 0) ||
+            (c == OPT_CHUNK && (cli_number(optarg, LONG_MAX, &iv) < 0 || iv < 1)))
+            return cli_usage_error(
+                "corpus", "bad value '%s' for --%s (%s)", optarg, opt_name(longopts, c),
+                c == OPT_CHUNK                           ? "a whole number, 1 or more"
+                : c == OPT_MINCHARS || c == OPT_MAXCHARS ? "a whole number, 0 or more"
+                                                         : "a number from 0 to 1");
         switch (c) {
         case 's':
             co.pair.align.srclang = optarg;
@@ -195,17 +344,22 @@ int cmd_corpus(int argc, char **argv)
             co.filter.min_score = v;
             break;
         case OPT_MINCHARS:
-            co.filter.min_chars = (size_t)v;
+            co.filter.min_chars = (size_t)iv;
             break;
         case OPT_MAXCHARS:
-            co.filter.max_chars = (size_t)v;
+            co.filter.max_chars = (size_t)iv;
             break;
         case OPT_RATIO: {
             double lo = strtod(optarg, &end), hi = 0;
-            if (*end == ':')
-                hi = strtod(end + 1, &end);
-            if (*end || lo <= 0 || hi < lo)
-                return cli_usage_error("corpus", "--ratio needs LO:HI, 0 < LO <= HI");
+            if (end != optarg && *end == ':') {
+                char *h = end + 1;
+                hi = strtod(h, &end);
+                if (end == h)
+                    end = h - 1; /* no HI */
+            }
+            if (*end || !isfinite(lo) || !isfinite(hi) || !(lo > 0 && hi >= lo))
+                return cli_usage_error(
+                    "corpus", "bad value '%s' for --ratio (LO:HI, 0 < LO <= HI, finite)", optarg);
             co.filter.min_ratio = lo;
             co.filter.max_ratio = hi;
             break;
@@ -234,9 +388,7 @@ int cmd_corpus(int argc, char **argv)
             co.pair.by_position = 1;
             break;
         case OPT_CHUNK:
-            if (v < 1)
-                return cli_usage_error("corpus", "--chunk needs a positive integer");
-            co.chunk = (size_t)v;
+            co.chunk = (size_t)iv;
             break;
         case 'h':
             return cli_help("corpus");
@@ -287,56 +439,120 @@ int cmd_corpus(int argc, char **argv)
         co.pair.by_position = 1;
         co.pair.nsrc = 1;
     }
-    prog g;
-    cli_progress_init(&g.p);
-    co.on_progress = on_progress;
-    co.ctx = &g;
+    /* two outputs naming one file (./c.tmx, dir/../c.tmx, a linked directory): usage error */
+    jisr_buf m1 = {0}, m2 = {0};
+    const char *out[4], *flag[4];
+    size_t nout = 0;
+    if (co.moses) {
+        jisr_buf_printf(&m1, "%s.%s", co.output, co.pair.align.srclang);
+        jisr_buf_printf(&m2, "%s.%s", co.output, co.pair.align.tgtlang);
+        out[nout] = m1.data ? m1.data : co.output, flag[nout++] = "-o";
+        out[nout] = m2.data ? m2.data : co.output, flag[nout++] = "-o";
+    } else {
+        out[nout] = co.output, flag[nout++] = "-o";
+    }
+    if (report)
+        out[nout] = report, flag[nout++] = "-r";
+    if (report_json)
+        out[nout] = report_json, flag[nout++] = "--report-json";
+    for (size_t i = 0; i < nout; i++)
+        for (size_t k = i + 1; k < nout; k++) {
+            if (!same_file(out[i], out[k]))
+                continue;
+            int moses_i = co.moses && i < 2;
+            r = cli_usage_error("corpus", "%s %s%s%s%s and %s %s name the same file", flag[i],
+                                moses_i ? co.output : out[i], moses_i ? " (" : "",
+                                moses_i ? out[i] : "", moses_i ? ")" : "", flag[k], out[k]);
+            jisr_buf_free(&m1);
+            jisr_buf_free(&m2);
+            free(in);
+            return r;
+        }
+    jisr_buf_free(&m1);
+    jisr_buf_free(&m2);
+
+    /* the inputs, then the reports, opened before any work: an error there (a missing
+     * directory, a symbolic link, an input) leaves nothing behind; the corpus's directory is
+     * made first, so that a report may go in it */
+    jisr_fileset *files = NULL;
+    jisr_outfile *rout[2] = {NULL, NULL};
+    const char *rpath[2] = {report, report_json};
+    jisr_strlist made = {0};
+    int rc = jisr_fileset_new(&files);
+    for (size_t i = 0; rc == 0 && i < nin; i++)
+        rc = jisr_fileset_add_input(files, in[i]);
+    if (rc == 0)
+        rc = make_dirs(co.output, &made);
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.files = files;
+    for (int k = 0; rc == 0 && k < 2; k++)
+        if (rpath[k])
+            rc = jisr_outfile_open(&rout[k], rpath[k], &oo);
+
     jisr_corpus_report *rep = NULL;
-    int rc = jisr_corpus_run(in, nin, &co, &rep);
-    cli_progress_done(&g.p);
+    int ran = rc == 0;
+    if (ran) {
+        prog g;
+        cli_progress_init(&g.p);
+        co.on_progress = on_progress;
+        co.ctx = &g;
+        co.files = files;
+        rc = jisr_corpus_run(in, nin, &co, &rep);
+        cli_progress_done(&g.p);
+    }
     free(in);
     int status = CLI_OK;
     if (rc < 0) {
         jisr_error e = *jisr_error_last();
-        status = rc == JISR_EINVAL && !rep ? cli_usage_error("corpus", "%s", e.msg) : cli_error(rc);
+        status = ran && rc == JISR_EINVAL && !rep ? cli_usage_error("corpus", "%s", e.msg)
+                                                  : cli_error(rc);
         jisr_error_set(e.code, e.file[0] ? e.file : NULL, e.line, e.col, "%s", e.msg);
-    }
-    if (rep) {
+    } else {
+        const jisr_pairing *p = jisr_corpus_report_pairing(rep);
+        jisr_buf sb = {0};
+        for (size_t i = 0; p && i < p->ndocs; i++)
+            if (p->docs[i].side < 0)
+                cli_warn("%s: skipped: %s", shown(p->docs[i].path, &sb),
+                         p->docs[i].why ? p->docs[i].why : "");
+        jisr_buf_free(&sb);
         const jisr_corpus_totals *t = jisr_corpus_report_totals(rep);
-        if (rc == 0) {
-            uint64_t dropped = 0;
-            for (int k = 0; k < JISR_DROP_N; k++)
-                dropped += t->dropped[k];
-            fprintf(stderr,
-                    "jisr: %zu documents (%zu skipped), %zu pairs of documents, %llu aligned "
-                    "pairs: %llu kept, %llu dropped",
-                    t->documents, t->skipped, t->pairs, (unsigned long long)t->candidates,
-                    (unsigned long long)t->kept, (unsigned long long)dropped);
-            for (int k = 0; k < JISR_DROP_N; k++)
-                if (t->dropped[k])
-                    fprintf(stderr, ", %s %llu", jisr_drop_name((jisr_drop)k),
-                            (unsigned long long)t->dropped[k]);
-            fprintf(stderr, " (%.1f s)\n", t->seconds);
-        }
-        jisr_fileset *inputs = NULL;
-        if (jisr_fileset_new(&inputs) == 0)
-            for (int i = optind; i < argc; i++)
-                jisr_fileset_add_input(inputs, argv[i]);
-        const char *files[2] = {report, report_json};
-        for (int k = 0; k < 2; k++) {
-            if (!files[k])
+        uint64_t dropped = 0;
+        for (int k = 0; k < JISR_DROP_N; k++)
+            dropped += t->dropped[k];
+        fprintf(stderr,
+                "jisr: %zu documents (%zu skipped), %zu pairs of documents, %llu aligned "
+                "pairs: %llu kept, %llu dropped",
+                t->documents, t->skipped, t->pairs, (unsigned long long)t->candidates,
+                (unsigned long long)t->kept, (unsigned long long)dropped);
+        for (int k = 0; k < JISR_DROP_N; k++)
+            if (t->dropped[k])
+                fprintf(stderr, ", %s %llu", jisr_drop_name((jisr_drop)k),
+                        (unsigned long long)t->dropped[k]);
+        fprintf(stderr, " (%.1f s)\n", t->seconds);
+        /* the reports: rendered and written whole, then committed */
+        for (int k = 0; rc == 0 && k < 2; k++) {
+            if (!rout[k])
                 continue;
             jisr_buf b = {0};
-            int json = k == 1 || ends_with(files[k], ".json");
-            int wr = json ? jisr_corpus_report_json(rep, &b) : jisr_corpus_report_html(rep, &b);
-            if (wr == 0)
-                wr = write_file(files[k], &b, inputs);
-            if (wr < 0 && status == CLI_OK)
-                status = cli_error(wr);
+            int json = k == 1 || ends_with(rpath[k], ".json");
+            rc = json ? jisr_corpus_report_json(rep, &b) : jisr_corpus_report_html(rep, &b);
+            if (rc == 0 && b.len && fwrite(b.data, 1, b.len, jisr_outfile_stream(rout[k])) != b.len)
+                rc = jisr_error_set(JISR_EIO, rpath[k], 0, 0, "write failed");
             jisr_buf_free(&b);
         }
-        jisr_fileset_free(inputs);
-        jisr_corpus_report_free(rep);
+        for (int k = 0; rc == 0 && k < 2; k++) {
+            rc = jisr_outfile_commit(rout[k]);
+            rout[k] = NULL;
+        }
+        if (rc < 0)
+            status = cli_error(rc);
     }
+    for (int k = 0; k < 2; k++)
+        jisr_outfile_abort(rout[k]);
+    if (rc < 0)
+        remove_dirs(&made);
+    jisr_strlist_free(&made);
+    jisr_fileset_free(files);
+    jisr_corpus_report_free(rep);
     return status;
 }

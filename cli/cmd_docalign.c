@@ -4,6 +4,7 @@
  * (corpus/pairing.c, corpus/docalign.c); this file parses options and writes the list.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,9 @@ const char cmd_docalign_help[] =
     "Output: a list for `jisr align --batch LIST` (and `jisr corpus`):\n"
     "  id<TAB>source<TAB>target<TAB>score\n"
     "with '#' comment lines: a summary, unpaired documents with their best candidate, and\n"
-    "skipped files with the reason (unreadable, unsupported, neither language).\n"
+    "skipped files with the reason (unreadable, unsupported, neither language, a broken\n"
+    "symbolic link, a name with a tab or a line break, which the list cannot hold), also\n"
+    "listed on stderr.\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   source language (default ar)\n"
@@ -53,6 +56,19 @@ const char cmd_docalign_help[] =
     "Examples:\n"
     "  jisr docalign -s ar -t en ar-site/ en-site/ -o pairs.list\n"
     "  jisr align --batch pairs.list --out-dir aligned/ -f tmx\n";
+
+/* A path on one line: a tab, line feed or carriage return as \t, \n, \r. */
+static const char *shown(const char *path, jisr_buf *b)
+{
+    jisr_buf_reset(b);
+    jisr_buf_puts(b, "");
+    for (const char *p = path; *p; p++)
+        if (*p == '\t' || *p == '\n' || *p == '\r')
+            jisr_buf_printf(b, "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
+        else
+            jisr_buf_putc(b, *p);
+    return b->data ? b->data : "";
+}
 
 static void on_progress(void *ctx, size_t done, size_t total)
 {
@@ -102,9 +118,11 @@ int cmd_docalign(int argc, char **argv)
             output = optarg;
             break;
         case 'm':
-            po.align.min_score = strtod(optarg, &end);
-            if (end == optarg || *end || po.align.min_score <= 0 || po.align.min_score > 1)
-                return cli_usage_error("docalign", "--min-score needs a number in (0, 1]");
+            po.align.min_score = strtod(optarg, &end); /* nan and inf fail the test */
+            if (end == optarg || *end || !isfinite(po.align.min_score) ||
+                !(po.align.min_score > 0 && po.align.min_score <= 1))
+                return cli_usage_error(
+                    "docalign", "bad value '%s' for --min-score (a number in (0, 1])", optarg);
             break;
         case OPT_DICT:
             po.align.dict_path = optarg;
@@ -165,9 +183,12 @@ int cmd_docalign(int argc, char **argv)
         return rc == JISR_EINVAL ? cli_usage_error("docalign", "%s", jisr_error_last()->msg)
                                  : cli_error(rc);
     }
+    jisr_buf sb = {0};
     for (size_t i = 0; i < p->ndocs; i++)
         if (p->docs[i].side < 0)
-            cli_warn("%s: skipped: %s", p->docs[i].path, p->docs[i].why ? p->docs[i].why : "");
+            cli_warn("%s: skipped: %s", shown(p->docs[i].path, &sb),
+                     p->docs[i].why ? p->docs[i].why : "");
+    jisr_buf_free(&sb);
     jisr_buf b = {0};
     rc = jisr_pairing_format(p, output != NULL, &b);
     fprintf(stderr, "jisr: %zu pairs; %zu source and %zu target documents unpaired\n", p->npairs,

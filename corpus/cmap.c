@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "corpus/corpus_int.h"
 
@@ -137,13 +138,49 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int collect(const char *path, jisr_strlist *out, int depth)
+/* A file found: to read (reason NULL), or left out with the reason (listed only when why is
+ * given). */
+static int found(jisr_strlist *out, jisr_strlist *why, const char *path, const char *reason)
+{
+    if (reason && !why)
+        return 0;
+    int rc = jisr_strlist_push(out, path);
+    if (rc == 0 && why && (rc = jisr_strlist_push(why, reason ? reason : "")) < 0)
+        free(out->v[--out->n]);
+    return rc;
+}
+
+/* Why the entry p of a folder is not read (lstat gave ls), or NULL when it is a file to read;
+ * buf holds a reason that names a link's target. */
+static const char *left_out(const char *p, const struct stat *ls, jisr_buf *buf)
+{
+    struct stat ts;
+    if (S_ISLNK(ls->st_mode)) {
+        if (stat(p, &ts) == 0)
+            return S_ISDIR(ts.st_mode)   ? "a symbolic link to a directory (not followed)"
+                   : S_ISREG(ts.st_mode) ? NULL
+                                         : "a symbolic link to a special file (not read)";
+        int e = errno;
+        char target[4096];
+        ssize_t n = readlink(p, target, sizeof target - 1);
+        target[n > 0 ? n : 0] = '\0';
+        jisr_buf_reset(buf);
+        int rc = e == ENOENT || e == ENOTDIR
+                     ? jisr_buf_printf(buf, "a broken symbolic link (to %s)", target)
+                     : jisr_buf_printf(buf, "a symbolic link that cannot be followed (to %s: %s)",
+                                       target, strerror(e));
+        return rc < 0 ? "a broken symbolic link" : buf->data;
+    }
+    return S_ISREG(ls->st_mode) ? NULL : "a special file (FIFO, socket or device; not read)";
+}
+
+static int collect(const char *path, jisr_strlist *out, jisr_strlist *why, int depth)
 {
     struct stat st;
     if (stat(path, &st) < 0)
         return jisr_error_set(JISR_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return jisr_strlist_push(out, path);
+        return found(out, why, path, NULL);
     if (depth > 64)
         return jisr_error_set(JISR_ETOOBIG, path, 0, 0, "directories nested too deeply");
     DIR *dir = opendir(path);
@@ -158,7 +195,7 @@ static int collect(const char *path, jisr_strlist *out, int depth)
     closedir(dir);
     if (names.n)
         qsort(names.v, names.n, sizeof *names.v, cmp_str);
-    jisr_buf p = {0};
+    jisr_buf p = {0}, reason = {0};
     for (size_t i = 0; rc == 0 && i < names.n; i++) {
         jisr_buf_reset(&p);
         size_t pl = strlen(path);
@@ -167,25 +204,26 @@ static int collect(const char *path, jisr_strlist *out, int depth)
             break;
         struct stat ls;
         if (lstat(p.data, &ls) < 0)
-            continue;
-        if (S_ISLNK(ls.st_mode)) {
-            struct stat ts;
-            if (stat(p.data, &ts) < 0 || S_ISDIR(ts.st_mode))
-                continue; /* dangling, or a link to a directory (loops) */
-        }
+            continue; /* gone since it was listed */
         if (S_ISDIR(ls.st_mode))
-            rc = collect(p.data, out, depth + 1);
-        else if (S_ISREG(ls.st_mode) || S_ISLNK(ls.st_mode))
-            rc = jisr_strlist_push(out, p.data);
+            rc = collect(p.data, out, why, depth + 1);
+        else
+            rc = found(out, why, p.data, left_out(p.data, &ls, &reason));
     }
     jisr_buf_free(&p);
+    jisr_buf_free(&reason);
     jisr_strlist_free(&names);
     return rc;
 }
 
-int jisr_corpus_collect(const char *path, jisr_strlist *out)
+int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why)
 {
     if (!path || !out)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_corpus_collect: bad argument");
-    return collect(path, out, 0);
+    return collect(path, out, why, 0);
+}
+
+int jisr_corpus_collect(const char *path, jisr_strlist *out)
+{
+    return corpus_collect(path, out, NULL);
 }

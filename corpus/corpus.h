@@ -27,8 +27,9 @@ JISR_API int jisr_strlist_push(jisr_strlist *l, const char *s);
 JISR_API void jisr_strlist_free(jisr_strlist *l);
 
 /** Append path to out when it is a file, or every regular file under it (recursively, sorted
- * by name, hidden files and directories skipped, symbolic links to directories not followed)
- * when it is a directory. Errors: JISR_EIO naming the path. */
+ * by name, hidden files and directories skipped, symbolic links to directories not followed;
+ * broken symbolic links and special files such as FIFOs left out — jisr_corpus_pair lists them
+ * as skipped) when it is a directory. Errors: JISR_EIO naming the path. */
 JISR_API int jisr_corpus_collect(const char *path, jisr_strlist *out);
 
 /* ---- document alignment -------------------------------------------------------------------- */
@@ -128,14 +129,18 @@ typedef struct jisr_pair_opts {
 
 /** Collect the files of inputs (files or folders), read each through the doc layer, give it a
  * side and pair the documents. A file that cannot be read is skipped (listed with the reason),
- * never fatal. *out is caller-owned (jisr_pairing_free). Errors: JISR_EIO (an input does not
- * exist), JISR_EINVAL (sides cannot be told apart: same script and not by_position),
- * dictionary errors, JISR_ENOMEM. */
+ * never fatal; so are, in a folder, a broken symbolic link, a link to a directory (not
+ * followed) and a special file (FIFO, socket, device), and a file whose path holds a tab or a
+ * line break, which a list cannot carry. *out is caller-owned (jisr_pairing_free). Errors:
+ * JISR_EIO (an input does not exist), JISR_EINVAL (sides cannot be told apart: same script and
+ * not by_position), dictionary errors, JISR_ENOMEM. */
 JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                               jisr_pairing **out);
 /** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
  * names, then unpaired and skipped documents), and `id<TAB>source<TAB>target<TAB>score` rows.
- * Paths are written as found, or absolute when absolute is set. */
+ * Paths are written as found, or absolute when absolute is set; in comment lines a tab, line
+ * feed or carriage return is written \t, \n, \r. Errors: JISR_EINVAL naming a file whose
+ * absolute path holds one of them, JISR_ENOMEM. */
 JISR_API int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out);
 JISR_API void jisr_pairing_free(jisr_pairing *p);
 
@@ -176,7 +181,8 @@ typedef struct jisr_filter_opts {
 
 typedef struct jisr_filter jisr_filter;
 /** Filters for pairs of srclang → tgtlang (the script checks know Arabic and Latin-script
- * languages; others pass them). */
+ * languages; others pass them). Errors: JISR_EINVAL (min_score or min_script not in 0..1, a
+ * ratio not finite, min_ratio below 0 or above max_ratio; NaN is refused), JISR_ENOMEM. */
 JISR_API int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
                              const jisr_filter_opts *opts);
 /** Check one pair: JISR_DROP_N when it is kept (and remembered for the duplicate checks), the
@@ -200,23 +206,36 @@ typedef struct jisr_corpus_opts {
     /* progress: stage "reading", "aligning", "writing"; done of total */
     void (*on_progress)(void *ctx, const char *stage, size_t done, size_t total);
     void *ctx;
+    /* version 2: the caller's inputs and outputs so far (e.g. report files already opened with
+     * jisr_outfile_open), or NULL for a set of the run's own. The writer is refused over any of
+     * them; a document found in the inputs that is one of its outputs is an error before
+     * anything is read or written (the temporary of one is left out); the documents and the
+     * output are added to it. */
+    jisr_fileset *files;
 } jisr_corpus_opts;
-#define JISR_CORPUS_OPTS_VERSION 1
+#define JISR_CORPUS_OPTS_VERSION 2 /* version 1 ends before files */
 #define JISR_CORPUS_OPTS_INIT                                                                      \
     {                                                                                              \
         JISR_CORPUS_OPTS_VERSION, JISR_PAIR_OPTS_INIT, NULL, 0, JISR_FILTER_OPTS_INIT, NULL, 0, 0, \
-            0, NULL, NULL                                                                          \
+            0, NULL, NULL, NULL                                                                    \
     }
 
 typedef struct jisr_corpus_report jisr_corpus_report;
 
-/** read → pair → segment → align → filter → write. Kept pairs are written as units (tuid
- * "ID:N", props x-document, x-align-score, x-source-sentences, x-target-sentences: 0-based
- * sentence indices of the document) through the formats layer's writer, atomically. The
+/** open the writer → read → pair → segment → align → filter → write. Kept pairs are written
+ * as units (tuid "ID:N", props x-document, x-align-score, x-source-sentences,
+ * x-target-sentences: 0-based sentence indices of the document) through the formats layer's
+ * writer, atomically; the writer is opened first, so that an output that cannot be written is
+ * an error before any document is read. Documents are found and paired as jisr_corpus_pair
+ * does, but a file whose path holds a tab or a line break is read (no list is written). The
  * report (caller-owned, also on error when *out is set) tells what happened. Errors: those of
- * jisr_corpus_pair, JISR_EINVAL (the output is one of the inputs), the writer's, JISR_ENOMEM. */
+ * jisr_corpus_pair, JISR_EINVAL (bad options, the output is one of the inputs or of opts->files,
+ * a document is one of the outputs), the writer's, JISR_ENOMEM. */
 JISR_API int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
                              jisr_corpus_report **out);
+/** The documents of a report: paired, unpaired, skipped with the reason (borrowed; NULL when
+ * the run stopped before they were paired). */
+JISR_API const jisr_pairing *jisr_corpus_report_pairing(const jisr_corpus_report *r);
 /** Totals of a report. */
 typedef struct jisr_corpus_totals {
     size_t documents, skipped, pairs, unpaired_src, unpaired_tgt;

@@ -24,6 +24,20 @@ uint32_t cmap_find(const cmap *m, const char *s, size_t n);
 void cmap_free(cmap *m);
 uint64_t cmap_hash(const char *s, size_t n);
 
+/* ---- files and pairing (cmap.c, pairing.c) ------------------------------------------------ */
+
+/** jisr_corpus_collect that also lists what it leaves out of a folder — a broken symbolic
+ * link, a link to a directory, a special file — with the reason in why (a list parallel to
+ * out: "" for a file to read); why may be NULL (nothing listed then). */
+int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why);
+
+/** jisr_corpus_pair with a file set (may be NULL): a file found that is one of its outputs is
+ * an error (JISR_EINVAL naming it) before any document is read, the temporary of one is left
+ * out, and every file found is added to it as an input. list_names: skip a file whose path a
+ * `jisr align --batch` list cannot carry (a tab or a line break). */
+int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
+                jisr_fileset *files, int list_names, jisr_pairing **out);
+
 /* ---- the report of a corpus run (pipeline.c fills it, report.c renders it) --------------- */
 
 typedef struct rsample {

@@ -442,7 +442,7 @@ int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts)
     if (!opts)
         opts = &def;
     if (opts->version != JISR_DOCALIGN_OPTS_VERSION || !opts->srclang || !opts->tgtlang ||
-        !opts->srclang[0] || !opts->tgtlang[0] || opts->min_score < 0 || opts->min_score > 1)
+        !opts->srclang[0] || !opts->tgtlang[0] || !(opts->min_score >= 0 && opts->min_score <= 1))
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_docaligner_new: bad options");
     jisr_docaligner *da = calloc(1, sizeof *da);
     if (!da)

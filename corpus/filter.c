@@ -10,6 +10,7 @@
  * are remembered as 64-bit hashes of the normalised pair in an open-addressing set: eight
  * bytes per kept pair whatever the sentences' length.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,11 +53,18 @@ int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
                     const jisr_filter_opts *opts)
 {
     jisr_filter_opts def = JISR_FILTER_OPTS_INIT;
+    const jisr_filter_opts *o = opts ? opts : &def;
     *out = NULL;
+    /* written so that NaN fails every test */
+    if (!(o->min_score >= 0 && o->min_score <= 1) || !(o->min_script >= 0 && o->min_script <= 1) ||
+        !(o->min_ratio >= 0 && o->min_ratio <= o->max_ratio) || !isfinite(o->max_ratio))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_filter_new: bad options (a score or share outside 0..1, or "
+                              "a length ratio not 0 <= min <= max, finite)");
     jisr_filter *f = calloc(1, sizeof *f);
     if (!f)
         return jisr_oom(0);
-    f->o = opts ? *opts : def;
+    f->o = *o;
     f->script[0] = script_of(srclang ? srclang : "");
     f->script[1] = script_of(tgtlang ? tgtlang : "");
     *out = f;

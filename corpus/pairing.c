@@ -7,7 +7,9 @@
  * against Latin ones (jisr_text_guess_lang), which is how a folder of mixed Arabic and English
  * files is split without being told. A file that cannot be read (unsupported format, a PDF
  * without pdftotext, malformed, empty) is kept in the list with the reason and skipped: one bad
- * file never stops a corpus.
+ * file never stops a corpus. So is what a folder holds that is not a file to read (a broken
+ * symbolic link, a link to a directory, a FIFO), and, for a list, a file whose path holds a tab
+ * or a line break (the list's separators: the row would break).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
@@ -88,8 +90,49 @@ static int read_doc(const char *path, const jisr_doc_opts *dopts, jisr_buf *text
     return 0;
 }
 
+/* Drop entry i of the collected files (the temporary of an output being written). */
+static void drop_file(jisr_strlist *files, jisr_strlist *why, size_t *origin, size_t i)
+{
+    free(files->v[i]);
+    free(why->v[i]);
+    memmove(files->v + i, files->v + i + 1, (files->n - i - 1) * sizeof *files->v);
+    memmove(why->v + i, why->v + i + 1, (why->n - i - 1) * sizeof *why->v);
+    memmove(origin + i, origin + i + 1, (files->n - i - 1) * sizeof *origin);
+    files->n--;
+    why->n--;
+}
+
+/* The files found against the command's outputs, before any is read: one of them is an error,
+ * the temporary of one is left out; the others are recorded as inputs. */
+static int check_outputs(jisr_fileset *set, jisr_strlist *files, jisr_strlist *why, size_t *origin)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && set && i < files->n;) {
+        int role = why->v[i][0] ? 0 : jisr_fileset_is_output(set, files->v[i]);
+        if (role == 2) {
+            drop_file(files, why, origin, i);
+            continue;
+        }
+        if (role == 1)
+            return jisr_error_set(JISR_EINVAL, files->v[i], 0, 0,
+                                  "is one of this command's outputs: it would be read as a "
+                                  "document and then replaced (choose an output file outside "
+                                  "the inputs)");
+        if (!why->v[i][0])
+            rc = jisr_fileset_add_input(set, files->v[i]);
+        i++;
+    }
+    return rc;
+}
+
 int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                      jisr_pairing **out)
+{
+    return corpus_pair(inputs, n, opts, NULL, 1, out);
+}
+
+int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts, jisr_fileset *set,
+                int list_names, jisr_pairing **out)
 {
     jisr_pair_opts def = JISR_PAIR_OPTS_INIT;
     const jisr_pair_opts *o = opts ? opts : &def;
@@ -102,8 +145,8 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
                               o->align.srclang, o->align.tgtlang);
     jisr_pairing *p = calloc(1, sizeof *p);
     jisr_docaligner *da = NULL;
-    jisr_strlist files = {0};
-    size_t *origin = NULL; /* input index of each file */
+    jisr_strlist files = {0}, why = {0}; /* why: "" or the reason a file is left out */
+    size_t *origin = NULL;               /* input index of each file */
     jisr_buf text = {0};
     size_t *offs = NULL, noffs = 0, capoffs = 0;
     const char **ptrs = NULL;
@@ -111,7 +154,7 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
     int rc = p ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         size_t before = files.n;
-        rc = jisr_corpus_collect(inputs[i], &files);
+        rc = corpus_collect(inputs[i], &files, &why);
         size_t *v = rc == 0 ? realloc(origin, (files.n + 1) * sizeof *v) : NULL;
         if (rc == 0 && !v)
             rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
@@ -121,6 +164,8 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
                 origin[k] = i;
         }
     }
+    if (rc == 0)
+        rc = check_outputs(set, &files, &why, origin);
     if (rc == 0)
         rc = jisr_docaligner_new(&da, &o->align);
     if (rc == 0 && files.n) {
@@ -135,14 +180,26 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
         d->path = files.v[i];
         files.v[i] = NULL;
         d->side = -1;
-        char *why = NULL;
-        int r = read_doc(d->path, o->doc_opts, &text, &offs, &noffs, &capoffs, &why);
+        const char *skip = why.v[i][0] ? why.v[i]
+                           : list_names && strpbrk(d->path, "\t\n\r")
+                               ? "its name holds a tab or a line break, which a list cannot carry "
+                                 "(rename it)"
+                               : NULL;
+        if (skip) {
+            if (!(d->why = jisr_strdup(skip))) {
+                rc = JISR_ENOMEM;
+                break;
+            }
+            continue;
+        }
+        char *whyread = NULL;
+        int r = read_doc(d->path, o->doc_opts, &text, &offs, &noffs, &capoffs, &whyread);
         if (r < 0) {
             rc = r;
             break;
         }
         if (r > 0) {
-            d->why = why;
+            d->why = whyread;
             continue;
         }
         int side = o->by_position ? (origin[i] < o->nsrc ? 0 : 1)
@@ -216,6 +273,7 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
     for (size_t i = 0; i < files.n; i++)
         free(files.v[i]);
     free(files.v);
+    jisr_strlist_free(&why);
     free(origin);
     jisr_buf_free(&text);
     free(offs);
@@ -229,13 +287,32 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
     return 0;
 }
 
-static int put_path(jisr_buf *b, const char *path, int absolute)
+/* A path or a reason in a "#" line: a tab, line feed or carriage return as \t, \n, \r (a row of
+ * the list may not start inside a comment). */
+static int put_escaped(jisr_buf *b, const char *s)
 {
-    if (absolute && path[0] != '/') {
-        char real[PATH_MAX];
-        if (realpath(path, real))
-            return jisr_buf_puts(b, real);
-    }
+    int rc = 0;
+    for (const char *p = s; rc == 0 && *p; p++)
+        rc = *p == '\t'   ? jisr_buf_puts(b, "\\t")
+             : *p == '\n' ? jisr_buf_puts(b, "\\n")
+             : *p == '\r' ? jisr_buf_puts(b, "\\r")
+                          : jisr_buf_putc(b, *p);
+    return rc;
+}
+
+/* A path as found, or absolute; escaped in a comment, refused in a row when it holds the
+ * list's separators (only an absolute path can: jisr_corpus_pair skips the others). */
+static int put_path(jisr_buf *b, const char *path, int absolute, int comment)
+{
+    char real[PATH_MAX];
+    if (absolute && path[0] != '/' && realpath(path, real))
+        path = real;
+    if (comment)
+        return put_escaped(b, path);
+    if (strpbrk(path, "\t\n\r"))
+        return jisr_error_set(JISR_EINVAL, path, 0, 0,
+                              "its absolute name holds a tab or a line break, which a list "
+                              "cannot carry");
     return jisr_buf_puts(b, path);
 }
 
@@ -251,10 +328,11 @@ int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out)
                              p->nside[0], p->nside[1], p->npairs, p->nside[0] - p->npairs,
                              p->nside[1] - p->npairs, skipped);
     for (size_t k = 0; rc == 0 && k < p->npairs; k++) {
-        jisr_buf_printf(out, "%s\t", p->ids[k]);
-        put_path(out, p->docs[p->by_side[0][p->pairs[k].src]].path, absolute);
-        jisr_buf_putc(out, '\t');
-        put_path(out, p->docs[p->by_side[1][p->pairs[k].tgt]].path, absolute);
+        if ((rc = jisr_buf_printf(out, "%s\t", p->ids[k])) < 0 ||
+            (rc = put_path(out, p->docs[p->by_side[0][p->pairs[k].src]].path, absolute, 0)) < 0 ||
+            (rc = jisr_buf_putc(out, '\t')) < 0 ||
+            (rc = put_path(out, p->docs[p->by_side[1][p->pairs[k].tgt]].path, absolute, 0)) < 0)
+            break;
         rc = jisr_buf_printf(out, "\t%.4f\n", p->pairs[k].score);
     }
     for (int s = 0; rc == 0 && s < 2; s++) {
@@ -267,11 +345,11 @@ int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out)
             if (paired[i])
                 continue;
             jisr_buf_printf(out, "# unpaired %s\t", s ? "target" : "source");
-            put_path(out, p->docs[p->by_side[s][i]].path, absolute);
+            put_path(out, p->docs[p->by_side[s][i]].path, absolute, 1);
             jisr_docbest b = p->best[s][i];
             if (b.partner != SIZE_MAX) {
                 jisr_buf_puts(out, "\tbest candidate ");
-                put_path(out, p->docs[p->by_side[!s][b.partner]].path, absolute);
+                put_path(out, p->docs[p->by_side[!s][b.partner]].path, absolute, 1);
                 jisr_buf_printf(out, " %.4f", b.score);
             }
             rc = jisr_buf_putc(out, '\n');
@@ -282,8 +360,10 @@ int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out)
         if (p->docs[i].side >= 0)
             continue;
         jisr_buf_puts(out, "# skipped\t");
-        put_path(out, p->docs[i].path, absolute);
-        rc = jisr_buf_printf(out, "\t%s\n", p->docs[i].why ? p->docs[i].why : "");
+        put_path(out, p->docs[i].path, absolute, 1);
+        jisr_buf_putc(out, '\t');
+        put_escaped(out, p->docs[i].why ? p->docs[i].why : "");
+        rc = jisr_buf_putc(out, '\n');
     }
     return rc;
 }

@@ -8,9 +8,13 @@
  * translation table the aligner learns from its input is learnt over the chunk. Sentences come
  * from the text layer's segmenter paragraph by paragraph (or are the paragraphs themselves when
  * documents are read one line per paragraph). Kept pairs are written through the formats
- * layer's writer (TMX, TSV, JSONL, Moses), which commits the file atomically; the output may
- * not be one of the inputs.
+ * layer's writer (TMX, TSV, JSONL, Moses), which commits the file atomically. The writer is
+ * opened before anything is read, with the caller's set of files (its inputs, and outputs it
+ * opened first, such as reports): an output that cannot be written fails at once, and a
+ * document found in the inputs that is one of the outputs is an error before it is read (the
+ * temporaries of outputs being written, which may lie in an input folder, are left out).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,14 +196,46 @@ static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w, con
     return rc;
 }
 
+/* The writer of the output (a Moses prefix: OUT.<src> and OUT.<tgt>). */
+static int open_writer(jisr_writer **w, const jisr_corpus_opts *o, const char *srclang,
+                       const char *tgtlang, jisr_fileset *files)
+{
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.srclang = srclang;
+    wo.tgtlang = tgtlang;
+    wo.segtype = "sentence";
+    wo.files = files;
+    if (!o->moses)
+        return jisr_writer_open(w, o->output, &wo);
+    jisr_buf p1 = {0}, p2 = {0};
+    wo.format = JISR_FMT_MOSES;
+    int rc = jisr_buf_printf(&p1, "%s.%s", o->output, srclang);
+    if (rc == 0)
+        rc = jisr_buf_printf(&p2, "%s.%s", o->output, tgtlang);
+    wo.path2 = p2.data;
+    if (rc == 0)
+        rc = jisr_writer_open(w, p1.data, &wo);
+    jisr_buf_free(&p1);
+    jisr_buf_free(&p2);
+    return rc;
+}
+
 int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
                     jisr_corpus_report **out)
 {
-    jisr_corpus_opts def = JISR_CORPUS_OPTS_INIT;
-    const jisr_corpus_opts *o = opts ? opts : &def;
+    jisr_corpus_opts oo = JISR_CORPUS_OPTS_INIT;
+    const jisr_corpus_opts *o = &oo;
     *out = NULL;
-    if (o->version != JISR_CORPUS_OPTS_VERSION || !o->output)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_corpus_run: bad options");
+    if (opts && opts->version == 1) /* version 1 ends before files */
+        memcpy(&oo, opts, offsetof(jisr_corpus_opts, files));
+    else if (opts && opts->version == JISR_CORPUS_OPTS_VERSION)
+        oo = *opts;
+    else if (opts)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_corpus_opts: unknown version %u",
+                              opts->version);
+    oo.version = JISR_CORPUS_OPTS_VERSION;
+    if (!o->output || !o->output[0])
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_corpus_run: no output");
     double t0 = jisr_now();
     jisr_corpus_report *r = calloc(1, sizeof *r);
     if (!r)
@@ -214,15 +250,28 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     jisr_aligner *al = NULL;
     jisr_filter *flt = NULL;
     jisr_writer *w = NULL;
-    jisr_fileset *files = NULL;
+    jisr_fileset *own = NULL, *files = o->files;
     sents *ds = NULL, *dt = NULL;
     size_t chunk = o->chunk ? o->chunk : 256;
     jisr_pair_opts po = o->pair;
     po.on_progress = NULL;
     int rc = r->output ? 0 : JISR_ENOMEM;
+    /* the filters' options first, the output next: errors before any document is read */
     if (rc == 0)
-        rc = jisr_corpus_pair(inputs, n, &po, &r->pairing);
+        rc = jisr_filter_new(&flt, r->srclang, r->tgtlang, &o->filter);
+    if (rc == 0 && !files && (rc = jisr_fileset_new(&own)) == 0)
+        files = own;
+    if (rc == 0)
+        rc = open_writer(&w, o, r->srclang, r->tgtlang, files);
     if (rc < 0)
+        goto done;
+    jisr_format f = o->moses ? JISR_FMT_MOSES : jisr_format_from_name(o->output);
+    r->format = f == JISR_FMT_TMX     ? "tmx"
+                : f == JISR_FMT_TSV   ? "tsv"
+                : f == JISR_FMT_JSONL ? "jsonl"
+                                      : "moses";
+    /* the documents: one that is an output is an error, and each is recorded as an input */
+    if ((rc = corpus_pair(inputs, n, &po, files, 0, &r->pairing)) < 0)
         goto done;
     jisr_pairing *p = r->pairing;
     r->t.documents = p->ndocs;
@@ -233,15 +282,6 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     r->t.unpaired_tgt = p->nside[1] - p->npairs;
     if (o->on_progress)
         o->on_progress(o->ctx, "reading", p->ndocs, p->ndocs);
-    /* the output must not be an input: every document is in the set the writer refuses */
-    if (jisr_fileset_new(&files) < 0) {
-        rc = JISR_ENOMEM; /* (recorded by jisr_fileset_new) */
-        goto done;
-    }
-    for (size_t i = 0; rc == 0 && i < p->ndocs; i++)
-        rc = jisr_fileset_add_input(files, p->docs[i].path);
-    if (rc < 0)
-        goto done;
     r->docs = calloc(p->npairs + 1, sizeof *r->docs);
     ds = calloc(chunk, sizeof *ds);
     dt = calloc(chunk, sizeof *dt);
@@ -259,36 +299,8 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     ao.tgtlang = r->tgtlang;
     ao.flags = o->align_flags;
     ao.dict_path = o->align_dict;
-    if ((rc = jisr_aligner_new(&al, &ao)) < 0 ||
-        (rc = jisr_filter_new(&flt, r->srclang, r->tgtlang, &o->filter)) < 0)
+    if ((rc = jisr_aligner_new(&al, &ao)) < 0)
         goto done;
-    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
-    wo.srclang = r->srclang;
-    wo.tgtlang = r->tgtlang;
-    wo.segtype = "sentence";
-    wo.files = files;
-    jisr_buf wp = {0};
-    const char *wpath = o->output;
-    if (o->moses) {
-        wo.format = JISR_FMT_MOSES;
-        jisr_buf_printf(&wp, "%s.%s", o->output, r->srclang);
-        wpath = wp.data;
-        jisr_buf p2b = {0};
-        jisr_buf_printf(&p2b, "%s.%s", o->output, r->tgtlang);
-        wo.path2 = p2b.data;
-        rc = jisr_writer_open(&w, wpath, &wo);
-        jisr_buf_free(&p2b);
-    } else {
-        rc = jisr_writer_open(&w, wpath, &wo);
-    }
-    jisr_buf_free(&wp);
-    if (rc < 0)
-        goto done;
-    jisr_format f = o->moses ? JISR_FMT_MOSES : jisr_format_from_name(o->output);
-    r->format = f == JISR_FMT_TMX     ? "tmx"
-                : f == JISR_FMT_TSV   ? "tsv"
-                : f == JISR_FMT_JSONL ? "jsonl"
-                                      : "moses";
     for (size_t c0 = 0; rc == 0 && c0 < p->npairs; c0 += chunk) {
         size_t nc = p->npairs - c0 < chunk ? p->npairs - c0 : chunk;
         jisr_aligner_clear(al);
@@ -341,9 +353,14 @@ done:
     jisr_segmenter_free(ts);
     jisr_aligner_free(al);
     jisr_filter_free(flt);
-    jisr_fileset_free(files);
+    jisr_fileset_free(own);
     r->t.seconds = jisr_now() - t0;
     return rc;
+}
+
+const jisr_pairing *jisr_corpus_report_pairing(const jisr_corpus_report *r)
+{
+    return r ? r->pairing : NULL;
 }
 
 const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_report *r)

@@ -88,4 +88,83 @@ cp "$D/report.ar.html" ar.data && cp "$D/report.en.html" en.data
 { printf '# '; head -c 6000 /dev/zero | tr '\0' 'x'; printf '\nمكتبة\tlibrary\n'; } >long.dict
 "$J" docalign --dict long.dict "$D/report.ar.docx" "$D/report.en.odt" >ld.list 2>ld.err &&
     ! grep -q 'expected source<TAB>target' ld.err && ok "docalign --dict with a 6 KB line" || bad "long dict line: $(cat ld.err)"
+# --- one short Arabic and one English document: outputs, numbers, names, folders --------------
+mkdir -p "$T/fx/in" && cd "$T/fx"
+printf 'اجتمع مجلس الأمن يوم 5 أيار/مايو 2015 لمناقشة الوضع في سوريا. وقرر تمديد الولاية.\n' >in/a.txt
+printf 'The Security Council met on 5 May 2015 to discuss the situation in Syria. It decided to extend the mandate.\n' >in/b.txt
+cp in/a.txt a.keep
+tmps() { find . -name '*.tmp.*' | grep -c .; }
+# two outputs naming one file, by any path: a usage error before any work, nothing written
+"$J" corpus -o c.tmx -r c.tmx in 2>e1; [ $? -eq 2 ] && [ ! -e c.tmx ] && grep -q -- "-o c.tmx and -r c.tmx name the same file" e1 &&
+    ok "corpus -r naming the corpus: usage error, nothing written" || bad "-r = -o: $(cat e1; ls)"
+"$J" corpus -o n4.jsonl --report-json n4.jsonl in 2>/dev/null; [ $? -eq 2 ] && [ ! -e n4.jsonl ] &&
+    ok "corpus --report-json naming the corpus: usage error" || bad "--report-json = -o"
+printf 'old corpus\n' >k.tmx
+mkdir d && ln -s . ld
+for r in ./k.tmx d/../k.tmx ld/k.tmx; do
+    "$J" corpus -o k.tmx -r "$r" in 2>/dev/null; [ $? -eq 2 ] && [ "$(cat k.tmx)" = "old corpus" ] &&
+        ok "corpus -o k.tmx -r $r: the same file, refused, old corpus kept" || bad "-r $r: $(head -c 80 k.tmx)"
+done
+"$J" corpus -o new.tmx -r ld/d/../new.tmx in 2>/dev/null; [ $? -eq 2 ] && [ ! -e new.tmx ] &&
+    ok "corpus: a report naming the corpus-to-be through a linked directory is refused" || bad "ld/d/../new.tmx"
+"$J" corpus -f moses -o m/train -r m/x/../train.en in 2>e1b; [ $? -eq 2 ] && [ ! -e m ] && grep -q 'm/train.en' e1b &&
+    ok "corpus -f moses: a report naming OUT.<tgt> is refused" || bad "moses name check: $(cat e1b)"
+# a report that cannot be written: an error before any work, nothing written
+for r in /nonexistent/r.html in/a.txt d rl.html; do
+    [ "$r" = rl.html ] && ln -sf nowhere.html rl.html
+    "$J" corpus -o d.tmx -r "$r" in 2>e2; [ $? -eq 1 ] && [ ! -e d.tmx ] && grep -q "$r" e2 && ! grep -q 'documents' e2 &&
+        ok "corpus -r $r: refused before any work, no corpus" || bad "-r $r: $(cat e2; ls)"
+done
+cmp -s in/a.txt a.keep && ok "the input named as report is untouched" || bad "input overwritten"
+mkdir -p in2/sub && cp in/a.txt in/b.txt in2/ && printf 'old report\n' >in2/sub/old.html
+"$J" corpus -o d.tmx -r in2/sub/old.html in2 2>e2b; [ $? -eq 1 ] && [ ! -e d.tmx ] && [ "$(cat in2/sub/old.html)" = "old report" ] &&
+    grep -q "in2/sub/old.html: is one of this command's outputs" e2b && ok "corpus: a report deep in an input folder is refused" ||
+    bad "deep report: $(cat e2b)"
+"$J" corpus -o d.tmx -r d.html --report-json d.json --dict /nonexistent/dict in 2>/dev/null
+[ $? -eq 1 ] && [ ! -e d.tmx ] && [ ! -e d.html ] && [ ! -e d.json ] && [ "$(tmps)" -eq 0 ] &&
+    ok "corpus failing after the reports were opened: no corpus, no report" || bad "failed run left: $(ls)"
+mkdir in3 && cp in/a.txt in/b.txt in3/
+"$J" corpus -o d.tmx --report-json in3/r.json in3 2>/dev/null && [ "$(jq '.totals.skipped' in3/r.json)" -eq 0 ] &&
+    [ "$(jq '.totals.pairs' in3/r.json)" -eq 1 ] && [ "$(tmps)" -eq 0 ] &&
+    ok "corpus: a new report in an input folder, its temporary not read as a document" || bad "report in input: $(cat in3/r.json)"
+rm -f d.tmx
+# names with a tab or a line break: docalign skips them (a list cannot hold them); corpus reads them
+mkdir wn && cp in/a.txt "wn/a	tab.txt" && cp in/a.txt "wn/c
+nl.txt" && cp in/b.txt wn/b.txt
+"$J" docalign wn >wn.list 2>e3; [ $? -eq 0 ] && ! grep -v '^#' wn.list | grep -q . &&
+    grep -q '^# skipped	wn/a\\ttab.txt	.*tab or a line break' wn.list && grep -q '^# skipped	wn/c\\nnl.txt	' wn.list &&
+    [ "$(wc -l <wn.list)" -eq 5 ] && grep -q 'wn/a\\ttab.txt: skipped: .*tab or a line break' e3 &&
+    ok "docalign: a name with a tab or a newline is skipped with the reason" || bad "tab name: $(cat wn.list e3)"
+"$J" align --batch wn.list --out-dir wo -f tsv 2>/dev/null && ok "align --batch reads that list" || bad "align --batch wn.list"
+"$J" corpus -o wn.tsv --report-json wn.json wn 2>/dev/null && [ "$(jq .totals.pairs wn.json)" -eq 1 ] &&
+    [ "$(jq .totals.skipped wn.json)" -eq 0 ] && ok "corpus reads a name with a tab" || bad "corpus tab name"
+# nan and inf: usage errors
+for o in "--min-score nan" "--min-script nan" "--ratio nan:nan" "--doc-min-score nan" "--min-score inf" \
+    "--ratio 0.5:inf" "--max-chars inf" "--min-chars 1e999" "--chunk nan"; do
+    # shellcheck disable=SC2086
+    "$J" corpus $o -o e.tsv --report-json e.json in 2>/dev/null; [ $? -eq 2 ] && [ ! -e e.tsv ] && [ ! -e e.json ] &&
+        ok "corpus $o: usage error" || bad "corpus $o"
+done
+"$J" docalign -m nan in >/dev/null 2>&1; [ $? -eq 2 ] && ok "docalign -m nan: usage error" || bad "docalign -m nan"
+"$J" docalign -m inf in >/dev/null 2>&1; [ $? -eq 2 ] && ok "docalign -m inf: usage error" || bad "docalign -m inf"
+# messages name the option, not its value
+"$J" corpus --min-chars -1 -o z.tmx in 2>e5; grep -q "bad value '-1' for --min-chars" e5 && ok "message names --min-chars" || bad "$(cat e5)"
+"$J" corpus --min-script 2 -o z.tmx in 2>e5; grep -q "bad value '2' for --min-script" e5 && ok "message names --min-script" || bad "$(cat e5)"
+"$J" corpus --doc-min-score 1.5 -o z.tmx in 2>e5; grep -q "bad value '1.5' for --doc-min-score (" e5 && ok "message names --doc-min-score" || bad "$(cat e5)"
+"$J" docalign -m 2 in 2>e5; grep -q "bad value '2' for --min-score" e5 && ok "docalign message names --min-score" || bad "$(cat e5)"
+# a Moses prefix in a directory that does not exist yet: made (and removed again when the run fails)
+"$J" corpus -f moses -o out/train in 2>e6; [ $? -eq 0 ] && [ -s out/train.ar ] && [ -s out/train.en ] &&
+    ok "corpus -f moses -o out/train: out/ made" || bad "moses out/: $(cat e6)"
+"$J" corpus -f moses -o out2/x/train --dict /nonexistent/dict in 2>/dev/null; [ $? -eq 1 ] && [ ! -e out2 ] &&
+    ok "a failed run removes the directories it made" || bad "out2 left"
+# what a folder holds that is not a file to read: skipped with the reason
+mkdir in4 && cp in/a.txt in/b.txt in4/ && ln -s /nonexistent/x.txt in4/dangling.txt
+"$J" docalign in4 >l7 2>e7; [ $? -eq 0 ] && grep -q '^# skipped	in4/dangling.txt	a broken symbolic link' l7 &&
+    grep -q 'in4/dangling.txt: skipped: a broken symbolic link' e7 && grep -q '1 skipped' l7 &&
+    ok "docalign lists a dangling symbolic link as skipped" || bad "dangling docalign: $(cat l7 e7)"
+"$J" corpus -o s.tsv --report-json s.json in4 2>e7; [ $? -eq 0 ] &&
+    [ "$(jq -r '.skipped[0].why' s.json)" = "a broken symbolic link (to /nonexistent/x.txt)" ] &&
+    grep -q 'in4/dangling.txt: skipped: a broken symbolic link' e7 && grep -q '(1 skipped)' e7 &&
+    ok "corpus lists a dangling symbolic link as skipped" || bad "dangling corpus: $(cat e7)"
+[ "$(tmps)" -eq 0 ] && ok "no temporary left" || bad "temporaries: $(find . -name '*.tmp.*')"
 exit $fails

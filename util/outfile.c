@@ -44,6 +44,7 @@
 
 #define TMP_SLOTS 64
 #define TMP_NAME_MAX 4096
+#define TMP_BASE_MAX 200 /* a temporary's name keeps this much of its target's */
 
 enum { SLOT_FREE, SLOT_FILLING, SLOT_LIVE };
 
@@ -96,6 +97,8 @@ struct jisr_fileset {
     pthread_mutex_t mu;
     fs_entry *v;
     size_t n, cap;
+    size_t *outs; /* indices in v of the outputs (a few, among maybe many inputs) */
+    size_t nouts, capouts;
 };
 
 int jisr_fileset_new(jisr_fileset **out)
@@ -114,6 +117,7 @@ void jisr_fileset_free(jisr_fileset *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i].name);
     free(s->v);
+    free(s->outs);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -136,7 +140,8 @@ static int fs_add(jisr_fileset *s, dev_t dev, ino_t ino, const char *name, int o
     pthread_mutex_lock(&s->mu);
     if (fs_find(s, dev, ino, name))
         goto done;
-    if ((rc = JISR_GROW(s->v, s->cap, s->n + 1)) < 0)
+    if ((rc = JISR_GROW(s->v, s->cap, s->n + 1)) < 0 ||
+        (output && (rc = JISR_GROW(s->outs, s->capouts, s->nouts + 1)) < 0))
         goto done;
     fs_entry *e = &s->v[s->n];
     e->dev = dev;
@@ -147,6 +152,8 @@ static int fs_add(jisr_fileset *s, dev_t dev, ino_t ino, const char *name, int o
         rc = jisr_oom(0);
         goto done;
     }
+    if (output)
+        s->outs[s->nouts++] = s->n;
     s->n++;
 done:
     pthread_mutex_unlock(&s->mu);
@@ -198,6 +205,50 @@ int jisr_fileset_contains(jisr_fileset *s, const char *path)
     int found = fs_find(s, st.st_dev, st.st_ino, NULL) != NULL;
     pthread_mutex_unlock(&s->mu);
     return found;
+}
+
+/* Whether name is "BASE.tmp.XXXXXX", the temporary tmp_name makes beside base. */
+static int is_temporary_of(const char *name, const char *base)
+{
+    size_t n = strlen(base);
+    if (n > TMP_BASE_MAX)
+        n = TMP_BASE_MAX;
+    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
+        return 0;
+    const char *x = name + n + 5;
+    return strlen(x) == 6 &&
+           strspn(x, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
+}
+
+int jisr_fileset_is_output(jisr_fileset *s, const char *path)
+{
+    struct stat st, dst;
+    if (!s || !path || strcmp(path, "-") == 0)
+        return 0;
+    /* the directory, and the name in it (as jisr_outfile_open records an output) */
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    jisr_buf dir = {0};
+    int have_dir = 0;
+    if (*base &&
+        jisr_buf_append(&dir, slash ? path : ".", slash ? (size_t)(slash - path) : 1) == 0 &&
+        (slash != path || jisr_buf_puts(&dir, "/") == 0))
+        have_dir = stat(dir.data, &dst) == 0 && S_ISDIR(dst.st_mode);
+    jisr_buf_free(&dir);
+    int have_file = stat(path, &st) == 0;
+    int role = 0;
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; role != 1 && i < s->nouts; i++) { /* the outputs only */
+        const fs_entry *e = &s->v[s->outs[i]];
+        if (!e->name && have_file && e->dev == st.st_dev && e->ino == st.st_ino)
+            role = 1; /* the file */
+        else if (e->name && have_dir && e->dev == dst.st_dev && e->ino == dst.st_ino)
+            role = strcmp(e->name, base) == 0       ? 1 /* the name it takes */
+                   : is_temporary_of(base, e->name) ? 2
+                                                    : role;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return role;
 }
 
 /* 1 = input, 2 = output, 0 = not in the set */
@@ -271,8 +322,8 @@ static int tmp_name(jisr_buf *b, const char *base)
     x *= 0x94D049BB133111EBu;
     x ^= x >> 31;
     size_t n = strlen(base);
-    if (n > 200)
-        n = 200;
+    if (n > TMP_BASE_MAX)
+        n = TMP_BASE_MAX;
     jisr_buf_reset(b);
     if (jisr_buf_append(b, base, n) < 0 || jisr_buf_puts(b, ".tmp.") < 0)
         return JISR_ENOMEM;

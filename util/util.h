@@ -196,6 +196,11 @@ JISR_API int jisr_fileset_add_input(jisr_fileset *s, const char *path);
 JISR_API int jisr_fileset_add_fd(jisr_fileset *s, int fd);
 /** Whether the file at path is in the set (as an input or an output). */
 JISR_API int jisr_fileset_contains(jisr_fileset *s, const char *path);
+/** Whether path is one of the set's outputs: 1 when it is an output opened with the set (the
+ * file, by device and inode, or the directory and name it takes at commit), 2 when it is the
+ * temporary file of one being written ("NAME.tmp.XXXXXX" beside it), 0 otherwise (an input, or
+ * not in the set). For a program that reads the files of folders an output may be in. */
+JISR_API int jisr_fileset_is_output(jisr_fileset *s, const char *path);
 JISR_API void jisr_fileset_free(jisr_fileset *s);
 
 /** An output file written safely:

@@ -15,13 +15,16 @@ const char cmd_serve_help[] =
     "Serve memories over HTTP: the tmserver/amaGama protocol that Weblate, Virtaal and Okapi\n"
     "speak (under /tmserver/ and /api/v1/), jisr's own JSON API (/v1/) and a search page (/).\n"
     "Reads are open; every write needs the token of --token-file (Authorization: Bearer).\n"
-    "Listens on loopback unless told otherwise. Stops cleanly on SIGINT/SIGTERM: requests in\n"
+    "Listens on loopback unless told otherwise. Stops cleanly on SIGINT/SIGTERM/SIGHUP: requests "
+    "in\n"
     "flight finish, an import whose upload is complete commits, one cut off stores nothing.\n"
     "\n"
     "Options:\n"
     "      --tm DIR[:PENALTY]  a memory to serve; repeat for several (matches are merged, PENALTY\n"
     "                        0-100 taken off the scores of that memory); the first one takes the\n"
-    "                        writes (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
+    "                        writes (default: $JISR_TM, else ~/.local/share/jisr/tm); it must\n"
+    "                        hold a memory unless --create is given\n"
+    "      --create          make the first memory if its directory holds none\n"
     "  -l, --listen ADDR     HOST:PORT to listen on (default 127.0.0.1:8080; [::1]:8080 for\n"
     "                        IPv6; port 0 picks a free one)\n"
     "      --token-file F    the bearer token (first line of F) that writes need; without it\n"
@@ -29,6 +32,8 @@ const char cmd_serve_help[] =
     "      --private         every request needs the token (the page itself excepted)\n"
     "      --read-only       refuse every write; the memories are opened read-only\n"
     "      --cors ORIGIN     allow browser pages from ORIGIN (or *) to call the API\n"
+    "      --allow-host NAME answer requests whose Host is NAME (repeatable); a loopback server\n"
+    "                        answers only localhost, 127.0.0.1 and [::1] otherwise (421)\n"
     "      --threads N       worker threads (default: one per core)\n"
     "      --max-connections N           connections in all (default 1024)\n"
     "      --max-connections-per-client N  from one address (default 128)\n"
@@ -96,7 +101,9 @@ int cmd_serve(int argc, char **argv)
         O_QMS,
         O_BATCH,
         O_READY,
-        O_NOSNAP
+        O_NOSNAP,
+        O_CREATE,
+        O_AHOST
     };
     static const struct option longopts[] = {
         {"tm", required_argument, NULL, O_TM},
@@ -116,6 +123,8 @@ int cmd_serve(int argc, char **argv)
         {"import-batch", required_argument, NULL, O_BATCH},
         {"ready-file", required_argument, NULL, O_READY},
         {"no-snapshot", no_argument, NULL, O_NOSNAP},
+        {"create", no_argument, NULL, O_CREATE},
+        {"allow-host", required_argument, NULL, O_AHOST},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -123,7 +132,8 @@ int cmd_serve(int argc, char **argv)
     memset(&o, 0, sizeof o);
     serve_memory tms[64];
     char *dirs[64];
-    size_t ntms = 0;
+    const char *hosts[64];
+    size_t ntms = 0, nhosts = 0;
     int c, status = CLI_USAGE;
     long v;
     optind = 1;
@@ -197,6 +207,16 @@ int cmd_serve(int argc, char **argv)
         case O_NOSNAP:
             o.no_snapshot = 1;
             break;
+        case O_CREATE:
+            o.create = 1;
+            break;
+        case O_AHOST:
+            if (nhosts == 64) {
+                cli_usage_error("serve", "at most 64 --allow-host names");
+                goto done;
+            }
+            hosts[nhosts++] = optarg;
+            break;
         case 'q':
             o.quiet = 1;
             break;
@@ -223,6 +243,8 @@ int cmd_serve(int argc, char **argv)
     }
     o.tms = tms;
     o.ntms = ntms;
+    o.allow_hosts = hosts;
+    o.nallow_hosts = nhosts;
     status = serve_run(&o) == 0 ? CLI_OK : CLI_FAIL;
 done:
     for (size_t i = 0; i < ntms; i++)

@@ -96,6 +96,39 @@ static int bool_param(srv_req *r, const char *name, int *out)
     return 0;
 }
 
+/* 1 when a and b name the same language: equal, or one a BCP 47 prefix of the other (en and
+ * en-us; an en_us that fell back to the memory's en) */
+static int same_lang(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), n = na < nb ? na : nb;
+    return strncasecmp(a, b, n) == 0 && (na == nb || (na < nb ? b[n] : a[n]) == '-');
+}
+
+/* The time a query may take now: at most ms, and once the server is stopping no later than
+ * its stop time (http.c: half a second before the grace period ends, so that the answer is
+ * still sent). 0 with *stopping set when that time has come. */
+static unsigned query_budget(srv_req *r, double ms, int *stopping)
+{
+    int64_t stop = __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE);
+    *stopping = 0;
+    if (stop) {
+        double left = (double)stop / 1000.0 - jisr_now() * 1000.0;
+        if (left < ms)
+            ms = left;
+        if (ms <= 1.0) {
+            *stopping = 1;
+            return 0;
+        }
+    }
+    return ms < 1.0 ? 1u : (unsigned)ms;
+}
+
+static void reply_stopping(srv_req *r)
+{
+    srv_reply_header(r, "Retry-After", "5");
+    srv_reply_error(r, 503, "stopping", "the server is stopping");
+}
+
 /* a text of a query, cut at SRV_TEXT_MAX characters (copied) */
 static char *cut_text(const char *s)
 {
@@ -137,20 +170,31 @@ static void tms_query(srv_req *r)
                         rt->tl);
         return;
     }
-    if (strcmp(nsl, ntl) == 0) {
+    if (same_lang(nsl, ntl)) {
         srv_reply_error(r, 404, "not_found", "source and target language are the same");
         return;
     }
     if (resolve_lang(r, "source", rt->sl, sl, sizeof sl) ||
         resolve_lang(r, "target", rt->tl, tl, sizeof tl))
         return;
+    if (same_lang(sl, tl)) { /* en_us → en against en */
+        srv_reply_error(r, 404, "not_found",
+                        "source and target language are the same ('%s' falls back to '%s')",
+                        strcmp(nsl, sl) ? rt->sl : rt->tl, strcmp(nsl, sl) ? sl : tl);
+        return;
+    }
     if (!rt->text || !rt->text[0]) {
         srv_reply_error(r, 400, "bad_request", "no text: use unit/TEXT or unit/?source=TEXT");
         return;
     }
-    long min, max;
+    long min, max = SRV_MAX_CANDIDATES;
+    /* max_candidates: a whole number from 1, larger values (however many digits) lowered to
+     * the cap */
+    const char *mc = srv_param_get(rt, "max_candidates");
+    size_t mcn = mc ? strlen(mc) : 0, zeros = mc ? strspn(mc, "0") : 0;
+    int huge = mc && mcn && strspn(mc, "0123456789") == mcn && mcn - zeros > 9;
     if (int_param(r, "min_similarity", 0, 100, 75, &min) ||
-        int_param(r, "max_candidates", 1, 1000000, 5, &max))
+        (!huge && int_param(r, "max_candidates", 1, 999999999, 5, &max)))
         return;
     if (max > SRV_MAX_CANDIDATES)
         max = SRV_MAX_CANDIDATES;
@@ -160,9 +204,18 @@ static void tms_query(srv_req *r)
     o.min_score = (int)min;
     o.max_results = (size_t)max;
     o.flags = JISR_TM_NO_DIFF; /* the protocol has no diff */
-    o.timeout_ms = srv_req_ctx(r)->opts->query_ms;
+    int stopping;
+    o.timeout_ms = query_budget(r, srv_req_ctx(r)->opts->query_ms, &stopping);
+    if (stopping) {
+        reply_stopping(r);
+        return;
+    }
     jisr_tm_matches mm;
     int rc = srv_mem_query(m, -1, rt->text, &o, &mm);
+    if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE)) {
+        reply_stopping(r);
+        return;
+    }
     if (rc < 0) {
         srv_reply_lib_error(r, rc);
         return;
@@ -320,7 +373,7 @@ static void job_done(srv_job *jj)
     } else {
         jisr_buf b = {0};
         switch (j->kind) {
-        case JOB_DELETE:
+        case JOB_DELETE: /* all or nothing, each id once (v1_delete drops repeats) */
             jisr_buf_printf(&b, "{\"deleted\":%zu}", j->nids);
             break;
         case JOB_UNITS:
@@ -380,7 +433,7 @@ static void tms_write(srv_req *r, int store)
     const srv_route *rt = srv_req_route(r);
     char sl[64], tl[64], err[512];
     if (srv_lang_normalize(rt->sl, sl, sizeof sl) < 0 ||
-        srv_lang_normalize(rt->tl, tl, sizeof tl) < 0 || strcmp(sl, tl) == 0) {
+        srv_lang_normalize(rt->tl, tl, sizeof tl) < 0 || same_lang(sl, tl)) {
         srv_reply_error(r, 400, "bad_request", "'%s' → '%s' is not a language pair", rt->sl,
                         rt->tl);
         return;
@@ -407,7 +460,14 @@ static void tms_write(srv_req *r, int store)
     if (rc < 0) {
         free(j->units);
         free(j);
-        srv_reply_error(r, 400, "bad_request", "%s", err);
+        if (rc == -1)
+            srv_reply_error(r, 400, "bad_request", "%s", err);
+        else if (jisr_error_last()->code == JISR_ETOOBIG) /* refused by jisr_unit_check */
+            srv_reply_error(r, 413, "too_big", "%s", err);
+        else
+            srv_reply_error(r, 422,
+                            jisr_error_last()->code == JISR_EENCODING ? "encoding" : "parse", "%s",
+                            err);
         return;
     }
     srv_req_submit(r, &j->job);
@@ -576,8 +636,13 @@ static int qans_text(qans *a, const char *raw, const char *where)
         if ((rc = jisr_tm_query_markup(&a->tagged, raw, a->tags)) < 0) {
             if (rc == JISR_ENOMEM)
                 return rc;
-            srv_reply_error(a->r, 400, "bad_request", "%s (tags=%s): %s", where, mode[a->tags],
-                            jisr_error_last()->msg);
+            /* libxml2's own wording ("internal error: …") says nothing to a client */
+            const char *msg = jisr_error_last()->msg, *ie = strstr(msg, "internal error");
+            srv_reply_error(a->r, 400, "bad_request", "%s (tags=%s): %.*s%s", where, mode[a->tags],
+                            ie ? (int)(ie - msg) : (int)strlen(msg), msg,
+                            ie ? "markup that is not allowed (a DOCTYPE, entity, comment or "
+                                 "processing instruction) or not well-formed"
+                               : "");
             return 1;
         }
         const jisr_variant *v = &a->tagged.variants[0];
@@ -689,9 +754,19 @@ static void v1_query_get(srv_req *r)
         return;
     }
     qans a;
+    int stopping;
+    q.o.timeout_ms = query_budget(r, q.o.timeout_ms, &stopping);
     int rc = qans_open(&a, r, &q, tags, fmt, 0);
+    if (rc == 0 && stopping) {
+        reply_stopping(r);
+        rc = 1;
+    }
     if (rc == 0)
         rc = qans_text(&a, text, "q");
+    if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE)) {
+        reply_stopping(r);
+        rc = 1;
+    }
     qans_close(&a, rc);
     qopts_free(&q);
 }
@@ -719,6 +794,7 @@ static void v1_query_post(srv_req *r)
     int rc = qans_open(&a, r, &q, qr.tags, qr.format, 1);
     /* the texts of one request share one time budget */
     double deadline = jisr_now() + q.o.timeout_ms / 1000.0;
+    int stopping = 0;
     for (size_t i = 0; i < qr.ntexts && rc == 0; i++) {
         double left = deadline - jisr_now();
         if (left <= 0.001) {
@@ -727,13 +803,23 @@ static void v1_query_post(srv_req *r)
                                 srv_req_ctx(r)->opts->query_ms);
             break;
         }
-        q.o.timeout_ms = (unsigned)(left * 1000.0);
+        /* a server stopping ends the request between two texts, or the text's query at its
+         * stop time: a 503 sent before it exits */
+        q.o.timeout_ms = query_budget(r, left * 1000.0, &stopping);
+        if (stopping)
+            break;
         char where[32];
         if (qr.single)
             snprintf(where, sizeof where, "q");
         else
             snprintf(where, sizeof where, "texts[%zu]", i);
         rc = qans_text(&a, qr.texts[i], where);
+        if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE))
+            stopping = 1;
+    }
+    if (stopping) {
+        reply_stopping(r);
+        rc = 1;
     }
     qans_close(&a, rc);
     qopts_free(&q);
@@ -839,6 +925,12 @@ static void v1_unit(srv_req *r)
     srv_reply_json(r, 200, &b);
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void v1_delete(srv_req *r)
 {
     size_t n;
@@ -852,6 +944,13 @@ static void v1_delete(srv_req *r)
         srv_reply_error(r, 400, "bad_request", "%s", err);
         return;
     }
+    /* an id given twice is deleted once (jisr_tm_delete): count it once */
+    qsort(j->ids, j->nids, sizeof *j->ids, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < j->nids; i++)
+        if (k == 0 || j->ids[k - 1] != j->ids[i])
+            j->ids[k++] = j->ids[i];
+    j->nids = k;
     srv_req_submit(r, &j->job);
 }
 
@@ -900,6 +999,17 @@ void srv_api_start_import(srv_req *r)
         (tl && srv_lang_normalize(tl, ntl, sizeof ntl) < 0)) {
         free(j);
         srv_reply_error(r, 400, "bad_request", "source/target must be language codes");
+        return;
+    }
+    if (sl && tl && same_lang(nsl, ntl)) {
+        free(j);
+        srv_reply_error(r, 400, "bad_request", "'%s' → '%s' is not a language pair", sl, tl);
+        return;
+    }
+    if (f == JISR_FMT_TSV && (!sl || !tl)) {
+        free(j);
+        srv_reply_error(r, 400, "bad_request",
+                        "a TSV body needs source= and target= (the languages of its columns)");
         return;
     }
     if (sl)

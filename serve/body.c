@@ -18,7 +18,9 @@ static json_t *load(const char *data, size_t n, char *err, size_t errsz)
     json_error_t je;
     json_t *j = json_loadb(data, n, JSON_REJECT_DUPLICATES, &je);
     if (!j)
-        snprintf(err, errsz, "invalid JSON at line %d, column %d: %s", je.line, je.column, je.text);
+        snprintf(err, errsz, "invalid JSON at line %d, column %d: %s", je.line, je.column,
+                 strstr(je.text, "JSON_ALLOW_NUL") ? "\\u0000 (NUL) is not allowed in a string"
+                                                   : je.text);
     return j;
 }
 
@@ -65,6 +67,18 @@ static int unit_from(json_t *o, const char *sl, const char *tl, jisr_unit *u, co
         if (!p->type || !p->value)
             goto oom;
     }
+    /* the checks of every reader (jisr import, /v1/import): what TMX cannot carry (a C0
+     * control, U+FFFE/U+FFFF) is refused, so that every stored unit can be exported */
+    int rc = jisr_unit_check(u, where);
+    if (rc < 0) {
+        jisr_unit_clear(u);
+        if (rc == JISR_ENOMEM) {
+            snprintf(err, errsz, "out of memory");
+            return -1;
+        }
+        snprintf(err, errsz, "%s: %s", where, jisr_error_last()->msg);
+        return -2;
+    }
     return 0;
 oom:
     jisr_unit_clear(u);
@@ -91,7 +105,7 @@ int srv_body_tms_store(const char *data, size_t n, const char *sl, const char *t
     json_t *j = load(data, n, err, errsz);
     if (!j)
         return -1;
-    int rc = -1;
+    int rc = -1, urc;
     if (!json_is_array(j)) {
         snprintf(err, errsz, "body: a list of {\"source\", \"target\"} objects expected");
         goto done;
@@ -109,10 +123,11 @@ int srv_body_tms_store(const char *data, size_t n, const char *sl, const char *t
     for (size_t i = 0; i < k; i++) {
         char where[48];
         snprintf(where, sizeof where, "item %zu", i);
-        if (unit_from(json_array_get(j, i), sl, tl, &v[i], where, err, errsz) < 0) {
+        if ((urc = unit_from(json_array_get(j, i), sl, tl, &v[i], where, err, errsz)) < 0) {
             for (size_t m = 0; m < i; m++)
                 jisr_unit_clear(&v[m]);
             free(v);
+            rc = urc;
             goto done;
         }
     }

@@ -45,6 +45,17 @@
 
 #include "serve/server.h"
 
+/* One open connection (MHD_OPTION_NOTIFY_CONNECTION): the main thread closes the ones whose
+ * request has not arrived within --request-timeout (headers included: libmicrohttpd's own
+ * timeout is an idle one, which a client sending a byte a second never reaches). */
+typedef struct srv_conn {
+    MHD_socket fd;
+    double t0;  /* when the connection opened or its previous request ended */
+    srv_req *r; /* the request being received (from its request line on), or NULL */
+    int killed; /* shut down by the watchdog */
+    struct srv_conn *prev, *next;
+} srv_conn;
+
 struct srv_server {
     srv_ctx ctx;
     serve_opts o;
@@ -55,6 +66,8 @@ struct srv_server {
     srv_req *reqs; /* requests in flight (a list, for shutdown) */
     int active;
     int stopping;
+    srv_conn *conns; /* open connections (a list, for the request-time watchdog) */
+    int loopback;    /* listening on a loopback address: Host is checked */
 };
 
 typedef struct hdr {
@@ -72,6 +85,11 @@ struct srv_req {
     char client[64];
     srv_route route;
     int started, body_done, has_body;
+    int over;         /* the body grew beyond the route's limit: the rest is read and dropped */
+    uint64_t dropped; /* bytes of it dropped */
+    int cut;          /* a streamed answer stopped on an error (the transfer is incomplete) */
+    srv_conn *cn;     /* its connection's watchdog entry (s->mu) */
+    int arrived;      /* atomic: the request is in (or exempt: an import), no more timeout */
     jisr_buf body;
     uint64_t body_limit, body_len;
     srv_upload *up;
@@ -143,10 +161,14 @@ static void add_common_headers(srv_req *r, struct MHD_Response *resp)
         const char *got = srv_req_header(r, "Origin");
         if (strcmp(origin, "*") == 0 || (got && strcmp(got, origin) == 0)) {
             MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+            /* what a page's script may read beyond the CORS-safelisted headers */
+            MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+                                    "X-Jisr-Text-Cut, Retry-After, Content-Disposition");
             MHD_add_response_header(resp, "Vary", "Origin");
         }
     }
-    if (__atomic_load_n(&r->s->stopping, __ATOMIC_ACQUIRE))
+    if (__atomic_load_n(&r->s->stopping, __ATOMIC_ACQUIRE) &&
+        !MHD_get_response_header(resp, "Connection"))
         MHD_add_response_header(resp, "Connection", "close");
     pthread_mutex_lock(&r->mu);
     for (size_t i = 0; i < r->nhdrs; i++)
@@ -240,7 +262,7 @@ void srv_reply_lib_error(srv_req *r, int rc)
     } t[] = {
         {JISR_ENOMEM, 503, "out_of_memory"},
         {JISR_EIO, 500, "io"},
-        {JISR_EINVAL, 400, "invalid"},
+        {JISR_EINVAL, 400, "bad_request"},
         {JISR_EENCODING, 422, "encoding"},
         {JISR_EPARSE, 422, "parse"},
         {JISR_ENOTFOUND, 404, "not_found"},
@@ -269,6 +291,7 @@ void srv_reply_lib_error(srv_req *r, int rc)
 }
 
 typedef struct stream_ctx {
+    srv_req *r;
     long (*read)(void *, char *, size_t);
     void (*close)(void *);
     void *ctx;
@@ -282,7 +305,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     if (k < 0) {
         char msg[1200];
         jisr_error_format(msg, sizeof msg);
-        logf_("jisr serve: streamed response stopped: %s", msg);
+        /* the chunked stream is cut without its last chunk: the client sees an incomplete
+         * transfer, never a shorter document that looks whole */
+        logf_("jisr serve: streamed response cut off: %s", msg);
+        __atomic_store_n(&s->r->cut, 1, __ATOMIC_RELEASE);
         return MHD_CONTENT_READER_END_WITH_ERROR;
     }
     return k == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)k;
@@ -304,11 +330,17 @@ void srv_reply_stream(srv_req *r, const char *ctype, const char *disposition,
         srv_reply_error(r, 503, "out_of_memory", "out of memory");
         return;
     }
+    s->r = r;
     s->read = read;
     s->close = close;
     s->ctx = ctx;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s, stream_free);
+    /* HEAD: libmicrohttpd 0.9.75 frames a body of unknown length as chunked and sends its last
+     * chunk ("0\r\n\r\n") even for HEAD, and a Content-Length would have to be the GET's; an
+     * HTTP/1.0 response has no framing (the connection closes after it) and HEAD sends no body */
+    if (resp && r->route.method == SRV_M_HEAD)
+        MHD_set_response_options(resp, MHD_RF_HTTP_VERSION_1_0_RESPONSE, MHD_RO_END);
     if (!resp) {
         stream_free(s);
         srv_reply_error(r, 503, "out_of_memory", "out of memory");
@@ -397,7 +429,13 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     }
     if (!r->client[0])
         strcpy(r->client, "-");
+    const union MHD_ConnectionInfo *sc =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     pthread_mutex_lock(&s->mu);
+    if (sc && sc->socket_context) {
+        r->cn = sc->socket_context;
+        r->cn->r = r;
+    }
     r->next = s->reqs;
     if (s->reqs)
         s->reqs->prev = r;
@@ -407,13 +445,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return r;
 }
 
-/* the path of the request target for the log: printable ASCII, the rest %-escaped, bounded */
-static void log_path(const srv_req *r, char *out, size_t outsz)
+/* s[0..n) for the log (up to a '?' when stop_q): printable ASCII, the rest %-escaped,
+ * bounded */
+static void log_escape(const char *s, size_t n, int stop_q, char *out, size_t outsz)
 {
     size_t o = 0;
     static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < r->urilen && r->uri[i] != '?' && o + 4 < outsz; i++) {
-        unsigned char c = (unsigned char)r->uri[i];
+    for (size_t i = 0; i < n && !(stop_q && s[i] == '?') && o + 4 < outsz; i++) {
+        unsigned char c = (unsigned char)s[i];
         if (c <= 0x20 || c >= 0x7f || c == '"') {
             out[o++] = '%';
             out[o++] = hex[c >> 4];
@@ -446,6 +485,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     pthread_mutex_unlock(&r->mu);
     if (r->up && body_incomplete)
         srv_upload_abort(r->up); /* the import sees an error: nothing of it is kept */
+    pthread_mutex_lock(&s->mu);
+    if (r->cn) { /* the next request on this connection has its own time */
+        r->cn->r = NULL;
+        r->cn->t0 = jisr_now();
+        r->cn = NULL;
+    }
+    pthread_mutex_unlock(&s->mu);
     if (!s->o.quiet) {
         static const char *const why[] = {"",
                                           " (error)",
@@ -453,19 +499,24 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                                           " (server stopping)",
                                           " (read error)",
                                           " (client went away)"};
-        char path[600], when[32];
+        char path[600], meth[48], when[32];
         time_t now = time(NULL);
         struct tm tmv;
         gmtime_r(&now, &tmv);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-        log_path(r, path, sizeof path);
+        log_escape(r->uri, r->urilen, 1, path, sizeof path);
+        /* the method as sent (libmicrohttpd takes any token, and more): escaped as the path */
+        log_escape(r->method[0] ? r->method : "-", r->method[0] ? strlen(r->method) : 1, 0, meth,
+                   sizeof meth);
         long us = (long)((jisr_now() - r->t0) * 1e6);
         if (status)
-            logf_("%s %s %s %s %u %ldus", when, r->client, r->method[0] ? r->method : "-", path,
-                  status, us);
+            logf_("%s %s %s %s %u %ldus%s", when, r->client, meth, path, status, us,
+                  __atomic_load_n(&r->cut, __ATOMIC_ACQUIRE) ? " (cut off)" : "");
         else
-            logf_("%s %s %s %s - %ldus%s", when, r->client, r->method[0] ? r->method : "-", path,
-                  us, (unsigned)toe < 6 ? why[toe] : "");
+            logf_("%s %s %s %s - %ldus%s", when, r->client, meth, path, us,
+                  r->over             ? " (body too large: connection closed)"
+                  : (unsigned)toe < 6 ? why[toe]
+                                      : "");
     }
     req_unref(r);
 }
@@ -538,14 +589,81 @@ static const char *allow_list(unsigned m, char *out, size_t outsz)
     return out;
 }
 
+static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Host") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
 static int is_public_page(const srv_route *rt)
 {
     return rt->id == SRV_R_PAGE || rt->id == SRV_R_ASSET;
 }
 
+/* the host of a Host header value (its port dropped, brackets kept) into out; -1 when it is
+ * not HOST[:PORT] */
+static int host_name(const char *v, char *out, size_t outsz)
+{
+    size_t n;
+    if (v[0] == '[') {
+        const char *end = strchr(v, ']');
+        if (!end)
+            return -1;
+        n = (size_t)(end - v) + 1;
+    } else {
+        n = strcspn(v, ":");
+    }
+    if (n == 0 || n >= outsz)
+        return -1;
+    const char *port = v + n;
+    if (*port == ':') {
+        long p;
+        if (srv_parse_int(port + 1, 0, 65535, &p) < 0)
+            return -1;
+    } else if (*port) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+    out[n] = '\0';
+    if (n > 1 && out[n - 1] == '.') /* "localhost." */
+        out[n - 1] = '\0';
+    return 0;
+}
+
+static int host_loopback(const char *h)
+{
+    struct in_addr a4;
+    if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
+        return 1;
+    size_t n = strlen(h);
+    if (n > 10 && strcmp(h + n - 10, ".localhost") == 0)
+        return 1;
+    return inet_pton(AF_INET, h, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/* DNS rebinding: a page of another site whose name resolves to 127.0.0.1 sends its own name as
+ * Host. A loopback server takes loopback names only (and --allow-host's); any server with
+ * --allow-host takes those and loopback names. 1 when allowed. */
+static int host_allowed(const srv_server *s, const char *h)
+{
+    for (size_t i = 0; i < s->o.nallow_hosts; i++) {
+        char want[256];
+        if (host_name(s->o.allow_hosts[i], want, sizeof want) == 0 && strcmp(want, h) == 0)
+            return 1;
+    }
+    if (host_loopback(h))
+        return 1;
+    return !s->loopback && s->o.nallow_hosts == 0;
+}
+
 /* First call of a request (headers complete): route, limits, token. Returns 1 when the body is
  * to be read, 0 when a response is ready. */
-static int start_request(srv_req *r, const char *method)
+static int start_request(srv_req *r, const char *method, const char *version)
 {
     srv_server *s = r->s;
     snprintf(r->method, sizeof r->method, "%s", method);
@@ -557,11 +675,28 @@ static int start_request(srv_req *r, const char *method)
         srv_reply_error(r, 503, "stopping", "the server is stopping");
         return 0;
     }
+    /* libmicrohttpd's header size counts the request line, which has its own limit (414) */
     const union MHD_ConnectionInfo *hs =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-    if (rc != 414 && hs && hs->header_size > SRV_HEADER_MAX) {
+    size_t line = strlen(method) + 1 + r->urilen + 1 + strlen(version ? version : "") + 2;
+    if (rc != 414 && hs && hs->header_size > line && hs->header_size - line > SRV_HEADER_MAX) {
         srv_reply_error(r, 431, "headers_too_large", "request headers above %d bytes",
                         SRV_HEADER_MAX);
+        return 0;
+    }
+    /* RFC 9112 §3.2: an HTTP/1.1 request without Host (or with several) is a 400 */
+    const char *host = srv_req_header(r, "Host");
+    char hname[256];
+    int nhost = 0;
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_host, &nhost);
+    if (nhost > 1 || (!host && version && strcmp(version, "HTTP/1.0") != 0)) {
+        srv_reply_error(r, 400, "bad_request", "an HTTP/1.1 request needs one Host header");
+        return 0;
+    }
+    if (host && (host_name(host, hname, sizeof hname) < 0 || !host_allowed(s, hname))) {
+        srv_reply_error(r, 421, "misdirected_request",
+                        "this server does not answer for the host named in Host (a loopback "
+                        "server answers for localhost, 127.0.0.1 and [::1]; see --allow-host)");
         return 0;
     }
     if (rc == 405) {
@@ -654,6 +789,12 @@ static enum MHD_Result queue(srv_req *r)
 static enum MHD_Result finish(srv_req *r)
 {
     pthread_mutex_lock(&r->mu);
+    int pending = r->job_pending;
+    pthread_mutex_unlock(&r->mu);
+    if (r->over && !pending) /* whatever the import's job said: the body was refused */
+        srv_reply_error(r, 413, "too_big", "the body is larger than this route takes (%llu bytes)",
+                        (unsigned long long)r->body_limit);
+    pthread_mutex_lock(&r->mu);
     int ready = r->resp != NULL && !r->job_pending, wait = 0;
     if (!ready && r->job_pending) {
         r->suspended = wait = 1;
@@ -679,17 +820,20 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
                                  const char *method, const char *version, const char *data,
                                  size_t *size, void **con_cls)
 {
-    srv_server *s = cls;
     srv_req *r = *con_cls;
+    (void)cls;
     (void)url;
-    (void)version;
     if (!r)
         return MHD_NO; /* out of memory when the request began */
     r->conn = c;
     if (!r->started) {
         r->started = 1;
-        if (start_request(r, method))
+        if (start_request(r, method, version)) {
+            if (r->route.id == SRV_R_V1_IMPORT) /* an upload may take its time */
+                __atomic_store_n(&r->arrived, 1, __ATOMIC_RELEASE);
             return MHD_YES; /* the body follows */
+        }
+        __atomic_store_n(&r->arrived, 1, __ATOMIC_RELEASE);
         if (!has_body(r))
             return MHD_YES; /* answered in the next call: libmicrohttpd closes the connection
                              * after a response queued in the first call (it cannot know the
@@ -701,17 +845,24 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         return finish(r);
     }
     if (*size) {
-        if (r->route.id != SRV_R_V1_IMPORT && s->o.request_time &&
-            jisr_now() - r->t0 > s->o.request_time) {
-            r->status = 408;
-            r->queued = 1;
-            return MHD_NO; /* a body trickling in: close */
+        /* (--request-timeout is the watchdog's, serve_run) */
+        if (r->over) { /* read and dropped, up to a bound, so that the 413 can be sent */
+            r->dropped += *size;
+            *size = 0;
+            return r->dropped > SRV_BODY_DROP ? MHD_NO : MHD_YES;
         }
         r->body_len += *size;
         if (r->body_len > r->body_limit) {
-            r->status = 413;
-            r->queued = 1;
-            return MHD_NO; /* no Content-Length, and more than the route takes: close */
+            /* no Content-Length (chunks), and more than the route takes: libmicrohttpd 0.9.75
+             * takes a response only once the body is complete, so the rest is dropped (up to
+             * SRV_BODY_DROP, else the connection closes) and the 413 sent then */
+            r->over = 1;
+            if (r->up)
+                srv_upload_abort(r->up); /* the import fails and stores nothing */
+            jisr_buf_free(&r->body);
+            r->dropped = *size;
+            *size = 0;
+            return MHD_YES;
         }
         if (r->up) {
             size_t took = srv_upload_push(r->up, data, *size);
@@ -727,12 +878,111 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     /* the body is complete (or a resumed request has its answer) */
     if (!r->body_done) {
         r->body_done = 1;
-        if (r->up)
+        __atomic_store_n(&r->arrived, 1, __ATOMIC_RELEASE);
+        if (r->over)
+            ; /* answered by finish */
+        else if (r->up)
             srv_upload_finish(r->up);
         else if (!r->resp) /* a bodiless request refused in start_request has its answer */
             srv_api_dispatch(r);
     }
     return finish(r);
+}
+
+/* ---- connections and --request-timeout ---------------------------------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    srv_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        srv_conn *cn = calloc(1, sizeof *cn);
+        const union MHD_ConnectionInfo *fi =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!cn || !fi) {
+            free(cn);
+            return; /* not watched: libmicrohttpd's idle timeout still applies */
+        }
+        cn->fd = fi->connect_fd;
+        cn->t0 = jisr_now();
+        pthread_mutex_lock(&s->mu);
+        cn->next = s->conns;
+        if (s->conns)
+            s->conns->prev = cn;
+        s->conns = cn;
+        pthread_mutex_unlock(&s->mu);
+        *socket_context = cn;
+        return;
+    }
+    srv_conn *cn = *socket_context;
+    if (!cn)
+        return;
+    /* called before libmicrohttpd closes the socket: the watchdog never sees a reused fd */
+    pthread_mutex_lock(&s->mu);
+    if (cn->prev)
+        cn->prev->next = cn->next;
+    else
+        s->conns = cn->next;
+    if (cn->next)
+        cn->next->prev = cn->prev;
+    if (cn->r)
+        cn->r->cn = NULL;
+    pthread_mutex_unlock(&s->mu);
+    free(cn);
+    *socket_context = NULL;
+}
+
+/* Close the connections whose request has not arrived within --request-timeout (the time runs
+ * from the connection's start or its previous answer; an import's body and a request being
+ * answered are exempt). A request begun (its request line read) gets a 408 first, written on
+ * the socket here: while a request arrives libmicrohttpd has nothing to write. Main thread. */
+static void watchdog(srv_server *s)
+{
+    double now = jisr_now();
+    pthread_mutex_lock(&s->mu);
+    for (srv_conn *cn = s->conns; cn; cn = cn->next) {
+        srv_req *r = cn->r;
+        if (cn->killed || now - cn->t0 <= s->o.request_time ||
+            (r && __atomic_load_n(&r->arrived, __ATOMIC_ACQUIRE)))
+            continue;
+        cn->killed = 1;
+        if (r) {
+            char body[256], msg[512];
+            int bn = snprintf(body, sizeof body,
+                              "{\"error\":{\"code\":\"request_timeout\",\"message\":\"the request "
+                              "did not arrive within %u s (--request-timeout)\"}}",
+                              s->o.request_time);
+            int mn = snprintf(msg, sizeof msg,
+                              "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+                              "Content-Type: application/json; charset=utf-8\r\n"
+                              "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+                              "Content-Length: %d\r\n\r\n%s",
+                              bn, body);
+            ssize_t w = send(cn->fd, msg, (size_t)mn, MSG_NOSIGNAL | MSG_DONTWAIT);
+            pthread_mutex_lock(&r->mu);
+            if (w == mn && !r->queued) { /* logged as sent only when it was */
+                r->status = 408;
+                r->queued = 1;
+            }
+            pthread_mutex_unlock(&r->mu);
+        }
+        shutdown(cn->fd, SHUT_RDWR); /* libmicrohttpd sees the end and closes it */
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* libmicrohttpd's own messages: through the log (one write a line), none with --quiet */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    srv_server *s = cls;
+    if (s->o.quiet)
+        return;
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    logf_("jisr serve: libmicrohttpd: %s", msg);
 }
 
 static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
@@ -894,14 +1144,20 @@ int serve_run(const serve_opts *opts)
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP); /* a closed terminal: a clean stop too */
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    s.loopback = loopback;
     s.ctx.opts = &s.o;
     s.ctx.read_only = s.o.read_only;
-    int rc = srv_mem_open(&s.ctx.mem, s.o.tms, s.o.ntms, s.o.read_only, !s.o.no_snapshot);
+    int rc =
+        srv_mem_open(&s.ctx.mem, s.o.tms, s.o.ntms, s.o.read_only, !s.o.no_snapshot, s.o.create);
     if (rc < 0) {
         char msg[1200];
         jisr_error_format(msg, sizeof msg);
-        logf_("jisr serve: %s", msg);
+        logf_("jisr serve: %s%s", msg,
+              rc == JISR_ENOTFOUND && !s.o.read_only && !s.o.create
+                  ? " (--create makes a new, empty memory there)"
+                  : "");
         goto done;
     }
     if ((rc = srv_writer_start(&s.ctx.writer)) < 0 ||
@@ -913,9 +1169,11 @@ int serve_run(const serve_opts *opts)
      * is ready): 12-15 % less CPU per request in bench_serve */
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
                      MHD_USE_TURBO | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+    /* the logger first: libmicrohttpd reports errors of the options after it through it */
     s.d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_access, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, &s,
+        flags, 0, NULL, NULL, on_access, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        &s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, &s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)s.o.threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)s.o.max_conns,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s.o.max_conns_ip,
@@ -959,22 +1217,37 @@ int serve_run(const serve_opts *opts)
         }
     }
 
-    int sig = 0;
-    sigwait(&sigs, &sig);
+    /* wait for a signal, closing the requests that do not arrive in time meanwhile */
+    int sig = -1;
+    struct timespec wd = {0, 250 * 1000 * 1000};
+    while (sig < 0) {
+        sig = sigtimedwait(&sigs, NULL, &wd);
+        if (sig < 0 && errno != EAGAIN && errno != EINTR)
+            break;
+        watchdog(&s);
+    }
     logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
-          sig == SIGINT ? "SIGINT" : "SIGTERM", s.o.grace);
+          sig == SIGINT   ? "SIGINT"
+          : sig == SIGHUP ? "SIGHUP"
+                          : "SIGTERM",
+          s.o.grace);
+    /* queries give up half a second before the end of the grace period, so that their 503 is
+     * sent before the daemon stops (api.c, query_budget) */
+    double deadline = jisr_now() + s.o.grace;
+    __atomic_store_n(&s.ctx.stop_us, (int64_t)((deadline - 0.5) * 1e6), __ATOMIC_RELEASE);
     __atomic_store_n(&s.stopping, 1, __ATOMIC_RELEASE);
     /* wait for the requests in flight, a second signal cuts it short */
     struct timespec tick = {0, 50 * 1000 * 1000};
-    double deadline = jisr_now() + s.o.grace;
     while (active(&s) > 0 && jisr_now() < deadline) {
         sigset_t pend;
         sigpending(&pend);
-        if (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM)) {
+        if (sigismember(&pend, SIGINT) || sigismember(&pend, SIGTERM) ||
+            sigismember(&pend, SIGHUP)) {
             sigwait(&sigs, &sig);
             logf_("jisr serve: second signal: not waiting any longer");
             break;
         }
+        watchdog(&s);
         nanosleep(&tick, NULL);
     }
     abort_uploads(&s);

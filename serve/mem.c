@@ -57,7 +57,8 @@ static void free_langs(char **v, size_t n)
     free(v);
 }
 
-int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only, int snapshot)
+int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only, int snapshot,
+                 int create)
 {
     srv_mem *m = calloc(1, sizeof *m);
     int rc = 0;
@@ -84,6 +85,8 @@ int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only
             }
         jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
         o.flags = ((i == 0 && !read_only) ? JISR_TM_WRITE : 0) | (snapshot ? JISR_TM_SNAPSHOT : 0);
+        if (!create) /* a mistyped --tm is an error, not a new empty memory */
+            o.flags |= JISR_TM_EXISTING;
         o.on_warning = on_warning;
         if ((rc = jisr_tm_open(&x->tm, x->dir, &o)) < 0)
             goto fail;
@@ -577,6 +580,26 @@ fail:
     return rc;
 }
 
+static int export_error(int rc, uint64_t id)
+{
+    char msg[1024];
+    const char *m = jisr_error_last()->msg, *rest = m;
+    if (strncmp(m, "unit ", 5) == 0 && m[5] >= '0' && m[5] <= '9') {
+        rest = m + 5;
+        while (*rest >= '0' && *rest <= '9')
+            rest++;
+    } else {
+        snprintf(msg, sizeof msg, ": %s", m);
+        rest = msg;
+    }
+    if (rest != msg) {
+        snprintf(msg, sizeof msg, "%s", rest);
+        rest = msg;
+    }
+    return jisr_error_set(rc, NULL, 0, 0, "unit id %llu%s (the export stops here)",
+                          (unsigned long long)id, rest);
+}
+
 long srv_export_read(srv_export *x, char *buf, size_t max)
 {
     /* the iterator's read transaction is the export's own snapshot of the memory */
@@ -603,9 +626,12 @@ long srv_export_read(srv_export *x, char *buf, size_t max)
                 continue;
             if (x->sl && x->tl && jisr_unit_keep_pair(&x->u, x->sl, x->tl) <= 0)
                 continue;
-            if ((rc = jisr_writer_write(x->w, &x->u)) < 0 && rc != JISR_EENCODING &&
-                rc != JISR_EINVAL && rc != JISR_ENOTFOUND)
-                return rc;
+            /* a unit the writer refuses (a character TMX cannot carry, stored before the
+             * server checked units) is never left out silently: the export stops there, the
+             * daemon cuts the chunked stream (the client sees an incomplete transfer) and logs
+             * this message, which names the unit by its id (the writer's by its position) */
+            if ((rc = jisr_writer_write(x->w, &x->u)) < 0)
+                return export_error(rc, id);
         }
         if (fflush(x->f) != 0)
             return jisr_error_set(JISR_EIO, "export", 0, 0, "write failed");

@@ -40,10 +40,13 @@ typedef struct serve_opts {
     const char *ready_file;  /* when set: "http://HOST:PORT/\n" written there once listening */
     unsigned import_batch;   /* units per write transaction of an import; 0 = 20,000 (what a
                                 strict upload holds prepared is a few batches) */
+    const char *const *allow_hosts; /* Host names answered besides loopback ones (--allow-host) */
+    size_t nallow_hosts;
+    int create; /* make the first memory when its directory holds none (--create) */
 } serve_opts;
 
-/** Run the server until SIGINT/SIGTERM. Messages go to stderr (the front end prints). Returns
- * 0 after a clean stop, 1 when the server could not start (the reason printed). */
+/** Run the server until SIGINT/SIGTERM/SIGHUP. Messages go to stderr (the front end prints).
+ * Returns 0 after a clean stop, 1 when the server could not start (the reason printed). */
 int serve_run(const serve_opts *o);
 
 /** Parse "DIR[:PENALTY]" (the penalty an integer 0–100 after the last colon; a DIR that itself

@@ -29,6 +29,7 @@
 #define SRV_BODY_STORE (16u << 20) /* tmserver store */
 #define SRV_BODY_QUERY (1u << 20)  /* POST /v1/query */
 #define SRV_BODY_DELETE (1u << 20) /* POST /v1/delete */
+#define SRV_BODY_DROP (1u << 20)   /* a chunked body over its limit: dropped up to this for a 413 */
 
 /* ---- routes (route.c) ------------------------------------------------------------------- */
 
@@ -114,7 +115,9 @@ int srv_parse_int(const char *s, long lo, long hi, long *out);
 /* ---- request bodies (body.c) ------------------------------------------------------------ */
 
 /** tmserver unit write {"source","target","context"?}: one unit with a variant in sl and one in
- * tl (context kept as a prop of type "x-context"). Returns 0, or -1 with err set (a 400). */
+ * tl (context kept as a prop of type "x-context"), checked as every reader checks a unit
+ * (jisr_unit_check). Returns 0, -1 with err set (a 400), or -2 with err set when the unit
+ * check refused it (a 422: a character TMX cannot carry, a text too long …). */
 int srv_body_tms_unit(const char *data, size_t n, const char *sl, const char *tl, jisr_unit *u,
                       char *err, size_t errsz);
 /** tmserver store: a JSON list of such objects (at most SRV_MAX_STORE). *units (n of them) are

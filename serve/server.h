@@ -17,9 +17,11 @@
 
 typedef struct srv_mem srv_mem;
 
-/** Open the memories: the first for writing unless read_only (created when missing), the
- * others read-only. Errors are the library's (detail in jisr_error_last). */
-int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only, int snapshot);
+/** Open the memories: the first for writing unless read_only (created when missing only with
+ * create, else JISR_ENOTFOUND), the others read-only. Errors are the library's (detail in
+ * jisr_error_last). */
+int srv_mem_open(srv_mem **out, const serve_memory *tms, size_t n, int read_only, int snapshot,
+                 int create);
 /** The memories' read snapshot directories (snapshot): bytes in all, how many have one. */
 size_t srv_mem_snapshot(const srv_mem *m, size_t *count);
 void srv_mem_close(srv_mem *m);
@@ -115,6 +117,7 @@ typedef struct srv_ctx {
     srv_writer *importer; /* imports */
     const serve_opts *opts;
     int read_only;
+    int64_t stop_us; /* atomic: 0, or once stopping, when queries give up (jisr_now() µs) */
 } srv_ctx;
 
 /** A response body under construction; handlers fill it through these, the daemon sends it. */

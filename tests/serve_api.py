@@ -87,6 +87,8 @@ def main():
     snapshot(base, mem)
     several(base, mem)
     connections(mem)
+    integrator(mem, auth)
+    stopping(mem, auth)
     shutil.rmtree(T, ignore_errors=True)
     return C.done()
 
@@ -481,7 +483,7 @@ def limits(s, auth):
     C.ok("store body above 16 MiB: 413", st == 413, st)
     # chunked body beyond a route's limit: the connection is closed
     s_ = socket.create_connection((s.host, s.port), timeout=10)
-    s_.sendall(b"POST /v1/query HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+    s_.sendall(b"POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n")
     closed = False
     try:
         for _ in range(40):
@@ -702,6 +704,172 @@ def keep_alive(s):
     conn.close()
 
 
+def integrator(mem, auth):
+    """The defects an integrator found (each check fails without its fix)."""
+    m2 = os.path.join(T, "integ")
+    make_tsv(os.path.join(T, "integ.tsv"), [("افتح الملف", "Open the file"),
+                                            ("احفظ الملف", "Save the file")])
+    run("import", "--tm", m2, "-s", "ar", "-t", "en", "-q", os.path.join(T, "integ.tsv"))
+    tok = os.path.join(T, "token")
+    with Server(T, ["--tm", m2, "--token-file", tok, "--cors", "*", "--max-upload", "100"],
+                "integ") as s:
+        # 1. tmserver writes are checked as every reader checks a unit (422 encoding)
+        for ch in ("\\u001b", "\\u0002", "\\uffff"):
+            body = ('{"source":"Press %s now","target":"اضغط"}' % ch).encode()
+            st, _, b = s.request("PUT", "/tmserver/en/ar/unit/x", body, auth)
+            C.ok("tmserver unit with %s: 422 encoding" % ch,
+                 st == 422 and json.loads(b)["error"]["code"] == "encoding", (st, b))
+        st, _, b = s.request("POST", "/tmserver/en/ar/store/",
+                             '[{"source":"a\\u0007b","target":"ج"}]'.encode(), auth)
+        C.ok("tmserver store with U+0007: 422 naming the item and the character",
+             st == 422 and "item 0" in json.loads(b)["error"]["message"] and
+             "U+0007" in json.loads(b)["error"]["message"], (st, b))
+        st, _, b = s.request("PUT", "/tmserver/en/ar/unit/x",
+                             '{"source":"Word\\u000bbreak","target":"ج"}'.encode(), auth)
+        C.ok("U+000B (Word's line break) is stored as a line feed, as jisr import does",
+             st == 200 and json.loads(b)["added"] == 1, (st, b))
+        # 2. HEAD of a streamed route: no body, no chunk framing
+        out = raw(s.host, s.port, b"HEAD /v1/export HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5)
+        head, _, rest = out.partition(b"\r\n\r\n")
+        C.ok("HEAD /v1/export: headers only (no chunked framing, no body)",
+             head.split(b" ")[1] == b"200" and rest == b"" and
+             b"chunked" not in head.lower(), out[:400])
+        # 4. Host: DNS rebinding
+        def with_host(h):
+            return raw(s.host, s.port, b"GET /v1/export HTTP/1.1\r\nHost: " + h.encode() +
+                       b"\r\nConnection: close\r\n\r\n", 5)
+        out = with_host("evil.example")
+        C.ok("Host evil.example on a loopback server: 421 misdirected_request",
+             out.startswith(b"HTTP/1.1 421") and b'"misdirected_request"' in out, out[:300])
+        for h in ("localhost", "localhost:%d" % s.port, "127.0.0.1:%d" % s.port, "[::1]:80",
+                  "LOCALHOST"):
+            out = with_host(h)
+            C.ok("Host %s is answered" % h, out.startswith(b"HTTP/1.1 200"), out[:200])
+        out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Host: evil.example\r\n\r\n", 5)
+        C.ok("two Host headers: 400", out.startswith(b"HTTP/1.1 400"), out[:200])
+        out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.1\r\n\r\n", 5)
+        C.ok("HTTP/1.1 without Host: 400", out.startswith(b"HTTP/1.1 400") and
+             b'"bad_request"' in out, out[:300])
+        out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.0\r\n\r\n", 5)
+        C.ok("HTTP/1.0 without Host: answered", out.split(b" ")[1:2] == [b"200"], out[:200])
+        # 5. deleted counts each unit once
+        st, _, b = s.request("GET", "/v1/units/2")
+        st, _, b = s.request("POST", "/v1/delete", b'{"ids":[2,2,2]}', auth)
+        C.ok("delete [2,2,2]: deleted 1", st == 200 and json.loads(b) == {"deleted": 1}, (st, b))
+        # 9. en_us falls back to en: the same language as en
+        st, _, b = s.request("GET", "/tmserver/en_us/en/unit/Open%20the%20file")
+        C.ok("tmserver en_us → en: 404 (the same language)", st == 404, (st, b))
+        # 10. documented codes, no library internals
+        for tgt in ("/v1/concord?q=%20&lang=en", "/v1/query?q=a&source=en&target=ar&"
+                    "changed_since=2026-02-30"):
+            st, _, b = s.request("GET", tgt)
+            C.ok("%s: 400 bad_request" % tgt, st == 400 and
+                 json.loads(b)["error"]["code"] == "bad_request", (st, b))
+        st, _, b = s.request("POST", "/v1/import?format=tsv", b"a\tb\n", auth)
+        msg = json.loads(b)["error"]["message"]
+        C.ok("TSV import without source/target: 400 bad_request naming the parameters",
+             st == 400 and json.loads(b)["error"]["code"] == "bad_request" and
+             "source=" in msg and "-s" not in msg, (st, b))
+        st, _, b = s.request("POST", "/v1/query",
+                             b'{"q":"a\\u0000b","source":"en","target":"ar"}')
+        C.ok("a NUL in JSON: 400 without jansson's flag name",
+             st == 400 and "JSON_ALLOW_NUL" not in b.decode(), (st, b))
+        st, _, b = s.request("GET", "/v1/query?q=%3C!DOCTYPE%20x%3E&source=en&target=ar&tags=tmx")
+        C.ok("tags=tmx with a DOCTYPE: 400 without libxml2's 'internal error'",
+             st == 400 and "internal error" not in b.decode(), (st, b))
+        st, _, b = s.request("GET", "/tmserver/en/ar/unit/Open?max_candidates=" + "9" * 30)
+        C.ok("max_candidates of 30 digits is lowered to 30 (200)", st == 200, (st, b))
+        # 11. the method is escaped in the log
+        raw(s.host, s.port, b"G\x1b[31mET /v1/languages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5)
+        # 12. CORS: the headers a page may read
+        st, h, _ = s.request("GET", "/v1/languages", headers={"Origin": "https://cat.example"})
+        C.ok("--cors: Access-Control-Expose-Headers names X-Jisr-Text-Cut and Retry-After",
+             "X-Jisr-Text-Cut" in h.get("access-control-expose-headers", "") and
+             "Retry-After" in h.get("access-control-expose-headers", ""), h)
+        # 13. /v1/import with one language twice
+        st, _, b = s.request("POST", "/v1/import?format=tsv&source=en&target=en", b"a\tb\n", auth)
+        C.ok("import source=en&target=en: 400", st == 400, (st, b))
+        # 14. the request line has its own limit: a 16,300-byte target is not a 431
+        st, _, b = s.request("GET", "/v1/query?source=en&target=ar&q=" + "a" * 16250)
+        C.ok("a 16,300-byte target with small headers: not 431 (%d)" % st, st not in (414, 431),
+             (st, b[:200]))
+        # 15. a chunked body over the limit gets its 413
+        x = socket.create_connection((s.host, s.port), timeout=10)
+        x.sendall(b"POST /v1/import?format=tsv&source=ar&target=en HTTP/1.1\r\n"
+                  b"Host: 127.0.0.1\r\nAuthorization: " + auth["Authorization"].encode() +
+                  b"\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                  b"".join(b"%x\r\n%s\r\n" % (66, b"a" * 30 + b"\t" + b"b" * 34 + b"\n")
+                           for _ in range(10)) + b"0\r\n\r\n")
+        out = b""
+        try:
+            while True:
+                k = x.recv(65536)
+                if not k:
+                    break
+                out += k
+                if b'"too_big"' in out:
+                    break
+        except (ConnectionResetError, socket.timeout):
+            pass
+        x.close()
+        C.ok("chunked 660-byte import with --max-upload 100: 413 too_big sent",
+             out.startswith(b"HTTP/1.1 413") and b'"too_big"' in out, out[:300])
+        time.sleep(0.3)
+        log = s.log_text()
+        C.ok("the log escapes the method", "\x1b" not in log and "G%1B[31mET" in log, log[-800:])
+        # 1 (export). a unit the TMX writer refuses is never dropped silently: the export is cut
+
+
+def stopping(mem, auth):
+    """SIGHUP stops cleanly; queries in flight end at the grace period with a real 503; a
+    mistyped --tm is refused unless --create."""
+    import signal
+    with Server(T, ["--tm", mem], "hup") as s:
+        code = s.stop(signal.SIGHUP)
+        C.ok("SIGHUP: a clean stop, exit status 0", code == 0 and "stopped" in s.log_text(),
+             (code, s.log_text()[-500:]))
+    missing = os.path.join(T, "no-such-memory")
+    code, _, err = run("serve", "--tm", missing, "--listen", "127.0.0.1:0", check=False)
+    C.ok("--tm of a directory without a memory: refused, --create named",
+         code == 1 and "--create" in err and not os.path.exists(os.path.join(missing, "data.mdb")),
+         (code, err))
+    with Server(T, ["--tm", missing, "--create"], "create") as s:
+        st, _, _ = s.request("GET", "/v1/stats")
+        C.ok("--create makes the new memory", st == 200, st)
+    with Server(T, ["--tm", mem, "--grace", "2", "--query-timeout", "60000"], "grace") as s:
+        texts = [" ".join("annex %d of the report on the committee's work page %d" % (i, k)
+                          for k in range(12)) for i in range(1000)]
+        body = json.dumps({"texts": texts, "source": "en", "target": "ar",
+                           "exhaustive": True, "min": 0}).encode()
+        t0 = time.time()
+        st, _, _ = s.request("POST", "/v1/query", body)
+        whole = time.time() - t0
+        res = {}
+
+        def ask():
+            try:
+                res["r"] = s.request("POST", "/v1/query", body, timeout=30)
+            except Exception as e:  # noqa: BLE001
+                res["r"] = (None, {}, str(e).encode())
+        th = threading.Thread(target=ask)
+        th.start()
+        time.sleep(0.5)
+        t0 = time.time()
+        s.proc.send_signal(signal.SIGTERM)
+        s.proc.wait(30)
+        dt = time.time() - t0
+        th.join(30)
+        st, h, b = res.get("r", (None, {}, b""))
+        if whole < 3:
+            C.ok("(the 1,000 queries took %.1f s: too fast to test the grace period)" % whole, True)
+        else:
+            C.ok("SIGTERM during %.1f s of queries, --grace 2: exits in %.1f s" % (whole, dt),
+                 dt < 3.5, dt)
+            C.ok("the query in flight gets a real 503 stopping", st == 503 and
+                 json.loads(b)["error"]["code"] == "stopping", (st, b[:200]))
+
+
 def connections(mem):
     with Server(T, ["--tm", mem, "--token-file", os.path.join(T, "token")], "ka") as s:
         keep_alive(s)
@@ -710,7 +878,7 @@ def connections(mem):
         socks = [socket.create_connection((s.host, s.port), timeout=5) for _ in range(3)]
         time.sleep(0.3)
         extra = socket.create_connection((s.host, s.port), timeout=5)
-        extra.sendall(b"GET /v1/stats HTTP/1.1\r\nHost: x\r\n\r\n")
+        extra.sendall(b"GET /v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         try:
             got = extra.recv(100)
         except (ConnectionResetError, socket.timeout):
@@ -728,7 +896,7 @@ def connections(mem):
         slow = []
         for _ in range(60):
             x = socket.create_connection((s.host, s.port), timeout=10)
-            x.sendall(b"GET /v1/stats HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            x.sendall(b"GET /v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             slow.append(x)
         t0 = time.time()
         st, _, _ = s.request("GET", "/tmserver/en/ar/unit/" + weblate_quote(SPECIAL[0][1]))
@@ -740,7 +908,8 @@ def connections(mem):
         for x in slow:
             try:
                 x.settimeout(0.5)
-                closed += x.recv(100) == b""
+                got = x.recv(100)
+                closed += got == b"" or got.startswith(b"HTTP/1.1 408")
             except (ConnectionResetError, BrokenPipeError):
                 closed += 1
             except socket.timeout:
@@ -750,7 +919,7 @@ def connections(mem):
              closed == 60, closed)
         # a body trickling in within the idle timeout but beyond the request time
         x = socket.create_connection((s.host, s.port), timeout=10)
-        x.sendall(b"POST /v1/query HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+        x.sendall(b"POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n")
         t0 = time.time()
         cut = False
         try:
@@ -770,6 +939,30 @@ def connections(mem):
         dt = time.time() - t0
         x.close()
         C.ok("a body trickling in is cut at --request-timeout (%.1f s)" % dt, cut and dt < 8, dt)
+        # headers trickling in, a byte a second (within the idle timeout): a 408 at the
+        # request time (libmicrohttpd's own timeout is an idle one)
+        x = socket.create_connection((s.host, s.port), timeout=10)
+        x.sendall(b"GET /v1/languages HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        t0 = time.time()
+        got = b""
+        x.settimeout(1)
+        try:
+            for _ in range(12):
+                x.sendall(b"X")
+                try:
+                    k = x.recv(4096)
+                    if not k:
+                        break
+                    got += k
+                except socket.timeout:
+                    pass
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        dt = time.time() - t0
+        x.close()
+        C.ok("headers trickling in get a 408 at --request-timeout (%.1f s)" % dt,
+             dt < 6 and got.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in got,
+             (dt, got[:200]))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def tsv_body(first, n):
 def start_upload(srv, target, body, ctype, send_first):
     """Open a connection, send headers (the full Content-Length) and the first send_first bytes."""
     s = socket.create_connection((srv.host, srv.port), timeout=120)
-    s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: %s\r\nContent-Length: %d\r\n\r\n" %
+    s.sendall(("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Type: %s\r\nContent-Length: %d\r\n\r\n" %
                (target, AUTH, ctype, len(body))).encode())
     s.sendall(body[:send_first])
     return s
@@ -348,7 +348,7 @@ def main():
                     try:
                         s = socket.create_connection((srv.host, srv.port), timeout=2)
                         s.sendall(b"GET /tmserver/ar/en/unit/%D8%AC%D9%85%D9%84%D8%A9 HTTP/1.1\r\n"
-                                  b"Host: x\r\n\r\n")
+                                  b"Host: 127.0.0.1\r\n\r\n")
                         s.recv(4096)
                         s.close()
                     except OSError:
@@ -374,7 +374,7 @@ def main():
 
     # 6. start-up failures
     with Server(T, ["--tm", mem], "busy") as a:
-        p = subprocess.run([JISR, "serve", "--tm", os.path.join(T, "other"), "--listen",
+        p = subprocess.run([JISR, "serve", "--tm", os.path.join(T, "other"), "--create", "--listen",
                             "127.0.0.1:%d" % a.port], capture_output=True, text=True, timeout=30)
         C.ok("a busy port: exit 1, 'cannot listen'", p.returncode == 1 and
              "cannot listen" in p.stderr, p.stderr)

@@ -342,6 +342,9 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
     if (na == 0 || nb == 0) {
         if (score)
             *score = 0;
+        /* skipping empty sentences (blank lines read with --lines) costs nothing */
+        if (na ? x->sc[i] == x->sc[i - (size_t)na] : x->tc[j] == x->tc[j - (size_t)nb])
+            return 0;
         if (!x->v2)
             return P->prior[bead_type(na, nb)] + P->skip_cost * (na + nb);
         /* an affine gap, cheaper before the first and after the last pair when it holds one of
@@ -353,6 +356,13 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
         double open = edge ? P->edge_open : P->prior[na ? 1 : 2];
         double ext = edge ? P->edge_extend : P->gap_extend;
         return open + ext * (na + nb - 1);
+    }
+    /* a side of nothing but empty sentences (blank lines read with --lines) pairs with
+     * nothing: such a bead is never chosen */
+    if (x->sc[i] == x->sc[i - (size_t)na] || x->tc[j] == x->tc[j - (size_t)nb]) {
+        if (score)
+            *score = 0;
+        return 1e9;
     }
     bead_parts bp;
     aligned_cost(x, i, j, na, nb, &bp);

@@ -229,4 +229,12 @@ if [ -f "$SRC/corpora/ar-article.txt" ] && [ -f "$SRC/corpora/article.gold" ]; t
         'awk "BEGIN{exit !($(f1 "$SRC/corpora/guide.gold" "$T/g.ladder") >= 0.9)}"'
 fi
 
+
+# blank lines read with --lines are empty sentences: never paired with a real one
+printf 'مرحبا.\n\n' >"$T/e1.ar"; printf 'Hello.\nThe end.\n' >"$T/e1.en"
+"$J" align -p -f tsv -m 0 "$T/e1.ar" "$T/e1.en" >"$T/e1.tsv" 2>/dev/null
+check "--lines: an empty source line is not paired" '[ $? -eq 0 ] && ! grep -q "^	" "$T/e1.tsv" && [ "$(wc -l <"$T/e1.tsv")" -eq 1 ]'
+printf '\n\n\n' >"$T/e2.ar"; printf 'Press statement\nThe Council met.\nThe end.\n' >"$T/e2.en"
+"$J" align -p -f ladder "$T/e2.ar" "$T/e2.en" >"$T/e2.lad" 2>/dev/null
+check "--lines: blank lines against text: no aligned bead" '[ $? -eq 0 ] && ! grep -q "^\[[0-9][0-9]*\]:\[[0-9]" "$T/e2.lad"'
 tap_end

@@ -307,6 +307,67 @@ static void quiet(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
+/* An XHTML document's DOCTYPE with an internal subset (<!DOCTYPE html [ <!ENTITY …> ]>): the
+ * HTML parser knows no subsets and would take its "]>" for text of the page. Blanked (spaces, so
+ * that positions hold); entities are never expanded anyway. */
+static size_t find_from(const char *s, size_t n, size_t i, const char *pat)
+{
+    size_t k = strlen(pat);
+    for (; i + k <= n; i++)
+        if (memcmp(s + i, pat, k) == 0)
+            return i;
+    return n;
+}
+
+static void blank_subset(char *s, size_t n)
+{
+    size_t i = 0;
+    for (;;) { /* past white space, <?…?> and comments, to the first markup that is neither */
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+            i++;
+        if (i + 1 < n && s[i] == '<' && s[i + 1] == '?') {
+            if ((i = find_from(s, n, i, "?>")) >= n)
+                return;
+            i += 2;
+        } else if (i + 3 < n && memcmp(s + i, "<!--", 4) == 0) {
+            if ((i = find_from(s, n, i, "-->")) >= n)
+                return;
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    if (i + 9 > n || strncasecmp(s + i, "<!DOCTYPE", 9) != 0)
+        return;
+    size_t j = i + 9;
+    while (j < n && s[j] != '[' && s[j] != '>')
+        j++;
+    if (j >= n || s[j] != '[')
+        return;
+    char quote = 0;
+    for (size_t k = j + 1; k < n; k++) { /* the "]" that, past white space, closes with ">" */
+        if (quote) {                     /* inside a quoted entity value or system id */
+            quote = s[k] == quote ? 0 : quote;
+            continue;
+        }
+        if (s[k] == '"' || s[k] == '\'') {
+            quote = s[k];
+            continue;
+        }
+        if (s[k] != ']')
+            continue;
+        size_t m = k + 1;
+        while (m < n && (s[m] == ' ' || s[m] == '\t' || s[m] == '\n' || s[m] == '\r'))
+            m++;
+        if (m < n && s[m] == '>') {
+            for (size_t z = j; z <= k; z++)
+                if (s[z] != '\n')
+                    s[z] = ' ';
+            return;
+        }
+    }
+}
+
 int doc_html_read(jisr_doc *d, const unsigned char *data, size_t n)
 {
     char cs[64];
@@ -326,6 +387,7 @@ int doc_html_read(jisr_doc *d, const unsigned char *data, size_t n)
         free(utf8);
         return doc_error(d, JISR_ETOOBIG, NULL, 0, 0, "HTML larger than 2 GiB");
     }
+    blank_subset(utf8, len);
     xmlGenericErrorFunc sfn = xmlGenericError;
     void *sctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(NULL, quiet);

@@ -164,6 +164,22 @@ static void test_html(void **state)
     paras_free(&p);
 }
 
+/* An XHTML DOCTYPE's internal subset is not text of the page (the HTML parser knows none), and
+ * its entities are never expanded */
+static void test_html_subset(void **state)
+{
+    (void)state;
+    const char *html = "<?xml version=\"1.0\"?><!-- c --><!DOCTYPE html [<!ENTITY xxe SYSTEM "
+                       "\"file:///etc/passwd\"><!ENTITY q \"]>\">]>\n<html><body><p>&xxe; here.</p>"
+                       "<p>Two.</p></body></html>";
+    paras p = {0};
+    assert_int_equal(read_all("subset.html", html, strlen(html), NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.text[0], "&xxe; here.");
+    assert_string_equal(p.text[1], "Two.");
+    paras_free(&p);
+}
+
 static void test_html_encodings(void **state)
 {
     (void)state;
@@ -767,6 +783,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html),
+        cmocka_unit_test(test_html_subset),
         cmocka_unit_test(test_html_encodings),
         cmocka_unit_test(test_docx),
         cmocka_unit_test(test_odt),

@@ -128,7 +128,11 @@ int jisr_align_docreader_next(jisr_align_docreader *r, jisr_align_docpair *d)
         int rc = 0;
         if (!obj || !json_is_object(obj)) {
             rc = jisr_error_set(JISR_EPARSE, r->name, line, obj ? 1 : (unsigned long)jerr.column,
-                                "%s", obj ? "expected a JSON object" : jerr.text);
+                                "%s",
+                                obj                                   ? "expected a JSON object"
+                                : strstr(jerr.text, "JSON_ALLOW_NUL") ? "\\u0000 (NUL) is not "
+                                                                        "allowed in a string"
+                                                                      : jerr.text);
             json_decref(obj);
             return rc;
         }

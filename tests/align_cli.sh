@@ -237,4 +237,6 @@ check "--lines: an empty source line is not paired" '[ $? -eq 0 ] && ! grep -q "
 printf '\n\n\n' >"$T/e2.ar"; printf 'Press statement\nThe Council met.\nThe end.\n' >"$T/e2.en"
 "$J" align -p -f ladder "$T/e2.ar" "$T/e2.en" >"$T/e2.lad" 2>/dev/null
 check "--lines: blank lines against text: no aligned bead" '[ $? -eq 0 ] && ! grep -q "^\[[0-9][0-9]*\]:\[[0-9]" "$T/e2.lad"'
+printf '{"src":"a\\u0000b","tgt":"y"}\n' | "$J" align --batch - >/dev/null 2>"$T/nul.err"
+check "--batch -: a NUL escape is an error in plain words" '[ $? -eq 1 ] && grep -q "<stdin>:1:.*NUL) is not allowed" "$T/nul.err" && ! grep -q JSON_ALLOW_NUL "$T/nul.err"'
 tap_end

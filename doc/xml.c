@@ -33,6 +33,13 @@ static void on_error(void *arg, xmlErrorPtr e)
     x->err = JISR_EPARSE;
     x->err_line = e->line > 0 ? (unsigned long)e->line : 0;
     x->err_col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+    if (e->code == XML_ERR_INTERNAL_ERROR && e->message &&
+        strstr(e->message, "Excessive depth")) { /* libxml2's limit, met before ours is read */
+        x->err = JISR_ETOOBIG;
+        snprintf(x->err_msg, sizeof x->err_msg, "elements nested deeper than %d levels",
+                 DOC_XML_DEPTH_MAX);
+        return;
+    }
     snprintf(x->err_msg, sizeof x->err_msg, "%s", e->message ? e->message : "malformed XML");
     size_t n = strlen(x->err_msg);
     while (n && (x->err_msg[n - 1] == '\n' || x->err_msg[n - 1] == ' '))
@@ -143,7 +150,8 @@ int doc_xml_next(doc_xml *x)
         unsigned long line = x->err_line, col = x->err_col;
         if (!x->err)
             parser_pos(x, &line, &col);
-        return doc_error(x->d, JISR_EPARSE, x->part, line ? line : 1, col ? col : 1, "%s",
+        return doc_error(x->d, x->err == JISR_ETOOBIG ? JISR_ETOOBIG : JISR_EPARSE, x->part,
+                         line ? line : 1, col ? col : 1, "%s",
                          x->err ? x->err_msg : "malformed XML");
     }
     if (rc == 0)

@@ -174,5 +174,19 @@ check "--prop without =: usage error" test $? -eq 2
 $J query --tm "$T/P" -s en -t ar --format yaml x 2>/dev/null
 check "--format unknown: usage error" test $? -eq 2
 
+# a number's sign is part of the number (docs/matching.md §2.2): the query's sign goes into the
+# target, or out of it, and the match says so; the score is what a punctuation token costs
+printf '%s\t%s\n' "The temperature fell to 5 degrees." "انخفضت درجة الحرارة إلى 5 درجات." \
+    "The balance is -20 dollars." "الرصيد -20 دولارا." "pages 3-6" "الصفحات 3-6" >"$T/neg.tsv"
+$J import --tm "$T/S" -s en -t ar -q "$T/neg.tsv"
+$J query --tm "$T/S" -s en -t ar --json 'The temperature fell to -5 degrees.' \
+    'The balance is 20 dollars.' 'pages 3-5' >"$T/s.json"
+check "signs: exit 0" test $? -eq 0
+check "signs: -5 into the target" test "$(jq -sc '.[0].matches[0] | [.score, .placeable, .target]' "$T/s.json")" = '[96,true,"انخفضت درجة الحرارة إلى -5 درجات."]'
+check "signs: the sign out of the target" test "$(jq -sc '.[1].matches[0] | [.score, .placeable, .target]' "$T/s.json")" = '[96,true,"الرصيد 20 دولارا."]'
+check "signs: a range has none" test "$(jq -sc '.[2].matches[0] | [.placeable, .target]' "$T/s.json")" = '[true,"الصفحات 3-5"]'
+$J query --tm "$T/S" -s en -t ar 'The balance is 20 dollars.' >"$T/s.txt"
+check "signs: text marks the substitution" grep -qF "الرصيد 20 دولارا.   [numbers substituted]" "$T/s.txt"
+
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all checks passed"

@@ -1406,6 +1406,124 @@ static void test_long_numbers(void **state)
     drop_tm(tm);
 }
 
+/* A number's sign — '-', '+' or U+2212 written right before its first digit, at the start of the
+ * text or after white space or an opening bracket or quote — is part of the number for the
+ * placeables (the tokenizer and the score still see punctuation). Before, a query "-5" against a
+ * stored "5" kept the stored target's "5", unmarked, as "20" against a stored "-20" kept "-20".
+ * "A-5", a range "3-5" and hyphenated words have no sign. */
+static void test_signs(void **state)
+{
+    (void)state;
+    /* read, written, paired and classed */
+    tm_num x = num("-5");
+    assert_int_equal(x.sign, '-');
+    assert_string_equal(x.val, "5");
+    x = num("−٥");
+    assert_int_equal(x.sign, 0x2212);
+    assert_string_equal(x.val, "5");
+    assert_int_equal(x.zero, 0x0660);
+    x = num("+1,500");
+    assert_int_equal(x.sign, '+');
+    assert_string_equal(x.val, "1500");
+    assert_int_equal(num("5").sign, 0);
+    char *r = render("-5", "٣");
+    assert_string_equal(r, "-٥");
+    free(r);
+    r = render("-5", "−3"); /* the target's own minus sign */
+    assert_string_equal(r, "−5");
+    free(r);
+    r = render("+5", "−3"); /* another sign: the query's */
+    assert_string_equal(r, "+5");
+    free(r);
+    r = render("5", "-3"); /* none in the query: none */
+    assert_string_equal(r, "5");
+    free(r);
+    int t2q[16];
+    size_t nt;
+    assert_int_equal(pair("5", "-5", "5", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 0);
+    assert_int_equal(pair("-20", "20", "-20", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 0);
+    assert_int_equal(pair("5", "+5", "5", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], 0);
+    /* the same sign written two ways is the same number */
+    assert_int_equal(pair("−5 2", "-5 3", "-5 2", t2q, &nt), TM_PAIR_OK);
+    assert_int_equal(t2q[0], -1);
+    assert_int_equal(t2q[1], 1);
+    /* the source's 5 is not the target's -5 */
+    assert_int_equal(pair("5", "6", "-5", t2q, &nt), TM_PAIR_MISSING);
+    /* agreement by the absolute value */
+    assert_int_equal(cls("en", "-1"), TM_PL_ONE);
+    assert_int_equal(cls("ar", "-2"), TM_PL_TWO);
+    assert_int_equal(cls("ar", "−١١"), TM_PL_MANY);
+
+    static const char *const units[][2] = {
+        {"The temperature fell to 5 degrees.", "انخفضت درجة الحرارة إلى 5 درجات."},
+        {"The balance is -20 dollars.", "الرصيد -20 دولارا."},
+        {"pages 3-6", "الصفحات 3-6"},
+        {"Code A-5 is valid", "الرمز A-5 صالح"},
+        {"Balance: −20 dollars", "الرصيد: −20 دولارا"},
+        {"Adjust by 5 points", "اضبط بمقدار 5 نقاط"},
+        {"Raise it by +7 units", "ارفعه بمقدار +7 وحدات"},
+        {"The level rose to 8 meters", "ارتفع المستوى إلى ٨ أمتار"},
+        {"Range 3 to 9 here", "المدى 3-9 هنا"},
+        {"Floor -2 is closed", "الطابق -٢ مغلق"},
+        {"Use slot B 4 now", "استخدم الفتحة B 4 الآن"},
+    };
+    enum { SAME = JISR_TM_ACCEL_SAME };
+    static const adapt_case cases[] = {
+        /* the query's sign into a target number without one, and out of one with one */
+        {"The temperature fell to -5 degrees.", 1, "انخفضت درجة الحرارة إلى -5 درجات.", 0, SAME, 1},
+        {"The balance is 20 dollars.", 2, "الرصيد 20 دولارا.", 0, SAME, 1},
+        /* both have one: the target's own character, not the query's U+2212 */
+        {"The balance is −30 dollars.", 2, "الرصيد -30 دولارا.", 0, SAME, 1},
+        {"Balance: -40 dollars", 5, "الرصيد: −40 دولارا", 0, SAME, 1},
+        /* U+2212 into a number without a sign, as the query writes it */
+        {"The temperature fell to −5 degrees.", 1, "انخفضت درجة الحرارة إلى −5 درجات.", 0, SAME, 1},
+        /* a range is no sign: as before */
+        {"pages 3-5", 3, "الصفحات 3-5", 0, SAME, 1},
+        /* nor is the hyphen of a code */
+        {"Code A-7 is valid", 4, "الرمز A-7 صالح", 0, SAME, 1},
+        {"Use slot B-4 now", 11, "استخدم الفتحة B 4 الآن", 0, SAME, 0},
+        /* "+5" against "5" and back; a sign of another meaning is the query's */
+        {"Adjust by +5 points", 6, "اضبط بمقدار +5 نقاط", 0, SAME, 1},
+        {"Raise it by 7 units", 7, "ارفعه بمقدار 7 وحدات", 0, SAME, 1},
+        {"Raise it by -7 units", 7, "ارفعه بمقدار -7 وحدات", 0, SAME, 1},
+        /* Arabic-Indic digits in the target: the sign before them */
+        {"The level rose to -8 meters", 8, "ارتفع المستوى إلى -٨ أمتار", 0, SAME, 1},
+        {"Floor 3 is closed", 10, "الطابق ٣ مغلق", 0, SAME, 1},
+        {"Floor −4 is closed", 10, "الطابق -٤ مغلق", 0, SAME, 1},
+        /* a sign before the target's "9" of "3-9" would read as a dash: not substituted */
+        {"Range 3 to -9 here", 9, "المدى 3-9 هنا", 0, SAME, 0},
+    };
+    jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
+    check_adapted(tm, cases, sizeof cases / sizeof cases[0]);
+    check_rendered(tm, "The temperature fell to -5 degrees.", "\"placeable\":true",
+                   "[numbers substituted]");
+    check_rendered(tm, "Range 3 to -9 here", "\"numbers\":\"ambiguous\"", "ambiguous");
+    /* the sign costs what a punctuation token costs: the score is that of "- 5" */
+    jisr_tm_matches m = best(tm, "The temperature fell to -5 degrees.", 1, 0);
+    jisr_tm_matches m2 = best(tm, "The temperature fell to - 5 degrees.", 1, 0);
+    assert_int_equal(m.v[0].score, m2.v[0].score);
+    assert_true(m.v[0].score < 100);
+    assert_int_equal(m.v[0].nagree, 0);
+    assert_false(m2.v[0].placeable);
+    jisr_tm_matches_free(&m);
+    jisr_tm_matches_free(&m2);
+    /* Arabic queries, Arabic-Indic digits with a sign, into an English target */
+    m = ask(tm, "ar", "en", "الطابق ٢ مغلق", 50, 0);
+    assert_true(m.n >= 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "Floor 2 is closed");
+    jisr_tm_matches_free(&m);
+    m = ask(tm, "ar", "en", "ارتفع المستوى إلى −١٢ أمتار", 50, 0);
+    assert_true(m.n >= 1);
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "The level rose to −12 meters");
+    jisr_tm_matches_free(&m);
+    drop_tm(tm);
+}
+
 /* --prop and --changed-since keep exactly the units they name, with the index and without */
 static void test_filters(void **state)
 {
@@ -1625,6 +1743,7 @@ int main(void)
         cmocka_unit_test(test_phcodes_flag),
         cmocka_unit_test(test_adapted_targets),
         cmocka_unit_test(test_long_numbers),
+        cmocka_unit_test(test_signs),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_ties),
         cmocka_unit_test(test_char_similarity),

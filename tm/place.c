@@ -11,6 +11,11 @@
  * is Arabic- or English-specific beyond ICU's data: a French or Russian target gets its own
  * classes. The rules of each language are opened once and shared (uplrules_select is a const
  * operation, safe from several threads).
+ *
+ * Signs. A number's sign ('-', '+', U+2212 before its first digit; placeable.c decides which
+ * characters before a number token are one) is read with it: two numbers are the same as written
+ * only with the same sign ('-' and U+2212 are one sign), the class is that of the absolute value,
+ * and a query's number is written with its sign in the target's character for it.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,6 +37,29 @@ static int is_sep(uint32_t c)
     return c == '.' || c == ',' || c == 0x066B || c == 0x066C;
 }
 
+/* the value of decimal digit c (any system), -1 when c is none */
+static int digit_value(int32_t c)
+{
+    int32_t d = c >= 0 && u_charType(c) == U_DECIMAL_DIGIT_NUMBER ? u_charDigitValue(c) : -1;
+    return d >= 0 && d <= 9 ? (int)d : -1;
+}
+
+/* s[0..n) starts with a sign ('-', '+', U+2212) right before a digit: the sign, else 0; *len
+ * its length */
+static uint32_t lead_sign(const unsigned char *s, size_t n, size_t *len)
+{
+    *len = 0;
+    if (!n)
+        return 0;
+    size_t l, dl;
+    int32_t c = jisr_utf8_decode(s, n, 0, &l);
+    if ((c != '-' && c != '+' && c != 0x2212) || l >= n ||
+        digit_value(jisr_utf8_decode(s, n, l, &dl)) < 0)
+        return 0;
+    *len = l;
+    return (uint32_t)c;
+}
+
 int tm_num_parse(const char *str, size_t n, tm_num *out)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -42,14 +70,18 @@ int tm_num_parse(const char *str, size_t n, tm_num *out)
     size_t nsep = 0;
     int toolong = 0, in_group = 0;
     memset(out, 0, sizeof *out);
+    size_t slen;
+    out->sign = lead_sign(s, n, &slen);
+    s += slen; /* the digits and separators after it */
+    n -= slen;
     for (size_t i = 0; i < n;) {
         size_t len;
         int32_t c = jisr_utf8_decode(s, n, i, &len);
         i += len;
         if (c < 0)
             continue;
-        int32_t d = u_charType(c) == U_DECIMAL_DIGIT_NUMBER ? u_charDigitValue(c) : -1;
-        if (d >= 0 && d <= 9) {
+        int32_t d = digit_value(c);
+        if (d >= 0) {
             if (!out->zero)
                 out->zero = (uint32_t)(c - d);
             if (nd == TM_NUM_MAXDIGITS) { /* before a group opens: so at most 64 groups */
@@ -317,6 +349,10 @@ int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_
             rc = jisr_buf_puts(out, x->val + at);
         return rc;
     }
+    if (x->sign) /* the target's way of writing the same sign, else the query's */
+        put_cp(out, like && like->sign && tm_sign_class(like->sign) == tm_sign_class(x->sign)
+                        ? like->sign
+                        : x->sign);
     if (!x->value) { /* no single value: the digits and separators as the query wrote them */
         for (const char *p = x->val; *p; p++) {
             if (*p >= '0' && *p <= '9')
@@ -385,7 +421,8 @@ void tm_num_code(const char *s, size_t n, tm_num *out)
 /* a and b the same number or code, as written (a code's I flag too) */
 static int num_eq(const tm_num *a, const tm_num *b)
 {
-    if (a->code != b->code || !a->loc != !b->loc)
+    if (a->code != b->code || !a->loc != !b->loc ||
+        tm_sign_class(a->sign) != tm_sign_class(b->sign))
         return 0;
     if (a->toolong || b->toolong)
         return a->toolong && b->toolong && a->hash == b->hash;

@@ -22,7 +22,9 @@
  * (',' groups digits by three, '.' is the decimal point), and the other way round when the
  * text's order shows it ("1.234,5": the last of the two is the decimal separator; "1.234.567":
  * repeated dots group by three). A token that has no single value this way (a version "1.2.3",
- * a list "1,2,3", a date "11.05.2015") is not a value (TM_NUM_TEXT). */
+ * a list "1,2,3", a date "11.05.2015") is not a value (TM_NUM_TEXT). A sign written before
+ * the first digit ('-', '+' or U+2212 MINUS SIGN: placeable.c decides which characters before a
+ * number are its sign) is part of the number: kept in sign, not in val. */
 typedef struct tm_num {
     int value;                          /* 1: val holds the value; 0: TM_NUM_TEXT */
     char val[2 * TM_NUM_MAXDIGITS + 2]; /* ASCII digits, '.' before the fraction, no grouping;
@@ -38,14 +40,29 @@ typedef struct tm_num {
     unsigned loc;         /* a code with the I flag (the locale's digits: "%Id"): where it was
                            * in val (≥ 1), else 0 */
     unsigned flags_at;    /* a code: where its flags begin in val (after "%", "%N$", "%(n)") */
+    uint32_t sign;        /* the sign written before the digits ('-', '+', U+2212), or 0 */
 } tm_num;
+
+/** A sign's meaning: '-' for '-' and U+2212 (the same sign written two ways), '+', or 0. Two
+ * numbers are the same as written only with signs of the same meaning. */
+static inline uint32_t tm_sign_class(uint32_t sign)
+{
+    return sign == 0x2212 ? '-' : sign;
+}
+
+/** The length in bytes of a sign as written (UTF-8), 0 for none. */
+static inline size_t tm_sign_len(uint32_t sign)
+{
+    return sign == 0x2212 ? 3 : sign ? 1 : 0;
+}
 
 /** A format code token's surface s[0..n) (at most TM_CODE_MAX bytes) as a tm_num. A target's
  * code with glibc's I flag ("%Id", as Arabic catalogues write a source's "%d") pairs with the
  * source's code without it, and a query's numeric code written in its place takes the flag. */
 void tm_num_code(const char *s, size_t n, tm_num *out);
 
-/** Parse s[0..n), a number token's surface (digits of one or several systems, separators).
+/** Parse s[0..n), a number token's surface (digits of one or several systems, separators),
+ * with its sign when s starts with one: '-', '+' or U+2212 right before a digit (out->sign).
  * Returns 0 (out->value tells whether it has a value), JISR_EINVAL when s has no digit. */
 int tm_num_parse(const char *s, size_t n, tm_num *out);
 
@@ -64,13 +81,15 @@ typedef enum tm_plural {
 
 /** The agreement class of x in language lang (BCP 47; the primary subtag decides), from ICU's
  * plural rules applied to the number as written (visible fraction digits count: English "1"
- * is ONE, "1.0" OTHER). A language ICU does not know gets the root rules (everything OTHER).
- * Thread-safe (the rules are opened once per language and shared). <0 on ICU failure. */
+ * is ONE, "1.0" OTHER), by its absolute value (its sign does not count: "-1" is ONE). A language
+ * ICU does not know gets the root rules (everything OTHER). Thread-safe (the rules are opened once
+ * per language and shared). <0 on ICU failure. */
 int tm_num_plural(const char *lang, const tm_num *x);
 const char *tm_plural_name(int cls);
 
 /** Append x's value written like the number `like` (its digit system, and U+066B/U+066C when it
- * used them); like NULL: ASCII. */
+ * used them); like NULL: ASCII. x's sign goes before it: like's own sign character when like has
+ * a sign of the same meaning (U+2212 for a query's '-'), else x's; none when x has none. */
 int tm_num_render(const tm_num *x, const tm_num *like, const char *like_s, size_t like_n,
                   jisr_buf *out);
 

@@ -4,10 +4,12 @@
  *
  * Numbers. When the query and the stored source differ only in numbers, the source's numbers are
  * paired with the target's by position and value (tm_num_pair) and the query's numbers written
- * into the target in its style; a pairing the target does not settle is not guessed. Each
- * substituted number whose agreement class in the target language changes (Arabic 2 → 11: the
- * counted noun goes from the dual to the accusative singular) is reported with its position and
- * costs JISR_TM_AGREE_PENALTY points, so such a match is never 100 and never outranks one that
+ * into the target in its style; a pairing the target does not settle is not guessed. A sign
+ * written right before a number ("-5", "+5", "−5"; not "A-5" or "3-5") is part of it here,
+ * though the tokenizer and the score see a punctuation token. Each substituted number whose
+ * agreement class in the target language changes (Arabic 2 → 11: the counted noun goes from the
+ * dual to the accusative singular) is reported with its position and costs
+ * JISR_TM_AGREE_PENALTY points, so such a match is never 100 and never outranks one that
  * needs no change (score.c also ranks it after an equal score without one).
  *
  * Tags. The query's tags (jisr_tm_query_opts.tags) and the stored source's are compared by kind
@@ -48,11 +50,60 @@ static int place_target(tm_place *p, const char *tt, size_t tn)
     return 0;
 }
 
+/* ---- signs -------------------------------------------------------------------------------- */
+
+/* The text s before byte i is where a number's sign stands: its start, or after white space (as
+ * the tokenizer reads it) or an opening bracket or quote; format characters and tag placeholders
+ * in between do not count. After a letter, a digit or other punctuation it is a hyphen or a dash:
+ * "A-5", the range "3-5", "x-5" */
+static int sign_position(const char *s, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (i > 0) {
+        size_t b = i - 1, len;
+        while (b > 0 && i - b < 4 && (u[b] & 0xC0) == 0x80)
+            b--;
+        int32_t c = jisr_utf8_decode(u, i, b, &len);
+        if (c < 0 || b + len != i)
+            return 0;
+        int type = u_charType(c);
+        if ((c >= 0xE000 && c <= 0xF8FF) || type == U_FORMAT_CHAR) {
+            i = b;
+            continue;
+        }
+        return c <= ' ' || c == 0x7F || c == '"' || c == '\'' || type == U_SPACE_SEPARATOR ||
+               type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR ||
+               type == U_CONTROL_CHAR || type == U_START_PUNCTUATION ||
+               type == U_INITIAL_PUNCTUATION;
+    }
+    return 1;
+}
+
+/* Token k of t (text s) is the sign of the number token after it: '-', '+' or U+2212 written
+ * right before its first digit (not a format code's), in a sign's position (sign_position).
+ * Returns the sign, 0 when it is none. The tokenizer keeps it a punctuation token (the score
+ * counts it as one); the placeables read it as part of its number (docs/matching.md §2.2). */
+static uint32_t sign_at(const char *s, const tm_toks *t, size_t k)
+{
+    if (k + 1 >= t->n)
+        return 0;
+    const tm_tok *a = &t->v[k], *b = &t->v[k + 1];
+    if (a->kind != TM_PUNCT || b->kind != TM_NUMBER || b->code || a->end != b->start)
+        return 0;
+    size_t len;
+    int32_t c = jisr_utf8_decode((const unsigned char *)s, a->end, a->start, &len);
+    if ((c != '-' && c != '+' && c != 0x2212) || a->start + len != a->end)
+        return 0;
+    return sign_position(s, a->start) ? (uint32_t)c : 0;
+}
+
 /* ---- numbers ------------------------------------------------------------------------------ */
 
-/* Do q and s differ only in numbers (tags aside), and in at least one? *kinds: JISR_TM_DIFFER_*
- * of those that differ (numbers, format codes) */
-static int numbers_only(const tm_toks *q, const tm_toks *s, int *kinds)
+/* Do q and s (texts qt and st) differ only in numbers (tags aside; a number's sign is part of
+ * it), and in at least one? *kinds: JISR_TM_DIFFER_* of those that differ (numbers, format
+ * codes) */
+static int numbers_only(const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
+                        int *kinds)
 {
     size_t i = 0, j = 0, ndiff = 0;
     *kinds = 0;
@@ -63,12 +114,15 @@ static int numbers_only(const tm_toks *q, const tm_toks *s, int *kinds)
             j++;
         if (i == q->n || j == s->n)
             break;
+        uint32_t qs = tm_sign_class(sign_at(qt, q, i)), ss = tm_sign_class(sign_at(st, s, j));
+        i += qs != 0; /* the number after the sign */
+        j += ss != 0;
         const tm_tok *a = &q->v[i++], *b = &s->v[j++];
         if (a->kind != b->kind)
             return 0;
         if (a->kind == TM_NUMBER && a->code != b->code)
             return 0; /* a format code and a number: not a placeable */
-        if (a->kind == TM_NUMBER && a->hn != b->hn) {
+        if (a->kind == TM_NUMBER && (a->hn != b->hn || qs != ss)) {
             ndiff++;
             *kinds |= a->code ? JISR_TM_DIFFER_CODES : JISR_TM_DIFFER_NUMBERS;
         } else if (a->kind != TM_NUMBER && a->hn != b->hn) {
@@ -97,7 +151,7 @@ static int grow_nums(tm_num **v, size_t *cap, size_t n)
     return 0;
 }
 
-/* the numbers of t (text s) parsed into v */
+/* the numbers of t (text s) parsed into v, each with its sign */
 static int parse_numbers(const char *s, const tm_toks *t, tm_num **v, size_t *cap, size_t *n)
 {
     *n = 0;
@@ -107,9 +161,10 @@ static int parse_numbers(const char *s, const tm_toks *t, tm_num **v, size_t *ca
         int rc = grow_nums(v, cap, *n + 1);
         if (rc < 0)
             return rc;
+        size_t from = k > 0 && sign_at(s, t, k - 1) ? t->v[k - 1].start : t->v[k].start;
         if (t->v[k].code)
             tm_num_code(s + t->v[k].start, t->v[k].end - t->v[k].start, &(*v)[*n]);
-        else if (tm_num_parse(s + t->v[k].start, t->v[k].end - t->v[k].start, &(*v)[*n]) < 0) {
+        else if (tm_num_parse(s + from, t->v[k].end - from, &(*v)[*n]) < 0) {
             memset(&(*v)[*n], 0, sizeof **v); /* a number token always has a digit */
             (*v)[*n].val[0] = '?';
         }
@@ -131,12 +186,11 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
                      const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
                      jisr_buf *out, jisr_tm_agree **agree, size_t *nagree)
 {
-    (void)st;
     p->state = JISR_TM_NUMBERS_SAME;
     p->nchange = 0;
     if (nagree)
         *nagree = 0;
-    if (!numbers_only(q, s, &p->kinds))
+    if (!numbers_only(qt, q, st, s, &p->kinds))
         return 0;
     p->ttp = NULL; /* also called while scoring, on texts whose buffers are reused */
     int rc = tm_tokenize(tt, tn, &p->tt);
@@ -158,11 +212,14 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
         p->state = JISR_TM_NUMBERS_AMBIGUOUS;
         return 0;
     }
-    /* a number too long to hold (TM_NUM_MAXDIGITS) cannot be written into the target */
+    /* a number too long to hold (TM_NUM_MAXDIGITS) cannot be written into the target, nor a
+     * sign before a target number where it would read as a hyphen or a dash ("3-5") */
     for (size_t j = 0, k = 0; j < p->tt.n; j++)
         if (p->tt.v[j].kind == TM_NUMBER) {
             int qi = p->t2q[k++];
-            if (qi >= 0 && (p->qn[qi].toolong || p->tnum[k - 1].toolong)) {
+            if (qi >= 0 && (p->qn[qi].toolong || p->tnum[k - 1].toolong ||
+                            (p->qn[qi].sign && !p->tnum[k - 1].sign &&
+                             !sign_position(tt, p->tt.v[j].start)))) {
                 p->state = JISR_TM_NUMBERS_AMBIGUOUS;
                 return 0;
             }
@@ -184,11 +241,13 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
         p->nchange += change;
         if (!out)
             continue;
-        if ((rc = jisr_buf_append(out, tt + pos, tok->start - pos)) < 0)
+        /* the target's number with its sign, if any, becomes the query's with its own */
+        size_t start = tok->start - tm_sign_len(p->tnum[k - 1].sign);
+        if ((rc = jisr_buf_append(out, tt + pos, start - pos)) < 0)
             return rc;
         size_t at = out->len;
-        if ((rc = tm_num_render(&p->qn[qi], &p->tnum[k - 1], tt + tok->start, tok->end - tok->start,
-                                out)) < 0)
+        if ((rc = tm_num_render(&p->qn[qi], &p->tnum[k - 1], tt + start, tok->end - start, out)) <
+            0)
             return rc;
         pos = tok->end;
         if (change && agree) {
@@ -276,13 +335,15 @@ int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char
     if (p->tt.n + s->n > TM_COPY_MAX_TOKENS)
         return 0;
     int kinds;
-    int codes = !numbers_only(q, s, &kinds);
+    int codes = !numbers_only(qt, q, st, s, &kinds);
     for (size_t i = 0; i < s->n; i++) {
         const tm_tok *b = &s->v[i];
-        if ((b->kind == TM_NUMBER && !(b->code && codes)) || b->kind == TM_TAG)
-            continue;
+        if ((b->kind == TM_NUMBER && !(b->code && codes)) || b->kind == TM_TAG || sign_at(st, s, i))
+            continue; /* a number's sign is its number's */
         size_t j = 0, k = 0;
-        while (j < p->tt.n && !(b->code ? repeats(tt, &p->tt.v[j], st, b) : p->tt.v[j].hn == b->hn))
+        while (j < p->tt.n &&
+               (!(b->code ? repeats(tt, &p->tt.v[j], st, b) : p->tt.v[j].hn == b->hn) ||
+                sign_at(tt, &p->tt, j)))
             j++;
         if (j == p->tt.n)
             continue; /* the target does not repeat it */
@@ -312,29 +373,31 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
     for (size_t j = 0; j < t->n; j++)
         rep[j] = -1;
     int kinds;
-    int codes = !numbers_only(q, s, &kinds); /* else the codes are tm_match_numbers's */
+    int codes = !numbers_only(qt, q, st, s, &kinds); /* else the codes are tm_match_numbers's */
     for (size_t i = 0; i < s->n; i++) {
         if (s2q[i] < 0)
             continue;
         const tm_tok *b = &s->v[i], *a = &q->v[s2q[i]];
-        if (!copy_pair(qt, a, st, b, codes))
+        /* a number's sign is tm_match_numbers's, with its number */
+        if (!copy_pair(qt, a, st, b, codes) || sign_at(st, s, i) || sign_at(qt, q, (size_t)s2q[i]))
             continue;
         /* every occurrence of it in the source changes alike, and the target repeats it as
          * often: which target occurrence is which does not matter then */
         size_t ns = 0, nt = 0;
         int alike = 1;
         for (size_t i2 = 0; i2 < s->n && alike; i2++) {
-            if (s->v[i2].hn != b->hn)
+            if (s->v[i2].hn != b->hn || sign_at(st, s, i2))
                 continue;
             ns++;
             alike = s2q[i2] >= 0 && surf_eq(qt, &q->v[s2q[i2]], qt, a);
         }
         for (size_t j = 0; j < t->n; j++)
-            nt += repeats(tt, &t->v[j], st, b);
+            nt += repeats(tt, &t->v[j], st, b) && !sign_at(tt, t, j);
         if (!alike || nt != ns)
             continue;
         for (size_t j = 0; j < t->n; j++)
-            if (rep[j] < 0 && repeats(tt, &t->v[j], st, b) && !surf_eq(tt, &t->v[j], qt, a)) {
+            if (rep[j] < 0 && repeats(tt, &t->v[j], st, b) && !sign_at(tt, t, j) &&
+                !surf_eq(tt, &t->v[j], qt, a)) {
                 rep[j] = s2q[i];
                 (*ncopied)++;
             }

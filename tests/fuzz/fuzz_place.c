@@ -5,14 +5,16 @@
  * pairing of numbers; inline-tag markup classified and mapped; the near-word cost. Aborts when a
  * property fails:
  *   - a parsed value is ASCII digits with at most one '.', and rendering it in ASCII style and
- *     parsing the result gives the same value;
+ *     parsing the result gives the same value and sign; a sign is read only at the start;
  *   - the near cost is symmetric, and below a word's cost only for keys sharing a signature;
  *   - number pairing maps each target number to a query number or to none, never out of range;
  *   - a format code is written back as it was, and takes a target's I flag only when numeric;
  *   - tag mapping never gives two target tags the same query tag;
  *   - copied tokens (three texts split by tabs: query, source, target; the source's tokens paired
  *     with the query's in order) replace at most the target's tokens, and the accelerator step
- *     only ever takes '_' and '&' bytes out of the target.
+ *     only ever takes '_' and '&' bytes out of the target;
+ *   - the numbers of the same three texts (signs included) give a target exactly when they are
+ *     substituted.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,10 +53,16 @@ static void one_number(const char *s, size_t n)
         tm_num y;
         check(tm_num_parse(b.data, b.len, &y) == 0 && y.value && strcmp(x.val, y.val) == 0,
               "rendered in ASCII, the same value");
+        check(y.sign == x.sign, "rendered in ASCII, the same sign");
         jisr_buf_free(&b);
     } else {
         check(tm_num_plural("ar", &x) == TM_PL_NONE, "no value, no class");
     }
+    /* the sign is the text's first character, and a digit follows it */
+    check(!x.sign ||
+              (n > tm_sign_len(x.sign) &&
+               (x.sign < 0x80 ? (unsigned char)s[0] == x.sign : memcmp(s, "\xE2\x88\x92", 3) == 0)),
+          "a sign only at the start");
 }
 
 /* a format code at s (tm_code_len): written back as it was; with a target's I flag ("%Id") a
@@ -141,6 +149,17 @@ static void copies_and_accels(const char *s, size_t size)
         } else {
             check(out.len == 0, "no output unless removed");
         }
+        jisr_buf_free(&out);
+        jisr_tm_agree *agree = NULL;
+        size_t nagree = 0;
+        rc = tm_match_numbers(&p, t[0], &q, t[1], &src, t[2], len[2], "ar", &out, &agree, &nagree);
+        check(rc == 0 && p.state >= JISR_TM_NUMBERS_SAME && p.state <= JISR_TM_NUMBERS_MISSING,
+              "numbers");
+        check((p.state == JISR_TM_NUMBERS_PLACED) == (out.data != NULL),
+              "a target exactly when substituted");
+        for (size_t a = 0; a < nagree; a++)
+            check(agree[a].start < agree[a].end && agree[a].end <= out.len, "agreement spans");
+        free(agree);
         jisr_buf_free(&out);
         free(s2q);
     }

@@ -15,14 +15,15 @@ const char cmd_convert_help[] =
     "Usage: jisr convert [OPTIONS] IN OUT\n"
     "\n"
     "Convert translation units between TMX (1.1-1.4b in, 1.4b out), TSV, Moses two-file text\n"
-    "and JSONL. The formats come from the file names (.tmx .tsv .jsonl; .txt or a language code\n"
-    "such as .en for Moses) or from --from/--to. IN may be - (stdin), OUT may be - (stdout).\n"
+    "and JSONL, or from XLIFF (1.2, 2.0). The formats come from the file names (.tmx .tsv\n"
+    ".jsonl .xlf; .txt or a language code such as .en for Moses) or from --from/--to. IN may\n"
+    "be - (stdin), OUT may be - (stdout).\n"
     "OUT is written to a temporary file and renamed when everything succeeded; an existing\n"
     "OUT keeps its permissions, a device or FIFO is written in place, and OUT is never a\n"
     "symbolic link (refused: name the file itself) or one of the inputs.\n"
     "\n"
     "Options:\n"
-    "  -f, --from FORMAT     input format: tmx, tsv, moses, jsonl\n"
+    "  -f, --from FORMAT     input format: tmx, tsv, moses, jsonl, xliff\n"
     "  -T, --to FORMAT       output format: tmx, tsv, moses, jsonl\n"
     "  -s, --source LANG     source language: the first column of TSV/Moses input, the source\n"
     "                        side of TSV/Moses output, the TMX header srclang\n"
@@ -46,7 +47,15 @@ const char cmd_convert_help[] =
     "a backslash is written \\\\, a tab \\t, a line feed \\n and a carriage return \\r; other\n"
     "backslashes are read as they stand. TSV and Moses carry plain text: inline tags are\n"
     "dropped, and Moses turns line breaks inside a segment into spaces. JSONL keeps everything\n"
-    "(one unit per line: variants, inline tags, props, notes, dates).\n"
+    "(one unit per line: variants, inline tags, props, notes, dates); its \"tags\" must match\n"
+    "the text's placeholders (tag i is U+E000+i, used once), else the line is an error.\n"
+    "\n"
+    "Dates (creationdate, changedate, lastusagedate of the header, a <tu> or a <tuv>) are read\n"
+    "in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z, 2019-03-04, with a\n"
+    "zone offset or none: UTC) and written in TMX's form, as 'jisr import' stores them. A date\n"
+    "that cannot be read is left out with a warning (FILE:LINE:COL); the output is written.\n"
+    "TSV, Moses and JSONL input must be UTF-8 (a UTF-16 file is refused: convert it with\n"
+    "iconv); TMX and XLIFF may be in any encoding they declare.\n"
     "\n"
     "Examples:\n"
     "  jisr convert memory.tmx memory.jsonl\n"
@@ -60,6 +69,15 @@ const char cmd_convert_help[] =
 typedef struct bad_list {
     unsigned long n;
 } bad_list;
+
+static void on_warning(void *ctx, const jisr_error *w)
+{
+    (void)ctx;
+    if (w->line)
+        cli_warn("%s:%lu:%lu: %s", w->file, w->line, w->col, w->msg);
+    else
+        cli_warn("%s: %s", w->file, w->msg);
+}
 
 static void on_bad(void *ctx, const jisr_error *err)
 {
@@ -88,12 +106,13 @@ int cmd_convert(int argc, char **argv)
     bad_list bad = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:T:s:t:h", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":f:T:s:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if ((ro.format = jisr_format_from_string(optarg)) == JISR_FMT_AUTO)
-                return cli_usage_error("convert", "unknown format '%s' (tmx, tsv, moses, jsonl)",
-                                       optarg);
+                return cli_usage_error(
+                    "convert", "unknown format '%s' (tmx, tsv, moses, jsonl, xliff)", optarg);
             break;
         case 'T':
             if ((wo.format = jisr_format_from_string(optarg)) == JISR_FMT_AUTO)
@@ -117,8 +136,13 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'h':
             return cli_help("convert");
-        default:
-            return cli_usage_error("convert", "bad option");
+        case ':':
+            return cli_usage_error("convert", "option '%s' needs a value", argv[optind - 1]);
+        default: /* optopt: the short option (a long one is named by its argument) */
+            if (optopt &&
+                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
+                return cli_usage_error("convert", "unknown option '-%c'", optopt);
+            return cli_usage_error("convert", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind != 2)
@@ -135,6 +159,7 @@ int cmd_convert(int argc, char **argv)
     ro.tgtlang = tgt;
     ro.on_bad = on_bad;
     ro.ctx = &bad;
+    ro.on_warning = on_warning;
 
     jisr_reader *r = NULL;
     jisr_writer *w = NULL;

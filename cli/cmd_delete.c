@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -12,7 +13,8 @@ const char cmd_delete_help[] =
     "\n"
     "Delete units by id (the ids that 'jisr query' and 'jisr concord' print), in one\n"
     "transaction: when one id does not exist nothing is deleted. An id given twice is deleted\n"
-    "once. Ids are never reused.\n"
+    "once. Ids are never reused. An id is a positive integer: anything else (-3 included) is\n"
+    "a usage error that deletes nothing.\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
@@ -36,8 +38,19 @@ int cmd_delete(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     const char *dir = NULL;
     int quiet = 0, c;
+    /* "-3" would be read as an option: a negative number is an id, and a wrong one */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--tm") == 0) {
+            i++; /* its value */
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9')
+            return cli_usage_error("delete", "'%s' is not a unit id: ids are positive integers",
+                                   argv[i]);
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D':
             dir = optarg;
@@ -47,8 +60,13 @@ int cmd_delete(int argc, char **argv)
             break;
         case 'h':
             return cli_help("delete");
-        default:
-            return cli_usage_error("delete", "unknown option");
+        case ':':
+            return cli_usage_error("delete", "option '%s' needs a value", argv[optind - 1]);
+        default: /* optopt: the short option (a long one is named by its argument) */
+            if (optopt &&
+                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
+                return cli_usage_error("delete", "unknown option '-%c'", optopt);
+            return cli_usage_error("delete", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
@@ -61,7 +79,10 @@ int cmd_delete(int argc, char **argv)
         long v;
         if (cli_number(argv[optind + (int)i], 4294967295L, &v) < 0 || v < 1) {
             free(ids);
-            return cli_usage_error("delete", "'%s' is not a unit id", argv[optind + (int)i]);
+            return cli_usage_error("delete",
+                                   "'%s' is not a unit id: ids are positive integers (at most "
+                                   "4294967295)",
+                                   argv[optind + (int)i]);
         }
         ids[i] = (uint64_t)v;
     }

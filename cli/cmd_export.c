@@ -42,7 +42,8 @@ int cmd_export(int argc, char **argv)
     const char *dir = NULL, *out = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
     int c, skip_bad = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:f:s:t:h", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":o:f:s:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'D':
             dir = optarg;
@@ -64,8 +65,13 @@ int cmd_export(int argc, char **argv)
             break;
         case 'h':
             return cli_help("export");
-        default:
-            return cli_usage_error("export", "unknown option");
+        case ':':
+            return cli_usage_error("export", "option '%s' needs a value", argv[optind - 1]);
+        default: /* optopt: the short option (a long one is named by its argument) */
+            if (optopt &&
+                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
+                return cli_usage_error("export", "unknown option '-%c'", optopt);
+            return cli_usage_error("export", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (!out)

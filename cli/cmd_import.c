@@ -16,26 +16,31 @@
 const char cmd_import_help[] =
     "Usage: jisr import [OPTIONS] FILE...\n"
     "\n"
-    "Import translation units into a memory: TMX (1.1-1.4b), TSV, JSONL, or the output of\n"
-    "'jisr align' in any of those. The format comes from the file name or --format; FILE may\n"
-    "be - (standard input).\n"
+    "Import translation units into a memory: TMX (1.1-1.4b), TSV, JSONL or XLIFF (1.2, 2.0),\n"
+    "as named (.tmx .tsv .jsonl .xlf .xliff .sdlxliff) or given by --format; FILE may be -\n"
+    "(standard input, with --format). Moses text (.txt, corpus.en) is not imported: convert\n"
+    "it to TSV first (jisr convert).\n"
     "\n"
     "A unit identical to a stored unit (same languages, texts and inline tags, byte for byte)\n"
     "is merged into it: usage counts add up, the dates are updated, and the props and notes\n"
-    "the stored unit lacks are added to it. Units that only look alike (case, diacritics,\n"
-    "spacing) stay apart: normalisation is for matching, not identity. Units with fewer than\n"
-    "two non-empty variants are skipped. A memory keeps the attributes, props and notes of a\n"
-    "unit (<tu>) and of each of its variants (<tuv>); a unit whose <tu> has no creation,\n"
-    "change or last-usage date takes the earliest creation and the latest change and use of\n"
-    "its variants (OmegaT dates the <tuv>). A duplicate's variant metas complete the stored\n"
-    "variants' (same language and text).\n"
+    "it lacks are added. Units that only look alike (case, diacritics, spacing) stay apart.\n"
+    "Units with fewer than two non-empty variants are skipped. A memory keeps the attributes\n"
+    "(tuid, srclang, datatype, segtype, o-tmf, o-encoding, creationtool and its version, ids,\n"
+    "dates, usage count), props and notes of a unit (<tu>) and of each variant (<tuv>); a\n"
+    "<tu> without dates takes its variants' (OmegaT dates the <tuv>). A duplicate's variant\n"
+    "metas complete the stored variants' (same language and text).\n"
+    "\n"
+    "Dates are read in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z,\n"
+    "2019-03-04; with a zone offset, or none: UTC). One that cannot be read is left out with\n"
+    "a warning (FILE:LINE:COL). A unit without a creation date gets the import's, but never\n"
+    "one after its change date.\n"
     "\n"
     "Strict by default: a file with any error changes nothing (nothing is committed before\n"
-    "the whole file has been read without error). Then it is stored in batches, each in one\n"
-    "transaction: an interrupted import keeps exactly the batches committed so far. The file\n"
-    "is parsed once, ahead of the storing; what the parse has read but not yet stored is kept\n"
-    "in memory up to 256 MiB, beyond that in a temporary file in $TMPDIR (or /tmp), created\n"
-    "only then. A large import takes ~1-1.5 GB of memory at its peak.\n"
+    "it has been read without error); it is then stored in batches, one transaction each: an\n"
+    "interrupted import keeps the batches committed so far. When a file fails, the files\n"
+    "before it stay imported and those after it are not read (the error names them). The\n"
+    "file is parsed once, ahead of the storing, up to 256 MiB in memory and beyond that in a\n"
+    "temporary file in $TMPDIR (or /tmp). A large import takes ~1-1.5 GB of memory at most.\n"
     "\n"
     "A memory stores at most 255 variants per unit and language tags of at most 63 bytes: a\n"
     "unit beyond is an error (skipped and reported with --skip-bad), never stored cut.\n"
@@ -43,7 +48,8 @@ const char cmd_import_help[] =
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else\n"
     "                        ~/.local/share/jisr/tm); created when missing\n"
-    "  -f, --format FMT      input format: tmx, tsv, jsonl (default: from the file name)\n"
+    "  -f, --format FMT      input format: tmx, tsv, jsonl, xliff (default: from the file\n"
+    "                        name)\n"
     "  -s, --source LANG     language of the first TSV column (default: from its script over\n"
     "                        the first 200 lines, Arabic = ar, Latin = en; import fails when\n"
     "                        the script cannot tell the two columns apart)\n"
@@ -71,13 +77,14 @@ const char cmd_import_help[] =
     "  jisr import --tm ~/tm/un -s ar -t en un.tsv\n"
     "  jisr align doc.ar doc.en -o pairs.tmx && jisr import pairs.tmx\n"
     "\n"
-    "Exit status: 0 success, 1 an error (the failing file changed nothing), 2 usage error.\n";
+    "Exit status: 0 success (warnings included), 1 an error (the failing file changed\n"
+    "nothing), 2 usage error (nothing imported).\n";
 
 typedef struct imp_ctx {
     cli_progress prog;
     const char *file;
     int verbose;
-    unsigned long bad;
+    unsigned long bad, warnings;
 } imp_ctx;
 
 static void on_progress(void *ctx, uint64_t units)
@@ -95,6 +102,18 @@ static void on_bad(void *ctx, const jisr_error *err)
     jisr_error_format(msg, sizeof msg);
     cli_progress_done(&c->prog);
     fprintf(stderr, "jisr: %s (skipped)\n", msg);
+}
+
+/* a date the reader cannot read … (on the reading thread, as on_progress) */
+static void on_warning(void *ctx, const jisr_error *w)
+{
+    imp_ctx *c = ctx;
+    c->warnings++;
+    cli_progress_done(&c->prog);
+    if (w->line)
+        cli_warn("%s:%lu:%lu: %s", w->file, w->line, w->col, w->msg);
+    else
+        cli_warn("%s: %s", w->file, w->msg);
 }
 
 static int on_commit(void *ctx, const jisr_tm_import_stats *st)
@@ -126,7 +145,8 @@ int cmd_import(int argc, char **argv)
     imp_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:s:t:vqh", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":f:s:t:vqh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D':
             dir = optarg;
@@ -165,17 +185,41 @@ int cmd_import(int argc, char **argv)
             break;
         case 'h':
             return cli_help("import");
-        default:
-            return cli_usage_error("import", "unknown option");
+        case ':':
+            return cli_usage_error("import", "option '%s' needs a value", argv[optind - 1]);
+        default: /* optopt: the short option (a long one is named by its argument) */
+            if (optopt &&
+                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
+                return cli_usage_error("import", "unknown option '-%c'", optopt);
+            return cli_usage_error("import", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
         return cli_usage_error("import", "no input file");
     jisr_format format = JISR_FMT_AUTO;
     if (fmt && (format = jisr_format_from_string(fmt)) == JISR_FMT_AUTO)
-        return cli_usage_error("import", "unknown format '%s'", fmt);
+        return cli_usage_error("import", "unknown format '%s' (tmx, tsv, jsonl, xliff)", fmt);
     if (format == JISR_FMT_MOSES)
-        return cli_usage_error("import", "convert Moses files to TSV first (jisr convert)");
+        return cli_usage_error("import", "Moses files are not imported: convert them to TSV "
+                                         "first (jisr convert)");
+    /* every file's format before anything is imported */
+    for (int i = optind; i < argc; i++) {
+        const char *path = argv[i];
+        if (strcmp(path, "-") == 0 && format == JISR_FMT_AUTO)
+            return cli_usage_error("import", "standard input needs --format");
+        jisr_format f = format != JISR_FMT_AUTO ? format : jisr_format_from_name(path);
+        if (f == JISR_FMT_AUTO)
+            return cli_usage_error("import",
+                                   "cannot tell the format of '%s' from its name: give --format "
+                                   "(tmx, tsv, jsonl, xliff)",
+                                   path);
+        if (f == JISR_FMT_MOSES)
+            return cli_usage_error("import",
+                                   "'%s' is Moses two-file text by its name, which is not "
+                                   "imported: convert it to TSV first (jisr convert -s L -t L "
+                                   "%s FILE.tsv), or give --format",
+                                   path, path);
+    }
     /* a strict import that fails into a memory that did not exist leaves no memory behind */
     char *where = dir ? jisr_strdup(dir) : cli_default_tm();
     struct stat sb;
@@ -197,10 +241,6 @@ int cmd_import(int argc, char **argv)
     cli_progress_init(&ctx.prog);
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
-        if (strcmp(path, "-") == 0 && format == JISR_FMT_AUTO) {
-            status = cli_usage_error("import", "standard input needs --format");
-            break;
-        }
         jisr_tm_file_opts fo;
         memset(&fo, 0, sizeof fo);
         jisr_read_opts ro = JISR_READ_OPTS_INIT;
@@ -208,6 +248,8 @@ int cmd_import(int argc, char **argv)
         fo.read.format = format;
         fo.read.srclang = src;
         fo.read.tgtlang = tgt;
+        fo.read.on_warning = on_warning;
+        fo.read.warning_ctx = &ctx;
         fo.flags = skip_bad ? JISR_TM_IMPORT_SKIP_BAD : 0;
         fo.import.batch_units = (size_t)batch;
         fo.import.on_commit = on_commit;
@@ -226,14 +268,24 @@ int cmd_import(int argc, char **argv)
             if (st.batches)
                 fprintf(stderr, "jisr: %s: %llu batches were committed before the error\n", path,
                         (unsigned long long)st.batches);
+            if (i + 1 < argc) { /* the files after it are not read */
+                fprintf(stderr, "jisr: not imported:");
+                for (int k = i + 1; k < argc; k++)
+                    fprintf(stderr, " %s", argv[k]);
+                fprintf(stderr, " (the import stopped at %s%s)\n", path,
+                        i > optind ? "; the files before it are imported" : "");
+            }
             break;
         }
-        if (!quiet)
-            fprintf(stderr, "%s: %llu units read, %llu added, %llu merged, %llu skipped (%.1fs)\n",
-                    path, (unsigned long long)st.read, (unsigned long long)st.added,
-                    (unsigned long long)st.merged, (unsigned long long)(st.skipped + ctx.bad),
-                    jisr_now() - t0);
-        ctx.bad = 0;
+        if (!quiet) {
+            fprintf(stderr, "%s: %llu units read, %llu added, %llu merged, %llu skipped", path,
+                    (unsigned long long)st.read, (unsigned long long)st.added,
+                    (unsigned long long)st.merged, (unsigned long long)(st.skipped + ctx.bad));
+            if (ctx.warnings)
+                fprintf(stderr, ", %lu warning%s", ctx.warnings, ctx.warnings == 1 ? "" : "s");
+            fprintf(stderr, " (%.1fs)\n", jisr_now() - t0);
+        }
+        ctx.bad = ctx.warnings = 0;
     }
     jisr_tm_close(tm);
     if (status != CLI_OK && !existed && committed == 0 && where)

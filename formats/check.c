@@ -350,6 +350,42 @@ static int check_meta(const checker *ck, jisr_meta *m, const char *where)
     return 0;
 }
 
+/* Each inline tag of v stands for the one placeholder U+E000+i of its text: a tag its text
+ * does not hold, or holds twice, would be dropped or doubled by every writer. */
+static int check_tag_use(const checker *ck, const jisr_variant *v)
+{
+    const char *s = v->text ? v->text : "";
+    size_t n = strlen(s);
+    unsigned char *uses = calloc(v->ntags, 1);
+    if (!uses)
+        return jisr_oom(v->ntags);
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] < 0xEE)
+            continue;
+        long t = fmt_placeholder_at(s, n, i);
+        if (t < 0)
+            continue;
+        if ((size_t)t < v->ntags && uses[t] < 2)
+            uses[t]++;
+        i += 2;
+    }
+    int rc = 0;
+    for (size_t t = 0; t < v->ntags && rc == 0; t++) {
+        if (uses[t] == 1)
+            continue;
+        const char *tag = v->tags[t] ? v->tags[t] : "";
+        rc = jisr_error_set(JISR_EPARSE, ck->name, ck->u->line, ck->u->col,
+                            "the %.60s text %s U+%04X, the placeholder of its inline tag %zu "
+                            "(%.60s%s)%s: each tag (tags[i]) stands for one placeholder U+E000+i "
+                            "in the text",
+                            v->lang, uses[t] ? "holds" : "does not hold",
+                            (unsigned)(JISR_TAG_BASE + t), t + 1, tag, strlen(tag) > 60 ? "…" : "",
+                            uses[t] ? " more than once" : "");
+    }
+    free(uses);
+    return rc;
+}
+
 int jisr_unit_check(jisr_unit *u, const char *name)
 {
     int rc;
@@ -386,7 +422,7 @@ int jisr_unit_check(jisr_unit *u, const char *name)
         for (size_t t = 0; t < v->ntags && rc == 0; t++)
             rc = check_string(&ck, v->tags[t], JISR_SEG_MAX,
                               (what){"an inline tag of the ", v->lang, " text"});
-        if (rc < 0)
+        if (rc < 0 || (v->ntags && (rc = check_tag_use(&ck, v)) < 0))
             break;
         if ((rc = fmt_variant_canon_pua(v)) < 0) {
             jisr_error_set(rc, ck.name, u->line, u->col, "%s", jisr_error_last()->msg);

@@ -6,6 +6,8 @@
  * the formats call only this file and unit.c, never io.c or each other.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +22,124 @@ void fmt_reader_bad(jisr_reader *r)
 {
     if (r->on_bad)
         r->on_bad(r->ctx, jisr_error_last());
+}
+
+void fmt_reader_warn(jisr_reader *r, unsigned long line, unsigned long col, const char *fmt, ...)
+{
+    if (!r->on_warning)
+        return;
+    jisr_error w;
+    memset(&w, 0, sizeof w);
+    w.code = JISR_EPARSE;
+    snprintf(w.file, sizeof w.file, "%s", r->path ? r->path : "");
+    w.line = line;
+    w.col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w.msg, sizeof w.msg, fmt, ap);
+    va_end(ap);
+    r->on_warning(r->warning_ctx, &w);
+}
+
+void fmt_date_warning(char *out, size_t size, const char *attr, const char *value, const char *what)
+{
+    /* the value as it can be shown on a terminal: at most 40 bytes, not cut inside a character,
+     * control characters as '?' */
+    char v[48];
+    size_t n = 0;
+    for (; value[n] && n < 40; n++)
+        v[n] = (unsigned char)value[n] < 0x20 || value[n] == 0x7F ? '?' : value[n];
+    int more = value[n] != '\0';
+    while (more && n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
+        n--;
+    v[n] = '\0';
+    snprintf(out, size,
+             "%s=\"%s%s\" of %s is not a date (YYYYMMDDThhmmssZ, or ISO 8601 as in "
+             "2019-03-04T10:11:12Z): left out",
+             attr, v, more ? "…" : "", what);
+}
+
+int fmt_meta_dates(jisr_reader *r, jisr_meta *m, const char *what, unsigned long line,
+                   unsigned long col)
+{
+    static const char *const names[3] = {"creationdate", "changedate", "lastusagedate"};
+    char **slots[3] = {&m->creationdate, &m->changedate, &m->lastusagedate};
+    for (int i = 0; i < 3; i++) {
+        int rc = fmt_date_norm(slots[i]);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            char msg[512];
+            fmt_date_warning(msg, sizeof msg, names[i], *slots[i], what);
+            fmt_reader_warn(r, line, col, "%s", msg);
+            free(*slots[i]);
+            *slots[i] = NULL;
+        }
+    }
+    return 0;
+}
+
+int fmt_refuse_utf16(const unsigned char *h, size_t n, const char *name)
+{
+    const char *enc;
+    char why[64];
+    if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF))) {
+        enc = "UTF-16";
+        snprintf(why, sizeof why, "it starts with the byte-order mark %02X %02X", h[0], h[1]);
+    } else if (n >= 2 && ((h[0] && h[0] < 0x80 && !h[1]) || (!h[0] && h[1] && h[1] < 0x80))) {
+        enc = h[0] ? "UTF-16LE" : "UTF-16BE";
+        snprintf(why, sizeof why, "it starts with an ASCII character and a NUL byte");
+    } else {
+        return 0;
+    }
+    if (!name || !*name || name[0] == '<')
+        return jisr_error_set(JISR_EENCODING, name, 1, 1,
+                              "the input looks like %s (%s), not UTF-8: convert it first, e.g. "
+                              "through iconv -f %s -t UTF-8",
+                              enc, why, enc);
+    /* the converted file's name: ".utf8" before the extension */
+    const char *slash = strrchr(name, '/'), *dot = strrchr(name, '.');
+    int cut = dot && dot > (slash ? slash + 1 : name) ? (int)(dot - name) : (int)strlen(name);
+    return jisr_error_set(JISR_EENCODING, name, 1, 1,
+                          "the file looks like %s (%s), not UTF-8: convert it first, e.g. iconv "
+                          "-f %s -t UTF-8 %s > %.*s.utf8%s",
+                          enc, why, enc, name, cut, name, name + cut);
+}
+
+int fmt_refuse_utf16_stream(FILE *f, const char *name)
+{
+    unsigned char h[2];
+    size_t n = 0;
+    int c;
+    while (n < sizeof h && (c = getc(f)) != EOF)
+        h[n++] = (unsigned char)c;
+    /* the bytes go back for the reader (glibc and musl take back more than one) */
+    for (size_t i = n; i-- > 0;)
+        ungetc(h[i], f);
+    return fmt_refuse_utf16(h, n, name);
+}
+
+int fmt_xml_utf8_message(const char *raw, const char *declared, char *out, size_t size)
+{
+    if (!raw || strncmp(raw, "Input is not proper UTF-8", 25) != 0)
+        return 0;
+    const char *b = strstr(raw, "Bytes: 0x");
+    unsigned long byte = b ? strtoul(b + 7, NULL, 16) : 0;
+    char what[32] = "";
+    if (b)
+        snprintf(what, sizeof what, " (byte 0x%02lX)", byte & 0xFF);
+    if (declared && *declared)
+        snprintf(out, size,
+                 "not valid UTF-8%s: the file says %.40s; convert it to UTF-8 or fix its encoding "
+                 "declaration",
+                 what, declared);
+    else
+        snprintf(out, size,
+                 "not valid UTF-8%s: the file declares no encoding, so it is read as UTF-8; "
+                 "convert it to UTF-8 or declare its encoding (<?xml version=\"1.0\" "
+                 "encoding=\"ISO-8859-1\"?>)",
+                 what);
+    return 1;
 }
 
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b)
@@ -81,6 +201,11 @@ int fmt_open_lines(jisr_reader *r, const char *path, const char *name, jisr_line
     int rc = fmt_open_input(r, path, &f);
     if (rc < 0)
         return rc;
+    if ((rc = fmt_refuse_utf16_stream(f, name)) < 0) {
+        if (f != stdin)
+            fclose(f);
+        return rc;
+    }
     /* NUL is refused as segment and align refuse binary input: a C string would silently end
      * at it (the rest of the field lost) */
     return jisr_lines_open_stream(out, f, f != stdin, name, JISR_LINES_UTF8 | JISR_LINES_NO_NUL);

@@ -36,8 +36,9 @@ typedef struct jisr_prop {
     char *value; /* text content */
 } jisr_prop;
 
-/** Attributes shared by <tu> and <tuv> (NULL = absent). Dates are TMX basic format
- * YYYYMMDDThhmmssZ as written in the file. */
+/** Attributes shared by <tu> and <tuv> (NULL = absent). Dates are in TMX's form
+ * YYYYMMDDThhmmssZ: readers put every date they can read (jisr_date_parse) in that form and
+ * leave out, with a warning (jisr_read_opts.on_warning), one they cannot. */
 typedef struct jisr_meta {
     char *creationdate, *creationid, *changedate, *changeid, *lastusagedate;
     char *creationtool, *creationtoolversion, *datatype, *o_encoding, *o_tmf, *segtype;
@@ -104,14 +105,28 @@ JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
  * and carriage return, and U+FFFE/U+FFFF, is JISR_EENCODING (TMX cannot carry them); a
  * segment, prop or note value or inline tag over 1 MiB, an attribute (tuid, language, dates,
  * prop type …) over 64 KiB, more than 4096 variants or props or notes per element, more than
- * 6400 tags per segment is JISR_ETOOBIG; a variant without a language, or inline tags that are
- * not well-formed TMX inline markup, JISR_EPARSE; private-use characters are put in their
+ * 6400 tags per segment is JISR_ETOOBIG; a variant without a language, inline tags that are
+ * not well-formed TMX inline markup, or a tag its text does not use exactly once (its
+ * placeholder missing or repeated: tags[i] belongs to the one U+E000+i of the text),
+ * JISR_EPARSE; private-use characters are put in their
  * canonical form (see above). Errors name name, u->line and u->col, and which text and
  * character. A program that builds units itself may call it before writing or importing them,
  * so that every writer can write them and every reader read them back. */
 JISR_API int jisr_unit_check(jisr_unit *u, const char *name);
 /** Append the variant's text with placeholders removed (what a reader sees) to out. */
 JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
+
+/** A date of a TMX attribute, read leniently into unix seconds (UTC): TMX's own form
+ * YYYYMMDDThhmmssZ, and the ISO 8601 forms other tools write — 2019-03-04T10:11:12Z,
+ * 2019-03-04 or 20190304 (the day's first second), hh:mm without seconds, a fraction of a second
+ * (dropped), a space for the T, a zone offset (+03:00, -0500: the same instant in UTC) or no zone
+ * (UTC, as TMX's dates are). Years 0000-9999; the day must exist in its month (no 31 February),
+ * hours 0-23, minutes 0-59, seconds 0-60. Returns 0, or JISR_EPARSE (no error detail recorded)
+ * when s is not such a date. */
+JISR_API int jisr_date_parse(const char *s, int64_t *t);
+/** The TMX form YYYYMMDDThhmmssZ of t (unix seconds) into out; years outside 0000-9999 are
+ * written as 0000. */
+JISR_API void jisr_date_format(int64_t t, char out[17]);
 
 typedef enum jisr_format {
     JISR_FMT_AUTO = 0,
@@ -154,10 +169,14 @@ typedef struct jisr_read_opts {
     /* every file the reader opens (both Moses files, stdin when it is a file) is recorded here,
      * so that no output of the same command can replace it (jisr_write_opts.files); NULL = none */
     jisr_fileset *files;
+    /* called for each warning, on the thread that reads: something the reader leaves out and
+     * goes on (a date it cannot read). w names file, line and column; NULL = none */
+    void (*on_warning)(void *warning_ctx, const jisr_error *w);
+    void *warning_ctx;
 } jisr_read_opts;
 #define JISR_READ_OPTS_INIT                                                                        \
     {                                                                                              \
-        JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL, NULL                                       \
+        JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                           \
     }
 
 /** The header of a TMX file (other formats: srclang/tgtlang from the options). */
@@ -175,7 +194,9 @@ typedef struct jisr_header {
  * line and column. Every reader applies the checks of jisr_unit_check, so whatever one reader
  * accepts every writer can write and every reader read again. TSV, Moses and JSONL lines with
  * a NUL byte are refused (JISR_EENCODING); with JISR_READ_SKIP_BAD a bad line — too long, NUL,
- * invalid UTF-8 — is skipped whole. */
+ * invalid UTF-8 — is skipped whole. They read UTF-8 only: one that starts as UTF-16 does (a
+ * byte-order mark, or an ASCII character and a NUL byte) is refused when opened (JISR_EENCODING,
+ * saying so and how to convert it); TMX and XLIFF read UTF-16 and declared encodings. */
 typedef struct jisr_reader jisr_reader;
 /** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
  * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX

@@ -47,6 +47,8 @@ struct jisr_reader {
     jisr_fileset *files; /* where the files read are recorded (may be NULL) */
     void (*on_bad)(void *ctx, const jisr_error *err);
     void *ctx;
+    void (*on_warning)(void *warning_ctx, const jisr_error *w);
+    void *warning_ctx;
     jisr_header header;
     int has_header;
     uint64_t bytes; /* input bytes consumed so far */
@@ -80,11 +82,36 @@ long fmt_placeholder_at(const char *s, size_t n, size_t i);
 int fmt_utf8_put(jisr_buf *b, unsigned cp);
 /** The character a tag "&#xHHHH;" stands for (a literal character kept as a tag), else 0. */
 unsigned fmt_literal_char(const char *tag);
+/** The date *slot (may be NULL) in TMX's form: 0 when it is absent or was read (and rewritten in
+ * that form), 1 when it cannot be read (*slot left as it was, for the caller's warning), or
+ * JISR_ENOMEM. */
+int fmt_date_norm(char **slot);
 
 /* ---- common.c -------------------------------------------------------------------------------- */
 
 /** Report the current error as a skipped unit (the reader's on_bad callback). */
 void fmt_reader_bad(jisr_reader *r);
+/** Report a warning at line:col of the reader's input (the on_warning callback, if any). */
+void fmt_reader_warn(jisr_reader *r, unsigned long line, unsigned long col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/** The warning for a date that cannot be read, into out: attribute attr (creationdate …) of
+ * what (e.g. "the <tu>") holds value, which is left out. */
+void fmt_date_warning(char *out, size_t size, const char *attr, const char *value,
+                      const char *what);
+/** The dates of m (creation, change, last usage) in TMX's form; each that cannot be read is
+ * left out, with fmt_warn_date at line:col. 0 or JISR_ENOMEM. */
+int fmt_meta_dates(jisr_reader *r, jisr_meta *m, const char *what, unsigned long line,
+                   unsigned long col);
+/** JISR_EENCODING naming name when the input's first bytes head[0..n) are UTF-16's (a
+ * byte-order mark, or an ASCII character beside a NUL byte), which the line formats do not
+ * read: the message says how to convert the file. Else 0. */
+int fmt_refuse_utf16(const unsigned char *head, size_t n, const char *name);
+/** fmt_refuse_utf16 on the first bytes of f, which stay to be read (put back into the stream). */
+int fmt_refuse_utf16_stream(FILE *f, const char *name);
+/** When raw is libxml2's report of bytes that are not UTF-8 ("Input is not proper UTF-8,
+ * indicate encoding !\nBytes: 0xE9 …"), one line saying so into out (declared: the encoding the
+ * document declares, or NULL) and 1; else 0. */
+int fmt_xml_utf8_message(const char *raw, const char *declared, char *out, size_t size);
 /** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
 /** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad

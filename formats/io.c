@@ -30,6 +30,8 @@ static int reader_new(jisr_reader **out, const char *path, const jisr_read_opts 
         r->flags = opts->flags;
         r->on_bad = opts->on_bad;
         r->ctx = opts->ctx;
+        r->on_warning = opts->on_warning;
+        r->warning_ctx = opts->warning_ctx;
         r->format = opts->format;
         r->files = opts->files;
         if (opts->srclang)
@@ -147,6 +149,10 @@ int jisr_reader_open_stream(jisr_reader **out, FILE *f, const char *name,
     case JISR_FMT_TSV:
     case JISR_FMT_JSONL: {
         jisr_lines *l;
+        if ((rc = fmt_refuse_utf16_stream(f, r->path)) < 0) {
+            fclose(f);
+            break;
+        }
         if ((rc = jisr_lines_open_stream(&l, f, 1, r->path, JISR_LINES_UTF8 | JISR_LINES_NO_NUL)) <
             0)
             break;
@@ -192,7 +198,8 @@ int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *dat
         rc = fmt_xliff_reader_open(r, NULL, data, n);
     } else if (r->format == JISR_FMT_TSV || r->format == JISR_FMT_JSONL) {
         jisr_lines *l;
-        if ((rc = jisr_lines_open_memory(&l, data, n, r->path,
+        if ((rc = fmt_refuse_utf16(data, n, r->path)) < 0 ||
+            (rc = jisr_lines_open_memory(&l, data, n, r->path,
                                          JISR_LINES_UTF8 | JISR_LINES_NO_NUL)) < 0)
             goto fail;
         rc = r->format == JISR_FMT_TSV ? fmt_tsv_reader_open(r, l) : fmt_jsonl_reader_open(r, l);

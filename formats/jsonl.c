@@ -10,6 +10,7 @@
  *   {"source":"…","target":"…"}  or  {"src":"…","tgt":"…"}  (optional "srclang"/"tgtlang")
  * with the languages from the options when the line gives none. Blank lines are skipped.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,8 @@ static int get_props(jisr_reader *r, unsigned long line, json_t *arr, jisr_prop 
     return 0;
 }
 
-static int get_meta(jisr_reader *r, unsigned long line, json_t *o, jisr_meta *m)
+/* The meta object o into m; what names its owner in a warning ("the unit", "variant 2"). */
+static int get_meta(jisr_reader *r, unsigned long line, json_t *o, jisr_meta *m, const char *what)
 {
     int rc;
     if (!o)
@@ -84,6 +86,9 @@ static int get_meta(jisr_reader *r, unsigned long line, json_t *o, jisr_meta *m)
     for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++)
         if ((rc = get_str(r, line, o, meta_keys[i], jisr_meta_string(m, i))) < 0)
             return rc;
+    /* dates in TMX's form, as every reader gives them; one that cannot be read is left out */
+    if ((rc = fmt_meta_dates(r, m, what, line, 1)) < 0)
+        return rc;
     json_t *uc = json_object_get(o, "usagecount");
     if (uc && json_is_integer(uc) && json_integer_value(uc) >= 0)
         m->usagecount = (long)json_integer_value(uc);
@@ -125,7 +130,9 @@ static int get_variant(jisr_reader *r, unsigned long line, json_t *o, jisr_unit 
                 return jisr_error_set(rc, r->path, line, 1, "%s", jisr_error_last()->msg);
         }
     }
-    return get_meta(r, line, json_object_get(o, "meta"), &v->meta);
+    char what[32];
+    snprintf(what, sizeof what, "variant %zu", u->nvariants);
+    return get_meta(r, line, json_object_get(o, "meta"), &v->meta, what);
 }
 
 static int pair_form(jisr_reader *r, unsigned long line, json_t *o, jisr_unit *u)
@@ -172,7 +179,7 @@ static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned lon
         }
         if ((rc = get_str(r, lineno, o, "tuid", &u->tuid)) < 0 ||
             (rc = get_str(r, lineno, o, "srclang", &u->srclang)) < 0 ||
-            (rc = get_meta(r, lineno, json_object_get(o, "meta"), &u->meta)) < 0)
+            (rc = get_meta(r, lineno, json_object_get(o, "meta"), &u->meta, "the unit")) < 0)
             goto done;
         size_t i;
         json_t *v;

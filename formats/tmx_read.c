@@ -54,7 +54,7 @@
 
 #define CHUNK (64u << 10)
 
-enum { Q_UNIT, Q_BAD, Q_FATAL };
+enum { Q_UNIT, Q_BAD, Q_FATAL, Q_WARN };
 
 /* An error waiting in the queue (the file is the reader's path): small, since a chunk of tiny
  * bad units can queue thousands of them. */
@@ -203,6 +203,29 @@ static void push_error(tmx_reader *t, int kind, int code, unsigned long line, un
         t->failed = 1;
 }
 
+/* Queue a warning (handed to on_warning in document order, among the units): the read goes
+ * on. */
+static void push_warn(tmx_reader *t, unsigned long line, unsigned long col, const char *msg)
+{
+    if (t->failed || t->check_only || !t->r->on_warning)
+        return;
+    size_t n = strlen(msg);
+    qerror *e = malloc(sizeof *e + n + 1);
+    if (e) {
+        e->code = 0;
+        e->line = line;
+        e->col = col;
+        memcpy(e->msg, msg, n + 1);
+    }
+    if (!e || q_push(t, Q_WARN, e) < 0) {
+        free(e);
+        jisr_oom(0);
+        t->failed = 1;
+        t->last = *jisr_error_last();
+        t->last_rc = JISR_ENOMEM;
+    }
+}
+
 /* Count the characters of s[0..n) (UTF-8 lead bytes), as libxml2 counts columns. */
 static unsigned long nchars(const xmlChar *s, const xmlChar *e)
 {
@@ -223,12 +246,12 @@ static void cur_pos(tmx_reader *t, unsigned long *line, unsigned long *col)
 /* Where the last c before the parser's position is (the '<' of the start tag being reported,
  * the '&' of a reference): looked up in the parser's buffer, which still holds the token just
  * parsed; the parser's own position when it does not. */
-static void back_pos(tmx_reader *t, xmlChar c, unsigned long *line, unsigned long *col)
+static const xmlChar *back_pos(tmx_reader *t, xmlChar c, unsigned long *line, unsigned long *col)
 {
     cur_pos(t, line, col);
     xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
     if (!in || !in->base || !in->cur || in->cur <= in->base || *line == 0)
-        return;
+        return NULL;
     /* one pass back to c, counting line ends and the characters after the last one */
     const xmlChar *p = in->cur - 1;
     unsigned long nl = 0, back = 1; /* c itself */
@@ -241,22 +264,56 @@ static void back_pos(tmx_reader *t, xmlChar c, unsigned long *line, unsigned lon
         }
     }
     if (*p != c)
-        return;
+        return NULL;
     if (nl == 0) {
-        if (back < *col)
-            *col -= back;
-        return;
+        if (back >= *col)
+            return NULL;
+        *col -= back;
+        return p;
     }
     if (nl >= *line)
-        return;
+        return NULL;
     /* the token spans lines: count from the start of its first line, when the buffer holds it */
     const xmlChar *s = p;
     while (s > in->base && s[-1] != '\n')
         s--;
     if (s == in->base && in->consumed != 0)
-        return;
+        return NULL;
     *line -= nl;
     *col = nchars(s, p) + 1;
+    return p;
+}
+
+/* Where attribute name of the start tag being reported stands (its first character): looked
+ * for forward from the tag's '<' in the parser's buffer (outside quoted values); the '<' when
+ * it cannot be found, the parser's position when the '<' cannot. */
+static void attr_pos(tmx_reader *t, const char *name, unsigned long *line, unsigned long *col)
+{
+    const xmlChar *p = back_pos(t, '<', line, col), *end = t->ctxt->input->cur;
+    if (!p)
+        return;
+    size_t n = strlen(name);
+    unsigned long l = *line, c = *col + 1; /* after the '<' */
+    xmlChar quote = 0;
+    for (const xmlChar *q = p + 1; q < end; q++) {
+        if (quote) {
+            quote = *q == quote ? 0 : quote;
+        } else if (*q == '"' || *q == '\'') {
+            quote = *q;
+        } else if ((q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' || q[-1] == '\r') &&
+                   (size_t)(end - q) > n && memcmp(q, name, n) == 0 &&
+                   (q[n] == '=' || q[n] == ' ' || q[n] == '\t' || q[n] == '\n' || q[n] == '\r')) {
+            *line = l;
+            *col = c;
+            return;
+        }
+        if (*q == '\n') {
+            l++;
+            c = 1;
+        } else if ((*q & 0xC0) != 0x80) {
+            c++;
+        }
+    }
 }
 
 /* A structural error inside the current <tu>: queue it and skip the rest of the unit. */
@@ -313,6 +370,14 @@ static void trim(char *s)
         s[--n] = '\0';
 }
 
+/* The encoding the document declares (<?xml … encoding="…"?>), or NULL. */
+static const char *declared_encoding(tmx_reader *t)
+{
+    const xmlChar *enc =
+        t->ctxt->input && t->ctxt->input->encoding ? t->ctxt->input->encoding : t->ctxt->encoding;
+    return (const char *)enc;
+}
+
 static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
     tmx_reader *t = reader_of(ctx);
@@ -321,6 +386,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     char msg[512];
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
     trim(msg);
+    if (t->ctxt)
+        fmt_xml_utf8_message(e->message, declared_encoding(t), msg, sizeof msg);
     unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;
     unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
     if (!e->file) /* not the document's own input: say where the document stands */
@@ -372,6 +439,9 @@ static const char *generic_message(tmx_reader *t)
     if (sep && sep - m < 32 && strstr(m, "error") && strstr(m, "error") < sep)
         m = sep + 3;
     trim(m);
+    static _Thread_local char utf8[512];
+    if (t->ctxt && fmt_xml_utf8_message(m, declared_encoding(t), utf8, sizeof utf8))
+        return utf8;
     return m[0] ? m : "malformed XML";
 }
 
@@ -778,6 +848,30 @@ static void end_prop(tmx_reader *t)
     t->prop = NULL;
 }
 
+/* The dates of meta m of the start tag being reported (what: "the <tu>" …) in TMX's form; a date
+ * that cannot be read is left out with a warning at its attribute. */
+static void tag_dates(tmx_reader *t, jisr_meta *m, const char *what)
+{
+    static const char *const names[3] = {"creationdate", "changedate", "lastusagedate"};
+    char **slots[3] = {&m->creationdate, &m->changedate, &m->lastusagedate};
+    for (int i = 0; i < 3; i++) {
+        int rc = fmt_date_norm(slots[i]);
+        if (rc < 0) {
+            oom(t);
+            return;
+        }
+        if (rc == 0)
+            continue;
+        unsigned long line, col;
+        char msg[512];
+        attr_pos(t, names[i], &line, &col);
+        fmt_date_warning(msg, sizeof msg, names[i], *slots[i], what);
+        push_warn(t, line, col, msg);
+        free(*slots[i]);
+        *slots[i] = NULL;
+    }
+}
+
 /* <tu>. t->cur is empty here: q_push and tu_bad leave it so. */
 static void start_tu(tmx_reader *t, int natt, const xmlChar **atts)
 {
@@ -804,6 +898,7 @@ static void start_tu(tmx_reader *t, int natt, const xmlChar **atts)
         if (rc < 0)
             goto nomem;
     }
+    tag_dates(t, &t->cur.meta, "the <tu>");
     return;
 nomem:
     oom(t);
@@ -865,6 +960,8 @@ static void start_tuv(tmx_reader *t, int natt, const xmlChar **atts)
     }
     if (v && !(v->lang = jisr_strdup(lang)))
         goto nomem;
+    if (v)
+        tag_dates(t, &v->meta, "the <tuv>");
     return;
 nomem:
     oom(t);
@@ -1049,6 +1146,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
                     return;
                 }
             }
+            tag_dates(t, &h->meta, "the <header>");
             return;
         }
         elem_bad(t, JISR_EPARSE, "unexpected element <%s> in <tmx>", name);
@@ -1579,6 +1677,11 @@ static int tmx_next_inner(jisr_reader *r, jisr_unit *u)
             qerror *e = it->err;
             int kind = it->kind, code = e->code;
             it->err = NULL;
+            if (kind == Q_WARN) {
+                fmt_reader_warn(r, e->line, e->col, "%s", e->msg);
+                free(e);
+                continue;
+            }
             jisr_error_set(code, r->path, e->line, e->col, "%s", e->msg);
             free(e);
             if (!t->skip_bad) {
@@ -1745,10 +1848,11 @@ static int tmx_open_inner(tmx_reader *t)
      * has ended, or failed) */
     while (t->phase == P_PROLOGUE && !t->failed && !t->finished)
         feed(t);
-    if (t->phase == P_PROLOGUE && t->qhead < t->qtail && t->q[t->qhead].kind != Q_UNIT) {
-        qerror *e = t->q[t->qhead].err;
-        return jisr_error_set(e->code, r->path, e->line, e->col, "%s", e->msg);
-    }
+    for (size_t i = t->qhead; t->phase == P_PROLOGUE && i < t->qtail; i++)
+        if (t->q[i].kind == Q_BAD || t->q[i].kind == Q_FATAL) {
+            qerror *e = t->q[i].err;
+            return jisr_error_set(e->code, r->path, e->line, e->col, "%s", e->msg);
+        }
     if (t->phase == P_PROLOGUE && t->last_rc < 0)
         return jisr_error_set(t->last.code, t->last.file, t->last.line, t->last.col, "%s",
                               t->last.msg);

@@ -6,6 +6,7 @@
  * hand over) and callers that keep a unit take a jisr_unit_copy. Arrays grow geometrically; a
  * cleared unit has no allocations left, which keeps long imports flat in memory.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,6 +286,130 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
         start = i;
     }
     return jisr_buf_append(out, s + start, n - start); /* also NUL-terminates an empty text */
+}
+
+/* ---- dates ------------------------------------------------------------------------------- */
+
+/* days from 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm) */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* n digits at *p as a number (advancing *p), or -1 */
+static long digits(const char **p, int n)
+{
+    long v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    return v;
+}
+
+int jisr_date_parse(const char *s, int64_t *t)
+{
+    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s)
+        return JISR_EPARSE;
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    long y = digits(&p, 4), mo, d, h = 0, mi = 0, sec = 0, off = 0;
+    int ext = *p == '-'; /* 2019-03-04 (ISO's extended form) or 20190304 (its basic one) */
+    if (ext)
+        p++;
+    mo = digits(&p, 2);
+    if (ext && *p != '-')
+        return JISR_EPARSE;
+    p += ext;
+    d = digits(&p, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > (long)mdays[mo - 1] ||
+        (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+        return JISR_EPARSE;
+    if (*p == 'T' || *p == 't' || (*p == ' ' && p[1] >= '0' && p[1] <= '9')) {
+        p++;
+        h = digits(&p, 2);
+        int colon = *p == ':';
+        p += colon;
+        mi = digits(&p, 2);
+        if ((colon ? *p == ':' : (*p >= '0' && *p <= '9'))) {
+            p += colon;
+            sec = digits(&p, 2);
+            if ((*p == '.' || *p == ',') && p[1] >= '0' && p[1] <= '9')
+                for (p++; *p >= '0' && *p <= '9'; p++) /* a fraction of a second: dropped */
+                    ;
+        }
+        if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+            return JISR_EPARSE;
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') { /* an offset from UTC: ±hh, ±hh:mm, ±hhmm */
+            int sign = *p++ == '-' ? -1 : 1;
+            long oh = digits(&p, 2), om = 0;
+            if (*p == ':' || (*p >= '0' && *p <= '9')) {
+                p += *p == ':';
+                om = digits(&p, 2);
+            }
+            if (oh < 0 || oh > 23 || om < 0 || om > 59)
+                return JISR_EPARSE;
+            off = sign * (oh * 3600 + om * 60);
+        }
+    }
+    while (*p == ' ')
+        p++;
+    if (*p)
+        return JISR_EPARSE;
+    *t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    return 0;
+}
+
+void jisr_date_format(int64_t t, char out[17])
+{
+    int64_t z = t / 86400, secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        z--;
+    }
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 0 || y > 9999)
+        y = 0;
+    snprintf(out, 17, "%04u%02u%02uT%02u%02u%02uZ", (unsigned)y % 10000u, m % 100u, d % 100u,
+             (unsigned)(secs / 3600) % 100u, (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+}
+
+int fmt_date_norm(char **slot)
+{
+    int64_t t;
+    char d[17];
+    if (!*slot)
+        return 0;
+    if (jisr_date_parse(*slot, &t) < 0)
+        return 1;
+    jisr_date_format(t, d);
+    if (strcmp(d, *slot) == 0)
+        return 0;
+    char *n = jisr_strdup(d);
+    if (!n)
+        return jisr_oom(sizeof d);
+    free(*slot);
+    *slot = n;
+    return 0;
 }
 
 static int ext_is(const char *ext, const char *want)

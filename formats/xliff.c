@@ -85,6 +85,8 @@ static void on_error(void *arg, xmlErrorPtr e)
     size_t n = strlen(t->err_msg);
     while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
         t->err_msg[--n] = '\0';
+    fmt_xml_utf8_message(e->message, t->x ? (const char *)xmlTextReaderConstEncoding(t->x) : NULL,
+                         t->err_msg, sizeof t->err_msg);
 }
 
 static void pos(xl_reader *t, unsigned long *line, unsigned long *col)

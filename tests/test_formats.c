@@ -1395,6 +1395,237 @@ static void test_private_use(void **state)
     jisr_buf_free(&b);
 }
 
+/* ---- dates, tags of JSONL, encodings ------------------------------------------------------ */
+
+static void test_date_parse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int64_t t; /* INT64_MIN: not a date */
+    } cases[] = {
+        {"20190304T101112Z", 1551694272},
+        {"2019-03-04T10:11:12Z", 1551694272},
+        {"2019-03-04T10:11:12.345Z", 1551694272},
+        {"2019-03-04 10:11:12", 1551694272},
+        {"20190304T101112", 1551694272},
+        {"2019-03-04T12:11:12+02:00", 1551694272},
+        {"2019-03-04T05:11:12-0500", 1551694272},
+        {"2019-03-04T10:11Z", 1551694260},
+        {"2019-03-04", 1551657600},
+        {"20190304", 1551657600},
+        {" 2019-03-04 ", 1551657600},
+        {"2020-02-29", 1582934400},
+        {"20201301T000000Z", INT64_MIN}, /* month 13 */
+        {"2019-02-29", INT64_MIN},       /* not a leap year */
+        {"2019-04-31", INT64_MIN},
+        {"2019-03-04T24:00:00Z", INT64_MIN},
+        {"2019-03-04T10:61Z", INT64_MIN},
+        {"2019-3-4", INT64_MIN},
+        {"2019-03", INT64_MIN},
+        {"2019-03-04T10", INT64_MIN},
+        {"2019-03-04Tjunk", INT64_MIN},
+        {"2019-03-04T10:11:12Z trailing", INT64_MIN},
+        {"2019-03-04T10:11:12+25:00", INT64_MIN},
+        {"yesterday", INT64_MIN},
+        {"", INT64_MIN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t t = 0;
+        int rc = jisr_date_parse(cases[i].s, &t);
+        if (cases[i].t == INT64_MIN) {
+            if (rc != JISR_EPARSE)
+                fail_msg("'%s' read as a date", cases[i].s);
+        } else if (rc != 0 || t != cases[i].t) {
+            fail_msg("'%s': rc %d, %lld", cases[i].s, rc, (long long)t);
+        }
+    }
+    char out[17];
+    jisr_date_format(1551694272, out);
+    assert_string_equal(out, "20190304T101112Z");
+    assert_int_equal(jisr_date_parse(NULL, &(int64_t){0}), JISR_EPARSE);
+}
+
+typedef struct warnings {
+    int n;
+    jisr_error w[8];
+} warnings;
+
+static void on_warn(void *ctx, const jisr_error *w)
+{
+    warnings *ws = ctx;
+    if (ws->n < 8)
+        ws->w[ws->n] = *w;
+    ws->n++;
+}
+
+/* Dates are read in TMX's form and ISO 8601's, handed over in TMX's form; one that cannot be
+ * read is left out with a warning at its attribute (the <tu>'s, a <tuv>'s, the header's), and
+ * the read goes on. */
+static void test_reader_dates(void **state)
+{
+    (void)state;
+    const char doc[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<tmx version=\"1.4\"><header srclang=\"en\" creationdate=\"2018-01-02\"/><body>\n"
+        "<tu creationdate=\"2019-03-04T10:11:12Z\" changedate=\"20190305T101112Z\">"
+        "<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"ar\"><seg>b</seg></tuv></tu>\n"
+        "<tu creationdate=\"2020-01-01\"\n    changedate=\"20201301T000000Z\">"
+        "<tuv xml:lang=\"en\" lastusagedate=\"junk\" changedate=\"2021-05-06T07:08:09+01:00\">"
+        "<seg>c</seg></tuv><tuv xml:lang=\"ar\"><seg>d</seg></tuv></tu>\n"
+        "</body></tmx>\n";
+    warnings ws = {0};
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.on_warning = on_warn;
+    ro.warning_ctx = &ws;
+    jisr_reader *r;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_reader_open_memory(&r, "d.tmx", doc, strlen(doc), &ro), 0);
+    assert_string_equal(jisr_reader_header(r)->meta.creationdate, "20180102T000000Z");
+    assert_int_equal(jisr_reader_next(r, &u), 1);
+    assert_string_equal(u.meta.creationdate, "20190304T101112Z");
+    assert_string_equal(u.meta.changedate, "20190305T101112Z");
+    assert_int_equal(ws.n, 0);
+    assert_int_equal(jisr_reader_next(r, &u), 1);
+    assert_string_equal(u.meta.creationdate, "20200101T000000Z");
+    assert_null(u.meta.changedate);
+    assert_null(u.variants[0].meta.lastusagedate);
+    assert_string_equal(u.variants[0].meta.changedate, "20210506T060809Z");
+    assert_int_equal(ws.n, 2);
+    assert_string_equal(ws.w[0].file, "d.tmx");
+    assert_int_equal(ws.w[0].line, 5); /* the attribute itself, on the tag's second line */
+    assert_int_equal(ws.w[0].col, 5);
+    assert_non_null(strstr(ws.w[0].msg, "changedate=\"20201301T000000Z\" of the <tu>"));
+    assert_int_equal(ws.w[1].line, 5);
+    assert_int_equal(ws.w[1].col, 54);
+    assert_non_null(strstr(ws.w[1].msg, "lastusagedate=\"junk\" of the <tuv>"));
+    assert_int_equal(jisr_reader_next(r, &u), 0);
+    jisr_reader_close(r);
+
+    /* JSONL: the same, at the line */
+    char p[512];
+    snprintf(p, sizeof p, "%s/dates.jsonl", tmpdir);
+    write_file(p, "{\"meta\":{\"creationdate\":\"2019-03-04T10:11:12Z\",\"changedate\":\"soon\"},"
+                  "\"variants\":[{\"lang\":\"en\",\"text\":\"a\",\"meta\":{\"creationdate\":"
+                  "\"2019-03-04\"}},{\"lang\":\"ar\",\"text\":\"b\"}]}\n");
+    memset(&ws, 0, sizeof ws);
+    assert_int_equal(jisr_reader_open(&r, p, &ro), 0);
+    assert_int_equal(jisr_reader_next(r, &u), 1);
+    assert_string_equal(u.meta.creationdate, "20190304T101112Z");
+    assert_null(u.meta.changedate);
+    assert_string_equal(u.variants[0].meta.creationdate, "20190304T000000Z");
+    assert_int_equal(ws.n, 1);
+    assert_int_equal(ws.w[0].line, 1);
+    assert_non_null(strstr(ws.w[0].msg, "changedate=\"soon\" of the unit"));
+    jisr_reader_close(r);
+    jisr_unit_clear(&u);
+}
+
+/* Each inline tag of a JSONL variant stands for the one placeholder U+E000+i of its text: a tag
+ * the text does not use, or uses twice, is an error naming the line (skipped with skip-bad), not
+ * a tag dropped or doubled by the writers. */
+static void test_jsonl_tags(void **state)
+{
+    (void)state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/tags.jsonl", tmpdir);
+    const char *unused = "{\"variants\":[{\"lang\":\"en\",\"text\":\"Tag \\ue000 here\","
+                         "\"tags\":[\"<bpt i=\\\"1\\\">x</bpt>\",\"<ept i=\\\"1\\\">y</ept>\"]},"
+                         "{\"lang\":\"ar\",\"text\":\"x\"}]}\n";
+    const char *twice = "{\"variants\":[{\"lang\":\"en\",\"text\":\"\\ue000 a \\ue000\","
+                        "\"tags\":[\"<ph/>\"]},{\"lang\":\"ar\",\"text\":\"x\"}]}\n";
+    const char *good = "{\"variants\":[{\"lang\":\"en\",\"text\":\"\\ue000 a \\ue001\","
+                       "\"tags\":[\"<ph/>\"]},{\"lang\":\"ar\",\"text\":\"x\"}]}\n";
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    units a;
+    char doc[2048];
+    snprintf(doc, sizeof doc, "%s%s", good, unused);
+    write_file(p, doc);
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 2);
+    assert_true(jisr_error_last()->col >= 1);
+    assert_non_null(strstr(jisr_error_last()->msg, "does not hold U+E001"));
+    assert_non_null(strstr(jisr_error_last()->msg, "<ept i=\"1\">y</ept>"));
+    units_free(&a);
+    write_file(p, twice);
+    assert_int_equal(read_all(p, &ro, &a, NULL), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "more than once"));
+    units_free(&a);
+    /* skip-bad: the bad lines are skipped as any bad line, the good one read (a U+E001 beyond
+     * the one tag is the character itself) */
+    snprintf(doc, sizeof doc, "%s%s%s", unused, good, twice);
+    write_file(p, doc);
+    ro.flags = JISR_READ_SKIP_BAD;
+    assert_int_equal(read_all(p, &ro, &a, NULL), 0);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(a.v[0].line, 2);
+    assert_int_equal(a.v[0].variants[0].ntags, 1);
+    units_free(&a);
+}
+
+/* The line formats read UTF-8: a UTF-16 file (Excel's "Unicode text") is refused when opened,
+ * saying so, from a file, a stream or memory; TMX reads it. A Latin-1 byte in a TMX that says
+ * UTF-8 is one line naming the byte. */
+static void test_encodings(void **state)
+{
+    (void)state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/u16.tsv", tmpdir);
+    static const unsigned char u16[] = {0xFF, 0xFE, 'H', 0, 'i', 0, '\t', 0, 'x', 0, '\n', 0};
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    fwrite(u16, 1, sizeof u16, f);
+    fclose(f);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.srclang = "en";
+    ro.tgtlang = "ar";
+    jisr_reader *r;
+    assert_int_equal(jisr_reader_open(&r, p, &ro), JISR_EENCODING);
+    assert_null(r);
+    assert_int_equal(jisr_error_last()->line, 1);
+    assert_non_null(strstr(jisr_error_last()->msg, "looks like UTF-16"));
+    assert_non_null(strstr(jisr_error_last()->msg, "iconv -f UTF-16 -t UTF-8"));
+    f = fopen(p, "rb");
+    assert_non_null(f);
+    ro.format = JISR_FMT_TSV;
+    assert_int_equal(jisr_reader_open_stream(&r, f, "<stdin>", &ro), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "UTF-16"));
+    ro.format = JISR_FMT_JSONL; /* without a byte-order mark: "{" and a NUL */
+    assert_int_equal(jisr_reader_open_memory(&r, "m", "{\0\"\0", 4, &ro), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "UTF-16LE"));
+    /* a UTF-8 file still reads, its first bytes put back */
+    write_file(p, "Hi\tx\n");
+    f = fopen(p, "rb");
+    assert_non_null(f);
+    ro.format = JISR_FMT_TSV;
+    assert_int_equal(jisr_reader_open_stream(&r, f, "s", &ro), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_reader_next(r, &u), 1);
+    assert_string_equal(u.variants[0].text, "Hi");
+    jisr_reader_close(r);
+    jisr_unit_clear(&u);
+
+    const char latin1[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">"
+        "<header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>caf\xe9</seg>"
+        "</tuv><tuv xml:lang=\"ar\"><seg>x</seg></tuv></tu></body></tmx>\n";
+    ro = (jisr_read_opts)JISR_READ_OPTS_INIT;
+    int rc = jisr_reader_open_memory(&r, "l1.tmx", latin1, strlen(latin1), &ro);
+    if (rc == 0) {
+        rc = jisr_reader_next(r, &u);
+        jisr_reader_close(r);
+    }
+    assert_int_equal(rc, JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->line, 2);
+    assert_int_equal(jisr_error_last()->col, 79);
+    assert_string_equal(jisr_error_last()->msg, "not valid UTF-8 (byte 0xE9): the file says UTF-8; "
+                                                "convert it to UTF-8 or fix its encoding "
+                                                "declaration");
+    jisr_unit_clear(&u);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -1424,6 +1655,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_writer_stream),
         cmocka_unit_test(test_unit_check),
         cmocka_unit_test(test_private_use),
+        cmocka_unit_test(test_date_parse),
+        cmocka_unit_test(test_reader_dates),
+        cmocka_unit_test(test_jsonl_tags),
+        cmocka_unit_test(test_encodings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -583,6 +583,214 @@ static void test_record_versions(void **state)
     jisr_buf_free(&b2);
 }
 
+/* The unit's (<tu>) attributes a version-1 record has no field for make a version-3 record
+ * (after the variants' metas, empty here); srclang, which version 1 always stored, is read back
+ * (it was dropped on reading); a record written before (version 1, built here byte by byte)
+ * reads as it did, with its srclang; a cut version 3 is damage; a usage update keeps it; a merge
+ * completes the stored unit's missing attributes from the duplicate's and keeps its own. */
+static void test_record_unit_attrs(void **state)
+{
+    (void)state;
+    jisr_unit u, back;
+    jisr_unit_init(&u);
+    jisr_unit_init(&back);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", "Property test", 13, NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "اختبار", strlen("اختبار"), NULL), 0);
+    uint32_t nw[2] = {2, 1}, w1[2] = {200, 100};
+    uint64_t nh[2] = {11, 22};
+    jisr_buf b = {0}, b2 = {0}, b3 = {0};
+    tm_rec r, r2;
+
+    /* a version-1 record as every jisr wrote it: usage 1, created 100, tuid "t", srclang "en",
+     * no ids, props or notes, two variants */
+    const unsigned char old[] = {
+        1,          1,   101, 0, 0,   2,   't', 3, 'e', 'n', 0, 0, 0, 0, 2,
+        /* en */ 3, 'e', 'n', 3, 'a', 'b', 1,   0, 1,   2,   3, 4, 5, 6, 7, 8, 0,
+        /* ar */ 3, 'a', 'r', 2, 'x', 1,   0,   8, 7,   6,   5, 4, 3, 2, 1, 0};
+    assert_int_equal(tm_rec_decode(old, sizeof old, &r), 0);
+    assert_int_equal(r.version, TM_REC_VERSION);
+    assert_int_equal(tm_rec_to_unit(&r, &back), 0);
+    assert_string_equal(back.srclang, "en");
+    assert_string_equal(back.tuid, "t");
+    assert_string_equal(back.variants[1].text, "x");
+    assert_null(back.meta.datatype);
+
+    /* the same unit encoded now: srclang only, still version 1 */
+    u.srclang = strdup("en");
+    assert_int_equal(tm_rec_encode(&u, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b), 0);
+    assert_int_equal((unsigned char)b.data[0], TM_REC_VERSION);
+    size_t v1len = b.len;
+    /* with <tu> attributes: version 3 */
+    u.meta.datatype = strdup("html");
+    u.meta.segtype = strdup("phrase");
+    u.meta.o_tmf = strdup("foo");
+    u.meta.o_encoding = strdup("utf-8");
+    u.meta.creationtool = strdup("Tool");
+    u.meta.creationtoolversion = strdup("2.1");
+    jisr_buf_reset(&b);
+    assert_int_equal(tm_rec_encode(&u, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b), 0);
+    assert_int_equal((unsigned char)b.data[0], TM_REC_VERSION_UMETA);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r), 0);
+    assert_non_null(r.vmeta);
+    assert_non_null(r.umeta);
+    jisr_unit_clear(&back);
+    assert_int_equal(tm_rec_to_unit(&r, &back), 0);
+    assert_string_equal(back.srclang, "en");
+    assert_string_equal(back.meta.datatype, "html");
+    assert_string_equal(back.meta.segtype, "phrase");
+    assert_string_equal(back.meta.o_tmf, "foo");
+    assert_string_equal(back.meta.o_encoding, "utf-8");
+    assert_string_equal(back.meta.creationtool, "Tool");
+    assert_string_equal(back.meta.creationtoolversion, "2.1");
+    assert_null(back.variants[0].meta.datatype);
+    for (size_t cut = 1; cut <= b.len - v1len; cut++)
+        assert_int_equal(tm_rec_decode(b.data, b.len - cut, &r2), JISR_EDB);
+    /* a unit meta holding anything but those attributes (an id, a note) is damage */
+    for (int k = 0; k < 2; k++) {
+        jisr_meta bad;
+        jisr_prop note = {NULL, NULL, "n"};
+        memset(&bad, 0, sizeof bad);
+        bad.usagecount = -1;
+        bad.datatype = "html";
+        if (k)
+            bad.creationid = "x";
+        else {
+            bad.notes = &note;
+            bad.nnotes = 1;
+        }
+        size_t off = (size_t)(r.umeta - (const unsigned char *)b.data);
+        jisr_buf_reset(&b3);
+        assert_int_equal(jisr_buf_append(&b3, b.data, off), 0);
+        assert_int_equal(jisr_buf_reserve(&b3, tm_meta_size(&bad)), 0);
+        b3.len =
+            (size_t)(tm_meta_put((unsigned char *)b3.data + off, &bad) - (unsigned char *)b3.data);
+        assert_int_equal(tm_rec_decode(b3.data, b3.len, &r2), JISR_EDB);
+        bad.creationid = NULL;
+        bad.nnotes = 0;
+        jisr_buf_reset(&b3); /* and the attributes alone decode */
+        assert_int_equal(jisr_buf_append(&b3, b.data, off), 0);
+        assert_int_equal(jisr_buf_reserve(&b3, tm_meta_size(&bad)), 0);
+        b3.len =
+            (size_t)(tm_meta_put((unsigned char *)b3.data + off, &bad) - (unsigned char *)b3.data);
+        assert_int_equal(tm_rec_decode(b3.data, b3.len, &r2), 0);
+    }
+    /* a usage update keeps the record and its attributes */
+    assert_int_equal(tm_rec_reencode(&r, 5, 100, 200, INT64_MIN, &b2), 0);
+    assert_int_equal((unsigned char)b2.data[0], TM_REC_VERSION_UMETA);
+    assert_int_equal(tm_rec_decode(b2.data, b2.len, &r2), 0);
+    jisr_unit_clear(&back);
+    assert_int_equal(tm_rec_to_unit(&r2, &back), 0);
+    assert_int_equal(back.meta.usagecount, 5);
+    assert_string_equal(back.meta.o_tmf, "foo");
+
+    /* merges: the old record (no attributes) takes the duplicate's; a stored one keeps its own */
+    assert_int_equal(tm_rec_decode(old, sizeof old, &r), 0);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r2), 0);
+    jisr_buf_reset(&b3);
+    assert_int_equal(tm_rec_merge(&r, &r2, 2, 100, INT64_MIN, INT64_MIN, &b3), 0);
+    assert_int_equal((unsigned char)b3.data[0], TM_REC_VERSION_UMETA);
+    tm_rec r3;
+    assert_int_equal(tm_rec_decode(b3.data, b3.len, &r3), 0);
+    jisr_unit_clear(&back);
+    assert_int_equal(tm_rec_to_unit(&r3, &back), 0);
+    assert_string_equal(back.tuid, "t");
+    assert_string_equal(back.srclang, "en");
+    assert_string_equal(back.meta.datatype, "html");
+    assert_string_equal(back.variants[0].text, "ab");
+    free(u.meta.datatype);
+    u.meta.datatype = strdup("xml");
+    free(u.srclang);
+    u.srclang = strdup("ar");
+    jisr_buf_reset(&b2);
+    assert_int_equal(tm_rec_encode(&u, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b2), 0);
+    assert_int_equal(tm_rec_decode(b2.data, b2.len, &r), 0);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r2), 0);
+    jisr_buf_reset(&b3);
+    assert_int_equal(tm_rec_merge(&r2, &r, 2, 100, INT64_MIN, INT64_MIN, &b3), 0);
+    assert_int_equal(tm_rec_decode(b3.data, b3.len, &r3), 0);
+    jisr_unit_clear(&back);
+    assert_int_equal(tm_rec_to_unit(&r3, &back), 0);
+    assert_string_equal(back.srclang, "en");
+    assert_string_equal(back.meta.datatype, "html");
+    /* a stored unit without srclang takes the duplicate's */
+    free(u.srclang);
+    u.srclang = NULL;
+    jisr_unit u1;
+    jisr_unit_init(&u1);
+    assert_int_equal(jisr_unit_add_variant(&u1, "en", "Property test", 13, NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u1, "ar", "اختبار", strlen("اختبار"), NULL), 0);
+    jisr_buf_reset(&b2);
+    assert_int_equal(tm_rec_encode(&u1, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b2), 0);
+    u1.srclang = strdup("en");
+    jisr_buf_reset(&b);
+    assert_int_equal(tm_rec_encode(&u1, nw, w1, nh, 1, 100, INT64_MIN, INT64_MIN, &b), 0);
+    assert_int_equal(tm_rec_decode(b2.data, b2.len, &r), 0);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r2), 0);
+    jisr_buf_reset(&b3);
+    assert_int_equal(tm_rec_merge(&r, &r2, 2, 100, INT64_MIN, INT64_MIN, &b3), 0);
+    assert_int_equal((unsigned char)b3.data[0], TM_REC_VERSION);
+    assert_int_equal(tm_rec_decode(b3.data, b3.len, &r3), 0);
+    jisr_unit_clear(&back);
+    assert_int_equal(tm_rec_to_unit(&r3, &back), 0);
+    assert_string_equal(back.srclang, "en");
+    assert_int_equal(back.meta.usagecount, 2);
+    jisr_unit_clear(&u1);
+    jisr_unit_clear(&back);
+    jisr_unit_clear(&u);
+    jisr_buf_free(&b);
+    jisr_buf_free(&b2);
+    jisr_buf_free(&b3);
+}
+
+static void add_dated(jisr_tm_import *imp, const char *en, const char *created, const char *changed,
+                      const char *vcreated)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    jisr_variant *v;
+    u.meta.creationdate = created ? strdup(created) : NULL;
+    u.meta.changedate = changed ? strdup(changed) : NULL;
+    assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), &v), 0);
+    v->meta.creationdate = vcreated ? strdup(vcreated) : NULL;
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "نص", strlen("نص"), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+/* Dates of units handed to the importer: ISO 8601's forms are the same instant as TMX's; a unit
+ * without a creation date is dated by the import but never after its change date; a variant's
+ * date is stored in TMX's form, and one that cannot be read is left out (not kept as text). */
+static void test_import_dates(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_dated(imp, "One", "2019-03-04T10:11:12Z", "20190305T101112Z", NULL);
+    add_dated(imp, "Two", NULL, "20190305T101112Z", NULL);
+    add_dated(imp, "Three", "junk", "2019-03-05", "2019-03-01T00:00:00+01:00");
+    add_dated(imp, "Four", NULL, NULL, "not a date");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_string_equal(u.meta.creationdate, "20190304T101112Z");
+    assert_string_equal(u.meta.changedate, "20190305T101112Z");
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    assert_string_equal(u.meta.creationdate, "20190305T101112Z"); /* not the import's time */
+    assert_int_equal(jisr_tm_get(tm, 3, &u), 0);
+    assert_string_equal(u.meta.creationdate, "20190228T230000Z"); /* its variant's */
+    assert_string_equal(u.meta.changedate, "20190305T000000Z");
+    assert_string_equal(u.variants[0].meta.creationdate, "20190228T230000Z");
+    assert_int_equal(jisr_tm_get(tm, 4, &u), 0);
+    assert_null(u.variants[0].meta.creationdate);
+    assert_non_null(u.meta.creationdate); /* the import's */
+    jisr_unit_clear(&u);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +801,8 @@ int main(void)
         cmocka_unit_test(test_schema2),
         cmocka_unit_test(test_spill_fidelity),
         cmocka_unit_test(test_record_versions),
+        cmocka_unit_test(test_record_unit_attrs),
+        cmocka_unit_test(test_import_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

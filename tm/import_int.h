@@ -96,6 +96,8 @@ struct jisr_tm_import {
     tm_toks toks;
     jisr_variant *vs;
     size_t vscap;
+    char (*vdates)[3][17]; /* the variants' dates in TMX's form, where vs points them */
+    size_t vdcap;
     uint64_t *terms;
     size_t tcap;
     /* strict file import: 1 when the file is parsed without error, 0 not yet, <0 it failed
@@ -138,7 +140,8 @@ struct jisr_tm_import {
     tm_dset inbatch;     /* new units of the batch being written: dedupe key → index + 1 */
     jisr_u64set vseen;   /* producer: word keys (language hash mixed in) already sent to
                           * the vocabulary, so each goes once per import (vocab.c) */
-    int64_t now;         /* the creation date of undated units (the import's start) */
+    int64_t now;         /* the creation date of undated units (the import's start; never
+                          * after the unit's change or last-usage date) */
     jisr_buf run;        /* the batch's dedupe run being built */
     tm_rec rec, rec2;
 };

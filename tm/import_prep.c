@@ -104,10 +104,32 @@ int tm_same_unit(const tm_rec *a, const tm_rec *b)
     return memcmp(x, y, a->nvar * sizeof x[0]) == 0;
 }
 
+/* A date of a unit's or variant's meta: read as the readers read them (TMX's form or ISO 8601's,
+ * jisr_date_parse); one that cannot be read is absent (the reader of a file has warned). */
 static int64_t meta_date(const char *s, int64_t dflt)
 {
-    int64_t t = tm_date_parse(s);
-    return t == INT64_MIN ? dflt : t;
+    int64_t t;
+    return s && jisr_date_parse(s, &t) == 0 ? t : dflt;
+}
+
+/* The dates of variant v (a shallow copy) in TMX's form, as the readers give them: one in another
+ * form points at its TMX form in d, one that cannot be read is left out (a unit built by a
+ * program; a file's reader has warned and left it out already). */
+static void variant_dates(jisr_variant *v, char d[3][17])
+{
+    char **slots[3] = {&v->meta.creationdate, &v->meta.changedate, &v->meta.lastusagedate};
+    for (int k = 0; k < 3; k++) {
+        int64_t t;
+        if (!*slots[k])
+            continue;
+        if (jisr_date_parse(*slots[k], &t) < 0) {
+            *slots[k] = NULL;
+            continue;
+        }
+        jisr_date_format(t, d[k]);
+        if (strcmp(d[k], *slots[k]) != 0)
+            *slots[k] = d[k];
+    }
 }
 
 /* The unit's creation (which 0), change (1) or last-usage (2) date: the <tu>'s, else — as
@@ -190,7 +212,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     tm_batch *b = imp->cur;
     imp->st.read++;
     if ((!imp->checked && (rc = tm_unit_check(u, NULL)) < 0) ||
-        (rc = JISR_GROW(imp->vs, imp->vscap, u->nvariants + 1)) < 0)
+        (rc = JISR_GROW(imp->vs, imp->vscap, u->nvariants + 1)) < 0 ||
+        (rc = JISR_GROW(imp->vdates, imp->vdcap, u->nvariants + 1)) < 0)
         return rc;
     uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
     uint64_t nh[TM_MAX_VARIANTS];
@@ -205,6 +228,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         if (imp->toks.n == 0)
             continue;
         imp->vs[nv] = *v;
+        variant_dates(&imp->vs[nv], imp->vdates[nv]);
         nw[nv] = imp->toks.nheavy;
         w1[nv] = imp->toks.w100;
         nh[nv] =
@@ -257,13 +281,18 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
      * by recency does not depend on which second each unit happened to be read in */
     if (!imp->now)
         imp->now = (int64_t)time(NULL);
-    int64_t now = imp->now;
-    int64_t created = unit_date(u, imp->vs, nv, 0);
+    int64_t created = unit_date(u, imp->vs, nv, 0), changed = unit_date(u, imp->vs, nv, 1),
+            lastused = unit_date(u, imp->vs, nv, 2);
+    if (created == INT64_MIN) { /* undated: now, but never after its change or last use */
+        created = imp->now;
+        if (changed != INT64_MIN && changed < created)
+            created = changed;
+        if (lastused != INT64_MIN && lastused < created)
+            created = lastused;
+    }
     uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
     size_t off = b->recs.len;
-    if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created == INT64_MIN ? now : created,
-                            unit_date(u, imp->vs, nv, 1), unit_date(u, imp->vs, nv, 2), &b->recs)) <
-        0)
+    if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created, changed, lastused, &b->recs)) < 0)
         return rc;
     if ((rc = JISR_GROW(b->p, b->pcap, b->np + 1)) < 0)
         return rc;

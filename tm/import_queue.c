@@ -400,6 +400,7 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     free(imp->ids);
     free(imp->idmap);
     free(imp->vs);
+    free(imp->vdates);
     free(imp->terms);
     jisr_buf_free(&imp->out);
     tm_toks_free(&imp->toks);

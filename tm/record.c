@@ -7,7 +7,8 @@
  * code points), tag XML, and what the matcher needs before it tokenizes a candidate: the word
  * count (words and numbers), the weighted length and the hash of the normalised text. Compact (a
  * Bible verse pair is ~40 bytes over its text) and decodable in place without copying out of LMDB's
- * map.
+ * map. Version 2 adds the variants' metas after the variants, version 3 then the unit's other
+ * attributes (tm_int.h); each is written only for a unit that needs it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,10 +129,26 @@ static unsigned char *wprops(unsigned char *p, const jisr_prop *v, size_t n, int
     return p;
 }
 
+/* The string fields of a jisr_meta (jisr_meta_string's order) a version-3 record keeps in its
+ * unit meta: creationtool, creationtoolversion, datatype, o-encoding, o-tmf, segtype. The others
+ * have fields of their own (dates, ids) or none at unit level. */
+#define UATTR_FIRST 5
+
+/* The unit's attributes of m that only a version-3 record keeps, as a meta of their own. */
+static void unit_attrs(const jisr_meta *m, jisr_meta *x)
+{
+    memset(x, 0, sizeof *x);
+    x->usagecount = -1;
+    for (size_t k = UATTR_FIRST; k < JISR_META_STRINGS; k++)
+        *jisr_meta_string(x, k) = *jisr_meta_string((jisr_meta *)m, k);
+}
+
 int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w100,
                   const uint64_t *nhash, uint64_t usage, int64_t created, int64_t changed,
                   int64_t lastused, jisr_buf *out)
 {
+    jisr_meta ux;
+    unit_attrs(&u->meta, &ux);
     size_t z = 1 + tm_varint_size(usage) + tm_varint_size(date_v(created)) +
                tm_varint_size(date_v(changed)) + tm_varint_size(date_v(lastused)) + ssize(u->tuid) +
                ssize(u->srclang) + ssize(u->meta.creationid) + ssize(u->meta.changeid) +
@@ -147,7 +164,11 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
         if (!tm_meta_empty(&v->meta))
             version = TM_REC_VERSION_VMETA;
     }
-    if (version == TM_REC_VERSION_VMETA)
+    if (!tm_meta_empty(&ux)) {
+        version = TM_REC_VERSION_UMETA;
+        z += tm_meta_size(&ux);
+    }
+    if (version >= TM_REC_VERSION_VMETA)
         for (size_t i = 0; i < u->nvariants; i++)
             z += tm_meta_size(&u->variants[i].meta);
     if (jisr_buf_reserve(out, z) < 0)
@@ -173,9 +194,11 @@ int tm_rec_encode(const jisr_unit *u, const uint32_t *nheavy, const uint32_t *w1
         for (size_t k = 0; k < v->ntags; k++)
             p = ws(p, v->tags[k] ? v->tags[k] : "");
     }
-    if (version == TM_REC_VERSION_VMETA)
+    if (version >= TM_REC_VERSION_VMETA)
         for (size_t i = 0; i < u->nvariants; i++)
             p = tm_meta_put(p, &u->variants[i].meta);
+    if (version == TM_REC_VERSION_UMETA)
+        p = tm_meta_put(p, &ux);
     out->len += (size_t)(p - p0);
     out->data[out->len] = '\0';
     return 0;
@@ -195,22 +218,21 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
 {
     const unsigned char *p = data, *end = p + n;
     uint64_t v = 0; /* read below even when a field before it failed to decode */
-    if (n < 1 || (p[0] != TM_REC_VERSION && p[0] != TM_REC_VERSION_VMETA))
+    if (n < 1 || p[0] < TM_REC_VERSION || p[0] > TM_REC_VERSION_UMETA)
         return jisr_error_set(JISR_EDB, NULL, 0, 0,
                               "the memory is damaged: a unit record of version %u (this jisr "
-                              "writes and reads versions %d and %d)",
-                              n ? p[0] : 0, TM_REC_VERSION, TM_REC_VERSION_VMETA);
+                              "writes and reads versions %d to %d)",
+                              n ? p[0] : 0, TM_REC_VERSION, TM_REC_VERSION_UMETA);
     r->version = p[0];
-    r->vmeta = NULL;
+    r->vmeta = r->umeta = NULL;
     p++;
     r->usage_at = p;
     p = tm_get_varint(p, end, &r->usage);
     p = get_date(p, end, &r->created);
     p = p ? get_date(p, end, &r->changed) : NULL;
     p = p ? get_date(p, end, &r->lastused) : NULL;
-    tm_str srclang;
     p = p ? get_str(p, end, &r->tuid) : NULL;
-    p = p ? get_str(p, end, &srclang) : NULL;
+    p = p ? get_str(p, end, &r->srclang) : NULL;
     p = p ? get_str(p, end, &r->creationid) : NULL;
     p = p ? get_str(p, end, &r->changeid) : NULL;
     p = p ? tm_get_varint(p, end, &v) : NULL;
@@ -254,8 +276,7 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
         if (!p || !rv->text.p)
             goto bad;
     }
-    (void)srclang;
-    if (r->version == TM_REC_VERSION_VMETA) { /* the variants' metas: checked, not kept */
+    if (r->version >= TM_REC_VERSION_VMETA) { /* the variants' metas: checked, not kept */
         tm_mcur c = {p, end, 0};
         jisr_meta m;
         for (uint32_t i = 0; i < r->nvar && !c.bad; i++)
@@ -263,6 +284,17 @@ int tm_rec_decode(const void *data, size_t n, tm_rec *r)
         if (c.bad)
             goto bad;
         r->vmeta = p;
+        p = c.p;
+    }
+    if (r->version == TM_REC_VERSION_UMETA) { /* the unit's other attributes, and nothing else */
+        tm_mcur c = {p, end, 0};
+        jisr_meta m;
+        tm_meta_read(&c, &m, NULL, NULL);
+        for (size_t k = 0; k < UATTR_FIRST && !c.bad; k++)
+            c.bad = *jisr_meta_string(&m, k) != NULL;
+        if (c.bad || m.usagecount >= 0 || m.nprops || m.nnotes)
+            goto bad;
+        r->umeta = p;
         p = c.p;
     }
     r->rec_end = p;
@@ -479,12 +511,46 @@ done:
     return rc;
 }
 
+/* The unit meta of a version-3 record (strings borrowed from its bytes); empty for the others. */
+static int read_umeta(const tm_rec *r, jisr_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->usagecount = -1;
+    if (!r->umeta)
+        return 0;
+    tm_mcur c = {r->umeta, r->rec_end, 0};
+    tm_meta_read(&c, m, NULL, NULL);
+    m->nprops = m->nnotes = 0; /* none: tm_rec_decode checked */
+    return c.bad ? rec_damaged() : 0;
+}
+
+/* The unit meta of a merge: o's attributes, completed with n's where o has none. */
+static int merge_umeta(const tm_rec *o, const tm_rec *n, jisr_buf *out)
+{
+    jisr_meta a, b;
+    int rc;
+    if ((rc = read_umeta(o, &a)) < 0 || (rc = read_umeta(n, &b)) < 0)
+        return rc;
+    for (size_t k = 0; k < JISR_META_STRINGS; k++)
+        if (!*jisr_meta_string(&a, k))
+            *jisr_meta_string(&a, k) = *jisr_meta_string(&b, k);
+    size_t z = tm_meta_size(&a);
+    if ((rc = jisr_buf_reserve(out, z)) < 0)
+        return rc;
+    unsigned char *p = (unsigned char *)out->data + out->len, *p0 = p;
+    p = tm_meta_put(p, &a);
+    out->len += (size_t)(p - p0);
+    out->data[out->len] = '\0';
+    return 0;
+}
+
 int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
                  int64_t lastused, jisr_buf *out)
 {
-    if (!n->nprops && !n->nnotes && !n->vmeta)
+    if (!n->nprops && !n->nnotes && !n->vmeta && (o->srclang.p || !n->srclang.p))
         return tm_rec_reencode(o, usage, created, changed, lastused, out);
-    /* o's bytes: head | tuid srclang creationid changeid | props | notes | variants… | metas */
+    /* o's bytes: head | tuid srclang creationid changeid | props | notes | variants… | metas
+     * (variants' | unit's) */
     const unsigned char *p = o->usage_at, *end = o->vmeta ? o->vmeta : o->rec_end;
     uint64_t v;
     int64_t t;
@@ -492,26 +558,40 @@ int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t creat
     p = tm_get_varint(p, end, &v);
     for (int k = 0; p && k < 3; k++)
         p = get_date(p, end, &t);
-    const unsigned char *strs = p;
-    for (int k = 0; p && k < 4; k++)
+    const unsigned char *strs = p, *at[5]; /* where tuid srclang creationid changeid start */
+    for (int k = 0; p && k < 4; k++) {
+        at[k] = p;
         p = get_str(p, end, &s);
+    }
+    at[4] = p;
     if (!p || !o->props || !o->notes)
         return rec_damaged();
     const unsigned char *rest = skip_list(o->notes, end, o->nnotes, 2);
     if (!rest)
         return rec_damaged();
-    int vm = o->vmeta || n->vmeta;
+    int vm = o->vmeta || n->vmeta, um = o->umeta || n->umeta; /* um: both have vmetas */
     unsigned char head[1 + 4 * 10];
-    size_t hn = (size_t)(put_head(head, vm ? TM_REC_VERSION_VMETA : TM_REC_VERSION, usage, created,
-                                  changed, lastused) -
+    size_t hn = (size_t)(put_head(head,
+                                  um   ? TM_REC_VERSION_UMETA
+                                  : vm ? TM_REC_VERSION_VMETA
+                                       : TM_REC_VERSION,
+                                  usage, created, changed, lastused) -
                          head);
+    /* the strings as they are, but a srclang o lacks is n's */
+    int take = !o->srclang.p && n->srclang.p;
+    unsigned char sl[10];
+    size_t sln = take ? (size_t)(tm_varint_put(sl, (uint64_t)n->srclang.n + 1) - sl) : 0;
     int rc;
     if ((rc = jisr_buf_append(out, head, hn)) < 0 ||
-        (rc = jisr_buf_append(out, strs, (size_t)(p - strs))) < 0 ||
+        (rc = jisr_buf_append(out, strs, (size_t)(at[take ? 1 : 2] - strs))) < 0 ||
+        (take && ((rc = jisr_buf_append(out, sl, sln)) < 0 ||
+                  (rc = jisr_buf_append(out, n->srclang.p, n->srclang.n)) < 0)) ||
+        (rc = jisr_buf_append(out, at[2], (size_t)(at[4] - at[2]))) < 0 ||
         (rc = merge_list(o, n, 0, out)) < 0 || (rc = merge_list(o, n, 1, out)) < 0 ||
-        (rc = jisr_buf_append(out, rest, (size_t)(end - rest))) < 0)
+        (rc = jisr_buf_append(out, rest, (size_t)(end - rest))) < 0 ||
+        (vm && (rc = merge_vmetas(o, n, out)) < 0))
         return rc;
-    return vm ? merge_vmetas(o, n, out) : 0;
+    return um ? merge_umeta(o, n, out) : 0;
 }
 
 int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
@@ -653,13 +733,29 @@ static int vmetas_to_unit(const tm_rec *r, jisr_unit *u)
     return rc;
 }
 
+/* The unit's attributes of a version-3 record into u's meta (copies). */
+static int umeta_to_unit(const tm_rec *r, jisr_unit *u)
+{
+    jisr_meta m;
+    int rc = read_umeta(r, &m);
+    for (size_t k = UATTR_FIRST; rc == 0 && k < JISR_META_STRINGS; k++) {
+        const char *x = *jisr_meta_string(&m, k);
+        if (x && !(*jisr_meta_string(&u->meta, k) = jisr_strdup(x)))
+            rc = JISR_ENOMEM;
+    }
+    return rc;
+}
+
 int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
 {
     jisr_unit_clear(u);
     u->tuid = dup_str(r->tuid);
+    u->srclang = dup_str(r->srclang);
     u->meta.usagecount = (long)r->usage;
     int rc = 0;
-    if ((r->tuid.p && !u->tuid) || (rc = dates_to_meta(r->created, &u->meta.creationdate)) < 0 ||
+    if ((r->tuid.p && !u->tuid) || (r->srclang.p && !u->srclang) ||
+        (rc = umeta_to_unit(r, u)) < 0 ||
+        (rc = dates_to_meta(r->created, &u->meta.creationdate)) < 0 ||
         (rc = dates_to_meta(r->changed, &u->meta.changedate)) < 0 ||
         (rc = dates_to_meta(r->lastused, &u->meta.lastusagedate)) < 0)
         return rc < 0 ? rc : jisr_oom(0);

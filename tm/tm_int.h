@@ -223,9 +223,14 @@ static inline uint64_t tm_post_key(uint64_t lh, uint64_t hk, unsigned bucket)
 /* Version 1: the record as below. Version 2: the same, followed by each variant's own meta
  * (tm_meta_put, in variant order) — written only for a unit whose variants (<tuv>) carry
  * attributes, props or notes, so that every other record stays byte for byte a version 1 one,
- * and a jisr that knows only version 1 refuses such a record rather than drop the metas. */
+ * and a jisr that knows only version 1 refuses such a record rather than drop the metas.
+ * Version 3: version 2 (the variants' metas, two bytes each when empty), then one more meta,
+ * the unit's (<tu>) attributes version 1 has no field for (creationtool, creationtoolversion,
+ * datatype, o-encoding, o-tmf, segtype) — written only for a unit that has one,
+ * refused as damage by a jisr that reads up to version 2. */
 #define TM_REC_VERSION 1
 #define TM_REC_VERSION_VMETA 2
+#define TM_REC_VERSION_UMETA 3
 #define TM_MAX_VARIANTS 255
 
 typedef struct tm_str {
@@ -244,13 +249,14 @@ typedef struct tm_rvar {
 typedef struct tm_rec {
     uint64_t usage;
     int64_t created, changed, lastused; /* unix seconds; INT64_MIN = absent */
-    tm_str tuid, creationid, changeid;
+    tm_str tuid, srclang, creationid, changeid;
     uint32_t nprops, nnotes;
     const unsigned char *props, *notes; /* encoded lists */
     uint32_t nvar;
     tm_rvar var[TM_MAX_VARIANTS];
     const unsigned char *usage_at, *rec_end; /* for re-encoding */
-    const unsigned char *vmeta; /* version 2: the variants' metas (up to rec_end), else NULL */
+    const unsigned char *vmeta;              /* versions 2 and 3: the variants' metas, else NULL */
+    const unsigned char *umeta; /* version 3: the unit's other attributes (up to rec_end) */
     unsigned version;
 } tm_rec;
 
@@ -265,7 +271,8 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
                     int64_t lastused, jisr_buf *out);
 /** A duplicate n merged into stored record o: o re-encoded with new usage/dates, and with the
  * props and notes of n that o lacks (the same bytes: type, language and text) appended to o's
- * own, in n's order. Appends to out. */
+ * own, in n's order; the variants' metas and the unit's other attributes (version 3) completed
+ * from n's where o's lack them. Appends to out. */
 int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
                  int64_t lastused, jisr_buf *out);
 /** The record data[0..n) (decoded in r) with each variant's words, weighted length and text hash

@@ -3,7 +3,8 @@
  * hostile file controls: the unit record (tm_rec_decode, then everything that walks a decoded
  * record: tm_rec_to_unit, tm_dedupe_key, tm_rec_reencode, tm_rec_merge, tm_rec_retoken) and a
  * posting chunk
- * (tm_post_decode). Input: one byte choosing the decoder, then the bytes (for a chunk: the
+ * (tm_post_decode). Records of versions 1 to 3 (3: the unit's attributes beyond version 1's).
+ * Input: one byte choosing the decoder, then the bytes (for a chunk: the
  * 12-byte key, then the value). Every read must stay inside the input (ASan), every failure be
  * a JISR_E* code; a record that decodes must encode back to one that decodes the same way.
  */
@@ -84,13 +85,18 @@ static void merge(jisr_unit *u)
     if (tm_rec_encode(u, nw, w1, nh, 1, INT64_MIN, INT64_MIN, INT64_MIN, &enc) != 0 ||
         tm_rec_decode(enc.data, enc.len, &g_rec3) != 0)
         goto done;
-    check(g_rec3.version == TM_REC_VERSION_VMETA, "a variant's note makes a version-2 record");
+    check(g_rec3.version == TM_REC_VERSION_VMETA ||
+              (g_rec3.version == TM_REC_VERSION_UMETA && g_rec.umeta),
+          "a variant's note makes a version-2 record (3 with the unit's other attributes)");
     jisr_buf_reset(&out);
     if (tm_rec_merge(&g_rec, &g_rec3, 9, g_rec.created, g_rec.changed, g_rec.lastused, &out) == 0) {
         check(tm_rec_decode(out.data, out.len, &g_rec2) == 0, "merged version-2 record decodes");
-        check(g_rec2.version == TM_REC_VERSION_VMETA && g_rec2.nvar == g_rec.nvar &&
-                  g_rec2.nprops >= g_rec.nprops && g_rec2.nnotes >= g_rec.nnotes,
-              "a merge with a variant's note is a version-2 record of the same variants");
+        check(g_rec2.version ==
+                      (g_rec.umeta || g_rec3.umeta ? TM_REC_VERSION_UMETA : TM_REC_VERSION_VMETA) &&
+                  g_rec2.nvar == g_rec.nvar && g_rec2.nprops >= g_rec.nprops &&
+                  g_rec2.nnotes >= g_rec.nnotes,
+              "a merge with a variant's note is a version-2 record (3 with the unit's other "
+              "attributes) of the same variants");
         jisr_unit m;
         jisr_unit_init(&m);
         if (tm_rec_to_unit(&g_rec2, &m) == 0) {

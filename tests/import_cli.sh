@@ -1,0 +1,129 @@
+#!/bin/bash
+# import_cli.sh — what `jisr import` (and `convert`, `export`, `delete` beside it) does with
+# imperfect input: dates in ISO 8601's form or unreadable (a warning, never "now" after the
+# change date), the <tu> attributes a memory keeps, JSONL tags that do not match their text,
+# UTF-16 line formats and Latin-1 TMX, several files of which one fails, formats by name, and
+# option errors in one line.
+set -u
+J=${JISR_BINARY:?}
+SRC=${JISR_SOURCE_DIR:-$(dirname "${BASH_SOURCE[0]}")/..}
+T=$(mktemp -d /tmp/jisr-import-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+cd "$T" || exit 1
+export JISR_NO_PROGRESS=1
+head='<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en"/><body>\n'
+units() { $J stats --tm "$1" --json 2>/dev/null | sed -n 's/.*"units":\([0-9]*\).*/\1/p'; }
+
+# 1. dates: ISO 8601 read as the same instant; an unreadable one a warning naming
+# FILE:LINE:COL, left out; the import goes on (exit 0); creation never after change
+printf "$head"'<tu creationdate="2019-03-04T10:11:12Z" changedate="20190305T101112Z"><tuv xml:lang="en"><seg>Dated unit</seg></tuv><tuv xml:lang="ar"><seg>وحدة مؤرخة</seg></tuv></tu>\n<tu creationdate="2020-01-01" changedate="20201301T000000Z"><tuv xml:lang="en"><seg>Other</seg></tuv><tuv xml:lang="ar"><seg>أخرى</seg></tuv></tu>\n<tu changedate="2019-03-05T12:00:00+02:00"><tuv xml:lang="en" creationdate="junk" changedate="2019-03-01"><seg>Changed only</seg></tuv><tuv xml:lang="ar"><seg>تغير فقط</seg></tuv></tu>\n</body></tmx>\n' >dt.tmx
+$J import --tm m1 dt.tmx 2>err1
+check "dates: an unreadable date is not an error (exit 0)" test $? -eq 0
+check "dates: the warning names FILE:LINE:COL and the attribute" \
+    grep -q '^jisr: warning: dt.tmx:4:31: changedate="20201301T000000Z" of the <tu> is not a date' err1
+check "dates: a <tuv>'s unreadable date is warned about the same way" \
+    grep -q '^jisr: warning: dt.tmx:5:.*creationdate="junk" of the <tuv> is not a date' err1
+check "dates: the summary counts the warnings" grep -q '3 units read, 3 added.*, 2 warnings' err1
+$J export --tm m1 -o out1.tmx 2>/dev/null
+tus=$(grep -o '<tu [^>]*>' out1.tmx | tr '\n' '|')
+check "dates: ISO 8601 dates are the same instant in TMX's form" \
+    test "${tus%%|*}" = '<tu creationdate="20190304T101112Z" changedate="20190305T101112Z" usagecount="1">'
+check "dates: a <tu> date that cannot be read is left out (the other kept)" \
+    grep -q '<tu creationdate="20200101T000000Z" usagecount="1">' out1.tmx
+check "dates: no creation date: not the import's time after the change date" \
+    grep -q '<tu creationdate="20190305T100000Z" changedate="20190305T100000Z" usagecount="1">' out1.tmx
+check "dates: a <tuv> date in ISO form is stored in TMX's, a junk one left out" \
+    grep -q '<tuv xml:lang="en" changedate="20190301T000000Z">' out1.tmx
+check "dates: no creation date comes after its change date" \
+    python3 -c 'import re,sys
+for c, d in re.findall(r"<tu creationdate=\"(\w+)\" changedate=\"(\w+)\"", open(sys.argv[1]).read()):
+    assert c <= d, (c, d)' out1.tmx
+# convert reads them the same way
+$J convert dt.tmx conv1.tmx 2>errc1
+check "dates: convert exits 0 and warns the same" \
+    test $?-"$(grep -c 'is not a date' errc1)" = 0-2
+check "dates: convert writes the dates as import stores them" \
+    test "$(grep -o '<tu [^>]*>' conv1.tmx | sed 's/ usagecount="1"//' | head -2 | tr '\n' '|')" = \
+    "$(grep -o '<tu [^>]*>' out1.tmx | sed 's/ usagecount="1"//' | head -2 | tr '\n' '|')"
+
+# 2. the <tu> attributes a memory keeps: exported, JSONL too, kept by a duplicate's merge
+printf "$head"'<tu srclang="en" datatype="html" segtype="phrase" o-tmf="foo" o-encoding="utf-8" creationtool="Tool" creationtoolversion="2"><tuv xml:lang="en" datatype="html"><seg>Property test</seg></tuv><tuv xml:lang="ar"><seg>اختبار الخصائص</seg></tuv></tu></body></tmx>\n' >pr.tmx
+printf "$head"'<tu><tuv xml:lang="en"><seg>Property test</seg></tuv><tuv xml:lang="ar"><seg>اختبار الخصائص</seg></tuv></tu></body></tmx>\n' >pr0.tmx
+$J import -q --tm m2 pr.tmx && $J export --tm m2 -o out2.tmx 2>/dev/null
+tu=$(grep -o '<tu [^>]*>' out2.tmx)
+for a in 'srclang="en"' 'datatype="html"' 'segtype="phrase"' 'o-tmf="foo"' 'o-encoding="utf-8"' 'creationtool="Tool"' 'creationtoolversion="2"'; do
+    check "<tu> attributes: $a exported" eval 'case "$tu" in *"$a"*) true ;; *) false ;; esac'
+done
+check "<tu> attributes: the <tuv>'s kept too" grep -q '<tuv xml:lang="en" datatype="html">' out2.tmx
+$J export --tm m2 -s en -t ar -o out2.jsonl 2>/dev/null
+check "<tu> attributes: in JSONL" grep -q '"srclang":"en".*"datatype":"html".*"o-encoding":"utf-8".*"o-tmf":"foo".*"segtype":"phrase"' out2.jsonl
+$J import -q --tm m3 pr0.tmx && $J import -q --tm m3 pr.tmx && $J export --tm m3 -o out3.tmx 2>/dev/null
+check "<tu> attributes: a duplicate brings those the stored unit lacks" \
+    test "$(grep -o '<tu [^>]*>' out3.tmx | sed 's/ creationdate="[^"]*"//; s/ usagecount="[0-9]*"//')" = \
+    '<tu srclang="en" segtype="phrase" o-encoding="utf-8" datatype="html" creationtool="Tool" creationtoolversion="2" o-tmf="foo">'
+$J export --tm m2 -o re2.tmx 2>/dev/null && $J import -q --tm m4 re2.tmx && $J export --tm m4 -o re4.tmx 2>/dev/null
+check "<tu> attributes: an export re-imports to the same TMX" cmp -s re2.tmx re4.tmx
+
+# 3. JSONL tags that the text does not use: an error naming FILE:LINE:COL, for import and
+# convert alike; the memory as before; --skip-bad skips the line
+printf '{"source":"Good line","target":"سطر جيد"}\n{"variants":[{"lang":"en","text":"Tag \\ue000 here","tags":["<bpt i=\\"1\\">x</bpt>","<ept i=\\"1\\">y</ept>"]},{"lang":"ar","text":"x"}]}\n' >j6.jsonl
+$J convert -s en -t ar j6.jsonl conv6.tmx 2>errc6
+check "JSONL tags: convert fails (exit 1), naming the line" \
+    test $?-"$(grep -c '^jisr: j6.jsonl:2:1: the en text does not hold U+E001' errc6)" = 1-1
+check "JSONL tags: convert writes nothing" test ! -e conv6.tmx
+$J import -q --tm m5 -s en -t ar j6.jsonl 2>err6
+check "JSONL tags: import fails (exit 1), naming the line" \
+    test $?-"$(grep -c '^jisr: j6.jsonl:2:1: .*placeholder of its inline tag 2' err6)" = 1-1
+check "JSONL tags: a failed import into a new memory leaves none" test ! -e m5
+$J import -q --tm m5 -s en -t ar --skip-bad j6.jsonl 2>err6b
+check "JSONL tags: --skip-bad skips the line and stores the rest" \
+    test $?-"$(units m5)-$(grep -c 'j6.jsonl:2:1: .*(skipped)' err6b)" = 0-1-1
+
+# 4. messages: UTF-16 TSV, Latin-1 in a TMX that says UTF-8
+printf 'Hello there\tمرحبا هناك\n' | iconv -t UTF-16 >u16.tsv
+$J import -q --tm m8 u16.tsv 2>err8
+check "UTF-16 TSV: refused, saying so and how to convert it" \
+    grep -q '^jisr: u16.tsv:1:1: the file looks like UTF-16 (it starts with the byte-order mark FF FE), not UTF-8: convert it first, e.g. iconv -f UTF-16 -t UTF-8 u16.tsv > u16.utf8.tsv$' err8
+iconv -f UTF-16 -t UTF-8 u16.tsv >u16.utf8.tsv && $J import -q --tm m8 u16.utf8.tsv
+check "UTF-16 TSV: the suggested conversion imports" test "$(units m8)" = 1
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>caf\xe9</seg></tuv><tuv xml:lang="ar"><seg>x</seg></tuv></tu></body></tmx>\n' >l1.tmx
+$J import -q --tm m9 l1.tmx 2>err9
+check "Latin-1 in a UTF-8 TMX: one line naming FILE:LINE:COL and the byte" \
+    test "$(cat err9)" = 'jisr: l1.tmx:2:79: not valid UTF-8 (byte 0xE9): the file says UTF-8; convert it to UTF-8 or fix its encoding declaration'
+
+# 5. help, man page and behaviour agree; several files; option errors
+$J help import >help.txt
+check "help: XLIFF is imported, and -f takes it" grep -q 'xliff (default: from the file' help.txt
+check "help: the <tu> attributes kept are named" grep -q 'srclang, datatype, segtype, o-tmf, o-encoding' help.txt
+check "man page: no 'all or nothing' import" eval '! grep -q "An import is all or nothing" "$SRC/docs/jisr.1"'
+printf 'a\tb\n' >x.txt
+$J import --tm m10 x.txt 2>err10
+check "a .txt (Moses by its name) is a usage error before anything (exit 2, no memory)" \
+    test $?-"$(grep -c "Moses two-file text by its name" err10)" = 2-1 -a ! -e m10
+printf 'Hello\tمرحبا\n' >good.tsv
+printf 'bad line\n' >bad.tsv
+printf 'More\tالمزيد\n' >more.tsv
+$J import --tm m11 good.tsv bad.tsv more.tsv x.tsv 2>err11
+check "several files: the failing one is an error (exit 1)" test $? -eq 1
+check "several files: the files not imported are named" \
+    grep -q '^jisr: not imported: more.tsv x.tsv (the import stopped at bad.tsv; the files before it are imported)$' err11
+check "several files: the file before it is imported" test "$(units m11)" = 1
+$J import --tm m12 good.tsv nameless 2>err12
+check "a name without a format is a usage error before anything is imported" \
+    test $?-"$(grep -c "cannot tell the format of 'nameless'" err12)-$(test -e m12 && echo m || echo -)" = 2-1--
+for c in import export convert delete; do
+    $J $c -Z --tm m11 2>erro
+    check "$c: an unknown option is one line (and the hint)" \
+        test "$(head -1 erro)|$(wc -l <erro)" = "jisr $c: unknown option '-Z'|2"
+done
+$J export --tm 2>erro
+check "export: a missing value is one line" test "$(head -1 erro)|$(wc -l <erro)" = "jisr export: option '--tm' needs a value|2"
+$J delete --tm m11 -3 2>errd
+check "delete -3: ids are positive integers" \
+    test $?-"$(head -1 errd)" = "2-jisr delete: '-3' is not a unit id: ids are positive integers"
+$J delete --tm m11 -- 0 2>errd
+check "delete 0: likewise" grep -q "'0' is not a unit id: ids are positive integers" errd
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

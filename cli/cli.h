@@ -30,6 +30,9 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Print "jisr NAME: message" and "Try 'jisr help NAME'." to stderr; return CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long's ':' (a missing value) or '?' (an unknown option) as one usage error naming the
+ * option; call with opterr = 0 and an optstring beginning with ':' */
+int cli_option_error(const char *cmd, int c, char *const *argv);
 /** Print the command's full help to stdout; return CLI_OK. */
 int cli_help(const char *cmd);
 

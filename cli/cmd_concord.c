@@ -47,7 +47,8 @@ int cmd_concord(int argc, char **argv)
     int json = 0, c;
     long max = 100, width = 40;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:n:w:jh", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":l:n:w:jh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D':
             dir = optarg;
@@ -68,8 +69,8 @@ int cmd_concord(int argc, char **argv)
             break;
         case 'h':
             return cli_help("concord");
-        default:
-            return cli_usage_error("concord", "unknown option");
+        default: /* ':' or '?' */
+            return cli_option_error("concord", c, argv);
         }
     }
     if (optind >= argc)

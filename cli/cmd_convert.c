@@ -136,13 +136,8 @@ int cmd_convert(int argc, char **argv)
             break;
         case 'h':
             return cli_help("convert");
-        case ':':
-            return cli_usage_error("convert", "option '%s' needs a value", argv[optind - 1]);
-        default: /* optopt: the short option (a long one is named by its argument) */
-            if (optopt &&
-                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
-                return cli_usage_error("convert", "unknown option '-%c'", optopt);
-            return cli_usage_error("convert", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("convert", c, argv);
         }
     }
     if (argc - optind != 2)

@@ -60,13 +60,8 @@ int cmd_delete(int argc, char **argv)
             break;
         case 'h':
             return cli_help("delete");
-        case ':':
-            return cli_usage_error("delete", "option '%s' needs a value", argv[optind - 1]);
-        default: /* optopt: the short option (a long one is named by its argument) */
-            if (optopt &&
-                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
-                return cli_usage_error("delete", "unknown option '-%c'", optopt);
-            return cli_usage_error("delete", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("delete", c, argv);
         }
     }
     if (optind >= argc)

@@ -185,13 +185,8 @@ int cmd_import(int argc, char **argv)
             break;
         case 'h':
             return cli_help("import");
-        case ':':
-            return cli_usage_error("import", "option '%s' needs a value", argv[optind - 1]);
-        default: /* optopt: the short option (a long one is named by its argument) */
-            if (optopt &&
-                !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
-                return cli_usage_error("import", "unknown option '-%c'", optopt);
-            return cli_usage_error("import", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("import", c, argv);
         }
     }
     if (optind >= argc)

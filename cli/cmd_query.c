@@ -397,7 +397,8 @@ int cmd_query(int argc, char **argv)
     int c, status = CLI_OK;
     long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "s:t:m:n:jf:h", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":s:t:m:n:jf:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'D': {
             if (ndirs == 16)
@@ -472,8 +473,8 @@ int cmd_query(int argc, char **argv)
         }
         case 'h':
             return cli_help("query");
-        default:
-            return cli_usage_error("query", "unknown option");
+        default: /* ':' or '?' */
+            return cli_option_error("query", c, argv);
         }
     }
     r.o.props = props;

@@ -65,7 +65,8 @@ int cmd_reindex(int argc, char **argv)
     int quiet = 0, chars = JISR_TM_CHARS_KEEP, c;
     long chars_max = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D':
             dir = optarg;
@@ -88,8 +89,8 @@ int cmd_reindex(int argc, char **argv)
             break;
         case 'h':
             return cli_help("reindex");
-        default:
-            return cli_usage_error("reindex", "unknown option");
+        default: /* ':' or '?' */
+            return cli_option_error("reindex", c, argv);
         }
     }
     if (optind < argc)

@@ -137,7 +137,8 @@ int cmd_serve(int argc, char **argv)
     int c, status = CLI_USAGE;
     long v;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:qh", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":l:qh", longopts, NULL)) != -1) {
         switch (c) {
         case O_TM:
             if (ntms == 64) {
@@ -223,8 +224,8 @@ int cmd_serve(int argc, char **argv)
         case 'h':
             status = cli_help("serve");
             goto done;
-        default:
-            cli_usage_error("serve", "unknown option");
+        default: /* ':' or '?' */
+            cli_option_error("serve", c, argv);
             goto done;
         }
     }

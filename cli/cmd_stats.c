@@ -36,7 +36,8 @@ int cmd_stats(int argc, char **argv)
     const char *dir = NULL;
     int json = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+    opterr = 0; /* one message per error, ours */
+    while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
         switch (c) {
         case 'D':
             dir = optarg;
@@ -46,8 +47,8 @@ int cmd_stats(int argc, char **argv)
             break;
         case 'h':
             return cli_help("stats");
-        default:
-            return cli_usage_error("stats", "unknown option");
+        default: /* ':' or '?' */
+            return cli_option_error("stats", c, argv);
         }
     }
     if (optind < argc)

@@ -112,7 +112,7 @@ check "several files: the file before it is imported" test "$(units m11)" = 1
 $J import --tm m12 good.tsv nameless 2>err12
 check "a name without a format is a usage error before anything is imported" \
     test $?-"$(grep -c "cannot tell the format of 'nameless'" err12)-$(test -e m12 && echo m || echo -)" = 2-1--
-for c in import export convert delete; do
+for c in import export convert delete query concord stats reindex serve; do
     $J $c -Z --tm m11 2>erro
     check "$c: an unknown option is one line (and the hint)" \
         test "$(head -1 erro)|$(wc -l <erro)" = "jisr $c: unknown option '-Z'|2"

@@ -32,9 +32,16 @@ int jisr_align_format_from_path(const char *path)
     const char *dot = path ? strrchr(path, '.') : NULL;
     if (!dot || strchr(dot, '/'))
         return -1;
-    if (!strcmp(dot, ".htm"))
+    char ext[16]; /* the extension in lower case: out.TMX is TMX */
+    size_t n = 0;
+    for (const char *p = dot + 1; *p && n + 1 < sizeof ext; p++)
+        ext[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    ext[n] = '\0';
+    if (strlen(dot + 1) >= sizeof ext)
+        return -1;
+    if (!strcmp(ext, "htm"))
         return JISR_ALIGN_HTML;
-    return jisr_align_format_parse(dot + 1);
+    return jisr_align_format_parse(ext);
 }
 
 int al_side_text(jisr_buf *b, const jisr_sentences *s, size_t start, size_t n)

@@ -239,4 +239,7 @@ printf '\n\n\n' >"$T/e2.ar"; printf 'Press statement\nThe Council met.\nThe end.
 check "--lines: blank lines against text: no aligned bead" '[ $? -eq 0 ] && ! grep -q "^\[[0-9][0-9]*\]:\[[0-9]" "$T/e2.lad"'
 printf '{"src":"a\\u0000b","tgt":"y"}\n' | "$J" align --batch - >/dev/null 2>"$T/nul.err"
 check "--batch -: a NUL escape is an error in plain words" '[ $? -eq 1 ] && grep -q "<stdin>:1:.*NUL) is not allowed" "$T/nul.err" && ! grep -q JSON_ALLOW_NUL "$T/nul.err"'
+printf 'مرحبا.\n' >"$T/x.ar"; printf 'Hello.\n' >"$T/x.en"
+"$J" align -p "$T/x.ar" "$T/x.en" -o "$T/out.TMX" 2>/dev/null
+check "-o out.TMX: the format from an upper-case extension" '[ $? -eq 0 ] && grep -q "<tmx" "$T/out.TMX"'
 tap_end

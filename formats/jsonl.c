@@ -163,8 +163,10 @@ static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned lon
     json_error_t je;
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!o)
-        return jisr_error_set(JISR_EPARSE, r->path, lineno,
-                              je.column > 0 ? (unsigned long)je.column : 1, "%s", je.text);
+        return jisr_error_set(
+            JISR_EPARSE, r->path, lineno, je.column > 0 ? (unsigned long)je.column : 1, "%s",
+            strstr(je.text, "JSON_ALLOW_NUL") ? "\\u0000 (NUL) is not allowed in a string"
+                                              : je.text);
     u->line = lineno;
     u->col = 1;
     if (!json_is_object(o)) {

@@ -125,5 +125,9 @@ check "delete -3: ids are positive integers" \
 $J delete --tm m11 -- 0 2>errd
 check "delete 0: likewise" grep -q "'0' is not a unit id: ids are positive integers" errd
 
+printf '{"variants":[{"lang":"en","text":"a\\u0000b"},{"lang":"ar","text":"x"}]}\n' >nul.jsonl
+$J import --tm mnul nul.jsonl 2>errn
+check "JSONL: a \\u0000 is said in plain words with its line" test $?-"$(grep -c 'nul.jsonl:1:.*NUL) is not allowed in a string' errn)-$(grep -c JSON_ALLOW_NUL errn)" = 1-1-0
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

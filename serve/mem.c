@@ -582,7 +582,7 @@ fail:
 
 static int export_error(int rc, uint64_t id)
 {
-    char msg[1024];
+    char msg[1040]; /* ": " and the library's message of at most 1023 bytes */
     const char *m = jisr_error_last()->msg, *rest = m;
     if (strncmp(m, "unit ", 5) == 0 && m[5] >= '0' && m[5] <= '9') {
         rest = m + 5;

@@ -19,7 +19,6 @@
  * loops every candidate, and the diff (diff.c) is linear in space beyond 4 million cells, so
  * memory stays proportional to the texts and time to timeout_ms.
  */
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,31 +96,9 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
 
 int jisr_tm_since_parse(const char *d, int64_t *t)
 {
-    /* YYYY-MM-DD and YYYYMMDD are the day's first second, in TMX's form */
-    char tmx[17];
-    size_t n = strlen(d);
-    if (n == 10 && d[4] == '-' && d[7] == '-')
-        snprintf(tmx, sizeof tmx, "%.4s%.2s%.2sT000000Z", d, d + 5, d + 8);
-    else if (n == 8)
-        snprintf(tmx, sizeof tmx, "%.8sT000000Z", d);
-    else if (n == 16 && d[15] == 'Z')
-        memcpy(tmx, d, sizeof tmx);
-    else
-        return -1;
-    int64_t v = tm_date_parse(tmx);
-    if (v == INT64_MIN)
-        return -1;
-    /* no 31 February: the day must be of that month (tm_date_parse would roll it over) */
-    unsigned y = (unsigned)(tmx[0] - '0') * 1000 + (unsigned)(tmx[1] - '0') * 100 +
-                 (unsigned)(tmx[2] - '0') * 10 + (unsigned)(tmx[3] - '0');
-    unsigned m = (unsigned)(tmx[4] - '0') * 10 + (unsigned)(tmx[5] - '0');
-    unsigned day = (unsigned)(tmx[6] - '0') * 10 + (unsigned)(tmx[7] - '0');
-    static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (day > mdays[m - 1] || (m == 2 && day == 29 && !leap))
-        return -1;
-    *t = v;
-    return 0;
+    /* the readers' dates: YYYY-MM-DD, YYYYMMDD (the day's first second), TMX's form and ISO
+     * 8601's; the day must exist in its month (2023-02-29 is refused, not rolled over) */
+    return jisr_date_parse(d, t) == 0 ? 0 : -1;
 }
 
 /* The query's tags (opts->tags) in text order, and its changed_since limit. */

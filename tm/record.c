@@ -834,61 +834,7 @@ int tm_rec_find(const tm_rec *r, const char *want)
     return -1;
 }
 
-/* days from 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm) */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-int64_t tm_date_parse(const char *s)
-{
-    unsigned v[6];
-    static const int width[6] = {4, 2, 2, 2, 2, 2};
-    if (!s || strlen(s) < 15)
-        return INT64_MIN;
-    const char *p = s;
-    for (int i = 0; i < 6; i++) {
-        if (i == 3) {
-            if (*p != 'T')
-                return INT64_MIN;
-            p++;
-        }
-        v[i] = 0;
-        for (int k = 0; k < width[i]; k++, p++) {
-            if (*p < '0' || *p > '9')
-                return INT64_MIN;
-            v[i] = v[i] * 10 + (unsigned)(*p - '0');
-        }
-    }
-    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60)
-        return INT64_MIN;
-    return days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
-}
-
 void tm_date_format(int64_t t, char out[17])
 {
-    int64_t z = t / 86400, secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        z--;
-    }
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    if (y < 0 || y > 9999)
-        y = 0;
-    snprintf(out, 17, "%04u%02u%02uT%02u%02u%02uZ", (unsigned)y % 10000u, m % 100u, d % 100u,
-             (unsigned)(secs / 3600) % 100u, (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+    jisr_date_format(t, out);
 }

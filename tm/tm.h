@@ -262,8 +262,9 @@ typedef struct jisr_tm_query_opts {
         NULL, NULL, 70, 5, 0, 0, 0, NULL, 0, NULL, 0, NULL                                         \
     }
 
-/** Parses a changed_since limit (YYYY-MM-DD, YYYYMMDD or TMX's YYYYMMDDThhmmssZ; the first two
- * are the day's first second, UTC) into unix seconds: 0, or -1 when it is not such a date. */
+/** Parses a changed_since limit (YYYY-MM-DD, YYYYMMDD — the day's first second —, TMX's
+ * YYYYMMDDThhmmssZ or ISO 8601's forms, as jisr_date_parse reads them) into unix seconds: 0, or
+ * -1 when it is not such a date (a day not in its month included). */
 JISR_API int jisr_tm_since_parse(const char *d, int64_t *t);
 
 /** One prop filter of jisr_tm_query_opts: the unit has a prop of this type with this value. */

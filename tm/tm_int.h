@@ -313,7 +313,6 @@ void tm_meta_read(tm_mcur *c, jisr_meta *m, jisr_prop **pool, size_t *left);
  * its tag matches want), or -1. */
 int tm_rec_find(const tm_rec *r, const char *want);
 
-int64_t tm_date_parse(const char *s);         /* TMX YYYYMMDDThhmmssZ → unix, INT64_MIN bad */
 void tm_date_format(int64_t t, char out[17]); /* unix → YYYYMMDDThhmmssZ */
 
 /** The size of v as a varint (7 bits a byte, low first), and v written at p (returns the end). */

@@ -225,32 +225,6 @@ static int get_segmenters(const aopts *o, jisr_segmenter **s, jisr_segmenter **t
     return rc;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-    char *p = jisr_strdup(dir);
-    if (!p)
-        return JISR_ENOMEM;
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        struct stat st;
-        if (mkdir(p, 0777) < 0 && errno != EEXIST)
-            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: %s",
-                                strerror(errno));
-        else if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
-            rc = jisr_error_set(JISR_EIO, p, 0, 0, "not a directory");
-        *s = c;
-        if (rc < 0 || c == '\0')
-            break;
-    }
-    free(p);
-    return rc;
-}
-
 static int batch_list(jisr_aligner *al, const aopts *o)
 {
     jisr_align_list l;
@@ -275,7 +249,7 @@ static int batch_list(jisr_aligner *al, const aopts *o)
     if (rc == 0)
         rc = get_segmenters(o, &ss, &ts);
     if (rc == 0)
-        rc = make_dirs(o->outdir);
+        rc = doc_cli_make_dirs(o->outdir, NULL);
     size_t nd = 0;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const jisr_align_list_row *r = &l.rows[i];

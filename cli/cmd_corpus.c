@@ -198,56 +198,18 @@ static int same_file(const char *a, const char *b)
 }
 
 /* mkdir -p the directory of path, each directory made recorded in made (removed again when
- * the run fails). */
-static int make_dirs(const char *path, jisr_strlist *made)
+ * the run fails) */
+static int make_parent(const char *path, jisr_strlist *made)
 {
     const char *slash = strrchr(path, '/');
     if (!slash || slash == path)
         return 0;
-    char *p = jisr_strndup(path, (size_t)(slash - path));
-    if (!p)
+    char *dir = jisr_strndup(path, (size_t)(slash - path));
+    if (!dir)
         return JISR_ENOMEM;
-    int rc = 0;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        struct stat st;
-        if (mkdir(p, 0777) == 0)
-            rc = jisr_strlist_push(made, p);
-        else if (errno != EEXIST)
-            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: %s",
-                                strerror(errno));
-        else if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
-            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: not a directory");
-        *s = c;
-        if (rc < 0 || c == '\0')
-            break;
-    }
-    free(p);
+    int rc = doc_cli_make_dirs(dir, made);
+    free(dir);
     return rc;
-}
-
-/* Remove the directories make_dirs made, deepest first (rmdir: only while empty). */
-static void remove_dirs(jisr_strlist *made)
-{
-    for (size_t i = made->n; i-- > 0;)
-        rmdir(made->v[i]);
-    jisr_strlist_free(made);
-}
-
-/* A path on one line of stderr: a tab, line feed or carriage return as \t, \n, \r. */
-static const char *shown(const char *path, jisr_buf *b)
-{
-    jisr_buf_reset(b);
-    jisr_buf_puts(b, "");
-    for (const char *p = path; *p; p++)
-        if (*p == '\t' || *p == '\n' || *p == '\r')
-            jisr_buf_printf(b, "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
-        else
-            jisr_buf_putc(b, *p);
-    return b->data ? b->data : "";
 }
 
 int cmd_corpus(int argc, char **argv)
@@ -482,7 +444,7 @@ int cmd_corpus(int argc, char **argv)
     for (size_t i = 0; rc == 0 && i < nin; i++)
         rc = jisr_fileset_add_input(files, in[i]);
     if (rc == 0)
-        rc = make_dirs(co.output, &made);
+        rc = make_parent(co.output, &made);
     jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
     oo.files = files;
     for (int k = 0; rc == 0 && k < 2; k++)
@@ -512,7 +474,7 @@ int cmd_corpus(int argc, char **argv)
         jisr_buf sb = {0};
         for (size_t i = 0; p && i < p->ndocs; i++)
             if (p->docs[i].side < 0)
-                cli_warn("%s: skipped: %s", shown(p->docs[i].path, &sb),
+                cli_warn("%s: skipped: %s", doc_cli_shown(p->docs[i].path, &sb),
                          p->docs[i].why ? p->docs[i].why : "");
         jisr_buf_free(&sb);
         const jisr_corpus_totals *t = jisr_corpus_report_totals(rep);
@@ -550,7 +512,7 @@ int cmd_corpus(int argc, char **argv)
     for (int k = 0; k < 2; k++)
         jisr_outfile_abort(rout[k]);
     if (rc < 0)
-        remove_dirs(&made);
+        doc_cli_remove_dirs(&made);
     jisr_strlist_free(&made);
     jisr_fileset_free(files);
     jisr_corpus_report_free(rep);

@@ -57,19 +57,6 @@ const char cmd_docalign_help[] =
     "  jisr docalign -s ar -t en ar-site/ en-site/ -o pairs.list\n"
     "  jisr align --batch pairs.list --out-dir aligned/ -f tmx\n";
 
-/* A path on one line: a tab, line feed or carriage return as \t, \n, \r. */
-static const char *shown(const char *path, jisr_buf *b)
-{
-    jisr_buf_reset(b);
-    jisr_buf_puts(b, "");
-    for (const char *p = path; *p; p++)
-        if (*p == '\t' || *p == '\n' || *p == '\r')
-            jisr_buf_printf(b, "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
-        else
-            jisr_buf_putc(b, *p);
-    return b->data ? b->data : "";
-}
-
 static void on_progress(void *ctx, size_t done, size_t total)
 {
     cli_progress_update(ctx, "reading documents: %zu/%zu", done, total);
@@ -186,7 +173,7 @@ int cmd_docalign(int argc, char **argv)
     jisr_buf sb = {0};
     for (size_t i = 0; i < p->ndocs; i++)
         if (p->docs[i].side < 0)
-            cli_warn("%s: skipped: %s", shown(p->docs[i].path, &sb),
+            cli_warn("%s: skipped: %s", doc_cli_shown(p->docs[i].path, &sb),
                      p->docs[i].why ? p->docs[i].why : "");
     jisr_buf_free(&sb);
     jisr_buf b = {0};

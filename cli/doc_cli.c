@@ -1,8 +1,13 @@
 /*
  * doc_cli.c — the document-reading options shared by docalign and corpus.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/doc_cli.h"
@@ -35,4 +40,50 @@ void doc_cli_warn(void *ctx, const jisr_error *e)
 {
     (void)ctx;
     cli_warn("%s%s%s", e->file, e->file[0] ? ": " : "", e->msg);
+}
+
+int doc_cli_make_dirs(const char *dir, jisr_strlist *made)
+{
+    char *p = jisr_strdup(dir);
+    if (!p)
+        return JISR_ENOMEM;
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) == 0)
+            rc = made ? jisr_strlist_push(made, p) : 0;
+        else if (errno != EEXIST)
+            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: %s",
+                                strerror(errno));
+        else if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))
+            rc = jisr_error_set(JISR_EIO, p, 0, 0, "cannot create the directory: not a directory");
+        *s = c;
+        if (rc < 0 || c == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+void doc_cli_remove_dirs(jisr_strlist *made)
+{
+    for (size_t i = made->n; i-- > 0;)
+        rmdir(made->v[i]);
+    jisr_strlist_free(made);
+}
+
+const char *doc_cli_shown(const char *path, jisr_buf *b)
+{
+    jisr_buf_reset(b);
+    jisr_buf_puts(b, "");
+    for (const char *p = path; *p; p++)
+        if (*p == '\t' || *p == '\n' || *p == '\r')
+            jisr_buf_printf(b, "\\%c", *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
+        else
+            jisr_buf_putc(b, *p);
+    return b->data ? b->data : "";
 }

@@ -4,6 +4,7 @@
 #ifndef JISR_DOC_CLI_H
 #define JISR_DOC_CLI_H
 
+#include "corpus/corpus.h"
 #include "doc/doc.h"
 
 /** Handles --from, --encoding, --lenient, --keep-boilerplate and --lines for the given option
@@ -21,6 +22,14 @@ int doc_cli_option(const char *cmd, int c, const char *arg, jisr_doc_opts *o);
     }
 /** Warnings of the doc layer printed as "jisr: warning: FILE: message". */
 void doc_cli_warn(void *ctx, const jisr_error *e);
+/** Create directory dir and its missing parents; each one created is pushed on made (may be
+ * NULL). Errors: JISR_EIO naming the directory, JISR_ENOMEM. */
+int doc_cli_make_dirs(const char *dir, jisr_strlist *made);
+/** Remove the directories doc_cli_make_dirs made, deepest first (only while empty), and free the
+ * list. */
+void doc_cli_remove_dirs(jisr_strlist *made);
+/** A path on one line of output: a tab, line feed or carriage return as \t, \n, \r (in b). */
+const char *doc_cli_shown(const char *path, jisr_buf *b);
 /** Help text of the options above. */
 #define DOC_CLI_HELP                                                                               \
     "      --from FMT        read every input as FMT: text, html, docx, odt, xliff, pdf\n"         \

@@ -368,7 +368,7 @@ static int same_but_tags(const char *a, size_t an, const char *b, size_t bn)
         if (ca != cb)
             return 0;
         if (ca < 0)
-            return 1; /* both at their ends (trailing gaps do not count) */
+            return 1;             /* both at their ends (trailing gaps do not count) */
         if (spa != spb && !first) /* (leading gaps do not count) */
             return 0;
     }
@@ -948,8 +948,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     int s = score_of(d, wq, mt->w100, ident);
     /* a tagged query and a unit differing only in their tags: 100 less the tag penalties below,
      * so one tag difference costs its one point (at most 99 all the same, not being identical) */
-    int tags_only = !ident && d == 0 && c->has_qtags &&
-                    same_but_tags(c->text, c->tlen, sv->text.p, sv->text.n);
+    int tags_only =
+        !ident && d == 0 && c->has_qtags && same_but_tags(c->text, c->tlen, sv->text.p, sv->text.n);
     if (tags_only)
         s = 100;
     /* a short query and unit: the larger of the word score and the character score, case

@@ -325,46 +325,35 @@ static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
     return an == bn && memcmp(a, b, an) == 0;
 }
 
+/* The next code point of s[*i..n) that is not a tag placeholder or white space, *i past it
+ * (a byte that is not UTF-8 as 0x110000 + the byte); *gap: white space came before it. -1 at
+ * the end. */
+static int32_t next_visible(const unsigned char *s, size_t n, size_t *i, int *gap)
+{
+    *gap = 0;
+    while (*i < n) {
+        size_t len;
+        int32_t c = jisr_utf8_decode(s, n, *i, &len);
+        if (c < 0)
+            c = 0x110000 + s[*i];
+        *i += len;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            *gap = 1;
+        else if (c < (int32_t)JISR_TAG_BASE || c >= (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX))
+            return c;
+    }
+    return -1;
+}
+
 /* The two texts are the same once tag placeholders are left out and white space runs are one
  * space (at the ends none): a tagged query and a unit that differ only in their tags */
 static int same_but_tags(const char *a, size_t an, const char *b, size_t bn)
 {
-    const unsigned char *u = (const unsigned char *)a, *v = (const unsigned char *)b;
     size_t i = 0, j = 0;
     for (int first = 1;; first = 0) {
-        int32_t ca = -1, cb = -1;
-        int spa = 0, spb = 0;
-        size_t len;
-        while (i < an) { /* the next code point of a that is not a placeholder; spa: a gap */
-            int32_t c = jisr_utf8_decode(u, an, i, &len);
-            if (c >= (int32_t)JISR_TAG_BASE && c < (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX)) {
-                i += len;
-                continue;
-            }
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                spa = 1;
-                i += len;
-                continue;
-            }
-            ca = c;
-            i += len;
-            break;
-        }
-        while (j < bn) {
-            int32_t c = jisr_utf8_decode(v, bn, j, &len);
-            if (c >= (int32_t)JISR_TAG_BASE && c < (int32_t)(JISR_TAG_BASE + JISR_TAG_MAX)) {
-                j += len;
-                continue;
-            }
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                spb = 1;
-                j += len;
-                continue;
-            }
-            cb = c;
-            j += len;
-            break;
-        }
+        int spa, spb;
+        int32_t ca = next_visible((const unsigned char *)a, an, &i, &spa);
+        int32_t cb = next_visible((const unsigned char *)b, bn, &j, &spb);
         if (ca != cb)
             return 0;
         if (ca < 0)

@@ -137,6 +137,23 @@ static jisr_align_out out_opts(const aopts *o, const char *id, const char *title
     return w;
 }
 
+/* A document whose pairs mostly score below 0.5 is probably not a translation of the other (a
+ * misfiled file, the wrong language version): say so, since every output but the ladder and the
+ * page then holds few pairs or none. Documents of fewer than 11 pairs say too little. */
+static void warn_unrelated(const char *id, const jisr_ladder *l)
+{
+    size_t pairs = 0, likely = 0;
+    for (size_t k = 0; k < l->n; k++)
+        if (l->v[k].nsrc && l->v[k].ntgt) {
+            pairs++;
+            likely += l->v[k].score >= 0.5;
+        }
+    if (pairs >= 11 && likely * 4 < pairs)
+        cli_warn("%s: %zu of %zu aligned pairs score 0.5 or more: the two documents may not "
+                 "translate each other",
+                 id, likely, pairs);
+}
+
 /* Align docs[0..n) in one run and write each result: to path (one document), into outdir, or as
  * JSONL with its id on stdout (outdir and path NULL). */
 static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, const char *path)
@@ -150,6 +167,7 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
     jisr_buf b = {0};
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const jisr_ladder *l = jisr_aligner_result(al, i);
+        warn_unrelated(docs[i].id, l);
         if (path) {
             jisr_align_out w = out_opts(o, NULL, docs[i].id);
             rc = jisr_align_write(path, &w, &docs[i].src, &docs[i].tgt, l);

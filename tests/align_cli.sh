@@ -242,4 +242,13 @@ check "--batch -: a NUL escape is an error in plain words" '[ $? -eq 1 ] && grep
 printf 'مرحبا.\n' >"$T/x.ar"; printf 'Hello.\n' >"$T/x.en"
 "$J" align -p "$T/x.ar" "$T/x.en" -o "$T/out.TMX" 2>/dev/null
 check "-o out.TMX: the format from an upper-case extension" '[ $? -eq 0 ] && grep -q "<tmx" "$T/out.TMX"'
+# a document against an unrelated one: no pair kept at 0.5, and a warning naming the document;
+# against its translation, every pair kept and no warning
+"$J" align -p -f tsv -m 0.5 "$D/luke15.ar" "$D/acts27.en" >"$T/un.tsv" 2>"$T/un.err"
+check "unrelated documents: exit 0, no pair at 0.5, a warning" '[ $? -eq 0 ] && [ ! -s "$T/un.tsv" ] && grep -q "^jisr: warning: .*luke15.ar: 0 of [0-9]* aligned pairs score 0.5 or more: the two documents may not translate each other" "$T/un.err"'
+"$J" align -p -f tsv -m 0.5 "$D/luke15.ar" "$D/luke15.en" >"$T/rel.tsv" 2>"$T/rel.err"
+check "a translation: 22 pairs at 0.5, no warning" '[ $? -eq 0 ] && [ "$(wc -l <"$T/rel.tsv")" -eq 22 ] && [ ! -s "$T/rel.err" ]'
+printf 'id1\t%s\t%s\n' "$D/luke15.ar" "$D/acts27.en" >"$T/un.list"
+"$J" align -p --batch "$T/un.list" -d "$T/undir" 2>"$T/unb.err"
+check "--batch: the warning names the document id" '[ $? -eq 0 ] && grep -q "^jisr: warning: id1: 0 of" "$T/unb.err"'
 tap_end

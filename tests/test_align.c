@@ -534,6 +534,102 @@ static void test_aligner_numbers(void **state)
     align_numbers(JISR_ALIGN_NO_LEXICAL, 0.0);
 }
 
+/* Pairs scoring 0.5 or more, and the least and greatest score of a pair. */
+static size_t likely_pairs(const jisr_ladder *l, double *lo, double *hi)
+{
+    size_t n = 0;
+    *lo = 1, *hi = 0;
+    for (size_t k = 0; k < l->n; k++)
+        if (l->v[k].nsrc && l->v[k].ntgt) {
+            n += l->v[k].score >= 0.5;
+            *lo = l->v[k].score < *lo ? l->v[k].score : *lo;
+            *hi = l->v[k].score > *hi ? l->v[k].score : *hi;
+        }
+    return n;
+}
+
+static void free_lines(char **v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        free(v[k]);
+    free(v);
+}
+
+/* Align 22 Arabic sentences with 22 English ones, Arabic first or (dir) English first. */
+static int align_dir(jisr_aligner *a, int dir, char **ar, char **en, jisr_ladder *l)
+{
+    const char *const *x = (const char *const *)ar, *const *y = (const char *const *)en;
+    return jisr_aligner_align(a, dir ? y : x, 22, dir ? x : y, 22, l);
+}
+
+/* The local support gate (cost.c): Luke 15:11-32 against its translation keeps every pair
+ * likely (above 0.8); against Acts 27:1-22 (unrelated, same style) no pair is (before the gate, 8
+ * of 19 scored 0.5-0.86); against an English of its first half and Acts' second half, the first
+ * half's pairs stay likely and the second's do not. Both directions, with and without the
+ * dictionary; with lengths only there is no evidence and the scores are not gated. */
+static void test_aligner_unrelated(void **state)
+{
+    (void)state;
+    char **ar, **en, **acts, *half[22];
+    size_t na = read_lines("luke15.ar", &ar), ne = read_lines("luke15.en", &en),
+           nx = read_lines("acts27.en", &acts);
+    assert_int_equal(na, 22);
+    assert_int_equal(ne, 22);
+    assert_int_equal(nx, 22);
+    for (size_t k = 0; k < 22; k++)
+        half[k] = k < 11 ? en[k] : acts[k];
+    unsigned flags[] = {0, JISR_ALIGN_NO_DICT};
+    for (int f = 0; f < 2; f++)
+        for (int dir = 0; dir < 2; dir++) {
+            jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+            o.flags = flags[f];
+            if (dir)
+                o.srclang = "en", o.tgtlang = "ar";
+            jisr_aligner *a = NULL;
+            assert_int_equal(jisr_aligner_new(&a, &o), 0);
+            jisr_ladder l = {0};
+            double lo, hi;
+            assert_int_equal(align_dir(a, dir, ar, en, &l), 0);
+            assert_int_equal(likely_pairs(&l, &lo, &hi), 22);
+            assert_true(lo > 0.8);
+            assert_int_equal(align_dir(a, dir, ar, acts, &l), 0);
+            assert_int_equal(likely_pairs(&l, &lo, &hi), 0);
+            assert_true(hi < 0.1);
+            assert_int_equal(align_dir(a, dir, ar, half, &l), 0);
+            size_t first = 0, second = 0;
+            for (size_t k = 0; k < l.n; k++) {
+                const jisr_bead *b = &l.v[k];
+                size_t e = dir ? b->src : b->tgt, ne2 = dir ? b->nsrc : b->ntgt;
+                if (!b->nsrc || !b->ntgt || b->score < 0.5)
+                    continue;
+                if (e + ne2 <= 11)
+                    first++;
+                else
+                    second++;
+            }
+            assert_true(first >= 9);
+            assert_int_equal(second, 0);
+            jisr_ladder_free(&l);
+            jisr_aligner_free(a);
+        }
+    /* lengths only: no lexical evidence, no gate (the same scores as before it) */
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = JISR_ALIGN_NO_LEXICAL;
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    jisr_ladder l = {0};
+    double lo, hi;
+    assert_int_equal(
+        jisr_aligner_align(a, (const char *const *)ar, 22, (const char *const *)acts, 22, &l), 0);
+    likely_pairs(&l, &lo, &hi);
+    assert_true(hi >= 0.5);
+    jisr_ladder_free(&l);
+    jisr_aligner_free(a);
+    free_lines(ar, na);
+    free_lines(en, ne);
+    free_lines(acts, nx);
+}
+
 static void test_aligner_batch_and_clear(void **state)
 {
     (void)state;
@@ -579,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_translit_table_is_icu),
         cmocka_unit_test(test_names_through_icu),
         cmocka_unit_test(test_aligner_numbers),
+        cmocka_unit_test(test_aligner_unrelated),
         cmocka_unit_test(test_aligner_batch_and_clear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

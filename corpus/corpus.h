@@ -131,7 +131,11 @@ typedef struct jisr_pair_opts {
  * side and pair the documents. A file that cannot be read is skipped (listed with the reason),
  * never fatal; so are, in a folder, a broken symbolic link, a link to a directory (not
  * followed) and a special file (FIFO, socket, device), and a file whose path holds a tab or a
- * line break, which a list cannot carry. *out is caller-owned (jisr_pairing_free). Errors:
+ * line break, which a list cannot carry. A collection of at most 16 documents read (Arabic and
+ * English) is paired by aligning every candidate pair sentence by sentence: its score is then
+ * the share of the two documents' sentences in aligned pairs scoring 0.5 or more (the document
+ * aligner's statistics mean little with a handful of documents; name_hint is not counted there).
+ * *out is caller-owned (jisr_pairing_free). Errors:
  * JISR_EIO (an input does not exist), JISR_EINVAL (sides cannot be told apart: same script and
  * not by_position), dictionary errors, JISR_ENOMEM. */
 JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,

@@ -38,6 +38,27 @@ int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why);
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                 jisr_fileset *files, int list_names, jisr_pairing **out);
 
+/* ---- a small collection's pairs, checked by aligning them (verify.c) ----------------------- */
+
+#define CORPUS_VERIFY_DOCS 16 /* at most this many documents read */
+
+/** One document's paragraphs: NUL-terminated strings at text + off[k], k < n. */
+typedef struct corpus_vdoc {
+    char *text;
+    size_t *off;
+    size_t n;
+} corpus_vdoc;
+
+/** Whether corpus_verify is used for these languages (Arabic and English, either way). */
+int corpus_verify_applies(const jisr_docalign_opts *o);
+/** Align every source document of docs[0][0..n[0]) with every target one of docs[1][0..n[1]),
+ * score each pair by the share of their sentences in aligned pairs scoring 0.5 or more, and make
+ * pairs best first down to o->min_score (default 0.5): *pairs (replaced, malloc'd) and *npairs,
+ * and best[s][0..n[s]) (caller's arrays) for the unpaired. Errors: JISR_ENOMEM, JISR_EICU, the
+ * dictionary's. */
+int corpus_verify(const jisr_docalign_opts *o, const corpus_vdoc *const docs[2], const size_t n[2],
+                  jisr_docpair **pairs, size_t *npairs, jisr_docbest *best[2]);
+
 /* ---- the report of a corpus run (pipeline.c fills it, report.c renders it) --------------- */
 
 typedef struct rsample {

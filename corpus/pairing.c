@@ -19,6 +19,7 @@
 
 #include "corpus/corpus_int.h"
 #include "text/text.h"
+#include "util/util_int.h"
 
 static int side_of_lang(const jisr_pair_opts *o, const char *guess)
 {
@@ -151,6 +152,8 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
     size_t *offs = NULL, noffs = 0, capoffs = 0;
     const char **ptrs = NULL;
     size_t *lens = NULL;
+    corpus_vdoc *vd[2] = {NULL, NULL}; /* a small collection's texts, for corpus_verify */
+    int verify = 0;
     int rc = p ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         size_t before = files.n;
@@ -168,6 +171,12 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         rc = check_outputs(set, &files, &why, origin);
     if (rc == 0)
         rc = jisr_docaligner_new(&da, &o->align);
+    if (rc == 0 && files.n && files.n <= CORPUS_VERIFY_DOCS && corpus_verify_applies(&o->align)) {
+        verify = 1;
+        for (int s = 0; s < 2; s++)
+            if (!(vd[s] = calloc(files.n, sizeof *vd[s])))
+                rc = jisr_oom(0);
+    }
     if (rc == 0 && files.n) {
         p->docs = calloc(files.n, sizeof *p->docs);
         p->by_side[0] = malloc(files.n * sizeof(size_t));
@@ -225,6 +234,18 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         d->paras = noffs;
         if ((rc = jisr_docaligner_add(da, side, d->path, ptrs, lens, noffs, &d->index)) < 0)
             break;
+        if (verify) {
+            corpus_vdoc *v = &vd[side][p->nside[side]];
+            v->text = malloc(text.len + 1);
+            v->off = malloc((noffs + 1) * sizeof *v->off);
+            if (!v->text || !v->off) {
+                rc = jisr_oom(0);
+                break;
+            }
+            memcpy(v->text, text.data, text.len);
+            memcpy(v->off, offs, noffs * sizeof *offs);
+            v->n = noffs;
+        }
         p->by_side[side][p->nside[side]++] = p->ndocs - 1;
         if (o->on_progress)
             o->on_progress(o->ctx, i + 1, files.n);
@@ -235,19 +256,25 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         size_t np;
         const jisr_docpair *dp = jisr_docaligner_pairs(da, &np);
         p->pairs = malloc((np + 1) * sizeof *p->pairs);
-        p->ids = calloc(np + 1, sizeof *p->ids);
         for (int s = 0; s < 2; s++)
             p->best[s] = malloc((p->nside[s] + 1) * sizeof *p->best[s]);
-        if (!p->pairs || !p->ids || !p->best[0] || !p->best[1])
+        if (!p->pairs || !p->best[0] || !p->best[1])
             rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         for (int s = 0; rc == 0 && s < 2; s++)
             for (size_t i = 0; i < p->nside[s]; i++)
                 p->best[s][i] = jisr_docaligner_best(da, s, i);
+        if (rc == 0 && np)
+            memcpy(p->pairs, dp, np * sizeof *dp);
+        if (rc == 0 && verify && p->nside[0] && p->nside[1])
+            rc = corpus_verify(&o->align, (const corpus_vdoc *const *)vd, p->nside, &p->pairs, &np,
+                               p->best);
+        p->ids = rc == 0 ? calloc(np + 1, sizeof *p->ids) : NULL;
+        if (rc == 0 && !p->ids)
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         cmap seen = {0};
         for (size_t k = 0; rc == 0 && k < np; k++) {
-            p->pairs[k] = dp[k];
             /* id: the source file's base name without its extensions, made unique */
-            const char *path = p->docs[p->by_side[0][dp[k].src]].path;
+            const char *path = p->docs[p->by_side[0][p->pairs[k].src]].path;
             const char *b = strrchr(path, '/');
             b = b ? b + 1 : path;
             char id[256];
@@ -270,6 +297,13 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         cmap_free(&seen);
     }
     jisr_docaligner_free(da);
+    for (int s = 0; s < 2; s++) {
+        for (size_t i = 0; vd[s] && i < files.n; i++) {
+            free(vd[s][i].text);
+            free(vd[s][i].off);
+        }
+        free(vd[s]);
+    }
     for (size_t i = 0; i < files.n; i++)
         free(files.v[i]);
     free(files.v);

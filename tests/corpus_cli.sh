@@ -56,6 +56,22 @@ grep -q $'48,250' c.tsv && ok "numbers survive" || bad "content"
     ok "1x1: the PDF pairs with its HTML translation" || bad "1x1 translation"
 "$J" docalign "$D/plain.ar.txt" "$D/report.en.html" 2>/dev/null | grep -q '^# unpaired source' &&
     ok "1x1: an unrelated text stays unpaired" || bad "1x1 unrelated"
+# a small collection (16 documents or fewer) is checked by aligning every pair: a chapter and its
+# translation pair as a 1x1 (before: score 0.03, unpaired); unrelated documents do not, where
+# before plain.ar.txt paired report.en.html at 1.0 and Luke 15 paired Acts 27
+A=${JISR_TEST_DATA}/align
+mkdir -p sm && cp "$A/luke15.ar" sm/luke.ar.txt && cp "$A/acts27.en" sm/acts.en.txt &&
+    cp "$D/plain.ar.txt" "$D/report.en.html" sm/
+"$J" docalign -p "$A/luke15.ar" "$A/luke15.en" >sm1.list 2>/dev/null &&
+    awk -F'\t' '$1 == "luke15" && $2 ~ /luke15.ar$/ && $3 ~ /luke15.en$/ && $4 >= 0.9' sm1.list | grep -q . &&
+    ok "1x1: a Bible chapter pairs with its translation" || bad "1x1 chapter: $(cat sm1.list)"
+"$J" docalign -p sm >sm2.list 2>/dev/null && ! grep -v '^#' sm2.list | grep -q . &&
+    [ "$(grep -c '^# unpaired' sm2.list)" -eq 4 ] &&
+    ok "2x2 unrelated: no pair" || bad "2x2 unrelated: $(cat sm2.list)"
+cp "$A/luke15.en" sm/luke.en.txt
+"$J" docalign -p sm >sm3.list 2>/dev/null && [ "$(grep -vc '^#' sm3.list)" -eq 1 ] &&
+    grep -q $'^luke\tsm/luke.ar.txt\tsm/luke.en.txt\t' sm3.list &&
+    ok "2x3: only the translation pairs" || bad "2x3: $(cat sm3.list)"
 # documents straight into segment and align
 "$J" segment "$D/report.en.docx" >seg.txt 2>/dev/null && grep -qx 'The library lent more than 9,400 books.' seg.txt &&
     ! grep -q 'not shown' seg.txt && ok "segment a DOCX" || bad "segment docx"

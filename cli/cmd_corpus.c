@@ -442,7 +442,8 @@ int cmd_corpus(int argc, char **argv)
     jisr_strlist made = {0};
     int rc = jisr_fileset_new(&files);
     for (size_t i = 0; rc == 0 && i < nin; i++)
-        rc = jisr_fileset_add_input(files, in[i]);
+        if (!doc_cli_is_dir(in[i])) /* a folder's documents: when the run finds them */
+            rc = jisr_fileset_add_input(files, in[i]);
     if (rc == 0)
         rc = make_parent(co.output, &made);
     jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;

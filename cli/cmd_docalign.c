@@ -165,13 +165,31 @@ int cmd_docalign(int argc, char **argv)
     cli_progress_init(&prog);
     po.on_progress = on_progress;
     po.ctx = &prog;
+    /* the list is opened (as a temporary) before any work: a bad path fails first, and a list
+     * an earlier run left in an input folder is skipped rather than read; it is never written
+     * through a symbolic link or over an input */
+    jisr_fileset *files = NULL;
+    jisr_outfile *o = NULL;
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
     jisr_pairing *p = NULL;
-    int rc = jisr_corpus_pair(in, nin, &po, &p);
+    int rc = jisr_fileset_new(&files);
+    for (size_t i = 0; rc == 0 && i < nin; i++)
+        if (!doc_cli_is_dir(in[i])) /* a folder's documents: when the pairing finds them */
+            rc = jisr_fileset_add_input(files, in[i]);
+    oo.files = files;
+    if (rc == 0)
+        rc = jisr_outfile_open(&o, output ? output : "-", &oo);
+    int opened = rc == 0;
+    if (rc == 0)
+        rc = jisr_corpus_pair_files(in, nin, &po, files, &p);
     cli_progress_done(&prog);
     if (rc < 0) {
+        int usage = rc == JISR_EINVAL && opened;
+        jisr_error e = *jisr_error_last();
+        jisr_outfile_abort(o);
+        jisr_fileset_free(files);
         free(in);
-        return rc == JISR_EINVAL ? cli_usage_error("docalign", "%s", jisr_error_last()->msg)
-                                 : cli_error(rc);
+        return usage ? cli_usage_error("docalign", "%s", e.msg) : cli_error(rc);
     }
     jisr_buf sb = {0};
     for (size_t i = 0; i < p->ndocs; i++)
@@ -183,26 +201,13 @@ int cmd_docalign(int argc, char **argv)
     rc = jisr_pairing_format(p, output != NULL, &b);
     fprintf(stderr, "jisr: %zu pairs; %zu source and %zu target documents unpaired\n", p->npairs,
             p->nside[0] - p->npairs, p->nside[1] - p->npairs);
-    if (rc == 0) {
-        /* written safely: never through a symbolic link or over one of the inputs */
-        jisr_fileset *inputs = NULL;
-        jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
-        if ((rc = jisr_fileset_new(&inputs)) == 0) {
-            for (size_t i = 0; i < p->ndocs; i++)
-                jisr_fileset_add_input(inputs, p->docs[i].path);
-            oo.files = inputs;
-        }
-        jisr_outfile *o = NULL;
-        if (rc == 0)
-            rc = jisr_outfile_open(&o, output ? output : "-", &oo);
-        if (rc == 0 && b.len && fwrite(b.data, 1, b.len, jisr_outfile_stream(o)) != b.len) {
-            jisr_outfile_abort(o);
-            rc = jisr_error_set(JISR_EIO, output ? output : "<stdout>", 0, 0, "write failed");
-        } else if (rc == 0) {
-            rc = jisr_outfile_commit(o);
-        }
-        jisr_fileset_free(inputs);
-    }
+    if (rc == 0 && b.len && fwrite(b.data, 1, b.len, jisr_outfile_stream(o)) != b.len)
+        rc = jisr_error_set(JISR_EIO, output ? output : "<stdout>", 0, 0, "write failed");
+    if (rc == 0)
+        rc = jisr_outfile_commit(o);
+    else
+        jisr_outfile_abort(o);
+    jisr_fileset_free(files);
     jisr_buf_free(&b);
     jisr_pairing_free(p);
     free(in);

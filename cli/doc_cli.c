@@ -87,3 +87,9 @@ const char *doc_cli_shown(const char *path, jisr_buf *b)
             jisr_buf_putc(b, *p);
     return b->data ? b->data : "";
 }
+
+int doc_cli_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

@@ -30,6 +30,8 @@ int doc_cli_make_dirs(const char *dir, jisr_strlist *made);
 void doc_cli_remove_dirs(jisr_strlist *made);
 /** A path on one line of output: a tab, line feed or carriage return as \t, \n, \r (in b). */
 const char *doc_cli_shown(const char *path, jisr_buf *b);
+/** Whether path is a directory (following symbolic links), as the document commands walk it. */
+int doc_cli_is_dir(const char *path);
 /** Help text of the options above. */
 #define DOC_CLI_HELP                                                                               \
     "      --from FMT        read every input as FMT: text, html, docx, odt, xliff, pdf\n"         \

@@ -140,6 +140,14 @@ typedef struct jisr_pair_opts {
  * not by_position), dictionary errors, JISR_ENOMEM. */
 JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                               jisr_pairing **out);
+/** jisr_corpus_pair with the caller's file set (its outputs already opened with
+ * jisr_outfile_open, e.g. the list to be written): a file found in a folder that is one of
+ * its outputs is skipped with the reason, never read, when it is a report, docalign list or TMX
+ * corpus jisr wrote (by its first bytes: an earlier run's, left among the documents), and is
+ * JISR_EINVAL otherwise (it may be a document), as is one given in inputs; every document found
+ * is added to files as an input. */
+JISR_API int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
+                                    jisr_fileset *files, jisr_pairing **out);
 /** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
  * names, then unpaired and skipped documents), and `id<TAB>source<TAB>target<TAB>score` rows.
  * Paths are written as found, or absolute when absolute is set; in comment lines a tab, line
@@ -212,9 +220,10 @@ typedef struct jisr_corpus_opts {
     void *ctx;
     /* version 2: the caller's inputs and outputs so far (e.g. report files already opened with
      * jisr_outfile_open), or NULL for a set of the run's own. The writer is refused over any of
-     * them; a document found in the inputs that is one of its outputs is an error before
-     * anything is read or written (the temporary of one is left out); the documents and the
-     * output are added to it. */
+     * them; an input that is one of its outputs is an error before anything is read or
+     * written, unless found in a folder and a report, list or TMX corpus jisr wrote (skipped
+     * with the reason; the temporary of one is left out); the documents and the output are
+     * added to it. */
     jisr_fileset *files;
 } jisr_corpus_opts;
 #define JISR_CORPUS_OPTS_VERSION 2 /* version 1 ends before files */

@@ -31,10 +31,11 @@ uint64_t cmap_hash(const char *s, size_t n);
  * out: "" for a file to read); why may be NULL (nothing listed then). */
 int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why);
 
-/** jisr_corpus_pair with a file set (may be NULL): a file found that is one of its outputs is
- * an error (JISR_EINVAL naming it) before any document is read, the temporary of one is left
- * out, and every file found is added to it as an input. list_names: skip a file whose path a
- * `jisr align --batch` list cannot carry (a tab or a line break). */
+/** jisr_corpus_pair with a file set (may be NULL): a file given in inputs that is one of its
+ * outputs is an error (JISR_EINVAL naming it) before any document is read, as is one found in a
+ * folder unless jisr wrote it (a report, list or TMX corpus: skipped with the reason); the
+ * temporary of one is left out, and every file found is added to it as an input. list_names: skip a
+ * file whose path a `jisr align --batch` list cannot carry (a tab or a line break). */
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                 jisr_fileset *files, int list_names, jisr_pairing **out);
 

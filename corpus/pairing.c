@@ -103,9 +103,32 @@ static void drop_file(jisr_strlist *files, jisr_strlist *why, size_t *origin, si
     why->n--;
 }
 
-/* The files found against the command's outputs, before any is read: one of them is an error,
- * the temporary of one is left out; the others are recorded as inputs. */
-static int check_outputs(jisr_fileset *set, jisr_strlist *files, jisr_strlist *why, size_t *origin)
+/* Whether path's first bytes are those of a file jisr writes among documents: a corpus report
+ * (HTML or JSON), a docalign list, a TMX corpus. */
+static int written_by_jisr(const char *path)
+{
+    char b[1025];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(b, 1, sizeof b - 1, f);
+    fclose(f);
+    b[n] = '\0';
+    if (strlen(b) != n)
+        return 0; /* a NUL byte: none of them */
+    return strncmp(b, "# jisr docalign:", 16) == 0 ||
+           strstr(b, "<title>jisr corpus report</title>") ||
+           (strncmp(b, "{\"srclang\":", 11) == 0 && strstr(b, "\"totals\":{\"documents\":")) ||
+           (strncmp(b, "<?xml", 5) == 0 && strstr(b, "<header creationtool=\"jisr\""));
+}
+
+/* The files found against the command's outputs, before any is read: one given as an input is
+ * an error; one found in a folder is skipped with the reason, never read, when it is a file
+ * jisr writes there (a report or a list an earlier run left among the documents), and an error
+ * otherwise (it may be a document: replacing it would lose it); the temporary of one is left
+ * out; the others are recorded as inputs. */
+static int check_outputs(jisr_fileset *set, const char *const *inputs, jisr_strlist *files,
+                         jisr_strlist *why, size_t *origin)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && set && i < files->n;) {
@@ -114,11 +137,21 @@ static int check_outputs(jisr_fileset *set, jisr_strlist *files, jisr_strlist *w
             drop_file(files, why, origin, i);
             continue;
         }
+        if (role == 1 && strcmp(files->v[i], inputs[origin[i]]) != 0 &&
+            written_by_jisr(files->v[i])) {
+            char *r = jisr_strdup("one of this command's outputs (not read)");
+            if (!r)
+                return jisr_oom(0);
+            free(why->v[i]);
+            why->v[i] = r;
+            i++;
+            continue;
+        }
         if (role == 1)
             return jisr_error_set(JISR_EINVAL, files->v[i], 0, 0,
-                                  "is one of this command's outputs: it would be read as a "
-                                  "document and then replaced (choose an output file outside "
-                                  "the inputs)");
+                                  "is one of this command's outputs, and not a report, list "
+                                  "or TMX corpus jisr wrote: it would be read as a document and "
+                                  "then replaced (choose an output file outside the inputs)");
         if (!why->v[i][0])
             rc = jisr_fileset_add_input(set, files->v[i]);
         i++;
@@ -130,6 +163,12 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
                      jisr_pairing **out)
 {
     return corpus_pair(inputs, n, opts, NULL, 1, out);
+}
+
+int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
+                           jisr_fileset *files, jisr_pairing **out)
+{
+    return corpus_pair(inputs, n, opts, files, 1, out);
 }
 
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts, jisr_fileset *set,
@@ -168,7 +207,7 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         }
     }
     if (rc == 0)
-        rc = check_outputs(set, &files, &why, origin);
+        rc = check_outputs(set, inputs, &files, &why, origin);
     if (rc == 0)
         rc = jisr_docaligner_new(&da, &o->align);
     if (rc == 0 && files.n && files.n <= CORPUS_VERIFY_DOCS && corpus_verify_applies(&o->align)) {

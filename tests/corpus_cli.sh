@@ -134,8 +134,22 @@ done
 cmp -s in/a.txt a.keep && ok "the input named as report is untouched" || bad "input overwritten"
 mkdir -p in2/sub && cp in/a.txt in/b.txt in2/ && printf 'old report\n' >in2/sub/old.html
 "$J" corpus -o d.tmx -r in2/sub/old.html in2 2>e2b; [ $? -eq 1 ] && [ ! -e d.tmx ] && [ "$(cat in2/sub/old.html)" = "old report" ] &&
-    grep -q "in2/sub/old.html: is one of this command's outputs" e2b && ok "corpus: a report deep in an input folder is refused" ||
-    bad "deep report: $(cat e2b)"
+    grep -q "in2/sub/old.html: is one of this command's outputs, and not a report" e2b &&
+    ok "corpus: a report path naming a document deep in an input folder is refused" || bad "deep report: $(cat e2b)"
+# a report or list an earlier run left in an input folder: skipped, not read, replaced; the run
+# succeeds (before: the second run failed)
+mkdir -p in5 && cp in/a.txt in/b.txt in5/
+"$J" corpus -o d5.tmx -r in5/r.html --report-json in5/r.json in5 2>/dev/null &&
+    "$J" corpus -o d5.tmx -r in5/r.html --report-json in5/r.json in5 2>e5b &&
+    grep -q 'in5/r.html: skipped: one of this command.s outputs (not read)' e5b &&
+    [ "$(jq '.totals.pairs' in5/r.json)" -eq 1 ] && [ "$(jq '.totals.skipped' in5/r.json)" -eq 2 ] &&
+    ok "corpus twice with its reports in the input folder" || bad "rerun with reports inside: $(cat e5b)"
+"$J" docalign -o in5/p.list in5 2>/dev/null && "$J" docalign -o in5/p.list in5 2>e5c &&
+    grep -q $'^# skipped\t.*in5/p.list\tone of this command.s outputs (not read)' in5/p.list &&
+    [ "$(grep -vc '^#' in5/p.list)" -eq 1 ] && ok "docalign twice with its list in the input folder" ||
+    bad "docalign rerun: $(cat e5c in5/p.list)"
+"$J" docalign -o /nonexistent/dir/p.list in5 2>e5d; [ $? -eq 1 ] && grep -q '/nonexistent/dir' e5d &&
+    ! grep -q 'pairs;' e5d && ok "docalign -o into a missing directory: refused before pairing" || bad "docalign -o early: $(cat e5d)"
 "$J" corpus -o d.tmx -r d.html --report-json d.json --dict /nonexistent/dict in 2>/dev/null
 [ $? -eq 1 ] && [ ! -e d.tmx ] && [ ! -e d.html ] && [ ! -e d.json ] && [ "$(tmps)" -eq 0 ] &&
     ok "corpus failing after the reports were opened: no corpus, no report" || bad "failed run left: $(ls)"

@@ -12,8 +12,9 @@
  * document nearly as good.
  *
  * Model 2's length statistics resist outliers: the first pass uses each document's ratio of
- * characters with every sentence capped at four times its side's median length, shrunk toward
- * the lexicons' ratio (prior_n beads' worth); the second pass uses the ratio of the document's
+ * characters with every sentence capped at four times its side's typical length (the upper
+ * quartile, typical_chars), shrunk toward the lexicons' ratio (prior_n beads' worth); the
+ * second pass uses the ratio of the document's
  * confident 1-1 beads, shrunk toward the batch's, and the variance of those beads (a median,
  * so wrong pairs do not inflate it), shrunk toward the lexicons'. One 20,000-character line
  * moves none of them. The weights were tuned on the Bible noisy/dev and clean/dev sets only.
@@ -128,17 +129,23 @@ static int dcmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static double median_chars(const double *v, size_t n, double *scratch)
+/* A side's typical sentence length: its upper quartile. Not the median: a side that is half a
+ * list (country names, a table's rows, headings) has a median of a few characters, which made
+ * every real sentence an outlier and capped the rest to a third of their length, so the first
+ * pass misaligned and the lexical evidence came out against the right pairs (session 27: UN dev
+ * documents with 40 names appended to the English side, right pairs scoring 0.5 or more 612 ->
+ * 867 of 949; the Bible dev sets' F1 and calibration unchanged). */
+static double typical_chars(const double *v, size_t n, double *scratch)
 {
     if (n == 0)
         return 0;
     if (scratch != v)
         memcpy(scratch, v, n * sizeof *v);
     qsort(scratch, n, sizeof *scratch, dcmp);
-    return scratch[n / 2];
+    return scratch[n * 3 / 4];
 }
 
-/* Model 2: sentences over six times their side's median length (and 50 characters more) are
+/* Model 2: sentences over six times their side's typical length (and 50 characters more) are
  * outliers — a table flattened to one line, a glossary glued to the last verse — whose words
  * would otherwise count in every statistic of the document (document frequencies, names, what a
  * neighbour brings by chance). */
@@ -151,8 +158,8 @@ static int mark_outliers(al_doc *d)
         free(scratch);
         return jisr_oom(0);
     }
-    double ms = 6 * median_chars(d->chars, d->ns, scratch) + 50;
-    double mt = 6 * median_chars(d->chars + d->ns, d->nt, scratch) + 50;
+    double ms = 6 * typical_chars(d->chars, d->ns, scratch) + 50;
+    double mt = 6 * typical_chars(d->chars + d->ns, d->nt, scratch) + 50;
     for (size_t s = 0; s < d->ns + d->nt; s++)
         d->outl[s] = d->chars[s] > (s < d->ns ? ms : mt);
     free(scratch);
@@ -373,17 +380,17 @@ static int lengths_pass1(jisr_aligner *a)
     double bs = 0, bt = 0;
     for (size_t k = 0; k < a->ndocs; k++) {
         al_doc *d = &a->docs[k];
-        /* the medians of the sentences that are not outliers: one more line moves none */
+        /* the typical lengths of the sentences that are not outliers: one more line moves none */
         size_t m = 0;
         for (size_t s = 0; s < d->ns; s++)
             if (!d->outl[s])
                 scratch[m++] = d->chars[s];
-        double caps = 4 * median_chars(scratch, m, scratch) + 10;
+        double caps = 4 * typical_chars(scratch, m, scratch) + 10;
         m = 0;
         for (size_t t = 0; t < d->nt; t++)
             if (!d->outl[d->ns + t])
                 scratch[m++] = d->chars[d->ns + t];
-        double capt = 4 * median_chars(scratch, m, scratch) + 10;
+        double capt = 4 * typical_chars(scratch, m, scratch) + 10;
         double ls = 0, lt = 0, ns = 0, nt = 0;
         for (size_t s = 0; s < d->ns; s++)
             if (!d->outl[s]) {

@@ -430,8 +430,9 @@ static double calibrated(const cctx *x, const jisr_ladder *result, size_t k, dou
  * SUPPORT_LLR), in unrelated text few do. So a pair's score is multiplied by a gate of the
  * share of supported pairs among the SUPPORT_N aligned pairs around it (a window shifted, not
  * cut, at the ends): 1 from SUPPORT_HI up, falling linearly to SUPPORT_FLOOR at SUPPORT_LO. A
- * document with fewer pairs fills the window with pairs supported at SUPPORT_PRIOR (little
- * evidence, little change: one unsupported pair alone keeps 0.96 of its score). Only with a
+ * document with fewer pairs fills the window with its unaligned sentences (unsupported), then
+ * with pairs supported at SUPPORT_PRIOR (a short document: little evidence, little change; one
+ * unsupported pair alone keeps 0.96 of its score). Only with a
  * lexicon or a dictionary, which is what makes the evidence mean something. Chosen on those
  * dev sets: pairs of unrelated text scoring 0.5 or more 2,047 → 13, of half-translated
  * chapters 607 → 121 (right ones 2,433 → 2,418), translations unchanged (no pair of the
@@ -444,8 +445,11 @@ static double calibrated(const cctx *x, const jisr_ladder *result, size_t k, dou
 #define SUPPORT_HI 0.65
 #define SUPPORT_FLOOR 0.02
 
-/* llr[0..m): the lexical evidence of the ladder's aligned beads, in order. */
-static void support_gate(jisr_ladder *r, const double *llr, size_t m)
+/* llr[0..m): the lexical evidence of the ladder's aligned beads, in order; nmin: the sentences
+ * of the document's shorter side. With fewer than SUPPORT_N pairs, the window is the pairs, then
+ * the shorter side's sentences left unaligned (unsupported: a document of 60 sentences a side of
+ * which 7 pair is not a short document), then the prior. */
+static void support_gate(jisr_ladder *r, const double *llr, size_t m, size_t nmin)
 {
     size_t i = 0, sup_all = 0;
     for (size_t k = 0; k < m; k++)
@@ -462,8 +466,10 @@ static void support_gate(jisr_ladder *r, const double *llr, size_t m)
             for (size_t q = lo; q < lo + SUPPORT_N; q++)
                 sup += llr[q] > SUPPORT_LLR;
             frac = (double)sup / SUPPORT_N;
-        } else
-            frac = (sup_all + (double)(SUPPORT_N - m) * SUPPORT_PRIOR) / SUPPORT_N;
+        } else {
+            size_t known = nmin < SUPPORT_N ? (nmin > m ? nmin : m) : SUPPORT_N;
+            frac = (sup_all + (double)(SUPPORT_N - known) * SUPPORT_PRIOR) / SUPPORT_N;
+        }
         double g = (frac - SUPPORT_LO) / (SUPPORT_HI - SUPPORT_LO);
         b->score *= g >= 1 ? 1 : g <= SUPPORT_FLOOR ? SUPPORT_FLOOR : g;
         i++;
@@ -576,7 +582,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
             }
         }
         if (lexical && (a->nlex > 0 || a->ndpairs > 0))
-            support_gate(&d->result, post, m);
+            support_gate(&d->result, post, m, ns < nt ? ns : nt);
     }
 done:
     free(x.sc);

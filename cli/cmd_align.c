@@ -40,7 +40,9 @@ const char cmd_align_help[] =
     "Model: length costs, translation tables (jisr's own for Arabic-English, --lexicon, --tm),\n"
     "a dictionary (FreeDict ara-eng when installed, or --dict), a table learnt from the input,\n"
     "anchors (numbers, ? ! quotes, names); beads 0-1 1-0 1-1 1-2 2-1 2-2 1-3 3-1. A pair's\n"
-    "score is the probability that it is right (of pairs scored 0.8, 8 in 10 are right).\n"
+    "score is the probability that it is right (of pairs scored 0.8, 8 in 10 are right);\n"
+    "pairs among neighbours without lexical evidence score low (with a lexicon or dictionary\n"
+    "for the languages: Arabic-English has one), so unrelated documents give few pairs.\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   language of SRC (default ar)\n"
@@ -137,21 +139,58 @@ static jisr_align_out out_opts(const aopts *o, const char *id, const char *title
     return w;
 }
 
-/* A document whose pairs mostly score below 0.5 is probably not a translation of the other (a
- * misfiled file, the wrong language version): say so, since every output but the ladder and the
- * page then holds few pairs or none. Documents of fewer than 11 pairs say too little. */
-static void warn_unrelated(const char *id, const jisr_ladder *l)
+/* What a translator should hear about one document's result: a side without a sentence; a side
+ * written in the other script than its language (files swapped, or the same language twice);
+ * and most sentences outside pairs scoring 0.5 or more (a misfiled file, the wrong language
+ * version: every output but the ladder and the page then holds few pairs or none). Counted in
+ * sentences of the shorter side, so that a document mostly left unaligned counts too;
+ * documents of fewer than 11 sentences a side say too little. */
+static void check_script(const char *id, const char *side, const jisr_sentences *s,
+                         const char *lang, const char *flag)
 {
-    size_t pairs = 0, likely = 0;
+    char buf[4096];
+    size_t n = 0;
+    for (size_t k = 0; k < s->n && n + 2 < sizeof buf; k++) {
+        size_t len = strlen(s->v[k]);
+        if (len > sizeof buf - n - 2)
+            len = sizeof buf - n - 2;
+        memcpy(buf + n, s->v[k], len);
+        n += len;
+        buf[n++] = ' ';
+    }
+    const char *g = jisr_text_guess_lang(buf, n);
+    int ar = jisr_lang_matches(lang, "ar");
+    if (ar && strcmp(g, "en") == 0)
+        cli_warn("%s: the %s text is in Latin script, not Arabic (%s %s): are the files swapped?",
+                 id, side, flag, lang);
+    else if (!ar && strcmp(g, "ar") == 0)
+        cli_warn("%s: the %s text is in Arabic script, not %s (%s %s): are the files swapped?", id,
+                 side, lang, flag, lang);
+}
+
+static void warn_result(const aopts *o, const adoc *d, const jisr_ladder *l)
+{
+    if (!d->src.n || !d->tgt.n) {
+        cli_warn("%s: the %s has no sentence: nothing to align", d->id,
+                 !d->src.n && !d->tgt.n ? "source and the target"
+                 : !d->src.n            ? "source"
+                                        : "target");
+        return;
+    }
+    check_script(d->id, "source", &d->src, o->srclang, "-s");
+    check_script(d->id, "target", &d->tgt, o->tgtlang, "-t");
+    size_t likely[2] = {0, 0};
     for (size_t k = 0; k < l->n; k++)
-        if (l->v[k].nsrc && l->v[k].ntgt) {
-            pairs++;
-            likely += l->v[k].score >= 0.5;
+        if (l->v[k].nsrc && l->v[k].ntgt && l->v[k].score >= 0.5) {
+            likely[0] += l->v[k].nsrc;
+            likely[1] += l->v[k].ntgt;
         }
-    if (pairs >= 11 && likely * 4 < pairs)
-        cli_warn("%s: %zu of %zu aligned pairs score 0.5 or more: the two documents may not "
-                 "translate each other",
-                 id, likely, pairs);
+    int t = d->tgt.n < d->src.n;
+    size_t all = t ? d->tgt.n : d->src.n, in = likely[t];
+    if (all >= 11 && in * 4 < all)
+        cli_warn("%s: %zu of the %s's %zu sentences are in pairs scoring 0.5 or more: the two "
+                 "documents may not translate each other",
+                 d->id, in, t ? "target" : "source", all);
 }
 
 /* Align docs[0..n) in one run and write each result: to path (one document), into outdir, or as
@@ -167,7 +206,7 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
     jisr_buf b = {0};
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const jisr_ladder *l = jisr_aligner_result(al, i);
-        warn_unrelated(docs[i].id, l);
+        warn_result(o, &docs[i], l);
         if (path) {
             jisr_align_out w = out_opts(o, NULL, docs[i].id);
             rc = jisr_align_write(path, &w, &docs[i].src, &docs[i].tgt, l);

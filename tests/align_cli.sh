@@ -245,9 +245,17 @@ check "-o out.TMX: the format from an upper-case extension" '[ $? -eq 0 ] && gre
 # a document against an unrelated one: no pair kept at 0.5, and a warning naming the document;
 # against its translation, every pair kept and no warning
 "$J" align -p -f tsv -m 0.5 "$D/luke15.ar" "$D/acts27.en" >"$T/un.tsv" 2>"$T/un.err"
-check "unrelated documents: exit 0, no pair at 0.5, a warning" '[ $? -eq 0 ] && [ ! -s "$T/un.tsv" ] && grep -q "^jisr: warning: .*luke15.ar: 0 of [0-9]* aligned pairs score 0.5 or more: the two documents may not translate each other" "$T/un.err"'
+check "unrelated documents: exit 0, no pair at 0.5, a warning" '[ $? -eq 0 ] && [ ! -s "$T/un.tsv" ] && grep -q "^jisr: warning: .*luke15.ar: 0 of the source.s 22 sentences are in pairs scoring 0.5 or more: the two documents may not translate each other" "$T/un.err"'
 "$J" align -p -f tsv -m 0.5 "$D/luke15.ar" "$D/luke15.en" >"$T/rel.tsv" 2>"$T/rel.err"
 check "a translation: 22 pairs at 0.5, no warning" '[ $? -eq 0 ] && [ "$(wc -l <"$T/rel.tsv")" -eq 22 ] && [ ! -s "$T/rel.err" ]'
+# a side with no sentence; a side in the other script (swapped files, or English twice)
+: >"$T/empty.en"
+"$J" align -p "$D/luke15.ar" "$T/empty.en" >/dev/null 2>"$T/w1.err"
+check "an empty target: exit 0 and a warning" '[ $? -eq 0 ] && grep -q "luke15.ar: the target has no sentence: nothing to align" "$T/w1.err"'
+"$J" align -p "$D/luke15.en" "$D/luke15.ar" >/dev/null 2>"$T/w2.err"
+check "swapped files: each side named as in the other script" '[ $? -eq 0 ] && grep -q "the source text is in Latin script, not Arabic (-s ar): are the files swapped" "$T/w2.err" && grep -q "the target text is in Arabic script, not en (-t en)" "$T/w2.err"'
+"$J" align -p "$D/luke15.en" "$D/luke15.en" >/dev/null 2>"$T/w3.err"
+check "English twice with -s ar: a warning" '[ $? -eq 0 ] && grep -q "the source text is in Latin script" "$T/w3.err"'
 printf 'id1\t%s\t%s\n' "$D/luke15.ar" "$D/acts27.en" >"$T/un.list"
 "$J" align -p --batch "$T/un.list" -d "$T/undir" 2>"$T/unb.err"
 check "--batch: the warning names the document id" '[ $? -eq 0 ] && grep -q "^jisr: warning: id1: 0 of" "$T/unb.err"'

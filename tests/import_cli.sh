@@ -2,8 +2,8 @@
 # import_cli.sh — what `jisr import` (and `convert`, `export`, `delete` beside it) does with
 # imperfect input: dates in ISO 8601's form or unreadable (a warning, never "now" after the
 # change date), the <tu> attributes a memory keeps, JSONL tags that do not match their text,
-# UTF-16 line formats and Latin-1 TMX, several files of which one fails, formats by name, and
-# option errors in one line.
+# UTF-16 line formats and Latin-1 TMX, several files of which one fails, formats by name,
+# option errors in one line, and what merging duplicates keeps (languages, ids, dates, usage).
 set -u
 J=${JISR_BINARY:?}
 SRC=${JISR_SOURCE_DIR:-$(dirname "${BASH_SOURCE[0]}")/..}
@@ -128,6 +128,30 @@ check "delete 0: likewise" grep -q "'0' is not a unit id: ids are positive integ
 printf '{"variants":[{"lang":"en","text":"a\\u0000b"},{"lang":"ar","text":"x"}]}\n' >nul.jsonl
 $J import --tm mnul nul.jsonl 2>errn
 check "JSONL: a \\u0000 is said in plain words with its line" test $?-"$(grep -c 'nul.jsonl:1:.*NUL) is not allowed in a string' errn)-$(grep -c JSON_ALLOW_NUL errn)" = 1-1-0
+
+# 6. merging duplicates: only the same whole language tags merge (en-US, en-GB and en stay
+# apart; letter case aside), each id goes with its date, the stored tuid stays, usage counts
+# saturate, dates before 1970 are kept
+printf "$head"'<tu tuid="us"><tuv xml:lang="en-US"><seg>Save</seg></tuv><tuv xml:lang="ar"><seg>احفظ</seg></tuv></tu>\n<tu tuid="gb"><tuv xml:lang="en-GB"><seg>Save</seg></tuv><tuv xml:lang="ar"><seg>احفظ</seg></tuv></tu>\n<tu tuid="eg"><tuv xml:lang="en"><seg>Save</seg></tuv><tuv xml:lang="ar-EG"><seg>احفظ</seg></tuv></tu>\n<tu tuid="us2"><tuv xml:lang="en-us"><seg>Save</seg></tuv><tuv xml:lang="AR"><seg>احفظ</seg></tuv></tu>\n</body></tmx>\n' >loc.tmx
+$J import --tm m13 loc.tmx 2>err13
+check "merge: languages that differ in region are not merged" grep -q '4 units read, 3 added, 1 merged' err13
+$J export --tm m13 -o out13.tmx 2>/dev/null
+check "merge: en-US, en-GB and ar-EG units are all exported" \
+    test "$(grep -o '<tu tuid="[a-z0-9]*"' out13.tmx | tr '\n' ' ')-$(grep -c 'xml:lang="en-GB"' out13.tmx)-$(grep -c 'xml:lang="ar-EG"' out13.tmx)" = '<tu tuid="us" <tu tuid="gb" <tu tuid="eg" -1-1'
+check "merge: the same tags but for case merge (usage 2)" grep -q '<tu tuid="us" [^>]*usagecount="2"' out13.tmx
+check "merge: a query from en finds every English's unit" \
+    test "$($J query --tm m13 -s en -t ar Save 2>/dev/null | grep -c '^  100 ')" = 3
+printf "$head"'<tu tuid="old" creationdate="20190101T000000Z" creationid="alice" changedate="20190201T000000Z" changeid="bob"><tuv xml:lang="en"><seg>Save</seg></tuv><tuv xml:lang="ar"><seg>احفظ</seg></tuv></tu></body></tmx>\n' >c1.tmx
+printf "$head"'<tu tuid="new" srclang="ar" creationdate="20180101T000000Z" creationid="zed" changedate="20240101T000000Z" changeid="carol"><tuv xml:lang="en"><seg>Save</seg></tuv><tuv xml:lang="ar"><seg>احفظ</seg></tuv></tu></body></tmx>\n' >c2.tmx
+$J import -q --tm m14 c1.tmx c2.tmx && $J export --tm m14 -o out14.tmx 2>/dev/null
+check "merge: each id goes with its date; the stored unit's tuid stays" \
+    grep -q '<tu tuid="old" srclang="ar" creationdate="20180101T000000Z" creationid="zed" changedate="20240101T000000Z" changeid="carol" usagecount="2">' out14.tmx
+printf "$head"'<tu creationdate="19650101T000000Z" changedate="19991231T000000Z" usagecount="9223372036854775807"><tuv xml:lang="en"><seg>Old</seg></tuv><tuv xml:lang="ar"><seg>قديم</seg></tuv></tu>\n<tu creationdate="16010101T000000Z" changedate="19691231T235959Z"><tuv xml:lang="en"><seg>Older</seg></tuv><tuv xml:lang="ar"><seg>أقدم</seg></tuv></tu></body></tmx>\n' >old.tmx
+$J import -q --tm m15 old.tmx old.tmx && $J export --tm m15 -o out15.tmx 2>/dev/null
+check "dates before 1970 are kept; a usage count saturates" \
+    grep -q '<tu creationdate="19650101T000000Z" changedate="19991231T000000Z" usagecount="9223372036854775807">' out15.tmx
+check "dates before 1970: 1601 and the last second of 1969" \
+    grep -q '<tu creationdate="16010101T000000Z" changedate="19691231T235959Z" usagecount="2">' out15.tmx
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -2,8 +2,11 @@
  * merged inside one batch, across batches and across imports (the in-memory dedupe index and
  * its append-only runs), deleted units, per-language counts, the writer thread's error and stop
  * paths, files read on three threads, and the conversion of a schema-2 memory (dedupe hashes in
- * a DUPSORT database "exact") to schema 3. Real LMDB files in a temporary directory. */
+ * a DUPSORT database "exact") to schema 3; what a merge keeps (whole language tags, each id
+ * with its date, usage counts that saturate) and dates before 1970. Real LMDB files in a
+ * temporary directory. */
 #include <dirent.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,7 +55,7 @@ static jisr_tm *open_w(void)
     return tm;
 }
 
-static void add_pair(jisr_tm_import *imp, const char *ar, const char *en, int usage)
+static void add_pair(jisr_tm_import *imp, const char *ar, const char *en, long usage)
 {
     jisr_unit u;
     jisr_unit_init(&u);
@@ -742,6 +745,134 @@ static void test_record_unit_attrs(void **state)
     jisr_buf_free(&b3);
 }
 
+/* A unit of two variants (l1 t1, l2 t2) with the <tu> attributes given (NULL: none). */
+typedef struct unit_spec {
+    const char *l1, *t1, *l2, *t2;
+    const char *tuid, *srclang, *created, *creationid, *changed, *changeid;
+    long usage;
+    /* the first variant's (<tuv>) change date and id, and a note */
+    const char *vchanged, *vchangeid, *vnote;
+} unit_spec;
+
+static void add_spec(jisr_tm_import *imp, const unit_spec *s)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    jisr_variant *v;
+#define DUP(x) ((x) ? strdup(x) : NULL)
+    u.tuid = DUP(s->tuid);
+    u.srclang = DUP(s->srclang);
+    u.meta.creationdate = DUP(s->created);
+    u.meta.creationid = DUP(s->creationid);
+    u.meta.changedate = DUP(s->changed);
+    u.meta.changeid = DUP(s->changeid);
+    u.meta.usagecount = s->usage ? s->usage : -1;
+    assert_int_equal(jisr_unit_add_variant(&u, s->l1, s->t1, strlen(s->t1), &v), 0);
+    v->meta.changedate = DUP(s->vchanged);
+    v->meta.changeid = DUP(s->vchangeid);
+    if (s->vnote) {
+        v->meta.notes = calloc(1, sizeof *v->meta.notes);
+        v->meta.notes[0].value = strdup(s->vnote);
+        v->meta.nnotes = 1;
+    }
+#undef DUP
+    assert_int_equal(jisr_unit_add_variant(&u, s->l2, s->t2, strlen(s->t2), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static uint64_t stored_units(jisr_tm *tm)
+{
+    uint64_t ar, en;
+    return units_of(tm, &ar, &en);
+}
+
+/* Units whose languages differ past the primary subtag (en-US, en-GB, en; ar, ar-EG) are
+ * different units: only the same whole tags, letter case aside, merge. Their dedupe key is still
+ * the primary language's, as in every memory written before (whose dedupe runs stay valid): the
+ * key finds candidates, the whole tags decide. A variant's meta completes the stored variant's
+ * whatever the case of its tag. */
+static void test_merge_region_langs(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    unit_spec s = {.l1 = "en-US", .t1 = "Save", .l2 = "ar", .t2 = "احفظ"};
+    add_spec(imp, &s); /* id 1 */
+    s.l1 = "en-GB";
+    add_spec(imp, &s); /* id 2 */
+    s.l1 = "en";
+    s.l2 = "ar-EG";
+    add_spec(imp, &s); /* id 3 */
+    s.l1 = "EN-us";
+    s.l2 = "AR";
+    s.vnote = "checked";
+    add_spec(imp, &s); /* into 1: the same tags but for case */
+    s.vnote = NULL;
+    s.l1 = "en";
+    s.l2 = "ar";
+    add_spec(imp, &s); /* id 4 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(stored_units(tm), 4);
+    assert_int_equal(usage_of(tm, 1), 2);
+    assert_int_equal(usage_of(tm, 2), 1);
+    assert_int_equal(usage_of(tm, 3), 1);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_string_equal(u.variants[0].lang, "en-US");
+    assert_int_equal(u.variants[0].meta.nnotes, 1); /* the en-us variant's note */
+    assert_string_equal(u.variants[0].meta.notes[0].value, "checked");
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    assert_string_equal(u.variants[0].lang, "en-GB");
+    assert_int_equal(jisr_tm_get(tm, 3, &u), 0);
+    assert_string_equal(u.variants[1].lang, "ar-EG");
+    /* a later import (the dedupe index read back from the memory's runs) likewise */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    s.l1 = "en-gb";
+    add_spec(imp, &s); /* into 2 */
+    s.l1 = "en-AU";
+    add_spec(imp, &s); /* id 5 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(stored_units(tm), 5);
+    assert_int_equal(usage_of(tm, 2), 2);
+    assert_int_equal(jisr_tm_get(tm, 5, &u), 0);
+    assert_string_equal(u.variants[0].lang, "en-AU");
+    jisr_unit_clear(&u);
+    assert_int_equal(check_runs(tm), 5);
+    /* the dedupe key is the primary languages' (unchanged): en-US/ar, en-GB/ar and en/ar share
+     * one */
+    MDB_txn *txn;
+    assert_int_equal(mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn), 0);
+    uint64_t key[3];
+    unsigned int ids[3] = {1, 2, 4};
+    tm_rec *r = malloc(sizeof *r);
+    assert_non_null(r);
+    for (int i = 0; i < 3; i++) {
+        MDB_val uk = {sizeof ids[i], &ids[i]}, ud;
+        assert_int_equal(mdb_get(txn, tm->units, &uk, &ud), 0);
+        assert_int_equal(tm_rec_decode(ud.mv_data, ud.mv_size, r), 0);
+        key[i] = tm_dedupe_key(r);
+    }
+    mdb_txn_abort(txn);
+    free(r);
+    assert_true(key[0] == key[1] && key[1] == key[2]);
+    /* a query from en to ar finds the units of every English and Arabic (en-US, en-GB, en-AU,
+     * en; ar, ar-EG) */
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    qo.max_results = 10;
+    jisr_tm_matches ms;
+    assert_int_equal(jisr_tm_query(tm, "Save", &qo, &ms), 0);
+    assert_int_equal(ms.n, 5);
+    jisr_tm_matches_free(&ms);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
 static void add_dated(jisr_tm_import *imp, const char *en, const char *created, const char *changed,
                       const char *vcreated)
 {
@@ -791,6 +922,241 @@ static void test_import_dates(void **state)
     remove_dir();
 }
 
+/* Dates before 1970 are kept (1601, 1800, 1965, the last second of 1969), on the unit and through
+ * a merge (the earliest creation); a record stores them as every jisr decodes them: seconds + 1
+ * as 64 bits, but 19691231T235959Z (-1, whose + 1 would be "absent") as the value of INT64_MIN,
+ * which a jisr before reads as absent, as it stored it. */
+static void test_dates_before_1970(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_dated(imp, "One", "19650101T000000Z", "19991231T000000Z", NULL);
+    add_dated(imp, "Two", "16010101T000000Z", "18000101T120000Z", "1601-01-01");
+    add_dated(imp, "Three", "19691231T235959Z", "19691231T235958Z", NULL);
+    add_dated(imp, "Four", "19691231T000000Z", NULL, NULL);
+    add_dated(imp, "One", "19700101T000000Z", "19600101T000000Z", NULL); /* into 1 */
+    add_dated(imp, "Five", "19700101T000000Z", NULL, NULL);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(stored_units(tm), 5);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_string_equal(u.meta.creationdate, "19650101T000000Z");
+    assert_string_equal(u.meta.changedate, "19991231T000000Z");
+    assert_int_equal(u.meta.usagecount, 2);
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    assert_string_equal(u.meta.creationdate, "16010101T000000Z");
+    assert_string_equal(u.meta.changedate, "18000101T120000Z");
+    assert_string_equal(u.variants[0].meta.creationdate, "16010101T000000Z");
+    assert_int_equal(jisr_tm_get(tm, 3, &u), 0);
+    assert_string_equal(u.meta.creationdate, "19691231T235959Z");
+    assert_string_equal(u.meta.changedate, "19691231T235958Z");
+    assert_int_equal(jisr_tm_get(tm, 4, &u), 0);
+    assert_string_equal(u.meta.creationdate, "19691231T000000Z");
+    assert_null(u.meta.changedate);
+    assert_int_equal(jisr_tm_get(tm, 5, &u), 0);
+    assert_string_equal(u.meta.creationdate, "19700101T000000Z");
+    jisr_unit_clear(&u);
+    /* --changed-since reads them */
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = "en";
+    qo.tgtlang = "ar";
+    qo.changed_since = "1801-01-01";
+    jisr_tm_matches ms;
+    assert_int_equal(jisr_tm_query(tm, "Two", &qo, &ms), 0);
+    assert_int_equal(ms.n, 0);
+    jisr_tm_matches_free(&ms);
+    qo.changed_since = "1799-01-01";
+    assert_int_equal(jisr_tm_query(tm, "Two", &qo, &ms), 0);
+    assert_int_equal(ms.n, 1);
+    jisr_tm_matches_free(&ms);
+    jisr_tm_close(tm);
+    remove_dir();
+
+    /* the bytes: usage 1 (one byte), then the creation date */
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", "a", 1, NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "b", 1, NULL), 0);
+    uint32_t nw[2] = {1, 1}, w1[2] = {100, 100};
+    uint64_t nh[2] = {1, 2};
+    const int64_t dates[] = {-1, -2, 0, -11644473600, INT64_MIN};
+    const uint64_t stored[] = {(uint64_t)INT64_MIN + 1, UINT64_MAX, 1, (uint64_t)-11644473599, 0};
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        jisr_buf b = {0};
+        tm_rec r;
+        assert_int_equal(tm_rec_encode(&u, nw, w1, nh, 1, dates[i], INT64_MIN, INT64_MIN, &b), 0);
+        uint64_t v;
+        const unsigned char *p = (const unsigned char *)b.data;
+        assert_non_null(tm_get_varint(p + 2, p + b.len, &v));
+        assert_true(v == stored[i]);
+        assert_int_equal(tm_rec_decode(b.data, b.len, &r), 0);
+        assert_true(r.created == dates[i]);
+        /* and a usage update keeps it */
+        jisr_buf b2 = {0};
+        assert_int_equal(tm_rec_reencode(&r, 2, r.created, dates[i], INT64_MIN, &b2), 0);
+        assert_int_equal(tm_rec_decode(b2.data, b2.len, &r), 0);
+        assert_true(r.created == dates[i] && r.changed == dates[i]);
+        jisr_buf_free(&b);
+        jisr_buf_free(&b2);
+    }
+    jisr_unit_clear(&u);
+}
+
+/* Merging a duplicate: the earliest creation date comes with its creation id, the latest change
+ * date with its change id (not the stored unit's ids beside the duplicate's dates); on a tie, the
+ * stored unit's id, or the duplicate's when it has none. The stored unit's tuid stays (the
+ * duplicate's when it has none), its srclang likewise. A variant's (<tuv>) change date and id
+ * travel together the same way. */
+static void test_merge_ids(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    unit_spec a = {.l1 = "en",
+                   .t1 = "Save",
+                   .l2 = "ar",
+                   .t2 = "احفظ",
+                   .tuid = "old",
+                   .created = "20190101T000000Z",
+                   .creationid = "alice",
+                   .changed = "20190201T000000Z",
+                   .changeid = "bob",
+                   .vchanged = "20190201T000000Z",
+                   .vchangeid = "bob"};
+    add_spec(imp, &a); /* id 1 */
+    unit_spec b = {.l1 = "en",
+                   .t1 = "Open",
+                   .l2 = "ar",
+                   .t2 = "افتح",
+                   .tuid = "x1",
+                   .created = "20180101T000000Z",
+                   .creationid = "zed",
+                   .changed = "20240101T000000Z",
+                   .changeid = "carol",
+                   .vchanged = "20190201T000000Z"};
+    add_spec(imp, &b); /* id 2 */
+    unit_spec c = {.l1 = "en",
+                   .t1 = "Close",
+                   .l2 = "ar",
+                   .t2 = "أغلق",
+                   .created = "20190101T000000Z",
+                   .changed = "20240101T000000Z"};
+    add_spec(imp, &c); /* id 3: no tuid, no ids */
+    assert_int_equal(jisr_tm_import_commit(imp), 0);
+    /* into 1: created earlier by zed, changed later by carol; its tuid and srclang */
+    unit_spec a2 = {.l1 = "en",
+                    .t1 = "Save",
+                    .l2 = "ar",
+                    .t2 = "احفظ",
+                    .tuid = "new",
+                    .srclang = "ar",
+                    .created = "20180101T000000Z",
+                    .creationid = "zed",
+                    .changed = "20240101T000000Z",
+                    .changeid = "carol",
+                    .vchanged = "20240101T000000Z",
+                    .vchangeid = "carol"};
+    add_spec(imp, &a2);
+    /* into 2: created later, changed earlier: nothing of its dates or ids; the <tuv> change
+     * date is the stored one's, which has no id: dan did not make it */
+    unit_spec b2 = {.l1 = "en",
+                    .t1 = "Open",
+                    .l2 = "ar",
+                    .t2 = "افتح",
+                    .tuid = "x2",
+                    .created = "20190101T000000Z",
+                    .creationid = "alice",
+                    .changed = "20190201T000000Z",
+                    .changeid = "bob",
+                    .vchanged = "20190101T000000Z",
+                    .vchangeid = "dan"};
+    add_spec(imp, &b2);
+    /* into 3: the same dates, and ids the stored unit lacks; a tuid */
+    unit_spec c2 = {.l1 = "en",
+                    .t1 = "Close",
+                    .l2 = "ar",
+                    .t2 = "أغلق",
+                    .tuid = "c2",
+                    .created = "20190101T000000Z",
+                    .creationid = "erin",
+                    .changed = "20240101T000000Z",
+                    .changeid = "frank"};
+    add_spec(imp, &c2);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_int_equal(stored_units(tm), 3);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_string_equal(u.tuid, "old");
+    assert_string_equal(u.srclang, "ar");
+    assert_string_equal(u.meta.creationdate, "20180101T000000Z");
+    assert_string_equal(u.meta.creationid, "zed");
+    assert_string_equal(u.meta.changedate, "20240101T000000Z");
+    assert_string_equal(u.meta.changeid, "carol");
+    assert_string_equal(u.variants[0].meta.changedate, "20240101T000000Z");
+    assert_string_equal(u.variants[0].meta.changeid, "carol");
+    assert_int_equal(u.meta.usagecount, 2);
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    assert_string_equal(u.tuid, "x1");
+    assert_string_equal(u.meta.creationdate, "20180101T000000Z");
+    assert_string_equal(u.meta.creationid, "zed");
+    assert_string_equal(u.meta.changedate, "20240101T000000Z");
+    assert_string_equal(u.meta.changeid, "carol");
+    assert_string_equal(u.variants[0].meta.changedate, "20190201T000000Z");
+    assert_null(u.variants[0].meta.changeid);
+    assert_int_equal(jisr_tm_get(tm, 3, &u), 0);
+    assert_string_equal(u.tuid, "c2");
+    assert_string_equal(u.meta.creationid, "erin");
+    assert_string_equal(u.meta.changeid, "frank");
+    jisr_unit_clear(&u);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* Usage counts add up to LONG_MAX at most (a TMX usagecount is a long): never past it into a
+ * count an export leaves out; a stored count beyond it (the sum of a jisr before) reads as it. */
+static void test_usage_saturates(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_pair(imp, "واحد", "one", LONG_MAX);
+    add_pair(imp, "واحد", "one", LONG_MAX);
+    add_pair(imp, "اثنان", "two", LONG_MAX - 1);
+    add_pair(imp, "اثنان", "two", 5);
+    add_pair(imp, "ثلاثة", "three", LONG_MAX - 5);
+    add_pair(imp, "ثلاثة", "three", 5);
+    assert_int_equal(jisr_tm_import_commit(imp), 0);
+    add_pair(imp, "واحد", "one", 3); /* past 2^64 (wrapping, the sum would be 1) */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    assert_true(usage_of(tm, 1) == LONG_MAX);
+    assert_true(usage_of(tm, 2) == LONG_MAX);
+    assert_true(usage_of(tm, 3) == LONG_MAX);
+    jisr_tm_close(tm);
+    remove_dir();
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", "a", 1, NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "b", 1, NULL), 0);
+    uint32_t nw[2] = {1, 1}, w1[2] = {100, 100};
+    uint64_t nh[2] = {1, 2};
+    jisr_buf b = {0};
+    tm_rec r;
+    assert_int_equal(tm_rec_encode(&u, nw, w1, nh, UINT64_MAX - 1, 0, INT64_MIN, INT64_MIN, &b), 0);
+    assert_int_equal(tm_rec_decode(b.data, b.len, &r), 0);
+    assert_int_equal(tm_rec_to_unit(&r, &u), 0);
+    assert_true(u.meta.usagecount == LONG_MAX);
+    jisr_unit_clear(&u);
+    jisr_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -803,6 +1169,10 @@ int main(void)
         cmocka_unit_test(test_record_versions),
         cmocka_unit_test(test_record_unit_attrs),
         cmocka_unit_test(test_import_dates),
+        cmocka_unit_test(test_merge_region_langs),
+        cmocka_unit_test(test_dates_before_1970),
+        cmocka_unit_test(test_merge_ids),
+        cmocka_unit_test(test_usage_saturates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,7 +152,9 @@ struct jisr_tm_import {
 int tm_lang_add(tm_lang_count *v, size_t *n, size_t cap, const char *l, size_t len, int64_t d);
 /** Sort the postings of each group of b (stably, by key): done before b is handed over. */
 int tm_batch_sort(jisr_tm_import *imp, tm_batch *b);
-/** The same normalised variants (as a multiset of language + normalised text hash). */
+/** The same variants: as a multiset of (whole language tag, ASCII case aside, as BCP 47 tags
+ * compare; text and tags hash). en-US and en-GB are two languages here (tm_dedupe_key, which
+ * hashes the primary language only, does not tell them apart). */
 int tm_same_unit(const tm_rec *a, const tm_rec *b);
 /** What a memory cannot hold without cutting it (more variants than a record holds, a language
  * tag longer than TM_LANG_MAX): JISR_ETOOBIG naming name (a file) and the unit's position, else

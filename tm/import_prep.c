@@ -60,7 +60,11 @@ static void sort_u64(uint64_t *a, size_t n)
 }
 
 /* The dedupe key of n variants from their language hashes (tm_lang_hash) and normalised-text
- * hashes: a hash of the sorted pairs, so the order of the variants does not matter. */
+ * hashes: a hash of the sorted pairs, so the order of the variants does not matter. It is a
+ * bucket, not the identity: tm_lang_hash is the primary language's (en-US, en-GB and en share
+ * one), so units that differ only in a region share a key and tm_same_unit tells them apart. The
+ * memory's dedupe runs hold these keys (written by every jisr so far): they stay valid as they
+ * are. */
 static uint64_t dedupe_key(const uint64_t *lh, const uint64_t *nh, size_t n)
 {
     uint64_t pairs[TM_MAX_VARIANTS];
@@ -88,20 +92,20 @@ int tm_same_unit(const tm_rec *a, const tm_rec *b)
 {
     if (a->nvar != b->nvar)
         return 0;
-    uint64_t x[TM_MAX_VARIANTS], y[TM_MAX_VARIANTS];
-    char lang[64];
-    for (int pass = 0; pass < 2; pass++) {
-        const tm_rec *r = pass ? b : a;
-        uint64_t *o = pass ? y : x;
-        for (uint32_t i = 0; i < r->nvar; i++) {
-            size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
-            memcpy(lang, r->var[i].lang.p ? r->var[i].lang.p : "", n);
-            lang[n] = '\0';
-            o[i] = tm_lang_hash(lang) * 31 + r->var[i].nhash;
-        }
-        sort_u64(o, r->nvar);
+    /* each variant of a pairs with one of b of the same text hash and the same whole language
+     * tag: a unit has a few variants, so a search beats sorting */
+    unsigned char used[TM_MAX_VARIANTS] = {0};
+    for (uint32_t i = 0; i < a->nvar; i++) {
+        uint32_t j = 0;
+        for (; j < b->nvar; j++)
+            if (!used[j] && a->var[i].nhash == b->var[j].nhash &&
+                tm_lang_same(&a->var[i].lang, &b->var[j].lang))
+                break;
+        if (j == b->nvar)
+            return 0;
+        used[j] = 1;
     }
-    return memcmp(x, y, a->nvar * sizeof x[0]) == 0;
+    return 1;
 }
 
 /* A date of a unit's or variant's meta: read as the readers read them (TMX's form or ISO 8601's,

@@ -2,7 +2,7 @@
  * record.c — the packed unit record stored in the `units` database, and TMX dates.
  *
  * A record is a version byte followed by varints and length-prefixed strings (length + 1, so 0
- * means "absent"): usage count, three dates (unix seconds + 1), tuid, srclang, creation/change
+ * means "absent"): usage count, three dates (date_v), tuid, srclang, creation/change
  * ids, unit props and notes, then per variant its language, text (inline tags as placeholder
  * code points), tag XML, and what the matcher needs before it tokenizes a candidate: the word
  * count (words and numbers), the weighted length and the hash of the normalised text. Compact (a
@@ -10,6 +10,7 @@
  * map. Version 2 adds the variants' metas after the variants, version 3 then the unit's other
  * attributes (tm_int.h); each is written only for a unit that needs it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,12 +65,18 @@ static const unsigned char *get_str(const unsigned char *p, const unsigned char 
     return p + (n - 1);
 }
 
+/* A date's varint: 0 for none, else its unix seconds + 1 as 64 bits, so that a date before 1970
+ * is a large value (ten bytes) that every jisr decodes back — all but -1 (19691231T235959Z),
+ * whose + 1 is 0: it is stored as the value of INT64_MIN, which no date is (a year before 0 does
+ * not parse) and which a jisr before this one reads as absent (as it stored it). */
+#define DATE_MINUS1 ((uint64_t)INT64_MIN + 1)
+
 static const unsigned char *get_date(const unsigned char *p, const unsigned char *end, int64_t *t)
 {
     uint64_t v;
     p = tm_get_varint(p, end, &v);
     if (p)
-        *t = v ? (int64_t)(v - 1) : INT64_MIN;
+        *t = !v ? INT64_MIN : v == DATE_MINUS1 ? -1 : (int64_t)(v - 1);
     return p;
 }
 
@@ -95,7 +102,7 @@ static unsigned char *ws(unsigned char *p, const char *s)
 
 static uint64_t date_v(int64_t t)
 {
-    return t == INT64_MIN || t < 0 ? 0 : (uint64_t)t + 1;
+    return t == INT64_MIN ? 0 : t == -1 ? DATE_MINUS1 : (uint64_t)t + 1;
 }
 
 /* the record's version, usage count and dates */
@@ -444,8 +451,40 @@ static void props_join(jisr_prop *d, size_t *nd, const jisr_prop *s, size_t ns)
             d[(*nd)++] = s[i];
 }
 
+int tm_lang_same(const tm_str *a, const tm_str *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        char x = a->p[i], y = b->p[i];
+        if ((x >= 'A' && x <= 'Z' ? (char)(x + 32) : x) !=
+            (y >= 'A' && y <= 'Z' ? (char)(y + 32) : y))
+            return 0;
+    }
+    return 1;
+}
+
+/* Creation (k = 0) or change (k = 1) date and id of a variant's meta m merged with the same
+ * variant's x (strings borrowed): the earlier creation, the later change, each with its own id
+ * (m's on a tie, x's id when m has none); a date that does not parse counts as none. */
+static void vdate_merge(jisr_meta *m, const jisr_meta *x, int k)
+{
+    char **md = k ? &m->changedate : &m->creationdate, **mi = k ? &m->changeid : &m->creationid;
+    char *xd = k ? x->changedate : x->creationdate, *xi = k ? x->changeid : x->creationid;
+    int64_t a = 0, b = 0;
+    int ha = *md && jisr_date_parse(*md, &a) == 0, hb = xd && jisr_date_parse(xd, &b) == 0;
+    if (hb && (!ha || (k ? b > a : b < a))) {
+        *md = xd;
+        *mi = xi;
+    } else if (ha == hb && a == b && !*mi) {
+        *mi = xi;
+    }
+}
+
 /* The variants' metas of a merge: o's, each completed from the same variant of n (the same
- * language, text and tags): the attributes o's lacks, then n's props and notes o's lacks. */
+ * language, ASCII case aside, text and tags): the earlier creation and later change date, each
+ * with its id (vdate_merge), the later last-use date, the other attributes o's lacks, then n's
+ * props and notes o's lacks. */
 static int merge_vmetas(const tm_rec *o, const tm_rec *n, jisr_buf *out)
 {
     jisr_prop *opool = NULL, *npool = NULL, *join = NULL;
@@ -470,13 +509,18 @@ static int merge_vmetas(const tm_rec *o, const tm_rec *n, jisr_buf *out)
         jisr_meta *m = &om[i];
         for (uint32_t j = 0; j < n->nvar; j++) {
             const tm_rvar *b = &n->var[j];
-            if (used[j] || a->nhash != b->nhash || a->lang.n != b->lang.n ||
-                a->text.n != b->text.n || (a->lang.n && memcmp(a->lang.p, b->lang.p, a->lang.n)) ||
-                memcmp(a->text.p, b->text.p, a->text.n))
+            if (used[j] || a->nhash != b->nhash || !tm_lang_same(&a->lang, &b->lang) ||
+                a->text.n != b->text.n || memcmp(a->text.p, b->text.p, a->text.n))
                 continue;
             used[j] = 1;
             const jisr_meta *x = &nm[j];
-            for (size_t k = 0; k < JISR_META_STRINGS; k++)
+            vdate_merge(m, x, 0);
+            vdate_merge(m, x, 1);
+            int64_t lo = 0, lx = 0;
+            if (x->lastusagedate && jisr_date_parse(x->lastusagedate, &lx) == 0 &&
+                (!m->lastusagedate || jisr_date_parse(m->lastusagedate, &lo) < 0 || lx > lo))
+                m->lastusagedate = x->lastusagedate;
+            for (size_t k = UATTR_FIRST; k < JISR_META_STRINGS; k++)
                 if (!*jisr_meta_string(m, k))
                     *jisr_meta_string(m, k) = *jisr_meta_string((jisr_meta *)x, k);
             if (m->usagecount < 0)
@@ -544,10 +588,28 @@ static int merge_umeta(const tm_rec *o, const tm_rec *n, jisr_buf *out)
     return 0;
 }
 
+static int same_tmstr(tm_str a, tm_str b)
+{
+    return !a.p == !b.p && a.n == b.n && (!a.n || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* Does the merge of n into o take n's id (creationid for date d = created, o's and n's creation
+ * dates od and nd; likewise the change id)? When d is n's date and not o's, or both and o has
+ * no id; not when it changes nothing. */
+static int take_id(int64_t d, int64_t od, int64_t nd, tm_str oid, tm_str nid)
+{
+    return d == nd && (d != od || !oid.p) && !same_tmstr(oid, nid);
+}
+
 int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
                  int64_t lastused, jisr_buf *out)
 {
-    if (!n->nprops && !n->nnotes && !n->vmeta && (o->srclang.p || !n->srclang.p))
+    /* n's strings that replace o's: tuid and srclang where o has none, the ids with their dates */
+    const tm_str *ns[4] = {&n->tuid, &n->srclang, &n->creationid, &n->changeid};
+    int take[4] = {!o->tuid.p && n->tuid.p, !o->srclang.p && n->srclang.p,
+                   take_id(created, o->created, n->created, o->creationid, n->creationid),
+                   take_id(changed, o->changed, n->changed, o->changeid, n->changeid)};
+    if (!n->nprops && !n->nnotes && !n->vmeta && !take[0] && !take[1] && !take[2] && !take[3])
         return tm_rec_reencode(o, usage, created, changed, lastused, out);
     /* o's bytes: head | tuid srclang creationid changeid | props | notes | variants… | metas
      * (variants' | unit's) */
@@ -558,7 +620,7 @@ int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t creat
     p = tm_get_varint(p, end, &v);
     for (int k = 0; p && k < 3; k++)
         p = get_date(p, end, &t);
-    const unsigned char *strs = p, *at[5]; /* where tuid srclang creationid changeid start */
+    const unsigned char *at[5]; /* where tuid srclang creationid changeid start */
     for (int k = 0; p && k < 4; k++) {
         at[k] = p;
         p = get_str(p, end, &s);
@@ -577,17 +639,22 @@ int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t creat
                                        : TM_REC_VERSION,
                                   usage, created, changed, lastused) -
                          head);
-    /* the strings as they are, but a srclang o lacks is n's */
-    int take = !o->srclang.p && n->srclang.p;
-    unsigned char sl[10];
-    size_t sln = take ? (size_t)(tm_varint_put(sl, (uint64_t)n->srclang.n + 1) - sl) : 0;
     int rc;
-    if ((rc = jisr_buf_append(out, head, hn)) < 0 ||
-        (rc = jisr_buf_append(out, strs, (size_t)(at[take ? 1 : 2] - strs))) < 0 ||
-        (take && ((rc = jisr_buf_append(out, sl, sln)) < 0 ||
-                  (rc = jisr_buf_append(out, n->srclang.p, n->srclang.n)) < 0)) ||
-        (rc = jisr_buf_append(out, at[2], (size_t)(at[4] - at[2]))) < 0 ||
-        (rc = merge_list(o, n, 0, out)) < 0 || (rc = merge_list(o, n, 1, out)) < 0 ||
+    if ((rc = jisr_buf_append(out, head, hn)) < 0)
+        return rc;
+    for (int k = 0; k < 4; k++) {
+        if (!take[k]) {
+            if ((rc = jisr_buf_append(out, at[k], (size_t)(at[k + 1] - at[k]))) < 0)
+                return rc;
+            continue;
+        }
+        unsigned char sl[10];
+        size_t sln = (size_t)(tm_varint_put(sl, ns[k]->p ? (uint64_t)ns[k]->n + 1 : 0) - sl);
+        if ((rc = jisr_buf_append(out, sl, sln)) < 0 ||
+            (ns[k]->n && (rc = jisr_buf_append(out, ns[k]->p, ns[k]->n)) < 0))
+            return rc;
+    }
+    if ((rc = merge_list(o, n, 0, out)) < 0 || (rc = merge_list(o, n, 1, out)) < 0 ||
         (rc = jisr_buf_append(out, rest, (size_t)(end - rest))) < 0 ||
         (vm && (rc = merge_vmetas(o, n, out)) < 0))
         return rc;
@@ -751,7 +818,8 @@ int tm_rec_to_unit(const tm_rec *r, jisr_unit *u)
     jisr_unit_clear(u);
     u->tuid = dup_str(r->tuid);
     u->srclang = dup_str(r->srclang);
-    u->meta.usagecount = (long)r->usage;
+    /* a count beyond a long's (a sum that overflowed before merges saturated) is the most */
+    u->meta.usagecount = r->usage > (uint64_t)LONG_MAX ? LONG_MAX : (long)r->usage;
     int rc = 0;
     if ((r->tuid.p && !u->tuid) || (r->srclang.p && !u->srclang) ||
         (rc = umeta_to_unit(r, u)) < 0 ||

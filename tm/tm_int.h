@@ -272,15 +272,22 @@ int tm_rec_reencode(const tm_rec *r, uint64_t usage, int64_t created, int64_t ch
 /** A duplicate n merged into stored record o: o re-encoded with new usage/dates, and with the
  * props and notes of n that o lacks (the same bytes: type, language and text) appended to o's
  * own, in n's order; the variants' metas and the unit's other attributes (version 3) completed
- * from n's where o's lack them. Appends to out. */
+ * from n's where o's lack them. Each id goes with its date: the creation id is n's when created
+ * is n's creation date and not o's (n's when both are and o has none), likewise the change id
+ * with changed; each variant's creation and change date travel with their ids the same way. The
+ * tuid and srclang are o's, n's when o has none. Appends to out. */
 int tm_rec_merge(const tm_rec *o, const tm_rec *n, uint64_t usage, int64_t created, int64_t changed,
                  int64_t lastused, jisr_buf *out);
 /** The record data[0..n) (decoded in r) with each variant's words, weighted length and text hash
  * replaced (a reindex): every other byte is kept. Appends to out. */
 int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *nheavy,
                    const uint32_t *w100, const uint64_t *nhash, jisr_buf *out);
-/** Hash identifying a unit's normalised variants (languages + normalised texts). */
+/** Hash of a unit's variants (primary languages + text hashes): the key of the dedupe index,
+ * shared by units whose languages differ only past the primary subtag (tm_same_unit, in
+ * import_int.h, is the identity). */
 uint64_t tm_dedupe_key(const tm_rec *r);
+/** Are language tags a and b the same, ASCII case aside (as BCP 47 tags compare)? */
+int tm_lang_same(const tm_str *a, const tm_str *b);
 /** The markup of variant v's tags (borrowed from r's data), at most max: their count, or <0
  * when the record is damaged. */
 int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max);

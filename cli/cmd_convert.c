@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "formats/formats.h"
+#include "text/text.h"
 
 const char cmd_convert_help[] =
     "Usage: jisr convert [OPTIONS] IN OUT\n"
@@ -35,12 +36,17 @@ const char cmd_convert_help[] =
     "                        for -s and -t\n"
     "                        With both -s and -t, each unit keeps only the variants of those\n"
     "                        two languages (BCP 47: 'ar' takes ar-SA, AR_eg …) and units that\n"
-    "                        lack one are left out and counted.\n"
+    "                        lack one are left out and counted (TSV/Moses: the first of\n"
+    "                        each language). Without them TSV/Moses output takes the first\n"
+    "                        unit's languages, and a unit without exactly one variant of\n"
+    "                        each is an error (a multilingual TMX needs -s and -t).\n"
     "      --in2 FILE        Moses input: the target-side file (default: IN with its\n"
     "                        extension replaced by the target language)\n"
     "      --out2 FILE       Moses output: the target-side file (likewise)\n"
     "      --skip-bad        keep the good units; list each bad one (FILE:LINE:COL) on stderr\n"
     "                        and go on. Default: any error fails and writes nothing.\n"
+    "                        Malformed XML in a UTF-8 TMX skips to the next <tu>; in other\n"
+    "                        encodings and XLIFF it still fails (the rest is not read).\n"
     "  -h, --help            show this help\n"
     "\n"
     "TSV: one unit per line, source TAB target; further columns are ignored. Inside a field\n"
@@ -77,6 +83,48 @@ static void on_warning(void *ctx, const jisr_error *w)
         cli_warn("%s:%lu:%lu: %s", w->file, w->line, w->col, w->msg);
     else
         cli_warn("%s: %s", w->file, w->msg);
+}
+
+/* Put the variants of src first, then those of tgt (may be NULL), then the others, each group in
+ * stored order: tools such as translate-toolkit take the first <tuv> for the source. */
+static void source_first(jisr_unit *u, const char *src, const char *tgt)
+{
+    jisr_variant tmp;
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *lang = pass ? tgt : src;
+        for (size_t i = k; lang && i < u->nvariants; i++) {
+            if (!jisr_lang_matches(u->variants[i].lang, lang))
+                continue;
+            tmp = u->variants[i]; /* move it to k, the ones between shift up one */
+            memmove(&u->variants[k + 1], &u->variants[k], (i - k) * sizeof tmp);
+            u->variants[k++] = tmp;
+        }
+    }
+}
+
+/* Variants of u whose language matches lang (BCP 47 prefix match). */
+static size_t count_lang(const jisr_unit *u, const char *lang)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < u->nvariants; i++)
+        n += jisr_lang_matches(u->variants[i].lang, lang) != 0;
+    return n;
+}
+
+/* The unit's languages, "en, en, ar" (at most 200 bytes), for a message. */
+static void list_langs(const jisr_unit *u, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < u->nvariants && n + 1 < size; i++) {
+        int k = snprintf(out + n, size - n, "%s%s", i ? ", " : "", u->variants[i].lang);
+        if (k < 0 || (size_t)k >= size - n) {
+            snprintf(out + n, size - n, "…");
+            break;
+        }
+        n += (size_t)k;
+    }
 }
 
 static void on_bad(void *ctx, const jisr_error *err)
@@ -148,8 +196,8 @@ int cmd_convert(int argc, char **argv)
         return cli_usage_error("convert", "cannot tell the format of '%s'; use --from", in);
     if (wo.format == JISR_FMT_AUTO && jisr_format_from_name(out) == JISR_FMT_AUTO)
         return cli_usage_error("convert", "cannot tell the format of '%s'; use --to", out);
-    if (strcmp(in, out) == 0 && strcmp(in, "-") != 0)
-        return cli_usage_error("convert", "IN and OUT are the same file");
+    /* OUT the same file as IN (by name, ./name or a hard link): refused when the writer opens,
+     * with the message and exit status of every output that is one of the inputs */
     ro.srclang = src;
     ro.tgtlang = tgt;
     ro.on_bad = on_bad;
@@ -162,7 +210,7 @@ int cmd_convert(int argc, char **argv)
     jisr_unit u;
     jisr_unit_init(&u);
     int rc, ret = CLI_FAIL;
-    unsigned long filtered = 0;
+    unsigned long filtered = 0, multi = 0;
     /* the reader records every file it opens (both Moses files, a redirected stdin); the
      * writer refuses to replace any of them, and OUT and --out2 cannot be one file */
     if ((rc = jisr_fileset_new(&files)) < 0)
@@ -171,7 +219,18 @@ int cmd_convert(int argc, char **argv)
     if ((rc = jisr_reader_open(&r, in, &ro)) < 0)
         goto fail;
     const jisr_header *h = jisr_reader_header(r);
-    wo.srclang = src ? src : (h && h->srclang ? h->srclang : NULL);
+    jisr_format ofmt = wo.format != JISR_FMT_AUTO ? wo.format : jisr_format_from_name(out);
+    /* TSV and Moses have two columns: without -s and -t they take the languages of the first
+     * unit (its source: the header's srclang, else its first variant), and every unit must then
+     * hold exactly one variant of each (see the help) */
+    int two_col = ofmt == JISR_FMT_TSV || ofmt == JISR_FMT_MOSES;
+    const char *hsrc = h && h->srclang && strcmp(h->srclang, "*all*") != 0 ? h->srclang : NULL;
+    char col_s[64] = "", col_t[64] = "";
+    if (src)
+        snprintf(col_s, sizeof col_s, "%s", src);
+    if (tgt)
+        snprintf(col_t, sizeof col_t, "%s", tgt);
+    wo.srclang = src ? src : two_col ? NULL : hsrc ? hsrc : (h ? h->srclang : NULL);
     wo.tgtlang = tgt;
     if (h && h->adminlang)
         wo.adminlang = h->adminlang;
@@ -190,6 +249,39 @@ int cmd_convert(int argc, char **argv)
             filtered++;
             continue;
         }
+        if (two_col && src && tgt && (count_lang(&u, src) > 1 || count_lang(&u, tgt) > 1))
+            multi++; /* the writer takes the first of each */
+        if (two_col && !(src && tgt)) {
+            const char *where = strcmp(in, "-") == 0 ? "<stdin>" : in;
+            char langs[200];
+            if (!col_s[0] && u.nvariants)
+                snprintf(col_s, sizeof col_s, "%s",
+                         hsrc && count_lang(&u, hsrc) ? hsrc : u.variants[0].lang);
+            for (size_t i = 0; !col_t[0] && col_s[0] && i < u.nvariants; i++)
+                if (!jisr_lang_matches(u.variants[i].lang, col_s))
+                    snprintf(col_t, sizeof col_t, "%s", u.variants[i].lang);
+            if (!col_t[0] || u.nvariants != 2 || count_lang(&u, col_s) != 1 ||
+                count_lang(&u, col_t) != 1) {
+                list_langs(&u, langs, sizeof langs);
+                cli_fail("%s:%lu:%lu: the unit's variants are %s, but the %s output has two "
+                         "columns, %s and %s%s, and needs exactly one variant of each in every "
+                         "unit: give -s and -t to choose the pair (units without it are then "
+                         "left out and counted)",
+                         where, u.line, u.col, langs[0] ? langs : "none",
+                         ofmt == JISR_FMT_TSV ? "TSV" : "Moses", col_s[0] ? col_s : "?",
+                         col_t[0] ? col_t : "?",
+                         src || tgt ? "" : " (the languages of the first unit)");
+                goto done;
+            }
+            /* the writer takes the first variant for the source column */
+            if (!jisr_lang_matches(u.variants[0].lang, col_s)) {
+                jisr_variant v = u.variants[0];
+                u.variants[0] = u.variants[1];
+                u.variants[1] = v;
+            }
+        }
+        if (src && !two_col)
+            source_first(&u, src, tgt);
         if ((rc = jisr_writer_write(w, &u)) < 0) {
             if (rc == JISR_EIO || rc == JISR_ENOMEM)
                 goto fail;
@@ -221,6 +313,10 @@ int cmd_convert(int argc, char **argv)
     if (filtered)
         cli_warn("%lu unit%s without both %s and %s left out", filtered, filtered == 1 ? "" : "s",
                  src, tgt);
+    if (multi)
+        cli_warn("%lu unit%s with more than one variant of %s or %s: the first of each written, "
+                 "the others left out",
+                 multi, multi == 1 ? "" : "s", src, tgt);
     if (bad.n)
         cli_warn("%lu bad unit%s skipped, %lu written", bad.n, bad.n == 1 ? "" : "s", written);
     ret = CLI_OK;

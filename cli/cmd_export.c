@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "text/text.h"
 
 const char cmd_export_help[] =
     "Usage: jisr export [OPTIONS] -o FILE\n"
@@ -20,8 +21,11 @@ const char cmd_export_help[] =
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
     "  -o, --output FILE     where to write (required)\n"
     "  -f, --format FMT      tmx, tsv or jsonl (default: from FILE's name, else tmx)\n"
-    "  -s, --source LANG     only units with a LANG variant; TMX header srclang\n"
-    "  -t, --target LANG     with -s: only units with both, reduced to that pair\n"
+    "  -s, --source LANG     only units with a LANG variant; TMX header srclang, and each\n"
+    "                        unit's LANG variants are written first\n"
+    "  -t, --target LANG     with -s: only units with both, reduced to that pair (written\n"
+    "                        after the source's). TSV and JSONL output need -s and -t; TSV\n"
+    "                        writes the first variant of each (units with more are counted)\n"
     "      --skip-bad        write the other units when one cannot be written (a character\n"
     "                        the format cannot carry, a damaged record): each is reported by\n"
     "                        id on stderr; without it such a unit stops the export and\n"
@@ -30,7 +34,25 @@ const char cmd_export_help[] =
     "\n"
     "Examples:\n"
     "  jisr export --tm ~/tm/un -o un.tmx\n"
-    "  jisr export -s ar -t en -o ar-en.tsv\n";
+    "  jisr export -s ar -t en -o ar-en.tsv     (-f tsv and -f jsonl need -s and -t)\n";
+
+/* Put the variants of src first, then those of tgt (may be NULL), then the others, each group in
+ * stored order: tools such as translate-toolkit take the first <tuv> for the source. */
+static void source_first(jisr_unit *u, const char *src, const char *tgt)
+{
+    jisr_variant tmp;
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *lang = pass ? tgt : src;
+        for (size_t i = k; lang && i < u->nvariants; i++) {
+            if (!jisr_lang_matches(u->variants[i].lang, lang))
+                continue;
+            tmp = u->variants[i]; /* move it to k, the ones between shift up one */
+            memmove(&u->variants[k + 1], &u->variants[k], (i - k) * sizeof tmp);
+            u->variants[k++] = tmp;
+        }
+    }
+}
 
 int cmd_export(int argc, char **argv)
 {
@@ -102,7 +124,7 @@ int cmd_export(int argc, char **argv)
     jisr_tm_iter *it = NULL;
     jisr_unit u;
     jisr_unit_init(&u);
-    unsigned long long n = 0, skipped = 0;
+    unsigned long long n = 0, skipped = 0, multi = 0;
     char msg[2048];
     if ((rc = jisr_writer_open(&w, out, &wo)) < 0 || (rc = jisr_tm_iter_open(tm, &it)) < 0)
         goto done;
@@ -119,6 +141,16 @@ int cmd_export(int argc, char **argv)
                 continue;
             if (src && tgt && jisr_unit_keep_pair(&u, src, tgt) <= 0)
                 continue;
+            if (format == JISR_FMT_TSV && src && tgt) { /* TSV takes the first of each */
+                size_t ns = 0, nt = 0;
+                for (size_t i = 0; i < u.nvariants; i++) {
+                    ns += jisr_lang_matches(u.variants[i].lang, src) != 0;
+                    nt += jisr_lang_matches(u.variants[i].lang, tgt) != 0;
+                }
+                multi += ns > 1 || nt > 1;
+            }
+            if (src)
+                source_first(&u, src, tgt);
             rc = jisr_writer_write(w, &u);
             unit_error = rc == JISR_EENCODING || rc == JISR_EINVAL || rc == JISR_ENOTFOUND;
         }
@@ -128,13 +160,24 @@ int cmd_export(int argc, char **argv)
         }
         if (!unit_error)
             break;
-        jisr_error_format(msg, sizeof msg);
+        /* the unit named once, by its id: a writer's message names it "unit N" by its place
+         * in the output (and the output file, which the summary names) */
+        const char *m = jisr_error_last()->msg, *rest = NULL;
+        if (strncmp(m, "unit ", 5) == 0 && m[5] >= '0' && m[5] <= '9') {
+            for (rest = m + 5; *rest >= '0' && *rest <= '9'; rest++)
+                ;
+            snprintf(msg, sizeof msg, "unit %llu%s", (unsigned long long)id, rest);
+        } else {
+            char e[1900];
+            jisr_error_format(e, sizeof e);
+            snprintf(msg, sizeof msg, "unit %llu: %s", (unsigned long long)id, e);
+        }
         if (!skip_bad) {
-            fprintf(stderr, "jisr: unit %llu: %s\n", (unsigned long long)id, msg);
+            fprintf(stderr, "jisr: %s\n", msg);
             cli_fail("%s: nothing written (--skip-bad writes the other units)", out);
             goto failed;
         }
-        fprintf(stderr, "jisr: unit %llu: %s (skipped)\n", (unsigned long long)id, msg);
+        fprintf(stderr, "jisr: %s (skipped)\n", msg);
         skipped++;
     }
 done:
@@ -153,9 +196,16 @@ failed:
     jisr_tm_close(tm);
     if (rc < 0)
         return cli_error(rc);
-    if (strcmp(out, "-") != 0 || skipped)
-        fprintf(stderr, "%s: %llu units exported%s", out, n, skipped ? "" : "\n");
-    if (skipped)
-        fprintf(stderr, ", %llu skipped\n", skipped);
+    if (strcmp(out, "-") != 0 || skipped || multi) {
+        fprintf(stderr, "%s: %llu units exported", out, n);
+        if (skipped)
+            fprintf(stderr, ", %llu skipped", skipped);
+        if (multi)
+            fprintf(stderr,
+                    ", %llu with more than one %s or %s variant (the first of each "
+                    "written)",
+                    multi, src, tgt);
+        fputc('\n', stderr);
+    }
     return CLI_OK;
 }

@@ -237,6 +237,9 @@ static void install_signal_handlers(void)
 int main(int argc, char **argv)
 {
     install_signal_handlers();
+    /* over a file size limit (ulimit -f) a write fails with EFBIG, which the normal error path
+     * reports naming the file (and removes the temporary output), instead of killing us */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         print_usage(stderr);
         return CLI_USAGE;

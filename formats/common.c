@@ -79,6 +79,35 @@ int fmt_meta_dates(jisr_reader *r, jisr_meta *m, const char *what, unsigned long
     return 0;
 }
 
+int fmt_check_breaks(jisr_reader *r, jisr_unit *u)
+{
+    /* the first U+000B or U+000C of a text (jisr_unit_check makes them line feeds) */
+    const char *lang = NULL;
+    unsigned cp = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < u->nvariants && !lang; i++) {
+        const char *t = u->variants[i].text;
+        for (size_t k = 0, chars = 0; t && t[k]; k++) {
+            chars += ((unsigned char)t[k] & 0xC0) != 0x80;
+            if (t[k] == 0x0B || t[k] == 0x0C) {
+                lang = u->variants[i].lang;
+                cp = (unsigned char)t[k];
+                at = chars;
+                break;
+            }
+        }
+    }
+    int rc = jisr_unit_check(u, r->path);
+    if (rc >= 0 && lang)
+        fmt_reader_warn(
+            r, u->line, u->col,
+            "the %.60s text holds U+%04X (%s, character %zu), which TMX cannot carry: "
+            "read as a line feed",
+            lang, cp,
+            cp == 0x0B ? "vertical tab: Word's line break" : "form feed: Word's page break", at);
+    return rc;
+}
+
 int fmt_refuse_utf16(const unsigned char *h, size_t n, const char *name)
 {
     const char *enc;

@@ -148,7 +148,10 @@ JISR_API jisr_format jisr_format_from_string(const char *name);
 JISR_API int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n);
 
 enum {
-    JISR_READ_SKIP_BAD = 1 << 0, /* keep good units; report bad ones through on_bad */
+    /* keep good units; report bad ones through on_bad. TMX in UTF-8: malformed XML too skips
+     * the rest of its unit (the read goes on at the next "<tu"); in another encoding, and in
+     * XLIFF, it still ends the read with an error, as do errors that skip no unit (I/O) */
+    JISR_READ_SKIP_BAD = 1 << 0,
     /* TMX: next() makes every check of a full read (the same errors at the same places) but may
      * return the units empty (no texts, tags, props): a cheap validating pass. Other formats
      * ignore it. */

@@ -91,6 +91,9 @@ int fmt_date_norm(char **slot);
 
 /** Report the current error as a skipped unit (the reader's on_bad callback). */
 void fmt_reader_bad(jisr_reader *r);
+/** jisr_unit_check for a reader of text formats (TSV, Moses, JSONL), which says so (a warning
+ * naming the unit's line) when it turns a U+000B or U+000C of a text into a line feed. */
+int fmt_check_breaks(jisr_reader *r, jisr_unit *u);
 /** Report a warning at line:col of the reader's input (the on_warning callback, if any). */
 void fmt_reader_warn(jisr_reader *r, unsigned long line, unsigned long col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -194,7 +194,7 @@ static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned lon
         rc = pair_form(r, lineno, o, u);
     }
     if (rc == 0)
-        rc = jisr_unit_check(u, r->path);
+        rc = fmt_check_breaks(r, u);
 done:
     json_decref(o);
     return rc;

@@ -31,9 +31,11 @@
  * their line and column. Structural errors (a <tuv> without language …) name the '<' of the
  * offending start tag, found by looking back from the parser's position in its buffer; errors
  * about a whole element (a <tu> without <tuv>) name its start tag. With JISR_READ_SKIP_BAD a
- * structural error skips its <tu> (whatever else is wrong inside it); a well-formedness error
- * ends the file, since XML offers no way to resynchronise. Without it the first error ends the
- * read, and parsing stops there.
+ * structural error skips its <tu> (whatever else is wrong inside it); after a well-formedness
+ * error in a UTF-8 file the read resumes at the next "<tu" (see "resuming after malformed XML"),
+ * and in another encoding, like any error that no unit can be skipped for (a start tag beyond
+ * the guard's bounds, a read error), it ends the read with an error. Without it the first
+ * error ends the read, and parsing stops there.
  *
  * JISR_READ_CHECK_ONLY runs every callback and every check exactly as a full read does (same
  * errors, same places) but keeps only counts and lengths instead of building texts, tags and
@@ -92,13 +94,36 @@ typedef struct tag_guard {
 
 typedef struct tmx_reader {
     xmlParserCtxtPtr ctxt;
+    xmlSAXHandler sax; /* kept for the parser of a resumed read */
     tag_guard guard;
     FILE *f;
-    const unsigned char *mem;
-    size_t mem_n, mem_pos;
-    unsigned char *chunk;
+    const unsigned char *mem; /* a caller's buffer (f == NULL): the whole input, win_len bytes */
+    /* The input window: win[0..win_len) (the caller's buffer when reading one) holds the bytes
+     * of the input from offset win_start on; win[0..win_fed) have been given to the parser.
+     * With JISR_READ_SKIP_BAD what the parser has not consumed yet stays, so that a read can
+     * resume after malformed XML (see resume()). */
+    unsigned char *win;
+    size_t win_len, win_cap, win_fed;
+    uint64_t win_start;
+    int eof;           /* the file has no more bytes */
+    size_t piece_left; /* bytes still to feed in small pieces, after a resume */
+    /* the parser's coordinates: its byte plen is byte pbase of the input; its line 1 holds the
+     * prefix of a resumed read (pre_chars characters), then the input from line map_line,
+     * column map_col (map_line 0: the parser reads the input from its start) */
+    uint64_t pbase, min_resume;
+    size_t plen;
+    unsigned long map_line, map_col, pre_chars;
+    /* a well-formedness error that a resume will skip */
+    int resync;
+    unsigned long err_line, err_col; /* where it is reported (parser's coordinates) */
+    unsigned long at_line, at_col;   /* where the parser stands (parser's coordinates) */
+    uint64_t err_at;                 /* input offset of the parser's position */
+    char err_msg[512];
+    jisr_buf ns;        /* namespace declarations of <tmx> and <body>, for a resumed parser */
+    size_t ns_root_len; /* those of <tmx>: ns.data[0..ns_root_len) */
     jisr_reader *r;
     int check_only, skip_bad;
+    int utf16_nobom;    /* the input starts as UTF-16 (2: LE, 3: BE) without a BOM or "<?xml" */
     xmlEntity stand_in; /* what getEntity returns for a declared entity */
 
     /* queue of finished units and errors, in document order */
@@ -156,6 +181,20 @@ static tmx_reader *reader_of(void *ctx)
 
 /* ---- errors ---------------------------------------------------------------------------------- */
 
+/* A position of the parser (line, column) as a position of the input: they differ in a read
+ * resumed after malformed XML, whose parser starts with a prefix line of its own. */
+static void map_pos(const tmx_reader *t, unsigned long *line, unsigned long *col)
+{
+    if (!t->map_line || *line == 0)
+        return;
+    if (*line == 1) {
+        *line = t->map_line;
+        *col = *col > t->pre_chars ? t->map_col + (*col - 1 - t->pre_chars) : t->map_col;
+    } else {
+        *line = t->map_line + *line - 1;
+    }
+}
+
 static int q_push(tmx_reader *t, int kind, qerror *err)
 {
     int rc;
@@ -182,6 +221,7 @@ static void push_error(tmx_reader *t, int kind, int code, unsigned long line, un
         return;
     if (t->phase == P_PROLOGUE)
         kind = Q_FATAL; /* the header cannot be skipped: the file fails to open */
+    map_pos(t, &line, &col);
     size_t n = strlen(msg);
     qerror *e = malloc(sizeof *e + n + 1);
     if (e) {
@@ -209,6 +249,7 @@ static void push_warn(tmx_reader *t, unsigned long line, unsigned long col, cons
 {
     if (t->failed || t->check_only || !t->r->on_warning)
         return;
+    map_pos(t, &line, &col);
     size_t n = strlen(msg);
     qerror *e = malloc(sizeof *e + n + 1);
     if (e) {
@@ -378,12 +419,78 @@ static const char *declared_encoding(tmx_reader *t)
     return (const char *)enc;
 }
 
+/* Whether a read can resume after malformed XML: the parser reads the input's own bytes (UTF-8,
+ * no conversion), so that its offsets are the input's and a new parser can take the bytes that
+ * follow as they are. */
+static int resumable(tmx_reader *t)
+{
+    xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
+    return t->guard.unit == 1 && in && in->buf && !in->buf->encoder;
+}
+
+static uint64_t parser_at(tmx_reader *t);
+
+/* A well-formedness error at line:col (the parser's coordinates): with JISR_READ_SKIP_BAD in
+ * the body of a UTF-8 file the read resumes at the next <tu> (feed calls resume), else it ends
+ * the read. */
+static void wf_error(tmx_reader *t, unsigned long line, unsigned long col, const char *msg)
+{
+    if (t->failed)
+        return;
+    if (t->skip_bad && t->phase == P_BODY && t->ctxt && resumable(t)) {
+        snprintf(t->err_msg, sizeof t->err_msg, "%s", msg);
+        t->err_line = line;
+        t->err_col = col;
+        cur_pos(t, &t->at_line, &t->at_col);
+        t->err_at = parser_at(t);
+        t->resync = 1;
+        t->failed = 1; /* every later callback of this parser is ignored */
+        return;
+    }
+    char full[640];
+    snprintf(full, sizeof full, "%s%s", msg,
+             t->skip_bad && t->phase == P_BODY
+                 ? "; reading stopped here and the rest of the file was not read (--skip-bad "
+                   "resumes after malformed XML in UTF-8 files only)"
+                 : "");
+    push_error(t, Q_FATAL, JISR_EPARSE, line, col, full);
+}
+
+/* libxml2's push parser stops at a '&' until a ';' comes, however far on (it holds up to 10 MB
+ * of input, then fails with "Huge input lookup"): a '&' that the characters after it show
+ * starts no reference is an error at once. */
+static void check_amp(tmx_reader *t)
+{
+    xmlParserInputPtr in = t->ctxt ? t->ctxt->input : NULL;
+    if (t->failed || !in || !in->cur || in->cur >= in->end || *in->cur != '&')
+        return;
+    const xmlChar *p = in->cur + 1, *e = in->end;
+    if (p < e && *p == '#') {
+        int hex = ++p < e && *p == 'x';
+        p += hex;
+        while (p < e && ((*p >= '0' && *p <= '9') ||
+                         (hex && ((*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))))
+            p++;
+    } else {
+        while (p < e &&
+               (*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || *p == '_' || *p == ':' || *p == '-' || *p == '.'))
+            p++;
+    }
+    if (p == e || *p == ';')
+        return; /* a reference, or not known yet */
+    unsigned long line, col;
+    cur_pos(t, &line, &col);
+    wf_error(t, line ? line : 1, col ? col : 1,
+             "'&' starts no entity or character reference (a '&' in text is written &amp;)");
+}
+
 static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
     tmx_reader *t = reader_of(ctx);
     if (!e || e->level < XML_ERR_ERROR || t->failed)
         return;
-    char msg[512];
+    char msg[768];
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
     trim(msg);
     if (t->ctxt)
@@ -399,7 +506,14 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
              (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_TAG_NOT_FINISHED))
         /* the input ended inside the root element */
         snprintf(msg, sizeof msg, "the document ends before </tmx> (truncated file?)");
-    push_error(t, Q_FATAL, JISR_EPARSE, line ? line : 1, col ? col : 1, msg);
+    if (t->utf16_nobom) {
+        size_t n = strlen(msg);
+        snprintf(msg + n, sizeof msg - n,
+                 " (the file looks like UTF-16%s without a byte-order mark or an XML declaration, "
+                 "which XML needs to tell: convert it, e.g. iconv -f UTF-16%s -t UTF-8)",
+                 t->utf16_nobom == 2 ? "LE" : "BE", t->utf16_nobom == 2 ? "LE" : "BE");
+    }
+    wf_error(t, line ? line : 1, col ? col : 1, msg);
 }
 
 /* libxml2 reports some errors (encoding conversion, I/O) without a parser context, through the
@@ -878,6 +992,7 @@ static void start_tu(tmx_reader *t, int natt, const xmlChar **atts)
     back_pos(t, '<', &t->tu_line, &t->tu_col);
     t->cur.line = t->tu_line;
     t->cur.col = t->tu_col;
+    map_pos(t, &t->cur.line, &t->cur.col);
     t->in_tu = 1;
     t->nvariants = t->tu_nprops = t->tu_nnotes = 0;
     if (t->check_only)
@@ -1045,6 +1160,25 @@ static int start_tag_empty(tmx_reader *t)
     return in && in->cur && in->cur < in->end && *in->cur == '/';
 }
 
+/* Keep the namespace declarations of <tmx> or <body> (as attributes) for the parser of a
+ * resumed read, which declares them again. */
+static int keep_ns(tmx_reader *t, int nns, const xmlChar **ns)
+{
+    int rc;
+    if (t->map_line)
+        return 0; /* a resumed read: its prefix has them already */
+    for (int i = 0; i < nns; i++) {
+        const char *pfx = (const char *)ns[2 * i], *uri = (const char *)ns[2 * i + 1];
+        if ((rc = jisr_buf_puts(&t->ns, pfx ? " xmlns:" : " xmlns")) < 0 ||
+            (pfx && (rc = jisr_buf_puts(&t->ns, pfx)) < 0) ||
+            (rc = jisr_buf_puts(&t->ns, "=\"")) < 0 ||
+            (rc = fmt_xml_escape(&t->ns, uri ? uri : "", uri ? strlen(uri) : 0, 1)) < 0 ||
+            (rc = jisr_buf_putc(&t->ns, '"')) < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                      int nns, const xmlChar **ns, int natt, int ndef, const xmlChar **atts)
 {
@@ -1091,6 +1225,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         }
         jisr_header *h = &t->r->header;
         t->r->has_header = 1;
+        if (keep_ns(t, nns, ns) < 0)
+            oom(t);
+        if (!t->map_line)
+            t->ns_root_len = t->ns.len;
         for (int i = 0; i < natt; i++) {
             const xmlChar **a = atts + 5 * i;
             if (!a[1] && strcmp((const char *)a[0], "version") == 0) {
@@ -1121,6 +1259,8 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     if (d == 1) {
         if (strcmp(name, "body") == 0) {
             t->phase = P_BODY;
+            if (keep_ns(t, nns, ns) < 0)
+                oom(t);
             return;
         }
         if (t->phase == P_PROLOGUE && strcmp(name, "header") == 0) {
@@ -1542,9 +1682,7 @@ static long guard_scan(tag_guard *g, const unsigned char *p, size_t n, int *code
         *line = *col = 0; /* a tag begun in an earlier chunk: the caller knows where */
         if (g->tag_at >= 0)
             guard_pos(g, p, (size_t)g->tag_at, line, col);
-        snprintf(msg, msgsz,
-                 "%s (limits: %d attributes per element, 64 KiB of text per value); the rest of "
-                 "the file is not read",
+        snprintf(msg, msgsz, "%s (limits: %d attributes per element, 64 KiB of text per value)",
                  why, JISR_ATTRS_MAX);
         return g->tag_at >= 0 ? g->tag_at : 0;
     }
@@ -1595,37 +1733,223 @@ static void parser_end_pos(tmx_reader *t, unsigned long *line, unsigned long *co
     }
 }
 
-/* Give the parser the next chunk of input (the end of input when there is none left). */
+/* ---- resuming after malformed XML -------------------------------------------------------------
+ *
+ * XML has no way to resynchronise after a well-formedness error, but TMX has: every unit starts
+ * with "<tu". With JISR_READ_SKIP_BAD, when the input is read as its own bytes (UTF-8; another
+ * encoding is converted by libxml2, and there the error ends the read with an error), the error
+ * does not end the read: the input from the parser's position on is searched for the next "<tu"
+ * followed by a space, '>' or '/', and a new parser reads on from there, given first a prefix
+ * "<tmx><body>" (with the namespace declarations of the file's own) so that it stands where the
+ * old one stood. The text in between — the rest of the bad unit — is reported as one bad unit
+ * (the error's line and column, and where the read resumed). The input window keeps the bytes
+ * the parser has not consumed, so nothing is read twice from the file; after a resume the rest
+ * of the chunk is fed in small pieces, so that many errors close together cost a few KiB each,
+ * and each resume starts after the last (the work stays linear). A "<tu" inside a comment or a
+ * CDATA section of the damaged region is taken for a unit: the damage is reported either way. */
+
+#define PIECE (4u << 10)
+
+static const unsigned char *win_data(const tmx_reader *t)
+{
+    return t->f ? t->win : t->mem;
+}
+
+/* The input offset of the parser's position. */
+static uint64_t parser_at(tmx_reader *t)
+{
+    long consumed = t->ctxt ? xmlByteConsumed(t->ctxt) : -1;
+    if (consumed < (long)t->plen)
+        return t->pbase;
+    return t->pbase + ((uint64_t)consumed - t->plen);
+}
+
+/* Read the next chunk of the file into the window, keeping win[keep..) (and dropping what is
+ * before). 0, or <0 with the error queued. */
+static int refill(tmx_reader *t, size_t keep)
+{
+    if (keep > t->win_len)
+        keep = t->win_len;
+    if (keep) {
+        memmove(t->win, t->win + keep, t->win_len - keep);
+        t->win_len -= keep;
+        t->win_fed = t->win_fed > keep ? t->win_fed - keep : 0;
+        t->win_start += keep;
+    }
+    if (t->win_cap < t->win_len + CHUNK + 1) {
+        size_t cap = t->win_len + CHUNK + 1;
+        unsigned char *w = realloc(t->win, cap);
+        if (!w) {
+            jisr_oom(0);
+            oom(t);
+            return JISR_ENOMEM;
+        }
+        t->win = w;
+        t->win_cap = cap;
+    }
+    size_t n = fread(t->win + t->win_len, 1, CHUNK, t->f);
+    if (n == 0 && ferror(t->f)) {
+        unsigned long line, col;
+        cur_pos(t, &line, &col);
+        push_error(t, Q_FATAL, JISR_EIO, line, col, "read error");
+        t->finished = 1;
+        return JISR_EIO;
+    }
+    t->r->bytes += n;
+    /* UTF-16: the guard reads whole 16-bit units */
+    if (t->guard.unit > 1 && (n & 1) && fread(t->win + t->win_len + n, 1, 1, t->f) == 1) {
+        n++;
+        t->r->bytes++;
+    }
+    if (n == 0)
+        t->eof = 1;
+    t->win_len += n;
+    return 0;
+}
+
+/* After a well-formedness error (t->resync): look for the next "<tu" from the parser's position
+ * on and go on reading there with a new parser, or end the read when there is none. */
+static void resume(tmx_reader *t)
+{
+    unsigned long line = t->at_line, col = t->at_col; /* where the search starts */
+    map_pos(t, &line, &col);
+    unsigned long eline = t->err_line, ecol = t->err_col;
+    map_pos(t, &eline, &ecol);
+    t->resync = 0;
+    uint64_t at = t->err_at < t->win_start ? t->win_start : t->err_at;
+    uint64_t lt_at = 0;
+    unsigned long lt_line = 0, lt_col = 0;
+    int m = 0, found = 0; /* characters of "<tu" matched, found: and a delimiter after them */
+    while (!found) {
+        if (at >= t->win_start + t->win_len) {
+            if (!t->f || t->eof)
+                break;
+            /* keep a partial match */
+            uint64_t keep = m ? lt_at : at;
+            if (refill(t, (size_t)(keep - t->win_start)) < 0)
+                return;
+            continue;
+        }
+        unsigned char c = win_data(t)[at - t->win_start];
+        if (m == 1 && c == 't') {
+            m = 2;
+        } else if (m == 2 && c == 'u') {
+            m = 3;
+        } else if (m == 3 &&
+                   (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || c == '/')) {
+            found = 1;
+            break;
+        } else if (c == '<' && at >= t->min_resume) {
+            m = 1;
+            lt_at = at;
+            lt_line = line;
+            lt_col = col;
+        } else {
+            m = 0;
+        }
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            col++;
+        }
+        at++;
+    }
+    /* the old parser is done with */
+    if (t->ctxt->myDoc)
+        xmlFreeDoc(t->ctxt->myDoc);
+    t->ctxt->myDoc = NULL;
+    xmlFreeParserCtxt(t->ctxt);
+    t->ctxt = NULL;
+    jisr_unit_clear(&t->cur);
+    t->failed = 0;
+    t->map_line = 0; /* eline, ecol are mapped already */
+    char msg[sizeof t->err_msg + 128];
+    if (!found) {
+        snprintf(msg, sizeof msg, "%s; no <tu> follows: the rest of the file is skipped",
+                 t->err_msg);
+        push_error(t, Q_BAD, JISR_EPARSE, eline, ecol, msg);
+        t->failed = t->finished = 1;
+        return;
+    }
+    snprintf(msg, sizeof msg, "%s; skipped to the next <tu> at %lu:%lu", t->err_msg, lt_line,
+             lt_col);
+    push_error(t, Q_BAD, JISR_EPARSE, eline, ecol, msg);
+    if (t->failed)
+        return; /* out of memory */
+    /* the new parser: the prefix, then the input from the "<tu" on */
+    jisr_buf pre = {0};
+    const char *ns = t->ns.data ? t->ns.data : "";
+    if (jisr_buf_puts(&pre, "<tmx") < 0 || jisr_buf_append(&pre, ns, t->ns_root_len) < 0 ||
+        jisr_buf_puts(&pre, "><body") < 0 ||
+        jisr_buf_append(&pre, ns + t->ns_root_len, t->ns.len - t->ns_root_len) < 0 ||
+        jisr_buf_putc(&pre, '>') < 0) {
+        jisr_buf_free(&pre);
+        oom(t);
+        t->finished = 1;
+        return;
+    }
+    opening = t;
+    t->ctxt = xmlCreatePushParserCtxt(&t->sax, NULL, pre.data, (int)pre.len, t->r->path);
+    opening = NULL;
+    if (!t->ctxt) {
+        jisr_buf_free(&pre);
+        jisr_oom(0);
+        oom(t);
+        t->finished = 1;
+        return;
+    }
+    t->ctxt->_private = t;
+    xmlCtxtUseOptions(t->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    t->pbase = lt_at;
+    t->plen = pre.len;
+    t->pre_chars = nchars((const xmlChar *)pre.data, (const xmlChar *)pre.data + pre.len);
+    t->map_line = lt_line;
+    t->map_col = lt_col;
+    t->min_resume = lt_at + 1;
+    jisr_buf_free(&pre);
+    /* the document state of a parser that has just entered <body> (the prefix's callbacks
+     * set phase and level) */
+    t->level = 0;
+    t->skip = t->ignore = t->leaf = t->seg = t->ser = -1;
+    t->in_header = t->in_tu = t->in_tuv = t->last_empty = 0;
+    t->prop = NULL;
+    t->generic_msg[0] = '\0';
+    t->finished = 0;
+    /* the guard reads on from the "<tu", in text */
+    t->guard.state = G_TEXT;
+    t->guard.tag_at = -1;
+    t->guard.match = 0;
+    t->win_fed = (size_t)(lt_at - t->win_start);
+    t->piece_left = CHUNK;
+}
+
+/* Give the parser the next piece of input (the end of input when there is none left). */
 static void feed(tmx_reader *t)
 {
-    const char *p;
-    size_t n;
-    if (t->f) {
-        n = fread(t->chunk, 1, CHUNK, t->f);
-        if (n == 0 && ferror(t->f)) {
-            unsigned long line, col;
-            cur_pos(t, &line, &col);
-            push_error(t, Q_FATAL, JISR_EIO, line, col, "read error");
-            t->finished = 1;
+    if (t->f && t->win_fed == t->win_len && !t->eof) {
+        /* what the parser still holds stays for a resume; else nothing */
+        size_t keep = t->win_fed;
+        if (t->skip_bad && resumable(t)) {
+            uint64_t at = parser_at(t);
+            if (at >= t->win_start && at - t->win_start < keep)
+                keep = (size_t)(at - t->win_start);
+        }
+        if (refill(t, keep) < 0)
             return;
-        }
-        p = (const char *)t->chunk;
-        t->r->bytes += n;
-        /* UTF-16: the guard reads whole 16-bit units */
-        if (t->guard.unit > 1 && (n & 1) && fread(t->chunk + n, 1, 1, t->f) == 1) {
-            n++;
-            t->r->bytes++;
-        }
-    } else {
-        n = t->mem_n - t->mem_pos < CHUNK ? t->mem_n - t->mem_pos : CHUNK;
-        p = (const char *)t->mem + t->mem_pos;
-        t->mem_pos += n;
     }
+    /* a whole chunk (and the odd byte of UTF-16), or a piece after a resume */
+    size_t n = t->win_len - t->win_fed, max = t->piece_left ? PIECE : t->f ? CHUNK + 1 : CHUNK;
+    if (n > max)
+        n = max;
+    const char *p = (const char *)win_data(t) + t->win_fed;
+    t->win_fed += n;
+    t->piece_left = t->piece_left > n ? t->piece_left - n : 0;
     if (n && t->guard.unit && !t->failed) {
         int code = 0;
         unsigned long gl = 0, gc = 0;
-        char msg[256];
-        /* where this chunk starts: libxml2's position plus what it holds unparsed */
+        char msg[320];
+        /* where this piece starts: libxml2's position plus what it holds unparsed */
         parser_end_pos(t, &gl, &gc);
         t->guard.lines = gl - 1;
         t->guard.col0 = gc - 1;
@@ -1635,8 +1959,29 @@ static void feed(tmx_reader *t)
             cur_pos(t, &gl, &gc);
         if (stop >= 0) {
             /* the units before the offending tag are read; the tag never reaches libxml2 */
+            uint64_t tag_at = t->win_start + (t->win_fed - n) + (uint64_t)stop;
             if (stop > 0)
                 xmlParseChunk(t->ctxt, p, (int)stop, 0);
+            if (!t->resync && !t->failed && t->skip_bad && t->phase == P_BODY && resumable(t)) {
+                /* the read resumes after the tag */
+                snprintf(t->err_msg, sizeof t->err_msg, "%s", msg);
+                t->err_line = t->at_line = gl;
+                t->err_col = t->at_col = gc;
+                t->err_at = tag_at;
+                if (gl == 0 || stop == 0) { /* the tag began earlier: libxml2 waits at its '<' */
+                    cur_pos(t, &t->at_line, &t->at_col);
+                    t->err_at = parser_at(t);
+                }
+                if (t->min_resume <= t->err_at)
+                    t->min_resume = t->err_at + 1;
+                t->resync = 1;
+            }
+            if (t->resync) { /* malformed XML before it, or the tag itself: skipped */
+                resume(t);
+                return;
+            }
+            size_t len = strlen(msg);
+            snprintf(msg + len, sizeof msg - len, "; the rest of the file is not read");
             if (!t->failed)
                 push_error(t, Q_FATAL, code, gl, gc, msg);
             xmlStopParser(t->ctxt);
@@ -1650,6 +1995,12 @@ static void feed(tmx_reader *t)
     t->terminating = 0;
     if (end)
         t->finished = 1;
+    if (!end)
+        check_amp(t);
+    if (t->resync) {
+        resume(t);
+        return;
+    }
     if (!t->failed && (t->generic_msg[0] || (rc != XML_ERR_OK && !t->ctxt->wellFormed))) {
         /* an encoding or I/O error that stopped the parser without a parser error */
         unsigned long line, col;
@@ -1682,19 +2033,21 @@ static int tmx_next_inner(jisr_reader *r, jisr_unit *u)
                 free(e);
                 continue;
             }
-            jisr_error_set(code, r->path, e->line, e->col, "%s", e->msg);
+            if (kind == Q_FATAL && t->skip_bad && !strstr(e->msg, "not read"))
+                /* an error that no unit can be skipped for: the read ends with it */
+                jisr_error_set(code, r->path, e->line, e->col,
+                               "%s; reading stopped here and the rest of the file was not read",
+                               e->msg);
+            else
+                jisr_error_set(code, r->path, e->line, e->col, "%s", e->msg);
             free(e);
-            if (!t->skip_bad) {
+            if (!t->skip_bad || kind == Q_FATAL) {
                 t->dead = 1;
                 t->last = *jisr_error_last();
                 t->last_rc = code;
                 return code;
             }
             fmt_reader_bad(r);
-            if (kind == Q_FATAL) {
-                t->dead = 1;
-                return 0;
-            }
             continue;
         }
         t->qhead = t->qtail = 0;
@@ -1736,7 +2089,8 @@ static void tmx_close(jisr_reader *r)
     jisr_unit_clear(&t->cur);
     if (t->f && t->f != stdin)
         fclose(t->f);
-    free(t->chunk);
+    free(t->win);
+    jisr_buf_free(&t->ns);
     free(t->guard.narrow);
     jisr_buf_free(&t->lang);
     jisr_buf_free(&t->text);
@@ -1772,7 +2126,7 @@ int fmt_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     t->r = r;
     t->f = f;
     t->mem = mem;
-    t->mem_n = f ? 0 : n;
+    t->win_len = f ? 0 : n;
     t->check_only = (r->flags & JISR_READ_CHECK_ONLY) != 0;
     t->skip_bad = (r->flags & JISR_READ_SKIP_BAD) != 0;
     t->skip = t->ignore = t->leaf = t->seg = t->ser = -1;
@@ -1809,24 +2163,33 @@ static int tmx_open_inner(tmx_reader *t)
     sax.error = NULL;
     sax.fatalError = NULL;
     sax.serror = on_xml_error;
+    t->sax = sax;
 
     /* the first bytes let libxml2 detect UTF-16 and the like */
     char head[4];
     size_t nhead;
     if (t->f) {
-        if (!(t->chunk = malloc(CHUNK + 1)))
+        if (!(t->win = malloc(CHUNK + 1)))
             return jisr_oom(0);
+        t->win_cap = CHUNK + 1;
         nhead = fread(head, 1, sizeof head, t->f);
         if (nhead == 0 && ferror(t->f))
             return jisr_error_set(JISR_EIO, r->path, 0, 0, "read error");
         r->bytes += nhead;
+        memcpy(t->win, head, nhead); /* the window holds the input from its first byte */
+        t->win_len = nhead;
     } else {
-        nhead = t->mem_n < sizeof head ? t->mem_n : sizeof head;
+        nhead = t->win_len < sizeof head ? t->win_len : sizeof head;
         memcpy(head, t->mem, nhead);
-        t->mem_pos = nhead;
-        r->bytes = t->mem_n;
+        r->bytes = t->win_len;
     }
+    t->win_fed = nhead;
     guard_init(&t->guard, (const unsigned char *)head, nhead);
+    /* "<" and a NUL byte: UTF-16 that libxml2 can tell only from a BOM or "<?xml" */
+    if (nhead >= 4 && head[0] == '<' && !head[1] && head[2] != '?' && !head[3])
+        t->utf16_nobom = 2;
+    else if (nhead >= 4 && !head[0] && head[1] == '<' && !head[2] && head[3] != '?')
+        t->utf16_nobom = 3;
     if (t->guard.unit) {
         int code;
         unsigned long gl, gc;

@@ -126,7 +126,7 @@ static int make_unit(jisr_reader *r, jisr_unit *u, unsigned long line, const cha
     u->col = 1;
     if ((rc = jisr_unit_add_variant(u, r->srclang, s, sn, NULL)) < 0 ||
         (rc = jisr_unit_add_variant(u, r->tgtlang, t, tn, NULL)) < 0 ||
-        (rc = jisr_unit_check(u, r->path)) < 0)
+        (rc = fmt_check_breaks(r, u)) < 0)
         return rc;
     return 1;
 }

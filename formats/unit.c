@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uloc.h>
 #include <unicode/utf8.h>
 
 #include "formats/formats.h"
@@ -456,10 +457,19 @@ jisr_format jisr_format_from_name(const char *path)
             return JISR_FMT_AUTO;
     size_t len = strlen(ext);
     if (len >= 2 && len <= 3) {
-        for (size_t i = 0; i < len; i++)
+        char low[4] = "";
+        for (size_t i = 0; i < len; i++) {
             if (!((ext[i] >= 'a' && ext[i] <= 'z') || (ext[i] >= 'A' && ext[i] <= 'Z')))
                 return JISR_FMT_AUTO;
-        return JISR_FMT_MOSES;
+            low[i] = (char)(ext[i] | 0x20);
+        }
+        if (len == 2)
+            return JISR_FMT_MOSES;
+        /* three letters: only an ISO 639 code ICU knows (corpus.ara, corpus.fil), so that an
+         * unknown extension (.xyz) is not taken for Moses text */
+        for (const char *const *l = uloc_getISOLanguages(); l && *l; l++)
+            if (strcmp(*l, low) == 0 || strcmp(uloc_getISO3Language(*l), low) == 0)
+                return JISR_FMT_MOSES;
     }
     return JISR_FMT_AUTO;
 }

@@ -213,8 +213,13 @@ static int next_node(xl_reader *t)
     if (t->err || rc < 0) {
         if (!t->err)
             pos(t, &t->err_line, &t->err_col);
-        return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s",
-                              t->err ? t->err_msg : "malformed XML");
+        /* malformed XML ends the read, also with JISR_READ_SKIP_BAD (unlike the TMX reader,
+         * this one does not resume after it): the message says so */
+        return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s%s",
+                              t->err ? t->err_msg : "malformed XML",
+                              (t->r->flags & JISR_READ_SKIP_BAD)
+                                  ? "; reading stopped here and the rest of the file was not read"
+                                  : "");
     }
     if (rc == 0)
         return 0;

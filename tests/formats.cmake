@@ -17,5 +17,8 @@ jisr_add_script_test(formats_outputs formats_outputs.sh)
 jisr_add_script_test(formats_outputs_root formats_outputs_root.sh)
 # issue 11 B: one set of checks and limits in the unit model, the same for every reader
 jisr_add_script_test(formats_units formats_units.sh)
+# --skip-bad resuming after malformed XML, two-column output of multilingual TMX, tuv order,
+# file size limits, Word's line breaks, usage messages
+jisr_add_script_test(formats_fixes formats_fixes.sh)
 # util's line reader and the line formats over it, with tiny limits (over-long lines, skip-bad)
 jisr_add_fuzz(linereader LAYERS text formats)

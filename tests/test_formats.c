@@ -712,6 +712,118 @@ static void test_skip_bad(void **state)
     units_free(&u);
 }
 
+/* A TMX file of n units (tuid i, two lines each from line 3) where every 97th from the 5th holds
+ * malformed XML (one of six kinds) in its English segment; the indexes of those in bad[]. */
+static void resume_doc(jisr_buf *doc, int n, const char *encoding, const char *other, int *bad,
+                       int *nbad)
+{
+    static const char *const kinds[] = {"two & three",   "a < b",       "x</seg></seg>",
+                                        "bad \xff byte", "no ]]> here", "&bogus;"};
+    jisr_buf_printf(doc,
+                    "<?xml version=\"1.0\" encoding=\"%s\"?>\n<tmx version=\"1.4\"><header "
+                    "srclang=\"en\"/><body>\n",
+                    encoding);
+    *nbad = 0;
+    for (int i = 0; i < n; i++) {
+        const char *k = i % 97 == 5 ? kinds[(i / 97) % 6] : "";
+        if (*k)
+            bad[(*nbad)++] = i;
+        jisr_buf_printf(doc,
+                        "<tu tuid=\"%d\"><tuv xml:lang=\"en\"><seg>unit %d %s %0*d</seg></tuv>\n"
+                        "<tuv xml:lang=\"xx\"><seg>%s %d</seg></tuv></tu>\n",
+                        i, i, k, (i * 37) % 300, 0, other, i);
+    }
+    jisr_buf_puts(doc, "</body></tmx>\n");
+}
+
+/* Read everything, skipping bad units; rc of the last next(). */
+static int resume_read(jisr_reader *r, units *u)
+{
+    int rc;
+    jisr_unit x;
+    jisr_unit_init(&x);
+    u->v = NULL;
+    u->n = 0;
+    while ((rc = jisr_reader_next(r, &x)) > 0) {
+        u->v = realloc(u->v, (u->n + 1) * sizeof *u->v);
+        assert_non_null(u->v);
+        u->v[u->n++] = x;
+        jisr_unit_init(&x);
+    }
+    jisr_unit_clear(&x);
+    return rc;
+}
+
+static void test_skip_bad_resume(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    int bad[N], nbad;
+    jisr_buf doc = {0};
+    resume_doc(&doc, N, "UTF-8", "وحدة", bad, &nbad);
+    assert_true(doc.len > 4 * (64 << 10)); /* several chunks */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/resume.tmx", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(doc.data, 1, doc.len, f);
+    fclose(f);
+    for (int mode = 0; mode < 3; mode++) { /* a buffer, a file, a check-only read of the file */
+        badlog log = {0};
+        jisr_read_opts ro = JISR_READ_OPTS_INIT;
+        ro.format = JISR_FMT_TMX;
+        ro.flags = JISR_READ_SKIP_BAD | (mode == 2 ? JISR_READ_CHECK_ONLY : 0);
+        ro.on_bad = on_bad;
+        ro.ctx = &log;
+        jisr_reader *r;
+        if (mode == 0)
+            assert_int_equal(jisr_reader_open_memory(&r, "mem", doc.data, doc.len, &ro), 0);
+        else
+            assert_int_equal(jisr_reader_open(&r, path, &ro), 0);
+        units u;
+        assert_int_equal(resume_read(r, &u), 0);
+        jisr_reader_close(r);
+        /* every good unit, in order, and every bad one reported once, where it is */
+        assert_int_equal(log.n, nbad);
+        assert_int_equal(u.n, N - nbad);
+        for (size_t i = 0, b = 0; i < u.n; i++) {
+            size_t want = i + b;
+            while (b < (size_t)nbad && (size_t)bad[b] == want)
+                want = i + ++b;
+            assert_int_equal(u.v[i].line, 3 + 2 * want);
+            if (mode < 2)
+                assert_int_equal(atoi(u.v[i].tuid), (int)want);
+        }
+        for (int b = 0; b < 8 && b < nbad; b++) {
+            char where[64];
+            assert_int_equal(log.line[b], 3 + 2 * bad[b]);
+            snprintf(where, sizeof where, "skipped to the next <tu> at %d:1", 3 + 2 * (bad[b] + 1));
+            if (!strstr(log.msg[b], where))
+                fail_msg("bad unit %d: '%s' lacks '%s'", bad[b], log.msg[b], where);
+        }
+        units_free(&u);
+    }
+    /* another encoding: the error ends the read (the units before it are read), saying so */
+    jisr_buf_reset(&doc);
+    resume_doc(&doc, 100, "ISO-8859-1", "unit", bad, &nbad);
+    badlog log = {0};
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.format = JISR_FMT_TMX;
+    ro.flags = JISR_READ_SKIP_BAD;
+    ro.on_bad = on_bad;
+    ro.ctx = &log;
+    jisr_reader *r;
+    assert_int_equal(jisr_reader_open_memory(&r, "latin1", doc.data, doc.len, &ro), 0);
+    units u;
+    assert_int_equal(resume_read(r, &u), JISR_EPARSE);
+    assert_int_equal(u.n, 5);
+    assert_int_equal(jisr_error_last()->line, 13);
+    assert_non_null(strstr(jisr_error_last()->msg, "the rest of the file was not read"));
+    jisr_reader_close(r);
+    units_free(&u);
+    jisr_buf_free(&doc);
+}
+
 /* ---- check-only reads ------------------------------------------------------------------ */
 
 /* Everything a read reports: open error, units (count and where each started), skipped units,
@@ -1646,6 +1758,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_flavour_contents),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_skip_bad),
+        cmocka_unit_test(test_skip_bad_resume),
         cmocka_unit_test(test_check_only),
         cmocka_unit_test(test_memory_reader),
         cmocka_unit_test(test_tsv),

@@ -47,9 +47,11 @@ JISR_API int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tg
 JISR_API void jisr_ladder_free(jisr_ladder *l);
 
 /** Parse ladder text (`[0,1]:[2]` or `[0]:[1]:0.93` per line; blank lines ignored). The
- * indices of one side of a bead must be consecutive and increasing (what every aligner writes).
- * out is reset first. name is used in error messages. Errors: JISR_EPARSE (file, line, col),
- * JISR_ENOMEM. */
+ * indices of one side of a bead must be consecutive and increasing (what every aligner writes);
+ * a bead without a sentence on either side (`[]:[]`) is skipped, as vecalign's score.py skips
+ * it; a score is a finite number from 0 (jisr writes a probability, vecalign a cost: NaN, inf
+ * or -1 are refused). out is reset first (its beads' memory reused).
+ * name is used in error messages. Errors: JISR_EPARSE (file, line, col), JISR_ENOMEM. */
 JISR_API int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name);
 /** Read and parse a ladder file. Errors: JISR_EIO, JISR_EPARSE, JISR_ENOMEM. */
 JISR_API int jisr_ladder_read(jisr_ladder *out, const char *path);
@@ -115,8 +117,12 @@ JISR_API const char *jisr_dict_default_path(void);
  *     # langs ar en
  *     # tokens 1            (version of the tokenization the stems come from)
  *     # pairs N             (training sentence pairs)
- *     # length RATIO VAR    (characters of the second language per character of the first,
- *                            Gale–Church variance)
+ *     # length RATIO VAR12 VAR21
+ *                           (characters of the second language per character of the first,
+ *                            and the Gale–Church variance of each direction: first → second,
+ *                            second → first; three numbers — a line with fewer is taken as a
+ *                            note: the lexicon then brings no length statistics and the
+ *                            aligner keeps its own)
  *     STEM1<TAB>STEM2<TAB>t(STEM2|STEM1)<TAB>t(STEM1|STEM2)
  *
  * with entries sorted by STEM1 (bytes), then by the larger probability, highest first. jisr

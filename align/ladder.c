@@ -13,6 +13,7 @@
  * documents before dividing, which is why the API exposes counts and a separate finish step.
  */
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,10 +155,17 @@ static int parse_line(jisr_ladder *out, const char *line, size_t len, const char
             l1.p = at;
             return lp_error(&l1, "bad score");
         }
+        if (!isfinite(score) || score < 0) { /* a probability (jisr) or a cost (vecalign) */
+            l1.p = at;
+            return lp_error(&l1, "a score is a number from 0 (jisr writes a probability, "
+                                 "vecalign a cost)");
+        }
         lp_space(&l1);
     }
     if (l1.p < l1.end)
         return lp_error(&l1, "unexpected text after the bead");
+    if (ns == 0 && nt == 0)
+        return 0; /* a bead without a sentence: nothing, as vecalign's score.py skips it */
     return jisr_ladder_push(out, s, ns, t, nt, score);
 }
 

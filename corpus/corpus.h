@@ -176,11 +176,15 @@ typedef enum jisr_drop {
  * "untranslated", "duplicate", "near-duplicate"). */
 JISR_API const char *jisr_drop_name(jisr_drop d);
 
+/* Start from JISR_FILTER_OPTS_INIT: a zero max_chars means its default (2000), but in the other
+ * fields zero is a value of its own (min_score 0 keeps every score, min_chars 0 no minimum,
+ * min_ratio 0 no lower bound, min_script 0 no script check), not the default. */
 typedef struct jisr_filter_opts {
     double min_score;    /* default 0.5: the aligner's score is the probability that a pair
-                          * is right, so pairs more likely wrong than right are dropped */
+                          * is right, so pairs more likely wrong than right are dropped (and so
+                          * is a pair whose score is NaN, whatever min_score is) */
     size_t min_chars;    /* default 1 */
-    size_t max_chars;    /* default 2000 */
+    size_t max_chars;    /* default 2000; 0 also means 2000 */
     double min_ratio;    /* target/source characters (each + 10), default 1/3 */
     double max_ratio;    /* default 3 */
     double min_script;   /* share of a side's letters in its script, default 0.5 */
@@ -198,7 +202,8 @@ typedef struct jisr_filter jisr_filter;
 JISR_API int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
                              const jisr_filter_opts *opts);
 /** Check one pair: JISR_DROP_N when it is kept (and remembered for the duplicate checks), the
- * reason otherwise, <0 on error (JISR_ENOMEM). */
+ * reason otherwise (JISR_DROP_SCORE for a score below min_score or NaN), <0 on error
+ * (JISR_ENOMEM). */
 JISR_API int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt,
                                size_t tlen, double score);
 JISR_API void jisr_filter_free(jisr_filter *f);

@@ -65,6 +65,8 @@ int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
     if (!f)
         return jisr_oom(0);
     f->o = *o;
+    if (!f->o.max_chars) /* a zero field means the default */
+        f->o.max_chars = def.max_chars;
     f->script[0] = script_of(srclang ? srclang : "");
     f->script[1] = script_of(tgtlang ? tgtlang : "");
     *out = f;
@@ -155,7 +157,7 @@ static int norm_hashes(jisr_filter *f, const char *s, size_t n, jisr_buf *out, u
 int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt, size_t tlen,
                       double score)
 {
-    if (score < f->o.min_score)
+    if (!(score >= f->o.min_score)) /* a NaN score is no confidence at all */
         return JISR_DROP_SCORE;
     measure ms, mt;
     measure_text(src, slen, &ms);

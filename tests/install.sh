@@ -61,4 +61,33 @@ check "... shared: really the installed libjisr.so.0" 'ldd "$T/cm/demo_shared" |
 "$T/cm/demo_static" "$T/w3" >"$T/out3" 2>&1
 check "... static: runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out3" && ! ldd "$T/cm/demo_static" | grep -q libjisr'
 
+# The CMake package names no file of the build machine: libstemmer is found on the consumer's
+# (jisr::stemmer), not written as an absolute path into the exported targets.
+check "the exported targets name no absolute libstemmer path" \
+    '! grep -l "/[^\";]*libstemmer" "$lib"/cmake/jisr/*.cmake'
+# jisr::jisr needs none of the static library's dependencies: without their .pc files
+# find_package(jisr) still gives jisr::jisr (and no jisr::jisr_static); asking for the static
+# component is then an error.
+mkdir -p "$T/nopc" "$T/w4"
+PKG_CONFIG_LIBDIR=$T/nopc PKG_CONFIG_PATH= cmake -S "$S/tests/install_cmake" -B "$T/cm2" \
+    -DWANT_STATIC=OFF -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOURCE="$S/tests/install_demo.c" \
+    -DCMAKE_C_FLAGS="$EXTRA" -DCMAKE_BUILD_RPATH="$lib" >"$T/cm2.log" 2>&1 &&
+    cmake --build "$T/cm2" >>"$T/cm2.log" 2>&1
+check "find_package(jisr) without the dependencies' .pc files: jisr::jisr builds" \
+    '[ $? -eq 0 ] && [ -x "$T/cm2/demo_shared" ] && [ ! -e "$T/cm2/demo_static" ] || { tail -20 "$T/cm2.log"; false; }'
+"$T/cm2/demo_shared" "$T/w4" >"$T/out4" 2>&1
+check "... and runs" '[ $? -eq 0 ] && grep -qx ok "$T/out4" || { cat "$T/out4"; false; }'
+PKG_CONFIG_LIBDIR=$T/nopc PKG_CONFIG_PATH= cmake -S "$S/tests/install_cmake" -B "$T/cm3" \
+    -DWANT_STATIC=ON -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOURCE="$S/tests/install_demo.c" \
+    >"$T/cm3.log" 2>&1
+check "... while COMPONENTS static is an error naming what is missing" \
+    '[ $? -ne 0 ] && grep -q "jisr_static needs" "$T/cm3.log" || { tail -20 "$T/cm3.log"; false; }'
+
+# dlopen(): the installed library is not STATIC_TLS, and loads into a program (ctypes)
+check "libjisr.so is not marked STATIC_TLS" '! readelf -dW "$lib/libjisr.so.0" | grep -q STATIC_TLS'
+if command -v python3 >/dev/null && [ -z "$EXTRA" ]; then
+    v=$(python3 -c 'import ctypes, sys; l = ctypes.CDLL(sys.argv[1]); l.jisr_version.restype = ctypes.c_char_p; print(l.jisr_version().decode())' "$lib/libjisr.so.0" 2>&1)
+    check "python3 ctypes loads libjisr.so.0 (jisr_version: $v)" '[ "$v" = "$(pkg-config --modversion jisr)" ]'
+fi
+
 tap_end

@@ -539,6 +539,21 @@ static jisr_read_opts read_opts(const jisr_tm_file_opts *fo)
     return ro;
 }
 
+/* The input's format must be one of jisr_format's (a number outside it is a caller's error, not
+ * an input the readers reject for another reason). */
+static int check_format(const jisr_tm_file_opts *fo, const char *name)
+{
+    if (!fo)
+        return 0;
+    int f = (int)fo->read.format;
+    if (f < (int)JISR_FMT_AUTO || f > (int)JISR_FMT_XLIFF)
+        return jisr_error_set(JISR_EINVAL, name, 0, 0,
+                              "unknown input format %d (jisr_tm_file_opts.read.format: a "
+                              "JISR_FMT_* value)",
+                              f);
+    return 0;
+}
+
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
                         jisr_tm_import_stats *st)
 {
@@ -547,7 +562,10 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
     int is_stdin = strcmp(path, "-") == 0;
     if (st)
         memset(st, 0, sizeof *st);
-    int rc = jisr_reader_open(&r, path, &ro);
+    int rc = check_format(fo, path);
+    if (rc < 0)
+        return rc;
+    rc = jisr_reader_open(&r, path, &ro);
     if (rc < 0)
         return rc;
     struct stat sb;
@@ -568,7 +586,10 @@ int jisr_tm_import_buffer(jisr_tm *tm, const char *name, const void *data, size_
         memset(st, 0, sizeof *st);
     if (!name)
         name = "<buffer>";
-    int rc = jisr_reader_open_memory(&r, name, data, n, &ro);
+    int rc = check_format(fo, name);
+    if (rc < 0)
+        return rc;
+    rc = jisr_reader_open_memory(&r, name, data, n, &ro);
     if (rc < 0)
         return rc;
     rc = import_run(tm, r, name, n, fo, st);

@@ -42,6 +42,12 @@ static void batch_free(tm_batch *b)
 
 int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_import **out)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_tm_import_begin: no place for the import");
+    *out = NULL; /* on every error */
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_begin: no memory handle");
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
     jisr_tm_import *imp = calloc(1, sizeof *imp);
@@ -70,6 +76,7 @@ int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_i
         imp->opts.batch_units = 1u << 30;
     pthread_mutex_init(&imp->mu, NULL);
     pthread_cond_init(&imp->cv, NULL);
+    tm_use(tm); /* a jisr_tm_close meanwhile waits for jisr_tm_import_end */
     *out = imp;
     return 0;
 }
@@ -404,6 +411,8 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     free(imp->terms);
     jisr_buf_free(&imp->out);
     tm_toks_free(&imp->toks);
+    jisr_tm *tm = imp->tm;
     free(imp);
+    tm_unuse(tm); /* the handle's close, when it was asked for meanwhile */
     return rc;
 }

@@ -208,6 +208,13 @@ int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
                               "at most %d matches per query (%zu asked for)", JISR_TM_MAX_RESULTS,
                               opts->max_results);
+    if (opts->flags & ~(unsigned)(JISR_TM_EXHAUSTIVE | JISR_TM_NO_DIFF))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "unknown query flags 0x%x (JISR_TM_EXHAUSTIVE, JISR_TM_NO_DIFF)",
+                              opts->flags & ~(unsigned)(JISR_TM_EXHAUSTIVE | JISR_TM_NO_DIFF));
+    if (opts->nprops && !opts->props)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "%zu prop filters at NULL (jisr_tm_query_opts.props)", opts->nprops);
     if (opts->max_results == 0)
         return 0;
     size_t max_tokens = opts->max_tokens ? opts->max_tokens : JISR_TM_MAX_QUERY_TOKENS;

@@ -300,6 +300,11 @@ int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *o)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
+    if (o && o->chars != JISR_TM_CHARS_KEEP && o->chars != JISR_TM_CHARS_ON &&
+        o->chars != JISR_TM_CHARS_OFF)
+        return jisr_error_set(JISR_EINVAL, tm->dir, 0, 0,
+                              "jisr_tm_reindex_opts.chars %d: JISR_TM_CHARS_KEEP, _ON or _OFF",
+                              o->chars);
     if (o && (o->chars_max == 1 || o->chars_max > TM_SHORT_CAP))
         return jisr_error_set(JISR_EINVAL, tm->dir, 0, 0,
                               "a character limit of %u: it is 2 to %d code points", o->chars_max,

@@ -27,9 +27,11 @@
  * stale token hashes make the index miss matches until `jisr reindex`).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -429,11 +431,49 @@ static int check_size(jisr_tm *tm)
     return 0;
 }
 
-int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
+/* The directory's lock (tm->dirfd): every handle holds the directory flock()ed shared, so that
+ * jisr_tm_remove, which takes it exclusively without waiting, sees a memory open in this process
+ * (another open file description) or in another. A handle opened while a removal runs waits for
+ * it, then opens what is there (a directory removed meanwhile is made again by a writer). Where
+ * the file system has no flock (EINVAL, ENOLCK, EOPNOTSUPP), the handle goes without. */
+static int lock_dir(jisr_tm *tm, int create)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        int rc;
+        if (create && (rc = mkdir_p(tm->dir)) < 0)
+            return rc;
+        int fd = open(tm->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return 0; /* no directory: the checks that follow say so */
+        int r;
+        while ((r = flock(fd, LOCK_SH)) < 0 && errno == EINTR)
+            ;
+        if (r < 0) {
+            close(fd);
+            return 0;
+        }
+        /* the directory we locked must still be the one at dir (a removal may have taken it) */
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(tm->dir, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            tm->dirfd = fd;
+            return 0;
+        }
+        close(fd);
+        if (!create && stat(tm->dir, &b) < 0)
+            return 0;
+    }
+    return jisr_error_set(JISR_EIO, tm->dir, 0, 0,
+                          "the memory directory keeps being replaced while it is opened");
+}
+
+static int tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts, int lock)
 {
     jisr_tm_open_opts def = JISR_TM_OPEN_OPTS_INIT;
     char warn[1024] = "";
     int rc;
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_open: no place for the handle");
     *out = NULL;
     if (!opts)
         opts = &def;
@@ -444,6 +484,7 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
         free(tm);
         return jisr_oom(0);
     }
+    tm->dirfd = -1;
     pthread_mutex_init(&tm->mu, NULL);
     pthread_cond_init(&tm->cv, NULL);
     if (!(opts->flags & JISR_TM_NOGUARD))
@@ -453,6 +494,8 @@ int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
     size_t mapsize = opts->initial_mapsize ? opts->initial_mapsize : DEFAULT_MAPSIZE;
     char path[4096];
     struct stat st;
+    if (lock && (rc = lock_dir(tm, !tm->rdonly && !(opts->flags & JISR_TM_EXISTING))) < 0)
+        goto fail;
     snprintf(path, sizeof path, "%s/data.mdb", dir);
     int exists = stat(path, &st) == 0;
     if (!exists && (tm->rdonly || (opts->flags & JISR_TM_EXISTING))) {
@@ -508,10 +551,13 @@ fail:
     return rc;
 }
 
-void jisr_tm_close(jisr_tm *tm)
+int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts)
 {
-    if (!tm)
-        return;
+    return tm_open(out, dir, opts, 1);
+}
+
+static void tm_free(jisr_tm *tm)
+{
     tm_ctx_pool_free(tm);
     tm_ftab_close(tm);
     tm_snap_stop(tm);
@@ -520,10 +566,42 @@ void jisr_tm_close(jisr_tm *tm)
             mdb_env_sync(tm->env, 1);
         mdb_env_close(tm->env);
     }
+    if (tm->dirfd >= 0)
+        close(tm->dirfd); /* releases the directory's lock */
     pthread_mutex_destroy(&tm->mu);
     pthread_cond_destroy(&tm->cv);
     free(tm->dir);
     free(tm);
+}
+
+void tm_use(jisr_tm *tm)
+{
+    pthread_mutex_lock(&tm->mu);
+    tm->users++;
+    pthread_mutex_unlock(&tm->mu);
+}
+
+void tm_unuse(jisr_tm *tm)
+{
+    pthread_mutex_lock(&tm->mu);
+    int last = --tm->users == 0 && tm->closing;
+    pthread_mutex_unlock(&tm->mu);
+    if (last)
+        tm_free(tm);
+}
+
+void jisr_tm_close(jisr_tm *tm)
+{
+    if (!tm)
+        return;
+    /* an iterator or an import still open uses the handle: the last of them closes it */
+    pthread_mutex_lock(&tm->mu);
+    int later = tm->users > 0;
+    if (later)
+        tm->closing = 1;
+    pthread_mutex_unlock(&tm->mu);
+    if (!later)
+        tm_free(tm);
 }
 
 int jisr_tm_nolock(const jisr_tm *tm)
@@ -584,11 +662,17 @@ struct jisr_tm_iter {
 
 int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_tm_iter_open: no place for the iterator");
     *out = NULL;
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_iter_open: no memory handle");
     jisr_tm_iter *it = calloc(1, sizeof *it);
     if (!it)
         return jisr_oom(sizeof *it);
     it->tm = tm;
+    tm_use(tm);
     int rc = tm_txn_begin(&it->t, tm, 0);
     if (rc == 0)
         rc = tm_cur_open(&it->cur, &it->t, tm->units);
@@ -603,6 +687,8 @@ int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out)
 int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u)
 {
     MDB_val k, d;
+    if (!it || !u)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_iter_next: no iterator or unit");
     if (it->t.rc)
         return it->t.rc;
     int f = tm_cur_get(&it->cur, &k, &d, it->started ? MDB_NEXT : MDB_FIRST, "reading the units");
@@ -629,7 +715,9 @@ void jisr_tm_iter_close(jisr_tm_iter *it)
         return;
     tm_cur_close(&it->cur);
     tm_txn_abort(&it->t);
+    jisr_tm *tm = it->tm;
     free(it);
+    tm_unuse(tm);
 }
 
 /* ---- delete ----------------------------------------------------------------------------- */
@@ -668,6 +756,12 @@ static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_tx
 
 int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
 {
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: no memory handle");
+    if (!ids && n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: %zu ids at NULL", n);
+    if (n > SIZE_MAX / sizeof *ids - 1)
+        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "jisr_tm_delete: %zu ids", n);
     tm_rec *r = malloc(sizeof *r);
     uint64_t *v = malloc((n + 1) * sizeof *v);
     if (!r || !v) {
@@ -676,7 +770,8 @@ int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
         return jisr_oom(sizeof *r);
     }
     /* each id once: `delete 7 7` deletes unit 7 */
-    memcpy(v, ids, n * sizeof *v);
+    if (n)
+        memcpy(v, ids, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_u64);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
@@ -786,48 +881,104 @@ void jisr_tm_stats_free(jisr_tm_stats *st)
 
 /* ---- remove an empty memory ------------------------------------------------------------- */
 
+/* Another process holds LMDB's lock file open (its shared lock on the file's first byte, which
+ * every process that opens the environment takes: this process's own locks never show): its
+ * pid, or 0. Covers a program that opens the memory without the directory's lock. */
+static long lock_file_holder(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lock.mdb", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = 0;
+    fl.l_len = 1;
+    long pid = 0;
+    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+        pid = fl.l_pid > 0 ? (long)fl.l_pid : -1;
+    close(fd); /* no environment of ours is open yet: no lock of ours to lose */
+    return pid;
+}
+
+static int refuse_open(const char *dir, long pid)
+{
+    if (pid > 0)
+        return jisr_error_set(JISR_EINVAL, dir, 0, 0,
+                              "the memory is open in another process (pid %ld): not removed", pid);
+    return jisr_error_set(JISR_EINVAL, dir, 0, 0,
+                          "the memory is open (by a handle of this process or by another "
+                          "process): not removed");
+}
+
 int jisr_tm_remove(const char *dir)
 {
+    if (!dir || !*dir)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory directory given");
+    /* the directory's lock, exclusively and without waiting: any handle open on the memory (in
+     * this process or another) holds it shared; handles opened from now on wait for us */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        int e = errno;
+        if (e == ENOENT || e == ENOTDIR)
+            return jisr_error_set(JISR_ENOTFOUND, dir, 0, 0,
+                                  "no translation memory here (import something first)");
+        return jisr_error_set(e == EACCES ? JISR_EREADONLY : JISR_EIO, dir, 0, 0,
+                              "cannot open the memory directory: %s", strerror(e));
+    }
+    int r;
+    while ((r = flock(dfd, LOCK_EX | LOCK_NB)) < 0 && errno == EINTR)
+        ;
+    if (r < 0 && errno == EWOULDBLOCK) {
+        close(dfd);
+        return refuse_open(dir, 0);
+    }
+    /* (no flock on this file system: the lock file's check below still sees other processes) */
+    long holder = lock_file_holder(dir);
+    if (holder) {
+        close(dfd);
+        return refuse_open(dir, holder);
+    }
     jisr_tm *tm;
     jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
     o.flags = JISR_TM_WRITE | JISR_TM_EXISTING;
-    int rc = jisr_tm_open(&tm, dir, &o);
-    if (rc < 0)
+    int rc = tm_open(&tm, dir, &o, 0);
+    if (rc < 0) {
+        close(dfd);
         return rc;
+    }
     tm_txn t;
     MDB_stat ms;
     uint64_t next_id = 0;
     memset(&ms, 0, sizeof ms);
-    /* the write lock keeps other writers out while we look */
+    /* the write lock keeps other writers out while we look and remove */
     if (tm_txn_begin(&t, tm, 1) == 0 && tm_meta_get_u64(&t, "next_id", &next_id) == 0)
         tm_dbi_stat(&t, tm->units, &ms, "reading statistics");
     rc = t.rc;
-    tm_txn_abort(&t);
-    jisr_tm_close(tm);
-    if (rc < 0)
-        return rc;
-    if (ms.ms_entries || next_id > 1)
-        return jisr_error_set(JISR_EINVAL, dir, 0, 0,
-                              "the memory is not empty (%llu units stored, ids up to %llu): not "
-                              "removed",
-                              (unsigned long long)ms.ms_entries,
-                              (unsigned long long)(next_id ? next_id - 1 : 0));
+    if (rc == 0 && (ms.ms_entries || next_id > 1))
+        rc = jisr_error_set(JISR_EINVAL, dir, 0, 0,
+                            "the memory is not empty (%llu units stored, ids up to %llu): not "
+                            "removed",
+                            (unsigned long long)ms.ms_entries,
+                            (unsigned long long)(next_id ? next_id - 1 : 0));
     static const char *const files[] = {"data.mdb", "lock.mdb"};
     jisr_buf p = {0};
-    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+    for (size_t k = 0; rc == 0 && k < sizeof files / sizeof files[0]; k++) {
         jisr_buf_reset(&p);
-        if (jisr_buf_printf(&p, "%s/%s", dir, files[k]) < 0) {
-            jisr_buf_free(&p);
-            return JISR_ENOMEM;
-        }
-        if (unlink(p.data) < 0 && errno != ENOENT) {
-            int e = errno;
-            jisr_buf_free(&p);
-            return jisr_error_set(JISR_EIO, dir, 0, 0, "cannot remove %s: %s", files[k],
-                                  strerror(e));
-        }
+        if (jisr_buf_printf(&p, "%s/%s", dir, files[k]) < 0)
+            rc = JISR_ENOMEM;
+        else if (unlink(p.data) < 0 && errno != ENOENT)
+            rc = jisr_error_set(JISR_EIO, dir, 0, 0, "cannot remove %s: %s", files[k],
+                                strerror(errno));
     }
     jisr_buf_free(&p);
-    rmdir(dir); /* only when nothing else is in it */
-    return 0;
+    tm_txn_abort(&t);
+    jisr_tm_close(tm);
+    if (rc == 0)
+        rmdir(dir); /* only when nothing else is in it */
+    close(dfd);     /* releases the directory's lock */
+    return rc;
 }

@@ -5,7 +5,12 @@
  * Ownership rule: a jisr_tm from jisr_tm_open is freed by jisr_tm_close (accepts NULL); every
  * result struct filled by the library (matches, hits, stats, units) is owned by the caller and
  * released by its *_free / jisr_unit_clear; strings inside results are malloc'd copies, never
- * pointers into the database. All text is UTF-8.
+ * pointers into the database. jisr_tm_query, jisr_tm_query_multi, jisr_tm_concord (and their
+ * ctx forms) and jisr_tm_stats_get overwrite their out struct without freeing it (it may be
+ * uninitialised): a result struct used again must be freed (*_free) before the next call, or
+ * what it held leaks. A unit (jisr_tm_get, jisr_tm_iter_next) is cleared first instead (its
+ * memory freed), so it must be initialised (jisr_unit_init) before the first call. All text is
+ * UTF-8.
  *
  * Processes: any number of processes may read a memory while one writes (LMDB MVCC); writers in
  * different processes are serialised by LMDB's lock.
@@ -13,7 +18,8 @@
  * Threads: open a memory once per process (LMDB allows one environment per process) and share
  * the handle. Every call below may run on several threads at once on one handle — queries,
  * concordance, get, stats, iteration, delete, and imports through the same handle — except
- * jisr_tm_open and jisr_tm_close (close only when no other thread uses the handle any more).
+ * jisr_tm_open and jisr_tm_close (close only when no other thread uses the handle any more; an
+ * iterator or an import still open keeps the handle open until it ends: see jisr_tm_close).
  * Each call reads one committed state of the memory (an LMDB read transaction), so a query that
  * runs while an import commits sees the memory before or after each commit, never half of one.
  * A query needs scratch memory (4 bytes per unit id for its candidate counters, its tokens): a
@@ -102,10 +108,18 @@ JISR_API int jisr_tm_snapshot_info(jisr_tm *tm, jisr_tm_snapshot *out);
  * the LMDB call. For the faults, the first jisr_tm_open of a process (without JISR_TM_NOGUARD)
  * installs handlers for SIGSEGV and SIGBUS: a fault inside one of the library's LMDB calls returns
  * to it, any other fault goes to the handler installed before (or ends the process as it would
- * have). A program with handlers of its own for these signals should install them first, or open
- * with JISR_TM_NOGUARD. */
+ * have; a fault on a thread that has never made such a call never reads jisr's thread-local
+ * storage). A program with handlers of its own for these signals should install them first, or
+ * open with JISR_TM_NOGUARD.
+ * The handle holds the directory flock()ed shared until it is closed, which is how
+ * jisr_tm_remove tells that a memory is open; a jisr_tm_open that meets a removal in progress
+ * waits for it to end. */
 JISR_API int jisr_tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts);
-/** Close the handle (flushes to disk when opened for writing). Accepts NULL. */
+/** Close the handle (flushes to disk when opened for writing). Accepts NULL. Iterators and
+ * imports should be ended first (jisr_tm_iter_close, jisr_tm_import_end); one still open keeps
+ * the handle open, and usable by it alone, and the last of them to end closes the handle (an
+ * import's units are committed or dropped as its jisr_tm_import_end says). Query contexts
+ * (jisr_tm_ctx_free) must be freed before: they are not counted. */
 JISR_API void jisr_tm_close(jisr_tm *tm);
 /** What jisr_tm_warm built: whether the tables are usable (the memory's forms' record stands at
  * its next id; else the queries keep the stored forms in LMDB), the forms copied, the bytes they
@@ -129,8 +143,12 @@ JISR_API int jisr_tm_nolock(const jisr_tm *tm);
  * miss matches (token hashes and boundaries may differ) until jisr_tm_reindex. */
 JISR_API int jisr_tm_index_stale(const jisr_tm *tm);
 /** Remove the memory in dir if it holds no unit and never held one (a memory created by an
- * import that failed): its files, and dir when nothing else is left in it. JISR_EINVAL (nothing
- * removed) when it is not empty, JISR_ENOTFOUND when there is no memory. */
+ * import that failed) and no handle has it open: its files, and dir when nothing else is left in
+ * it. JISR_EINVAL (nothing removed) when it is not empty, or when it is open — by a handle of
+ * this process (jisr_tm_close it first) or by another process (the directory's lock that every
+ * jisr_tm_open holds, and LMDB's lock file for programs without it); JISR_ENOTFOUND when there
+ * is no memory. Not a check for a memory opened without locking (jisr_tm_nolock) or on a file
+ * system without flock and fcntl locks. */
 JISR_API int jisr_tm_remove(const char *dir);
 
 /* ---- import ----------------------------------------------------------------------------- */
@@ -163,7 +181,8 @@ typedef struct jisr_tm_import jisr_tm_import;
  * by the next add or commit. The import object is used by one thread at a time; the handle
  * stays usable by every thread meanwhile (queries see each batch once it is committed). Writes
  * of one memory are serialised: another import or a delete waits while a batch is written (and,
- * for a strict file, until its parse has ended). *out is freed by jisr_tm_import_end. */
+ * for a strict file, until its parse has ended). *out is freed by jisr_tm_import_end; on error
+ * *out is NULL (JISR_EREADONLY for a read-only handle, JISR_EINVAL for a NULL handle). */
 JISR_API int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts,
                                   jisr_tm_import **out);
 /** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.
@@ -355,10 +374,14 @@ typedef struct jisr_tm_matches {
 } jisr_tm_matches;
 
 /** Fuzzy-match text (UTF-8; invalid bytes are tokens like any other) against the memory. out is
- * reset and filled, best first (ties: lower id), and owned by the caller (jisr_tm_matches_free).
- * Safe on several threads at once (a query context is borrowed from the handle's pool). Errors:
- * JISR_EINVAL (options), JISR_ETOOBIG (more than max_tokens tokens), JISR_EINTERRUPTED (longer
- * than timeout_ms), JISR_EDB (a damaged memory), JISR_ENOMEM. */
+ * overwritten (memset, not freed: free a previous result with jisr_tm_matches_free first) and
+ * filled, best first (ties: lower id), and owned by the caller (jisr_tm_matches_free; left
+ * empty on error). Safe on several threads at once (a query context is borrowed from the
+ * handle's pool). Errors: JISR_EINVAL (options: languages missing, min_score outside 0–100,
+ * max_results above JISR_TM_MAX_RESULTS, flags other than JISR_TM_EXHAUSTIVE and
+ * JISR_TM_NO_DIFF, nprops prop filters at a NULL props, a filter without type or value, a
+ * changed_since that is not a date), JISR_ETOOBIG (more than max_tokens tokens), JISR_EINTERRUPTED
+ * (longer than timeout_ms), JISR_EDB (a damaged memory), JISR_ENOMEM. */
 JISR_API int jisr_tm_query(jisr_tm *tm, const char *text, const jisr_tm_query_opts *opts,
                            jisr_tm_matches *out);
 JISR_API void jisr_tm_matches_free(jisr_tm_matches *m);
@@ -413,7 +436,8 @@ typedef struct jisr_tm_hits {
 
 /** Units whose text in lang contains the phrase's words consecutively (compared on their
  * normalised, clitic-stripped forms; punctuation ignored), in id order, at most max (0 = 100).
- * out is the caller's (jisr_tm_hits_free). Thread-safe like jisr_tm_query. */
+ * out is the caller's (jisr_tm_hits_free), overwritten (memset, not freed: free a previous
+ * result first). Thread-safe like jisr_tm_query. */
 JISR_API int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
                              jisr_tm_hits *out);
 /** jisr_tm_concord in the context c. */
@@ -425,7 +449,8 @@ JISR_API void jisr_tm_hits_free(jisr_tm_hits *h);
 
 typedef struct jisr_tm_iter jisr_tm_iter;
 /** Iterate over all units in id order, over a consistent snapshot (one read transaction, held
- * until jisr_tm_iter_close; one thread at a time). */
+ * until jisr_tm_iter_close; one thread at a time). *out is NULL on error (JISR_EINVAL for a
+ * NULL handle). An iterator open keeps the handle open (jisr_tm_close). */
 JISR_API int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out);
 /** 1 with the next unit (u cleared first), 0 at the end, <0 on error. When one unit's record
  * does not decode, *id names it and the next call goes on with the next unit; any other error
@@ -437,7 +462,8 @@ JISR_API void jisr_tm_iter_close(jisr_tm_iter *it);
 JISR_API int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u);
 
 /** Delete units by id in one transaction: all or nothing (JISR_ENOTFOUND names the first
- * missing id and nothing is deleted). An id given twice is deleted once. */
+ * missing id and nothing is deleted). An id given twice is deleted once; n 0 deletes nothing
+ * (ids may then be NULL). JISR_EINVAL for a NULL handle, or n ids at NULL. */
 JISR_API int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n);
 
 typedef struct jisr_tm_lang_count {
@@ -465,7 +491,8 @@ typedef struct jisr_tm_stats {
     int chars;
 } jisr_tm_stats;
 
-/** Statistics of the memory (out is the caller's: jisr_tm_stats_free). Thread-safe. */
+/** Statistics of the memory (out is the caller's: jisr_tm_stats_free; overwritten — memset, not
+ * freed: free a previous result first —, and left empty on error). Thread-safe. */
 JISR_API int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out);
 JISR_API void jisr_tm_stats_free(jisr_tm_stats *st);
 

@@ -17,13 +17,14 @@
 
 #if defined(__GNUC__)
 #define TM_NOINLINE __attribute__((noinline))
-/* initial-exec TLS: a few bytes of the static TLS block, read without the __tls_get_addr call a
- * shared library pays for each access to its thread-local variables */
-#define TM_TLS_FAST __attribute__((tls_model("initial-exec")))
 #else
 #define TM_NOINLINE
-#define TM_TLS_FAST
 #endif
+/* The library's thread-local variables use the compiler's default TLS model. The initial-exec
+ * model (read without a __tls_get_addr call) marks the whole shared library STATIC_TLS, and
+ * libjisr.so then cannot be dlopen()ed (its ~2.6 KB of TLS do not fit glibc's static TLS
+ * surplus: "cannot allocate memory in static TLS block"). A program linked with libjisr.a gets
+ * the fast model anyway: the linker relaxes the accesses to local-exec in an executable. */
 
 /* ---- tokens (tok.c) --------------------------------------------------------------------- */
 
@@ -383,7 +384,19 @@ struct jisr_tm {
     uint64_t snap_reads, snap_builds; /* jisr_tm_snapshot */
     unsigned snap_quiet_ms;           /* quiet before a rebuild (JISR_TM_SNAP_QUIET_MS) */
     pthread_cond_t snap_cv;
+    /* the directory, open and flock()ed shared while the handle is (jisr_tm_remove takes it
+     * exclusively); -1: none */
+    int dirfd;
+    /* under mu: iterators and imports open on the handle, and whether jisr_tm_close was called
+     * while some were (the handle is then closed by the last of them) */
+    unsigned users;
+    int closing;
 };
+
+/** Count an iterator or an import as open on the handle (store.c). */
+void tm_use(jisr_tm *tm);
+/** The iterator or import has ended: the last one closes a handle jisr_tm_close left open. */
+void tm_unuse(jisr_tm *tm);
 
 /** A transaction with a sticky first error (txn.c): after a failure every operation is a no-op
  * and commit aborts; rc holds the JISR_E* code (its message recorded where it happened) and mdb
@@ -424,8 +437,19 @@ void tm_fault_guard(void);
 void tm_lmdb_assert(MDB_env *env, const char *msg);
 /* The guard around LMDB calls (txn.c): where an assertion of LMDB, or a fault inside it on a
  * damaged page, returns to on this thread, and whether one was caught. */
-extern _Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
-extern _Thread_local int tm_guard_hit TM_TLS_FAST;
+#if defined(__GNUC__)
+#define TM_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define TM_HIDDEN
+#endif
+extern _Thread_local sigjmp_buf *tm_guard TM_HIDDEN;
+extern _Thread_local int tm_guard_hit TM_HIDDEN;
+/* Whether this thread is in the fault handler's table of threads that use guards (txn.c): the
+ * handler reads a thread's tm_guard only when the thread is there, so that a fault on a thread
+ * that never used jisr never touches jisr's thread-local storage (in a dlopen()ed libjisr.so
+ * that storage may not be allocated yet, and allocating it is not async-signal-safe). */
+extern _Thread_local int tm_guard_reg TM_HIDDEN;
+void tm_guard_register(void);
 /** Run the LMDB call(s) `expr` (assigning rc) under the guard: an assertion or fault gives
  * rc = MDB_CORRUPTED (the transaction must then only be aborted). Nothing that lives across
  * the jump may change between the setjmp and the call. */
@@ -433,6 +457,8 @@ extern _Thread_local int tm_guard_hit TM_TLS_FAST;
     do {                                                                                           \
         sigjmp_buf jb_;                                                                            \
         sigjmp_buf *prev_ = tm_guard;                                                              \
+        if (!tm_guard_reg)                                                                         \
+            tm_guard_register();                                                                   \
         if (sigsetjmp(jb_, 0) == 0) {                                                              \
             tm_guard = &jb_;                                                                       \
             rc = (expr);                                                                           \

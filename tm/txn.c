@@ -19,7 +19,10 @@
  * SIGSEGV, or SIGBUS past the end of the file); the same guard catches those faults through
  * handlers for SIGSEGV and SIGBUS installed once per process by the first jisr_tm_open (unless
  * JISR_TM_NOGUARD): a fault on a thread inside a guarded LMDB call returns to the guard, any other
- * fault goes to the handler that was there before (or kills the process as it would have).
+ * fault goes to the handler that was there before (or kills the process as it would have). The
+ * handler reads a thread's guard only when the thread is in its table of threads that have used
+ * one, so a fault elsewhere never touches jisr's thread-local storage (which a dlopen()ed
+ * libjisr.so may not have allocated for that thread yet: its TLS uses the dynamic model).
  *
  * Threads. One handle serves every thread of the process (LMDB allows one environment per
  * process). mdb_env_set_mapsize unmaps and maps the file again, so it may only run while no
@@ -29,24 +32,96 @@
  * already has a transaction open on the handle (an iterator and a lookup inside its loop) never
  * waits for a pending change, which would wait for it in turn.
  */
+#define _GNU_SOURCE /* syscall(SYS_gettid) */
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "tm/tm_int.h"
 
 /* ---- LMDB's assertions ------------------------------------------------------------------ */
 
-_Thread_local sigjmp_buf *tm_guard TM_TLS_FAST;
-_Thread_local int tm_guard_hit TM_TLS_FAST;
+_Thread_local sigjmp_buf *tm_guard;
+_Thread_local int tm_guard_hit;
+_Thread_local int tm_guard_reg;
 static _Thread_local char tl_assert[256]; /* the message of what the guard caught */
+
+/* The threads that have used a guard, by kernel thread id: the fault handler looks a faulting
+ * thread up here (a system call and loads, async-signal-safe) before it reads the thread's
+ * tm_guard, so that a fault on any other thread never touches jisr's thread-local storage. A
+ * thread is entered at its first guard and leaves at its exit (a key's destructor); beyond
+ * GUARD_SLOTS threads at once the handler reads every faulting thread's tm_guard (as before). */
+#define GUARD_SLOTS 512
+static atomic_int guard_tid[GUARD_SLOTS];
+static atomic_int guard_any, guard_over;
+static pthread_key_t guard_key;
+static pthread_once_t guard_key_once = PTHREAD_ONCE_INIT;
+
+static void guard_unregister(void *slot)
+{
+    atomic_store(&guard_tid[(uintptr_t)slot - 1], 0);
+}
+
+/* A forked child has one thread, under another id: the table starts anew, and that thread enters
+ * it again at its next guard. */
+static void guard_atfork_child(void)
+{
+    for (size_t i = 0; i < GUARD_SLOTS; i++)
+        atomic_store(&guard_tid[i], 0);
+    atomic_store(&guard_over, 0);
+    tm_guard_reg = 0;
+}
+
+static int guard_key_ok;
+static void guard_key_make(void)
+{
+    guard_key_ok = pthread_key_create(&guard_key, guard_unregister) == 0;
+    pthread_atfork(NULL, NULL, guard_atfork_child); /* (glibc drops it when the library is
+                                                     * unloaded) */
+}
+
+void tm_guard_register(void)
+{
+    tm_guard_reg = 1;
+    pthread_once(&guard_key_once, guard_key_make);
+    int tid = (int)syscall(SYS_gettid);
+    for (size_t i = 0; i < GUARD_SLOTS; i++) {
+        int free_slot = 0;
+        if (atomic_load_explicit(&guard_tid[i], memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong(&guard_tid[i], &free_slot, tid)) {
+            pthread_setspecific(guard_key, (void *)(uintptr_t)(i + 1));
+            atomic_store(&guard_any, 1);
+            return;
+        }
+    }
+    atomic_store(&guard_over, 1);
+    atomic_store(&guard_any, 1);
+}
+
+/* Whether the calling thread (in a signal handler) may have a guard set. */
+static int guard_thread(void)
+{
+    if (!atomic_load(&guard_any))
+        return 0;
+    if (atomic_load(&guard_over))
+        return 1;
+    int tid = (int)syscall(SYS_gettid);
+    for (size_t i = 0; i < GUARD_SLOTS; i++)
+        if (atomic_load_explicit(&guard_tid[i], memory_order_relaxed) == tid)
+            return 1;
+    return 0;
+}
 
 void tm_lmdb_assert(MDB_env *env, const char *msg)
 {
@@ -65,7 +140,7 @@ static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
-    if (tm_guard) {
+    if (guard_thread() && tm_guard) {
         snprintf(tl_assert, sizeof tl_assert, "a read outside the file (%s)",
                  sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
         siglongjmp(*tm_guard, 1);
@@ -82,6 +157,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     signal(sig, SIG_DFL); /* the fault happens again on return, and ends the process */
 }
 
+static int fault_installed;
 static void fault_install(void)
 {
     struct sigaction sa;
@@ -91,7 +167,28 @@ static void fault_install(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, &old_segv);
     sigaction(SIGBUS, &sa, &old_bus);
+    fault_installed = 1;
 }
+
+/* libjisr.so unloaded (dlclose): nothing may point into it any more — the handlers go back to
+ * the ones before (when ours are still in place), and the key's destructor is dropped (a thread
+ * that ends later would call it). */
+#if defined(__GNUC__)
+__attribute__((destructor)) static void guard_unload(void)
+{
+    struct sigaction cur;
+    if (fault_installed) {
+        if (sigaction(SIGSEGV, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+            cur.sa_sigaction == on_fault)
+            sigaction(SIGSEGV, &old_segv, NULL);
+        if (sigaction(SIGBUS, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+            cur.sa_sigaction == on_fault)
+            sigaction(SIGBUS, &old_bus, NULL);
+    }
+    if (guard_key_ok)
+        pthread_key_delete(guard_key);
+}
+#endif
 
 void tm_fault_guard(void)
 {

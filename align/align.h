@@ -23,6 +23,10 @@
 #include "../text/text.h"
 #include "../util/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- ladders ------------------------------------------------------------------------------ */
 
 /** One bead: source sentences [src, src+nsrc) aligned with target sentences [tgt, tgt+ntgt).
@@ -400,5 +404,9 @@ JISR_API int jisr_align_docreader_open(jisr_align_docreader **out, const char *p
 JISR_API int jisr_align_docreader_next(jisr_align_docreader *r, jisr_align_docpair *d);
 JISR_API void jisr_align_docreader_close(jisr_align_docreader *r);
 JISR_API void jisr_align_docpair_free(jisr_align_docpair *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

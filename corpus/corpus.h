@@ -16,6 +16,10 @@
 #include "../doc/doc.h" /* relative: in the tree and installed under include/jisr/ */
 #include "../util/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- files -------------------------------------------------------------------------------- */
 
 /** A growable list of malloc'd strings. Zero-initialise ({0}). */
@@ -265,5 +269,9 @@ JISR_API const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_r
 JISR_API int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *out);
 JISR_API int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *out);
 JISR_API void jisr_corpus_report_free(jisr_corpus_report *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

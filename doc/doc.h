@@ -24,6 +24,10 @@
 
 #include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum jisr_doc_format {
     JISR_DOC_AUTO = 0,
     JISR_DOC_TEXT,  /* plain text: UTF-8, UTF-16 with a BOM, or a legacy encoding */
@@ -153,5 +157,9 @@ JISR_API const char *jisr_doc_format_name(jisr_doc_format f);
 /** Static name of a paragraph kind ("body", "title", "heading", "list-item", "cell",
  * "caption", "footnote", "segment"). */
 JISR_API const char *jisr_para_kind_name(jisr_para_kind k);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -27,6 +27,10 @@
 
 #include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define JISR_TAG_BASE 0xE000u /* first placeholder code point */
 #define JISR_TAG_MAX 6400u    /* U+E000–U+F8FF */
 
@@ -270,5 +274,9 @@ JISR_API unsigned long jisr_writer_count(const jisr_writer *w);
 JISR_API int jisr_writer_close(jisr_writer *w);
 /** Abandon: remove the temporary file. */
 JISR_API void jisr_writer_abort(jisr_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

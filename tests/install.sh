@@ -90,4 +90,28 @@ if command -v python3 >/dev/null && [ -z "$EXTRA" ]; then
     check "python3 ctypes loads libjisr.so.0 (jisr_version: $v)" '[ "$v" = "$(pkg-config --modversion jisr)" ]'
 fi
 
+# C++: the headers declare C linkage (without it a C++ program's calls do not link)
+CXX=${CXX:-c++}
+if command -v "$CXX" >/dev/null 2>&1; then
+    cat >"$T/cxx.cc" <<'CXXEOF'
+#include <jisr/jisr.h>
+#include <cstdio>
+int main() {
+    jisr_segmenter *s = nullptr;
+    if (jisr_segmenter_new(&s, "en", nullptr) != 0) return 1;
+    jisr_sentences out = {};
+    if (jisr_sentences_split(&out, "One. Two.", 9, s) != 0 || out.n != 2) return 2;
+    std::printf("%s %zu\n", jisr_version(), out.n);
+    jisr_sentences_free(&out);
+    jisr_segmenter_free(s);
+    return 0;
+}
+CXXEOF
+    $CXX -std=c++17 -Wall -Wextra -Werror $EXTRA "$T/cxx.cc" $(pkg-config --cflags --libs jisr) \
+        -Wl,-rpath,"$lib" -o "$T/cxx" 2>"$T/cxx.err" && "$T/cxx" >"$T/cxx.out" 2>&1
+    check "a C++ program includes <jisr/jisr.h>, links and runs" '[ $? -eq 0 ] && grep -q " 2$" "$T/cxx.out" || { cat "$T/cxx.err" "$T/cxx.out"; false; }'
+else
+    ok "# SKIP no C++ compiler"
+fi
+
 tap_end

@@ -15,6 +15,10 @@
 
 #include "../util/util.h" /* relative: works in the tree and installed under include/jisr/ */
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- input decoding --------------------------------------------------------------------- */
 
 enum {
@@ -262,5 +266,9 @@ JISR_API int jisr_sentences_split(jisr_sentences *s, const char *text, size_t le
 /** Forget the sentences, keep the memory. */
 JISR_API void jisr_sentences_clear(jisr_sentences *s);
 JISR_API void jisr_sentences_free(jisr_sentences *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -44,6 +44,10 @@
 #include "../formats/formats.h" /* relative: in the tree and installed under include/jisr/ */
 #include "../util/util.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Schema version written by this library. A newer version is refused (JISR_ESCHEMA), and so is
  * version 1, which indexed all numbers under one term and must be re-imported. Version 2 kept
  * the dedupe hashes in a B-tree of its own; it is read as it is and converted to version 3
@@ -628,5 +632,9 @@ JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
  * included. */
 JISR_API int jisr_tm_plain_tags(jisr_buf *out, const char *s, size_t n, char *const *tags,
                                 size_t ntags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

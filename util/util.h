@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The version of these headers; jisr_version() gives the library's (they differ when a program
  * runs with a newer libjisr.so.0 than it was built with). */
 #define JISR_VERSION_MAJOR 0
@@ -264,5 +268,9 @@ JISR_API double jisr_now(void);
 
 /** Peak resident set size of this process in KiB (0 if unknown). */
 JISR_API long jisr_peak_rss_kib(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -47,12 +47,14 @@ int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *b)
     for (int k = 0; k < JISR_DROP_N; k++)
         jisr_buf_printf(b, "%s\"%s\":%llu", k ? "," : "", jisr_drop_name((jisr_drop)k),
                         (unsigned long long)t->dropped[k]);
+    jisr_filter_opts def = JISR_FILTER_OPTS_INIT; /* a zero max_chars means its default */
     jisr_buf_printf(b,
                     "}},\"filters\":{\"min_score\":%g,\"min_chars\":%zu,\"max_chars\":%zu,"
                     "\"min_ratio\":%g,\"max_ratio\":%g,\"min_script\":%g,"
                     "\"duplicates\":%s}",
-                    r->filter.min_score, r->filter.min_chars, r->filter.max_chars,
-                    r->filter.min_ratio, r->filter.max_ratio, r->filter.min_script,
+                    r->filter.min_score, r->filter.min_chars,
+                    r->filter.max_chars ? r->filter.max_chars : def.max_chars, r->filter.min_ratio,
+                    r->filter.max_ratio, r->filter.min_script,
                     r->filter.keep_duplicates ? "false" : "true");
     jisr_buf_puts(b, ",\"documents\":[");
     for (size_t k = 0; p && k < p->npairs; k++) {

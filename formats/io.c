@@ -21,6 +21,9 @@ static const char *shown(const char *path)
 
 static int reader_new(jisr_reader **out, const char *path, const jisr_read_opts *opts)
 {
+    if (opts && ((int)opts->format < (int)JISR_FMT_AUTO || (int)opts->format > (int)JISR_FMT_XLIFF))
+        return jisr_error_set(JISR_EINVAL, shown(path), 0, 0, "unknown input format %d",
+                              (int)opts->format);
     jisr_reader *r = calloc(1, sizeof *r);
     if (!r)
         return jisr_oom(0);

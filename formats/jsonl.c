@@ -92,6 +92,11 @@ static int get_meta(jisr_reader *r, unsigned long line, json_t *o, jisr_meta *m,
     json_t *uc = json_object_get(o, "usagecount");
     if (uc && json_is_integer(uc) && json_integer_value(uc) >= 0)
         m->usagecount = (long)json_integer_value(uc);
+    else if (uc && !json_is_null(uc))
+        fmt_reader_warn(r, line, 1,
+                        "\"usagecount\" of %s is not a count (a whole number from 0): "
+                        "left out",
+                        what);
     if ((rc = get_props(r, line, json_object_get(o, "props"), &m->props, &m->nprops, 0)) < 0 ||
         (rc = get_props(r, line, json_object_get(o, "notes"), &m->notes, &m->nnotes, 1)) < 0)
         return rc;

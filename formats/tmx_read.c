@@ -41,6 +41,8 @@
  * errors, same places) but keeps only counts and lengths instead of building texts, tags and
  * props: a validating pass pays little more than the parser itself.
  */
+#include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -622,8 +624,45 @@ static int set_attr(char **slot, const char *v)
     return *slot ? 0 : JISR_ENOMEM;
 }
 
+/* A usagecount: a whole number from 0 (spaces around allowed); anything else is left out and one
+ * beyond a long's range kept as the largest, each with a warning at the attribute (what: "the
+ * <tu>" …). */
+static void usage_attr(tmx_reader *t, jisr_meta *m, const char *v, const char *what)
+{
+    const char *p = v;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    const char *d = p;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    const char *e = p;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    char msg[600];
+    msg[0] = '\0';
+    m->usagecount = -1;
+    if (e == d || *p) {
+        snprintf(msg, sizeof msg,
+                 "usagecount=\"%.200s\" of %s is not a count (a whole number from 0): left out", v,
+                 what);
+    } else {
+        errno = 0;
+        long n = strtol(d, NULL, 10);
+        m->usagecount = n;
+        if (errno == ERANGE)
+            snprintf(msg, sizeof msg, "usagecount=\"%.200s\" of %s is more than %ld: kept as that",
+                     v, what, LONG_MAX);
+    }
+    if (msg[0]) {
+        unsigned long line, col;
+        attr_pos(t, "usagecount", &line, &col);
+        push_warn(t, line, col, msg);
+    }
+}
+
 /* Attributes shared by <header>, <tu> and <tuv>; returns 1 when the name was one of them. */
-static int meta_attr(jisr_meta *m, const char *name, const char *v, int *rc)
+static int meta_attr(tmx_reader *t, jisr_meta *m, const char *name, const char *v, const char *what,
+                     int *rc)
 {
     char **slot = NULL;
     if (strcmp(name, "creationdate") == 0)
@@ -649,9 +688,7 @@ static int meta_attr(jisr_meta *m, const char *name, const char *v, int *rc)
     else if (strcmp(name, "segtype") == 0)
         slot = &m->segtype;
     else if (strcmp(name, "usagecount") == 0) {
-        char *end;
-        long n = strtol(v, &end, 10);
-        m->usagecount = (end != v && n >= 0) ? n : -1;
+        usage_attr(t, m, v, what);
         *rc = 0;
         return 1;
     }
@@ -1009,7 +1046,7 @@ static void start_tu(tmx_reader *t, int natt, const xmlChar **atts)
         else if (strcmp(an, "srclang") == 0)
             rc = set_attr(&t->cur.srclang, av);
         else
-            meta_attr(&t->cur.meta, an, av, &rc);
+            meta_attr(t, &t->cur.meta, an, av, "the <tu>", &rc);
         if (rc < 0)
             goto nomem;
     }
@@ -1063,7 +1100,7 @@ static void start_tuv(tmx_reader *t, int natt, const xmlChar **atts)
             const char *av = attr_at(t, atts, i, an, sizeof an, &len);
             if (!av)
                 goto nomem;
-            meta_attr(&v->meta, an, av, &rc);
+            meta_attr(t, &v->meta, an, av, "the <tuv>", &rc);
             if (rc < 0)
                 goto nomem;
         }
@@ -1280,7 +1317,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
                 else if (strcmp(an, "adminlang") == 0)
                     rc = set_attr(&h->adminlang, av);
                 else
-                    meta_attr(&h->meta, an, av, &rc);
+                    meta_attr(t, &h->meta, an, av, "the <header>", &rc);
                 if (rc < 0) {
                     oom(t);
                     return;

@@ -192,4 +192,20 @@ else
     ok "# SKIP mdb_dump/mdb_load not installed"
 fi
 
+# a usagecount that is not a count: left out with a warning at the attribute; beyond a long's
+# range: the largest, with a warning (before: -5 and abc became 1 silently, 5abc 5)
+H='<?xml version="1.0"?><tmx version="1.4"><header srclang="en"/><body>'
+for u in -5 abc 5abc 99999999999999999999 ' 7 '; do
+    printf '%s<tu usagecount="%s"><tuv xml:lang="en"><seg>x</seg></tuv><tuv xml:lang="ar"><seg>س</seg></tuv></tu></body></tmx>\n' "$H" "$u" >"$T/uc.tmx"
+    "$J" convert "$T/uc.tmx" "$T/uc.out.tmx" 2>"$T/uc.err"
+    case "$u" in
+    ' 7 ') check "usagecount=\" 7 \": read as 7, no warning" '[ $? -eq 0 ] && grep -q "usagecount=\"7\"" "$T/uc.out.tmx" && ! grep -q usagecount "$T/uc.err"' ;;
+    9*) check "usagecount=\"$u\": the largest count, a warning" '[ $? -eq 0 ] && grep -q "uc.tmx:1:73: usagecount=\"$u\" of the <tu> is more than 9223372036854775807" "$T/uc.err" && grep -q "usagecount=\"9223372036854775807\"" "$T/uc.out.tmx"' ;;
+    *) check "usagecount=\"$u\": left out with a warning at the attribute" '[ $? -eq 0 ] && grep -q "uc.tmx:1:73: usagecount=\"$u\" of the <tu> is not a count" "$T/uc.err" && ! grep -q usagecount= "$T/uc.out.tmx"' ;;
+    esac
+done
+printf '{"meta":{"usagecount":-3},"variants":[{"lang":"en","text":"a"},{"lang":"ar","text":"ب"}]}\n' >"$T/uc.jsonl"
+"$J" convert "$T/uc.jsonl" "$T/uc2.tmx" 2>"$T/uc2.err"
+check "JSONL: a negative usagecount is left out with a warning" '[ $? -eq 0 ] && grep -q "uc.jsonl:1:1: \"usagecount\" of the unit is not a count" "$T/uc2.err"'
+
 tap_end

@@ -153,5 +153,18 @@ check "dates before 1970 are kept; a usage count saturates" \
 check "dates before 1970: 1601 and the last second of 1969" \
     grep -q '<tu creationdate="16010101T000000Z" changedate="19691231T235959Z" usagecount="2">' out15.tmx
 
+# a file size limit (ulimit -f) reached while committing: named as such, the memory as before
+/usr/bin/python3 -c "
+for i in range(60000): print('sentence number %d in english\tالجملة رقم %d بالعربية' % (i, i))" >big.tsv
+printf 'Hello\tمرحبا\n' >s16.tsv
+$J import -q --tm m16 -s en -t ar s16.tsv 2>/dev/null && $J export --tm m16 -o before16.tmx 2>/dev/null
+# the limit a little above the memory's size: the first batch's commit reaches it
+lim16=$(( $(stat -c %s m16/data.mdb) / 1024 + 16 ))
+(ulimit -f $lim16; $J import --tm m16 -s en -t ar big.tsv) 2>err16
+rc16=$?
+$J export --tm m16 -o after16.tmx 2>/dev/null
+check "ulimit -f: exit 1, 'file too large' named, the memory unchanged" \
+    sh -c "[ $rc16 -eq 1 ] && grep -q 'file too large (the file size limit, ulimit -f' err16 && cmp -s before16.tmx after16.tmx"
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

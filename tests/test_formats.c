@@ -754,6 +754,19 @@ static int resume_read(jisr_reader *r, units *u)
     return rc;
 }
 
+/* A format outside the enum is refused by name, not read as some other format (before: "Moses
+ * text has two files"). */
+static void test_reader_unknown_format(void **state)
+{
+    (void)state;
+    jisr_read_opts o = JISR_READ_OPTS_INIT;
+    o.format = (jisr_format)42;
+    jisr_reader *r = (jisr_reader *)1;
+    assert_int_equal(jisr_reader_open_memory(&r, "x.tsv", "a\tb\n", 4, &o), JISR_EINVAL);
+    assert_null(r);
+    assert_non_null(strstr(jisr_error_last()->msg, "unknown input format 42"));
+}
+
 static void test_skip_bad_resume(void **state)
 {
     (void)state;
@@ -1759,6 +1772,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_skip_bad),
         cmocka_unit_test(test_skip_bad_resume),
+        cmocka_unit_test(test_reader_unknown_format),
         cmocka_unit_test(test_check_only),
         cmocka_unit_test(test_memory_reader),
         cmocka_unit_test(test_tsv),

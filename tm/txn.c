@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -218,6 +219,18 @@ static int disk_full(const char *dir)
     return (uint64_t)sv.f_bavail * sv.f_frsize < ((uint64_t)1 << 20);
 }
 
+/* Whether data.mdb has reached the process's file size limit (ulimit -f): a write past it fails
+ * short, which LMDB reports as EIO (or EFBIG), and the limit, in bytes, in *lim. */
+static int over_fsize(const char *file, unsigned long long *lim)
+{
+    struct rlimit rl;
+    struct stat st;
+    if (getrlimit(RLIMIT_FSIZE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || stat(file, &st) < 0)
+        return 0;
+    *lim = (unsigned long long)rl.rlim_cur;
+    return (unsigned long long)st.st_size + 65536 >= *lim;
+}
+
 int tm_db_error(const jisr_tm *tm, int rc, const char *what)
 {
     const char *dir = tm ? tm->dir : NULL;
@@ -280,9 +293,17 @@ int tm_db_error(const jisr_tm *tm, int rc, const char *what)
 #endif
         return jisr_error_set(JISR_EIO, dir, 0, 0, "%s: no space left on device", what);
     case EIO:
+    case EFBIG: {
+        unsigned long long lim = 0;
+        if (over_fsize(file, &lim) || rc == EFBIG)
+            return jisr_error_set(JISR_EIO, file, 0, 0,
+                                  "%s: file too large (the file size limit, ulimit -f, is %llu "
+                                  "bytes)",
+                                  what, lim);
         if (disk_full(dir))
             return jisr_error_set(JISR_EIO, dir, 0, 0, "%s: no space left on device", what);
         return jisr_error_set(JISR_EIO, file, 0, 0, "%s: input/output error", what);
+    }
     case EACCES:
     case EROFS:
     case EPERM:

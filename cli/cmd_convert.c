@@ -85,24 +85,6 @@ static void on_warning(void *ctx, const jisr_error *w)
         cli_warn("%s: %s", w->file, w->msg);
 }
 
-/* Put the variants of src first, then those of tgt (may be NULL), then the others, each group in
- * stored order: tools such as translate-toolkit take the first <tuv> for the source. */
-static void source_first(jisr_unit *u, const char *src, const char *tgt)
-{
-    jisr_variant tmp;
-    size_t k = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const char *lang = pass ? tgt : src;
-        for (size_t i = k; lang && i < u->nvariants; i++) {
-            if (!jisr_lang_matches(u->variants[i].lang, lang))
-                continue;
-            tmp = u->variants[i]; /* move it to k, the ones between shift up one */
-            memmove(&u->variants[k + 1], &u->variants[k], (i - k) * sizeof tmp);
-            u->variants[k++] = tmp;
-        }
-    }
-}
-
 /* Variants of u whose language matches lang (BCP 47 prefix match). */
 static size_t count_lang(const jisr_unit *u, const char *lang)
 {
@@ -281,7 +263,7 @@ int cmd_convert(int argc, char **argv)
             }
         }
         if (src && !two_col)
-            source_first(&u, src, tgt);
+            jisr_unit_source_first(&u, src, tgt);
         if ((rc = jisr_writer_write(w, &u)) < 0) {
             if (rc == JISR_EIO || rc == JISR_ENOMEM)
                 goto fail;

@@ -36,24 +36,6 @@ const char cmd_export_help[] =
     "  jisr export --tm ~/tm/un -o un.tmx\n"
     "  jisr export -s ar -t en -o ar-en.tsv     (-f tsv and -f jsonl need -s and -t)\n";
 
-/* Put the variants of src first, then those of tgt (may be NULL), then the others, each group in
- * stored order: tools such as translate-toolkit take the first <tuv> for the source. */
-static void source_first(jisr_unit *u, const char *src, const char *tgt)
-{
-    jisr_variant tmp;
-    size_t k = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const char *lang = pass ? tgt : src;
-        for (size_t i = k; lang && i < u->nvariants; i++) {
-            if (!jisr_lang_matches(u->variants[i].lang, lang))
-                continue;
-            tmp = u->variants[i]; /* move it to k, the ones between shift up one */
-            memmove(&u->variants[k + 1], &u->variants[k], (i - k) * sizeof tmp);
-            u->variants[k++] = tmp;
-        }
-    }
-}
-
 int cmd_export(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -150,7 +132,7 @@ int cmd_export(int argc, char **argv)
                 multi += ns > 1 || nt > 1;
             }
             if (src)
-                source_first(&u, src, tgt);
+                jisr_unit_source_first(&u, src, tgt);
             rc = jisr_writer_write(w, &u);
             unit_error = rc == JISR_EENCODING || rc == JISR_EINVAL || rc == JISR_ENOTFOUND;
         }

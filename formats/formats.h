@@ -101,6 +101,10 @@ JISR_API const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want
 /** Drop every variant whose language matches neither a nor b (BCP 47 prefix match). Returns 1
  * when variants of both languages remain, 0 otherwise. */
 JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
+/** Put the variants of src first, then those of tgt (may be NULL), then the others, each group in
+ * its order (BCP 47 prefix match): tools such as translate-toolkit take a TMX unit's first
+ * <tuv> for the source. */
+JISR_API void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt);
 /** Deep copy. */
 JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
 /** The one set of checks and limits every reader applies (TSV, Moses and JSONL call this;

@@ -120,6 +120,22 @@ int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b)
     return have_a && have_b;
 }
 
+void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt)
+{
+    jisr_variant tmp;
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *lang = pass ? tgt : src;
+        for (size_t i = k; lang && i < u->nvariants; i++) {
+            if (!jisr_lang_matches(u->variants[i].lang, lang))
+                continue;
+            tmp = u->variants[i]; /* move it to k, the ones between shift up one */
+            memmove(&u->variants[k + 1], &u->variants[k], (i - k) * sizeof tmp);
+            u->variants[k++] = tmp;
+        }
+    }
+}
+
 int fmt_variant_add_tag(jisr_variant *v, const char *xml, size_t len)
 {
     int rc;

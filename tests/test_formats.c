@@ -754,6 +754,25 @@ static int resume_read(jisr_reader *r, units *u)
     return rc;
 }
 
+/* The source language's variants first, then the target's, then the others, each in order. */
+static void test_unit_source_first(void **state)
+{
+    (void)state;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    const char *langs[] = {"fr", "ar", "en-GB", "ar-EG", "de"};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(jisr_unit_add_variant(&u, langs[i], langs[i], strlen(langs[i]), NULL), 0);
+    jisr_unit_source_first(&u, "en", "ar");
+    const char *want[] = {"en-GB", "ar", "ar-EG", "fr", "de"};
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(u.variants[i].lang, want[i]);
+    jisr_unit_source_first(&u, "de", NULL);
+    assert_string_equal(u.variants[0].lang, "de");
+    assert_string_equal(u.variants[1].lang, "en-GB");
+    jisr_unit_clear(&u);
+}
+
 /* A format outside the enum is refused by name, not read as some other format (before: "Moses
  * text has two files"). */
 static void test_reader_unknown_format(void **state)
@@ -1773,6 +1792,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_skip_bad),
         cmocka_unit_test(test_skip_bad_resume),
         cmocka_unit_test(test_reader_unknown_format),
+        cmocka_unit_test(test_unit_source_first),
         cmocka_unit_test(test_check_only),
         cmocka_unit_test(test_memory_reader),
         cmocka_unit_test(test_tsv),

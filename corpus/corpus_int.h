@@ -39,6 +39,23 @@ int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why);
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                 jisr_fileset *files, int list_names, jisr_pairing **out);
 
+/* ---- competitive linking (docalign.c), shared with verify.c ------------------------------- */
+
+/** A candidate pair of documents: source s, target t (side indices), its score (cos: the
+ * document aligner's cosine, unused by the linking). */
+typedef struct corpus_cand {
+    uint32_t s, t;
+    float cos;
+    double score;
+} corpus_cand;
+
+/** Sort c[0..nc) best first (score, then source, then target); note each document's first
+ * candidate in best[0][s] and best[1][t] (entries whose partner is SIZE_MAX: the caller sets
+ * them so); append to pairs (room for the smaller side) the pairs made best first, each document
+ * at most once, down to min, counting them in *np. Errors: JISR_ENOMEM. */
+int corpus_link(corpus_cand *c, size_t nc, const size_t n[2], double min, jisr_docbest *best[2],
+                jisr_docpair *pairs, size_t *np);
+
 /* ---- a small collection's pairs, checked by aligning them (verify.c) ----------------------- */
 
 #define CORPUS_VERIFY_DOCS 16 /* at most this many documents read */

@@ -55,11 +55,7 @@ typedef struct cdoc {
     double paras;
 } cdoc;
 
-typedef struct cand {
-    uint32_t s, t;
-    float cos;
-    double score;
-} cand;
+typedef corpus_cand cand;
 
 struct jisr_docaligner {
     char srclang[32], tgtlang[32];
@@ -620,6 +616,33 @@ static int cmp_cand(const void *a, const void *b)
     return x->t < y->t ? -1 : x->t > y->t;
 }
 
+int corpus_link(corpus_cand *c, size_t nc, const size_t n[2], double min, jisr_docbest *best[2],
+                jisr_docpair *pairs, size_t *np)
+{
+    unsigned char *used_s = calloc(n[0] + 1, 1), *used_t = calloc(n[1] + 1, 1);
+    if (!used_s || !used_t) {
+        free(used_s);
+        free(used_t);
+        return jisr_oom(0);
+    }
+    if (nc)
+        qsort(c, nc, sizeof *c, cmp_cand);
+    for (size_t k = 0; k < nc; k++) {
+        const corpus_cand *x = &c[k];
+        if (best[0][x->s].partner == SIZE_MAX)
+            best[0][x->s] = (jisr_docbest){x->t, x->score};
+        if (best[1][x->t].partner == SIZE_MAX)
+            best[1][x->t] = (jisr_docbest){x->s, x->score};
+        if (used_s[x->s] || used_t[x->t] || x->score < min)
+            continue;
+        used_s[x->s] = used_t[x->t] = 1;
+        pairs[(*np)++] = (jisr_docpair){x->s, x->t, x->score};
+    }
+    free(used_s);
+    free(used_t);
+    return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -867,30 +890,12 @@ int jisr_docaligner_run(jisr_docaligner *da)
         x->score = 1.0 / (1.0 + exp(-z));
     }
     free(ms);
-    if (nc)
-        qsort(cands, nc, sizeof *cands, cmp_cand);
     /* competitive linking, best first */
-    unsigned char *used_s = calloc(ns, 1), *used_t = calloc(nt, 1);
     da->pairs = malloc((ns < nt ? ns : nt) * sizeof *da->pairs + 1);
-    if (!used_s || !used_t || !da->pairs) {
-        free(used_s);
-        free(used_t);
+    if (!da->pairs)
         rc = jisr_oom(0);
-        goto done;
-    }
-    for (size_t c = 0; c < nc; c++) {
-        const cand *x = &cands[c];
-        if (da->best[0][x->s].partner == SIZE_MAX)
-            da->best[0][x->s] = (jisr_docbest){x->t, x->score};
-        if (da->best[1][x->t].partner == SIZE_MAX)
-            da->best[1][x->t] = (jisr_docbest){x->s, x->score};
-        if (used_s[x->s] || used_t[x->t] || x->score < da->min_score)
-            continue;
-        used_s[x->s] = used_t[x->t] = 1;
-        da->pairs[da->npairs++] = (jisr_docpair){x->s, x->t, x->score};
-    }
-    free(used_s);
-    free(used_t);
+    else
+        rc = corpus_link(cands, nc, da->n, da->min_score, da->best, da->pairs, &da->npairs);
 done:
     free(df);
     free(poff);

@@ -28,21 +28,6 @@
 #include "text/text.h"
 #include "util/util_int.h"
 
-typedef struct vcand {
-    size_t s, t;
-    double score;
-} vcand;
-
-static int cmp_vcand(const void *a, const void *b)
-{
-    const vcand *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    if (x->s != y->s)
-        return x->s < y->s ? -1 : 1;
-    return x->t < y->t ? -1 : x->t > y->t;
-}
-
 int corpus_verify_applies(const jisr_docalign_opts *o)
 {
     const char *s = o->srclang ? o->srclang : "ar", *t = o->tgtlang ? o->tgtlang : "en";
@@ -65,7 +50,7 @@ int corpus_verify(const jisr_docalign_opts *o, const corpus_vdoc *const docs[2],
 {
     jisr_segmenter *seg[2] = {NULL, NULL};
     jisr_sentences *sent[2] = {calloc(n[0] + 1, sizeof **sent), calloc(n[1] + 1, sizeof **sent)};
-    vcand *c = malloc((n[0] * n[1] + 1) * sizeof *c);
+    corpus_cand *c = malloc((n[0] * n[1] + 1) * sizeof *c);
     jisr_aligner *al = NULL;
     size_t nc = 0;
     int rc = sent[0] && sent[1] && c ? 0 : jisr_oom(0);
@@ -98,38 +83,23 @@ int corpus_verify(const jisr_docalign_opts *o, const corpus_vdoc *const docs[2],
             for (size_t k = 0; k < l->n; k++)
                 if (l->v[k].nsrc && l->v[k].ntgt && l->v[k].score >= 0.5)
                     likely += l->v[k].nsrc + l->v[k].ntgt;
-            c[nc++] = (vcand){i, j, all ? (double)likely / (double)all : 0};
+            c[nc++] =
+                (corpus_cand){(uint32_t)i, (uint32_t)j, 0, all ? (double)likely / (double)all : 0};
         }
     if (rc == 0) {
-        double min = o->min_score > 0 ? o->min_score : 0.5;
-        unsigned char *used[2] = {calloc(n[0] + 1, 1), calloc(n[1] + 1, 1)};
         jisr_docpair *v = malloc(((n[0] < n[1] ? n[0] : n[1]) + 1) * sizeof *v);
-        if (!used[0] || !used[1] || !v) {
-            free(v);
-            rc = jisr_oom(0);
-        } else {
-            qsort(c, nc, sizeof *c, cmp_vcand);
-            for (int s = 0; s < 2; s++)
-                for (size_t i = 0; i < n[s]; i++)
-                    best[s][i] = (jisr_docbest){SIZE_MAX, 0};
-            size_t np = 0;
-            for (size_t k = 0; k < nc; k++) {
-                const vcand *x = &c[k];
-                if (best[0][x->s].partner == SIZE_MAX)
-                    best[0][x->s] = (jisr_docbest){x->t, x->score};
-                if (best[1][x->t].partner == SIZE_MAX)
-                    best[1][x->t] = (jisr_docbest){x->s, x->score};
-                if (used[0][x->s] || used[1][x->t] || x->score < min)
-                    continue;
-                used[0][x->s] = used[1][x->t] = 1;
-                v[np++] = (jisr_docpair){x->s, x->t, x->score};
-            }
+        size_t np = 0;
+        for (int s = 0; s < 2; s++)
+            for (size_t i = 0; i < n[s]; i++)
+                best[s][i] = (jisr_docbest){SIZE_MAX, 0};
+        double min = o->min_score > 0 ? o->min_score : 0.5;
+        rc = v ? corpus_link(c, nc, n, min, best, v, &np) : jisr_oom(0);
+        if (rc == 0) {
             free(*pairs);
             *pairs = v;
             *npairs = np;
-        }
-        free(used[0]);
-        free(used[1]);
+        } else
+            free(v);
     }
     jisr_aligner_free(al);
     for (int s = 0; s < 2; s++) {

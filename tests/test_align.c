@@ -78,6 +78,23 @@ static void test_ladder_errors(void **state)
     expect_parse_error("[100000001]:[]\n", 1, 10);
 }
 
+/* A score is a finite number from 0: NaN, inf and negatives are refused; a cost above 1
+ * (vecalign's third field) is read, and an empty bead is skipped, as score.py skips it. */
+static void test_ladder_scores_and_empty_beads(void **state)
+{
+    (void)state;
+    expect_parse_error("[0]:[0]:nan\n", 1, 9);
+    expect_parse_error("[0]:[0]:0.5\n[1]:[1]:-5\n", 2, 9);
+    expect_parse_error("[0]:[0]:-0.1\n", 1, 9);
+    expect_parse_error("[0]:[0]:inf\n", 1, 9);
+    jisr_ladder l = {0};
+    const char *ok = "[0]:[0]:0\n[1]:[]:1\n  []:[]\n[]:[1]:0.25\n[2]:[2]:1.75\n";
+    assert_int_equal(jisr_ladder_parse(&l, ok, strlen(ok), "ok"), 0);
+    assert_int_equal(l.n, 4);
+    assert_true(l.v[3].score == 1.75);
+    jisr_ladder_free(&l);
+}
+
 /* ---- scores -------------------------------------------------------------------------------- */
 
 static void score(const char *gold, const char *test, jisr_align_counts *c)
@@ -701,6 +718,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ladder_roundtrip),
         cmocka_unit_test(test_ladder_errors),
+        cmocka_unit_test(test_ladder_scores_and_empty_beads),
         cmocka_unit_test(test_score_hand),
         cmocka_unit_test(test_score_sets_and_sums),
         cmocka_unit_test(test_dp_every_bead),

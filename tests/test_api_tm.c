@@ -302,34 +302,6 @@ static void test_import_unknown_format(void **state)
     tmdir_remove(dir);
 }
 
-static void ladder_error(const char *text, unsigned long line, unsigned long col)
-{
-    jisr_ladder l = {0};
-    assert_int_equal(jisr_ladder_parse(&l, text, strlen(text), "g.ladder"), JISR_EPARSE);
-    const jisr_error *e = jisr_error_last();
-    assert_string_equal(e->file, "g.ladder");
-    assert_int_equal(e->line, line);
-    assert_int_equal(e->col, col);
-    jisr_ladder_free(&l);
-}
-
-static void test_ladder_scores_and_empty_beads(void **state)
-{
-    (void)state;
-    ladder_error("[0]:[0]:nan\n", 1, 9);
-    ladder_error("[0]:[0]:0.5\n[1]:[1]:-5\n", 2, 9);
-    ladder_error("[0]:[0]:-0.1\n", 1, 9);
-    ladder_error("[0]:[0]:inf\n", 1, 9);
-    /* a cost above 1 (vecalign's third field) is read; an empty bead is skipped, as score.py
-     * skips it */
-    jisr_ladder l = {0};
-    const char *ok = "[0]:[0]:0\n[1]:[]:1\n  []:[]\n[]:[1]:0.25\n[2]:[2]:1.75\n";
-    assert_int_equal(jisr_ladder_parse(&l, ok, strlen(ok), "ok"), 0);
-    assert_int_equal(l.n, 4);
-    assert_true(l.v[3].score == 1.75);
-    jisr_ladder_free(&l);
-}
-
 static void test_filter_nan_score(void **state)
 {
     (void)state;
@@ -368,7 +340,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_query_bad_opts),
         cmocka_unit_test(test_delete_no_ids),
         cmocka_unit_test(test_import_unknown_format),
-        cmocka_unit_test(test_ladder_scores_and_empty_beads),
         cmocka_unit_test(test_filter_nan_score),
         cmocka_unit_test(test_filter_zero_max_chars),
     };

@@ -365,6 +365,83 @@ static int unsupported(jisr_doc *d, const unsigned char *head, size_t n)
     return 0;
 }
 
+/* What a file with these first bytes is when it is not text (a known magic number), and what to
+ * do about it ("" when nothing): NULL when no magic number is known. */
+static const char *binary_kind(const unsigned char *h, size_t n, const char **advice)
+{
+    static const struct {
+        size_t off;
+        const char *magic;
+        size_t len;
+        const char *what, *advice;
+    } m[] = {
+        {0, "\x89PNG\r\n\x1a\n", 8, "a PNG image", ""},
+        {0, "\xFF\xD8\xFF", 3, "a JPEG image", ""},
+        {0, "GIF87a", 6, "a GIF image", ""},
+        {0, "GIF89a", 6, "a GIF image", ""},
+        {0, "II*\0", 4, "a TIFF image", ""},
+        {0, "MM\0*", 4, "a TIFF image", ""},
+        {8, "WEBP", 4, "a WebP image", ""},                   /* after "RIFF" */
+        {4, "ftyp", 4, "an MP4 or QuickTime media file", ""}, /* after a 0 byte */
+        {0, "OggS", 4, "an Ogg media file", ""},
+        {0, "fLaC", 4, "a FLAC audio file", ""},
+        {0, "%PDF-", 5, "a PDF document", ": give --from pdf to read it as one"},
+        {0, "PK\x03\x04", 4, "a ZIP archive",
+         " (a DOCX or ODT under another name? give --from docx or --from odt)"},
+        {0, "PK\x05\x06", 4, "an empty ZIP archive", ""},
+        {0, "\x1F\x8B", 2, "a gzip archive", ""},
+        {0, "\xFD\x37zXZ\0", 6, "an xz archive", ""},
+        {0, "7z\xBC\xAF\x27\x1C", 6, "a 7-Zip archive", ""},
+        {0, "Rar!\x1A\x07", 6, "a RAR archive", ""},
+        {0, "\x7F\x45LF", 4, "an ELF executable", ""},
+        {0, "SQLite format 3\0", 16, "an SQLite database", ""},
+        {0, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
+         "an OLE2 file (Word 97-2003 .doc, or an encrypted Office file)",
+         ": save it as DOCX or ODT (soffice --headless --convert-to docx FILE)"},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (n >= m[i].off + m[i].len && memcmp(h + m[i].off, m[i].magic, m[i].len) == 0 &&
+            (m[i].off != 8 || memcmp(h, "RIFF", 4) == 0) && (m[i].off != 4 || h[0] == 0)) {
+            *advice = m[i].advice;
+            return m[i].what;
+        }
+    *advice = "";
+    if (n >= 10 && memcmp(h, "BZh", 3) == 0 && h[3] >= '1' && h[3] <= '9' &&
+        memcmp(h + 4, "1AY&SY", 6) == 0)
+        return "a bzip2 archive";
+    return NULL;
+}
+
+/* A file to be read as text or HTML that is not text: said as such rather than as the invalid
+ * UTF-8 of its first byte. A known magic number names its kind (JISR_EUNSUPPORTED); a NUL byte
+ * in the first bytes of a text without a byte-order mark or a forced encoding (UTF-16LE …) makes
+ * it binary (JISR_EENCODING, as a NUL byte further on is; HTML reports its NUL bytes when it
+ * decodes them). */
+static int not_text(jisr_doc *d, const unsigned char *head, size_t n)
+{
+    const char *advice;
+    const char *what = binary_kind(head, n, &advice);
+    if (what)
+        return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0, "%s, not text%s", what, advice);
+    int bom = n >= 2 && (memcmp(head, "\xFF\xFE", 2) == 0 || memcmp(head, "\xFE\xFF", 2) == 0);
+    const unsigned char *nul = memchr(head, 0, n);
+    if (d->format != JISR_DOC_TEXT || d->opts.encoding || bom || !nul)
+        return 0;
+    unsigned long line = 1, col = 1; /* where it is, in lines and code points */
+    for (const unsigned char *p = head; p < nul; p++) {
+        if (*p == '\n') {
+            line++;
+            col = 1;
+        } else if ((*p & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    return doc_error(d, JISR_EENCODING, NULL, line, col,
+                     "NUL byte at byte offset %zu: a binary file, not text (UTF-16 needs a "
+                     "byte-order mark or --encoding)",
+                     (size_t)(nul - head));
+}
+
 static int dispatch(jisr_doc *d, const char *path, const unsigned char *data, size_t n)
 {
     int rc;
@@ -396,6 +473,9 @@ static int dispatch(jisr_doc *d, const char *path, const unsigned char *data, si
             return rc;
         d->format = jisr_doc_sniff(head, nh);
     }
+    if ((d->format == JISR_DOC_TEXT || d->format == JISR_DOC_HTML) &&
+        (rc = not_text(d, head, nh)) < 0)
+        return rc;
     switch (d->format) {
     case JISR_DOC_TEXT:
         return data ? doc_text_open_memory(d, data, n) : doc_text_open_file(d, path);

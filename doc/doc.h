@@ -119,10 +119,12 @@ typedef struct jisr_doc jisr_doc;
 /** Open a document ("-" = standard input, read whole, format sniffed unless given). opts may be
  * NULL. The format's container and metadata are checked here; paragraphs are read by
  * jisr_doc_next. Errors: JISR_EIO (cannot open or read), JISR_EINVAL (bad options),
- * JISR_EUNSUPPORTED (a format jisr does not read: Word 97-2003 .doc, an encrypted file, a PDF
- * when pdftotext is not installed — the message says so), JISR_EPARSE (malformed container or
- * XML: file, part, line, column), JISR_EENCODING (undecodable text), JISR_ETOOBIG (a safety
- * limit: the message names it), JISR_ENOMEM. On error *out is NULL. */
+ * JISR_EUNSUPPORTED (a format jisr does not read: Word 97-2003 .doc, an encrypted file, a
+ * spreadsheet or presentation (XLSX, PPTX, ODS, ODP), a binary file to be read as text or HTML
+ * (an image, an archive …: its kind named when its magic number is known), a PDF when pdftotext
+ * is not installed — the message says so), JISR_EPARSE (malformed container or XML: file, part,
+ * line, column), JISR_EENCODING (undecodable text; a NUL byte: a binary file), JISR_ETOOBIG (a
+ * safety limit: the message names it), JISR_ENOMEM. On error *out is NULL. */
 JISR_API int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts);
 
 /** The same over a caller-owned buffer that must outlive the document; name is used in

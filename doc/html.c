@@ -1,10 +1,12 @@
 /*
  * html.c — HTML documents through libxml2's HTML parser (no network, no error output).
  *
- * The bytes are decoded first (opts.encoding, a BOM, a <meta charset> or http-equiv declaration
- * in the first 1024 bytes, else UTF-8 when valid, else ICU's detector: doc_decode) and handed to
- * the parser as UTF-8 with the document's own declaration ignored, so one decoder serves every
- * format. The tree is then walked: block elements (p, div, h1–h6, li, td, blockquote …) end the
+ * The bytes are decoded first (opts.encoding, a BOM, the XML declaration's encoding, a <meta
+ * charset> or http-equiv declaration in the head (in the first 64 KiB, comments passed over),
+ * else UTF-8 when valid, else ICU's detector: doc_decode) and handed to the parser as UTF-8 with
+ * the document's own declaration ignored, so one decoder serves every format. Text that libxml2's
+ * HTML 4 parser puts inside an HTML5 void element (<wbr>, <embed> …) is moved back beside it. The
+ * tree is then walked: block elements (p, div, h1–h6, li, td, blockquote …) end the
  * paragraph being built and start another; inline elements add their text; <br> is a line
  * break; white space collapses as a browser collapses it (not inside <pre>). Headings, list
  * items, table cells, captions, the <title> and footnotes (role="doc-footnote"/"doc-endnote",
@@ -62,6 +64,14 @@ static const char *const SKIPPED[] = {
     "script", "style",  "template", "noscript", "select", "option", "input", "textarea",
     "button", "iframe", "object",   "embed",    "canvas", "svg",    "math",  "audio",
     "video",  "map",    "meta",     "link",     "base",   "head",   NULL};
+
+/* HTML5's void elements: they never have content. libxml2's HTML 4 parser (2.9) knows only some
+ * of them as empty; after the others (wbr, embed, source, track, keygen) it makes the text that
+ * follows their child ("a<wbr>b</wbr>"), which would be lost with them (embed is skipped) or take
+ * their attributes. hoist_void_children gives it back to the parent. */
+static const char *const VOIDS[] = {"area",  "base",  "br",     "col",  "embed", "hr",
+                                    "img",   "input", "link",   "meta", "param", "source",
+                                    "track", "wbr",   "keygen", NULL};
 
 static char *attr(const xmlNode *n, const char *name)
 {
@@ -281,24 +291,212 @@ static int walk(hctx *c, const xmlNode *n, int depth)
     return rc;
 }
 
-/* charset=NAME in the first 1024 bytes (meta charset or http-equiv content) */
+/* The name after "=" (spaces and quotes skipped) at s[k]: an encoding name's characters. */
+static int charset_value(const unsigned char *s, size_t k, size_t end, char *out, size_t outsz)
+{
+    size_t o = 0;
+    while (k < end && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+        k++;
+    if (k >= end || s[k] != '=')
+        return 0;
+    k++;
+    while (k < end && (s[k] == '"' || s[k] == '\'' || s[k] == ' ' || s[k] == '\t'))
+        k++;
+    while (k < end && o + 1 < outsz &&
+           ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+            (s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == '_' || s[k] == ':' ||
+            s[k] == '.'))
+        out[o++] = (char)s[k++];
+    out[o] = '\0';
+    return o > 0;
+}
+
+static size_t find_ci(const unsigned char *s, size_t end, size_t i, const char *pat)
+{
+    size_t k = strlen(pat);
+    for (; i + k <= end; i++)
+        if (strncasecmp((const char *)s + i, pat, k) == 0)
+            return i;
+    return end;
+}
+
+static int at_ci(const unsigned char *s, size_t end, size_t i, const char *pat)
+{
+    size_t k = strlen(pat);
+    return i + k <= end && strncasecmp((const char *)s + i, pat, k) == 0;
+}
+
+/* An XML declaration's encoding (<?xml version="1.0" encoding="windows-1256"?> at the start:
+ * an XHTML page may declare its encoding nowhere else). */
+static int xml_charset(const unsigned char *s, size_t n, char *out, size_t outsz)
+{
+    if (n < 5 || memcmp(s, "<?xml", 5) != 0)
+        return 0;
+    size_t end = find_ci(s, n < 512 ? n : 512, 5, "?>");
+    size_t k = find_ci(s, end, 5, "encoding");
+    return k < end && charset_value(s, k + 8, end, out, outsz);
+}
+
+/* HTML_PRESCAN bytes are looked at for a <meta> declaration: far more than the 1024 of a
+ * browser's prescan (a page may open with a long comment or a large <head>), and bounded so that
+ * a page without one is not scanned whole. */
+#define HTML_PRESCAN (64 * 1024)
+
+/* charset=NAME of a <meta charset> or <meta http-equiv content="…; charset=…"> in the head:
+ * comments are passed over (one may hold an old declaration), and the scan ends at <body> or
+ * </head> or after HTML_PRESCAN bytes. */
 static int meta_charset(const unsigned char *s, size_t n, char *out, size_t outsz)
 {
-    size_t look = n < 1024 ? n : 1024;
-    for (size_t i = 0; i + 8 < look; i++) {
-        if (strncasecmp((const char *)s + i, "charset=", 8) != 0)
+    size_t look = n < HTML_PRESCAN ? n : HTML_PRESCAN;
+    for (size_t i = 0; i < look; i++) {
+        if (s[i] != '<')
             continue;
-        size_t k = i + 8, o = 0;
-        while (k < look && (s[k] == '"' || s[k] == '\'' || s[k] == ' '))
-            k++;
-        while (k < look && o + 1 < outsz &&
-               ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
-                (s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == '_' || s[k] == ':'))
-            out[o++] = (char)s[k++];
-        out[o] = '\0';
-        return o > 0;
+        if (at_ci(s, look, i, "<!--")) {
+            size_t e = find_ci(s, look, i + 4, "-->");
+            if (e >= look)
+                return 0;
+            i = e + 2;
+            continue;
+        }
+        if (at_ci(s, look, i, "<body") || at_ci(s, look, i, "</head"))
+            return 0;
+        if (!at_ci(s, look, i, "<meta") || i + 5 >= look ||
+            !(s[i + 5] == ' ' || s[i + 5] == '\t' || s[i + 5] == '\n' || s[i + 5] == '\r' ||
+              s[i + 5] == '/'))
+            continue;
+        size_t end = find_ci(s, look, i, ">");
+        for (size_t k = find_ci(s, end, i, "charset"); k < end;
+             k = find_ci(s, end, k + 7, "charset"))
+            if (charset_value(s, k + 7, end, out, outsz))
+                return 1;
+        i = end;
     }
     return 0;
+}
+
+/* The encoding a page declares (XML declaration, else <meta>), or NULL: UTF-8 is NULL too (the
+ * default), ISO-8859-1 and US-ASCII are windows-1252 (what browsers do), and a UTF-16 or
+ * UTF-32 name is not believed (it was read in ASCII bytes: the page is not in it). */
+static const char *declared_charset(const unsigned char *s, size_t n, char *cs, size_t cssz)
+{
+    if (!xml_charset(s, n, cs, cssz) && !meta_charset(s, n, cs, cssz))
+        return NULL;
+    if (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0 ||
+        strncasecmp(cs, "utf-16", 6) == 0 || strncasecmp(cs, "utf-32", 6) == 0)
+        return NULL;
+    if (strcasecmp(cs, "iso-8859-1") == 0 || strcasecmp(cs, "us-ascii") == 0)
+        return "windows-1252";
+    return cs;
+}
+
+/* The '>' that ends the tag whose name ends before s[i] (quoted values passed over), or n. */
+static size_t tag_end(const char *s, size_t n, size_t i)
+{
+    char q = 0;
+    for (; i < n; i++) {
+        if (q)
+            q = s[i] == q ? 0 : q;
+        else if (s[i] == '"' || s[i] == '\'')
+            q = s[i];
+        else if (s[i] == '>')
+            return i;
+    }
+    return n;
+}
+
+/* Does s[i] open a void element's start tag? 1 when "/>" does not close it, 2 when it does, 0
+ * when it is not one; *end = its '>' (i when it is not one, n when it has none: nothing after
+ * it is rewritten then). The caller goes on after *end, so no byte is scanned twice. */
+static int void_tag(const char *s, size_t n, size_t i, size_t *end)
+{
+    *end = i;
+    if (s[i] != '<')
+        return 0;
+    for (const char *const *v = VOIDS; *v; v++) {
+        size_t k = strlen(*v);
+        if (i + 1 + k >= n || strncasecmp(s + i + 1, *v, k) != 0)
+            continue;
+        char c = s[i + 1 + k];
+        if (c != '>' && c != '/' && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            continue;
+        *end = tag_end(s, n, i + 1 + k);
+        return *end < n && s[*end - 1] == '/' ? 2 : 1;
+    }
+    return 0;
+}
+
+/* Close every void element's start tag ("<wbr>" → "<wbr />"), which libxml2's HTML parser
+ * honours for any element: without it, each <wbr> of a long run nests in the one before and the
+ * parser stops at its depth limit of 256, dropping the rest of the page. Only tags are touched
+ * (" /" before their '>'; in <script> or a comment too, which are never text). *out is a new
+ * buffer, or NULL when nothing needed it. */
+static int close_void_tags(jisr_doc *d, const char *s, size_t n, char **out, size_t *out_len)
+{
+    size_t count = 0, end;
+    *out = NULL;
+    for (size_t i = 0; i < n; i++) {
+        int t = void_tag(s, n, i, &end);
+        if (end >= n)
+            break;
+        count += t == 1;
+        i = end;
+    }
+    if (!count)
+        return 0;
+    char *o = malloc(n + 2 * count + 1);
+    if (!o)
+        return doc_error(d, JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t k = 0, from = 0;
+    for (size_t i = 0; i < n; i++) {
+        int t = void_tag(s, n, i, &end);
+        if (end >= n)
+            break;
+        if (t == 1) {
+            memcpy(o + k, s + from, end - from);
+            k += end - from;
+            o[k++] = ' ';
+            o[k++] = '/';
+            from = end; /* the '>' */
+        }
+        i = end;
+    }
+    memcpy(o + k, s + from, n - from);
+    k += n - from;
+    o[k] = '\0';
+    *out = o;
+    *out_len = k;
+    return 0;
+}
+
+/* Move the children of every void element to just after it, as an HTML5 parser would have placed
+ * them. Iterative, in document order: a run of <wbr> nests as deep as it is long, and each node
+ * is moved at most once (to a parent that was visited before it), so this is linear. A void
+ * element inside a skipped one (a hidden block, <object>) leaves its children inside it. */
+static void hoist_void_children(xmlDoc *doc)
+{
+    xmlNode *top = (xmlNode *)doc, *n = doc->children;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && n->children && name_in(n, VOIDS)) {
+            xmlNode *first = n->children, *last = n->last;
+            for (xmlNode *k = first; k; k = k->next)
+                k->parent = n->parent;
+            last->next = n->next;
+            if (n->next)
+                n->next->prev = last;
+            else
+                n->parent->last = last;
+            n->next = first;
+            first->prev = n;
+            n->children = n->last = NULL;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && !n->next)
+            n = n->parent;
+        n = n == top ? NULL : n->next;
+    }
 }
 
 static void quiet(void *ctx, const char *msg, ...)
@@ -374,20 +572,29 @@ int doc_html_read(jisr_doc *d, const unsigned char *data, size_t n)
     const char *enc = d->opts.encoding;
     int bom = n >= 2 && (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0 ||
                          (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0));
-    if (!enc && !bom && meta_charset(data, n, cs, sizeof cs) && strcasecmp(cs, "utf-8") != 0)
-        enc = strcasecmp(cs, "iso-8859-1") == 0 || strcasecmp(cs, "us-ascii") == 0
-                  ? "windows-1252" /* what browsers do */
-                  : cs;
+    if (!enc && !bom)
+        enc = declared_charset(data, n, cs, sizeof cs);
     char *utf8 = NULL;
     size_t len = 0;
     int rc = doc_decode(d, data, n, enc, &utf8, &len);
     if (rc < 0)
         return rc;
+    blank_subset(utf8, len);
+    char *closed = NULL;
+    size_t closed_len = 0;
+    if ((rc = close_void_tags(d, utf8, len, &closed, &closed_len)) < 0) {
+        free(utf8);
+        return rc;
+    }
+    if (closed) {
+        free(utf8);
+        utf8 = closed;
+        len = closed_len;
+    }
     if (len > (size_t)INT32_MAX) {
         free(utf8);
         return doc_error(d, JISR_ETOOBIG, NULL, 0, 0, "HTML larger than 2 GiB");
     }
-    blank_subset(utf8, len);
     xmlGenericErrorFunc sfn = xmlGenericError;
     void *sctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(NULL, quiet);
@@ -405,6 +612,7 @@ int doc_html_read(jisr_doc *d, const unsigned char *data, size_t n)
                 return doc_error(d, JISR_EPARSE, NULL, 1, 1, "cannot parse as HTML");
         return 0;
     }
+    hoist_void_children(doc);
     hctx c = {0};
     c.d = d;
     rc = walk(&c, xmlDocGetRootElement(doc), 0);

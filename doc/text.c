@@ -2,10 +2,12 @@
  * text.c — plain text documents: UTF-8 (with or without a BOM) and UTF-16 with a BOM are
  * streamed through the text layer's bounded reader (jisr_textin), so a large file never sits in
  * memory; any other encoding — forced with opts.encoding, declared in an Emacs-style
- * "-*- coding: NAME -*-" first line, or detected by ICU's charset detector when the bytes are
- * not UTF-8 (most of them above 0x7F, not UTF-8 sequences) — is converted whole by an ICU
- * converter (such files are small: Arabic archives in
- * windows-1256 or ISO-8859-6), with the file size bounded by opts.max_bytes.
+ * "-*- coding: NAME -*-" first line, or detected when the bytes are not UTF-8 (by ICU's charset
+ * detector when many of them are above 0x7F and not UTF-8 sequences; as windows-1256 when only
+ * a few are but those few make Arabic words there: an English text quoting Arabic names) — is
+ * converted whole by an ICU converter (such files are small: Arabic archives in windows-1256 or
+ * ISO-8859-6), with the file size bounded by opts.max_bytes. Valid UTF-8 is always read as
+ * UTF-8.
  *
  * Paragraphs are what `jisr segment` has always used: consecutive non-blank lines, the inner
  * newlines kept; with JISR_DOC_LINES each non-blank line is one. Invalid input is an error
@@ -97,6 +99,59 @@ static int few_high_bytes(const unsigned char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         high += s[i] >= 0x80;
     return high * 10 < n;
+}
+
+/* windows-1256's Arabic letters (U+0621–U+064A and the Persian and Urdu ones), and the other
+ * bytes of Arabic words there: tatweel, harakat, ZWNJ/ZWJ, LRM/RLM, Arabic punctuation. */
+static int cp1256_letter(unsigned char c)
+{
+    return (c >= 0xC1 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDB) || (c >= 0xDD && c <= 0xDF) ||
+           c == 0xE1 || (c >= 0xE3 && c <= 0xE6) || c == 0xEC || c == 0xED || c == 0x81 ||
+           c == 0x8A || (c >= 0x8D && c <= 0x90) || c == 0x98 || c == 0x9A || c == 0x9F ||
+           c == 0xAA || c == 0xC0 || c == 0xFF;
+}
+
+static int cp1256_arabic(unsigned char c)
+{
+    return cp1256_letter(c) || c == 0xDC || (c >= 0xF0 && c <= 0xF3) || c == 0xF5 || c == 0xF6 ||
+           c == 0xF8 || c == 0xFA || c == 0x9D || c == 0x9E || c == 0xFD || c == 0xFE ||
+           c == 0xA1 || c == 0xBA || c == 0xBF;
+}
+
+/* Bytes in Arabic words of windows-1256 (runs of bytes above 0x7F that are all Arabic there and
+ * hold two letters or more) and bytes above 0x7F that are not (runs with any other byte); a lone
+ * Arabic letter counts for neither. An English text with an Arabic name in windows-1256 has few
+ * bytes above 0x7F but all in such words; Latin-1 text has its accented letters alone between
+ * ASCII letters, most of them not Arabic in windows-1256 (é, è, ç, ü, à …). */
+static void cp1256_words(const unsigned char *s, size_t n, size_t *arabic, size_t *other)
+{
+    *arabic = *other = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t j = i, letters = 0;
+        int all = 1;
+        for (; j < n && s[j] >= 0x80; j++) {
+            letters += cp1256_letter(s[j]);
+            all &= cp1256_arabic(s[j]);
+        }
+        if (!all)
+            *other += j - i;
+        else if (letters >= 2)
+            *arabic += j - i;
+        i = j;
+    }
+}
+
+/* Arabic in windows-1256 with few bytes above 0x7F (an English text quoting Arabic names)? At
+ * least two words' worth, and five times the bytes that are not Arabic words. */
+static int looks_cp1256(const unsigned char *s, size_t n)
+{
+    size_t arabic, other;
+    cp1256_words(s, n, &arabic, &other);
+    return arabic >= 4 && other * 5 <= arabic;
 }
 
 /* More valid UTF-8 multi-byte sequences than bytes that are not part of one? */
@@ -258,16 +313,34 @@ int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc
      * or mostly UTF-8 (more valid multi-byte sequences than invalid bytes: a damaged UTF-8
      * file, reported where it is damaged) */
     jisr_error utf8_err = *jisr_error_last();
-    if (memchr(data, 0, n) || mostly_utf8(data, n) || few_high_bytes(data, n)) {
+    int nul = memchr(data, 0, n) != NULL, damaged = !nul && mostly_utf8(data, n);
+    int few = !nul && !damaged && few_high_bytes(data, n);
+    if (few && looks_cp1256(data, n)) {
+        /* ICU's detector needs more than a few Arabic words among English ones */
+        if ((rc = icu_decode(d, data, n, "windows-1256", out, out_len)) == 0) {
+            doc_warn(d, NULL, 0,
+                     "not UTF-8: read as windows-1256 (its bytes above 0x7F are Arabic words "
+                     "there); --encoding forces another");
+            return 0;
+        }
+        d->err = 0;
+    }
+    if (nul || damaged || few) {
         if (flags) {
             rc = jisr_text_decode(d->name, data, n, flags, out, out_len, &rep);
             d->replaced += rep;
             return rc;
         }
+        size_t arabic, other;
+        cp1256_words(data, n, &arabic, &other);
+        /* --lenient would replace every Arabic letter: name the encoding that reads them */
+        jisr_error_set(utf8_err.code, utf8_err.file, utf8_err.line, utf8_err.col, "%s%s",
+                       utf8_err.msg,
+                       few && arabic ? "; if the file is Arabic in windows-1256, give "
+                                       "--encoding windows-1256"
+                                     : "");
         d->err = utf8_err.code;
-        d->saved = utf8_err;
-        jisr_error_set(utf8_err.code, utf8_err.file, utf8_err.line, utf8_err.col, "%s",
-                       utf8_err.msg);
+        d->saved = *jisr_error_last();
         return utf8_err.code;
     }
     int conf = 0;
@@ -369,7 +442,8 @@ int doc_text_open_file(jisr_doc *d, const char *path)
                         (nh >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0));
         int stream = !enc && (bom || (!declared(head, nh, decl, sizeof decl) &&
                                       (looks_utf8(head, nh, nh < sizeof head) ||
-                                       few_high_bytes(head, nh) || mostly_utf8(head, nh))));
+                                       ((few_high_bytes(head, nh) || mostly_utf8(head, nh)) &&
+                                        !looks_cp1256(head, nh)))));
         if (!stream) {
             /* another encoding: convert the whole file */
             int fd2 = open(path, O_RDONLY);

@@ -10,14 +10,18 @@
  * that is itself a ZIP is refused, and a ZIP without the parts of a DOCX or ODT is reported as
  * such (naming the archives inside it, if any).
  *
- * DOCX: the main part is found through _rels/.rels (word/document.xml by default); styles.xml
+ * DOCX (Transitional or Strict: both WordprocessingML namespaces are read): the main part is
+ * found through _rels/.rels (word/document.xml by default); a package whose main part is a
+ * spreadsheet's or a presentation's (its content type in [Content_Types].xml, else xl/ or ppt/)
+ * is refused as such (JISR_EUNSUPPORTED) rather than read as a DOCX without text. styles.xml
  * tells which paragraph styles are headings, titles or numbered; footnotes.xml and
  * endnotes.xml follow the body as their own paragraphs. Runs give text (w:t), tabs, line
  * breaks; deleted text (w:del), field codes (w:instrText) and the fallback copy of a text box
  * (mc:Fallback, which repeats mc:Choice) are left out. A paragraph inside a text box nests in
  * the paragraph that anchors it: a stack of open paragraphs keeps them apart.
  *
- * ODT: content.xml's body: text:p, text:h (outline level), list items (nesting level), table
+ * ODT: an OpenDocument spreadsheet, presentation or drawing (its mimetype entry) is refused as
+ * such. content.xml's body: text:p, text:h (outline level), list items (nesting level), table
  * cells, notes (footnotes/endnotes: their own paragraphs), text:s/text:tab/text:line-break;
  * annotations and tracked deletions are left out. Paragraph styles (content.xml's automatic
  * styles, then styles.xml) give the direction (style:writing-mode) and language hints.
@@ -289,9 +293,40 @@ static int heading_from_name(const char *name)
     return lv > 0 && lv < 10 ? lv : 0;
 }
 
-static void copy_attr(doc_xml *x, const char *q, char *out, size_t outsz)
+/* WordprocessingML's namespace: Transitional (what Word writes by default; matched by its tail,
+ * as before) or Strict (ISO/IEC 29500 Strict: Word's "Strict Open XML Document"). */
+#define W_NS "wordprocessingml/2006/main"
+#define W_NS_TRANSITIONAL "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+static int is_w(const char *ns)
+{
+    return is_ns(ns, W_NS) || strcmp(ns, W_NS_STRICT) == 0;
+}
+
+/* An attribute by qualified name; a "w:" one is also looked up by namespace (Transitional or
+ * Strict), whatever prefix the document binds to it. malloc'd or NULL. */
+static char *attr_of(doc_xml *x, const char *q)
 {
     char *v = doc_xml_attr(x, q);
+    if (v || strncmp(q, "w:", 2) != 0)
+        return v;
+    const char *uris[] = {W_NS_TRANSITIONAL, W_NS_STRICT};
+    for (size_t i = 0; i < 2; i++) {
+        xmlChar *a =
+            xmlTextReaderGetAttributeNs(x->r, (const xmlChar *)q + 2, (const xmlChar *)uris[i]);
+        if (a) {
+            v = jisr_strdup((const char *)a);
+            xmlFree(a);
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static void copy_attr(doc_xml *x, const char *q, char *out, size_t outsz)
+{
+    char *v = attr_of(x, q);
     if (v) {
         snprintf(out, outsz, "%s", v);
         free(v);
@@ -299,8 +334,6 @@ static void copy_attr(doc_xml *x, const char *q, char *out, size_t outsz)
 }
 
 /* ---- DOCX ---------------------------------------------------------------------------------- */
-
-#define W_NS "wordprocessingml/2006/main"
 
 static int docx_styles(jisr_doc *d, zip_t *z, const char *name, styles *ss)
 {
@@ -318,7 +351,7 @@ static int docx_styles(jisr_doc *d, zip_t *z, const char *name, styles *ss)
             cur = NULL;
         if (t == 2 && strcmp(l, "docDefaults") == 0)
             in_defaults = 0;
-        if ((t != 1 && t != 3) || !is_ns(ns, W_NS))
+        if ((t != 1 && t != 3) || !is_w(ns))
             continue;
         if (strcmp(l, "docDefaults") == 0) {
             in_defaults = t == 1;
@@ -346,7 +379,7 @@ static int docx_styles(jisr_doc *d, zip_t *z, const char *name, styles *ss)
         } else if (cur && strcmp(l, "numPr") == 0) {
             cur->list = 1;
         } else if (cur && strcmp(l, "bidi") == 0) {
-            char *v = doc_xml_attr(&x, "w:val");
+            char *v = attr_of(&x, "w:val");
             cur->dir = truthy(v) ? JISR_DIR_RTL : JISR_DIR_LTR;
             free(v);
         } else if ((cur || in_defaults) && strcmp(l, "lang") == 0) {
@@ -407,7 +440,7 @@ static int docx_skipped(const char *l, const char *ns)
 {
     if (is_ns(ns, "markup-compatibility/2006"))
         return strcmp(l, "Fallback") == 0;
-    if (!is_ns(ns, W_NS))
+    if (!is_w(ns))
         return 0;
     static const char *const skip[] = {
         "del",     "moveFrom",   "instrText", "delInstrText",    "sectPr",
@@ -480,7 +513,7 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
             continue;
         }
         if (t == 1 || t == 3) {
-            if (notes && t == 1 && is_ns(ns, W_NS) &&
+            if (notes && t == 1 && is_w(ns) &&
                 (strcmp(l, "footnote") == 0 || strcmp(l, "endnote") == 0)) {
                 char ty[40] = "";
                 copy_attr(&x, "w:type", ty, sizeof ty);
@@ -494,7 +527,7 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
                     skip = depth + 1;
                 continue;
             }
-            if (!is_ns(ns, W_NS))
+            if (!is_w(ns))
                 continue;
             if (strcmp(l, "p") == 0) {
                 if (t == 3)
@@ -513,7 +546,7 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
             } else if (strcmp(l, "rPr") == 0 && t == 1 && !in_ppr) {
                 in_rpr = 1;
             } else if (in_rpr && (strcmp(l, "vanish") == 0 || strcmp(l, "specVanish") == 0)) {
-                char *hv = doc_xml_attr(&x, "w:val");
+                char *hv = attr_of(&x, "w:val");
                 hidden = truthy(hv);
                 free(hv);
             } else if (strcmp(l, "t") == 0 && t == 1) {
@@ -538,7 +571,7 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
                     if (atoi(v) >= 0 && atoi(v) < 9)
                         p->outline = atoi(v) + 1;
                 } else if (strcmp(l, "bidi") == 0) {
-                    char *bv = doc_xml_attr(&x, "w:val");
+                    char *bv = attr_of(&x, "w:val");
                     p->dir = truthy(bv) ? JISR_DIR_RTL : JISR_DIR_LTR;
                     free(bv);
                 }
@@ -563,7 +596,7 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
                 break;
             continue;
         }
-        if (t != 2 || !is_ns(ns, W_NS))
+        if (t != 2 || !is_w(ns))
             continue;
         if (strcmp(l, "t") == 0) {
             in_t = 0;
@@ -590,11 +623,74 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
     return rc < 0 ? rc : 0;
 }
 
+/* The content type that [Content_Types].xml gives the part main (an Override's PartName,
+ * compared without case as OPC says) into type, "" when it gives none. A malformed list is not
+ * an error here (it was never read before this check): the part name decides then. */
+static int content_type(jisr_doc *d, zip_t *z, const char *main, char *type, size_t sz)
+{
+    zsrc s;
+    doc_xml x;
+    type[0] = '\0';
+    int rc = part_open(d, z, "[Content_Types].xml", &s, &x);
+    if (rc <= 0)
+        return rc;
+    while ((rc = doc_xml_next(&x)) > 0) {
+        const char *l;
+        int t = doc_xml_node(&x, &l, NULL);
+        if ((t != 1 && t != 3) || strcmp(l, "Override") != 0)
+            continue;
+        char *pn = doc_xml_attr(&x, "PartName"), *ct = doc_xml_attr(&x, "ContentType");
+        int hit = pn && ct && pn[0] == '/' && strcasecmp(pn + 1, main) == 0;
+        if (hit)
+            snprintf(type, sz, "%s", ct);
+        free(pn);
+        free(ct);
+        if (hit)
+            break;
+    }
+    part_close(&s, &x);
+    if (rc == JISR_EPARSE) {
+        d->err = 0;
+        memset(&d->saved, 0, sizeof d->saved);
+        type[0] = '\0';
+        rc = 0;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* An Office Open XML package that is not a word-processing document (a spreadsheet, a
+ * presentation) has no w:p to read: said as such (an error, not a document without text). Its
+ * main part's content type tells, else the part's folder (xl/, ppt/). */
+static int docx_kind(jisr_doc *d, zip_t *z, const char *main)
+{
+    char type[256];
+    int rc = content_type(d, z, main, type, sizeof type);
+    if (rc < 0)
+        return rc;
+    const char *what = NULL;
+    if (strstr(type, "wordprocessingml") || strstr(type, "ms-word"))
+        return 0;
+    if (strstr(type, "spreadsheetml") || strstr(type, "ms-excel") ||
+        (!type[0] && strncmp(main, "xl/", 3) == 0))
+        what = "a spreadsheet (XLSX)";
+    else if (strstr(type, "presentationml") || strstr(type, "ms-powerpoint") ||
+             (!type[0] && strncmp(main, "ppt/", 4) == 0))
+        what = "a presentation (PPTX)";
+    else if (strstr(type, "ms-visio"))
+        what = "a drawing (VSDX)";
+    if (!what)
+        return 0; /* unknown: read as a DOCX, as before */
+    return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
+                     "%s, which jisr does not read: it reads word-processing documents (DOCX, "
+                     "ODT), text, HTML, XLIFF and PDF",
+                     what);
+}
+
 static int read_docx(jisr_doc *d, zip_t *z)
 {
     char main[512] = "word/document.xml", st[512] = "", fn[512] = "", en[512] = "";
     int rc = docx_rels(d, z, "_rels/.rels", "", main, NULL, NULL, NULL, sizeof main);
-    if (rc < 0)
+    if (rc < 0 || (rc = docx_kind(d, z, main)) < 0)
         return rc;
     if (zip_name_locate(z, main, 0) < 0)
         return doc_error(d, JISR_EPARSE, NULL, 0, 0, "a DOCX without its main part %s", main);
@@ -748,10 +844,49 @@ static int odt_text(jisr_doc *d, opara *p, const char *s, const char *part, int 
     return rc;
 }
 
+/* An OpenDocument package that is not text: its mimetype entry (the first, uncompressed, a few
+ * bytes: at most 127 are read) says spreadsheet, presentation, graphics … An ODS's cells would
+ * otherwise be read as if they were a text's table. */
+static int odf_kind(jisr_doc *d, zip_t *z)
+{
+    zsrc s;
+    int rc = entry_open(d, z, "mimetype", &s);
+    if (rc <= 0)
+        return rc;
+    char mt[128];
+    zip_int64_t got = zip_fread(s.zf, mt, sizeof mt - 1);
+    entry_close(&s);
+    mt[got > 0 ? got : 0] = '\0';
+    for (char *c = mt; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7F)
+            *c = '\0'; /* a name, not bytes to print */
+    static const char odf[] = "application/vnd.oasis.opendocument.";
+    if (strncmp(mt, odf, sizeof odf - 1) != 0)
+        return 0; /* not said: read as before */
+    const char *k = mt + sizeof odf - 1;
+    if (strncmp(k, "text", 4) == 0)
+        return 0;
+    char what[200];
+    if (strncmp(k, "spreadsheet", 11) == 0)
+        snprintf(what, sizeof what, "a spreadsheet (ODS)");
+    else if (strncmp(k, "presentation", 12) == 0)
+        snprintf(what, sizeof what, "a presentation (ODP)");
+    else if (strncmp(k, "graphics", 8) == 0)
+        snprintf(what, sizeof what, "a drawing (ODG)");
+    else
+        snprintf(what, sizeof what, "an OpenDocument file that is not text (%s)", mt);
+    return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
+                     "%s, which jisr does not read: it reads word-processing documents (DOCX, "
+                     "ODT), text, HTML, XLIFF and PDF",
+                     what);
+}
+
 static int read_odt(jisr_doc *d, zip_t *z)
 {
     styles ss = {0};
-    int rc = odt_styles(d, z, "styles.xml", &ss);
+    int rc = odf_kind(d, z);
+    if (rc == 0)
+        rc = odt_styles(d, z, "styles.xml", &ss);
     if (rc == 0)
         rc = odt_styles(d, z, "content.xml", &ss); /* automatic styles, looked up first */
     zsrc s;

@@ -180,6 +180,70 @@ static void test_html_subset(void **state)
     paras_free(&p);
 }
 
+/* HTML5's void elements have no content: the text after one is the parent's, whether or not
+ * libxml2's HTML 4 parser knows the element as empty (it nests the text inside <wbr>, <embed>,
+ * <source>, <track>, <keygen>) */
+static void test_html_void(void **state)
+{
+    (void)state;
+    static const char *const voids[] = {"area",  "base",   "br",    "col",  "embed",
+                                        "hr",    "img",    "input", "link", "meta",
+                                        "param", "source", "track", "wbr",  "keygen"};
+    paras p = {0};
+    for (size_t i = 0; i < sizeof voids / sizeof voids[0]; i++) {
+        char page[256];
+        snprintf(page, sizeof page,
+                 "<html><body><p>Before <%s src=\"x\"> after the tag.</p><p>Next.</p></body>"
+                 "</html>",
+                 voids[i]);
+        assert_int_equal(read_all("void.html", page, strlen(page), NULL, &p), 0);
+        if (strcmp(voids[i], "col") == 0 || strcmp(voids[i], "hr") == 0) {
+            /* they end the paragraph (col: libxml2 closes the <p>) */
+            assert_int_equal(p.n, 3);
+            assert_string_equal(p.text[0], "Before");
+            assert_string_equal(p.text[1], "after the tag.");
+        } else {
+            assert_int_equal(p.n, 2);
+            assert_string_equal(p.text[0], strcmp(voids[i], "br") == 0 ? "Before\nafter the tag."
+                                                                       : "Before after the tag.");
+        }
+        assert_string_equal(p.text[p.n - 1], "Next.");
+        paras_free(&p);
+    }
+    const char url[] = "<html><body><p>Visit https://example.com/very<wbr>/long<wbr>/path for "
+                       "the details. Thank you.</p><p>Next.</p></body></html>";
+    assert_int_equal(read_all("w.html", url, sizeof url - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.text[0],
+                        "Visit https://example.com/very/long/path for the details. Thank you.");
+    paras_free(&p);
+    /* what stays skipped stays skipped: a hidden block, an <object>'s fallback, a void element's
+     * own attributes; a <p> after an <embed> is its own paragraph */
+    const char skip[] = "<body><div hidden><p>secret<wbr>still secret</p></div>"
+                        "<object data=\"x\"><embed src=\"x\">fallback</object>"
+                        "<p>a<embed hidden>b<p>c</p><p>d<input type=\"hidden\" value=\"v\">e</p>"
+                        "<script>s<wbr>t</script><p>f<embed src=x/>g</p></body>";
+    assert_int_equal(read_all("s.html", skip, sizeof skip - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.text[0], "ab");
+    assert_string_equal(p.text[1], "c");
+    assert_string_equal(p.text[2], "de");
+    assert_string_equal(p.text[3], "fg"); /* "x/" is the value: the tag stays open */
+    paras_free(&p);
+    /* a long run of <wbr> (libxml2 nests each in the one before) is neither lost nor too deep */
+    jisr_buf b = {0};
+    jisr_buf_puts(&b, "<p>x");
+    for (int i = 0; i < 5000; i++)
+        jisr_buf_puts(&b, "<wbr>y");
+    jisr_buf_puts(&b, "</p><p>End.</p>");
+    assert_int_equal(read_all("deep.html", b.data, b.len, NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_int_equal(p.v[0].len, 5001);
+    assert_string_equal(p.text[1], "End.");
+    jisr_buf_free(&b);
+    paras_free(&p);
+}
+
 static void test_html_encodings(void **state)
 {
     (void)state;
@@ -191,6 +255,30 @@ static void test_html_encodings(void **state)
     assert_int_equal(p.n, 1);
     assert_string_equal(p.text[0], "مرحبا");
     paras_free(&p);
+    /* a <meta charset> after a long comment (past a browser's 1024 bytes), one in a comment
+     * before it not taken; an XHTML page's XML declaration */
+    jisr_buf b = {0};
+    jisr_buf_puts(&b, "<!DOCTYPE html><html><head><!-- <meta charset=\"iso-8859-7\"> ");
+    for (int i = 0; i < 300; i++)
+        jisr_buf_puts(&b, "a comment ");
+    jisr_buf_puts(&b, "--><title>T</title><meta name=\"viewport\" content=\"width=device-width\">"
+                      "<meta http-equiv=\"Content-Type\" content=\"text/html; "
+                      "charset=windows-1256\"></head><body><p>\xe3\xd1\xcd\xc8\xc7 \xe3\xd1\xcd"
+                      "\xc8\xc7</p></body></html>");
+    assert_int_equal(read_all("late.html", b.data, b.len, NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.text[1], "مرحبا مرحبا");
+    paras_free(&p);
+    jisr_buf_reset(&b);
+    jisr_buf_puts(&b, "<?xml version=\"1.0\" encoding='windows-1256'?>\n<!DOCTYPE html>\n<html "
+                      "xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>T</title></head><body>"
+                      "<p>\xe3\xd1\xcd\xc8\xc7 \xe3\xd1\xcd\xc8\xc7</p></body></html>");
+    assert_int_equal(read_all("x.xhtml", b.data, b.len, NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.text[1], "مرحبا مرحبا");
+    assert_int_equal(p.warnings, 0); /* declared, not guessed */
+    paras_free(&p);
+    jisr_buf_free(&b);
     /* whitespace collapses, <pre> keeps it, <br> breaks a line */
     const char ws[] = "<body><p>  a \n\t b <b>c</b>d<br/> e </p><pre>x  y\n z</pre></body>";
     assert_int_equal(read_all("y.html", ws, sizeof ws - 1, NULL, &p), 0);
@@ -481,6 +569,105 @@ static void test_text(void **state)
     paras_free(&p);
 }
 
+/* An English text quoting an Arabic name in windows-1256: too few bytes above 0x7F for ICU's
+ * detector, but all of them Arabic words there. Read as windows-1256 (with a warning), from a
+ * file (streamed otherwise) and from memory; Latin-1 text with as few stays an error, and one
+ * whose bytes are partly Arabic words is told to give --encoding windows-1256. */
+static void test_text_cp1256_few(void **state)
+{
+    (void)state;
+    jisr_buf b = {0};
+    for (int i = 0; i < 10; i++)
+        jisr_buf_puts(&b, "This is a long English report about the project. ");
+    jisr_buf_puts(&b, "The Arabic name is \xe3\xcd\xe3\xcf.\n"); /* محمد */
+    char path[] = "/tmp/jisr_test_doc_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+    close(fd);
+    paras p = {0};
+    for (int mem = 0; mem < 2; mem++) {
+        int rc = read_all(mem ? "a.txt" : path, mem ? b.data : NULL, b.len, NULL, &p);
+        if (!mem)
+            unlink(path); /* before any assertion can end the test */
+        assert_int_equal(rc, 0);
+        assert_int_equal(p.n, 1);
+        assert_non_null(strstr(p.text[0], "The Arabic name is محمد."));
+        assert_int_equal(p.warnings, 1);
+        assert_non_null(strstr(p.warning, "windows-1256"));
+        paras_free(&p);
+    }
+    /* the same name in an HTML page that declares nothing */
+    jisr_buf h = {0};
+    jisr_buf_puts(&h, "<html><body><p>");
+    jisr_buf_append(&h, b.data, b.len);
+    jisr_buf_puts(&h, "</p></body></html>");
+    assert_int_equal(read_all("a.html", h.data, h.len, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_non_null(strstr(p.text[0], "The Arabic name is محمد."));
+    paras_free(&p);
+    jisr_buf_free(&h);
+    /* Latin-1 French: an error as before, with no Arabic hint */
+    jisr_buf_reset(&b);
+    for (int i = 0; i < 20; i++)
+        jisr_buf_puts(&b, "Le caf\xe9 est tr\xe8s bon, mais le th\xe9 aussi, et nous le buvons le "
+                          "matin. ");
+    assert_int_equal(read_all("fr.txt", b.data, b.len, NULL, &p), JISR_EENCODING);
+    assert_null(strstr(jisr_error_last()->msg, "windows-1256"));
+    paras_free(&p);
+    /* Arabic words among as many other bytes: not read as windows-1256, but hinted */
+    jisr_buf_reset(&b);
+    for (int i = 0; i < 20; i++)
+        jisr_buf_puts(&b, "Some English text, and more of it, and more. ");
+    jisr_buf_puts(&b, "\xe3\xcd\xe3\xcf and caf\xe9 na\xefve \xfc\xfc \xe9t\xe9.\n");
+    assert_int_equal(read_all("mix.txt", b.data, b.len, NULL, &p), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "--encoding windows-1256"));
+    paras_free(&p);
+    jisr_buf_free(&b);
+}
+
+/* Binary files are said to be binary (and what kind when their magic number is known), not
+ * "invalid UTF-8 at byte offset 0" */
+static void test_binary(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *bytes;
+        size_t n;
+        int code;
+        const char *want;
+    } cases[] = {
+        {"x.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01", 20, JISR_EUNSUPPORTED, "a PNG image"},
+        {"noext", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01", 20, JISR_EUNSUPPORTED, "a PNG image"},
+        {"x.html", "\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11, JISR_EUNSUPPORTED, "a JPEG image"},
+        {"x.txt", "GIF89a\x01\0\x01\0\x80\0\0", 13, JISR_EUNSUPPORTED, "a GIF image"},
+        {"x.txt", "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 15, JISR_EUNSUPPORTED, "--from pdf"},
+        {"x.txt", "PK\x03\x04\x14\0\0\0\x08\0", 10, JISR_EUNSUPPORTED, "a ZIP archive"},
+        {"x.txt", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10, JISR_EUNSUPPORTED, "OLE2"},
+        {"x.bin", "\x01\x02\x03\xF0\x00\x00\x00\x05", 8, JISR_EENCODING, "a binary file"},
+    };
+    paras p = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(read_all(cases[i].name, cases[i].bytes, cases[i].n, NULL, &p),
+                         cases[i].code);
+        assert_non_null(strstr(jisr_error_last()->msg, cases[i].want));
+        assert_non_null(strstr(jisr_error_last()->msg, "not text"));
+        assert_null(strstr(jisr_error_last()->msg, "invalid UTF-8"));
+        paras_free(&p);
+    }
+    /* a file read as text: the PDF fixture under --from text */
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.format = JISR_DOC_TEXT;
+    assert_int_equal(read_all(D "report.ar.pdf", NULL, 0, &o, &p), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "a PDF document, not text"));
+    paras_free(&p);
+    /* UTF-16 with a forced encoding has NUL bytes and is text */
+    o.encoding = "UTF-16LE";
+    assert_int_equal(read_all("u.txt", "h\0i\0\n\0", 6, &o, &p), 0);
+    assert_string_equal(p.text[0], "hi");
+    paras_free(&p);
+}
+
 static void test_sniff(void **state)
 {
     (void)state;
@@ -712,6 +899,145 @@ static void test_odt_spaces(void **state)
     paras_free(&p);
 }
 
+/* A Strict Open XML document (ISO/IEC 29500 Strict: Word's "Strict Open XML Document"): its own
+ * WordprocessingML namespace and relationship types; a prefix other than "w" for it */
+static void test_docx_strict(void **state)
+{
+    (void)state;
+    const char *ct =
+        "<?xml version=\"1.0\"?><Types "
+        "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override "
+        "PartName=\"/word/document.xml\" ContentType=\"application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    const char *rels =
+        "<?xml version=\"1.0\"?><Relationships "
+        "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+        "Id=\"rId1\" Type=\"http://purl.oclc.org/ooxml/officeDocument/relationships/"
+        "officeDocument\" Target=\"word/main.xml\"/></Relationships>";
+    const char *drels =
+        "<?xml version=\"1.0\"?><Relationships "
+        "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+        "Id=\"rId1\" Type=\"http://purl.oclc.org/ooxml/officeDocument/relationships/styles\" "
+        "Target=\"st.xml\"/><Relationship Id=\"rId2\" "
+        "Type=\"http://purl.oclc.org/ooxml/officeDocument/relationships/footnotes\" "
+        "Target=\"fn.xml\"/></Relationships>";
+    const char *styles =
+        "<?xml version=\"1.0\"?><w:styles "
+        "xmlns:w=\"http://purl.oclc.org/ooxml/wordprocessingml/main\"><w:style "
+        "w:type=\"paragraph\" w:styleId=\"H1\"><w:name w:val=\"heading 1\"/></w:style>"
+        "</w:styles>";
+    const char *doc =
+        "<?xml version=\"1.0\"?><w:document "
+        "xmlns:w=\"http://purl.oclc.org/ooxml/wordprocessingml/main\" w:conformance=\"strict\">"
+        "<w:body><w:p><w:pPr><w:pStyle w:val=\"H1\"/></w:pPr><w:r><w:t>Strict heading</w:t>"
+        "</w:r></w:p><w:p><w:pPr><w:bidi/></w:pPr><w:r><w:t xml:space=\"preserve\">Hello "
+        "</w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del><w:r><w:t>world."
+        "</w:t></w:r></w:p></w:body></w:document>";
+    const char *fn = "<?xml version=\"1.0\"?><s:footnotes "
+                     "xmlns:s=\"http://purl.oclc.org/ooxml/wordprocessingml/main\"><s:footnote "
+                     "s:type=\"separator\" s:id=\"-1\"><s:p><s:r><s:t>---</s:t></s:r></s:p>"
+                     "</s:footnote><s:footnote s:id=\"1\"><s:p><s:r><s:t>A note.</s:t></s:r>"
+                     "</s:p></s:footnote></s:footnotes>";
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "[Content_Types].xml", ct, strlen(ct));
+    zm_add(&m, "_rels/.rels", rels, strlen(rels));
+    zm_add(&m, "word/_rels/main.xml.rels", drels, strlen(drels));
+    zm_add(&m, "word/st.xml", styles, strlen(styles));
+    zm_add(&m, "word/main.xml", doc, strlen(doc));
+    zm_add(&m, "word/fn.xml", fn, strlen(fn));
+    char *bytes;
+    size_t nb = zm_bytes(&m, &bytes);
+    paras p = {0};
+    assert_int_equal(read_all("strict.docx", bytes, nb, NULL, &p), 0);
+    assert_int_equal(p.n, 3);
+    assert_string_equal(p.text[0], "Strict heading");
+    assert_int_equal(p.v[0].kind, JISR_PARA_HEADING);
+    assert_int_equal(p.v[0].level, 1);
+    assert_string_equal(p.text[1], "Hello world.");
+    assert_int_equal(p.v[1].dir, JISR_DIR_RTL);
+    assert_string_equal(p.part[1], "word/main.xml");
+    assert_string_equal(p.text[2], "A note.");
+    assert_int_equal(p.v[2].kind, JISR_PARA_FOOTNOTE);
+    free(bytes);
+    paras_free(&p);
+}
+
+/* Spreadsheets and presentations (OOXML and OpenDocument) are said to be such: an error, not a
+ * document without text (nor, for an ODS, its cells read as a text's table) */
+static void test_zip_not_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *main, *type, *want;
+    } ooxml[] = {
+        {"xl/workbook.xml",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+         "a spreadsheet (XLSX)"},
+        {"xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+         "a spreadsheet (XLSX)"},
+        {"ppt/presentation.xml",
+         "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+         "a presentation (PPTX)"},
+        {"xl/workbook.xml", NULL, "a spreadsheet (XLSX)"}, /* no Override: the folder tells */
+    };
+    paras p = {0};
+    for (size_t i = 0; i < sizeof ooxml / sizeof ooxml[0]; i++) {
+        char ct[600], rels[600];
+        snprintf(ct, sizeof ct,
+                 "<?xml version=\"1.0\"?><Types "
+                 "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                 "<Default Extension=\"xml\" ContentType=\"application/xml\"/>%s%s%s%s%s</Types>",
+                 ooxml[i].type ? "<Override PartName=\"/" : "", ooxml[i].type ? ooxml[i].main : "",
+                 ooxml[i].type ? "\" ContentType=\"" : "", ooxml[i].type ? ooxml[i].type : "",
+                 ooxml[i].type ? "\"/>" : "");
+        snprintf(rels, sizeof rels,
+                 "<?xml version=\"1.0\"?><Relationships "
+                 "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                 "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
+                 "officeDocument/2006/relationships/officeDocument\" Target=\"%s\"/>"
+                 "</Relationships>",
+                 ooxml[i].main);
+        zipmem m;
+        zm_open(&m);
+        zm_add(&m, "[Content_Types].xml", ct, strlen(ct));
+        zm_add(&m, "_rels/.rels", rels, strlen(rels));
+        zm_add(&m, ooxml[i].main, "<x/>", 4);
+        char *bytes;
+        size_t nb = zm_bytes(&m, &bytes);
+        assert_int_equal(read_all("book.xlsx", bytes, nb, NULL, &p), JISR_EUNSUPPORTED);
+        assert_non_null(strstr(jisr_error_last()->msg, ooxml[i].want));
+        assert_non_null(strstr(jisr_error_last()->msg, "does not read"));
+        free(bytes);
+        paras_free(&p);
+    }
+    static const struct {
+        const char *mime, *want;
+    } odf[] = {
+        {"application/vnd.oasis.opendocument.spreadsheet", "a spreadsheet (ODS)"},
+        {"application/vnd.oasis.opendocument.presentation", "a presentation (ODP)"},
+        {"application/vnd.oasis.opendocument.graphics", "a drawing (ODG)"},
+    };
+    const char *content =
+        "<office:document-content "
+        "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+        "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>"
+        "<office:spreadsheet><text:p>Cell one.</text:p></office:spreadsheet></office:body>"
+        "</office:document-content>";
+    for (size_t i = 0; i < sizeof odf / sizeof odf[0]; i++) {
+        zipmem m;
+        zm_open(&m);
+        zm_add(&m, "mimetype", odf[i].mime, strlen(odf[i].mime));
+        zm_add(&m, "content.xml", content, strlen(content));
+        char *bytes;
+        size_t nb = zm_bytes(&m, &bytes);
+        assert_int_equal(read_all("sheet.ods", bytes, nb, NULL, &p), JISR_EUNSUPPORTED);
+        assert_non_null(strstr(jisr_error_last()->msg, odf[i].want));
+        free(bytes);
+        paras_free(&p);
+    }
+}
+
 static void test_zip_malformed(void **state)
 {
     (void)state;
@@ -803,6 +1129,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_html_subset),
+        cmocka_unit_test(test_html_void),
         cmocka_unit_test(test_html_encodings),
         cmocka_unit_test(test_docx),
         cmocka_unit_test(test_odt),
@@ -812,11 +1139,15 @@ int main(void)
         cmocka_unit_test(test_xliff_bad),
         cmocka_unit_test(test_pdf),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text_cp1256_few),
+        cmocka_unit_test(test_binary),
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_zip_bomb_entry),
         cmocka_unit_test(test_zip_many_entries),
         cmocka_unit_test(test_zip_nested),
         cmocka_unit_test(test_zip_malformed),
+        cmocka_unit_test(test_docx_strict),
+        cmocka_unit_test(test_zip_not_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

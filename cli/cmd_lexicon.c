@@ -234,6 +234,11 @@ static int lexicon_train(int argc, char **argv)
                 if (f == JISR_FMT_MOSES) { /* the target file is named by its language */
                     ro.srclang = to.srclang;
                     ro.tgtlang = to.tgtlang;
+                } else if (f == JISR_FMT_JSONL) { /* lines without languages: "und", which the
+                                                   * trainer matches by script (the JSONL reader
+                                                   * refuses them when none is given) */
+                    ro.srclang = "und";
+                    ro.tgtlang = "und";
                 }
                 if ((rc = jisr_lexicon_trainer_add_file(tr, optarg, &ro, &n)) < 0)
                     status = cli_error(rc);

@@ -8,7 +8,8 @@
  * "props":[{"type":…,"lang":…,"value":…}] and "notes":[{"lang":…,"value":…}]; absent fields
  * are left out. The reader also takes the short pair forms other tools write:
  *   {"source":"…","target":"…"}  or  {"src":"…","tgt":"…"}  (optional "srclang"/"tgtlang")
- * with the languages from the options when the line gives none. Blank lines are skipped.
+ * with the languages from the options when the line gives none; a line whose languages neither
+ * it nor the options give is an error at that line. Blank lines are skipped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,9 +151,24 @@ static int pair_form(jisr_reader *r, unsigned long line, json_t *o, jisr_unit *u
     }
     if (!json_is_string(s) || !json_is_string(t))
         return bad(r, line, "expected \"variants\", or \"source\" and \"target\" strings");
+    /* a line's language: a non-empty string (`jisr align` writes "" for one it does not know) */
     json_t *sl = json_object_get(o, "srclang"), *tl = json_object_get(o, "tgtlang");
-    const char *slang = json_is_string(sl) ? json_string_value(sl) : r->srclang;
-    const char *tlang = json_is_string(tl) ? json_string_value(tl) : r->tgtlang;
+    const char *ls = json_is_string(sl) && json_string_value(sl)[0] ? json_string_value(sl) : NULL;
+    const char *lt = json_is_string(tl) && json_string_value(tl)[0] ? json_string_value(tl) : NULL;
+    /* a side without a language, from the line or the options, is an error, never "und": units
+     * stored under it would be out of reach of every query by language */
+    int have_s = ls || (r->langs_given & 1), have_t = lt || (r->langs_given & 2);
+    if (!have_s || !have_t)
+        return bad(r, line,
+                   !have_s && !have_t
+                       ? "no languages: the line has no \"srclang\" and \"tgtlang\", and none "
+                         "were given (-s/-t; source=&target= of /v1/import)"
+                   : !have_s ? "no source language: the line has no \"srclang\", and none was "
+                               "given (-s; source= of /v1/import)"
+                             : "no target language: the line has no \"tgtlang\", and none was "
+                               "given (-t; target= of /v1/import)");
+    const char *slang = ls ? ls : r->srclang;
+    const char *tlang = lt ? lt : r->tgtlang;
     if ((rc = jisr_unit_add_variant(u, slang, json_string_value(s), json_string_length(s), NULL)) <
             0 ||
         (rc = jisr_unit_add_variant(u, tlang, json_string_value(t), json_string_length(t), NULL)) <

@@ -544,6 +544,15 @@ static int query_filters(srv_req *r, const char *const *props, size_t nprops, co
     q->o.props = nprops ? q->props : NULL;
     q->o.nprops = nprops;
     q->o.changed_since = since && *since ? since : NULL;
+    int64_t t;
+    if (q->o.changed_since && jisr_tm_since_parse(q->o.changed_since, &t) < 0) {
+        srv_reply_error(r, 400, "bad_request",
+                        "changed_since: '%s' is not a date: YYYY-MM-DD, YYYYMMDD, "
+                        "YYYYMMDDThhmmssZ or ISO 8601's YYYY-MM-DDThh:mm:ss with Z or a zone "
+                        "offset (+02:00), UTC when none; the day must exist in its month",
+                        q->o.changed_since);
+        return 1;
+    }
     return 0;
 }
 
@@ -557,6 +566,13 @@ static int query_opts(srv_req *r, const char *sl, const char *tl, long min, long
     if (pick_tm(r, tm, 1, &q->which) || resolve_lang(r, "source", sl, q->sl, sizeof q->sl) ||
         resolve_lang(r, "target", tl, q->tl, sizeof q->tl))
         return 1;
+    if (same_lang(q->sl, q->tl)) { /* (also after a fallback: en_us → en against en) */
+        srv_reply_error(r, 400, "bad_request",
+                        "source and target are the same language ('%s' → '%s'): a query looks "
+                        "up a translation into another language",
+                        sl, tl);
+        return 1;
+    }
     q->o.srclang = q->sl;
     q->o.tgtlang = q->tl;
     q->o.min_score = (int)min;
@@ -727,6 +743,15 @@ static int mode_params(srv_req *r, int *tags, int *fmt)
     return 0;
 }
 
+/* the queries of a request ran out of their time: the configured limit, not what was left of
+ * it for the last text (which the library's message names) */
+static int timeout_error(srv_req *r)
+{
+    return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                          "the queries took longer than the limit of %u ms (--query-timeout)",
+                          srv_req_ctx(r)->opts->query_ms);
+}
+
 static void v1_query_get(srv_req *r)
 {
     const srv_route *rt = srv_req_route(r);
@@ -766,6 +791,8 @@ static void v1_query_get(srv_req *r)
     if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE)) {
         reply_stopping(r);
         rc = 1;
+    } else if (rc == JISR_EINTERRUPTED) {
+        rc = timeout_error(r);
     }
     qans_close(&a, rc);
     qopts_free(&q);
@@ -798,9 +825,7 @@ static void v1_query_post(srv_req *r)
     for (size_t i = 0; i < qr.ntexts && rc == 0; i++) {
         double left = deadline - jisr_now();
         if (left <= 0.001) {
-            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
-                                "the queries took longer than the limit of %u ms",
-                                srv_req_ctx(r)->opts->query_ms);
+            rc = timeout_error(r);
             break;
         }
         /* a server stopping ends the request between two texts, or the text's query at its
@@ -816,6 +841,8 @@ static void v1_query_post(srv_req *r)
         rc = qans_text(&a, qr.texts[i], where);
         if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE))
             stopping = 1;
+        else if (rc == JISR_EINTERRUPTED) /* the library names the budget left for this text */
+            rc = timeout_error(r);
     }
     if (stopping) {
         reply_stopping(r);
@@ -834,7 +861,7 @@ static void v1_concord(srv_req *r)
     char lang[64];
     const char *q = srv_param_get(rt, "q");
     if (int_param(r, "max", 1, 10000, 100, &max) || int_param(r, "width", 0, 1000, 40, &width) ||
-        pick_tm(r, srv_param_get(rt, "tm"), 0, &which) ||
+        pick_tm(r, srv_param_get(rt, "tm"), 1, &which) ||
         resolve_lang(r, "phrase", srv_param_get(rt, "lang"), lang, sizeof lang))
         return;
     if (!q || !*q) {
@@ -985,9 +1012,13 @@ void srv_api_start_import(srv_req *r)
         return;
     jisr_format f = upload_format(r);
     if (f != JISR_FMT_TMX && f != JISR_FMT_TSV && f != JISR_FMT_JSONL) {
+        const char *fp = srv_param_get(rt, "format");
         srv_reply_error(r, 415, "unsupported_media_type",
-                        "say what the body is: ?format=tmx|tsv|jsonl, or Content-Type "
-                        "application/x-tmx+xml, text/tab-separated-values, application/jsonl");
+                        "%s%s%s: an import takes TMX, TSV or JSONL, named by ?format=tmx|tsv|jsonl "
+                        "or Content-Type application/x-tmx+xml, text/tab-separated-values, "
+                        "application/jsonl",
+                        fp ? "format=" : "", fp ? fp : "the format of the body is not named",
+                        fp ? " is not imported here" : "");
         return;
     }
     api_job *j = job_new(r, JOB_IMPORT);
@@ -1061,8 +1092,18 @@ static void v1_export(srv_req *r)
         srv_reply_error(r, 400, "bad_request", "source/target must be language codes");
         return;
     }
+    if (sl && tl && same_lang(nsl, ntl)) {
+        srv_reply_error(r, 400, "bad_request", "'%s' → '%s' is not a language pair", sl, tl);
+        return;
+    }
+    /* the TMX header's srclang as the memory stores tags (BCP 47 case: ar-EG) */
+    char csl[64], ctl[64];
+    if (sl)
+        canon_tag(nsl, csl, sizeof csl);
+    if (tl)
+        canon_tag(ntl, ctl, sizeof ctl);
     srv_export *x;
-    int rc = srv_mem_export_open(srv_req_ctx(r)->mem, which, sl ? nsl : NULL, tl ? ntl : NULL, &x);
+    int rc = srv_mem_export_open(srv_req_ctx(r)->mem, which, sl ? csl : NULL, tl ? ctl : NULL, &x);
     if (rc < 0) {
         srv_reply_lib_error(r, rc);
         return;

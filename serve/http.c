@@ -661,6 +661,18 @@ static int host_allowed(const srv_server *s, const char *h)
     return !s->loopback && s->o.nallow_hosts == 0;
 }
 
+/* 1 when a Transfer-Encoding value is "chunked" alone (case aside, spaces around it) */
+static int te_chunked(const char *te)
+{
+    while (*te == ' ' || *te == '\t')
+        te++;
+    if (strncasecmp(te, "chunked", 7) != 0)
+        return 0;
+    for (te += 7; *te == ' ' || *te == '\t'; te++)
+        ;
+    return *te == '\0';
+}
+
 /* First call of a request (headers complete): route, limits, token. Returns 1 when the body is
  * to be read, 0 when a response is ready. */
 static int start_request(srv_req *r, const char *method, const char *version)
@@ -693,10 +705,30 @@ static int start_request(srv_req *r, const char *method, const char *version)
         srv_reply_error(r, 400, "bad_request", "an HTTP/1.1 request needs one Host header");
         return 0;
     }
+    /* an absolute-form target names the host itself, and Host is then ignored (RFC 9112
+     * §3.2.2): the same check applies to it */
+    char auth[256];
+    if (rt->authority) {
+        size_t an = rt->authority_len < sizeof auth - 1 ? rt->authority_len : sizeof auth - 1;
+        memcpy(auth, rt->authority, an);
+        auth[an] = '\0';
+        host = rt->authority_len < sizeof auth ? auth : "";
+    }
     if (host && (host_name(host, hname, sizeof hname) < 0 || !host_allowed(s, hname))) {
         srv_reply_error(r, 421, "misdirected_request",
-                        "this server does not answer for the host named in Host (a loopback "
-                        "server answers for localhost, 127.0.0.1 and [::1]; see --allow-host)");
+                        "this server does not answer for the host named in %s (a loopback "
+                        "server answers for localhost, 127.0.0.1 and [::1]; see --allow-host)",
+                        rt->authority ? "the request target" : "Host");
+        return 0;
+    }
+    /* a body in a coding other than chunked alone (gzip, chunked; identity): libmicrohttpd
+     * 0.9.75 would wait for it until the idle timeout (RFC 9112 §6.1: 501) */
+    const char *te = srv_req_header(r, "Transfer-Encoding");
+    if (te && !te_chunked(te)) {
+        srv_reply_error(r, 501, "not_implemented",
+                        "Transfer-Encoding '%s' is not supported: send the body as it is, with "
+                        "Content-Length or Transfer-Encoding: chunked",
+                        te);
         return 0;
     }
     if (rc == 405) {
@@ -1040,6 +1072,8 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
     return -1;
 }
 
+#define TOKEN_LINE_MAX 4096 /* bytes of the token file's first line */
+
 static int read_token(const char *path, char **out, size_t *n)
 {
     FILE *f = fopen(path, "r");
@@ -1048,18 +1082,42 @@ static int read_token(const char *path, char **out, size_t *n)
         return -1;
     }
     struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        logf_("jisr serve: %s: is a directory, not a token file", path);
+        fclose(f);
+        return -1;
+    }
     if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
         logf_("jisr serve: warning: %s can be read by other users (chmod 600 it)", path);
-    char line[1024];
-    if (!fgets(line, sizeof line, f))
-        line[0] = '\0';
+    /* the whole first line, never a prefix of it: a cut token would be refused and its prefix
+     * taken */
+    char line[TOKEN_LINE_MAX + 1];
+    size_t k = 0;
+    int c = EOF, any = 0;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        any = 1;
+        if (k == TOKEN_LINE_MAX) {
+            fclose(f);
+            logf_("jisr serve: %s: the first line is longer than %d bytes (the token is the first "
+                  "line)",
+                  path, TOKEN_LINE_MAX);
+            return -1;
+        }
+        line[k++] = (char)c;
+    }
+    int err = ferror(f) ? errno : 0;
     fclose(f);
-    size_t k = strlen(line);
-    while (k && (line[k - 1] == '\n' || line[k - 1] == '\r' || line[k - 1] == ' ' ||
-                 line[k - 1] == '\t'))
-        line[--k] = '\0';
+    if (err) {
+        logf_("jisr serve: %s: cannot read the token file: %s", path, strerror(err));
+        return -1;
+    }
+    while (k && (line[k - 1] == '\r' || line[k - 1] == ' ' || line[k - 1] == '\t'))
+        k--;
+    line[k] = '\0';
     if (k == 0) {
-        logf_("jisr serve: %s: the token file is empty", path);
+        logf_("jisr serve: %s: %s", path,
+              any || c == '\n' ? "the first line is blank (the token is the first line)"
+                               : "the token file is empty");
         return -1;
     }
     for (size_t i = 0; i < k; i++)
@@ -1127,7 +1185,9 @@ int serve_run(const serve_opts *opts)
     socklen_t sslen;
     int v6, loopback;
     if (parse_listen(s.o.listen, &ss, &sslen, &v6, &loopback) < 0) {
-        logf_("jisr serve: --listen '%s': expected HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080)",
+        logf_("jisr serve: --listen '%s': expected IP:PORT or localhost:PORT, the address an IP "
+              "literal (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080); host names other than "
+              "localhost are not resolved",
               s.o.listen);
         return 1;
     }

@@ -366,15 +366,80 @@ void srv_mem_plain(jisr_buf *b, const char *s, char *const *tags, size_t ntags)
         jisr_buf_puts(b, "");
 }
 
+/* ,"diff_ops":[["=",TEXT],["-",TEXT],["+",TEXT],…] of match x, appended to out: its word
+ * diff split into runs (srv_diff_split), each run's text plain as "diff" is (tm_diff_plain:
+ * the stored source's placeholders, or the query's when it has more tags). Nothing when the
+ * diff cannot be split. */
+static int diff_ops_json(jisr_buf *out, jisr_buf *tmp, const jisr_tm_match *x)
+{
+    srv_diff_run *v;
+    size_t nv;
+    if (!x->diff || !x->source ||
+        srv_diff_split(x->diff, strlen(x->diff), x->source, strlen(x->source), &v, &nv) < 0)
+        return 0;
+    int src = x->nsource_tags >= x->ntags;
+    int rc = jisr_buf_puts(out, ",\"diff_ops\":[");
+    /* runs of one op apart only by markers ("{+[+}{+-+}", one token each) are one op */
+    for (size_t k = 0, j; rc == 0 && k < nv; k = j) {
+        char op[2] = {v[k].op, 0};
+        jisr_buf_reset(tmp);
+        for (j = k; rc == 0 && j < nv && v[j].op == v[k].op; j++)
+            rc = jisr_tm_plain_tags(tmp, x->diff + v[j].off, v[j].len,
+                                    src ? x->source_tags : x->tags,
+                                    src ? x->nsource_tags : x->ntags);
+        if (rc < 0 || (rc = jisr_buf_printf(out, "%s[\"%s\",", k ? "," : "", op)) < 0 ||
+            (rc = jisr_buf_json_string(out, tmp->data ? tmp->data : "", tmp->len)) < 0)
+            break;
+        rc = jisr_buf_putc(out, ']');
+    }
+    free(v);
+    return rc < 0 ? rc : jisr_buf_putc(out, ']');
+}
+
+/* The library's query object, each match with "diff_ops" added after its fields. The library
+ * renders the matches one at a time (each under the same header, which is fixed text: the
+ * header of no match but its closing "]}"), and each object gets the field before its brace. */
 int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const char *sl,
                          const char *tl, const jisr_tm_matches *mm, int merged)
 {
-    jisr_tm_json_opts o = {1, NULL, 0, sl, tl};
+    jisr_tm_json_opts o = {.diff = 1, .srclang = sl, .tgtlang = tl};
     if (merged || m->n > 1) {
         o.memory_names = m->names;
         o.nmemory_names = m->n;
     }
-    return jisr_tm_matches_json_ex(out, text, mm, &o);
+    jisr_tm_matches none = {NULL, 0, 0};
+    jisr_buf head = {0}, one = {0}, tmp = {0};
+    size_t at = out->len;
+    int rc = jisr_tm_matches_json_ex(&head, text, &none, &o);
+    if (rc == 0 && (head.len < 2 || memcmp(head.data + head.len - 2, "]}", 2) != 0))
+        rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0, "unexpected query JSON");
+    size_t hn = rc == 0 ? head.len - 2 : 0;
+    if (rc == 0)
+        rc = jisr_buf_append(out, head.data, hn);
+    for (size_t i = 0; rc == 0 && i < mm->n; i++) {
+        jisr_tm_matches x = {&mm->v[i], 1, 0};
+        jisr_buf_reset(&one);
+        if ((rc = jisr_tm_matches_json_ex(&one, text, &x, &o)) < 0)
+            break;
+        if (one.len < hn + 3 || memcmp(one.data, head.data, hn) != 0 ||
+            memcmp(one.data + one.len - 3, "}]}", 3) != 0) {
+            rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0, "unexpected query JSON");
+            break;
+        }
+        if ((i && (rc = jisr_buf_putc(out, ',')) < 0) ||
+            (rc = jisr_buf_append(out, one.data + hn, one.len - hn - 3)) < 0 ||
+            (rc = diff_ops_json(out, &tmp, &mm->v[i])) < 0)
+            break;
+        rc = jisr_buf_putc(out, '}');
+    }
+    if (rc == 0)
+        rc = jisr_buf_puts(out, "]}");
+    jisr_buf_free(&head);
+    jisr_buf_free(&one);
+    jisr_buf_free(&tmp);
+    if (rc < 0)
+        out->len = at;
+    return rc;
 }
 
 int srv_mem_render_text(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,
@@ -405,15 +470,73 @@ int srv_mem_write_tmx(srv_mem *m, jisr_writer *w, const char *sl, const char *tl
 
 /* ---- concordance, stats, units ---------------------------------------------------------- */
 
+/* One hit as the library renders it (jisr_tm_hits_json), with ,"memory":NAME added when
+ * name is given: the hit is rendered alone under an empty phrase and language, whose wrapper
+ * is then fixed text to cut away. */
+static int hit_json(jisr_buf *out, jisr_buf *tmp, jisr_tm_hit *x, int width, const char *name)
+{
+    static const char pre[] = "{\"phrase\":\"\",\"lang\":\"\",\"hits\":[",
+                      post[] = "],\"truncated\":false}";
+    jisr_tm_hits one = {x, 1, 0};
+    jisr_buf_reset(tmp);
+    int rc = jisr_tm_hits_json(tmp, "", "", &one, width);
+    if (rc < 0)
+        return rc;
+    size_t np = sizeof pre - 1, nq = sizeof post - 1;
+    if (tmp->len < np + nq + 2 || memcmp(tmp->data, pre, np) != 0 ||
+        memcmp(tmp->data + tmp->len - nq, post, nq) != 0)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "unexpected concordance JSON");
+    /* the hit object without its closing brace, then the memory */
+    if ((rc = jisr_buf_append(out, tmp->data + np, tmp->len - np - nq - 1)) < 0)
+        return rc;
+    if (name && ((rc = jisr_buf_puts(out, ",\"memory\":")) < 0 ||
+                 (rc = jisr_buf_json_string(out, name, strlen(name))) < 0))
+        return rc;
+    return jisr_buf_putc(out, '}');
+}
+
+/* Concordance in memory which, or (which < 0) in every memory: the memories in their order,
+ * each one's hits in id order, at most max in all; "truncated" when any memory had more than
+ * it gave. Each hit names its memory when several are served. */
 int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase, size_t max,
                     int width, jisr_buf *out)
 {
-    jisr_tm_hits h;
-    int rc = jisr_tm_concord(m->v[which < 0 ? 0 : which].tm, lang, phrase, max, &h);
-    if (rc < 0)
+    size_t first = which < 0 ? 0 : (size_t)which, end = which < 0 ? m->n : first + 1;
+    int named = m->n > 1, truncated = 0, rc;
+    if (!named) { /* one memory: the library's object as it writes it (`jisr concord --json`) */
+        jisr_tm_hits h;
+        if ((rc = jisr_tm_concord(m->v[0].tm, lang, phrase, max, &h)) < 0)
+            return rc;
+        rc = jisr_tm_hits_json(out, lang, phrase, &h, width);
+        jisr_tm_hits_free(&h);
         return rc;
-    rc = jisr_tm_hits_json(out, lang, phrase, &h, width);
-    jisr_tm_hits_free(&h);
+    }
+    size_t left = max ? max : 100, nout = 0;
+    jisr_buf tmp = {0};
+    if ((rc = jisr_buf_puts(out, "{\"phrase\":")) < 0 ||
+        (rc = jisr_buf_json_string(out, phrase, strlen(phrase))) < 0 ||
+        (rc = jisr_buf_puts(out, ",\"lang\":")) < 0 ||
+        (rc = jisr_buf_json_string(out, lang, strlen(lang))) < 0 ||
+        (rc = jisr_buf_puts(out, ",\"hits\":[")) < 0)
+        return rc;
+    for (size_t i = first; i < end; i++) {
+        jisr_tm_hits h;
+        /* with the limit reached, one hit more only tells whether the answer is cut */
+        if ((rc = jisr_tm_concord(m->v[i].tm, lang, phrase, left ? left : 1, &h)) < 0)
+            break;
+        if (!left && h.n)
+            truncated = 1;
+        for (size_t k = 0; left && k < h.n && rc == 0; k++, left--)
+            if ((rc = nout++ ? jisr_buf_putc(out, ',') : 0) == 0)
+                rc = hit_json(out, &tmp, &h.v[k], width, named ? m->v[i].name : NULL);
+        truncated |= h.truncated;
+        jisr_tm_hits_free(&h);
+        if (rc < 0 || (!left && truncated))
+            break;
+    }
+    jisr_buf_free(&tmp);
+    if (rc == 0)
+        rc = jisr_buf_printf(out, "],\"truncated\":%s}", truncated ? "true" : "false");
     return rc;
 }
 
@@ -488,23 +611,19 @@ int srv_mem_delete(srv_mem *m, const uint64_t *ids, size_t n)
     return rc;
 }
 
-static int capture_stats(void *ctx, const jisr_tm_import_stats *st)
-{
-    *(jisr_tm_import_stats *)ctx = *st;
-    return 0;
-}
-
 int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_stats *st)
 {
     jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
     io.batch_units = n + 1; /* one transaction: all or nothing */
-    io.on_commit = capture_stats;
-    io.ctx = st;
     jisr_tm_import *imp = NULL;
     memset(st, 0, sizeof *st);
     int rc = jisr_tm_import_begin(m->v[0].tm, &io, &imp);
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = jisr_tm_import_add(imp, &u[i]);
+    /* the counts once committed, read from the import itself: a commit callback is not called
+     * when nothing is stored (every unit skipped), and would leave "skipped" at 0 */
+    if (rc == 0 && (rc = jisr_tm_import_commit(imp)) == 0)
+        *st = *jisr_tm_import_stats_get(imp);
     int rc2 = jisr_tm_import_end(imp, rc == 0);
     if (rc == 0 && rc2 < 0)
         rc = rc2;

@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "serve/serve.h"
 #include "serve/serve_int.h"
@@ -356,12 +357,62 @@ static int parse_query(srv_route *r, const char *q, size_t n, char **arena)
     return 0;
 }
 
+/* RFC 9112 §3.2.2: a server takes the absolute form of a request target (a proxy's form,
+ * "http://localhost:8080/v1/?q=…"). Its authority goes to r->authority (what the Host check
+ * reads instead of Host, §3.2.2) and *uri, *len to its path and query; a target without a
+ * path is "/" (§3.2.1's rule for the query form of "http://h?x" included). 0, or -1 when the
+ * target is absolute but unusable (another scheme, no host, user information). A target
+ * starting with '/' (origin form) or '*' is left as it is. */
+static int absolute_form(srv_route *r, const char **uri, size_t *len)
+{
+    const char *u = *uri;
+    size_t n = *len, k = 0;
+    if (n == 0 || u[0] == '/' || u[0] == '*')
+        return 0;
+    while (k < n && u[k] != ':' && u[k] != '/' && u[k] != '?')
+        k++;
+    if (k == n || u[k] != ':')
+        return 0; /* not a URI: the origin-form check refuses it */
+    if (!((k == 4 && strncasecmp(u, "http", 4) == 0) ||
+          (k == 5 && strncasecmp(u, "https", 5) == 0)))
+        return -1;
+    if (n - k < 3 || u[k + 1] != '/' || u[k + 2] != '/')
+        return -1;
+    const char *a = u + k + 3, *end = u + n;
+    size_t an = 0;
+    while (a + an < end && a[an] != '/' && a[an] != '?')
+        an++;
+    if (an == 0 || memchr(a, '@', an) || memchr(a, '#', an))
+        return -1;
+    r->authority = a;
+    r->authority_len = an;
+    const char *p = a + an;
+    if (p == end || *p == '?') { /* no path: "/" and the query, in a copy of their own */
+        size_t qn = (size_t)(end - p);
+        if (!(r->abs_target = malloc(qn + 2)))
+            return -1;
+        r->abs_target[0] = '/';
+        memcpy(r->abs_target + 1, p, qn);
+        r->abs_target[qn + 1] = '\0';
+        *uri = r->abs_target;
+        *len = qn + 1;
+        return 0;
+    }
+    *uri = p;
+    *len = (size_t)(end - p);
+    return 0;
+}
+
 int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t len)
 {
     memset(r, 0, sizeof *r);
     r->method = method_bit(method);
     if (len > SRV_URI_MAX)
         return fail(r, 414, "request target too long");
+    if (absolute_form(r, &uri, &len) < 0)
+        return fail(r, 400,
+                    "an absolute request target needs http:// or https://, a host and no "
+                    "user name (http://HOST[:PORT]/PATH)");
     if (len == 0 || uri[0] != '/')
         return fail(r, 400, "the request target must be a path starting with '/'");
     if (memchr(uri, '#', len))
@@ -379,10 +430,10 @@ int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t le
     size_t ns = 0;
     for (size_t i = 1; i <= plen;) { /* segments after the leading '/' */
         size_t j = i;
-        while (j < plen && uri[j] != '/')
+        /* the last segment takes the rest of the path, slashes and all: no route has that many
+         * segments but the tmserver text, which is the rest of the path anyway */
+        while (j < plen && (uri[j] != '/' || ns == MAX_SEGS - 1))
             j++;
-        if (ns == MAX_SEGS)
-            return fail(r, 404, "too many path segments");
         s[ns].p = uri + i;
         s[ns].n = j - i;
         ns++;
@@ -436,6 +487,8 @@ void srv_route_free(srv_route *r)
         return;
     free(r->arena);
     r->arena = NULL;
+    free(r->abs_target);
+    r->abs_target = NULL;
 }
 
 const char *srv_param_get(const srv_route *r, const char *key)

@@ -78,15 +78,20 @@ typedef struct srv_route {
     uint64_t unit_id; /* /v1/units/{id} */
     srv_param params[SRV_MAX_PARAMS];
     size_t nparams;
+    const char *authority; /* an absolute-form target's host[:port] (not NUL-terminated), or
+                            * NULL: the Host check reads it instead of Host (RFC 9112 §3.2.2) */
+    size_t authority_len;
+    char *abs_target;  /* an absolute-form target without a path: "/" and its query */
     char *arena;       /* every decoded string lives here */
     const char *error; /* why the parse failed (static text) */
 } srv_route;
 
 /** Parse a request: method and the raw request target exactly as received (uri[0..len), not
- * decoded). Path segments are split at '/' before percent-decoding, so "%2F" stays inside a
- * segment; "%XX" is decoded as a byte and the result must be UTF-8 without NUL; '+' is a plus
- * in the path and a space in the query string. Returns 0, or the HTTP status to answer (400,
- * 404, 405, 414) with r->error set. r is always to be freed with srv_route_free. */
+ * decoded; the origin form "/path?query", or the absolute form "http://host/path?query" whose
+ * host goes to r->authority). Path segments are split at '/' before percent-decoding, so "%2F"
+ * stays inside a segment; "%XX" is decoded as a byte and the result must be UTF-8 without NUL; '+'
+ * is a plus in the path and a space in the query string. Returns 0, or the HTTP status to answer
+ * (400, 404, 405, 414) with r->error set. r is always to be freed with srv_route_free. */
 int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t len);
 void srv_route_free(srv_route *r);
 /** The first value of query parameter key, or NULL. */
@@ -153,6 +158,25 @@ void srv_query_req_free(srv_query_req *q);
 /** POST /v1/delete: {"ids":[1,2,…]} (ids 1–4294967295, at most 100,000). */
 int srv_body_v1_ids(const char *data, size_t n, uint64_t **ids, size_t *nids, char *err,
                     size_t errsz);
+
+/* ---- a match's word diff as runs (diffops.c) -------------------------------------------- */
+
+#define SRV_DIFF_MAX (4u << 20) /* bytes of a diff split into runs; longer ones are not */
+
+/** A run of the diff string: op '=' (in both texts), '-' (only in the query), '+' (only in the
+ * stored source); its bytes are d[off, off + len), markers excluded. */
+typedef struct srv_diff_run {
+    char op;
+    size_t off, len;
+} srv_diff_run;
+/** Split the library's word diff d[0..dn) of the stored source s[0..sn) (jisr_tm_match.diff
+ * and .source) into runs (*runs the caller's to free): the one reading of its "[-…-]" and
+ * "{+…+}" markers that gives back s, so that the source's own "[-" or "{+" stay text. The '='
+ * and '+' runs are s, but for the space the diff writes before a deletion that follows none
+ * (an '=' of its own). 0, or -1 when there is no such reading (not the library's diff of s),
+ * the search takes too long (a text built for it), dn > SRV_DIFF_MAX, or out of memory. */
+int srv_diff_split(const char *d, size_t dn, const char *s, size_t sn, srv_diff_run **runs,
+                   size_t *nruns);
 
 /* ---- streamed upload (upload.c) --------------------------------------------------------- */
 

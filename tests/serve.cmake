@@ -65,3 +65,9 @@ serve_add_py_test(serve_browser serve_browser.py TIMEOUT 300 LABELS no-asan)
 # concurrent reads, writes, imports and exports; labelled threads: the ThreadSanitizer build of
 # .ci/test runs it (with jisr built there)
 serve_add_py_test(serve_concurrency serve_concurrency.py TIMEOUT 600 LABELS threads)
+# where an exploratory test found the server wrong: concordance over every memory, JSONL without
+# languages (server and CLI), skipped writes, token files, the query time limit's message, the
+# diff as runs (diff_ops), Transfer-Encoding, absolute-form targets, long tmserver paths
+serve_add_py_test(serve_edges serve_edges.py TIMEOUT 300)
+# the page's side of it: stored text holding the diff markers, concordance over every memory
+serve_add_py_test(serve_page_edges serve_page_edges.py TIMEOUT 300 LABELS no-asan)

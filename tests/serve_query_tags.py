@@ -4,7 +4,7 @@ loopback port, against a real LMDB memory of units with inline tags (bpt/ept, ph
 
   - tags=tmx and tags=braces, Arabic and English queries, GET and POST: the JSON equals `jisr
     query --tags … --json` on the same memory with the same options (every field, the tagged
-    texts, unmapped and missing tags; only the server's "diff" is extra);
+    texts, unmapped and missing tags; only the server's "diff" and "diff_ops" are extra);
   - format=tmx: byte for byte `jisr query --format tmx` (GET one text, POST several), served as
     application/x-tmx+xml, valid against the TMX 1.4 DTD (xmllint, warnings counted as failures);
     format=text: `jisr query`'s text;
@@ -79,7 +79,8 @@ def cli(mem, sl, tl, tags, texts, fmt):
 
 
 def no_diff(obj):
-    return dict(obj, matches=[{k: v for k, v in m.items() if k != "diff"} for m in obj["matches"]])
+    return dict(obj, matches=[{k: v for k, v in m.items() if k not in ("diff", "diff_ops")}
+                              for m in obj["matches"]])
 
 
 def dtd_valid(path):

@@ -497,13 +497,98 @@ static void test_upload_pipe(void **state)
     srv_upload_release(u);
 }
 
+/* RFC 9112 §3.2.2: the absolute form of a target is its path, its host in r.authority; a
+ * tmserver text takes the rest of the path whatever its slashes */
+static void test_absolute_and_long_paths(void **state)
+{
+    (void)state;
+    srv_route r;
+    assert_int_equal(srv_route_parse(&r, "GET", "http://localhost/v1/", 20), 0);
+    assert_int_equal(r.id, SRV_R_V1_INFO);
+    assert_int_equal(r.authority_len, 9);
+    assert_memory_equal(r.authority, "localhost", 9);
+    srv_route_free(&r);
+    const char *u = "HTTPS://127.0.0.1:8080/v1/query?q=a%20b&source=en&target=ar";
+    assert_int_equal(srv_route_parse(&r, "GET", u, strlen(u)), 0);
+    assert_int_equal(r.id, SRV_R_V1_QUERY);
+    assert_string_equal(srv_param_get(&r, "q"), "a b");
+    assert_memory_equal(r.authority, "127.0.0.1:8080", 14);
+    srv_route_free(&r);
+    u = "http://localhost?x=1"; /* no path: "/" */
+    assert_int_equal(srv_route_parse(&r, "GET", u, strlen(u)), 0);
+    assert_int_equal(r.id, SRV_R_PAGE);
+    assert_string_equal(srv_param_get(&r, "x"), "1");
+    srv_route_free(&r);
+    static const char *const bad[] = {"ftp://localhost/v1/", "http:/localhost/v1/", "http:///v1/",
+                                      "http://user@localhost/v1/", "localhost/v1/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(srv_route_parse(&r, "GET", bad[i], strlen(bad[i])), 400);
+        srv_route_free(&r);
+    }
+    assert_int_equal(srv_route_parse(&r, "GET", "/v1/", 4), 0);
+    assert_null(r.authority);
+    srv_route_free(&r);
+    /* 100 unencoded slashes: the text is the rest of the path */
+    jisr_buf b = {0}, want = {0};
+    jisr_buf_puts(&b, "/tmserver/en/ar/unit/a");
+    jisr_buf_puts(&want, "a");
+    for (int i = 0; i < 100; i++) {
+        jisr_buf_puts(&b, "/b");
+        jisr_buf_puts(&want, "/b");
+    }
+    assert_int_equal(srv_route_parse(&r, "GET", b.data, b.len), 0);
+    assert_int_equal(r.id, SRV_R_TMS_UNIT);
+    assert_string_equal(r.text, want.data);
+    srv_route_free(&r);
+    jisr_buf_free(&b);
+    jisr_buf_free(&want);
+}
+
+/* the library's word diff into runs: its markers told from the stored text's own */
+static void split(const char *d, const char *s, const char *want)
+{
+    srv_diff_run *v;
+    size_t n;
+    jisr_buf b = {0};
+    assert_int_equal(srv_diff_split(d, strlen(d), s, strlen(s), &v, &n), 0);
+    for (size_t i = 0; i < n; i++)
+        jisr_buf_printf(&b, "%c%.*s|", v[i].op, (int)v[i].len, d + v[i].off);
+    assert_string_equal(b.data ? b.data : "", want);
+    jisr_buf_free(&b);
+    free(v);
+}
+
+static void test_diff_split(void **state)
+{
+    (void)state;
+    split("the [-big-] house is [-blue-]{+red+}", "the house is red",
+          "=the |-big|= house is |-blue|+red|");
+    /* a stored text holding the markers itself, matched as it is */
+    split("wdiff shows [-removed-] and {+added+} words",
+          "wdiff shows [-removed-] and {+added+} words",
+          "=wdiff shows [-removed-] and {+added+} words|");
+    /* the stored markers inside insertions, a deleted query token that holds "-]" */
+    split("a {+[-x-]+} b", "a [-x-] b", "=a |+[-x-]|= b|");
+    split("a [-q-]-] b", "a b", "=a |-q-]|= b|");
+    split("", "", "");
+    srv_diff_run *v;
+    size_t n;
+    assert_int_equal(srv_diff_split("a [-b-]", 7, "a c", 3, &v, &n), -1); /* not s's diff */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tmserver_routes), cmocka_unit_test(test_v1_routes),
-        cmocka_unit_test(test_decoding_errors), cmocka_unit_test(test_text_cut),
-        cmocka_unit_test(test_languages),       cmocka_unit_test(test_token_and_numbers),
-        cmocka_unit_test(test_bodies),          cmocka_unit_test(test_upload_pipe),
+        cmocka_unit_test(test_tmserver_routes),
+        cmocka_unit_test(test_v1_routes),
+        cmocka_unit_test(test_decoding_errors),
+        cmocka_unit_test(test_text_cut),
+        cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_token_and_numbers),
+        cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_upload_pipe),
+        cmocka_unit_test(test_absolute_and_long_paths),
+        cmocka_unit_test(test_diff_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,21 @@
     return body;
   }
 
-  /* "[-query only-]{+match only+}" → text with <del>/<ins> */
+  /* the word diff as the server gives it, [["=", text], ["-", only in the query], ["+", only in
+   * the match], …] → text with <del>/<ins>; the markers of the "diff" string could be the
+   * stored text's own characters ("[-" in a wiki's markup), so they are never parsed when the
+   * structured form is there */
+  function diffOps(ops) {
+    const out = document.createDocumentFragment();
+    for (const [op, t] of ops) {
+      if (op === "-") out.append(el("del", { title: "only in your text" }, t));
+      else if (op === "+") out.append(el("ins", { title: "only in the stored text" }, t));
+      else out.append(t);
+    }
+    return out;
+  }
+
+  /* "[-query only-]{+match only+}" → text with <del>/<ins> (a server without "diff_ops") */
   function diff(s) {
     const out = document.createDocumentFragment();
     const re = /\[-([\s\S]*?)-\]|\{\+([\s\S]*?)\+\}/g;
@@ -119,7 +133,7 @@
         el("span", { class: "score" + (m.score < 85 ? " low" : ""), title: "similarity" }, m.score + "%"));
       for (const note of matchNotes(m)) head.append(note);
       if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem" }, m.memory));
-      const src = el("p", { class: "src", lang: sl, dir: dirOf(sl) }, diff(m.diff || m.source));
+      const src = el("p", { class: "src", lang: sl, dir: dirOf(sl) }, m.diff_ops ? diffOps(m.diff_ops) : diff(m.diff || m.source));
       const tgt = el("p", { class: "tgt", lang: tl, dir: dirOf(tl) }, m.target);
       list.append(el("li", {}, head, src, tgt,
         el("div", { class: "actions" }, copyButton(m.target, "the translation"), detailsLink(m.id, memName(m.memory)))));
@@ -136,11 +150,12 @@
     for (const h of r.hits) {
       const kwic = el("p", { class: "kwic", lang: sl, dir: dirOf(sl) }, h.left, el("mark", {}, h.match), h.right);
       const li = el("li", {}, kwic);
+      if (mems.length > 1 && h.memory) li.prepend(el("div", { class: "head" }, el("span", { class: "mem" }, h.memory)));
       for (const t of h.translations)
         li.append(el("p", { class: "tr", lang: t.lang, dir: dirOf(t.lang) },
                      el("span", { class: "lang", dir: "ltr" }, t.lang), t.text));
       const tr = h.translations.length ? h.translations[0].text : h.text;
-      li.append(el("div", { class: "actions" }, copyButton(tr, "the translation"), detailsLink(h.id, memName())));
+      li.append(el("div", { class: "actions" }, copyButton(tr, "the translation"), detailsLink(h.id, memName(h.memory))));
       list.append(li);
     }
     status(r.hits.length ? r.hits.length + " unit" + (r.hits.length > 1 ? "s" : "") + (r.truncated ? " (more exist)" : "") :

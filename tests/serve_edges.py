@@ -1,0 +1,318 @@
+#!/usr/bin/python3
+"""serve_edges.py — `jisr serve` where an exploratory test found it wrong, on a real server on a
+loopback port (port 0 and --ready-file, as every serve test):
+
+  - /v1/concord over every memory served (each hit naming its memory), ?tm= one of them, the
+    total hit limit over all of them;
+  - JSONL imports without languages, on the server (/v1/import) and the CLI (jisr import): an
+    error naming the line, never units stored under "und";
+  - a tmserver unit or store whose units are all skipped says so ("skipped");
+  - the token file: a first line of any length up to 4096 bytes taken whole (never a prefix),
+    a longer one, a blank first line and a directory refused at start with their reason;
+  - POST /v1/query beyond its time: the configured limit in the message;
+  - "diff_ops", the word diff as runs, right where the stored text holds "[-" and "{+" itself;
+  - the protocol: Transfer-Encoding other than chunked (501 at once), the absolute form of a
+    request target (its host checked as Host is), a tmserver text with more slashes than the
+    path has segments, source = target on /v1/query and /v1/export (400), and the messages of
+    a format not imported, a changed_since that is not a date and a --listen host name;
+    the export's header in BCP 47 case.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serve_helper import (JISR, Checks, Server, make_tsv, run, tmpdir,  # noqa: E402
+                          weblate_quote)
+
+C = Checks()
+T = tmpdir("jisr-serve-edges-")
+TOKEN = "edge-token-5d1c0e7a92b4f3816c2d"
+WDIFF = "wdiff shows [-removed-] and {+added+} words"
+
+
+def token_file(name, text, mode=0o600):
+    p = os.path.join(T, name)
+    with open(p, "w") as f:
+        f.write(text)
+    os.chmod(p, mode)
+    return p
+
+
+def serve_exit(*args):
+    """`jisr serve ARGS` that is to stop at start: (status, stderr); one still running after 20
+    s (it started after all) is stopped and reported as status None."""
+    p = subprocess.Popen([JISR, "serve"] + list(args), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = p.communicate(timeout=20)
+        return p.returncode, err
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+        return None, err
+
+
+def raw(srv, data, timeout=10):
+    """Raw bytes on a fresh connection: (seconds, status line, whole answer)."""
+    s = socket.create_connection((srv.host, srv.port), timeout=timeout)
+    t0 = time.time()
+    out = b""
+    try:
+        s.sendall(data)
+        while True:
+            k = s.recv(65536)
+            if not k:
+                break
+            out += k
+    except (socket.timeout, ConnectionResetError):
+        pass
+    finally:
+        s.close()
+    return time.time() - t0, out.split(b"\r\n", 1)[0], out
+
+
+def main():
+    ma, mb = os.path.join(T, "ma"), os.path.join(T, "mb")
+    make_tsv(os.path.join(T, "a.tsv"), [("البيت الكبير", "the big house"),
+                                        ("القطة البيضاء", "the white cat"),
+                                        ("نص", WDIFF), ("البيت أحمر", "the house is red")])
+    make_tsv(os.path.join(T, "b.tsv"), [("القطة السوداء تنام", "the black cat sleeps"),
+                                        ("القطة الرمادية", "the grey cat")])
+    run("import", "--tm", ma, "-s", "ar", "-t", "en", "-q", os.path.join(T, "a.tsv"))
+    run("import", "--tm", mb, "-s", "ar", "-t", "en", "-q", os.path.join(T, "b.tsv"))
+    tok = token_file("token", TOKEN + "\n")
+    auth = {"Authorization": "Bearer " + TOKEN}
+    with Server(T, ["--tm", ma, "--tm", mb + ":10", "--token-file", tok]) as s:
+        concordance(s)
+        diff_ops(s)
+        protocol(s)
+        skipped(s, auth)
+        jsonl_server(s, auth)
+    jsonl_cli()
+    token_files()
+    query_timeout()
+    listen_message()
+    shutil.rmtree(T, ignore_errors=True)
+    return C.done()
+
+
+def concordance(s):
+    q = lambda **kw: s.get_json("/v1/concord?" + urllib.parse.urlencode(kw))  # noqa: E731
+    st, v = q(q="black cat", lang="en")
+    C.ok("concord: a phrase only the second memory holds is found there, named",
+         st == 200 and [(h["text"], h.get("memory")) for h in v["hits"]] ==
+         [("the black cat sleeps", "mb")] and v["truncated"] is False, v)
+    st, v = q(q="cat", lang="en")
+    C.ok("concord: every memory's hits, the memories in order, each in id order",
+         st == 200 and [(h.get("memory"), h["text"]) for h in v["hits"]] ==
+         [("ma", "the white cat"), ("mb", "the black cat sleeps"), ("mb", "the grey cat")], v)
+    st, v = q(q="cat", lang="en", max=2)
+    C.ok("concord: max is the total over the memories, truncated said",
+         st == 200 and len(v["hits"]) == 2 and v["truncated"] is True, v)
+    st, v = q(q="cat", lang="en", max=3)
+    C.ok("concord: max equal to the hits: not truncated",
+         st == 200 and len(v["hits"]) == 3 and v["truncated"] is False, v)
+    st, v = q(q="black cat", lang="en", tm="ma")
+    C.ok("concord ?tm=ma: that memory only", st == 200 and v["hits"] == [], v)
+    st, v = q(q="black cat", lang="en", tm="1")
+    C.ok("concord ?tm=1: the second memory",
+         st == 200 and [h.get("memory") for h in v["hits"]] == ["mb"], v)
+
+
+def diff_ops(s):
+    def query(text, mn=30, source=None):
+        st, v = s.get_json("/v1/query?" + urllib.parse.urlencode(
+            {"q": text, "source": "en", "target": "ar", "min": mn, "tm": "ma", "max": 10}))
+        ms = [m for m in v.get("matches", []) if source in (None, m["source"])]
+        return st, ms[0] if ms else v
+    st, m = query(WDIFF, 100)
+    C.ok("diff_ops: a stored text holding [-…-] and {+…+} is text, not a diff",
+         st == 200 and m["score"] == 100 and m.get("diff_ops") == [["=", WDIFF]] and
+         m["diff"] == WDIFF, m)
+    st, m = query("the big house is blue", source="the house is red")
+    C.ok("diff_ops: deletions, insertions and equal runs (the old diff string kept)",
+         st == 200 and m.get("diff_ops") == [["=", "the "], ["-", "big"], ["=", " house is "],
+                                         ["-", "blue"], ["+", "red"]] and
+         m["diff"] == "the [-big-] house is [-blue-]{+red+}", m)
+    st, m = query("wdiff shows and words", source=WDIFF)
+    ins = "".join(t for op, t in m.get("diff_ops", []) if op != "-")
+    C.ok("diff_ops: the stored text's markers inside an insertion stay its text",
+         st == 200 and ins == WDIFF and ["+", "[-removed-]"] in m.get("diff_ops"), m)
+
+
+def protocol(s):
+    t, line, out = raw(s, b"POST /v1/query HTTP/1.1\r\nHost: localhost\r\n"
+                          b"Transfer-Encoding: gzip, chunked\r\n\r\n")
+    C.ok("Transfer-Encoding gzip, chunked: 501 at once",
+         line.startswith(b"HTTP/1.1 501") and t < 5 and b"Transfer-Encoding" in out, (t, out))
+    _, line, out = raw(s, b"GET http://localhost/v1/ HTTP/1.1\r\nHost: localhost\r\n"
+                          b"Connection: close\r\n\r\n")
+    C.ok("absolute-form target: taken (its path)",
+         line.startswith(b"HTTP/1.1 200") and b'"name":"jisr"' in out, out[:300])
+    _, line, out = raw(s, ("GET http://127.0.0.1:%d/v1/query?q=the%%20big%%20house&source=en&"
+                           "target=ar HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" %
+                           s.port).encode())
+    C.ok("absolute-form target with a port and a query",
+         line.startswith(b"HTTP/1.1 200") and b'"score":100' in out, out[:300])
+    _, line, out = raw(s, b"GET http://evil.example/v1/ HTTP/1.1\r\nHost: localhost\r\n"
+                          b"Connection: close\r\n\r\n")
+    C.ok("absolute-form target naming another host: 421 (Host ignored, RFC 9112 3.2.2)",
+         line.startswith(b"HTTP/1.1 421"), out[:300])
+    _, line, _ = raw(s, b"GET ftp://localhost/v1/ HTTP/1.1\r\nHost: localhost\r\n"
+                        b"Connection: close\r\n\r\n")
+    C.ok("absolute-form target of another scheme: 400", line.startswith(b"HTTP/1.1 400"), line)
+    text = "the big house" + "/x" * 70
+    st, h, b = s.request("GET", "/tmserver/en/ar/unit/%s%s?min_similarity=0" %
+                         (weblate_quote("the big house"), "/x" * 70))
+    C.ok("tmserver: 70 unencoded slashes are the text's (not 'too many path segments')",
+         st == 200 and isinstance(json.loads(b), list), (st, b[:200], len(text)))
+    for q in ("q=x&source=en&target=en", "q=x&source=en&target=en_US",
+              "q=x&source=en_us&target=en"):
+        st, v = s.get_json("/v1/query?" + q)
+        C.ok("/v1/query %s: 400 naming the problem" % q,
+             st == 400 and "same language" in v["error"]["message"], v)
+    st, h, b = s.request("GET", "/v1/export?source=en&target=en")
+    C.ok("/v1/export source=target: 400", st == 400 and b"language pair" in b, (st, b[:200]))
+    st, h, b = s.request("GET", "/v1/export?source=ar_EG")
+    C.ok("/v1/export: the header's srclang in BCP 47 case",
+         st == 200 and b'srclang="ar-EG"' in b, b[:400])
+    st, v = s.get_json("/v1/query?q=x&source=en&target=ar&changed_since=yesterday")
+    C.ok("changed_since: the message lists ISO 8601 with a zone",
+         st == 400 and "ISO 8601" in v["error"]["message"] and "+02:00" in v["error"]["message"],
+         v)
+    st, h, b = s.request("POST", "/v1/import?format=xliff", b"<xliff/>",
+                         {"Authorization": "Bearer " + TOKEN})
+    C.ok("/v1/import?format=xliff: 415 saying which formats are taken",
+         st == 415 and b"format=xliff" in b and b"TMX, TSV or JSONL" in b, b)
+
+
+def skipped(s, auth):
+    st, h, b = s.request("PUT", "/tmserver/en/ar/unit/%20%20",
+                         json.dumps({"source": "   ", "target": "x"}).encode(), auth)
+    C.ok("tmserver unit of spaces: skipped 1",
+         st == 200 and json.loads(b) == {"added": 0, "merged": 0, "skipped": 1}, b)
+    st, h, b = s.request("POST", "/tmserver/en/ar/store/",
+                         json.dumps([{"source": " ", "target": "x"},
+                                     {"source": "\t", "target": "y"}]).encode(), auth)
+    C.ok("tmserver store of units all skipped: skipped 2",
+         st == 200 and json.loads(b) == {"added": 0, "merged": 0, "skipped": 2}, b)
+    st, h, b = s.request("POST", "/tmserver/en/ar/store/",
+                         json.dumps([{"source": "a fresh unit", "target": "وحدة جديدة"},
+                                     {"source": " ", "target": "x"}]).encode(), auth)
+    C.ok("tmserver store: added and skipped counted together",
+         st == 200 and json.loads(b) == {"added": 1, "merged": 0, "skipped": 1}, b)
+
+
+def jsonl_server(s, auth):
+    def imp(body, q=""):
+        st, h, b = s.request("POST", "/v1/import?format=jsonl" + q, body.encode(), auth)
+        return st, json.loads(b)
+    st, v = imp('{"source":"hello world","target":"مرحبا بالعالم"}\n')
+    C.ok("/v1/import JSONL without languages: refused, naming the line",
+         st == 422 and ":1:" in v["error"]["message"] and
+         "srclang" in v["error"]["message"], (st, v))
+    st, v = imp('{"source":"a","target":"ب","srclang":"en","tgtlang":"ar"}\n'
+                '{"source":"hello there","target":"أهلا"}\n')
+    C.ok("/v1/import JSONL: a line without languages among lines with them: that line",
+         st == 422 and ":2:" in v["error"]["message"], (st, v))
+    st, v = imp('{"source":"x","target":"س","srclang":"en"}\n')
+    C.ok("/v1/import JSONL: a line with only srclang: no target language",
+         st == 422 and "tgtlang" in v["error"]["message"], (st, v))
+    st, langs = s.get_json("/tmserver/languages/")
+    C.ok("no unit stored under 'und'", "und" not in langs["sourceLanguages"], langs)
+    st, v = imp('{"source":"good evening","target":"مساء الخير"}\n', "&source=en&target=ar")
+    C.ok("/v1/import JSONL with source= and target=: imported", st == 200 and v["added"] == 1, v)
+    st, v = imp('{"source":"good night","target":"تصبح على خير","srclang":"en","tgtlang":"ar"}\n')
+    C.ok("/v1/import JSONL whose lines give the languages: imported",
+         st == 200 and v["added"] == 1, v)
+    st, v = imp('{"source":"bad","target":"x"}\n{"source":"fine","target":"جيد",'
+                '"srclang":"en","tgtlang":"ar"}\n', "&skip_bad=1")
+    C.ok("/v1/import JSONL skip_bad=1: the line without languages reported, the rest kept",
+         st == 200 and v["added"] == 1 and v["bad_count"] == 1 and v["bad"][0]["line"] == 1, v)
+
+
+def jsonl_cli():
+    p = os.path.join(T, "x.jsonl")
+    with open(p, "w", encoding="utf-8") as f:
+        f.write('{"source":"a","target":"b"}\n')
+    m = os.path.join(T, "cli")
+    code, _, err = run("import", "--tm", m, "-q", p, check=False)
+    C.ok("jisr import x.jsonl without languages: an error naming FILE:LINE",
+         code != 0 and "x.jsonl:1:" in err and "srclang" in err, (code, err))
+    with open(p, "w", encoding="utf-8") as f:
+        f.write('{"source":"a b","target":"أ ب","srclang":"en","tgtlang":"ar"}\n'
+                '{"source":"c d","target":"ج د"}\n')
+    code, _, err = run("import", "--tm", m, "-q", p, check=False)
+    C.ok("jisr import: the line without languages named (line 2)",
+         code != 0 and "x.jsonl:2:" in err, (code, err))
+    code, _, err = run("import", "--tm", m, "-q", "-s", "en", "-t", "ar", p, check=False)
+    _, out, _ = run("stats", "--tm", m, "--json")
+    langs = json.loads(out).get("languages", {})
+    C.ok("jisr import -s -t x.jsonl: imported under those languages",
+         code == 0 and "und" not in langs and len(langs) == 2, (code, err, out))
+
+
+def token_files():
+    long_tok = "L" * 2000
+    p = token_file("long", long_tok + "\n")
+    with Server(T, ["--tm", os.path.join(T, "ma"), "--token-file", p], "long") as s:
+        body = json.dumps({"source": "long token", "target": "رمز طويل"}).encode()
+        st1, _, _ = s.request("PUT", "/tmserver/en/ar/unit/x", body,
+                              {"Authorization": "Bearer " + long_tok[:1023]})
+        st2, _, _ = s.request("PUT", "/tmserver/en/ar/unit/x", body,
+                              {"Authorization": "Bearer " + long_tok})
+        C.ok("a 2000-character token: taken whole, its 1023-character prefix refused",
+             st1 == 401 and st2 == 200, (st1, st2))
+    for name, text, want in (("huge", "H" * 5000 + "\n", "longer than 4096"),
+                             ("blank", "\n" + TOKEN + "\n", "first line is blank"),
+                             ("spaces", "   \n", "first line is blank"),
+                             ("empty", "", "empty")):
+        p = token_file(name, text)
+        code, err = serve_exit("--tm", os.path.join(T, "ma"), "--listen", "127.0.0.1:0",
+                               "--token-file", p)
+        C.ok("token file %s: exit 1 saying %r" % (name, want), code == 1 and want in err,
+             (code, err))
+    d = os.path.join(T, "tokdir")
+    os.mkdir(d, 0o700)
+    code, err = serve_exit("--tm", os.path.join(T, "ma"), "--listen", "127.0.0.1:0",
+                           "--token-file", d)
+    C.ok("a directory as --token-file: said so", code == 1 and "is a directory" in err and
+         "other users" not in err, (code, err))
+
+
+def query_timeout():
+    # a memory large enough that exhaustive queries take more than 1 ms each
+    big = os.path.join(T, "big")
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"]
+    make_tsv(os.path.join(T, "big.tsv"),
+             [(" ".join(words[(i * k) % 10] for k in range(1, 9)) + " %d" % i,
+               "نص %d" % i) for i in range(3000)])
+    run("import", "--tm", big, "-s", "en", "-t", "ar", "-q", os.path.join(T, "big.tsv"))
+    with Server(T, ["--tm", big, "--query-timeout", "20"], "timeout") as s:
+        body = json.dumps({"texts": ["alpha beta gamma delta epsilon zeta %d" % i
+                                     for i in range(200)],
+                           "source": "en", "target": "ar", "exhaustive": True, "min": 0}).encode()
+        st, h, b = s.request("POST", "/v1/query", body, {"Content-Type": "application/json"})
+        v = json.loads(b)
+        C.ok("POST /v1/query beyond its time: 503 naming the configured limit",
+             st == 503 and "the limit of 20 ms (--query-timeout)" in v["error"]["message"],
+             (st, b[:300]))
+
+
+def listen_message():
+    code, err = serve_exit("--tm", os.path.join(T, "ma"), "--listen", "myhost:23407")
+    C.ok("--listen myhost:PORT: says only IP literals and localhost are taken",
+         code == 1 and "localhost" in err and "IP" in err, (code, err))
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        shutil.rmtree(T, ignore_errors=True)

@@ -29,7 +29,7 @@
 const char cmd_corpus_help[] =
     "Usage: jisr corpus [OPTIONS] -o OUT INPUT...\n"
     "       jisr corpus [OPTIONS] -o OUT SRC... -- TGT...\n"
-    "(options before the inputs)\n"
+    "(options may come after the inputs; all that follows a '--' is a target input)\n"
     "\n"
     "Build a parallel corpus from files and folders of documents (plain text, HTML, DOCX,\n"
     "ODT, XLIFF, PDF): read -> pair the documents that translate each other (as\n"
@@ -212,7 +212,13 @@ static int make_parent(const char *path, jisr_strlist *made)
     return rc;
 }
 
-int cmd_corpus(int argc, char **argv)
+/* The inputs into in[0..*nin), in order, options anywhere among them (getopt's "-": each input
+ * is returned where it stands), and a "--" kept as the end of the sources; the options into co,
+ * dopt and the reports' names. CLI_RUN, or the status to exit with (a usage error, or after
+ * --help). */
+enum { CLI_RUN = -1 };
+static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts *dopt,
+                      const char **report, const char **report_json, const char **in, size_t *nin)
 {
     enum {
         OPT_MINSCORE = 256,
@@ -253,17 +259,18 @@ int cmd_corpus(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    jisr_corpus_opts co = JISR_CORPUS_OPTS_INIT;
-    jisr_doc_opts dopt = JISR_DOC_OPTS_INIT;
-    dopt.on_warning = doc_cli_warn;
-    co.pair.doc_opts = &dopt;
-    const char *report = NULL, *report_json = NULL, *format = NULL;
-    int c, r;
+    const char *format = NULL;
+    int c, r, at = 1; /* at: where the scan that ends the loop starts */
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:s:t:o:f:r:ph", longopts, NULL)) != -1) {
-        if ((r = doc_cli_option("corpus", c, optarg, &dopt)) != 0) {
+    while ((c = getopt_long(argc, argv, "-:s:t:o:f:r:ph", longopts, NULL)) != -1) {
+        at = optind;
+        if (c == 1) {
+            in[(*nin)++] = optarg;
+            continue;
+        }
+        if ((r = doc_cli_option("corpus", c, optarg, dopt)) != 0) {
             if (r == CLI_USAGE)
                 return r;
             continue;
@@ -282,34 +289,34 @@ int cmd_corpus(int argc, char **argv)
                                                          : "a number from 0 to 1");
         switch (c) {
         case 's':
-            co.pair.align.srclang = optarg;
+            co->pair.align.srclang = optarg;
             break;
         case 't':
-            co.pair.align.tgtlang = optarg;
+            co->pair.align.tgtlang = optarg;
             break;
         case 'o':
-            co.output = optarg;
+            co->output = optarg;
             break;
         case 'f':
             format = optarg;
             break;
         case 'r':
-            report = optarg;
+            *report = optarg;
             break;
         case OPT_RJSON:
-            report_json = optarg;
+            *report_json = optarg;
             break;
         case 'p':
-            dopt.flags |= JISR_DOC_LINES;
+            dopt->flags |= JISR_DOC_LINES;
             break;
         case OPT_MINSCORE:
-            co.filter.min_score = v;
+            co->filter.min_score = v;
             break;
         case OPT_MINCHARS:
-            co.filter.min_chars = (size_t)iv;
+            co->filter.min_chars = (size_t)iv;
             break;
         case OPT_MAXCHARS:
-            co.filter.max_chars = (size_t)iv;
+            co->filter.max_chars = (size_t)iv;
             break;
         case OPT_RATIO: {
             double lo = strtod(optarg, &end), hi = 0;
@@ -322,35 +329,35 @@ int cmd_corpus(int argc, char **argv)
             if (*end || !isfinite(lo) || !isfinite(hi) || !(lo > 0 && hi >= lo))
                 return cli_usage_error(
                     "corpus", "bad value '%s' for --ratio (LO:HI, 0 < LO <= HI, finite)", optarg);
-            co.filter.min_ratio = lo;
-            co.filter.max_ratio = hi;
+            co->filter.min_ratio = lo;
+            co->filter.max_ratio = hi;
             break;
         }
         case OPT_MINSCRIPT:
-            co.filter.min_script = v;
+            co->filter.min_script = v;
             break;
         case OPT_KEEPDUP:
-            co.filter.keep_duplicates = 1;
+            co->filter.keep_duplicates = 1;
             break;
         case OPT_DOCMIN:
-            co.pair.align.min_score = v;
+            co->pair.align.min_score = v;
             break;
         case OPT_DICT:
-            co.pair.align.dict_path = optarg;
-            co.align_dict = optarg;
+            co->pair.align.dict_path = optarg;
+            co->align_dict = optarg;
             break;
         case OPT_NODICT:
-            co.pair.align.dict_path = "";
-            co.align_flags |= JISR_ALIGN_NO_DICT;
+            co->pair.align.dict_path = "";
+            co->align_flags |= JISR_ALIGN_NO_DICT;
             break;
         case OPT_NAMES:
-            co.pair.align.name_hint = 1;
+            co->pair.align.name_hint = 1;
             break;
         case OPT_BYPOS:
-            co.pair.by_position = 1;
+            co->pair.by_position = 1;
             break;
         case OPT_CHUNK:
-            co.chunk = (size_t)iv;
+            co->chunk = (size_t)iv;
             break;
         case 'h':
             return cli_help("corpus");
@@ -360,34 +367,49 @@ int cmd_corpus(int argc, char **argv)
             return cli_usage_error("corpus", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (!co.output)
+    if (!co->output)
         return cli_usage_error("corpus", "-o OUT is required");
     if (format) {
         if (strcmp(format, "moses") == 0)
-            co.moses = 1;
+            co->moses = 1;
         else if (strcmp(format, "tmx") && strcmp(format, "tsv") && strcmp(format, "jsonl"))
             return cli_usage_error("corpus", "unknown format '%s' (tmx, tsv, jsonl, moses)",
                                    format);
-        else if (!ends_with(co.output, format))
+        else if (!ends_with(co->output, format))
             return cli_usage_error("corpus", "-f %s needs OUT ending in .%s", format, format);
-    } else if (!ends_with(co.output, ".tmx") && !ends_with(co.output, ".tsv") &&
-               !ends_with(co.output, ".jsonl")) {
+    } else if (!ends_with(co->output, ".tmx") && !ends_with(co->output, ".tsv") &&
+               !ends_with(co->output, ".jsonl")) {
         return cli_usage_error("corpus",
                                "cannot tell the format of '%s': name it .tmx, .tsv or "
                                ".jsonl, or give -f moses for a prefix",
-                               co.output);
+                               co->output);
     }
+    /* the scan stopped at a "--" (not a "--" given as an option's value): the sources end
+     * there, and what follows are targets, taken as written (a file named "-o" too) */
+    if (at < argc && strcmp(argv[at], "--") == 0) {
+        co->pair.by_position = 1;
+        co->pair.nsrc = *nin;
+        for (int i = optind; i < argc; i++)
+            in[(*nin)++] = argv[i];
+    }
+    return CLI_RUN;
+}
+
+int cmd_corpus(int argc, char **argv)
+{
+    jisr_corpus_opts co = JISR_CORPUS_OPTS_INIT;
+    jisr_doc_opts dopt = JISR_DOC_OPTS_INIT;
+    dopt.on_warning = doc_cli_warn;
+    co.pair.doc_opts = &dopt;
+    const char *report = NULL, *report_json = NULL;
     size_t nin = 0;
-    const char **in = calloc((size_t)(argc - optind) + 1, sizeof *in);
+    const char **in = calloc((size_t)argc + 1, sizeof *in);
     if (!in)
         return cli_error(JISR_ENOMEM);
-    for (int i = optind; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0 && !co.pair.nsrc) {
-            co.pair.by_position = 1;
-            co.pair.nsrc = nin;
-            continue;
-        }
-        in[nin++] = argv[i];
+    int r = parse_args(argc, argv, &co, &dopt, &report, &report_json, in, &nin);
+    if (r != CLI_RUN) {
+        free(in);
+        return r;
     }
     if (co.pair.by_position && !co.pair.nsrc)
         co.pair.nsrc = nin / 2;

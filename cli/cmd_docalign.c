@@ -18,7 +18,7 @@
 const char cmd_docalign_help[] =
     "Usage: jisr docalign [OPTIONS] INPUT...\n"
     "       jisr docalign [OPTIONS] SRC... -- TGT...\n"
-    "(options before the inputs)\n"
+    "(options may come after the inputs; all that follows a '--' is a target input)\n"
     "\n"
     "Find which documents translate each other among files and folders (searched\n"
     "recursively): plain text, HTML, DOCX, ODT, XLIFF, PDF. File names are not trusted\n"
@@ -65,7 +65,12 @@ static void on_progress(void *ctx, size_t done, size_t total)
     cli_progress_update(ctx, "reading documents: %zu/%zu", done, total);
 }
 
-int cmd_docalign(int argc, char **argv)
+/* The inputs into in[0..*nin), in order, options anywhere among them (getopt's "-": each input
+ * is returned where it stands), and a "--" kept as the end of the sources; the options into po,
+ * dopt and *output. CLI_RUN, or the status to exit with (a usage error, or after --help). */
+enum { CLI_RUN = -1 };
+static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *dopt,
+                      const char **output, const char **in, size_t *nin)
 {
     enum { OPT_DICT = 256, OPT_NODICT, OPT_NAMES, OPT_BYPOS };
     static const struct option longopts[] = {
@@ -82,52 +87,52 @@ int cmd_docalign(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    jisr_pair_opts po = JISR_PAIR_OPTS_INIT;
-    jisr_doc_opts dopt = JISR_DOC_OPTS_INIT;
-    dopt.on_warning = doc_cli_warn;
-    po.doc_opts = &dopt;
-    const char *output = NULL;
-    int c, r;
+    int c, r, at = 1; /* at: where the scan that ends the loop starts */
     char *end;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:s:t:o:m:ph", longopts, NULL)) != -1) {
-        if ((r = doc_cli_option("docalign", c, optarg, &dopt)) != 0) {
+    while ((c = getopt_long(argc, argv, "-:s:t:o:m:ph", longopts, NULL)) != -1) {
+        at = optind;
+        if (c == 1) {
+            in[(*nin)++] = optarg;
+            continue;
+        }
+        if ((r = doc_cli_option("docalign", c, optarg, dopt)) != 0) {
             if (r == CLI_USAGE)
                 return r;
             continue;
         }
         switch (c) {
         case 's':
-            po.align.srclang = optarg;
+            po->align.srclang = optarg;
             break;
         case 't':
-            po.align.tgtlang = optarg;
+            po->align.tgtlang = optarg;
             break;
         case 'o':
-            output = optarg;
+            *output = optarg;
             break;
         case 'm':
-            po.align.min_score = strtod(optarg, &end); /* nan and inf fail the test */
-            if (end == optarg || *end || !isfinite(po.align.min_score) ||
-                !(po.align.min_score > 0 && po.align.min_score <= 1))
+            po->align.min_score = strtod(optarg, &end); /* nan and inf fail the test */
+            if (end == optarg || *end || !isfinite(po->align.min_score) ||
+                !(po->align.min_score > 0 && po->align.min_score <= 1))
                 return cli_usage_error(
                     "docalign", "bad value '%s' for --min-score (a number in (0, 1])", optarg);
             break;
         case OPT_DICT:
-            po.align.dict_path = optarg;
+            po->align.dict_path = optarg;
             break;
         case OPT_NODICT:
-            po.align.dict_path = "";
+            po->align.dict_path = "";
             break;
         case OPT_NAMES:
-            po.align.name_hint = 1;
+            po->align.name_hint = 1;
             break;
         case OPT_BYPOS:
-            po.by_position = 1;
+            po->by_position = 1;
             break;
         case 'p':
-            dopt.flags |= JISR_DOC_LINES;
+            dopt->flags |= JISR_DOC_LINES;
             break;
         case 'h':
             return cli_help("docalign");
@@ -137,18 +142,32 @@ int cmd_docalign(int argc, char **argv)
             return cli_usage_error("docalign", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    /* options come first ("+"): the inputs, with an optional "--" between the sides */
+    /* the scan stopped at a "--" (not a "--" given as an option's value): the sources end
+     * there, and what follows are targets, taken as written (a file named "-o" too) */
+    if (at < argc && strcmp(argv[at], "--") == 0) {
+        po->by_position = 1;
+        po->nsrc = *nin;
+        for (int i = optind; i < argc; i++)
+            in[(*nin)++] = argv[i];
+    }
+    return CLI_RUN;
+}
+
+int cmd_docalign(int argc, char **argv)
+{
+    jisr_pair_opts po = JISR_PAIR_OPTS_INIT;
+    jisr_doc_opts dopt = JISR_DOC_OPTS_INIT;
+    dopt.on_warning = doc_cli_warn;
+    po.doc_opts = &dopt;
+    const char *output = NULL;
     size_t nin = 0;
-    const char **in = calloc((size_t)(argc - optind) + 1, sizeof *in);
+    const char **in = calloc((size_t)argc + 1, sizeof *in);
     if (!in)
         return cli_error(JISR_ENOMEM);
-    for (int i = optind; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0 && !po.nsrc) {
-            po.by_position = 1;
-            po.nsrc = nin;
-            continue;
-        }
-        in[nin++] = argv[i];
+    int r = parse_args(argc, argv, &po, &dopt, &output, in, &nin);
+    if (r != CLI_RUN) {
+        free(in);
+        return r;
     }
     if (po.by_position && !po.nsrc)
         po.nsrc = nin / 2;

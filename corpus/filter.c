@@ -16,6 +16,7 @@
 
 #include "corpus/corpus_int.h"
 #include "text/text.h"
+#include "text/text_int.h"
 #include "util/utf8.h"
 #include "util/util_int.h"
 
@@ -35,20 +36,6 @@ struct jisr_filter {
     jisr_buf a, b, c;
 };
 
-static int script_of(const char *lang)
-{
-    static const char *const arabic[] = {"ar", "fa", "ur", "ps", "ckb", "ug", "sd"};
-    for (size_t i = 0; i < sizeof arabic / sizeof arabic[0]; i++)
-        if (jisr_lang_matches(lang, arabic[i]))
-            return 1;
-    static const char *const latin[] = {"en", "fr", "es", "de", "it", "pt", "nl", "tr",
-                                        "id", "ms", "sw", "pl", "ro", "sv", "da", "no"};
-    for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++)
-        if (jisr_lang_matches(lang, latin[i]))
-            return 2;
-    return 0;
-}
-
 int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
                     const jisr_filter_opts *opts)
 {
@@ -67,8 +54,8 @@ int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
     f->o = *o;
     if (!f->o.max_chars) /* a zero field means the default */
         f->o.max_chars = def.max_chars;
-    f->script[0] = script_of(srclang ? srclang : "");
-    f->script[1] = script_of(tgtlang ? tgtlang : "");
+    f->script[0] = jisr_lang_script(srclang ? srclang : "");
+    f->script[1] = jisr_lang_script(tgtlang ? tgtlang : "");
     *out = f;
     return 0;
 }

@@ -373,13 +373,37 @@ static int put_escaped(jisr_buf *b, const char *s)
     return rc;
 }
 
+/* path made absolute into real (PATH_MAX bytes): resolved when it can be; else (a broken
+ * symbolic link, a file gone since it was found) its directory resolved and its own name kept,
+ * or failing that the working directory before it: a list written with -o names every file
+ * absolutely, the skipped ones too. Returns path itself when nothing works. */
+static const char *absolute_name(const char *path, char *real)
+{
+    if (realpath(path, real))
+        return real;
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    if (slash && slash != path && (size_t)(slash - path) < sizeof dir) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    } else {
+        snprintf(dir, sizeof dir, "%s", slash ? "/" : ".");
+    }
+    const char *base = slash ? slash + 1 : path;
+    char rd[PATH_MAX];
+    if (realpath(dir, rd) &&
+        (size_t)snprintf(real, PATH_MAX, "%s%s%s", rd, strcmp(rd, "/") ? "/" : "", base) < PATH_MAX)
+        return real;
+    return path;
+}
+
 /* A path as found, or absolute; escaped in a comment, refused in a row when it holds the
  * list's separators (only an absolute path can: jisr_corpus_pair skips the others). */
 static int put_path(jisr_buf *b, const char *path, int absolute, int comment)
 {
     char real[PATH_MAX];
-    if (absolute && path[0] != '/' && realpath(path, real))
-        path = real;
+    if (absolute && path[0] != '/')
+        path = absolute_name(path, real);
     if (comment)
         return put_escaped(b, path);
     if (strpbrk(path, "\t\n\r"))

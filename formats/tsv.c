@@ -11,12 +11,16 @@
  * Moses writer turns line breaks inside a segment into spaces, since a line is a segment there.
  * The source and target variants of a unit are the first ones matching the writer's srclang and
  * tgtlang (BCP 47 prefix match), or the first two variants when no language was given.
+ *
+ * Reading, the two languages are decided for the whole input, and a line whose sides are each
+ * in the other side's script (Arabic against Latin) is read the other way round, with a warning.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/formats_int.h"
 #include "text/text.h"
+#include "text/text_int.h"
 
 /* A line read ahead (to guess the column languages) and handed out again later. */
 typedef struct held_line {
@@ -36,6 +40,8 @@ typedef struct lines_reader {
     jisr_lines *a, *b; /* b: Moses target file */
     line_queue qa, qb; /* lines read ahead */
     jisr_buf s, t;
+    int ar_side; /* 0 or 1: the side in an Arabic-script language, the other in a Latin-script
+                  * one, so a line with its sides swapped can be told (see swapped); else -1 */
 } lines_reader;
 
 /* The next line of l (from q first): what jisr_lines_next returns, with its number. */
@@ -118,10 +124,86 @@ static int unescape(jisr_buf *out, const char *s, size_t n)
     return 0;
 }
 
+/* ---- a line with its sides swapped -------------------------------------------------------
+ *
+ * The column languages are decided once for the file (given, or guessed from its first lines),
+ * but a file put together from several sources may hold a line the other way round: the
+ * Arabic under the English column's language and the English under Arabic, unreachable by
+ * either language afterwards. When one side is in an Arabic-script language and the other in a
+ * Latin-script one, each line is checked: a line whose two sides are each written in the other
+ * side's script is read the other way round, with a warning naming the line. Swapped rather
+ * than skipped: both texts are there and which is which is not in doubt, so skipping would only
+ * lose a good pair (`lexicon train` already picks each unit's sides by script). Only letters
+ * count: digits, punctuation and codes fit either side, so a side without letters ("12",
+ * "2.0", "—") never makes a line swapped, and a side of both scripts counts as the one that
+ * holds 4 in 5 of its letters, or as neither. A usual line stops after its Arabic side, whose
+ * letters are Arabic. */
+
+/* The side in an Arabic-script language when the other is in a Latin-script one, else -1. */
+static int arabic_side(const char *srclang, const char *tgtlang)
+{
+    int a = jisr_lang_script(srclang ? srclang : ""), b = jisr_lang_script(tgtlang ? tgtlang : "");
+    return a == 1 && b == 2 ? 0 : a == 2 && b == 1 ? 1 : -1;
+}
+
+/* Whether s[0..n) (UTF-8) is written in Arabic letters (arabic) or Latin ones (!arabic): at
+ * least one letter of that script and 4 in 5 of its Arabic and Latin letters. Arabic letters:
+ * U+0620–U+064A, U+066E–U+06D3, U+06D5, U+06EE–U+06EF, U+06FA–U+06FF, U+0750–U+077F (not the
+ * marks, digits and punctuation of the block); Latin: A–Z, a–z, U+00C0–U+024F but × and ÷. A
+ * byte of another character never matches the lead bytes looked at (C3–C9, D8–DB, DD). */
+static int written_in(const char *s, size_t n, int arabic)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t ar = 0, la = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if (c < 0x80) {
+            la += (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+            continue;
+        }
+        if (c < 0xC3 || c > 0xDD || i + 1 >= n || (p[i + 1] & 0xC0) != 0x80)
+            continue;
+        unsigned cp = ((c & 0x1Fu) << 6) | (p[++i] & 0x3Fu);
+        if (cp <= 0x24F)
+            la += cp >= 0xC0 && cp != 0xD7 && cp != 0xF7;
+        else if (cp >= 0x600)
+            ar += (cp >= 0x620 && cp <= 0x64A) || (cp >= 0x66E && cp <= 0x6D3) || cp == 0x6D5 ||
+                  cp == 0x6EE || cp == 0x6EF || (cp >= 0x6FA && cp <= 0x6FF) ||
+                  (cp >= 0x750 && cp <= 0x77F);
+    }
+    size_t in = arabic ? ar : la, other = arabic ? la : ar;
+    return in > 0 && in >= 4 * other;
+}
+
+/* Whether a line's sides (side 0: s, side 1: t) are each written in the other's script. */
+static int swapped(const lines_reader *lr, const char *s, size_t sn, const char *t, size_t tn)
+{
+    if (lr->ar_side < 0)
+        return 0;
+    const char *a = lr->ar_side ? t : s, *l = lr->ar_side ? s : t;
+    size_t an = lr->ar_side ? tn : sn, ln = lr->ar_side ? sn : tn;
+    return written_in(a, an, 0) && written_in(l, ln, 1);
+}
+
 static int make_unit(jisr_reader *r, jisr_unit *u, unsigned long line, const char *s, size_t sn,
                      const char *t, size_t tn)
 {
     int rc;
+    lines_reader *lr = r->impl;
+    if (swapped(lr, s, sn, t, tn)) {
+        fmt_reader_warn(r, line, 1,
+                        "%s swapped: the %s %s is in %s letters and the %s %s in %s letters; "
+                        "read the other way round",
+                        lr->b ? "lines" : "columns", r->srclang, lr->b ? "file's line" : "column",
+                        lr->ar_side ? "Arabic" : "Latin", r->tgtlang,
+                        lr->b ? "file's line" : "column", lr->ar_side ? "Latin" : "Arabic");
+        const char *x = s;
+        size_t xn = sn;
+        s = t;
+        sn = tn;
+        t = x;
+        tn = xn;
+    }
     u->line = line;
     u->col = 1;
     if ((rc = jisr_unit_add_variant(u, r->srclang, s, sn, NULL)) < 0 ||
@@ -251,6 +333,7 @@ static int lines_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
     r->close = lines_close;
     lr->a = a;
     lr->b = b;
+    lr->ar_side = -1;
     jisr_lines_set_max(a, fmt_line_max);
     jisr_lines_set_max(b, fmt_line_max);
     return 0;
@@ -372,6 +455,8 @@ int fmt_tsv_reader_open(jisr_reader *r, jisr_lines *l)
     r->next = tsv_next;
     if (rc == 0 && r->langs_given != 3)
         rc = guess_langs(r, r->impl);
+    if (rc == 0)
+        ((lines_reader *)r->impl)->ar_side = arabic_side(r->srclang, r->tgtlang);
     return rc;
 }
 
@@ -381,6 +466,8 @@ int fmt_moses_reader_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
     r->next = moses_next;
     if (rc == 0 && r->langs_given != 3)
         rc = guess_langs(r, r->impl);
+    if (rc == 0)
+        ((lines_reader *)r->impl)->ar_side = arabic_side(r->srclang, r->tgtlang);
     return rc;
 }
 

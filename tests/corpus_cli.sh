@@ -196,5 +196,37 @@ mkdir in4 && cp in/a.txt in/b.txt in4/ && ln -s /nonexistent/x.txt in4/dangling.
     [ "$(jq -r '.skipped[0].why' s.json)" = "a broken symbolic link (to /nonexistent/x.txt)" ] &&
     grep -q 'in4/dangling.txt: skipped: a broken symbolic link' e7 && grep -q '(1 skipped)' e7 &&
     ok "corpus lists a dangling symbolic link as skipped" || bad "dangling corpus: $(cat e7)"
+# docalign -o LIST: every path absolute, the skipped ones too (before: a broken link's relative)
+P=$(pwd -P)
+"$J" docalign -o abs.list in4 2>/dev/null && grep -q "^# skipped	$P/in4/dangling.txt	a broken symbolic link" abs.list &&
+    grep -q "^a	$P/in4/a.txt	$P/in4/b.txt	" abs.list && ok "docalign -o: a skipped file's path is absolute too" ||
+    bad "absolute skipped: $(cat abs.list)"
+(cd in4 && "$J" docalign -o ../abs2.list . 2>/dev/null) && grep -q "^# skipped	$P/in4/dangling.txt	" abs2.list &&
+    ok "docalign -o from inside the folder: absolute skipped path" || bad "absolute skipped (.): $(cat abs2.list)"
+# options after the inputs, as the README and the help write them (before: -o read as an input)
+mkdir -p ar-site en-site && cp in/a.txt ar-site/ && cp in/b.txt en-site/
+"$J" docalign -s ar -t en ar-site/ en-site/ -o pairs.list 2>e8 && [ "$(grep -vc '^#' pairs.list)" -eq 1 ] &&
+    ok "docalign -s ar -t en ar-site/ en-site/ -o pairs.list" || bad "docalign -o after inputs: $(cat e8)"
+"$J" corpus -s ar -t en ar-site/ en-site/ -o corpus.tmx -r report.html 2>e8 && grep -q "<tu[ >]" corpus.tmx &&
+    grep -q '<title>jisr corpus report</title>' report.html &&
+    ok "corpus -s ar -t en ar-site/ en-site/ -o corpus.tmx -r report.html" || bad "corpus -o after inputs: $(cat e8)"
+"$J" corpus ar-site/ --min-score 0 en-site/ -f tsv -o mid.tsv 2>e8 && [ -s mid.tsv ] &&
+    ok "corpus: options among the inputs" || bad "corpus options among inputs: $(cat e8)"
+# "--" still ends the sources; after it everything is a target, a file named "-o" too
+cp in/b.txt ./-o
+"$J" docalign in/a.txt -o dd.list -- -o 2>e8 && grep -q "^a	$P/in/a.txt	$P/-o	" dd.list &&
+    ok "docalign SRC -o LIST -- -o: the file named -o is the target" || bad "-- -o: $(cat e8 dd.list)"
+"$J" docalign -o dd2.list in/a.txt -- ./-o 2>e8 && grep -q "	$P/-o	" dd2.list &&
+    ok "docalign -- ./-o" || bad "-- ./-o: $(cat e8 dd2.list)"
+"$J" corpus -o dd.tsv in/a.txt --report-json dd.json -- -o 2>e8 && [ "$(jq .totals.pairs dd.json)" -eq 1 ] &&
+    ok "corpus SRC --report-json R -- -o" || bad "corpus -- -o: $(cat e8)"
+# by position: "--" after options that follow the sources; English on both sides pairs only so
+printf 'The council met on 5 May 2015.\n' >s1.txt && printf 'The council met on 5 May 2015.\n' >t1.txt
+"$J" docalign -s en s1.txt -t en-GB -m 0.01 -- t1.txt >bp.list 2>e8 && grep -q "^s1	s1.txt	t1.txt	" bp.list &&
+    ok "docalign SRC -t L -- TGT: sides by position" || bad "by position: $(cat e8 bp.list)"
+# "--" as an option's value is no separator
+"$J" docalign -s en -t en-GB -o -- s1.txt 2>e8; [ $? -eq 2 ] && grep -q 'one script' e8 && [ ! -e -- ] &&
+    ok "docalign -o -- : '--' is the value, not the separator" || bad "-o --: $(cat e8)"
+rm -f -- -- ./-o
 [ "$(tmps)" -eq 0 ] && ok "no temporary left" || bad "temporaries: $(find . -name '*.tmp.*')"
 exit $fails

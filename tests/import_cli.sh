@@ -153,6 +153,33 @@ check "dates before 1970 are kept; a usage count saturates" \
 check "dates before 1970: 1601 and the last second of 1969" \
     grep -q '<tu creationdate="16010101T000000Z" changedate="19691231T235959Z" usagecount="2">' out15.tmx
 
+# a TSV line with its columns swapped (the Arabic under the English column's language and the
+# English under Arabic): read the other way round, with a warning naming FILE:LINE (before: 3
+# added silently, the English of line 2 stored as ar); a usual file, and short or script-less
+# cells ("12", "PDF", "OK" in its own column), give no warning
+printf 'I bought 12 books.\tاشتريت 12 كتابًا.\nقال المسؤول إن الاجتماع سيعقد غدا\tThe official said the meeting would be held tomorrow\nSave\tاحفظ\n' >sw.tsv
+$J import --tm msw sw.tsv 2>errsw
+check "swapped TSV lines: 3 added, each swapped one warned about with FILE:LINE" \
+    sh -c "grep -q '3 added' errsw && [ \$(grep -c 'warning: sw.tsv:[0-9]*:1: columns swapped' errsw) -eq 2 ]"
+$J export --tm msw -f tsv -s ar -t en -o sw.out.tsv 2>/dev/null
+check "swapped TSV lines: every unit's ar is the Arabic, its en the English" \
+    /usr/bin/python3 -c 'import re,sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
+ar = re.compile("[\u0621-\u064a]")
+sys.exit(not (len(rows) == 3 and all(ar.search(a) and not ar.search(e) for a, e in rows)))' sw.out.tsv
+printf 'موافق\tOK\n12\t12\nPDF\tPDF\n١٢\t12\nاشتريت iPhone\tI bought an iPhone\nاثنا عشر\t12\nحفظ الملف\tSave the file\n' >nsw.tsv
+$J import --tm mnsw nsw.tsv 2>errnsw
+check "a usual TSV file (codes, numbers, mixed cells): no warning" \
+    sh -c "grep -q '7 units read' errnsw && ! grep -q warning errnsw"
+printf 'مرحبا\tHello\nOK\tموافق\nA\tأ\n' >sw2.tsv
+$J import --tm msw2 -s ar -t en sw2.tsv 2>errsw2
+check "languages given: a swapped short line (OK, a letter) is read the other way round too" \
+    sh -c "grep -q 'sw2.tsv:2:1: columns swapped: the ar column is in Latin letters' errsw2 && grep -q 'sw2.tsv:3:1: columns swapped' errsw2 && ! grep -q 'sw2.tsv:1:' errsw2"
+printf 'مرحبا هناك\nHello\n' >mo.ar && printf 'Hello there\nمرحبا\n' >mo.en
+$J convert -t en mo.ar mo.tsv 2>errmo
+check "Moses: a line swapped between the two files is read the other way round" \
+    sh -c "grep -q 'mo.ar:2:1: lines swapped' errmo && [ \"\$(sed -n 2p mo.tsv)\" = \"\$(printf 'مرحبا\\tHello')\" ]"
+
 # a file size limit (ulimit -f) reached while committing: named as such, the memory as before
 /usr/bin/python3 -c "
 for i in range(60000): print('sentence number %d in english\tالجملة رقم %d بالعربية' % (i, i))" >big.tsv

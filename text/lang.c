@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "text/text.h"
+#include "text/text_int.h"
 
 static int fold(int c)
 {
@@ -35,6 +36,20 @@ int jisr_lang_matches(const char *tag, const char *want)
         if (fold((unsigned char)tag[i]) != fold((unsigned char)want[i]))
             return 0;
     return tag[i] == '\0' || fold((unsigned char)tag[i]) == '-';
+}
+
+int jisr_lang_script(const char *lang)
+{
+    static const char *const arabic[] = {"ar", "fa", "ur", "ps", "ckb", "ug", "sd"};
+    static const char *const latin[] = {"en", "fr", "es", "de", "it", "pt", "nl", "tr",
+                                        "id", "ms", "sw", "pl", "ro", "sv", "da", "no"};
+    for (size_t i = 0; i < sizeof arabic / sizeof arabic[0]; i++)
+        if (jisr_lang_matches(lang, arabic[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof latin / sizeof latin[0]; i++)
+        if (jisr_lang_matches(lang, latin[i]))
+            return 2;
+    return 0;
 }
 
 const char *jisr_text_guess_lang(const char *s, size_t n)

@@ -47,4 +47,9 @@ int txt_decoder_run(txt_decoder *d, const unsigned char *in, size_t n, int final
 int txt_decoder_error(int problem, const char *name, uint64_t off, const char *tail, size_t len,
                       unsigned long line);
 
+/** The script a language is written in, for the checks that compare a text's letters with its
+ * language: 1 Arabic (ar, fa, ur, ps, ckb, ug, sd), 2 Latin (en, fr, es, de, it, pt, nl, tr, id,
+ * ms, sw, pl, ro, sv, da, no), 0 another or unknown. Region variants as their language. */
+int jisr_lang_script(const char *lang);
+
 #endif

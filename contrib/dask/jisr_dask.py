@@ -10,9 +10,16 @@ into one output file committed atomically. Nothing large travels through the sch
 
 The output does not depend on how the input is partitioned: every document is aligned on its own
 (`--chunk 1`: nothing the aligner learns from one document reaches another), with a fixed
-dictionary or lexicon when one is given (--dict FILE is passed to every worker). So 1 partition or
-100, one process or a cluster, give the same set of lines; only their order may differ, and the
-driver writes them sorted by document id and pair position with --sort.
+dictionary or lexicon when one is given (--dict FILE is passed to every worker), and a line
+without an "id" is given its line number in the input as one by the driver, before the input is
+split (the id `jisr align --batch FILE` gives it; a partition's own process would count from 1
+again). So 1 partition or 100, one process or a cluster, give the same set of lines; only their
+order may differ, and the driver writes them sorted by document id and pair position with --sort.
+A document id given twice is an error, as it is for jisr.
+
+The output is written as jisr writes its own: to a temporary beside it, renamed over it at the end
+(nothing is written when the run fails), with the mode of the file it replaces, or for a new file
+0666 minus the umask. An output (or --stats) that is the input, by any name, is refused (exit 2).
 
 Usage:
   /usr/bin/python3 contrib/dask/jisr_dask.py --jisr build/jisr -i pairs.jsonl -o aligned.jsonl
@@ -28,6 +35,7 @@ Usage:
                     reference the cluster's output is compared with)
 """
 import argparse
+import errno
 import json
 import os
 import resource
@@ -57,6 +65,94 @@ def align_to_file(lines, jisr, extra, path):
     return ndocs, npairs, peak
 
 
+class UsageError(Exception):
+    """A usage error: reported with exit status 2, as jisr reports its own."""
+
+
+class InputError(Exception):
+    """An input jisr would refuse as a whole: exit status 1."""
+
+
+def with_ids(path):
+    """The input's lines (bytes, split at line feeds only, as jisr splits them), each JSON object
+    without an "id" given its line number as one, written into the line (the rest of it kept
+    byte for byte, so jisr still sees whatever else is wrong with it); an id given twice raises
+    InputError (`jisr align --batch FILE` refuses it too, but a partition's process sees only
+    its own ids)."""
+    first = {}  # id -> line it was first given on
+    with open(path, 'rb') as f:
+        for n, raw in enumerate(f, 1):
+            text = raw.decode('utf-8', 'surrogateescape')
+            start = len(text) - len(text.lstrip(' \t\r'))
+            pairs = None
+            if text[start:start + 1] == '{':
+                try:
+                    pairs = json.loads(text, object_pairs_hook=lambda kv: kv)
+                except ValueError:
+                    pairs = None  # not JSON: left to jisr, which says where
+            if pairs is None:
+                yield raw
+                continue
+            ids = [v for k, v in pairs if k == 'id']
+            if not ids:
+                fill = '"id":%d%s' % (n, ',' if pairs else '')
+                raw = (text[:start + 1] + fill + text[start + 1:]).encode('utf-8',
+                                                                         'surrogateescape')
+                ids = [n]
+            v = ids[0]
+            if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)):
+                key = str(v)
+                if key in first:
+                    raise InputError('%s:%d:1: document id "%s" is repeated (first on line %d)'
+                                     % (path, n, key, first[key]))
+                first[key] = n
+            yield raw
+
+
+def check_names(args):
+    """Refuse an output (or --stats) that names the input or the other output, by any name (a
+    symbolic or hard link, ./x): it would be replaced before, or after, it is read."""
+    names = [('-i', args.input), ('-o', args.output)]
+    if args.stats:
+        names.append(('--stats', args.stats))
+    for i, (fa, a) in enumerate(names):
+        for fb, b in names[i + 1:]:
+            try:
+                same = os.path.samefile(a, b)
+            except OSError:
+                same = os.path.abspath(a) == os.path.abspath(b)
+            if same:
+                what = ("is this command's input: it would be overwritten" if fa == '-i'
+                        else 'and %s %s name the same file' % (fa, a))
+                raise UsageError('%s %s %s (choose another output file)' % (fb, b, what))
+
+
+def open_new(outdir, target):
+    """A temporary beside target, created as open(2) creates a file (0666 minus the umask,
+    as the kernel applies it: umask(2) is process-wide and would race with Dask's threads),
+    and 0600 while it is written. Returns (fd, path, the mode to give it at the end): that of
+    the file it replaces, if any."""
+    for _ in range(100):
+        tmp = os.path.join(outdir, '.jisr-dask-out-%s' % uuid.uuid4().hex)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW |
+                         os.O_CLOEXEC, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise OSError(errno.EEXIST, 'cannot make a temporary file', outdir)
+    mode = os.fstat(fd).st_mode & 0o777
+    os.fchmod(fd, 0o600)
+    try:
+        st = os.stat(target)
+        if os.path.isfile(target):
+            mode = st.st_mode & 0o7777
+    except OSError:
+        pass
+    return fd, tmp, mode
+
+
 def sort_key(line):
     o = json.loads(line)
     return (str(o.get('id', '')), o.get('src_idx', [0])[:1], o.get('tgt_idx', [0])[:1])
@@ -70,13 +166,16 @@ def run(args, extra):
     parts = []
     try:
         if args.single:
-            with open(args.input, encoding='utf-8') as f:
-                lines = f.readlines()
+            lines = [l.decode('utf-8') for l in with_ids(args.input)]
             path = os.path.join(work, 'part-0.jsonl')
             ndocs, npairs, peak = align_to_file(lines, args.jisr, extra, path)
             parts = [path]
             stats.update(partitions=1, workers=1, jisr_peak_rss_kib=peak)
         else:
+            # ids before the split, into a copy the workers read (the directory is shared)
+            numbered = os.path.join(work, 'input.jsonl')
+            with open(numbered, 'wb') as f:
+                f.writelines(with_ids(args.input))
             import dask.bag as db
             from dask.distributed import Client, LocalCluster
             cluster = None
@@ -88,7 +187,7 @@ def run(args, extra):
                                        silence_logs=40)
                 client = Client(cluster)
             try:
-                bag = db.read_text(args.input, encoding='utf-8')
+                bag = db.read_text(numbered, encoding='utf-8')
                 if args.partitions:
                     bag = bag.repartition(npartitions=args.partitions)
                 jisr, xa = args.jisr, list(extra)
@@ -112,7 +211,7 @@ def run(args, extra):
                 if cluster is not None:
                     cluster.close()
         # one output file, committed atomically
-        fd, tmp = tempfile.mkstemp(prefix='.jisr-dask-out-', dir=outdir)
+        fd, tmp, mode = open_new(outdir, args.output)
         try:
             with os.fdopen(fd, 'wb') as out:
                 if args.sort:
@@ -126,6 +225,7 @@ def run(args, extra):
                     for pth in parts:
                         with open(pth, 'rb') as f:
                             shutil.copyfileobj(f, out)
+                os.fchmod(out.fileno(), mode)
             os.replace(tmp, args.output)
         except BaseException:
             os.unlink(tmp)
@@ -163,7 +263,15 @@ def main(argv):
     ap.add_argument('--stats', help='write timings and peak memory as JSON')
     args = ap.parse_args(argv)
     args.jisr = os.path.abspath(args.jisr) if os.sep in args.jisr else args.jisr
-    return run(args, extra)
+    try:
+        check_names(args)
+        return run(args, extra)
+    except UsageError as e:
+        print('jisr_dask: %s' % e, file=sys.stderr)
+        return 2
+    except InputError as e:
+        print('jisr_dask: %s' % e, file=sys.stderr)
+        return 1
 
 
 if __name__ == '__main__':

@@ -185,12 +185,22 @@ static void warn_result(const aopts *o, const adoc *d, const jisr_ladder *l)
             likely[0] += l->v[k].nsrc;
             likely[1] += l->v[k].ntgt;
         }
+    /* judged on the side with fewer sentences (a translation of half a document is not
+     * suspect), unless that side is short and the other long: then on both */
     int t = d->tgt.n < d->src.n;
     size_t all = t ? d->tgt.n : d->src.n, in = likely[t];
-    if (all >= 11 && in * 4 < all)
+    size_t all2 = t ? d->src.n : d->tgt.n, in2 = likely[!t];
+    if ((all >= 11 && in * 4 < all) || (all2 >= 11 && in * 4 < all && in2 * 4 < all2)) {
+        if (all < 11)
+            all = all2, in = in2, t = !t;
         cli_warn("%s: %zu of the %s's %zu sentences are in pairs scoring 0.5 or more: the two "
                  "documents may not translate each other",
                  d->id, in, t ? "target" : "source", all);
+        if (all2 >= 4 * (d->src.n < d->tgt.n ? d->src.n : d->tgt.n) && !o->presegmented)
+            cli_warn("%s: the source has %zu sentences and the target %zu: if each line of the "
+                     "files is one sentence, -p (--presegmented) reads them so",
+                     d->id, d->src.n, d->tgt.n);
+    }
 }
 
 /* Align docs[0..n) in one run and write each result: to path (one document), into outdir, or as

@@ -259,4 +259,13 @@ check "English twice with -s ar: a warning" '[ $? -eq 0 ] && grep -q "the source
 printf 'id1\t%s\t%s\n' "$D/luke15.ar" "$D/acts27.en" >"$T/un.list"
 "$J" align -p --batch "$T/un.list" -d "$T/undir" 2>"$T/unb.err"
 check "--batch: the warning names the document id" '[ $? -eq 0 ] && grep -q "^jisr: warning: id1: 0 of" "$T/unb.err"'
+# one verse a line without full stops, read as plain text (not -p): each line is a sentence
+# (the segmenter sees that the lines were not wrapped), so the chapter aligns as with -p
+sed 's/[.:!؟«»]//g' "$D/luke15.ar" >"$T/np.ar"
+"$J" align -f tsv -m 0.5 "$T/np.ar" "$D/luke15.en" >"$T/np.tsv" 2>"$T/np.err"
+check "verse lines without -p: 22 pairs at 0.5, no warning" '[ $? -eq 0 ] && [ "$(wc -l <"$T/np.tsv")" -ge 21 ] && [ ! -s "$T/np.err" ]'
+# the Arabic on one line without full stops: one sentence against 32; warned, with the -p hint
+tr '\n' ' ' <"$T/np.ar" >"$T/one.ar"
+"$J" align -f tsv -m 0.5 "$T/one.ar" "$D/luke15.en" >"$T/one.tsv" 2>"$T/one.err"
+check "one long sentence against many: both warnings" '[ $? -eq 0 ] && grep -q "0 of the target.s [0-9]* sentences are in pairs" "$T/one.err" && grep -q "if each line of the files is one sentence, -p" "$T/one.err"'
 tap_end

@@ -168,6 +168,28 @@ if run srx-far 0 "$J" segment -l en --srx "$T/slow.srx" "$T/far.txt"; then
     has srx-far "$T/out" '^Dr\. Smith went home\.'
 fi
 
+# --- single newlines: wrapped text joins, lines the writer broke are boundaries -----------------
+# one verse a line without full stops (Arabic Bibles, subtitles, string lists) was one sentence
+printf 'وفي ذلك اليوم خرج الناس إلى الحقول\nوكان المطر غزيرا\nفلما رأوا ذلك رجعوا إلى بيوتهم وأغلقوا الأبواب وجلسوا ينتظرون أن يهدأ الطقس ويعود الصفاء إلى السماء\nوقال بعضهم لبعض\nلننتظر حتى الصباح\nوفي الصباح أشرقت الشمس على المدينة كلها\nفخرج الأطفال يلعبون في الشوارع\nوذهب الرجال إلى أعمالهم في السوق والمزارع البعيدة وراء النهر الكبير الذي يمر بالمدينة من الشرق\nوبقيت النساء في البيوت\nوكان ذلك يوما هادئا\nثم جاء المساء\nونام الجميع\n' >"$T/verses.txt"
+run verse-lines 0 "$J" segment -l ar "$T/verses.txt" && [ "$(wc -l <"$T/out")" = 12 ] ||
+    fail "verse-lines: $(wc -l <"$T/out") sentences, want 12"
+# the same words wrapped at 40 columns (by characters) and at 60 by fmt: one paragraph, joined
+tr '\n' ' ' <"$T/verses.txt" | sed 's/ $/./' >"$T/joined.txt"
+"$J" segment -l ar "$T/joined.txt" >"$T/joined.out"
+/usr/bin/python3 -c "import sys,textwrap; print('\n'.join(textwrap.wrap(open(sys.argv[1]).read(), 40)))" "$T/joined.txt" >"$T/wrap40.txt"
+run wrapped-chars 0 "$J" segment -l ar "$T/wrap40.txt" && cmp -s "$T/out" "$T/joined.out" || fail "wrapped-chars: differs from the unwrapped text"
+printf 'The ministers said in a joint statement that, over five years of military and civilian engagement in liberating Iraq and northeast Syria from the grip of the group, it had lost its hold over nearly all of its territory. The coalition must preserve its unity of purpose.\n' >"$T/en1.txt"
+"$J" segment -l en "$T/en1.txt" >"$T/en1.out"
+fmt -w 60 "$T/en1.txt" >"$T/en60.txt"
+run wrapped-fmt 0 "$J" segment -l en "$T/en60.txt" && cmp -s "$T/out" "$T/en1.out" || fail "wrapped-fmt: differs from the unwrapped text"
+# a heading line above wrapped text is its own segment; the wrapped lines stay joined
+printf 'Introduction\nThe report, which was written over the course of several months by\nthe committee, says that the results were good and that the next steps\nare clear. It also says more.\n' >"$T/head.txt"
+run heading 0 "$J" segment -l en "$T/head.txt" &&
+    same heading "$T/out" $'Introduction\nThe report, which was written over the course of several months by the committee, says that the results were good and that the next steps are clear.\nIt also says more.\n'
+# a line that starts with closing punctuation is never a sentence of its own
+printf 'first verse of the chapter here\nsecond verse that is a good deal longer than the first one\n. and a third\n' >"$T/close.txt"
+run closing-line 0 "$J" segment -l en "$T/close.txt" && lacks closing-line "$T/out" '^\.'
+
 # --- usage ------------------------------------------------------------------------------------
 run help 0 "$J" segment --help && has help "$T/out" '^Usage: jisr segment' && has help "$T/out" 'Examples'
 run help-cmd 0 "$J" help segment && has help-cmd "$T/out" '^Usage: jisr segment'

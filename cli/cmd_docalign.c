@@ -65,6 +65,11 @@ static void on_progress(void *ctx, size_t done, size_t total)
     cli_progress_update(ctx, "reading documents: %zu/%zu", done, total);
 }
 
+static void on_verify(void *ctx, size_t done, size_t total)
+{
+    cli_progress_update(ctx, "aligning the pairs: %zu/%zu", done, total);
+}
+
 /* The inputs into in[0..*nin), in order, options anywhere among them (getopt's "-": each input
  * is returned where it stands), and a "--" kept as the end of the sources; the options into po,
  * dopt and *output. CLI_RUN, or the status to exit with (a usage error, or after --help). */
@@ -202,6 +207,16 @@ int cmd_docalign(int argc, char **argv)
     if (rc == 0)
         rc = jisr_corpus_pair_files(in, nin, &po, files, &p);
     cli_progress_done(&prog);
+    if (rc == 0) { /* a larger collection's pairs, each aligned: one with few pairs is dropped */
+        cli_progress_init(&prog);
+        po.on_progress = on_verify;
+        rc = jisr_pairing_verify(p, &po);
+        cli_progress_done(&prog);
+        if (rc < 0) {
+            jisr_pairing_free(p);
+            p = NULL;
+        }
+    }
     if (rc < 0) {
         int usage = rc == JISR_EINVAL && opened;
         jisr_error e = *jisr_error_last();

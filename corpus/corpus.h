@@ -152,6 +152,16 @@ JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pa
  * is added to files as an input. */
 JISR_API int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                                     jisr_fileset *files, jisr_pairing **out);
+/** Check the pairs of a collection larger than the small one jisr_corpus_pair aligns whole
+ * (Arabic and English either way; otherwise nothing is done): each pair is aligned sentence by
+ * sentence and dropped when less than JISR_PAIR_VERIFY_MIN of its two documents' sentences are
+ * in aligned pairs scoring 0.5 or more. The document aligner's margin assumes that most documents
+ * have a partner; in a collection where few have one it still pairs. A dropped pair's documents
+ * become unpaired, each with the other as its best candidate and the share as its score. One
+ * alignment per pair; the documents are read again with opts->doc_opts, and opts->on_progress
+ * is called after each pair. Errors: JISR_ENOMEM, the aligner's and the segmenter's. */
+#define JISR_PAIR_VERIFY_MIN 0.3
+JISR_API int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts);
 /** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
  * names, then unpaired and skipped documents), and `id<TAB>source<TAB>target<TAB>score` rows.
  * Paths are written as found, or absolute when absolute is set; in comment lines a tab, line

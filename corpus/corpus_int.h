@@ -67,6 +67,12 @@ typedef struct corpus_vdoc {
     size_t n;
 } corpus_vdoc;
 
+/** Read one document's paragraphs into text (each with its NUL) at (*offs)[0..*n) (*cap its
+ * capacity; both arrays grow). 0; 1 with *why (malloc'd) when it cannot be read or holds no
+ * text; JISR_ENOMEM. */
+int corpus_read_doc(const char *path, const jisr_doc_opts *dopts, jisr_buf *text, size_t **offs,
+                    size_t *n, size_t *cap, char **why);
+
 /** Whether corpus_verify is used for these languages (Arabic and English, either way). */
 int corpus_verify_applies(const jisr_docalign_opts *o);
 /** Align every source document of docs[0][0..n[0]) with every target one of docs[1][0..n[1]),

@@ -52,8 +52,8 @@ void jisr_pairing_free(jisr_pairing *p)
     free(p);
 }
 
-/* Read one document's paragraphs (into the growing arrays) and guess its language. */
-static int read_doc(const char *path, const jisr_doc_opts *dopts, jisr_buf *text, size_t **offs,
+/* Read one document's paragraphs (into the growing arrays). */
+int corpus_read_doc(const char *path, const jisr_doc_opts *dopts, jisr_buf *text, size_t **offs,
                     size_t *n, size_t *cap, char **why)
 {
     jisr_doc *d = NULL;
@@ -241,7 +241,7 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
             continue;
         }
         char *whyread = NULL;
-        int r = read_doc(d->path, o->doc_opts, &text, &offs, &noffs, &capoffs, &whyread);
+        int r = corpus_read_doc(d->path, o->doc_opts, &text, &offs, &noffs, &capoffs, &whyread);
         if (r < 0) {
             rc = r;
             break;

@@ -38,4 +38,17 @@ cmp -s <(grep -v '^#' pairs.list | cut -f4) <(grep -v '^#' mixed.list | cut -f4)
 # -o writes atomically with absolute paths
 "$J" docalign -p -o abs.list ar en 2>/dev/null && grep -v '^#' abs.list | head -1 | grep -q "	/" &&
     echo "ok - -o writes absolute paths" || { echo "not ok - -o"; fails=1; }
+# 20 Arabic chapters and 20 English ones that translate none of them: each pair the margin
+# makes is aligned and dropped (52 pairs in 6 such runs before), the documents listed unpaired
+mkdir -p un/ar un/en
+ls ar | head -20 | while read -r f; do cp "ar/$f" un/ar/; done
+awk -F'\t' 'NR <= 20 { print $1 }' truth | sed 's|^ar/||' >un/taken
+awk -F'\t' 'NR > 40 && NR <= 60 { print $2 }' truth | while read -r f; do cp "$f" un/en/; done
+# the English chosen must not be the translation of an Arabic one taken
+awk -F'\t' 'NR==FNR { a[$1] = 1; next } ($1 in a) { print $2 }' <(ls un/ar | sed 's|^|ar/|') truth |
+    sed 's|^en/||' | while read -r f; do rm -f "un/en/$f"; done
+"$J" docalign -s ar -t en -p un/ar -- un/en >un.list 2>un.err
+[ "$(grep -vc '^#' un.list)" -le 1 ] && grep -q '^# unpaired source' un.list &&
+    echo "ok - a collection without translations: no pairs" ||
+    { echo "not ok - unrelated collection: $(grep -vc '^#' un.list) pairs"; fails=1; }
 exit $fails

@@ -238,8 +238,9 @@ static void test_hostile_bytes(void **state)
     assert_int_equal(jisr_segmenter_new(&seg[1], "en", NULL), 0);
     unsigned seed = 12345;
     unsigned char buf[512];
+    /* ... and the characters of list markers: bullets, dashes, Roman numerals, "1)" */
     const char alphabet[] = ". ?!\n\"\xd8\x9f\xd9\xa3\xd8\xaf\xef\xbf\xbd\xff\xc0"
-                            "a1U";
+                            "a1U-*)IVxi:\xe2\x80\x93\xe2\x80\xa2";
     jisr_spans sp = {0};
     for (int round = 0; round < 1000; round++) {
         size_t n = (size_t)(rand_r(&seed) % sizeof buf);
@@ -527,6 +528,166 @@ static void test_regex_atoms(void **state)
     }
 }
 
+/* ---- list items, lines, era abbreviations, URLs (exploratory-test defects 1-4) -------------- */
+
+typedef struct split_case {
+    const char *lang;
+    const char *text;
+    const char *want[8]; /* NULL-terminated */
+} split_case;
+
+static void run_split_cases(const char *name, const split_case *c, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        jisr_segmenter *seg = NULL;
+        assert_int_equal(jisr_segmenter_new(&seg, c[i].lang, NULL), 0);
+        size_t nw = 0;
+        while (c[i].want[nw])
+            nw++;
+        char id[64];
+        snprintf(id, sizeof id, "%s #%zu", name, i + 1);
+        bad += !case_passes(seg, id, c[i].text, c[i].want, nw, 1);
+        jisr_segmenter_free(seg);
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Defect 1: paragraph numbers that do not start at 1 and Roman headings, at the start of a line,
+ * keep their text; numbers that end a sentence still break. */
+static void test_paragraph_numbers(void **state)
+{
+    (void)state;
+    static const split_case c[] = {
+        {"en",
+         "The Committee took note of the report.\n5. It decided to defer the item.",
+         {"The Committee took note of the report.", "5. It decided to defer the item."}},
+        /* the newline after a heading is the writer's (segment.c); the numbers stay */
+        {"en",
+         "III. Recommendations\n31. The Committee recommends that the State party revise its "
+         "laws.\n32. The Committee also recommends training.",
+         {"III. Recommendations",
+          "31. The Committee recommends that the State party revise its laws.",
+          "32. The Committee also recommends training."}},
+        /* after a blank line inside the text */
+        {"en",
+         "Report.\n\nII. Organizational questions\n\n7. At the same meeting, the Commission "
+         "designated the Vice-Chair.",
+         {"Report.", "II. Organizational questions",
+          "7. At the same meeting, the Commission designated the Vice-Chair."}},
+        /* after a colon: a new segment, which neither ICU nor the rules would start */
+        {"en",
+         "The members stated as follows:\n37. In considering this, it was agreed.",
+         {"The members stated as follows:", "37. In considering this, it was agreed."}},
+        {"en", "B. Follow-up to the recommendations", {"B. Follow-up to the recommendations"}},
+        /* Roman numerals are counted like other markers */
+        {"en",
+         "i) Hello world.\nii) Hello world.\niii) Hello world.\niv) Hello world.",
+         {"i) Hello world.", "ii) Hello world.", "iii) Hello world.", "iv) Hello world."}},
+        /* numbers and numerals that end a sentence */
+        {"en",
+         "It happened in 2015. The year was hard.",
+         {"It happened in 2015.", "The year was hard."}},
+        {"en",
+         "He was born in 1970.\nThen he moved to Paris.",
+         {"He was born in 1970.", "Then he moved to Paris."}},
+        {"en",
+         "It was built by Henry II. The king died.",
+         {"It was built by Henry II.", "The king died."}},
+        /* wrapped prose: a line that starts with the year that ends a sentence */
+        {"en",
+         "The Committee was established by the General Assembly in its resolution adopted in\n"
+         "2015. The Committee met three times during the period under review and adopted its\n"
+         "report. The members of the Committee elected a new Chair and two Vice-Chairs, and\n"
+         "the report of the session was adopted without a vote by the members present.",
+         {"The Committee was established by the General Assembly in its resolution adopted in\n"
+          "2015.",
+          "The Committee met three times during the period under review and adopted its\n"
+          "report.",
+          "The members of the Committee elected a new Chair and two Vice-Chairs, and\n"
+          "the report of the session was adopted without a vote by the members present."}},
+        {"ar",
+         "أحاطت اللجنة علما بالتقرير.\n٥. وقررت تأجيل البند.",
+         {"أحاطت اللجنة علما بالتقرير.", "٥. وقررت تأجيل البند."}},
+    };
+    run_split_cases("paragraph numbers", c, sizeof c / sizeof c[0]);
+}
+
+/* Defect 2: "-", "*", "–", "—" at the start of a line are bullets; inside a line they are not. */
+static void test_plain_bullets(void **state)
+{
+    (void)state;
+    static const split_case c[] = {
+        {"en", "- item one\n- item two", {"- item one", "- item two"}},
+        {"en", "Shopping list:\n- milk\n- bread", {"Shopping list:", "- milk", "- bread"}},
+        {"en", "* first point\n* second point", {"* first point", "* second point"}},
+        {"en",
+         "Notes\n\xe2\x80\x94 one\n\xe2\x80\x94 two",
+         {"Notes", "\xe2\x80\x94 one", "\xe2\x80\x94 two"}},
+        {"ar",
+         "\xe2\x80\x93 نقطة أولى\n\xe2\x80\x93 نقطة ثانية",
+         {"\xe2\x80\x93 نقطة أولى", "\xe2\x80\x93 نقطة ثانية"}},
+        {"en", "It is well - known that 5 - 3 is 2.", {"It is well - known that 5 - 3 is 2."}},
+        {"en", "The range is 5 \xe2\x80\x93 9 items.", {"The range is 5 \xe2\x80\x93 9 items."}},
+        /* wrapped prose: one line happens to start with a dash */
+        {"en",
+         "The results of the study, which were published in the end by a journal\n"
+         "- to everyone's surprise - in a small print run, were not reproduced by\n"
+         "others who tried to do so in the following years.",
+         {"The results of the study, which were published in the end by a journal\n"
+          "- to everyone's surprise - in a small print run, were not reproduced by\n"
+          "others who tried to do so in the following years."}},
+    };
+    run_split_cases("plain bullets", c, sizeof c / sizeof c[0]);
+}
+
+/* Defect 3: a year with its era (هـ، م، ق.م) and a period ends the sentence unless a preposition
+ * or the other calendar's date follows. */
+static void test_arabic_era(void **state)
+{
+    (void)state;
+    static const split_case c[] = {
+        {"ar", "توفي عام 1441 هـ. وكان عمره 80 عاما.", {"توفي عام 1441 هـ.", "وكان عمره 80 عاما."}},
+        {"ar",
+         "ولد سنة ٥٧١م. وتوفي سنة ١١هـ. في المدينة.",
+         {"ولد سنة ٥٧١م.", "وتوفي سنة ١١هـ. في المدينة."}},
+        {"ar", "بني سنة 500 ق.م. ثم هدم.", {"بني سنة 500 ق.م.", "ثم هدم."}},
+        {"ar", "وصل عام 1441ه. وأقام فيها.", {"وصل عام 1441ه.", "وأقام فيها."}},
+        {"ar",
+         "في عام 1441هـ. (2020م) كان ذلك. وفي 622م. الموافق للهجرة.",
+         {"في عام 1441هـ. (2020م) كان ذلك.", "وفي 622م. الموافق للهجرة."}},
+        /* a single letter that is not an era after a number stays an abbreviation */
+        {"ar", "قال د. أحمد إن م. علي حضر.", {"قال د. أحمد إن م. علي حضر."}},
+    };
+    run_split_cases("Arabic era", c, sizeof c / sizeof c[0]);
+}
+
+/* Defect 4: the period after a URL ends a sentence; Vol. No. Art. … stay before Roman numerals. */
+static void test_url_and_roman_refs(void **state)
+{
+    (void)state;
+    static const split_case c[] = {
+        {"en",
+         "See https://example.com/a.b. Email me.",
+         {"See https://example.com/a.b.", "Email me."}},
+        {"en", "Visit www.example.org/x.y. Call me.", {"Visit www.example.org/x.y.", "Call me."}},
+        {"en",
+         "See https://example.com/a.b. if needed.",
+         {"See https://example.com/a.b. if needed."}},
+        {"en", "See Vol. II of the report.", {"See Vol. II of the report."}},
+        {"en",
+         "See Art. IV, Chap. XII, No. III and Fig. V. Read pp. xi-xv and para. iv. Vol. I is out.",
+         {"See Art. IV, Chap. XII, No. III and Fig. V.", "Read pp. xi-xv and para. iv.",
+          "Vol. I is out."}},
+        {"en",
+         "It was adopted (see chap. I, sect. 2). See paras. 48-72.",
+         {"It was adopted (see chap. I, sect. 2).", "See paras. 48-72."}},
+        {"en", "She said No. I left.", {"She said No.", "I left."}},
+        {"en", "I love art. I paint.", {"I love art.", "I paint."}},
+    };
+    run_split_cases("URL and references", c, sizeof c / sizeof c[0]);
+}
+
 /* ---- golden_cases.tsv (informative) ------------------------------------------------------- */
 
 static char *unescape(const char *s)
@@ -673,6 +834,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_srx_user_rules),      cmocka_unit_test(test_srx_window_rule),
         cmocka_unit_test(test_srx_time_limit),      cmocka_unit_test(test_srx_file),
         cmocka_unit_test(test_srx_errors),          cmocka_unit_test(test_regex_atoms),
+        cmocka_unit_test(test_paragraph_numbers),   cmocka_unit_test(test_plain_bullets),
+        cmocka_unit_test(test_arabic_era),          cmocka_unit_test(test_url_and_roman_refs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

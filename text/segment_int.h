@@ -150,9 +150,11 @@ static inline int seg_cands_push(seg_cands *c, size_t pos, unsigned flags)
     return 0;
 }
 
-/** Find list markers ("1.", "2)", "a.", "١.", bullets …) that begin a paragraph, follow a
+/** Find list markers ("1.", "2)", "a.", "١.", "ii)", bullets …) that begin a paragraph, follow a
  * bullet or continue a numbered sequence; push a forced break before each and a forced no-break
- * after each. */
+ * after each. Paragraph numbers and headings at the start of a line ("31.", "III.") after a line
+ * that ends a sentence, or after a line break that c already holds as a boundary (SEG_F_BLANK:
+ * push those before calling), get only the no-break after them. */
 int seg_list_pass(const char *s, size_t n, seg_cands *c);
 
 /* ---- UTF-8 helpers (inline: both the segmenter and the list pass walk text with them; the

@@ -82,6 +82,12 @@ const char *cli_langs_for_text(const cli_langs *l, const char *text, size_t n);
 int cli_langs_split(const cli_langs *l);
 /** "ar, en, fr" (or "no units") into buf. */
 void cli_langs_list(const cli_langs *l, char *buf, size_t size);
+/** The language to ask the memories in for lang, given on the command line: lang when some
+ * variant of theirs is in it (as the matcher compares: "en" finds en-US); else, for a region or
+ * script variant ("en-US"), its language when they hold that, written into buf, with a warning
+ * on stderr; else lang, with a warning that nothing can match and the languages they hold. */
+const char *cli_lang_resolve(const char *cmd, jisr_tm *const *tms, size_t ntm, const char *lang,
+                             char *buf, size_t size);
 
 /* the commands, one cmd_<verb>.c each */
 int cmd_segment(int argc, char **argv);

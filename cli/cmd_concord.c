@@ -13,10 +13,11 @@
 const char cmd_concord_help[] =
     "Usage: jisr concord [OPTIONS] [-l LANG] PHRASE...\n"
     "\n"
-    "List the units whose text in LANG contains the words of PHRASE in order (compared on\n"
-    "their normalised forms: case, diacritics, alef/ya/ta-marbuta forms and Arabic proclitics\n"
-    "(wa-, fa-, bi-, li-, ka-, al-) do not matter; punctuation between the words is ignored),\n"
-    "keyword in context, each with its translation(s).\n"
+    "List the units whose text in LANG contains the words, numbers and format codes of PHRASE\n"
+    "in order (compared on their normalised forms: case, diacritics, alef/ya/ta-marbuta forms\n"
+    "and Arabic proclitics (wa-, fa-, bi-, li-, ka-, al-) do not matter, nor the digits' system:\n"
+    "5 finds ٥; punctuation between them is ignored), keyword in context, each with its\n"
+    "translation(s). A phrase may be a number or a code alone (e.g. 2015, %d).\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
@@ -88,7 +89,10 @@ int cmd_concord(int argc, char **argv)
         return rc;
     }
     cli_langs l; /* (lang may point into it) */
-    if (!lang) { /* the memory's language in the phrase's script */
+    char lbuf[64];
+    if (lang) /* a language it lacks is said, a region variant falls back to its language */
+        lang = cli_lang_resolve("concord", &tm, 1, lang, lbuf, sizeof lbuf);
+    else { /* the memory's language in the phrase's script */
         if ((rc = cli_tm_langs(&tm, 1, &l)) == CLI_OK &&
             !(lang = cli_langs_for_text(&l, phrase.data, phrase.len))) {
             char list[256];

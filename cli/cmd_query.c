@@ -34,7 +34,9 @@ const char cmd_query_help[] =
     "stored ones by position and value, in the digit system the translation uses) and the\n"
     "match is marked 'placeable'; a number that changes agreement class in the target language\n"
     "(Arabic 1, 2, 3-10, 11-99, 100...; English 1 or not) is marked 'check agreement' and costs\n"
-    "2 points. Codes the translation copies from its source follow the query (A0x2: A0×2);\n"
+    "2 points. When it differs in more, its numbers are put in all the same where they pair\n"
+    "by position (as many in both), else it says they were not substituted.\n"
+    "Codes the translation copies from its source follow the query (A0x2: A0×2);\n"
     "accelerators are dropped for a query without one. Equal scores rank by character\n"
     "similarity, then the later change, then usage.\n"
     "See docs/matching.md.\n"
@@ -43,12 +45,14 @@ const char cmd_query_help[] =
     "      --tm DIR[:PENALTY]\n"
     "                        the memory (default: $JISR_TM, else ~/.local/share/jisr/tm);\n"
     "                        repeat to query several at once, each match naming its memory,\n"
-    "                        PENALTY (0-100) points taken off that memory's scores\n"
+    "                        PENALTY (0-100) points taken off that memory's scores (each\n"
+    "                        match says it: [memory penalty N], JSON memory_penalty)\n"
     "  -s, --source LANG     language of the queries (e.g. ar)\n"
     "  -t, --target LANG     language of the translations (e.g. en); either defaults to\n"
     "                        the memory's other language. Without both, on a memory of\n"
     "                        two languages, one in the Arabic script: each query is asked\n"
-    "                        from the language of its script (JSON says which)\n"
+    "                        from the language of its script (JSON says which). A language\n"
+    "                        the memory lacks is said on stderr; en-US falls back to en\n"
     "  -m, --min N           lowest score shown (default 70)\n"
     "  -n, --max N           at most N matches per query (default 5, at most 100000)\n"
     "      --prop TYPE=VALUE only units with this prop (repeat: values of one type are\n"
@@ -57,7 +61,8 @@ const char cmd_query_help[] =
     "                        only units changed (or created) on or after DATE (YYYY-MM-DD or\n"
     "                        YYYYMMDDThhmmssZ)\n"
     "      --tags MODE       inline tags in the queries: none (default: plain text), tmx\n"
-    "                        (TMX inline elements: <bpt>, <ept>, <ph>, ...; & and < escaped),\n"
+    "                        (TMX inline elements: <bpt>, <ept>, <ph>, ...; & and < escaped;\n"
+    "                        a <bpt> and its <ept> both in the query, else <it>),\n"
     "                        braces ({0}, {1} ... placeholders); with tmx or braces each target\n"
     "                        carries the query's tags and a tag difference costs 1 point\n"
     "                        (a code, {0} or %s, in a <ph> and as text match: 1 point)\n"
@@ -118,6 +123,10 @@ typedef struct qrun {
     cli_langs langs;  /* the memories' languages, when -s and -t were both left out */
     int by_script;    /* … then each query's direction comes from its script */
     int bad;          /* queries refused (bad tag markup): the others are still answered */
+    char lbuf[2][64]; /* -s and -t as the memories hold them (cli_lang_resolve) */
+    int pens[16];     /* each memory's penalty (JSON "memory_penalty") */
+    char *tnames[16]; /* … and its name in text mode: "DIR, memory penalty N" */
+    int named;        /* matches name their memory: several, or one with a penalty */
 } qrun;
 
 /* The form tables of every memory whose character search is on (jisr_tm_warm); a memory whose
@@ -234,6 +243,27 @@ static int write_tmx(qrun *r, const jisr_tm_query_opts *o, const char *q, const 
     return CLI_OK;
 }
 
+/* The memories' names in text mode: each directory, with its penalty when it has one (its
+ * matches' scores show it taken off); with one memory, only a penalty is said, and only then */
+static int text_names(qrun *r)
+{
+    for (size_t k = 0; k < r->nsrc; k++) {
+        jisr_buf b = {0};
+        int rc = r->nsrc > 1 ? jisr_buf_puts(&b, r->names[k]) : 0;
+        if (rc == 0 && r->pens[k])
+            rc = jisr_buf_printf(&b, "%smemory penalty %d", r->nsrc > 1 ? ", " : "", r->pens[k]);
+        if (rc == 0 && !b.data)
+            rc = jisr_buf_puts(&b, "");
+        if (rc < 0) {
+            jisr_buf_free(&b);
+            return cli_error(rc);
+        }
+        r->tnames[k] = b.data;
+        r->named |= r->nsrc > 1 || r->pens[k] > 0;
+    }
+    return CLI_OK;
+}
+
 /* -s or -t (or both) left out: the memories' other language, or each query's by its script */
 static int pick_langs(qrun *r)
 {
@@ -293,7 +323,7 @@ static int refuse_query(qrun *r, const char *q, const char *where)
     int rc = 0;
     if (r->out == OUT_JSON) {
         jisr_tm_matches none = {0};
-        jisr_tm_json_opts jo = {0, NULL, 0, r->o.srclang, r->o.tgtlang};
+        jisr_tm_json_opts jo = {0, NULL, 0, r->o.srclang, r->o.tgtlang, NULL};
         if ((rc = jisr_tm_matches_json_ex(&r->buf, q, &none, &jo)) == 0 && r->buf.len &&
             r->buf.data[r->buf.len - 1] == '}') {
             r->buf.len--; /* {"query":…,"matches":[]} + ,"error":"…"} */
@@ -352,14 +382,15 @@ static int run_one(qrun *r, const char *q, const char *where)
         return st;
     }
     jisr_buf_reset(&r->buf);
-    jisr_tm_json_opts jo = {0, r->nsrc > 1 ? r->names : NULL, r->nsrc, o.srclang, o.tgtlang};
+    jisr_tm_json_opts jo = {0,      r->nsrc > 1 ? r->names : NULL, r->nsrc, o.srclang, o.tgtlang,
+                            r->pens};
     if (r->out == OUT_JSON) {
         rc = jisr_tm_matches_json_ex(&r->buf, q, &m, &jo);
         if (rc == 0)
             rc = jisr_buf_putc(&r->buf, '\n');
     } else {
-        rc = jisr_tm_matches_text_ex(&r->buf, q, &m, o.min_score, r->nsrc > 1 ? r->names : NULL,
-                                     r->nsrc);
+        rc = jisr_tm_matches_text_ex(&r->buf, q, &m, o.min_score,
+                                     r->named ? (const char *const *)r->tnames : NULL, r->nsrc);
     }
     jisr_tm_matches_free(&m);
     if (rc < 0)
@@ -497,10 +528,23 @@ int cmd_query(int argc, char **argv)
     for (size_t k = 0; k < ndirs && status == CLI_OK; k++) {
         status = cli_open_tm(dirs[k], 0, &r.src[k].tm);
         if (status == CLI_OK) {
-            r.src[k].penalty = pens[k];
+            r.src[k].penalty = r.pens[k] = pens[k];
             r.names[k] = dirs[k] ? dirs[k] : "default";
             r.nsrc++;
         }
+    }
+    if (status == CLI_OK)
+        status = text_names(&r);
+    if (status == CLI_OK) { /* a language they lack is said, a region variant falls back */
+        jisr_tm *tms[16];
+        for (size_t k = 0; k < r.nsrc; k++)
+            tms[k] = r.src[k].tm;
+        if (r.o.srclang)
+            r.o.srclang =
+                cli_lang_resolve("query", tms, r.nsrc, r.o.srclang, r.lbuf[0], sizeof r.lbuf[0]);
+        if (r.o.tgtlang)
+            r.o.tgtlang =
+                cli_lang_resolve("query", tms, r.nsrc, r.o.tgtlang, r.lbuf[1], sizeof r.lbuf[1]);
     }
     if (status == CLI_OK && (!r.o.srclang || !r.o.tgtlang))
         status = pick_langs(&r);
@@ -547,7 +591,9 @@ int cmd_query(int argc, char **argv)
                           r.bad == 1 ? "y" : "ies");
     jisr_unit_clear(&r.tagged);
     jisr_buf_free(&r.buf);
-    for (size_t k = 0; k < r.nsrc; k++)
+    for (size_t k = 0; k < r.nsrc; k++) {
         jisr_tm_close(r.src[k].tm);
+        free(r.tnames[k]);
+    }
     return status;
 }

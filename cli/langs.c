@@ -125,3 +125,56 @@ void cli_langs_list(const cli_langs *l, char *buf, size_t size)
     if (l->more && len < size)
         snprintf(buf + len, size - len, ", ...");
 }
+
+/* some variant of the memories is in lang, as the matcher compares (jisr_lang_matches: "en"
+ * holds en-US); -1 on error */
+static int tms_hold(jisr_tm *const *tms, size_t ntm, const char *lang, size_t *nunits)
+{
+    int found = 0;
+    for (size_t k = 0; k < ntm; k++) {
+        jisr_tm_stats st;
+        if (jisr_tm_stats_get(tms[k], &st) < 0)
+            return -1;
+        for (size_t i = 0; i < st.nlangs; i++) {
+            *nunits += st.langs[i].units;
+            found |= st.langs[i].units && jisr_lang_matches(st.langs[i].lang, lang);
+        }
+        jisr_tm_stats_free(&st);
+    }
+    return found;
+}
+
+const char *cli_lang_resolve(const char *cmd, jisr_tm *const *tms, size_t ntm, const char *lang,
+                             char *buf, size_t size)
+{
+    size_t nunits = 0;
+    int h = tms_hold(tms, ntm, lang, &nunits);
+    if (h < 0) {
+        jisr_error_clear();
+        return lang; /* the query reports what is wrong with the memory */
+    }
+    if (h || !nunits)
+        return lang;
+    cli_langs l;
+    char list[256];
+    if (cli_tm_langs(tms, ntm, &l) != CLI_OK)
+        return lang;
+    cli_langs_list(&l, list, sizeof list);
+    const char *mem = ntm > 1 ? "the memories have" : "the memory has",
+               *it = ntm > 1 ? "they hold" : "it holds";
+    size_t n = strcspn(lang, "-_");
+    if (lang[n] && n && n < size) { /* a region or script variant: its language, as memoQ does */
+        memcpy(buf, lang, n);
+        buf[n] = '\0';
+        size_t dummy = 0;
+        if (tms_hold(tms, ntm, buf, &dummy) > 0) {
+            fprintf(stderr, "jisr %s: %s no %s variants: %s used (%s %s)\n", cmd, mem, lang, buf,
+                    it, list);
+            return buf;
+        }
+        jisr_error_clear();
+    }
+    fprintf(stderr, "jisr %s: %s no %s variants: nothing can match (%s %s)\n", cmd, mem, lang, it,
+            list);
+    return lang;
+}

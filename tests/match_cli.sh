@@ -29,7 +29,16 @@ check "multi: ranked" jq -e '[.matches[].score] as $s | $s == ($s | sort | rever
 $J query --tm "$T/P" --tm "$T/R:60" -s en -t ar --min 50 --json 'Save the file' >"$T/m2.json"
 check "multi: a penalty below --min drops the memory" test "$(jq '[.matches[] | select(.memory | endswith("/R"))] | length' "$T/m2.json")" -eq 0
 $J query --tm "$T/P" --tm "$T/R:5" -s en -t ar 'Save the file' >"$T/m.txt"
-check "multi: text names the memory" grep -qF "[$T/R]" "$T/m.txt"
+check "multi: text names the memory and its penalty" grep -qF "[$T/R, memory penalty 5]" "$T/m.txt"
+check "multi: a memory without penalty: its name alone" grep -qF "   [$T/P]" "$T/m.txt"
+check "multi: JSON memory_penalty" test "$(jq -c '[.matches[:3][] | [.memory, .memory_penalty]]' "$T/m.json")" = "[[\"$T/P\",null],[\"$T/R\",10],[\"$T/R\",10]]"
+# one memory with a penalty: the score has it taken off, and says so (text and JSON)
+$J query --tm "$T/P:10" -s en -t ar 'Save the file' >"$T/m1.txt"
+check "one memory: the penalty in text" grep -qF "احفظ الملف   [memory penalty 10]" "$T/m1.txt"
+$J query --tm "$T/P:10" -s en -t ar --json 'Save the file' >"$T/m1.json"
+check "one memory: the penalty in JSON" test "$(jq -c '.matches[0] | [.score, .memory_penalty, .penalty]' "$T/m1.json")" = '[90,10,null]'
+$J query --tm "$T/P" -s en -t ar 'Save the file' >"$T/m1.txt"
+check "one memory, no penalty: nothing said" grep -q "احفظ الملف$" "$T/m1.txt"
 ln -s P "$T/Plink"
 for two in "$T/P:5 $T/R $T/P/" "$T/R $T/Plink $T/P"; do
     set -- $two
@@ -187,6 +196,72 @@ check "signs: the sign out of the target" test "$(jq -sc '.[1].matches[0] | [.sc
 check "signs: a range has none" test "$(jq -sc '.[2].matches[0] | [.placeable, .target]' "$T/s.json")" = '[true,"الصفحات 3-5"]'
 $J query --tm "$T/S" -s en -t ar 'The balance is 20 dollars.' >"$T/s.txt"
 check "signs: text marks the substitution" grep -qF "الرصيد 20 دولارا.   [numbers substituted]" "$T/s.txt"
+
+# concordance: numbers and format codes are part of the phrase, by value (5 = ٥); a number alone
+# can be searched (docs/matching.md §6)
+printf '%s\t%s\n' "Article 5 of the Convention applies." "تنطبق المادة ٥ من الاتفاقية." \
+    "Article of the Convention" "مادة من الاتفاقية" "Delete %d files?" "حذف %d ملفات؟" \
+    "Article 6 of the Convention" "المادة 6 من الاتفاقية" >"$T/conc.tsv"
+$J import --tm "$T/CONC" -s en -t ar -q "$T/conc.tsv"
+$J concord --tm "$T/CONC" -l en --json 'Article 5 of the Convention' >"$T/c.json"
+check "concord: the number is part of the phrase" test "$(jq -c '[.hits[].id]' "$T/c.json")" = '[1]'
+$J concord --tm "$T/CONC" -l en --json 'Delete %d files' >"$T/c.json"
+check "concord: a format code is part of the phrase" test "$(jq -c '[.hits[] | [.id, .match]]' "$T/c.json")" = '[[3,"Delete %d files"]]'
+$J concord --tm "$T/CONC" -l en --json 'Delete %s files' >"$T/c.json"
+check "concord: another code is another phrase" test "$(jq '.hits | length' "$T/c.json")" -eq 0
+$J concord --tm "$T/CONC" -l ar --json '5' >"$T/c.json"
+check "concord: a number alone, by value (5 finds ٥)" test "$(jq -c '[.hits[] | [.id, .match]]' "$T/c.json")" = '[[1,"٥"]]'
+$J concord --tm "$T/CONC" -l en --json -n 1 '%d' >"$T/c.json"
+check "concord: a code alone" test "$(jq -c '[[.hits[].id], .truncated]' "$T/c.json")" = '[[3],false]'
+$J concord --tm "$T/CONC" -l en -w 0 'Convention' >"$T/out"
+check "concord -w 0: no context, no ..." test "$(grep -c '\.\.\.' "$T/out")" -eq 0
+$J concord --tm "$T/CONC" -l en '...' 2>"$T/err"
+check "concord: punctuation alone is refused" grep -qF "no words or numbers" "$T/err"
+
+# the Arabic per cent sign is % to the match (as ، ؛ ؟ are , ; ?): the texts differ only in a
+# number; an English target keeps its own signs (the query's Arabic ones are not copied)
+printf '%s\t%s\n' "كان النمو 15% في عام 2015." "Growth was 15% in 2015." \
+    "كيف حالك, يا صديقي؟" "How are you, my friend?" >"$T/pct.tsv"
+$J import --tm "$T/PCT" -s ar -t en -q "$T/pct.tsv"
+$J query --tm "$T/PCT" -s ar -t en --json 'كان النمو 20٪ في عام 2015.' 'كيف حالك، يا صديقي؟' >"$T/p.json"
+check "٪ is %: the number substituted" test "$(jq -sc '.[0].matches[0] | [.score, .placeable, .target]' "$T/p.json")" = '[96,true,"Growth was 20% in 2015."]'
+check "، is not copied into English" test "$(jq -sc '.[1].matches[0] | [.score, .target, .copied]' "$T/p.json")" = '[99,"How are you, my friend?",null]'
+
+# a language the memory lacks is said on stderr with the languages it holds; a region variant
+# falls back to its language (en-US asked of a memory in en), as memoQ does
+$J query --tm "$T/P" -s fr -t ar 'Save the file' >"$T/out" 2>"$T/err"
+check "lang: a missing language still answers (rc 0)" test $? -eq 0
+check "lang: a missing language is said" grep -qF "the memory has no fr variants: nothing can match (it holds ar, en)" "$T/err"
+$J query --tm "$T/P" -s en-US -t ar --json 'Save the file' >"$T/out" 2>"$T/err"
+check "lang: en-US falls back to en" test "$(jq -c '.matches[0] | [.score, .target]' "$T/out")" = '[100,"احفظ الملف"]'
+check "lang: the fallback is said" grep -qF "the memory has no en-US variants: en used" "$T/err"
+$J query --tm "$T/P" -s en -t ar 'Save the file' >"$T/out" 2>"$T/err"
+check "lang: a held language, nothing said" test ! -s "$T/err"
+$J concord --tm "$T/P" -l fr file >"$T/out" 2>"$T/err"
+check "lang: concord says so too" grep -qF "jisr concord: the memory has no fr variants" "$T/err"
+$J concord --tm "$T/P" -l en-GB --json file >"$T/out" 2>/dev/null
+check "lang: concord falls back from en-GB to en" test "$(jq '.hits | length' "$T/out")" -eq 2
+
+# TMX pairs <ept> with <bpt>: a query with a lone one is refused as bad markup (rc 1, the other
+# queries still answered), never carried into the translation unpaired
+$J query --tm "$T/P" -s en -t ar --tags tmx --json 'Save <ept i="2">&lt;/b&gt;</ept>the file' \
+    'Save the file' >"$T/out" 2>"$T/err"
+check "lone ept: rc 1" test $? -eq 1
+check "lone ept: said" grep -qF '<ept i="2"> has no <bpt i="2"> before it' "$T/err"
+check "lone ept: an error in its place, the next query answered" test "$(jq -sc '[.[0].matches, (.[0].error | length > 0), .[1].matches[0].score]' "$T/out")" = '[[],true,100]'
+$J query --tm "$T/P" -s en -t ar --tags tmx 'Save <bpt i="1">&lt;b&gt;</bpt>the file' >/dev/null 2>"$T/err"
+check "lone bpt: refused" grep -qF '<bpt i="1"> has no <ept i="1"> after it' "$T/err"
+$J query --tm "$T/P" -s en -t ar --tags tmx 'Save <bpt i="1">&lt;b&gt;</bpt>the<ept i="1">&lt;/b&gt;</ept> file' >/dev/null
+check "paired bpt/ept: asked" test $? -eq 0
+
+# a fuzzy match's numbers are substituted where they stand in the same place (the word before or
+# after them the same); elsewhere they are marked, never substituted into a code ("UTF-8")
+printf '%s\t%s\n' "UTF-8 invalid" "UTF-8 غير سليم" "I bought 12 books." "اشتريت 12 كتابًا." >"$T/fz.tsv"
+$J import --tm "$T/FZ" -s en -t ar -q "$T/fz.tsv"
+$J query --tm "$T/FZ" -s en -t ar 'I bought 11 new books.' >"$T/fz.txt"
+check "fuzzy numbers: substituted in place" grep -qF "اشتريت 11 كتابًا.   [numbers substituted]" "$T/fz.txt"
+$J query --tm "$T/FZ" -s en -t ar --min 10 --json 'NEC SK-1300 is invalid' >"$T/fz.json"
+check "fuzzy numbers: another place, marked, not substituted" test "$(jq -c '[.matches[] | select(.id == 1) | [.target, .numbers]]' "$T/fz.json")" = '[["UTF-8 غير سليم","ambiguous"]]'
 
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all checks passed"

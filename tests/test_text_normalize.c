@@ -132,6 +132,21 @@ static void test_appends(void **state)
     jisr_buf_free(&out);
 }
 
+/* The Arabic per cent sign is folded with the Arabic comma, semicolon and question mark (PUNCT),
+ * by the table and by the ICU path alike; alone it is kept. */
+static void test_arabic_percent(void **state)
+{
+    (void)state;
+    jisr_buf out = {0};
+    assert_int_equal(norm_both("\xD9\xA2\xD9\xA0\xD9\xAA \xD8\x9F", 9, JISR_NORM_MATCH, &out), 0);
+    assert_string_equal(out.data, "20% ?");
+    assert_int_equal(norm_both("20\xD9\xAA", 4, JISR_NORM_PUNCT, &out), 0);
+    assert_string_equal(out.data, "20%");
+    assert_int_equal(norm_both("20\xD9\xAA", 4, JISR_NORM_DIGITS, &out), 0);
+    assert_string_equal(out.data, "20\xD9\xAA");
+    jisr_buf_free(&out);
+}
+
 /* Dropping a mark before normalisation is only sound when it composes with nothing: the fast
  * path relies on that for every dropped mark except U+0653–U+0655. */
 static void test_dropped_marks_never_compose(void **state)
@@ -357,6 +372,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_file),
         cmocka_unit_test(test_appends),
+        cmocka_unit_test(test_arabic_percent),
         cmocka_unit_test(test_dropped_marks_never_compose),
         cmocka_unit_test(test_fast_path_equals_icu_on_corpora),
         cmocka_unit_test(test_fast_path_equals_icu_random),

@@ -689,11 +689,11 @@ static void test_placeable(void **state)
     assert_true(m.v[0].placeable);
     assert_string_equal(m.v[0].target, "Paragraph 4 of resolution 2118.");
     jisr_tm_matches_free(&m);
-    /* a word differs too: no substitution */
+    /* a word differs too: the numbers pair by position all the same (docs/matching.md §2.2) */
     assert_int_equal(jisr_tm_query(tm, "الفقرة ٤ من المقرر ٢١١٨.", &qo, &m), 0);
     assert_int_equal(m.n, 1);
-    assert_false(m.v[0].placeable);
-    assert_string_equal(m.v[0].target, "Paragraph 3 of resolution 2118.");
+    assert_true(m.v[0].placeable);
+    assert_string_equal(m.v[0].target, "Paragraph 4 of resolution 2118.");
     jisr_tm_matches_free(&m);
     jisr_tm_close(tm);
     tmdir_remove(g_dir);
@@ -1265,6 +1265,349 @@ static void test_oracle_near(void **state)
     assert_true(score("colour", "color") >= 80);
 }
 
+/* ---- numbers glued to affixes (tokenizer version 5, docs/matching.md §1.3) ----------------- */
+
+/* the kinds and affixes of the tokens of s, as a string: W word, N number, P punctuation, T tag;
+ * an affix adds its kind after it (p prefix, s suffix, o ordinal): "Wpmp" is no text, "PpN" is
+ * "و2" */
+static void glued_shape(const char *s, char *out, size_t cap)
+{
+    tm_toks t = {0};
+    assert_int_equal(tm_tokenize(s, strlen(s), &t), 0);
+    size_t o = 0;
+    for (size_t i = 0; i < t.n && o + 3 < cap; i++) {
+        out[o++] = "?WNPT"[t.v[i].kind];
+        if (t.v[i].affix)
+            out[o++] = "-pso"[t.v[i].affix];
+    }
+    out[o] = '\0';
+    tm_toks_free(&t);
+}
+
+/* the surface of token k of s */
+static void glued_tok(const char *s, size_t k, const char *want)
+{
+    tm_toks t = {0};
+    assert_int_equal(tm_tokenize(s, strlen(s), &t), 0);
+    assert_true(k < t.n);
+    assert_int_equal(t.v[k].end - t.v[k].start, strlen(want));
+    assert_memory_equal(s + t.v[k].start, want, strlen(want));
+    tm_toks_free(&t);
+}
+
+static void test_glued_tokens(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s, *shape;
+    } cases[] = {
+        /* Arabic proclitics before a number */
+        {"البنود 1 و2 و3", "WNPpNPpN"},
+        {"و٢", "PpN"},
+        {"ف3", "PpN"},
+        {"بـ5", "PpN"},
+        {"ب5", "PpN"},
+        {"ك5", "PpN"},
+        {"الـ70", "PpN"},
+        {"ال70", "PpN"},
+        {"الـــ70", "PpN"},
+        {"لـ2015", "PpN"},
+        {"للـ2015", "PpN"},
+        {"وبالـ5", "PpN"},
+        {"فلـ1,000", "PpN"},
+        /* suffixes: eras, units, ordinals */
+        {"عام ١٩٣٩م.", "WNWsP"},
+        {"١٤٤١هـ", "NWs"},
+        {"١٤٤١ه", "NWs"},
+        {"5كم", "NWs"},
+        {"5كغ", "NWs"},
+        {"5كجم", "NWs"},
+        {"3سم", "NWs"},
+        {"7407th", "NPo"},
+        {"1st 2nd 3rd 4th 11th 12TH", "NPoNPoNPoNPoNPoNPo"},
+        {"5kg 10km 3px 100ms 2GB 5x 1,000km 2.5mm 4KiB", "NWsNWsNWsNWsNWsNWsNWsNWsNWs"},
+        {"5\xc3\x97", "NWs"},
+        {"والـ1990م", "PpNWs"},
+        /* codes, identifiers and anything else glued to a number stay words */
+        {"A0x2", "W"},
+        {"H2O", "W"},
+        {"mp3", "W"},
+        {"x86", "W"},
+        {"B2B", "W"},
+        {"ISO9001", "W"},
+        {"v2.4.1", "W"},
+        {"COVID-19", "WPN"},
+        {"10x11", "W"},
+        {"10\xc3\x97"
+         "11",
+         "W"},
+        {"0x1F", "W"},
+        {"3d", "W"},
+        {"deadbeef12", "W"},
+        {"5kgs", "W"},
+        {"1990s", "W"},
+        {"KB-16M", "WPW"},
+        {"5G", "W"},
+        {"2nd2", "W"},
+        {"5_kg", "NW"}, /* "_kg": an accelerator marker starts a word */
+        {"م2", "W"},
+        {"ا5", "W"},
+        {"وو2", "W"},
+        {"بب2", "W"},
+        {"5مم2", "W"},
+        {"5كمم", "W"},
+        {"ـ5", "W"},
+        {"5ـم", "W"},
+        {"الكتاب2", "W"},
+        {"2\xd9\x90م", "W"}, /* a haraka in the suffix: not read */
+        {"%1st", "NW"},      /* the printf code "%1s", then a word */
+    };
+    char shape[128];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        glued_shape(cases[i].s, shape, sizeof shape);
+        if (strcmp(shape, cases[i].shape) != 0)
+            fprintf(stderr, "%s: %s, not %s\n", cases[i].s, shape, cases[i].shape);
+        assert_string_equal(shape, cases[i].shape);
+    }
+    glued_tok("الـ70", 0, "الـ");
+    glued_tok("الـ70", 1, "70");
+    glued_tok("عام ١٩٣٩م.", 1, "١٩٣٩");
+    glued_tok("عام ١٩٣٩م.", 2, "م");
+    glued_tok("1,000km", 0, "1,000");
+    glued_tok("7407th", 1, "th");
+    /* the number is the number written alone; an affix normalises as any text does */
+    tm_toks a = {0}, b = {0};
+    const char *x = "بـ٥", *y = "ب5 5";
+    assert_int_equal(tm_tokenize(x, strlen(x), &a), 0);
+    assert_int_equal(tm_tokenize(y, strlen(y), &b), 0);
+    assert_true(a.v[1].hn == b.v[1].hn && a.v[1].hn == b.v[2].hn);
+    assert_true(a.v[0].hn == b.v[0].hn && a.v[0].hs != b.v[0].hs); /* the tatweel */
+    /* weights: the number a word's, each affix punctuation's */
+    assert_int_equal(a.w100, TM_W_WORD + TM_W_SMALL);
+    assert_int_equal(a.nwords, 0);
+    tm_toks_free(&a);
+    tm_toks_free(&b);
+}
+
+/* the two tokenizers agree on glued numbers, affixes included */
+static void same_glued(const char *s, size_t n)
+{
+    tm_toks a = {0}, b = {0};
+    int rc = tm_tokenize_fused(s, n, &a);
+    assert_true(rc >= 0);
+    assert_int_equal(tm_tokenize_ref(s, n, &b), 0);
+    if (rc == 1) {
+        assert_int_equal(a.n, b.n);
+        assert_int_equal(a.w100, b.w100);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_int_equal(a.v[i].start, b.v[i].start);
+            assert_int_equal(a.v[i].end, b.v[i].end);
+            assert_int_equal(a.v[i].kind, b.v[i].kind);
+            assert_int_equal(a.v[i].affix, b.v[i].affix);
+            assert_true(a.v[i].hs == b.v[i].hs && a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk);
+        }
+    }
+    tm_toks_free(&a);
+    tm_toks_free(&b);
+}
+
+static void test_glued_paths(void **state)
+{
+    (void)state;
+    static const char *const alpha[] = {"1",
+                                        "0",
+                                        "\xd9\xa5",
+                                        "\xdb\xb4",
+                                        ",",
+                                        ".",
+                                        "\xd9\xab",
+                                        "\xd9\xac",
+                                        "\xd9\x88",
+                                        "\xd9\x81",
+                                        "\xd8\xa8",
+                                        "\xd9\x83",
+                                        "\xd9\x84",
+                                        "\xd8\xa7",
+                                        "\xd9\x80",
+                                        "\xd9\x85",
+                                        "\xd9\x87",
+                                        "\xd8\xa9",
+                                        "\xd8\xba",
+                                        "\xd8\xac",
+                                        "\xd8\xb3",
+                                        "\xd9\x8e",
+                                        "\xd9\x93",
+                                        "st",
+                                        "nd",
+                                        "rd",
+                                        "th",
+                                        "TH",
+                                        "kg",
+                                        "K",
+                                        "m",
+                                        "x",
+                                        "\xc3\x97",
+                                        "i",
+                                        "b",
+                                        "_",
+                                        "&",
+                                        "'",
+                                        " ",
+                                        "-",
+                                        "%",
+                                        "\xe2\x80\x8c",
+                                        "\xef\xbc\x91",
+                                        "\xc2\xb2",
+                                        "\xee\x80\x80",
+                                        "\xff"};
+    const size_t na = sizeof alpha / sizeof alpha[0];
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    char buf[256];
+    for (int k = 0; k < 20000; k++) {
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int len = (int)(x % 10) + 1;
+        for (int i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t l = strlen(alpha[(x >> 16) % na]);
+            memcpy(buf + n, alpha[(x >> 16) % na], l);
+            n += l;
+        }
+        same_glued(buf, n);
+    }
+}
+
+static void test_glued_scores(void **state)
+{
+    (void)state;
+    /* a proclitic glued to a number costs what a punctuation mark does, less than a word */
+    int sc = score("البنود 4 و5 و6", "البنود 1 و2 و3");
+    assert_true(sc >= 85 && sc < 90);
+    int cl = score("الفقرة 2 من القرار", "الفقرة و2 من القرار");
+    int ow = score("الفقرة 2 من القرار", "الفقرة تم من القرار");
+    assert_true(cl > ow && cl >= 90);
+    /* a glued number differs as a number, its suffix as punctuation */
+    int sn = score("Provisional agenda for the 7400th meeting",
+                   "Provisional agenda for the 7407th meeting");
+    assert_true(sn >= 95 && sn < 100);
+    assert_true(score("War broke out in 1914.", "War broke out in 1939.") >= 90);
+    /* a unit is a word: glued or not the same, another unit another word */
+    assert_true(score("5kg", "7kg") > score("5kg", "5km"));
+    assert_true(score("It weighs 5kg", "It weighs 5 kg") >= 97);
+    assert_true(score("عام ١٩٣٩م", "عام ١٩٣٩ م") >= 97);
+    assert_true(score("the 1st meeting", "the 2nd meeting") >= 85);
+}
+
+/* the number a match substitutes into the target, as text (NULL: none placeable) */
+static void glued_query(jisr_tm *tm, const char *src, const char *tgt, const char *q,
+                        const char *want, int numbers, size_t nagree)
+{
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = src;
+    qo.tgtlang = tgt;
+    qo.min_score = 30;
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &m), 0);
+    assert_true(m.n >= 1);
+    if (strcmp(m.v[0].target, want) != 0 || m.v[0].numbers != numbers || m.v[0].nagree != nagree)
+        fprintf(stderr, "%s: %s (numbers %d, %zu agreement), not %s (%d, %zu)\n", q, m.v[0].target,
+                m.v[0].numbers, m.v[0].nagree, want, numbers, nagree);
+    assert_string_equal(m.v[0].target, want);
+    assert_int_equal(m.v[0].numbers, numbers);
+    assert_int_equal(m.v[0].placeable, numbers == JISR_TM_NUMBERS_PLACED);
+    assert_int_equal(m.v[0].nagree, nagree);
+    jisr_tm_matches_free(&m);
+}
+
+static void test_glued_placeable(void **state)
+{
+    (void)state;
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 0);
+    add_pair(imp, "en", "Items 1, 2 and 3", "ar", "البنود 1 و2 و3");
+    add_pair(imp, "en", "Provisional agenda for the 7407th meeting", "ar",
+             "جدول الأعمال المؤقت للجلسة 7407");
+    add_pair(imp, "en", "War broke out in 1939.", "ar", "اندلعت الحرب عام ١٩٣٩م.");
+    add_pair(imp, "en", "The parcel weighs 5kg.", "ar", "يزن الطرد 5كغ.");
+    add_pair(imp, "ar", "عقدت اللجنة اجتماعها 1 أمس", "en",
+             "The committee held its 1st meeting yesterday");
+    add_pair(imp, "en", "Welcome to the 21st session", "ar", "مرحبا بكم في الدورة 21");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    const int P = JISR_TM_NUMBERS_PLACED;
+    glued_query(tm, "en", "ar", "Items 4, 5 and 6", "البنود 4 و5 و6", P, 2);
+    glued_query(tm, "ar", "en", "البنود 4 و5 و6", "Items 4, 5 and 6", P, 1);
+    glued_query(tm, "en", "ar", "Provisional agenda for the 7400th meeting",
+                "جدول الأعمال المؤقت للجلسة 7400", P, 0);
+    glued_query(tm, "en", "ar", "War broke out in 1914.", "اندلعت الحرب عام ١٩١٤م.", P, 0);
+    glued_query(tm, "en", "ar", "The parcel weighs 7kg.", "يزن الطرد 7كغ.", P, 0);
+    glued_query(tm, "en", "ar", "The parcel weighs 11kg.", "يزن الطرد 11كغ.", P, 1);
+    /* another unit is another text: the target is not touched */
+    glued_query(tm, "en", "ar", "The parcel weighs 5km.", "يزن الطرد 5كغ.", JISR_TM_NUMBERS_SAME,
+                0);
+    /* an English ordinal suffix follows its number; an ordinal counts nothing */
+    glued_query(tm, "ar", "en", "عقدت اللجنة اجتماعها 2 أمس",
+                "The committee held its 2nd meeting yesterday", P, 0);
+    glued_query(tm, "ar", "en", "عقدت اللجنة اجتماعها 3 أمس",
+                "The committee held its 3rd meeting yesterday", P, 0);
+    glued_query(tm, "ar", "en", "عقدت اللجنة اجتماعها 12 أمس",
+                "The committee held its 12th meeting yesterday", P, 0);
+    glued_query(tm, "ar", "en", "عقدت اللجنة اجتماعها ١١١ أمس",
+                "The committee held its 111th meeting yesterday", P, 0);
+    glued_query(tm, "ar", "en", "عقدت اللجنة اجتماعها 22 أمس",
+                "The committee held its 22nd meeting yesterday", P, 0);
+    /* no ordinal for a fraction: not substituted, and said so */
+    glued_query(tm, "ar", "en", "عقدت اللجنة اجتماعها 2.5 أمس",
+                "The committee held its 1st meeting yesterday", JISR_TM_NUMBERS_AMBIGUOUS, 0);
+    /* 21st / 22nd differ only in a number */
+    glued_query(tm, "en", "ar", "Welcome to the 22nd session", "مرحبا بكم في الدورة 22", P, 0);
+    glued_query(tm, "en", "ar", "Welcome to the 3rd session", "مرحبا بكم في الدورة 3", P, 0);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
+}
+
+/* the index against --exhaustive on texts full of glued numbers */
+static void test_glued_oracle(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "البند", "الفقرة", "القرار", "الجلسة", "عام",    "من",     "و",      "في",   "item",
+        "para",  "5",      "و5",     "بـ5",    "الـ70",  "لـ2015", "7",      "و7",   "1939م",
+        "١٩٣٩م", "1441هـ", "5كم",    "7407th", "7400th", "1st",    "2nd",    "5kg",  "7kg",
+        "5km",   "3px",    "2GB",    "5x",     "A0x2",   "H2O",    "mp3",    "v2.4", "2",
+        "ف2",    "ال2",    "11th",   "وبالـ3", "3",      "كتاب",   "والبيت", "بيت",  "th"};
+    const size_t nw = sizeof words / sizeof words[0];
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 400);
+    char ar[256];
+    uint64_t r = 0x5DEECE66DULL;
+    for (int i = 0; i < 2000; i++) {
+        size_t n = 1 + (size_t)(i % 6), o = 0;
+        for (size_t k = 0; k < n; k++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            o += (size_t)snprintf(ar + o, sizeof ar - o, "%s%s", k ? " " : "", words[r % nw]);
+        }
+        char en[32];
+        snprintf(en, sizeof en, "unit %d", i);
+        add_pair(imp, "ar", ar, "en", en);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const int mins[] = {1, 10, 30, 50, 70, 85, 95};
+    size_t agree = 0, total = 0;
+    for (int i = 0; i < 250; i++) {
+        size_t n = 1 + (size_t)(i % 5), o = 0;
+        for (size_t k = 0; k < n; k++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            o += (size_t)snprintf(ar + o, sizeof ar - o, "%s%s", k ? " " : "", words[r % nw]);
+        }
+        compare_n(tm, "ar", "en", ar, mins[i % 7], 1 + (size_t)(i % 5), &agree, &total);
+    }
+    fprintf(stderr, "glued numbers: index agrees with the oracle on %zu/%zu queries\n", agree,
+            total);
+    assert_int_equal(agree, total);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1276,6 +1619,9 @@ int main(void)
         cmocka_unit_test(test_concord),       cmocka_unit_test(test_oracle_fixture),
         cmocka_unit_test(test_oracle_shared), cmocka_unit_test(test_oracle_topn),
         cmocka_unit_test(test_oracle_near),   cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_glued_tokens),  cmocka_unit_test(test_glued_paths),
+        cmocka_unit_test(test_glued_scores),  cmocka_unit_test(test_glued_placeable),
+        cmocka_unit_test(test_glued_oracle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

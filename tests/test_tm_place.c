@@ -540,6 +540,64 @@ static void test_numbers_by_position(void **state)
     drop_tm(tm);
 }
 
+/* A fuzzy match (the texts differ in more than numbers) still takes the query's numbers where
+ * they pair by position and value; where they cannot pair, the match says its numbers were not
+ * substituted, never leaving a stale number unmarked; the agreement check and its penalty apply
+ * (docs/matching.md §2.2). The same with the index and --exhaustive. */
+static void test_fuzzy_numbers(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "I bought 12 books.", "ar", "اشتريت 12 كتابًا.");
+    add_plain(imp, "en", "Open %d files in the folder 3 now", "ar",
+              "افتح %d ملفات في المجلد 3 الآن");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    for (int f = 0; f < 2; f++) {
+        unsigned fl = f ? JISR_TM_EXHAUSTIVE : 0;
+        jisr_tm_matches m = ask(tm, "en", "ar", "I bought 11 new books.", 50, fl);
+        assert_int_equal(m.n, 1);
+        assert_true(m.v[0].placeable);
+        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_PLACED);
+        assert_int_equal(m.v[0].differ, JISR_TM_DIFFER_NUMBERS);
+        assert_string_equal(m.v[0].target, "اشتريت 11 كتابًا.");
+        assert_string_equal(m.v[0].target_orig, "اشتريت 12 كتابًا.");
+        assert_int_equal(m.v[0].nagree, 0); /* 12 and 11: both many */
+        int s11 = m.v[0].score;
+        jisr_tm_matches_free(&m);
+        /* 12 → 2 changes the class (many → two): checked and 2 points off */
+        m = ask(tm, "en", "ar", "I bought 2 new books.", 50, fl);
+        assert_string_equal(m.v[0].target, "اشتريت 2 كتابًا.");
+        assert_int_equal(m.v[0].nagree, 1);
+        assert_int_equal(m.v[0].score, s11 - JISR_TM_AGREE_PENALTY);
+        char *js = json_of("I bought 2 new books.", &m);
+        assert_non_null(strstr(js, "\"agreement\":\"check\""));
+        assert_non_null(strstr(js, "\"differs_in\":[\"numbers\"]"));
+        free(js);
+        jisr_tm_matches_free(&m);
+        /* two query numbers for one: they do not pair, the target's 12 is marked */
+        m = ask(tm, "en", "ar", "I bought 3 new books for 5 dollars.", 1, fl);
+        assert_false(m.v[0].placeable);
+        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_AMBIGUOUS);
+        assert_string_equal(m.v[0].target, "اشتريت 12 كتابًا.");
+        jisr_tm_matches_free(&m);
+        /* ... unless the source's numbers are all still in the query: nothing is stale */
+        m = ask(tm, "en", "ar", "I bought 12 new books for 5 dollars.", 1, fl);
+        assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_SAME);
+        assert_string_equal(m.v[0].target, "اشتريت 12 كتابًا.");
+        jisr_tm_matches_free(&m);
+        /* a code pairs with a code and follows the query as a copied token; the number beside
+         * it is substituted */
+        m = ask(tm, "en", "ar", "Open %s files in the folder 4", 50, fl);
+        assert_true(m.v[0].placeable);
+        assert_string_equal(m.v[0].target, "افتح %s ملفات في المجلد 4 الآن");
+        assert_true(m.v[0].score < 100);
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
 /* Format codes are placeables like numbers: the query's code takes the stored one's place in the
  * target, paired by position and value; a code is never a number (no agreement class, never
  * replaced by a number or replacing one) */
@@ -1732,6 +1790,7 @@ int main(void)
         cmocka_unit_test(test_tag_parse),
         cmocka_unit_test(test_tag_map),
         cmocka_unit_test(test_numbers_by_position),
+        cmocka_unit_test(test_fuzzy_numbers),
         cmocka_unit_test(test_format_codes),
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_agreement_ranking),

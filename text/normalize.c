@@ -81,6 +81,8 @@ arabic_map(int c, unsigned flags)
         return (flags & JISR_NORM_PUNCT) ? ';' : c;
     case 0x061F:
         return (flags & JISR_NORM_PUNCT) ? '?' : c;
+    case 0x066A: /* ARABIC PERCENT SIGN: "20٪" is "20%" (NFKC keeps it) */
+        return (flags & JISR_NORM_PUNCT) ? '%' : c;
     default:
         break;
     }

@@ -77,7 +77,7 @@ enum {
     JISR_NORM_TAMARBUTA = 1 << 6, /* ة → ه (off by default) */
     /* Arabic-Indic and Eastern Arabic-Indic digits → ASCII; U+066B → '.', U+066C → ',' */
     JISR_NORM_DIGITS = 1 << 7,
-    JISR_NORM_PUNCT = 1 << 8, /* ، ؛ ؟ → , ; ? */
+    JISR_NORM_PUNCT = 1 << 8, /* ، ؛ ؟ ٪ → , ; ? % */
     JISR_NORM_MATCH = JISR_NORM_NFKC | JISR_NORM_CASEFOLD | JISR_NORM_HARAKAT | JISR_NORM_TATWEEL |
                       JISR_NORM_ALEF | JISR_NORM_YA | JISR_NORM_DIGITS | JISR_NORM_PUNCT,
 };

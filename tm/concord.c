@@ -2,9 +2,13 @@
  * concord.c — concordance: units whose text in one language contains a phrase's words in order.
  *
  * Words are compared on their keys (normalised, clitic-stripped), so "البيت" finds "وبالبيت" and
- * "house" finds "House"; punctuation between words is ignored. Candidates are the postings of the
- * phrase's rarest word over all length buckets; each is tokenized and checked. Hits come in id
- * order. It runs in a query context (match.c) like a fuzzy query, for the same reasons.
+ * "house" finds "House"; numbers and format codes are part of the phrase, compared on their
+ * normal forms (digits of any system alike, so 5 finds ٥; a code as written); punctuation and tags
+ * between them are ignored. Candidates are the postings of the phrase's rarest word over all
+ * length buckets, or, for a phrase of numbers alone, those of the units with at least as many
+ * numbers (numbers are indexed by count, not value: matching.md §4); each is tokenized and
+ * checked. Hits come in id order. It runs in a query context (match.c) like a fuzzy query, for
+ * the same reasons.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +21,22 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* first occurrence of the key sequence p[0..np) among the word tokens of t */
-static int find_phrase(const tm_toks *t, const uint64_t *p, size_t np, size_t *s, size_t *e)
+/* a token of the phrase: a word by its key, a number or code by its normal form */
+typedef struct phrase_key {
+    uint64_t hk;
+    uint32_t kind;
+} phrase_key;
+
+static int key_is(const tm_tok *t, const phrase_key *p)
+{
+    return t->kind == p->kind && t->hk == p->hk;
+}
+
+/* first occurrence of the key sequence p[0..np) among the word and number tokens of t */
+static int find_phrase(const tm_toks *t, const phrase_key *p, size_t np, size_t *s, size_t *e)
 {
     for (size_t i = 0; i < t->n; i++) {
-        if (t->v[i].kind != TM_WORD || t->v[i].hk != p[0])
+        if (!key_is(&t->v[i], &p[0]))
             continue;
         size_t k = 1, j = i + 1, last = i;
         while (k < np && j < t->n) {
@@ -29,7 +44,7 @@ static int find_phrase(const tm_toks *t, const uint64_t *p, size_t np, size_t *s
                 j++;
                 continue;
             }
-            if (t->v[j].kind != TM_WORD || t->v[j].hk != p[k])
+            if (!key_is(&t->v[j], &p[k]))
                 break;
             last = j;
             k++;
@@ -53,7 +68,7 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
     if (!max)
         max = 100;
     tm_toks pt = {0};
-    uint64_t *keys = NULL;
+    phrase_key *keys = NULL;
     uint32_t *ids = NULL;
     size_t nids = 0, idcap = 0, nch = 0, chcap = 0, cap = 0;
     tm_chunk *ch = NULL;
@@ -72,34 +87,39 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
         rc = jisr_oom((pt.n + 1) * sizeof *keys);
         goto done;
     }
-    size_t nk = 0;
+    size_t nk = 0, nnum = 0;
     for (size_t i = 0; i < pt.n; i++)
-        if (pt.v[i].kind == TM_WORD)
-            keys[nk++] = pt.v[i].hk;
+        if (pt.v[i].kind == TM_WORD || pt.v[i].kind == TM_NUMBER) {
+            keys[nk++] = (phrase_key){pt.v[i].hk, pt.v[i].kind};
+            nnum += pt.v[i].kind == TM_NUMBER;
+        }
     if (nk == 0) {
-        rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0, "the phrase has no words to look for");
+        rc = jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                            "the phrase has no words or numbers to look for");
         goto done;
     }
     if ((rc = tm_txn_begin(t, c->tm, 0)) < 0 || (rc = tm_cur_open(&cur, t, c->tm->post)) < 0)
         goto done;
     uint64_t lh = tm_lang_hash(lang), best_df = UINT64_MAX;
-    size_t best = 0;
+    /* numbers are indexed by count: a phrase of numbers alone reads the units with as many */
+    uint64_t term = nnum ? tm_num_term(nnum - 1) : 0;
     for (size_t i = 0; i < nk; i++) {
         uint64_t df;
         size_t n0 = nch;
-        if ((rc = tm_post_chunks(&cur, tm_post_key(lh, keys[i], 0), 255, &ch, &nch, &chcap, &df)) <
-            0)
+        if (keys[i].kind != TM_WORD)
+            continue;
+        if ((rc = tm_post_chunks(&cur, tm_post_key(lh, keys[i].hk, 0), 255, &ch, &nch, &chcap,
+                                 &df)) < 0)
             goto done;
         nch = n0; /* only the counts matter here */
         if (df < best_df) {
             best_df = df;
-            best = i;
+            term = keys[i].hk;
         }
     }
     uint64_t df;
     nch = 0;
-    if ((rc = tm_post_chunks(&cur, tm_post_key(lh, keys[best], 0), 255, &ch, &nch, &chcap, &df)) <
-        0)
+    if ((rc = tm_post_chunks(&cur, tm_post_key(lh, term, 0), 255, &ch, &nch, &chcap, &df)) < 0)
         goto done;
     for (size_t i = 0; i < nch; i++)
         if ((rc = tm_chunk_ids(&ch[i], &ids, &nids, &idcap)) < 0)

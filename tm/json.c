@@ -216,6 +216,10 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
             ((rc = jisr_buf_puts(b, ",\"memory\":")) < 0 ||
              (rc = jcstr(b, o->memory_names[x->memory])) < 0))
             break;
+        if (o && o->memory_penalties && x->memory < o->nmemory_names &&
+            o->memory_penalties[x->memory] > 0 &&
+            (rc = jisr_buf_printf(b, ",\"memory_penalty\":%d", o->memory_penalties[x->memory])) < 0)
+            break;
         rc = jisr_buf_putc(b, '}');
     }
     if (rc == 0)

@@ -125,8 +125,9 @@ static int numbers_only(const char *qt, const tm_toks *q, const char *st, const 
         if (a->kind == TM_NUMBER && (a->hn != b->hn || qs != ss)) {
             ndiff++;
             *kinds |= a->code ? JISR_TM_DIFFER_CODES : JISR_TM_DIFFER_NUMBERS;
-        } else if (a->kind != TM_NUMBER && a->hn != b->hn) {
-            return 0;
+        } else if (a->kind != TM_NUMBER && a->hn != b->hn &&
+                   !(a->affix == TM_AFFIX_ORDINAL && b->affix == TM_AFFIX_ORDINAL)) {
+            return 0; /* an ordinal suffix is its number's: "1st" / "2nd" differ in a number */
         }
     }
     while (i < q->n && q->v[i].kind == TM_TAG)
@@ -182,6 +183,121 @@ static int brace_index(const char *s, size_t n, const tm_tok *t)
            (s[t->end] == '}' || s[t->end] == ',' || s[t->end] == ':');
 }
 
+/* Token j of t is a number glued to an English ordinal suffix ("1st", "7407th", tok.c): that
+ * suffix's token, else NULL */
+static const tm_tok *ordinal_after(const tm_toks *t, size_t j)
+{
+    return j + 1 < t->n && t->v[j + 1].affix == TM_AFFIX_ORDINAL ? &t->v[j + 1] : NULL;
+}
+
+/* The k-th number of t is glued to an English ordinal suffix */
+static int nth_ordinal(const tm_toks *t, size_t k)
+{
+    for (size_t j = 0; j < t->n; j++)
+        if (t->v[j].kind == TM_NUMBER && k-- == 0)
+            return ordinal_after(t, j) != NULL;
+    return 0;
+}
+
+/* x can take an English ordinal suffix: a whole number without a sign */
+static int ordinal_ok(const tm_num *x)
+{
+    return x->value && !x->code && !x->sign && !strchr(x->val, '.');
+}
+
+/* Append the English ordinal suffix of whole number x (1st 2nd 3rd 4th … 11th 12th 13th … 21st),
+ * in upper case when the suffix it replaces, old[0..n), starts with a capital. */
+static int put_ordinal(const tm_num *x, const char *old, size_t n, jisr_buf *out)
+{
+    size_t l = strlen(x->val);
+    char d = l ? x->val[l - 1] : '0', t = l > 1 ? x->val[l - 2] : '0';
+    const char *sfx = t == '1' ? "th" : d == '1' ? "st" : d == '2' ? "nd" : d == '3' ? "rd" : "th";
+    char w[3] = {sfx[0], sfx[1], '\0'};
+    if (n && old[0] >= 'A' && old[0] <= 'Z')
+        w[0] = (char)(w[0] - 32), w[1] = (char)(w[1] - 32);
+    return jisr_buf_append(out, w, 2);
+}
+
+/* Two parsed numbers are the same as written: the same value (or text, or code) and sign */
+static int num_same(const tm_num *a, const tm_num *b)
+{
+    if (a->code != b->code || a->value != b->value || a->toolong != b->toolong)
+        return 0;
+    if (a->toolong)
+        return a->hash == b->hash;
+    return tm_sign_class(a->sign) == tm_sign_class(b->sign) && strcmp(a->val, b->val) == 0;
+}
+
+/* How often x occurs among v[0..n) */
+static size_t num_count(const tm_num *v, size_t n, const tm_num *x)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += num_same(&v[i], x);
+    return k;
+}
+
+/* Texts that differ in more than numbers (a fuzzy match; docs/matching.md §2.2), their numbers
+ * parsed in p->qn[0..nq) and p->sn[0..ns): what becomes of the target's. Paired by position when
+ * both have as many, a code where the other has a code: p->qn then holds the query's number for
+ * each source number, a code replaced by the source's own (codes follow the query as copied
+ * tokens, §2.3a, not here); returns 1 when one of them changes. When they cannot be paired so,
+ * the target's numbers are trusted only if every source number is still in the query (as often):
+ * else JISR_TM_NUMBERS_AMBIGUOUS (2), a number of the target may be stale and which query
+ * number replaces it is not known. 0: nothing to do. */
+/* The index of the word token nearest before (dir -1) or after (+1) the i-th number token of
+ * t, or -1. */
+static long near_word(const tm_toks *t, size_t i, int dir)
+{
+    size_t k = 0, seen = 0;
+    for (; k < t->n; k++)
+        if (t->v[k].kind == TM_NUMBER && seen++ == i)
+            break;
+    for (long j = (long)k + dir; k < t->n && j >= 0 && (size_t)j < t->n; j += dir)
+        if (t->v[j].kind == TM_WORD)
+            return j;
+    return -1;
+}
+
+static int same_word(const tm_toks *a, long i, const tm_toks *b, long j)
+{
+    if (i < 0 || j < 0)
+        return i < 0 && j < 0;
+    const tm_tok *x = &a->v[i], *y = &b->v[j];
+    return x->nl == y->nl && memcmp(a->nb.data + x->no, b->nb.data + y->no, x->nl) == 0;
+}
+
+/* In a match that differs in words too, the i-th numbers of the query and the source stand in
+ * the same place only when the word before them or the word after them is the same ("bought 12
+ * books" / "bought 11 new books"); "UTF-8 invalid" / "NEC SK-1300" pairs nothing. Each call
+ * walks the tokens: fuzzy_numbers asks it for at most FUZZY_MAX_NUMBERS numbers. */
+#define FUZZY_MAX_NUMBERS 64
+static int same_place(const tm_toks *q, const tm_toks *s, size_t i)
+{
+    return same_word(q, near_word(q, i, -1), s, near_word(s, i, -1)) ||
+           same_word(q, near_word(q, i, 1), s, near_word(s, i, 1));
+}
+
+static int fuzzy_numbers(tm_place *p, const tm_toks *q, const tm_toks *s, size_t nq, size_t ns)
+{
+    int pairs = nq == ns && ns <= FUZZY_MAX_NUMBERS, changed = 0;
+    for (size_t i = 0; pairs && i < ns; i++)
+        pairs = p->qn[i].code == p->sn[i].code && (p->sn[i].code || same_place(q, s, i));
+    if (pairs) {
+        for (size_t i = 0; i < ns; i++) {
+            if (p->sn[i].code)
+                p->qn[i] = p->sn[i];
+            else
+                changed |= !num_same(&p->qn[i], &p->sn[i]);
+        }
+        return changed;
+    }
+    for (size_t i = 0; i < ns; i++)
+        if (!p->sn[i].code && num_count(p->sn, ns, &p->sn[i]) > num_count(p->qn, nq, &p->sn[i]))
+            return 2;
+    return 0;
+}
+
 int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
                      const tm_toks *s, const char *tt, size_t tn, const char *tgtlang,
                      jisr_buf *out, jisr_tm_agree **agree, size_t *nagree)
@@ -190,17 +306,30 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
     p->nchange = 0;
     if (nagree)
         *nagree = 0;
-    if (!numbers_only(qt, q, st, s, &p->kinds))
-        return 0;
-    p->ttp = NULL; /* also called while scoring, on texts whose buffers are reused */
-    int rc = tm_tokenize(tt, tn, &p->tt);
+    int only = numbers_only(qt, q, st, s, &p->kinds);
+    if (!only && (q->nheavy == q->nwords || s->nheavy == s->nwords))
+        return 0; /* one of the two has no number: the diff shows what the other adds */
     size_t nq, ns, nt;
-    if (rc < 0 || (rc = parse_numbers(qt, q, &p->qn, &p->qncap, &nq)) < 0 ||
-        (rc = parse_numbers(st, s, &p->sn, &p->sncap, &ns)) < 0 ||
-        (rc = parse_numbers(tt, &p->tt, &p->tnum, &p->tncap, &nt)) < 0)
+    int rc = parse_numbers(qt, q, &p->qn, &p->qncap, &nq);
+    if (rc < 0 || (rc = parse_numbers(st, s, &p->sn, &p->sncap, &ns)) < 0)
         return rc;
+    if (!only) {
+        int f = fuzzy_numbers(p, q, s, nq, ns);
+        if (f == 0)
+            return 0;
+        p->kinds = JISR_TM_DIFFER_NUMBERS;
+        if (f == 2) {
+            p->state = JISR_TM_NUMBERS_AMBIGUOUS;
+            return 0;
+        }
+        nq = ns;
+    }
     if (nq != ns) /* cannot happen: numbers_only pairs them */
         return 0;
+    p->ttp = NULL; /* also called while scoring, on texts whose buffers are reused */
+    if ((rc = tm_tokenize(tt, tn, &p->tt)) < 0 ||
+        (rc = parse_numbers(tt, &p->tt, &p->tnum, &p->tncap, &nt)) < 0)
+        return rc;
     if ((rc = JISR_GROW(p->t2q, p->t2qcap, nt + 1)) < 0)
         return rc;
     int pr = tm_num_pair(p->sn, p->qn, ns, p->tnum, nt, p->t2q);
@@ -217,9 +346,10 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
     for (size_t j = 0, k = 0; j < p->tt.n; j++)
         if (p->tt.v[j].kind == TM_NUMBER) {
             int qi = p->t2q[k++];
-            if (qi >= 0 && (p->qn[qi].toolong || p->tnum[k - 1].toolong ||
-                            (p->qn[qi].sign && !p->tnum[k - 1].sign &&
-                             !sign_position(tt, p->tt.v[j].start)))) {
+            if (qi >= 0 &&
+                (p->qn[qi].toolong || p->tnum[k - 1].toolong ||
+                 (p->qn[qi].sign && !p->tnum[k - 1].sign && !sign_position(tt, p->tt.v[j].start)) ||
+                 (ordinal_after(&p->tt, j) && !ordinal_ok(&p->qn[qi])))) {
                 p->state = JISR_TM_NUMBERS_AMBIGUOUS;
                 return 0;
             }
@@ -236,8 +366,10 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
             continue;
         int from = tm_num_plural(tgtlang, &p->tnum[k - 1]);
         int to = tm_num_plural(tgtlang, &p->qn[qi]);
+        /* an ordinal counts nothing: "1st" / "الجلسة 1" asked "2nd" is no dual */
+        const tm_tok *ord = ordinal_after(&p->tt, j);
         int change = from >= 0 && to >= 0 && from != TM_PL_NONE && to != TM_PL_NONE && from != to &&
-                     !brace_index(tt, tn, tok);
+                     !brace_index(tt, tn, tok) && !ord && !nth_ordinal(q, (size_t)qi);
         p->nchange += change;
         if (!out)
             continue;
@@ -250,6 +382,11 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
             0)
             return rc;
         pos = tok->end;
+        if (ord) { /* the suffix of the new number: 1st → 2nd, not 2st */
+            if ((rc = put_ordinal(&p->qn[qi], tt + ord->start, ord->end - ord->start, out)) < 0)
+                return rc;
+            pos = ord->end;
+        }
         if (change && agree) {
             jisr_tm_agree *na = realloc(*agree, (*nagree + 1) * sizeof *na);
             if (!na)
@@ -294,15 +431,29 @@ static int has_digit(const char *s, const tm_tok *t)
     return 0;
 }
 
+/* Token t of s is one of the Arabic signs the match form folds to a Latin one (، ؛ ؟ ٪ → , ; ? %,
+ * JISR_NORM_PUNCT) */
+static int arabic_sign(const char *s, const tm_tok *t)
+{
+    const unsigned char *u = (const unsigned char *)s + t->start;
+    return t->end - t->start == 2 &&
+           ((u[0] == 0xD8 && (u[1] == 0x8C || u[1] == 0x9B || u[1] == 0x9F)) ||
+            (u[0] == 0xD9 && u[1] == 0xAA));
+}
+
 /* Source token b, paired with query token a, is one a copy follows: another surface, and the
  * same token but for typography, case or accelerators (same normal form), or two codes with
  * digits ("you4" / "you6", "9x11" / "9×12"), or with codes (texts that differ in more than
- * numbers and codes) two format codes. Numbers are tm_match_numbers's, tags tagmap's. */
+ * numbers and codes) two format codes. Numbers are tm_match_numbers's, tags tagmap's. Not an
+ * Arabic sign against its Latin fold (، / ,): the script of a sign is the target language's, so
+ * an English target keeps its "," and "%" whatever the Arabic query writes. */
 static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_tok *b, int codes)
 {
     if (a->code && b->code)
         return codes && !surf_eq(qt, a, st, b);
     if (a->kind != b->kind || b->kind == TM_NUMBER || b->kind == TM_TAG || surf_eq(qt, a, st, b))
+        return 0;
+    if (b->kind == TM_PUNCT && arabic_sign(qt, a) != arabic_sign(st, b))
         return 0;
     return a->hn == b->hn || (b->kind == TM_WORD && has_digit(st, b) && has_digit(qt, a));
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm/place_int.h"
 #include "tm/tm_int.h"
 
 /* what comes before the query in the document read (ASCII: its length is its column count) */
@@ -84,6 +85,44 @@ static int parse_tmx(jisr_unit *out, const char *q)
     return 0;
 }
 
+/* TMX pairs each <ept> with a <bpt> of the same i before it, and each <bpt> with an <ept>
+ * after it: a query that leaves one alone is refused as bad markup (as an unescaped & is), since
+ * its tag would be carried into the translation unpaired; a lone code is written <it>. Tags come
+ * in text order (the TMX reader's). */
+static int check_pairs(const jisr_unit *u)
+{
+    const jisr_variant *v = &u->variants[0];
+    long open[64];
+    size_t nopen = 0;
+    for (size_t k = 0; k < v->ntags; k++) {
+        tm_tag t;
+        tm_tag_parse(v->tags[k], strlen(v->tags[k]), &t);
+        if (t.kind == TM_TAG_BPT) {
+            if (nopen == sizeof open / sizeof open[0])
+                return jisr_error_set(JISR_EPARSE, NULL, 0, 0,
+                                      "the query opens more than %zu <bpt> at once", nopen);
+            open[nopen++] = t.i;
+        } else if (t.kind == TM_TAG_EPT) {
+            size_t j = nopen;
+            while (j > 0 && open[j - 1] != t.i)
+                j--;
+            if (j == 0)
+                return jisr_error_set(JISR_EPARSE, NULL, 0, 0,
+                                      "the query's <ept i=\"%ld\"> has no <bpt i=\"%ld\"> before "
+                                      "it (a lone code is written <it>)",
+                                      t.i, t.i);
+            memmove(&open[j - 1], &open[j], (nopen - j) * sizeof open[0]);
+            nopen--;
+        }
+    }
+    if (nopen)
+        return jisr_error_set(JISR_EPARSE, NULL, 0, 0,
+                              "the query's <bpt i=\"%ld\"> has no <ept i=\"%ld\"> after it (a "
+                              "lone code is written <it>)",
+                              open[0], open[0]);
+    return 0;
+}
+
 /* the private-use code point (U+E000–U+F8FF) whose UTF-8 starts at p, or 0 */
 static unsigned pua_at(const unsigned char *p)
 {
@@ -151,7 +190,8 @@ int jisr_tm_query_markup(jisr_unit *out, const char *q, int markup)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_query_markup: no query");
     switch (markup) {
     case JISR_TM_MARKUP_TMX:
-        rc = parse_tmx(out, q);
+        if ((rc = parse_tmx(out, q)) == 0)
+            rc = check_pairs(out);
         break;
     case JISR_TM_MARKUP_BRACES:
         rc = parse_braces(out, q);

@@ -181,8 +181,9 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
         const char *text = hv->text;
         size_t tn = strlen(text);
         const char *lp = tm_tail_chars(text, x->start, width);
-        if ((rc = jisr_buf_printf(b, "#%-8llu %*s", (unsigned long long)x->id, lp == text ? 0 : 3,
-                                  lp == text ? "" : "...")) < 0 ||
+        int cut = width > 0 && lp != text; /* "..." for context left out, none asked for none */
+        if ((rc = jisr_buf_printf(b, "#%-8llu %*s", (unsigned long long)x->id, cut ? 3 : 0,
+                                  cut ? "..." : "")) < 0 ||
             (rc = flat(b, lp, (size_t)(text + x->start - lp), hv)) < 0 ||
             (rc = jisr_buf_puts(b, " [")) < 0 ||
             (rc = flat(b, text + x->start, x->end - x->start, hv)) < 0 ||

@@ -568,6 +568,10 @@ typedef struct jisr_tm_json_opts {
     /* "srclang", "tgtlang" after "query", when both are set (the direction the query was asked
      * in, when the caller chose it: `jisr query` without -s/-t) */
     const char *srclang, *tgtlang;
+    /* "memory_penalty": memory_penalties[match.memory] when above 0 (match.memory below
+     * nmemory_names): the points a memory's penalty took off its matches (jisr_tm_source), which
+     * "penalty" (agreement and tags) does not count */
+    const int *memory_penalties;
 } jisr_tm_json_opts;
 /** jisr_tm_matches_json with the additions of o (NULL: none). */
 JISR_API int jisr_tm_matches_json_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,

@@ -35,10 +35,12 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    4 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    5 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
        * dots one token; tags weigh nothing. 3: format codes ("%s", "%1$d") one token.             \
-       * 4: placeholders in braces ("{0}", "{name}", "{{n}}", "${x}", "%{x}") one code */
+       * 4: placeholders in braces ("{0}", "{name}", "{{n}}", "${x}", "%{x}") one code.            \
+       * 5: a number glued to an Arabic proclitic or to a suffix ("و2", "الـ70", "7407th",     \
+       * "5kg", "١٩٣٩م") is the number and its affixes (tm_tok.affix); ٪ folded to %       */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -51,6 +53,17 @@ enum {
     TM_C_PUNCT = 20,  /* two different punctuation marks */
 };
 
+/* A number glued to letters is cut into the number and its affixes (tok.c, docs/matching.md
+ * §1.3); tm_tok.affix says which a token is: */
+enum {
+    TM_AFFIX_NONE = 0,
+    TM_AFFIX_PREFIX,  /* an Arabic proclitic before it, a TM_PUNCT token: "و" of "و2", "الـ" of
+                       * "الـ70" */
+    TM_AFFIX_SUFFIX,  /* a unit or an era after it, a TM_WORD token: "kg" of "5kg", "م" of
+                       * "١٩٣٩م" */
+    TM_AFFIX_ORDINAL, /* an English ordinal suffix after it, a TM_PUNCT token: "th" of "7407th" */
+};
+
 typedef struct tm_tok {
     uint32_t start, end; /* surface byte span */
     uint32_t kind;
@@ -60,8 +73,9 @@ typedef struct tm_tok {
                           * three code points (tok.c's own, never 0, compared only with other
                           * tokens': not tm_key_sigs' stored ones); 0 for other tokens */
     uint32_t kl;         /* the key's length in bytes */
-    uint32_t code;       /* a NUMBER token that is a format code ("%s", "%1$d", "%(n)s", "%1"):
+    uint16_t code;       /* a NUMBER token that is a format code ("%s", "%1$d", "%(n)s", "%1"):
                           * tm_code_len; its normal form is its surface */
+    uint16_t affix;      /* TM_AFFIX_*: a token cut from the number it was glued to */
     const char *kp;      /* the key's bytes (in the text's nb; valid until it is tokenized again) */
     uint64_t hs, hn, hk; /* hashes of the surface, normalised and key forms */
 } tm_tok;

@@ -7,8 +7,10 @@
  * (ICU's break rules change between versions), and the matcher re-tokenizes every candidate, so
  * this must cost well under a microsecond per sentence. Boundaries here are simple and stable:
  * a word is a run of letters, marks and digits (with an apostrophe between letters); a run of
- * digits with '.', ',', U+066B or U+066C between digits is a number; every other visible code
- * point is one punctuation token; U+E000–U+F8FF is an inline tag. Character classes come from
+ * digits with '.', ',', U+066B or U+066C between digits is a number, and so is the number of such
+ * a run that is a number glued to an Arabic proclitic or to a unit, era or ordinal suffix ("و2",
+ * "5kg", "7407th"), its affixes punctuation tokens; every other visible code point is one
+ * punctuation token; U+E000–U+F8FF is an inline tag. Character classes come from
  * ICU's u_charType (a table lookup, no conversion).
  *
  * The normalised form is the text layer's jisr_text_normalize with JISR_NORM_MATCH plus the
@@ -652,6 +654,7 @@ static int emit_tok(tm_toks *t, const char *s, size_t start, size_t end, uint32_
     k->sp = k->ss = 0;
     k->kl = 0;
     k->code = 0;
+    k->affix = TM_AFFIX_NONE;
     k->kp = NULL;
     if (kind == TM_WORD && nzl) {
         size_t off = strip_clitics((const unsigned char *)nz, nzl);
@@ -725,6 +728,149 @@ static inline int marker_before_letter(const unsigned char *s, size_t n, size_t 
     size_t j = i + 1;
     uint32_t d = s[j] < 0x80 ? s[j] : utf8_next(s, n, &j);
     return char_class(d) == C_LETTER;
+}
+
+/* ---- numbers glued to affixes ------------------------------------------------------------
+ * A run of letters and digits is a word, but a number glued to an Arabic proclitic ("و2",
+ * "بـ5", "الـ70", "لـ2015") or to a suffix ("7407th", "5kg", "١٩٣٩م", "١٤٤١هـ") is that
+ * number, a token of kind number that substitution and agreement see, and its affixes
+ * (tm_tok.affix; affix_kind): "البنود 1 و2 و3" has the numbers of "Items 1, 2 and 3", and 7400th
+ * against 7407th is a number substituted, not a near word with a stale number.
+ * Only these affixes, read on the surface as written (docs/matching.md §1.3); a code that starts
+ * with a letter or has digits after its letters ("A0x2", "H2O", "mp3", "x86", "10x11",
+ * "ISO9001", "v2", "0x1F") stays a word. */
+
+#define TM_TATWEEL 0x0640u
+
+/* the code point U+0600–U+06FF written in two bytes at s[i] (within end), or 0 */
+static inline uint32_t ar_cp(const unsigned char *s, size_t i, size_t end)
+{
+    if (i + 1 < end && s[i] >= 0xD8 && s[i] <= 0xDB && (s[i + 1] & 0xC0) == 0x80)
+        return ((s[i] & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+    return 0;
+}
+
+/* The end of the proclitics s[start..end) starts with, and of the tatweels after them: a
+ * conjunction و/ف, then a preposition ب/ك/ل, then the article ال, or لل (= ل + ال), as
+ * strip_clitics reads them in a word; start when there is none. */
+static size_t proclitics_end(const unsigned char *s, size_t start, size_t end)
+{
+    size_t i = start;
+    uint32_t c = ar_cp(s, i, end);
+    if (c == 0x0648 || c == 0x0641) /* و ف */
+        c = ar_cp(s, i += 2, end);
+    if (c == 0x0644 && ar_cp(s, i + 2, end) == 0x0644) { /* لل */
+        i += 4;
+    } else {
+        if (c == 0x0628 || c == 0x0643 || c == 0x0644) /* ب ك ل */
+            c = ar_cp(s, i += 2, end);
+        if (c == 0x0627 && ar_cp(s, i + 2, end) == 0x0644) /* ال */
+            i += 4;
+    }
+    if (i == start)
+        return start;
+    while (ar_cp(s, i, end) == TM_TATWEEL)
+        i += 2;
+    return i;
+}
+
+/* the end of the number at s[i..end) (digits with separators between them), i when none */
+static size_t digits_end(const unsigned char *s, size_t i, size_t end)
+{
+    size_t last = i;
+    int any = 0;
+    while (i < end) {
+        size_t j = i;
+        uint32_t c = utf8_next(s, end, &j);
+        if (char_class(c) == C_DIGIT) {
+            last = j;
+            any = 1;
+        } else if (!(any && last == i && is_num_sep(c))) { /* a separator right after a digit */
+            break;
+        }
+        i = j;
+    }
+    return last;
+}
+
+/* The affix kind of the suffix s[i..end) after a number: an English ordinal suffix (st, nd,
+ * rd, th), a unit (kg, km, px, ms, GB, x …: ASCII letters in any case, or ×; not a lone "m" or
+ * "g": model names end so, "KB-16M", "5G"), an Arabic era
+ * (م, هـ) or unit (كم, كغ, كجم, سم, مم), tatweels after its first letter left out;
+ * TM_AFFIX_NONE for anything else. */
+static int suffix_kind(const unsigned char *s, size_t i, size_t end)
+{
+    static const char *const ordinals[] = {"st", "nd", "rd", "th"};
+    static const char *const units[] = {"kg", "mg", "km", "cm", "mm",  "px",  "pt",  "em",  "ms",
+                                        "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "x"};
+    /* Arabic ones as their letters' code points (at most three), 0-terminated */
+    static const uint16_t arabic[][4] = {{0x0645},
+                                         {0x0647},
+                                         {0x0643, 0x0645},
+                                         {0x0643, 0x063A},
+                                         {0x0643, 0x062C, 0x0645},
+                                         {0x0633, 0x0645},
+                                         {0x0645, 0x0645}};
+    size_t n = end - i;
+    if (n == 2 && s[i] == 0xC3 && s[i + 1] == 0x97) /* × */
+        return TM_AFFIX_SUFFIX;
+    if (a_letter(s[i])) {
+        char low[4];
+        if (n > 3)
+            return TM_AFFIX_NONE;
+        for (size_t k = 0; k < n; k++) {
+            if (!a_letter(s[i + k]))
+                return TM_AFFIX_NONE;
+            low[k] = (char)(s[i + k] | 0x20);
+        }
+        low[n] = '\0';
+        for (size_t k = 0; k < sizeof ordinals / sizeof *ordinals; k++)
+            if (strcmp(low, ordinals[k]) == 0)
+                return TM_AFFIX_ORDINAL;
+        for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+            if (strcmp(low, units[k]) == 0)
+                return TM_AFFIX_SUFFIX;
+        return TM_AFFIX_NONE;
+    }
+    uint16_t cp[4] = {0};
+    size_t m = 0;
+    for (; i < end; i += 2) {
+        uint32_t c = ar_cp(s, i, end);
+        if (c == TM_TATWEEL && m > 0)
+            continue;
+        if (!c || m == 3)
+            return TM_AFFIX_NONE;
+        cp[m++] = (uint16_t)c;
+    }
+    for (size_t k = 0; k < sizeof arabic / sizeof *arabic; k++)
+        if (memcmp(cp, arabic[k], sizeof cp) == 0)
+            return TM_AFFIX_SUFFIX;
+    return TM_AFFIX_NONE;
+}
+
+/* The token kind of a suffix: a unit or an era is a word (glued or not: "5kg" is "5 kg", "١٩٣٩م"
+ * "١٩٣٩ م"); an ordinal suffix, like a proclitic, is its number's and weighs what punctuation
+ * does */
+static inline uint32_t affix_kind(int sk)
+{
+    return sk == TM_AFFIX_SUFFIX ? TM_WORD : TM_PUNCT;
+}
+
+/* s[start..end), a run of letters and digits with a letter in it: 1 when it is a number glued
+ * to affixes, with the number's span [*d0, *d1) and the suffix's kind *sk (TM_AFFIX_NONE when
+ * it has none); 0 when it is a word */
+static int glued_number(const unsigned char *s, size_t start, size_t end, size_t *d0, size_t *d1,
+                        int *sk)
+{
+    size_t p = proclitics_end(s, start, end), e = digits_end(s, p, end);
+    if (e == p || (p == start && e == end))
+        return 0;
+    *sk = e < end ? suffix_kind(s, e, end) : TM_AFFIX_NONE;
+    if (e < end && *sk == TM_AFFIX_NONE)
+        return 0;
+    *d0 = p;
+    *d1 = e;
+    return 1;
 }
 
 /* ---- one pass --------------------------------------------------------------------------
@@ -814,6 +960,48 @@ static void run_init(void)
     }
 }
 
+/* the length of the normal form of s[i..end) (*len), code point by code point; 0 when one of them
+ * needs ICU */
+static int norm_span(const jisr_norm_cps *h, const unsigned char *s, size_t i, size_t end,
+                     size_t *len)
+{
+    char tmp[4];
+    *len = 0;
+    while (i < end) {
+        int32_t c = cp_next(s, end, &i);
+        char *e;
+        if (c < 0 || !(e = norm_put(h, (uint32_t)c, tmp)))
+            return 0;
+        *len += (size_t)(e - tmp);
+    }
+    return 1;
+}
+
+/* The tokens of the glued number s[start..end) whose number is s[d0..d1) (glued_number), its
+ * normal form nz[0..nzl) of which the first np bytes are the prefix's and the last ns the
+ * suffix's: the prefix, the number, the suffix. */
+static int emit_glued(tm_toks *t, const char *s, size_t start, size_t d0, size_t d1, size_t end,
+                      int sk, const char *nz, size_t nzl, size_t np, size_t ns)
+{
+    int rc;
+    if (d0 > start) {
+        if ((rc = emit_tok(t, s, start, d0, TM_PUNCT, nz, np)) < 0)
+            return rc;
+        t->v[t->n - 1].affix = TM_AFFIX_PREFIX;
+    }
+    if ((rc = emit_tok(t, s, d0, d1, TM_NUMBER, nz + np, nzl - np - ns)) < 0)
+        return rc;
+    if (end > d1) {
+        if ((rc = emit_tok(t, s, d1, end, affix_kind(sk), nz + nzl - ns, ns)) < 0)
+            return rc;
+        t->v[t->n - 1].affix = (uint16_t)sk;
+    }
+    return 0;
+}
+
+/* a run with letters and digits: glued_number reads no other (tokenize_fused's seen) */
+#define RUN_MIXED ((1u << C_LETTER) | (1u << C_DIGIT))
+
 /* 1 when done; 0 when the text needs tm_tokenize_ref; <0 on error */
 static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_norm_cps *h)
 {
@@ -874,7 +1062,7 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
             continue;
         }
         /* a run of letters/digits, as tm_tokenize_ref */
-        int has_letter = cls == C_LETTER;
+        unsigned seen = 1u << cls; /* the classes in the run: bit C_LETTER, C_DIGIT … */
         int prev = cls;
         size_t end = i;
         while (i < n) {
@@ -884,7 +1072,7 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                 if (e) {
                     *o++ = (char)(e & 0x7F);
                     prev = (e & 0x80) ? C_LETTER : C_DIGIT;
-                    has_letter |= prev == C_LETTER;
+                    seen |= 1u << prev;
                     end = ++i;
                     continue;
                 }
@@ -895,7 +1083,7 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                     o += e->len;
                     if (e->cls != C_FORMAT) {
                         prev = e->cls;
-                        has_letter |= prev == C_LETTER;
+                        seen |= 1u << prev;
                     }
                     i += 2;
                     end = i;
@@ -908,7 +1096,7 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                 return 0;
             int dc = char_class((uint32_t)d);
             if (dc == C_LETTER || dc == C_DIGIT || dc == C_FORMAT) {
-                has_letter |= dc == C_LETTER;
+                seen |= 1u << dc;
                 if (dc != C_FORMAT)
                     prev = dc;
                 if (!(o = norm_put(h, (uint32_t)d, o)))
@@ -940,8 +1128,18 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
             }
             break;
         }
-        if ((rc = emit_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER, nz,
-                           (size_t)(o - nz))) < 0)
+        size_t d0, d1, np, ns;
+        int sk;
+        if ((seen & RUN_MIXED) == RUN_MIXED && glued_number(s, start, end, &d0, &d1, &sk)) {
+            if (!norm_span(h, s, start, d0, &np) || !norm_span(h, s, d1, end, &ns))
+                return 0;
+            if ((rc = emit_glued(out, str, start, d0, d1, end, sk, nz, (size_t)(o - nz), np, ns)) <
+                0)
+                return rc;
+            continue;
+        }
+        if ((rc = emit_tok(out, str, start, end, (seen & (1u << C_LETTER)) ? TM_WORD : TM_NUMBER,
+                           nz, (size_t)(o - nz))) < 0)
             return rc;
     }
     out->nb.len = (size_t)(o - nb);
@@ -1022,7 +1220,7 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         }
         /* a run of letters/digits; with accelerator markers, its surface without them is
          * collected in kb and normalised instead */
-        int has_letter = cls == C_LETTER;
+        int has_letter = cls == C_LETTER, has_digit = cls == C_DIGIT;
         int prev = marker ? C_LETTER : cls;
         size_t end = i, nmarkers = marker;
         jisr_buf_reset(&out->kb);
@@ -1034,6 +1232,7 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
             int dc = char_class(d);
             if (dc == C_LETTER || dc == C_DIGIT || dc == C_FORMAT) {
                 has_letter |= dc == C_LETTER;
+                has_digit |= dc == C_DIGIT;
                 if (dc != C_FORMAT)
                     prev = dc;
                 if ((rc = jisr_buf_append(&out->kb, s + i, j - i)) < 0)
@@ -1061,6 +1260,23 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
                 }
             }
             break;
+        }
+        size_t d0, d1;
+        int sk;
+        if (has_letter && has_digit && !nmarkers && glued_number(s, start, end, &d0, &d1, &sk)) {
+            if (d0 > start) { /* each part normalised on its own, as the one-pass path does */
+                if ((rc = push_tok(out, str, start, d0, TM_PUNCT, str + start, d0 - start)) < 0)
+                    return rc;
+                out->v[out->n - 1].affix = TM_AFFIX_PREFIX;
+            }
+            if ((rc = push_tok(out, str, d0, d1, TM_NUMBER, str + d0, d1 - d0)) < 0)
+                return rc;
+            if (end > d1) {
+                if ((rc = push_tok(out, str, d1, end, affix_kind(sk), str + d1, end - d1)) < 0)
+                    return rc;
+                out->v[out->n - 1].affix = (uint16_t)sk;
+            }
+            continue;
         }
         const char *src = nmarkers ? out->kb.data : str + start;
         size_t srcn = nmarkers ? out->kb.len : end - start;

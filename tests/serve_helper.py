@@ -169,3 +169,24 @@ def make_tsv(path, pairs):
 
 def tmpdir(prefix):
     return tempfile.mkdtemp(prefix=prefix)
+
+
+def selenium_or_skip():
+    """Selenium's modules (webdriver, Service, By, Keys, WebDriverWait, TimeoutException) and
+    chromium's and chromedriver's paths, or exit 77 (ctest's skip) when any is missing."""
+    import shutil
+    chromium = shutil.which("chromium")
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    try:
+        from selenium import webdriver
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import WebDriverWait
+    except ImportError:
+        webdriver = None
+    if not webdriver or not chromium or not os.path.exists(driver):
+        print("skip: chromium, chromium-driver or python3-selenium not installed")
+        sys.exit(77)
+    return (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, chromium, driver)

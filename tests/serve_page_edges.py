@@ -15,21 +15,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import ARTEFACTS, Checks, Server, make_tsv, run, tmpdir  # noqa: E402
+from serve_helper import (ARTEFACTS, Checks, Server, make_tsv, run,  # noqa: E402
+                          selenium_or_skip, tmpdir)
 
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
-except ImportError:
-    webdriver = None
-if not webdriver or not CHROMIUM or not os.path.exists(DRIVER):
-    print("skip: chromium, chromium-driver or python3-selenium not installed")
-    sys.exit(77)
+(webdriver, Service, By, Keys, WebDriverWait, TimeoutException, CHROMIUM,
+ DRIVER) = selenium_or_skip()
 
 C = Checks()
 T = tmpdir("jisr-serve-page-edges-")

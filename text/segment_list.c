@@ -382,14 +382,7 @@ static int blank_positions(const seg_cands *c, size_t **out, size_t *nout)
 
 static int is_blank_at(const size_t *v, size_t nv, size_t pos)
 {
-    size_t lo = 0, hi = nv;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = jisr_lower_size(v, 0, nv, pos);
     return lo < nv && v[lo] == pos;
 }
 

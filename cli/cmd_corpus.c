@@ -384,14 +384,7 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
                                ".jsonl, or give -f moses for a prefix",
                                co->output);
     }
-    /* the scan stopped at a "--" (not a "--" given as an option's value): the sources end
-     * there, and what follows are targets, taken as written (a file named "-o" too) */
-    if (at < argc && strcmp(argv[at], "--") == 0) {
-        co->pair.by_position = 1;
-        co->pair.nsrc = *nin;
-        for (int i = optind; i < argc; i++)
-            in[(*nin)++] = argv[i];
-    }
+    doc_cli_targets(&co->pair, at, argc, argv, in, nin);
     return CLI_RUN;
 }
 

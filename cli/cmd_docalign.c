@@ -150,14 +150,7 @@ static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *
             return cli_usage_error("docalign", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    /* the scan stopped at a "--" (not a "--" given as an option's value): the sources end
-     * there, and what follows are targets, taken as written (a file named "-o" too) */
-    if (at < argc && strcmp(argv[at], "--") == 0) {
-        po->by_position = 1;
-        po->nsrc = *nin;
-        for (int i = optind; i < argc; i++)
-            in[(*nin)++] = argv[i];
-    }
+    doc_cli_targets(po, at, argc, argv, in, nin);
     return CLI_RUN;
 }
 

@@ -93,3 +93,14 @@ int doc_cli_is_dir(const char *path)
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+void doc_cli_targets(jisr_pair_opts *po, int at, int argc, char **argv, const char **in,
+                     size_t *nin)
+{
+    if (at >= argc || strcmp(argv[at], "--") != 0)
+        return;
+    po->by_position = 1;
+    po->nsrc = *nin;
+    for (int i = optind; i < argc; i++)
+        in[(*nin)++] = argv[i];
+}

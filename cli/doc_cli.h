@@ -32,6 +32,12 @@ void doc_cli_remove_dirs(jisr_strlist *made);
 const char *doc_cli_shown(const char *path, jisr_buf *b);
 /** Whether path is a directory (following symbolic links), as the document commands walk it. */
 int doc_cli_is_dir(const char *path);
+/** After a getopt_long "-" scan of a document command: when the scan stopped at a "--" (argv[at],
+ * not a "--" given as an option's value), the inputs so far are the sources (po->nsrc, sides by
+ * position) and argv[optind..argc) are appended to in[] as targets, taken as written (a file
+ * named "-o" too). */
+void doc_cli_targets(jisr_pair_opts *po, int at, int argc, char **argv, const char **in,
+                     size_t *nin);
 /** Help text of the options above. */
 #define DOC_CLI_HELP                                                                               \
     "      --from FMT        read every input as FMT: text, html, docx, odt, xliff, pdf\n"         \

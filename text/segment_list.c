@@ -382,8 +382,7 @@ static int blank_positions(const seg_cands *c, size_t **out, size_t *nout)
 
 static int is_blank_at(const size_t *v, size_t nv, size_t pos)
 {
-    size_t lo = jisr_lower_size(v, 0, nv, pos);
-    return lo < nv && v[lo] == pos;
+    return nv && bsearch(&pos, v, nv, sizeof *v, cmp_size) != NULL;
 }
 
 static int push_marker(marker **m, size_t *nm, size_t *cap, const marker *mk)

@@ -42,19 +42,6 @@ static inline size_t jisr_lower_u32(const uint32_t *v, size_t lo, size_t hi, uin
     return lo;
 }
 
-/** jisr_lower_u32 for an array of size_t. */
-static inline size_t jisr_lower_size(const size_t *v, size_t lo, size_t hi, size_t x)
-{
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /** jisr_grow for arrays that must read zero where nothing was written (the matcher's per-id
  * counters): the new elements are zeroed; the first allocation is of exactly need elements,
  * each later one at least doubles. An array of 512 KiB or more is allocated in whole 2 MiB

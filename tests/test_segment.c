@@ -684,6 +684,16 @@ static void test_url_and_roman_refs(void **state)
          {"It was adopted (see chap. I, sect. 2).", "See paras. 48-72."}},
         {"en", "She said No. I left.", {"She said No.", "I left."}},
         {"en", "I love art. I paint.", {"I love art.", "I paint."}},
+        /* lettered sections and parties of a case (UN test set sentences 6665 and 7001) */
+        {"en",
+         "See chap. I, sect. B). See sect. A of annex II. Read para. C (2). It ends.",
+         {"See chap. I, sect. B).", "See sect. A of annex II.", "Read para. C (2).", "It ends."}},
+        {"en", "He reads art. I think so.", {"He reads art.", "I think so."}},
+        {"en",
+         "In Prosecutor v. Kunarac, the court held. In Malta v. Libyan Arab Jamahiriya it did.",
+         {"In Prosecutor v. Kunarac, the court held.",
+          "In Malta v. Libyan Arab Jamahiriya it did."}},
+        {"en", "This is plan v. We go on.", {"This is plan v.", "We go on."}},
     };
     run_split_cases("URL and references", c, sizeof c / sizeof c[0]);
 }

@@ -9,11 +9,12 @@
  * succeeded; on any error every output is abandoned and the directories made for the corpus
  * are removed again.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* realpath, sigaction */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,8 @@ const char cmd_corpus_help[] =
     "when missing): OUT.tmx, OUT.tsv, OUT.jsonl, or with -f moses a prefix: OUT.<src> and\n"
     "OUT.<tgt>. Units carry props x-document, x-align-score, x-source-sentences and\n"
     "x-target-sentences (0-based sentence numbers). Skipped files (unreadable, unsupported,\n"
-    "neither language, broken symbolic links ...) are listed on stderr and in the report.\n"
+    "neither language, broken symbolic links, second names of a file, corpora jisr wrote,\n"
+    "bilingual files ...) are listed on stderr and in the report.\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   source language (default ar)\n"
@@ -64,11 +66,11 @@ const char cmd_corpus_help[] =
     "  -p, --lines           plain text: one sentence per line (no segmentation)\n"
     "      --min-score X     filter: least aligner score (0..1)\n"
     "      --min-chars N     filter: least letters or digits per side\n"
-    "      --max-chars N     filter: most characters per side\n"
+    "      --max-chars N     filter: most characters per side (1 or more)\n"
     "      --ratio LO:HI     filter: target/source length ratio\n"
     "      --min-script X    filter: least share of a side's letters in its script\n"
     "      --keep-duplicates  no duplicate or near-duplicate filter\n"
-    "      --doc-min-score X  least score of a document pair (default 0.5)\n"
+    "      --doc-min-score X  least score of a document pair (0 < X <= 1, default 0.5)\n"
     "      --dict FILE       dictionary for pairing and aligning (dictd .index or TSV)\n"
     "      --no-dict         no dictionary\n"
     "      --names           count matching file names when pairing documents\n"
@@ -77,8 +79,9 @@ const char cmd_corpus_help[] =
     "  -h, --help            show this help\n"
     "\n"
     "Progress is shown on a terminal (not when JISR_NO_PROGRESS is set).\n"
-    "Exit status: 0 success, 1 error (nothing is written then), 2 usage error (also two\n"
-    "outputs naming one file).\n"
+    "Exit status: 0 success, 1 error (nothing is written then; also an output naming a\n"
+    "document), 2 usage error (also two outputs naming one file). Interrupted, the\n"
+    "directories made for OUT are removed again.\n"
     "\n"
     "Examples:\n"
     "  jisr corpus -s ar -t en ar-site/ en-site/ -o corpus.tmx -r report.html\n"
@@ -96,6 +99,8 @@ static void on_progress(void *ctx, const char *stage, size_t done, size_t total)
     for (size_t i = 0; i < 30; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[30] = '\0';
+    if (done == total) /* a stage's last count is drawn, however soon after the one before */
+        g->p.last = -1e9;
     cli_progress_update(&g->p, "%-9s [%s] %zu/%zu", stage, bar, done, total);
 }
 
@@ -197,6 +202,50 @@ static int same_file(const char *a, const char *b)
     return same;
 }
 
+/* An interrupt (SIGINT, SIGTERM, SIGHUP, SIGQUIT) during the run: the temporaries of the outputs
+ * are deleted (as jisr's own handler does) and then the directories made for the corpus, which
+ * are empty again (rmdir and unlinkat are async-signal-safe); then the signal's default action.
+ * The list is complete before the handler is installed and not changed while it is. */
+static const int interrupts[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define NINTERRUPTS (sizeof interrupts / sizeof interrupts[0])
+static const jisr_strlist *volatile made_dirs;
+static struct sigaction saved[NINTERRUPTS];
+static int installed[NINTERRUPTS];
+
+static void on_interrupt(int sig)
+{
+    jisr_outfile_remove_temporaries();
+    const jisr_strlist *m = made_dirs;
+    for (size_t i = m ? m->n : 0; i-- > 0;)
+        rmdir(m->v[i]);
+    raise(sig); /* SA_RESETHAND: the default action, once the handler returns */
+}
+
+static void catch_interrupts(const jisr_strlist *made)
+{
+    made_dirs = made;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < NINTERRUPTS; i++) {
+        installed[i] = 0;
+        /* one ignored by whoever started us stays ignored */
+        if (sigaction(interrupts[i], NULL, &saved[i]) < 0 || saved[i].sa_handler == SIG_IGN)
+            continue;
+        installed[i] = sigaction(interrupts[i], &sa, NULL) == 0;
+    }
+}
+
+static void release_interrupts(void)
+{
+    for (size_t i = 0; i < NINTERRUPTS; i++)
+        if (installed[i])
+            sigaction(interrupts[i], &saved[i], NULL);
+    made_dirs = NULL;
+}
+
 /* mkdir -p the directory of path, each directory made recorded in made (removed again when
  * the run fails) */
 static int make_parent(const char *path, jisr_strlist *made)
@@ -278,15 +327,20 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
         /* numbers: finite (nan and inf are refused), shares within 0..1, counts whole */
         double v = 0;
         long iv = 0;
+        /* a zero --max-chars or --doc-min-score would mean the library's default (2000, 0.5),
+         * not what it says: refused, as is --chunk 0 */
         if (((c == OPT_MINSCORE || c == OPT_MINSCRIPT || c == OPT_DOCMIN) &&
              real_value(optarg, 0, 1, &v) < 0) ||
-            ((c == OPT_MINCHARS || c == OPT_MAXCHARS) && cli_number(optarg, LONG_MAX, &iv) < 0) ||
-            (c == OPT_CHUNK && (cli_number(optarg, LONG_MAX, &iv) < 0 || iv < 1)))
-            return cli_usage_error(
-                "corpus", "bad value '%s' for --%s (%s)", optarg, opt_name(longopts, c),
-                c == OPT_CHUNK                           ? "a whole number, 1 or more"
-                : c == OPT_MINCHARS || c == OPT_MAXCHARS ? "a whole number, 0 or more"
-                                                         : "a number from 0 to 1");
+            (c == OPT_DOCMIN && !(v > 0)) ||
+            (c == OPT_MINCHARS && cli_number(optarg, LONG_MAX, &iv) < 0) ||
+            ((c == OPT_CHUNK || c == OPT_MAXCHARS) &&
+             (cli_number(optarg, LONG_MAX, &iv) < 0 || iv < 1)))
+            return cli_usage_error("corpus", "bad value '%s' for --%s (%s)", optarg,
+                                   opt_name(longopts, c),
+                                   c == OPT_CHUNK || c == OPT_MAXCHARS ? "a whole number, 1 or more"
+                                   : c == OPT_MINCHARS                 ? "a whole number, 0 or more"
+                                   : c == OPT_DOCMIN                   ? "a number in (0, 1]"
+                                                                       : "a number from 0 to 1");
         switch (c) {
         case 's':
             co->pair.align.srclang = optarg;
@@ -416,6 +470,10 @@ int cmd_corpus(int argc, char **argv)
         co.pair.by_position = 1;
         co.pair.nsrc = 1;
     }
+    if ((r = doc_cli_check_sides("corpus", &co.pair)) != 0) {
+        free(in);
+        return r;
+    }
     /* two outputs naming one file (./c.tmx, dir/../c.tmx, a linked directory): usage error */
     jisr_buf m1 = {0}, m2 = {0};
     const char *out[4], *flag[4];
@@ -461,6 +519,7 @@ int cmd_corpus(int argc, char **argv)
             rc = jisr_fileset_add_input(files, in[i]);
     if (rc == 0)
         rc = make_parent(co.output, &made);
+    catch_interrupts(&made);
     jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
     oo.files = files;
     for (int k = 0; rc == 0 && k < 2; k++)
@@ -527,6 +586,7 @@ int cmd_corpus(int argc, char **argv)
     }
     for (int k = 0; k < 2; k++)
         jisr_outfile_abort(rout[k]);
+    release_interrupts();
     if (rc < 0)
         doc_cli_remove_dirs(&made);
     jisr_strlist_free(&made);

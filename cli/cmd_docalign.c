@@ -35,14 +35,17 @@ const char cmd_docalign_help[] =
     "\n"
     "Sides: when one language is Arabic and the other is not, each document goes to the side\n"
     "of its script, wherever it is (one mixed folder works). Otherwise, or with --by-position,\n"
-    "two INPUTs are source then target, or the source inputs come before '--'.\n"
+    "two INPUTs are source then target, or the source inputs come before '--' (a warning\n"
+    "when a side's documents are in the other language's script).\n"
     "\n"
     "Output: a list for `jisr align --batch LIST` (and `jisr corpus`):\n"
     "  id<TAB>source<TAB>target<TAB>score\n"
     "with '#' comment lines: a summary, unpaired documents with their best candidate, and\n"
     "skipped files with the reason (unreadable, unsupported, neither language, a broken\n"
-    "symbolic link, a name with a tab or a line break, which the list cannot hold), also\n"
-    "listed on stderr.\n"
+    "symbolic link, a name with a tab or a line break, which the list cannot hold, a second\n"
+    "name of a file already found, a corpus, report or list jisr wrote, a file with a quarter\n"
+    "or more of its letters in each of the Arabic and Latin scripts: bilingual), also listed\n"
+    "on stderr.\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   source language (default ar)\n"
@@ -63,13 +66,22 @@ const char cmd_docalign_help[] =
     "  jisr docalign -s ar -t en ar-site/ en-site/ -o pairs.list\n"
     "  jisr align --batch pairs.list --out-dir aligned/ -f tmx\n";
 
+/* a stage's last count is drawn, however soon after the one before */
+static void force_last(void *ctx, size_t done, size_t total)
+{
+    if (done == total)
+        ((cli_progress *)ctx)->last = -1e9;
+}
+
 static void on_progress(void *ctx, size_t done, size_t total)
 {
+    force_last(ctx, done, total);
     cli_progress_update(ctx, "reading documents: %zu/%zu", done, total);
 }
 
 static void on_verify(void *ctx, size_t done, size_t total)
 {
+    force_last(ctx, done, total);
     cli_progress_update(ctx, "aligning the pairs: %zu/%zu", done, total);
 }
 
@@ -181,6 +193,10 @@ int cmd_docalign(int argc, char **argv)
         po.by_position = 1;
         po.nsrc = 1;
     }
+    if ((r = doc_cli_check_sides("docalign", &po)) != 0) {
+        free(in);
+        return r;
+    }
     cli_progress prog;
     cli_progress_init(&prog);
     po.on_progress = on_progress;
@@ -199,7 +215,6 @@ int cmd_docalign(int argc, char **argv)
     oo.files = files;
     if (rc == 0)
         rc = jisr_outfile_open(&o, output ? output : "-", &oo);
-    int opened = rc == 0;
     if (rc == 0)
         rc = jisr_corpus_pair_files(in, nin, &po, files, &p);
     cli_progress_done(&prog);
@@ -213,13 +228,13 @@ int cmd_docalign(int argc, char **argv)
             p = NULL;
         }
     }
-    if (rc < 0) {
-        int usage = rc == JISR_EINVAL && opened;
+    if (rc < 0) { /* an error of the run, naming its file (an output among the documents …) */
         jisr_error e = *jisr_error_last();
         jisr_outfile_abort(o);
+        jisr_error_set(e.code, e.file[0] ? e.file : NULL, e.line, e.col, "%s", e.msg);
         jisr_fileset_free(files);
         free(in);
-        return usage ? cli_usage_error("docalign", "%s", e.msg) : cli_error(rc);
+        return cli_error(rc);
     }
     jisr_buf sb = {0};
     for (size_t i = 0; i < p->ndocs; i++)

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/doc_cli.h"
+#include "text/text.h"
 
 int doc_cli_option(const char *cmd, int c, const char *arg, jisr_doc_opts *o)
 {
@@ -103,4 +104,16 @@ void doc_cli_targets(jisr_pair_opts *po, int at, int argc, char **argv, const ch
     po->nsrc = *nin;
     for (int i = optind; i < argc; i++)
         in[(*nin)++] = argv[i];
+}
+
+int doc_cli_check_sides(const char *cmd, const jisr_pair_opts *po)
+{
+    const char *s = po->align.srclang ? po->align.srclang : "ar",
+               *t = po->align.tgtlang ? po->align.tgtlang : "en";
+    if (po->by_position || (jisr_lang_matches(s, "ar") ^ jisr_lang_matches(t, "ar")))
+        return 0;
+    return cli_usage_error(cmd,
+                           "%s and %s are written in one script: give the source and the "
+                           "target inputs apart (two arguments, or SRC... -- TGT...)",
+                           s, t);
 }

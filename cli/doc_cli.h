@@ -38,6 +38,9 @@ int doc_cli_is_dir(const char *path);
  * named "-o" too). */
 void doc_cli_targets(jisr_pair_opts *po, int at, int argc, char **argv, const char **in,
                      size_t *nin);
+/** When the sides are to be told by script (not po->by_position) but the two languages are
+ * written in one script: prints a usage error for cmd and returns CLI_USAGE (2); else 0. */
+int doc_cli_check_sides(const char *cmd, const jisr_pair_opts *po);
 /** Help text of the options above. */
 #define DOC_CLI_HELP                                                                               \
     "      --from FMT        read every input as FMT: text, html, docx, odt, xliff, pdf\n"         \

@@ -135,11 +135,16 @@ typedef struct jisr_pair_opts {
  * side and pair the documents. A file that cannot be read is skipped (listed with the reason),
  * never fatal; so are, in a folder, a broken symbolic link, a link to a directory (not
  * followed) and a special file (FIFO, socket, device), and a file whose path holds a tab or a
- * line break, which a list cannot carry. A collection of at most 16 documents read (Arabic and
- * English) is paired by aligning every candidate pair sentence by sentence: its score is then
- * the share of the two documents' sentences in aligned pairs scoring 0.5 or more (the document
- * aligner's statistics mean little with a handful of documents; name_hint is not counted there).
- * *out is caller-owned (jisr_pairing_free). Errors:
+ * line break, which a list cannot carry; a second name of a file found before (a symbolic or
+ * hard link, the same device and inode: "the same file as FIRST"); a file jisr wrote (a TMX or
+ * JSONL corpus, a corpus report, a docalign list: by its first bytes); and, when one language
+ * is in the Arabic script and the other in the Latin one, a document with a quarter or more of
+ * its letters in each (a bilingual file, a corpus). With by_position, a side whose documents
+ * are mostly in the other language's script is warned of through doc_opts->on_warning. A collection
+ * of at most 16 documents read (Arabic and English) is paired by aligning every candidate pair
+ * sentence by sentence: its score is then the share of the two documents' sentences in aligned
+ * pairs scoring 0.5 or more (the document aligner's statistics mean little with a handful of
+ * documents; name_hint is not counted there). *out is caller-owned (jisr_pairing_free). Errors:
  * JISR_EIO (an input does not exist), JISR_EINVAL (sides cannot be told apart: same script and
  * not by_position), dictionary errors, JISR_ENOMEM. */
 JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
@@ -147,8 +152,8 @@ JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pa
 /** jisr_corpus_pair with the caller's file set (its outputs already opened with
  * jisr_outfile_open, e.g. the list to be written): a file found in a folder that is one of
  * its outputs is skipped with the reason, never read, when it is a report, docalign list or TMX
- * corpus jisr wrote (by its first bytes: an earlier run's, left among the documents), and is
- * JISR_EINVAL otherwise (it may be a document), as is one given in inputs; every document found
+ * or JSONL corpus jisr wrote (by its first bytes: an earlier run's, left among the documents), and
+ * is JISR_EINVAL otherwise (it may be a document), as is one given in inputs; every document found
  * is added to files as an input. */
 JISR_API int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                                     jisr_fileset *files, jisr_pairing **out);
@@ -158,13 +163,15 @@ JISR_API int jisr_corpus_pair_files(const char *const *inputs, size_t n, const j
  * in aligned pairs scoring 0.5 or more. The document aligner's margin assumes that most documents
  * have a partner; in a collection where few have one it still pairs. A dropped pair's documents
  * become unpaired, each with the other as its best candidate and the share as its score. One
- * alignment per pair; the documents are read again with opts->doc_opts, and opts->on_progress
- * is called after each pair. Errors: JISR_ENOMEM, the aligner's and the segmenter's. */
+ * alignment per pair; the documents are read again with opts->doc_opts but without its
+ * on_warning (their warnings were given when they were paired), and opts->on_progress is called
+ * after each pair. Errors: JISR_ENOMEM, the aligner's and the segmenter's. */
 #define JISR_PAIR_VERIFY_MIN 0.3
 JISR_API int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts);
 /** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
  * names, then unpaired and skipped documents), and `id<TAB>source<TAB>target<TAB>score` rows.
- * Paths are written as found, or absolute when absolute is set; in comment lines a tab, line
+ * Paths are written as found, or absolute when absolute is set (the directory resolved, the
+ * file's own name kept: a symbolic link is named by its own path); in comment lines a tab, line
  * feed or carriage return is written \t, \n, \r. Errors: JISR_EINVAL naming a file whose
  * absolute path holds one of them, JISR_ENOMEM. */
 JISR_API int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out);
@@ -240,7 +247,7 @@ typedef struct jisr_corpus_opts {
     /* version 2: the caller's inputs and outputs so far (e.g. report files already opened with
      * jisr_outfile_open), or NULL for a set of the run's own. The writer is refused over any of
      * them; an input that is one of its outputs is an error before anything is read or
-     * written, unless found in a folder and a report, list or TMX corpus jisr wrote (skipped
+     * written, unless found in a folder and a report, list or corpus jisr wrote (skipped
      * with the reason; the temporary of one is left out); the documents and the output are
      * added to it. */
     jisr_fileset *files;

@@ -18,7 +18,22 @@
  * estimated from the mutual best pairs (median, robust spread). A logistic function turns the
  * evidence into a score in [0,1]; its weights were set on the Bible dev chapters (Gospels,
  * which repeat each other) and not on the test chapters. Pairs are made best first
- * (competitive linking), each document at most once, down to opts.min_score.
+ * (competitive linking), each document at most once, down to opts.min_score. Paragraph counts
+ * count only when both documents have a few paragraphs: a hard-wrapped text without blank
+ * lines (pdftotext's) is one paragraph whatever its translation holds.
+ *
+ * Two things defeat a margin. Copies: k text-identical documents on a side are k identical
+ * competitors, so the margin of each is 1 whatever the cosine (4 copies a side never paired);
+ * a side's copies are therefore found first (a hash of the text, then the features compared)
+ * and paired as one document, then copy by copy: the i-th copy on one side with the i-th of
+ * its partner's on the other (in the order added), a copy left over unpaired with its text's
+ * partner as its best candidate — every document is accounted for, and the corpus filters drop
+ * the duplicate sentence pairs. Near-identical neighbours: a pair whose documents each have a
+ * close neighbour on the other side (1 and 2 Thessalonians 1) has a small margin, so a second
+ * pass pairs the documents left unpaired on both sides among themselves, with the first pass's
+ * length and paragraph ratios. Among leftovers that translate nothing it still proposes pairs
+ * (the margin assumes a partner exists): `jisr docalign` checks every pair by aligning it
+ * (verify.c), and the corpus pipeline's sentence filters keep nothing of such a pair.
  */
 #include <math.h>
 #include <stdio.h>
@@ -41,6 +56,8 @@
  * a small collection); without it one unrelated document on each side would pair with a
  * margin of 4. About what unrelated chapters of one book reach on the Bible dev set. */
 #define BACKGROUND 0.03
+/* paragraph counts are compared when both documents have at least this many */
+#define PARA_MIN 3
 
 typedef struct cterm {
     uint32_t id;
@@ -53,6 +70,7 @@ typedef struct cdoc {
     uint32_t nt;
     double chars;
     double paras;
+    uint64_t hash; /* of the text (its paragraphs), to find copies */
 } cdoc;
 
 typedef corpus_cand cand;
@@ -521,10 +539,15 @@ int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const c
     /* term counts through a sparse accumulator */
     size_t ntouch = 0;
     int rc = 0;
+    d->hash = 1469598103934665603ULL; /* FNV-1a, as cmap_hash, over the paragraphs */
     for (size_t p = 0; rc == 0 && p < n; p++) {
         const char *s = paras[p];
         size_t len = lens ? lens[p] : strlen(s);
         d->paras += 1;
+        for (size_t i = 0; i <= len; i++) {
+            d->hash ^= i < len ? (unsigned char)s[i] : 0x100; /* a paragraph's end */
+            d->hash *= 1099511628211ULL;
+        }
         if ((rc = jisr_tokenizer_run(da->tk, s, len, &da->toks)) < 0)
             break;
         for (size_t k = 0; k < da->toks.n && rc == 0; k++) {
@@ -695,6 +718,254 @@ static double median_spread(double *v, size_t n, double *spread)
     return med;
 }
 
+/* The ratios a translation's length and paragraph count keep to its original's, estimated on
+ * the first pass's mutual best pairs (median and robust spread of the log-ratios). */
+typedef struct ratios {
+    double lmu, ls, pmu, ps;
+} ratios;
+
+/* Whether two documents' paragraph counts say anything: a hard-wrapped text without blank lines,
+ * or pdftotext's, is one paragraph (or very few) whatever its translation holds. */
+static int paras_tell(const cdoc *s, const cdoc *t)
+{
+    return s->paras >= PARA_MIN && t->paras >= PARA_MIN;
+}
+
+/* One pass: the documents in[0][0..m[0]) of the source side against in[1][0..m[1]) of the
+ * target side (indices on their side), compared through an inverted index of the target ones,
+ * each with its best candidates among them and scored by its margin over them; candidates are
+ * appended to *cands (room for (m[0] + m[1]) * TOPK more). With r->ls == 0 the ratios are
+ * estimated first (the first pass), otherwise those of r are used. */
+static int score_pass(jisr_docaligner *da, const uint32_t *const in[2], const size_t m[2],
+                      ratios *r, cand *cands, size_t *ncands)
+{
+    size_t ns = m[0], nt = m[1];
+    uint32_t nterm = da->terms.n;
+    int rc = 0;
+    uint32_t *poff = calloc((size_t)nterm + 2, sizeof *poff);
+    uint32_t *pdoc = NULL, *fill = NULL;
+    float *pw = NULL, *acc = calloc(nt, sizeof *acc);
+    uint32_t *tdoc = malloc(ns * TOPK * sizeof *tdoc), *tn = calloc(ns, sizeof *tn);
+    float *tcos = malloc(ns * TOPK * sizeof *tcos);
+    uint32_t *rdocs = malloc(nt * TOPK * sizeof *rdocs), *rn = calloc(nt, sizeof *rn);
+    float *rcos = malloc(nt * TOPK * sizeof *rcos);
+    uint32_t *touched = malloc(nt * sizeof *touched);
+    unsigned char *seen = calloc(nt, 1);
+    double *ms = malloc((ns + nt) * sizeof *ms);
+    double *tmp = malloc((ns + nt + 1) * 2 * sizeof *tmp);
+    if (!poff || !acc || !tdoc || !tn || !tcos || !rdocs || !rn || !rcos || !touched || !seen ||
+        !ms || !tmp) {
+        rc = jisr_oom(0);
+        goto done;
+    }
+    /* inverted index of the target side; terms in more than half the documents of a large
+     * collection carry almost nothing and cost the most: left out */
+    size_t maxdf = nt > 200 ? nt / 2 : nt;
+    for (size_t b = 0; b < nt; b++) {
+        const cdoc *d = &da->docs[1][in[1][b]];
+        for (uint32_t k = 0; k < d->nt; k++)
+            poff[d->t[k].id + 1]++;
+    }
+    for (uint32_t k = 0; k < nterm; k++) {
+        if (poff[k + 1] > maxdf)
+            poff[k + 1] = 0;
+        poff[k + 1] += poff[k];
+    }
+    pdoc = malloc((poff[nterm] + 1) * sizeof *pdoc);
+    pw = malloc((poff[nterm] + 1) * sizeof *pw);
+    fill = calloc((size_t)nterm + 1, sizeof *fill);
+    if (!pdoc || !pw || !fill) {
+        rc = jisr_oom(0);
+        goto done;
+    }
+    for (size_t b = 0; b < nt; b++) {
+        const cdoc *d = &da->docs[1][in[1][b]];
+        for (uint32_t k = 0; k < d->nt; k++) {
+            uint32_t id = d->t[k].id;
+            if (poff[id + 1] == poff[id])
+                continue;
+            uint32_t at = poff[id] + fill[id]++;
+            pdoc[at] = (uint32_t)b;
+            pw[at] = d->t[k].w;
+        }
+    }
+    /* cosines: each source against the index */
+    for (size_t a = 0; a < ns; a++) {
+        const cdoc *d = &da->docs[0][in[0][a]];
+        size_t nto = 0;
+        for (uint32_t k = 0; k < d->nt; k++) {
+            uint32_t id = d->t[k].id;
+            for (uint32_t p = poff[id]; p < poff[id + 1]; p++) {
+                if (!seen[pdoc[p]]) {
+                    seen[pdoc[p]] = 1;
+                    touched[nto++] = pdoc[p];
+                }
+                acc[pdoc[p]] += d->t[k].w * pw[p];
+            }
+        }
+        for (size_t k = 0; k < nto; k++) {
+            uint32_t b = touched[k];
+            float c = acc[b];
+            acc[b] = 0;
+            seen[b] = 0;
+            if (c <= 0)
+                continue;
+            top_insert(tdoc + a * TOPK, tcos + a * TOPK, &tn[a], b, c);
+            top_insert(rdocs + b * TOPK, rcos + b * TOPK, &rn[b], (uint32_t)a, c);
+        }
+    }
+    /* the margin's denominators */
+    for (size_t a = 0; a < ns; a++) {
+        double sum = 0;
+        uint32_t k = 0;
+        for (; k < tn[a] && k < MARGIN_K; k++)
+            sum += tcos[a * TOPK + k];
+        ms[a] = (sum + (MARGIN_K - k) * BACKGROUND) / MARGIN_K;
+    }
+    for (size_t b = 0; b < nt; b++) {
+        double sum = 0;
+        uint32_t k = 0;
+        for (; k < rn[b] && k < MARGIN_K; k++)
+            sum += rcos[b * TOPK + k];
+        ms[ns + b] = (sum + (MARGIN_K - k) * BACKGROUND) / MARGIN_K;
+    }
+    /* length and paragraph ratios from the mutual best pairs (paragraphs: of those whose
+     * counts tell something) */
+    if (r->ls == 0) {
+        size_t nl = 0, np = 0;
+        double *lr = tmp, *pr = tmp + ns + nt + 1;
+        for (size_t a = 0; a < ns; a++) {
+            if (!tn[a])
+                continue;
+            uint32_t b = tdoc[a * TOPK];
+            if (rn[b] && rdocs[b * TOPK] == a) {
+                const cdoc *s = &da->docs[0][in[0][a]], *t = &da->docs[1][in[1][b]];
+                lr[nl++] = log((t->chars + 1) / (s->chars + 1));
+                if (paras_tell(s, t))
+                    pr[np++] = log((t->paras + 1) / (s->paras + 1));
+            }
+        }
+        r->lmu = median_spread(lr, nl, &r->ls);
+        r->pmu = median_spread(pr, np, &r->ps);
+        r->ls = r->ls < 0.1 ? 0.1 : r->ls;
+        r->ps = r->ps < 0.1 ? 0.1 : r->ps;
+    }
+    /* candidates: the union of both sides' top lists */
+    size_t nc = *ncands;
+    for (size_t a = 0; a < ns; a++)
+        for (uint32_t k = 0; k < tn[a]; k++)
+            cands[nc++] = (cand){(uint32_t)a, tdoc[a * TOPK + k], tcos[a * TOPK + k], 0};
+    for (size_t b = 0; b < nt; b++)
+        for (uint32_t k = 0; k < rn[b]; k++) {
+            uint32_t a = rdocs[b * TOPK + k];
+            int dup = 0;
+            for (uint32_t q = 0; q < tn[a] && !dup; q++)
+                dup = tdoc[a * TOPK + q] == b;
+            if (!dup)
+                cands[nc++] = (cand){a, (uint32_t)b, rcos[b * TOPK + k], 0};
+        }
+    for (size_t c = *ncands; c < nc; c++) {
+        cand *x = &cands[c];
+        const cdoc *s = &da->docs[0][in[0][x->s]], *t = &da->docs[1][in[1][x->t]];
+        double margin = x->cos / ((ms[x->s] + ms[ns + x->t]) / 2);
+        double zl = (log((t->chars + 1) / (s->chars + 1)) - r->lmu) / r->ls;
+        double zp = paras_tell(s, t) ? (log((t->paras + 1) / (s->paras + 1)) - r->pmu) / r->ps : 0;
+        zl = zl * zl > 25 ? 25 : zl * zl;
+        zp = zp * zp > 25 ? 25 : zp * zp;
+        double z = 9.0 * (margin - 1.0) + 3.0 * x->cos - 0.5 - 0.35 * zl - 0.2 * zp;
+        if (da->name_hint) {
+            char ka[256], kb[256];
+            base_key(s->name, ka, sizeof ka);
+            base_key(t->name, kb, sizeof kb);
+            if (ka[0] && strcmp(ka, kb) == 0)
+                z += 2.0;
+        }
+        x->score = 1.0 / (1.0 + exp(-z));
+        x->s = in[0][x->s];
+        x->t = in[1][x->t];
+    }
+    *ncands = nc;
+done:
+    free(poff);
+    free(pdoc);
+    free(fill);
+    free(pw);
+    free(acc);
+    free(tdoc);
+    free(tn);
+    free(tcos);
+    free(rdocs);
+    free(rn);
+    free(rcos);
+    free(touched);
+    free(seen);
+    free(ms);
+    free(tmp);
+    return rc;
+}
+
+/* Whether two documents of a side hold the same text: the same hash, and (against a collision)
+ * the same features. */
+static int same_text(const cdoc *a, const cdoc *b)
+{
+    if (a->hash != b->hash || a->nt != b->nt || a->chars != b->chars || a->paras != b->paras)
+        return 0;
+    for (uint32_t k = 0; k < a->nt; k++)
+        if (a->t[k].id != b->t[k].id || a->t[k].w != b->t[k].w)
+            return 0;
+    return 1;
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* The copies of a side: grp[i] = the first document (in the order added) holding the same text
+ * as document i (i itself when none before it does). */
+static int find_copies(const jisr_docaligner *da, int side, uint32_t *grp)
+{
+    size_t n = da->n[side];
+    uint64_t *v = malloc((n + 1) * 2 * sizeof *v);
+    if (!v)
+        return jisr_oom(0);
+    for (size_t i = 0; i < n; i++) {
+        v[2 * i] = da->docs[side][i].hash;
+        v[2 * i + 1] = i;
+        grp[i] = (uint32_t)i;
+    }
+    qsort(v, n, 2 * sizeof *v, cmp_hash);
+    for (size_t k = 0; k < n;) {
+        size_t e = k + 1;
+        while (e < n && v[2 * e] == v[2 * k])
+            e++;
+        for (size_t a = k + 1; a < e; a++)
+            for (size_t b = k; b < a; b++) {
+                uint32_t i = (uint32_t)v[2 * a + 1], j = (uint32_t)v[2 * b + 1];
+                if (grp[j] == j && same_text(&da->docs[side][i], &da->docs[side][j])) {
+                    grp[i] = j;
+                    break;
+                }
+            }
+        k = e;
+    }
+    free(v);
+    return 0;
+}
+
+static int cmp_docpair(const void *a, const void *b)
+{
+    const jisr_docpair *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    return x->tgt < y->tgt ? -1 : x->tgt > y->tgt;
+}
+
 int jisr_docaligner_run(jisr_docaligner *da)
 {
     size_t ns = da->n[0], nt = da->n[1];
@@ -714,36 +985,49 @@ int jisr_docaligner_run(jisr_docaligner *da)
         return 0;
     uint32_t nterm = da->terms.n;
     uint32_t *df = calloc((size_t)nterm + 1, sizeof *df);
-    uint32_t *poff = calloc((size_t)nterm + 2, sizeof *poff);
     float *idf = malloc(((size_t)nterm + 1) * sizeof *idf);
-    uint32_t *pdoc = NULL;
-    float *pw = NULL, *acc = calloc(nt, sizeof *acc);
-    uint32_t *tdoc = malloc(ns * TOPK * sizeof *tdoc), *tn = calloc(ns, sizeof *tn);
-    float *tcos = malloc(ns * TOPK * sizeof *tcos);
-    uint32_t *rdocs = malloc(nt * TOPK * sizeof *rdocs), *rn = calloc(nt, sizeof *rn);
-    float *rcos = malloc(nt * TOPK * sizeof *rcos);
-    uint32_t *touched = malloc(nt * sizeof *touched);
-    unsigned char *seen = calloc(nt, 1);
+    uint32_t *grp[2] = {malloc(ns * sizeof(uint32_t)), malloc(nt * sizeof(uint32_t))};
+    uint32_t *in[2] = {malloc(ns * sizeof(uint32_t)), malloc(nt * sizeof(uint32_t))};
+    uint32_t *left[2] = {malloc(ns * sizeof(uint32_t)), malloc(nt * sizeof(uint32_t))};
+    uint32_t *mate[2] = {malloc(ns * sizeof(uint32_t)), malloc(nt * sizeof(uint32_t))};
+    jisr_docbest *best2[2] = {calloc(ns, sizeof(jisr_docbest)), calloc(nt, sizeof(jisr_docbest))};
+    size_t m[2] = {0, 0}, nl[2] = {0, 0};
     cand *cands = NULL;
-    double *tmp = NULL;
-    if (!df || !poff || !idf || !acc || !tdoc || !tn || !tcos || !rdocs || !rn || !rcos ||
-        !touched || !seen) {
+    jisr_docpair *rp = malloc(((ns < nt ? ns : nt) + 1) * sizeof *rp); /* representatives' */
+    size_t nrp = 0;
+    da->pairs = malloc(((ns < nt ? ns : nt) + 1) * sizeof *da->pairs);
+    if (!df || !idf || !rp || !da->pairs) {
         rc = jisr_oom(0);
         goto done;
     }
+    /* text-identical copies on a side are one document: the margin over identical competitors
+     * is 1 whatever the cosine, so k copies each side of one text would never pair */
+    for (int s = 0; s < 2; s++) {
+        if (!grp[s] || !in[s] || !left[s] || !mate[s] || !best2[s]) {
+            rc = jisr_oom(0);
+            goto done;
+        }
+        if ((rc = find_copies(da, s, grp[s])) < 0)
+            goto done;
+        for (size_t i = 0; i < da->n[s]; i++) {
+            mate[s][i] = UINT32_MAX;
+            if (grp[s][i] == i)
+                in[s][m[s]++] = (uint32_t)i;
+        }
+    }
     /* document frequencies over both sides, then unit-length TF-IDF vectors */
     for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < da->n[s]; i++)
-            for (uint32_t k = 0; k < da->docs[s][i].nt; k++)
-                df[da->docs[s][i].t[k].id]++;
-    double N = (double)(ns + nt);
+        for (size_t k = 0; k < m[s]; k++)
+            for (uint32_t q = 0; q < da->docs[s][in[s][k]].nt; q++)
+                df[da->docs[s][in[s][k]].t[q].id]++;
+    double N = (double)(m[0] + m[1]);
     for (uint32_t k = 0; k < nterm; k++)
         idf[k] = (float)log((N + 1.0) / (df[k] + 1.0)) + 0.2; /* + 0.2: a handful of
                                                                   documents sharing every
                                                                   term still compare */
     for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < da->n[s]; i++) {
-            cdoc *d = &da->docs[s][i];
+        for (size_t i = 0; i < m[s]; i++) {
+            cdoc *d = &da->docs[s][in[s][i]];
             double norm = 0;
             for (uint32_t k = 0; k < d->nt; k++) {
                 d->t[k].w = (float)((1.0 + log(d->t[k].w > 1 ? d->t[k].w : 1.0)) * idf[d->t[k].id]);
@@ -753,166 +1037,94 @@ int jisr_docaligner_run(jisr_docaligner *da)
             for (uint32_t k = 0; k < d->nt; k++)
                 d->t[k].w = (float)(d->t[k].w / norm);
         }
-    /* inverted index of the target side; terms in more than half the documents of a large
-     * collection carry almost nothing and cost the most: left out */
-    size_t maxdf = nt > 200 ? nt / 2 : nt;
-    for (size_t j = 0; j < nt; j++)
-        for (uint32_t k = 0; k < da->docs[1][j].nt; k++)
-            poff[da->docs[1][j].t[k].id + 1]++;
-    for (uint32_t k = 0; k < nterm; k++) {
-        if (poff[k + 1] > maxdf)
-            poff[k + 1] = 0;
-        poff[k + 1] += poff[k];
-    }
-    pdoc = malloc((poff[nterm] + 1) * sizeof *pdoc);
-    pw = malloc((poff[nterm] + 1) * sizeof *pw);
-    if (!pdoc || !pw) {
-        rc = jisr_oom(0);
-        goto done;
-    }
-    {
-        uint32_t *fill = calloc((size_t)nterm + 1, sizeof *fill);
-        if (!fill) {
-            rc = jisr_oom(0);
-            goto done;
-        }
-        for (size_t j = 0; j < nt; j++)
-            for (uint32_t k = 0; k < da->docs[1][j].nt; k++) {
-                uint32_t id = da->docs[1][j].t[k].id;
-                if (poff[id + 1] == poff[id])
-                    continue;
-                uint32_t at = poff[id] + fill[id]++;
-                pdoc[at] = (uint32_t)j;
-                pw[at] = da->docs[1][j].t[k].w;
-            }
-        free(fill);
-    }
-    /* cosines: each source against the index */
-    for (size_t i = 0; i < ns; i++) {
-        const cdoc *d = &da->docs[0][i];
-        size_t nto = 0;
-        for (uint32_t k = 0; k < d->nt; k++) {
-            uint32_t id = d->t[k].id;
-            for (uint32_t p = poff[id]; p < poff[id + 1]; p++) {
-                if (!seen[pdoc[p]]) {
-                    seen[pdoc[p]] = 1;
-                    touched[nto++] = pdoc[p];
-                }
-                acc[pdoc[p]] += d->t[k].w * pw[p];
-            }
-        }
-        for (size_t k = 0; k < nto; k++) {
-            uint32_t j = touched[k];
-            float c = acc[j];
-            acc[j] = 0;
-            seen[j] = 0;
-            if (c <= 0)
-                continue;
-            top_insert(tdoc + i * TOPK, tcos + i * TOPK, &tn[i], j, c);
-            top_insert(rdocs + j * TOPK, rcos + j * TOPK, &rn[j], (uint32_t)i, c);
-        }
-    }
-    /* candidates: the union of both sides' top lists */
-    size_t nc = 0, capc = (ns + nt) * TOPK + 1;
-    cands = malloc(capc * sizeof *cands);
+    cands = malloc(((m[0] + m[1]) * TOPK + 1) * sizeof *cands);
     if (!cands) {
         rc = jisr_oom(0);
         goto done;
     }
-    for (size_t i = 0; i < ns; i++)
-        for (uint32_t k = 0; k < tn[i]; k++)
-            cands[nc++] = (cand){(uint32_t)i, tdoc[i * TOPK + k], tcos[i * TOPK + k], 0};
-    for (size_t j = 0; j < nt; j++)
-        for (uint32_t k = 0; k < rn[j]; k++) {
-            uint32_t i = rdocs[j * TOPK + k];
-            int dup = 0;
-            for (uint32_t q = 0; q < tn[i] && !dup; q++)
-                dup = tdoc[i * TOPK + q] == j;
-            if (!dup)
-                cands[nc++] = (cand){i, (uint32_t)j, rcos[j * TOPK + k], 0};
-        }
-    /* the margin's denominators */
-    double *ms = malloc((ns + nt) * sizeof *ms);
-    tmp = malloc((ns + nt + 1) * 2 * sizeof *tmp);
-    if (!ms || !tmp) {
-        free(ms);
-        rc = jisr_oom(0);
+    /* the first pass, then competitive linking, best first */
+    ratios r = {0, 0, 0, 0};
+    size_t nc = 0;
+    const uint32_t *const in1[2] = {in[0], in[1]};
+    if ((rc = score_pass(da, in1, m, &r, cands, &nc)) < 0 ||
+        (rc = corpus_link(cands, nc, da->n, da->min_score, da->best, rp, &nrp)) < 0)
         goto done;
+    /* the second pass: the documents left on both sides, among themselves. A true pair whose
+     * documents each have a near-identical neighbour on the other side (2 Thessalonians 1
+     * beside 1 Thessalonians 1) has a small margin over its competitors; once those are paired
+     * elsewhere, they compete no more. */
+    for (size_t k = 0; k < nrp; k++) {
+        mate[0][rp[k].src] = (uint32_t)rp[k].tgt;
+        mate[1][rp[k].tgt] = (uint32_t)rp[k].src;
     }
-    for (size_t i = 0; i < ns; i++) {
-        double sum = 0;
-        uint32_t k = 0;
-        for (; k < tn[i] && k < MARGIN_K; k++)
-            sum += tcos[i * TOPK + k];
-        ms[i] = (sum + (MARGIN_K - k) * BACKGROUND) / MARGIN_K;
-    }
-    for (size_t j = 0; j < nt; j++) {
-        double sum = 0;
-        uint32_t k = 0;
-        for (; k < rn[j] && k < MARGIN_K; k++)
-            sum += rcos[j * TOPK + k];
-        ms[ns + j] = (sum + (MARGIN_K - k) * BACKGROUND) / MARGIN_K;
-    }
-    /* length and paragraph ratios from the mutual best pairs */
-    size_t nm = 0;
-    double *lr = tmp, *pr = tmp + ns + nt + 1;
-    for (size_t i = 0; i < ns; i++) {
-        if (!tn[i])
-            continue;
-        uint32_t j = tdoc[i * TOPK];
-        if (rn[j] && rdocs[j * TOPK] == i) {
-            lr[nm] = log((da->docs[1][j].chars + 1) / (da->docs[0][i].chars + 1));
-            pr[nm] = log((da->docs[1][j].paras + 1) / (da->docs[0][i].paras + 1));
-            nm++;
+    for (int s = 0; s < 2; s++)
+        for (size_t k = 0; k < m[s]; k++) {
+            if (mate[s][in[s][k]] == UINT32_MAX)
+                left[s][nl[s]++] = in[s][k];
+            best2[s][in[s][k]].partner = SIZE_MAX;
         }
-    }
-    double ls, ps;
-    double lmu = median_spread(lr, nm, &ls);
-    double pmu = median_spread(pr, nm, &ps);
-    ls = ls < 0.1 ? 0.1 : ls;
-    ps = ps < 0.1 ? 0.1 : ps;
-    for (size_t c = 0; c < nc; c++) {
-        cand *x = &cands[c];
-        const cdoc *s = &da->docs[0][x->s], *t = &da->docs[1][x->t];
-        double margin = x->cos / ((ms[x->s] + ms[ns + x->t]) / 2);
-        double zl = (log((t->chars + 1) / (s->chars + 1)) - lmu) / ls;
-        double zp = (log((t->paras + 1) / (s->paras + 1)) - pmu) / ps;
-        zl = zl * zl > 25 ? 25 : zl * zl;
-        zp = zp * zp > 25 ? 25 : zp * zp;
-        double z = 9.0 * (margin - 1.0) + 3.0 * x->cos - 0.5 - 0.35 * zl - 0.2 * zp;
-        if (da->name_hint) {
-            char a[256], b[256];
-            base_key(s->name, a, sizeof a);
-            base_key(t->name, b, sizeof b);
-            if (a[0] && strcmp(a, b) == 0)
-                z += 2.0;
+    if (nrp && nl[0] && nl[1]) {
+        const uint32_t *const in2[2] = {left[0], left[1]};
+        size_t nrp1 = nrp;
+        nc = 0;
+        if ((rc = score_pass(da, in2, nl, &r, cands, &nc)) < 0 ||
+            (rc = corpus_link(cands, nc, da->n, da->min_score, best2, rp, &nrp)) < 0)
+            goto done;
+        for (size_t k = nrp1; k < nrp; k++) {
+            mate[0][rp[k].src] = (uint32_t)rp[k].tgt;
+            mate[1][rp[k].tgt] = (uint32_t)rp[k].src;
         }
-        x->score = 1.0 / (1.0 + exp(-z));
+        /* a document still unpaired keeps its better best candidate of the two passes */
+        for (int s = 0; s < 2; s++)
+            for (size_t k = 0; k < nl[s]; k++) {
+                uint32_t i = left[s][k];
+                if (best2[s][i].partner != SIZE_MAX && (da->best[s][i].partner == SIZE_MAX ||
+                                                        best2[s][i].score > da->best[s][i].score))
+                    da->best[s][i] = best2[s][i];
+            }
     }
-    free(ms);
-    /* competitive linking, best first */
-    da->pairs = malloc((ns < nt ? ns : nt) * sizeof *da->pairs + 1);
-    if (!da->pairs)
-        rc = jisr_oom(0);
-    else
-        rc = corpus_link(cands, nc, da->n, da->min_score, da->best, da->pairs, &da->npairs);
+    /* the copies: the k-th copy of a text on one side with the k-th of its partner's on the
+     * other (in the order added), each pair of copies scored as their texts' pair; a copy left
+     * over (more copies on one side) is unpaired, its best candidate its text's partner */
+    for (int s = 0; s < 2; s++) {
+        uint32_t *next = left[s], *head = in[s]; /* reused: a text's next copy (in order) */
+        for (size_t i = 0; i < da->n[s]; i++)
+            next[i] = head[i] = UINT32_MAX;
+        for (size_t i = da->n[s]; i-- > 0;)
+            if (grp[s][i] != i) {
+                next[i] = head[grp[s][i]];
+                head[grp[s][i]] = (uint32_t)i;
+            }
+        for (size_t i = 0; i < da->n[s]; i++)
+            if (grp[s][i] == i)
+                next[i] = head[i];
+    }
+    for (size_t k = 0; k < nrp; k++) {
+        uint32_t a = (uint32_t)rp[k].src, b = (uint32_t)rp[k].tgt;
+        for (; a != UINT32_MAX && b != UINT32_MAX; a = left[0][a], b = left[1][b])
+            da->pairs[da->npairs++] = (jisr_docpair){a, b, rp[k].score};
+        for (int s = 0; s < 2; s++)
+            for (uint32_t i = s ? b : a; i != UINT32_MAX; i = left[s][i])
+                da->best[s][i] = (jisr_docbest){s ? rp[k].src : rp[k].tgt, rp[k].score};
+    }
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < da->n[s]; i++)
+            if (grp[s][i] != i && mate[s][grp[s][i]] == UINT32_MAX)
+                da->best[s][i] = da->best[s][grp[s][i]];
+    if (da->npairs)
+        qsort(da->pairs, da->npairs, sizeof *da->pairs, cmp_docpair);
 done:
     free(df);
-    free(poff);
     free(idf);
-    free(pdoc);
-    free(pw);
-    free(acc);
-    free(tdoc);
-    free(tn);
-    free(tcos);
-    free(rdocs);
-    free(rn);
-    free(rcos);
-    free(touched);
-    free(seen);
+    for (int s = 0; s < 2; s++) {
+        free(grp[s]);
+        free(in[s]);
+        free(left[s]);
+        free(mate[s]);
+        free(best2[s]);
+    }
     free(cands);
-    free(tmp);
+    free(rp);
     return rc;
 }
 

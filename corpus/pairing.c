@@ -10,16 +10,34 @@
  * file never stops a corpus. So is what a folder holds that is not a file to read (a broken
  * symbolic link, a link to a directory, a FIFO), and, for a list, a file whose path holds a tab
  * or a line break (the list's separators: the row would break).
+ *
+ * Three kinds of file are no document of either side, and are skipped with the reason before
+ * they can become every document's best candidate: a second name of a file already found (a
+ * symbolic or hard link: the same device and inode; the first found is read); a file jisr wrote
+ * (a TMX or JSONL corpus, a corpus report, a docalign list: by its first bytes); and, when one
+ * language is written in the Arabic script and the other in the Latin one, a document holding
+ * both scripts in earnest (BILINGUAL_SHARE of its letters or more in each): a bilingual file or
+ * a corpus of another tool, such as a TSV, in which each side's words match the other side's.
+ * Monolingual text quoting the other language (English with a few Arabic names, Arabic with
+ * English terms) stays far below that share.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "corpus/corpus_int.h"
 #include "text/text.h"
+#include "text/text_int.h"
+#include "util/utf8.h"
 #include "util/util_int.h"
+
+/* The least share of a document's (Arabic and Latin) letters in each of the two scripts that
+ * makes it bilingual: a TSV or TMX corpus holds 35-60 % of either; an Arabic report quoting
+ * English names or terms, or an English one quoting Arabic, well under 15 %. */
+#define BILINGUAL_SHARE 0.25
 
 static int side_of_lang(const jisr_pair_opts *o, const char *guess)
 {
@@ -103,23 +121,139 @@ static void drop_file(jisr_strlist *files, jisr_strlist *why, size_t *origin, si
     why->n--;
 }
 
-/* Whether path's first bytes are those of a file jisr writes among documents: a corpus report
- * (HTML or JSON), a docalign list, a TMX corpus. */
-static int written_by_jisr(const char *path)
+/* What path is when its first bytes are those of a file jisr writes (a docalign list, a corpus
+ * report in HTML or JSON, a TMX corpus from corpus, convert or export, a JSONL one in jisr's
+ * own form: {"tuid":…,"srclang":…,…,"variants":[{"lang":…,"text":…, tuid and srclang when the
+ * unit has them), or NULL. */
+static const char *written_by_jisr(const char *path)
 {
-    char b[1025];
+    char b[4097];
     FILE *f = fopen(path, "rb");
     if (!f)
-        return 0;
+        return NULL;
     size_t n = fread(b, 1, sizeof b - 1, f);
     fclose(f);
     b[n] = '\0';
     if (strlen(b) != n)
-        return 0; /* a NUL byte: none of them */
-    return strncmp(b, "# jisr docalign:", 16) == 0 ||
-           strstr(b, "<title>jisr corpus report</title>") ||
-           (strncmp(b, "{\"srclang\":", 11) == 0 && strstr(b, "\"totals\":{\"documents\":")) ||
-           (strncmp(b, "<?xml", 5) == 0 && strstr(b, "<header creationtool=\"jisr\""));
+        return NULL; /* a NUL byte: none of them */
+    if (strncmp(b, "# jisr docalign:", 16) == 0)
+        return "a docalign list";
+    if (strstr(b, "<title>jisr corpus report</title>") ||
+        (strncmp(b, "{\"srclang\":", 11) == 0 && strstr(b, "\"totals\":{\"documents\":")))
+        return "a corpus report";
+    if (strncmp(b, "<?xml", 5) == 0 && strstr(b, "<header creationtool=\"jisr\""))
+        return "a TMX corpus";
+    char *nl = strchr(b, '\n');
+    if (nl)
+        *nl = '\0';
+    if (strncmp(b, "{\"", 2) == 0 && strstr(b, "\"variants\":[{\"lang\":\"") &&
+        strstr(b, "\"text\":\""))
+        return "a JSONL corpus";
+    return NULL;
+}
+
+/* A second name of a file found before it (a symbolic or hard link, the same file given twice:
+ * its device and inode) is skipped, naming the first; the first found (inputs in order, each
+ * folder by sorted name) is read. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+    size_t i;
+} file_id;
+
+static int cmp_file_id(const void *a, const void *b)
+{
+    const file_id *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+#define SAME_FILE "the same file as " /* the reason, followed by the first one's path */
+
+static int skip_duplicates(jisr_strlist *files, jisr_strlist *why)
+{
+    file_id *v = malloc((files->n + 1) * sizeof *v);
+    if (!v)
+        return jisr_oom(0);
+    size_t n = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        struct stat st;
+        if (!why->v[i][0] && stat(files->v[i], &st) == 0)
+            v[n++] = (file_id){st.st_dev, st.st_ino, i};
+    }
+    qsort(v, n, sizeof *v, cmp_file_id);
+    int rc = 0;
+    jisr_buf b = {0};
+    for (size_t k = 1; rc == 0 && k < n; k++) {
+        size_t first = k;
+        while (first > 0 && v[first - 1].dev == v[k].dev && v[first - 1].ino == v[k].ino)
+            first--;
+        if (first == k)
+            continue;
+        jisr_buf_reset(&b);
+        rc = jisr_buf_printf(&b, SAME_FILE "%s", files->v[v[first].i]);
+        if (rc == 0) {
+            free(why->v[v[k].i]);
+            why->v[v[k].i] = b.data;
+            b = (jisr_buf){0};
+        }
+    }
+    jisr_buf_free(&b);
+    free(v);
+    return rc;
+}
+
+/* Files jisr wrote, found among the documents or given (an earlier run's corpus, report or
+ * list, under any name): skipped with the reason, never read as documents. */
+static int skip_written_by_jisr(jisr_strlist *files, jisr_strlist *why)
+{
+    jisr_buf b = {0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < files->n; i++) {
+        const char *what = why->v[i][0] ? NULL : written_by_jisr(files->v[i]);
+        if (!what)
+            continue;
+        jisr_buf_reset(&b);
+        if ((rc = jisr_buf_printf(&b, "%s jisr wrote, not a document (not read)", what)) < 0)
+            break;
+        free(why->v[i]);
+        why->v[i] = b.data;
+        b = (jisr_buf){0};
+    }
+    jisr_buf_free(&b);
+    return rc;
+}
+
+/* Letters of the Arabic and of the Latin script in a document's paragraphs (text[0..len), NULs
+ * between paragraphs). */
+static void count_scripts(const char *text, size_t len, size_t *arabic, size_t *latin)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    *arabic = *latin = 0;
+    for (size_t i = 0, l; i < len; i += l) {
+        int32_t c = jisr_utf8_decode(p, len, i, &l);
+        if ((c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) ||
+            (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC))
+            (*arabic)++;
+        else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7))
+            (*latin)++;
+    }
+}
+
+/* A warning through the reading options' callback (the library never prints). */
+static void warn(const jisr_pair_opts *o, const char *file, const char *msg)
+{
+    if (!o->doc_opts || !o->doc_opts->on_warning)
+        return;
+    jisr_error e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.file, sizeof e.file, "%s", file ? file : "");
+    snprintf(e.msg, sizeof e.msg, "%s", msg);
+    o->doc_opts->on_warning(o->doc_opts->ctx, &e);
 }
 
 /* The files found against the command's outputs, before any is read: one given as an input is
@@ -150,8 +284,9 @@ static int check_outputs(jisr_fileset *set, const char *const *inputs, jisr_strl
         if (role == 1)
             return jisr_error_set(JISR_EINVAL, files->v[i], 0, 0,
                                   "is one of this command's outputs, and not a report, list "
-                                  "or TMX corpus jisr wrote: it would be read as a document and "
-                                  "then replaced (choose an output file outside the inputs)");
+                                  "or TMX or JSONL corpus jisr wrote: it would be read as a "
+                                  "document and then replaced (choose an output file outside "
+                                  "the inputs)");
         if (!why->v[i][0])
             rc = jisr_fileset_add_input(set, files->v[i]);
         i++;
@@ -193,6 +328,12 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
     size_t *lens = NULL;
     corpus_vdoc *vd[2] = {NULL, NULL}; /* a small collection's texts, for corpus_verify */
     int verify = 0;
+    /* one language in the Arabic script and the other in the Latin one: the script tells a
+     * document's side, or (by position) whether the sides are the wrong way round */
+    int sc[2] = {jisr_lang_script(o->align.srclang ? o->align.srclang : "ar"),
+                 jisr_lang_script(o->align.tgtlang ? o->align.tgtlang : "en")};
+    int scripts = (sc[0] == 1 && sc[1] == 2) || (sc[0] == 2 && sc[1] == 1);
+    size_t script_votes[2][2] = {{0, 0}, {0, 0}}; /* [side][in its language's script] */
     int rc = p ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         size_t before = files.n;
@@ -207,7 +348,11 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         }
     }
     if (rc == 0)
+        rc = skip_duplicates(&files, &why);
+    if (rc == 0)
         rc = check_outputs(set, inputs, &files, &why, origin);
+    if (rc == 0)
+        rc = skip_written_by_jisr(&files, &why);
     if (rc == 0)
         rc = jisr_docaligner_new(&da, &o->align);
     if (rc == 0 && files.n && files.n <= CORPUS_VERIFY_DOCS && corpus_verify_applies(&o->align)) {
@@ -250,12 +395,26 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
             d->why = whyread;
             continue;
         }
-        int side = o->by_position ? (origin[i] < o->nsrc ? 0 : 1)
-                                  : side_of_lang(o, jisr_text_guess_lang(text.data, text.len));
-        if (side < 0) {
-            d->why = jisr_strdup("in neither language (by its script)");
+        size_t ar = 0, la = 0;
+        if (scripts)
+            count_scripts(text.data, text.len, &ar, &la);
+        if (scripts && (double)ar >= BILINGUAL_SHARE * (double)(ar + la) &&
+            (double)la >= BILINGUAL_SHARE * (double)(ar + la)) {
+            d->why = jisr_strdup("holds both Arabic and Latin text: a bilingual file or a "
+                                 "previous corpus?");
+            if (!d->why)
+                rc = jisr_oom(0);
             continue;
         }
+        const char *guess = jisr_text_guess_lang(text.data, text.len);
+        int side = o->by_position ? (origin[i] < o->nsrc ? 0 : 1) : side_of_lang(o, guess);
+        if (side < 0) {
+            if (!(d->why = jisr_strdup("in neither language (by its script)")))
+                rc = jisr_oom(0);
+            continue;
+        }
+        if (o->by_position && scripts && (ar || la))
+            script_votes[side][(strcmp(guess, "ar") == 0 ? 1 : 2) == sc[side]]++;
         const char **pv = realloc(ptrs, noffs * sizeof *pv);
         size_t *lv = pv ? realloc(lens, noffs * sizeof *lv) : NULL;
         if (pv)
@@ -289,6 +448,20 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
         if (o->on_progress)
             o->on_progress(o->ctx, i + 1, files.n);
     }
+    if (rc == 0 && files.n && o->on_progress) /* the last file may have been skipped */
+        o->on_progress(o->ctx, files.n, files.n);
+    for (int s = 0; rc == 0 && o->by_position && scripts && s < 2; s++)
+        if (script_votes[s][0] > script_votes[s][1]) {
+            /* as `jisr align` warns of a text in the other script: nothing would pair */
+            char m[400];
+            const char *lang = s ? o->align.tgtlang : o->align.srclang;
+            snprintf(m, sizeof m,
+                     "the %s documents are in %s script, not %s (%s language %s): are the "
+                     "sides swapped?",
+                     s ? "target" : "source", sc[s] == 1 ? "Latin" : "Arabic",
+                     sc[s] == 1 ? "Arabic" : "Latin", s ? "target" : "source", lang);
+            warn(o, s ? (o->nsrc < n ? inputs[o->nsrc] : NULL) : inputs[0], m);
+        }
     if (rc == 0)
         rc = jisr_docaligner_run(da);
     if (rc == 0) {
@@ -373,15 +546,17 @@ static int put_escaped(jisr_buf *b, const char *s)
     return rc;
 }
 
-/* path made absolute into real (PATH_MAX bytes): resolved when it can be; else (a broken
- * symbolic link, a file gone since it was found) its directory resolved and its own name kept,
- * or failing that the working directory before it: a list written with -o names every file
- * absolutely, the skipped ones too. Returns path itself when nothing works. */
+/* path made absolute into real (PATH_MAX bytes): its directory resolved and its own name kept
+ * (a symbolic link is named by its own path, not its target's: a link to a directory or a broken
+ * one, listed as skipped, and a link to a document alike), or failing that the working
+ * directory before it: a list written with -o names every file absolutely, the skipped ones
+ * too. Returns path itself when nothing works. */
 static const char *absolute_name(const char *path, char *real)
 {
-    if (realpath(path, real))
-        return real;
     const char *slash = strrchr(path, '/');
+    const char *last = slash ? slash + 1 : path;
+    if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
+        return realpath(path, real) ? real : path; /* a directory's name: no link to keep */
     char dir[PATH_MAX];
     if (slash && slash != path && (size_t)(slash - path) < sizeof dir) {
         memcpy(dir, path, (size_t)(slash - path));
@@ -456,10 +631,16 @@ int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out)
     for (size_t i = 0; rc == 0 && i < p->ndocs; i++) {
         if (p->docs[i].side >= 0)
             continue;
+        const char *why = p->docs[i].why ? p->docs[i].why : "";
         jisr_buf_puts(out, "# skipped\t");
         put_path(out, p->docs[i].path, absolute, 1);
         jisr_buf_putc(out, '\t');
-        put_escaped(out, p->docs[i].why ? p->docs[i].why : "");
+        if (strncmp(why, SAME_FILE, strlen(SAME_FILE)) == 0) { /* a path: absolute as the others */
+            jisr_buf_puts(out, SAME_FILE);
+            put_path(out, why + strlen(SAME_FILE), absolute, 1);
+        } else {
+            put_escaped(out, why);
+        }
         rc = jisr_buf_putc(out, '\n');
     }
     return rc;

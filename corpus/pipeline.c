@@ -2,17 +2,18 @@
  * pipeline.c — `jisr corpus`: inputs → pairs of documents → sentences → alignments → filters →
  * one output file, and the report of everything that happened on the way.
  *
- * Documents are read twice: once to pair them (only their features are kept), once, chunk by
- * chunk, to align them — so memory holds the sentences of one chunk of document pairs (opts.chunk,
- * default 256) and never the whole corpus. Each chunk goes through one aligner run, so the
- * translation table the aligner learns from its input is learnt over the chunk. Sentences come
- * from the text layer's segmenter paragraph by paragraph (or are the paragraphs themselves when
- * documents are read one line per paragraph). Kept pairs are written through the formats
- * layer's writer (TMX, TSV, JSONL, Moses), which commits the file atomically. The writer is
- * opened before anything is read, with the caller's set of files (its inputs, and outputs it
- * opened first, such as reports): an output that cannot be written fails at once, and a
- * document found in the inputs that is one of the outputs is an error before it is read (the
- * temporaries of outputs being written, which may lie in an input folder, are left out).
+ * Documents are read twice (the warnings of the doc layer are given the first time only): once
+ * to pair them (only their features are kept), once, chunk by chunk, to align them — so memory
+ * holds the sentences of one chunk of document pairs (opts.chunk, default 256) and never the whole
+ * corpus. Each chunk goes through one aligner run, so the translation table the aligner learns from
+ * its input is learnt over the chunk. Sentences come from the text layer's segmenter paragraph by
+ * paragraph (or are the paragraphs themselves when documents are read one line per paragraph). Kept
+ * pairs are written through the formats layer's writer (TMX, TSV, JSONL, Moses), which commits the
+ * file atomically. The writer is opened before anything is read, with the caller's set of files
+ * (its inputs, and outputs it opened first, such as reports): an output that cannot be written
+ * fails at once, and a document found in the inputs that is one of the outputs is an error before
+ * it is read (the temporaries of outputs being written, which may lie in an input folder, are left
+ * out).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -289,8 +290,14 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    const jisr_doc_opts *dopts = o->pair.doc_opts;
-    int lines = dopts && (dopts->flags & JISR_DOC_LINES);
+    /* read a second time: the warnings of the first reading (a guessed encoding …) are not
+     * given again */
+    jisr_doc_opts quiet = JISR_DOC_OPTS_INIT;
+    if (o->pair.doc_opts)
+        quiet = *o->pair.doc_opts;
+    quiet.on_warning = NULL;
+    const jisr_doc_opts *dopts = &quiet;
+    int lines = (dopts->flags & JISR_DOC_LINES) != 0;
     if (!lines && ((rc = jisr_segmenter_new(&ss, r->srclang, NULL)) < 0 ||
                    (rc = jisr_segmenter_new(&ts, r->tgtlang, NULL)) < 0))
         goto done;

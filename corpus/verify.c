@@ -153,6 +153,11 @@ int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts)
     size_t cap = 0, kept = 0;
     jisr_buf text = {0};
     int rc = 0;
+    /* the documents were read once already: their warnings (a guessed encoding …) were given */
+    jisr_doc_opts quiet = JISR_DOC_OPTS_INIT;
+    if (opts->doc_opts)
+        quiet = *opts->doc_opts;
+    quiet.on_warning = NULL;
     for (int s = 0; rc == 0 && s < 2; s++)
         rc = jisr_segmenter_new(&seg[s], lang[s], NULL);
     if (rc == 0)
@@ -162,8 +167,7 @@ int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts)
         jisr_docpair *dp = &p->pairs[k];
         const size_t di[2] = {p->by_side[0][dp->src], p->by_side[1][dp->tgt]};
         for (int s = 0; rc == 0 && s < 2; s++)
-            rc = read_sentences(p->docs[di[s]].path, opts->doc_opts, seg[s], &vd, &cap, &text,
-                                &sent[s]);
+            rc = read_sentences(p->docs[di[s]].path, &quiet, seg[s], &vd, &cap, &text, &sent[s]);
         jisr_aligner_clear(al);
         if (rc == 0)
             rc = jisr_aligner_add_sentences(al, &sent[0], &sent[1], NULL);

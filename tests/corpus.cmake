@@ -3,3 +3,5 @@
 jisr_add_script_test(docalign_bible docalign_bible.sh)
 jisr_add_script_test(corpus_bible corpus_bible.sh)
 jisr_add_script_test(corpus_cli corpus_cli.sh)
+jisr_add_script_test(corpcli_fixes corpcli_fixes.sh)
+jisr_add_script_test(pairalg_docalign pairalg_docalign.sh)

@@ -17,6 +17,16 @@ again). So 1 partition or 100, one process or a cluster, give the same set of li
 order may differ, and the driver writes them sorted by document id and pair position with --sort.
 A document id given twice is an error, as it is for jisr.
 
+The input is cut by the driver into partitions of about equal bytes at line boundaries
+(--partitions K, or by default 3 per worker, each of at least 16 KiB: a jisr process loads its
+dictionary first, so a tiny partition costs more than it aligns); each worker reads its byte range
+of the numbered copy. Lines are passed to jisr byte for byte (no decoding: text that is not UTF-8
+reaches jisr, which refuses it, or with `-- --lenient` replaces it), and jisr's messages about a
+line are given back with the input's name and its line number in the input (a partition's process
+sees "<stdin>" and its own line numbers), without a traceback, with jisr's exit status.
+Interrupted (SIGINT, SIGTERM, SIGHUP), the driver removes its working directory and the temporary
+output, says so on one line and dies of the signal (as jisr does).
+
 The output is written as jisr writes its own: to a temporary beside it, renamed over it at the end
 (nothing is written when the run fails), with the mode of the file it replaces, or for a new file
 0666 minus the umask. An output (or --stats) that is the input, by any name, is refused (exit 2).
@@ -35,34 +45,58 @@ Usage:
                     reference the cluster's output is compared with)
 """
 import argparse
+import bisect
 import errno
 import json
 import os
+import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+import warnings
+
+MIN_PART_BYTES = 16 * 1024  # a default partition at least this large
+PARTS_PER_WORKER = 3
+
+STDIN_POS = re.compile(r'<stdin>:(\d+)')
 
 
-def align_to_file(lines, jisr, extra, path):
-    """Align the document pairs of one partition into path (streamed: the output never sits in
-    memory); returns (documents, pairs, peak RSS of the jisr process in KiB)."""
-    data = ''.join(l if l.endswith('\n') else l + '\n' for l in lines if l.strip())
-    ndocs = sum(1 for l in lines if l.strip())
+def align_range(numbered, start, end, first_line, name, jisr, extra, path):
+    """Align the document pairs of bytes [start, end) of the numbered input (its lines from
+    first_line on) into path, streamed: the output never sits in memory. Returns (documents,
+    pairs, peak RSS of the jisr process in KiB, None) or, when jisr fails, (…, (exit status,
+    its message with each "<stdin>:LINE" made "NAME:LINE", a line of the input name))."""
+    with open(numbered, 'rb') as f:
+        f.seek(start)
+        data = f.read(end - start)
+    ndocs = sum(1 for l in data.split(b'\n') if l.strip())
     cmd = [jisr, 'align', '--batch', '-', '--chunk', '1'] + list(extra)
     with open(path, 'wb') as out, tempfile.TemporaryFile() as err:
-        p = subprocess.run(cmd, input=data.encode('utf-8'), stdout=out, stderr=err, check=False)
+        p = subprocess.run(cmd, input=data, stdout=out, stderr=err, check=False)
         err.seek(0)
         msg = err.read().decode('utf-8', 'replace').strip()
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if p.returncode != 0:
-        raise RuntimeError('jisr align failed (exit %d): %s' % (p.returncode, msg))
+        msg = STDIN_POS.sub(lambda m: '%s:%d' % (name, first_line + int(m.group(1)) - 1), msg)
+        return ndocs, 0, peak, (p.returncode, msg)
     with open(path, 'rb') as f:
         npairs = sum(1 for _ in f)
-    return ndocs, npairs, peak
+    return ndocs, npairs, peak, None
+
+
+def report_failure(failure):
+    """jisr's message of a failed partition as the driver's own: raises JisrError."""
+    code, msg = failure
+    # "jisr: warning: …" lines before the error are kept; the error is the last line
+    lines = [l[len('jisr: '):] if l.startswith('jisr: ') else l
+             for l in msg.splitlines() if l.strip()]
+    raise JisrError(code, '\n'.join('jisr_dask: %s' % l for l in lines) or
+                    'jisr_dask: jisr align failed (exit %d)' % code)
 
 
 class UsageError(Exception):
@@ -73,12 +107,32 @@ class InputError(Exception):
     """An input jisr would refuse as a whole: exit status 1."""
 
 
+class JisrError(Exception):
+    """jisr align failed on a partition: its message (named after the input) and exit status."""
+
+    def __init__(self, code, msg):
+        super().__init__(msg)
+        self.code = code
+
+
+class Interrupted(BaseException):
+    """A signal asked the driver to stop (raised by the handler, so that clean-ups run)."""
+
+    def __init__(self, sig):
+        super().__init__(sig)
+        self.sig = sig
+
+
+def on_signal(sig, frame):
+    raise Interrupted(sig)
+
+
 def with_ids(path):
     """The input's lines (bytes, split at line feeds only, as jisr splits them), each JSON object
-    without an "id" given its line number as one, written into the line (the rest of it kept
-    byte for byte, so jisr still sees whatever else is wrong with it); an id given twice raises
-    InputError (`jisr align --batch FILE` refuses it too, but a partition's process sees only
-    its own ids)."""
+    without an "id" given its line number as one, written into the line before its closing brace
+    (the rest of it kept byte for byte, at the same columns, so jisr still sees whatever else is
+    wrong with it, and says where); an id given twice raises InputError (`jisr align --batch
+    FILE` refuses it too, but a partition's process sees only its own ids)."""
     first = {}  # id -> line it was first given on
     with open(path, 'rb') as f:
         for n, raw in enumerate(f, 1):
@@ -95,9 +149,9 @@ def with_ids(path):
                 continue
             ids = [v for k, v in pairs if k == 'id']
             if not ids:
-                fill = '"id":%d%s' % (n, ',' if pairs else '')
-                raw = (text[:start + 1] + fill + text[start + 1:]).encode('utf-8',
-                                                                         'surrogateescape')
+                close = text.rindex('}')  # valid JSON: the object's last character
+                fill = '%s"id":%d' % (',' if pairs else '', n)
+                raw = (text[:close] + fill + text[close:]).encode('utf-8', 'surrogateescape')
                 ids = [n]
             v = ids[0]
             if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)):
@@ -158,6 +212,35 @@ def sort_key(line):
     return (str(o.get('id', '')), o.get('src_idx', [0])[:1], o.get('tgt_idx', [0])[:1])
 
 
+def number_input(src, dst):
+    """Write the input with ids (with_ids) to dst; returns the byte offset of every line's start
+    in it, and its size last."""
+    offsets = [0]
+    with open(dst, 'wb') as f:
+        for raw in with_ids(src):
+            f.write(raw)
+            offsets.append(offsets[-1] + len(raw))
+    return offsets
+
+
+def partition(offsets, k):
+    """k ranges (start, end, first line) of about equal bytes at line boundaries (fewer when
+    there are fewer lines), none empty."""
+    nlines, size = len(offsets) - 1, offsets[-1]
+    k = max(1, min(k, nlines))
+    cuts = [0]
+    for i in range(1, k):
+        c = bisect.bisect_left(offsets, size * i / k, cuts[-1] + 1, nlines - (k - i) + 1)
+        cuts.append(min(max(c, cuts[-1] + 1), nlines - (k - i)))
+    cuts.append(nlines)
+    return [(offsets[a], offsets[b], a + 1) for a, b in zip(cuts, cuts[1:])]
+
+
+def default_partitions(size, workers):
+    """PARTS_PER_WORKER a worker, each of at least MIN_PART_BYTES."""
+    return max(1, min(PARTS_PER_WORKER * max(1, workers), -(-size // MIN_PART_BYTES)))
+
+
 def run(args, extra):
     t0 = time.time()
     stats = {'mode': 'single' if args.single else 'dask'}
@@ -165,19 +248,27 @@ def run(args, extra):
     work = tempfile.mkdtemp(prefix='.jisr-dask-', dir=outdir)  # shared with the workers
     parts = []
     try:
+        # ids before the split, into a copy the workers read (the directory is shared)
+        numbered = os.path.join(work, 'input.jsonl')
+        offsets = number_input(args.input, numbered)
         if args.single:
-            lines = [l.decode('utf-8') for l in with_ids(args.input)]
             path = os.path.join(work, 'part-0.jsonl')
-            ndocs, npairs, peak = align_to_file(lines, args.jisr, extra, path)
+            ndocs, npairs, peak, failed = align_range(numbered, 0, offsets[-1], 1, args.input,
+                                                      args.jisr, extra, path)
+            if failed:
+                report_failure(failed)
             parts = [path]
             stats.update(partitions=1, workers=1, jisr_peak_rss_kib=peak)
         else:
-            # ids before the split, into a copy the workers read (the directory is shared)
-            numbered = os.path.join(work, 'input.jsonl')
-            with open(numbered, 'wb') as f:
-                f.writelines(with_ids(args.input))
+            # killed, the local cluster's processes leave semaphores that multiprocessing's
+            # resource tracker (another interpreter, which reads this) warns of on our stderr
+            os.environ.setdefault('PYTHONWARNINGS', 'ignore:resource_tracker:UserWarning')
             import dask.bag as db
             from dask.distributed import Client, LocalCluster
+            # the scheduler's HTTP routes (no dashboard) move to another port when another
+            # cluster holds 8787: nothing for our user to act on
+            warnings.filterwarnings('ignore', message=r'Port \d+ is already in use',
+                                    category=UserWarning)
             cluster = None
             if args.scheduler:
                 client = Client(args.scheduler)
@@ -187,17 +278,25 @@ def run(args, extra):
                                        silence_logs=40)
                 client = Client(cluster)
             try:
-                bag = db.read_text(numbered, encoding='utf-8')
-                if args.partitions:
-                    bag = bag.repartition(npartitions=args.partitions)
-                jisr, xa = args.jisr, list(extra)
+                nworkers = len(client.scheduler_info()['workers']) or args.workers
+                ranges = partition(offsets, args.partitions or
+                                   default_partitions(offsets[-1], nworkers))
+                bag = db.from_sequence(ranges, npartitions=len(ranges))
+                jisr, xa, name = args.jisr, list(extra), args.input
 
-                def part(lines):
-                    path = os.path.join(work, 'part-%s.jsonl' % uuid.uuid4().hex)
-                    return [(path,) + align_to_file(list(lines), jisr, xa, path)]
+                def part(items):
+                    out = []
+                    for start, end, first in items:
+                        path = os.path.join(work, 'part-%s.jsonl' % uuid.uuid4().hex)
+                        out.append((path,) + align_range(numbered, start, end, first, name,
+                                                         jisr, xa, path))
+                    return out
 
                 res = bag.map_partitions(part).compute()
-                parts = [r[0] for r in res]  # in partition order
+                for r in res:  # in partition order: the first failure in the input
+                    if r[4]:
+                        report_failure(r[4])
+                parts = [r[0] for r in res]
                 ndocs = sum(r[1] for r in res)
                 npairs = sum(r[2] for r in res)
                 stats.update(partitions=bag.npartitions,
@@ -217,10 +316,10 @@ def run(args, extra):
                 if args.sort:
                     lines = []
                     for pth in parts:
-                        with open(pth, encoding='utf-8') as f:
-                            lines.extend(l.rstrip('\n') for l in f)
+                        with open(pth, 'rb') as f:
+                            lines.extend(l.rstrip(b'\n') for l in f)
                     lines.sort(key=sort_key)
-                    out.write(''.join(l + '\n' for l in lines).encode('utf-8'))
+                    out.write(b''.join(l + b'\n' for l in lines))
                 else:
                     for pth in parts:
                         with open(pth, 'rb') as f:
@@ -263,6 +362,13 @@ def main(argv):
     ap.add_argument('--stats', help='write timings and peak memory as JSON')
     args = ap.parse_args(argv)
     args.jisr = os.path.abspath(args.jisr) if os.sep in args.jisr else args.jisr
+    if args.partitions < 0 or args.workers < 1:
+        print('jisr_dask: --partitions must be 0 (the default) or more, --workers 1 or more',
+              file=sys.stderr)
+        return 2
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, on_signal)
     try:
         check_names(args)
         return run(args, extra)
@@ -271,6 +377,21 @@ def main(argv):
         return 2
     except InputError as e:
         print('jisr_dask: %s' % e, file=sys.stderr)
+        return 1
+    except JisrError as e:
+        print(e, file=sys.stderr)
+        return 2 if e.code == 2 else 1
+    except Interrupted as e:
+        print('jisr_dask: interrupted (%s): nothing written' % signal.Signals(e.sig).name,
+              file=sys.stderr)
+        sys.stderr.flush()
+        # die of the signal, as jisr does, so that whoever started us sees it
+        signal.signal(e.sig, signal.SIG_DFL)
+        os.kill(os.getpid(), e.sig)
+        return 128 + e.sig
+    except OSError as e:
+        print('jisr_dask: %s%s' % (e.filename + ': ' if e.filename else '', e.strerror or e),
+              file=sys.stderr)
         return 1
 
 

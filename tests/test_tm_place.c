@@ -869,6 +869,14 @@ static void test_tags(void **state)
     assert_string_equal(m.v[0].unmapped[0], "<ph x=\"1\">{0}</ph>");
     /* left out with the space after it: the target does not begin with a space */
     assert_string_equal(m.v[0].target, "انقر " PH0 "هنا" PH1 " للفتح");
+    /* a code placeholder is text to the reader: marked in the word diff */
+    assert_string_equal(m.v[0].diff, "Click " PH0 "here" PH1 " to open {+" PH2 "+}");
+    jisr_tm_matches_free(&m);
+    /* tags are not words: stored tags the query lacks are not marked (they were "{+" PH0
+     * "+}", shown "{++}" once the tags are dropped) */
+    m = ask_tagged(tm, "Click here to open", NULL, 0, 50);
+    assert_int_equal(m.n, 1);
+    assert_string_equal(m.v[0].diff, "Click " PH0 "here" PH1 " to open {+" PH2 "+}");
     jisr_tm_matches_free(&m);
     /* an extra query tag: reported as one to place */
     const char *qt3[] = {"<bpt i=\"1\">b</bpt>", "<ept i=\"1\">/b</ept>", "<ph>x</ph>",
@@ -877,6 +885,7 @@ static void test_tags(void **state)
     assert_int_equal(m.v[0].tag_diff, 1);
     assert_int_equal(m.v[0].nmissing, 1);
     assert_int_equal(m.v[0].missing[0], 3);
+    assert_string_equal(m.v[0].diff, "Click " PH0 "here" PH1 " to open " PH2); /* nor the query's */
     jisr_tm_matches_free(&m);
     /* tags do not count as words: the plain text scores as if they were not there, and a query
      * declaring no tags pays one point per stored tag, from 100 (the texts are the same but
@@ -1300,6 +1309,33 @@ static void test_phcodes_flag(void **state)
     drop_tm(tm);
 }
 
+/* The word diff's spaces: a query-only token has a space before it where the query has one
+ * ("end[-.-]", not "end [-.-]") and after it where the query has one and the match text none
+ * ("[-a-] &File", not "[-a-]&File") */
+static void test_diff_spaces(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_plain(imp, "en", "The end", "ar", "النهاية");
+    add_plain(imp, "en", "&File", "ar", "&ملف");
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const char *const cases[][2] = {
+        {"The end.", "The end[-.-]"},
+        {"The big end", "The [-big-] end"},
+        {"The end , big", "The end [-,-] [-big-]"},
+        {"Delete a file", "[-Delete-] [-a-] &File"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        jisr_tm_matches m = ask(tm, "en", "ar", cases[k][0], 10, 0);
+        assert_true(m.n >= 1);
+        assert_string_equal(m.v[0].diff, cases[k][1]);
+        jisr_tm_matches_free(&m);
+    }
+    drop_tm(tm);
+}
+
 /* the target of the best match for q (en→ar, --min 50) and that match, checked to be unit id */
 /* a fresh memory of en→ar units, ids 1, 2, … in order */
 static jisr_tm *tm_with(const char *const (*units)[2], size_t n)
@@ -1387,6 +1423,9 @@ static void test_adapted_targets(void **state)
         {"Cance_l", "أل_غِ"},
         {"&Save file", "&احفظ &الملف"},
         {"_Print page 3", "ا_طبع الصفحة 3"},
+        {"&File", "&ملف"},
+        {"Open _Recent file", "افتح ال_ملف الأخير"},
+        {"Print &Preview", "معاينة &الطباعة"},
     };
     enum { SAME = JISR_TM_ACCEL_SAME, REMOVED = JISR_TM_ACCEL_REMOVED };
     static const adapt_case cases[] = {
@@ -1416,6 +1455,13 @@ static void test_adapted_targets(void **state)
         {"Save file", 13, "&احفظ &الملف", 0, SAME, 0},
         /* with numbers too: the marker goes and the number is substituted */
         {"Print page 4", 14, "اطبع الصفحة 4", 0, REMOVED, 1},
+        /* the query's '_' for the stored '&', and back */
+        {"_File", 15, "_ملف", 0, JISR_TM_ACCEL_STYLED, 0},
+        {"Open &Recent file", 16, "افتح ال&ملف الأخير", 0, JISR_TM_ACCEL_STYLED, 0},
+        /* the same character: nothing to do */
+        {"Print &Preview", 17, "معاينة &الطباعة", 0, SAME, 0},
+        /* two markers in the query, one stored: left alone */
+        {"_Open _Recent file", 16, "افتح ال_ملف الأخير", 0, SAME, 0},
     };
     jisr_tm *tm = tm_with(units, sizeof units / sizeof units[0]);
     check_adapted(tm, cases, sizeof cases / sizeof cases[0]);
@@ -1424,6 +1470,8 @@ static void test_adapted_targets(void **state)
     check_rendered(tm, "Copy", "\"stored_target\":\"ا_نسخ\",\"accelerator\":\"removed\"",
                    "[accelerator removed]");
     check_rendered(tm, "_Name", "\"accelerator\":\"missing\"", "[accelerator to place]");
+    check_rendered(tm, "_File", "\"stored_target\":\"&ملف\",\"accelerator\":\"styled\"",
+                   "[accelerator as in the query]");
     drop_tm(tm);
 }
 
@@ -1801,6 +1849,7 @@ int main(void)
         cmocka_unit_test(test_plain_codes_as_tags),
         cmocka_unit_test(test_phcodes_flag),
         cmocka_unit_test(test_adapted_targets),
+        cmocka_unit_test(test_diff_spaces),
         cmocka_unit_test(test_long_numbers),
         cmocka_unit_test(test_signs),
         cmocka_unit_test(test_filters),

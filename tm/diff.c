@@ -245,28 +245,46 @@ static int tag_code(const char *s, const tm_tok *t, const tm_taglist *l, const c
 
 /* The word diff; with ql and ml (the query's tags, reading C's codes as tags among them, and the
  * source's), a code placeholder aligned with one holding another code shows as a substitution,
- * the query's code written as text ([-{1}-]{+ placeholder +}) */
+ * the query's code written as text ([-{1}-]{+ placeholder +}). A tag in one text only is not
+ * marked (tags are not words), unless it holds a code (mtags: the source's tags, and ql) */
 static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t mlen,
                        const tm_toks *m, const step *s, size_t ns, const tm_taglist *ql,
-                       const tm_taglist *ml)
+                       const tm_taglist *ml, const tm_taglist *mtags)
 {
     jisr_buf b = {0};
     size_t pos = 0; /* bytes of the match text already copied */
+    int spaced = 0; /* the last thing written is a query-only token a space followed */
+    const char *qc, *mc;
+    size_t qn, mn;
     for (size_t k = 0; k < ns; k++) {
         const step *st = &s[k];
         if (st->op == 'D') {
             const tm_tok *t = &q->v[st->qi];
-            if (b.len && b.data[b.len - 1] != ' ')
+            /* tags are not words: a tag only the query has is not shown (the match's line
+             * says what became of it); a code placeholder is (it is text to the reader) */
+            if (t->kind == TM_TAG && !tag_code(qt, t, ql, &qc, &qn))
+                continue;
+            /* a space before it where the query has one ("end[-.-]", "the [-big-] end") */
+            if (b.len && b.data[b.len - 1] != ' ' &&
+                (t->start == 0 || qt[t->start - 1] == ' ' || qt[t->start - 1] == '\t' ||
+                 qt[t->start - 1] == '\n'))
                 jisr_buf_putc(&b, ' ');
             jisr_buf_puts(&b, "[-");
             jisr_buf_append(&b, qt + t->start, t->end - t->start);
             jisr_buf_puts(&b, "-]");
+            spaced = qt[t->end] == ' ' || qt[t->end] == '\t' || qt[t->end] == '\n';
             continue;
         }
         const tm_tok *t = &m->v[st->mi];
         jisr_buf_append(&b, mt + pos, t->start - pos); /* the gap before the token */
-        const char *qc, *mc;
-        size_t qn, mn;
+        if (spaced && t->start == pos && b.len && b.data[b.len - 1] != ' ')
+            jisr_buf_putc(&b, ' '); /* "[-a-] file", not "[-a-]file" */
+        spaced = 0;
+        if (st->op == 'I' && t->kind == TM_TAG && !tag_code(mt, t, mtags, &mc, &mn)) {
+            jisr_buf_append(&b, mt + t->start, t->end - t->start); /* a tag: not marked */
+            pos = t->end;
+            continue;
+        }
         if (st->op != 'I' && tag_code(qt, &q->v[st->qi], ql, &qc, &qn) &&
             tag_code(mt, t, ml, &mc, &mn) && (qn != mn || memcmp(qc, mc, qn) != 0)) {
             jisr_buf_puts(&b, "[-");
@@ -355,7 +373,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         }
         int qtags = c->codes_as_tags || c->has_qtags; /* reading C, or a tagged query */
         m->diff = make_diff(c->text, &c->q, m->source, sv->text.n, mt, s.v, s.n,
-                            qtags ? &c->qtags : NULL, qtags ? &c->pl.tl[0] : NULL);
+                            qtags ? &c->qtags : NULL, qtags ? &c->pl.tl[0] : NULL, &c->pl.tl[0]);
         if (!m->diff) {
             free(s.v);
             return JISR_ENOMEM;
@@ -424,7 +442,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     if ((rc = tm_match_accel(&c->pl, c->text, &c->q, m->source, mt, tt, tn, &t4, &m->accelerator)) <
         0)
         goto done;
-    if (m->accelerator == JISR_TM_ACCEL_REMOVED) {
+    if (m->accelerator == JISR_TM_ACCEL_REMOVED || m->accelerator == JISR_TM_ACCEL_STYLED) {
         if (!t4.data && (rc = jisr_buf_puts(&t4, "")) < 0)
             goto done;
         tt = t4.data;

@@ -123,6 +123,8 @@ static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
         rc = jisr_buf_puts(b, ",\"accelerator\":\"removed\"");
     else if (rc == 0 && x->accelerator == JISR_TM_ACCEL_MISSING)
         rc = jisr_buf_puts(b, ",\"accelerator\":\"missing\"");
+    else if (rc == 0 && x->accelerator == JISR_TM_ACCEL_STYLED)
+        rc = jisr_buf_puts(b, ",\"accelerator\":\"styled\"");
     if (rc == 0 && x->nagree) {
         rc = jisr_buf_puts(b, ",\"agreement\":\"check\",\"agreement_numbers\":[");
         for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
@@ -200,7 +202,8 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
             break;
         if (x->placeable && (rc = jisr_buf_puts(b, ",\"placeable\":true")) < 0)
             break;
-        if ((x->placeable || x->copied || x->accelerator == JISR_TM_ACCEL_REMOVED) &&
+        if ((x->placeable || x->copied || x->accelerator == JISR_TM_ACCEL_REMOVED ||
+             x->accelerator == JISR_TM_ACCEL_STYLED) &&
             ((rc = jisr_buf_puts(b, ",\"stored_target\":")) < 0 ||
              (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), x->tags, x->ntags, 0)) <
                  0))

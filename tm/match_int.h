@@ -503,7 +503,10 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
 /** Accelerator markers (docs/matching.md §2.2): *state = JISR_TM_ACCEL_REMOVED, and the
  * target without its markers appended to out, when the query has none and the stored source
  * and target have as many; JISR_TM_ACCEL_MISSING when the query has one and neither the source
- * nor the target does; JISR_TM_ACCEL_SAME otherwise (out left alone). */
+ * nor the target does; JISR_TM_ACCEL_STYLED, and the target with the query's marker character
+ * appended to out, when the query, source and target have as many and the query writes them
+ * all with one character the target does not use everywhere ('_' against '&');
+ * JISR_TM_ACCEL_SAME otherwise (out left alone). */
 int tm_match_accel(tm_place *p, const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
                    const char *tt, size_t tn, jisr_buf *out, int *state);
 /** The tags of text s[0..n) in text order, markup[k] being placeholder k's. */

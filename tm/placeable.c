@@ -614,28 +614,47 @@ int tm_match_accel(tm_place *p, const char *qt, const tm_toks *q, const char *st
         *state = JISR_TM_ACCEL_MISSING;
         return 0;
     }
-    if (qm || tmk != sm)
+    if (tmk != sm || (qm && qm != sm))
         return 0;
+    /* the query's style: one marker character throughout ("_Open" against "&Open") */
+    char style = 0;
+    if (qm) {
+        for (size_t k = 0; k < q->n; k++)
+            for (size_t i = q->v[k].start; tok_markers(qt, &q->v[k]) && i < q->v[k].end; i++)
+                if (qt[i] == '_' || qt[i] == '&') {
+                    if (style && style != qt[i])
+                        return 0;
+                    style = qt[i];
+                }
+        size_t same = 0;
+        for (size_t k = 0; k < t->n; k++)
+            for (size_t i = t->v[k].start; tok_markers(tt, &t->v[k]) && i < t->v[k].end; i++)
+                same += tt[i] == style;
+        if (same == tmk)
+            return 0;
+    }
     /* an identifier the target repeats as written ("Num_Lock") has no accelerator */
     for (size_t i = 0; i < s->n; i++)
         if (tok_markers(st, &s->v[i]))
             for (size_t j = 0; j < t->n; j++)
                 if (surf_eq(st, &s->v[i], tt, &t->v[j]))
                     return 0;
+    /* each marker taken out, or written in the query's style */
     size_t pos = 0;
     for (size_t k = 0; k < t->n; k++) {
         if (!tok_markers(tt, &t->v[k]))
             continue;
         for (size_t i = t->v[k].start; i < t->v[k].end; i++)
             if (tt[i] == '_' || tt[i] == '&') {
-                if ((rc = jisr_buf_append(out, tt + pos, i - pos)) < 0)
+                if ((rc = jisr_buf_append(out, tt + pos, i - pos)) < 0 ||
+                    (style && (rc = jisr_buf_append(out, &style, 1)) < 0))
                     return rc;
                 pos = i + 1;
             }
     }
     if ((rc = jisr_buf_append(out, tt + pos, tn - pos)) < 0)
         return rc;
-    *state = JISR_TM_ACCEL_REMOVED;
+    *state = style ? JISR_TM_ACCEL_STYLED : JISR_TM_ACCEL_REMOVED;
     return 0;
 }
 

@@ -77,6 +77,8 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
         rc = jisr_buf_puts(b, "   [accelerator removed]");
     else if (rc == 0 && x->accelerator == JISR_TM_ACCEL_MISSING)
         rc = jisr_buf_puts(b, "   [accelerator to place]");
+    else if (rc == 0 && x->accelerator == JISR_TM_ACCEL_STYLED)
+        rc = jisr_buf_puts(b, "   [accelerator as in the query]");
     for (size_t k = 0; rc == 0 && k < x->nagree; k++) {
         const jisr_tm_agree *a = &x->agree[k];
         rc = jisr_buf_printf(b, "%s%.*s (%s -> %s)%s",

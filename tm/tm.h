@@ -323,6 +323,7 @@ enum {
     JISR_TM_ACCEL_SAME = 0, /* nothing to do, or nothing done */
     JISR_TM_ACCEL_REMOVED,  /* the query has none: the target's were taken out */
     JISR_TM_ACCEL_MISSING,  /* the query has one, the stored source and target none: to place */
+    JISR_TM_ACCEL_STYLED,   /* the query writes them otherwise ('_' for '&'): the target's follow */
 };
 
 /** A substituted number whose agreement class changes: the words around it may need another

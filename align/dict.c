@@ -10,7 +10,8 @@
  * What a dictionary may cost is bounded (`--dict /dev/zero` used to read 1 GiB before failing):
  * the index and the inflated data have size limits that stop the read where they are crossed, an
  * entry has a size limit, and both files are text, so a NUL byte ends the read in its first
- * 64 KiB chunk.
+ * 64 KiB chunk. A compressed file cut short or damaged is an error, never read as far as it goes
+ * (al_read_file also reads lexicons, whose last entry would be cut silently).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -74,14 +75,24 @@ int al_read_file(const char *path, size_t max, int text, jisr_buf *out)
         size_t room = max + 1 - (out->len - start);
         unsigned want = room < (1u << 16) ? (unsigned)room : 1u << 16;
         int n = gzread(gz, out->data + out->len, want);
-        if (n < 0) {
-            int zerr = 0;
+        if (n <= 0) {
+            /* gzread returns what it inflated before a truncated stream ends, then 0: only
+             * gzerror tells the end of the data from data cut short (Z_BUF_ERROR) */
+            int zerr = Z_OK;
             const char *msg = gzerror(gz, &zerr);
-            rc = jisr_error_set(JISR_EIO, path, 0, 0, "read error: %s", msg ? msg : "zlib");
+            size_t pn = strlen(path); /* zlib's message starts with the path */
+            if (msg && strncmp(msg, path, pn) == 0 && msg[pn] == ':' && msg[pn + 1] == ' ')
+                msg += pn + 2;
+            if (zerr == Z_ERRNO)
+                rc = jisr_error_set(JISR_EIO, path, 0, 0, "read error: %s", strerror(errno));
+            else if (zerr != Z_OK)
+                rc = jisr_error_set(JISR_EPARSE, path, 0, 0,
+                                    "corrupt or truncated gzip data (zlib: %s)",
+                                    msg && *msg ? msg : "error");
+            else if (n < 0)
+                rc = jisr_error_set(JISR_EIO, path, 0, 0, "read error");
             break;
         }
-        if (n == 0)
-            break;
         const char *nul = text ? memchr(out->data + out->len, '\0', (size_t)n) : NULL;
         out->len += (size_t)n;
         out->data[out->len] = '\0';

@@ -46,10 +46,12 @@ const char cmd_import_help[] =
     "\n"
     "Strict by default: a file with any error changes nothing (nothing is committed before\n"
     "it has been read without error); it is then stored in batches, one transaction each: an\n"
-    "interrupted import keeps the batches committed so far. When a file fails, the files\n"
-    "before it stay imported and those after it are not read (the error names them). The\n"
-    "file is parsed once, ahead of the storing, up to 256 MiB in memory and beyond that in a\n"
-    "temporary file in $TMPDIR (or /tmp). A large import takes ~1-1.5 GB of memory at most.\n"
+    "interrupted import, or one whose storing fails (a full disk, the file size limit of\n"
+    "ulimit -f), keeps the batches committed so far (the error says how many). When a file\n"
+    "fails, the files before it stay imported and those after it are not read (the error\n"
+    "names them). The file is parsed once, ahead of the storing, up to 256 MiB in memory and\n"
+    "beyond that in a temporary file in $TMPDIR (or /tmp). A large import takes ~1-1.5 GB of\n"
+    "memory at most.\n"
     "\n"
     "A memory stores at most 255 variants per unit and language tags of at most 63 bytes: a\n"
     "unit beyond is an error (skipped and reported with --skip-bad), never stored cut.\n"
@@ -89,8 +91,16 @@ const char cmd_import_help[] =
     "  jisr import --tm ~/tm/un -s ar -t en un.tsv\n"
     "  jisr align doc.ar doc.en -o pairs.tmx && jisr import pairs.tmx\n"
     "\n"
+    "Text input (TSV, JSONL) is UTF-8, its lines ending in a line feed (LF) or a carriage\n"
+    "return and a line feed (CR LF). A carriage return alone is refused with FILE:LINE:COL\n"
+    "(columns count characters): old Mac line ends (CR only) as \"carriage return without\n"
+    "line feed\", with the tr command that converts them, and a stray CR inside a line likewise,\n"
+    "so that no CR ends up inside a stored text. A file in UTF-16 (with or without a\n"
+    "byte-order mark) or windows-1256 is refused with the iconv command that converts it.\n"
+    "\n"
     "Exit status: 0 success (warnings included), 1 an error (the failing file changed\n"
-    "nothing), 2 usage error (nothing imported).\n";
+    "nothing, unless its storing failed after some batches were committed: the error then\n"
+    "says how many), 2 usage error (nothing imported).\n";
 #pragma GCC diagnostic pop
 
 typedef struct imp_ctx {

@@ -27,6 +27,7 @@
 
 #include "doc/doc_int.h"
 #include "text/text.h"
+#include "util/util_int.h"
 
 #define SAMPLE (64 * 1024)
 
@@ -101,56 +102,12 @@ static int few_high_bytes(const unsigned char *s, size_t n)
     return high * 10 < n;
 }
 
-/* windows-1256's Arabic letters (U+0621–U+064A and the Persian and Urdu ones), and the other
- * bytes of Arabic words there: tatweel, harakat, ZWNJ/ZWJ, LRM/RLM, Arabic punctuation. */
-static int cp1256_letter(unsigned char c)
-{
-    return (c >= 0xC1 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDB) || (c >= 0xDD && c <= 0xDF) ||
-           c == 0xE1 || (c >= 0xE3 && c <= 0xE6) || c == 0xEC || c == 0xED || c == 0x81 ||
-           c == 0x8A || (c >= 0x8D && c <= 0x90) || c == 0x98 || c == 0x9A || c == 0x9F ||
-           c == 0xAA || c == 0xC0 || c == 0xFF;
-}
-
-static int cp1256_arabic(unsigned char c)
-{
-    return cp1256_letter(c) || c == 0xDC || (c >= 0xF0 && c <= 0xF3) || c == 0xF5 || c == 0xF6 ||
-           c == 0xF8 || c == 0xFA || c == 0x9D || c == 0x9E || c == 0xFD || c == 0xFE ||
-           c == 0xA1 || c == 0xBA || c == 0xBF;
-}
-
-/* Bytes in Arabic words of windows-1256 (runs of bytes above 0x7F that are all Arabic there and
- * hold two letters or more) and bytes above 0x7F that are not (runs with any other byte); a lone
- * Arabic letter counts for neither. An English text with an Arabic name in windows-1256 has few
- * bytes above 0x7F but all in such words; Latin-1 text has its accented letters alone between
- * ASCII letters, most of them not Arabic in windows-1256 (é, è, ç, ü, à …). */
-static void cp1256_words(const unsigned char *s, size_t n, size_t *arabic, size_t *other)
-{
-    *arabic = *other = 0;
-    for (size_t i = 0; i < n;) {
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t j = i, letters = 0;
-        int all = 1;
-        for (; j < n && s[j] >= 0x80; j++) {
-            letters += cp1256_letter(s[j]);
-            all &= cp1256_arabic(s[j]);
-        }
-        if (!all)
-            *other += j - i;
-        else if (letters >= 2)
-            *arabic += j - i;
-        i = j;
-    }
-}
-
 /* Arabic in windows-1256 with few bytes above 0x7F (an English text quoting Arabic names)? At
  * least two words' worth, and five times the bytes that are not Arabic words. */
 static int looks_cp1256(const unsigned char *s, size_t n)
 {
     size_t arabic, other;
-    cp1256_words(s, n, &arabic, &other);
+    jisr_cp1256_words(s, n, &arabic, &other);
     return arabic >= 4 && other * 5 <= arabic;
 }
 
@@ -332,7 +289,7 @@ int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc
             return rc;
         }
         size_t arabic, other;
-        cp1256_words(data, n, &arabic, &other);
+        jisr_cp1256_words(data, n, &arabic, &other);
         /* --lenient would replace every Arabic letter: name the encoding that reads them */
         jisr_error_set(utf8_err.code, utf8_err.file, utf8_err.line, utf8_err.col, "%s%s",
                        utf8_err.msg,

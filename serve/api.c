@@ -48,7 +48,8 @@ static int pick_tm(srv_req *r, const char *name, int all_ok, int *which)
     return 0;
 }
 
-/* a client's language code → the tag to query with; 1 with the 400/404 answered */
+/* a client's language code → the tag to query with; 1 with the 400/404 (or the error of a
+ * memory that cannot be read) answered */
 static int resolve_lang(srv_req *r, const char *what, const char *code, char *out, size_t outsz)
 {
     char norm[64];
@@ -60,7 +61,15 @@ static int resolve_lang(srv_req *r, const char *what, const char *code, char *ou
         srv_reply_error(r, 400, "bad_request", "'%s' is not a language code", code);
         return 1;
     }
-    if (srv_mem_resolve_lang(srv_req_ctx(r)->mem, norm, out, outsz) < 0) {
+    jisr_error_clear();
+    int rc = srv_mem_resolve_lang(srv_req_ctx(r)->mem, norm, out, outsz);
+    if (rc < 0 && jisr_error_last()->code) {
+        /* the memory could not be read (a damaged file, LMDB's reader table full …): that
+         * error, a 500 or 503, never a claim about its languages */
+        srv_reply_lib_error(r, jisr_error_last()->code);
+        return 1;
+    }
+    if (rc < 0) {
         srv_reply_error(r, 404, "not_found", "the memory holds no %s text in '%s'", what, norm);
         return 1;
     }

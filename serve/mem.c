@@ -300,6 +300,9 @@ int srv_mem_langs(srv_mem *m, char ***tags, size_t *n)
     return rc;
 }
 
+/* -1 without an error recorded when no memory holds the language; a library error, recorded
+ * (jisr_error_last), when the memories cannot be read. That code may be -1 too (JISR_ENOMEM):
+ * the caller clears the error first and tells the two apart by what is recorded (api.c). */
 int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz)
 {
     char want[64];
@@ -308,7 +311,10 @@ int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz)
     strcpy(want, code);
     pthread_mutex_lock(&m->lmu);
     int found = -1;
-    if (langs_refresh(m) == 0) {
+    int rc = langs_refresh(m);
+    if (rc < 0)
+        found = rc; /* the memory could not be read: its error, not "no such language" */
+    else {
         for (;;) {
             for (size_t i = 0; i < m->nlangs && found < 0; i++)
                 if (jisr_lang_matches(m->langs[i], want))

@@ -1,3 +1,7 @@
 # import of imperfect files (dates, <tu> attributes, JSONL tags, encodings, several files) and
 # the option errors of import, export, convert, delete, query, concord, stats, reindex and serve
 jisr_add_script_test(import_cli import_cli.sh)
+# the line reader's messages (columns in characters, UTF-16 without a BOM, windows-1256, carriage
+# returns without line feed), cut or damaged .gz lexicons and .dict.dz, and the helps of import
+# and lexicon
+jisr_add_script_test(relfix_import relfix_import.sh)

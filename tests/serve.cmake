@@ -71,3 +71,7 @@ serve_add_py_test(serve_concurrency serve_concurrency.py TIMEOUT 600 LABELS thre
 serve_add_py_test(serve_edges serve_edges.py TIMEOUT 300)
 # the page's side of it: stored text holding the diff markers, concordance over every memory
 serve_add_py_test(serve_page_edges serve_page_edges.py TIMEOUT 300 LABELS no-asan)
+# LMDB's reader table while a server keeps the memory open: readers killed inside a transaction
+# (a ctypes helper over liblmdb, jisr export) never fill it or pin pages; live readers filling
+# it give the database's error (500), not a 404
+serve_add_py_test(relfix_readers relfix_readers.py TIMEOUT 300)

@@ -24,7 +24,8 @@
  * its meta page names (a truncated file is SIGBUS at the first read of a missing page), that an
  * environment without jisr's databases is not written into (another application's), and whether
  * the index was built with this library's ICU, Unicode and tokenizer versions (a warning once:
- * stale token hashes make the index miss matches until `jisr reindex`).
+ * stale token hashes make the index miss matches until `jisr reindex`). It also frees the reader
+ * slots that dead processes left in lock.mdb (txn.c, tm_readers_clear).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +43,7 @@
 #include "tm/tm_int.h"
 
 #define DEFAULT_MAPSIZE ((size_t)64 << 20)
+#define TM_MAXREADERS 510
 
 static int mkdir_p(const char *dir)
 {
@@ -400,6 +402,16 @@ static int env_open(jisr_tm *tm, size_t mapsize, unsigned envflags)
     if (rc)
         return rc;
     mdb_env_set_maxdbs(tm->env, 8);
+    /* the reader table (lock.mdb): a server's threads, its streamed exports and its snapshot
+     * builder each hold a slot while they read (LMDB's default, 126, is small for a many-core
+     * server; a slot costs 64 bytes). Only a table made anew gets more: LMDB would also grow an
+     * existing one (when no other process has it open), and an environment that turns out to be
+     * another application's must be left as it is */
+    char lock[4096];
+    struct stat st;
+    snprintf(lock, sizeof lock, "%s/lock.mdb", tm->dir);
+    if (stat(lock, &st) < 0 && errno == ENOENT)
+        mdb_env_set_maxreaders(tm->env, TM_MAXREADERS);
     mdb_env_set_mapsize(tm->env, mapsize);
     mdb_env_set_assert(tm->env, tm_lmdb_assert);
     rc = mdb_env_open(tm->env, tm->dir, envflags, 0664);
@@ -532,6 +544,8 @@ static int tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts
         rc = tm_db_error(tm, rc, "opening the memory");
         goto fail;
     }
+    /* slots of readers that died while another process kept the memory open (txn.c) */
+    tm_readers_clear(tm);
     /* adopt the largest map size any writer has used (never smaller than the data) */
     mdb_env_set_mapsize(tm->env, 0);
     if ((rc = check_size(tm)) < 0)

@@ -405,6 +405,9 @@ struct jisr_tm {
      * while some were (the handle is then closed by the last of them) */
     unsigned users;
     int closing;
+    /* when LMDB's reader table was last cleared of dead processes' slots (txn.c,
+     * tm_readers_clear), in ms of CLOCK_MONOTONIC; read and written atomically */
+    int64_t readers_at;
 };
 
 /** Count an iterator or an import as open on the handle (store.c). */
@@ -666,6 +669,14 @@ void tm_cur_close(tm_cur *c);
 
 /** Find where LMDB mapped the file (no other transaction of the process open). */
 void tm_map_locate(jisr_tm *tm);
+/** Free the slots of LMDB's reader table that processes which died inside a read transaction
+ * still hold (mdb_reader_check): while any other process keeps the environment open, LMDB never
+ * frees them itself, so that every killed reader takes one of the table's slots for good (and
+ * pins the pages of its snapshot: the file grows). Returns the number of slots freed (>= 0), or
+ * a JISR code. Cheap (one fcntl per other process in the table); safe in any thread, with or
+ * without transactions open. Called when a handle is opened, at every write transaction, on
+ * MDB_READERS_FULL and at most every few seconds at a read transaction's start. */
+int tm_readers_clear(jisr_tm *tm);
 /** Double the map size, once no transaction of the process is open (the caller has none). */
 int tm_grow(jisr_tm *tm);
 /** Grow the map (by doublings) so that extra bytes fit after the data; same condition. An import

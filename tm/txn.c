@@ -31,6 +31,10 @@
  * (writer preference, so a stream of queries cannot starve an import's growth). A thread that
  * already has a transaction open on the handle (an iterator and a lookup inside its loop) never
  * waits for a pending change, which would wait for it in turn.
+ *
+ * Reader slots. LMDB's reader table (lock.mdb) keeps the slot of a process killed inside a read
+ * transaction for as long as any other process has the memory open; this file frees such slots
+ * (tm_readers_clear) so that killed readers can neither fill the table nor pin old pages.
  */
 #define _GNU_SOURCE /* syscall(SYS_gettid) */
 #include <errno.h>
@@ -47,6 +51,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tm/tm_int.h"
@@ -278,8 +283,9 @@ int tm_db_error(const jisr_tm *tm, int rc, const char *what)
                               mdb_strerror(rc));
     case MDB_READERS_FULL:
         return jisr_error_set(JISR_EDB, dir, 0, 0,
-                              "%s: too many readers of this memory at once (%s)", what,
-                              mdb_strerror(rc));
+                              "%s: too many readers of this memory at once (%s; the slots of "
+                              "dead processes were freed: that many transactions are open)",
+                              what, mdb_strerror(rc));
     case MDB_TXN_FULL:
     case MDB_CURSOR_FULL:
     case MDB_DBS_FULL:
@@ -375,6 +381,51 @@ static void unhold(jisr_tm *tm, tm_snap *s, int used)
     if (--tm->active == 0 && tm->growing)
         pthread_cond_broadcast(&tm->cv);
     pthread_mutex_unlock(&tm->mu);
+}
+
+/* ---- LMDB's reader table ---------------------------------------------------------------- */
+
+/* A process that dies inside a read transaction (killed, or a pipe's SIGPIPE) leaves its slot in
+ * lock.mdb's reader table, with the snapshot it read: LMDB frees such slots only when it
+ * rebuilds the table, which it does when a process opens the environment while no other has it
+ * open. A long-lived process (jisr serve) keeps it open, so the slots would stay taken for good:
+ * once killed readers hold every slot (126 in a table of LMDB's default size, 510 in one jisr
+ * made: store.c) every read fails with MDB_READERS_FULL, and the pages the dead readers'
+ * snapshots hold are never reused (each import grows the file). So the table is cleared of dead
+ * processes' slots when a handle opens, before every write transaction, on MDB_READERS_FULL
+ * (then the read is tried again) and at most every READERS_EVERY_MS at a read's start:
+ * mdb_reader_check costs one fcntl(F_GETLK) per other process in the table. */
+#define READERS_EVERY_MS 5000
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int tm_readers_clear(jisr_tm *tm)
+{
+    int dead = 0;
+    if (!tm || !tm->env || tm->nolock)
+        return 0; /* MDB_NOLOCK: no table */
+    __atomic_store_n(&tm->readers_at, now_ms(), __ATOMIC_RELAXED);
+    int rc = mdb_reader_check(tm->env, &dead);
+    if (rc)
+        return tm_db_error(tm, rc, "freeing the reader slots of dead processes");
+    return dead;
+}
+
+/* at a read transaction's start: the table cleared when it was last more than READERS_EVERY_MS
+ * ago (by one of the threads that get here at that time) */
+static void readers_tick(jisr_tm *tm)
+{
+    int64_t now = now_ms(), last = __atomic_load_n(&tm->readers_at, __ATOMIC_RELAXED);
+    if (now - last < READERS_EVERY_MS || tm->nolock)
+        return;
+    if (__atomic_compare_exchange_n(&tm->readers_at, &last, now, 0, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+        mdb_reader_check(tm->env, NULL); /* a failure here is the next read's to report */
 }
 
 /* Where LMDB mapped the file (its API tells only the size): the mapping of /proc/self/maps that
@@ -498,7 +549,12 @@ int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
     t->rw = rw;
     if (rw && tm->rdonly)
         return t->rc = jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
-    for (int tries = 0;; tries++) {
+    if (rw)
+        mdb_reader_check(tm->env, NULL); /* dead readers' snapshots pin pages the write could
+                                          * reuse (a failure: the next read reports it) */
+    else
+        readers_tick(tm);
+    for (int tries = 0, cleared = 0;; tries++) {
         t->sref = hold(tm, !rw);
         int rc = mdb_txn_begin(tm->env, NULL, rw ? 0 : MDB_RDONLY, &t->txn);
         if (rc == 0)
@@ -512,6 +568,8 @@ int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw)
                 return t->rc;
             continue;
         }
+        if (rc == MDB_READERS_FULL && !cleared++ && tm_readers_clear(tm) > 0)
+            continue; /* slots of dead processes freed: once more */
         t->mdb = rc;
         return t->rc = tm_db_error(tm, rc,
                                    rw ? "starting a write transaction"

@@ -12,9 +12,17 @@
  * skips bad lines would parse the tail of a hostile line as a record. Every per-line error
  * (too long, NUL byte, invalid UTF-8) is reported after the whole line has been consumed, so
  * the next call always starts at the next line; only I/O and memory errors are sticky.
+ *
+ * Errors name the column in code points (as the JSON reader and the documentation do), and say
+ * what the input more likely is when it is not UTF-8: UTF-16 without a byte-order mark (NUL
+ * bytes every other byte) or windows-1256, with the iconv command that converts it. Line ends
+ * are '\n' and "\r\n"; a text reader (JISR_LINES_UTF8) refuses a '\r' left inside a line,
+ * which is what old Mac line ends (a lone '\r') would otherwise become: one line glued from
+ * many, the rest of the file read as the first line's last field.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,7 +53,8 @@ struct jisr_lines {
     uint64_t offset;   /* offset of the line last returned */
     uint64_t consumed; /* bytes consumed so far */
     int eof;
-    int err; /* sticky I/O or memory error */
+    int lf_seen; /* a line has ended in '\n': a carriage return inside a line is a stray one */
+    int err;     /* sticky I/O or memory error */
     jisr_error saved;
 };
 
@@ -205,12 +214,89 @@ static int fill(jisr_lines *l)
     return 0;
 }
 
-/* Checks of a complete line s[0..n) (n <= max): 0, or a per-line error. */
-static int check_line(jisr_lines *l, char *s, size_t n)
+/* The column of byte i of s[0..n): the code points before it, plus 1 (a byte that is no part of
+ * a valid sequence counts as one), as the JSON reader and the documentation count columns. */
+static unsigned long col_at(const char *s, size_t n, size_t i)
 {
-    if ((l->flags & JISR_LINES_NO_NUL) && memchr(s, '\0', n)) {
-        size_t at = (size_t)((char *)memchr(s, '\0', n) - s);
-        return jisr_error_set(JISR_EENCODING, l->name, l->lineno, at + 1,
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned long col = 1;
+    for (size_t k = 0, len; k < i; k += len, col++)
+        if (p[k] < 0x80)
+            len = 1;
+        else
+            jisr_utf8_decode(p, n, k, &len); /* 1 when invalid */
+    return col;
+}
+
+/* How the error names a converted copy of the input: "iconv … FILE > FILE.utf8" ('.utf8' before
+ * the extension), or "the input" for standard input and buffers. */
+static void convert_hint(const jisr_lines *l, const char *enc, char *out, size_t outsz)
+{
+    const char *name = l->name;
+    if (!*name || name[0] == '<') {
+        snprintf(out, outsz, "iconv -f %s -t UTF-8", enc);
+        return;
+    }
+    const char *slash = strrchr(name, '/'), *dot = strrchr(name, '.');
+    int cut = dot && dot > (slash ? slash + 1 : name) ? (int)(dot - name) : (int)strlen(name);
+    snprintf(out, outsz, "iconv -f %s -t UTF-8 %s > %.*s.utf8%s", enc, name, cut, name, name + cut);
+}
+
+/* NUL bytes that come every other byte (all at even or all at odd offsets of the input, at least
+ * two, never two in a row): UTF-16 without a byte-order mark, whose ASCII characters are a byte
+ * and a NUL. at is the input offset of s. 1: UTF-16LE (the NUL after), 2: UTF-16BE, 0: neither. */
+static int utf16_nuls(const char *s, size_t n, uint64_t at)
+{
+    size_t par[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (s[i])
+            continue;
+        if (i + 1 < n && !s[i + 1])
+            return 0;
+        par[(at + i) & 1]++;
+    }
+    if (par[0] + par[1] < 2 || (par[0] && par[1]))
+        return 0;
+    return par[1] ? 1 : 2;
+}
+
+/* A line of Arabic in windows-1256 rather than of UTF-8 with an error: its bytes above 0x7F are
+ * mostly Arabic words there (runs of such bytes with two letters or more: at least four bytes,
+ * and five times those of other runs), and more of them than of valid UTF-8 sequences. */
+static int looks_cp1256(const unsigned char *p, size_t n)
+{
+    size_t arabic, other, good = 0, bad = 0;
+    jisr_cp1256_words(p, n, &arabic, &other);
+    for (size_t k = 0, len; k < n; k += len) {
+        if (p[k] < 0x80)
+            len = 1;
+        else if (jisr_utf8_decode(p, n, k, &len) < 0)
+            bad++;
+        else
+            good += len;
+    }
+    return arabic >= 4 && other * 5 <= arabic && good < bad;
+}
+
+/* Checks of a complete line s[0..n) (n <= max), which starts at input offset at: 0, or a
+ * per-line error. Columns are counted in code points. */
+static int check_line(jisr_lines *l, char *s, size_t n, uint64_t at)
+{
+    char hint[1200];
+    const char *nul = (l->flags & JISR_LINES_NO_NUL) ? memchr(s, '\0', n) : NULL;
+    if (nul) {
+        unsigned long col = col_at(s, n, (size_t)(nul - s));
+        int u16 = utf16_nuls(s, n, at);
+        if (u16) {
+            const char *enc = u16 == 1 ? "UTF-16LE" : "UTF-16BE";
+            convert_hint(l, enc, hint, sizeof hint);
+            return jisr_error_set(JISR_EENCODING, l->name, l->lineno, col,
+                                  "NUL byte: the %s looks like %s without a byte-order mark (a "
+                                  "NUL byte every other byte), not UTF-8: convert it first, e.g. "
+                                  "%s",
+                                  l->name[0] == '<' ? "input" : "file", enc, hint);
+        }
+        return jisr_error_set(JISR_EENCODING, l->name, l->lineno, col,
                               "NUL byte (binary data?): a text field cannot hold it");
     }
     if (l->flags & JISR_LINES_UTF8) {
@@ -220,10 +306,47 @@ static int check_line(jisr_lines *l, char *s, size_t n)
                 len = 1;
                 continue;
             }
-            if (jisr_utf8_decode(p, n, i, &len) < 0)
-                return jisr_error_set(JISR_EENCODING, l->name, l->lineno, i + 1,
-                                      "invalid UTF-8 (byte 0x%02X)", (unsigned)p[i]);
+            if (jisr_utf8_decode(p, n, i, &len) >= 0)
+                continue;
+            unsigned long col = col_at(s, n, i);
+            if (looks_cp1256(p, n)) {
+                convert_hint(l, "CP1256", hint, sizeof hint);
+                return jisr_error_set(JISR_EENCODING, l->name, l->lineno, col,
+                                      "invalid UTF-8 (byte 0x%02X): the %s looks like "
+                                      "windows-1256 (Arabic), not UTF-8: convert it first, e.g. %s",
+                                      (unsigned)p[i], l->name[0] == '<' ? "input" : "file", hint);
+            }
+            return jisr_error_set(JISR_EENCODING, l->name, l->lineno, col,
+                                  "invalid UTF-8 (byte 0x%02X)", (unsigned)p[i]);
         }
+    }
+    /* a carriage return left inside a line (one before the '\n' is the line end's): old Mac
+     * line ends, which a line reader splitting at '\n' would glue into one line, or a stray one
+     * that would end up inside a stored text */
+    const char *cr = (l->flags & JISR_LINES_UTF8) && !(l->flags & JISR_LINES_KEEP_CR)
+                         ? memchr(s, '\r', n)
+                         : NULL;
+    if (cr) {
+        unsigned long col = col_at(s, n, (size_t)(cr - s));
+        if (l->lf_seen)
+            return jisr_error_set(JISR_EPARSE, l->name, l->lineno, col,
+                                  "carriage return inside a line (a text field cannot hold it; "
+                                  "line ends are a line feed or a carriage return and a line "
+                                  "feed)");
+        if (!*l->name || l->name[0] == '<') {
+            snprintf(hint, sizeof hint, "tr '\\r' '\\n'");
+        } else {
+            const char *name = l->name, *slash = strrchr(name, '/'), *dot = strrchr(name, '.');
+            int cut =
+                dot && dot > (slash ? slash + 1 : name) ? (int)(dot - name) : (int)strlen(name);
+            snprintf(hint, sizeof hint, "tr '\\r' '\\n' < %s > %.*s.lf%s", name, cut, name,
+                     name + cut);
+        }
+        return jisr_error_set(JISR_EPARSE, l->name, l->lineno, col,
+                              "carriage return without line feed (old Mac line ends?): lines "
+                              "end in a line feed (or a carriage return and a line feed); "
+                              "convert them first, e.g. %s",
+                              hint);
     }
     return 0;
 }
@@ -265,6 +388,8 @@ int jisr_lines_next(jisr_lines *l, const char **line, size_t *len)
                 break;
             continue;
         }
+        if (nl)
+            l->lf_seen = 1;
         if (nl && l->line.len == 0 && l->src != SRC_MEM) {
             *nl = '\0'; /* the whole line lies in the chunk: hand it out in place */
             s = (char *)p;
@@ -290,12 +415,14 @@ int jisr_lines_next(jisr_lines *l, const char **line, size_t *len)
     }
     if (!(l->flags & JISR_LINES_KEEP_CR) && n && s[n - 1] == '\r')
         s[--n] = '\0';
+    uint64_t at = l->offset;
     if (l->lineno == 1 && (l->flags & JISR_LINES_UTF8) && n >= 3 &&
         memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
         n -= 3;
+        at += 3;
     }
-    if ((rc = check_line(l, s, n)) < 0)
+    if ((rc = check_line(l, s, n, at)) < 0)
         return rc;
     if (line)
         *line = s;

@@ -420,3 +420,42 @@ long jisr_peak_rss_kib(void)
         return 0;
     return ru.ru_maxrss;
 }
+
+/* windows-1256's Arabic letters (U+0621–U+064A and the Persian and Urdu ones), and the other
+ * bytes of Arabic words there: tatweel, harakat, ZWNJ/ZWJ, LRM/RLM, Arabic punctuation. */
+static int cp1256_letter(unsigned char c)
+{
+    return (c >= 0xC1 && c <= 0xD6) || (c >= 0xD8 && c <= 0xDB) || (c >= 0xDD && c <= 0xDF) ||
+           c == 0xE1 || (c >= 0xE3 && c <= 0xE6) || c == 0xEC || c == 0xED || c == 0x81 ||
+           c == 0x8A || (c >= 0x8D && c <= 0x90) || c == 0x98 || c == 0x9A || c == 0x9F ||
+           c == 0xAA || c == 0xC0 || c == 0xFF;
+}
+
+static int cp1256_arabic(unsigned char c)
+{
+    return cp1256_letter(c) || c == 0xDC || (c >= 0xF0 && c <= 0xF3) || c == 0xF5 || c == 0xF6 ||
+           c == 0xF8 || c == 0xFA || c == 0x9D || c == 0x9E || c == 0xFD || c == 0xFE ||
+           c == 0xA1 || c == 0xBA || c == 0xBF;
+}
+
+void jisr_cp1256_words(const unsigned char *s, size_t n, size_t *arabic, size_t *other)
+{
+    *arabic = *other = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t j = i, letters = 0;
+        int all = 1;
+        for (; j < n && s[j] >= 0x80; j++) {
+            letters += cp1256_letter(s[j]);
+            all &= cp1256_arabic(s[j]);
+        }
+        if (!all)
+            *other += j - i;
+        else if (letters >= 2)
+            *arabic += j - i;
+        i = j;
+    }
+}

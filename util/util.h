@@ -143,13 +143,16 @@ JISR_API int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n);
  * Errors that concern one line — longer than the limit (JISR_ETOOBIG), a NUL byte
  * (JISR_EENCODING, with JISR_LINES_NO_NUL), invalid UTF-8 (JISR_EENCODING, with JISR_LINES_UTF8)
  * — are reported after the whole line has been consumed, naming the reader's name, the line's
- * number and (for NUL and UTF-8) its byte column; the next call returns the next line, so a
- * caller may skip a bad line and go on. I/O and memory errors are sticky: every later call
+ * number and (for NUL and UTF-8) its column in code points; the next call returns the next line,
+ * so a caller may skip a bad line and go on. I/O and memory errors are sticky: every later call
  * returns them again. A reader is not thread-safe; use one per thread. */
 typedef struct jisr_lines jisr_lines;
 
 enum {
-    JISR_LINES_UTF8 = 1 << 0,    /* refuse invalid UTF-8; skip a UTF-8 byte-order mark on line 1 */
+    /* refuse invalid UTF-8 (naming UTF-16 without a BOM and windows-1256 when the line looks
+     * like them) and a '\r' inside a line (old Mac line ends: JISR_EPARSE) unless KEEP_CR; skip
+     * a UTF-8 byte-order mark on line 1 */
+    JISR_LINES_UTF8 = 1 << 0,
     JISR_LINES_NO_NUL = 1 << 1,  /* refuse NUL bytes */
     JISR_LINES_KEEP_CR = 1 << 2, /* keep the '\r' of a "\r\n" line end */
 };

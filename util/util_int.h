@@ -86,6 +86,15 @@ int jisr_buf_markup(jisr_buf *b, const char *s, int apos);
 int jisr_tmp_register(int dirfd, const char *name);
 void jisr_tmp_unregister(int slot);
 
+/** Bytes of s[0..n) in Arabic words of windows-1256 (runs of bytes above 0x7F that are all
+ * Arabic there — letters, tatweel, harakat, ZWNJ/ZWJ, LRM/RLM, Arabic punctuation — and hold two
+ * letters or more) into *arabic, and bytes above 0x7F in runs with any other byte into *other; a
+ * lone Arabic letter counts for neither. An English text with an Arabic name in windows-1256 has
+ * few bytes above 0x7F but all in such words; Latin-1 text has its accented letters alone between
+ * ASCII letters, most of them not Arabic in windows-1256 (é, è, ç, ü, à …). The encoding guesses
+ * of the document reader (doc/text.c) and the line reader's hint (lines.c) stand on it. */
+void jisr_cp1256_words(const unsigned char *s, size_t n, size_t *arabic, size_t *other);
+
 /** Big-endian integers of n bytes (1–8): composite LMDB keys sort as numbers this way. */
 static inline void jisr_be_put(unsigned char *p, uint64_t v, int n)
 {

@@ -89,6 +89,13 @@ void cli_langs_list(const cli_langs *l, char *buf, size_t size);
 const char *cli_lang_resolve(const char *cmd, jisr_tm *const *tms, size_t ntm, const char *lang,
                              char *buf, size_t size);
 
+/** CLI_OK when tag (an option's value; NULL: not given) is a language tag
+ * (jisr_lang_tag_ok), else a usage error naming opt ("-s") and CLI_USAGE. */
+int cli_lang_option(const char *cmd, const char *opt, const char *tag);
+/** cli_lang_option for -s src and -t tgt (either may be NULL), and a usage error when both are
+ * given and are the same tag (letter case and '_' aside). */
+int cli_lang_pair_option(const char *cmd, const char *src, const char *tgt);
+
 /* the commands, one cmd_<verb>.c each */
 int cmd_segment(int argc, char **argv);
 int cmd_align(int argc, char **argv);

@@ -12,6 +12,10 @@
 #include "formats/formats.h"
 #include "text/text.h"
 
+/* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
+ * and clang read any length (-Wpedantic's warning is about other compilers). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
 const char cmd_convert_help[] =
     "Usage: jisr convert [OPTIONS] IN OUT\n"
     "\n"
@@ -37,9 +41,18 @@ const char cmd_convert_help[] =
     "                        With both -s and -t, each unit keeps only the variants of those\n"
     "                        two languages (BCP 47: 'ar' takes ar-SA, AR_eg …) and units that\n"
     "                        lack one are left out and counted (TSV/Moses: the first of\n"
-    "                        each language). Without them TSV/Moses output takes the first\n"
-    "                        unit's languages, and a unit without exactly one variant of\n"
-    "                        each is an error (a multilingual TMX needs -s and -t).\n"
+    "                        each language, a variant tagged with it exactly first). A\n"
+    "                        variant is on one side only, that of the tag it matches more\n"
+    "                        closely: -s en -t en-GB takes en-GB for the target, en and\n"
+    "                        en-US for the source. -s and -t must be language tags (BCP 47:\n"
+    "                        subtags of 1-8 letters or digits joined by '-') and differ.\n"
+    "                        Without them TSV/Moses output takes the first unit's\n"
+    "                        languages, and a unit without exactly one variant of each is\n"
+    "                        an error (a multilingual TMX needs -s and -t). The source is\n"
+    "                        then the language of OUT's extension for Moses (out.en: en)\n"
+    "                        when the unit has it, else the header's srclang when it has\n"
+    "                        that, else its first variant's; --out2 defaults to OUT with\n"
+    "                        the target language as its extension.\n"
     "      --in2 FILE        Moses input: the target-side file (default: IN with its\n"
     "                        extension replaced by the target language)\n"
     "      --out2 FILE       Moses output: the target-side file (likewise)\n"
@@ -54,7 +67,21 @@ const char cmd_convert_help[] =
     "backslashes are read as they stand. TSV and Moses carry plain text: inline tags are\n"
     "dropped, and Moses turns line breaks inside a segment into spaces. JSONL keeps everything\n"
     "(one unit per line: variants, inline tags, props, notes, dates); its \"tags\" must match\n"
-    "the text's placeholders (tag i is U+E000+i, used once), else the line is an error.\n"
+    "the text's placeholders (tag i is U+E000+i, used once), else the line is an error; a key\n"
+    "JSONL does not know (\"note\" for \"notes\" …) is left out with a warning (FILE:LINE:COL,\n"
+    "once per key; `jisr align`'s id, score, src_idx and tgt_idx are dropped without one).\n"
+    "Only TMX has a header: its props and notes are not carried into TSV,\n"
+    "Moses or JSONL (a warning says so), and a <tu> without srclang takes the header's (TMX\n"
+    "1.4; '*all*' is none) when it has a variant of that language, so each JSONL unit keeps\n"
+    "its direction. A TMX written from a file without a known source language says\n"
+    "srclang=\"*all*\". The o-encoding of a <prop> or <note> is not kept (a warning, once).\n"
+    "\n"
+    "TMX inline markup is checked against TMX 1.4's DTD: an element where tmx14.dtd does not\n"
+    "allow it (<ph> in <ph>, <hi> in <ut>), an attribute it does not declare, a <bpt>/<ept>\n"
+    "without i or an <it> without pos=\"begin\"|\"end\" makes its unit bad (FILE:LINE:COL;\n"
+    "--skip-bad skips it), so every TMX written is valid against the DTD. A <bpt> and <ept>\n"
+    "that do not pair (an <ept> before its <bpt>, one i opened twice) are a warning. A\n"
+    "<tuv> whose xml:lang is not a language tag makes its unit bad too.\n"
     "\n"
     "Dates (creationdate, changedate, lastusagedate of the header, a <tu> or a <tuv>) are read\n"
     "in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z, 2019-03-04, with a\n"
@@ -68,9 +95,11 @@ const char cmd_convert_help[] =
     "  jisr convert -s en -t ar multi.tmx pairs.tsv\n"
     "  jisr convert -s en -t ar corpus.en corpus.tmx       (reads corpus.en + corpus.ar)\n"
     "  jisr convert -s en -t ar memory.tmx out.en          (writes out.en + out.ar)\n"
+    "  jisr convert pairs.jsonl out.en     (out.en + out.ar, when the first unit is en + ar)\n"
     "  jisr convert --skip-bad damaged.tmx repaired.tmx\n"
     "\n"
     "Exit status: 0 success, 1 failure (errors name FILE:LINE:COL), 2 usage error.\n";
+#pragma GCC diagnostic pop
 
 typedef struct bad_list {
     unsigned long n;
@@ -85,13 +114,53 @@ static void on_warning(void *ctx, const jisr_error *w)
         cli_warn("%s: %s", w->file, w->msg);
 }
 
-/* Variants of u whose language matches lang (BCP 47 prefix match). */
-static size_t count_lang(const jisr_unit *u, const char *lang)
+/* Variants of u on each side of the pair a, b (jisr_unit_pair_side) into *na and *nb. */
+static void count_sides(const jisr_unit *u, const char *a, const char *b, size_t *na, size_t *nb)
 {
-    size_t n = 0;
+    *na = *nb = 0;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        int side = jisr_unit_pair_side(u, i, a, b);
+        *na += side == 1;
+        *nb += side == 2;
+    }
+}
+
+/* The language of a Moses file name's extension (out.en: "en"), or NULL. */
+static const char *name_lang(const char *path, char *buf, size_t size)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash) || strlen(dot + 1) >= size || !jisr_lang_tag_ok(dot + 1))
+        return NULL;
+    snprintf(buf, size, "%s", dot + 1);
+    return buf;
+}
+
+/* The two columns of TSV/Moses output without both -s and -t, from the first unit u: the source
+ * is col_s when given (-s), else the language of OUT's extension for Moses (out.en: en) when the
+ * unit has it, else the header's srclang when the unit has it, else the first variant's; the
+ * target is the first variant of another language. */
+static void first_columns(const jisr_unit *u, const char *hsrc, const char *ext, char *col_s,
+                          size_t ns, char *col_t, size_t nt)
+{
+    if (!col_s[0] && u->nvariants)
+        snprintf(col_s, ns, "%s",
+                 ext && jisr_unit_find(u, ext)     ? ext
+                 : hsrc && jisr_unit_find(u, hsrc) ? hsrc
+                                                   : u->variants[0].lang);
+    if (col_t[0] || !col_s[0])
+        return;
+    /* the target: when the unit has the source's tag exactly, any other tag (en and en-GB are
+     * two columns); else one the source does not match (en-US is en's, ar the target) */
+    int exact = 0;
     for (size_t i = 0; i < u->nvariants; i++)
-        n += jisr_lang_matches(u->variants[i].lang, lang) != 0;
-    return n;
+        exact |= jisr_lang_equal(u->variants[i].lang, col_s);
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const char *l = u->variants[i].lang;
+        if (exact ? !jisr_lang_equal(l, col_s) : !jisr_lang_matches(l, col_s)) {
+            snprintf(col_t, nt, "%s", l);
+            return;
+        }
+    }
 }
 
 /* The unit's languages, "en, en, ar" (at most 200 bytes), for a message. */
@@ -173,6 +242,8 @@ int cmd_convert(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage_error("convert", "expected IN and OUT, got %d argument%s", argc - optind,
                                argc - optind == 1 ? "" : "s");
+    if ((c = cli_lang_pair_option("convert", src, tgt)) != CLI_OK)
+        return c;
     const char *in = argv[optind], *out = argv[optind + 1];
     if (ro.format == JISR_FMT_AUTO && jisr_format_from_name(in) == JISR_FMT_AUTO)
         return cli_usage_error("convert", "cannot tell the format of '%s'; use --from", in);
@@ -193,6 +264,7 @@ int cmd_convert(int argc, char **argv)
     jisr_unit_init(&u);
     int rc, ret = CLI_FAIL;
     unsigned long filtered = 0, multi = 0;
+    const char *where = strcmp(in, "-") == 0 ? "<stdin>" : in;
     /* the reader records every file it opens (both Moses files, a redirected stdin); the
      * writer refuses to replace any of them, and OUT and --out2 cannot be one file */
     if ((rc = jisr_fileset_new(&files)) < 0)
@@ -207,13 +279,33 @@ int cmd_convert(int argc, char **argv)
      * hold exactly one variant of each (see the help) */
     int two_col = ofmt == JISR_FMT_TSV || ofmt == JISR_FMT_MOSES;
     const char *hsrc = h && h->srclang && strcmp(h->srclang, "*all*") != 0 ? h->srclang : NULL;
-    char col_s[64] = "", col_t[64] = "";
+    char col_s[64] = "", col_t[64] = "", ext[16];
     if (src)
         snprintf(col_s, sizeof col_s, "%s", src);
     if (tgt)
         snprintf(col_t, sizeof col_t, "%s", tgt);
-    wo.srclang = src ? src : two_col ? NULL : hsrc ? hsrc : (h ? h->srclang : NULL);
-    wo.tgtlang = tgt;
+    int ahead = 0; /* u holds the first unit, read before the writer opened */
+    if (two_col && !(src && tgt)) {
+        /* the columns come from the first unit: read it now, so that the Moses writer can name
+         * its target file after the target language (out.en → out.ar) */
+        if ((rc = jisr_reader_next(r, &u)) < 0)
+            goto fail;
+        ahead = rc > 0;
+        if (ahead)
+            first_columns(&u, hsrc,
+                          ofmt == JISR_FMT_MOSES && strcmp(out, "-") != 0
+                              ? name_lang(out, ext, sizeof ext)
+                              : NULL,
+                          col_s, sizeof col_s, col_t, sizeof col_t);
+        if (ofmt == JISR_FMT_MOSES && !wo.path2 && !col_t[0]) {
+            cli_fail("%s: %s, so the Moses target file cannot be named after its language: give "
+                     "-t LANG (OUT with LANG as its extension) or --out2 FILE",
+                     where, ahead ? "the first unit has one language only" : "it holds no units");
+            goto done;
+        }
+    }
+    wo.srclang = two_col ? (col_s[0] ? col_s : NULL) : src ? src : hsrc ? hsrc : NULL;
+    wo.tgtlang = two_col ? (col_t[0] ? col_t : NULL) : tgt;
     if (h && h->adminlang)
         wo.adminlang = h->adminlang;
     if (h && h->meta.datatype)
@@ -222,28 +314,40 @@ int cmd_convert(int argc, char **argv)
         wo.segtype = h->meta.segtype;
     if (h && h->meta.o_tmf)
         wo.o_tmf = h->meta.o_tmf;
+    if (h && ofmt != JISR_FMT_TMX && (h->meta.nprops || h->meta.nnotes))
+        cli_warn("%s: the header's %zu prop%s and %zu note%s are not carried into the %s output, "
+                 "which has no header (only TMX output keeps them)",
+                 where, h->meta.nprops, h->meta.nprops == 1 ? "" : "s", h->meta.nnotes,
+                 h->meta.nnotes == 1 ? "" : "s",
+                 ofmt == JISR_FMT_TSV     ? "TSV"
+                 : ofmt == JISR_FMT_MOSES ? "Moses"
+                                          : "JSONL");
     if ((rc = jisr_writer_open_ex(&w, out, &wo, h ? &h->meta : NULL)) < 0)
         goto fail;
     cli_progress p;
     cli_progress_init(&p);
-    while ((rc = jisr_reader_next(r, &u)) > 0) {
+    for (;;) {
+        if (ahead) {
+            ahead = 0;
+            rc = 1;
+        } else if ((rc = jisr_reader_next(r, &u)) <= 0) {
+            break;
+        }
+        /* not two distinct variants, one of each language */
         if (src && tgt && !jisr_unit_keep_pair(&u, src, tgt)) {
             filtered++;
             continue;
         }
-        if (two_col && src && tgt && (count_lang(&u, src) > 1 || count_lang(&u, tgt) > 1))
-            multi++; /* the writer takes the first of each */
+        size_t ns = 0, nt = 0;
+        if (two_col && src && tgt) {
+            count_sides(&u, src, tgt, &ns, &nt);
+            multi += ns > 1 || nt > 1; /* the writer takes the first of each */
+        }
         if (two_col && !(src && tgt)) {
-            const char *where = strcmp(in, "-") == 0 ? "<stdin>" : in;
             char langs[200];
-            if (!col_s[0] && u.nvariants)
-                snprintf(col_s, sizeof col_s, "%s",
-                         hsrc && count_lang(&u, hsrc) ? hsrc : u.variants[0].lang);
-            for (size_t i = 0; !col_t[0] && col_s[0] && i < u.nvariants; i++)
-                if (!jisr_lang_matches(u.variants[i].lang, col_s))
-                    snprintf(col_t, sizeof col_t, "%s", u.variants[i].lang);
-            if (!col_t[0] || u.nvariants != 2 || count_lang(&u, col_s) != 1 ||
-                count_lang(&u, col_t) != 1) {
+            if (col_t[0])
+                count_sides(&u, col_s, col_t, &ns, &nt);
+            if (!col_t[0] || u.nvariants != 2 || ns != 1 || nt != 1) {
                 list_langs(&u, langs, sizeof langs);
                 cli_fail("%s:%lu:%lu: the unit's variants are %s, but the %s output has two "
                          "columns, %s and %s%s, and needs exactly one variant of each in every "
@@ -256,7 +360,7 @@ int cmd_convert(int argc, char **argv)
                 goto done;
             }
             /* the writer takes the first variant for the source column */
-            if (!jisr_lang_matches(u.variants[0].lang, col_s)) {
+            if (jisr_unit_pair_side(&u, 0, col_s, col_t) != 1) {
                 jisr_variant v = u.variants[0];
                 u.variants[0] = u.variants[1];
                 u.variants[1] = v;
@@ -268,7 +372,6 @@ int cmd_convert(int argc, char **argv)
             if (rc == JISR_EIO || rc == JISR_ENOMEM)
                 goto fail;
             /* a unit the output format cannot hold: name it by its place in the input */
-            const char *where = strcmp(in, "-") == 0 ? "<stdin>" : in;
             if (!(ro.flags & JISR_READ_SKIP_BAD)) {
                 if (u.line)
                     cli_fail("%s:%lu:%lu: %s", where, u.line, u.col, jisr_error_last()->msg);

@@ -21,11 +21,17 @@ const char cmd_export_help[] =
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
     "  -o, --output FILE     where to write (required)\n"
     "  -f, --format FMT      tmx, tsv or jsonl (default: from FILE's name, else tmx)\n"
-    "  -s, --source LANG     only units with a LANG variant; TMX header srclang, and each\n"
-    "                        unit's LANG variants are written first\n"
+    "  -s, --source LANG     only units with a LANG variant (BCP 47: 'en' takes en-US, en-GB);\n"
+    "                        TMX header srclang, and each unit's LANG variants are written\n"
+    "                        first (those tagged LANG exactly before the others)\n"
     "  -t, --target LANG     with -s: only units with both, reduced to that pair (written\n"
-    "                        after the source's). TSV and JSONL output need -s and -t; TSV\n"
-    "                        writes the first variant of each (units with more are counted)\n"
+    "                        after the source's; units without a variant of each are left\n"
+    "                        out and counted). A variant is on one side only, that of the\n"
+    "                        tag it matches more closely: -s en -t en-GB takes en-GB for\n"
+    "                        the target, en and en-US for the source. -s and -t differ.\n"
+    "                        TSV and JSONL output need -s and -t; TSV writes the first\n"
+    "                        variant of each, an exact tag first (units with more are\n"
+    "                        counted)\n"
     "      --skip-bad        write the other units when one cannot be written (a character\n"
     "                        the format cannot carry, a damaged record): each is reported by\n"
     "                        id on stderr; without it such a unit stops the export and\n"
@@ -79,6 +85,8 @@ int cmd_export(int argc, char **argv)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     if (tgt && !src)
         return cli_usage_error("export", "-t needs -s");
+    if ((c = cli_lang_pair_option("export", src, tgt)) != CLI_OK)
+        return c;
     jisr_format format = fmt ? jisr_format_from_string(fmt) : jisr_format_from_name(out);
     if (fmt && format == JISR_FMT_AUTO)
         return cli_usage_error("export", "unknown format '%s'", fmt);
@@ -106,7 +114,7 @@ int cmd_export(int argc, char **argv)
     jisr_tm_iter *it = NULL;
     jisr_unit u;
     jisr_unit_init(&u);
-    unsigned long long n = 0, skipped = 0, multi = 0;
+    unsigned long long n = 0, skipped = 0, multi = 0, pairless = 0;
     char msg[2048];
     if ((rc = jisr_writer_open(&w, out, &wo)) < 0 || (rc = jisr_tm_iter_open(tm, &it)) < 0)
         goto done;
@@ -121,13 +129,17 @@ int cmd_export(int argc, char **argv)
         } else {
             if (src && !tgt && !jisr_unit_find(&u, src))
                 continue;
-            if (src && tgt && jisr_unit_keep_pair(&u, src, tgt) <= 0)
+            /* not two distinct variants, one of each language: left out and counted */
+            if (src && tgt && !jisr_unit_keep_pair(&u, src, tgt)) {
+                pairless++;
                 continue;
+            }
             if (format == JISR_FMT_TSV && src && tgt) { /* TSV takes the first of each */
                 size_t ns = 0, nt = 0;
                 for (size_t i = 0; i < u.nvariants; i++) {
-                    ns += jisr_lang_matches(u.variants[i].lang, src) != 0;
-                    nt += jisr_lang_matches(u.variants[i].lang, tgt) != 0;
+                    int side = jisr_unit_pair_side(&u, i, src, tgt);
+                    ns += side == 1;
+                    nt += side == 2;
                 }
                 multi += ns > 1 || nt > 1;
             }
@@ -178,10 +190,12 @@ failed:
     jisr_tm_close(tm);
     if (rc < 0)
         return cli_error(rc);
-    if (strcmp(out, "-") != 0 || skipped || multi) {
+    if (strcmp(out, "-") != 0 || skipped || multi || pairless) {
         fprintf(stderr, "%s: %llu units exported", out, n);
         if (skipped)
             fprintf(stderr, ", %llu skipped", skipped);
+        if (pairless)
+            fprintf(stderr, ", %llu without both %s and %s left out", pairless, src, tgt);
         if (multi)
             fprintf(stderr,
                     ", %llu with more than one %s or %s variant (the first of each "

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "formats/formats.h"
 #include "text/text.h"
 
 /* Primary subtags of languages written in the Arabic script (or most often so). */
@@ -177,4 +178,26 @@ const char *cli_lang_resolve(const char *cmd, jisr_tm *const *tms, size_t ntm, c
     fprintf(stderr, "jisr %s: %s no %s variants: nothing can match (%s %s)\n", cmd, mem, lang, it,
             list);
     return lang;
+}
+
+int cli_lang_option(const char *cmd, const char *opt, const char *tag)
+{
+    if (!tag || jisr_lang_tag_ok(tag))
+        return CLI_OK;
+    return cli_usage_error(cmd,
+                           "%s '%.80s' is not a language tag (BCP 47: subtags of 1 to 8 letters "
+                           "or digits joined by '-', as in ar, en-GB, zh-Hant-TW)",
+                           opt, tag);
+}
+
+int cli_lang_pair_option(const char *cmd, const char *src, const char *tgt)
+{
+    int rc;
+    if ((rc = cli_lang_option(cmd, "-s", src)) != CLI_OK ||
+        (rc = cli_lang_option(cmd, "-t", tgt)) != CLI_OK)
+        return rc;
+    if (src && tgt && jisr_lang_equal(src, tgt))
+        return cli_usage_error(cmd, "-s and -t are the same language (%s): give two languages",
+                               src);
+    return CLI_OK;
 }

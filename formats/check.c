@@ -13,9 +13,14 @@
  *   line feed and carriage return, and U+FFFE/U+FFFF, is refused with its position: XML 1.0
  *   cannot carry them at all (not even as character references), so a memory holding one could
  *   never be exported as TMX.
- * - Inline tags are well-formed TMX inline markup (bpt ept it ph hi ut sub, no entity, no
- *   DOCTYPE, no processing instruction), at most 256 attributes per element, each within the
- *   attribute limit: the TMX writer re-checks with the same function before writing.
+ * - Inline tags are TMX 1.4 inline markup (bpt ept it ph hi ut sub, each where tmx14.dtd allows
+ *   it and with the attributes it declares and requires; no entity, no DOCTYPE, no processing
+ *   instruction), at most 256 attributes per element, each within the attribute limit: the TMX
+ *   writer re-checks with the same function before writing, so whatever is written is valid
+ *   against the DTD. The TMX reader applies the same model (fmt_inline_*) as it streams, with
+ *   the position of what is wrong, and warns when a <bpt> and an <ept> do not pair.
+ * - Language tags are letters and digits in non-empty subtags joined by '-' or '_' (a space,
+ *   a quote or a '<' is no language's): fmt_lang_chars_ok.
  * - Private-use characters (the placeholder range U+E000–U+F8FF): a code point U+E000+i is a
  *   placeholder when i < ntags and the character itself otherwise. Readers keep users' private-
  *   use characters as they are (Word's symbol fonts, the Apple logo), except one whose index
@@ -78,20 +83,98 @@ static void quiet_reader_error(void *arg, const char *msg, xmlParserSeverities s
     (void)loc;
 }
 
-static int inline_name(const char *n)
+/* ---- TMX 1.4's inline content model (tmx14.dtd) -------------------------------------------- */
+
+static const char *const il_names[] = {NULL, "seg", "bpt", "ept", "it", "ph", "hi", "ut", "sub"};
+
+int fmt_inline_kind(const char *name)
 {
-    static const char *const ok[] = {"seg", "bpt", "ept", "it", "ph", "hi", "ut", "sub"};
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (strcmp(n, ok[i]) == 0)
-            return 1;
+    for (int k = FMT_IL_SEG; k <= FMT_IL_SUB; k++)
+        if (name && strcmp(name, il_names[k]) == 0)
+            return k;
+    return FMT_IL_NONE;
+}
+
+const char *fmt_inline_name(int kind)
+{
+    return kind > FMT_IL_NONE && kind <= FMT_IL_SUB ? il_names[kind] : "?";
+}
+
+/* seg, hi and sub hold bpt ept it ph hi ut (and text); bpt ept it ph ut hold sub (and text) */
+int fmt_inline_in(int parent, int child)
+{
+    if (child <= FMT_IL_SEG || child > FMT_IL_SUB)
+        return 0;
+    switch (parent) {
+    case FMT_IL_SEG:
+    case FMT_IL_HI:
+    case FMT_IL_SUB:
+        return child != FMT_IL_SUB;
+    case FMT_IL_BPT:
+    case FMT_IL_EPT:
+    case FMT_IL_IT:
+    case FMT_IL_PH:
+    case FMT_IL_UT:
+        return child == FMT_IL_SUB;
+    default:
+        return 0;
+    }
+}
+
+/* the attributes the DTD declares, per kind */
+static const char *const il_attrs[][4] = {
+    [FMT_IL_SEG] = {NULL},
+    [FMT_IL_BPT] = {"i", "x", "type", NULL},
+    [FMT_IL_EPT] = {"i", NULL},
+    [FMT_IL_IT] = {"pos", "x", "type", NULL},
+    [FMT_IL_PH] = {"x", "assoc", "type", NULL},
+    [FMT_IL_HI] = {"x", "type", NULL},
+    [FMT_IL_UT] = {"x", NULL},
+    [FMT_IL_SUB] = {"datatype", "type", NULL},
+};
+
+const char *fmt_inline_attr_list(int kind)
+{
+    static const char *const lists[] = {[FMT_IL_SEG] = "none",
+                                        [FMT_IL_BPT] = "i (required), x, type",
+                                        [FMT_IL_EPT] = "i (required)",
+                                        [FMT_IL_IT] = "pos (required: begin or end), x, type",
+                                        [FMT_IL_PH] = "x, assoc, type",
+                                        [FMT_IL_HI] = "x, type",
+                                        [FMT_IL_UT] = "x",
+                                        [FMT_IL_SUB] = "datatype, type"};
+    return kind > FMT_IL_NONE && kind <= FMT_IL_SUB ? lists[kind] : "none";
+}
+
+int fmt_inline_attr_ok(int kind, const char *name, const char *value, size_t n)
+{
+    if (kind <= FMT_IL_NONE || kind > FMT_IL_SUB || !name)
+        return 0;
+    for (int i = 0; il_attrs[kind][i]; i++) {
+        if (strcmp(name, il_attrs[kind][i]) != 0)
+            continue;
+        if (kind == FMT_IL_IT && name[0] == 'p') /* pos: (begin|end) */
+            return (n == 5 && memcmp(value, "begin", 5) == 0) ||
+                   (n == 3 && memcmp(value, "end", 3) == 0);
+        return 1;
+    }
     return 0;
+}
+
+const char *fmt_inline_required(int kind)
+{
+    return kind == FMT_IL_BPT || kind == FMT_IL_EPT ? "i" : kind == FMT_IL_IT ? "pos" : NULL;
 }
 
 /* Tags normally come from our TMX reader, but a JSONL file or a library caller can hand us any
  * string: the segment is parsed back (as "<seg>…</seg>") so that no tag can break the file's
- * structure, smuggle in other elements or entities, or exceed what the TMX reader accepts. */
-int fmt_markup_ok(const char *xml, size_t n)
+ * structure, smuggle in other elements or entities, exceed what the TMX reader accepts, or make
+ * the TMX writer's output invalid against tmx14.dtd (each element where the DTD allows it, with
+ * the attributes it declares and requires). */
+int fmt_markup_ok(const char *xml, size_t n, char *why, size_t size)
 {
+    if (why && size)
+        why[0] = '\0';
     if (n > INT32_MAX)
         return 0;
     xmlTextReaderPtr r = xmlReaderForMemory(xml, (int)n, NULL, "UTF-8", XML_PARSE_NONET);
@@ -102,16 +185,39 @@ int fmt_markup_ok(const char *xml, size_t n)
     xmlSetGenericErrorFunc(NULL, quiet_error);
     xmlTextReaderSetErrorHandler(r, quiet_reader_error, NULL);
     int rc, ok = 1;
+    unsigned char kinds[JISR_DEPTH_MAX + 1]; /* the open elements' kinds, by depth */
     while (ok && (rc = xmlTextReaderRead(r)) == 1) {
         int ty = xmlTextReaderNodeType(r);
         if (ty == XML_READER_TYPE_ELEMENT) {
             const char *name = (const char *)xmlTextReaderConstName(r);
-            ok = name && inline_name(name) && xmlTextReaderDepth(r) < JISR_DEPTH_MAX &&
-                 (xmlTextReaderDepth(r) == 0) == (strcmp(name, "seg") == 0) &&
-                 xmlTextReaderAttributeCount(r) <= JISR_ATTRS_MAX;
+            int d = xmlTextReaderDepth(r), kind = fmt_inline_kind(name);
+            if (d < 0 || d >= JISR_DEPTH_MAX || xmlTextReaderAttributeCount(r) > JISR_ATTRS_MAX ||
+                (d == 0) != (kind == FMT_IL_SEG) || (d > 0 && !fmt_inline_in(kinds[d - 1], kind))) {
+                if (why && size && kind && d > 0 && d < JISR_DEPTH_MAX)
+                    snprintf(why, size, "<%s> inside <%s>, where TMX 1.4 does not allow it", name,
+                             fmt_inline_name(kinds[d - 1]));
+                else if (why && size && name)
+                    snprintf(why, size, "<%.40s> is not TMX inline markup", name);
+                ok = 0;
+                break;
+            }
+            kinds[d] = (unsigned char)kind;
+            const char *req = fmt_inline_required(kind);
+            int has_req = !req;
             while (ok && xmlTextReaderMoveToNextAttribute(r) == 1) {
-                const xmlChar *v = xmlTextReaderConstValue(r);
-                ok = v && strlen((const char *)v) <= JISR_ATTR_MAX;
+                const char *an = (const char *)xmlTextReaderConstName(r);
+                const char *v = (const char *)xmlTextReaderConstValue(r);
+                size_t vn = v ? strlen(v) : 0;
+                ok = v && an && vn <= JISR_ATTR_MAX && fmt_inline_attr_ok(kind, an, v, vn);
+                if (!ok && why && size && v && an && vn <= JISR_ATTR_MAX)
+                    snprintf(why, size, "<%s %.40s=\"%.40s\">: TMX 1.4 declares %s on <%s>", name,
+                             an, v, fmt_inline_attr_list(kind), name);
+                has_req |= ok && req && strcmp(an, req) == 0;
+            }
+            if (ok && !has_req) {
+                if (why && size)
+                    snprintf(why, size, "<%s> without its required attribute %s", name, req);
+                ok = 0;
             }
         } else if (ty == XML_READER_TYPE_ENTITY_REFERENCE || ty == XML_READER_TYPE_DOCUMENT_TYPE ||
                    ty == XML_READER_TYPE_PROCESSING_INSTRUCTION) {
@@ -408,6 +514,13 @@ int jisr_unit_check(jisr_unit *u, const char *name)
                                 "variant %zu has no language", i + 1);
             break;
         }
+        if (!fmt_lang_chars_ok(v->lang)) {
+            rc = jisr_error_set(JISR_EPARSE, ck.name, u->line, u->col,
+                                "variant %zu: '%.60s' is not a language tag (letters and digits "
+                                "in subtags joined by '-', as in en-GB)",
+                                i + 1, v->lang);
+            break;
+        }
         if ((rc = check_string(&ck, v->lang, JISR_ATTR_MAX, (what){"a language tag", NULL, NULL})) <
                 0 ||
             (rc = check_string(&ck, v->text, JISR_SEG_MAX, (what){"the ", v->lang, " text"})) < 0 ||
@@ -432,12 +545,15 @@ int jisr_unit_check(jisr_unit *u, const char *name)
             jisr_buf_reset(&seg);
             if ((rc = fmt_seg_xml(&seg, v)) < 0)
                 break;
-            if (!fmt_markup_ok(seg.data, seg.len)) {
+            char why[256];
+            if (!fmt_markup_ok(seg.data, seg.len, why, sizeof why)) {
                 rc = jisr_error_set(JISR_EPARSE, ck.name, u->line, u->col,
-                                    "the inline tags of the %s segment are not well-formed TMX "
-                                    "inline markup (bpt ept it ph hi ut sub; at most %d "
-                                    "attributes of %d KiB each)",
-                                    v->lang, JISR_ATTRS_MAX, JISR_ATTR_MAX >> 10);
+                                    "the inline tags of the %s segment are not TMX 1.4 inline "
+                                    "markup%s%s (bpt ept it ph hi ut sub, where and with the "
+                                    "attributes tmx14.dtd allows; at most %d attributes of %d "
+                                    "KiB each)",
+                                    v->lang, why[0] ? ": " : "", why, JISR_ATTRS_MAX,
+                                    JISR_ATTR_MAX >> 10);
                 break;
             }
         }

@@ -98,12 +98,27 @@ JISR_API int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *t
                                    size_t text_len, jisr_variant **out);
 /** First variant whose language matches want (BCP 47 prefix match), or NULL. */
 JISR_API const jisr_variant *jisr_unit_find(const jisr_unit *u, const char *want);
-/** Drop every variant whose language matches neither a nor b (BCP 47 prefix match). Returns 1
- * when variants of both languages remain, 0 otherwise. */
+/** Whether tag looks like a BCP 47 language tag: subtags of 1 to 8 ASCII letters or digits,
+ * separated by '-' (or '_', as POSIX locales write them): "ar", "en-GB", "zh_Hant_TW",
+ * "x-klingon". 1 or 0. (Readers are looser, not to lose data: they refuse a variant whose tag
+ * has anything but letters, digits and '-' or '_' between non-empty subtags, JISR_EPARSE, but
+ * take subtags of any length.) */
+JISR_API int jisr_lang_tag_ok(const char *tag);
+/** Which side of the language pair a, b the variant i of u belongs to: 1 (a), 2 (b) or 0
+ * (neither; also when a and b are the same tag). A side takes the variants its tag matches
+ * (BCP 47 prefix match: "en" takes en-US); one that both would take (a and b prefixes of one
+ * another) goes to the side whose tag it is exactly, else to the longer tag, so that one
+ * variant is never on both sides: with en and en-GB, en-GB is en-GB's, en and en-US are en's. */
+JISR_API int jisr_unit_pair_side(const jisr_unit *u, size_t i, const char *a, const char *b);
+/** Drop every variant that is on neither side of the pair a, b (jisr_unit_pair_side); the others
+ * keep their order. Returns 1 when variants of both sides remain, 0 otherwise (a unit whose
+ * only variants are one side's, or a and b the same tag). */
 JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
-/** Put the variants of src first, then those of tgt (may be NULL), then the others, each group in
- * its order (BCP 47 prefix match): tools such as translate-toolkit take a TMX unit's first
- * <tuv> for the source. */
+/** Put the variants of src first, then those of tgt (may be NULL), then the others: within each
+ * language those whose tag is exactly it (letter case and '_' aside) first, then the others it
+ * matches (BCP 47 prefix match), each group in its order; with both, each variant on the side
+ * jisr_unit_pair_side says. Tools such as translate-toolkit take a TMX unit's first <tuv> for
+ * the source, and two-column writers the first variant of each language. */
 JISR_API void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt);
 /** Deep copy. */
 JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
@@ -190,7 +205,8 @@ typedef struct jisr_read_opts {
         JISR_FMT_AUTO, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                           \
     }
 
-/** The header of a TMX file (other formats: srclang/tgtlang from the options). */
+/** The header of a TMX file (other formats: srclang from the options or, TSV and Moses, the
+ * first column's language; NULL when none is known, as for JSONL read without one). */
 typedef struct jisr_header {
     char *version; /* "1.4", "1.1" … */
     char *srclang, *adminlang;
@@ -207,7 +223,16 @@ typedef struct jisr_header {
  * a NUL byte are refused (JISR_EENCODING); with JISR_READ_SKIP_BAD a bad line — too long, NUL,
  * invalid UTF-8 — is skipped whole. They read UTF-8 only: one that starts as UTF-16 does (a
  * byte-order mark, or an ASCII character and a NUL byte) is refused when opened (JISR_EENCODING,
- * saying so and how to convert it); TMX and XLIFF read UTF-16 and declared encodings. */
+ * saying so and how to convert it); TMX and XLIFF read UTF-16 and declared encodings.
+ * TMX inline markup must be TMX 1.4's (tmx14.dtd: each element where the DTD allows it, with
+ * the attributes it declares and requires) and a variant's language letters and digits in
+ * subtags joined by '-' or '_' (every reader), else its unit is JISR_EPARSE at the element or
+ * attribute (TMX) or its line, so that every
+ * TMX the writer writes is valid against the DTD. Left out or kept with a warning (on_warning,
+ * naming file, line and column): a <bpt>/<ept> that does not pair (kept), the o-encoding of a
+ * <prop> or <note> (the unit model has no place for it; once per file), a JSONL key the reader
+ * does not know (once per key and file). A <tu> without srclang takes the header's (TMX 1.4;
+ * not "*all*") when it has a variant of that language. */
 typedef struct jisr_reader jisr_reader;
 /** Open path ("-" = stdin) for reading. The format is opts->format, else the file name's
  * extension. Errors: JISR_EIO (cannot open), JISR_EINVAL (unknown format), JISR_EPARSE (TMX

@@ -86,6 +86,10 @@ unsigned fmt_literal_char(const char *tag);
  * that form), 1 when it cannot be read (*slot left as it was, for the caller's warning), or
  * JISR_ENOMEM. */
 int fmt_date_norm(char **slot);
+/** Whether a variant's language tag is one readers take: letters and digits in subtags joined
+ * by '-' or '_', none empty ("en us!", "en-", "" are not). Looser than jisr_lang_tag_ok, which
+ * also bounds each subtag to 8 characters: a memory keeps tags of up to 63 bytes as they are. */
+int fmt_lang_chars_ok(const char *tag);
 
 /* ---- common.c -------------------------------------------------------------------------------- */
 
@@ -137,8 +141,36 @@ int fmt_xml_escape(jisr_buf *b, const char *s, size_t n, int quote);
 
 /** Append "<seg>TEXT</seg>" with every placeholder replaced by its tag's XML. */
 int fmt_seg_xml(jisr_buf *b, const jisr_variant *v);
-/** Whether xml ("<seg>…</seg>") is well-formed TMX inline markup within the readers' limits. */
-int fmt_markup_ok(const char *xml, size_t n);
+/** Whether xml ("<seg>…</seg>") is well-formed TMX 1.4 inline markup within the readers'
+ * limits: each element where tmx14.dtd allows it, with the attributes it declares (no namespace
+ * declaration, no xml:lang) and those it requires. When it is not and why is not NULL, what is
+ * wrong goes there (may stay empty: malformed XML). */
+int fmt_markup_ok(const char *xml, size_t n, char *why, size_t size);
+/* TMX 1.4's inline elements (tmx14.dtd), for the checks of the TMX reader and of fmt_markup_ok */
+enum {
+    FMT_IL_NONE,
+    FMT_IL_SEG,
+    FMT_IL_BPT,
+    FMT_IL_EPT,
+    FMT_IL_IT,
+    FMT_IL_PH,
+    FMT_IL_HI,
+    FMT_IL_UT,
+    FMT_IL_SUB
+};
+/** FMT_IL_* of an element name ("seg", "bpt" …), FMT_IL_NONE for any other. */
+int fmt_inline_kind(const char *name);
+/** The name of a kind ("bpt"). */
+const char *fmt_inline_name(int kind);
+/** 1 when the DTD allows an element of kind child directly inside one of kind parent. */
+int fmt_inline_in(int parent, int child);
+/** 1 when the DTD declares attribute name (qualified: "xml:lang") on kind and allows
+ * value[0..n) there (it pos: begin or end). */
+int fmt_inline_attr_ok(int kind, const char *name, const char *value, size_t n);
+/** The attributes the DTD declares on kind, for messages ("i (required), x, type"). */
+const char *fmt_inline_attr_list(int kind);
+/** The attribute kind requires ("i": bpt, ept; "pos": it), or NULL. */
+const char *fmt_inline_required(int kind);
 /** Put the variant's private-use characters in their canonical form (see check.c). */
 int fmt_variant_canon_pua(jisr_variant *v);
 

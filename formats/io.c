@@ -57,8 +57,12 @@ static int header_from_opts(jisr_reader *r)
 {
     if (r->has_header)
         return 0;
-    r->header.srclang = jisr_strdup(r->srclang);
     r->has_header = 1;
+    /* the source language when the options or the columns name one; else none (a JSONL file
+     * read without -s: its units carry their own languages) */
+    if (!(r->langs_given & 1) && strcmp(r->srclang, "und") == 0)
+        return 0;
+    r->header.srclang = jisr_strdup(r->srclang);
     return r->header.srclang ? 0 : jisr_oom(0);
 }
 

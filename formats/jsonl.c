@@ -9,7 +9,10 @@
  * are left out. The reader also takes the short pair forms other tools write:
  *   {"source":"…","target":"…"}  or  {"src":"…","tgt":"…"}  (optional "srclang"/"tgtlang")
  * with the languages from the options when the line gives none; a line whose languages neither
- * it nor the options give is an error at that line. Blank lines are skipped.
+ * it nor the options give is an error at that line. Blank lines are skipped. A key the reader
+ * does not know is left out with a warning at its place (see "unknown keys"). JSONL has no
+ * header: a TMX header's props and notes have no place here (`jisr convert` says so), and its
+ * srclang reaches each unit as the unit's own (the TMX reader's default).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +24,13 @@
 
 typedef struct jsonl_reader {
     jisr_lines *l;
+    /* the unknown keys reported so far ("where\0key\0" each), so that each is reported once */
+    jisr_buf warned;
+    size_t nwarned;
 } jsonl_reader;
+
+/* More distinct unknown keys than this in one file are not reported one by one. */
+#define WARN_KEYS_MAX 64
 
 static const char *const meta_keys[JISR_META_STRINGS] =
     {/* in jisr_meta_string's order */
@@ -177,6 +186,141 @@ static int pair_form(jisr_reader *r, unsigned long line, json_t *o, jisr_unit *u
     return 0;
 }
 
+/* ---- unknown keys -------------------------------------------------------------------------
+ *
+ * A key the reader does not know is left out, with a warning naming it at its place (once per
+ * key and kind of object per file): a "note" for "notes", a "txt" for "text" would otherwise
+ * lose data without a word. The pair form also takes the keys `jisr align` writes beside its
+ * pairs (id, score, src_idx, tgt_idx), which a memory has no place for. */
+
+static const char *const unit_keys[] = {"tuid", "srclang", "meta", "variants", NULL};
+static const char *const pair_keys[] = {"source",  "target",  "src", "tgt",
+                                        "srclang", "tgtlang", "id",  "score",
+                                        "src_idx", "tgt_idx", NULL};
+static const char *const variant_keys[] = {"lang", "text", "tags", "meta", NULL};
+static const char *const prop_keys[] = {"type", "lang", "value", NULL};
+static const char *const note_keys[] = {"lang", "value", NULL};
+
+static int known_key(const char *key, const char *const *keys)
+{
+    for (size_t i = 0; keys[i]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int known_meta_key(const char *key)
+{
+    for (size_t i = 0; i < JISR_META_STRINGS; i++)
+        if (strcmp(key, meta_keys[i]) == 0)
+            return 1;
+    return strcmp(key, "usagecount") == 0 || strcmp(key, "props") == 0 || strcmp(key, "notes") == 0;
+}
+
+/* The column (characters from 1) of the first object key spelt key in line, else 1. */
+static unsigned long key_col(const char *line, size_t n, const char *key)
+{
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < n; i++) {
+        if (line[i] != '"')
+            continue;
+        size_t start = i++;
+        while (i < n && line[i] != '"')
+            i += line[i] == '\\' ? 2 : 1;
+        if (i >= n)
+            break;
+        size_t end = i, j = i + 1; /* the closing quote; a key has a ':' after it */
+        while (j < n && (line[j] == ' ' || line[j] == '\t' || line[j] == '\r' || line[j] == '\n'))
+            j++;
+        if (j < n && line[j] == ':' && end - start - 1 == klen &&
+            memcmp(line + start + 1, key, klen) == 0) {
+            unsigned long col = 1;
+            for (size_t k = 0; k < start; k++)
+                col += ((unsigned char)line[k] & 0xC0) != 0x80;
+            return col;
+        }
+    }
+    return 1;
+}
+
+/* Warn about the keys of object o that keys (or, keys NULL, a meta object) does not hold; where
+ * names the object in the message ("a variant"). */
+static void unknown_keys(jisr_reader *r, const char *line, size_t n, unsigned long lineno,
+                         json_t *o, const char *const *keys, const char *where)
+{
+    jsonl_reader *j = r->impl;
+    const char *key;
+    json_t *v;
+    if (!json_is_object(o))
+        return;
+    json_object_foreach(o, key, v)
+    {
+        if (keys ? known_key(key, keys) : known_meta_key(key))
+            continue;
+        /* reported already? */
+        size_t wl = strlen(where), kl = strlen(key), at = 0;
+        int seen = 0;
+        for (size_t i = 0; i < j->nwarned && !seen; i++) {
+            const char *w = j->warned.data + at, *k = w + strlen(w) + 1;
+            seen = strcmp(w, where) == 0 && strcmp(k, key) == 0;
+            at += strlen(w) + 1 + strlen(k) + 1;
+        }
+        if (seen || j->nwarned > WARN_KEYS_MAX)
+            continue;
+        j->nwarned++;
+        if (j->nwarned > WARN_KEYS_MAX) {
+            fmt_reader_warn(r, lineno, key_col(line, n, key),
+                            "more than %d different unknown keys: the others are not reported",
+                            WARN_KEYS_MAX);
+            continue;
+        }
+        if (jisr_buf_append(&j->warned, where, wl + 1) < 0 ||
+            jisr_buf_append(&j->warned, key, kl + 1) < 0) {
+            j->nwarned = WARN_KEYS_MAX + 1; /* out of memory: no more reports */
+            continue;
+        }
+        fmt_reader_warn(r, lineno, key_col(line, n, key),
+                        "unknown key \"%.100s\" in %s: left out (further ones in this file are "
+                        "not reported)",
+                        key, where);
+    }
+}
+
+/* The unknown keys of a meta object m (may be NULL) and of its props and notes. */
+static void meta_keys_check(jisr_reader *r, const char *line, size_t n, unsigned long lineno,
+                            json_t *m, const char *where)
+{
+    size_t k;
+    json_t *x;
+    unknown_keys(r, line, n, lineno, m, NULL, where);
+    json_array_foreach(json_object_get(m, "props"), k, x)
+    {
+        unknown_keys(r, line, n, lineno, x, prop_keys, "a prop");
+    }
+    json_array_foreach(json_object_get(m, "notes"), k, x)
+    {
+        unknown_keys(r, line, n, lineno, x, note_keys, "a note");
+    }
+}
+
+/* The unknown keys of a line's objects (o: the line's object, read without error). */
+static void check_keys(jisr_reader *r, const char *line, size_t n, unsigned long lineno, json_t *o)
+{
+    json_t *vars = json_object_get(o, "variants"), *v;
+    if (!vars) {
+        unknown_keys(r, line, n, lineno, o, pair_keys, "a pair line");
+        return;
+    }
+    unknown_keys(r, line, n, lineno, o, unit_keys, "a unit");
+    meta_keys_check(r, line, n, lineno, json_object_get(o, "meta"), "the unit's \"meta\"");
+    size_t i;
+    json_array_foreach(vars, i, v)
+    {
+        unknown_keys(r, line, n, lineno, v, variant_keys, "a variant");
+        meta_keys_check(r, line, n, lineno, json_object_get(v, "meta"), "a variant's \"meta\"");
+    }
+}
+
 static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned long lineno,
                       jisr_unit *u)
 {
@@ -216,6 +360,8 @@ static int parse_line(jisr_reader *r, const char *line, size_t len, unsigned lon
     }
     if (rc == 0)
         rc = fmt_check_breaks(r, u);
+    if (rc == 0)
+        check_keys(r, line, len, lineno, o);
 done:
     json_decref(o);
     return rc;
@@ -257,6 +403,7 @@ static void jsonl_close(jisr_reader *r)
     if (!j)
         return;
     jisr_lines_close(j->l);
+    jisr_buf_free(&j->warned);
     free(j);
     r->impl = NULL;
 }

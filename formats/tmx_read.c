@@ -25,7 +25,12 @@
  * opening and closing tag, so the highlighted words stay in the matchable text. A literal
  * private-use character of the file (U+E000–U+F8FF, which would collide with placeholders)
  * becomes a placeholder whose tag is its character reference. Writers put every tag back, so a
- * round trip is lossless up to XML-equivalent spelling (quote style, attribute spacing).
+ * round trip is lossless up to XML-equivalent spelling (quote style, attribute spacing). Since
+ * tags are kept as they stand, each inline element is checked against TMX 1.4's content model
+ * and attribute lists as it starts (see "TMX 1.4's inline content model"): whatever is read is
+ * written valid against tmx14.dtd. A <tu> without srclang takes the header's (TMX 1.4 says so;
+ * "*all*" is none) when it has a variant of that language, so its direction survives formats
+ * and memories that have no header.
  *
  * Errors: libxml2's errors arrive through the structured handler (so nothing is printed) with
  * their line and column. Structural errors (a <tuv> without language …) name the '<' of the
@@ -93,6 +98,15 @@ typedef struct tag_guard {
     int long_values;       /* a value of more than JISR_ATTR_MAX bytes has been seen */
     unsigned char *narrow; /* UTF-16: the chunk, one byte per unit (non-ASCII as 'x') */
 } tag_guard;
+
+/* A <bpt> of the current segment: its i value (NUL-terminated in the reader's pair_ids) and
+ * where it starts (the parser's coordinates). */
+typedef struct bpt_pair {
+    size_t off;    /* of its i in pair_ids */
+    uint32_t hash; /* of its i */
+    int closed;    /* its <ept> has come */
+    unsigned long line, col;
+} bpt_pair;
 
 typedef struct tmx_reader {
     xmlParserCtxtPtr ctxt;
@@ -168,6 +182,13 @@ typedef struct tmx_reader {
     jisr_buf val;    /* element text (prop, note) */
     jisr_buf attr;   /* one decoded attribute value */
     jisr_buf qname;  /* prefix:localname of a namespaced element */
+    /* the kinds (FMT_IL_*) of the open <seg> and inline elements, by depth */
+    unsigned char ilk[JISR_DEPTH_MAX + 2];
+    /* the <bpt>/<ept> of the current segment (outside <sub>), to pair them */
+    bpt_pair *pairs;
+    size_t npairs, pairs_cap;
+    jisr_buf pair_ids;
+    int oenc_warned; /* the o-encoding of a prop or note left out has been reported */
 } tmx_reader;
 
 /* The reader a callback is for: the parser context's _private, or, while
@@ -730,12 +751,6 @@ static int ser_start(tmx_reader *t, jisr_buf *b, const char *name, int nns, cons
     return 0;
 }
 
-static int is_inline(const char *n)
-{
-    return strcmp(n, "bpt") == 0 || strcmp(n, "ept") == 0 || strcmp(n, "it") == 0 ||
-           strcmp(n, "ph") == 0 || strcmp(n, "ut") == 0 || strcmp(n, "hi") == 0;
-}
-
 /* ---- segment text ------------------------------------------------------------------------ */
 
 static int cur_variant_ok(tmx_reader *t)
@@ -955,6 +970,17 @@ static void start_prop(tmx_reader *t, jisr_meta *m, size_t *count, int is_note, 
         int rc = 0;
         if (!av)
             goto nomem;
+        if (strcmp(an, "o-encoding") == 0 && !t->oenc_warned) {
+            /* the unit model keeps no encoding per prop or note (documented) */
+            unsigned long line, col;
+            attr_pos(t, "o-encoding", &line, &col);
+            push_warn(t, line, col,
+                      is_note ? "o-encoding of a <note> is not kept (nor any other prop's or "
+                                "note's in this file)"
+                              : "o-encoding of a <prop> is not kept (nor any other prop's or "
+                                "note's in this file)");
+            t->oenc_warned = 1;
+        }
         if (!is_note && strcmp(an, "type") == 0)
             rc = set_attr(&p->type, av);
         else if (strcmp(an, "xml:lang") == 0 && (has_xml_lang = 1))
@@ -1110,6 +1136,17 @@ static void start_tuv(tmx_reader *t, int natt, const xmlChar **atts)
                "<tuv> without a language (xml:lang or lang)%s", "");
         return;
     }
+    if (!fmt_lang_chars_ok(lang)) {
+        unsigned long line, col;
+        char msg[300];
+        attr_pos(t, have_xml_lang ? "xml:lang" : "lang", &line, &col);
+        snprintf(msg, sizeof msg,
+                 "<tuv %s=\"%.60s\">: not a language tag (letters and digits in subtags "
+                 "joined by '-', as in en-GB)",
+                 have_xml_lang ? "xml:lang" : "lang", lang);
+        tu_bad(t, JISR_EPARSE, line, col, "%s", msg);
+        return;
+    }
     if (v && !(v->lang = jisr_strdup(lang)))
         goto nomem;
     if (v)
@@ -1129,6 +1166,9 @@ static void start_seg(tmx_reader *t, int d)
         return;
     }
     t->seg = d;
+    t->ilk[d] = FMT_IL_SEG;
+    t->npairs = 0;
+    jisr_buf_reset(&t->pair_ids);
     t->ntags = 0;
     t->seg_literal = 0;
     t->text_len = 0;
@@ -1214,6 +1254,163 @@ static int keep_ns(tmx_reader *t, int nns, const xmlChar **ns)
             return rc;
     }
     return 0;
+}
+
+/* ---- TMX 1.4's inline content model ---------------------------------------------------------
+ *
+ * Whatever is read must be written valid against tmx14.dtd, and inline elements are kept as they
+ * stand: so each one is checked here as it starts (the model of fmt_inline_*, which
+ * fmt_markup_ok applies to tags from other sources): where it stands, the attributes it has
+ * (only those the DTD declares, no namespace declarations) and those it needs (i of <bpt> and
+ * <ept>, pos of <it>: begin or end). A unit that breaks it is bad, at the element's '<' or the
+ * attribute. The <bpt> and <ept> of a segment (outside <sub>) should pair — each <ept> closing
+ * an earlier <bpt> of the same i, an i opening one <bpt> only, every <bpt> closed — but the DTD
+ * does not say so and a file that does not is still valid: each miss is a warning at its place,
+ * and the unit is kept as it is. */
+
+/* The start tag of inline element name (kind) at depth d, inside a <seg>: 1 when it may stand
+ * there with these attributes, else 0 with the unit made bad. */
+static int inline_ok(tmx_reader *t, const char *name, int kind, int d, int nns, int natt,
+                     const xmlChar **atts)
+{
+    char msg[700];
+    int parent = d > 0 ? t->ilk[d - 1] : FMT_IL_NONE;
+    if (!fmt_inline_in(parent, kind)) {
+        const char *pname = fmt_inline_name(parent);
+        if (parent == FMT_IL_SEG || parent == FMT_IL_HI || parent == FMT_IL_SUB)
+            snprintf(msg, sizeof msg,
+                     "unexpected element <%.100s> inside <%s> (TMX 1.4 allows bpt ept it ph hi "
+                     "ut there)",
+                     name, pname);
+        else
+            snprintf(msg, sizeof msg,
+                     "unexpected element <%.100s> inside <%s> (TMX 1.4 allows only <sub> there)",
+                     name, pname);
+        elem_bad(t, JISR_EPARSE, "%s", msg);
+        return 0;
+    }
+    if (nns > 0) {
+        snprintf(msg, sizeof msg,
+                 "a namespace declaration on <%s> (TMX 1.4 declares only %s on it)", name,
+                 fmt_inline_attr_list(kind));
+        elem_bad(t, JISR_EPARSE, "%s", msg);
+        return 0;
+    }
+    const char *req = fmt_inline_required(kind);
+    int has_req = !req;
+    for (int i = 0; i < natt; i++) {
+        const xmlChar **a = atts + 5 * i;
+        char an[512];
+        if (a[1])
+            snprintf(an, sizeof an, "%s:%s", (const char *)a[1], (const char *)a[0]);
+        else
+            snprintf(an, sizeof an, "%s", (const char *)a[0]);
+        if (!fmt_inline_attr_ok(kind, an, (const char *)a[3], (size_t)(a[4] - a[3]))) {
+            unsigned long line, col;
+            attr_pos(t, an, &line, &col);
+            if (req && strcmp(an, req) == 0)
+                snprintf(msg, sizeof msg, "<%.40s %.40s=\"%.*s\">: %.40s must be begin or end",
+                         name, an, (int)(a[4] - a[3] > 40 ? 40 : a[4] - a[3]), (const char *)a[3],
+                         an);
+            else
+                snprintf(msg, sizeof msg,
+                         "attribute %.100s is not allowed on <%s> (TMX 1.4 declares %s)", an, name,
+                         fmt_inline_attr_list(kind));
+            tu_bad(t, JISR_EPARSE, line, col, "%s", msg);
+            return 0;
+        }
+        has_req |= req && strcmp(an, req) == 0;
+    }
+    if (!has_req) {
+        snprintf(msg, sizeof msg, "<%s> without its required attribute %s%s", name, req,
+                 kind == FMT_IL_IT ? " (begin or end)" : "");
+        elem_bad(t, JISR_EPARSE, "%s", msg);
+        return 0;
+    }
+    return 1;
+}
+
+static uint32_t hash_i(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Pair a <bpt> or <ept> of the segment (outside <sub>) by its i; what does not pair is a
+ * warning (the unit is kept as it is: the DTD does not pair them, and the file stays valid). */
+static void pair_check(tmx_reader *t, const char *name, int kind, int natt, const xmlChar **atts)
+{
+    const char *v = NULL;
+    size_t n = 0;
+    for (int i = 0; i < natt && !v; i++) {
+        const xmlChar **a = atts + 5 * i;
+        if (!a[1] && strcmp((const char *)a[0], "i") == 0 && !(v = attr_value(t, a[3], a[4], &n))) {
+            oom(t);
+            return;
+        }
+    }
+    if (!v || t->check_only || !t->r->on_warning)
+        return; /* no i: inline_ok has refused it */
+    uint32_t h = hash_i(v, n);
+    bpt_pair *p = NULL;
+    for (size_t k = 0; k < t->npairs && !p; k++)
+        if (t->pairs[k].hash == h && strcmp(t->pair_ids.data + t->pairs[k].off, v) == 0)
+            p = &t->pairs[k];
+    unsigned long line, col;
+    char msg[300];
+    if (kind == FMT_IL_EPT) {
+        if (p && !p->closed) {
+            p->closed = 1;
+            return;
+        }
+        attr_pos(t, "i", &line, &col);
+        snprintf(msg, sizeof msg,
+                 "<%s i=\"%.60s\"> closes no open <bpt i=\"%.60s\"> before it in the segment%s "
+                 "(kept as it is)",
+                 name, v, v, p ? " (that one is closed already)" : "");
+        push_warn(t, line, col, msg);
+        return;
+    }
+    if (p) {
+        unsigned long fl = p->line, fc = p->col;
+        map_pos(t, &fl, &fc);
+        attr_pos(t, "i", &line, &col);
+        snprintf(msg, sizeof msg,
+                 "a second <bpt i=\"%.60s\"> in the segment (the first at %lu:%lu; each i pairs "
+                 "one <bpt> with one <ept>; kept as it is)",
+                 v, fl, fc);
+        push_warn(t, line, col, msg);
+        p->closed = 0; /* the one an <ept> would close now */
+        return;
+    }
+    if (JISR_GROW(t->pairs, t->pairs_cap, t->npairs + 1) < 0) {
+        oom(t);
+        return;
+    }
+    p = &t->pairs[t->npairs++];
+    p->off = t->pair_ids.len;
+    p->hash = h;
+    p->closed = 0;
+    back_pos(t, '<', &p->line, &p->col); /* the parser's coordinates, as push_warn takes them */
+    if (jisr_buf_append(&t->pair_ids, v, n) < 0 || jisr_buf_putc(&t->pair_ids, '\0') < 0)
+        oom(t);
+}
+
+/* At the end of a segment: a warning for each <bpt> no <ept> closed. */
+static void pairs_closed(tmx_reader *t)
+{
+    for (size_t k = 0; k < t->npairs; k++) {
+        if (t->pairs[k].closed)
+            continue;
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "<bpt i=\"%.60s\"> has no <ept i=\"%.60s\"> after it in its segment (an "
+                 "isolated tag is an <it>; kept as it is)",
+                 t->pair_ids.data + t->pairs[k].off, t->pair_ids.data + t->pairs[k].off);
+        push_warn(t, t->pairs[k].line, t->pairs[k].col, msg);
+    }
 }
 
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -1341,10 +1538,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     }
     /* inside a <tu> */
     if (t->ser >= 0) {
-        if (strcmp(name, "sub") != 0 && !is_inline(name)) {
-            elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside inline markup", name);
+        int kind = prefix ? FMT_IL_NONE : fmt_inline_kind(name);
+        if (!inline_ok(t, name, kind, d, nns, natt, atts))
             return;
-        }
+        t->ilk[d] = (unsigned char)kind;
         int empty = start_tag_empty(t);
         if (ser_start(t, &t->tag, name, nns, ns, natt, atts) < 0 ||
             jisr_buf_puts(&t->tag, empty ? "/>" : ">") < 0)
@@ -1354,10 +1551,12 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         return;
     }
     if (t->seg >= 0) {
-        if (!is_inline(name)) {
-            elem_bad(t, JISR_EPARSE, "unexpected element <%s> inside <seg>", name);
+        int kind = prefix ? FMT_IL_NONE : fmt_inline_kind(name);
+        if (!inline_ok(t, name, kind, d, nns, natt, atts))
             return;
-        }
+        if (kind == FMT_IL_BPT || kind == FMT_IL_EPT)
+            pair_check(t, name, kind, natt, atts);
+        t->ilk[d] = (unsigned char)kind;
         jisr_buf_reset(&t->tag);
         if (ser_start(t, &t->tag, name, nns, ns, natt, atts) < 0)
             goto nomem;
@@ -1445,9 +1644,10 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
         return;
     }
     if (t->seg >= 0) {
-        if (d == t->seg)
+        if (d == t->seg) {
+            pairs_closed(t);
             end_seg(t);
-        else if (add_placeholder(t, "</hi>", 5) < 0) /* the end of a <hi> */
+        } else if (add_placeholder(t, "</hi>", 5) < 0) /* the end of a <hi> */
             goto nomem;
         return;
     }
@@ -1469,6 +1669,11 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
             t->skip = -1; /* the unit has ended already */
             return;
         }
+        /* TMX 1.4: a <tu>'s srclang defaults to the header's ("*all*": none) */
+        const char *hs = t->r->header.srclang;
+        if (!t->check_only && !t->cur.srclang && hs && strcmp(hs, "*all*") != 0 &&
+            jisr_unit_find(&t->cur, hs) && !(t->cur.srclang = jisr_strdup(hs)))
+            goto nomem;
         if (q_push(t, Q_UNIT, NULL) < 0)
             goto nomem;
     }
@@ -1848,6 +2053,9 @@ static int refill(tmx_reader *t, size_t keep)
  * on and go on reading there with a new parser, or end the read when there is none. */
 static void resume(tmx_reader *t)
 {
+    /* an error inside an element already reported bad (a <tu> being skipped): the same unit,
+     * reported once */
+    int reported = t->skip >= 0;
     unsigned long line = t->at_line, col = t->at_col; /* where the search starts */
     map_pos(t, &line, &col);
     unsigned long eline = t->err_line, ecol = t->err_col;
@@ -1905,13 +2113,15 @@ static void resume(tmx_reader *t)
     if (!found) {
         snprintf(msg, sizeof msg, "%s; no <tu> follows: the rest of the file is skipped",
                  t->err_msg);
-        push_error(t, Q_BAD, JISR_EPARSE, eline, ecol, msg);
+        if (!reported)
+            push_error(t, Q_BAD, JISR_EPARSE, eline, ecol, msg);
         t->failed = t->finished = 1;
         return;
     }
     snprintf(msg, sizeof msg, "%s; skipped to the next <tu> at %lu:%lu", t->err_msg, lt_line,
              lt_col);
-    push_error(t, Q_BAD, JISR_EPARSE, eline, ecol, msg);
+    if (!reported)
+        push_error(t, Q_BAD, JISR_EPARSE, eline, ecol, msg);
     if (t->failed)
         return; /* out of memory */
     /* the new parser: the prefix, then the input from the "<tu" on */
@@ -2135,6 +2345,8 @@ static void tmx_close(jisr_reader *r)
     jisr_buf_free(&t->val);
     jisr_buf_free(&t->attr);
     jisr_buf_free(&t->qname);
+    jisr_buf_free(&t->pair_ids);
+    free(t->pairs);
     free(t);
     r->impl = NULL;
 }

@@ -143,12 +143,13 @@ static int seg(jisr_writer *w, const jisr_unit *u, jisr_buf *b, const jisr_varia
     size_t at = b->len;
     if ((rc = fmt_seg_xml(b, v)) < 0)
         return rc;
-    if (v->ntags && !fmt_markup_ok(b->data + at, b->len - at))
+    char why[256];
+    if (v->ntags && !fmt_markup_ok(b->data + at, b->len - at, why, sizeof why))
         return jisr_error_set(JISR_EINVAL, w->path, 0, 0,
                               "unit %lu%s%s%s: the inline tags of its %s segment are not "
-                              "well-formed TMX markup",
+                              "TMX 1.4 inline markup%s%s",
                               w->nunits + 1, u->tuid ? " (tuid " : "", u->tuid ? u->tuid : "",
-                              u->tuid ? ")" : "", v->lang);
+                              u->tuid ? ")" : "", v->lang, why[0] ? ": " : "", why);
     return 0;
 }
 

@@ -10,7 +10,9 @@
  * Both formats carry plain text: inline tags are not written (jisr_variant_plain), and the
  * Moses writer turns line breaks inside a segment into spaces, since a line is a segment there.
  * The source and target variants of a unit are the first ones matching the writer's srclang and
- * tgtlang (BCP 47 prefix match), or the first two variants when no language was given.
+ * tgtlang (BCP 47 prefix match, a variant whose tag is the language exactly first; with both,
+ * each variant on one side only: jisr_unit_pair_side), or the first two variants when no
+ * language was given.
  *
  * Reading, the two languages are decided for the whole input, and a line whose sides are each
  * in the other side's script (Arabic against Latin) is read the other way round, with a warning.
@@ -242,7 +244,10 @@ static int tsv_next(jisr_reader *r, jisr_unit *u)
             continue;
         const char *tab = memchr(line, '\t', n);
         if (!tab) {
-            rc = jisr_error_set(JISR_EPARSE, r->path, lineno, n + 1,
+            size_t end = 1; /* the column after the line's end, in code points (valid UTF-8) */
+            for (size_t i = 0; i < n; i++)
+                end += ((unsigned char)line[i] & 0xC0) != 0x80;
+            rc = jisr_error_set(JISR_EPARSE, r->path, lineno, end,
                                 "expected two tab-separated columns (source, target)");
             if (!skippable(r, rc))
                 return rc;
@@ -473,16 +478,36 @@ int fmt_moses_reader_open(jisr_reader *r, jisr_lines *a, jisr_lines *b)
 
 /* ---- writers ------------------------------------------------------------------------------ */
 
+/* The variant of u for lang: the first whose tag is lang exactly, else the first lang is a
+ * prefix of; with other (the other column's language) only a variant on lang's side of the pair
+ * (jisr_unit_pair_side: one variant never fills both columns). NULL when there is none. */
+static const jisr_variant *pick(const jisr_unit *u, const char *lang, const char *other, int side)
+{
+    const jisr_variant *first = NULL;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        const jisr_variant *v = &u->variants[i];
+        if (other ? jisr_unit_pair_side(u, i, side == 1 ? lang : other, side == 1 ? other : lang) !=
+                        side
+                  : !jisr_lang_matches(v->lang, lang))
+            continue;
+        if (jisr_lang_equal(v->lang, lang))
+            return v;
+        if (!first)
+            first = v;
+    }
+    return first;
+}
+
 /* The source and target variants of u for a two-column writer. */
 static int pick_pair(jisr_writer *w, const jisr_unit *u, const jisr_variant **s,
                      const jisr_variant **t)
 {
     /* a TMX header's srclang "*all*" names no language: fall back to the first variant */
     const char *want = w->srclang && strcmp(w->srclang, "*all*") != 0 ? w->srclang : NULL;
-    *s = want ? jisr_unit_find(u, want) : (u->nvariants ? &u->variants[0] : NULL);
+    *s = want ? pick(u, want, w->tgtlang, 1) : (u->nvariants ? &u->variants[0] : NULL);
     *t = NULL;
     if (w->tgtlang) {
-        *t = jisr_unit_find(u, w->tgtlang);
+        *t = pick(u, w->tgtlang, want, 2);
     } else if (*s) {
         for (size_t i = 0; i < u->nvariants && !*t; i++)
             if (&u->variants[i] != *s)

@@ -99,35 +99,98 @@ int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size
     return 0;
 }
 
+/* A tag of subtags of letters and digits joined by '-' or '_', each of at most max characters. */
+static int tag_shape_ok(const char *tag, size_t max)
+{
+    size_t sub = 0; /* characters of the current subtag */
+    if (!tag || !*tag)
+        return 0;
+    for (const char *p = tag;; p++) {
+        char c = *p;
+        if (c == '\0' || c == '-' || c == '_') {
+            if (sub == 0)
+                return 0; /* an empty subtag: "en--US", "-en", "en-" */
+            if (c == '\0')
+                return 1;
+            sub = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            if (++sub > max)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+}
+
+int jisr_lang_tag_ok(const char *tag)
+{
+    return tag_shape_ok(tag, 8);
+}
+
+int fmt_lang_chars_ok(const char *tag)
+{
+    return tag_shape_ok(tag, (size_t)-1);
+}
+
+int jisr_unit_pair_side(const jisr_unit *u, size_t i, const char *a, const char *b)
+{
+    if (!u || i >= u->nvariants || !a || !b || jisr_lang_equal(a, b))
+        return 0;
+    const char *lang = u->variants[i].lang;
+    int ma = jisr_lang_matches(lang, a), mb = jisr_lang_matches(lang, b);
+    if (ma && mb) { /* a and b are prefixes of one another: the exact one, else the longer */
+        int ea = jisr_lang_equal(lang, a), eb = jisr_lang_equal(lang, b);
+        if (ea != eb)
+            return ea ? 1 : 2;
+        return strlen(b) > strlen(a) ? 2 : 1;
+    }
+    return ma ? 1 : mb ? 2 : 0;
+}
+
 int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b)
 {
     int have_a = 0, have_b = 0;
     size_t k = 0;
     for (size_t i = 0; i < u->nvariants; i++) {
-        jisr_variant *v = &u->variants[i];
-        int ma = jisr_lang_matches(v->lang, a), mb = jisr_lang_matches(v->lang, b);
-        if (!ma && !mb) {
-            variant_clear(v);
+        int side = jisr_unit_pair_side(u, i, a, b);
+        if (!side) {
+            variant_clear(&u->variants[i]);
             continue;
         }
-        have_a |= ma;
-        have_b |= mb;
+        have_a |= side == 1;
+        have_b |= side == 2;
         if (k != i)
-            u->variants[k] = *v;
+            u->variants[k] = u->variants[i];
         k++;
     }
     u->nvariants = k;
     return have_a && have_b;
 }
 
+/* Whether the variant i of u goes in group g of jisr_unit_source_first (0: src exactly, 1: src,
+ * 2: tgt exactly, 3: tgt). */
+static int in_group(const jisr_unit *u, size_t i, const char *src, const char *tgt, int g)
+{
+    const char *lang = u->variants[i].lang, *want = g < 2 ? src : tgt;
+    if (!want)
+        return 0;
+    int side = src && tgt                      ? jisr_unit_pair_side(u, i, src, tgt)
+               : jisr_lang_matches(lang, want) ? (g < 2 ? 1 : 2)
+                                               : 0;
+    if (side != (g < 2 ? 1 : 2))
+        return 0;
+    return g % 2 == 0 ? jisr_lang_equal(lang, want) : 1;
+}
+
 void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt)
 {
     jisr_variant tmp;
     size_t k = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const char *lang = pass ? tgt : src;
-        for (size_t i = k; lang && i < u->nvariants; i++) {
-            if (!jisr_lang_matches(u->variants[i].lang, lang))
+    if (src && tgt && jisr_lang_equal(src, tgt))
+        tgt = NULL;
+    for (int g = 0; g < 4; g++) {
+        for (size_t i = k; i < u->nvariants; i++) {
+            if (!in_group(u, i, src, tgt, g))
                 continue;
             tmp = u->variants[i]; /* move it to k, the ones between shift up one */
             memmove(&u->variants[k + 1], &u->variants[k], (i - k) * sizeof tmp);

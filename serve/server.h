@@ -38,7 +38,8 @@ int srv_mem_find(const srv_mem *m, const char *name);
 int srv_mem_langs(srv_mem *m, char ***tags, size_t *n);
 /** The tag to query with for a client's code (BCP 47 form): the code itself when some stored
  * tag matches it (jisr_lang_matches), else its shorter prefixes (pt-br → pt), else -1: the
- * memories do not hold that language. */
+ * memories do not hold that language (no error recorded), or a library error (recorded:
+ * jisr_error_last) when the memories cannot be read. */
 int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz);
 
 /** Fuzzy query: memory `which`, or every memory merged with their penalties when which < 0. */

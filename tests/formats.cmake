@@ -22,3 +22,7 @@ jisr_add_script_test(formats_units formats_units.sh)
 jisr_add_script_test(formats_fixes formats_fixes.sh)
 # util's line reader and the line formats over it, with tiny limits (over-long lines, skip-bad)
 jisr_add_fuzz(linereader LAYERS text formats)
+# language pairs of prefix tags, the header's srclang, JSONL's unknown keys, inline markup against
+# tmx14.dtd (every TMX written valid), one report per bad unit, Moses without -s/-t, o-encoding,
+# language options
+jisr_add_script_test(tmxfix_defects tmxfix_defects.sh)

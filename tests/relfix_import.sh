@@ -24,6 +24,10 @@ check "1: column 9 (characters), not 13 (bytes)" grep -q '^jisr: latin1.tsv:1:9:
 printf 'كتاب\tx\0y\n' >nul.tsv
 $J import --tm e2 -s ar -t en nul.tsv 2>err2
 check "1: a NUL byte after Arabic: column 7 (characters)" grep -q '^jisr: nul.tsv:1:7: NUL byte' err2
+printf 'كتاب\tbook\nكتاب جديد\n' >onecol.tsv
+$J import --tm e2b -s ar -t en onecol.tsv 2>err2b
+check "1: a line without a tab: the column after its 9 characters, 10 (not 18 bytes)" \
+    grep -q '^jisr: onecol.tsv:2:10: expected two tab-separated columns' err2b
 
 # ---- 2. UTF-16 without a BOM, windows-1256 ---------------------------------------------------
 printf 'مرحبا بالعالم\tHello world\nكتاب جديد\tA new book\n' >ar.tsv

@@ -202,13 +202,13 @@ printf '%s<tu><tuv xml:lang="ar" changeid="sami"><note>checked by Omar</note><no
 $J import --tm "$T/tuv" -q "$T/tuv1.tmx" && $J export --tm "$T/tuv" -o "$T/tuv.out.tmx"
 tuvs() { grep -vE '^ *(<seg|</|<\?xml|<tmx|<header|<body)' "$1" | sed 's/^ *//' | tr -d '\n'; }
 check "a variant's attributes, prop and note exported with it; the unit dated by its variants" \
-    test "$(tuvs "$T/tuv.out.tmx")" = '<tu creationdate="20240301T090000Z" changedate="20240305T101500Z" usagecount="1"><tuv xml:lang="en" creationid="src"><prop type="x-ctx">menu</prop><tuv xml:lang="ar" creationdate="20240301T090000Z" creationid="lina" changedate="20240305T101500Z" changeid="lina"><note>checked by Omar</note>'
+    test "$(tuvs "$T/tuv.out.tmx")" = '<tu srclang="en" creationdate="20240301T090000Z" changedate="20240305T101500Z" usagecount="1"><tuv xml:lang="en" creationid="src"><prop type="x-ctx">menu</prop><tuv xml:lang="ar" creationdate="20240301T090000Z" creationid="lina" changedate="20240305T101500Z" changeid="lina"><note>checked by Omar</note>'
 check "--changed-since sees the variant's change date (after it: nothing)" \
     test "$($J query --tm "$T/tuv" -s en -t ar --changed-since 20240306 --format json 'Open the file' | jq '.matches | length')-$($J query --tm "$T/tuv" -s en -t ar --changed-since 20240305 --format json 'Open the file' | jq '.matches | length')" = 0-1
 $J import --tm "$T/tuv" -q "$T/tuv2.tmx" && $J reindex --tm "$T/tuv" --chars on 2>/dev/null &&
     $J export --tm "$T/tuv" -o "$T/tuv.out2.tmx"
 check "a duplicate's variant note joins its variant (stored attributes kept), through a reindex" \
-    test "$(tuvs "$T/tuv.out2.tmx")" = '<tu creationdate="20240301T090000Z" changedate="20240305T101500Z" usagecount="2"><tuv xml:lang="en" creationid="src"><prop type="x-ctx">menu</prop><tuv xml:lang="ar" creationdate="20240301T090000Z" creationid="lina" changedate="20240305T101500Z" changeid="lina"><note>checked by Omar</note><note>second look</note>'
+    test "$(tuvs "$T/tuv.out2.tmx")" = '<tu srclang="en" creationdate="20240301T090000Z" changedate="20240305T101500Z" usagecount="2"><tuv xml:lang="en" creationid="src"><prop type="x-ctx">menu</prop><tuv xml:lang="ar" creationdate="20240301T090000Z" creationid="lina" changedate="20240305T101500Z" changeid="lina"><note>checked by Omar</note><note>second look</note>'
 $J export --tm "$T/tuv" -o "$T/tuv.out3.tmx" && $J import --tm "$T/tuv3" -q "$T/tuv.out3.tmx" &&
     $J export --tm "$T/tuv3" -o "$T/tuv.out4.tmx"
 check "an exported memory re-imports to the same TMX" cmp -s "$T/tuv.out3.tmx" "$T/tuv.out4.tmx"

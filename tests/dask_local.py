@@ -15,21 +15,11 @@ import subprocess
 import sys
 import tempfile
 
-jisr = os.environ['JISR_BINARY']
-src = os.environ['JISR_SOURCE_DIR']
-try:
-    import dask  # noqa: F401
-    import distributed  # noqa: F401
-except ImportError:
-    print('python3-dask / python3-distributed not installed: skipped')
-    sys.exit(77)
+from dask_common import driver, jisr, sentences
 
-driver = os.path.join(src, 'contrib', 'dask', 'jisr_dask.py')
-corpora = os.path.join(src, 'corpora')
 pairs = []
 for name in ('article', 'guide'):
-    ar = open(os.path.join(corpora, name + '.ar.sent'), encoding='utf-8').read().splitlines()
-    en = open(os.path.join(corpora, name + '.en.sent'), encoding='utf-8').read().splitlines()
+    ar, en = sentences(name)
     # documents of different sizes and offsets, so partitions differ in content
     for k, size in enumerate((4, 6, 9, 12, 15, 20)):
         for start in range(0, max(1, min(len(ar), len(en)) - size), size + k):

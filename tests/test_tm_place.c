@@ -1309,18 +1309,27 @@ static void test_phcodes_flag(void **state)
     drop_tm(tm);
 }
 
+/* the target of the best match for q (en→ar, --min 50) and that match, checked to be unit id */
+/* a fresh memory of en→ar units, ids 1, 2, … in order */
+static jisr_tm *tm_with(const char *const (*units)[2], size_t n)
+{
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    for (size_t i = 0; i < n; i++)
+        add_plain(imp, "en", units[i][0], "ar", units[i][1]);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    return tm;
+}
+
 /* The word diff's spaces: a query-only token has a space before it where the query has one
  * ("end[-.-]", not "end [-.-]") and after it where the query has one and the match text none
  * ("[-a-] &File", not "[-a-]&File") */
 static void test_diff_spaces(void **state)
 {
     (void)state;
-    jisr_tm *tm = fresh_tm();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    add_plain(imp, "en", "The end", "ar", "النهاية");
-    add_plain(imp, "en", "&File", "ar", "&ملف");
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const char *const units[][2] = {{"The end", "النهاية"}, {"&File", "&ملف"}};
+    jisr_tm *tm = tm_with(units, 2);
     static const char *const cases[][2] = {
         {"The end.", "The end[-.-]"},
         {"The big end", "The [-big-] end"},
@@ -1334,19 +1343,6 @@ static void test_diff_spaces(void **state)
         jisr_tm_matches_free(&m);
     }
     drop_tm(tm);
-}
-
-/* the target of the best match for q (en→ar, --min 50) and that match, checked to be unit id */
-/* a fresh memory of en→ar units, ids 1, 2, … in order */
-static jisr_tm *tm_with(const char *const (*units)[2], size_t n)
-{
-    jisr_tm *tm = fresh_tm();
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
-    for (size_t i = 0; i < n; i++)
-        add_plain(imp, "en", units[i][0], "ar", units[i][1]);
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
-    return tm;
 }
 
 static jisr_tm_matches best(jisr_tm *tm, const char *q, uint64_t id, unsigned flags)

@@ -135,8 +135,20 @@ static void copies_and_accels(const char *s, size_t size)
         jisr_buf_free(&out);
         int st;
         rc = tm_match_accel(&p, t[0], &q, t[1], &src, t[2], len[2], &out, &st);
-        check(rc == 0 && st >= JISR_TM_ACCEL_SAME && st <= JISR_TM_ACCEL_MISSING, "accelerators");
-        if (st == JISR_TM_ACCEL_REMOVED) {
+        check(rc == 0 && st >= JISR_TM_ACCEL_SAME && st <= JISR_TM_ACCEL_STYLED, "accelerators");
+        if (st == JISR_TM_ACCEL_STYLED) {
+            /* the target with some markers written with the other character */
+            check(out.len == len[2], "restyled: as long as the target");
+            size_t changed = 0;
+            for (size_t i = 0; i < len[2] && out.len == len[2]; i++)
+                if (out.data[i] != t[2][i]) {
+                    check((t[2][i] == '_' || t[2][i] == '&') &&
+                              (out.data[i] == '_' || out.data[i] == '&'),
+                          "only markers restyled");
+                    changed++;
+                }
+            check(changed > 0, "restyled: some marker changed");
+        } else if (st == JISR_TM_ACCEL_REMOVED) {
             /* the output is the target less some '_' and '&' bytes */
             size_t i = 0, j = 0;
             for (; i < len[2]; i++) {

@@ -46,6 +46,15 @@ void cli_progress_init(cli_progress *p);
 void cli_progress_update(cli_progress *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_progress_done(cli_progress *p);
+/** Let the next update through however soon it comes (a stage's last count). */
+void cli_progress_force(cli_progress *p);
+
+/** Directories that the fatal-signal handler (main.c) removes, last first, after the outputs'
+ * temporaries: those a command made for its outputs, empty until the outputs are committed
+ * (rmdir leaves a directory that is not). The list must be complete when given and unchanged
+ * until cli_remove_dirs_on_signal(NULL). */
+struct jisr_strlist;
+void cli_remove_dirs_on_signal(const struct jisr_strlist *dirs);
 
 /** Default memory directory: $JISR_TM, else $XDG_DATA_HOME/jisr/tm, else ~/.local/share/jisr/tm.
  * Returns a malloc'd string or NULL. */

@@ -9,12 +9,11 @@
  * succeeded; on any error every output is abandoned and the directories made for the corpus
  * are removed again.
  */
-#define _XOPEN_SOURCE 700 /* realpath, sigaction */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +99,7 @@ static void on_progress(void *ctx, const char *stage, size_t done, size_t total)
         bar[i] = i < fill ? '#' : '.';
     bar[30] = '\0';
     if (done == total) /* a stage's last count is drawn, however soon after the one before */
-        g->p.last = -1e9;
+        cli_progress_force(&g->p);
     cli_progress_update(&g->p, "%-9s [%s] %zu/%zu", stage, bar, done, total);
 }
 
@@ -200,50 +199,6 @@ static int same_file(const char *a, const char *b)
     free(fa);
     free(fb);
     return same;
-}
-
-/* An interrupt (SIGINT, SIGTERM, SIGHUP, SIGQUIT) during the run: the temporaries of the outputs
- * are deleted (as jisr's own handler does) and then the directories made for the corpus, which
- * are empty again (rmdir and unlinkat are async-signal-safe); then the signal's default action.
- * The list is complete before the handler is installed and not changed while it is. */
-static const int interrupts[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-#define NINTERRUPTS (sizeof interrupts / sizeof interrupts[0])
-static const jisr_strlist *volatile made_dirs;
-static struct sigaction saved[NINTERRUPTS];
-static int installed[NINTERRUPTS];
-
-static void on_interrupt(int sig)
-{
-    jisr_outfile_remove_temporaries();
-    const jisr_strlist *m = made_dirs;
-    for (size_t i = m ? m->n : 0; i-- > 0;)
-        rmdir(m->v[i]);
-    raise(sig); /* SA_RESETHAND: the default action, once the handler returns */
-}
-
-static void catch_interrupts(const jisr_strlist *made)
-{
-    made_dirs = made;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < NINTERRUPTS; i++) {
-        installed[i] = 0;
-        /* one ignored by whoever started us stays ignored */
-        if (sigaction(interrupts[i], NULL, &saved[i]) < 0 || saved[i].sa_handler == SIG_IGN)
-            continue;
-        installed[i] = sigaction(interrupts[i], &sa, NULL) == 0;
-    }
-}
-
-static void release_interrupts(void)
-{
-    for (size_t i = 0; i < NINTERRUPTS; i++)
-        if (installed[i])
-            sigaction(interrupts[i], &saved[i], NULL);
-    made_dirs = NULL;
 }
 
 /* mkdir -p the directory of path, each directory made recorded in made (removed again when
@@ -519,7 +474,7 @@ int cmd_corpus(int argc, char **argv)
             rc = jisr_fileset_add_input(files, in[i]);
     if (rc == 0)
         rc = make_parent(co.output, &made);
-    catch_interrupts(&made);
+    cli_remove_dirs_on_signal(&made); /* interrupted, they go too (the complete list) */
     jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
     oo.files = files;
     for (int k = 0; rc == 0 && k < 2; k++)
@@ -586,7 +541,7 @@ int cmd_corpus(int argc, char **argv)
     }
     for (int k = 0; k < 2; k++)
         jisr_outfile_abort(rout[k]);
-    release_interrupts();
+    cli_remove_dirs_on_signal(NULL);
     if (rc < 0)
         doc_cli_remove_dirs(&made);
     jisr_strlist_free(&made);

@@ -66,22 +66,17 @@ const char cmd_docalign_help[] =
     "  jisr docalign -s ar -t en ar-site/ en-site/ -o pairs.list\n"
     "  jisr align --batch pairs.list --out-dir aligned/ -f tmx\n";
 
-/* a stage's last count is drawn, however soon after the one before */
-static void force_last(void *ctx, size_t done, size_t total)
-{
-    if (done == total)
-        ((cli_progress *)ctx)->last = -1e9;
-}
-
 static void on_progress(void *ctx, size_t done, size_t total)
 {
-    force_last(ctx, done, total);
+    if (done == total) /* a stage's last count is drawn, however soon after the one before */
+        cli_progress_force(ctx);
     cli_progress_update(ctx, "reading documents: %zu/%zu", done, total);
 }
 
 static void on_verify(void *ctx, size_t done, size_t total)
 {
-    force_last(ctx, done, total);
+    if (done == total)
+        cli_progress_force(ctx);
     cli_progress_update(ctx, "aligning the pairs: %zu/%zu", done, total);
 }
 

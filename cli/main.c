@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "corpus/corpus.h"
 
 const cli_command cli_commands[] = {
     {"segment", cmd_segment, "split Arabic/English text into sentences", cmd_segment_help},
@@ -147,6 +148,11 @@ void cli_progress_update(cli_progress *p, const char *fmt, ...)
     fflush(stderr);
 }
 
+void cli_progress_force(cli_progress *p)
+{
+    p->last = -1e9;
+}
+
 void cli_progress_done(cli_progress *p)
 {
     if (p->enabled)
@@ -208,12 +214,23 @@ int cli_number(const char *s, long max, long *out)
     return 0;
 }
 
+static const jisr_strlist *volatile signal_dirs;
+
+void cli_remove_dirs_on_signal(const jisr_strlist *dirs)
+{
+    signal_dirs = dirs;
+}
+
 /* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the
- * library lists them; unlinkat is async-signal-safe), then die of the same signal with the
- * default action (SA_RESETHAND restored it; the signal is blocked until the handler returns). */
+ * library lists them; unlinkat is async-signal-safe) and the directories made for them (rmdir
+ * is too), then die of the same signal with the default action (SA_RESETHAND restored it; the
+ * signal is blocked until the handler returns). */
 static void on_fatal_signal(int sig)
 {
     jisr_outfile_remove_temporaries();
+    const jisr_strlist *d = signal_dirs;
+    for (size_t i = d ? d->n : 0; i-- > 0;)
+        rmdir(d->v[i]);
     raise(sig);
 }
 

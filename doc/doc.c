@@ -350,15 +350,24 @@ static int slurp(jisr_doc *d, const char *path, unsigned char **out, size_t *n)
     return 0;
 }
 
-/* Formats that jisr refuses with an explanation rather than reading as text. */
+/* Formats that jisr refuses with an explanation rather than reading as text (or, for an OLE2
+ * file, as the ZIP archive that its name promised). */
 static int unsupported(jisr_doc *d, const unsigned char *head, size_t n)
 {
-    if (n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+    int ole2 = n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0;
+    /* Office keeps a password-protected DOCX in an OLE2 file (its EncryptedPackage stream):
+     * under a .docx name, that is what it is far more often than a renamed .doc */
+    if (ole2 && (d->format == JISR_DOC_DOCX || d->format == JISR_DOC_ODT))
+        return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
+                         "an encrypted (password-protected) Office document, which jisr cannot "
+                         "read: save it without a password (it is an OLE2 file, not a ZIP "
+                         "archive; if it is a Word 97-2003 .doc, save it as DOCX)");
+    if (ole2)
         return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
                          "an OLE2 file (Word 97-2003 .doc, or an encrypted Office file) is not "
                          "supported: save it as DOCX or ODT (soffice --headless --convert-to "
                          "docx FILE)");
-    if (n >= 5 && memcmp(head, "{\\rtf", 5) == 0)
+    if (d->format == JISR_DOC_AUTO && n >= 5 && memcmp(head, "{\\rtf", 5) == 0)
         return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
                          "RTF is not supported: save it as DOCX or ODT (soffice --headless "
                          "--convert-to docx FILE)");
@@ -468,11 +477,12 @@ static int dispatch(jisr_doc *d, const char *path, const unsigned char *data, si
             return doc_error(d, JISR_EIO, NULL, 0, 0, "read failed: %s", strerror(errno));
         nh = (size_t)got;
     }
-    if (d->format == JISR_DOC_AUTO) {
-        if ((rc = unsupported(d, head, nh)) < 0)
-            return rc;
+    /* text and HTML name a binary file's kind in not_text */
+    if (d->format != JISR_DOC_TEXT && d->format != JISR_DOC_HTML &&
+        (rc = unsupported(d, head, nh)) < 0)
+        return rc;
+    if (d->format == JISR_DOC_AUTO)
         d->format = jisr_doc_sniff(head, nh);
-    }
     if ((d->format == JISR_DOC_TEXT || d->format == JISR_DOC_HTML) &&
         (rc = not_text(d, head, nh)) < 0)
         return rc;

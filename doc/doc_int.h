@@ -93,10 +93,12 @@ size_t doc_collapse_space(char *s, size_t n);
 /* text.c: plain text (also the text that pdftotext prints) */
 int doc_text_open_file(jisr_doc *d, const char *path);
 int doc_text_open_memory(jisr_doc *d, const void *data, size_t n);
-/** Decode raw bytes of a given or detected encoding into d->mem (for HTML too). enc may be
- * NULL (BOM, else UTF-8 when valid, else detected). */
-int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc, char **out,
-               size_t *out_len);
+/** Decode raw bytes into a malloc'd UTF-8 string (for HTML too). enc is forced (opts.encoding)
+ * or NULL: then a BOM, else the declared encoding decl (a <meta> charset; NULL = an Emacs
+ * "coding:" line, if any) unless the bytes are valid UTF-8 with multi-byte sequences or ICU does
+ * not know the name (both warned), else UTF-8 when valid, else detected. */
+int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc, const char *decl,
+               char **out, size_t *out_len);
 /** Paragraphs of d->mem, split at blank lines (or lines with JISR_DOC_LINES). */
 int doc_mem_next(jisr_doc *d, jisr_para *p);
 

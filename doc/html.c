@@ -117,17 +117,21 @@ static int hidden(const xmlNode *n)
         xmlFree(h);
         return 1;
     }
+    /* Word's reviewer comments, listed at the end of its "Web Page": not the document's text */
     return attr_eq(n, "aria-hidden", "true") || attr_has(n, "style", "display:none") ||
+           attr_has(n, "style", "mso-element:comment-list") ||
            attr_has(n, "style", "visibility:hidden") || attr_eq(n, "type", "hidden");
 }
 
 /* A footnote reference or back link: its number is not text (role doc-noteref/doc-backlink,
- * LibreOffice's sdfootnoteanc/sdfootnotesym anchors). */
+ * LibreOffice's sdfootnoteanc/sdfootnotesym anchors); so is the "[J1]" anchor of a comment in
+ * Word's "Save as Web Page" (msocomanchor). */
 static int note_mark(const xmlNode *n)
 {
     return attr_has(n, "role", "doc-noteref") || attr_has(n, "role", "doc-backlink") ||
            attr_has(n, "class", "sdfootnoteanc") || attr_has(n, "class", "sdfootnotesym") ||
-           attr_has(n, "class", "sdendnoteanc") || attr_has(n, "class", "sdendnotesym");
+           attr_has(n, "class", "sdendnoteanc") || attr_has(n, "class", "sdendnotesym") ||
+           attr_has(n, "class", "msocomanchor");
 }
 
 static int is_footnote(const xmlNode *n)
@@ -376,13 +380,15 @@ static int meta_charset(const unsigned char *s, size_t n, char *out, size_t outs
 
 /* The encoding a page declares (XML declaration, else <meta>), or NULL: UTF-8 is NULL too (the
  * default), ISO-8859-1 and US-ASCII are windows-1252 (what browsers do), and a UTF-16 or
- * UTF-32 name is not believed (it was read in ASCII bytes: the page is not in it). */
+ * UTF-32 name (Windows' "unicode" too) is not believed (it was read in ASCII bytes: the page is
+ * not in it). A name ICU does not know is doc_decode's to pass over. */
 static const char *declared_charset(const unsigned char *s, size_t n, char *cs, size_t cssz)
 {
     if (!xml_charset(s, n, cs, cssz) && !meta_charset(s, n, cs, cssz))
         return NULL;
     if (strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0 ||
-        strncasecmp(cs, "utf-16", 6) == 0 || strncasecmp(cs, "utf-32", 6) == 0)
+        strncasecmp(cs, "utf-16", 6) == 0 || strncasecmp(cs, "utf-32", 6) == 0 ||
+        strncasecmp(cs, "unicode", 7) == 0 || strncasecmp(cs, "ucs-2", 5) == 0)
         return NULL;
     if (strcasecmp(cs, "iso-8859-1") == 0 || strcasecmp(cs, "us-ascii") == 0)
         return "windows-1252";
@@ -566,20 +572,146 @@ static void blank_subset(char *s, size_t n)
     }
 }
 
+/* Does s[i] start a start or end tag whose name has a namespace prefix ("<o:p>", "</st1:place")?
+ * *colon = where the prefix ends. */
+static int prefixed_tag(const char *s, size_t n, size_t i, size_t *colon)
+{
+    size_t k = i + 1 + (i + 1 < n && s[i + 1] == '/');
+    if (k >= n || !((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z')))
+        return 0;
+    while (k < n && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+                     (s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == '_' || s[k] == '.'))
+        k++;
+    *colon = k;
+    return k + 1 < n && s[k] == ':' && s[k + 1] != ' ' && s[k + 1] != '>' && s[k + 1] != '/';
+}
+
+/* Append s[from, to) with only its newlines (so that line numbers hold). */
+static int keep_newlines(jisr_buf *b, const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] == '\n' && jisr_buf_append(b, "\n", 1) < 0)
+            return -1;
+    return 0;
+}
+
+/* Undo what libxml2's HTML 4 parser (2.9) does unlike a browser's HTML5 one, before it parses:
+ *  - "<!" that opens neither a comment nor a DOCTYPE is a bogus comment up to the next '>', which
+ *    browsers drop: Word's "Save as Web Page" brackets its list numbers with the downlevel-revealed
+ *    conditionals <![if !supportLists]> … <![endif]> (the numbers between them are shown, the
+ *    brackets not), and <![CDATA[…]]> in an HTML body is one too; libxml2 keeps them as text. In
+ *    an XHTML document (an XML declaration first) a CDATA section is text, escaped here.
+ *  - an element name with a namespace prefix (Word's <o:p>, <st1:place>) loses its prefix in
+ *    libxml2's tree, so that <o:p> becomes a <p> that splits its paragraph; written "o-p", it is
+ *    an unknown element, inline, its text kept, as a browser keeps it.
+ * Comments and the raw text of <script> and <style> are copied untouched. Dropped markup leaves
+ * its newlines, so that line numbers hold. *out is a new buffer, or NULL when nothing changed. */
+static int browser_markup(jisr_doc *d, const char *s, size_t n, char **out, size_t *out_len)
+{
+    size_t k = 0, i = 0, from = 0, colon;
+    int changed = 0;
+    jisr_buf b = {0};
+    while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r'))
+        k++;
+    int xhtml = k + 5 <= n && memcmp(s + k, "<?xml", 5) == 0;
+    *out = NULL;
+    for (i = 0; i < n; i++) {
+        if (s[i] != '<')
+            continue;
+        if (at_ci((const unsigned char *)s, n, i, "<!--")) {
+            size_t e = find_from(s, n, i + 4, "-->");
+            if (e >= n)
+                break;
+            i = e + 2;
+            continue;
+        }
+        int script = at_ci((const unsigned char *)s, n, i, "<script");
+        size_t t = i + (script ? 7 : 6);
+        if ((script || at_ci((const unsigned char *)s, n, i, "<style")) && t < n &&
+            (s[t] == '>' || s[t] == ' ' || s[t] == '\t' || s[t] == '\n' || s[t] == '\r' ||
+             s[t] == '/')) {
+            size_t e = find_ci((const unsigned char *)s, n, t, script ? "</script" : "</style");
+            if (e >= n)
+                break;
+            i = e + 1;
+            continue;
+        }
+        if (prefixed_tag(s, n, i, &colon)) {
+            if (jisr_buf_append(&b, s + from, colon - from) < 0 || jisr_buf_append(&b, "-", 1) < 0)
+                goto oom;
+            from = colon + 1;
+            changed = 1;
+            continue;
+        }
+        if (i + 2 >= n || s[i + 1] != '!' || at_ci((const unsigned char *)s, n, i, "<!doctype"))
+            continue;
+        if (xhtml && at_ci((const unsigned char *)s, n, i, "<![CDATA[")) {
+            size_t e = find_from(s, n, i + 9, "]]>");
+            if (e >= n)
+                break;
+            if (jisr_buf_append(&b, s + from, i - from) < 0)
+                goto oom;
+            for (size_t q = i + 9; q < e; q++) {
+                const char *esc = s[q] == '<' ? "&lt;" : s[q] == '&' ? "&amp;" : NULL;
+                if (esc ? jisr_buf_append(&b, esc, strlen(esc)) < 0
+                        : jisr_buf_append(&b, s + q, 1) < 0)
+                    goto oom;
+            }
+            from = e + 3;
+            i = e + 2;
+            changed = 1;
+            continue;
+        }
+        size_t e = i + 2;
+        while (e < n && s[e] != '>')
+            e++;
+        if (e >= n)
+            break;
+        if (jisr_buf_append(&b, s + from, i - from) < 0 || keep_newlines(&b, s, i, e) < 0)
+            goto oom;
+        from = e + 1;
+        i = e;
+        changed = 1;
+    }
+    if (!changed) {
+        jisr_buf_free(&b);
+        return 0;
+    }
+    if (jisr_buf_append(&b, s + from, n - from) < 0)
+        goto oom;
+    *out_len = b.len;
+    *out = b.data; /* NUL-terminated by jisr_buf */
+    return 0;
+oom:
+    jisr_buf_free(&b);
+    return doc_error(d, JISR_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
 int doc_html_read(jisr_doc *d, const unsigned char *data, size_t n)
 {
     char cs[64];
-    const char *enc = d->opts.encoding;
+    const char *enc = d->opts.encoding, *decl = NULL;
     int bom = n >= 2 && (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0 ||
                          (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0));
     if (!enc && !bom)
-        enc = declared_charset(data, n, cs, sizeof cs);
+        decl = declared_charset(data, n, cs, sizeof cs);
     char *utf8 = NULL;
     size_t len = 0;
-    int rc = doc_decode(d, data, n, enc, &utf8, &len);
+    int rc = doc_decode(d, data, n, enc, decl, &utf8, &len);
     if (rc < 0)
         return rc;
     blank_subset(utf8, len);
+    char *fixed = NULL;
+    size_t fixed_len = 0;
+    if ((rc = browser_markup(d, utf8, len, &fixed, &fixed_len)) < 0) {
+        free(utf8);
+        return rc;
+    }
+    if (fixed) {
+        free(utf8);
+        utf8 = fixed;
+        len = fixed_len;
+    }
     char *closed = NULL;
     size_t closed_len = 0;
     if ((rc = close_void_tags(d, utf8, len, &closed, &closed_len)) < 0) {

@@ -146,6 +146,8 @@ static const char *detect(jisr_doc *d, const unsigned char *s, size_t n, int *co
     const char *name = NULL;
     if (U_FAILURE(st))
         return NULL;
+    /* markup's ASCII would drown the few letters of a short page */
+    ucsdet_enableInputFilter(det, d->format == JISR_DOC_HTML);
     ucsdet_setText(det, (const char *)s, (int32_t)(n < SAMPLE ? n : SAMPLE), &st);
     int32_t nm = 0;
     const UCharsetMatch **m = U_SUCCESS(st) ? ucsdet_detectAll(det, &nm, &st) : NULL;
@@ -159,7 +161,6 @@ static const char *detect(jisr_doc *d, const unsigned char *s, size_t n, int *co
         break;
     }
     ucsdet_close(det);
-    (void)d;
     return name;
 }
 
@@ -241,23 +242,75 @@ done:
     return rc;
 }
 
-int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc, char **out,
-               size_t *out_len)
+/* Valid UTF-8 from end to end with at least one multi-byte sequence: bytes that no legacy
+ * declaration can be trusted over (the odds that Arabic or Latin-1 text is valid UTF-8 by chance
+ * are nil), unlike pure ASCII, which every such encoding reads alike. */
+static int utf8_multibyte(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] < 0x80)
+        i++;
+    return i < n && looks_utf8(s, n, 1);
+}
+
+/* A name ICU has a converter for? */
+static int known_encoding(const char *enc)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UConverter *cv = ucnv_open(enc, &st);
+    if (U_FAILURE(st))
+        return 0;
+    ucnv_close(cv);
+    return 1;
+}
+
+int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc, const char *decl,
+               char **out, size_t *out_len)
 {
     unsigned flags = d->opts.flags & JISR_DOC_LENIENT ? JISR_TEXT_LENIENT : 0;
-    char decl[64];
+    char emacs[64];
+    int rc;
     *out = NULL;
     *out_len = 0;
     if (!enc && n >= 2 &&
         (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0 ||
          (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)))
         enc = "UTF-8"; /* jisr_text_decode follows the BOM */
-    if (!enc && declared(data, n, decl, sizeof decl))
-        enc = decl;
+    if (!enc && !decl && declared(data, n, emacs, sizeof emacs))
+        decl = emacs;
+    if (!enc && decl && !is_utf8_name(decl)) {
+        /* a declaration is a claim about the bytes, which have the last word: valid UTF-8 is
+         * UTF-8 (a page saved again by an editor that kept the old <meta>), and a label ICU
+         * does not know (charset=none, win-1256) is passed over, as browsers pass it over */
+        if (utf8_multibyte(data, n)) {
+            doc_warn(d, NULL, 0,
+                     "the declared encoding '%s' is ignored: the bytes are valid UTF-8 "
+                     "(--encoding forces another)",
+                     decl);
+            decl = NULL;
+        } else if (!known_encoding(decl)) {
+            doc_warn(d, NULL, 0, "unknown encoding '%s' declared: ignored", decl);
+            decl = NULL;
+        } else {
+            rc = icu_decode(d, data, n, decl, out, out_len);
+            if (rc == JISR_EENCODING && !(d->opts.flags & JISR_DOC_LENIENT) &&
+                ucnv_compareNames(decl, "ISO-8859-6") == 0 &&
+                icu_decode(d, data, n, "windows-1256", out, out_len) == 0) {
+                /* windows-1256 is ISO-8859-6's superset in practice (the letters that differ
+                 * are the ones an ISO-8859-6 file cannot hold) */
+                d->err = 0;
+                doc_warn(d, NULL, 0,
+                         "declared ISO-8859-6 but holds bytes it does not define: read as "
+                         "windows-1256; --encoding forces another");
+                return 0;
+            }
+            return rc;
+        }
+    }
     if (enc && !is_utf8_name(enc))
         return icu_decode(d, data, n, enc, out, out_len);
     size_t rep = 0;
-    int rc = jisr_text_decode(d->name, data, n, enc ? flags : 0, out, out_len, &rep);
+    rc = jisr_text_decode(d->name, data, n, enc ? flags : 0, out, out_len, &rep);
     if (rc == 0 || enc) {
         d->replaced += rep;
         if (rc < 0) {
@@ -302,6 +355,12 @@ int doc_decode(jisr_doc *d, const unsigned char *data, size_t n, const char *enc
     }
     int conf = 0;
     const char *guess = detect(d, data, n, &conf);
+    if (guess && (strcmp(guess, "ISO-8859-1") == 0 || strcmp(guess, "windows-1252") == 0)) {
+        /* a few Arabic words in windows-1256 (a short page) look like Latin-1 to the detector,
+         * which then has little confidence: Arabic letters that make words are Arabic. A page
+         * in Latin-1 is read as windows-1252, the superset browsers read it as. */
+        guess = looks_cp1256(data, n) ? "windows-1256" : "windows-1252";
+    }
     if (guess) {
         rc = icu_decode(d, data, n, guess, out, out_len);
         if (rc < 0 && strcasecmp(guess, "ISO-8859-6") == 0) {
@@ -504,7 +563,7 @@ int doc_text_open_memory(jisr_doc *d, const void *data, size_t n)
 {
     char *out = NULL;
     size_t len = 0;
-    int rc = doc_decode(d, data, n, d->opts.encoding, &out, &len);
+    int rc = doc_decode(d, data, n, d->opts.encoding, NULL, &out, &len);
     if (rc < 0)
         return rc;
     d->mem = out;

@@ -26,6 +26,7 @@
  * annotations and tracked deletions are left out. Paragraph styles (content.xml's automatic
  * styles, then styles.xml) give the direction (style:writing-mode) and language hints.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -217,6 +218,8 @@ typedef struct pstyle {
     int list;
     jisr_dir dir;
     char lang[32];
+    int hidden; /* ODF text:display: 1 "none", -1 shown, 0 not said (the parent's) */
+    int text;   /* an ODF text (character) style: looked up by odt_span_hidden only */
 } pstyle;
 
 typedef struct styles {
@@ -250,9 +253,27 @@ static pstyle *style_add(jisr_doc *d, styles *ss)
 static const pstyle *style_find(const styles *ss, const char *id)
 {
     for (size_t i = ss->n; id && *id && i-- > 0;)
-        if (strcmp(ss->v[i].id, id) == 0)
+        if (!ss->v[i].text && strcmp(ss->v[i].id, id) == 0)
             return &ss->v[i];
     return NULL;
+}
+
+/* Is paragraph style id (through its parents, at most 16 steps) or, with text set, the text
+ * style id hidden (ODF text:display="none")? */
+static int style_hidden(const styles *ss, const char *id, int text)
+{
+    for (int k = 0; k < 16 && id && *id; k++) {
+        const pstyle *s = NULL;
+        for (size_t i = ss->n; !s && i-- > 0;)
+            if (ss->v[i].text == text && strcmp(ss->v[i].id, id) == 0)
+                s = &ss->v[i];
+        if (!s)
+            return 0;
+        if (s->hidden)
+            return s->hidden > 0;
+        id = s->parent;
+    }
+    return 0;
 }
 
 /* Resolve a style through its parents (at most 16 steps): heading level, list, dir, lang. */
@@ -442,14 +463,111 @@ static int docx_skipped(const char *l, const char *ns)
         return strcmp(l, "Fallback") == 0;
     if (!is_w(ns))
         return 0;
+    /* the *Change elements of tracked formatting hold the PREVIOUS properties (a w:vanish there
+     * says the text was hidden before the change, not that it is now) */
     static const char *const skip[] = {
-        "del",     "moveFrom",   "instrText", "delInstrText",    "sectPr",
-        "tblPr",   "trPr",       "tcPr",      "fldData",         "comment",
-        "tblGrid", "footnotePr", "endnotePr", "headerReference", "footerReference"};
+        "del",        "moveFrom",   "instrText",     "delInstrText",    "sectPr",
+        "tblPr",      "trPr",       "tcPr",          "fldData",         "comment",
+        "tblGrid",    "footnotePr", "endnotePr",     "headerReference", "footerReference",
+        "rPrChange",  "pPrChange",  "sectPrChange",  "tblPrChange",     "tblPrExChange",
+        "trPrChange", "tcPrChange", "tblGridChange", "numberingChange"};
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (strcmp(l, skip[i]) == 0)
             return 1;
     return 0;
+}
+
+/* Adobe's Symbol font (what Word's Insert Symbol writes as <w:sym w:font="Symbol"
+ * w:char="F0B1"/>, the private-use U+F000 + its code) in Unicode: one character for each code
+ * from 0x20 to 0xF2, \x01 where the font has no glyph or only a piece of a larger one (bracket
+ * and radical extenders). */
+static const char SYMBOL_FONT[] =
+    " !∀#∃%&∋()∗+,−./"                                                 /* 0x20 */
+    "0123456789:;<=>?"                                                 /* 0x30 */
+    "≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟ"                                                 /* 0x40 */
+    "ΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"                                                 /* 0x50 */
+    "\x01αβχδεφγηιϕκλμνο"                                              /* 0x60 */
+    "πθρστυϖωξψζ{|}∼\x01"                                              /* 0x70 */
+    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" /* 0x80 */
+    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" /* 0x90 */
+    "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓"                                                 /* 0xA0 */
+    "°±″≥×∝∂•÷≠≡≈…\x01\x01↵"                                           /* 0xB0 */
+    "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉"                                                 /* 0xC0 */
+    "∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"                                                 /* 0xD0 */
+    "◊〈®©™∑\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"                  /* 0xE0 */
+    "\x01〉∫";                                                         /* 0xF0 */
+
+/* The k-th character of a UTF-8 string s into buf (NUL-terminated), or NULL past its end or
+ * where it is \x01. */
+static const char *utf8_nth(const char *s, size_t k, char *buf)
+{
+    for (; *s && k; k--)
+        for (s++; ((unsigned char)*s & 0xC0) == 0x80; s++)
+            ;
+    if (!*s || *s == '\x01')
+        return NULL;
+    size_t n = 1;
+    while (((unsigned char)s[n] & 0xC0) == 0x80)
+        n++;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* The text of <w:sym w:font w:char>: the Symbol font's glyphs in Unicode, Wingdings' check and
+ * ballot marks, a code point outside the private-use area as itself; anything else (a picture
+ * font's private-use glyph) NULL: the caller leaves a space, so that "5", the symbol and "1" never
+ * glue into "51". */
+static const char *docx_sym(const char *font, const char *hex, char *buf)
+{
+    char *e;
+    unsigned long c = hex ? strtoul(hex, &e, 16) : 0;
+    if (!hex || e == hex || *e || c == 0 || c > 0x10FFFF)
+        return NULL;
+    unsigned low = (c >= 0xF000 && c <= 0xF0FF) || c <= 0xFF ? (unsigned)(c & 0xFF) : 0x100;
+    if (font && strcasecmp(font, "Symbol") == 0 && low >= 0x20 && low < 0x100)
+        return utf8_nth(SYMBOL_FONT, low - 0x20, buf);
+    if (font && strncasecmp(font, "Wingdings", 9) == 0 && low >= 0xFB && low <= 0xFE) {
+        static const char *const marks[] = {"✗", "✓", "☒", "☑"};
+        return marks[low - 0xFB];
+    }
+    if ((c >= 0xE000 && c <= 0xF8FF) || (c >= 0xD800 && c <= 0xDFFF) || c < 0x20)
+        return NULL;
+    size_t k = 0; /* UTF-8 */
+    if (c < 0x80) {
+        buf[k++] = (char)c;
+    } else if (c < 0x800) {
+        buf[k++] = (char)(0xC0 | (c >> 6));
+        buf[k++] = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        buf[k++] = (char)(0xE0 | (c >> 12));
+        buf[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        buf[k++] = (char)(0x80 | (c & 0x3F));
+    } else {
+        buf[k++] = (char)(0xF0 | (c >> 18));
+        buf[k++] = (char)(0x80 | ((c >> 12) & 0x3F));
+        buf[k++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        buf[k++] = (char)(0x80 | (c & 0x3F));
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+/* Does an mc:Choice require a namespace jisr does not read? Word 2016's w16se:symEx (an emoji
+ * as a font and a code point, no w:t) is one: its mc:Fallback has the emoji as text. */
+static int choice_not_understood(doc_xml *x)
+{
+    char *req = doc_xml_attr(x, "Requires");
+    int r = 0;
+    for (const char *p = req; p && *p;) {
+        while (*p == ' ')
+            p++;
+        size_t k = strcspn(p, " ");
+        r |= k == 5 && strncmp(p, "w16se", 5) == 0;
+        p += k;
+    }
+    free(req);
+    return r;
 }
 
 static int docx_emit(jisr_doc *d, const styles *ss, opara *p, const char *part, int notes)
@@ -493,6 +611,9 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
     int cells = 0;  /* open w:tc */
     int in_rpr = 0; /* inside a run's w:rPr */
     int hidden = 0; /* the current run is hidden (w:vanish) */
+    /* fallback[k]: the mc:AlternateContent at depth k had its mc:Choice passed over, so that its
+     * mc:Fallback is read instead of being skipped */
+    unsigned char fallback[DOC_XML_DEPTH_MAX + 2] = {0};
     while ((rc = doc_xml_next(&x)) > 0) {
         const char *l, *ns;
         int t = doc_xml_node(&x, &l, &ns);
@@ -519,6 +640,19 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
                 copy_attr(&x, "w:type", ty, sizeof ty);
                 if (ty[0] && strcmp(ty, "normal") != 0) { /* separators */
                     skip = depth + 1;
+                    continue;
+                }
+            }
+            if (is_ns(ns, "markup-compatibility/2006") && depth <= DOC_XML_DEPTH_MAX) {
+                if (strcmp(l, "AlternateContent") == 0) {
+                    fallback[depth] = 0;
+                } else if (strcmp(l, "Choice") == 0 && depth > 0 && choice_not_understood(&x)) {
+                    fallback[depth - 1] = 1;
+                    if (t == 1)
+                        skip = depth + 1;
+                    continue;
+                } else if (strcmp(l, "Fallback") == 0 && depth > 0 && fallback[depth - 1]) {
+                    fallback[depth - 1] = 0;
                     continue;
                 }
             }
@@ -583,6 +717,15 @@ static int docx_body(jisr_doc *d, zip_t *z, const char *name, const styles *ss, 
                 rc = para_append(d, p, "\n", 1, part);
             } else if (strcmp(l, "noBreakHyphen") == 0) {
                 rc = para_append(d, p, "\xE2\x80\x91", 3, part);
+            } else if (strcmp(l, "sym") == 0) {
+                char *font = attr_of(&x, "w:font"), *ch = attr_of(&x, "w:char"), buf[8];
+                const char *u = docx_sym(font, ch, buf);
+                if (!u && (!p->text.len || !strchr(" \t\n", p->text.data[p->text.len - 1])))
+                    u = " ";
+                if (u)
+                    rc = para_append(d, p, u, strlen(u), part);
+                free(font);
+                free(ch);
             } else if (strcmp(l, "lang") == 0 && !p->lang[0]) {
                 char bidi[32] = "", val[32] = "";
                 copy_attr(&x, "w:bidi", bidi, sizeof bidi);
@@ -752,11 +895,12 @@ static int odt_styles(jisr_doc *d, zip_t *z, const char *name, styles *ss)
             is_default = 0;
             if (strcmp(fam, "paragraph") == 0 && strcmp(l, "default-style") == 0) {
                 is_default = t == 1;
-            } else if (strcmp(fam, "paragraph") == 0) {
+            } else if (strcmp(fam, "paragraph") == 0 || strcmp(fam, "text") == 0) {
                 if (!(cur = style_add(d, ss))) {
                     rc = d->err;
                     break;
                 }
+                cur->text = fam[0] == 't';
                 copy_attr(&x, "style:name", cur->id, sizeof cur->id);
                 copy_attr(&x, "style:parent-style-name", cur->parent, sizeof cur->parent);
                 copy_attr(&x, "style:display-name", cur->name, sizeof cur->name);
@@ -778,7 +922,10 @@ static int odt_styles(jisr_doc *d, zip_t *z, const char *name, styles *ss)
             else
                 ss->def_dir = dir;
         } else if ((cur || is_default) && strcmp(l, "text-properties") == 0) {
-            char lang[16] = "", country[16] = "", clang[16] = "", ccountry[16] = "";
+            char lang[16] = "", country[16] = "", clang[16] = "", ccountry[16] = "", disp[16] = "";
+            copy_attr(&x, "text:display", disp, sizeof disp);
+            if (cur && disp[0]) /* "none" hides, as Writer does; "true" or a condition shows */
+                cur->hidden = strcmp(disp, "none") == 0 ? 1 : -1;
             copy_attr(&x, "fo:language", lang, sizeof lang);
             copy_attr(&x, "fo:country", country, sizeof country);
             copy_attr(&x, "style:language-complex", clang, sizeof clang);
@@ -799,6 +946,8 @@ static int odt_styles(jisr_doc *d, zip_t *z, const char *name, styles *ss)
 
 static int odt_emit(jisr_doc *d, const styles *ss, opara *p, const char *part, int lists)
 {
+    if (style_hidden(ss, p->style, 0))
+        return 0; /* hidden text (text:display="none"), like DOCX's w:vanish */
     int outline = 0, list = 0;
     jisr_dir dir = JISR_DIR_NONE;
     char lang[32] = "";
@@ -881,10 +1030,42 @@ static int odf_kind(jisr_doc *d, zip_t *z)
                      what);
 }
 
+/* A password-protected ODF package is a ZIP like any other, its parts encrypted one by one by
+ * the office suite (not by ZIP's own encryption): META-INF/manifest.xml gives them
+ * <manifest:encryption-data>. Without this check the first encrypted part fails as malformed
+ * XML ("Document is empty"). */
+static int odf_encrypted(jisr_doc *d, zip_t *z)
+{
+    zsrc s;
+    doc_xml x;
+    int rc = part_open(d, z, "META-INF/manifest.xml", &s, &x);
+    if (rc <= 0)
+        return rc;
+    int enc = 0;
+    while (!enc && (rc = doc_xml_next(&x)) > 0) {
+        const char *l, *ns;
+        int t = doc_xml_node(&x, &l, &ns);
+        enc = (t == 1 || t == 3) && strcmp(l, "encryption-data") == 0 && ns &&
+              is_ns(ns, ":manifest:1.0");
+    }
+    part_close(&s, &x);
+    if (enc)
+        return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
+                         "an encrypted (password-protected) OpenDocument file is not supported: "
+                         "save it without a password");
+    if (rc < 0) { /* a malformed manifest is not this check's to report: the parts decide */
+        d->err = 0;
+        memset(&d->saved, 0, sizeof d->saved);
+    }
+    return 0;
+}
+
 static int read_odt(jisr_doc *d, zip_t *z)
 {
     styles ss = {0};
-    int rc = odf_kind(d, z);
+    int rc = odf_encrypted(d, z);
+    if (rc == 0)
+        rc = odf_kind(d, z);
     if (rc == 0)
         rc = odt_styles(d, z, "styles.xml", &ss);
     if (rc == 0)
@@ -931,6 +1112,14 @@ static int read_odt(jisr_doc *d, zip_t *z)
                 if (t == 1)
                     skip = depth + 1;
                 continue;
+            }
+            if (t == 1 && is_ns(ns, ODF_TEXT) && strcmp(l, "span") == 0) {
+                char st[128] = "";
+                copy_attr(&x, "text:style-name", st, sizeof st);
+                if (style_hidden(&ss, st, 1)) {
+                    skip = depth + 1;
+                    continue;
+                }
             }
             if (is_ns(ns, ODF_TABLE) && strcmp(l, "table-cell") == 0 && t == 1) {
                 cells++;
@@ -1011,6 +1200,9 @@ int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr
     zip_error_init(&ze);
     zip_t *z = NULL;
     int rc = 0;
+    if (!path && n == 0) /* libzip takes no bytes for an archive without entries */
+        return doc_error(d, JISR_EPARSE, NULL, 0, 0, "an empty file, not a %s",
+                         want == JISR_DOC_ODT ? "ODT" : "DOCX");
     if (path) {
         int zerr = 0;
         z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
@@ -1022,8 +1214,31 @@ int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr
             zip_source_free(src);
     }
     if (!z) {
-        rc = doc_error(d, JISR_EPARSE, NULL, 0, 0, "not a readable ZIP archive (%s) — a %s is one",
-                       zip_error_strerror(&ze), want == JISR_DOC_ODT ? "ODT" : "DOCX");
+        /* a file that starts as a ZIP archive but that libzip cannot open has lost its end (the
+         * central directory is there): cut short by a download or a full disk, or damaged */
+        unsigned char magic[4] = {0};
+        size_t got = 0;
+        if (data) {
+            got = n < 4 ? n : 4;
+            memcpy(magic, data, got);
+        } else {
+            FILE *f = fopen(path, "rb");
+            if (f) {
+                got = fread(magic, 1, 4, f);
+                fclose(f);
+            }
+        }
+        const char *kind = want == JISR_DOC_ODT ? "ODT" : "DOCX";
+        if (got == 0)
+            rc = doc_error(d, JISR_EPARSE, NULL, 0, 0, "an empty file, not a %s", kind);
+        else if (got == 4 && memcmp(magic, "PK", 2) == 0)
+            rc = doc_error(d, JISR_EPARSE, NULL, 0, 0,
+                           "a truncated or damaged ZIP archive: the %s cannot be read (%s)", kind,
+                           zip_error_strerror(&ze));
+        else
+            rc = doc_error(d, JISR_EPARSE, NULL, 0, 0,
+                           "not a readable ZIP archive (%s) — a %s is one", zip_error_strerror(&ze),
+                           kind);
         zip_error_fini(&ze);
         return rc;
     }

@@ -25,17 +25,21 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/xmlreader.h>
 
 #include "formats/formats_int.h"
 #include "util/util_int.h"
 
+enum { UT_STATE = 1, UT_INITIAL = 2, UT_SDL = 4 };
+
 typedef struct seg {
     jisr_buf text;
     char **tags;
     size_t ntags;
     char mid[64];
+    int untranslated; /* a target the file itself says is not a translation (yet): UT_* */
 } seg;
 
 typedef struct segs {
@@ -63,7 +67,13 @@ typedef struct xl_reader {
     unsigned long uline, ucol;
     int skip_unit;
     segs src, tgt;
-    int nseg; /* 2.0: segments in the unit so far */
+    int nseg;        /* 2.0: segments in the unit so far */
+    int seg_initial; /* 2.0: the current <segment> has state="initial" */
+    /* translate="no" of the open <group>s: no_groups[k] for the k-th open one (inherited) */
+    unsigned char no_groups[JISR_DEPTH_MAX + 1];
+    int ngroups;
+    size_t untranslated; /* targets left out as not translated, for the summary warning */
+    unsigned why;        /* which marks said so: UT_STATE, UT_INITIAL, UT_SDL */
     jisr_buf esc;
 } xl_reader;
 
@@ -263,6 +273,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
         return JISR_ENOMEM;
     int seg_depth = -1;  /* depth of the 1.2 <mrk mtype="seg"> being read */
     int code_depth = -1; /* depth of a native-code element (1.2 bpt/ept/ph/it) being captured */
+    int del_depth = -1;  /* depth of a tracked deletion (SDL's <mrk mtype="x-sdl-deleted">) */
     jisr_buf code = {0};
     /* open paired codes: their bpt numbers, by depth */
     int pair_i[64];
@@ -274,6 +285,22 @@ static int read_content(xl_reader *t, segs *ss, int split)
         const char *ln = (const char *)xmlTextReaderConstLocalName(t->x);
         if (type == XML_READER_TYPE_END_ELEMENT && d == depth)
             break;
+        if (del_depth >= 0) {
+            /* deleted text of a tracked change is no longer the text */
+            if (type == XML_READER_TYPE_END_ELEMENT && d == del_depth)
+                del_depth = -1;
+            continue;
+        }
+        if (type == XML_READER_TYPE_ELEMENT && is(ln, "mrk") &&
+            !xmlTextReaderIsEmptyElement(t->x)) {
+            char *mt = attr(t, "mtype");
+            int del = is(mt, "x-sdl-deleted");
+            free(mt);
+            if (del) {
+                del_depth = d;
+                continue;
+            }
+        }
         if (code_depth >= 0) {
             /* inside native code: collect its text (not <sub> content's markup) */
             if (type == XML_READER_TYPE_END_ELEMENT && d == code_depth) {
@@ -477,6 +504,11 @@ static int end_unit(xl_reader *t)
                 else
                     snprintf(id, sizeof id, "%s", t->uid);
             }
+            if (g && g->untranslated && !blank_seg(g)) {
+                t->untranslated++;
+                t->why |= (unsigned)g->untranslated;
+                g = NULL;
+            }
             rc = q_unit(t, id, s, blank_seg(g) ? NULL : g);
         }
     }
@@ -485,6 +517,13 @@ static int end_unit(xl_reader *t)
     t->skip_unit = 0;
     t->uid[0] = '\0';
     return rc;
+}
+
+/* Is the current element in SDL Trados' namespace (sdl:seg)? */
+static int sdl_ns(xl_reader *t)
+{
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(t->x);
+    return ns && strncmp(ns, "http://sdl.com/FileTypes/SdlXliff/", 34) == 0;
 }
 
 /* Read on until at least one unit is queued or the document ends. */
@@ -506,6 +545,8 @@ static int fill(xl_reader *t)
                 if ((rc = end_unit(t)) < 0)
                     return rc;
                 seg_source = 0;
+            } else if (is(ln, "group") && t->ngroups > 0) {
+                t->ngroups--;
             }
             continue;
         }
@@ -528,10 +569,17 @@ static int fill(xl_reader *t)
             snprintf(t->tgtlang, sizeof t->tgtlang, "%s", g ? g : "");
             free(s);
             free(g);
+        } else if (is(ln, "group")) {
+            /* translate="no" (or "yes") holds for the units inside, unless they say otherwise */
+            char *tr = attr(t, "translate");
+            int no = tr ? is(tr, "no") : t->ngroups > 0 && t->no_groups[t->ngroups - 1];
+            free(tr);
+            if (!xmlTextReaderIsEmptyElement(t->x) && t->ngroups < JISR_DEPTH_MAX)
+                t->no_groups[t->ngroups++] = (unsigned char)no;
         } else if (is(ln, "trans-unit") || (t->version == 2 && is(ln, "unit"))) {
             char *id = attr(t, "id"), *tr = attr(t, "translate");
             snprintf(t->uid, sizeof t->uid, "%s", id ? id : "");
-            t->skip_unit = is(tr, "no");
+            t->skip_unit = tr ? is(tr, "no") : t->ngroups > 0 && t->no_groups[t->ngroups - 1];
             free(id);
             free(tr);
             xmlNodePtr cn = xmlTextReaderCurrentNode(t->x);
@@ -562,17 +610,55 @@ static int fill(xl_reader *t)
             if ((rc = read_content(t, &t->src, 0)) < 0)
                 return rc;
         } else if (is(ln, "target")) {
+            /* a target that is only a placeholder for the translation to come (1.2 state
+             * "new" or "needs-translation"; 2.0 <segment state="initial">: often a copy of the
+             * source) is read, to keep the segments in step, and left out at the unit's end */
+            char *st = t->version == 1 ? attr(t, "state") : NULL;
+            int untranslated = t->version == 1
+                                   ? (is(st, "new") || is(st, "needs-translation") ? UT_STATE : 0)
+                               : t->seg_initial ? UT_INITIAL
+                                                : 0;
+            free(st);
+            size_t first = t->tgt.n;
             if ((rc = read_content(t, &t->tgt, t->version == 1 && seg_source)) < 0)
                 return rc;
+            for (size_t k = first; untranslated && k < t->tgt.n; k++)
+                t->tgt.v[k].untranslated = untranslated;
         } else if (t->version == 2 && is(ln, "segment")) {
             /* a segment without a target keeps the positions aligned */
             while (t->tgt.n < t->src.n)
                 if (!segs_new(&t->tgt))
                     return JISR_ENOMEM;
+            char *st = attr(t, "state");
+            t->seg_initial = is(st, "initial");
+            free(st);
+        } else if (t->version == 1 && is(ln, "seg") && sdl_ns(t)) {
+            /* SDL Trados: <sdl:seg id="MID" conf="Unspecified"/> after the target says that
+             * segment was never translated */
+            char *id = attr(t, "id"), *conf = attr(t, "conf");
+            if (id && conf && strcasecmp(conf, "Unspecified") == 0)
+                for (size_t k = 0; k < t->tgt.n; k++)
+                    if (strcmp(t->tgt.v[k].mid, id) == 0)
+                        t->tgt.v[k].untranslated = UT_SDL;
+            free(id);
+            free(conf);
         }
     }
-    if (t->qhead == t->qn && rc == 0)
+    if (t->qhead == t->qn && rc == 0) {
         t->done = 1;
+        if (t->untranslated)
+            fmt_reader_warn(t->r, 0, 0,
+                            "%zu target%s left out as not translated (%s%s%s%s%s): only %s "
+                            "source%s read",
+                            t->untranslated, t->untranslated == 1 ? "" : "s",
+                            t->why & UT_STATE ? "state new or needs-translation" : "",
+                            t->why & UT_STATE && t->why & ~(unsigned)UT_STATE ? ", " : "",
+                            t->why & UT_INITIAL ? "segment state initial" : "",
+                            t->why & UT_INITIAL && t->why & UT_SDL ? ", " : "",
+                            t->why & UT_SDL ? "SDL conf Unspecified" : "",
+                            t->untranslated == 1 ? "its" : "their",
+                            t->untranslated == 1 ? "" : "s");
+    }
     return rc < 0 ? rc : 0;
 }
 

@@ -1127,6 +1127,262 @@ static void test_zip_malformed(void **state)
     free(bytes);
 }
 
+/* ---- fixes: browsers' markup, declared encodings, DOCX/ODT details, containers, XLIFF ------- */
+
+/* Word's "Save as Web Page" and other markup libxml2's HTML 4 parser reads unlike a browser:
+ * downlevel-revealed conditionals (their brackets dropped, the list numbers between them kept),
+ * <![CDATA[…]]> and other bogus comments dropped, prefixed elements (<o:p>) inline */
+static void test_html_browser_markup(void **state)
+{
+    (void)state;
+    paras p = {0};
+    const char page[] =
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>"
+        "<!--[if gte mso 9]><xml><o:DocumentProperties>x</o:DocumentProperties></xml>"
+        "<![endif]--></head><body>\n"
+        "<p>alpha <![if !supportLists]>1. <![endif]>beta.</p>\n"
+        "<p>x<![CDATA[ cdata ]]>y and <!x bogus> z.</p>\n"
+        "<p>Start <o:p></o:p>end.<o:p>&nbsp;</o:p></p>\n"
+        "<p><st1:place w:st=\"on\">Paris</st1:place> in <![if\n!vml]>spring<![endif]>.</p>\n"
+        "<p>Comment<a class=msocomanchor href=\"#_msocom_1\">[J1]</a> here.</p>\n"
+        "<div style='mso-element:comment-list'><p>COMMENT BODY</p></div>\n"
+        "<script>var s = \"<![if x]>\";</script><p>Last.</p></body></html>";
+    assert_int_equal(read_all("word.htm", page, sizeof page - 1, NULL, &p), 0);
+    const char *expect[] = {"alpha 1. beta.",   "xy and z.",     "Start end.\xc2\xa0",
+                            "Paris in spring.", "Comment here.", "Last."};
+    assert_int_equal(p.n, sizeof expect / sizeof expect[0]);
+    for (size_t i = 0; i < p.n; i++)
+        assert_string_equal(p.text[i], expect[i]);
+    assert_int_equal(p.v[3].line, 5); /* dropped markup keeps its newlines */
+    assert_int_equal(p.v[5].line, 9);
+    paras_free(&p);
+    /* in XHTML (an XML declaration) a CDATA section is text */
+    const char xhtml[] = "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+                         "<body><p>a <![CDATA[x < y & z]]> b</p></body></html>";
+    assert_int_equal(read_all("c.xhtml", xhtml, sizeof xhtml - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.text[0], "a x < y & z b");
+    paras_free(&p);
+}
+
+/* The bytes have the last word over a declaration: valid UTF-8 is UTF-8 (warned), an unknown
+ * label is passed over (warned), ISO-8859-6 falls back to windows-1256; --encoding still
+ * forces; a short windows-1256 page is not taken for Latin-1 */
+static void test_declared_encodings(void **state)
+{
+    (void)state;
+    paras p = {0};
+    char page[512];
+    snprintf(page, sizeof page,
+             "<html><head><meta charset=\"windows-1256\"></head><body><p>%s</p></body></html>",
+             "مرحبا بكم في موقعنا.");
+    assert_int_equal(read_all("lies.html", page, strlen(page), NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.text[0], "مرحبا بكم في موقعنا.");
+    assert_int_equal(p.warnings, 1);
+    assert_non_null(strstr(p.warning, "'windows-1256'"));
+    paras_free(&p);
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.encoding = "windows-1256"; /* forced: believed, mojibake and all */
+    assert_int_equal(read_all("lies.html", page, strlen(page), &o, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_not_equal(p.text[0], "مرحبا بكم في موقعنا.");
+    assert_int_equal(p.warnings, 0);
+    paras_free(&p);
+    const char coding[] =
+        "-*- coding: windows-1256 -*-\n\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7\n";
+    assert_int_equal(read_all("lies.txt", coding, sizeof coding - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_non_null(strstr(p.text[0], "مرحبا"));
+    assert_non_null(strstr(p.warning, "'windows-1256'"));
+    paras_free(&p);
+    /* sloppy labels: ignored with a warning, the encoding detected ("unicode": not believed) */
+    const char *labels[] = {"none", "win-1256", "x-user-defined", "unicode"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        snprintf(page, sizeof page,
+                 "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+                 "charset=%s\"></head><body><p>Hello world.</p></body></html>",
+                 labels[i]);
+        assert_int_equal(read_all("label.html", page, strlen(page), NULL, &p), 0);
+        assert_int_equal(p.n, 1);
+        assert_string_equal(p.text[0], "Hello world.");
+        assert_int_equal(p.warnings, strcmp(labels[i], "unicode") != 0);
+        paras_free(&p);
+    }
+    /* declared ISO-8859-6, windows-1256 bytes (0xDF is not ISO-8859-6) */
+    const char iso6[] = "<html><head><meta charset=\"iso-8859-6\"></head><body><p>\xdf\xca\xc8 "
+                        "\xc7\xe1\xdf\xc7\xca\xc8</p></body></html>";
+    assert_int_equal(read_all("iso6.html", iso6, sizeof iso6 - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.text[0], "كتب الكاتب");
+    assert_non_null(strstr(p.warning, "windows-1256"));
+    paras_free(&p);
+    /* a short windows-1256 page without a declaration (ICU's detector alone says ISO-8859-1) */
+    const char short1256[] = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html\">"
+                             "</head><body><p>\xe3\xd1\xcd\xc8\xc7 \xc8\xdf\xe3 \xdd\xed "
+                             "\xe3\xe6\xde\xda\xe4\xc7 \xc7\xe1\xda\xd1\xc8\xed</p></body></html>";
+    assert_int_equal(read_all("short.html", short1256, sizeof short1256 - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.text[0], "مرحبا بكم في موقعنا العربي");
+    paras_free(&p);
+}
+
+static char *docx_of(const char *body, size_t *n)
+{
+    char *doc = malloc(strlen(body) + 1024), *bytes;
+    sprintf(doc,
+            "<?xml version=\"1.0\"?><w:document "
+            "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+            "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "
+            "xmlns:w16se=\"http://schemas.microsoft.com/office/word/2015/wordml/symex\">"
+            "<w:body>%s</w:body></w:document>",
+            body);
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+    zm_add(&m, "word/document.xml", doc, strlen(doc));
+    *n = zm_bytes(&m, &bytes);
+    free(doc);
+    return bytes;
+}
+
+/* Tracked formatting changes hold the OLD properties; w:sym; an emoji that only the mc:Fallback
+ * of a w16se choice has as text */
+static void test_docx_changes_symbols(void **state)
+{
+    (void)state;
+    const char body[] =
+        "<w:p><w:r><w:t xml:space=\"preserve\">The budget was approved</w:t></w:r><w:r><w:rPr>"
+        "<w:b/><w:rPrChange w:id=\"5\" w:author=\"R\"><w:rPr><w:vanish/></w:rPr></w:rPrChange>"
+        "</w:rPr><w:t xml:space=\"preserve\"> by the Assembly</w:t></w:r><w:r><w:t>.</w:t>"
+        "</w:r></w:p>"
+        "<w:p><w:pPr><w:pPrChange w:id=\"6\" w:author=\"R\"><w:pPr><w:outlineLvl w:val=\"0\"/>"
+        "</w:pPr></w:pPrChange></w:pPr><w:r><w:t>Once a heading.</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Price: 5</w:t></w:r><w:r><w:sym w:font=\"Symbol\" w:char=\"F0B1\"/>"
+        "</w:r><w:r><w:t>1 at 20</w:t></w:r><w:r><w:sym w:font=\"Symbol\" w:char=\"F0B0\"/>"
+        "</w:r><w:r><w:t>C, 3</w:t></w:r><w:r><w:sym w:font=\"Wingdings\" w:char=\"F06C\"/>"
+        "</w:r><w:r><w:t>4 </w:t></w:r><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/>"
+        "</w:r></w:p>"
+        "<w:p><w:r><w:t xml:space=\"preserve\">Great job </w:t></w:r><w:r>"
+        "<mc:AlternateContent><mc:Choice Requires=\"w16se\"><w16se:symEx "
+        "w16se:font=\"Segoe UI Emoji\" w16se:char=\"1F600\"/></mc:Choice><mc:Fallback>"
+        "<w:t>\xf0\x9f\x98\x80</w:t></mc:Fallback></mc:AlternateContent></w:r><w:r>"
+        "<w:t xml:space=\"preserve\"> everyone.</w:t></w:r></w:p>";
+    size_t nb;
+    char *bytes = docx_of(body, &nb);
+    paras p = {0};
+    assert_int_equal(read_all("changes.docx", bytes, nb, NULL, &p), 0);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.text[0], "The budget was approved by the Assembly.");
+    assert_string_equal(p.text[1], "Once a heading.");
+    assert_int_equal(p.v[1].kind, JISR_PARA_BODY);
+    assert_string_equal(p.text[2], "Price: 5±1 at 20°C, 3 4 ✓");
+    assert_string_equal(p.text[3], "Great job \xf0\x9f\x98\x80 everyone.");
+    free(bytes);
+    paras_free(&p);
+}
+
+/* Encrypted and damaged containers say what they are */
+static void test_zip_encrypted(void **state)
+{
+    (void)state;
+    paras p = {0};
+    /* a password-protected DOCX is an OLE2 file */
+    char ole[2048] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    assert_int_equal(read_all("secret.docx", ole, sizeof ole, NULL, &p), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "encrypted (password-protected)"));
+    jisr_doc_opts o = JISR_DOC_OPTS_INIT;
+    o.format = JISR_DOC_DOCX; /* whatever the name */
+    assert_int_equal(read_all("secret.bin", ole, sizeof ole, &o, &p), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "encrypted"));
+    /* an ODT whose parts the office suite encrypted */
+    const char manifest[] =
+        "<?xml version=\"1.0\"?><manifest:manifest "
+        "xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">"
+        "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">"
+        "<manifest:encryption-data manifest:checksum=\"x\"/></manifest:file-entry>"
+        "</manifest:manifest>";
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
+    zm_add(&m, "META-INF/manifest.xml", manifest, sizeof manifest - 1);
+    zm_add(&m, "content.xml", "\x93\x11garbage", 9);
+    zm_add(&m, "styles.xml", "\x07\x88garbage", 9);
+    char *bytes;
+    size_t nb = zm_bytes(&m, &bytes);
+    assert_int_equal(read_all("secret.odt", bytes, nb, NULL, &p), JISR_EUNSUPPORTED);
+    assert_non_null(strstr(jisr_error_last()->msg, "encrypted (password-protected) OpenDocument"));
+    free(bytes);
+    /* a ZIP cut short; an empty file */
+    FILE *f = fopen(D "report.en.docx", "rb");
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_int_equal(read_all("cut.docx", buf, n / 2, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "truncated or damaged ZIP archive"));
+    assert_int_equal(read_all("empty.docx", "", 0, NULL, &p), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "an empty file"));
+    paras_free(&p);
+}
+
+/* ODF hidden text (text:display="none" in a text or paragraph style), like DOCX's w:vanish */
+static void test_odt_hidden(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<office:document-content "
+        "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+        "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" "
+        "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:automatic-styles>"
+        "<style:style style:name=\"H\" style:family=\"text\"><style:text-properties "
+        "text:display=\"none\"/></style:style><style:style style:name=\"HP\" "
+        "style:family=\"paragraph\"><style:text-properties text:display=\"none\"/></style:style>"
+        "<style:style style:name=\"HP2\" style:family=\"paragraph\" "
+        "style:parent-style-name=\"HP\"/><style:style style:name=\"V\" style:family=\"text\"/>"
+        "</office:automatic-styles><office:body><office:text>"
+        "<text:p>Visible <text:span text:style-name=\"H\">HIDDENSPAN </text:span>end.</text:p>"
+        "<text:p text:style-name=\"HP\">HIDDEN PARAGRAPH.</text:p>"
+        "<text:p text:style-name=\"HP2\">HIDDEN BY ITS PARENT.</text:p>"
+        "<text:p>Shown <text:span text:style-name=\"V\">span</text:span>.</text:p>"
+        "</office:text></office:body></office:document-content>";
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
+    zm_add(&m, "content.xml", xml, strlen(xml));
+    char *bytes;
+    size_t nb = zm_bytes(&m, &bytes);
+    paras p = {0};
+    assert_int_equal(read_all("hidden.odt", bytes, nb, NULL, &p), 0);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.text[0], "Visible end.");
+    assert_string_equal(p.text[1], "Shown span.");
+    free(bytes);
+    paras_free(&p);
+}
+
+/* XLIFF as a document: a standalone code between two words is a space; an untranslated
+ * target's state does not touch the source text */
+static void test_xliff_doc_codes(void **state)
+{
+    (void)state;
+    const char xlf[] =
+        "<?xml version=\"1.0\"?><xliff version=\"1.2\" "
+        "xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file source-language=\"en\" "
+        "target-language=\"ar\" datatype=\"plaintext\" original=\"x\"><body>"
+        "<trans-unit id=\"1\"><source>Press <g id=\"1\">bold</g> and<x id=\"2\"/>tab.</source>"
+        "</trans-unit><trans-unit id=\"2\"><source>Line one<ph id=\"3\">&lt;br/&gt;</ph>Line "
+        "two<x id=\"4\"/>.</source><target state=\"new\">Line one</target></trans-unit>"
+        "<trans-unit id=\"3\"><source>word<bx id=\"5\"/>split<ex id=\"5\"/>word</source>"
+        "</trans-unit></body></file></xliff>";
+    paras p = {0};
+    assert_int_equal(read_all("codes.xlf", xlf, sizeof xlf - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 3);
+    assert_string_equal(p.text[0], "Press bold and tab.");
+    assert_string_equal(p.text[1], "Line one Line two.");
+    assert_string_equal(p.text[2], "wordsplitword");
+    paras_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1151,6 +1407,12 @@ int main(void)
         cmocka_unit_test(test_zip_malformed),
         cmocka_unit_test(test_docx_strict),
         cmocka_unit_test(test_zip_not_text),
+        cmocka_unit_test(test_html_browser_markup),
+        cmocka_unit_test(test_declared_encodings),
+        cmocka_unit_test(test_docx_changes_symbols),
+        cmocka_unit_test(test_zip_encrypted),
+        cmocka_unit_test(test_odt_hidden),
+        cmocka_unit_test(test_xliff_doc_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1771,6 +1771,121 @@ static void test_encodings(void **state)
     jisr_unit_clear(&u);
 }
 
+/* ---- XLIFF: targets that are not translations, tracked deletions, groups ----------------- */
+
+typedef struct warnlog {
+    int n;
+    char msg[1024];
+} warnlog;
+
+static void log_warning(void *ctx, const jisr_error *w)
+{
+    warnlog *l = ctx;
+    l->n++;
+    snprintf(l->msg, sizeof l->msg, "%s", w->msg);
+}
+
+/* Units of an XLIFF document in memory; the warnings in *log. */
+static size_t xliff_units(const char *xml, units *out, warnlog *log)
+{
+    jisr_read_opts o = JISR_READ_OPTS_INIT;
+    o.format = JISR_FMT_XLIFF;
+    o.on_warning = log_warning;
+    o.warning_ctx = log;
+    memset(log, 0, sizeof *log);
+    jisr_reader *r = NULL;
+    assert_int_equal(jisr_reader_open_memory(&r, "t.xlf", xml, strlen(xml), &o), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    out->v = NULL;
+    out->n = 0;
+    int rc;
+    while ((rc = jisr_reader_next(r, &u)) > 0) {
+        out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
+        assert_non_null(out->v);
+        out->v[out->n++] = u;
+        jisr_unit_init(&u);
+    }
+    assert_int_equal(rc, 0);
+    jisr_unit_clear(&u);
+    jisr_reader_close(r);
+    return out->n;
+}
+
+static void test_xliff_untranslated(void **state)
+{
+    (void)state;
+    units u;
+    warnlog log;
+    /* XLIFF 1.2: state new / needs-translation; translate="no" of a group (inherited unless a
+     * unit says otherwise) */
+    const char *x12 =
+        "<?xml version=\"1.0\"?><xliff version=\"1.2\" "
+        "xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file source-language=\"en\" "
+        "target-language=\"ar\" datatype=\"plaintext\" original=\"x\"><body>"
+        "<trans-unit id=\"1\"><source>Done.</source><target state=\"translated\">تم.</target>"
+        "</trans-unit>"
+        "<trans-unit id=\"2\"><source>Copy.</source><target state=\"new\">Copy.</target>"
+        "</trans-unit>"
+        "<trans-unit id=\"3\"><source>Later.</source><target "
+        "state=\"needs-translation\">Later.</target></trans-unit>"
+        "<group id=\"g\" translate=\"no\"><trans-unit id=\"4\"><source>CODE</source>"
+        "<target>CODE</target></trans-unit><group id=\"g2\"><trans-unit id=\"5\"><source>INNER"
+        "</source><target>INNER</target></trans-unit></group><trans-unit id=\"6\" "
+        "translate=\"yes\"><source>Yes.</source><target>نعم.</target></trans-unit></group>"
+        "<trans-unit id=\"7\"><source>After.</source><target>بعد.</target></trans-unit>"
+        "</body></file></xliff>";
+    assert_int_equal(xliff_units(x12, &u, &log), 5);
+    const char *ids[] = {"1", "2", "3", "6", "7"};
+    const size_t nv[] = {2, 1, 1, 2, 2};
+    for (size_t i = 0; i < u.n; i++) {
+        assert_string_equal(u.v[i].tuid, ids[i]);
+        assert_int_equal(u.v[i].nvariants, nv[i]);
+    }
+    assert_string_equal(u.v[1].variants[0].text, "Copy.");
+    assert_int_equal(log.n, 1); /* one summary */
+    assert_non_null(strstr(log.msg, "2 targets left out as not translated"));
+    assert_non_null(strstr(log.msg, "state new or needs-translation"));
+    units_free(&u);
+    /* XLIFF 2.0: <segment state="initial"> */
+    const char *x20 =
+        "<?xml version=\"1.0\"?><xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" "
+        "version=\"2.0\" srcLang=\"en\" trgLang=\"ar\"><file id=\"f\"><unit id=\"u\">"
+        "<segment state=\"translated\"><source>One.</source><target>واحد.</target></segment>"
+        "<segment state=\"initial\"><source>Two.</source><target>Two.</target></segment>"
+        "<segment><source>Three.</source><target>ثلاثة.</target></segment></unit>"
+        "<group id=\"g\" translate=\"no\"><unit id=\"n\"><segment><source>NO</source></segment>"
+        "</unit></group></file></xliff>";
+    assert_int_equal(xliff_units(x20, &u, &log), 3);
+    assert_int_equal(u.v[0].nvariants, 2);
+    assert_int_equal(u.v[1].nvariants, 1);
+    assert_int_equal(u.v[2].nvariants, 2);
+    assert_int_equal(log.n, 1);
+    assert_non_null(strstr(log.msg, "1 target left out"));
+    assert_non_null(strstr(log.msg, "segment state initial"));
+    units_free(&u);
+    /* SDL Trados: tracked deletions are not text; conf="Unspecified" is not a translation */
+    const char *sdl =
+        "<?xml version=\"1.0\"?><xliff xmlns:sdl=\"http://sdl.com/FileTypes/SdlXliff/1.0\" "
+        "version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file "
+        "source-language=\"en-US\" target-language=\"ar-SA\" datatype=\"x\" original=\"x\">"
+        "<body><trans-unit id=\"t1\"><source>A. B.</source><seg-source><mrk mtype=\"seg\" "
+        "mid=\"1\">A.</mrk> <mrk mtype=\"seg\" mid=\"2\">B.</mrk></seg-source><target><mrk "
+        "mtype=\"seg\" mid=\"1\">الف <mrk mtype=\"x-sdl-deleted\" sdl:revid=\"r1\">محذوف "
+        "</mrk><mrk mtype=\"x-sdl-added\" sdl:revid=\"r2\">مضاف</mrk>.</mrk> <mrk mtype=\"seg\" "
+        "mid=\"2\">B.</mrk></target><sdl:seg-defs><sdl:seg id=\"1\" conf=\"Translated\"/>"
+        "<sdl:seg id=\"2\" conf=\"Unspecified\"/></sdl:seg-defs></trans-unit></body></file>"
+        "</xliff>";
+    assert_int_equal(xliff_units(sdl, &u, &log), 2);
+    assert_int_equal(u.v[0].nvariants, 2);
+    assert_string_equal(u.v[0].variants[1].text, "الف مضاف.");
+    assert_int_equal(u.v[1].nvariants, 1);
+    assert_string_equal(u.v[1].variants[0].text, "B.");
+    assert_int_equal(log.n, 1);
+    assert_non_null(strstr(log.msg, "SDL conf Unspecified"));
+    units_free(&u);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -1807,6 +1922,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_reader_dates),
         cmocka_unit_test(test_jsonl_tags),
         cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_xliff_untranslated),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

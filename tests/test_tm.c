@@ -689,10 +689,13 @@ static void test_placeable(void **state)
     assert_true(m.v[0].placeable);
     assert_string_equal(m.v[0].target, "Paragraph 4 of resolution 2118.");
     jisr_tm_matches_free(&m);
-    /* a word differs too: the numbers pair by position all the same (docs/matching.md §2.2) */
+    /* a word differs too: the numbers pair by position all the same (docs/matching.md §2.2),
+     * but the match is no placeable */
     assert_int_equal(jisr_tm_query(tm, "الفقرة ٤ من المقرر ٢١١٨.", &qo, &m), 0);
     assert_int_equal(m.n, 1);
-    assert_true(m.v[0].placeable);
+    assert_false(m.v[0].placeable);
+    assert_int_equal(m.v[0].numbers, JISR_TM_NUMBERS_PLACED);
+    assert_true(m.v[0].differ & JISR_TM_DIFFER_MORE);
     assert_string_equal(m.v[0].target, "Paragraph 4 of resolution 2118.");
     jisr_tm_matches_free(&m);
     jisr_tm_close(tm);

@@ -453,9 +453,10 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
         goto done;
     m->numbers = c->pl.state;
     m->differ = m->numbers == JISR_TM_NUMBERS_SAME ? 0 : c->pl.kinds;
-    m->placeable = m->numbers == JISR_TM_NUMBERS_PLACED;
+    /* a fuzzy match (JISR_TM_DIFFER_MORE) carries the query's numbers too, but is no placeable */
+    m->placeable = m->numbers == JISR_TM_NUMBERS_PLACED && !(m->differ & JISR_TM_DIFFER_MORE);
     m->penalty = (int)(JISR_TM_TAG_PENALTY * m->tag_diff + JISR_TM_AGREE_PENALTY * m->nagree);
-    if (m->placeable) {
+    if (m->numbers == JISR_TM_NUMBERS_PLACED) {
         m->target = t2.data;
         t2.data = NULL;
     } else {

@@ -294,7 +294,9 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         if (lastused != INT64_MIN && lastused < created)
             created = lastused;
     }
-    uint64_t usage = u->meta.usagecount > 0 ? (uint64_t)u->meta.usagecount : 1;
+    /* an absent count (-1) is one use, the unit's own; a count of 0 (TMX allows it: stored,
+     * never used) stays 0, so that a round trip and merges (which add counts) keep it */
+    uint64_t usage = u->meta.usagecount >= 0 ? (uint64_t)u->meta.usagecount : 1;
     size_t off = b->recs.len;
     if ((rc = tm_rec_encode(&shallow, nw, w1, nh, usage, created, changed, lastused, &b->recs)) < 0)
         return rc;

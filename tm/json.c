@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "tm/tm_int.h"
 #include "util/utf8.h"
 
@@ -108,12 +110,17 @@ static int jtagged(jisr_buf *b, jisr_buf *tmp, const char *s, char *const *tags,
 static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
 {
     int rc = 0;
-    if (x->differ) /* what the source differs from the query in: numbers, format codes, both */
-        rc = jisr_buf_printf(
-            b, ",\"differs_in\":[%s%s%s]", x->differ & JISR_TM_DIFFER_NUMBERS ? "\"numbers\"" : "",
-            x->differ == (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES) ? "," : "",
-            x->differ & JISR_TM_DIFFER_CODES ? "\"codes\"" : "");
-    if (rc == 0 && x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
+    /* what the source differs from the query in — numbers, format codes, both — when it differs
+     * in nothing else (a fuzzy match, JISR_TM_DIFFER_MORE, says only what became of them) */
+    int d = x->differ & (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES);
+    if (d && !(x->differ & JISR_TM_DIFFER_MORE))
+        rc = jisr_buf_printf(b, ",\"differs_in\":[%s%s%s]",
+                             d & JISR_TM_DIFFER_NUMBERS ? "\"numbers\"" : "",
+                             d == (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES) ? "," : "",
+                             d & JISR_TM_DIFFER_CODES ? "\"codes\"" : "");
+    if (rc == 0 && x->numbers == JISR_TM_NUMBERS_PLACED && !x->placeable) /* a fuzzy match's */
+        rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"substituted\"");
+    else if (rc == 0 && x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
         rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"ambiguous\"");
     else if (rc == 0 && x->numbers == JISR_TM_NUMBERS_MISSING)
         rc = jisr_buf_puts(b, ",\"placeable\":false,\"numbers\":\"missing\"");
@@ -202,8 +209,8 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
             break;
         if (x->placeable && (rc = jisr_buf_puts(b, ",\"placeable\":true")) < 0)
             break;
-        if ((x->placeable || x->copied || x->accelerator == JISR_TM_ACCEL_REMOVED ||
-             x->accelerator == JISR_TM_ACCEL_STYLED) &&
+        if ((x->numbers == JISR_TM_NUMBERS_PLACED || x->copied ||
+             x->accelerator == JISR_TM_ACCEL_REMOVED || x->accelerator == JISR_TM_ACCEL_STYLED) &&
             ((rc = jisr_buf_puts(b, ",\"stored_target\":")) < 0 ||
              (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), x->tags, x->ntags, 0)) <
                  0))
@@ -231,30 +238,45 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
     return rc;
 }
 
-/* the last `width` characters of s[0..n) (UTF-8 aware) */
-const char *tm_tail_chars(const char *s, size_t n, int width)
+/* A code point that belongs to the character before it: a combining mark (an Arabic haraka, an
+ * accent), or a joiner or variation selector. Concordance context is cut between characters as
+ * a reader sees them (a letter and its marks), never after a letter and before its fatha. */
+static int joins_previous(const char *s, size_t n, size_t i)
 {
-    const char *p = s + n;
-    int k = 0;
-    while (p > s && k < width) {
-        p--;
-        while (p > s && ((unsigned char)*p & 0xC0) == 0x80)
-            p--;
-        k++;
-    }
-    return p;
+    size_t len;
+    int32_t c = jisr_utf8_decode((const unsigned char *)s, n, i, &len);
+    if (c < 0)
+        return 0;
+    int8_t t = u_charType(c);
+    return t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_COMBINING_SPACING_MARK ||
+           c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
 }
 
-/* the bytes of the first `width` characters of s[0..n) */
+/* the last `width` characters of s[0..n) (UTF-8 aware; a letter with its marks is one) */
+const char *tm_tail_chars(const char *s, size_t n, int width)
+{
+    size_t i = n;
+    int k = 0;
+    while (i > 0 && k < width) {
+        i--;
+        while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i--;
+        k += !joins_previous(s, n, i); /* so it stops on a letter, before its marks */
+    }
+    return s + i;
+}
+
+/* the bytes of the first `width` characters of s[0..n) (a letter with its marks is one) */
 size_t tm_head_bytes(const char *s, size_t n, int width)
 {
     size_t i = 0;
     int k = 0;
-    while (i < n && k < width) {
+    while (i < n) {
+        if (!joins_previous(s, n, i) && k++ == width)
+            break;
         i++;
         while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
             i++;
-        k++;
     }
     return i;
 }

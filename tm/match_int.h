@@ -191,11 +191,16 @@ typedef struct tm_place {
     size_t ttn;
     tm_num *qn, *sn, *tnum;
     size_t qncap, sncap, tncap;
+    tm_num *fq; /* a fuzzy match: the query's number for each source number (fuzzy_numbers) */
+    size_t fqcap;
+    size_t *qk, *sk; /* with fq: the token index of each number of the query, of the source */
+    size_t qkcap, skcap;
     int *t2q;
     size_t t2qcap;
-    int state;        /* JISR_TM_NUMBERS_* of the last tm_match_numbers */
-    size_t nchange;   /* its substituted numbers that change agreement class */
-    int kinds;        /* JISR_TM_DIFFER_*: what the texts differ in, when only numbers or codes */
+    int state;      /* JISR_TM_NUMBERS_* of the last tm_match_numbers */
+    size_t nchange; /* its substituted numbers that change agreement class */
+    int kinds;      /* JISR_TM_DIFFER_*: what the texts differ in, when only numbers or codes; in a
+                     * fuzzy match (JISR_TM_DIFFER_MORE) what was substituted or was not */
     tm_taglist tl[2]; /* the stored source's and target's tags (tm_place_tags) */
 } tm_place;
 

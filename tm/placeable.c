@@ -18,10 +18,17 @@
  * counterpart is left out (and a space beside it where it stood between two, or at an end) and
  * reported, a query tag that none became is reported for the translator to place.
  *
+ * In a fuzzy match (the texts differ in more than numbers, §2.2) numbers and format codes are
+ * paired by position, each among its own kind, and substituted the same way; where a kind cannot
+ * be paired and a stored value may be stale, nothing is substituted and the match says so. Such
+ * a match is no placeable (JISR_TM_DIFFER_MORE): the renderings say what became of its numbers
+ * only. Number tokens that count nothing — a day beside a month name, a year in a date, a
+ * percentage — have no agreement to check.
+ *
  * Copied tokens and accelerators (§2.3a). A token the stored target repeats from its source
- * (a code, a size, an ellipsis) that the query writes otherwise takes the query's form when
- * which target token is which cannot be wrong; a query without an accelerator marker gets a
- * target without one. Neither changes a score.
+ * (an alphanumeric code, a size, an ellipsis) that the query writes otherwise takes the query's
+ * form when which target token is which cannot be wrong; a query without an accelerator marker gets
+ * a target without one. Neither changes a score.
  *
  * Numbers and tags are computed twice for a match that makes the list: the penalty when it is
  * scored (score.c, exactly as --exhaustive would), the texts when it is rendered (diff.c).
@@ -183,6 +190,90 @@ static int brace_index(const char *s, size_t n, const tm_tok *t)
            (s[t->end] == '}' || s[t->end] == ',' || s[t->end] == ':');
 }
 
+/* ---- numbers that count nothing ----------------------------------------------------------- */
+
+/* Words that name a month: English (capitalised, as dates write them: "may" is a verb), and
+ * Arabic in both systems — the Syriac names of the Levant and Iraq, the ones from the Latin of
+ * Egypt and the Gulf, and the UN's pairs of both ("كانون الثاني/يناير", each half a word here)
+ * with their common spellings. A two-word name ("كانون الثاني") is known by its first word. */
+static const char *const month_words[] = {
+    "January",   "February", "March",    "April",    "May",    "June",   "July",   "August",
+    "September", "October",  "November", "December", "Jan",    "Feb",    "Mar",    "Apr",
+    "Jun",       "Jul",      "Aug",      "Sep",      "Sept",   "Oct",    "Nov",    "Dec",
+    "كانون",     "شباط",     "آذار",     "اذار",     "نيسان",  "أيار",   "ايار",   "حزيران",
+    "تموز",      "آب",       "أيلول",    "ايلول",    "تشرين",  "يناير",  "فبراير", "مارس",
+    "أبريل",     "إبريل",    "ابريل",    "مايو",     "يونيو",  "يونيه",  "يوليو",  "يوليه",
+    "أغسطس",     "اغسطس",    "سبتمبر",   "أكتوبر",   "اكتوبر", "نوفمبر", "ديسمبر"};
+
+static int tok_is(const char *s, const tm_tok *t, const char *w)
+{
+    size_t n = strlen(w);
+    return t->end - t->start == n && memcmp(s + t->start, w, n) == 0;
+}
+
+/* Token k of t (text s) is a word naming a month, written as dates write it (the English names
+ * also in capitals: "MAY") */
+static int month_at(const char *s, const tm_toks *t, long k)
+{
+    if (k < 0 || (size_t)k >= t->n || t->v[k].kind != TM_WORD)
+        return 0;
+    const tm_tok *x = &t->v[k];
+    for (size_t i = 0; i < sizeof month_words / sizeof *month_words; i++) {
+        const char *w = month_words[i];
+        size_t n = strlen(w);
+        if ((unsigned char)w[0] >= 0x80) {
+            if (tok_is(s, x, w))
+                return 1;
+            continue;
+        }
+        if (x->end - x->start != n || s[x->start] != w[0])
+            continue;
+        size_t c = 1; /* the rest as written, or all in capitals */
+        while (c < n && s[x->start + c] == w[c])
+            c++;
+        if (c == n)
+            return 1;
+        for (c = 1; c < n && s[x->start + c] == w[c] - 32; c++)
+            ;
+        if (c == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Number token j of t (text s) counts nothing, so no noun agrees with it (docs/matching.md
+ * §2.2): a day next to a month name ("2 January", "January 2", "2 كانون الثاني/يناير"), a year
+ * of four digits in a date (the month name before it, a day and punctuation between: "May 2015",
+ * "1 May, 2015", "أيار/مايو 2015"), or a percentage ("10%", "10 per cent", "10 percent", "10 في
+ * المائة", "10 بالمائة", "١٠٪"). Without it a date or a rate was flagged for agreement and lost
+ * JISR_TM_AGREE_PENALTY points, which reordered real UN matches that differ only in a date. */
+static int counts_nothing(const char *s, const tm_toks *t, size_t j)
+{
+    const tm_tok *x = &t->v[j];
+    size_t digits = 0; /* code points: the digits of any system, separators too */
+    for (size_t i = x->start; i < x->end; i++)
+        digits += ((unsigned char)s[i] & 0xC0) != 0x80;
+    if (digits <= 2 && (month_at(s, t, (long)j + 1) || month_at(s, t, (long)j - 1)))
+        return 1;
+    if (digits == 4) {
+        long k = (long)j - 1;
+        for (int skip = 0; k >= 0 && skip < 3 && t->v[k].kind != TM_WORD; skip++)
+            k--; /* "1 May, 2015": the day and the comma; "أيار/مايو 2015" */
+        if (month_at(s, t, k))
+            return 1;
+    }
+    if (j + 1 < t->n) {
+        const tm_tok *y = &t->v[j + 1];
+        const tm_tok *z = j + 2 < t->n ? &t->v[j + 2] : NULL;
+        if (tok_is(s, y, "%") || tok_is(s, y, "٪") || tok_is(s, y, "percent") ||
+            tok_is(s, y, "بالمائة") || tok_is(s, y, "بالمئة") ||
+            (z && tok_is(s, y, "per") && tok_is(s, z, "cent")) ||
+            (z && tok_is(s, y, "في") && (tok_is(s, z, "المائة") || tok_is(s, z, "المئة"))))
+            return 1;
+    }
+    return 0;
+}
+
 /* Token j of t is a number glued to an English ordinal suffix ("1st", "7407th", tok.c): that
  * suffix's token, else NULL */
 static const tm_tok *ordinal_after(const tm_toks *t, size_t j)
@@ -237,23 +328,10 @@ static size_t num_count(const tm_num *v, size_t n, const tm_num *x)
     return k;
 }
 
-/* Texts that differ in more than numbers (a fuzzy match; docs/matching.md §2.2), their numbers
- * parsed in p->qn[0..nq) and p->sn[0..ns): what becomes of the target's. Paired by position when
- * both have as many, a code where the other has a code: p->qn then holds the query's number for
- * each source number, a code replaced by the source's own (codes follow the query as copied
- * tokens, §2.3a, not here); returns 1 when one of them changes. When they cannot be paired so,
- * the target's numbers are trusted only if every source number is still in the query (as often):
- * else JISR_TM_NUMBERS_AMBIGUOUS (2), a number of the target may be stale and which query
- * number replaces it is not known. 0: nothing to do. */
-/* The index of the word token nearest before (dir -1) or after (+1) the i-th number token of
- * t, or -1. */
-static long near_word(const tm_toks *t, size_t i, int dir)
+/* The index of the word token nearest before (dir -1) or after (+1) number token k of t, or -1 */
+static long near_word(const tm_toks *t, size_t k, int dir)
 {
-    size_t k = 0, seen = 0;
-    for (; k < t->n; k++)
-        if (t->v[k].kind == TM_NUMBER && seen++ == i)
-            break;
-    for (long j = (long)k + dir; k < t->n && j >= 0 && (size_t)j < t->n; j += dir)
+    for (long j = (long)k + dir; j >= 0 && (size_t)j < t->n; j += dir)
         if (t->v[j].kind == TM_WORD)
             return j;
     return -1;
@@ -267,35 +345,90 @@ static int same_word(const tm_toks *a, long i, const tm_toks *b, long j)
     return x->nl == y->nl && memcmp(a->nb.data + x->no, b->nb.data + y->no, x->nl) == 0;
 }
 
-/* In a match that differs in words too, the i-th numbers of the query and the source stand in
- * the same place only when the word before them or the word after them is the same ("bought 12
- * books" / "bought 11 new books"); "UTF-8 invalid" / "NEC SK-1300" pairs nothing. Each call
- * walks the tokens: fuzzy_numbers asks it for at most FUZZY_MAX_NUMBERS numbers. */
-#define FUZZY_MAX_NUMBERS 64
-static int same_place(const tm_toks *q, const tm_toks *s, size_t i)
+/* In a match that differs in words too, number tokens qk of q and sk of s stand in the same
+ * place only when the word before them or the word after them is the same ("bought 12 books" /
+ * "bought 11 new books"); "UTF-8 invalid" / "NEC SK-1300" pairs nothing. A format code needs no
+ * such anchor: a format string's codes are its arguments, in order. */
+static int same_place(const tm_toks *q, size_t qk, const tm_toks *s, size_t sk)
 {
-    return same_word(q, near_word(q, i, -1), s, near_word(s, i, -1)) ||
-           same_word(q, near_word(q, i, 1), s, near_word(s, i, 1));
+    return same_word(q, near_word(q, qk, -1), s, near_word(s, sk, -1)) ||
+           same_word(q, near_word(q, qk, 1), s, near_word(s, sk, 1));
 }
 
-static int fuzzy_numbers(tm_place *p, const tm_toks *q, const tm_toks *s, size_t nq, size_t ns)
+/* The token index of the number tokens of t, in order, into *v (p's scratch) */
+static int number_toks(const tm_toks *t, size_t **v, size_t *cap, size_t *n)
 {
-    int pairs = nq == ns && ns <= FUZZY_MAX_NUMBERS, changed = 0;
-    for (size_t i = 0; pairs && i < ns; i++)
-        pairs = p->qn[i].code == p->sn[i].code && (p->sn[i].code || same_place(q, s, i));
-    if (pairs) {
-        for (size_t i = 0; i < ns; i++) {
-            if (p->sn[i].code)
-                p->qn[i] = p->sn[i];
-            else
-                changed |= !num_same(&p->qn[i], &p->sn[i]);
+    *n = 0;
+    for (size_t k = 0; k < t->n; k++)
+        if (t->v[k].kind == TM_NUMBER) {
+            int rc = JISR_GROW(*v, *cap, *n + 1);
+            if (rc < 0)
+                return rc;
+            (*v)[(*n)++] = k;
         }
-        return changed;
-    }
-    for (size_t i = 0; i < ns; i++)
-        if (!p->sn[i].code && num_count(p->sn, ns, &p->sn[i]) > num_count(p->qn, nq, &p->sn[i]))
-            return 2;
     return 0;
+}
+
+/* Texts that differ in more than numbers (a fuzzy match; docs/matching.md §2.2), their numbers
+ * and format codes parsed in p->qn[0..nq) and p->sn[0..ns): what becomes of the target's.
+ * Numbers and codes are paired each among their own kind, by position, when query and source
+ * have as many of that kind (numbers also each in the same place, same_place): p->qn then holds
+ * the query's number or code for each source one, and 1 is returned when one of them changes
+ * (*kinds: which kinds, JISR_TM_DIFFER_*). A kind that cannot be paired so is trusted only if
+ * each of its source values is still in the query (as often): else JISR_TM_NUMBERS_AMBIGUOUS
+ * (2) and *kinds the kinds that change or may be stale — a number or a code of the target may
+ * be stale and which query value replaces it is not known, so nothing is substituted. 0:
+ * nothing to do. A stale format code is the worse of the two (a "%d" given a string crashes a
+ * C program), so it gets the same promise as a number. */
+#define FUZZY_MAX_NUMBERS 64
+static int fuzzy_numbers(tm_place *p, const tm_toks *q, const tm_toks *s, size_t nq, size_t ns,
+                         int *kinds)
+{
+    size_t nqk, nsk;
+    int rc = number_toks(q, &p->qk, &p->qkcap, &nqk);
+    if (rc < 0 || (rc = number_toks(s, &p->sk, &p->skcap, &nsk)) < 0)
+        return rc;
+    if (nqk != nq || nsk != ns || (rc = grow_nums(&p->fq, &p->fqcap, ns + 1)) < 0)
+        return rc < 0 ? rc : 0; /* cannot happen: parse_numbers read the same tokens */
+    int changed = 0, stale = 0;
+    for (int code = 0; code < 2; code++) {
+        int bit = code ? JISR_TM_DIFFER_CODES : JISR_TM_DIFFER_NUMBERS;
+        size_t cq = 0, cs = 0;
+        for (size_t i = 0; i < nq; i++)
+            cq += p->qn[i].code == code;
+        for (size_t i = 0; i < ns; i++)
+            cs += p->sn[i].code == code;
+        int pairs = cq == cs && cs <= FUZZY_MAX_NUMBERS;
+        for (size_t i = 0, j = 0; pairs && i < ns; i++) {
+            if (p->sn[i].code != code)
+                continue;
+            while (p->qn[j].code != code)
+                j++;
+            pairs = code || same_place(q, p->qk[j], s, p->sk[i]);
+            p->fq[i] = p->qn[j++];
+            if (pairs && !num_same(&p->fq[i], &p->sn[i]))
+                changed |= bit;
+        }
+        if (pairs)
+            continue;
+        for (size_t i = 0; i < ns; i++)
+            if (p->sn[i].code == code) {
+                p->fq[i] = p->sn[i];
+                if (num_count(p->sn, ns, &p->sn[i]) > num_count(p->qn, nq, &p->sn[i]))
+                    stale |= bit;
+            }
+    }
+    if (stale) {
+        *kinds = stale | changed;
+        return 2;
+    }
+    *kinds = changed;
+    if (!changed)
+        return 0;
+    if ((rc = grow_nums(&p->qn, &p->qncap, ns)) < 0)
+        return rc;
+    memcpy(p->qn, p->fq, ns * sizeof *p->qn);
+    return 1;
 }
 
 int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *st,
@@ -314,10 +447,11 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
     if (rc < 0 || (rc = parse_numbers(st, s, &p->sn, &p->sncap, &ns)) < 0)
         return rc;
     if (!only) {
-        int f = fuzzy_numbers(p, q, s, nq, ns);
-        if (f == 0)
-            return 0;
-        p->kinds = JISR_TM_DIFFER_NUMBERS;
+        int kinds, f = fuzzy_numbers(p, q, s, nq, ns, &kinds);
+        if (f <= 0)
+            return f;
+        /* what was substituted, or is not, in a match that is not a placeable (§2.2) */
+        p->kinds = kinds | JISR_TM_DIFFER_MORE;
         if (f == 2) {
             p->state = JISR_TM_NUMBERS_AMBIGUOUS;
             return 0;
@@ -369,7 +503,8 @@ int tm_match_numbers(tm_place *p, const char *qt, const tm_toks *q, const char *
         /* an ordinal counts nothing: "1st" / "الجلسة 1" asked "2nd" is no dual */
         const tm_tok *ord = ordinal_after(&p->tt, j);
         int change = from >= 0 && to >= 0 && from != TM_PL_NONE && to != TM_PL_NONE && from != to &&
-                     !brace_index(tt, tn, tok) && !ord && !nth_ordinal(q, (size_t)qi);
+                     !brace_index(tt, tn, tok) && !ord && !nth_ordinal(q, (size_t)qi) &&
+                     !counts_nothing(tt, &p->tt, j);
         p->nchange += change;
         if (!out)
             continue;
@@ -443,14 +578,12 @@ static int arabic_sign(const char *s, const tm_tok *t)
 
 /* Source token b, paired with query token a, is one a copy follows: another surface, and the
  * same token but for typography, case or accelerators (same normal form), or two codes with
- * digits ("you4" / "you6", "9x11" / "9×12"), or with codes (texts that differ in more than
- * numbers and codes) two format codes. Numbers are tm_match_numbers's, tags tagmap's. Not an
- * Arabic sign against its Latin fold (، / ,): the script of a sign is the target language's, so
- * an English target keeps its "," and "%" whatever the Arabic query writes. */
-static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_tok *b, int codes)
+ * digits ("you4" / "you6", "9x11" / "9×12"). Numbers and format codes are tm_match_numbers's
+ * (paired by position in a fuzzy match too, and marked when they cannot be: §2.2), tags
+ * tagmap's. Not an Arabic sign against its Latin fold (، / ,): the script of a sign is the target
+ * language's, so an English target keeps its "," and "%" whatever the Arabic query writes. */
+static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_tok *b)
 {
-    if (a->code && b->code)
-        return codes && !surf_eq(qt, a, st, b);
     if (a->kind != b->kind || b->kind == TM_NUMBER || b->kind == TM_TAG || surf_eq(qt, a, st, b))
         return 0;
     if (b->kind == TM_PUNCT && arabic_sign(qt, a) != arabic_sign(st, b))
@@ -458,20 +591,10 @@ static int copy_pair(const char *qt, const tm_tok *a, const char *st, const tm_t
     return a->hn == b->hn || (b->kind == TM_WORD && has_digit(st, b) && has_digit(qt, a));
 }
 
-/* Target token y (text tt) is the source's x (text st) repeated: the same normal form, or for a
- * format code the same code but for the I flag the target may add ("%d" / "%Id") */
-static int repeats(const char *tt, const tm_tok *y, const char *st, const tm_tok *x)
+/* Target token y is the source's x repeated: the same kind and normal form */
+static int repeats(const tm_tok *y, const tm_tok *x)
 {
-    if (!x->code)
-        return y->kind == x->kind && y->hn == x->hn;
-    if (!y->code)
-        return 0;
-    if (y->hn == x->hn)
-        return 1;
-    tm_num a, b;
-    tm_num_code(tt + y->start, y->end - y->start, &a);
-    tm_num_code(st + x->start, x->end - x->start, &b);
-    return strcmp(a.val, b.val) == 0;
+    return y->kind == x->kind && y->hn == x->hn;
 }
 
 int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char *st,
@@ -485,16 +608,12 @@ int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char
         return rc;
     if (p->tt.n + s->n > TM_COPY_MAX_TOKENS)
         return 0;
-    int kinds;
-    int codes = !numbers_only(qt, q, st, s, &kinds);
     for (size_t i = 0; i < s->n; i++) {
         const tm_tok *b = &s->v[i];
-        if ((b->kind == TM_NUMBER && !(b->code && codes)) || b->kind == TM_TAG || sign_at(st, s, i))
+        if (b->kind == TM_NUMBER || b->kind == TM_TAG || sign_at(st, s, i))
             continue; /* a number's sign is its number's */
         size_t j = 0, k = 0;
-        while (j < p->tt.n &&
-               (!(b->code ? repeats(tt, &p->tt.v[j], st, b) : p->tt.v[j].hn == b->hn) ||
-                sign_at(tt, &p->tt, j)))
+        while (j < p->tt.n && (p->tt.v[j].hn != b->hn || sign_at(tt, &p->tt, j)))
             j++;
         if (j == p->tt.n)
             continue; /* the target does not repeat it */
@@ -523,14 +642,12 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
     int *rep = p->t2q; /* the query token target token j becomes, or -1 */
     for (size_t j = 0; j < t->n; j++)
         rep[j] = -1;
-    int kinds;
-    int codes = !numbers_only(qt, q, st, s, &kinds); /* else the codes are tm_match_numbers's */
     for (size_t i = 0; i < s->n; i++) {
         if (s2q[i] < 0)
             continue;
         const tm_tok *b = &s->v[i], *a = &q->v[s2q[i]];
         /* a number's sign is tm_match_numbers's, with its number */
-        if (!copy_pair(qt, a, st, b, codes) || sign_at(st, s, i) || sign_at(qt, q, (size_t)s2q[i]))
+        if (!copy_pair(qt, a, st, b) || sign_at(st, s, i) || sign_at(qt, q, (size_t)s2q[i]))
             continue;
         /* every occurrence of it in the source changes alike, and the target repeats it as
          * often: which target occurrence is which does not matter then */
@@ -543,11 +660,11 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
             alike = s2q[i2] >= 0 && surf_eq(qt, &q->v[s2q[i2]], qt, a);
         }
         for (size_t j = 0; j < t->n; j++)
-            nt += repeats(tt, &t->v[j], st, b) && !sign_at(tt, t, j);
+            nt += repeats(&t->v[j], b) && !sign_at(tt, t, j);
         if (!alike || nt != ns)
             continue;
         for (size_t j = 0; j < t->n; j++)
-            if (rep[j] < 0 && repeats(tt, &t->v[j], st, b) && !sign_at(tt, t, j) &&
+            if (rep[j] < 0 && repeats(&t->v[j], b) && !sign_at(tt, t, j) &&
                 !surf_eq(tt, &t->v[j], qt, a)) {
                 rep[j] = s2q[i];
                 (*ncopied)++;
@@ -562,15 +679,7 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
         const tm_tok *a = &q->v[rep[j]], *y = &t->v[j];
         if ((rc = jisr_buf_append(out, tt + pos, y->start - pos)) < 0)
             return rc;
-        if (a->code) { /* the query's code in the target's style (its I flag) */
-            tm_num x, like;
-            tm_num_code(qt + a->start, a->end - a->start, &x);
-            tm_num_code(tt + y->start, y->end - y->start, &like);
-            rc = tm_num_render(&x, &like, NULL, 0, out);
-        } else {
-            rc = jisr_buf_append(out, qt + a->start, a->end - a->start);
-        }
-        if (rc < 0)
+        if ((rc = jisr_buf_append(out, qt + a->start, a->end - a->start)) < 0)
             return rc;
         pos = y->end;
     }
@@ -786,6 +895,9 @@ void tm_place_free(tm_place *p)
     free(p->sn);
     free(p->tnum);
     free(p->t2q);
+    free(p->fq);
+    free(p->qk);
+    free(p->sk);
     for (size_t k = 0; k < sizeof p->tl / sizeof p->tl[0]; k++) {
         free(p->tl[k].t);
         free(p->tl[k].idx);

@@ -312,6 +312,39 @@ static int code_sub_points(uint32_t d, uint32_t wq, uint32_t wm, size_t nc, size
     return (int)(100 * (w - d0) / w - 100 * (w - d1) / w);
 }
 
+/* The code placeholders among tags t[0..n) (a <ph> holding one format code: tm_ph_code) */
+static size_t ph_codes(const tm_tag *t, size_t n)
+{
+    size_t k = 0, off, len;
+    for (size_t i = 0; i < n; i++)
+        k += t[i].kind == TM_TAG_PH && tm_ph_code(t[i].xml, t[i].n, &off, &len);
+    return k;
+}
+
+/* The format codes t writes as text */
+static size_t text_codes(const tm_toks *t)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        k += t->v[i].code != 0;
+    return k;
+}
+
+/* §2.3: the score of a match of distance d when kq code placeholders of the query and km of the
+ * unit, each without a partner (a code placeholder of the other side, or a code the other side
+ * writes as text), count as the words their codes are as text: each a word missing from the
+ * other side, in the distance and in its own side's length. A tag weighs nothing, so until
+ * then "Click Save to keep files." scored 99 against "Click Save to keep <ph>%s</ph> files." and
+ * proposed a target with a %s the query has no argument for (83 with the %s as text). */
+static int ph_text_score(uint32_t d, uint32_t wq, uint32_t wm, size_t kq, size_t km)
+{
+    uint64_t dd = d + (uint64_t)(kq + km) * TM_W_WORD, q = wq + (uint64_t)kq * TM_W_WORD,
+             m = wm + (uint64_t)km * TM_W_WORD, w = q > m ? q : m;
+    if (!w)
+        return 0;
+    return (int)(100 * (w - (dd > w ? w : dd)) / w);
+}
+
 static int trimmed_equal(const char *a, size_t an, const char *b, size_t bn)
 {
     while (an && (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r'))
@@ -967,15 +1000,37 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
                 s -= code_sub_points(d, wq, mt->w100, nc, k);
         } else {
             /* a pair of code placeholders whose codes differ costs what a code substituted for
-             * another costs as text, as in reading C (§2.3); other tags' contents are not
-             * compared */
+             * another costs as text, as in reading C (§2.3); one without a partner what its
+             * code costs as text (ph_text_score); other tags' contents are not compared */
             tm_tag_cmp tc;
             diff = tm_tags_map(c->qtags.t, c->qtags.n, c->pl.tl[0].t, c->pl.tl[0].n, NULL, 0, NULL,
                                NULL, &tc);
+            size_t qn = c->qtags.n, un = c->pl.tl[0].n, pairs = (qn + un - diff) / 2;
+            size_t qc = ph_codes(c->qtags.t, qn), uc = ph_codes(c->pl.tl[0].t, un);
+            if (qc > tc.codes || uc > tc.codes) {
+                /* what may stand for such a code on the other side: a code written as text, or
+                 * a tag left without a partner (a CAT tool writes the same bold as a <bpt> pair
+                 * or as "{0}" … "{1}") */
+                size_t oq = text_codes(&c->q) + (qn - pairs), om = text_codes(mt) + (un - pairs);
+                size_t kq = qc - tc.codes > om ? qc - tc.codes - om : 0;
+                size_t km = uc - tc.codes > oq ? uc - tc.codes - oq : 0;
+                int st = kq || km ? ph_text_score(d, wq, mt->w100, kq, km) : s;
+                s = st < s ? st : s;
+            }
             if (tc.codes_differ > 0)
                 s -= code_sub_points(d, wq, mt->w100, tc.codes, tc.codes_differ);
         }
         s -= (int)(JISR_TM_TAG_PENALTY * (diff < 100 ? diff : 100));
+    } else if (sv->ntags) {
+        /* a plain query: the unit's code placeholders that no code of the query's text stands
+         * for count as the words their codes are as text (§2.3; its other tags weigh nothing) */
+        if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0)
+            return rc;
+        size_t uc = ph_codes(c->pl.tl[0].t, c->pl.tl[0].n), xq = uc ? text_codes(&c->q) : 0;
+        if (uc > xq) {
+            int st = ph_text_score(d, wq, mt->w100, 0, uc - xq);
+            s = st < s ? st : s;
+        }
     }
     if (c->q.nheavy > c->q.nwords) { /* the query has numbers */
         const tm_rvar *tv = &c->rec.var[ti];

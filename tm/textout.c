@@ -58,11 +58,12 @@ int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size
 static int marks(jisr_buf *b, const jisr_tm_match *x)
 {
     int rc = 0;
-    const char *what = x->differ == JISR_TM_DIFFER_CODES ? "codes"
-                       : x->differ == (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES)
-                           ? "numbers and codes"
-                           : "numbers";
-    if (x->placeable)
+    int d =
+        x->differ & (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES); /* not JISR_TM_DIFFER_MORE */
+    const char *what = d == JISR_TM_DIFFER_CODES                              ? "codes"
+                       : d == (JISR_TM_DIFFER_NUMBERS | JISR_TM_DIFFER_CODES) ? "numbers and codes"
+                                                                              : "numbers";
+    if (x->numbers == JISR_TM_NUMBERS_PLACED) /* a placeable, or a fuzzy match's */
         rc = jisr_buf_printf(b, "   [%s substituted]", what);
     else if (x->numbers == JISR_TM_NUMBERS_AMBIGUOUS)
         rc = jisr_buf_printf(b, "   [%s not substituted: which is which is ambiguous]", what);
@@ -136,14 +137,60 @@ int tm_diff_plain(jisr_buf *b, const jisr_tm_match *x)
                               src ? x->nsource_tags : x->ntags);
 }
 
+/* Tabs and line breaks from b->data[at] on as spaces: a stored text is one line of the layout
+ * (a TSV's "\n" escapes and a TMX segment's line breaks would break it) */
+static void flatten(jisr_buf *b, size_t at)
+{
+    for (size_t i = at; i < b->len; i++)
+        if (b->data[i] == '\n' || b->data[i] == '\t' || b->data[i] == '\r')
+            b->data[i] = ' ';
+}
+
 /* s with its tags as a reader sees it, tabs and line breaks as spaces (one line of context) */
 static int flat(jisr_buf *b, const char *s, size_t n, const jisr_variant *v)
 {
     size_t at = b->len;
     int rc = jisr_tm_plain_tags(b, s, n, v->tags, v->ntags);
-    for (size_t i = at; rc == 0 && i < b->len; i++)
-        if (b->data[i] == '\n' || b->data[i] == '\t' || b->data[i] == '\r')
-            b->data[i] = ' ';
+    if (rc == 0)
+        flatten(b, at);
+    return rc;
+}
+
+/* A text of a match (its target, its word diff) on one line, as a reader sees it: a tag the plain
+ * text drops takes a space beside it along where it stood between two spaces or at an end (as
+ * tm_map_target does for a stored tag it leaves out), so "اضغط <ph/> 5 مرات" reads "اضغط 5 مرات",
+ * not "اضغط  5 مرات". */
+static int text_line(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
+{
+    size_t at = b->len, run = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t len;
+        long k = tm_placeholder_at(s, n, i, ntags, &len);
+        if (k < 0) {
+            i += len;
+            continue;
+        }
+        size_t before;
+        if ((rc = jisr_tm_plain_tags(b, s + run, i - run, tags, ntags)) < 0)
+            break;
+        before = b->len;
+        if ((rc = jisr_tm_plain_tags(b, s + i, len, tags, ntags)) < 0)
+            break;
+        i += len;
+        run = i;
+        if (b->len != before)
+            continue; /* shown (a code placeholder, a literal character) */
+        int space = b->len == at || b->data[b->len - 1] == ' ';
+        if (space && i < n && s[i] == ' ')
+            run = ++i; /* the space after it goes with it */
+        else if (space && i == n && b->len > at)
+            b->len--; /* and one left at the end */
+    }
+    if (rc == 0)
+        rc = jisr_tm_plain_tags(b, s + run, n - run, tags, ntags);
+    if (rc == 0)
+        flatten(b, at);
     return rc;
 }
 
@@ -155,15 +202,25 @@ int jisr_tm_matches_text(jisr_buf *b, const char *query, const jisr_tm_matches *
 int jisr_tm_matches_text_ex(jisr_buf *b, const char *query, const jisr_tm_matches *m, int min_score,
                             const char *const *names, size_t nnames)
 {
-    int rc = jisr_buf_printf(b, "query: %s\n", query ? query : "");
+    int rc = jisr_buf_puts(b, "query: ");
+    size_t at = b->len;
+    if (rc == 0 && (rc = jisr_buf_puts(b, query ? query : "")) == 0)
+        flatten(b, at);
+    if (rc == 0)
+        rc = jisr_buf_putc(b, '\n');
     if (rc == 0 && m->n == 0)
         rc = jisr_buf_printf(b, "  (no match with score >= %d)\n", min_score);
     for (size_t i = 0; rc == 0 && i < m->n; i++) {
         const jisr_tm_match *x = &m->v[i];
-        if ((rc = jisr_buf_printf(b, "  %3d  #%-8llu ", x->score, (unsigned long long)x->id)) < 0 ||
-            (rc = tm_diff_plain(b, x)) < 0 ||
-            (rc = jisr_buf_puts(b, "\n                 = ")) < 0 ||
-            (rc = jisr_tm_plain_tags(b, x->target, strlen(x->target), x->tags, x->ntags)) < 0 ||
+        if ((rc = jisr_buf_printf(b, "  %3d  #%-8llu ", x->score, (unsigned long long)x->id)) < 0)
+            break;
+        /* the word diff with the placeholders tm_diff_plain reads it with */
+        int src = x->nsource_tags >= x->ntags;
+        if (x->diff && (rc = text_line(b, x->diff, strlen(x->diff), src ? x->source_tags : x->tags,
+                                       src ? x->nsource_tags : x->ntags)) < 0)
+            break;
+        if ((rc = jisr_buf_puts(b, "\n                 = ")) < 0 ||
+            (rc = text_line(b, x->target, strlen(x->target), x->tags, x->ntags)) < 0 ||
             (rc = marks(b, x)) < 0)
             break;
         if (rc == 0 && names && x->memory < nnames)
@@ -206,7 +263,8 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
     if (rc == 0 && h->n == 0)
         rc = jisr_buf_printf(b, "(no unit contains '%s')\n", phrase ? phrase : "");
     else if (rc == 0 && h->truncated)
-        rc = jisr_buf_printf(b, "(first %zu units shown; use -n for more)\n", h->n);
+        rc = jisr_buf_printf(b, "(first %zu unit%s shown; use -n for more)\n", h->n,
+                             h->n == 1 ? "" : "s");
     return rc;
 }
 

@@ -316,6 +316,9 @@ enum {
 enum {
     JISR_TM_DIFFER_NUMBERS = 1, /* numbers ("Page 3") */
     JISR_TM_DIFFER_CODES = 2,   /* format codes ("{1}", "%s") */
+    JISR_TM_DIFFER_MORE = 4,    /* and in more (words): a fuzzy match, whose numbers or codes
+                                 * were still substituted (numbers JISR_TM_NUMBERS_PLACED) or
+                                 * found stale; no placeable (docs/matching.md §2.2) */
 };
 
 /** What became of the query's accelerator markers ("_Open", "&File"; jisr_tm_match.accelerator). */
@@ -341,7 +344,9 @@ typedef struct jisr_tm_match {
     char *target;      /* proposed translation: the query's numbers (when placeable), copied
                         * tokens and accelerator state carried into the stored target */
     char *target_orig; /* the stored target text */
-    int placeable;     /* 1 when the query's numbers were substituted into target */
+    int placeable;     /* 1 when the query's numbers were substituted into target and the texts
+                        * differ in nothing else (numbers JISR_TM_NUMBERS_PLACED in a fuzzy
+                        * match: substituted, differ has JISR_TM_DIFFER_MORE, no placeable) */
     char *diff;    /* source as a word diff against the query: [-query only-]{+match only+}; NULL
                     * with JISR_TM_NO_DIFF */
     size_t memory; /* jisr_tm_query_multi: index of the match's memory; otherwise 0 */

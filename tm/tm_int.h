@@ -124,6 +124,7 @@ size_t tm_code_prefix(const char *s, size_t n);
 /** (placeable.c) The placeholder index at s[i] (a code point U+E000 + k with k < ntags), or -1;
  * *len its size in bytes (1 for a byte that starts no placeholder). */
 long tm_placeholder_at(const char *s, size_t n, size_t i, size_t ntags, size_t *len);
+
 /** (phcode.c) Whether tag markup xml[0..n) is a <ph> holding exactly one format code (tm_code_len):
  * 1 and the code's span in xml, or 0. */
 int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len);

@@ -65,6 +65,11 @@ char *cli_default_tm(void);
 int cli_open_tm(const char *dir, unsigned flags, jisr_tm **out);
 /** Parse a non-negative integer option value up to max; returns 0 on success. */
 int cli_number(const char *s, long max, long *out);
+/** 1 when --tm arg is no existing path and what follows its last ':' looks like a penalty that
+ * is not one (a sign, digits, letters: DIR:-3, DIR:1.5, DIR:ten): a usage error to say, rather
+ * than "no translation memory here" about a path nobody meant (a path may hold ':', so anything
+ * else is a path). Digits alone are a penalty, checked by the caller. */
+int cli_tm_penalty_typo(const char *arg);
 
 /* The languages of memories, for a query or concordance without -s/-t/-l (langs.c): primary
  * subtags (en-US and en-GB are "en"), each marked when written in the Arabic script. */

@@ -110,6 +110,10 @@ int cmd_concord(int argc, char **argv)
     jisr_tm_close(tm);
     if (rc < 0) {
         jisr_buf_free(&phrase);
+        /* (the only JISR_EINVAL with a memory, a language and a phrase given) a phrase of no
+         * words or numbers, ':' alone: a usage error, as no phrase at all is */
+        if (rc == JISR_EINVAL)
+            return cli_usage_error("concord", "%s", jisr_error_last()->msg);
         return cli_error(rc);
     }
     jisr_buf out = {0};

@@ -41,8 +41,9 @@ const char cmd_import_help[] =
     "Dates are read in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z,\n"
     "2019-03-04; with a zone offset, or none: UTC), before 1970 too. One that cannot be read\n"
     "is left out with a warning (FILE:LINE:COL), and so is a usagecount that is not a whole\n"
-    "number from 0 (the unit then counts 1). A unit without a creation date gets the\n"
-    "import's, but never one after its change date.\n"
+    "number from 0 (the unit then counts 1, as one without a usagecount; usagecount=\"0\"\n"
+    "is kept as 0). A unit without a creation date gets the import's, but never one after\n"
+    "its change date.\n"
     "\n"
     "Strict by default: a file with any error changes nothing (nothing is committed before\n"
     "it has been read without error); it is then stored in batches, one transaction each: an\n"
@@ -221,10 +222,18 @@ int cmd_import(int argc, char **argv)
         return cli_usage_error("import", "Moses files are not imported: convert them to TSV "
                                          "first (jisr convert)");
     /* every file's format before anything is imported */
+    int stdins = 0;
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
+        struct stat fs;
         if (strcmp(path, "-") == 0 && format == JISR_FMT_AUTO)
             return cli_usage_error("import", "standard input needs --format");
+        /* it can be read once: a second '-' would read nothing, silently */
+        if (strcmp(path, "-") == 0 && stdins++)
+            return cli_usage_error("import", "standard input (-) is given twice: it can be "
+                                             "read only once");
+        if (strcmp(path, "-") != 0 && stat(path, &fs) == 0 && S_ISDIR(fs.st_mode))
+            return cli_usage_error("import", "'%s' is a directory: give the files in it", path);
         jisr_format f = format != JISR_FMT_AUTO ? format : jisr_format_from_name(path);
         if (f == JISR_FMT_AUTO)
             return cli_usage_error("import",

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "text/text.h"
 #include "util/utf8.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
@@ -84,6 +85,15 @@ const char cmd_query_help[] =
     "A query of more than 100000 tokens is refused; memory grows with the lengths of the\n"
     "query and of the stored texts, never with their product.\n"
     "\n"
+    "A query that cannot be asked (tag markup that cannot be read, more than 100000 tokens;\n"
+    "a line of standard input with a NUL byte or longer than 16 MiB) is refused naming it\n"
+    "(query N, or <stdin>:LINE) and answered in its place, '(not asked: ...)' in text, an\n"
+    "\"error\" member in JSON, so that the answers stay one a query; the others are asked.\n"
+    "\n"
+    "Exit status: 0 every query asked (with matches or none), 1 a query not asked (the\n"
+    "others answered) or an error (the memory cannot be read ...), 2 usage error (nothing\n"
+    "asked).\n"
+    "\n"
     "Examples:\n"
     "  jisr query --tm ~/tm/un -s ar -t en 'الجلسة 7439 المعقودة في 11 أيار/مايو 2015.'\n"
     "  jisr query -s en -t ar --min 50 --json < sentences.txt\n"
@@ -122,7 +132,7 @@ typedef struct qrun {
     int chars[16];    /* the memory's character search is on: tables to build */
     cli_langs langs;  /* the memories' languages, when -s and -t were both left out */
     int by_script;    /* … then each query's direction comes from its script */
-    int bad;          /* queries refused (bad tag markup): the others are still answered */
+    int bad;          /* queries refused (refuse_query): the others are still answered */
     char lbuf[2][64]; /* -s and -t as the memories hold them (cli_lang_resolve) */
     int pens[16];     /* each memory's penalty (JSON "memory_penalty") */
     char *tnames[16]; /* … and its name in text mode: "DIR, memory penalty N" */
@@ -182,23 +192,33 @@ static int choice(const char *arg, const char *const *names)
     return -1;
 }
 
-/* "DIR:PENALTY" → dir and penalty (a trailing ':' and digits; otherwise the whole is DIR) */
+/* "DIR:PENALTY" → dir and penalty: a trailing ':' and digits is a penalty (a usage error beyond
+ * 100); anything else after the last ':' leaves the whole as DIR (a path may hold ':'), unless
+ * it is a penalty mistyped (cli_tm_penalty_typo). CLI_OK, or CLI_USAGE (said). */
 static int parse_tm_arg(char *arg, const char **dir, int *penalty)
 {
     *dir = arg;
     *penalty = 0;
     char *colon = strrchr(arg, ':');
     if (!colon || !colon[1])
-        return 0;
-    for (const char *p = colon + 1; *p; p++)
-        if (*p < '0' || *p > '9')
-            return 0; /* a ':' in the directory's name */
+        return CLI_OK;
+    const char *p = colon + 1;
+    if (cli_tm_penalty_typo(arg))
+        return cli_usage_error("query",
+                               "--tm %s: no such path, and '%s' is not a penalty (DIR:PENALTY "
+                               "takes a number from 0 to 100)",
+                               arg, p);
+    if (p[strspn(p, "0123456789")])
+        return CLI_OK; /* a ':' in the directory's name */
     long v;
-    if (cli_number(colon + 1, 100, &v) < 0)
-        return -1;
+    if (cli_number(p, 100, &v) < 0)
+        return cli_usage_error("query",
+                               "--tm %s: the penalty (DIR:PENALTY) is a number from 0 to 100, "
+                               "not %s",
+                               arg, p);
     *colon = '\0';
     *penalty = (int)v;
-    return 0;
+    return CLI_OK;
 }
 
 /* one <tu> per match (the library's jisr_tm_match_unit) */
@@ -308,16 +328,15 @@ static int json_quote(jisr_buf *b, const char *s)
     return rc < 0 ? rc : jisr_buf_putc(b, '"');
 }
 
-/* A query whose tag markup cannot be read: said on stderr where it is (the argument's number,
- * or standard input's line), and in the output in its place (JSON: an "error" member, text: a
- * line), so that the answers stay one a query; the other queries are still answered */
-static int refuse_query(qrun *r, const char *q, const char *where)
+/* A query that cannot be asked (msg says why: its tag markup cannot be read, too many tokens,
+ * a line of standard input the reader refused): said on stderr where it is (the argument's
+ * number, or standard input's line), and in the output in its place (JSON: an "error" member,
+ * text: a line), so that the answers stay one a query; the other queries are still answered
+ * and the exit status says one was not */
+static int refuse_query(qrun *r, const char *q, const char *where, const char *msg)
 {
-    const jisr_error *e = jisr_error_last();
-    char msg[1100];
-    snprintf(msg, sizeof msg, "%s (--tags %s)", e->msg,
-             r->tags == JISR_TM_MARKUP_TMX ? "tmx" : "braces");
     fprintf(stderr, "jisr: %s: %s\n", where, msg);
+    jisr_error_clear();
     r->bad++;
     jisr_buf_reset(&r->buf);
     int rc = 0;
@@ -355,8 +374,12 @@ static int run_one(qrun *r, const char *q, const char *where)
     jisr_unit_clear(&r->tagged);
     jisr_tm_query_opts o = r->o;
     if (r->tags != JISR_TM_MARKUP_NONE) {
-        if (jisr_tm_query_markup(&r->tagged, q, r->tags) < 0)
-            return refuse_query(r, q, where);
+        if (jisr_tm_query_markup(&r->tagged, q, r->tags) < 0) {
+            char msg[1100];
+            snprintf(msg, sizeof msg, "%s (--tags %s)", jisr_error_last()->msg,
+                     r->tags == JISR_TM_MARKUP_TMX ? "tmx" : "braces");
+            return refuse_query(r, q, where, msg);
+        }
         const jisr_variant *v = &r->tagged.variants[0];
         text = v->text;
         o.tags = (const char *const *)v->tags;
@@ -372,6 +395,11 @@ static int run_one(qrun *r, const char *q, const char *where)
     int timed = r->tables == TABLES_AUTO && r->build >= 0;
     double t0 = timed ? jisr_now() : 0;
     int rc = jisr_tm_query_multi(r->src, r->nsrc, text, &o, &m);
+    if (rc == JISR_ETOOBIG) { /* this query only: more tokens than a query may have */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", jisr_error_last()->msg);
+        return refuse_query(r, q, where, msg);
+    }
     if (rc < 0)
         return cli_error(rc);
     if (timed && (r->spent += jisr_now() - t0) >= r->build)
@@ -435,8 +463,8 @@ int cmd_query(int argc, char **argv)
             if (ndirs == 16)
                 return cli_usage_error("query", "at most 16 memories (--tm)");
             const char *d;
-            if (parse_tm_arg(optarg, &d, &pens[ndirs]) < 0)
-                return cli_usage_error("query", "--tm DIR:PENALTY needs a penalty from 0 to 100");
+            if (parse_tm_arg(optarg, &d, &pens[ndirs]) != CLI_OK)
+                return CLI_USAGE;
             dirs[ndirs++] = (char *)d;
             break;
         }
@@ -508,6 +536,9 @@ int cmd_query(int argc, char **argv)
             return cli_option_error("query", c, argv);
         }
     }
+    /* as export and convert: the same language twice matches nothing, a mistake to say */
+    if ((status = cli_lang_pair_option("query", r.o.srclang, r.o.tgtlang)) != CLI_OK)
+        return status;
     r.o.props = props;
     r.o.nprops = nprops;
     if (!ndirs) {
@@ -539,12 +570,18 @@ int cmd_query(int argc, char **argv)
         jisr_tm *tms[16];
         for (size_t k = 0; k < r.nsrc; k++)
             tms[k] = r.src[k].tm;
+        const char *s0 = r.o.srclang, *t0 = r.o.tgtlang;
         if (r.o.srclang)
             r.o.srclang =
                 cli_lang_resolve("query", tms, r.nsrc, r.o.srclang, r.lbuf[0], sizeof r.lbuf[0]);
         if (r.o.tgtlang)
             r.o.tgtlang =
                 cli_lang_resolve("query", tms, r.nsrc, r.o.tgtlang, r.lbuf[1], sizeof r.lbuf[1]);
+        if (r.o.srclang && r.o.tgtlang && jisr_lang_equal(r.o.srclang, r.o.tgtlang))
+            status = cli_usage_error("query",
+                                     "-s %s and -t %s would both be asked as %s (the "
+                                     "memories' language for them): give two languages",
+                                     s0, t0, r.o.srclang);
     }
     if (status == CLI_OK && (!r.o.srclang || !r.o.tgtlang))
         status = pick_langs(&r);
@@ -567,14 +604,31 @@ int cmd_query(int argc, char **argv)
         }
     } else if (status == CLI_OK) {
         /* one query a line, through the library's line reader (bounded lines; a NUL byte,
-         * which would cut the query short, is refused naming its line and column) */
+         * which would cut the query short, is refused naming its line and column). A line it
+         * refuses is skipped to its end, so that line alone is not asked (an empty query in
+         * its place); its I/O and memory errors are sticky, and end the batch. */
         jisr_lines *in = NULL;
         const char *line;
         int rc = jisr_lines_open_fd(&in, 0, 0, "<stdin>", JISR_LINES_NO_NUL);
-        while (rc >= 0 && status == CLI_OK && (rc = jisr_lines_next(in, &line, NULL)) > 0) {
+        while (rc >= 0 && status == CLI_OK) {
             char where[64];
-            snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
-            status = run_one(&r, line, where);
+            rc = jisr_lines_next(in, &line, NULL);
+            if (rc == JISR_ETOOBIG || rc == JISR_EENCODING || rc == JISR_EPARSE) {
+                const jisr_error *e = jisr_error_last();
+                char msg[1024];
+                snprintf(msg, sizeof msg, "%s", e->msg);
+                if (e->col)
+                    snprintf(where, sizeof where, "<stdin>:%lu:%lu", jisr_lines_lineno(in), e->col);
+                else
+                    snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
+                status = refuse_query(&r, "", where, msg);
+                rc = 1;
+            } else if (rc > 0) {
+                snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
+                status = run_one(&r, line, where);
+            } else {
+                break;
+            }
             fflush(stdout);
         }
         if (rc < 0 && status == CLI_OK)
@@ -587,7 +641,7 @@ int cmd_query(int argc, char **argv)
             status = cli_error(rc);
     }
     if (status == CLI_OK && r.bad)
-        status = cli_fail("%d quer%s not asked: bad tag markup (above)", r.bad,
+        status = cli_fail("%d quer%s not asked (above); the others were answered", r.bad,
                           r.bad == 1 ? "y" : "ies");
     jisr_unit_clear(&r.tagged);
     jisr_buf_free(&r.buf);

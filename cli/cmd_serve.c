@@ -145,6 +145,13 @@ int cmd_serve(int argc, char **argv)
                 cli_usage_error("serve", "at most 64 memories");
                 goto done;
             }
+            if (cli_tm_penalty_typo(optarg)) { /* DIR:-3, DIR:ten: as query says it */
+                cli_usage_error("serve",
+                                "--tm %s: no such path, and '%s' is not a penalty (DIR:PENALTY "
+                                "takes a number from 0 to 100)",
+                                optarg, strrchr(optarg, ':') + 1);
+                goto done;
+            }
             if (serve_parse_tm(optarg, &dirs[ntms], &tms[ntms].penalty) < 0) {
                 cli_usage_error("serve", "--tm %s: the penalty must be 0-100", optarg);
                 goto done;

@@ -2,11 +2,13 @@
  * main.c — the `jisr` program: dispatch to subcommands, global --help/--version, and the
  * shared helpers of cli.h. Each command lives in cmd_<verb>.c and uses only public headers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,6 +189,13 @@ int cli_open_tm(const char *dir, unsigned flags, jisr_tm **out)
     char *d = dir ? jisr_strdup(dir) : cli_default_tm();
     if (!d)
         return cli_fail("no memory directory: use --tm DIR or set JISR_TM or HOME");
+    /* a file where the memory should be: said as such, not as a memory to import first */
+    struct stat sb;
+    if (stat(d, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        int st = cli_fail("%s: not a directory (a memory is a directory: --tm DIR)", d);
+        free(d);
+        return st;
+    }
     jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
     o.flags = flags;
     o.on_warning = on_tm_warning;
@@ -212,6 +221,19 @@ int cli_number(const char *s, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_tm_penalty_typo(const char *arg)
+{
+    const char *colon = strrchr(arg, ':');
+    if (!colon || !colon[1] || !colon[1 + strspn(colon + 1, "0123456789")])
+        return 0; /* none, or digits: a penalty */
+    const char *p = colon + 1, *q = p + (*p == '-' || *p == '+');
+    int typo = *q && strlen(p) <= 16;
+    for (const char *c = q; typo && *c; c++)
+        typo = isalnum((unsigned char)*c) || *c == '.' || *c == ',';
+    struct stat sb;
+    return typo && stat(arg, &sb) != 0;
 }
 
 static const jisr_strlist *volatile signal_dirs;

@@ -5,3 +5,7 @@ jisr_add_script_test(import_cli import_cli.sh)
 # returns without line feed), cut or damaged .gz lexicons and .dict.dz, and the helps of import
 # and lexicon
 jisr_add_script_test(relfix_import relfix_import.sh)
+# defects of the CLI and import found by testing: a batch past a line that cannot be asked,
+# usagecount 0, --tm DIR:-3, a file as a memory, a directory to import, '-' twice, concord ':',
+# query -s L -t L, stats' language tags in their case
+jisr_add_script_test(cli_fixes cli_fixes.sh)

@@ -59,7 +59,7 @@ static void add_pair(jisr_tm_import *imp, const char *ar, const char *en, long u
 {
     jisr_unit u;
     jisr_unit_init(&u);
-    u.meta.usagecount = usage;
+    u.meta.usagecount = usage ? usage : -1; /* 0: none given, which counts one use */
     assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
     assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
     assert_int_equal(jisr_tm_import_add(imp, &u), 0);

@@ -488,24 +488,27 @@ static void v1_info(srv_req *r)
 {
     srv_ctx *c = srv_req_ctx(r);
     jisr_buf b = {0};
+    /* without a token file no write is taken at all (403 writes_disabled) */
+    int writable = !c->read_only && c->opts->token_file;
     jisr_buf_printf(&b, "{\"name\":\"jisr\",\"version\":\"%s\",\"memories\":[", JISR_VERSION);
     for (size_t i = 0; i < srv_mem_count(c->mem); i++) {
         jisr_buf_printf(&b, "%s{\"name\":", i ? "," : "");
         const char *nm = srv_mem_name(c->mem, i);
         jisr_buf_json_string(&b, nm, strlen(nm));
         jisr_buf_printf(&b, ",\"penalty\":%d,\"writes\":%s}", srv_mem_penalty(c->mem, i),
-                        i == 0 && !c->read_only ? "true" : "false");
+                        i == 0 && writable ? "true" : "false");
     }
     int writes, imports;
     srv_writer_load(c->writer, &writes, NULL);
     srv_writer_load(c->importer, &imports, NULL);
     jisr_buf_printf(&b, "],\"pending\":{\"imports\":%d,\"writes\":%d}", imports, writes);
     jisr_buf_printf(&b,
-                    ",\"read_only\":%s,\"writes_need_token\":true,\"limits\":{\"text_chars\":%d,"
+                    ",\"read_only\":%s,\"writes\":%s,\"writes_need_token\":true,"
+                    "\"limits\":{\"text_chars\":%d,"
                     "\"max_candidates\":%d,\"max_results\":%d,\"texts_per_query\":%d,"
                     "\"uri_bytes\":%d,\"header_bytes\":%d,\"upload_bytes\":%llu}}",
-                    c->read_only ? "true" : "false", SRV_TEXT_MAX, SRV_MAX_CANDIDATES,
-                    SRV_MAX_RESULTS, SRV_MAX_TEXTS, SRV_URI_MAX, SRV_HEADER_MAX,
+                    c->read_only ? "true" : "false", writable ? "true" : "false", SRV_TEXT_MAX,
+                    SRV_MAX_CANDIDATES, SRV_MAX_RESULTS, SRV_MAX_TEXTS, SRV_URI_MAX, SRV_HEADER_MAX,
                     (unsigned long long)c->opts->max_upload);
     srv_reply_json(r, 200, &b);
 }

@@ -542,6 +542,10 @@ def read_only(mem, auth):
                              auth)
         C.ok("without --token-file writes are refused (403)",
              st == 403 and json.loads(b)["error"]["code"] == "writes_disabled", (st, b))
+        st, info = s.get_json("/v1/")
+        C.ok("without --token-file /v1/ says no memory takes writes",
+             st == 200 and not any(m["writes"] for m in info["memories"]) and
+             info["writes"] is False, info)
 
 
 def private(mem, auth):

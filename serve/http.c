@@ -599,6 +599,22 @@ static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+/* The framing headers a request has: Content-Length and Transfer-Encoding lines */
+typedef struct framing {
+    int lengths, codings;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    framing *f = cls;
+    (void)kind;
+    (void)value;
+    f->lengths += strcasecmp(key, "Content-Length") == 0;
+    f->codings += strcasecmp(key, "Transfer-Encoding") == 0;
+    return MHD_YES;
+}
+
 static int is_public_page(const srv_route *rt)
 {
     return rt->id == SRV_R_PAGE || rt->id == SRV_R_ASSET;
@@ -703,6 +719,19 @@ static int start_request(srv_req *r, const char *method, const char *version)
     MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_host, &nhost);
     if (nhost > 1 || (!host && version && strcmp(version, "HTTP/1.0") != 0)) {
         srv_reply_error(r, 400, "bad_request", "an HTTP/1.1 request needs one Host header");
+        return 0;
+    }
+    /* RFC 9112 §6.3: several Content-Length lines, or one beside Transfer-Encoding, leave where
+     * the body ends open to two readings (libmicrohttpd takes the first length): behind a proxy
+     * that takes another, the rest would be read as a second request (request smuggling). A
+     * 400, and the connection closed, so that nothing after it is read as a request. */
+    framing fr = {0, 0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &fr);
+    if (fr.lengths > 1 || (fr.lengths && fr.codings)) {
+        srv_reply_header(r, "Connection", "close");
+        srv_reply_error(r, 400, "bad_request",
+                        fr.lengths > 1 ? "several Content-Length headers"
+                                       : "Content-Length beside Transfer-Encoding");
         return 0;
     }
     /* an absolute-form target names the host itself, and Host is then ignored (RFC 9112

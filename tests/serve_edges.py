@@ -151,6 +151,16 @@ def protocol(s):
                           b"Transfer-Encoding: gzip, chunked\r\n\r\n")
     C.ok("Transfer-Encoding gzip, chunked: 501 at once",
          line.startswith(b"HTTP/1.1 501") and t < 5 and b"Transfer-Encoding" in out, (t, out))
+    # request smuggling (RFC 9112 6.3): two readings of where the body ends are a 400, and the
+    # connection closes, so that what follows is never read as a second request
+    for name, framing in (("two Content-Length", b"Content-Length: 2\r\nContent-Length: 48\r\n"),
+                          ("Content-Length and chunked",
+                           b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n")):
+        t, line, out = raw(s, b"POST /v1/query HTTP/1.1\r\nHost: localhost\r\n" + framing +
+                           b"\r\n{}GET /v1/stats HTTP/1.1\r\nHost: localhost\r\n\r\n", timeout=8)
+        C.ok("%s: 400, the connection closed, the smuggled request not served" % name,
+             line.startswith(b"HTTP/1.1 400") and out.count(b"HTTP/1.1 ") == 1 and
+             b'"units"' not in out and t < 7, (t, out[:600]))
     _, line, out = raw(s, b"GET http://localhost/v1/ HTTP/1.1\r\nHost: localhost\r\n"
                           b"Connection: close\r\n\r\n")
     C.ok("absolute-form target: taken (its path)",

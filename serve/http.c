@@ -509,9 +509,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         log_escape(r->method[0] ? r->method : "-", r->method[0] ? strlen(r->method) : 1, 0, meth,
                    sizeof meth);
         long us = (long)((jisr_now() - r->t0) * 1e6);
+        /* a response queued but not sent whole (the client closed, stalled past the idle
+         * timeout, the server stopped) says so: "200" alone would claim the export arrived */
         if (status)
-            logf_("%s %s %s %s %u %ldus%s", when, r->client, meth, path, status, us,
-                  __atomic_load_n(&r->cut, __ATOMIC_ACQUIRE) ? " (cut off)" : "");
+            logf_("%s %s %s %s %u %ldus%s%s", when, r->client, meth, path, status, us,
+                  __atomic_load_n(&r->cut, __ATOMIC_ACQUIRE) ? " (cut off)" : "",
+                  toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && (unsigned)toe < 6 ? why[toe] : "");
         else
             logf_("%s %s %s %s - %ldus%s", when, r->client, meth, path, us,
                   r->over             ? " (body too large: connection closed)"

@@ -184,6 +184,15 @@ def main():
         log = srv.log_text()
         C.ok("the log names the request that went away", "POST /v1/import - " in log and
              "client went away" in log or "(error)" in log, log[-600:])
+        # an export whose reader stops after 1000 bytes: its line says so, not a bare 200
+        s = socket.create_connection((srv.host, srv.port), timeout=10)
+        s.sendall(b"GET /v1/export HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        s.recv(1000)
+        s.close()
+        wait_until(lambda: "GET /v1/export 200" in srv.log_text())
+        lines = [x for x in srv.log_text().splitlines() if "GET /v1/export 200" in x]
+        C.ok("an export the client stopped reading: its log line says so",
+             lines and ("client went away" in lines[-1] or "(error)" in lines[-1]), lines)
         # 4. other requests are answered while an import runs
         body = tsv_body(700000, 30000)
         s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en", body,

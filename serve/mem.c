@@ -308,27 +308,35 @@ int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz)
     char want[64];
     if (strlen(code) >= sizeof want || strlen(code) >= outsz)
         return -1;
-    strcpy(want, code);
     pthread_mutex_lock(&m->lmu);
     int found = -1;
-    int rc = langs_refresh(m);
-    if (rc < 0)
-        found = rc; /* the memory could not be read: its error, not "no such language" */
-    else {
-        for (;;) {
-            for (size_t i = 0; i < m->nlangs && found < 0; i++)
-                if (jisr_lang_matches(m->langs[i], want))
-                    found = 0;
-            if (found == 0)
-                break;
-            /* RFC 4647 lookup: drop the last subtag (and a singleton left before it) */
-            char *dash = strrchr(want, '-');
-            if (!dash)
-                break;
-            *dash = '\0';
-            dash = strrchr(want, '-');
-            if (dash && strlen(dash + 1) == 1)
+    for (int again = 1; found == -1 && again >= 0; again--) {
+        strcpy(want, code);
+        /* not in the list cached up to a second ago: read again, at most 20 times a second, so that
+         * a language another process has just imported is known at once, not a second later */
+        if (!again && m->langs_at && jisr_now() - m->langs_at >= 0.05)
+            m->langs_at = 0;
+        else if (!again)
+            break;
+        int rc = langs_refresh(m);
+        if (rc < 0)
+            found = rc; /* the memory could not be read: its error, not "no such language" */
+        else {
+            for (;;) {
+                for (size_t i = 0; i < m->nlangs && found < 0; i++)
+                    if (jisr_lang_matches(m->langs[i], want))
+                        found = 0;
+                if (found == 0)
+                    break;
+                /* RFC 4647 lookup: drop the last subtag (and a singleton left before it) */
+                char *dash = strrchr(want, '-');
+                if (!dash)
+                    break;
                 *dash = '\0';
+                dash = strrchr(want, '-');
+                if (dash && strlen(dash + 1) == 1)
+                    *dash = '\0';
+            }
         }
     }
     pthread_mutex_unlock(&m->lmu);

@@ -94,6 +94,7 @@ def main():
         protocol(s)
         skipped(s, auth)
         jsonl_server(s, auth)
+        new_language(s, mb)
     jsonl_cli()
     token_files()
     query_timeout()
@@ -200,6 +201,18 @@ def protocol(s):
                          {"Authorization": "Bearer " + TOKEN})
     C.ok("/v1/import?format=xliff: 415 saying which formats are taken",
          st == 415 and b"format=xliff" in b and b"TMX, TSV or JSONL" in b, b)
+
+
+def new_language(s, mem):
+    """A language another process imports while the server runs is known at once (the cached
+    list of languages is read again on a miss), not a 404 for up to a second."""
+    st, _ = s.get_json("/tmserver/languages/")
+    make_tsv(os.path.join(T, "sv.tsv"), [("Hej världen", "مرحبا يا عالم")])
+    run("import", "--tm", mem, "-s", "sv", "-t", "ar", "-q", os.path.join(T, "sv.tsv"))
+    time.sleep(0.06)
+    st, v = s.get_json("/tmserver/sv/ar/unit/" + weblate_quote("Hej världen"))
+    C.ok("a language imported by another process: answered at once (not a 404)",
+         st == 200 and v and v[0]["source"] == "Hej världen", (st, v))
 
 
 def skipped(s, auth):

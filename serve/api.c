@@ -324,23 +324,55 @@ typedef struct api_job {
     bad_item bad[100];
     size_t nbad;
     uint64_t nbad_all;
+    bad_item warn[100]; /* what the reader left out or kept as it is, and went on (jisr import's
+                         * warnings): the first 100, and the count of all */
+    size_t nwarn;
+    uint64_t nwarn_all;
     srv_upload *up;
 } api_job;
+
+/* the first 100 of a list of errors or warnings kept for the reply, all of them counted */
+static void keep_item(bad_item *v, size_t *n, uint64_t *all, const jisr_error *e)
+{
+    if (*n < 100) {
+        bad_item *b = &v[(*n)++];
+        b->line = e->line;
+        b->col = e->col;
+        size_t len = strlen(e->msg);
+        if (len >= sizeof b->msg)
+            len = sizeof b->msg - 1;
+        memcpy(b->msg, e->msg, len);
+        b->msg[len] = '\0';
+    }
+    ++*all;
+}
 
 static void on_bad(void *ctx, const jisr_error *e)
 {
     api_job *j = ctx;
-    if (j->nbad < sizeof j->bad / sizeof j->bad[0]) {
-        bad_item *b = &j->bad[j->nbad++];
-        b->line = e->line;
-        b->col = e->col;
-        size_t n = strlen(e->msg);
-        if (n >= sizeof b->msg)
-            n = sizeof b->msg - 1;
-        memcpy(b->msg, e->msg, n);
-        b->msg[n] = '\0';
+    keep_item(j->bad, &j->nbad, &j->nbad_all, e);
+}
+
+static void on_warn(void *ctx, const jisr_error *w)
+{
+    api_job *j = ctx;
+    keep_item(j->warn, &j->nwarn, &j->nwarn_all, w);
+}
+
+/* [{"line":…,"col":…,"message":…},…] */
+static void items_json(jisr_buf *b, const bad_item *v, size_t n)
+{
+    jisr_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        jisr_buf_printf(b, "%s{\"line\":%lu,\"col\":%lu,\"message\":", i ? "," : "", v[i].line,
+                        v[i].col);
+        size_t mn = strlen(v[i].msg);
+        while (mn && !srv_utf8_valid(v[i].msg, mn))
+            mn--;
+        jisr_buf_json_string(b, v[i].msg, mn);
+        jisr_buf_putc(b, '}');
     }
-    j->nbad_all++;
+    jisr_buf_putc(b, ']');
 }
 
 static void job_run(srv_job *jj)
@@ -394,21 +426,16 @@ static void job_done(srv_job *jj)
             jisr_buf_printf(
                 &b,
                 "{\"read\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
-                "\"batches\":%llu,\"bytes\":%llu,\"bad_count\":%llu,\"bad\":[",
+                "\"batches\":%llu,\"bytes\":%llu,\"bad_count\":%llu,\"bad\":",
                 (unsigned long long)j->st.read, (unsigned long long)j->st.added,
                 (unsigned long long)j->st.merged, (unsigned long long)(j->st.skipped + j->nbad_all),
                 (unsigned long long)j->st.batches, (unsigned long long)srv_upload_bytes(j->up),
                 (unsigned long long)j->nbad_all);
-            for (size_t i = 0; i < j->nbad; i++) {
-                jisr_buf_printf(&b, "%s{\"line\":%lu,\"col\":%lu,\"message\":", i ? "," : "",
-                                j->bad[i].line, j->bad[i].col);
-                size_t mn = strlen(j->bad[i].msg);
-                while (mn && !srv_utf8_valid(j->bad[i].msg, mn))
-                    mn--;
-                jisr_buf_json_string(&b, j->bad[i].msg, mn);
-                jisr_buf_putc(&b, '}');
-            }
-            jisr_buf_puts(&b, "]}");
+            items_json(&b, j->bad, j->nbad);
+            jisr_buf_printf(
+                &b, ",\"warning_count\":%llu,\"warnings\":", (unsigned long long)j->nwarn_all);
+            items_json(&b, j->warn, j->nwarn);
+            jisr_buf_putc(&b, '}');
             break;
         }
         srv_reply_json(r, 200, &b);
@@ -1067,6 +1094,8 @@ void srv_api_start_import(srv_req *r)
     j->fo.flags = skip ? JISR_TM_IMPORT_SKIP_BAD : 0;
     j->fo.on_bad = on_bad;
     j->fo.ctx = j;
+    j->fo.read.on_warning = on_warn; /* kept for the reply, as jisr import prints them */
+    j->fo.read.warning_ctx = j;
     j->fo.spill_mem = 64u << 20; /* a server holds less of a parse ahead than the CLI */
     /* smaller batches than the CLI's 200,000: until a strict import's body has been parsed
      * whole, the importer keeps its prepared batches (TM_GATE_QUEUE_BATCHES of them) in memory,

@@ -230,6 +230,19 @@ def skipped(s, auth):
                                      {"source": " ", "target": "x"}]).encode(), auth)
     C.ok("tmserver store: added and skipped counted together",
          st == 200 and json.loads(b) == {"added": 1, "merged": 0, "skipped": 1}, b)
+    # an import's warnings (what jisr import prints and goes on: a <bpt> without its <ept>, a
+    # date it cannot read) are in the reply, with their positions
+    tmx = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+           'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" '
+           'datatype="plaintext"/><body>\n<tu creationdate="yesterday"><tuv xml:lang="en"><seg>'
+           'a <bpt i="1">&lt;b&gt;</bpt>warned unit</seg></tuv><tuv xml:lang="ar"><seg>وحدة '
+           'منبهة</seg></tuv></tu>\n</body></tmx>\n').encode()
+    st, h, b = s.request("POST", "/v1/import?format=tmx", tmx, auth)
+    v = json.loads(b) if st == 200 else {}
+    C.ok("/v1/import: the reader's warnings in the reply, with line and column",
+         st == 200 and v.get("added") == 1 and v.get("warning_count", 0) >= 2 and
+         len(v["warnings"]) == v["warning_count"] and
+         all(w["line"] == 3 and w["message"] for w in v["warnings"]), (st, b[:600]))
 
 
 def jsonl_server(s, auth):

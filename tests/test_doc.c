@@ -741,6 +741,16 @@ static size_t zm_bytes(zipmem *m, char **out)
     return st.size;
 }
 
+/* An ODT of one content.xml (n bytes); its bytes (malloc'd) in *out */
+static size_t odt_bytes(const char *xml, size_t n, char **out)
+{
+    zipmem m;
+    zm_open(&m);
+    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
+    zm_add(&m, "content.xml", xml, n);
+    return zm_bytes(&m, out);
+}
+
 static const char DOCX_CT[] = "<?xml version=\"1.0\"?><Types "
                               "xmlns=\"http://schemas.openxmlformats.org/package/2006/"
                               "content-types\"/>";
@@ -886,12 +896,8 @@ static void test_odt_spaces(void **state)
         "\xd8\xa7\xd9\x84\xd8\xa3\xd9\x88\xd9\x84\xd9\x89.</text:p>"
         "<text:p>five   <text:span>six</text:span><text:s/> seven<text:line-break/>eight</text:p>"
         "</office:text></office:body></office:document-content>";
-    zipmem m;
-    zm_open(&m);
-    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
-    zm_add(&m, "content.xml", xml, strlen(xml));
     char *bytes;
-    size_t nb = zm_bytes(&m, &bytes);
+    size_t nb = odt_bytes(xml, strlen(xml), &bytes);
     paras p = {0};
     assert_int_equal(read_all("spaces.odt", bytes, nb, NULL, &p), 0);
     assert_int_equal(p.n, 3);
@@ -1087,12 +1093,8 @@ static void test_zip_malformed(void **state)
                          "<office:body><office:text>");
     for (int i = 0; i < 400; i++)
         jisr_buf_puts(&deep, "<text:span>");
-    zipmem m;
-    zm_open(&m);
-    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
-    zm_add(&m, "content.xml", deep.data, deep.len);
     char *bytes;
-    size_t nb = zm_bytes(&m, &bytes);
+    size_t nb = odt_bytes(deep.data, deep.len, &bytes);
     assert_int_equal(read_all("deep.odt", bytes, nb, NULL, &p), JISR_ETOOBIG);
     assert_non_null(strstr(jisr_error_last()->msg, "nested deeper"));
     assert_string_equal(jisr_error_last()->file, "deep.odt!/content.xml");
@@ -1108,6 +1110,7 @@ static void test_zip_malformed(void **state)
     for (int i = 0; i < 300; i++)
         jisr_buf_puts(&deep, "</w:r>");
     jisr_buf_puts(&deep, "</w:p></w:body></w:document>");
+    zipmem m;
     zm_open(&m);
     zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
     zm_add(&m, "word/document.xml", deep.data, deep.len);
@@ -1345,12 +1348,8 @@ static void test_odt_hidden(void **state)
         "<text:p text:style-name=\"HP2\">HIDDEN BY ITS PARENT.</text:p>"
         "<text:p>Shown <text:span text:style-name=\"V\">span</text:span>.</text:p>"
         "</office:text></office:body></office:document-content>";
-    zipmem m;
-    zm_open(&m);
-    zm_add(&m, "mimetype", "application/vnd.oasis.opendocument.text", 39);
-    zm_add(&m, "content.xml", xml, strlen(xml));
     char *bytes;
-    size_t nb = zm_bytes(&m, &bytes);
+    size_t nb = odt_bytes(xml, strlen(xml), &bytes);
     paras p = {0};
     assert_int_equal(read_all("hidden.odt", bytes, nb, NULL, &p), 0);
     assert_int_equal(p.n, 2);

@@ -395,10 +395,20 @@ static int read_content(xl_reader *t, segs *ss, int split)
             char *hex = attr(t, "hex");
             unsigned long cp = hex ? strtoul(hex, NULL, 16) : 0;
             free(hex);
-            if (cp && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
-                (rc = fmt_utf8_put(&cur->text, (unsigned)cp)) < 0)
-                break;
-            continue;
+            if ((cp >= 1 && cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
+                cp == 0xFFFF) {
+                /* a character XML cannot carry, which is what <cp> is for (a control code in
+                 * a software string): kept as the native code <ph><cp hex="…"/></ph>, which TMX
+                 * carries and a document reads as a space, rather than refusing the unit */
+                jisr_buf_puts(&t->esc, "<ph>");
+                native_tag(t, &t->esc, 0, 1);
+                jisr_buf_puts(&t->esc, "</ph>");
+            } else {
+                if (cp && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
+                    (rc = fmt_utf8_put(&cur->text, (unsigned)cp)) < 0)
+                    break;
+                continue;
+            }
         } else if (t->version == 1 &&
                    (is(ln, "bpt") || is(ln, "ept") || is(ln, "ph") || is(ln, "it"))) {
             /* native code: re-wrapped as the TMX element of the same name */

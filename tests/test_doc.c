@@ -1380,6 +1380,16 @@ static void test_xliff_doc_codes(void **state)
     assert_string_equal(p.text[1], "Line one Line two.");
     assert_string_equal(p.text[2], "wordsplitword");
     paras_free(&p);
+    /* XLIFF 2.0's <cp> of a control code (what XML cannot carry) reads as a code: a space */
+    const char x20[] =
+        "<?xml version=\"1.0\"?><xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" "
+        "version=\"2.0\" srcLang=\"en\"><file id=\"f\"><unit id=\"u\"><segment>"
+        "<source>Press<cp hex=\"0001\"/>Enter now.</source></segment></unit></file>"
+        "</xliff>";
+    assert_int_equal(read_all("cp.xlf", x20, sizeof x20 - 1, NULL, &p), 0);
+    assert_int_equal(p.n, 1);
+    assert_string_equal(p.text[0], "Press Enter now.");
+    paras_free(&p);
 }
 
 int main(void)

@@ -1806,6 +1806,31 @@ static size_t xliff_units(const char *xml, units *out, warnings *log)
     return out->n;
 }
 
+/* XLIFF 2.0's <cp> of a character XML cannot carry (U+0001): the unit is read, the character
+ * kept as the native code <ph><cp hex="0001"/></ph> (TMX cannot carry it either); one XML can
+ * carry is the character */
+static void test_xliff_cp(void **state)
+{
+    (void)state;
+    units u;
+    warnings log;
+    const char *x =
+        "<?xml version=\"1.0\"?><xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" "
+        "version=\"2.0\" srcLang=\"en\" trgLang=\"ar\"><file id=\"f\"><unit id=\"u\"><segment>"
+        "<source>Press<cp hex=\"0001\"/>Enter<cp hex=\"e9\"/>.</source><target>اضغط<cp "
+        "hex=\"0001\"/>إدخال.</target></segment></unit></file></xliff>";
+    assert_int_equal(xliff_units(x, &u, &log), 1);
+    const jisr_variant *en = &u.v[0].variants[0];
+    assert_int_equal(en->ntags, 1);
+    assert_string_equal(en->tags[0], "<ph>&lt;cp hex=&quot;0001&quot;/&gt;</ph>");
+    jisr_buf b = {0};
+    assert_int_equal(jisr_variant_plain(en, &b), 0);
+    assert_string_equal(b.data, "PressEnter\xc3\xa9.");
+    jisr_buf_free(&b);
+    assert_int_equal(u.v[0].variants[1].ntags, 1);
+    units_free(&u);
+}
+
 static void test_xliff_untranslated(void **state)
 {
     (void)state;
@@ -1917,6 +1942,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_jsonl_tags),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_xliff_untranslated),
+        cmocka_unit_test(test_xliff_cp),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,13 +2,12 @@
  * cmd_stats.c — `jisr stats`: units, languages, size on disk and index versions of a memory
  * (rendered by the library: tm/textout.c, tm/json.c).
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
+#include "text/text.h"
 
 const char cmd_stats_help[] =
     "Usage: jisr stats [OPTIONS]\n"
@@ -28,32 +27,6 @@ const char cmd_stats_help[] =
     "\n"
     "Example:\n"
     "  jisr stats --tm ~/tm/un --json\n";
-
-/* A tag in BCP 47's conventional case (RFC 5646 §2.1.1), in place: the memory counts variants
- * per tag letter case aside, and keeps the tag lower-cased (en-gb), while its units keep their
- * own (export writes en-GB): language and other subtags lower, a script (4 letters) in title
- * case, a region (2 letters) upper — not after a singleton (x-…, u-…), whose subtags are no
- * script or region. */
-static void lang_case(char *tag)
-{
-    int after_singleton = 0;
-    for (char *p = tag, *end; *p; p = *end ? end + 1 : end) {
-        size_t n = strcspn(p, "-_");
-        end = p + n;
-        int letters = 1;
-        for (size_t i = 0; i < n; i++) {
-            letters &= isalpha((unsigned char)p[i]) != 0;
-            p[i] = (char)tolower((unsigned char)p[i]);
-        }
-        if (n == 1) /* (x-… alone too) */
-            after_singleton = 1;
-        if (p == tag || after_singleton || !letters || (n != 2 && n != 4))
-            continue;
-        p[0] = (char)toupper((unsigned char)p[0]);
-        if (n == 2)
-            p[1] = (char)toupper((unsigned char)p[1]);
-    }
-}
 
 int cmd_stats(int argc, char **argv)
 {
@@ -96,7 +69,7 @@ int cmd_stats(int argc, char **argv)
         return cli_error(rc);
     }
     for (size_t i = 0; i < st.nlangs; i++)
-        lang_case(st.langs[i].lang);
+        jisr_lang_case(st.langs[i].lang); /* the memory keeps them lower */
     jisr_buf out = {0};
     rc = json ? jisr_tm_stats_json(&out, path, &st) : jisr_tm_stats_text(&out, path, &st);
     if (rc == 0 && json)

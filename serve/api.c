@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "serve/server.h"
+#include "text/text.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -145,25 +146,12 @@ static char *cut_text(const char *s)
     return jisr_strndup(s, srv_utf8_cut(s, n, SRV_TEXT_MAX));
 }
 
-/* BCP 47 case conventions for a stored tag: language lower, script title, region upper */
+/* A stored tag in BCP 47's conventional case (jisr_lang_case): language lower, script title,
+ * region upper */
 static void canon_tag(const char *norm, char *out, size_t outsz)
 {
-    size_t i = 0, sub = 0, start = 0;
-    for (; norm[i] && i + 1 < outsz; i++)
-        out[i] = norm[i];
-    out[i] = '\0';
-    for (size_t k = 0; k <= i; k++) {
-        if (out[k] == '-' || out[k] == '\0') {
-            size_t len = k - start;
-            if (sub > 0 && len == 2)
-                for (size_t m = start; m < k; m++)
-                    out[m] = (char)(out[m] >= 'a' && out[m] <= 'z' ? out[m] - 32 : out[m]);
-            if (sub > 0 && len == 4 && out[start] >= 'a' && out[start] <= 'z')
-                out[start] = (char)(out[start] - 32);
-            sub++;
-            start = k + 1;
-        }
-    }
+    snprintf(out, outsz, "%s", norm);
+    jisr_lang_case(out);
 }
 
 /* ---- tmserver --------------------------------------------------------------------------- */

@@ -1,6 +1,7 @@
 /*
  * lang.c — language tags compared as BCP 47 (case-insensitive, '_' = '-', prefix match by
- * subtag) and a script-count guess between Arabic and English.
+ * subtag), written in BCP 47's conventional case, and a script-count guess between Arabic and
+ * English.
  */
 #include <stddef.h>
 #include <string.h>
@@ -25,6 +26,27 @@ int jisr_lang_equal(const char *a, const char *b)
         if (fold((unsigned char)*a) != fold((unsigned char)*b))
             return 0;
     return *a == *b;
+}
+
+void jisr_lang_case(char *tag)
+{
+    int after_singleton = 0;
+    for (char *p = tag, *end; *p; p = *end ? end + 1 : end) {
+        size_t n = strcspn(p, "-_");
+        end = p + n;
+        int letters = 1;
+        for (size_t i = 0; i < n; i++) {
+            letters &= ((p[i] | 32) >= 'a' && (p[i] | 32) <= 'z');
+            p[i] = (char)fold((unsigned char)p[i]); /* (no separator inside a subtag) */
+        }
+        if (n == 1) /* (x-… alone too) */
+            after_singleton = 1;
+        if (p == tag || after_singleton || !letters || (n != 2 && n != 4))
+            continue;
+        p[0] = (char)(p[0] - 32);
+        if (n == 2)
+            p[1] = (char)(p[1] - 32);
+    }
 }
 
 int jisr_lang_matches(const char *tag, const char *want)

@@ -173,6 +173,10 @@ JISR_API const char *jisr_text_guess_lang(const char *s, size_t n);
  * is true when tag equals want or starts with want + "-" ("ar-SA" matches "ar"). */
 JISR_API int jisr_lang_equal(const char *a, const char *b);
 JISR_API int jisr_lang_matches(const char *tag, const char *want);
+/** A tag in BCP 47's conventional case, in place (RFC 5646 §2.1.1): language and other subtags
+ * lower, a script (4 letters) title case, a region (2 letters) upper, but not after a singleton
+ * (x-…, u-…), whose subtags are no script or region. Separators ('-', '_') are kept. */
+JISR_API void jisr_lang_case(char *tag);
 
 /* ---- sentence segmentation --------------------------------------------------------------- */
 

@@ -22,9 +22,10 @@
  *
  * ODT: an OpenDocument spreadsheet, presentation or drawing (its mimetype entry) is refused as
  * such. content.xml's body: text:p, text:h (outline level), list items (nesting level), table
- * cells, notes (footnotes/endnotes: their own paragraphs), text:s/text:tab/text:line-break;
- * annotations and tracked deletions are left out. Paragraph styles (content.xml's automatic
- * styles, then styles.xml) give the direction (style:writing-mode) and language hints.
+ * cells, notes (footnotes/endnotes: their own paragraphs, after the body as in DOCX),
+ * text:s/text:tab/text:line-break; annotations and tracked deletions are left out. Paragraph
+ * styles (content.xml's automatic styles, then styles.xml) give the direction
+ * (style:writing-mode) and language hints.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1060,6 +1061,29 @@ static int odf_encrypted(jisr_doc *d, zip_t *z)
     return 0;
 }
 
+/* An ODT's notes sit inside the paragraph that cites them, and a note's paragraphs close (and
+ * are added) before that paragraph does. DOCX keeps them in parts of their own, read after the
+ * body. Moving paragraphs[first..] of kind footnote behind the others (stably) gives both
+ * formats the same order: a note between its anchor's neighbours would pair with nothing, or
+ * with the wrong sentence, when an ODT is aligned with its translation's DOCX. */
+static int notes_last(jisr_doc *d, size_t first)
+{
+    size_t n = d->npara - first, k = 0;
+    for (size_t i = first; i < d->npara; i++)
+        k += d->paras[i].kind == JISR_PARA_FOOTNOTE;
+    if (!k || k == n)
+        return 0;
+    doc_para *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return doc_error(d, JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t a = 0, b = n - k;
+    for (size_t i = first; i < d->npara; i++)
+        tmp[d->paras[i].kind == JISR_PARA_FOOTNOTE ? b++ : a++] = d->paras[i];
+    memcpy(d->paras + first, tmp, n * sizeof *tmp);
+    free(tmp);
+    return 0;
+}
+
 static int read_odt(jisr_doc *d, zip_t *z)
 {
     styles ss = {0};
@@ -1080,6 +1104,7 @@ static int read_odt(jisr_doc *d, zip_t *z)
     }
     const char *part = doc_part(d, "content.xml");
     pstack ps = {0};
+    size_t first = d->npara;
     int in_body = 0, skip = 0, cells = 0, notes = 0, lists = 0, soft = 0;
     while ((rc = doc_xml_next(&x)) > 0) {
         const char *l, *ns;
@@ -1183,6 +1208,8 @@ static int read_odt(jisr_doc *d, zip_t *z)
     pstack_free(&ps);
     part_close(&s, &x);
     free(ss.v);
+    if (rc >= 0)
+        rc = notes_last(d, first);
     return rc < 0 ? rc : 0;
 }
 

@@ -366,6 +366,30 @@ static void test_odt(void **state)
     paras_free(&p);
 }
 
+/* the same document saved as ODT and as DOCX reads as the same paragraphs in the same order:
+ * an ODT's note (inside the paragraph that cites it) comes after the body, as DOCX's does */
+static void test_odt_docx_order(void **state)
+{
+    (void)state;
+    static const char *const lang[] = {"en", "ar"};
+    for (int l = 0; l < 2; l++) {
+        char odt[512], docx[512];
+        snprintf(odt, sizeof odt, D "report.%s.odt", lang[l]);
+        snprintf(docx, sizeof docx, D "report.%s.docx", lang[l]);
+        paras a = {0}, b = {0};
+        assert_int_equal(read_all(odt, NULL, 0, NULL, &a), 0);
+        assert_int_equal(read_all(docx, NULL, 0, NULL, &b), 0);
+        assert_int_equal(a.n, b.n);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_string_equal(a.text[i], b.text[i]);
+            assert_int_equal(a.v[i].kind, b.v[i].kind);
+        }
+        assert_int_equal(a.v[a.n - 1].kind, JISR_PARA_FOOTNOTE);
+        paras_free(&a);
+        paras_free(&b);
+    }
+}
+
 /* ---- XLIFF --------------------------------------------------------------------------------- */
 
 static void test_xliff_doc(void **state)
@@ -1401,6 +1425,7 @@ int main(void)
         cmocka_unit_test(test_html_encodings),
         cmocka_unit_test(test_docx),
         cmocka_unit_test(test_odt),
+        cmocka_unit_test(test_odt_docx_order),
         cmocka_unit_test(test_odt_spaces),
         cmocka_unit_test(test_xliff_doc),
         cmocka_unit_test(test_xliff_units),

@@ -371,7 +371,8 @@ enum {
 
 /** Read a list file ("-" = stdin). Rows with fewer than min_fields fields, and with
  * JISR_ALIGN_LIST_IDS a bad or repeated id, are JISR_EPARSE naming the line (a repeated id names
- * the line of its first row too). out is reset first and left empty on error. */
+ * the line of its first row too). out is overwritten (docs/api.md): a list read before must be
+ * given to jisr_align_list_free first. It is left empty on error. */
 JISR_API int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fields,
                                   unsigned flags);
 /** f resolved against the list's directory (absolute paths unchanged); malloc'd, NULL when out

@@ -5,7 +5,7 @@ import and query, builds side by side in one run.
     /usr/bin/python3 bench/side_by_side.py [--data DIR] [--work DIR] [--rounds N] [--no-callgrind]
                                            NAME=JISR[:LIBDIR] NAME=JISR[:LIBDIR] ...
 
-(LIBDIR: where that build's libjisr.so.0 is, for a copy of a binary whose RUNPATH names
+(LIBDIR: where that build's libjisr.so.0.MINOR is, for a copy of a binary whose RUNPATH names
 another folder; it goes into LD_LIBRARY_PATH of that build's runs only.)
 
 The first build is the reference: every other column is given as a ratio to it. Two measures:

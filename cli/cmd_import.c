@@ -108,7 +108,7 @@ typedef struct imp_ctx {
     cli_progress prog;
     const char *file;
     int verbose;
-    unsigned long bad, warnings;
+    unsigned long warnings;
 } imp_ctx;
 
 static void on_progress(void *ctx, uint64_t units)
@@ -122,7 +122,6 @@ static void on_bad(void *ctx, const jisr_error *err)
     imp_ctx *c = ctx;
     char msg[2048];
     (void)err;
-    c->bad++;
     jisr_error_format(msg, sizeof msg);
     cli_progress_done(&c->prog);
     fprintf(stderr, "jisr: %s (skipped)\n", msg);
@@ -307,12 +306,13 @@ int cmd_import(int argc, char **argv)
         if (!quiet) {
             fprintf(stderr, "%s: %llu units read, %llu added, %llu merged, %llu skipped", path,
                     (unsigned long long)st.read, (unsigned long long)st.added,
-                    (unsigned long long)st.merged, (unsigned long long)(st.skipped + ctx.bad));
+                    (unsigned long long)st.merged,
+                    (unsigned long long)st.skipped); /* bad units skipped included */
             if (ctx.warnings)
                 fprintf(stderr, ", %lu warning%s", ctx.warnings, ctx.warnings == 1 ? "" : "s");
             fprintf(stderr, " (%.1fs)\n", jisr_now() - t0);
         }
-        ctx.bad = ctx.warnings = 0;
+        ctx.warnings = 0;
     }
     jisr_tm_close(tm);
     if (status != CLI_OK && !existed && committed == 0 && where)

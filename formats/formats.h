@@ -239,7 +239,8 @@ typedef struct jisr_reader jisr_reader;
  * prologue malformed), JISR_ENOMEM. On error *out is NULL. */
 JISR_API int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *opts);
 /** The same over a caller-owned buffer that must outlive the reader (TMX, TSV, JSONL; the
- * format defaults to TMX). name is used in error messages. */
+ * format defaults to TMX). name is used in error messages. data may be NULL when n is 0 (an
+ * empty input); NULL with n above 0 is JISR_EINVAL. */
 JISR_API int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *data,
                                      size_t n, const jisr_read_opts *opts);
 /** A reader of the stream f (TMX, TSV or JSONL: opts->format must say which), read as it

@@ -70,9 +70,11 @@ int jisr_reader_open(jisr_reader **out, const char *path, const jisr_read_opts *
 {
     int rc;
     jisr_reader *r = NULL;
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_reader_open: out is NULL");
     *out = NULL;
     if (!path)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no input file");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_reader_open: path is NULL");
     if ((rc = reader_new(&r, path, opts)) < 0)
         goto fail;
     if (r->format == JISR_FMT_AUTO)
@@ -142,9 +144,14 @@ int jisr_reader_open_stream(jisr_reader **out, FILE *f, const char *name,
 {
     int rc;
     jisr_reader *r = NULL;
+    if (!out) {
+        if (f)
+            fclose(f); /* f is ours from the call on, also when the open fails */
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_reader_open_stream: out is NULL");
+    }
     *out = NULL;
     if (!f)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no input stream");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_reader_open_stream: f is NULL");
     if ((rc = reader_new(&r, name ? name : "<stream>", opts)) < 0) {
         fclose(f);
         goto fail;
@@ -186,7 +193,14 @@ int jisr_reader_open_memory(jisr_reader **out, const char *name, const void *dat
 {
     int rc;
     jisr_reader *r = NULL;
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_reader_open_memory: out is NULL");
     *out = NULL;
+    if (!data && n)
+        return jisr_error_set(JISR_EINVAL, name, 0, 0,
+                              "jisr_reader_open_memory: data is NULL (with n = %zu)", n);
+    if (!data)
+        data = ""; /* an empty input */
     if ((rc = reader_new(&r, name ? name : "<memory>", opts)) < 0)
         goto fail;
     if (r->format == JISR_FMT_AUTO)
@@ -225,7 +239,10 @@ fail:
 
 int jisr_reader_next(jisr_reader *r, jisr_unit *u)
 {
-    if (!r || !r->next)
+    if (!r || !u)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_reader_next: %s is NULL",
+                              r ? "u" : "r");
+    if (!r->next)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "reader not open");
     return r->next(r, u);
 }
@@ -277,9 +294,11 @@ static int writer_open(jisr_writer **out, const char *path, FILE *stream,
                        const jisr_write_opts *opts, const jisr_meta *header_meta)
 {
     int rc = 0, bad = 0;
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_writer_open: out is NULL");
     *out = NULL;
     if (!path)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no output file");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_writer_open: path is NULL");
     jisr_writer *w = calloc(1, sizeof *w);
     if (!w)
         return jisr_oom(0);
@@ -372,8 +391,10 @@ int jisr_writer_open_ex(jisr_writer **out, const char *path, const jisr_write_op
 int jisr_writer_open_stream(jisr_writer **out, FILE *stream, const char *name,
                             const jisr_write_opts *opts, const jisr_meta *header_meta)
 {
+    if (out)
+        *out = NULL;
     if (!stream)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no output stream");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_writer_open_stream: stream is NULL");
     return writer_open(out, name ? name : "<stream>", stream, opts, header_meta);
 }
 
@@ -384,8 +405,9 @@ int jisr_writer_open(jisr_writer **out, const char *path, const jisr_write_opts 
 
 int jisr_writer_write(jisr_writer *w, const jisr_unit *u)
 {
-    if (!w)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "writer not open");
+    if (!w || !u)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_writer_write: %s is NULL",
+                              w ? "u" : "w");
     if (w->err)
         return w->err;
     int rc = w->write(w, u);

@@ -1,10 +1,14 @@
 #!/bin/bash
 # install.sh — issue 10 item 1: `cmake --install` into a temporary prefix gives an installable
-# library: libjisr.so.0 (only jisr_ symbols exported) and libjisr.a, the public headers under
-# include/jisr/ (no private header, none including one), jisr.pc and a CMake package. A small
-# program (tests/install_demo.c: segment, align, write/read TMX, import, query) is built out of
-# the tree with `pkg-config --cflags --libs jisr`, and with find_package(jisr) against both the
-# shared and the static library, and run.
+# library: libjisr.so.0.MINOR while the major version is 0 (libjisr.so.MAJOR after; only jisr_
+# symbols exported) and libjisr.a (only jisr_ symbols global either: its internals are local
+# symbols of one object), the public headers under include/jisr/ (no private header, none
+# including one), jisr.pc (the shared library, needing no dependency's .pc file), jisr-static.pc
+# and a CMake package. A small program (tests/install_demo.c: segment, align, write/read TMX,
+# import, query) is built out of the tree with `pkg-config --cflags --libs jisr` and
+# `... jisr-static`, and with find_package(jisr) against both the shared and the static library,
+# and run; so is a program with functions named like the library's internals
+# (tests/install_clash.c), linked statically.
 # Environment: JISR_BUILD_DIR (the build tree), JISR_SOURCE_DIR, JISR_DEMO_CFLAGS (sanitizer
 # flags of an ASan build, so the demo links with the same runtime).
 set -u
@@ -21,12 +25,28 @@ cmake --install "$B" --prefix "$P" >"$T/install.log" 2>&1
 check "cmake --install succeeds" '[ $? -eq 0 ]'
 lib=$(ls -d "$P"/lib*/ | head -1)
 lib=${lib%/}
-check "shared library with its SONAME, and the static one" \
-    '[ -f "$lib/libjisr.a" ] && [ -L "$lib/libjisr.so" ] && objdump -p "$lib/libjisr.so" | grep -q "SONAME *libjisr.so.0"'
+# the SONAME: libjisr.so.0.MINOR while the major version is 0 (each minor may change the ABI)
+ver=$(sed -n "s/^project(jisr VERSION \([0-9.]*\).*/\1/p" "$S/CMakeLists.txt")
+major=${ver%%.*}
+minor=${ver#*.}
+minor=${minor%%.*}
+if [ "$major" = 0 ]; then sov=0.$minor; else sov=$major; fi
+so=libjisr.so.$sov
+check "shared library with its SONAME $so, and the static one" \
+    '[ -f "$lib/libjisr.a" ] && [ -L "$lib/libjisr.so" ] && [ -L "$lib/$so" ] && objdump -p "$lib/libjisr.so" | grep -q "SONAME *$so\$"'
+check "no libjisr.so.$major link (a 0.x program must not load another minor's library)" \
+    '[ "$major" != 0 ] || [ ! -e "$lib/libjisr.so.$major" ]'
 others=$(nm -D --defined-only "$lib/libjisr.so" | awk '{print $NF}' | grep -v '^jisr_')
 check "nm -D --defined-only shows only jisr_ symbols ($(nm -D --defined-only "$lib/libjisr.so" | wc -l) exported)" \
     '[ -z "$others" ]'
 [ -n "$others" ] && echo "# not jisr_: $others"
+# the archive's global symbols are the shared library's exports, no internal one (tm_distance,
+# doc_error, jisr_u64set_add …: a static consumer could not define its own)
+nm -g --defined-only "$lib/libjisr.a" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u >"$T/a.syms"
+nm -D --defined-only "$lib/libjisr.so" | awk '{print $NF}' | sort -u >"$T/so.syms"
+check "libjisr.a defines globally the $(wc -l <"$T/so.syms") symbols libjisr.so exports, and nothing else ($(wc -l <"$T/a.syms") global)" \
+    'cmp -s "$T/a.syms" "$T/so.syms" || { diff "$T/so.syms" "$T/a.syms" | head -5; false; }'
+
 check "public headers under include/jisr/, the umbrella jisr.h among them" \
     '[ -f "$P/include/jisr/jisr.h" ] && [ -f "$P/include/jisr/util/util.h" ] && [ -f "$P/include/jisr/text/text.h" ] && [ -f "$P/include/jisr/formats/formats.h" ]'
 check "no private header installed" '[ -z "$(find "$P/include" -name "*_int.h" -o -name utf8.h)" ]'
@@ -41,25 +61,45 @@ for h in $(cd "$P/include" && find jisr -name '*.h'); do
     fi
 done
 
-mkdir -p "$T/w1" "$T/w2" "$T/w3"
+mkdir -p "$T/w1" "$T/w2" "$T/w3" "$T/w5" "$T/nopc"
 export PKG_CONFIG_PATH=$lib/pkgconfig
-flags=$(pkg-config --cflags --libs jisr 2>&1)
-check "pkg-config knows jisr $(pkg-config --modversion jisr 2>/dev/null)" '[ "$(pkg-config --modversion jisr)" = "$(sed -n "s/^project(jisr VERSION \([0-9.]*\).*/\1/p" "$S/CMakeLists.txt")" ]'
+check "pkg-config knows jisr $(pkg-config --modversion jisr 2>/dev/null)" '[ "$(pkg-config --modversion jisr)" = "$ver" ]'
+# the shared library's module needs no dependency's .pc file (nor their headers' -I)
+flags=$(PKG_CONFIG_LIBDIR=$T/nopc PKG_CONFIG_PATH=$lib/pkgconfig pkg-config --cflags --libs jisr 2>&1)
+check "pkg-config --cflags --libs jisr with only jisr's .pc files: $flags" \
+    '[ $? -eq 0 ] && ! printf "%s" "$flags" | grep -qE "not found|libxml2|icu"'
 $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_demo.c" $flags \
     -Wl,-rpath,"$lib" -o "$T/demo_pc" 2>"$T/cc.err"
 check "the demo builds with pkg-config --cflags --libs jisr" '[ $? -eq 0 ] || { cat "$T/cc.err"; false; }'
 "$T/demo_pc" "$T/w1" >"$T/out1" 2>&1
 check "... and segments, aligns, imports and queries" '[ $? -eq 0 ] && grep -qx ok "$T/out1" && grep -qx "libjisr $(pkg-config --modversion jisr)" "$T/out1" || { cat "$T/out1"; false; }'
+check "... with the installed $so" 'ldd "$T/demo_pc" | grep -q "$so => $lib/$so"'
+# the static library through pkg-config: jisr-static
+sflags=$(pkg-config --cflags --libs jisr-static 2>&1)
+$CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_demo.c" $sflags \
+    -o "$T/demo_pcs" 2>"$T/ccs.err"
+check "the demo builds with pkg-config --cflags --libs jisr-static" '[ $? -eq 0 ] || { cat "$T/ccs.err"; false; }'
+"$T/demo_pcs" "$T/w5" >"$T/out5" 2>&1
+check "... and runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out5" && ! ldd "$T/demo_pcs" | grep -q libjisr || { cat "$T/out5"; false; }'
+$CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_clash.c" $sflags \
+    -o "$T/clash_pcs" 2>"$T/ccc.err"
+check "a static program with its own tm_distance, doc_error, cmap_find, jisr_u64set_add … links (jisr-static)" \
+    '[ $? -eq 0 ] || { grep -m3 "multiple definition" "$T/ccc.err" || head -5 "$T/ccc.err"; false; }'
+"$T/clash_pcs" >"$T/outc" 2>&1
+check "... and both it and the library call their own" '[ $? -eq 0 ] && grep -qx ok "$T/outc" || { cat "$T/outc"; false; }'
 
 cmake -S "$S/tests/install_cmake" -B "$T/cm" -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOURCE="$S/tests/install_demo.c" \
-    -DCMAKE_C_FLAGS="$EXTRA" -DCMAKE_BUILD_RPATH="$lib" >"$T/cm.log" 2>&1 &&
-    cmake --build "$T/cm" >>"$T/cm.log" 2>&1
-check "the demo builds with find_package(jisr) (jisr::jisr and jisr::jisr_static)" '[ $? -eq 0 ] || { tail -20 "$T/cm.log"; false; }'
+    -DCLASH_SOURCE="$S/tests/install_clash.c" -DCMAKE_C_FLAGS="$EXTRA" -DCMAKE_BUILD_RPATH="$lib" \
+    >"$T/cm.log" 2>&1 && cmake --build "$T/cm" >>"$T/cm.log" 2>&1
+check "the demo builds with find_package(jisr) (jisr::jisr and jisr::jisr_static), and so does install_clash.c with jisr::jisr_static" \
+    '[ $? -eq 0 ] || { grep -m3 "multiple definition" "$T/cm.log" || tail -20 "$T/cm.log"; false; }'
 "$T/cm/demo_shared" "$T/w2" >"$T/out2" 2>&1
 check "... shared: runs" '[ $? -eq 0 ] && grep -qx ok "$T/out2" || { cat "$T/out2"; false; }'
-check "... shared: really the installed libjisr.so.0" 'ldd "$T/cm/demo_shared" | grep -q "$lib/libjisr.so.0"'
+check "... shared: really the installed $so" 'ldd "$T/cm/demo_shared" | grep -q "$lib/$so"'
 "$T/cm/demo_static" "$T/w3" >"$T/out3" 2>&1
 check "... static: runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out3" && ! ldd "$T/cm/demo_static" | grep -q libjisr'
+"$T/cm/clash_static" >"$T/out3c" 2>&1
+check "... install_clash static: runs" '[ $? -eq 0 ] && grep -qx ok "$T/out3c" || { cat "$T/out3c"; false; }'
 
 # The CMake package names no file of the build machine: libstemmer is found on the consumer's
 # (jisr::stemmer), not written as an absolute path into the exported targets.
@@ -68,7 +108,7 @@ check "the exported targets name no absolute libstemmer path" \
 # jisr::jisr needs none of the static library's dependencies: without their .pc files
 # find_package(jisr) still gives jisr::jisr (and no jisr::jisr_static); asking for the static
 # component is then an error.
-mkdir -p "$T/nopc" "$T/w4"
+mkdir -p "$T/w4"
 PKG_CONFIG_LIBDIR=$T/nopc PKG_CONFIG_PATH= cmake -S "$S/tests/install_cmake" -B "$T/cm2" \
     -DWANT_STATIC=OFF -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOURCE="$S/tests/install_demo.c" \
     -DCMAKE_C_FLAGS="$EXTRA" -DCMAKE_BUILD_RPATH="$lib" >"$T/cm2.log" 2>&1 &&
@@ -84,10 +124,10 @@ check "... while COMPONENTS static is an error naming what is missing" \
     '[ $? -ne 0 ] && grep -q "jisr_static needs" "$T/cm3.log" || { tail -20 "$T/cm3.log"; false; }'
 
 # dlopen(): the installed library is not STATIC_TLS, and loads into a program (ctypes)
-check "libjisr.so is not marked STATIC_TLS" '! readelf -dW "$lib/libjisr.so.0" | grep -q STATIC_TLS'
+check "libjisr.so is not marked STATIC_TLS" '! readelf -dW "$lib/$so" | grep -q STATIC_TLS'
 if command -v python3 >/dev/null && [ -z "$EXTRA" ]; then
-    v=$(python3 -c 'import ctypes, sys; l = ctypes.CDLL(sys.argv[1]); l.jisr_version.restype = ctypes.c_char_p; print(l.jisr_version().decode())' "$lib/libjisr.so.0" 2>&1)
-    check "python3 ctypes loads libjisr.so.0 (jisr_version: $v)" '[ "$v" = "$(pkg-config --modversion jisr)" ]'
+    v=$(python3 -c 'import ctypes, sys; l = ctypes.CDLL(sys.argv[1]); l.jisr_version.restype = ctypes.c_char_p; print(l.jisr_version().decode())' "$lib/$so" 2>&1)
+    check "python3 ctypes loads $so (jisr_version: $v)" '[ "$v" = "$(pkg-config --modversion jisr)" ]'
 fi
 
 # C++: the headers declare C linkage (without it a C++ program's calls do not link)

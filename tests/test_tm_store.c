@@ -4,7 +4,9 @@
  * (refused, never cut: more than 255 variants, a language tag over 63 bytes), delete with an id
  * given twice, the JSON renderers (valid JSON whatever the bytes), an import without a
  * usable $TMPDIR, a record damaged by a NUL inside a text, a query's inline tags and a
- * match as a TMX unit. Real LMDB files in a temporary directory. */
+ * match as a TMX unit; the bad units of an import counted as skipped, jisr_tm_since_parse's
+ * errors, option structs from memset (a zero field the default), and one handle per memory and
+ * process. Real LMDB files in a temporary directory. */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,12 +14,14 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <unicode/uversion.h>
@@ -732,14 +736,293 @@ static void test_nul_in_text(void **state)
     remove_dir();
 }
 
+/* Bad units skipped with JISR_TM_IMPORT_SKIP_BAD count in jisr_tm_import_stats.skipped (they
+ * used to be left out: `jisr import` added its own count): those the reader skips (a malformed
+ * <tu>, a TSV line of one column) and those the memory cannot hold (300 variants). A reader of
+ * the caller's (jisr_tm_import_reader) reports its own skips to its own on_bad: only the
+ * importer's are counted there. */
+static void test_import_skipped_bad(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    char p[512];
+    snprintf(p, sizeof p, "%s/in.tmx", g_dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\" "
+          "creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" "
+          "adminlang=\"en\" datatype=\"plaintext\"/><body>\n"
+          "<tu><tuv xml:lang=\"ar\"><seg>أول</seg></tuv><tuv xml:lang=\"en\"><seg>first</seg></tuv>"
+          "</tu>\n<tu><tuv xml:lang=\"ar\"><seg>مكسور <b>x</seg></tuv></tu>\n<tu>",
+          f);
+    for (int i = 0; i < 300; i++)
+        fprintf(f, "<tuv xml:lang=\"x-v%d\"><seg>v%d</seg></tuv>", i, i);
+    fputs("</tu>\n<tu><tuv xml:lang=\"ar\"><seg>ثالث</seg></tuv><tuv xml:lang=\"en\"><seg>third"
+          "</seg></tuv></tu>\n</body></tmx>\n",
+          f);
+    fclose(f);
+    jisr_tm_file_opts fo;
+    memset(&fo, 0, sizeof fo);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    fo.read = ro;
+    fo.flags = JISR_TM_IMPORT_SKIP_BAD;
+    fo.on_bad = on_bad;
+    jisr_tm_import_stats ist;
+    g_bad = 0;
+    assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), 0);
+    assert_int_equal(g_bad, 2);
+    assert_int_equal(ist.read, 2);
+    assert_int_equal(ist.added, 2);
+    assert_int_equal(ist.skipped, 2);
+    /* again: merged, and the same two skipped */
+    g_bad = 0;
+    assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), 0);
+    assert_int_equal(ist.merged, 2);
+    assert_int_equal(ist.skipped, 2);
+    /* without on_bad too */
+    fo.on_bad = NULL;
+    assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), 0);
+    assert_int_equal(ist.skipped, 2);
+    fo.on_bad = on_bad;
+    /* a buffer: a TSV line of one column, between two good ones */
+    static const char tsv[] = "البيت كبير.\tThe house is big.\nonly one column\nنعم\tyes\n";
+    jisr_tm_file_opts ft = fo;
+    ft.read.format = JISR_FMT_TSV;
+    ft.read.srclang = "ar";
+    ft.read.tgtlang = "en";
+    g_bad = 0;
+    assert_int_equal(jisr_tm_import_buffer(tm, "b.tsv", tsv, sizeof tsv - 1, &ft, &ist), 0);
+    assert_int_equal(g_bad, 1);
+    assert_int_equal(ist.added, 2);
+    assert_int_equal(ist.skipped, 1);
+    /* strict: the first bad unit fails it, nothing counted as skipped */
+    ft.flags = 0;
+    assert_true(jisr_tm_import_buffer(tm, "b.tsv", tsv, sizeof tsv - 1, &ft, &ist) < 0);
+    assert_int_equal(ist.skipped, 0);
+    /* the caller's reader: its own skip (the malformed <tu>) is its on_bad's, the importer's
+     * refusal (300 variants) is counted */
+    jisr_reader *r;
+    ro.flags |= JISR_READ_SKIP_BAD;
+    ro.on_bad = on_bad;
+    assert_int_equal(jisr_reader_open(&r, p, &ro), 0);
+    g_bad = 0;
+    assert_int_equal(jisr_tm_import_reader(tm, r, p, &fo, &ist), 0);
+    jisr_reader_close(r);
+    assert_int_equal(g_bad, 2);
+    assert_int_equal(ist.merged, 2);
+    assert_int_equal(ist.skipped, 1);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* jisr_tm_since_parse: a date that is not one is JISR_EPARSE with a message naming it (it was
+ * -1, JISR_ENOMEM's value: "out of memory", and no detail). */
+static void test_since_parse(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    assert_int_equal(jisr_tm_since_parse("2020-01-02", &t), 0);
+    assert_int_equal(t, 1577923200);
+    jisr_error_clear();
+    assert_int_equal(jisr_tm_since_parse("bogus", &t), JISR_EPARSE);
+    assert_int_equal(jisr_error_last()->code, JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "'bogus' is not a date"));
+    assert_int_equal(jisr_tm_since_parse("2023-02-29", &t), JISR_EPARSE);
+    assert_non_null(strstr(jisr_error_last()->msg, "2023-02-29"));
+    /* a query's bad changed_since stays an option error */
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    fill(tm, 3);
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = "en";
+    o.tgtlang = "ar";
+    o.changed_since = "yesterday";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, "The report", &o, &m), JISR_EINVAL);
+    assert_non_null(strstr(jisr_error_last()->msg, "'yesterday' is not a date"));
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* Option structs from memset: a zero field is the default (api.md). max_results 0 was "no
+ * match" (rc 0, nothing) where 5 were asked for by the rule; the new _INIT macros give what the
+ * hand-made structs gave. */
+static void test_option_defaults(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_tm(JISR_TM_WRITE);
+    static const char tsv[] = "one\tالأول\n";
+    jisr_tm_file_opts fo = JISR_TM_FILE_OPTS_INIT;
+    assert_true(fo.flags == 0 && fo.read.format == JISR_FMT_AUTO && !fo.read.srclang &&
+                !fo.read.on_bad && fo.import.batch_units == 0 && !fo.import.on_commit &&
+                !fo.on_progress && !fo.on_bad && !fo.ctx && fo.spill_mem == 0);
+    fo.read.format = JISR_FMT_TSV;
+    fo.read.srclang = "en";
+    fo.read.tgtlang = "ar";
+    jisr_tm_import_stats ist;
+    assert_int_equal(jisr_tm_import_buffer(tm, "b.tsv", tsv, sizeof tsv - 1, &fo, &ist), 0);
+    assert_int_equal(ist.added, 1);
+    /* twelve units alike: a query of min_score 0 matches them all */
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    for (int i = 0; i < 12; i++) {
+        char en[64], ar[64];
+        snprintf(en, sizeof en, "The report of the committee number %d", i);
+        snprintf(ar, sizeof ar, "تقرير اللجنة رقم %d", i);
+        add_pair(imp, ar, en);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_query_opts q;
+    memset(&q, 0, sizeof q);
+    q.srclang = "en";
+    q.tgtlang = "ar";
+    jisr_tm_matches m;
+    assert_int_equal(jisr_tm_query(tm, "The report of the committee number 3", &q, &m), 0);
+    assert_int_equal(m.n, JISR_TM_DEFAULT_RESULTS);
+    assert_int_equal(m.v[0].score, 100);
+    jisr_tm_matches_free(&m);
+    jisr_tm_query_opts qi = JISR_TM_QUERY_OPTS_INIT;
+    assert_int_equal(qi.max_results, JISR_TM_DEFAULT_RESULTS);
+    jisr_tm_source src[1] = {{tm, 0}};
+    assert_int_equal(jisr_tm_query_multi(src, 1, "The report of the committee number 3", &q, &m),
+                     0);
+    assert_int_equal(m.n, JISR_TM_DEFAULT_RESULTS);
+    jisr_tm_matches_free(&m);
+    jisr_tm_ctx *c;
+    assert_int_equal(jisr_tm_ctx_new(tm, &c), 0);
+    assert_int_equal(jisr_tm_ctx_query(c, "The report of the committee number 3", &q, &m), 0);
+    assert_int_equal(m.n, JISR_TM_DEFAULT_RESULTS);
+    /* JISR_TM_JSON_OPTS_INIT adds nothing to the plain JSON */
+    jisr_tm_json_opts jo = JISR_TM_JSON_OPTS_INIT;
+    jisr_buf a = {0}, b = {0};
+    assert_int_equal(jisr_tm_matches_json(&a, "q", &m), 0);
+    assert_int_equal(jisr_tm_matches_json_ex(&b, "q", &m, &jo), 0);
+    assert_string_equal(a.data, b.data);
+    jisr_buf_free(&a);
+    jisr_buf_free(&b);
+    jisr_tm_matches_free(&m);
+    jisr_tm_ctx_free(c);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* ---- one handle per memory and process ---------------------------------------------------- */
+
+static const char *g_race_dir;
+static pthread_barrier_t g_race_bar;
+
+static void *race_open(void *arg)
+{
+    jisr_tm **out = arg;
+    pthread_barrier_wait(&g_race_bar);
+    if (jisr_tm_open(out, g_race_dir, NULL) < 0)
+        *out = NULL;
+    return NULL;
+}
+
+/* A second handle of a memory open in this process is refused (LMDB's fcntl locks belong to the
+ * process: closing the second handle dropped the first one's, and another process then reused
+ * pages the first still read: "the memory is damaged"), by any path to it and in any mode; a
+ * handle an iterator keeps open after jisr_tm_close still counts; once closed, the memory opens
+ * again; of threads opening one memory at once, exactly one gets it. */
+static void test_open_once(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *a = open_tm(JISR_TM_WRITE), *b = (jisr_tm *)1;
+    fill(a, 5);
+    assert_int_equal(jisr_tm_open(&b, g_dir, NULL), JISR_EINVAL);
+    assert_null(b);
+    assert_non_null(strstr(jisr_error_last()->msg, "already open in this process"));
+    assert_non_null(strstr(jisr_error_last()->msg, "share that handle"));
+    jisr_tm_open_opts wo = JISR_TM_OPEN_OPTS_INIT;
+    wo.flags = JISR_TM_WRITE | JISR_TM_EXISTING;
+    assert_int_equal(jisr_tm_open(&b, g_dir, &wo), JISR_EINVAL);
+    /* another path to the same directory: "dir/." and a symbolic link */
+    char other[600], link[600];
+    snprintf(other, sizeof other, "%s/.", g_dir);
+    assert_int_equal(jisr_tm_open(&b, other, NULL), JISR_EINVAL);
+    snprintf(link, sizeof link, "%s-link", g_dir);
+    assert_int_equal(symlink(g_dir, link), 0);
+    assert_int_equal(jisr_tm_open(&b, link, NULL), JISR_EINVAL);
+    /* the first handle is unharmed and still the only one */
+    assert_int_equal(units_in(a), 5);
+    /* another memory opens beside it */
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/other", g_dir);
+    jisr_tm *c = NULL;
+    assert_int_equal(jisr_tm_open(&c, sub, &wo), JISR_ENOTFOUND);
+    wo.flags = JISR_TM_WRITE;
+    assert_int_equal(jisr_tm_open(&c, sub, &wo), 0);
+    jisr_tm_close(c);
+    assert_int_equal(jisr_tm_remove(sub), 0);
+    /* a child of fork() is another process: it opens the memory (its own environment) */
+    fflush(NULL);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        jisr_tm *k = NULL;
+        int rc = jisr_tm_open(&k, g_dir, NULL);
+        int n = rc == 0 ? (int)units_in(k) : -1;
+        jisr_tm_close(k);
+        _exit(rc == 0 && n == 5 ? 0 : 1);
+    }
+    int wst = 0;
+    assert_int_equal(waitpid(child, &wst, 0), child);
+    assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+    assert_int_equal(units_in(a), 5);
+    /* closed while an iterator uses it: still open, and said so */
+    jisr_tm_iter *it = NULL;
+    assert_int_equal(jisr_tm_iter_open(a, &it), 0);
+    jisr_tm_close(a);
+    assert_int_equal(jisr_tm_open(&b, link, NULL), JISR_EINVAL);
+    assert_non_null(strstr(jisr_error_last()->msg, "an iterator or an import still uses it"));
+    jisr_tm_iter_close(it);
+    /* closed: opens again, by any path */
+    assert_int_equal(jisr_tm_open(&b, link, NULL), 0);
+    assert_int_equal(units_in(b), 5);
+    jisr_tm_close(b);
+    /* threads racing to open it: one wins, the others are refused, and it reopens after */
+    enum { NT = 8 };
+    pthread_t th[NT];
+    jisr_tm *got[NT];
+    g_race_dir = g_dir;
+    assert_int_equal(pthread_barrier_init(&g_race_bar, NULL, NT), 0);
+    for (int i = 0; i < NT; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, race_open, &got[i]), 0);
+    int opened = 0;
+    for (int i = 0; i < NT; i++) {
+        pthread_join(th[i], NULL);
+        opened += got[i] != NULL;
+    }
+    pthread_barrier_destroy(&g_race_bar);
+    assert_int_equal(opened, 1);
+    for (int i = 0; i < NT; i++)
+        jisr_tm_close(got[i]);
+    b = open_tm(0);
+    jisr_tm_close(b);
+    unlink(link);
+    remove_dir();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_versions),       cmocka_unit_test(test_remove),
-        cmocka_unit_test(test_import_sources), cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_delete_twice),   cmocka_unit_test(test_json),
-        cmocka_unit_test(test_tmpdir),         cmocka_unit_test(test_nul_in_text),
+        cmocka_unit_test(test_versions),
+        cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_import_sources),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_delete_twice),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_tmpdir),
+        cmocka_unit_test(test_nul_in_text),
         cmocka_unit_test(test_query_markup),
+        cmocka_unit_test(test_open_once),
+        cmocka_unit_test(test_import_skipped_bad),
+        cmocka_unit_test(test_since_parse),
+        cmocka_unit_test(test_option_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,3 +21,7 @@ jisr_add_script_test(tm_chars tm_chars.sh)
 jisr_add_test(test_tm_snap SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_snap.c LAYERS text formats tm
               LABELS threads)
 jisr_add_fuzz(match LAYERS text formats tm)
+# Every public entry point of util.c, text/, formats/io.c and tm/ with NULL pointers: JISR_EINVAL
+# naming the argument, never a crash (the API tester's misuse.c).
+jisr_add_test(test_tm_nullargs SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_nullargs.c LAYERS text
+              formats tm)

@@ -228,13 +228,16 @@ int jisr_text_decode(const char *name, const void *in, size_t n, unsigned flags,
     int rc;
     jisr_buf b = {0};
     txt_decoder d = {.flags = flags};
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, name, 0, 0, "jisr_text_decode: out is NULL");
     *out = NULL;
     if (out_len)
         *out_len = 0;
     if (replaced)
         *replaced = 0;
     if (!in && n)
-        return jisr_error_set(JISR_EINVAL, name, 0, 0, "jisr_text_decode: bad argument");
+        return jisr_error_set(JISR_EINVAL, name, 0, 0,
+                              "jisr_text_decode: in is NULL (with n = %zu)", n);
     const unsigned char *p = in;
     size_t skip = txt_decoder_bom(&d, p, n), used;
     if ((rc = jisr_buf_reserve(&b, 0)) < 0)

@@ -31,6 +31,8 @@ int jisr_lang_equal(const char *a, const char *b)
 void jisr_lang_case(char *tag)
 {
     int after_singleton = 0;
+    if (!tag)
+        return;
     for (char *p = tag, *end; *p; p = *end ? end + 1 : end) {
         size_t n = strcspn(p, "-_");
         end = p + n;
@@ -77,6 +79,8 @@ int jisr_lang_script(const char *lang)
 const char *jisr_text_guess_lang(const char *s, size_t n)
 {
     size_t arabic = 0, latin = 0;
+    if (!s)
+        return "und";
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n; i++) {
         unsigned c = p[i];

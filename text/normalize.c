@@ -396,6 +396,8 @@ static int norm_mode(unsigned flags)
 
 int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h)
 {
+    if (!h)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_text_norm_cps: h is NULL");
     int rc = ensure_init();
     if (rc < 0)
         return rc;
@@ -412,6 +414,8 @@ int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h)
 /* c >= U+0800: as normalize_fast's general branch */
 int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c)
 {
+    if (!h) /* no table: the slow path (ICU), always right */
+        return JISR_NORM_CP_SLOW;
     int mode = norm_mode(h->flags);
     unsigned arabic_flags = h->flags & ~(unsigned)(JISR_NORM_NFKC | JISR_NORM_CASEFOLD);
     if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || txt_norm_force_icu)
@@ -436,7 +440,8 @@ int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out)
 {
     int rc;
     if (!out || (!s && n))
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_text_normalize: bad argument");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_text_normalize: %s is NULL",
+                              out ? "s" : "out");
     if ((rc = ensure_init()) < 0)
         return rc;
     int mode = -1;

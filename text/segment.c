@@ -478,11 +478,16 @@ void jisr_segmenter_free(jisr_segmenter *s)
 int jisr_segmenter_new_srx_memory(jisr_segmenter **out, const char *lang, const char *srx,
                                   size_t srx_len, const char *name)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_segmenter_new_srx_memory: out is NULL");
     *out = NULL;
     if (!lang || !*lang)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "segmenter: no language given");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "segmenter: no language given (lang is %s)",
+                              lang ? "empty" : "NULL");
     if (!srx)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "segmenter: no SRX rules given");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "segmenter: no SRX rules given (srx is NULL)");
     jisr_segmenter *s = calloc(1, sizeof *s);
     if (!s)
         return jisr_oom(0);
@@ -532,6 +537,8 @@ done:
 
 int jisr_segmenter_new(jisr_segmenter **out, const char *lang, const char *srx_path)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_segmenter_new: out is NULL");
     *out = NULL;
     if (!srx_path)
         return jisr_segmenter_new_srx_memory(out, lang, (const char *)jisr_data_jisr_srx,
@@ -691,6 +698,11 @@ static int line_breaks(jisr_segmenter *s)
 
 int jisr_segmenter_split(jisr_segmenter *s, const char *text, size_t len, jisr_spans *out)
 {
+    if (!s || !out || (!text && len))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_segmenter_split: %s is NULL",
+                              !s     ? "seg"
+                              : !out ? "out"
+                                     : "text");
     out->n = 0;
     if (len == 0)
         return 0;

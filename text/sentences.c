@@ -51,7 +51,10 @@ static int push(jisr_sentences *s, const char *p, size_t n, size_t start, uint32
 
 int jisr_sentences_push(jisr_sentences *s, const char *text, size_t len)
 {
-    int rc = push(s, text, len, 0, s->npara);
+    if (!s || (!text && len))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_sentences_push: %s is NULL",
+                              s ? "text" : "s");
+    int rc = push(s, text ? text : "", len, 0, s->npara);
     if (rc == 0)
         s->npara++;
     return rc;
@@ -60,6 +63,8 @@ int jisr_sentences_push(jisr_sentences *s, const char *text, size_t len)
 int jisr_sentences_add_paragraph(jisr_sentences *s, jisr_segmenter *seg, const char *text,
                                  size_t len)
 {
+    if (!s)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_sentences_add_paragraph: s is NULL");
     int rc = jisr_segmenter_split(seg, text, len, &s->spans);
     if (rc < 0 || s->spans.n == 0)
         return rc;
@@ -85,6 +90,8 @@ int jisr_sentences_add_paragraph(jisr_sentences *s, jisr_segmenter *seg, const c
 int jisr_sentences_read(jisr_sentences *s, const char *path, jisr_segmenter *seg, unsigned flags)
 {
     jisr_textin *in = NULL;
+    if (!s)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_sentences_read: s is NULL");
     int rc = jisr_textin_open(&in, path, flags);
     while (rc >= 0) {
         const char *t;
@@ -105,6 +112,9 @@ int jisr_sentences_read(jisr_sentences *s, const char *path, jisr_segmenter *seg
 int jisr_sentences_split(jisr_sentences *s, const char *text, size_t len, jisr_segmenter *seg)
 {
     int rc = 0;
+    if (!s || (!text && len))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_sentences_split: %s is NULL",
+                              s ? "text" : "s");
     const char *p = text, *end = text + len;
     if (!seg) {
         while (rc == 0 && p < end) {
@@ -144,6 +154,8 @@ int jisr_sentences_split(jisr_sentences *s, const char *text, size_t len, jisr_s
 
 void jisr_sentences_clear(jisr_sentences *s)
 {
+    if (!s)
+        return;
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     s->n = 0;

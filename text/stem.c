@@ -19,15 +19,18 @@ struct jisr_stemmer {
 
 int jisr_stemmer_new(jisr_stemmer **out, const char *lang)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_stemmer_new: out is NULL");
     *out = NULL;
+    if (!lang)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_stemmer_new: lang is NULL");
     const char *algo = NULL;
     if (jisr_lang_matches(lang, "ar"))
         algo = "arabic";
     else if (jisr_lang_matches(lang, "en"))
         algo = "english";
     else
-        return jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0, "no stemmer for language '%s'",
-                              lang ? lang : "(null)");
+        return jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0, "no stemmer for language '%s'", lang);
     jisr_stemmer *st = calloc(1, sizeof *st);
     if (!st)
         return jisr_oom(0);

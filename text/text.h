@@ -103,6 +103,7 @@ typedef struct jisr_norm_cps {
 #define JISR_NORM_CP_SLOW (-2)
 /* 0; 1 when the table path is switched off (tests); <0 (ICU unavailable) */
 JISR_API int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h);
+/* (h NULL: JISR_NORM_CP_SLOW, the ICU path) */
 JISR_API int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c);
 static inline int jisr_norm_cp(const jisr_norm_cps *h, uint32_t c)
 {
@@ -154,7 +155,8 @@ JISR_API void jisr_tokens_free(jisr_tokens *t);
 /* ---- stems ------------------------------------------------------------------------------- */
 
 typedef struct jisr_stemmer jisr_stemmer;
-/** Snowball stemmer for lang "ar" or "en" (any "ar-*", "en-*"); JISR_ENOTFOUND for others. */
+/** Snowball stemmer for lang "ar" or "en" (any "ar-*", "en-*"); JISR_ENOTFOUND for others,
+ * JISR_EINVAL when out or lang is NULL. */
 JISR_API int jisr_stemmer_new(jisr_stemmer **out, const char *lang);
 /** Stem one word of n bytes (need not be NUL-terminated). Pass it through
  * jisr_text_normalize(JISR_NORM_MATCH) first: Snowball's Arabic stemmer looks for the article
@@ -166,7 +168,7 @@ JISR_API void jisr_stemmer_free(jisr_stemmer *st);
 /* ---- language ---------------------------------------------------------------------------- */
 
 /** "ar" when Arabic-script characters are at least as many as Latin letters, "en" when Latin
- * letters are more, "und" when there are neither. Returns a static string. */
+ * letters are more, "und" when there are neither (or s is NULL). Returns a static string. */
 JISR_API const char *jisr_text_guess_lang(const char *s, size_t n);
 
 /** Language tags compared as BCP 47: case-insensitive, '_' = '-'. jisr_lang_matches(tag, want)
@@ -175,7 +177,8 @@ JISR_API int jisr_lang_equal(const char *a, const char *b);
 JISR_API int jisr_lang_matches(const char *tag, const char *want);
 /** A tag in BCP 47's conventional case, in place (RFC 5646 §2.1.1): language and other subtags
  * lower, a script (4 letters) title case, a region (2 letters) upper, but not after a singleton
- * (x-…, u-…), whose subtags are no script or region. Separators ('-', '_') are kept. */
+ * (x-…, u-…), whose subtags are no script or region. Separators ('-', '_') are kept. A NULL
+ * tag is left alone. */
 JISR_API void jisr_lang_case(char *tag);
 
 /* ---- sentence segmentation --------------------------------------------------------------- */

@@ -51,9 +51,11 @@ struct jisr_textin {
 
 int jisr_textin_open(jisr_textin **out, const char *path, unsigned flags)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_open: out is NULL");
     *out = NULL;
     if (!path)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_open: no path");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_open: path is NULL");
     /* the 64 KiB read buffer is left uninitialised (only its first raw_len bytes are ever
      * read): zeroing it cost more than reading a small file */
     jisr_textin *r = malloc(sizeof *r);
@@ -238,7 +240,7 @@ int jisr_textin_next_line(jisr_textin *r, const char **line, size_t *len, uint64
 {
     size_t ls, le;
     if (!r)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_next_line: no reader");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_next_line: r is NULL");
     r->mark = r->d_base + r->cur;
     r->in_para = 0;
     unsigned long n = r->lineno;
@@ -270,7 +272,7 @@ int jisr_textin_next_paragraph(jisr_textin *r, const char **text, size_t *len, u
     size_t ls, le;
     int rc;
     if (!r)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_next_paragraph: no reader");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_textin_next_paragraph: r is NULL");
     r->in_para = 0;
     unsigned long first;
     for (;;) {

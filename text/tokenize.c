@@ -36,6 +36,8 @@ struct jisr_tokenizer {
 
 int jisr_tokenizer_new(jisr_tokenizer **out)
 {
+    if (!out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tokenizer_new: out is NULL");
     *out = NULL;
     jisr_tokenizer *tk = calloc(1, sizeof *tk);
     if (!tk)
@@ -644,9 +646,12 @@ static unsigned char g_special[256] = {['@'] = 1, [':'] = 1, ['.'] = 1};
 int jisr_tokenizer_run(jisr_tokenizer *tk, const char *str, size_t n, jisr_tokens *out)
 {
     int rc;
+    if (!tk || (!str && n) || !out)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tokenizer_run: %s is NULL",
+                              !tk    ? "tk"
+                              : !out ? "out"
+                                     : "s");
     out->n = 0;
-    if (!tk || (!str && n))
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tokenizer_run: bad argument");
     if (n > INT32_MAX)
         return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "string too long to tokenize");
     const unsigned char *s = (const unsigned char *)str;

@@ -62,9 +62,11 @@ static int find_phrase(const tm_toks *t, const phrase_key *p, size_t np, size_t 
 int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
                         jisr_tm_hits *out)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_ctx_concord", "out");
     memset(out, 0, sizeof *out);
     if (!c || !lang || !phrase)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no query context, language or phrase");
+        return tm_null_arg("jisr_tm_ctx_concord", !c ? "c" : !lang ? "lang" : "phrase");
     if (!max)
         max = 100;
     tm_toks pt = {0};
@@ -178,10 +180,14 @@ done:
 int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
                     jisr_tm_hits *out)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_concord", "out");
     memset(out, 0, sizeof *out);
-    jisr_tm_ctx *c = tm ? tm_ctx_take(tm) : NULL;
+    if (!tm || !lang || !phrase)
+        return tm_null_arg("jisr_tm_concord", !tm ? "tm" : !lang ? "lang" : "phrase");
+    jisr_tm_ctx *c = tm_ctx_take(tm);
     if (!c)
-        return tm ? JISR_ENOMEM : jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+        return JISR_ENOMEM;
     int rc = jisr_tm_ctx_concord(c, lang, phrase, max, out);
     tm_ctx_give(c);
     return rc;

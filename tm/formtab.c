@@ -452,7 +452,7 @@ int jisr_tm_warm(jisr_tm *tm, jisr_tm_warm_stats *st)
     if (st)
         memset(st, 0, sizeof *st);
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_warm: no memory");
+        return tm_null_arg("jisr_tm_warm", "tm");
     pthread_mutex_lock(&tm->mu);
     struct tm_ftcache *x = tm->ftc;
     if (!x && (x = calloc(1, sizeof *x)) != NULL) {

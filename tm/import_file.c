@@ -60,6 +60,7 @@ typedef struct spill {
     jisr_error err;
     int stop;      /* the import is abandoned: stop parsing */
     sp_chunk *cur; /* being filled by the parse */
+    uint64_t bad;  /* units the memory cannot hold, skipped (parsing thread; read after join) */
 } spill;
 
 /* The spill record of a unit: u32 length of the rest; a header of varints (variants, tags and
@@ -310,6 +311,7 @@ static void *parse_main(void *arg)
         if ((rc = tm_unit_check(&u, s->name)) < 0) {
             if (!skip_bad)
                 break;
+            s->bad++;
             if (s->fo->on_bad)
                 s->fo->on_bad(s->fo->ctx, jisr_error_last());
             continue;
@@ -446,11 +448,28 @@ static void *drain_main(void *arg)
     return NULL;
 }
 
+/* The units a reader of ours skipped (JISR_TM_IMPORT_SKIP_BAD): counted, then reported to the
+ * caller's on_bad. Called on the parsing thread, the reader's. */
+typedef struct bad_count {
+    const jisr_tm_file_opts *fo;
+    uint64_t n;
+} bad_count;
+
+static void count_bad(void *ctx, const jisr_error *err)
+{
+    bad_count *b = ctx;
+    b->n++;
+    if (b->fo && b->fo->on_bad)
+        b->fo->on_bad(b->fo->ctx, err);
+}
+
 /* The import of one reader: the parse on a thread of its own, the preparing on another (so
  * that its priority can yield to the parse without lowering the caller's), the writer on a
- * third; the caller waits. size: the input's size when known (0 not), to reserve map room. */
+ * third; the caller waits. size: the input's size when known (0 not), to reserve map room.
+ * rbad: the count of the units our reader skipped (NULL: the caller's reader, whose skips we
+ * do not see). */
 static int import_run(jisr_tm *tm, jisr_reader *r, const char *name, uint64_t size,
-                      const jisr_tm_file_opts *fo, jisr_tm_import_stats *st)
+                      const jisr_tm_file_opts *fo, jisr_tm_import_stats *st, const bad_count *rbad)
 {
     jisr_tm_file_opts def;
     memset(&def, 0, sizeof def);
@@ -519,20 +538,26 @@ done:
     sp_free_list(sp.cur);
     pthread_mutex_destroy(&sp.mu);
     pthread_cond_destroy(&sp.cv);
+    /* the bad units skipped count as skipped (the parse has ended: joined above) */
+    if (st)
+        st->skipped += sp.bad + (rbad ? rbad->n : 0);
     return rc;
 }
 
-/* The reader options of an import: the caller's, with the importer's flags. */
-static jisr_read_opts read_opts(const jisr_tm_file_opts *fo)
+/* The reader options of an import: the caller's, with the importer's flags; a skipped unit
+ * is counted in bc, then reported to the caller. */
+static jisr_read_opts read_opts(const jisr_tm_file_opts *fo, bad_count *bc)
 {
     jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    bc->fo = fo;
+    bc->n = 0;
     if (!fo)
         return ro;
     ro = fo->read;
     if (fo->flags & JISR_TM_IMPORT_SKIP_BAD) {
         ro.flags |= JISR_READ_SKIP_BAD;
-        ro.on_bad = fo->on_bad;
-        ro.ctx = fo->ctx;
+        ro.on_bad = count_bad;
+        ro.ctx = bc;
     } else {
         ro.flags &= ~(unsigned)JISR_READ_SKIP_BAD;
     }
@@ -557,11 +582,16 @@ static int check_format(const jisr_tm_file_opts *fo, const char *name)
 int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *fo,
                         jisr_tm_import_stats *st)
 {
-    jisr_read_opts ro = read_opts(fo);
+    bad_count bc;
+    jisr_read_opts ro = read_opts(fo, &bc);
     jisr_reader *r = NULL;
-    int is_stdin = strcmp(path, "-") == 0;
     if (st)
         memset(st, 0, sizeof *st);
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_file: tm is NULL");
+    if (!path)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_file: path is NULL");
+    int is_stdin = strcmp(path, "-") == 0;
     int rc = check_format(fo, path);
     if (rc < 0)
         return rc;
@@ -572,7 +602,7 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
     uint64_t size = 0;
     if ((is_stdin ? fstat(STDIN_FILENO, &sb) : stat(path, &sb)) == 0 && S_ISREG(sb.st_mode))
         size = (uint64_t)sb.st_size;
-    rc = import_run(tm, r, is_stdin ? "<stdin>" : path, size, fo, st);
+    rc = import_run(tm, r, is_stdin ? "<stdin>" : path, size, fo, st, &bc);
     jisr_reader_close(r);
     return rc;
 }
@@ -580,19 +610,25 @@ int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *
 int jisr_tm_import_buffer(jisr_tm *tm, const char *name, const void *data, size_t n,
                           const jisr_tm_file_opts *fo, jisr_tm_import_stats *st)
 {
-    jisr_read_opts ro = read_opts(fo);
+    bad_count bc;
+    jisr_read_opts ro = read_opts(fo, &bc);
     jisr_reader *r = NULL;
     if (st)
         memset(st, 0, sizeof *st);
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_buffer: tm is NULL");
+    if (!data && n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_tm_import_buffer: data is NULL (with n = %zu)", n);
     if (!name)
         name = "<buffer>";
     int rc = check_format(fo, name);
     if (rc < 0)
         return rc;
-    rc = jisr_reader_open_memory(&r, name, data, n, &ro);
+    rc = jisr_reader_open_memory(&r, name, data ? data : "", n, &ro);
     if (rc < 0)
         return rc;
-    rc = import_run(tm, r, name, n, fo, st);
+    rc = import_run(tm, r, name, n, fo, st, &bc);
     jisr_reader_close(r);
     return rc;
 }
@@ -600,5 +636,11 @@ int jisr_tm_import_buffer(jisr_tm *tm, const char *name, const void *data, size_
 int jisr_tm_import_reader(jisr_tm *tm, jisr_reader *r, const char *name,
                           const jisr_tm_file_opts *fo, jisr_tm_import_stats *st)
 {
-    return import_run(tm, r, name ? name : "<input>", 0, fo, st);
+    if (st)
+        memset(st, 0, sizeof *st);
+    if (!tm)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_reader: tm is NULL");
+    if (!r)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_reader: r is NULL");
+    return import_run(tm, r, name ? name : "<input>", 0, fo, st, NULL);
 }

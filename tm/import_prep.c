@@ -213,6 +213,8 @@ int tm_batch_vocab(jisr_tm_import *imp, tm_batch *b, uint64_t lh)
 int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
 {
     int rc;
+    if (!imp || !u)
+        return tm_null_arg("jisr_tm_import_add", imp ? "u" : "imp");
     tm_batch *b = imp->cur;
     imp->st.read++;
     if ((!imp->checked && (rc = tm_unit_check(u, NULL)) < 0) ||

@@ -43,11 +43,10 @@ static void batch_free(tm_batch *b)
 int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_import **out)
 {
     if (!out)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
-                              "jisr_tm_import_begin: no place for the import");
+        return tm_null_arg("jisr_tm_import_begin", "out");
     *out = NULL; /* on every error */
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_import_begin: no memory handle");
+        return tm_null_arg("jisr_tm_import_begin", "tm");
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
     jisr_tm_import *imp = calloc(1, sizeof *imp);
@@ -83,7 +82,7 @@ int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts, jisr_tm_i
 
 const jisr_tm_import_stats *jisr_tm_import_stats_get(const jisr_tm_import *imp)
 {
-    return &imp->st;
+    return imp ? &imp->st : NULL;
 }
 
 /* Until the parse of a strict import has reached the end of the file nothing can be committed,
@@ -345,6 +344,8 @@ int tm_import_enqueue(jisr_tm_import *imp)
 int jisr_tm_import_commit(jisr_tm_import *imp)
 {
     int rc;
+    if (!imp)
+        return tm_null_arg("jisr_tm_import_commit", "imp");
     if (imp->cur->np) {
         if ((rc = tm_import_enqueue(imp)) < 0)
             return rc;

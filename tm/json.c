@@ -190,6 +190,8 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
                             const jisr_tm_json_opts *o)
 {
     jisr_buf t = {0};
+    if (!b || !m)
+        return tm_null_arg("jisr_tm_matches_json", b ? "m" : "out");
     int rc = jisr_buf_puts(b, "{\"query\":");
     if (rc == 0)
         rc = jcstr(b, query ? query : "");
@@ -285,6 +287,8 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
                       int width)
 {
     jisr_buf t = {0};
+    if (!b || !h)
+        return tm_null_arg("jisr_tm_hits_json", b ? "h" : "out");
     int rc = jisr_buf_puts(b, "{\"phrase\":");
     if (rc == 0)
         rc = jcstr(b, phrase ? phrase : "");
@@ -334,6 +338,8 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
 
 int jisr_tm_stats_json(jisr_buf *b, const char *path, const jisr_tm_stats *st)
 {
+    if (!b || !st)
+        return tm_null_arg("jisr_tm_stats_json", b ? "st" : "out");
     int rc = jisr_buf_putc(b, '{');
     int first = 1;
     if (rc == 0 && path) {
@@ -413,6 +419,8 @@ static int meta_json(jisr_buf *b, const jisr_meta *m)
 int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
 {
     jisr_buf t = {0};
+    if (!b || !u)
+        return tm_null_arg("jisr_tm_unit_json", b ? "u" : "out");
     int rc = jisr_buf_printf(b, "{\"id\":%llu", (unsigned long long)id);
     if (rc == 0 && u->tuid && (rc = jisr_buf_puts(b, ",\"tuid\":")) == 0)
         rc = jcstr(b, u->tuid);

@@ -30,9 +30,11 @@
 
 int jisr_tm_ctx_new(jisr_tm *tm, jisr_tm_ctx **out)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_ctx_new", "out");
     *out = NULL;
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+        return tm_null_arg("jisr_tm_ctx_new", "tm");
     jisr_tm_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return jisr_oom(sizeof *c);
@@ -96,9 +98,18 @@ void jisr_tm_ctx_free(jisr_tm_ctx *c)
 
 int jisr_tm_since_parse(const char *d, int64_t *t)
 {
+    if (!d || !t)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_since_parse: %s is NULL",
+                              d ? "t" : "d");
     /* the readers' dates: YYYY-MM-DD, YYYYMMDD (the day's first second), TMX's form and ISO
      * 8601's; the day must exist in its month (2023-02-29 is refused, not rolled over) */
-    return jisr_date_parse(d, t) == 0 ? 0 : -1;
+    if (jisr_date_parse(d, t) == 0)
+        return 0;
+    return jisr_error_set(JISR_EPARSE, NULL, 0, 0,
+                          "'%s' is not a date: YYYY-MM-DD, YYYYMMDD, YYYYMMDDThhmmssZ or ISO "
+                          "8601's YYYY-MM-DDThh:mm:ss with Z or a zone offset (+02:00); the day "
+                          "must exist in its month",
+                          d);
 }
 
 /* The query's tags (opts->tags) in text order, and its changed_since limit. */
@@ -185,10 +196,28 @@ void tm_ctx_pool_free(jisr_tm *tm)
     tm->npool = 0;
 }
 
+/* The options of a query as the matcher reads them: max_results 0 (a memset struct) is the
+ * default, as every other zero field of the struct is. */
+const jisr_tm_query_opts *tm_query_opts_of(const jisr_tm_query_opts *opts, jisr_tm_query_opts *tmp)
+{
+    if (!opts || opts->max_results)
+        return opts;
+    *tmp = *opts;
+    tmp->max_results = JISR_TM_DEFAULT_RESULTS;
+    return tmp;
+}
+
 int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
                       jisr_tm_matches *out)
 {
-    return tm_query_phcodes(c, text, opts, out); /* one pass unless it has code placeholders */
+    jisr_tm_query_opts tmp;
+    if (!out)
+        return tm_null_arg("jisr_tm_ctx_query", "out");
+    memset(out, 0, sizeof *out);
+    if (!c || !text)
+        return tm_null_arg("jisr_tm_ctx_query", c ? "text" : "c");
+    /* one pass unless it has code placeholders */
+    return tm_query_phcodes(c, text, tm_query_opts_of(opts, &tmp), out);
 }
 
 int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts *opts,
@@ -285,10 +314,14 @@ done:
 int jisr_tm_query(jisr_tm *tm, const char *text, const jisr_tm_query_opts *opts,
                   jisr_tm_matches *out)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_query", "out");
     memset(out, 0, sizeof *out);
-    jisr_tm_ctx *c = tm ? tm_ctx_take(tm) : NULL;
+    if (!tm || !text)
+        return tm_null_arg("jisr_tm_query", tm ? "text" : "tm");
+    jisr_tm_ctx *c = tm_ctx_take(tm);
     if (!c)
-        return tm ? JISR_ENOMEM : jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+        return JISR_ENOMEM;
     int rc = jisr_tm_ctx_query(c, text, opts, out);
     tm_ctx_give(c);
     return rc;

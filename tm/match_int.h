@@ -531,6 +531,8 @@ int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
                      jisr_tm_matches *out);
 /** Free one match's strings and arrays (the struct zeroed). */
 void tm_match_clear(jisr_tm_match *x);
+/** opts, or a copy in tmp with max_results 0 (a memset struct) made the default. */
+const jisr_tm_query_opts *tm_query_opts_of(const jisr_tm_query_opts *opts, jisr_tm_query_opts *tmp);
 
 /* phcode.c */
 /** jisr_tm_ctx_query: a query whose declared tags include code placeholders asked both with them

@@ -43,10 +43,16 @@ int tm_match_rank_cmp(const void *pa, const void *pb)
 int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
                         const jisr_tm_query_opts *opts, jisr_tm_matches *out)
 {
-    jisr_tm_query_opts def = JISR_TM_QUERY_OPTS_INIT;
+    jisr_tm_query_opts def = JISR_TM_QUERY_OPTS_INIT, tmp;
+    if (!out)
+        return tm_null_arg("jisr_tm_query_multi", "out");
     memset(out, 0, sizeof *out);
-    if (!opts)
-        opts = &def;
+    if (!src && n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_tm_query_multi: src is NULL (with n = %zu)", n);
+    if (!text)
+        return tm_null_arg("jisr_tm_query_multi", "text");
+    opts = tm_query_opts_of(opts ? opts : &def, &tmp);
     if (opts->min_score < 0 || opts->min_score > 100)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "minimum score must be 0-100");
     for (size_t k = 0; k < n; k++)

@@ -184,10 +184,12 @@ static int parse_braces(jisr_unit *out, const char *q)
 
 int jisr_tm_query_markup(jisr_unit *out, const char *q, int markup)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_query_markup", "out");
     jisr_unit_init(out);
     int rc;
     if (!q)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_query_markup: no query");
+        return tm_null_arg("jisr_tm_query_markup", "q");
     switch (markup) {
     case JISR_TM_MARKUP_TMX:
         if ((rc = parse_tmx(out, q)) == 0)

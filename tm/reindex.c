@@ -297,7 +297,7 @@ done:
 int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *o)
 {
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+        return tm_null_arg("jisr_tm_reindex", "tm");
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
     if (o && o->chars != JISR_TM_CHARS_KEEP && o->chars != JISR_TM_CHARS_ON &&

@@ -1073,6 +1073,8 @@ int jisr_tm_score_texts(const char *a, const char *b, int *score)
     tm_toks x = {0}, y = {0};
     uint32_t *row = NULL;
     tm_joins jx = {0}, jy = {0};
+    if (!a || !b || !score)
+        return tm_null_arg("jisr_tm_score_texts", !a ? "a" : !b ? "b" : "score");
     int rc = tm_tokenize(a, strlen(a), &x);
     if (rc == 0)
         rc = tm_tokenize(b, strlen(b), &y);

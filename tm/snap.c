@@ -648,9 +648,11 @@ void tm_snap_stop(jisr_tm *tm)
 
 int jisr_tm_snapshot_info(jisr_tm *tm, jisr_tm_snapshot *out)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_snapshot_info", "out");
     memset(out, 0, sizeof *out);
     if (!tm)
-        return 0;
+        return tm_null_arg("jisr_tm_snapshot_info", "tm");
     pthread_mutex_lock(&tm->mu);
     int on = tm->snap != NULL;
     if (on) {

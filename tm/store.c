@@ -105,7 +105,7 @@ int jisr_tm_set_chars(jisr_tm *tm, int on)
 {
     int asked = on;
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory handle");
+        return tm_null_arg("jisr_tm_set_chars", "tm");
     if (tm->rdonly)
         return jisr_error_set(JISR_EREADONLY, tm->dir, 0, 0, "memory opened read-only");
     tm_txn t;
@@ -479,18 +479,88 @@ static int lock_dir(jisr_tm *tm, int create)
                           "the memory directory keeps being replaced while it is opened");
 }
 
+/* ---- one handle per memory and process ----------------------------------------------------
+ * LMDB allows one environment per memory and process: its locks on lock.mdb are fcntl() locks,
+ * which belong to the process, so closing a second environment of the same files drops the
+ * first one's locks too. Another process then thinks it is alone, resets the reader table and
+ * reuses pages the first handle's readers still need (a false "the memory is damaged" later).
+ * So the process keeps a table of the memories it has open, by the directory's device and inode
+ * (any path to it, symbolic links included), and a second jisr_tm_open of one is refused. A
+ * handle stays in the table until its environment is closed: a handle closed while an iterator
+ * or import still uses it is still open. A child of fork() inherits the table but not the locks
+ * (nor may it use its parent's environment): the handles of another process are passed over. */
+static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
+static jisr_tm *open_list; /* under open_mu, linked by reg_next */
+
+static int tm_register(jisr_tm *tm)
+{
+    struct stat st;
+    if ((tm->dirfd >= 0 ? fstat(tm->dirfd, &st) : stat(tm->dir, &st)) < 0)
+        return 0; /* no directory: opening the environment says so */
+    char other[512] = "";
+    int closing = 0;
+    long pid = (long)getpid();
+    pthread_mutex_lock(&open_mu);
+    jisr_tm *o = open_list;
+    while (o && !(o->reg_dev == (uint64_t)st.st_dev && o->reg_ino == (uint64_t)st.st_ino &&
+                  o->reg_pid == pid))
+        o = o->reg_next;
+    if (o) { /* its name and state, read while the table keeps it alive */
+        snprintf(other, sizeof other, "%s", o->dir);
+        pthread_mutex_lock(&o->mu);
+        closing = o->closing;
+        pthread_mutex_unlock(&o->mu);
+    } else {
+        tm->reg_dev = (uint64_t)st.st_dev;
+        tm->reg_ino = (uint64_t)st.st_ino;
+        tm->reg_pid = pid;
+        tm->reg_next = open_list;
+        open_list = tm;
+        tm->registered = 1;
+    }
+    pthread_mutex_unlock(&open_mu);
+    if (!o)
+        return 0;
+    if (closing)
+        return jisr_error_set(JISR_EINVAL, tm->dir, 0, 0,
+                              "the memory is still open in this process (as %s): its handle was "
+                              "closed, but an iterator or an import still uses it; end them "
+                              "first (jisr_tm_iter_close, jisr_tm_import_end)",
+                              other);
+    return jisr_error_set(JISR_EINVAL, tm->dir, 0, 0,
+                          "the memory is already open in this process (as %s): share that handle "
+                          "(any number of threads may use it) instead of opening it again; a "
+                          "second handle of one memory would break LMDB's locks",
+                          other);
+}
+
+static void tm_unregister(jisr_tm *tm)
+{
+    if (!tm->registered)
+        return;
+    pthread_mutex_lock(&open_mu);
+    for (jisr_tm **p = &open_list; *p; p = &(*p)->reg_next)
+        if (*p == tm) {
+            *p = tm->reg_next;
+            break;
+        }
+    tm->registered = 0;
+    pthread_mutex_unlock(&open_mu);
+}
+
 static int tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts, int lock)
 {
     jisr_tm_open_opts def = JISR_TM_OPEN_OPTS_INIT;
     char warn[1024] = "";
     int rc;
     if (!out)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_open: no place for the handle");
+        return tm_null_arg("jisr_tm_open", "out");
     *out = NULL;
     if (!opts)
         opts = &def;
     if (!dir || !*dir)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory directory given");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_open: dir is %s",
+                              dir ? "empty" : "NULL");
     jisr_tm *tm = calloc(1, sizeof *tm);
     if (!tm || !(tm->dir = jisr_strdup(dir))) {
         free(tm);
@@ -526,6 +596,10 @@ static int tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts
         rc = jisr_error_set(JISR_EINVAL, path, 0, 0, "not a regular file");
         goto fail;
     }
+    if (!tm->rdonly && (rc = mkdir_p(dir)) < 0)
+        goto fail;
+    if ((rc = tm_register(tm)) < 0)
+        goto fail;
     if (tm->rdonly) {
         rc = env_open(tm, mapsize, MDB_RDONLY | MDB_NOTLS);
         if (rc == EACCES || rc == EROFS) {
@@ -535,8 +609,6 @@ static int tm_open(jisr_tm **out, const char *dir, const jisr_tm_open_opts *opts
             tm->nolock = rc == 0;
         }
     } else {
-        if ((rc = mkdir_p(dir)) < 0)
-            goto fail;
         unsigned f = MDB_NOTLS | ((opts->flags & JISR_TM_NOSYNC) ? MDB_NOSYNC : 0);
         rc = env_open(tm, mapsize, f);
     }
@@ -580,12 +652,18 @@ static void tm_free(jisr_tm *tm)
             mdb_env_sync(tm->env, 1);
         mdb_env_close(tm->env);
     }
+    tm_unregister(tm); /* after the environment's close: the memory may be opened again */
     if (tm->dirfd >= 0)
         close(tm->dirfd); /* releases the directory's lock */
     pthread_mutex_destroy(&tm->mu);
     pthread_cond_destroy(&tm->cv);
     free(tm->dir);
     free(tm);
+}
+
+int tm_null_arg(const char *fn, const char *arg)
+{
+    return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "%s: %s is NULL", fn, arg);
 }
 
 void tm_use(jisr_tm *tm)
@@ -655,6 +733,8 @@ static int get_unit(tm_txn *t, uint64_t id, tm_rec *r, jisr_unit *u)
 int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u)
 {
     tm_txn t;
+    if (!tm || !u)
+        return tm_null_arg("jisr_tm_get", tm ? "u" : "tm");
     tm_rec *r = malloc(sizeof *r);
     if (!r)
         return jisr_oom(sizeof *r);
@@ -677,11 +757,10 @@ struct jisr_tm_iter {
 int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out)
 {
     if (!out)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
-                              "jisr_tm_iter_open: no place for the iterator");
+        return tm_null_arg("jisr_tm_iter_open", "out");
     *out = NULL;
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_iter_open: no memory handle");
+        return tm_null_arg("jisr_tm_iter_open", "tm");
     jisr_tm_iter *it = calloc(1, sizeof *it);
     if (!it)
         return jisr_oom(sizeof *it);
@@ -702,7 +781,7 @@ int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u)
 {
     MDB_val k, d;
     if (!it || !u)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_iter_next: no iterator or unit");
+        return tm_null_arg("jisr_tm_iter_next", it ? "u" : "it");
     if (it->t.rc)
         return it->t.rc;
     int f = tm_cur_get(&it->cur, &k, &d, it->started ? MDB_NEXT : MDB_FIRST, "reading the units");
@@ -771,9 +850,10 @@ static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_tx
 int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
 {
     if (!tm)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: no memory handle");
+        return tm_null_arg("jisr_tm_delete", "tm");
     if (!ids && n)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: %zu ids at NULL", n);
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: ids is NULL (with n = %zu)",
+                              n);
     if (n > SIZE_MAX / sizeof *ids - 1)
         return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "jisr_tm_delete: %zu ids", n);
     tm_rec *r = malloc(sizeof *r);
@@ -819,7 +899,11 @@ int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out)
     tm_txn t;
     MDB_stat ms;
     MDB_envinfo info;
+    if (!out)
+        return tm_null_arg("jisr_tm_stats_get", "out");
     memset(out, 0, sizeof *out);
+    if (!tm)
+        return tm_null_arg("jisr_tm_stats_get", "tm");
     if (tm_txn_begin(&t, tm, 0) < 0)
         return t.rc;
     uint64_t v;
@@ -931,7 +1015,8 @@ static int refuse_open(const char *dir, long pid)
 int jisr_tm_remove(const char *dir)
 {
     if (!dir || !*dir)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no memory directory given");
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_remove: dir is %s",
+                              dir ? "empty" : "NULL");
     /* the directory's lock, exclusively and without waiting: any handle open on the memory (in
      * this process or another) holds it shared; handles opened from now on wait for us */
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -10,6 +10,8 @@
 
 int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
 {
+    if (!b || (!s && n))
+        return tm_null_arg("jisr_tm_plain", b ? "s" : "out");
     int rc = jisr_buf_reserve(b, n);
     if (rc < 0)
         return rc;
@@ -30,6 +32,8 @@ int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
 
 int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
 {
+    if (!b || (!s && n) || (!tags && ntags))
+        return tm_null_arg("jisr_tm_tagged", !b ? "out" : (!s && n) ? "s" : "tags");
     int rc = jisr_buf_reserve(b, n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -97,6 +101,8 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
 
 int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
 {
+    if (!b || (!s && n) || (!tags && ntags))
+        return tm_null_arg("jisr_tm_plain_tags", !b ? "out" : (!s && n) ? "s" : "tags");
     if (ntags == 0) /* no tag: every private-use character is the user's */
         return jisr_buf_append(b, s, n);
     /* the formats layer's rule (placeholder U+E000+i only when i < ntags) over a NUL-terminated
@@ -202,6 +208,8 @@ int jisr_tm_matches_text(jisr_buf *b, const char *query, const jisr_tm_matches *
 int jisr_tm_matches_text_ex(jisr_buf *b, const char *query, const jisr_tm_matches *m, int min_score,
                             const char *const *names, size_t nnames)
 {
+    if (!b || !m)
+        return tm_null_arg("jisr_tm_matches_text", b ? "m" : "out");
     int rc = jisr_buf_puts(b, "query: ");
     size_t at = b->len;
     if (rc == 0 && (rc = jisr_buf_puts(b, query ? query : "")) == 0)
@@ -233,6 +241,8 @@ int jisr_tm_matches_text_ex(jisr_buf *b, const char *query, const jisr_tm_matche
 
 int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, int width)
 {
+    if (!b || !h)
+        return tm_null_arg("jisr_tm_hits_text", b ? "h" : "out");
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < h->n; i++) {
         const jisr_tm_hit *x = &h->v[i];
@@ -270,6 +280,8 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
 
 int jisr_tm_stats_text(jisr_buf *b, const char *path, const jisr_tm_stats *st)
 {
+    if (!b || !st)
+        return tm_null_arg("jisr_tm_stats_text", b ? "st" : "out");
     int rc = jisr_buf_printf(b, "memory:     %s (schema %u)\nunits:      %llu\nlanguages: ",
                              path ? path : "", st->schema, (unsigned long long)st->units);
     for (size_t i = 0; rc == 0 && i < st->nlangs; i++)

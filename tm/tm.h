@@ -15,20 +15,23 @@
  * Processes: any number of processes may read a memory while one writes (LMDB MVCC); writers in
  * different processes are serialised by LMDB's lock.
  *
- * Threads: open a memory once per process (LMDB allows one environment per process) and share
- * the handle. Every call below may run on several threads at once on one handle — queries,
- * concordance, get, stats, iteration, delete, and imports through the same handle — except
- * jisr_tm_open and jisr_tm_close (close only when no other thread uses the handle any more; an
- * iterator or an import still open keeps the handle open until it ends: see jisr_tm_close).
- * Each call reads one committed state of the memory (an LMDB read transaction), so a query that
- * runs while an import commits sees the memory before or after each commit, never half of one.
- * A query needs scratch memory (4 bytes per unit id for its candidate counters, its tokens): a
- * thread that queries often keeps a jisr_tm_ctx of its own (jisr_tm_ctx_new) and uses
- * jisr_tm_ctx_query / jisr_tm_ctx_concord; the plain jisr_tm_query / jisr_tm_concord borrow one
- * from a pool on the handle. A context, an iterator and an import object are each used by one
- * thread at a time. Growing the memory map (an import in this process needing room, or another
- * process having grown the file) waits until no transaction of this process is open: an
- * iterator left open delays an import's growth in the same process until it is closed.
+ * Threads: open a memory once per process and share the handle: jisr_tm_open refuses a second
+ * handle of a memory this process has open (LMDB allows one environment per memory and process:
+ * its locks belong to the process, so closing a second environment would drop the first one's,
+ * and another process could then reuse pages the first still reads).
+ * Every call below may run on several threads at once on one handle — queries, concordance, get,
+ * stats, iteration, delete, and imports through the same handle — except jisr_tm_open and
+ * jisr_tm_close (close only when no other thread uses the handle any more; an iterator or an
+ * import still open keeps the handle open until it ends: see jisr_tm_close). Each call reads one
+ * committed state of the memory (an LMDB read transaction), so a query that runs while an import
+ * commits sees the memory before or after each commit, never half of one. A query needs scratch
+ * memory (4 bytes per unit id for its candidate counters, its tokens): a thread that queries often
+ * keeps a jisr_tm_ctx of its own (jisr_tm_ctx_new) and uses jisr_tm_ctx_query /
+ * jisr_tm_ctx_concord; the plain jisr_tm_query / jisr_tm_concord borrow one from a pool on the
+ * handle. A context, an iterator and an import object are each used by one thread at a time.
+ * Growing the memory map (an import in this process needing room, or another process having
+ * grown the file) waits until no transaction of this process is open: an iterator left open
+ * delays an import's growth in the same process until it is closed.
  *
  * Errors: every function returns 0 (or a count) on success and a negative JISR_E* code on
  * failure, with the detail in jisr_error_last() (thread-local). LMDB's own codes never leave the
@@ -95,18 +98,23 @@ typedef struct jisr_tm_snapshot {
 } jisr_tm_snapshot;
 
 /** The handle's directory: 1 when one is current (of the last committed state the builder has
- * seen), else 0; *out filled either way. */
+ * seen), else 0; *out filled either way. JISR_EINVAL when tm or out is NULL. */
 JISR_API int jisr_tm_snapshot_info(jisr_tm *tm, jisr_tm_snapshot *out);
 
 /** Open the memory in directory dir. opts NULL = read-only with defaults. *out is owned by the
- * caller (jisr_tm_close). Errors: JISR_ENOTFOUND when dir holds no memory (read-only, or
- * JISR_TM_EXISTING) or an LMDB environment without jisr's databases; JISR_ESCHEMA when written by
- * a newer jisr, or when dir holds another application's LMDB environment (never written into);
- * JISR_EDB when data.mdb is damaged: truncated (checked against the pages its meta page names,
- * so that no read ever goes past the end of the file), empty, or not an LMDB file; JISR_EREADONLY
- * when writing is asked for and not allowed. When the lock file cannot be written (a read-only
- * directory) a read-only memory is opened without locking, which is only safe while no one writes
- * to it (jisr_tm_nolock).
+ * caller (jisr_tm_close). Errors: JISR_EINVAL when out or dir is NULL (or dir ""), and when this
+ * process has the memory open already (see below); JISR_ENOTFOUND when dir holds no memory
+ * (read-only, or JISR_TM_EXISTING) or an LMDB environment without jisr's databases;
+ * JISR_ESCHEMA when written by a newer jisr, or when dir holds another application's LMDB
+ * environment (never written into); JISR_EDB when data.mdb is damaged: truncated (checked
+ * against the pages its meta page names, so that no read ever goes past the end of the file),
+ * empty, or not an LMDB file; JISR_EREADONLY when writing is asked for and not allowed. When the
+ * lock file cannot be written (a read-only directory) a read-only memory is opened without
+ * locking, which is only safe while no one writes to it (jisr_tm_nolock).
+ * One handle per memory and process: a memory that a handle of this process has open — by any
+ * path to the directory, in any mode, a handle closed while an iterator or import still uses it
+ * included — is refused (JISR_EINVAL, "already open in this process"): share that handle (any
+ * number of threads may use it). Once it is closed, the memory opens again.
  * Damage found later is JISR_EDB too, never a crash: values are checked against the file, and a
  * damaged page that makes LMDB assert or read outside the file (SIGSEGV/SIGBUS) is caught inside
  * the LMDB call. For the faults, the first jisr_tm_open of a process (without JISR_TM_NOGUARD)
@@ -158,10 +166,14 @@ JISR_API int jisr_tm_remove(const char *dir);
 /* ---- import ----------------------------------------------------------------------------- */
 
 typedef struct jisr_tm_import_stats {
-    uint64_t read;    /* units handed to the importer */
-    uint64_t added;   /* new units stored */
-    uint64_t merged;  /* duplicates merged into an existing unit (usage count and dates) */
-    uint64_t skipped; /* units without text, or bad units skipped with --skip-bad */
+    uint64_t read;   /* units handed to the importer (not the bad units skipped before) */
+    uint64_t added;  /* new units stored */
+    uint64_t merged; /* duplicates merged into an existing unit (usage count and dates) */
+    /* units without text (fewer than two non-empty variants); and in the statistics that
+     * jisr_tm_import_file, _buffer and _reader return, the bad units skipped with
+     * JISR_TM_IMPORT_SKIP_BAD — for _reader only those the importer refuses (see
+     * jisr_tm_import_reader), not those the caller's reader skips itself */
+    uint64_t skipped;
     uint64_t batches; /* write transactions committed */
 } jisr_tm_import_stats;
 
@@ -189,14 +201,15 @@ typedef struct jisr_tm_import jisr_tm_import;
  * *out is NULL (JISR_EREADONLY for a read-only handle, JISR_EINVAL for a NULL handle). */
 JISR_API int jisr_tm_import_begin(jisr_tm *tm, const jisr_tm_import_opts *opts,
                                   jisr_tm_import **out);
-/** Buffer one unit (copied; u stays the caller's). Commits automatically when a batch is full.
+/** Buffer one unit (copied; u stays the caller's; JISR_EINVAL when imp or u is NULL). Commits
+ * automatically when a batch is full.
  * A unit with fewer than two non-empty variants is counted as skipped. A unit a memory cannot
  * hold without cutting it — more than 255 variants with text, or a language tag longer than 63
  * bytes — is refused (JISR_ETOOBIG), never stored cut. */
 JISR_API int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u);
-/** Commit the buffered units now. */
+/** Commit the buffered units now (JISR_EINVAL when imp is NULL). */
 JISR_API int jisr_tm_import_commit(jisr_tm_import *imp);
-/** Statistics so far (committed batches only for added/merged). */
+/** Statistics so far (committed batches only for added/merged); NULL when imp is NULL. */
 JISR_API const jisr_tm_import_stats *jisr_tm_import_stats_get(const jisr_tm_import *imp);
 /** Commit what is buffered (commit != 0) or drop it (commit == 0), then free imp. Returns the
  * commit's result. Accepts NULL. */
@@ -218,6 +231,10 @@ typedef struct jisr_tm_file_opts {
      * go through an unlinked temporary file in $TMPDIR (or /tmp), created only then */
     size_t spill_mem;
 } jisr_tm_file_opts;
+#define JISR_TM_FILE_OPTS_INIT                                                                     \
+    {                                                                                              \
+        0, JISR_READ_OPTS_INIT, JISR_TM_IMPORT_OPTS_INIT, NULL, NULL, NULL, 0                      \
+    }
 
 /** Import one file (TMX, TSV, JSONL or aligner output in one of those); path "-" is standard
  * input (read as it comes: its format must be given in opts->read.format). Strict by default:
@@ -227,16 +244,22 @@ typedef struct jisr_tm_file_opts {
  * file beyond), then committed batch by batch. With JISR_TM_IMPORT_SKIP_BAD the good units are
  * stored and the bad ones reported (on_bad), including units the memory cannot hold (see
  * jisr_tm_import_add). on_progress and on_bad are called on the parsing thread, on_commit on the
- * writer's. st (may be NULL) receives this input's statistics. */
+ * writer's. st (may be NULL) receives this input's statistics, the bad units skipped counted in
+ * st->skipped. opts NULL: JISR_TM_FILE_OPTS_INIT's defaults. JISR_EINVAL when tm or path is
+ * NULL. */
 JISR_API int jisr_tm_import_file(jisr_tm *tm, const char *path, const jisr_tm_file_opts *opts,
                                  jisr_tm_import_stats *st);
 /** The same from the n bytes at data (the caller's, unchanged, needed only during the call);
- * name (may be NULL) names the input in messages; the format is opts->read.format, else TMX. */
+ * name (may be NULL) names the input in messages; the format is opts->read.format, else TMX.
+ * JISR_EINVAL when tm is NULL, or data is NULL with n above 0. */
 JISR_API int jisr_tm_import_buffer(jisr_tm *tm, const char *name, const void *data, size_t n,
                                    const jisr_tm_file_opts *opts, jisr_tm_import_stats *st);
 /** The same from a reader the caller opened (and closes afterwards; it is read to its end or to
  * the first error). opts->read is not used: for JISR_TM_IMPORT_SKIP_BAD open r with
- * JISR_READ_SKIP_BAD and its on_bad. name (may be NULL) names the input in messages. */
+ * JISR_READ_SKIP_BAD and its on_bad. The units r skips itself go to r's on_bad and are not in
+ * st->skipped (the importer never sees them: count them there); those the importer refuses
+ * (see jisr_tm_import_add) go to opts->on_bad and are. name (may be NULL) names the input in
+ * messages. JISR_EINVAL when tm or r is NULL. */
 JISR_API int jisr_tm_import_reader(jisr_tm *tm, jisr_reader *r, const char *name,
                                    const jisr_tm_file_opts *opts, jisr_tm_import_stats *st);
 
@@ -254,12 +277,16 @@ enum {
  * query's and the candidates' lengths (never their product); time is bounded by timeout_ms. */
 #define JISR_TM_MAX_QUERY_TOKENS 100000
 #define JISR_TM_MAX_RESULTS 100000
+/** The matches a query returns when jisr_tm_query_opts.max_results is 0 (a memset struct). */
+#define JISR_TM_DEFAULT_RESULTS 5
 
 typedef struct jisr_tm_query_opts {
     const char *srclang; /* language of the query text, e.g. "ar" (BCP 47 prefix match) */
     const char *tgtlang; /* language of the proposed translations, e.g. "en" */
-    int min_score;       /* 0–100; matches below are not returned (default 70 via INIT) */
-    size_t max_results;  /* best N (default 5 via INIT; at most JISR_TM_MAX_RESULTS) */
+    /* 0–100; matches below are not returned. INIT sets 70; 0 is not "the default" but a value
+     * of its own: every match */
+    int min_score;
+    size_t max_results;  /* best N, at most JISR_TM_MAX_RESULTS; 0 = JISR_TM_DEFAULT_RESULTS */
     unsigned flags;      /* JISR_TM_EXHAUSTIVE, JISR_TM_NO_DIFF */
     size_t max_tokens;   /* refuse longer queries (JISR_ETOOBIG); 0 = JISR_TM_MAX_QUERY_TOKENS */
     unsigned timeout_ms; /* give up after this long (JISR_EINTERRUPTED); 0 = no limit */
@@ -282,12 +309,13 @@ typedef struct jisr_tm_query_opts {
 } jisr_tm_query_opts;
 #define JISR_TM_QUERY_OPTS_INIT                                                                    \
     {                                                                                              \
-        NULL, NULL, 70, 5, 0, 0, 0, NULL, 0, NULL, 0, NULL                                         \
+        NULL, NULL, 70, JISR_TM_DEFAULT_RESULTS, 0, 0, 0, NULL, 0, NULL, 0, NULL                   \
     }
 
 /** Parses a changed_since limit (YYYY-MM-DD, YYYYMMDD — the day's first second —, TMX's
  * YYYYMMDDThhmmssZ or ISO 8601's forms, as jisr_date_parse reads them) into unix seconds: 0, or
- * -1 when it is not such a date (a day not in its month included). */
+ * JISR_EPARSE (with a message naming d and the forms read) when it is not such a date (a day not
+ * in its month included); JISR_EINVAL when d or t is NULL. */
 JISR_API int jisr_tm_since_parse(const char *d, int64_t *t);
 
 /** One prop filter of jisr_tm_query_opts: the unit has a prop of this type with this value. */
@@ -387,7 +415,8 @@ typedef struct jisr_tm_matches {
  * overwritten (memset, not freed: free a previous result with jisr_tm_matches_free first) and
  * filled, best first (ties: lower id), and owned by the caller (jisr_tm_matches_free; left
  * empty on error). Safe on several threads at once (a query context is borrowed from the
- * handle's pool). Errors: JISR_EINVAL (options: languages missing, min_score outside 0–100,
+ * handle's pool). opts NULL: JISR_TM_QUERY_OPTS_INIT's, which lack the languages. Errors:
+ * JISR_EINVAL (tm, text or out NULL; options: languages missing, min_score outside 0–100,
  * max_results above JISR_TM_MAX_RESULTS, flags other than JISR_TM_EXHAUSTIVE and
  * JISR_TM_NO_DIFF, nprops prop filters at a NULL props, a filter without type or value, a
  * changed_since that is not a date), JISR_ETOOBIG (more than max_tokens tokens), JISR_EINTERRUPTED
@@ -399,7 +428,8 @@ JISR_API void jisr_tm_matches_free(jisr_tm_matches *m);
 /** A query context: the scratch of queries and concordance searches, for one thread at a time
  * (a server keeps one per worker thread, or takes one per request). It holds no transaction
  * between calls, so it never pins an old state of the memory. *out is freed by
- * jisr_tm_ctx_free (accepts NULL), before the handle is closed. */
+ * jisr_tm_ctx_free (accepts NULL), before the handle is closed. JISR_EINVAL when tm or out is
+ * NULL. */
 JISR_API int jisr_tm_ctx_new(jisr_tm *tm, jisr_tm_ctx **out);
 JISR_API void jisr_tm_ctx_free(jisr_tm_ctx *c);
 /** jisr_tm_query in the context c. */
@@ -407,7 +437,8 @@ JISR_API int jisr_tm_ctx_query(jisr_tm_ctx *c, const char *text, const jisr_tm_q
                                jisr_tm_matches *out);
 
 /** Score two texts of one language by words as the matcher does (0–100; docs/matching.md §2).
- * A match of two short texts may score higher by characters (§2.6): not included here. */
+ * A match of two short texts may score higher by characters (§2.6): not included here.
+ * JISR_EINVAL when a, b or score is NULL. */
 JISR_API int jisr_tm_score_texts(const char *a, const char *b, int *score);
 
 /* ---- several memories ------------------------------------------------------------------ */
@@ -425,7 +456,8 @@ typedef struct jisr_tm_source {
  * returned in the matcher's ranking (score; no agreement change first; character similarity; later
  * change; more usage; similarity), then the earlier memory, then the lower id. match.memory names
  * the memory (index into src). Exact: the result is the top of the union of every memory's matches.
- * Threads: as jisr_tm_query on each handle. */
+ * Threads: as jisr_tm_query on each handle. JISR_EINVAL when text or out is NULL, src is NULL
+ * with n above 0, or a source has no handle. */
 JISR_API int jisr_tm_query_multi(const jisr_tm_source *src, size_t n, const char *text,
                                  const jisr_tm_query_opts *opts, jisr_tm_matches *out);
 
@@ -447,7 +479,8 @@ typedef struct jisr_tm_hits {
 /** Units whose text in lang contains the phrase's words consecutively (compared on their
  * normalised, clitic-stripped forms; punctuation ignored), in id order, at most max (0 = 100).
  * out is the caller's (jisr_tm_hits_free), overwritten (memset, not freed: free a previous
- * result first). Thread-safe like jisr_tm_query. */
+ * result first). Thread-safe like jisr_tm_query. JISR_EINVAL when tm, lang, phrase or out is
+ * NULL. */
 JISR_API int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
                              jisr_tm_hits *out);
 /** jisr_tm_concord in the context c. */
@@ -468,7 +501,8 @@ JISR_API int jisr_tm_iter_open(jisr_tm *tm, jisr_tm_iter **out);
 JISR_API int jisr_tm_iter_next(jisr_tm_iter *it, uint64_t *id, jisr_unit *u);
 JISR_API void jisr_tm_iter_close(jisr_tm_iter *it);
 
-/** One unit by id (u cleared first, the caller's); JISR_ENOTFOUND when absent. */
+/** One unit by id (u cleared first, the caller's); JISR_ENOTFOUND when absent, JISR_EINVAL when
+ * tm or u is NULL. */
 JISR_API int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u);
 
 /** Delete units by id in one transaction: all or nothing (JISR_ENOTFOUND names the first
@@ -502,7 +536,8 @@ typedef struct jisr_tm_stats {
 } jisr_tm_stats;
 
 /** Statistics of the memory (out is the caller's: jisr_tm_stats_free; overwritten — memset, not
- * freed: free a previous result first —, and left empty on error). Thread-safe. */
+ * freed: free a previous result first —, and left empty on error). Thread-safe. JISR_EINVAL when
+ * tm or out is NULL. */
 JISR_API int jisr_tm_stats_get(jisr_tm *tm, jisr_tm_stats *out);
 JISR_API void jisr_tm_stats_free(jisr_tm_stats *st);
 
@@ -547,10 +582,11 @@ JISR_API int jisr_tm_reindex(jisr_tm *tm, const jisr_tm_reindex_opts *opts);
 JISR_API int jisr_tm_set_chars(jisr_tm *tm, int on);
 
 /* ---- renderings: one JSON shape and one text layout per result, for every front end --------
- * Each appends to out (the caller's buffer) and returns 0 or JISR_ENOMEM. Text is shown without
- * inline-tag placeholders; strings that are not valid UTF-8 are rendered with U+FFFD in place of
- * each invalid byte, so the JSON is always valid. No trailing newline after a JSON object; text
- * layouts end each line with one. */
+ * Each appends to out (the caller's buffer) and returns 0 or JISR_ENOMEM (JISR_EINVAL when out
+ * or the result is NULL, or a text or tag array is NULL with a length above 0). Text is shown
+ * without inline-tag placeholders; strings that are not valid UTF-8 are rendered with U+FFFD in
+ * place of each invalid byte, so the JSON is always valid. No trailing newline after a JSON object;
+ * text layouts end each line with one. */
 
 /** {"query":…,"matches":[{"score":…,"source":…,"target":…,"id":…[,"placeable":true][,
  * "stored_target":…][,"differs_in":["numbers","codes"]][,"placeable":false,"numbers":
@@ -579,6 +615,10 @@ typedef struct jisr_tm_json_opts {
      * "penalty" (agreement and tags) does not count */
     const int *memory_penalties;
 } jisr_tm_json_opts;
+#define JISR_TM_JSON_OPTS_INIT                                                                     \
+    {                                                                                              \
+        0, NULL, 0, NULL, NULL, NULL                                                               \
+    }
 /** jisr_tm_matches_json with the additions of o (NULL: none). */
 JISR_API int jisr_tm_matches_json_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,
                                      const jisr_tm_json_opts *o);
@@ -619,7 +659,8 @@ enum {
  * their TMX markup — what jisr_tm_query_opts.text/tags/ntags take. TMX content is read by the TMX
  * reader (no network, no entities). The unit ends in the unit model's canonical form
  * (jisr_unit_check), so a private-use character of q stays a character. JISR_EPARSE when q is
- * not TMX segment content, JISR_EENCODING/JISR_ETOOBIG from the unit model's checks. Any thread. */
+ * not TMX segment content, JISR_EENCODING/JISR_ETOOBIG from the unit model's checks, JISR_EINVAL
+ * when out or q is NULL. Any thread. */
 JISR_API int jisr_tm_query_markup(jisr_unit *out, const char *q, int markup);
 /** The match x as a translation unit for a TMX file of matches: the stored source (srclang) and
  * the proposed target (tgtlang) with their tags, and props x-jisr-score, x-jisr-id,

@@ -409,12 +409,24 @@ struct jisr_tm {
     /* when LMDB's reader table was last cleared of dead processes' slots (txn.c,
      * tm_readers_clear), in ms of CLOCK_MONOTONIC; read and written atomically */
     int64_t readers_at;
+    /* the process's table of open memories (store.c): the directory's device and inode, the
+     * process that opened it (a child of fork() may open the memory anew), and the next handle
+     * in the table; registered: in it (from before the environment is opened until after it is
+     * closed) */
+    uint64_t reg_dev, reg_ino;
+    long reg_pid;
+    struct jisr_tm *reg_next;
+    int registered;
 };
 
 /** Count an iterator or an import as open on the handle (store.c). */
 void tm_use(jisr_tm *tm);
 /** The iterator or import has ended: the last one closes a handle jisr_tm_close left open. */
 void tm_unuse(jisr_tm *tm);
+
+/** A public function's pointer argument arg was NULL: records "fn: arg is NULL" and returns
+ * JISR_EINVAL (store.c), so that every entry point says so alike. */
+int tm_null_arg(const char *fn, const char *arg);
 
 /** A transaction with a sticky first error (txn.c): after a failure every operation is a no-op
  * and commit aborts; rc holds the JISR_E* code (its message recorded where it happened) and mdb

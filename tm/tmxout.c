@@ -40,6 +40,8 @@ static int prop_add(jisr_meta *m, const char *type, const char *value)
 int jisr_tm_match_unit(jisr_unit *out, const jisr_tm_match *x, const char *srclang,
                        const char *tgtlang, const char *query, const char *memory)
 {
+    if (!out)
+        return tm_null_arg("jisr_tm_match_unit", "out");
     jisr_unit_init(out);
     if (!x || !srclang || !tgtlang)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0,

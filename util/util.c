@@ -100,6 +100,8 @@ int jisr_error_set(int code, const char *file, unsigned long line, unsigned long
 
 void jisr_error_format(char *out, size_t outsz)
 {
+    if (!out || !outsz) /* nowhere to write */
+        return;
     const jisr_error *e = &last_error;
     const char *msg = e->msg[0] ? e->msg : jisr_strerror(e->code);
     if (e->file[0] && e->line && e->col)
@@ -282,8 +284,15 @@ int jisr_grow_pow2(void **p, size_t n, size_t elem)
     return 0;
 }
 
+static int buf_null(const char *fn, const char *arg)
+{
+    return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "%s: %s is NULL", fn, arg);
+}
+
 int jisr_buf_grow(jisr_buf *b, size_t extra)
 {
+    if (!b)
+        return buf_null("jisr_buf_grow", "b");
     size_t need = b->len + extra + 1;
     if (need < b->len) /* overflow */
         return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "buffer size overflow");
@@ -294,17 +303,23 @@ int jisr_buf_grow(jisr_buf *b, size_t extra)
 
 int jisr_buf_puts(jisr_buf *b, const char *s)
 {
+    if (!b || !s)
+        return buf_null("jisr_buf_puts", b ? "s" : "b");
     return jisr_buf_append(b, s, strlen(s));
 }
 
 int jisr_buf_putc(jisr_buf *b, char c)
 {
+    if (!b)
+        return buf_null("jisr_buf_putc", "b");
     return jisr_buf_append(b, &c, 1);
 }
 
 int jisr_buf_printf(jisr_buf *b, const char *fmt, ...)
 {
     va_list ap;
+    if (!b || !fmt)
+        return buf_null("jisr_buf_printf", b ? "fmt" : "b");
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
@@ -322,6 +337,8 @@ int jisr_buf_printf(jisr_buf *b, const char *fmt, ...)
 
 void jisr_buf_reset(jisr_buf *b)
 {
+    if (!b)
+        return;
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
@@ -339,6 +356,8 @@ void jisr_buf_free(jisr_buf *b)
 int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    if (!b || (!s && n))
+        return buf_null("jisr_buf_json_string", b ? "s" : "b");
     int rc = jisr_buf_reserve(b, n + 2);
     if (rc < 0)
         return rc;
@@ -391,17 +410,26 @@ int jisr_buf_json_string(jisr_buf *b, const char *s, size_t n)
 
 char *jisr_strdup(const char *s)
 {
+    if (!s) {
+        buf_null("jisr_strdup", "s");
+        return NULL;
+    }
     return jisr_strndup(s, strlen(s));
 }
 
 char *jisr_strndup(const char *s, size_t n)
 {
+    if (!s && n) {
+        buf_null("jisr_strndup", "s");
+        return NULL;
+    }
     char *p = malloc(n + 1);
     if (!p) {
         jisr_oom(n + 1);
         return NULL;
     }
-    memcpy(p, s, n);
+    if (n)
+        memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }

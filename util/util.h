@@ -5,6 +5,13 @@
  * code on failure. Codes are frozen once published. Where a failure happened the library records
  * a thread-local detail (message plus, where one exists, file, line and column); the command-line
  * program prints it as `jisr: FILE:LINE:COL: message`. The library itself never prints or exits.
+ *
+ * Pointer arguments: a NULL where a function needs a pointer (a handle, an out parameter, a text
+ * with a length above 0) is JISR_EINVAL with the message "FUNCTION: ARGUMENT is NULL"; a
+ * function that returns a pointer returns NULL instead (with that error recorded), a getter of
+ * an object given NULL returns 0 or NULL, and every free, close and clear accepts NULL. The
+ * static inline jisr_buf_reserve and jisr_buf_append are the exception: they are not checked
+ * (they are on the hottest paths); pass them a buffer.
  */
 #ifndef JISR_UTIL_H
 #define JISR_UTIL_H
@@ -20,7 +27,7 @@ extern "C" {
 #endif
 
 /* The version of these headers; jisr_version() gives the library's (they differ when a program
- * runs with a newer libjisr.so.0 than it was built with). */
+ * runs with a newer patch release of libjisr.so.0.MINOR than it was built with). */
 #define JISR_VERSION_MAJOR 0
 #define JISR_VERSION_MINOR 1
 #define JISR_VERSION_PATCH 0
@@ -81,7 +88,8 @@ JISR_API int jisr_error_set(int code, const char *file, unsigned long line, unsi
 JISR_API int jisr_error_setv(int code, const char *file, unsigned long line, unsigned long col,
                              const char *fmt, va_list ap);
 
-/** Format the last error as "FILE:LINE:COL: message" (parts omitted when unknown) into out. */
+/** Format the last error as "FILE:LINE:COL: message" (parts omitted when unknown) into out
+ * (outsz bytes, NUL included; nothing is written when out is NULL or outsz 0). */
 JISR_API void jisr_error_format(char *out, size_t outsz);
 
 /* ---- growable byte buffer -------------------------------------------------------------- */
@@ -262,7 +270,8 @@ JISR_API void jisr_outfile_remove_temporaries(void);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-/** strdup/strndup that record JISR_ENOMEM on failure. */
+/** strdup/strndup that record JISR_ENOMEM on failure (NULL, with JISR_EINVAL recorded, for s
+ * NULL; strndup(NULL, 0) is ""). */
 JISR_API char *jisr_strdup(const char *s);
 JISR_API char *jisr_strndup(const char *s, size_t n);
 

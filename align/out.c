@@ -158,8 +158,11 @@ int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sente
                      const jisr_sentences *tgt, const jisr_ladder *l)
 {
     int rc;
-    if (o && o->version == JISR_ALIGN_OUT_VERSION && o->format == JISR_ALIGN_TMX) {
-        /* the formats writer owns TMX files (through the same safe writer) */
+    if (o && o->version == JISR_ALIGN_OUT_VERSION && o->format == JISR_ALIGN_TMX &&
+        strcmp(path, "-") != 0) {
+        /* the formats writer owns TMX files (through the same safe writer, which commits the
+         * file only when it is whole); standard output takes the rendering below, whole or not
+         * at all: a pair the writer refuses must not leave half a TMX there */
         if ((rc = check_ladder(src, tgt, l)) < 0)
             return rc;
         jisr_write_opts wo = JISR_WRITE_OPTS_INIT;

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "align/align_int.h"
 
@@ -39,7 +40,20 @@ int al_render_tmx(jisr_writer *w, const jisr_align_out *o, const jisr_sentences 
             break;
         }
         u.meta.nprops = 1;
-        rc = jisr_writer_write(w, &u);
+        if ((rc = jisr_writer_write(w, &u)) < 0 && rc != JISR_EIO && rc != JISR_ENOMEM) {
+            /* a pair the writer refuses (a character XML cannot carry …): say which, in the
+             * ladder's terms (its "unit N" counts only the units written) */
+            jisr_error e = *jisr_error_last();
+            const char *m = strncmp(e.msg, "unit ", 5) == 0 && strchr(e.msg, ':')
+                                ? strchr(e.msg, ':') + 1
+                                : e.msg;
+            while (*m == ' ')
+                m++;
+            jisr_error_set(rc, e.file[0] ? e.file : NULL, 0, 0,
+                           "the pair that starts at source sentence %zu and target sentence "
+                           "%zu (0-based, as the ladder counts): %s",
+                           b->src, b->tgt, m);
+        }
     }
     jisr_unit_clear(&u);
     jisr_buf_free(&s);

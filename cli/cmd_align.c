@@ -18,6 +18,7 @@
 #include "align/align.h"
 #include "cli/cli.h"
 #include "cli/doc_cli.h"
+#include "corpus/corpus.h"
 #include "doc/doc.h"
 #include "text/text.h"
 
@@ -45,11 +46,12 @@ const char cmd_align_help[] =
     "for the languages: Arabic-English has one), so unrelated documents give few pairs.\n"
     "\n"
     "Options:\n"
-    "  -s, --source-lang L   language of SRC (default ar)\n"
-    "  -t, --target-lang L   language of TGT (default en)\n"
+    "  -s, --source-lang L   language of SRC (default ar), a BCP 47 tag: written so into\n"
+    "                        TMX and JSONL (ar_SA as ar-SA)\n"
+    "  -t, --target-lang L   language of TGT (default en), likewise\n"
     "  -p, --presegmented    one sentence per line\n"
     "  -f, --format F        ladder, tsv, tmx, jsonl or html (default: from the -o extension,\n"
-    "                        else ladder):\n"
+    "                        another extension is an error; else ladder):\n"
     "                        ladder  [i,j]:[k]:score per bead, 0-based (vecalign's format);\n"
     "                                unaligned sentences are [i]:[] and []:[k]\n"
     "                        tsv     source<TAB>target<TAB>score per aligned pair\n"
@@ -80,6 +82,8 @@ const char cmd_align_help[] =
     "  -d, --out-dir DIR     output directory of --batch LIST (created with its parents if\n"
     "                        missing)\n"
     "      --lenient         replace invalid UTF-8 with U+FFFD instead of failing\n"
+    "      --skip-bad        tmx: leave out a pair with a character XML cannot carry (a\n"
+    "                        control character), naming FILE:LINE, instead of failing\n"
     "      --from FMT        read SRC and TGT as FMT: text, html, docx, odt, xliff, pdf\n"
     "      --encoding ENC    plain text and HTML: force the encoding (windows-1256,\n"
     "                        ISO-8859-6, UTF-16LE ...); with -p a legacy-encoded file's\n"
@@ -88,8 +92,11 @@ const char cmd_align_help[] =
     "      --chunk N         batch modes: align N documents at a time (default: all)\n"
     "  -h, --help            show this help\n"
     "\n"
+    "SRC and TGT may be pipes or FIFOs (<(cmd)): they are read once, whole (256 MiB at most).\n"
+    "\n"
     "Exit status: 0 on success, 1 on an error (unreadable file, invalid UTF-8, bad list or\n"
-    "JSON line, repeated id: FILE:LINE:COL is given), 2 on bad usage.\n"
+    "JSON line, repeated id: FILE:LINE:COL is given; for tmx, a pair with a character XML\n"
+    "cannot carry: FILE:LINE, nothing written), 2 on bad usage.\n"
     "\n"
     "Examples:\n"
     "  jisr align -s ar -t en article.ar.txt article.en.txt -f html -o review.html\n"
@@ -103,7 +110,8 @@ const char cmd_align_help[] =
 typedef struct aopts {
     const char *srclang, *tgtlang;
     int presegmented;
-    int format; /* -1 = not given */
+    int skip_bad; /* TMX: leave out a pair it cannot carry, instead of failing */
+    int format;   /* -1 = not given */
     const char *output, *batch, *outdir;
     double min_score;
     size_t chunk;
@@ -113,9 +121,18 @@ typedef struct aopts {
     jisr_doc_opts doc;   /* --from, --encoding, --keep-boilerplate */
 } aopts;
 
+/* The input line of each sentence, for messages that name FILE:LINE (0: not known, as for a
+ * paragraph of a DOCX). */
+typedef struct linemap {
+    unsigned long *v;
+    size_t n, cap;
+} linemap;
+
 typedef struct adoc {
     char *id;
     jisr_sentences src, tgt;
+    char *path[2]; /* the source and target inputs (NULL: a document of --batch -) */
+    linemap lines[2];
 } adoc;
 
 static void adoc_free(adoc *d)
@@ -123,7 +140,45 @@ static void adoc_free(adoc *d)
     free(d->id);
     jisr_sentences_free(&d->src);
     jisr_sentences_free(&d->tgt);
+    for (int s = 0; s < 2; s++) {
+        free(d->path[s]);
+        free(d->lines[s].v);
+    }
     memset(d, 0, sizeof *d);
+}
+
+/* Note the lines of the sentences s->v[before..s->n), which came from one paragraph (or line)
+ * text starting on line first (0: lines not known): a sentence's line is first plus the line
+ * feeds before its start in text. */
+static int note_lines(linemap *m, const jisr_sentences *s, size_t before, const char *text,
+                      unsigned long first)
+{
+    unsigned long line = first;
+    size_t at = 0;
+    for (size_t k = before; k < s->n; k++) {
+        if (m->n == m->cap) {
+            size_t cap = m->cap ? m->cap * 2 : 256;
+            unsigned long *v = realloc(m->v, cap * sizeof *v);
+            if (!v)
+                return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            m->v = v;
+            m->cap = cap;
+        }
+        for (size_t start = first ? s->start[k] : 0; at < start; at++)
+            line += text[at] == '\n';
+        m->v[m->n++] = first ? line : 0;
+    }
+    return 0;
+}
+
+/* One paragraph (seg) or line (no seg) of an input, starting on line first, into out and m. */
+static int add_text(jisr_sentences *out, linemap *m, jisr_segmenter *seg, const char *text,
+                    size_t len, unsigned long first)
+{
+    size_t before = out->n;
+    int rc = seg ? jisr_sentences_add_paragraph(out, seg, text, len)
+                 : jisr_sentences_push(out, text, len);
+    return rc < 0 ? rc : note_lines(m, out, before, text, first);
 }
 
 static jisr_align_out out_opts(const aopts *o, const char *id, const char *title)
@@ -148,22 +203,19 @@ static jisr_align_out out_opts(const aopts *o, const char *id, const char *title
 static void check_script(const char *id, const char *side, const jisr_sentences *s,
                          const char *lang, const char *flag)
 {
-    char buf[4096];
-    size_t n = 0;
-    for (size_t k = 0; k < s->n && n + 2 < sizeof buf; k++) {
-        size_t len = strlen(s->v[k]);
-        if (len > sizeof buf - n - 2)
-            len = sizeof buf - n - 2;
-        memcpy(buf + n, s->v[k], len);
-        n += len;
-        buf[n++] = ' ';
-    }
-    const char *g = jisr_text_guess_lang(buf, n);
+    /* the sentences as lines: where the Arabic stands tells Arabic naming English terms (in
+     * nearly every line) from English quoting Arabic, as docalign tells a document's side */
+    jisr_buf b = {0};
+    for (size_t k = 0; k < s->n && b.len < 65536; k++)
+        if (jisr_buf_puts(&b, s->v[k]) < 0 || jisr_buf_putc(&b, '\n') < 0)
+            break;
+    jisr_script sc = jisr_corpus_script(b.data, b.len);
+    jisr_buf_free(&b);
     int ar = jisr_lang_matches(lang, "ar");
-    if (ar && strcmp(g, "en") == 0)
+    if (ar && sc == JISR_SCRIPT_LATIN)
         cli_warn("%s: the %s text is in Latin script, not Arabic (%s %s): are the files swapped?",
                  id, side, flag, lang);
-    else if (!ar && strcmp(g, "ar") == 0)
+    else if (!ar && sc == JISR_SCRIPT_ARABIC)
         cli_warn("%s: the %s text is in Arabic script, not %s (%s %s): are the files swapped?", id,
                  side, lang, flag, lang);
 }
@@ -203,6 +255,96 @@ static void warn_result(const aopts *o, const adoc *d, const jisr_ladder *l)
     }
 }
 
+/* The first character of s that XML, so TMX, cannot carry (a C0 control but tab, line feed and
+ * carriage return; U+FFFE, U+FFFF) as a code point, with its place in s in characters (1-based)
+ * in *at; 0 when there is none. */
+static unsigned xml_bad_char(const char *s, size_t *at)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t chars = 0;
+    for (size_t i = 0; p[i]; i++) {
+        chars += (p[i] & 0xC0) != 0x80;
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+            *at = chars;
+            return p[i];
+        }
+        if (p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+            *at = chars;
+            return p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
+        }
+    }
+    return 0;
+}
+
+/* Where sentence k of side s of d is, for a message: FILE:LINE, or the paragraph when the input
+ * has no lines (a DOCX …), or the sentence's number. */
+static void sentence_place(const adoc *d, int s, size_t k, char *out, size_t size)
+{
+    const jisr_sentences *ss = s ? &d->tgt : &d->src;
+    const char *path = d->path[s] ? d->path[s] : d->id;
+    unsigned long line = k < d->lines[s].n ? d->lines[s].v[k] : 0;
+    if (line)
+        snprintf(out, size, "%s:%lu", path, line);
+    else if (ss->has_para && ss->para)
+        snprintf(out, size, "%s: paragraph %lu", path, (unsigned long)ss->para[k] + 1);
+    else
+        snprintf(out, size, "%s: sentence %zu", path, k + 1);
+}
+
+/* TMX (XML) cannot carry every character: a control character in a sentence of a kept pair
+ * would stop the whole output at that pair (the formats writer refuses the unit). Found here
+ * first, named by input file and line: an error (the first one; nothing is written), or with
+ * --skip-bad a warning each, the pairs then left out of *use (a copy of l in copy). */
+static int tmx_check(const aopts *o, const adoc *d, const jisr_ladder *l, jisr_ladder *copy,
+                     const jisr_ladder **use)
+{
+    *use = l;
+    size_t bad = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const jisr_bead *b = &l->v[i];
+        if (!b->nsrc || !b->ntgt || !(b->score >= o->min_score))
+            continue;
+        unsigned c = 0;
+        size_t at = 0, k = 0;
+        int s = 0;
+        for (int side = 0; side < 2 && !c; side++) {
+            const jisr_sentences *ss = side ? &d->tgt : &d->src;
+            size_t first = side ? b->tgt : b->src, n = side ? b->ntgt : b->nsrc;
+            for (size_t j = first; j < first + n && j < ss->n && !c; j++)
+                if ((c = xml_bad_char(ss->v[j], &at)) != 0) {
+                    s = side;
+                    k = j;
+                }
+        }
+        if (!c)
+            continue;
+        char place[1200];
+        sentence_place(d, s, k, place, sizeof place);
+        if (!o->skip_bad)
+            return jisr_error_set(JISR_EENCODING, NULL, 0, 0,
+                                  "%s: the %s sentence holds U+%04X (character %zu), which TMX "
+                                  "(XML) cannot carry: nothing written. --skip-bad leaves such "
+                                  "pairs out; -f tsv or jsonl keep them",
+                                  place, s ? "target" : "source", c, at);
+        if (!bad++) {
+            copy->n = 0;
+            for (size_t j = 0; j < l->n; j++)
+                if (jisr_ladder_push(copy, l->v[j].src, l->v[j].nsrc, l->v[j].tgt, l->v[j].ntgt,
+                                     l->v[j].score) < 0)
+                    return JISR_ENOMEM;
+            *use = copy;
+        }
+        copy->v[i].score = -1; /* below any --min-score: not written */
+        cli_warn("%s: the %s sentence holds U+%04X (character %zu), which TMX cannot carry: "
+                 "its pair is left out (--skip-bad)",
+                 place, s ? "target" : "source", c, at);
+    }
+    if (bad)
+        cli_warn("%s: %zu pair%s left out of the TMX (--skip-bad)", d->id, bad,
+                 bad == 1 ? "" : "s");
+    return 0;
+}
+
 /* Align docs[0..n) in one run and write each result: to path (one document), into outdir, or as
  * JSONL with its id on stdout (outdir and path NULL). */
 static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, const char *path)
@@ -214,9 +356,13 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
     if (rc == 0)
         rc = jisr_aligner_run(al);
     jisr_buf b = {0};
+    jisr_ladder copy = {0};
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const jisr_ladder *l = jisr_aligner_result(al, i);
         warn_result(o, &docs[i], l);
+        if (o->format == JISR_ALIGN_TMX && (path || o->outdir) &&
+            (rc = tmx_check(o, &docs[i], l, &copy, &l)) < 0)
+            break;
         if (path) {
             jisr_align_out w = out_opts(o, NULL, docs[i].id);
             rc = jisr_align_write(path, &w, &docs[i].src, &docs[i].tgt, l);
@@ -237,17 +383,93 @@ static int run_chunk(jisr_aligner *al, const aopts *o, adoc *docs, size_t n, con
         }
     }
     jisr_buf_free(&b);
+    jisr_ladder_free(&copy);
     return rc;
 }
 
-/* The sentences of one input. Plain text keeps its line semantics (with -p, line i is sentence
- * i, blank lines included); other documents (HTML, DOCX, ODT, XLIFF, PDF) come through the doc
- * layer paragraph by paragraph, each split, or taken as one sentence when presegmented. Plain
- * text that is not UTF-8 (and not --lenient) is given to the doc layer too, which reads a
- * declared or detected legacy encoding (and warns) or fails naming the file; so does any input
- * with --encoding or --from. */
+/* Whether path is a regular file, which can be read twice (not a pipe, a FIFO, a device; a
+ * path that cannot be looked at is left to the reader, which names the error). */
+static int is_regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
+}
+
+/* A text file's sentences (path "-" = stdin), as jisr_sentences_read reads them (paragraphs
+ * split by seg, or with seg NULL one sentence a line, every line kept), each with its line. */
+static int read_text_file(const char *path, jisr_segmenter *seg, unsigned flags,
+                          jisr_sentences *out, linemap *m)
+{
+    jisr_textin *in = NULL;
+    int rc = jisr_textin_open(&in, path, flags);
+    while (rc >= 0) {
+        const char *t;
+        size_t n;
+        uint64_t off;
+        unsigned long line;
+        rc = seg ? jisr_textin_next_paragraph(in, &t, &n, &off, &line)
+                 : jisr_textin_next_line(in, &t, &n, &off, &line);
+        if (rc <= 0)
+            break;
+        rc = add_text(out, m, seg, t, n, line);
+    }
+    out->replaced += jisr_textin_replacements(in);
+    jisr_textin_close(in);
+    return rc < 0 ? rc : 0;
+}
+
+static int blank_line(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    return p == e;
+}
+
+/* The same over an input read whole into mem[0..n) (a pipe): decoded as the text reader decodes
+ * a file (a BOM, UTF-16), cut alike: a line's final carriage return dropped; a paragraph, lines
+ * that are not blank (spaces and tabs), its inner line breaks kept. */
+static int read_text_memory(const char *name, const char *mem, size_t n, jisr_segmenter *seg,
+                            unsigned flags, jisr_sentences *out, linemap *m)
+{
+    char *text = NULL;
+    size_t len = 0, replaced = 0;
+    int rc = jisr_text_decode(name, mem, n, flags, &text, &len, &replaced);
+    out->replaced += replaced;
+    const char *p = text, *end = text + len, *para = NULL, *para_end = NULL;
+    unsigned long line = 1, first = 0;
+    for (; rc == 0 && p < end; line++) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *e = eol ? eol : end;
+        const char *le = e > p && e[-1] == '\r' ? e - 1 : e;
+        if (!seg) {
+            rc = add_text(out, m, NULL, p, (size_t)(le - p), line);
+        } else if (!blank_line(p, le)) {
+            if (!para) {
+                para = p;
+                first = line;
+            }
+            para_end = le;
+        } else if (para) {
+            rc = add_text(out, m, seg, para, (size_t)(para_end - para), first);
+            para = NULL;
+        }
+        p = eol ? eol + 1 : end;
+    }
+    if (rc == 0 && para)
+        rc = add_text(out, m, seg, para, (size_t)(para_end - para), first);
+    free(text);
+    return rc;
+}
+
+/* The sentences of one input, with the line each starts on (linemap). Plain text keeps its line
+ * semantics (with -p, line i is sentence i, blank lines included); other documents (HTML, DOCX,
+ * ODT, XLIFF, PDF) come through the doc layer paragraph by paragraph, each split, or taken as
+ * one sentence when presegmented. Plain text that is not UTF-8 (and not --lenient) is given to
+ * the doc layer too, which reads a declared or detected legacy encoding (and warns) or fails
+ * naming the file; so does any input with --encoding or --from. A pipe or a FIFO (<(cmd),
+ * mkfifo) is read once, whole, first: the second reading would find its start gone. */
 static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
-                          jisr_sentences *out)
+                          jisr_sentences *out, linemap *m)
 {
     int rc = jisr_fileset_add_input(o->files, path);
     if (rc < 0)
@@ -257,11 +479,20 @@ static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
                         : is_stdin                     ? JISR_DOC_TEXT
                                                        : jisr_doc_format_from_name(path);
     int plain = f == JISR_DOC_TEXT || (o->presegmented && f == JISR_DOC_AUTO);
+    char *mem = NULL;
+    size_t nmem = 0;
+    if (!is_stdin && !is_regular(path) &&
+        (rc = jisr_doc_read_input(path, o->doc.max_bytes, &mem, &nmem)) < 0)
+        return rc;
     if (plain && !o->doc.encoding && o->doc.format == JISR_DOC_AUTO) {
-        rc = jisr_sentences_read(out, path, seg, o->text_flags);
-        if (rc != JISR_EENCODING || (o->text_flags & JISR_TEXT_LENIENT) || is_stdin)
+        rc = mem ? read_text_memory(path, mem, nmem, seg, o->text_flags, out, m)
+                 : read_text_file(path, seg, o->text_flags, out, m);
+        if (rc != JISR_EENCODING || (o->text_flags & JISR_TEXT_LENIENT) || is_stdin) {
+            free(mem);
             return rc;
+        }
         jisr_sentences_clear(out); /* not UTF-8: perhaps a legacy encoding */
+        m->n = 0;
     }
     jisr_doc_opts dopts = o->doc;
     if (plain) {
@@ -273,11 +504,13 @@ static int read_sentences(const aopts *o, const char *path, jisr_segmenter *seg,
         dopts.flags |= JISR_DOC_LENIENT;
     jisr_doc *d = NULL;
     jisr_para p;
-    rc = jisr_doc_open(&d, path, &dopts);
+    rc = mem ? jisr_doc_open_memory(&d, path, mem, nmem, &dopts) : jisr_doc_open(&d, path, &dopts);
+    /* lines are a text's: a DOCX paragraph's is in its XML */
+    int lines = rc == 0 && jisr_doc_get_format(d) == JISR_DOC_TEXT;
     while (rc >= 0 && (rc = jisr_doc_next(d, &p)) > 0)
-        rc = seg ? jisr_sentences_add_paragraph(out, seg, p.text, p.len)
-                 : jisr_sentences_push(out, p.text, p.len);
+        rc = add_text(out, m, seg, p.text, p.len, lines ? p.line : 0);
     jisr_doc_close(d);
+    free(mem);
     return rc < 0 ? rc : 0;
 }
 
@@ -325,11 +558,11 @@ static int batch_list(jisr_aligner *al, const aopts *o)
         if (!(d->id = jisr_strdup(r->f[0])) || !sp || !tp)
             rc = JISR_ENOMEM;
         if (rc == 0)
-            rc = read_sentences(o, sp, ss, &d->src);
+            rc = read_sentences(o, sp, ss, &d->src, &d->lines[0]);
         if (rc == 0)
-            rc = read_sentences(o, tp, ts, &d->tgt);
-        free(sp);
-        free(tp);
+            rc = read_sentences(o, tp, ts, &d->tgt, &d->lines[1]);
+        d->path[0] = sp; /* for messages; freed with d */
+        d->path[1] = tp;
         if (rc == 0 && (nd == chunk || i + 1 == l.n)) {
             rc = run_chunk(al, o, docs, nd, NULL);
             for (size_t k = 0; k < nd; k++)
@@ -411,10 +644,12 @@ static int single(jisr_aligner *al, const aopts *o, const char *src, const char 
     jisr_segmenter *ss = NULL, *ts = NULL;
     int rc = get_segmenters(o, &ss, &ts);
     if (rc == 0)
-        rc = read_sentences(o, src, ss, &d.src);
+        rc = read_sentences(o, src, ss, &d.src, &d.lines[0]);
     if (rc == 0)
-        rc = read_sentences(o, tgt, ts, &d.tgt);
-    if (rc == 0 && !(d.id = jisr_strdup(src)))
+        rc = read_sentences(o, tgt, ts, &d.tgt, &d.lines[1]);
+    if (rc == 0 && (!(d.id = jisr_strdup(src)) ||
+                    !(d.path[0] = jisr_strdup(strcmp(src, "-") ? src : "<stdin>")) ||
+                    !(d.path[1] = jisr_strdup(strcmp(tgt, "-") ? tgt : "<stdin>"))))
         rc = JISR_ENOMEM;
     if (rc == 0)
         rc = run_chunk(al, o, &d, 1, o->output ? o->output : "-");
@@ -422,6 +657,14 @@ static int single(jisr_aligner *al, const aopts *o, const char *src, const char 
     jisr_segmenter_free(ss);
     jisr_segmenter_free(ts);
     return rc;
+}
+
+/* Whether the file name of path has an extension (a '.' after its first character). */
+static int has_extension(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    return base[0] && strchr(base + 1, '.') != NULL;
 }
 
 #define MAX_LEX 14
@@ -439,6 +682,7 @@ int cmd_align(int argc, char **argv)
         OPT_LEXICON,
         OPT_NOLEXICON,
         OPT_TM,
+        OPT_SKIPBAD,
     };
     static const struct option longopts[] = {
         {"source-lang", required_argument, NULL, 's'},
@@ -459,25 +703,20 @@ int cmd_align(int argc, char **argv)
         {"out-dir", required_argument, NULL, 'd'},
         {"chunk", required_argument, NULL, OPT_CHUNK},
         {"lenient", no_argument, NULL, OPT_LENIENT},
+        {"skip-bad", no_argument, NULL, OPT_SKIPBAD},
         {"from", required_argument, NULL, DOC_OPT_FROM},
         {"encoding", required_argument, NULL, DOC_OPT_ENCODING},
         {"keep-boilerplate", no_argument, NULL, DOC_OPT_BOILERPLATE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    aopts o = {"ar",
-               "en",
-               0,
-               -1,
-               NULL,
-               NULL,
-               NULL,
-               0.0,
-               0,
-               0,
-               JISR_ALIGN_OPTS_INIT,
-               NULL,
-               JISR_DOC_OPTS_INIT};
+    aopts o = {"ar", "en",
+               0,    0,
+               -1,   NULL,
+               NULL, NULL,
+               0.0,  0,
+               0,    JISR_ALIGN_OPTS_INIT,
+               NULL, JISR_DOC_OPTS_INIT};
     o.doc.on_warning = doc_cli_warn;
     const char *lexpaths[MAX_LEX], *tms[MAX_LEX];
     size_t nlex = 0, ntm = 0;
@@ -488,11 +727,15 @@ int cmd_align(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":s:t:pf:o:m:b:d:h", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
-            o.srclang = optarg;
+        case 't': {
+            /* checked as convert checks them, and written as BCP 47 writes them (ar_SA is
+             * ar-SA): they go into TMX and JSONL as they are */
+            int r = doc_cli_lang("align", c == 's' ? "-s" : "-t", optarg);
+            if (r != CLI_OK)
+                return r;
+            *(c == 's' ? &o.srclang : &o.tgtlang) = optarg;
             break;
-        case 't':
-            o.tgtlang = optarg;
-            break;
+        }
         case 'p':
             o.presegmented = 1;
             break;
@@ -516,6 +759,9 @@ int cmd_align(int argc, char **argv)
             break;
         case OPT_LENIENT:
             o.text_flags = JISR_TEXT_LENIENT;
+            break;
+        case OPT_SKIPBAD:
+            o.skip_bad = 1;
             break;
         case OPT_NODICT:
             o.al.flags |= JISR_ALIGN_NO_DICT;
@@ -574,8 +820,13 @@ int cmd_align(int argc, char **argv)
             return cli_usage_error("align", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (o.format < 0)
-        o.format = jisr_align_format_from_path(o.output);
+    if (o.format < 0 && o.output && has_extension(o.output) &&
+        (o.format = jisr_align_format_from_path(o.output)) < 0)
+        return cli_usage_error("align",
+                               "cannot tell the format from the name '%s': give -f (ladder, "
+                               "tsv, tmx, jsonl, html) or name the output .ladder, .tsv, .tmx, "
+                               ".jsonl, .html or .htm (Moses: -f tsv, then jisr convert)",
+                               o.output);
     if (o.format < 0)
         o.format = JISR_ALIGN_LADDER;
     int from_stdin = o.batch && strcmp(o.batch, "-") == 0;

@@ -26,6 +26,10 @@
 #include "corpus/corpus.h"
 #include "text/text.h"
 
+/* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
+ * and clang read any length (-Wpedantic's warning is about other compilers). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverlength-strings"
 const char cmd_corpus_help[] =
     "Usage: jisr corpus [OPTIONS] -o OUT INPUT...\n"
     "       jisr corpus [OPTIONS] -o OUT SRC... -- TGT...\n"
@@ -74,6 +78,8 @@ const char cmd_corpus_help[] =
     "      --no-dict         no dictionary\n"
     "      --names           count matching file names when pairing documents\n"
     "      --by-position     sides by position (two inputs, or SRC... -- TGT...)\n"
+    "      --keep-mixed      read a file with Arabic and Latin text line by line as a\n"
+    "                        document of its side, not skip it as bilingual\n"
     "      --chunk N         document pairs aligned together (default 256)\n" DOC_CLI_HELP
     "  -h, --help            show this help\n"
     "\n"
@@ -85,6 +91,7 @@ const char cmd_corpus_help[] =
     "Examples:\n"
     "  jisr corpus -s ar -t en ar-site/ en-site/ -o corpus.tmx -r report.html\n"
     "  jisr corpus -f moses -o out/train --min-score 0.2 archive/\n";
+#pragma GCC diagnostic pop
 
 typedef struct prog {
     cli_progress p;
@@ -238,6 +245,7 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
         OPT_BYPOS,
         OPT_CHUNK,
         OPT_RJSON,
+        OPT_MIXED,
     };
     static const struct option longopts[] = {
         {"source-lang", required_argument, NULL, 's'},
@@ -259,6 +267,7 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
         {"names", no_argument, NULL, OPT_NAMES},
         {"by-position", no_argument, NULL, OPT_BYPOS},
         {"chunk", required_argument, NULL, OPT_CHUNK},
+        {"keep-mixed", no_argument, NULL, OPT_MIXED},
         DOC_CLI_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -298,10 +307,11 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
                                                                        : "a number from 0 to 1");
         switch (c) {
         case 's':
-            co->pair.align.srclang = optarg;
-            break;
         case 't':
-            co->pair.align.tgtlang = optarg;
+            /* written as BCP 47 writes them (ar_SA is ar-SA) into the corpus */
+            if ((r = doc_cli_lang("corpus", c == 's' ? "-s" : "-t", optarg)) != CLI_OK)
+                return r;
+            *(c == 's' ? &co->pair.align.srclang : &co->pair.align.tgtlang) = optarg;
             break;
         case 'o':
             co->output = optarg;
@@ -317,6 +327,9 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
             break;
         case 'p':
             dopt->flags |= JISR_DOC_LINES;
+            break;
+        case OPT_MIXED:
+            dopt->flags |= JISR_DOC_MIXED_SCRIPT;
             break;
         case OPT_MINSCORE:
             co->filter.min_score = v;

@@ -34,18 +34,21 @@ const char cmd_docalign_help[] =
     "score of their best candidate.\n"
     "\n"
     "Sides: when one language is Arabic and the other is not, each document goes to the side\n"
-    "of its script, wherever it is (one mixed folder works). Otherwise, or with --by-position,\n"
-    "two INPUTs are source then target, or the source inputs come before '--' (a warning\n"
-    "when a side's documents are in the other language's script).\n"
+    "of its script, wherever it is (one mixed folder works): Arabic when most of its letters\n"
+    "are, or a tenth of them are and nearly every line holds Arabic (Arabic naming English\n"
+    "terms). Otherwise, or with --by-position, two INPUTs are source then target, or the\n"
+    "source inputs come before '--' (a warning when a side's documents are in the other\n"
+    "language's script).\n"
     "\n"
     "Output: a list for `jisr align --batch LIST` (and `jisr corpus`):\n"
     "  id<TAB>source<TAB>target<TAB>score\n"
     "with '#' comment lines: a summary, unpaired documents with their best candidate, and\n"
     "skipped files with the reason (unreadable, unsupported, neither language, a broken\n"
     "symbolic link, a name with a tab or a line break, which the list cannot hold, a second\n"
-    "name of a file already found, a corpus, report or list jisr wrote, a file with a quarter\n"
-    "or more of its letters in each of the Arabic and Latin scripts: bilingual), also listed\n"
-    "on stderr.\n"
+    "name of a file already found, a corpus, report or list jisr wrote, a bilingual file: a\n"
+    "quarter or more of its letters Arabic and a quarter Latin in lines without Arabic, as a\n"
+    "TSV corpus or a translation after each paragraph has; --keep-mixed reads it), also\n"
+    "listed on stderr. Inputs may be pipes or FIFOs (<(cmd)): read once, whole.\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   source language (default ar)\n"
@@ -57,6 +60,8 @@ const char cmd_docalign_help[] =
     "      --no-dict         no dictionary (numbers, names, shared spellings only)\n"
     "      --names           count matching file names (report.ar.docx, report.en.docx)\n"
     "      --by-position     sides by position, not by script\n"
+    "      --keep-mixed      read a file with Arabic and Latin text line by line as a\n"
+    "                        document of its side, not skip it as bilingual\n"
     "  -p, --lines           plain text: every line is a paragraph\n" DOC_CLI_HELP
     "  -h, --help            show this help\n"
     "\n"
@@ -87,7 +92,7 @@ enum { CLI_RUN = -1 };
 static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *dopt,
                       const char **output, const char **in, size_t *nin)
 {
-    enum { OPT_DICT = 256, OPT_NODICT, OPT_NAMES, OPT_BYPOS };
+    enum { OPT_DICT = 256, OPT_NODICT, OPT_NAMES, OPT_BYPOS, OPT_MIXED };
     static const struct option longopts[] = {
         {"source-lang", required_argument, NULL, 's'},
         {"target-lang", required_argument, NULL, 't'},
@@ -97,6 +102,7 @@ static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *
         {"no-dict", no_argument, NULL, OPT_NODICT},
         {"names", no_argument, NULL, OPT_NAMES},
         {"by-position", no_argument, NULL, OPT_BYPOS},
+        {"keep-mixed", no_argument, NULL, OPT_MIXED},
         {"lines", no_argument, NULL, 'p'},
         DOC_CLI_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
@@ -119,10 +125,11 @@ static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *
         }
         switch (c) {
         case 's':
-            po->align.srclang = optarg;
-            break;
         case 't':
-            po->align.tgtlang = optarg;
+            /* written as BCP 47 writes them (ar_SA is ar-SA) */
+            if ((r = doc_cli_lang("docalign", c == 's' ? "-s" : "-t", optarg)) != CLI_OK)
+                return r;
+            *(c == 's' ? &po->align.srclang : &po->align.tgtlang) = optarg;
             break;
         case 'o':
             *output = optarg;
@@ -145,6 +152,9 @@ static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *
             break;
         case OPT_BYPOS:
             po->by_position = 1;
+            break;
+        case OPT_MIXED:
+            dopt->flags |= JISR_DOC_MIXED_SCRIPT;
             break;
         case 'p':
             dopt->flags |= JISR_DOC_LINES;

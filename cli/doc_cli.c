@@ -117,3 +117,17 @@ int doc_cli_check_sides(const char *cmd, const jisr_pair_opts *po)
                            "target inputs apart (two arguments, or SRC... -- TGT...)",
                            s, t);
 }
+
+int doc_cli_lang(const char *cmd, const char *opt, char *tag)
+{
+    int rc = cli_lang_option(cmd, opt, tag);
+    if (rc != CLI_OK || !tag)
+        return rc;
+    /* ar_SA is accepted as POSIX locales write it; written into a TMX or JSONL file it must be
+     * BCP 47's ar-SA, which the readers (jisr's too) take */
+    for (char *p = tag; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    jisr_lang_case(tag);
+    return CLI_OK;
+}

@@ -41,6 +41,11 @@ void doc_cli_targets(jisr_pair_opts *po, int at, int argc, char **argv, const ch
 /** When the sides are to be told by script (not po->by_position) but the two languages are
  * written in one script: prints a usage error for cmd and returns CLI_USAGE (2); else 0. */
 int doc_cli_check_sides(const char *cmd, const jisr_pair_opts *po);
+/** A -s or -t value (tag, an argv string, changed in place): CLI_OK when it is a language tag
+ * (cli_lang_option), then written as BCP 47 writes it ('_' as '-', conventional case: ar_sa is
+ * ar-SA), which is how the commands write it into TMX and JSONL; else a usage error naming opt
+ * and CLI_USAGE. */
+int doc_cli_lang(const char *cmd, const char *opt, char *tag);
 /** Help text of the options above. */
 #define DOC_CLI_HELP                                                                               \
     "      --from FMT        read every input as FMT: text, html, docx, odt, xliff, pdf\n"         \

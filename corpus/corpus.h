@@ -120,7 +120,8 @@ typedef struct jisr_pair_opts {
     jisr_docalign_opts align;
     const jisr_doc_opts *doc_opts; /* reading options (NULL = defaults) */
     int by_position;               /* inputs[0..nsrc) are the source side, the rest the target side;
-                                      otherwise each document's side is its script (Arabic or Latin) */
+                                      otherwise each document's side is its script
+                                      (jisr_corpus_script: Arabic or Latin) */
     size_t nsrc;
     void (*on_progress)(void *ctx, size_t done, size_t total);
     void *ctx;
@@ -131,6 +132,25 @@ typedef struct jisr_pair_opts {
         JISR_PAIR_OPTS_VERSION, JISR_DOCALIGN_OPTS_INIT, NULL, 0, 0, NULL, NULL                    \
     }
 
+/** A document's script, as jisr_corpus_pair judges it when one language is written in the
+ * Arabic script and the other in the Latin one. */
+typedef enum jisr_script {
+    JISR_SCRIPT_NONE = 0, /* no Arabic or Latin letter */
+    JISR_SCRIPT_ARABIC,   /* Arabic, also Arabic prose naming many English terms */
+    JISR_SCRIPT_LATIN,    /* Latin, also English quoting Arabic words */
+    JISR_SCRIPT_BILINGUAL /* both, by cell: a TSV or TMX corpus, a PO catalogue, a translation
+                             after each paragraph */
+} jisr_script;
+/** The script of text[0..n) (UTF-8; paragraphs separated by line feeds or NUL bytes). It is
+ * BILINGUAL when a quarter or more of its (Arabic and Latin) letters are Arabic and a quarter or
+ * more are Latin letters apart from Arabic: in lines (tab-separated fields, paragraphs) without
+ * Arabic, or in runs of 8 Latin words or more between Arabic ones (a bilingual file holds whole
+ * sentences of each; Arabic prose names English terms a few words at a time, in nearly every
+ * line); else ARABIC when most of its letters are Arabic, or a tenth of them are and 4 lines in
+ * 5 hold Arabic; else LATIN (also English quoting Arabic words); NONE without a letter of
+ * either. */
+JISR_API jisr_script jisr_corpus_script(const char *text, size_t n);
+
 /** Collect the files of inputs (files or folders), read each through the doc layer, give it a
  * side and pair the documents. A file that cannot be read is skipped (listed with the reason),
  * never fatal; so are, in a folder, a broken symbolic link, a link to a directory (not
@@ -138,8 +158,11 @@ typedef struct jisr_pair_opts {
  * line break, which a list cannot carry; a second name of a file found before (a symbolic or
  * hard link, the same device and inode: "the same file as FIRST"); a file jisr wrote (a TMX or
  * JSONL corpus, a corpus report, a docalign list: by its first bytes); and, when one language
- * is in the Arabic script and the other in the Latin one, a document with a quarter or more of
- * its letters in each (a bilingual file, a corpus). With by_position, a side whose documents
+ * is in the Arabic script and the other in the Latin one, a bilingual document
+ * (jisr_corpus_script: a bilingual file, a corpus), unless doc_opts has JISR_DOC_MIXED_SCRIPT.
+ * A document's side is then its script (jisr_corpus_script), or its input's position with
+ * by_position; a file given as an input that can be read only once (a pipe, a FIFO) is read
+ * whole, once, and kept in memory for every later reading. With by_position, a side whose documents
  * are mostly in the other language's script is warned of through doc_opts->on_warning. A collection
  * of at most 16 documents read (Arabic and English) is paired by aligning every candidate pair
  * sentence by sentence: its score is then the share of the two documents' sentences in aligned

@@ -39,6 +39,10 @@ int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why);
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                 jisr_fileset *files, int list_names, jisr_pairing **out);
 
+/** jisr_corpus_script's side of a text, never JISR_SCRIPT_BILINGUAL: the side of a bilingual
+ * document read all the same (JISR_DOC_MIXED_SCRIPT). */
+jisr_script corpus_script_side(const char *text, size_t n);
+
 /* ---- competitive linking (docalign.c), shared with verify.c ------------------------------- */
 
 /** A candidate pair of documents: source s, target t (side indices), its score (cos: the
@@ -68,10 +72,26 @@ typedef struct corpus_vdoc {
 } corpus_vdoc;
 
 /** Read one document's paragraphs into text (each with its NUL) at (*offs)[0..*n) (*cap its
- * capacity; both arrays grow). 0; 1 with *why (malloc'd) when it cannot be read or holds no
- * text; JISR_ENOMEM. */
-int corpus_read_doc(const char *path, const jisr_doc_opts *dopts, jisr_buf *text, size_t **offs,
-                    size_t *n, size_t *cap, char **why);
+ * capacity; both arrays grow): from its path, or from bytes[0..nbytes) when bytes is not NULL
+ * (path then names it in messages). 0; 1 with *why (malloc'd) when it cannot be read or holds
+ * no text; JISR_ENOMEM. */
+int corpus_read_doc(const char *path, const char *bytes, size_t nbytes, const jisr_doc_opts *dopts,
+                    jisr_buf *text, size_t **offs, size_t *n, size_t *cap, char **why);
+
+/** What a pairing keeps beside its public part: the bytes of each document that can be read
+ * only once (a pipe or a FIFO given as an input: bash's <(cmd)), for the readings after the
+ * first (jisr_pairing_verify, the corpus pipeline's). A jisr_pairing * made by corpus_pair
+ * points at pub. */
+typedef struct corpus_pairing {
+    jisr_pairing pub;
+    char **bytes;   /* bytes[i] of docs[i]: NULL (read from its path), or its bytes */
+    size_t *nbytes; /* their lengths */
+    size_t nfiles;  /* entries of bytes and nbytes (docs[] may hold fewer after an error) */
+} corpus_pairing;
+
+/** The bytes kept of document i of p (made by corpus_pair), their length in *n; NULL: read
+ * it from its path. */
+const char *corpus_doc_bytes(const jisr_pairing *p, size_t i, size_t *n);
 
 /** Whether corpus_verify is used for these languages (Arabic and English, either way). */
 int corpus_verify_applies(const jisr_docalign_opts *o);

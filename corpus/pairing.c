@@ -3,23 +3,25 @@
  * the files, reading each through the doc layer, deciding its side, feeding the document
  * aligner, and rendering the result as a `jisr align --batch` list with scores.
  *
- * A side is the input's position (by_position) or the document's script: Arabic letters
- * against Latin ones (jisr_text_guess_lang), which is how a folder of mixed Arabic and English
- * files is split without being told. A file that cannot be read (unsupported format, a PDF
- * without pdftotext, malformed, empty) is kept in the list with the reason and skipped: one bad
- * file never stops a corpus. So is what a folder holds that is not a file to read (a broken
- * symbolic link, a link to a directory, a FIFO), and, for a list, a file whose path holds a tab
- * or a line break (the list's separators: the row would break).
+ * A side is the input's position (by_position) or the document's script (script.c: Arabic
+ * prose naming many English terms is Arabic), which is how a folder of mixed Arabic and English
+ * files is split without being told. A file given as an input that can be read only once (a pipe
+ * such as <(cmd), a FIFO) is read whole first and kept: every later reading uses its bytes. A file
+ * that cannot be read (unsupported format, a PDF without pdftotext, malformed, empty) is kept in
+ * the list with the reason and skipped: one bad file never stops a corpus. So is what a folder
+ * holds that is not a file to read (a broken symbolic link, a link to a directory, a FIFO), and,
+ * for a list, a file whose path holds a tab or a line break (the list's separators: the row would
+ * break).
  *
  * Three kinds of file are no document of either side, and are skipped with the reason before
  * they can become every document's best candidate: a second name of a file already found (a
  * symbolic or hard link: the same device and inode; the first found is read); a file jisr wrote
  * (a TMX or JSONL corpus, a corpus report, a docalign list: by its first bytes); and, when one
  * language is written in the Arabic script and the other in the Latin one, a document holding
- * both scripts in earnest (BILINGUAL_SHARE of its letters or more in each): a bilingual file or
- * a corpus of another tool, such as a TSV, in which each side's words match the other side's.
- * Monolingual text quoting the other language (English with a few Arabic names, Arabic with
- * English terms) stays far below that share.
+ * both scripts line by line (jisr_corpus_script): a bilingual file or a corpus of another tool,
+ * such as a TSV, in which each side's words match the other side's (JISR_DOC_MIXED_SCRIPT reads
+ * it all the same). Monolingual text quoting the other language (English with a few Arabic
+ * names, Arabic naming English terms in nearly every line) is not bilingual.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
@@ -31,33 +33,40 @@
 #include "corpus/corpus_int.h"
 #include "text/text.h"
 #include "text/text_int.h"
-#include "util/utf8.h"
 #include "util/util_int.h"
 
-/* The least share of a document's (Arabic and Latin) letters in each of the two scripts that
- * makes it bilingual: a TSV or TMX corpus holds 35-60 % of either; an Arabic report quoting
- * English names or terms, or an English one quoting Arabic, well under 15 %. */
-#define BILINGUAL_SHARE 0.25
-
-static int side_of_lang(const jisr_pair_opts *o, const char *guess)
+/* The side of a document of script sc: the language written in it, -1 for neither. */
+static int side_of_script(const jisr_pair_opts *o, jisr_script sc)
 {
     int sa = jisr_lang_matches(o->align.srclang, "ar"),
         ta = jisr_lang_matches(o->align.tgtlang, "ar");
-    if (strcmp(guess, "ar") == 0)
+    if (sc == JISR_SCRIPT_ARABIC)
         return sa ? 0 : ta ? 1 : -1;
-    if (strcmp(guess, "en") == 0)
+    if (sc == JISR_SCRIPT_LATIN)
         return !sa && ta ? 0 : sa && !ta ? 1 : -1;
     return -1;
+}
+
+const char *corpus_doc_bytes(const jisr_pairing *p, size_t i, size_t *n)
+{
+    const corpus_pairing *cp = (const corpus_pairing *)p;
+    *n = cp->bytes ? cp->nbytes[i] : 0;
+    return cp->bytes ? cp->bytes[i] : NULL;
 }
 
 void jisr_pairing_free(jisr_pairing *p)
 {
     if (!p)
         return;
+    corpus_pairing *cp = (corpus_pairing *)p;
     for (size_t i = 0; i < p->ndocs; i++) {
         free(p->docs[i].path);
         free(p->docs[i].why);
     }
+    for (size_t i = 0; cp->bytes && i < cp->nfiles; i++)
+        free(cp->bytes[i]);
+    free(cp->bytes);
+    free(cp->nbytes);
     for (size_t i = 0; i < p->npairs; i++)
         free(p->ids[i]);
     free(p->docs);
@@ -71,13 +80,14 @@ void jisr_pairing_free(jisr_pairing *p)
 }
 
 /* Read one document's paragraphs (into the growing arrays). */
-int corpus_read_doc(const char *path, const jisr_doc_opts *dopts, jisr_buf *text, size_t **offs,
-                    size_t *n, size_t *cap, char **why)
+int corpus_read_doc(const char *path, const char *bytes, size_t nbytes, const jisr_doc_opts *dopts,
+                    jisr_buf *text, size_t **offs, size_t *n, size_t *cap, char **why)
 {
     jisr_doc *d = NULL;
     *n = 0;
     jisr_buf_reset(text);
-    int rc = jisr_doc_open(&d, path, dopts);
+    int rc = bytes ? jisr_doc_open_memory(&d, path, bytes, nbytes, dopts)
+                   : jisr_doc_open(&d, path, dopts);
     jisr_para p;
     while (rc == 0 && (rc = jisr_doc_next(d, &p)) > 0) {
         if (*n + 2 > *cap) {
@@ -125,14 +135,22 @@ static void drop_file(jisr_strlist *files, jisr_strlist *why, size_t *origin, si
  * report in HTML or JSON, a TMX corpus from corpus, convert or export, a JSONL one in jisr's
  * own form: {"tuid":…,"srclang":…,…,"variants":[{"lang":…,"text":…, tuid and srclang when the
  * unit has them), or NULL. */
-static const char *written_by_jisr(const char *path)
+static const char *written_by_jisr(const char *path, const char *bytes, size_t nbytes)
 {
     char b[4097];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t n = fread(b, 1, sizeof b - 1, f);
-    fclose(f);
+    size_t n;
+    struct stat st;
+    if (bytes) {
+        n = nbytes < sizeof b - 1 ? nbytes : sizeof b - 1;
+        memcpy(b, bytes, n);
+    } else {
+        /* a pipe's first bytes are not looked at here: read, they would be gone */
+        FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
+        if (!f)
+            return NULL;
+        n = fread(b, 1, sizeof b - 1, f);
+        fclose(f);
+    }
     b[n] = '\0';
     if (strlen(b) != n)
         return NULL; /* a NUL byte: none of them */
@@ -208,12 +226,13 @@ static int skip_duplicates(jisr_strlist *files, jisr_strlist *why)
 
 /* Files jisr wrote, found among the documents or given (an earlier run's corpus, report or
  * list, under any name): skipped with the reason, never read as documents. */
-static int skip_written_by_jisr(jisr_strlist *files, jisr_strlist *why)
+static int skip_written_by_jisr(jisr_strlist *files, jisr_strlist *why, char *const *bytes,
+                                const size_t *nbytes)
 {
     jisr_buf b = {0};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < files->n; i++) {
-        const char *what = why->v[i][0] ? NULL : written_by_jisr(files->v[i]);
+        const char *what = why->v[i][0] ? NULL : written_by_jisr(files->v[i], bytes[i], nbytes[i]);
         if (!what)
             continue;
         jisr_buf_reset(&b);
@@ -227,21 +246,38 @@ static int skip_written_by_jisr(jisr_strlist *files, jisr_strlist *why)
     return rc;
 }
 
-/* Letters of the Arabic and of the Latin script in a document's paragraphs (text[0..len), NULs
- * between paragraphs). */
-static void count_scripts(const char *text, size_t len, size_t *arabic, size_t *latin)
+/* The files that can be read only once (a pipe or a FIFO given as an input: a folder's are
+ * skipped when collected), read whole now into cp->bytes: every later look at them (their first
+ * bytes, their reading, the readings to verify or align the pairs) uses the bytes. One that
+ * cannot be read is skipped with the reason, as any unreadable document is. */
+static int read_once_files(corpus_pairing *cp, const jisr_strlist *files, jisr_strlist *why,
+                           const jisr_doc_opts *dopts)
 {
-    const unsigned char *p = (const unsigned char *)text;
-    *arabic = *latin = 0;
-    for (size_t i = 0, l; i < len; i += l) {
-        int32_t c = jisr_utf8_decode(p, len, i, &l);
-        if ((c >= 0x0620 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) ||
-            (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC))
-            (*arabic)++;
-        else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                 (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7))
-            (*latin)++;
+    cp->bytes = calloc(files->n + 1, sizeof *cp->bytes);
+    cp->nbytes = calloc(files->n + 1, sizeof *cp->nbytes);
+    if (!cp->bytes || !cp->nbytes)
+        return jisr_oom(0);
+    cp->nfiles = files->n;
+    for (size_t i = 0; i < files->n; i++) {
+        struct stat st;
+        if (why->v[i][0] || stat(files->v[i], &st) < 0 || S_ISREG(st.st_mode) ||
+            S_ISDIR(st.st_mode))
+            continue;
+        int rc = jisr_doc_read_input(files->v[i], dopts ? dopts->max_bytes : 0, &cp->bytes[i],
+                                     &cp->nbytes[i]);
+        if (rc == JISR_ENOMEM)
+            return rc;
+        if (rc < 0) {
+            char m[1200];
+            jisr_error_format(m, sizeof m);
+            char *r = jisr_strdup(m);
+            if (!r)
+                return jisr_oom(0);
+            free(why->v[i]);
+            why->v[i] = r;
+        }
     }
+    return 0;
 }
 
 /* A warning through the reading options' callback (the library never prints). */
@@ -272,7 +308,7 @@ static int check_outputs(jisr_fileset *set, const char *const *inputs, jisr_strl
             continue;
         }
         if (role == 1 && strcmp(files->v[i], inputs[origin[i]]) != 0 &&
-            written_by_jisr(files->v[i])) {
+            written_by_jisr(files->v[i], NULL, 0)) {
             char *r = jisr_strdup("one of this command's outputs (not read)");
             if (!r)
                 return jisr_oom(0);
@@ -318,7 +354,8 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                               "%s and %s are written in one script: give the source and the "
                               "target inputs apart (two arguments, or SRC... -- TGT...)",
                               o->align.srclang, o->align.tgtlang);
-    jisr_pairing *p = calloc(1, sizeof *p);
+    corpus_pairing *cp = calloc(1, sizeof *cp);
+    jisr_pairing *p = cp ? &cp->pub : NULL;
     jisr_docaligner *da = NULL;
     jisr_strlist files = {0}, why = {0}; /* why: "" or the reason a file is left out */
     size_t *origin = NULL;               /* input index of each file */
@@ -330,9 +367,10 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
     int verify = 0;
     /* one language in the Arabic script and the other in the Latin one: the script tells a
      * document's side, or (by position) whether the sides are the wrong way round */
-    int sc[2] = {jisr_lang_script(o->align.srclang ? o->align.srclang : "ar"),
-                 jisr_lang_script(o->align.tgtlang ? o->align.tgtlang : "en")};
-    int scripts = (sc[0] == 1 && sc[1] == 2) || (sc[0] == 2 && sc[1] == 1);
+    int lsc[2] = {jisr_lang_script(o->align.srclang ? o->align.srclang : "ar"),
+                  jisr_lang_script(o->align.tgtlang ? o->align.tgtlang : "en")};
+    int scripts = (lsc[0] == 1 && lsc[1] == 2) || (lsc[0] == 2 && lsc[1] == 1);
+    int mixed = o->doc_opts && (o->doc_opts->flags & JISR_DOC_MIXED_SCRIPT);
     size_t script_votes[2][2] = {{0, 0}, {0, 0}}; /* [side][in its language's script] */
     int rc = p ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -352,7 +390,9 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
     if (rc == 0)
         rc = check_outputs(set, inputs, &files, &why, origin);
     if (rc == 0)
-        rc = skip_written_by_jisr(&files, &why);
+        rc = read_once_files(cp, &files, &why, o->doc_opts);
+    if (rc == 0)
+        rc = skip_written_by_jisr(&files, &why, cp->bytes, cp->nbytes);
     if (rc == 0)
         rc = jisr_docaligner_new(&da, &o->align);
     if (rc == 0 && files.n && files.n <= CORPUS_VERIFY_DOCS && corpus_verify_applies(&o->align)) {
@@ -386,7 +426,8 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
             continue;
         }
         char *whyread = NULL;
-        int r = corpus_read_doc(d->path, o->doc_opts, &text, &offs, &noffs, &capoffs, &whyread);
+        int r = corpus_read_doc(d->path, cp->bytes[i], cp->nbytes[i], o->doc_opts, &text, &offs,
+                                &noffs, &capoffs, &whyread);
         if (r < 0) {
             rc = r;
             break;
@@ -395,26 +436,25 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
             d->why = whyread;
             continue;
         }
-        size_t ar = 0, la = 0;
-        if (scripts)
-            count_scripts(text.data, text.len, &ar, &la);
-        if (scripts && (double)ar >= BILINGUAL_SHARE * (double)(ar + la) &&
-            (double)la >= BILINGUAL_SHARE * (double)(ar + la)) {
+        jisr_script sc = jisr_corpus_script(text.data, text.len);
+        if (scripts && sc == JISR_SCRIPT_BILINGUAL && !mixed) {
             d->why = jisr_strdup("holds both Arabic and Latin text: a bilingual file or a "
-                                 "previous corpus?");
+                                 "previous corpus? (its lines alternate scripts; --keep-mixed "
+                                 "reads it as a document)");
             if (!d->why)
                 rc = jisr_oom(0);
             continue;
         }
-        const char *guess = jisr_text_guess_lang(text.data, text.len);
-        int side = o->by_position ? (origin[i] < o->nsrc ? 0 : 1) : side_of_lang(o, guess);
+        if (sc == JISR_SCRIPT_BILINGUAL) /* read all the same: the side of its Arabic share */
+            sc = corpus_script_side(text.data, text.len);
+        int side = o->by_position ? (origin[i] < o->nsrc ? 0 : 1) : side_of_script(o, sc);
         if (side < 0) {
             if (!(d->why = jisr_strdup("in neither language (by its script)")))
                 rc = jisr_oom(0);
             continue;
         }
-        if (o->by_position && scripts && (ar || la))
-            script_votes[side][(strcmp(guess, "ar") == 0 ? 1 : 2) == sc[side]]++;
+        if (o->by_position && scripts && sc != JISR_SCRIPT_NONE)
+            script_votes[side][(sc == JISR_SCRIPT_ARABIC ? 1 : 2) == lsc[side]]++;
         const char **pv = realloc(ptrs, noffs * sizeof *pv);
         size_t *lv = pv ? realloc(lens, noffs * sizeof *lv) : NULL;
         if (pv)
@@ -458,8 +498,8 @@ int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
             snprintf(m, sizeof m,
                      "the %s documents are in %s script, not %s (%s language %s): are the "
                      "sides swapped?",
-                     s ? "target" : "source", sc[s] == 1 ? "Latin" : "Arabic",
-                     sc[s] == 1 ? "Arabic" : "Latin", s ? "target" : "source", lang);
+                     s ? "target" : "source", lsc[s] == 1 ? "Latin" : "Arabic",
+                     lsc[s] == 1 ? "Arabic" : "Latin", s ? "target" : "source", lang);
             warn(o, s ? (o->nsrc < n ? inputs[o->nsrc] : NULL) : inputs[0], m);
         }
     if (rc == 0)

@@ -58,14 +58,18 @@ static void sents_free(sents *s)
     memset(s, 0, sizeof *s);
 }
 
-/* The sentences of a document: its paragraphs, split unless they are lines already. */
-static int read_sentences(const char *path, const jisr_doc_opts *dopts, jisr_segmenter *seg,
-                          sents *out)
+/* The sentences of document i of pr: its paragraphs, split unless they are lines already. */
+static int read_sentences(const jisr_pairing *pr, size_t i, const jisr_doc_opts *dopts,
+                          jisr_segmenter *seg, sents *out)
 {
     jisr_doc *d = NULL;
     jisr_spans sp = {0};
     int lines = dopts && (dopts->flags & JISR_DOC_LINES);
-    int rc = jisr_doc_open(&d, path, dopts);
+    size_t nbytes;
+    const char *bytes = corpus_doc_bytes(pr, i, &nbytes); /* a pipe's, read once */
+    const char *path = pr->docs[i].path;
+    int rc = bytes ? jisr_doc_open_memory(&d, path, bytes, nbytes, dopts)
+                   : jisr_doc_open(&d, path, dopts);
     jisr_para p;
     while (rc == 0 && (rc = jisr_doc_next(d, &p)) > 0) {
         rc = 0;
@@ -313,10 +317,9 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
         jisr_aligner_clear(al);
         for (size_t k = 0; rc == 0 && k < nc; k++) {
             const jisr_docpair *dp = &p->pairs[c0 + k];
-            const char *sp = p->docs[p->by_side[0][dp->src]].path;
-            const char *tp = p->docs[p->by_side[1][dp->tgt]].path;
-            if ((rc = read_sentences(sp, dopts, ss, &ds[k])) < 0 ||
-                (rc = read_sentences(tp, dopts, ts, &dt[k])) < 0)
+            size_t si = p->by_side[0][dp->src], ti = p->by_side[1][dp->tgt];
+            if ((rc = read_sentences(p, si, dopts, ss, &ds[k])) < 0 ||
+                (rc = read_sentences(p, ti, dopts, ts, &dt[k])) < 0)
                 break;
             rdoc *rd = &r->docs[c0 + k];
             rd->pair = c0 + k;

@@ -122,14 +122,18 @@ int corpus_verify(const jisr_docalign_opts *o, const corpus_vdoc *const docs[2],
     return rc;
 }
 
-/* One document of a pair, read again and split into sentences (out emptied first). */
-static int read_sentences(const char *path, const jisr_doc_opts *dopts, jisr_segmenter *seg,
-                          corpus_vdoc *scratch, size_t *cap, jisr_buf *text, jisr_sentences *out)
+/* Document i of p, read again and split into sentences (out emptied first). */
+static int read_sentences(const jisr_pairing *p, size_t i, const jisr_doc_opts *dopts,
+                          jisr_segmenter *seg, corpus_vdoc *scratch, size_t *cap, jisr_buf *text,
+                          jisr_sentences *out)
 {
     char *why = NULL;
+    size_t nbytes;
+    const char *bytes = corpus_doc_bytes(p, i, &nbytes);
     jisr_sentences_free(out);
     memset(out, 0, sizeof *out);
-    int rc = corpus_read_doc(path, dopts, text, &scratch->off, &scratch->n, cap, &why);
+    int rc = corpus_read_doc(p->docs[i].path, bytes, nbytes, dopts, text, &scratch->off,
+                             &scratch->n, cap, &why);
     free(why); /* read once already: a document that cannot be read now has no sentences */
     if (rc != 0)
         return rc < 0 ? rc : 0;
@@ -167,7 +171,7 @@ int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts)
         jisr_docpair *dp = &p->pairs[k];
         const size_t di[2] = {p->by_side[0][dp->src], p->by_side[1][dp->tgt]};
         for (int s = 0; rc == 0 && s < 2; s++)
-            rc = read_sentences(p->docs[di[s]].path, &quiet, seg[s], &vd, &cap, &text, &sent[s]);
+            rc = read_sentences(p, di[s], &quiet, seg[s], &vd, &cap, &text, &sent[s]);
         jisr_aligner_clear(al);
         if (rc == 0)
             rc = jisr_aligner_add_sentences(al, &sent[0], &sent[1], NULL);

@@ -309,16 +309,14 @@ static int doc_new(jisr_doc **out, const char *name, const jisr_doc_opts *opts)
     return 0;
 }
 
-/* Read a whole file (at most limit bytes). */
-static int slurp(jisr_doc *d, const char *path, unsigned char **out, size_t *n)
+/* Read fd to its end into *out (NUL-terminated), at most max bytes: past that JISR_ETOOBIG,
+ * saying what the limit is for (what). Errors are set, naming name. */
+static int read_fd(int fd, const char *name, uint64_t max, const char *what, char **out, size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-    if (fd < 0)
-        return doc_error(d, JISR_EIO, NULL, 0, 0, "cannot open: %s", strerror(errno));
     jisr_buf b = {0};
     int rc = 0;
+    *out = NULL;
+    *n = 0;
     for (;;) {
         if ((rc = jisr_buf_reserve(&b, 65536)) < 0)
             break;
@@ -326,28 +324,80 @@ static int slurp(jisr_doc *d, const char *path, unsigned char **out, size_t *n)
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            rc = doc_error(d, JISR_EIO, NULL, 0, 0, "read failed: %s", strerror(errno));
+            rc = jisr_error_set(JISR_EIO, name, 0, 0, "read failed: %s", strerror(errno));
             break;
         }
         if (got == 0)
             break;
         b.len += (size_t)got;
-        if (b.len > d->opts.max_bytes) {
-            rc = doc_error(d, JISR_ETOOBIG, NULL, 0, 0,
-                           "larger than the limit of %llu bytes for this format",
-                           (unsigned long long)d->opts.max_bytes);
+        if (b.len > max) {
+            rc = jisr_error_set(JISR_ETOOBIG, name, 0, 0, "larger than the limit of %llu bytes %s",
+                                (unsigned long long)max, what);
             break;
         }
     }
-    if (fd != 0)
-        close(fd);
+    if (rc == 0 && (rc = jisr_buf_reserve(&b, 1)) == 0)
+        b.data[b.len] = '\0';
     if (rc < 0) {
         jisr_buf_free(&b);
         return rc;
     }
-    *out = (unsigned char *)b.data;
+    *out = b.data;
     *n = b.len;
     return 0;
+}
+
+/* What the limit on an input read whole is for, in messages. */
+#define WHOLE_LIMIT                                                                                \
+    "for standard input, a pipe or a FIFO, which is read whole (save it to a file, or raise "      \
+    "jisr_doc_opts.max_bytes)"
+#define FORMAT_LIMIT "for this format"
+
+/* Read a whole file (at most d->opts.max_bytes bytes): a failure is d's sticky error. */
+static int slurp(jisr_doc *d, const char *path, unsigned char **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+    if (fd < 0)
+        return doc_error(d, JISR_EIO, NULL, 0, 0, "cannot open: %s", strerror(errno));
+    char *buf = NULL;
+    int rc = read_fd(fd, d->name, d->opts.max_bytes, fd ? FORMAT_LIMIT : WHOLE_LIMIT, &buf, n);
+    if (fd != 0)
+        close(fd);
+    if (rc < 0) {
+        d->err = rc;
+        d->saved = *jisr_error_last();
+        return rc;
+    }
+    *out = (unsigned char *)buf;
+    return 0;
+}
+
+int jisr_doc_read_input(const char *path, uint64_t max, char **data, size_t *n)
+{
+    if (!data || !n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_read_input: %s is NULL",
+                              data ? "n" : "data");
+    *data = NULL;
+    *n = 0;
+    if (!path)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_read_input: path is NULL");
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    int fd = is_stdin ? 0 : open(path, O_RDONLY);
+    if (fd < 0)
+        return jisr_error_set(JISR_EIO, name, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+        rc = jisr_error_set(JISR_EIO, name, 0, 0, "is a directory");
+    else
+        rc = read_fd(fd, name, max ? max : DOC_MAX_BYTES,
+                     S_ISREG(st.st_mode) ? "for a document read whole" : WHOLE_LIMIT, data, n);
+    if (!is_stdin)
+        close(fd);
+    return rc;
 }
 
 /* Formats that jisr refuses with an explanation rather than reading as text (or, for an OLE2
@@ -510,6 +560,21 @@ static int dispatch(jisr_doc *d, const char *path, const unsigned char *data, si
     }
 }
 
+/* Whether path is read once, whole (1), rather than opened as often as its reader needs (0):
+ * standard input and whatever is not a regular file or a directory (a pipe such as <(cmd), a
+ * FIFO, a character device), whose bytes are gone once read. <0: it cannot be looked at. */
+static int read_once(jisr_doc *d, const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return 1;
+    if (stat(path, &st) < 0)
+        return doc_error(d, JISR_EIO, NULL, 0, 0, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return doc_error(d, JISR_EIO, NULL, 0, 0, "is a directory");
+    return !S_ISREG(st.st_mode);
+}
+
 int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts)
 {
     jisr_doc *d = NULL;
@@ -519,8 +584,12 @@ int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts)
     int rc = doc_new(&d, path, opts);
     if (rc == 0 && d->format == JISR_DOC_AUTO)
         d->format = jisr_doc_format_from_name(path);
-    if (rc == 0 && strcmp(path, "-") == 0) {
-        /* standard input: read whole, then as a buffer */
+    int once = rc == 0 ? read_once(d, path) : 0;
+    if (once < 0) {
+        rc = once;
+    } else if (once) {
+        /* standard input, a pipe, a FIFO: read whole, then as a buffer (the readers of files
+         * open them more than once: to sniff the format, to guess the encoding) */
         unsigned char *buf = NULL;
         size_t n = 0;
         if ((rc = slurp(d, path, &buf, &n)) == 0) {

@@ -84,6 +84,11 @@ enum {
     JISR_DOC_LINES = 1 << 1,
     /* HTML: keep navigation, banners, page footers and asides (skipped by default) */
     JISR_DOC_BOILERPLATE = 1 << 2,
+    /* the documents are monolingual even where they hold much text in the other language's
+     * script (Arabic instructions naming many English terms): jisr_corpus_pair reads one that
+     * looks bilingual as a document of its side instead of skipping it (the doc layer itself
+     * ignores this flag) */
+    JISR_DOC_MIXED_SCRIPT = 1 << 3,
 };
 
 /** Called with each warning (a PDF's Arabic ligatures, a guessed encoding, replaced bytes):
@@ -104,7 +109,8 @@ typedef struct jisr_doc_opts {
     uint64_t max_entries; /* entries in a ZIP container [10,000] */
     size_t max_para;      /* longest paragraph, bytes [16 MiB] */
     uint64_t max_bytes;   /* largest HTML/XLIFF/legacy-encoded text file read whole, and
-                             largest pdftotext output [256 MiB] */
+                             standard input, pipe or FIFO (read whole), and largest pdftotext
+                             output [256 MiB] */
     jisr_doc_warn_fn on_warning;
     void *ctx;
 } jisr_doc_opts;
@@ -116,15 +122,17 @@ typedef struct jisr_doc_opts {
 
 typedef struct jisr_doc jisr_doc;
 
-/** Open a document ("-" = standard input, read whole, format sniffed unless given). opts may be
- * NULL. The format's container and metadata are checked here; paragraphs are read by
- * jisr_doc_next. Errors: JISR_EIO (cannot open or read), JISR_EINVAL (bad options),
- * JISR_EUNSUPPORTED (a format jisr does not read: Word 97-2003 .doc, an encrypted file, a
- * spreadsheet or presentation (XLSX, PPTX, ODS, ODP), a binary file to be read as text or HTML
- * (an image, an archive …: its kind named when its magic number is known), a PDF when pdftotext
- * is not installed — the message says so), JISR_EPARSE (malformed container or XML: file, part,
- * line, column), JISR_EENCODING (undecodable text; a NUL byte: a binary file), JISR_ETOOBIG (a
- * safety limit: the message names it), JISR_ENOMEM. On error *out is NULL. */
+/** Open a document ("-" = standard input, format sniffed unless given). opts may be NULL. Standard
+ * input, and a path that is not a regular file (a pipe such as bash's <(cmd), a FIFO, a device),
+ * are read once, whole, at open: at most opts->max_bytes (256 MiB), beyond which JISR_ETOOBIG; a
+ * regular file is opened as often as its reader needs. The format's container and metadata are
+ * checked here; paragraphs are read by jisr_doc_next. Errors: JISR_EIO (cannot open or read),
+ * JISR_EINVAL (bad options), JISR_EUNSUPPORTED (a format jisr does not read: Word 97-2003 .doc, an
+ * encrypted file, a spreadsheet or presentation (XLSX, PPTX, ODS, ODP), a binary file to be read
+ * as text or HTML (an image, an archive …: its kind named when its magic number is known), a PDF
+ * when pdftotext is not installed — the message says so), JISR_EPARSE (malformed container or XML:
+ * file, part, line, column), JISR_EENCODING (undecodable text; a NUL byte: a binary file),
+ * JISR_ETOOBIG (a safety limit: the message names it), JISR_ENOMEM. On error *out is NULL. */
 JISR_API int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts);
 
 /** The same over a caller-owned buffer that must outlive the document; name is used in
@@ -132,6 +140,15 @@ JISR_API int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts
  * file. */
 JISR_API int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *data, size_t n,
                                   const jisr_doc_opts *opts);
+
+/** Read the whole of an input into *data (malloc'd, NUL-terminated, the caller frees it) and
+ * its length into *n, opening it once: path "-" is standard input. For a caller that reads an
+ * input more than once (sniffs it, then reads it; reads it again later), which a pipe or a FIFO
+ * does not allow: read it here, then from memory (jisr_doc_open_memory). At most max bytes
+ * (0 = 256 MiB, jisr_doc_opts.max_bytes's default). Errors: JISR_EIO (cannot open or read; a
+ * directory), JISR_ETOOBIG (over max: the message names the limit), JISR_ENOMEM, JISR_EINVAL
+ * (a NULL argument); the detail names path. */
+JISR_API int jisr_doc_read_input(const char *path, uint64_t max, char **data, size_t *n);
 
 /** Next paragraph into *p. Returns 1 with a paragraph, 0 at the end, <0 on error (the detail
  * names file, part, line and column). Errors are sticky: later calls return the same code. */

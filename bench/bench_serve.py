@@ -8,6 +8,10 @@ prints its plan first), and it stops every process it starts.
      (reused when WORK already holds them);
   2. tmserver GETs of the bench's near/far mix (ar→en and en→ar, quoted as Weblate does) from
      wrk at 1, 8, 32 and 128 connections: requests/s, p50, p99, errors;
+ 2b. head-of-line: the mix from wrk at 8 connections alone, then while two other clients
+     (127.0.0.2 and .3) keep expensive reads in flight (1,000-character texts at
+     min_similarity=0, each up to --query-timeout): what the cheap queries' latency and rate
+     become;
   3. the same queries in-process (bench_serve_inproc: jisr_tm_query on 1 and 2 threads), so the
      HTTP overhead can be read off;
   4. English-source queries beside translate-toolkit's tmserver loaded with the same units;
@@ -21,9 +25,13 @@ wrk and the server share the machine's cores: the figures are those of one box d
 
 Usage: bench/bench_serve.py [--build DIR] [--work DIR] [--units N] [--duration S]
                             [--rss-minutes M] [--skip-ttk] [--skip-rss] [--skip-import]
-                            [--upload-mib N] [--skip-upload]
+                            [--upload-mib N] [--skip-upload] [--skip-hol] [--hol-heavy N]
+                            [--threads N] [--query-threads N] [--compare DIR]
+--compare DIR: a second build (the code before a change, say) whose server runs beside the
+first; sections 2 and 2b measure both, one run after the other for each row.
 """
 import argparse
+import http.client
 import json
 import os
 import re
@@ -112,7 +120,8 @@ def wrk(url, script, conns, secs, timeout="10s", server=None):
                         "--timeout", timeout, "-s", script, url],
                        capture_output=True, text=True, timeout=secs + 120)
     out = p.stdout
-    r = {"conns": conns, "rps": 0.0, "p50": None, "p99": None, "errors": 0, "requests": 0,
+    r = {"conns": conns, "rps": 0.0, "p50": None, "p99": None, "max": None, "errors": 0,
+         "requests": 0,
          "srv_cpu_us": None, "wrk_cpu_us": None, "load": os.getloadavg()[0]}
     s1, w1 = (proc_cpu(server) if server else 0.0), children_cpu()
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -125,6 +134,9 @@ def wrk(url, script, conns, secs, timeout="10s", server=None):
         m = re.search(r"^\s+" + pct + r"\s+([\d.]+\w+)", out, re.M)
         if m:
             r[key] = to_ms(m.group(1))
+    m = re.search(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+\w+)", out, re.M)
+    if m:
+        r["max"] = to_ms(m.group(1))
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if m:
         r["errors"] += int(m.group(1))
@@ -191,7 +203,14 @@ def main():
     ap.add_argument("--units", type=int, default=1000000)
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--rss-minutes", type=float, default=5)
-    ap.add_argument("--threads", type=int, default=0, help="server threads (0: one per core)")
+    ap.add_argument("--threads", type=int, default=0, help="server I/O threads (0: one per core)")
+    ap.add_argument("--query-threads", type=int, default=0,
+                    help="server query threads (0: the server's default, two per core)")
+    ap.add_argument("--skip-hol", action="store_true", help="no head-of-line runs (section 2b)")
+    ap.add_argument("--hol-heavy", type=int, default=4,
+                    help="expensive reads kept in flight by the other client of section 2b")
+    ap.add_argument("--compare", metavar="DIR",
+                    help="a second build measured beside --build in sections 2 and 2b")
     ap.add_argument("--skip-ttk", action="store_true")
     ap.add_argument("--skip-rss", action="store_true")
     ap.add_argument("--skip-import", action="store_true")
@@ -260,22 +279,45 @@ def main():
     with open(token, "w") as f:
         f.write("bench-token-%d-0123456789abcdef\n" % os.getpid())
     os.chmod(token, 0o600)
+
+    def serve_args(binary, port):
+        args = [binary, "serve", "--tm", mem, "--listen", "127.0.0.1:%d" % port, "--quiet",
+                "--token-file", token, "--max-connections-per-client", "1024"]
+        # every connection of wrk comes from one address: the per-client bounds are raised
+        # together (a server from before the query threads has no --query-queue)
+        help_text = subprocess.run([binary, "serve", "--help"], capture_output=True,
+                                   text=True).stdout
+        if "--query-queue" in help_text:
+            args += ["--query-queue", "1024"]
+        if a.threads:
+            args += ["--threads", str(a.threads)]
+        if a.query_threads and "--query-threads" in help_text:
+            args += ["--query-threads", str(a.query_threads)]
+        if a.no_snapshot:
+            args += ["--no-snapshot"]
+        return args
     port = free_port()
     url = "http://127.0.0.1:%d" % port
-    args = [jisr, "serve", "--tm", mem, "--listen", "127.0.0.1:%d" % port, "--quiet",
-            "--token-file", token, "--max-connections-per-client", "1024"]
-    if a.threads:
-        args += ["--threads", str(a.threads)]
-    if a.no_snapshot:
-        args += ["--no-snapshot"]
+    args = serve_args(jisr, port)
     srv = Proc(args, os.path.join(a.work, "serve.log"))
+    # the build to compare with: its own server, idle while the first one is measured
+    others = []
+    if a.compare:
+        port2 = free_port()
+        srv2 = Proc(serve_args(os.path.join(a.compare, "jisr"), port2),
+                    os.path.join(a.work, "serve-compare.log"))
+        others.append((srv2, "http://127.0.0.1:%d" % port2))
+    label = {url: os.path.basename(os.path.normpath(a.build))}
+    for o in others:
+        label[o[1]] = os.path.basename(os.path.normpath(a.compare))
     try:
-        if not wait_http(url + "/v1/"):
-            log("the server did not start")
-            return 1
-        # warm the page cache: every query once
-        for sl, tl, _, t in queries[:200]:
-            urllib.request.urlopen(url + "/tmserver/%s/%s/unit/%s" % (sl, tl, quote(t))).read()
+        for u in [url] + [o[1] for o in others]:
+            if not wait_http(u + "/v1/"):
+                log("the server did not start")
+                return 1
+            # warm the page cache: every query once
+            for sl, tl, _, t in queries[:200]:
+                urllib.request.urlopen(u + "/tmserver/%s/%s/unit/%s" % (sl, tl, quote(t))).read()
 
         # 2. HTTP
         log("\n2. tmserver queries over HTTP (near/far mix), jisr serve, wrk -d%ds:" % a.duration)
@@ -293,7 +335,16 @@ def main():
                 http[c] = {"conns": c, "rps": 0, "p50": None, "p99": None, "errors": 0}
                 continue
             http[c] = wrk(url, mix_lua, c, a.duration, server=srv.p.pid)
-            log(fmt(http[c]))
+            log(fmt(http[c]) + ("   " + label[url] if others else ""))
+            for s2, u2 in others:
+                log(fmt(wrk(u2, mix_lua, c, a.duration, server=s2.p.pid)) + "   " + label[u2])
+
+        # 2b. head-of-line blocking
+        if not a.skip_hol:
+            for u in [url] + [o[1] for o in others]:
+                hol_side(a, u, mix_lua, queries, label[u] if others else "")
+        for s2, _ in others:
+            s2.stop()
 
         # 3. in-process
         log("\n3. the same queries in-process (jisr_tm_query, min 75, 5 matches, %d s):" %
@@ -407,6 +458,60 @@ def main():
         log("\nserver on the copy stopped (exit %s)" % code)
         shutil.rmtree(wmem, ignore_errors=True)
     return 0
+
+
+def hol_side(a, url, mix_lua, queries, name=""):
+    """Cheap tmserver queries (the mix, wrk at 8 connections) alone, then while two other client
+    addresses keep a.hol_heavy expensive reads in flight: 1,000-character texts at
+    min_similarity=0 (seconds each on the bench's memory; cut at --query-timeout, a 503)."""
+    texts = [t for sl, tl, kind, t in queries if sl == "en" and kind == "near"]
+    longs = []
+    for i in range(max(1, a.hol_heavy)):
+        words, n, k = [], 0, 0
+        while n < 1000 and texts:
+            t = texts[(i * 17 + k) % len(texts)]
+            words.append(t)
+            n += len(t) + 1
+            k += 1
+        longs.append(" ".join(words)[:1000])
+    host, port = url.split("//")[1].split(":")
+    log("\n2b. head-of-line%s: the mix from wrk at 8 connections alone, then while two other "
+        "clients (127.0.0.2, .3) keep %d expensive reads in flight (1,000-character texts, "
+        "min_similarity=0):" % (" (" + name + ")" if name else "", a.hol_heavy))
+    alone = wrk(url, mix_lua, 8, a.duration)
+    stop, got, lock = threading.Event(), {}, threading.Lock()
+
+    def heavy(i):
+        target = "/tmserver/en/ar/unit/%s?min_similarity=0" % quote(longs[i % len(longs)])
+        while not stop.is_set():
+            c = http.client.HTTPConnection(host, int(port), timeout=120,
+                                           source_address=("127.0.0.%d" % (2 + i % 2), 0))
+            try:
+                c.request("GET", target)
+                r = c.getresponse()
+                r.read()
+                st = r.status
+            except OSError as e:
+                st = type(e).__name__
+            finally:
+                c.close()
+            with lock:
+                got[st] = got.get(st, 0) + 1
+    ths = [threading.Thread(target=heavy, args=(i,)) for i in range(a.hol_heavy)]
+    for t in ths:
+        t.start()
+    time.sleep(1)
+    during = wrk(url, mix_lua, 8, a.duration)
+    stop.set()
+    for t in ths:
+        t.join()
+    log("%26s %10s %9s %9s %9s %8s" % ("", "req/s", "p50 ms", "p99 ms", "max ms", "errors"))
+    for name, r in (("alone", alone), ("beside expensive reads", during)):
+        log("%26s %10.0f %9s %9s %9s %8d" % (name, r["rps"], "%.2f" % (r["p50"] or 0),
+                                             "%.2f" % (r["p99"] or 0), "%.0f" % (r["max"] or 0),
+                                             r["errors"]))
+    log("  the expensive reads answered: %s" % ", ".join("%s × %d" % (k, v)
+                                                      for k, v in sorted(got.items(), key=str)))
 
 
 def import_side(a, url, token, mix_lua):

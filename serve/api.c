@@ -4,8 +4,9 @@
  * languages, units by id, delete, streamed import and export), plus the page.
  *
  * Handlers check parameters and turn them into library options; the memory work is in mem.c,
- * writes run as jobs on the writer thread (writer.c), and the JSON of queries, concordance,
- * stats and units is the library's shape (mem.c). The tmserver answer
+ * reads that match run on the query threads (pool.c; srv_api_read_class says which, and in
+ * which lane), writes as jobs on the writer thread (writer.c), and the JSON of queries,
+ * concordance, stats and units is the library's shape (mem.c). The tmserver answer
  * [{"source","target","quality","rank"}] is the protocol's own shape and rendered here.
  * /v1/query takes every option of `jisr query` and answers as it does: a text's inline tags
  * (tags=) read by the library's jisr_tm_query_markup, the matches as JSON, text or one TMX
@@ -114,23 +115,34 @@ static int same_lang(const char *a, const char *b)
     return strncasecmp(a, b, n) == 0 && (na == nb || (na < nb ? b[n] : a[n]) == '-');
 }
 
-/* The time a query may take now: at most ms, and once the server is stopping no later than
- * its stop time (http.c: half a second before the grace period ends, so that the answer is
- * still sent). 0 with *stopping set when that time has come. */
-static unsigned query_budget(srv_req *r, double ms, int *stopping)
+/* The time a query may take now (ms): what is left of the request's --query-timeout, which
+ * runs from its arrival (a wait for a query thread counts), and once the server is stopping no
+ * later than its stop time (http.c: half a second before the grace period ends, so that the
+ * answer is still sent). 0 when that time has come: *stopping says it is the stop time. */
+static unsigned query_budget(srv_req *r, int *stopping)
 {
+    double now = jisr_now(), ms = (srv_req_deadline(r) - now) * 1000.0;
     int64_t stop = __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE);
     *stopping = 0;
     if (stop) {
-        double left = (double)stop / 1000.0 - jisr_now() * 1000.0;
-        if (left < ms)
-            ms = left;
-        if (ms <= 1.0) {
+        double left = (double)stop / 1000.0 - now * 1000.0;
+        if (left < ms && left < 1.0) {
             *stopping = 1;
             return 0;
         }
+        if (left < ms)
+            ms = left;
     }
-    return ms < 1.0 ? 1u : (unsigned)ms;
+    return ms < 1.0 ? 0u : (unsigned)ms;
+}
+
+/* the queries of a request ran out of their time: the configured limit, not what was left of
+ * it for the last text (which the library's message names) */
+static int timeout_error(srv_req *r)
+{
+    return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                          "the queries took longer than the limit of %u ms (--query-timeout)",
+                          srv_req_ctx(r)->opts->query_ms);
 }
 
 static void reply_stopping(srv_req *r)
@@ -202,17 +214,19 @@ static void tms_query(srv_req *r)
     o.max_results = (size_t)max;
     o.flags = JISR_TM_NO_DIFF; /* the protocol has no diff */
     int stopping;
-    o.timeout_ms = query_budget(r, srv_req_ctx(r)->opts->query_ms, &stopping);
+    o.timeout_ms = query_budget(r, &stopping);
     if (stopping) {
         reply_stopping(r);
         return;
     }
     jisr_tm_matches mm;
-    int rc = srv_mem_query(m, -1, rt->text, &o, &mm);
+    int rc = o.timeout_ms ? srv_mem_query(m, -1, rt->text, &o, &mm) : timeout_error(r);
     if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE)) {
         reply_stopping(r);
         return;
     }
+    if (rc == JISR_EINTERRUPTED)
+        rc = timeout_error(r);
     if (rc < 0) {
         srv_reply_lib_error(r, rc);
         return;
@@ -317,6 +331,14 @@ typedef struct api_job {
     size_t nwarn;
     uint64_t nwarn_all;
     srv_upload *up;
+    /* a body read on the writer thread (a store of 100,000 units took 3.4 s: never on an I/O
+     * thread), and the answer when it is refused */
+    const char *body;
+    size_t body_n;
+    int store;
+    unsigned refused; /* the status */
+    const char *refused_code;
+    char refused_msg[512];
 } api_job;
 
 /* the first 100 of a list of errors or warnings kept for the reply, all of them counted */
@@ -363,6 +385,67 @@ static void items_json(jisr_buf *b, const bad_item *v, size_t n)
     jisr_buf_putc(b, ']');
 }
 
+/* tmserver unit or store: the body into units; 0, or -1 with the refusal set */
+static int parse_units(api_job *j)
+{
+    char *err = j->refused_msg;
+    size_t errsz = sizeof j->refused_msg;
+    int rc;
+    if (j->store) {
+        rc =
+            srv_body_tms_store(j->body, j->body_n, j->sl, j->tl, &j->units, &j->nunits, err, errsz);
+    } else {
+        j->units = calloc(1, sizeof *j->units);
+        rc = j->units ? srv_body_tms_unit(j->body, j->body_n, j->sl, j->tl, j->units, err, errsz)
+                      : -1;
+        if (rc == 0)
+            j->nunits = 1;
+        else if (!j->units)
+            snprintf(err, errsz, "out of memory");
+    }
+    if (rc == 0)
+        return 0;
+    free(j->units);
+    j->units = NULL;
+    j->nunits = 0;
+    if (rc == -1) {
+        j->refused = 400;
+        j->refused_code = "bad_request";
+    } else if (jisr_error_last()->code == JISR_ETOOBIG) { /* refused by jisr_unit_check */
+        j->refused = 413;
+        j->refused_code = "too_big";
+    } else {
+        j->refused = 422;
+        j->refused_code = jisr_error_last()->code == JISR_EENCODING ? "encoding" : "parse";
+    }
+    return -1;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* POST /v1/delete: the body into ids, each once; 0, or -1 with the refusal set */
+static int parse_ids(api_job *j)
+{
+    if (srv_body_v1_ids(j->body, j->body_n, &j->ids, &j->nids, j->refused_msg,
+                        sizeof j->refused_msg) < 0) {
+        j->refused = 400;
+        j->refused_code = "bad_request";
+        return -1;
+    }
+    /* an id given twice is deleted once (jisr_tm_delete): count it once */
+    qsort(j->ids, j->nids, sizeof *j->ids, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < j->nids; i++)
+        if (k == 0 || j->ids[k - 1] != j->ids[i])
+            j->ids[k++] = j->ids[i];
+    j->nids = k;
+    return 0;
+}
+
 static void job_run(srv_job *jj)
 {
     api_job *j = (api_job *)jj;
@@ -370,9 +453,13 @@ static void job_run(srv_job *jj)
     jisr_error_clear();
     switch (j->kind) {
     case JOB_UNITS:
+        if (j->body && parse_units(j) < 0)
+            return;
         j->rc = srv_mem_add_units(m, j->units, j->nunits, &j->st);
         break;
     case JOB_DELETE:
+        if (j->body && parse_ids(j) < 0)
+            return;
         j->rc = srv_mem_delete(m, j->ids, j->nids);
         break;
     case JOB_IMPORT: {
@@ -396,7 +483,9 @@ static void job_done(srv_job *jj)
 {
     api_job *j = (api_job *)jj;
     srv_req *r = j->r;
-    if (j->rc < 0) {
+    if (j->refused) {
+        srv_reply_error(r, j->refused, j->refused_code, "%s", j->refused_msg);
+    } else if (j->rc < 0) {
         jisr_error_set(j->err.code, j->err.file, j->err.line, j->err.col, "%s", j->err.msg);
         srv_reply_lib_error(r, j->rc);
     } else {
@@ -411,14 +500,14 @@ static void job_done(srv_job *jj)
                             (unsigned long long)j->st.skipped);
             break;
         case JOB_IMPORT:
-            jisr_buf_printf(
-                &b,
-                "{\"read\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
-                "\"batches\":%llu,\"bytes\":%llu,\"bad_count\":%llu,\"bad\":",
-                (unsigned long long)j->st.read, (unsigned long long)j->st.added,
-                (unsigned long long)j->st.merged, (unsigned long long)(j->st.skipped + j->nbad_all),
-                (unsigned long long)j->st.batches, (unsigned long long)srv_upload_bytes(j->up),
-                (unsigned long long)j->nbad_all);
+            jisr_buf_printf(&b,
+                            "{\"read\":%llu,\"added\":%llu,\"merged\":%llu,\"skipped\":%llu,"
+                            "\"batches\":%llu,\"bytes\":%llu,\"bad_count\":%llu,\"bad\":",
+                            (unsigned long long)j->st.read, (unsigned long long)j->st.added,
+                            (unsigned long long)j->st.merged, (unsigned long long)j->st.skipped,
+                            (unsigned long long)j->st.batches,
+                            (unsigned long long)srv_upload_bytes(j->up),
+                            (unsigned long long)j->nbad_all);
             items_json(&b, j->bad, j->nbad);
             jisr_buf_printf(
                 &b, ",\"warning_count\":%llu,\"warnings\":", (unsigned long long)j->nwarn_all);
@@ -455,45 +544,21 @@ static api_job *job_new(srv_req *r, int kind)
 static void tms_write(srv_req *r, int store)
 {
     const srv_route *rt = srv_req_route(r);
-    char sl[64], tl[64], err[512];
+    char sl[64], tl[64];
     if (srv_lang_normalize(rt->sl, sl, sizeof sl) < 0 ||
         srv_lang_normalize(rt->tl, tl, sizeof tl) < 0 || same_lang(sl, tl)) {
         srv_reply_error(r, 400, "bad_request", "'%s' → '%s' is not a language pair", rt->sl,
                         rt->tl);
         return;
     }
-    char csl[64], ctl[64];
-    canon_tag(sl, csl, sizeof csl);
-    canon_tag(tl, ctl, sizeof ctl);
-    size_t n;
-    const char *body = srv_req_body(r, &n);
     api_job *j = job_new(r, JOB_UNITS);
     if (!j)
         return;
-    int rc;
-    if (store) {
-        rc = srv_body_tms_store(body, n, csl, ctl, &j->units, &j->nunits, err, sizeof err);
-    } else {
-        j->units = calloc(1, sizeof *j->units);
-        rc = j->units ? srv_body_tms_unit(body, n, csl, ctl, j->units, err, sizeof err) : -1;
-        if (rc == 0)
-            j->nunits = 1;
-        else if (!j->units)
-            snprintf(err, sizeof err, "out of memory");
-    }
-    if (rc < 0) {
-        free(j->units);
-        free(j);
-        if (rc == -1)
-            srv_reply_error(r, 400, "bad_request", "%s", err);
-        else if (jisr_error_last()->code == JISR_ETOOBIG) /* refused by jisr_unit_check */
-            srv_reply_error(r, 413, "too_big", "%s", err);
-        else
-            srv_reply_error(r, 422,
-                            jisr_error_last()->code == JISR_EENCODING ? "encoding" : "parse", "%s",
-                            err);
-        return;
-    }
+    /* the languages in BCP 47 case; the body is read by the job (parse_units) */
+    canon_tag(sl, j->sl, sizeof j->sl);
+    canon_tag(tl, j->tl, sizeof j->tl);
+    j->body = srv_req_body(r, &j->body_n);
+    j->store = store;
     srv_req_submit(r, &j->job);
 }
 
@@ -513,10 +578,12 @@ static void v1_info(srv_req *r)
         jisr_buf_printf(&b, ",\"penalty\":%d,\"writes\":%s}", srv_mem_penalty(c->mem, i),
                         i == 0 && writable ? "true" : "false");
     }
-    int writes, imports;
+    int writes, imports, qrun, qwait;
     srv_writer_load(c->writer, &writes, NULL);
     srv_writer_load(c->importer, &imports, NULL);
-    jisr_buf_printf(&b, "],\"pending\":{\"imports\":%d,\"writes\":%d}", imports, writes);
+    srv_pool_load(c->queries, &qrun, &qwait);
+    jisr_buf_printf(&b, "],\"pending\":{\"imports\":%d,\"writes\":%d,\"queries\":%d}", imports,
+                    writes, qrun + qwait);
     jisr_buf_printf(&b,
                     ",\"read_only\":%s,\"writes\":%s,\"writes_need_token\":true,"
                     "\"limits\":{\"text_chars\":%d,"
@@ -770,15 +837,6 @@ static int mode_params(srv_req *r, int *tags, int *fmt)
     return 0;
 }
 
-/* the queries of a request ran out of their time: the configured limit, not what was left of
- * it for the last text (which the library's message names) */
-static int timeout_error(srv_req *r)
-{
-    return jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
-                          "the queries took longer than the limit of %u ms (--query-timeout)",
-                          srv_req_ctx(r)->opts->query_ms);
-}
-
 static void v1_query_get(srv_req *r)
 {
     const srv_route *rt = srv_req_route(r);
@@ -807,11 +865,13 @@ static void v1_query_get(srv_req *r)
     }
     qans a;
     int stopping;
-    q.o.timeout_ms = query_budget(r, q.o.timeout_ms, &stopping);
+    q.o.timeout_ms = query_budget(r, &stopping);
     int rc = qans_open(&a, r, &q, tags, fmt, 0);
     if (rc == 0 && stopping) {
         reply_stopping(r);
         rc = 1;
+    } else if (rc == 0 && !q.o.timeout_ms) {
+        rc = timeout_error(r);
     }
     if (rc == 0)
         rc = qans_text(&a, text, "q");
@@ -846,20 +906,18 @@ static void v1_query_post(srv_req *r)
     }
     qans a;
     int rc = qans_open(&a, r, &q, qr.tags, qr.format, 1);
-    /* the texts of one request share one time budget */
-    double deadline = jisr_now() + q.o.timeout_ms / 1000.0;
+    /* the texts of one request share one time budget, from its arrival */
     int stopping = 0;
     for (size_t i = 0; i < qr.ntexts && rc == 0; i++) {
-        double left = deadline - jisr_now();
-        if (left <= 0.001) {
+        /* a server stopping ends the request between two texts, or the text's query at its
+         * stop time: a 503 sent before it exits */
+        q.o.timeout_ms = query_budget(r, &stopping);
+        if (stopping)
+            break;
+        if (!q.o.timeout_ms) {
             rc = timeout_error(r);
             break;
         }
-        /* a server stopping ends the request between two texts, or the text's query at its
-         * stop time: a 503 sent before it exits */
-        q.o.timeout_ms = query_budget(r, left * 1000.0, &stopping);
-        if (stopping)
-            break;
         char where[32];
         if (qr.single)
             snprintf(where, sizeof where, "q");
@@ -979,32 +1037,12 @@ static void v1_unit(srv_req *r)
     srv_reply_json(r, 200, &b);
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void v1_delete(srv_req *r)
 {
-    size_t n;
-    const char *body = srv_req_body(r, &n);
-    char err[512];
     api_job *j = job_new(r, JOB_DELETE);
     if (!j)
         return;
-    if (srv_body_v1_ids(body, n, &j->ids, &j->nids, err, sizeof err) < 0) {
-        free(j);
-        srv_reply_error(r, 400, "bad_request", "%s", err);
-        return;
-    }
-    /* an id given twice is deleted once (jisr_tm_delete): count it once */
-    qsort(j->ids, j->nids, sizeof *j->ids, cmp_id);
-    size_t k = 0;
-    for (size_t i = 0; i < j->nids; i++)
-        if (k == 0 || j->ids[k - 1] != j->ids[i])
-            j->ids[k++] = j->ids[i];
-    j->nids = k;
+    j->body = srv_req_body(r, &j->body_n); /* read by the job (parse_ids) */
     srv_req_submit(r, &j->job);
 }
 
@@ -1187,6 +1225,69 @@ uint64_t srv_api_body_limit(const srv_route *rt, const serve_opts *o)
         return o->max_upload;
     default:
         return 0;
+    }
+}
+
+/* What makes a read expensive (the query threads' second lane: threads of its own at a lower
+ * priority; docs/serve.md, "Query threads"). Told from the request alone, on the I/O thread.
+ * Measured on the bench's 1,000,000 units: a lookup at the default minimum takes 1-2 ms whatever
+ * its length, at min 0 2-14 s (every unit is a candidate), and a 1,000-character text at min 10 8
+ * s, at min 20 60 ms; exhaustive 2 s; 100 texts 27 ms; a concordance of 10,000 hits of "the" 115
+ * ms, of 100 hits 46 ms. */
+#define SRV_HEAVY_MIN 25           /* a minimum score below this */
+#define SRV_HEAVY_TEXTS 10         /* a POST /v1/query with more texts than this */
+#define SRV_HEAVY_HITS 1000        /* a concordance asked for more hits than this */
+#define SRV_HEAVY_BODY (16u << 10) /* a POST /v1/query body above this (not parsed to tell) */
+
+/* exhaustive (truthy as bool_param reads it) or a minimum (parameter min_name) below
+ * SRV_HEAVY_MIN */
+static int heavy_params(const srv_route *rt, const char *min_name)
+{
+    const char *ex = srv_param_get(rt, "exhaustive"), *mn = srv_param_get(rt, min_name);
+    long min;
+    if (ex && (!*ex || !strcmp(ex, "1") || !strcmp(ex, "true") || !strcmp(ex, "yes")))
+        return 1;
+    return mn && srv_parse_int(mn, 0, 100, &min) == 0 && min < SRV_HEAVY_MIN;
+}
+
+/* a POST /v1/query: parsed here when small (a few microseconds on the I/O thread; parsed again
+ * by its handler), expensive when large */
+static int heavy_batch(srv_req *r)
+{
+    size_t n;
+    const char *body = srv_req_body(r, &n);
+    if (n > SRV_HEAVY_BODY)
+        return 1;
+    srv_query_req q;
+    char err[64];
+    if (srv_body_v1_query(body, n, &q, err, sizeof err) < 0)
+        return 0; /* a 400 */
+    int heavy = q.ntexts > SRV_HEAVY_TEXTS || q.exhaustive || (q.min >= 0 && q.min < SRV_HEAVY_MIN);
+    srv_query_req_free(&q);
+    return heavy;
+}
+
+int srv_api_read_class(srv_req *r)
+{
+    const srv_route *rt = srv_req_route(r);
+    int get = (rt->method & (SRV_M_GET | SRV_M_HEAD)) != 0;
+    long max;
+    switch (rt->id) {
+    case SRV_R_TMS_UNIT:
+        if (!get)
+            return SRV_READ_INLINE; /* a write: the writer thread's */
+        return heavy_params(rt, "min_similarity") ? SRV_READ_HEAVY : SRV_READ_CHEAP;
+    case SRV_R_V1_QUERY:
+        if (get)
+            return heavy_params(rt, "min") ? SRV_READ_HEAVY : SRV_READ_CHEAP;
+        return heavy_batch(r) ? SRV_READ_HEAVY : SRV_READ_CHEAP;
+    case SRV_R_V1_CONCORD: {
+        const char *v = srv_param_get(rt, "max");
+        return v && srv_parse_int(v, 1, 10000, &max) == 0 && max > SRV_HEAVY_HITS ? SRV_READ_HEAVY
+                                                                                  : SRV_READ_CHEAP;
+    }
+    default:
+        return SRV_READ_INLINE;
     }
 }
 

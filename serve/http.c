@@ -3,12 +3,16 @@
  * one log line per request, request bodies, the hand-over to the handlers (api.c) and the
  * writer thread, and a clean stop on SIGINT/SIGTERM.
  *
- * Threads: libmicrohttpd runs a pool of worker threads, each with its own epoll loop, so a slow
+ * Threads: libmicrohttpd runs a pool of I/O threads, each with its own epoll loop, so a slow
  * client holds a connection (bounded per client address and in all) but never a thread.
- * Handlers run on the workers; writes are handed to a writer thread (one for imports, one for
- * units, stores and deletes) and the connection is suspended until the write is done, so a
- * worker never waits for a write. An import's body streams through a bounded pipe (upload.c)
- * into the importer thread as it arrives.
+ * Nothing slow runs there: each I/O thread serves many connections, and a query on it would
+ * stall all of them. Reads that match (tmserver lookups, /v1/query, /v1/concord) are jobs of
+ * the query threads (pool.c: a lane of cheap reads and one of expensive ones at a lower
+ * priority, a queue per client; --query-threads), writes of a writer thread (one for imports,
+ * one for units, stores and deletes); the connection is suspended until the job is done, and
+ * --query-timeout runs from the request's arrival, a wait for a thread included. Routes that do not
+ * match (/v1/, languages, stats, units, the page, every error) are answered on the I/O thread. An
+ * import's body streams through a bounded pipe (upload.c) into the importer thread as it arrives.
  *
  * The raw request target comes from the URI log callback (libmicrohttpd's `url` argument is
  * already percent-decoded, which would turn an encoded "/" into a path separator): route.c
@@ -17,14 +21,16 @@
  * Stopping: SIGINT/SIGTERM (caught by sigwait on the main thread) answer 503 (Retry-After,
  * Connection: close) to every new request, on open connections and new ones, and give requests
  * in flight --grace seconds;
- * then uploads still arriving are aborted (a strict import stores nothing of them), the writer
- * finishes what it has (an import whose body is complete commits whole), and the daemon stops.
- * A second signal skips the grace period. The listening socket stays open until then and
- * MHD_stop_daemon closes it: MHD_quiesce_daemon, which would close it sooner, races with the
- * epoll workers in libmicrohttpd 0.9.75 (both remove the socket from a worker's epoll set, the
- * loser aborts the process: "Failed to remove listen FD from epoll set"; tests/epoll_delay.c
- * widens that window for serve_lifecycle); a poll() daemon, where quiescing is safe, had a p99
- * of 128 ms and 1.01 s against epoll's 40 and 93 ms at 1,000 connections (wrk, two runs each).
+ * then uploads still arriving are aborted (a strict import stores nothing of them), queries
+ * still waiting for a thread are answered 503 (the running ones end at their time limit, which
+ * stopping cuts to the grace period), the writer finishes what it has (an import whose body is
+ * complete commits whole), and the daemon stops. A second signal skips the grace period. The
+ * listening socket stays open until then and MHD_stop_daemon closes it: MHD_quiesce_daemon, which
+ * would close it sooner, races with the epoll workers in libmicrohttpd 0.9.75 (both remove the
+ * socket from a worker's epoll set, the loser aborts the process: "Failed to remove listen FD from
+ * epoll set"; tests/epoll_delay.c widens that window for serve_lifecycle); a poll() daemon, where
+ * quiescing is safe, had a p99 of 128 ms and 1.01 s against epoll's 40 and 93 ms at 1,000
+ * connections (wrk, two runs each).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +40,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,13 +85,15 @@ struct srv_req {
     srv_server *s;
     struct MHD_Connection *conn;
     pthread_mutex_t mu;
-    double t0;
+    double t0;   /* the request line arrived (the log's time runs from here) */
+    double t_in; /* the request arrived whole (--query-timeout runs from here) */
     char *uri;
     size_t urilen;
     char method[12];
     char client[64];
     srv_route route;
-    int started, body_done, has_body;
+    int started, has_body;
+    int body_done;    /* written by its I/O thread, read by the main thread at a stop: atomic */
     int over;         /* the body grew beyond the route's limit: the rest is read and dropped */
     uint64_t dropped; /* bytes of it dropped */
     int cut;          /* a streamed answer stopped on an error (the transfer is incomplete) */
@@ -99,8 +108,9 @@ struct srv_req {
     hdr *hdrs;
     size_t nhdrs;
     int queued;
-    /* a write in progress on the writer thread */
+    /* a write in progress on the writer thread, or a read on a query thread (qj) */
     int job_pending, suspended, mhd_done, refs;
+    srv_qjob qj;
     srv_req *prev, *next;
 };
 
@@ -132,6 +142,11 @@ const srv_route *srv_req_route(const srv_req *r)
 srv_ctx *srv_req_ctx(srv_req *r)
 {
     return &r->s->ctx;
+}
+
+double srv_req_deadline(const srv_req *r)
+{
+    return r->t_in + r->s->o.query_ms / 1000.0;
 }
 
 const char *srv_req_header(srv_req *r, const char *name)
@@ -559,6 +574,71 @@ void srv_req_job_done(srv_req *r)
     req_unref(r);
 }
 
+/* ---- reads on the query threads ---------------------------------------------------------- */
+
+static void read_run(srv_qjob *j)
+{
+    srv_req *r = (srv_req *)(void *)((char *)j - offsetof(srv_req, qj));
+    srv_api_dispatch(r);
+    srv_req_job_done(r);
+}
+
+static void read_cancel(srv_qjob *j, int why)
+{
+    srv_req *r = (srv_req *)(void *)((char *)j - offsetof(srv_req, qj));
+    if (why == SRV_QJOB_STOPPING) {
+        srv_reply_header(r, "Retry-After", "5");
+        srv_reply_error(r, 503, "stopping", "the server is stopping");
+    } else {
+        srv_reply_header(r, "Retry-After", "1");
+        srv_reply_error(r, 503, "interrupted",
+                        "the request waited %.0f ms for a query thread, beyond the limit of %u ms "
+                        "(--query-timeout)",
+                        (jisr_now() - r->t_in) * 1000.0, r->s->o.query_ms);
+    }
+    srv_req_job_done(r);
+}
+
+/* Answer a request whose body is complete: on this (I/O) thread when it does not match, else
+ * as a job of the query threads (the connection is suspended until it is done, finish()). */
+static void dispatch(srv_req *r)
+{
+    r->t_in = jisr_now();
+    int cls = srv_api_read_class(r);
+    if (cls == SRV_READ_INLINE) {
+        srv_api_dispatch(r);
+        return;
+    }
+    srv_qjob *j = &r->qj;
+    memset(j, 0, sizeof *j);
+    j->run = read_run;
+    j->cancel = read_cancel;
+    snprintf(j->client, sizeof j->client, "%s", r->client);
+    j->heavy = cls == SRV_READ_HEAVY;
+    j->deadline = srv_req_deadline(r);
+    pthread_mutex_lock(&r->mu);
+    r->job_pending = 1;
+    r->refs++;
+    pthread_mutex_unlock(&r->mu);
+    int rc = srv_pool_submit(r->s->ctx.queries, j);
+    if (rc == 0)
+        return;
+    pthread_mutex_lock(&r->mu); /* not queued: answered here (this call holds a reference) */
+    r->job_pending = 0;
+    r->refs--;
+    pthread_mutex_unlock(&r->mu);
+    if (rc == SRV_QJOB_STOPPING) {
+        srv_reply_header(r, "Retry-After", "5");
+        srv_reply_error(r, 503, "stopping", "the server is stopping");
+        return;
+    }
+    srv_reply_header(r, "Retry-After", "1");
+    srv_reply_error(r, 503, "busy",
+                    "this client already has %u requests waiting for a query thread "
+                    "(--query-queue); send this one when they are answered",
+                    r->s->o.query_queue);
+}
+
 /* ---- the access handler ----------------------------------------------------------------- */
 
 static int authorized(srv_req *r)
@@ -815,18 +895,24 @@ static int start_request(srv_req *r, const char *method, const char *version)
         return 0;
     }
     if (rt->id == SRV_R_V1_IMPORT) {
-        if (srv_upload_new(&r->up, 1u << 20) < 0) {
+        srv_upload *up;
+        if (srv_upload_new(&up, 1u << 20) < 0) {
             srv_reply_error(r, 503, "out_of_memory", "out of memory");
             return 0;
         }
-        srv_upload_set_waiter(r->up, upload_suspend, upload_resume, r);
+        srv_upload_set_waiter(up, upload_suspend, upload_resume, r);
+        pthread_mutex_lock(&s->mu); /* abort_uploads (main thread) reads it under s->mu */
+        r->up = up;
+        pthread_mutex_unlock(&s->mu);
         srv_api_start_import(r);
         pthread_mutex_lock(&r->mu);
         int ready = r->resp != NULL && !r->job_pending;
         pthread_mutex_unlock(&r->mu);
         if (ready) { /* refused before the body: nobody reads it */
-            srv_upload_release(r->up);
+            pthread_mutex_lock(&s->mu);
             r->up = NULL;
+            pthread_mutex_unlock(&s->mu);
+            srv_upload_release(up);
             return 0;
         }
     }
@@ -903,9 +989,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
                              * after a response queued in the first call (it cannot know the
                              * body was empty), so a keep-alive client would reconnect for
                              * every request */
-        r->body_done = 1;   /* refused before its body: the connection closes, the body unread */
+        /* refused before its body: the connection closes, the body unread */
+        __atomic_store_n(&r->body_done, 1, __ATOMIC_RELEASE);
         if (!r->resp)
-            srv_api_dispatch(r);
+            dispatch(r);
         return finish(r);
     }
     if (*size) {
@@ -941,14 +1028,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     }
     /* the body is complete (or a resumed request has its answer) */
     if (!r->body_done) {
-        r->body_done = 1;
+        __atomic_store_n(&r->body_done, 1, __ATOMIC_RELEASE);
         __atomic_store_n(&r->arrived, 1, __ATOMIC_RELEASE);
         if (r->over)
             ; /* answered by finish */
         else if (r->up)
             srv_upload_finish(r->up);
         else if (!r->resp) /* a bodiless request refused in start_request has its answer */
-            srv_api_dispatch(r);
+            dispatch(r);
     }
     return finish(r);
 }
@@ -1171,7 +1258,7 @@ static void abort_uploads(srv_server *s)
 {
     pthread_mutex_lock(&s->mu);
     for (srv_req *r = s->reqs; r; r = r->next)
-        if (r->up && !r->body_done)
+        if (r->up && !__atomic_load_n(&r->body_done, __ATOMIC_ACQUIRE))
             srv_upload_abort(r->up);
     pthread_mutex_unlock(&s->mu);
 }
@@ -1207,10 +1294,15 @@ int serve_run(const serve_opts *opts)
         s.o.query_ms = 5000;
     if (!s.o.import_batch)
         s.o.import_batch = 20000;
-    if (!s.o.threads) {
-        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+    long nc = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!s.o.threads)
         s.o.threads = nc > 0 ? (unsigned)nc : 2;
-    }
+    /* two per core: one client may run all but one of them (pool.c), and that should still be
+     * every core (docs/serve.md, Load: "Query threads") */
+    if (!s.o.query_threads)
+        s.o.query_threads = nc > 0 ? 2 * (unsigned)nc : 4;
+    if (!s.o.query_queue)
+        s.o.query_queue = 64;
     pthread_mutex_init(&s.mu, NULL);
     int status = 1;
     struct sockaddr_storage ss;
@@ -1257,6 +1349,11 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: cannot start the writer threads");
         goto done;
     }
+    unsigned expensive = s.o.query_threads > 1 ? s.o.query_threads / 2 : 1;
+    if (srv_pool_start(&s.ctx.queries, s.o.query_threads, expensive, s.o.query_queue) < 0) {
+        logf_("jisr serve: cannot start %u query threads", s.o.query_threads + expensive);
+        goto done;
+    }
     /* TURBO: read, write and accept before asking epoll (a system call saved when the socket
      * is ready): 12-15 % less CPU per request in bench_serve */
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
@@ -1291,8 +1388,10 @@ int serve_run(const serve_opts *opts)
         snprintf(snaps, sizeof snaps, ", snapshot directories %.1f MiB", (double)snapb / 1048576.0);
     else
         snprintf(snaps, sizeof snaps, ", no snapshot directory");
-    logf_("jisr serve: listening on %s (%zu memor%s, %u threads%s%s%s%s)", url,
-          srv_mem_count(s.ctx.mem), srv_mem_count(s.ctx.mem) == 1 ? "y" : "ies", s.o.threads, snaps,
+    logf_("jisr serve: listening on %s (%zu memor%s, %u I/O threads, %u query threads and %u for "
+          "expensive queries%s%s%s%s)",
+          url, srv_mem_count(s.ctx.mem), srv_mem_count(s.ctx.mem) == 1 ? "y" : "ies", s.o.threads,
+          s.o.query_threads, expensive, snaps,
           s.o.read_only ? ", read-only"
           : s.token     ? ", writes with the token"
                         : ", no writes",
@@ -1309,7 +1408,8 @@ int serve_run(const serve_opts *opts)
         }
     }
 
-    /* wait for a signal, closing the requests that do not arrive in time meanwhile */
+    /* wait for a signal, closing the requests that do not arrive in time meanwhile, and
+     * answering the queries that waited for a thread beyond their time */
     int sig = -1;
     struct timespec wd = {0, 250 * 1000 * 1000};
     while (sig < 0) {
@@ -1317,6 +1417,7 @@ int serve_run(const serve_opts *opts)
         if (sig < 0 && errno != EAGAIN && errno != EINTR)
             break;
         watchdog(&s);
+        srv_pool_expire(s.ctx.queries, jisr_now());
     }
     logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
           sig == SIGINT   ? "SIGINT"
@@ -1337,12 +1438,18 @@ int serve_run(const serve_opts *opts)
             sigismember(&pend, SIGHUP)) {
             sigwait(&sigs, &sig);
             logf_("jisr serve: second signal: not waiting any longer");
+            /* a batch stops before its next text (a query running goes on to its limit) */
+            __atomic_store_n(&s.ctx.stop_us, (int64_t)(jisr_now() * 1e6), __ATOMIC_RELEASE);
             break;
         }
         watchdog(&s);
+        srv_pool_expire(s.ctx.queries, jisr_now());
         nanosleep(&tick, NULL);
     }
     abort_uploads(&s);
+    /* queries still waiting for a thread are answered 503 stopping; the running ones end by
+     * their stop time (the grace period) */
+    srv_pool_drain(s.ctx.queries);
     /* the writers finish their queues: an import whose body is complete commits whole, one that
      * was cut off has failed and changed nothing; every suspended request is resumed */
     int jobs, imports;
@@ -1359,6 +1466,7 @@ int serve_run(const serve_opts *opts)
 done:
     if (s.d)
         MHD_stop_daemon(s.d);
+    srv_pool_stop(s.ctx.queries);
     srv_writer_stop(s.ctx.writer);
     srv_writer_stop(s.ctx.importer);
     srv_mem_close(s.ctx.mem);

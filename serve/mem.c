@@ -645,16 +645,32 @@ int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_s
     return rc;
 }
 
+/* the reader's skipped units: jisr_tm_import_reader's stats count only the memory's refusals
+ * (the reader is the caller's), so they are counted here on their way to the caller's on_bad */
+typedef struct {
+    const jisr_tm_file_opts *fo;
+    uint64_t n;
+} reader_bad;
+
+static void count_reader_bad(void *ctx, const jisr_error *e)
+{
+    reader_bad *rb = ctx;
+    rb->n++;
+    if (rb->fo->on_bad)
+        rb->fo->on_bad(rb->fo->ctx, e);
+}
+
 int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_opts *fo,
                    jisr_tm_import_stats *st)
 {
     /* the body is read as it arrives; SKIP_BAD is the reader's (opts->read is not used by
      * jisr_tm_import_reader) */
     jisr_read_opts ro = fo->read;
+    reader_bad rb = {fo, 0};
     if (fo->flags & JISR_TM_IMPORT_SKIP_BAD) {
         ro.flags |= JISR_READ_SKIP_BAD;
-        ro.on_bad = fo->on_bad;
-        ro.ctx = fo->ctx;
+        ro.on_bad = count_reader_bad;
+        ro.ctx = &rb;
     }
     jisr_reader *r;
     memset(st, 0, sizeof *st);
@@ -662,6 +678,7 @@ int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_op
     if (rc < 0)
         return rc;
     rc = jisr_tm_import_reader(m->v[0].tm, r, name, fo, st);
+    st->skipped += rb.n; /* every unit skipped, as jisr import counts them */
     jisr_reader_close(r);
     langs_invalidate(m);
     return rc;

@@ -4,8 +4,8 @@
  * serve/ is a front end like cli/: it calls only the public libjisr API (through one file,
  * mem.c) and adds HTTP — routing and URL decoding (route.c), request bodies (body.c, upload.c),
  * the libmicrohttpd daemon with its limits, token, log and signals (http.c), the handlers of the
- * tmserver/amaGama protocol and of jisr's /v1/ API (api.c), the writer thread (writer.c) and the
- * search page compiled into the binary (page.c, page/).
+ * tmserver/amaGama protocol and of jisr's /v1/ API (api.c), the query threads (pool.c), the
+ * writer thread (writer.c) and the search page compiled into the binary (page.c, page/).
  */
 #ifndef JISR_SERVE_H
 #define JISR_SERVE_H
@@ -29,7 +29,9 @@ typedef struct serve_opts {
     int no_snapshot;         /* no read snapshot's directory (JISR_TM_SNAPSHOT) */
     int quiet;               /* no request log */
     const char *cors_origin; /* Access-Control-Allow-Origin for this origin; NULL = no CORS */
-    unsigned threads;        /* worker threads; 0 = one per core */
+    unsigned threads;        /* libmicrohttpd's I/O threads; 0 = one per core */
+    unsigned query_threads;  /* threads that run the matching reads; 0 = two per core */
+    unsigned query_queue;    /* matching reads one client may have waiting; 0 = 64 */
     unsigned max_conns;      /* connections in all; 0 = 1024 */
     unsigned max_conns_ip;   /* connections per client address; 0 = 128 */
     unsigned idle_timeout;   /* seconds of silence before a connection is closed; 0 = 15 */

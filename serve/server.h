@@ -106,6 +106,44 @@ void srv_writer_load(srv_writer *w, int *jobs, int *imports);
 /** Run what is queued, then stop the thread. */
 void srv_writer_stop(srv_writer *w);
 
+/* ---- the query threads (pool.c) ---------------------------------------------------------- */
+
+/** A read that matches (a tmserver lookup, /v1/query, /v1/concord), run on a query thread
+ * instead of an I/O thread. Two lanes with threads of their own: cheap reads, and expensive ones
+ * (at a lower CPU priority). Jobs wait in a queue per client address; a lane's free thread
+ * serves the client with the fewest jobs running there (then the one served least recently),
+ * and one client runs at most threads - 1 jobs of a lane (1 of a lane of one thread). */
+typedef struct srv_qjob srv_qjob;
+enum {
+    SRV_QJOB_EXPIRED = 1, /* cancel(): the deadline passed before a thread took the job */
+    SRV_QJOB_STOPPING,    /* cancel(): the server stops; srv_pool_submit(): it is stopping */
+    SRV_QJOB_BUSY,        /* srv_pool_submit(): the client has queue_max jobs waiting */
+};
+struct srv_qjob {
+    void (*run)(srv_qjob *j);             /* on a query thread; may free j */
+    void (*cancel)(srv_qjob *j, int why); /* instead of run (SRV_QJOB_*); any thread; may free j */
+    char client[64];                      /* the client's address: its queue */
+    int heavy;                            /* the expensive lane */
+    double deadline;                      /* jisr_now() after which it is not started */
+    srv_qjob *next;                       /* the pool's */
+    void *owner;                          /* the pool's */
+};
+typedef struct srv_pool srv_pool;
+/** Start cheap + expensive query threads (at least 1 of each); a client may have queue_max jobs
+ * waiting (both lanes). */
+int srv_pool_start(srv_pool **out, unsigned cheap, unsigned expensive, unsigned queue_max);
+/** Queue j: 0, or SRV_QJOB_BUSY (the client's queue is full), SRV_QJOB_STOPPING (draining);
+ * then j is not queued. */
+int srv_pool_submit(srv_pool *p, srv_qjob *j);
+/** Cancel (SRV_QJOB_EXPIRED) the waiting jobs whose deadline is at or before now. */
+void srv_pool_expire(srv_pool *p, double now);
+/** Stop taking jobs: cancel the waiting ones (SRV_QJOB_STOPPING) and wait for the running. */
+void srv_pool_drain(srv_pool *p);
+/** Jobs running and waiting. */
+void srv_pool_load(srv_pool *p, int *running, int *waiting);
+/** Drain, then end the threads and free the pool (accepts NULL). */
+void srv_pool_stop(srv_pool *p);
+
 /* ---- requests (http.c ↔ api.c) ---------------------------------------------------------- */
 
 typedef struct srv_server srv_server;
@@ -116,6 +154,7 @@ typedef struct srv_ctx {
     srv_mem *mem;
     srv_writer *writer;   /* units, stores, deletes */
     srv_writer *importer; /* imports */
+    srv_pool *queries;    /* matching reads */
     const serve_opts *opts;
     int read_only;
     int64_t stop_us; /* atomic: 0, or once stopping, when queries give up (jisr_now() µs) */
@@ -137,6 +176,9 @@ void srv_reply_header(srv_req *r, const char *name, const char *value);
 const srv_route *srv_req_route(const srv_req *r);
 srv_ctx *srv_req_ctx(srv_req *r);
 const char *srv_req_header(srv_req *r, const char *name);
+/** When the request's queries must have ended (jisr_now() seconds): its arrival (the request
+ * whole, body included) plus --query-timeout, so that time waiting for a query thread counts. */
+double srv_req_deadline(const srv_req *r);
 /** The request body read so far (routes with a JSON body). */
 const char *srv_req_body(const srv_req *r, size_t *n);
 /** Hand a write to its lane (j->is_import: the importer); the response is whatever the job puts
@@ -155,6 +197,10 @@ uint64_t srv_api_body_limit(const srv_route *rt, const serve_opts *o);
 /** Handle a request whose body (if any) is complete; for an import, called at the start (the
  * body streams into the job). */
 void srv_api_dispatch(srv_req *r);
+/** What a request whose body is complete costs: SRV_READ_INLINE (no matching: answered on the
+ * I/O thread), SRV_READ_CHEAP or SRV_READ_HEAVY (a query thread's job, in that lane). */
+enum { SRV_READ_INLINE, SRV_READ_CHEAP, SRV_READ_HEAVY };
+int srv_api_read_class(srv_req *r);
 /** Import routes: called before the body arrives, to start the import job. */
 void srv_api_start_import(srv_req *r);
 

@@ -65,6 +65,11 @@ serve_add_py_test(serve_browser serve_browser.py TIMEOUT 300 LABELS no-asan)
 # concurrent reads, writes, imports and exports; labelled threads: the ThreadSanitizer build of
 # .ci/test runs it (with jisr built there)
 serve_add_py_test(serve_concurrency serve_concurrency.py TIMEOUT 600 LABELS threads)
+# reads that match run on the query threads: expensive batches of one client do not hold up a
+# cheap lookup of another (head-of-line blocking on the I/O threads), the per-client queue bound
+# (503 busy), --query-timeout from arrival, SIGTERM with queries waiting, a large store read on
+# the writer thread; labelled threads too
+serve_add_py_test(serve_fairness serve_fairness.py TIMEOUT 600 LABELS threads)
 # where an exploratory test found the server wrong: concordance over every memory, JSONL without
 # languages (server and CLI), skipped writes, token files, the query time limit's message, the
 # diff as runs (diff_ops), Transfer-Encoding, absolute-form targets, long tmserver paths

@@ -274,7 +274,15 @@ def jsonl_server(s, auth):
     st, v = imp('{"source":"bad","target":"x"}\n{"source":"fine","target":"جيد",'
                 '"srclang":"en","tgtlang":"ar"}\n', "&skip_bad=1")
     C.ok("/v1/import JSONL skip_bad=1: the line without languages reported, the rest kept",
-         st == 200 and v["added"] == 1 and v["bad_count"] == 1 and v["bad"][0]["line"] == 1, v)
+         st == 200 and v["added"] == 1 and v["bad_count"] == 1 and v["bad"][0]["line"] == 1 and
+         v["skipped"] == 1, v)
+    # a unit the memory refuses (a language tag over 63 bytes), not the reader: counted once
+    long_tag = "en-" + "-".join(["abcdefgh"] * 8)
+    st, v = imp('{"source":"odd","target":"غريب","srclang":"%s","tgtlang":"ar"}\n'
+                '{"source":"fine again","target":"جيد مرة أخرى","srclang":"en","tgtlang":"ar"}\n'
+                % long_tag, "&skip_bad=1")
+    C.ok("/v1/import skip_bad=1: a unit the memory refuses is skipped once (skipped 1, bad 1)",
+         st == 200 and v["added"] == 1 and v["bad_count"] == 1 and v["skipped"] == 1, v)
 
 
 def jsonl_cli():

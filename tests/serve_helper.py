@@ -104,17 +104,20 @@ class Server:
             self.stop()
         return False
 
-    def request(self, method, target, body=None, headers=None, timeout=60):
-        return request(self.host, self.port, method, target, body, headers, timeout)
+    def request(self, method, target, body=None, headers=None, timeout=60, source=None):
+        return request(self.host, self.port, method, target, body, headers, timeout, source)
 
     def get_json(self, target, headers=None):
         st, h, b = self.request("GET", target, headers=headers)
         return st, (json.loads(b) if b else None)
 
 
-def request(host, port, method, target, body=None, headers=None, timeout=60):
-    """One request on a fresh connection; returns (status, headers dict lower-cased, body)."""
-    c = http.client.HTTPConnection(host, port, timeout=timeout)
+def request(host, port, method, target, body=None, headers=None, timeout=60, source=None):
+    """One request on a fresh connection; returns (status, headers dict lower-cased, body).
+    source: the client's address (another loopback address, 127.0.0.2, is another client to
+    the server's per-client limits)."""
+    c = http.client.HTTPConnection(host, port, timeout=timeout,
+                                   source_address=(source, 0) if source else None)
     try:
         c.putrequest(method, target, skip_accept_encoding=True)
         hs = dict(headers or {})

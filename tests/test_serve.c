@@ -1,7 +1,8 @@
 /*
  * test_serve.c — the pure parts of `jisr serve`: the route parser and its decoding rules
- * (serve/route.c), the JSON request bodies (serve/body.c) and the streamed-upload pipe
- * (serve/upload.c, with a reader thread and simulated suspend/resume).
+ * (serve/route.c), the JSON request bodies (serve/body.c), the streamed-upload pipe
+ * (serve/upload.c, with a reader thread and simulated suspend/resume) and the query threads'
+ * queues (serve/pool.c: per-client and expensive-lane caps, the queue bound, deadlines, drain).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 
 #include "serve/serve.h"
 #include "serve/serve_int.h"
+#include "serve/server.h"
 #include "tm/tm.h"
 
 static int parse(srv_route *r, const char *method, const char *uri)
@@ -576,6 +578,293 @@ static void test_diff_split(void **state)
     assert_int_equal(srv_diff_split("a [-b-]", 7, "a c", 3, &v, &n), -1); /* not s's diff */
 }
 
+/* ---- the query threads (pool.c) --------------------------------------------------------- */
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* Jobs that block in run() until released, so that what runs at once can be counted. */
+typedef struct pool_test {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int running, heavy_running, max_running, started, open;
+    int order[64]; /* ids in the order they started */
+} pool_test;
+
+typedef struct tjob {
+    srv_qjob j; /* first */
+    pool_test *t;
+    int id, ran, why, release;
+} tjob;
+
+static void tjob_run(srv_qjob *jj)
+{
+    tjob *j = (tjob *)jj;
+    pool_test *t = j->t;
+    pthread_mutex_lock(&t->mu);
+    t->running++;
+    t->heavy_running += j->j.heavy;
+    if (t->running > t->max_running)
+        t->max_running = t->running;
+    t->order[t->started++ % 64] = j->id;
+    pthread_cond_broadcast(&t->cv);
+    while (!t->open && !j->release)
+        pthread_cond_wait(&t->cv, &t->mu);
+    t->running--;
+    t->heavy_running -= j->j.heavy;
+    j->ran = 1;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+static void tjob_cancel(srv_qjob *jj, int why)
+{
+    tjob *j = (tjob *)jj;
+    pthread_mutex_lock(&j->t->mu);
+    j->why = why;
+    pthread_cond_broadcast(&j->t->cv);
+    pthread_mutex_unlock(&j->t->mu);
+}
+
+static void tjob_init(tjob *j, pool_test *t, int id, const char *client, int heavy, double ttl)
+{
+    memset(j, 0, sizeof *j);
+    j->t = t;
+    j->id = id;
+    j->j.run = tjob_run;
+    j->j.cancel = tjob_cancel;
+    snprintf(j->j.client, sizeof j->j.client, "%s", client);
+    j->j.heavy = heavy;
+    j->j.deadline = jisr_now() + ttl;
+}
+
+/* wait (up to 5 s) until n jobs have started; then 50 ms more, in which no other may start */
+static int started_settled(pool_test *t, int n)
+{
+    double end = jisr_now() + 5;
+    pthread_mutex_lock(&t->mu);
+    while (t->started < n && jisr_now() < end) {
+        pthread_mutex_unlock(&t->mu);
+        sleep_us(1000);
+        pthread_mutex_lock(&t->mu);
+    }
+    pthread_mutex_unlock(&t->mu);
+    sleep_us(50000);
+    pthread_mutex_lock(&t->mu);
+    int got = t->started;
+    pthread_mutex_unlock(&t->mu);
+    return got;
+}
+
+static void release(pool_test *t, tjob *j)
+{
+    pthread_mutex_lock(&t->mu);
+    j->release = 1;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* let every job run, and wait (up to 5 s) until none is left: srv_pool_stop would cancel the
+ * waiting ones */
+static void open_all(pool_test *t, srv_pool *p)
+{
+    pthread_mutex_lock(&t->mu);
+    t->open = 1;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    double end = jisr_now() + 5;
+    int run = 1, wait = 1;
+    while ((run || wait) && jisr_now() < end) {
+        srv_pool_load(p, &run, &wait);
+        sleep_us(1000);
+    }
+}
+
+static void pool_test_init(pool_test *t)
+{
+    memset(t, 0, sizeof *t);
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+}
+
+/* one client runs at most threads - 1 jobs of a lane; another client gets the last thread; the
+ * client with fewer jobs running goes first; expensive jobs have threads of their own */
+static void test_pool_caps(void **state)
+{
+    (void)state;
+    pool_test t;
+    pool_test_init(&t);
+    srv_pool *p;
+    assert_int_equal(srv_pool_start(&p, 4, 2, 64), 0);
+    tjob a[6], b[2], h[6];
+    for (int i = 0; i < 6; i++) {
+        tjob_init(&a[i], &t, i, "10.0.0.1", 0, 60);
+        assert_int_equal(srv_pool_submit(p, &a[i].j), 0);
+    }
+    assert_int_equal(started_settled(&t, 3), 3); /* 4 threads, one client: 3 */
+    int run, wait;
+    srv_pool_load(p, &run, &wait);
+    assert_int_equal(run, 3);
+    assert_int_equal(wait, 3);
+    tjob_init(&b[0], &t, 10, "10.0.0.2", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &b[0].j), 0);
+    assert_int_equal(started_settled(&t, 4), 4); /* the other client: the 4th thread */
+    assert_int_equal(t.order[3], 10);
+    /* a thread freed by client 1 goes to client 2 (one running, against 3) before client 1 */
+    tjob_init(&b[1], &t, 11, "10.0.0.2", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &b[1].j), 0);
+    release(&t, &a[0]);
+    assert_int_equal(started_settled(&t, 5), 5);
+    assert_int_equal(t.order[4], 11);
+    open_all(&t, p);
+    for (int i = 0; i < 6; i++)
+        assert_true(a[i].ran);
+    assert_true(b[0].ran && b[1].ran);
+    srv_pool_stop(p);
+
+    /* expensive jobs: their 2 threads, one job of each client (a client runs 1 of 2); cheap
+     * ones of the same clients still run, on the cheap lane's threads */
+    pool_test_init(&t);
+    assert_int_equal(srv_pool_start(&p, 4, 2, 64), 0);
+    for (int i = 0; i < 6; i++) {
+        tjob_init(&h[i], &t, 20 + i, i < 3 ? "10.0.0.1" : "10.0.0.2", 1, 60);
+        assert_int_equal(srv_pool_submit(p, &h[i].j), 0);
+    }
+    assert_int_equal(started_settled(&t, 2), 2);
+    assert_int_equal(t.heavy_running, 2);
+    assert_true((t.order[0] < 23) != (t.order[1] < 23)); /* one of each client */
+    tjob_init(&a[0], &t, 30, "10.0.0.1", 0, 60);
+    tjob_init(&b[0], &t, 31, "10.0.0.2", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &a[0].j), 0);
+    assert_int_equal(srv_pool_submit(p, &b[0].j), 0);
+    assert_int_equal(started_settled(&t, 4), 4);
+    assert_int_equal(t.heavy_running, 2);
+    assert_int_equal(t.max_running, 4);
+    open_all(&t, p);
+    srv_pool_stop(p);
+    for (int i = 0; i < 6; i++)
+        assert_true(h[i].ran);
+}
+
+/* a client with queue_max jobs waiting is refused (its own queue: others are not) */
+static void test_pool_queue_bound(void **state)
+{
+    (void)state;
+    pool_test t;
+    pool_test_init(&t);
+    srv_pool *p;
+    assert_int_equal(srv_pool_start(&p, 1, 1, 2), 0);
+    tjob a[4], b;
+    for (int i = 0; i < 4; i++)
+        tjob_init(&a[i], &t, i, "::1", 0, 60);
+    tjob_init(&b, &t, 9, "127.0.0.2", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &a[0].j), 0);
+    assert_int_equal(started_settled(&t, 1), 1); /* running: not waiting */
+    assert_int_equal(srv_pool_submit(p, &a[1].j), 0);
+    assert_int_equal(srv_pool_submit(p, &a[2].j), 0);
+    assert_int_equal(srv_pool_submit(p, &a[3].j), SRV_QJOB_BUSY);
+    assert_int_equal(srv_pool_submit(p, &b.j), 0);
+    open_all(&t, p);
+    srv_pool_stop(p);
+    assert_true(a[0].ran && a[1].ran && a[2].ran && b.ran);
+    assert_false(a[3].ran);
+}
+
+/* a job whose deadline passes while it waits is cancelled without running: by the sweep, or by
+ * the thread that takes it */
+static void test_pool_deadline(void **state)
+{
+    (void)state;
+    pool_test t;
+    pool_test_init(&t);
+    srv_pool *p;
+    assert_int_equal(srv_pool_start(&p, 1, 1, 8), 0);
+    tjob blocker, soon, later, gone;
+    tjob_init(&blocker, &t, 0, "a", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &blocker.j), 0);
+    assert_int_equal(started_settled(&t, 1), 1);
+    tjob_init(&soon, &t, 1, "b", 0, 0.05);
+    tjob_init(&later, &t, 2, "b", 0, 60);
+    tjob_init(&gone, &t, 3, "c", 0, -1); /* already past: the thread that takes it cancels it */
+    assert_int_equal(srv_pool_submit(p, &soon.j), 0);
+    assert_int_equal(srv_pool_submit(p, &later.j), 0);
+    srv_pool_expire(p, jisr_now()); /* nothing due yet */
+    assert_int_equal(soon.why, 0);
+    sleep_us(100000);
+    srv_pool_expire(p, jisr_now());
+    assert_int_equal(soon.why, SRV_QJOB_EXPIRED);
+    assert_int_equal(later.why, 0);
+    int run, wait;
+    srv_pool_load(p, &run, &wait);
+    assert_int_equal(run, 1);
+    assert_int_equal(wait, 1);
+    assert_int_equal(srv_pool_submit(p, &gone.j), 0);
+    release(&t, &later);
+    release(&t, &blocker);
+    open_all(&t, p);
+    srv_pool_stop(p);
+    assert_false(soon.ran);
+    assert_true(later.ran);
+    assert_false(gone.ran);
+    assert_int_equal(gone.why, SRV_QJOB_EXPIRED);
+}
+
+typedef struct drain_arg {
+    srv_pool *p;
+    int done;
+} drain_arg;
+
+static void *drain_thread(void *arg)
+{
+    drain_arg *d = arg;
+    srv_pool_drain(d->p);
+    __atomic_store_n(&d->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* drain: the waiting jobs are cancelled (stopping) at once, the running ones awaited, and no
+ * job is taken after */
+static void test_pool_drain(void **state)
+{
+    (void)state;
+    pool_test t;
+    pool_test_init(&t);
+    srv_pool *p;
+    assert_int_equal(srv_pool_start(&p, 2, 1, 8), 0);
+    tjob a[3], late;
+    for (int i = 0; i < 3; i++) {
+        tjob_init(&a[i], &t, i, "a", 0, 60);
+        assert_int_equal(srv_pool_submit(p, &a[i].j), 0);
+    }
+    assert_int_equal(started_settled(&t, 1), 1); /* a lane of 2 threads: one client runs 1 */
+    drain_arg d = {p, 0};
+    pthread_t th;
+    pthread_create(&th, NULL, drain_thread, &d);
+    double end = jisr_now() + 5;
+    for (;;) {
+        pthread_mutex_lock(&t.mu);
+        int both = a[1].why && a[2].why;
+        pthread_mutex_unlock(&t.mu);
+        if (both || jisr_now() > end)
+            break;
+        sleep_us(1000);
+    }
+    assert_int_equal(a[1].why, SRV_QJOB_STOPPING);
+    assert_int_equal(a[2].why, SRV_QJOB_STOPPING);
+    sleep_us(50000);
+    assert_false(__atomic_load_n(&d.done, __ATOMIC_ACQUIRE)); /* a[0] still runs */
+    tjob_init(&late, &t, 9, "b", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &late.j), SRV_QJOB_STOPPING);
+    release(&t, &a[0]);
+    pthread_join(th, NULL);
+    assert_true(a[0].ran);
+    assert_false(a[1].ran || a[2].ran || late.ran);
+    srv_pool_stop(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +878,10 @@ int main(void)
         cmocka_unit_test(test_upload_pipe),
         cmocka_unit_test(test_absolute_and_long_paths),
         cmocka_unit_test(test_diff_split),
+        cmocka_unit_test(test_pool_caps),
+        cmocka_unit_test(test_pool_queue_bound),
+        cmocka_unit_test(test_pool_deadline),
+        cmocka_unit_test(test_pool_drain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

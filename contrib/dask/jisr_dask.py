@@ -123,8 +123,30 @@ class Interrupted(BaseException):
         self.sig = sig
 
 
+_signalled = None  # the first signal received: Interrupted raised where Python swallows it
+# (a weakref or import-lock callback prints "Exception ignored" and goes on) must not let the
+# run commit its output, so the commit checks this too
+
+
 def on_signal(sig, frame):
+    global _signalled
+    if _signalled is None:
+        _signalled = sig
     raise Interrupted(sig)
+
+
+def check_signalled():
+    if _signalled is not None:
+        raise Interrupted(_signalled)
+
+
+def on_unraisable(u, default=sys.unraisablehook):
+    """Interrupted raised where it cannot propagate: no traceback, and the signal is raised again
+    so that the handler runs at the next point where it can."""
+    if isinstance(u.exc_value, Interrupted):
+        signal.raise_signal(u.exc_value.sig)
+        return
+    default(u)
 
 
 def with_ids(path):
@@ -310,6 +332,7 @@ def run(args, extra):
                 if cluster is not None:
                     cluster.close()
         # one output file, committed atomically
+        check_signalled()
         fd, tmp, mode = open_new(outdir, args.output)
         try:
             with os.fdopen(fd, 'wb') as out:
@@ -325,6 +348,7 @@ def run(args, extra):
                         with open(pth, 'rb') as f:
                             shutil.copyfileobj(f, out)
                 os.fchmod(out.fileno(), mode)
+            check_signalled()
             os.replace(tmp, args.output)
         except BaseException:
             os.unlink(tmp)
@@ -366,6 +390,7 @@ def main(argv):
         print('jisr_dask: --partitions must be 0 (the default) or more, --workers 1 or more',
               file=sys.stderr)
         return 2
+    sys.unraisablehook = on_unraisable
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(sig) is not signal.SIG_IGN:
             signal.signal(sig, on_signal)

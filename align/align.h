@@ -260,7 +260,9 @@ JISR_API int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts);
 JISR_API int jisr_aligner_add_lexicon(jisr_aligner *a, const jisr_lexicon *lx);
 
 /** Add one document pair (arrays of UTF-8 sentences, copied as token ids: the text is not
- * kept). *doc (may be NULL) receives its index. Errors: JISR_ENOMEM, JISR_EICU. */
+ * kept). *doc (may be NULL) receives its index. Model 2: a blank sentence (white space only, a
+ * blank line read with -p) is a paragraph boundary and never part of a pair: the result has it
+ * as an unaligned bead of its own, at its index. Errors: JISR_ENOMEM, JISR_EICU. */
 JISR_API int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc,
                               const char *const *tgt, size_t ntgt, size_t *doc);
 /** The same from sentence lists; their paragraphs (when has_para) are soft anchors. */

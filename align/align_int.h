@@ -46,7 +46,9 @@ void al_vocab_free(al_vocab *v);
  * matcher and the lexicon trainer (so a trained table means what the aligner means). */
 typedef struct al_tk {
     char srclang[32], tgtlang[32];
-    int norm_chars; /* lengths counted on the normalised text (model 2), not the input */
+    int arabic[2];   /* source, target: Arabic (the UN's order of number groups, tokens.c) */
+    int old_numbers; /* jisr 0.1's number ids (model 1): digits and '.' kept, one a token */
+    int norm_chars;  /* lengths counted on the normalised text (model 2), not the input */
     /* ids: kind byte 'S' source word, 'T' target word, 'N' number, 'P' anchor punctuation */
     al_vocab voc;
     uint32_t idcap;        /* capacity of the per-id arrays below */
@@ -153,22 +155,32 @@ typedef struct al_dp_opts {
                           score the cost function gives for the bead */
     double *post;      /* temp > 0: receives the posterior of out->v[k] (caller-sized ns + nt) */
     const al_gap *gap; /* NULL: unaligned beads are costed by the cost function too */
+    /* NULL or nanchor pairs (s, t), s and t increasing: sentences the model is sure align
+     * (al_anchors); the DP also searches a band along them when they lie off the diagonal */
+    const size_t *anchor;
+    size_t nanchor;
+    int widen_all; /* widen the whole band, not where the path touched it (jisr 0.1's DP) */
 } al_dp_opts;
 
 /** Banded DP over an ns × nt grid: the cheapest monotone ladder covering every sentence. The
- * band is widened and re-centred on the path while the path touches its edge. Runs of unaligned
- * sentences come out as one bead per sentence. With opts->temp > 0 the probability of each bead
- * of the path is computed over the paths near it (a forward-backward pass over the cells within
- * a few sentences of the path, costs divided by temp), and the score of out->v[k] is the one
- * the cost function gives, its posterior in post[k]. out is reset. */
+ * band is re-centred on the path and widened where the path touches its edge (only there: time
+ * and memory stay linear). With anchors off the diagonal, a second search starts along them
+ * and the cheaper path is kept. Runs of unaligned sentences come out as one bead per sentence.
+ * With opts->temp > 0 the probability of each bead of the path is computed over the paths near
+ * it (a forward-backward pass over the cells within a few sentences of the path, costs divided
+ * by temp), and the score of out->v[k] is the one the cost function gives, its posterior in
+ * post[k]. out is reset. */
 int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_cost_fn cost,
           void *ctx, jisr_ladder *out);
 
 /** Statistics of the last al_dp call on this thread (for tests and the bench). */
 typedef struct al_dp_stats {
-    size_t cells; /* DP cells evaluated in the last pass */
-    int passes;   /* band passes */
-    size_t band;  /* final half-width */
+    size_t cells; /* DP cells evaluated in the last pass of the search kept */
+    int passes;   /* its band passes */
+    size_t band;  /* its widest half-width */
+    int searches; /* 1, or 2 when a search along the anchors was made too */
+    int anchored; /* the path kept is the anchors' search's */
+    size_t work;  /* cells evaluated in every pass of every search */
 } al_dp_stats;
 const al_dp_stats *al_dp_stats_last(void);
 

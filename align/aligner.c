@@ -101,6 +101,10 @@ int al_ensure_ids(jisr_aligner *a)
     GROW(stamp_s);
     GROW(stamp_t);
     GROW(mask);
+    GROW(anc_stamp);
+    GROW(anc_sdf);
+    GROW(anc_tdf);
+    GROW(anc_toff);
 #undef GROW
     a->idcap = cap;
     return 0;
@@ -166,6 +170,118 @@ static int mark_outliers(al_doc *d)
     return 0;
 }
 
+static void free_doc(al_doc *d)
+{
+    free(d->off);
+    free(d->chars);
+    free(d->ids);
+    free(d->para);
+    free(d->outl);
+    free(d->orig);
+    free(d->brk);
+    jisr_ladder_free(&d->result);
+    jisr_ladder_free(&d->full);
+}
+
+/* Blank lines out of the document (see al_doc): the sentences without a character and without
+ * a token are dropped from d (its counts, offsets, lengths, paragraph starts and, in tk->ids, its
+ * tokens; capoff, when not NULL, follows), their places kept in d->orig and d->brk. A blank line
+ * is a paragraph boundary: when both sides have one between two sentences (as `jisr segment`
+ * writes them) and the input had no paragraphs of its own, they become d->para, the soft
+ * anchors of cost.c. Returns 0 or JISR_ENOMEM. */
+static int drop_blank_lines(al_tk *tk, al_doc *d, size_t *capoff)
+{
+    size_t n = d->ns + d->nt, kept = 0;
+    for (size_t k = 0; k < n; k++)
+        kept += d->chars[k] > 0 || d->off[k + 1] > d->off[k];
+    if (kept == n)
+        return 0;
+    d->orig = malloc((kept + 1) * sizeof *d->orig);
+    d->brk = calloc(kept + 1, 1);
+    if (!d->orig || !d->brk)
+        return jisr_oom(0);
+    d->ns0 = d->ns;
+    d->nt0 = d->nt;
+    size_t w = 0, wid = 0, ns = 0, breaks[2] = {0, 0};
+    int pending = 0; /* a blank line since the last sentence of this side */
+    for (size_t k = 0; k < n; k++) {
+        int side = k >= d->ns;
+        if (k == d->ns)
+            pending = 0;
+        size_t b = d->off[k], e = d->off[k + 1];
+        if (d->chars[k] == 0 && e == b) {
+            /* a blank line between two sentences of its side (not before the first) */
+            pending = w > (side ? ns : 0);
+            continue;
+        }
+        d->orig[w] = side ? k - d->ns : k;
+        d->brk[w] = (unsigned char)pending;
+        breaks[side] += (size_t)pending;
+        pending = 0;
+        d->chars[w] = d->chars[k];
+        if (d->para)
+            d->para[w] = d->para[k];
+        if (capoff)
+            capoff[w] = capoff[k];
+        d->off[w] = (uint32_t)wid;
+        if (e > b) /* tk->ids is NULL while no sentence has had a token */
+            memmove(tk->ids + wid, tk->ids + b, (e - b) * sizeof *tk->ids);
+        wid += e - b;
+        w++;
+        if (!side)
+            ns = w;
+    }
+    if (capoff)
+        capoff[w] = capoff[n];
+    d->off[w] = (uint32_t)wid;
+    tk->nids = wid;
+    d->nt = w - ns;
+    d->ns = ns;
+    if (!d->para && breaks[0] && breaks[1]) {
+        /* paragraphs from the blank lines, on both sides: as the segmenter's */
+        if (!(d->para = malloc(w + 1)))
+            return jisr_oom(0);
+        for (size_t k = 0; k < w; k++)
+            d->para[k] = k == 0 || k == d->ns || d->brk[k];
+    } else if (d->para) {
+        for (size_t k = 0; k < w; k++)
+            d->para[k] |= d->brk[k];
+        d->para[0] = 1; /* the first sentences left start their side's first paragraph */
+        if (d->nt)
+            d->para[d->ns] = 1;
+    }
+    return 0;
+}
+
+/* d->full: the result in input lines, each blank line a bead of its own, [i]:[] or []:[j], in
+ * its place (before the bead after it on its side). */
+static int put_back_blank_lines(al_doc *d)
+{
+    jisr_ladder *out = &d->full;
+    const size_t *os = d->orig, *ot = d->orig + d->ns;
+    size_t ps = 0, pt = 0; /* the next input line of each side */
+    int rc = 0;
+    out->n = 0;
+    for (size_t k = 0; rc == 0 && k <= d->result.n; k++) {
+        const jisr_bead *b = k < d->result.n ? &d->result.v[k] : NULL;
+        /* where the bead starts in the input (the end for the final blank lines) */
+        size_t s0 = !b ? d->ns0 : b->src < d->ns ? os[b->src] : d->ns0;
+        size_t t0 = !b ? d->nt0 : b->tgt < d->nt ? ot[b->tgt] : d->nt0;
+        while (rc == 0 && ps < s0)
+            rc = jisr_ladder_push(out, ps++, 1, pt, 0, 0);
+        while (rc == 0 && pt < t0)
+            rc = jisr_ladder_push(out, ps, 0, pt++, 1, 0);
+        if (!b || rc < 0)
+            break;
+        size_t ls = b->nsrc ? os[b->src + b->nsrc - 1] + 1 - s0 : 0;
+        size_t lt = b->ntgt ? ot[b->tgt + b->ntgt - 1] + 1 - t0 : 0;
+        rc = jisr_ladder_push(out, s0, ls, t0, lt, b->score);
+        ps = s0 + ls;
+        pt = t0 + lt;
+    }
+    return rc;
+}
+
 static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
                    size_t ntgt, const jisr_sentences *ps, const jisr_sentences *pt, size_t *doc)
 {
@@ -226,11 +342,15 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
         }
     }
     d->off[nsrc + ntgt] = (uint32_t)tk->nids;
-    if (rc == 0 && capoff) {
+    if (capoff)
         capoff[nsrc + ntgt] = tk->ncaps;
+    if (rc == 0 && a->model >= 2) /* model 1 keeps jisr 0.1's alignments */
+        rc = drop_blank_lines(tk, d, capoff);
+    size_t nkept = d->ns + d->nt;
+    if (rc == 0 && capoff) {
         /* outliers are known once the document is: their capitalisation is not counted */
         if ((rc = mark_outliers(d)) == 0)
-            for (size_t k = 0; k < nsrc + ntgt; k++)
+            for (size_t k = 0; k < nkept; k++)
                 for (size_t q = capoff[k]; !d->outl[k] && q < capoff[k + 1]; q++) {
                     uint32_t id = tk->caps[q] >> 2;
                     if (tk->caps[q] & 1)
@@ -243,11 +363,7 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
     if (rc == 0 && !(d->ids = malloc((tk->nids ? tk->nids : 1) * sizeof *d->ids)))
         rc = jisr_oom(0);
     if (rc < 0) {
-        free(d->off);
-        free(d->chars);
-        free(d->para);
-        free(d->ids);
-        free(d->outl);
+        free_doc(d);
         return rc;
     }
     if (tk->nids) /* documents without a single token leave tk->ids NULL */
@@ -278,7 +394,9 @@ size_t jisr_aligner_count(const jisr_aligner *a)
 
 const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc)
 {
-    return doc < a->ndocs && a->ran ? &a->docs[doc].result : NULL;
+    if (doc >= a->ndocs || !a->ran)
+        return NULL;
+    return a->docs[doc].orig ? &a->docs[doc].full : &a->docs[doc].result;
 }
 
 /* ---- length statistics --------------------------------------------------------------------- */
@@ -676,6 +794,9 @@ int jisr_aligner_run(jisr_aligner *a)
             if ((rc = al_align_doc(a, &a->docs[k], s2, lexical, 2)) < 0)
                 return rc;
     }
+    for (size_t k = 0; k < a->ndocs; k++)
+        if (a->docs[k].orig && (rc = put_back_blank_lines(&a->docs[k])) < 0)
+            return rc;
     a->ran = 1;
     return 0;
 }
@@ -707,6 +828,7 @@ int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts)
     if ((rc = al_tk_init(&a->tk, o.srclang, o.tgtlang)) < 0)
         goto fail;
     a->tk.norm_chars = a->model >= 2;
+    a->tk.old_numbers = a->model < 2;
     a->opts.srclang = a->tk.srclang;
     a->opts.tgtlang = a->tk.tgtlang;
     a->opts.dict_path = NULL;
@@ -738,14 +860,8 @@ void jisr_aligner_clear(jisr_aligner *a)
 {
     if (!a)
         return;
-    for (size_t k = 0; k < a->ndocs; k++) {
-        free(a->docs[k].off);
-        free(a->docs[k].chars);
-        free(a->docs[k].ids);
-        free(a->docs[k].para);
-        free(a->docs[k].outl);
-        jisr_ladder_free(&a->docs[k].result);
-    }
+    for (size_t k = 0; k < a->ndocs; k++)
+        free_doc(&a->docs[k]);
     a->ndocs = 0;
     a->ran = 0;
     al_tk_new_run(&a->tk);
@@ -768,6 +884,10 @@ void jisr_aligner_free(jisr_aligner *a)
     free(a->stamp_s);
     free(a->stamp_t);
     free(a->mask);
+    free(a->anc_stamp);
+    free(a->anc_sdf);
+    free(a->anc_tdf);
+    free(a->anc_toff);
     free(a->dpairs);
     free(a->dent);
     jisr_buf_free(&a->ddefs);

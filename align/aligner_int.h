@@ -36,6 +36,15 @@ typedef struct al_doc {
                             median (a glossary glued to a line): kept out of the statistics */
     double c, s2;        /* model 2: length ratio and variance used for this document */
     jisr_ladder result;
+    /* Blank lines (a sentence without a character: what `jisr segment` writes between
+     * paragraphs, read with -p) take no part in the alignment: the document holds the other
+     * sentences only, orig[k] = the input index of sentence k on its side (NULL: no blank line),
+     * brk[k] = 1 when a blank line comes between it and the sentence before it on its side (a
+     * bead never spans one: NULL when none), and full = result with the blank lines put back,
+     * each a bead of its own (aligner.c). */
+    size_t *orig, ns0, nt0;
+    unsigned char *brk;
+    jisr_ladder full;
 } al_doc;
 
 struct jisr_aligner {
@@ -55,6 +64,8 @@ struct jisr_aligner {
     uint32_t *stamp_s, *stamp_t;
     uint64_t *mask; /* band_prepare: source positions a target id translates */
     uint32_t gen_s, gen_t;
+    /* anchors.c: per id, its document frequencies and postings in the document at hand */
+    uint32_t *anc_stamp, *anc_sdf, *anc_tdf, *anc_toff, anc_gen;
 
     /* dictd entries kept unexpanded until their headword occurs in the input */
     al_dentry *dent;
@@ -134,6 +145,9 @@ int al_m1_train(const al_m1pair *pairs, size_t np, uint32_t nid, int iters, int 
 void al_m1table_free(al_m1table *t);
 /** Learn a Model-1 table from the confident 1-1 beads of the last pass (model1.c). */
 int al_model1(jisr_aligner *a);
+/** The anchors of d (anchors.c): *nout pairs (s, t) in *out (malloc'd; NULL when none), s and
+ * t increasing, that the DP's band may follow. */
+int al_anchors(jisr_aligner *a, const al_doc *d, size_t **out, size_t *nout);
 /** Align one document with the current lexicon and weights (cost.c). pass: 1 or 2. */
 int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass);
 

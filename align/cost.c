@@ -66,7 +66,8 @@ typedef struct bead_parts {
 
 static const float zero3[3];
 
-#define EDGE_MAX 3 /* sentences at either end of a side that may be one-sided material */
+#define EDGE_MAX 3     /* sentences at either end of a side that may be one-sided material */
+#define BLANK_SPAN 1e9 /* a bead that would span a blank line: never chosen */
 /* Coverage of sentence pair (s, t): gains of the matched tokens of s and of t. */
 static inline void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
 {
@@ -318,6 +319,14 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
             no_support(x, i, j, na, nb))
             cost += P->edge_nolex;
     }
+    if (x->d->brk && (na > 1 || nb > 1)) {
+        /* a bead never spans a blank line (aligner.c took them out) */
+        const unsigned char *bs = x->d->brk, *bt = x->d->brk + x->d->ns;
+        for (size_t s = i - (size_t)na + 1; s < i; s++)
+            cost += bs[s] ? BLANK_SPAN : 0;
+        for (size_t t = j - (size_t)nb + 1; t < j; t++)
+            cost += bt[t] ? BLANK_SPAN : 0;
+    }
     if (x->v2 && x->d->para) {
         /* paragraph boundaries are soft anchors */
         const unsigned char *ps = x->d->para, *pt = x->d->para + x->d->ns;
@@ -342,7 +351,7 @@ static double bead_cost(void *ctx, size_t i, size_t j, int na, int nb, double *s
     if (na == 0 || nb == 0) {
         if (score)
             *score = 0;
-        /* skipping empty sentences (blank lines read with --lines) costs nothing */
+        /* skipping empty sentences costs nothing (aligner.c takes blank lines out first) */
         if (na ? x->sc[i] == x->sc[i - (size_t)na] : x->tc[j] == x->tc[j - (size_t)nb])
             return 0;
         if (!x->v2)
@@ -489,6 +498,7 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
     int rc = 0;
     double *post = NULL;
     size_t *nout = NULL; /* prefix counts of outliers, source then target */
+    size_t *anchors = NULL;
     x.sc = malloc((ns + 1) * sizeof *x.sc);
     x.tc = malloc((nt + 1) * sizeof *x.tc);
     x.ws = malloc((ns + 1) * sizeof *x.ws);
@@ -565,9 +575,16 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
         gap.nout[1] = nout + ns + 1;
         x.nout = nout;
     }
-    al_dp_opts o = {a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post, x.v2 ? &gap : NULL};
+    /* model 1 keeps jisr 0.1's band: widened whole */
+    al_dp_opts o = {
+        a->opts.band, x.v2 ? AL_NSHAPES : AL_NBEADS, 0, post, x.v2 ? &gap : NULL, NULL, 0, !x.v2};
     if (x.v2 && pass == 2)
         o.temp = a->params.post_temp;
+    /* model 2: the pairs it is sure of, which the band may follow (anchors.c); not with a band
+     * the user chose */
+    if (x.v2 && lexical && !a->opts.band && (rc = al_anchors(a, d, &anchors, &o.nanchor)) < 0)
+        goto done;
+    o.anchor = anchors;
     rc = al_dp(ns, nt, &o, band_prepare, bead_cost, &x, &d->result);
     if (rc == 0 && o.temp > 0) {
         /* post[k] is read before post[m] (m <= k) is written: post[0..m) then holds the
@@ -601,5 +618,6 @@ done:
     free(x.mt);
     free(post);
     free(nout);
+    free(anchors);
     return rc;
 }

@@ -6,8 +6,14 @@
  * range [lo[i], hi[i]] of columns, stored back to back, so time and memory are linear in the
  * document length for a fixed width. The first band follows the diagonal of the grid; when the
  * best path comes within reach of the band's edge (the true path may lie outside), the band is
- * re-centred on that path with twice the width and the DP runs again, until the path stays
- * inside or the band covers the grid. Small grids are done whole in one pass.
+ * re-centred on that path and the DP runs again, until the path stays inside or the band covers
+ * the grid. Only the rows where the path touched an edge, and the rows near them, widen, and on
+ * that side only: a long document whose sentence counts drift apart (plain text segmented
+ * differently on the two sides) used to double the whole band pass after pass, 2 GB for 50,000
+ * lines; jisr 0.1's model keeps that (widen_all). When the model's anchors (pairs it is sure of,
+ * anchors.c) lie off the diagonal, a search along them is made too and the cheaper path kept:
+ * a wrong path along the diagonal (a section moved: equal counts, the true path 10-30 % of the
+ * document away) never comes near the band's edge. Small grids are done whole in one pass.
  *
  * Scores: the cheapest path says nothing about how sure it is. With a temperature, costs become
  * probabilities (exp(-cost / T), normalised over paths) and a forward-backward pass over the
@@ -39,6 +45,13 @@ const al_dp_stats *al_dp_stats_last(void)
 #define NO_BACK 255
 #define POST_REACH 1         /* sentences either side of the path that the posteriors look at */
 #define SHAPE_MAX AL_GAP_MAX /* the most sentences a side of a shape */
+#define TOUCH 2              /* a path this near its band's edge may want to leave the band */
+#define LOCAL_PASSES 12      /* passes that widen locally; then the whole band doubles */
+#define GROW 2.0             /* a touched edge of a row widens this many times */
+#define TAPER (1.0 / 11)     /* and rows around it, by this much less each row further away */
+#define ANCHORS_OFF 3        /* anchors off the diagonal band that start a search along them */
+#define ANCHORS_ON_PATH 0.9  /* a diagonal path through this share of them: no second search */
+#define DIAG_PASSES 3        /* passes of the diagonal's search that check the anchors' */
 
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */
@@ -68,19 +81,21 @@ static size_t col_of(const colmap *cm, size_t j)
     return cm ? j - cm->nout[j] : j;
 }
 
-/* Widens [lo, hi] per row by w columns (outliers not counted), clamps to the grid and computes
- * offsets. */
-static size_t band_finish(band *bd, size_t ns, size_t nt, size_t w, const colmap *cm)
+/* Widens [lo, hi] of each row i by wlo[i] columns below and whi[i] above (outliers not
+ * counted), clamps to the grid and computes offsets (bd->off may be wlo or whi: read first). */
+static size_t band_finish(band *bd, size_t ns, size_t nt, const size_t *wlo, const size_t *whi,
+                          const colmap *cm)
 {
     size_t cells = 0;
     for (size_t i = 0; i <= ns; i++) {
+        size_t wl = wlo[i], wh = whi[i];
         if (cm) {
             size_t cl = col_of(cm, bd->lo[i]), ch = col_of(cm, zmin(nt, bd->hi[i]));
-            bd->lo[i] = cm->first[cl > w ? cl - w : 0];
-            bd->hi[i] = cm->last[zmin(cm->n, ch + w)];
+            bd->lo[i] = cm->first[cl > wl ? cl - wl : 0];
+            bd->hi[i] = cm->last[zmin(cm->n, ch + wh)];
         } else {
-            bd->lo[i] = bd->lo[i] > w ? bd->lo[i] - w : 0;
-            bd->hi[i] = zmin(nt, bd->hi[i] + w);
+            bd->lo[i] = bd->lo[i] > wl ? bd->lo[i] - wl : 0;
+            bd->hi[i] = zmin(nt, bd->hi[i] + wh);
         }
         if (bd->hi[i] < bd->lo[i])
             bd->hi[i] = bd->lo[i];
@@ -223,7 +238,9 @@ static int posteriors(size_t ns, size_t nt, int nsh, double temp, const al_gap *
         for (size_t q = r > POST_REACH ? r - POST_REACH : 0; q <= q1; q++)
             nb.lo[r] = zmin(nb.lo[r], nb.off[q]);
     }
-    size_t cells = band_finish(&nb, ns, nt, POST_REACH, cm);
+    for (size_t r = 0; r <= ns; r++)
+        nb.off[r] = POST_REACH; /* the widths, before band_finish makes them offsets */
+    size_t cells = band_finish(&nb, ns, nt, nb.off, nb.off, cm);
     C = malloc(cells * (size_t)nsh * sizeof *C);
     F = malloc(cells * sizeof *F);
     Bk = malloc(cells * sizeof *Bk);
@@ -300,40 +317,355 @@ done:
     return rc;
 }
 
+/* What one band search needs: the grid, the model and the geometry without outliers. */
+typedef struct search {
+    size_t ns, nt, ns1, nt1;
+    int nsh;
+    const al_gap *gap;
+    const colmap *cm;
+    const size_t *nos; /* source outliers among the first i, or NULL */
+    int widen_all;     /* al_dp_opts */
+    double plain[AL_NSHAPES];
+    al_band_fn prepare;
+    al_cost_fn cost;
+    void *ctx;
+} search;
+
+/* The result of one: the path (end first), its cost, the band of its last pass and the widths. */
+typedef struct found {
+    band bd;
+    size_t *wr; /* 2 (ns + 1) widths: below the path, above it */
+    size_t *pi, *pj, np;
+    double total;
+    int passes, converged;
+    size_t cells, wmax;
+} found;
+
+static int found_alloc(found *f, size_t ns, size_t nt)
+{
+    f->bd.lo = malloc((ns + 1) * sizeof *f->bd.lo);
+    f->bd.hi = malloc((ns + 1) * sizeof *f->bd.hi);
+    f->bd.off = malloc((ns + 2) * sizeof *f->bd.off);
+    f->wr = malloc(2 * (ns + 1) * sizeof *f->wr);
+    f->pi = malloc((ns + nt + 2) * sizeof *f->pi);
+    f->pj = malloc((ns + nt + 2) * sizeof *f->pj);
+    return f->bd.lo && f->bd.hi && f->bd.off && f->wr && f->pi && f->pj ? 0 : jisr_oom(0);
+}
+
+static void found_free(found *f)
+{
+    free(f->bd.lo);
+    free(f->bd.hi);
+    free(f->bd.off);
+    free(f->wr);
+    free(f->pi);
+    free(f->pj);
+    memset(f, 0, sizeof *f);
+}
+
+/* Row i's columns from its centre to the next row's, given in rows and columns counted without
+ * outliers: cen[i1] (i1 = 0..ns1) the centre of reduced row i1, real; lo1/hi1 extra reduced
+ * columns a row must span (SIZE_MAX/0: none). */
+static void band_from_centres(band *bd, const search *S, const double *cen, const size_t *lo1,
+                              const size_t *hi1)
+{
+    const colmap *cm = S->cm;
+    for (size_t i = 0; i <= S->ns; i++) {
+        size_t i1 = S->nos ? i - S->nos[i] : i;
+        size_t c0 = (size_t)cen[i1];
+        size_t c1 = i1 < S->ns1 ? (size_t)ceil(cen[i1 + 1]) : S->nt1;
+        if (lo1 && lo1[i1] < c0)
+            c0 = lo1[i1];
+        if (hi1 && hi1[i1] != SIZE_MAX && hi1[i1] > c1)
+            c1 = hi1[i1];
+        c0 = zmin(c0, S->nt1);
+        c1 = zmin(zmax(c1, c0), S->nt1);
+        bd->lo[i] = i1 == 0 ? 0 : cm ? cm->first[c0] : c0;
+        bd->hi[i] = cm ? cm->last[c1] : c1;
+    }
+}
+
+/* The first band along the anchors (s, t) (aligned pairs the model is sure of, increasing):
+ * the centres are linear between them, from (0, 0) to (ns, nt), counted without outliers as
+ * the diagonal is; each anchor's cells are inside. Returns 0 or JISR_ENOMEM. */
+static int band_from_anchors(band *bd, const search *S, const size_t *anc, size_t na)
+{
+    size_t n1 = S->ns1;
+    double *cen = malloc((n1 + 1) * sizeof *cen);
+    size_t *lo1 = malloc((n1 + 1) * sizeof *lo1), *hi1 = malloc((n1 + 1) * sizeof *hi1);
+    size_t(*pt)[2] = malloc((2 * na + 2) * sizeof *pt);
+    if (!cen || !lo1 || !hi1 || !pt) {
+        free(cen);
+        free(lo1);
+        free(hi1);
+        free(pt);
+        return jisr_oom(0);
+    }
+    size_t np = 0;
+    pt[np][0] = pt[np][1] = 0;
+    np++;
+    for (size_t k = 0; k < na; k++) {
+        size_t s = anc[2 * k], t = anc[2 * k + 1];
+        if (s >= S->ns || t >= S->nt)
+            continue;
+        size_t rs = S->nos ? s - S->nos[s] : s, rt = col_of(S->cm, t);
+        if (rs < pt[np - 1][0] || rt < pt[np - 1][1] || rs + 1 > n1 || rt + 1 > S->nt1)
+            continue; /* not after the last one */
+        pt[np][0] = rs;
+        pt[np++][1] = rt;
+        pt[np][0] = rs + 1;
+        pt[np++][1] = rt + 1;
+    }
+    pt[np][0] = n1;
+    pt[np++][1] = S->nt1;
+    for (size_t x = 0; x <= n1; x++) {
+        lo1[x] = SIZE_MAX;
+        hi1[x] = SIZE_MAX;
+        cen[x] = (double)S->nt1;
+    }
+    for (size_t k = 0; k + 1 < np; k++) {
+        size_t x0 = pt[k][0], x1 = pt[k + 1][0], y0 = pt[k][1], y1 = pt[k + 1][1];
+        for (size_t x = x0; x < x1; x++)
+            cen[x] = (double)y0 + (double)(x - x0) * (double)(y1 - y0) / (double)(x1 - x0);
+    }
+    for (size_t k = 0; k < np; k++) { /* points on one row (a jump of columns) stay inside */
+        size_t x = pt[k][0];
+        lo1[x] = zmin(lo1[x], pt[k][1]);
+        hi1[x] = hi1[x] == SIZE_MAX ? pt[k][1] : zmax(hi1[x], pt[k][1]);
+    }
+    band_from_centres(bd, S, cen, lo1, hi1);
+    free(cen);
+    free(lo1);
+    free(hi1);
+    free(pt);
+    return 0;
+}
+
+/* The diagonal of the grid (rows and columns counted without outliers). */
+static void band_diagonal(band *bd, const search *S)
+{
+    const colmap *cm = S->cm;
+    size_t ns1 = S->ns1, nt1 = S->nt1;
+    for (size_t i = 0; i <= S->ns; i++) {
+        size_t i1 = S->nos ? i - S->nos[i] : i;
+        size_t c0 = ns1 ? (size_t)((double)i1 * (double)nt1 / (double)ns1) : 0;
+        size_t c1 = ns1 ? (size_t)((double)(i1 + 1) * (double)nt1 / (double)ns1 + 0.999) : nt1;
+        c0 = zmin(c0, nt1);
+        c1 = zmin(zmax(c1, c0), nt1);
+        bd->lo[i] = i1 == 0 ? 0 : cm ? cm->first[c0] : c0;
+        bd->hi[i] = cm ? cm->last[c1] : c1;
+    }
+}
+
+/* The widths of one side of the band (below or above the path) for the next pass: env[i] is
+ * the width row i asks for (twice its width where the path came within TOUCH of that edge, else
+ * 0); the rows around a touched one widen too, less the further they are (by TAPER a row), so
+ * that a path that needs to leave the band somewhere gets room there, on that side, and nowhere
+ * else: time and memory stay linear in the document. env is scratch. */
+static void widen_locally(size_t *wr, double *env, size_t ns)
+{
+    double f = 0;
+    for (size_t i = 0; i <= ns; i++) {
+        f = fmax(f - TAPER, env[i]);
+        env[i] = f;
+    }
+    f = 0;
+    for (size_t i = ns + 1; i-- > 0;) {
+        f = fmax(f - TAPER, env[i]);
+        if (f > (double)wr[i])
+            wr[i] = (size_t)ceil(f);
+    }
+}
+
+/* The banded search from the band in f->bd (rows' spans before widening) with the widths
+ * f->wr (below the span of row i: wr[i], above it: wr[ns + 1 + i]): passes until the best path
+ * keeps clear of the band's edges, the band is the whole grid or max_passes (0: no limit) are
+ * done; after each, the band is re-centred on the path and widened where the path touched its
+ * edge. f receives the path, its cost, whether it converged and the band of the last pass. */
+static int search_band(const search *S, found *f, int max_passes)
+{
+    size_t ns = S->ns, nt = S->nt;
+    const colmap *cm = S->cm;
+    double *D = NULL, *env = malloc(2 * (ns + 1) * sizeof *env); /* below, above */
+    unsigned char *B = NULL;
+    band *bd = &f->bd;
+    int rc = env ? 0 : jisr_oom(0);
+    f->np = 0;
+    f->total = DBL_MAX;
+    for (int pass = 1; rc == 0; pass++) {
+        size_t cells = band_finish(bd, ns, nt, f->wr, f->wr + ns + 1, cm);
+        free(D);
+        free(B);
+        D = malloc(cells * sizeof *D);
+        B = malloc(cells);
+        if (!D || !B) {
+            rc = jisr_oom(cells * (sizeof *D + 1));
+            break;
+        }
+        if (S->prepare && (rc = S->prepare(S->ctx, ns, bd->lo, bd->hi)) < 0)
+            break;
+        f->cells = cells;
+        f->passes = pass;
+        dp_stats.work += cells;
+        for (size_t i = 0; i <= ns; i++) {
+            /* the rows a move may come from, a = 0..SHAPE_MAX rows up: their columns (none
+             * above row 0) and where their cells start in D */
+            size_t rlo[SHAPE_MAX + 1], rhi[SHAPE_MAX + 1], rbase[SHAPE_MAX + 1];
+            for (size_t a = 0; a <= SHAPE_MAX; a++) {
+                rlo[a] = a <= i ? bd->lo[i - a] : SIZE_MAX;
+                rhi[a] = a <= i ? bd->hi[i - a] : 0;
+                rbase[a] = a <= i ? bd->off[i - a] - bd->lo[i - a] : 0; /* + column: the cell */
+            }
+            for (size_t j = bd->lo[i]; j <= bd->hi[i]; j++) {
+                size_t k = bd->off[i] + (j - bd->lo[i]);
+                double best = DBL_MAX;
+                unsigned char bb = NO_BACK;
+                if (i == 0 && j == 0)
+                    best = 0;
+                for (int t = 0; t < S->nsh; t++) {
+                    size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
+                    if (b > j)
+                        continue;
+                    size_t qj = j - b;
+                    if (qj < rlo[a] || qj > rhi[a])
+                        continue;
+                    double d = D[rbase[a] + qj];
+                    if (d == DBL_MAX)
+                        continue;
+                    d += shape_cost_fast(S->plain, S->gap, S->cost, S->ctx, ns, nt, i, j, t);
+                    if (d < best) {
+                        best = d;
+                        bb = (unsigned char)t;
+                    }
+                }
+                D[k] = best;
+                B[k] = bb;
+            }
+        }
+        int full = 1;
+        for (size_t i = 0; full && i <= ns; i++)
+            full = bd->lo[i] == 0 && bd->hi[i] == nt;
+        int reached = nt >= bd->lo[ns] && D[bd->off[ns] + (nt - bd->lo[ns])] != DBL_MAX;
+        int touches = !reached;
+        for (size_t i = 0; i < 2 * (ns + 1); i++)
+            env[i] = 0;
+        f->np = 0;
+        if (reached) {
+            size_t i = ns, j = nt;
+            f->total = D[bd->off[ns] + (nt - bd->lo[ns])];
+            f->pi[f->np] = i;
+            f->pj[f->np++] = j;
+            while (i || j) {
+                unsigned char t = B[bd->off[i] + (j - bd->lo[i])];
+                if (t == NO_BACK) { /* cannot happen once reached; be safe */
+                    touches = reached = 0;
+                    f->np = 0;
+                    f->total = DBL_MAX;
+                    break;
+                }
+                i -= al_bead_shape[t][0];
+                j -= al_bead_shape[t][1];
+                f->pi[f->np] = i;
+                f->pj[f->np++] = j;
+                size_t cj = col_of(cm, j), clo = col_of(cm, bd->lo[i]), chi = col_of(cm, bd->hi[i]);
+                size_t cn = cm ? S->nt1 : nt;
+                if (cj <= clo + TOUCH && clo > 0) {
+                    touches = 1;
+                    env[i] = GROW * (double)f->wr[i];
+                }
+                if (cj + TOUCH >= chi && chi < cn) {
+                    touches = 1;
+                    env[ns + 1 + i] = GROW * (double)f->wr[ns + 1 + i];
+                }
+            }
+        }
+        f->converged = full || !touches;
+        if (f->converged || pass == max_passes)
+            break;
+        if (reached && pass < LOCAL_PASSES && !S->widen_all) {
+            /* re-centre on the path; widen where it touched */
+            band_from_path(bd, ns, f->pi, f->pj, f->np);
+            widen_locally(f->wr, env, ns);
+            widen_locally(f->wr + ns + 1, env + ns + 1, ns);
+        } else {
+            /* not reached (keep the already widened band: the next pass widens it again), or
+             * too many passes: the whole band doubles */
+            if (reached)
+                band_from_path(bd, ns, f->pi, f->pj, f->np);
+            for (size_t i = 0; i < 2 * (ns + 1); i++)
+                f->wr[i] *= 2;
+        }
+    }
+    f->wmax = 0;
+    for (size_t i = 0; i < 2 * (ns + 1); i++)
+        f->wmax = zmax(f->wmax, f->wr[i]);
+    free(D);
+    free(B);
+    free(env);
+    return rc;
+}
+
+/* The share of the anchors that lie in a bead of the path (end first). */
+static double anchors_on_path(const found *f, const size_t *anc, size_t na)
+{
+    size_t on = 0, a = 0;
+    for (size_t k = f->np; k-- > 1 && a < na;) {
+        size_t i0 = f->pi[k], j0 = f->pj[k], i1 = f->pi[k - 1], j1 = f->pj[k - 1];
+        while (a < na && anc[2 * a] < i1) {
+            on += anc[2 * a] >= i0 && anc[2 * a + 1] >= j0 && anc[2 * a + 1] < j1;
+            a++;
+        }
+    }
+    return na ? (double)on / (double)na : 1;
+}
+
+/* Whether ANCHORS_OFF anchors lie off the diagonal band of half-width w (counted without
+ * outliers): one may be wrong, a section moved or a drift makes many. */
+static int anchors_off_diagonal(const search *S, const size_t *anc, size_t na, size_t w)
+{
+    size_t off = 0;
+    for (size_t k = 0; k < na && off < ANCHORS_OFF; k++) {
+        size_t s = anc[2 * k], t = anc[2 * k + 1];
+        if (s >= S->ns || t >= S->nt)
+            continue;
+        double rs = (double)(S->nos ? s - S->nos[s] : s), rt = (double)col_of(S->cm, t);
+        double d = S->ns1 ? rs * (double)S->nt1 / (double)S->ns1 : 0;
+        off += fabs(rt - d) + TOUCH > (double)w;
+    }
+    return off >= ANCHORS_OFF;
+}
+
 int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_cost_fn cost,
           void *ctx, jisr_ladder *out)
 {
     out->n = 0;
     memset(&dp_stats, 0, sizeof dp_stats);
     int rc = 0;
-    band bd = {0};
-    double *D = NULL, *post = NULL;
-    unsigned char *B = NULL;
-    size_t *pi = NULL, *pj = NULL; /* path cells, end first */
-    size_t np = 0;
-    int nsh = opts && opts->nshapes > 0 ? opts->nshapes : AL_NBEADS;
-    if (nsh > AL_NSHAPES)
-        nsh = AL_NSHAPES;
+    double *post = NULL;
+    found fd = {0}, fa = {0}, *best = &fd;
+    search S = {0};
+    S.ns = ns;
+    S.nt = nt;
+    S.nsh = opts && opts->nshapes > 0 ? opts->nshapes : AL_NBEADS;
+    if (S.nsh > AL_NSHAPES)
+        S.nsh = AL_NSHAPES;
+    S.gap = opts ? opts->gap : NULL;
+    S.widen_all = opts && opts->widen_all;
+    S.prepare = prepare;
+    S.cost = cost;
+    S.ctx = ctx;
     double temp = opts ? opts->temp : 0;
-    const al_gap *gap_opts = opts ? opts->gap : NULL;
-    colmap cmap = {0}, *cm = NULL; /* before any goto done: freed there */
-    double plain[AL_NSHAPES];
-    gap_plain(gap_opts, nsh, plain);
-    bd.lo = malloc((ns + 1) * sizeof *bd.lo);
-    bd.hi = malloc((ns + 1) * sizeof *bd.hi);
-    bd.off = malloc((ns + 2) * sizeof *bd.off);
-    pi = malloc((ns + nt + 2) * sizeof *pi);
-    pj = malloc((ns + nt + 2) * sizeof *pj);
-    if (!bd.lo || !bd.hi || !bd.off || !pi || !pj) {
-        rc = jisr_oom(0);
+    colmap cmap = {0}; /* before any goto done: freed there */
+    gap_plain(S.gap, S.nsh, S.plain);
+    if ((rc = found_alloc(&fd, ns, nt)) < 0)
         goto done;
-    }
-    /* outliers (gap_opts->nout) take no part in the band's geometry: rows and columns are
-     * counted without them */
-    const size_t *nos = gap_opts ? gap_opts->nout[0] : NULL;
-    size_t ns1 = ns, nt1 = nt;
-    if (nos && gap_opts->nout[1]) {
-        cmap.nout = gap_opts->nout[1];
+    /* outliers (gap->nout) take no part in the band's geometry: rows and columns are counted
+     * without them */
+    S.nos = S.gap ? S.gap->nout[0] : NULL;
+    S.ns1 = ns;
+    S.nt1 = nt;
+    if (S.nos && S.gap->nout[1]) {
+        cmap.nout = S.gap->nout[1];
         cmap.n = nt - cmap.nout[nt];
         cmap.first = malloc((cmap.n + 1) * sizeof *cmap.first);
         cmap.last = malloc((cmap.n + 1) * sizeof *cmap.last);
@@ -345,126 +677,76 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
             cmap.first[j - cmap.nout[j]] = j;
         for (size_t j = 0; j <= nt; j++)
             cmap.last[j - cmap.nout[j]] = j;
-        cm = &cmap;
-        ns1 = ns - nos[ns];
-        nt1 = cmap.n;
+        S.cm = &cmap;
+        S.ns1 = ns - S.nos[ns];
+        S.nt1 = cmap.n;
     }
     size_t w = opts ? opts->band : 0;
     if (w == 0)
-        w = (ns1 + 1) * (nt1 + 1) <= FULL_GRID_CELLS ? zmax(ns1, nt1) : DEFAULT_BAND;
+        w = (S.ns1 + 1) * (S.nt1 + 1) <= FULL_GRID_CELLS ? zmax(S.ns1, S.nt1) : DEFAULT_BAND;
+    /* Anchors (pairs the model is sure of) off the diagonal: the true path may be far from it
+     * (a section moved, a long passage missing, sentence counts drifting apart over a long
+     * document) where the search along the diagonal never looks, since a wrong path need not
+     * come near the band's edge, or gets there only after many passes. The search along the
+     * diagonal then stops after DIAG_PASSES passes; unless it has found a path through nearly
+     * all the anchors by then, a search starts along the anchors, and when the diagonal's path
+     * so far is the cheaper one (the anchors may mislead) its search goes on to its end. The
+     * cheaper path is kept: both are paths of the same costs. */
+    const size_t *anc = opts ? opts->anchor : NULL;
+    size_t na = anc ? opts->nanchor : 0;
+    int along = na && anchors_off_diagonal(&S, anc, na, w);
     /* the first band: the diagonal, each row spanning from its centre to the next row's */
-    for (size_t i = 0; i <= ns; i++) {
-        size_t i1 = nos ? i - nos[i] : i;
-        size_t c0 = ns1 ? (size_t)((double)i1 * (double)nt1 / (double)ns1) : 0;
-        size_t c1 = ns1 ? (size_t)((double)(i1 + 1) * (double)nt1 / (double)ns1 + 0.999) : nt1;
-        c0 = zmin(c0, nt1);
-        c1 = zmin(zmax(c1, c0), nt1);
-        bd.lo[i] = i1 == 0 ? 0 : cm ? cm->first[c0] : c0;
-        bd.hi[i] = cm ? cm->last[c1] : c1;
-    }
-    for (int pass = 1;; pass++) {
-        size_t cells = band_finish(&bd, ns, nt, w, cm);
-        free(D);
-        free(B);
-        D = malloc(cells * sizeof *D);
-        B = malloc(cells);
-        if (!D || !B) {
-            rc = jisr_oom(cells * (sizeof *D + 1));
+    band_diagonal(&fd.bd, &S);
+    for (size_t i = 0; i < 2 * (ns + 1); i++)
+        fd.wr[i] = w;
+    if ((rc = search_band(&S, &fd, along ? DIAG_PASSES : 0)) < 0)
+        goto done;
+    dp_stats.searches = 1;
+    if (along && (!fd.converged || anchors_on_path(&fd, anc, na) < ANCHORS_ON_PATH)) {
+        if ((rc = found_alloc(&fa, ns, nt)) < 0 ||
+            (rc = band_from_anchors(&fa.bd, &S, anc, na)) < 0)
             goto done;
-        }
-        if (prepare && (rc = prepare(ctx, ns, bd.lo, bd.hi)) < 0)
+        for (size_t i = 0; i < 2 * (ns + 1); i++)
+            fa.wr[i] = w;
+        if ((rc = search_band(&S, &fa, 0)) < 0)
             goto done;
-        dp_stats.cells = cells;
-        dp_stats.passes = pass;
-        dp_stats.band = w;
-        for (size_t i = 0; i <= ns; i++) {
-            /* the rows a move may come from, a = 0..SHAPE_MAX rows up: their columns (none
-             * above row 0) and where their cells start in D */
-            size_t rlo[SHAPE_MAX + 1], rhi[SHAPE_MAX + 1], rbase[SHAPE_MAX + 1];
-            for (size_t a = 0; a <= SHAPE_MAX; a++) {
-                rlo[a] = a <= i ? bd.lo[i - a] : SIZE_MAX;
-                rhi[a] = a <= i ? bd.hi[i - a] : 0;
-                rbase[a] = a <= i ? bd.off[i - a] - bd.lo[i - a] : 0; /* + column: the cell */
-            }
-            for (size_t j = bd.lo[i]; j <= bd.hi[i]; j++) {
-                size_t k = bd.off[i] + (j - bd.lo[i]);
-                double best = DBL_MAX;
-                unsigned char bb = NO_BACK;
-                if (i == 0 && j == 0)
-                    best = 0;
-                for (int t = 0; t < nsh; t++) {
-                    size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
-                    if (b > j)
-                        continue;
-                    size_t qj = j - b;
-                    if (qj < rlo[a] || qj > rhi[a])
-                        continue;
-                    double d = D[rbase[a] + qj];
-                    if (d == DBL_MAX)
-                        continue;
-                    d += shape_cost_fast(plain, gap_opts, cost, ctx, ns, nt, i, j, t);
-                    if (d < best) {
-                        best = d;
-                        bb = (unsigned char)t;
-                    }
-                }
-                D[k] = best;
-                B[k] = bb;
-            }
+        dp_stats.searches = 2;
+        if (!fd.converged && fd.total < fa.total) {
+            band_diagonal(&fd.bd, &S);
+            for (size_t i = 0; i < 2 * (ns + 1); i++)
+                fd.wr[i] = w;
+            if ((rc = search_band(&S, &fd, 0)) < 0)
+                goto done;
         }
-        int full = bd.lo[ns] == 0 && bd.hi[0] == nt;
-        for (size_t i = 0; full && i <= ns; i++)
-            full = bd.lo[i] == 0 && bd.hi[i] == nt;
-        int reached = nt >= bd.lo[ns] && D[bd.off[ns] + (nt - bd.lo[ns])] != DBL_MAX;
-        int touches = !reached;
-        np = 0;
-        if (reached) {
-            size_t i = ns, j = nt;
-            pi[np] = i;
-            pj[np++] = j;
-            while (i || j) {
-                unsigned char t = B[bd.off[i] + (j - bd.lo[i])];
-                if (t == NO_BACK) { /* cannot happen once reached; be safe */
-                    touches = 1;
-                    break;
-                }
-                i -= al_bead_shape[t][0];
-                j -= al_bead_shape[t][1];
-                pi[np] = i;
-                pj[np++] = j;
-                if (!cm) {
-                    if ((j <= bd.lo[i] + 2 && bd.lo[i] > 0) || (j + 2 >= bd.hi[i] && bd.hi[i] < nt))
-                        touches = 1;
-                    continue;
-                }
-                size_t cj = col_of(cm, j), clo = col_of(cm, bd.lo[i]), chi = col_of(cm, bd.hi[i]);
-                if ((cj <= clo + 2 && clo > 0) || (cj + 2 >= chi && chi < nt1))
-                    touches = 1;
-            }
+        if (fa.np && fa.total < fd.total) {
+            best = &fa;
+            dp_stats.anchored = 1;
         }
-        if (full || !touches)
-            break;
-        /* re-centre on the path and double the width; not reached: keep the (already
-         * widened) band, the next pass widens it again */
-        if (reached)
-            band_from_path(&bd, ns, pi, pj, np);
-        w *= 2;
+        /* the model's band data for the path kept */
+        if (prepare && (rc = prepare(ctx, ns, best->bd.lo, best->bd.hi)) < 0)
+            goto done;
     }
+    dp_stats.cells = best->cells;
+    dp_stats.passes = best->passes;
+    dp_stats.band = best->wmax;
+    const size_t *pi = best->pi, *pj = best->pj;
+    size_t np = best->np;
     if (temp > 0 && np > 1) {
         if (!(post = malloc(np * sizeof *post))) {
             rc = jisr_oom(0);
             goto done;
         }
-        if ((rc = posteriors(ns, nt, nsh, temp, opts->gap, cm, cost, ctx, pi, pj, np, post)) < 0)
+        if ((rc = posteriors(ns, nt, S.nsh, temp, opts->gap, S.cm, cost, ctx, pi, pj, np, post)) <
+            0)
             goto done;
     }
     /* the path, start first, as beads with their scores; a run of unaligned sentences becomes
      * one bead per sentence */
     for (size_t k = np, b = 0; k-- > 1; b++) {
         size_t i0 = pi[k], j0 = pj[k], i1 = pi[k - 1], j1 = pj[k - 1];
-        size_t na = i1 - i0, nbt = j1 - j0;
-        if ((na == 0 || nbt == 0) && na + nbt > 1) {
-            for (size_t s = 0; rc == 0 && s < na; s++)
+        size_t na_ = i1 - i0, nbt = j1 - j0;
+        if ((na_ == 0 || nbt == 0) && na_ + nbt > 1) {
+            for (size_t s = 0; rc == 0 && s < na_; s++)
                 rc = jisr_ladder_push(out, i0 + s, 1, j0, 0, 0);
             for (size_t s = 0; rc == 0 && s < nbt; s++)
                 rc = jisr_ladder_push(out, i0, 0, j0 + s, 1, 0);
@@ -473,9 +755,9 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
             continue;
         }
         double score = 0; /* an unaligned sentence scores 0 */
-        if (na && nbt)
-            cost(ctx, i1, j1, (int)na, (int)nbt, &score);
-        if ((rc = jisr_ladder_push(out, i0, na, j0, nbt, score)) < 0)
+        if (na_ && nbt)
+            cost(ctx, i1, j1, (int)na_, (int)nbt, &score);
+        if ((rc = jisr_ladder_push(out, i0, na_, j0, nbt, score)) < 0)
             goto done;
         if (post && opts->post)
             opts->post[out->n - 1] = post[b];
@@ -483,13 +765,8 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
 done:
     free(cmap.first);
     free(cmap.last);
-    free(bd.lo);
-    free(bd.hi);
-    free(bd.off);
-    free(D);
-    free(B);
-    free(pi);
-    free(pj);
+    found_free(&fd);
+    found_free(&fa);
     free(post);
     return rc;
 }

@@ -936,9 +936,9 @@ static void synthetic(int model)
         if (rc == 0 && jisr_align_score_add(&c, &truth, &l) == 0)
             jisr_align_score_finish(&c, &sc);
         printf("synthetic %zu x %zu, model %d (%s): %.2f s, strict F1 %.4f, last pass %zu cells "
-               "(band %zu, %d passes), peak RSS %ld MiB%s\n",
+               "(band %zu, %d passes, %zu cells in all), peak RSS %ld MiB%s\n",
                ns, nt, model, lex ? "lexical, no dictionary" : "length only", t1 - t0, sc.f_strict,
-               st->cells, st->band, st->passes, jisr_peak_rss_kib() / 1024,
+               st->cells, st->band, st->passes, st->work, jisr_peak_rss_kib() / 1024,
                rc < 0 ? " FAILED" : "");
         fflush(stdout);
         _exit(0);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,7 +202,7 @@ static void expect_dp(const char *ladder, size_t band)
             t.l.v[k].tgt = nt;
     }
     jisr_ladder out = {0};
-    al_dp_opts o = {band, AL_NBEADS, 0, NULL, NULL};
+    al_dp_opts o = {band, AL_NBEADS, 0, NULL, NULL, NULL, 0, 0};
     assert_int_equal(al_dp(ns, nt, &o, NULL, truth_cost, &t, &out), 0);
     jisr_buf a = {0}, b = {0};
     jisr_ladder_format(&a, &t.l, 0);
@@ -265,6 +266,238 @@ static void test_dp_band_follows_path(void **state)
     /* linear: far fewer cells than the whole grid */
     assert_true(st->cells < (s + 1) * (t + 1) / 2);
     jisr_buf_free(&b);
+}
+
+/* Zero for the beads of a long truth, looked up by the row they end in (truth_cost's scan would
+ * take hours on these grids); off-truth beads cost 1 + na + nb, except aligned 1-1 beads on the
+ * diagonal of the grid, which cost decoy (a cheap wrong path; 0: none). */
+typedef struct rowtruth {
+    size_t ns, nt, *first; /* the beads ending in row i: ends[first[i] .. first[i + 1]) */
+    size_t (*ends)[4];     /* i, j, na, nb */
+    double decoy;
+} rowtruth;
+
+static double rowtruth_cost(void *ctx, size_t i, size_t j, int na, int nb, double *sc)
+{
+    const rowtruth *t = ctx;
+    if (sc)
+        *sc = 1;
+    for (size_t k = t->first[i]; k < t->first[i + 1]; k++)
+        if (t->ends[k][1] == j && t->ends[k][2] == (size_t)na && t->ends[k][3] == (size_t)nb)
+            return 0;
+    if (t->decoy > 0 && na == 1 && nb == 1 && i == j)
+        return t->decoy;
+    return 1.0 + na + nb;
+}
+
+static void rowtruth_make(rowtruth *t, const jisr_ladder *l)
+{
+    t->ns = t->nt = 0;
+    for (size_t k = 0; k < l->n; k++) {
+        t->ns += l->v[k].nsrc;
+        t->nt += l->v[k].ntgt;
+    }
+    t->first = calloc(t->ns + 2, sizeof *t->first);
+    t->ends = malloc((l->n + 1) * sizeof *t->ends);
+    size_t i = 0, j = 0;
+    for (size_t k = 0; k < l->n; k++) {
+        i += l->v[k].nsrc;
+        j += l->v[k].ntgt;
+        t->ends[k][0] = i;
+        t->ends[k][1] = j;
+        t->ends[k][2] = l->v[k].nsrc;
+        t->ends[k][3] = l->v[k].ntgt;
+        t->first[i + 1]++;
+    }
+    for (size_t r = 1; r <= t->ns + 1; r++)
+        t->first[r] += t->first[r - 1];
+}
+
+/* l with the start of every empty side set to where the bead sits (as al_dp writes them). */
+static void ladder_positions(jisr_ladder *l)
+{
+    size_t i = 0, j = 0;
+    for (size_t k = 0; k < l->n; k++) {
+        if (!l->v[k].nsrc)
+            l->v[k].src = i;
+        if (!l->v[k].ntgt)
+            l->v[k].tgt = j;
+        i += l->v[k].nsrc;
+        j += l->v[k].ntgt;
+    }
+}
+
+static int same_ladder(const jisr_ladder *a, const jisr_ladder *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t k = 0; k < a->n; k++)
+        if (a->v[k].src != b->v[k].src || a->v[k].nsrc != b->v[k].nsrc ||
+            a->v[k].tgt != b->v[k].tgt || a->v[k].ntgt != b->v[k].ntgt)
+            return 0;
+    return 1;
+}
+
+static void test_dp_band_widens_locally(void **state)
+{
+    (void)state;
+    /* 20,000 sentences a side; at four places 40 target sentences are inserted and, 100 pairs
+     * later, 40 source sentences: the path leaves the diagonal by 40 for a while and comes
+     * back. The band must widen there only: with the whole band doubled until it holds those
+     * detours (jisr 0.2's DP), the last pass took 20,001 rows × 129 columns (2.6 million
+     * cells); time and memory must stay linear in the document. */
+    jisr_ladder want = {0};
+    size_t s = 0, t = 0;
+    for (int k = 0; k < 20000; k++) {
+        if (k % 5000 == 2000)
+            for (int q = 0; q < 40; q++)
+                jisr_ladder_push(&want, s, 0, t++, 1, 0);
+        if (k % 5000 == 2100)
+            for (int q = 0; q < 40; q++)
+                jisr_ladder_push(&want, s++, 1, t, 0, 0);
+        jisr_ladder_push(&want, s++, 1, t++, 1, 0);
+    }
+    ladder_positions(&want);
+    rowtruth rt = {0};
+    rowtruth_make(&rt, &want);
+    jisr_ladder out = {0};
+    al_dp_opts o = {0};
+    o.nshapes = AL_NBEADS;
+    assert_int_equal(al_dp(rt.ns, rt.nt, &o, NULL, rowtruth_cost, &rt, &out), 0);
+    assert_true(same_ladder(&out, &want));
+    const al_dp_stats *st = al_dp_stats_last();
+    printf("local detours: %d passes, %zu cells in the last (%.1f a row), widest half-width %zu\n",
+           st->passes, st->cells, (double)st->cells / (double)(rt.ns + 1), st->band);
+    assert_true(st->passes > 1);
+    assert_true(st->cells < (rt.ns + 1) * 40);
+    jisr_ladder_free(&out);
+    jisr_ladder_free(&want);
+    free(rt.first);
+    free(rt.ends);
+}
+
+static void test_dp_anchors(void **state)
+{
+    (void)state;
+    /* 400 sentences a side; the first 80 target sentences moved to the end: the true path
+     * leaves the first 80 source sentences unaligned, pairs source 80 + k with target k and
+     * leaves the last 80 target sentences unaligned. The diagonal's 1-1 beads are a cheap
+     * wrong path (0.5 each): the diagonal band holds it and it never comes near the band's
+     * edge, so the band alone never finds the truth; anchors on the true path do. */
+    jisr_ladder want = {0};
+    for (size_t i = 0; i < 80; i++)
+        jisr_ladder_push(&want, i, 1, 0, 0, 0);
+    for (size_t k = 0; k < 320; k++)
+        jisr_ladder_push(&want, 80 + k, 1, k, 1, 0);
+    for (size_t j = 320; j < 400; j++)
+        jisr_ladder_push(&want, 400, 0, j, 1, 0);
+    rowtruth rt = {0};
+    rowtruth_make(&rt, &want);
+    rt.decoy = 0.5;
+    jisr_ladder out = {0};
+    al_dp_opts o = {0, AL_NBEADS, 0, NULL, NULL, NULL, 0, 0};
+    assert_int_equal(al_dp(rt.ns, rt.nt, &o, NULL, rowtruth_cost, &rt, &out), 0);
+    assert_false(same_ladder(&out, &want)); /* what the band alone does */
+    size_t anc[2 * 32];
+    for (size_t k = 0; k < 32; k++) {
+        anc[2 * k] = 80 + 10 * k;
+        anc[2 * k + 1] = 10 * k;
+    }
+    o.anchor = anc;
+    o.nanchor = 32;
+    assert_int_equal(al_dp(rt.ns, rt.nt, &o, NULL, rowtruth_cost, &rt, &out), 0);
+    assert_true(same_ladder(&out, &want));
+    assert_int_equal(al_dp_stats_last()->anchored, 1);
+    jisr_ladder_free(&want);
+    free(rt.first);
+    free(rt.ends);
+    /* anchors that mislead (the truth is the diagonal): the path along them costs more than the
+     * diagonal's, which is kept */
+    want.n = 0;
+    for (size_t k = 0; k < 400; k++)
+        jisr_ladder_push(&want, k, 1, k, 1, 0);
+    rowtruth_make(&rt, &want);
+    for (size_t k = 0; k < 8; k++) {
+        anc[2 * k] = 100 + k;
+        anc[2 * k + 1] = 300 + k;
+    }
+    o.nanchor = 8;
+    assert_int_equal(al_dp(rt.ns, rt.nt, &o, NULL, rowtruth_cost, &rt, &out), 0);
+    assert_true(same_ladder(&out, &want));
+    assert_int_equal(al_dp_stats_last()->searches, 2);
+    assert_int_equal(al_dp_stats_last()->anchored, 0);
+    jisr_ladder_free(&out);
+    jisr_ladder_free(&want);
+    free(rt.first);
+    free(rt.ends);
+}
+
+/* ---- number anchors ------------------------------------------------------------------------ */
+
+/* The number ids of text on side ('S' Arabic, 'T' English) as their strings, space-separated. */
+static const char *numbers_of(al_tk *tk, char side, const char *text)
+{
+    static char out[512];
+    tk->nids = 0;
+    assert_int_equal(al_tk_sentence(tk, side, text, strlen(text), 0, NULL), 0);
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < tk->nids; k++) {
+        const char *w = tk->voc.str[tk->ids[k]];
+        if (tk->kind[tk->ids[k]] != 'N')
+            continue;
+        n += (size_t)snprintf(out + n, sizeof out - n, "%s%s", n ? " " : "", w + 1);
+    }
+    return out;
+}
+
+static void same_number(al_tk *tk, const char *ar, const char *en)
+{
+    char a[512];
+    snprintf(a, sizeof a, "%s", numbers_of(tk, 'S', ar));
+    const char *e = numbers_of(tk, 'T', en);
+    if (strcmp(a, e) != 0 || !a[0])
+        fail_msg("«%s» gives [%s], «%s» gives [%s]", ar, a, en, e);
+}
+
+static void test_number_formats(void **state)
+{
+    (void)state;
+    al_tk tk;
+    assert_int_equal(al_tk_init(&tk, "ar", "en"), 0);
+    /* the UN's Arabic writes the groups least significant first */
+    same_number(&tk, "186 17", "17,186");
+    same_number(&tk, "مبلغ 000 450 12 دولار", "$12,450,000");
+    same_number(&tk, "نحو 000 100 نسمة", "about 100,000 inhabitants");
+    same_number(&tk, "لـ 918 483 شخصا", "for 483,918 people"); /* groups of three: either order */
+    /* SI grouping (a space, a no-break space, a narrow no-break space), on either side */
+    same_number(&tk, "17 186", "17,186");
+    same_number(&tk,
+                "17\xc2\xa0"
+                "186",
+                "17 186");
+    same_number(&tk,
+                "17\xe2\x80\xaf"
+                "186",
+                "17186");
+    same_number(&tk, "\xd9\xa1\xd9\xa7\xd9\xac\xd9\xa1\xd9\xa8\xd9\xa6", "17,186"); /* ١٧٬١٨٦ */
+    /* decimal marks */
+    same_number(&tk, "12,5", "12.5");
+    same_number(&tk, "7,7 ملايين", "7.7 million");
+    same_number(&tk, "\xd9\xa1\xd9\xa2\xd9\xab\xd9\xa5", "12.5"); /* ١٢٫٥ */
+    same_number(&tk, "12.450.000,50", "12,450,000.50");
+    /* times: h:mm as the UN's English writes them, h:00 as an hour */
+    same_number(&tk, "الساعة 10:15", "at 10.15 a.m.");
+    same_number(&tk, "الساعة 10:00", "at 10 a.m.");
+    /* what is not one number stays apart */
+    assert_string_equal(numbers_of(&tk, 'T', "1, 2, 3"), "1 2 3");
+    assert_string_equal(numbers_of(&tk, 'T', "1,2,3"), "1 2 3");
+    assert_string_equal(numbers_of(&tk, 'S', "2010 2011"), "2010 2011");
+    assert_string_equal(numbers_of(&tk, 'T', "186 17"), "186 17"); /* English: no UN order */
+    assert_string_equal(numbers_of(&tk, 'S', "12 10:15"), "12 10.15");
+    assert_string_equal(numbers_of(&tk, 'T', "12.500"), "12.500");
+    assert_string_equal(numbers_of(&tk, 'T', "17,186 and 12"), "17186 12");
+    al_tk_free(&tk);
 }
 
 /* ---- dictd reader -------------------------------------------------------------------------- */
@@ -551,6 +784,72 @@ static void test_aligner_numbers(void **state)
     align_numbers(JISR_ALIGN_NO_LEXICAL, 0.0);
 }
 
+static void test_aligner_blank_lines(void **state)
+{
+    (void)state;
+    /* the numbers document with blank lines (white space only) after its second and fourth
+     * lines on both sides, and one at the end of the target: each is a bead of its own,
+     * unscored, at its line; the other beads are those of the document without them */
+    char **s, **t;
+    size_t ns = read_lines("numbers.ar", &s), nt = read_lines("numbers.en", &t);
+    const char *bs[16], *bt[16];
+    size_t ms[16], mt[16], nbs = 0, nbt = 0; /* the new line of each old one */
+    for (size_t i = 0; i < ns; i++) {
+        ms[i] = nbs;
+        bs[nbs++] = s[i];
+        if (i == 1 || i == 3)
+            bs[nbs++] = i == 1 ? "" : " \t ";
+    }
+    for (size_t i = 0; i < nt; i++) {
+        mt[i] = nbt;
+        bt[nbt++] = t[i];
+        if (i == 1 || i == 3)
+            bt[nbt++] = "";
+    }
+    bt[nbt++] = "   ";
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, NULL), 0);
+    jisr_ladder plain = {0}, got = {0};
+    assert_int_equal(
+        jisr_aligner_align(a, (const char *const *)s, ns, (const char *const *)t, nt, &plain), 0);
+    assert_int_equal(jisr_aligner_align(a, bs, nbs, bt, nbt, &got), 0);
+    size_t si = 0, ti = 0, k = 0;
+    for (size_t q = 0; q < got.n; q++) {
+        const jisr_bead *b = &got.v[q];
+        assert_true(!b->nsrc || b->src == si);
+        assert_true(!b->ntgt || b->tgt == ti);
+        si += b->nsrc;
+        ti += b->ntgt;
+        int blank = (b->nsrc && strspn(bs[b->src], " \t") == strlen(bs[b->src])) ||
+                    (b->ntgt && strspn(bt[b->tgt], " \t") == strlen(bt[b->tgt]));
+        if (blank) {
+            assert_int_equal(b->nsrc + b->ntgt, 1);
+            assert_true(b->score == 0);
+            continue;
+        }
+        /* the next bead of the document without blank lines, moved to the new lines */
+        assert_true(k < plain.n);
+        const jisr_bead *p = &plain.v[k++];
+        assert_int_equal(b->nsrc, p->nsrc);
+        assert_int_equal(b->ntgt, p->ntgt);
+        assert_true(!b->nsrc || b->src == ms[p->src]);
+        assert_true(!b->ntgt || b->tgt == mt[p->tgt]);
+        assert_true(fabs(b->score - p->score) < 0.05);
+    }
+    assert_int_equal(k, plain.n);
+    assert_int_equal(si, nbs);
+    assert_int_equal(ti, nbt);
+    jisr_ladder_free(&plain);
+    jisr_ladder_free(&got);
+    jisr_aligner_free(a);
+    for (size_t i = 0; i < ns; i++)
+        free(s[i]);
+    for (size_t i = 0; i < nt; i++)
+        free(t[i]);
+    free(s);
+    free(t);
+}
+
 /* Pairs scoring 0.5 or more, and the least and greatest score of a pair. */
 static size_t likely_pairs(const jisr_ladder *l, double *lo, double *hi)
 {
@@ -723,12 +1022,16 @@ int main(void)
         cmocka_unit_test(test_score_sets_and_sums),
         cmocka_unit_test(test_dp_every_bead),
         cmocka_unit_test(test_dp_band_follows_path),
+        cmocka_unit_test(test_dp_band_widens_locally),
+        cmocka_unit_test(test_dp_anchors),
+        cmocka_unit_test(test_number_formats),
         cmocka_unit_test(test_dictd),
         cmocka_unit_test(test_dict_in_aligner),
         cmocka_unit_test(test_name_keys),
         cmocka_unit_test(test_translit_table_is_icu),
         cmocka_unit_test(test_names_through_icu),
         cmocka_unit_test(test_aligner_numbers),
+        cmocka_unit_test(test_aligner_blank_lines),
         cmocka_unit_test(test_aligner_unrelated),
         cmocka_unit_test(test_aligner_list_appended),
         cmocka_unit_test(test_aligner_batch_and_clear),

@@ -1459,6 +1459,13 @@ int serve_run(const serve_opts *opts)
         if (jobs + imports)
             nanosleep(&tick, NULL);
     } while (jobs + imports);
+    /* the answers just queued (503 stopping, a query that ended at its stop time, a write's
+     * result) leave on the next turn of their I/O thread: stopping the daemon at once cut them
+     * off ("Remote end closed connection without response" on a slow, sanitized build). Half a
+     * second at most, for the requests in flight to be sent and completed. */
+    double flush = jisr_now() + 0.5;
+    while (active(&s) > 0 && jisr_now() < flush)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(s.d);
     s.d = NULL;
     status = 0;

@@ -267,10 +267,7 @@ int cmd_import(int argc, char **argv)
     cli_progress_init(&ctx.prog);
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
-        jisr_tm_file_opts fo;
-        memset(&fo, 0, sizeof fo);
-        jisr_read_opts ro = JISR_READ_OPTS_INIT;
-        fo.read = ro;
+        jisr_tm_file_opts fo = JISR_TM_FILE_OPTS_INIT;
         fo.read.format = format;
         fo.read.srclang = src;
         fo.read.tgtlang = tgt;

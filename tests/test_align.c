@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "align/align.h"
+#include "test_align_util.h"
 #include "align/align_int.h"
 #include "align/aligner_int.h"
 
@@ -325,17 +326,6 @@ static void ladder_positions(jisr_ladder *l)
         i += l->v[k].nsrc;
         j += l->v[k].ntgt;
     }
-}
-
-static int same_ladder(const jisr_ladder *a, const jisr_ladder *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t k = 0; k < a->n; k++)
-        if (a->v[k].src != b->v[k].src || a->v[k].nsrc != b->v[k].nsrc ||
-            a->v[k].tgt != b->v[k].tgt || a->v[k].ntgt != b->v[k].ntgt)
-            return 0;
-    return 1;
 }
 
 static void test_dp_band_widens_locally(void **state)

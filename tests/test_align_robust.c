@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "align/align.h"
+#include "test_align_util.h"
 
 typedef struct doc {
     char id[64];
@@ -120,17 +121,6 @@ static void without_line(const jisr_ladder *l, int side, size_t at, jisr_ladder 
     }
 }
 
-static int same_beads(const jisr_ladder *a, const jisr_ladder *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t k = 0; k < a->n; k++)
-        if (a->v[k].src != b->v[k].src || a->v[k].nsrc != b->v[k].nsrc ||
-            a->v[k].tgt != b->v[k].tgt || a->v[k].ntgt != b->v[k].ntgt)
-            return 0;
-    return 1;
-}
-
 static char *outlier_text(const jisr_sentences *s)
 {
     jisr_buf b = {0};
@@ -166,7 +156,7 @@ static void insert_and_compare(const doc *d, const char *line0, const char *line
             int alone;
             without_line(&got, side, at, &back, &alone);
             *alone_all &= alone;
-            *kept += alone && same_beads(&back, &base);
+            *kept += alone && same_ladder(&back, &base);
             (*total)++;
             jisr_sentences_free(&mod);
         }
@@ -240,7 +230,7 @@ static void test_outlier_every_place(void **state)
                     int alone;
                     without_line(&got, side, at, &back, &alone);
                     alone_all &= alone;
-                    int same = alone && same_beads(&back, &base);
+                    int same = alone && same_ladder(&back, &base);
                     if (!same)
                         printf("outlier: %s %s, side %d, before sentence %zu: a bead moved\n",
                                d->id, dir ? "en-ar" : "ar-en", side, at);

@@ -363,6 +363,29 @@ static void on_bad(void *ctx, const jisr_error *e)
 /* A unit with more variants than a record holds, or a language tag longer than a memory keeps,
  * is refused with a message, never stored cut (it used to come back with 255 variants and a
  * 63-byte tag). */
+/* g_dir/in.tmx (its path in p): a good unit, `middle` (more units, or ""), a unit of 300
+ * variants (over the memory's limit of 255) on the line after, and a good unit */
+static void write_300_variants(char *p, size_t psz, const char *middle)
+{
+    snprintf(p, psz, "%s/in.tmx", g_dir);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\" "
+          "creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" "
+          "adminlang=\"en\" datatype=\"plaintext\"/><body>\n"
+          "<tu><tuv xml:lang=\"ar\"><seg>أول</seg></tuv><tuv xml:lang=\"en\"><seg>first</seg></tuv>"
+          "</tu>\n",
+          f);
+    fputs(middle, f);
+    fputs("<tu>", f);
+    for (int i = 0; i < 300; i++)
+        fprintf(f, "<tuv xml:lang=\"x-v%d\"><seg>v%d</seg></tuv>", i, i);
+    fputs("</tu>\n<tu><tuv xml:lang=\"ar\"><seg>ثالث</seg></tuv><tuv xml:lang=\"en\"><seg>third"
+          "</seg></tuv></tu>\n</body></tmx>\n",
+          f);
+    fclose(f);
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -419,25 +442,8 @@ static void test_limits(void **state)
 
     /* in a file: strict fails naming the unit's line, --skip-bad reports it and goes on */
     char p[512];
-    snprintf(p, sizeof p, "%s/in.tmx", g_dir);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\" "
-          "creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" "
-          "adminlang=\"en\" datatype=\"plaintext\"/><body>\n"
-          "<tu><tuv xml:lang=\"ar\"><seg>أول</seg></tuv><tuv xml:lang=\"en\"><seg>first</seg></tuv>"
-          "</tu>\n<tu>",
-          f);
-    for (int i = 0; i < 300; i++)
-        fprintf(f, "<tuv xml:lang=\"x-v%d\"><seg>v%d</seg></tuv>", i, i);
-    fputs("</tu>\n<tu><tuv xml:lang=\"ar\"><seg>ثالث</seg></tuv><tuv xml:lang=\"en\"><seg>third"
-          "</seg></tuv></tu>\n</body></tmx>\n",
-          f);
-    fclose(f);
-    jisr_tm_file_opts fo;
-    memset(&fo, 0, sizeof fo);
-    jisr_read_opts ro = JISR_READ_OPTS_INIT;
-    fo.read = ro;
+    write_300_variants(p, sizeof p, "");
+    jisr_tm_file_opts fo = JISR_TM_FILE_OPTS_INIT;
     jisr_tm_import_stats ist;
     uint64_t n0 = units_in(tm);
     assert_int_equal(jisr_tm_import_file(tm, p, &fo, &ist), JISR_ETOOBIG);
@@ -747,25 +753,8 @@ static void test_import_skipped_bad(void **state)
     make_dir();
     jisr_tm *tm = open_tm(JISR_TM_WRITE);
     char p[512];
-    snprintf(p, sizeof p, "%s/in.tmx", g_dir);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs("<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"ar\" "
-          "creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" "
-          "adminlang=\"en\" datatype=\"plaintext\"/><body>\n"
-          "<tu><tuv xml:lang=\"ar\"><seg>أول</seg></tuv><tuv xml:lang=\"en\"><seg>first</seg></tuv>"
-          "</tu>\n<tu><tuv xml:lang=\"ar\"><seg>مكسور <b>x</seg></tuv></tu>\n<tu>",
-          f);
-    for (int i = 0; i < 300; i++)
-        fprintf(f, "<tuv xml:lang=\"x-v%d\"><seg>v%d</seg></tuv>", i, i);
-    fputs("</tu>\n<tu><tuv xml:lang=\"ar\"><seg>ثالث</seg></tuv><tuv xml:lang=\"en\"><seg>third"
-          "</seg></tuv></tu>\n</body></tmx>\n",
-          f);
-    fclose(f);
-    jisr_tm_file_opts fo;
-    memset(&fo, 0, sizeof fo);
-    jisr_read_opts ro = JISR_READ_OPTS_INIT;
-    fo.read = ro;
+    write_300_variants(p, sizeof p, "<tu><tuv xml:lang=\"ar\"><seg>مكسور <b>x</seg></tuv></tu>\n");
+    jisr_tm_file_opts fo = JISR_TM_FILE_OPTS_INIT;
     fo.flags = JISR_TM_IMPORT_SKIP_BAD;
     fo.on_bad = on_bad;
     jisr_tm_import_stats ist;
@@ -803,6 +792,7 @@ static void test_import_skipped_bad(void **state)
     /* the caller's reader: its own skip (the malformed <tu>) is its on_bad's, the importer's
      * refusal (300 variants) is counted */
     jisr_reader *r;
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
     ro.flags |= JISR_READ_SKIP_BAD;
     ro.on_bad = on_bad;
     assert_int_equal(jisr_reader_open(&r, p, &ro), 0);

@@ -471,8 +471,7 @@ static void count_bad(void *ctx, const jisr_error *err)
 static int import_run(jisr_tm *tm, jisr_reader *r, const char *name, uint64_t size,
                       const jisr_tm_file_opts *fo, jisr_tm_import_stats *st, const bad_count *rbad)
 {
-    jisr_tm_file_opts def;
-    memset(&def, 0, sizeof def);
+    jisr_tm_file_opts def = JISR_TM_FILE_OPTS_INIT;
     if (!fo)
         fo = &def;
     jisr_tm_import *imp = NULL;

@@ -148,6 +148,65 @@ static void test_long_query(void **state)
     free(query);
 }
 
+/* --exhaustive's scan stops at its deadline wherever the memory's ids are: it checked the clock
+ * only at every 1,024th id, so a memory whose ids 1024, 2048 ... were deleted was scanned whole
+ * past any timeout_ms (and each check was ~1 ms of scoring apart, far more on a niced server
+ * thread). The units scored before the stop (c->scored) tell, whatever the machine's speed: a
+ * slower machine stops sooner. */
+static void test_scan_deadline(void **state)
+{
+    (void)state;
+    size_t n = SANITIZED ? 6000 : 20000;
+    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tml-XXXXXX");
+    assert_non_null(mkdtemp(g_dir));
+    jisr_tm *tm = NULL;
+    jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
+    oo.flags = JISR_TM_WRITE | JISR_TM_NOSYNC;
+    assert_int_equal(jisr_tm_open(&tm, g_dir, &oo), 0);
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    for (size_t i = 0; i < n; i++) {
+        char en[160], ar[64];
+        snprintf(en, sizeof en,
+                 "the river %zu crosses the valley %zu near the old stone bridge %zu", i, i * 7,
+                 i % 13);
+        snprintf(ar, sizeof ar, "النهر %zu", i);
+        jisr_unit u;
+        jisr_unit_init(&u);
+        assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
+        assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
+        assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+        jisr_unit_clear(&u);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    uint64_t gone[32];
+    size_t ng = 0;
+    for (uint64_t id = 1024; id <= n && ng < 32; id += 1024)
+        gone[ng++] = id;
+    assert_int_equal(jisr_tm_delete(tm, gone, ng), 0);
+    jisr_tm_ctx *c = NULL;
+    assert_int_equal(jisr_tm_ctx_new(tm, &c), 0);
+    jisr_tm_query_opts o = JISR_TM_QUERY_OPTS_INIT;
+    o.srclang = "en";
+    o.tgtlang = "ar";
+    o.min_score = 0;
+    o.flags = JISR_TM_EXHAUSTIVE;
+    jisr_tm_matches m;
+    const char *q = "a river crosses a valley near an old bridge of stone 5 6 7";
+    assert_int_equal(jisr_tm_ctx_query(c, q, &o, &m), 0); /* untimed: every unit scored */
+    uint64_t all = m.candidates;
+    jisr_tm_matches_free(&m);
+    assert_true(all + ng >= n / 2);
+    o.timeout_ms = 1;
+    assert_int_equal(jisr_tm_ctx_query(c, q, &o, &m), JISR_EINTERRUPTED);
+    print_message("scored %llu of %llu units before the 1 ms limit\n",
+                  (unsigned long long)c->scored, (unsigned long long)all);
+    assert_true(c->scored < all / 2);
+    jisr_tm_ctx_free(c);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
 /* The caps: max_tokens refuses, timeout_ms stops (the default refuses beyond 100,000 tokens). */
 static void test_caps(void **state)
 {
@@ -446,8 +505,9 @@ static void test_post_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_alignment),   cmocka_unit_test(test_distance_cutoff),
-        cmocka_unit_test(test_bitparallel), cmocka_unit_test(test_caps),
-        cmocka_unit_test(test_long_query),  cmocka_unit_test(test_post_order)};
+        cmocka_unit_test(test_alignment),     cmocka_unit_test(test_distance_cutoff),
+        cmocka_unit_test(test_bitparallel),   cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_scan_deadline), cmocka_unit_test(test_long_query),
+        cmocka_unit_test(test_post_order)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

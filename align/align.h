@@ -55,7 +55,9 @@ JISR_API void jisr_ladder_free(jisr_ladder *l);
  * a bead without a sentence on either side (`[]:[]`) is skipped, as vecalign's score.py skips
  * it; a score is a finite number from 0 (jisr writes a probability, vecalign a cost: NaN, inf
  * or -1 are refused). out is reset first (its beads' memory reused).
- * name is used in error messages. Errors: JISR_EPARSE (file, line, col), JISR_ENOMEM. */
+ * name is used in error messages (NULL: "(ladder)"); text may be NULL when len is 0 (no beads).
+ * Errors: JISR_EPARSE (file, line, col), JISR_ENOMEM, JISR_EINVAL (out NULL, or text NULL with
+ * len above 0). */
 JISR_API int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name);
 /** Read and parse a ladder file. Errors: JISR_EIO, JISR_EPARSE, JISR_ENOMEM. */
 JISR_API int jisr_ladder_read(jisr_ladder *out, const char *path);
@@ -79,10 +81,12 @@ typedef struct jisr_align_scores {
 /** Add one document's counts. Test beads: strict hit = equal to a gold bead; lax hit = shares
  * at least one source and one target sentence with a gold bead (so an unaligned test bead is a
  * lax hit only when it is also a strict hit). Recall swaps the roles over the beads that have
- * sentences on both sides. Returns 0 or JISR_ENOMEM. */
+ * sentences on both sides. gold or test NULL is a ladder without beads (a document the aligner
+ * has no result for). Returns 0, JISR_ENOMEM, or JISR_EINVAL when c is NULL. */
 JISR_API int jisr_align_score_add(jisr_align_counts *c, const jisr_ladder *gold,
                                   const jisr_ladder *test);
-/** Precision, recall and F1 from summed counts (0 where a denominator is 0). */
+/** Precision, recall and F1 from summed counts (0 where a denominator is 0; all 0 when c is
+ * NULL; nothing is written when out is NULL). */
 JISR_API void jisr_align_score_finish(const jisr_align_counts *c, jisr_align_scores *out);
 
 /* ---- dictionaries ------------------------------------------------------------------------ */
@@ -99,7 +103,8 @@ typedef int (*jisr_dict_entry_fn)(void *ctx, const char *head, size_t head_len, 
  * take is bounded: the index at most JISR_DICT_MAX_INDEX bytes, the data (inflated) at most
  * JISR_DICT_MAX_DATA, an entry at most JISR_DICT_MAX_ENTRY (JISR_ETOOBIG naming the file, and
  * the index line for an entry; the files are never read beyond the bound). Errors: JISR_EIO,
- * JISR_EPARSE (index file, line, column), JISR_ETOOBIG, JISR_ENOMEM, or the callback's value. */
+ * JISR_EPARSE (index file, line, column), JISR_ETOOBIG, JISR_ENOMEM, JISR_EINVAL (a path or fn
+ * NULL; ctx may be), or the callback's value. */
 #define JISR_DICT_MAX_INDEX ((size_t)64 << 20) /* 64 MiB */
 #define JISR_DICT_MAX_DATA ((size_t)256 << 20) /* 256 MiB */
 #define JISR_DICT_MAX_ENTRY ((size_t)1 << 20)  /* 1 MiB */
@@ -138,7 +143,8 @@ typedef struct jisr_lexicon jisr_lexicon;
  * bad header, field or number), JISR_EUNSUPPORTED (a newer format or tokenization),
  * JISR_ETOOBIG (over 256 MiB inflated), JISR_ENOMEM. */
 JISR_API int jisr_lexicon_read(jisr_lexicon **out, const char *path);
-/** The same from a buffer (gzip or plain); name is used in error messages. */
+/** The same from a buffer (gzip or plain); name is used in error messages (may be NULL). data NULL
+ * with n above 0 is JISR_EINVAL. */
 JISR_API int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size_t n,
                                       const char *name);
 /** The lexicon shipped with jisr for the pair (either order) of lang1 and lang2: Arabic–English
@@ -157,7 +163,7 @@ JISR_API int jisr_lexicon_write(const jisr_lexicon *lx, const char *path, jisr_f
 JISR_API int jisr_lexicon_describe(const jisr_lexicon *lx, jisr_buf *out);
 /** Append the entries of word (either language, tokenized and stemmed as the aligner does) to
  * out as `STEM1<TAB>STEM2<TAB>t(2|1)<TAB>t(1|2)` lines; a line "# WORD: not in the lexicon"
- * when it has none. Errors: JISR_ENOMEM, JISR_EICU. */
+ * when it has none. word may be NULL when len is 0. Errors: JISR_ENOMEM, JISR_EICU. */
 JISR_API int jisr_lexicon_lookup(const jisr_lexicon *lx, const char *word, size_t len,
                                  jisr_buf *out);
 /** Entries, and the languages (borrowed). */
@@ -192,7 +198,8 @@ typedef struct jisr_lexicon_trainer jisr_lexicon_trainer;
 JISR_API int jisr_lexicon_trainer_new(jisr_lexicon_trainer **out,
                                       const jisr_lexicon_train_opts *opts);
 /** Add one sentence pair (UTF-8, source then target language). Pairs over the size limits are
- * counted as skipped. Errors: JISR_ENOMEM, JISR_EICU. */
+ * counted as skipped, as are pairs with an empty side (src or tgt may be NULL with a length of 0).
+ * Errors: JISR_ENOMEM, JISR_EICU, JISR_EINVAL (tr NULL, a text NULL with a length above 0). */
 JISR_API int jisr_lexicon_trainer_add(jisr_lexicon_trainer *tr, const char *src, size_t src_len,
                                       const char *tgt, size_t tgt_len);
 /** Add a translation unit: its first variants in the two languages (BCP 47 prefix match); a
@@ -205,7 +212,8 @@ JISR_API int jisr_lexicon_trainer_add_unit(jisr_lexicon_trainer *tr, const jisr_
  * be NULL) receives the pairs taken. Errors: those of the reader, with file, line and column. */
 JISR_API int jisr_lexicon_trainer_add_file(jisr_lexicon_trainer *tr, const char *path,
                                            const jisr_read_opts *ropts, uint64_t *units);
-/** Pairs taken and pairs skipped (too long, or beyond max_cells) so far. */
+/** Pairs taken and pairs skipped (too long, or beyond max_cells) so far (0 for a NULL trainer);
+ * taken or skipped may be NULL. */
 JISR_API void jisr_lexicon_trainer_counts(const jisr_lexicon_trainer *tr, uint64_t *taken,
                                           uint64_t *skipped);
 /** Train and return the lexicon (*out owned by the caller). The trainer can be freed after.
@@ -262,7 +270,9 @@ JISR_API int jisr_aligner_add_lexicon(jisr_aligner *a, const jisr_lexicon *lx);
 /** Add one document pair (arrays of UTF-8 sentences, copied as token ids: the text is not
  * kept). *doc (may be NULL) receives its index. Model 2: a blank sentence (white space only, a
  * blank line read with -p) is a paragraph boundary and never part of a pair: the result has it
- * as an unaligned bead of its own, at its index. Errors: JISR_ENOMEM, JISR_EICU. */
+ * as an unaligned bead of its own, at its index. An array may be NULL when its count is 0 (an
+ * empty side). Errors: JISR_ENOMEM, JISR_EICU, JISR_EINVAL (a NULL aligner, array with a count
+ * above 0, or sentence: "src[2] is NULL"; nothing is added). */
 JISR_API int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc,
                               const char *const *tgt, size_t ntgt, size_t *doc);
 /** The same from sentence lists; their paragraphs (when has_para) are soft anchors. */
@@ -289,10 +299,13 @@ JISR_API void jisr_aligner_free(jisr_aligner *a);
 
 /** The consonant skeleton the aligner matches names with: a Latin word (a transliteration, or
  * an English name) reduced to consonant classes, vowels dropped, runs collapsed; writes at most
- * cap-1 bytes + NUL and returns the length. Thread-safe. (Used by document alignment.) */
+ * cap-1 bytes + NUL and returns the length (0, nothing written, when cap is 0; 0 with JISR_EINVAL
+ * recorded when out is NULL with cap above 0, or latin NULL with n above 0). Thread-safe. (Used
+ * by document alignment.) */
 JISR_API size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap);
 
-/** Convenience: clear, add one pair, run, copy the result into out (reset first). */
+/** Convenience: clear, add one pair, run, copy the result into out (reset first). A NULL
+ * argument (as jisr_aligner_add's, and out) is JISR_EINVAL before anything is cleared. */
 JISR_API int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc,
                                 const char *const *tgt, size_t ntgt, jisr_ladder *out);
 
@@ -378,7 +391,7 @@ enum {
 JISR_API int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fields,
                                   unsigned flags);
 /** f resolved against the list's directory (absolute paths unchanged); malloc'd, NULL when out
- * of memory. */
+ * of memory (JISR_ENOMEM) or l or f is NULL (JISR_EINVAL). */
 JISR_API char *jisr_align_list_path(const jisr_align_list *l, const char *f);
 JISR_API void jisr_align_list_free(jisr_align_list *l);
 

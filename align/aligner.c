@@ -374,27 +374,53 @@ static int add_doc(jisr_aligner *a, const char *const *src, size_t nsrc, const c
     return 0;
 }
 
+/* The arguments of fn (jisr_aligner_add or _align) that add_doc would follow: the aligner, and
+ * each side's n sentences (a NULL array of none is an empty side). 0, or JISR_EINVAL naming the
+ * NULL one ("src[3] is NULL"). */
+static int check_doc_args(const char *fn, const jisr_aligner *a, const char *const *src,
+                          size_t nsrc, const char *const *tgt, size_t ntgt)
+{
+    if (!a)
+        return jisr_null_arg(fn, "a");
+    for (int side = 0; side < 2; side++) {
+        const char *const *v = side ? tgt : src;
+        size_t n = side ? ntgt : nsrc;
+        const char *name = side ? "tgt" : "src";
+        if (!v && n)
+            return jisr_null_arg(fn, name);
+        for (size_t i = 0; i < n; i++)
+            if (!v[i])
+                return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "%s: %s[%zu] is NULL", fn, name, i);
+    }
+    return 0;
+}
+
 int jisr_aligner_add(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
                      size_t ntgt, size_t *doc)
 {
+    int rc = check_doc_args("jisr_aligner_add", a, src, nsrc, tgt, ntgt);
+    if (rc < 0)
+        return rc;
     return add_doc(a, src, nsrc, tgt, ntgt, NULL, NULL, doc);
 }
 
 int jisr_aligner_add_sentences(jisr_aligner *a, const jisr_sentences *src,
                                const jisr_sentences *tgt, size_t *doc)
 {
+    if (!a || !src || !tgt)
+        return jisr_null_arg("jisr_aligner_add_sentences", !a ? "a" : !src ? "src" : "tgt");
     return add_doc(a, (const char *const *)src->v, src->n, (const char *const *)tgt->v, tgt->n, src,
                    tgt, doc);
 }
 
 size_t jisr_aligner_count(const jisr_aligner *a)
 {
-    return a->ndocs;
+    return a ? a->ndocs : 0;
 }
 
 const jisr_ladder *jisr_aligner_result(const jisr_aligner *a, size_t doc)
 {
-    if (doc >= a->ndocs || !a->ran)
+    if (!a || doc >= a->ndocs || !a->ran)
         return NULL;
     return a->docs[doc].orig ? &a->docs[doc].full : &a->docs[doc].result;
 }
@@ -755,6 +781,8 @@ static int base_lexicon(jisr_aligner *a)
 
 int jisr_aligner_run(jisr_aligner *a)
 {
+    if (!a)
+        return jisr_null_arg("jisr_aligner_run", "a");
     int rc = 0;
     int lexical = !(a->opts.flags & JISR_ALIGN_NO_LEXICAL);
     if ((rc = al_ensure_ids(a)) < 0)
@@ -805,6 +833,8 @@ int jisr_aligner_run(jisr_aligner *a)
 
 int jisr_aligner_new(jisr_aligner **out, const jisr_align_opts *opts)
 {
+    if (!out)
+        return jisr_null_arg("jisr_aligner_new", "out");
     *out = NULL;
     jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
     if (opts && opts->version == 1) /* version 1 ends before model */
@@ -899,8 +929,12 @@ void jisr_aligner_free(jisr_aligner *a)
 int jisr_aligner_align(jisr_aligner *a, const char *const *src, size_t nsrc, const char *const *tgt,
                        size_t ntgt, jisr_ladder *out)
 {
+    int rc = check_doc_args("jisr_aligner_align", a, src, nsrc, tgt, ntgt);
+    if (rc == 0 && !out)
+        rc = jisr_null_arg("jisr_aligner_align", "out");
+    if (rc < 0) /* before the clear: the aligner keeps what it had */
+        return rc;
     jisr_aligner_clear(a);
-    int rc;
     if ((rc = jisr_aligner_add(a, src, nsrc, tgt, ntgt, NULL)) < 0 ||
         (rc = jisr_aligner_run(a)) < 0)
         return rc;

@@ -24,7 +24,11 @@ static int check_id(const char *path, const jisr_align_list_row *r)
 
 int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fields, unsigned flags)
 {
+    if (!out)
+        return jisr_null_arg("jisr_align_list_read", "out");
     memset(out, 0, sizeof *out);
+    if (!path)
+        return jisr_null_arg("jisr_align_list_read", "path");
     jisr_lines *in = NULL;
     al_vocab ids = {0};
     unsigned long *id_line = NULL;
@@ -100,6 +104,10 @@ int jisr_align_list_read(jisr_align_list *out, const char *path, size_t min_fiel
 
 char *jisr_align_list_path(const jisr_align_list *l, const char *f)
 {
+    if (!l || !f) {
+        jisr_null_arg("jisr_align_list_path", l ? "f" : "l");
+        return NULL;
+    }
     jisr_buf b = {0};
     if (f[0] != '/' && l->dir)
         jisr_buf_puts(&b, l->dir);

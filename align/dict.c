@@ -120,6 +120,10 @@ int jisr_dictd_read(const char *index_path, const char *dict_path, jisr_dict_ent
     jisr_buf idx = {0}, data = {0};
     jisr_lines *lr = NULL;
     int rc;
+    if (!index_path || !dict_path || !fn)
+        return jisr_null_arg("jisr_dictd_read", !index_path  ? "index_path"
+                                                : !dict_path ? "dict_path"
+                                                             : "fn");
     if ((rc = al_read_file(index_path, JISR_DICT_MAX_INDEX, 1, &idx)) < 0 ||
         (rc = al_read_file(dict_path, JISR_DICT_MAX_DATA, 1, &data)) < 0)
         goto done;

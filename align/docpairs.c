@@ -27,7 +27,11 @@ struct jisr_align_docreader {
 int jisr_align_docreader_open(jisr_align_docreader **out, const char *path, unsigned text_flags,
                               jisr_segmenter *ss, jisr_segmenter *ts)
 {
+    if (!out)
+        return jisr_null_arg("jisr_align_docreader_open", "out");
     *out = NULL;
+    if (!path)
+        return jisr_null_arg("jisr_align_docreader_open", "path");
     jisr_align_docreader *r = calloc(1, sizeof *r);
     if (!r)
         return jisr_oom(0);
@@ -106,6 +110,8 @@ static int remember_id(jisr_align_docreader *r, const char *id, unsigned long li
 
 int jisr_align_docreader_next(jisr_align_docreader *r, jisr_align_docpair *d)
 {
+    if (!r || !d)
+        return jisr_null_arg("jisr_align_docreader_next", r ? "d" : "r");
     free(d->id);
     d->id = NULL;
     jisr_sentences_clear(&d->src);

@@ -25,6 +25,8 @@
 
 int jisr_ladder_push(jisr_ladder *l, size_t src, size_t nsrc, size_t tgt, size_t ntgt, double score)
 {
+    if (!l)
+        return jisr_null_arg("jisr_ladder_push", "l");
     int rc = JISR_GROW(l->v, l->cap, l->n + 1);
     if (rc < 0)
         return rc;
@@ -185,6 +187,10 @@ static int parse_lines(jisr_ladder *out, jisr_lines *lr, const char *name)
 int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char *name)
 {
     jisr_lines *lr = NULL;
+    if (!out)
+        return jisr_null_arg("jisr_ladder_parse", "out");
+    if (!text && len) /* NULL and 0 is an empty ladder */
+        return jisr_null_arg("jisr_ladder_parse", "text");
     name = name ? name : "(ladder)";
     int rc = jisr_lines_open_memory(&lr, text, len, name, JISR_LINES_KEEP_CR);
     if (rc == 0)
@@ -196,6 +202,8 @@ int jisr_ladder_parse(jisr_ladder *out, const char *text, size_t len, const char
 int jisr_ladder_read(jisr_ladder *out, const char *path)
 {
     jisr_lines *lr = NULL;
+    if (!out || !path)
+        return jisr_null_arg("jisr_ladder_read", out ? "path" : "out");
     int rc = jisr_lines_open(&lr, path, JISR_LINES_KEEP_CR);
     if (rc == 0)
         rc = parse_lines(out, lr, path);
@@ -214,6 +222,8 @@ static int put_side(jisr_buf *out, size_t start, size_t n)
 int jisr_ladder_format(jisr_buf *out, const jisr_ladder *l, int with_scores)
 {
     int rc = 0;
+    if (!out || !l)
+        return jisr_null_arg("jisr_ladder_format", out ? "l" : "out");
     for (size_t i = 0; rc == 0 && i < l->n; i++) {
         const jisr_bead *b = &l->v[i];
         if ((rc = put_side(out, b->src, b->nsrc)) < 0 || (rc = jisr_buf_putc(out, ':')) < 0 ||
@@ -330,6 +340,8 @@ int jisr_align_score_add(jisr_align_counts *c, const jisr_ladder *gold, const ji
     size_t ng, nt, ng2, nt2;
     uint64_t p[4] = {0}, r[4] = {0};
     int rc;
+    if (!c) /* a NULL ladder is one without beads (bead_set) */
+        return jisr_null_arg("jisr_align_score_add", "c");
     if ((rc = bead_set(gold, 0, &g, &ng)) < 0 || (rc = bead_set(test, 0, &t, &nt)) < 0 ||
         (rc = bead_set(gold, 1, &g2, &ng2)) < 0 || (rc = bead_set(test, 1, &t2, &nt2)) < 0)
         goto done;
@@ -364,6 +376,11 @@ static double f1(double p, double r)
 
 void jisr_align_score_finish(const jisr_align_counts *c, jisr_align_scores *out)
 {
+    static const jisr_align_counts none; /* no counts: every score 0 */
+    if (!out)
+        return;
+    if (!c)
+        c = &none;
     out->p_strict = ratio(c->p_strict_hit, c->p_strict_miss);
     out->p_lax = ratio(c->p_lax_hit, c->p_lax_miss);
     out->r_strict = ratio(c->r_strict_hit, c->r_strict_miss);

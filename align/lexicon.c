@@ -147,6 +147,8 @@ static int lex_index(jisr_lexicon *lx, int sort)
 
 int jisr_lexicon_format(const jisr_lexicon *lx, jisr_buf *out)
 {
+    if (!lx || !out)
+        return jisr_null_arg("jisr_lexicon_format", lx ? "out" : "lx");
     int rc = jisr_buf_printf(out,
                              "# jisr lexicon %d\n# langs %s %s\n# tokens %d\n# pairs %llu\n"
                              "# length %.4f %.4f %.4f\n",
@@ -162,6 +164,8 @@ int jisr_lexicon_format(const jisr_lexicon *lx, jisr_buf *out)
 
 int jisr_lexicon_describe(const jisr_lexicon *lx, jisr_buf *out)
 {
+    if (!lx || !out)
+        return jisr_null_arg("jisr_lexicon_describe", lx ? "out" : "lx");
     return jisr_buf_printf(out,
                            "languages: %s %s\ntraining pairs: %llu\nentries: %zu (%u %s words, "
                            "%u %s words)\nlength: %.4f %s characters per %s character, variance "
@@ -174,6 +178,10 @@ int jisr_lexicon_describe(const jisr_lexicon *lx, jisr_buf *out)
 
 int jisr_lexicon_lookup(const jisr_lexicon *lx, const char *word, size_t len, jisr_buf *out)
 {
+    if (!lx || (!word && len) || !out)
+        return jisr_null_arg("jisr_lexicon_lookup", !lx ? "lx" : !out ? "out" : "word");
+    if (!word) /* NULL and 0 is the empty word */
+        word = "";
     al_tk tk;
     int rc = al_tk_init(&tk, lx->lang[0], lx->lang[1]);
     int found = 0;
@@ -228,6 +236,8 @@ static int gzip_buf(const jisr_buf *in, jisr_buf *out)
 
 int jisr_lexicon_write(const jisr_lexicon *lx, const char *path, jisr_fileset *files)
 {
+    if (!lx || !path)
+        return jisr_null_arg("jisr_lexicon_write", lx ? "path" : "lx");
     jisr_buf text = {0}, gz = {0};
     size_t n = strlen(path);
     int rc = jisr_lexicon_format(lx, &text);
@@ -433,7 +443,11 @@ static int inflate_buf(const void *data, size_t n, const char *name, jisr_buf *o
 
 int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size_t n, const char *name)
 {
+    if (!out)
+        return jisr_null_arg("jisr_lexicon_read_memory", "out");
     *out = NULL;
+    if (!data && n) /* NULL and 0 is an empty text (not a lexicon: no header) */
+        return jisr_null_arg("jisr_lexicon_read_memory", "data");
     jisr_buf text = {0};
     jisr_lexicon *lx = calloc(1, sizeof *lx);
     if (!lx)
@@ -454,7 +468,11 @@ int jisr_lexicon_read_memory(jisr_lexicon **out, const void *data, size_t n, con
 
 int jisr_lexicon_read(jisr_lexicon **out, const char *path)
 {
+    if (!out)
+        return jisr_null_arg("jisr_lexicon_read", "out");
     *out = NULL;
+    if (!path)
+        return jisr_null_arg("jisr_lexicon_read", "path");
     jisr_buf raw = {0};
     int rc = al_read_file(path, LEX_MAX_BYTES, 0, &raw);
     if (rc == 0)
@@ -478,6 +496,8 @@ static void load_default(void)
 
 int jisr_lexicon_default(const jisr_lexicon **out, const char *lang1, const char *lang2)
 {
+    if (!out)
+        return jisr_null_arg("jisr_lexicon_default", "out");
     *out = NULL;
     if (!((jisr_lang_matches(lang1, "ar") && jisr_lang_matches(lang2, "en")) ||
           (jisr_lang_matches(lang1, "en") && jisr_lang_matches(lang2, "ar"))))
@@ -497,6 +517,8 @@ int jisr_lexicon_default(const jisr_lexicon **out, const char *lang1, const char
 int jisr_aligner_add_lexicon(jisr_aligner *a, const jisr_lexicon *lx)
 {
     int col;
+    if (!a || !lx)
+        return jisr_null_arg("jisr_aligner_add_lexicon", a ? "lx" : "a");
     if (jisr_lang_matches(a->tk.srclang, lx->lang[0]) &&
         jisr_lang_matches(a->tk.tgtlang, lx->lang[1]))
         col = 0;
@@ -581,6 +603,8 @@ struct jisr_lexicon_trainer {
 
 int jisr_lexicon_trainer_new(jisr_lexicon_trainer **out, const jisr_lexicon_train_opts *opts)
 {
+    if (!out)
+        return jisr_null_arg("jisr_lexicon_trainer_new", "out");
     *out = NULL;
     jisr_lexicon_train_opts def = JISR_LEXICON_TRAIN_OPTS_INIT;
     if (opts && opts->version != JISR_LEXICON_TRAIN_OPTS_VERSION)
@@ -627,9 +651,9 @@ void jisr_lexicon_trainer_free(jisr_lexicon_trainer *tr)
 void jisr_lexicon_trainer_counts(const jisr_lexicon_trainer *tr, uint64_t *taken, uint64_t *skipped)
 {
     if (taken)
-        *taken = tr->np;
+        *taken = tr ? tr->np : 0;
     if (skipped)
-        *skipped = tr->skipped;
+        *skipped = tr ? tr->skipped : 0;
 }
 
 /* The word ids of one side appended to tk->ids; returns how many. */
@@ -652,6 +676,11 @@ static int side_words(jisr_lexicon_trainer *tr, char side, const char *s, size_t
 int jisr_lexicon_trainer_add(jisr_lexicon_trainer *tr, const char *src, size_t src_len,
                              const char *tgt, size_t tgt_len)
 {
+    /* NULL and 0 is an empty sentence (the pair is then skipped) */
+    if (!tr || (!src && src_len) || (!tgt && tgt_len))
+        return jisr_null_arg("jisr_lexicon_trainer_add", !tr               ? "tr"
+                                                         : !src && src_len ? "src"
+                                                                           : "tgt");
     tr->tk.nids = 0;
     double x = 0, y = 0;
     size_t nf = 0, ne = 0;
@@ -699,6 +728,8 @@ static const jisr_variant *pick(const jisr_unit *u, const char *want, const jisr
 
 int jisr_lexicon_trainer_add_unit(jisr_lexicon_trainer *tr, const jisr_unit *u)
 {
+    if (!tr || !u)
+        return jisr_null_arg("jisr_lexicon_trainer_add_unit", tr ? "u" : "tr");
     /* the language the script cannot tell apart is picked last */
     int src_first = jisr_lang_matches(tr->srclang, "ar");
     const jisr_variant *s = NULL, *t = NULL;
@@ -728,6 +759,10 @@ int jisr_lexicon_trainer_add_file(jisr_lexicon_trainer *tr, const char *path,
     jisr_read_opts def = JISR_READ_OPTS_INIT;
     jisr_reader *r = NULL;
     uint64_t taken = 0;
+    if (units)
+        *units = 0;
+    if (!tr || !path)
+        return jisr_null_arg("jisr_lexicon_trainer_add_file", tr ? "path" : "tr");
     int rc = jisr_reader_open(&r, path, ropts ? ropts : &def);
     jisr_unit u;
     jisr_unit_init(&u);
@@ -786,7 +821,10 @@ static float round4(double p)
 
 int jisr_lexicon_trainer_finish(jisr_lexicon_trainer *tr, jisr_lexicon **out)
 {
-    *out = NULL;
+    if (out)
+        *out = NULL;
+    if (!tr || !out)
+        return jisr_null_arg("jisr_lexicon_trainer_finish", tr ? "out" : "tr");
     if (tr->np == 0)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no sentence pairs to train on");
     al_m1pair *pairs = malloc(tr->np * sizeof *pairs);

@@ -79,6 +79,17 @@ size_t jisr_align_name_key(const char *latin, size_t n, char *out, size_t cap)
 {
     size_t k = 0;
     char prev = 0;
+    if (!out && cap) {
+        jisr_null_arg("jisr_align_name_key", "out");
+        return 0;
+    }
+    if (!cap) /* no room, not even for the NUL */
+        return 0;
+    if (!latin && n) {
+        out[0] = '\0';
+        jisr_null_arg("jisr_align_name_key", "latin");
+        return 0;
+    }
     for (size_t i = 0; i < n && k + 1 < cap;) {
         size_t adv;
         char c = latin[i];

@@ -108,12 +108,27 @@ static int render_tmx_buf(jisr_buf *out, const jisr_align_out *o, const jisr_sen
     return rc;
 }
 
+/* The arguments fn (jisr_align_render or _write) renders from: 0, or JISR_EINVAL naming the
+ * NULL one. */
+static int check_render_args(const char *fn, const jisr_align_out *o, const jisr_sentences *src,
+                             const jisr_sentences *tgt, const jisr_ladder *l)
+{
+    if (!o || !src || !tgt || !l)
+        return jisr_null_arg(fn, !o ? "o" : !src ? "src" : !tgt ? "tgt" : "l");
+    return 0;
+}
+
 int jisr_align_render(jisr_buf *out, const jisr_align_out *o, const jisr_sentences *src,
                       const jisr_sentences *tgt, const jisr_ladder *l)
 {
-    if (!o || o->version != JISR_ALIGN_OUT_VERSION)
+    if (!out)
+        return jisr_null_arg("jisr_align_render", "out");
+    int rc = check_render_args("jisr_align_render", o, src, tgt, l);
+    if (rc < 0)
+        return rc;
+    if (o->version != JISR_ALIGN_OUT_VERSION)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_align_out: unknown version");
-    int rc = check_ladder(src, tgt, l);
+    rc = check_ladder(src, tgt, l);
     if (rc < 0)
         return rc;
     switch (o->format) {
@@ -157,8 +172,12 @@ int al_write_buf(const char *path, const jisr_buf *b, jisr_fileset *files)
 int jisr_align_write(const char *path, const jisr_align_out *o, const jisr_sentences *src,
                      const jisr_sentences *tgt, const jisr_ladder *l)
 {
-    int rc;
-    if (o && o->version == JISR_ALIGN_OUT_VERSION && o->format == JISR_ALIGN_TMX &&
+    int rc = check_render_args("jisr_align_write", o, src, tgt, l);
+    if (rc == 0 && !path)
+        rc = jisr_null_arg("jisr_align_write", "path");
+    if (rc < 0)
+        return rc;
+    if (o->version == JISR_ALIGN_OUT_VERSION && o->format == JISR_ALIGN_TMX &&
         strcmp(path, "-") != 0) {
         /* the formats writer owns TMX files (through the same safe writer, which commits the
          * file only when it is whole); standard output takes the rendering below, whole or not

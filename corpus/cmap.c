@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "corpus/corpus_int.h"
+#include "util/util_int.h"
 
 uint64_t cmap_hash(const char *s, size_t n)
 {
@@ -108,6 +109,8 @@ void cmap_free(cmap *m)
 
 int jisr_strlist_push(jisr_strlist *l, const char *s)
 {
+    if (!l || !s)
+        return jisr_null_arg("jisr_strlist_push", l ? "s" : "l");
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
         char **v = realloc(l->v, cap * sizeof *v);
@@ -218,8 +221,8 @@ static int collect(const char *path, jisr_strlist *out, jisr_strlist *why, int d
 
 int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why)
 {
-    if (!path || !out)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_corpus_collect: bad argument");
+    if (!path || !out) /* corpus_pair checks its inputs itself: only the public call gets here */
+        return jisr_null_arg("jisr_corpus_collect", path ? "out" : "path");
     return collect(path, out, why, 0);
 }
 

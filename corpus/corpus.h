@@ -77,14 +77,17 @@ typedef struct jisr_docaligner jisr_docaligner;
 /** Errors: JISR_EINVAL (bad options), JISR_EIO/JISR_EPARSE (dictionary), JISR_ENOMEM. */
 JISR_API int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts);
 /** Add a document of side 0 (source language) or 1 (target) from its paragraphs (UTF-8, copied
- * as features: the text is not kept). name is kept (file names, for the hint and reports).
- * *index (may be NULL) receives its index on its side. */
+ * as features: the text is not kept), paras[i] of lens[i] bytes (lens NULL: each NUL-terminated;
+ * paras may be NULL when n is 0). name is kept (file names, for the hint and reports; NULL is
+ * ""). *index (may be NULL) receives its index on its side. Errors: JISR_EINVAL (da NULL, paras
+ * or one of them NULL, a side not 0 or 1), JISR_ENOMEM. */
 JISR_API int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name,
                                  const char *const *paras, const size_t *lens, size_t n,
                                  size_t *index);
 /** Pair the documents added so far. Errors: JISR_ENOMEM. */
 JISR_API int jisr_docaligner_run(jisr_docaligner *da);
-/** The pairs of the last run, best first (borrowed). */
+/** The pairs of the last run, best first (borrowed), and their number in *n (NULL and 0 for a
+ * NULL docaligner; NULL with JISR_EINVAL recorded when n is NULL). */
 JISR_API const jisr_docpair *jisr_docaligner_pairs(const jisr_docaligner *da, size_t *n);
 /** Number of documents on a side; the name of one; its best candidate (even when unpaired). */
 JISR_API size_t jisr_docaligner_count(const jisr_docaligner *da, int side);
@@ -148,7 +151,8 @@ typedef enum jisr_script {
  * sentences of each; Arabic prose names English terms a few words at a time, in nearly every
  * line); else ARABIC when most of its letters are Arabic, or a tenth of them are and 4 lines in
  * 5 hold Arabic; else LATIN (also English quoting Arabic words); NONE without a letter of
- * either. */
+ * either (text may be NULL when n is 0; NULL with n above 0 is NONE with JISR_EINVAL
+ * recorded). */
 JISR_API jisr_script jisr_corpus_script(const char *text, size_t n);
 
 /** Collect the files of inputs (files or folders), read each through the doc layer, give it a
@@ -167,9 +171,10 @@ JISR_API jisr_script jisr_corpus_script(const char *text, size_t n);
  * of at most 16 documents read (Arabic and English) is paired by aligning every candidate pair
  * sentence by sentence: its score is then the share of the two documents' sentences in aligned
  * pairs scoring 0.5 or more (the document aligner's statistics mean little with a handful of
- * documents; name_hint is not counted there). *out is caller-owned (jisr_pairing_free). Errors:
- * JISR_EIO (an input does not exist), JISR_EINVAL (sides cannot be told apart: same script and
- * not by_position), dictionary errors, JISR_ENOMEM. */
+ * documents; name_hint is not counted there). opts NULL is JISR_PAIR_OPTS_INIT. *out is
+ * caller-owned (jisr_pairing_free). Errors: JISR_EIO (an input does not exist), JISR_EINVAL
+ * (sides cannot be told apart: same script and not by_position; out, or inputs with n above 0,
+ * or one of them NULL), dictionary errors, JISR_ENOMEM. */
 JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                               jisr_pairing **out);
 /** jisr_corpus_pair with the caller's file set (its outputs already opened with
@@ -177,7 +182,7 @@ JISR_API int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pa
  * its outputs is skipped with the reason, never read, when it is a report, docalign list or TMX
  * or JSONL corpus jisr wrote (by its first bytes: an earlier run's, left among the documents), and
  * is JISR_EINVAL otherwise (it may be a document), as is one given in inputs; every document found
- * is added to files as an input. */
+ * is added to files as an input. files NULL is jisr_corpus_pair. */
 JISR_API int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                                     jisr_fileset *files, jisr_pairing **out);
 /** Check the pairs of a collection larger than the small one jisr_corpus_pair aligns whole
@@ -188,7 +193,8 @@ JISR_API int jisr_corpus_pair_files(const char *const *inputs, size_t n, const j
  * become unpaired, each with the other as its best candidate and the share as its score. One
  * alignment per pair; the documents are read again with opts->doc_opts but without its
  * on_warning (their warnings were given when they were paired), and opts->on_progress is called
- * after each pair. Errors: JISR_ENOMEM, the aligner's and the segmenter's. */
+ * after each pair. Errors: JISR_ENOMEM, the aligner's and the segmenter's, JISR_EINVAL (p or opts
+ * NULL: give the options p was paired with). */
 #define JISR_PAIR_VERIFY_MIN 0.3
 JISR_API int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts);
 /** Render the pairs as a `jisr align --batch` list: "# " comment lines (a summary, the column
@@ -241,13 +247,15 @@ typedef struct jisr_filter_opts {
 
 typedef struct jisr_filter jisr_filter;
 /** Filters for pairs of srclang → tgtlang (the script checks know Arabic and Latin-script
- * languages; others pass them). Errors: JISR_EINVAL (min_score or min_script not in 0..1, a
- * ratio not finite, min_ratio below 0 or above max_ratio; NaN is refused), JISR_ENOMEM. */
+ * languages; others, and a NULL language, pass them); opts NULL is JISR_FILTER_OPTS_INIT.
+ * Errors: JISR_EINVAL (out NULL, min_score or min_script not in 0..1, a ratio not finite,
+ * min_ratio below 0 or above max_ratio; NaN is refused), JISR_ENOMEM. */
 JISR_API int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
                              const jisr_filter_opts *opts);
 /** Check one pair: JISR_DROP_N when it is kept (and remembered for the duplicate checks), the
  * reason otherwise (JISR_DROP_SCORE for a score below min_score or NaN), <0 on error
- * (JISR_ENOMEM). */
+ * (JISR_ENOMEM; JISR_EINVAL when f is NULL, or src or tgt NULL with a length above 0: NULL with
+ * 0 is the empty text). */
 JISR_API int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt,
                                size_t tlen, double score);
 JISR_API void jisr_filter_free(jisr_filter *f);
@@ -290,9 +298,11 @@ typedef struct jisr_corpus_report jisr_corpus_report;
  * writer, atomically; the writer is opened first, so that an output that cannot be written is
  * an error before any document is read. Documents are found and paired as jisr_corpus_pair
  * does, but a file whose path holds a tab or a line break is read (no list is written). The
- * report (caller-owned, also on error when *out is set) tells what happened. Errors: those of
- * jisr_corpus_pair, JISR_EINVAL (bad options, the output is one of the inputs or of opts->files,
- * a document is one of the outputs), the writer's, JISR_ENOMEM. */
+ * report (caller-owned, also on error when *out is set) tells what happened. opts NULL is
+ * JISR_CORPUS_OPTS_INIT, which names no output (JISR_EINVAL). Errors: those of jisr_corpus_pair,
+ * JISR_EINVAL (bad options, the output is one of the inputs or of opts->files, a document is one
+ * of the outputs; out, or inputs with n above 0, or one of them NULL: before the output is
+ * opened), the writer's, JISR_ENOMEM. */
 JISR_API int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
                              jisr_corpus_report **out);
 /** The documents of a report: paired, unpaired, skipped with the reason (borrowed; NULL when

@@ -452,6 +452,8 @@ static int dict_index(jisr_docaligner *da)
 int jisr_docaligner_new(jisr_docaligner **out, const jisr_docalign_opts *opts)
 {
     jisr_docalign_opts def = JISR_DOCALIGN_OPTS_INIT;
+    if (!out)
+        return jisr_null_arg("jisr_docaligner_new", "out");
     *out = NULL;
     if (!opts)
         opts = &def;
@@ -522,8 +524,15 @@ static int cmp_term(const void *a, const void *b)
 int jisr_docaligner_add(jisr_docaligner *da, int side, const char *name, const char *const *paras,
                         const size_t *lens, size_t n, size_t *index)
 {
-    if (!da || side < 0 || side > 1 || (n && !paras))
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_docaligner_add: bad argument");
+    if (!da || (n && !paras)) /* no paragraphs: paras may be NULL */
+        return jisr_null_arg("jisr_docaligner_add", da ? "paras" : "da");
+    if (side < 0 || side > 1)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_docaligner_add: side %d is not 0 (source) or 1 (target)", side);
+    for (size_t p = 0; p < n; p++)
+        if (!paras[p])
+            return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                                  "jisr_docaligner_add: paras[%zu] is NULL", p);
     if (da->n[side] == da->cap[side]) {
         size_t cap = da->cap[side] ? da->cap[side] * 2 : 64;
         cdoc *v = realloc(da->docs[side], cap * sizeof *v);
@@ -968,6 +977,8 @@ static int cmp_docpair(const void *a, const void *b)
 
 int jisr_docaligner_run(jisr_docaligner *da)
 {
+    if (!da)
+        return jisr_null_arg("jisr_docaligner_run", "da");
     size_t ns = da->n[0], nt = da->n[1];
     int rc = 0;
     free(da->pairs);
@@ -1130,6 +1141,10 @@ done:
 
 const jisr_docpair *jisr_docaligner_pairs(const jisr_docaligner *da, size_t *n)
 {
+    if (!n) { /* pairs without their number cannot be read */
+        jisr_null_arg("jisr_docaligner_pairs", "n");
+        return NULL;
+    }
     *n = da ? da->npairs : 0;
     return da ? da->pairs : NULL;
 }

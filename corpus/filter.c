@@ -41,6 +41,8 @@ int jisr_filter_new(jisr_filter **out, const char *srclang, const char *tgtlang,
 {
     jisr_filter_opts def = JISR_FILTER_OPTS_INIT;
     const jisr_filter_opts *o = opts ? opts : &def;
+    if (!out)
+        return jisr_null_arg("jisr_filter_new", "out");
     *out = NULL;
     /* written so that NaN fails every test */
     if (!(o->min_score >= 0 && o->min_score <= 1) || !(o->min_script >= 0 && o->min_script <= 1) ||
@@ -144,6 +146,10 @@ static int norm_hashes(jisr_filter *f, const char *s, size_t n, jisr_buf *out, u
 int jisr_filter_check(jisr_filter *f, const char *src, size_t slen, const char *tgt, size_t tlen,
                       double score)
 {
+    if (!f || (!src && slen) || (!tgt && tlen))
+        return jisr_null_arg("jisr_filter_check", !f ? "f" : !src && slen ? "src" : "tgt");
+    src = src ? src : ""; /* NULL and 0 is the empty text */
+    tgt = tgt ? tgt : "";
     if (!(score >= f->o.min_score)) /* a NaN score is no confidence at all */
         return JISR_DROP_SCORE;
     measure ms, mt;

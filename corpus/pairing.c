@@ -330,16 +330,36 @@ static int check_outputs(jisr_fileset *set, const char *const *inputs, jisr_strl
     return rc;
 }
 
+/* The inputs of fn (the n paths it collects documents from; a NULL array of none is no input):
+ * 0, or JISR_EINVAL naming the NULL one ("inputs[2] is NULL"). */
+static int check_inputs(const char *fn, const char *const *inputs, size_t n)
+{
+    if (!inputs && n)
+        return jisr_null_arg(fn, "inputs");
+    for (size_t i = 0; i < n; i++)
+        if (!inputs[i])
+            return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "%s: inputs[%zu] is NULL", fn, i);
+    return 0;
+}
+
 int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                      jisr_pairing **out)
 {
-    return corpus_pair(inputs, n, opts, NULL, 1, out);
+    if (!out)
+        return jisr_null_arg("jisr_corpus_pair", "out");
+    *out = NULL;
+    int rc = check_inputs("jisr_corpus_pair", inputs, n);
+    return rc < 0 ? rc : corpus_pair(inputs, n, opts, NULL, 1, out);
 }
 
 int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                            jisr_fileset *files, jisr_pairing **out)
 {
-    return corpus_pair(inputs, n, opts, files, 1, out);
+    if (!out)
+        return jisr_null_arg("jisr_corpus_pair_files", "out");
+    *out = NULL;
+    int rc = check_inputs("jisr_corpus_pair_files", inputs, n);
+    return rc < 0 ? rc : corpus_pair(inputs, n, opts, files, 1, out);
 }
 
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts, jisr_fileset *set,
@@ -630,6 +650,8 @@ static int put_path(jisr_buf *b, const char *path, int absolute, int comment)
 
 int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out)
 {
+    if (!p || !out)
+        return jisr_null_arg("jisr_pairing_format", p ? "out" : "p");
     size_t skipped = 0;
     for (size_t i = 0; i < p->ndocs; i++)
         skipped += p->docs[i].side < 0;

@@ -24,6 +24,8 @@ static const char *doc_path(const jisr_pairing *p, int side, size_t i)
 
 int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *b)
 {
+    if (!r || !b)
+        return jisr_null_arg("jisr_corpus_report_json", r ? "out" : "r");
     const jisr_corpus_totals *t = &r->t;
     const jisr_pairing *p = r->pairing;
     jisr_buf_puts(b, "{\"srclang\":");
@@ -146,6 +148,8 @@ static const char *const reason_text[JISR_DROP_N + 1] = {
 
 int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
 {
+    if (!r || !b)
+        return jisr_null_arg("jisr_corpus_report_html", r ? "out" : "r");
     const jisr_corpus_totals *t = &r->t;
     const jisr_pairing *p = r->pairing;
     uint64_t dropped = 0;

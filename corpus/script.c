@@ -25,6 +25,7 @@
 
 #include "corpus/corpus_int.h"
 #include "util/utf8.h"
+#include "util/util_int.h"
 
 /* The least share of a document's (Arabic and Latin) letters that must be Arabic, and Latin
  * apart from Arabic, for it to be bilingual: a TSV or TMX corpus holds 35-60 % of either, a PO
@@ -130,7 +131,11 @@ static jisr_script script_of(const char *text, size_t n, int bilingual)
 
 jisr_script jisr_corpus_script(const char *text, size_t n)
 {
-    return script_of(text, n, 1);
+    if (!text && n) { /* NULL and 0 is the empty text: no letter */
+        jisr_null_arg("jisr_corpus_script", "text");
+        return JISR_SCRIPT_NONE;
+    }
+    return script_of(text ? text : "", n, 1);
 }
 
 jisr_script corpus_script_side(const char *text, size_t n)

@@ -144,7 +144,7 @@ static int read_sentences(const jisr_pairing *p, size_t i, const jisr_doc_opts *
 int jisr_pairing_verify(jisr_pairing *p, const jisr_pair_opts *opts)
 {
     if (!p || !opts)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_pairing_verify: NULL argument");
+        return jisr_null_arg("jisr_pairing_verify", p ? "opts" : "p");
     if (!corpus_verify_applies(&opts->align) || p->ndocs <= CORPUS_VERIFY_DOCS || !p->npairs)
         return 0;
     const jisr_docalign_opts *o = &opts->align;

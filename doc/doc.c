@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "doc/doc_int.h"
+#include "util/util_int.h"
 
 static const char *const format_names[] = {"auto", "text", "html", "docx", "odt", "xliff", "pdf"};
 static const char *const kind_names[] = {"body", "title",   "heading",  "list-item",
@@ -84,7 +85,11 @@ static const unsigned char *find_ci(const unsigned char *h, size_t n, const char
 
 jisr_doc_format jisr_doc_sniff(const void *head, size_t n)
 {
-    const unsigned char *p = head;
+    if (!head && n) { /* NULL and 0 is an empty head */
+        jisr_null_arg("jisr_doc_sniff", "head");
+        return JISR_DOC_AUTO;
+    }
+    const unsigned char *p = head ? head : (const void *)""; /* never read: n is 0 */
     if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
         return JISR_DOC_DOCX;
     if (n >= 5 && memcmp(p, "%PDF-", 5) == 0)
@@ -377,12 +382,11 @@ static int slurp(jisr_doc *d, const char *path, unsigned char **out, size_t *n)
 int jisr_doc_read_input(const char *path, uint64_t max, char **data, size_t *n)
 {
     if (!data || !n)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_read_input: %s is NULL",
-                              data ? "n" : "data");
+        return jisr_null_arg("jisr_doc_read_input", data ? "n" : "data");
     *data = NULL;
     *n = 0;
     if (!path)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_read_input: path is NULL");
+        return jisr_null_arg("jisr_doc_read_input", "path");
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
     int fd = is_stdin ? 0 : open(path, O_RDONLY);
@@ -578,9 +582,11 @@ static int read_once(jisr_doc *d, const char *path)
 int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts)
 {
     jisr_doc *d = NULL;
+    if (!out)
+        return jisr_null_arg("jisr_doc_open", "out");
     *out = NULL;
     if (!path)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_open: no path");
+        return jisr_null_arg("jisr_doc_open", "path");
     int rc = doc_new(&d, path, opts);
     if (rc == 0 && d->format == JISR_DOC_AUTO)
         d->format = jisr_doc_format_from_name(path);
@@ -613,9 +619,11 @@ int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *data, siz
                          const jisr_doc_opts *opts)
 {
     jisr_doc *d = NULL;
+    if (!out)
+        return jisr_null_arg("jisr_doc_open_memory", "out");
     *out = NULL;
-    if (!data && n)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_open_memory: no data");
+    if (!data && n) /* NULL and 0 is an empty document */
+        return jisr_null_arg("jisr_doc_open_memory", "data");
     int rc = doc_new(&d, name ? name : "<memory>", opts);
     if (rc == 0 && d->format == JISR_DOC_AUTO && name)
         d->format = jisr_doc_format_from_name(name);
@@ -633,8 +641,8 @@ int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *data, siz
 
 int jisr_doc_next(jisr_doc *d, jisr_para *p)
 {
-    if (!d || !p)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_doc_next: bad argument");
+    if (!d || !p) /* not recorded as the document's (sticky) error */
+        return jisr_null_arg("jisr_doc_next", d ? "p" : "d");
     if (d->err) {
         const jisr_error *e = &d->saved;
         return jisr_error_set(d->err, e->file[0] ? e->file : NULL, e->line, e->col, "%s", e->msg);

@@ -136,8 +136,9 @@ typedef struct jisr_doc jisr_doc;
 JISR_API int jisr_doc_open(jisr_doc **out, const char *path, const jisr_doc_opts *opts);
 
 /** The same over a caller-owned buffer that must outlive the document; name is used in
- * messages and, with JISR_DOC_AUTO, for its extension. PDF reads it through a temporary
- * file. */
+ * messages and, with JISR_DOC_AUTO, for its extension (NULL: "<memory>", the format sniffed).
+ * data may be NULL when n is 0 (an empty document); NULL with n above 0 is JISR_EINVAL. PDF reads
+ * it through a temporary file. */
 JISR_API int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *data, size_t n,
                                   const jisr_doc_opts *opts);
 
@@ -151,7 +152,8 @@ JISR_API int jisr_doc_open_memory(jisr_doc **out, const char *name, const void *
 JISR_API int jisr_doc_read_input(const char *path, uint64_t max, char **data, size_t *n);
 
 /** Next paragraph into *p. Returns 1 with a paragraph, 0 at the end, <0 on error (the detail
- * names file, part, line and column). Errors are sticky: later calls return the same code. */
+ * names file, part, line and column). Errors are sticky: later calls return the same code (not
+ * JISR_EINVAL for d or p NULL, which leaves the document as it was). */
 JISR_API int jisr_doc_next(jisr_doc *d, jisr_para *p);
 
 /** The format being read (resolved when opened with JISR_DOC_AUTO). */
@@ -169,7 +171,8 @@ JISR_API jisr_doc_format jisr_doc_format_from_name(const char *path);
 JISR_API jisr_doc_format jisr_doc_format_from_string(const char *name);
 /** The first bytes of a file (at least 4 KiB when it has them) → its format: ZIP containers by
  * their entries are not looked at here (JISR_DOC_DOCX for any ZIP); %PDF; XML with an <xliff>
- * root; HTML; else JISR_DOC_TEXT. */
+ * root; HTML; else JISR_DOC_TEXT. head may be NULL when n is 0; NULL with n above 0 is
+ * JISR_DOC_AUTO with JISR_EINVAL recorded. */
 JISR_API jisr_doc_format jisr_doc_sniff(const void *head, size_t n);
 /** Static name of a format ("text", "html", …; "auto"). */
 JISR_API const char *jisr_doc_format_name(jisr_doc_format f);

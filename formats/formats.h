@@ -93,7 +93,9 @@ static inline char **jisr_meta_string(jisr_meta *m, size_t i)
 
 JISR_API void jisr_unit_init(jisr_unit *u);
 JISR_API void jisr_unit_clear(jisr_unit *u); /* free contents, keep u usable (re-initialised) */
-/** Append a variant (lang, text copied); *out (may be NULL) points at it until the next add. */
+/** Append a variant (lang, text copied); *out (may be NULL) points at it until the next add. lang
+ * NULL is "und"; text may be NULL when text_len is 0 (the empty text). JISR_EINVAL when u is
+ * NULL, or text is NULL with text_len above 0. */
 JISR_API int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text,
                                    size_t text_len, jisr_variant **out);
 /** First variant whose language matches want (BCP 47 prefix match), or NULL. */
@@ -112,7 +114,8 @@ JISR_API int jisr_lang_tag_ok(const char *tag);
 JISR_API int jisr_unit_pair_side(const jisr_unit *u, size_t i, const char *a, const char *b);
 /** Drop every variant that is on neither side of the pair a, b (jisr_unit_pair_side); the others
  * keep their order. Returns 1 when variants of both sides remain, 0 otherwise (a unit whose
- * only variants are one side's, or a and b the same tag). */
+ * only variants are one side's, or a and b the same tag; a or b NULL drops every variant),
+ * JISR_EINVAL when u is NULL. */
 JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
 /** Put the variants of src first, then those of tgt (may be NULL), then the others: within each
  * language those whose tag is exactly it (letter case and '_' aside) first, then the others it
@@ -120,7 +123,8 @@ JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
  * jisr_unit_pair_side says. Tools such as translate-toolkit take a TMX unit's first <tuv> for
  * the source, and two-column writers the first variant of each language. */
 JISR_API void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt);
-/** Deep copy. */
+/** Deep copy into dst (initialised first: what it held is not freed). JISR_EINVAL when dst or src
+ * is NULL (dst then left as it was). */
 JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
 /** The one set of checks and limits every reader applies (TSV, Moses and JSONL call this;
  * the TMX reader checks the same inline): valid UTF-8 everywhere; U+000B and U+000C (Word's
@@ -136,7 +140,8 @@ JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
  * character. A program that builds units itself may call it before writing or importing them,
  * so that every writer can write them and every reader read them back. */
 JISR_API int jisr_unit_check(jisr_unit *u, const char *name);
-/** Append the variant's text with placeholders removed (what a reader sees) to out. */
+/** Append the variant's text with placeholders removed (what a reader sees) to out. JISR_EINVAL
+ * when v or out is NULL. */
 JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
 
 /** A date of a TMX attribute, read leniently into unix seconds (UTC): TMX's own form
@@ -145,10 +150,11 @@ JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
  * (dropped), a space for the T, a zone offset (+03:00, -0500: the same instant in UTC) or no zone
  * (UTC, as TMX's dates are). Years 0000-9999; the day must exist in its month (no 31 February),
  * hours 0-23, minutes 0-59, seconds 0-60. Returns 0, or JISR_EPARSE (no error detail recorded)
- * when s is not such a date. */
+ * when s is not such a date (s NULL, an absent attribute, included); JISR_EINVAL when t is
+ * NULL. */
 JISR_API int jisr_date_parse(const char *s, int64_t *t);
-/** The TMX form YYYYMMDDThhmmssZ of t (unix seconds) into out; years outside 0000-9999 are
- * written as 0000. */
+/** The TMX form YYYYMMDDThhmmssZ of t (unix seconds) into out (nothing when out is NULL); years
+ * outside 0000-9999 are written as 0000. */
 JISR_API void jisr_date_format(int64_t t, char out[17]);
 
 typedef enum jisr_format {

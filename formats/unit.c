@@ -19,6 +19,8 @@
 
 void jisr_unit_init(jisr_unit *u)
 {
+    if (!u)
+        return;
     memset(u, 0, sizeof *u);
     u->meta.usagecount = -1;
 }
@@ -81,13 +83,17 @@ int jisr_unit_add_variant(jisr_unit *u, const char *lang, const char *text, size
     int rc;
     if (out)
         *out = NULL;
+    if (!u)
+        return jisr_null_arg("jisr_unit_add_variant", "u");
+    if (!text && text_len) /* NULL and 0 is the empty text */
+        return jisr_null_arg("jisr_unit_add_variant", "text");
     if ((rc = jisr_grow_pow2((void **)&u->variants, u->nvariants, sizeof *u->variants)) < 0)
         return rc;
     jisr_variant *v = &u->variants[u->nvariants];
     memset(v, 0, sizeof *v);
     v->meta.usagecount = -1;
     v->lang = jisr_strdup(lang ? lang : "und");
-    v->text = jisr_strndup(text ? text : "", text ? text_len : 0);
+    v->text = jisr_strndup(text ? text : "", text_len);
     if (!v->lang || !v->text) {
         free(v->lang);
         free(v->text);
@@ -151,6 +157,8 @@ int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b)
 {
     int have_a = 0, have_b = 0;
     size_t k = 0;
+    if (!u)
+        return jisr_null_arg("jisr_unit_keep_pair", "u");
     for (size_t i = 0; i < u->nvariants; i++) {
         int side = jisr_unit_pair_side(u, i, a, b);
         if (!side) {
@@ -186,6 +194,8 @@ void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt)
 {
     jisr_variant tmp;
     size_t k = 0;
+    if (!u)
+        return;
     if (src && tgt && jisr_lang_equal(src, tgt))
         tgt = NULL;
     for (int g = 0; g < 4; g++) {
@@ -272,6 +282,8 @@ int fmt_meta_copy(jisr_meta *d, const jisr_meta *s)
 
 int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src)
 {
+    if (!dst || !src) /* dst is left as it was */
+        return jisr_null_arg("jisr_unit_copy", dst ? "src" : "dst");
     jisr_unit_init(dst);
     if (dup_str(&dst->tuid, src->tuid) < 0 || dup_str(&dst->srclang, src->srclang) < 0 ||
         fmt_meta_copy(&dst->meta, &src->meta) < 0)
@@ -345,6 +357,8 @@ unsigned fmt_literal_char(const char *tag)
 int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
 {
     int rc;
+    if (!v || !out)
+        return jisr_null_arg("jisr_variant_plain", v ? "out" : "v");
     const char *s = v->text ? v->text : "";
     size_t n = strlen(s), start = 0;
     for (size_t i = 0; i < n;) {
@@ -396,7 +410,9 @@ static long digits(const char **p, int n)
 int jisr_date_parse(const char *s, int64_t *t)
 {
     static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (!s)
+    if (!t)
+        return jisr_null_arg("jisr_date_parse", "t");
+    if (!s) /* an absent date (a NULL attribute) is not a date */
         return JISR_EPARSE;
     const char *p = s;
     while (*p == ' ')
@@ -452,6 +468,8 @@ int jisr_date_parse(const char *s, int64_t *t)
 
 void jisr_date_format(int64_t t, char out[17])
 {
+    if (!out)
+        return;
     int64_t z = t / 86400, secs = t % 86400;
     if (secs < 0) {
         secs += 86400;

@@ -84,7 +84,8 @@ static int lines_new(jisr_lines **out, int src, const char *name, unsigned flags
 
 int jisr_lines_open_fd(jisr_lines **out, int fd, int own, const char *name, unsigned flags)
 {
-    int rc = lines_new(out, SRC_FD, name, flags);
+    /* a descriptor handed over (own) is closed on every error, a NULL out's too */
+    int rc = out ? lines_new(out, SRC_FD, name, flags) : jisr_null_arg("jisr_lines_open_fd", "out");
     if (rc < 0) {
         if (own && fd >= 0)
             close(fd);
@@ -97,8 +98,13 @@ int jisr_lines_open_fd(jisr_lines **out, int fd, int own, const char *name, unsi
 
 int jisr_lines_open_stream(jisr_lines **out, FILE *f, int own, const char *name, unsigned flags)
 {
-    int rc = lines_new(out, SRC_FILE, name, flags);
+    /* a stream handed over (own) is closed on every error, a NULL out's too */
+    int rc = !out ? jisr_null_arg("jisr_lines_open_stream", "out")
+             : !f ? jisr_null_arg("jisr_lines_open_stream", "f")
+                  : lines_new(out, SRC_FILE, name, flags);
     if (rc < 0) {
+        if (out)
+            *out = NULL;
         if (own && f)
             fclose(f);
         return rc;
@@ -111,11 +117,16 @@ int jisr_lines_open_stream(jisr_lines **out, FILE *f, int own, const char *name,
 int jisr_lines_open_memory(jisr_lines **out, const void *data, size_t n, const char *name,
                            unsigned flags)
 {
+    if (!out)
+        return jisr_null_arg("jisr_lines_open_memory", "out");
+    *out = NULL;
+    if (!data && n) /* NULL and 0 is an empty input */
+        return jisr_null_arg("jisr_lines_open_memory", "data");
     int rc = lines_new(out, SRC_MEM, name, flags);
     if (rc < 0)
         return rc;
     (*out)->mem = data;
-    (*out)->mem_n = data ? n : 0;
+    (*out)->mem_n = n;
     (*out)->buf = (unsigned char *)(uintptr_t)data; /* read only: SRC_MEM never writes buf */
     (*out)->end = (*out)->mem_n;
     (*out)->eof = 1;
@@ -124,9 +135,11 @@ int jisr_lines_open_memory(jisr_lines **out, const void *data, size_t n, const c
 
 int jisr_lines_open(jisr_lines **out, const char *path, unsigned flags)
 {
+    if (!out)
+        return jisr_null_arg("jisr_lines_open", "out");
     *out = NULL;
     if (!path)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no input file");
+        return jisr_null_arg("jisr_lines_open", "path");
     if (strcmp(path, "-") == 0)
         return jisr_lines_open_fd(out, 0, 0, "<stdin>", flags);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -354,7 +367,7 @@ static int check_line(jisr_lines *l, char *s, size_t n, uint64_t at)
 int jisr_lines_next(jisr_lines *l, const char **line, size_t *len)
 {
     if (!l)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_lines_next: no reader");
+        return jisr_null_arg("jisr_lines_next", "l");
     if (l->err)
         return jisr_error_set(l->err, l->saved.file[0] ? l->saved.file : NULL, l->saved.line,
                               l->saved.col, "%s", l->saved.msg);

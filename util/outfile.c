@@ -103,6 +103,8 @@ struct jisr_fileset {
 
 int jisr_fileset_new(jisr_fileset **out)
 {
+    if (!out)
+        return jisr_null_arg("jisr_fileset_new", "out");
     *out = calloc(1, sizeof **out);
     if (!*out)
         return jisr_oom(sizeof **out);
@@ -433,8 +435,12 @@ done:
 
 int jisr_outfile_open(jisr_outfile **out, const char *path, const jisr_outfile_opts *opts)
 {
+    if (!out)
+        return jisr_null_arg("jisr_outfile_open", "out");
     *out = NULL;
-    if (!path || !*path)
+    if (!path)
+        return jisr_null_arg("jisr_outfile_open", "path");
+    if (!*path)
         return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "no output file");
     jisr_fileset *files = opts ? opts->files : NULL;
     jisr_outfile *o = calloc(1, sizeof *o);

@@ -6,12 +6,14 @@
  * a thread-local detail (message plus, where one exists, file, line and column); the command-line
  * program prints it as `jisr: FILE:LINE:COL: message`. The library itself never prints or exits.
  *
- * Pointer arguments: a NULL where a function needs a pointer (a handle, an out parameter, a text
- * with a length above 0) is JISR_EINVAL with the message "FUNCTION: ARGUMENT is NULL"; a
- * function that returns a pointer returns NULL instead (with that error recorded), a getter of
- * an object given NULL returns 0 or NULL, and every free, close and clear accepts NULL. The
- * static inline jisr_buf_reserve and jisr_buf_append are the exception: they are not checked
- * (they are on the hottest paths); pass them a buffer.
+ * Pointer arguments, in every layer: a NULL where a function needs a pointer (a handle, an out
+ * parameter, a text with a length above 0) is JISR_EINVAL with the message "FUNCTION: ARGUMENT
+ * is NULL"; a function that returns a pointer or a size returns NULL or 0 instead (with that
+ * error recorded), a getter of an object given NULL returns 0 or NULL, and every free, close and
+ * clear accepts NULL. A NULL that a header gives a meaning keeps it: options (the defaults), a
+ * name used in messages (a default one), an array or text with a length of 0 (empty), a file
+ * set (none). The static inline jisr_buf_reserve and jisr_buf_append are the exception: they are
+ * not checked (they are on the hottest paths); pass them a buffer.
  */
 #ifndef JISR_UTIL_H
 #define JISR_UTIL_H
@@ -167,16 +169,19 @@ enum {
 #define JISR_LINES_MAX_DEFAULT ((size_t)16 << 20)
 
 /** Open path for reading ("-" = standard input, named "<stdin>" in messages). JISR_EIO naming
- * the path when it cannot be opened or is a directory. *out is NULL on error. */
+ * the path when it cannot be opened or is a directory. *out is NULL on error. The openers below
+ * take name NULL as "<input>". */
 JISR_API int jisr_lines_open(jisr_lines **out, const char *path, unsigned flags);
-/** Read descriptor fd (closed by jisr_lines_close when own is non-zero, also on error). name is
- * copied and used in messages. */
+/** Read descriptor fd (closed by jisr_lines_close when own is non-zero, also on error, out NULL
+ * included). name is copied and used in messages. */
 JISR_API int jisr_lines_open_fd(jisr_lines **out, int fd, int own, const char *name,
                                 unsigned flags);
-/** Read a stdio stream (fclose'd by jisr_lines_close when own is non-zero, also on error). */
+/** Read a stdio stream (fclose'd by jisr_lines_close when own is non-zero, also on error, out or
+ * f NULL included). */
 JISR_API int jisr_lines_open_stream(jisr_lines **out, FILE *f, int own, const char *name,
                                     unsigned flags);
-/** Read n bytes at data, which the caller keeps valid and unchanged until jisr_lines_close. */
+/** Read n bytes at data, which the caller keeps valid and unchanged until jisr_lines_close. data
+ * may be NULL when n is 0 (an empty input); NULL with n above 0 is JISR_EINVAL. */
 JISR_API int jisr_lines_open_memory(jisr_lines **out, const void *data, size_t n, const char *name,
                                     unsigned flags);
 /** Longest line accepted, in bytes without the line end (0 = the default). */
@@ -200,7 +205,9 @@ JISR_API void jisr_lines_close(jisr_lines *l);
 
 /** A set of files a command must never write over: its inputs, and the outputs it has opened
  * (so two outputs cannot be the same file). Files are known by device and inode (and outputs
- * also by directory and name, since they may not exist yet). Thread-safe. */
+ * also by directory and name, since they may not exist yet). Thread-safe. A NULL set is no set,
+ * as in the options that take one: adding to it does nothing (0) and it contains nothing; so
+ * does adding, or looking for, a NULL path. */
 typedef struct jisr_fileset jisr_fileset;
 JISR_API int jisr_fileset_new(jisr_fileset **out);
 /** Record the file at path as an input ("-" = standard input; a directory: every regular file

@@ -17,6 +17,14 @@
  * return JISR_ENOMEM: `return jisr_oom(0);` where an allocation failed. */
 int jisr_oom(size_t bytes);
 
+/** A public function fn was given NULL for its pointer argument arg: record JISR_EINVAL with
+ * "fn: arg is NULL" and return it, so that every layer words the error alike (util.h):
+ * `if (!out) return jisr_null_arg("jisr_x_new", "out");`. tm/ has its own (tm_null_arg). */
+static inline int jisr_null_arg(const char *fn, const char *arg)
+{
+    return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "%s: %s is NULL", fn, arg);
+}
+
 /** Make room for at least need elements of elem bytes in the array *p of capacity *cap
  * (elements, not bytes): doubles the capacity (from 16) until need fits. On failure *p and
  * *cap are unchanged and JISR_ENOMEM is recorded. The array's contents are kept. */

@@ -137,6 +137,13 @@ struct jisr_lexicon_trainer;
  * Prints the error; returns CLI_OK or CLI_FAIL. *units = pairs taken. */
 int cli_train_from_tm(struct jisr_lexicon_trainer *tr, const char *dir, uint64_t *units);
 
+/** Before a plain-text writer (TSV, Moses) drops u's inline tags: each tag that stands for text
+ * written as that text (a <ph> holding a format code as its code); *lost = 1 (tags with no
+ * text) | 2 (props or notes). tmp is scratch (cmd_convert.c; export too). */
+int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost);
+/** The warning for the units cli_unit_plain_codes counted, once per output (fmt: "TSV"). */
+void cli_warn_plain_lost(const char *out, const char *fmt, unsigned long tags, unsigned long meta);
+
 extern const cli_command cli_commands[];
 extern const size_t cli_ncommands;
 

@@ -64,8 +64,10 @@ const char cmd_convert_help[] =
     "\n"
     "TSV: one unit per line, source TAB target; further columns are ignored. Inside a field\n"
     "a backslash is written \\\\, a tab \\t, a line feed \\n and a carriage return \\r; other\n"
-    "backslashes are read as they stand. TSV and Moses carry plain text: inline tags are\n"
-    "dropped, and Moses turns line breaks inside a segment into spaces. JSONL keeps everything\n"
+    "backslashes are read as they stand. TSV and Moses carry plain text: a <ph> holding a\n"
+    "format code ({0}, %s) is written as its code, other inline tags, props and notes are\n"
+    "dropped (the units that lose some are counted in a warning), and Moses turns line\n"
+    "breaks inside a segment into spaces. JSONL keeps everything\n"
     "(one unit per line: variants, inline tags, props, notes, dates); its \"tags\" must match\n"
     "the text's placeholders (tag i is U+E000+i, used once), else the line is an error; a key\n"
     "JSONL does not know (\"note\" for \"notes\" …) is left out with a warning (FILE:LINE:COL,\n"
@@ -178,6 +180,65 @@ static void list_langs(const jisr_unit *u, char *out, size_t size)
     }
 }
 
+/* TSV and Moses carry plain text. Before such a writer drops u's inline tags, each tag that
+ * stands for text is written as that text, as query's plain output does (jisr_tm_plain_tags): a
+ * <ph> holding a format code ("{0}", "%s") as its code, a character reference as the character.
+ * The rest is lost: *lost gets 1 (a tag with no such text: formatting, <ph>&lt;br/&gt;</ph>) |
+ * 2 (props or notes of the unit or a variant), for the warning the command ends with. tmp is
+ * scratch. Also used by cmd_export.c. */
+int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost)
+{
+    *lost = u->meta.nprops || u->meta.nnotes ? 2 : 0;
+    for (size_t i = 0; i < u->nvariants; i++) {
+        jisr_variant *v = &u->variants[i];
+        if (v->meta.nprops || v->meta.nnotes)
+            *lost |= 2;
+        if (!v->ntags)
+            continue;
+        int rc;
+        for (size_t k = 0; k < v->ntags && !(*lost & 1); k++) {
+            /* tag k alone, as its placeholder U+E000+k: nothing comes out when it has no text */
+            unsigned cp = 0xE000u + (unsigned)k;
+            char ph[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                          (char)(0x80 | (cp & 0x3F))};
+            jisr_buf_reset(tmp);
+            if ((rc = jisr_tm_plain_tags(tmp, ph, sizeof ph, v->tags, v->ntags)) < 0)
+                return rc;
+            if (tmp->len == 0)
+                *lost |= 1;
+        }
+        jisr_buf_reset(tmp);
+        const char *t = v->text ? v->text : "";
+        if ((rc = jisr_tm_plain_tags(tmp, t, strlen(t), v->tags, v->ntags)) < 0)
+            return rc;
+        char *plain = jisr_strdup(tmp->data ? tmp->data : "");
+        if (!plain)
+            return JISR_ENOMEM;
+        free(v->text);
+        v->text = plain;
+        for (size_t k = 0; k < v->ntags; k++)
+            free(v->tags[k]);
+        free(v->tags);
+        v->tags = NULL;
+        v->ntags = 0;
+    }
+    return 0;
+}
+
+/* The warning for the units cli_unit_plain_codes found losing something, once per output. */
+void cli_warn_plain_lost(const char *out, const char *fmt, unsigned long tags, unsigned long meta)
+{
+    if (tags)
+        cli_warn("%s: %lu unit%s lost inline tags that %s cannot carry (formatting, a <ph> that "
+                 "is not one format code); a <ph> holding a format code such as {0} or %%s is "
+                 "written as its code. TMX and JSONL keep tags",
+                 out, tags, tags == 1 ? "" : "s", fmt);
+    if (meta)
+        cli_warn("%s: %lu unit%s lost props or notes that %s cannot carry (TMX and JSONL keep "
+                 "them)",
+                 out, meta, meta == 1 ? "" : "s", fmt);
+}
+
 static void on_bad(void *ctx, const jisr_error *err)
 {
     bad_list *b = ctx;
@@ -263,7 +324,8 @@ int cmd_convert(int argc, char **argv)
     jisr_unit u;
     jisr_unit_init(&u);
     int rc, ret = CLI_FAIL;
-    unsigned long filtered = 0, multi = 0;
+    unsigned long filtered = 0, multi = 0, lost_tags = 0, lost_meta = 0;
+    jisr_buf plain = {0};
     const char *where = strcmp(in, "-") == 0 ? "<stdin>" : in;
     /* the reader records every file it opens (both Moses files, a redirected stdin); the
      * writer refuses to replace any of them, and OUT and --out2 cannot be one file */
@@ -368,6 +430,13 @@ int cmd_convert(int argc, char **argv)
         }
         if (src && !two_col)
             jisr_unit_source_first(&u, src, tgt);
+        if (two_col) {
+            int lost;
+            if ((rc = cli_unit_plain_codes(&u, &plain, &lost)) < 0)
+                goto fail;
+            lost_tags += (lost & 1) != 0;
+            lost_meta += (lost & 2) != 0;
+        }
         if ((rc = jisr_writer_write(w, &u)) < 0) {
             if (rc == JISR_EIO || rc == JISR_ENOMEM)
                 goto fail;
@@ -402,6 +471,8 @@ int cmd_convert(int argc, char **argv)
         cli_warn("%lu unit%s with more than one variant of %s or %s: the first of each written, "
                  "the others left out",
                  multi, multi == 1 ? "" : "s", src, tgt);
+    cli_warn_plain_lost(strcmp(out, "-") == 0 ? "<stdout>" : out,
+                        ofmt == JISR_FMT_TSV ? "TSV" : "Moses", lost_tags, lost_meta);
     if (bad.n)
         cli_warn("%lu bad unit%s skipped, %lu written", bad.n, bad.n == 1 ? "" : "s", written);
     ret = CLI_OK;
@@ -409,6 +480,7 @@ int cmd_convert(int argc, char **argv)
 fail:
     cli_error(rc);
 done:
+    jisr_buf_free(&plain);
     jisr_unit_clear(&u);
     jisr_writer_abort(w);
     jisr_reader_close(r);

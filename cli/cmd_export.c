@@ -31,7 +31,9 @@ const char cmd_export_help[] =
     "                        the target, en and en-US for the source. -s and -t differ.\n"
     "                        TSV and JSONL output need -s and -t; TSV writes the first\n"
     "                        variant of each, an exact tag first (units with more are\n"
-    "                        counted)\n"
+    "                        counted), as plain text: a <ph> holding a format code ({0},\n"
+    "                        %s) as its code; the units that lose other inline tags,\n"
+    "                        props or notes are counted in a warning\n"
     "      --skip-bad        write the other units when one cannot be written (a character\n"
     "                        the format cannot carry, a damaged record): each is reported by\n"
     "                        id on stderr; without it such a unit stops the export and\n"
@@ -115,6 +117,8 @@ int cmd_export(int argc, char **argv)
     jisr_unit u;
     jisr_unit_init(&u);
     unsigned long long n = 0, skipped = 0, multi = 0, pairless = 0;
+    unsigned long lost_tags = 0, lost_meta = 0;
+    jisr_buf plain = {0};
     char msg[2048];
     if ((rc = jisr_writer_open(&w, out, &wo)) < 0 || (rc = jisr_tm_iter_open(tm, &it)) < 0)
         goto done;
@@ -145,6 +149,12 @@ int cmd_export(int argc, char **argv)
             }
             if (src)
                 jisr_unit_source_first(&u, src, tgt);
+            int lost = 0;
+            rc = format == JISR_FMT_TSV ? cli_unit_plain_codes(&u, &plain, &lost) : 0;
+            if (rc < 0)
+                break;
+            lost_tags += (lost & 1) != 0;
+            lost_meta += (lost & 2) != 0;
             rc = jisr_writer_write(w, &u);
             unit_error = rc == JISR_EENCODING || rc == JISR_EINVAL || rc == JISR_ENOTFOUND;
         }
@@ -179,6 +189,7 @@ done:
         cli_error(rc);
 failed:
     jisr_tm_iter_close(it);
+    jisr_buf_free(&plain);
     jisr_unit_clear(&u);
     jisr_fileset_free(files);
     if (rc < 0) {
@@ -203,5 +214,6 @@ failed:
                     multi, src, tgt);
         fputc('\n', stderr);
     }
+    cli_warn_plain_lost(strcmp(out, "-") == 0 ? "<stdout>" : out, "TSV", lost_tags, lost_meta);
     return CLI_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "align/align.h"
 #include "cli/cli.h"
@@ -40,7 +41,11 @@ const char cmd_lexicon_help[] =
     "  -f, --format F        tmx, tsv, moses, jsonl or auto (default): the format of the CORPUS\n"
     "                        files that follow it. TSV and Moses columns are matched to the\n"
     "                        languages by their script when one language is Arabic (Tatoeba's\n"
-    "                        English<TAB>Arabic works as is), else taken in -s, -t order\n"
+    "                        English<TAB>Arabic works as is with -f tsv), else taken in -s,\n"
+    "                        -t order.\n"
+    "                        auto goes by the name: .tmx, .tsv, .jsonl, .xlf; .txt or a\n"
+    "                        language code is Moses (FILE.txt beside FILE.TGT), so a\n"
+    "                        one-file .txt corpus such as Tatoeba's needs -f tsv\n"
     "      --tm DIR          also train on every unit of the memory DIR (repeatable)\n"
     "      --skip-bad        leave out the units a reader refuses (each named on stderr)\n"
     "                        instead of stopping at the first\n"
@@ -109,6 +114,31 @@ int cli_train_from_tm(jisr_lexicon_trainer *tr, const char *dir, uint64_t *units
     if (units)
         *units = n;
     return rc < 0 ? cli_error(rc) : CLI_OK;
+}
+
+/* CORPUS read as Moses only because of its name (.txt, or a language code), and the target file
+ * that name implies (FILE.TGT) missing: most likely a one-file corpus such as Tatoeba's
+ * English<TAB>Arabic .txt, so a usage error that explains the guess and suggests -f tsv
+ * (import and convert explain it too). CLI_OK when the guess can stand. */
+static int moses_guess_check(const char *path, const char *tgt)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (strcmp(path, "-") == 0 || !dot || (slash && dot < slash) || access(path, F_OK) != 0)
+        return CLI_OK; /* the reader's own message says what is wrong */
+    size_t stem = (size_t)(dot - path) + 1;
+    char other[4096];
+    if (stem + strlen(tgt) >= sizeof other)
+        return CLI_OK;
+    memcpy(other, path, stem);
+    strcpy(other + stem, tgt);
+    if (strcmp(other, path) == 0 || access(other, F_OK) == 0)
+        return CLI_OK;
+    return cli_usage_error("lexicon",
+                           "'%s' is read as Moses two-file text by its name, so its %s side "
+                           "would be '%s', which does not exist: for a one-file corpus "
+                           "(source<TAB>target, as Tatoeba's .txt) give -f tsv before it "
+                           "(jisr lexicon train -o FILE -f tsv %s)",
+                           path, tgt, other, path);
 }
 
 static int lexicon_train(int argc, char **argv)
@@ -233,6 +263,9 @@ static int lexicon_train(int argc, char **argv)
                     ro.ctx = &lp;
                 }
                 jisr_format f = fmt ? fmt : jisr_format_from_name(optarg);
+                if (f == JISR_FMT_MOSES && !fmt &&
+                    (status = moses_guess_check(optarg, to.tgtlang)) != CLI_OK)
+                    break;
                 if (f == JISR_FMT_MOSES) { /* the target file is named by its language */
                     ro.srclang = to.srclang;
                     ro.tgtlang = to.tgtlang;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "cli/doc_cli.h"
@@ -32,8 +33,10 @@ const char cmd_segment_help[] =
     "\n"
     "Options:\n"
     "  -l, --lang LANG      ar, en or auto (default): auto picks Arabic or English for each\n"
-    "                       paragraph from its script; other language tags get ICU's rules\n"
-    "                       plus the SRX rules that match them\n"
+    "                       paragraph from its script. Regions and scripts are fine (en-US,\n"
+    "                       ar_EG), and ISO 639-2's ara and eng read as ar and en. Another\n"
+    "                       language needs --srx: ICU's rules plus the rules the SRX file\n"
+    "                       maps to it (without --srx it is a usage error)\n"
     "      --srx FILE       use the SRX 2.0 (or 1.0) rules in FILE instead of jisr's\n"
     "  -f, --format FMT     text (default): one sentence per line, an empty line between\n"
     "                       paragraphs (newlines inside a sentence become spaces);\n"
@@ -60,6 +63,25 @@ const char cmd_segment_help[] =
     "  jisr segment corpora/article.ar.txt\n"
     "  jisr segment -l en --format jsonl report.txt > report.jsonl\n"
     "  cat notes.txt | jisr segment --srx my-rules.srx -l en\n";
+
+/* The language jisr's own rules know that -l's tag names, into buf: ar or en with the tag's
+ * region or script (en-US, ar_EG), ISO 639-2's ara and eng read as ar and en. NULL for any
+ * other language: the built-in rules would silently be ICU's alone ("english" is no tag jisr
+ * knows), so without --srx that is a usage error. */
+static const char *builtin_lang(const char *tag, char *buf, size_t size)
+{
+    size_t n = strcspn(tag, "-_");
+    const char *primary = NULL;
+    if ((n == 2 && strncasecmp(tag, "ar", 2) == 0) || (n == 3 && strncasecmp(tag, "ara", 3) == 0))
+        primary = "ar";
+    else if ((n == 2 && strncasecmp(tag, "en", 2) == 0) ||
+             (n == 3 && strncasecmp(tag, "eng", 3) == 0))
+        primary = "en";
+    if (!primary || (tag[n] && !tag[n + 1])) /* "en-": no subtag after the separator */
+        return NULL;
+    snprintf(buf, size, "%s%s", primary, tag + n);
+    return buf;
+}
 
 typedef struct seg_cache {
     char lang[32];
@@ -285,6 +307,21 @@ int cmd_segment(int argc, char **argv)
         default:
             return cli_usage_error("segment", "unknown option '%s'", argv[optind - 1]);
         }
+    }
+    char lang_buf[40];
+    if (o.lang && !o.srx) {
+        const char *b = builtin_lang(o.lang, lang_buf, sizeof lang_buf);
+        if (!b)
+            return cli_usage_error(
+                "segment",
+                "no built-in rules for language '%s'%s: jisr's own rules are for ar and en "
+                "(-l auto picks one per paragraph); for another language give --srx FILE with "
+                "rules for it",
+                o.lang,
+                strcasecmp(o.lang, "english") == 0  ? " (English is 'en')"
+                : strcasecmp(o.lang, "arabic") == 0 ? " (Arabic is 'ar')"
+                                                    : "");
+        o.lang = b;
     }
     int nfiles = argc - optind;
     o.many = nfiles > 1;

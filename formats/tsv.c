@@ -42,8 +42,9 @@ typedef struct lines_reader {
     jisr_lines *a, *b; /* b: Moses target file */
     line_queue qa, qb; /* lines read ahead */
     jisr_buf s, t;
-    int ar_side; /* 0 or 1: the side in an Arabic-script language, the other in a Latin-script
-                  * one, so a line with its sides swapped can be told (see swapped); else -1 */
+    int ar_side;    /* 0 or 1: the side in an Arabic-script language, the other in a Latin-script
+                     * one, so a line with its sides swapped can be told (see swapped); else -1 */
+    int esc_warned; /* escape_warning has been given */
 } lines_reader;
 
 /* The next line of l (from q first): what jisr_lines_next returns, with its number. */
@@ -104,9 +105,13 @@ static int read_ahead(jisr_lines *l, line_queue *q, size_t max)
     return 0;
 }
 
-static int unescape(jisr_buf *out, const char *s, size_t n)
+/* s[0..n) with TSV's escapes read into out. *ctl gets the offset of the first \t, \n or \r
+ * read as a control character (they change the text's shape, and a hand-written Windows path
+ * such as C:\new\temp holds them by accident: the reader warns once per file), else n. */
+static int unescape(jisr_buf *out, const char *s, size_t n, size_t *ctl)
 {
     int rc;
+    *ctl = n;
     jisr_buf_reset(out);
     if ((rc = jisr_buf_append(out, "", 0)) < 0)
         return rc;
@@ -116,6 +121,8 @@ static int unescape(jisr_buf *out, const char *s, size_t n)
             char e = s[i + 1];
             char r = e == '\\' ? '\\' : e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : 0;
             if (r) {
+                if (r != '\\' && *ctl == n)
+                    *ctl = i;
                 c = r;
                 i++;
             }
@@ -124,6 +131,27 @@ static int unescape(jisr_buf *out, const char *s, size_t n)
             return rc;
     }
     return 0;
+}
+
+/* The first \t, \n or \r of the file, at line[at], was read as a tab, line feed or carriage
+ * return: say so once, at FILE:LINE:COL, with what keeps a backslash literal. */
+static void escape_warning(jisr_reader *r, lines_reader *lr, const char *line, size_t at,
+                           unsigned long lineno)
+{
+    size_t col = 1; /* in code points: the line is valid UTF-8 */
+    for (size_t i = 0; i < at; i++)
+        col += ((unsigned char)line[i] & 0xC0) != 0x80;
+    char e = line[at + 1];
+    fmt_reader_warn(r, lineno, col,
+                    "\\%c read as a %s: in TSV \\t, \\n and \\r are a tab, a line feed and a "
+                    "carriage return, and \\\\ a backslash (warned once per file; the others "
+                    "are read so too). If the backslashes of this file are literal (a Windows "
+                    "path such as C:\\new), write each as \\\\",
+                    e,
+                    e == 't'   ? "tab"
+                    : e == 'n' ? "line feed"
+                               : "carriage return");
+    lr->esc_warned = 1;
 }
 
 /* ---- a line with its sides swapped -------------------------------------------------------
@@ -257,9 +285,13 @@ static int tsv_next(jisr_reader *r, jisr_unit *u)
         const char *t = tab + 1;
         const char *end = memchr(t, '\t', n - (size_t)(t - line));
         size_t tn = end ? (size_t)(end - t) : n - (size_t)(t - line);
-        if ((rc = unescape(&lr->s, line, (size_t)(tab - line))) < 0 ||
-            (rc = unescape(&lr->t, t, tn)) < 0)
+        size_t cs, ct;
+        if ((rc = unescape(&lr->s, line, (size_t)(tab - line), &cs)) < 0 ||
+            (rc = unescape(&lr->t, t, tn, &ct)) < 0)
             return rc;
+        if (!lr->esc_warned && (cs < (size_t)(tab - line) || ct < tn))
+            escape_warning(r, lr, line, cs < (size_t)(tab - line) ? cs : (size_t)(t - line) + ct,
+                           lineno);
         rc = make_unit(r, u, lineno, lr->s.data, lr->s.len, lr->t.data, lr->t.len);
         if (rc >= 0 || !skippable(r, rc))
             return rc;

@@ -9,14 +9,19 @@
  * target's segments with the same mid pair with them (one unit each, tuid "ID#MID"). XLIFF 2.0:
  * <xliff srcLang trgLang><file><unit id><segment>: one unit per segment (tuid "ID", or "ID#N"
  * when the unit has several); <ignorable> is left out. Units marked translate="no" are skipped;
- * <alt-trans> suggestions and notes are not read.
+ * <alt-trans> suggestions are not read. A unit's <note>s (1.2 <trans-unit><note>, 2.0
+ * <unit><notes><note>) become the notes of each unit it yields, as TMX's <tu><note>; notes of a
+ * <file> or <group> are not read.
  *
  * Inline codes become placeholders whose tags are TMX inline elements, so every writer and the
  * memory treat them like TMX's own: a paired code (1.2 <g>, 2.0 <pc>) becomes <bpt i="N"> and
  * <ept i="N"> around its content, holding the original start and end tags as escaped native
  * code; a standalone code (<x/>, <bx/>, <ex/>, <ph/>, <sc/>, <ec/>) a <ph> (or bpt/ept for
- * sc/ec); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. Annotation markers (<mrk>,
- * <sm/>, <em/>) keep their text and drop their markup; 2.0 <cp hex> is the character.
+ * sc/ec); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. A 2.0 code that points into
+ * its unit's <originalData> (<pc dataRefStart dataRefEnd>, <ph dataRef>, <sc>/<ec dataRef>) holds
+ * that data instead, the native code itself ("<b>", "{0}"), and a <ph equiv="{0}"/> without
+ * one holds its equiv, so that a placeholder matches the code a query writes. Annotation markers
+ * (<mrk>, <sm/>, <em/>) keep their text and drop their markup; 2.0 <cp hex> is the character.
  *
  * Safety: the TMX reader's rules — no network (XML_PARSE_NONET), no DTD loading, no entity
  * substitution (an entity reference is an error), depth bounded by JISR_DEPTH_MAX, a segment by
@@ -47,6 +52,14 @@ typedef struct segs {
     size_t n, cap;
 } segs;
 
+/* a 2.0 <originalData><data id="…">: the native code an inline code points to */
+typedef struct xl_data {
+    char *id, *val;
+} xl_data;
+
+/* what fill() is collecting the text of, while it skips to the element's end */
+enum { CAP_NONE = 0, CAP_NOTE, CAP_DATA };
+
 typedef struct xl_reader {
     xmlTextReaderPtr x;
     FILE *f;
@@ -72,9 +85,21 @@ typedef struct xl_reader {
     /* translate="no" of the open <group>s: no_groups[k] for the k-th open one (inherited) */
     unsigned char no_groups[JISR_DEPTH_MAX + 1];
     int ngroups;
-    size_t untranslated; /* targets left out as not translated, for the summary warning */
-    unsigned why;        /* which marks said so: UT_STATE, UT_INITIAL, UT_SDL */
+    size_t untranslated;           /* targets left out as not translated, for the summary warning */
+    size_t no_tgtlang;             /* targets left out for want of a target language, likewise */
+    unsigned long no_tgtlang_line; /* the unit of the first */
+    unsigned why;                  /* which marks said so: UT_STATE, UT_INITIAL, UT_SDL */
     jisr_buf esc;
+    /* the current unit's notes and 2.0 original data, and the element being collected */
+    int in_unit;
+    jisr_meta notes; /* only notes */
+    size_t notecap;
+    xl_data *data;
+    size_t ndata, datacap;
+    int capture;    /* CAP_* */
+    char *cap_attr; /* the <note>'s xml:lang, the <data>'s id */
+    jisr_buf cap;
+    int cap_big; /* the text outgrew JISR_SEG_MAX: left out */
 } xl_reader;
 
 static void quiet(void *ctx, const char *msg, ...)
@@ -217,6 +242,89 @@ static char *attr(xl_reader *t, const char *name)
     return s;
 }
 
+/* Forget the current unit's notes and original data. */
+static void unit_extras_clear(xl_reader *t)
+{
+    fmt_meta_clear(&t->notes);
+    memset(&t->notes, 0, sizeof t->notes);
+    t->notecap = 0;
+    for (size_t i = 0; i < t->ndata; i++) {
+        free(t->data[i].id);
+        free(t->data[i].val);
+    }
+    t->ndata = 0;
+}
+
+/* The native code of <data id="id"> in the current unit's <originalData>, or NULL (no such id,
+ * or an empty one: the code's own markup is kept then). */
+static const char *data_find(const xl_reader *t, const char *id)
+{
+    for (size_t i = 0; id && i < t->ndata; i++)
+        if (strcmp(t->data[i].id, id) == 0)
+            return t->data[i].val[0] ? t->data[i].val : NULL;
+    return NULL;
+}
+
+/* The native codes that a 2.0 inline code's attributes ref_a and ref_b (NULL: none) point to
+ * in its unit's <originalData>, each NULL when the attribute or its data is missing. */
+static void code_refs(xl_reader *t, const char *ref_a, const char *ref_b, const char **a,
+                      const char **b)
+{
+    char *ia = ref_a ? attr(t, ref_a) : NULL, *ib = ref_b ? attr(t, ref_b) : NULL;
+    *a = data_find(t, ia);
+    *b = data_find(t, ib);
+    free(ia);
+    free(ib);
+}
+
+/* The <note> or <data> whose text was collected has ended: keep it. Past the limits (4096
+ * notes, as TMX's reader; JISR_TAG_MAX data; 1 MiB of text) it is left out. */
+static int capture_end(xl_reader *t)
+{
+    int rc = 0;
+    const char *text = t->cap.data ? t->cap.data : "";
+    if (t->cap_big || !t->in_unit) {
+        /* left out */
+    } else if (t->capture == CAP_NOTE && text[0] && t->notes.nnotes < JISR_PROPS_MAX) {
+        if (JISR_GROW(t->notes.notes, t->notecap, t->notes.nnotes + 1) < 0)
+            rc = JISR_ENOMEM;
+        else {
+            jisr_prop *n = &t->notes.notes[t->notes.nnotes];
+            memset(n, 0, sizeof *n);
+            n->value = jisr_strdup(text);
+            n->lang = t->cap_attr && t->cap_attr[0] ? jisr_strdup(t->cap_attr) : NULL;
+            if (n->value && (n->lang || !t->cap_attr || !t->cap_attr[0])) {
+                t->notes.nnotes++;
+            } else {
+                free(n->value);
+                free(n->lang);
+                rc = JISR_ENOMEM;
+            }
+        }
+    } else if (t->capture == CAP_DATA && t->cap_attr && t->ndata < JISR_TAG_MAX) {
+        if (JISR_GROW(t->data, t->datacap, t->ndata + 1) < 0)
+            rc = JISR_ENOMEM;
+        else {
+            xl_data *d = &t->data[t->ndata];
+            d->id = jisr_strdup(t->cap_attr);
+            d->val = jisr_strdup(text);
+            if (d->id && d->val)
+                t->ndata++;
+            else {
+                free(d->id);
+                free(d->val);
+                rc = JISR_ENOMEM;
+            }
+        }
+    }
+    t->capture = CAP_NONE;
+    free(t->cap_attr);
+    t->cap_attr = NULL;
+    jisr_buf_reset(&t->cap);
+    t->cap_big = 0;
+    return rc;
+}
+
 static int next_node(xl_reader *t)
 {
     int rc = xmlTextReaderRead(t->x);
@@ -277,6 +385,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
     jisr_buf code = {0};
     /* open paired codes: their bpt numbers, by depth */
     int pair_i[64];
+    const char *pair_end[64]; /* a 2.0 <pc>'s dataRefEnd code, or NULL: its own markup */
     int npair = 0, next_i = 1;
     int rc;
     while ((rc = next_node(t)) > 0) {
@@ -340,8 +449,12 @@ static int read_content(xl_reader *t, segs *ss, int split)
                 seg_depth = -1;
             } else if ((is(ln, "g") || is(ln, "pc")) && npair > 0 && cur) {
                 jisr_buf_reset(&t->esc);
-                jisr_buf_printf(&t->esc, "<ept i=\"%d\">", pair_i[--npair]);
-                native_tag(t, &t->esc, 1, 0);
+                npair--;
+                jisr_buf_printf(&t->esc, "<ept i=\"%d\">", pair_i[npair]);
+                if (pair_end[npair])
+                    jisr_buf_markup(&t->esc, pair_end[npair], 0);
+                else
+                    native_tag(t, &t->esc, 1, 0);
                 jisr_buf_puts(&t->esc, "</ept>");
                 if ((rc = tag_add(t, cur, t->esc.data, t->esc.len)) < 0)
                     break;
@@ -374,21 +487,51 @@ static int read_content(xl_reader *t, segs *ss, int split)
         jisr_buf_reset(&t->esc);
         if ((is(ln, "g") || is(ln, "pc")) && !empty) {
             int i = next_i++;
-            if (npair < 64)
+            const char *start = NULL, *end = NULL;
+            if (t->version == 2)
+                code_refs(t, "dataRefStart", "dataRefEnd", &start, &end);
+            if (npair < 64) {
+                pair_end[npair] = end;
                 pair_i[npair++] = i;
+            }
             jisr_buf_printf(&t->esc, "<bpt i=\"%d\">", i);
-            native_tag(t, &t->esc, 0, 0);
+            if (start)
+                jisr_buf_markup(&t->esc, start, 0);
+            else
+                native_tag(t, &t->esc, 0, 0);
             jisr_buf_puts(&t->esc, "</bpt>");
         } else if (is(ln, "g") || is(ln, "pc") || is(ln, "x") || is(ln, "bx") || is(ln, "ex") ||
                    (t->version == 2 && is(ln, "ph"))) {
+            /* 2.0: the native code of dataRef (an empty <pc>: of dataRefStart and dataRefEnd),
+             * else a <ph>'s equiv ("{0}"), else the code's own markup */
+            const char *a = NULL, *b = NULL;
+            char *equiv = NULL;
+            if (t->version == 2 && is(ln, "ph")) {
+                code_refs(t, "dataRef", NULL, &a, &b);
+                if (!a && (equiv = attr(t, "equiv")) && equiv[0])
+                    a = equiv;
+            } else if (t->version == 2) {
+                code_refs(t, "dataRefStart", "dataRefEnd", &a, &b);
+            }
             jisr_buf_puts(&t->esc, "<ph>");
-            native_tag(t, &t->esc, 0, 1);
+            if (a || b) {
+                jisr_buf_markup(&t->esc, a ? a : "", 0);
+                jisr_buf_markup(&t->esc, b ? b : "", 0);
+            } else {
+                native_tag(t, &t->esc, 0, 1);
+            }
             jisr_buf_puts(&t->esc, "</ph>");
+            free(equiv);
         } else if (t->version == 2 && (is(ln, "sc") || is(ln, "ec"))) {
             char *id = attr(t, is(ln, "sc") ? "id" : "startRef");
+            const char *dcode = NULL, *none = NULL;
+            code_refs(t, "dataRef", NULL, &dcode, &none);
             jisr_buf_printf(&t->esc, "<%s i=\"%u\">", is(ln, "sc") ? "bpt" : "ept",
                             id_number(id) + 1000u);
-            native_tag(t, &t->esc, 0, 1);
+            if (dcode)
+                jisr_buf_markup(&t->esc, dcode, 0);
+            else
+                native_tag(t, &t->esc, 0, 1);
             jisr_buf_printf(&t->esc, "</%s>", is(ln, "sc") ? "bpt" : "ept");
             free(id);
         } else if (t->version == 2 && is(ln, "cp")) {
@@ -463,8 +606,28 @@ static int q_unit(xl_reader *t, const char *id, const seg *s, const seg *g)
         rc = JISR_ENOMEM;
     if (rc == 0 && t->srclang[0] && !(u->srclang = jisr_strdup(t->srclang)))
         rc = JISR_ENOMEM;
+    /* the XLIFF unit's notes, on each unit it yields */
+    if (rc == 0 && t->notes.nnotes &&
+        !(u->meta.notes = calloc(t->notes.nnotes, sizeof *u->meta.notes)))
+        rc = JISR_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < t->notes.nnotes; i++) {
+        const jisr_prop *n = &t->notes.notes[i];
+        jisr_prop *d = &u->meta.notes[u->meta.nnotes++];
+        if (!(d->value = jisr_strdup(n->value)) || (n->lang && !(d->lang = jisr_strdup(n->lang))))
+            rc = JISR_ENOMEM;
+    }
     const char *sl = t->srclang[0] ? t->srclang : t->r->srclang;
     const char *tl = t->tgtlang[0] ? t->tgtlang : t->r->tgtlang;
+    /* a target whose language neither the file nor the options name would be stored under
+     * "und", which no query reaches (TSV and JSONL refuse it too; po2xliff writes no
+     * target-language): it is not read, and the warning at the end asks for -t. The source is
+     * kept, for the doc layer reads the source side of any XLIFF through this reader, and an
+     * import skips a unit of one variant (counted). */
+    if (g && strcmp(tl, "und") == 0) {
+        if (!t->no_tgtlang++)
+            t->no_tgtlang_line = u->line;
+        g = NULL;
+    }
     for (int side = 0; rc == 0 && side < 2; side++) {
         const seg *x = side ? g : s;
         if (!x)
@@ -524,6 +687,8 @@ static int end_unit(xl_reader *t)
     }
     segs_clear(&t->src);
     segs_clear(&t->tgt);
+    unit_extras_clear(t);
+    t->in_unit = 0;
     t->skip_unit = 0;
     t->uid[0] = '\0';
     return rc;
@@ -546,8 +711,21 @@ static int fill(xl_reader *t)
         int type = xmlTextReaderNodeType(t->x);
         const char *ln = (const char *)xmlTextReaderConstLocalName(t->x);
         if (skip >= 0) {
-            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->x) == skip)
+            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(t->x) == skip) {
                 skip = -1;
+                if (t->capture && (rc = capture_end(t)) < 0)
+                    return rc;
+            } else if (t->capture && !t->cap_big &&
+                       (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+                        type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+                        type == XML_READER_TYPE_WHITESPACE)) {
+                const char *v = (const char *)xmlTextReaderConstValue(t->x);
+                size_t n = v ? strlen(v) : 0;
+                if (t->cap.len + n > JISR_SEG_MAX)
+                    t->cap_big = 1;
+                else if (jisr_buf_append(&t->cap, v ? v : "", n) < 0)
+                    return JISR_ENOMEM;
+            }
             continue;
         }
         if (type == XML_READER_TYPE_END_ELEMENT) {
@@ -592,6 +770,8 @@ static int fill(xl_reader *t)
             t->skip_unit = tr ? is(tr, "no") : t->ngroups > 0 && t->no_groups[t->ngroups - 1];
             free(id);
             free(tr);
+            unit_extras_clear(t);
+            t->in_unit = 1;
             xmlNodePtr cn = xmlTextReaderCurrentNode(t->x);
             long cl = cn ? xmlGetLineNo(cn) : -1;
             if (cl > 0) {
@@ -605,6 +785,15 @@ static int fill(xl_reader *t)
             seg_source = 0;
             if (xmlTextReaderIsEmptyElement(t->x) && (rc = end_unit(t)) < 0)
                 return rc;
+        } else if (t->in_unit && !xmlTextReaderIsEmptyElement(t->x) &&
+                   (is(ln, "note") || (t->version == 2 && is(ln, "data")))) {
+            /* a unit's note, or one code of its 2.0 <originalData>: its text is collected
+             * while skipping to its end tag (capture_end keeps it) */
+            t->capture = is(ln, "note") ? CAP_NOTE : CAP_DATA;
+            t->cap_attr = attr(t, t->capture == CAP_NOTE ? "xml:lang" : "id");
+            skip = xmlTextReaderDepth(t->x);
+        } else if (t->in_unit && (is(ln, "notes") || is(ln, "originalData"))) {
+            continue; /* their <note>s and <data>s are read */
         } else if (is(ln, "alt-trans") || is(ln, "ignorable") || is(ln, "notes") ||
                    is(ln, "note") || is(ln, "originalData")) {
             if (!xmlTextReaderIsEmptyElement(t->x))
@@ -656,6 +845,15 @@ static int fill(xl_reader *t)
     }
     if (t->qhead == t->qn && rc == 0) {
         t->done = 1;
+        if (t->no_tgtlang)
+            fmt_reader_warn(t->r, t->no_tgtlang_line, 1,
+                            "the XLIFF file names no target language (%s) and none was given: "
+                            "%zu target%s not read, so %s unit%s only a source (an import skips "
+                            "them); give the language with -t/--target",
+                            t->version == 2 ? "trgLang on <xliff>" : "target-language on <file>",
+                            t->no_tgtlang, t->no_tgtlang == 1 ? "" : "s",
+                            t->no_tgtlang == 1 ? "its" : "their",
+                            t->no_tgtlang == 1 ? " has" : "s have");
         if (t->untranslated)
             fmt_reader_warn(t->r, 0, 0,
                             "%zu target%s left out as not translated (%s%s%s%s%s): only %s "
@@ -721,6 +919,10 @@ static void xl_close(jisr_reader *r)
     free(t->src.v);
     free(t->tgt.v);
     jisr_buf_free(&t->esc);
+    unit_extras_clear(t);
+    free(t->data);
+    free(t->cap_attr);
+    jisr_buf_free(&t->cap);
     free(t);
     r->impl = NULL;
 }

@@ -4,7 +4,8 @@
 # NUL byte), answering it in its place and naming its line; usagecount="0" stays 0 (and merges add
 # up); --tm DIR:-3 / DIR:abc are usage errors; a file given as a memory, a directory given to
 # import, '-' given twice, a concordance phrase of no words, query -s L -t L: each said as what it
-# is; stats prints language tags in their conventional case (en-GB).
+# is; stats prints language tags in their conventional case (en-GB); lexicon train on a one-file
+# .txt corpus explains the Moses guess by name and suggests -f tsv.
 set -u
 J=${JISR_BINARY:?}
 command -v jq >/dev/null || { echo "jq missing: skipped"; exit 77; }
@@ -100,6 +101,16 @@ printf '%s\t%s\n' "Colour" "لون" >gb.tsv
 $J import -q --tm gb -s en-gb -t ar gb.tsv
 check "stats: en-GB, not en-gb (text)" sh -c "$J stats --tm gb | grep -q 'en-GB 1'"
 check "stats: en-GB, not en-gb (JSON)" sh -c "$J stats --tm gb --json | jq -e '.languages[\"en-GB\"] == 1' >/dev/null"
+
+# 9. lexicon train on a one-file .txt corpus (Tatoeba's): auto reads .txt as Moses, so the
+# missing FILE.en is explained, with -f tsv suggested, as a usage error
+printf '%s\t%s\tCC-BY 2.0\n' "Hi." "مرحبًا." "Run!" "اركض!" >ara.txt
+$J lexicon train -q -o x.lex ara.txt 2>lex.err
+rc=$?
+check "lexicon train ara.txt: usage error (exit 2)" test $rc -eq 2
+check "... explains the Moses guess and suggests -f tsv" \
+    grep -q "'ara.txt' is read as Moses two-file text by its name, so its en side would be 'ara.en', which does not exist.*-f tsv" lex.err
+check "... and -f tsv trains on it" $J lexicon train -q -o x.lex -f tsv ara.txt
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -26,3 +26,7 @@ jisr_add_fuzz(linereader LAYERS text formats)
 # tmx14.dtd (every TMX written valid), one report per bad unit, Moses without -s/-t, o-encoding,
 # language options
 jisr_add_script_test(tmxfix_defects tmxfix_defects.sh)
+# the tester's findings in a memory's life: XLIFF without a target language refused, <ph> format
+# codes kept in TSV/Moses output with the losses counted, XLIFF notes and 2.0 originalData, the
+# TSV escape warning
+jisr_add_script_test(formats_lifefix formats_lifefix.sh)

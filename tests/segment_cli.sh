@@ -197,6 +197,43 @@ run bad-option 2 "$J" segment --bogus && has bad-option "$T/err" "Try 'jisr help
 run bad-format 2 "$J" segment --format xml "$T/a.txt" && has bad-format "$T/err" "bad format 'xml'"
 run bad-lang 2 "$J" segment -l 'a b' "$T/a.txt" && has bad-lang "$T/err" "bad language"
 run no-arg 2 "$J" segment --srx
+# -l without --srx: only languages jisr has rules for ("english" was read as a tag with no rules)
+run lang-name 2 "$J" segment -l english "$T/a.txt" && has lang-name "$T/err" "no built-in rules for language 'english' \(English is 'en'\)"
+run lang-other 2 "$J" segment -l fr "$T/a.txt" && has lang-other "$T/err" "give --srx FILE"
+run lang-region 0 "$J" segment -l en-US "$T/yahoo.txt" && has lang-region "$T/out" '^She shouted Yahoo! in the morning\.$'
+run lang-639-2 0 "$J" segment -l eng "$T/yahoo.txt" && has lang-639-2 "$T/out" '^She shouted Yahoo! in the morning\.$'
+run lang-ara 0 "$J" segment -l ara_EG "$T/yahoo.txt" && has lang-ara "$T/out" '^in the morning\.$'
+run lang-srx 0 "$J" segment -l fr --srx "$T/semi.srx" "$T/semi.txt"
+
+# --- SRX: an empty <afterbreak> matches anywhere, also after an unbounded beforebreak ----------
+cat >"$T/empty-after.srx" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<srx xmlns="http://www.lisa.org/srx20" version="2.0">
+<header segmentsubflows="yes" cascade="no"/>
+<body><languagerules><languagerule languagerulename="Default">
+<rule break="yes"><beforebreak>[.!?]+</beforebreak><afterbreak></afterbreak></rule>
+</languagerule></languagerules>
+<maprules><languagemap languagepattern=".*" languagerulename="Default"/></maprules>
+</body></srx>
+XML
+printf 'One. Two!! Three?\n' >"$T/three.txt"
+run srx-empty-after 0 "$J" segment --srx "$T/empty-after.srx" -l en "$T/three.txt" && same srx-empty-after "$T/out" $'One.\nTwo!!\nThree?\n'
+# Okapi's shipped rule files (on Okapi's own sample sentences), when the shared data is here:
+# "U.K. not" goes on, "U.S. Is" breaks (its no-break rule wants no capital after), and "。"
+# breaks with nothing after it (an unbounded beforebreak, an empty afterbreak)
+OKAPI=$SRC/../shared/data/segmentation/okapi-trados
+[ -d "$OKAPI" ] || OKAPI=/work/shared/data/segmentation/okapi-trados
+if [ -f "$OKAPI/defaultSegmentation.srx" ]; then
+    printf 'Mr. Holmes is from the U.K. not the U.S. Is Dr. Watson from there too? Yes: both are. \xe6\x97\xa5\xe6\x9c\xac\xe3\x80\x82\xe6\xac\xa1\xe3\x80\x82\n' >"$T/okapi.txt"
+    run okapi-default 0 "$J" segment --srx "$OKAPI/defaultSegmentation.srx" -l en "$T/okapi.txt" &&
+        same okapi-default "$T/out" $'Mr. Holmes is from the U.K. not the U.S.\nIs Dr. Watson from there too?\nYes: both are.\n\xe6\x97\xa5\xe6\x9c\xac\xe3\x80\x82\n\xe6\xac\xa1\xe3\x80\x82\n'
+    run okapi-trados 0 "$J" segment --srx "$OKAPI/tradosSegmentation.srx" -l en "$T/okapi.txt"
+fi
+
+# --- jsonl offsets with a UTF-8 BOM: counted after the removed BOM (as --help and the man page say)
+printf '\xef\xbb\xbfOne. Two.\n' >"$T/bom.txt"
+run jsonl-bom 0 "$J" segment -l en --format jsonl "$T/bom.txt" &&
+    has jsonl-bom "$T/out" '"start":5,"end":9,"text":"Two\."'
 
 echo "$n checks, $fails failed"
 [ $fails = 0 ]

@@ -330,6 +330,70 @@ static void test_srx_window_rule(void **state)
     jisr_segmenter_free(seg);
 }
 
+/* An empty <afterbreak> (or <beforebreak>) matches at any position (SRX 2.0). ICU refuses the
+ * empty pattern, so a window-mode rule (unbounded beforebreak) with an empty afterbreak made the
+ * whole file fail to load: Okapi's defaultSegmentation.srx, whose rules these are. */
+static void test_srx_empty_parts(void **state)
+{
+    const char *doc =
+        "<?xml version=\"1.0\"?>\n<srx version=\"2.0\"><header cascade=\"no\"/><body>"
+        "<languagerules><languagerule languagerulename=\"Default\">"
+        "<rule break=\"no\"><beforebreak>\\b(St|Gen|Hon|Dr|Mr|Ms|Mrs)\\.</beforebreak>"
+        "<afterbreak>\\s+\\p{Lu}</afterbreak></rule>"
+        "<rule break=\"yes\"><beforebreak>\\w+[\\p{Pe}\\p{Po}\"]*[\\.?!:]+[\\p{Pe}\\p{Po}\"]*"
+        "</beforebreak><afterbreak>\\s+\\P{Ll}</afterbreak></rule>"
+        "<rule break=\"yes\"><beforebreak>[\\n\\u2029]</beforebreak><afterbreak></afterbreak>"
+        "</rule>"
+        "<rule break=\"yes\"><beforebreak>[\\u3002\\uff01\\uff1f]+</beforebreak>"
+        "<afterbreak></afterbreak></rule>"
+        "</languagerule></languagerules><maprules>"
+        "<languagemap languagepattern=\".*\" languagerulename=\"Default\"/>"
+        "</maprules></body></srx>";
+    jisr_segmenter *seg = NULL;
+    jisr_error_clear();
+    int rc = srx_new(&seg, "en", doc);
+    char f[1600];
+    jisr_error_format(f, sizeof f);
+    if (rc)
+        printf("  %s\n", f);
+    assert_int_equal(rc, 0);
+    /* "。" and "！" break with nothing after them (CJK has no space); "Dr." does not */
+    const char *t = "Dr. Smith came. He left!! \xe6\x97\xa5\xe6\x9c\xac\xe3\x80\x82\xe6\xac\xa1"
+                    "\xef\xbc\x81\xef\xbc\x81\xe7\xb5\x82";
+    const char *want[] = {"Dr. Smith came.", "He left!!", "\xe6\x97\xa5\xe6\x9c\xac\xe3\x80\x82",
+                          "\xe6\xac\xa1\xef\xbc\x81\xef\xbc\x81", "\xe7\xb5\x82"};
+    assert_true(case_passes(seg, "empty-afterbreak", t, want, 5, 1));
+    jisr_segmenter_free(seg);
+}
+
+/* A pattern that really is bad is blamed on its own element, also for window-mode rules. */
+static void test_srx_window_errors(void **state)
+{
+    static const struct {
+        const char *before, *after, *msg;
+    } t[] = {
+        {"[.!?]+", "(b", "afterbreak"},
+        {"[.!?]+(", "", "beforebreak"},
+        {"", "(b", "afterbreak"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char doc[1024];
+        snprintf(doc, sizeof doc,
+                 "<srx><body><languagerules><languagerule languagerulename=\"a\"><rule>"
+                 "<beforebreak>%s</beforebreak><afterbreak>%s</afterbreak></rule>"
+                 "</languagerule></languagerules><maprules><languagemap languagepattern=\".*\" "
+                 "languagerulename=\"a\"/></maprules></body></srx>",
+                 t[i].before, t[i].after);
+        jisr_segmenter *seg = NULL;
+        jisr_error_clear();
+        assert_int_equal(srx_new(&seg, "en", doc), JISR_EPARSE);
+        assert_null(seg);
+        const jisr_error *e = jisr_error_last();
+        printf("  bad rule %zu: %s\n", i, e->msg);
+        assert_non_null(strstr(e->msg, t[i].msg));
+    }
+}
+
 /* Issue 11 item 21: a rule that runs out of ICU's time limit is reported (through the callback,
  * naming the rule), and a rule's verdict depends only on the text near the boundary. */
 typedef struct warn_log {
@@ -843,7 +907,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_other_language),      cmocka_unit_test(test_hostile_bytes),
         cmocka_unit_test(test_srx_user_rules),      cmocka_unit_test(test_srx_window_rule),
         cmocka_unit_test(test_srx_time_limit),      cmocka_unit_test(test_srx_file),
-        cmocka_unit_test(test_srx_errors),          cmocka_unit_test(test_regex_atoms),
+        cmocka_unit_test(test_srx_errors),          cmocka_unit_test(test_srx_empty_parts),
+        cmocka_unit_test(test_srx_window_errors),   cmocka_unit_test(test_regex_atoms),
         cmocka_unit_test(test_paragraph_numbers),   cmocka_unit_test(test_plain_bullets),
         cmocka_unit_test(test_arabic_era),          cmocka_unit_test(test_url_and_roman_refs),
     };

@@ -518,6 +518,8 @@ static int check_regex(const char *pat, const char *file, unsigned long line, un
     if (has_xflag(pat))
         return jisr_error_set(JISR_EPARSE, file, line, col,
                               "%s: the (?x) free-spacing flag is not supported in SRX rules", what);
+    if (!pat[0])
+        return 0; /* empty: matches at any position (SRX 2.0), though ICU refuses "" */
     UErrorCode st = U_ZERO_ERROR;
     UParseError pe = {0}; /* ICU leaves it unset when it fails before parsing (out of memory) */
     URegularExpression *re = seg_regex_open(pat, -1, 0, &pe, &st);
@@ -586,11 +588,15 @@ int seg_ruleset_compile(seg_ruleset *rs, const srx_rule *const *rules, size_t n,
             st = U_ZERO_ERROR;
             r->mode = SEG_WINDOW;
             r->re_b = compile_join("(?:", sr->before, ")\\z", "", "", &st);
-            if (U_SUCCESS(st))
-                r->re_a = compile_join(sr->after, "", "", "", "", &st);
+            const char *what = "beforebreak";
+            /* an empty afterbreak matches anywhere: "(?:)" is the empty pattern ICU accepts */
+            if (U_SUCCESS(st)) {
+                what = "afterbreak";
+                r->re_a = compile_join("(?:", sr->after, ")", "", "", &st);
+            }
             if (U_FAILURE(st)) {
                 rc = jisr_error_set(JISR_EPARSE, file, sr->line, sr->col,
-                                    "rule cannot be compiled (%s)", u_errorName(st));
+                                    "%s: rule cannot be compiled (%s)", what, u_errorName(st));
                 rs->n++;
                 goto fail;
             }

@@ -137,6 +137,10 @@ struct jisr_lexicon_trainer;
  * Prints the error; returns CLI_OK or CLI_FAIL. *units = pairs taken. */
 int cli_train_from_tm(struct jisr_lexicon_trainer *tr, const char *dir, uint64_t *units);
 
+/** The message a fatal signal writes to stderr before the process dies (NULL: none); any
+ * thread may set it (main.c; the import says what it has committed). */
+void cli_signal_message(const char *msg);
+
 /** Before a plain-text writer (TSV, Moses) drops u's inline tags: each tag that stands for text
  * written as that text (a <ph> holding a format code as its code); *lost = 1 (tags with no
  * text) | 2 (props or notes). tmp is scratch (cmd_convert.c; export too). */

@@ -26,17 +26,20 @@ const char cmd_import_help[] =
     "it to TSV first (jisr convert).\n"
     "\n"
     "A unit identical to a stored unit (the same language tags, letter case aside, and the\n"
-    "same texts and inline tags, byte for byte) is merged into it: usage counts add up (at\n"
-    "most 9223372036854775807), the earliest creation date is kept with its creationid and\n"
-    "the latest change date with its changeid (a <tuv>'s likewise), the props and notes it\n"
-    "lacks are added, and the stored unit's tuid and srclang stay (the duplicate's when it\n"
-    "has none). Units that only look alike (case, diacritics, spacing) stay apart, and so do\n"
-    "en-US, en-GB and en (a query from en finds all three).\n"
-    "Units with fewer than two non-empty variants are skipped. A memory keeps the attributes\n"
-    "(tuid, srclang, datatype, segtype, o-tmf, o-encoding, creationtool and its version, ids,\n"
-    "dates, usage count), props and notes of a unit (<tu>) and of each variant (<tuv>); a\n"
-    "<tu> without dates takes its variants' (OmegaT dates the <tuv>). A duplicate's variant\n"
-    "metas complete the stored variants' (same language and text).\n"
+    "same texts and inline tags, byte for byte) is merged into it: the larger usage count\n"
+    "is kept (the same unit read twice was not used twice: importing a file again, as after\n"
+    "an interruption, leaves the memory as one import of it would), the earliest creation\n"
+    "date with its creationid and the latest change date with its changeid (a <tuv>'s\n"
+    "likewise), the props and notes it lacks are added, and the stored unit's tuid and\n"
+    "srclang stay (the duplicate's when it has none). Units that only look alike (case,\n"
+    "diacritics, spacing) stay apart, and so do en-US, en-GB and en; every variant is\n"
+    "searchable (a query from en finds all three, from en-GB the en-GB text, and -t ar-EG\n"
+    "gives the ar-EG text of a unit holding ar-SA and ar-EG).\n"
+    "Units with fewer than two non-empty variants are skipped (-v names them). A memory\n"
+    "keeps the attributes (tuid, srclang, datatype, segtype, o-tmf, o-encoding, creationtool\n"
+    "and its version, ids, dates, usage count), props and notes of a unit (<tu>) and of each\n"
+    "variant (<tuv>); a <tu> without dates takes its variants' (OmegaT dates the <tuv>). A\n"
+    "duplicate's variant metas complete the stored variants' (same language and text).\n"
     "\n"
     "Dates are read in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z,\n"
     "2019-03-04; with a zone offset, or none: UTC), before 1970 too. One that cannot be read\n"
@@ -47,8 +50,10 @@ const char cmd_import_help[] =
     "\n"
     "Strict by default: a file with any error changes nothing (nothing is committed before\n"
     "it has been read without error); it is then stored in batches, one transaction each: an\n"
-    "interrupted import, or one whose storing fails (a full disk, the file size limit of\n"
-    "ulimit -f), keeps the batches committed so far (the error says how many). When a file\n"
+    "interrupted import (Ctrl-C, SIGTERM: it says how many units of which file it\n"
+    "committed), or one whose storing fails (a full disk, the file size limit of\n"
+    "ulimit -f), keeps the batches committed so far (the error says how many): running the\n"
+    "same import again completes it. When a file\n"
     "fails, the files before it stay imported and those after it are not read (the error\n"
     "names them). The file is parsed once, ahead of the storing, up to 256 MiB in memory and\n"
     "beyond that in a temporary file in $TMPDIR (or /tmp). A large import takes ~1-1.5 GB of\n"
@@ -79,7 +84,9 @@ const char cmd_import_help[] =
     "                        much slower. An existing memory keeps its setting ('jisr reindex\n"
     "                        --chars on|off|N' changes it); --chars on a memory where it is\n"
     "                        off, or --chars=N with another limit, is an error\n"
-    "  -v, --verbose         report every committed batch on stderr\n"
+    "  -v, --verbose         report every committed batch on stderr, and name each unit\n"
+    "                        skipped for having fewer than two non-empty variants\n"
+    "                        (FILE:LINE:COL, once the file is stored)\n"
     "  -q, --quiet           no summary\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -108,6 +115,7 @@ typedef struct imp_ctx {
     cli_progress prog;
     const char *file;
     int verbose;
+    int before; /* files were imported before this one */
     unsigned long warnings;
 } imp_ctx;
 
@@ -131,17 +139,43 @@ static void on_bad(void *ctx, const jisr_error *err)
 static void on_warning(void *ctx, const jisr_error *w)
 {
     imp_ctx *c = ctx;
-    c->warnings++;
     cli_progress_done(&c->prog);
+    if (w->code == 0) { /* a note (-v): a unit skipped for an empty side, once the file is in */
+        if (w->line)
+            fprintf(stderr, "jisr: %s:%lu:%lu: %s\n", w->file, w->line, w->col, w->msg);
+        else
+            fprintf(stderr, "jisr: %s: %s\n", w->file, w->msg);
+        return;
+    }
+    c->warnings++;
     if (w->line)
         cli_warn("%s:%lu:%lu: %s", w->file, w->line, w->col, w->msg);
     else
         cli_warn("%s: %s", w->file, w->msg);
 }
 
+/* What an interruption of the import of c->file now leaves: st (NULL: nothing committed yet). */
+static void signal_note(const imp_ctx *c, const jisr_tm_import_stats *st)
+{
+    char m[1024];
+    const char *before = c->before ? "; the files before it are imported" : "";
+    if (!st || !st->batches)
+        snprintf(m, sizeof m, "jisr: interrupted: nothing of %s was committed%s\n", c->file,
+                 before);
+    else
+        snprintf(m, sizeof m,
+                 "jisr: interrupted: %llu units of %s committed (its first %llu, %llu "
+                 "batch%s)%s; running the same import again completes it (the units stored "
+                 "already merge, their usage counts unchanged)\n",
+                 (unsigned long long)st->read, c->file, (unsigned long long)st->read,
+                 (unsigned long long)st->batches, st->batches == 1 ? "" : "es", before);
+    cli_signal_message(m);
+}
+
 static int on_commit(void *ctx, const jisr_tm_import_stats *st)
 {
     imp_ctx *c = ctx;
+    signal_note(c, st);
     if (c->verbose)
         fprintf(stderr, "jisr: %s: batch %llu committed: %llu added, %llu merged\n", c->file,
                 (unsigned long long)st->batches, (unsigned long long)st->added,
@@ -273,7 +307,8 @@ int cmd_import(int argc, char **argv)
         fo.read.tgtlang = tgt;
         fo.read.on_warning = on_warning;
         fo.read.warning_ctx = &ctx;
-        fo.flags = skip_bad ? JISR_TM_IMPORT_SKIP_BAD : 0;
+        fo.flags = (skip_bad ? JISR_TM_IMPORT_SKIP_BAD : 0) |
+                   (ctx.verbose ? JISR_TM_IMPORT_LOCATE_SKIPPED : 0);
         fo.import.batch_units = (size_t)batch;
         fo.import.on_commit = on_commit;
         fo.import.ctx = &ctx;
@@ -281,9 +316,12 @@ int cmd_import(int argc, char **argv)
         fo.on_bad = on_bad;
         fo.ctx = &ctx;
         ctx.file = path;
+        ctx.before = i > optind;
+        signal_note(&ctx, NULL);
         jisr_tm_import_stats st;
         double t0 = jisr_now();
         rc = jisr_tm_import_file(tm, path, &fo, &st);
+        cli_signal_message(NULL); /* the file is done (or failed, which says so) */
         cli_progress_done(&ctx.prog);
         committed += st.batches;
         if (rc < 0) {

@@ -243,12 +243,43 @@ void cli_remove_dirs_on_signal(const jisr_strlist *dirs)
     signal_dirs = dirs;
 }
 
+/* What a fatal signal says before the process dies (an import: what it committed). Set from
+ * any thread (the import's writer, after each commit) and written by the handler with write(2),
+ * which is async-signal-safe: two buffers, the idle one filled and then published by one store,
+ * so the handler never sees one half-written. */
+static char signal_msg[2][1024];
+static volatile sig_atomic_t signal_msg_cur = -1;
+
+void cli_signal_message(const char *msg)
+{
+    if (!msg) {
+        signal_msg_cur = -1;
+        return;
+    }
+    int idle = signal_msg_cur == 0 ? 1 : 0;
+    size_t n = strlen(msg);
+    if (n >= sizeof signal_msg[0])
+        n = sizeof signal_msg[0] - 1;
+    memcpy(signal_msg[idle], msg, n);
+    signal_msg[idle][n] = '\0';
+    signal_msg_cur = idle;
+}
+
 /* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the
  * library lists them; unlinkat is async-signal-safe) and the directories made for them (rmdir
- * is too), then die of the same signal with the default action (SA_RESETHAND restored it; the
- * signal is blocked until the handler returns). */
+ * is too), say what an import committed, then die of the same signal with the default action
+ * (SA_RESETHAND restored it; the signal is blocked until the handler returns). */
 static void on_fatal_signal(int sig)
 {
+    int cur = signal_msg_cur;
+    if (cur >= 0) {
+        const char *m = signal_msg[cur];
+        size_t n = 0;
+        while (m[n])
+            n++;
+        ssize_t w = write(STDERR_FILENO, m, n);
+        (void)w;
+    }
     jisr_outfile_remove_temporaries();
     const jisr_strlist *d = signal_dirs;
     for (size_t i = d ? d->n : 0; i-- > 0;)

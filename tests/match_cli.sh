@@ -263,5 +263,43 @@ check "fuzzy numbers: substituted in place" grep -qF "اشتريت 11 كتابً
 $J query --tm "$T/FZ" -s en -t ar --min 10 --json 'NEC SK-1300 is invalid' >"$T/fz.json"
 check "fuzzy numbers: another place, marked, not substituted" test "$(jq -c '[.matches[] | select(.id == 1) | [.target, .numbers]]' "$T/fz.json")" = '[["UTF-8 غير سليم","ambiguous"]]'
 
+# concord --json: start/end index "text" as printed, whose tags' placeholders are gone (or are
+# their codes: a <ph> holding {0}), not the internal text (before: "to keep" at 17..24 of
+# "Click Save to keep 3 files.", three 3-byte placeholders counted)
+tmxh='<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/><body>'
+printf '%s\n<tu><tuv xml:lang="en"><seg>Click <bpt i="1" x="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept> to keep 3 files.</seg></tuv><tuv xml:lang="ar"><seg>انقر <bpt i="1" x="1">&lt;b&gt;</bpt>حفظ<ept i="1">&lt;/b&gt;</ept> للاحتفاظ بـ 3 ملفات.</seg></tuv></tu>\n<tu><tuv xml:lang="en"><seg>Delete <ph x="1">{0}</ph> <bpt i="1" x="2">&lt;i&gt;</bpt>old<ept i="1">&lt;/i&gt;</ept> files to keep space</seg></tuv><tuv xml:lang="ar"><seg>احذف <ph x="1">{0}</ph> ملفات قديمة</seg></tuv></tu>\n</body></tmx>\n' "$tmxh" >"$T/tagged.tmx"
+$J import --tm "$T/CC" -q "$T/tagged.tmx"
+$J concord --tm "$T/CC" --json "to keep" >"$T/cc.json"
+check "concord --json: start/end index the printed text (tags in the way)" \
+    test "$(/usr/bin/python3 -c '
+import json, sys
+for h in json.load(open(sys.argv[1]))["hits"]:
+    b = h["text"].encode()
+    print(h["start"], h["end"], b[h["start"]:h["end"]].decode() == h["match"] == "to keep",
+          b[:h["start"]].decode() == h["left"])' "$T/cc.json" | tr '\n' ' ')" = '11 18 True True 21 28 True True '
+
+# two variants of one language in a unit (en-US + en-GB, ar-SA + ar-EG, as Trados and memoQ
+# export them): each is searchable (before: only the first of a language was indexed, and naming
+# the second's tag dropped the whole unit); -t ar takes the first ar variant; export keeps both
+printf '%s\n<tu><tuv xml:lang="en-US"><seg>Open the color document</seg></tuv><tuv xml:lang="en-GB"><seg>Open the colour document</seg></tuv><tuv xml:lang="ar"><seg>افتح المستند الملون</seg></tuv></tu>\n<tu><tuv xml:lang="en"><seg>Save the document</seg></tuv><tuv xml:lang="ar-SA"><seg>احفظ المستند</seg></tuv><tuv xml:lang="ar-EG"><seg>خزّن الوثيقة</seg></tuv></tu>\n</body></tmx>\n' "$tmxh" >"$T/multi.tmx"
+$J import --tm "$T/MV" "$T/multi.tmx" 2>"$T/mv.err"
+check "variants: import counts every variant" \
+    test "$($J stats --tm "$T/MV" | grep languages | tr -s ' ')" = 'languages: ar 1, ar-EG 1, ar-SA 1, en 1, en-GB 1, en-US 1'
+mvq() { $J query --tm "$T/MV" --json "$@" | jq -r '[.matches[0] | .score, .source, .target] | join("|")'; }
+check "variants: -s en-GB finds the en-GB text" test "$(mvq -s en-GB -t ar 'Open the colour document')" = '100|Open the colour document|افتح المستند الملون'
+check "variants: -s en-GB, the en-US text: the en-GB variant, fuzzy" test "$(mvq -s en-GB -t ar 'Open the color document')" = '95|Open the colour document|افتح المستند الملون'
+check "variants: -s en, the best of en-US and en-GB" test "$(mvq -s en -t ar 'Open the colour document')" = '100|Open the colour document|افتح المستند الملون'
+check "variants: -t en-GB gives the en-GB text" test "$(mvq -s ar -t en-GB 'افتح المستند الملون')" = '100|افتح المستند الملون|Open the colour document'
+check "variants: -t ar-EG gives the ar-EG text" test "$(mvq -s en -t ar-EG 'Save the document')" = '100|Save the document|خزّن الوثيقة'
+check "variants: -t ar gives the first ar variant" test "$(mvq -s en -t ar 'Save the document')" = '100|Save the document|احفظ المستند'
+check "variants: -s ar-EG finds the ar-EG text" test "$(mvq -s ar-EG -t en 'خزّن الوثيقة')" = '100|خزّن الوثيقة|Save the document'
+check "variants: the index agrees with --exhaustive" \
+    test "$(mvq -s en-GB -t ar 'Open the colour document')-$(mvq -s ar -t en-GB 'افتح المستند الملون')" = \
+    "$(mvq --exhaustive -s en-GB -t ar 'Open the colour document')-$(mvq --exhaustive -s ar -t en-GB 'افتح المستند الملون')"
+check "variants: concordance finds a phrase in a second variant" \
+    test "$($J concord --tm "$T/MV" --json colour | jq -r '.hits | length')-$($J concord --tm "$T/MV" -l ar --json 'الوثيقة' | jq -r '.hits[0].text')" = '1-خزّن الوثيقة'
+$J export --tm "$T/MV" -o "$T/mv.tmx" 2>/dev/null
+check "variants: export keeps every variant" test "$(grep -c '<tuv' "$T/mv.tmx")" = 6
+
 [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all checks passed"

@@ -553,7 +553,7 @@ static void test_store_basics(void **state)
     assert_int_equal(st.langs[0].units, 2);
     jisr_tm_stats_free(&st);
     assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
-    assert_int_equal(u.meta.usagecount, 2); /* merged */
+    assert_int_equal(u.meta.usagecount, 1); /* merged: the larger count, not the sum */
     assert_string_equal(u.variants[0].text, "The house is big.");
     assert_int_equal(jisr_tm_get(tm, 3, &u), JISR_ENOTFOUND);
     /* delete: all or nothing, ids never reused */
@@ -1023,6 +1023,167 @@ static void test_oracle_shared(void **state)
     assert_int_equal(p.n, 4000);
     oracle_run(&p, 400);
     pairs_free(&p);
+}
+
+/* one unit of n variants (langs[k]: texts[k]) into imp */
+static void add_variants(jisr_tm_import *imp, size_t n, const char *const *langs,
+                         const char *const *texts)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    for (size_t k = 0; k < n; k++)
+        assert_int_equal(jisr_unit_add_variant(&u, langs[k], texts[k], strlen(texts[k]), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+/* Units with two variants of one language (en-US and en-GB, ar-SA and ar-EG, as Trados and memoQ
+ * export them): every variant is indexed, a query from en reaches both, from en-GB only en-GB;
+ * and the index still gives --exhaustive's ids and scores (the unit's best variant counts), also
+ * with the character search on (char: the first variant of a language only) and after a
+ * reindex. */
+static void test_oracle_variants(void **state)
+{
+    (void)state;
+    pairs p = {0};
+    load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
+    assert_true(p.n >= 20);
+    static const char *const srcs[][2] = {{"en", "ar"},    {"en-GB", "ar"},    {"en-US", "ar-EG"},
+                                          {"ar", "en"},    {"ar-EG", "en-GB"}, {"ar-SA", "en"},
+                                          {"en", "ar-SA"}, {"ar", "en-US"}};
+    static const int mins[] = {1, 10, 30, 50, 70, 85, 95};
+    for (int chars = 0; chars < 2; chars++) {
+        make_dir();
+        jisr_tm *tm = open_w(0);
+        if (chars)
+            assert_int_equal(jisr_tm_set_chars(tm, 1), 0);
+        jisr_tm_import *imp;
+        jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+        io.batch_units = 50; /* several batches, and chunks per term */
+        assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+        for (size_t i = 0; i < p.n; i++) {
+            char *en2 = vary(p.en[i]), *ar2 = vary(p.ar[i]);
+            switch (i % 4) {
+            case 0: /* two English variants, the second differing */
+                add_variants(imp, 3, (const char *[]){"en-US", "en-GB", "ar"},
+                             (const char *[]){p.en[i], en2, p.ar[i]});
+                break;
+            case 1: /* two Arabic variants */
+                add_variants(imp, 3, (const char *[]){"en", "ar-SA", "ar-EG"},
+                             (const char *[]){p.en[i], p.ar[i], ar2});
+                break;
+            case 2: /* both, the variant of the query's own region after the other */
+                add_variants(imp, 4, (const char *[]){"ar-EG", "en-US", "ar-SA", "en-GB"},
+                             (const char *[]){ar2, en2, p.ar[i], p.en[i]});
+                break;
+            default:
+                add_pair(imp, "ar", p.ar[i], "en", p.en[i]);
+            }
+            free(en2);
+            free(ar2);
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        for (int pass = 0; pass < 2; pass++) { /* as imported, then reindexed */
+            size_t agree = 0, total = 0;
+            for (size_t k = 0; k < 240; k++) {
+                size_t i = (size_t)(xr() % p.n);
+                const char *const *sl = srcs[k % 8];
+                char *q = vary(sl[0][0] == 'a' ? p.ar[i] : p.en[i]);
+                compare_n(tm, sl[0], sl[1], q, mins[k % 7], 1 + k % 4, &agree, &total);
+                free(q);
+            }
+            fprintf(stderr,
+                    "variants (chars %d, pass %d): index agrees with the oracle on %zu/%zu\n",
+                    chars, pass, agree, total);
+            assert_int_equal(agree, total);
+            if (pass == 0) {
+                jisr_tm_reindex_opts ro = JISR_TM_REINDEX_OPTS_INIT;
+                assert_int_equal(jisr_tm_reindex(tm, &ro), 0);
+            }
+        }
+        jisr_tm_close(tm);
+        tmdir_remove(g_dir);
+    }
+    pairs_free(&p);
+    g_cand_index = g_cand_oracle = 0;
+}
+
+/* The variant a query takes: -s en-GB the en-GB text only, -s en the better of the two, -t ar-EG
+ * the ar-EG text, -t ar the first ar variant or the one of the source's region; concordance
+ * finds a phrase in any variant. */
+static void test_variants(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w(0);
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_variants(imp, 3, (const char *[]){"en-US", "en-GB", "ar"},
+                 (const char *[]){"Open the color document", "Open the colour document",
+                                  "افتح المستند الملون"});
+    add_variants(imp, 3, (const char *[]){"en", "ar-SA", "ar-EG"},
+                 (const char *[]){"Save the document", "احفظ المستند", "خزّن الوثيقة"});
+    add_variants(imp, 4, (const char *[]){"fr-FR", "en-US", "fr-CA", "en-CA"},
+                 (const char *[]){"Fermer la fenêtre", "Close the window", "Fermer la fenêtre",
+                                  "Close the window (CA)"});
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    jisr_tm_matches m;
+    struct {
+        const char *src, *tgt, *q;
+        int score;
+        const char *source, *target;
+    } cases[] = {
+        {"en-GB", "ar", "Open the colour document", 100, "Open the colour document",
+         "افتح المستند الملون"},
+        {"en-GB", "ar", "Open the color document", -1, "Open the colour document", NULL},
+        {"en", "ar", "Open the colour document", 100, "Open the colour document", NULL},
+        {"en", "ar", "Open the color document", 100, "Open the color document", NULL},
+        {"en-US", "ar", "Open the colour document", -1, "Open the color document", NULL},
+        {"ar", "en-GB", "افتح المستند الملون", 100, NULL, "Open the colour document"},
+        {"ar", "en", "افتح المستند الملون", 100, NULL, "Open the color document"},
+        {"en", "ar-EG", "Save the document", 100, NULL, "خزّن الوثيقة"},
+        {"en", "ar", "Save the document", 100, NULL, "احفظ المستند"},
+        {"ar-EG", "en", "خزّن الوثيقة", 100, "خزّن الوثيقة", "Save the document"},
+        {"ar", "en", "خزّن الوثيقة", 100, "خزّن الوثيقة", "Save the document"},
+        {"fr-CA", "en", "Fermer la fenêtre", 100, NULL, "Close the window (CA)"},
+        {"fr-FR", "en", "Fermer la fenêtre", 100, NULL, "Close the window"},
+        {"fr", "en", "Fermer la fenêtre", 100, NULL, "Close the window"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        qo.srclang = cases[k].src;
+        qo.tgtlang = cases[k].tgt;
+        for (int ex = 0; ex < 2; ex++) {
+            qo.flags = ex ? JISR_TM_EXHAUSTIVE : 0;
+            assert_int_equal(jisr_tm_query(tm, cases[k].q, &qo, &m), 0);
+            if (m.n != 1)
+                fprintf(stderr, "case %zu: %zu matches\n", k, m.n);
+            assert_int_equal(m.n, 1);
+            if (cases[k].score >= 0)
+                assert_int_equal(m.v[0].score, cases[k].score);
+            else
+                assert_true(m.v[0].score < 100);
+            if (cases[k].source)
+                assert_string_equal(m.v[0].source, cases[k].source);
+            if (cases[k].target)
+                assert_string_equal(m.v[0].target, cases[k].target);
+            jisr_tm_matches_free(&m);
+        }
+    }
+    jisr_tm_hits h;
+    assert_int_equal(jisr_tm_concord(tm, "en", "colour", 0, &h), 0);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.v[0].unit.variants[h.v[0].variant].lang, "en-GB");
+    jisr_tm_hits_free(&h);
+    assert_int_equal(jisr_tm_concord(tm, "en-US", "colour", 0, &h), 0);
+    assert_int_equal(h.n, 0);
+    jisr_tm_hits_free(&h);
+    assert_int_equal(jisr_tm_concord(tm, "ar", "الوثيقة", 0, &h), 0);
+    assert_int_equal(h.n, 1);
+    assert_string_equal(h.v[0].unit.variants[h.v[0].variant].lang, "ar-EG");
+    jisr_tm_hits_free(&h);
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
 }
 
 /* Early termination: once the top list is full, its last score narrows the length window and
@@ -1614,17 +1775,18 @@ static void test_glued_oracle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokens),        cmocka_unit_test(test_format_codes),
-        cmocka_unit_test(test_typography),    cmocka_unit_test(test_tokenize_paths),
-        cmocka_unit_test(test_clitic_keys),   cmocka_unit_test(test_scores),
-        cmocka_unit_test(test_store_basics),  cmocka_unit_test(test_schema_newer),
-        cmocka_unit_test(test_map_growth),    cmocka_unit_test(test_placeable),
-        cmocka_unit_test(test_concord),       cmocka_unit_test(test_oracle_fixture),
-        cmocka_unit_test(test_oracle_shared), cmocka_unit_test(test_oracle_topn),
-        cmocka_unit_test(test_oracle_near),   cmocka_unit_test(test_oracle_long),
-        cmocka_unit_test(test_glued_tokens),  cmocka_unit_test(test_glued_paths),
-        cmocka_unit_test(test_glued_scores),  cmocka_unit_test(test_glued_placeable),
-        cmocka_unit_test(test_glued_oracle),
+        cmocka_unit_test(test_tokens),          cmocka_unit_test(test_format_codes),
+        cmocka_unit_test(test_typography),      cmocka_unit_test(test_tokenize_paths),
+        cmocka_unit_test(test_clitic_keys),     cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_store_basics),    cmocka_unit_test(test_schema_newer),
+        cmocka_unit_test(test_map_growth),      cmocka_unit_test(test_placeable),
+        cmocka_unit_test(test_concord),         cmocka_unit_test(test_oracle_fixture),
+        cmocka_unit_test(test_oracle_shared),   cmocka_unit_test(test_oracle_topn),
+        cmocka_unit_test(test_oracle_near),     cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_glued_tokens),    cmocka_unit_test(test_glued_paths),
+        cmocka_unit_test(test_glued_scores),    cmocka_unit_test(test_glued_placeable),
+        cmocka_unit_test(test_glued_oracle),    cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_oracle_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,13 +140,16 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
         }
         if ((rc = tm_rec_decode(d.mv_data, d.mv_size, &c->rec)) < 0)
             goto done;
-        int vi = tm_rec_find(&c->rec, lang);
-        if (vi < 0)
-            continue;
-        if ((rc = tm_tokenize(c->rec.var[vi].text.p, c->rec.var[vi].text.n, &c->ct)) < 0)
-            goto done;
-        size_t s, e;
-        if (!find_phrase(&c->ct, keys, nk, &s, &e))
+        /* the first variant of the language holding the phrase (a unit may hold en-US and
+         * en-GB: "colour" is in the second) */
+        int vi = -1, found = 0;
+        size_t s = 0, e = 0;
+        while (!found && (vi = tm_rec_find_from(&c->rec, lang, vi + 1)) >= 0) {
+            if ((rc = tm_tokenize(c->rec.var[vi].text.p, c->rec.var[vi].text.n, &c->ct)) < 0)
+                goto done;
+            found = find_phrase(&c->ct, keys, nk, &s, &e);
+        }
+        if (!found)
             continue;
         if (out->n == max) {
             out->truncated = 1;

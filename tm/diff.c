@@ -340,8 +340,8 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec);
     if (rc < 0)
         return tm_txn_set(&c->t, rc);
-    int si = tm_rec_find(&c->rec, c->o->srclang), ti = tm_rec_find(&c->rec, c->o->tgtlang);
-    if (si < 0 || ti < 0)
+    int si = b->si, ti = b->ti; /* the variants it was scored with */
+    if ((uint32_t)si >= c->rec.nvar || (uint32_t)ti >= c->rec.nvar)
         return tm_txn_corrupt(&c->t, "reading a unit");
     const tm_rvar *sv = &c->rec.var[si], *tv = &c->rec.var[ti];
     m->score = b->score;

@@ -463,6 +463,32 @@ static void count_bad(void *ctx, const jisr_error *err)
         b->fo->on_bad(b->fo->ctx, err);
 }
 
+/* The units skipped for fewer than two non-empty variants, each named to the caller's
+ * on_warning as a note (code 0), then one counting those beyond the first TM_LOCATE_MAX: on the
+ * calling thread, the preparing thread having ended. */
+static void locate_skipped(const jisr_tm_import *imp, const char *name, const jisr_tm_file_opts *fo)
+{
+    jisr_error w;
+    memset(&w, 0, sizeof w);
+    snprintf(w.file, sizeof w.file, "%s", name ? name : "");
+    for (size_t k = 0; k + 1 < imp->nskip_at; k += 2) {
+        w.line = imp->skip_at[k];
+        w.col = imp->skip_at[k + 1];
+        snprintf(w.msg, sizeof w.msg,
+                 "a unit with fewer than two non-empty variants (nothing to translate from or "
+                 "to): skipped");
+        fo->read.on_warning(fo->read.warning_ctx, &w);
+    }
+    if (imp->skip_more) {
+        w.line = w.col = 0;
+        snprintf(w.msg, sizeof w.msg,
+                 "%llu more units with fewer than two non-empty variants skipped (only the first "
+                 "%d are named)",
+                 (unsigned long long)imp->skip_more, TM_LOCATE_MAX);
+        fo->read.on_warning(fo->read.warning_ctx, &w);
+    }
+}
+
 /* The import of one reader: the parse on a thread of its own, the preparing on another (so
  * that its priority can yield to the parse without lowering the caller's), the writer on a
  * third; the caller waits. size: the input's size when known (0 not), to reserve map room.
@@ -496,6 +522,7 @@ static int import_run(jisr_tm *tm, jisr_reader *r, const char *name, uint64_t si
     if ((rc = jisr_tm_import_begin(tm, &fo->import, &imp)) < 0)
         goto done;
     imp->checked = 1; /* by the parse */
+    imp->locate = fo && (fo->flags & JISR_TM_IMPORT_LOCATE_SKIPPED) && fo->read.on_warning;
     if (!(fo->flags & JISR_TM_IMPORT_SKIP_BAD)) {
         imp->gate = spill_gate;
         imp->gate_ctx = &sp;
@@ -516,6 +543,8 @@ static int import_run(jisr_tm *tm, jisr_reader *r, const char *name, uint64_t si
     rc = da.rc;
     if (rc < 0) /* its error, re-recorded on this thread */
         jisr_error_set(da.err.code, da.err.file, da.err.line, da.err.col, "%s", da.err.msg);
+    if (rc >= 0 && imp->locate)
+        locate_skipped(imp, name, fo);
 done:
     if (st && imp)
         *st = imp->st;

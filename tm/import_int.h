@@ -24,6 +24,7 @@
  * tokenizing goes on meanwhile, up to this many batches held in memory (~165 MB each) */
 #define TM_GATE_QUEUE_BATCHES 4
 #define TM_PBITS 10 /* a batch's postings are grouped by the top TM_PBITS bits of their key */
+#define TM_LOCATE_MAX 10000 /* skipped units located, at most (JISR_TM_IMPORT_LOCATE_SKIPPED) */
 
 typedef struct tm_pend {
     uint64_t dkey;
@@ -143,6 +144,13 @@ struct jisr_tm_import {
     int64_t now;         /* the creation date of undated units (the import's start; never
                           * after the unit's change or last-usage date) */
     jisr_buf run;        /* the batch's dedupe run being built */
+    /* units skipped for fewer than two non-empty variants, located (JISR_TM_IMPORT_LOCATE_SKIPPED):
+     * their (line, col), the first TM_LOCATE_MAX, the rest counted; written by the preparing
+     * thread only, read once it has ended */
+    int locate;
+    unsigned long *skip_at;
+    size_t nskip_at, skip_cap;
+    uint64_t skip_more;
     tm_rec rec, rec2;
 };
 
@@ -161,7 +169,7 @@ int tm_same_unit(const tm_rec *a, const tm_rec *b);
  * 0. */
 int tm_unit_check(const jisr_unit *u, const char *name);
 
-/** Queue the words of imp->toks (the first variant of language hash lh) that this import has
+/** Queue the words of imp->toks (a variant of language hash lh) that this import has
  * not sent yet for the vocabulary of batch b. */
 int tm_batch_vocab(jisr_tm_import *imp, tm_batch *b, uint64_t lh);
 

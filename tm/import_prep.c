@@ -4,7 +4,9 @@
  * into a record, and its posting keys are filed by their top bits, so that the writer receives
  * a batch whose postings are sorted and whose records are ready to append.
  *
- * Only the first variant of each language is indexed and matched. The postings of a batch are
+ * Every variant is indexed and matched: a unit holding en-US and en-GB is found from either (the
+ * character search of short texts, short.c, files the first variant of a language only). The
+ * postings of a batch are
  * collected as (term key, index in the batch) pairs in groups by the key's top TM_TM_PBITS bits,
  * each group sorted by key (stably, so units stay in order) when the batch is handed over: the
  * writer then writes one chunk per key and batch (postings.c). The sort runs here rather than on
@@ -225,6 +227,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     uint64_t nh[TM_MAX_VARIANTS];
     size_t nv = 0, nuk = 0, form_off = b->forms.len;
     uint64_t seen_lang[TM_MAX_VARIANTS];
+    int repeat = 0; /* two variants of one language: their keys may coincide */
     for (size_t i = 0; i < u->nvariants && nv < TM_MAX_VARIANTS; i++) {
         const jisr_variant *v = &u->variants[i];
         if (!v->text || !v->lang)
@@ -250,8 +253,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
                 first = 0;
         seen_lang[nv] = lh;
         nv++;
-        if (!first) /* only the first variant of a language is indexed (and matched) */
-            continue;
+        repeat |= !first;
         if ((rc = JISR_GROW(imp->terms, imp->tcap, imp->toks.n + 1)) < 0 ||
             (rc = tm_batch_vocab(imp, b, lh)) < 0)
             return rc;
@@ -261,7 +263,7 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
             return rc;
         for (size_t k = 0; k < nt; k++)
             imp->ukeys[nuk++] = tm_post_key(lh, imp->terms[k], bucket);
-        if (!imp->chars)
+        if (!imp->chars || !first) /* characters: the first variant of a language (short.c) */
             continue;
         if ((rc = JISR_GROW(imp->ukeys, imp->ukcap, nuk + 2 * (size_t)imp->chars)) < 0)
             return rc;
@@ -278,7 +280,25 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     if (nv < 2) { /* nothing to translate from or to */
         b->forms.len = form_off;
         b->skipped++;
+        if (imp->locate && u->line) { /* where, for the caller to name (import_file.c) */
+            if (imp->nskip_at / 2 >= TM_LOCATE_MAX)
+                imp->skip_more++;
+            else if ((rc = JISR_GROW(imp->skip_at, imp->skip_cap, imp->nskip_at + 2)) < 0)
+                return rc;
+            else {
+                imp->skip_at[imp->nskip_at++] = u->line;
+                imp->skip_at[imp->nskip_at++] = u->col;
+            }
+        }
         return 0;
+    }
+    if (repeat && nuk > 1) { /* a posting per key and unit: en-US and en-GB share most terms */
+        size_t m = 1;
+        sort_u64(imp->ukeys, nuk);
+        for (size_t k = 1; k < nuk; k++)
+            if (imp->ukeys[k] != imp->ukeys[m - 1])
+                imp->ukeys[m++] = imp->ukeys[k];
+        nuk = m;
     }
     jisr_unit shallow = *u;
     shallow.variants = imp->vs;

@@ -404,6 +404,7 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     jisr_buf_free(&imp->run);
     free(imp->ptmp);
     free(imp->ukeys);
+    free(imp->skip_at);
     tm_formcounts_free(&imp->fcount);
     free(imp->ids);
     free(imp->idmap);

@@ -4,8 +4,8 @@
  *
  * Per batch the writer merges duplicates: a unit whose variants (language tags, ASCII case
  * aside, texts and tags, byte for byte) equal those of a stored unit, or of an earlier new unit
- * of the batch, is merged into it (usage counts add up, the creation date keeps the earliest,
- * change and last-use dates the latest, each id with its date).
+ * of the batch, is merged into it (the larger usage count is kept, the creation date keeps the
+ * earliest, change and last-use dates the latest, each id with its date).
  * Candidates come from an in-memory index of dedupe hashes, loaded from the memory's append-only
  * dedupe runs (one per batch: a B-tree of hashes took ~2 µs per random insert and lookup). New
  * units get ids from meta "next_id" (ids only grow, so records go in with MDB_APPEND). The batch's
@@ -166,13 +166,13 @@ static uint32_t find_dup(jisr_tm_import *imp, tm_txn *t, tm_batch *b, size_t i)
     return 0;
 }
 
-/* The most a usage count can be: the largest a TMX usagecount is read as (a long). */
-#define TM_USAGE_MAX ((uint64_t)INT64_MAX)
-
-/* Merge the batch's unit (decoded in imp->rec) into stored unit dup: usage counts add up (up to
- * TM_USAGE_MAX), the earliest creation date is kept with its creation id and the latest change
- * date with its change id (tm_rec_merge), the latest use date, and the props and notes it lacks
- * are added; the stored unit's tuid and srclang stay (the duplicate's when it has none). */
+/* Merge the batch's unit (decoded in imp->rec) into stored unit dup: the larger usage count is
+ * kept — a TMX usagecount counts the times a CAT tool used the unit, and the same unit read
+ * twice (a file imported again after an interruption, or twice over, or exported and imported
+ * back) was not used twice, so a re-run leaves the memory as one import would; the earliest
+ * creation date is kept with its creation id and the latest change date with its change id
+ * (tm_rec_merge), the latest use date, and the props and notes it lacks are added; the stored
+ * unit's tuid and srclang stay (the duplicate's when it has none). */
 static void merge_into(jisr_tm_import *imp, tm_txn *t, unsigned int dup)
 {
     MDB_val uk = {sizeof dup, &dup}, ud;
@@ -189,9 +189,7 @@ static void merge_into(jisr_tm_import *imp, tm_txn *t, unsigned int dup)
                      : o->created;
     int64_t ch = o->changed > n->changed ? o->changed : n->changed;
     int64_t lu = o->lastused > n->lastused ? o->lastused : n->lastused;
-    uint64_t usage = o->usage >= TM_USAGE_MAX || n->usage >= TM_USAGE_MAX - o->usage
-                         ? TM_USAGE_MAX
-                         : o->usage + n->usage;
+    uint64_t usage = o->usage > n->usage ? o->usage : n->usage;
     jisr_buf_reset(&imp->out);
     if (tm_txn_set(t, tm_rec_merge(o, n, usage, cr, ch, lu, &imp->out)) < 0)
         return;
@@ -249,7 +247,7 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
         return t->rc;
     /* 1. Each unit in file order: merged into a stored unit with the same normalised variants,
      * else into an earlier new unit of this batch, else stored as new. Only units whose dedupe
-     * key is already taken are decoded and compared. Merging adds the usage counts, keeps the
+     * key is already taken are decoded and compared. Merging keeps the larger usage count, the
      * earliest creation date and the latest change and last-use dates. */
     dset_clear(&imp->inbatch);
     jisr_buf_reset(&imp->run);

@@ -302,11 +302,23 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
         const char *text = hv->text;
         size_t tn = strlen(text);
         const char *lp = tm_tail_chars(text, x->start, width);
+        /* start and end index "text" as written here, whose tags' placeholders (3 bytes each)
+         * are gone or are their codes: the plain text up to them measured (the plain text of a
+         * prefix is the prefix of the plain text, tag by tag) */
+        size_t ps, pm;
+        jisr_buf_reset(&t);
+        if ((rc = jisr_tm_plain_tags(&t, text, x->start, hv->tags, hv->ntags)) < 0)
+            break;
+        ps = t.len;
+        jisr_buf_reset(&t);
+        if ((rc = jisr_tm_plain_tags(&t, text + x->start, x->end - x->start, hv->tags, hv->ntags)) <
+            0)
+            break;
+        pm = t.len;
         if ((rc = jisr_buf_printf(b, "%s{\"id\":%llu,\"text\":", i ? "," : "",
                                   (unsigned long long)x->id)) < 0 ||
             (rc = jplain(b, &t, text, tn, hv->tags, hv->ntags, 1)) < 0 ||
-            (rc = jisr_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"left\":", x->start, x->end)) <
-                0 ||
+            (rc = jisr_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"left\":", ps, ps + pm)) < 0 ||
             (rc = jplain(b, &t, lp, (size_t)(text + x->start - lp), hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"match\":")) < 0 ||
             (rc = jplain(b, &t, text + x->start, x->end - x->start, hv->tags, hv->ntags, 1)) < 0 ||

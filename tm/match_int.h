@@ -168,6 +168,8 @@ typedef struct tm_top {
     int64_t changed;
     uint64_t usage;
     uint32_t id;
+    uint16_t si, ti; /* its source and target variants (a unit may hold two of a language; at
+                      * most JISR_VARIANTS_MAX, 4,096) */
     /* its source text, in the query's read transaction (valid to the query's end): an entry
      * and a candidate of the same text have the same character keys (score.c) */
     const char *txt;

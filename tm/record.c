@@ -877,12 +877,12 @@ static int primary_is(const char *s, size_t n, const char *w)
     return w[i] == '\0';
 }
 
-int tm_rec_find(const tm_rec *r, const char *want)
+int tm_rec_find_from(const tm_rec *r, const char *want, int from)
 {
     char wp[16], tag[64];
     size_t wn = want ? strlen(want) : 0;
     int have_wp = 0;
-    for (uint32_t i = 0; i < r->nvar; i++) {
+    for (uint32_t i = from < 0 ? 0 : (uint32_t)from; i < r->nvar; i++) {
         const tm_str *l = &r->var[i].lang;
         size_t n = l->n < sizeof tag - 1 ? l->n : sizeof tag - 1;
         /* the tag asked for, as stored (the usual case): its primary matches, and so does the
@@ -897,9 +897,99 @@ int tm_rec_find(const tm_rec *r, const char *want)
             continue;
         memcpy(tag, l->p ? l->p : "", n);
         tag[n] = '\0';
-        return jisr_lang_matches(tag, want) ? (int)i : -1;
+        if (jisr_lang_matches(tag, want)) /* in want's range: en-GB for en */
+            return (int)i;
     }
     return -1;
+}
+
+int tm_rec_find(const tm_rec *r, const char *want)
+{
+    return tm_rec_find_from(r, want, 0);
+}
+
+/* The region subtag of tag l (en-GB → GB, zh-Hant-TW → TW, ar-001 → 001) into out, upper-cased,
+ * or "": the subtag after the primary (and a script) of two letters or three digits. */
+static void lang_region(const tm_str *l, char out[4])
+{
+    out[0] = '\0';
+    size_t i = 0, n = l->p ? l->n : 0;
+    int k = 0;
+    while (i < n) {
+        while (i < n && l->p[i] != '-' && l->p[i] != '_')
+            i++;
+        if (i >= n)
+            return;
+        size_t b = ++i;
+        while (i < n && l->p[i] != '-' && l->p[i] != '_')
+            i++;
+        size_t m = i - b;
+        if (++k > 2)
+            return;
+        if (m == 2 || (m == 3 && l->p[b] >= '0' && l->p[b] <= '9')) {
+            for (size_t j = 0; j < m; j++) {
+                char c = l->p[b + j];
+                out[j] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+            }
+            out[m] = '\0';
+            return;
+        }
+        if (m != 4) /* not a script: no region follows */
+            return;
+    }
+}
+
+int tm_rec_target(const tm_rec *r, const char *want, int si)
+{
+    int first = -1;
+    char sr[4], tr[4];
+    sr[0] = '\0';
+    if (si >= 0)
+        lang_region(&r->var[si].lang, sr);
+    for (int i = tm_rec_find_from(r, want, 0); i >= 0; i = tm_rec_find_from(r, want, i + 1)) {
+        if (i == si)
+            continue;
+        if (first < 0)
+            first = i;
+        if (!sr[0])
+            break;
+        lang_region(&r->var[i].lang, tr);
+        if (strcmp(sr, tr) == 0)
+            return i;
+    }
+    return first;
+}
+
+/* The primary subtag of a stored tag, as tm_lang_primary gives it. */
+static void str_primary(const tm_str *l, char out[16])
+{
+    char tag[64];
+    size_t n = l->n < sizeof tag - 1 ? l->n : sizeof tag - 1;
+    memcpy(tag, l->p ? l->p : "", n);
+    tag[n] = '\0';
+    tm_lang_primary(tag, out, 16);
+}
+
+int tm_rec_first_of_primary(const tm_rec *r, uint32_t i)
+{
+    char a[16], b[16];
+    str_primary(&r->var[i].lang, a);
+    for (uint32_t k = 0; k < i; k++) {
+        str_primary(&r->var[k].lang, b);
+        if (strcmp(a, b) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+int tm_rec_nprimary(const tm_rec *r, const char *want)
+{
+    char wp[16];
+    int n = 0;
+    tm_lang_primary(want, wp, sizeof wp);
+    for (uint32_t i = 0; i < r->nvar; i++)
+        n += primary_is(r->var[i].lang.p ? r->var[i].lang.p : "", r->var[i].lang.n, wp);
+    return n;
 }
 
 void tm_date_format(int64_t t, char out[17])

@@ -73,8 +73,9 @@ static int flush_batch(rx *x)
         size_t j = i, n = 0;
         if (tm_txn_set(t, JISR_GROW(x->ids, x->idcap, x->npost)) < 0)
             break;
-        while (j < x->npost && x->post[j].key == x->post[i].key)
-            x->ids[n++] = x->post[j++].id;
+        for (; j < x->npost && x->post[j].key == x->post[i].key; j++)
+            if (n == 0 || x->ids[n - 1] != x->post[j].id) /* two variants of one language */
+                x->ids[n++] = x->post[j].id;
         tm_post_append(&cur, x->post[i].key, x->ids, n, &x->scratch);
         i = j;
     }
@@ -145,8 +146,6 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
             if (seen[k] == lh)
                 first = 0;
         seen[i] = lh;
-        if (!first) /* only the first variant of a language is indexed (and matched) */
-            continue;
         if ((rc = JISR_GROW(x->terms, x->tcap, x->toks.n + 1)) < 0)
             return rc;
         for (size_t k = 0; k < x->toks.n && !x->t.rc; k++) { /* the vocabulary, anew */
@@ -169,7 +168,7 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
         for (size_t k = 0; k < nt; k++)
             if (k == 0 || x->terms[k] != x->terms[k - 1])
                 x->post[x->npost++] = (rx_post){tm_post_key(lh, x->terms[k], bucket), id};
-        if (!x->chars)
+        if (!x->chars || !first) /* characters: the first variant of a language (short.c) */
             continue;
         uint64_t sk[2 * TM_SHORT_CAP]; /* short texts' characters (when the setting is on) */
         size_t ns = tm_short_keys(&x->toks, lh, sk, (size_t)x->chars);

@@ -604,8 +604,8 @@ static int entry_csim(jisr_tm_ctx *c, tm_top *e)
     rc = tm_rec_decode(ud.mv_data, ud.mv_size, &c->rec2);
     if (rc < 0)
         return rc;
-    int si = tm_rec_find(&c->rec2, c->o->srclang);
-    if (si < 0)
+    int si = e->si;
+    if ((uint32_t)si >= c->rec2.nvar)
         return tm_txn_corrupt(&c->t, "reading a unit");
     e->csim = tm_char_keys(c, c->rec2.var[si].text.p, c->rec2.var[si].text.n, &e->lcsub);
     return 0;
@@ -897,15 +897,10 @@ static uint32_t max_dist(int min, uint32_t wq, uint32_t wm)
     return (uint32_t)(((uint64_t)(100 - min) * w) / 100);
 }
 
-int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
+/* Variant si of the unit in c->rec (id) as the source, ti as the target: 1 and its entry in *out
+ * when it reaches the bar, else 0 (or an error). cub: as for tm_score_rec. */
+static int score_var(jisr_tm_ctx *c, uint32_t id, uint32_t cub, int si, int ti, tm_top *out)
 {
-    int si = tm_rec_find(&c->rec, c->o->srclang);
-    int ti = tm_rec_find(&c->rec, c->o->tgtlang);
-    if (si < 0 || ti < 0 || si == ti || !tm_filter_ok(c))
-        return 0;
-    for (size_t k = 0; c->repass && k < c->nbest; k++) /* listed by an earlier pass */
-        if (c->best[k].id == id)
-            return 0;
     const tm_rvar *sv = &c->rec.var[si];
     if (c->codes_as_tags && sv->ntags < c->qtags.n) /* too few tags to hold the query's codes */
         return 0;
@@ -955,7 +950,9 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
         if (100 * x < (uint64_t)min * ww)
             return 0;
     }
-    if (c->sh.n) /* a short query: the unit's character score (short.c) */
+    /* a short query: the unit's character score (short.c), which only the first variant of a
+     * language has (the one whose characters the index holds) */
+    if (c->sh.n && tm_rec_first_of_primary(&c->rec, (uint32_t)si))
         cs = tm_short_score(c, mt);
     c->scored++; /* units whose distance is computed */
     /* the candidate's compound sites, only where a query word is as long as the join */
@@ -1054,7 +1051,55 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     e.changed = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
     e.usage = c->rec.usage;
     e.id = id;
-    return offer(c, sv->text.p, sv->text.n, &e);
+    e.si = (uint16_t)si;
+    e.ti = (uint16_t)ti;
+    e.txt = sv->text.p;
+    e.tn = sv->text.n;
+    *out = e;
+    return 1;
+}
+
+int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
+{
+    int si = tm_rec_find(&c->rec, c->o->srclang);
+    if (si < 0 || !tm_filter_ok(c))
+        return 0;
+    /* a unit with two variants of the source's language (en-US and en-GB) is in the index under
+     * both, so a walk may come to it twice: it is scored whole the first time (every variant, no
+     * filter on cub, which counts the terms of both) and skipped once listed */
+    int multi = tm_rec_nprimary(&c->rec, c->o->srclang) > 1;
+    for (size_t k = 0; (c->repass || multi) && k < c->nbest; k++) /* listed already */
+        if (c->best[k].id == id)
+            return 0;
+    tm_top e, top;
+    int rc, have = 0;
+    if (!multi) {
+        int ti = tm_rec_target(&c->rec, c->o->tgtlang, si);
+        if (ti < 0)
+            return 0;
+        rc = score_var(c, id, cub, si, ti, &e);
+        return rc > 0 ? offer(c, e.txt, e.tn, &e) : rc;
+    }
+    /* the best-scoring source variant counts (ranked as the top list ranks: on a tie the first) */
+    for (; si >= 0; si = tm_rec_find_from(&c->rec, c->o->srclang, si + 1)) {
+        int ti = tm_rec_target(&c->rec, c->o->tgtlang, si);
+        if (ti < 0)
+            continue;
+        int got = score_var(c, id, UINT32_MAX, si, ti, &e);
+        if (got <= 0) {
+            if (got < 0)
+                return got;
+            continue;
+        }
+        rc = 0;
+        if (!have || better(c, e.txt, e.tn, &e, &top, &rc)) {
+            top = e;
+            have = 1;
+        }
+        if (rc < 0)
+            return rc;
+    }
+    return have ? offer(c, top.txt, top.tn, &top) : 0;
 }
 /* The score a unit must reach to change the result: min, or, once the top list is full, the
  * score of its last entry (a unit that ties it may still enter by similarity or id, one below

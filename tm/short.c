@@ -831,8 +831,8 @@ static int unit_char_score(jisr_tm_ctx *c, int *cs)
 {
     *cs = -1;
     int si = tm_rec_find(&c->rec, c->o->srclang);
-    if (si < 0)
-        return 0;
+    if (si < 0 || !tm_rec_first_of_primary(&c->rec, (uint32_t)si))
+        return 0; /* only the first variant of a language has a character score (score.c) */
     const tm_rvar *sv = &c->rec.var[si];
     int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
     if (rc < 0)

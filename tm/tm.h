@@ -217,6 +217,11 @@ JISR_API int jisr_tm_import_end(jisr_tm_import *imp, int commit);
 
 enum {
     JISR_TM_IMPORT_SKIP_BAD = 1 << 0, /* keep the good units of a file with bad ones */
+    /* name each unit skipped for having fewer than two non-empty variants (an untranslated
+     * entry, an empty TSV cell): opts->read.on_warning gets its FILE:LINE:COL with code 0 (a
+     * note, not a warning), on the calling thread once the input is stored; the first 10,000,
+     * then one note counting the rest */
+    JISR_TM_IMPORT_LOCATE_SKIPPED = 1 << 1,
 };
 
 typedef struct jisr_tm_file_opts {

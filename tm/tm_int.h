@@ -332,9 +332,20 @@ char *tm_mcur_str(tm_mcur *c);
  * (at most *left entries; both advanced); with pool NULL they are only checked and counted
  * (m->nprops, m->nnotes set, m->props, m->notes NULL). Damage sets c->bad. */
 void tm_meta_read(tm_mcur *c, jisr_meta *m, jisr_prop **pool, size_t *left);
-/** Index of the variant used for language want (first with the same primary subtag, and only if
- * its tag matches want), or -1. */
+/** Index of the first variant of language want (its tag as asked for, or in want's range: en-GB
+ * and en-US for en, en-GB only for en-GB), or -1. A unit may hold several (en-US and en-GB). */
 int tm_rec_find(const tm_rec *r, const char *want);
+/** The same from variant index from on: the next variant of want, or -1. */
+int tm_rec_find_from(const tm_rec *r, const char *want, int from);
+/** The target variant of language want for source variant si (or -1): of those of want other
+ * than si, the first of the source's region when there is one (a fr-CA source takes en-CA of
+ * en-US and en-CA, as a CAT tool's sub-language would), else the first. */
+int tm_rec_target(const tm_rec *r, const char *want, int si);
+/** Is variant i the first of its primary language in r? Only those carry the character search's
+ * terms and forms (short.c): a short text's character score is theirs alone. */
+int tm_rec_first_of_primary(const tm_rec *r, uint32_t i);
+/** The number of r's variants of want's primary language (en-US and en-GB are two of en's). */
+int tm_rec_nprimary(const tm_rec *r, const char *want);
 
 void tm_date_format(int64_t t, char out[17]); /* unix → YYYYMMDDThhmmssZ */
 

@@ -151,11 +151,30 @@ static void reply_stopping(srv_req *r)
     srv_reply_error(r, 503, "stopping", "the server is stopping");
 }
 
-/* a text of a query, cut at SRV_TEXT_MAX characters (copied) */
-static char *cut_text(const char *s)
+/* a text of a query, cut at SRV_TEXT_MAX characters (copied); *was_cut (when not NULL) tells
+ * whether anything was left out */
+static char *cut_text(const char *s, int *was_cut)
 {
-    size_t n = strlen(s);
-    return jisr_strndup(s, srv_utf8_cut(s, n, SRV_TEXT_MAX));
+    size_t n = strlen(s), k = srv_utf8_cut(s, n, SRV_TEXT_MAX);
+    if (was_cut)
+        *was_cut = k < n;
+    return jisr_strndup(s, k);
+}
+
+/* The matches of a text that was cut were scored against its first SRV_TEXT_MAX characters,
+ * not against the text the client sent: one identical to that part is not identical to the
+ * text, so its 100 ("identical", docs/serve.md) becomes 99, what the matcher gives any text
+ * that differs (docs/matching.md §2). The matches stay best first; returns how many of them
+ * (a prefix) still reach min_score — none at a minimum of 100. */
+static size_t cap_cut_scores(jisr_tm_matches *mm, int min_score)
+{
+    size_t n = mm->n;
+    for (size_t i = 0; i < n; i++)
+        if (mm->v[i].score > 99)
+            mm->v[i].score = 99;
+    while (n && mm->v[n - 1].score < min_score)
+        n--;
+    return n;
 }
 
 /* A stored tag in BCP 47's conventional case (jisr_lang_case): language lower, script title,
@@ -231,9 +250,10 @@ static void tms_query(srv_req *r)
         srv_reply_lib_error(r, rc);
         return;
     }
+    size_t shown = rt->text_cut ? cap_cut_scores(&mm, o.min_score) : mm.n;
     jisr_buf b = {0}, t = {0};
     jisr_buf_putc(&b, '[');
-    for (size_t i = 0; i < mm.n; i++) {
+    for (size_t i = 0; i < shown; i++) {
         const jisr_tm_match *x = &mm.v[i];
         if (i)
             jisr_buf_putc(&b, ',');
@@ -252,7 +272,7 @@ static void tms_query(srv_req *r)
     jisr_buf_free(&t);
     jisr_tm_matches_free(&mm);
     if (rt->text_cut)
-        srv_reply_header(r, "X-Jisr-Text-Cut", "1000");
+        srv_reply_header(r, "X-Jisr-Text-Cut", SRV_TEXT_MAX_STR);
     srv_reply_json(r, 200, &b);
 }
 
@@ -690,6 +710,7 @@ typedef struct qans {
     srv_req *r;
     qopts *q;
     int tags, fmt, post;
+    int cut;  /* a text was cut at SRV_TEXT_MAX characters (X-Jisr-Text-Cut) */
     size_t n; /* texts answered */
     jisr_buf b;
     FILE *f; /* format=tmx: the writer's stream, into b */
@@ -733,12 +754,13 @@ static int qans_text(qans *a, const char *raw, const char *where)
     jisr_tm_query_opts o = a->q->o;
     char *cut = NULL;
     const char *text, *shown;
-    int rc;
+    int rc, was_cut = 0;
     jisr_unit_clear(&a->tagged);
     if (a->tags == JISR_TM_MARKUP_NONE) {
-        if (!(cut = cut_text(raw)))
+        if (!(cut = cut_text(raw, &was_cut)))
             return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         text = shown = cut;
+        a->cut |= was_cut;
     } else {
         /* the markup is read whole (cutting it could cut a tag in two); the request's size
          * limit bounds it, and the text it holds obeys the limit of a plain text */
@@ -774,6 +796,9 @@ static int qans_text(qans *a, const char *raw, const char *where)
     jisr_tm_matches mm;
     int merged = a->q->which < 0;
     if ((rc = srv_mem_query(m, a->q->which, text, &o, &mm)) == 0) {
+        size_t all = mm.n;
+        if (was_cut) /* the rest stays in mm.v until jisr_tm_matches_free */
+            mm.n = cap_cut_scores(&mm, o.min_score);
         switch (a->fmt) {
         case SRV_QFMT_TMX:
             rc = srv_mem_write_tmx(m, a->w, a->q->sl, a->q->tl, shown, &mm, merged);
@@ -784,9 +809,11 @@ static int qans_text(qans *a, const char *raw, const char *where)
         default:
             if (a->n && (rc = jisr_buf_putc(&a->b, ',')) < 0)
                 break;
-            rc = srv_mem_render_query(m, &a->b, shown, o.srclang, o.tgtlang, &mm, merged);
+            rc = srv_mem_render_query(m, &a->b, shown, o.srclang, o.tgtlang, &mm, merged,
+                                      was_cut ? SRV_TEXT_MAX : 0);
             break;
         }
+        mm.n = all;
         jisr_tm_matches_free(&mm);
     }
     free(cut);
@@ -808,6 +835,8 @@ static void qans_close(qans *a, int rc)
     jisr_unit_clear(&a->tagged);
     if (rc == 0 && a->fmt != SRV_QFMT_JSON)
         srv_reply_header(a->r, "Cache-Control", "no-store");
+    if (rc == 0 && a->cut) /* as the tmserver route says it, whatever the format */
+        srv_reply_header(a->r, "X-Jisr-Text-Cut", SRV_TEXT_MAX_STR);
     if (rc < 0)
         srv_reply_lib_error(a->r, rc);
     else if (rc == 0 && a->fmt == SRV_QFMT_TMX)
@@ -953,7 +982,8 @@ static void v1_concord(srv_req *r)
         srv_reply_error(r, 400, "bad_request", "q (the phrase) is missing");
         return;
     }
-    char *t = cut_text(q);
+    int was_cut;
+    char *t = cut_text(q, &was_cut);
     jisr_buf b = {0};
     int rc = t ? srv_mem_concord(srv_req_ctx(r)->mem, which, lang, t, (size_t)max, (int)width, &b)
                : JISR_ENOMEM;
@@ -963,6 +993,8 @@ static void v1_concord(srv_req *r)
         srv_reply_lib_error(r, rc);
         return;
     }
+    if (was_cut) /* "phrase" is the part searched */
+        srv_reply_header(r, "X-Jisr-Text-Cut", SRV_TEXT_MAX_STR);
     srv_reply_json(r, 200, &b);
 }
 

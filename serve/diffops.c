@@ -12,6 +12,11 @@
  * nothing / a deletion / an insertion), the literal reading tried first. On ordinary texts it
  * never backtracks; a text built to make it backtrack hits the step budget and gets no runs
  * (the caller then leaves "diff_ops" out and the string stays the only form).
+ *
+ * Once the runs are rendered as text, srv_diff_tidy drops those that render as nothing (a
+ * stored tag's placeholder) and puts back where it belongs the stored gap that a substitution
+ * writes between two of the query's deletions (the query "Click <b>Save" against a stored
+ * "Click <bpt/>Save": the page showed "Click <b >Save", a space in neither text).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -170,4 +175,116 @@ int srv_diff_split(const char *d, size_t dn, const char *s, size_t sn, srv_diff_
     }
     free(st);
     return rc;
+}
+
+/* ---- tidying the rendered runs ---------------------------------------------------------- */
+
+static int all_space(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return 0;
+    return n > 0;
+}
+
+/* 1 when q holds a immediately followed by b, and nowhere a, whitespace, b: the query wrote the
+ * two tokens side by side, so whitespace between them in the diff is not the query's */
+static int side_by_side(const char *q, size_t qn, const srv_diff_text *a, const srv_diff_text *b)
+{
+    int adjacent = 0;
+    for (size_t i = 0; a->n <= qn && i <= qn - a->n; i++) {
+        if (memcmp(q + i, a->s, a->n) != 0)
+            continue;
+        size_t j = i + a->n, k = j;
+        while (k < qn && (q[k] == ' ' || q[k] == '\t' || q[k] == '\n' || q[k] == '\r'))
+            k++;
+        if (b->n > qn - k || memcmp(q + k, b->s, b->n) != 0)
+            continue;
+        if (k > j)
+            return 0;
+        adjacent = 1;
+    }
+    return adjacent;
+}
+
+/* v[i] += v[i + 1] (one op), v[i + 1] removed; 0 or -1 */
+static int join_next(srv_diff_text *v, size_t *n, size_t i)
+{
+    char *t = realloc(v[i].s, v[i].n + v[i + 1].n + 1);
+    if (!t)
+        return -1;
+    memcpy(t + v[i].n, v[i + 1].s, v[i + 1].n + 1);
+    v[i].s = t;
+    v[i].n += v[i + 1].n;
+    free(v[i + 1].s);
+    memmove(v + i + 1, v + i + 2, (*n - i - 2) * sizeof *v);
+    (*n)--;
+    return 0;
+}
+
+/* empty runs dropped, neighbours of one op joined */
+static int compact(srv_diff_text *v, size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (v[i].n == 0)
+            free(v[i].s);
+        else
+            v[k++] = v[i];
+    }
+    *n = k;
+    for (size_t i = 0; i + 1 < *n;)
+        if (v[i].op == v[i + 1].op) {
+            if (join_next(v, n, i) < 0)
+                return -1;
+        } else {
+            i++;
+        }
+    return 0;
+}
+
+/* the stored whitespace v[i] (between the deletions v[i - 1] and v[i + 1]) off the query's side;
+ * 0 or -1 */
+static int move_gap(srv_diff_text *v, size_t *n, size_t i)
+{
+    size_t c = i - 1; /* the first deletion */
+    srv_diff_text w = v[i];
+    memmove(v + i, v + i + 1, (*n - i - 1) * sizeof *v);
+    (*n)--;
+    if (c > 0 && v[c - 1].op == '=' && v[c - 1].n && v[c - 1].s[v[c - 1].n - 1] == ' ') {
+        /* the library's space before the deletion is the query's; the stored gap stands for it
+         * in both texts */
+        srv_diff_text *e = &v[c - 1];
+        char *t = realloc(e->s, e->n - 1 + w.n + 1);
+        if (!t) {
+            free(w.s);
+            return -1;
+        }
+        memcpy(t + e->n - 1, w.s, w.n + 1);
+        e->s = t;
+        e->n += w.n - 1;
+        free(w.s);
+        return 0;
+    }
+    /* only in the stored text: before the deletions, where the stored text has it */
+    memmove(v + c + 1, v + c, (*n - c) * sizeof *v);
+    w.op = '+';
+    v[c] = w;
+    (*n)++;
+    return 0;
+}
+
+int srv_diff_tidy(srv_diff_text *v, size_t *n, const char *q, size_t qn)
+{
+    if (compact(v, n) < 0)
+        return -1;
+    for (size_t i = 1; q && i + 1 < *n; i++) {
+        if (v[i].op != '=' || v[i - 1].op != '-' || v[i + 1].op != '-' ||
+            !all_space(v[i].s, v[i].n) || !side_by_side(q, qn, &v[i - 1], &v[i + 1]))
+            continue;
+        if (move_gap(v, n, i) < 0 || compact(v, n) < 0)
+            return -1;
+        i = 0; /* the deletions are one run now: look again from the start */
+    }
+    return 0;
 }

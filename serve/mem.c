@@ -380,41 +380,62 @@ void srv_mem_plain(jisr_buf *b, const char *s, char *const *tags, size_t ntags)
         jisr_buf_puts(b, "");
 }
 
-/* ,"diff_ops":[["=",TEXT],["-",TEXT],["+",TEXT],…] of match x, appended to out: its word
- * diff split into runs (srv_diff_split), each run's text plain as "diff" is (tm_diff_plain:
- * the stored source's placeholders, or the query's when it has more tags). Nothing when the
- * diff cannot be split. */
-static int diff_ops_json(jisr_buf *out, jisr_buf *tmp, const jisr_tm_match *x)
+/* ,"diff_ops":[["=",TEXT],["-",TEXT],["+",TEXT],…] of match x for the query q, appended to
+ * out: its word diff split into runs (srv_diff_split), each run's text plain as "diff" is
+ * (tm_diff_plain: the stored source's placeholders, or the query's when it has more tags),
+ * tidied (srv_diff_tidy: no empty run, no stored space between two of the query's tokens).
+ * Nothing when the diff cannot be split. */
+static int diff_ops_json(jisr_buf *out, jisr_buf *tmp, const jisr_tm_match *x, const char *q)
 {
     srv_diff_run *v;
     size_t nv;
     if (!x->diff || !x->source ||
         srv_diff_split(x->diff, strlen(x->diff), x->source, strlen(x->source), &v, &nv) < 0)
         return 0;
-    int src = x->nsource_tags >= x->ntags;
-    int rc = jisr_buf_puts(out, ",\"diff_ops\":[");
+    int src = x->nsource_tags >= x->ntags, rc = 0;
+    srv_diff_text *t = calloc(nv ? nv : 1, sizeof *t);
+    size_t nt = 0;
+    if (!t)
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     /* runs of one op apart only by markers ("{+[+}{+-+}", one token each) are one op */
     for (size_t k = 0, j; rc == 0 && k < nv; k = j) {
-        char op[2] = {v[k].op, 0};
         jisr_buf_reset(tmp);
         for (j = k; rc == 0 && j < nv && v[j].op == v[k].op; j++)
             rc = jisr_tm_plain_tags(tmp, x->diff + v[j].off, v[j].len,
                                     src ? x->source_tags : x->tags,
                                     src ? x->nsource_tags : x->ntags);
-        if (rc < 0 || (rc = jisr_buf_printf(out, "%s[\"%s\",", k ? "," : "", op)) < 0 ||
-            (rc = jisr_buf_json_string(out, tmp->data ? tmp->data : "", tmp->len)) < 0)
+        if (rc < 0)
+            break;
+        if (!(t[nt].s = jisr_strndup(tmp->data ? tmp->data : "", tmp->len))) {
+            rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        t[nt].op = v[k].op;
+        t[nt++].n = tmp->len;
+    }
+    free(v);
+    if (rc == 0 && srv_diff_tidy(t, &nt, q, q ? strlen(q) : 0) < 0)
+        rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == 0)
+        rc = jisr_buf_puts(out, ",\"diff_ops\":[");
+    for (size_t k = 0; rc == 0 && k < nt; k++) {
+        if ((rc = jisr_buf_printf(out, "%s[\"%c\",", k ? "," : "", t[k].op)) < 0 ||
+            (rc = jisr_buf_json_string(out, t[k].s, t[k].n)) < 0)
             break;
         rc = jisr_buf_putc(out, ']');
     }
-    free(v);
+    for (size_t k = 0; t && k < nt; k++)
+        free(t[k].s);
+    free(t);
     return rc < 0 ? rc : jisr_buf_putc(out, ']');
 }
 
-/* The library's query object, each match with "diff_ops" added after its fields. The library
- * renders the matches one at a time (each under the same header, which is fixed text: the
- * header of no match but its closing "]}"), and each object gets the field before its brace. */
+/* The library's query object, each match with "diff_ops" added after its fields, and
+ * "text_cut" after the matches when the text was cut. The library renders the matches one at a
+ * time (each under the same header, which is fixed text: the header of no match but its closing
+ * "]}"), and each object gets the field before its brace. */
 int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const char *sl,
-                         const char *tl, const jisr_tm_matches *mm, int merged)
+                         const char *tl, const jisr_tm_matches *mm, int merged, int text_cut)
 {
     jisr_tm_json_opts o = {.diff = 1, .srclang = sl, .tgtlang = tl};
     if (merged || m->n > 1) {
@@ -442,11 +463,13 @@ int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const char
         }
         if ((i && (rc = jisr_buf_putc(out, ',')) < 0) ||
             (rc = jisr_buf_append(out, one.data + hn, one.len - hn - 3)) < 0 ||
-            (rc = diff_ops_json(out, &tmp, &mm->v[i])) < 0)
+            (rc = diff_ops_json(out, &tmp, &mm->v[i], text)) < 0)
             break;
         rc = jisr_buf_putc(out, '}');
     }
-    if (rc == 0)
+    if (rc == 0 && text_cut)
+        rc = jisr_buf_printf(out, "],\"text_cut\":%d}", text_cut);
+    else if (rc == 0)
         rc = jisr_buf_puts(out, "]}");
     jisr_buf_free(&head);
     jisr_buf_free(&one);

@@ -20,6 +20,7 @@
 #define SRV_URI_MAX 16384          /* bytes of the request target (path + query) → 414 beyond */
 #define SRV_HEADER_MAX 16384       /* bytes of the request line + headers → 431 beyond */
 #define SRV_TEXT_MAX 1000          /* characters of a tmserver/query text; longer texts are cut */
+#define SRV_TEXT_MAX_STR "1000"    /* the same, as X-Jisr-Text-Cut says it */
 #define SRV_MAX_PARAMS 32          /* query parameters → 400 beyond */
 #define SRV_MAX_CANDIDATES 30      /* tmserver max_candidates cap */
 #define SRV_MAX_RESULTS 1000       /* /v1/query max cap */
@@ -177,6 +178,22 @@ typedef struct srv_diff_run {
  * the search takes too long (a text built for it), dn > SRV_DIFF_MAX, or out of memory. */
 int srv_diff_split(const char *d, size_t dn, const char *s, size_t sn, srv_diff_run **runs,
                    size_t *nruns);
+
+/** A run once rendered as text (tag placeholders as the plain text shows them: nothing). */
+typedef struct srv_diff_text {
+    char op; /* '=', '-', '+' */
+    char *s; /* malloc'd, NUL-terminated */
+    size_t n;
+} srv_diff_text;
+/** Tidy rendered runs v[0..n) in place, for "diff_ops": runs that render as nothing (a stored
+ * tag) are dropped and neighbours of one op joined; and the stored text's whitespace that the
+ * library's diff writes between two deleted query tokens the query q[0..qn) holds side by side
+ * (a substitution writes the stored gap before its "[-": "Click [-<-][-b-] [->-]{+TAG+}Save"
+ * for the query "Click <b>Save") leaves the query's side: it takes the place of the space
+ * written before the first deletion when there is one (that space is both texts' then), else it
+ * goes before the deletions as '+'. q NULL: that last step is skipped. *n: the runs, then the
+ * runs left (the others freed); 0, or -1 out of memory (v[0..*n) still the caller's to free). */
+int srv_diff_tidy(srv_diff_text *v, size_t *n, const char *q, size_t qn);
 
 /* ---- streamed upload (upload.c) --------------------------------------------------------- */
 

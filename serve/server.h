@@ -46,9 +46,10 @@ int srv_mem_resolve_lang(srv_mem *m, const char *code, char *out, size_t outsz);
 int srv_mem_query(srv_mem *m, int which, const char *text, const jisr_tm_query_opts *o,
                   jisr_tm_matches *out);
 /** jisr's query JSON object for one text asked sl→tl (the shape of `jisr query --json`),
- * appended to out. */
+ * appended to out; text_cut > 0: the text sent was cut to its first text_cut characters (text is
+ * that part), said as "text_cut":N. */
 int srv_mem_render_query(srv_mem *m, jisr_buf *out, const char *text, const char *sl,
-                         const char *tl, const jisr_tm_matches *mm, int merged);
+                         const char *tl, const jisr_tm_matches *mm, int merged, int text_cut);
 /** The same matches as `jisr query`'s text (the library's word diff against the query; each
  * match's memory named when they may come from several), appended to out. */
 int srv_mem_render_text(srv_mem *m, jisr_buf *out, const char *text, const jisr_tm_matches *mm,

@@ -78,8 +78,15 @@ set_tests_properties(serve_fairness PROPERTIES RUN_SERIAL TRUE)
 # languages (server and CLI), skipped writes, token files, the query time limit's message, the
 # diff as runs (diff_ops), Transfer-Encoding, absolute-form targets, long tmserver paths
 serve_add_py_test(serve_edges serve_edges.py TIMEOUT 300)
-# the page's side of it: stored text holding the diff markers, concordance over every memory
+# the page's side of it: stored text holding the diff markers, concordance over every memory,
+# long texts sent by POST (and the cut said), "Show more", Min % checked, the messages of a
+# server gone or a token refused, a match's inline tags shown
 serve_add_py_test(serve_page_edges serve_page_edges.py TIMEOUT 300 LABELS no-asan)
+# the page shows only the latest search's answer (answers out of order, a tab changed meanwhile)
+serve_add_py_test(serve_page_race serve_page_race.py TIMEOUT 300 LABELS no-asan)
+# one Chromium at a time (a shared machine of 2 cores)
+set_tests_properties(serve_browser serve_page_edges serve_page_race PROPERTIES
+                     RESOURCE_LOCK chromium)
 # LMDB's reader table while a server keeps the memory open: readers killed inside a transaction
 # (a ctypes helper over liblmdb, jisr export) never fill it or pin pages; live readers filling
 # it give the database's error (500), not a 404

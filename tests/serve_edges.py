@@ -10,7 +10,12 @@ loopback port (port 0 and --ready-file, as every serve test):
   - the token file: a first line of any length up to 4096 bytes taken whole (never a prefix),
     a longer one, a blank first line and a directory refused at start with their reason;
   - POST /v1/query beyond its time: the configured limit in the message;
-  - "diff_ops", the word diff as runs, right where the stored text holds "[-" and "{+" itself;
+  - "diff_ops", the word diff as runs, right where the stored text holds "[-" and "{+" itself,
+    and for markup pasted into a query against a stored text with <bpt>/<ept>: the runs give
+    back the query and the stored text exactly, no empty run;
+  - a text longer than 1,000 characters: cut, and said (X-Jisr-Text-Cut, "text_cut" per
+    text), never 100 ("identical") for its first 1,000 characters (/v1/query GET and POST, the
+    tmserver route), nothing at a minimum of 100; a concordance phrase cut says it too;
   - the protocol: Transfer-Encoding other than chunked (501 at once), the absolute form of a
     request target (its host checked as Host is), a tmserver text with more slashes than the
     path has segments, source = target on /v1/query and /v1/export (400), and the messages of
@@ -95,6 +100,7 @@ def main():
         skipped(s, auth)
         jsonl_server(s, auth)
         new_language(s, mb)
+    cut_and_markup()
     jsonl_cli()
     token_files()
     query_timeout()
@@ -145,6 +151,81 @@ def diff_ops(s):
     ins = "".join(t for op, t in m.get("diff_ops", []) if op != "-")
     C.ok("diff_ops: the stored text's markers inside an insertion stay its text",
          st == 200 and ins == WDIFF and ["+", "[-removed-]"] in m.get("diff_ops"), m)
+
+
+LONG = ("The committee reviewed the report on the implementation of the programme and noted the "
+        "progress made in the areas of education, health and water. " * 7)[:1000]
+REVERSED = LONG + " However, the committee rejected the report and decided not to continue."
+TAGGED_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t"
+ adminlang="en" srclang="en" datatype="html"/><body>
+<tu><tuv xml:lang="en"><seg>Click <bpt i="1" x="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept> to keep your changes.</seg></tuv>
+<tuv xml:lang="ar"><seg>انقر <bpt i="1" x="1">&lt;b&gt;</bpt>حفظ<ept i="1">&lt;/b&gt;</ept> للاحتفاظ بتغييراتك.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def cut_and_markup():
+    mem = os.path.join(T, "mcut")
+    make_tsv(os.path.join(T, "cut.tsv"), [(LONG, "استعرضت اللجنة التقرير المتعلق بتنفيذ البرنامج."),
+                                          ("a short sentence here", "جملة قصيرة هنا")])
+    with open(os.path.join(T, "tagged.tmx"), "w", encoding="utf-8") as f:
+        f.write(TAGGED_TMX)
+    run("import", "--tm", mem, "-s", "en", "-t", "ar", "-q", os.path.join(T, "cut.tsv"))
+    run("import", "--tm", mem, "-q", os.path.join(T, "tagged.tmx"))
+    _, cli, _ = run("query", "--tm", mem, "-s", "en", "-t", "ar", "--format", "json", REVERSED)
+    with Server(T, ["--tm", mem], "cut") as s:
+        def get(text, **kw):
+            kw.update(q=text, source="en", target="ar")
+            st, h, b = s.request("GET", "/v1/query?" + urllib.parse.urlencode(kw))
+            return st, h, json.loads(b)
+        st, h, v = get(REVERSED)
+        scores = [m["score"] for m in v.get("matches", [])]
+        C.ok("GET /v1/query, 1,086 characters: X-Jisr-Text-Cut: 1000 and \"text_cut\": 1000",
+             st == 200 and h.get("x-jisr-text-cut") == "1000" and v.get("text_cut") == 1000 and
+             len(v["query"]) == 1000, (st, h.get("x-jisr-text-cut"), v.get("text_cut")))
+        C.ok("GET /v1/query, a text cut: its first 1,000 characters' twin is 99, not 100 "
+             "(the CLI, which does not cut: %s)" % [m["score"] for m in json.loads(cli)["matches"]],
+             scores == [99], scores)
+        st, h, v = get(REVERSED, min=100)
+        C.ok("GET /v1/query, a text cut, min=100: nothing is identical to it",
+             st == 200 and v["matches"] == [] and h.get("x-jisr-text-cut") == "1000", (st, v))
+        st, h, v = get(LONG)
+        C.ok("GET /v1/query, 1,000 characters: not cut, 100, no header or field",
+             st == 200 and "x-jisr-text-cut" not in h and "text_cut" not in v and
+             [m["score"] for m in v["matches"]] == [100], (h.get("x-jisr-text-cut"), v.get("text_cut")))
+        body = json.dumps({"texts": ["a short sentence here", REVERSED], "source": "en",
+                           "target": "ar"}).encode()
+        st, h, b = s.request("POST", "/v1/query", body, {"Content-Type": "application/json"})
+        r = json.loads(b).get("results", [{}, {}])
+        C.ok("POST /v1/query: the header, and \"text_cut\" on the text cut only",
+             st == 200 and h.get("x-jisr-text-cut") == "1000" and "text_cut" not in r[0] and
+             r[1].get("text_cut") == 1000 and [m["score"] for m in r[0]["matches"]] == [100] and
+             [m["score"] for m in r[1]["matches"]] == [99], (st, h.get("x-jisr-text-cut"), b[:300]))
+        st, h, b = s.request("GET", "/tmserver/en/ar/unit/?" +
+                             urllib.parse.urlencode({"source": REVERSED}))
+        C.ok("tmserver, a text cut: X-Jisr-Text-Cut and quality 99, not 100",
+             st == 200 and h.get("x-jisr-text-cut") == "1000" and
+             [m["quality"] for m in json.loads(b)] == [99], (st, b[:200]))
+        st, h, b = s.request("GET", "/tmserver/en/ar/unit/?" + urllib.parse.urlencode(
+            {"source": REVERSED, "min_similarity": 100}))
+        C.ok("tmserver, a text cut, min_similarity=100: []", st == 200 and json.loads(b) == [], b)
+        st, h, b = s.request("GET", "/v1/concord?" + urllib.parse.urlencode(
+            {"q": "word " * 250, "lang": "en"}))
+        C.ok("concord, a phrase of 1,250 characters: cut, and said",
+             st == 200 and h.get("x-jisr-text-cut") == "1000" and
+             len(json.loads(b)["phrase"]) == 1000, (st, h.get("x-jisr-text-cut")))
+
+        # markup pasted into the query; the unit stored with <bpt>/<ept>
+        for q in ("Click <b>Save</b> to keep your changes.", "Click<b>Save</b> to keep your changes."):
+            st, h, v = get(q, min=0)
+            ops = v["matches"][0].get("diff_ops", []) if st == 200 and v["matches"] else []
+            query_side = "".join(t for op, t in ops if op != "+")
+            stored_side = "".join(t for op, t in ops if op != "-")
+            C.ok("diff_ops of %r against a stored <bpt>/<ept>: the query and the stored text "
+                 "exactly, no empty run" % q,
+                 ops and query_side == q and stored_side == "Click Save to keep your changes." and
+                 all(t for _, t in ops), ops)
 
 
 def protocol(s):

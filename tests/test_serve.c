@@ -578,6 +578,48 @@ static void test_diff_split(void **state)
     assert_int_equal(srv_diff_split("a [-b-]", 7, "a c", 3, &v, &n), -1); /* not s's diff */
 }
 
+/* rendered runs tidied: ops and texts "op text|op text|…" in, the same out */
+static void tidy(const char *in, const char *q, const char *want)
+{
+    srv_diff_text v[16];
+    size_t n = 0;
+    for (const char *p = in; *p; n++) {
+        const char *e = strchr(p, '|');
+        assert_non_null(e);
+        v[n].op = p[0];
+        v[n].s = jisr_strndup(p + 1, (size_t)(e - p - 1));
+        v[n].n = (size_t)(e - p - 1);
+        p = e + 1;
+    }
+    assert_int_equal(srv_diff_tidy(v, &n, q, q ? strlen(q) : 0), 0);
+    jisr_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        jisr_buf_printf(&b, "%c%s|", v[i].op, v[i].s);
+        free(v[i].s);
+    }
+    assert_string_equal(b.data ? b.data : "", want);
+    jisr_buf_free(&b);
+}
+
+static void test_diff_tidy(void **state)
+{
+    (void)state;
+    /* markup pasted into the query against a stored text with <bpt>/<ept> (the stored tags
+     * render as nothing): the query and the stored text exactly, no "<b >", no empty run */
+    tidy("=Click |-<b|= |->|+|=Save|-</b>|+|= to keep.|", "Click <b>Save</b> to keep.",
+         "=Click |-<b>|=Save|-</b>|= to keep.|");
+    /* no space before the tag in the query: the stored one is the stored text's alone */
+    tidy("=Click|-<b|= |->|+|=Save|", "Click<b>Save", "=Click|+ |-<b>|=Save|");
+    /* the query has the space between the two tokens: kept */
+    tidy("=Click |-<b|= |->|+|=Save|", "Click <b >Save", "=Click |-<b|= |->|=Save|");
+    /* an ordinary diff is left as it is */
+    tidy("=the |-big|= house is |-blue|+red|", "the big house is blue",
+         "=the |-big|= house is |-blue|+red|");
+    /* without the query, only the empty runs go (and their neighbours join) */
+    tidy("=a |+|=b|-c|", NULL, "=a b|-c|");
+    tidy("", "x", "");
+}
+
 /* ---- the query threads (pool.c) --------------------------------------------------------- */
 
 static void sleep_us(long us)
@@ -878,6 +920,7 @@ int main(void)
         cmocka_unit_test(test_upload_pipe),
         cmocka_unit_test(test_absolute_and_long_paths),
         cmocka_unit_test(test_diff_split),
+        cmocka_unit_test(test_diff_tidy),
         cmocka_unit_test(test_pool_caps),
         cmocka_unit_test(test_pool_queue_bound),
         cmocka_unit_test(test_pool_deadline),

@@ -7,6 +7,19 @@
   const RTL = ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ku-arab", "ps", "sd", "syr", "ug", "ur", "yi"];
   const $ = (id) => document.getElementById(id);
   let mode = "fuzzy", token = sessionStorage.getItem("jisr-token") || "", mems = [];
+  /* what the server takes (GET /v1/): "Show more" asks for at most this many matches */
+  let maxResults = 1000;
+  /* a concordance of more than 1,000 hits is an expensive read (docs/serve.md, "Query
+   * threads"): the page stays below it */
+  const CONCORD_MAX = 1000;
+  const FUZZY_FIRST = 10, CONCORD_FIRST = 50;
+  /* Only the latest search's answer is shown. Each search takes a number and aborts the one in
+   * flight; a tab change does the same. An answer that still arrives (the abort came after it)
+   * carries an old number and is dropped, so an earlier sentence's translation never replaces
+   * a later one's, nor fills the other tab. */
+  let seq = 0, inflight = null;
+  let last = null;  /* the search shown: what "Show more" asks again with a larger max */
+  let minOk = 70;   /* the last valid Min % */
 
   const dirOf = (lang) => {
     const l = (lang || "").toLowerCase().replace(/_/g, "-");
@@ -23,13 +36,23 @@
   async function api(path, opts) {
     opts = opts || {};
     opts.headers = Object.assign({}, opts.headers || {});
-    if (token) opts.headers.Authorization = "Bearer " + token;
-    const r = await fetch(path, opts);
+    const sent = token;
+    if (sent) opts.headers.Authorization = "Bearer " + sent;
+    let r;
+    try {
+      r = await fetch(path, opts);
+    } catch (e) { /* fetch's own "Failed to fetch" says nothing to a translator */
+      if (e.name === "AbortError") throw e;
+      throw new Error("The server cannot be reached (" + location.host + "): is jisr serve still running?");
+    }
     const body = await r.json().catch(() => null);
     if (r.status === 401) {
       $("auth").hidden = false;
+      $("token-label").textContent = sent ? "The token was refused: type the server's token again"
+                                          : "This server needs its token";
       $("token").focus();
-      throw new Error("this server needs its token");
+      throw new Error(sent ? "The server refused the token (wrong, or changed since): type it again."
+                           : "This server needs its token.");
     }
     if (!r.ok) throw new Error(body && body.error ? body.error.message : "HTTP " + r.status);
     return body;
@@ -64,7 +87,29 @@
     return out;
   }
 
-  function copyButton(text, what) {
+  /* A stored text with inline tags, as TMX segment content (the query's "target_tagged"), shown
+   * with its tags' own codes (<b>, </b>) set apart from the words (as it is when it does not
+   * parse). The text goes in through DOM nodes, never as HTML. */
+  function taggedText(tmx) {
+    const doc = new DOMParser().parseFromString("<seg>" + tmx + "</seg>", "application/xml");
+    const out = document.createDocumentFragment();
+    if (doc.getElementsByTagName("parsererror").length) {
+      out.append(tmx);
+      return out;
+    }
+    const walk = (n, into) => {
+      for (const c of n.childNodes) {
+        if (c.nodeType === Node.TEXT_NODE) into.append(c.nodeValue);
+        else if (c.nodeType !== Node.ELEMENT_NODE) continue;
+        else if (c.localName === "hi") walk(c, into);
+        else into.append(el("code", { class: "tag", dir: "ltr" }, c.textContent || "<" + c.localName + "/>"));
+      }
+    };
+    walk(doc.documentElement, out);
+    return out;
+  }
+
+  function copyButton(text, what, tagged) {
     const b = el("button", { type: "button", class: "copy" }, "Copy");
     b.setAttribute("aria-label", "Copy " + what);
     b.addEventListener("click", async () => {
@@ -78,7 +123,7 @@
         t.remove();
       }
       b.textContent = "Copied";
-      status("Copied: " + text);
+      status((tagged ? "Copied without its tags: " : "Copied: ") + text);
       setTimeout(() => { b.textContent = "Copy"; }, 1500);
     });
     return b;
@@ -122,33 +167,73 @@
     return notes;
   }
 
-  async function fuzzy(q, sl, tl) {
-    const min = Math.max(0, Math.min(100, parseInt($("min").value, 10) || 0));
-    const p = new URLSearchParams({ q: q, source: sl, target: tl, min: String(min), max: "10" });
-    const r = await api("/v1/query?" + p);
+  /* Min %: a whole number from 0 to 100. Anything else (a number field holding "abc" reads as
+   * "") keeps the last valid value, and the page says so: 0 would be the slowest search (every
+   * unit a candidate), not what was meant. */
+  function minPercent() {
+    const f = $("min"), v = f.value.trim();
+    const n = /^\d{1,3}$/.test(v) ? parseInt(v, 10) : NaN;
+    if (n >= 0 && n <= 100) {
+      minOk = n;
+      return { min: n, note: "" };
+    }
+    f.value = String(minOk);
+    return { min: minOk, note: "Min % is a whole number from 0 to 100: " + minOk + " % used." };
+  }
+
+  /* the text goes in a POST body: a GET's request target holds 16 KiB, ~2,700 Arabic characters
+   * once percent-encoded */
+  async function askFuzzy(s, signal) {
+    const r = await api("/v1/query", {
+      method: "POST", signal: signal, headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ q: s.q, source: s.sl, target: s.tl, min: s.min, max: s.max }),
+    });
+    return r.results[0];
+  }
+
+  function askConcord(s, signal) {
+    const p = new URLSearchParams({ q: s.q, lang: s.sl, max: String(s.max), width: "60" });
+    return api("/v1/concord?" + p, { signal: signal });
+  }
+
+  function showFuzzy(s, r) {
     const list = $("results");
     list.replaceChildren();
     for (const m of r.matches) {
       const head = el("div", { class: "head" },
         el("span", { class: "score" + (m.score < 85 ? " low" : ""), title: "similarity" }, m.score + "%"));
       for (const note of matchNotes(m)) head.append(note);
+      const tagged = m.target_tagged && m.target_tagged !== m.target ? taggedText(m.target_tagged) : null;
+      if (tagged)
+        head.append(el("span", { class: "note tags", title: "The stored translation holds inline tags (formatting, links); Copy copies it without them" }, "tags"));
       if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem" }, m.memory));
-      const src = el("p", { class: "src", lang: sl, dir: dirOf(sl) }, m.diff_ops ? diffOps(m.diff_ops) : diff(m.diff || m.source));
-      const tgt = el("p", { class: "tgt", lang: tl, dir: dirOf(tl) }, m.target);
-      list.append(el("li", {}, head, src, tgt,
-        el("div", { class: "actions" }, copyButton(m.target, "the translation"), detailsLink(m.id, memName(m.memory)))));
+      const src = el("p", { class: "src", lang: s.sl, dir: dirOf(s.sl) }, m.diff_ops ? diffOps(m.diff_ops) : diff(m.diff || m.source));
+      const tgt = el("p", { class: "tgt", lang: s.tl, dir: dirOf(s.tl) }, m.target);
+      const li = el("li", {}, head, src, tgt);
+      if (tagged)
+        li.append(el("p", { class: "tagged", lang: s.tl, dir: dirOf(s.tl) },
+                     el("span", { class: "lang", dir: "ltr" }, "with its tags"), tagged));
+      li.append(el("div", { class: "actions" }, copyButton(m.target, "the translation", !!tagged),
+                   detailsLink(m.id, memName(m.memory))));
+      list.append(li);
     }
-    status(r.matches.length ? r.matches.length + " match" + (r.matches.length > 1 ? "es" : "") :
-           "No match of " + min + "% or more.");
+    const more = r.matches.length >= s.max && s.max < maxResults;
+    return {
+      more: more,
+      text: r.matches.length ? r.matches.length + " match" + (r.matches.length > 1 ? "es" : "") + (more ? " (more may exist)" : "") :
+            "No match of " + s.min + "% or more.",
+      /* the server compares the first 1,000 characters of a longer text, and says so */
+      notice: r.text_cut ? "Your text is longer than " + r.text_cut.toLocaleString("en") +
+                           " characters: only its first " + r.text_cut.toLocaleString("en") +
+                           " were compared, so no match is 100 %." : "",
+    };
   }
 
-  async function concord(q, sl) {
-    const p = new URLSearchParams({ q: q, lang: sl, max: "50", width: "60" });
-    const r = await api("/v1/concord?" + p);
+  function showConcord(s, r) {
     const list = $("results");
     list.replaceChildren();
     for (const h of r.hits) {
-      const kwic = el("p", { class: "kwic", lang: sl, dir: dirOf(sl) }, h.left, el("mark", {}, h.match), h.right);
+      const kwic = el("p", { class: "kwic", lang: s.sl, dir: dirOf(s.sl) }, h.left, el("mark", {}, h.match), h.right);
       const li = el("li", {}, kwic);
       if (mems.length > 1 && h.memory) li.prepend(el("div", { class: "head" }, el("span", { class: "mem" }, h.memory)));
       for (const t of h.translations)
@@ -158,8 +243,69 @@
       li.append(el("div", { class: "actions" }, copyButton(tr, "the translation"), detailsLink(h.id, memName(h.memory))));
       list.append(li);
     }
-    status(r.hits.length ? r.hits.length + " unit" + (r.hits.length > 1 ? "s" : "") + (r.truncated ? " (more exist)" : "") :
-           "No unit contains these words.");
+    const more = r.truncated && s.max < CONCORD_MAX;
+    return {
+      more: more,
+      text: r.hits.length ? r.hits.length + " unit" + (r.hits.length > 1 ? "s" : "") +
+            (r.truncated ? (more ? " (more exist)" : " (more exist: add words to narrow the search)") : "") :
+            "No unit contains these words.",
+      notice: "",
+    };
+  }
+
+  /* a new search (more: "Show more" of the one shown, asked again with a larger max) */
+  async function search(ev, more) {
+    if (ev) ev.preventDefault();
+    let s, note = "";
+    if (more && last) {
+      s = Object.assign({}, last, { max: more });
+    } else {
+      const q = $("q").value.trim();
+      if (!q) { status("Type a sentence first."); return; }
+      const m = mode === "fuzzy" ? minPercent() : { min: 0, note: "" };
+      note = m.note;
+      s = { mode: mode, q: q, sl: $("sl").value, tl: $("tl").value, min: m.min,
+            max: mode === "fuzzy" ? FUZZY_FIRST : CONCORD_FIRST };
+    }
+    const before = $("results").children.length;
+    if (inflight) inflight.abort();
+    const ctl = new AbortController(), n = ++seq;
+    inflight = ctl;
+    status("Searching…");
+    try {
+      const r = s.mode === "fuzzy" ? await askFuzzy(s, ctl.signal) : await askConcord(s, ctl.signal);
+      if (n !== seq || s.mode !== mode) return; /* a newer search or another tab since */
+      const shown = s.mode === "fuzzy" ? showFuzzy(s, r) : showConcord(s, r);
+      last = s;
+      $("more").hidden = !shown.more;
+      notice([shown.notice, note].filter(Boolean).join(" "));
+      status(shown.text);
+      if (more) { /* the focus on the first result not shown before (the button may be gone) */
+        const li = $("results").children[before];
+        const b = li && li.querySelector("button");
+        if (b) b.focus();
+      }
+    } catch (e) {
+      if (n !== seq || e.name === "AbortError") return;
+      /* the list shown belongs to an earlier search: never left to be copied beside an error */
+      $("results").replaceChildren();
+      $("more").hidden = true;
+      last = null;
+      status(e.message);
+    } finally {
+      if (inflight === ctl) inflight = null;
+    }
+  }
+
+  function notice(t) {
+    $("notice").textContent = t;
+    $("notice").hidden = !t;
+  }
+
+  function showMore() {
+    if (!last) return;
+    const cap = last.mode === "fuzzy" ? maxResults : CONCORD_MAX;
+    search(null, Math.min(cap, last.max * 5));
   }
 
   function dl(pairs) {
@@ -191,18 +337,11 @@
     } catch (e) { status(e.message); }
   }
 
-  async function search(ev) {
-    if (ev) ev.preventDefault();
-    const q = $("q").value.trim();
-    if (!q) { status("Type a sentence first."); return; }
-    status("Searching…");
-    try {
-      if (mode === "fuzzy") await fuzzy(q, $("sl").value, $("tl").value);
-      else await concord(q, $("sl").value);
-    } catch (e) { status(e.message); }
-  }
-
   function setMode(m, focus) {
+    if (inflight) inflight.abort(); /* the other tab's answer is not this tab's */
+    inflight = null;
+    seq++;
+    last = null;
     mode = m;
     for (const t of document.querySelectorAll("[role=tab]")) {
       const on = t.id === "tab-" + m;
@@ -215,6 +354,8 @@
     $("swap").hidden = m !== "fuzzy";
     $("qlabel").textContent = m === "fuzzy" ? "Sentence to look up" : "Words to find in the memory";
     $("results").replaceChildren();
+    $("more").hidden = true;
+    notice("");
     status("");
   }
 
@@ -253,6 +394,7 @@
       langChanged();
     });
     $("sl").addEventListener("change", langChanged);
+    $("more").addEventListener("click", showMore);
     $("auth").addEventListener("submit", (ev) => {
       ev.preventDefault();
       token = $("token").value.trim();
@@ -268,6 +410,7 @@
     try {
       const info = await api("/v1/");
       mems = info.memories;
+      if (info.limits && info.limits.max_results > 0) maxResults = info.limits.max_results;
       $("mems").textContent = mems.map((m) => m.name + (m.penalty ? " (−" + m.penalty + ")" : "")).join(" · ");
       const langs = (await api("/v1/languages")).languages;
       for (const id of ["sl", "tl"]) {

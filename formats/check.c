@@ -496,7 +496,7 @@ int jisr_unit_check(jisr_unit *u, const char *name)
 {
     int rc;
     if (!u)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_unit_check: no unit");
+        return jisr_null_arg("jisr_unit_check", "u");
     checker ck = {u, name ? name : ""};
     if (u->nvariants > JISR_VARIANTS_MAX)
         return jisr_error_set(JISR_ETOOBIG, ck.name, u->line, u->col,

@@ -121,7 +121,9 @@ JISR_API int jisr_unit_keep_pair(jisr_unit *u, const char *a, const char *b);
  * language those whose tag is exactly it (letter case and '_' aside) first, then the others it
  * matches (BCP 47 prefix match), each group in its order; with both, each variant on the side
  * jisr_unit_pair_side says. Tools such as translate-toolkit take a TMX unit's first <tuv> for
- * the source, and two-column writers the first variant of each language. */
+ * the source, and two-column writers the first variant of each language. With src, a unit
+ * whose first variant is then of src has its srclang set to that variant's tag (a <tu>'s
+ * srclang overrides the header's). */
 JISR_API void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt);
 /** Deep copy into dst (initialised first: what it held is not freed). JISR_EINVAL when dst or src
  * is NULL (dst then left as it was). */

@@ -207,6 +207,15 @@ void jisr_unit_source_first(jisr_unit *u, const char *src, const char *tgt)
             u->variants[k++] = tmp;
         }
     }
+    /* the unit's own srclang follows: a <tu srclang="en"> overrides the header, so a unit read
+     * with en as its source and written with ar first would still tell a TMX reader that honours
+     * it that en is the source (NULL on no memory: the header's then) */
+    if (src && u->srclang && u->nvariants && jisr_lang_matches(u->variants[0].lang, src) &&
+        !jisr_lang_equal(u->srclang, u->variants[0].lang)) {
+        char *s = jisr_strdup(u->variants[0].lang);
+        free(u->srclang);
+        u->srclang = s;
+    }
 }
 
 int fmt_variant_add_tag(jisr_variant *v, const char *xml, size_t len)

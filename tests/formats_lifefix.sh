@@ -3,7 +3,7 @@
 # its fix): an XLIFF without a target language stores nothing under "und" (a warning asks for
 # -t); TSV and Moses output write a <ph> format code as its code and count what they lose; XLIFF
 # notes and XLIFF 2.0 <originalData> are read; TSV import warns when \t \n \r turn into control
-# characters.
+# characters; -s ar -t en sets each <tu>'s srclang.
 set -u
 J=${JISR_BINARY:?}
 T=$(mktemp -d /tmp/jisr-formats-lifefix.XXXXXX)
@@ -139,5 +139,16 @@ $J convert -s en -t ar ok.tsv ok.jsonl 2>err
 check "... a written \\\\ (jisr's own TSV) is no warning" '[ $? -eq 0 ] && [ ! -s err ] && grep -q "C:\\\\\\\\new" ok.jsonl'
 $J import --tm m6 -s en -t ar bs.tsv 2>err
 check "... import warns too" 'grep -q "bs.tsv:1:11: .* read as a line feed" err'
+
+# --- 5. export/convert -s ar -t en of units read with en as their source: each <tu srclang>
+# follows (a <tu>'s srclang overrides the header's, so it said en while ar came first) --------
+printf '%s<tu srclang="en"><tuv xml:lang="en"><seg>Open the file</seg></tuv><tuv xml:lang="ar"><seg>افتح الملف</seg></tuv></tu><tu><tuv xml:lang="en"><seg>Close</seg></tuv><tuv xml:lang="ar"><seg>أغلق</seg></tuv></tu></body></tmx>\n' "$HDR" >src.tmx
+$J convert -s ar -t en src.tmx rev.tmx 2>err
+check "convert -s ar: every <tu srclang> is ar, as the header's" \
+    '[ $? -eq 0 ] && grep -q "<header .*srclang=\"ar\"" rev.tmx && ! grep -q "<tu srclang=\"en\"" rev.tmx &&
+     [ "$(grep -c "<tu srclang=\"ar\"" rev.tmx)" = 2 ] && xmllint --noout --nonet rev.tmx'
+$J import -q --tm m7 src.tmx && $J export --tm m7 -s ar -t en -o rev2.tmx 2>err
+check "export -s ar: the same" \
+    '[ $? -eq 0 ] && ! grep -q "<tu srclang=\"en\"" rev2.tmx && [ "$(grep -c "<tu srclang=\"ar\"" rev2.tmx)" = 2 ]'
 
 tap_end

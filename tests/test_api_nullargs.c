@@ -195,7 +195,7 @@ static void test_unit(void **state)
     EINVAL_NAMING(jisr_unit_copy(&c, NUL), "jisr_unit_copy: src is NULL");
     assert_int_equal(jisr_unit_copy(&c, &u), 0);
     jisr_unit_clear(&c);
-    EINVAL_NAMING(jisr_unit_check(NUL, "n"), "jisr_unit_check: ");
+    EINVAL_NAMING(jisr_unit_check(NUL, "n"), "jisr_unit_check: u is NULL");
     jisr_buf b = {0};
     EINVAL_NAMING(jisr_variant_plain(NUL, &b), "jisr_variant_plain: v is NULL");
     EINVAL_NAMING(jisr_variant_plain(&u.variants[1], NUL), "jisr_variant_plain: out is NULL");

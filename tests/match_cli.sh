@@ -101,7 +101,19 @@ check "tags: a tag difference costs a point each" test "$(jq -c '.matches[0] | [
 $J query --tm "$T/G" -s en -t ar --tags tmx --format tmx "$q" >"$T/out.tmx"
 check "--format tmx: exit 0" test $? -eq 0
 check "--format tmx: well-formed" xmllint --noout --nonet "$T/out.tmx"
-check "--format tmx: inline elements kept" grep -qF '<bpt i="3">&lt;i&gt;</bpt>هنا' "$T/out.tmx"
+check "--format tmx: a true pair, the stored target with its own tags" \
+    grep -qF '<seg>انقر <bpt i="1">&lt;b&gt;</bpt>هنا<ept i="1">&lt;/b&gt;</ept> للفتح</seg>' "$T/out.tmx"
+check "--format tmx: the proposal (the query's tags) as x-jisr-proposal" \
+    grep -qF '<prop type="x-jisr-proposal">انقر &lt;bpt i="3"&gt;&amp;lt;i&amp;gt;&lt;/bpt&gt;هنا' "$T/out.tmx"
+# a fuzzy match's proposal beside the stored source planted the query's number under a 100 %
+# match in OmegaT (tm/auto) and in a memory that imported the file
+printf 'The printer has 250 sheets of paper left.\tتبقى في الطابعة 250 ورقة.\n' >"$T/pr.tsv"
+$J import --tm "$T/PR" -q -s en -t ar "$T/pr.tsv"
+$J query --tm "$T/PR" -s en -t ar --format tmx 'The printer has 300 sheets of paper left.' >"$T/pr.tmx"
+check "--format tmx: the stored source keeps its stored translation (250 with 250)" \
+    grep -qF '<seg>تبقى في الطابعة 250 ورقة.</seg>' "$T/pr.tmx"
+check "--format tmx: the query's number only in the proposal" \
+    test "$(grep -c '300' "$T/pr.tmx")" = 2  # x-jisr-query and x-jisr-proposal
 $J import --tm "$T/G2" -q "$T/out.tmx"
 check "--format tmx: re-importable" test "$($J stats --tm "$T/G2" --json | jq .units)" -eq 1
 $J query --tm "$T/G" -s en -t ar --tags braces --json 'Click {0}here{1} to open' >"$T/t3.json"

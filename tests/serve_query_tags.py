@@ -217,8 +217,11 @@ def same_tmx(s, mem):
     # the inline elements as TMX elements in the answer, and the memory named without tm=
     st, h, b = get(s, {"q": QUERIES[0][3][0], "source": "en", "target": "ar", "tags": "tmx",
                        "format": "tmx"})
-    C.ok("format=tmx: the query's tags as inline elements of the target",
-         'انقر <bpt i="3">&lt;i&gt;</bpt>هنا<ept i="3">&lt;/i&gt;</ept>'.encode() in b, b[:800])
+    C.ok("format=tmx: the stored target with its own tags (a true pair), the query's tags in "
+         "x-jisr-proposal",
+         '<seg>انقر <bpt i="1">&lt;b&gt;</bpt>هنا<ept i="1">&lt;/b&gt;</ept>'.encode() in b and
+         '<prop type="x-jisr-proposal">انقر &lt;bpt i="3"&gt;&amp;lt;i&amp;gt;&lt;/bpt&gt;'
+         'هنا'.encode() in b, b[:800])
     C.ok("format=tmx without tm=: the memory as x-jisr-memory, as \"memory\" in JSON",
          b'<prop type="x-jisr-memory">tagged</prop>' in b, b[:800])
     # no match: an empty but valid document

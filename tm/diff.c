@@ -394,7 +394,9 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     size_t tn = tv->text.n;
     if ((rc = tm_place_tags(&c->pl, &c->rec, tv, 1)) < 0 ||
         (rc = copy_tags(&m->source_tags, &m->nsource_tags, c->pl.tl[0].markup,
-                        c->pl.tl[0].nmarkup)) < 0)
+                        c->pl.tl[0].nmarkup)) < 0 ||
+        (rc = copy_tags(&m->stored_tags, &m->nstored_tags, c->pl.tl[1].markup,
+                        c->pl.tl[1].nmarkup)) < 0)
         goto done;
     if (c->codes_as_tags) { /* the stored tags kept, the paired code placeholders as codes */
         if ((rc = tm_codes_target(&c->pl, tt, tn, &c->qtags, &t1, &codes_changed)) < 0 ||

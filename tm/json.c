@@ -214,8 +214,8 @@ int jisr_tm_matches_json_ex(jisr_buf *b, const char *query, const jisr_tm_matche
         if ((x->numbers == JISR_TM_NUMBERS_PLACED || x->copied ||
              x->accelerator == JISR_TM_ACCEL_REMOVED || x->accelerator == JISR_TM_ACCEL_STYLED) &&
             ((rc = jisr_buf_puts(b, ",\"stored_target\":")) < 0 ||
-             (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), x->tags, x->ntags, 0)) <
-                 0))
+             (rc = jplain(b, &t, x->target_orig, strlen(x->target_orig), x->stored_tags,
+                          x->nstored_tags, 0)) < 0))
             break;
         if ((rc = match_extras(b, &t, x)) < 0)
             break;

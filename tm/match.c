@@ -351,6 +351,9 @@ void tm_match_clear(jisr_tm_match *x)
     for (size_t k = 0; k < x->nsource_tags; k++)
         free(x->source_tags[k]);
     free(x->source_tags);
+    for (size_t k = 0; k < x->nstored_tags; k++)
+        free(x->stored_tags[k]);
+    free(x->stored_tags);
     for (size_t k = 0; k < x->nunmapped; k++)
         free(x->unmapped[k]);
     free(x->unmapped);

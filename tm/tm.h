@@ -407,7 +407,9 @@ typedef struct jisr_tm_match {
     /* tokens the stored target repeats from its source (codes, sizes, names, punctuation) that
      * now follow the query's form ("A0x2" asked as "A0×2"; "you4" as "you6") */
     size_t copied;
-    int accelerator; /* JISR_TM_ACCEL_* */
+    int accelerator;    /* JISR_TM_ACCEL_* */
+    char **stored_tags; /* markup of target_orig's placeholders: the stored target's own tags */
+    size_t nstored_tags;
 } jisr_tm_match;
 
 typedef struct jisr_tm_matches {
@@ -668,10 +670,12 @@ enum {
  * when out or q is NULL. Any thread. */
 JISR_API int jisr_tm_query_markup(jisr_unit *out, const char *q, int markup);
 /** The match x as a translation unit for a TMX file of matches: the stored source (srclang) and
- * the proposed target (tgtlang) with their tags, and props x-jisr-score, x-jisr-id,
- * x-jisr-query (query, when not NULL), x-jisr-memory (memory, when not NULL) and
- * x-jisr-agreement "check" when the target's numbers need a look. *out is initialised here;
- * free with jisr_unit_clear. Write it with jisr_writer_write. */
+ * the stored target (tgtlang; x->target when x has no target_orig) with their own tags — a true
+ * pair, which a CAT tool may use as any memory's — and props x-jisr-score, x-jisr-id,
+ * x-jisr-query (query, when not NULL), x-jisr-memory (memory, when not NULL),
+ * x-jisr-agreement "check" when the proposal's numbers need a look, and x-jisr-proposal (the
+ * proposed target as TMX segment markup) when it differs from the stored target. *out is
+ * initialised here; free with jisr_unit_clear. Write it with jisr_writer_write. */
 JISR_API int jisr_tm_match_unit(jisr_unit *out, const jisr_tm_match *x, const char *srclang,
                                 const char *tgtlang, const char *query, const char *memory);
 /** Append s[0..n) as TMX segment content to out: text XML-escaped, placeholder U+E000+i replaced

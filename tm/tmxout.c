@@ -1,7 +1,11 @@
 /*
  * tmxout.c — a match as a translation unit, for a TMX file of matches (`jisr query --format
- * tmx`): the stored source and the proposed target with their inline tags, and what the
- * matcher says of it as x-jisr-* props. The formats layer's TMX writer writes it; json.c and
+ * tmx`): the stored source and the stored target with their inline tags — a <tu> is a source
+ * and its translation to every TMX reader, and a CAT tool given a fuzzy match's proposed target
+ * beside the stored source (the query's numbers and tags in it) took it for a 100 % match of
+ * that source and wrote the query's numbers into it — and what the matcher says of it as
+ * x-jisr-* props, the proposal among them (x-jisr-proposal, as TMX segment markup, when it
+ * differs from the stored target). The formats layer's TMX writer writes it; json.c and
  * textout.c hold the other renderings of a match.
  */
 #include <stdio.h>
@@ -37,6 +41,22 @@ static int prop_add(jisr_meta *m, const char *type, const char *value)
     return p->type && p->value ? 0 : JISR_ENOMEM;
 }
 
+/* The proposed target as TMX segment markup (its tags as inline elements), as a prop, when it
+ * differs from the stored target (numbers, tags, codes or accelerators carried over). */
+static int add_proposal(jisr_meta *m, const jisr_tm_match *x)
+{
+    jisr_buf p = {0}, s = {0};
+    int rc = jisr_tm_tagged(&p, x->target, strlen(x->target), x->tags, x->ntags);
+    if (rc == 0)
+        rc = jisr_tm_tagged(&s, x->target_orig, strlen(x->target_orig), x->stored_tags,
+                            x->nstored_tags);
+    if (rc == 0 && (p.len != s.len || (p.len && memcmp(p.data, s.data, p.len) != 0)))
+        rc = prop_add(m, "x-jisr-proposal", p.data ? p.data : "");
+    jisr_buf_free(&p);
+    jisr_buf_free(&s);
+    return rc;
+}
+
 int jisr_tm_match_unit(jisr_unit *out, const jisr_tm_match *x, const char *srclang,
                        const char *tgtlang, const char *query, const char *memory)
 {
@@ -51,10 +71,14 @@ int jisr_tm_match_unit(jisr_unit *out, const jisr_tm_match *x, const char *srcla
     int rc = jisr_unit_add_variant(out, srclang, x->source, strlen(x->source), &v);
     if (rc == 0)
         rc = copy_tags(v, x->source_tags, x->nsource_tags);
+    /* the stored target with its own tags (a match made by hand may lack them: its proposal) */
+    const char *tt = x->target_orig ? x->target_orig : x->target;
+    char *const *tg = x->target_orig ? x->stored_tags : x->tags;
+    size_t ntg = x->target_orig ? x->nstored_tags : x->ntags;
     if (rc == 0)
-        rc = jisr_unit_add_variant(out, tgtlang, x->target, strlen(x->target), &v);
+        rc = jisr_unit_add_variant(out, tgtlang, tt, strlen(tt), &v);
     if (rc == 0)
-        rc = copy_tags(v, x->tags, x->ntags);
+        rc = copy_tags(v, tg, ntg);
     snprintf(num, sizeof num, "%d", x->score);
     if (rc == 0)
         rc = prop_add(&out->meta, "x-jisr-score", num);
@@ -67,6 +91,8 @@ int jisr_tm_match_unit(jisr_unit *out, const jisr_tm_match *x, const char *srcla
         rc = prop_add(&out->meta, "x-jisr-memory", memory);
     if (rc == 0 && x->nagree)
         rc = prop_add(&out->meta, "x-jisr-agreement", "check");
+    if (rc == 0 && x->target_orig)
+        rc = add_proposal(&out->meta, x);
     if (rc < 0)
         jisr_unit_clear(out);
     return rc;

@@ -36,6 +36,9 @@ int corpus_collect(const char *path, jisr_strlist *out, jisr_strlist *why);
  * folder unless jisr wrote it (a report, list or TMX corpus: skipped with the reason); the
  * temporary of one is left out, and every file found is added to it as an input. list_names: skip a
  * file whose path a `jisr align --batch` list cannot carry (a tab or a line break). */
+/* The inputs of a public function fn (the n paths it collects documents from; a NULL array of
+ * none is no input): 0, or JISR_EINVAL naming the NULL one ("inputs[2] is NULL"). pairing.c */
+int corpus_check_inputs(const char *fn, const char *const *inputs, size_t n);
 int corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *opts,
                 jisr_fileset *files, int list_names, jisr_pairing **out);
 

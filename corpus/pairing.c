@@ -330,9 +330,9 @@ static int check_outputs(jisr_fileset *set, const char *const *inputs, jisr_strl
     return rc;
 }
 
-/* The inputs of fn (the n paths it collects documents from; a NULL array of none is no input):
- * 0, or JISR_EINVAL naming the NULL one ("inputs[2] is NULL"). */
-static int check_inputs(const char *fn, const char *const *inputs, size_t n)
+/* (corpus_int.h) The inputs of fn (the n paths it collects documents from; a NULL array of none is
+ * no input): 0, or JISR_EINVAL naming the NULL one ("inputs[2] is NULL"). */
+int corpus_check_inputs(const char *fn, const char *const *inputs, size_t n)
 {
     if (!inputs && n)
         return jisr_null_arg(fn, "inputs");
@@ -348,7 +348,7 @@ int jisr_corpus_pair(const char *const *inputs, size_t n, const jisr_pair_opts *
     if (!out)
         return jisr_null_arg("jisr_corpus_pair", "out");
     *out = NULL;
-    int rc = check_inputs("jisr_corpus_pair", inputs, n);
+    int rc = corpus_check_inputs("jisr_corpus_pair", inputs, n);
     return rc < 0 ? rc : corpus_pair(inputs, n, opts, NULL, 1, out);
 }
 
@@ -358,7 +358,7 @@ int jisr_corpus_pair_files(const char *const *inputs, size_t n, const jisr_pair_
     if (!out)
         return jisr_null_arg("jisr_corpus_pair_files", "out");
     *out = NULL;
-    int rc = check_inputs("jisr_corpus_pair_files", inputs, n);
+    int rc = corpus_check_inputs("jisr_corpus_pair_files", inputs, n);
     return rc < 0 ? rc : corpus_pair(inputs, n, opts, files, 1, out);
 }
 

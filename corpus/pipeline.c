@@ -226,18 +226,6 @@ static int open_writer(jisr_writer **w, const jisr_corpus_opts *o, const char *s
     return rc;
 }
 
-/* The inputs of fn (the n paths it collects documents from; a NULL array of none is no input):
- * 0, or JISR_EINVAL naming the NULL one ("inputs[2] is NULL"). */
-static int check_inputs(const char *fn, const char *const *inputs, size_t n)
-{
-    if (!inputs && n)
-        return jisr_null_arg(fn, "inputs");
-    for (size_t i = 0; i < n; i++)
-        if (!inputs[i])
-            return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "%s: inputs[%zu] is NULL", fn, i);
-    return 0;
-}
-
 int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts *opts,
                     jisr_corpus_report **out)
 {
@@ -246,7 +234,7 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     if (!out)
         return jisr_null_arg("jisr_corpus_run", "out");
     *out = NULL;
-    if (check_inputs("jisr_corpus_run", inputs, n) < 0) /* before the output is opened */
+    if (corpus_check_inputs("jisr_corpus_run", inputs, n) < 0) /* before the output is opened */
         return JISR_EINVAL;
     if (opts && opts->version == 1) /* version 1 ends before files */
         memcpy(&oo, opts, offsetof(jisr_corpus_opts, files));

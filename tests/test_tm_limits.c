@@ -84,7 +84,8 @@ static char *vary(const char *s)
     return b.data;
 }
 
-static jisr_tm *memory_with(const char *en, const char *ar)
+/* A new memory in g_dir, an import begun on it (*imp) */
+static jisr_tm *memory_new(jisr_tm_import **imp)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tml-XXXXXX");
     assert_non_null(mkdtemp(g_dir));
@@ -92,14 +93,25 @@ static jisr_tm *memory_with(const char *en, const char *ar)
     jisr_tm_open_opts o = JISR_TM_OPEN_OPTS_INIT;
     o.flags = JISR_TM_WRITE | JISR_TM_NOSYNC;
     assert_int_equal(jisr_tm_open(&tm, g_dir, &o), 0);
-    jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, imp), 0);
+    return tm;
+}
+
+static void add_pair(jisr_tm_import *imp, const char *en, const char *ar)
+{
     jisr_unit u;
     jisr_unit_init(&u);
     assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
     assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
     assert_int_equal(jisr_tm_import_add(imp, &u), 0);
     jisr_unit_clear(&u);
+}
+
+static jisr_tm *memory_with(const char *en, const char *ar)
+{
+    jisr_tm_import *imp;
+    jisr_tm *tm = memory_new(&imp);
+    add_pair(imp, en, ar);
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     return tm;
 }
@@ -157,26 +169,15 @@ static void test_scan_deadline(void **state)
 {
     (void)state;
     size_t n = SANITIZED ? 6000 : 20000;
-    snprintf(g_dir, sizeof g_dir, "/tmp/jisr-test-tml-XXXXXX");
-    assert_non_null(mkdtemp(g_dir));
-    jisr_tm *tm = NULL;
-    jisr_tm_open_opts oo = JISR_TM_OPEN_OPTS_INIT;
-    oo.flags = JISR_TM_WRITE | JISR_TM_NOSYNC;
-    assert_int_equal(jisr_tm_open(&tm, g_dir, &oo), 0);
     jisr_tm_import *imp;
-    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    jisr_tm *tm = memory_new(&imp);
     for (size_t i = 0; i < n; i++) {
         char en[160], ar[64];
         snprintf(en, sizeof en,
                  "the river %zu crosses the valley %zu near the old stone bridge %zu", i, i * 7,
                  i % 13);
         snprintf(ar, sizeof ar, "النهر %zu", i);
-        jisr_unit u;
-        jisr_unit_init(&u);
-        assert_int_equal(jisr_unit_add_variant(&u, "en", en, strlen(en), NULL), 0);
-        assert_int_equal(jisr_unit_add_variant(&u, "ar", ar, strlen(ar), NULL), 0);
-        assert_int_equal(jisr_tm_import_add(imp, &u), 0);
-        jisr_unit_clear(&u);
+        add_pair(imp, en, ar);
     }
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
     uint64_t gone[32];

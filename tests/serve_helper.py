@@ -193,3 +193,19 @@ def selenium_or_skip():
         print("skip: chromium, chromium-driver or python3-selenium not installed")
         sys.exit(77)
     return (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, chromium, driver)
+
+
+def headless_chromium(profile, browser_log=False):
+    """A headless Chromium driven by Selenium, its profile in the directory profile (the
+    browser's console log kept when browser_log); selenium_or_skip() first."""
+    webdriver, Service, _, _, _, _, chromium, driver = selenium_or_skip()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
+              "--window-size=1200,900", "--lang=en"):
+        opts.add_argument(a)
+    if browser_log:
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver), options=opts)

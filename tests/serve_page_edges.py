@@ -23,8 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import (ARTEFACTS, Checks, Server, make_tsv, run,  # noqa: E402
-                          selenium_or_skip, tmpdir)
+from serve_helper import (ARTEFACTS, Checks, Server, headless_chromium, make_tsv,  # noqa: E402
+                          run, selenium_or_skip, tmpdir)
 
 (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, CHROMIUM,
  DRIVER) = selenium_or_skip()
@@ -59,14 +59,7 @@ TOKEN = "page-token-8e2f4a6c1b3d5f7091ab"
 
 
 def chromium(profile):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--disable-background-networking", "--disable-component-update",
-              "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
-              "--window-size=1200,900", "--lang=en"):
-        opts.add_argument(a)
-    return webdriver.Chrome(service=Service(DRIVER), options=opts)
+    return headless_chromium(profile)
 
 
 def loaded(drv, url, sl="en", tl="ar"):

@@ -21,8 +21,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import (ARTEFACTS, Checks, Server, make_tsv, run,  # noqa: E402
-                          selenium_or_skip, tmpdir)
+from serve_helper import (ARTEFACTS, Checks, Server, headless_chromium, make_tsv,  # noqa: E402
+                          run, selenium_or_skip, tmpdir)
 
 (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, CHROMIUM,
  DRIVER) = selenium_or_skip()
@@ -75,14 +75,7 @@ def main():
     run("import", "--tm", mem, "-s", "en", "-t", "ar", "-q", os.path.join(T, "u.tsv"))
     profile = tempfile.mkdtemp(prefix="jisr-chromium-", dir=T)
     with Server(T, ["--tm", mem]) as s:
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = CHROMIUM
-        for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
-                  "--window-size=1200,900", "--lang=en"):
-            opts.add_argument(a)
-        drv = webdriver.Chrome(service=Service(DRIVER), options=opts)
+        drv = headless_chromium(profile)
         try:
             drv.get(s.url)
             WebDriverWait(drv, 15).until(

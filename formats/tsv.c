@@ -570,6 +570,8 @@ static int plain_checked(jisr_writer *w, const jisr_variant *v, jisr_buf *out)
 int jisr_tsv_escape(jisr_buf *b, const char *s, size_t n)
 {
     int rc;
+    if (!b || (!s && n)) /* NULL and 0 is the empty text */
+        return jisr_null_arg("jisr_tsv_escape", b ? "s" : "b");
     for (size_t i = 0; i < n; i++) {
         const char *e = NULL;
         switch (s[i]) {

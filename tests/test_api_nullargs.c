@@ -198,6 +198,9 @@ static void test_unit(void **state)
     EINVAL_NAMING(jisr_unit_check(NUL, "n"), "jisr_unit_check: u is NULL");
     jisr_buf b = {0};
     EINVAL_NAMING(jisr_variant_plain(NUL, &b), "jisr_variant_plain: v is NULL");
+    EINVAL_NAMING(jisr_tsv_escape(NUL, "a", 1), "jisr_tsv_escape: b is NULL");
+    EINVAL_NAMING(jisr_tsv_escape(&b, NUL, 3), "jisr_tsv_escape: s is NULL");
+    assert_int_equal(jisr_tsv_escape(&b, NUL, 0), 0); /* the empty text */
     EINVAL_NAMING(jisr_variant_plain(&u.variants[1], NUL), "jisr_variant_plain: out is NULL");
     int64_t t = 7;
     /* NULL is not a date (documented) */

@@ -626,6 +626,10 @@ int cmd_query(int argc, char **argv)
                 rc = 1;
             } else if (rc > 0) {
                 snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
+                /* a UTF-8 byte-order mark (Notepad, Excel) is no part of the first query: kept,
+                 * it made an identical text a 99 */
+                if (jisr_lines_lineno(in) == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+                    line += 3;
                 status = run_one(&r, line, where);
             } else {
                 break;

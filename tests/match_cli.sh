@@ -114,6 +114,12 @@ check "--format tmx: the stored source keeps its stored translation (250 with 25
     grep -qF '<seg>تبقى في الطابعة 250 ورقة.</seg>' "$T/pr.tmx"
 check "--format tmx: the query's number only in the proposal" \
     test "$(grep -c '300' "$T/pr.tmx")" = 2  # x-jisr-query and x-jisr-proposal
+# a UTF-8 byte-order mark before the first query on standard input (Notepad, Excel) is not part
+# of it: kept, it made the identical text a 99
+printf '\357\273\277The printer has 250 sheets of paper left.\n' |
+    $J query --tm "$T/PR" -s en -t ar --json >"$T/bom.json"
+check "query on stdin: a UTF-8 BOM is no part of the first query (100)" \
+    test "$(jq -c '[.query, .matches[0].score]' "$T/bom.json")" = '["The printer has 250 sheets of paper left.",100]'
 $J import --tm "$T/G2" -q "$T/out.tmx"
 check "--format tmx: re-importable" test "$($J stats --tm "$T/G2" --json | jq .units)" -eq 1
 $J query --tm "$T/G" -s en -t ar --tags braces --json 'Click {0}here{1} to open' >"$T/t3.json"

@@ -21,19 +21,7 @@
 #include "text/text.h"
 #include "tm/tm.h"
 
-/* a NULL the compiler cannot see (no -Wnonnull or -Wformat warning about a literal NULL) */
-static void *volatile g_null;
-#define NUL ((void *)g_null)
-
-/* call returns JISR_EINVAL and the message names what (the function and its argument) */
-#define EINVAL_NAMING(call, what)                                                                  \
-    do {                                                                                           \
-        jisr_error_clear();                                                                        \
-        int rc_ = (call);                                                                          \
-        if (rc_ != JISR_EINVAL || !strstr(jisr_error_last()->msg, what))                           \
-            fail_msg("%s: rc %d, message '%s' (wanted JISR_EINVAL naming '%s')", #call, rc_,       \
-                     jisr_error_last()->msg, what);                                                \
-    } while (0)
+#include "test_nullargs.h"
 
 static char g_dir[64];
 

@@ -1067,8 +1067,8 @@ int tm_score_rec(jisr_tm_ctx *c, uint32_t id, uint32_t cub)
     /* a unit with two variants of the source's language (en-US and en-GB) is in the index under
      * both, so a walk may come to it twice: it is scored whole the first time (every variant, no
      * filter on cub, which counts the terms of both) and skipped once listed */
-    int multi = tm_rec_nprimary(&c->rec, c->o->srclang) > 1;
-    for (size_t k = 0; (c->repass || multi) && k < c->nbest; k++) /* listed already */
+    int multi = c->rec.nvar > 2 && tm_rec_nprimary(&c->rec, c->o->srclang) > 1; /* 2: one each */
+    for (size_t k = 0; (c->repass || multi) && k < c->nbest; k++)               /* listed already */
         if (c->best[k].id == id)
             return 0;
     tm_top e, top;

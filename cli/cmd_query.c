@@ -90,6 +90,8 @@ const char cmd_query_help[] =
     "a line of standard input with a NUL byte or longer than 16 MiB) is refused naming it\n"
     "(query N, or <stdin>:LINE) and answered in its place, '(not asked: ...)' in text, an\n"
     "\"error\" member in JSON, so that the answers stay one a query; the others are asked.\n"
+    "Standard input is UTF-8; UTF-16 (with its byte-order mark) is refused at line 1, and\n"
+    "nothing is asked: convert it first (iconv -f UTF-16 -t UTF-8).\n"
     "\n"
     "Exit status: 0 every query asked (with matches or none), 1 a query not asked (the\n"
     "others answered) or an error (the memory cannot be read ...), 2 usage error (nothing\n"
@@ -624,6 +626,14 @@ int cmd_query(int argc, char **argv)
                     snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
                 status = refuse_query(&r, "", where, msg);
                 rc = 1;
+                /* UTF-16 (a list saved by Notepad as "Unicode"): every line would be refused
+                 * the same way; one message says it, and the batch stops */
+                if (jisr_lines_utf16_bom(in)) {
+                    if (status == CLI_OK)
+                        status = cli_fail("standard input is UTF-16, not UTF-8: "
+                                          "no query was asked");
+                    break;
+                }
             } else if (rc > 0) {
                 snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
                 /* a UTF-8 byte-order mark (Notepad, Excel) is no part of the first query: kept,

@@ -120,6 +120,13 @@ printf '\357\273\277The printer has 250 sheets of paper left.\n' |
     $J query --tm "$T/PR" -s en -t ar --json >"$T/bom.json"
 check "query on stdin: a UTF-8 BOM is no part of the first query (100)" \
     test "$(jq -c '[.query, .matches[0].score]' "$T/bom.json")" = '["The printer has 250 sheets of paper left.",100]'
+# UTF-16 with its byte-order mark (Notepad's "Unicode") is said as such and stops the batch (it was
+# "UTF-16LE without a byte-order mark", one refusal a line)
+printf 'The printer\nhas\n' | iconv -t UTF-16 >"$T/q16.txt"
+$J query --tm "$T/PR" -s en -t ar <"$T/q16.txt" >"$T/q16.out" 2>"$T/q16.err"
+check "query on stdin: UTF-16 with a BOM named, the batch stopped (exit 1)" \
+    test $? = 1 -a "$(grep -c 'UTF-16LE (it starts with a UTF-16 byte-order mark)' "$T/q16.err")" = 1
+check "query on stdin: UTF-16 with a BOM: no query asked" grep -q 'no query was asked' "$T/q16.err"
 $J import --tm "$T/G2" -q "$T/out.tmx"
 check "--format tmx: re-importable" test "$($J stats --tm "$T/G2" --json | jq .units)" -eq 1
 $J query --tm "$T/G" -s en -t ar --tags braces --json 'Click {0}here{1} to open' >"$T/t3.json"

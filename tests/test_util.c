@@ -421,6 +421,55 @@ static int write_out(const char *path, const char *text, jisr_fileset *files)
     return jisr_outfile_commit(o);
 }
 
+/* UTF-16 with its byte-order mark is named as such on line 1 and on each later line refused
+ * (it was "UTF-16LE without a byte-order mark", or invalid UTF-8 byte 0xFF); the lines of a
+ * UTF-8 input, or of one without the flags, are untouched */
+static void test_lines_utf16_bom(void **state)
+{
+    (void)state;
+    static const char le[] = "\xFF\xFE"
+                             "S\0a\0v\0e\0\n\0"
+                             "O\0k\0\n\0";
+    static const char be[] = "\xFE\xFF"
+                             "\x06\x27\n";
+    const char *line;
+    jisr_lines *l;
+    assert_int_equal(jisr_lines_open_memory(&l, le, sizeof le - 1, "<stdin>", JISR_LINES_NO_NUL),
+                     0);
+    assert_int_equal(jisr_lines_utf16_bom(l), 0);
+    assert_int_equal(jisr_lines_next(l, &line, NULL), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "input is UTF-16LE (it starts with a UTF-16"));
+    assert_int_equal(jisr_lines_utf16_bom(l), 1);
+    assert_int_equal(jisr_lines_next(l, &line, NULL), JISR_EENCODING);
+    assert_int_equal(jisr_lines_lineno(l), 2);
+    assert_non_null(strstr(jisr_error_last()->msg, "is UTF-16LE (it starts"));
+    jisr_lines_close(l);
+    /* big-endian Arabic: no NUL byte at all, only invalid UTF-8 */
+    assert_int_equal(jisr_lines_open_memory(&l, be, sizeof be - 1, "x.txt", JISR_LINES_UTF8), 0);
+    assert_int_equal(jisr_lines_next(l, &line, NULL), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "file is UTF-16BE"));
+    assert_int_equal(jisr_lines_utf16_bom(l), 2);
+    jisr_lines_close(l);
+    /* without NO_NUL or UTF8 the reader takes bytes as they are */
+    assert_int_equal(jisr_lines_open_memory(&l, be, sizeof be - 1, "x.bin", 0), 0);
+    assert_int_equal(jisr_lines_next(l, &line, NULL), 1);
+    assert_int_equal(jisr_lines_utf16_bom(l), 0);
+    jisr_lines_close(l);
+    /* FF alone, or FE then not FF, is no byte-order mark */
+    assert_int_equal(jisr_lines_open_memory(&l,
+                                            "\xFF"
+                                            "ab\nok\n",
+                                            6, "y.txt", JISR_LINES_UTF8),
+                     0);
+    assert_int_equal(jisr_lines_next(l, &line, NULL), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "invalid UTF-8 (byte 0xFF)"));
+    assert_int_equal(jisr_lines_next(l, &line, NULL), 1);
+    assert_string_equal(line, "ok");
+    assert_int_equal(jisr_lines_utf16_bom(l), 0);
+    jisr_lines_close(l);
+    assert_int_equal(jisr_lines_utf16_bom(NULL), 0);
+}
+
 static void test_outfile_regular(void **state)
 {
     (void)state;
@@ -609,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_u64set),
         cmocka_unit_test(test_lines_memory),
         cmocka_unit_test(test_lines_bad),
+        cmocka_unit_test(test_lines_utf16_bom),
         cmocka_unit_test_setup_teardown(test_outfile_regular, setup_outdir, teardown_outdir),
         cmocka_unit_test_setup_teardown(test_outfile_owner, setup_outdir, teardown_outdir),
         cmocka_unit_test_setup_teardown(test_outfile_symlink, setup_outdir, teardown_outdir),

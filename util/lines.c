@@ -54,6 +54,7 @@ struct jisr_lines {
     uint64_t consumed; /* bytes consumed so far */
     int eof;
     int lf_seen; /* a line has ended in '\n': a carriage return inside a line is a stray one */
+    int bom16;   /* the input starts with a UTF-16 byte-order mark: 1 LE, 2 BE */
     int err;     /* sticky I/O or memory error */
     jisr_error saved;
 };
@@ -157,6 +158,11 @@ void jisr_lines_set_max(jisr_lines *l, size_t max)
 {
     if (l)
         l->max = max ? max : JISR_LINES_MAX_DEFAULT;
+}
+
+int jisr_lines_utf16_bom(const jisr_lines *l)
+{
+    return l ? l->bom16 : 0;
 }
 
 unsigned long jisr_lines_lineno(const jisr_lines *l)
@@ -291,11 +297,39 @@ static int looks_cp1256(const unsigned char *p, size_t n)
     return arabic >= 4 && other * 5 <= arabic && good < bad;
 }
 
+static int utf8_ok(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0, len = 1; i < n; i += len) {
+        len = 1;
+        if (p[i] >= 0x80 && jisr_utf8_decode(p, n, i, &len) < 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Checks of a complete line s[0..n) (n <= max), which starts at input offset at: 0, or a
  * per-line error. Columns are counted in code points. */
 static int check_line(jisr_lines *l, char *s, size_t n, uint64_t at)
 {
     char hint[1200];
+    /* UTF-16 with its byte-order mark (Notepad's "Unicode"): line 1 starts with FF FE or FE FF.
+     * Said as such on that line and on every later line the reader refuses: the NUL bytes and
+     * the invalid UTF-8 are only its symptoms (they were named "UTF-16 without a byte-order
+     * mark", or 0xFF). The lines themselves are still refused one by one, as any bad line. */
+    if (at == 0 && n >= 2 && (l->flags & (JISR_LINES_NO_NUL | JISR_LINES_UTF8))) {
+        const unsigned char *u = (const unsigned char *)s;
+        l->bom16 = u[0] == 0xFF && u[1] == 0xFE ? 1 : u[0] == 0xFE && u[1] == 0xFF ? 2 : 0;
+    }
+    if (l->bom16 && (((l->flags & JISR_LINES_NO_NUL) && memchr(s, '\0', n)) || at == 0 ||
+                     ((l->flags & JISR_LINES_UTF8) && !utf8_ok(s, n)))) {
+        const char *enc = l->bom16 == 1 ? "UTF-16LE" : "UTF-16BE";
+        convert_hint(l, "UTF-16", hint, sizeof hint);
+        return jisr_error_set(JISR_EENCODING, l->name, l->lineno, 1,
+                              "the %s is %s (it starts with a UTF-16 byte-order mark), not "
+                              "UTF-8: convert it first, e.g. %s",
+                              l->name[0] == '<' ? "input" : "file", enc, hint);
+    }
     const char *nul = (l->flags & JISR_LINES_NO_NUL) ? memchr(s, '\0', n) : NULL;
     if (nul) {
         unsigned long col = col_at(s, n, (size_t)(nul - s));

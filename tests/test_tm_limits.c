@@ -208,6 +208,49 @@ static void test_scan_deadline(void **state)
     remove_dir();
 }
 
+/* A concordance search stops at its deadline: a phrase of common words that never occur
+ * together ("valley the") reads every unit that holds its rarest word, here all of them; it had
+ * no limit at all (a server's request could run for seconds on a million units). */
+static void test_concord_deadline(void **state)
+{
+    (void)state;
+    size_t n = SANITIZED ? 6000 : 20000;
+    jisr_tm_import *imp;
+    jisr_tm *tm = memory_new(&imp);
+    for (size_t i = 0; i < n; i++) {
+        char en[160], ar[64];
+        snprintf(en, sizeof en, "the river %zu crosses the valley %zu near the bridge", i, i * 7);
+        snprintf(ar, sizeof ar, "النهر %zu", i);
+        add_pair(imp, en, ar);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_hits h;
+    double t0 = jisr_now();
+    assert_int_equal(jisr_tm_concord(tm, "en", "valley the", 0, &h), 0); /* untimed: no hit */
+    double untimed = jisr_now() - t0;
+    assert_int_equal(h.n, 0);
+    jisr_tm_hits_free(&h);
+    assert_int_equal(jisr_tm_concord_timed(tm, "en", "valley the", 0, 1, &h), JISR_EINTERRUPTED);
+    assert_int_equal(h.n, 0);
+    assert_non_null(strstr(jisr_error_last()->msg, "limit of 1 ms"));
+    print_message("untimed %.1f ms; stopped at the 1 ms limit\n", untimed * 1000);
+    /* a limit it keeps within: the same hits as untimed */
+    assert_int_equal(jisr_tm_concord_timed(tm, "en", "crosses the valley", 5, 600000, &h), 0);
+    assert_int_equal(h.n, 5);
+    assert_true(h.truncated);
+    jisr_tm_hits_free(&h);
+    jisr_tm_ctx *c = NULL;
+    assert_int_equal(jisr_tm_ctx_new(tm, &c), 0);
+    assert_int_equal(jisr_tm_ctx_concord_timed(c, "en", "valley the", 0, 1, &h), JISR_EINTERRUPTED);
+    /* the context's next search, untimed, is not stopped by the last one's deadline */
+    assert_int_equal(jisr_tm_ctx_concord(c, "en", "crosses the valley", 3, &h), 0);
+    assert_int_equal(h.n, 3);
+    jisr_tm_hits_free(&h);
+    jisr_tm_ctx_free(c);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
 /* The caps: max_tokens refuses, timeout_ms stops (the default refuses beyond 100,000 tokens). */
 static void test_caps(void **state)
 {
@@ -508,7 +551,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alignment),     cmocka_unit_test(test_distance_cutoff),
         cmocka_unit_test(test_bitparallel),   cmocka_unit_test(test_caps),
-        cmocka_unit_test(test_scan_deadline), cmocka_unit_test(test_long_query),
-        cmocka_unit_test(test_post_order)};
+        cmocka_unit_test(test_scan_deadline), cmocka_unit_test(test_concord_deadline),
+        cmocka_unit_test(test_long_query),    cmocka_unit_test(test_post_order)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

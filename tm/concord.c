@@ -59,8 +59,8 @@ static int find_phrase(const tm_toks *t, const phrase_key *p, size_t np, size_t 
     return 0;
 }
 
-int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
-                        jisr_tm_hits *out)
+int jisr_tm_ctx_concord_timed(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
+                              unsigned timeout_ms, jisr_tm_hits *out)
 {
     if (!out)
         return tm_null_arg("jisr_tm_ctx_concord", "out");
@@ -69,6 +69,8 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
         return tm_null_arg("jisr_tm_ctx_concord", !c ? "c" : !lang ? "lang" : "phrase");
     if (!max)
         max = 100;
+    c->late = 0;
+    c->deadline = timeout_ms ? jisr_now() + timeout_ms / 1000.0 : 0;
     tm_toks pt = {0};
     phrase_key *keys = NULL;
     uint32_t *ids = NULL;
@@ -128,7 +130,16 @@ int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, si
             goto done;
     if (nids)
         qsort(ids, nids, sizeof *ids, cmp_u32);
+    /* the candidates are every unit holding the phrase's rarest word: for a phrase of common
+     * words that never occur together, most of the memory (seconds at a million units), so the
+     * clock is read every 64 candidates, as the scorer reads it every 64 rows */
     for (size_t i = 0; i < nids; i++) {
+        if ((i & 63) == 63 && tm_late(c)) {
+            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                "the concordance search took longer than its limit of %u ms",
+                                timeout_ms);
+            goto done;
+        }
         if (i && ids[i] == ids[i - 1])
             continue;
         unsigned int id = ids[i];
@@ -180,8 +191,14 @@ done:
     return rc;
 }
 
-int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
-                    jisr_tm_hits *out)
+int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
+                        jisr_tm_hits *out)
+{
+    return jisr_tm_ctx_concord_timed(c, lang, phrase, max, 0, out);
+}
+
+int jisr_tm_concord_timed(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
+                          unsigned timeout_ms, jisr_tm_hits *out)
 {
     if (!out)
         return tm_null_arg("jisr_tm_concord", "out");
@@ -191,9 +208,15 @@ int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t ma
     jisr_tm_ctx *c = tm_ctx_take(tm);
     if (!c)
         return JISR_ENOMEM;
-    int rc = jisr_tm_ctx_concord(c, lang, phrase, max, out);
+    int rc = jisr_tm_ctx_concord_timed(c, lang, phrase, max, timeout_ms, out);
     tm_ctx_give(c);
     return rc;
+}
+
+int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
+                    jisr_tm_hits *out)
+{
+    return jisr_tm_concord_timed(tm, lang, phrase, max, 0, out);
 }
 
 void jisr_tm_hits_free(jisr_tm_hits *h)

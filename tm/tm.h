@@ -493,6 +493,13 @@ JISR_API int jisr_tm_concord(jisr_tm *tm, const char *lang, const char *phrase, 
 /** jisr_tm_concord in the context c. */
 JISR_API int jisr_tm_ctx_concord(jisr_tm_ctx *c, const char *lang, const char *phrase, size_t max,
                                  jisr_tm_hits *out);
+/** jisr_tm_concord that gives up after timeout_ms (0 = no limit) with JISR_EINTERRUPTED and no
+ * hits: its candidates are every unit holding the phrase's rarest word, most of the memory for
+ * common words that never occur together (a server's request is bounded in time). */
+JISR_API int jisr_tm_concord_timed(jisr_tm *tm, const char *lang, const char *phrase, size_t max,
+                                   unsigned timeout_ms, jisr_tm_hits *out);
+JISR_API int jisr_tm_ctx_concord_timed(jisr_tm_ctx *c, const char *lang, const char *phrase,
+                                       size_t max, unsigned timeout_ms, jisr_tm_hits *out);
 JISR_API void jisr_tm_hits_free(jisr_tm_hits *h);
 
 /* ---- export, lookup, delete, stats ------------------------------------------------------ */

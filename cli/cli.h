@@ -148,6 +148,24 @@ int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost);
 /** The warning for the units cli_unit_plain_codes counted, once per output (fmt: "TSV"). */
 void cli_warn_plain_lost(const char *out, const char *fmt, unsigned long tags, unsigned long meta);
 
+/** The unit filters of query, export and delete: --prop TYPE=VALUE (repeatable: values of one
+ * type are alternatives, different types must all match), --changed-since DATE and (export,
+ * delete) --changed-before DATE, read into f (cli_filter_init first) by cli_filter_option and
+ * tested by the library's jisr_tm_unit_filter (query hands props and since to its options). */
+#define CLI_MAX_PROPS 64
+typedef struct cli_filter {
+    jisr_tm_prop_filter props[CLI_MAX_PROPS];
+    const char *since, *before; /* as given, NULL: not given */
+    jisr_tm_unit_filter f;      /* props, nprops, since, before parsed */
+} cli_filter;
+void cli_filter_init(cli_filter *f);
+/** One filter option of cmd: c 'P' (--prop; arg is changed: its '=' ends TYPE), 'C'
+ * (--changed-since) or 'B' (--changed-before). CLI_OK, or CLI_USAGE with the message naming
+ * the option. */
+int cli_filter_option(const char *cmd, cli_filter *f, int c, char *arg);
+/** 1 when a filter was given. */
+int cli_filter_any(const cli_filter *f);
+
 extern const cli_command cli_commands[];
 extern const size_t cli_ncommands;
 

@@ -34,6 +34,15 @@ const char cmd_export_help[] =
     "                        counted), as plain text: a <ph> holding a format code ({0},\n"
     "                        %s) as its code; the units that lose other inline tags,\n"
     "                        props or notes are counted in a warning\n"
+    "      --prop TYPE=VALUE only units with this prop (of the <tu>; repeat: values of one\n"
+    "                        type are alternatives, different types must all match)\n"
+    "      --changed-since DATE\n"
+    "                        only units changed (never changed: created) on or after DATE\n"
+    "                        (YYYY-MM-DD, its first second, or YYYYMMDDThhmmssZ)\n"
+    "      --changed-before DATE\n"
+    "                        only units changed (or created) before DATE, strictly; a unit\n"
+    "                        without dates is left out by either date. The summary counts\n"
+    "                        the units the filters leave out\n"
     "      --skip-bad        write the other units when one cannot be written (a character\n"
     "                        the format cannot carry, a damaged record): each is reported by\n"
     "                        id on stderr; without it such a unit stops the export and\n"
@@ -42,17 +51,26 @@ const char cmd_export_help[] =
     "\n"
     "Examples:\n"
     "  jisr export --tm ~/tm/un -o un.tmx\n"
-    "  jisr export -s ar -t en -o ar-en.tsv     (-f tsv and -f jsonl need -s and -t)\n";
+    "  jisr export -s ar -t en -o ar-en.tsv     (-f tsv and -f jsonl need -s and -t)\n"
+    "  jisr export --changed-since 2024-03-01 --prop client=acme -o handoff.tmx\n";
 
 int cmd_export(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"tm", required_argument, NULL, 'D'},     {"output", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'}, {"source", required_argument, NULL, 's'},
-        {"target", required_argument, NULL, 't'}, {"skip-bad", no_argument, NULL, 'S'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"tm", required_argument, NULL, 'D'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"source", required_argument, NULL, 's'},
+                                             {"target", required_argument, NULL, 't'},
+                                             {"skip-bad", no_argument, NULL, 'S'},
+                                             {"prop", required_argument, NULL, 'P'},
+                                             {"changed-since", required_argument, NULL, 'C'},
+                                             {"changed-before", required_argument, NULL, 'B'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *dir = NULL, *out = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
     int c, skip_bad = 0;
+    cli_filter flt; /* --prop, --changed-since, --changed-before (cli/filter_opts.c) */
+    cli_filter_init(&flt);
     optind = 1;
     opterr = 0; /* one message per error, ours */
     while ((c = getopt_long(argc, argv, ":o:f:s:t:h", longopts, NULL)) != -1) {
@@ -74,6 +92,12 @@ int cmd_export(int argc, char **argv)
             break;
         case 'S':
             skip_bad = 1;
+            break;
+        case 'P':
+        case 'C':
+        case 'B':
+            if (cli_filter_option("export", &flt, c, optarg) != CLI_OK)
+                return CLI_USAGE;
             break;
         case 'h':
             return cli_help("export");
@@ -116,7 +140,8 @@ int cmd_export(int argc, char **argv)
     jisr_tm_iter *it = NULL;
     jisr_unit u;
     jisr_unit_init(&u);
-    unsigned long long n = 0, skipped = 0, multi = 0, pairless = 0;
+    unsigned long long n = 0, skipped = 0, multi = 0, pairless = 0, filtered = 0;
+    int filters = cli_filter_any(&flt);
     unsigned long lost_tags = 0, lost_meta = 0;
     jisr_buf plain = {0};
     char msg[2048];
@@ -131,6 +156,12 @@ int cmd_export(int argc, char **argv)
         if (rc < 0) {
             unit_error = id != 0; /* its record does not decode */
         } else {
+            if (filters && (rc = jisr_tm_unit_filter_match(&flt.f, &u)) <= 0) {
+                if (rc < 0)
+                    break;
+                filtered++; /* left out by --prop, --changed-since, --changed-before */
+                continue;
+            }
             if (src && !tgt && !jisr_unit_find(&u, src))
                 continue;
             /* not two distinct variants, one of each language: left out and counted */
@@ -201,8 +232,10 @@ failed:
     jisr_tm_close(tm);
     if (rc < 0)
         return cli_error(rc);
-    if (strcmp(out, "-") != 0 || skipped || multi || pairless) {
+    if (strcmp(out, "-") != 0 || skipped || multi || pairless || filters) {
         fprintf(stderr, "%s: %llu units exported", out, n);
+        if (filters)
+            fprintf(stderr, ", %llu left out by the filters", filtered);
         if (skipped)
             fprintf(stderr, ", %llu skipped", skipped);
         if (pairless)

@@ -454,8 +454,8 @@ int cmd_query(int argc, char **argv)
     char *dirs[16];
     int pens[16];
     size_t ndirs = 0;
-    jisr_tm_prop_filter props[64];
-    size_t nprops = 0;
+    cli_filter flt; /* --prop, --changed-since */
+    cli_filter_init(&flt);
     int c, status = CLI_OK;
     long v;
     optind = 1;
@@ -497,27 +497,11 @@ int cmd_query(int argc, char **argv)
                 return cli_usage_error("query", "--format is text, json or tmx");
             break;
         }
-        case 'P': {
-            char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg)
-                return cli_usage_error("query", "--prop needs TYPE=VALUE");
-            if (nprops == 64)
-                return cli_usage_error("query", "at most 64 --prop filters");
-            *eq = '\0';
-            props[nprops].type = optarg;
-            props[nprops++].value = eq + 1;
+        case 'P':
+        case 'C': /* as export's and delete's (cli/filter_opts.c) */
+            if (cli_filter_option("query", &flt, c, optarg) != CLI_OK)
+                return CLI_USAGE;
             break;
-        }
-        case 'C': {
-            int64_t t;
-            if (jisr_tm_since_parse(optarg, &t) < 0)
-                return cli_usage_error("query",
-                                       "--changed-since needs a date: YYYY-MM-DD or "
-                                       "YYYYMMDDThhmmssZ, not '%s'",
-                                       optarg);
-            r.o.changed_since = optarg;
-            break;
-        }
         case 'T': {
             static const char *const modes[] = {"none", "tmx", "braces", NULL}; /* ..._MARKUP_* */
             if ((r.tags = choice(optarg, modes)) < 0)
@@ -542,8 +526,9 @@ int cmd_query(int argc, char **argv)
     /* as export and convert: the same language twice matches nothing, a mistake to say */
     if ((status = cli_lang_pair_option("query", r.o.srclang, r.o.tgtlang)) != CLI_OK)
         return status;
-    r.o.props = props;
-    r.o.nprops = nprops;
+    r.o.props = flt.props;
+    r.o.nprops = flt.f.nprops;
+    r.o.changed_since = flt.since;
     if (!ndirs) {
         dirs[0] = NULL;
         pens[0] = 0;

@@ -9,3 +9,6 @@ jisr_add_script_test(relfix_import relfix_import.sh)
 # usagecount 0, --tm DIR:-3, a file as a memory, a directory to import, '-' twice, concord ':',
 # query -s L -t L, stats' language tags in their case
 jisr_add_script_test(cli_fixes cli_fixes.sh)
+# export and delete by filter (--prop, --changed-since, --changed-before), delete's dry run, its
+# --all guard, and the memory unchanged by a refused delete
+jisr_add_script_test(housekeeping_cli housekeeping_cli.sh)

@@ -300,6 +300,26 @@ static void test_tm(void **state)
     EINVAL_NAMING(jisr_tm_get(tm, 1, NUL), "jisr_tm_get: u is NULL");
     EINVAL_NAMING(jisr_tm_delete(NUL, ids, 1), "jisr_tm_delete: tm is NULL");
     EINVAL_NAMING(jisr_tm_delete(tm, NUL, 1), "jisr_tm_delete: ids is NULL");
+    /* the unit filter of export and delete: refused, and a unit passing or not */
+    jisr_tm_unit_filter uf = JISR_TM_UNIT_FILTER_INIT;
+    jisr_tm_prop_filter pf[2] = {{"client", "acme"}, {NULL, "x"}};
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    EINVAL_NAMING(jisr_tm_unit_filter_match(NUL, &u), "jisr_tm_unit_filter_match: f is NULL");
+    EINVAL_NAMING(jisr_tm_unit_filter_match(&uf, NUL), "jisr_tm_unit_filter_match: u is NULL");
+    uf.nprops = 1;
+    EINVAL_NAMING(jisr_tm_unit_filter_match(&uf, &u),
+                  "jisr_tm_unit_filter_match: 1 prop filters at NULL");
+    uf.props = pf;
+    uf.nprops = 2;
+    EINVAL_NAMING(jisr_tm_unit_filter_match(&uf, &u),
+                  "jisr_tm_unit_filter_match: a prop filter needs a type and a value");
+    uf.nprops = 1;
+    assert_int_equal(jisr_tm_unit_filter_match(&uf, &u), 0); /* no prop */
+    uf.nprops = 0;
+    assert_int_equal(jisr_tm_unit_filter_match(&uf, &u), 1); /* no filter */
+    uf.before = 0;                                           /* 1970: created later */
+    assert_int_equal(jisr_tm_unit_filter_match(&uf, &u), 0);
+    jisr_unit_clear(&u);
     EINVAL_NAMING(jisr_tm_stats_get(NUL, &st), "jisr_tm_stats_get: tm is NULL");
     EINVAL_NAMING(jisr_tm_stats_get(tm, NUL), "jisr_tm_stats_get: out is NULL");
     jisr_tm_stats_free(NUL);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "tm/match_int.h"
+#include "tm/unitfilter.h"
 #include "util/utf8.h"
 
 /* ---- compounds ------------------------------------------------------------------------------ */
@@ -667,29 +668,17 @@ static int offer(jisr_tm_ctx *c, const char *mt, size_t mtn, tm_top *e)
     return 0;
 }
 
+static int rec_has_prop(const void *rec, const char *type, const char *value)
+{
+    return tm_rec_has_prop(rec, type, value);
+}
+
+/* the decision jisr_tm_unit_filter makes on a jisr_unit (unitfilter.c), on the stored record */
 int tm_filter_ok(const jisr_tm_ctx *c)
 {
     const jisr_tm_query_opts *o = c->o;
-    if (c->since != INT64_MIN) {
-        int64_t t = c->rec.changed != INT64_MIN ? c->rec.changed : c->rec.created;
-        if (t == INT64_MIN || t < c->since)
-            return 0;
-    }
-    for (size_t i = 0; i < o->nprops; i++) {
-        const char *type = o->props[i].type ? o->props[i].type : "";
-        int first = 1;
-        for (size_t k = 0; k < i && first; k++)
-            first = strcmp(o->props[k].type ? o->props[k].type : "", type) != 0;
-        if (!first) /* the values of one type were tried together */
-            continue;
-        int ok = 0;
-        for (size_t j = i; j < o->nprops && !ok; j++)
-            if (strcmp(o->props[j].type ? o->props[j].type : "", type) == 0)
-                ok = tm_rec_has_prop(&c->rec, type, o->props[j].value ? o->props[j].value : "");
-        if (!ok)
-            return 0;
-    }
-    return 1;
+    return tm_unit_filter_test(o->props, o->nprops, c->since, INT64_MAX, c->rec.changed,
+                               c->rec.created, rec_has_prop, &c->rec);
 }
 
 /* ---- the order-aware filter ------------------------------------------------------------------

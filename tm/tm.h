@@ -700,6 +700,34 @@ JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
 JISR_API int jisr_tm_plain_tags(jisr_buf *out, const char *s, size_t n, char *const *tags,
                                 size_t ntags);
 
+/* ---- unit filters ------------------------------------------------------------------------ */
+
+/** Which units a bulk operation takes (`jisr export` and `jisr delete` select with it): the
+ * filters of jisr_tm_query_opts (props, changed_since), with the same meaning, and an upper
+ * limit. A unit is kept when, for each prop type named in props, it has a prop (of the unit, not
+ * of a variant) of that type with one of the values given for it (several values of one type:
+ * any; several types: all), and when its date — its change date, else (never changed) its
+ * creation date — is at or after since and strictly before before. A unit without either date
+ * is kept only when neither limit is set. Dates are unix seconds (jisr_tm_since_parse reads
+ * them). */
+typedef struct jisr_tm_unit_filter {
+    const jisr_tm_prop_filter *props;
+    size_t nprops;
+    int64_t since;  /* INT64_MIN: no lower limit */
+    int64_t before; /* INT64_MAX: no upper limit */
+} jisr_tm_unit_filter;
+#define JISR_TM_UNIT_FILTER_INIT                                                                   \
+    {                                                                                              \
+        NULL, 0, INT64_MIN, INT64_MAX                                                              \
+    }
+
+/** 1 when u passes f, 0 when not. The unit's dates are those of its <tu> (u->meta's
+ * changedate and creationdate, read by jisr_date_parse; one that cannot be read is absent): a unit
+ * of a memory (jisr_tm_get, jisr_tm_iter_next) carries the dates the memory's query filters
+ * read. Any thread. JISR_EINVAL when f or u is NULL, nprops filters at a NULL props, or a filter
+ * without type or value. */
+JISR_API int jisr_tm_unit_filter_match(const jisr_tm_unit_filter *f, const jisr_unit *u);
+
 #ifdef __cplusplus
 }
 #endif

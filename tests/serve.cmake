@@ -91,3 +91,9 @@ set_tests_properties(serve_browser serve_page_edges serve_page_race PROPERTIES
 # (a ctypes helper over liblmdb, jisr export) never fill it or pin pages; live readers filling
 # it give the database's error (500), not a 404
 serve_add_py_test(relfix_readers relfix_readers.py TIMEOUT 300)
+# a stored unit's inline tags: "text_tagged" (what jisr export writes inside <seg>) in
+# /v1/units/{id}, /v1/concord and jisr concord --json; the page's Details and Concordance mark
+# and show them (never as HTML)
+serve_add_py_test(serve_unit_tags serve_unit_tags.py TIMEOUT 300)
+serve_add_py_test(serve_page_unit_tags serve_page_unit_tags.py TIMEOUT 300 LABELS no-asan)
+set_tests_properties(serve_page_unit_tags PROPERTIES RESOURCE_LOCK chromium)

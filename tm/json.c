@@ -6,7 +6,9 @@
  * Strings are checked as they are written: a byte that is not part of valid UTF-8 becomes
  * U+FFFD, so the output is valid JSON whatever the memory or the query holds (a query line of
  * invalid UTF-8 used to lose its "query" key). Text is shown as a reader sees it: without the
- * placeholders of inline tags.
+ * placeholders of inline tags; beside a text holding tags, its tagged form (the same key with
+ * "_tagged" after it: source_tagged, target_tagged, text_tagged) is TMX segment content, as
+ * `jisr export` writes it inside <seg>.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +104,22 @@ static int jtagged(jisr_buf *b, jisr_buf *tmp, const char *s, char *const *tags,
     jisr_buf_reset(tmp);
     int rc = jisr_tm_tagged(tmp, s, strlen(s), tags, ntags);
     return rc < 0 ? rc : jstr(b, tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* ,"text_tagged":… — a stored text (a unit's variant, a concordance hit or its translation) as
+ * TMX segment content, what `jisr export` writes inside its <seg> — when it holds an inline
+ * element: a tag that stands for a literal private-use character ("&#xE001;") is the character
+ * to a reader, not a tag, and a text without inline elements has no such key (its "text" is
+ * the whole of it). */
+static int jtext_tagged(jisr_buf *b, jisr_buf *tmp, const jisr_variant *v)
+{
+    size_t k = 0;
+    while (k < v->ntags && !(v->tags[k] && v->tags[k][0] == '<'))
+        k++;
+    if (k == v->ntags)
+        return 0;
+    int rc = jisr_buf_puts(b, ",\"text_tagged\":");
+    return rc < 0 ? rc : jtagged(b, tmp, v->text ? v->text : "", v->tags, v->ntags);
 }
 
 /* What issue 12 adds to a match: numbers not substituted and why, copied tokens and
@@ -318,6 +336,7 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
         if ((rc = jisr_buf_printf(b, "%s{\"id\":%llu,\"text\":", i ? "," : "",
                                   (unsigned long long)x->id)) < 0 ||
             (rc = jplain(b, &t, text, tn, hv->tags, hv->ntags, 1)) < 0 ||
+            (rc = jtext_tagged(b, &t, hv)) < 0 ||
             (rc = jisr_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"left\":", ps, ps + pm)) < 0 ||
             (rc = jplain(b, &t, lp, (size_t)(text + x->start - lp), hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"match\":")) < 0 ||
@@ -334,7 +353,8 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
             const jisr_variant *var = &x->unit.variants[v];
             if ((rc = jisr_buf_puts(b, first ? "{\"lang\":" : ",{\"lang\":")) < 0 ||
                 (rc = jcstr(b, var->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
-                (rc = jplain(b, &t, var->text, strlen(var->text), var->tags, var->ntags, 1)) < 0)
+                (rc = jplain(b, &t, var->text, strlen(var->text), var->tags, var->ntags, 1)) < 0 ||
+                (rc = jtext_tagged(b, &t, var)) < 0)
                 break;
             rc = jisr_buf_putc(b, '}');
             first = 0;
@@ -446,7 +466,8 @@ int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
         if ((rc = jisr_variant_plain(v, &t)) < 0 ||
             (rc = jisr_buf_puts(b, i ? ",{\"lang\":" : "{\"lang\":")) < 0 ||
             (rc = jcstr(b, v->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
-            (rc = jstr(b, t.data ? t.data : "", t.len)) < 0 || (rc = meta_json(b, &v->meta)) < 0)
+            (rc = jstr(b, t.data ? t.data : "", t.len)) < 0 || (rc = jtext_tagged(b, &t, v)) < 0 ||
+            (rc = meta_json(b, &v->meta)) < 0)
             break;
         rc = jisr_buf_putc(b, '}');
     }

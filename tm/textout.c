@@ -52,6 +52,8 @@ int jisr_tm_tagged(jisr_buf *b, const char *s, size_t n, char *const *tags, size
             rc = jisr_buf_puts(b, "&lt;");
         else if (c == '>')
             rc = jisr_buf_puts(b, "&gt;");
+        else if (c == '\r') /* as the TMX writer does: an XML reader reads a bare one as \n */
+            rc = jisr_buf_puts(b, "&#13;");
         else
             rc = jisr_buf_putc(b, (char)c);
     }

@@ -644,9 +644,11 @@ JISR_API int jisr_tm_matches_text(jisr_buf *out, const char *query, const jisr_t
 JISR_API int jisr_tm_matches_text_ex(jisr_buf *out, const char *query, const jisr_tm_matches *m,
                                      int min_score, const char *const *memory_names,
                                      size_t nmemory_names);
-/** {"phrase":…,"lang":…,"hits":[{"id":…,"text":…,"start":…,"end":…,"left":…,"match":…,
- * "right":…,"translations":[{"lang":…,"text":…}]}],"truncated":…}; start/end are byte offsets
- * in the stored text, left/right at most width characters of context. */
+/** {"phrase":…,"lang":…,"hits":[{"id":…,"text":…[,"text_tagged":…],"start":…,"end":…,
+ * "left":…,"match":…,"right":…,"translations":[{"lang":…,"text":…[,"text_tagged":…]}]}],
+ * "truncated":…}; start/end are byte offsets in "text", left/right at most width characters of
+ * context; "text_tagged", when that text holds inline tags: TMX segment content, as `jisr
+ * export` writes it in <seg>. */
 JISR_API int jisr_tm_hits_json(jisr_buf *out, const char *lang, const char *phrase,
                                const jisr_tm_hits *h, int width);
 /** Keyword in context, one line per hit and one per translation. */
@@ -658,8 +660,9 @@ JISR_API int jisr_tm_stats_json(jisr_buf *out, const char *path, const jisr_tm_s
 JISR_API int jisr_tm_stats_text(jisr_buf *out, const char *path, const jisr_tm_stats *st);
 /** One unit: {"id":…,"tuid":…,"usagecount":…,"creationdate":…,"changedate":…,
  * "lastusagedate":…,"creationid":…,"changeid":…,"props":[{"type":…,"value":…}],
- * "notes":[…],"variants":[{"lang":…,"text":…}]} (absent fields omitted; texts without
- * placeholders, a literal private-use character of the source given back); a variant (<tuv>)
+ * "notes":[…],"variants":[{"lang":…,"text":…[,"text_tagged":…]}]} (absent fields omitted;
+ * texts without placeholders, a literal private-use character of the source given back;
+ * "text_tagged" when the text holds inline tags, as jisr_tm_hits_json's); a variant (<tuv>)
  * with its own usage count, dates, ids, props or notes has them beside its text, as the unit. */
 JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);
 /** How the text of a query marks its inline tags (jisr_tm_query_markup). */

@@ -87,9 +87,10 @@
     return out;
   }
 
-  /* A stored text with inline tags, as TMX segment content (the query's "target_tagged"), shown
-   * with its tags' own codes (<b>, </b>) set apart from the words (as it is when it does not
-   * parse). The text goes in through DOM nodes, never as HTML. */
+  /* A stored text with inline tags, as TMX segment content (the query's "target_tagged", a
+   * unit's or a concordance hit's "text_tagged"), shown with its tags' own codes (<b>, </b>) set
+   * apart from the words (as it is when it does not parse). The text goes in through DOM nodes,
+   * never as HTML. */
   function taggedText(tmx) {
     const doc = new DOMParser().parseFromString("<seg>" + tmx + "</seg>", "application/xml");
     const out = document.createDocumentFragment();
@@ -108,6 +109,12 @@
     walk(doc.documentElement, out);
     return out;
   }
+
+  /* the mark of a text holding inline tags, and its tagged form below the plain one */
+  const tagsBadge = (title) => el("span", { class: "note tags", title: title }, "tags");
+  const taggedLine = (tmx, lang) =>
+    el("p", { class: "tagged", lang: lang, dir: dirOf(lang) },
+       el("span", { class: "lang", dir: "ltr" }, "with its tags"), taggedText(tmx));
 
   function copyButton(text, what, tagged) {
     const b = el("button", { type: "button", class: "copy" }, "Copy");
@@ -205,7 +212,7 @@
       for (const note of matchNotes(m)) head.append(note);
       const tagged = m.target_tagged && m.target_tagged !== m.target ? taggedText(m.target_tagged) : null;
       if (tagged)
-        head.append(el("span", { class: "note tags", title: "The stored translation holds inline tags (formatting, links); Copy copies it without them" }, "tags"));
+        head.append(tagsBadge("The stored translation holds inline tags (formatting, links); Copy copies it without them"));
       if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem" }, m.memory));
       const src = el("p", { class: "src", lang: s.sl, dir: dirOf(s.sl) }, m.diff_ops ? diffOps(m.diff_ops) : diff(m.diff || m.source));
       const tgt = el("p", { class: "tgt", lang: s.tl, dir: dirOf(s.tl) }, m.target);
@@ -235,12 +242,22 @@
     for (const h of r.hits) {
       const kwic = el("p", { class: "kwic", lang: s.sl, dir: dirOf(s.sl) }, h.left, el("mark", {}, h.match), h.right);
       const li = el("li", {}, kwic);
-      if (mems.length > 1 && h.memory) li.prepend(el("div", { class: "head" }, el("span", { class: "mem" }, h.memory)));
-      for (const t of h.translations)
+      /* the unit's texts with inline tags ("text_tagged", only where there are tags): marked,
+       * each shown with its tags below its plain text; the context and Copy stay plain */
+      const head = el("div", { class: "head" });
+      if (mems.length > 1 && h.memory) head.append(el("span", { class: "mem" }, h.memory));
+      if (h.text_tagged || h.translations.some((t) => t.text_tagged))
+        head.append(tagsBadge("This unit holds inline tags (formatting, links); Copy copies the text without them"));
+      if (head.children.length) li.prepend(head);
+      if (h.text_tagged) li.append(taggedLine(h.text_tagged, s.sl));
+      for (const t of h.translations) {
         li.append(el("p", { class: "tr", lang: t.lang, dir: dirOf(t.lang) },
                      el("span", { class: "lang", dir: "ltr" }, t.lang), t.text));
-      const tr = h.translations.length ? h.translations[0].text : h.text;
-      li.append(el("div", { class: "actions" }, copyButton(tr, "the translation"), detailsLink(h.id, memName(h.memory))));
+        if (t.text_tagged) li.append(taggedLine(t.text_tagged, t.lang));
+      }
+      const first = h.translations.length ? h.translations[0] : h;
+      li.append(el("div", { class: "actions" }, copyButton(first.text, "the translation", !!first.text_tagged),
+                   detailsLink(h.id, memName(h.memory))));
       list.append(li);
     }
     const more = r.truncated && s.max < CONCORD_MAX;
@@ -330,7 +347,11 @@
       $("dtitle").textContent = "Unit #" + u.id + (u.memory ? " (" + u.memory + ")" : "");
       body.replaceChildren(meta(u));
       for (const v of u.variants) {
-        body.append(el("h3", {}, v.lang), el("p", { lang: v.lang, dir: dirOf(v.lang) }, v.text), meta(v));
+        const h3 = el("h3", {}, v.lang);
+        if (v.text_tagged) h3.append(" ", tagsBadge("This text holds inline tags (formatting, links), shown below it"));
+        body.append(h3, el("p", { lang: v.lang, dir: dirOf(v.lang) }, v.text));
+        if (v.text_tagged) body.append(taggedLine(v.text_tagged, v.lang));
+        body.append(meta(v));
       }
       $("details").showModal();
       $("dclose").focus();

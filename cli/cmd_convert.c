@@ -60,6 +60,10 @@ const char cmd_convert_help[] =
     "                        and go on. Default: any error fails and writes nothing.\n"
     "                        Malformed XML in a UTF-8 TMX skips to the next <tu>; in other\n"
     "                        encodings and XLIFF it still fails (the rest is not read).\n"
+    "      --omegat-tags     read OmegaT's tag shortcuts written as text in a TMX (<b0>,\n"
+    "                        </b0>, <x1/>) as inline tags, whatever its creationtool\n"
+    "      --no-omegat-tags  keep them as text, also in a TMX made by OmegaT. Default: as\n"
+    "                        tags when the header's creationtool is OmegaT (see below)\n"
     "  -h, --help            show this help\n"
     "\n"
     "TSV: one unit per line, source TAB target; further columns are ignored. Inside a field\n"
@@ -84,6 +88,13 @@ const char cmd_convert_help[] =
     "--skip-bad skips it), so every TMX written is valid against the DTD. A <bpt> and <ept>\n"
     "that do not pair (an <ept> before its <bpt>, one i opened twice) are a warning. A\n"
     "<tuv> whose xml:lang is not a language tag makes its unit bad too.\n"
+    "\n"
+    "OmegaT's own memories (project_save.tmx, its OmegaT TMX export) keep formatting tags as\n"
+    "text shortcuts: <b0>Save</b0>. In a TMX whose creationtool is OmegaT each shortcut ('<',\n"
+    "an optional '/', letters, digits, an optional '/', '>') becomes an inline tag holding\n"
+    "it: <b0> with its </b0> a <bpt>/<ept> pair, <x1/> a <ph>, one without its counterpart an\n"
+    "<it>; <b>, <br/> and < b0> stay text. So a TMX output writes <bpt i=\"1\">&lt;b0&gt;</bpt>\n"
+    "and TSV or Moses output drops them (--no-omegat-tags keeps them as text).\n"
     "\n"
     "Dates (creationdate, changedate, lastusagedate of the header, a <tu> or a <tuv>) are read\n"
     "in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z, 2019-03-04, with a\n"
@@ -258,6 +269,8 @@ int cmd_convert(int argc, char **argv)
                                              {"in2", required_argument, NULL, 1},
                                              {"out2", required_argument, NULL, 2},
                                              {"skip-bad", no_argument, NULL, 3},
+                                             {"omegat-tags", no_argument, NULL, 4},
+                                             {"no-omegat-tags", no_argument, NULL, 5},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     jisr_read_opts ro = JISR_READ_OPTS_INIT;
@@ -293,6 +306,11 @@ int cmd_convert(int argc, char **argv)
             break;
         case 3:
             ro.flags |= JISR_READ_SKIP_BAD;
+            break;
+        case 4: /* the last of the two counts */
+        case 5:
+            ro.flags &= ~(unsigned)(JISR_READ_OMEGAT_TAGS | JISR_READ_NO_OMEGAT_TAGS);
+            ro.flags |= c == 4 ? JISR_READ_OMEGAT_TAGS : JISR_READ_NO_OMEGAT_TAGS;
             break;
         case 'h':
             return cli_help("convert");

@@ -41,6 +41,14 @@ const char cmd_import_help[] =
     "variant (<tuv>); a <tu> without dates takes its variants' (OmegaT dates the <tuv>). A\n"
     "duplicate's variant metas complete the stored variants' (same language and text).\n"
     "\n"
+    "OmegaT's own memories (project_save.tmx, its OmegaT TMX export) keep formatting tags as\n"
+    "text shortcuts: <b0>Save</b0>. In a TMX whose creationtool is OmegaT each shortcut ('<',\n"
+    "an optional '/', letters, digits, an optional '/', '>') is stored as an inline tag\n"
+    "holding it (<b0> with its </b0> a <bpt>/<ept> pair, <x1/> a <ph>, one without its\n"
+    "counterpart an <it>; <b>, <br/> and < b0> stay text), so that tags are not words to the\n"
+    "matcher: 'Save' finds <b0>Save</b0> at 99, as any tagged unit, and 'jisr export' writes\n"
+    "<bpt i=\"1\">&lt;b0&gt;</bpt>Save<ept i=\"1\">&lt;/b0&gt;</ept>.\n"
+    "\n"
     "Dates are read in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z,\n"
     "2019-03-04; with a zone offset, or none: UTC), before 1970 too. One that cannot be read\n"
     "is left out with a warning (FILE:LINE:COL), and so is a usagecount that is not a whole\n"
@@ -76,6 +84,10 @@ const char cmd_import_help[] =
     "  -t, --target LANG     language of the second TSV column (likewise)\n"
     "      --skip-bad        store the good units of a file with bad ones; each bad one is\n"
     "                        reported (FILE:LINE:COL) on stderr\n"
+    "      --omegat-tags     read OmegaT's tag shortcuts written as text in a TMX (<b0>,\n"
+    "                        </b0>, <x1/>) as inline tags, whatever its creationtool\n"
+    "      --no-omegat-tags  keep them as text, also in a TMX made by OmegaT. Default: as\n"
+    "                        tags when the header's creationtool is OmegaT (see below)\n"
     "      --batch N         units per transaction (default 200000)\n"
     "      --chars[=N]       a new memory: turn on the character search of short texts (at\n"
     "                        most N characters, 2-255, default 128: UI strings, menu items;\n"
@@ -194,10 +206,13 @@ int cmd_import(int argc, char **argv)
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"chars", optional_argument, NULL, 'C'},
+                                             {"omegat-tags", no_argument, NULL, 'O'},
+                                             {"no-omegat-tags", no_argument, NULL, 'N'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *dir = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
     int skip_bad = 0, quiet = 0, chars = 0, c;
+    unsigned omegat = 0; /* JISR_READ_OMEGAT_TAGS or JISR_READ_NO_OMEGAT_TAGS: the last given */
     long batch = 0;
     imp_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
@@ -219,6 +234,10 @@ int cmd_import(int argc, char **argv)
             break;
         case 'S':
             skip_bad = 1;
+            break;
+        case 'O':
+        case 'N':
+            omegat = c == 'O' ? JISR_READ_OMEGAT_TAGS : JISR_READ_NO_OMEGAT_TAGS;
             break;
         case 'C': {
             long n = 1; /* plain --chars, --chars=on: the default limit (128) */
@@ -307,6 +326,7 @@ int cmd_import(int argc, char **argv)
         fo.read.tgtlang = tgt;
         fo.read.on_warning = on_warning;
         fo.read.warning_ctx = &ctx;
+        fo.read.flags |= omegat;
         fo.flags = (skip_bad ? JISR_TM_IMPORT_SKIP_BAD : 0) |
                    (ctx.verbose ? JISR_TM_IMPORT_LOCATE_SKIPPED : 0);
         fo.import.batch_units = (size_t)batch;

@@ -313,6 +313,21 @@ JISR_API int jisr_writer_close(jisr_writer *w);
 /** Abandon: remove the temporary file. */
 JISR_API void jisr_writer_abort(jisr_writer *w);
 
+/* More jisr_read_opts.flags, for TMX. OmegaT writes the formatting tags of its segments as text
+ * shortcuts in its own memories (project_save.tmx, its "OmegaT" TMX export):
+ * "&lt;b0&gt;Save&lt;/b0&gt;". In a TMX whose header's creationtool is OmegaT (letter case
+ * aside) the reader turns each shortcut of a <seg>'s text — '<', an optional '/', ASCII letters,
+ * digits, an optional '/' (not both), '>' — into an inline tag holding it as its native code: an
+ * opening one and the nearest closing one of the same name after it a <bpt>/<ept> pair (an i no
+ * other pair of the segment has), a self-closing one a <ph>, one without its counterpart an
+ * <it>; every placeholder of the segment is then numbered in text order. A segment that would
+ * hold more than 6400 tags keeps its shortcuts as text. "<b>", "<br/>", "< b0>" are not
+ * shortcuts. These flags decide for any TMX instead of its creationtool (both: NO wins). */
+enum {
+    JISR_READ_OMEGAT_TAGS = 1 << 2,    /* read shortcuts as tags whatever the creationtool */
+    JISR_READ_NO_OMEGAT_TAGS = 1 << 3, /* keep them as text, also in OmegaT's files */
+};
+
 #ifdef __cplusplus
 }
 #endif

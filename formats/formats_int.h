@@ -86,6 +86,15 @@ unsigned fmt_literal_char(const char *tag);
  * that form), 1 when it cannot be read (*slot left as it was, for the caller's warning), or
  * JISR_ENOMEM. */
 int fmt_date_norm(char **slot);
+/** OmegaT's shortcut tags written as text in the variant's text ("<b0>", "</b0>", "<x1/>": '<',
+ * an optional '/', ASCII letters, digits, an optional '/' (not both), '>') become inline tags
+ * holding the shortcut as their native code: an opening one and the nearest closing one of the
+ * same name after it a <bpt>/<ept> pair (an i no bpt/ept of the segment has), a self-closing
+ * one a <ph>, one without its counterpart an <it>. Every placeholder is renumbered in text
+ * order. Nothing changes when there is none or the segment would hold more than JISR_TAG_MAX
+ * tags. 0 (nothing changed), 1 (converted), 2 (converted, and a literal private-use character
+ * became a placeholder: fmt_variant_canon_pua puts it back), or JISR_ENOMEM (v unchanged). */
+int fmt_omegat_tags(jisr_variant *v);
 /** Whether a variant's language tag is one readers take: letters and digits in subtags joined
  * by '-' or '_', none empty ("en us!", "en-", "" are not). Looser than jisr_lang_tag_ok, which
  * also bounds each subtag to 8 characters: a memory keeps tags of up to 63 bytes as they are. */

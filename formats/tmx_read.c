@@ -52,6 +52,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/SAX2.h>
 #include <libxml/entities.h>
@@ -189,6 +190,7 @@ typedef struct tmx_reader {
     size_t npairs, pairs_cap;
     jisr_buf pair_ids;
     int oenc_warned; /* the o-encoding of a prop or note left out has been reported */
+    int omegat;      /* the header's creationtool is OmegaT: its shortcut tags become tags */
 } tmx_reader;
 
 /* The reader a callback is for: the parser context's _private, or, while
@@ -1190,9 +1192,18 @@ static void end_seg(tmx_reader *t)
     }
     free(v->text);
     v->text = s;
+    /* OmegaT keeps its shortcut tags as text ("&lt;b0&gt;Save&lt;/b0&gt;"): they become the
+     * inline tags they stand for, so that they match as tags and are written as TMX markup. It
+     * cannot fail but for memory (never more tags than a segment holds), so check-only reads,
+     * which build no text, report the same units. */
+    int rc = t->omegat ? fmt_omegat_tags(v) : 0;
+    if (rc < 0) {
+        oom(t);
+        return;
+    }
     /* literal private-use characters were made placeholders as they streamed by; now that the
      * segment's tags are known, most can be themselves again (the unit model's canonical form) */
-    if (t->seg_literal && fmt_variant_canon_pua(v) < 0) {
+    if ((t->seg_literal || rc == 2) && fmt_variant_canon_pua(v) < 0) {
         if (jisr_error_last()->code == JISR_ENOMEM) {
             oom(t);
             return;
@@ -1521,6 +1532,10 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
                 }
             }
             tag_dates(t, &h->meta, "the <header>");
+            unsigned fl = t->r->flags;
+            t->omegat = !(fl & JISR_READ_NO_OMEGAT_TAGS) &&
+                        ((fl & JISR_READ_OMEGAT_TAGS) ||
+                         (h->meta.creationtool && strcasecmp(h->meta.creationtool, "OmegaT") == 0));
             return;
         }
         elem_bad(t, JISR_EPARSE, "unexpected element <%s> in <tmx>", name);
@@ -2378,6 +2393,9 @@ int fmt_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     t->win_len = f ? 0 : n;
     t->check_only = (r->flags & JISR_READ_CHECK_ONLY) != 0;
     t->skip_bad = (r->flags & JISR_READ_SKIP_BAD) != 0;
+    /* with the flag, also a TMX without a <header> (creationtool decides at the header) */
+    t->omegat =
+        (r->flags & (JISR_READ_OMEGAT_TAGS | JISR_READ_NO_OMEGAT_TAGS)) == JISR_READ_OMEGAT_TAGS;
     t->skip = t->ignore = t->leaf = t->seg = t->ser = -1;
     jisr_unit_init(&t->cur);
     r->impl = t;

@@ -363,6 +363,238 @@ unsigned fmt_literal_char(const char *tag)
     return (unsigned)cp;
 }
 
+/* ---- OmegaT's shortcut tags ------------------------------------------------------------- */
+
+/* The OmegaT shortcut at s[i] (s[i] == '<'): "<" "/"? letters digits "/"? ">", not both
+ * slashes. Its length (0: none); *kind is 1 opening, 2 closing, 3 self-closing; the name
+ * (letters and digits) is s[*name .. *name + *name_len). */
+static size_t omegat_shortcut(const char *s, size_t n, size_t i, int *kind, size_t *name,
+                              size_t *name_len)
+{
+    size_t j = i + 1;
+    int closing = j < n && s[j] == '/';
+    j += (size_t)closing;
+    size_t start = j;
+    while (j < n && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')))
+        j++;
+    if (j == start)
+        return 0;
+    size_t digits = j;
+    while (j < n && s[j] >= '0' && s[j] <= '9')
+        j++;
+    if (j == digits)
+        return 0;
+    *name = start;
+    *name_len = j - start;
+    int empty = j < n && s[j] == '/';
+    j += (size_t)empty;
+    if (j >= n || s[j] != '>' || (closing && empty))
+        return 0;
+    *kind = closing ? 2 : empty ? 3 : 1;
+    return j + 1 - i;
+}
+
+typedef struct omegat_tok {
+    size_t at, len, name, name_len;
+    int kind;        /* 1 opening, 2 closing, 3 self-closing */
+    size_t pair;     /* its counterpart's index + 1, or 0 */
+    unsigned long i; /* the bpt/ept pair's i */
+} omegat_tok;
+
+/* The numbers of the i="N" attributes in the variant's tags (bpt and ept, <sub> included): a
+ * value below size is marked in used[]. */
+static void omegat_used_i(const jisr_variant *v, unsigned char *used, size_t size)
+{
+    for (size_t t = 0; t < v->ntags; t++)
+        for (const char *p = v->tags[t]; (p = strstr(p, " i=\"")) != NULL;) {
+            p += 4;
+            size_t val = 0;
+            int ok = *p >= '0' && *p <= '9';
+            for (; *p >= '0' && *p <= '9'; p++)
+                if (val < size)
+                    val = val * 10 + (size_t)(*p - '0');
+            if (ok && *p == '"' && val < size)
+                used[val] = 1;
+        }
+}
+
+/* How many " i=\"" a variant's tags hold (a bound on the values omegat_used_i marks). */
+static size_t omegat_count_i(const jisr_variant *v)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < v->ntags; t++)
+        for (const char *p = v->tags[t]; (p = strstr(p, " i=\"")) != NULL; p += 4)
+            n++;
+    return n;
+}
+
+static int omegat_tag(jisr_buf *b, const char *s, const omegat_tok *k)
+{
+    jisr_buf_reset(b);
+    int rc;
+    if (k->kind == 3)
+        rc = jisr_buf_puts(b, "<ph>&lt;");
+    else if (k->pair)
+        rc = jisr_buf_printf(b, "<%s i=\"%lu\">&lt;%s", k->kind == 1 ? "bpt" : "ept", k->i,
+                             k->kind == 1 ? "" : "/");
+    else
+        rc = jisr_buf_puts(b, k->kind == 1 ? "<it pos=\"begin\">&lt;" : "<it pos=\"end\">&lt;/");
+    if (rc < 0 || (rc = jisr_buf_append(b, s + k->name, k->name_len)) < 0)
+        return rc;
+    const char *end = k->kind == 3 ? "/&gt;</ph>"
+                      : k->pair    ? (k->kind == 1 ? "&gt;</bpt>" : "&gt;</ept>")
+                                   : "&gt;</it>";
+    return jisr_buf_puts(b, end);
+}
+
+int fmt_omegat_tags(jisr_variant *v)
+{
+    const char *s = v->text;
+    if (!s || !strchr(s, '<'))
+        return 0;
+    size_t n = strlen(s);
+    omegat_tok *tok = NULL;
+    size_t ntok = 0, cap = 0, nliteral = 0;
+    int rc = 0;
+    char **tags = NULL;
+    size_t ntags = 0;
+    unsigned char *used = NULL;
+    jisr_buf text = {0}, tag = {0};
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] >= 0xEE) {
+            long ph = fmt_placeholder_at(s, n, i);
+            if (ph >= 0 && (size_t)ph >= v->ntags)
+                nliteral++; /* a private-use character: a placeholder (and tag) of its own */
+            continue;
+        }
+        if (s[i] != '<')
+            continue;
+        omegat_tok k = {0};
+        if (!(k.len = omegat_shortcut(s, n, i, &k.kind, &k.name, &k.name_len)))
+            continue;
+        k.at = i;
+        if (ntok == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            omegat_tok *nt = realloc(tok, nc * sizeof *tok);
+            if (!nt) {
+                rc = JISR_ENOMEM;
+                goto done;
+            }
+            tok = nt;
+            cap = nc;
+        }
+        tok[ntok++] = k;
+        i += k.len - 1;
+    }
+    /* none, or more tags than a segment holds: the text stays as it is */
+    if (!ntok || v->ntags + nliteral + ntok > JISR_TAG_MAX)
+        goto done;
+
+    /* a closing shortcut pairs with the nearest opening one of the same name before it that is
+     * still unpaired (so <b0><i1>x</i1></b0> nests, and a repeated <b0>…</b0> pairs twice) */
+    size_t npairs = 0;
+    for (size_t c = 0; c < ntok; c++) {
+        if (tok[c].kind != 2)
+            continue;
+        for (size_t o = c; o-- > 0;)
+            if (tok[o].kind == 1 && !tok[o].pair && tok[o].name_len == tok[c].name_len &&
+                memcmp(s + tok[o].name, s + tok[c].name, tok[c].name_len) == 0) {
+                tok[o].pair = c + 1;
+                tok[c].pair = o + 1;
+                npairs++;
+                break;
+            }
+    }
+    /* each pair's i: the smallest numbers from 1 that no bpt/ept of the segment already has */
+    if (npairs) {
+        size_t size = npairs + omegat_count_i(v) + 2;
+        if (!(used = calloc(size, 1))) {
+            rc = JISR_ENOMEM;
+            goto done;
+        }
+        omegat_used_i(v, used, size);
+        unsigned long next = 1;
+        for (size_t o = 0; o < ntok; o++) {
+            if (tok[o].kind != 1 || !tok[o].pair)
+                continue;
+            while (used[next])
+                next++;
+            tok[o].i = tok[tok[o].pair - 1].i = next++;
+        }
+    }
+
+    /* the new text and tags, in text order: the old placeholders keep their tags, renumbered */
+    size_t total = v->ntags + nliteral + ntok, tcap = 2;
+    while (tcap < total)
+        tcap *= 2;
+    if (!(tags = calloc(tcap, sizeof *tags)) || jisr_buf_reserve(&text, n) < 0) {
+        rc = JISR_ENOMEM;
+        goto done;
+    }
+    size_t start = 0, next_tok = 0;
+    for (size_t i = 0; i < n;) {
+        char *t = NULL;
+        size_t len = 0;
+        if (next_tok < ntok && tok[next_tok].at == i) {
+            if ((rc = omegat_tag(&tag, s, &tok[next_tok])) < 0)
+                goto done;
+            t = jisr_strndup(tag.data, tag.len);
+            len = tok[next_tok++].len;
+        } else if ((unsigned char)s[i] >= 0xEE && fmt_placeholder_at(s, n, i) >= 0) {
+            size_t ph = (size_t)fmt_placeholder_at(s, n, i);
+            len = 3;
+            if (ph < v->ntags) {
+                t = v->tags[ph];
+            } else {
+                char ref[16];
+                snprintf(ref, sizeof ref, "&#x%X;", (unsigned)(JISR_TAG_BASE + ph));
+                t = jisr_strdup(ref);
+            }
+        } else {
+            i++;
+            continue;
+        }
+        if (!t) {
+            rc = JISR_ENOMEM;
+            goto done;
+        }
+        tags[ntags++] = t;
+        if ((rc = jisr_buf_append(&text, s + start, i - start)) < 0 ||
+            (rc = fmt_utf8_put(&text, JISR_TAG_BASE + (unsigned)(ntags - 1))) < 0)
+            goto done;
+        i += len;
+        start = i;
+    }
+    if ((rc = jisr_buf_append(&text, s + start, n - start)) < 0)
+        goto done;
+    /* done: the old tags now belong to the new array */
+    free(v->tags);
+    free(v->text);
+    v->tags = tags;
+    v->ntags = ntags;
+    v->text = text.data;
+    text.data = NULL;
+    tags = NULL;
+    rc = nliteral ? 2 : 1;
+done:
+    if (tags) {
+        /* undo: free only the tags made here (the variant's own are still its) */
+        for (size_t t = 0; t < ntags; t++) {
+            int own = 0;
+            for (size_t o = 0; o < v->ntags && !own; o++)
+                own = tags[t] == v->tags[o];
+            if (!own)
+                free(tags[t]);
+        }
+        free(tags);
+    }
+    free(tok);
+    free(used);
+    jisr_buf_free(&text);
+    jisr_buf_free(&tag);
+    return rc;
+}
+
 int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
 {
     int rc;

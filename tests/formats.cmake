@@ -12,6 +12,9 @@ jisr_add_script_test(formats_cli formats_cli.sh)
 jisr_add_script_test(formats_omegat formats_omegat.sh)
 jisr_add_script_test(formats_ttk formats_ttk.sh)
 set_tests_properties(formats_omegat formats_ttk PROPERTIES LABELS "no-asan")
+# OmegaT's shortcut tags (<b0>…</b0> as text in its own memories) read as inline tags; the OmegaT
+# part exits 77 without java/OmegaT once jisr's part has passed
+jisr_add_script_test(formats_omegat_tags formats_omegat_tags.sh)
 # issue 11 A: the safe writer behind every output (links, special files, modes, inputs, signals)
 jisr_add_script_test(formats_outputs formats_outputs.sh)
 jisr_add_script_test(formats_outputs_root formats_outputs_root.sh)

@@ -1905,6 +1905,145 @@ static void test_xliff_untranslated(void **state)
     units_free(&u);
 }
 
+/* ---- OmegaT's shortcut tags ------------------------------------------------------------- */
+
+/* The first unit of a TMX whose header names tool as its creationtool and whose en segment is
+ * seg (TMX markup), read with flags into u. */
+static void omegat_read(const char *tool, const char *seg, unsigned flags, jisr_unit *u)
+{
+    char doc[4096];
+    snprintf(doc, sizeof doc,
+             "<tmx version=\"1.1\"><header creationtool=\"%s\" creationtoolversion=\"3.6.0_10\" "
+             "segtype=\"paragraph\" o-tmf=\"OmegaT TMX\" adminlang=\"EN-US\" srclang=\"en\" "
+             "datatype=\"plaintext\"></header><body><tu><tuv lang=\"en\"><seg>%s</seg></tuv>"
+             "<tuv lang=\"ar\"><seg>&lt;b0&gt;\xd8\xad\xd9\x81\xd8\xb8&lt;/b0&gt;</seg></tuv>"
+             "</tu></body></tmx>",
+             tool, seg);
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.flags = flags;
+    jisr_reader *r;
+    assert_int_equal(jisr_reader_open_memory(&r, "omegat.tmx", doc, strlen(doc), &ro), 0);
+    assert_int_equal(jisr_reader_next(r, u), 1);
+    assert_int_equal(u->nvariants, 2);
+    assert_int_equal(jisr_unit_check(u, "omegat.tmx"), 0);
+    jisr_unit tmp;
+    jisr_unit_init(&tmp);
+    assert_int_equal(jisr_reader_next(r, &tmp), 0);
+    jisr_reader_close(r);
+    /* a check-only read of the same file reports the same (no error) */
+    ro.flags = flags | JISR_READ_CHECK_ONLY;
+    assert_int_equal(jisr_reader_open_memory(&r, "omegat.tmx", doc, strlen(doc), &ro), 0);
+    assert_int_equal(jisr_reader_next(r, &tmp), 1);
+    assert_int_equal(jisr_reader_next(r, &tmp), 0);
+    jisr_reader_close(r);
+    jisr_unit_clear(&tmp);
+}
+
+static void assert_tags(const jisr_variant *v, const char *const *want, size_t n)
+{
+    assert_int_equal(v->ntags, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(v->tags[i], want[i]);
+}
+
+#define P(i) "\xee\x80" i /* a placeholder: P("\x80") is U+E000, P("\x81") U+E001 … */
+
+static void test_omegat_tags(void **state)
+{
+    (void)state;
+    jisr_unit u;
+    jisr_unit_init(&u);
+    /* OmegaT's project_save.tmx: a pair becomes <bpt>/<ept> holding the shortcuts */
+    omegat_read("OmegaT", "&lt;b0&gt;Save&lt;/b0&gt;", 0, &u);
+    assert_string_equal(u.variants[0].text, P("\x80") "Save" P("\x81"));
+    const char *save[] = {"<bpt i=\"1\">&lt;b0&gt;</bpt>", "<ept i=\"1\">&lt;/b0&gt;</ept>"};
+    assert_tags(&u.variants[0], save, 2);
+    assert_tags(&u.variants[1], save, 2);
+    jisr_buf plain = {0};
+    assert_int_equal(jisr_variant_plain(&u.variants[0], &plain), 0);
+    assert_string_equal(plain.data, "Save");
+    /* the TMX writer writes them as TMX inline elements, which read back the same */
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    assert_non_null(f);
+    jisr_writer *w;
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_TMX;
+    assert_int_equal(jisr_writer_open_stream(&w, f, "out.tmx", &wo, NULL), 0);
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+    assert_int_equal(jisr_writer_close(w), 0);
+    fclose(f);
+    assert_non_null(
+        strstr(out, "<seg><bpt i=\"1\">&lt;b0&gt;</bpt>Save<ept i=\"1\">&lt;/b0&gt;</ept></seg>"));
+    jisr_reader *r;
+    jisr_unit back;
+    jisr_unit_init(&back);
+    assert_int_equal(jisr_reader_open_memory(&r, "out.tmx", out, outlen, NULL), 0);
+    assert_int_equal(jisr_reader_next(r, &back), 1);
+    assert_string_equal(back.variants[0].text, u.variants[0].text);
+    assert_tags(&back.variants[0], save, 2);
+    jisr_reader_close(r);
+    jisr_unit_clear(&back);
+    free(out);
+
+    /* nested, repeated, self-closing, unpaired, and what is not a shortcut */
+    const char *mixed = "&lt;b0&gt;&lt;i1&gt;x&lt;/i1&gt;&lt;/b0&gt; a&lt;x2/&gt;b "
+                        "&lt;g3&gt;o&lt;/k4&gt; &lt;b&gt;&lt;br/&gt;&lt; b0&gt;&lt;b0 x&gt;"
+                        "&lt;/b0/&gt;&lt;B0&gt;&lt;b0&gt;r&lt;/b0&gt;&lt;ph12/&gt;";
+    omegat_read("OmegaT", mixed, 0, &u);
+    assert_string_equal(u.variants[0].text,
+                        P("\x80") P("\x81") "x" P("\x82") P("\x83") " a" P("\x84") "b " P(
+                            "\x85") "o" P("\x86") " <b><br/>< b0><b0 x></b0/>" P("\x87")
+                            P("\x88") "r" P("\x89") P("\x8a"));
+    const char *mixed_tags[] = {"<bpt i=\"1\">&lt;b0&gt;</bpt>",
+                                "<bpt i=\"2\">&lt;i1&gt;</bpt>",
+                                "<ept i=\"2\">&lt;/i1&gt;</ept>",
+                                "<ept i=\"1\">&lt;/b0&gt;</ept>",
+                                "<ph>&lt;x2/&gt;</ph>",
+                                "<it pos=\"begin\">&lt;g3&gt;</it>",
+                                "<it pos=\"end\">&lt;/k4&gt;</it>",
+                                "<it pos=\"begin\">&lt;B0&gt;</it>",
+                                "<bpt i=\"3\">&lt;b0&gt;</bpt>",
+                                "<ept i=\"3\">&lt;/b0&gt;</ept>",
+                                "<ph>&lt;ph12/&gt;</ph>"};
+    assert_tags(&u.variants[0], mixed_tags, 11);
+
+    /* beside TMX inline elements: renumbered in text order, an i of their own; a private-use
+     * character of the text stays itself */
+    omegat_read("omegat",
+                "<bpt i=\"1\">{</bpt>&lt;b0&gt;\xee\x80\x85<ept i=\"1\">}</ept>&lt;/b0&gt;<ph/>", 0,
+                &u);
+    assert_string_equal(u.variants[0].text,
+                        P("\x80") P("\x81") "\xee\x80\x85" P("\x82") P("\x83") P("\x84"));
+    const char *beside[] = {"<bpt i=\"1\">{</bpt>", "<bpt i=\"2\">&lt;b0&gt;</bpt>",
+                            "<ept i=\"1\">}</ept>", "<ept i=\"2\">&lt;/b0&gt;</ept>", "<ph/>"};
+    assert_tags(&u.variants[0], beside, 5);
+    jisr_buf_reset(&plain);
+    assert_int_equal(jisr_variant_plain(&u.variants[0], &plain), 0);
+    assert_string_equal(plain.data, "\xee\x80\x85");
+
+    /* another tool's TMX keeps such text as text (a software string may hold "<b0>") … */
+    omegat_read("Okapi", "&lt;b0&gt;Save&lt;/b0&gt;", 0, &u);
+    assert_string_equal(u.variants[0].text, "<b0>Save</b0>");
+    assert_int_equal(u.variants[0].ntags, 0);
+    assert_string_equal(u.variants[1].text, "<b0>\xd8\xad\xd9\x81\xd8\xb8</b0>");
+    /* … unless asked, and OmegaT's is kept as text when asked (NO wins over both) */
+    omegat_read("Okapi", "&lt;b0&gt;Save&lt;/b0&gt;", JISR_READ_OMEGAT_TAGS, &u);
+    assert_string_equal(u.variants[0].text, P("\x80") "Save" P("\x81"));
+    omegat_read("OmegaT", "&lt;b0&gt;Save&lt;/b0&gt;", JISR_READ_NO_OMEGAT_TAGS, &u);
+    assert_string_equal(u.variants[0].text, "<b0>Save</b0>");
+    omegat_read("OmegaT", "&lt;b0&gt;Save&lt;/b0&gt;",
+                JISR_READ_OMEGAT_TAGS | JISR_READ_NO_OMEGAT_TAGS, &u);
+    assert_string_equal(u.variants[0].text, "<b0>Save</b0>");
+    /* a creationtool that only contains the name is another tool */
+    omegat_read("OmegaT-like", "&lt;b0&gt;Save&lt;/b0&gt;", 0, &u);
+    assert_string_equal(u.variants[0].text, "<b0>Save</b0>");
+    jisr_buf_free(&plain);
+    jisr_unit_clear(&u);
+}
+#undef P
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -1943,6 +2082,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_xliff_untranslated),
         cmocka_unit_test(test_xliff_cp),
+        cmocka_unit_test(test_omegat_tags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

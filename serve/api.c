@@ -982,12 +982,31 @@ static void v1_concord(srv_req *r)
         srv_reply_error(r, 400, "bad_request", "q (the phrase) is missing");
         return;
     }
-    int was_cut;
-    char *t = cut_text(q, &was_cut);
+    int was_cut = 0, stopping;
+    /* bounded in time as a query is (--query-timeout, the server's stop time): a phrase of
+     * common words that never occur together reads most of the memory */
+    unsigned ms = query_budget(r, &stopping);
+    if (stopping) {
+        reply_stopping(r);
+        return;
+    }
+    char *t = ms ? cut_text(q, &was_cut) : NULL;
     jisr_buf b = {0};
-    int rc = t ? srv_mem_concord(srv_req_ctx(r)->mem, which, lang, t, (size_t)max, (int)width, &b)
-               : JISR_ENOMEM;
+    int rc =
+        !ms ? JISR_EINTERRUPTED
+        : t ? srv_mem_concord(srv_req_ctx(r)->mem, which, lang, t, (size_t)max, (int)width, ms, &b)
+            : JISR_ENOMEM;
     free(t);
+    if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE)) {
+        jisr_buf_free(&b);
+        reply_stopping(r);
+        return;
+    }
+    if (rc == JISR_EINTERRUPTED)
+        rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                            "the concordance search took longer than the limit of %u ms "
+                            "(--query-timeout)",
+                            srv_req_ctx(r)->opts->query_ms);
     if (rc < 0) {
         jisr_buf_free(&b);
         srv_reply_lib_error(r, rc);

@@ -534,15 +534,17 @@ static int hit_json(jisr_buf *out, jisr_buf *tmp, jisr_tm_hit *x, int width, con
 
 /* Concordance in memory which, or (which < 0) in every memory: the memories in their order,
  * each one's hits in id order, at most max in all; "truncated" when any memory had more than
- * it gave. Each hit names its memory when several are served. */
+ * it gave. Each hit names its memory when several are served. JISR_EINTERRUPTED after
+ * timeout_ms (0: no limit) for all of them together. */
 int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase, size_t max,
-                    int width, jisr_buf *out)
+                    int width, unsigned timeout_ms, jisr_buf *out)
 {
     size_t first = which < 0 ? 0 : (size_t)which, end = which < 0 ? m->n : first + 1;
     int named = m->n > 1, truncated = 0, rc;
+    double stop = timeout_ms ? jisr_now() + timeout_ms / 1000.0 : 0;
     if (!named) { /* one memory: the library's object as it writes it (`jisr concord --json`) */
         jisr_tm_hits h;
-        if ((rc = jisr_tm_concord(m->v[0].tm, lang, phrase, max, &h)) < 0)
+        if ((rc = jisr_tm_concord_timed(m->v[0].tm, lang, phrase, max, timeout_ms, &h)) < 0)
             return rc;
         rc = jisr_tm_hits_json(out, lang, phrase, &h, width);
         jisr_tm_hits_free(&h);
@@ -558,8 +560,17 @@ int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase,
         return rc;
     for (size_t i = first; i < end; i++) {
         jisr_tm_hits h;
+        /* the time limit is the request's, for all the memories together */
+        double ms = stop ? (stop - jisr_now()) * 1000.0 : 0;
+        if (stop && ms < 1.0) {
+            rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                "the concordance search took longer than its limit of %u ms",
+                                timeout_ms);
+            break;
+        }
         /* with the limit reached, one hit more only tells whether the answer is cut */
-        if ((rc = jisr_tm_concord(m->v[i].tm, lang, phrase, left ? left : 1, &h)) < 0)
+        if ((rc = jisr_tm_concord_timed(m->v[i].tm, lang, phrase, left ? left : 1,
+                                        stop ? (unsigned)ms : 0, &h)) < 0)
             break;
         if (!left && h.n)
             truncated = 1;

@@ -64,7 +64,7 @@ int srv_mem_write_tmx(srv_mem *m, jisr_writer *w, const char *sl, const char *tl
 void srv_mem_plain(jisr_buf *out, const char *s, char *const *tags, size_t ntags);
 /** Concordance JSON (the shape of `jisr concord --json`) into out. */
 int srv_mem_concord(srv_mem *m, int which, const char *lang, const char *phrase, size_t max,
-                    int width, jisr_buf *out);
+                    int width, unsigned timeout_ms, jisr_buf *out);
 /** Statistics JSON (the shape of `jisr stats --json`; with several memories, one per memory
  * under "memories") into out. */
 int srv_mem_stats(srv_mem *m, int which, jisr_buf *out);

@@ -104,6 +104,7 @@ def main():
     jsonl_cli()
     token_files()
     query_timeout()
+    concord_timeout()
     listen_message()
     shutil.rmtree(T, ignore_errors=True)
     return C.done()
@@ -431,6 +432,28 @@ def query_timeout():
         v = json.loads(b)
         C.ok("POST /v1/query beyond its time: 503 naming the configured limit",
              st == 503 and "the limit of 20 ms (--query-timeout)" in v["error"]["message"],
+             (st, b[:300]))
+
+
+def concord_timeout():
+    # a concordance search is bounded by --query-timeout too: "valley the" never occurs, and
+    # every unit holds "valley", so the search reads every unit (it had no limit at all)
+    mem = os.path.join(T, "concord")
+    make_tsv(os.path.join(T, "concord.tsv"),
+             [("the river %d crosses the valley %d near the bridge" % (i, 7 * i), "النهر %d" % i)
+              for i in range(40000)])
+    run("import", "--tm", mem, "-s", "en", "-t", "ar", "-q", os.path.join(T, "concord.tsv"))
+    with Server(T, ["--tm", mem, "--query-timeout", "10"], "concord-timeout") as s:
+        st, h, b = s.request("GET", "/v1/concord?lang=en&q=valley%20the")
+        v = json.loads(b)
+        C.ok("GET /v1/concord beyond its time: 503 naming the configured limit",
+             st == 503 and "concordance search took longer than the limit of 10 ms "
+             "(--query-timeout)" in v["error"]["message"], (st, b[:300]))
+    with Server(T, ["--tm", mem], "concord-in-time") as s:  # the default limit, 5 s
+        st, h, b = s.request("GET", "/v1/concord?lang=en&q=crosses%20the%20valley&max=5")
+        v = json.loads(b) if st == 200 else {}
+        C.ok("GET /v1/concord within its time: 200, 5 hits, truncated",
+             st == 200 and len(v.get("hits", [])) == 5 and v.get("truncated") is True,
              (st, b[:300]))
 
 

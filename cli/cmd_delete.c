@@ -229,7 +229,8 @@ int cmd_delete(int argc, char **argv)
     int by_filter = optind >= argc;
     if (by_filter && (rc = collect(tm, &flt, src, tgt, &ids, &n, &total)) != CLI_OK)
         goto done;
-    qsort(ids, n, sizeof *ids, cmp_id);
+    if (n) /* ids is NULL when the filters matched nothing */
+        qsort(ids, n, sizeof *ids, cmp_id);
     for (size_t i = 0; i < n; i++) /* an id given twice is deleted once */
         if (i == 0 || ids[i] != ids[i - 1])
             ids[distinct++] = ids[i];

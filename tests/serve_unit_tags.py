@@ -123,6 +123,10 @@ def units(s, segs, ids):
     C.ok("/v1/units: a <ph> holding {0}",
          [x.get("text_tagged") for x in u["variants"]] ==
          ['Delete <ph x="1">{0}</ph> files now', 'حذف <ph x="1">{0}</ph> من الملفات'], u)
+    C.ok("/v1/units: the plain text shows the code a <ph> holds, as concordance and queries do "
+         "(it was 'Delete  files now')",
+         [x.get("text") for x in u["variants"]] == ["Delete {0} files now", "حذف {0} من الملفات"],
+         u)
     st, u = get(s, "/v1/units/%d" % ids["cr"])
     en = [x for x in u["variants"] if x["lang"] == "en"][0]
     C.ok("/v1/units: a carriage return as &#13; (as export writes it; XML reads a bare one as \\n)",

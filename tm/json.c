@@ -462,12 +462,13 @@ int jisr_tm_unit_json(jisr_buf *b, uint64_t id, const jisr_unit *u)
         rc = jisr_buf_puts(b, ",\"variants\":[");
     for (size_t i = 0; rc == 0 && i < u->nvariants; i++) {
         const jisr_variant *v = &u->variants[i];
-        jisr_buf_reset(&t);
-        if ((rc = jisr_variant_plain(v, &t)) < 0 ||
-            (rc = jisr_buf_puts(b, i ? ",{\"lang\":" : "{\"lang\":")) < 0 ||
+        /* as a reader sees it, as concordance and queries show it: a <ph> holding one format
+         * code ({0}, %s) given back as the code (jisr_variant_plain dropped it: "Delete  files") */
+        const char *vt = v->text ? v->text : "";
+        if ((rc = jisr_buf_puts(b, i ? ",{\"lang\":" : "{\"lang\":")) < 0 ||
             (rc = jcstr(b, v->lang)) < 0 || (rc = jisr_buf_puts(b, ",\"text\":")) < 0 ||
-            (rc = jstr(b, t.data ? t.data : "", t.len)) < 0 || (rc = jtext_tagged(b, &t, v)) < 0 ||
-            (rc = meta_json(b, &v->meta)) < 0)
+            (rc = jplain(b, &t, vt, strlen(vt), v->tags, v->ntags, 0)) < 0 ||
+            (rc = jtext_tagged(b, &t, v)) < 0 || (rc = meta_json(b, &v->meta)) < 0)
             break;
         rc = jisr_buf_putc(b, '}');
     }

@@ -661,7 +661,8 @@ JISR_API int jisr_tm_stats_text(jisr_buf *out, const char *path, const jisr_tm_s
 /** One unit: {"id":…,"tuid":…,"usagecount":…,"creationdate":…,"changedate":…,
  * "lastusagedate":…,"creationid":…,"changeid":…,"props":[{"type":…,"value":…}],
  * "notes":[…],"variants":[{"lang":…,"text":…[,"text_tagged":…]}]} (absent fields omitted;
- * texts without placeholders, a literal private-use character of the source given back;
+ * texts as a reader sees them, as jisr_tm_plain_tags gives them (no placeholders, a literal
+ * private-use character given back, a <ph> holding one format code as the code);
  * "text_tagged" when the text holds inline tags, as jisr_tm_hits_json's); a variant (<tuv>)
  * with its own usage count, dates, ids, props or notes has them beside its text, as the unit. */
 JISR_API int jisr_tm_unit_json(jisr_buf *out, uint64_t id, const jisr_unit *u);

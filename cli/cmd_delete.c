@@ -23,7 +23,9 @@ const char cmd_delete_help[] =
     "export' writes with the same filters), in one transaction: all or nothing, an interrupted\n"
     "delete leaves the memory as it was. Filters and ids do not mix. Filters that match every\n"
     "unit of the memory need --all (a typo in a filter does not empty a memory); filters that\n"
-    "match none delete nothing (exit 0).\n"
+    "match none delete nothing (exit 0). Each unit found is tested again as it is deleted:\n"
+    "one that another writer (an import, a server) changed meanwhile so that it no longer\n"
+    "passes is left, and said.\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
@@ -56,6 +58,30 @@ static int cmp_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+typedef struct selector {
+    const cli_filter *flt;
+    const char *src, *tgt;
+    const uint64_t *ids; /* with went: the ids found (sorted), and whether each went */
+    size_t n;
+    unsigned char *went;
+} selector;
+
+/* Does unit u pass the filters and -s/-t? 1, 0 or an error. */
+static int selected(void *ctx, uint64_t id, jisr_unit *u)
+{
+    const selector *sel = ctx;
+    int keep = cli_filter_any(sel->flt) ? jisr_tm_unit_filter_match(&sel->flt->f, u) : 1;
+    if (keep > 0 && sel->src)
+        keep = sel->tgt ? jisr_unit_keep_pair(u, sel->src, sel->tgt)
+                        : jisr_unit_find(u, sel->src) != NULL;
+    if (keep >= 0 && sel->went) { /* a transaction run again marks the same */
+        const uint64_t *at = bsearch(&id, sel->ids, sel->n, sizeof id, cmp_id);
+        if (at)
+            sel->went[at - sel->ids] = keep > 0;
+    }
+    return keep;
+}
+
 /* The ids of the units that pass the filters (and -s/-t), from one snapshot, appended to *ids
  * (*n of them; *total: the units read). A unit whose record cannot be read stops it (CLI_FAIL,
  * said): the filters cannot be tested on it, and nothing is deleted. */
@@ -66,7 +92,7 @@ static int collect(jisr_tm *tm, const cli_filter *flt, const char *src, const ch
     jisr_unit u;
     jisr_unit_init(&u);
     size_t cap = 0;
-    int any = cli_filter_any(flt), status = CLI_OK, rc = jisr_tm_iter_open(tm, &it);
+    int status = CLI_OK, rc = jisr_tm_iter_open(tm, &it);
     if (rc < 0)
         status = cli_error(rc);
     while (status == CLI_OK) {
@@ -88,9 +114,8 @@ static int collect(jisr_tm *tm, const cli_filter *flt, const char *src, const ch
             break;
         }
         ++*total;
-        int keep = any ? jisr_tm_unit_filter_match(&flt->f, &u) : 1;
-        if (keep > 0 && src)
-            keep = tgt ? jisr_unit_keep_pair(&u, src, tgt) : jisr_unit_find(&u, src) != NULL;
+        selector sel = {flt, src, tgt, NULL, 0, NULL};
+        int keep = selected(&sel, id, &u);
         if (keep < 0) {
             status = cli_error(keep);
             break;
@@ -254,9 +279,35 @@ int cmd_delete(int argc, char **argv)
         jisr_unit_clear(&u);
         if (rc != CLI_OK)
             goto done;
-    } else if (distinct && (c = jisr_tm_delete(tm, ids, distinct)) < 0) {
+    } else if (distinct && !by_filter && (c = jisr_tm_delete(tm, ids, distinct)) < 0) {
         rc = cli_error(c);
         goto done;
+    } else if (distinct && by_filter) {
+        /* the units found are read again in the delete's transaction: one another writer
+         * changed since (an import merged a duplicate into it: new dates, props) goes only if
+         * it still passes, and one deleted since is passed over */
+        unsigned char *went = calloc(distinct, 1);
+        if (!went) {
+            rc = cli_fail("%s", jisr_strerror(JISR_ENOMEM));
+            goto done;
+        }
+        selector sel = {&flt, src, tgt, ids, distinct, went};
+        size_t gone = 0, k = 0;
+        c = jisr_tm_delete_if(tm, ids, distinct, selected, &sel, &gone);
+        for (size_t i = 0; c >= 0 && i < distinct; i++) /* -v lists what went */
+            if (went[i])
+                ids[k++] = ids[i];
+        free(went);
+        if (c < 0) {
+            rc = cli_error(c);
+            goto done;
+        }
+        if (gone != distinct && !quiet)
+            fprintf(stderr,
+                    "jisr: %zu of the units found were changed or deleted by another writer "
+                    "before the delete and no longer pass the filters: not deleted\n",
+                    distinct - gone);
+        distinct = gone;
     }
     for (size_t i = 0; verbose && i < distinct; i++)
         printf("%llu\n", (unsigned long long)ids[i]);

@@ -251,6 +251,62 @@ static void test_concord_deadline(void **state)
     remove_dir();
 }
 
+/* A delete decided on units found earlier (jisr delete with filters: an iterator's snapshot)
+ * takes each unit as it is inside the delete's transaction: one an import changed since (a
+ * duplicate merged into it added a prop) goes only if it still passes, one deleted since is
+ * passed over, and an error of the test deletes nothing. */
+static int no_client(void *ctx, uint64_t id, jisr_unit *u)
+{
+    (void)id;
+    if (ctx) /* the error case */
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "stop");
+    for (size_t i = 0; i < u->meta.nprops; i++)
+        if (u->meta.props[i].type && strcmp(u->meta.props[i].type, "client") == 0)
+            return 0;
+    return 1;
+}
+
+static void test_delete_if(void **state)
+{
+    (void)state;
+    jisr_tm_import *imp;
+    jisr_tm *tm = memory_new(&imp);
+    add_pair(imp, "one", "واحد");    /* 1 */
+    add_pair(imp, "two", "اثنان");   /* 2 */
+    add_pair(imp, "three", "ثلاثة"); /* 3 */
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    uint64_t found[] = {1, 2, 3}; /* all pass no_client now */
+    /* meanwhile: a duplicate of unit 2 with a prop merges into it, unit 3 is deleted */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_unit_add_variant(&u, "en", "two", 3, NULL), 0);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "اثنان", strlen("اثنان"), NULL), 0);
+    u.meta.props = calloc(1, sizeof *u.meta.props);
+    assert_non_null(u.meta.props);
+    u.meta.props[0].type = strdup("client");
+    u.meta.props[0].value = strdup("acme");
+    u.meta.nprops = 1;
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    uint64_t three = 3;
+    assert_int_equal(jisr_tm_delete(tm, &three, 1), 0);
+    /* a test that fails: nothing deleted */
+    size_t went = 99;
+    assert_int_equal(jisr_tm_delete_if(tm, found, 3, no_client, tm, &went), JISR_EINVAL);
+    assert_int_equal(went, 0);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_int_equal(jisr_tm_delete_if(tm, found, 3, no_client, NULL, &went), 0);
+    assert_int_equal(went, 1); /* unit 1; not 2 (it has a client now), not 3 (gone) */
+    assert_int_equal(jisr_tm_get(tm, 1, &u), JISR_ENOTFOUND);
+    assert_int_equal(jisr_tm_get(tm, 2, &u), 0);
+    jisr_unit_clear(&u);
+    assert_int_equal(jisr_tm_delete_if(tm, found, 3, NULL, NULL, &went), JISR_EINVAL);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
 /* The caps: max_tokens refuses, timeout_ms stops (the default refuses beyond 100,000 tokens). */
 static void test_caps(void **state)
 {
@@ -552,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_alignment),     cmocka_unit_test(test_distance_cutoff),
         cmocka_unit_test(test_bitparallel),   cmocka_unit_test(test_caps),
         cmocka_unit_test(test_scan_deadline), cmocka_unit_test(test_concord_deadline),
-        cmocka_unit_test(test_long_query),    cmocka_unit_test(test_post_order)};
+        cmocka_unit_test(test_delete_if),     cmocka_unit_test(test_long_query),
+        cmocka_unit_test(test_post_order)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

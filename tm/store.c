@@ -821,15 +821,27 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Delete the distinct ids v[0..n) in one write transaction. */
-static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_txn *t)
+typedef struct delete_if {
+    int (*keep)(void *ctx, uint64_t id, jisr_unit *u);
+    void *ctx;
+    size_t deleted;
+    jisr_unit u;
+} delete_if;
+
+/* Delete the distinct ids v[0..n) in one write transaction. With p, only the units p->keep
+ * still selects, decided in this transaction (an id no longer there is passed over). */
+static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_txn *t, delete_if *p)
 {
+    if (p)
+        p->deleted = 0;
     if (tm_txn_begin(t, tm, 1) < 0)
         return t->rc;
     for (size_t i = 0; i < n && !t->rc; i++) {
         unsigned int key = (unsigned int)v[i];
         MDB_val k = {sizeof key, &key}, d;
         if (v[i] == 0 || v[i] > UINT32_MAX || !tm_get(t, tm->units, &k, &d, "deleting units")) {
+            if (!t->rc && p)
+                continue;
             if (!t->rc)
                 tm_txn_set(t, jisr_error_set(JISR_ENOTFOUND, NULL, 0, 0,
                                              "no unit with id %llu (nothing deleted)",
@@ -838,6 +850,16 @@ static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_tx
         }
         if (tm_txn_set(t, tm_rec_decode(d.mv_data, d.mv_size, r)) < 0)
             break;
+        if (p) {
+            int keep = tm_rec_to_unit(r, &p->u);
+            if (keep >= 0)
+                keep = p->keep(p->ctx, v[i], &p->u);
+            if (tm_txn_set(t, keep < 0 ? keep : 0) < 0)
+                break;
+            if (!keep)
+                continue;
+            p->deleted++;
+        }
         /* its dedupe entry stays in its run: imports skip ids without a record */
         for (uint32_t x = 0; x < r->nvar && !t->rc; x++)
             tm_meta_lang_add(t, r->var[x].lang.p, r->var[x].lang.n, -1);
@@ -847,15 +869,8 @@ static int delete_txn(jisr_tm *tm, const uint64_t *v, size_t n, tm_rec *r, tm_tx
     return tm_txn_commit(t);
 }
 
-int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
+static int delete_ids(jisr_tm *tm, const uint64_t *ids, size_t n, delete_if *p)
 {
-    if (!tm)
-        return tm_null_arg("jisr_tm_delete", "tm");
-    if (!ids && n)
-        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: ids is NULL (with n = %zu)",
-                              n);
-    if (n > SIZE_MAX / sizeof *ids - 1)
-        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "jisr_tm_delete: %zu ids", n);
     tm_rec *r = malloc(sizeof *r);
     uint64_t *v = malloc((n + 1) * sizeof *v);
     if (!r || !v) {
@@ -874,7 +889,7 @@ int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
     tm_txn t;
     int rc;
     for (;;) {
-        rc = delete_txn(tm, v, m, r, &t);
+        rc = delete_txn(tm, v, m, r, &t, p);
         if (rc < 0 && t.mdb == MDB_MAP_FULL && (rc = tm_grow(tm)) == 0)
             continue;
         break;
@@ -882,6 +897,39 @@ int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
     free(r);
     free(v);
     return rc < 0 ? rc : 0;
+}
+
+int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n)
+{
+    if (!tm)
+        return tm_null_arg("jisr_tm_delete", "tm");
+    if (!ids && n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "jisr_tm_delete: ids is NULL (with n = %zu)",
+                              n);
+    if (n > SIZE_MAX / sizeof *ids - 1)
+        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "jisr_tm_delete: %zu ids", n);
+    return delete_ids(tm, ids, n, NULL);
+}
+
+int jisr_tm_delete_if(jisr_tm *tm, const uint64_t *ids, size_t n,
+                      int (*keep)(void *ctx, uint64_t id, jisr_unit *u), void *ctx, size_t *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    if (!tm || !keep)
+        return tm_null_arg("jisr_tm_delete_if", !tm ? "tm" : "keep");
+    if (!ids && n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_tm_delete_if: ids is NULL (with n = %zu)", n);
+    if (n > SIZE_MAX / sizeof *ids - 1)
+        return jisr_error_set(JISR_ETOOBIG, NULL, 0, 0, "jisr_tm_delete_if: %zu ids", n);
+    delete_if p = {keep, ctx, 0, {0}};
+    jisr_unit_init(&p.u);
+    int rc = delete_ids(tm, ids, n, &p);
+    jisr_unit_clear(&p.u);
+    if (rc == 0 && deleted)
+        *deleted = p.deleted;
+    return rc;
 }
 
 /* ---- stats ------------------------------------------------------------------------------ */

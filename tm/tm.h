@@ -523,6 +523,17 @@ JISR_API int jisr_tm_get(jisr_tm *tm, uint64_t id, jisr_unit *u);
  * missing id and nothing is deleted). An id given twice is deleted once; n 0 deletes nothing
  * (ids may then be NULL). JISR_EINVAL for a NULL handle, or n ids at NULL. */
 JISR_API int jisr_tm_delete(jisr_tm *tm, const uint64_t *ids, size_t n);
+/** Delete, of the units ids (found earlier, e.g. by an iterator's snapshot), those that keep
+ * still selects when they are read again inside the delete's write transaction: another writer
+ * may have changed a unit (an import merged a duplicate: new dates, props) or deleted it since,
+ * and the decision is taken on the unit as it is when it goes. keep returns 1 to delete, 0 to
+ * leave the unit, <0 to stop (that error is returned and nothing is deleted); u is lent for the
+ * call (keep may change it: it is made again for each unit). An id no longer there is passed over.
+ * All or nothing, as jisr_tm_delete; *deleted (may be NULL) is how many went. JISR_EINVAL for a
+ * NULL handle or keep, or n ids at NULL. */
+JISR_API int jisr_tm_delete_if(jisr_tm *tm, const uint64_t *ids, size_t n,
+                               int (*keep)(void *ctx, uint64_t id, jisr_unit *u), void *ctx,
+                               size_t *deleted);
 
 typedef struct jisr_tm_lang_count {
     char lang[64];

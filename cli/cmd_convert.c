@@ -64,12 +64,18 @@ const char cmd_convert_help[] =
     "                        </b0>, <x1/>) as inline tags, whatever its creationtool\n"
     "      --no-omegat-tags  keep them as text, also in a TMX made by OmegaT. Default: as\n"
     "                        tags when the header's creationtool is OmegaT (see below)\n"
+    "      --omegat-shortcuts\n"
+    "                        write inline tags holding an OmegaT shortcut (<b0>, </b0>,\n"
+    "                        <x1/>) as that text, as OmegaT's own memories do: for a memory\n"
+    "                        going to OmegaT's tm/auto (TMX output; TSV and Moses always\n"
+    "                        write them so)\n"
     "  -h, --help            show this help\n"
     "\n"
     "TSV: one unit per line, source TAB target; further columns are ignored. Inside a field\n"
     "a backslash is written \\\\, a tab \\t, a line feed \\n and a carriage return \\r; other\n"
     "backslashes are read as they stand. TSV and Moses carry plain text: a <ph> holding a\n"
-    "format code ({0}, %s) is written as its code, other inline tags, props and notes are\n"
+    "format code ({0}, %s) is written as its code, a tag holding an OmegaT shortcut (<bpt\n"
+    "i=\"1\">&lt;b0&gt;</bpt>) as the shortcut (<b0>), other inline tags, props and notes are\n"
     "dropped (the units that lose some are counted in a warning), and Moses turns line\n"
     "breaks inside a segment into spaces. JSONL keeps everything\n"
     "(one unit per line: variants, inline tags, props, notes, dates); its \"tags\" must match\n"
@@ -94,7 +100,11 @@ const char cmd_convert_help[] =
     "an optional '/', letters, digits, an optional '/', '>') becomes an inline tag holding\n"
     "it: <b0> with its </b0> a <bpt>/<ept> pair, <x1/> a <ph>, one without its counterpart an\n"
     "<it>; <b>, <br/> and < b0> stay text. So a TMX output writes <bpt i=\"1\">&lt;b0&gt;</bpt>\n"
-    "and TSV or Moses output drops them (--no-omegat-tags keeps them as text).\n"
+    "(--no-omegat-tags keeps them as text), and TSV or Moses output <b0>Save</b0> again.\n"
+    "OmegaT reads another tool's TMX at its 'level 1' by default, dropping what inline\n"
+    "elements hold: for a TMX going to OmegaT's tm/auto, --omegat-shortcuts writes a tag\n"
+    "holding a shortcut as that text (&lt;b0&gt;Save&lt;/b0&gt;), as OmegaT's memories do,\n"
+    "so that OmegaT matches its segment <b0>Save</b0> exactly.\n"
     "\n"
     "Dates (creationdate, changedate, lastusagedate of the header, a <tu> or a <tuv>) are read\n"
     "in TMX's form (20190304T101112Z) or ISO 8601's (2019-03-04T10:11:12Z, 2019-03-04, with a\n"
@@ -193,7 +203,9 @@ static void list_langs(const jisr_unit *u, char *out, size_t size)
 
 /* TSV and Moses carry plain text. Before such a writer drops u's inline tags, each tag that
  * stands for text is written as that text, as query's plain output does (jisr_tm_plain_tags): a
- * <ph> holding a format code ("{0}", "%s") as its code, a character reference as the character.
+ * <ph> holding a format code ("{0}", "%s") as its code, a character reference as the character;
+ * and a tag holding an OmegaT shortcut (<bpt i="1">&lt;b0&gt;</bpt>) as the shortcut ("<b0>"),
+ * as OmegaT's memories hold it (jisr_variant_omegat_text, the TSV writer's rule).
  * The rest is lost: *lost gets 1 (a tag with no such text: formatting, <ph>&lt;br/&gt;</ph>) |
  * 2 (props or notes of the unit or a variant), for the warning the command ends with. tmp is
  * scratch. Also used by cmd_export.c. */
@@ -207,7 +219,21 @@ int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost)
         if (!v->ntags)
             continue;
         int rc;
+        /* the shortcuts first: text, which jisr_tm_plain_tags keeps as it is */
+        jisr_buf_reset(tmp);
+        int nshort = jisr_variant_omegat_text(v, tmp);
+        if (nshort < 0)
+            return nshort;
+        if (nshort > 0) {
+            char *t = jisr_strdup(tmp->data);
+            if (!t)
+                return JISR_ENOMEM;
+            free(v->text);
+            v->text = t;
+        }
         for (size_t k = 0; k < v->ntags && !(*lost & 1); k++) {
+            if (nshort > 0 && jisr_tag_omegat_shortcut(v->tags[k], NULL) == 1)
+                continue; /* now text */
             /* tag k alone, as its placeholder U+E000+k: nothing comes out when it has no text */
             unsigned cp = 0xE000u + (unsigned)k;
             char ph[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
@@ -242,7 +268,8 @@ void cli_warn_plain_lost(const char *out, const char *fmt, unsigned long tags, u
     if (tags)
         cli_warn("%s: %lu unit%s lost inline tags that %s cannot carry (formatting, a <ph> that "
                  "is not one format code); a <ph> holding a format code such as {0} or %%s is "
-                 "written as its code. TMX and JSONL keep tags",
+                 "written as its code, a tag holding an OmegaT shortcut (<b0>) as the shortcut. "
+                 "TMX and JSONL keep tags",
                  out, tags, tags == 1 ? "" : "s", fmt);
     if (meta)
         cli_warn("%s: %lu unit%s lost props or notes that %s cannot carry (TMX and JSONL keep "
@@ -262,17 +289,13 @@ static void on_bad(void *ctx, const jisr_error *err)
 
 int cmd_convert(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"from", required_argument, NULL, 'f'},
-                                             {"to", required_argument, NULL, 'T'},
-                                             {"source", required_argument, NULL, 's'},
-                                             {"target", required_argument, NULL, 't'},
-                                             {"in2", required_argument, NULL, 1},
-                                             {"out2", required_argument, NULL, 2},
-                                             {"skip-bad", no_argument, NULL, 3},
-                                             {"omegat-tags", no_argument, NULL, 4},
-                                             {"no-omegat-tags", no_argument, NULL, 5},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 'T'},
+        {"source", required_argument, NULL, 's'}, {"target", required_argument, NULL, 't'},
+        {"in2", required_argument, NULL, 1},      {"out2", required_argument, NULL, 2},
+        {"skip-bad", no_argument, NULL, 3},       {"omegat-tags", no_argument, NULL, 4},
+        {"no-omegat-tags", no_argument, NULL, 5}, {"omegat-shortcuts", no_argument, NULL, 6},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     jisr_read_opts ro = JISR_READ_OPTS_INIT;
     jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
     const char *src = NULL, *tgt = NULL;
@@ -311,6 +334,9 @@ int cmd_convert(int argc, char **argv)
         case 5:
             ro.flags &= ~(unsigned)(JISR_READ_OMEGAT_TAGS | JISR_READ_NO_OMEGAT_TAGS);
             ro.flags |= c == 4 ? JISR_READ_OMEGAT_TAGS : JISR_READ_NO_OMEGAT_TAGS;
+            break;
+        case 6:
+            wo.flags |= JISR_WRITE_OMEGAT_SHORTCUTS;
             break;
         case 'h':
             return cli_help("convert");

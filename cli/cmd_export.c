@@ -32,7 +32,8 @@ const char cmd_export_help[] =
     "                        TSV and JSONL output need -s and -t; TSV writes the first\n"
     "                        variant of each, an exact tag first (units with more are\n"
     "                        counted), as plain text: a <ph> holding a format code ({0},\n"
-    "                        %s) as its code; the units that lose other inline tags,\n"
+    "                        %s) as its code, a tag holding an OmegaT shortcut as the\n"
+    "                        shortcut (<b0>); the units that lose other inline tags,\n"
     "                        props or notes are counted in a warning\n"
     "      --prop TYPE=VALUE only units with this prop (of the <tu>; repeat: values of one\n"
     "                        type are alternatives, different types must all match)\n"
@@ -43,6 +44,10 @@ const char cmd_export_help[] =
     "                        only units changed (or created) before DATE, strictly; a unit\n"
     "                        without dates is left out by either date. The summary counts\n"
     "                        the units the filters leave out\n"
+    "      --omegat-shortcuts\n"
+    "                        write inline tags holding an OmegaT shortcut (<b0>, </b0>,\n"
+    "                        <x1/>) as that text, as OmegaT's own memories do: for a memory\n"
+    "                        going to OmegaT's tm/auto (TMX; TSV always writes them so)\n"
     "      --skip-bad        write the other units when one cannot be written (a character\n"
     "                        the format cannot carry, a damaged record): each is reported by\n"
     "                        id on stderr; without it such a unit stops the export and\n"
@@ -52,7 +57,8 @@ const char cmd_export_help[] =
     "Examples:\n"
     "  jisr export --tm ~/tm/un -o un.tmx\n"
     "  jisr export -s ar -t en -o ar-en.tsv     (-f tsv and -f jsonl need -s and -t)\n"
-    "  jisr export --changed-since 2024-03-01 --prop client=acme -o handoff.tmx\n";
+    "  jisr export --changed-since 2024-03-01 --prop client=acme -o handoff.tmx\n"
+    "  jisr export -s en -t ar --omegat-shortcuts -o project/tm/auto/jisr.tmx\n";
 
 int cmd_export(int argc, char **argv)
 {
@@ -65,11 +71,13 @@ int cmd_export(int argc, char **argv)
                                              {"prop", required_argument, NULL, 'P'},
                                              {"changed-since", required_argument, NULL, 'C'},
                                              {"changed-before", required_argument, NULL, 'B'},
+                                             {"omegat-shortcuts", no_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *dir = NULL, *out = NULL, *fmt = NULL, *src = NULL, *tgt = NULL;
     int c, skip_bad = 0;
-    cli_filter flt; /* --prop, --changed-since, --changed-before (cli/filter_opts.c) */
+    unsigned wflags = 0; /* JISR_WRITE_* */
+    cli_filter flt;      /* --prop, --changed-since, --changed-before (cli/filter_opts.c) */
     cli_filter_init(&flt);
     optind = 1;
     opterr = 0; /* one message per error, ours */
@@ -92,6 +100,9 @@ int cmd_export(int argc, char **argv)
             break;
         case 'S':
             skip_bad = 1;
+            break;
+        case 'O':
+            wflags |= JISR_WRITE_OMEGAT_SHORTCUTS;
             break;
         case 'P':
         case 'C':
@@ -136,6 +147,7 @@ int cmd_export(int argc, char **argv)
     wo.format = format;
     wo.srclang = src ? src : "*all*";
     wo.tgtlang = tgt;
+    wo.flags = wflags;
     jisr_writer *w = NULL;
     jisr_tm_iter *it = NULL;
     jisr_unit u;

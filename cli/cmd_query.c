@@ -71,6 +71,10 @@ const char cmd_query_help[] =
     "                        a <tu> per match: the stored source and stored target, tags as\n"
     "                        inline elements; score, memory, query and the proposed target as\n"
     "                        props, x-jisr-proposal: a CAT tool may use the file as a memory)\n"
+    "      --omegat-shortcuts\n"
+    "                        with --format tmx: write inline tags holding an OmegaT shortcut\n"
+    "                        (<b0>, </b0>, <x1/>) as that text, as OmegaT's own memories do:\n"
+    "                        for a memory going to OmegaT's tm/auto\n"
     "  -j, --json            the same as --format json: {\"query\":…,\"matches\":[{\"score\":…,\n"
     "                        \"source\":…,\"target\":…,\"id\":…},…]} and more (jisr(1))\n"
     "      --exhaustive      score every unit instead of the index's candidates (slow; the\n"
@@ -444,6 +448,7 @@ int cmd_query(int argc, char **argv)
                                              {"tags", required_argument, NULL, 'T'},
                                              {"exhaustive", no_argument, NULL, 'E'},
                                              {"tables", required_argument, NULL, 'W'},
+                                             {"omegat-shortcuts", no_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     qrun r;
@@ -457,6 +462,7 @@ int cmd_query(int argc, char **argv)
     cli_filter flt; /* --prop, --changed-since */
     cli_filter_init(&flt);
     int c, status = CLI_OK;
+    unsigned wflags = 0; /* JISR_WRITE_*: --format tmx */
     long v;
     optind = 1;
     opterr = 0; /* one message per error, ours */
@@ -517,6 +523,9 @@ int cmd_query(int argc, char **argv)
                 return cli_usage_error("query", "--tables is auto, on or off");
             break;
         }
+        case 'O':
+            wflags |= JISR_WRITE_OMEGAT_SHORTCUTS;
+            break;
         case 'h':
             return cli_help("query");
         default: /* ':' or '?' */
@@ -581,6 +590,7 @@ int cmd_query(int argc, char **argv)
         jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
         wo.format = JISR_FMT_TMX;
         wo.srclang = r.o.srclang; /* NULL (by script): "*all*" */
+        wo.flags = wflags;
         if (jisr_writer_open_stream(&r.w, stdout, "standard output", &wo, NULL) < 0)
             status = cli_error(jisr_error_last()->code);
     }

@@ -2,8 +2,9 @@
  * common.c — what every format shares, below the formats and above the unit model: opening an
  * input (and recording it among the command's inputs, so no output can replace it), the line
  * reader settings of the line formats, reporting a skipped unit, the sticky write error, UTF-8
- * and XML escaping helpers, and the Moses target file's name. io.c dispatches to the formats;
- * the formats call only this file and unit.c, never io.c or each other.
+ * and XML escaping helpers, the Moses target file's name, and OmegaT's shortcuts as the writers
+ * give them back (jisr_tag_omegat_shortcut, jisr_variant_omegat_text). io.c dispatches to the
+ * formats; the formats call only this file and unit.c, never io.c or each other.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -306,4 +307,151 @@ int fmt_xml_escape(jisr_buf *b, const char *s, size_t n, int quote)
         start = i + 1;
     }
     return jisr_buf_append(b, s + start, n - start);
+}
+
+/* ---- OmegaT's shortcuts, as the writers give them back ------------------------------------ */
+
+/* The content of tag[0..n) when it is "<NAME …>content</NAME>" with NAME an element that holds
+ * native code (bpt, ept, it, ph, ut): 1 and its span, else 0 (an empty element too). */
+static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
+{
+    static const char *const names[] = {"bpt", "ept", "it", "ph", "ut"};
+    if (n < 2 || tag[0] != '<')
+        return 0;
+    size_t i = 1;
+    while (i < n && tag[i] >= 'a' && tag[i] <= 'z')
+        i++;
+    size_t nl = i - 1;
+    if (i >= n ||
+        !(tag[i] == '>' || tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r'))
+        return 0;
+    int known = 0;
+    for (size_t k = 0; k < sizeof names / sizeof names[0] && !known; k++)
+        known = strlen(names[k]) == nl && memcmp(tag + 1, names[k], nl) == 0;
+    if (!known)
+        return 0;
+    char quote = 0;
+    for (; i < n; i++) { /* the start tag's end, outside attribute values */
+        if (quote) {
+            if (tag[i] == quote)
+                quote = 0;
+        } else if (tag[i] == '"' || tag[i] == '\'') {
+            quote = tag[i];
+        } else if (tag[i] == '>') {
+            break;
+        }
+    }
+    if (i >= n || tag[i - 1] == '/')
+        return 0;
+    size_t o = i + 1, end = nl + 3; /* "</NAME>" */
+    if (n - o < end || tag[n - end] != '<' || tag[n - end + 1] != '/' ||
+        memcmp(tag + n - end + 2, tag + 1, nl) != 0 || tag[n - 1] != '>')
+        return 0;
+    *off = o;
+    *len = n - end - o;
+    return 1;
+}
+
+/* A character a shortcut can hold: '<', '/', '>', an ASCII letter or digit. */
+static int shortcut_char(unsigned c)
+{
+    return c == '<' || c == '/' || c == '>' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* XML content c[0..n) decoded into d (room for n bytes) when it holds only characters a
+ * shortcut can hold (escaped or not, but no '<' unescaped: markup): its length, else
+ * (size_t)-1. */
+static size_t shortcut_decode(const char *c, size_t n, char *d)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned ch = (unsigned char)c[i];
+        if (ch == '<')
+            return (size_t)-1;
+        if (ch != '&') {
+            i++;
+        } else if (n - i >= 4 && memcmp(c + i, "&lt;", 4) == 0) {
+            ch = '<';
+            i += 4;
+        } else if (n - i >= 4 && memcmp(c + i, "&gt;", 4) == 0) {
+            ch = '>';
+            i += 4;
+        } else if (n - i >= 4 && c[i + 1] == '#') { /* &#47; &#x2F; */
+            int hex = c[i + 2] == 'x';
+            size_t j = i + 2 + (size_t)hex, start = j;
+            unsigned v = 0;
+            for (; j < n && j - start < 6; j++) {
+                char x = c[j];
+                int dv = x >= '0' && x <= '9'                            ? x - '0'
+                         : hex && (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10
+                                                                         : -1;
+                if (dv < 0)
+                    break;
+                v = v * (hex ? 16u : 10u) + (unsigned)dv;
+            }
+            if (j == start || j >= n || c[j] != ';')
+                return (size_t)-1;
+            ch = v;
+            i = j + 1;
+        } else {
+            return (size_t)-1; /* &amp; &quot; …: no character of a shortcut */
+        }
+        if (!shortcut_char(ch))
+            return (size_t)-1;
+        d[k++] = (char)ch;
+    }
+    return k;
+}
+
+int jisr_tag_omegat_shortcut(const char *tag, jisr_buf *out)
+{
+    size_t off, len;
+    if (!tag || !code_content(tag, strlen(tag), &off, &len) || len < 4 || tag[off] != '&')
+        return 0; /* the shortest shortcut, "<b0>", is 4 characters, and its '<' is escaped */
+    char small[128], *d = len <= sizeof small ? small : malloc(len);
+    if (!d)
+        return jisr_oom(len);
+    int rc = 0, kind;
+    size_t dn = shortcut_decode(tag + off, len, d), name, name_len;
+    if (dn != (size_t)-1 && dn >= 4 && d[0] == '<' &&
+        fmt_omegat_shortcut(d, dn, 0, &kind, &name, &name_len) == dn &&
+        (rc = out ? jisr_buf_append(out, d, dn) : 0) == 0)
+        rc = 1;
+    if (d != small)
+        free(d);
+    return rc;
+}
+
+int jisr_variant_omegat_text(const jisr_variant *v, jisr_buf *out)
+{
+    if (!v || !out)
+        return jisr_null_arg("jisr_variant_omegat_text", v ? "out" : "v");
+    const char *s = v->text ? v->text : "";
+    size_t n = strlen(s), start = 0;
+    int count = 0, rc;
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0xEE) { /* fast path: not a lead byte of U+E000–U+FFFF */
+            i++;
+            continue;
+        }
+        long t = fmt_placeholder_at(s, n, i);
+        if (t < 0 || (size_t)t >= v->ntags || !v->tags[t] || !strchr(v->tags[t], '&')) {
+            i++;
+            continue;
+        }
+        /* the text before it, then the shortcut; a tag without one stays for the next run */
+        if ((rc = jisr_buf_append(out, s + start, i - start)) < 0 ||
+            (rc = jisr_tag_omegat_shortcut(v->tags[t], out)) < 0)
+            return rc;
+        start = i;
+        i += 3;
+        if (rc == 1) {
+            start = i;
+            count++;
+        }
+    }
+    if ((rc = jisr_buf_append(out, s + start, n - start)) < 0) /* also NUL-terminates */
+        return rc;
+    return count;
 }

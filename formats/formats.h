@@ -281,10 +281,11 @@ typedef struct jisr_write_opts {
     /* the command's inputs (and outputs so far): the writer refuses to replace any of them and
      * adds its own file(s); NULL = no check */
     jisr_fileset *files;
+    unsigned flags; /* JISR_WRITE_* (below); 0 = none */
 } jisr_write_opts;
 #define JISR_WRITE_OPTS_INIT                                                                       \
     {                                                                                              \
-        JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                              \
+        JISR_FMT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0                           \
     }
 
 typedef struct jisr_writer jisr_writer;
@@ -327,6 +328,34 @@ enum {
     JISR_READ_OMEGAT_TAGS = 1 << 2,    /* read shortcuts as tags whatever the creationtool */
     JISR_READ_NO_OMEGAT_TAGS = 1 << 3, /* keep them as text, also in OmegaT's files */
 };
+
+/* OmegaT's shortcuts as the writers give them back. An inline tag "holds an OmegaT shortcut"
+ * when it is a <bpt>, <ept>, <it>, <ph> or <ut> (any attributes) whose whole content is exactly
+ * one shortcut, the pattern the reader reads (JISR_READ_OMEGAT_TAGS): '<', an optional '/',
+ * ASCII letters, digits, an optional '/' (not both), '>', escaped as XML ("&lt;b0&gt;",
+ * "&lt;/b0&gt;", "&lt;x1/&gt;"; a character reference counts as its character). The TSV and
+ * Moses writers write such a tag as its shortcut ("<b0>Save</b0>"), as OmegaT's memories hold
+ * it, where they drop other tags. */
+
+/** More jisr_write_opts.flags. */
+enum {
+    /* TMX: a tag holding an OmegaT shortcut is written as that text ("&lt;b0&gt;Save&lt;/b0&gt;")
+     * instead of an element, as OmegaT's own memories hold it, so that OmegaT, which reads
+     * another tool's TMX at "level 1" by default (dropping what inline elements hold), finds the
+     * segment as it has it (<b0>Save</b0>): for a memory going to an OmegaT project's tm/auto.
+     * Other tags stay elements; the other formats ignore the flag. */
+    JISR_WRITE_OMEGAT_SHORTCUTS = 1 << 0,
+};
+
+/** Whether tag (an inline tag's markup, as in jisr_variant.tags) holds an OmegaT shortcut (see
+ * above): 1, and the shortcut as plain text ("<b0>") appended to out unless out is NULL; 0 when
+ * it does not (NULL too; out unchanged); JISR_ENOMEM. */
+JISR_API int jisr_tag_omegat_shortcut(const char *tag, jisr_buf *out);
+/** v's text with each placeholder whose tag holds an OmegaT shortcut replaced by the shortcut
+ * ("<b0>"), appended to out (NUL-terminated); the other placeholders stay, so that with v's
+ * tags (and ntags) the result is the same variant with those tags as text. The number of
+ * placeholders replaced (0: out holds v's text as it is), or JISR_ENOMEM/JISR_EINVAL (NULL). */
+JISR_API int jisr_variant_omegat_text(const jisr_variant *v, jisr_buf *out);
 
 #ifdef __cplusplus
 }

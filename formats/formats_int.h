@@ -67,6 +67,7 @@ struct jisr_writer {
     char *srclang, *tgtlang, *adminlang, *datatype, *segtype, *o_tmf;
     jisr_meta header_meta;
     unsigned long nunits;
+    unsigned flags; /* jisr_write_opts.flags */
     jisr_buf buf;
     int (*write)(jisr_writer *w, const jisr_unit *u);
     int (*finish)(jisr_writer *w);
@@ -95,6 +96,12 @@ int fmt_date_norm(char **slot);
  * tags. 0 (nothing changed), 1 (converted), 2 (converted, and a literal private-use character
  * became a placeholder: fmt_variant_canon_pua puts it back), or JISR_ENOMEM (v unchanged). */
 int fmt_omegat_tags(jisr_variant *v);
+/** The OmegaT shortcut at s[i] (s[i] == '<'; s[0..n)): its length, 0 when there is none.
+ * *kind is 1 opening ("<b0>"), 2 closing ("</b0>"), 3 self-closing ("<x1/>"); the name (letters
+ * and digits) is s[*name .. *name + *name_len). The one pattern of the reader (fmt_omegat_tags)
+ * and the writers (jisr_tag_omegat_shortcut). */
+size_t fmt_omegat_shortcut(const char *s, size_t n, size_t i, int *kind, size_t *name,
+                           size_t *name_len);
 /** Whether a variant's language tag is one readers take: letters and digits in subtags joined
  * by '-' or '_', none empty ("en us!", "en-", "" are not). Looser than jisr_lang_tag_ok, which
  * also bounds each subtag to 8 characters: a memory keeps tags of up to 63 bytes as they are. */

@@ -304,6 +304,7 @@ static int writer_open(jisr_writer **out, const char *path, FILE *stream,
         return jisr_oom(0);
     w->header_meta.usagecount = -1;
     w->format = opts ? opts->format : JISR_FMT_AUTO;
+    w->flags = opts ? opts->flags : 0;
     if (w->format == JISR_FMT_AUTO)
         w->format = jisr_format_from_name(path);
     w->path = jisr_strdup(path);

@@ -14,6 +14,13 @@
  *
  * Element order follows the DTD: in <header>, <tu> and <tuv> the notes come first, then the
  * props (the DTD allows any interleaving; the unit model keeps each list's order).
+ *
+ * For OmegaT (JISR_WRITE_OMEGAT_SHORTCUTS): a tag holding an OmegaT shortcut is written as that
+ * text, "&lt;b0&gt;Save&lt;/b0&gt;", as OmegaT's own memories hold it. OmegaT reads another
+ * tool's TMX at "level 1" by default, dropping what inline elements hold, so
+ * "<bpt i=\"1\">&lt;b0&gt;</bpt>Save<ept i=\"1\">&lt;/b0&gt;</ept>" would be "Save" to it and no
+ * exact match for its segment "<b0>Save</b0>". The file stays valid TMX 1.4b: text where an
+ * element was (a pair's other half, when it holds no shortcut, stays an element).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -139,9 +146,18 @@ static int props(jisr_buf *b, const jisr_meta *m, const char *indent)
 
 static int seg(jisr_writer *w, const jisr_unit *u, jisr_buf *b, const jisr_variant *v)
 {
-    int rc;
+    int rc = 0;
     size_t at = b->len;
-    if ((rc = fmt_seg_xml(b, v)) < 0)
+    jisr_variant tv = *v;
+    jisr_buf text = {0};
+    /* for OmegaT: a tag holding one of its shortcuts as that text, escaped ("&lt;b0&gt;") */
+    if ((w->flags & JISR_WRITE_OMEGAT_SHORTCUTS) && v->ntags &&
+        (rc = jisr_variant_omegat_text(v, &text)) > 0)
+        tv.text = text.data;
+    if (rc >= 0)
+        rc = fmt_seg_xml(b, &tv);
+    jisr_buf_free(&text);
+    if (rc < 0)
         return rc;
     char why[256];
     if (v->ntags && !fmt_markup_ok(b->data + at, b->len - at, why, sizeof why))

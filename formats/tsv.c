@@ -7,8 +7,10 @@
  * file. The writer escapes every backslash, so write → read is exact. Columns: source, target;
  * further columns (e.g. Tatoeba's attribution) are ignored; blank lines are skipped.
  *
- * Both formats carry plain text: inline tags are not written (jisr_variant_plain), and the
- * Moses writer turns line breaks inside a segment into spaces, since a line is a segment there.
+ * Both formats carry plain text: inline tags are not written (jisr_variant_plain), but for a tag
+ * holding an OmegaT shortcut ("<bpt i=\"1\">&lt;b0&gt;</bpt>"), which is written as that shortcut
+ * ("<b0>"), as OmegaT's own memories hold it (jisr_variant_omegat_text); and the Moses writer
+ * turns line breaks inside a segment into spaces, since a line is a segment there.
  * The source and target variants of a unit are the first ones matching the writer's srclang and
  * tgtlang (BCP 47 prefix match, a variant whose tag is the language exactly first; with both,
  * each variant on one side only: jisr_unit_pair_side), or the first two variants when no
@@ -555,9 +557,17 @@ static int pick_pair(jisr_writer *w, const jisr_unit *u, const jisr_variant **s,
 
 static int plain_checked(jisr_writer *w, const jisr_variant *v, jisr_buf *out)
 {
-    int rc;
+    int rc = 0;
     jisr_buf_reset(out);
-    if ((rc = jisr_variant_plain(v, out)) < 0)
+    jisr_variant tv = *v;
+    jisr_buf text = {0};
+    /* the tags holding an OmegaT shortcut as the shortcut, the others dropped */
+    if (v->ntags && (rc = jisr_variant_omegat_text(v, &text)) > 0)
+        tv.text = text.data;
+    if (rc >= 0)
+        rc = jisr_variant_plain(&tv, out);
+    jisr_buf_free(&text);
+    if (rc < 0)
         return rc;
     size_t bad;
     if (fmt_check_utf8(out->data, out->len, &bad) < 0)

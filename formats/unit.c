@@ -367,9 +367,9 @@ unsigned fmt_literal_char(const char *tag)
 
 /* The OmegaT shortcut at s[i] (s[i] == '<'): "<" "/"? letters digits "/"? ">", not both
  * slashes. Its length (0: none); *kind is 1 opening, 2 closing, 3 self-closing; the name
- * (letters and digits) is s[*name .. *name + *name_len). */
-static size_t omegat_shortcut(const char *s, size_t n, size_t i, int *kind, size_t *name,
-                              size_t *name_len)
+ * (letters and digits) is s[*name .. *name + *name_len). The writers share it (formats_int.h). */
+size_t fmt_omegat_shortcut(const char *s, size_t n, size_t i, int *kind, size_t *name,
+                           size_t *name_len)
 {
     size_t j = i + 1;
     int closing = j < n && s[j] == '/';
@@ -470,7 +470,7 @@ int fmt_omegat_tags(jisr_variant *v)
         if (s[i] != '<')
             continue;
         omegat_tok k = {0};
-        if (!(k.len = omegat_shortcut(s, n, i, &k.kind, &k.name, &k.name_len)))
+        if (!(k.len = fmt_omegat_shortcut(s, n, i, &k.kind, &k.name, &k.name_len)))
             continue;
         k.at = i;
         if (ntok == cap) {

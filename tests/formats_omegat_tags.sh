@@ -7,6 +7,11 @@
 # console mode) and is skipped (77, once the first part has passed) when java or OmegaT is
 # missing. Scores on the old code (shortcuts as text): 58, 41 and 25 for the untagged queries
 # below, 56 for the tagged one (now 99, 99, 99, 100).
+# Writing them back: TSV and Moses output write a tag holding a shortcut as the shortcut
+# (<b0>file</b0>; they dropped it when tags came in, "Open the file now."), and TMX output with
+# --omegat-shortcuts (export, convert, query --format tmx) as escaped text, as OmegaT's own
+# memories do, which OmegaT's default settings (level 1: what inline elements hold is dropped)
+# match exactly: checked with the real OmegaT, every tagged segment filled.
 set -u
 J=${JISR_BINARY:?}
 D=${JISR_TEST_DATA:?}/formats/omegat_tags
@@ -62,12 +67,73 @@ $J import -q --tm kept --no-omegat-tags "$D/project_save.tmx"
 $J export --tm kept -s en -t ar -o kept.tmx 2>/dev/null
 check "--no-omegat-tags keeps OmegaT's as text" \
     "grep -qF '<seg>Open the &lt;b0&gt;file&lt;/b0&gt; now.</seg>' kept.tmx"
-$J convert -s en -t ar "$D/project_save.tmx" plain.tsv 2>/dev/null
-check "convert to TSV: the tags are dropped, as any TMX's" \
-    "grep -qxF \$'Open the file now.\\tافتح الملف الآن.' plain.tsv"
 $J convert --no-omegat-tags -s en -t ar "$D/project_save.tmx" text.tsv 2>/dev/null
-check "... and kept as text with --no-omegat-tags" \
+check "convert to TSV with --no-omegat-tags: the shortcuts are text" \
     "grep -qxF \$'Open the <b0>file</b0> now.\\tافتح <b0>الملف</b0> الآن.' text.tsv"
+
+# --- plain-text outputs write a tag holding a shortcut as the shortcut -------------------------
+# (the old code dropped them: "Open the file now." — what OmegaT's project_save.tmx had as text
+# came out as nothing)
+$J convert -s en -t ar "$D/project_save.tmx" plain.tsv 2>err
+check "convert to TSV: each tag holding a shortcut is the shortcut again, as OmegaT has it" \
+    '[ $? -eq 0 ] && cmp -s plain.tsv text.tsv'
+check "... and no tag is counted as lost" '[ ! -s err ]'
+$J convert -s en -t ar "$D/project_save.tmx" plain.en 2>err
+check "convert to Moses: likewise, nested pairs and the <it> too" \
+    '[ $? -eq 0 ] && [ ! -s err ] &&
+     grep -qxF "Press <b0><i1>Save</i1></b0> twice<br2>to keep it." plain.en &&
+     grep -qxF "اضغط <b0><i1>حفظ</i1></b0> مرتين<br2>للاحتفاظ به." plain.ar &&
+     [ "$(cut -f1 text.tsv)" = "$(cat plain.en)" ]'
+$J export --tm om -s en -t ar -o ex.tsv 2>err
+check "export to TSV from the memory: likewise, no loss counted" \
+    'cmp -s ex.tsv text.tsv && ! grep -q "lost inline tags" err'
+# only a tag whose whole content is one shortcut (the reader's strict pattern) is one
+cat >mixed.tmx <<'EOF2'
+<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en"><seg>A<ph x="1">&lt;x1/&gt;</ph>B <bpt i="1">&lt;b&gt;</bpt>bold<ept i="1">&lt;/b&gt;</ept> <it pos="end">&#60;/g2&#62;</it>C<ph>&lt;b0&gt;x</ph><ph>{0}</ph></seg></tuv><tuv xml:lang="ar"><seg>أ<ph x="1">&lt;x1/&gt;</ph>ب</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg><bpt i="1">&lt;b0&gt;</bpt>Save<ept i="1">&lt;/b0&gt;</ept></seg></tuv><tuv xml:lang="ar"><seg><bpt i="1">&lt;b0&gt;</bpt>حفظ<ept i="1">&lt;/b0&gt;</ept></seg></tuv></tu>
+</body></tmx>
+EOF2
+$J convert mixed.tmx mixed.tsv 2>err
+check "a TMX of another tool: <x1/> in a <ph>, </g2> (a character reference) in an <it> kept; <b> (no digit), a <ph> holding more than a shortcut dropped; {0} kept" \
+    "[ \"\$(head -1 mixed.tsv)\" = \$'A<x1/>B bold </g2>C{0}\\tأ<x1/>ب' ] &&
+     grep -qxF \$'<b0>Save</b0>\\t<b0>حفظ</b0>' mixed.tsv"
+check "... and the unit with tags that are not shortcuts alone is counted as losing some" \
+    'grep -q "mixed.tsv: 1 unit lost inline tags that TSV cannot carry" err'
+$J convert --no-omegat-tags mixed.tmx mixed2.tsv 2>/dev/null
+check "... --no-omegat-tags (reading) does not change what the writer does with tags" \
+    'cmp -s mixed.tsv mixed2.tsv'
+
+# --- TMX for OmegaT: --omegat-shortcuts writes them as text -----------------------------------
+DTD=$JISR_TEST_DATA/formats/tmx14.dtd
+valid() { out=$(xmllint --noout --nonet --dtdvalid "$DTD" "$1" 2>&1) && [ -z "$out" ]; }
+$J export --tm om -s en -t ar --omegat-shortcuts -o sc.tmx 2>/dev/null
+check "export --omegat-shortcuts: the shortcuts as escaped text, as in OmegaT's project_save.tmx" \
+    "grep -qF '<seg>Open the &lt;b0&gt;file&lt;/b0&gt; now.</seg>' sc.tmx &&
+     grep -qF '<seg>Press &lt;b0&gt;&lt;i1&gt;Save&lt;/i1&gt;&lt;/b0&gt; twice&lt;br2&gt;to keep it.</seg>' sc.tmx &&
+     grep -qF '<seg>&lt;b0&gt;حفظ&lt;/b0&gt;</seg>' sc.tmx && ! grep -qE '<(bpt|ept|it|ph)' sc.tmx"
+check "... every segment as OmegaT wrote it" \
+    'diff <(grep -o "<seg>.*</seg>" "$D/project_save.tmx") <(grep -o "<seg>.*</seg>" sc.tmx)'
+check "... and the file is valid TMX 1.4b (tmx14.dtd)" 'valid sc.tmx'
+check "the default export is unchanged (elements) and valid" \
+    "grep -qF '<seg>Open the <bpt i=\"1\">&lt;b0&gt;</bpt>file' om.tmx && valid om.tmx"
+$J import -q --tm sc --omegat-tags sc.tmx && $J export --tm sc -s en -t ar -o sc-back.tmx 2>/dev/null
+check "... imported again with --omegat-tags, the same tags as before" \
+    'diff <(grep "<seg>" om.tmx) <(grep "<seg>" sc-back.tmx)'
+$J convert --omegat-shortcuts -s en -t ar "$D/project_save.tmx" csc.tmx 2>/dev/null
+check "convert --omegat-shortcuts: likewise" \
+    'diff <(grep "<seg>" sc.tmx) <(grep "<seg>" csc.tmx) && valid csc.tmx'
+$J import -q --tm mx mixed.tmx && $J export --tm mx -s en -t ar --omegat-shortcuts -o mx.tmx 2>/dev/null
+check "... only the tags holding a shortcut become text: the others stay elements, valid" \
+    "grep -qF '<seg>A&lt;x1/&gt;B <bpt i=\"1\">&lt;b&gt;</bpt>bold<ept i=\"1\">&lt;/b&gt;</ept> &lt;/g2&gt;C<ph>&lt;b0&gt;x</ph><ph>{0}</ph></seg>' mx.tmx &&
+     valid mx.tmx"
+$J query --tm om -s en -t ar --min 0 -n 1 --format tmx --omegat-shortcuts "Open the file now." >q.tmx
+check "query --format tmx --omegat-shortcuts: the match's segments with text shortcuts" \
+    "grep -qF '<seg>Open the &lt;b0&gt;file&lt;/b0&gt; now.</seg>' q.tmx &&
+     grep -qF '<seg>افتح &lt;b0&gt;الملف&lt;/b0&gt; الآن.</seg>' q.tmx && valid q.tmx"
+$J query --tm om -s en -t ar --min 0 -n 1 --format tmx "Open the file now." >q0.tmx
+check "... without it, elements" "grep -qF '<seg>Open the <bpt i=\"1\">' q0.tmx"
 
 # --- a real OmegaT loads jisr's export ---------------------------------------------------------
 JAR=/usr/share/omegat/OmegaT.jar
@@ -125,5 +191,16 @@ omegat "$T/h1" kept.tmx >out3
 check "--no-omegat-tags: OmegaT's default fills every segment of the export" \
     '! grep -q "^OmegaT" out3 && grep -qxF "<p>اضغط <b><i>حفظ</i></b> مرتين<br>للاحتفاظ به.</p>" out3 &&
      grep -qxF "<p>افتح <b>الملف</b> الآن.</p>" out3'
+# the memory imported as OmegaT's (tags), exported with --omegat-shortcuts: OmegaT's default
+# settings (level 1, an empty HOME) fill every tagged segment, as from its own project_save.tmx
+omegat "$T/h1" sc.tmx >out4
+check "export --omegat-shortcuts: OmegaT's default loads it without a warning" \
+    '! grep -q "^OmegaT" out4'
+check "... and fills the segment with one pair" 'grep -qxF "<p>افتح <b>الملف</b> الآن.</p>" out4'
+check "... the one with two pairs" 'grep -qxF "<p>انقر <i>هنا</i> <b>للمتابعة</b>.</p>" out4'
+check "... the one with nested pairs and <br2> (which level 2 cannot fill)" \
+    'grep -qxF "<p>اضغط <b><i>حفظ</i></b> مرتين<br>للاحتفاظ به.</p>" out4'
+check "... the sentence absent from the memory stays in English" \
+    'grep -qxF "<p>Plain sentence here.</p>" out4'
 [ "$fails" -eq 0 ] || tail -30 "$T/omegat.log"
 tap_end

@@ -2044,6 +2044,181 @@ static void test_omegat_tags(void **state)
 }
 #undef P
 
+/* ---- OmegaT's shortcuts written back ---------------------------------------------------- */
+
+/* u written by a writer of format (en, ar; flags) to memory: malloc'd output. */
+static char *write_mem(jisr_format format, unsigned flags, const jisr_unit *u)
+{
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    assert_non_null(f);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = format;
+    wo.srclang = "en";
+    wo.tgtlang = format == JISR_FMT_TMX ? NULL : "ar";
+    wo.flags = flags;
+    jisr_writer *w;
+    assert_int_equal(jisr_writer_open_stream(&w, f, "out", &wo, NULL), 0);
+    assert_int_equal(jisr_writer_write(w, u), 0);
+    assert_int_equal(jisr_writer_close(w), 0);
+    fclose(f);
+    return out;
+}
+
+/* Append a variant of lang with text and tags to u. */
+static void add_tagged(jisr_unit *u, const char *lang, const char *text, const char *const *tags,
+                       size_t ntags)
+{
+    jisr_variant *v;
+    assert_int_equal(jisr_unit_add_variant(u, lang, text, strlen(text), &v), 0);
+    v->tags = calloc(ntags, sizeof *v->tags);
+    assert_non_null(v->tags);
+    for (size_t i = 0; i < ntags; i++)
+        assert_non_null(v->tags[i] = strdup(tags[i]));
+    v->ntags = ntags;
+}
+
+/* tag holds a shortcut, which is want (NULL: it does not) */
+static void assert_shortcut(const char *tag, const char *want)
+{
+    jisr_buf b = {0};
+    assert_int_equal(jisr_buf_puts(&b, "x"), 0);
+    assert_int_equal(jisr_tag_omegat_shortcut(tag, &b), want ? 1 : 0);
+    assert_string_equal(b.data + 1, want ? want : "");
+    assert_int_equal(jisr_tag_omegat_shortcut(tag, NULL), want ? 1 : 0);
+    jisr_buf_free(&b);
+}
+
+#define P(i) "\xee\x80" i /* a placeholder: P("\x80") is U+E000, P("\x81") U+E001 … */
+
+static void test_omegat_shortcuts_write(void **state)
+{
+    (void)state;
+    /* the tags that hold a shortcut: bpt, ept, it, ph, ut whose whole content is one */
+    assert_shortcut("<bpt i=\"1\">&lt;b0&gt;</bpt>", "<b0>");
+    assert_shortcut("<ept i=\"1\">&lt;/b0&gt;</ept>", "</b0>");
+    assert_shortcut("<ph x=\"2\" type=\"a>b\">&lt;x1/&gt;</ph>", "<x1/>");
+    assert_shortcut("<it pos=\"end\">&#60;/g2&#x3E;</it>", "</g2>");
+    assert_shortcut("<ut>&lt;ab12></ut>", "<ab12>");
+    assert_shortcut("<ph>&lt;Br10/&gt;</ph>", "<Br10/>");
+    /* … and those that do not: the reader's strict pattern, one shortcut, nothing else */
+    assert_shortcut("<bpt i=\"1\">&lt;b&gt;</bpt>", NULL);   /* no digit */
+    assert_shortcut("<ph>&lt;0&gt;</ph>", NULL);             /* no letter */
+    assert_shortcut("<ph>&lt;br/&gt;</ph>", NULL);           /* HTML, no digit */
+    assert_shortcut("<ph>&lt;/b0/&gt;</ph>", NULL);          /* both slashes */
+    assert_shortcut("<ph>&lt; b0&gt;</ph>", NULL);           /* a space */
+    assert_shortcut("<ph>&lt;b0&gt;x</ph>", NULL);           /* more than the shortcut */
+    assert_shortcut("<ph> &lt;b0&gt;</ph>", NULL);           /* … a space too */
+    assert_shortcut("<ph>&lt;b0&gt;&lt;/b0&gt;</ph>", NULL); /* two */
+    assert_shortcut("<ph>&amp;lt;b0&gt;</ph>", NULL);        /* "&lt;b0>" as text */
+    assert_shortcut("<ph>&lt;b0&gt;<sub>x</sub></ph>", NULL);
+    assert_shortcut("<ph>{0}</ph>", NULL);
+    assert_shortcut("<ph/>", NULL);
+    assert_shortcut("<ph x=\"&lt;b0&gt;\"/>", NULL);
+    assert_shortcut("<hi>", NULL);
+    assert_shortcut("</hi>", NULL);
+    assert_shortcut("<sub>&lt;b0&gt;</sub>", NULL);
+    assert_shortcut("<bpt i=\"1\">&lt;b0&gt;</ept>", NULL);
+    assert_shortcut("&#xE001;", NULL);
+    assert_shortcut("", NULL);
+    assert_shortcut(NULL, NULL);
+
+    /* a unit as OmegaT's memory reads: a pair, a <ph> that is no shortcut, a literal
+     * private-use character after the tags (U+E005: not a placeholder, 3 tags) */
+    jisr_unit u;
+    jisr_unit_init(&u);
+    const char *tags[] = {"<bpt i=\"1\">&lt;b0&gt;</bpt>", "<ept i=\"1\">&lt;/b0&gt;</ept>",
+                          "<ph>&lt;br/&gt;</ph>"};
+    add_tagged(&u, "en", P("\x80") "Save" P("\x81") " x" P("\x82") "\xee\x80\x85", tags, 3);
+    add_tagged(&u, "ar", P("\x80") "\xd8\xad\xd9\x81\xd8\xb8" P("\x81") P("\x82"), tags, 3);
+    assert_int_equal(jisr_unit_check(&u, "u"), 0);
+
+    /* the variant's text with the shortcut tags as text, the others still placeholders */
+    jisr_buf b = {0};
+    assert_int_equal(jisr_variant_omegat_text(&u.variants[0], &b), 2);
+    assert_string_equal(b.data, "<b0>Save</b0> x" P("\x82") "\xee\x80\x85");
+    jisr_variant none = {0};
+    jisr_buf_reset(&b);
+    assert_int_equal(jisr_variant_omegat_text(&none, &b), 0);
+    assert_string_equal(b.data, "");
+    assert_true(jisr_variant_omegat_text(NULL, &b) < 0);
+    jisr_buf_free(&b);
+
+    /* TSV and Moses: the shortcut tags as the shortcuts, the other tag dropped, the user's
+     * private-use character kept */
+    char *out = write_mem(JISR_FMT_TSV, 0, &u);
+    assert_string_equal(out, "<b0>Save</b0> x\xee\x80\x85\t<b0>\xd8\xad\xd9\x81\xd8\xb8</b0>\n");
+    free(out);
+    char en[512], ar[512];
+    snprintf(en, sizeof en, "%s/omegat.en", tmpdir);
+    snprintf(ar, sizeof ar, "%s/omegat.ar", tmpdir);
+    jisr_write_opts wo = JISR_WRITE_OPTS_INIT;
+    wo.format = JISR_FMT_MOSES;
+    wo.srclang = "en";
+    wo.tgtlang = "ar";
+    jisr_writer *w;
+    assert_int_equal(jisr_writer_open(&w, en, &wo), 0);
+    assert_int_equal(jisr_writer_write(w, &u), 0);
+    assert_int_equal(jisr_writer_close(w), 0);
+    char *t1 = slurp(en), *t2 = slurp(ar);
+    assert_string_equal(t1, "<b0>Save</b0> x\xee\x80\x85\n");
+    assert_string_equal(t2, "<b0>\xd8\xad\xd9\x81\xd8\xb8</b0>\n");
+    free(t1);
+    free(t2);
+
+    /* TMX: elements by default; with the flag the shortcut tags as escaped text */
+    out = write_mem(JISR_FMT_TMX, 0, &u);
+    assert_non_null(strstr(out, "<seg><bpt i=\"1\">&lt;b0&gt;</bpt>Save<ept i=\"1\">&lt;/b0&gt;"
+                                "</ept> x<ph>&lt;br/&gt;</ph>\xee\x80\x85</seg>"));
+    free(out);
+    out = write_mem(JISR_FMT_TMX, JISR_WRITE_OMEGAT_SHORTCUTS, &u);
+    assert_non_null(
+        strstr(out, "<seg>&lt;b0&gt;Save&lt;/b0&gt; x<ph>&lt;br/&gt;</ph>\xee\x80\x85</seg>"));
+    assert_non_null(strstr(
+        out, "<seg>&lt;b0&gt;\xd8\xad\xd9\x81\xd8\xb8&lt;/b0&gt;<ph>&lt;br/&gt;</ph></seg>"));
+    assert_null(strstr(out, "<bpt"));
+    /* read as OmegaT's (--omegat-tags): the same unit again */
+    jisr_read_opts ro = JISR_READ_OPTS_INIT;
+    ro.flags = JISR_READ_OMEGAT_TAGS;
+    jisr_reader *r;
+    jisr_unit back;
+    jisr_unit_init(&back);
+    assert_int_equal(jisr_reader_open_memory(&r, "out.tmx", out, strlen(out), &ro), 0);
+    assert_int_equal(jisr_reader_next(r, &back), 1);
+    assert_int_equal(back.nvariants, 2);
+    for (size_t k = 0; k < 2; k++) {
+        assert_string_equal(back.variants[k].text, u.variants[k].text);
+        assert_tags(&back.variants[k], tags, 3);
+    }
+    jisr_reader_close(r);
+    /* … and as another tool's TMX (creationtool jisr): the shortcuts are text */
+    assert_int_equal(jisr_reader_open_memory(&r, "out.tmx", out, strlen(out), NULL), 0);
+    assert_int_equal(jisr_reader_next(r, &back), 1);
+    assert_string_equal(back.variants[0].text, "<b0>Save</b0> x" P("\x80") "\xee\x80\x85");
+    jisr_reader_close(r);
+    jisr_unit_clear(&back);
+    free(out);
+    /* JSONL keeps every tag, flag or not */
+    out = write_mem(JISR_FMT_JSONL, JISR_WRITE_OMEGAT_SHORTCUTS, &u);
+    assert_non_null(strstr(out, "\"<bpt i=\\\"1\\\">&lt;b0&gt;</bpt>\""));
+    free(out);
+
+    /* a pair whose other half holds no shortcut: that half stays an element, the file valid */
+    jisr_unit_clear(&u);
+    const char *half[] = {tags[0], "<ept i=\"1\">{/b}</ept>"};
+    add_tagged(&u, "en", P("\x80") "a" P("\x81"), half, 2);
+    assert_int_equal(jisr_unit_add_variant(&u, "ar", "b", 1, NULL), 0);
+    out = write_mem(JISR_FMT_TMX, JISR_WRITE_OMEGAT_SHORTCUTS, &u);
+    assert_non_null(strstr(out, "<seg>&lt;b0&gt;a<ept i=\"1\">{/b}</ept></seg>"));
+    free(out);
+    out = write_mem(JISR_FMT_TSV, 0, &u);
+    assert_string_equal(out, "<b0>a\tb\n");
+    free(out);
+    jisr_unit_clear(&u);
+}
+#undef P
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -2083,6 +2258,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_xliff_untranslated),
         cmocka_unit_test(test_xliff_cp),
         cmocka_unit_test(test_omegat_tags),
+        cmocka_unit_test(test_omegat_shortcuts_write),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -342,5 +342,14 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return cli_help(cmd);
     }
-    return c->run(argc - 1, argv + 1);
+    int rc = c->run(argc - 1, argv + 1);
+    /* what a command printed on standard output (query's answers, concord's hits, delete -v's
+     * ids …) must have reached it: a full disk or /dev/full made a lost answer a success */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int e = errno;
+        if (rc == CLI_OK)
+            rc = cli_fail("writing to standard output: %s", strerror(e ? e : EIO));
+    }
+    return rc;
 }

@@ -127,6 +127,12 @@ $J query --tm "$T/PR" -s en -t ar <"$T/q16.txt" >"$T/q16.out" 2>"$T/q16.err"
 check "query on stdin: UTF-16 with a BOM named, the batch stopped (exit 1)" \
     test $? = 1 -a "$(grep -c 'UTF-16LE (it starts with a UTF-16 byte-order mark)' "$T/q16.err")" = 1
 check "query on stdin: UTF-16 with a BOM: no query asked" grep -q 'no query was asked' "$T/q16.err"
+# answers that cannot be written (a full disk: /dev/full) are a failure, not a success
+if [ -w /dev/full ]; then
+    $J query --tm "$T/PR" -s en -t ar 'The printer has 250 sheets of paper left.' >/dev/full 2>"$T/full.err"
+    check "query into a full disk: exit 1, said" \
+        test $? = 1 -a "$(grep -c 'writing to standard output: No space left on device' "$T/full.err")" = 1
+fi
 $J import --tm "$T/G2" -q "$T/out.tmx"
 check "--format tmx: re-importable" test "$($J stats --tm "$T/G2" --json | jq .units)" -eq 1
 $J query --tm "$T/G" -s en -t ar --tags braces --json 'Click {0}here{1} to open' >"$T/t3.json"

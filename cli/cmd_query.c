@@ -594,11 +594,13 @@ int cmd_query(int argc, char **argv)
         if (jisr_writer_open_stream(&r.w, stdout, "standard output", &wo, NULL) < 0)
             status = cli_error(jisr_error_last()->code);
     }
+    int total = 0; /* queries read (asked or not) */
     if (status == CLI_OK && optind < argc) {
         for (int i = optind; i < argc && status == CLI_OK; i++) {
             char where[64];
             snprintf(where, sizeof where, "query %d", i - optind + 1);
             status = run_one(&r, argv[i], where);
+            total++;
         }
     } else if (status == CLI_OK) {
         /* one query a line, through the library's line reader (bounded lines; a NUL byte,
@@ -621,6 +623,7 @@ int cmd_query(int argc, char **argv)
                     snprintf(where, sizeof where, "<stdin>:%lu", jisr_lines_lineno(in));
                 status = refuse_query(&r, "", where, msg);
                 rc = 1;
+                total++;
                 /* UTF-16 (a list saved by Notepad as "Unicode"): every line would be refused
                  * the same way; one message says it, and the batch stops */
                 if (jisr_lines_utf16_bom(in)) {
@@ -636,6 +639,7 @@ int cmd_query(int argc, char **argv)
                 if (jisr_lines_lineno(in) == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
                     line += 3;
                 status = run_one(&r, line, where);
+                total++;
             } else {
                 break;
             }
@@ -650,7 +654,9 @@ int cmd_query(int argc, char **argv)
         if (rc < 0 && status == CLI_OK)
             status = cli_error(rc);
     }
-    if (status == CLI_OK && r.bad)
+    if (status == CLI_OK && r.bad && r.bad == total)
+        status = cli_fail("no query was asked (above)");
+    else if (status == CLI_OK && r.bad)
         status = cli_fail("%d quer%s not asked (above); the others were answered", r.bad,
                           r.bad == 1 ? "y" : "ies");
     jisr_unit_clear(&r.tagged);

@@ -468,6 +468,15 @@ static void test_lines_utf16_bom(void **state)
     assert_int_equal(jisr_lines_utf16_bom(l), 0);
     jisr_lines_close(l);
     assert_int_equal(jisr_lines_utf16_bom(NULL), 0);
+    /* UTF-32's marks (FF FE 00 00 starts as UTF-16LE's) are UTF-32's */
+    static const char le32[] = "\xFF\xFE\0\0"
+                               "S\0\0\0\n\0\0\0";
+    assert_int_equal(
+        jisr_lines_open_memory(&l, le32, sizeof le32 - 1, "<stdin>", JISR_LINES_NO_NUL), 0);
+    assert_int_equal(jisr_lines_next(l, &line, NULL), JISR_EENCODING);
+    assert_non_null(strstr(jisr_error_last()->msg, "is UTF-32LE (it starts with a UTF-32"));
+    assert_int_equal(jisr_lines_utf16_bom(l), 3);
+    jisr_lines_close(l);
 }
 
 static void test_outfile_regular(void **state)

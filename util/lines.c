@@ -320,15 +320,21 @@ static int check_line(jisr_lines *l, char *s, size_t n, uint64_t at)
     if (at == 0 && n >= 2 && (l->flags & (JISR_LINES_NO_NUL | JISR_LINES_UTF8))) {
         const unsigned char *u = (const unsigned char *)s;
         l->bom16 = u[0] == 0xFF && u[1] == 0xFE ? 1 : u[0] == 0xFE && u[1] == 0xFF ? 2 : 0;
+        /* UTF-32's marks: FF FE 00 00 (LE, UTF-16LE's and a NUL character) and 00 00 FE FF */
+        if (n >= 4 &&
+            ((l->bom16 == 1 && !u[2] && !u[3]) || (!u[0] && !u[1] && u[2] == 0xFE && u[3] == 0xFF)))
+            l->bom16 = l->bom16 == 1 ? 3 : 4;
     }
     if (l->bom16 && (((l->flags & JISR_LINES_NO_NUL) && memchr(s, '\0', n)) || at == 0 ||
                      ((l->flags & JISR_LINES_UTF8) && !utf8_ok(s, n)))) {
-        const char *enc = l->bom16 == 1 ? "UTF-16LE" : "UTF-16BE";
-        convert_hint(l, "UTF-16", hint, sizeof hint);
+        static const char *const enc[] = {"", "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE"};
+        int u32 = l->bom16 > 2;
+        convert_hint(l, u32 ? "UTF-32" : "UTF-16", hint, sizeof hint);
         return jisr_error_set(JISR_EENCODING, l->name, l->lineno, 1,
-                              "the %s is %s (it starts with a UTF-16 byte-order mark), not "
+                              "the %s is %s (it starts with a %s byte-order mark), not "
                               "UTF-8: convert it first, e.g. %s",
-                              l->name[0] == '<' ? "input" : "file", enc, hint);
+                              l->name[0] == '<' ? "input" : "file", enc[l->bom16],
+                              u32 ? "UTF-32" : "UTF-16", hint);
     }
     const char *nul = (l->flags & JISR_LINES_NO_NUL) ? memchr(s, '\0', n) : NULL;
     if (nul) {

@@ -190,7 +190,8 @@ JISR_API void jisr_lines_set_max(jisr_lines *l, size_t max);
  * next call) and *len (either may be NULL), 0 at the end of the input, <0 on error (see above).
  * The last line needs no '\n'; an empty input has no line. */
 JISR_API int jisr_lines_next(jisr_lines *l, const char **line, size_t *len);
-/** 1 (LE) or 2 (BE) when the input starts with a UTF-16 byte-order mark, else 0; known once
+/** 1 (LE) or 2 (BE) when the input starts with a UTF-16 byte-order mark, 3 (LE) or 4 (BE) a
+ * UTF-32 one, else 0; known once
  * line 1 has been read (with JISR_LINES_NO_NUL or JISR_LINES_UTF8). Such a line 1, and each
  * later line the reader refuses, is JISR_EENCODING saying so ("the file is UTF-16LE …, not
  * UTF-8: convert it first"): a caller that skips bad lines may stop at the first instead. */

@@ -625,11 +625,24 @@ typedef struct qopts {
     char *pbuf; /* the TYPE=VALUE strings of props, split at their '=' */
 } qopts;
 
-/* jisr query's filters: --prop TYPE=VALUE (several) and --changed-since DATE (the library
- * checks the date: a bad one is its JISR_EINVAL, a 400) */
-static int query_filters(srv_req *r, const char *const *props, size_t nprops, const char *since,
-                         qopts *q)
+/* The prop=TYPE=VALUE parameters of a GET (repeatable) into props, in their order; returns how
+ * many (at most SRV_MAX_PARAMS, the route's bound). */
+static size_t route_props(const srv_route *rt, const char **props)
 {
+    size_t n = 0;
+    for (size_t i = 0; i < rt->nparams; i++)
+        if (strcmp(rt->params[i].key, "prop") == 0)
+            props[n++] = rt->params[i].val;
+    return n;
+}
+
+/* jisr query's and jisr export's --prop TYPE=VALUE (several; /v1/query and /v1/export): split
+ * into out (at most SRV_MAX_PROPS), the strings copied into *pbuf, which the caller frees
+ * whatever this returns. 0, or 1 with the 400 answered. */
+static int prop_filters(srv_req *r, const char *const *props, size_t nprops,
+                        jisr_tm_prop_filter *out, char **pbuf)
+{
+    *pbuf = NULL;
     if (nprops > SRV_MAX_PROPS) {
         srv_reply_error(r, 400, "bad_request", "at most %d prop filters", SRV_MAX_PROPS);
         return 1;
@@ -637,11 +650,11 @@ static int query_filters(srv_req *r, const char *const *props, size_t nprops, co
     size_t total = 0;
     for (size_t i = 0; i < nprops; i++)
         total += strlen(props[i]) + 1;
-    if (nprops && !(q->pbuf = malloc(total))) {
+    if (nprops && !(*pbuf = malloc(total))) {
         srv_reply_error(r, 500, "out_of_memory", "out of memory");
         return 1;
     }
-    char *p = q->pbuf;
+    char *p = *pbuf;
     for (size_t i = 0; i < nprops; i++) {
         size_t len = strlen(props[i]);
         memcpy(p, props[i], len + 1);
@@ -651,22 +664,45 @@ static int query_filters(srv_req *r, const char *const *props, size_t nprops, co
             return 1;
         }
         *eq = '\0';
-        q->props[i].type = p;
-        q->props[i].value = eq + 1;
+        out[i].type = p;
+        out[i].value = eq + 1;
         p += len + 1;
     }
+    return 0;
+}
+
+/* A date parameter (changed_since, changed_before: jisr query's and jisr export's
+ * --changed-since, --changed-before) read by the library's jisr_tm_since_parse into *t; absent
+ * or empty, *t is left as it is. 0, or 1 with the 400, which names the parameter, answered. */
+static int date_param(srv_req *r, const char *name, const char *v, int64_t *t)
+{
+    int64_t d;
+    if (!v || !*v)
+        return 0;
+    if (jisr_tm_since_parse(v, &d) < 0) {
+        srv_reply_error(r, 400, "bad_request",
+                        "%s: '%s' is not a date: YYYY-MM-DD, YYYYMMDD, "
+                        "YYYYMMDDThhmmssZ or ISO 8601's YYYY-MM-DDThh:mm:ss with Z or a zone "
+                        "offset (+02:00), UTC when none; the day must exist in its month",
+                        name, v);
+        return 1;
+    }
+    *t = d;
+    return 0;
+}
+
+/* jisr query's filters: --prop TYPE=VALUE (several) and --changed-since DATE (checked here;
+ * the library reads the string again) */
+static int query_filters(srv_req *r, const char *const *props, size_t nprops, const char *since,
+                         qopts *q)
+{
+    int64_t t;
+    if (prop_filters(r, props, nprops, q->props, &q->pbuf) ||
+        date_param(r, "changed_since", since, &t))
+        return 1;
     q->o.props = nprops ? q->props : NULL;
     q->o.nprops = nprops;
     q->o.changed_since = since && *since ? since : NULL;
-    int64_t t;
-    if (q->o.changed_since && jisr_tm_since_parse(q->o.changed_since, &t) < 0) {
-        srv_reply_error(r, 400, "bad_request",
-                        "changed_since: '%s' is not a date: YYYY-MM-DD, YYYYMMDD, "
-                        "YYYYMMDDThhmmssZ or ISO 8601's YYYY-MM-DDThh:mm:ss with Z or a zone "
-                        "offset (+02:00), UTC when none; the day must exist in its month",
-                        q->o.changed_since);
-        return 1;
-    }
     return 0;
 }
 
@@ -874,10 +910,7 @@ static void v1_query_get(srv_req *r)
     qopts q;
     const char *text = srv_param_get(rt, "q");
     const char *props[SRV_MAX_PARAMS];
-    size_t nprops = 0;
-    for (size_t i = 0; i < rt->nparams; i++)
-        if (strcmp(rt->params[i].key, "prop") == 0)
-            props[nprops++] = rt->params[i].val;
+    size_t nprops = route_props(rt, props);
     q.pbuf = NULL;
     if (int_param(r, "min", 0, 100, 70, &min) || int_param(r, "max", 1, SRV_MAX_RESULTS, 5, &max) ||
         bool_param(r, "exhaustive", &ex) || mode_params(r, &tags, &fmt) ||
@@ -1220,8 +1253,26 @@ static void v1_export(srv_req *r)
         canon_tag(nsl, csl, sizeof csl);
     if (tl)
         canon_tag(ntl, ctl, sizeof ctl);
+    /* jisr export's filters (--prop, --changed-since, --changed-before), read as /v1/query
+     * reads its own, tested by the library's jisr_tm_unit_filter_match as jisr export does */
+    const char *props[SRV_MAX_PARAMS];
+    size_t nprops = route_props(rt, props);
+    jisr_tm_prop_filter pf[SRV_MAX_PROPS];
+    jisr_tm_unit_filter f = JISR_TM_UNIT_FILTER_INIT;
+    char *pbuf = NULL;
+    if (prop_filters(r, props, nprops, pf, &pbuf) ||
+        date_param(r, "changed_since", srv_param_get(rt, "changed_since"), &f.since) ||
+        date_param(r, "changed_before", srv_param_get(rt, "changed_before"), &f.before)) {
+        free(pbuf);
+        return;
+    }
+    f.props = nprops ? pf : NULL;
+    f.nprops = nprops;
     srv_export *x;
-    int rc = srv_mem_export_open(srv_req_ctx(r)->mem, which, sl ? csl : NULL, tl ? ctl : NULL, &x);
+    /* the export keeps copies of the filters' strings: it reads after this handler returns */
+    int rc =
+        srv_mem_export_open(srv_req_ctx(r)->mem, which, sl ? csl : NULL, tl ? ctl : NULL, &f, &x);
+    free(pbuf);
     if (rc < 0) {
         srv_reply_lib_error(r, rc);
         return;

@@ -729,6 +729,10 @@ struct srv_export {
     int done;
     char *sl, *tl;
     jisr_unit u;
+    int filters;             /* flt is set: a unit must pass it */
+    jisr_tm_unit_filter flt; /* its props point into props, their strings into pbuf */
+    jisr_tm_prop_filter *props;
+    char *pbuf;
 };
 
 static ssize_t export_write(void *c, const char *buf, size_t n)
@@ -737,7 +741,33 @@ static ssize_t export_write(void *c, const char *buf, size_t n)
     return jisr_buf_append(&x->pend, buf, n) < 0 ? -1 : (ssize_t)n;
 }
 
-int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl, srv_export **out)
+/* x->flt: a copy of f, its props' strings in one block of x's own */
+static int export_filter(srv_export *x, const jisr_tm_unit_filter *f)
+{
+    jisr_tm_unit_filter none = JISR_TM_UNIT_FILTER_INIT;
+    x->flt = f ? *f : none;
+    x->flt.props = NULL;
+    x->filters = x->flt.nprops || x->flt.since != INT64_MIN || x->flt.before != INT64_MAX;
+    if (!x->flt.nprops)
+        return 0;
+    size_t total = 0;
+    for (size_t i = 0; i < f->nprops; i++)
+        total += strlen(f->props[i].type) + strlen(f->props[i].value) + 2;
+    if (!(x->props = calloc(f->nprops, sizeof *x->props)) || !(x->pbuf = malloc(total)))
+        return -1;
+    char *p = x->pbuf;
+    for (size_t i = 0; i < f->nprops; i++) {
+        size_t nt = strlen(f->props[i].type) + 1, nv = strlen(f->props[i].value) + 1;
+        x->props[i].type = memcpy(p, f->props[i].type, nt);
+        x->props[i].value = memcpy(p + nt, f->props[i].value, nv);
+        p += nt + nv;
+    }
+    x->flt.props = x->props;
+    return 0;
+}
+
+int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl,
+                        const jisr_tm_unit_filter *f, srv_export **out)
 {
     srv_export *x = calloc(1, sizeof *x);
     if (!x)
@@ -746,7 +776,7 @@ int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl, s
     int rc = 0;
     cookie_io_functions_t io = {NULL, export_write, NULL, NULL};
     if ((sl && !(x->sl = jisr_strdup(sl))) || (tl && !(x->tl = jisr_strdup(tl))) ||
-        !(x->f = fopencookie(x, "wb", io))) {
+        export_filter(x, f) < 0 || !(x->f = fopencookie(x, "wb", io))) {
         rc = jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
@@ -806,10 +836,19 @@ long srv_export_read(srv_export *x, char *buf, size_t max)
                     return rc;
                 break;
             }
+            /* left out by prop, changed_since, changed_before (jisr export's filters), tested
+             * first as jisr export does */
+            if (x->filters && (rc = jisr_tm_unit_filter_match(&x->flt, &x->u)) <= 0) {
+                if (rc < 0)
+                    return export_error(rc, id);
+                continue;
+            }
             if (x->sl && !x->tl && !jisr_unit_find(&x->u, x->sl))
                 continue;
             if (x->sl && x->tl && jisr_unit_keep_pair(&x->u, x->sl, x->tl) <= 0)
                 continue;
+            if (x->sl) /* the source's variants first, as jisr export writes them */
+                jisr_unit_source_first(&x->u, x->sl, x->tl);
             /* a unit the writer refuses (a character TMX cannot carry, stored before the
              * server checked units) is never left out silently: the export stops there, the
              * daemon cuts the chunked stream (the client sees an incomplete transfer) and logs
@@ -841,5 +880,7 @@ void srv_export_close(srv_export *x)
     jisr_buf_free(&x->pend);
     free(x->sl);
     free(x->tl);
+    free(x->props);
+    free(x->pbuf);
     free(x);
 }

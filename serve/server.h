@@ -79,9 +79,12 @@ int srv_mem_add_units(srv_mem *m, const jisr_unit *u, size_t n, jisr_tm_import_s
 int srv_mem_import(srv_mem *m, FILE *in, const char *name, const jisr_tm_file_opts *fo,
                    jisr_tm_import_stats *st);
 
-/** Streamed export as TMX 1.4b: memory which; sl (and tl) select units as `jisr export`. */
+/** Streamed export as TMX 1.4b: memory which; sl (and tl) and the filters f (NULL: none; its
+ * props' strings are copied) select units as `jisr export` with -s, -t, --prop,
+ * --changed-since and --changed-before. */
 typedef struct srv_export srv_export;
-int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl, srv_export **out);
+int srv_mem_export_open(srv_mem *m, int which, const char *sl, const char *tl,
+                        const jisr_tm_unit_filter *f, srv_export **out);
 /** Up to max bytes of the TMX; 0 at the end, <0 on error. */
 long srv_export_read(srv_export *x, char *buf, size_t max);
 void srv_export_close(srv_export *x);

@@ -97,3 +97,7 @@ serve_add_py_test(relfix_readers relfix_readers.py TIMEOUT 300)
 serve_add_py_test(serve_unit_tags serve_unit_tags.py TIMEOUT 300)
 serve_add_py_test(serve_page_unit_tags serve_page_unit_tags.py TIMEOUT 300 LABELS no-asan)
 set_tests_properties(serve_page_unit_tags PROPERTIES RESOURCE_LOCK chromium)
+# /v1/export's filters (prop, changed_since, changed_before, as jisr export's --prop,
+# --changed-since, --changed-before): the units kept, date boundaries, with source/target, 400s
+# naming the parameter, the body jisr export's with the same filters
+serve_add_py_test(serve_export_filters serve_export_filters.py TIMEOUT 300)

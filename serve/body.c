@@ -307,6 +307,17 @@ int srv_body_v1_ids(const char *data, size_t n, uint64_t **ids, size_t *nids, ch
         snprintf(err, errsz, "body: {\"ids\": [1, 2, ...]} expected (1 to 100000 ids)");
         goto done;
     }
+    /* a key the delete does not know ("props", "changed_since": filters it does not have) would
+     * have been ignored, and the ids deleted whatever the client meant by it */
+    const char *key;
+    json_t *val;
+    json_object_foreach(j, key, val)
+    {
+        if (strcmp(key, "ids") != 0) {
+            snprintf(err, errsz, "body: unknown key \"%.64s\": a delete takes only \"ids\"", key);
+            goto done;
+        }
+    }
     size_t k = json_array_size(a);
     uint64_t *v = calloc(k, sizeof *v);
     if (!v) {

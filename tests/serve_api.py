@@ -310,6 +310,10 @@ def v1(s, base, mem, auth):
     st, _, b = s.request("POST", "/v1/delete", json.dumps({"ids": [1, 999999]}).encode(), auth)
     C.ok("delete with a missing id: 404, nothing deleted", st == 404 and err_shape(b) and
          stats_units(s) == n0, (st, b))
+    st, _, b = s.request("POST", "/v1/delete",
+                         json.dumps({"ids": [1, 2], "props": ["client=x"]}).encode(), auth)
+    C.ok("delete with a key it does not know (props): 400 naming it, nothing deleted",
+         st == 400 and b'unknown key \\"props\\"' in b and stats_units(s) == n0, (st, b))
     st, _, b = s.request("POST", "/v1/delete", json.dumps({"ids": [1, 2]}).encode(), auth)
     C.ok("delete 2 ids: 200", st == 200 and stats_units(s) == n0 - 2, (st, b))
     st, _, b = s.request("POST", "/v1/delete", b'{"ids":"x"}', auth)

@@ -156,6 +156,11 @@ def main():
                 C.ok("%s: 400 naming %s" % (qs, name),
                      st == 400 and b'"bad_request"' in b and (name + ":").encode() in b,
                      (st, b[:300]))
+            # a parameter export does not know (the CLI's spelling) is refused, not ignored:
+            # it exported the whole memory
+            st, h, b = s.request("GET", "/v1/export?source=en&target=ar&changed-since=2024-03-01")
+            C.ok("changed-since (the CLI's spelling): 400 naming it, not the whole memory",
+                 st == 400 and b"unknown parameter 'changed-since'" in b, (st, b[:300]))
             # the limit of /v1/query's prop filters
             qs = "&".join("prop=client=c%d" % i for i in range(17))
             st, h, b = s.request("GET", "/v1/export?" + qs)

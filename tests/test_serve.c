@@ -350,9 +350,11 @@ static void test_bodies(void **state)
     assert_int_equal(n, 3);
     assert_int_equal(ids[2], 4294967295ULL);
     free(ids);
-    static const char *const badi[] = {"{\"ids\":[]}",    "{\"ids\":[0]}",
-                                       "{\"ids\":[1.5]}", "{\"ids\":[4294967296]}",
-                                       "{\"ids\":\"1\"}", "[1]"};
+    static const char *const badi[] = {"{\"ids\":[]}", "{\"ids\":[0]}", "{\"ids\":[1.5]}",
+                                       "{\"ids\":[4294967296]}", "{\"ids\":\"1\"}", "[1]",
+                                       /* a filter the delete does not have: refused, not the
+                                        * ids deleted whatever it meant */
+                                       "{\"ids\":[1],\"props\":[\"client=x\"]}"};
     for (size_t i = 0; i < sizeof badi / sizeof badi[0]; i++)
         assert_int_equal(srv_body_v1_ids(badi[i], strlen(badi[i]), &ids, &n, err, sizeof err), -1);
 }

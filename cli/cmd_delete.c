@@ -25,7 +25,11 @@ const char cmd_delete_help[] =
     "unit of the memory need --all (a typo in a filter does not empty a memory); filters that\n"
     "match none delete nothing (exit 0). Each unit found is tested again as it is deleted:\n"
     "one that another writer (an import, a server) changed meanwhile so that it no longer\n"
-    "passes is left, and said.\n"
+    "passes is left, and said. A unit into which identical units were merged carries the\n"
+    "props of each (one sentence imported for two clients has both client props): a filter\n"
+    "on either takes it; -n -v lists what would go. A deleted unit's space is reused by\n"
+    "later imports; the file does not shrink (LMDB's mdb_copy -c DIR NEWDIR copies the\n"
+    "memory compacted, while nothing writes to it).\n"
     "\n"
     "Options:\n"
     "      --tm DIR          the memory (default: $JISR_TM, else ~/.local/share/jisr/tm)\n"
@@ -246,11 +250,16 @@ int cmd_delete(int argc, char **argv)
         }
     }
     jisr_tm *tm;
+    /* Ctrl-C before the commit: the transaction is dropped, and that is said */
+    if (!dry)
+        cli_signal_message("jisr: interrupted: nothing deleted (the delete is one transaction)\n");
     int rc = cli_open_tm(dir, dry ? 0 : JISR_TM_WRITE | JISR_TM_EXISTING, &tm);
     if (rc != CLI_OK) {
+        cli_signal_message(NULL);
         free(ids);
         return rc;
     }
+
     int by_filter = optind >= argc;
     if (by_filter && (rc = collect(tm, &flt, src, tgt, &ids, &n, &total)) != CLI_OK)
         goto done;
@@ -309,6 +318,7 @@ int cmd_delete(int argc, char **argv)
                     distinct - gone);
         distinct = gone;
     }
+    cli_signal_message(NULL); /* committed (or nothing to commit) */
     for (size_t i = 0; verbose && i < distinct; i++)
         printf("%llu\n", (unsigned long long)ids[i]);
     if (!quiet && dry)
@@ -318,6 +328,7 @@ int cmd_delete(int argc, char **argv)
     else if (!quiet)
         fprintf(stderr, "%zu unit%s deleted\n", distinct, distinct == 1 ? "" : "s");
 done:
+    cli_signal_message(NULL);
     jisr_tm_close(tm);
     free(ids);
     return rc;

@@ -283,7 +283,8 @@ int cmd_delete(int argc, char **argv)
         for (size_t i = 0; i < distinct && !by_filter && rc == CLI_OK; i++) /* they exist */
             if ((c = jisr_tm_get(tm, ids[i], &u)) < 0)
                 rc = c == JISR_ENOTFOUND
-                         ? cli_fail("unit %llu does not exist", (unsigned long long)ids[i])
+                         ? cli_fail("no unit with id %llu (nothing would be deleted)",
+                                    (unsigned long long)ids[i])
                          : cli_error(c);
         jisr_unit_clear(&u);
         if (rc != CLI_OK)

@@ -532,6 +532,8 @@ int cmd_query(int argc, char **argv)
             return cli_option_error("query", c, argv);
         }
     }
+    if (wflags && r.out != OUT_TMX) /* text and JSON carry no inline elements to rewrite */
+        return cli_usage_error("query", "--omegat-shortcuts is for --format tmx");
     /* as export and convert: the same language twice matches nothing, a mistake to say */
     if ((status = cli_lang_pair_option("query", r.o.srclang, r.o.tgtlang)) != CLI_OK)
         return status;

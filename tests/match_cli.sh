@@ -127,6 +127,10 @@ $J query --tm "$T/PR" -s en -t ar <"$T/q16.txt" >"$T/q16.out" 2>"$T/q16.err"
 check "query on stdin: UTF-16 with a BOM named, the batch stopped (exit 1)" \
     test $? = 1 -a "$(grep -c 'UTF-16LE (it starts with a UTF-16 byte-order mark)' "$T/q16.err")" = 1
 check "query on stdin: UTF-16 with a BOM: no query asked" grep -q 'no query was asked' "$T/q16.err"
+# --omegat-shortcuts rewrites TMX inline elements: with text or JSON output it did nothing, silently
+$J query --tm "$T/PR" -s en -t ar --omegat-shortcuts 'The printer' >/dev/null 2>"$T/os.err"
+check "query --omegat-shortcuts without --format tmx: a usage error" \
+    test $? = 2 -a "$(grep -c 'is for --format tmx' "$T/os.err")" = 1
 # answers that cannot be written (a full disk: /dev/full) are a failure, not a success
 if [ -w /dev/full ]; then
     $J query --tm "$T/PR" -s en -t ar 'The printer has 250 sheets of paper left.' >/dev/full 2>"$T/full.err"

@@ -209,3 +209,19 @@ def headless_chromium(profile, browser_log=False):
     if browser_log:
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(driver), options=opts)
+
+
+def page_loaded(drv, url, sl="en", tl="ar"):
+    """Open the search page at url, wait until it has read the languages, and choose sl → tl."""
+    _, _, by, _, wait, _, _, _ = selenium_or_skip()
+    drv.get(url)
+    wait(drv, 15).until(lambda d: d.find_element(by.ID, "sl").get_attribute("value") != "")
+    drv.execute_script("document.getElementById('sl').value = arguments[0];"
+                       "document.getElementById('tl').value = arguments[1];"
+                       "document.getElementById('sl').dispatchEvent(new Event('change'));", sl, tl)
+
+
+def page_status(drv):
+    """The search page's status line."""
+    _, _, by, _, _, _, _, _ = selenium_or_skip()
+    return drv.find_element(by.ID, "status").text

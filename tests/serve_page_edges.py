@@ -24,7 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_helper import (ARTEFACTS, Checks, Server, headless_chromium, make_tsv,  # noqa: E402
-                          run, selenium_or_skip, tmpdir)
+                          page_loaded, page_status, run, selenium_or_skip, tmpdir)
 
 (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, CHROMIUM,
  DRIVER) = selenium_or_skip()
@@ -60,19 +60,6 @@ TOKEN = "page-token-8e2f4a6c1b3d5f7091ab"
 
 def chromium(profile):
     return headless_chromium(profile)
-
-
-def loaded(drv, url, sl="en", tl="ar"):
-    drv.get(url)
-    WebDriverWait(drv, 15).until(
-        lambda d: d.find_element(By.ID, "sl").get_attribute("value") != "")
-    drv.execute_script("document.getElementById('sl').value = arguments[0];"
-                       "document.getElementById('tl').value = arguments[1];"
-                       "document.getElementById('sl').dispatchEvent(new Event('change'));", sl, tl)
-
-
-def status(drv):
-    return drv.find_element(By.ID, "status").text
 
 
 def main():
@@ -140,52 +127,52 @@ def section(part, drv, *args):
 
 def show_more(drv, url):
     """in the concordance tab: 60 units hold "printer"; then fuzzy matches of one of them"""
-    loaded(drv, url)
+    page_loaded(drv, url)
     drv.find_element(By.ID, "tab-concord").click()
     items = search(drv, "printer", lambda t: "unit" in t)
     more = drv.find_element(By.ID, "more")
     C.ok("concordance: 50 of 60 hits, 'Show more' offered",
-         len(items) == 50 and more.is_displayed() and "more exist" in status(drv),
-         (len(items), status(drv)))
+         len(items) == 50 and more.is_displayed() and "more exist" in page_status(drv),
+         (len(items), page_status(drv)))
     more.click()
     WebDriverWait(drv, 15).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results > li")) > 50)
     items = drv.find_elements(By.CSS_SELECTOR, "#results > li")
     C.ok("concordance: 'Show more' shows all 60, and is gone",
          len(items) == 60 and not drv.find_element(By.ID, "more").is_displayed() and
-         status(drv) == "60 units", (len(items), status(drv)))
+         page_status(drv) == "60 units", (len(items), page_status(drv)))
     drv.find_element(By.ID, "tab-fuzzy").click()
     items = search(drv, "the printer number 7 is ready", lambda t: "match" in t)
     C.ok("fuzzy: 10 matches, 'Show more' offered",
          len(items) == 10 and drv.find_element(By.ID, "more").is_displayed(),
-         (len(items), status(drv)))
+         (len(items), page_status(drv)))
     drv.find_element(By.ID, "more").click()
     WebDriverWait(drv, 15).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#results > li")) > 10)
     C.ok("fuzzy: 'Show more' asks for more (50)",
-         len(drv.find_elements(By.CSS_SELECTOR, "#results > li")) == 50, status(drv))
+         len(drv.find_elements(By.CSS_SELECTOR, "#results > li")) == 50, page_status(drv))
     drv.save_screenshot(os.path.join(SHOTS, "3-show-more.png"))
 
 
 def long_text(drv, url):
     """4,000 Arabic characters, the first 1,000 stored as they are"""
-    loaded(drv, url, "ar", "en")
+    page_loaded(drv, url, "ar", "en")
     drv.execute_script("document.getElementById('q').value = arguments[0];", AR4000)
     drv.find_element(By.ID, "q").send_keys(Keys.END, Keys.ENTER)
-    WebDriverWait(drv, 15).until(lambda d: status(d) not in ("", "Searching…"))
+    WebDriverWait(drv, 15).until(lambda d: page_status(d) not in ("", "Searching…"))
     drv.save_screenshot(os.path.join(SHOTS, "4-long-text.png"))
     items = drv.find_elements(By.CSS_SELECTOR, "#results > li")
     score = items[0].find_element(By.CSS_SELECTOR, ".score").text if items else None
     C.ok("4,000 Arabic characters: searched (no 'request target too long'), its first 1,000's "
          "twin at 99 %, not 100 %",
-         score == "99%" and "too long" not in status(drv), (score, status(drv)))
+         score == "99%" and "too long" not in page_status(drv), (score, page_status(drv)))
     notice = drv.find_element(By.ID, "notice")
     C.ok("4,000 Arabic characters: the page says only the first 1,000 were compared",
          notice.is_displayed() and "first 1,000" in notice.text, notice.text)
 
 
 def min_checked(drv, url):
-    loaded(drv, url)
+    page_loaded(drv, url)
     f = drv.find_element(By.ID, "min")
     drv.execute_script("arguments[0].value = '';", f)
     f.send_keys("e")  # a number field keeps "e" as bad input: its value reads ""
@@ -205,7 +192,7 @@ def min_checked(drv, url):
 
 
 def tags(drv, url):
-    loaded(drv, url)
+    page_loaded(drv, url)
     items = search(drv, "Click Save to keep your changes.", lambda t: "match" in t)
     first = items[0] if items else None
     badge = first.find_elements(By.CSS_SELECTOR, ".head .tags") if first else []
@@ -218,8 +205,8 @@ def tags(drv, url):
          ["<b>", "</b>"] and "حفظ" in tagged[0].text, tagged[0].text if tagged else None)
     if first:
         first.find_element(By.CSS_SELECTOR, "button.copy").click()
-        WebDriverWait(drv, 15).until(lambda d: "Copied" in status(d))
-    C.ok("… and Copy says it left the tags out", "without its tags" in status(drv), status(drv))
+        WebDriverWait(drv, 15).until(lambda d: "Copied" in page_status(d))
+    C.ok("… and Copy says it left the tags out", "without its tags" in page_status(drv), page_status(drv))
     drv.save_screenshot(os.path.join(SHOTS, "5-tags.png"))
 
 
@@ -227,12 +214,12 @@ def gone(drv, mem):
     """the page of a server that stops"""
     s = Server(T, ["--tm", mem, "--read-only"], "gone")
     try:
-        loaded(drv, s.url)
+        page_loaded(drv, s.url)
     finally:
         s.stop()
     search(drv, "the house is red", lambda t: t not in ("", "Searching…"))
     C.ok("the server gone: the page says it cannot be reached",
-         "cannot be reached" in status(drv) and "Failed to fetch" not in status(drv), status(drv))
+         "cannot be reached" in page_status(drv) and "Failed to fetch" not in page_status(drv), page_status(drv))
 
 
 def private(drv, mem):
@@ -244,13 +231,13 @@ def private(drv, mem):
         drv.get(s.url)
         WebDriverWait(drv, 15).until(lambda d: d.find_element(By.ID, "auth").is_displayed())
         C.ok("--private: the page asks for the token",
-             "needs its token" in drv.find_element(By.ID, "auth").text, status(drv))
+             "needs its token" in drv.find_element(By.ID, "auth").text, page_status(drv))
         t = drv.find_element(By.ID, "token")
         t.send_keys("not-the-token", Keys.ENTER)
-        WebDriverWait(drv, 15).until(lambda d: "refused" in status(d) or "token" in status(d))
+        WebDriverWait(drv, 15).until(lambda d: "refused" in page_status(d) or "token" in page_status(d))
         C.ok("--private, a wrong token: the page says it was refused",
-             "refused" in status(drv) and "refused" in drv.find_element(By.ID, "auth").text,
-             (status(drv), drv.find_element(By.ID, "auth").text))
+             "refused" in page_status(drv) and "refused" in drv.find_element(By.ID, "auth").text,
+             (page_status(drv), drv.find_element(By.ID, "auth").text))
         drv.save_screenshot(os.path.join(SHOTS, "6-token-refused.png"))
         t = drv.find_element(By.ID, "token")
         t.clear()
@@ -258,7 +245,7 @@ def private(drv, mem):
         WebDriverWait(drv, 15).until(
             lambda d: d.find_element(By.ID, "sl").get_attribute("value") != "")
         C.ok("--private, then the right token: the page loads the languages",
-             not drv.find_element(By.ID, "auth").is_displayed(), status(drv))
+             not drv.find_element(By.ID, "auth").is_displayed(), page_status(drv))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_helper import (ARTEFACTS, Checks, Server, headless_chromium,  # noqa: E402
-                          selenium_or_skip, tmpdir)
+                          page_loaded, page_status, selenium_or_skip, tmpdir)
 from serve_unit_tags import make_memory  # noqa: E402
 
 (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, CHROMIUM,
@@ -34,25 +34,12 @@ os.makedirs(SHOTS, exist_ok=True)
 IMG = "<img src=x onerror=window.__jisrXss="
 
 
-def status(drv):
-    return drv.find_element(By.ID, "status").text
-
-
-def loaded(drv, url, sl="en", tl="ar"):
-    drv.get(url)
-    WebDriverWait(drv, 15).until(
-        lambda d: d.find_element(By.ID, "sl").get_attribute("value") != "")
-    drv.execute_script("document.getElementById('sl').value = arguments[0];"
-                       "document.getElementById('tl').value = arguments[1];"
-                       "document.getElementById('sl').dispatchEvent(new Event('change'));", sl, tl)
-
-
 def search(drv, text):
     q = drv.find_element(By.ID, "q")
     q.send_keys(Keys.CONTROL, "a")
     q.send_keys(Keys.DELETE)
     q.send_keys(text, Keys.ENTER)
-    WebDriverWait(drv, 15).until(lambda d: status(d) not in ("", "Searching…"))
+    WebDriverWait(drv, 15).until(lambda d: page_status(d) not in ("", "Searching…"))
     return drv.find_elements(By.CSS_SELECTOR, "#results > li")
 
 
@@ -75,11 +62,11 @@ def codes(p):
 
 
 def concordance(drv, url):
-    loaded(drv, url)
+    page_loaded(drv, url)
     drv.find_element(By.ID, "tab-concord").click()
     items = search(drv, "Close")
     drv.save_screenshot(os.path.join(SHOTS, "1-concordance.png"))
-    C.ok("concordance 'Close': four hits", len(items) == 4, (len(items), status(drv)))
+    C.ok("concordance 'Close': four hits", len(items) == 4, (len(items), page_status(drv)))
     bold = hit_with(items, "Save & Close")
     badge = bold.find_elements(By.CSS_SELECTOR, ".head .tags") if bold else []
     C.ok("concordance: a hit holding tags marked 'tags', as a query result is",
@@ -110,14 +97,14 @@ def concordance(drv, url):
     no_injection(drv, "concordance")
     if bold:
         bold.find_element(By.CSS_SELECTOR, "button.copy").click()
-        WebDriverWait(drv, 15).until(lambda d: "Copied" in status(d))
+        WebDriverWait(drv, 15).until(lambda d: "Copied" in page_status(d))
     C.ok("concordance: Copy copies the plain translation and says it left the tags out",
-         status(drv) == "Copied without its tags: انقر حفظ وإغلاق الآن", status(drv))
+         page_status(drv) == "Copied without its tags: انقر حفظ وإغلاق الآن", page_status(drv))
     if plain:
         plain.find_element(By.CSS_SELECTOR, "button.copy").click()
-        WebDriverWait(drv, 15).until(lambda d: "غامق" in status(d))
+        WebDriverWait(drv, 15).until(lambda d: "غامق" in page_status(d))
     C.ok("concordance: Copy of a translation without tags as before",
-         status(drv) == "Copied: نص عادي <b>غامق</b>", status(drv))
+         page_status(drv) == "Copied: نص عادي <b>غامق</b>", page_status(drv))
 
 
 def open_details(drv, li):
@@ -132,7 +119,7 @@ def close_details(drv):
 
 
 def details(drv, url):
-    loaded(drv, url)
+    page_loaded(drv, url)
     drv.find_element(By.ID, "tab-concord").click()
     items = search(drv, "Close")
     body = open_details(drv, hit_with(items, "Save & Close"))

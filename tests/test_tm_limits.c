@@ -160,15 +160,10 @@ static void test_long_query(void **state)
     free(query);
 }
 
-/* --exhaustive's scan stops at its deadline wherever the memory's ids are: it checked the clock
- * only at every 1,024th id, so a memory whose ids 1024, 2048 ... were deleted was scanned whole
- * past any timeout_ms (and each check was ~1 ms of scoring apart, far more on a niced server
- * thread). The units scored before the stop (c->scored) tell, whatever the machine's speed: a
- * slower machine stops sooner. */
-static void test_scan_deadline(void **state)
+/* n units "the river I crosses the valley 7I near the old stone bridge I%13" / "النهر I": every
+ * unit holds every word, and "valley the" is in none */
+static jisr_tm *rivers(size_t n)
 {
-    (void)state;
-    size_t n = SANITIZED ? 6000 : 20000;
     jisr_tm_import *imp;
     jisr_tm *tm = memory_new(&imp);
     for (size_t i = 0; i < n; i++) {
@@ -180,6 +175,19 @@ static void test_scan_deadline(void **state)
         add_pair(imp, en, ar);
     }
     assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    return tm;
+}
+
+/* --exhaustive's scan stops at its deadline wherever the memory's ids are: it checked the clock
+ * only at every 1,024th id, so a memory whose ids 1024, 2048 ... were deleted was scanned whole
+ * past any timeout_ms (and each check was ~1 ms of scoring apart, far more on a niced server
+ * thread). The units scored before the stop (c->scored) tell, whatever the machine's speed: a
+ * slower machine stops sooner. */
+static void test_scan_deadline(void **state)
+{
+    (void)state;
+    size_t n = SANITIZED ? 6000 : 20000;
+    jisr_tm *tm = rivers(n);
     uint64_t gone[32];
     size_t ng = 0;
     for (uint64_t id = 1024; id <= n && ng < 32; id += 1024)
@@ -214,16 +222,7 @@ static void test_scan_deadline(void **state)
 static void test_concord_deadline(void **state)
 {
     (void)state;
-    size_t n = SANITIZED ? 6000 : 20000;
-    jisr_tm_import *imp;
-    jisr_tm *tm = memory_new(&imp);
-    for (size_t i = 0; i < n; i++) {
-        char en[160], ar[64];
-        snprintf(en, sizeof en, "the river %zu crosses the valley %zu near the bridge", i, i * 7);
-        snprintf(ar, sizeof ar, "النهر %zu", i);
-        add_pair(imp, en, ar);
-    }
-    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm *tm = rivers(SANITIZED ? 6000 : 20000);
     jisr_tm_hits h;
     double t0 = jisr_now();
     assert_int_equal(jisr_tm_concord(tm, "en", "valley the", 0, &h), 0); /* untimed: no hit */

@@ -139,7 +139,9 @@ def queue_bound(mem, k):
     with Server(T, ["--tm", mem, "--threads", "1", "--query-threads", "2", "--query-queue", "2",
                     "--query-timeout", "120000"], "busy") as s:
         res = []
-        small = batch(max(2, k // 3))
+        # each as long as the calibrated batch (>= 1.5 s): with a third of it (~0.5 s) the first
+        # could end before the 4th came 0.6 s later, the queue no longer full (a 200 under ASan)
+        small = batch(k)
         ths = []
         for i in range(3):  # one runs (the expensive lane's 1 thread), two wait: the queue full
             ths.append(threading.Thread(target=post, args=(s, small, res)))

@@ -677,6 +677,8 @@ static int rec_has_prop(const void *rec, const char *type, const char *value)
 int tm_filter_ok(const jisr_tm_ctx *c)
 {
     const jisr_tm_query_opts *o = c->o;
+    if (!o->nprops && c->since == INT64_MIN) /* every scored unit comes here: no filter, no call */
+        return 1;
     return tm_unit_filter_test(o->props, o->nprops, c->since, INT64_MAX, c->rec.changed,
                                c->rec.created, rec_has_prop, &c->rec);
 }

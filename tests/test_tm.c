@@ -279,12 +279,107 @@ static void test_typography(void **state)
  * strings over the code points where the two could part: case, harakat and the ones that compose
  * (U+0653–U+0655), alef/ya/ta-marbuta variants, tatweel, Arabic digits and separators,
  * apostrophes, format characters, tags, compatibility forms, CJK and invalid UTF-8. */
+/* Tags between two letters (tm_toks_glue): a <bpt>, <ept> or <it> is inside the word, which
+ * reads as the word without it (normal form, key and surface); a <ph>, a tag next to a space or
+ * a digit, or any tag the caller did not name, parts the letters as before. */
+static void glue_tags(tm_toks *t)
+{
+    static const char *tags[] = {"<bpt i=\"1\">&lt;b&gt;</bpt>",
+                                 "<ept i=\"1\">&lt;/b&gt;</ept>",
+                                 "<ph x=\"1\">&lt;br/&gt;</ph>",
+                                 "<it pos=\"end\">&lt;/i&gt;</it>",
+                                 "<bptx>",
+                                 "<ph>"};
+    assert_int_equal(tm_toks_glue_cstr(t, (char *const *)tags, 6), 0);
+}
+
+static size_t kinds_of(tm_toks *t, const char *s, int glue, uint32_t *kinds)
+{
+    if (glue)
+        glue_tags(t);
+    assert_int_equal(tm_tokenize(s, strlen(s), t), 0);
+    for (size_t k = 0; k < t->n; k++)
+        kinds[k] = t->v[k].kind;
+    return t->n;
+}
+
+static void test_tok_glue(void **state)
+{
+    (void)state;
+#define G0 "\xee\x80\x80" /* U+E000, a <bpt> */
+#define G1 "\xee\x80\x81" /* an <ept> */
+#define G2 "\xee\x80\x82" /* a <ph> */
+#define G3 "\xee\x80\x83" /* an <it> */
+#define G4 "\xee\x80\x84" /* "<bptx>": no <bpt> */
+#define G6 "\xee\x80\x86" /* no such tag */
+    tm_toks t = {0}, p = {0};
+    uint32_t k[16];
+    /* "Choose <b>S</b>ave": a tag, then one word whose forms are those of "Save" */
+    assert_int_equal(kinds_of(&t, "Choose " G0 "S" G1 "ave", 1, k), 3);
+    assert_int_equal(k[1], TM_TAG);
+    assert_int_equal(k[2], TM_WORD);
+    assert_int_equal(tm_tokenize(" Save", 5, &p), 0);
+    assert_true(t.v[2].hs == p.v[0].hs && t.v[2].hn == p.v[0].hn && t.v[2].hk == p.v[0].hk);
+    assert_int_equal(t.v[2].end - t.v[2].start, 7); /* its span holds the tag */
+    assert_int_equal(t.nwords, 2);
+    /* the same text, the tags not named: three tokens for "S", the tag and "ave" */
+    assert_int_equal(kinds_of(&t, "Choose " G0 "S" G1 "ave", 0, k), 5);
+    /* a <ph> between letters, and every other place, parts them */
+    assert_int_equal(kinds_of(&t, "line" G2 "second", 1, k), 3);
+    assert_int_equal(k[1], TM_TAG);
+    assert_int_equal(kinds_of(&t, "S" G1 " ave", 1, k), 3);
+    assert_int_equal(kinds_of(&t, "12" G0 "34", 1, k), 3);
+    assert_int_equal(kinds_of(&t, "ab" G0 "34", 1, k), 3);
+    assert_int_equal(kinds_of(&t, "ab" G4 "cd", 1, k), 3);
+    assert_int_equal(kinds_of(&t, "ab" G6 "cd", 1, k), 3);
+    /* an <it>, and a run of tags, inside a word; Arabic with its proclitic */
+    assert_int_equal(kinds_of(&t, "fi" G3 G0 "le", 1, k), 1);
+    assert_int_equal(tm_tokenize("file", 4, &p), 0);
+    assert_true(t.v[0].hs == p.v[0].hs && t.v[0].hk == p.v[0].hk);
+    assert_int_equal(kinds_of(&t, "و" G0 "سياسة", 1, k), 1);
+    assert_int_equal(tm_tokenize("وسياسة", strlen("وسياسة"), &p), 0);
+    assert_true(t.v[0].hs == p.v[0].hs && t.v[0].hk == p.v[0].hk);
+    /* an accelerator marker and a tag in one word: the marker stays in the surface only */
+    assert_int_equal(kinds_of(&t, "S" G1 "a_ve", 1, k), 1);
+    assert_int_equal(tm_tokenize("Sa_ve", 5, &p), 0);
+    assert_true(t.v[0].hs == p.v[0].hs && t.v[0].hn == p.v[0].hn);
+    /* the glue is forgotten after each text */
+    assert_int_equal(t.nglue, 0);
+    assert_int_equal(kinds_of(&t, "S" G1 "ave", 0, k), 3);
+    tm_toks_free(&t);
+    tm_toks_free(&p);
+#undef G0
+#undef G1
+#undef G2
+#undef G3
+#undef G4
+#undef G6
+}
+
 static size_t g_fused_done, g_fused_texts;
+
+/* same_toks' flag (never a TM_TOKS_ one): tag U+E000 joins letters (a <bpt>), U+E001 does not
+ * (a <ph>), as tm_toks_glue names them */
+#define SAME_GLUE 0x80000000u
+
+static void glue_first(tm_toks *t)
+{
+    static const char b[] = "<bpt i=\"1\">b</bpt>", ph[] = "<ph>x</ph>";
+    tm_str m[2] = {{b, sizeof b - 1}, {ph, sizeof ph - 1}};
+    assert_int_equal(tm_toks_glue(t, m, 2), 0);
+    assert_int_equal(t->nglue, 1);
+}
 
 static void same_toks(const char *s, size_t n, unsigned flags)
 {
     tm_toks a = {0}, b = {0};
+    int glue = (flags & SAME_GLUE) != 0;
+    flags &= ~SAME_GLUE;
     a.flags = b.flags = flags;
+    if (glue) {
+        glue_first(&a);
+        glue_first(&b);
+    }
     int rc = tm_tokenize_fused(s, n, &a);
     assert_true(rc >= 0);
     g_fused_texts++;
@@ -309,8 +404,12 @@ static void same_toks(const char *s, size_t n, unsigned flags)
             assert_true(a.v[i].hk == b.v[i].hk);
         }
     }
-    /* and tm_tokenize itself gives the reference's result, whichever path it takes */
+    /* and tm_tokenize itself gives the reference's result, whichever path it takes (and
+     * forgets the glue: the next text names its own) */
+    if (glue)
+        glue_first(&a);
     assert_int_equal(tm_tokenize(s, n, &a), 0);
+    assert_int_equal(a.nglue, 0);
     assert_int_equal(tm_tokenize_ref(s, n, &b), 0);
     assert_int_equal(a.n, b.n);
     for (size_t i = 0; i < a.n; i++)
@@ -462,7 +561,7 @@ static void test_tokenize_paths(void **state)
             memcpy(buf + n, alpha[pick], l);
             n += l;
         }
-        same_toks(buf, n, k % 2 ? TM_TOKS_NO_SURFACE : 0);
+        same_toks(buf, n, (k % 2 ? TM_TOKS_NO_SURFACE : 0) | (k % 3 ? 0 : SAME_GLUE));
     }
     fprintf(stderr, "one-pass tokenizer: %zu of %zu texts (%zu of 40000 random strings)\n",
             g_fused_done, g_fused_texts, g_fused_done - before);
@@ -1777,16 +1876,16 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens),          cmocka_unit_test(test_format_codes),
         cmocka_unit_test(test_typography),      cmocka_unit_test(test_tokenize_paths),
-        cmocka_unit_test(test_clitic_keys),     cmocka_unit_test(test_scores),
-        cmocka_unit_test(test_store_basics),    cmocka_unit_test(test_schema_newer),
-        cmocka_unit_test(test_map_growth),      cmocka_unit_test(test_placeable),
-        cmocka_unit_test(test_concord),         cmocka_unit_test(test_oracle_fixture),
-        cmocka_unit_test(test_oracle_shared),   cmocka_unit_test(test_oracle_topn),
-        cmocka_unit_test(test_oracle_near),     cmocka_unit_test(test_oracle_long),
-        cmocka_unit_test(test_glued_tokens),    cmocka_unit_test(test_glued_paths),
-        cmocka_unit_test(test_glued_scores),    cmocka_unit_test(test_glued_placeable),
-        cmocka_unit_test(test_glued_oracle),    cmocka_unit_test(test_variants),
-        cmocka_unit_test(test_oracle_variants),
+        cmocka_unit_test(test_tok_glue),        cmocka_unit_test(test_clitic_keys),
+        cmocka_unit_test(test_scores),          cmocka_unit_test(test_store_basics),
+        cmocka_unit_test(test_schema_newer),    cmocka_unit_test(test_map_growth),
+        cmocka_unit_test(test_placeable),       cmocka_unit_test(test_concord),
+        cmocka_unit_test(test_oracle_fixture),  cmocka_unit_test(test_oracle_shared),
+        cmocka_unit_test(test_oracle_topn),     cmocka_unit_test(test_oracle_near),
+        cmocka_unit_test(test_oracle_long),     cmocka_unit_test(test_glued_tokens),
+        cmocka_unit_test(test_glued_paths),     cmocka_unit_test(test_glued_scores),
+        cmocka_unit_test(test_glued_placeable), cmocka_unit_test(test_glued_oracle),
+        cmocka_unit_test(test_variants),        cmocka_unit_test(test_oracle_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -821,6 +821,129 @@ static jisr_tm_matches ask_tagged(jisr_tm *tm, const char *q, const char *const 
     return m;
 }
 
+/* the index's answers to q are --exhaustive's (ids and scores) at --min 10, 30, 50, 70, 90 */
+static void same_as_exhaustive(jisr_tm *tm, const char *src, const char *tgt, const char *q)
+{
+    for (int min = 10; min <= 90; min += 20) {
+        jisr_tm_matches a = ask(tm, src, tgt, q, min, 0);
+        jisr_tm_matches b = ask(tm, src, tgt, q, min, JISR_TM_EXHAUSTIVE);
+        assert_int_equal(a.n, b.n);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_int_equal(a.v[i].id, b.v[i].id);
+            assert_int_equal(a.v[i].score, b.v[i].score);
+        }
+        jisr_tm_matches_free(&a);
+        jisr_tm_matches_free(&b);
+    }
+}
+
+/* A <bpt>, <ept> or <it> between two letters is formatting inside a word: OmegaT's
+ * "<u0>S</u0>ave" (an accelerator key) or a DOCX's "و<a0>سياسة</a0>" is read "Save", "وسياسة",
+ * by the index, the scoring and the concordance alike (tokenizer 6); a <ph> between two letters
+ * (a line break) still parts them. Indexed and --exhaustive answers agree. */
+static void test_tags_in_words(void **state)
+{
+    (void)state;
+    jisr_tm *tm = fresh_tm();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    const char *u0[] = {"<bpt i=\"1\">&lt;u0&gt;</bpt>", "<ept i=\"1\">&lt;/u0&gt;</ept>"};
+    const char *br[] = {"<ph x=\"1\">&lt;br0/&gt;</ph>"};
+    tagged en1 = {"Choose " PH0 "S" PH1 "ave", {u0[0], u0[1]}, 2};
+    tagged ar1 = {"اختر " PH0 "ح" PH1 "فظ", {u0[0], u0[1]}, 2};
+    tagged en2 = {"First line" PH0 "second line.", {br[0]}, 1};
+    tagged ar2 = {"السطر الأول" PH0 "السطر الثاني.", {br[0]}, 1};
+    tagged en3 = {"Read the privacy policy", {NULL}, 0};
+    tagged ar3 = {"اقرأ و" PH0 "سياسة" PH1 " الخصوصية", {u0[0], u0[1]}, 2};
+    /* an isolated tag (<it>) inside a word, and two tags in a row */
+    tagged en4 = {"Sa" PH0 "ve the " PH1 "fi" PH2 PH3 "le now",
+                  {"<it pos=\"begin\">&lt;b&gt;</it>", "<bpt i=\"2\">&lt;i&gt;</bpt>",
+                   "<ept i=\"2\">&lt;/i&gt;</ept>", "<bpt i=\"3\">&lt;u&gt;</bpt>"},
+                  4};
+    tagged ar4 = {"احفظ الملف الآن", {NULL}, 0};
+    add_unit(imp, "en", &en1, "ar", &ar1, NULL, NULL, -1);
+    add_unit(imp, "en", &en2, "ar", &ar2, NULL, NULL, -1);
+    add_unit(imp, "en", &en3, "ar", &ar3, NULL, NULL, -1);
+    add_unit(imp, "en", &en4, "ar", &ar4, NULL, NULL, -1);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    struct {
+        const char *src, *tgt, *q;
+        uint64_t id;
+    } plain[] = {
+        {"en", "ar", "Choose Save", 1},
+        {"ar", "en", "اختر حفظ", 1},
+        {"en", "ar", "First line second line.", 2},
+        {"ar", "en", "السطر الأول السطر الثاني.", 2},
+        {"ar", "en", "اقرأ وسياسة الخصوصية", 3},
+        {"en", "ar", "Save the file now", 4},
+    };
+    for (size_t k = 0; k < sizeof plain / sizeof *plain; k++)
+        for (unsigned f = 0; f <= JISR_TM_EXHAUSTIVE; f += JISR_TM_EXHAUSTIVE) {
+            /* identical words, tags aside: 99 (a plain query keeps the stored tags for free,
+             * but the texts are not identical) */
+            jisr_tm_matches m = ask(tm, plain[k].src, plain[k].tgt, plain[k].q, 90, f);
+            assert_int_equal(m.n, 1);
+            assert_int_equal(m.v[0].id, plain[k].id);
+            assert_int_equal(m.v[0].score, 99);
+            jisr_tm_matches_free(&m);
+        }
+    /* the words glued where the <ph> stands are one other word: far below */
+    jisr_tm_matches m = ask(tm, "en", "ar", "First linesecond line.", 0, JISR_TM_EXHAUSTIVE);
+    assert_true(m.n >= 1 && m.v[0].id == 2 && m.v[0].score < 80);
+    jisr_tm_matches_free(&m);
+    /* the same tags around the same letters, other native codes: identical, 100, the target
+     * carrying the query's tags */
+    const char *qb[] = {"<bpt i=\"5\">&lt;b&gt;</bpt>", "<ept i=\"5\">&lt;/b&gt;</ept>"};
+    m = ask_tagged(tm, "Choose " PH0 "S" PH1 "ave", qb, 2, 90);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].score, 100);
+    assert_string_equal(m.v[0].target, "اختر " PH0 "ح" PH1 "فظ");
+    assert_string_equal(m.v[0].tags[0], qb[0]);
+    jisr_tm_matches_free(&m);
+    /* the tags elsewhere in the word: the same word, the tags moved (99) */
+    m = ask_tagged(tm, "Choose " PH0 "Sa" PH1 "ve", qb, 2, 90);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].score, 99);
+    jisr_tm_matches_free(&m);
+    /* concordance finds the word, its span over the tagged text's letters and tags */
+    static const struct {
+        const char *lang, *phrase;
+        uint64_t id;
+        const char *span;
+    } cc[] = {
+        {"en", "choose save", 1, "Choose " PH0 "S" PH1 "ave"},
+        {"ar", "حفظ", 1, "ح" PH1 "فظ"},
+        {"ar", "سياسة", 3, "و" PH0 "سياسة"},
+        {"en", "save the file", 4, "Sa" PH0 "ve the " PH1 "fi" PH2 PH3 "le"},
+        {"en", "line second", 2, "line" PH0 "second"},
+    };
+    for (size_t k = 0; k < sizeof cc / sizeof *cc; k++) {
+        jisr_tm_hits h;
+        assert_int_equal(jisr_tm_concord(tm, cc[k].lang, cc[k].phrase, 0, &h), 0);
+        assert_int_equal(h.n, 1);
+        assert_int_equal(h.v[0].id, cc[k].id);
+        const char *t = h.v[0].unit.variants[h.v[0].variant].text;
+        assert_int_equal(h.v[0].end - h.v[0].start, strlen(cc[k].span));
+        assert_memory_equal(t + h.v[0].start, cc[k].span, strlen(cc[k].span));
+        jisr_tm_hits_free(&h);
+    }
+    jisr_tm_hits h;
+    assert_int_equal(jisr_tm_concord(tm, "en", "linesecond", 0, &h), 0);
+    assert_int_equal(h.n, 0);
+    jisr_tm_hits_free(&h);
+    /* the oracle: the index answers what --exhaustive answers, words with tags inside them
+     * included, at every threshold */
+    static const char *oq[] = {
+        "Save",         "Choose Save", "Choose S ave",      "Sa ve",      "Save the file",
+        "the file now", "files",       "First line second", "linesecond", "privacy policy"};
+    for (size_t k = 0; k < sizeof oq / sizeof *oq; k++)
+        same_as_exhaustive(tm, "en", "ar", oq[k]);
+    static const char *oa[] = {"حفظ", "اختر حفظ", "سياسة الخصوصية", "وسياسة", "السطر الثاني"};
+    for (size_t k = 0; k < sizeof oa / sizeof *oa; k++)
+        same_as_exhaustive(tm, "ar", "en", oa[k]);
+    drop_tm(tm);
+}
+
 /* Tags are not words; the target carries the query's tags; what cannot be mapped is said */
 static void test_tags(void **state)
 {
@@ -917,11 +1040,21 @@ static void test_tags(void **state)
     assert_int_equal(m.v[0].tag_diff, 0);
     assert_int_equal(m.v[0].score, 99);
     jisr_tm_matches_free(&m);
-    /* words glued where a tag stood differ as text (99 at most), and the missing code
-     * placeholder costs its code and its point */
-    m = ask_tagged(tm, "Click " PH0 "here" PH1 "to open", qt, 2, 50);
+    /* a closing tag between two letters is inside a word (tokenizer 6): the reader sees
+     * "Click hereto open", one word where the unit has two with a tag between them (no compound
+     * step across a tag): it scores below the spaced query, which costs only the missing code
+     * placeholder and its point; the same query with a <ph> there (a line break) keeps "here"
+     * and "to" apart, as before */
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 "to open", qt, 2, 0);
+    assert_int_equal(m.n, 1);
     assert_int_equal(m.v[0].tag_diff, 1);
-    assert_int_equal(m.v[0].score, as_text - JISR_TM_TAG_PENALTY);
+    assert_true(m.v[0].score < as_text - JISR_TM_TAG_PENALTY - 10);
+    jisr_tm_matches_free(&m);
+    const char *qtph[] = {"<bpt i=\"7\">&lt;i&gt;</bpt>", "<ph x=\"2\">&lt;br/&gt;</ph>"};
+    m = ask_tagged(tm, "Click " PH0 "here" PH1 "to open", qtph, 2, 50);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.v[0].score, as_text - (int)m.v[0].tag_diff * JISR_TM_TAG_PENALTY);
+    assert_true(m.v[0].tag_diff <= 2);
     jisr_tm_matches_free(&m);
     /* a plain query (no tags given) keeps the stored target and its tags; its tags are free but
      * for the code placeholder, which it lacks (it scored 99 before, a {0} to fill) */
@@ -2060,6 +2193,7 @@ int main(void)
         cmocka_unit_test(test_agreement),
         cmocka_unit_test(test_agreement_ranking),
         cmocka_unit_test(test_tags),
+        cmocka_unit_test(test_tags_in_words),
         cmocka_unit_test(test_ph_code_markup),
         cmocka_unit_test(test_plain_tags),
         cmocka_unit_test(test_code_placeholders),

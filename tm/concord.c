@@ -156,7 +156,7 @@ int jisr_tm_ctx_concord_timed(jisr_tm_ctx *c, const char *lang, const char *phra
         int vi = -1, found = 0;
         size_t s = 0, e = 0;
         while (!found && (vi = tm_rec_find_from(&c->rec, lang, vi + 1)) >= 0) {
-            if ((rc = tm_tokenize(c->rec.var[vi].text.p, c->rec.var[vi].text.n, &c->ct)) < 0)
+            if ((rc = tm_tokenize_rvar(&c->rec, &c->rec.var[vi], &c->ct)) < 0)
                 goto done;
             found = find_phrase(&c->ct, keys, nk, &s, &e);
         }

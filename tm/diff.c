@@ -356,7 +356,8 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     const tm_toks *mt = &c->m, *kept = tm_kept_toks(c, id);
     if (kept) /* scoring kept them (the same text's tokens) */
         mt = kept;
-    else if ((rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
+    else if ((sv->ntags && (rc = tm_toks_glue_rvar(&c->m, &c->rec, sv)) < 0) ||
+             (rc = tm_tokenize(m->source, sv->text.n, &c->m)) < 0)
         return rc;
     /* the source's tags: the diff shows reading C's code pairs with them, the target's follow */
     if ((rc = tm_place_tags(&c->pl, &c->rec, sv, 0)) < 0)

@@ -232,7 +232,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         const jisr_variant *v = &u->variants[i];
         if (!v->text || !v->lang)
             continue;
-        if ((rc = tm_tokenize(v->text, strlen(v->text), &imp->toks)) < 0)
+        if ((v->ntags && (rc = tm_toks_glue_cstr(&imp->toks, v->tags, v->ntags)) < 0) ||
+            (rc = tm_tokenize(v->text, strlen(v->text), &imp->toks)) < 0)
             return rc;
         if (imp->toks.n == 0)
             continue;

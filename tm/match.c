@@ -256,6 +256,8 @@ int tm_ctx_query_one(jisr_tm_ctx *c, const char *text, const jisr_tm_query_opts 
     c->scored = 0;
     c->peq_ready = 0;
     int rc = query_setup(c, opts);
+    if (rc == 0 && c->has_qtags && c->qtags.nmarkup)
+        rc = tm_toks_glue(&c->q, c->qtags.markup, c->qtags.nmarkup);
     if (rc < 0 || (rc = tm_tokenize(text, c->tlen, &c->q)) < 0)
         return rc;
     if (c->q.n > max_tokens)

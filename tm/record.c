@@ -743,6 +743,26 @@ int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max)
     return (int)n;
 }
 
+int tm_toks_glue_rvar(tm_toks *t, const tm_rec *r, const tm_rvar *v)
+{
+    int rc = tm_glue_start(t, v->ntags);
+    const unsigned char *p = v->tags;
+    for (size_t k = 0; rc == 0 && k < v->ntags && k < JISR_TAG_MAX; k++) {
+        tm_str m = {0};
+        if (!p || !(p = get_str(p, r->rec_end, &m)))
+            return rec_damaged();
+        if (m.p && tm_tag_glues(m.p, m.n))
+            tm_glue_set(t, k);
+    }
+    return rc;
+}
+
+int tm_tokenize_rvar(const tm_rec *r, const tm_rvar *v, tm_toks *out)
+{
+    int rc = v->ntags ? tm_toks_glue_rvar(out, r, v) : 0;
+    return rc < 0 ? rc : tm_tokenize(v->text.p, v->text.n, out);
+}
+
 int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value)
 {
     const unsigned char *p = r->props;

@@ -102,7 +102,7 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
     int rc;
     for (uint32_t i = 0; i < r->nvar; i++) {
         const tm_rvar *v = &r->var[i];
-        if ((rc = tm_tokenize(v->text.p, v->text.n, &x->toks)) < 0)
+        if ((rc = tm_tokenize_rvar(r, v, &x->toks)) < 0)
             return rc;
         nw[i] = x->toks.nheavy;
         w1[i] = x->toks.w100;

@@ -853,7 +853,7 @@ static int cached_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, tm_toks *
     if (!c->pass_min)
         return 0;
     c->tctag[slot] = 0;
-    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->tc[slot]);
+    int rc = tm_tokenize_rvar(&c->rec, sv, &c->tc[slot]);
     if (rc < 0)
         return rc;
     c->tctag[slot] = tag;
@@ -876,7 +876,7 @@ static int unit_toks(jisr_tm_ctx *c, uint32_t id, const tm_rvar *sv, uint32_t cu
     int rc = cub != UINT32_MAX ? cached_toks(c, id, sv, mt) : (*mt = NULL, 0);
     if (rc == 0 && !*mt) {
         *mt = &c->m;
-        rc = tm_tokenize(sv->text.p, sv->text.n, *mt);
+        rc = tm_tokenize_rvar(&c->rec, sv, *mt);
     }
     return rc;
 }

@@ -834,7 +834,7 @@ static int unit_char_score(jisr_tm_ctx *c, int *cs)
     if (si < 0 || !tm_rec_first_of_primary(&c->rec, (uint32_t)si))
         return 0; /* only the first variant of a language has a character score (score.c) */
     const tm_rvar *sv = &c->rec.var[si];
-    int rc = tm_tokenize(sv->text.p, sv->text.n, &c->m);
+    int rc = tm_tokenize_rvar(&c->rec, sv, &c->m);
     if (rc < 0)
         return rc;
     *cs = tm_short_score(c, &c->m);

@@ -35,12 +35,13 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    5 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    6 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
        * dots one token; tags weigh nothing. 3: format codes ("%s", "%1$d") one token.             \
        * 4: placeholders in braces ("{0}", "{name}", "{{n}}", "${x}", "%{x}") one code.            \
        * 5: a number glued to an Arabic proclitic or to a suffix ("و2", "الـ70", "7407th",     \
-       * "5kg", "١٩٣٩م") is the number and its affixes (tm_tok.affix); ٪ folded to %       */
+       * "5kg", "١٩٣٩م") is the number and its affixes (tm_tok.affix); ٪ folded to %.        \
+       * 6: a paired or isolated tag between two letters is inside the word ("<b>S</b>ave") */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -99,6 +100,8 @@ typedef struct tm_toks {
     unsigned flags;  /* TM_TOKS_*: set by the caller, kept by tm_tokenize */
     jisr_buf nb;     /* the tokens' normalised forms (tm_tok.no/nl index it) */
     jisr_buf kb;     /* scratch: a token's surface without its accelerator markers */
+    jisr_buf gb;     /* gb.data[k] != 0: tag U+E000+k joins the letters around it (tm_toks_glue) */
+    size_t nglue;    /* the tags gb describes: set by tm_toks_glue*, cleared by tm_tokenize */
 } tm_toks;
 
 /** tm_toks.flags: leave hs at 0 (an import needs only the normalised and key hashes). */
@@ -128,7 +131,9 @@ long tm_placeholder_at(const char *s, size_t n, size_t i, size_t ntags, size_t *
 /** (phcode.c) Whether tag markup xml[0..n) is a <ph> holding exactly one format code (tm_code_len):
  * 1 and the code's span in xml, or 0. */
 int tm_ph_code(const char *xml, size_t n, size_t *off, size_t *len);
-/** Tokenize s[0..n) for matching (out reset first). */
+/** Tokenize s[0..n) for matching (out reset first). The tags that tm_toks_glue* named just
+ * before join the letters around them (their glue is then forgotten: each call names its text's
+ * own); without it every tag is a token boundary. */
 int tm_tokenize(const char *s, size_t n, tm_toks *out);
 /** The same, normalising token by token through the text layer: the reference tm_tokenize
  * falls back to, and that tests compare it with. */
@@ -307,6 +312,24 @@ int tm_lang_same(const tm_str *a, const tm_str *b);
 /** The markup of variant v's tags (borrowed from r's data), at most max: their count, or <0
  * when the record is damaged. */
 int tm_rvar_tags(const tm_rec *r, const tm_rvar *v, tm_str *out, size_t max);
+/** Which tags of the next text tm_tokenize reads join the letters around them into one word: a
+ * <bpt>, <ept> or <it> (formatting inside a word: "<b>S</b>ave", OmegaT's "<u0>S</u0>ave" for an
+ * accelerator key) does; a <ph> or <ut> (a line break, an image, a field) does not, nor anything
+ * else. markup[k] is the TMX markup of placeholder U+E000+k (docs/matching.md §2.3). Every
+ * caller that tokenizes a text with tags names them, so that a memory's index, its scoring and
+ * its concordance read the same words. */
+int tm_toks_glue(tm_toks *t, const tm_str *markup, size_t n);
+/** The same from NUL-terminated markup (a unit's variant: jisr_variant.tags). */
+int tm_toks_glue_cstr(tm_toks *t, char *const *tags, size_t n);
+/** tm_toks_glue for a stored variant's tags (read from the record). */
+int tm_toks_glue_rvar(tm_toks *t, const tm_rec *r, const tm_rvar *v);
+/** tm_tokenize stored variant v of r, its tags' glue named (the index, scoring and concordance
+ * read a stored text only through this). */
+int tm_tokenize_rvar(const tm_rec *r, const tm_rvar *v, tm_toks *out);
+/** (tok.c) Whether tag markup m[0..n) joins letters (<bpt>, <ept>, <it>); tm_toks_glue's parts. */
+int tm_tag_glues(const char *m, size_t n);
+int tm_glue_start(tm_toks *t, size_t n);
+void tm_glue_set(tm_toks *t, size_t k);
 /** 1 when the unit has a prop of this type with this value (byte for byte), else 0. */
 int tm_rec_has_prop(const tm_rec *r, const char *type, const char *value);
 /** Decode to a jisr_unit (u cleared first). */

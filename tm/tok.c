@@ -730,6 +730,84 @@ static inline int marker_before_letter(const unsigned char *s, size_t n, size_t 
     return char_class(d) == C_LETTER;
 }
 
+/* ---- tags inside a word ----------------------------------------------------------------
+ * A CAT tool keeps formatting that starts or ends inside a word as a tag there: "<b>S</b>ave",
+ * OmegaT's "<u0>S</u0>ave" (the accelerator key underlined), Word's "Sa<i>v</i>e" or the
+ * spelling marks of a DOCX. The word is still "Save": its letters on both sides of such a tag
+ * are one word, without the tag in its normal form or its surface (the tag costs what a tag
+ * costs, score.c, never a word). Only a <bpt>, <ept> or <it> between two letters does this; a
+ * <ph> (a line break "line<br/>second", an image, a field) stays a boundary, and so does any tag
+ * next to a digit, a space or punctuation (numbers keep their spans whole for substitution). */
+int tm_glue_start(tm_toks *t, size_t n)
+{
+    t->nglue = 0;
+    t->gb.len = 0;
+    if (n > JISR_TAG_MAX)
+        n = JISR_TAG_MAX;
+    int rc = jisr_buf_reserve(&t->gb, n + 1);
+    if (rc < 0)
+        return rc;
+    memset(t->gb.data, 0, n);
+    return 0;
+}
+
+int tm_tag_glues(const char *m, size_t n)
+{
+    size_t l = n >= 4 && (memcmp(m, "<bpt", 4) == 0 || memcmp(m, "<ept", 4) == 0) ? 4
+               : n >= 3 && memcmp(m, "<it", 3) == 0                               ? 3
+                                                                                  : 0;
+    return l && n > l &&
+           (m[l] == '>' || m[l] == ' ' || m[l] == '\t' || m[l] == '\n' || m[l] == '\r');
+}
+
+void tm_glue_set(tm_toks *t, size_t k)
+{
+    t->gb.data[k] = 1;
+    if (k + 1 > t->nglue)
+        t->nglue = k + 1;
+}
+
+int tm_toks_glue(tm_toks *t, const tm_str *markup, size_t n)
+{
+    int rc = tm_glue_start(t, n);
+    for (size_t k = 0; rc == 0 && k < n && k < JISR_TAG_MAX; k++)
+        if (markup[k].p && tm_tag_glues(markup[k].p, markup[k].n))
+            tm_glue_set(t, k);
+    return rc;
+}
+
+int tm_toks_glue_cstr(tm_toks *t, char *const *tags, size_t n)
+{
+    int rc = tm_glue_start(t, n);
+    for (size_t k = 0; rc == 0 && k < n && k < JISR_TAG_MAX; k++)
+        if (tags[k] && tm_tag_glues(tags[k], strlen(tags[k])))
+            tm_glue_set(t, k);
+    return rc;
+}
+
+/* c is a tag that joins letters (tm_toks_glue named it) */
+static inline int tag_glues(const tm_toks *t, uint32_t c)
+{
+    return c >= JISR_TAG_BASE && c - JISR_TAG_BASE < t->nglue && t->gb.data[c - JISR_TAG_BASE];
+}
+
+/* After a letter, at s[i]: the end of a run of joining tags followed by a letter, else 0. */
+static size_t glued_tags(const tm_toks *t, const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n) {
+        size_t k = j;
+        uint32_t c = utf8_next(s, n, &k);
+        if (!tag_glues(t, c))
+            break;
+        j = k;
+    }
+    if (j == i || j >= n)
+        return 0;
+    size_t k = j;
+    return char_class(utf8_next(s, n, &k)) == C_LETTER ? j : 0;
+}
+
 /* ---- numbers glued to affixes ------------------------------------------------------------
  * A run of letters and digits is a word, but a number glued to an Arabic proclitic ("و2",
  * "بـ5", "الـ70", "لـ2015") or to a suffix ("7407th", "5kg", "١٩٣٩م", "١٤٤١هـ") is that
@@ -1109,6 +1187,8 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                 i = j; /* an accelerator marker inside the word */
                 continue;
             }
+            if (dc == C_TAG && prev == C_LETTER && out->nglue && glued_tags(out, s, n, i))
+                return 0; /* a tag inside the word: tm_tokenize_ref reads its surface */
             if ((is_num_sep((uint32_t)d) && prev == C_DIGIT) ||
                 (is_apostrophe((uint32_t)d) && prev == C_LETTER)) {
                 size_t m = j;
@@ -1169,9 +1249,31 @@ int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
 int tm_tokenize(const char *str, size_t n, tm_toks *out)
 {
     int rc = tm_tokenize_fused(str, n, out);
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    return tm_tokenize_ref(str, n, out);
+    if (rc == 0)
+        rc = tm_tokenize_ref(str, n, out);
+    out->nglue = 0; /* the glue was this text's */
+    return rc < 0 ? rc : 0;
+}
+
+/* The last token's surface hash without the tags inside it (its accelerator markers kept), so
+ * that "S<tag>ave" and "Save" differ only by the tag's penalty, not by a surface variant. */
+static int surface_without_tags(tm_toks *t, const unsigned char *s, size_t start, size_t end)
+{
+    tm_tok *k = &t->v[t->n - 1];
+    if (t->flags & TM_TOKS_NO_SURFACE)
+        return 0;
+    jisr_buf_reset(&t->kb);
+    for (size_t i = start; i < end;) {
+        size_t j = i;
+        if (!tag_glues(t, utf8_next(s, end, &j))) {
+            int rc = jisr_buf_append(&t->kb, s + i, j - i);
+            if (rc < 0)
+                return rc;
+        }
+        i = j;
+    }
+    k->hs = tm_hash(t->kb.data, t->kb.len, k->kind);
+    return 0;
 }
 
 int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
@@ -1222,7 +1324,7 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
          * collected in kb and normalised instead */
         int has_letter = cls == C_LETTER, has_digit = cls == C_DIGIT;
         int prev = marker ? C_LETTER : cls;
-        size_t end = i, nmarkers = marker;
+        size_t end = i, nmarkers = marker, nglued = 0;
         jisr_buf_reset(&out->kb);
         if (!marker && (rc = jisr_buf_append(&out->kb, s + start, i - start)) < 0)
             return rc;
@@ -1246,6 +1348,12 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
                 i = j;
                 continue;
             }
+            size_t g;
+            if (dc == C_TAG && prev == C_LETTER && out->nglue && (g = glued_tags(out, s, n, i))) {
+                nglued++; /* tags inside the word: neither its normal form nor its surface */
+                i = g;
+                continue;
+            }
             if ((is_num_sep(d) && prev == C_DIGIT) || (is_apostrophe(d) && prev == C_LETTER)) {
                 size_t m = j;
                 if (m < n) {
@@ -1263,7 +1371,8 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         }
         size_t d0, d1;
         int sk;
-        if (has_letter && has_digit && !nmarkers && glued_number(s, start, end, &d0, &d1, &sk)) {
+        if (has_letter && has_digit && !nmarkers && !nglued &&
+            glued_number(s, start, end, &d0, &d1, &sk)) {
             if (d0 > start) { /* each part normalised on its own, as the one-pass path does */
                 if ((rc = push_tok(out, str, start, d0, TM_PUNCT, str + start, d0 - start)) < 0)
                     return rc;
@@ -1278,9 +1387,11 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
             }
             continue;
         }
-        const char *src = nmarkers ? out->kb.data : str + start;
-        size_t srcn = nmarkers ? out->kb.len : end - start;
+        const char *src = nmarkers || nglued ? out->kb.data : str + start;
+        size_t srcn = nmarkers || nglued ? out->kb.len : end - start;
         if ((rc = push_tok(out, str, start, end, has_letter ? TM_WORD : TM_NUMBER, src, srcn)) < 0)
+            return rc;
+        if (nglued && (rc = surface_without_tags(out, s, start, end)) < 0)
             return rc;
     }
     set_keys(out);
@@ -1294,5 +1405,6 @@ void tm_toks_free(tm_toks *t)
     free(t->v);
     jisr_buf_free(&t->nb);
     jisr_buf_free(&t->kb);
+    jisr_buf_free(&t->gb);
     memset(t, 0, sizeof *t);
 }

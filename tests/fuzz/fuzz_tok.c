@@ -2,11 +2,12 @@
  * fuzz_tok.c — libFuzzer target for the matcher's tokenizer (tm/tok.c) on untrusted text: the
  * one-pass path (tm_tokenize_fused) must give exactly the tokens, spans, hashes and weights of
  * the token-by-token reference (tm_tokenize_ref) whenever it takes the text, with and without
- * surface hashes; the text layer's per-code-point normalisation must concatenate to
- * jisr_text_normalize on any text none of whose code points needs ICU; the character form with
- * case kept (tm/short.c) is the folded form with some letters marked, and marked only when a
- * surface letter of the text is in upper or title case; a format code ("%s") is one token, read
- * whole by tm_code_len and kept as written. Aborts when a property fails.
+ * surface hashes, with and without tags that join letters (tm_toks_glue); the text layer's
+ * per-code-point normalisation must concatenate to jisr_text_normalize on any text none of whose
+ * code points needs ICU; the character form with case kept (tm/short.c) is the folded form with
+ * some letters marked, and marked only when a surface letter of the text is in upper or title case;
+ * a format code ("%s") is one token, read whole by tm_code_len and kept as written. Aborts when a
+ * property fails.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,10 +31,26 @@ static void check(int ok, const char *what)
     }
 }
 
+/* same()'s flag (never a TM_TOKS_ one): tags U+E000 and U+E002 join letters (tm_toks_glue,
+ * a <bpt> and an <it>), U+E001 does not (a <ph>) */
+#define SAME_GLUE 0x80000000u
+
+static void glue3(tm_toks *t)
+{
+    static const char *tags[] = {"<bpt i=\"1\">b</bpt>", "<ph>x</ph>", "<it pos=\"end\">i</it>"};
+    check(tm_toks_glue_cstr(t, (char *const *)tags, 3) == 0, "glue named");
+}
+
 static void same(const char *s, size_t n, unsigned flags)
 {
     tm_toks a = {0}, b = {0};
+    int glue = (flags & SAME_GLUE) != 0;
+    flags &= ~SAME_GLUE;
     a.flags = b.flags = flags;
+    if (glue) {
+        glue3(&a);
+        glue3(&b);
+    }
     int rc = tm_tokenize_fused(s, n, &a);
     check(rc >= 0, "one-pass tokenize succeeds");
     check(tm_tokenize_ref(s, n, &b) == 0, "reference tokenize succeeds");
@@ -157,6 +174,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *s = (const char *)data;
     same(s, size, 0);
     same(s, size, TM_TOKS_NO_SURFACE);
+    same(s, size, SAME_GLUE);
+    same(s, size, TM_TOKS_NO_SURFACE | SAME_GLUE);
     norm_cps(s, size, JISR_NORM_MATCH | JISR_NORM_TAMARBUTA);
     norm_cps(s, size, JISR_NORM_MATCH);
     norm_cps(s, size, JISR_NORM_NFKC);

@@ -4,7 +4,16 @@
  * left-to-right in the same list. */
 "use strict";
 (function () {
-  const RTL = ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ku-arab", "ps", "sd", "syr", "ug", "ur", "yi"];
+  /* languages written right to left (and the varieties of Arabic, ISO 639-3, that a memory may
+   * name instead of "ar"); a script subtag says it first (ms-Arab, ug-Latn, sd-Deva) */
+  const RTL = ["ar", "arc", "azb", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "lrc", "mzn", "prs",
+               "ps", "sd", "syr", "ug", "ur", "yi",
+               "aao", "abh", "abv", "acm", "acq", "acw", "acx", "adf", "aeb", "aec", "afb", "ajp", "apc",
+               "apd", "arb", "arq", "ars", "ary", "arz", "auz", "avl", "ayh", "ayl", "ayn", "ayp", "shu",
+               "ssh"];
+  const RTL_SCRIPTS = ["adlm", "arab", "aran", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"];
+  /* no language, or none the page can know the direction of: the text's first letter says it */
+  const UNKNOWN = ["", "und", "mul", "mis", "zxx"];
   const $ = (id) => document.getElementById(id);
   let mode = "fuzzy", token = sessionStorage.getItem("jisr-token") || "", mems = [];
   /* what the server takes (GET /v1/): "Show more" asks for at most this many matches */
@@ -21,8 +30,13 @@
   let last = null;  /* the search shown: what "Show more" asks again with a larger max */
   let minOk = 70;   /* the last valid Min % */
 
+  /* the dir of a line in lang: "rtl", "ltr", or "auto" for a language the page cannot place
+   * (the browser then takes the direction of the line's first letter) */
   const dirOf = (lang) => {
     const l = (lang || "").toLowerCase().replace(/_/g, "-");
+    if (UNKNOWN.includes(l) || /^(x|i|q[a-t][a-z])(-|$)/.test(l)) return "auto";
+    const script = l.split("-").slice(1).find((t) => /^[a-z]{4}$/.test(t));
+    if (script) return RTL_SCRIPTS.includes(script) ? "rtl" : "ltr";
     return RTL.some((r) => l === r || l.startsWith(r + "-")) ? "rtl" : "ltr";
   };
   const el = (tag, attrs, ...kids) => {

@@ -47,6 +47,31 @@
   };
   const status = (t) => { $("status").textContent = t; };
 
+  /* Codes written in a stored text (markup such as <b> or </a>, placeholders such as {0}, %1$s,
+   * %1, ${name}, entities such as &nbsp;): in a right-to-left line the bidi algorithm would
+   * reorder and mirror their brackets ("</b>" shows as "<b/>", a "%1" after Arabic as "1%").
+   * Each is set apart as an isolated left-to-right run (<bdi dir="ltr">); the text is the same
+   * characters, through text nodes, never HTML. */
+  const CODE = new RegExp([
+    /<\/?[A-Za-z][\w:.-]*(?:\s[^<>]*)?\/?>/.source,                     /* <b> </b> <br/> <a href="x"> */
+    /\{\{?[\w.:,#-]*\}\}?|\$\{[\w.:-]+\}/.source,                         /* {0} {name} {{x}} ${x} */
+    /%(?:\d+\$|\([\w.]+\))?[-+#0]*\d*(?:\.\d+)?(?:hh|h|ll|l|L|z|j|t)?[diouxXeEfgGcsp@]/.source,
+    /%\d+/.source,                                                        /* Qt's %1 */
+    /&(?:[A-Za-z]+|#\d+|#x[\dA-Fa-f]+);/.source,                          /* &nbsp; &#160; */
+  ].join("|"), "g");
+  function plain(t) {
+    const out = document.createDocumentFragment();
+    let last = 0, m;
+    CODE.lastIndex = 0;
+    while ((m = CODE.exec(t))) {
+      if (m.index > last) out.append(t.slice(last, m.index));
+      out.append(el("bdi", { class: "code", dir: "ltr" }, m[0]));
+      last = CODE.lastIndex;
+    }
+    if (last < t.length) out.append(t.slice(last));
+    return out;
+  }
+
   async function api(path, opts) {
     opts = opts || {};
     opts.headers = Object.assign({}, opts.headers || {});
@@ -79,9 +104,9 @@
   function diffOps(ops) {
     const out = document.createDocumentFragment();
     for (const [op, t] of ops) {
-      if (op === "-") out.append(el("del", { title: "only in your text" }, t));
-      else if (op === "+") out.append(el("ins", { title: "only in the stored text" }, t));
-      else out.append(t);
+      if (op === "-") out.append(el("del", { title: "only in your text" }, plain(t)));
+      else if (op === "+") out.append(el("ins", { title: "only in the stored text" }, plain(t)));
+      else out.append(plain(t));
     }
     return out;
   }
@@ -92,12 +117,12 @@
     const re = /\[-([\s\S]*?)-\]|\{\+([\s\S]*?)\+\}/g;
     let last = 0, m;
     while ((m = re.exec(s))) {
-      if (m.index > last) out.append(s.slice(last, m.index));
-      if (m[1] !== undefined) out.append(el("del", { title: "only in your text" }, m[1]));
-      else out.append(el("ins", { title: "only in the stored text" }, m[2]));
+      if (m.index > last) out.append(plain(s.slice(last, m.index)));
+      if (m[1] !== undefined) out.append(el("del", { title: "only in your text" }, plain(m[1])));
+      else out.append(el("ins", { title: "only in the stored text" }, plain(m[2])));
       last = re.lastIndex;
     }
-    out.append(s.slice(last));
+    out.append(plain(s.slice(last)));
     return out;
   }
 
@@ -109,12 +134,12 @@
     const doc = new DOMParser().parseFromString("<seg>" + tmx + "</seg>", "application/xml");
     const out = document.createDocumentFragment();
     if (doc.getElementsByTagName("parsererror").length) {
-      out.append(tmx);
+      out.append(plain(tmx));
       return out;
     }
     const walk = (n, into) => {
       for (const c of n.childNodes) {
-        if (c.nodeType === Node.TEXT_NODE) into.append(c.nodeValue);
+        if (c.nodeType === Node.TEXT_NODE) into.append(plain(c.nodeValue));
         else if (c.nodeType !== Node.ELEMENT_NODE) continue;
         else if (c.localName === "hi") walk(c, into);
         else into.append(el("code", { class: "tag", dir: "ltr" }, c.textContent || "<" + c.localName + "/>"));
@@ -229,7 +254,7 @@
         head.append(tagsBadge("The stored translation holds inline tags (formatting, links); Copy copies it without them"));
       if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem" }, m.memory));
       const src = el("p", { class: "src", lang: s.sl, dir: dirOf(s.sl) }, m.diff_ops ? diffOps(m.diff_ops) : diff(m.diff || m.source));
-      const tgt = el("p", { class: "tgt", lang: s.tl, dir: dirOf(s.tl) }, m.target);
+      const tgt = el("p", { class: "tgt", lang: s.tl, dir: dirOf(s.tl) }, plain(m.target));
       const li = el("li", {}, head, src, tgt);
       if (tagged)
         li.append(el("p", { class: "tagged", lang: s.tl, dir: dirOf(s.tl) },
@@ -254,7 +279,8 @@
     const list = $("results");
     list.replaceChildren();
     for (const h of r.hits) {
-      const kwic = el("p", { class: "kwic", lang: s.sl, dir: dirOf(s.sl) }, h.left, el("mark", {}, h.match), h.right);
+      const kwic = el("p", { class: "kwic", lang: s.sl, dir: dirOf(s.sl) },
+                      plain(h.left), el("mark", {}, plain(h.match)), plain(h.right));
       const li = el("li", {}, kwic);
       /* the unit's texts with inline tags ("text_tagged", only where there are tags): marked,
        * each shown with its tags below its plain text; the context and Copy stay plain */
@@ -266,7 +292,7 @@
       if (h.text_tagged) li.append(taggedLine(h.text_tagged, s.sl));
       for (const t of h.translations) {
         li.append(el("p", { class: "tr", lang: t.lang, dir: dirOf(t.lang) },
-                     el("span", { class: "lang", dir: "ltr" }, t.lang), t.text));
+                     el("span", { class: "lang", dir: "ltr" }, t.lang), plain(t.text)));
         if (t.text_tagged) li.append(taggedLine(t.text_tagged, t.lang));
       }
       const first = h.translations.length ? h.translations[0] : h;
@@ -363,7 +389,7 @@
       for (const v of u.variants) {
         const h3 = el("h3", {}, v.lang);
         if (v.text_tagged) h3.append(" ", tagsBadge("This text holds inline tags (formatting, links), shown below it"));
-        body.append(h3, el("p", { lang: v.lang, dir: dirOf(v.lang) }, v.text));
+        body.append(h3, el("p", { lang: v.lang, dir: dirOf(v.lang) }, plain(v.text)));
         if (v.text_tagged) body.append(taggedLine(v.text_tagged, v.lang));
         body.append(meta(v));
       }

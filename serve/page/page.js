@@ -155,7 +155,9 @@
     el("p", { class: "tagged", lang: lang, dir: dirOf(lang) },
        el("span", { class: "lang", dir: "ltr" }, "with its tags"), taggedText(tmx));
 
-  function copyButton(text, what, tagged) {
+  /* lang: the text's language; the status line says what was copied, the text in a line of its
+   * own direction inside the English one (an Arabic text's closing "</b>" stayed at its end) */
+  function copyButton(text, what, tagged, lang) {
     const b = el("button", { type: "button", class: "copy" }, "Copy");
     b.setAttribute("aria-label", "Copy " + what);
     b.addEventListener("click", async () => {
@@ -169,7 +171,8 @@
         t.remove();
       }
       b.textContent = "Copied";
-      status((tagged ? "Copied without its tags: " : "Copied: ") + text);
+      $("status").replaceChildren(tagged ? "Copied without its tags: " : "Copied: ",
+                                  el("bdi", { lang: lang || "", dir: dirOf(lang) }, plain(text)));
       setTimeout(() => { b.textContent = "Copy"; }, 1500);
     });
     return b;
@@ -252,14 +255,14 @@
       const tagged = m.target_tagged && m.target_tagged !== m.target ? taggedText(m.target_tagged) : null;
       if (tagged)
         head.append(tagsBadge("The stored translation holds inline tags (formatting, links); Copy copies it without them"));
-      if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem" }, m.memory));
+      if (mems.length > 1 && m.memory) head.append(el("span", { class: "mem", dir: "auto" }, m.memory));
       const src = el("p", { class: "src", lang: s.sl, dir: dirOf(s.sl) }, m.diff_ops ? diffOps(m.diff_ops) : diff(m.diff || m.source));
       const tgt = el("p", { class: "tgt", lang: s.tl, dir: dirOf(s.tl) }, plain(m.target));
       const li = el("li", {}, head, src, tgt);
       if (tagged)
         li.append(el("p", { class: "tagged", lang: s.tl, dir: dirOf(s.tl) },
                      el("span", { class: "lang", dir: "ltr" }, "with its tags"), tagged));
-      li.append(el("div", { class: "actions" }, copyButton(m.target, "the translation", !!tagged),
+      li.append(el("div", { class: "actions" }, copyButton(m.target, "the translation", !!tagged, s.tl),
                    detailsLink(m.id, memName(m.memory))));
       list.append(li);
     }
@@ -285,7 +288,7 @@
       /* the unit's texts with inline tags ("text_tagged", only where there are tags): marked,
        * each shown with its tags below its plain text; the context and Copy stay plain */
       const head = el("div", { class: "head" });
-      if (mems.length > 1 && h.memory) head.append(el("span", { class: "mem" }, h.memory));
+      if (mems.length > 1 && h.memory) head.append(el("span", { class: "mem", dir: "auto" }, h.memory));
       if (h.text_tagged || h.translations.some((t) => t.text_tagged))
         head.append(tagsBadge("This unit holds inline tags (formatting, links); Copy copies the text without them"));
       if (head.children.length) li.prepend(head);
@@ -296,7 +299,8 @@
         if (t.text_tagged) li.append(taggedLine(t.text_tagged, t.lang));
       }
       const first = h.translations.length ? h.translations[0] : h;
-      li.append(el("div", { class: "actions" }, copyButton(first.text, "the translation", !!first.text_tagged),
+      li.append(el("div", { class: "actions" },
+                   copyButton(first.text, "the translation", !!first.text_tagged, first.lang || s.sl),
                    detailsLink(h.id, memName(h.memory))));
       list.append(li);
     }
@@ -367,7 +371,9 @@
 
   function dl(pairs) {
     const d = el("dl");
-    for (const [k, v] of pairs) if (v !== undefined && v !== null && v !== "") d.append(el("dt", {}, k), el("dd", {}, String(v)));
+    /* a value (a note, a prop, a user's id) is in any language: its own text gives its dir */
+    for (const [k, v] of pairs)
+      if (v !== undefined && v !== null && v !== "") d.append(el("dt", {}, k), el("dd", { dir: "auto" }, plain(String(v))));
     return d;
   }
 
@@ -384,7 +390,7 @@
     try {
       const u = await api("/v1/units/" + id + (mem ? "?tm=" + encodeURIComponent(mem) : ""));
       const body = $("dbody");
-      $("dtitle").textContent = "Unit #" + u.id + (u.memory ? " (" + u.memory + ")" : "");
+      $("dtitle").replaceChildren("Unit #" + u.id, ...(u.memory ? [" (", el("bdi", {}, u.memory), ")"] : []));
       body.replaceChildren(meta(u));
       for (const v of u.variants) {
         const h3 = el("h3", {}, v.lang);
@@ -472,7 +478,8 @@
       const info = await api("/v1/");
       mems = info.memories;
       if (info.limits && info.limits.max_results > 0) maxResults = info.limits.max_results;
-      $("mems").textContent = mems.map((m) => m.name + (m.penalty ? " (−" + m.penalty + ")" : "")).join(" · ");
+      $("mems").replaceChildren(...mems.flatMap((m, i) => [i ? " · " : "", el("bdi", {}, m.name),
+                                                         m.penalty ? " (−" + m.penalty + ")" : ""]));
       const langs = (await api("/v1/languages")).languages;
       for (const id of ["sl", "tl"]) {
         const s = $(id);

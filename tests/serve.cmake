@@ -97,6 +97,11 @@ serve_add_py_test(relfix_readers relfix_readers.py TIMEOUT 300)
 serve_add_py_test(serve_unit_tags serve_unit_tags.py TIMEOUT 300)
 serve_add_py_test(serve_page_unit_tags serve_page_unit_tags.py TIMEOUT 300 LABELS no-asan)
 set_tests_properties(serve_page_unit_tags PROPERTIES RESOURCE_LOCK chromium)
+# Arabic lines holding tags and codes shown in their written order: each line's dir (rtl, ltr,
+# auto), tags' codes and codes written in a text as isolated ltr runs, measured on the page;
+# Copy and every line's text unchanged
+serve_add_py_test(serve_page_bidi serve_page_bidi.py TIMEOUT 300 LABELS no-asan)
+set_tests_properties(serve_page_bidi PROPERTIES RESOURCE_LOCK chromium)
 # /v1/export's filters (prop, changed_since, changed_before, as jisr export's --prop,
 # --changed-since, --changed-before): the units kept, date boundaries, with source/target, 400s
 # naming the parameter, the body jisr export's with the same filters

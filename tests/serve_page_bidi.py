@@ -5,9 +5,10 @@ chromium-driver, python3-selenium), on a memory imported from a TMX of Arabic un
 <bpt>/<ept> and <ph> among Arabic words, a link around a Latin word, and plain texts that write
 codes themselves (<b>, </b>, %1, {0}):
 
-  - every line carries the dir of its language: rtl for ar and for an Arabic variety (arz), ltr
-    for en, auto for a language the page cannot place (und, whose Arabic text then reads right
-    to left); a Details value (a note) dir auto;
+  - every line carries the dir of its language: rtl for ar, for an Arabic variety (arz) and for
+    a language written in Arabic script (ms-Arab), ltr for en and ug-Latn, auto for a language
+    the page cannot place (und, whose Arabic text then reads right to left); a Details value (a
+    note) dir auto;
   - a tag's code (code.tag) is an isolated left-to-right run (computed unicode-bidi isolate,
     direction ltr), and so is a code written in a plain text (bdi.code), in the query results
     (the match, its source's diff), the Concordance (context, translations, tagged lines) and
@@ -55,7 +56,9 @@ UNITS = [
                "ar": "احذف %1 من الملفات &lt;b&gt;غامق&lt;/b&gt;"}, None),
     ("langs", {"en": "Unknown script words",
                "und": 'كلمات <ph x="1">{1}</ph> مجهولة',
-               "arz": "كلام %1 مصري"}, None),
+               "arz": "كلام %1 مصري",
+               "ms-Arab": "چاري %1 جاوي",
+               "ug-Latn": "Uyghurche %1 söz"}, None),
 ]
 PLAIN_AR = "احذف %1 من الملفات <b>غامق</b>"
 PLAIN_EN = "Delete %1 files in <b>bold</b>"
@@ -242,7 +245,8 @@ def concordance(drv, url):
              (line_dir(drv, lines[0]), isolated(drv, lines[0], "code.tag")))
         tagged_ar(drv, lines[1], "concordance, tagged ar line", "حفظ", "<b>", "</b>")
         C.ok("concordance: the tagged lines' text as before",
-             js(drv, "return arguments[0].textContent", lines[1]) == "with its tagsانقر <b>حفظ</b> الآن"
+             js(drv, "return arguments[0].textContent", lines[1]) ==
+             "with its tagsانقر <b>حفظ</b> الآن"
              and js(drv, "return arguments[0].textContent", lines[0]) ==
              "with its tagsClick <b>Save</b> now",
              [js(drv, "return arguments[0].textContent", p) for p in lines])
@@ -317,8 +321,8 @@ def concordance(drv, url):
     drv.save_screenshot(os.path.join(SHOTS, "3-concordance-langs.png"))
     li = items[0] if items else None
     trs = {t.get_attribute("lang"): t for t in li.find_elements(By.CSS_SELECTOR, ".tr")} if li else {}
-    if C.ok("concordance 'Unknown': translations into und and arz", set(trs) == {"und", "arz"},
-            sorted(trs)):
+    if C.ok("concordance 'Unknown': translations into und, arz, ms-Arab, ug-Latn",
+            set(trs) == {"und", "arz", "ms-Arab", "ug-Latn"}, sorted(trs)):
         C.ok("concordance: a translation into und is dir auto (its Arabic text: rtl), into arz "
              "(Egyptian Arabic) rtl",
              line_dir(drv, trs["und"]) == ("auto", "rtl") and
@@ -356,7 +360,8 @@ def details(drv, url):
     notes = [dd for dd in body.find_elements(By.CSS_SELECTOR, "dd") if "ملاحظة" in dd.text]
     if C.ok("Details: the unit's Arabic note shown, as it is",
             len(notes) == 1 and js(drv, "return arguments[0].textContent", notes[0]) ==
-            "ملاحظة: احفظ {0} أولا", [dd.text for dd in body.find_elements(By.CSS_SELECTOR, "dd")]):
+            "ملاحظة: احفظ {0} أولا",
+            [dd.text for dd in body.find_elements(By.CSS_SELECTOR, "dd")]):
         C.ok("Details: a value's dir is its text's (dir auto: the Arabic note rtl), its {0} an "
              "isolated ltr run",
              line_dir(drv, notes[0]) == ("auto", "rtl") and isolated(drv, notes[0], "bdi.code")[0],
@@ -375,11 +380,15 @@ def details(drv, url):
     drv.save_screenshot(os.path.join(SHOTS, "5-details-langs.png"))
     ps = {p.get_attribute("lang"): p for p in body.find_elements(By.CSS_SELECTOR, "p[lang]")
           if "tagged" not in (p.get_attribute("class") or "")}
-    if C.ok("Details of the und/arz unit: its three texts", set(ps) == {"en", "und", "arz"},
-            sorted(ps)):
+    if C.ok("Details of the unit in five languages: its texts",
+            set(ps) == {"en", "und", "arz", "ms-Arab", "ug-Latn"}, sorted(ps)):
         C.ok("Details: und dir auto (its Arabic text rtl), arz rtl, en ltr",
              line_dir(drv, ps["und"]) == ("auto", "rtl") and
              line_dir(drv, ps["arz"]) == ("rtl", "rtl") and line_dir(drv, ps["en"]) == ("ltr", "ltr"),
+             {k: line_dir(drv, p) for k, p in ps.items()})
+        C.ok("Details: a script subtag gives the dir (ms-Arab, Jawi: rtl; ug-Latn: ltr)",
+             line_dir(drv, ps["ms-Arab"]) == ("rtl", "rtl") and
+             line_dir(drv, ps["ug-Latn"]) == ("ltr", "ltr"),
              {k: line_dir(drv, p) for k, p in ps.items()})
     close_details(drv)
 
@@ -396,7 +405,8 @@ def fuzzy(drv, url):
         tagged_ar(drv, lines[0], "query, tagged target", "حفظ", "<b>", "</b>")
         copied = copy(drv, li, "Copied")
         C.ok("query: Copy copies the plain target, the status as before",
-             copied == "انقر حفظ الآن" and page_status(drv) == "Copied without its tags: انقر حفظ الآن",
+             copied == "انقر حفظ الآن" and
+             page_status(drv) == "Copied without its tags: انقر حفظ الآن",
              (copied, page_status(drv)))
     items = search(drv, PLAIN_EN)
     li = items[0] if items else None

@@ -139,6 +139,21 @@ done:
     return rc;
 }
 
+/* 0, or -1 with err naming the first key of object o that route does not take (known): a key
+ * it ignored would answer, or delete, whatever the client meant by it (srv_name_check) */
+static int known_keys(json_t *o, const char *const *known, const char *route, char *err,
+                      size_t errsz)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(o, key, val)
+    {
+        if (srv_name_check(key, known, 1, route, NULL, err, errsz) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int member_int(json_t *o, const char *key, long lo, long hi, int *out, char *err,
                       size_t errsz)
 {
@@ -193,6 +208,12 @@ int srv_body_v1_query(const char *data, size_t n, srv_query_req *q, char *err, s
         snprintf(err, errsz, "body: an object {\"texts\": [...], \"source\", \"target\"} expected");
         goto fail;
     }
+    /* "min_score", "changed_before" (a filter only the export has): refused, not ignored */
+    static const char *const keys[] = {"texts", "q",          "source", "target", "min",
+                                       "max",   "exhaustive", "tm",     "props",  "changed_since",
+                                       "tags",  "format",     NULL};
+    if (known_keys(j, keys, "POST /v1/query", err, errsz) < 0)
+        goto fail;
     q->sl = member_str(j, "source", &bad);
     q->tl = member_str(j, "target", &bad);
     q->tm = member_str(j, "tm", &bad);
@@ -302,21 +323,15 @@ int srv_body_v1_ids(const char *data, size_t n, uint64_t **ids, size_t *nids, ch
     if (!j)
         return -1;
     int rc = -1;
+    /* a key the delete does not know ("props", "changed_since": filters it does not have; "id")
+     * would have been ignored, and the ids deleted whatever the client meant by it */
+    static const char *const keys[] = {"ids", NULL};
+    if (json_is_object(j) && known_keys(j, keys, "POST /v1/delete", err, errsz) < 0)
+        goto done;
     json_t *a = json_is_object(j) ? json_object_get(j, "ids") : NULL;
     if (!a || !json_is_array(a) || json_array_size(a) == 0 || json_array_size(a) > 100000) {
         snprintf(err, errsz, "body: {\"ids\": [1, 2, ...]} expected (1 to 100000 ids)");
         goto done;
-    }
-    /* a key the delete does not know ("props", "changed_since": filters it does not have) would
-     * have been ignored, and the ids deleted whatever the client meant by it */
-    const char *key;
-    json_t *val;
-    json_object_foreach(j, key, val)
-    {
-        if (strcmp(key, "ids") != 0) {
-            snprintf(err, errsz, "body: unknown key \"%.64s\": a delete takes only \"ids\"", key);
-            goto done;
-        }
     }
     size_t k = json_array_size(a);
     uint64_t *v = calloc(k, sizeof *v);

@@ -324,6 +324,93 @@ static int route_v1(srv_route *r, const seg *s, size_t ns, char **arena)
                 "delete, import, export)");
 }
 
+/* ---- the query parameters of /v1/ -------------------------------------------------------- */
+
+int srv_name_check(const char *name, const char *const *known, int body, const char *route,
+                   const char *note, char *err, size_t errsz)
+{
+    for (size_t k = 0; known[k]; k++)
+        if (strcmp(known[k], name) == 0)
+            return 0;
+    char list[256] = "none";
+    size_t at = 0;
+    for (size_t k = 0; known[k] && at < sizeof list; k++) {
+        int w = snprintf(list + at, sizeof list - at, "%s%s", k ? ", " : "", known[k]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    size_t n = strlen(name);
+    int show = (int)srv_utf8_cut(name, n, 64);
+    int len = snprintf(err, errsz,
+                       body ? "body: unknown key \"%.*s%s\" (%s takes %s%s%s)"
+                            : "unknown parameter '%.*s%s' (%s takes %s%s%s)",
+                       show, name, (size_t)show < n ? "…" : "", route, list, note ? ": " : "",
+                       note ? note : "");
+    if (errsz && len >= 0 && (size_t)len >= errsz) { /* cut: not inside a character */
+        size_t m = errsz - 1;
+        while (m && !srv_utf8_valid(err, m))
+            m--;
+        err[m] = '\0';
+    }
+    return -1;
+}
+
+/* What each /v1/ route takes in its query string, by method (a POST /v1/query or /v1/delete
+ * takes its options in its JSON body: body.c checks its keys). A name the route does not know
+ * is a 400 naming it, never ignored: a misspelt filter (changed-since, the CLI's spelling;
+ * min_score) would otherwise silently answer another question than the one asked — a whole
+ * memory exported, matches below the minimum meant, a unit deleted from another memory than
+ * the one named. docs/serve.md lists the same names (tests/serve_strict_params.py compares the
+ * two); a route added to route_v1 needs its row here, or it takes anything.
+ * The tmserver routes and the page are not here, on purpose: they take whatever they are sent.
+ * Their clients are not ours to change (CAT tools, platforms, connectors written for amaGama or
+ * translate-toolkit's tmserver) and may add parameters of their own; a browser or a link may add
+ * some to the page's address. */
+static const char *const P_NONE[] = {NULL};
+static const char *const P_TM[] = {"tm", NULL};
+static const char *const P_QUERY[] = {"q",          "source", "target", "min",           "max",
+                                      "exhaustive", "tm",     "prop",   "changed_since", "tags",
+                                      "format",     NULL};
+static const char *const P_CONCORD[] = {"q", "lang", "max", "width", "tm", NULL};
+static const char *const P_IMPORT[] = {"format", "source", "target", "skip_bad", NULL};
+static const char *const P_EXPORT[] = {
+    "tm", "source", "target", "prop", "changed_since", "changed_before", NULL};
+
+static const struct v1_params {
+    int id;
+    unsigned methods;  /* the methods that take these */
+    const char *route; /* as messages name it */
+    const char *const *known;
+    const char *note; /* why it takes none */
+} v1_params[] = {
+    {SRV_R_V1_INFO, SRV_M_GET | SRV_M_HEAD, "/v1/", P_NONE, NULL},
+    {SRV_R_V1_QUERY, SRV_M_GET | SRV_M_HEAD, "GET /v1/query", P_QUERY, NULL},
+    {SRV_R_V1_QUERY, SRV_M_POST, "POST /v1/query", P_NONE, "its options go in the JSON body"},
+    {SRV_R_V1_CONCORD, SRV_M_GET | SRV_M_HEAD, "/v1/concord", P_CONCORD, NULL},
+    {SRV_R_V1_STATS, SRV_M_GET | SRV_M_HEAD, "/v1/stats", P_TM, NULL},
+    {SRV_R_V1_LANGS, SRV_M_GET | SRV_M_HEAD, "/v1/languages", P_NONE,
+     "it lists every memory's languages"},
+    {SRV_R_V1_UNIT, SRV_M_GET | SRV_M_HEAD | SRV_M_DELETE, "/v1/units/{id}", P_TM, NULL},
+    {SRV_R_V1_DELETE, SRV_M_POST, "POST /v1/delete", P_NONE, "its ids go in the JSON body"},
+    {SRV_R_V1_IMPORT, SRV_M_POST | SRV_M_PUT, "/v1/import", P_IMPORT, NULL},
+    {SRV_R_V1_EXPORT, SRV_M_GET | SRV_M_HEAD, "/v1/export", P_EXPORT, NULL},
+};
+
+/* 0, or 400 with r->error naming the first query parameter the route does not know */
+static int check_params(srv_route *r)
+{
+    for (size_t i = 0; i < sizeof v1_params / sizeof v1_params[0]; i++) {
+        const struct v1_params *p = &v1_params[i];
+        if (p->id != r->id || !(p->methods & r->method))
+            continue;
+        for (size_t k = 0; k < r->nparams; k++)
+            if (srv_name_check(r->params[k].key, p->known, 0, p->route, p->note, r->errbuf,
+                               sizeof r->errbuf) < 0)
+                return fail(r, 400, r->errbuf);
+        return 0;
+    }
+    return 0; /* not a /v1/ route: any parameter */
+}
+
 static int parse_query(srv_route *r, const char *q, size_t n, char **arena)
 {
     size_t i = 0;
@@ -478,6 +565,10 @@ int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t le
     }
     if (!(r->method & r->allowed) && r->method != SRV_M_OPTIONS)
         return fail(r, 405, "method not allowed on this route");
+    /* a CORS preflight carries the request's target: refused, the browser would report a CORS
+     * failure instead of the 400 that names the parameter */
+    if (r->method != SRV_M_OPTIONS)
+        return check_params(r);
     return 0;
 }
 

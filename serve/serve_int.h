@@ -84,19 +84,30 @@ typedef struct srv_route {
     size_t authority_len;
     char *abs_target;  /* an absolute-form target without a path: "/" and its query */
     char *arena;       /* every decoded string lives here */
-    const char *error; /* why the parse failed (static text) */
+    const char *error; /* why the parse failed (static text, or errbuf) */
+    char errbuf[512];  /* a message naming what the request sent (an unknown parameter) */
 } srv_route;
 
 /** Parse a request: method and the raw request target exactly as received (uri[0..len), not
  * decoded; the origin form "/path?query", or the absolute form "http://host/path?query" whose
  * host goes to r->authority). Path segments are split at '/' before percent-decoding, so "%2F"
  * stays inside a segment; "%XX" is decoded as a byte and the result must be UTF-8 without NUL; '+'
- * is a plus in the path and a space in the query string. Returns 0, or the HTTP status to answer
- * (400, 404, 405, 414) with r->error set. r is always to be freed with srv_route_free. */
+ * is a plus in the path and a space in the query string. A /v1/ route refuses a query parameter
+ * it does not know (400 naming it; any method but OPTIONS); the tmserver routes and the page take
+ * any. Returns 0, or the HTTP status to answer (400, 404, 405, 414) with r->error set. r is
+ * always to be freed with srv_route_free. */
 int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t len);
 void srv_route_free(srv_route *r);
 /** The first value of query parameter key, or NULL. */
 const char *srv_param_get(const srv_route *r, const char *key);
+/** Whether name is one of known (NULL-terminated): 0, or -1 with err saying which name route
+ * does not know and the names it takes, "unknown parameter 'NAME' (ROUTE takes a, b)" (body 0:
+ * a query parameter) or "body: unknown key \"NAME\" (ROUTE takes a, b)" (body 1: a key of a
+ * JSON body), note (when not NULL) after the list ("… takes none: NOTE)"); the name is cut at
+ * 64 characters, err at a character boundary. Every /v1/ route refuses a name it does not know
+ * through this (srv_route_parse for query parameters, body.c for JSON bodies). */
+int srv_name_check(const char *name, const char *const *known, int body, const char *route,
+                   const char *note, char *err, size_t errsz);
 
 /** Percent-decode s[0..n) into out (room for n + 1 bytes); plus_space: '+' → ' '. Returns the
  * decoded length, or -1 for a '%' not followed by two hex digits, a decoded NUL or invalid

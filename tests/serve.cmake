@@ -106,3 +106,8 @@ set_tests_properties(serve_page_bidi PROPERTIES RESOURCE_LOCK chromium)
 # --changed-since, --changed-before): the units kept, date boundaries, with source/target, 400s
 # naming the parameter, the body jisr export's with the same filters
 serve_add_py_test(serve_export_filters serve_export_filters.py TIMEOUT 300)
+# every /v1/ route refuses a query parameter (and a POST a body key) it does not know, naming it:
+# the names each route says it takes are those docs/serve.md documents, each of them is taken,
+# a misspelt one changes nothing, the page sends only taken ones; the tmserver routes, the page
+# and CORS preflights stay lenient
+serve_add_py_test(serve_strict_params serve_strict_params.py TIMEOUT 300)

@@ -130,6 +130,110 @@ static void test_v1_routes(void **state)
     srv_route_free(&r);
 }
 
+/* every /v1/ route refuses a query parameter it does not know (a misspelt filter answered
+ * another question: min_score gave the matches from 70), naming it; the tmserver routes, the
+ * page and a CORS preflight take any */
+static void test_v1_unknown_params(void **state)
+{
+    (void)state;
+    srv_route r;
+    static const struct {
+        const char *method, *uri, *name; /* name: the one refused, NULL: taken */
+    } t[] = {
+        {"GET", "/v1/query?q=x&source=en&target=ar&min_score=90", "min_score"},
+        {"HEAD", "/v1/query?q=x&source=en&target=ar&min_score=90", "min_score"},
+        {"GET", "/v1/query?q=x&source=en&target=ar&changed_before=2024-01-01", "changed_before"},
+        {"GET", "/v1/query?q=x&source=en&target=ar&changed-since=2024-01-01", "changed-since"},
+        {"POST", "/v1/query?min=100", "min"},
+        {"GET", "/v1/concord?q=x&lang=en&limit=5", "limit"},
+        {"GET", "/v1/stats?tmm=b", "tmm"},
+        {"GET", "/v1/stats?=b", ""},
+        {"GET", "/v1/languages?tm=b", "tm"},
+        {"GET", "/v1/?verbose=1", "verbose"},
+        {"GET", "/v1/units/1?tmm=b", "tmm"},
+        {"DELETE", "/v1/units/1?tmm=b", "tmm"},
+        {"POST", "/v1/delete?ids=1", "ids"},
+        {"POST", "/v1/import?format=tsv&source=en&target=ar&skip-bad=1", "skip-bad"},
+        {"PUT", "/v1/import?format=tmx&tm=b", "tm"},
+        /* every name each route documents (docs/serve.md) */
+        {"GET",
+         "/v1/query?q=x&source=en&target=ar&min=70&max=5&exhaustive=1&tm=a&prop=a=b&"
+         "changed_since=2024-01-01&tags=none&format=json",
+         NULL},
+        {"GET", "/v1/concord?q=x&lang=en&max=5&width=40&tm=a", NULL},
+        {"GET", "/v1/stats?tm=a", NULL},
+        {"GET", "/v1/units/1?tm=a", NULL},
+        {"DELETE", "/v1/units/1?tm=a", NULL},
+        {"POST", "/v1/import?format=tsv&source=en&target=ar&skip_bad=1", NULL},
+        {"GET",
+         "/v1/export?tm=a&source=en&target=ar&prop=a=b&changed_since=2024-01-01&"
+         "changed_before=2025-01-01",
+         NULL},
+        /* a preflight carries the request's target: answered, so that the 400 reaches the
+         * browser; the routes of other clients take what they send */
+        {"OPTIONS", "/v1/query?q=x&zz=1", NULL},
+        {"GET", "/tmserver/en/ar/unit/x?min_similarity=70&foo=1", NULL},
+        {"GET", "/api/v1/en/ar/unit/?source=x&foo=1", NULL},
+        {"GET", "/tmserver/languages/?foo=1", NULL},
+        {"GET", "/?foo=1", NULL},
+        {"GET", "/page.js?v=2", NULL},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        int rc = parse(&r, t[i].method, t[i].uri);
+        if (!t[i].name && rc != 0)
+            fail_msg("%s %s: %d (%s), expected 0", t[i].method, t[i].uri, rc, r.error);
+        if (t[i].name) {
+            char want[96];
+            snprintf(want, sizeof want, "unknown parameter '%s'", t[i].name);
+            if (rc != 400 || !r.error || !strstr(r.error, want))
+                fail_msg("%s %s: %d (%s), expected 400 naming '%s'", t[i].method, t[i].uri, rc,
+                         r.error ? r.error : "", t[i].name);
+        }
+        srv_route_free(&r);
+    }
+    /* a long name is cut (at a character) in the message, which stays UTF-8 */
+    jisr_buf b = {0};
+    jisr_buf_puts(&b, "/v1/stats?");
+    for (int i = 0; i < 200; i++)
+        jisr_buf_puts(&b, "%D8%A8");
+    assert_int_equal(parse(&r, "GET", b.data), 400);
+    assert_non_null(strstr(r.error, "unknown parameter 'بببب"));
+    assert_non_null(strstr(r.error, "…' (/v1/stats takes tm)"));
+    assert_true(srv_utf8_valid(r.error, strlen(r.error)));
+    srv_route_free(&r);
+    jisr_buf_free(&b);
+    /* and the keys of a POST's body */
+    char err[512];
+    srv_query_req q;
+    static const struct {
+        const char *body, *name;
+    } qb[] = {
+        {"{\"q\":\"x\",\"source\":\"en\",\"target\":\"ar\",\"min_score\":90}", "min_score"},
+        {"{\"texts\":[\"x\"],\"source\":\"en\",\"target\":\"ar\",\"changed_before\":\"2024\"}",
+         "changed_before"},
+        {"{\"text\":\"x\",\"source\":\"en\",\"target\":\"ar\"}", "text"},
+    };
+    for (size_t i = 0; i < sizeof qb / sizeof qb[0]; i++) {
+        char want[96];
+        snprintf(want, sizeof want, "unknown key \"%s\"", qb[i].name);
+        err[0] = '\0';
+        if (srv_body_v1_query(qb[i].body, strlen(qb[i].body), &q, err, sizeof err) != -1 ||
+            !strstr(err, want))
+            fail_msg("%s: '%s', expected -1 naming %s", qb[i].body, err, qb[i].name);
+    }
+    const char *all = "{\"q\":\"x\",\"source\":\"en\",\"target\":\"ar\",\"min\":70,\"max\":5,"
+                      "\"exhaustive\":false,\"tm\":\"a\",\"props\":[\"a=b\"],"
+                      "\"changed_since\":\"2024-01-01\",\"tags\":\"none\",\"format\":\"json\"}";
+    assert_int_equal(srv_body_v1_query(all, strlen(all), &q, err, sizeof err), 0);
+    srv_query_req_free(&q);
+    uint64_t *ids;
+    size_t n;
+    const char *del = "{\"id\":[1]}";
+    err[0] = '\0';
+    assert_int_equal(srv_body_v1_ids(del, strlen(del), &ids, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown key \"id\""));
+}
+
 static void test_decoding_errors(void **state)
 {
     (void)state;
@@ -912,21 +1016,14 @@ static void test_pool_drain(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tmserver_routes),
-        cmocka_unit_test(test_v1_routes),
-        cmocka_unit_test(test_decoding_errors),
-        cmocka_unit_test(test_text_cut),
-        cmocka_unit_test(test_languages),
-        cmocka_unit_test(test_token_and_numbers),
-        cmocka_unit_test(test_bodies),
-        cmocka_unit_test(test_upload_pipe),
-        cmocka_unit_test(test_absolute_and_long_paths),
-        cmocka_unit_test(test_diff_split),
-        cmocka_unit_test(test_diff_tidy),
-        cmocka_unit_test(test_pool_caps),
-        cmocka_unit_test(test_pool_queue_bound),
-        cmocka_unit_test(test_pool_deadline),
-        cmocka_unit_test(test_pool_drain),
+        cmocka_unit_test(test_tmserver_routes),   cmocka_unit_test(test_v1_routes),
+        cmocka_unit_test(test_v1_unknown_params), cmocka_unit_test(test_decoding_errors),
+        cmocka_unit_test(test_text_cut),          cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_token_and_numbers), cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_upload_pipe),       cmocka_unit_test(test_absolute_and_long_paths),
+        cmocka_unit_test(test_diff_split),        cmocka_unit_test(test_diff_tidy),
+        cmocka_unit_test(test_pool_caps),         cmocka_unit_test(test_pool_queue_bound),
+        cmocka_unit_test(test_pool_deadline),     cmocka_unit_test(test_pool_drain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,7 +53,7 @@ const char cmd_serve_help[] =
     "                        waiting for a query thread counts; default 5000); longer is a 503\n"
     "      --import-batch N  units per write transaction of an import (default 20000);\n"
     "                        a strict upload holds a few batches of prepared units\n"
-    "      --ready-file F    write the server's URL to F once it listens\n"
+    "      --ready-file F    write its URL (no final '/') to F once up, atomically; or exit 1\n"
     "      --no-snapshot     read the memories through LMDB only, without the in-memory\n"
     "                        directory of their last committed state (see docs/serve.md, Load)\n"
     "  -q, --quiet           no request log (one line per request on stderr otherwise)\n"

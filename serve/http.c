@@ -1271,6 +1271,30 @@ static int active(srv_server *s)
     return n;
 }
 
+/* --ready-file: the URL and a line feed, written as every output of jisr is (util/outfile.c): to
+ * a temporary file beside it renamed over it, so that a script polling the file never reads it
+ * empty or half written, and never through a symbolic link there (refused: the link's owner
+ * would choose which file the server replaces). Not synced: it speaks to the processes of this
+ * boot. 0, or -1 with the reason logged. */
+static int write_ready_file(const char *path, const char *url)
+{
+    jisr_outfile_opts oo = JISR_OUTFILE_OPTS_INIT;
+    oo.flags = JISR_OUT_NOSYNC;
+    jisr_outfile *o;
+    int rc = jisr_outfile_open(&o, path, &oo);
+    if (rc == 0) {
+        fprintf(jisr_outfile_stream(o), "%s\n", url);
+        rc = jisr_outfile_commit(o); /* says a failed write (a full disk) too */
+    }
+    if (rc < 0) {
+        char msg[1200];
+        jisr_error_format(msg, sizeof msg);
+        logf_("jisr serve: cannot write the ready file (--ready-file): %s", msg);
+        return -1;
+    }
+    return 0;
+}
+
 int serve_run(const serve_opts *opts)
 {
     srv_server s;
@@ -1380,8 +1404,9 @@ int serve_run(const serve_opts *opts)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
     else
         inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+    /* a base URL without a trailing '/': a script appends its path, "$(cat F)/v1/query?…" */
     char url[128];
-    snprintf(url, sizeof url, v6 ? "http://[%s]:%u/" : "http://%s:%u/", host, port);
+    snprintf(url, sizeof url, v6 ? "http://[%s]:%u" : "http://%s:%u", host, port);
     size_t nsnap, snapb = srv_mem_snapshot(s.ctx.mem, &nsnap);
     char snaps[64];
     if (nsnap)
@@ -1400,13 +1425,8 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: warning: %s is not a loopback address: everyone who can reach it can "
               "read the memory%s",
               host, s.o.private_ ? " with the token" : " (--private requires the token)");
-    if (s.o.ready_file) {
-        FILE *f = fopen(s.o.ready_file, "w");
-        if (f) {
-            fprintf(f, "%s\n", url);
-            fclose(f);
-        }
-    }
+    if (s.o.ready_file && write_ready_file(s.o.ready_file, url) < 0)
+        goto done; /* exit 1: a script waiting for the file would otherwise wait forever */
 
     /* wait for a signal, closing the requests that do not arrive in time meanwhile, and
      * answering the queries that waited for a thread beyond their time */

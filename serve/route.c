@@ -504,6 +504,13 @@ int srv_route_parse(srv_route *r, const char *method, const char *uri, size_t le
         return fail(r, 400, "the request target must be a path starting with '/'");
     if (memchr(uri, '#', len))
         return fail(r, 400, "a raw '#' in the request target (encode it as %23)");
+    /* "//v1/query" is a base URL that ends in '/' joined with "/v1/query" (the --ready-file
+     * address ended in '/' until 2026-12-07, and an address pasted from elsewhere may): taken
+     * as the path it doubles, since no route starts with an empty segment (it was a 404) */
+    while (len > 1 && uri[1] == '/') {
+        uri++;
+        len--;
+    }
     if (!(r->arena = malloc(2 * len + 64)))
         return fail(r, 503, "out of memory");
     char *arena = r->arena;

@@ -39,7 +39,8 @@ typedef struct serve_opts {
     uint64_t max_upload;     /* bytes of an import body; 0 = 8 GiB */
     unsigned grace;          /* seconds in-flight requests get on SIGTERM; 0 = 30 */
     unsigned query_ms;       /* the time one request's queries may take; 0 = 5000 */
-    const char *ready_file;  /* when set: "http://HOST:PORT/\n" written there once listening */
+    const char *ready_file;  /* when set: "http://HOST:PORT\n" written there once listening
+                                (atomically, never through a link; failing stops the server) */
     unsigned import_batch;   /* units per write transaction of an import; 0 = 20,000 (what a
                                 strict upload holds prepared is a few batches) */
     const char *const *allow_hosts; /* Host names answered besides loopback ones (--allow-host) */

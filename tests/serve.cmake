@@ -111,3 +111,8 @@ serve_add_py_test(serve_export_filters serve_export_filters.py TIMEOUT 300)
 # a misspelt one changes nothing, the page sends only taken ones; the tmserver routes, the page
 # and CORS preflights stay lenient
 serve_add_py_test(serve_strict_params serve_strict_params.py TIMEOUT 300)
+# --ready-file as a script uses it: one line, the URL without a trailing '/' ("$(cat F)/v1/…"
+# with curl); written atomically (an earlier F replaced, not rewritten through its other names),
+# never through a symbolic link (the server exits 1 naming F, the link's target untouched)
+jisr_add_script_test(serve_ready_file serve_ready_file.sh)
+set_tests_properties(serve_ready_file PROPERTIES LABELS serve TIMEOUT 300)

@@ -263,7 +263,7 @@ def browse(drv, s, ar, en, ar_query):
     shot(drv, "4-english-arabic")
 
     # a unit's details have an address: opened directly, they show at once
-    drv.get(s.url + "#unit/m/17")
+    drv.get(s.url + "/#unit/m/17")
     wait(drv, lambda d: d.find_element(By.ID, "details").get_attribute("open") is not None)
     C.ok("#unit/m/17 opens that unit's details",
          drv.find_element(By.ID, "dtitle").text.startswith("Unit #17") and

@@ -1,7 +1,7 @@
 """serve_helper.py — what the `jisr serve` tests share (Python standard library only).
 
 Server(...) starts `jisr serve` on a free loopback port (port 0 and --ready-file, so there is no
-race for a port) and stops it — every test stops every process it starts, also on failure
+race for a port; its url is the ready file's, without a trailing '/': url + "/v1/…") and stops it — every test stops every process it starts, also on failure
 (use it as a context manager). request() sends one request with the target exactly as given
 (http.client, no re-encoding). Checks prints "ok"/"FAIL" lines and gives the exit status.
 """

@@ -76,7 +76,7 @@ d.add_list([{"source": ar, "target": en, "context": ""} for ar, en in units], "a
             except Exception:
                 time.sleep(0.05)
         with Server(T, ["--tm", mem]) as s:
-            jbase = s.url + "tmserver"
+            jbase = s.url + "/tmserver"
             shapes, exact_ok, exact_n, near_same, near_n, both = True, 0, 0, 0, 0, 0
             for i, (ar, en) in enumerate(units[:-1:3]):
                 words = en.split()

@@ -110,12 +110,12 @@ def main():
     run("import", "--tm", mem, "-s", "en", "-t", "pt-BR", "-q", os.path.join(T, "pt.tsv"))
 
     with Server(T, ["--tm", mem]) as s:
-        w = WeblateTMServer(s.url + "tmserver")
+        w = WeblateTMServer(s.url + "/tmserver")
         C.ok("languages: (ar, en), (en, ar), (en, pt_br) supported",
              w.is_supported("ar", "en") and w.is_supported("en", "ar") and
              w.is_supported("en", "pt_br"), w.supported_languages)
         C.ok("(fr, en) not supported", not w.is_supported("fr", "en"))
-        w2 = WeblateTMServer(s.url + "api/v1/")
+        w2 = WeblateTMServer(s.url + "/api/v1/")
         C.ok("the /api/v1 base URL (with a trailing slash) works too",
              w2.supported_languages == w.supported_languages)
 

@@ -107,6 +107,13 @@ static void test_v1_routes(void **state)
         {"PATCH", "/v1/stats", 405, 0, 0},
         {"OPTIONS", "/v1/stats", 0, SRV_R_V1_STATS, 0},
         {"GET", "/v1/nothing", 404, 0, 0},
+        /* a base URL ending in '/' joined with "/v1/…": the path it doubles */
+        {"GET", "//v1/stats", 0, SRV_R_V1_STATS, 0},
+        {"GET", "///v1/query?q=x&source=en&target=ar", 0, SRV_R_V1_QUERY, 0},
+        {"DELETE", "//v1/units/42", 0, SRV_R_V1_UNIT, 1},
+        {"GET", "//tmserver/languages/", 0, SRV_R_TMS_LANGS, 0},
+        {"GET", "//", 0, SRV_R_PAGE, 0},
+        {"GET", "//etc/passwd", 404, 0, 0},
         {"GET", "/", 0, SRV_R_PAGE, 0},
         {"GET", "/index.html", 0, SRV_R_PAGE, 0},
         {"GET", "/page.js", 0, SRV_R_ASSET, 0},
@@ -621,6 +628,10 @@ static void test_absolute_and_long_paths(void **state)
     assert_int_equal(r.id, SRV_R_V1_QUERY);
     assert_string_equal(srv_param_get(&r, "q"), "a b");
     assert_memory_equal(r.authority, "127.0.0.1:8080", 14);
+    srv_route_free(&r);
+    u = "http://localhost:8080//v1/stats"; /* a doubled slash: the path it doubles */
+    assert_int_equal(srv_route_parse(&r, "GET", u, strlen(u)), 0);
+    assert_int_equal(r.id, SRV_R_V1_STATS);
     srv_route_free(&r);
     u = "http://localhost?x=1"; /* no path: "/" */
     assert_int_equal(srv_route_parse(&r, "GET", u, strlen(u)), 0);

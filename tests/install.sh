@@ -49,8 +49,8 @@ check "libjisr.a defines globally the $(wc -l <"$T/so.syms") symbols libjisr.so 
 
 check "public headers under include/jisr/, the umbrella jisr.h among them" \
     '[ -f "$P/include/jisr/jisr.h" ] && [ -f "$P/include/jisr/util/util.h" ] && [ -f "$P/include/jisr/text/text.h" ] && [ -f "$P/include/jisr/formats/formats.h" ]'
-check "no private header installed" '[ -z "$(find "$P/include" -name "*_int.h" -o -name utf8.h)" ]'
-check "no installed header includes a private one" '! grep -rqE "#include .*(_int\.h|utf8\.h)" "$P/include"'
+check "no private header installed" '[ -z "$(find "$P/include" -name "*_int.h" -o -name utf8.h -o -name plural.h)" ]'
+check "no installed header includes a private one" '! grep -rqE "#include .*(_int\.h|utf8\.h|plural\.h)" "$P/include"'
 # every public header compiles on its own, from the install tree only (no -I into the sources)
 for h in $(cd "$P/include" && find jisr -name '*.h'); do
     printf '#include <%s>\nint main(void) { return 0; }\n' "$h" >"$T/h.c"

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "util/plural.h"
 #include "util/util_int.h"
 
 static void test_error_format(void **state)
@@ -176,6 +177,19 @@ static void test_u64set(void **state)
     assert_null(s.v);
     assert_int_equal(jisr_u64set_add(&s, 7), 1);
     jisr_u64set_free(&s);
+}
+
+/* the word after a count: singular for 1 only, the plural given whole (irregular ones too) */
+static void test_plural(void **state)
+{
+    (void)state;
+    assert_string_equal(jisr_plural(1, "unit", "units"), "unit");
+    assert_string_equal(jisr_plural(0, "unit", "units"), "units");
+    assert_string_equal(jisr_plural(2, "unit", "units"), "units");
+    assert_string_equal(jisr_plural(11, "entry", "entries"), "entries");
+    assert_string_equal(jisr_plural(1, "entry", "entries"), "entry");
+    assert_string_equal(jisr_plural(21, "match", "matches"), "matches");
+    assert_string_equal(jisr_plural(18446744073709551615ULL, "query", "queries"), "queries");
 }
 
 static void test_markup(void **state)
@@ -664,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_markup),
+        cmocka_unit_test(test_plural),
         cmocka_unit_test(test_u64set),
         cmocka_unit_test(test_lines_memory),
         cmocka_unit_test(test_lines_bad),

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "formats/formats.h"
 #include "text/text.h"
+#include "util/plural.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
  * and clang read any length (-Wpedantic's warning is about other compilers). */
@@ -266,15 +267,15 @@ int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost)
 void cli_warn_plain_lost(const char *out, const char *fmt, unsigned long tags, unsigned long meta)
 {
     if (tags)
-        cli_warn("%s: %lu unit%s lost inline tags that %s cannot carry (formatting, a <ph> that "
+        cli_warn("%s: %lu %s lost inline tags that %s cannot carry (formatting, a <ph> that "
                  "is not one format code); a <ph> holding a format code such as {0} or %%s is "
                  "written as its code, a tag holding an OmegaT shortcut (<b0>) as the shortcut. "
                  "TMX and JSONL keep tags",
-                 out, tags, tags == 1 ? "" : "s", fmt);
+                 out, tags, jisr_plural(tags, "unit", "units"), fmt);
     if (meta)
-        cli_warn("%s: %lu unit%s lost props or notes that %s cannot carry (TMX and JSONL keep "
+        cli_warn("%s: %lu %s lost props or notes that %s cannot carry (TMX and JSONL keep "
                  "them)",
-                 out, meta, meta == 1 ? "" : "s", fmt);
+                 out, meta, jisr_plural(meta, "unit", "units"), fmt);
 }
 
 static void on_bad(void *ctx, const jisr_error *err)
@@ -345,8 +346,8 @@ int cmd_convert(int argc, char **argv)
         }
     }
     if (argc - optind != 2)
-        return cli_usage_error("convert", "expected IN and OUT, got %d argument%s", argc - optind,
-                               argc - optind == 1 ? "" : "s");
+        return cli_usage_error("convert", "expected IN and OUT, got %d %s", argc - optind,
+                               jisr_plural(argc - optind, "argument", "arguments"));
     if ((c = cli_lang_pair_option("convert", src, tgt)) != CLI_OK)
         return c;
     const char *in = argv[optind], *out = argv[optind + 1];
@@ -421,10 +422,10 @@ int cmd_convert(int argc, char **argv)
     if (h && h->meta.o_tmf)
         wo.o_tmf = h->meta.o_tmf;
     if (h && ofmt != JISR_FMT_TMX && (h->meta.nprops || h->meta.nnotes))
-        cli_warn("%s: the header's %zu prop%s and %zu note%s are not carried into the %s output, "
+        cli_warn("%s: the header's %zu %s and %zu %s are not carried into the %s output, "
                  "which has no header (only TMX output keeps them)",
-                 where, h->meta.nprops, h->meta.nprops == 1 ? "" : "s", h->meta.nnotes,
-                 h->meta.nnotes == 1 ? "" : "s",
+                 where, h->meta.nprops, jisr_plural(h->meta.nprops, "prop", "props"),
+                 h->meta.nnotes, jisr_plural(h->meta.nnotes, "note", "notes"),
                  ofmt == JISR_FMT_TSV     ? "TSV"
                  : ofmt == JISR_FMT_MOSES ? "Moses"
                                           : "JSONL");
@@ -498,7 +499,8 @@ int cmd_convert(int argc, char **argv)
             else
                 cli_warn("%s (skipped)", jisr_error_last()->msg);
         }
-        cli_progress_update(&p, "%lu units", jisr_writer_count(w));
+        cli_progress_update(&p, "%lu %s", jisr_writer_count(w),
+                            jisr_plural(jisr_writer_count(w), "unit", "units"));
     }
     cli_progress_done(&p);
     if (rc < 0)
@@ -509,16 +511,17 @@ int cmd_convert(int argc, char **argv)
     if (rc < 0)
         goto fail;
     if (filtered)
-        cli_warn("%lu unit%s without both %s and %s left out", filtered, filtered == 1 ? "" : "s",
-                 src, tgt);
+        cli_warn("%lu %s without both %s and %s left out", filtered,
+                 jisr_plural(filtered, "unit", "units"), src, tgt);
     if (multi)
-        cli_warn("%lu unit%s with more than one variant of %s or %s: the first of each written, "
+        cli_warn("%lu %s with more than one variant of %s or %s: the first of each written, "
                  "the others left out",
-                 multi, multi == 1 ? "" : "s", src, tgt);
+                 multi, jisr_plural(multi, "unit", "units"), src, tgt);
     cli_warn_plain_lost(strcmp(out, "-") == 0 ? "<stdout>" : out,
                         ofmt == JISR_FMT_TSV ? "TSV" : "Moses", lost_tags, lost_meta);
     if (bad.n)
-        cli_warn("%lu bad unit%s skipped, %lu written", bad.n, bad.n == 1 ? "" : "s", written);
+        cli_warn("%lu bad %s skipped, %lu written", bad.n, jisr_plural(bad.n, "unit", "units"),
+                 written);
     ret = CLI_OK;
     goto done;
 fail:

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/plural.h"
 
 const char cmd_delete_help[] =
     "Usage: jisr delete [OPTIONS] ID...\n"
@@ -314,20 +315,21 @@ int cmd_delete(int argc, char **argv)
         }
         if (gone != distinct && !quiet)
             fprintf(stderr,
-                    "jisr: %zu of the units found were changed or deleted by another writer "
-                    "before the delete and no longer pass the filters: not deleted\n",
-                    distinct - gone);
+                    "jisr: %zu of the units found %s changed or deleted by another writer "
+                    "before the delete and no longer %s the filters: not deleted\n",
+                    distinct - gone, jisr_plural(distinct - gone, "was", "were"),
+                    jisr_plural(distinct - gone, "passes", "pass"));
         distinct = gone;
     }
     cli_signal_message(NULL); /* committed (or nothing to commit) */
     for (size_t i = 0; verbose && i < distinct; i++)
         printf("%llu\n", (unsigned long long)ids[i]);
     if (!quiet && dry)
-        fprintf(stderr, "%zu unit%s would be deleted (dry run: none deleted)%s\n", distinct,
-                distinct == 1 ? "" : "s",
+        fprintf(stderr, "%zu %s would be deleted (dry run: none deleted)%s\n", distinct,
+                jisr_plural(distinct, "unit", "units"),
                 every && !all ? "; every unit of the memory: the delete needs --all" : "");
     else if (!quiet)
-        fprintf(stderr, "%zu unit%s deleted\n", distinct, distinct == 1 ? "" : "s");
+        fprintf(stderr, "%zu %s deleted\n", distinct, jisr_plural(distinct, "unit", "units"));
 done:
     cli_signal_message(NULL);
     jisr_tm_close(tm);

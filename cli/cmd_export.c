@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "text/text.h"
+#include "util/plural.h"
 
 const char cmd_export_help[] =
     "Usage: jisr export [OPTIONS] -o FILE\n"
@@ -245,7 +246,7 @@ failed:
     if (rc < 0)
         return cli_error(rc);
     if (strcmp(out, "-") != 0 || skipped || multi || pairless || filters) {
-        fprintf(stderr, "%s: %llu units exported", out, n);
+        fprintf(stderr, "%s: %llu %s exported", out, n, jisr_plural(n, "unit", "units"));
         if (filters)
             fprintf(stderr, ", %llu left out by the filters", filtered);
         if (skipped)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/plural.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
  * and clang read any length (-Wpedantic's warning is about other compilers). */
@@ -134,7 +135,8 @@ typedef struct imp_ctx {
 static void on_progress(void *ctx, uint64_t units)
 {
     imp_ctx *c = ctx;
-    cli_progress_update(&c->prog, "importing %s: %llu units", c->file, (unsigned long long)units);
+    cli_progress_update(&c->prog, "importing %s: %llu %s", c->file, (unsigned long long)units,
+                        jisr_plural(units, "unit", "units"));
 }
 
 static void on_bad(void *ctx, const jisr_error *err)
@@ -176,11 +178,12 @@ static void signal_note(const imp_ctx *c, const jisr_tm_import_stats *st)
                  before);
     else
         snprintf(m, sizeof m,
-                 "jisr: interrupted: %llu units of %s committed (its first %llu, %llu "
-                 "batch%s)%s; running the same import again completes it (the units stored "
+                 "jisr: interrupted: %llu %s of %s committed (its first %llu, %llu "
+                 "%s)%s; running the same import again completes it (the units stored "
                  "already merge, their usage counts unchanged)\n",
-                 (unsigned long long)st->read, c->file, (unsigned long long)st->read,
-                 (unsigned long long)st->batches, st->batches == 1 ? "" : "es", before);
+                 (unsigned long long)st->read, jisr_plural(st->read, "unit", "units"), c->file,
+                 (unsigned long long)st->read, (unsigned long long)st->batches,
+                 jisr_plural(st->batches, "batch", "batches"), before);
     cli_signal_message(m);
 }
 
@@ -347,8 +350,9 @@ int cmd_import(int argc, char **argv)
         if (rc < 0) {
             status = cli_error(rc);
             if (st.batches)
-                fprintf(stderr, "jisr: %s: %llu batches were committed before the error\n", path,
-                        (unsigned long long)st.batches);
+                fprintf(stderr, "jisr: %s: %llu %s committed before the error\n", path,
+                        (unsigned long long)st.batches,
+                        jisr_plural(st.batches, "batch was", "batches were"));
             if (i + 1 < argc) { /* the files after it are not read */
                 fprintf(stderr, "jisr: not imported:");
                 for (int k = i + 1; k < argc; k++)
@@ -359,12 +363,13 @@ int cmd_import(int argc, char **argv)
             break;
         }
         if (!quiet) {
-            fprintf(stderr, "%s: %llu units read, %llu added, %llu merged, %llu skipped", path,
-                    (unsigned long long)st.read, (unsigned long long)st.added,
-                    (unsigned long long)st.merged,
+            fprintf(stderr, "%s: %llu %s read, %llu added, %llu merged, %llu skipped", path,
+                    (unsigned long long)st.read, jisr_plural(st.read, "unit", "units"),
+                    (unsigned long long)st.added, (unsigned long long)st.merged,
                     (unsigned long long)st.skipped); /* bad units skipped included */
             if (ctx.warnings)
-                fprintf(stderr, ", %lu warning%s", ctx.warnings, ctx.warnings == 1 ? "" : "s");
+                fprintf(stderr, ", %lu %s", ctx.warnings,
+                        jisr_plural(ctx.warnings, "warning", "warnings"));
             fprintf(stderr, " (%.1fs)\n", jisr_now() - t0);
         }
         ctx.warnings = 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/plural.h"
 
 const char cmd_reindex_help[] =
     "Usage: jisr reindex [OPTIONS]\n"
@@ -44,8 +45,8 @@ const char cmd_reindex_help[] =
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    cli_progress_update(ctx, "reindexing: %llu of %llu units", (unsigned long long)done,
-                        (unsigned long long)total);
+    cli_progress_update(ctx, "reindexing: %llu of %llu %s", (unsigned long long)done,
+                        (unsigned long long)total, jisr_plural(total, "unit", "units"));
 }
 
 static void quiet_warning(void *ctx, const char *msg)
@@ -129,10 +130,11 @@ int cmd_reindex(int argc, char **argv)
     }
     if (!quiet)
         fprintf(stderr,
-                "%s: %llu units reindexed with ICU %s, Unicode %s, tokenizer %u, character "
+                "%s: %llu %s reindexed with ICU %s, Unicode %s, tokenizer %u, character "
                 "search %s%.0d (%.1fs)\n",
-                path, (unsigned long long)st.units, st.index_icu, st.index_unicode,
-                st.index_tokenizer, st.chars ? "on, limit " : "off", st.chars, jisr_now() - t0);
+                path, (unsigned long long)st.units, jisr_plural(st.units, "unit", "units"),
+                st.index_icu, st.index_unicode, st.index_tokenizer, st.chars ? "on, limit " : "off",
+                st.chars, jisr_now() - t0);
     jisr_tm_stats_free(&st);
     free(path);
     return CLI_OK;

@@ -121,7 +121,7 @@ check "... two variants of each: the first written, the unit counted" \
 $J import -q --tm mm multi.tmx
 $J export --tm mm -s en -t ar -o m.tsv 2>err
 check "export -f tsv of a unit with two en and two ar: counted in the summary" \
-    'grep -q "m.tsv: 1 units exported, 1 with more than one en or ar variant" err'
+    'grep -q "m.tsv: 1 unit exported, 1 with more than one en or ar variant" err'
 $J help export >help
 check "jisr help export says TSV and JSONL need -s and -t" 'grep -q "TSV and JSONL output need -s and -t" help'
 
@@ -187,7 +187,7 @@ if command -v mdb_dump >/dev/null && command -v mdb_load >/dev/null; then
     $J export --tm cor -o cor.tmx --skip-bad 2>err
     check "export of unwritable units: each named once, by its id" \
         'grep -q "^jisr: unit 1: a segment holds" err && grep -q "^jisr: unit 3: a segment holds" err &&
-         ! grep -q "unit 2" err && grep -q "1 units exported, 2 skipped" err'
+         ! grep -q "unit 2" err && grep -q "1 unit exported, 2 skipped" err'
 else
     ok "# SKIP mdb_dump/mdb_load not installed"
 fi

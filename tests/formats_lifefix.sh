@@ -29,7 +29,7 @@ cat >no-trg.xlf <<'EOF'
 EOF
 $J import --tm m1 no-trg.xlf 2>err
 check "XLIFF without target-language: nothing stored under und (the unit skipped, exit 0)" \
-    '[ $? -eq 0 ] && grep -q "no-trg.xlf: 1 units read, 0 added, 0 merged, 1 skipped" err &&
+    '[ $? -eq 0 ] && grep -q "no-trg.xlf: 1 unit read, 0 added, 0 merged, 1 skipped" err &&
      ! $J stats --tm m1 | grep -q und'
 check "... a warning names the file and line and asks for -t" \
     'grep -q "no-trg.xlf:5:1: the XLIFF file names no target language (target-language on <file>) and none was given: 1 target not read.*-t/--target" err'

@@ -66,7 +66,7 @@ check "export: the summary counts the units written and those the filters left o
 $J export --tm m -o - --changed-before 2024-01-01 -s en -t ar -f tsv >sel.tsv 2>sel.err
 check "export: filters to TSV on standard output, the summary on stderr" \
     test "$(cut -f1 sel.tsv | tr '\n' '|')-$(head -1 sel.err)" = \
-    "Close the window|--: 1 units exported, 5 left out by the filters"
+    "Close the window|--: 1 unit exported, 5 left out by the filters"
 $J export --tm m -o bad.tmx --changed-before 2024-02-30 2>bad.err
 check "export: a bad date is a usage error naming the option, nothing written" \
     test $?-"$(head -1 bad.err)"-"$(ls bad.tmx 2>/dev/null)" = "2-jisr export: --changed-before needs a date: YYYY-MM-DD or YYYYMMDDThhmmssZ, not '2024-02-30'-"

@@ -131,7 +131,7 @@ check "import --skip-bad: each DTD-invalid unit is skipped, named at its place" 
 check "... a <tuv> whose xml:lang is not a language tag: refused at the attribute" \
     'grep -q "inl.tmx:14:10: <tuv xml:lang=\"en us!\">: not a language tag" e12'
 check "... the valid unit is imported (1 read, 10 skipped)" \
-    'grep -q "inl.tmx: 1 units read, 1 added, 0 merged, 10 skipped" e12'
+    'grep -q "inl.tmx: 1 unit read, 1 added, 0 merged, 10 skipped" e12'
 $J export --tm m4 -o inl-out.tmx 2>/dev/null
 check "... the rich valid unit comes back whole" \
     'grep -q "<ut x=\"4\">u<sub datatype=\"html\" type=\"t\">s <ph>p</ph></sub></ut>" inl-out.tmx'

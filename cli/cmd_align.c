@@ -21,6 +21,7 @@
 #include "corpus/corpus.h"
 #include "doc/doc.h"
 #include "text/text.h"
+#include "util/plural.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
  * and clang read any length (-Wpedantic's warning is about other compilers). */
@@ -249,9 +250,9 @@ static void warn_result(const aopts *o, const adoc *d, const jisr_ladder *l)
                  "documents may not translate each other",
                  d->id, in, t ? "target" : "source", all);
         if (all2 >= 4 * (d->src.n < d->tgt.n ? d->src.n : d->tgt.n) && !o->presegmented)
-            cli_warn("%s: the source has %zu sentences and the target %zu: if each line of the "
+            cli_warn("%s: the source has %zu %s and the target %zu: if each line of the "
                      "files is one sentence, -p (--presegmented) reads them so",
-                     d->id, d->src.n, d->tgt.n);
+                     d->id, d->src.n, jisr_plural(d->src.n, "sentence", "sentences"), d->tgt.n);
     }
 }
 
@@ -340,8 +341,8 @@ static int tmx_check(const aopts *o, const adoc *d, const jisr_ladder *l, jisr_l
                  place, s ? "target" : "source", c, at);
     }
     if (bad)
-        cli_warn("%s: %zu pair%s left out of the TMX (--skip-bad)", d->id, bad,
-                 bad == 1 ? "" : "s");
+        cli_warn("%s: %zu %s left out of the TMX (--skip-bad)", d->id, bad,
+                 jisr_plural(bad, "pair", "pairs"));
     return 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include "align/align.h"
 #include "cli/cli.h"
+#include "util/plural.h"
 
 const char cmd_align_eval_help[] =
     "Usage: jisr align-eval [--json] GOLD TEST\n"
@@ -59,9 +60,11 @@ static void print_scores(const jisr_align_counts *c, size_t docs, int json)
     printf("precision    %.4f   %.4f\n", s.p_strict, s.p_lax);
     printf("recall       %.4f   %.4f\n", s.r_strict, s.r_lax);
     printf("F1           %.4f   %.4f\n", s.f_strict, s.f_lax);
-    printf("%zu document%s, %llu test beads, %llu gold beads (without 0-1/1-0)\n", docs,
-           docs == 1 ? "" : "s", (unsigned long long)(c->p_strict_hit + c->p_strict_miss),
-           (unsigned long long)(c->r_strict_hit + c->r_strict_miss));
+    unsigned long long test = c->p_strict_hit + c->p_strict_miss,
+                       gold = c->r_strict_hit + c->r_strict_miss;
+    printf("%zu %s, %llu test %s, %llu gold %s (without 0-1/1-0)\n", docs,
+           jisr_plural(docs, "document", "documents"), test, jisr_plural(test, "bead", "beads"),
+           gold, jisr_plural(gold, "bead", "beads"));
 }
 
 static int score_pair(jisr_align_counts *c, const char *gold, const char *test)

@@ -25,6 +25,7 @@
 #include "cli/doc_cli.h"
 #include "corpus/corpus.h"
 #include "text/text.h"
+#include "util/plural.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
  * and clang read any length (-Wpedantic's warning is about other compilers). */
@@ -525,10 +526,12 @@ int cmd_corpus(int argc, char **argv)
         for (int k = 0; k < JISR_DROP_N; k++)
             dropped += t->dropped[k];
         fprintf(stderr,
-                "jisr: %zu documents (%zu skipped), %zu pairs of documents, %llu aligned "
-                "pairs: %llu kept, %llu dropped",
-                t->documents, t->skipped, t->pairs, (unsigned long long)t->candidates,
-                (unsigned long long)t->kept, (unsigned long long)dropped);
+                "jisr: %zu %s (%zu skipped), %zu %s of documents, %llu aligned %s: %llu kept, "
+                "%llu dropped",
+                t->documents, jisr_plural(t->documents, "document", "documents"), t->skipped,
+                t->pairs, jisr_plural(t->pairs, "pair", "pairs"), (unsigned long long)t->candidates,
+                jisr_plural(t->candidates, "pair", "pairs"), (unsigned long long)t->kept,
+                (unsigned long long)dropped);
         for (int k = 0; k < JISR_DROP_N; k++)
             if (t->dropped[k])
                 fprintf(stderr, ", %s %llu", jisr_drop_name((jisr_drop)k),

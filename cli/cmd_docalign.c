@@ -14,6 +14,7 @@
 #include "cli/doc_cli.h"
 #include "corpus/corpus.h"
 #include "text/text.h"
+#include "util/plural.h"
 
 const char cmd_docalign_help[] =
     "Usage: jisr docalign [OPTIONS] INPUT...\n"
@@ -249,8 +250,11 @@ int cmd_docalign(int argc, char **argv)
     jisr_buf_free(&sb);
     jisr_buf b = {0};
     rc = jisr_pairing_format(p, output != NULL, &b);
-    fprintf(stderr, "jisr: %zu pairs; %zu source and %zu target documents unpaired\n", p->npairs,
-            p->nside[0] - p->npairs, p->nside[1] - p->npairs);
+    size_t un_src = p->nside[0] - p->npairs, un_tgt = p->nside[1] - p->npairs;
+    fprintf(stderr, "jisr: %zu %s; %zu source %s and %zu target %s unpaired\n", p->npairs,
+            jisr_plural(p->npairs, "pair", "pairs"), un_src,
+            jisr_plural(un_src, "document", "documents"), un_tgt,
+            jisr_plural(un_tgt, "document", "documents"));
     if (rc == 0 && b.len && fwrite(b.data, 1, b.len, jisr_outfile_stream(o)) != b.len)
         rc = jisr_error_set(JISR_EIO, output ? output : "<stdout>", 0, 0, "write failed");
     if (rc == 0)

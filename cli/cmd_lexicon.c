@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "formats/formats.h"
 #include "tm/tm.h"
+#include "util/plural.h"
 
 const char cmd_lexicon_help[] =
     "Usage: jisr lexicon train [OPTIONS] CORPUS... -o FILE\n"
@@ -294,10 +295,12 @@ static int lexicon_train(int argc, char **argv)
         uint64_t taken, skipped;
         jisr_lexicon_trainer_counts(tr, &taken, &skipped);
         fprintf(stderr,
-                "jisr: lexicon %s: %zu entries from %llu sentence pairs (%llu left out, %lu "
-                "refused units skipped) in %.1f s\n",
-                output, jisr_lexicon_size(lx), (unsigned long long)taken,
-                (unsigned long long)skipped, lp.bad, jisr_now() - lp.p.start);
+                "jisr: lexicon %s: %zu %s from %llu sentence %s (%llu left out, %lu "
+                "refused %s skipped) in %.1f s\n",
+                output, jisr_lexicon_size(lx),
+                jisr_plural(jisr_lexicon_size(lx), "entry", "entries"), (unsigned long long)taken,
+                jisr_plural(taken, "pair", "pairs"), (unsigned long long)skipped, lp.bad,
+                jisr_plural(lp.bad, "unit", "units"), jisr_now() - lp.p.start);
     }
     jisr_lexicon_free(lx);
     jisr_lexicon_trainer_free(tr);

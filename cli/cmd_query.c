@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "text/text.h"
+#include "util/plural.h"
 #include "util/utf8.h"
 
 /* The help outgrew the 4,095 characters C99 promises every compiler reads in one literal; GCC
@@ -659,8 +660,8 @@ int cmd_query(int argc, char **argv)
     if (status == CLI_OK && r.bad && r.bad == total)
         status = cli_fail("no query was asked (above)");
     else if (status == CLI_OK && r.bad)
-        status = cli_fail("%d quer%s not asked (above); the others were answered", r.bad,
-                          r.bad == 1 ? "y" : "ies");
+        status = cli_fail("%d %s not asked (above); the others were answered", r.bad,
+                          jisr_plural(r.bad, "query", "queries"));
     jisr_unit_clear(&r.tagged);
     jisr_buf_free(&r.buf);
     for (size_t k = 0; k < r.nsrc; k++) {

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/doc_cli.h"
 #include "text/text.h"
+#include "util/plural.h"
 
 const char cmd_segment_help[] =
     "Usage: jisr segment [-l ar|en|auto] [--srx FILE] [--format text|jsonl] [--lenient]\n"
@@ -228,8 +229,8 @@ static int segment_file(seg_opts *o, const char *path)
         status = cli_error(rc);
     size_t repl = in ? jisr_textin_replacements(in) : jisr_doc_replacements(d);
     if (repl)
-        cli_warn("%s: replaced %zu invalid byte sequence%s with U+FFFD", name, repl,
-                 repl == 1 ? "" : "s");
+        cli_warn("%s: replaced %zu invalid byte %s with U+FFFD", name, repl,
+                 jisr_plural(repl, "sequence", "sequences"));
     jisr_buf_free(&out);
     jisr_sentences_free(&ss);
     jisr_textin_close(in);

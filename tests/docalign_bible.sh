@@ -24,7 +24,7 @@ awk -v p="$P" -v r="$R" 'BEGIN { exit !(p >= 0.99 && r >= 0.98) }' &&
     echo "ok - precision >= 0.99 and recall >= 0.98" || { echo "not ok - P/R below target"; fails=1; }
 grep -q '^# unpaired source' pairs.list && grep -q '^# unpaired target' pairs.list &&
     echo "ok - unpaired documents listed" || { echo "not ok - unpaired not listed"; fails=1; }
-grep -q 'pairs; 1[0-9] source and 1[0-9] target documents unpaired' err &&
+grep -q 'pairs; 1[0-9] source documents and 1[0-9] target documents unpaired' err &&
     echo "ok - summary on stderr" || { echo "not ok - summary: $(cat err)"; fails=1; }
 # the list is a --batch LIST (4th field: the score, ignored by align)
 head -5 pairs.list | grep -v '^#' > few.list

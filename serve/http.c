@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "serve/server.h"
+#include "util/plural.h"
 
 /* One open connection (MHD_OPTION_NOTIFY_CONNECTION): the main thread closes the ones whose
  * request has not arrived within --request-timeout (headers included: libmicrohttpd's own
@@ -634,9 +635,10 @@ static void dispatch(srv_req *r)
     }
     srv_reply_header(r, "Retry-After", "1");
     srv_reply_error(r, 503, "busy",
-                    "this client already has %u requests waiting for a query thread "
-                    "(--query-queue); send this one when they are answered",
-                    r->s->o.query_queue);
+                    "this client already has %u %s waiting for a query thread "
+                    "(--query-queue); send this one when %s answered",
+                    r->s->o.query_queue, jisr_plural(r->s->o.query_queue, "request", "requests"),
+                    jisr_plural(r->s->o.query_queue, "it is", "they are"));
 }
 
 /* ---- the access handler ----------------------------------------------------------------- */
@@ -1245,9 +1247,9 @@ static int read_token(const char *path, char **out, size_t *n)
             return -1;
         }
     if (k < 16)
-        logf_("jisr serve: warning: the token has %zu characters; 32 or more random ones are "
+        logf_("jisr serve: warning: the token has %zu %s; 32 or more random ones are "
               "safer (e.g. head -c 24 /dev/urandom | base64)",
-              k);
+              k, jisr_plural(k, "character", "characters"));
     *out = jisr_strdup(line);
     *n = k;
     return *out ? 0 : -1;
@@ -1413,10 +1415,12 @@ int serve_run(const serve_opts *opts)
         snprintf(snaps, sizeof snaps, ", snapshot directories %.1f MiB", (double)snapb / 1048576.0);
     else
         snprintf(snaps, sizeof snaps, ", no snapshot directory");
-    logf_("jisr serve: listening on %s (%zu memor%s, %u I/O threads, %u query threads and %u for "
+    logf_("jisr serve: listening on %s (%zu %s, %u I/O %s, %u query %s and %u for "
           "expensive queries%s%s%s%s)",
-          url, srv_mem_count(s.ctx.mem), srv_mem_count(s.ctx.mem) == 1 ? "y" : "ies", s.o.threads,
-          s.o.query_threads, expensive, snaps,
+          url, srv_mem_count(s.ctx.mem),
+          jisr_plural(srv_mem_count(s.ctx.mem), "memory", "memories"), s.o.threads,
+          jisr_plural(s.o.threads, "thread", "threads"), s.o.query_threads,
+          jisr_plural(s.o.query_threads, "thread", "threads"), expensive, snaps,
           s.o.read_only ? ", read-only"
           : s.token     ? ", writes with the token"
                         : ", no writes",

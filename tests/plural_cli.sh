@@ -124,7 +124,7 @@ kill "$SRV" 2>/dev/null
 wait "$SRV" 2>/dev/null
 SRV=
 check "serve: '(1 memory, 1 I/O thread, 1 query thread and 1 for expensive queries'" \
-    'grep -q "listening on http://127.0.0.1:[0-9]*/ (1 memory, 1 I/O thread, 1 query thread and 1 for expensive queries" srv.err'
+    'grep -q "listening on http://127.0.0.1:[0-9]* (1 memory, 1 I/O thread, 1 query thread and 1 for expensive queries" srv.err'
 check "serve: 'the token has 1 character;'" 'grep -q "warning: the token has 1 character;" srv.err'
 
 # nowhere a count of 1 with a plural noun

@@ -1297,6 +1297,22 @@ static int write_ready_file(const char *path, const char *url)
     return 0;
 }
 
+/* At the stop, the ready file goes: a script that waits for it (a supervisor, the next run of a
+ * test) must not find the address of a server that is gone. Only when it still holds this
+ * server's address (another server may have taken the name since) and is no symbolic link. */
+static void remove_ready_file(const char *path, const char *url)
+{
+    char buf[320];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    size_t ul = strlen(url);
+    if (n > 0 && (size_t)n == ul + 1 && memcmp(buf, url, ul) == 0 && buf[ul] == '\n')
+        unlink(path);
+}
+
 int serve_run(const serve_opts *opts)
 {
     srv_server s;
@@ -1443,6 +1459,8 @@ int serve_run(const serve_opts *opts)
         watchdog(&s);
         srv_pool_expire(s.ctx.queries, jisr_now());
     }
+    if (s.o.ready_file)
+        remove_ready_file(s.o.ready_file, url);
     logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
           sig == SIGINT   ? "SIGINT"
           : sig == SIGHUP ? "SIGHUP"

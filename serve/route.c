@@ -402,10 +402,20 @@ static int check_params(srv_route *r)
         const struct v1_params *p = &v1_params[i];
         if (p->id != r->id || !(p->methods & r->method))
             continue;
-        for (size_t k = 0; k < r->nparams; k++)
+        for (size_t k = 0; k < r->nparams; k++) {
             if (srv_name_check(r->params[k].key, p->known, 0, p->route, p->note, r->errbuf,
                                sizeof r->errbuf) < 0)
                 return fail(r, 400, r->errbuf);
+            /* only prop repeats: a second min= (a script appending to a URL) was ignored, and
+             * the first one answered */
+            for (size_t j = 0; j < k && strcmp(r->params[k].key, "prop") != 0; j++)
+                if (strcmp(r->params[j].key, r->params[k].key) == 0) {
+                    snprintf(r->errbuf, sizeof r->errbuf,
+                             "parameter '%s' given twice (%s takes it once; only prop repeats)",
+                             r->params[k].key, p->route);
+                    return fail(r, 400, r->errbuf);
+                }
+        }
         return 0;
     }
     return 0; /* not a /v1/ route: any parameter */

@@ -7,6 +7,7 @@
 #   - F is written as every output of jisr (util/outfile.c): a temporary beside it renamed over
 #     it, so an F left by an earlier run is replaced, never rewritten in place (a hard link to
 #     it keeps the old content; fopen "w" wrote through it), and no temporary is left;
+#   - F is removed when the server stops, unless it holds another address by then;
 #   - a symbolic link at F is never followed: the server says so on stderr, names F and exits 1
 #     (a script waiting for F would otherwise wait forever), the link's target untouched; a
 #     dangling link creates nothing; an F that cannot be written (no such directory) is the
@@ -79,6 +80,14 @@ check 'a doubled leading slash ("$(cat F)//v1/stats", an address ending in /): 2
 check 'the page at "$(cat F)": 200' '[ "$(code "$(cat d1/ready)")" = 200 ]'
 check "no temporary file left beside F" '[ "$(ls -A d1)" = ready ]'
 stop
+check "F is gone once the server has stopped (no address of a server that is gone)" '[ ! -e d1/ready ]'
+start 127.0.0.1:0 d1/ready
+wait_file d1/ready
+echo "http://127.0.0.1:2" >d1/other && mv d1/other d1/ready # another server took the name
+stop
+check "... but an F another server has written since stays" \
+    '[ "$(cat d1/ready 2>/dev/null)" = "http://127.0.0.1:2" ]'
+rm -f d1/ready
 
 # --- 2. an F left by an earlier run is replaced, not rewritten in place ------------------------
 mkdir d2

@@ -277,6 +277,16 @@ def harm(s):
          st == 400 and "'skip-bad'" in message(b)[1], (st, b[:300]))
     st, h, b = s.request("HEAD", "/v1/query?q=the%20house&source=en&target=ar&min_score=1")
     C.ok("HEAD /v1/query with min_score: 400", st == 400, st)
+    # a parameter given twice: only prop repeats (a second min= was ignored, the first answered)
+    st, h, b = s.request("GET", "/v1/query?q=the%20house&source=en&target=ar&min=100&min=30")
+    C.ok("GET /v1/query min=100&min=30: 400 'given twice', not the matches from 100",
+         st == 400 and "'min' given twice" in message(b)[1], (st, b[:300]))
+    st, h, b = s.request("GET", "/v1/export?tm=a&tm=b")
+    C.ok("GET /v1/export tm=a&tm=b: 400 'given twice'",
+         st == 400 and "'tm' given twice" in message(b)[1], (st, b[:300]))
+    st, h, b = s.request("GET", "/v1/query?q=the%20house&source=en&target=ar"
+                         "&prop=x-a=1&prop=x-a=2")
+    C.ok("GET /v1/query with prop twice: taken (prop repeats)", st == 200, (st, b[:300]))
 
 
 def lenient(s):

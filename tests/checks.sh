@@ -8,3 +8,14 @@ check() {
     shift
     if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fails=$((fails + 1)); fi
 }
+
+# old_index SRC DST VERSION: a copy of memory SRC at DST whose index records tokenizer VERSION
+# (as a jisr before a tokenizer change left it: stale until `jisr reindex`); 77 when lmdb-utils'
+# mdb_load is missing. The meta key "tokenizer" holds a big-endian u64.
+old_index() {
+    command -v mdb_load >/dev/null || return 77
+    cp -r "$1" "$2" || return 1
+    printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n 746f6b656e697a6572\n %016x\nDATA=END\n' \
+        "$3" >"$2.meta.dump" || return 1
+    mdb_load -s meta -f "$2.meta.dump" "$2"
+}

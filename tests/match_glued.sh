@@ -49,11 +49,10 @@ out=$($J query --tm "$T/g" -s en -t ar 'Provisional agenda for the 7400th meetin
 check "text: the substitution is marked" grep -q "numbers substituted" <<<"$out"
 
 # ---- a memory indexed with tokenizer 4 (as the jisr before this change left it) ------------------
-if command -v mdb_load >/dev/null; then
-    cp -r "$T/g" "$T/old"
-    # tokenizer 4 in meta (a big-endian u64)
-    printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n 746f6b656e697a6572\n 0000000000000004\nDATA=END\n' >"$T/meta.dump"
-    mdb_load -s meta -f "$T/meta.dump" "$T/old" || exit 1
+old_index "$T/g" "$T/old" 4
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 77 ] && exit 1
+if [ $rc -eq 0 ]; then
     $J stats --tm "$T/old" >/dev/null 2>"$T/err"
     check "old memory: stale, reindex asked" grep -q "warning: .*tokenizer 4.*jisr reindex --tm" "$T/err"
     check "old memory: stats says stale" test "$($J stats --tm "$T/old" --json 2>/dev/null | jq -c '[.index.tokenizer, .index.stale]')" = '[4,true]'

@@ -50,10 +50,10 @@ check "concordance finds حفظ" test "$(cc ar حفظ)" = '[[1,"حفظ"]]'
 check "concordance finds سياسة after و and its tag" test "$(cc ar سياسة)" = '[[3,"وسياسة"]]'
 check "concordance: the parted words are two" test "$(cc en 'line second')" = '[[2,"linesecond"]]'
 # ---- a memory indexed with tokenizer 5 (as the jisr before this change left it) ------------------
-if command -v mdb_load >/dev/null; then
-    cp -r "$T/m" "$T/old"
-    printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n 746f6b656e697a6572\n 0000000000000005\nDATA=END\n' >"$T/meta.dump"
-    mdb_load -s meta -f "$T/meta.dump" "$T/old" || exit 1
+old_index "$T/m" "$T/old" 5
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 77 ] && exit 1
+if [ $rc -eq 0 ]; then
     $J stats --tm "$T/old" >/dev/null 2>"$T/err"
     check "old memory: stale, reindex asked" grep -q "warning: .*tokenizer 5.*jisr reindex --tm" "$T/err"
     $J reindex --tm "$T/old" -q

@@ -36,6 +36,14 @@ class Checks:
             print("FAIL " + desc + (": " + str(detail) if detail != "" else ""), flush=True)
         return cond
 
+    def section(self, part, *args):
+        """Run part(*args), one part of a test's checks: one that stops (an element missing, a
+        wait that times out) is a failed check, and the next part still runs."""
+        try:
+            part(*args)
+        except Exception as e:  # noqa: BLE001
+            self.ok(part.__name__ + ": ran to its end", False, repr(e).split("\\n")[0][:300])
+
     def done(self):
         print("%d checks, %d failed" % (self.n, self.fails), flush=True)
         return 1 if self.fails else 0

@@ -165,23 +165,14 @@ def details(drv, url):
     close_details(drv)
 
 
-def section(part, drv, *args):
-    """one part of the checks; one that stops (an element missing, a wait that times out) is a
-    failed check"""
-    try:
-        part(drv, *args)
-    except Exception as e:  # noqa: BLE001
-        C.ok(part.__name__ + ": ran to its end", False, repr(e).split("\\n")[0][:300])
-
-
 def main():
     mem = make_memory(T)
     profile = tempfile.mkdtemp(prefix="jisr-chromium-", dir=T)
     with Server(T, ["--tm", mem]) as s:
         drv = headless_chromium(profile)
         try:
-            section(concordance, drv, s.url)
-            section(details, drv, s.url)
+            C.section(concordance, drv, s.url)
+            C.section(details, drv, s.url)
         finally:
             drv.quit()
     return C.done()

@@ -2,9 +2,10 @@
 # match_tags_in_words.sh — a tag between two letters (tokenizer version 6, docs/matching.md §1.4)
 # through the command line: an OmegaT memory whose accelerator keys are underlined inside words
 # ("Choose <u0>S</u0>ave", "اختر <u0>ح</u0>فظ") and a DOCX-like link that starts after the
-# conjunction و ("و<a0>سياسة</a0>") answers the plain words at 99 (a tag difference only; 67 and
-# 75 on tokenizer 5, where the tag cut the word) and the same tags at 100; concordance finds the
-# word, in both languages; a line break (<br0/>, a <ph>) between two words still parts them; and
+# conjunction و ("و<a0>سياسة</a0>") answers the plain words at 99 (a tag difference only; 33 and
+# 67 on tokenizer 5, where the tag cut the word) and the same tags at 100; concordance finds the
+# word, in both languages; a number glued to its proclitic after such a tag stays a number
+# (substituted); a line break (<br0/>, a <ph>) between two words still parts them; and
 # a memory indexed with tokenizer 5 is reported stale until `jisr reindex`.
 set -u
 J=${JISR_BINARY:?}
@@ -20,6 +21,8 @@ cat >"$T/om.tmx" <<'EOF'
 <tu><tuv xml:lang="en"><seg>Choose &lt;u0&gt;S&lt;/u0&gt;ave</seg></tuv><tuv xml:lang="ar"><seg>اختر &lt;u0&gt;ح&lt;/u0&gt;فظ</seg></tuv></tu>
 <tu><tuv xml:lang="en"><seg>First line&lt;br0/&gt;second line.</seg></tuv><tuv xml:lang="ar"><seg>السطر الأول&lt;br0/&gt;السطر الثاني.</seg></tuv></tu>
 <tu><tuv xml:lang="en"><seg>Read the privacy policy</seg></tuv><tuv xml:lang="ar"><seg>اقرأ و&lt;a0&gt;سياسة&lt;/a0&gt; الخصوصية</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Read the policy of 2015</seg></tuv><tuv xml:lang="ar"><seg>اقرأ سياسة عام و&lt;a0&gt;الـ2015&lt;/a0&gt;</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Open the A&lt;b0&gt;B&lt;/b0&gt;C file</seg></tuv><tuv xml:lang="ar"><seg>افتح ملف A&lt;b0&gt;B&lt;/b0&gt;C</seg></tuv></tu>
 </body></tmx>
 EOF
 $J import --tm "$T/m" -q "$T/om.tmx" || exit 1
@@ -34,6 +37,17 @@ check "the accelerator inside a word: Choose Save answers 99" \
 check "... and in Arabic" test "$(q 'اختر حفظ' ar en)" = '[1,99,"Choose Save"]'
 check "a link after the conjunction: اقرأ وسياسة الخصوصية answers 99" \
     test "$(q 'اقرأ وسياسة الخصوصية' ar en)" = '[3,99,"Read the privacy policy"]'
+check "a run with digits keeps its tags as boundaries: و<a0>الـ2015 is still the year, substituted" \
+    test "$($J query --tm "$T/m" -s ar -t en --min 0 -n 1 --json -- 'اقرأ سياسة عام والـ2016' | jq -c '.matches[0] | [.id, .target]')" = \
+    '[4,"Read the policy of 2016"]'
+# a word with tags inside that the target repeats: a plain query's other case does not overwrite
+# it (its tags would go); a tagged query's word, tags and all, does (copied, §2.3a)
+check "a plain query keeps the target's word with its tags inside (not copied)" \
+    test "$($J query --tm "$T/m" -s en -t ar --min 0 -n 1 --json -- 'Open the abc file' | jq -c '.matches[0] | [.id, .score, .copied, .target_tagged]')" = \
+    '[5,99,null,"افتح ملف A<bpt i=\"1\">&lt;b0&gt;</bpt>B<ept i=\"1\">&lt;/b0&gt;</ept>C"]'
+check "a tagged query's word is copied into the target with its tags" \
+    test "$($J query --tm "$T/m" -s en -t ar --min 0 -n 1 --json --tags tmx -- 'Open the a<bpt i="1">&lt;b&gt;</bpt>b<ept i="1">&lt;/b&gt;</ept>c file' | jq -c '.matches[0] | [.id, .copied, .target_tagged]')" = \
+    '[5,1,"افتح ملف a<bpt i=\"1\">&lt;b&gt;</bpt>b<ept i=\"1\">&lt;/b&gt;</ept>c"]'
 tagged='Choose <bpt i="1">&lt;b&gt;</bpt>S<ept i="1">&lt;/b&gt;</ept>ave'
 check "the same tags around the same letter (other codes): 100" \
     test "$(q "$tagged" en ar --tags tmx | jq -c '.[:2]')" = '[1,100]'
@@ -47,7 +61,7 @@ cc() { # LANG PHRASE: the hits as [id, match]
 }
 check "concordance finds Save inside its tags" test "$(cc en Save)" = '[[1,"Save"]]'
 check "concordance finds حفظ" test "$(cc ar حفظ)" = '[[1,"حفظ"]]'
-check "concordance finds سياسة after و and its tag" test "$(cc ar سياسة)" = '[[3,"وسياسة"]]'
+check "concordance finds سياسة after و and its tag" test "$(cc ar سياسة)" = '[[3,"وسياسة"],[4,"سياسة"]]'
 check "concordance: the parted words are two" test "$(cc en 'line second')" = '[[2,"linesecond"]]'
 # ---- a memory indexed with tokenizer 5 (as the jisr before this change left it) ------------------
 old_index "$T/m" "$T/old" 5

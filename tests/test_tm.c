@@ -343,6 +343,29 @@ static void test_tok_glue(void **state)
     assert_int_equal(kinds_of(&t, "S" G1 "a_ve", 1, k), 1);
     assert_int_equal(tm_tokenize("Sa_ve", 5, &p), 0);
     assert_true(t.v[0].hs == p.v[0].hs && t.v[0].hn == p.v[0].hn);
+    /* a run that is a number glued to affixes once its tags are out keeps its tags as
+     * boundaries: the number glued to its proclitic after the tag stays a number (tokenizer 5's
+     * tokens), and so do a unit's and an ordinal's; a code word is one word */
+    static const char *const numeric[] = {"و" G0 "الـ2015", "5k" G0 "g", "1s" G1 "t"};
+    for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++) {
+        uint32_t k0[16];
+        size_t n0 = kinds_of(&p, numeric[i], 0, k0);
+        assert_int_equal(kinds_of(&t, numeric[i], 1, k), n0);
+        assert_memory_equal(k, k0, n0 * sizeof *k);
+        for (size_t j = 0; j < n0; j++)
+            assert_true(t.v[j].hs == p.v[j].hs && t.v[j].hn == p.v[j].hn);
+    }
+    assert_int_equal(kinds_of(&t, "و" G0 "الـ2015", 1, k), 4);
+    assert_int_equal(k[3], TM_NUMBER);
+    assert_int_equal(kinds_of(&t, "A" G0 "B" G1 "C1x2", 1, k), 1);
+    assert_int_equal(tm_tokenize("ABC1x2", 6, &p), 0);
+    assert_true(t.v[0].hs == p.v[0].hs && t.v[0].hk == p.v[0].hk);
+    /* a format character between the tag and the next letter (ZWNJ, a soft hyphen) */
+    assert_int_equal(kinds_of(&t,
+                              "e" G3 "\u200c"
+                              "f g" G3 "\u00ad" G3 "h",
+                              1, k),
+                     2);
     /* the glue is forgotten after each text */
     assert_int_equal(t.nglue, 0);
     assert_int_equal(kinds_of(&t, "S" G1 "ave", 0, k), 3);

@@ -420,6 +420,9 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     } else if ((rc = copy_tags(&m->tags, &m->ntags, c->pl.tl[1].markup, c->pl.tl[1].nmarkup)) < 0) {
         goto done;
     }
+    /* the target's words with tags inside read as the source's do (copies, accelerators) */
+    c->pl.ttags = m->tags;
+    c->pl.nttags = m->ntags;
     if ((rc = tm_copies_possible(&c->pl, c->text, &c->q, m->source, mt, tt, tn)) < 0)
         goto done;
     if (rc == 1) {
@@ -484,6 +487,7 @@ int tm_fill_match(jisr_tm_ctx *c, const tm_top *b, jisr_tm_match *m)
     rc = m->target ? 0 : jisr_oom(tn);
 done:
     c->pl.ttp = NULL; /* the texts go; their tokens must not be taken for another's */
+    c->pl.nttags = 0;
     free(s.v);
     free(s2q);
     jisr_buf_free(&t1);

@@ -191,6 +191,8 @@ typedef struct tm_place {
     tm_toks tt;      /* the stored target's tokens */
     const char *ttp; /* the text tt holds the tokens of (tm_place_target), or NULL */
     size_t ttn;
+    char *const *ttags; /* the markup of that text's tags (its words with tags inside, §1.4) */
+    size_t nttags;
     tm_num *qn, *sn, *tnum;
     size_t qncap, sncap, tncap;
     tm_num *fq; /* a fuzzy match: the query's number for each source number (fuzzy_numbers) */

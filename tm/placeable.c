@@ -49,8 +49,8 @@ static int place_target(tm_place *p, const char *tt, size_t tn)
     if (p->ttp == tt && p->ttn == tn)
         return 0;
     p->ttp = NULL;
-    int rc = tm_tokenize(tt, tn, &p->tt);
-    if (rc < 0)
+    int rc = p->nttags ? tm_toks_glue_cstr(&p->tt, p->ttags, p->nttags) : 0;
+    if (rc < 0 || (rc = tm_tokenize(tt, tn, &p->tt)) < 0)
         return rc;
     p->ttp = tt;
     p->ttn = tn;
@@ -625,6 +625,17 @@ int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char
     return 0;
 }
 
+/* Whether token t of text s holds a placeholder (a word with tags inside, tok.c): such a target
+ * word is not overwritten by a query word without them, which would drop its formatting. */
+static int tags_in(const char *s, const tm_tok *t)
+{
+    for (size_t i = t->start; i + 3 <= t->end; i++) /* U+E000–U+F8FF: EE 80 80 – EF A3 BF */
+        if ((unsigned char)s[i] == 0xEE ||
+            ((unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] <= 0xA3))
+            return 1;
+    return 0;
+}
+
 int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *st, const tm_toks *s,
                     const int32_t *s2q, const char *tt, size_t tn, jisr_buf *out, size_t *ncopied)
 {
@@ -665,7 +676,7 @@ int tm_match_copies(tm_place *p, const char *qt, const tm_toks *q, const char *s
             continue;
         for (size_t j = 0; j < t->n; j++)
             if (rep[j] < 0 && repeats(&t->v[j], b) && !sign_at(tt, t, j) &&
-                !surf_eq(tt, &t->v[j], qt, a)) {
+                !surf_eq(tt, &t->v[j], qt, a) && !(tags_in(tt, &t->v[j]) && !tags_in(qt, a))) {
                 rep[j] = s2q[i];
                 (*ncopied)++;
             }

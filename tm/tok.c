@@ -737,7 +737,9 @@ static inline int marker_before_letter(const unsigned char *s, size_t n, size_t 
  * are one word, without the tag in its normal form or its surface (the tag costs what a tag
  * costs, score.c, never a word). Only a <bpt>, <ept> or <it> between two letters does this; a
  * <ph> (a line break "line<br/>second", an image, a field) stays a boundary, and so does any tag
- * next to a digit, a space or punctuation (numbers keep their spans whole for substitution). */
+ * next to a digit, a space or punctuation, and any tag in a run that is a number glued to affixes
+ * once its tags are out (numbers keep spans of their own for substitution: "و<a0>الـ2015" is the
+ * number 2015 after its proclitic). */
 int tm_glue_start(tm_toks *t, size_t n)
 {
     t->nglue = 0;
@@ -791,21 +793,21 @@ static inline int tag_glues(const tm_toks *t, uint32_t c)
     return c >= JISR_TAG_BASE && c - JISR_TAG_BASE < t->nglue && t->gb.data[c - JISR_TAG_BASE];
 }
 
-/* After a letter, at s[i]: the end of a run of joining tags followed by a letter, else 0. */
+/* After a letter, at s[i]: the end of the last of a run of joining tags (format characters
+ * among them and after them aside: ZWNJ, ZWJ, a soft hyphen) followed by a letter, else 0. */
 static size_t glued_tags(const tm_toks *t, const unsigned char *s, size_t n, size_t i)
 {
-    size_t j = i;
+    size_t j = i, last = 0;
     while (j < n) {
         size_t k = j;
         uint32_t c = utf8_next(s, n, &k);
-        if (!tag_glues(t, c))
-            break;
+        if (tag_glues(t, c))
+            last = k;
+        else if (char_class(c) != C_FORMAT)
+            return last && char_class(c) == C_LETTER ? last : 0;
         j = k;
     }
-    if (j == i || j >= n)
-        return 0;
-    size_t k = j;
-    return char_class(utf8_next(s, n, &k)) == C_LETTER ? j : 0;
+    return 0;
 }
 
 /* ---- numbers glued to affixes ------------------------------------------------------------
@@ -1279,7 +1281,7 @@ static int surface_without_tags(tm_toks *t, const unsigned char *s, size_t start
 int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = 0, noglue = 0; /* tags before noglue part words: a run read again (below) */
     int rc;
     pthread_once(&g_class_once, class_init);
     out->n = 0;
@@ -1349,7 +1351,8 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
                 continue;
             }
             size_t g;
-            if (dc == C_TAG && prev == C_LETTER && out->nglue && (g = glued_tags(out, s, n, i))) {
+            if (dc == C_TAG && prev == C_LETTER && out->nglue && i >= noglue &&
+                (g = glued_tags(out, s, n, i))) {
                 nglued++; /* tags inside the word: neither its normal form nor its surface */
                 i = g;
                 continue;
@@ -1371,6 +1374,16 @@ int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)
         }
         size_t d0, d1;
         int sk;
+        if (nglued && has_digit && !nmarkers &&
+            glued_number((const unsigned char *)out->kb.data, 0, out->kb.len, &d0, &d1, &sk)) {
+            /* a number glued to affixes once its tags are out ("و<a0>الـ2015", "5k<b>g</b>"):
+             * the run is read with its tags as boundaries, as before version 6, so that the
+             * number keeps a span of its own for substitution (a code word such as
+             * "A<b>B</b>C1x2" stays one word) */
+            noglue = end;
+            i = start;
+            continue;
+        }
         if (has_letter && has_digit && !nmarkers && !nglued &&
             glued_number(s, start, end, &d0, &d1, &sk)) {
             if (d0 > start) { /* each part normalised on its own, as the one-pass path does */

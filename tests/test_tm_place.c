@@ -900,6 +900,13 @@ static void test_tags_in_words(void **state)
     assert_string_equal(m.v[0].target, "اختر " PH0 "ح" PH1 "فظ");
     assert_string_equal(m.v[0].tags[0], qb[0]);
     jisr_tm_matches_free(&m);
+    /* the word diff of a query that cuts the word: the query's words deleted with the space
+     * between them, the stored tag unmarked (a tag in one text only; it was "[-S-]{+ +}",
+     * the query's "S" replaced by the tag, and the page read the deletion as "Save") */
+    m = ask(tm, "en", "ar", "Choose S ave", 0, JISR_TM_EXHAUSTIVE);
+    assert_int_equal(m.v[0].id, 1);
+    assert_string_equal(m.v[0].diff, "Choose [-S-] " PH0 "[-ave-]{+S" PH1 "ave+}");
+    jisr_tm_matches_free(&m);
     /* the tags elsewhere in the word: the same word, the tags moved (99) */
     m = ask_tagged(tm, "Choose " PH0 "Sa" PH1 "ve", qb, 2, 90);
     assert_int_equal(m.n, 1);

@@ -243,6 +243,18 @@ static int tag_code(const char *s, const tm_tok *t, const tm_taglist *l, const c
     return 1;
 }
 
+/* Whether b ends with a space, the tags' placeholders after it aside (U+E000–U+F8FF: EE 80 80 –
+ * EF A3 BF; they show as nothing). */
+static int ends_spaced(const jisr_buf *b)
+{
+    size_t n = b->len;
+    while (n >= 3 &&
+           ((unsigned char)b->data[n - 3] == 0xEE ||
+            ((unsigned char)b->data[n - 3] == 0xEF && (unsigned char)b->data[n - 2] <= 0xA3)))
+        n -= 3;
+    return n > 0 && b->data[n - 1] == ' ';
+}
+
 /* The word diff; with ql and ml (the query's tags, reading C's codes as tags among them, and the
  * source's), a code placeholder aligned with one holding another code shows as a substitution,
  * the query's code written as text ([-{1}-]{+ placeholder +}). A tag in one text only is not
@@ -256,28 +268,44 @@ static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t 
     int spaced = 0; /* the last thing written is a query-only token a space followed */
     const char *qc, *mc;
     size_t qn, mn;
+    int second = 0; /* a word against a tag: its deletion written, its insertion next */
     for (size_t k = 0; k < ns; k++) {
-        const step *st = &s[k];
+        step one = s[k];
+        const step *st = &one;
+        if (one.op == 'S' && (q->v[one.qi].kind == TM_TAG) != (m->v[one.mi].kind == TM_TAG)) {
+            /* a word substituted by a tag costs what deleting one and inserting the other cost
+             * (a tag weighs nothing): written as the two, so that the tag stays unmarked as a
+             * tag in one text only is, and "S ave" against "<u0>S</u0>ave" does not show the
+             * query's "S" replaced by a tag ("[-S-]{+ +}", the tag dropped on display) */
+            one.op = second ? 'I' : 'D';
+            second = !second;
+            if (second)
+                k--; /* this step again, for its insertion (k + 1 wraps back to it) */
+        }
         if (st->op == 'D') {
             const tm_tok *t = &q->v[st->qi];
             /* tags are not words: a tag only the query has is not shown (the match's line
              * says what became of it); a code placeholder is (it is text to the reader) */
             if (t->kind == TM_TAG && !tag_code(qt, t, ql, &qc, &qn))
                 continue;
-            /* a space before it where the query has one ("end[-.-]", "the [-big-] end") */
-            if (b.len && b.data[b.len - 1] != ' ' &&
+            /* a space before it where the query has one ("end[-.-]", "the [-big-] end"), unless
+             * one is there before the tags last written (they show as nothing) */
+            if (b.len && !ends_spaced(&b) &&
                 (t->start == 0 || qt[t->start - 1] == ' ' || qt[t->start - 1] == '\t' ||
                  qt[t->start - 1] == '\n'))
                 jisr_buf_putc(&b, ' ');
             jisr_buf_puts(&b, "[-");
             jisr_buf_append(&b, qt + t->start, t->end - t->start);
             jisr_buf_puts(&b, "-]");
-            spaced = qt[t->end] == ' ' || qt[t->end] == '\t' || qt[t->end] == '\n';
+            /* the space after it, before the next stored token; not before the tag of a word
+             * substituted by one (the tag shows as nothing, and the API's runs read the
+             * library's spaces only before a deletion: serve/diffops.c) */
+            spaced = !second && (qt[t->end] == ' ' || qt[t->end] == '\t' || qt[t->end] == '\n');
             continue;
         }
         const tm_tok *t = &m->v[st->mi];
         jisr_buf_append(&b, mt + pos, t->start - pos); /* the gap before the token */
-        if (spaced && t->start == pos && b.len && b.data[b.len - 1] != ' ')
+        if (spaced && t->start == pos && b.len && !ends_spaced(&b))
             jisr_buf_putc(&b, ' '); /* "[-a-] file", not "[-a-]file" */
         spaced = 0;
         if (st->op == 'I' && t->kind == TM_TAG && !tag_code(mt, t, mtags, &mc, &mn)) {

@@ -10,6 +10,7 @@
 
 #include "align/align_int.h"
 #include "util/util_int.h"
+#include "util/plural.h"
 
 #define HTML_HI 0.9
 #define HTML_MID 0.5
@@ -78,9 +79,12 @@ int al_render_html(jisr_buf *b, const jisr_align_out *o, const jisr_sentences *s
         rc = jisr_buf_markup(b, title, 1);
     if (rc == 0)
         rc = jisr_buf_printf(b,
-                             "</h1>\n<p>%zu source and %zu target sentences: %zu pairs, %zu "
-                             "unaligned sentences, %zu pairs below --min-score.</p>\n",
-                             src->n, tgt->n, pairs, unal, weak);
+                             "</h1>\n<p>%zu source and %zu target %s: %zu %s, %zu unaligned "
+                             "%s, %zu %s below --min-score.</p>\n",
+                             src->n, tgt->n, jisr_plural(tgt->n, "sentence", "sentences"), pairs,
+                             jisr_plural(pairs, "pair", "pairs"), unal,
+                             jisr_plural(unal, "sentence", "sentences"), weak,
+                             jisr_plural(weak, "pair", "pairs"));
     if (rc == 0)
         rc = jisr_buf_puts(b, "<p class=\"legend\">The score is the probability that the pair is "
                               "right. <span style=\"background:#e3f6e3\">likely right "

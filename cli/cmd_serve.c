@@ -232,6 +232,10 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case O_READY:
+            if (!*optarg) { /* found out only after binding, with exit 1, before */
+                cli_usage_error("serve", "--ready-file needs a file name");
+                goto done;
+            }
             o.ready_file = optarg;
             break;
         case O_NOSNAP:

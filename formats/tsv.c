@@ -25,6 +25,7 @@
 #include "formats/formats_int.h"
 #include "text/text.h"
 #include "text/text_int.h"
+#include "util/plural.h"
 
 /* A line read ahead (to guess the column languages) and handed out again later. */
 typedef struct held_line {
@@ -330,10 +331,10 @@ static int moses_next(jisr_reader *r, jisr_unit *u)
         if (rc == 0 || rc2 == 0) {
             jisr_lines *shorter = rc == 0 ? lr->a : lr->b;
             jisr_lines *longer = rc == 0 ? lr->b : lr->a;
-            return jisr_error_set(JISR_EPARSE, jisr_lines_name(shorter),
-                                  jisr_lines_lineno(shorter) + 1, 1,
-                                  "ends after %lu lines but %s has more",
-                                  jisr_lines_lineno(shorter), jisr_lines_name(longer));
+            return jisr_error_set(
+                JISR_EPARSE, jisr_lines_name(shorter), jisr_lines_lineno(shorter) + 1, 1,
+                "ends after %lu %s but %s has more", jisr_lines_lineno(shorter),
+                jisr_plural(jisr_lines_lineno(shorter), "line", "lines"), jisr_lines_name(longer));
         }
         if (sn == 0 && tn == 0)
             continue;

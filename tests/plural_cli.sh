@@ -127,8 +127,20 @@ check "serve: '(1 memory, 1 I/O thread, 1 query thread and 1 for expensive queri
     'grep -q "listening on http://127.0.0.1:[0-9]* (1 memory, 1 I/O thread, 1 query thread and 1 for expensive queries" srv.err'
 check "serve: 'the token has 1 character;'" 'grep -q "warning: the token has 1 character;" srv.err'
 
+# the align report (HTML), a Moses pair of unequal files, stats' index line
+printf 'النهر طويل.\n' >h.ar && printf 'The river is long.\n' >h.en
+"$J" align -s ar -t en -f html -o h.html h.ar h.en 2>align.err
+check "align -f html: '1 source and 1 target sentence: 1 pair, 0 unaligned sentences, 0 pairs'" \
+    'grep -q "1 source and 1 target sentence: 1 pair, 0 unaligned sentences, 0 pairs below" h.html'
+printf 'one\n' >u.en && printf 'واحد\nاثنان\n' >u.ar
+"$J" convert -s en -t ar --in2 u.ar u.en u.tmx 2>moses.err
+check "convert (Moses, unequal files): 'ends after 1 line'" 'grep -q "ends after 1 line but" moses.err'
+"$J" stats --tm m1 >stats1.out 2>&1
+check "stats: 'posting chunk' agrees with its count" \
+    'grep -Eq "^index: +(1 posting chunk|([02-9]|[0-9]{2,}) posting chunks)$" stats1.out'
+
 # nowhere a count of 1 with a plural noun
 check "no message says '1 units', '1 pairs', '1 documents' …" \
-    '! grep -E "(^|[^0-9.,])1 (units|pairs|documents|entries|queries|threads|memories|beads|sentences|batches|warnings|characters|arguments)\b" *.err ae.out'
+    '! grep -E "(^|[^0-9.,])1 (units|pairs|documents|entries|queries|threads|memories|beads|sentences|batches|warnings|characters|arguments|lines|chunks)\b" *.err ae.out h.html stats1.out'
 
 tap_end

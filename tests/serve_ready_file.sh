@@ -121,6 +121,9 @@ wait_exit
 check "F in a directory that does not exist: exit 1, naming F" \
     '[ $? -eq 1 ] && grep -q "no/such/dir/ready" log'
 check "no temporary file left by the refusals" '! ls -A | grep -q "\.tmp\."'
+"$J" serve --tm m --listen 127.0.0.1:0 --ready-file '' >log 2>&1
+check "--ready-file '': a usage error (exit 2), before listening" \
+    '[ $? -eq 2 ] && grep -q "ready-file needs a file name" log && ! grep -q "listening" log'
 
 # --- 4. IPv6: http://[::1]:PORT, as curl takes it ------------------------------------------------
 if /usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' \

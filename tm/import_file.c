@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "tm/import_int.h"
+#include "util/plural.h"
 
 #define SPILL_CHUNK (1u << 20)
 #define SPILL_MEM (256u << 20)
@@ -482,9 +483,10 @@ static void locate_skipped(const jisr_tm_import *imp, const char *name, const ji
     if (imp->skip_more) {
         w.line = w.col = 0;
         snprintf(w.msg, sizeof w.msg,
-                 "%llu more units with fewer than two non-empty variants skipped (only the first "
+                 "%llu more %s with fewer than two non-empty variants skipped (only the first "
                  "%d are named)",
-                 (unsigned long long)imp->skip_more, TM_LOCATE_MAX);
+                 (unsigned long long)imp->skip_more, jisr_plural(imp->skip_more, "unit", "units"),
+                 TM_LOCATE_MAX);
         fo->read.on_warning(fo->read.warning_ctx, &w);
     }
 }

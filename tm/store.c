@@ -41,6 +41,7 @@
 
 #include "tm/formtab.h"
 #include "tm/tm_int.h"
+#include "util/plural.h"
 
 #define DEFAULT_MAPSIZE ((size_t)64 << 20)
 #define TM_MAXREADERS 510
@@ -265,12 +266,12 @@ static int foreign_env(tm_txn *t)
     if (t->rc)
         return t->rc;
     if (other)
-        return tm_txn_set(t, jisr_error_set(JISR_ESCHEMA, t->tm->dir, 0, 0,
-                                            "this directory holds an LMDB environment of another "
-                                            "application (%zu entries that are not jisr's): not a "
-                                            "jisr translation memory, and jisr will not write "
-                                            "into it",
-                                            other));
+        return tm_txn_set(
+            t, jisr_error_set(JISR_ESCHEMA, t->tm->dir, 0, 0,
+                              "this directory holds an LMDB environment of another "
+                              "application (%zu %s not jisr's): not a jisr "
+                              "translation memory, and jisr will not write into it",
+                              other, jisr_plural(other, "entry that is", "entries that are")));
     return 0;
 }
 
@@ -1107,9 +1108,10 @@ int jisr_tm_remove(const char *dir)
     rc = t.rc;
     if (rc == 0 && (ms.ms_entries || next_id > 1))
         rc = jisr_error_set(JISR_EINVAL, dir, 0, 0,
-                            "the memory is not empty (%llu units stored, ids up to %llu): not "
+                            "the memory is not empty (%llu %s stored, ids up to %llu): not "
                             "removed",
                             (unsigned long long)ms.ms_entries,
+                            jisr_plural(ms.ms_entries, "unit", "units"),
                             (unsigned long long)(next_id ? next_id - 1 : 0));
     static const char *const files[] = {"data.mdb", "lock.mdb"};
     jisr_buf p = {0};

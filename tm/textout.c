@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tm/tm_int.h"
+#include "util/plural.h"
 
 int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
 {
@@ -292,9 +293,10 @@ int jisr_tm_stats_text(jisr_buf *b, const char *path, const jisr_tm_stats *st)
     if (rc == 0)
         rc = jisr_buf_printf(b,
                              "\nsize:       %.1f MiB on disk (data file %.1f MiB, map %.1f MiB)\n"
-                             "index:      %llu posting chunks\n",
+                             "index:      %llu posting %s\n",
                              st->disk_bytes / 1048576.0, st->file_bytes / 1048576.0,
-                             st->map_bytes / 1048576.0, (unsigned long long)st->index_keys);
+                             st->map_bytes / 1048576.0, (unsigned long long)st->index_keys,
+                             jisr_plural(st->index_keys, "chunk", "chunks"));
     if (rc == 0 && st->index_icu[0])
         rc = jisr_buf_printf(b, "built with: ICU %s, Unicode %s, tokenizer %u%s\n", st->index_icu,
                              st->index_unicode, st->index_tokenizer,

@@ -905,7 +905,7 @@ static void test_tags_in_words(void **state)
      * the query's "S" replaced by the tag, and the page read the deletion as "Save") */
     m = ask(tm, "en", "ar", "Choose S ave", 0, JISR_TM_EXHAUSTIVE);
     assert_int_equal(m.v[0].id, 1);
-    assert_string_equal(m.v[0].diff, "Choose [-S-] " PH0 "[-ave-]{+S" PH1 "ave+}");
+    assert_string_equal(m.v[0].diff, "Choose [-S-]" PH0 " [-ave-]{+S" PH1 "ave+}");
     jisr_tm_matches_free(&m);
     /* the tags elsewhere in the word: the same word, the tags moved (99) */
     m = ask_tagged(tm, "Choose " PH0 "Sa" PH1 "ve", qb, 2, 90);

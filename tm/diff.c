@@ -266,22 +266,11 @@ static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t 
     jisr_buf b = {0};
     size_t pos = 0; /* bytes of the match text already copied */
     int spaced = 0; /* the last thing written is a query-only token a space followed */
+    int owed = 0;   /* the same, the token deleted against a stored tag */
     const char *qc, *mc;
     size_t qn, mn;
-    int second = 0; /* a word against a tag: its deletion written, its insertion next */
     for (size_t k = 0; k < ns; k++) {
-        step one = s[k];
-        const step *st = &one;
-        if (one.op == 'S' && (q->v[one.qi].kind == TM_TAG) != (m->v[one.mi].kind == TM_TAG)) {
-            /* a word substituted by a tag costs what deleting one and inserting the other cost
-             * (a tag weighs nothing): written as the two, so that the tag stays unmarked as a
-             * tag in one text only is, and "S ave" against "<u0>S</u0>ave" does not show the
-             * query's "S" replaced by a tag ("[-S-]{+ +}", the tag dropped on display) */
-            one.op = second ? 'I' : 'D';
-            second = !second;
-            if (second)
-                k--; /* this step again, for its insertion (k + 1 wraps back to it) */
-        }
+        const step *st = &s[k];
         if (st->op == 'D') {
             const tm_tok *t = &q->v[st->qi];
             /* tags are not words: a tag only the query has is not shown (the match's line
@@ -297,17 +286,15 @@ static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t 
             jisr_buf_puts(&b, "[-");
             jisr_buf_append(&b, qt + t->start, t->end - t->start);
             jisr_buf_puts(&b, "-]");
-            /* the space after it, before the next stored token; not before the tag of a word
-             * substituted by one (the tag shows as nothing, and the API's runs read the
-             * library's spaces only before a deletion: serve/diffops.c) */
-            spaced = !second && (qt[t->end] == ' ' || qt[t->end] == '\t' || qt[t->end] == '\n');
+            spaced = qt[t->end] == ' ' || qt[t->end] == '\t' || qt[t->end] == '\n';
+            owed = 0; /* its own space came before it */
             continue;
         }
         const tm_tok *t = &m->v[st->mi];
         jisr_buf_append(&b, mt + pos, t->start - pos); /* the gap before the token */
-        if (spaced && t->start == pos && b.len && !ends_spaced(&b))
+        if ((spaced || (owed && st->op == 'S')) && t->start == pos && b.len && !ends_spaced(&b))
             jisr_buf_putc(&b, ' '); /* "[-a-] file", not "[-a-]file" */
-        spaced = 0;
+        spaced = owed = 0;
         if (st->op == 'I' && t->kind == TM_TAG && !tag_code(mt, t, mtags, &mc, &mn)) {
             jisr_buf_append(&b, mt + t->start, t->end - t->start); /* a tag: not marked */
             pos = t->end;
@@ -320,6 +307,23 @@ static char *make_diff(const char *qt, const tm_toks *q, const char *mt, size_t 
             jisr_buf_puts(&b, "-]{+");
             jisr_buf_append(&b, mt + t->start, t->end - t->start);
             jisr_buf_puts(&b, "+}");
+            pos = t->end;
+            continue;
+        }
+        if (st->op == 'S' && t->kind == TM_TAG && q->v[st->qi].kind != TM_TAG &&
+            !tag_code(mt, t, mtags, &mc, &mn)) {
+            /* a query token against a stored tag (a substitution costs what the deletion costs,
+             * the tag weighing nothing): the token deleted, the tag unmarked as a tag in one
+             * text only is, and the space after the token owed to a substitution next ("Choose
+             * [-S-] [-ave-]{+Save+}" against "Choose <u0>S</u0>ave"; it was "[-S-]{+ +}[-ave-]",
+             * which the API's runs read as the deletion of "Save"). Only there: the API's runs
+             * read the library's spaces before a deletion only (serve/diffops.c) */
+            const tm_tok *a = &q->v[st->qi];
+            jisr_buf_puts(&b, "[-");
+            jisr_buf_append(&b, qt + a->start, a->end - a->start);
+            jisr_buf_puts(&b, "-]");
+            jisr_buf_append(&b, mt + t->start, t->end - t->start);
+            owed = qt[a->end] == ' ' || qt[a->end] == '\t' || qt[a->end] == '\n';
             pos = t->end;
             continue;
         }

@@ -749,8 +749,10 @@ int tm_toks_glue_rvar(tm_toks *t, const tm_rec *r, const tm_rvar *v)
     const unsigned char *p = v->tags;
     for (size_t k = 0; rc == 0 && k < v->ntags && k < JISR_TAG_MAX; k++) {
         tm_str m = {0};
-        if (!p || !(p = get_str(p, r->rec_end, &m)))
+        if (!p || !(p = get_str(p, r->rec_end, &m))) {
+            t->nglue = 0; /* no half-named glue left for the next text */
             return rec_damaged();
+        }
         if (m.p && tm_tag_glues(m.p, m.n))
             tm_glue_set(t, k);
     }

@@ -229,6 +229,21 @@ def page_loaded(drv, url, sl="en", tl="ar"):
                        "document.getElementById('sl').dispatchEvent(new Event('change'));", sl, tl)
 
 
+def page_sections(checks, tmp, mem, parts):
+    """Serve memory mem, open the search page in a headless Chromium and run each part
+    (part(drv, url)) as a section of checks; the browser and the server are stopped whatever
+    happens. Returns checks.done()."""
+    profile = tempfile.mkdtemp(prefix="jisr-chromium-", dir=tmp)
+    with Server(tmp, ["--tm", mem]) as s:
+        drv = headless_chromium(profile)
+        try:
+            for part in parts:
+                checks.section(part, drv, s.url)
+        finally:
+            drv.quit()
+    return checks.done()
+
+
 def page_status(drv):
     """The search page's status line."""
     _, _, by, _, _, _, _, _ = selenium_or_skip()

@@ -26,10 +26,9 @@ Screenshots in $JISR_ARTEFACTS/serve_page_bidi/.
 import os
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import (ARTEFACTS, Checks, Server, headless_chromium,  # noqa: E402
+from serve_helper import (ARTEFACTS, Checks, page_sections,  # noqa: E402
                           page_loaded, page_status, run, selenium_or_skip, tmpdir)
 
 (webdriver, Service, By, Keys, WebDriverWait, TimeoutException, CHROMIUM,
@@ -434,17 +433,7 @@ def fuzzy(drv, url):
 
 
 def main():
-    mem = make_memory(T)
-    profile = tempfile.mkdtemp(prefix="jisr-chromium-", dir=T)
-    with Server(T, ["--tm", mem]) as s:
-        drv = headless_chromium(profile)
-        try:
-            C.section(concordance, drv, s.url)
-            C.section(details, drv, s.url)
-            C.section(fuzzy, drv, s.url)
-        finally:
-            drv.quit()
-    return C.done()
+    return page_sections(C, T, make_memory(T), (concordance, details, fuzzy))
 
 
 if __name__ == "__main__":

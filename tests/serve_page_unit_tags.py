@@ -17,10 +17,9 @@ Screenshots in $JISR_ARTEFACTS/serve_page_unit_tags/.
 import os
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_helper import (ARTEFACTS, Checks, Server, headless_chromium,  # noqa: E402
+from serve_helper import (ARTEFACTS, Checks, page_sections,  # noqa: E402
                           page_loaded, page_status, selenium_or_skip, tmpdir)
 from serve_unit_tags import make_memory  # noqa: E402
 
@@ -166,16 +165,7 @@ def details(drv, url):
 
 
 def main():
-    mem = make_memory(T)
-    profile = tempfile.mkdtemp(prefix="jisr-chromium-", dir=T)
-    with Server(T, ["--tm", mem]) as s:
-        drv = headless_chromium(profile)
-        try:
-            C.section(concordance, drv, s.url)
-            C.section(details, drv, s.url)
-        finally:
-            drv.quit()
-    return C.done()
+    return page_sections(C, T, make_memory(T), (concordance, details))
 
 
 if __name__ == "__main__":

@@ -243,14 +243,11 @@ static int tag_code(const char *s, const tm_tok *t, const tm_taglist *l, const c
     return 1;
 }
 
-/* Whether b ends with a space, the tags' placeholders after it aside (U+E000–U+F8FF: EE 80 80 –
- * EF A3 BF; they show as nothing). */
+/* Whether b ends with a space, the tags' placeholders after it aside (they show as nothing). */
 static int ends_spaced(const jisr_buf *b)
 {
     size_t n = b->len;
-    while (n >= 3 &&
-           ((unsigned char)b->data[n - 3] == 0xEE ||
-            ((unsigned char)b->data[n - 3] == 0xEF && (unsigned char)b->data[n - 2] <= 0xA3)))
+    while (n >= 3 && tm_pua_lead(b->data + n - 3))
         n -= 3;
     return n > 0 && b->data[n - 1] == ' ';
 }

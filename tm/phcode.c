@@ -380,8 +380,7 @@ static int phc_make(const char *text, jisr_buf *out, char ***tags, size_t *ntags
     *ntags = 0;
     size_t tn = strlen(text);
     for (size_t i = 0; i + 2 < tn; i++)
-        if ((unsigned char)text[i] == 0xEE ||
-            ((unsigned char)text[i] == 0xEF && (unsigned char)text[i + 1] <= 0xA3))
+        if (tm_pua_lead(text + i))
             return 0;
     tm_toks t = {0};
     int rc = tm_tokenize(text, tn, &t);

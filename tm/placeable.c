@@ -629,9 +629,8 @@ int tm_copies_possible(tm_place *p, const char *qt, const tm_toks *q, const char
  * word is not overwritten by a query word without them, which would drop its formatting. */
 static int tags_in(const char *s, const tm_tok *t)
 {
-    for (size_t i = t->start; i + 3 <= t->end; i++) /* U+E000–U+F8FF: EE 80 80 – EF A3 BF */
-        if ((unsigned char)s[i] == 0xEE ||
-            ((unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] <= 0xA3))
+    for (size_t i = t->start; i + 3 <= t->end; i++)
+        if (tm_pua_lead(s + i))
             return 1;
     return 0;
 }

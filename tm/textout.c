@@ -18,10 +18,7 @@ int jisr_tm_plain(jisr_buf *b, const char *s, size_t n)
         return rc;
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        /* U+E000–U+F8FF is EE 80 80 – EF A3 BF in UTF-8 */
-        if ((c == 0xEE || (c == 0xEF && i + 1 < n && (unsigned char)s[i + 1] <= 0xA3)) &&
-            i + 2 < n) {
+        if (i + 2 < n && tm_pua_lead(s + i)) {
             if ((rc = jisr_buf_append(b, s + run, i - run)) < 0)
                 return rc;
             i += 2;

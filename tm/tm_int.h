@@ -124,6 +124,14 @@ static inline int tm_code_start(uint32_t c)
  * positional "N$" (where its flags begin; tm_num_code). */
 size_t tm_code_prefix(const char *s, size_t n);
 
+/** Whether the UTF-8 at p (two bytes readable) starts a code point of U+E000–U+F8FF, the range of
+ * inline-tag placeholders (EE 80 80 – EF A3 BF). */
+static inline int tm_pua_lead(const char *p)
+{
+    unsigned char c = (unsigned char)p[0];
+    return c == 0xEE || (c == 0xEF && (unsigned char)p[1] <= 0xA3);
+}
+
 /** (placeable.c) The placeholder index at s[i] (a code point U+E000 + k with k < ntags), or -1;
  * *len its size in bytes (1 for a byte that starts no placeholder). */
 long tm_placeholder_at(const char *s, size_t n, size_t i, size_t ntags, size_t *len);

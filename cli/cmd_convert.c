@@ -206,8 +206,9 @@ static void list_langs(const jisr_unit *u, char *out, size_t size)
  * stands for text is written as that text, as query's plain output does (jisr_tm_plain_tags): a
  * <ph> holding a format code ("{0}", "%s") as its code, a character reference as the character;
  * and a tag holding an OmegaT shortcut (<bpt i="1">&lt;b0&gt;</bpt>) as the shortcut ("<b0>"),
- * as OmegaT's memories hold it (jisr_variant_omegat_text, the TSV writer's rule).
- * The rest is lost: *lost gets 1 (a tag with no such text: formatting, <ph>&lt;br/&gt;</ph>) |
+ * as OmegaT's memories hold it (jisr_variant_omegat_text, the TSV writer's rule); and a line
+ * break between two words as a line feed (jisr_variant_plain). The rest is lost:
+ * *lost gets 1 (a tag with no such text: formatting, an image) |
  * 2 (props or notes of the unit or a variant), for the warning the command ends with. tmp is
  * scratch. Also used by cmd_export.c. */
 int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost)
@@ -242,7 +243,8 @@ int cli_unit_plain_codes(jisr_unit *u, jisr_buf *tmp, int *lost)
             jisr_buf_reset(tmp);
             if ((rc = jisr_tm_plain_tags(tmp, ph, sizeof ph, v->tags, v->ntags)) < 0)
                 return rc;
-            if (tmp->len == 0)
+            /* (a line break is a line feed between two words, jisr_variant_plain) */
+            if (tmp->len == 0 && jisr_tag_break(v->tags[k], strlen(v->tags[k])) != JISR_TAG_LINE)
                 *lost |= 1;
         }
         jisr_buf_reset(tmp);

@@ -352,6 +352,198 @@ static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
     return 1;
 }
 
+/* ---- what a tag draws: line breaks and soft hyphens (jisr_tag_break) ---------------------- */
+
+static int ascii_ieq(const char *a, size_t n, const char *b)
+{
+    if (strlen(b) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] | 0x20 : a[i]) != b[i])
+            return 0;
+    return 1;
+}
+
+/* The value of the attribute named name in the start tag whose attributes are tag[i..end)
+ * (end: its '>' or "/>"): 1 and its span, else 0. */
+static int start_attr(const char *tag, size_t i, size_t end, const char *name, size_t *vo,
+                      size_t *vl)
+{
+    while (i < end) {
+        while (i < end && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r'))
+            i++;
+        size_t a = i;
+        while (i < end && tag[i] != '=' && tag[i] != ' ' && tag[i] != '\t' && tag[i] != '\n' &&
+               tag[i] != '\r')
+            i++;
+        size_t al = i - a;
+        while (i < end && tag[i] != '=')
+            i++;
+        while (i < end && tag[i] != '"' && tag[i] != '\'')
+            i++;
+        if (i >= end)
+            return 0;
+        char q = tag[i++];
+        size_t v = i;
+        while (i < end && tag[i] != q)
+            i++;
+        if (i >= end)
+            return 0;
+        if (al == strlen(name) && memcmp(tag + a, name, al) == 0) {
+            *vo = v;
+            *vl = i - v;
+            return 1;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* XML content c[0..n) decoded into d (room for cap bytes; a character reference as UTF-8): its
+ * length, else (size_t)-1 (markup in it, an unknown entity, or too long). */
+static size_t content_decode(const char *c, size_t n, char *d, size_t cap)
+{
+    static const struct {
+        const char *e;
+        char ch;
+    } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (k + 4 > cap || c[i] == '<')
+            return (size_t)-1;
+        if (c[i] != '&') {
+            d[k++] = c[i++];
+            continue;
+        }
+        size_t e = 0;
+        for (; e < sizeof ents / sizeof ents[0]; e++) {
+            size_t el = strlen(ents[e].e);
+            if (n - i >= el && memcmp(c + i, ents[e].e, el) == 0) {
+                d[k++] = ents[e].ch;
+                i += el;
+                break;
+            }
+        }
+        if (e < sizeof ents / sizeof ents[0])
+            continue;
+        if (n - i < 4 || c[i + 1] != '#')
+            return (size_t)-1;
+        int hex = c[i + 2] == 'x';
+        size_t j = i + 2 + (size_t)hex, start = j;
+        unsigned long v = 0;
+        for (; j < n && j - start < 7; j++) {
+            char x = c[j];
+            int dv = x >= '0' && x <= '9'                            ? x - '0'
+                     : hex && (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10
+                                                                     : -1;
+            if (dv < 0)
+                break;
+            v = v * (hex ? 16u : 10u) + (unsigned)dv;
+        }
+        if (j == start || j >= n || c[j] != ';' || v == 0 || v > 0x10FFFF)
+            return (size_t)-1;
+        i = j + 1;
+        if (v < 0x80) {
+            d[k++] = (char)v;
+        } else if (v < 0x800) {
+            d[k++] = (char)(0xC0 | (v >> 6));
+            d[k++] = (char)(0x80 | (v & 0x3F));
+        } else if (v < 0x10000) {
+            d[k++] = (char)(0xE0 | (v >> 12));
+            d[k++] = (char)(0x80 | ((v >> 6) & 0x3F));
+            d[k++] = (char)(0x80 | (v & 0x3F));
+        } else {
+            d[k++] = (char)(0xF0 | (v >> 18));
+            d[k++] = (char)(0x80 | ((v >> 12) & 0x3F));
+            d[k++] = (char)(0x80 | ((v >> 6) & 0x3F));
+            d[k++] = (char)(0x80 | (v & 0x3F));
+        }
+    }
+    return k;
+}
+
+/* What native code d[0..n) (decoded) draws: JISR_TAG_LINE, JISR_TAG_SOFT or 0. */
+static int native_break(const char *d, size_t n)
+{
+    while (n && (d[0] == ' ' || d[0] == '\t'))
+        d++, n--;
+    while (n && (d[n - 1] == ' ' || d[n - 1] == '\t'))
+        n--;
+    if ((n == 1 && (d[0] == '\n' || d[0] == '\r')) || (n == 2 && memcmp(d, "\r\n", 2) == 0) ||
+        (n == 3 && (memcmp(d, "\xE2\x80\xA8", 3) == 0 || memcmp(d, "\xE2\x80\xA9", 3) == 0)))
+        return JISR_TAG_LINE; /* a line feed, U+2028, U+2029 */
+    if ((n == 2 && memcmp(d, "\xC2\xAD", 2) == 0) ||
+        (n == 3 && memcmp(d, "\xE2\x80\x8B", 3) == 0) || ascii_ieq(d, n, "&shy;"))
+        return JISR_TAG_SOFT; /* U+00AD, U+200B, HTML's &shy; */
+    if (n < 3 || d[0] != '<' || d[n - 1] != '>' || d[1] == '/')
+        return 0;
+    size_t i = 1;
+    while (i < n && (((d[i] | 0x20) >= 'a' && (d[i] | 0x20) <= 'z') ||
+                     (d[i] >= '0' && d[i] <= '9') || d[i] == ':' || d[i] == '-' || d[i] == '_'))
+        i++;
+    if (!(d[i] == '>' || d[i] == '/' || d[i] == ' ' || d[i] == '\t' || d[i] == '\n' ||
+          d[i] == '\r'))
+        return 0; /* (i < n: d[n - 1] is '>') */
+    size_t a = 1, b = i;
+    for (size_t k = 1; k < i; k++) /* the local name, after a prefix ("w:", "text:") */
+        if (d[k] == ':')
+            a = k + 1;
+    while (b > a && d[b - 1] >= '0' && d[b - 1] <= '9') /* OmegaT's number ("br0") */
+        b--;
+    const char *nm = d + a;
+    size_t nl = b - a;
+    if (ascii_ieq(nm, nl, "br") || ascii_ieq(nm, nl, "lb") || ascii_ieq(nm, nl, "line-break") ||
+        (a > 1 && ascii_ieq(nm, nl, "cr")))
+        return JISR_TAG_LINE;
+    if (ascii_ieq(nm, nl, "softhyphen") || ascii_ieq(nm, nl, "soft-hyphen") ||
+        ascii_ieq(nm, nl, "wbr"))
+        return JISR_TAG_SOFT;
+    return 0;
+}
+
+int jisr_tag_break(const char *tag, size_t n)
+{
+    static const char *const names[] = {"bpt", "ept", "it", "ph", "ut"};
+    if (!tag || n < 4 || tag[0] != '<')
+        return 0;
+    size_t i = 1;
+    while (i < n && tag[i] >= 'a' && tag[i] <= 'z')
+        i++;
+    size_t nl = i - 1;
+    int known = 0;
+    for (size_t k = 0; k < sizeof names / sizeof names[0] && !known; k++)
+        known = strlen(names[k]) == nl && memcmp(tag + 1, names[k], nl) == 0;
+    if (!known || i >= n ||
+        !(tag[i] == '>' || tag[i] == '/' || tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' ||
+          tag[i] == '\r'))
+        return 0;
+    char quote = 0;
+    size_t e = i;
+    for (; e < n; e++) { /* the start tag's end, outside attribute values */
+        if (quote) {
+            if (tag[e] == quote)
+                quote = 0;
+        } else if (tag[e] == '"' || tag[e] == '\'') {
+            quote = tag[e];
+        } else if (tag[e] == '>') {
+            break;
+        }
+    }
+    if (e >= n)
+        return 0;
+    size_t vo, vl;
+    if (start_attr(tag, i, tag[e - 1] == '/' ? e - 1 : e, "type", &vo, &vl) && vl == 2 &&
+        (memcmp(tag + vo, "lb", 2) == 0 || memcmp(tag + vo, "pb", 2) == 0 ||
+         memcmp(tag + vo, "cb", 2) == 0))
+        return JISR_TAG_LINE; /* TMX 1.4's types of a line, page and column break */
+    size_t off, len;
+    char d[160];
+    if (!code_content(tag, n, &off, &len) || len > 4 * sizeof d)
+        return 0;
+    size_t dn = content_decode(tag + off, len, d, sizeof d);
+    return dn == (size_t)-1 ? 0 : native_break(d, dn);
+}
+
 /* A character a shortcut can hold: '<', '/', '>', an ASCII letter or digit. */
 static int shortcut_char(unsigned c)
 {

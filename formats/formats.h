@@ -142,9 +142,25 @@ JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
  * character. A program that builds units itself may call it before writing or importing them,
  * so that every writer can write them and every reader read them back. */
 JISR_API int jisr_unit_check(jisr_unit *u, const char *name);
-/** Append the variant's text with placeholders removed (what a reader sees) to out. JISR_EINVAL
+/** Append the variant's text with placeholders removed (what a reader sees) to out: a tag that
+ * holds a character reference is that character, a tag that holds a line break
+ * (jisr_tag_break) between two characters that are not white space (past other tags) a line
+ * feed ("line<br/>second": two words, as a reader sees them), any other tag nothing. JISR_EINVAL
  * when v or out is NULL. */
 JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
+
+/** What an inline tag (its markup, tag[0..n), as in jisr_variant.tags) draws between the
+ * characters around it, read from its TMX type ("lb", "pb", "cb") or from the native code it
+ * holds:
+ * - JISR_TAG_LINE: a line, page or column break — HTML <br>, Word <w:br/> and <w:cr/>,
+ *   OpenDocument <text:line-break/>, TEI <lb/>, OmegaT's shortcut <br0/>, a line feed. The plain
+ *   text has a line feed there, and the words on both sides are two words.
+ * - JISR_TAG_SOFT: a soft hyphen or a word-break opportunity — Word <w:softHyphen/>,
+ *   OpenDocument <text:soft-hyphen/>, HTML <wbr> and &shy;, U+00AD, U+200B. Nothing is drawn
+ *   (unless the line is broken there): between two letters it is inside the word.
+ * - 0: anything else (formatting, an image, a field), and NULL. */
+enum { JISR_TAG_LINE = 1, JISR_TAG_SOFT = 2 };
+JISR_API int jisr_tag_break(const char *tag, size_t n);
 
 /** A date of a TMX attribute, read leniently into unix seconds (UTC): TMX's own form
  * YYYYMMDDThhmmssZ, and the ISO 8601 forms other tools write — 2019-03-04T10:11:12Z,

@@ -83,6 +83,11 @@ long fmt_placeholder_at(const char *s, size_t n, size_t i);
 int fmt_utf8_put(jisr_buf *b, unsigned cp);
 /** The character a tag "&#xHHHH;" stands for (a literal character kept as a tag), else 0. */
 unsigned fmt_literal_char(const char *tag);
+/* Whether the line break whose placeholder is at s[i] (in s[0..n), whose tags are tags[0..ntags))
+ * draws a line feed in the plain text: when the nearest characters on both sides, past tags that
+ * draw nothing, are there and are no white space ("line<br/>second", not "line <br/>second"
+ * nor at an end), as a reader sees two words apart and no empty line. */
+int fmt_break_draws(const char *s, size_t n, size_t i, char *const *tags, size_t ntags);
 /** The date *slot (may be NULL) in TMX's form: 0 when it is absent or was read (and rewritten in
  * that form), 1 when it cannot be read (*slot left as it was, for the caller's warning), or
  * JISR_ENOMEM. */

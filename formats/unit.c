@@ -595,6 +595,25 @@ done:
     return rc;
 }
 
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int fmt_break_draws(const char *s, size_t n, size_t i, char *const *tags, size_t ntags)
+{
+    size_t a = i, b = i + 3;
+    long t;
+    /* over the tags on either side that draw nothing (a literal character's tag draws it) */
+    while (a >= 3 && (t = fmt_placeholder_at(s, n, a - 3)) >= 0 && (size_t)t < ntags &&
+           !fmt_literal_char(tags[t]))
+        a -= 3;
+    while ((t = fmt_placeholder_at(s, n, b)) >= 0 && (size_t)t < ntags &&
+           !fmt_literal_char(tags[t]))
+        b += 3;
+    return a > 0 && b < n && !is_space((unsigned char)s[a - 1]) && !is_space((unsigned char)s[b]);
+}
+
 int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
 {
     int rc;
@@ -615,6 +634,9 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
         if ((rc = jisr_buf_append(out, s + start, i - start)) < 0)
             return rc;
         unsigned cp = fmt_literal_char(v->tags[t]);
+        if (!cp && v->tags[t] && jisr_tag_break(v->tags[t], strlen(v->tags[t])) == JISR_TAG_LINE &&
+            fmt_break_draws(s, n, i, v->tags, v->ntags))
+            cp = '\n';
         if (cp && (rc = fmt_utf8_put(out, cp)) < 0)
             return rc;
         i += 3;

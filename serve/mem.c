@@ -401,9 +401,9 @@ static int diff_ops_json(jisr_buf *out, jisr_buf *tmp, const jisr_tm_match *x, c
     for (size_t k = 0, j; rc == 0 && k < nv; k = j) {
         jisr_buf_reset(tmp);
         for (j = k; rc == 0 && j < nv && v[j].op == v[k].op; j++)
-            rc = jisr_tm_plain_tags(tmp, x->diff + v[j].off, v[j].len,
-                                    src ? x->source_tags : x->tags,
-                                    src ? x->nsource_tags : x->ntags);
+            rc = jisr_tm_plain_tags_range(tmp, x->diff, strlen(x->diff), v[j].off,
+                                          v[j].off + v[j].len, src ? x->source_tags : x->tags,
+                                          src ? x->nsource_tags : x->ntags);
         if (rc < 0)
             break;
         if (!(t[nt].s = jisr_strndup(tmp->data ? tmp->data : "", tmp->len))) {

@@ -3,4 +3,5 @@ jisr_add_test(test_tm_place SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_place.c LA
 jisr_add_script_test(match_cli match_cli.sh)
 jisr_add_script_test(match_glued match_glued.sh)
 jisr_add_script_test(match_tags_in_words match_tags_in_words.sh)
+jisr_add_script_test(match_line_breaks match_line_breaks.sh)
 jisr_add_fuzz(place LAYERS text formats tm)

@@ -62,7 +62,7 @@ cc() { # LANG PHRASE: the hits as [id, match]
 check "concordance finds Save inside its tags" test "$(cc en Save)" = '[[1,"Save"]]'
 check "concordance finds حفظ" test "$(cc ar حفظ)" = '[[1,"حفظ"]]'
 check "concordance finds سياسة after و and its tag" test "$(cc ar سياسة)" = '[[3,"وسياسة"],[4,"سياسة"]]'
-check "concordance: the parted words are two" test "$(cc en 'line second')" = '[[2,"linesecond"]]'
+check "concordance: the parted words are two, apart as a reader sees them" test "$(cc en 'line second')" = '[[2,"line second"]]'
 # ---- a memory indexed with tokenizer 5 (as the jisr before this change left it) ------------------
 old_index "$T/m" "$T/old" 5
 rc=$?

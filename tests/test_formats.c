@@ -2092,6 +2092,87 @@ static void assert_shortcut(const char *tag, const char *want)
 
 #define P(i) "\xee\x80" i /* a placeholder: P("\x80") is U+E000, P("\x81") U+E001 … */
 
+/* What a tag draws (jisr_tag_break), and the plain text of line breaks (jisr_variant_plain):
+ * a line feed between two words, nothing beside white space or at an end */
+static void assert_break(const char *tag, int want)
+{
+    assert_int_equal(jisr_tag_break(tag, tag ? strlen(tag) : 0), want);
+}
+
+static void assert_plain(const char *text, const char *const *tags, size_t ntags, const char *want)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    add_tagged(&u, "en", text, tags, ntags);
+    jisr_buf b = {0};
+    assert_int_equal(jisr_variant_plain(&u.variants[0], &b), 0);
+    assert_string_equal(b.data, want);
+    jisr_buf_free(&b);
+    jisr_unit_clear(&u);
+}
+
+static void test_tag_break(void **state)
+{
+    (void)state;
+    /* line breaks: by TMX type, by native code of HTML, Word, OpenDocument, TEI, OmegaT */
+    assert_break("<ph x=\"1\">&lt;br/&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&lt;br&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&lt;BR /&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph x=\"2\" type=\"lb\"/>", JISR_TAG_LINE);
+    assert_break("<ph type='pb'>&lt;w:br w:type=\"page\"/&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&lt;w:br/&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&lt;w:cr/&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&lt;text:line-break/&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&lt;lb/&gt;</ph>", JISR_TAG_LINE);
+    assert_break("<ph x=\"0\">&lt;br0/&gt;</ph>", JISR_TAG_LINE); /* OmegaT's shortcut */
+    assert_break("<it pos=\"begin\">&lt;br2&gt;</it>", JISR_TAG_LINE);
+    assert_break("<ph>&#10;</ph>", JISR_TAG_LINE);
+    assert_break("<ph>\n</ph>", JISR_TAG_LINE);
+    assert_break("<ph>&#x2028;</ph>", JISR_TAG_LINE);
+    assert_break("<ut>&lt;br&gt;</ut>", JISR_TAG_LINE);
+    /* soft hyphens and word-break opportunities */
+    assert_break("<ph>&lt;w:softHyphen/&gt;</ph>", JISR_TAG_SOFT);
+    assert_break("<ph>&lt;text:soft-hyphen/&gt;</ph>", JISR_TAG_SOFT);
+    assert_break("<ph>&lt;wbr&gt;</ph>", JISR_TAG_SOFT);
+    assert_break("<ph>&amp;shy;</ph>", JISR_TAG_SOFT);
+    assert_break("<ph>&#173;</ph>", JISR_TAG_SOFT);
+    assert_break("<ph>\xc2\xad</ph>", JISR_TAG_SOFT);
+    assert_break("<ph>&#x200B;</ph>", JISR_TAG_SOFT);
+    /* anything else */
+    assert_break("<ph>&lt;img src=\"a.png\"/&gt;</ph>", 0);
+    assert_break("<ph>&lt;b0&gt;</ph>", 0);    /* OmegaT's bold, not "br" */
+    assert_break("<ph>&lt;/br&gt;</ph>", 0);   /* an end tag */
+    assert_break("<ph>&lt;brx/&gt;</ph>", 0);  /* another name */
+    assert_break("<ph>&lt;cr/&gt;</ph>", 0);   /* Word's w:cr only */
+    assert_break("<ph>&lt;br/&gt; x</ph>", 0); /* more than the break */
+    assert_break("<ph>&lt;br/&gt;<sub>x</sub></ph>", 0);
+    assert_break("<ph>{0}</ph>", 0);
+    assert_break("<ph type=\"image\"/>", 0);
+    assert_break("<ph/>", 0);
+    assert_break("<bpt i=\"1\">&lt;b&gt;</bpt>", 0);
+    assert_break("<hi type=\"lb\">", 0); /* not an element that holds code */
+    assert_break("<sub>&lt;br/&gt;</sub>", 0);
+    assert_break("&#xE001;", 0);
+    assert_break("<ph>&lt;br/&gt;</ept>", 0); /* not well-formed */
+    assert_break("", 0);
+    assert_break(NULL, 0);
+
+    const char *br[] = {"<ph>&lt;br/&gt;</ph>", "<bpt i=\"1\">&lt;b&gt;</bpt>",
+                        "<ept i=\"1\">&lt;/b&gt;</ept>", "<ph>&lt;img/&gt;</ph>", "&#xE00A;"};
+    assert_plain("First line" P("\x80") "second line.", br, 1, "First line\nsecond line.");
+    assert_plain("First line " P("\x80") "second line.", br, 1, "First line second line.");
+    assert_plain("First line" P("\x80") " second line.", br, 1, "First line second line.");
+    assert_plain(P("\x80") "Line." P("\x80"), br, 1, "Line.");
+    /* past tags that draw nothing, to the characters around them */
+    assert_plain("one" P("\x82") P("\x80") P("\x81") "two", br, 3, "one\ntwo");
+    assert_plain("one " P("\x82") P("\x80") P("\x81") "two", br, 3, "one two");
+    assert_plain("one" P("\x80") P("\x83") " two", br, 4, "one two");
+    /* a tag that draws a character is one */
+    assert_plain("one " P("\x84") P("\x80") "two", br, 5, "one \xee\x80\x8a\ntwo");
+    /* an image draws nothing */
+    assert_plain("one" P("\x83") "two", br, 4, "onetwo");
+}
+
 static void test_omegat_shortcuts_write(void **state)
 {
     (void)state;
@@ -2129,7 +2210,7 @@ static void test_omegat_shortcuts_write(void **state)
     jisr_unit u;
     jisr_unit_init(&u);
     const char *tags[] = {"<bpt i=\"1\">&lt;b0&gt;</bpt>", "<ept i=\"1\">&lt;/b0&gt;</ept>",
-                          "<ph>&lt;br/&gt;</ph>"};
+                          "<ph>&lt;img/&gt;</ph>"};
     add_tagged(&u, "en", P("\x80") "Save" P("\x81") " x" P("\x82") "\xee\x80\x85", tags, 3);
     add_tagged(&u, "ar", P("\x80") "\xd8\xad\xd9\x81\xd8\xb8" P("\x81") P("\x82"), tags, 3);
     assert_int_equal(jisr_unit_check(&u, "u"), 0);
@@ -2170,13 +2251,13 @@ static void test_omegat_shortcuts_write(void **state)
     /* TMX: elements by default; with the flag the shortcut tags as escaped text */
     out = write_mem(JISR_FMT_TMX, 0, &u);
     assert_non_null(strstr(out, "<seg><bpt i=\"1\">&lt;b0&gt;</bpt>Save<ept i=\"1\">&lt;/b0&gt;"
-                                "</ept> x<ph>&lt;br/&gt;</ph>\xee\x80\x85</seg>"));
+                                "</ept> x<ph>&lt;img/&gt;</ph>\xee\x80\x85</seg>"));
     free(out);
     out = write_mem(JISR_FMT_TMX, JISR_WRITE_OMEGAT_SHORTCUTS, &u);
     assert_non_null(
-        strstr(out, "<seg>&lt;b0&gt;Save&lt;/b0&gt; x<ph>&lt;br/&gt;</ph>\xee\x80\x85</seg>"));
+        strstr(out, "<seg>&lt;b0&gt;Save&lt;/b0&gt; x<ph>&lt;img/&gt;</ph>\xee\x80\x85</seg>"));
     assert_non_null(strstr(
-        out, "<seg>&lt;b0&gt;\xd8\xad\xd9\x81\xd8\xb8&lt;/b0&gt;<ph>&lt;br/&gt;</ph></seg>"));
+        out, "<seg>&lt;b0&gt;\xd8\xad\xd9\x81\xd8\xb8&lt;/b0&gt;<ph>&lt;img/&gt;</ph></seg>"));
     assert_null(strstr(out, "<bpt"));
     /* read as OmegaT's (--omegat-tags): the same unit again */
     jisr_read_opts ro = JISR_READ_OPTS_INIT;
@@ -2259,6 +2340,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_xliff_cp),
         cmocka_unit_test(test_omegat_tags),
         cmocka_unit_test(test_omegat_shortcuts_write),
+        cmocka_unit_test(test_tag_break),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

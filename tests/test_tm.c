@@ -289,8 +289,11 @@ static void glue_tags(tm_toks *t)
                                  "<ph x=\"1\">&lt;br/&gt;</ph>",
                                  "<it pos=\"end\">&lt;/i&gt;</it>",
                                  "<bptx>",
-                                 "<ph>"};
-    assert_int_equal(tm_toks_glue_cstr(t, (char *const *)tags, 6), 0);
+                                 "<ph>",
+                                 NULL, /* (U+E006 named no tag) */
+                                 "<ph>&lt;w:softHyphen/&gt;</ph>",
+                                 "<it pos=\"begin\">&lt;br2&gt;</it>"};
+    assert_int_equal(tm_toks_glue_cstr(t, (char *const *)tags, 9), 0);
 }
 
 static size_t kinds_of(tm_toks *t, const char *s, int glue, uint32_t *kinds)
@@ -332,6 +335,23 @@ static void test_tok_glue(void **state)
     assert_int_equal(kinds_of(&t, "ab" G0 "34", 1, k), 3);
     assert_int_equal(kinds_of(&t, "ab" G4 "cd", 1, k), 3);
     assert_int_equal(kinds_of(&t, "ab" G6 "cd", 1, k), 3);
+    /* a <ph> holding a soft hyphen is inside the word; an <it> holding a line break (OmegaT's
+     * <br2>) parts it (tokenizer version 7, jisr_tag_break) */
+    assert_int_equal(kinds_of(&t,
+                              "Soft"
+                              "\xee\x80\x87"
+                              "ware",
+                              1, k),
+                     1);
+    assert_int_equal(tm_tokenize("Software", 8, &p), 0);
+    assert_true(t.v[0].hs == p.v[0].hs && t.v[0].hk == p.v[0].hk);
+    assert_int_equal(kinds_of(&t,
+                              "line"
+                              "\xee\x80\x88"
+                              "next",
+                              1, k),
+                     3);
+    assert_int_equal(k[1], TM_TAG);
     /* an <it>, and a run of tags, inside a word; Arabic with its proclitic */
     assert_int_equal(kinds_of(&t, "fi" G3 G0 "le", 1, k), 1);
     assert_int_equal(tm_tokenize("file", 4, &p), 0);

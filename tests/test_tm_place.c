@@ -1147,6 +1147,33 @@ static void test_plain_tags(void **state)
     b.len = 0;
     assert_int_equal(jisr_tm_plain_tags(&b, s, 9, tags, 6), 0); /* a part */
     assert_string_equal(b.data, "Delete");
+
+    /* a line break between two words draws a line feed, one beside a space or at an end nothing,
+     * past tags that draw nothing (a code is a character): and any text read in parts
+     * (jisr_tm_plain_tags_range) reads as the whole, wherever it is cut */
+    const char *l =
+        PH3 "Line" PH3 "two" PH1 PH3 PH2 "three " PH3 "four" PH3 PH0 "five" PH3 " six" PH3;
+    b.len = 0;
+    assert_int_equal(jisr_tm_plain_tags(&b, l, strlen(l), tags, 6), 0);
+    assert_string_equal(b.data, "Line\ntwo\nthree four\n{0}five six");
+    char whole[128];
+    snprintf(whole, sizeof whole, "%s", b.data);
+    size_t ln = strlen(l), cuts = 0;
+    for (size_t x = 0; x <= ln; x++)
+        for (size_t y = x; y <= ln; y++) {
+            /* cuts on characters, never inside one (nor inside a placeholder) */
+            if ((x < ln && (l[x] & 0xC0) == 0x80) || (y < ln && (l[y] & 0xC0) == 0x80))
+                continue;
+            b.len = 0;
+            assert_int_equal(jisr_tm_plain_tags_range(&b, l, ln, 0, x, tags, 6), 0);
+            assert_int_equal(jisr_tm_plain_tags_range(&b, l, ln, x, y, tags, 6), 0);
+            assert_int_equal(jisr_tm_plain_tags_range(&b, l, ln, y, ln, tags, 6), 0);
+            assert_string_equal(b.data, whole);
+            cuts++;
+        }
+    assert_true(cuts > 300);
+    assert_true(jisr_tm_plain_tags_range(&b, l, ln, 5, 4, tags, 6) < 0); /* from > to */
+    assert_true(jisr_tm_plain_tags_range(&b, l, ln, 0, ln + 1, tags, 6) < 0);
     jisr_buf_free(&b);
 }
 

@@ -84,11 +84,11 @@ static int jkey(jisr_buf *b, int first, const char *k)
 /* s as a reader sees it (jisr_tm_plain_tags: the placeholders of its ntags tags removed, those
  * of <ph> elements holding a format code shown as the code), as a JSON string; lines joined
  * (concordance context) when flat */
-static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, char *const *tags,
-                  size_t ntags, int flat)
+static int jplain_range(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, size_t from, size_t to,
+                        char *const *tags, size_t ntags, int flat)
 {
     jisr_buf_reset(tmp);
-    int rc = jisr_tm_plain_tags(tmp, s, n, tags, ntags);
+    int rc = jisr_tm_plain_tags_range(tmp, s, n, from, to, tags, ntags);
     if (rc < 0)
         return rc;
     if (flat)
@@ -96,6 +96,12 @@ static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, char *con
             if (tmp->data[i] == '\n' || tmp->data[i] == '\t' || tmp->data[i] == '\r')
                 tmp->data[i] = ' ';
     return jstr(b, tmp->data ? tmp->data : "", tmp->len);
+}
+
+static int jplain(jisr_buf *b, jisr_buf *tmp, const char *s, size_t n, char *const *tags,
+                  size_t ntags, int flat)
+{
+    return jplain_range(b, tmp, s, n, 0, n, tags, ntags, flat);
 }
 
 /* s[0..n) with its tags as TMX inline markup, as a JSON string */
@@ -159,7 +165,8 @@ static int match_extras(jisr_buf *b, jisr_buf *t, const jisr_tm_match *x)
             size_t start = a->start;
             if (x->ntags) {
                 jisr_buf_reset(t);
-                if ((rc = jisr_tm_plain_tags(t, x->target, a->start, x->tags, x->ntags)) < 0)
+                if ((rc = jisr_tm_plain_tags_range(t, x->target, strlen(x->target), 0, a->start,
+                                                   x->tags, x->ntags)) < 0)
                     break;
                 start = t->len;
             }
@@ -325,11 +332,11 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
          * prefix is the prefix of the plain text, tag by tag) */
         size_t ps, pm;
         jisr_buf_reset(&t);
-        if ((rc = jisr_tm_plain_tags(&t, text, x->start, hv->tags, hv->ntags)) < 0)
+        if ((rc = jisr_tm_plain_tags_range(&t, text, tn, 0, x->start, hv->tags, hv->ntags)) < 0)
             break;
         ps = t.len;
         jisr_buf_reset(&t);
-        if ((rc = jisr_tm_plain_tags(&t, text + x->start, x->end - x->start, hv->tags, hv->ntags)) <
+        if ((rc = jisr_tm_plain_tags_range(&t, text, tn, x->start, x->end, hv->tags, hv->ntags)) <
             0)
             break;
         pm = t.len;
@@ -338,12 +345,14 @@ int jisr_tm_hits_json(jisr_buf *b, const char *lang, const char *phrase, const j
             (rc = jplain(b, &t, text, tn, hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jtext_tagged(b, &t, hv)) < 0 ||
             (rc = jisr_buf_printf(b, ",\"start\":%zu,\"end\":%zu,\"left\":", ps, ps + pm)) < 0 ||
-            (rc = jplain(b, &t, lp, (size_t)(text + x->start - lp), hv->tags, hv->ntags, 1)) < 0 ||
+            (rc = jplain_range(b, &t, text, tn, (size_t)(lp - text), x->start, hv->tags, hv->ntags,
+                               1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"match\":")) < 0 ||
-            (rc = jplain(b, &t, text + x->start, x->end - x->start, hv->tags, hv->ntags, 1)) < 0 ||
+            (rc = jplain_range(b, &t, text, tn, x->start, x->end, hv->tags, hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"right\":")) < 0 ||
-            (rc = jplain(b, &t, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width),
-                         hv->tags, hv->ntags, 1)) < 0 ||
+            (rc = jplain_range(b, &t, text, tn, x->end,
+                               x->end + tm_head_bytes(text + x->end, tn - x->end, width), hv->tags,
+                               hv->ntags, 1)) < 0 ||
             (rc = jisr_buf_puts(b, ",\"translations\":[")) < 0)
             break;
         int first = 1;

@@ -99,21 +99,53 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
     return rc;
 }
 
-int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
+/* Whether tag k draws nothing beside a line break (fmt_break_draws' rule, with a <ph> holding a
+ * format code a character: it is its code here) */
+static int tag_draws_nothing(char *const *tags, long k)
 {
-    if (!b || (!s && n) || (!tags && ntags))
-        return tm_null_arg("jisr_tm_plain_tags", !b ? "out" : (!s && n) ? "s" : "tags");
+    size_t off, cl;
+    const char *t = tags[k];
+    return !t || (t[0] != '&' && !tm_ph_code(t, strlen(t), &off, &cl));
+}
+
+/* The line break tag at s[i] (len bytes) of s[0..n) draws a line feed (jisr_variant_plain) */
+static int break_draws(const char *s, size_t n, size_t i, size_t len, char *const *tags,
+                       size_t ntags)
+{
+    size_t a = i, b = i + len, l;
+    long k;
+    while (a >= 3 && (k = tm_placeholder_at(s, n, a - 3, ntags, &l)) >= 0 &&
+           tag_draws_nothing(tags, k))
+        a -= 3;
+    while (b < n && (k = tm_placeholder_at(s, n, b, ntags, &l)) >= 0 && tag_draws_nothing(tags, k))
+        b += l;
+    return a > 0 && b < n && s[a - 1] != ' ' && s[a - 1] != '\t' && s[a - 1] != '\n' &&
+           s[a - 1] != '\r' && s[b] != ' ' && s[b] != '\t' && s[b] != '\n' && s[b] != '\r';
+}
+
+int jisr_tm_plain_tags_range(jisr_buf *b, const char *s, size_t n, size_t from, size_t to,
+                             char *const *tags, size_t ntags)
+{
+    if (!b || (!s && n) || (!tags && ntags) || from > to || to > n)
+        return tm_null_arg("jisr_tm_plain_tags", !b                 ? "out"
+                                                 : (!s && n)        ? "s"
+                                                 : (!tags && ntags) ? "tags"
+                                                                    : "from/to");
     if (ntags == 0) /* no tag: every private-use character is the user's */
-        return jisr_buf_append(b, s, n);
+        return jisr_buf_append(b, s + from, to - from);
     /* the formats layer's rule (placeholder U+E000+i only when i < ntags) over a NUL-terminated
-     * copy of the part, in which a <ph> holding a format code is already its code */
+     * copy of the part, in which a <ph> holding a format code is already its code, and a line
+     * break that draws a line feed in the whole text (which the part alone may not show) is one */
     jisr_buf part = {0};
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0;) {
+    for (size_t i = from; i < to && rc == 0;) {
         size_t len, off, cl;
-        long k = tm_placeholder_at(s, n, i, ntags, &len);
+        long k = tm_placeholder_at(s, to, i, ntags, &len);
         if (k >= 0 && tags[k] && tm_ph_code(tags[k], strlen(tags[k]), &off, &cl))
             rc = jisr_buf_append(&part, tags[k] + off, cl);
+        else if (k >= 0 && tags[k] && jisr_tag_break(tags[k], strlen(tags[k])) == JISR_TAG_LINE &&
+                 break_draws(s, n, i, len, tags, ntags))
+            rc = jisr_buf_putc(&part, '\n');
         else
             rc = jisr_buf_append(&part, s + i, len);
         i += len;
@@ -130,6 +162,13 @@ int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, 
     }
     jisr_buf_free(&part);
     return rc;
+}
+
+int jisr_tm_plain_tags(jisr_buf *b, const char *s, size_t n, char *const *tags, size_t ntags)
+{
+    if (!b || (!s && n) || (!tags && ntags))
+        return tm_null_arg("jisr_tm_plain_tags", !b ? "out" : (!s && n) ? "s" : "tags");
+    return jisr_tm_plain_tags_range(b, s, n, 0, n, tags, ntags);
 }
 
 /* The word diff as a reader sees it: its placeholders are the stored source's and, in words
@@ -152,11 +191,12 @@ static void flatten(jisr_buf *b, size_t at)
             b->data[i] = ' ';
 }
 
-/* s with its tags as a reader sees it, tabs and line breaks as spaces (one line of context) */
-static int flat(jisr_buf *b, const char *s, size_t n, const jisr_variant *v)
+/* s[from..to) of s[0..n) with its tags as a reader sees it, tabs and line breaks as spaces (one
+ * line of context) */
+static int flat(jisr_buf *b, const char *s, size_t n, size_t from, size_t to, const jisr_variant *v)
 {
     size_t at = b->len;
-    int rc = jisr_tm_plain_tags(b, s, n, v->tags, v->ntags);
+    int rc = jisr_tm_plain_tags_range(b, s, n, from, to, v->tags, v->ntags);
     if (rc == 0)
         flatten(b, at);
     return rc;
@@ -181,7 +221,7 @@ static int text_line(jisr_buf *b, const char *s, size_t n, char *const *tags, si
         if ((rc = jisr_tm_plain_tags(b, s + run, i - run, tags, ntags)) < 0)
             break;
         before = b->len;
-        if ((rc = jisr_tm_plain_tags(b, s + i, len, tags, ntags)) < 0)
+        if ((rc = jisr_tm_plain_tags_range(b, s, n, i, i + len, tags, ntags)) < 0)
             break;
         i += len;
         run = i;
@@ -253,12 +293,12 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
         int cut = width > 0 && lp != text; /* "..." for context left out, none asked for none */
         if ((rc = jisr_buf_printf(b, "#%-8llu %*s", (unsigned long long)x->id, cut ? 3 : 0,
                                   cut ? "..." : "")) < 0 ||
-            (rc = flat(b, lp, (size_t)(text + x->start - lp), hv)) < 0 ||
+            (rc = flat(b, text, tn, (size_t)(lp - text), x->start, hv)) < 0 ||
             (rc = jisr_buf_puts(b, " [")) < 0 ||
-            (rc = flat(b, text + x->start, x->end - x->start, hv)) < 0 ||
+            (rc = flat(b, text, tn, x->start, x->end, hv)) < 0 ||
             (rc = jisr_buf_puts(b, "] ")) < 0 ||
-            (rc = flat(b, text + x->end, tm_head_bytes(text + x->end, tn - x->end, width), hv)) <
-                0 ||
+            (rc = flat(b, text, tn, x->end,
+                       x->end + tm_head_bytes(text + x->end, tn - x->end, width), hv)) < 0 ||
             (rc = jisr_buf_putc(b, '\n')) < 0)
             break;
         for (size_t v = 0; rc == 0 && v < x->unit.nvariants; v++) {
@@ -266,7 +306,7 @@ int jisr_tm_hits_text(jisr_buf *b, const char *phrase, const jisr_tm_hits *h, in
                 continue;
             const jisr_variant *var = &x->unit.variants[v];
             if ((rc = jisr_buf_printf(b, "          %s: ", var->lang)) == 0 &&
-                (rc = flat(b, var->text, strlen(var->text), var)) == 0)
+                (rc = flat(b, var->text, strlen(var->text), 0, strlen(var->text), var)) == 0)
                 rc = jisr_buf_putc(b, '\n');
         }
     }

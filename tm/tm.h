@@ -710,10 +710,16 @@ JISR_API int jisr_tm_plain(jisr_buf *out, const char *s, size_t n);
 /** Append s[0..n) (a variant's text, or a part of it) as a reader sees it to out: the
  * placeholders of its ntags tags removed (a tag that holds a character reference given back as
  * the character, as jisr_variant_plain does; a <ph> that holds one format code, "{0}" or "%s",
- * given back as the code), every other character kept, private-use ones (U+F8FF, a Word symbol)
- * included. */
+ * given back as the code; a line break between two words a line feed, jisr_variant_plain), every
+ * other character kept, private-use ones (U+F8FF, a Word symbol) included. */
 JISR_API int jisr_tm_plain_tags(jisr_buf *out, const char *s, size_t n, char *const *tags,
                                 size_t ntags);
+/** jisr_tm_plain_tags of the part s[from..to) of the text s[0..n), as it reads within the whole
+ * (a line break between two words is a line feed only when both words are there to see; from
+ * and to on character and tag boundaries): the plain text of the whole is the concatenation of
+ * its parts', so offsets measured on parts index it. JISR_EINVAL when from > to or to > n. */
+JISR_API int jisr_tm_plain_tags_range(jisr_buf *out, const char *s, size_t n, size_t from,
+                                      size_t to, char *const *tags, size_t ntags);
 
 /* ---- unit filters ------------------------------------------------------------------------ */
 

@@ -35,13 +35,15 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
  * other ones it is flagged stale until `jisr reindex`. Bump it with any change that moves a token
  * boundary or changes a hash. */
 #define TM_TOK_VERSION                                                                             \
-    6 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
+    7 /* 2 (issue 12): light-share and occurrence terms; typographic quotes, apostrophes,          \
        * dashes and × folded; accelerator markers dropped from words; a run of                    \
        * dots one token; tags weigh nothing. 3: format codes ("%s", "%1$d") one token.             \
        * 4: placeholders in braces ("{0}", "{name}", "{{n}}", "${x}", "%{x}") one code.            \
        * 5: a number glued to an Arabic proclitic or to a suffix ("و2", "الـ70", "7407th",     \
        * "5kg", "١٩٣٩م") is the number and its affixes (tm_tok.affix); ٪ folded to %.        \
-       * 6: a paired or isolated tag between two letters is inside the word ("<b>S</b>ave") */
+       * 6: a paired or isolated tag between two letters is inside the word ("<b>S</b>ave").       \
+       * 7: so is a <ph> holding a soft hyphen ("<w:softHyphen/>", "<wbr>"), and a tag holding a   \
+       * line break never is ("line<it>&lt;br2&gt;</it>next": jisr_tag_break) */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -334,7 +336,8 @@ int tm_toks_glue_rvar(tm_toks *t, const tm_rec *r, const tm_rvar *v);
 /** tm_tokenize stored variant v of r, its tags' glue named (the index, scoring and concordance
  * read a stored text only through this). */
 int tm_tokenize_rvar(const tm_rec *r, const tm_rvar *v, tm_toks *out);
-/** (tok.c) Whether tag markup m[0..n) joins letters (<bpt>, <ept>, <it>); tm_toks_glue's parts. */
+/** (tok.c) Whether tag markup m[0..n) joins letters (<bpt>, <ept>, <it> but one holding a line
+ * break; a <ph> holding a soft hyphen: jisr_tag_break); tm_toks_glue's parts. */
 int tm_tag_glues(const char *m, size_t n);
 int tm_glue_start(tm_toks *t, size_t n);
 void tm_glue_set(tm_toks *t, size_t k);

@@ -735,9 +735,11 @@ static inline int marker_before_letter(const unsigned char *s, size_t n, size_t 
  * OmegaT's "<u0>S</u0>ave" (the accelerator key underlined), Word's "Sa<i>v</i>e" or the
  * spelling marks of a DOCX. The word is still "Save": its letters on both sides of such a tag
  * are one word, without the tag in its normal form or its surface (the tag costs what a tag
- * costs, score.c, never a word). Only a <bpt>, <ept> or <it> between two letters does this; a
- * <ph> (a line break "line<br/>second", an image, a field) stays a boundary, and so does any tag
- * next to a digit, a space or punctuation, and any tag in a run that is a number glued to affixes
+ * costs, score.c, never a word). Only a <bpt>, <ept> or <it> between two letters does this, or a
+ * <ph> that holds a soft hyphen or a word-break opportunity ("Soft<ph>&lt;w:softHyphen/&gt;</ph>
+ * ware", jisr_tag_break); a <ph> (an image, a field) and any tag that holds a line break
+ * ("line<br/>second") stay boundaries, and so does any tag next to a digit, a space or
+ * punctuation, and any tag in a run that is a number glued to affixes
  * once its tags are out (numbers keep spans of their own for substitution: "و<a0>الـ2015" is the
  * number 2015 after its proclitic). */
 int tm_glue_start(tm_toks *t, size_t n)
@@ -758,8 +760,11 @@ int tm_tag_glues(const char *m, size_t n)
     size_t l = n >= 4 && (memcmp(m, "<bpt", 4) == 0 || memcmp(m, "<ept", 4) == 0) ? 4
                : n >= 3 && memcmp(m, "<it", 3) == 0                               ? 3
                                                                                   : 0;
-    return l && n > l &&
-           (m[l] == '>' || m[l] == ' ' || m[l] == '\t' || m[l] == '\n' || m[l] == '\r');
+    if (l && n > l && (m[l] == '>' || m[l] == ' ' || m[l] == '\t' || m[l] == '\n' || m[l] == '\r'))
+        return jisr_tag_break(m, n) != JISR_TAG_LINE; /* (OmegaT's <it>&lt;br2&gt;</it>) */
+    /* a <ph> or <ut> only when it holds a soft hyphen or a word-break opportunity */
+    return n >= 4 && m[0] == '<' && (m[1] == 'p' || m[1] == 'u') &&
+           jisr_tag_break(m, n) == JISR_TAG_SOFT;
 }
 
 void tm_glue_set(tm_toks *t, size_t k)

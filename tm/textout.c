@@ -105,7 +105,7 @@ static int tag_draws_nothing(char *const *tags, long k)
 {
     size_t off, cl;
     const char *t = tags[k];
-    return !t || (t[0] != '&' && !tm_ph_code(t, strlen(t), &off, &cl));
+    return !t || (strncmp(t, "&#x", 3) != 0 && !tm_ph_code(t, strlen(t), &off, &cl));
 }
 
 /* The line break tag at s[i] (len bytes) of s[0..n) draws a line feed (jisr_variant_plain) */

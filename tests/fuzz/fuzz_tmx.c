@@ -4,7 +4,8 @@
  * /dev/null), so reader, unit model and writers all see hostile data. Every variant read is also
  * shown as a reader sees it by the matcher's output (jisr_tm_plain_tags), whose text must be
  * jisr_variant_plain's with each <ph> holding a format code (tm_ph_code, checked against
- * tm_code_len) given back as the code.
+ * tm_code_len) given back as the code (line feeds of line breaks aside, which a code beside them
+ * may draw), and read in two parts within the whole (jisr_tm_plain_tags_range) the whole's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -56,10 +57,42 @@ static void check_plain_tags(const jisr_variant *v, const jisr_buf *plain, jisr_
     }
     jisr_buf_reset(b);
     check(jisr_tm_plain_tags(b, v->text, n, v->tags, v->ntags) == 0, "jisr_tm_plain_tags succeeds");
-    check(b->len == plain->len + extra, "the plain text and the codes, nothing else");
+    /* (a line break beside a code draws a line feed here, where jisr_variant_plain, which sees
+     * no code, may not: line feeds aside) */
+    size_t bl = 0, pl = 0;
+    for (size_t i = 0; i < b->len; i++)
+        bl += b->data[i] != '\n';
+    for (size_t i = 0; i < plain->len; i++)
+        pl += plain->data[i] != '\n';
+    check(bl == pl + extra, "the plain text and the codes, nothing else");
     if (extra == 0)
-        check(b->len == 0 || memcmp(b->data, plain->data, b->len) == 0,
+        check(b->len == plain->len && (b->len == 0 || memcmp(b->data, plain->data, b->len) == 0),
               "without code placeholders: jisr_variant_plain's text");
+    /* read in two parts cut at a placeholder, within the whole: the whole's plain text */
+    jisr_buf parts = {0};
+    size_t cuts = 0;
+    for (size_t i = 0; i < n && cuts < 32;) {
+        size_t len = 1;
+        int32_t cp = jisr_utf8_decode((const unsigned char *)v->text, n, i, &len);
+        if (cp >= (int32_t)JISR_TAG_BASE && (size_t)(cp - (int32_t)JISR_TAG_BASE) < v->ntags) {
+            for (size_t c = i; c <= i + len; c += len, cuts++) {
+                jisr_buf_reset(&parts);
+                check(jisr_tm_plain_tags_range(&parts, v->text, n, 0, c, v->tags, v->ntags) == 0 &&
+                          jisr_tm_plain_tags_range(&parts, v->text, n, c, n, v->tags, v->ntags) ==
+                              0,
+                      "jisr_tm_plain_tags_range succeeds");
+                check(parts.len == b->len &&
+                          (b->len == 0 || memcmp(parts.data, b->data, b->len) == 0),
+                      "two parts read within the whole are the whole");
+            }
+        }
+        i += len;
+    }
+    jisr_buf_free(&parts);
+    for (size_t k = 0; k < v->ntags; k++) { /* what each tag draws, and nothing out of it */
+        int kb = jisr_tag_break(v->tags[k], v->tags[k] ? strlen(v->tags[k]) : 0);
+        check(kb == 0 || kb == JISR_TAG_LINE || kb == JISR_TAG_SOFT, "jisr_tag_break's kinds");
+    }
 }
 
 static void run(const uint8_t *data, size_t size, unsigned flags)

@@ -57,7 +57,9 @@ const char cmd_corpus_help[] =
     "OUT.<tgt>. Units carry props x-document, x-align-score, x-source-sentences and\n"
     "x-target-sentences (0-based sentence numbers). Skipped files (unreadable, unsupported,\n"
     "neither language, broken symbolic links, second names of a file, corpora jisr wrote,\n"
-    "bilingual files ...) are listed on stderr and in the report.\n"
+    "bilingual files ...) are listed on stderr and in the report. A pair the output cannot\n"
+    "carry (TMX: a control character) is left out, named on stderr (FILE:LINE) and counted in\n"
+    "the summary and the report, as `jisr align --skip-bad` does (corpus has no --skip-bad).\n"
     "\n"
     "Options:\n"
     "  -s, --source-lang L   source language (default ar)\n"
@@ -247,6 +249,7 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
         OPT_CHUNK,
         OPT_RJSON,
         OPT_MIXED,
+        OPT_SKIPBAD,
     };
     static const struct option longopts[] = {
         {"source-lang", required_argument, NULL, 's'},
@@ -269,6 +272,7 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
         {"by-position", no_argument, NULL, OPT_BYPOS},
         {"chunk", required_argument, NULL, OPT_CHUNK},
         {"keep-mixed", no_argument, NULL, OPT_MIXED},
+        {"skip-bad", no_argument, NULL, OPT_SKIPBAD},
         DOC_CLI_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -382,6 +386,11 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
         case OPT_CHUNK:
             co->chunk = (size_t)iv;
             break;
+        case OPT_SKIPBAD:
+            /* align's --skip-bad is what corpus always does: said, not silently taken */
+            return cli_usage_error("corpus", "no --skip-bad: corpus always leaves out a pair its "
+                                             "output cannot carry, naming it (align needs "
+                                             "--skip-bad for that)");
         case 'h':
             return cli_help("corpus");
         case ':':
@@ -536,6 +545,15 @@ int cmd_corpus(int argc, char **argv)
             if (t->dropped[k])
                 fprintf(stderr, ", %s %llu", jisr_drop_name((jisr_drop)k),
                         (unsigned long long)t->dropped[k]);
+        /* kept by the filters, not written: each was named above */
+        if (t->unwritable)
+            fprintf(stderr, ", %llu %s left out (%s cannot carry %s)",
+                    (unsigned long long)t->unwritable, jisr_plural(t->unwritable, "pair", "pairs"),
+                    co.moses                       ? "Moses"
+                    : ends_with(co.output, ".tmx") ? "TMX"
+                    : ends_with(co.output, ".tsv") ? "TSV"
+                                                   : "JSONL",
+                    jisr_plural(t->unwritable, "it", "them"));
         fprintf(stderr, " (%.1f s)\n", t->seconds);
         /* the reports: rendered and written whole, then committed */
         for (int k = 0; rc == 0 && k < 2; k++) {

@@ -40,7 +40,10 @@ int doc_cli_option(const char *cmd, int c, const char *arg, jisr_doc_opts *o)
 void doc_cli_warn(void *ctx, const jisr_error *e)
 {
     (void)ctx;
-    cli_warn("%s%s%s", e->file, e->file[0] ? ": " : "", e->msg);
+    if (e->file[0] && e->line)
+        cli_warn("%s:%lu: %s", e->file, e->line, e->msg);
+    else
+        cli_warn("%s%s%s", e->file, e->file[0] ? ": " : "", e->msg);
 }
 
 int doc_cli_make_dirs(const char *dir, jisr_strlist *made)

@@ -298,7 +298,12 @@ typedef struct jisr_corpus_report jisr_corpus_report;
  * writer, atomically; the writer is opened first, so that an output that cannot be written is
  * an error before any document is read. Documents are found and paired as jisr_corpus_pair
  * does, but a file whose path holds a tab or a line break is read (no list is written). The
- * report (caller-owned, also on error when *out is set) tells what happened. opts NULL is
+ * report (caller-owned, also on error when *out is set) tells what happened. A pair the filters
+ * keep that the output format cannot carry (TMX: a C0 control character but tab and line
+ * breaks, U+FFFE, U+FFFF) is left out, counted (totals.unwritable) and warned of through
+ * opts->pair.doc_opts->on_warning: the file and line (line 0 and "paragraph N: " in the message
+ * when the document has no lines, as a DOCX) of the sentence holding the character, the
+ * document pair's id in the message. opts NULL is
  * JISR_CORPUS_OPTS_INIT, which names no output (JISR_EINVAL). Errors: those of jisr_corpus_pair,
  * JISR_EINVAL (bad options, the output is one of the inputs or of opts->files, a document is one
  * of the outputs; out, or inputs with n above 0, or one of them NULL: before the output is
@@ -313,6 +318,9 @@ typedef struct jisr_corpus_totals {
     size_t documents, skipped, pairs, unpaired_src, unpaired_tgt;
     uint64_t sentences_src, sentences_tgt, candidates, kept, dropped[JISR_DROP_N];
     double seconds;
+    /* pairs the filters kept that the output format cannot carry (TMX: a control character),
+     * left out: candidates = kept + the dropped + unwritable */
+    uint64_t unwritable;
 } jisr_corpus_totals;
 JISR_API const jisr_corpus_totals *jisr_corpus_report_totals(const jisr_corpus_report *r);
 /** The report as one JSON object, and as a self-contained HTML page for a person. */

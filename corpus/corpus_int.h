@@ -115,8 +115,14 @@ typedef struct rsample {
 
 typedef struct rdoc {
     size_t pair; /* index in the pairing */
-    size_t ssent, tsent, beads, kept;
+    size_t ssent, tsent, beads, kept, unwritable;
 } rdoc;
+
+/* A pair left out because the output cannot carry it: where its sentence is ("FILE:LINE", or
+ * "FILE: paragraph N") and why. */
+typedef struct rleft {
+    char *doc, *place, *msg;
+} rleft;
 
 struct jisr_corpus_report {
     char srclang[32], tgtlang[32];
@@ -128,6 +134,8 @@ struct jisr_corpus_report {
     rsample *samples[JISR_DROP_N + 1]; /* [JISR_DROP_N]: kept pairs */
     size_t nsamples[JISR_DROP_N + 1];
     size_t max_samples;
+    rleft *left; /* the first max_samples pairs left out as unwritable */
+    size_t nleft;
     jisr_filter_opts filter;
     char error[1200]; /* what stopped the run, "" */
 };

@@ -26,19 +26,29 @@
 #include "text/text.h"
 #include "util/util_int.h"
 
+/* Where a sentence came from, for a message that names it: its line in a plain text file (0: not
+ * known, as in a DOCX), else its paragraph (1-based). */
+typedef struct swhere {
+    unsigned long line, para;
+} swhere;
+
 typedef struct sents {
     char **v;
+    swhere *at; /* at[i]: where v[i] is */
     size_t n, cap;
 } sents;
 
-static int sents_push(sents *s, const char *p, size_t n)
+static int sents_push(sents *s, const char *p, size_t n, swhere at)
 {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         char **v = realloc(s->v, cap * sizeof *v);
-        if (!v)
+        if (v)
+            s->v = v;
+        swhere *w = v ? realloc(s->at, cap * sizeof *w) : NULL;
+        if (!w)
             return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
-        s->v = v;
+        s->at = w;
         s->cap = cap;
     }
     char *c = jisr_strndup(p, n);
@@ -47,6 +57,7 @@ static int sents_push(sents *s, const char *p, size_t n)
     for (char *q = c; *q; q++)
         if (*q == '\n' || *q == '\r' || *q == '\t')
             *q = ' ';
+    s->at[s->n] = at;
     s->v[s->n++] = c;
     return 0;
 }
@@ -56,6 +67,7 @@ static void sents_free(sents *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
+    free(s->at);
     memset(s, 0, sizeof *s);
 }
 
@@ -72,16 +84,26 @@ static int read_sentences(const jisr_pairing *pr, size_t i, const jisr_doc_opts 
     int rc = bytes ? jisr_doc_open_memory(&d, path, bytes, nbytes, dopts)
                    : jisr_doc_open(&d, path, dopts);
     jisr_para p;
+    /* lines are a plain text's (a DOCX paragraph's line is in its XML): a sentence's is its
+     * paragraph's plus the line feeds before it */
+    int text = rc == 0 && jisr_doc_get_format(d) == JISR_DOC_TEXT;
+    swhere at = {0, 0};
     while (rc == 0 && (rc = jisr_doc_next(d, &p)) > 0) {
         rc = 0;
+        at.para++;
+        at.line = text ? p.line : 0;
         if (lines) {
-            rc = sents_push(out, p.text, p.len);
+            rc = sents_push(out, p.text, p.len, at);
             continue;
         }
         if ((rc = jisr_segmenter_split(seg, p.text, p.len, &sp)) < 0)
             break;
-        for (size_t k = 0; rc == 0 && k < sp.n; k++)
-            rc = sents_push(out, p.text + sp.v[k].start, sp.v[k].end - sp.v[k].start);
+        size_t from = 0;
+        for (size_t k = 0; rc == 0 && k < sp.n; k++) {
+            for (; at.line && from < sp.v[k].start; from++)
+                at.line += p.text[from] == '\n';
+            rc = sents_push(out, p.text + sp.v[k].start, sp.v[k].end - sp.v[k].start, at);
+        }
     }
     jisr_spans_free(&sp);
     jisr_doc_close(d);
@@ -139,8 +161,96 @@ static int idx_list(char *out, size_t cap, size_t start, size_t n)
     return 0;
 }
 
-/* Filter and write the beads of one document pair. */
-static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w, const char *id,
+/* The first character of s that XML, so TMX, cannot carry (a C0 control but tab, line feed and
+ * carriage return; U+FFFE, U+FFFF) as a code point, its place in s in characters (1-based) in
+ * *at; 0 when there is none. */
+static unsigned xml_bad_char(const char *s, size_t *at)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t chars = 0;
+    for (size_t i = 0; p[i]; i++) {
+        chars += (p[i] & 0xC0) != 0x80;
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+            *at = chars;
+            return p[i];
+        }
+        if (p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+            *at = chars;
+            return p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
+        }
+    }
+    return 0;
+}
+
+/* A kept pair (bead bd of document pair id, sentences from the files path[0] and path[1]) that
+ * the writer refused, its message in why: a character the output format cannot carry. Counted,
+ * one of the first few recorded for the report, and named through the reading options' warning
+ * callback by the file and line (or paragraph) of the sentence holding the character, as `jisr
+ * align --skip-bad` names it, so that no pair is left out unsaid. */
+static int left_out(jisr_corpus_report *r, const jisr_doc_opts *dopts, const char *id,
+                    const char *const path[2], const sents *side[2], const jisr_bead *bd,
+                    const char *why, rdoc *rd)
+{
+    unsigned c = 0;
+    size_t at = 0, k = bd->src;
+    int s = 0;
+    for (int i = 0; i < 2 && !c; i++) {
+        size_t first = i ? bd->tgt : bd->src, n = i ? bd->ntgt : bd->nsrc;
+        for (size_t j = first; j < first + n && j < side[i]->n && !c; j++)
+            if ((c = xml_bad_char(side[i]->v[j], &at)) != 0) {
+                s = i;
+                k = j;
+            }
+    }
+    jisr_error e;
+    memset(&e, 0, sizeof e);
+    e.code = JISR_EENCODING;
+    snprintf(e.file, sizeof e.file, "%s", path[s]);
+    swhere wh = k < side[s]->n ? side[s]->at[k] : (swhere){0, 0};
+    e.line = wh.line;
+    char para[48] = "";
+    if (!wh.line && wh.para)
+        snprintf(para, sizeof para, "paragraph %lu: ", wh.para);
+    const char *fmt = strcmp(r->format, "tmx") == 0 ? "TMX" : r->format;
+    if (c)
+        snprintf(e.msg, sizeof e.msg,
+                 "%sthe %s sentence holds U+%04X (character %zu), which %s cannot carry: its pair "
+                 "is left out of the corpus (document pair %s)",
+                 para, s ? "target" : "source", c, at, fmt, id);
+    else
+        snprintf(e.msg, sizeof e.msg,
+                 "%sthe pair of this sentence is left out of the corpus (document pair %s): %.400s",
+                 para, id, why);
+    r->t.unwritable++;
+    rd->unwritable++;
+    if (r->nleft < r->max_samples) {
+        rleft *x = &r->left[r->nleft];
+        char place[600];
+        if (wh.line)
+            snprintf(place, sizeof place, "%s:%lu", e.file, wh.line);
+        else if (wh.para)
+            snprintf(place, sizeof place, "%s: paragraph %lu", e.file, wh.para);
+        else
+            snprintf(place, sizeof place, "%s", e.file);
+        x->doc = jisr_strdup(id);
+        x->place = jisr_strdup(place);
+        x->msg = jisr_strdup(e.msg + strlen(para));
+        if (!x->doc || !x->place || !x->msg) {
+            free(x->doc);
+            free(x->place);
+            free(x->msg);
+            return jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        r->nleft++;
+    }
+    if (dopts && dopts->on_warning)
+        dopts->on_warning(dopts->ctx, &e);
+    return 0;
+}
+
+/* Filter and write the beads of one document pair (its documents' files in path). */
+static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w,
+                    const jisr_doc_opts *dopts, const char *id, const char *const path[2],
                     const sents *s, const sents *t, const jisr_ladder *l, rdoc *rd)
 {
     jisr_buf a = {0}, b = {0};
@@ -161,9 +271,9 @@ static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w, con
             rc = why;
             break;
         }
-        if ((rc = add_sample(r, why, id, a.data, b.data, bd->score)) < 0)
-            break;
         if (why != JISR_DROP_N) {
+            if ((rc = add_sample(r, why, id, a.data, b.data, bd->score)) < 0)
+                break;
             r->t.dropped[why]++;
             continue;
         }
@@ -190,9 +300,14 @@ static int emit_doc(jisr_corpus_report *r, jisr_filter *flt, jisr_writer *w, con
         if ((rc = jisr_writer_write(w, &u)) < 0) {
             if (rc == JISR_EIO || rc == JISR_ENOMEM)
                 break;
-            rc = 0; /* a pair the format cannot carry (a control character …): not written */
+            /* a pair the format cannot carry (a control character …): left out, named */
+            const sents *side[2] = {s, t};
+            if ((rc = left_out(r, dopts, id, path, side, bd, jisr_error_last()->msg, rd)) < 0)
+                break;
             continue;
         }
+        if ((rc = add_sample(r, JISR_DROP_N, id, a.data, b.data, bd->score)) < 0)
+            break;
         rd->kept++;
         r->t.kept++;
     }
@@ -255,6 +370,7 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     r->output = jisr_strdup(o->output);
     r->max_samples = o->samples ? o->samples : 5;
     r->filter = o->filter;
+    r->left = calloc(r->max_samples, sizeof *r->left);
     *out = r;
     jisr_segmenter *ss = NULL, *ts = NULL;
     jisr_aligner *al = NULL;
@@ -265,7 +381,7 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
     size_t chunk = o->chunk ? o->chunk : 256;
     jisr_pair_opts po = o->pair;
     po.on_progress = NULL;
-    int rc = r->output ? 0 : JISR_ENOMEM;
+    int rc = r->output && r->left ? 0 : jisr_error_set(JISR_ENOMEM, NULL, 0, 0, "out of memory");
     /* the filters' options first, the output next: errors before any document is read */
     if (rc == 0)
         rc = jisr_filter_new(&flt, r->srclang, r->tgtlang, &o->filter);
@@ -337,9 +453,13 @@ int jisr_corpus_run(const char *const *inputs, size_t n, const jisr_corpus_opts 
         }
         if (rc == 0)
             rc = jisr_aligner_run(al);
-        for (size_t k = 0; rc == 0 && k < nc; k++)
-            rc = emit_doc(r, flt, w, p->ids[c0 + k], &ds[k], &dt[k], jisr_aligner_result(al, k),
-                          &r->docs[c0 + k]);
+        for (size_t k = 0; rc == 0 && k < nc; k++) {
+            const jisr_docpair *dp = &p->pairs[c0 + k];
+            const char *path[2] = {p->docs[p->by_side[0][dp->src]].path,
+                                   p->docs[p->by_side[1][dp->tgt]].path};
+            rc = emit_doc(r, flt, w, o->pair.doc_opts, p->ids[c0 + k], path, &ds[k], &dt[k],
+                          jisr_aligner_result(al, k), &r->docs[c0 + k]);
+        }
         for (size_t k = 0; k < nc; k++) {
             sents_free(&ds[k]);
             sents_free(&dt[k]);
@@ -395,6 +515,12 @@ void jisr_corpus_report_free(jisr_corpus_report *r)
         }
         free(r->samples[k]);
     }
+    for (size_t i = 0; i < r->nleft; i++) {
+        free(r->left[i].doc);
+        free(r->left[i].place);
+        free(r->left[i].msg);
+    }
+    free(r->left);
     jisr_pairing_free(r->pairing);
     free(r->docs);
     free(r->output);

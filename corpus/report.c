@@ -41,11 +41,12 @@ int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *b)
     jisr_buf_printf(b,
                     ",\"totals\":{\"documents\":%zu,\"skipped\":%zu,\"pairs\":%zu,"
                     "\"unpaired_source\":%zu,\"unpaired_target\":%zu,\"sentences_source\":%llu,"
-                    "\"sentences_target\":%llu,\"candidates\":%llu,\"kept\":%llu,\"seconds\":%.3f,"
-                    "\"dropped\":{",
+                    "\"sentences_target\":%llu,\"candidates\":%llu,\"kept\":%llu,"
+                    "\"unwritable\":%llu,\"seconds\":%.3f,\"dropped\":{",
                     t->documents, t->skipped, t->pairs, t->unpaired_src, t->unpaired_tgt,
                     (unsigned long long)t->sentences_src, (unsigned long long)t->sentences_tgt,
-                    (unsigned long long)t->candidates, (unsigned long long)t->kept, t->seconds);
+                    (unsigned long long)t->candidates, (unsigned long long)t->kept,
+                    (unsigned long long)t->unwritable, t->seconds);
     for (int k = 0; k < JISR_DROP_N; k++)
         jisr_buf_printf(b, "%s\"%s\":%llu", k ? "," : "", jisr_drop_name((jisr_drop)k),
                         (unsigned long long)t->dropped[k]);
@@ -69,9 +70,9 @@ int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *b)
         jstr(b, doc_path(p, 1, p->pairs[k].tgt));
         jisr_buf_printf(b,
                         ",\"score\":%.4f,\"sentences_source\":%zu,\"sentences_target\":%zu,"
-                        "\"aligned\":%zu,\"kept\":%zu}",
+                        "\"aligned\":%zu,\"kept\":%zu,\"unwritable\":%zu}",
                         p->pairs[k].score, d ? d->ssent : 0, d ? d->tsent : 0, d ? d->beads : 0,
-                        d ? d->kept : 0);
+                        d ? d->kept : 0, d ? d->unwritable : 0);
     }
     jisr_buf_puts(b, "],\"unpaired\":[");
     int first = 1;
@@ -105,6 +106,16 @@ int jisr_corpus_report_json(const jisr_corpus_report *r, jisr_buf *b)
         jstr(b, p->docs[i].path);
         jisr_buf_puts(b, ",\"why\":");
         jstr(b, p->docs[i].why);
+        jisr_buf_putc(b, '}');
+    }
+    jisr_buf_puts(b, "],\"unwritable\":[");
+    for (size_t i = 0; i < r->nleft; i++) {
+        jisr_buf_puts(b, i ? ",{\"document\":" : "{\"document\":");
+        jstr(b, r->left[i].doc);
+        jisr_buf_puts(b, ",\"place\":");
+        jstr(b, r->left[i].place);
+        jisr_buf_puts(b, ",\"why\":");
+        jstr(b, r->left[i].msg);
         jisr_buf_putc(b, '}');
     }
     jisr_buf_puts(b, "],\"samples\":{");
@@ -181,11 +192,14 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
                     "<tr><th>aligned pairs</th><td class=\"n\">%llu</td></tr>\n"
                     "<tr><th>kept</th><td class=\"n\">%llu</td></tr>\n"
                     "<tr><th>dropped</th><td class=\"n\">%llu</td></tr>\n"
+                    "<tr><th>left out: the output cannot carry them</th><td class=\"n\">%llu"
+                    "</td></tr>\n"
                     "<tr><th>output</th><td>",
                     r->srclang, r->tgtlang, t->documents, t->skipped, t->pairs, t->unpaired_src,
                     t->unpaired_tgt, (unsigned long long)t->sentences_src,
                     (unsigned long long)t->sentences_tgt, (unsigned long long)t->candidates,
-                    (unsigned long long)t->kept, (unsigned long long)dropped);
+                    (unsigned long long)t->kept, (unsigned long long)dropped,
+                    (unsigned long long)t->unwritable);
     jisr_buf_markup(b, r->output, 1);
     jisr_buf_printf(b,
                     " (%s)</td></tr>\n<tr><th>time</th><td class=\"n\">%.1f s</td></tr>\n"
@@ -198,7 +212,25 @@ int jisr_corpus_report_html(const jisr_corpus_report *r, jisr_buf *b)
         jisr_buf_printf(b, "<tr><td>%s</td><td class=\"n\">%llu</td><td>%s</td></tr>\n",
                         jisr_drop_name((jisr_drop)k), (unsigned long long)t->dropped[k],
                         reason_text[k]);
-    jisr_buf_puts(b, "</table>\n<h2>Examples</h2>\n");
+    jisr_buf_puts(b, "</table>\n");
+    if (r->nleft) {
+        jisr_buf_printf(b,
+                        "<h2>Pairs left out: the output cannot carry them</h2>\n<p>%llu, "
+                        "each named on standard error; the first %zu:</p>\n<table>\n<tr>"
+                        "<th>document</th><th>where</th><th>why</th></tr>\n",
+                        (unsigned long long)t->unwritable, r->nleft);
+        for (size_t i = 0; i < r->nleft; i++) {
+            jisr_buf_puts(b, "<tr><td>");
+            jisr_buf_markup(b, r->left[i].doc, 1);
+            jisr_buf_puts(b, "</td><td>");
+            jisr_buf_markup(b, r->left[i].place, 1);
+            jisr_buf_puts(b, "</td><td>");
+            jisr_buf_markup(b, r->left[i].msg, 1);
+            jisr_buf_puts(b, "</td></tr>\n");
+        }
+        jisr_buf_puts(b, "</table>\n");
+    }
+    jisr_buf_puts(b, "<h2>Examples</h2>\n");
     for (int k = 0; k <= JISR_DROP_N; k++) {
         if (!r->nsamples[k])
             continue;

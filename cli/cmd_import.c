@@ -168,22 +168,37 @@ static void on_warning(void *ctx, const jisr_error *w)
         cli_warn("%s: %s", w->file, w->msg);
 }
 
-/* What an interruption of the import of c->file now leaves: st (NULL: nothing committed yet). */
+/* Where the last unit committed of file starts, between pre and post ("" when not known). */
+static void last_place(char *out, size_t size, const char *file, const jisr_tm_import_stats *st,
+                       const char *pre, const char *post)
+{
+    if (st && st->line && st->col)
+        snprintf(out, size, "%s%s:%lu:%lu%s", pre, file, st->line, st->col, post);
+    else if (st && st->line)
+        snprintf(out, size, "%s%s:%lu%s", pre, file, st->line, post);
+    else
+        out[0] = '\0';
+}
+
+/* What an interruption of the import of c->file now leaves: st (NULL: nothing committed yet),
+ * with the input's place of the last unit committed (FILE:LINE:COL). Formatted here, on the
+ * thread that committed; the signal handler only writes the text (cli_signal_message). */
 static void signal_note(const imp_ctx *c, const jisr_tm_import_stats *st)
 {
-    char m[1024];
+    char m[4096], at[1100];
     const char *before = c->before ? "; the files before it are imported" : "";
+    last_place(at, sizeof at, c->file, st, "; the last one committed starts at ", "");
     if (!st || !st->batches)
         snprintf(m, sizeof m, "jisr: interrupted: nothing of %s was committed%s\n", c->file,
                  before);
     else
         snprintf(m, sizeof m,
                  "jisr: interrupted: %llu %s of %s committed (its first %llu, %llu "
-                 "%s)%s; running the same import again completes it (the units stored "
+                 "%s%s)%s; running the same import again completes it (the units stored "
                  "already merge, their usage counts unchanged)\n",
                  (unsigned long long)st->read, jisr_plural(st->read, "unit", "units"), c->file,
                  (unsigned long long)st->read, (unsigned long long)st->batches,
-                 jisr_plural(st->batches, "batch", "batches"), before);
+                 jisr_plural(st->batches, "batch", "batches"), at, before);
     cli_signal_message(m);
 }
 
@@ -349,10 +364,13 @@ int cmd_import(int argc, char **argv)
         committed += st.batches;
         if (rc < 0) {
             status = cli_error(rc);
-            if (st.batches)
-                fprintf(stderr, "jisr: %s: %llu %s committed before the error\n", path,
+            if (st.batches) {
+                char at[1100];
+                last_place(at, sizeof at, path, &st, " (the last unit committed starts at ", ")");
+                fprintf(stderr, "jisr: %s: %llu %s committed before the error%s\n", path,
                         (unsigned long long)st.batches,
-                        jisr_plural(st.batches, "batch was", "batches were"));
+                        jisr_plural(st.batches, "batch was", "batches were"), at);
+            }
             if (i + 1 < argc) { /* the files after it are not read */
                 fprintf(stderr, "jisr: not imported:");
                 for (int k = i + 1; k < argc; k++)

@@ -247,7 +247,7 @@ void cli_remove_dirs_on_signal(const jisr_strlist *dirs)
  * any thread (the import's writer, after each commit) and written by the handler with write(2),
  * which is async-signal-safe: two buffers, the idle one filled and then published by one store,
  * so the handler never sees one half-written. */
-static char signal_msg[2][1024];
+static char signal_msg[2][4096];
 static volatile sig_atomic_t signal_msg_cur = -1;
 
 void cli_signal_message(const char *msg)
@@ -258,9 +258,12 @@ void cli_signal_message(const char *msg)
     }
     int idle = signal_msg_cur == 0 ? 1 : 0;
     size_t n = strlen(msg);
-    if (n >= sizeof signal_msg[0])
+    int cut = n >= sizeof signal_msg[0];
+    if (cut)
         n = sizeof signal_msg[0] - 1;
     memcpy(signal_msg[idle], msg, n);
+    if (cut && n) /* a cut message still ends its line */
+        signal_msg[idle][n - 1] = '\n';
     signal_msg[idle][n] = '\0';
     signal_msg_cur = idle;
 }

@@ -209,12 +209,51 @@ done
 wait $pid17
 rc17=$?
 check "SIGTERM: says how many units of the file were committed, and how to complete it" \
-    grep -Eq '^jisr: interrupted: [1-9][0-9]* units of int.tsv committed \(its first [0-9]+, [0-9]+ batch(es)?\); running the same import again completes it' err17
+    grep -Eq '^jisr: interrupted: [1-9][0-9]* units of int.tsv committed \(its first [0-9]+, [0-9]+ batch(es)?; the last one committed starts at int.tsv:[0-9]+:1\); running the same import again completes it' err17
 check "SIGTERM: dies of the signal" test $rc17 -eq 143
+# the input's place of the last unit committed: one unit a line, so unit N starts on line N; it
+# is stored (a batch committed while the process dies may store more: never fewer)
+n17=$(sed -n 's/^jisr: interrupted: \([0-9]*\) units.*/\1/p' err17)
+l17=$(sed -n 's/.* starts at int\.tsv:\([0-9]*\):1).*/\1/p' err17)
+$J export --tm m17 -f tsv -s en -t ar -o part17.tsv 2>/dev/null
+check "SIGTERM: the place named is the last unit committed's line (int.tsv:$l17, unit $n17), and it is stored" \
+    sh -c "[ -n '$l17' ] && [ '$l17' = '$n17' ] && [ $(units m17) -ge '$n17' ] &&
+           grep -qx \"\$(sed -n '${l17}p' int.tsv)\" part17.tsv"
 $J import -q --tm m17 int.tsv
 $J export --tm m17 -o out17.tmx 2>/dev/null
 check "the re-run completes it, every usage count 1" \
     test "$(grep -c '<tu ' out17.tmx)-$(grep -c 'usagecount="1"' out17.tmx)" = 150000-150000
+
+# the same with SIGINT (Ctrl-C; env restores its default, which a background job ignores) on a
+# TMX whose units take three lines each: the place is the line and column of the last committed
+# <tu>, which is the N-th <tu> of the file
+/usr/bin/python3 -c "
+print('<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">\n<header srclang=\"en\"/>\n<body>')
+for i in range(150000):
+    print('  <tu tuid=\"u%d\"><tuv xml:lang=\"en\"><seg>interrupted sentence %d</seg></tuv>' % (i, i))
+    print('    <tuv xml:lang=\"ar\"><seg>الجملة المقطوعة %d</seg></tuv>' % i)
+    print('  </tu>')
+print('</body>\n</tmx>')" >int.tmx
+env --default-signal=INT $J import --tm m20 --batch 2000 int.tmx 2>err20 &
+pid20=$!
+n20=0
+while kill -0 $pid20 2>/dev/null && [ $n20 -lt 600 ]; do
+    if $J stats --tm m20 2>/dev/null | grep -q 'units: *[1-9]'; then kill -INT $pid20; break; fi
+    n20=$((n20 + 1))
+    sleep 0.05
+done
+wait $pid20
+rc20=$?
+n20=$(sed -n 's/^jisr: interrupted: \([0-9]*\) units of int\.tmx.*/\1/p' err20)
+l20=$(sed -n 's/.* starts at int\.tmx:\([0-9]*\):\([0-9]*\)).*/\1/p' err20)
+c20=$(sed -n 's/.* starts at int\.tmx:\([0-9]*\):\([0-9]*\)).*/\2/p' err20)
+check "SIGINT on a TMX: dies of the signal, saying what it committed" \
+    sh -c "[ $rc20 -eq 130 ] && [ -n '$n20' ] && [ '$n20' -gt 0 ]"
+check "SIGINT on a TMX: the place named (int.tmx:$l20:$c20) is where the ${n20}-th <tu> starts" \
+    sh -c "[ -n '$l20' ] && [ '$c20' = 3 ] && sed -n '${l20}p' int.tmx | grep -q '^  <tu tuid=\"u$((n20 - 1))\"' &&
+           [ \$(head -n '$l20' int.tmx | grep -c '<tu ') -eq '$n20' ]"
+check "SIGINT on a TMX: that unit is stored" \
+    sh -c "$J query --tm m20 -s en -t ar --min 100 'interrupted sentence $((n20 - 1))' | grep -q 'المقطوعة $((n20 - 1))\$'"
 
 # -v names each unit skipped for an empty side (FILE:LINE:COL), without counting a warning;
 # without -v the summary alone counts them

@@ -62,6 +62,7 @@ typedef struct tm_batch {
     tm_post_grp grp[1u << TM_PBITS]; /* postings by the top bits of their key, each sorted when
                                       * the batch is queued */
     uint64_t skipped;                /* units skipped while this batch filled */
+    unsigned long line, col;         /* where its last unit (skipped or not) started, 0: unknown */
     uint64_t added, merged;          /* what writing it did (tm_batch_write) */
     tm_lang_count langs[16]; /* variants per language of the batch's units (merged included) */
     size_t nlangs;

@@ -223,6 +223,8 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         (rc = JISR_GROW(imp->vs, imp->vscap, u->nvariants + 1)) < 0 ||
         (rc = JISR_GROW(imp->vdates, imp->vdcap, u->nvariants + 1)) < 0)
         return rc;
+    b->line = u->line; /* the batch ends here so far: committed with it, its place is said */
+    b->col = u->col;
     uint32_t nw[TM_MAX_VARIANTS], w1[TM_MAX_VARIANTS];
     uint64_t nh[TM_MAX_VARIANTS];
     size_t nv = 0, nuk = 0, form_off = b->forms.len;

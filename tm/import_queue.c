@@ -113,7 +113,12 @@ static void recycle(jisr_tm_import *imp, const tm_batch *last, int count)
             imp->wst.merged += d->merged;
             imp->wst.skipped += d->skipped;
             imp->wst.batches++;
+            if (d->line) {
+                imp->wst.line = d->line;
+                imp->wst.col = d->col;
+            }
         }
+        d->line = d->col = 0;
         d->np = 0;
         for (size_t g = 0; g < (1u << TM_PBITS); g++)
             d->grp[g].n = 0;
@@ -292,6 +297,8 @@ static int sync_writer(jisr_tm_import *imp)
     imp->st.merged = imp->wst.merged;
     imp->st.skipped = imp->wst.skipped;
     imp->st.batches = imp->wst.batches;
+    imp->st.line = imp->wst.line;
+    imp->st.col = imp->wst.col;
     pthread_mutex_unlock(&imp->mu);
     if (werr < 0)
         return jisr_error_set(err.code, err.file, err.line, err.col, "%s", err.msg);
@@ -352,8 +359,13 @@ int jisr_tm_import_commit(jisr_tm_import *imp)
     } else if (imp->cur->skipped) {
         pthread_mutex_lock(&imp->mu);
         imp->wst.skipped += imp->cur->skipped;
+        if (imp->cur->line) {
+            imp->wst.line = imp->cur->line;
+            imp->wst.col = imp->cur->col;
+        }
         pthread_mutex_unlock(&imp->mu);
         imp->cur->skipped = 0;
+        imp->cur->line = imp->cur->col = 0;
     }
     pthread_mutex_lock(&imp->mu);
     while (imp->qhead)

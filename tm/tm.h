@@ -175,6 +175,10 @@ typedef struct jisr_tm_import_stats {
      * jisr_tm_import_reader), not those the caller's reader skips itself */
     uint64_t skipped;
     uint64_t batches; /* write transactions committed */
+    /* where the last unit committed (skipped ones included) started in its input, as the reader
+     * gave it (jisr_unit.line and col; 0 when unknown, or nothing committed yet): the units up
+     * to it are stored. Interrupted, an import says it, so that the input's place is known */
+    unsigned long line, col;
 } jisr_tm_import_stats;
 
 typedef struct jisr_tm_import_opts {

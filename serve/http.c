@@ -1299,13 +1299,20 @@ static int write_ready_file(const char *path, const char *url)
 
 /* At the stop, the ready file goes: a script that waits for it (a supervisor, the next run of a
  * test) must not find the address of a server that is gone. Only when it still holds this
- * server's address (another server may have taken the name since) and is no symbolic link. */
+ * server's address (another server may have taken the name since) and is a regular file: no
+ * symbolic link, and no FIFO (written in place, as every output of jisr: opening it to read
+ * would wait for a writer, and stop the stop). */
 static void remove_ready_file(const char *path, const char *url)
 {
     char buf[320];
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return;
+    }
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     size_t ul = strlen(url);
@@ -1431,6 +1438,10 @@ int serve_run(const serve_opts *opts)
         snprintf(snaps, sizeof snaps, ", snapshot directories %.1f MiB", (double)snapb / 1048576.0);
     else
         snprintf(snaps, sizeof snaps, ", no snapshot directory");
+    /* the ready file before the "listening" line: a server that cannot write it exits 1 without
+     * having said it was up, and a log watcher that sees the line finds the file there */
+    if (s.o.ready_file && write_ready_file(s.o.ready_file, url) < 0)
+        goto done; /* exit 1: a script waiting for the file would otherwise wait forever */
     logf_("jisr serve: listening on %s (%zu %s, %u I/O %s, %u query %s and %u for "
           "expensive queries%s%s%s%s)",
           url, srv_mem_count(s.ctx.mem),
@@ -1445,8 +1456,6 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: warning: %s is not a loopback address: everyone who can reach it can "
               "read the memory%s",
               host, s.o.private_ ? " with the token" : " (--private requires the token)");
-    if (s.o.ready_file && write_ready_file(s.o.ready_file, url) < 0)
-        goto done; /* exit 1: a script waiting for the file would otherwise wait forever */
 
     /* wait for a signal, closing the requests that do not arrive in time meanwhile, and
      * answering the queries that waited for a thread beyond their time */

@@ -11,7 +11,11 @@
 #   - a symbolic link at F is never followed: the server says so on stderr, names F and exits 1
 #     (a script waiting for F would otherwise wait forever), the link's target untouched; a
 #     dangling link creates nothing; an F that cannot be written (no such directory) is the
-#     same exit 1.
+#     same exit 1; and none of them has said "listening" (it was logged before F was written,
+#     so a log watcher took a server that then exited for one that was up);
+#   - "listening" is logged once F is written: F a FIFO (written in place, as every output of
+#     jisr), the line comes only after a reader took the URL; and the server stops at once with
+#     it (the check of F at the stop opened the FIFO to read it and waited for a writer).
 # Every server is stopped by the script (bounded waits; the trap kills what is left).
 set -u
 J=${JISR_BINARY:?}
@@ -111,21 +115,37 @@ check "... saying so on stderr, naming F" \
     'grep -q "ready file" log && grep -q "link.ready: is a symbolic link" log'
 check "... the link's target untouched, the link still a link" \
     '[ "$(cat victim)" = PRECIOUS ] && [ -L link.ready ]'
+check "... and never said it was listening" '! grep -q "listening" log'
 ln -s not-there dangling.ready
 start 127.0.0.1:0 dangling.ready
 wait_exit
-check "F a dangling link: exit 1, nothing created where it points" \
-    '[ $? -eq 1 ] && [ ! -e not-there ] && [ -L dangling.ready ]'
+check "F a dangling link: exit 1, nothing created where it points, no 'listening'" \
+    '[ $? -eq 1 ] && [ ! -e not-there ] && [ -L dangling.ready ] && ! grep -q "listening" log'
 start 127.0.0.1:0 no/such/dir/ready
 wait_exit
-check "F in a directory that does not exist: exit 1, naming F" \
-    '[ $? -eq 1 ] && grep -q "no/such/dir/ready" log'
+check "F in a directory that does not exist: exit 1, naming F, no 'listening'" \
+    '[ $? -eq 1 ] && grep -q "no/such/dir/ready" log && ! grep -q "listening" log'
 check "no temporary file left by the refusals" '! ls -A | grep -q "\.tmp\."'
 "$J" serve --tm m --listen 127.0.0.1:0 --ready-file '' >log 2>&1
 check "--ready-file '': a usage error (exit 2), before listening" \
     '[ $? -eq 2 ] && grep -q "ready-file needs a file name" log && ! grep -q "listening" log'
 
-# --- 4. IPv6: http://[::1]:PORT, as curl takes it ------------------------------------------------
+# --- 4. "listening" once F is written: F a FIFO, read by a script ------------------------------
+mkfifo fifo.ready
+start 127.0.0.1:0 fifo.ready
+# the server is up to F's write well within 3 s (it waits there for a reader)
+for _ in $(seq 30); do grep -q "listening" log && break; sleep 0.1; done
+check "F a FIFO: no 'listening' line while no one has read F" '! grep -q "listening" log'
+url=$(timeout 20 cat fifo.ready)
+check "... the URL read from it" '[[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+$ ]]'
+for _ in $(seq 100); do grep -q "listening" log && break; sleep 0.1; done
+check "... then 'listening on' that URL, and it answers" \
+    'grep -q "listening on $url " log && [ "$(code "$url/v1/stats")" = 200 ]'
+kill -TERM "$PID" 2>/dev/null
+wait_exit
+check "... and SIGTERM stops it at once, the FIFO left as it is" '[ $? -eq 0 ] && [ -p fifo.ready ]'
+
+# --- 5. IPv6: http://[::1]:PORT, as curl takes it ------------------------------------------------
 if /usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' \
     2>/dev/null; then
     mkdir d4

@@ -816,10 +816,8 @@ int cmd_align(int argc, char **argv)
         }
         case 'h':
             return cli_help("align");
-        case ':':
-            return cli_usage_error("align", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("align", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("align", c, argv);
         }
     }
     if (o.format < 0 && o.output && has_extension(o.output) &&

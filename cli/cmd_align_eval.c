@@ -105,10 +105,8 @@ int cmd_align_eval(int argc, char **argv)
             break;
         case 'h':
             return cli_help("align-eval");
-        case ':':
-            return cli_usage_error("align-eval", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("align-eval", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("align-eval", c, argv);
         }
     }
     jisr_align_counts counts = {0};

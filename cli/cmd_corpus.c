@@ -393,10 +393,8 @@ static int parse_args(int argc, char **argv, jisr_corpus_opts *co, jisr_doc_opts
                                              "--skip-bad for that)");
         case 'h':
             return cli_help("corpus");
-        case ':':
-            return cli_usage_error("corpus", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("corpus", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("corpus", c, argv);
         }
     }
     if (!co->output)

@@ -162,10 +162,8 @@ static int parse_args(int argc, char **argv, jisr_pair_opts *po, jisr_doc_opts *
             break;
         case 'h':
             return cli_help("docalign");
-        case ':':
-            return cli_usage_error("docalign", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("docalign", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("docalign", c, argv);
         }
     }
     doc_cli_targets(po, at, argc, argv, in, nin);

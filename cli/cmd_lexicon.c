@@ -142,6 +142,50 @@ static int moses_guess_check(const char *path, const char *tgt)
                            path, tgt, other, path);
 }
 
+/* One input of train into tr: the memory path (tm), else the corpus path read as fmt (AUTO: from
+ * its name); the status. */
+static int train_input(jisr_lexicon_trainer *tr, const jisr_lexicon_train_opts *to,
+                       jisr_fileset *files, lex_progress *lp, int skip_bad, jisr_format fmt, int tm,
+                       const char *path)
+{
+    uint64_t n = 0;
+    int rc, status = CLI_OK;
+    cli_progress_update(&lp->p, "lexicon: reading %s", path);
+    if (tm) {
+        if ((rc = jisr_fileset_add_input(files, path)) < 0)
+            status = cli_error(rc);
+        else
+            status = cli_train_from_tm(tr, path, &n);
+    } else {
+        jisr_read_opts ro = JISR_READ_OPTS_INIT;
+        ro.format = fmt;
+        ro.files = files;
+        if (skip_bad) {
+            ro.flags |= JISR_READ_SKIP_BAD;
+            ro.on_bad = on_bad;
+            ro.ctx = lp;
+        }
+        jisr_format f = fmt ? fmt : jisr_format_from_name(path);
+        if (f == JISR_FMT_MOSES && !fmt &&
+            (status = moses_guess_check(path, to->tgtlang)) != CLI_OK)
+            return status;
+        if (f == JISR_FMT_MOSES) { /* the target file is named by its language */
+            ro.srclang = to->srclang;
+            ro.tgtlang = to->tgtlang;
+        } else if (f == JISR_FMT_JSONL) { /* lines without languages: "und", which the
+                                           * trainer matches by script (the JSONL reader
+                                           * refuses them when none is given) */
+            ro.srclang = "und";
+            ro.tgtlang = "und";
+        }
+        if ((rc = jisr_lexicon_trainer_add_file(tr, path, &ro, &n)) < 0)
+            status = cli_error(rc);
+    }
+    if (status == CLI_OK && n == 0)
+        cli_warn("%s: no %s-%s sentence pairs", path, to->srclang, to->tgtlang);
+    return status;
+}
+
 static int lexicon_train(int argc, char **argv)
 {
     enum { OPT_TM = 256, OPT_ITER, OPT_MINP, OPT_MINC, OPT_SKIPBAD };
@@ -214,10 +258,8 @@ static int lexicon_train(int argc, char **argv)
             break;
         case 'h':
             return cli_help("lexicon");
-        case ':':
-            return cli_usage_error("lexicon", "option '%s' needs a value", argv[optind - 1]);
-        default:
-            return cli_usage_error("lexicon", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("lexicon", c, argv);
         }
     }
     if (!output)
@@ -246,42 +288,14 @@ static int lexicon_train(int argc, char **argv)
         if (c == 'f')
             fmt = strcmp(optarg, "auto") ? jisr_format_from_string(optarg) : JISR_FMT_AUTO;
         else if (c == 1 || c == OPT_TM) {
-            uint64_t n = 0;
             inputs++;
-            cli_progress_update(&lp.p, "lexicon: reading %s", optarg);
-            if (c == OPT_TM) {
-                if ((rc = jisr_fileset_add_input(files, optarg)) < 0)
-                    status = cli_error(rc);
-                else
-                    status = cli_train_from_tm(tr, optarg, &n);
-            } else {
-                jisr_read_opts ro = JISR_READ_OPTS_INIT;
-                ro.format = fmt;
-                ro.files = files;
-                if (skip_bad) {
-                    ro.flags |= JISR_READ_SKIP_BAD;
-                    ro.on_bad = on_bad;
-                    ro.ctx = &lp;
-                }
-                jisr_format f = fmt ? fmt : jisr_format_from_name(optarg);
-                if (f == JISR_FMT_MOSES && !fmt &&
-                    (status = moses_guess_check(optarg, to.tgtlang)) != CLI_OK)
-                    break;
-                if (f == JISR_FMT_MOSES) { /* the target file is named by its language */
-                    ro.srclang = to.srclang;
-                    ro.tgtlang = to.tgtlang;
-                } else if (f == JISR_FMT_JSONL) { /* lines without languages: "und", which the
-                                                   * trainer matches by script (the JSONL reader
-                                                   * refuses them when none is given) */
-                    ro.srclang = "und";
-                    ro.tgtlang = "und";
-                }
-                if ((rc = jisr_lexicon_trainer_add_file(tr, optarg, &ro, &n)) < 0)
-                    status = cli_error(rc);
-            }
-            if (status == CLI_OK && n == 0)
-                cli_warn("%s: no %s-%s sentence pairs", optarg, to.srclang, to.tgtlang);
+            status = train_input(tr, &to, files, &lp, skip_bad, fmt, c == OPT_TM, optarg);
         }
+    }
+    /* after a "--" (getopt stops there): corpora only, with the last -f, whatever their names */
+    for (; status == CLI_OK && optind < argc; optind++) {
+        inputs++;
+        status = train_input(tr, &to, files, &lp, skip_bad, fmt, 0, argv[optind]);
     }
     if (status == CLI_OK && inputs == 0)
         status = cli_usage_error("lexicon", "train needs at least one CORPUS or --tm DIR");
@@ -310,16 +324,29 @@ static int lexicon_train(int argc, char **argv)
 
 static int lexicon_show(int argc, char **argv)
 {
-    if (argc < 2)
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    /* options before FILE only ('+': the words after it may start with '-'); "--" ends them */
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+        if (c == 'h')
+            return cli_help("lexicon");
+        return cli_option_error("lexicon", c, argv);
+    }
+    if (optind >= argc)
         return cli_usage_error("lexicon", "show needs a lexicon FILE");
     jisr_lexicon *lx = NULL;
-    int rc = jisr_lexicon_read(&lx, argv[1]);
+    int rc = jisr_lexicon_read(&lx, argv[optind]);
     if (rc < 0)
         return cli_error(rc);
     jisr_buf b = {0};
-    if (argc == 2)
+    if (optind + 1 == argc)
         rc = jisr_lexicon_describe(lx, &b);
-    for (int i = 2; rc == 0 && i < argc; i++)
+    for (int i = optind + 1; rc == 0 && i < argc; i++)
         rc = jisr_lexicon_lookup(lx, argv[i], strlen(argv[i]), &b);
     if (rc == 0 && b.len && fwrite(b.data, 1, b.len, stdout) != b.len)
         rc = jisr_error_set(JISR_EIO, "<stdout>", 0, 0, "write error");

@@ -303,10 +303,8 @@ int cmd_segment(int argc, char **argv)
             break;
         case 'h':
             return cli_help("segment");
-        case ':':
-            return cli_usage_error("segment", "option '%s' needs an argument", argv[optind - 1]);
-        default:
-            return cli_usage_error("segment", "unknown option '%s'", argv[optind - 1]);
+        default: /* ':' or '?' */
+            return cli_option_error("segment", c, argv);
         }
     }
     char lang_buf[40];

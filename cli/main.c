@@ -103,13 +103,36 @@ void cli_warn(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* The word of argv that getopt read the unknown short option o from, when it names a file (a
+ * file whose name starts with '-', given before '--'): getopt has moved past it when o was its
+ * last character, not otherwise. NULL when there is none. */
+static const char *dash_file(int o, char *const *argv)
+{
+    struct stat st;
+    for (int k = optind > 1 ? optind - 1 : 1; k <= optind; k++) {
+        const char *w = argv[k];
+        if (!w) /* argv ends with NULL: nothing beyond */
+            break;
+        if (w[0] == '-' && w[1] && w[1] != '-' && strchr(w + 1, o) && stat(w, &st) == 0)
+            return w;
+    }
+    return NULL;
+}
+
 int cli_option_error(const char *cmd, int c, char *const *argv)
 {
     if (c == ':')
         return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
     /* optopt: the short option (a long one is named by its argument) */
-    if (optopt && !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '=')))
+    if (optopt && !(strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '='))) {
+        const char *f = dash_file(optopt, argv);
+        if (f)
+            return cli_usage_error(cmd,
+                                   "unknown option '-%c' (in '%s': a file whose name starts "
+                                   "with '-' goes after '--', or as './%s')",
+                                   optopt, f, f);
         return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    }
     return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 

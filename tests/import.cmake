@@ -12,3 +12,6 @@ jisr_add_script_test(cli_fixes cli_fixes.sh)
 # export and delete by filter (--prop, --changed-since, --changed-before), delete's dry run, its
 # --all guard, and the memory unchanged by a refused delete
 jisr_add_script_test(housekeeping_cli housekeeping_cli.sh)
+# `--` ends every command's options (a file, text or id starting with '-' after it); a file named
+# '-x' given before it is said as such (the option named right, './-x' suggested)
+jisr_add_script_test(cli_dashdash cli_dashdash.sh)

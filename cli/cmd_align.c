@@ -85,7 +85,7 @@ const char cmd_align_help[] =
     "      --lenient         replace invalid UTF-8 with U+FFFD instead of failing\n"
     "      --skip-bad        tmx: leave out a pair with a character XML cannot carry (a\n"
     "                        control character), naming FILE:LINE, instead of failing;\n"
-    "                        a usage error with the other formats, which write every pair\n"
+    "                        the other formats write every pair (a warning says so)\n"
     "      --from FMT        read SRC and TGT as FMT: text, html, docx, odt, xliff, pdf\n"
     "      --encoding ENC    plain text and HTML: force the encoding (windows-1256,\n"
     "                        ISO-8859-6, UTF-16LE ...); with -p a legacy-encoded file's\n"
@@ -830,13 +830,13 @@ int cmd_align(int argc, char **argv)
     if (o.format < 0)
         o.format = JISR_ALIGN_LADDER;
     int from_stdin = o.batch && strcmp(o.batch, "-") == 0;
-    /* the other formats carry every character: a --skip-bad that would do nothing is said */
+    /* the other formats carry every character: a --skip-bad that does nothing is said (a
+     * warning, not an error: a script that passes it to every run still runs) */
     if (o.skip_bad && (o.format != JISR_ALIGN_TMX || from_stdin))
-        return cli_usage_error("align",
-                               "--skip-bad goes with -f tmx only (%s writes every pair, "
-                               "whatever characters it holds)",
-                               from_stdin ? "--batch -'s JSONL"
-                                          : jisr_align_format_name((jisr_align_format)o.format));
+        cli_warn("--skip-bad does nothing here: it goes with -f tmx only (%s writes every pair, "
+                 "whatever characters it holds)",
+                 from_stdin ? "--batch -'s JSONL"
+                            : jisr_align_format_name((jisr_align_format)o.format));
     if (o.batch) {
         if (optind != argc)
             return cli_usage_error("align", "no SRC/TGT files with --batch");

@@ -16,12 +16,16 @@
  * Inline codes become placeholders whose tags are TMX inline elements, so every writer and the
  * memory treat them like TMX's own: a paired code (1.2 <g>, 2.0 <pc>) becomes <bpt i="N"> and
  * <ept i="N"> around its content, holding the original start and end tags as escaped native
- * code; a standalone code (<x/>, <bx/>, <ex/>, <ph/>, <sc/>, <ec/>) a <ph> (or bpt/ept for
- * sc/ec); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. A 2.0 code that points into
- * its unit's <originalData> (<pc dataRefStart dataRefEnd>, <ph dataRef>, <sc>/<ec dataRef>) holds
- * that data instead, the native code itself ("<b>", "{0}"), and a <ph equiv="{0}"/> without
- * one holds its equiv, so that a placeholder matches the code a query writes. Annotation markers
- * (<mrk>, <sm/>, <em/>) keep their text and drop their markup; 2.0 <cp hex> is the character.
+ * code; a standalone code (<x/>, <ph/>) a <ph>; the begin and end of a paired code (2.0 <sc/>
+ * and <ec/>; 1.2 <bx/> and <ex/>, paired by rid, else id, within the segment) a <bpt>/<ept>
+ * pair holding its own markup, a 1.2 <bx/> or <ex/> whose partner the segment does not hold an
+ * <it pos="begin|end"> (until session 35 they were <ph>s, so a pair inside a word parted it,
+ * docs/matching.md §1.4); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. A 2.0 code
+ * that points into its unit's <originalData> (<pc dataRefStart dataRefEnd>, <ph dataRef>,
+ * <sc>/<ec dataRef>) holds that data instead, the native code itself ("<b>", "{0}"), and a <ph
+ * equiv="{0}"/> without one holds its equiv, so that a placeholder matches the code a query
+ * writes. Annotation markers (<mrk>, <sm/>, <em/>) keep their text and drop their markup; 2.0
+ * <cp hex> is the character.
  *
  * Safety: the TMX reader's rules — no network (XML_PARSE_NONET), no DTD loading, no entity
  * substitution (an entity reference is an error), depth bounded by JISR_DEPTH_MAX, a segment by
@@ -368,6 +372,63 @@ static unsigned id_number(const char *id)
     return (i & 0x7fffffffu) % 100000u;
 }
 
+/* A 1.2 <bx/> of the segment being read: the tag it became (a <bpt> until its <ex/> comes), its
+ * pairing key (rid, else id) and number */
+typedef struct bx_pair {
+    size_t tag;
+    unsigned i;
+    int open;
+    char *key;
+} bx_pair;
+
+typedef struct bx_pairs {
+    bx_pair *v;
+    size_t n, cap;
+} bx_pairs;
+
+/* A number for a new <bx/>'s pair: its key's, as 2.0's <sc/> (above <g>'s 1, 2 …), or past the
+ * segment's other <bx/>s' when one has it (two keys may hash alike, a key may open two pairs;
+ * TMX's i names one pair in a segment) */
+static unsigned bx_number(const bx_pairs *bp, const char *key)
+{
+    unsigned i = id_number(key) + 1000u, top = 0;
+    int taken = 0;
+    for (size_t k = 0; k < bp->n; k++) {
+        taken |= bp->v[k].i == i;
+        top = bp->v[k].i > top ? bp->v[k].i : top;
+    }
+    return taken ? top + 1 : i;
+}
+
+/* The segment s has ended: each <bx/> whose <ex/> it does not hold becomes <it pos="begin">
+ * around the same native code; the pairs are forgotten. */
+static int bx_close(seg *s, bx_pairs *bp)
+{
+    int rc = 0;
+    for (size_t k = 0; k < bp->n; k++) {
+        bx_pair *p = &bp->v[k];
+        if (p->open && s && rc == 0 && p->tag < s->ntags) {
+            /* "<bpt i="N">NATIVE</bpt>" → "<it pos="begin">NATIVE</it>" */
+            const char *old = s->tags[p->tag], *c = strchr(old, '>');
+            size_t n = strlen(old);
+            jisr_buf b = {0};
+            if (c && n >= 6 && (size_t)(c + 1 - old) <= n - 6 &&
+                jisr_buf_puts(&b, "<it pos=\"begin\">") == 0 &&
+                jisr_buf_append(&b, c + 1, n - 6 - (size_t)(c + 1 - old)) == 0 &&
+                jisr_buf_puts(&b, "</it>") == 0) {
+                free(s->tags[p->tag]);
+                s->tags[p->tag] = b.data;
+            } else {
+                jisr_buf_free(&b);
+                rc = JISR_ENOMEM;
+            }
+        }
+        free(p->key);
+    }
+    bp->n = 0;
+    return rc;
+}
+
 static int read_content(xl_reader *t, segs *ss, int split)
 {
     int depth = xmlTextReaderDepth(t->x);
@@ -387,6 +448,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
     int pair_i[64];
     const char *pair_end[64]; /* a 2.0 <pc>'s dataRefEnd code, or NULL: its own markup */
     int npair = 0, next_i = 1;
+    bx_pairs bx = {0}; /* the current segment's 1.2 <bx/>s */
     int rc;
     while ((rc = next_node(t)) > 0) {
         int type = xmlTextReaderNodeType(t->x);
@@ -445,6 +507,8 @@ static int read_content(xl_reader *t, segs *ss, int split)
         }
         if (type == XML_READER_TYPE_END_ELEMENT) {
             if (split && d == seg_depth) {
+                if ((rc = bx_close(cur, &bx)) < 0)
+                    break;
                 cur = NULL;
                 seg_depth = -1;
             } else if ((is(ln, "g") || is(ln, "pc")) && npair > 0 && cur) {
@@ -500,6 +564,43 @@ static int read_content(xl_reader *t, segs *ss, int split)
             else
                 native_tag(t, &t->esc, 0, 0);
             jisr_buf_puts(&t->esc, "</bpt>");
+        } else if (t->version == 1 && (is(ln, "bx") || is(ln, "ex"))) {
+            /* the begin and end of a paired code whose content is not between them in the file:
+             * a <bpt>/<ept> pair by rid (else id, as XLIFF 1.2 says), as 2.0's <sc/>/<ec/>; one
+             * whose partner the segment does not hold an <it> */
+            char *key = attr(t, "rid");
+            if (!key)
+                key = attr(t, "id");
+            if (is(ln, "bx")) {
+                if (JISR_GROW(bx.v, bx.cap, bx.n + 1) < 0) {
+                    free(key);
+                    rc = JISR_ENOMEM;
+                    break;
+                }
+                bx_pair *p = &bx.v[bx.n];
+                p->i = bx_number(&bx, key);
+                p->tag = cur->ntags;
+                p->open = 1;
+                p->key = key;
+                bx.n++;
+                jisr_buf_printf(&t->esc, "<bpt i=\"%u\">", p->i);
+                native_tag(t, &t->esc, 0, 1);
+                jisr_buf_puts(&t->esc, "</bpt>");
+            } else {
+                bx_pair *p = NULL;
+                for (size_t k = bx.n; k-- > 0 && !p;)
+                    if (bx.v[k].open && strcmp(bx.v[k].key ? bx.v[k].key : "", key ? key : "") == 0)
+                        p = &bx.v[k];
+                free(key);
+                if (p) {
+                    p->open = 0;
+                    jisr_buf_printf(&t->esc, "<ept i=\"%u\">", p->i);
+                } else {
+                    jisr_buf_puts(&t->esc, "<it pos=\"end\">");
+                }
+                native_tag(t, &t->esc, 0, 1);
+                jisr_buf_puts(&t->esc, p ? "</ept>" : "</it>");
+            }
         } else if (is(ln, "g") || is(ln, "pc") || is(ln, "x") || is(ln, "bx") || is(ln, "ex") ||
                    (t->version == 2 && is(ln, "ph"))) {
             /* 2.0: the native code of dataRef (an empty <pc>: of dataRefStart and dataRefEnd),
@@ -588,7 +689,11 @@ static int read_content(xl_reader *t, segs *ss, int split)
         if ((rc = tag_add(t, cur, t->esc.data, t->esc.len)) < 0)
             break;
     }
+    int brc = bx_close(cur, &bx);
+    free(bx.v);
     jisr_buf_free(&code);
+    if (rc >= 0 && brc < 0)
+        rc = brc;
     return rc < 0 ? rc : 0;
 }
 

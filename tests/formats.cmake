@@ -33,3 +33,6 @@ jisr_add_script_test(tmxfix_defects tmxfix_defects.sh)
 # codes kept in TSV/Moses output with the losses counted, XLIFF notes and 2.0 originalData, the
 # TSV escape warning
 jisr_add_script_test(formats_lifefix formats_lifefix.sh)
+# XLIFF 1.2's <bx/>/<ex/> as a <bpt>/<ept> pair (an <it> without its partner): a word joined in
+# queries and concordance, TMX export and convert valid against tmx14.dtd
+jisr_add_script_test(formats_xliff_pairs formats_xliff_pairs.sh)

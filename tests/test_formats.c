@@ -1905,6 +1905,105 @@ static void test_xliff_untranslated(void **state)
     units_free(&u);
 }
 
+/* The i of a <bpt>/<ept> tag, -1 for any other */
+static long tag_i(const char *tag)
+{
+    if (strncmp(tag, "<bpt i=\"", 8) != 0 && strncmp(tag, "<ept i=\"", 8) != 0)
+        return -1;
+    return strtol(tag + 8, NULL, 10);
+}
+
+/* The element a tag is ("bpt", "ept", "it b" / "it e" for <it pos="begin|end">, "ph" …) */
+static const char *tag_kind(const char *tag)
+{
+    if (strncmp(tag, "<it pos=\"begin\">", 16) == 0)
+        return "it b";
+    if (strncmp(tag, "<it pos=\"end\">", 14) == 0)
+        return "it e";
+    static char k[8];
+    size_t n = strcspn(tag + 1, " >/");
+    snprintf(k, sizeof k, "%.*s", (int)(n < 7 ? n : 7), tag + 1);
+    return k;
+}
+
+/* XLIFF 1.2's <bx/> and <ex/>: the begin and end of a paired code are a <bpt>/<ept> pair by rid
+ * (else id), their own markup as native code; one without its partner in the segment an <it>
+ * (until session 35 every one was a <ph>, which parts a word) */
+static void test_xliff_bx_ex(void **state)
+{
+    (void)state;
+    units u;
+    warnings log;
+    const char *x =
+        "<?xml version=\"1.0\"?><xliff version=\"1.2\" "
+        "xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file source-language=\"en\" "
+        "target-language=\"ar\" datatype=\"plaintext\" original=\"x\"><body>"
+        /* 1: paired by rid (the ids differ) */
+        "<trans-unit id=\"1\"><source>Choose <bx id=\"1\" rid=\"7\"/>S<ex id=\"2\" "
+        "rid=\"7\"/>ave</source><target>اختر <bx id=\"1\" rid=\"7\"/>ح<ex id=\"2\" "
+        "rid=\"7\"/>فظ</target></trans-unit>"
+        /* 2: no rid: paired by id; nested pairs; a key used twice in turn */
+        "<trans-unit id=\"2\"><source><bx id=\"a\"/>A<bx id=\"b\"/>B<ex id=\"b\"/>C<ex "
+        "id=\"a\"/> <bx id=\"a\"/>D<ex id=\"a\"/></source></trans-unit>"
+        /* 3: the same id, different rids: no pair; an <ex/> before any <bx/>; a <bx/> never
+         * closed */
+        "<trans-unit id=\"3\"><source>x<bx id=\"1\" rid=\"p\"/>y<ex id=\"1\" rid=\"q\"/>z "
+        "<ex id=\"9\"/>end <bx id=\"3\"/>start</source></trans-unit>"
+        /* 4: segmented: a pair across two segments is an <it> in each */
+        "<trans-unit id=\"4\"><source>One <bx id=\"5\"/>two. Three<ex id=\"5\"/> "
+        "four.</source><seg-source><mrk mtype=\"seg\" mid=\"1\">One <bx id=\"5\"/>two.</mrk> "
+        "<mrk mtype=\"seg\" mid=\"2\">Three<ex id=\"5\"/> four.</mrk></seg-source></trans-unit>"
+        "</body></file></xliff>";
+    assert_int_equal(xliff_units(x, &u, &log), 5);
+    assert_int_equal(log.n, 0);
+    /* 1 */
+    const jisr_variant *en = &u.v[0].variants[0], *ar = &u.v[0].variants[1];
+    assert_int_equal(en->ntags, 2);
+    assert_string_equal(en->tags[0],
+                        "<bpt i=\"1055\">&lt;bx id=&quot;1&quot; rid=&quot;7&quot;/&gt;</bpt>");
+    assert_string_equal(en->tags[1],
+                        "<ept i=\"1055\">&lt;ex id=&quot;2&quot; rid=&quot;7&quot;/&gt;</ept>");
+    assert_string_equal(en->text, "Choose \xee\x80\x80S\xee\x80\x81"
+                                  "ave");
+    assert_int_equal(ar->ntags, 2);
+    assert_string_equal(ar->tags[0], en->tags[0]);
+    assert_string_equal(ar->tags[1], en->tags[1]);
+    jisr_buf b = {0};
+    assert_int_equal(jisr_variant_plain(en, &b), 0);
+    assert_string_equal(b.data, "Choose Save");
+    /* 2: bpt a, bpt b, ept b, ept a, bpt a', ept a' */
+    en = &u.v[1].variants[0];
+    assert_int_equal(en->ntags, 6);
+    const char *kinds2[] = {"bpt", "bpt", "ept", "ept", "bpt", "ept"};
+    for (size_t k = 0; k < 6; k++)
+        assert_string_equal(tag_kind(en->tags[k]), kinds2[k]);
+    assert_true(tag_i(en->tags[0]) == tag_i(en->tags[3]));
+    assert_true(tag_i(en->tags[1]) == tag_i(en->tags[2]));
+    assert_true(tag_i(en->tags[4]) == tag_i(en->tags[5]));
+    assert_true(tag_i(en->tags[0]) != tag_i(en->tags[1]));
+    assert_true(tag_i(en->tags[0]) != tag_i(en->tags[4])); /* one i, one pair */
+    assert_non_null(strstr(en->tags[4], "&lt;bx id=&quot;a&quot;/&gt;"));
+    /* 3 */
+    en = &u.v[2].variants[0];
+    assert_int_equal(en->ntags, 4);
+    const char *kinds3[] = {"it b", "it e", "it e", "it b"};
+    for (size_t k = 0; k < 4; k++)
+        assert_string_equal(tag_kind(en->tags[k]), kinds3[k]);
+    assert_string_equal(en->tags[0],
+                        "<it pos=\"begin\">&lt;bx id=&quot;1&quot; rid=&quot;p&quot;/&gt;</it>");
+    assert_string_equal(en->tags[2], "<it pos=\"end\">&lt;ex id=&quot;9&quot;/&gt;</it>");
+    /* 4 */
+    assert_int_equal(u.v[3].variants[0].ntags, 1);
+    assert_string_equal(tag_kind(u.v[3].variants[0].tags[0]), "it b");
+    assert_int_equal(u.v[4].variants[0].ntags, 1);
+    assert_string_equal(tag_kind(u.v[4].variants[0].tags[0]), "it e");
+    /* every unit passes the model's checks, so every writer can write it (TMX: valid markup) */
+    for (size_t k = 0; k < u.n; k++)
+        assert_int_equal(jisr_unit_check(&u.v[k], NULL), 0);
+    jisr_buf_free(&b);
+    units_free(&u);
+}
+
 /* ---- OmegaT's shortcut tags ------------------------------------------------------------- */
 
 /* The first unit of a TMX whose header names tool as its creationtool and whose en segment is
@@ -2338,6 +2437,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_xliff_untranslated),
         cmocka_unit_test(test_xliff_cp),
+        cmocka_unit_test(test_xliff_bx_ex),
         cmocka_unit_test(test_omegat_tags),
         cmocka_unit_test(test_omegat_shortcuts_write),
         cmocka_unit_test(test_tag_break),

@@ -383,6 +383,234 @@ static void test_file_threads(void **state)
     remove_dir();
 }
 
+/* ---- identity and tag numbering (tokenizer 7, docs/matching.md §2.5) ----------------------- */
+
+#define P0 "\xee\x80\x80"
+#define P1 "\xee\x80\x81"
+#define P2 "\xee\x80\x82"
+#define P3 "\xee\x80\x83"
+
+/* One en/ar unit whose variants have the same three tags: a bold pair (its i and x) and a line
+ * break (its x); the markup's numbers and elements as given */
+typedef struct tagset {
+    const char *t[4];
+    size_t n;
+} tagset;
+
+static void add_tagged(jisr_tm_import *imp, const char *en, const char *ar, const tagset *ts)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    for (int side = 0; side < 2; side++) {
+        jisr_variant *v;
+        const char *text = side ? ar : en;
+        assert_int_equal(jisr_unit_add_variant(&u, side ? "ar" : "en", text, strlen(text), &v), 0);
+        v->tags = calloc(ts->n, sizeof *v->tags);
+        assert_non_null(v->tags);
+        for (size_t k = 0; k < ts->n; k++)
+            assert_non_null(v->tags[k] = strdup(ts->t[k]));
+        v->ntags = ts->n;
+    }
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+
+static const char EN3[] = "Click " P0 "Save" P1 " now" P2, AR3[] = "انقر " P0 "حفظ" P1 " الآن" P2;
+/* OmegaT's own numbering, and the same tags numbered by another tool */
+static const tagset TS_A = {{"<bpt i=\"1\" x=\"1\">&lt;b0&gt;</bpt>",
+                             "<ept i=\"1\">&lt;/b0&gt;</ept>", "<ph x=\"2\">&lt;br/&gt;</ph>"},
+                            3};
+static const tagset TS_B = {{"<bpt i=\"7\" x=\"3\">&lt;b0&gt;</bpt>",
+                             "<ept i=\"7\">&lt;/b0&gt;</ept>", "<ph x=\"9\">&lt;br/&gt;</ph>"},
+                            3};
+
+/* The identity before tokenizer 7: the markup's bytes, numbers and all */
+static uint64_t raw_ident(const char *text, const tm_str *tags, size_t ntags)
+{
+    uint64_t h = tm_hash(text, strlen(text), 0x6964656e74ULL);
+    for (size_t i = 0; i < ntags; i++)
+        h = tm_hash(&h, sizeof h, tm_hash(tags[i].p, tags[i].n, i + 1));
+    return h;
+}
+
+/* tm_ident_hash: the numbers count by their order of first appearance; elements, other
+ * attributes, native code and text count as bytes; a tag numbered 1, 2 … in order keeps the
+ * identity it had before (its bytes' hash) */
+static void test_ident_numbering_hash(void **state)
+{
+    (void)state;
+    uint64_t a, b, c;
+    const char *t1[] = {"<bpt i=\"1\">x</bpt>", "<ept i=\"1\">y</ept>",
+                        "<bpt i=\"2\" x=\"1\">z</bpt>", "<ept i=\"2\">w</ept>"};
+    const char *t2[] = {"<bpt i=\"10\">x</bpt>", "<ept i=\"10\">y</ept>",
+                        "<bpt i=\"4\" x=\"8\">z</bpt>", "<ept i=\"4\">w</ept>"};
+    const char *t3[] = {"<bpt i=\"1\">x</bpt>", "<ept i=\"1\">y</ept>",
+                        "<bpt i=\"1\" x=\"1\">z</bpt>", "<ept i=\"1\">w</ept>"}; /* other pairing */
+    const char *t4[] = {"<bpt i=\"1\">x</bpt>", "<ept i=\"1\">y</ept>",
+                        "<bpt i=\"2\" x=\"1\" type=\"b\">z</bpt>", "<ept i=\"2\">w</ept>"};
+    const char *t5[] = {"<bpt i=\"1\">&lt;b i=\"5\"&gt;</bpt>", "<ept i=\"1\">y</ept>",
+                        "<bpt i=\"2\" x=\"1\">z</bpt>", "<ept i=\"2\">w</ept>"};
+    const char *t6[] = {"<bpt i=\"1\">&lt;b i=\"6\"&gt;</bpt>", "<ept i=\"1\">y</ept>",
+                        "<bpt i=\"2\" x=\"1\">z</bpt>", "<ept i=\"2\">w</ept>"};
+    const char *txt = P0 "a" P1 P2 "b" P3;
+    assert_int_equal(tm_ident_hash(txt, strlen(txt), t1, NULL, 4, &a), 0);
+    assert_int_equal(tm_ident_hash(txt, strlen(txt), t2, NULL, 4, &b), 0);
+    assert_true(a == b);
+    assert_int_equal(tm_ident_hash(txt, strlen(txt), t3, NULL, 4, &c), 0);
+    assert_true(a != c); /* a renumbering maps one number to one: a pairing is kept */
+    assert_int_equal(tm_ident_hash(txt, strlen(txt), t4, NULL, 4, &c), 0);
+    assert_true(a != c); /* another attribute */
+    uint64_t h5, h6;     /* an i inside native code is text */
+    assert_int_equal(tm_ident_hash(txt, strlen(txt), t5, NULL, 4, &h5), 0);
+    assert_int_equal(tm_ident_hash(txt, strlen(txt), t6, NULL, 4, &h6), 0);
+    assert_true(h5 != h6);
+    tm_str raw[4];
+    for (size_t k = 0; k < 4; k++)
+        raw[k] = (tm_str){t1[k], strlen(t1[k])};
+    assert_true(a == raw_ident(txt, raw, 4)); /* numbered in order: as before */
+    uint64_t x, y;                            /* a tag that is not markup still has a form */
+    const char *bad[] = {"<bpt i=\"1", "<ph x='2' x=\"3\" i=>", "<<x=\"1\">"};
+    assert_int_equal(tm_ident_hash("t", 1, bad, NULL, 3, &x), 0);
+    assert_int_equal(tm_ident_hash("t", 1, bad, NULL, 3, &y), 0);
+    assert_true(x == y);
+}
+
+/* Through imports into a real memory: the same segment with its tags numbered by another tool
+ * is one unit (the first one's markup kept); another element or native code is another unit */
+static void test_ident_numbering_import(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    for (int pass = 0; pass < 2; pass++) { /* within one import, and across two */
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+        if (pass == 0) {
+            add_tagged(imp, EN3, AR3, &TS_A);
+            add_tagged(imp, EN3, AR3, &TS_B);
+        } else {
+            add_tagged(imp, EN3, AR3, &TS_B);
+            const tagset it = {{TS_A.t[0], TS_A.t[1], "<it pos=\"begin\" x=\"2\">&lt;br/&gt;</it>"},
+                               3};
+            add_tagged(imp, EN3, AR3, &it); /* another element */
+            const tagset b1 = {{"<bpt i=\"1\" x=\"1\">&lt;b1&gt;</bpt>", TS_A.t[1], TS_A.t[2]}, 3};
+            add_tagged(imp, EN3, AR3, &b1); /* another native code */
+        }
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    }
+    uint64_t ar, en;
+    assert_int_equal(units_of(tm, &ar, &en), 3);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_int_equal(u.variants[0].ntags, 3);
+    for (size_t k = 0; k < 3; k++)
+        assert_string_equal(u.variants[0].tags[k], TS_A.t[k]); /* the first unit's markup */
+    assert_int_equal(u.meta.usagecount, 1);
+    jisr_unit_clear(&u);
+    assert_int_equal(check_runs(tm), 3);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* A memory as a jisr before tokenizer 7 left it: unit 1 holds TS_B's tags, its record's text
+ * hashes and dedupe run are those of the markup's bytes, and it records tokenizer 6. */
+static void make_tok6_memory(void)
+{
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    add_tagged(imp, EN3, AR3, &TS_B);
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    jisr_tm_close(tm);
+
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi meta, units, dd;
+    MDB_val k, d;
+    assert_int_equal(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 8);
+    assert_int_equal(mdb_env_open(env, g_dir, 0, 0664), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    assert_int_equal(mdb_dbi_open(txn, "units", MDB_INTEGERKEY, &units), 0);
+    assert_int_equal(mdb_dbi_open(txn, "dedupe", MDB_INTEGERKEY, &dd), 0);
+    unsigned int id = 1;
+    k = (MDB_val){sizeof id, &id};
+    assert_int_equal(mdb_get(txn, units, &k, &d), 0);
+    tm_rec *r = malloc(sizeof *r), *r2 = malloc(sizeof *r2);
+    assert_non_null(r);
+    assert_non_null(r2);
+    assert_int_equal(tm_rec_decode(d.mv_data, d.mv_size, r), 0);
+    uint32_t nw[2], w1[2];
+    uint64_t nh[2];
+    for (uint32_t i = 0; i < r->nvar; i++) {
+        tm_str tg[4];
+        char text[64];
+        assert_int_equal(tm_rvar_tags(r, &r->var[i], tg, 4), 3);
+        assert_true(r->var[i].text.n < sizeof text);
+        memcpy(text, r->var[i].text.p, r->var[i].text.n);
+        text[r->var[i].text.n] = '\0';
+        nw[i] = r->var[i].nheavy;
+        w1[i] = r->var[i].w100;
+        nh[i] = raw_ident(text, tg, 3);
+        assert_true(nh[i] != r->var[i].nhash); /* TS_B is not numbered in order */
+    }
+    jisr_buf enc = {0};
+    assert_int_equal(tm_rec_retoken(r, d.mv_data, d.mv_size, nw, w1, nh, &enc), 0);
+    assert_int_equal(tm_rec_decode(enc.data, enc.len, r2), 0);
+    unsigned char run[12];
+    uint64_t dk = tm_dedupe_key(r2);
+    memcpy(run, &dk, 8);
+    memcpy(run + 8, &id, 4);
+    d = (MDB_val){enc.len, enc.data};
+    assert_int_equal(mdb_put(txn, units, &k, &d, 0), 0);
+    assert_int_equal(mdb_get(txn, dd, &k, &d), 0); /* the one run, keyed by its first id */
+    assert_int_equal(d.mv_size, 12);
+    d = (MDB_val){12, run};
+    assert_int_equal(mdb_put(txn, dd, &k, &d, 0), 0);
+    unsigned char v6[8] = {0, 0, 0, 0, 0, 0, 0, 6};
+    k = (MDB_val){9, "tokenizer"};
+    d = (MDB_val){8, v6};
+    assert_int_equal(mdb_put(txn, meta, &k, &d, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    jisr_buf_free(&enc);
+    free(r);
+    free(r2);
+}
+
+/* A memory indexed before tokenizer 7 is stale; until `jisr reindex` the same segment numbered
+ * otherwise is stored twice (as before), after it once, and its runs are the new identity's */
+static void test_ident_numbering_reindex(void **state)
+{
+    (void)state;
+    uint64_t ar, en;
+    jisr_tm_import *imp;
+    for (int reindex = 0; reindex < 2; reindex++) {
+        make_tok6_memory();
+        jisr_tm *tm = open_w();
+        assert_int_equal(jisr_tm_index_stale(tm), 1);
+        if (reindex) {
+            assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+            assert_int_equal(jisr_tm_index_stale(tm), 0);
+            assert_int_equal(check_runs(tm), 1);
+        }
+        assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+        add_tagged(imp, EN3, AR3, &TS_A);
+        assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+        assert_int_equal(units_of(tm, &ar, &en), reindex ? 1 : 2);
+        jisr_unit u;
+        jisr_unit_init(&u);
+        assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+        assert_string_equal(u.variants[0].tags[0], TS_B.t[0]); /* the stored markup kept */
+        jisr_unit_clear(&u);
+        jisr_tm_close(tm);
+        remove_dir();
+    }
+}
+
 /* A schema-2 memory (dedupe hashes in the DUPSORT database "exact") is read as it is and
  * converted when opened for writing; duplicates of its units still merge. The schema-2 layout
  * is rebuilt here with raw LMDB from a schema-3 memory: same records and index, "exact" made
@@ -1247,6 +1475,9 @@ int main(void)
         cmocka_unit_test(test_dates_before_1970),
         cmocka_unit_test(test_merge_ids),
         cmocka_unit_test(test_usage_saturates),
+        cmocka_unit_test(test_ident_numbering_hash),
+        cmocka_unit_test(test_ident_numbering_import),
+        cmocka_unit_test(test_ident_numbering_reindex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

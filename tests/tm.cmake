@@ -25,3 +25,6 @@ jisr_add_fuzz(match LAYERS text formats tm)
 # naming the argument, never a crash (the API tester's misuse.c).
 jisr_add_test(test_tm_nullargs SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_nullargs.c LAYERS text
               formats tm)
+# identity sees through the tags' i/x numbering (tokenizer 7): renumbered tags merge, another
+# element or native code does not, a memory of tokenizer 6 is stale until reindex
+jisr_add_script_test(tm_ident_tags tm_ident_tags.sh)

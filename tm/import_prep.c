@@ -243,8 +243,9 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
         variant_dates(&imp->vs[nv], imp->vdates[nv]);
         nw[nv] = imp->toks.nheavy;
         w1[nv] = imp->toks.w100;
-        nh[nv] =
-            tm_ident_hash(v->text, strlen(v->text), (const char *const *)v->tags, NULL, v->ntags);
+        if ((rc = tm_ident_hash(v->text, strlen(v->text), (const char *const *)v->tags, NULL,
+                                v->ntags, &nh[nv])) < 0)
+            return rc;
         for (size_t k = 0; k < v->ntags && !b->phcodes; k++) {
             size_t co, cl;
             b->phcodes = v->tags[k] && tm_ph_code(v->tags[k], strlen(v->tags[k]), &co, &cl);

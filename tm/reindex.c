@@ -118,7 +118,8 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
                     size_t co, cl;
                     x->phcodes |= tm_ph_code(tp[k], tl[k], &co, &cl);
                 }
-                nh[i] = tm_ident_hash(v->text.p, v->text.n, tp, tl, (size_t)nt);
+                if ((rc = tm_ident_hash(v->text.p, v->text.n, tp, tl, (size_t)nt, &nh[i])) < 0)
+                    return rc;
             } else { /* many tags: through a decoded unit */
                 jisr_unit u;
                 jisr_unit_init(&u);
@@ -132,9 +133,11 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
                     x->phcodes |=
                         uv->tags[k] && tm_ph_code(uv->tags[k], strlen(uv->tags[k]), &co, &cl);
                 }
-                nh[i] = tm_ident_hash(uv->text, strlen(uv->text), (const char *const *)uv->tags,
-                                      NULL, uv->ntags);
+                rc = tm_ident_hash(uv->text, strlen(uv->text), (const char *const *)uv->tags, NULL,
+                                   uv->ntags, &nh[i]);
                 jisr_unit_clear(&u);
+                if (rc < 0)
+                    return rc;
             }
         }
         size_t ln = v->lang.n < TM_LANG_MAX ? v->lang.n : TM_LANG_MAX;

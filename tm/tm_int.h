@@ -43,7 +43,8 @@ enum { TM_WORD = 1, TM_NUMBER, TM_PUNCT, TM_TAG };
        * "5kg", "١٩٣٩م") is the number and its affixes (tm_tok.affix); ٪ folded to %.        \
        * 6: a paired or isolated tag between two letters is inside the word ("<b>S</b>ave").       \
        * 7: so is a <ph> holding a soft hyphen ("<w:softHyphen/>", "<wbr>"), and a tag holding a   \
-       * line break never is ("line<it>&lt;br2&gt;</it>next": jisr_tag_break) */
+       * line break never is ("line<it>&lt;br2&gt;</it>next": jisr_tag_break); and identity        \
+       * (tm_ident_hash, the dedupe runs) counts the tags' i and x by order of first appearance */
 
 /* Costs and weights in hundredths of a word (docs/matching.md explains them). */
 enum {
@@ -167,11 +168,15 @@ uint64_t tm_lang_hash(const char *lang);
 void tm_lang_primary(const char *lang, char *out, size_t outsz);
 /** Hash of the whole normalised text (tokens' normalised forms, in order). */
 uint64_t tm_toks_text_hash(const tm_toks *t);
-/** A variant's identity for the import's duplicates: its exact text and its tags' markup (issue
- * 12: normalisation is for matching, never for identity; only identical variants merge). tags
- * are ntags strings (tag_n[i] bytes each, or NUL-terminated when tag_n is NULL). */
-uint64_t tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
-                       size_t ntags);
+/** A variant's identity for the import's duplicates, into *out: its exact text and its tags'
+ * markup (issue 12: normalisation is for matching, never for identity; only identical variants
+ * merge), the tags' numbering aside (tokenizer 7): the values of their i and x attributes count
+ * only as the order of their first appearance in the variant, so "<bpt i="5">…<ept i="5">" is
+ * "<bpt i="1">…<ept i="1">" (another tool's numbering of the same tags; docs/matching.md §2.5).
+ * tags are ntags strings (tag_n[i] bytes each, or NUL-terminated when tag_n is NULL). 0, or
+ * JISR_ENOMEM. */
+int tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
+                  size_t ntags, uint64_t *out);
 /** Index bucket of a weighted length (hundredths): one bucket per word up to 16 words, then
  * geometric steps of 1/8; monotone, so a length window maps to a bucket range. */
 unsigned tm_bucket(uint32_t w100);

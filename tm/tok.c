@@ -195,16 +195,145 @@ size_t tm_index_terms(const tm_toks *t, uint64_t *terms)
     return nt;
 }
 
-uint64_t tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
-                       size_t ntags)
+/* Tag numbering for identity: the values of the i and x attributes of one variant's tags, each
+ * named by the order of its first appearance (1, 2, …; i and x counted apart). An
+ * open-addressing table: a tag of 1 MiB may hold ~10^5 of them (inline elements inside <sub>). */
+typedef struct ident_label_e {
+    const char *v;
+    size_t n;
+    uint64_t h;
+    unsigned x, label;
+} ident_label_e;
+
+typedef struct ident_labels {
+    ident_label_e *e;
+    size_t n, cap;
+    uint32_t *slot; /* index + 1 into e, 0 empty; nslot a power of two, at most half full */
+    size_t nslot;
+    unsigned count[2];
+} ident_labels;
+
+static int ident_label(ident_labels *ls, unsigned x, const char *v, size_t n, unsigned *out)
+{
+    uint64_t h = tm_hash(v, n, 0x69786c6162ULL + x);
+    if (2 * (ls->n + 1) > ls->nslot) { /* grow and re-file */
+        size_t ns = ls->nslot ? 2 * ls->nslot : 64;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl)
+            return JISR_ENOMEM;
+        for (size_t k = 0; k < ls->n; k++) {
+            size_t s = (size_t)ls->e[k].h & (ns - 1);
+            while (sl[s])
+                s = (s + 1) & (ns - 1);
+            sl[s] = (uint32_t)(k + 1);
+        }
+        free(ls->slot);
+        ls->slot = sl;
+        ls->nslot = ns;
+    }
+    size_t s = (size_t)h & (ls->nslot - 1);
+    for (; ls->slot[s]; s = (s + 1) & (ls->nslot - 1)) {
+        const ident_label_e *e = &ls->e[ls->slot[s] - 1];
+        if (e->h == h && e->x == x && e->n == n && memcmp(e->v, v, n) == 0) {
+            *out = e->label;
+            return 0;
+        }
+    }
+    if (JISR_GROW(ls->e, ls->cap, ls->n + 1) < 0)
+        return JISR_ENOMEM;
+    ls->e[ls->n] = (ident_label_e){v, n, h, x, ++ls->count[x]};
+    ls->slot[s] = (uint32_t)++ls->n;
+    *out = ls->count[x];
+    return 0;
+}
+
+static int ident_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The tag t[0, n) with the value of every i and x attribute of its start tags (the element's
+ * own and those of elements inside it, a <sub>'s) replaced by its label, into b (reset first).
+ * Anything else — names, other attributes, native code, text — is copied as it is; bytes that
+ * do not read as a start tag's attribute are copied too, so any input has a form. */
+static int ident_canon(const char *t, size_t n, ident_labels *ls, jisr_buf *b)
+{
+    jisr_buf_reset(b);
+    size_t copied = 0, p = 0;
+    while (p < n) {
+        if (t[p] != '<' || p + 1 >= n || t[p + 1] == '/' || t[p + 1] == '!' || t[p + 1] == '?') {
+            p++;
+            continue;
+        }
+        p++; /* a start tag: its name, then attributes up to '>' */
+        while (p < n && !ident_space(t[p]) && t[p] != '>' && t[p] != '/' && t[p] != '<')
+            p++;
+        for (;;) {
+            while (p < n && ident_space(t[p]))
+                p++;
+            size_t a = p;
+            while (p < n && !ident_space(t[p]) && t[p] != '=' && t[p] != '>' && t[p] != '/' &&
+                   t[p] != '<')
+                p++;
+            size_t an = p - a;
+            while (p < n && ident_space(t[p]))
+                p++;
+            if (an == 0 || p >= n || t[p] != '=')
+                break;
+            p++;
+            while (p < n && ident_space(t[p]))
+                p++;
+            if (p >= n || (t[p] != '"' && t[p] != '\''))
+                break;
+            char q = t[p++];
+            size_t v = p;
+            while (p < n && t[p] != q && t[p] != '<')
+                p++;
+            if (p >= n || t[p] != q)
+                break;
+            if (an == 1 && (t[a] == 'i' || t[a] == 'x')) {
+                unsigned k;
+                int rc = ident_label(ls, t[a] == 'x', t + v, p - v, &k);
+                if (rc < 0 || jisr_buf_append(b, t + copied, v - copied) < 0 ||
+                    jisr_buf_printf(b, "%u", k) < 0)
+                    return rc < 0 ? rc : JISR_ENOMEM;
+                copied = p;
+            }
+            p++; /* the closing quote */
+        }
+    }
+    if (copied && jisr_buf_append(b, t + copied, n - copied) < 0)
+        return JISR_ENOMEM;
+    return copied ? 1 : 0;
+}
+
+int tm_ident_hash(const char *text, size_t n, const char *const *tags, const size_t *tag_n,
+                  size_t ntags, uint64_t *out)
 {
     uint64_t h = tm_hash(text, n, 0x6964656e74ULL);
+    ident_labels ls = {0};
+    jisr_buf b = {0};
+    int rc = 0;
     for (size_t i = 0; i < ntags; i++) {
         const char *t = tags[i] ? tags[i] : "";
         size_t tn = tag_n ? tag_n[i] : strlen(t);
+        /* a tag whose numbering is already canonical (1, 2, … in order) hashes as its bytes:
+         * the identity of every unit so numbered is what it was before tokenizer 7 */
+        if ((rc = ident_canon(t, tn, &ls, &b)) < 0)
+            break;
+        if (rc > 0) {
+            t = b.data;
+            tn = b.len;
+        }
         h = tm_hash(&h, sizeof h, tm_hash(t, tn, i + 1));
     }
-    return h;
+    free(ls.e);
+    free(ls.slot);
+    jisr_buf_free(&b);
+    if (rc < 0)
+        return rc;
+    *out = h;
+    return 0;
 }
 
 uint64_t tm_toks_text_hash(const tm_toks *t)

@@ -1,7 +1,8 @@
 /*
  * fuzz_rec.c — libFuzzer target for what the memory decodes from data.mdb, which a damaged or
  * hostile file controls: the unit record (tm_rec_decode, then everything that walks a decoded
- * record: tm_rec_to_unit, tm_dedupe_key, tm_rec_reencode, tm_rec_merge, tm_rec_retoken) and a
+ * record: tm_rec_to_unit, tm_dedupe_key, tm_ident_hash of the stored tags, tm_rec_reencode,
+ * tm_rec_merge, tm_rec_retoken) and a
  * posting chunk
  * (tm_post_decode). Records of versions 1 to 3 (3: the unit's attributes beyond version 1's).
  * Input: one byte choosing the decoder, then the bytes (for a chunk: the
@@ -132,6 +133,23 @@ static void record(const uint8_t *p, size_t n)
             merge(&u);
         jisr_unit_clear(&u);
         (void)tm_dedupe_key(&g_rec);
+        /* identity of each variant as the reindex computes it from the stored tags (their i
+         * and x read through, tm_ident_hash): within the record's bytes, the same twice */
+        for (uint32_t i = 0; i < g_rec.nvar; i++) {
+            tm_str tg[64];
+            const char *tp[64];
+            size_t tl[64];
+            const tm_rvar *v = &g_rec.var[i];
+            int nt = v->ntags <= 64 ? tm_rvar_tags(&g_rec, v, tg, 64) : -1;
+            for (int k = 0; k < nt; k++) {
+                tp[k] = tg[k].p ? tg[k].p : "";
+                tl[k] = tg[k].n;
+            }
+            uint64_t h1 = 0, h2 = 0;
+            if (nt >= 0 && tm_ident_hash(v->text.p, v->text.n, tp, tl, (size_t)nt, &h1) == 0 &&
+                tm_ident_hash(v->text.p, v->text.n, tp, tl, (size_t)nt, &h2) == 0)
+                check(h1 == h2, "identity hash is a function of the bytes");
+        }
         jisr_buf out = {0};
         if (tm_rec_reencode(&g_rec, g_rec.usage + 1, g_rec.created, g_rec.changed, g_rec.lastused,
                             &out) == 0) {

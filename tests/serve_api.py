@@ -754,9 +754,9 @@ def integrator(mem, auth):
             out = with_host(h)
             C.ok("Host %s is answered" % h, out.startswith(b"HTTP/1.1 200"), out[:200])
         out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  b"Host: evil.example\r\n\r\n", 5)
+                  b"Host: evil.example\r\n\r\n", 5, whole=True)
         C.ok("two Host headers: 400", out.startswith(b"HTTP/1.1 400"), out[:200])
-        out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.1\r\n\r\n", 5)
+        out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.1\r\n\r\n", 5, whole=True)
         C.ok("HTTP/1.1 without Host: 400", out.startswith(b"HTTP/1.1 400") and
              b'"bad_request"' in out, out[:300])
         out = raw(s.host, s.port, b"GET /v1/languages HTTP/1.0\r\n\r\n", 5)
@@ -789,7 +789,8 @@ def integrator(mem, auth):
         st, _, b = s.request("GET", "/tmserver/en/ar/unit/Open?max_candidates=" + "9" * 30)
         C.ok("max_candidates of 30 digits is lowered to 30 (200)", st == 200, (st, b))
         # 11. the method is escaped in the log
-        raw(s.host, s.port, b"G\x1b[31mET /v1/languages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5)
+        raw(s.host, s.port, b"G\x1b[31mET /v1/languages HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 5,
+            whole=True)
         # 12. CORS: the headers a page may read
         st, h, _ = s.request("GET", "/v1/languages", headers={"Origin": "https://cat.example"})
         C.ok("--cors: Access-Control-Expose-Headers names X-Jisr-Text-Cut and Retry-After",
@@ -848,11 +849,16 @@ def stopping(mem, auth):
     with Server(T, ["--tm", mem, "--grace", "2", "--query-timeout", "60000"], "grace") as s:
         texts = [" ".join("annex %d of the report on the committee's work page %d" % (i, k)
                           for k in range(12)) for i in range(1000)]
-        body = json.dumps({"texts": texts, "source": "en", "target": "ar",
-                           "exhaustive": True, "min": 0}).encode()
+
+        def batch(texts):
+            return json.dumps({"texts": texts, "source": "en", "target": "ar",
+                               "exhaustive": True, "min": 0}).encode()
+        body = batch(texts)
+        # the 1,000 queries' time, from a tenth of them (queries of one shape: the whole batch,
+        # only to time it, cost the most of this test)
         t0 = time.time()
-        st, _, _ = s.request("POST", "/v1/query", body)
-        whole = time.time() - t0
+        st, _, _ = s.request("POST", "/v1/query", batch(texts[:100]))
+        whole = 10 * (time.time() - t0)
         res = {}
 
         def ask():
@@ -869,10 +875,11 @@ def stopping(mem, auth):
         dt = time.time() - t0
         th.join(30)
         st, h, b = res.get("r", (None, {}, b""))
-        if whole < 3:
-            C.ok("(the 1,000 queries took %.1f s: too fast to test the grace period)" % whole, True)
+        if whole < 4:  # (3 s when they were timed whole: a margin for the estimate)
+            C.ok("(the 1,000 queries take about %.1f s: too fast to test the grace period)" %
+                 whole, True)
         else:
-            C.ok("SIGTERM during %.1f s of queries, --grace 2: exits in %.1f s" % (whole, dt),
+            C.ok("SIGTERM during about %.1f s of queries, --grace 2: exits in %.1f s" % (whole, dt),
                  dt < 3.5, dt)
             C.ok("the query in flight gets a real 503 stopping", st == 503 and
                  json.loads(b)["error"]["code"] == "stopping", (st, b[:200]))

@@ -8,6 +8,7 @@ race for a port; its url is the ready file's, without a trailing '/': url + "/v1
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -146,13 +147,15 @@ def request(host, port, method, target, body=None, headers=None, timeout=60, sou
         c.close()
 
 
-def raw(host, port, data, timeout=10):
-    """Send raw bytes on a fresh connection; returns what came back until the server closes."""
+def raw(host, port, data, timeout=10, whole=False):
+    """Send raw bytes on a fresh connection; returns what came back until the server closes —
+    or, with whole, once one whole response has come (its headers and the Content-Length bytes
+    of its body), rather than waiting out the timeout on a connection the server keeps alive."""
     s = socket.create_connection((host, port), timeout=timeout)
     try:
         s.sendall(data)
         out = b""
-        while True:
+        while not (whole and response_complete(out)):
             try:
                 k = s.recv(65536)
             except (ConnectionResetError, socket.timeout):
@@ -163,6 +166,13 @@ def raw(host, port, data, timeout=10):
         return out
     finally:
         s.close()
+
+
+def response_complete(out):
+    """Whether out holds a whole HTTP response with a Content-Length (not one chunked)."""
+    head, sep, body = out.partition(b"\r\n\r\n")
+    m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", head) if sep else None
+    return m is not None and len(body) >= int(m.group(1))
 
 
 def weblate_quote(part):

@@ -22,10 +22,15 @@ gen() {
     awk -v a="$1" -v b="$2" 'BEGIN{for(i=a;i<=b;i++) printf "الوحدة رقم %d عن البند ب%d والموضوع م%d.\tUnit number %d about item w%d and topic t%d.\n", i, i*7, i%97, i, i*7, i%97}'
 }
 ms() { echo $(($(date +%s%N) / 1000000)); }
+# the volume: N units in the file killed (40,000, in 20 batches of B), Q in each concurrent
+# import (12,000); fewer by JISR_TEST_SCALE (checks.sh): 10,000 (20 batches of 500) and 3,000 at
+# 25, the map still grown many times
+N=$(scaled 40000)
+Q=$(scaled 12000)
 
 # ---- 1. SIGKILL ------------------------------------------------------------------------------
-B=2000
-gen 1 40000 >"$T/big.tsv"
+B=$((N / 20))
+gen 1 "$N" >"$T/big.tsv"
 t0=$(ms)
 $J import --tm "$T/full" -s ar -t en --batch $B -q "$T/big.tsv"
 dur=$(($(ms) - t0))
@@ -48,13 +53,13 @@ for round in 1 2 3; do
     logged=$(grep -o 'committed: [0-9]* added' "$T/klog" | tail -1 | awk '{print $2}')
     logged=${logged:-0}
     echo "     round $round: $u units stored, $logged logged as committed"
-    check "round $round: whole batches only" test $((u % B)) -eq 0 -o "$u" -eq 40000
+    check "round $round: whole batches only" test $((u % B)) -eq 0 -o "$u" -eq "$N"
     check "round $round: the committed batches (logged $logged)" test "$u" -eq "$logged" -o "$u" -eq $((logged + B))
     $J export --tm "$T/k" -s ar -t en -o "$T/k.tsv" 2>/dev/null
     head -n "$u" "$T/big.tsv" >"$T/expect.tsv"
     check "round $round: exactly the first $u units of the file" cmp -s "$T/k.tsv" "$T/expect.tsv"
     $J import --tm "$T/k" -s ar -t en -q "$T/big.tsv"
-    check "round $round: a second import completes it" test "$(units "$T/k")" -eq 40000
+    check "round $round: a second import completes it" test "$(units "$T/k")" -eq "$N"
 done
 
 # ---- 2. queries while another process imports -----------------------------------------------
@@ -82,7 +87,7 @@ check "import beside the readers succeeds" test $? -eq 0
 echo "     $ok queries answered, $during started while the import ran"
 check "every query during the import was right" test "$bad" -eq 0 -a "$ok" -ge 20
 check "queries overlapped the import" test "$during" -ge 5
-check "all units after the import" test "$(units "$T/c")" -eq 41000
+check "all units after the import" test "$(units "$T/c")" -eq $((N + 1000))
 
 # ---- 3. read-only memory -------------------------------------------------------------------
 cp -r "$T/c" "$T/ro"
@@ -132,10 +137,10 @@ check "truncated TMX into a new memory: import fails" test $? -eq 1
 check "truncated TMX: no memory left behind where there was none" test ! -e "$T/t2"
 
 # ---- 5. concurrent imports ----------------------------------------------------------------
-gen 1 12000 >"$T/a.tsv"
-gen 12001 24000 >"$T/b.tsv"
-gen 24001 36000 >"$T/cc.tsv"
-gen 6001 18000 >"$T/d.tsv" # overlaps a and b
+gen 1 "$Q" >"$T/a.tsv"
+gen $((Q + 1)) $((2 * Q)) >"$T/b.tsv"
+gen $((2 * Q + 1)) $((3 * Q)) >"$T/cc.tsv"
+gen $((Q / 2 + 1)) $((Q / 2 + Q)) >"$T/d.tsv" # overlaps a and b
 pids=""
 for f in a b cc d; do
     JISR_TM_MAPSIZE=65536 $J import --tm "$T/p" -s ar -t en --batch 1000 -q "$T/$f.tsv" 2>"$T/p-$f.err" &
@@ -145,15 +150,16 @@ st=0
 for p in $pids; do wait "$p" || st=1; done
 check "four concurrent imports succeed" test $st -eq 0
 cat "$T"/p-*.err
-check "every unit once" test "$(units "$T/p")" -eq 36000
+check "every unit once" test "$(units "$T/p")" -eq $((3 * Q))
 $J export --tm "$T/p" -s ar -t en -o "$T/p.tsv" 2>/dev/null
 sort "$T/p.tsv" >"$T/p.sorted"
 cat "$T/a.tsv" "$T/b.tsv" "$T/cc.tsv" | sort >"$T/abc.sorted"
 check "exactly the union of the files" cmp -s "$T/p.sorted" "$T/abc.sorted"
 $J export --tm "$T/p" -o "$T/p.tmx" 2>/dev/null
-check "overlapping units merged (usage stays 1)" test "$(grep -c 'usagecount="1"' "$T/p.tmx")" -eq 36000
+check "overlapping units merged (usage stays 1)" test "$(grep -c 'usagecount="1"' "$T/p.tmx")" -eq $((3 * Q))
 check "exported TMX well-formed" xmllint --noout --nonet "$T/p.tmx"
-q="الوحدة رقم 30000 عن البند ب210000 والموضوع م$((30000 % 97))."
+x=$((5 * Q / 2)) # (30,000)
+q="الوحدة رقم $x عن البند ب$((x * 7)) والموضوع م$((x % 97))."
 check "query after concurrent imports" test "$($J query --tm "$T/p" -s ar -t en --json "$q" | jq '.matches[0].score')" = 100
 
 echo "$fails failure(s)"

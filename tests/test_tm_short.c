@@ -511,13 +511,15 @@ static size_t oracle_agree(jisr_tm *tm, uint64_t *r)
         make_text(r, ar ? ar_words : en_words,
                   ar ? sizeof ar_words / sizeof ar_words[0] : sizeof en_words / sizeof en_words[0],
                   q, sizeof q);
-        compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", q, mins[i % 5], 1 + (size_t)(i % 5));
+        /* every --min in both directions, the number of matches apart from both */
+        compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", q, mins[(i / 2) % 6],
+                1 + (size_t)((i / 3) % 5));
     }
     static const char *const fixed[] = {"Transfer", "Trnasfer", "Bookmarks", "Book marks",
                                         "Untitled", "Colour:",  "File name", "الاعدادات",
                                         "ملف جديد", "x",        "Zoom in..."};
     for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-        for (size_t j = 0; j < 5; j++) {
+        for (size_t j = 0; j < sizeof mins / sizeof mins[0]; j++) {
             int ar = (unsigned char)fixed[k][0] >= 0x80;
             compare(tm, ar ? "ar" : "en", ar ? "en" : "ar", fixed[k], mins[j], 3);
         }

@@ -257,27 +257,6 @@ static void warn_result(const aopts *o, const adoc *d, const jisr_ladder *l)
     }
 }
 
-/* The first character of s that XML, so TMX, cannot carry (a C0 control but tab, line feed and
- * carriage return; U+FFFE, U+FFFF) as a code point, with its place in s in characters (1-based)
- * in *at; 0 when there is none. */
-static unsigned xml_bad_char(const char *s, size_t *at)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t chars = 0;
-    for (size_t i = 0; p[i]; i++) {
-        chars += (p[i] & 0xC0) != 0x80;
-        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
-            *at = chars;
-            return p[i];
-        }
-        if (p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
-            *at = chars;
-            return p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
-        }
-    }
-    return 0;
-}
-
 /* Where sentence k of side s of d is, for a message: FILE:LINE, or the paragraph when the input
  * has no lines (a DOCX …), or the sentence's number. */
 static void sentence_place(const adoc *d, int s, size_t k, char *out, size_t size)
@@ -313,7 +292,7 @@ static int tmx_check(const aopts *o, const adoc *d, const jisr_ladder *l, jisr_l
             const jisr_sentences *ss = side ? &d->tgt : &d->src;
             size_t first = side ? b->tgt : b->src, n = side ? b->ntgt : b->nsrc;
             for (size_t j = first; j < first + n && j < ss->n && !c; j++)
-                if ((c = xml_bad_char(ss->v[j], &at)) != 0) {
+                if ((c = jisr_xml_bad_char(ss->v[j], &at)) != 0) {
                     s = side;
                     k = j;
                 }

@@ -161,27 +161,6 @@ static int idx_list(char *out, size_t cap, size_t start, size_t n)
     return 0;
 }
 
-/* The first character of s that XML, so TMX, cannot carry (a C0 control but tab, line feed and
- * carriage return; U+FFFE, U+FFFF) as a code point, its place in s in characters (1-based) in
- * *at; 0 when there is none. */
-static unsigned xml_bad_char(const char *s, size_t *at)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t chars = 0;
-    for (size_t i = 0; p[i]; i++) {
-        chars += (p[i] & 0xC0) != 0x80;
-        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
-            *at = chars;
-            return p[i];
-        }
-        if (p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
-            *at = chars;
-            return p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
-        }
-    }
-    return 0;
-}
-
 /* A kept pair (bead bd of document pair id, sentences from the files path[0] and path[1]) that
  * the writer refused, its message in why: a character the output format cannot carry. Counted,
  * one of the first few recorded for the report, and named through the reading options' warning
@@ -197,7 +176,7 @@ static int left_out(jisr_corpus_report *r, const jisr_doc_opts *dopts, const cha
     for (int i = 0; i < 2 && !c; i++) {
         size_t first = i ? bd->tgt : bd->src, n = i ? bd->ntgt : bd->nsrc;
         for (size_t j = first; j < first + n && j < side[i]->n && !c; j++)
-            if ((c = xml_bad_char(side[i]->v[j], &at)) != 0) {
+            if ((c = jisr_xml_bad_char(side[i]->v[j], &at)) != 0) {
                 s = i;
                 k = j;
             }

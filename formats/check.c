@@ -433,6 +433,26 @@ static int check_string(const checker *ck, char *s, size_t max, what w)
     return 0;
 }
 
+unsigned jisr_xml_bad_char(const char *s, size_t *at)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t chars = 0;
+    for (size_t i = 0; p[i]; i++) {
+        chars += (p[i] & 0xC0) != 0x80;
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') {
+            if (at)
+                *at = chars;
+            return p[i];
+        }
+        if (p[i] == 0xEF && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+            if (at)
+                *at = chars;
+            return p[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
+        }
+    }
+    return 0;
+}
+
 static int check_meta(const checker *ck, jisr_meta *m, const char *where)
 {
     int rc;

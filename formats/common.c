@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <unicode/utf8.h>
+
 #include "formats/formats_int.h"
 #include "util/utf8.h"
 
@@ -311,9 +313,9 @@ int fmt_xml_escape(jisr_buf *b, const char *s, size_t n, int quote)
 
 /* ---- OmegaT's shortcuts, as the writers give them back ------------------------------------ */
 
-/* The content of tag[0..n) when it is "<NAME …>content</NAME>" with NAME an element that holds
- * native code (bpt, ept, it, ph, ut): 1 and its span, else 0 (an empty element too). */
-static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
+/* The start tag of tag[0..n) when tag is an element that holds native code (bpt, ept, it, ph,
+ * ut): the index of its '>' (outside attribute values), the end of its name in *ne; else 0. */
+static size_t code_start_tag(const char *tag, size_t n, size_t *ne)
 {
     static const char *const names[] = {"bpt", "ept", "it", "ph", "ut"};
     if (n < 2 || tag[0] != '<')
@@ -322,14 +324,15 @@ static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
     while (i < n && tag[i] >= 'a' && tag[i] <= 'z')
         i++;
     size_t nl = i - 1;
-    if (i >= n ||
-        !(tag[i] == '>' || tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r'))
+    if (i >= n || !(tag[i] == '>' || tag[i] == '/' || tag[i] == ' ' || tag[i] == '\t' ||
+                    tag[i] == '\n' || tag[i] == '\r'))
         return 0;
     int known = 0;
     for (size_t k = 0; k < sizeof names / sizeof names[0] && !known; k++)
         known = strlen(names[k]) == nl && memcmp(tag + 1, names[k], nl) == 0;
     if (!known)
         return 0;
+    *ne = i;
     char quote = 0;
     for (; i < n; i++) { /* the start tag's end, outside attribute values */
         if (quote) {
@@ -338,12 +341,20 @@ static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
         } else if (tag[i] == '"' || tag[i] == '\'') {
             quote = tag[i];
         } else if (tag[i] == '>') {
-            break;
+            return i;
         }
     }
-    if (i >= n || tag[i - 1] == '/')
+    return 0;
+}
+
+/* The content of tag[0..n) when it is "<NAME …>content</NAME>" with NAME an element that holds
+ * native code (bpt, ept, it, ph, ut): 1 and its span, else 0 (an empty element too). */
+static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
+{
+    size_t ne = 0, i = code_start_tag(tag, n, &ne);
+    if (!i || tag[i - 1] == '/')
         return 0;
-    size_t o = i + 1, end = nl + 3; /* "</NAME>" */
+    size_t nl = ne - 1, o = i + 1, end = nl + 3; /* "</NAME>" */
     if (n - o < end || tag[n - end] != '<' || tag[n - end + 1] != '/' ||
         memcmp(tag + n - end + 2, tag + 1, nl) != 0 || tag[n - 1] != '>')
         return 0;
@@ -353,6 +364,27 @@ static int code_content(const char *tag, size_t n, size_t *off, size_t *len)
 }
 
 /* ---- what a tag draws: line breaks and soft hyphens (jisr_tag_break) ---------------------- */
+
+/* The character reference at c[i] ("&#47;", "&#x2F;": c[i] is its '&'): the index just after its
+ * ';', its code point (up to 7 digits) in *v; 0 when there is none there. */
+static size_t char_ref(const char *c, size_t n, size_t i, unsigned long *v)
+{
+    if (n - i < 4 || c[i] != '&' || c[i + 1] != '#')
+        return 0;
+    int hex = c[i + 2] == 'x';
+    size_t j = i + 2 + (size_t)hex, start = j;
+    *v = 0;
+    for (; j < n && j - start < 7; j++) {
+        char x = c[j];
+        int dv = x >= '0' && x <= '9'                            ? x - '0'
+                 : hex && (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10
+                                                                 : -1;
+        if (dv < 0)
+            break;
+        *v = *v * (hex ? 16u : 10u) + (unsigned)dv;
+    }
+    return j == start || j >= n || c[j] != ';' ? 0 : j + 1;
+}
 
 static int ascii_ieq(const char *a, size_t n, const char *b)
 {
@@ -426,38 +458,12 @@ static size_t content_decode(const char *c, size_t n, char *d, size_t cap)
         }
         if (e < sizeof ents / sizeof ents[0])
             continue;
-        if (n - i < 4 || c[i + 1] != '#')
+        unsigned long v;
+        size_t j = char_ref(c, n, i, &v);
+        if (!j || v == 0 || v > 0x10FFFF)
             return (size_t)-1;
-        int hex = c[i + 2] == 'x';
-        size_t j = i + 2 + (size_t)hex, start = j;
-        unsigned long v = 0;
-        for (; j < n && j - start < 7; j++) {
-            char x = c[j];
-            int dv = x >= '0' && x <= '9'                            ? x - '0'
-                     : hex && (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10
-                                                                     : -1;
-            if (dv < 0)
-                break;
-            v = v * (hex ? 16u : 10u) + (unsigned)dv;
-        }
-        if (j == start || j >= n || c[j] != ';' || v == 0 || v > 0x10FFFF)
-            return (size_t)-1;
-        i = j + 1;
-        if (v < 0x80) {
-            d[k++] = (char)v;
-        } else if (v < 0x800) {
-            d[k++] = (char)(0xC0 | (v >> 6));
-            d[k++] = (char)(0x80 | (v & 0x3F));
-        } else if (v < 0x10000) {
-            d[k++] = (char)(0xE0 | (v >> 12));
-            d[k++] = (char)(0x80 | ((v >> 6) & 0x3F));
-            d[k++] = (char)(0x80 | (v & 0x3F));
-        } else {
-            d[k++] = (char)(0xF0 | (v >> 18));
-            d[k++] = (char)(0x80 | ((v >> 12) & 0x3F));
-            d[k++] = (char)(0x80 | ((v >> 6) & 0x3F));
-            d[k++] = (char)(0x80 | (v & 0x3F));
-        }
+        i = j;
+        U8_APPEND_UNSAFE(d, k, (UChar32)v); /* (k + 4 <= cap: checked above) */
     }
     return k;
 }
@@ -503,33 +509,8 @@ static int native_break(const char *d, size_t n)
 
 int jisr_tag_break(const char *tag, size_t n)
 {
-    static const char *const names[] = {"bpt", "ept", "it", "ph", "ut"};
-    if (!tag || n < 4 || tag[0] != '<')
-        return 0;
-    size_t i = 1;
-    while (i < n && tag[i] >= 'a' && tag[i] <= 'z')
-        i++;
-    size_t nl = i - 1;
-    int known = 0;
-    for (size_t k = 0; k < sizeof names / sizeof names[0] && !known; k++)
-        known = strlen(names[k]) == nl && memcmp(tag + 1, names[k], nl) == 0;
-    if (!known || i >= n ||
-        !(tag[i] == '>' || tag[i] == '/' || tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' ||
-          tag[i] == '\r'))
-        return 0;
-    char quote = 0;
-    size_t e = i;
-    for (; e < n; e++) { /* the start tag's end, outside attribute values */
-        if (quote) {
-            if (tag[e] == quote)
-                quote = 0;
-        } else if (tag[e] == '"' || tag[e] == '\'') {
-            quote = tag[e];
-        } else if (tag[e] == '>') {
-            break;
-        }
-    }
-    if (e >= n)
+    size_t i = 0, e = tag && n >= 4 ? code_start_tag(tag, n, &i) : 0;
+    if (!e)
         return 0;
     size_t vo, vl;
     if (start_attr(tag, i, tag[e - 1] == '/' ? e - 1 : e, "type", &vo, &vl) && vl == 2 &&
@@ -570,22 +551,12 @@ static size_t shortcut_decode(const char *c, size_t n, char *d)
             ch = '>';
             i += 4;
         } else if (n - i >= 4 && c[i + 1] == '#') { /* &#47; &#x2F; */
-            int hex = c[i + 2] == 'x';
-            size_t j = i + 2 + (size_t)hex, start = j;
-            unsigned v = 0;
-            for (; j < n && j - start < 6; j++) {
-                char x = c[j];
-                int dv = x >= '0' && x <= '9'                            ? x - '0'
-                         : hex && (x | 0x20) >= 'a' && (x | 0x20) <= 'f' ? (x | 0x20) - 'a' + 10
-                                                                         : -1;
-                if (dv < 0)
-                    break;
-                v = v * (hex ? 16u : 10u) + (unsigned)dv;
-            }
-            if (j == start || j >= n || c[j] != ';')
+            unsigned long v;
+            size_t j = char_ref(c, n, i, &v);
+            if (!j || v > 0xFF)
                 return (size_t)-1;
-            ch = v;
-            i = j + 1;
+            ch = (unsigned)v;
+            i = j;
         } else {
             return (size_t)-1; /* &amp; &quot; …: no character of a shortcut */
         }

@@ -162,6 +162,12 @@ JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
 enum { JISR_TAG_LINE = 1, JISR_TAG_SOFT = 2 };
 JISR_API int jisr_tag_break(const char *tag, size_t n);
 
+/** The first character of the NUL-terminated UTF-8 text s that XML, and so TMX, cannot carry — a
+ * C0 control character but tab, line feed and carriage return, or U+FFFE, U+FFFF — as its code
+ * point, with its place in s in characters (1-based) in *at; 0 when there is none. For a message
+ * that names the character of a text a TMX writer refused (jisr_unit_check refuses the same). */
+JISR_API unsigned jisr_xml_bad_char(const char *s, size_t *at);
+
 /** A date of a TMX attribute, read leniently into unix seconds (UTC): TMX's own form
  * YYYYMMDDThhmmssZ, and the ISO 8601 forms other tools write — 2019-03-04T10:11:12Z,
  * 2019-03-04 or 20190304 (the day's first second), hh:mm without seconds, a fraction of a second

@@ -148,6 +148,11 @@ JISR_API int jisr_unit_check(jisr_unit *u, const char *name);
  * feed ("line<br/>second": two words, as a reader sees them), any other tag nothing. JISR_EINVAL
  * when v or out is NULL. */
 JISR_API int jisr_variant_plain(const jisr_variant *v, jisr_buf *out);
+/** jisr_variant_plain of the part [from, to) of the variant's text (byte offsets on character
+ * and tag boundaries), as it reads within the whole text (a line break at the part's edge draws
+ * its line feed when the whole's characters around it say so): the parts' plain texts put
+ * together are the whole's. JISR_EINVAL when from > to or to is past the text. */
+JISR_API int jisr_variant_plain_range(const jisr_variant *v, size_t from, size_t to, jisr_buf *out);
 
 /** What an inline tag (its markup, tag[0..n), as in jisr_variant.tags) draws between the
  * characters around it, read from its TMX type ("lb", "pb", "cb") or from the native code it

@@ -616,12 +616,23 @@ int fmt_break_draws(const char *s, size_t n, size_t i, char *const *tags, size_t
 
 int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
 {
-    int rc;
     if (!v || !out)
         return jisr_null_arg("jisr_variant_plain", v ? "out" : "v");
+    return jisr_variant_plain_range(v, 0, strlen(v->text ? v->text : ""), out);
+}
+
+int jisr_variant_plain_range(const jisr_variant *v, size_t from, size_t to, jisr_buf *out)
+{
+    int rc;
+    if (!v || !out)
+        return jisr_null_arg("jisr_variant_plain_range", v ? "out" : "v");
     const char *s = v->text ? v->text : "";
-    size_t n = strlen(s), start = 0;
-    for (size_t i = 0; i < n;) {
+    size_t n = strlen(s), start = from;
+    if (from > to || to > n)
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0,
+                              "jisr_variant_plain_range: from %zu, to %zu, text of %zu bytes", from,
+                              to, n);
+    for (size_t i = from; i < to;) {
         if ((unsigned char)s[i] < 0xEE) { /* fast path: not a lead byte of U+E000–U+FFFF */
             i++;
             continue;
@@ -642,7 +653,7 @@ int jisr_variant_plain(const jisr_variant *v, jisr_buf *out)
         i += 3;
         start = i;
     }
-    return jisr_buf_append(out, s + start, n - start); /* also NUL-terminates an empty text */
+    return jisr_buf_append(out, s + start, to - start); /* also NUL-terminates an empty text */
 }
 
 /* ---- dates ------------------------------------------------------------------------------- */

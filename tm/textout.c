@@ -99,30 +99,6 @@ static int marks(jisr_buf *b, const jisr_tm_match *x)
     return rc;
 }
 
-/* Whether tag k draws nothing beside a line break (fmt_break_draws' rule, with a <ph> holding a
- * format code a character: it is its code here) */
-static int tag_draws_nothing(char *const *tags, long k)
-{
-    size_t off, cl;
-    const char *t = tags[k];
-    return !t || (strncmp(t, "&#x", 3) != 0 && !tm_ph_code(t, strlen(t), &off, &cl));
-}
-
-/* The line break tag at s[i] (len bytes) of s[0..n) draws a line feed (jisr_variant_plain) */
-static int break_draws(const char *s, size_t n, size_t i, size_t len, char *const *tags,
-                       size_t ntags)
-{
-    size_t a = i, b = i + len, l;
-    long k;
-    while (a >= 3 && (k = tm_placeholder_at(s, n, a - 3, ntags, &l)) >= 0 &&
-           tag_draws_nothing(tags, k))
-        a -= 3;
-    while (b < n && (k = tm_placeholder_at(s, n, b, ntags, &l)) >= 0 && tag_draws_nothing(tags, k))
-        b += l;
-    return a > 0 && b < n && s[a - 1] != ' ' && s[a - 1] != '\t' && s[a - 1] != '\n' &&
-           s[a - 1] != '\r' && s[b] != ' ' && s[b] != '\t' && s[b] != '\n' && s[b] != '\r';
-}
-
 int jisr_tm_plain_tags_range(jisr_buf *b, const char *s, size_t n, size_t from, size_t to,
                              char *const *tags, size_t ntags)
 {
@@ -133,34 +109,41 @@ int jisr_tm_plain_tags_range(jisr_buf *b, const char *s, size_t n, size_t from, 
                                                                     : "from/to");
     if (ntags == 0) /* no tag: every private-use character is the user's */
         return jisr_buf_append(b, s + from, to - from);
-    /* the formats layer's rule (placeholder U+E000+i only when i < ntags) over a NUL-terminated
-     * copy of the part, in which a <ph> holding a format code is already its code, and a line
-     * break that draws a line feed in the whole text (which the part alone may not show) is one */
-    jisr_buf part = {0};
+    /* the formats layer's rule (placeholder U+E000+i only when i < ntags; a line break between
+     * two characters a line feed) over a NUL-terminated copy of the whole text in which a <ph>
+     * holding a format code is already its code (a character beside a line break), the part
+     * read at its place in the copy */
+    jisr_buf whole = {0};
+    size_t pf = 0, pt = 0;
     int rc = 0;
-    for (size_t i = from; i < to && rc == 0;) {
+    for (size_t i = 0; i < n && rc == 0;) {
         size_t len, off, cl;
-        long k = tm_placeholder_at(s, to, i, ntags, &len);
+        long k = tm_placeholder_at(s, n, i, ntags, &len);
+        if (from >= i && from < i + len)
+            pf = whole.len + (k < 0 ? from - i : 0);
+        if (to >= i && to < i + len)
+            pt = whole.len + (k < 0 ? to - i : 0);
         if (k >= 0 && tags[k] && tm_ph_code(tags[k], strlen(tags[k]), &off, &cl))
-            rc = jisr_buf_append(&part, tags[k] + off, cl);
-        else if (k >= 0 && tags[k] && jisr_tag_break(tags[k], strlen(tags[k])) == JISR_TAG_LINE &&
-                 break_draws(s, n, i, len, tags, ntags))
-            rc = jisr_buf_putc(&part, '\n');
+            rc = jisr_buf_append(&whole, tags[k] + off, cl);
         else
-            rc = jisr_buf_append(&part, s + i, len);
+            rc = jisr_buf_append(&whole, s + i, len);
         i += len;
     }
-    if (rc == 0 && !part.data)
-        rc = jisr_buf_puts(&part, "");
+    if (rc == 0 && !whole.data)
+        rc = jisr_buf_puts(&whole, "");
+    if (from == n)
+        pf = whole.len;
+    if (to == n)
+        pt = whole.len;
     if (rc == 0) {
         jisr_variant v;
         memset(&v, 0, sizeof v);
-        v.text = part.data;
+        v.text = whole.data;
         v.tags = (char **)tags;
         v.ntags = ntags;
-        rc = jisr_variant_plain(&v, b);
+        rc = jisr_variant_plain_range(&v, pf, pt, b);
     }
-    jisr_buf_free(&part);
+    jisr_buf_free(&whole);
     return rc;
 }
 

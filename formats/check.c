@@ -19,6 +19,10 @@
  *   writer re-checks with the same function before writing, so whatever is written is valid
  *   against the DTD. The TMX reader applies the same model (fmt_inline_*) as it streams, with
  *   the position of what is wrong, and warns when a <bpt> and an <ept> do not pair.
+ * - Inline tags are spelt one way, the TMX reader's (fmt_tag_canon: references decoded and
+ *   escaped again as the TMX writer escapes, attributes double-quoted, comments and CDATA
+ *   markup gone), so the same native code is the same bytes whatever reader, the server or a
+ *   query brought it: identity (the memory's duplicate detection) is byte-exact on them.
  * - Language tags are letters and digits in non-empty subtags joined by '-' or '_' (a space,
  *   a quote or a '<' is no language's): fmt_lang_chars_ok.
  * - Private-use characters (the placeholder range U+E000–U+F8FF): a code point U+E000+i is a
@@ -576,6 +580,29 @@ int jisr_unit_check(jisr_unit *u, const char *name)
                                     JISR_ATTR_MAX >> 10);
                 break;
             }
+            /* each tag in its canonical spelling, the TMX reader's (fmt_tag_canon) */
+            for (size_t t = 0; t < v->ntags && rc == 0; t++) {
+                const char *tag = v->tags[t] ? v->tags[t] : "";
+                if ((rc = fmt_tag_canon(tag, strlen(tag), &seg)) <= 0)
+                    continue;
+                rc = 0;
+                if (seg.len > JISR_SEG_MAX)
+                    rc = jisr_error_set(JISR_ETOOBIG, ck.name, u->line, u->col,
+                                        "an inline tag of the %.60s text is longer than 1 MiB "
+                                        "(escaped as TMX writes it)",
+                                        v->lang);
+                else {
+                    char *d = jisr_strdup(seg.data ? seg.data : "");
+                    if (!d)
+                        rc = JISR_ENOMEM;
+                    else {
+                        free(v->tags[t]);
+                        v->tags[t] = d;
+                    }
+                }
+            }
+            if (rc < 0)
+                break;
         }
     }
     jisr_buf_free(&seg);

@@ -386,6 +386,210 @@ static size_t char_ref(const char *c, size_t n, size_t i, unsigned long *v)
     return j == start || j >= n || c[j] != ';' ? 0 : j + 1;
 }
 
+/* ---- the canonical spelling of an inline tag (fmt_tag_canon) ------------------------------ */
+
+/* The entity or character reference at c[i] (c[i] is its '&'): the index just after its ';' and
+ * the character in *v; 0 when it is none XML knows without a DTD. */
+static size_t canon_ref(const char *c, size_t n, size_t i, unsigned long *v)
+{
+    static const struct {
+        const char *name;
+        char ch;
+    } pre[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+    for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++) {
+        size_t l = strlen(pre[k].name);
+        if (n - i >= l && memcmp(c + i, pre[k].name, l) == 0) {
+            *v = (unsigned char)pre[k].ch;
+            return i + l;
+        }
+    }
+    size_t e = char_ref(c, n, i, v);
+    if (!e || *v == 0 || *v > 0x10FFFF || (*v >= 0xD800 && *v <= 0xDFFF))
+        return 0;
+    return e;
+}
+
+/* Append the character cp to b as UTF-8. */
+static int canon_put(jisr_buf *b, unsigned long cp)
+{
+    char u[4];
+    size_t k = 0;
+    U8_APPEND_UNSAFE(u, k, (UChar32)cp);
+    return jisr_buf_append(b, u, k);
+}
+
+/* The first "m" (3 bytes) in s[i..n), or n. */
+static size_t canon_find(const char *s, size_t n, size_t i, const char *m)
+{
+    for (; i + 3 <= n; i++)
+        if (s[i] == m[0] && s[i + 1] == m[1] && s[i + 2] == m[2])
+            return i;
+    return n;
+}
+
+static int canon_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int canon_name_end(char c)
+{
+    return canon_space(c) || c == '>' || c == '/' || c == '=' || c == '<' || c == '"' || c == '\'';
+}
+
+int fmt_tag_canon(const char *s, size_t n, jisr_buf *out)
+{
+    jisr_buf_reset(out);
+    if (!s || fmt_literal_char(s)) /* "&#xE001;": a literal private-use character, kept so */
+        return 0;
+    jisr_buf txt = {0}; /* decoded text not written yet */
+    int rc = 0, bad = 0;
+    size_t i = 0;
+#define FLUSH()                                                                                    \
+    do {                                                                                           \
+        if (txt.len && (rc = fmt_xml_escape(out, txt.data, txt.len, 0)) == 0)                      \
+            jisr_buf_reset(&txt);                                                                  \
+    } while (0)
+    while (i < n && rc == 0 && !bad) {
+        char c = s[i];
+        if (c == '&') {
+            unsigned long v;
+            size_t e = canon_ref(s, n, i, &v);
+            if (!e)
+                bad = 1;
+            else
+                rc = canon_put(&txt, v);
+            i = e;
+        } else if (c == '\r') { /* XML's line ends: CR LF and a lone CR are a line feed */
+            rc = jisr_buf_putc(&txt, '\n');
+            i += i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
+        } else if (c != '<') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '&' && s[j] != '\r' && s[j] != '<')
+                j++;
+            rc = jisr_buf_append(&txt, s + i, j - i);
+            i = j;
+        } else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            /* a comment: the TMX reader drops it too */
+            size_t e = canon_find(s, n, i + 4, "-->");
+            if (e >= n)
+                bad = 1;
+            else
+                i = e + 3;
+        } else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
+            size_t e = canon_find(s, n, i + 9, "]]>");
+            if (e >= n) {
+                bad = 1;
+                break;
+            }
+            for (size_t j = i + 9; j < e && rc == 0; j++) /* its text as it stands, CR as above */
+                if (s[j] != '\r')
+                    rc = jisr_buf_putc(&txt, s[j]);
+                else if (j + 1 >= e || s[j + 1] != '\n')
+                    rc = jisr_buf_putc(&txt, '\n');
+            i = e + 3;
+        } else if (i + 1 < n && s[i + 1] == '/') { /* an end tag: "</NAME>" */
+            size_t a = i + 2, j = a;
+            while (j < n && !canon_name_end(s[j]))
+                j++;
+            size_t an = j - a;
+            while (j < n && canon_space(s[j]))
+                j++;
+            if (!an || j >= n || s[j] != '>') {
+                bad = 1;
+                break;
+            }
+            FLUSH();
+            if (rc == 0 && (jisr_buf_puts(out, "</") < 0 || jisr_buf_append(out, s + a, an) < 0 ||
+                            jisr_buf_putc(out, '>') < 0))
+                rc = JISR_ENOMEM;
+            i = j + 1;
+        } else { /* a start tag: "<NAME", then ' NAME="VALUE"' each, then ">" or "/>" */
+            size_t a = i + 1, j = a;
+            while (j < n && !canon_name_end(s[j]))
+                j++;
+            if (j == a) {
+                bad = 1;
+                break;
+            }
+            FLUSH();
+            if (rc == 0 && (jisr_buf_putc(out, '<') < 0 || jisr_buf_append(out, s + a, j - a) < 0))
+                rc = JISR_ENOMEM;
+            for (;;) {
+                while (j < n && canon_space(s[j]))
+                    j++;
+                if (rc < 0 || j >= n) {
+                    bad = rc == 0;
+                    break;
+                }
+                if (s[j] == '>' || (s[j] == '/' && j + 1 < n && s[j + 1] == '>')) {
+                    rc = jisr_buf_puts(out, s[j] == '>' ? ">" : "/>");
+                    j += s[j] == '>' ? 1 : 2;
+                    break;
+                }
+                size_t an = j;
+                while (j < n && !canon_name_end(s[j]))
+                    j++;
+                size_t al = j - an;
+                while (j < n && canon_space(s[j]))
+                    j++;
+                if (!al || j >= n || s[j] != '=') {
+                    bad = 1;
+                    break;
+                }
+                j++;
+                while (j < n && canon_space(s[j]))
+                    j++;
+                if (j >= n || (s[j] != '"' && s[j] != '\'')) {
+                    bad = 1;
+                    break;
+                }
+                char q = s[j++];
+                jisr_buf_reset(&txt);
+                /* the value as XML reads it: references decoded, a literal tab, line feed or
+                 * carriage return (CR LF: one) a space */
+                while (j < n && s[j] != q && s[j] != '<' && rc == 0 && !bad) {
+                    unsigned long v;
+                    size_t e;
+                    if (s[j] == '&') {
+                        if (!(e = canon_ref(s, n, j, &v)))
+                            bad = 1;
+                        else
+                            rc = canon_put(&txt, v);
+                        j = e;
+                    } else if (canon_space(s[j])) {
+                        rc = jisr_buf_putc(&txt, ' ');
+                        j += s[j] == '\r' && j + 1 < n && s[j + 1] == '\n' ? 2 : 1;
+                    } else {
+                        rc = jisr_buf_putc(&txt, s[j++]);
+                    }
+                }
+                if (rc < 0 || bad || j >= n || s[j] != q) {
+                    bad = rc == 0;
+                    break;
+                }
+                j++;
+                if (jisr_buf_putc(out, ' ') < 0 || jisr_buf_append(out, s + an, al) < 0 ||
+                    jisr_buf_puts(out, "=\"") < 0 ||
+                    (txt.len && fmt_xml_escape(out, txt.data, txt.len, 1) < 0) ||
+                    jisr_buf_putc(out, '"') < 0)
+                    rc = JISR_ENOMEM;
+                jisr_buf_reset(&txt);
+            }
+            i = j;
+        }
+    }
+    if (rc == 0 && !bad)
+        FLUSH();
+#undef FLUSH
+    jisr_buf_free(&txt);
+    if (rc < 0)
+        return JISR_ENOMEM;
+    if (bad)
+        return 0; /* not markup that reads: left as it is (the unit's check refuses it) */
+    return out->len != n || memcmp(out->data ? out->data : "", s, n) != 0;
+}
+
 static int ascii_ieq(const char *a, size_t n, const char *b)
 {
     if (strlen(b) != n)

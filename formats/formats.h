@@ -138,9 +138,13 @@ JISR_API int jisr_unit_copy(jisr_unit *dst, const jisr_unit *src);
  * not well-formed TMX inline markup, or a tag its text does not use exactly once (its
  * placeholder missing or repeated: tags[i] belongs to the one U+E000+i of the text),
  * JISR_EPARSE; private-use characters are put in their
- * canonical form (see above). Errors name name, u->line and u->col, and which text and
- * character. A program that builds units itself may call it before writing or importing them,
- * so that every writer can write them and every reader read them back. */
+ * canonical form (see above), and each tag in the one spelling the TMX reader gives every tag
+ * (entity and character references decoded and escaped again as the TMX writer escapes, '"'
+ * and '\'' as they are in text, attributes double-quoted, comments and CDATA markup gone), so
+ * that the same native code is the same bytes whatever brought it. Errors name name, u->line and
+ * u->col, and which text and character. A program that builds units itself may call it before
+ * writing or importing them, so that every writer can write them and every reader read them back.
+ */
 JISR_API int jisr_unit_check(jisr_unit *u, const char *name);
 /** Append the variant's text with placeholders removed (what a reader sees) to out: a tag that
  * holds a character reference is that character, a tag that holds a line break

@@ -156,6 +156,17 @@ char *fmt_moses_path2(const char *path, const char *path2, const char *src, cons
 /** Escape s[0..n) for XML element content (quote = 0) or a double-quoted attribute (quote = 1).
  * A CR becomes &#13; so that XML's line-end normalisation cannot turn it into a newline. */
 int fmt_xml_escape(jisr_buf *b, const char *s, size_t n, int quote);
+/** The canonical spelling of an inline tag s[0..n) (its XML: "<ph x='1'>&quot;</ph >"), the one
+ * the TMX reader gives every tag it reads, into out (reset first): text and attribute values as
+ * XML reads them (references decoded, CR LF and CR a line feed in text, a tab, line feed or CR a
+ * space in a value) and escaped again with fmt_xml_escape (quote 0 in text, 1 in values);
+ * attributes double-quoted, one space before each, in their order; no space before '>' or "/>";
+ * comments dropped, CDATA sections as text. So the same native code is the same bytes whatever
+ * spelled it (identity, docs/matching.md §2.5, is byte-exact on them). A literal private-use
+ * character's tag ("&#xE001;") and markup that does not read (an unknown entity, an unclosed
+ * tag: the unit check refuses it) are left as they are. 1 when out holds a form other than s,
+ * 0 when s is canonical (or left as it is), JISR_ENOMEM. */
+int fmt_tag_canon(const char *s, size_t n, jisr_buf *out);
 
 /* ---- check.c ----------------------------------------------------------------------------------
  */

@@ -20,12 +20,14 @@
  * and <ec/>; 1.2 <bx/> and <ex/>, paired by rid, else id, within the segment) a <bpt>/<ept>
  * pair holding its own markup, a 1.2 <bx/> or <ex/> whose partner the segment does not hold an
  * <it pos="begin|end"> (until session 35 they were <ph>s, so a pair inside a word parted it,
- * docs/matching.md §1.4); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. A 2.0 code
- * that points into its unit's <originalData> (<pc dataRefStart dataRefEnd>, <ph dataRef>,
- * <sc>/<ec dataRef>) holds that data instead, the native code itself ("<b>", "{0}"), and a <ph
- * equiv="{0}"/> without one holds its equiv, so that a placeholder matches the code a query
- * writes. Annotation markers (<mrk>, <sm/>, <em/>) keep their text and drop their markup; 2.0
- * <cp hex> is the character.
+ * docs/matching.md §1.4); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. Native code is
+ * escaped as the TMX reader spells it ('"' as it is, CR as &#13;: fmt_tag_canon), so a unit read
+ * here and read back from the TMX it is exported to is the same bytes (until session 36 a '"' was
+ * &quot;: a round trip stored two units). A 2.0 code that points into its unit's <originalData>
+ * (<pc dataRefStart dataRefEnd>, <ph dataRef>, <sc>/<ec dataRef>) holds that data instead, the
+ * native code itself ("<b>", "{0}"), and a <ph equiv="{0}"/> without one holds its equiv, so that a
+ * placeholder matches the code a query writes. Annotation markers (<mrk>, <sm/>, <em/>) keep their
+ * text and drop their markup; 2.0 <cp hex> is the character.
  *
  * Safety: the TMX reader's rules — no network (XML_PARSE_NONET), no DTD loading, no entity
  * substitution (an entity reference is an error), depth bounded by JISR_DEPTH_MAX, a segment by
@@ -212,8 +214,8 @@ static int tag_add(xl_reader *t, seg *s, const char *xml, size_t len)
     return fmt_utf8_put(&s->text, JISR_TAG_BASE + (unsigned)(s->ntags - 1)) < 0 ? JISR_ENOMEM : 0;
 }
 
-/* The current element's start tag (or end tag), escaped as native code: "&lt;g
- * id=&quot;1&quot;&gt;". */
+/* The current element's start tag (or end tag), escaped as native code: "&lt;g id="1"&gt;" (its
+ * attribute values escaped within it as XML writes them, the whole as TMX element content). */
 static int native_tag(xl_reader *t, jisr_buf *b, int end, int empty)
 {
     jisr_buf raw = {0};
@@ -224,14 +226,14 @@ static int native_tag(xl_reader *t, jisr_buf *b, int end, int empty)
             const char *an = (const char *)xmlTextReaderConstName(t->x);
             const char *av = (const char *)xmlTextReaderConstValue(t->x);
             jisr_buf_printf(&raw, " %s=\"", an ? an : "");
-            jisr_buf_markup(&raw, av ? av : "", 0);
+            fmt_xml_escape(&raw, av ? av : "", av ? strlen(av) : 0, 1);
             jisr_buf_putc(&raw, '"');
         } while (xmlTextReaderMoveToNextAttribute(t->x) == 1);
         xmlTextReaderMoveToElement(t->x);
     }
     int rc = jisr_buf_puts(&raw, empty ? "/>" : ">");
     if (rc == 0)
-        rc = jisr_buf_markup(b, raw.data, 0);
+        rc = fmt_xml_escape(b, raw.data, raw.len, 0);
     jisr_buf_free(&raw);
     return rc < 0 ? JISR_ENOMEM : 0;
 }
@@ -357,6 +359,14 @@ static int next_node(xl_reader *t)
 static int is(const char *a, const char *b)
 {
     return a && strcmp(a, b) == 0;
+}
+
+/* Append native code s to b escaped as TMX element content: the spelling the TMX reader gives it
+ * ('"' and '\'' as they are, CR as &#13;), so that a code read here and read back from the TMX it
+ * is exported to are the same bytes (fmt_tag_canon) */
+static int code_text(jisr_buf *b, const char *s)
+{
+    return fmt_xml_escape(b, s ? s : "", s ? strlen(s) : 0, 0) < 0 ? JISR_ENOMEM : 0;
 }
 
 /* Read the content of the element just started (source, target, seg-source, a 1.2 mrk seg)
@@ -487,7 +497,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
             } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
                        type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                        type == XML_READER_TYPE_WHITESPACE) {
-                if (jisr_buf_markup(&code, (const char *)xmlTextReaderConstValue(t->x), 0) < 0) {
+                if (code_text(&code, (const char *)xmlTextReaderConstValue(t->x)) < 0) {
                     rc = JISR_ENOMEM;
                     break;
                 }
@@ -516,7 +526,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
                 npair--;
                 jisr_buf_printf(&t->esc, "<ept i=\"%d\">", pair_i[npair]);
                 if (pair_end[npair])
-                    jisr_buf_markup(&t->esc, pair_end[npair], 0);
+                    code_text(&t->esc, pair_end[npair]);
                 else
                     native_tag(t, &t->esc, 1, 0);
                 jisr_buf_puts(&t->esc, "</ept>");
@@ -560,7 +570,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
             }
             jisr_buf_printf(&t->esc, "<bpt i=\"%d\">", i);
             if (start)
-                jisr_buf_markup(&t->esc, start, 0);
+                code_text(&t->esc, start);
             else
                 native_tag(t, &t->esc, 0, 0);
             jisr_buf_puts(&t->esc, "</bpt>");
@@ -616,8 +626,8 @@ static int read_content(xl_reader *t, segs *ss, int split)
             }
             jisr_buf_puts(&t->esc, "<ph>");
             if (a || b) {
-                jisr_buf_markup(&t->esc, a ? a : "", 0);
-                jisr_buf_markup(&t->esc, b ? b : "", 0);
+                code_text(&t->esc, a);
+                code_text(&t->esc, b);
             } else {
                 native_tag(t, &t->esc, 0, 1);
             }
@@ -630,7 +640,7 @@ static int read_content(xl_reader *t, segs *ss, int split)
             jisr_buf_printf(&t->esc, "<%s i=\"%u\">", is(ln, "sc") ? "bpt" : "ept",
                             id_number(id) + 1000u);
             if (dcode)
-                jisr_buf_markup(&t->esc, dcode, 0);
+                code_text(&t->esc, dcode);
             else
                 native_tag(t, &t->esc, 0, 1);
             jisr_buf_printf(&t->esc, "</%s>", is(ln, "sc") ? "bpt" : "ept");

@@ -36,3 +36,6 @@ jisr_add_script_test(formats_lifefix formats_lifefix.sh)
 # XLIFF 1.2's <bx/>/<ex/> as a <bpt>/<ept> pair (an <it> without its partner): a word joined in
 # queries and concordance, TMX export and convert valid against tmx14.dtd
 jisr_add_script_test(formats_xliff_pairs formats_xliff_pairs.sh)
+# one memory unit per segment whichever way it travels: native code in one spelling whatever read
+# it (XLIFF → memory → TMX → memory, TMX or JSONL then XLIFF), the TMX valid against tmx14.dtd
+jisr_add_script_test(formats_xliff_roundtrip formats_xliff_roundtrip.sh)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "formats/formats.h"
+#include "formats/formats_int.h"
 
 static char tmpdir[256];
 
@@ -1822,7 +1823,7 @@ static void test_xliff_cp(void **state)
     assert_int_equal(xliff_units(x, &u, &log), 1);
     const jisr_variant *en = &u.v[0].variants[0];
     assert_int_equal(en->ntags, 1);
-    assert_string_equal(en->tags[0], "<ph>&lt;cp hex=&quot;0001&quot;/&gt;</ph>");
+    assert_string_equal(en->tags[0], "<ph>&lt;cp hex=\"0001\"/&gt;</ph>");
     jisr_buf b = {0};
     assert_int_equal(jisr_variant_plain(en, &b), 0);
     assert_string_equal(b.data, "PressEnter\xc3\xa9.");
@@ -1959,10 +1960,8 @@ static void test_xliff_bx_ex(void **state)
     /* 1 */
     const jisr_variant *en = &u.v[0].variants[0], *ar = &u.v[0].variants[1];
     assert_int_equal(en->ntags, 2);
-    assert_string_equal(en->tags[0],
-                        "<bpt i=\"1055\">&lt;bx id=&quot;1&quot; rid=&quot;7&quot;/&gt;</bpt>");
-    assert_string_equal(en->tags[1],
-                        "<ept i=\"1055\">&lt;ex id=&quot;2&quot; rid=&quot;7&quot;/&gt;</ept>");
+    assert_string_equal(en->tags[0], "<bpt i=\"1055\">&lt;bx id=\"1\" rid=\"7\"/&gt;</bpt>");
+    assert_string_equal(en->tags[1], "<ept i=\"1055\">&lt;ex id=\"2\" rid=\"7\"/&gt;</ept>");
     assert_string_equal(en->text, "Choose \xee\x80\x80S\xee\x80\x81"
                                   "ave");
     assert_int_equal(ar->ntags, 2);
@@ -1982,16 +1981,15 @@ static void test_xliff_bx_ex(void **state)
     assert_true(tag_i(en->tags[4]) == tag_i(en->tags[5]));
     assert_true(tag_i(en->tags[0]) != tag_i(en->tags[1]));
     assert_true(tag_i(en->tags[0]) != tag_i(en->tags[4])); /* one i, one pair */
-    assert_non_null(strstr(en->tags[4], "&lt;bx id=&quot;a&quot;/&gt;"));
+    assert_non_null(strstr(en->tags[4], "&lt;bx id=\"a\"/&gt;"));
     /* 3 */
     en = &u.v[2].variants[0];
     assert_int_equal(en->ntags, 4);
     const char *kinds3[] = {"it b", "it e", "it e", "it b"};
     for (size_t k = 0; k < 4; k++)
         assert_string_equal(tag_kind(en->tags[k]), kinds3[k]);
-    assert_string_equal(en->tags[0],
-                        "<it pos=\"begin\">&lt;bx id=&quot;1&quot; rid=&quot;p&quot;/&gt;</it>");
-    assert_string_equal(en->tags[2], "<it pos=\"end\">&lt;ex id=&quot;9&quot;/&gt;</it>");
+    assert_string_equal(en->tags[0], "<it pos=\"begin\">&lt;bx id=\"1\" rid=\"p\"/&gt;</it>");
+    assert_string_equal(en->tags[2], "<it pos=\"end\">&lt;ex id=\"9\"/&gt;</it>");
     /* 4 */
     assert_int_equal(u.v[3].variants[0].ntags, 1);
     assert_string_equal(tag_kind(u.v[3].variants[0].tags[0]), "it b");
@@ -2002,6 +2000,101 @@ static void test_xliff_bx_ex(void **state)
         assert_int_equal(jisr_unit_check(&u.v[k], NULL), 0);
     jisr_buf_free(&b);
     units_free(&u);
+}
+
+/* fmt_tag_canon: the one spelling of an inline tag, the TMX reader's: quotes, apostrophes, '>',
+ * character references, CDATA, comments and the spaces of a tag in one form each; every
+ * canonical form stays as it is. The TMX reader gives the same bytes for the same markup, and
+ * jisr_unit_check puts the tags of a unit from any other reader (XLIFF, JSONL, the server, a
+ * query) in it, so that identity, byte for byte on them, sees one segment (session 36; before, an
+ * XLIFF's '"' was stored as &quot; and the TMX exported from it read back as '"': two units). */
+static void test_tag_canon(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"<ph x='1' >&quot;a&apos;&#x22;&#39;</ph >", "<ph x=\"1\">\"a'\"'</ph>"},
+        {"<bpt i=\"1\">&lt;a href=&quot;x&quot;></bpt>", "<bpt i=\"1\">&lt;a href=\"x\"&gt;</bpt>"},
+        {"<ph><![CDATA[<b>&</b>]]></ph>", "<ph>&lt;b&gt;&amp;&lt;/b&gt;</ph>"},
+        {"<ph type=\"a&#9;b\tc&quot;'\">x\r\ny\rz&#13;</ph>",
+         "<ph type=\"a&#9;b c&quot;'\">x\ny\nz&#13;</ph>"},
+        {"<ph>a<!-- note -->b</ph>", "<ph>ab</ph>"},
+        {"<ph\n  x = \"2\"\n/>", "<ph x=\"2\"/>"},
+        {"<ut>&#x3C;br&#x3e;&#160;</ut>", "<ut>&lt;br&gt;\xc2\xa0</ut>"},
+        {"<bpt i=\"1\">&lt;a title=\"<sub>Hi &amp; bye</sub>\"&gt;</bpt>",
+         "<bpt i=\"1\">&lt;a title=\"<sub>Hi &amp; bye</sub>\"&gt;</bpt>"},
+        {"<hi type='x'>", "<hi type=\"x\">"},
+        {"</hi >", "</hi>"},
+    };
+    jisr_buf b = {0}, c = {0};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *in = cases[k][0], *want = cases[k][1];
+        int changed = strcmp(in, want) != 0;
+        assert_int_equal(fmt_tag_canon(in, strlen(in), &b), changed);
+        if (changed) {
+            assert_non_null(b.data);
+            assert_string_equal(b.data, want);
+        }
+        assert_int_equal(fmt_tag_canon(want, strlen(want), &c), 0); /* a fixed point */
+    }
+    /* left as they are: a literal private-use character's tag, an entity XML does not know
+     * without a DTD, markup that does not read */
+    static const char *const kept[] = {"&#xE001;", "<ph>&nbsp;</ph>", "<ph x=\"1>",
+                                       "<ph>&#0;</ph>"};
+    for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++)
+        assert_int_equal(fmt_tag_canon(kept[k], strlen(kept[k]), &b), 0);
+
+    /* the TMX reader spells every tag so */
+    const char *doc =
+        "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header srclang=\"en\"/><body><tu>"
+        "<tuv xml:lang=\"en\"><seg>a<ph x='1' >&quot;a&apos;&#x22;&#39;</ph >b<bpt "
+        "i=\"1\">&lt;a href=&quot;x&quot;></bpt>c<ept i=\"1\"><![CDATA[</a>]]></ept>d"
+        "<ph type=\"a&#9;b\tc&quot;'\">x\r\ny\rz&#13;</ph>e<ph>a<!-- note -->b</ph>"
+        "<ph\n  x = \"2\"\n/><hi type='x'>f</hi ></seg></tuv></tu></body></tmx>";
+    const char *want[] = {"<ph x=\"1\">\"a'\"'</ph>",
+                          "<bpt i=\"1\">&lt;a href=\"x\"&gt;</bpt>",
+                          "<ept i=\"1\">&lt;/a&gt;</ept>",
+                          "<ph type=\"a&#9;b c&quot;'\">x\ny\nz&#13;</ph>",
+                          "<ph>ab</ph>",
+                          "<ph x=\"2\"/>",
+                          "<hi type=\"x\">",
+                          "</hi>"};
+    jisr_reader *r = NULL;
+    assert_int_equal(jisr_reader_open_memory(&r, "canon.tmx", doc, strlen(doc), NULL), 0);
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_reader_next(r, &u), 1);
+    const jisr_variant *v = &u.variants[0];
+    assert_int_equal(v->ntags, sizeof want / sizeof want[0]);
+    for (size_t k = 0; k < v->ntags; k++) {
+        assert_string_equal(v->tags[k], want[k]);
+        assert_int_equal(fmt_tag_canon(v->tags[k], strlen(v->tags[k]), &b), 0);
+    }
+    jisr_reader_close(r);
+
+    /* jisr_unit_check puts a unit's tags in it (a JSONL's, the server's): the same unit */
+    jisr_unit w;
+    jisr_unit_init(&w);
+    jisr_variant *wv;
+    const char *txt = "a\xee\x80\x80"
+                      "b\xee\x80\x81"
+                      "c\xee\x80\x82"
+                      "d\xee\x80\x83"
+                      "e\xee\x80\x84\xee\x80\x85\xee\x80\x86"
+                      "f\xee\x80\x87";
+    assert_int_equal(jisr_unit_add_variant(&w, "en", txt, strlen(txt), &wv), 0);
+    const char *mine[] = {cases[0][0], cases[1][0], "<ept i='1'>&lt;/a&gt;</ept>",
+                          cases[3][0], cases[4][0], cases[5][0],
+                          cases[8][0], cases[9][0]};
+    for (size_t k = 0; k < sizeof mine / sizeof mine[0]; k++)
+        assert_int_equal(fmt_variant_add_tag(wv, mine[k], strlen(mine[k])), 0);
+    assert_int_equal(jisr_unit_check(&w, "mine"), 0);
+    assert_string_equal(w.variants[0].text, v->text);
+    for (size_t k = 0; k < v->ntags; k++)
+        assert_string_equal(w.variants[0].tags[k], v->tags[k]);
+    jisr_unit_clear(&w);
+    jisr_unit_clear(&u);
+    jisr_buf_free(&b);
+    jisr_buf_free(&c);
 }
 
 /* ---- OmegaT's shortcut tags ------------------------------------------------------------- */
@@ -2438,6 +2531,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_xliff_untranslated),
         cmocka_unit_test(test_xliff_cp),
         cmocka_unit_test(test_xliff_bx_ex),
+        cmocka_unit_test(test_tag_canon),
         cmocka_unit_test(test_omegat_tags),
         cmocka_unit_test(test_omegat_shortcuts_write),
         cmocka_unit_test(test_tag_break),

@@ -6,13 +6,14 @@
  * jisr_variant_plain's with each <ph> holding a format code (tm_ph_code, checked against
  * tm_code_len) given back as the code (line feeds of line breaks aside, which a code beside them
  * may draw), and read in two parts within the whole (jisr_tm_plain_tags_range) the whole's.
+ * Every tag read is in the spelling fmt_tag_canon gives every other reader's (session 36).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/formats.h"
+#include "formats/formats_int.h"
 #include "tm/tm.h"
 #include "tm/tm_int.h"
 #include "util/utf8.h"
@@ -124,6 +125,10 @@ static void run(const uint8_t *data, size_t size, unsigned flags)
             jisr_buf_reset(&b);
             if (jisr_variant_plain(&u.variants[i], &b) == 0)
                 check_plain_tags(&u.variants[i], &b, &t);
+            const jisr_variant *v = &u.variants[i];
+            for (size_t k = 0; k < v->ntags && !(flags & JISR_READ_CHECK_ONLY); k++)
+                check(fmt_tag_canon(v->tags[k], strlen(v->tags[k]), &t) == 0,
+                      "every tag the TMX reader reads is in fmt_tag_canon's spelling");
         }
         jisr_unit c;
         if (jisr_unit_copy(&c, &u) == 0) {

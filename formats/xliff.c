@@ -17,17 +17,19 @@
  * memory treat them like TMX's own: a paired code (1.2 <g>, 2.0 <pc>) becomes <bpt i="N"> and
  * <ept i="N"> around its content, holding the original start and end tags as escaped native
  * code; a standalone code (<x/>, <ph/>) a <ph>; the begin and end of a paired code (2.0 <sc/>
- * and <ec/>; 1.2 <bx/> and <ex/>, paired by rid, else id, within the segment) a <bpt>/<ept>
- * pair holding its own markup, a 1.2 <bx/> or <ex/> whose partner the segment does not hold an
- * <it pos="begin|end"> (until session 35 they were <ph>s, so a pair inside a word parted it,
- * docs/matching.md §1.4); 1.2's own <bpt>/<ept>/<ph>/<it> keep their native code. Native code is
- * escaped as the TMX reader spells it ('"' as it is, CR as &#13;: fmt_tag_canon), so a unit read
- * here and read back from the TMX it is exported to is the same bytes (until session 36 a '"' was
- * &quot;: a round trip stored two units). A 2.0 code that points into its unit's <originalData>
- * (<pc dataRefStart dataRefEnd>, <ph dataRef>, <sc>/<ec dataRef>) holds that data instead, the
- * native code itself ("<b>", "{0}"), and a <ph equiv="{0}"/> without one holds its equiv, so that a
- * placeholder matches the code a query writes. Annotation markers (<mrk>, <sm/>, <em/>) keep their
- * text and drop their markup; 2.0 <cp hex> is the character.
+ * and <ec/>, paired by id and startRef; 1.2 <bx/> and <ex/>, paired by rid, else id; within the
+ * segment) a <bpt>/<ept> pair holding its own markup, one whose partner the segment does not hold
+ * (or, 2.0, marked isolated="yes") an <it pos="begin|end"> (until session 35 1.2's were <ph>s,
+ * so a pair inside a word parted it, docs/matching.md §1.4; until session 36 2.0's were half a
+ * <bpt>/<ept> pair, which TMX 1.4b does not allow); 1.2's own <bpt>/<ept>/<ph>/<it> keep their
+ * native code. Native code is escaped as the TMX reader spells it ('"' as it is, CR as &#13;:
+ * fmt_tag_canon), so a unit read here and read back from the TMX it is exported to is the same
+ * bytes (until session 36 a '"' was &quot;: a round trip stored two units). A 2.0 code
+ * that points into its unit's <originalData> (<pc dataRefStart dataRefEnd>, <ph dataRef>,
+ * <sc>/<ec dataRef>) holds that data instead, the native code itself ("<b>", "{0}"), and a <ph
+ * equiv="{0}"/> without one holds its equiv, so that a placeholder matches the code a query
+ * writes. Annotation markers (<mrk>, <sm/>, <em/>) keep their text and drop their markup; 2.0
+ * <cp hex> is the character.
  *
  * Safety: the TMX reader's rules — no network (XML_PARSE_NONET), no DTD loading, no entity
  * substitution (an entity reference is an error), depth bounded by JISR_DEPTH_MAX, a segment by
@@ -574,31 +576,42 @@ static int read_content(xl_reader *t, segs *ss, int split)
             else
                 native_tag(t, &t->esc, 0, 0);
             jisr_buf_puts(&t->esc, "</bpt>");
-        } else if (t->version == 1 && (is(ln, "bx") || is(ln, "ex"))) {
-            /* the begin and end of a paired code whose content is not between them in the file:
-             * a <bpt>/<ept> pair by rid (else id, as XLIFF 1.2 says), as 2.0's <sc/>/<ec/>; one
-             * whose partner the segment does not hold an <it> */
-            char *key = attr(t, "rid");
-            if (!key)
+        } else if ((t->version == 1 && (is(ln, "bx") || is(ln, "ex"))) ||
+                   (t->version == 2 && (is(ln, "sc") || is(ln, "ec")))) {
+            /* the begin and end of a paired code whose content is not between them in the file
+             * (1.2 <bx/>/<ex/>, 2.0 <sc/>/<ec/>): a <bpt>/<ept> pair, paired within the segment
+             * by 1.2's rid (else id, as XLIFF 1.2 says) or 2.0's id and startRef; one the file
+             * says is isolated (2.0 isolated="yes") or whose partner the segment does not hold
+             * an <it>, for TMX pairs a <bpt> with its <ept> in one segment. Each holds its 2.0
+             * dataRef's native code, else its own markup. */
+            int begin = is(ln, "bx") || is(ln, "sc"), isolated = 0;
+            const char *dcode = NULL, *none = NULL;
+            char *key;
+            if (t->version == 2) {
+                code_refs(t, "dataRef", NULL, &dcode, &none);
+                char *iso = attr(t, "isolated");
+                isolated = is(iso, "yes");
+                free(iso);
+                key = attr(t, begin || isolated ? "id" : "startRef");
+            } else if (!(key = attr(t, "rid"))) {
                 key = attr(t, "id");
-            if (is(ln, "bx")) {
+            }
+            bx_pair *p = NULL;
+            if (begin && !isolated) {
                 if (JISR_GROW(bx.v, bx.cap, bx.n + 1) < 0) {
                     free(key);
                     rc = JISR_ENOMEM;
                     break;
                 }
-                bx_pair *p = &bx.v[bx.n];
+                p = &bx.v[bx.n];
                 p->i = bx_number(&bx, key);
                 p->tag = cur->ntags;
                 p->open = 1;
                 p->key = key;
                 bx.n++;
                 jisr_buf_printf(&t->esc, "<bpt i=\"%u\">", p->i);
-                native_tag(t, &t->esc, 0, 1);
-                jisr_buf_puts(&t->esc, "</bpt>");
             } else {
-                bx_pair *p = NULL;
-                for (size_t k = bx.n; k-- > 0 && !p;)
+                for (size_t k = bx.n; !begin && !isolated && k-- > 0 && !p;)
                     if (bx.v[k].open && strcmp(bx.v[k].key ? bx.v[k].key : "", key ? key : "") == 0)
                         p = &bx.v[k];
                 free(key);
@@ -606,11 +619,14 @@ static int read_content(xl_reader *t, segs *ss, int split)
                     p->open = 0;
                     jisr_buf_printf(&t->esc, "<ept i=\"%u\">", p->i);
                 } else {
-                    jisr_buf_puts(&t->esc, "<it pos=\"end\">");
+                    jisr_buf_printf(&t->esc, "<it pos=\"%s\">", begin ? "begin" : "end");
                 }
-                native_tag(t, &t->esc, 0, 1);
-                jisr_buf_puts(&t->esc, p ? "</ept>" : "</it>");
             }
+            if (dcode)
+                code_text(&t->esc, dcode);
+            else
+                native_tag(t, &t->esc, 0, 1);
+            jisr_buf_puts(&t->esc, begin && !isolated ? "</bpt>" : p ? "</ept>" : "</it>");
         } else if (is(ln, "g") || is(ln, "pc") || is(ln, "x") || is(ln, "bx") || is(ln, "ex") ||
                    (t->version == 2 && is(ln, "ph"))) {
             /* 2.0: the native code of dataRef (an empty <pc>: of dataRefStart and dataRefEnd),
@@ -633,18 +649,6 @@ static int read_content(xl_reader *t, segs *ss, int split)
             }
             jisr_buf_puts(&t->esc, "</ph>");
             free(equiv);
-        } else if (t->version == 2 && (is(ln, "sc") || is(ln, "ec"))) {
-            char *id = attr(t, is(ln, "sc") ? "id" : "startRef");
-            const char *dcode = NULL, *none = NULL;
-            code_refs(t, "dataRef", NULL, &dcode, &none);
-            jisr_buf_printf(&t->esc, "<%s i=\"%u\">", is(ln, "sc") ? "bpt" : "ept",
-                            id_number(id) + 1000u);
-            if (dcode)
-                code_text(&t->esc, dcode);
-            else
-                native_tag(t, &t->esc, 0, 1);
-            jisr_buf_printf(&t->esc, "</%s>", is(ln, "sc") ? "bpt" : "ept");
-            free(id);
         } else if (t->version == 2 && is(ln, "cp")) {
             char *hex = attr(t, "hex");
             unsigned long cp = hex ? strtoul(hex, NULL, 16) : 0;

@@ -37,5 +37,6 @@ jisr_add_script_test(formats_lifefix formats_lifefix.sh)
 # queries and concordance, TMX export and convert valid against tmx14.dtd
 jisr_add_script_test(formats_xliff_pairs formats_xliff_pairs.sh)
 # one memory unit per segment whichever way it travels: native code in one spelling whatever read
-# it (XLIFF → memory → TMX → memory, TMX or JSONL then XLIFF), the TMX valid against tmx14.dtd
+# it (XLIFF → memory → TMX → memory, TMX or JSONL then XLIFF); XLIFF 2.0 <sc/>/<ec/> without their
+# partner in the segment (or isolated="yes") as <it>, the TMX valid against tmx14.dtd
 jisr_add_script_test(formats_xliff_roundtrip formats_xliff_roundtrip.sh)

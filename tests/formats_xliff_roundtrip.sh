@@ -6,8 +6,10 @@
 #    the converse paths (a TMX, the TMX `convert` writes, a JSONL, then the XLIFF). Until session
 #    36 the XLIFF reader stored a '"' inside native code as &quot; (the TMX reader: '"') and a
 #    carriage return (&#13;) as a bare CR (which the exported TMX gave back as a line feed), and
-#    a JSONL's tags were stored as written: each round trip ended with two units. The export and
-#    `convert` are valid against tmx14.dtd.
+#    a JSONL's tags were stored as written: each round trip ended with two units.
+# 2. XLIFF 2.0 <sc/>/<ec/> whose partner is not in the segment, or marked isolated="yes", are
+#    <it pos="begin|end">, as TMX 1.4b wants (a <bpt> and its <ept> in one segment); they were
+#    <bpt>/<ept> halves. The export and `convert` are valid against tmx14.dtd.
 set -u
 J=${JISR_BINARY:?}
 T=$(mktemp -d /tmp/jisr-xliff-roundtrip-XXXXXX)
@@ -105,5 +107,46 @@ $J convert c.jsonl c.tmx 2>err
 check "... and convert writes its tags in the one spelling" \
     grep -qF '<seg>See <bpt i="1">&lt;a href="x.html" title='"'"'say "hi"'"'"'&gt;</bpt>the page<ept i="1">&lt;/a&gt;</ept> now</seg>' c.tmx
 
+# --- 2. XLIFF 2.0 codes whose partner is not in the segment -------------------------------------
+cat >iso.xlf <<'X'
+<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="ar">
+<file id="f1">
+<unit id="u1"><originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>
+<segment><source>Bold <sc id="1" dataRef="d1"/>starts here.</source><target>يبدأ <sc id="1" dataRef="d1"/>العريض هنا.</target></segment>
+<segment><source>It ends<ec startRef="1" dataRef="d2"/> here.</source><target>وينتهي<ec startRef="1" dataRef="d2"/> هنا.</target></segment>
+</unit>
+<unit id="u2"><segment><source>A <sc id="5" isolated="yes"/>lone<ec id="6" isolated="yes"/> code</source><target>رمز <sc id="5" isolated="yes"/>وحيد<ec id="6" isolated="yes"/> هنا</target></segment></unit>
+<unit id="u3"><segment><source>Choose <sc id="7"/>S<ec startRef="7"/>ave</source><target>اختر <sc id="7"/>ح<ec startRef="7"/>فظ</target></segment></unit>
+<unit id="u4"><segment><source>Say <pc id="1">hi</pc> <sm id="m1" type="comment" value="x"/>to<em startRef="m1"/> all</source><target>قل <pc id="1">مرحبا</pc> <mrk id="m2" type="term">للجميع</mrk></target></segment></unit>
+</file></xliff>
+X
+$J convert iso.xlf iso.tmx 2>err
+check "convert XLIFF 2.0 → TMX: exit 0" test $? -eq 0
+check "an <sc/> whose <ec/> is in the next segment: <it pos=\"begin\"> holding its data" \
+    grep -qF '<seg>Bold <it pos="begin">&lt;b&gt;</it>starts here.</seg>' iso.tmx
+check "... its <ec/>: <it pos=\"end\">" grep -qF '<seg>It ends<it pos="end">&lt;/b&gt;</it> here.</seg>' iso.tmx
+check "isolated=\"yes\" <sc/> and <ec/>: <it pos=\"begin\"> and <it pos=\"end\">" \
+    grep -qF '<seg>A <it pos="begin">&lt;sc id="5" isolated="yes"/&gt;</it>lone<it pos="end">&lt;ec id="6" isolated="yes"/&gt;</it> code</seg>' iso.tmx
+check "an <sc/>/<ec/> pair in one segment stays a <bpt>/<ept> pair with one i" \
+    grep -qF '<seg>Choose <bpt i="1055">&lt;sc id="7"/&gt;</bpt>S<ept i="1055">&lt;ec startRef="7"/&gt;</ept>ave</seg>' iso.tmx
+check "<pc> is a <bpt>/<ept> pair; <sm/>/<em/> and <mrk> keep their text, drop their markup" \
+    eval 'grep -qF "<seg>Say <bpt i=\"1\">&lt;pc id=\"1\"&gt;</bpt>hi<ept i=\"1\">&lt;/pc&gt;</ept> to all</seg>" iso.tmx &&
+          grep -qF "<seg>قل <bpt i=\"1\">&lt;pc id=\"1\"&gt;</bpt>مرحبا<ept i=\"1\">&lt;/pc&gt;</ept> للجميع</seg>" iso.tmx'
+if can_validate; then
+    check "... valid TMX 1.4b (tmx14.dtd)" valid iso.tmx
+fi
+$J import --tm i iso.tmx 2>err
+check "the TMX reads back without a warning of a <bpt>/<ept> that does not pair" \
+    eval '[ $? -eq 0 ] && ! grep -q "bpt\|ept" err'
+$J import -q --tm k iso.xlf 2>err && $J export --tm k -o k.tmx 2>>err
+check "import + export of the XLIFF: the same <it>s, no half pair" \
+    eval '[ $? -eq 0 ] && [ "$(grep -o "<it pos=" k.tmx | wc -l)" = 8 ] && [ "$(grep -o "<bpt" k.tmx | wc -l)" = "$(grep -o "<ept" k.tmx | wc -l)" ]'
+if can_validate; then
+    check "... valid TMX 1.4b (tmx14.dtd)" valid k.tmx
+fi
+$J import --tm k k.tmx 2>err
+check "... and it merges back into the memory (5 units, 0 added)" \
+    eval '[ $? -eq 0 ] && [ "$(units k)" = 5 ] && grep -q "k.tmx: 5 units read, 0 added, 5 merged" err'
 echo "$fails failed"
 [ "$fails" -eq 0 ]

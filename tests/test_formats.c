@@ -2002,6 +2002,48 @@ static void test_xliff_bx_ex(void **state)
     units_free(&u);
 }
 
+/* XLIFF 2.0's <sc/> and <ec/>: a pair within the segment is a <bpt>/<ept> pair (by id and
+ * startRef); one marked isolated="yes", or whose partner the segment does not hold, an <it> (TMX
+ * 1.4b pairs a <bpt> with its <ept> in one segment; until session 36 each was a <bpt> or <ept>) */
+static void test_xliff_sc_ec(void **state)
+{
+    (void)state;
+    units u;
+    warnings log;
+    const char *x =
+        "<?xml version=\"1.0\"?><xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" "
+        "version=\"2.0\" srcLang=\"en\" trgLang=\"ar\"><file id=\"f\">"
+        /* 1: a pair across two segments: an <it> in each, holding its data */
+        "<unit id=\"1\"><originalData><data id=\"d1\">&lt;b&gt;</data><data "
+        "id=\"d2\">&lt;/b&gt;</data></originalData><segment><source>One <sc id=\"1\" "
+        "dataRef=\"d1\"/>two.</source></segment><segment><source>Three<ec startRef=\"1\" "
+        "dataRef=\"d2\"/> four.</source></segment></unit>"
+        /* 2: isolated="yes" (an <ec> names itself by id then); a pair; an <ec> before any
+         * <sc>; an <sc> never closed */
+        "<unit id=\"2\"><segment><source>a<sc id=\"5\" isolated=\"yes\"/>b<ec id=\"6\" "
+        "isolated=\"yes\"/>c<sc id=\"7\"/>d<ec startRef=\"7\"/>e<ec startRef=\"8\"/>f<sc "
+        "id=\"9\"/>g</source></segment></unit></file></xliff>";
+    assert_int_equal(xliff_units(x, &u, &log), 3);
+    assert_int_equal(log.n, 0);
+    assert_int_equal(u.v[0].variants[0].ntags, 1);
+    assert_string_equal(u.v[0].variants[0].tags[0], "<it pos=\"begin\">&lt;b&gt;</it>");
+    assert_int_equal(u.v[1].variants[0].ntags, 1);
+    assert_string_equal(u.v[1].variants[0].tags[0], "<it pos=\"end\">&lt;/b&gt;</it>");
+    const jisr_variant *en = &u.v[2].variants[0];
+    assert_int_equal(en->ntags, 6);
+    const char *kinds[] = {"it b", "it e", "bpt", "ept", "it e", "it b"};
+    for (size_t k = 0; k < 6; k++)
+        assert_string_equal(tag_kind(en->tags[k]), kinds[k]);
+    assert_string_equal(en->tags[0],
+                        "<it pos=\"begin\">&lt;sc id=\"5\" isolated=\"yes\"/&gt;</it>");
+    assert_string_equal(en->tags[1], "<it pos=\"end\">&lt;ec id=\"6\" isolated=\"yes\"/&gt;</it>");
+    assert_true(tag_i(en->tags[2]) == tag_i(en->tags[3]));
+    assert_string_equal(en->tags[5], "<it pos=\"begin\">&lt;sc id=\"9\"/&gt;</it>");
+    for (size_t k = 0; k < u.n; k++)
+        assert_int_equal(jisr_unit_check(&u.v[k], NULL), 0);
+    units_free(&u);
+}
+
 /* fmt_tag_canon: the one spelling of an inline tag, the TMX reader's: quotes, apostrophes, '>',
  * character references, CDATA, comments and the spaces of a tag in one form each; every
  * canonical form stays as it is. The TMX reader gives the same bytes for the same markup, and
@@ -2531,6 +2573,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_xliff_untranslated),
         cmocka_unit_test(test_xliff_cp),
         cmocka_unit_test(test_xliff_bx_ex),
+        cmocka_unit_test(test_xliff_sc_ec),
         cmocka_unit_test(test_tag_canon),
         cmocka_unit_test(test_omegat_tags),
         cmocka_unit_test(test_omegat_shortcuts_write),

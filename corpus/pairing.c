@@ -33,6 +33,7 @@
 #include "corpus/corpus_int.h"
 #include "text/text.h"
 #include "text/text_int.h"
+#include "util/plural.h"
 #include "util/util_int.h"
 
 /* The side of a document of script sc: the language written in it, -1 for neither. */
@@ -655,12 +656,17 @@ int jisr_pairing_format(const jisr_pairing *p, int absolute, jisr_buf *out)
     size_t skipped = 0;
     for (size_t i = 0; i < p->ndocs; i++)
         skipped += p->docs[i].side < 0;
-    int rc = jisr_buf_printf(out,
-                             "# jisr docalign: %zu source and %zu target documents, %zu pairs, "
-                             "%zu and %zu unpaired, %zu skipped\n"
-                             "# id\tsource\ttarget\tscore\n",
-                             p->nside[0], p->nside[1], p->npairs, p->nside[0] - p->npairs,
-                             p->nside[1] - p->npairs, skipped);
+    /* a line for people (each count with its noun in its number, as the summary on stderr);
+     * "# jisr docalign:" is what tells a list apart (written_by_jisr, above) */
+    int rc = jisr_buf_printf(
+        out,
+        "# jisr docalign: %zu source %s and %zu target %s, %zu %s, %zu and %zu unpaired, %zu "
+        "skipped\n"
+        "# id\tsource\ttarget\tscore\n",
+        p->nside[0], jisr_plural(p->nside[0], "document", "documents"), p->nside[1],
+        jisr_plural(p->nside[1], "document", "documents"), p->npairs,
+        jisr_plural(p->npairs, "pair", "pairs"), p->nside[0] - p->npairs, p->nside[1] - p->npairs,
+        skipped);
     for (size_t k = 0; rc == 0 && k < p->npairs; k++) {
         if ((rc = jisr_buf_printf(out, "%s\t", p->ids[k])) < 0 ||
             (rc = put_path(out, p->docs[p->by_side[0][p->pairs[k].src]].path, absolute, 0)) < 0 ||

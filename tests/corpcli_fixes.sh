@@ -80,7 +80,7 @@ fi
 mkdir -p sl/ar sl/en sl/links
 cp "$A/luke15.ar" sl/ar/luke.txt && cp "$A/luke15.en" sl/en/luke.txt
 ln -s ../ar/luke.txt sl/links/alias.txt && ln -s ../en sl/links/endir && ln sl/en/luke.txt sl/links/hard.txt
-"$J" docalign sl >l5 2>e5; [ "$(pairs l5)" -eq 1 ] && grep -q '^# jisr docalign: 1 source and 1 target documents' l5 &&
+"$J" docalign sl >l5 2>e5; [ "$(pairs l5)" -eq 1 ] && grep -q '^# jisr docalign: 1 source document and 1 target document, 1 pair,' l5 &&
     grep -q $'^# skipped\tsl/links/alias.txt\tthe same file as sl/ar/luke.txt$' l5 &&
     grep -q $'^# skipped\tsl/links/hard.txt\tthe same file as sl/en/luke.txt$' l5 &&
     grep -q 'sl/links/alias.txt: skipped: the same file as sl/ar/luke.txt' e5 &&

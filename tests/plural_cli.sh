@@ -3,8 +3,9 @@
 # one-unit and a two-unit TMX through import, export, stats, reindex, delete and convert say
 # "1 unit" and "2 units" (never "1 units"); docalign, corpus, lexicon, align-eval, query's batch
 # summary and serve's start-up lines likewise ("1 pair", "1 document", "1 entry"/"entries",
-# "1 query", "1 I/O thread", "1 character"). Only messages on standard error: --json, the TSV
-# and the list files keep their form.
+# "1 query", "1 I/O thread", "1 character"), and the first line of a docalign list (a comment for
+# people). Otherwise only messages on standard error: --json, the TSV and the rows of the list
+# files keep their form.
 set -u
 J=${JISR_BINARY:?}
 T=$(mktemp -d /tmp/jisr-plural-XXXXXX)
@@ -101,6 +102,17 @@ check "docalign: '1 pair; 0 source documents and 1 target document unpaired'" \
 "$J" docalign -s ar -t en r.ar.txt r.en.txt f.ar.txt f.en.txt >da2.list 2>da2.err
 check "docalign: '2 pairs; 0 source documents and 0 target documents unpaired'" \
     'grep -q "^jisr: 2 pairs; 0 source documents and 0 target documents unpaired$" da2.err'
+# the list's first line (a comment for people, written by corpus/pairing.c): "1 pairs" and "1
+# source and 1 target documents" until session 36
+"$J" docalign -s ar -t en r.ar.txt r.en.txt f.en.txt -o da1.out 2>/dev/null
+check "docalign -o LIST: '# … 1 source document and 2 target documents, 1 pair, …'" \
+    '[ "$(head -n 1 da1.out)" = "# jisr docalign: 1 source document and 2 target documents, 1 pair, 0 and 1 unpaired, 0 skipped" ]'
+"$J" docalign -s ar -t en r.ar.txt r.en.txt f.ar.txt f.en.txt -o da2.out 2>/dev/null
+check "docalign -o LIST: '# … 2 source documents and 2 target documents, 2 pairs, …'" \
+    '[ "$(head -n 1 da2.out)" = "# jisr docalign: 2 source documents and 2 target documents, 2 pairs, 0 and 0 unpaired, 0 skipped" ]'
+"$J" docalign -s ar -t en r.ar.txt f.en.txt -o da0.out 2>/dev/null
+check "docalign -o LIST: '# … 1 source document and 1 target document, 0 pairs, …'" \
+    'head -n 1 da0.out | grep -q "^# jisr docalign: 1 source document and 1 target document, 0 pairs, 1 and 1 unpaired"'
 "$J" corpus -s ar -t en -o k1.tmx f.ar.txt f.en.txt 2>co1.err
 check "corpus: '2 documents …, 1 pair of documents, 1 aligned pair'" \
     'grep -q "^jisr: 2 documents (0 skipped), 1 pair of documents, 1 aligned pair: 1 kept, 0 dropped" co1.err'

@@ -1297,6 +1297,74 @@ static int write_ready_file(const char *path, const char *url)
     return 0;
 }
 
+static const char *sig_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}
+
+/* --ready-file F a FIFO: the URL goes to its reader, written in place, as every output of jisr.
+ * Opening a FIFO to write waits for a reader, and waiting there in open(2) made a server that
+ * nobody read F of deaf to SIGTERM and SIGINT (blocked for sigtimedwait): only SIGKILL ended it.
+ * Here F is opened without waiting (O_NONBLOCK: ENXIO while no one has it open to read), tried
+ * again every 50 ms while the signals are watched, and the requests of a fixed port meanwhile
+ * looked after as the main loop does. Returns 0 when the line was written, 1 when F is not a
+ * FIFO (after all: the caller writes it as a file), -1 with the reason logged, or the signal
+ * that came first (SIGINT, SIGTERM, SIGHUP: the server stops, never having been ready). */
+static int write_ready_fifo(srv_server *s, const char *path, const char *url, const sigset_t *sigs)
+{
+    char line[160];
+    int n = snprintf(line, sizeof line, "%s\n", url), said = 0;
+    struct timespec wait = {0, 50 * 1000 * 1000};
+    for (;;) {
+        struct stat st;
+        if (lstat(path, &st) != 0 || !S_ISFIFO(st.st_mode))
+            return 1;
+        int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && (errno == ENOENT || errno == ELOOP))
+            return 1; /* replaced meanwhile: the file's own checks say what it is now */
+        if (fd < 0 && errno != ENXIO) {
+            logf_("jisr serve: cannot write the ready file (--ready-file): %s: cannot open: %s",
+                  path, strerror(errno));
+            return -1;
+        }
+        if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))) {
+            close(fd);
+            return 1;
+        }
+        if (fd >= 0) {
+            /* one write of fewer than PIPE_BUF bytes: all of it or nothing. A reader that has
+             * gone again (EPIPE) or a full pipe (EAGAIN) is waited for as no reader: SIGPIPE is
+             * held for this write and taken back, so it cannot kill the server */
+            sigset_t pipe, old;
+            sigemptyset(&pipe);
+            sigaddset(&pipe, SIGPIPE);
+            pthread_sigmask(SIG_BLOCK, &pipe, &old);
+            ssize_t w = write(fd, line, (size_t)n);
+            int e = errno;
+            if (w < 0 && e == EPIPE)
+                sigtimedwait(&pipe, NULL, &(struct timespec){0, 0});
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            close(fd);
+            if (w == n)
+                return 0;
+            if (w >= 0 || (e != EPIPE && e != EAGAIN)) {
+                logf_("jisr serve: cannot write the ready file (--ready-file): %s: %s", path,
+                      w >= 0 ? "written in part" : strerror(e));
+                return -1;
+            }
+        }
+        if (!said++)
+            logf_("jisr serve: waiting for a reader of the ready file %s (a FIFO) to give it the "
+                  "URL; SIGTERM stops the server",
+                  path);
+        int sig = sigtimedwait(sigs, NULL, &wait);
+        if (sig > 0)
+            return sig;
+        watchdog(s);
+        srv_pool_expire(s->ctx.queries, jisr_now());
+    }
+}
+
 /* At the stop, the ready file goes: a script that waits for it (a supervisor, the next run of a
  * test) must not find the address of a server that is gone. Only when it still holds this
  * server's address (another server may have taken the name since) and is a regular file: no
@@ -1440,26 +1508,38 @@ int serve_run(const serve_opts *opts)
         snprintf(snaps, sizeof snaps, ", no snapshot directory");
     /* the ready file before the "listening" line: a server that cannot write it exits 1 without
      * having said it was up, and a log watcher that sees the line finds the file there */
-    if (s.o.ready_file && write_ready_file(s.o.ready_file, url) < 0)
-        goto done; /* exit 1: a script waiting for the file would otherwise wait forever */
-    logf_("jisr serve: listening on %s (%zu %s, %u I/O %s, %u query %s and %u for "
-          "expensive queries%s%s%s%s)",
-          url, srv_mem_count(s.ctx.mem),
-          jisr_plural(srv_mem_count(s.ctx.mem), "memory", "memories"), s.o.threads,
-          jisr_plural(s.o.threads, "thread", "threads"), s.o.query_threads,
-          jisr_plural(s.o.query_threads, "thread", "threads"), expensive, snaps,
-          s.o.read_only ? ", read-only"
-          : s.token     ? ", writes with the token"
-                        : ", no writes",
-          s.o.private_ ? ", private" : "", s.o.cors_origin ? ", CORS" : "");
-    if (!loopback)
-        logf_("jisr serve: warning: %s is not a loopback address: everyone who can reach it can "
-              "read the memory%s",
-              host, s.o.private_ ? " with the token" : " (--private requires the token)");
+    int sig = -1, ready = s.o.ready_file ? write_ready_fifo(&s, s.o.ready_file, url, &sigs) : 0;
+    if (ready == 1)
+        ready = write_ready_file(s.o.ready_file, url);
+    if (ready < 0) /* exit 1: a script waiting for the file would otherwise wait forever */
+        goto done;
+    /* a signal while no one read the FIFO: the server stops, never having said "listening",
+     * and exits 1 */
+    if (ready > 0) {
+        sig = ready;
+        logf_("jisr serve: %s before anyone read the ready file %s (a FIFO): the server was "
+              "never ready",
+              sig_name(sig), s.o.ready_file);
+    } else {
+        logf_("jisr serve: listening on %s (%zu %s, %u I/O %s, %u query %s and %u for "
+              "expensive queries%s%s%s%s)",
+              url, srv_mem_count(s.ctx.mem),
+              jisr_plural(srv_mem_count(s.ctx.mem), "memory", "memories"), s.o.threads,
+              jisr_plural(s.o.threads, "thread", "threads"), s.o.query_threads,
+              jisr_plural(s.o.query_threads, "thread", "threads"), expensive, snaps,
+              s.o.read_only ? ", read-only"
+              : s.token     ? ", writes with the token"
+                            : ", no writes",
+              s.o.private_ ? ", private" : "", s.o.cors_origin ? ", CORS" : "");
+        if (!loopback)
+            logf_(
+                "jisr serve: warning: %s is not a loopback address: everyone who can reach it can "
+                "read the memory%s",
+                host, s.o.private_ ? " with the token" : " (--private requires the token)");
+    }
 
     /* wait for a signal, closing the requests that do not arrive in time meanwhile, and
      * answering the queries that waited for a thread beyond their time */
-    int sig = -1;
     struct timespec wd = {0, 250 * 1000 * 1000};
     while (sig < 0) {
         sig = sigtimedwait(&sigs, NULL, &wd);
@@ -1470,11 +1550,7 @@ int serve_run(const serve_opts *opts)
     }
     if (s.o.ready_file)
         remove_ready_file(s.o.ready_file, url);
-    logf_("jisr serve: %s: stopping (in-flight requests get %u s)",
-          sig == SIGINT   ? "SIGINT"
-          : sig == SIGHUP ? "SIGHUP"
-                          : "SIGTERM",
-          s.o.grace);
+    logf_("jisr serve: %s: stopping (in-flight requests get %u s)", sig_name(sig), s.o.grace);
     /* queries give up half a second before the end of the grace period, so that their 503 is
      * sent before the daemon stops (api.c, query_budget) */
     double deadline = jisr_now() + s.o.grace;
@@ -1519,8 +1595,8 @@ int serve_run(const serve_opts *opts)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(s.d);
     s.d = NULL;
-    status = 0;
-    logf_("jisr serve: stopped");
+    status = ready > 0; /* stopped before its ready file was read: it never started */
+    logf_("jisr serve: stopped%s", ready > 0 ? " (exit status 1: never ready)" : "");
 done:
     if (s.d)
         MHD_stop_daemon(s.d);

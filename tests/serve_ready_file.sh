@@ -15,7 +15,9 @@
 #     so a log watcher took a server that then exited for one that was up);
 #   - "listening" is logged once F is written: F a FIFO (written in place, as every output of
 #     jisr), the line comes only after a reader took the URL; and the server stops at once with
-#     it (the check of F at the stop opened the FIFO to read it and waited for a writer).
+#     it (the check of F at the stop opened the FIFO to read it and waited for a writer); a FIFO
+#     no one reads: the server says it waits, and SIGTERM stops it, exit 1 (it waited in open(2)
+#     with the signal blocked: only SIGKILL stopped it).
 # Every server is stopped by the script (bounded waits; the trap kills what is left).
 set -u
 J=${JISR_BINARY:?}
@@ -144,6 +146,21 @@ check "... then 'listening on' that URL, and it answers" \
 kill -TERM "$PID" 2>/dev/null
 wait_exit
 check "... and SIGTERM stops it at once, the FIFO left as it is" '[ $? -eq 0 ] && [ -p fifo.ready ]'
+# a FIFO no one ever reads: SIGTERM stops the server (until session 36 it sat in open(2) for a
+# reader with SIGTERM blocked for its sigtimedwait, and only SIGKILL ended it), exit 1, saying
+# it was never ready. The server says it waits (10 s at most for that line; the old one never
+# said it, and got its SIGTERM once that time was up, well past its open)
+mkfifo unread.ready
+start 127.0.0.1:0 unread.ready
+for _ in $(seq 100); do grep -q "waiting for a reader" log && break; sleep 0.1; done
+check "F a FIFO no one reads: the server says it waits for a reader of F" \
+    'grep -q "waiting for a reader of the ready file unread.ready (a FIFO)" log'
+kill -TERM "$PID" 2>/dev/null
+wait_exit
+check "... SIGTERM stops it (within 20 s), exit 1" '[ $? -eq 1 ]'
+check "... saying it was never ready, naming F; no 'listening'; the FIFO left as it is" \
+    'grep -q "SIGTERM before anyone read the ready file unread.ready (a FIFO): the server was never ready" log &&
+     ! grep -q "listening" log && [ -p unread.ready ]'
 
 # --- 5. IPv6: http://[::1]:PORT, as curl takes it ------------------------------------------------
 if /usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' \

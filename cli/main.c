@@ -294,8 +294,8 @@ void cli_signal_message(const char *msg)
 /* Ctrl-C, kill, a closed terminal: delete the temporary files of outputs being written (the
  * library lists them; unlinkat is async-signal-safe) and the directories made for them (rmdir
  * is too), say what an import committed, then die of the same signal with the default action
- * (SA_RESETHAND restored it; the signal is blocked until the handler returns). */
-static void on_fatal_signal(int sig)
+ * (SA_RESETHAND restored it). */
+static void die_of(int sig)
 {
     int cur = signal_msg_cur;
     if (cur >= 0) {
@@ -313,13 +313,27 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
+/* The handler. A write transaction being committed (an import's batch) ends first, with its
+ * report (the message says it): the library's commit fence then calls die_of on the committing
+ * thread, and this handler returns at once (it may be running on that thread, or on one holding
+ * a lock the commit needs: waiting here could hang). Before the fence (session 36) the message
+ * could name one batch fewer than the memory held: the batch committed but not yet reported. No
+ * commit begins after the call. */
+static void on_fatal_signal(int sig)
+{
+    if (jisr_tm_commits_stop(sig, die_of))
+        die_of(sig);
+}
+
 static void install_signal_handlers(void)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_fatal_signal;
-    sa.sa_flags = SA_RESETHAND;
+    /* SA_RESTART: the handler returns when a commit is in progress (on_fatal_signal), and the
+     * system calls it interrupted meanwhile go on rather than fail with EINTR */
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction old;

@@ -215,12 +215,13 @@ check "SIGTERM: says how many units of the file were committed, and how to compl
     grep -Eq '^jisr: interrupted: [1-9][0-9]* units of int.tsv committed \(its first [0-9]+, [0-9]+ batch(es)?; the last one committed starts at int.tsv:[0-9]+:1\); running the same import again completes it' err17
 check "SIGTERM: dies of the signal" test $rc17 -eq 143
 # the input's place of the last unit committed: one unit a line, so unit N starts on line N; it
-# is stored (a batch committed while the process dies may store more: never fewer)
+# is stored, and exactly N units are (until session 36 a batch committed while the process died
+# could be stored and not counted)
 n17=$(sed -n 's/^jisr: interrupted: \([0-9]*\) units.*/\1/p' err17)
 l17=$(sed -n 's/.* starts at int\.tsv:\([0-9]*\):1).*/\1/p' err17)
 $J export --tm m17 -f tsv -s en -t ar -o part17.tsv 2>/dev/null
-check "SIGTERM: the place named is the last unit committed's line (int.tsv:$l17, unit $n17), and it is stored" \
-    sh -c "[ -n '$l17' ] && [ '$l17' = '$n17' ] && [ $(units m17) -ge '$n17' ] &&
+check "SIGTERM: the place named is the last unit committed's line (int.tsv:$l17, unit $n17), and exactly $n17 are stored" \
+    sh -c "[ -n '$l17' ] && [ '$l17' = '$n17' ] && [ $(units m17) -eq '$n17' ] &&
            grep -qx \"\$(sed -n '${l17}p' int.tsv)\" part17.tsv"
 $J import -q --tm m17 int.tsv
 $J export --tm m17 -o out17.tmx 2>/dev/null
@@ -257,6 +258,39 @@ check "SIGINT on a TMX: the place named (int.tmx:$l20:$c20) is where the ${n20}-
            [ \$(head -n '$l20' int.tmx | grep -c '<tu ') -eq '$n20' ]"
 check "SIGINT on a TMX: that unit is stored" \
     sh -c "$J query --tm m20 -s en -t ar --min 100 'interrupted sentence $((n20 - 1))' | grep -q 'المقطوعة $((n20 - 1))\$'"
+
+# the count is exact when the signal comes while a batch is committed but not yet reported:
+# tests/commit_signal.c sends it right after the third commit's meta page is written (the commit
+# durable), and holds that write 1 s before it returns. Until session 36 the message said one
+# batch fewer than the memory held, every time: the handler wrote the message of the batch
+# before and the process died with the batch stored (on the committing thread at once, or on
+# another while the commit went on). Now the commit ends and is reported first (the library's
+# commit fence). Four ways: SIGTERM and SIGINT, to the process (the main thread takes it) and to
+# the committing thread itself. Deterministic: the signal comes from inside the commit, whatever
+# the machine's speed; a fixed 20,000 units in batches of 2,000, whatever JISR_TEST_SCALE says
+if [ -n "${JISR_COMMIT_SIGNAL_SHIM:-}" ] && [ -f "$JISR_COMMIT_SIGNAL_SHIM" ]; then
+    /usr/bin/python3 -c "
+for i in range(20000): print('fenced sentence %d\tالجملة المسيجة %d' % (i, i))" >fence.tsv
+    printf 'Hello\tمرحبا\n' >one21.tsv
+    for way in "TERM 15 0 143" "TERM 15 1 143" "INT 2 0 130" "INT 2 1 130"; do
+        set -- $way
+        rm -rf m21
+        $J import -q --tm m21 -s en -t ar one21.tsv
+        env LD_PRELOAD="$JISR_COMMIT_SIGNAL_SHIM" JISR_COMMIT_SIGNAL_AT=3 JISR_COMMIT_SIGNAL=$2 \
+            JISR_COMMIT_SIGNAL_SELF=$3 \
+            ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+            env --default-signal=INT $J import --tm m21 --batch 2000 fence.tsv 2>err21
+        rc21=$?
+        to=$([ "$3" = 1 ] && echo "the committing thread" || echo "the process")
+        n21=$(sed -n 's/^jisr: interrupted: \([0-9]*\) units of fence\.tsv committed.*/\1/p' err21)
+        l21=$(sed -n 's/.* starts at fence\.tsv:\([0-9]*\):1).*/\1/p' err21)
+        stored=$(($(units m21) - 1))
+        check "SIG$1 to $to between a commit and its report: exit $4, '$n21 units committed', $stored stored" \
+            sh -c "[ $rc21 -eq $4 ] && [ -n '$n21' ] && [ '$n21' -eq $stored ] && [ '$l21' = '$n21' ]"
+    done
+else
+    echo "ok - # SKIP no commit_signal shim (JISR_COMMIT_SIGNAL_SHIM)"
+fi
 
 # -v names each unit skipped for an empty side (FILE:LINE:COL), without counting a warning;
 # without -v the summary alone counts them

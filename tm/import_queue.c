@@ -241,19 +241,25 @@ static void *writer_main(void *arg)
             }
             pthread_cond_broadcast(&imp->cv);
             pthread_mutex_unlock(&imp->mu);
+            /* the commit and its report are one step for a signal (jisr_tm_commits_stop) */
+            tm_commit_fence_enter();
             rc = tm_txn_commit(&t);
             if (rc < 0 && t.mdb == MDB_MAP_FULL)
                 rc = 1;
+            int report = rc == 0 && imp->opts.on_commit;
+            if (!report)
+                tm_commit_fence_leave();
             pthread_mutex_lock(&imp->mu);
             imp->committing = 0;
             if (rc == 0) { /* the held batches are stored */
                 recycle(imp, wlast, 1);
                 wlast = NULL;
-                if (imp->opts.on_commit) { /* called here, so that it reports each commit */
+                if (report) { /* called here, so that it reports each commit */
                     jisr_tm_import_stats snap = imp->wst;
                     snap.read = snap.added + snap.merged + snap.skipped;
                     pthread_mutex_unlock(&imp->mu);
                     int stop = imp->opts.on_commit(imp->opts.ctx, &snap);
+                    tm_commit_fence_leave();
                     pthread_mutex_lock(&imp->mu);
                     if (stop && !imp->werr) {
                         imp->werr = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0, "import stopped");

@@ -218,6 +218,16 @@ JISR_API const jisr_tm_import_stats *jisr_tm_import_stats_get(const jisr_tm_impo
 /** Commit what is buffered (commit != 0) or drop it (commit == 0), then free imp. Returns the
  * commit's result. Accepts NULL. */
 JISR_API int jisr_tm_import_end(jisr_tm_import *imp, int commit);
+/** For a handler of a fatal signal (SIGINT, SIGTERM …) that says what was committed, then ends
+ * the process; async-signal-safe. No write transaction of this process commits after the call
+ * (a commit that would begin waits forever: the process is ending). Returns 1 when none was
+ * being committed: every commit has been reported (an import's on_commit has returned for each)
+ * and the handler may say so and end the process. Returns 0 when one was (with its on_commit):
+ * the handler returns at once, and then(sig) runs on the committing thread once that commit has
+ * ended and been reported, and must end the process as the handler would have. Without it, a
+ * process killed between a commit and its on_commit, or whose writer commits again while another
+ * thread's handler reports, says one batch fewer than it stored. */
+JISR_API int jisr_tm_commits_stop(int sig, void (*then)(int sig));
 
 enum {
     JISR_TM_IMPORT_SKIP_BAD = 1 << 0, /* keep the good units of a file with bad ones */

@@ -655,6 +655,12 @@ int tm_txn_begin(tm_txn *t, jisr_tm *tm, int rw);
 int tm_txn_commit(tm_txn *t);
 /** Abort; accepts a transaction already ended. */
 void tm_txn_abort(tm_txn *t);
+/** The commit fence (jisr_tm_commits_stop): a write transaction's commit and what reports it
+ * (an import's on_commit) between enter and leave are one step for a signal handler. Nested
+ * calls on one thread count once. enter never returns once the commits are stopped (the process
+ * is ending); leave calls the handler's function when it was waiting for this commit. */
+void tm_commit_fence_enter(void);
+void tm_commit_fence_leave(void);
 /** Record LMDB's mdb_rc as the first error (unless one is recorded); returns t->rc. */
 int tm_txn_fail(tm_txn *t, int mdb_rc, const char *what);
 /** Record a JISR code (already described by jisr_error_set) as the first error. */

@@ -624,6 +624,58 @@ void tm_txn_abort(tm_txn *t)
     t->snap = NULL;
 }
 
+/* ---- the commit fence ----------------------------------------------------------------------
+ * A fatal-signal handler that says what an import committed (jisr import) must see every commit
+ * that will have happened when the process is gone, and no more: a commit ends (its meta page
+ * written, durable) before its on_commit reports it, and the process may die in between, or the
+ * writer thread commit one more batch while another thread's handler writes the message. One
+ * word: FENCE_STOP, and the number of commits in progress in this process (their reports
+ * included). Lock-free atomics only, so that jisr_tm_commits_stop is async-signal-safe; the
+ * handler never waits (it may be running on the committing thread itself, or have interrupted a
+ * thread holding a lock the commit needs): a commit in progress calls the handler's function
+ * itself once it has ended and been reported. */
+#define FENCE_STOP 0x80000000u
+static atomic_uint fence_state;
+static void (*_Atomic fence_then)(int);
+static atomic_int fence_sig;
+static _Thread_local unsigned fence_depth;
+
+void tm_commit_fence_enter(void)
+{
+    if (fence_depth++)
+        return;
+    unsigned s = atomic_load(&fence_state);
+    for (;;) {
+        while (s & FENCE_STOP) /* stopped: the process is ending, this commit never happens */
+            pause();
+        if (atomic_compare_exchange_weak(&fence_state, &s, s + 1))
+            return;
+    }
+}
+
+void tm_commit_fence_leave(void)
+{
+    if (--fence_depth)
+        return;
+    unsigned s = atomic_fetch_sub(&fence_state, 1) - 1;
+    if (s == FENCE_STOP) { /* stopped while this one committed, and it was the last */
+        void (*then)(int) = atomic_exchange(&fence_then, NULL);
+        if (then)
+            then(atomic_load(&fence_sig));
+    }
+}
+
+int jisr_tm_commits_stop(int sig, void (*then)(int sig))
+{
+    atomic_store(&fence_sig, sig);
+    atomic_store(&fence_then, then);
+    unsigned old = atomic_fetch_or(&fence_state, FENCE_STOP);
+    if (old & ~FENCE_STOP)
+        return 0; /* the last commit to end calls then */
+    atomic_store(&fence_then, NULL);
+    return 1;
+}
+
 int tm_txn_commit(tm_txn *t)
 {
     if (!t->txn)
@@ -632,8 +684,12 @@ int tm_txn_commit(tm_txn *t)
         tm_txn_abort(t);
         return t->rc;
     }
-    int rc;
+    int rc, rw = t->rw;
+    if (rw)
+        tm_commit_fence_enter();
     GUARDED(rc, mdb_txn_commit(t->txn)); /* frees the transaction even when it fails… */
+    if (rw)
+        tm_commit_fence_leave();
     if (rc == MDB_CORRUPTED && tm_guard_hit)
         mdb_txn_abort(t->txn); /* …unless an assertion stopped it half way */
     t->txn = NULL;

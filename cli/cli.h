@@ -140,6 +140,11 @@ int cli_train_from_tm(struct jisr_lexicon_trainer *tr, const char *dir, uint64_t
 /** The message a fatal signal writes to stderr before the process dies (NULL: none); any
  * thread may set it (main.c; the import says what it has committed). */
 void cli_signal_message(const char *msg);
+/* What the handler says instead when the signal came while a write transaction was being
+ * committed, which then ended (the library finishes it first: jisr_tm_commits_stop): for a
+ * command whose message says nothing was committed (delete). NULL: none. Set from the main
+ * thread only. */
+void cli_signal_commit_message(const char *msg);
 
 /** Before a plain-text writer (TSV, Moses) drops u's inline tags: each tag that stands for text
  * written as that text (a <ph> holding a format code as its code); *lost = 1 (tags with no

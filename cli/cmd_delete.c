@@ -278,6 +278,10 @@ int cmd_delete(int argc, char **argv)
                              total);
         goto done;
     }
+    /* a signal during the delete's commit: the library ends the commit first, so it is done */
+    if (!dry)
+        cli_signal_commit_message("jisr: interrupted while the delete was being committed: it is "
+                                  "committed (the units are deleted)\n");
     if (dry) {
         jisr_unit u;
         jisr_unit_init(&u);
@@ -322,6 +326,7 @@ int cmd_delete(int argc, char **argv)
         distinct = gone;
     }
     cli_signal_message(NULL); /* committed (or nothing to commit) */
+    cli_signal_commit_message(NULL);
     for (size_t i = 0; verbose && i < distinct; i++)
         printf("%llu\n", (unsigned long long)ids[i]);
     if (!quiet && dry)
@@ -332,6 +337,7 @@ int cmd_delete(int argc, char **argv)
         fprintf(stderr, "%zu %s deleted\n", distinct, jisr_plural(distinct, "unit", "units"));
 done:
     cli_signal_message(NULL);
+    cli_signal_commit_message(NULL);
     jisr_tm_close(tm);
     free(ids);
     return rc;

@@ -295,22 +295,52 @@ void cli_signal_message(const char *msg)
  * library lists them; unlinkat is async-signal-safe) and the directories made for them (rmdir
  * is too), say what an import committed, then die of the same signal with the default action
  * (SA_RESETHAND restored it). */
+static char signal_commit_msg[512];
+static volatile sig_atomic_t signal_commit_set;
+
+void cli_signal_commit_message(const char *msg)
+{
+    signal_commit_set = 0;
+    if (!msg)
+        return;
+    size_t n = strlen(msg);
+    if (n >= sizeof signal_commit_msg)
+        n = sizeof signal_commit_msg - 1;
+    memcpy(signal_commit_msg, msg, n);
+    signal_commit_msg[n] = '\0';
+    signal_commit_set = 1;
+}
+
+static void say(const char *m)
+{
+    size_t n = 0;
+    while (m[n])
+        n++;
+    ssize_t w = write(STDERR_FILENO, m, n);
+    (void)w;
+}
+
 static void die_of(int sig)
 {
     int cur = signal_msg_cur;
-    if (cur >= 0) {
-        const char *m = signal_msg[cur];
-        size_t n = 0;
-        while (m[n])
-            n++;
-        ssize_t w = write(STDERR_FILENO, m, n);
-        (void)w;
-    }
+    if (cur >= 0)
+        say(signal_msg[cur]);
     jisr_outfile_remove_temporaries();
     const jisr_strlist *d = signal_dirs;
     for (size_t i = d ? d->n : 0; i-- > 0;)
         rmdir(d->v[i]);
     raise(sig);
+}
+
+/* The same once the commit the signal came during has ended: what a command says of that commit
+ * (cli_signal_commit_message) instead of its message, when it has set one. */
+static void die_after_commit(int sig)
+{
+    if (signal_commit_set) {
+        say(signal_commit_msg);
+        signal_msg_cur = -1;
+    }
+    die_of(sig);
 }
 
 /* The handler. A write transaction being committed (an import's batch) ends first, with its
@@ -321,7 +351,7 @@ static void die_of(int sig)
  * commit begins after the call. */
 static void on_fatal_signal(int sig)
 {
-    if (jisr_tm_commits_stop(sig, die_of))
+    if (jisr_tm_commits_stop(sig, die_after_commit))
         die_of(sig);
 }
 

@@ -15,11 +15,11 @@ jisr_add_script_test(housekeeping_cli housekeeping_cli.sh)
 # `--` ends every command's options (a file, text or id starting with '-' after it); a file named
 # '-x' given before it is said as such (the option named right, './-x' suggested)
 jisr_add_script_test(cli_dashdash cli_dashdash.sh)
-# import_cli preloads it to send a signal between a commit and its report (see the file); never
-# sanitized itself
+# import_cli and housekeeping_cli preload it to send a signal between a commit and its report
+# (see the file); never sanitized itself
 add_library(commit_signal MODULE ${CMAKE_SOURCE_DIR}/tests/commit_signal.c)
 target_compile_options(commit_signal PRIVATE -fno-sanitize=all)
 target_link_options(commit_signal PRIVATE -fno-sanitize=all)
 target_link_libraries(commit_signal PRIVATE ${CMAKE_DL_LIBS})
-set_property(TEST import_cli APPEND PROPERTY ENVIRONMENT
+set_property(TEST import_cli housekeeping_cli APPEND PROPERTY ENVIRONMENT
              "JISR_COMMIT_SIGNAL_SHIM=$<TARGET_FILE:commit_signal>")

@@ -1170,6 +1170,223 @@ static void test_oracle_shared(void **state)
     pairs_free(&p);
 }
 
+/* ---- the index against the oracle on a memory with inline tags --------------------------------
+ * A unit's text with tags as a CAT tool leaves them (bench_match's tagged profile): a <bpt>/<ept>
+ * pair around word wb, an accelerator pair inside word wa (OmegaT's "<u0>S</u0>ave"), an image
+ * <ph> before word wp, a <ph> line break in place of the space before word wl, a <ph> soft hyphen
+ * in the middle of word wh (-1: none). */
+typedef struct tagged_text {
+    char *text;
+    char *tags[8];
+    size_t ntags;
+} tagged_text;
+
+static void tt_put(jisr_buf *b, tagged_text *t, const char *markup)
+{
+    uint32_t cp = 0xE000u + (uint32_t)t->ntags;
+    char u[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                 (char)(0x80 | (cp & 0x3F))};
+    assert_int_equal(jisr_buf_append(b, u, 3), 0);
+    assert_non_null(t->tags[t->ntags++] = strdup(markup));
+}
+
+static size_t tt_cps(const char *s, size_t n) /* code points of s[0..n) */
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static size_t tt_cp_bytes(const char *s, size_t n, size_t k) /* bytes of the first k of them */
+{
+    size_t i = 0;
+    for (; i < n && k; k--)
+        for (i++; i < n && ((unsigned char)s[i] & 0xC0) == 0x80; i++)
+            ;
+    return i;
+}
+
+static void tag_text(const char *s, tagged_text *t)
+{
+    const char *w[256];
+    size_t wl_[256], n = 0;
+    for (const char *p = s; *p && n < 256;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, ' ');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        w[n] = p;
+        wl_[n++] = l;
+        p += l;
+    }
+    memset(t, 0, sizeof *t);
+    long wb = n ? (long)(xr() % n) : -1, wa = n && xr() % 2 ? (long)(xr() % n) : -1;
+    long wp = xr() % 3 == 0 ? (long)(xr() % (n + 1)) : -1;
+    long wl = n > 1 && xr() % 4 == 0 ? 1 + (long)(xr() % (n - 1)) : -1, wh = -1;
+    if (n && xr() % 4 == 0)
+        for (size_t k = 0, w0 = (size_t)(xr() % n); k < n && wh < 0; k++)
+            if (tt_cps(w[(w0 + k) % n], wl_[(w0 + k) % n]) >= 6)
+                wh = (long)((w0 + k) % n);
+    static const char img[] = "<ph x=\"3\" type=\"image\">&lt;img src=\"icon.png\"/&gt;</ph>";
+    jisr_buf b = {0};
+    for (long k = 0; k < (long)n; k++) {
+        if (k && k == wl)
+            tt_put(&b, t, "<ph x=\"4\">&lt;br/&gt;</ph>");
+        else if (k)
+            jisr_buf_putc(&b, ' ');
+        if (k == wp) {
+            tt_put(&b, t, img);
+            jisr_buf_putc(&b, ' ');
+        }
+        if (k == wb)
+            tt_put(&b, t, "<bpt i=\"1\" type=\"bold\">&lt;b&gt;</bpt>");
+        size_t at = 0;
+        if (k == wa) {
+            at = tt_cp_bytes(w[k], wl_[k], 1);
+            tt_put(&b, t, "<bpt i=\"2\">&lt;u0&gt;</bpt>");
+            jisr_buf_append(&b, w[k], at);
+            tt_put(&b, t, "<ept i=\"2\">&lt;/u0&gt;</ept>");
+        }
+        if (k == wh && k != wa) {
+            at = tt_cp_bytes(w[k], wl_[k], tt_cps(w[k], wl_[k]) / 2);
+            jisr_buf_append(&b, w[k], at);
+            tt_put(&b, t, "<ph x=\"5\">&lt;w:softHyphen/&gt;</ph>");
+        }
+        jisr_buf_append(&b, w[k] + at, wl_[k] - at);
+        if (k == wb)
+            tt_put(&b, t, "<ept i=\"1\">&lt;/b&gt;</ept>");
+    }
+    if (wp == (long)n) {
+        jisr_buf_putc(&b, ' ');
+        tt_put(&b, t, img);
+    }
+    t->text = b.data ? b.data : strdup("");
+    assert_non_null(t->text);
+}
+
+static void tt_free(tagged_text *t)
+{
+    free(t->text);
+    for (size_t k = 0; k < t->ntags; k++)
+        free(t->tags[k]);
+}
+
+static void tt_add_var(jisr_unit *u, const char *lang, const tagged_text *t)
+{
+    jisr_variant *v;
+    assert_int_equal(jisr_unit_add_variant(u, lang, t->text, strlen(t->text), &v), 0);
+    if (!t->ntags)
+        return;
+    assert_non_null(v->tags = calloc(t->ntags, sizeof *v->tags));
+    for (size_t k = 0; k < t->ntags; k++)
+        assert_non_null(v->tags[k] = strdup(t->tags[k]));
+    v->ntags = t->ntags;
+}
+
+/* the index against --exhaustive for query q (with tags when t is not NULL): the same ids and
+ * scores in order, and each match rendered the same */
+static void compare_tagged(jisr_tm *tm, const char *src, const char *tgt, const char *q,
+                           const tagged_text *t, int min, size_t *agree, size_t *total)
+{
+    jisr_tm_query_opts qo = JISR_TM_QUERY_OPTS_INIT;
+    qo.srclang = src;
+    qo.tgtlang = tgt;
+    qo.min_score = min;
+    qo.max_results = 5;
+    if (t) {
+        qo.tags = (const char *const *)t->tags;
+        qo.ntags = t->ntags;
+    }
+    jisr_tm_matches a, b;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &a), 0);
+    qo.flags = JISR_TM_EXHAUSTIVE;
+    assert_int_equal(jisr_tm_query(tm, q, &qo, &b), 0);
+    int same = a.n == b.n;
+    for (size_t i = 0; same && i < a.n; i++)
+        same = a.v[i].id == b.v[i].id && a.v[i].score == b.v[i].score &&
+               same_str(a.v[i].target, b.v[i].target) && same_str(a.v[i].diff, b.v[i].diff) &&
+               a.v[i].ntags == b.v[i].ntags && a.v[i].tag_diff == b.v[i].tag_diff;
+    if (!same)
+        fprintf(stderr, "index/oracle differ (min %d%s) for: %s\n", min, t ? ", tagged" : "", q);
+    for (size_t i = 0; i < a.n; i++)
+        assert_true(a.v[i].score >= min);
+    *agree += same;
+    (*total)++;
+    jisr_tm_matches_free(&a);
+    jisr_tm_matches_free(&b);
+}
+
+/* 2 in 5 units with tags (tag_text), each side drawn apart; queries plain (varied) and tagged
+ * (a unit's text with its tags, or the tags of one on the other's text), --min 10 to 90: the
+ * index gives --exhaustive's top 5 everywhere (tm_tag_glues keeps its answers, and scoring, the
+ * index and the word diff must read the same words from the same tags) */
+static void test_oracle_tagged(void **state)
+{
+    (void)state;
+    pairs p = {0};
+    load_tsv(&p, JISR_TEST_DATA "/tm/ar-en.tsv", 100000);
+    const char *sd = getenv("JISR_SHARED_DATA");
+    char a[1024], e[1024];
+    snprintf(a, sizeof a, "%s/un-ar-en/UNv1.0.testset.ar", sd ? sd : JISR_SHARED_DATA);
+    snprintf(e, sizeof e, "%s/un-ar-en/UNv1.0.testset.en", sd ? sd : JISR_SHARED_DATA);
+    if (access(a, R_OK) == 0) /* (more units when the shared data is there) */
+        load_lines(&p, a, e, p.n + test_scaled(2000));
+    assert_true(p.n >= 300);
+    tagged_text *ta = calloc(p.n, sizeof *ta), *te = calloc(p.n, sizeof *te);
+    assert_non_null(ta);
+    assert_non_null(te);
+    jisr_tm *tm;
+    jisr_tm_import *imp = fresh_import(&tm, 0, 500);
+    size_t ntagged = 0;
+    for (size_t i = 0; i < p.n; i++) {
+        int tagged = xr() % 5 < 2;
+        ntagged += (size_t)tagged;
+        tag_text(p.ar[i], &ta[i]);
+        tag_text(p.en[i], &te[i]);
+        jisr_unit u;
+        jisr_unit_init(&u);
+        tagged_text pa = {.text = p.ar[i]}, pe = {.text = p.en[i]};
+        tt_add_var(&u, "ar", tagged ? &ta[i] : &pa);
+        tt_add_var(&u, "en", tagged ? &te[i] : &pe);
+        assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+        jisr_unit_clear(&u);
+    }
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    static const int mins[] = {10, 30, 50, 70, 90};
+    size_t agree = 0, total = 0, nq = test_scaled(300);
+    for (size_t k = 0; k < nq; k++) {
+        size_t i = (size_t)(xr() % p.n);
+        int ar = k % 2, min = mins[k % 5];
+        const char *src = ar ? "ar" : "en", *tgt = ar ? "en" : "ar";
+        tagged_text *t = ar ? &ta[i] : &te[i];
+        if (k / 5 % 2 == 0) { /* a plain query, varied */
+            char *q = vary(ar ? p.ar[i] : p.en[i]);
+            compare_tagged(tm, src, tgt, q, NULL, min, &agree, &total);
+            free(q);
+        } else { /* the unit's text with the tags drawn for it, stored or not */
+            compare_tagged(tm, src, tgt, t->text, t, min, &agree, &total);
+        }
+    }
+    fprintf(stderr,
+            "tagged memory (%zu units, %zu with tags): the index agrees with the oracle on "
+            "%zu/%zu queries\n",
+            p.n, ntagged, agree, total);
+    assert_int_equal(agree, total);
+    assert_true(ntagged * 3 > p.n); /* (2 in 5) */
+    jisr_tm_close(tm);
+    tmdir_remove(g_dir);
+    for (size_t i = 0; i < p.n; i++) {
+        tt_free(&ta[i]);
+        tt_free(&te[i]);
+    }
+    free(ta);
+    free(te);
+    pairs_free(&p);
+}
+
 /* one unit of n variants (langs[k]: texts[k]) into imp */
 static void add_variants(jisr_tm_import *imp, size_t n, const char *const *langs,
                          const char *const *texts)
@@ -1928,11 +2145,12 @@ int main(void)
         cmocka_unit_test(test_schema_newer),    cmocka_unit_test(test_map_growth),
         cmocka_unit_test(test_placeable),       cmocka_unit_test(test_concord),
         cmocka_unit_test(test_oracle_fixture),  cmocka_unit_test(test_oracle_shared),
-        cmocka_unit_test(test_oracle_topn),     cmocka_unit_test(test_oracle_near),
-        cmocka_unit_test(test_oracle_long),     cmocka_unit_test(test_glued_tokens),
-        cmocka_unit_test(test_glued_paths),     cmocka_unit_test(test_glued_scores),
-        cmocka_unit_test(test_glued_placeable), cmocka_unit_test(test_glued_oracle),
-        cmocka_unit_test(test_variants),        cmocka_unit_test(test_oracle_variants),
+        cmocka_unit_test(test_oracle_tagged),   cmocka_unit_test(test_oracle_topn),
+        cmocka_unit_test(test_oracle_near),     cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_glued_tokens),    cmocka_unit_test(test_glued_paths),
+        cmocka_unit_test(test_glued_scores),    cmocka_unit_test(test_glued_placeable),
+        cmocka_unit_test(test_glued_oracle),    cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_oracle_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

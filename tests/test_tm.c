@@ -297,6 +297,56 @@ static void glue_tags(tm_toks *t)
     assert_int_equal(tm_toks_glue_cstr(t, (char *const *)tags, 9), 0);
 }
 
+/* tm_tag_glues keeps its answers per thread (the markups seen last, each whole): the answer for a
+ * markup is the one its markup gives (tm_tag_glues_read), whatever was asked before — markups of
+ * one length that differ in a byte, cut short, more of them than it keeps, and those it does not
+ * keep (under 8 bytes, over its key), asked in turn and again. */
+static void test_tag_glues_kept(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    char *m[N];
+    int want[N];
+    /* by i/x number, one length for ten numbers: a <bpt> (joins), a <ph> line break (parts), a
+     * <ph> soft hyphen (joins), an <ept> holding a line break (parts), an <ept> (joins), an image
+     * (parts); from 480 on, a line break in a <ph> of 200 bytes and more (parts) */
+    static const char *const fmt[] = {
+        "<bpt i=\"%d\">&lt;b&gt;</bpt>",           "<ph x=\"%d\">&lt;br/&gt;</ph>",
+        "<ph x=\"%d\">&lt;w:softHyphen/&gt;</ph>", "<ept i=\"%d\">&lt;br/&gt;</ept>",
+        "<ept i=\"%d\">&lt;/b&gt;</ept>",          "<ph x=\"%d\">&lt;img src=\"a.png\"/&gt;</ph>"};
+    static const int glues[] = {1, 0, 1, 0, 1, 0};
+    for (int k = 0; k < N; k++) {
+        char b[300];
+        if (k < 480)
+            snprintf(b, sizeof b, fmt[k % 6], k / 6 % 10);
+        else
+            snprintf(b, sizeof b, "<ph x=\"%d\"%*s>&lt;br/&gt;</ph>", k, 180, "");
+        assert_non_null(m[k] = strdup(b));
+        want[k] = k < 480 ? glues[k % 6] : 0;
+    }
+    static const char *const short_m[] = {"<ph/>", "<bpt>", "<it>", "<it>&#xAD;</it>"};
+    uint64_t r = 7;
+    for (int round = 0; round < 20000; round++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        size_t k = round % 3 == 0 ? (size_t)(round / 3 % 12) : (size_t)(r % N);
+        size_t l = strlen(m[k]);
+        assert_int_equal(tm_tag_glues(m[k], l), want[k]);
+        /* the same markup cut short, or with a byte changed: read as itself */
+        size_t cut = l - 1 - (size_t)(r >> 20) % 12;
+        assert_int_equal(tm_tag_glues(m[k], cut), tm_tag_glues_read(m[k], cut));
+        char *c = strdup(m[k]);
+        assert_non_null(c);
+        c[(r >> 32) % l] ^= (char)(1 + (r >> 40) % 31);
+        assert_int_equal(tm_tag_glues(c, l), tm_tag_glues_read(c, l));
+        assert_int_equal(tm_tag_glues(m[k], l), want[k]);
+        free(c);
+        const char *s = short_m[k % 4];
+        assert_int_equal(tm_tag_glues(s, strlen(s)), tm_tag_glues_read(s, strlen(s)));
+    }
+    for (int k = 0; k < N; k++)
+        free(m[k]);
+}
+
 static size_t kinds_of(tm_toks *t, const char *s, int glue, uint32_t *kinds)
 {
     if (glue)
@@ -2145,12 +2195,12 @@ int main(void)
         cmocka_unit_test(test_schema_newer),    cmocka_unit_test(test_map_growth),
         cmocka_unit_test(test_placeable),       cmocka_unit_test(test_concord),
         cmocka_unit_test(test_oracle_fixture),  cmocka_unit_test(test_oracle_shared),
-        cmocka_unit_test(test_oracle_tagged),   cmocka_unit_test(test_oracle_topn),
-        cmocka_unit_test(test_oracle_near),     cmocka_unit_test(test_oracle_long),
-        cmocka_unit_test(test_glued_tokens),    cmocka_unit_test(test_glued_paths),
-        cmocka_unit_test(test_glued_scores),    cmocka_unit_test(test_glued_placeable),
-        cmocka_unit_test(test_glued_oracle),    cmocka_unit_test(test_variants),
-        cmocka_unit_test(test_oracle_variants),
+        cmocka_unit_test(test_oracle_tagged),   cmocka_unit_test(test_tag_glues_kept),
+        cmocka_unit_test(test_oracle_topn),     cmocka_unit_test(test_oracle_near),
+        cmocka_unit_test(test_oracle_long),     cmocka_unit_test(test_glued_tokens),
+        cmocka_unit_test(test_glued_paths),     cmocka_unit_test(test_glued_scores),
+        cmocka_unit_test(test_glued_placeable), cmocka_unit_test(test_glued_oracle),
+        cmocka_unit_test(test_variants),        cmocka_unit_test(test_oracle_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -344,6 +344,10 @@ int tm_tokenize_rvar(const tm_rec *r, const tm_rvar *v, tm_toks *out);
 /** (tok.c) Whether tag markup m[0..n) joins letters (<bpt>, <ept>, <it> but one holding a line
  * break; a <ph> holding a soft hyphen: jisr_tag_break); tm_toks_glue's parts. */
 int tm_tag_glues(const char *m, size_t n);
+/** tm_tag_glues reading the markup each time: tm_tag_glues keeps its answers for the markups seen
+ * last in this thread, each whole (reading one cost ~1,000 instructions, and scoring reads every
+ * candidate's tags). */
+int tm_tag_glues_read(const char *m, size_t n);
 int tm_glue_start(tm_toks *t, size_t n);
 void tm_glue_set(tm_toks *t, size_t k);
 /** 1 when the unit has a prop of this type with this value (byte for byte), else 0. */

@@ -884,7 +884,7 @@ int tm_glue_start(tm_toks *t, size_t n)
     return 0;
 }
 
-int tm_tag_glues(const char *m, size_t n)
+int tm_tag_glues_read(const char *m, size_t n)
 {
     size_t l = n >= 4 && (memcmp(m, "<bpt", 4) == 0 || memcmp(m, "<ept", 4) == 0) ? 4
                : n >= 3 && memcmp(m, "<it", 3) == 0                               ? 3
@@ -894,6 +894,55 @@ int tm_tag_glues(const char *m, size_t n)
     /* a <ph> or <ut> only when it holds a soft hyphen or a word-break opportunity */
     return n >= 4 && m[0] == '<' && (m[1] == 'p' || m[1] == 'u') &&
            jisr_tag_break(m, n) == JISR_TAG_SOFT;
+}
+
+/* The answers of tm_tag_glues_read for the markups seen last, per thread: reading a tag's markup
+ * (jisr_tag_break decodes its content) cost ~1,000 instructions, and every candidate a query
+ * scores reads its tags again (tm_tokenize_rvar), while a memory's tags are a few markups
+ * repeated ("<bpt i="1">&lt;b&gt;</bpt>"): 3 % of a query's instructions at --min 30 on the tagged
+ * profile of bench_match (docs/matching.md §7.1). An entry is the whole markup, compared byte for
+ * byte, so an answer is the same as reading it; a markup of fewer than 8 or more than TM_GLUE_KEY
+ * bytes is read each time. 32 sets of four entries (16 KiB a thread). */
+enum { TM_GLUE_SETS = 32, TM_GLUE_WAYS = 4, TM_GLUE_KEY = 126 };
+typedef struct glue_ent {
+    uint8_t n; /* the markup's length; 0: empty */
+    uint8_t glues;
+    char m[TM_GLUE_KEY];
+} glue_ent;
+static _Thread_local glue_ent g_glue[TM_GLUE_SETS][TM_GLUE_WAYS];
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t mix64(uint64_t h) /* MurmurHash3's finalizer */
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    return h ^ (h >> 33);
+}
+
+int tm_tag_glues(const char *m, size_t n)
+{
+    if (n < 8 || n > TM_GLUE_KEY)
+        return tm_tag_glues_read(m, n);
+    /* the set: the markup's first, middle and last 8 bytes and its length */
+    uint64_t h = mix64(load8(m) ^ mix64(load8(m + n / 2 - 4)) ^ mix64(load8(m + n - 8) + n));
+    glue_ent *e = g_glue[h % TM_GLUE_SETS];
+    for (int w = 0; w < TM_GLUE_WAYS; w++)
+        if (e[w].n == n && memcmp(e[w].m, m, n) == 0)
+            return e[w].glues;
+    int g = tm_tag_glues_read(m, n);
+    memmove(e + 1, e, (TM_GLUE_WAYS - 1) * sizeof *e); /* the newest first, the oldest out */
+    e[0].n = (uint8_t)n;
+    e[0].glues = (uint8_t)g;
+    memcpy(e[0].m, m, n);
+    return g;
 }
 
 void tm_glue_set(tm_toks *t, size_t k)

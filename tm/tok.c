@@ -1431,9 +1431,31 @@ int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
     return rc;
 }
 
+/* Does s[0..n) hold, after a letter, a run of tags that join letters followed by a letter? Then
+ * tokenize_fused would stop there and tm_tokenize_ref read the text again from its start, so the
+ * one-pass reading is not begun. Only a guess of where it stops (either way the tokens are
+ * tm_tokenize_ref's), at a cost of one memchr when the text holds no placeholder. */
+static int glue_inside(const tm_toks *t, const unsigned char *s, size_t n)
+{
+    for (const unsigned char *p = memchr(s, 0xEE, n); p;
+         p = memchr(p + 1, 0xEE, n - (size_t)(p + 1 - s))) {
+        size_t i = (size_t)(p - s), j = i;
+        if (i == 0 || !tag_glues(t, utf8_next(s, n, &j)))
+            continue;
+        size_t k = i - 1; /* the code point before it */
+        while (k > 0 && (s[k] & 0xC0) == 0x80)
+            k--;
+        if (char_class(utf8_next(s, n, &k)) == C_LETTER && glued_tags(t, s, n, i))
+            return 1;
+    }
+    return 0;
+}
+
 int tm_tokenize(const char *str, size_t n, tm_toks *out)
 {
-    int rc = tm_tokenize_fused(str, n, out);
+    int rc = out->nglue && glue_inside(out, (const unsigned char *)str, n)
+                 ? 0
+                 : tm_tokenize_fused(str, n, out);
     if (rc == 0)
         rc = tm_tokenize_ref(str, n, out);
     out->nglue = 0; /* the glue was this text's */

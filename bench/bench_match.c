@@ -11,12 +11,17 @@
  *               inserted on each side), as versioned documentation and software strings give;
  *   short     — UI strings of 1–6 words: the installed gettext catalogues' (and Tatoeba's short)
  *               pairs and variants of them (1–2 words changed, a colon or an ellipsis, a
- *               mnemonic underscore), the bulk of software localisation memories.
+ *               mnemonic underscore), the bulk of software localisation memories;
+ *   tagged    — (only when named; not in "all") the versions profile's units as two memories,
+ *               plain and with inline tags on 2 units in 5 (a <bpt>/<ept> pair, an accelerator
+ *               pair inside a word, an image <ph>, a <ph> line break, a <ph> soft hyphen):
+ *               each query timed on both in turn, side by side, with the ratio of their sums
+ *               (what tags cost a query; docs/matching.md §7.1, session 36).
  * Queries per profile: exact (a stored text), near (synthetic: a word dropped and a number
  * added; versions: two words changed; short: one word changed), far (halves of two texts) and
  * no-match (invented words), in equal parts.
  *
- * Usage: bench_match [PROFILE|all] [UNITS] [WORKDIR] [QUERIES] [ORACLE] [reuse]
+ * Usage: bench_match [PROFILE|all|tagged] [UNITS] [WORKDIR] [QUERIES] [ORACLE] [reuse]
  *   QUERIES per threshold (default 400), ORACLE of them re-run with --exhaustive per threshold
  *   (default 20); reuse: query the memories left in WORKDIR by an earlier run.
  *   JISR_BENCH_MINS="30 50 70 90" chooses the thresholds. JISR_BENCH_QUERIES=FILE writes each
@@ -36,6 +41,9 @@
  *   tables where at most N did (tm_short_gather_max; 0: none, each group scored whole), for A/B.
  *   JISR_BENCH_ROUNDS=N runs the queries of each threshold N times over and reports each
  *   query's least time (a busy machine's pauses out of the p99; default 1).
+ *   Tagged profile: JISR_BENCH_IMPORTS=N imports each memory N times, in turn, and reports the
+ *   least time; JISR_BENCH_SIDE=plain|tagged queries that memory alone (with ORACLE 0: for a
+ *   profiler). The character search, form tables and snapshot settings do not apply to it.
  */
 #include <fcntl.h>
 #include <stdio.h>

@@ -118,10 +118,20 @@ int al_render_tmx(jisr_writer *w, const jisr_align_out *o, const jisr_sentences 
 
 /** The bead shapes the DP may try, in this order (index = bead type): the eight of jisr 0.1's
  * model, then runs of 2..AL_GAP_MAX unaligned sentences on one side ((2,0), (0,2), (3,0) …),
- * which let a run cost less per sentence after the first (an affine gap). */
+ * which let a run cost less per sentence after the first (an affine gap), then one sentence
+ * against 4..AL_LONG_MAX of the other side ((1,4), (4,1), (1,5) …: a long Arabic sentence that
+ * the English splits into four or more). Model 2 tries the first al_nshapes(bead_max). */
 #define AL_NBEADS 8
 #define AL_GAP_MAX 6
-#define AL_NSHAPES (AL_NBEADS + 2 * (AL_GAP_MAX - 1))
+#define AL_LONG_MAX 6
+#define AL_NGAPSHAPES (AL_NBEADS + 2 * (AL_GAP_MAX - 1))
+#define AL_NSHAPES (AL_NGAPSHAPES + 2 * (AL_LONG_MAX - 3))
+/* The most partner sentences whose chance matches the lexical evidence tells apart (cost.c,
+ * aligner.c): a bead's sentence with k partners is weighed against 1 - (1 - p0)^k */
+#define AL_KMAX AL_LONG_MAX
+/** The shapes of model 2 whose aligned beads have at most bead_max (3..AL_LONG_MAX) sentences a
+ * side: AL_NGAPSHAPES + 2 (bead_max - 3). */
+int al_nshapes(int bead_max);
 extern const unsigned char al_bead_shape[AL_NSHAPES][2]; /* {nsrc, ntgt} */
 
 /** Cost of the bead with nsrc source sentences ending before src sentence i and ntgt target
@@ -210,7 +220,9 @@ extern void *al_feature_ctx;
 typedef struct al_params {
     double lex_weight;             /* weight of the lexical log-likelihood ratio */
     double skip_cost;              /* extra cost of leaving one sentence unaligned */
-    double prior[AL_NBEADS];       /* cost of each bead type, in al_bead_shape order */
+    double prior[AL_NSHAPES];      /* cost of each aligned or one-sentence bead type, in
+                                      al_bead_shape order (runs of unaligned sentences cost what
+                                      al_gap says: their entries are unused) */
     double p1_default;             /* P(known token matched | aligned) before it is estimated */
     double m1_min_score, m1_min_t; /* Model 1: training beads' least score; least t(e|f) kept */
     double nb_discount;            /* weight of the chance gain a partner sentence brings */
@@ -233,6 +245,8 @@ typedef struct al_params {
      * it finds a translation in it though both sides hold some, and its length cost is at least
      * edge_nolex_len (one-sided material at an edge next to a sentence without partner) */
     double edge_nolex, edge_nolex_len;
+    double bead_max;     /* the most sentences a side of an aligned bead (3: jisr 0.2's 1-3/3-1) */
+    double long_len_max; /* beads of more than 3 sentences a side: the most length cost tried */
 } al_params;
 al_params *al_aligner_params(jisr_aligner *a);
 

@@ -30,8 +30,10 @@
 static const al_params default_params = {
     .lex_weight = 0.3,
     .skip_cost = 0.0,
-    /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3 */
-    .prior = {0.12, 6.5, 6.5, 4.3, 3.0, 10.0, 9.5, 7.5},
+    /* 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3, (runs of unaligned sentences: al_gap), 1-4, 4-1,
+     * 1-5, 5-1, 1-6, 6-1 */
+    .prior = {0.12, 6.5, 6.5, 4.3, 3.0, 10.0, 9.5, 7.5, [AL_NGAPSHAPES] = 8.0, 8.0, 9.0, 9.0, 10.5,
+              10.5},
     .p1_default = 0.5,
     .anchor_weight = 8.0,
     .punct_weight = 4.0,
@@ -53,6 +55,8 @@ static const al_params default_params = {
     .post_temp = 1.0,
     .cal = {-0.6340, 0.4487, -1.7525, -0.0780, 0.1054, 0.4296, -0.9495, 0.8298},
     .calmap = 1,
+    .bead_max = AL_LONG_MAX,
+    .long_len_max = 8.0,
 };
 
 /* jisr 0.1's weights, model 1 */
@@ -67,6 +71,7 @@ static const al_params model1_params = {
     .m1_min_score = 0.5,
     .m1_min_t = 0.25,
     .s2_default = 12.0,
+    .bead_max = 3,
 };
 
 al_params *al_aligner_params(jisr_aligner *a)
@@ -641,7 +646,7 @@ static void count_df(jisr_aligner *a)
 
 static void token_llr(jisr_aligner *a, uint32_t id, double p0, double p1)
 {
-    for (int k = 1; k <= 3; k++) {
+    for (int k = 1; k <= AL_KMAX; k++) {
         /* the chance of a match somewhere in k unrelated sentences */
         double pk = 1 - pow(1 - p0, k);
         if (pk < 1e-4)
@@ -691,7 +696,7 @@ static int compute_weights(jisr_aligner *a)
                  * add and drop quotation marks) */
                 float m = (float)(a->tk.kind[f] == 'N' ? a->params.anchor_weight
                                                        : a->params.punct_weight);
-                for (int k = 0; k < 3; k++) {
+                for (int k = 0; k < AL_KMAX; k++) {
                     a->w[f][k] *= m;
                     a->u[f][k] *= m;
                 }

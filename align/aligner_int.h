@@ -56,8 +56,9 @@ struct jisr_aligner {
     uint32_t idcap;
     uint32_t *df, *dft; /* source / target sentences holding the id */
     /* [k-1]: evidence when the id's sentence is paired with k sentences of the other side */
-    float (*w)[3];         /* log-likelihood ratio gained when the id is matched */
-    float (*u)[3];         /* log-likelihood ratio when it is not (≤ 0) */
+    float (*w)[AL_KMAX];   /* log-likelihood ratio gained when the id is matched, per partner
+                              count k = 1..AL_KMAX */
+    float (*u)[AL_KMAX];   /* log-likelihood ratio when it is not (≤ 0) */
     double p1s, p1t;       /* P(a known token is matched | aligned), per side */
     al_trlist *tr;         /* translations of a source id (target ids) */
     unsigned char *tknown; /* target id is some source id's translation */

@@ -29,9 +29,18 @@
 #include "align/align_int.h"
 
 const unsigned char al_bead_shape[AL_NSHAPES][2] = {
-    {1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}, {2, 0},
-    {0, 2}, {3, 0}, {0, 3}, {4, 0}, {0, 4}, {5, 0}, {0, 5}, {6, 0}, {0, 6},
+    {1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}, {2, 0}, {0, 2}, {3, 0}, {0, 3},
+    {4, 0}, {0, 4}, {5, 0}, {0, 5}, {6, 0}, {0, 6}, {1, 4}, {4, 1}, {1, 5}, {5, 1}, {1, 6}, {6, 1},
 };
+
+int al_nshapes(int bead_max)
+{
+    if (bead_max < 3)
+        bead_max = 3;
+    if (bead_max > AL_LONG_MAX)
+        bead_max = AL_LONG_MAX;
+    return AL_NGAPSHAPES + 2 * (bead_max - 3);
+}
 
 static _Thread_local al_dp_stats dp_stats;
 
@@ -43,15 +52,16 @@ const al_dp_stats *al_dp_stats_last(void)
 #define FULL_GRID_CELLS ((size_t)1 << 8)
 #define DEFAULT_BAND 8
 #define NO_BACK 255
-#define POST_REACH 1         /* sentences either side of the path that the posteriors look at */
-#define SHAPE_MAX AL_GAP_MAX /* the most sentences a side of a shape */
-#define TOUCH 2              /* a path this near its band's edge may want to leave the band */
-#define LOCAL_PASSES 12      /* passes that widen locally; then the whole band doubles */
-#define GROW 2.0             /* a touched edge of a row widens this many times */
-#define TAPER (1.0 / 11)     /* and rows around it, by this much less each row further away */
-#define ANCHORS_OFF 3        /* anchors off the diagonal band that start a search along them */
-#define ANCHORS_ON_PATH 0.9  /* a diagonal path through this share of them: no second search */
-#define DIAG_PASSES 3        /* passes of the diagonal's search that check the anchors' */
+#define POST_REACH 1 /* sentences either side of the path that the posteriors look at */
+#define SHAPE_MAX 6  /* the most sentences a side of a shape */
+_Static_assert(AL_GAP_MAX <= SHAPE_MAX && AL_LONG_MAX <= SHAPE_MAX, "SHAPE_MAX");
+#define TOUCH 2             /* a path this near its band's edge may want to leave the band */
+#define LOCAL_PASSES 12     /* passes that widen locally; then the whole band doubles */
+#define GROW 2.0            /* a touched edge of a row widens this many times */
+#define TAPER (1.0 / 11)    /* and rows around it, by this much less each row further away */
+#define ANCHORS_OFF 3       /* anchors off the diagonal band that start a search along them */
+#define ANCHORS_ON_PATH 0.9 /* a diagonal path through this share of them: no second search */
+#define DIAG_PASSES 3       /* passes of the diagonal's search that check the anchors' */
 
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */

@@ -241,6 +241,46 @@ static void test_dp_every_bead(void **state)
     jisr_ladder_free(&out);
 }
 
+/* Model 2's longer beads (1-4 .. 1-6 and 4-1 .. 6-1): found whole, in a narrow band too. */
+static void expect_dp_shapes(const char *ladder, size_t band, int nshapes)
+{
+    truth t = {{0}, 0};
+    parse(&t.l, ladder);
+    size_t ns = 0, nt = 0;
+    for (size_t k = 0; k < t.l.n; k++) {
+        ns += t.l.v[k].nsrc;
+        nt += t.l.v[k].ntgt;
+    }
+    jisr_ladder out = {0};
+    al_dp_opts o = {band, nshapes, 0, NULL, NULL, NULL, 0, 0};
+    assert_int_equal(al_dp(ns, nt, &o, NULL, truth_cost, &t, &out), 0);
+    if (!same_ladder(&out, &t.l)) {
+        jisr_buf x = {0};
+        jisr_ladder_format(&x, &out, 0);
+        print_message("band %zu, %d shapes:\n%s", band, nshapes, x.data);
+        jisr_buf_free(&x);
+    }
+    assert_true(same_ladder(&out, &t.l));
+    jisr_ladder_free(&out);
+    jisr_ladder_free(&t.l);
+}
+
+static void test_dp_long_beads(void **state)
+{
+    (void)state;
+    const char *all = "[0]:[0]\n[1]:[1,2,3,4]\n[2,3,4,5]:[5]\n[6]:[6]\n[7]:[7,8,9,10,11]\n"
+                      "[8,9,10,11,12]:[12]\n[13]:[13,14,15,16,17,18]\n"
+                      "[14,15,16,17,18,19]:[19]\n[20]:[20]\n";
+    assert_int_equal(al_nshapes(3), AL_NGAPSHAPES);
+    assert_int_equal(al_nshapes(AL_LONG_MAX), AL_NSHAPES);
+    expect_dp_shapes(all, 0, AL_NSHAPES);
+    expect_dp_shapes(all, 3, AL_NSHAPES); /* a band narrower than a bead's excursion */
+    expect_dp_shapes("[0]:[0,1,2,3]\n", 0, al_nshapes(4));
+    expect_dp_shapes("[0,1,2,3]:[0]\n", 0, al_nshapes(4));
+    expect_dp_shapes("[0]:[0,1,2,3,4,5]\n", 0, AL_NSHAPES);
+    expect_dp_shapes("[0,1,2,3,4,5]:[0]\n", 0, AL_NSHAPES);
+}
+
 static void test_dp_band_follows_path(void **state)
 {
     (void)state;
@@ -936,6 +976,97 @@ static void test_aligner_unrelated(void **state)
     free_lines(acts, nx);
 }
 
+/* Long sentences (model 2's 1-4 .. 1-6 beads): Luke 15:11-32 with the Arabic of verses 13-16
+ * written as one sentence, and of 24-28 as another (as Arabic prose runs a paragraph into one
+ * sentence that the English splits), against the English a verse a line; and the converse, the
+ * English merged. Both directions, with and without the dictionary: every bead is found, the
+ * long ones as one bead (jisr 0.2's model, up to 1-3, left one or two verses of each unaligned
+ * or paired them wrongly). */
+static char *join_verses(char **v, size_t from, size_t n)
+{
+    jisr_buf b = {0};
+    for (size_t k = from; k < from + n; k++) {
+        size_t len = strlen(v[k]);
+        while (k + 1 < from + n && len && v[k][len - 1] == '.')
+            len--;
+        jisr_buf_printf(&b, "%s%.*s", k > from ? " " : "", (int)len, v[k]);
+    }
+    return b.data;
+}
+
+static void test_aligner_long_sentences(void **state)
+{
+    (void)state;
+    char **ar, **en;
+    size_t na = read_lines("luke15.ar", &ar), ne = read_lines("luke15.en", &en);
+    assert_int_equal(na, 22);
+    assert_int_equal(ne, 22);
+    /* verses 13-16 (2..5) and 24-28 (13..17) as one sentence each on the merged side */
+    const size_t run[2][2] = {{2, 4}, {13, 5}};
+    for (int side = 0; side < 2; side++) {
+        char **m = side ? en : ar, *merged[22];
+        size_t nm = 0;
+        jisr_ladder gold = {0};
+        for (size_t k = 0; k < 22;) {
+            size_t len = 1;
+            for (int r = 0; r < 2; r++)
+                if (run[r][0] == k)
+                    len = run[r][1];
+            merged[nm] = join_verses(m, k, len);
+            if (side)
+                jisr_ladder_push(&gold, k, len, nm, 1, 0);
+            else
+                jisr_ladder_push(&gold, nm, 1, k, len, 0);
+            nm++;
+            k += len;
+        }
+        assert_int_equal(nm, 15);
+        const char *const *as = (const char *const *)(side ? ar : merged);
+        const char *const *es = (const char *const *)(side ? merged : en);
+        size_t nas = side ? 22 : nm, nes = side ? nm : 22;
+        unsigned flags[] = {0, JISR_ALIGN_NO_DICT};
+        for (int f = 0; f < 2; f++)
+            for (int dir = 0; dir < 2; dir++) {
+                jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+                o.flags = flags[f];
+                if (dir)
+                    o.srclang = "en", o.tgtlang = "ar";
+                jisr_aligner *a = NULL;
+                assert_int_equal(jisr_aligner_new(&a, &o), 0);
+                jisr_ladder l = {0}, want = {0};
+                assert_int_equal(jisr_aligner_align(a, dir ? es : as, dir ? nes : nas,
+                                                    dir ? as : es, dir ? nas : nes, &l),
+                                 0);
+                for (size_t k = 0; k < gold.n; k++) {
+                    const jisr_bead *b = &gold.v[k];
+                    if (dir)
+                        jisr_ladder_push(&want, b->tgt, b->ntgt, b->src, b->nsrc, 0);
+                    else
+                        jisr_ladder_push(&want, b->src, b->nsrc, b->tgt, b->ntgt, 0);
+                }
+                if (!same_ladder(&l, &want)) {
+                    jisr_buf x = {0};
+                    jisr_ladder_format(&x, &l, 1);
+                    print_message("side %d flags %u dir %d:\n%s", side, flags[f], dir, x.data);
+                    jisr_buf_free(&x);
+                }
+                assert_true(same_ladder(&l, &want));
+                /* the long beads are likely pairs */
+                for (size_t k = 0; k < l.n; k++)
+                    if (l.v[k].nsrc + l.v[k].ntgt >= 5)
+                        assert_true(l.v[k].score >= 0.5);
+                jisr_ladder_free(&l);
+                jisr_ladder_free(&want);
+                jisr_aligner_free(a);
+            }
+        for (size_t k = 0; k < nm; k++)
+            free(merged[k]);
+        jisr_ladder_free(&gold);
+    }
+    free_lines(ar, na);
+    free_lines(en, ne);
+}
+
 /* A list on one side (28 country names appended to the English of Luke 15:11-32) made the
  * side's median length a name's, so every verse was an outlier and the rest were capped to a
  * third: the pairs' lexical evidence came out against them and the gate left 16 of 22 likely.
@@ -1011,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_score_hand),
         cmocka_unit_test(test_score_sets_and_sums),
         cmocka_unit_test(test_dp_every_bead),
+        cmocka_unit_test(test_dp_long_beads),
         cmocka_unit_test(test_dp_band_follows_path),
         cmocka_unit_test(test_dp_band_widens_locally),
         cmocka_unit_test(test_dp_anchors),
@@ -1023,6 +1155,7 @@ int main(void)
         cmocka_unit_test(test_aligner_numbers),
         cmocka_unit_test(test_aligner_blank_lines),
         cmocka_unit_test(test_aligner_unrelated),
+        cmocka_unit_test(test_aligner_long_sentences),
         cmocka_unit_test(test_aligner_list_appended),
         cmocka_unit_test(test_aligner_batch_and_clear),
     };

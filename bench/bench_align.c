@@ -16,6 +16,11 @@
  * own so that runs neither share caches nor peak memory; a synthetic 10,000-sentence document
  * for the DP's scaling.
  *
+ * A set may be a synthetic variant of one, SET+VARIANT (make_variant below: +heading, +tail,
+ * +omit, +short, +para; +long-ar and +long-en, long sentences on one side: runs of 2..6 verses
+ * merged into one sentence at 30 % of positions, as an Arabic paragraph written as one sentence
+ * that the English splits, e.g. --sets clean/dev+long-ar,clean/dev+long-en).
+ *
  * Tuning: --sets noisy/dev,clean/dev (never the test sets), -p name=value (model weights),
  * --lexicon FILE and --no-default-lexicon (a lexicon that has not seen the dev chapters),
  * --fit (fit the calibration on the sets given and print the weights, and the monotone maps of
@@ -109,9 +114,10 @@ static void free_set(set *s)
 
 /* A document as its gold beads with their sentences, so that a variant can add, drop or cut
  * beads and rebuild sentences and gold together. */
+#define GB_MAX 6 /* the most sentences a side of a gold bead kept */
 typedef struct gbead {
     size_t ns, nt;
-    const char *s[4], *t[4];
+    const char *s[GB_MAX], *t[GB_MAX];
 } gbead;
 
 static size_t to_beads(const doc *d, gbead **out)
@@ -121,7 +127,7 @@ static size_t to_beads(const doc *d, gbead **out)
     size_t n = 0;
     for (size_t k = 0; k < g->n; k++) {
         const jisr_bead *b = &g->v[k];
-        if (b->nsrc > 4 || b->ntgt > 4)
+        if (b->nsrc > GB_MAX || b->ntgt > GB_MAX)
             continue;
         gbead *x = &v[n++];
         x->ns = b->nsrc;
@@ -174,9 +180,86 @@ static void set_paragraphs(doc *d, size_t i)
     d->s[0].has_para = d->s[1].has_para = 1;
 }
 
+/* Long sentences (long-ar, long-en): at LONG_FRAC of the positions of a document, a run of 2 to
+ * LONG_MAX consecutive 1-1 beads becomes one sentence on one side (Arabic or English), its parts
+ * joined by a space without their final full stops (but the last's), the other side keeping a
+ * sentence a verse: beads 1-2 .. 1-LONG_MAX (or the converse), as an Arabic paragraph written
+ * as one sentence that the English translation splits. The runs come from a fixed generator
+ * seeded by the document's place in its set, so the variant is the same in every run.
+ * Made on clean/dev (tuning) and clean/test (reporting): --sets clean/dev+long-ar. */
+#define LONG_FRAC 0.3
+#define LONG_MAX 6
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* The sentences joined as one (malloc'd, appended to *keep for the caller to free). */
+static const char *join_run(const char *const *v, size_t m, char ***keep, size_t *nkeep)
+{
+    jisr_buf b = {0};
+    for (size_t q = 0; q < m; q++) {
+        size_t len = strlen(v[q]);
+        if (q + 1 < m) {
+            while (len && (v[q][len - 1] == '.' || v[q][len - 1] == ' '))
+                len--;
+        }
+        jisr_buf_printf(&b, "%s%.*s", q ? " " : "", (int)len, v[q]);
+    }
+    char **k = realloc(*keep, (*nkeep + 1) * sizeof *k);
+    if (!k)
+        abort();
+    *keep = k;
+    k[(*nkeep)++] = b.data;
+    return b.data;
+}
+
+static size_t long_sentences(gbead *v, size_t n, int side, size_t i, char ***keep, size_t *nkeep)
+{
+    uint64_t rng = 0x6a697372u + (uint64_t)i; /* "jisr" */
+    size_t m = 0;
+    for (size_t q = 0; q < n;) {
+        size_t run = 1;
+        if ((double)(splitmix(&rng) >> 11) / 9007199254740992.0 < LONG_FRAC)
+            run = 2 + (size_t)(splitmix(&rng) % (LONG_MAX - 1));
+        size_t r = 0; /* 1-1 beads from q on, at most run */
+        while (r < run && q + r < n && v[q + r].ns == 1 && v[q + r].nt == 1)
+            r++;
+        if (r < 2) {
+            v[m++] = v[q++];
+            continue;
+        }
+        gbead g = {0};
+        const char *part[LONG_MAX];
+        for (size_t x = 0; x < r; x++)
+            part[x] = side == 0 ? v[q + x].s[0] : v[q + x].t[0];
+        if (side == 0) {
+            g.ns = 1;
+            g.nt = r;
+            g.s[0] = join_run(part, r, keep, nkeep);
+            for (size_t x = 0; x < r; x++)
+                g.t[x] = v[q + x].t[0];
+        } else {
+            g.nt = 1;
+            g.ns = r;
+            g.t[0] = join_run(part, r, keep, nkeep);
+            for (size_t x = 0; x < r; x++)
+                g.s[x] = v[q + x].s[0];
+        }
+        v[m++] = g;
+        q += r;
+    }
+    return m;
+}
+
 /* heading: a line at the start of one side; tail: at the end; omit: 3 to 6 consecutive pairs
  * lose their target (or source) sentences in the middle of the document; short: documents cut
- * into pieces of 11 to 25 pairs; para: paragraphs marked on both sides. */
+ * into pieces of 11 to 25 pairs; para: paragraphs marked on both sides; long-ar, long-en: long
+ * sentences on the Arabic or the English side (above). */
 static void make_variant(const set *in, const char *variant, set *out)
 {
     memset(out, 0, sizeof *out);
@@ -243,8 +326,15 @@ static void make_variant(const set *in, const char *variant, set *out)
             free(v);
             continue;
         }
+        char **keep = NULL;
+        size_t nkeep = 0;
+        if (!strcmp(variant, "long-ar") || !strcmp(variant, "long-en"))
+            n = long_sentences(v, n, variant[5] == 'e', i, &keep, &nkeep);
         doc *d = &out->docs[out->n++];
         from_beads(v, n, in->docs[i].id, d);
+        for (size_t q = 0; q < nkeep; q++)
+            free(keep[q]);
+        free(keep);
         if (!strcmp(variant, "para"))
             set_paragraphs(d, i);
         out->pairs += (double)(d->s[0].n + d->s[1].n) / 2;
@@ -296,15 +386,21 @@ static int set_param(al_params *P, const char *n, double v)
         {"prior_n", &P->prior_n},
         {"post_temp", &P->post_temp},
         {"calmap", &P->calmap},
+        {"bead_max", &P->bead_max},
+        {"long_len_max", &P->long_len_max},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(n, t[i].name)) {
             *t[i].p = v;
             return 0;
         }
-    if (!strncmp(n, "prior", 5) && n[5] >= '0' && n[5] < '0' + AL_NBEADS && !n[6]) {
-        P->prior[n[5] - '0'] = v;
-        return 0;
+    if (!strncmp(n, "prior", 5) && n[5] >= '0' && n[5] <= '9') {
+        char *end;
+        long ty = strtol(n + 5, &end, 10);
+        if (!*end && ty < AL_NSHAPES) {
+            P->prior[ty] = v;
+            return 0;
+        }
     }
     if (!strncmp(n, "cal", 3) && n[3] >= '0' && n[3] < '0' + AL_NCAL && !n[4]) {
         P->cal[n[3] - '0'] = v;
@@ -1185,7 +1281,7 @@ int main(int argc, char **argv)
                         w->ppcpu = s.pairs / r.cpu;
                         w->rss = r.rss_kib;
                     }
-                    if (!quiet && !strncmp(st, "noisy", 5)) {
+                    if (!quiet && (!strncmp(st, "noisy", 5) || strstr(st, "+long"))) {
                         char label[128];
                         snprintf(label, sizeof label, "%s %s %s model %d", st, dn, mo, c.model);
                         print_calibration(label, &r);

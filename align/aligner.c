@@ -646,7 +646,10 @@ static void count_df(jisr_aligner *a)
 
 static void token_llr(jisr_aligner *a, uint32_t id, double p0, double p1)
 {
-    for (int k = 1; k <= AL_KMAX; k++) {
+    /* partner counts up to the most sentences a side of a bead: 3 for model 1 */
+    int kmax = a->model >= 2 ? (int)a->params.bead_max : 3;
+    kmax = kmax < 3 ? 3 : kmax > AL_KMAX ? AL_KMAX : kmax;
+    for (int k = 1; k <= kmax; k++) {
         /* the chance of a match somewhere in k unrelated sentences */
         double pk = 1 - pow(1 - p0, k);
         if (pk < 1e-4)

@@ -52,16 +52,16 @@ const al_dp_stats *al_dp_stats_last(void)
 #define FULL_GRID_CELLS ((size_t)1 << 8)
 #define DEFAULT_BAND 8
 #define NO_BACK 255
-#define POST_REACH 1 /* sentences either side of the path that the posteriors look at */
-#define SHAPE_MAX 6  /* the most sentences a side of a shape */
-_Static_assert(AL_GAP_MAX <= SHAPE_MAX && AL_LONG_MAX <= SHAPE_MAX, "SHAPE_MAX");
-#define TOUCH 2             /* a path this near its band's edge may want to leave the band */
-#define LOCAL_PASSES 12     /* passes that widen locally; then the whole band doubles */
-#define GROW 2.0            /* a touched edge of a row widens this many times */
-#define TAPER (1.0 / 11)    /* and rows around it, by this much less each row further away */
-#define ANCHORS_OFF 3       /* anchors off the diagonal band that start a search along them */
-#define ANCHORS_ON_PATH 0.9 /* a diagonal path through this share of them: no second search */
-#define DIAG_PASSES 3       /* passes of the diagonal's search that check the anchors' */
+#define POST_REACH 1         /* sentences either side of the path that the posteriors look at */
+#define SHAPE_MAX AL_GAP_MAX /* the most sentences a side of a shape */
+#define TOUCH 2              /* a path this near its band's edge may want to leave the band */
+#define LOCAL_PASSES 12      /* passes that widen locally; then the whole band doubles */
+#define GROW 2.0             /* a touched edge of a row widens this many times */
+#define TAPER (1.0 / 11)     /* and rows around it, by this much less each row further away */
+#define ANCHORS_OFF 3        /* anchors off the diagonal band that start a search along them */
+#define ANCHORS_ON_PATH 0.9  /* a diagonal path through this share of them: no second search */
+#define DIAG_PASSES 3        /* passes of the diagonal's search that check the anchors' */
+_Static_assert(AL_LONG_MAX <= SHAPE_MAX, "a long bead reaches further up than the DP looks");
 
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */

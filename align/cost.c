@@ -62,10 +62,11 @@ typedef struct cctx {
     /* per sentence: the mean gain it gets from the other side's sentences in the band, what a
      * merged-in neighbour adds by chance (neighbouring verses share their vocabulary) */
     double *bgs, *bgt, *bgn;
-    /* sentence-pair coverage in the band: row s spans t in [clo[s], clo[s]+cn[s]) at coff[s];
-     * partner counts k = 1..reach */
+    /* sentence-pair coverage in the band: row s spans t in [clo[s], clo[s]+cn[s]) at coff[s],
+     * reach floats a pair (partner counts k = 1..reach: the DP's inner loop reads them, so no
+     * more than the model uses) */
     size_t *clo, *cn, *coff;
-    float (*ms)[AL_KMAX], (*mt)[AL_KMAX];
+    float *ms, *mt;
     size_t ccap;
     const unsigned char *outl; /* model 2, a document with outliers: d->outl, else NULL */
     const size_t *nout;        /* and then prefix counts of outliers (source ns+1, target nt+1) */
@@ -88,8 +89,8 @@ static inline void cov_at(const cctx *x, size_t s, size_t t, const float **ms, c
         return;
     }
     size_t k = x->coff[s] + (t - x->clo[s]);
-    *ms = x->ms[k];
-    *mt = x->mt[k];
+    *ms = x->ms + k * (size_t)x->reach;
+    *mt = x->mt + k * (size_t)x->reach;
 }
 
 /* The target sentences [*l, *h) that a bead of up to reach sentences a side covering source
@@ -131,11 +132,11 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         total += x->cn[s];
     }
     if (total > x->ccap) {
-        float(*ms)[AL_KMAX] = realloc(x->ms, total * sizeof *ms);
+        float *ms = realloc(x->ms, total * reach * sizeof *ms);
         if (!ms)
             return jisr_oom(0);
         x->ms = ms;
-        float(*mt)[AL_KMAX] = realloc(x->mt, total * sizeof *mt);
+        float *mt = realloc(x->mt, total * reach * sizeof *mt);
         if (!mt)
             return jisr_oom(0);
         x->mt = mt;
@@ -203,8 +204,8 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
              * one are chance and count for neither (two outliers may still match) */
             int chance = x->outl && x->outl[s] != x->outl[d->ns + t];
             for (int q = 0; q < nk; q++) {
-                x->ms[k][q] = chance ? 0.0f : (float)ms[q];
-                x->mt[k][q] = chance ? 0.0f : (float)mt[q];
+                x->ms[k * reach + (size_t)q] = chance ? 0.0f : (float)ms[q];
+                x->mt[k * reach + (size_t)q] = chance ? 0.0f : (float)mt[q];
             }
             /* outliers match everything by chance: not part of what a neighbour brings */
             if ((d->outl && (d->outl[s] || d->outl[d->ns + t])) || t < l3 || t >= h3)

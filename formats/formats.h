@@ -348,13 +348,15 @@ JISR_API void jisr_writer_abort(jisr_writer *w);
 /* More jisr_read_opts.flags, for TMX. OmegaT writes the formatting tags of its segments as text
  * shortcuts in its own memories (project_save.tmx, its "OmegaT" TMX export):
  * "&lt;b0&gt;Save&lt;/b0&gt;". In a TMX whose header's creationtool is OmegaT (letter case
- * aside) the reader turns each shortcut of a <seg>'s text — '<', an optional '/', ASCII letters,
- * digits, an optional '/' (not both), '>' — into an inline tag holding it as its native code: an
- * opening one and the nearest closing one of the same name after it a <bpt>/<ept> pair (an i no
- * other pair of the segment has), a self-closing one a <ph>, one without its counterpart an
- * <it>; every placeholder of the segment is then numbered in text order. A segment that would
- * hold more than 6400 tags keeps its shortcuts as text. "<b>", "<br/>", "< b0>" are not
- * shortcuts. These flags decide for any TMX instead of its creationtool (both: NO wins). */
+ * aside), or whose header holds <prop type="x-jisr-omegat-shortcuts"> (jisr's own output with
+ * JISR_WRITE_OMEGAT_SHORTCUTS; the reader keeps no such prop), the reader turns each shortcut
+ * of a <seg>'s text — '<', an optional '/', ASCII letters, digits, an optional '/' (not both),
+ * '>' — into an inline tag holding it as its native code: an opening one and the nearest
+ * closing one of the same name after it a <bpt>/<ept> pair (an i no other pair of the segment
+ * has), a self-closing one a <ph>, one without its counterpart an <it>; every placeholder of
+ * the segment is then numbered in text order. A segment that would hold more than 6400 tags
+ * keeps its shortcuts as text. "<b>", "<br/>", "< b0>" are not shortcuts. These flags decide
+ * for any TMX instead of its creationtool (both: NO wins). */
 enum {
     JISR_READ_OMEGAT_TAGS = 1 << 2,    /* read shortcuts as tags whatever the creationtool */
     JISR_READ_NO_OMEGAT_TAGS = 1 << 3, /* keep them as text, also in OmegaT's files */
@@ -374,7 +376,9 @@ enum {
      * instead of an element, as OmegaT's own memories hold it, so that OmegaT, which reads
      * another tool's TMX at "level 1" by default (dropping what inline elements hold), finds the
      * segment as it has it (<b0>Save</b0>): for a memory going to an OmegaT project's tm/auto.
-     * Other tags stay elements; the other formats ignore the flag. */
+     * Other tags stay elements; the other formats ignore the flag. The header gets
+     * <prop type="x-jisr-omegat-shortcuts">text</prop>, so that jisr reads the shortcuts back
+     * as the tags they were. */
     JISR_WRITE_OMEGAT_SHORTCUTS = 1 << 0,
 };
 

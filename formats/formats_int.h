@@ -33,6 +33,10 @@
 #define JISR_ATTR_RAW_MAX (6 * JISR_ATTR_MAX)
 #define JISR_STARTTAG_MAX (8u << 20) /* one start tag, raw bytes */
 
+/* The header prop of a TMX written with JISR_WRITE_OMEGAT_SHORTCUTS: the reader then takes
+ * OmegaT's text shortcuts as tags (as in OmegaT's own files) and keeps no such prop. */
+#define FMT_OMEGAT_SHORTCUTS_PROP "x-jisr-omegat-shortcuts"
+
 /* The line limit the line formats use: JISR_LINE_MAX; the fuzz targets lower it so that
  * over-long lines are common in a small input. */
 extern size_t fmt_line_max;

@@ -1021,6 +1021,19 @@ static void end_prop(tmx_reader *t)
     t->leaf = -1;
     if (!t->prop)
         return;
+    jisr_meta *hm = &t->r->header.meta;
+    if (t->in_header && hm->nprops && t->prop == &hm->props[hm->nprops - 1] &&
+        strcmp(t->prop->type, FMT_OMEGAT_SHORTCUTS_PROP) == 0) {
+        /* jisr's own TMX for OmegaT (JISR_WRITE_OMEGAT_SHORTCUTS): its shortcuts are tags, as
+         * in OmegaT's files; the mark is no prop of the header */
+        t->omegat = !(t->r->flags & JISR_READ_NO_OMEGAT_TAGS);
+        free(t->prop->type);
+        free(t->prop->lang);
+        memset(t->prop, 0, sizeof *t->prop);
+        hm->nprops--;
+        t->prop = NULL;
+        return;
+    }
     t->prop->value = jisr_strndup(t->val.data, t->val.len);
     if (!t->prop->value)
         oom(t);

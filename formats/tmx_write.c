@@ -20,7 +20,10 @@
  * tool's TMX at "level 1" by default, dropping what inline elements hold, so
  * "<bpt i=\"1\">&lt;b0&gt;</bpt>Save<ept i=\"1\">&lt;/b0&gt;</ept>" would be "Save" to it and no
  * exact match for its segment "<b0>Save</b0>". The file stays valid TMX 1.4b: text where an
- * element was (a pair's other half, when it holds no shortcut, stays an element).
+ * element was (a pair's other half, when it holds no shortcut, stays an element). Its header
+ * says so with <prop type="x-jisr-omegat-shortcuts">, so that jisr's reader takes the
+ * shortcuts as the tags they were (else the file, whose creationtool is jisr, would be read
+ * as text and, imported into the memory it came from, add each unit with a shortcut again).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -252,8 +255,11 @@ int fmt_tmx_writer_begin(jisr_writer *w)
         (rc = attr(b, "datatype", w->datatype ? w->datatype : "plaintext")) < 0 ||
         (rc = meta_attrs(b, hm, 1)) < 0)
         return rc;
-    if (hm->nprops || hm->nnotes) {
+    int mark = (w->flags & JISR_WRITE_OMEGAT_SHORTCUTS) != 0;
+    if (hm->nprops || hm->nnotes || mark) {
         if ((rc = jisr_buf_puts(b, ">\n")) < 0 || (rc = props(b, hm, "    ")) < 0 ||
+            (mark && (rc = jisr_buf_puts(b, "    <prop type=\"" FMT_OMEGAT_SHORTCUTS_PROP
+                                            "\">text</prop>\n")) < 0) ||
             (rc = jisr_buf_puts(b, "  </header>\n")) < 0)
             return rc;
     } else if ((rc = jisr_buf_puts(b, "/>\n")) < 0) {

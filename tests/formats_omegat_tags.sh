@@ -135,6 +135,30 @@ check "query --format tmx --omegat-shortcuts: the match's segments with text sho
 $J query --tm om -s en -t ar --min 0 -n 1 --format tmx "Open the file now." >q0.tmx
 check "... without it, elements" "grep -qF '<seg>Open the <bpt i=\"1\">' q0.tmx"
 
+# --- jisr reads its own --omegat-shortcuts output back as it wrote it ----------------------------
+# (the old code read that file's shortcuts as text, its creationtool being jisr: imported into
+# the memory it came from, every unit with a shortcut was added a second time, as words)
+check "--omegat-shortcuts marks the header (x-jisr-omegat-shortcuts), valid" \
+    'grep -qF "<prop type=\"x-jisr-omegat-shortcuts\">" sc.tmx && valid sc.tmx'
+$J import --tm om sc.tmx 2>err
+check "export --omegat-shortcuts imported into the memory it came from: every unit merged" \
+    'grep -q "sc.tmx: 5 units read, 0 added, 5 merged" err'
+$J import -q --tm scfresh sc.tmx && $J export --tm scfresh -s en -t ar -o scfresh.tmx 2>/dev/null
+check "... into a fresh memory: the same tags as the memory it came from" \
+    'diff <(grep "<seg>" om.tmx) <(grep "<seg>" scfresh.tmx)'
+check "... and the untagged sentence scores as a tag difference only there" \
+    '[ "$(score scfresh "Open the file now.")" -ge 99 ]'
+$J import -q --tm sctext --no-omegat-tags sc.tmx && $J export --tm sctext -s en -t ar -o sctext.tmx 2>/dev/null
+check "... --no-omegat-tags keeps them as text, as for OmegaT's own file" \
+    "grep -qF '<seg>Open the &lt;b0&gt;file&lt;/b0&gt; now.</seg>' sctext.tmx"
+$J convert sc.tmx sc-el.tmx 2>err && $J convert -s en -t ar sc.tmx sc.jsonl 2>>err
+check "convert without --omegat-shortcuts: elements again, the marker not carried, no header warning" \
+    "grep -qF '<seg>Open the <bpt i=\"1\">&lt;b0&gt;</bpt>file' sc-el.tmx && ! grep -q x-jisr-omegat sc-el.tmx &&
+     [ ! -s err ] && valid sc-el.tmx"
+$J import -q --tm qm q.tmx && $J export --tm qm -s en -t ar -o qm.tmx 2>/dev/null
+check "query --format tmx --omegat-shortcuts: its pair is read back with its tags" \
+    "grep -qF '<seg>Open the <bpt i=\"1\">&lt;b0&gt;</bpt>file<ept i=\"1\">&lt;/b0&gt;</ept> now.</seg>' qm.tmx"
+
 # --- a real OmegaT loads jisr's export ---------------------------------------------------------
 JAR=/usr/share/omegat/OmegaT.jar
 if ! command -v java >/dev/null || [ ! -f "$JAR" ]; then

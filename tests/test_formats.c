@@ -2507,8 +2507,21 @@ static void test_omegat_shortcuts_write(void **state)
         assert_tags(&back.variants[k], tags, 3);
     }
     jisr_reader_close(r);
-    /* … and as another tool's TMX (creationtool jisr): the shortcuts are text */
+    /* … and without a flag: the header's x-jisr-omegat-shortcuts prop says what the file holds
+     * (its creationtool is jisr, which read the shortcuts as text before), the same unit again,
+     * and the prop is no header prop of the reader's */
+    assert_non_null(strstr(out, "<prop type=\"x-jisr-omegat-shortcuts\">text</prop>"));
     assert_int_equal(jisr_reader_open_memory(&r, "out.tmx", out, strlen(out), NULL), 0);
+    assert_int_equal(jisr_reader_next(r, &back), 1);
+    for (size_t k = 0; k < 2; k++) {
+        assert_string_equal(back.variants[k].text, u.variants[k].text);
+        assert_tags(&back.variants[k], tags, 3);
+    }
+    assert_int_equal(jisr_reader_header(r)->meta.nprops, 0);
+    jisr_reader_close(r);
+    /* … and with JISR_READ_NO_OMEGAT_TAGS as text, as in OmegaT's own files */
+    ro.flags = JISR_READ_NO_OMEGAT_TAGS;
+    assert_int_equal(jisr_reader_open_memory(&r, "out.tmx", out, strlen(out), &ro), 0);
     assert_int_equal(jisr_reader_next(r, &back), 1);
     assert_string_equal(back.variants[0].text, "<b0>Save</b0> x" P("\x80") "\xee\x80\x85");
     jisr_reader_close(r);

@@ -524,6 +524,28 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
     if (!e->file) /* not the document's own input: say where the document stands */
         cur_pos(t, &line, &col);
+    /* a reference the parser refused, said in libxml2's words and where its parse stopped: at
+     * its '&', in the words check_amp uses (which of the two reports a '&' that starts no
+     * reference depends on where the input's chunks end) */
+    int amp = e->file && e->message && strncmp(e->message, "xmlParseEntityRef: no name", 26) == 0;
+    int charref = e->file && e->code == XML_ERR_INVALID_CHAR && e->message &&
+                  strncmp(e->message, "xmlParseCharRef: invalid xmlChar value", 38) == 0;
+    if (amp || charref) {
+        unsigned long l, c;
+        if (back_pos(t, '&', &l, &c)) {
+            line = l;
+            col = c;
+        }
+        if (amp)
+            snprintf(msg, sizeof msg,
+                     "'&' starts no entity or character reference (a '&' in text is written "
+                     "&amp;)");
+        else
+            snprintf(msg, sizeof msg,
+                     "a character reference to U+%04X, a character XML 1.0 does not allow "
+                     "(nor TMX)",
+                     (unsigned)e->int1);
+    }
     if (!t->root_seen && (strstr(msg, "Extra content at the end") ||
                           strstr(msg, "Document is empty") || strstr(msg, "Start tag expected")))
         snprintf(msg, sizeof msg, "no <tmx> root element: empty or not XML");

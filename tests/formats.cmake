@@ -40,3 +40,6 @@ jisr_add_script_test(formats_xliff_pairs formats_xliff_pairs.sh)
 # it (XLIFF → memory → TMX → memory, TMX or JSONL then XLIFF); XLIFF 2.0 <sc/>/<ec/> without their
 # partner in the segment (or isolated="yes") as <it>, the TMX valid against tmx14.dtd
 jisr_add_script_test(formats_xliff_roundtrip formats_xliff_roundtrip.sh)
+# real-world TMX (a refused reference in the compliance kit's file, ../shared's Okapi, OmegaT and
+# MateCat files): exports valid and imported again unchanged, also with --omegat-shortcuts
+jisr_add_script_test(tmx_realworld tmx_realworld.sh)

@@ -151,7 +151,7 @@ int fmt_refuse_utf16_stream(FILE *f, const char *name)
     return fmt_refuse_utf16(h, n, name);
 }
 
-int fmt_xml_utf8_message(const char *raw, const char *declared, char *out, size_t size)
+int fmt_xml_utf8_message(const char *raw, const char *declared, int bom, char *out, size_t size)
 {
     if (!raw || strncmp(raw, "Input is not proper UTF-8", 25) != 0)
         return 0;
@@ -160,7 +160,14 @@ int fmt_xml_utf8_message(const char *raw, const char *declared, char *out, size_
     char what[32] = "";
     if (b)
         snprintf(what, sizeof what, " (byte 0x%02lX)", byte & 0xFF);
-    if (declared && *declared)
+    if (bom) /* a declaration of another encoding would contradict the mark: not a way out */
+        snprintf(out, size,
+                 "not valid UTF-8%s: the file begins with UTF-8's byte-order mark, so it is read "
+                 "as UTF-8, but the rest is in another encoding; drop the mark's 3 bytes and "
+                 "convert the rest to UTF-8 (e.g. tail -c +4 FILE | iconv -f WINDOWS-1252 -t "
+                 "UTF-8)",
+                 what);
+    else if (declared && *declared)
         snprintf(out, size,
                  "not valid UTF-8%s: the file says %.40s; convert it to UTF-8 or fix its encoding "
                  "declaration",

@@ -142,8 +142,9 @@ int fmt_refuse_utf16(const unsigned char *head, size_t n, const char *name);
 int fmt_refuse_utf16_stream(FILE *f, const char *name);
 /** When raw is libxml2's report of bytes that are not UTF-8 ("Input is not proper UTF-8,
  * indicate encoding !\nBytes: 0xE9 …"), one line saying so into out (declared: the encoding the
- * document declares, or NULL) and 1; else 0. */
-int fmt_xml_utf8_message(const char *raw, const char *declared, char *out, size_t size);
+ * document declares, or NULL; bom: whether it begins with UTF-8's byte-order mark, which says
+ * UTF-8 whatever a declaration would say) and 1; else 0. */
+int fmt_xml_utf8_message(const char *raw, const char *declared, int bom, char *out, size_t size);
 /** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
 /** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad

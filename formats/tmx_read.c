@@ -141,6 +141,7 @@ typedef struct tmx_reader {
     jisr_reader *r;
     int check_only, skip_bad;
     int utf16_nobom;    /* the input starts as UTF-16 (2: LE, 3: BE) without a BOM or "<?xml" */
+    int utf8_bom;       /* the input starts with UTF-8's byte-order mark */
     xmlEntity stand_in; /* what getEntity returns for a declared entity */
 
     /* queue of finished units and errors, in document order */
@@ -519,7 +520,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
     trim(msg);
     if (t->ctxt)
-        fmt_xml_utf8_message(e->message, declared_encoding(t), msg, sizeof msg);
+        fmt_xml_utf8_message(e->message, declared_encoding(t), t->utf8_bom, msg, sizeof msg);
     unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;
     unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
     if (!e->file) /* not the document's own input: say where the document stands */
@@ -601,7 +602,7 @@ static const char *generic_message(tmx_reader *t)
         m = sep + 3;
     trim(m);
     static _Thread_local char utf8[512];
-    if (t->ctxt && fmt_xml_utf8_message(m, declared_encoding(t), utf8, sizeof utf8))
+    if (t->ctxt && fmt_xml_utf8_message(m, declared_encoding(t), t->utf8_bom, utf8, sizeof utf8))
         return utf8;
     return m[0] ? m : "malformed XML";
 }
@@ -2492,6 +2493,7 @@ static int tmx_open_inner(tmx_reader *t)
         t->utf16_nobom = 2;
     else if (nhead >= 4 && !head[0] && head[1] == '<' && !head[2] && head[3] != '?')
         t->utf16_nobom = 3;
+    t->utf8_bom = nhead >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0;
     if (t->guard.unit) {
         int code;
         unsigned long gl, gc;

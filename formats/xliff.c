@@ -72,7 +72,8 @@ typedef struct xl_reader {
     xmlTextReaderPtr x;
     FILE *f;
     jisr_reader *r;
-    int version; /* 1 or 2 */
+    int version;             /* 1 or 2 */
+    int head_seen, utf8_bom; /* the input's first bytes read; they are UTF-8's byte-order mark */
     int err;
     unsigned long err_line, err_col;
     char err_msg[512];
@@ -129,7 +130,7 @@ static void on_error(void *arg, xmlErrorPtr e)
     while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
         t->err_msg[--n] = '\0';
     fmt_xml_utf8_message(e->message, t->x ? (const char *)xmlTextReaderConstEncoding(t->x) : NULL,
-                         t->err_msg, sizeof t->err_msg);
+                         t->utf8_bom, t->err_msg, sizeof t->err_msg);
 }
 
 static void pos(xl_reader *t, unsigned long *line, unsigned long *col)
@@ -1052,6 +1053,10 @@ static int file_read(void *ctx, char *buf, int len)
     size_t n = fread(buf, 1, (size_t)len, t->f);
     if (n == 0 && ferror(t->f))
         return -1;
+    if (!t->head_seen) { /* libxml2 asks for 4 bytes or more first */
+        t->head_seen = 1;
+        t->utf8_bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
+    }
     t->r->bytes += n;
     return (int)n;
 }
@@ -1082,8 +1087,10 @@ int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
     if (f)
         t->x = xmlReaderForIO(file_read, file_close, t, r->path, NULL, opts);
-    else
+    else {
+        t->utf8_bom = n >= 3 && memcmp(mem, "\xEF\xBB\xBF", 3) == 0;
         t->x = xmlReaderForMemory(mem, (int)n, r->path, NULL, opts);
+    }
     if (!t->x) {
         xmlSetGenericErrorFunc(sctx, sfn);
         return jisr_error_set(JISR_ENOMEM, r->path, 0, 0, "cannot start the XML parser");

@@ -91,6 +91,24 @@ printf '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srcla
 $J import -q --tm m9 l1.tmx 2>err9
 check "Latin-1 in a UTF-8 TMX: one line naming FILE:LINE:COL and the byte" \
     test "$(cat err9)" = 'jisr: l1.tmx:2:79: not valid UTF-8 (byte 0xE9): the file says UTF-8; convert it to UTF-8 or fix its encoding declaration'
+# a Windows-1252 file behind UTF-8's byte-order mark: declaring ISO-8859-1 (the hint for a file
+# without one) would contradict the mark; the hint says to drop it, and the way it gives works
+for ext in tmx xlf; do
+    if [ $ext = tmx ]; then
+        printf '\xef\xbb\xbf<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>caf\xe9</seg></tuv><tuv xml:lang="ar"><seg>x</seg></tuv></tu></body></tmx>\n' >bom.$ext
+    else
+        printf '\xef\xbb\xbf<xliff version="1.2"><file source-language="en" target-language="ar" datatype="plaintext" original="x"><body><trans-unit id="1"><source>caf\xe9</source><target>x</target></trans-unit></body></file></xliff>\n' >bom.$ext
+    fi
+    $J import -q --tm m9b bom.$ext 2>err9b
+    check "BOM then Latin-1 ($ext): the hint names the mark, not a declaration" \
+        grep -q "^jisr: bom.$ext:1:[0-9]*: not valid UTF-8 (byte 0xE9): the file begins with UTF-8's byte-order mark, so it is read as UTF-8, but the rest is in another encoding; drop the mark's 3 bytes and convert the rest to UTF-8 (e.g. tail -c +4 FILE | iconv -f WINDOWS-1252 -t UTF-8)$" err9b
+    $J import -q --tm m9b - --format $([ $ext = tmx ] && echo tmx || echo xliff) <bom.$ext 2>err9c
+    check "BOM then Latin-1 ($ext, standard input): the same hint" grep -q "byte-order mark" err9c
+    tail -c +4 bom.$ext | iconv -f WINDOWS-1252 -t UTF-8 >bomfixed.$ext
+    $J import -q --tm m9c bomfixed.$ext
+    check "BOM then Latin-1 ($ext): the suggested conversion imports" test "$(units m9c)" = 1
+    rm -rf m9c
+done
 
 # 5. help, man page and behaviour agree; several files; option errors
 $J help import >help.txt

@@ -644,11 +644,15 @@ static void count_df(jisr_aligner *a)
     }
 }
 
+int al_bead_reach(const jisr_aligner *a)
+{
+    int m = a->model >= 2 ? (int)a->params.bead_max : 3;
+    return m < 3 ? 3 : m > AL_KMAX ? AL_KMAX : m;
+}
+
 static void token_llr(jisr_aligner *a, uint32_t id, double p0, double p1)
 {
-    /* partner counts up to the most sentences a side of a bead: 3 for model 1 */
-    int kmax = a->model >= 2 ? (int)a->params.bead_max : 3;
-    kmax = kmax < 3 ? 3 : kmax > AL_KMAX ? AL_KMAX : kmax;
+    int kmax = al_bead_reach(a); /* partner counts up to the most sentences a side of a bead */
     for (int k = 1; k <= kmax; k++) {
         /* the chance of a match somewhere in k unrelated sentences */
         double pk = 1 - pow(1 - p0, k);

@@ -105,6 +105,10 @@ struct jisr_aligner {
             memset((p), 0, (size_t)(n) * sizeof *(p));                                             \
     } while (0)
 
+/** The most sentences a side of an aligned bead the aligner tries, and so the partner counts
+ * k = 1..reach its token weights and band coverage hold: 3 for model 1, model 2's bead_max
+ * (3..AL_LONG_MAX) (aligner.c). */
+int al_bead_reach(const jisr_aligner *a);
 /** Grow the aligner's per-id arrays to the vocabulary (aligner.c). */
 int al_ensure_ids(jisr_aligner *a);
 /** Add e to the translations of f (at most AL_TR_MAX, duplicates ignored) (aligner.c). */

@@ -277,12 +277,18 @@ static int at_edge(const cctx *x, size_t i, size_t j, int na, int nb)
     return os[i0] == i0 || ot[j0] == j0 || os[ns] - os[i] == ns - i || ot[nt] - ot[j] == nt - j;
 }
 
+/* The index of the weights of a sentence with n partners (k = n, at most reach). */
+static inline int kidx(const cctx *x, int n)
+{
+    return (n > x->reach ? x->reach : n) - 1;
+}
+
 /* Whether no sentence of the bead finds a translation of one of its known tokens in the other
  * side of the bead, though both sides hold known tokens (asked of edge beads only: the DP's
  * inner loop does without it). */
 static int no_support(const cctx *x, size_t i, size_t j, int na, int nb)
 {
-    int kb = (nb > x->reach ? x->reach : nb) - 1, ka = (na > x->reach ? x->reach : na) - 1;
+    int kb = kidx(x, nb), ka = kidx(x, na);
     int known = 0;
     for (size_t s = i - (size_t)na; s < i; s++) {
         known |= x->ws[s][kb] > 0;
@@ -321,7 +327,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
     double cost = lencost + prior;
     double llr = 0;
     if (x->lexical) {
-        int kb = (nb > x->reach ? x->reach : nb) - 1, ka = (na > x->reach ? x->reach : na) - 1;
+        int kb = kidx(x, nb), ka = kidx(x, na);
         /* what a merged-in neighbour brings by chance, per unit of bgs / bgt */
         double dis_s = P->nb_discount * (nb - 1), dis_t = P->nb_discount * (na - 1);
         for (size_t s = i - (size_t)na; s < i; s++) {
@@ -539,14 +545,8 @@ int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
     x.s2 = s2;
     x.lexical = lexical;
     x.v2 = a->model >= 2;
-    int nshapes = x.v2 ? al_nshapes((int)a->params.bead_max) : AL_NBEADS;
-    x.reach = 3;
-    for (int t = 0; t < nshapes; t++) {
-        int m =
-            al_bead_shape[t][0] > al_bead_shape[t][1] ? al_bead_shape[t][0] : al_bead_shape[t][1];
-        if (al_bead_shape[t][0] && al_bead_shape[t][1] && m > x.reach)
-            x.reach = m;
-    }
+    x.reach = al_bead_reach(a);
+    int nshapes = x.v2 ? al_nshapes(x.reach) : AL_NBEADS;
     size_t ns = d->ns, nt = d->nt;
     int rc = 0;
     double *post = NULL;

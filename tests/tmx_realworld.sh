@@ -17,6 +17,7 @@ D=${JISR_TEST_DATA:?}/formats
 T=$(mktemp -d /tmp/jisr-tmx-realworld.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/scale.sh"
 cd "$T" || exit 1
 export JISR_TM_NOSYNC=1
 DTD=$D/tmx14.dtd
@@ -53,11 +54,7 @@ fi
 # every file in the release run; an even JISR_TEST_SCALE share of them under ASan (CI's ASan
 # stage: at 25, 16 of 61 files, ~37 s instead of ~147 s), the same files each time
 mapfile -t files < <(find "$S" -name '*.tmx' | sort)
-p=${JISR_TEST_SCALE:-100} # the percentage, as scaled in checks.sh
-case $p in '' | *[!0-9]*) p=100 ;; esac
-p=$((10#$p))
-[ "$p" -ge 1 ] && [ "$p" -le 100 ] || p=100
-want=$(((${#files[@]} * p + 99) / 100))
+want=$(scaled ${#files[@]})
 nf=0 nlossy=0 idx=0
 for f in "${files[@]}"; do
     idx=$((idx + 1))

@@ -1320,6 +1320,14 @@ static int write_ready_file(const char *path, const char *url)
     return 0;
 }
 
+/* What the server does between signals: close the requests that do not arrive in time, answer
+ * the queries that waited for a thread beyond their time. */
+static void tick(srv_server *s)
+{
+    watchdog(s);
+    srv_pool_expire(s->ctx.queries, jisr_now());
+}
+
 static const char *sig_name(int sig)
 {
     return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
@@ -1330,7 +1338,7 @@ static const char *sig_name(int sig)
  * nobody read F of deaf to SIGTERM and SIGINT (blocked for sigtimedwait): only SIGKILL ended it.
  * Here F is opened without waiting (O_NONBLOCK: ENXIO while no one has it open to read), tried
  * again every 50 ms while the signals are watched, and the requests of a fixed port meanwhile
- * looked after as the main loop does. Returns 0 when the line was written, 1 when F is not a
+ * looked after as the main loop does (tick). Returns 0 when the line was written, 1 when F is not a
  * FIFO (after all: the caller writes it as a file), -1 with the reason logged, or the signal
  * that came first (SIGINT, SIGTERM, SIGHUP: the server stops, never having been ready). */
 static int write_ready_fifo(srv_server *s, const char *path, const char *url, const sigset_t *sigs)
@@ -1383,8 +1391,7 @@ static int write_ready_fifo(srv_server *s, const char *path, const char *url, co
         int sig = sigtimedwait(sigs, NULL, &wait);
         if (sig > 0)
             return sig;
-        watchdog(s);
-        srv_pool_expire(s->ctx.queries, jisr_now());
+        tick(s);
     }
 }
 
@@ -1568,8 +1575,7 @@ int serve_run(const serve_opts *opts)
         sig = sigtimedwait(&sigs, NULL, &wd);
         if (sig < 0 && errno != EAGAIN && errno != EINTR)
             break;
-        watchdog(&s);
-        srv_pool_expire(s.ctx.queries, jisr_now());
+        tick(&s);
     }
     if (s.o.ready_file)
         remove_ready_file(s.o.ready_file, url);

@@ -351,6 +351,7 @@ typedef struct api_job {
     size_t nwarn;
     uint64_t nwarn_all;
     srv_upload *up;
+    int cut; /* an import whose upload did not complete */
     /* a body read on the writer thread (a store of 100,000 units took 3.4 s: never on an I/O
      * thread), and the answer when it is refused */
     const char *body;
@@ -489,9 +490,27 @@ static void job_run(srv_job *jj)
         else
             j->rc = srv_mem_import(m, f, "upload", &j->fo, &j->st);
         srv_upload_close_reader(j->up); /* whatever is left of the body is dropped */
-        if (j->rc < 0 && srv_upload_aborted(j->up))
-            j->rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
-                                   "the upload did not complete: nothing was imported");
+        if (j->rc < 0 && srv_upload_aborted(j->up)) {
+            /* a skip_bad import keeps the batches it committed: say how many (the statistics
+             * are the committed ones, srv_mem_import) and how far into the body they go */
+            const jisr_tm_import_stats *t = &j->st;
+            j->cut = 1;
+            char upto[64] = "";
+            if (t->line)
+                snprintf(upto, sizeof upto, " (the body up to line %lu)", t->line);
+            if (t->batches)
+                j->rc = jisr_error_set(
+                    JISR_EINTERRUPTED, NULL, 0, 0,
+                    "the upload did not complete: the %llu batch%s committed before it was cut "
+                    "off %s kept%s: %llu units added, %llu merged, %llu skipped; the rest was "
+                    "dropped",
+                    (unsigned long long)t->batches, t->batches == 1 ? "" : "es",
+                    t->batches == 1 ? "is" : "are", upto, (unsigned long long)t->added,
+                    (unsigned long long)t->merged, (unsigned long long)t->skipped);
+            else
+                j->rc = jisr_error_set(JISR_EINTERRUPTED, NULL, 0, 0,
+                                       "the upload did not complete: nothing was imported");
+        }
         break;
     }
     }
@@ -506,6 +525,9 @@ static void job_done(srv_job *jj)
     if (j->refused) {
         srv_reply_error(r, j->refused, j->refused_code, "%s", j->refused_msg);
     } else if (j->rc < 0) {
+        /* an upload cut off: the log says what was kept (its client may be gone) */
+        if (j->cut)
+            srv_req_log(r, "%s", j->err.msg);
         jisr_error_set(j->err.code, j->err.file, j->err.line, j->err.col, "%s", j->err.msg);
         srv_reply_lib_error(r, j->rc);
     } else {

@@ -485,6 +485,19 @@ static void log_escape(const char *s, size_t n, int stop_q, char *out, size_t ou
     out[o] = '\0';
 }
 
+void srv_req_log(srv_req *r, const char *fmt, ...)
+{
+    char msg[1400], path[600], meth[48];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log_escape(r->uri, r->urilen, 1, path, sizeof path);
+    log_escape(r->method[0] ? r->method : "-", r->method[0] ? strlen(r->method) : 1, 0, meth,
+               sizeof meth);
+    logf_("jisr serve: %s %s from %s: %s", meth, path, r->client, msg);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {

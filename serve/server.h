@@ -191,6 +191,9 @@ const char *srv_req_body(const srv_req *r, size_t *n);
 void srv_req_submit(srv_req *r, srv_job *j);
 /** A job's done() calls this last: the request's answer is ready (resumes the connection). */
 void srv_req_job_done(srv_req *r);
+/** One line in the server's log about r, also with --quiet (a warning, not the request log):
+ * "jisr serve: METHOD PATH from CLIENT: " and the message. */
+void srv_req_log(srv_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** The request's upload pipe (import routes). */
 srv_upload *srv_req_upload(srv_req *r);
 

@@ -7,11 +7,14 @@
   - a client that drops the connection half-way through an upload (TMX, and TSV cut at a line
     boundary, which would parse cleanly): nothing imported, the server goes on;
   - the server answers other requests while an import runs;
+  - a skip_bad upload cut off once it has committed batches: they are kept, and the log says how
+    many units (exactly what the memory gained) and up to which line;
   - SIGINT, a second signal cutting the grace period short, a busy port, a bad --listen, an
     unreadable token file, IPv6 loopback.
 """
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -82,6 +85,48 @@ def idle(srv):
     """No import running or queued (GET /v1/ "pending")."""
     st, _, b = srv.request("GET", "/v1/")
     return st == 200 and json.loads(b)["pending"]["imports"] == 0
+
+
+def cut_off_skip_bad(args, mem):
+    n0 = units(mem)
+    first, n = 1300000, 80000
+    lines = tsv_body(first, n).split(b"\n")
+    bad = [b"a line without its tab %d" % k for k in range(3)]
+    body = b"\n".join(lines[:10] + bad + lines[10:])  # 3 bad lines, skipped
+    srv = Server(T, args, "skipcut")
+    try:
+        s = start_upload(srv, "/v1/import?format=tsv&source=ar&target=en&skip_bad=1", body,
+                         "text/tab-separated-values", len(body) * 7 // 8)
+        k = first + 20100  # in the second batch of 20,000
+        probe = "/tmserver/ar/en/unit/" + weblate_quote(
+            "وحدة رفع رقم %d عن البند ب%d" % (k, k * 7))
+
+        def committed():
+            st, _, b = srv.request("GET", probe)
+            return st == 200 and json.loads(b)[:1] and json.loads(b)[0]["quality"] == 100
+        C.ok("a skip_bad upload (80,000 units, 7/8 sent): its second batch is committed",
+             wait_until(committed, 120))
+        s.close()
+        note = "POST /v1/import from 127.0.0.1: the upload did not complete"
+        wait_until(lambda: idle(srv) and note in srv.log_text())
+        code = srv.stop()
+    finally:
+        if srv.proc.poll() is None:
+            srv.stop(signal.SIGKILL)
+    log = srv.log_text()
+    line = [x for x in log.splitlines() if note in x]
+    m = re.search(r"the (\d+) batch(?:es)? committed before it was cut off (?:is|are) kept "
+                  r"\(the body up to line (\d+)\): (\d+) units added, (\d+) merged, "
+                  r"(\d+) skipped; the rest was dropped", line[0] if line else "")
+    C.ok("the cut-off skip_bad import's log line says what was kept", m is not None and
+         code == 0, (code, line, log[-800:]))
+    batches, upto, added, merged, skipped = (int(x) for x in m.groups()) if m else [-1] * 5
+    got = units(mem) - n0
+    C.ok("... %d units added in %d batches, as many as the memory gained (%d); 3 skipped; up to "
+         "line %d" % (added, batches, got, upto),
+         added == got and merged == 0 and skipped == 3 and batches >= 2 and
+         added == 20000 * batches and upto == added + 3,
+         (batches, upto, added, merged, skipped, got))
 
 
 def main():
@@ -328,6 +373,14 @@ def main():
     C.ok("a second SIGTERM stops at once (%.1f s, exit %s)" % (dt, code), dt < 10 and code == 0,
          srv.log_text()[-500:])
     C.ok("... and the cut-off upload stored nothing", units(mem) == n0)
+
+    # 5a. a skip_bad upload cut off once it has committed batches keeps them: the log says how
+    # many units (added, merged, skipped) and how far into the body, and the memory holds
+    # exactly those. The client goes away once a unit of the second batch is found, while the
+    # importer is still busy, so that a batch may commit as the cut arrives (the statistics
+    # once counted only the batches committed by the last one queued)
+    cut_off_skip_bad(args, mem)
+    n0 = units(mem)
 
     # 5b. a query may take --query-timeout at most: a slow one is a 503, the server goes on
     with Server(T, ["--tm", mem, "--query-timeout", "1"], "qtime") as a:

@@ -556,7 +556,9 @@ done:
         tm_import_drop(imp);
     if (started) {
         __atomic_store_n(&sp.stop, 1, __ATOMIC_RELEASE);
-        jisr_tm_import_end(imp, 0);
+        /* failed: what was committed, once the writer has stopped (imp->st is as of the last
+         * batch queued, and a batch committing at the drop is still stored) */
+        tm_import_end_stats(imp, 0, st && rc < 0 ? st : NULL);
         imp = NULL;
         pthread_join(sp.th, NULL);
     }

@@ -189,6 +189,10 @@ int tm_import_enqueue(jisr_tm_import *imp);
 /** The import is abandoned: nothing queued or buffered will be committed (a batch being written
  * at this moment still is). */
 void tm_import_drop(jisr_tm_import *imp);
+/** jisr_tm_import_end; when st is not NULL, its added, merged, skipped, batches, line and col set
+ * to what was committed, read once the writer has stopped (a batch committing at a drop is
+ * counted; the caller's statistics are as of the last batch queued). */
+int tm_import_end_stats(jisr_tm_import *imp, int commit, jisr_tm_import_stats *st);
 /** Lower the calling thread's priority below the parse's (a strict import, see import_queue.c). */
 void tm_yield_to_parse(void);
 

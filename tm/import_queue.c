@@ -392,6 +392,11 @@ void tm_import_drop(jisr_tm_import *imp)
 
 int jisr_tm_import_end(jisr_tm_import *imp, int commit)
 {
+    return tm_import_end_stats(imp, commit, NULL);
+}
+
+int tm_import_end_stats(jisr_tm_import *imp, int commit, jisr_tm_import_stats *st)
+{
     if (!imp)
         return 0;
     int rc = 0;
@@ -405,6 +410,14 @@ int jisr_tm_import_end(jisr_tm_import *imp, int commit)
     pthread_mutex_unlock(&imp->mu);
     if (imp->th_started)
         pthread_join(imp->th, NULL);
+    if (st) { /* the writer has stopped: wst is what it committed */
+        st->added = imp->wst.added;
+        st->merged = imp->wst.merged;
+        st->skipped = imp->wst.skipped;
+        st->batches = imp->wst.batches;
+        st->line = imp->wst.line;
+        st->col = imp->wst.col;
+    }
     batch_free(imp->cur);
     for (tm_batch *b = imp->spare, *n; b; b = n) {
         n = b->next;

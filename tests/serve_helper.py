@@ -46,6 +46,12 @@ class Checks:
             self.ok(part.__name__ + ": ran to its end", False, repr(e).split("\\n")[0][:300])
 
     def done(self):
+        # every server a Server started and stopped: a sanitizer's report goes to its log (the
+        # server's stderr), which the test's directory takes away with it
+        for srv in SERVERS:  # a server that died (a sanitizer's halt) was not stopped
+            srv.stop()
+        self.ok("no sanitizer report in the logs of the %d servers started" % len(SERVERS),
+                not SANITIZER_REPORTS, "\n".join(SANITIZER_REPORTS)[:6000])
         print("%d checks, %d failed" % (self.n, self.fails), flush=True)
         return 1 if self.fails else 0
 
@@ -58,8 +64,16 @@ def run(*args, stdin=None, check=True):
     return p.returncode, p.stdout, p.stderr
 
 
+# what the servers' logs held of ThreadSanitizer, AddressSanitizer or UBSan (Checks.done)
+SANITIZER_REPORTS = []
+SERVERS = []
+_SANITIZER = re.compile(r"WARNING: ThreadSanitizer|ERROR: AddressSanitizer|"
+                        r"ERROR: LeakSanitizer|runtime error: ")
+
+
 class Server:
     def __init__(self, tmp, args, name="server", env=None):
+        SERVERS.append(self)
         self.tmp = tmp
         self.ready = os.path.join(tmp, name + ".ready")
         self.logpath = os.path.join(tmp, name + ".log")
@@ -102,15 +116,23 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
+            try:
+                text = self.log_text()
+            except OSError:  # its directory removed
+                text = ""
+            m = _SANITIZER.search(text)
+            if m:
+                SANITIZER_REPORTS.append("%s: %s" % (self.logpath,
+                                                     text[m.start():m.start() + 3000]))
         return self.proc.returncode
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            self.stop()
+        self.stop()  # its log scanned also when it has exited by itself
         return False
 
     def request(self, method, target, body=None, headers=None, timeout=60, source=None):

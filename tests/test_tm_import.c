@@ -93,7 +93,8 @@ static int64_t usage_of(jisr_tm *tm, uint64_t id)
 }
 
 /* Every entry of the dedupe runs is the tm_dedupe_key of its unit's stored record (the importer
- * computes it from the variants before the record exists); returns the entries seen. */
+ * computes it from the variants before the record exists) or one of its pair keys; returns the
+ * entries seen. */
 static size_t check_runs(jisr_tm *tm)
 {
     MDB_txn *txn;
@@ -115,7 +116,13 @@ static size_t check_runs(jisr_tm *tm)
             if (mdb_get(txn, tm->units, &uk, &ud) != 0)
                 continue; /* deleted */
             assert_int_equal(tm_rec_decode(ud.mv_data, ud.mv_size, r), 0);
-            assert_true(tm_dedupe_key(r) == dk);
+            if (tm_dedupe_key(r) == dk)
+                continue;
+            uint64_t pk[TM_PAIR_KEYS]; /* or one of its pair keys (a unit of 3 or more) */
+            size_t npk = tm_dedupe_pairs(r, pk), j = 0;
+            while (j < npk && pk[j] != dk)
+                j++;
+            assert_true(j < npk);
         }
     }
     mdb_cursor_close(c);
@@ -1458,6 +1465,189 @@ static void test_usage_saturates(void **state)
     jisr_buf_free(&b);
 }
 
+/* A unit of the variants given as (language, text) pairs, n of them, with a usage count (0:
+ * none) and a unit note (NULL: none). */
+static void add_multi(jisr_tm_import *imp, const char *const *lt, size_t n, long usage,
+                      const char *note)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    u.meta.usagecount = usage ? usage : -1;
+    if (note) {
+        u.meta.notes = calloc(1, sizeof *u.meta.notes);
+        u.meta.notes[0].value = strdup(note);
+        u.meta.nnotes = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(
+            jisr_unit_add_variant(&u, lt[2 * i], lt[2 * i + 1], strlen(lt[2 * i + 1]), NULL), 0);
+    assert_int_equal(jisr_tm_import_add(imp, &u), 0);
+    jisr_unit_clear(&u);
+}
+#define ADD(imp, usage, note, ...)                                                                 \
+    do {                                                                                           \
+        const char *lt_[] = {__VA_ARGS__};                                                         \
+        add_multi(imp, lt_, sizeof lt_ / sizeof lt_[0] / 2, usage, note);                          \
+    } while (0)
+
+static uint64_t end_import(jisr_tm_import *imp, uint64_t *merged)
+{
+    const jisr_tm_import_stats *st = jisr_tm_import_stats_get(imp);
+    assert_int_equal(jisr_tm_import_commit(imp), 0);
+    uint64_t added = st->added;
+    *merged = st->merged;
+    assert_int_equal(jisr_tm_import_end(imp, 1), 0);
+    return added;
+}
+
+static size_t nvar_of(jisr_tm *tm, uint64_t id)
+{
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, id, &u), 0);
+    size_t n = u.nvariants;
+    jisr_unit_clear(&u);
+    return n;
+}
+
+/* The entries of the dedupe runs as (key, id), sorted: what a reindex must give back. */
+static size_t run_entries(jisr_tm *tm, uint64_t (*e)[2], size_t max)
+{
+    MDB_txn *txn;
+    MDB_cursor *c;
+    MDB_val k, d;
+    size_t n = 0;
+    assert_int_equal(mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &txn), 0);
+    assert_int_equal(mdb_cursor_open(txn, tm->dedupe, &c), 0);
+    for (int op = MDB_FIRST; mdb_cursor_get(c, &k, &d, op) == 0; op = MDB_NEXT)
+        for (size_t x = 0; x + 12 <= d.mv_size; x += 12) {
+            unsigned int id;
+            assert_true(n < max);
+            memcpy(&e[n][0], (char *)d.mv_data + x, 8);
+            memcpy(&id, (char *)d.mv_data + x + 8, 4);
+            e[n++][1] = id;
+        }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    for (size_t i = 1; i < n; i++) /* insertion sort: a few dozen */
+        for (size_t j = i;
+             j > 0 && (e[j - 1][0] > e[j][0] || (e[j - 1][0] == e[j][0] && e[j - 1][1] > e[j][1]));
+             j--) {
+            uint64_t t0 = e[j][0], t1 = e[j][1];
+            e[j][0] = e[j - 1][0];
+            e[j][1] = e[j - 1][1];
+            e[j - 1][0] = t0;
+            e[j - 1][1] = t1;
+        }
+    return n;
+}
+
+/* Session 37: a unit whose variants are all in a stored unit (a pair exported from a unit that
+ * also holds French, and imported back) is that unit: it merges into the stored unit of the
+ * lowest id that holds them, within a batch, across batches and imports, and after a reindex.
+ * Before, identity was over all of a unit's variants and each such pair was stored again. */
+static void test_subset_merge(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    uint64_t merged;
+    jisr_tm_import_opts io = JISR_TM_IMPORT_OPTS_INIT;
+    io.batch_units = 4; /* the in-batch and the stored paths both */
+    assert_int_equal(jisr_tm_import_begin(tm, &io, &imp), 0);
+    ADD(imp, 0, NULL, "ar", "احفظ الملف", "en", "Save the file", "fr", "Enregistrer le fichier");
+    ADD(imp, 0, NULL, "ar", "افتح", "en", "Open", "fr", "Ouvrir");                         /* 2 */
+    ADD(imp, 0, NULL, "ar", "احفظ الملف", "en", "Save the file", "de", "Datei speichern"); /* 3 */
+    ADD(imp, 0, NULL, "en", "Save the file", "ar", "احفظ الملف"); /* in the batch: into 1 */
+    ADD(imp, 0, NULL, "fr", "Ouvrir", "ar", "افتح");              /* a later batch: into 2 */
+    assert_int_equal(end_import(imp, &merged), 3);
+    assert_int_equal(merged, 2);
+    assert_int_equal(stored_units(tm), 3);
+
+    /* a later import: the pairs of the stored units come from the memory's dedupe runs */
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    ADD(imp, 7, "from OmegaT", "ar", "احفظ الملف", "en", "Save the file"); /* 1 (and 3): into 1 */
+    ADD(imp, 0, NULL, "ar", "افتح", "en", "Open ");  /* the English differs: new, 4 */
+    ADD(imp, 0, NULL, "en", "Open", "fr", "Ouvrir"); /* into 2, whatever the order */
+    ADD(imp, 0, NULL, "de", "Datei speichern", "ar", "احفظ الملف"); /* only 3 holds it */
+    ADD(imp, 0, NULL, "ar", "احفظ الملف", "fr", "Enregistrer le fichier", "en",
+        "Save the file");                                          /* the same unit as 1 */
+    ADD(imp, 0, NULL, "ar", "افتح", "EN", "Open", "fr", "Ouvrir"); /* 2, case aside */
+    ADD(imp, 0, NULL, "ar", "افتح", "en-GB", "Open");              /* another language: new, 5 */
+    ADD(imp, 0, NULL, "ar", "احفظ الملف", "en", "Save the file", "fr", "Enregistrer le fichier",
+        "de", "Datei speichern"); /* more than any stored unit holds: new, 6 */
+    ADD(imp, 0, NULL, "fr", "Enregistrer le fichier", "de", "Datei speichern"); /* only 6 */
+    ADD(imp, 0, NULL, "ar", "احفظ الملف", "ar", "احفظ الملف"); /* a variant twice: new, 7 */
+    assert_int_equal(end_import(imp, &merged), 4);
+    assert_int_equal(merged, 6);
+    assert_int_equal(stored_units(tm), 7);
+    assert_int_equal(usage_of(tm, 1), 7); /* the larger count, as any merge */
+    jisr_unit u;
+    jisr_unit_init(&u);
+    assert_int_equal(jisr_tm_get(tm, 1, &u), 0);
+    assert_int_equal(u.nvariants, 3); /* its variants as they were */
+    assert_string_equal(u.variants[2].lang, "fr");
+    assert_int_equal(u.meta.nnotes, 1); /* and the note it lacked */
+    assert_string_equal(u.meta.notes[0].value, "from OmegaT");
+    jisr_unit_clear(&u);
+    assert_int_equal(usage_of(tm, 3), 1);
+    assert_int_equal(nvar_of(tm, 3), 3);
+    assert_int_equal(nvar_of(tm, 4), 2);
+    assert_int_equal(nvar_of(tm, 6), 4);
+    /* runs: a unit of 3 variants has 1 + 3 entries, of 4 1 + 6, of 2 one */
+    assert_int_equal(check_runs(tm), 3 * 4 + 3 + 7);
+
+    /* a reindex gives the same entries back, and merges the same afterwards */
+    static uint64_t before[64][2], after[64][2];
+    size_t nb = run_entries(tm, before, 64);
+    assert_int_equal(jisr_tm_reindex(tm, NULL), 0);
+    size_t na = run_entries(tm, after, 64);
+    assert_int_equal(na, nb);
+    assert_memory_equal(before, after, nb * sizeof before[0]);
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    ADD(imp, 0, NULL, "en", "Save the file", "de", "Datei speichern"); /* into 3 */
+    assert_int_equal(end_import(imp, &merged), 0);
+    assert_int_equal(merged, 1);
+    assert_int_equal(stored_units(tm), 7);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
+/* The other direction is not a merge: a unit with more variants than a stored one (ar+en stored,
+ * then ar+en+fr) is a new unit; the stored unit keeps its variants (extending it would need its
+ * id added inside postings that only grow, §5). And a unit of more than TM_PAIR_MAX variants is
+ * found by its pairs no more: a pair of it is a new unit. */
+static void test_subset_limits(void **state)
+{
+    (void)state;
+    make_dir();
+    jisr_tm *tm = open_w();
+    jisr_tm_import *imp;
+    uint64_t merged;
+    assert_int_equal(jisr_tm_import_begin(tm, NULL, &imp), 0);
+    ADD(imp, 0, NULL, "ar", "افتح", "en", "Open");
+    ADD(imp, 0, NULL, "ar", "افتح", "en", "Open", "fr", "Ouvrir"); /* new: 2 */
+    ADD(imp, 0, NULL, "ar", "افتح", "en", "Open");                 /* in 1 and 2: into 1 */
+    ADD(imp, 0, NULL, "en", "Open", "fr", "Ouvrir");               /* into 2 */
+    ADD(imp, 0, NULL, "ar", "a", "en", "b", "fr", "c", "de", "d", "es", "e", "zh",
+        "f");                                /* TM_PAIR_MAX (6) variants: 3 */
+    ADD(imp, 0, NULL, "zh", "f", "ar", "a"); /* into 3 */
+    ADD(imp, 0, NULL, "ar", "x", "en", "b", "fr", "c", "de", "d", "es", "e", "zh", "f", "ru",
+        "g");                                /* 7 variants: 4 */
+    ADD(imp, 0, NULL, "ru", "g", "ar", "x"); /* not found by its pair: 5 */
+    ADD(imp, 0, NULL, "ar", "x", "en", "b", "fr", "c", "de", "d", "es", "e", "zh", "f", "ru",
+        "g"); /* but the whole of it: into 4 */
+    assert_int_equal(end_import(imp, &merged), 5);
+    assert_int_equal(merged, 4);
+    assert_int_equal(nvar_of(tm, 1), 2);
+    assert_int_equal(nvar_of(tm, 2), 3);
+    assert_int_equal(nvar_of(tm, 5), 2);
+    assert_int_equal(check_runs(tm), 1 + 4 + 1 + 15 + 1 + 1);
+    jisr_tm_close(tm);
+    remove_dir();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1478,6 +1668,8 @@ int main(void)
         cmocka_unit_test(test_ident_numbering_hash),
         cmocka_unit_test(test_ident_numbering_import),
         cmocka_unit_test(test_ident_numbering_reindex),
+        cmocka_unit_test(test_subset_merge),
+        cmocka_unit_test(test_subset_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,3 +28,6 @@ jisr_add_test(test_tm_nullargs SOURCES ${CMAKE_SOURCE_DIR}/tests/test_tm_nullarg
 # identity sees through the tags' i/x numbering (tokenizer 7): renumbered tags merge, another
 # element or native code does not, a memory of tokenizer 6 is stale until reindex
 jisr_add_script_test(tm_ident_tags tm_ident_tags.sh)
+# a pair exported from a multilingual memory and imported back merges into the units it came
+# from (JSONL, TMX and a convert round trip; a changed pair, a pair two units hold, reindex)
+jisr_add_script_test(tm_ident_pairs tm_ident_pairs.sh)

@@ -28,6 +28,9 @@
 
 typedef struct tm_pend {
     uint64_t dkey;
+    uint64_t skey;   /* its supersets' key: dkey, or the pair key of its first two variants */
+    size_t pair_off; /* its pair keys (tm_dedupe_pairs) in the batch's pairs, in keys */
+    uint32_t npair;
     size_t rec_off, rec_len;
     size_t form_off, form_len; /* its short texts' forms in the batch's forms (short.c) */
     uint32_t id;               /* 0 = merged into an existing unit */
@@ -70,6 +73,7 @@ typedef struct tm_batch {
     int phcodes;    /* a unit of the batch holds a <ph> with a format code (meta "phcodes") */
     jisr_buf vocab; /* words this import has not seen yet: (u64 language hash, u16 length, bytes) */
     jisr_buf forms; /* short texts' forms (character search on): (u64 key prefix, u16 n, n bytes) */
+    jisr_buf pairs; /* the pair keys of its units of 3 to TM_PAIR_MAX variants (u64 each) */
     struct tm_batch *next;
 } tm_batch;
 
@@ -165,6 +169,9 @@ int tm_batch_sort(jisr_tm_import *imp, tm_batch *b);
  * compare; text and tags hash). en-US and en-GB are two languages here (tm_dedupe_key, which
  * hashes the primary language only, does not tell them apart). */
 int tm_same_unit(const tm_rec *a, const tm_rec *b);
+/** Are a's variants all b's (as a multiset: each of a's pairs with one of b's, as tm_same_unit
+ * pairs them)? a is then the same unit as b or a subset of it (§2.5 of docs/matching.md). */
+int tm_sub_unit(const tm_rec *a, const tm_rec *b);
 /** What a memory cannot hold without cutting it (more variants than a record holds, a language
  * tag longer than TM_LANG_MAX): JISR_ETOOBIG naming name (a file) and the unit's position, else
  * 0. */

@@ -76,9 +76,29 @@ static uint64_t dedupe_key(const uint64_t *lh, const uint64_t *nh, size_t n)
     return tm_hash(pairs, n * sizeof pairs[0], 0x64757065ULL);
 }
 
-uint64_t tm_dedupe_key(const tm_rec *r)
+/* The pair keys of n variants (pk: room for TM_PAIR_KEYS): the dedupe key of each two of them,
+ * as a unit of those two alone would have it, sorted and each once; none for fewer than three
+ * variants (the unit's own key is its one pair's) or more than TM_PAIR_MAX. */
+static size_t dedupe_pairs(const uint64_t *lh, const uint64_t *nh, size_t n, uint64_t *pk)
 {
-    uint64_t lh[TM_MAX_VARIANTS], nh[TM_MAX_VARIANTS];
+    size_t m = 0;
+    if (n < 3 || n > TM_PAIR_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            uint64_t l2[2] = {lh[i], lh[j]}, n2[2] = {nh[i], nh[j]};
+            pk[m++] = dedupe_key(l2, n2, 2);
+        }
+    sort_u64(pk, m);
+    size_t u = 1;
+    for (size_t k = 1; k < m; k++)
+        if (pk[k] != pk[u - 1])
+            pk[u++] = pk[k];
+    return u;
+}
+
+static void rec_hashes(const tm_rec *r, uint64_t *lh, uint64_t *nh)
+{
     char lang[64];
     for (uint32_t i = 0; i < r->nvar; i++) {
         size_t n = r->var[i].lang.n < sizeof lang - 1 ? r->var[i].lang.n : sizeof lang - 1;
@@ -87,12 +107,27 @@ uint64_t tm_dedupe_key(const tm_rec *r)
         lh[i] = tm_lang_hash(lang);
         nh[i] = r->var[i].nhash;
     }
+}
+
+uint64_t tm_dedupe_key(const tm_rec *r)
+{
+    uint64_t lh[TM_MAX_VARIANTS], nh[TM_MAX_VARIANTS];
+    rec_hashes(r, lh, nh);
     return dedupe_key(lh, nh, r->nvar);
 }
 
-int tm_same_unit(const tm_rec *a, const tm_rec *b)
+size_t tm_dedupe_pairs(const tm_rec *r, uint64_t *pk)
 {
-    if (a->nvar != b->nvar)
+    uint64_t lh[TM_MAX_VARIANTS], nh[TM_MAX_VARIANTS];
+    if (r->nvar < 3 || r->nvar > TM_PAIR_MAX)
+        return 0;
+    rec_hashes(r, lh, nh);
+    return dedupe_pairs(lh, nh, r->nvar, pk);
+}
+
+int tm_sub_unit(const tm_rec *a, const tm_rec *b)
+{
+    if (a->nvar > b->nvar)
         return 0;
     /* each variant of a pairs with one of b of the same text hash and the same whole language
      * tag: a unit has a few variants, so a search beats sorting */
@@ -108,6 +143,11 @@ int tm_same_unit(const tm_rec *a, const tm_rec *b)
         used[j] = 1;
     }
     return 1;
+}
+
+int tm_same_unit(const tm_rec *a, const tm_rec *b)
+{
+    return a->nvar == b->nvar && tm_sub_unit(a, b);
 }
 
 /* A date of a unit's or variant's meta: read as the readers read them (TMX's form or ISO 8601's,
@@ -343,6 +383,17 @@ int jisr_tm_import_add(jisr_tm_import *imp, const jisr_unit *u)
     p->rec_len = b->recs.len - off;
     p->id = 0;
     p->dkey = dedupe_key(seen_lang, nh, nv); /* = tm_dedupe_key of the record */
+    /* the key its stored supersets are found under: that of its first two variants (each pair
+     * of a stored unit's is in the dedupe runs), and its own pair keys for its subsets to come */
+    p->skey = p->dkey;
+    if (nv > 2)
+        p->skey = dedupe_key(seen_lang, nh, 2);
+    uint64_t pk[TM_PAIR_KEYS];
+    size_t npk = dedupe_pairs(seen_lang, nh, nv, pk);
+    p->pair_off = b->pairs.len / 8;
+    p->npair = (uint32_t)npk;
+    if (npk && (rc = jisr_buf_append(&b->pairs, pk, npk * 8)) < 0)
+        return rc;
     for (size_t v = 0; v < nv && !b->langs_over; v++)
         b->langs_over = tm_lang_add(b->langs, &b->nlangs, sizeof b->langs / sizeof b->langs[0],
                                     imp->vs[v].lang, strlen(imp->vs[v].lang), 1);

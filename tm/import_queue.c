@@ -37,6 +37,7 @@ static void batch_free(tm_batch *b)
     jisr_buf_free(&b->recs);
     jisr_buf_free(&b->vocab);
     jisr_buf_free(&b->forms);
+    jisr_buf_free(&b->pairs);
     free(b);
 }
 
@@ -129,6 +130,7 @@ static void recycle(jisr_tm_import *imp, const tm_batch *last, int count)
         jisr_buf_reset(&d->recs);
         jisr_buf_reset(&d->vocab);
         jisr_buf_reset(&d->forms);
+        jisr_buf_reset(&d->pairs);
         d->next = imp->spare;
         imp->spare = d;
         if (d == last)

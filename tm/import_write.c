@@ -131,39 +131,57 @@ static int known_load(jisr_tm_import *imp, tm_txn *t, uint64_t next_id)
     return t->rc;
 }
 
-/* The id of a stored or earlier new unit of the batch with the same normalised variants as
- * batch unit i (decoded into imp->rec when a candidate needed it), or 0. */
+/* The unit batch unit i is (decoded into imp->rec when a candidate needed it): the stored
+ * unit of the lowest id whose variants include all of its (the same unit, or a superset of it:
+ * a pair exported from a multilingual unit, docs/matching.md §2.5), else the earliest new unit
+ * of the batch that does, else 0. Candidates are the units under its dedupe key (the same
+ * variants; for a unit of two variants also the units holding that pair) and, for a unit of
+ * more, under the pair key of its first two variants (skey). */
 static uint32_t find_dup(jisr_tm_import *imp, tm_txn *t, tm_batch *b, size_t i)
 {
     tm_pend *p = &b->p[i];
     const char *rec = b->recs.data + p->rec_off;
     int decoded = 0;
-    size_t pos = (size_t)p->dkey & (imp->known.cap - 1);
-    for (uint32_t sid; (sid = dset_next(&imp->known, p->dkey, &pos)) != 0;) {
-        MDB_val uk = {sizeof sid, &sid}, ud;
-        if (!tm_get(t, imp->tm->units, &uk, &ud, "reading a unit")) {
-            if (t->rc)
+    uint32_t best = 0;
+    uint64_t keys[2] = {p->dkey, p->skey};
+    int nkeys = p->skey != p->dkey ? 2 : 1;
+    for (int k = 0; k < nkeys; k++) {
+        size_t pos = (size_t)keys[k] & (imp->known.cap - 1);
+        for (uint32_t sid; (sid = dset_next(&imp->known, keys[k], &pos)) != 0;) {
+            if (best && sid >= best)
+                continue;
+            MDB_val uk = {sizeof sid, &sid}, ud;
+            if (!tm_get(t, imp->tm->units, &uk, &ud, "reading a unit")) {
+                if (t->rc)
+                    return 0;
+                continue; /* deleted, or stored by an import that was undone */
+            }
+            if ((!decoded && tm_txn_set(t, tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0) ||
+                tm_txn_set(t, tm_rec_decode(ud.mv_data, ud.mv_size, &imp->rec2)) < 0)
                 return 0;
-            continue; /* deleted, or stored by an import that was undone */
+            decoded = 1;
+            if (tm_sub_unit(&imp->rec, &imp->rec2))
+                best = sid;
         }
-        if ((!decoded && tm_txn_set(t, tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0) ||
-            tm_txn_set(t, tm_rec_decode(ud.mv_data, ud.mv_size, &imp->rec2)) < 0)
-            return 0;
-        decoded = 1;
-        if (tm_same_unit(&imp->rec, &imp->rec2))
-            return sid;
     }
-    pos = (size_t)p->dkey & (imp->inbatch.cap - 1);
-    for (uint32_t bi; !t->rc && (bi = dset_next(&imp->inbatch, p->dkey, &pos)) != 0;) {
-        const tm_pend *q = &b->p[bi - 1];
-        if ((!decoded && tm_txn_set(t, tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0) ||
-            tm_txn_set(t, tm_rec_decode(b->recs.data + q->rec_off, q->rec_len, &imp->rec2)) < 0)
-            return 0;
-        decoded = 1;
-        if (tm_same_unit(&imp->rec, &imp->rec2))
-            return q->id;
+    if (best)
+        return best;
+    size_t bestq = 0; /* the batch's units: index + 1, in batch (id) order */
+    for (int k = 0; k < nkeys; k++) {
+        size_t pos = (size_t)keys[k] & (imp->inbatch.cap - 1);
+        for (uint32_t bi; !t->rc && (bi = dset_next(&imp->inbatch, keys[k], &pos)) != 0;) {
+            if (bestq && bi >= bestq)
+                continue;
+            const tm_pend *q = &b->p[bi - 1];
+            if ((!decoded && tm_txn_set(t, tm_rec_decode(rec, p->rec_len, &imp->rec)) < 0) ||
+                tm_txn_set(t, tm_rec_decode(b->recs.data + q->rec_off, q->rec_len, &imp->rec2)) < 0)
+                return 0;
+            decoded = 1;
+            if (tm_sub_unit(&imp->rec, &imp->rec2))
+                bestq = bi;
+        }
     }
-    return 0;
+    return bestq && !t->rc ? b->p[bestq - 1].id : 0;
 }
 
 /* Merge the batch's unit (decoded in imp->rec) into stored unit dup: the larger usage count is
@@ -286,6 +304,15 @@ int tm_batch_write(jisr_tm_import *imp, tm_txn *t, tm_batch *b)
             tm_txn_set(t, dset_put(&imp->inbatch, p->dkey, (uint32_t)i + 1)) < 0 ||
             tm_txn_set(t, jisr_buf_append(&imp->run, &p->dkey, 8)) < 0 ||
             tm_txn_set(t, jisr_buf_append(&imp->run, &id, 4)) < 0)
+            break;
+        for (uint32_t k = 0; k < p->npair && !t->rc; k++) { /* its pairs, for its subsets */
+            uint64_t pk;
+            memcpy(&pk, b->pairs.data + (p->pair_off + k) * 8, 8);
+            if (tm_txn_set(t, dset_put(&imp->inbatch, pk, (uint32_t)i + 1)) == 0 &&
+                tm_txn_set(t, jisr_buf_append(&imp->run, &pk, 8)) == 0)
+                tm_txn_set(t, jisr_buf_append(&imp->run, &id, 4));
+        }
+        if (t->rc)
             break;
         for (size_t f = p->form_off; f + 10 <= p->form_off + p->form_len;) { /* short.c */
             uint64_t fk;

@@ -191,9 +191,13 @@ static int redo_unit(rx *x, uint32_t id, const void *data, size_t n)
     if ((rc = tm_rec_retoken(r, data, n, nw, w1, nh, &x->enc)) < 0 ||
         (rc = tm_rec_decode(x->enc.data, x->enc.len, &x->rec2)) < 0)
         return rc;
-    uint64_t dk = tm_dedupe_key(&x->rec2);
+    uint64_t dk = tm_dedupe_key(&x->rec2), pk[TM_PAIR_KEYS];
     if ((rc = jisr_buf_append(&x->run, &dk, 8)) < 0 || (rc = jisr_buf_append(&x->run, &id, 4)) < 0)
         return rc;
+    for (size_t k = 0, npk = tm_dedupe_pairs(&x->rec2, pk); k < npk; k++) /* import_write.c */
+        if ((rc = jisr_buf_append(&x->run, &pk[k], 8)) < 0 ||
+            (rc = jisr_buf_append(&x->run, &id, 4)) < 0)
+            return rc;
     return 0;
 }
 

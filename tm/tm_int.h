@@ -322,6 +322,14 @@ int tm_rec_retoken(const tm_rec *r, const void *data, size_t n, const uint32_t *
  * shared by units whose languages differ only past the primary subtag (tm_same_unit, in
  * import_int.h, is the identity). */
 uint64_t tm_dedupe_key(const tm_rec *r);
+/* A unit of 3 to TM_PAIR_MAX variants is also in the dedupe runs under the key of each two of
+ * its variants (the dedupe key a unit of those two alone has), so that a unit made of some of
+ * its variants (a pair exported from it and imported again) finds it (docs/matching.md §2.5). */
+#define TM_PAIR_MAX 6
+#define TM_PAIR_KEYS (TM_PAIR_MAX * (TM_PAIR_MAX - 1) / 2)
+/** The pair keys of r into pk (room for TM_PAIR_KEYS), sorted, each once: their count (0 for
+ * fewer than 3 or more than TM_PAIR_MAX variants). */
+size_t tm_dedupe_pairs(const tm_rec *r, uint64_t *pk);
 /** Are language tags a and b the same, ASCII case aside (as BCP 47 tags compare)? */
 int tm_lang_same(const tm_str *a, const tm_str *b);
 /** The markup of variant v's tags (borrowed from r's data), at most max: their count, or <0

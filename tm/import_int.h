@@ -29,11 +29,11 @@
 typedef struct tm_pend {
     uint64_t dkey;
     uint64_t skey;   /* its supersets' key: dkey, or the pair key of its first two variants */
-    size_t pair_off; /* its pair keys (tm_dedupe_pairs) in the batch's pairs, in keys */
-    uint32_t npair;
+    size_t pair_off; /* its npair pair keys (tm_dedupe_pairs): the batch's pairs from this key */
     size_t rec_off, rec_len;
     size_t form_off, form_len; /* its short texts' forms in the batch's forms (short.c) */
     uint32_t id;               /* 0 = merged into an existing unit */
+    uint32_t npair;
 } tm_pend;
 
 /* A posting of a batch: term key and the unit's index in the batch (12 bytes: a batch holds

@@ -452,9 +452,10 @@ static void test_tok_glue(void **state)
 
 static size_t g_fused_done, g_fused_texts;
 
-/* same_toks' flag (never a TM_TOKS_ one): tag U+E000 joins letters (a <bpt>), U+E001 does not
- * (a <ph>), as tm_toks_glue names them */
+/* same_toks' flags (never TM_TOKS_ ones): SAME_GLUE, tag U+E000 joins letters (a <bpt>), U+E001
+ * does not (a <ph>), as tm_toks_glue names them; SAME_GLUE_ALL, the nine tags of glue_tags */
 #define SAME_GLUE 0x80000000u
+#define SAME_GLUE_ALL 0x40000000u
 
 static void glue_first(tm_toks *t)
 {
@@ -464,52 +465,77 @@ static void glue_first(tm_toks *t)
     assert_int_equal(t->nglue, 1);
 }
 
-static void same_toks(const char *s, size_t n, unsigned flags)
+/* a (one-pass) and b (reference) hold the same tokens of s[0..n): spans, kinds, affixes, hashes,
+ * normal forms, keys, signatures and weights */
+static void same_fields(const tm_toks *a, const tm_toks *b, const char *s, size_t n)
+{
+    if (a->n != b->n)
+        fprintf(stderr, "token counts differ (%zu vs %zu) on: %.*s\n", a->n, b->n, (int)n, s);
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->nwords, b->nwords);
+    assert_int_equal(a->nheavy, b->nheavy);
+    assert_int_equal(a->nlight, b->nlight);
+    assert_int_equal(a->ntags, b->ntags);
+    assert_int_equal(a->w100, b->w100);
+    for (size_t i = 0; i < a->n; i++) {
+        const tm_tok *x = &a->v[i], *y = &b->v[i];
+        if (x->hn != y->hn || x->hk != y->hk || x->hs != y->hs)
+            fprintf(stderr, "token %zu differs on: %.*s\n", i, (int)n, s);
+        assert_int_equal(x->start, y->start);
+        assert_int_equal(x->end, y->end);
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->code, y->code);
+        assert_int_equal(x->affix, y->affix);
+        assert_true(x->hs == y->hs);
+        assert_true(x->hn == y->hn);
+        assert_true(x->hk == y->hk);
+        assert_int_equal(x->nl, y->nl);
+        if (x->nl)
+            assert_memory_equal(a->nb.data + x->no, b->nb.data + y->no, x->nl);
+        assert_int_equal(x->kl, y->kl);
+        if (x->kl)
+            assert_memory_equal(x->kp, y->kp, x->kl);
+        assert_int_equal(x->sp, y->sp);
+        assert_int_equal(x->ss, y->ss);
+    }
+}
+
+static void same_glue(tm_toks *t, unsigned flags)
+{
+    if (flags & SAME_GLUE)
+        glue_first(t);
+    else if (flags & SAME_GLUE_ALL)
+        glue_tags(t);
+}
+
+/* tm_tokenize_fused's answer (1: it read s) */
+static int same_toks(const char *s, size_t n, unsigned flags)
 {
     tm_toks a = {0}, b = {0};
-    int glue = (flags & SAME_GLUE) != 0;
-    flags &= ~SAME_GLUE;
+    unsigned glue = flags & (SAME_GLUE | SAME_GLUE_ALL);
+    flags &= ~(SAME_GLUE | SAME_GLUE_ALL);
     a.flags = b.flags = flags;
-    if (glue) {
-        glue_first(&a);
-        glue_first(&b);
-    }
+    same_glue(&a, glue);
+    same_glue(&b, glue);
     int rc = tm_tokenize_fused(s, n, &a);
     assert_true(rc >= 0);
     g_fused_texts++;
     if (rc == 1) {
         g_fused_done++;
         assert_int_equal(tm_tokenize_ref(s, n, &b), 0);
-        if (a.n != b.n)
-            fprintf(stderr, "token counts differ (%zu vs %zu) on: %.*s\n", a.n, b.n, (int)n, s);
-        assert_int_equal(a.n, b.n);
-        assert_int_equal(a.nwords, b.nwords);
-        assert_int_equal(a.nheavy, b.nheavy);
-        assert_int_equal(a.w100, b.w100);
-        for (size_t i = 0; i < a.n; i++) {
-            if (a.v[i].hn != b.v[i].hn || a.v[i].hk != b.v[i].hk)
-                fprintf(stderr, "token %zu differs on: %.*s\n", i, (int)n, s);
-            assert_int_equal(a.v[i].start, b.v[i].start);
-            assert_int_equal(a.v[i].end, b.v[i].end);
-            assert_int_equal(a.v[i].kind, b.v[i].kind);
-            assert_int_equal(a.v[i].code, b.v[i].code);
-            assert_true(a.v[i].hs == b.v[i].hs);
-            assert_true(a.v[i].hn == b.v[i].hn);
-            assert_true(a.v[i].hk == b.v[i].hk);
-        }
+        same_fields(&a, &b, s, n);
     }
     /* and tm_tokenize itself gives the reference's result, whichever path it takes (and
      * forgets the glue: the next text names its own) */
-    if (glue)
-        glue_first(&a);
+    same_glue(&a, glue);
     assert_int_equal(tm_tokenize(s, n, &a), 0);
     assert_int_equal(a.nglue, 0);
+    same_glue(&b, glue);
     assert_int_equal(tm_tokenize_ref(s, n, &b), 0);
-    assert_int_equal(a.n, b.n);
-    for (size_t i = 0; i < a.n; i++)
-        assert_true(a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk && a.v[i].hs == b.v[i].hs);
+    same_fields(&a, &b, s, n);
     tm_toks_free(&a);
     tm_toks_free(&b);
+    return rc;
 }
 
 static void same_toks_file(const char *path, size_t max_lines)
@@ -661,6 +687,139 @@ static void test_tokenize_paths(void **state)
             g_fused_done, g_fused_texts, g_fused_done - before);
     /* the random strings exercise the one-pass path too, not only the fallback */
     assert_true(g_fused_done - before > 10000);
+}
+
+/* Words with tags inside are read by the one-pass tokenizer (session 37; until then every text
+ * with a joining tag between two letters went to tm_tokenize_ref), with exactly the reference's
+ * tokens: the kinds of bench_match's tagged profile (a <bpt>/<ept> pair around a word, an OmegaT
+ * accelerator pair at a word's start, middle or end, an image <ph>, a <ph> line break, a <ph> soft
+ * hyphen), Arabic and English, proclitics, numbers glued to affixes once the tags are out (read
+ * again with the tags as boundaries), tags between digits, accelerator markers, format
+ * characters, nested and adjacent tags; then random words with tags inside. */
+static void test_tok_glue_one_pass(void **state)
+{
+    (void)state;
+#define B "\xee\x80\x80"  /* <bpt>: joins */
+#define E "\xee\x80\x81"  /* <ept>: joins */
+#define P "\xee\x80\x82"  /* <ph> line break: parts */
+#define I "\xee\x80\x83"  /* <it>: joins */
+#define X "\xee\x80\x84"  /* "<bptx>": parts */
+#define U "\xee\x80\x86"  /* no tag named: parts */
+#define SH "\xee\x80\x87" /* <ph> soft hyphen: joins */
+#define BR "\xee\x80\x88" /* <it> line break: parts */
+    static const char *const texts[] = {
+        "Choose " B "S" E "ave", /* an accelerator at the word's start */
+        "Sa" B "v" E "e the file",
+        "Sav" B "e" E " now", /* at its end */
+        B "Save" E " all " B "files" E ".",
+        "Click " B "here" E "to open",
+        "Soft" SH "ware update",
+        "Docu" SH "men" SH "tation and " B "con" E "figu" SH "ration",
+        "line" P "second line",
+        "line" BR "next",
+        "ab" X "cd " U "ef" U "gh",
+        "fi" I B "le",                /* adjacent tags */
+        "a" B B "b" E E "c",          /* nested */
+        "a" B I E "b" SH "c" E,       /* a run of kinds, a tag at the end */
+        "a" B P "b",                  /* a run with one that parts */
+        "e" I "f g" I I "h" B SH "i", /* (a format character inside a word, U+200C or U+00AD,
+                                       * needs ICU: such a text is the reference's) */
+        "Op" B "_en",                 /* a tag before a marker parts */
+        "S" E "a_ve",                 /* a marker and a tag in one word */
+        "_S" B "ave &Open " B "F" E "i&le",
+        "don" B "'" E "t " B "it" E "'s " B "o" E "'cl" B "o" E "ck",
+        "12" B "34 1" B "5" E "0 items", /* tags between digits */
+        "x" B "86 ab" B "c3 3a" B "b",
+        "5k" B "g", /* numbers glued to affixes once the tags are out */
+        "1s" E "t place, 2" B "nd, 7407t" B "h",
+        "3k" B "m and ab" B "5k" E "g",
+        "A" B "B" E "C1x2",
+        "و" B "سياسة" E " الخصوصية", /* Arabic: proclitics, accelerators, tatweel */
+        "ب" B "ال" E "ملف والـ" SH "كتاب",
+        "ا" B "ح" E "فظ الملف " B "و" E "الـ2015",
+        "و" B "الـ2015 ولـ" B "2016 بـ" B "5",
+        "كتاب" B "ـ" E "ين لل" B "عام ١٩٣" B "٩م و" B "١٩٣٩م",
+        "حفظ " B "ا" E "لملف" P "فتح ال" SH "ملفات",
+        "Open the " B "S" E "ettings dialog, then " B "c" E "lick " B "OK" E " to sa" SH
+        "ve 3 files.",
+        "Save " B "all" E P "Close" SH "d",
+        "The " B "QUICK" E " bro" B "wn" E " fox",
+        "ab" B,
+        B "ab",
+        "a" B " b",
+        "v2" B "x " B "v" E "2",
+    };
+    tm_toks a = {0}, b = {0};
+    size_t not_one_pass = 0, n = sizeof texts / sizeof *texts;
+    for (size_t k = 0; k < n; k++)
+        for (unsigned f = 0; f < 2; f++) {
+            const char *s = texts[k];
+            a.flags = b.flags = f ? TM_TOKS_NO_SURFACE : 0;
+            glue_tags(&a);
+            glue_tags(&b);
+            int rc = tm_tokenize_fused(s, strlen(s), &a);
+            assert_true(rc >= 0);
+            assert_int_equal(tm_tokenize_ref(s, strlen(s), &b), 0);
+            if (rc == 1)
+                same_fields(&a, &b, s, strlen(s));
+            else if (!f)
+                fprintf(stderr, "not read in one pass: %s\n", s), not_one_pass++;
+        }
+    fprintf(stderr, "%zu of %zu tagged texts not read in one pass\n", not_one_pass, n);
+    assert_int_equal(not_one_pass, 0);
+    /* random words: letters, digits, affixes, markers, apostrophes and format characters with
+     * tags of every kind between them */
+    static const char *const alpha[] = {
+        "a",        "S",        "e",        "k",        "g",        "t",
+        "h",        "1",        "5",        "0",        " ",        "'",
+        "_",        "&",        ",",        ".",        "\xd9\x88", "\xd8\xa7\xd9\x84",
+        "\xd9\x84", "\xd8\xa8", "\xd9\x83", "\xd9\x85", "\xd8\xb3", "\xd9\x80",
+        "\xd9\x8e", "\xd9\xa1", "\xd9\xa9", "\xd8\xa9", "\xc2\xad", "\xe2\x80\x8c",
+        "\xc3\xa9", "kg",       "th",       B,          E,          I,
+        SH,         P,          BR,         X,          U,          B,
+        E,          SH};
+    const size_t na = sizeof alpha / sizeof *alpha;
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    char buf[512];
+    size_t done = 0, glued = 0;
+    for (int k = 0; k < 20000; k++) {
+        size_t len = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int parts = (int)(x % 16) + 1;
+        for (int i = 0; i < parts; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *p = alpha[(x >> 16) % na];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        int rc = same_toks(buf, len, (k % 2 ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
+        done += rc == 1;
+        /* a text with a tag inside a word: the reference tokenizer reads a token whose span
+         * holds a tag */
+        glue_tags(&b);
+        assert_int_equal(tm_tokenize_ref(buf, len, &b), 0);
+        int inside = 0;
+        for (size_t t = 0; t < b.n && !inside; t++)
+            inside = b.v[t].kind != TM_TAG &&
+                     memchr(buf + b.v[t].start, 0xEE, b.v[t].end - b.v[t].start) != NULL;
+        if (inside && rc == 1)
+            glued++;
+    }
+    fprintf(stderr,
+            "random tagged words: %zu of 20000 texts in one pass, %zu with a tag inside "
+            "a word\n",
+            done, glued);
+    assert_true(glued >= 2500);
+    tm_toks_free(&a);
+    tm_toks_free(&b);
+#undef B
+#undef E
+#undef P
+#undef I
+#undef X
+#undef U
+#undef SH
+#undef BR
 }
 
 static void test_clitic_keys(void **state)
@@ -2190,17 +2349,18 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokens),          cmocka_unit_test(test_format_codes),
         cmocka_unit_test(test_typography),      cmocka_unit_test(test_tokenize_paths),
-        cmocka_unit_test(test_tok_glue),        cmocka_unit_test(test_clitic_keys),
-        cmocka_unit_test(test_scores),          cmocka_unit_test(test_store_basics),
-        cmocka_unit_test(test_schema_newer),    cmocka_unit_test(test_map_growth),
-        cmocka_unit_test(test_placeable),       cmocka_unit_test(test_concord),
-        cmocka_unit_test(test_oracle_fixture),  cmocka_unit_test(test_oracle_shared),
-        cmocka_unit_test(test_oracle_tagged),   cmocka_unit_test(test_tag_glues_kept),
-        cmocka_unit_test(test_oracle_topn),     cmocka_unit_test(test_oracle_near),
-        cmocka_unit_test(test_oracle_long),     cmocka_unit_test(test_glued_tokens),
-        cmocka_unit_test(test_glued_paths),     cmocka_unit_test(test_glued_scores),
-        cmocka_unit_test(test_glued_placeable), cmocka_unit_test(test_glued_oracle),
-        cmocka_unit_test(test_variants),        cmocka_unit_test(test_oracle_variants),
+        cmocka_unit_test(test_tok_glue),        cmocka_unit_test(test_tok_glue_one_pass),
+        cmocka_unit_test(test_clitic_keys),     cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_store_basics),    cmocka_unit_test(test_schema_newer),
+        cmocka_unit_test(test_map_growth),      cmocka_unit_test(test_placeable),
+        cmocka_unit_test(test_concord),         cmocka_unit_test(test_oracle_fixture),
+        cmocka_unit_test(test_oracle_shared),   cmocka_unit_test(test_oracle_tagged),
+        cmocka_unit_test(test_tag_glues_kept),  cmocka_unit_test(test_oracle_topn),
+        cmocka_unit_test(test_oracle_near),     cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_glued_tokens),    cmocka_unit_test(test_glued_paths),
+        cmocka_unit_test(test_glued_scores),    cmocka_unit_test(test_glued_placeable),
+        cmocka_unit_test(test_glued_oracle),    cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_oracle_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

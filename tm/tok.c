@@ -993,6 +993,27 @@ static size_t glued_tags(const tm_toks *t, const unsigned char *s, size_t n, siz
     return 0;
 }
 
+/* The last token's surface hash without the tags inside it (its accelerator markers kept), so
+ * that "S<tag>ave" and "Save" differ only by the tag's penalty, not by a surface variant. */
+static int surface_without_tags(tm_toks *t, const unsigned char *s, size_t start, size_t end)
+{
+    tm_tok *k = &t->v[t->n - 1];
+    if (t->flags & TM_TOKS_NO_SURFACE)
+        return 0;
+    jisr_buf_reset(&t->kb);
+    for (size_t i = start; i < end;) {
+        size_t j = i;
+        if (!tag_glues(t, utf8_next(s, end, &j))) {
+            int rc = jisr_buf_append(&t->kb, s + i, j - i);
+            if (rc < 0)
+                return rc;
+        }
+        i = j;
+    }
+    k->hs = tm_hash(t->kb.data, t->kb.len, k->kind);
+    return 0;
+}
+
 /* ---- numbers glued to affixes ------------------------------------------------------------
  * A run of letters and digits is a word, but a number glued to an Arabic proclitic ("و2",
  * "بـ5", "الـ70", "لـ2015") or to a suffix ("7407th", "5kg", "١٩٣٩م", "١٤٤١هـ") is that
@@ -1143,7 +1164,10 @@ static int glued_number(const unsigned char *s, size_t start, size_t end, size_t
  * the text layer's per-code-point table (jisr_norm_cp), and a token's normal form is the slice
  * of the text's normalised bytes it produced; the text layer guarantees the two agree when no
  * code point needs ICU. Any code point that does, or invalid UTF-8, sends the whole text to
- * tm_tokenize_ref. tests/test_tm.c compares both on every test text and on random strings. */
+ * tm_tokenize_ref. A word with joining tags inside is read here too, as tm_tokenize_ref reads it
+ * (glued_word; until session 37 such a text went to tm_tokenize_ref: a fifth of the texts of
+ * bench_match's tagged profile). tests/test_tm.c compares both on every test text and on random
+ * strings. */
 
 /* the next code point at s[*i] (advancing *i), or -1 for invalid UTF-8 */
 static inline int32_t cp_next(const unsigned char *s, size_t n, size_t *i)
@@ -1264,12 +1288,60 @@ static int emit_glued(tm_toks *t, const char *s, size_t start, size_t d0, size_t
 
 /* a run with letters and digits: glued_number reads no other (tokenize_fused's seen) */
 #define RUN_MIXED ((1u << C_LETTER) | (1u << C_DIGIT))
+/* more of seen: the run has an accelerator marker, tags inside (kept in seen, the loop's
+ * registers are few) */
+#define RUN_MARK (1u << 8)
+#define RUN_GLUED (1u << 9)
+
+/* t->kb: the word s[start..end) as tm_tokenize_ref collects it when it has tags inside and no
+ * accelerator marker, its surface without each run of joining tags (from the tag after a letter to
+ * the end of the run's last tag, glued_tags: format characters between its tags out, those after
+ * it kept), for glued_number to read as tm_tokenize_ref does. */
+static int raw_without_tags(tm_toks *t, const unsigned char *s, size_t n, size_t start, size_t end)
+{
+    jisr_buf_reset(&t->kb);
+    for (size_t i = start; i < end;) {
+        size_t j = i, g;
+        if (char_class(utf8_next(s, n, &j)) == C_TAG && (g = glued_tags(t, s, n, i)) > i) {
+            i = g;
+            continue;
+        }
+        int rc = jisr_buf_append(&t->kb, s + i, j - i);
+        if (rc < 0)
+            return rc;
+        i = j;
+    }
+    return 0;
+}
+
+/* The word s[start..end) with tags inside (RUN_GLUED in seen), its normal form nz[0..nzl): 0 when
+ * it is emitted, a word with its surface hash read without the tags; 1 when it is a number glued
+ * to affixes once its tags are out, which tm_tokenize_ref reads again with its tags as boundaries
+ * ("5k<b>g</b>", "و<a0>الـ2015"), and so must the caller; <0 on error. Out of tokenize_fused's
+ * loop, whose registers are few. */
+static TM_NOINLINE int glued_word(tm_toks *out, const char *str, size_t n, size_t start, size_t end,
+                                  unsigned seen, const char *nz, size_t nzl)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t d0, d1;
+    int rc, sk;
+    if ((seen & (RUN_MARK | 1u << C_DIGIT)) == 1u << C_DIGIT) {
+        if ((rc = raw_without_tags(out, s, n, start, end)) < 0)
+            return rc;
+        if (glued_number((const unsigned char *)out->kb.data, 0, out->kb.len, &d0, &d1, &sk))
+            return 1;
+    }
+    if ((rc = emit_tok(out, str, start, end, TM_WORD, nz, nzl)) < 0 ||
+        (rc = surface_without_tags(out, s, start, end)) < 0)
+        return rc;
+    return 0;
+}
 
 /* 1 when done; 0 when the text needs tm_tokenize_ref; <0 on error */
 static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_norm_cps *h)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = 0, noglue = 0; /* tags before noglue part words, as in tm_tokenize_ref */
     int rc;
     out->n = 0;
     out->nwords = 0;
@@ -1325,7 +1397,7 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
             continue;
         }
         /* a run of letters/digits, as tm_tokenize_ref */
-        unsigned seen = 1u << cls; /* the classes in the run: bit C_LETTER, C_DIGIT … */
+        unsigned seen = 1u << cls | (marker ? RUN_MARK : 0); /* bit C_LETTER, C_DIGIT … */
         int prev = cls;
         size_t end = i;
         while (i < n) {
@@ -1369,11 +1441,17 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
                 continue;
             }
             if ((d == '_' || d == '&') && prev == C_LETTER && marker_before_letter(s, n, i)) {
+                seen |= RUN_MARK;
                 i = j; /* an accelerator marker inside the word */
                 continue;
             }
-            if (dc == C_TAG && prev == C_LETTER && out->nglue && glued_tags(out, s, n, i))
-                return 0; /* a tag inside the word: tm_tokenize_ref reads its surface */
+            size_t g;
+            if (dc == C_TAG && prev == C_LETTER && out->nglue && i >= noglue &&
+                (g = glued_tags(out, s, n, i))) {
+                seen |= RUN_GLUED; /* tags inside the word: not in its normal form or surface */
+                i = g;
+                continue;
+            }
             if ((is_num_sep((uint32_t)d) && prev == C_DIGIT) ||
                 (is_apostrophe((uint32_t)d) && prev == C_LETTER)) {
                 size_t m = j;
@@ -1395,13 +1473,26 @@ static int tokenize_fused(const char *str, size_t n, tm_toks *out, const jisr_no
         }
         size_t d0, d1, np, ns;
         int sk;
-        if ((seen & RUN_MIXED) == RUN_MIXED && glued_number(s, start, end, &d0, &d1, &sk)) {
-            if (!norm_span(h, s, start, d0, &np) || !norm_span(h, s, d1, end, &ns))
-                return 0;
-            if ((rc = emit_glued(out, str, start, d0, d1, end, sk, nz, (size_t)(o - nz), np, ns)) <
-                0)
-                return rc;
-            continue;
+        /* most runs are words of letters alone: one test, then emit_tok */
+        if (seen & (RUN_GLUED | 1u << C_DIGIT)) {
+            if (seen & RUN_GLUED) {
+                if ((rc = glued_word(out, str, n, start, end, seen, nz, (size_t)(o - nz))) < 0)
+                    return rc;
+                if (rc) { /* read again with its tags as boundaries */
+                    noglue = end;
+                    i = start;
+                    o = nz;
+                }
+                continue;
+            }
+            if ((seen & RUN_MIXED) == RUN_MIXED && glued_number(s, start, end, &d0, &d1, &sk)) {
+                if (!norm_span(h, s, start, d0, &np) || !norm_span(h, s, d1, end, &ns))
+                    return 0;
+                if ((rc = emit_glued(out, str, start, d0, d1, end, sk, nz, (size_t)(o - nz), np,
+                                     ns)) < 0)
+                    return rc;
+                continue;
+            }
         }
         if ((rc = emit_tok(out, str, start, end, (seen & (1u << C_LETTER)) ? TM_WORD : TM_NUMBER,
                            nz, (size_t)(o - nz))) < 0)
@@ -1431,56 +1522,13 @@ int tm_tokenize_fused(const char *str, size_t n, tm_toks *out)
     return rc;
 }
 
-/* Does s[0..n) hold, after a letter, a run of tags that join letters followed by a letter? Then
- * tokenize_fused would stop there and tm_tokenize_ref read the text again from its start, so the
- * one-pass reading is not begun. Only a guess of where it stops (either way the tokens are
- * tm_tokenize_ref's), at a cost of one memchr when the text holds no placeholder. */
-static int glue_inside(const tm_toks *t, const unsigned char *s, size_t n)
-{
-    for (const unsigned char *p = memchr(s, 0xEE, n); p;
-         p = memchr(p + 1, 0xEE, n - (size_t)(p + 1 - s))) {
-        size_t i = (size_t)(p - s), j = i;
-        if (i == 0 || !tag_glues(t, utf8_next(s, n, &j)))
-            continue;
-        size_t k = i - 1; /* the code point before it */
-        while (k > 0 && (s[k] & 0xC0) == 0x80)
-            k--;
-        if (char_class(utf8_next(s, n, &k)) == C_LETTER && glued_tags(t, s, n, i))
-            return 1;
-    }
-    return 0;
-}
-
 int tm_tokenize(const char *str, size_t n, tm_toks *out)
 {
-    int rc = out->nglue && glue_inside(out, (const unsigned char *)str, n)
-                 ? 0
-                 : tm_tokenize_fused(str, n, out);
+    int rc = tm_tokenize_fused(str, n, out);
     if (rc == 0)
         rc = tm_tokenize_ref(str, n, out);
     out->nglue = 0; /* the glue was this text's */
     return rc < 0 ? rc : 0;
-}
-
-/* The last token's surface hash without the tags inside it (its accelerator markers kept), so
- * that "S<tag>ave" and "Save" differ only by the tag's penalty, not by a surface variant. */
-static int surface_without_tags(tm_toks *t, const unsigned char *s, size_t start, size_t end)
-{
-    tm_tok *k = &t->v[t->n - 1];
-    if (t->flags & TM_TOKS_NO_SURFACE)
-        return 0;
-    jisr_buf_reset(&t->kb);
-    for (size_t i = start; i < end;) {
-        size_t j = i;
-        if (!tag_glues(t, utf8_next(s, end, &j))) {
-            int rc = jisr_buf_append(&t->kb, s + i, j - i);
-            if (rc < 0)
-                return rc;
-        }
-        i = j;
-    }
-    k->hs = tm_hash(t->kb.data, t->kb.len, k->kind);
-    return 0;
 }
 
 int tm_tokenize_ref(const char *str, size_t n, tm_toks *out)

@@ -31,14 +31,15 @@ static void check(int ok, const char *what)
     }
 }
 
-/* same()'s flag (never a TM_TOKS_ one): tags U+E000 and U+E002 join letters (tm_toks_glue,
- * a <bpt> and an <it>), U+E001 does not (a <ph>) */
+/* same()'s flag (never a TM_TOKS_ one): tags U+E000, U+E002 and U+E003 join letters
+ * (tm_toks_glue, a <bpt>, an <it> and a <ph> soft hyphen), U+E001 does not (a <ph>) */
 #define SAME_GLUE 0x80000000u
 
-static void glue3(tm_toks *t)
+static void glue4(tm_toks *t)
 {
-    static const char *tags[] = {"<bpt i=\"1\">b</bpt>", "<ph>x</ph>", "<it pos=\"end\">i</it>"};
-    check(tm_toks_glue_cstr(t, (char *const *)tags, 3) == 0, "glue named");
+    static const char *tags[] = {"<bpt i=\"1\">b</bpt>", "<ph>x</ph>", "<it pos=\"end\">i</it>",
+                                 "<ph>&lt;w:softHyphen/&gt;</ph>"};
+    check(tm_toks_glue_cstr(t, (char *const *)tags, 4) == 0, "glue named");
 }
 
 static void same(const char *s, size_t n, unsigned flags)
@@ -48,8 +49,8 @@ static void same(const char *s, size_t n, unsigned flags)
     flags &= ~SAME_GLUE;
     a.flags = b.flags = flags;
     if (glue) {
-        glue3(&a);
-        glue3(&b);
+        glue4(&a);
+        glue4(&b);
     }
     int rc = tm_tokenize_fused(s, n, &a);
     check(rc >= 0, "one-pass tokenize succeeds");
@@ -59,7 +60,9 @@ static void same(const char *s, size_t n, unsigned flags)
         check(a.nwords == b.nwords && a.nheavy == b.nheavy && a.w100 == b.w100, "same weights");
         for (size_t i = 0; i < a.n; i++) {
             check(a.v[i].start == b.v[i].start && a.v[i].end == b.v[i].end, "same spans");
-            check(a.v[i].kind == b.v[i].kind && a.v[i].code == b.v[i].code, "same kinds");
+            check(a.v[i].kind == b.v[i].kind && a.v[i].code == b.v[i].code &&
+                      a.v[i].affix == b.v[i].affix,
+                  "same kinds and affixes");
             check(a.v[i].hs == b.v[i].hs && a.v[i].hn == b.v[i].hn && a.v[i].hk == b.v[i].hk,
                   "same hashes");
             check(a.v[i].nl == b.v[i].nl && a.v[i].kl == b.v[i].kl &&

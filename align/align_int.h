@@ -140,8 +140,10 @@ extern const unsigned char al_bead_shape[AL_NSHAPES][2]; /* {nsrc, ntgt} */
 typedef double (*al_cost_fn)(void *ctx, size_t i, size_t j, int nsrc, int ntgt, double *score);
 
 /** Called before each DP pass with the band: row i (0..ns) spans columns [lo[i], hi[i]]; lets
- * the model precompute what the cells of the band need. Returns 0 or a negative JISR_E*. */
-typedef int (*al_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *hi);
+ * the model precompute what the cells of the band need for aligned beads of up to reach
+ * sentences a side (the pass's shapes: 3 while long beads wait, al_dp below). Returns 0 or a
+ * negative JISR_E*. */
+typedef int (*al_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *hi, int reach);
 
 /* Affine costs of unaligned runs, for the DP to compute itself (they are most of the shapes it
  * tries at every cell): a run of k sentences of one side costs open + (k - 1) * extend, or

@@ -67,7 +67,8 @@ typedef struct cctx {
      * more than the model uses) */
     size_t *clo, *cn, *coff;
     float *ms, *mt;
-    size_t ccap;
+    size_t ccap; /* floats ms and mt hold */
+    int kn;      /* floats a pair: the reach of the pass prepared (3 while long beads wait) */
     const unsigned char *outl; /* model 2, a document with outliers: d->outl, else NULL */
     const size_t *nout;        /* and then prefix counts of outliers (source ns+1, target nt+1) */
 } cctx;
@@ -89,8 +90,8 @@ static inline void cov_at(const cctx *x, size_t s, size_t t, const float **ms, c
         return;
     }
     size_t k = x->coff[s] + (t - x->clo[s]);
-    *ms = x->ms + k * (size_t)x->reach;
-    *mt = x->mt + k * (size_t)x->reach;
+    *ms = x->ms + k * (size_t)x->kn;
+    *mt = x->mt + k * (size_t)x->kn;
 }
 
 /* The target sentences [*l, *h) that a bead of up to reach sentences a side covering source
@@ -114,15 +115,16 @@ static void band_row(size_t s, size_t ns, size_t nt, const size_t *lo, const siz
 }
 
 /* Coverage of every sentence pair that a bead of a band cell may use. */
-static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi)
+static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi, int preach)
 {
     cctx *x = ctx;
     if (!x->lexical)
         return 0;
     jisr_aligner *a = x->a;
     al_doc *d = x->d;
-    size_t total = 0, reach = (size_t)x->reach;
-    int nk = x->reach;
+    int nk = preach < 3 ? 3 : preach > x->reach ? x->reach : preach;
+    size_t total = 0, reach = (size_t)nk;
+    x->kn = nk;
     for (size_t s = 0; s < ns; s++) {
         size_t l, h;
         band_row(s, ns, d->nt, lo, hi, reach, &l, &h);
@@ -131,7 +133,7 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         x->coff[s] = total;
         total += x->cn[s];
     }
-    if (total > x->ccap) {
+    if (total * reach > x->ccap) {
         float *ms = realloc(x->ms, total * reach * sizeof *ms);
         if (!ms)
             return jisr_oom(0);
@@ -140,7 +142,7 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         if (!mt)
             return jisr_oom(0);
         x->mt = mt;
-        x->ccap = total;
+        x->ccap = total * reach;
     }
     const uint32_t *ids = d->ids;
     AL_ZERO(x->bgt, d->nt);

@@ -63,6 +63,12 @@ const al_dp_stats *al_dp_stats_last(void)
 #define DIAG_PASSES 3        /* passes of the diagonal's search that check the anchors' */
 _Static_assert(AL_LONG_MAX <= SHAPE_MAX, "a long bead reaches further up than the DP looks");
 
+/* The most sentences a side of the aligned beads among the first nsh shapes. */
+static int shapes_reach(int nsh)
+{
+    return nsh > AL_NGAPSHAPES ? 3 + (nsh - AL_NGAPSHAPES + 1) / 2 : 3;
+}
+
 typedef struct band {
     size_t *lo, *hi, *off; /* per row 0..ns; off[ns+1] = cells */
 } band;
@@ -502,8 +508,16 @@ static int search_band(const search *S, found *f, int max_passes)
     int rc = env ? 0 : jisr_oom(0);
     f->np = 0;
     f->total = DBL_MAX;
+    /* the first pass tries every shape (most documents are done then); when its path touched
+     * the band's edge, the long beads (nsh > AL_NGAPSHAPES) wait until the short ones' path
+     * keeps clear of it: a wrong path in a band still far from the true one takes long beads
+     * instead of touching the edge, and the band took longer to get there (not in a search of
+     * limited passes: its cost is compared with another's) */
+    int nsh = S->nsh, wait = max_passes == 0 && S->nsh > AL_NGAPSHAPES, again = 0;
     for (int pass = 1; rc == 0; pass++) {
-        size_t cells = band_finish(bd, ns, nt, f->wr, f->wr + ns + 1, cm);
+        /* the band as it is (again: the last pass's, already finished), or widened */
+        size_t cells = again ? bd->off[ns + 1] : band_finish(bd, ns, nt, f->wr, f->wr + ns + 1, cm);
+        again = 0;
         free(D);
         free(B);
         D = malloc(cells * sizeof *D);
@@ -512,7 +526,7 @@ static int search_band(const search *S, found *f, int max_passes)
             rc = jisr_oom(cells * (sizeof *D + 1));
             break;
         }
-        if (S->prepare && (rc = S->prepare(S->ctx, ns, bd->lo, bd->hi)) < 0)
+        if (S->prepare && (rc = S->prepare(S->ctx, ns, bd->lo, bd->hi, shapes_reach(nsh))) < 0)
             break;
         f->cells = cells;
         f->passes = pass;
@@ -532,7 +546,7 @@ static int search_band(const search *S, found *f, int max_passes)
                 unsigned char bb = NO_BACK;
                 if (i == 0 && j == 0)
                     best = 0;
-                for (int t = 0; t < S->nsh; t++) {
+                for (int t = 0; t < nsh; t++) {
                     size_t a = al_bead_shape[t][0], b = al_bead_shape[t][1];
                     if (b > j)
                         continue;
@@ -590,8 +604,21 @@ static int search_band(const search *S, found *f, int max_passes)
             }
         }
         f->converged = full || !touches;
+        if (f->converged && nsh < S->nsh) {
+            /* then every shape, in the same band: the costs of a model depend on the band
+             * (cost.c: the neighbour discount), and a search whose early paths took no long
+             * bead makes the passes and the last band it made before long beads waited */
+            nsh = S->nsh;
+            f->converged = 0;
+            again = 1;
+            continue;
+        }
         if (f->converged || pass == max_passes)
             break;
+        if (wait) {
+            nsh = AL_NGAPSHAPES;
+            wait = 0;
+        }
         if (reached && pass < LOCAL_PASSES && !S->widen_all) {
             /* re-centre on the path; widen where it touched */
             band_from_path(bd, ns, f->pi, f->pj, f->np);
@@ -733,7 +760,7 @@ int al_dp(size_t ns, size_t nt, const al_dp_opts *opts, al_band_fn prepare, al_c
             dp_stats.anchored = 1;
         }
         /* the model's band data for the path kept */
-        if (prepare && (rc = prepare(ctx, ns, best->bd.lo, best->bd.hi)) < 0)
+        if (prepare && (rc = prepare(ctx, ns, best->bd.lo, best->bd.hi, shapes_reach(S.nsh))) < 0)
             goto done;
     }
     dp_stats.cells = best->cells;

@@ -14,6 +14,8 @@
  * anchors.c) lie off the diagonal, a search along them is made too and the cheaper path kept:
  * a wrong path along the diagonal (a section moved: equal counts, the true path 10-30 % of the
  * document away) never comes near the band's edge. Small grids are done whole in one pass.
+ * Model 2's long beads (1-4 .. 6-1) sit out the passes after a first whose path touched the
+ * edge, until the path keeps clear of it; one pass in that band then tries them (search_band).
  *
  * Scores: the cheapest path says nothing about how sure it is. With a temperature, costs become
  * probabilities (exp(-cost / T), normalised over paths) and a forward-backward pass over the

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/xmlerror.h>
 #include <unicode/utf8.h>
 
 #include "formats/formats_int.h"
@@ -179,6 +180,341 @@ int fmt_xml_utf8_message(const char *raw, const char *declared, int bom, char *o
                  "encoding=\"ISO-8859-1\"?>)",
                  what);
     return 1;
+}
+
+/* A name or value of the file as a message can show it: at most 40 bytes, not cut inside a
+ * character, control characters as '?', "…" when cut. */
+static const char *shown(char *out, size_t size, const char *s)
+{
+    size_t n = 0;
+    if (!s)
+        s = "";
+    for (; s[n] && n < 40 && n + 1 < size; n++)
+        out[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7F ? '?' : s[n];
+    int more = s[n] != '\0';
+    while (more && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    out[n] = '\0';
+    if (more && n + 4 <= size)
+        memcpy(out + n, "…", 4);
+    return out;
+}
+
+int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_t size)
+{
+    const char *b = raw ? strstr(raw, "input conversion failed") : NULL;
+    if (!b)
+        return 0;
+    /* the bytes as libxml2 lists them: up to four "0xNN" */
+    char bytes[32] = "";
+    const char *p = strstr(b, "bytes 0x");
+    for (int k = 0; p && k < 4; k++) {
+        p = strstr(p, "0x");
+        if (!p || !p[2] || !p[3])
+            break;
+        size_t n = strlen(bytes);
+        snprintf(bytes + n, sizeof bytes - n, "%s0x%c%c", k ? " " : "", p[2], p[3]);
+        p += 4;
+    }
+    char d[48];
+    if (declared && *declared)
+        snprintf(out, size,
+                 "bytes that are not %s%s%s%s, the encoding the file declares: convert it to "
+                 "UTF-8 or fix its encoding declaration",
+                 shown(d, sizeof d, declared), bytes[0] ? " (" : "", bytes, bytes[0] ? ")" : "");
+    else
+        snprintf(out, size,
+                 "bytes that are not in the file's encoding%s%s%s: convert it to UTF-8 or fix "
+                 "its encoding declaration",
+                 bytes[0] ? " (" : "", bytes, bytes[0] ? ")" : "");
+    return 1;
+}
+
+int fmt_xml_words(const struct _xmlError *e, const char *root, int root_seen, int open,
+                  int in_subset, char *out, size_t size)
+{
+    if (!e)
+        return 0;
+    const char *m = e->message ? e->message : "";
+    if (strncmp(m, "Input is not proper UTF-8", 25) == 0)
+        return 0; /* fmt_xml_utf8_message's */
+    char a[48], b[48];
+    const char *s1 = shown(a, sizeof a, e->str1), *s2 = shown(b, sizeof b, e->str2);
+    /* libxml2 says a character is not allowed in several ways; what it is comes in int1 (0 also
+     * for a NUL byte) */
+    unsigned long cp = e->int1 > 0 ? (unsigned long)e->int1 : 0;
+    /* inside the <!DOCTYPE's brackets (declarations a translation file needs none of) whatever
+     * is malformed there is said so, but for what has words of its own below */
+    if (in_subset && e->code != XML_ERR_INVALID_CHAR && e->code != XML_ERR_HYPHEN_IN_COMMENT &&
+        e->code != XML_ERR_COMMENT_NOT_FINISHED && e->code != XML_ERR_PI_NOT_FINISHED &&
+        e->code != XML_ERR_PI_NOT_STARTED && e->code != XML_ERR_ENTITY_LOOP &&
+        e->code != XML_ERR_UNDECLARED_ENTITY) {
+        snprintf(out, size,
+                 "a malformed declaration in the <!DOCTYPE (a <%s> file needs none, and jisr "
+                 "reads no DTD): remove the <!DOCTYPE …> or mend it",
+                 root);
+        return 1;
+    }
+    switch (e->code) {
+    case XML_ERR_DOCUMENT_EMPTY:
+    case XML_ERR_DOCUMENT_END:
+        if (!root_seen)
+            snprintf(out, size, "no <%s> root element: empty or not XML", root);
+        else if (open > 0)
+            snprintf(out, size, "the document ends before </%s> (truncated file?)", root);
+        else
+            snprintf(out, size,
+                     "text or markup after </%s>, the end of the document (two files run "
+                     "together?)",
+                     root);
+        return 1;
+    case XML_ERR_TAG_NOT_FINISHED:
+        snprintf(out, size, "the document ends before </%s> (truncated file?)", root);
+        return 1;
+    case XML_ERR_INVALID_HEX_CHARREF:
+    case XML_ERR_INVALID_DEC_CHARREF:
+    case XML_ERR_INVALID_CHARREF:
+        snprintf(out, size,
+                 "a character reference with no number ('&#' is followed by digits and ';', as "
+                 "in &#38; or &#x26;; a '&' in text is written &amp;)");
+        return 1;
+    case XML_ERR_INVALID_CHAR:
+        if (strstr(m, "out of bounds"))
+            snprintf(out, size, "a character reference beyond U+10FFFF, the last character");
+        else if (strncmp(m, "xmlParseCharRef", 15) == 0)
+            snprintf(out, size,
+                     "a character reference to U+%04lX, a character XML 1.0 does not allow", cp);
+        else if (strstr(m, "attribute value"))
+            snprintf(out, size,
+                     "an attribute value holds a control character, which XML 1.0 does not "
+                     "allow (binary data, or a file damaged in transfer?)");
+        else if (cp == 0)
+            snprintf(out, size,
+                     "a NUL byte, which XML does not allow (binary data, a file damaged in "
+                     "transfer, or UTF-16 read as UTF-8?)");
+        else
+            snprintf(out, size,
+                     "U+%04lX%s, a character XML 1.0 does not allow: remove it (or, if it "
+                     "stands for a code of the source format, write it as a tag)",
+                     cp,
+                     cp < 0x20                      ? " (a control character)"
+                     : cp >= 0xD800 && cp <= 0xDFFF ? " (half of a UTF-16 surrogate pair)"
+                                                    : "");
+        return 1;
+    case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+        snprintf(out, size, "an entity reference without its ';' (a '&' in text is written &amp;)");
+        return 1;
+    case XML_ERR_UNDECLARED_ENTITY:
+        snprintf(out, size,
+                 "'&%s;' is none of XML's five entities (&amp; &lt; &gt; &quot; &apos;): a '&' "
+                 "in text is written &amp;, other characters as themselves or &#NNNN;",
+                 s1);
+        return 1;
+    case XML_ERR_UNSUPPORTED_ENCODING:
+        snprintf(out, size,
+                 "the file declares an encoding jisr cannot read (%s): convert it to UTF-8 and "
+                 "declare encoding=\"UTF-8\"",
+                 e->str1 ? s1 : "see its XML declaration");
+        return 1;
+    case XML_ERR_STRING_NOT_STARTED:
+    case XML_ERR_STRING_NOT_CLOSED:
+        snprintf(out, size,
+                 "a value of the XML declaration (version, encoding, standalone) not in quotes, "
+                 "or without its closing quote");
+        return 1;
+    case XML_ERR_ENCODING_NAME:
+        snprintf(out, size,
+                 "the XML declaration's encoding is no encoding name (e.g. encoding=\"UTF-8\")");
+        return 1;
+    case XML_ERR_INVALID_ENCODING:
+        snprintf(out, size,
+                 "the file declares UTF-16 but is not UTF-16: fix its declaration "
+                 "(encoding=\"UTF-8\")");
+        return 1;
+    case XML_ERR_LT_IN_ATTRIBUTE:
+        snprintf(out, size,
+                 "'<' inside an attribute value: written &lt; there; or the value's closing "
+                 "quote is missing");
+        return 1;
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+        snprintf(out, size, "an attribute value without quotes (write name=\"value\")");
+        return 1;
+    case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+        snprintf(out, size,
+                 "an attribute value whose closing quote is missing (or the file ends inside "
+                 "it: truncated?)");
+        return 1;
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+        snprintf(out, size, "attribute '%s' without a value (write %s=\"value\")", s1, s1);
+        return 1;
+    case XML_ERR_ATTRIBUTE_REDEFINED:
+        if (e->str2)
+            snprintf(out, size, "attribute '%s:%s' given twice in one tag", s1, s2);
+        else
+            snprintf(out, size, "attribute '%s' given twice in one tag", s1);
+        return 1;
+    case XML_ERR_SPACE_REQUIRED:
+        if (strstr(m, "attributes construct")) {
+            snprintf(out, size,
+                     "a start tag whose attributes are not name=\"value\" pairs separated by "
+                     "spaces");
+            return 1;
+        }
+        break;
+    case XML_ERR_NAME_REQUIRED:
+        if (strstr(m, "EntityRef")) {
+            snprintf(out, size,
+                     "'&' starts no entity or character reference (a '&' in text is written "
+                     "&amp;)");
+            return 1;
+        }
+        if (strstr(m, "StartTag")) {
+            snprintf(out, size,
+                     "'<' starts no tag here (a '<' in text is written &lt;; a tag's name "
+                     "follows '<' at once and starts with a letter)");
+            return 1;
+        }
+        if (strstr(m, "attribute name")) {
+            snprintf(out, size,
+                     "a start tag holding something other than attributes (name=\"value\"), or "
+                     "not closed by '>' or '/>'");
+            return 1;
+        }
+        if (strstr(m, "DOCTYPE")) {
+            snprintf(out, size, "a <!DOCTYPE declaration without the root element's name");
+            return 1;
+        }
+        break;
+    case XML_ERR_GT_REQUIRED:
+        if (e->str1)
+            snprintf(out, size,
+                     "the start tag <%s is not closed by '>' (or its attributes are malformed, "
+                     "or the file ends inside it: truncated?)",
+                     s1);
+        else
+            snprintf(out, size,
+                     "an end tag not closed by '>' right after its name (</name>), or the file "
+                     "ends inside it (truncated?)");
+        return 1;
+    case XML_ERR_TAG_NAME_MISMATCH:
+        if (!e->str2 || strcmp(e->str2, "unparsable") == 0)
+            snprintf(out, size,
+                     "'</' without a tag name where </%s> (opened on line %d) should close", s1,
+                     e->int1);
+        else
+            snprintf(out, size,
+                     "</%s> where </%s> (opened on line %d) should close first: tags crossed, "
+                     "misspelt, or one missing",
+                     s2, s1, e->int1);
+        return 1;
+    case XML_ERR_COMMENT_NOT_FINISHED:
+        snprintf(out, size, "a comment (<!--) that never ends: its '-->' is missing");
+        return 1;
+    case XML_ERR_HYPHEN_IN_COMMENT:
+        snprintf(out, size, "'--' inside a comment (XML allows it only in the closing '-->')");
+        return 1;
+    case XML_ERR_CDATA_NOT_FINISHED:
+        snprintf(out, size, "a CDATA section (<![CDATA[) that never ends: its ']]>' is missing");
+        return 1;
+    case XML_ERR_MISPLACED_CDATA_END:
+        snprintf(out, size, "']]>' in text, which XML does not allow (written ]]&gt;)");
+        return 1;
+    case XML_ERR_PI_NOT_STARTED:
+        snprintf(out, size,
+                 "'<?' starts no processing instruction (a name follows it at once, as in "
+                 "<?xml …?>)");
+        return 1;
+    case XML_ERR_PI_NOT_FINISHED:
+        snprintf(out, size,
+                 "a processing instruction (<?%s …) that never ends: its '?>' is missing", s1);
+        return 1;
+    case XML_ERR_XMLDECL_NOT_FINISHED:
+        snprintf(out, size,
+                 "the XML declaration (<?xml …) is not closed by '?>' (or holds more than "
+                 "version, encoding and standalone)");
+        return 1;
+    case XML_ERR_RESERVED_XML_NAME:
+        snprintf(out, size,
+                 "an XML declaration (<?xml …?>) that is not at the very start of the file: "
+                 "nothing may come before it, not even a blank or an empty line");
+        return 1;
+    case XML_ERR_VERSION_MISSING:
+        snprintf(out, size, "the XML declaration has no version (it starts <?xml version=\"1.0\")");
+        return 1;
+    case XML_ERR_UNKNOWN_VERSION:
+        snprintf(out, size,
+                 "the XML declaration says version '%s': jisr reads XML 1.0 "
+                 "(version=\"1.0\")",
+                 s1);
+        return 1;
+    case XML_ERR_STANDALONE_VALUE:
+        snprintf(out, size, "the XML declaration's standalone is neither \"yes\" nor \"no\"");
+        return 1;
+    case XML_ERR_ENTITY_LOOP:
+        snprintf(out, size,
+                 "entities that expand into each other without bound (not expanded for safety)");
+        return 1;
+    case XML_ERR_NAME_TOO_LONG:
+        snprintf(out, size,
+                 "a tag or attribute name of more than 50,000 characters: the file is damaged "
+                 "or not XML");
+        return 1;
+    case XML_NS_ERR_XML_NAMESPACE:
+        if (strstr(m, "Empty XML namespace"))
+            snprintf(out, size, "xmlns:%s=\"\": a namespace prefix cannot be bound to nothing", s1);
+        else if (strstr(m, "xmlns prefix"))
+            snprintf(out, size, "xmlns:xmlns=…: the prefix xmlns cannot be declared");
+        else if (strstr(m, "xml namespace"))
+            snprintf(out, size,
+                     "xmlns:xml=…: the prefix xml is XML's own and cannot be bound elsewhere");
+        else
+            break;
+        return 1;
+    case XML_NS_ERR_QNAME:
+        snprintf(out, size,
+                 "a tag or attribute name with a misplaced ':' (a name holds at most one, "
+                 "between a prefix and the local name)");
+        return 1;
+    case XML_NS_ERR_ATTRIBUTE_REDEFINED:
+        snprintf(out, size,
+                 "attribute '%s' given twice in one tag, under two prefixes of one namespace "
+                 "(%s)",
+                 s1, s2);
+        return 1;
+    case XML_ERR_UNPARSED_ENTITY:
+        snprintf(out, size,
+                 "a reference to '&%s;', which the <!DOCTYPE declares as data that is not text "
+                 "(not expanded)",
+                 s1);
+        return 1;
+    case XML_NS_ERR_UNDEFINED_NAMESPACE:
+        if (strstr(m, " for "))
+            snprintf(out, size,
+                     "the attribute %s:%s uses the prefix '%s', which no xmlns:%s=\"…\" "
+                     "declares",
+                     s1, s2, s1, s1);
+        else
+            snprintf(out, size, "<%s:%s> uses the prefix '%s', which no xmlns:%s=\"…\" declares",
+                     s1, s2, s1, s1);
+        return 1;
+    case XML_ERR_INTERNAL_ERROR:
+        if (strstr(m, "element content")) {
+            snprintf(out, size,
+                     "'<!' starts neither a comment (<!-- -->) nor a CDATA section "
+                     "(<![CDATA[ ]]>) here");
+            return 1;
+        }
+        if (strstr(m, "Huge input lookup")) {
+            snprintf(out, size,
+                     "a tag, value or reference that does not end within 10 MB: the file is "
+                     "damaged or not XML");
+            return 1;
+        }
+        break;
+    default:
+        break;
+    }
+    return 0;
 }
 
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b)

@@ -145,6 +145,20 @@ int fmt_refuse_utf16_stream(FILE *f, const char *name);
  * document declares, or NULL; bom: whether it begins with UTF-8's byte-order mark, which says
  * UTF-8 whatever a declaration would say) and 1; else 0. */
 int fmt_xml_utf8_message(const char *raw, const char *declared, int bom, char *out, size_t size);
+struct _xmlError;
+/** libxml2's report e of a document that is not well-formed XML, in jisr's words: what is wrong
+ * in a translator's terms and how to mend it (the place stays libxml2's). root is the root
+ * element the format wants ("tmx", "xliff"), root_seen whether it started, open how many
+ * elements were open when the error came (the parser's nameNr), in_subset whether the parser was
+ * inside the <!DOCTYPE's internal subset (its inSubset). One line into out and 1; 0 for a
+ * report that has no such words here (the caller keeps its own or libxml2's). Reports of bytes
+ * that are not UTF-8 are fmt_xml_utf8_message's. */
+int fmt_xml_words(const struct _xmlError *e, const char *root, int root_seen, int open,
+                  int in_subset, char *out, size_t size);
+/** When raw is libxml2's report of bytes its converter refused ("input conversion failed due to
+ * input error, bytes 0xD9 0x88 …"), one line saying so into out (declared: the encoding the
+ * document declares, or NULL) and 1; else 0. */
+int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_t size);
 /** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
 /** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad

@@ -33,14 +33,14 @@
  * and memories that have no header.
  *
  * Errors: libxml2's errors arrive through the structured handler (so nothing is printed) with
- * their line and column. Structural errors (a <tuv> without language …) name the '<' of the
- * offending start tag, found by looking back from the parser's position in its buffer; errors
- * about a whole element (a <tu> without <tuv>) name its start tag. With JISR_READ_SKIP_BAD a
- * structural error skips its <tu> (whatever else is wrong inside it); after a well-formedness
- * error in a UTF-8 file the read resumes at the next "<tu" (see "resuming after malformed XML"),
- * and in another encoding, like any error that no unit can be skipped for (a start tag beyond
- * the guard's bounds, a read error), it ends the read with an error. Without it the first
- * error ends the read, and parsing stops there.
+ * their line and column, and are said in jisr's words (fmt_xml_words, common.c). Structural errors
+ * (a <tuv> without language …) name the '<' of the offending start tag, found by looking back from
+ * the parser's position in its buffer; errors about a whole element (a <tu> without <tuv>) name its
+ * start tag. With JISR_READ_SKIP_BAD a structural error skips its <tu> (whatever else is wrong
+ * inside it); after a well-formedness error in a UTF-8 file the read resumes at the next "<tu" (see
+ * "resuming after malformed XML"), and in another encoding, like any error that no unit can be
+ * skipped for (a start tag beyond the guard's bounds, a read error), it ends the read with an
+ * error. Without it the first error ends the read, and parsing stops there.
  *
  * JISR_READ_CHECK_ONLY runs every callback and every check exactly as a full read does (same
  * errors, same places) but keeps only counts and lengths instead of building texts, tags and
@@ -519,8 +519,17 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     char msg[768];
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
     trim(msg);
-    if (t->ctxt)
-        fmt_xml_utf8_message(e->message, declared_encoding(t), t->utf8_bom, msg, sizeof msg);
+    /* in jisr's words: bytes that are not UTF-8, else what fmt_xml_words knows, else libxml2's
+     * framed as what it is */
+    if (!(t->ctxt &&
+          fmt_xml_utf8_message(e->message, declared_encoding(t), t->utf8_bom, msg, sizeof msg)) &&
+        !fmt_xml_conv_message(e->message, t->ctxt ? declared_encoding(t) : NULL, msg, sizeof msg) &&
+        !fmt_xml_words(e, "tmx", t->root_seen, t->ctxt ? t->ctxt->nameNr : 0,
+                       t->ctxt ? t->ctxt->inSubset : 0, msg, sizeof msg)) {
+        char raw[512];
+        snprintf(raw, sizeof raw, "%s", msg);
+        snprintf(msg, sizeof msg, "not well-formed XML (the XML parser says: %s)", raw);
+    }
     unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;
     unsigned long col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
     if (!e->file) /* not the document's own input: say where the document stands */
@@ -547,13 +556,23 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
                      "(nor TMX)",
                      (unsigned)e->int1);
     }
-    if (!t->root_seen && (strstr(msg, "Extra content at the end") ||
-                          strstr(msg, "Document is empty") || strstr(msg, "Start tag expected")))
+    int code = e->code;
+    if (!t->root_seen && (code == XML_ERR_DOCUMENT_END || code == XML_ERR_DOCUMENT_EMPTY) &&
+        !(t->ctxt && t->ctxt->inSubset))
         snprintf(msg, sizeof msg, "no <tmx> root element: empty or not XML");
     else if (t->terminating && t->level > 0 &&
-             (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_TAG_NOT_FINISHED))
+             (code == XML_ERR_DOCUMENT_END || code == XML_ERR_TAG_NOT_FINISHED))
         /* the input ended inside the root element */
         snprintf(msg, sizeof msg, "the document ends before </tmx> (truncated file?)");
+    else if (t->terminating && t->level > 0 &&
+             (code == XML_ERR_ATTRIBUTE_WITHOUT_VALUE || code == XML_ERR_ATTRIBUTE_NOT_STARTED ||
+              code == XML_ERR_ATTRIBUTE_NOT_FINISHED || code == XML_ERR_GT_REQUIRED ||
+              code == XML_ERR_LT_IN_ATTRIBUTE || code == XML_ERR_SPACE_REQUIRED ||
+              code == XML_ERR_NAME_REQUIRED))
+        /* a tag the parser held back until the end of the input, which came inside it (it
+         * takes "<tu tu" at the end for an attribute without a value) */
+        snprintf(msg, sizeof msg,
+                 "the document ends inside a tag, before </tmx> (truncated file?)");
     if (t->utf16_nobom) {
         size_t n = strlen(msg);
         snprintf(msg + n, sizeof msg - n,
@@ -603,6 +622,8 @@ static const char *generic_message(tmx_reader *t)
     trim(m);
     static _Thread_local char utf8[512];
     if (t->ctxt && fmt_xml_utf8_message(m, declared_encoding(t), t->utf8_bom, utf8, sizeof utf8))
+        return utf8;
+    if (fmt_xml_conv_message(m, t->ctxt ? declared_encoding(t) : NULL, utf8, sizeof utf8))
         return utf8;
     return m[0] ? m : "malformed XML";
 }

@@ -34,8 +34,10 @@
  * Safety: the TMX reader's rules — no network (XML_PARSE_NONET), no DTD loading, no entity
  * substitution (an entity reference is an error), depth bounded by JISR_DEPTH_MAX, a segment by
  * JISR_SEG_MAX. libxml2's errors come through the structured handler (nothing is printed) with
- * line and column.
+ * line and column, said in jisr's words (fmt_xml_words, common.c); those it reports without a
+ * parser context (a byte of a declared encoding) through the generic handler (quiet).
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,6 +79,8 @@ typedef struct xl_reader {
     int err;
     unsigned long err_line, err_col;
     char err_msg[512];
+    char generic_msg[512]; /* the first report without a parser context (quiet) */
+    int root_seen;         /* the root element came */
     xmlGenericErrorFunc saved_fn;
     void *saved_ctx;
     char srclang[64], tgtlang[64];
@@ -111,10 +115,26 @@ typedef struct xl_reader {
     int cap_big; /* the text outgrew JISR_SEG_MAX: left out */
 } xl_reader;
 
+/* libxml2's reports without a parser context (a refused byte of a declared encoding) come
+ * through the generic error function: while the reader runs it is this one, which prints nothing
+ * and keeps the first report's first line for next_node (ctx: the reader, or NULL). */
 static void quiet(void *ctx, const char *msg, ...)
 {
-    (void)ctx;
-    (void)msg;
+    xl_reader *t = ctx;
+    size_t n = t ? strlen(t->generic_msg) : 0;
+    if (!t || t->err || (n && strchr(t->generic_msg, '\n')) || n + 1 >= sizeof t->generic_msg)
+        return;
+    va_list ap;
+    va_start(ap, msg);
+    vsnprintf(t->generic_msg + n, sizeof t->generic_msg - n, msg, ap);
+    va_end(ap);
+}
+
+static void pos(xl_reader *t, unsigned long *line, unsigned long *col)
+{
+    int l = xmlTextReaderGetParserLineNumber(t->x), c = xmlTextReaderGetParserColumnNumber(t->x);
+    *line = l > 0 ? (unsigned long)l : 1;
+    *col = c > 0 ? (unsigned long)c : 1;
 }
 
 static void on_error(void *arg, xmlErrorPtr e)
@@ -129,15 +149,31 @@ static void on_error(void *arg, xmlErrorPtr e)
     size_t n = strlen(t->err_msg);
     while (n && (t->err_msg[n - 1] == '\n' || t->err_msg[n - 1] == ' '))
         t->err_msg[--n] = '\0';
-    fmt_xml_utf8_message(e->message, t->x ? (const char *)xmlTextReaderConstEncoding(t->x) : NULL,
-                         t->utf8_bom, t->err_msg, sizeof t->err_msg);
-}
-
-static void pos(xl_reader *t, unsigned long *line, unsigned long *col)
-{
-    int l = xmlTextReaderGetParserLineNumber(t->x), c = xmlTextReaderGetParserColumnNumber(t->x);
-    *line = l > 0 ? (unsigned long)l : 1;
-    *col = c > 0 ? (unsigned long)c : 1;
+    /* in jisr's words: bytes that are not UTF-8, else what fmt_xml_words knows, else libxml2's
+     * framed as what it is */
+    const char *enc = t->x ? (const char *)xmlTextReaderConstEncoding(t->x) : NULL;
+    xmlParserCtxtPtr c = e->ctxt;
+    int root_seen = t->root_seen || (c && c->myDoc && xmlDocGetRootElement(c->myDoc));
+    if (!e->file && t->x) {
+        /* not the document's own input but an entity's text, which libxml2 checks where the
+         * document refers to it (its line and column are the entity's): the reference's place */
+        pos(t, &t->err_line, &t->err_col);
+        if (e->code != XML_ERR_ENTITY_LOOP) {
+            snprintf(t->err_msg, sizeof t->err_msg,
+                     "a reference to an entity whose text, declared in the file's <!DOCTYPE, is "
+                     "not well-formed XML (XLIFF files need no entities; jisr expands none)");
+            return;
+        }
+    }
+    if (!fmt_xml_utf8_message(e->message, enc, t->utf8_bom, t->err_msg, sizeof t->err_msg) &&
+        !fmt_xml_conv_message(e->message, enc, t->err_msg, sizeof t->err_msg) &&
+        !fmt_xml_words(e, "xliff", root_seen, c ? c->nameNr : 0, c ? c->inSubset : 0, t->err_msg,
+                       sizeof t->err_msg)) {
+        char raw[400];
+        snprintf(raw, sizeof raw, "%s", t->err_msg);
+        snprintf(t->err_msg, sizeof t->err_msg, "not well-formed XML (the XML parser says: %s)",
+                 raw);
+    }
 }
 
 static int fail(xl_reader *t, int code, const char *fmt, const char *a)
@@ -338,8 +374,23 @@ static int next_node(xl_reader *t)
 {
     int rc = xmlTextReaderRead(t->x);
     if (t->err || rc < 0) {
-        if (!t->err)
+        if (!t->err) {
             pos(t, &t->err_line, &t->err_col);
+            /* an error libxml2 reported without a context: a refused byte of the declared
+             * encoding in jisr's words, else the report framed (a bare "malformed XML" said
+             * nothing) */
+            char *nl = strchr(t->generic_msg, '\n');
+            if (nl)
+                *nl = '\0';
+            const char *enc = (const char *)xmlTextReaderConstEncoding(t->x);
+            if (fmt_xml_conv_message(t->generic_msg, enc, t->err_msg, sizeof t->err_msg))
+                t->err = JISR_EPARSE;
+            else if (t->generic_msg[0]) {
+                snprintf(t->err_msg, sizeof t->err_msg,
+                         "not well-formed XML (the XML parser says: %.400s)", t->generic_msg);
+                t->err = JISR_EPARSE;
+            }
+        }
         /* malformed XML ends the read, also with JISR_READ_SKIP_BAD (unlike the TMX reader,
          * this one does not resume after it): the message says so */
         return jisr_error_set(JISR_EPARSE, t->r->path, t->err_line, t->err_col, "%s%s",
@@ -999,7 +1050,7 @@ static int xl_next(jisr_reader *r, jisr_unit *u)
             t->qhead = t->qn = 0;
             xmlGenericErrorFunc sfn = xmlGenericError;
             void *sctx = xmlGenericErrorContext;
-            xmlSetGenericErrorFunc(NULL, quiet);
+            xmlSetGenericErrorFunc(t, quiet);
             int rc = fill(t);
             xmlSetGenericErrorFunc(sctx, sfn);
             if (rc < 0) {
@@ -1083,7 +1134,7 @@ int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     r->close = xl_close;
     xmlGenericErrorFunc sfn = xmlGenericError;
     void *sctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetGenericErrorFunc(t, quiet);
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
     if (f)
         t->x = xmlReaderForIO(file_read, file_close, t, r->path, NULL, opts);
@@ -1104,7 +1155,7 @@ int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
             continue;
         const char *ln = (const char *)xmlTextReaderConstLocalName(t->x);
         if (!seen_root) {
-            seen_root = 1;
+            seen_root = t->root_seen = 1;
             if (!is(ln, "xliff")) {
                 rc = fail(t, JISR_EPARSE, "not XLIFF: the root element is <%s>, not <xliff>", ln);
                 break;

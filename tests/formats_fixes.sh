@@ -84,6 +84,187 @@ $J convert --skip-bad bad.xlf bad.tsv 2>err
 check "XLIFF, --skip-bad: malformed XML fails, saying that the rest was not read" \
     '[ $? -eq 1 ] && grep -q "bad.xlf:4:.*the rest of the file was not read" err'
 
+# --- 1b. malformed XML in jisr's words -----------------------------------------------------------
+# The TMX and XLIFF readers (libxml2 underneath) say what is wrong in a translator's terms, at
+# libxml2's FILE:LINE:COL; the old code passed libxml2's own words on ("Opening and ending tag
+# mismatch: seg line 6 and tuv", "AttValue: \" or ' expected", "internal error: detected an error
+# in element content", "malformed XML" for a byte of a declared encoding …). One small TMX, XLIFF
+# 1.2 and 2.0 file, each broken one way per row (the sweep of tmx_realworld.sh's kind); each
+# import fails (exit 1) with exactly that line and leaves the memory as it was.
+$py - <<'PY'
+import os
+TMX = '''<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+<header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/>
+<body>
+<tu tuid="1"><tuv xml:lang="en"><seg>one <bpt i="1">&lt;b&gt;</bpt>bold<ept i="1">&lt;/b&gt;</ept></seg></tuv><tuv xml:lang="ar"><seg>واحد</seg></tuv></tu>
+<tu tuid="2"><tuv xml:lang="en"><seg>two</seg></tuv><tuv xml:lang="ar"><seg>اثنان</seg></tuv></tu>
+</body>
+</tmx>
+'''
+X12 = '''<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file source-language="en" target-language="ar" datatype="plaintext" original="x">
+<body>
+<trans-unit id="1"><source>one <g id="1">bold</g></source><target>واحد</target></trans-unit>
+<trans-unit id="2"><source>two</source><target>اثنان</target></trans-unit>
+</body>
+</file>
+</xliff>
+'''
+X20 = '''<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="en" trgLang="ar">
+<file id="f1">
+<unit id="1"><segment><source>one <pc id="1">bold</pc></source><target>واحد</target></segment></unit>
+<unit id="2"><segment><source>two</source><target>اثنان</target></segment></unit>
+</file>
+</xliff>
+'''
+def mut(doc, root):
+    r, b = doc, doc.encode()
+    def sub(old, new):
+        return r.replace(old, new, 1).encode()
+    def attr(new):  # the second unit's id attribute, replaced
+        return r.replace('id="2"', new.replace('ID', 'id'), 1).encode() if root != 'tmx' \
+            else r.replace('tuid="2"', new.replace('ID', 'tuid'), 1).encode()
+    dt = lambda decl, ref='': r.replace('\n<%s ' % root, '\n<!DOCTYPE %s [%s]>\n<%s ' % (root, decl, root), 1).replace('two', 'two' + ref, 1).encode()
+    i = b.find(b'<tu ') if root == 'tmx' else b.find(b'<trans-unit')
+    return {
+        'amp': sub('two', 'two & three'), 'amp_name': sub('two', 'two &foo; three'),
+        'amp_nosemi': sub('two', 'two &amp three'), 'charref_bad': sub('two', 'two &#1; three'),
+        'charref_big': sub('two', 'two &#x110000; three'), 'charref_junk': sub('two', 'two &#xZZ; three'),
+        'comment_dashdash': sub('two', 'two <!-- a -- b -->'), 'cdata_bad': sub('two', 'two <![CDAT[x]]>'),
+        'stray_lt': sub('two', 'two < three'), 'pi_noname': sub('two', 'two <? x?>'),
+        'stray_gt_cdata_end': sub('two', 'two ]]> three'),
+        'nest_swap': r.replace('</source>' if root != 'tmx' else '</seg>', '</TMPX>', 1).encode(),
+        'nest_swap2': sub('two</', 'two</tuv></') if root == 'tmx' else sub('two</source>', 'two</target></source>'),
+        'end_mismatch': sub('</body>', '</bodx>'), 'ns_undeclared_elem': sub('two', '<foo:b/>two'),
+        'ns_undeclared': attr('ID="2" foo:bar="1"'), 'ctrl_text': b.replace(b'two', b'tw\x01o', 1),
+        'utf8_surrogate': b.replace(b'two', b'tw\xed\xa0\x80', 1), 'fffe': sub('two', 'tw\ufffeo'),
+        'dt_bad': r.replace('\n<%s ' % root, '\n<!DOCTYPE>\n<%s ' % root, 1).encode(),
+        'nul_text': b.replace(b'two', b'tw\x00o', 1), 'nul_attr': attr('ID="\x002"'),
+        'comment_unterminated': sub('two', 'two <!-- never closed'),
+        'pi_unterminated': sub('two', 'two <?pi never closed'),
+        'starttag_unfinished': sub('<body>', '<body'), 'attr_nospace': attr('ID="2"a="b"'),
+        'name_huge': sub('two', '<' + 'a' * 60000 + '/>two'),
+        'name_huge_mil': sub('two', '<' + 'a' * 11000000 + '/>two'),
+        'decl_late': (' \n' + r).encode(), 'ctrl_attr': attr('ID="\x012"'),
+        'attr_noquote': attr('ID=2'), 'attr_lt': attr('ID="2<"'), 'attr_unterminated': attr('ID="2'),
+        'end_space': sub('</body>', '</body x>'), 'attr_dup': attr('ID="2" ID="3"'),
+        'attr_dup_ns': attr('ID="2" xml:lang="en" xml:lang="ar"'), 'attr_novalue': attr('ID'),
+        'decl_eucjp_bad': sub('encoding="UTF-8"', 'encoding="EUC-JP"'),
+        'text_after_root': (r + 'junk\n').encode(), 'two_roots': (r + '<%s/>\n' % root).encode(),
+        'missing_end_root': sub('</%s>' % root, ''),
+        'decl_unterminated': sub('?>', ''), 'decl_noversion': sub('version="1.0" ', ''),
+        'decl_bad_version': sub('version="1.0"', 'version="2.0"'),
+        'decl_bad_encname': sub('encoding="UTF-8"', 'encoding="1x"'),
+        'decl_bad_encoding': sub('encoding="UTF-8"', 'encoding="NOPE-42"'),
+        'decl_utf16_in_utf8': sub('encoding="UTF-8"', 'encoding="UTF-16"'),
+        'decl_standalone_bad': sub('encoding="UTF-8"', 'encoding="UTF-8" standalone="maybe"'),
+        'trunc_in_tag': b[:i + 6], 'trunc_in_attr': b[:b.find(b'="', i) + 3],
+        'trunc_in_root': b[:b.find(b'="', b.find(b'<' + root.encode())) + 3],
+        'decl_trunc': b[:17], 'decl_encoding_noquote': sub('encoding="UTF-8"', 'encoding=UTF-8'),
+        'dt_junk': dt(' junk '), 'dt_entity_ndata': dt('<!ENTITY e SYSTEM "x" NDATA y>', ' &e;'),
+        'colon_name': sub('two', '<:a/>two'), 'empty_end': sub('</body>', '</>'),
+        'attr_ns_dup': sub('<body>', '<body xmlns:a="u" xmlns:b="u" a:x="1" b:x="2">'),
+        'ns_empty_prefix': attr('ID="2" xmlns:p=""'),
+        'xmlns_xml_bad': sub('<body>', '<body xmlns:xml="urn:x">'),
+        'xmlns_prefix_xmlns': sub('<body>', '<body xmlns:xmlns="urn:x">'),
+        'empty': b'', 'not_xml': b'hello world\n',
+        'dt_laughs': dt('<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">', ' &c;'),
+        'dt_entity_lt': dt('<!ENTITY e "<b>">', ' &e;'),
+    }
+for pre, doc, root, ext in (('tmx', TMX, 'tmx', 'tmx'), ('x12', X12, 'xliff', 'xlf'), ('x20', X20, 'xliff', 'xlf')):
+    os.makedirs('wf', exist_ok=True)
+    for k, v in mut(doc, root).items():
+        open('wf/%s-%s.%s' % (pre, k, ext), 'wb').write(v)
+PY
+printf 'Seed sentence\tجملة\n' >wf-seed.tsv
+$J import -q --tm wfm -s en -t ar wf-seed.tsv && $J export --tm wfm -o wf-before.tmx 2>/dev/null
+# FILE (in wf/), LINE:COL, the message
+while IFS='|' read -r f at msg; do
+    [ -n "$f" ] || continue
+    $J import --tm wfm "wf/$f" 2>err
+    rc=$?
+    $J export --tm wfm -o wf-after.tmx 2>/dev/null
+    check "$f: exit 1, $at: $msg; the memory as it was" \
+        '[ $rc -eq 1 ] && [ "$(cat err)" = "jisr: wf/$f:$at: $msg" ] &&
+         diff <(grep -v "<header " wf-before.tmx) <(grep -v "<header " wf-after.tmx) >/dev/null'
+    [ "$(cat err)" = "jisr: wf/$f:$at: $msg" ] || echo "# got (exit $rc): $(head -c 300 err)"
+done <<'EOF'
+tmx-amp_name.tmx|6:47|'&foo;' is none of XML's five entities (&amp; &lt; &gt; &quot; &apos;): a '&' in text is written &amp;, other characters as themselves or &#NNNN;
+tmx-comment_dashdash.tmx|6:49|'--' inside a comment (XML allows it only in the closing '-->')
+tmx-cdata_bad.tmx|6:42|'<!' starts neither a comment (<!-- -->) nor a CDATA section (<![CDATA[ ]]>) here
+tmx-attr_lt.tmx|6:12|'<' inside an attribute value: written &lt; there; or the value's closing quote is missing
+tmx-stray_lt.tmx|6:43|'<' starts no tag here (a '<' in text is written &lt;; a tag's name follows '<' at once and starts with a letter)
+tmx-pi_noname.tmx|6:44|'<?' starts no processing instruction (a name follows it at once, as in <?xml …?>)
+tmx-stray_gt_cdata_end.tmx|6:42|']]>' in text, which XML does not allow (written ]]&gt;)
+tmx-nest_swap2.tmx|6:47|</tuv> where </seg> (opened on line 6) should close first: tags crossed, misspelt, or one missing
+tmx-end_mismatch.tmx|7:8|</bodx> where </body> (opened on line 4) should close first: tags crossed, misspelt, or one missing
+tmx-ns_undeclared_elem.tmx|6:44|<foo:b> uses the prefix 'foo', which no xmlns:foo="…" declares
+tmx-ns_undeclared.tmx|6:25|the attribute foo:bar uses the prefix 'foo', which no xmlns:foo="…" declares
+tmx-ctrl_text.tmx|6:40|U+0001 (a control character), a character XML 1.0 does not allow: remove it (or, if it stands for a code of the source format, write it as a tag)
+tmx-utf8_surrogate.tmx|6:40|U+D800 (half of a UTF-16 surrogate pair), a character XML 1.0 does not allow: remove it (or, if it stands for a code of the source format, write it as a tag)
+tmx-fffe.tmx|6:40|U+FFFE, a character XML 1.0 does not allow: remove it (or, if it stands for a code of the source format, write it as a tag)
+tmx-dt_bad.tmx|2:10|a malformed declaration in the <!DOCTYPE (a <tmx> file needs none, and jisr reads no DTD): remove the <!DOCTYPE …> or mend it
+tmx-nul_text.tmx|6:40|a NUL byte, which XML does not allow (binary data, a file damaged in transfer, or UTF-16 read as UTF-8?)
+tmx-nul_attr.tmx|6:11|a NUL byte, which XML does not allow (binary data, a file damaged in transfer, or UTF-16 read as UTF-8?)
+tmx-charref_big.tmx|6:52|a character reference beyond U+10FFFF, the last character
+tmx-charref_junk.tmx|6:45|a character reference with no number ('&#' is followed by digits and ';', as in &#38; or &#x26;; a '&' in text is written &amp;)
+tmx-comment_unterminated.tmx|9:1|a comment (<!--) that never ends: its '-->' is missing
+tmx-pi_unterminated.tmx|9:1|a processing instruction (<?pi …) that never ends: its '?>' is missing
+tmx-starttag_unfinished.tmx|5:1|a start tag holding something other than attributes (name="value"), or not closed by '>' or '/>'
+tmx-attr_nospace.tmx|6:13|a start tag whose attributes are not name="value" pairs separated by spaces
+tmx-name_huge.tmx|6:39|a tag or attribute name of more than 50,000 characters: the file is damaged or not XML
+tmx-decl_late.tmx|2:6|an XML declaration (<?xml …?>) that is not at the very start of the file: nothing may come before it, not even a blank or an empty line
+tmx-ctrl_attr.tmx|6:11|an attribute value holds a control character, which XML 1.0 does not allow (binary data, or a file damaged in transfer?)
+tmx-attr_noquote.tmx|6:10|an attribute value without quotes (write name="value")
+tmx-end_space.tmx|7:8|an end tag not closed by '>' right after its name (</name>), or the file ends inside it (truncated?)
+tmx-attr_dup.tmx|6:22|attribute 'tuid' given twice in one tag
+tmx-attr_dup_ns.tmx|6:41|attribute 'xml:lang' given twice in one tag
+tmx-attr_novalue.tmx|6:9|attribute 'tuid' without a value (write tuid="value")
+tmx-decl_eucjp_bad.tmx|5:135|bytes that are not EUC-JP (0xD9 0x88 0xD8 0xA7), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+tmx-text_after_root.tmx|9:1|text or markup after </tmx>, the end of the document (two files run together?)
+tmx-decl_unterminated.tmx|2:1|the XML declaration (<?xml …) is not closed by '?>' (or holds more than version, encoding and standalone)
+tmx-decl_noversion.tmx|1:7|the XML declaration has no version (it starts <?xml version="1.0")
+tmx-decl_bad_version.tmx|1:20|the XML declaration says version '2.0': jisr reads XML 1.0 (version="1.0")
+tmx-decl_bad_encname.tmx|1:31|the XML declaration's encoding is no encoding name (e.g. encoding="UTF-8")
+tmx-decl_standalone_bad.tmx|1:50|the XML declaration's standalone is neither "yes" nor "no"
+tmx-trunc_in_tag.tmx|5:7|the document ends inside a tag, before </tmx> (truncated file?)
+tmx-trunc_in_attr.tmx|5:12|the document ends inside a tag, before </tmx> (truncated file?)
+tmx-decl_utf16_in_utf8.tmx|1:38|the file declares UTF-16 but is not UTF-16: fix its declaration (encoding="UTF-8")
+tmx-decl_bad_encoding.tmx|1:39|the file declares an encoding jisr cannot read (NOPE-42): convert it to UTF-8 and declare encoding="UTF-8"
+tmx-ns_empty_prefix.tmx|6:24|xmlns:p="": a namespace prefix cannot be bound to nothing
+tmx-xmlns_xml_bad.tmx|4:24|xmlns:xml=…: the prefix xml is XML's own and cannot be bound elsewhere
+tmx-xmlns_prefix_xmlns.tmx|4:26|xmlns:xmlns=…: the prefix xmlns cannot be declared
+x12-amp.xlf|6:33|'&' starts no entity or character reference (a '&' in text is written &amp;)
+x12-amp_nosemi.xlf|6:36|an entity reference without its ';' (a '&' in text is written &amp;)
+x12-charref_bad.xlf|6:36|a character reference to U+0001, a character XML 1.0 does not allow
+x12-attr_dup.xlf|6:26|attribute 'id' given twice in one tag
+x12-attr_unterminated.xlf|6:19|'<' inside an attribute value: written &lt; there; or the value's closing quote is missing
+x12-nest_swap2.xlf|6:40|</target> where </source> (opened on line 6) should close first: tags crossed, misspelt, or one missing
+x12-empty.xlf|1:1|no <xliff> root element: empty or not XML
+x12-not_xml.xlf|1:1|no <xliff> root element: empty or not XML
+x12-two_roots.xlf|10:1|text or markup after </xliff>, the end of the document (two files run together?)
+x12-missing_end_root.xlf|10:1|the document ends before </xliff> (truncated file?)
+x12-trunc_in_tag.xlf|5:7|the start tag <trans is not closed by '>' (or its attributes are malformed, or the file ends inside it: truncated?)
+x12-trunc_in_root.xlf|2:18|an attribute value whose closing quote is missing (or the file ends inside it: truncated?)
+x12-decl_eucjp_bad.xlf|5:67|bytes that are not EUC-JP (0xD9 0x88 0xD8 0xA7), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+x12-dt_laughs.xlf|7:35|entities that expand into each other without bound (not expanded for safety)
+x12-dt_entity_lt.xlf|7:35|a reference to an entity whose text, declared in the file's <!DOCTYPE, is not well-formed XML (XLIFF files need no entities; jisr expands none)
+x12-name_huge_mil.xlf|6:28|a tag, value or reference that does not end within 10 MB: the file is damaged or not XML
+x20-stray_lt.xlf|5:36|'<' starts no tag here (a '<' in text is written &lt;; a tag's name follows '<' at once and starts with a letter)
+x20-nest_swap.xlf|4:62|</TMPX> where </source> (opened on line 4) should close first: tags crossed, misspelt, or one missing
+x12-decl_trunc.xlf|1:18|a value of the XML declaration (version, encoding, standalone) not in quotes, or without its closing quote
+tmx-decl_encoding_noquote.tmx|1:30|a value of the XML declaration (version, encoding, standalone) not in quotes, or without its closing quote
+tmx-dt_junk.tmx|2:17|a malformed declaration in the <!DOCTYPE (a <tmx> file needs none, and jisr reads no DTD): remove the <!DOCTYPE …> or mend it
+x12-dt_entity_ndata.xlf|7:35|a reference to '&e;', which the <!DOCTYPE declares as data that is not text (not expanded)
+tmx-colon_name.tmx|6:41|a tag or attribute name with a misplaced ':' (a name holds at most one, between a prefix and the local name)
+tmx-empty_end.tmx|7:4|'</' without a tag name where </body> (opened on line 4) should close
+x12-attr_ns_dup.xlf|4:46|attribute 'x' given twice in one tag, under two prefixes of one namespace (u)
+x20-dt_junk.xlf|2:19|a malformed declaration in the <!DOCTYPE (a <xliff> file needs none, and jisr reads no DTD): remove the <!DOCTYPE …> or mend it
+EOF
+
 # --- 2. two columns from a multilingual TMX ----------------------------------------------------
 cat >multi.tmx <<EOF
 ${HDR/srclang=\"en\"/srclang=\"*all*\"}

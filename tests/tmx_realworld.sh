@@ -10,7 +10,8 @@
 # --omegat-shortcuts export likewise (the old code read its shortcuts back as text: OmegaT's
 # project_save.tmx, whose shortcuts jisr reads as tags, got a second copy of every unit with
 # one; a file whose shortcut tags carry attributes of their own, x="1", loses them as text and
-# is only counted).
+# is only counted: an OmegaT shortcut, "<a1>", has no room for them, see --omegat-shortcuts in
+# jisr.1).
 set -u
 J=${JISR_BINARY:?}
 D=${JISR_TEST_DATA:?}/formats

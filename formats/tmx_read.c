@@ -527,7 +527,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
         !fmt_xml_words(e, "tmx", t->root_seen, t->ctxt ? t->ctxt->nameNr : 0,
                        t->ctxt ? t->ctxt->inSubset : 0, msg, sizeof msg)) {
         char raw[512];
-        snprintf(raw, sizeof raw, "%s", msg);
+        snprintf(raw, sizeof raw, "%.500s", msg);
         snprintf(msg, sizeof msg, "not well-formed XML (the XML parser says: %s)", raw);
     }
     unsigned long line = e->line > 0 ? (unsigned long)e->line : 0;

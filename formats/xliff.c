@@ -170,7 +170,7 @@ static void on_error(void *arg, xmlErrorPtr e)
         !fmt_xml_words(e, "xliff", root_seen, c ? c->nameNr : 0, c ? c->inSubset : 0, t->err_msg,
                        sizeof t->err_msg)) {
         char raw[400];
-        snprintf(raw, sizeof raw, "%s", t->err_msg);
+        snprintf(raw, sizeof raw, "%.390s", t->err_msg);
         snprintf(t->err_msg, sizeof t->err_msg, "not well-formed XML (the XML parser says: %s)",
                  raw);
     }

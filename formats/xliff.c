@@ -152,7 +152,9 @@ static void on_error(void *arg, xmlErrorPtr e)
     /* in jisr's words: bytes that are not UTF-8, else what fmt_xml_words knows, else libxml2's
      * framed as what it is */
     const char *enc = t->x ? (const char *)xmlTextReaderConstEncoding(t->x) : NULL;
-    xmlParserCtxtPtr c = e->ctxt;
+    /* the parser's context (what e->ctxt is for the parser's own reports, not for all) */
+    xmlParserCtxtPtr c =
+        e->domain == XML_FROM_PARSER || e->domain == XML_FROM_NAMESPACE ? e->ctxt : NULL;
     int root_seen = t->root_seen || (c && c->myDoc && xmlDocGetRootElement(c->myDoc));
     if (!e->file && t->x) {
         /* not the document's own input but an entity's text, which libxml2 checks where the

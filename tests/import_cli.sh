@@ -210,6 +210,15 @@ rc16=$?
 $J export --tm m16 -o after16.tmx 2>/dev/null
 check "ulimit -f: exit 1, 'file too large' named, the memory unchanged" \
     sh -c "[ $rc16 -eq 1 ] && grep -q 'file too large (the file size limit, ulimit -f' err16 && cmp -s before16.tmx after16.tmx"
+# the limit reached after some batches of 2,000 are committed: the error counts them, and the
+# memory holds exactly those (the count is read once the writer has stopped, session 37)
+rm -rf m16b && $J import -q --tm m16b -s en -t ar s16.tsv 2>/dev/null
+(ulimit -f $((lim16 + 2000)); $J import -q --tm m16b --batch 2000 -s en -t ar big.tsv) 2>err16b
+rc16b=$?
+nb16=$(sed -n 's/.*: \([0-9]*\) batch\(es were\| was\) committed before the error.*/\1/p' err16b)
+nu16=$($J stats --tm m16b | awk '/^units:/ {print $2}')
+check "ulimit -f after some commits: exit 1, 'N batches were committed', the memory 1 + N x 2000 units" \
+    sh -c "[ $rc16b -eq 1 ] && [ -n '$nb16' ] && [ '$nb16' -ge 1 ] && [ '$nu16' -eq \$((1 + $nb16 * 2000)) ]"
 
 # an import stopped by SIGTERM once its first batch is committed says what it committed, on
 # stderr; running it again completes it, the units of the first run merged with their usage

@@ -11,9 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <unicode/utf8.h>
 
@@ -227,6 +230,56 @@ int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_
                  "bytes that are not in the file's encoding%s%s%s: convert it to UTF-8 or fix "
                  "its encoding declaration",
                  bytes[0] ? " (" : "", bytes, bytes[0] ? ")" : "");
+    return 1;
+}
+
+int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, char *out,
+                          size_t size, unsigned long *line, unsigned long *col)
+{
+    xmlParserInputPtr in = c && c->inputNr > 0 ? c->inputTab[0] : NULL;
+    xmlCharEncodingHandlerPtr h = in && in->buf ? in->buf->encoder : NULL;
+    if (!h || !h->name || (strcasecmp(h->name, "ASCII") != 0 && strcasecmp(h->name, "US-ASCII")))
+        return 0;
+    const unsigned char *raw = in->buf->raw ? xmlBufContent(in->buf->raw) : NULL;
+    size_t n = in->buf->raw ? xmlBufUse(in->buf->raw) : 0;
+    if (!raw || n == 0 || raw[0] < 0x80 || !in->cur || !in->end || in->cur > in->end)
+        return 0;
+    /* where the converter stopped: the end of what it converted (ASCII: a byte a column) */
+    unsigned long l = in->line > 0 ? (unsigned long)in->line : 1;
+    unsigned long k = in->col > 0 ? (unsigned long)in->col : 1;
+    for (const xmlChar *p = in->cur; p < in->end; p++) {
+        if (*p == '\n') {
+            l++;
+            k = 1;
+        } else {
+            k++;
+        }
+    }
+    /* a report of its own before that place stays (the file has that fault too) */
+    unsigned long el = e && e->line > 0 ? (unsigned long)e->line : 0;
+    unsigned long ec = e && e->int2 > 0 ? (unsigned long)e->int2 : 0;
+    int ran_out = e && (e->code == XML_ERR_DOCUMENT_END || e->code == XML_ERR_DOCUMENT_EMPTY ||
+                        e->code == XML_ERR_TAG_NOT_FINISHED);
+    if (e && !ran_out && (el < l || (el == l && ec < k)))
+        return 0;
+    /* the bytes a UTF-8 character would take there */
+    size_t len = raw[0] >= 0xF0 ? 4 : raw[0] >= 0xE0 ? 3 : raw[0] >= 0xC0 ? 2 : 1;
+    int utf8 = len > 1 && len <= n && fmt_check_utf8((const char *)raw, len, &(size_t){0}) == 0;
+    char d[48];
+    if (utf8)
+        snprintf(out, size,
+                 "byte 0x%02X is not ASCII, the encoding the file declares (%s): the file looks "
+                 "like UTF-8; declare it (<?xml version=\"1.0\" encoding=\"UTF-8\"?>) or "
+                 "convert it to UTF-8",
+                 raw[0], shown(d, sizeof d, h->name));
+    else
+        snprintf(out, size,
+                 "byte 0x%02X is not ASCII, the encoding the file declares (%s): the file is in "
+                 "another encoding (Windows-1252? ISO-8859-1?); declare it (<?xml version=\"1.0\" "
+                 "encoding=\"windows-1252\"?>) or convert it to UTF-8",
+                 raw[0], shown(d, sizeof d, h->name));
+    *line = l;
+    *col = k;
     return 1;
 }
 

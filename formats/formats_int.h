@@ -159,6 +159,15 @@ int fmt_xml_words(const struct _xmlError *e, const char *root, int root_seen, in
  * input error, bytes 0xD9 0x88 …"), one line saying so into out (declared: the encoding the
  * document declares, or NULL) and 1; else 0. */
 int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_t size);
+struct _xmlParserCtxt;
+/** libxml2's ASCII converter stops at a byte above 0x7F without a report, and the parse ends
+ * there as if the file did ("the document ends before </tmx> (truncated file?)"). When parser c
+ * reads a document declared ASCII (US-ASCII) whose converter stopped so, and its report e (NULL:
+ * none) is of the input running out or comes at or after that byte: one line saying so into out
+ * (the byte, and whether it starts a UTF-8 character), the byte's line and column into *line,
+ * *col, and 1; else 0. */
+int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, char *out,
+                          size_t size, unsigned long *line, unsigned long *col);
 /** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
 /** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad

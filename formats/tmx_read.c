@@ -573,6 +573,12 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
          * takes "<tu tu" at the end for an attribute without a value) */
         snprintf(msg, sizeof msg,
                  "the document ends inside a tag, before </tmx> (truncated file?)");
+    /* a byte above 0x7F in a file declared ASCII, where the parse stopped without a word */
+    unsigned long al, ac;
+    if (t->ctxt && fmt_xml_ascii_message(t->ctxt, e, msg, sizeof msg, &al, &ac)) {
+        line = al;
+        col = ac;
+    }
     if (t->utf16_nobom) {
         size_t n = strlen(msg);
         snprintf(msg + n, sizeof msg - n,

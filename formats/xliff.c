@@ -176,6 +176,8 @@ static void on_error(void *arg, xmlErrorPtr e)
         snprintf(t->err_msg, sizeof t->err_msg, "not well-formed XML (the XML parser says: %s)",
                  raw);
     }
+    /* a byte above 0x7F in a file declared ASCII, where the parse stopped without a word */
+    fmt_xml_ascii_message(c, e, t->err_msg, sizeof t->err_msg, &t->err_line, &t->err_col);
 }
 
 static int fail(xl_reader *t, int code, const char *fmt, const char *a)

@@ -91,8 +91,9 @@ check "XLIFF, --skip-bad: malformed XML fails, saying that the rest was not read
 # in element content", "malformed XML" for a byte of a declared encoding …). One small TMX, XLIFF
 # 1.2 and 2.0 file, each broken one way per row (the sweep of tmx_realworld.sh's kind); each
 # import fails (exit 1) with exactly that line and leaves the memory as it was.
-# A byte above 0x7F in a file declared ASCII, where libxml2's converter stops without a word, is
-# said so at that byte, not as a truncated file.
+# An entity reference in an XLIFF file is said at its '&' (as the TMX reader does), not where the
+# reader had read ahead to (the end of a small file); a byte above 0x7F in a file declared ASCII,
+# where libxml2's converter stops without a word, is said so at that byte, not as a truncated file.
 $py - <<'PY'
 import os
 TMX = '''<?xml version="1.0" encoding="UTF-8"?>
@@ -175,6 +176,7 @@ def mut(doc, root):
         'empty': b'', 'not_xml': b'hello world\n',
         'dt_laughs': dt('<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">', ' &c;'),
         'dt_entity_lt': dt('<!ENTITY e "<b>">', ' &e;'),
+        'dt_entity_ref': dt('<!ENTITY e "x">', ' &e;'),
         'decl_ascii_utf8': sub('encoding="UTF-8"', 'encoding="US-ASCII"'),
         'decl_ascii_latin1': b.replace(b'encoding="UTF-8"', b'encoding="ASCII"', 1).replace(b'one', b'on\xe9', 1),
     }
@@ -267,6 +269,9 @@ tmx-colon_name.tmx|6:41|a tag or attribute name with a misplaced ':' (a name hol
 tmx-empty_end.tmx|7:4|'</' without a tag name where </body> (opened on line 4) should close
 x12-attr_ns_dup.xlf|4:46|attribute 'x' given twice in one tag, under two prefixes of one namespace (u)
 x20-dt_junk.xlf|2:19|a malformed declaration in the <!DOCTYPE (a <xliff> file needs none, and jisr reads no DTD): remove the <!DOCTYPE …> or mend it
+tmx-dt_entity_ref.tmx|7:42|reference to entity '&e;' (TMX files declare no entities; not expanded for safety)
+x12-dt_entity_ref.xlf|7:32|reference to entity '&e;' (XLIFF files need no entities; not expanded for safety)
+x20-dt_entity_ref.xlf|6:35|reference to entity '&e;' (XLIFF files need no entities; not expanded for safety)
 tmx-decl_ascii_utf8.tmx|5:135|byte 0xD9 is not ASCII, the encoding the file declares (US-ASCII): the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
 x12-decl_ascii_utf8.xlf|5:67|byte 0xD9 is not ASCII, the encoding the file declares (US-ASCII): the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
 x20-decl_ascii_utf8.xlf|4:72|byte 0xD9 is not ASCII, the encoding the file declares (US-ASCII): the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8

@@ -10,6 +10,7 @@
 #include <libxml/xmlreader.h>
 
 #include "doc/doc.h"
+#include "formats/formats_int.h"
 
 #define DOC_MAX_ENTRY ((uint64_t)256 << 20)
 #define DOC_MAX_ENTRIES 10000u
@@ -131,6 +132,7 @@ typedef struct doc_xml {
     void *owned_src;              /* doc_xml_open_memory's source */
     xmlGenericErrorFunc saved_fn; /* the thread's generic error function, restored at close */
     void *saved_ctx;
+    fmt_xml_refs refs; /* where the entity references met are (fmt_xml_read) */
 } doc_xml;
 
 /** Open x over read(ctx, …) (a ZIP entry, a memory buffer). name is the part for messages. */

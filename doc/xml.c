@@ -143,7 +143,7 @@ int doc_xml_next(doc_xml *x)
 {
     if (x->d->err)
         return x->d->err;
-    int rc = xmlTextReaderRead(x->r);
+    int rc = fmt_xml_read(&x->refs, x->r);
     if (x->err || rc < 0) {
         if (x->d->err)
             return x->d->err;
@@ -159,7 +159,8 @@ int doc_xml_next(doc_xml *x)
     int type = xmlTextReaderNodeType(x->r);
     if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
         unsigned long line, col;
-        parser_pos(x, &line, &col);
+        if (!fmt_xml_ref_pos(&x->refs, x->r, &line, &col)) /* its '&', else where reading is */
+            parser_pos(x, &line, &col);
         const xmlChar *nm = xmlTextReaderConstName(x->r);
         return doc_error(x->d, JISR_EPARSE, x->part, line, col,
                          "reference to entity '&%s;' (not expanded for safety)",

@@ -17,6 +17,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlerror.h>
 #include <unicode/utf8.h>
 
@@ -1217,4 +1218,58 @@ int jisr_variant_omegat_text(const jisr_variant *v, jisr_buf *out)
     if ((rc = jisr_buf_append(out, s + start, n - start)) < 0) /* also NUL-terminates */
         return rc;
     return count;
+}
+
+/* The refs the calling thread's fmt_xml_read is keeping (the node callback has no argument),
+ * and the reader they are for. */
+static _Thread_local fmt_xml_refs *refs_reading;
+static _Thread_local xmlTextReaderPtr refs_reader;
+
+/* libxml2 makes an entity reference's node right after its parser passed the ';' (the reader
+ * hands the node over later, after reading ahead): that place is kept. */
+static void refs_on_node(xmlNodePtr n)
+{
+    fmt_xml_refs *k = refs_reading;
+    if (!k || !n || n->type != XML_ENTITY_REF_NODE)
+        return;
+    int l = xmlTextReaderGetParserLineNumber(refs_reader);
+    int c = xmlTextReaderGetParserColumnNumber(refs_reader);
+    size_t i = k->n++ % FMT_XML_REFS_KEEP;
+    k->at[i].node = n;
+    k->at[i].line = l > 0 ? (unsigned long)l : 1;
+    k->at[i].col = c > 0 ? (unsigned long)c : 1;
+}
+
+int fmt_xml_read(fmt_xml_refs *k, xmlTextReaderPtr r)
+{
+    fmt_xml_refs *was = refs_reading;
+    xmlTextReaderPtr was_r = refs_reader;
+    refs_reading = k;
+    refs_reader = r;
+    xmlRegisterNodeFunc fn = xmlRegisterNodeDefault(refs_on_node);
+    int rc = xmlTextReaderRead(r);
+    xmlRegisterNodeDefault(fn);
+    refs_reading = was;
+    refs_reader = was_r;
+    return rc;
+}
+
+int fmt_xml_ref_pos(const fmt_xml_refs *k, xmlTextReaderPtr r, unsigned long *line,
+                    unsigned long *col)
+{
+    xmlNodePtr n = xmlTextReaderCurrentNode(r);
+    const char *name = (const char *)xmlTextReaderConstName(r);
+    unsigned long chars = 2; /* '&' and ';', and the name's characters (libxml2's columns) */
+    for (const char *p = name ? name : ""; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    size_t keep = k->n < FMT_XML_REFS_KEEP ? k->n : FMT_XML_REFS_KEEP;
+    for (size_t i = 0; n && i < keep; i++) {
+        size_t at = (k->n - 1 - i) % FMT_XML_REFS_KEEP;
+        if (k->at[at].node == n && k->at[at].col > chars) {
+            *line = k->at[at].line;
+            *col = k->at[at].col - chars;
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -168,6 +168,25 @@ struct _xmlParserCtxt;
  * *col, and 1; else 0. */
 int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, char *out,
                           size_t size, unsigned long *line, unsigned long *col);
+struct _xmlTextReader;
+/* The places of the entity references a text reader met (fmt_xml_read). */
+enum { FMT_XML_REFS_KEEP = 256 };
+typedef struct fmt_xml_refs {
+    struct {
+        const void *node;
+        unsigned long line, col; /* the parser's place just past the reference's ';' */
+    } at[FMT_XML_REFS_KEEP];     /* the newest FMT_XML_REFS_KEEP */
+    size_t n;
+} fmt_xml_refs;
+/** xmlTextReaderRead(r), keeping in k, for each entity reference node the parser makes while it
+ * reads ahead, where it stood just past the reference's ';' (a node callback of the calling
+ * thread's, set for the call and restored). */
+int fmt_xml_read(fmt_xml_refs *k, struct _xmlTextReader *r);
+/** The place of the '&' of the entity reference node r stands on, from k: 1; 0 when not known
+ * (more references read ahead than k keeps): the reader's place is then the best there is. A
+ * reader reports such a node only after reading ahead, up to the end of a small file. */
+int fmt_xml_ref_pos(const fmt_xml_refs *k, struct _xmlTextReader *r, unsigned long *line,
+                    unsigned long *col);
 /** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
 /** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad

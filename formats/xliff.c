@@ -70,13 +70,6 @@ typedef struct xl_data {
 /* what fill() is collecting the text of, while it skips to the element's end */
 enum { CAP_NONE = 0, CAP_NOTE, CAP_DATA };
 
-/* An entity reference's node and the parser's place just past its ';' (on_node) */
-typedef struct xl_ref {
-    const void *node;
-    unsigned long line, col;
-} xl_ref;
-enum { REF_KEEP = 256 };
-
 typedef struct xl_reader {
     xmlTextReaderPtr x;
     FILE *f;
@@ -119,9 +112,8 @@ typedef struct xl_reader {
     int capture;    /* CAP_* */
     char *cap_attr; /* the <note>'s xml:lang, the <data>'s id */
     jisr_buf cap;
-    int cap_big;           /* the text outgrew JISR_SEG_MAX: left out */
-    xl_ref refs[REF_KEEP]; /* the newest entity references' nodes and places (on_node) */
-    size_t nrefs;
+    int cap_big;       /* the text outgrew JISR_SEG_MAX: left out */
+    fmt_xml_refs refs; /* where the entity references met are (fmt_xml_read) */
 } xl_reader;
 
 /* libxml2's reports without a parser context (a refused byte of a declared encoding) come
@@ -383,52 +375,9 @@ static int capture_end(xl_reader *t)
     return rc;
 }
 
-/* The reader a thread's xmlTextReaderRead runs for (the node callback's: libxml2 gives it no
- * argument). */
-static _Thread_local xl_reader *reading;
-
-/* Called by libxml2 for each node it makes while xmlTextReaderRead parses: an entity reference's
- * node is made right after the parser passed its ';' (the reader reports it later, after reading
- * ahead): its place is kept, the newest REF_KEEP of them. */
-static void on_node(xmlNodePtr n)
-{
-    xl_reader *t = reading;
-    if (!t || !n || n->type != XML_ENTITY_REF_NODE)
-        return;
-    xl_ref *k = &t->refs[t->nrefs++ % REF_KEEP];
-    k->node = n;
-    pos(t, &k->line, &k->col);
-}
-
-/* The place of the '&' of the entity reference the reader stands on: where on_node saw the
- * parser just past its ';', less the reference's characters; 0 when not known. */
-static int ref_pos(xl_reader *t, unsigned long *line, unsigned long *col)
-{
-    xmlNodePtr n = xmlTextReaderCurrentNode(t->x);
-    const char *name = (const char *)xmlTextReaderConstName(t->x);
-    unsigned long chars = 2; /* '&' and ';' */
-    for (const char *p = name ? name : ""; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
-    size_t keep = t->nrefs < REF_KEEP ? t->nrefs : REF_KEEP;
-    for (size_t i = 0; n && i < keep; i++) {
-        const xl_ref *k = &t->refs[(t->nrefs - 1 - i) % REF_KEEP];
-        if (k->node == n && k->col > chars) {
-            *line = k->line;
-            *col = k->col - chars;
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int next_node(xl_reader *t)
 {
-    xl_reader *was = reading;
-    reading = t;
-    xmlRegisterNodeFunc node_fn = xmlRegisterNodeDefault(on_node);
-    int rc = xmlTextReaderRead(t->x);
-    xmlRegisterNodeDefault(node_fn);
-    reading = was;
+    int rc = fmt_xml_read(&t->refs, t->x);
     if (t->err || rc < 0) {
         if (!t->err) {
             pos(t, &t->err_line, &t->err_col);
@@ -460,7 +409,7 @@ static int next_node(xl_reader *t)
     int type = xmlTextReaderNodeType(t->x);
     if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
         unsigned long line, col;
-        if (!ref_pos(t, &line, &col))
+        if (!fmt_xml_ref_pos(&t->refs, t->x, &line, &col))
             pos(t, &line, &col);
         return jisr_error_set(JISR_EPARSE, t->r->path, line, col,
                               "reference to entity '&%s;' (XLIFF files need no entities; not "

@@ -1113,6 +1113,29 @@ static void test_zip_malformed(void **state)
         free(bytes);
         paras_free(&p);
     }
+    /* an entity reference: at its '&' (line 3, column 19), not where the reader had read ahead
+     * to (the end of the part) */
+    {
+        const char ref[] =
+            "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"x\">]>\n<w:document "
+            "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\n"
+            "<w:p><w:r><w:t>ok &a; here</w:t></w:r></w:p>\n<w:p><w:r><w:t>more</w:t></w:r></w:p>\n"
+            "</w:body></w:document>\n";
+        zipmem m;
+        zm_open(&m);
+        zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+        zm_add(&m, "word/document.xml", ref, sizeof ref - 1);
+        char *rb;
+        size_t nrb = zm_bytes(&m, &rb);
+        assert_int_equal(read_all("ref.docx", rb, nrb, NULL, &p), JISR_EPARSE);
+        const jisr_error *e = jisr_error_last();
+        assert_string_equal(e->file, "ref.docx!/word/document.xml");
+        assert_non_null(strstr(e->msg, "'&a;'"));
+        assert_int_equal(e->line, 3);
+        assert_int_equal(e->col, 19);
+        free(rb);
+        paras_free(&p);
+    }
     /* deep nesting in an ODT */
     jisr_buf deep = {0};
     jisr_buf_puts(&deep, "<office:document-content "

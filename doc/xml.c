@@ -166,6 +166,14 @@ int doc_xml_next(doc_xml *x)
                          "reference to entity '&%s;' (not expanded for safety)",
                          nm ? (const char *)nm : "?");
     }
+    const char *ent, *attr;
+    unsigned long aline, acol;
+    if (type == XML_READER_TYPE_ELEMENT &&
+        fmt_xml_attr_ref(&x->refs, x->r, &ent, &attr, &aline, &acol))
+        return doc_error(x->d, JISR_EPARSE, x->part, aline, acol,
+                         "reference to entity '&%s;' in attribute %s of the start tag ending "
+                         "here (not expanded for safety)",
+                         ent, attr);
     if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(x->r) >= DOC_XML_DEPTH_MAX) {
         unsigned long line, col;
         parser_pos(x, &line, &col);

@@ -355,6 +355,20 @@ int fmt_xml_words(const struct _xmlError *e, const char *root, int root_seen, in
                      : cp >= 0xD800 && cp <= 0xDFFF ? " (half of a UTF-16 surrogate pair)"
                                                     : "");
         return 1;
+    case XML_ERR_ENTITY_IS_EXTERNAL:
+        if (strstr(m, "Attribute references")) { /* any entity, in an attribute value */
+            char up[16];
+            size_t n = 0;
+            for (; root[n] && n + 1 < sizeof up; n++)
+                up[n] = (char)(root[n] >= 'a' && root[n] <= 'z' ? root[n] - 'a' + 'A' : root[n]);
+            up[n] = '\0';
+            snprintf(out, size,
+                     "reference to entity '&%s;' in an attribute value (%s files need no "
+                     "entities; not expanded for safety)",
+                     s1, up);
+            return 1;
+        }
+        break;
     case XML_ERR_ENTITYREF_SEMICOL_MISSING:
         snprintf(out, size, "an entity reference without its ';' (a '&' in text is written &amp;)");
         return 1;
@@ -1271,5 +1285,34 @@ int fmt_xml_ref_pos(const fmt_xml_refs *k, xmlTextReaderPtr r, unsigned long *li
             return 1;
         }
     }
+    return 0;
+}
+
+int fmt_xml_attr_ref(const fmt_xml_refs *k, xmlTextReaderPtr r, const char **entity,
+                     const char **attr, unsigned long *line, unsigned long *col)
+{
+    xmlNodePtr n = xmlTextReaderCurrentNode(r);
+    if (!n || n->type != XML_ELEMENT_NODE)
+        return 0;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        for (xmlNodePtr c = a->children; c; c = c->next) {
+            if (c->type != XML_ENTITY_REF_NODE)
+                continue;
+            *entity = (const char *)c->name;
+            *attr = (const char *)a->name;
+            long l = xmlGetLineNo(n);
+            *line = l > 0 ? (unsigned long)l : 1;
+            *col = 1;
+            size_t keep = k->n < FMT_XML_REFS_KEEP ? k->n : FMT_XML_REFS_KEEP;
+            for (size_t i = 0; i < keep; i++) {
+                size_t at = (k->n - 1 - i) % FMT_XML_REFS_KEEP;
+                if (k->at[at].node == c) {
+                    *line = k->at[at].line;
+                    *col = k->at[at].col;
+                    break;
+                }
+            }
+            return 1;
+        }
     return 0;
 }

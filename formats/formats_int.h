@@ -187,6 +187,12 @@ int fmt_xml_read(fmt_xml_refs *k, struct _xmlTextReader *r);
  * reader reports such a node only after reading ahead, up to the end of a small file. */
 int fmt_xml_ref_pos(const fmt_xml_refs *k, struct _xmlTextReader *r, unsigned long *line,
                     unsigned long *col);
+/** An entity reference in an attribute value of the element r stands on (libxml2 expands it when
+ * the value is read, where the TMX reader's parser refuses it): 1, with the entity's and the
+ * attribute's names (valid while r stands there) and the place k kept for it (the parser's just
+ * past the reference, or the element's line); else 0. */
+int fmt_xml_attr_ref(const fmt_xml_refs *k, struct _xmlTextReader *r, const char **entity,
+                     const char **attr, unsigned long *line, unsigned long *col);
 /** Write b to f and empty it; an I/O error becomes the writer's sticky error. */
 int fmt_writer_flush(jisr_writer *w, FILE *f, jisr_buf *b);
 /** 0 when s[0..n) is valid UTF-8, else JISR_EENCODING with *bad_at = offset of the first bad

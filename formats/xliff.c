@@ -418,6 +418,15 @@ static int next_node(xl_reader *t)
     }
     if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(t->x) >= JISR_DEPTH_MAX)
         return fail(t, JISR_ETOOBIG, "elements nested deeper than 48 levels%s", "");
+    const char *ent, *attr;
+    unsigned long line, col;
+    if (type == XML_READER_TYPE_ELEMENT &&
+        fmt_xml_attr_ref(&t->refs, t->x, &ent, &attr, &line, &col))
+        return jisr_error_set(JISR_EPARSE, t->r->path, line, col,
+                              "reference to entity '&%s;' in attribute %s of the start tag "
+                              "ending here (XLIFF files need no entities; not expanded for "
+                              "safety)",
+                              ent, attr);
     return 1;
 }
 

@@ -177,6 +177,7 @@ def mut(doc, root):
         'dt_laughs': dt('<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">', ' &c;'),
         'dt_entity_lt': dt('<!ENTITY e "<b>">', ' &e;'),
         'dt_entity_ref': dt('<!ENTITY e "x">', ' &e;'),
+        'dt_entity_attr': dt('<!ENTITY e "x">').replace(b'id="2"', b'id="2&e;"', 1),
         'decl_ascii_utf8': sub('encoding="UTF-8"', 'encoding="US-ASCII"'),
         'decl_ascii_latin1': b.replace(b'encoding="UTF-8"', b'encoding="ASCII"', 1).replace(b'one', b'on\xe9', 1),
     }
@@ -272,6 +273,9 @@ x20-dt_junk.xlf|2:19|a malformed declaration in the <!DOCTYPE (a <xliff> file ne
 tmx-dt_entity_ref.tmx|7:42|reference to entity '&e;' (TMX files declare no entities; not expanded for safety)
 x12-dt_entity_ref.xlf|7:32|reference to entity '&e;' (XLIFF files need no entities; not expanded for safety)
 x20-dt_entity_ref.xlf|6:35|reference to entity '&e;' (XLIFF files need no entities; not expanded for safety)
+tmx-dt_entity_attr.tmx|7:15|reference to entity '&e;' in an attribute value (TMX files need no entities; not expanded for safety)
+x12-dt_entity_attr.xlf|7:22|reference to entity '&e;' in attribute id of the start tag ending here (XLIFF files need no entities; not expanded for safety)
+x20-dt_entity_attr.xlf|6:16|reference to entity '&e;' in attribute id of the start tag ending here (XLIFF files need no entities; not expanded for safety)
 tmx-decl_ascii_utf8.tmx|5:135|byte 0xD9 is not ASCII, the encoding the file declares (US-ASCII): the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
 x12-decl_ascii_utf8.xlf|5:67|byte 0xD9 is not ASCII, the encoding the file declares (US-ASCII): the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
 x20-decl_ascii_utf8.xlf|4:72|byte 0xD9 is not ASCII, the encoding the file declares (US-ASCII): the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8

@@ -1135,6 +1135,23 @@ static void test_zip_malformed(void **state)
         assert_int_equal(e->col, 19);
         free(rb);
         paras_free(&p);
+        /* in an attribute value (libxml2 expanded it when the value was read): refused too, at
+         * the end of its start tag (its ">", 3:15) */
+        const char aref[] =
+            "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"x\">]>\n<w:document "
+            "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\n"
+            "<w:p w:x=\"&a;\"><w:r><w:t>ok</w:t></w:r></w:p>\n</w:body></w:document>\n";
+        zm_open(&m);
+        zm_add(&m, "[Content_Types].xml", DOCX_CT, sizeof DOCX_CT - 1);
+        zm_add(&m, "word/document.xml", aref, sizeof aref - 1);
+        nrb = zm_bytes(&m, &rb);
+        assert_int_equal(read_all("aref.docx", rb, nrb, NULL, &p), JISR_EPARSE);
+        e = jisr_error_last();
+        assert_non_null(strstr(e->msg, "'&a;' in attribute x"));
+        assert_int_equal(e->line, 3);
+        assert_int_equal(e->col, 15);
+        free(rb);
+        paras_free(&p);
     }
     /* deep nesting in an ODT */
     jisr_buf deep = {0};

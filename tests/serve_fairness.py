@@ -179,17 +179,26 @@ def timeout_from_arrival(mem, k, t_exp):
             t.join(600)
         got = res[A] + res[D]
         worst = max(r[1] for r in got)
+        # each is answered within its limit of its arrival: 503 interrupted, or 200 before the
+        # limit (the batch is sized alone, before: on this shared machine a load that falls
+        # after the calibration lets some finish in time; 4 in a row still outlast the limit)
         C.ok("4 expensive reads (%.1f s each alone) on 1 expensive thread with --query-timeout "
-             "%.1f s: each answered 503 interrupted within its own limit of its arrival (slowest "
-             "%.2f s)" % (t_exp, qt, worst),
-             len(got) == 4 and all(r[0] == 503 and b'"interrupted"' in r[3] for r in got) and
-             worst < qt + 0.8, [(r[0], round(r[1], 2), r[3][:160]) for r in got])
+             "%.1f s: each answered within its own limit of its arrival, 503 interrupted (at "
+             "least the last) or 200 before the limit (slowest %.2f s)" % (t_exp, qt, worst),
+             len(got) == 4 and worst < qt + 0.8 and
+             all((r[0] == 503 and b'"interrupted"' in r[3]) or (r[0] == 200 and r[1] < qt)
+                 for r in got) and any(r[0] == 503 for r in got),
+             [(r[0], round(r[1], 2), r[3][:160]) for r in got])
         code = s.stop()
         log = s.log_text()
-    logged = log_us(log, D, "/v1/query")
-    C.ok("the log's time of the queued ones is from their arrival (logged %s s)" %
-         [round(x / 1e6, 2) for x in logged],
-         len(logged) == 3 and all(x / 1e6 >= qt - 0.3 for x in logged), log[-1500:])
+    # (status, microseconds) of the queued ones: an interrupted one's time counts from its
+    # arrival, the wait for the thread included (a 200 was answered before the limit)
+    logged = [(int(m.group(1)), int(m.group(2))) for m in re.finditer(
+        r"^\S+ %s \w+ /v1/query (\d+) (\d+)us" % re.escape(D), log, re.M)]
+    C.ok("the log's time of the queued ones is from their arrival (logged %s)" %
+         [(st, round(us / 1e6, 2)) for st, us in logged],
+         len(logged) == 3 and any(st == 503 for st, _ in logged) and
+         all(us / 1e6 >= qt - 0.3 for st, us in logged if st == 503), log[-1500:])
     C.ok("... and the server stops cleanly", code == 0, log[-1500:])
     return log
 

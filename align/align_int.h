@@ -195,6 +195,9 @@ typedef struct al_dp_stats {
     size_t work;  /* cells evaluated in every pass of every search */
 } al_dp_stats;
 const al_dp_stats *al_dp_stats_last(void);
+/* The most bytes of sentence-pair coverage (cost.c) held at once in this thread's last DP of a
+ * document (al_align_doc; 0 without lexical evidence). */
+size_t al_cov_bytes_last(void);
 
 /* ---- model internals exposed to tests and the bench --------------------------------------- */
 

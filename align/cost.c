@@ -66,9 +66,14 @@ typedef struct cctx {
      * reach floats a pair (partner counts k = 1..reach: the DP's inner loop reads them, so no
      * more than the model uses) */
     size_t *clo, *cn, *coff;
-    float *ms, *mt;
-    size_t ccap; /* floats ms and mt hold */
-    int kn;      /* floats a pair: the reach of the pass prepared (3 while long beads wait) */
+    float *ms, *mt; /* k = 1..3 (CK floats a pair) */
+    size_t ccap;    /* floats ms and mt hold */
+    int kn;         /* the reach of the pass prepared (3 while long beads wait) */
+    /* k = 4..kn: only a long bead reads them (a 1-k bead the lone source sentence's row, a k-1
+     * bead the lone target sentence's column), so they are computed a row at a time when first
+     * asked for, into LROWS rows of LK floats a pair that the DP's order of rows reuses */
+    struct lrows *lr;
+    size_t cov_floats;         /* floats of coverage held after the band last prepared */
     const unsigned char *outl; /* model 2, a document with outliers: d->outl, else NULL */
     const size_t *nout;        /* and then prefix counts of outliers (source ns+1, target nt+1) */
 } cctx;
@@ -78,20 +83,43 @@ typedef struct bead_parts {
     double lencost, llr, cost;
 } bead_parts;
 
-static const float zerok[AL_KMAX];
+#define CK 3                    /* partner counts of ms and mt: 1..3 */
+#define LK (AL_KMAX - CK)       /* and of a row of long ones: 4..AL_KMAX */
+#define LROWS (AL_LONG_MAX + 2) /* a cell reads rows i-AL_LONG_MAX..i-1: one to spare */
+struct lrows {
+    size_t row[LROWS]; /* the source sentence each slot holds, SIZE_MAX for none */
+    float *ms, *mt;    /* slot r at r * width * LK */
+    size_t width;      /* the widest row of the band prepared */
+};
+
+/* the most bytes of coverage held at once in this thread's last al_align_doc */
+static _Thread_local size_t cov_peak;
 
 #define EDGE_MAX 3     /* sentences at either end of a side that may be one-sided material */
 #define BLANK_SPAN 1e9 /* a bead that would span a blank line: never chosen */
-/* Coverage of sentence pair (s, t): gains of the matched tokens of s and of t. */
-static inline void cov_at(const cctx *x, size_t s, size_t t, const float **ms, const float **mt)
+
+static void cover_row(const cctx *x, size_t s, int q0, int q1, float *oms, float *omt, size_t l3,
+                      size_t h3);
+
+/* Coverage of sentence pair (s, t) with k = q + 1 partners: the gain of the matched tokens of s
+ * (side 0) or of t (side 1). */
+static inline float cov_at(const cctx *x, size_t s, size_t t, int q, int side)
 {
-    if (t < x->clo[s] || t >= x->clo[s] + x->cn[s]) {
-        *ms = *mt = zerok;
-        return;
+    if (t < x->clo[s] || t >= x->clo[s] + x->cn[s])
+        return 0;
+    size_t c = t - x->clo[s];
+    if (q < CK) {
+        size_t k = x->coff[s] + c;
+        return (side ? x->mt : x->ms)[k * CK + (size_t)q];
     }
-    size_t k = x->coff[s] + (t - x->clo[s]);
-    *ms = x->ms + k * (size_t)x->kn;
-    *mt = x->mt + k * (size_t)x->kn;
+    struct lrows *lr = x->lr;
+    size_t r = s % LROWS;
+    if (lr->row[r] != s) {
+        cover_row(x, s, CK, x->reach, lr->ms + r * lr->width * LK, lr->mt + r * lr->width * LK, 0,
+                  0);
+        lr->row[r] = s;
+    }
+    return (side ? lr->mt : lr->ms)[(r * lr->width + c) * LK + (size_t)(q - CK)];
 }
 
 /* The target sentences [*l, *h) that a bead of up to reach sentences a side covering source
@@ -114,16 +142,96 @@ static void band_row(size_t s, size_t ns, size_t nt, const size_t *lo, const siz
         *h = *l;
 }
 
-/* Coverage of every sentence pair that a bead of a band cell may use. */
+/* The coverage of row s of the band for partner counts k = q0+1..q1 (q1 - q0 floats a pair into
+ * oms and omt, from the row's first column); for q0 = 0 also the neighbours' mean gains (bgs[s],
+ * and bgt, bgn summed), over the columns [l3, h3) of 1..3-sentence beads. */
+static void cover_row(const cctx *x, size_t s, int q0, int q1, float *oms, float *omt, size_t l3,
+                      size_t h3)
+{
+    jisr_aligner *a = x->a;
+    const al_doc *d = x->d;
+    const uint32_t *ids = d->ids;
+    size_t nq = (size_t)(q1 - q0);
+    double rowsum = 0, rown = 0;
+    uint32_t gs = ++a->gen_s;
+    const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
+    /* target ids that translate some token of s; for sentences of up to 64 tokens, also
+     * which positions they translate, so a cell costs O(target tokens) */
+    int masks = se - sb <= 64;
+    for (const uint32_t *p = sb; p < se; p++) {
+        const al_trlist *tl = &a->tr[*p];
+        uint64_t bit = masks ? (uint64_t)1 << (p - sb) : 0;
+        for (uint32_t k = 0; k < tl->n; k++) {
+            uint32_t e = tl->v[k];
+            if (a->stamp_s[e] != gs) {
+                a->stamp_s[e] = gs;
+                a->mask[e] = 0;
+            }
+            a->mask[e] |= bit;
+        }
+    }
+    for (size_t t = x->clo[s]; t < x->clo[s] + x->cn[s]; t++) {
+        uint32_t gt = ++a->gen_t;
+        const uint32_t *tb = ids + d->off[d->ns + t], *te = ids + d->off[d->ns + t + 1];
+        double mt[AL_KMAX] = {0}, ms[AL_KMAX] = {0};
+        uint64_t hit = 0;
+        for (const uint32_t *p = tb; p < te; p++) {
+            a->stamp_t[*p] = gt;
+            if (a->stamp_s[*p] == gs) {
+                for (int q = q0; q < q1; q++)
+                    mt[q] += a->w[*p][q];
+                hit |= a->mask[*p];
+            }
+        }
+        if (masks) {
+            for (; hit; hit &= hit - 1) {
+                const float *w = a->w[sb[__builtin_ctzll(hit)]];
+                for (int q = q0; q < q1; q++)
+                    ms[q] += w[q];
+            }
+        } else {
+            for (const uint32_t *p = sb; p < se; p++) {
+                const al_trlist *tl = &a->tr[*p];
+                for (uint32_t k = 0; k < tl->n; k++)
+                    if (a->stamp_t[tl->v[k]] == gt) {
+                        for (int q = q0; q < q1; q++)
+                            ms[q] += a->w[*p][q];
+                        break;
+                    }
+            }
+        }
+        size_t k = t - x->clo[s];
+        /* an outlier holds words of everything: its matches with a sentence that is not
+         * one are chance and count for neither (two outliers may still match) */
+        int chance = x->outl && x->outl[s] != x->outl[d->ns + t];
+        for (int q = q0; q < q1; q++) {
+            oms[k * nq + (size_t)(q - q0)] = chance ? 0.0f : (float)ms[q];
+            omt[k * nq + (size_t)(q - q0)] = chance ? 0.0f : (float)mt[q];
+        }
+        /* outliers match everything by chance: not part of what a neighbour brings */
+        if (q0 > 0 || (d->outl && (d->outl[s] || d->outl[d->ns + t])) || t < l3 || t >= h3)
+            continue;
+        rowsum += ms[0];
+        rown++;
+        x->bgt[t] += mt[0];
+        x->bgn[t] += 1;
+    }
+    if (q0 == 0)
+        x->bgs[s] = d->outl   ? (rown > 0 ? rowsum / rown : 0)
+                    : h3 > l3 ? rowsum / (double)(h3 - l3)
+                              : 0;
+}
+
+/* Coverage of every sentence pair that a bead of a band cell may use: k = 1..3 here, k = 4..
+ * when a long bead first asks (cov_at). */
 static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi, int preach)
 {
     cctx *x = ctx;
     if (!x->lexical)
         return 0;
-    jisr_aligner *a = x->a;
     al_doc *d = x->d;
     int nk = preach < 3 ? 3 : preach > x->reach ? x->reach : preach;
-    size_t total = 0, reach = (size_t)nk;
+    size_t total = 0, reach = (size_t)nk, width = 0;
     x->kn = nk;
     for (size_t s = 0; s < ns; s++) {
         size_t l, h;
@@ -132,94 +240,46 @@ static int band_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi
         x->cn[s] = h - l;
         x->coff[s] = total;
         total += x->cn[s];
+        if (x->cn[s] > width)
+            width = x->cn[s];
     }
-    if (total * reach > x->ccap) {
-        float *ms = realloc(x->ms, total * reach * sizeof *ms);
+    if (total * CK > x->ccap) {
+        float *ms = realloc(x->ms, total * CK * sizeof *ms);
         if (!ms)
             return jisr_oom(0);
         x->ms = ms;
-        float *mt = realloc(x->mt, total * reach * sizeof *mt);
+        float *mt = realloc(x->mt, total * CK * sizeof *mt);
         if (!mt)
             return jisr_oom(0);
         x->mt = mt;
-        x->ccap = total * reach;
+        x->ccap = total * CK;
     }
-    const uint32_t *ids = d->ids;
+    struct lrows *lr = x->lr;
+    for (int r = 0; r < LROWS; r++)
+        lr->row[r] = SIZE_MAX;
+    if (x->reach > CK && width > lr->width) {
+        float *ms = realloc(lr->ms, LROWS * width * LK * sizeof *ms);
+        if (!ms)
+            return jisr_oom(0);
+        lr->ms = ms;
+        float *mt = realloc(lr->mt, LROWS * width * LK * sizeof *mt);
+        if (!mt)
+            return jisr_oom(0);
+        lr->mt = mt;
+        lr->width = width;
+    }
+    x->cov_floats = 2 * (x->ccap + LROWS * lr->width * LK);
+    if (x->cov_floats * sizeof(float) > cov_peak)
+        cov_peak = x->cov_floats * sizeof(float);
     AL_ZERO(x->bgt, d->nt);
     AL_ZERO(x->bgn, d->nt);
     for (size_t s = 0; s < ns; s++) {
-        double rowsum = 0, rown = 0;
         /* the neighbours' mean gain is taken over the cells of 1..3-sentence beads (jisr 0.2's
          * band): longer beads use more cells, not another discount */
         size_t l3 = x->clo[s], h3 = x->clo[s] + x->cn[s];
         if (reach != 3)
             band_row(s, ns, d->nt, lo, hi, 3, &l3, &h3);
-        uint32_t gs = ++a->gen_s;
-        const uint32_t *sb = ids + d->off[s], *se = ids + d->off[s + 1];
-        /* target ids that translate some token of s; for sentences of up to 64 tokens, also
-         * which positions they translate, so a cell costs O(target tokens) */
-        int masks = se - sb <= 64;
-        for (const uint32_t *p = sb; p < se; p++) {
-            const al_trlist *tl = &a->tr[*p];
-            uint64_t bit = masks ? (uint64_t)1 << (p - sb) : 0;
-            for (uint32_t k = 0; k < tl->n; k++) {
-                uint32_t e = tl->v[k];
-                if (a->stamp_s[e] != gs) {
-                    a->stamp_s[e] = gs;
-                    a->mask[e] = 0;
-                }
-                a->mask[e] |= bit;
-            }
-        }
-        for (size_t t = x->clo[s]; t < x->clo[s] + x->cn[s]; t++) {
-            uint32_t gt = ++a->gen_t;
-            const uint32_t *tb = ids + d->off[d->ns + t], *te = ids + d->off[d->ns + t + 1];
-            double mt[AL_KMAX] = {0}, ms[AL_KMAX] = {0};
-            uint64_t hit = 0;
-            for (const uint32_t *p = tb; p < te; p++) {
-                a->stamp_t[*p] = gt;
-                if (a->stamp_s[*p] == gs) {
-                    for (int q = 0; q < nk; q++)
-                        mt[q] += a->w[*p][q];
-                    hit |= a->mask[*p];
-                }
-            }
-            if (masks) {
-                for (; hit; hit &= hit - 1) {
-                    const float *w = a->w[sb[__builtin_ctzll(hit)]];
-                    for (int q = 0; q < nk; q++)
-                        ms[q] += w[q];
-                }
-            } else {
-                for (const uint32_t *p = sb; p < se; p++) {
-                    const al_trlist *tl = &a->tr[*p];
-                    for (uint32_t k = 0; k < tl->n; k++)
-                        if (a->stamp_t[tl->v[k]] == gt) {
-                            for (int q = 0; q < nk; q++)
-                                ms[q] += a->w[*p][q];
-                            break;
-                        }
-                }
-            }
-            size_t k = x->coff[s] + (t - x->clo[s]);
-            /* an outlier holds words of everything: its matches with a sentence that is not
-             * one are chance and count for neither (two outliers may still match) */
-            int chance = x->outl && x->outl[s] != x->outl[d->ns + t];
-            for (int q = 0; q < nk; q++) {
-                x->ms[k * reach + (size_t)q] = chance ? 0.0f : (float)ms[q];
-                x->mt[k * reach + (size_t)q] = chance ? 0.0f : (float)mt[q];
-            }
-            /* outliers match everything by chance: not part of what a neighbour brings */
-            if ((d->outl && (d->outl[s] || d->outl[d->ns + t])) || t < l3 || t >= h3)
-                continue;
-            rowsum += ms[0];
-            rown++;
-            x->bgt[t] += mt[0];
-            x->bgn[t] += 1;
-        }
-        x->bgs[s] = d->outl   ? (rown > 0 ? rowsum / rown : 0)
-                    : h3 > l3 ? rowsum / (double)(h3 - l3)
-                              : 0;
+        cover_row(x, s, 0, CK, x->ms + x->coff[s] * CK, x->mt + x->coff[s] * CK, l3, h3);
     }
     for (size_t t = 0; t < d->nt; t++)
         x->bgt[t] = x->bgn[t] > 0 ? x->bgt[t] / x->bgn[t] : 0;
@@ -295,9 +355,7 @@ static int no_support(const cctx *x, size_t i, size_t j, int na, int nb)
     for (size_t s = i - (size_t)na; s < i; s++) {
         known |= x->ws[s][kb] > 0;
         for (size_t t = j - (size_t)nb; t < j; t++) {
-            const float *ms, *mt;
-            cov_at(x, s, t, &ms, &mt);
-            if (ms[kb] > 0 || mt[ka] > 0)
+            if (cov_at(x, s, t, kb, 0) > 0 || cov_at(x, s, t, ka, 1) > 0)
                 return 0;
         }
     }
@@ -335,9 +393,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
         for (size_t s = i - (size_t)na; s < i; s++) {
             double acc = 0;
             for (size_t t = j - (size_t)nb; t < j; t++) {
-                const float *ms, *mt;
-                cov_at(x, s, t, &ms, &mt);
-                acc += ms[kb];
+                acc += cov_at(x, s, t, kb, 0);
             }
             double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) - dis_s * x->bgs[s];
             if (x->v2 && e < P->llr_floor)
@@ -347,9 +403,7 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
         for (size_t t = j - (size_t)nb; t < j; t++) {
             double acc = 0;
             for (size_t s = i - (size_t)na; s < i; s++) {
-                const float *ms, *mt;
-                cov_at(x, s, t, &ms, &mt);
-                acc += mt[ka];
+                acc += cov_at(x, s, t, ka, 1);
             }
             double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) - dis_t * x->bgt[t];
             if (x->v2 && e < P->llr_floor)
@@ -538,9 +592,17 @@ static void support_gate(jisr_ladder *r, const double *llr, size_t m, size_t nmi
     }
 }
 
+size_t al_cov_bytes_last(void)
+{
+    return cov_peak;
+}
+
 int al_align_doc(jisr_aligner *a, al_doc *d, double s2, int lexical, int pass)
 {
     cctx x = {0};
+    struct lrows lrows = {{0}, NULL, NULL, 0};
+    x.lr = &lrows;
+    cov_peak = 0;
     pthread_once(&lc_once, lc_init); /* the table length_cost reads */
     x.a = a;
     x.d = d;
@@ -670,6 +732,8 @@ done:
     free(x.bgn);
     free(x.ms);
     free(x.mt);
+    free(lrows.ms);
+    free(lrows.mt);
     free(post);
     free(nout);
     free(anchors);

@@ -20,9 +20,10 @@
  * Arabic prose runs a paragraph into one sentence joined with «و» and commas, which the English
  * splits into four or five. Their lone sentence is weighed against its k partners with the
  * chance 1 - (1 - p0)^k for k up to 6 (not capped at 3, which over-credited chance matches), the
- * coverage of the band reaches as far as the longest bead, the neighbour discount keeps being
- * taken over the cells of 1..3-sentence beads (so no other bead's cost moves), and a long bead
- * whose length cost exceeds long_len_max is not weighed at all (speed). On the long-sentence
+ * coverage of the band reaches as far as the longest bead (its 4..6-partner entries, which only
+ * long beads read, computed a row at a time when first asked for), the neighbour discount keeps
+ * being taken over the cells of 1..3-sentence beads (so no other bead's cost moves), and a long
+ * bead whose length cost exceeds long_len_max is not weighed at all (speed). On the long-sentence
  * dev sets (bench_align --sets clean/dev+long-ar, bench/make_longsent.py) strict F1 went from
  * about 0.68 to 0.95-0.99; the existing Bible dev and test sets align as before.
  *
@@ -101,16 +102,13 @@ static _Thread_local size_t cov_peak;
 static void cover_row(const cctx *x, size_t s, int q0, int q1, float *oms, float *omt, size_t l3,
                       size_t h3);
 
-/* Coverage of sentence pair (s, t) with k = q + 1 partners: the gain of the matched tokens of s
- * (side 0) or of t (side 1). */
-static inline float cov_at(const cctx *x, size_t s, size_t t, int q, int side)
+/* Row s of the coverage with k = q + 1 partners: the gains of the matched tokens of s (side 0)
+ * or of t (side 1) for t in [clo[s], clo[s] + cn[s]), at *stride floats a column. */
+static inline const float *cov_row(const cctx *x, size_t s, int q, int side, size_t *stride)
 {
-    if (t < x->clo[s] || t >= x->clo[s] + x->cn[s])
-        return 0;
-    size_t c = t - x->clo[s];
     if (q < CK) {
-        size_t k = x->coff[s] + c;
-        return (side ? x->mt : x->ms)[k * CK + (size_t)q];
+        *stride = CK;
+        return (side ? x->mt : x->ms) + x->coff[s] * CK + (size_t)q;
     }
     struct lrows *lr = x->lr;
     size_t r = s % LROWS;
@@ -119,7 +117,18 @@ static inline float cov_at(const cctx *x, size_t s, size_t t, int q, int side)
                   0);
         lr->row[r] = s;
     }
-    return (side ? lr->mt : lr->ms)[(r * lr->width + c) * LK + (size_t)(q - CK)];
+    *stride = LK;
+    return (side ? lr->mt : lr->ms) + r * lr->width * LK + (size_t)(q - CK);
+}
+
+/* Coverage of sentence pair (s, t) with k = q + 1 partners (side as for cov_row). */
+static inline float cov_at(const cctx *x, size_t s, size_t t, int q, int side)
+{
+    if (t < x->clo[s] || t >= x->clo[s] + x->cn[s])
+        return 0;
+    size_t stride;
+    const float *r = cov_row(x, s, q, side, &stride);
+    return r[(t - x->clo[s]) * stride];
 }
 
 /* The target sentences [*l, *h) that a bead of up to reach sentences a side covering source
@@ -392,9 +401,10 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
         double dis_s = P->nb_discount * (nb - 1), dis_t = P->nb_discount * (na - 1);
         for (size_t s = i - (size_t)na; s < i; s++) {
             double acc = 0;
-            for (size_t t = j - (size_t)nb; t < j; t++) {
-                acc += cov_at(x, s, t, kb, 0);
-            }
+            size_t stride, l = x->clo[s], n = x->cn[s];
+            const float *r = n ? cov_row(x, s, kb, 0, &stride) : NULL;
+            for (size_t t = j - (size_t)nb; t < j; t++) /* t - l wraps round for t < l */
+                acc += t - l < n ? r[(t - l) * stride] : 0.0f;
             double e = x->us[s][kb] + (acc < x->ws[s][kb] ? acc : x->ws[s][kb]) - dis_s * x->bgs[s];
             if (x->v2 && e < P->llr_floor)
                 e = P->llr_floor;
@@ -402,9 +412,8 @@ static void aligned_cost(const cctx *x, size_t i, size_t j, int na, int nb, bead
         }
         for (size_t t = j - (size_t)nb; t < j; t++) {
             double acc = 0;
-            for (size_t s = i - (size_t)na; s < i; s++) {
+            for (size_t s = i - (size_t)na; s < i; s++)
                 acc += cov_at(x, s, t, ka, 1);
-            }
             double e = x->ut[t][ka] + (acc < x->wt[t][ka] ? acc : x->wt[t][ka]) - dis_t * x->bgt[t];
             if (x->v2 && e < P->llr_floor)
                 e = P->llr_floor;

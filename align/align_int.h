@@ -141,8 +141,8 @@ typedef double (*al_cost_fn)(void *ctx, size_t i, size_t j, int nsrc, int ntgt, 
 
 /** Called before each DP pass with the band: row i (0..ns) spans columns [lo[i], hi[i]]; lets
  * the model precompute what the cells of the band need for aligned beads of up to reach
- * sentences a side (the pass's shapes: 3 while long beads wait, al_dp below). Returns 0 or a
- * negative JISR_E*. */
+ * sentences a side (the pass's shapes: 3 while long beads wait, al_dp below; cost.c leaves
+ * what only long beads read to the cost function). Returns 0 or a negative JISR_E*. */
 typedef int (*al_band_fn)(void *ctx, size_t ns, const size_t *lo, const size_t *hi, int reach);
 
 /* Affine costs of unaligned runs, for the DP to compute itself (they are most of the shapes it

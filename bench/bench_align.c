@@ -38,6 +38,7 @@
 
 #include "align/align.h"
 #include "align/align_int.h"
+#include "bench/synthetic_doc.h"
 
 typedef struct doc {
     char *id;
@@ -973,40 +974,8 @@ static void synthetic(int model)
      * the target side with sentences dropped and merged, so the path leaves the diagonal. */
     size_t ns = 10000;
     char **src = malloc(ns * sizeof *src), **tgt = malloc(2 * ns * sizeof *tgt);
-    size_t nt = 0;
-    unsigned x = 12345;
     jisr_ladder truth = {0};
-    for (size_t i = 0; i < ns; i++) {
-        x = x * 1103515245u + 12345u;
-        size_t len = 20 + (x >> 16) % 120;
-        src[i] = malloc(len + 1);
-        memset(src[i], 'a', len);
-        src[i][len] = '\0';
-        for (size_t k = 5; k < len; k += 6)
-            src[i][k] = ' ';
-        size_t tl = len * 11 / 10;
-        x = x * 1103515245u + 12345u;
-        unsigned r = (x >> 16) % 100;
-        if (r < 3) { /* dropped */
-            jisr_ladder_push(&truth, i, 1, nt, 0, 0);
-            continue;
-        }
-        jisr_bead *last = truth.n ? &truth.v[truth.n - 1] : NULL;
-        if (r < 8 && last && last->ntgt == 1 && last->nsrc < 3) { /* merged into the previous */
-            last->nsrc++;
-            size_t old = strlen(tgt[nt - 1]);
-            tgt[nt - 1] = realloc(tgt[nt - 1], old + tl + 2);
-            tgt[nt - 1][old] = ' ';
-            memset(tgt[nt - 1] + old + 1, 'b', tl);
-            tgt[nt - 1][old + 1 + tl] = '\0';
-            continue;
-        }
-        tgt[nt] = malloc(tl + 1);
-        memset(tgt[nt], 'b', tl);
-        tgt[nt][tl] = '\0';
-        jisr_ladder_push(&truth, i, 1, nt, 1, 0);
-        nt++;
-    }
+    size_t nt = synthetic_doc(ns, src, tgt, &truth);
     for (int lex = 0; lex < 2; lex++) {
         fflush(stdout);
         pid_t pid = fork();

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "align/align.h"
+#include "bench/synthetic_doc.h"
 #include "test_align_util.h"
 #include "align/align_int.h"
 #include "align/aligner_int.h"
@@ -1067,48 +1068,6 @@ static void test_aligner_long_sentences(void **state)
     free_lines(en, ne);
 }
 
-/* The document of bench_align's synthetic test (sentences of 'a' and their translations of 'b',
- * 3 % dropped, 5 % merged into the previous pair), ns source sentences: the true path drifts
- * tens of sentences off the diagonal, and has no bead of more than 3 sentences a side. */
-static size_t synthetic_doc(size_t ns, char **src, char **tgt)
-{
-    size_t nt = 0;
-    unsigned x = 12345;
-    int last11 = 0, lastn = 0;
-    for (size_t i = 0; i < ns; i++) {
-        x = x * 1103515245u + 12345u;
-        size_t len = 20 + (x >> 16) % 120;
-        src[i] = malloc(len + 1);
-        memset(src[i], 'a', len);
-        src[i][len] = '\0';
-        for (size_t k = 5; k < len; k += 6)
-            src[i][k] = ' ';
-        size_t tl = len * 11 / 10;
-        x = x * 1103515245u + 12345u;
-        unsigned r = (x >> 16) % 100;
-        if (r < 3) {
-            last11 = 0;
-            continue;
-        }
-        if (r < 8 && last11 && lastn < 3) {
-            size_t old = strlen(tgt[nt - 1]);
-            tgt[nt - 1] = realloc(tgt[nt - 1], old + tl + 2);
-            tgt[nt - 1][old] = ' ';
-            memset(tgt[nt - 1] + old + 1, 'b', tl);
-            tgt[nt - 1][old + 1 + tl] = '\0';
-            lastn++;
-            continue;
-        }
-        tgt[nt] = malloc(tl + 1);
-        memset(tgt[nt], 'b', tl);
-        tgt[nt][tl] = '\0';
-        nt++;
-        last11 = 1;
-        lastn = 1;
-    }
-    return nt;
-}
-
 /* Long beads (1-4 .. 6-1) wait until the path of the short ones keeps clear of the band's edges
  * (dp.c): on a document that needs none, the band search makes one pass more than without them
  * and no more, and the same ladder. Before, a wrong path in the early passes took long beads
@@ -1121,7 +1080,7 @@ static void test_aligner_long_beads_wait(void **state)
     char **src = malloc(ns * sizeof *src), **tgt = malloc(ns * sizeof *tgt);
     assert_non_null(src);
     assert_non_null(tgt);
-    size_t nt = synthetic_doc(ns, src, tgt);
+    size_t nt = synthetic_doc(ns, src, tgt, NULL);
     al_dp_stats st[2];
     size_t cov[2];
     jisr_ladder l[2] = {{0}};

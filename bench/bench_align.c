@@ -1008,12 +1008,7 @@ static void synthetic(int model)
         fflush(stdout);
         _exit(0);
     }
-    for (size_t i = 0; i < ns; i++)
-        free(src[i]);
-    for (size_t i = 0; i < nt; i++)
-        free(tgt[i]);
-    free(src);
-    free(tgt);
+    synthetic_doc_free(src, ns, tgt, nt);
     jisr_ladder_free(&truth);
 }
 

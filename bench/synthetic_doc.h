@@ -54,4 +54,15 @@ static inline size_t synthetic_doc(size_t ns, char **src, char **tgt, jisr_ladde
     return nt;
 }
 
+/* Free what synthetic_doc made, and the arrays src and tgt themselves. */
+static inline void synthetic_doc_free(char **src, size_t ns, char **tgt, size_t nt)
+{
+    for (size_t i = 0; i < ns; i++)
+        free(src[i]);
+    for (size_t i = 0; i < nt; i++)
+        free(tgt[i]);
+    free(src);
+    free(tgt);
+}
+
 #endif

@@ -1268,6 +1268,18 @@ int fmt_xml_read(fmt_xml_refs *k, xmlTextReaderPtr r)
     return rc;
 }
 
+/* The slot of k that holds node n, the newest first; -1 when none does. */
+static long refs_find(const fmt_xml_refs *k, const void *n)
+{
+    size_t keep = k->n < FMT_XML_REFS_KEEP ? k->n : FMT_XML_REFS_KEEP;
+    for (size_t i = 0; i < keep; i++) {
+        size_t at = (k->n - 1 - i) % FMT_XML_REFS_KEEP;
+        if (k->at[at].node == n)
+            return (long)at;
+    }
+    return -1;
+}
+
 int fmt_xml_ref_pos(const fmt_xml_refs *k, xmlTextReaderPtr r, unsigned long *line,
                     unsigned long *col)
 {
@@ -1276,16 +1288,12 @@ int fmt_xml_ref_pos(const fmt_xml_refs *k, xmlTextReaderPtr r, unsigned long *li
     unsigned long chars = 2; /* '&' and ';', and the name's characters (libxml2's columns) */
     for (const char *p = name ? name : ""; *p; p++)
         chars += ((unsigned char)*p & 0xC0) != 0x80;
-    size_t keep = k->n < FMT_XML_REFS_KEEP ? k->n : FMT_XML_REFS_KEEP;
-    for (size_t i = 0; n && i < keep; i++) {
-        size_t at = (k->n - 1 - i) % FMT_XML_REFS_KEEP;
-        if (k->at[at].node == n && k->at[at].col > chars) {
-            *line = k->at[at].line;
-            *col = k->at[at].col - chars;
-            return 1;
-        }
-    }
-    return 0;
+    long at = n ? refs_find(k, n) : -1;
+    if (at < 0 || k->at[at].col <= chars)
+        return 0;
+    *line = k->at[at].line;
+    *col = k->at[at].col - chars;
+    return 1;
 }
 
 int fmt_xml_attr_ref(const fmt_xml_refs *k, xmlTextReaderPtr r, const char **entity,
@@ -1303,14 +1311,10 @@ int fmt_xml_attr_ref(const fmt_xml_refs *k, xmlTextReaderPtr r, const char **ent
             long l = xmlGetLineNo(n);
             *line = l > 0 ? (unsigned long)l : 1;
             *col = 1;
-            size_t keep = k->n < FMT_XML_REFS_KEEP ? k->n : FMT_XML_REFS_KEEP;
-            for (size_t i = 0; i < keep; i++) {
-                size_t at = (k->n - 1 - i) % FMT_XML_REFS_KEEP;
-                if (k->at[at].node == c) {
-                    *line = k->at[at].line;
-                    *col = k->at[at].col;
-                    break;
-                }
+            long at = refs_find(k, c);
+            if (at >= 0) {
+                *line = k->at[at].line;
+                *col = k->at[at].col;
             }
             return 1;
         }

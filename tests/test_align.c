@@ -902,6 +902,18 @@ static void free_lines(char **v, size_t n)
     free(v);
 }
 
+/* An aligner with flags, ar→en or (dir) en→ar. */
+static jisr_aligner *aligner_dir(unsigned flags, int dir)
+{
+    jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
+    o.flags = flags;
+    if (dir)
+        o.srclang = "en", o.tgtlang = "ar";
+    jisr_aligner *a = NULL;
+    assert_int_equal(jisr_aligner_new(&a, &o), 0);
+    return a;
+}
+
 /* Align 22 Arabic sentences with 22 English ones, Arabic first or (dir) English first. */
 static int align_dir(jisr_aligner *a, int dir, char **ar, char **en, jisr_ladder *l)
 {
@@ -928,12 +940,7 @@ static void test_aligner_unrelated(void **state)
     unsigned flags[] = {0, JISR_ALIGN_NO_DICT};
     for (int f = 0; f < 2; f++)
         for (int dir = 0; dir < 2; dir++) {
-            jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
-            o.flags = flags[f];
-            if (dir)
-                o.srclang = "en", o.tgtlang = "ar";
-            jisr_aligner *a = NULL;
-            assert_int_equal(jisr_aligner_new(&a, &o), 0);
+            jisr_aligner *a = aligner_dir(flags[f], dir);
             jisr_ladder l = {0};
             double lo, hi;
             assert_int_equal(align_dir(a, dir, ar, en, &l), 0);
@@ -1028,12 +1035,7 @@ static void test_aligner_long_sentences(void **state)
         unsigned flags[] = {0, JISR_ALIGN_NO_DICT};
         for (int f = 0; f < 2; f++)
             for (int dir = 0; dir < 2; dir++) {
-                jisr_align_opts o = JISR_ALIGN_OPTS_INIT;
-                o.flags = flags[f];
-                if (dir)
-                    o.srclang = "en", o.tgtlang = "ar";
-                jisr_aligner *a = NULL;
-                assert_int_equal(jisr_aligner_new(&a, &o), 0);
+                jisr_aligner *a = aligner_dir(flags[f], dir);
                 jisr_ladder l = {0}, want = {0};
                 assert_int_equal(jisr_aligner_align(a, dir ? es : as, dir ? nes : nas,
                                                     dir ? as : es, dir ? nas : nes, &l),
@@ -1111,12 +1113,7 @@ static void test_aligner_long_beads_wait(void **state)
     assert_true(st[1].work <= st[0].work + st[0].cells + st[0].cells / 10);
     for (int k = 0; k < 2; k++)
         jisr_ladder_free(&l[k]);
-    for (size_t i = 0; i < ns; i++)
-        free(src[i]);
-    for (size_t i = 0; i < nt; i++)
-        free(tgt[i]);
-    free(src);
-    free(tgt);
+    synthetic_doc_free(src, ns, tgt, nt);
 }
 
 /* A list on one side (28 country names appended to the English of Luke 15:11-32) made the

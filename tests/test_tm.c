@@ -15,6 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "test_scale.h"
 #include "test_tm_dir.h"
 #include "tm/tm.h"
@@ -722,8 +725,7 @@ static void test_tok_glue_one_pass(void **state)
         "a" B B "b" E E "c",          /* nested */
         "a" B I E "b" SH "c" E,       /* a run of kinds, a tag at the end */
         "a" B P "b",                  /* a run with one that parts */
-        "e" I "f g" I I "h" B SH "i", /* (a format character inside a word, U+200C or U+00AD,
-                                       * needs ICU: such a text is the reference's) */
+        "e" I "f g" I I "h" B SH "i", /* (format characters: test_tok_format_one_pass) */
         "Op" B "_en",                 /* a tag before a marker parts */
         "S" E "a_ve",                 /* a marker and a tag in one word */
         "_S" B "ave &Open " B "F" E "i&le",
@@ -820,6 +822,293 @@ static void test_tok_glue_one_pass(void **state)
 #undef U
 #undef SH
 #undef BR
+}
+
+/* the UTF-8 of c into o (4 bytes of room): its length */
+static size_t put_cp(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | (c >> 6));
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | (c >> 12));
+        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (c >> 18));
+    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* a default-ignorable code point (ZWNJ, a soft hyphen …) at s[i], its length in *len; else 0 */
+static int ignorable_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    UChar32 c;
+    int32_t j = (int32_t)i;
+    U8_NEXT((const uint8_t *)s, j, (int32_t)n, c);
+    *len = (size_t)j - i;
+    return c >= 0 && u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
+/* A format character written as a character inside a word (ZWNJ in Persian and in Arabic typed
+ * on a Persian keyboard, a soft hyphen in English from Word or a PDF, U+200B, U+2060, U+FEFF, the
+ * bidi marks, a variation selector …: every default-ignorable code point, which the normal form
+ * deletes) is read by the one-pass tokenizer (session 38; until then such a text went whole to
+ * tm_tokenize_ref), with exactly the reference's tokens. Checked: that the normal form deletes
+ * every default-ignorable code point (what the one-pass tokenizer relies on), each of them inside
+ * words, texts of each kind (beside tags, accelerator markers, apostrophes, digits and numbers
+ * glued to affixes), a code point that still needs ICU after one (the text is the reference's),
+ * then random words. */
+static void test_tok_format_one_pass(void **state)
+{
+    (void)state;
+#define ZN "\xe2\x80\x8c"       /* U+200C ZWNJ */
+#define ZJ "\xe2\x80\x8d"       /* U+200D ZWJ */
+#define SHY "\xc2\xad"          /* U+00AD soft hyphen */
+#define ZW "\xe2\x80\x8b"       /* U+200B zero-width space */
+#define WJ "\xe2\x81\xa0"       /* U+2060 word joiner */
+#define BOM "\xef\xbb\xbf"      /* U+FEFF */
+#define LRM "\xe2\x80\x8e"      /* U+200E */
+#define RLM "\xe2\x80\x8f"      /* U+200F */
+#define ALM "\xd8\x9c"          /* U+061C Arabic letter mark */
+#define CGJ "\xcd\x8f"          /* U+034F combining grapheme joiner (a mark) */
+#define VS16 "\xef\xb8\x8f"     /* U+FE0F variation selector (a mark) */
+#define FVS "\xe1\xa0\x8b"      /* U+180B Mongolian variation selector */
+#define LRE "\xe2\x80\xaa"      /* U+202A */
+#define PDF "\xe2\x80\xac"      /* U+202C */
+#define LTAG "\xf3\xa0\x80\x81" /* U+E0001 language tag */
+#define HF "\xe3\x85\xa4"       /* U+3164 Hangul filler (a letter) */
+#define B "\xee\x80\x80"        /* <bpt>: joins */
+#define E "\xee\x80\x81"        /* <ept>: joins */
+#define P "\xee\x80\x82"        /* <ph> line break: parts */
+#define SH "\xee\x80\x87"       /* <ph> soft hyphen: joins */
+    jisr_buf nb = {0};
+    size_t ndi = 0;
+    tm_toks a = {0}, b = {0};
+    char buf[512];
+    /* the normal form deletes every default-ignorable code point, whatever it is */
+    for (uint32_t c = 0x80; c <= 0x10FFFF; c++) {
+        if ((c >= 0xD800 && c <= 0xDFFF) ||
+            !u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            continue;
+        size_t l = put_cp(buf, c);
+        jisr_buf_reset(&nb);
+        assert_int_equal(tm_tok_norm(buf, l, &nb), 0);
+        if (nb.len)
+            fprintf(stderr, "U+%04X is not deleted\n", (unsigned)c);
+        assert_int_equal(nb.len, 0);
+        /* and each is read in one pass inside words, beside Arabic letters, digits, a tag */
+        size_t n = 0;
+        memcpy(buf + n, "Ab", 2), n += 2;
+        n += put_cp(buf + n, c);
+        memcpy(buf + n, "cd \xd9\x83", 5), n += 5;
+        n += put_cp(buf + n, c);
+        memcpy(buf + n, "\xd8\xaa\xd8\xa7\xd8\xa8 1", 7), n += 7;
+        n += put_cp(buf + n, c);
+        memcpy(buf + n, "5 x" B, 6), n += 6;
+        n += put_cp(buf + n, c);
+        memcpy(buf + n, "y", 1), n += 1;
+        n += put_cp(buf + n, c);
+        for (unsigned f = 0; f < 2; f++) {
+            a.flags = b.flags = f ? TM_TOKS_NO_SURFACE : 0;
+            glue_tags(&a);
+            glue_tags(&b);
+            int rc = tm_tokenize_fused(buf, n, &a);
+            if (rc != 1)
+                fprintf(stderr, "U+%04X: not read in one pass\n", (unsigned)c);
+            assert_int_equal(rc, 1);
+            assert_int_equal(tm_tokenize_ref(buf, n, &b), 0);
+            same_fields(&a, &b, buf, n);
+        }
+        ndi++;
+    }
+    jisr_buf_free(&nb);
+    assert_true(ndi > 4000);
+    static const char *const texts[] = {
+        "\xd9\x85\xdb\x8c" ZN "\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85 \xd8\xa7\xdb\x8c\xd9\x86 "
+        "\xd9\x81\xd8\xa7\xdb\x8c\xd9\x84", /* Persian: می‌خواهم این فایل */
+        "\xd9\x86\xd9\x85\xdb\x8c" ZN "\xd8\xb4\xd9\x88\xd8\xaf \xda\xa9\xd8\xaa\xd8\xa7\xd8\xa8" ZN
+        "\xd9\x87\xd8\xa7", /* نمی‌شود کتاب‌ها */
+        "\xd8\xa7\xd9\x84" ZN "\xd9\x83\xd8\xaa\xd8\xa7\xd8\xa8 \xd9\x88" ZN
+        "\xd8\xa7\xd9\x84\xd9\x85\xd9\x84\xd9\x81", /* ال‌كتاب و‌الملف: proclitics
+                                                     */
+        "\xd8\xa8\xd8\xa7\xd9\x84" ZN "\xd9\x85\xd9\x84\xd9\x81\xd8\xa7\xd8\xaa "
+        "\xd9\x84\xd9\x84\xd9\x80" ZN
+        "\xd8\xb9\xd8\xa7\xd9\x85", /* بال‌ملفات للـ‌عام */
+        "\xd9\x88" ZN "2 \xd9\x88" ZN "\xd8\xa7\xd9\x84\xd9\x80"
+        "2015 \xd8\xa8" ZJ "5",
+        "2015" ZN "\xd9\x85 5" SHY "kg 7407" ZN "th 5k" ZW "g 3" ZN "km",
+        "1" ZN "5 1," ZN "234.5 1" ZW ".5 12" WJ "34",
+        "Soft" SHY "ware update",
+        "docu" SHY "men" SHY "ta" SHY "tion " SHY "and" SHY,
+        "file" ZW "name and path" WJ "name",
+        BOM "Save the file",
+        "Save" BOM "file" BOM,
+        "don" SHY "'t it" ZN "'s o'" ZW "clock",
+        "Sa" ZJ "ve" LRM " " RLM "\xd8\xa7\xd9\x81\xd8\xaa\xd8\xad" RLM,
+        "_Op" SHY "en &F" ZN "ile Con_" SHY "nect Sa_v" SHY "e",
+        "\xd8\xa7" ALM
+        "\xd9\x84\xd9\x85\xd9\x84\xd9\x81 \xd8\xa7\xd9\x84\xd9\x83\xd8\xaa\xd8\xa7\xd8"
+        "\xa8" ALM,
+        "e" CGJ "a ok" VS16 " \xe2\x9a\xa0" VS16 " Warning \xe2\x9a\xa0" VS16 "Warning",
+        "\xe1\xa0\xa0" FVS "\xe1\xa0\xa1 ab" LRE "cd" PDF "ef",
+        "flag" LTAG "x ABC" HF "DEF",
+        "Ca" SHY "f\xc3\xa9 \xc3\x89" ZN "t\xc3\xa9 STRA" SHY "SSE",
+        "Sa" ZN B "v" E "e " B ZN "Save" E " S" B "a" ZN E "ve", /* beside tags */
+        "\xd9\x88" B ZN "\xd8\xb3\xd9\x8a\xd8\xa7\xd8\xb3\xd8\xa9" E " \xd8\xa8" SH ZN
+        "\xd8\xa7\xd9\x84\xd9\x85\xd9\x84\xd9\x81",
+        "5k" ZN B "g \xd9\x88" ZN B "\xd8\xa7\xd9\x84\xd9\x80"
+        "2015 Docu" SHY SH "ment",
+        "line" ZN P "second" SHY " line",
+        "%s" ZN "files {0}" SHY "x 10" ZN "\xc3\x97"
+        "11",
+    };
+    size_t not_one_pass = 0, nt = sizeof texts / sizeof *texts;
+    for (size_t k = 0; k < nt; k++)
+        for (unsigned f = 0; f < 2; f++) {
+            const char *s = texts[k];
+            a.flags = b.flags = f ? TM_TOKS_NO_SURFACE : 0;
+            glue_tags(&a);
+            glue_tags(&b);
+            int rc = tm_tokenize_fused(s, strlen(s), &a);
+            assert_true(rc >= 0);
+            assert_int_equal(tm_tokenize_ref(s, strlen(s), &b), 0);
+            if (rc == 1)
+                same_fields(&a, &b, s, strlen(s));
+            else if (!f)
+                fprintf(stderr, "not read in one pass: %s\n", s), not_one_pass++;
+            same_toks(s, strlen(s), (f ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
+        }
+    fprintf(stderr, "%zu of %zu texts with format characters not read in one pass\n", not_one_pass,
+            nt);
+    assert_int_equal(not_one_pass, 0);
+    /* a code point that needs ICU after one still sends the text to tm_tokenize_ref: e, ZWNJ and
+     * U+0301 normalise to é (the ZWNJ gone, the two compose), alef, ZWNJ and U+0654 to أ */
+    static const char *const slow[] = {"Caf"
+                                       "e" ZN "\xcc\x81",
+                                       "\xd8\xa7" ZN "\xd9\x94\xd8\xa8"};
+    for (size_t k = 0; k < sizeof slow / sizeof *slow; k++)
+        assert_int_equal(same_toks(slow[k], strlen(slow[k]), 0), 0);
+    assert_int_equal(tm_tokenize(slow[0], strlen(slow[0]), &b), 0);
+    assert_int_equal(b.n, 1);
+    assert_int_equal(b.v[0].nl, 5);
+    assert_memory_equal(b.v[0].kp, "caf\xc3\xa9", 5);
+    /* random words: letters, digits, affixes, markers, apostrophes, tags and format characters */
+    static const char *const alpha[] = {"a",
+                                        "S",
+                                        "e",
+                                        "k",
+                                        "g",
+                                        "t",
+                                        "h",
+                                        "1",
+                                        "5",
+                                        " ",
+                                        "'",
+                                        "_",
+                                        "&",
+                                        ",",
+                                        ".",
+                                        "\xd9\x88",
+                                        "\xd8\xa7\xd9\x84",
+                                        "\xd9\x84",
+                                        "\xd8\xa8",
+                                        "\xd9\x85",
+                                        "\xdb\x8c",
+                                        "\xd9\x80",
+                                        "\xd9\x8e",
+                                        "\xd9\xa1",
+                                        "\xd8\xa9",
+                                        "\xc3\xa9",
+                                        "kg",
+                                        "th",
+                                        B,
+                                        E,
+                                        SH,
+                                        P,
+                                        ZN,
+                                        ZN,
+                                        ZN,
+                                        ZJ,
+                                        SHY,
+                                        SHY,
+                                        ZW,
+                                        WJ,
+                                        BOM,
+                                        LRM,
+                                        RLM,
+                                        ALM,
+                                        CGJ,
+                                        VS16,
+                                        LTAG,
+                                        HF,
+                                        "\xcc\x81",
+                                        "\xd9\x94"};
+    const size_t na = sizeof alpha / sizeof *alpha;
+    uint64_t x = 0xD1B54A32D192ED03ULL;
+    size_t done = 0, inside = 0;
+    for (int k = 0; k < 20000; k++) {
+        size_t len = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int parts = (int)(x % 16) + 1;
+        for (int i = 0; i < parts; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *p = alpha[(x >> 16) % na];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        int rc = same_toks(buf, len, (k % 2 ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
+        done += rc == 1;
+        if (rc != 1)
+            continue;
+        /* read in one pass with a format character inside a word or number (not its last) */
+        glue_tags(&b);
+        assert_int_equal(tm_tokenize_ref(buf, len, &b), 0);
+        int in = 0;
+        for (size_t t = 0; t < b.n && !in; t++) {
+            if (b.v[t].kind != TM_WORD && b.v[t].kind != TM_NUMBER)
+                continue;
+            for (size_t i = b.v[t].start, l = 0; i < b.v[t].end && !in; i += l)
+                in = ignorable_at(buf, b.v[t].end, i, &l) && i + l < b.v[t].end;
+        }
+        inside += in;
+    }
+    fprintf(stderr,
+            "random words with format characters: %zu of 20000 texts in one pass, %zu with one "
+            "inside a word\n",
+            done, inside);
+    assert_true(inside >= 4000);
+    tm_toks_free(&a);
+    tm_toks_free(&b);
+#undef ZN
+#undef ZJ
+#undef SHY
+#undef ZW
+#undef WJ
+#undef BOM
+#undef LRM
+#undef RLM
+#undef ALM
+#undef CGJ
+#undef VS16
+#undef FVS
+#undef LRE
+#undef PDF
+#undef LTAG
+#undef HF
+#undef B
+#undef E
+#undef P
+#undef SH
 }
 
 static void test_clitic_keys(void **state)
@@ -2347,19 +2636,33 @@ static void test_glued_oracle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokens),          cmocka_unit_test(test_format_codes),
-        cmocka_unit_test(test_typography),      cmocka_unit_test(test_tokenize_paths),
-        cmocka_unit_test(test_tok_glue),        cmocka_unit_test(test_tok_glue_one_pass),
-        cmocka_unit_test(test_clitic_keys),     cmocka_unit_test(test_scores),
-        cmocka_unit_test(test_store_basics),    cmocka_unit_test(test_schema_newer),
-        cmocka_unit_test(test_map_growth),      cmocka_unit_test(test_placeable),
-        cmocka_unit_test(test_concord),         cmocka_unit_test(test_oracle_fixture),
-        cmocka_unit_test(test_oracle_shared),   cmocka_unit_test(test_oracle_tagged),
-        cmocka_unit_test(test_tag_glues_kept),  cmocka_unit_test(test_oracle_topn),
-        cmocka_unit_test(test_oracle_near),     cmocka_unit_test(test_oracle_long),
-        cmocka_unit_test(test_glued_tokens),    cmocka_unit_test(test_glued_paths),
-        cmocka_unit_test(test_glued_scores),    cmocka_unit_test(test_glued_placeable),
-        cmocka_unit_test(test_glued_oracle),    cmocka_unit_test(test_variants),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_format_codes),
+        cmocka_unit_test(test_typography),
+        cmocka_unit_test(test_tokenize_paths),
+        cmocka_unit_test(test_tok_glue),
+        cmocka_unit_test(test_tok_glue_one_pass),
+        cmocka_unit_test(test_tok_format_one_pass),
+        cmocka_unit_test(test_clitic_keys),
+        cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_store_basics),
+        cmocka_unit_test(test_schema_newer),
+        cmocka_unit_test(test_map_growth),
+        cmocka_unit_test(test_placeable),
+        cmocka_unit_test(test_concord),
+        cmocka_unit_test(test_oracle_fixture),
+        cmocka_unit_test(test_oracle_shared),
+        cmocka_unit_test(test_oracle_tagged),
+        cmocka_unit_test(test_tag_glues_kept),
+        cmocka_unit_test(test_oracle_topn),
+        cmocka_unit_test(test_oracle_near),
+        cmocka_unit_test(test_oracle_long),
+        cmocka_unit_test(test_glued_tokens),
+        cmocka_unit_test(test_glued_paths),
+        cmocka_unit_test(test_glued_scores),
+        cmocka_unit_test(test_glued_placeable),
+        cmocka_unit_test(test_glued_oracle),
+        cmocka_unit_test(test_variants),
         cmocka_unit_test(test_oracle_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

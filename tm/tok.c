@@ -1163,7 +1163,8 @@ static int glued_number(const unsigned char *s, size_t start, size_t end, size_t
  * tokens of a few letters). Here each code point is classified and normalised as it is read, by
  * the text layer's per-code-point table (jisr_norm_cp), and a token's normal form is the slice
  * of the text's normalised bytes it produced; the text layer guarantees the two agree when no
- * code point needs ICU. Any code point that does, or invalid UTF-8, sends the whole text to
+ * code point needs ICU. Any code point that does (but a default-ignorable one, which the normal
+ * form deletes wherever it stands: ignorable), or invalid UTF-8, sends the whole text to
  * tm_tokenize_ref. A word with joining tags inside is read here too, as tm_tokenize_ref reads it
  * (glued_word; until session 37 such a text went to tm_tokenize_ref: a fifth of the texts of
  * bench_match's tagged profile). tests/test_tm.c compares both on every test text and on random
@@ -1188,6 +1189,22 @@ static inline int32_t cp_next(const unsigned char *s, size_t n, size_t *i)
     return c;
 }
 
+/* c, which the text layer's table says needs ICU in context: 1 when the normal form deletes it
+ * wherever it stands, a default-ignorable code point (ZWNJ, ZWJ, a soft hyphen, U+200B, U+2060,
+ * U+FEFF, the bidi marks, a variation selector …: NFKC_Casefold deletes exactly these, checked
+ * over every code point in test_tm). The table cannot say so on its own: deleting one lets the
+ * code points on either side compose (e, ZWNJ, U+0301 normalises to é), so no boundary is before
+ * or after it. Here every other code point of the token has a boundary before it (else the text
+ * went to tm_tokenize_ref), and normalize(x Z y) = normalize(x y), so the token's normal form is
+ * still the concatenation of its code points' with Z's empty: Persian's and Arabic's words with
+ * a ZWNJ inside, English's with a soft hyphen from Word or a PDF are read here as tm_tokenize_ref
+ * reads them through ICU (until session 38 such a text went whole to tm_tokenize_ref). Out of
+ * line: reached on this rare path only. */
+static TM_NOINLINE int ignorable(uint32_t c)
+{
+    return u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
 /* append the normal form of c to o: the new end, or NULL when c needs ICU */
 static inline char *norm_put(const jisr_norm_cps *h, uint32_t c, char *o)
 {
@@ -1205,7 +1222,7 @@ static inline char *norm_put(const jisr_norm_cps *h, uint32_t c, char *o)
     } else if (v >= 0) {
         *o++ = (char)v;
     } else if (v == JISR_NORM_CP_SLOW) {
-        return NULL;
+        return ignorable(c) ? o : NULL; /* deleted, or the text goes to tm_tokenize_ref */
     }
     return o;
 }

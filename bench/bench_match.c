@@ -17,6 +17,9 @@
  *               pair inside a word, an image <ph>, a <ph> line break, a <ph> soft hyphen):
  *               each query timed on both in turn, side by side, with the ratio of their sums
  *               (what tags cost a query; docs/matching.md §7.1, session 36).
+ *               JISR_BENCH_FORMAT=1: the same share of units with format characters written as
+ *               characters instead of tags (a ZWNJ inside an Arabic word, a soft hyphen inside an
+ *               English one, …: fmt_text; §7.1, session 38).
  * Queries per profile: exact (a stored text), near (synthetic: a word dropped and a number
  * added; versions: two words changed; short: one word changed), far (halves of two texts) and
  * no-match (invented words), in equal parts.
@@ -311,6 +314,67 @@ static char *tag_text(const char *s, unsigned feats, char ***tags, size_t *ntags
     return b.data ? b.data : strdup("");
 }
 
+/* JISR_BENCH_FORMAT=1: the tagged memory's units have format characters written as characters
+ * instead of tags, the same units drawn (tag_draw) with the same features read otherwise: one
+ * word of 4 code points or more with a ZWNJ (Arabic: Persian and Arabic typed on a Persian
+ * keyboard) or a soft hyphen (English: Word's and PDFs' hyphenation) in its middle, a second
+ * such word 1/2 of the time (TG_ACC), a ZWJ (Arabic) or U+200B (English) inside a word 1/3
+ * (TG_PH), an RLM or LRM after a word 1/6 (TG_BR), a second soft hyphen or ZWNJ in the first word
+ * 1/6 (TG_SHY). */
+static int g_format;
+
+static char *fmt_text(const char *s, int ar, unsigned feats)
+{
+    static const char zwnj[] = "\xe2\x80\x8c", shy[] = "\xc2\xad", zwj[] = "\xe2\x80\x8d",
+                      zwsp[] = "\xe2\x80\x8b", rlm[] = "\xe2\x80\x8f", lrm[] = "\xe2\x80\x8e";
+    const char *in = ar ? zwnj : shy, *in2 = ar ? zwj : zwsp, *mark = ar ? rlm : lrm;
+    bc_words ws;
+    bc_split(&ws, s);
+    size_t n = ws.n;
+    long w1 = -1, w2 = -1, w3 = -1, wm = -1;
+    /* the first long word from a random one on, and the next long one after it */
+    for (size_t k = 0, w0 = n ? (size_t)(bc_rnd(&g_tag_rng) % n) : 0; k < n; k++) {
+        long w = (long)((w0 + k) % n);
+        if (cp_count(ws.w[w]) < 4)
+            continue;
+        if (w1 < 0)
+            w1 = w;
+        else if (w2 < 0 && (feats & TG_ACC))
+            w2 = w;
+    }
+    if ((feats & TG_PH) && n)
+        w3 = (long)(bc_rnd(&g_tag_rng) % n);
+    if ((feats & TG_BR) && n)
+        wm = (long)(bc_rnd(&g_tag_rng) % n);
+    jisr_buf b = {0};
+    for (long w = 0; w < (long)n; w++) {
+        const char *x = ws.w[w];
+        size_t len = strlen(x), cps = cp_count(x);
+        if (w)
+            jisr_buf_putc(&b, ' ');
+        if ((w == w1 || w == w2) && cps >= 4) {
+            size_t a = cp_bytes(x, cps / 2), c = (feats & TG_SHY) && w == w1 ? cp_bytes(x, 1) : 0;
+            jisr_buf_append(&b, x, c);
+            if (c)
+                jisr_buf_append(&b, in, strlen(in));
+            jisr_buf_append(&b, x + c, a - c);
+            jisr_buf_append(&b, in, strlen(in));
+            jisr_buf_append(&b, x + a, len - a);
+        } else if (w == w3 && cps >= 2) {
+            size_t a = cp_bytes(x, cps - 1);
+            jisr_buf_append(&b, x, a);
+            jisr_buf_append(&b, in2, strlen(in2));
+            jisr_buf_append(&b, x + a, len - a);
+        } else {
+            jisr_buf_append(&b, x, len);
+        }
+        if (w == wm)
+            jisr_buf_append(&b, mark, strlen(mark));
+    }
+    free(ws.buf);
+    return b.data ? b.data : strdup("");
+}
+
 /* the tags of one unit: none for 3 in 5, else the features drawn */
 static unsigned tag_draw(void)
 {
@@ -329,6 +393,12 @@ static int add_var(jisr_unit *u, const char *lang, const char *text, unsigned fe
 {
     if (!feats)
         return jisr_unit_add_variant(u, lang, text, strlen(text), NULL);
+    if (g_format) {
+        char *t = fmt_text(text, strcmp(lang, "ar") == 0, feats);
+        int rc = jisr_unit_add_variant(u, lang, t, strlen(t), NULL);
+        free(t);
+        return rc;
+    }
     char **tags;
     size_t nt;
     char *t = tag_text(text, feats, &tags, &nt);
@@ -470,8 +540,9 @@ static size_t build_tmx(int prof, const char *tmx, const char *tagged, size_t ta
     }
     printf("  TMX: %zu units (%zu generated duplicates left out)\n", written, dups);
     if (tagged)
-        printf("  tagged TMX: the same units, %zu of them (%.0f %%) with inline tags\n", ntagged,
-               written ? 100.0 * (double)ntagged / (double)written : 0.0);
+        printf("  tagged TMX: the same units, %zu of them (%.0f %%) with %s\n", ntagged,
+               written ? 100.0 * (double)ntagged / (double)written : 0.0,
+               g_format ? "format characters (JISR_BENCH_FORMAT)" : "inline tags");
     return written;
 }
 
@@ -839,7 +910,10 @@ static void run_tagged(size_t target, const char *work, size_t nq, size_t noracl
         snprintf(tmx[k], sizeof tmx[k], "%s/tagged-%s.tmx", work, side[k]);
         snprintf(dir[k], sizeof dir[k], "%s/tagged-%s", work, side[k]);
     }
-    printf("\n==== profile tagged (the versions profile's units, plain and with tags) ====\n");
+    const char *fm = getenv("JISR_BENCH_FORMAT");
+    g_format = fm && atoi(fm) > 0;
+    printf("\n==== profile tagged (the versions profile's units, plain and with %s) ====\n",
+           g_format ? "format characters" : "tags");
     profile_bases(P_VERSIONS);
     printf("  %zu base pairs\n", g_bases.n);
     if (!g_bases.n) {

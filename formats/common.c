@@ -7,6 +7,7 @@
  * formats; the formats call only this file and unit.c, never io.c or each other.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,69 @@ int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_
     return 1;
 }
 
+/* The place where what input in's converter made of the bytes ends: the parser's place, advanced
+ * over the converted text it holds but has not parsed yet. */
+static void converted_end(xmlParserInputPtr in, unsigned long *line, unsigned long *col)
+{
+    unsigned long l = in->line > 0 ? (unsigned long)in->line : 1;
+    unsigned long k = in->col > 0 ? (unsigned long)in->col : 1;
+    for (const xmlChar *p = in->cur; p < in->end; p++) {
+        if (*p == '\n') {
+            l++;
+            k = 1;
+        } else if ((*p & 0xC0) != 0x80) {
+            k++;
+        }
+    }
+    *line = l;
+    *col = k;
+}
+
+int fmt_xml_conv_first(const struct _xmlError *e, unsigned long line, unsigned long col)
+{
+    if (!e)
+        return 1;
+    unsigned long el = e->line > 0 ? (unsigned long)e->line : 0;
+    unsigned long ec = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+    if (el > line || (el == line && ec >= col))
+        return 1;
+    switch (e->code) { /* what stops where the converted text does */
+    case XML_ERR_DOCUMENT_END:
+    case XML_ERR_DOCUMENT_EMPTY:
+    case XML_ERR_TAG_NOT_FINISHED:
+    case XML_ERR_GT_REQUIRED:
+    case XML_ERR_LTSLASH_REQUIRED:
+    case XML_ERR_ATTRIBUTE_NOT_STARTED:
+    case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+    case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+    case XML_ERR_LITERAL_NOT_FINISHED:
+    case XML_ERR_COMMENT_NOT_FINISHED:
+    case XML_ERR_PI_NOT_FINISHED:
+    case XML_ERR_CDATA_NOT_FINISHED:
+    case XML_ERR_XMLDECL_NOT_FINISHED:
+    case XML_ERR_DOCTYPE_NOT_FINISHED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int fmt_xml_conv_pending(struct _xmlParserCtxt *c, const char *raw, unsigned long *line,
+                         unsigned long *col)
+{
+    const char *b = raw ? strstr(raw, "input conversion failed") : NULL;
+    b = b ? strstr(b, "bytes 0x") : NULL;
+    xmlParserInputPtr in = c && c->inputNr > 0 ? c->inputTab[0] : NULL;
+    if (!b || !in || !in->buf || !in->buf->encoder || !in->buf->raw || !in->cur || !in->end ||
+        in->cur > in->end)
+        return 0;
+    const unsigned char *r = xmlBufContent(in->buf->raw);
+    if (!r || xmlBufUse(in->buf->raw) == 0 || r[0] != (strtoul(b + 6, NULL, 16) & 0xFF))
+        return 0;
+    converted_end(in, line, col);
+    return 1;
+}
+
 int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, char *out,
                           size_t size, unsigned long *line, unsigned long *col)
 {
@@ -245,17 +309,9 @@ int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, c
     size_t n = in->buf->raw ? xmlBufUse(in->buf->raw) : 0;
     if (!raw || n == 0 || raw[0] < 0x80 || !in->cur || !in->end || in->cur > in->end)
         return 0;
-    /* where the converter stopped: the end of what it converted (ASCII: a byte a column) */
-    unsigned long l = in->line > 0 ? (unsigned long)in->line : 1;
-    unsigned long k = in->col > 0 ? (unsigned long)in->col : 1;
-    for (const xmlChar *p = in->cur; p < in->end; p++) {
-        if (*p == '\n') {
-            l++;
-            k = 1;
-        } else {
-            k++;
-        }
-    }
+    /* where the converter stopped: the end of what it converted */
+    unsigned long l, k;
+    converted_end(in, &l, &k);
     /* a report of its own before that place stays (the file has that fault too) */
     unsigned long el = e && e->line > 0 ? (unsigned long)e->line : 0;
     unsigned long ec = e && e->int2 > 0 ? (unsigned long)e->int2 : 0;
@@ -281,6 +337,159 @@ int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, c
                  raw[0], shown(d, sizeof d, h->name));
     *line = l;
     *col = k;
+    return 1;
+}
+
+int fmt_xml_conv_place(const void *mem, size_t n, int fd, long long start, const char *enc,
+                       const char *raw, unsigned long *line, unsigned long *col)
+{
+    /* the first byte libxml2 lists ("… input error, bytes 0xA1 0xC7 …") */
+    const char *b = raw ? strstr(raw, "input conversion failed") : NULL;
+    b = b ? strstr(b, "bytes 0x") : NULL;
+    if (!b || !enc || !*enc || (!mem && (fd < 0 || start < 0)))
+        return 0;
+    unsigned long byte = strtoul(b + 6, NULL, 16);
+    iconv_t cd = iconv_open("UTF-8", enc);
+    if (cd == (iconv_t)-1)
+        return 0;
+    enum { IN = 64 << 10, OUT = 4 * IN };
+    char *in = mem ? NULL : malloc(IN), *out = malloc(OUT);
+    unsigned long l = 1, c = 1;
+    int found = 0, stop = 0;
+    size_t have = 0;   /* bytes kept from the last block: a character cut at its end */
+    long long off = 0; /* of the file, from start: the next byte to read */
+    while (out && (mem || in) && !stop) {
+        char *p;
+        size_t left;
+        if (mem) {
+            p = (char *)mem;
+            left = n;
+            stop = 1; /* one pass */
+        } else {
+            ssize_t got = pread(fd, in + have, IN - have, (off_t)(start + off));
+            if (got <= 0)
+                break;
+            off += got;
+            p = in;
+            left = have + (size_t)got;
+        }
+        while (left > 0) {
+            char *o = out;
+            size_t room = OUT;
+            int err = iconv(cd, &p, &left, &o, &room) == (size_t)-1 ? errno : 0;
+            for (const char *q = out; q < o; q++) {
+                if (*q == '\n') {
+                    l++;
+                    c = 1;
+                } else if ((*q & 0xC0) != 0x80) {
+                    c++;
+                }
+            }
+            if (err == EILSEQ) /* the byte refused: the one libxml2's report names? */
+                found = (unsigned char)*p == (byte & 0xFF);
+            if (err && err != E2BIG) {
+                stop = err != EINVAL; /* EINVAL: a character cut at the block's end */
+                break;
+            }
+        }
+        if (!mem) {
+            memmove(in, p, left);
+            have = left;
+        }
+    }
+    free(in);
+    free(out);
+    iconv_close(cd);
+    if (found) {
+        *line = l;
+        *col = c;
+    }
+    return found;
+}
+
+/* Code units wider than a byte: an encoding in which no file can begin with "<?xml" written a
+ * byte a character. */
+static int wide_encoding(const char *e, size_t n)
+{
+    static const char *const wide[] = {
+        "UTF-32",  "UTF-32LE", "UTF-32BE", "UTF32",           "UCS-4",
+        "UCS-4LE", "UCS-4BE",  "UCS4",     "ISO-10646-UCS-4", "UCS-2",
+        "UCS-2LE", "UCS-2BE",  "UCS2",     "ISO-10646-UCS-2"};
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
+        if (strlen(wide[i]) == n && strncasecmp(e, wide[i], n) == 0)
+            return i < 9 ? 4 : 2;
+    return 0;
+}
+
+int fmt_xml_wide_message(const unsigned char *head, size_t n, char *out, size_t size,
+                         unsigned long *line, unsigned long *col)
+{
+    if (!head || n < 6 || memcmp(head, "<?xml", 5) != 0)
+        return 0;
+    /* the declaration's encoding="…", before its "?>" */
+    const unsigned char *end = head + n, *p = head + 5, *name = NULL;
+    size_t len = 0;
+    for (; p + 1 < end && !(p[0] == '?' && p[1] == '>'); p++) {
+        if ((size_t)(end - p) < 9 || memcmp(p, "encoding", 8) != 0)
+            continue;
+        const unsigned char *q = p + 8;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+            q++;
+        if (q >= end || *q++ != '=')
+            return 0;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+            q++;
+        if (q >= end || (*q != '"' && *q != '\''))
+            return 0;
+        const unsigned char *v = q + 1, *close = memchr(v, *q, (size_t)(end - v));
+        if (!close)
+            return 0;
+        name = v;
+        len = (size_t)(close - v);
+        break;
+    }
+    int unit = name ? wide_encoding((const char *)name, len) : 0;
+    if (!unit)
+        return 0;
+    /* the bytes read a byte a character: UTF-8 (ASCII is) or another encoding of its kind (a
+     * character cut at the end of what is looked at is not held against UTF-8) */
+    size_t bad = 0;
+    int utf8 =
+        fmt_check_utf8((const char *)head, n, &bad) == 0 || (bad + 4 > n && head[bad] >= 0xC0 &&
+                                                             bad + (head[bad] >= 0xF0   ? 4u
+                                                                    : head[bad] >= 0xE0 ? 3u
+                                                                                        : 2u) >
+                                                                 n);
+    char d[48];
+    snprintf(d, sizeof d, "%.*s", (int)(len < 40 ? len : 40), (const char *)name);
+    for (char *s = d; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F)
+            *s = '?';
+    if (utf8)
+        snprintf(out, size,
+                 "the file declares %s, %d bytes a character, but begins \"<?xml\" a byte a "
+                 "character: the file looks like UTF-8; declare it (<?xml version=\"1.0\" "
+                 "encoding=\"UTF-8\"?>) or convert it to UTF-8",
+                 d, unit);
+    else
+        snprintf(out, size,
+                 "the file declares %s, %d bytes a character, but begins \"<?xml\" a byte a "
+                 "character: the file is in another encoding (Windows-1256? Windows-1252?); "
+                 "declare it (<?xml version=\"1.0\" encoding=\"windows-1256\"?>) or convert it "
+                 "to UTF-8",
+                 d, unit);
+    /* the place of the declared name (a declaration may span lines) */
+    unsigned long l = 1, c = 1;
+    for (const unsigned char *q = head; q < name; q++) {
+        if (*q == '\n') {
+            l++;
+            c = 1;
+        } else {
+            c++; /* the declaration is ASCII */
+        }
+    }
+    *line = l;
+    *col = c;
     return 1;
 }
 

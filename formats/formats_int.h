@@ -168,6 +168,34 @@ struct _xmlParserCtxt;
  * *col, and 1; else 0. */
 int fmt_xml_ascii_message(struct _xmlParserCtxt *c, const struct _xmlError *e, char *out,
                           size_t size, unsigned long *line, unsigned long *col);
+/** Where the byte is that libxml2's converter refused (raw: its report, "input conversion failed
+ * due to input error, bytes 0xA1 …"; the parser's own place is where its parse stopped, often
+ * the start of the text that holds the byte): the input, in encoding enc, decoded here as the
+ * converter (iconv) decodes it, from its start: mem[0..n), or when mem is NULL the file fd from
+ * offset start (read again with pread: a pipe cannot be). 1 with the byte's line and column
+ * (characters, 1-based, as the parser counts them) when the first byte refused is the one the
+ * report names; else 0. */
+int fmt_xml_conv_place(const void *mem, size_t n, int fd, long long start, const char *enc,
+                       const char *raw, unsigned long *line, unsigned long *col);
+/** Whether the byte the converter refused, at line:col, is the fault to report rather than the
+ * parser's report e (the converter's report comes first, as it converts ahead of the parse):
+ * e is NULL, comes at or after that place, or is of what the parse could not finish there (the
+ * document, a tag, a value, a comment … the converted text ends in). A fault of its own before
+ * the byte (a stray '<', a control character) stays the parser's. */
+int fmt_xml_conv_first(const struct _xmlError *e, unsigned long line, unsigned long col);
+/** The place of the byte libxml2's converter refused (raw: its report) from parser c's state,
+ * for an input fmt_xml_conv_place cannot read again: the converter keeps the refused byte first
+ * among the bytes it has not converted, and its text ends there. 1 when c still holds that
+ * (its parse not ended by the error), with the byte's line and column; else 0. */
+int fmt_xml_conv_pending(struct _xmlParserCtxt *c, const char *raw, unsigned long *line,
+                         unsigned long *col);
+/** When the input's first bytes head[0..n) are an XML declaration written a byte a character
+ * ("<?xml" in ASCII) that declares an encoding of wider units (UTF-32, UCS-4, UCS-2), which no
+ * such file can be in (libxml2 then says "switching encoding: encoder error" or stumbles on
+ * what its converter made of the bytes): one line saying so into out (what the bytes look like,
+ * how to mend it), the declared name's line and column into *line, *col, and 1; else 0. */
+int fmt_xml_wide_message(const unsigned char *head, size_t n, char *out, size_t size,
+                         unsigned long *line, unsigned long *col);
 struct _xmlTextReader;
 /* The places of the entity references a text reader met (fmt_xml_read). */
 enum { FMT_XML_REFS_KEEP = 256 };

@@ -115,6 +115,9 @@ typedef struct tmx_reader {
     tag_guard guard;
     FILE *f;
     const unsigned char *mem; /* a caller's buffer (f == NULL): the whole input, win_len bytes */
+    long long f_start;        /* f's offset at the input's first byte, -1 when not seekable */
+    unsigned char head[4096]; /* f's first bytes, as fed (wide_message) */
+    size_t nhead;
     /* The input window: win[0..win_len) (the caller's buffer when reading one) holds the bytes
      * of the input from offset win_start on; win[0..win_fed) have been given to the parser.
      * With JISR_READ_SKIP_BAD what the parser has not consumed yet stays, so that a read can
@@ -445,6 +448,28 @@ static const char *declared_encoding(tmx_reader *t)
     return (const char *)enc;
 }
 
+/* The place of the byte libxml2's converter refused (raw: its report), decoded here from the
+ * input's first byte (fmt_xml_conv_place), or for a pipe from what the parser holds if it still
+ * does (fmt_xml_conv_pending): 1, or 0 (the parser's place is the best there is). */
+static int conv_place(tmx_reader *t, const char *raw, unsigned long *line, unsigned long *col)
+{
+    const char *enc = t->ctxt ? declared_encoding(t) : NULL;
+    if (t->mem)
+        return fmt_xml_conv_place(t->mem, t->win_len, -1, 0, enc, raw, line, col);
+    return (t->f && fmt_xml_conv_place(NULL, 0, fileno(t->f), t->f_start, enc, raw, line, col)) ||
+           fmt_xml_conv_pending(t->ctxt, raw, line, col);
+}
+
+/* An XML declaration of UTF-32, UCS-4 or UCS-2 in a file written a byte a character: said so
+ * (fmt_xml_wide_message) at the declared name, from the input's first bytes. */
+static int wide_message(tmx_reader *t, char *out, size_t size, unsigned long *line,
+                        unsigned long *col)
+{
+    const unsigned char *head = t->f ? t->head : t->mem;
+    size_t n = t->f ? t->nhead : t->win_len < sizeof t->head ? t->win_len : sizeof t->head;
+    return fmt_xml_wide_message(head, n, out, size, line, col);
+}
+
 /* Whether a read can resume after malformed XML: the parser reads the input's own bytes (UTF-8,
  * no conversion), so that its offsets are the input's and a new parser can take the bytes that
  * follow as they are. */
@@ -576,6 +601,26 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     /* a byte above 0x7F in a file declared ASCII, where the parse stopped without a word */
     unsigned long al, ac;
     if (t->ctxt && fmt_xml_ascii_message(t->ctxt, e, msg, sizeof msg, &al, &ac)) {
+        line = al;
+        col = ac;
+    }
+    /* a byte the converter refused: said so (also when the parser then reports the input
+     * ending, the converter's report having come first) at that byte, not where the parse
+     * stopped (the start of the text that holds it) */
+    const char *conv = NULL;
+    if (e->message && strstr(e->message, "input conversion failed"))
+        conv = e->message;
+    else if (strstr(t->generic_msg, "input conversion failed"))
+        conv = t->generic_msg;
+    if (conv && conv_place(t, conv, &al, &ac)) {
+        if ((conv == e->message || fmt_xml_conv_first(e, al, ac)) &&
+            fmt_xml_conv_message(conv, t->ctxt ? declared_encoding(t) : NULL, msg, sizeof msg)) {
+            line = al;
+            col = ac;
+        }
+    }
+    /* UTF-32 declared in a file written a byte a character */
+    if (wide_message(t, msg, sizeof msg, &al, &ac)) {
         line = al;
         col = ac;
     }
@@ -2268,6 +2313,11 @@ static void feed(tmx_reader *t)
     if (n > max)
         n = max;
     const char *p = (const char *)win_data(t) + t->win_fed;
+    if (t->f && t->nhead < sizeof t->head && t->win_start + t->win_fed == t->nhead) {
+        size_t k = n < sizeof t->head - t->nhead ? n : sizeof t->head - t->nhead;
+        memcpy(t->head + t->nhead, p, k); /* the input's first bytes, kept */
+        t->nhead += k;
+    }
     t->win_fed += n;
     t->piece_left = t->piece_left > n ? t->piece_left - n : 0;
     if (n && t->guard.unit && !t->failed) {
@@ -2327,10 +2377,20 @@ static void feed(tmx_reader *t)
         return;
     }
     if (!t->failed && (t->generic_msg[0] || (rc != XML_ERR_OK && !t->ctxt->wellFormed))) {
-        /* an encoding or I/O error that stopped the parser without a parser error */
-        unsigned long line, col;
+        /* an encoding or I/O error that stopped the parser without a parser error: a byte the
+         * converter refused is said at that byte, not where the parse stopped */
+        unsigned long line, col, bl, bc;
         cur_pos(t, &line, &col);
-        push_error(t, Q_FATAL, JISR_EPARSE, line, col, generic_message(t));
+        char wide[512];
+        if (wide_message(t, wide, sizeof wide, &bl, &bc)) {
+            push_error(t, Q_FATAL, JISR_EPARSE, bl, bc, wide);
+        } else {
+            if (conv_place(t, t->generic_msg, &bl, &bc)) {
+                line = bl;
+                col = bc;
+            }
+            push_error(t, Q_FATAL, JISR_EPARSE, line, col, generic_message(t));
+        }
     }
     if (t->failed && !t->finished) {
         xmlStopParser(t->ctxt);
@@ -2454,6 +2514,7 @@ int fmt_tmx_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     t->f = f;
     t->mem = mem;
     t->win_len = f ? 0 : n;
+    t->f_start = f ? (long long)ftello(f) : -1;
     t->check_only = (r->flags & JISR_READ_CHECK_ONLY) != 0;
     t->skip_bad = (r->flags & JISR_READ_SKIP_BAD) != 0;
     /* with the flag, also a TMX without a <header> (creationtool decides at the header) */
@@ -2508,6 +2569,8 @@ static int tmx_open_inner(tmx_reader *t)
         r->bytes += nhead;
         memcpy(t->win, head, nhead); /* the window holds the input from its first byte */
         t->win_len = nhead;
+        memcpy(t->head, head, nhead);
+        t->nhead = nhead;
     } else {
         nhead = t->win_len < sizeof head ? t->win_len : sizeof head;
         memcpy(head, t->mem, nhead);

@@ -76,6 +76,11 @@ typedef struct xl_reader {
     jisr_reader *r;
     int version;             /* 1 or 2 */
     int head_seen, utf8_bom; /* the input's first bytes read; they are UTF-8's byte-order mark */
+    const void *mem;         /* the input when it is a caller's buffer (f NULL), n bytes */
+    size_t n;
+    long long f_start;        /* f's offset at the input's first byte, -1 when not seekable */
+    unsigned char head[4096]; /* the input's first bytes (fmt_xml_wide_message) */
+    size_t nhead;
     int err;
     unsigned long err_line, err_col;
     char err_msg[512];
@@ -138,6 +143,16 @@ static void pos(xl_reader *t, unsigned long *line, unsigned long *col)
     *col = c > 0 ? (unsigned long)c : 1;
 }
 
+/* The place of the byte libxml2's converter refused (raw: its report), decoded here from the
+ * input's first byte (fmt_xml_conv_place): 1, or 0 when it cannot be (the input a pipe). */
+static int conv_place(xl_reader *t, const char *raw, unsigned long *line, unsigned long *col)
+{
+    const char *enc = t->x ? (const char *)xmlTextReaderConstEncoding(t->x) : NULL;
+    if (t->mem)
+        return fmt_xml_conv_place(t->mem, t->n, -1, 0, enc, raw, line, col);
+    return t->f && fmt_xml_conv_place(NULL, 0, fileno(t->f), t->f_start, enc, raw, line, col);
+}
+
 static void on_error(void *arg, xmlErrorPtr e)
 {
     xl_reader *t = arg;
@@ -179,6 +194,22 @@ static void on_error(void *arg, xmlErrorPtr e)
     }
     /* a byte above 0x7F in a file declared ASCII, where the parse stopped without a word */
     fmt_xml_ascii_message(c, e, t->err_msg, sizeof t->err_msg, &t->err_line, &t->err_col);
+    /* a byte the converter refused, reported first (the parser then says the input ended):
+     * said so at that byte, not where the parse stopped (the start of the text holding it) */
+    unsigned long l, k;
+    if (strstr(t->generic_msg, "input conversion failed") &&
+        (conv_place(t, t->generic_msg, &l, &k) ||
+         fmt_xml_conv_pending(c, t->generic_msg, &l, &k)) &&
+        fmt_xml_conv_first(e, l, k) &&
+        fmt_xml_conv_message(t->generic_msg, enc, t->err_msg, sizeof t->err_msg)) {
+        t->err_line = l;
+        t->err_col = k;
+    }
+    /* UTF-32 declared in a file written a byte a character */
+    if (fmt_xml_wide_message(t->head, t->nhead, t->err_msg, sizeof t->err_msg, &l, &k)) {
+        t->err_line = l;
+        t->err_col = k;
+    }
 }
 
 static int fail(xl_reader *t, int code, const char *fmt, const char *a)
@@ -388,9 +419,19 @@ static int next_node(xl_reader *t)
             if (nl)
                 *nl = '\0';
             const char *enc = (const char *)xmlTextReaderConstEncoding(t->x);
-            if (fmt_xml_conv_message(t->generic_msg, enc, t->err_msg, sizeof t->err_msg))
+            unsigned long l, k;
+            if (fmt_xml_wide_message(t->head, t->nhead, t->err_msg, sizeof t->err_msg, &l, &k)) {
                 t->err = JISR_EPARSE;
-            else if (t->generic_msg[0]) {
+                t->err_line = l;
+                t->err_col = k;
+            } else if (fmt_xml_conv_message(t->generic_msg, enc, t->err_msg, sizeof t->err_msg)) {
+                t->err = JISR_EPARSE;
+                /* at the byte, not where the parse stopped */
+                if (conv_place(t, t->generic_msg, &l, &k)) {
+                    t->err_line = l;
+                    t->err_col = k;
+                }
+            } else if (t->generic_msg[0]) {
                 snprintf(t->err_msg, sizeof t->err_msg,
                          "not well-formed XML (the XML parser says: %.400s)", t->generic_msg);
                 t->err = JISR_EPARSE;
@@ -1128,6 +1169,11 @@ static int file_read(void *ctx, char *buf, int len)
         t->head_seen = 1;
         t->utf8_bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
     }
+    if (t->nhead < sizeof t->head) {
+        size_t k = n < sizeof t->head - t->nhead ? n : sizeof t->head - t->nhead;
+        memcpy(t->head + t->nhead, buf, k);
+        t->nhead += k;
+    }
     t->r->bytes += n;
     return (int)n;
 }
@@ -1149,6 +1195,13 @@ int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     t->r = r;
     t->f = f;
     t->version = 1;
+    t->f_start = f ? (long long)ftello(f) : -1;
+    t->mem = f ? NULL : mem;
+    t->n = f ? 0 : n;
+    if (!f && mem && n) {
+        t->nhead = n < sizeof t->head ? n : sizeof t->head;
+        memcpy(t->head, mem, t->nhead);
+    }
     r->impl = t;
     r->next = xl_next;
     r->close = xl_close;

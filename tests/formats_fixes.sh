@@ -94,6 +94,12 @@ check "XLIFF, --skip-bad: malformed XML fails, saying that the rest was not read
 # An entity reference in an XLIFF file is said at its '&' (as the TMX reader does), not where the
 # reader had read ahead to (the end of a small file); a byte above 0x7F in a file declared ASCII,
 # where libxml2's converter stops without a word, is said so at that byte, not as a truncated file.
+# A byte that the declared encoding's converter (iconv) refuses is said at that byte, found by
+# decoding the file again: libxml2's parse stops at the start of the text holding it (6:77 where
+# the byte is at 6:88), and in XLIFF, after more than a few units, the parser then said "the
+# document ends before </xliff> (truncated file?)" instead. A declaration of UTF-32 or UCS-4 in a file written a byte a character
+# is said so at the declared name, not as libxml2's "switching encoding: encoder error" (or
+# "Blank needed here", what UCS-4's converter made of the bytes).
 $py - <<'PY'
 import os
 TMX = '''<?xml version="1.0" encoding="UTF-8"?>
@@ -132,6 +138,9 @@ def mut(doc, root):
             else r.replace('tuid="2"', new.replace('ID', 'tuid'), 1).encode()
     dt = lambda decl, ref='': r.replace('\n<%s ' % root, '\n<!DOCTYPE %s [%s]>\n<%s ' % (root, decl, root), 1).replace('two', 'two' + ref, 1).encode()
     i = b.find(b'<tu ') if root == 'tmx' else b.find(b'<trans-unit')
+    # a file in ISO-8859-6 with a byte that is not (0xA1 for '@'); the second unit's line
+    iso6 = lambda t: t.replace('encoding="UTF-8"', 'encoding="ISO-8859-6"', 1).encode('iso-8859-6').replace(b'@', b'\xa1')
+    unit2 = next(l for l in r.split('\n') if 'اثنان' in l) + '\n'
     return {
         'amp': sub('two', 'two & three'), 'amp_name': sub('two', 'two &foo; three'),
         'amp_nosemi': sub('two', 'two &amp three'), 'charref_bad': sub('two', 'two &#1; three'),
@@ -180,6 +189,10 @@ def mut(doc, root):
         'dt_entity_attr': dt('<!ENTITY e "x">').replace(b'id="2"', b'id="2&e;"', 1),
         'decl_ascii_utf8': sub('encoding="UTF-8"', 'encoding="US-ASCII"'),
         'decl_ascii_latin1': b.replace(b'encoding="UTF-8"', b'encoding="ASCII"', 1).replace(b'one', b'on\xe9', 1),
+        'decl_iso6_bad': iso6(r.replace(unit2, unit2.replace('اثنان', 'اثنان ثلاثة@'), 1)),
+        'decl_iso6_bad_more': iso6(r.replace(unit2, unit2 * 40 + unit2.replace('اثنان', 'اثنان ثلاثة@'), 1)),
+        'decl_utf32_utf8': sub('encoding="UTF-8"', 'encoding="UTF-32"'),
+        'decl_ucs4_cp1256': r.replace('encoding="UTF-8"', 'encoding="UCS-4"', 1).encode('cp1256'),
     }
 for pre, doc, root, ext in (('tmx', TMX, 'tmx', 'tmx'), ('x12', X12, 'xliff', 'xlf'), ('x20', X20, 'xliff', 'xlf')):
     os.makedirs('wf', exist_ok=True)
@@ -282,7 +295,29 @@ x20-decl_ascii_utf8.xlf|4:72|byte 0xD9 is not ASCII, the encoding the file decla
 tmx-decl_ascii_latin1.tmx|5:40|byte 0xE9 is not ASCII, the encoding the file declares (ASCII): the file is in another encoding (Windows-1252? ISO-8859-1?); declare it (<?xml version="1.0" encoding="windows-1252"?>) or convert it to UTF-8
 x12-decl_ascii_latin1.xlf|5:30|byte 0xE9 is not ASCII, the encoding the file declares (ASCII): the file is in another encoding (Windows-1252? ISO-8859-1?); declare it (<?xml version="1.0" encoding="windows-1252"?>) or convert it to UTF-8
 x20-decl_ascii_latin1.xlf|4:33|byte 0xE9 is not ASCII, the encoding the file declares (ASCII): the file is in another encoding (Windows-1252? ISO-8859-1?); declare it (<?xml version="1.0" encoding="windows-1252"?>) or convert it to UTF-8
+tmx-decl_iso6_bad.tmx|6:88|bytes that are not ISO-8859-6 (0xA1 0x3C 0x2F 0x73), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+tmx-decl_iso6_bad_more.tmx|46:88|bytes that are not ISO-8859-6 (0xA1 0x3C 0x2F 0x73), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+x12-decl_iso6_bad.xlf|6:59|bytes that are not ISO-8859-6 (0xA1 0x3C 0x2F 0x74), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+x12-decl_iso6_bad_more.xlf|46:59|bytes that are not ISO-8859-6 (0xA1 0x3C 0x2F 0x74), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+x20-decl_iso6_bad.xlf|5:62|bytes that are not ISO-8859-6 (0xA1 0x3C 0x2F 0x74), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+x20-decl_iso6_bad_more.xlf|45:62|bytes that are not ISO-8859-6 (0xA1 0x3C 0x2F 0x74), the encoding the file declares: convert it to UTF-8 or fix its encoding declaration
+tmx-decl_utf32_utf8.tmx|1:31|the file declares UTF-32, 4 bytes a character, but begins "<?xml" a byte a character: the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
+x12-decl_utf32_utf8.xlf|1:31|the file declares UTF-32, 4 bytes a character, but begins "<?xml" a byte a character: the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
+x20-decl_utf32_utf8.xlf|1:31|the file declares UTF-32, 4 bytes a character, but begins "<?xml" a byte a character: the file looks like UTF-8; declare it (<?xml version="1.0" encoding="UTF-8"?>) or convert it to UTF-8
+tmx-decl_ucs4_cp1256.tmx|1:31|the file declares UCS-4, 4 bytes a character, but begins "<?xml" a byte a character: the file is in another encoding (Windows-1256? Windows-1252?); declare it (<?xml version="1.0" encoding="windows-1256"?>) or convert it to UTF-8
+x12-decl_ucs4_cp1256.xlf|1:31|the file declares UCS-4, 4 bytes a character, but begins "<?xml" a byte a character: the file is in another encoding (Windows-1256? Windows-1252?); declare it (<?xml version="1.0" encoding="windows-1256"?>) or convert it to UTF-8
+x20-decl_ucs4_cp1256.xlf|1:31|the file declares UCS-4, 4 bytes a character, but begins "<?xml" a byte a character: the file is in another encoding (Windows-1256? Windows-1252?); declare it (<?xml version="1.0" encoding="windows-1256"?>) or convert it to UTF-8
 EOF
+
+# the same through a pipe, which cannot be read again: the place from what the parser holds
+for fa in tmx-decl_iso6_bad_more.tmx:tmx:46:88 x12-decl_iso6_bad_more.xlf:xliff:46:59; do
+    IFS=: read -r f fmt l c <<<"$fa"
+    cat "wf/$f" | $J import --tm wfm -f "$fmt" - 2>err
+    rc=$?
+    check "$f through a pipe: exit 1, <stdin>:$l:$c" \
+        '[ $rc -eq 1 ] && grep -q "^jisr: <stdin>:$l:$c: bytes that are not ISO-8859-6 (0xA1 " err'
+    grep -q "<stdin>:$l:$c:" err || echo "# got: $(head -c 300 err)"
+done
 
 # --- 2. two columns from a multilingual TMX ----------------------------------------------------
 cat >multi.tmx <<EOF

@@ -242,6 +242,108 @@ static void test_dp_every_bead(void **state)
     jisr_ladder_free(&out);
 }
 
+/* A length-only model of its own for the DP: the characters of synthetic_doc's sentences; it
+ * counts the calls for aligned beads of 1..3 sentences a side in each band pass (prepare marks
+ * the passes and the reach each asks for). */
+typedef struct lenmodel {
+    double *sc, *tc;   /* prefix sums of characters */
+    double long_prior; /* a bead of n > 4 sentences costs long_prior + n + its length cost */
+    int pass;
+    int reach[64];
+    unsigned long short_calls[64];
+} lenmodel;
+
+static int lenmodel_prepare(void *ctx, size_t ns, const size_t *lo, const size_t *hi, int reach)
+{
+    (void)ns;
+    (void)lo;
+    (void)hi;
+    lenmodel *m = ctx;
+    if (m->pass < 63)
+        m->pass++;
+    m->reach[m->pass] = reach;
+    return 0;
+}
+
+static double lenmodel_cost(void *ctx, size_t i, size_t j, int na, int nb, double *sc)
+{
+    lenmodel *m = ctx;
+    if (sc)
+        *sc = 1;
+    if (na == 0 || nb == 0)
+        return 6.5 + 4.0 * (na + nb - 1);
+    if (na <= 3 && nb <= 3)
+        m->short_calls[m->pass]++;
+    double ls = m->sc[i] - m->sc[i - (size_t)na], lt = m->tc[j] - m->tc[j - (size_t)nb];
+    double z = fabs(lt - 1.1 * ls) / sqrt(12.0 * (ls + lt / 1.1) / 2 + 1);
+    int n = na + nb;
+    return (n == 2 ? 0.1 : n == 3 ? 3.5 : n == 4 ? 8.0 : m->long_prior + n) + z * z / 2;
+}
+
+/* The DP's last pass, which tries the long beads in the band where the short beads' path kept
+ * clear of the edge (dp.c, search_band), tried every short bead of every cell again (the band's
+ * cells times the short shapes, as in the pass before): now only at the cells whose short moves
+ * come from a cell that the long beads made cheaper. The path is the one of a band wide enough
+ * to need no second pass (every shape from the start), whether the long beads cost too much to
+ * be taken (the synthetic document has none) or little enough to be taken here and there. */
+static void test_dp_last_pass_long_only(void **state)
+{
+    (void)state;
+    size_t ns = 3000;
+    char **src = malloc(ns * sizeof *src), **tgt = malloc(ns * sizeof *tgt);
+    assert_non_null(src);
+    assert_non_null(tgt);
+    size_t nt = synthetic_doc(ns, src, tgt, NULL);
+    lenmodel m = {0};
+    m.sc = malloc((ns + 1) * sizeof *m.sc);
+    m.tc = malloc((nt + 1) * sizeof *m.tc);
+    assert_non_null(m.sc);
+    assert_non_null(m.tc);
+    m.sc[0] = m.tc[0] = 0;
+    for (size_t k = 0; k < ns; k++)
+        m.sc[k + 1] = m.sc[k] + (double)strlen(src[k]);
+    for (size_t k = 0; k < nt; k++)
+        m.tc[k + 1] = m.tc[k] + (double)strlen(tgt[k]);
+    static const double long_prior[2] = {9.0, -4.0};
+    for (int run = 0; run < 2; run++) {
+        jisr_ladder banded = {0}, wide = {0};
+        m.long_prior = long_prior[run];
+        m.pass = 0;
+        memset(m.short_calls, 0, sizeof m.short_calls);
+        al_dp_opts o = {0, AL_NSHAPES, 0, NULL, NULL, NULL, 0, 0};
+        assert_int_equal(al_dp(ns, nt, &o, lenmodel_prepare, lenmodel_cost, &m, &banded), 0);
+        int last = m.pass;
+        size_t nlong = 0;
+        for (size_t k = 0; k < banded.n; k++)
+            nlong += banded.v[k].nsrc > 3 || banded.v[k].ntgt > 3;
+        print_message("long beads at %.1f + n: %d passes, %zu long beads; short-bead calls of the "
+                      "last two passes: %lu, %lu\n",
+                      m.long_prior, last, nlong, m.short_calls[last - 1], m.short_calls[last]);
+        /* the case in question: passes of short beads (reach 3), then the last in that band */
+        assert_true(last >= 3 && last < 63);
+        assert_int_equal(m.reach[1], AL_LONG_MAX);
+        assert_int_equal(m.reach[last - 1], 3);
+        assert_int_equal(m.reach[last], AL_LONG_MAX);
+        assert_true(m.short_calls[last - 1] > 0);
+        if (run == 0)
+            assert_true(m.short_calls[last] * 10 <= m.short_calls[last - 1]);
+        else
+            assert_true(nlong > 0);
+        /* and the same path as every shape in one pass of a band that holds it */
+        lenmodel w = m;
+        w.pass = 0;
+        o.band = 120;
+        assert_int_equal(al_dp(ns, nt, &o, lenmodel_prepare, lenmodel_cost, &w, &wide), 0);
+        assert_int_equal(al_dp_stats_last()->passes, 1);
+        assert_true(same_ladder(&banded, &wide));
+        jisr_ladder_free(&banded);
+        jisr_ladder_free(&wide);
+    }
+    free(m.sc);
+    free(m.tc);
+    synthetic_doc_free(src, ns, tgt, nt);
+}
+
 /* Model 2's longer beads (1-4 .. 1-6 and 4-1 .. 6-1): found whole, in a narrow band too. */
 static void expect_dp_shapes(const char *ladder, size_t band, int nshapes)
 {
@@ -1206,6 +1308,7 @@ int main(void)
         cmocka_unit_test(test_aligner_unrelated),
         cmocka_unit_test(test_aligner_long_sentences),
         cmocka_unit_test(test_aligner_long_beads_wait),
+        cmocka_unit_test(test_dp_last_pass_long_only),
         cmocka_unit_test(test_aligner_list_appended),
         cmocka_unit_test(test_aligner_batch_and_clear),
     };

@@ -34,14 +34,14 @@ const char cmd_serve_help[] =
     "      --cors ORIGIN     allow browser pages from ORIGIN (or *) to call the API\n"
     "      --allow-host NAME answer requests whose Host is NAME (repeatable); a loopback server\n"
     "                        answers only localhost, 127.0.0.1 and [::1] otherwise (421)\n"
-    "      --threads N       I/O threads: each serves many connections, and runs no query\n"
-    "                        (default: one per core)\n"
-    "      --query-threads N threads that run the queries (tmserver lookups, /v1/query,\n"
-    "                        /v1/concord; default: two per core), and N/2 at a lower priority\n"
-    "                        for expensive ones (exhaustive, min below 25, more than 10 texts);\n"
-    "                        one client runs at most all but one of either kind\n"
+    "      --threads N       I/O threads, each for many connections (default: one per core)\n"
+    "      --query-threads N threads that run the queries (default: two per core), and N/2 at\n"
+    "                        a lower priority for expensive ones (exhaustive, min below 25, more\n"
+    "                        than 10 texts); one client runs at most all but one of either kind\n"
     "      --query-queue N   queries one client may have waiting for a thread (default 64);\n"
     "                        beyond, 503 busy at once\n"
+    "      --inline-ms MS    a lookup of at most MS ms is answered on its I/O thread, a\n"
+    "                        longer on a query thread (default 2; 0: none)\n"
     "      --max-connections N           connections in all (default 1024)\n"
     "      --max-connections-per-client N  from one address (default 128)\n"
     "      --idle-timeout S  close a connection silent for S seconds (default 15)\n"
@@ -49,8 +49,8 @@ const char cmd_serve_help[] =
     "                        (imports excepted; default 60)\n"
     "      --max-upload SIZE largest import body, e.g. 500M, 8G (default 8G)\n"
     "      --grace S         on SIGTERM, how long requests in flight get (default 30)\n"
-    "      --query-timeout MS  the time one request's queries may take, from its arrival (time\n"
-    "                        waiting for a query thread counts; default 5000); longer is a 503\n"
+    "      --query-timeout MS  the time one request's queries may take, from its arrival\n"
+    "                        (a wait for a query thread counts; default 5000); longer: 503\n"
     "      --import-batch N  units per write transaction of an import (default 20000);\n"
     "                        a strict upload holds a few batches of prepared units\n"
     "      --ready-file F    write its URL (no final '/') to F once up, atomically; or exit 1\n"
@@ -112,7 +112,8 @@ int cmd_serve(int argc, char **argv)
         O_CREATE,
         O_AHOST,
         O_QTHREADS,
-        O_QQUEUE
+        O_QQUEUE,
+        O_INLINE
     };
     static const struct option longopts[] = {
         {"tm", required_argument, NULL, O_TM},
@@ -124,6 +125,7 @@ int cmd_serve(int argc, char **argv)
         {"threads", required_argument, NULL, O_THREADS},
         {"query-threads", required_argument, NULL, O_QTHREADS},
         {"query-queue", required_argument, NULL, O_QQUEUE},
+        {"inline-ms", required_argument, NULL, O_INLINE},
         {"max-connections", required_argument, NULL, O_MAXC},
         {"max-connections-per-client", required_argument, NULL, O_MAXCIP},
         {"idle-timeout", required_argument, NULL, O_IDLE},
@@ -195,6 +197,13 @@ int cmd_serve(int argc, char **argv)
                 o.query_threads = (unsigned)v;
             else
                 o.query_queue = (unsigned)v;
+            break;
+        case O_INLINE:
+            if (cli_number(optarg, 1000000, &v) < 0 || v < 0 || v > 100) {
+                cli_usage_error("serve", "--inline-ms needs a number from 0 to 100");
+                goto done;
+            }
+            o.inline_ms = v ? (int)v : -1;
             break;
         case O_THREADS:
         case O_MAXC:

@@ -118,7 +118,9 @@ static int same_lang(const char *a, const char *b)
 /* The time a query may take now (ms): what is left of the request's --query-timeout, which
  * runs from its arrival (a wait for a query thread counts), and once the server is stopping no
  * later than its stop time (http.c: half a second before the grace period ends, so that the
- * answer is still sent). 0 when that time has come: *stopping says it is the stop time. */
+ * answer is still sent). 0 when that time has come: *stopping says it is the stop time. A
+ * lookup tried on the I/O thread gets at most --inline-ms (srv_req_inline_ms): beyond, it is
+ * handed over (srv_req_hand_over). */
 static unsigned query_budget(srv_req *r, int *stopping)
 {
     double now = jisr_now(), ms = (srv_req_deadline(r) - now) * 1000.0;
@@ -133,7 +135,8 @@ static unsigned query_budget(srv_req *r, int *stopping)
         if (left < ms)
             ms = left;
     }
-    return ms < 1.0 ? 0u : (unsigned)ms;
+    unsigned left = ms < 1.0 ? 0u : (unsigned)ms, inl = srv_req_inline_ms(r);
+    return inl && inl < left ? inl : left;
 }
 
 /* the queries of a request ran out of their time: the configured limit, not what was left of
@@ -244,6 +247,8 @@ static void tms_query(srv_req *r)
         reply_stopping(r);
         return;
     }
+    if (rc == JISR_EINTERRUPTED && srv_req_hand_over(r))
+        return; /* run again on a query thread */
     if (rc == JISR_EINTERRUPTED)
         rc = timeout_error(r);
     if (rc < 0) {
@@ -626,6 +631,10 @@ static void v1_info(srv_req *r)
     srv_pool_load(c->queries, &qrun, &qwait);
     jisr_buf_printf(&b, "],\"pending\":{\"imports\":%d,\"writes\":%d,\"queries\":%d}", imports,
                     writes, qrun + qwait);
+    jisr_buf_printf(&b, ",\"reads\":{\"inline\":%llu,\"queued\":%llu,\"over_budget\":%llu}",
+                    (unsigned long long)__atomic_load_n(&c->reads_inline, __ATOMIC_RELAXED),
+                    (unsigned long long)__atomic_load_n(&c->reads_queued, __ATOMIC_RELAXED),
+                    (unsigned long long)__atomic_load_n(&c->reads_over_budget, __ATOMIC_RELAXED));
     jisr_buf_printf(&b,
                     ",\"read_only\":%s,\"writes\":%s,\"writes_need_token\":true,"
                     "\"limits\":{\"text_chars\":%d,"
@@ -962,6 +971,8 @@ static void v1_query_get(srv_req *r)
     if (rc == JISR_EINTERRUPTED && __atomic_load_n(&srv_req_ctx(r)->stop_us, __ATOMIC_ACQUIRE)) {
         reply_stopping(r);
         rc = 1;
+    } else if (rc == JISR_EINTERRUPTED && srv_req_hand_over(r)) {
+        rc = 1; /* run again on a query thread: the answer begun is dropped */
     } else if (rc == JISR_EINTERRUPTED) {
         rc = timeout_error(r);
     }
@@ -1402,10 +1413,10 @@ int srv_api_read_class(srv_req *r)
     case SRV_R_TMS_UNIT:
         if (!get)
             return SRV_READ_INLINE; /* a write: the writer thread's */
-        return heavy_params(rt, "min_similarity") ? SRV_READ_HEAVY : SRV_READ_CHEAP;
+        return heavy_params(rt, "min_similarity") ? SRV_READ_HEAVY : SRV_READ_LOOKUP;
     case SRV_R_V1_QUERY:
         if (get)
-            return heavy_params(rt, "min") ? SRV_READ_HEAVY : SRV_READ_CHEAP;
+            return heavy_params(rt, "min") ? SRV_READ_HEAVY : SRV_READ_LOOKUP;
         return heavy_batch(r) ? SRV_READ_HEAVY : SRV_READ_CHEAP;
     case SRV_R_V1_CONCORD: {
         const char *v = srv_param_get(rt, "max");

@@ -112,6 +112,8 @@ struct srv_req {
     /* a write in progress on the writer thread, or a read on a query thread (qj) */
     int job_pending, suspended, mhd_done, refs;
     srv_qjob qj;
+    unsigned inline_ms; /* a lookup being tried on this I/O thread: its time there (ms), else 0 */
+    int handed_over;    /* ... which ran out of it (srv_req_hand_over) */
     srv_req *prev, *next;
 };
 
@@ -143,6 +145,19 @@ const srv_route *srv_req_route(const srv_req *r)
 srv_ctx *srv_req_ctx(srv_req *r)
 {
     return &r->s->ctx;
+}
+
+unsigned srv_req_inline_ms(const srv_req *r)
+{
+    return r->inline_ms;
+}
+
+int srv_req_hand_over(srv_req *r)
+{
+    if (!r->inline_ms)
+        return 0;
+    r->handed_over = 1;
+    return 1;
 }
 
 double srv_req_deadline(const srv_req *r)
@@ -613,8 +628,35 @@ static void read_cancel(srv_qjob *j, int why)
     srv_req_job_done(r);
 }
 
-/* Answer a request whose body is complete: on this (I/O) thread when it does not match, else
- * as a job of the query threads (the connection is suspended until it is done, finish()). */
+/* A lookup (one text, cheap) answered here on the I/O thread when its query takes at most
+ * --inline-ms: handing it to a query thread added a fifth to its CPU time (suspend and resume,
+ * the eventfd, the thread's wake-up: ~10 system calls instead of 3; docs/serve.md, Load). Its
+ * query gets --inline-ms (api.c, query_budget); one that runs out of it leaves no answer
+ * (srv_req_hand_over) and goes to the cheap lane, to run again from the start — what it did
+ * here is dropped, so the answer is the one a query thread gives. Tried only when the pool says
+ * so (srv_pool_may_inline: the lookup overtakes no client the pool would serve first), and when
+ * --query-timeout is longer than --inline-ms. 1 when answered, -1 when it ran out of its time
+ * there, 0 when not tried. */
+static int try_inline(srv_req *r)
+{
+    srv_ctx *x = &r->s->ctx;
+    unsigned ms = (unsigned)r->s->o.inline_ms;
+    if (!ms || ms >= r->s->o.query_ms || !srv_pool_may_inline(x->queries, r->client))
+        return 0;
+    r->inline_ms = ms;
+    srv_api_dispatch(r);
+    r->inline_ms = 0;
+    if (!r->handed_over) {
+        __atomic_add_fetch(&x->reads_inline, 1, __ATOMIC_RELAXED);
+        return 1;
+    }
+    r->handed_over = 0;
+    return -1;
+}
+
+/* Answer a request whose body is complete: on this (I/O) thread when it does not match (or is
+ * a lookup answered within --inline-ms), else as a job of the query threads (the connection is
+ * suspended until it is done, finish()). */
 static void dispatch(srv_req *r)
 {
     r->t_in = jisr_now();
@@ -622,6 +664,12 @@ static void dispatch(srv_req *r)
     if (cls == SRV_READ_INLINE) {
         srv_api_dispatch(r);
         return;
+    }
+    int over = 0;
+    if (cls == SRV_READ_LOOKUP) {
+        if ((over = try_inline(r)) > 0)
+            return;
+        cls = SRV_READ_CHEAP;
     }
     srv_qjob *j = &r->qj;
     memset(j, 0, sizeof *j);
@@ -635,8 +683,12 @@ static void dispatch(srv_req *r)
     r->refs++;
     pthread_mutex_unlock(&r->mu);
     int rc = srv_pool_submit(r->s->ctx.queries, j);
-    if (rc == 0)
+    if (rc == 0) {
+        __atomic_add_fetch(&r->s->ctx.reads_queued, 1, __ATOMIC_RELAXED);
+        if (over)
+            __atomic_add_fetch(&r->s->ctx.reads_over_budget, 1, __ATOMIC_RELAXED);
         return;
+    }
     pthread_mutex_lock(&r->mu); /* not queued: answered here (this call holds a reference) */
     r->job_pending = 0;
     r->refs--;
@@ -1463,6 +1515,10 @@ int serve_run(const serve_opts *opts)
         s.o.query_threads = nc > 0 ? 2 * (unsigned)nc : 4;
     if (!s.o.query_queue)
         s.o.query_queue = 64;
+    if (!s.o.inline_ms)
+        s.o.inline_ms = 2;
+    else if (s.o.inline_ms < 0)
+        s.o.inline_ms = 0;
     pthread_mutex_init(&s.mu, NULL);
     int status = 1;
     struct sockaddr_storage ss;

@@ -15,6 +15,12 @@
  * thread), so that another client finds a thread. A client with queue_max jobs waiting (both
  * lanes) is refused at once (503 busy) rather than left to wait into its --query-timeout.
  *
+ * Lookups first tried on the I/O thread (http.c, --inline-ms) ask srv_pool_may_inline: not
+ * while the pool drains, and while other clients' cheap reads wait for a thread only for a client
+ * with none of its own running or waiting in the lane (a free thread would take its read among
+ * the first anyway), so that answering it at once never overtakes a client the pool would serve
+ * before it.
+ *
  * Time: a job carries its deadline (the request's arrival + --query-timeout). One still
  * waiting at its deadline is cancelled without running, by the main thread's sweep
  * (srv_pool_expire, four times a second) or by the thread that takes it.
@@ -39,7 +45,7 @@ enum { CHEAP, EXPENSIVE, NLANES };
 /* one client address with jobs waiting or running */
 typedef struct pclient {
     char addr[64];
-    unsigned running[NLANES], waiting;
+    unsigned running[NLANES], waiting, lwaiting[NLANES]; /* waiting: both lanes, and each */
     uint64_t turn[NLANES];                 /* when its lane last served it (0: never) */
     srv_qjob *head[NLANES], *tail[NLANES]; /* waiting jobs */
     struct pclient *hnext;                 /* hash chain */
@@ -48,7 +54,7 @@ typedef struct pclient {
 
 typedef struct lane {
     pthread_cond_t work; /* a job of this lane may be runnable, or stop */
-    unsigned nth, cap_client, running, idle;
+    unsigned nth, cap_client, running, idle, waiting;
     uint64_t turns; /* jobs taken so far */
 } lane;
 
@@ -162,6 +168,8 @@ static srv_qjob *next_job(srv_pool *p, int k, int take)
     best->running[k]++;
     l->running++;
     best->waiting--;
+    best->lwaiting[k]--;
+    l->waiting--;
     p->waiting--;
     if (!best->waiting)
         ring_remove(p, best);
@@ -179,6 +187,8 @@ static void unlink_waiting(srv_pool *p, pclient *c, int k, srv_qjob *prev, srv_q
         c->tail[k] = prev;
     j->next = NULL;
     c->waiting--;
+    c->lwaiting[k]--;
+    p->lanes[k].waiting--;
     p->waiting--;
     if (!c->waiting) {
         ring_remove(p, c);
@@ -282,11 +292,30 @@ int srv_pool_submit(srv_pool *p, srv_qjob *j)
     c->tail[k] = j;
     if (!c->waiting++)
         ring_add(p, c);
+    c->lwaiting[k]++;
+    p->lanes[k].waiting++;
     p->waiting++;
     if (p->lanes[k].idle && c->running[k] < p->lanes[k].cap_client)
         pthread_cond_signal(&p->lanes[k].work);
     pthread_mutex_unlock(&p->mu);
     return 0;
+}
+
+int srv_pool_may_inline(srv_pool *p, const char *client)
+{
+    pthread_mutex_lock(&p->mu);
+    int ok = !p->draining;
+    if (ok && p->lanes[CHEAP].waiting) {
+        const pclient *c = p->bucket[hash(client)];
+        while (c && strcmp(c->addr, client) != 0)
+            c = c->hnext;
+        unsigned own = c ? c->lwaiting[CHEAP] : 0;
+        /* overtaking only its own reads, or others' as a client that a free thread would serve
+         * among the first anyway (none of its reads running or waiting in the lane) */
+        ok = p->lanes[CHEAP].waiting == own || !c || (!c->running[CHEAP] && !own);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return ok;
 }
 
 /* Take out the waiting jobs that match (all, or those whose deadline is at or before now) and

@@ -46,6 +46,9 @@ typedef struct serve_opts {
     const char *const *allow_hosts; /* Host names answered besides loopback ones (--allow-host) */
     size_t nallow_hosts;
     int create; /* make the first memory when its directory holds none (--create) */
+    /* a lookup's query may take this long (ms) on its I/O thread before it is handed to a query
+     * thread (--inline-ms); 0 = 2, < 0 = never: every lookup is handed over */
+    int inline_ms;
 } serve_opts;
 
 /** Run the server until SIGINT/SIGTERM/SIGHUP. Messages go to stderr (the front end prints).

@@ -139,6 +139,11 @@ int srv_pool_start(srv_pool **out, unsigned cheap, unsigned expensive, unsigned 
 /** Queue j: 0, or SRV_QJOB_BUSY (the client's queue is full), SRV_QJOB_STOPPING (draining);
  * then j is not queued. */
 int srv_pool_submit(srv_pool *p, srv_qjob *j);
+/** Whether a cheap read of client may be answered at once on the calling (I/O) thread rather
+ * than queued: the pool is not draining, and no other client's cheap read waits for a thread —
+ * or one does, but client has no cheap read running or waiting (a free thread would serve it
+ * among the first anyway). */
+int srv_pool_may_inline(srv_pool *p, const char *client);
 /** Cancel (SRV_QJOB_EXPIRED) the waiting jobs whose deadline is at or before now. */
 void srv_pool_expire(srv_pool *p, double now);
 /** Stop taking jobs: cancel the waiting ones (SRV_QJOB_STOPPING) and wait for the running. */
@@ -162,6 +167,10 @@ typedef struct srv_ctx {
     const serve_opts *opts;
     int read_only;
     int64_t stop_us; /* atomic: 0, or once stopping, when queries give up (jisr_now() µs) */
+    /* reads that match, counted for GET /v1/ (atomic): lookups answered on the I/O thread within
+     * --inline-ms; reads handed to a query thread; of those, lookups begun on the I/O thread
+     * that ran out of --inline-ms and were started again on a query thread */
+    uint64_t reads_inline, reads_queued, reads_over_budget;
 } srv_ctx;
 
 /** A response body under construction; handlers fill it through these, the daemon sends it. */
@@ -180,6 +189,14 @@ void srv_reply_header(srv_req *r, const char *name, const char *value);
 const srv_route *srv_req_route(const srv_req *r);
 srv_ctx *srv_req_ctx(srv_req *r);
 const char *srv_req_header(srv_req *r, const char *name);
+/** A lookup tried on the I/O thread (http.c, --inline-ms): the time its query may take there
+ * (ms), else 0. */
+unsigned srv_req_inline_ms(const srv_req *r);
+/** A handler whose lookup ran out of its time (JISR_EINTERRUPTED, the server not stopping) asks
+ * this before answering: 1 when the lookup was tried on the I/O thread and now goes to a query
+ * thread, to be run again from the start — the handler then returns without answering (nothing
+ * set with srv_reply*); 0: answer as usual. */
+int srv_req_hand_over(srv_req *r);
 /** When the request's queries must have ended (jisr_now() seconds): its arrival (the request
  * whole, body included) plus --query-timeout, so that time waiting for a query thread counts. */
 double srv_req_deadline(const srv_req *r);
@@ -205,8 +222,11 @@ uint64_t srv_api_body_limit(const srv_route *rt, const serve_opts *o);
  * body streams into the job). */
 void srv_api_dispatch(srv_req *r);
 /** What a request whose body is complete costs: SRV_READ_INLINE (no matching: answered on the
- * I/O thread), SRV_READ_CHEAP or SRV_READ_HEAVY (a query thread's job, in that lane). */
-enum { SRV_READ_INLINE, SRV_READ_CHEAP, SRV_READ_HEAVY };
+ * I/O thread), SRV_READ_CHEAP or SRV_READ_HEAVY (a query thread's job, in that lane), or
+ * SRV_READ_LOOKUP: a cheap read of one text (a tmserver lookup, GET /v1/query), first tried on
+ * the I/O thread within --inline-ms (its handler asks srv_req_hand_over when out of time), else
+ * a job of the cheap lane. */
+enum { SRV_READ_INLINE, SRV_READ_CHEAP, SRV_READ_HEAVY, SRV_READ_LOOKUP };
 int srv_api_read_class(srv_req *r);
 /** Import routes: called before the body arrives, to start the import job. */
 void srv_api_start_import(srv_req *r);

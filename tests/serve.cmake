@@ -84,6 +84,9 @@ serve_add_py_test(serve_concurrency serve_concurrency.py TIMEOUT 600 LABELS thre
 # next deadline check 1.7 s late on CI's 2 cores)
 serve_add_py_test(serve_fairness serve_fairness.py TIMEOUT 600 LABELS threads)
 set_tests_properties(serve_fairness PROPERTIES RUN_SERIAL TRUE)
+# lookups answered on the I/O thread within --inline-ms: the same answers as from a query
+# thread, GET /v1/'s counts of them, one past its time run again on a query thread
+serve_add_py_test(serve_inline serve_inline.py TIMEOUT 300 LABELS threads)
 # where an exploratory test found the server wrong: concordance over every memory, JSONL without
 # languages (server and CLI), skipped writes, token files, the query time limit's message, the
 # diff as runs (diff_ops), Transfer-Encoding, absolute-form targets, long tmserver paths

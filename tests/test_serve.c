@@ -971,6 +971,57 @@ static void test_pool_deadline(void **state)
     assert_int_equal(gone.why, SRV_QJOB_EXPIRED);
 }
 
+/* whether a cheap read may be answered at once on an I/O thread (http.c, --inline-ms): not
+ * when it would overtake another client's read waiting for a thread — unless its client has
+ * none running or waiting (a free thread would take it among the first); its client's own
+ * waiting reads and the expensive lane's never stop it; never while draining */
+static void test_pool_may_inline(void **state)
+{
+    (void)state;
+    pool_test t;
+    pool_test_init(&t);
+    srv_pool *p;
+    assert_int_equal(srv_pool_start(&p, 2, 1, 64), 0); /* 2 cheap threads: 1 a client */
+    tjob a[2], b[2], h[2];
+    assert_true(srv_pool_may_inline(p, "10.0.0.1"));
+    tjob_init(&a[0], &t, 0, "10.0.0.1", 0, 60);
+    tjob_init(&a[1], &t, 1, "10.0.0.1", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &a[0].j), 0);
+    assert_int_equal(started_settled(&t, 1), 1);
+    assert_true(srv_pool_may_inline(p, "10.0.0.1"));  /* running, nothing waiting */
+    assert_int_equal(srv_pool_submit(p, &a[1].j), 0); /* waits: its client's cap */
+    assert_int_equal(started_settled(&t, 1), 1);
+    assert_true(srv_pool_may_inline(p, "10.0.0.1")); /* only its own read waits */
+    assert_true(srv_pool_may_inline(p, "10.0.0.2")); /* none of its own: served first anyway */
+    tjob_init(&b[0], &t, 2, "10.0.0.2", 0, 60);
+    tjob_init(&b[1], &t, 3, "10.0.0.2", 0, 60);
+    assert_int_equal(srv_pool_submit(p, &b[0].j), 0);
+    assert_int_equal(started_settled(&t, 2), 2);
+    assert_int_equal(srv_pool_submit(p, &b[1].j), 0);
+    int run, wait;
+    srv_pool_load(p, &run, &wait);
+    assert_int_equal(run, 2);
+    assert_int_equal(wait, 2);
+    /* each has a read running and one waiting, and the other's waits: neither goes ahead */
+    assert_false(srv_pool_may_inline(p, "10.0.0.1"));
+    assert_false(srv_pool_may_inline(p, "10.0.0.2"));
+    assert_true(srv_pool_may_inline(p, "10.0.0.3"));
+    /* expensive reads running and waiting: another lane, no matter */
+    tjob_init(&h[0], &t, 4, "10.0.0.3", 1, 60);
+    tjob_init(&h[1], &t, 5, "10.0.0.3", 1, 60);
+    assert_int_equal(srv_pool_submit(p, &h[0].j), 0);
+    assert_int_equal(started_settled(&t, 3), 3);
+    assert_int_equal(srv_pool_submit(p, &h[1].j), 0);
+    assert_true(srv_pool_may_inline(p, "10.0.0.3"));
+    open_all(&t, p);
+    for (int i = 0; i < 2; i++)
+        assert_true(a[i].ran && b[i].ran && h[i].ran);
+    assert_true(srv_pool_may_inline(p, "10.0.0.1"));
+    srv_pool_drain(p);
+    assert_false(srv_pool_may_inline(p, "10.0.0.1"));
+    srv_pool_stop(p);
+}
+
 typedef struct drain_arg {
     srv_pool *p;
     int done;
@@ -1035,6 +1086,7 @@ int main(void)
         cmocka_unit_test(test_diff_split),        cmocka_unit_test(test_diff_tidy),
         cmocka_unit_test(test_pool_caps),         cmocka_unit_test(test_pool_queue_bound),
         cmocka_unit_test(test_pool_deadline),     cmocka_unit_test(test_pool_drain),
+        cmocka_unit_test(test_pool_may_inline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ const char cmd_serve_help[] =
     "      --query-queue N   queries one client may have waiting for a thread (default 64);\n"
     "                        beyond, 503 busy at once\n"
     "      --inline-ms MS    a lookup of at most MS ms is answered on its I/O thread, a\n"
-    "                        longer on a query thread (default 2; 0: none)\n"
+    "                        longer on a query thread (default 0: none)\n"
     "      --max-connections N           connections in all (default 1024)\n"
     "      --max-connections-per-client N  from one address (default 128)\n"
     "      --idle-timeout S  close a connection silent for S seconds (default 15)\n"
@@ -203,7 +203,7 @@ int cmd_serve(int argc, char **argv)
                 cli_usage_error("serve", "--inline-ms needs a number from 0 to 100");
                 goto done;
             }
-            o.inline_ms = v ? (int)v : -1;
+            o.inline_ms = (int)v;
             break;
         case O_THREADS:
         case O_MAXC:

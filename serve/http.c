@@ -1515,9 +1515,7 @@ int serve_run(const serve_opts *opts)
         s.o.query_threads = nc > 0 ? 2 * (unsigned)nc : 4;
     if (!s.o.query_queue)
         s.o.query_queue = 64;
-    if (!s.o.inline_ms)
-        s.o.inline_ms = 2;
-    else if (s.o.inline_ms < 0)
+    if (s.o.inline_ms < 0)
         s.o.inline_ms = 0;
     pthread_mutex_init(&s.mu, NULL);
     int status = 1;

@@ -47,7 +47,7 @@ typedef struct serve_opts {
     size_t nallow_hosts;
     int create; /* make the first memory when its directory holds none (--create) */
     /* a lookup's query may take this long (ms) on its I/O thread before it is handed to a query
-     * thread (--inline-ms); 0 = 2, < 0 = never: every lookup is handed over */
+     * thread (--inline-ms); 0 (the default) = never: every lookup is handed over */
     int inline_ms;
 } serve_opts;
 

@@ -19,6 +19,7 @@
 #include <unicode/utf8.h>
 
 #include "test_scale.h"
+#include "test_text_util.h"
 #include "test_tm_dir.h"
 #include "tm/tm.h"
 #include "tm/tm_int.h"
@@ -692,6 +693,47 @@ static void test_tokenize_paths(void **state)
     assert_true(g_fused_done - before > 10000);
 }
 
+/* 1 to 16 pieces of alpha drawn by the xorshift x, into buf (16 times the longest piece of
+ * room): the length */
+static size_t random_text(uint64_t *x, const char *const *alpha, size_t na, char *buf)
+{
+    size_t len = 0;
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+    int parts = (int)(*x % 16) + 1;
+    for (int i = 0; i < parts; i++) {
+        *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+        const char *p = alpha[(*x >> 16) % na];
+        memcpy(buf + len, p, strlen(p));
+        len += strlen(p);
+    }
+    return len;
+}
+
+/* Each of texts tokenized by the one-pass tokenizer and the reference, with and without
+ * surfaces and with glue_tags' tags: the same fields when read in one pass (and, with same_all,
+ * same_toks's checks too); how many were not read in one pass (printed). */
+static size_t one_pass_texts(const char *const *texts, size_t n, tm_toks *a, tm_toks *b,
+                             int same_all)
+{
+    size_t not_one_pass = 0;
+    for (size_t k = 0; k < n; k++)
+        for (unsigned f = 0; f < 2; f++) {
+            const char *s = texts[k];
+            a->flags = b->flags = f ? TM_TOKS_NO_SURFACE : 0;
+            glue_tags(a);
+            glue_tags(b);
+            int rc = tm_tokenize_fused(s, strlen(s), a);
+            assert_true(rc >= 0);
+            assert_int_equal(tm_tokenize_ref(s, strlen(s), b), 0);
+            if (rc == 1)
+                same_fields(a, b, s, strlen(s));
+            else if (!f)
+                fprintf(stderr, "not read in one pass: %s\n", s), not_one_pass++;
+            if (same_all)
+                same_toks(s, strlen(s), (f ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
+        }
+    return not_one_pass;
+}
 /* Words with tags inside are read by the one-pass tokenizer (session 37; until then every text
  * with a joining tag between two letters went to tm_tokenize_ref), with exactly the reference's
  * tokens: the kinds of bench_match's tagged profile (a <bpt>/<ept> pair around a word, an OmegaT
@@ -752,21 +794,7 @@ static void test_tok_glue_one_pass(void **state)
         "v2" B "x " B "v" E "2",
     };
     tm_toks a = {0}, b = {0};
-    size_t not_one_pass = 0, n = sizeof texts / sizeof *texts;
-    for (size_t k = 0; k < n; k++)
-        for (unsigned f = 0; f < 2; f++) {
-            const char *s = texts[k];
-            a.flags = b.flags = f ? TM_TOKS_NO_SURFACE : 0;
-            glue_tags(&a);
-            glue_tags(&b);
-            int rc = tm_tokenize_fused(s, strlen(s), &a);
-            assert_true(rc >= 0);
-            assert_int_equal(tm_tokenize_ref(s, strlen(s), &b), 0);
-            if (rc == 1)
-                same_fields(&a, &b, s, strlen(s));
-            else if (!f)
-                fprintf(stderr, "not read in one pass: %s\n", s), not_one_pass++;
-        }
+    size_t n = sizeof texts / sizeof *texts, not_one_pass = one_pass_texts(texts, n, &a, &b, 0);
     fprintf(stderr, "%zu of %zu tagged texts not read in one pass\n", not_one_pass, n);
     assert_int_equal(not_one_pass, 0);
     /* random words: letters, digits, affixes, markers, apostrophes and format characters with
@@ -785,15 +813,7 @@ static void test_tok_glue_one_pass(void **state)
     char buf[512];
     size_t done = 0, glued = 0;
     for (int k = 0; k < 20000; k++) {
-        size_t len = 0;
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        int parts = (int)(x % 16) + 1;
-        for (int i = 0; i < parts; i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            const char *p = alpha[(x >> 16) % na];
-            memcpy(buf + len, p, strlen(p));
-            len += strlen(p);
-        }
+        size_t len = random_text(&x, alpha, na, buf);
         int rc = same_toks(buf, len, (k % 2 ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
         done += rc == 1;
         /* a text with a tag inside a word: the reference tokenizer reads a token whose span
@@ -822,31 +842,6 @@ static void test_tok_glue_one_pass(void **state)
 #undef U
 #undef SH
 #undef BR
-}
-
-/* the UTF-8 of c into o (4 bytes of room): its length */
-static size_t put_cp(char *o, uint32_t c)
-{
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 /* a default-ignorable code point (ZWNJ, a soft hyphen …) at s[i], its length in *len; else 0 */
@@ -900,7 +895,7 @@ static void test_tok_format_one_pass(void **state)
         if ((c >= 0xD800 && c <= 0xDFFF) ||
             !u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
             continue;
-        size_t l = put_cp(buf, c);
+        size_t l = tu_put_utf8(buf, c);
         jisr_buf_reset(&nb);
         assert_int_equal(tm_tok_norm(buf, l, &nb), 0);
         if (nb.len)
@@ -909,15 +904,15 @@ static void test_tok_format_one_pass(void **state)
         /* and each is read in one pass inside words, beside Arabic letters, digits, a tag */
         size_t n = 0;
         memcpy(buf + n, "Ab", 2), n += 2;
-        n += put_cp(buf + n, c);
+        n += tu_put_utf8(buf + n, c);
         memcpy(buf + n, "cd \xd9\x83", 5), n += 5;
-        n += put_cp(buf + n, c);
+        n += tu_put_utf8(buf + n, c);
         memcpy(buf + n, "\xd8\xaa\xd8\xa7\xd8\xa8 1", 7), n += 7;
-        n += put_cp(buf + n, c);
+        n += tu_put_utf8(buf + n, c);
         memcpy(buf + n, "5 x" B, 6), n += 6;
-        n += put_cp(buf + n, c);
+        n += tu_put_utf8(buf + n, c);
         memcpy(buf + n, "y", 1), n += 1;
-        n += put_cp(buf + n, c);
+        n += tu_put_utf8(buf + n, c);
         for (unsigned f = 0; f < 2; f++) {
             a.flags = b.flags = f ? TM_TOKS_NO_SURFACE : 0;
             glue_tags(&a);
@@ -972,22 +967,7 @@ static void test_tok_format_one_pass(void **state)
         "%s" ZN "files {0}" SHY "x 10" ZN "\xc3\x97"
         "11",
     };
-    size_t not_one_pass = 0, nt = sizeof texts / sizeof *texts;
-    for (size_t k = 0; k < nt; k++)
-        for (unsigned f = 0; f < 2; f++) {
-            const char *s = texts[k];
-            a.flags = b.flags = f ? TM_TOKS_NO_SURFACE : 0;
-            glue_tags(&a);
-            glue_tags(&b);
-            int rc = tm_tokenize_fused(s, strlen(s), &a);
-            assert_true(rc >= 0);
-            assert_int_equal(tm_tokenize_ref(s, strlen(s), &b), 0);
-            if (rc == 1)
-                same_fields(&a, &b, s, strlen(s));
-            else if (!f)
-                fprintf(stderr, "not read in one pass: %s\n", s), not_one_pass++;
-            same_toks(s, strlen(s), (f ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
-        }
+    size_t nt = sizeof texts / sizeof *texts, not_one_pass = one_pass_texts(texts, nt, &a, &b, 1);
     fprintf(stderr, "%zu of %zu texts with format characters not read in one pass\n", not_one_pass,
             nt);
     assert_int_equal(not_one_pass, 0);
@@ -1057,15 +1037,7 @@ static void test_tok_format_one_pass(void **state)
     uint64_t x = 0xD1B54A32D192ED03ULL;
     size_t done = 0, inside = 0;
     for (int k = 0; k < 20000; k++) {
-        size_t len = 0;
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        int parts = (int)(x % 16) + 1;
-        for (int i = 0; i < parts; i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            const char *p = alpha[(x >> 16) % na];
-            memcpy(buf + len, p, strlen(p));
-            len += strlen(p);
-        }
+        size_t len = random_text(&x, alpha, na, buf);
         int rc = same_toks(buf, len, (k % 2 ? TM_TOKS_NO_SURFACE : 0) | SAME_GLUE_ALL);
         done += rc == 1;
         if (rc != 1)

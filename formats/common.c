@@ -1529,3 +1529,120 @@ int fmt_xml_attr_ref(const fmt_xml_refs *k, xmlTextReaderPtr r, const char **ent
         }
     return 0;
 }
+
+int fmt_u32_detect(fmt_u32 *c, const unsigned char *h, size_t n)
+{
+    memset(c, 0, sizeof *c);
+    c->line = c->col = 1;
+    if (n < 4)
+        return 0;
+    if (h[0] == 0xFF && h[1] == 0xFE && !h[2] && !h[3])
+        c->on = 1, c->bom_left = 1;
+    else if (!h[0] && !h[1] && h[2] == 0xFE && h[3] == 0xFF)
+        c->on = 2, c->bom_left = 1;
+    else if (h[0] && h[0] < 0x80 && !h[1] && !h[2] && !h[3])
+        c->on = 1;
+    else if (!h[0] && !h[1] && !h[2] && h[3] && h[3] < 0x80)
+        c->on = 2;
+    return c->on != 0;
+}
+
+/* One unit u (its bytes b) into out: the bytes written, or 0 when it is no character. */
+static size_t u32_put(fmt_u32 *c, uint32_t u, const unsigned char *b, unsigned char *out)
+{
+    if (u > 0x10FFFF || (u >= 0xD800 && u <= 0xDFFF)) {
+        c->bad = 1;
+        c->bad_line = c->line;
+        c->bad_col = c->col;
+        memcpy(c->bad_bytes, b, 4);
+        c->nbad = 4;
+        return 0;
+    }
+    if (c->bom_left) {
+        c->bom_left = 0;
+        if (u == 0xFEFF)
+            return 0;
+    }
+    if (u == '\n') {
+        c->line++;
+        c->col = 1;
+    } else {
+        c->col++;
+    }
+    if (u < 0x80) {
+        out[0] = (unsigned char)u;
+        return 1;
+    }
+    if (u < 0x800) {
+        out[0] = (unsigned char)(0xC0 | u >> 6);
+        out[1] = (unsigned char)(0x80 | (u & 0x3F));
+        return 2;
+    }
+    if (u < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | u >> 12);
+        out[1] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+        out[2] = (unsigned char)(0x80 | (u & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | u >> 18);
+    out[1] = (unsigned char)(0x80 | (u >> 12 & 0x3F));
+    out[2] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+    out[3] = (unsigned char)(0x80 | (u & 0x3F));
+    return 4;
+}
+
+size_t fmt_u32_decode(fmt_u32 *c, const unsigned char *in, size_t n, int last, unsigned char *out)
+{
+    size_t w = 0;
+    while (!c->bad && n > 0) {
+        const unsigned char *b;
+        if (c->npart || n < 4) { /* a character cut at a block's end */
+            size_t k = 4 - c->npart < n ? 4 - c->npart : n;
+            memcpy(c->part + c->npart, in, k);
+            c->npart += k;
+            in += k;
+            n -= k;
+            if (c->npart < 4)
+                break;
+            c->npart = 0;
+            b = c->part;
+        } else {
+            b = in;
+            in += 4;
+            n -= 4;
+        }
+        uint32_t u = c->on == 1 ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                                      (uint32_t)b[3] << 24
+                                : (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
+                                      (uint32_t)b[0] << 24;
+        size_t put = u32_put(c, u, b, out + w);
+        w += put;
+    }
+    if (last && c->npart && !c->bad) {
+        c->bad = 2;
+        c->bad_line = c->line;
+        c->bad_col = c->col;
+        memcpy(c->bad_bytes, c->part, c->npart);
+        c->nbad = c->npart;
+    }
+    return w;
+}
+
+void fmt_u32_message(const fmt_u32 *c, char *out, size_t size)
+{
+    char bytes[32] = "";
+    for (size_t k = 0; k < c->nbad && k < 4; k++)
+        snprintf(bytes + strlen(bytes), sizeof bytes - strlen(bytes), "%s0x%02X", k ? " " : "",
+                 c->bad_bytes[k]);
+    const char *enc = c->on == 1 ? "UTF-32LE" : "UTF-32BE";
+    if (c->bad == 2)
+        snprintf(out, size,
+                 "the file ends inside a %s character (%s: its size is not a multiple of 4 "
+                 "bytes): truncated or not UTF-32",
+                 enc, bytes);
+    else
+        snprintf(out, size,
+                 "bytes that are no %s character (%s: a surrogate or above U+10FFFF): the file "
+                 "is read as %s from its first bytes; convert it to UTF-8 or mend the bytes",
+                 enc, bytes, enc);
+}

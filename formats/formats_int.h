@@ -196,6 +196,31 @@ int fmt_xml_conv_pending(struct _xmlParserCtxt *c, const char *raw, unsigned lon
  * how to mend it), the declared name's line and column into *line, *col, and 1; else 0. */
 int fmt_xml_wide_message(const unsigned char *head, size_t n, char *out, size_t size,
                          unsigned long *line, unsigned long *col);
+/* UTF-32 input, which libxml2 2.9 does not read (it takes a UTF-32LE byte-order mark for
+ * UTF-16's and knows no UTF-32BE mark): the TMX and XLIFF readers decode it to UTF-8 themselves
+ * as it is read (and tell the parser to ignore the declared encoding). */
+typedef struct fmt_u32 {
+    int on;                /* 0: the input is not UTF-32; 1: little-endian; 2: big-endian */
+    unsigned char part[4]; /* a character cut at the end of the last block */
+    size_t npart;
+    int bom_left;            /* the byte-order mark is still to be dropped */
+    unsigned long line, col; /* the place after what has been decoded (characters) */
+    int bad;                 /* 1: a unit that is no character; 2: the input ends inside one */
+    unsigned long bad_line, bad_col;
+    unsigned char bad_bytes[4];
+    size_t nbad;
+} fmt_u32;
+/** Whether the input's first bytes h[0..n) are UTF-32: its byte-order mark (FF FE 00 00,
+ * 00 00 FE FF) or an ASCII character in four bytes ("<" as 3C 00 00 00 or 00 00 00 3C). Sets
+ * c up to decode it and returns 1, else clears c and returns 0. */
+int fmt_u32_detect(fmt_u32 *c, const unsigned char *h, size_t n);
+/** Decode in[0..n) (the input's next bytes) to UTF-8 into out, which has room for n + 4 bytes
+ * (UTF-8 never takes more bytes than UTF-32): the bytes written. A unit that is no character
+ * (a surrogate, above U+10FFFF) stops the decoding for good: c->bad, its place and bytes are
+ * set and nothing after it is decoded. last: in ends the input (a cut character is then bad). */
+size_t fmt_u32_decode(fmt_u32 *c, const unsigned char *in, size_t n, int last, unsigned char *out);
+/** The message for c->bad into out. */
+void fmt_u32_message(const fmt_u32 *c, char *out, size_t size);
 struct _xmlTextReader;
 /* The places of the entity references a text reader met (fmt_xml_read). */
 enum { FMT_XML_REFS_KEEP = 256 };

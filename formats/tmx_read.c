@@ -143,8 +143,12 @@ typedef struct tmx_reader {
     size_t ns_root_len; /* those of <tmx>: ns.data[0..ns_root_len) */
     jisr_reader *r;
     int check_only, skip_bad;
-    int utf16_nobom;    /* the input starts as UTF-16 (2: LE, 3: BE) without a BOM or "<?xml" */
-    int utf8_bom;       /* the input starts with UTF-8's byte-order mark */
+    int utf16_nobom; /* the input starts as UTF-16 (2: LE, 3: BE) without a BOM or "<?xml" */
+    int utf8_bom;    /* the input starts with UTF-8's byte-order mark */
+    /* UTF-32 input, decoded to UTF-8 as it is read (the window holds UTF-8): raw is the block
+     * read from f, u32_mem the decoded input of a caller's buffer (mem then points to it) */
+    fmt_u32 u32;
+    unsigned char *raw, *u32_mem;
     xmlEntity stand_in; /* what getEntity returns for a declared entity */
 
     /* queue of finished units and errors, in document order */
@@ -465,6 +469,8 @@ static int conv_place(tmx_reader *t, const char *raw, unsigned long *line, unsig
 static int wide_message(tmx_reader *t, char *out, size_t size, unsigned long *line,
                         unsigned long *col)
 {
+    if (t->u32.on) /* its declaration names UTF-32, and the parser reads it decoded */
+        return 0;
     const unsigned char *head = t->f ? t->head : t->mem;
     size_t n = t->f ? t->nhead : t->win_len < sizeof t->head ? t->win_len : sizeof t->head;
     return fmt_xml_wide_message(head, n, out, size, line, col);
@@ -2129,6 +2135,24 @@ static uint64_t parser_at(tmx_reader *t)
     return t->pbase + ((uint64_t)consumed - t->plen);
 }
 
+/* UTF-32: read the next block of the file into raw (CHUNK bytes) and decode it to the window's
+ * end (room for CHUNK + 4 bytes): the bytes decoded, 0 at the end of the file, a read error or
+ * the first bad unit. */
+static size_t u32_fill(tmx_reader *t)
+{
+    size_t n = 0;
+    while (n == 0 && !t->u32.bad) {
+        size_t got = fread(t->raw, 1, CHUNK, t->f);
+        if (got == 0 && ferror(t->f))
+            return 0;
+        t->r->bytes += got;
+        n = fmt_u32_decode(&t->u32, t->raw, got, got == 0, t->win + t->win_len);
+        if (got == 0)
+            break;
+    }
+    return n;
+}
+
 /* Read the next chunk of the file into the window, keeping win[keep..) (and dropping what is
  * before). 0, or <0 with the error queued. */
 static int refill(tmx_reader *t, size_t keep)
@@ -2141,8 +2165,8 @@ static int refill(tmx_reader *t, size_t keep)
         t->win_fed = t->win_fed > keep ? t->win_fed - keep : 0;
         t->win_start += keep;
     }
-    if (t->win_cap < t->win_len + CHUNK + 1) {
-        size_t cap = t->win_len + CHUNK + 1;
+    if (t->win_cap < t->win_len + CHUNK + 8) {
+        size_t cap = t->win_len + CHUNK + 8;
         unsigned char *w = realloc(t->win, cap);
         if (!w) {
             jisr_oom(0);
@@ -2152,7 +2176,7 @@ static int refill(tmx_reader *t, size_t keep)
         t->win = w;
         t->win_cap = cap;
     }
-    size_t n = fread(t->win + t->win_len, 1, CHUNK, t->f);
+    size_t n = t->u32.on ? u32_fill(t) : fread(t->win + t->win_len, 1, CHUNK, t->f);
     if (n == 0 && ferror(t->f)) {
         unsigned long line, col;
         cur_pos(t, &line, &col);
@@ -2160,7 +2184,8 @@ static int refill(tmx_reader *t, size_t keep)
         t->finished = 1;
         return JISR_EIO;
     }
-    t->r->bytes += n;
+    if (!t->u32.on)
+        t->r->bytes += n;
     /* UTF-16: the guard reads whole 16-bit units */
     if (t->guard.unit > 1 && (n & 1) && fread(t->win + t->win_len + n, 1, 1, t->f) == 1) {
         n++;
@@ -2270,7 +2295,8 @@ static void resume(tmx_reader *t)
         return;
     }
     t->ctxt->_private = t;
-    xmlCtxtUseOptions(t->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    xmlCtxtUseOptions(t->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+                                   (t->u32.on ? XML_PARSE_IGNORE_ENC : 0));
     t->pbase = lt_at;
     t->plen = pre.len;
     t->pre_chars = nchars((const xmlChar *)pre.data, (const xmlChar *)pre.data + pre.len);
@@ -2363,6 +2389,16 @@ static void feed(tmx_reader *t)
             t->finished = 1;
             return;
         }
+    }
+    if (n == 0 && t->u32.bad && !t->failed) {
+        /* the decoded input ends before the bad unit: said there */
+        char msg[320];
+        fmt_u32_message(&t->u32, msg, sizeof msg);
+        t->map_line = 0; /* the place is the file's already */
+        push_error(t, Q_FATAL, JISR_EPARSE, t->u32.bad_line, t->u32.bad_col, msg);
+        xmlStopParser(t->ctxt);
+        t->finished = 1;
+        return;
     }
     int end = n == 0;
     t->terminating = end;
@@ -2485,6 +2521,8 @@ static void tmx_close(jisr_reader *r)
     jisr_buf_free(&t->qname);
     jisr_buf_free(&t->pair_ids);
     free(t->pairs);
+    free(t->raw);
+    free(t->u32_mem);
     free(t);
     r->impl = NULL;
 }
@@ -2560,21 +2598,45 @@ static int tmx_open_inner(tmx_reader *t)
     char head[4];
     size_t nhead;
     if (t->f) {
-        if (!(t->win = malloc(CHUNK + 1)))
+        if (!(t->win = malloc(CHUNK + 8)))
             return jisr_oom(0);
-        t->win_cap = CHUNK + 1;
+        t->win_cap = CHUNK + 8;
         nhead = fread(head, 1, sizeof head, t->f);
         if (nhead == 0 && ferror(t->f))
             return jisr_error_set(JISR_EIO, r->path, 0, 0, "read error");
         r->bytes += nhead;
-        memcpy(t->win, head, nhead); /* the window holds the input from its first byte */
-        t->win_len = nhead;
+        if (fmt_u32_detect(&t->u32, (const unsigned char *)head, nhead)) {
+            /* UTF-32: the window holds the input decoded, its first bytes as head */
+            if (!(t->raw = malloc(CHUNK)))
+                return jisr_oom(CHUNK);
+            t->win_len = fmt_u32_decode(&t->u32, (const unsigned char *)head, nhead, 0, t->win);
+            while (t->win_len < sizeof head && !t->u32.bad) {
+                size_t got = u32_fill(t);
+                if (got == 0 && ferror(t->f))
+                    return jisr_error_set(JISR_EIO, r->path, 0, 0, "read error");
+                if (got == 0)
+                    break;
+                t->win_len += got;
+            }
+            nhead = t->win_len < sizeof head ? t->win_len : sizeof head;
+            memcpy(head, t->win, nhead);
+        } else {
+            memcpy(t->win, head, nhead); /* the window holds the input from its first byte */
+            t->win_len = nhead;
+        }
         memcpy(t->head, head, nhead);
         t->nhead = nhead;
     } else {
+        r->bytes = t->win_len;
+        if (fmt_u32_detect(&t->u32, t->mem, t->win_len)) {
+            /* UTF-32: decoded whole (UTF-8 takes no more bytes), up to a bad unit */
+            if (!(t->u32_mem = malloc(t->win_len + 4)))
+                return jisr_oom(0);
+            t->win_len = fmt_u32_decode(&t->u32, t->mem, t->win_len, 1, t->u32_mem);
+            t->mem = t->u32_mem;
+        }
         nhead = t->win_len < sizeof head ? t->win_len : sizeof head;
         memcpy(head, t->mem, nhead);
-        r->bytes = t->win_len;
     }
     t->win_fed = nhead;
     guard_init(&t->guard, (const unsigned char *)head, nhead);
@@ -2600,7 +2662,8 @@ static int tmx_open_inner(tmx_reader *t)
         return jisr_error_set(JISR_EPARSE, r->path, 0, 0,
                               "cannot start the XML parser (empty or unreadable input)");
     t->ctxt->_private = t;
-    xmlCtxtUseOptions(t->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    xmlCtxtUseOptions(t->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+                                   (t->u32.on ? XML_PARSE_IGNORE_ENC : 0));
     /* the root element and the header: on return the parser has entered <body> (or the input
      * has ended, or failed) */
     while (t->phase == P_PROLOGUE && !t->failed && !t->finished)

@@ -119,6 +119,11 @@ typedef struct xl_reader {
     jisr_buf cap;
     int cap_big;       /* the text outgrew JISR_SEG_MAX: left out */
     fmt_xml_refs refs; /* where the entity references met are (fmt_xml_read) */
+    /* UTF-32 input, decoded to UTF-8 as it is read: the first bytes read ahead to tell (pre),
+     * a block of the file (raw), the decoded input of a caller's buffer (u32_mem) */
+    fmt_u32 u32;
+    unsigned char pre[4], *raw, *u32_mem;
+    size_t npre, nraw;
 } xl_reader;
 
 /* libxml2's reports without a parser context (a refused byte of a declared encoding) come
@@ -204,6 +209,12 @@ static void on_error(void *arg, xmlErrorPtr e)
         fmt_xml_conv_message(t->generic_msg, enc, t->err_msg, sizeof t->err_msg)) {
         t->err_line = l;
         t->err_col = k;
+    }
+    /* a unit of UTF-32 input that is no character: the decoded input ends there */
+    if (t->u32.bad && fmt_xml_conv_first(e, t->u32.bad_line, t->u32.bad_col)) {
+        fmt_u32_message(&t->u32, t->err_msg, sizeof t->err_msg);
+        t->err_line = t->u32.bad_line;
+        t->err_col = t->u32.bad_col;
     }
     /* UTF-32 declared in a file written a byte a character */
     if (fmt_xml_wide_message(t->head, t->nhead, t->err_msg, sizeof t->err_msg, &l, &k)) {
@@ -409,6 +420,12 @@ static int capture_end(xl_reader *t)
 static int next_node(xl_reader *t)
 {
     int rc = fmt_xml_read(&t->refs, t->x);
+    if (rc == 0 && t->u32.bad && !t->err) { /* the document ended before the bad unit */
+        t->err = JISR_EPARSE;
+        fmt_u32_message(&t->u32, t->err_msg, sizeof t->err_msg);
+        t->err_line = t->u32.bad_line;
+        t->err_col = t->u32.bad_col;
+    }
     if (t->err || rc < 0) {
         if (!t->err) {
             pos(t, &t->err_line, &t->err_col);
@@ -1155,21 +1172,56 @@ static void xl_close(jisr_reader *r)
     free(t->data);
     free(t->cap_attr);
     jisr_buf_free(&t->cap);
+    free(t->raw);
+    free(t->u32_mem);
     free(t);
     r->impl = NULL;
+}
+
+enum { U32_RAW = 64 << 10 }; /* a block of UTF-32 input read at a time */
+
+/* UTF-32: the next bytes of the file (through raw, U32_RAW bytes) decoded into buf (room for
+ * len >= 4 bytes), at least one unless the input ends (or has a bad unit); -1 on a read
+ * error. */
+static int u32_read(xl_reader *t, char *buf, int len)
+{
+    size_t w = 0;
+    while (w == 0 && !t->u32.bad) {
+        /* UTF-8 takes no more bytes than UTF-32: with the cut character's bytes, room enough */
+        size_t room = (size_t)len - t->u32.npart, got = t->npre < room ? t->npre : room;
+        if (room > U32_RAW)
+            room = U32_RAW;
+        memcpy(t->raw, t->pre, got);
+        memmove(t->pre, t->pre + got, t->npre - got);
+        t->npre -= got;
+        got += fread(t->raw + got, 1, room - got, t->f);
+        if (got == 0 && ferror(t->f))
+            return -1;
+        t->r->bytes += got;
+        w = fmt_u32_decode(&t->u32, t->raw, got, got == 0, (unsigned char *)buf);
+        if (got == 0)
+            break;
+    }
+    return (int)w;
 }
 
 static int file_read(void *ctx, char *buf, int len)
 {
     xl_reader *t = ctx;
-    size_t n = fread(buf, 1, (size_t)len, t->f);
+    if (t->u32.on)
+        return u32_read(t, buf, len);
+    size_t n = t->npre < (size_t)len ? t->npre : (size_t)len;
+    memcpy(buf, t->pre, n);
+    memmove(t->pre, t->pre + n, t->npre - n);
+    t->npre -= n;
+    n += fread(buf + n, 1, (size_t)len - n, t->f);
     if (n == 0 && ferror(t->f))
         return -1;
     if (!t->head_seen) { /* libxml2 asks for 4 bytes or more first */
         t->head_seen = 1;
         t->utf8_bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
     }
-    if (t->nhead < sizeof t->head) {
+    if (t->nhead < sizeof t->head && !t->u32.on) {
         size_t k = n < sizeof t->head - t->nhead ? n : sizeof t->head - t->nhead;
         memcpy(t->head + t->nhead, buf, k);
         t->nhead += k;
@@ -1209,6 +1261,28 @@ int fmt_xliff_reader_open(jisr_reader *r, FILE *f, const void *mem, size_t n)
     void *sctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(t, quiet);
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
+    /* UTF-32 (libxml2 2.9 reads no UTF-32 byte-order mark): decoded here, its declared encoding
+     * ignored by the parser */
+    if (f) {
+        t->npre = fread(t->pre, 1, sizeof t->pre, f);
+        if (fmt_u32_detect(&t->u32, t->pre, t->npre)) {
+            opts |= XML_PARSE_IGNORE_ENC;
+            if (!(t->raw = malloc(U32_RAW))) {
+                xmlSetGenericErrorFunc(sctx, sfn);
+                return jisr_oom(U32_RAW);
+            }
+        }
+    } else if (fmt_u32_detect(&t->u32, mem, n)) {
+        opts |= XML_PARSE_IGNORE_ENC;
+        if (!(t->u32_mem = malloc(n + 4))) {
+            xmlSetGenericErrorFunc(sctx, sfn);
+            return jisr_oom(n + 4);
+        }
+        n = fmt_u32_decode(&t->u32, mem, n, 1, t->u32_mem);
+        mem = t->u32_mem;
+        t->mem = NULL; /* not decoded again for a converter's report */
+        t->nhead = 0;  /* its declaration names UTF-32 (fmt_xml_wide_message) */
+    }
     if (f)
         t->x = xmlReaderForIO(file_read, file_close, t, r->path, NULL, opts);
     else {

@@ -43,3 +43,6 @@ jisr_add_script_test(formats_xliff_roundtrip formats_xliff_roundtrip.sh)
 # real-world TMX (a refused reference in the compliance kit's file, ../shared's Okapi, OmegaT and
 # MateCat files): exports valid and imported again unchanged, also with --omegat-shortcuts
 jisr_add_script_test(tmx_realworld tmx_realworld.sh)
+# TMX and XLIFF in UTF-32 (decoded by jisr: libxml2 2.9 reads no UTF-32 byte-order mark), UTF-16
+# and UTF-8 alike, a bad unit at its line and column
+jisr_add_script_test(formats_utf32 formats_utf32.sh)

@@ -2549,6 +2549,130 @@ static void test_omegat_shortcuts_write(void **state)
 }
 #undef P
 
+/* ---- UTF-32 input (decoded by the readers: libxml2 2.9 reads no UTF-32 mark) ------------ */
+
+/* s (UTF-8) as UTF-32 (be: big-endian) into out, after the byte-order mark when bom; the
+ * bytes. */
+static size_t to_utf32(const char *s, int be, int bom, unsigned char *out)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cps[2048];
+    size_t ncp = 0;
+    if (bom)
+        cps[ncp++] = 0xFEFF;
+    while (*p) {
+        uint32_t c = *p;
+        int k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= k == 3 ? 0x07 : k == 2 ? 0x0F : k == 1 ? 0x1F : 0x7F;
+        for (p++; k-- > 0; p++)
+            c = c << 6 | (*p & 0x3F);
+        assert_true(ncp < 2048);
+        cps[ncp++] = c;
+    }
+    for (size_t i = 0; i < ncp; i++, n += 4)
+        for (int b = 0; b < 4; b++)
+            out[n + (size_t)b] = (unsigned char)(cps[i] >> (be ? 24 - 8 * b : 8 * b));
+    return n;
+}
+
+/* The units of the UTF-32 document and of its UTF-8 original are the same: language, text and
+ * tags of each variant. */
+static void same_units(const units *a, const units *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->v[i].nvariants, b->v[i].nvariants);
+        for (size_t k = 0; k < a->v[i].nvariants; k++) {
+            const jisr_variant *x = &a->v[i].variants[k], *y = &b->v[i].variants[k];
+            assert_string_equal(x->lang, y->lang);
+            assert_string_equal(x->text, y->text);
+            assert_int_equal(x->ntags, y->ntags);
+            for (size_t t = 0; t < x->ntags; t++)
+                assert_string_equal(x->tags[t], y->tags[t]);
+        }
+    }
+}
+
+/* The units of d[0..n) read from memory: the open's or the read's result. */
+static int read_mem(const void *d, size_t n, const jisr_read_opts *ro, units *u)
+{
+    jisr_reader *r;
+    u->v = NULL;
+    u->n = 0;
+    int rc = jisr_reader_open_memory(&r, "mem", d, n, ro);
+    if (rc < 0)
+        return rc;
+    rc = resume_read(r, u);
+    jisr_reader_close(r);
+    return rc;
+}
+
+static void test_utf32_memory(void **state)
+{
+    (void)state;
+    static const char *const docs[2] = {
+        "<?xml version=\"1.0\" encoding=\"%s\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" "
+        "creationtool=\"t\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"x\" "
+        "adminlang=\"en\" datatype=\"plaintext\"/><body>\n<tu><tuv xml:lang=\"en\"><seg>Salt "
+        "&amp; pepper <bpt i=\"1\">&lt;b&gt;</bpt>now<ept i=\"1\">&lt;/b&gt;</ept></seg></tuv>"
+        "<tuv xml:lang=\"ar\"><seg>ملح وفلفل <bpt i=\"1\">&lt;b&gt;</bpt>الآن<ept "
+        "i=\"1\">&lt;/b&gt;</ept></seg></tuv></tu>\n<tu><tuv xml:lang=\"en\"><seg>Hello "
+        "world</seg></tuv><tuv xml:lang=\"ar\"><seg>مرحبا "
+        "بالعالم</seg></tuv></tu>\n</body></tmx>\n",
+        "<?xml version=\"1.0\" encoding=\"%s\"?>\n<xliff version=\"1.2\" "
+        "xmlns=\"urn:oasis:names:tc:xliff:document:1.2\"><file original=\"a\" "
+        "source-language=\"en\" target-language=\"ar\" datatype=\"plaintext\"><body>\n"
+        "<trans-unit id=\"1\"><source>Salt &amp; pepper <g id=\"1\">now</g></source><target>ملح "
+        "وفلفل <g id=\"1\">الآن</g></target></trans-unit>\n<trans-unit id=\"2\"><source>Hello "
+        "world</source><target>مرحبا بالعالم</target></trans-unit>\n</body></file></xliff>\n"};
+    static const int fmt[2] = {JISR_FMT_TMX, JISR_FMT_XLIFF};
+    static unsigned char buf[8192];
+    char doc[2048];
+    for (int d = 0; d < 2; d++) {
+        jisr_read_opts ro = JISR_READ_OPTS_INIT;
+        ro.format = fmt[d];
+        units ref;
+        snprintf(doc, sizeof doc, docs[d], "UTF-8");
+        assert_int_equal(read_mem(doc, strlen(doc), &ro, &ref), 0);
+        assert_int_equal(ref.n, 2);
+        /* LE and BE, with a mark (declared UTF-32) or declared without one */
+        for (int v = 0; v < 4; v++) {
+            int be = v & 1, bom = v < 2;
+            snprintf(doc, sizeof doc, docs[d], bom ? "UTF-32" : be ? "UTF-32BE" : "UTF-32LE");
+            size_t n = to_utf32(doc, be, bom, buf);
+            units u;
+            assert_int_equal(read_mem(buf, n, &ro, &u), 0);
+            same_units(&u, &ref);
+            units_free(&u);
+        }
+        /* a surrogate as the first letter of "مرحبا" (line 4): the read ends there */
+        snprintf(doc, sizeof doc, docs[d], "UTF-32");
+        size_t n = to_utf32(doc, 0, 1, buf);
+        const char *at = strstr(doc, "مرحبا"), *nl = at;
+        while (nl > doc && nl[-1] != '\n')
+            nl--;
+        size_t chars = 0, col = 1;
+        for (const char *q = doc; q < at; q++)
+            chars += ((unsigned char)*q & 0xC0) != 0x80;
+        for (const char *q = nl; q < at; q++)
+            col += ((unsigned char)*q & 0xC0) != 0x80;
+        memcpy(buf + 4 + 4 * chars, "\x00\xD8\x00\x00", 4);
+        units u;
+        assert_int_equal(read_mem(buf, n, &ro, &u), JISR_EPARSE);
+        assert_int_equal(jisr_error_last()->line, 4);
+        assert_int_equal(jisr_error_last()->col, col);
+        assert_non_null(strstr(jisr_error_last()->msg, "no UTF-32LE character (0x00 0xD8"));
+        units_free(&u);
+        /* cut inside the last character */
+        n = to_utf32(doc, 1, 0, buf);
+        assert_int_equal(read_mem(buf, n - 1, &ro, &u), JISR_EPARSE);
+        assert_non_null(strstr(jisr_error_last()->msg, "ends inside a UTF-32BE character"));
+        units_free(&u);
+        units_free(&ref);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -2593,6 +2717,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_omegat_tags),
         cmocka_unit_test(test_omegat_shortcuts_write),
         cmocka_unit_test(test_tag_break),
+        cmocka_unit_test(test_utf32_memory),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

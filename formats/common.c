@@ -1569,26 +1569,9 @@ static size_t u32_put(fmt_u32 *c, uint32_t u, const unsigned char *b, unsigned c
     } else {
         c->col++;
     }
-    if (u < 0x80) {
-        out[0] = (unsigned char)u;
-        return 1;
-    }
-    if (u < 0x800) {
-        out[0] = (unsigned char)(0xC0 | u >> 6);
-        out[1] = (unsigned char)(0x80 | (u & 0x3F));
-        return 2;
-    }
-    if (u < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | u >> 12);
-        out[1] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
-        out[2] = (unsigned char)(0x80 | (u & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | u >> 18);
-    out[1] = (unsigned char)(0x80 | (u >> 12 & 0x3F));
-    out[2] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
-    out[3] = (unsigned char)(0x80 | (u & 0x3F));
-    return 4;
+    size_t w = 0;
+    U8_APPEND_UNSAFE(out, w, (UChar32)u);
+    return w;
 }
 
 size_t fmt_u32_decode(fmt_u32 *c, const unsigned char *in, size_t n, int last, unsigned char *out)

@@ -205,14 +205,21 @@ static const char *shown(char *out, size_t size, const char *s)
     return out;
 }
 
-int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_t size)
+/* In a report of libxml2's converter ("… input conversion failed …, bytes 0xA1 0xC7 …"), where
+ * the refused bytes are listed ("bytes 0x…"); NULL when raw is no such report or lists none. */
+static const char *refused_bytes(const char *raw)
 {
     const char *b = raw ? strstr(raw, "input conversion failed") : NULL;
-    if (!b)
+    return b ? strstr(b, "bytes 0x") : NULL;
+}
+
+int fmt_xml_conv_message(const char *raw, const char *declared, char *out, size_t size)
+{
+    if (!raw || !strstr(raw, "input conversion failed"))
         return 0;
     /* the bytes as libxml2 lists them: up to four "0xNN" */
     char bytes[32] = "";
-    const char *p = strstr(b, "bytes 0x");
+    const char *p = refused_bytes(raw);
     for (int k = 0; p && k < 4; k++) {
         p = strstr(p, "0x");
         if (!p || !p[2] || !p[3])
@@ -285,8 +292,7 @@ int fmt_xml_conv_first(const struct _xmlError *e, unsigned long line, unsigned l
 int fmt_xml_conv_pending(struct _xmlParserCtxt *c, const char *raw, unsigned long *line,
                          unsigned long *col)
 {
-    const char *b = raw ? strstr(raw, "input conversion failed") : NULL;
-    b = b ? strstr(b, "bytes 0x") : NULL;
+    const char *b = refused_bytes(raw);
     xmlParserInputPtr in = c && c->inputNr > 0 ? c->inputTab[0] : NULL;
     if (!b || !in || !in->buf || !in->buf->encoder || !in->buf->raw || !in->cur || !in->end ||
         in->cur > in->end)
@@ -344,8 +350,7 @@ int fmt_xml_conv_place(const void *mem, size_t n, int fd, long long start, const
                        const char *raw, unsigned long *line, unsigned long *col)
 {
     /* the first byte libxml2 lists ("… input error, bytes 0xA1 0xC7 …") */
-    const char *b = raw ? strstr(raw, "input conversion failed") : NULL;
-    b = b ? strstr(b, "bytes 0x") : NULL;
+    const char *b = refused_bytes(raw);
     if (!b || !enc || !*enc || (!mem && (fd < 0 || start < 0)))
         return 0;
     unsigned long byte = strtoul(b + 6, NULL, 16);

@@ -436,6 +436,33 @@ int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c)
     return m < 0 ? JISR_NORM_CP_DELETED : m;
 }
 
+/* s, n, out checked and the tables built */
+static int try_fast(const char *s, size_t n, unsigned flags, jisr_buf *out)
+{
+    int rc;
+    size_t start = out->len;
+    /* each input code point yields at most one BMP code point: at most 1.5x the bytes */
+    if ((rc = jisr_buf_reserve(out, n + n / 2 + 4)) < 0)
+        return rc;
+    if (normalize_fast((const unsigned char *)s, n, flags, norm_mode(flags), out))
+        return 1;
+    out->len = start;
+    if (out->data)
+        out->data[start] = '\0';
+    return 0;
+}
+
+int txt_normalize_fast(const char *s, size_t n, unsigned flags, jisr_buf *out)
+{
+    int rc;
+    if (!out || (!s && n))
+        return jisr_error_set(JISR_EINVAL, NULL, 0, 0, "txt_normalize_fast: %s is NULL",
+                              out ? "s" : "out");
+    if ((rc = ensure_init()) < 0)
+        return rc;
+    return try_fast(s, n, flags, out);
+}
+
 int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out)
 {
     int rc;
@@ -444,24 +471,7 @@ int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out)
                               out ? "s" : "out");
     if ((rc = ensure_init()) < 0)
         return rc;
-    int mode = -1;
-    if ((flags & JISR_NORM_NFKC) && (flags & JISR_NORM_CASEFOLD))
-        mode = MODE_NFKC_FOLD;
-    else if (flags & JISR_NORM_NFKC)
-        mode = MODE_NFKC;
-    else if (flags & JISR_NORM_CASEFOLD)
-        mode = MODE_FOLD;
-
-    size_t start = out->len;
-    if (!txt_norm_force_icu) {
-        /* each input code point yields at most one BMP code point: at most 1.5x the bytes */
-        if ((rc = jisr_buf_reserve(out, n + n / 2 + 4)) < 0)
-            return rc;
-        if (normalize_fast((const unsigned char *)s, n, flags, mode, out))
-            return 0;
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
-    }
-    return normalize_icu(s, n, flags, mode, out);
+    if (!txt_norm_force_icu && (rc = try_fast(s, n, flags, out)) != 0)
+        return rc < 0 ? rc : 0;
+    return normalize_icu(s, n, flags, norm_mode(flags), out);
 }

@@ -15,6 +15,11 @@
 extern int txt_norm_force_icu;
 extern int txt_tok_force_icu;
 
+/* jisr_text_normalize's table path alone, whatever txt_norm_force_icu says: 1 when it normalised
+ * s[0..n) (appended to out, as jisr_text_normalize would), 0 when the string needs ICU (out
+ * unchanged), <0 on error. Lets tests check which strings stay off ICU. */
+int txt_normalize_fast(const char *s, size_t n, unsigned flags, jisr_buf *out);
+
 /* Arabic code-point mapping applied after NFKC/case folding: returns the replacement code point,
  * or -1 when the code point is dropped. */
 int txt_arabic_map(int c, unsigned flags);

@@ -11,7 +11,9 @@
 
 #include <pthread.h>
 
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/utf16.h>
 
 #include "test_text_util.h"
 #include "text/text.h"
@@ -318,6 +320,282 @@ static void test_fast_path_equals_icu_random(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* ---- default-ignorable code points (ZWNJ, ZWJ, soft hyphen, U+200B, U+2060, U+FEFF, bidi marks,
+ * variation selectors …): the table path reads them as ICU does ------------------------------ */
+
+/* the flag sets jisr_text_normalize's callers use, and the other modes */
+static const unsigned DI_SETS[] = {
+    JISR_NORM_MATCH,                                 /* corpus filter, docalign, lexicon */
+    JISR_NORM_MATCH | JISR_NORM_TAMARBUTA,           /* the translation memory (tm/tok.c) */
+    JISR_NORM_MATCH & ~(unsigned)JISR_NORM_CASEFOLD, /* the aligner's tokens */
+    JISR_NORM_CASEFOLD,                              /* the aligner's lexicon keys */
+    JISR_NORM_DIGITS,                                /* docalign's numbers */
+    JISR_NORM_NFKC | JISR_NORM_CASEFOLD,
+    JISR_NORM_NFKC,
+    0,
+};
+#define NDI_SETS (sizeof DI_SETS / sizeof DI_SETS[0])
+
+/* Whether the table path must take a string whose only code point outside ASCII, Arabic and
+ * Latin is the default-ignorable c, under flags; worked out from ICU alone: NFKC_Casefold deletes
+ * c, NFKC keeps it when it is inert, folding keeps it; a supplementary one is kept (by the modes
+ * that keep it) only through ICU, the table path's results being BMP code points. */
+static int di_expect_fast(UChar32 c, unsigned flags)
+{
+    static const UNormalizer2 *nfkc;
+    UErrorCode st = U_ZERO_ERROR;
+    if (!nfkc)
+        nfkc = unorm2_getNFKCInstance(&st);
+    int nf = (flags & JISR_NORM_NFKC) != 0, cf = (flags & JISR_NORM_CASEFOLD) != 0;
+    if (nf && cf)
+        return 1;
+    if (!nf && !cf)
+        return 1;
+    if (c > 0xFFFF)
+        return 0;
+    return nf ? unorm2_isInert(nfkc, c) : 1;
+}
+
+/* tmpl with each '|' replaced by the code point c (taken out when c < 0) into o: its length */
+static size_t di_fill(char *o, const char *tmpl, UChar32 c)
+{
+    size_t n = 0;
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '|') {
+            if (c >= 0)
+                n += tu_put_utf8(o + n, (unsigned long)c);
+        } else {
+            o[n++] = *p;
+        }
+    }
+    return n;
+}
+
+/* Every default-ignorable code point of the ICU version, inside Latin, Arabic and Persian words,
+ * numbers (ASCII, Arabic-Indic, Persian digits), beside harakat, tatweel, a tag placeholder and
+ * punctuation, doubled, at either end: for each flag set the table path gives ICU's bytes, and
+ * (the part the table path did not do before session 39) it does not send the string to ICU. */
+static void test_default_ignorables(void **state)
+{
+    (void)state;
+    static const char *const ctx[] = {
+        "Ab|cd",
+        "ZW|NJ|x",
+        "|word|",
+        "||co-op||",
+        "\xD9\x83|\xD8\xAA\xD8\xA7\xD8\xA8",                         /* ك|تاب */
+        "\xD8\xA7\xD9\x84|\xD9\x83\xD8\xAA\xD8\xA7\xD8\xA8",         /* ال|كتاب */
+        "\xD9\x85\xDB\x8C|\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85", /* می|خواهم */
+        "\xDA\xA9\xD8\xAA\xD8\xA7\xD8\xA8|\xD9\x87\xD8\xA7",         /* کتاب|ها */
+        "\xDA\xAF\xDA\x86|\xD9\xBE\xDA\x98",                         /* گچ|پژ */
+        "\xD9\x83\xD9\x8E|\xD8\xAA\xD9\x8E\xD8\xA8\xD9\x8E",         /* كَ|تَبَ (harakat) */
+        "\xD8\xA3|\xD8\xAD\xD9\x80|\xD9\x85\xD8\xAF \xD8\xA5\xD9\x84\xD9\x89|", /* أ|حـ|مد إلى| */
+        "12|34 1,|5|00.5",
+        "\xD9\xA1\xD9\xA2|\xD9\xA3\xD9\xAB|\xD9\xA5", /* ١٢|٣٫|٥ */
+        "\xDB\xB1\xDB\xB2|\xDB\xB3\xDB\xB4",          /* ۱۲|۳۴ */
+        "Op|\xEE\x80\x80"
+        "en \xEE\x80\x81|file",         /* tag placeholders */
+        "\xD8\x9F|\xD8\x8C|\xD9\xAA|?", /* ؟|،|٪|? */
+        "\xC3\x89|COLE \xCE\xA3|x",     /* É|COLE Σ|x */
+    };
+    const size_t nctx = sizeof ctx / sizeof *ctx;
+    jisr_buf out = {0}, fast = {0}, icu = {0};
+    char buf[256];
+    size_t ndi = 0, checks = 0, not_fast = 0, bad = 0;
+    size_t not_fast_set[NDI_SETS] = {0};
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *cf = unorm2_getNFKCCasefoldInstance(&st);
+    assert_false(U_FAILURE(st));
+    for (UChar32 c = 0; c <= 0x10FFFF; c++) {
+        if (!u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            continue;
+        ndi++;
+        /* what the table path relies on: NFKC_Casefold maps each one to nothing */
+        UChar in[2], res[8];
+        int32_t il = 0;
+        U16_APPEND_UNSAFE(in, il, c);
+        st = U_ZERO_ERROR;
+        assert_int_equal(unorm2_normalize(cf, in, il, res, 8, &st), 0);
+        for (size_t k = 0; k < nctx; k++) {
+            size_t n = di_fill(buf, ctx[k], c), n0 = di_fill(buf + 128, ctx[k], -1);
+            for (size_t f = 0; f < NDI_SETS; f++) {
+                /* (the text without it, under flags that keep harakat, may need ICU anyway) */
+                jisr_buf_reset(&fast);
+                int base_fast = txt_normalize_fast(buf + 128, n0, DI_SETS[f], &fast) == 1;
+                checks++;
+                if (norm_both(buf, n, DI_SETS[f], &out) < 0)
+                    bad++;
+                jisr_buf_reset(&fast);
+                int r = txt_normalize_fast(buf, n, DI_SETS[f], &fast);
+                assert_true(r >= 0);
+                if (r == 1 && (fast.len != out.len || memcmp(fast.data, out.data, out.len) != 0))
+                    bad++;
+                if (r == 0 && base_fast && di_expect_fast(c, DI_SETS[f])) {
+                    if (not_fast < 5)
+                        fprintf(stderr, "U+%04X in [%s], flags %#x: not on the table path\n",
+                                (unsigned)c, ctx[k], DI_SETS[f]);
+                    not_fast++;
+                    not_fast_set[f]++;
+                }
+            }
+        }
+    }
+    fprintf(stderr,
+            "%zu default-ignorable code points x %zu texts x %zu flag sets: %zu checks, %zu "
+            "differ from ICU, %zu should be on the table path and are not (",
+            ndi, nctx, NDI_SETS, checks, bad, not_fast);
+    for (size_t f = 0; f < NDI_SETS; f++)
+        fprintf(stderr, "%s%#x: %zu", f ? ", " : "", DI_SETS[f], not_fast_set[f]);
+    fprintf(stderr, ")\n");
+    assert_true(ndi >= 4000); /* 4,174 in ICU 72 */
+    assert_int_equal(bad, 0);
+    assert_int_equal(not_fast, 0);
+
+    /* Where code points on either side of one compose once it is gone (e ZWNJ U+0301 is é, alef
+     * ZWJ hamza above is أ, a Hangul L and V jamo with a soft hyphen between are one syllable)
+     * ICU composes them under NFKC_Casefold: those strings stay on the ICU path. */
+    static const char *const compose[] = {
+        "caf"
+        "e|\xCC\x81",
+        "\xD8\xA7|\xD9\x94",
+        "\xD9\x87|\xD9\x94",
+        "\xE1\x84\x80|\xE1\x85\xA1",
+        "\xD9\x88|\xD9\x94\xD9\x8E",
+    };
+    static const UChar32 zs[] = {0x200C, 0x200D, 0x00AD, 0x200B, 0x2060,
+                                 0xFEFF, 0x200F, 0x061C, 0xFE0F, 0xE0001};
+    for (size_t k = 0; k < sizeof compose / sizeof *compose; k++)
+        for (size_t z = 0; z < sizeof zs / sizeof *zs; z++) {
+            size_t n = di_fill(buf, compose[k], zs[z]), n0 = di_fill(buf + 128, compose[k], -1);
+            const char *p = buf + 128;
+            for (unsigned f = 0; f < 2; f++) {
+                unsigned flags = f ? JISR_NORM_MATCH : JISR_NORM_NFKC | JISR_NORM_CASEFOLD;
+                assert_int_equal(norm_both(buf, n, flags, &out), 0);
+                /* deleting it is what ICU does: the string without it normalises the same */
+                jisr_buf_reset(&icu);
+                txt_norm_force_icu = 1;
+                assert_int_equal(jisr_text_normalize(p, n0, flags, &icu), 0);
+                txt_norm_force_icu = 0;
+                assert_int_equal(icu.len, out.len);
+                assert_memory_equal(icu.data, out.data, out.len);
+                jisr_buf_reset(&fast);
+                assert_int_equal(txt_normalize_fast(buf, n, flags, &fast), 0);
+                assert_int_equal(fast.len, 0);
+            }
+        }
+    jisr_buf_free(&out);
+    jisr_buf_free(&fast);
+    jisr_buf_free(&icu);
+}
+
+/* Random strings of Persian, Arabic and Latin letters, digits, harakat, spaces and default-
+ * ignorable code points: all of them on the table path under the matching flags and equal to
+ * ICU under every flag set; and mixed with code points that need ICU (a combining acute, hamza
+ * above, a Hangul jamo, a ligature, CJK, a supplementary letter, invalid bytes), equal to ICU. */
+static void test_default_ignorables_random(void **state)
+{
+    (void)state;
+    static const char *const easy[] = {
+        "a",
+        "Z",
+        "e",
+        " ",
+        "1",
+        "-",
+        "'",
+        "\xC3\xA9",
+        "\xCE\xA3",
+        "\xD8\xA7",
+        "\xD9\x84",
+        "\xD9\x83",
+        "\xD8\xA3",
+        "\xD9\x89",
+        "\xD8\xA9",
+        "\xD9\x80",
+        "\xD9\x8E",
+        "\xD9\x91",
+        "\xD9\xA3",
+        "\xDB\xB5",
+        "\xD8\x8C",
+        "\xD9\x87",
+        "\xDB\x8C",
+        "\xDA\xA9",
+        "\xDA\xAF",
+        "\xD9\xBE",
+        "\xDA\x86",
+        "\xDA\x98",
+        "\xEE\x80\x80",
+        /* default-ignorable (from EASY_DI on) */
+        "\xE2\x80\x8C",
+        "\xE2\x80\x8C",
+        "\xE2\x80\x8D",
+        "\xC2\xAD",
+        "\xC2\xAD",
+        "\xE2\x80\x8B",
+        "\xE2\x81\xA0",
+        "\xEF\xBB\xBF",
+        "\xE2\x80\x8E",
+        "\xE2\x80\x8F",
+        "\xD8\x9C",
+        "\xE2\x80\xAA",
+        "\xE2\x80\xAC",
+        "\xE2\x81\xA6",
+        "\xE2\x81\xA9",
+        "\xEF\xB8\x8F",
+        "\xE1\xA0\x8B",
+        "\xCD\x8F",
+        "\xF3\xA0\x80\x81",
+        "\xF3\xA0\x84\x80",
+        "\xE1\x85\x9F",
+    };
+    static const char *const hard[] = {
+        "\xC3\x9F", /* ß: "ss" when folded */
+        "\xCC\x81",     "\xD9\x94",     "\xD9\x93",     "\xE1\x84\x80",
+        "\xE1\x85\xA1", "\xEF\xAC\x81", "\xE4\xB8\xAD", "\xF0\x9D\x90\x80",
+        "\xFF",         "\xE2\x80\xA6", "\xE3\x85\xA4",
+    };
+    enum { EASY_DI = 29 };
+    const size_t ne = sizeof easy / sizeof *easy, nh = sizeof hard / sizeof *hard;
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    jisr_buf out = {0}, fast = {0};
+    char s[512];
+    size_t strings = 0, on_table = 0, with_di = 0, bad = 0, missed = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t len = 0;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        int mixed = (x >> 60) < 4, atoms_n = (int)((x >> 33) % 24) + 1, di = 0;
+        for (int k = 0; k < atoms_n; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t r = (size_t)(x >> 33);
+            const char *a = mixed && r % 5 == 0 ? hard[(r / 5) % nh] : easy[r % ne];
+            di |= !mixed && r % ne >= EASY_DI;
+            memcpy(s + len, a, strlen(a));
+            len += strlen(a);
+        }
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned flags = (x >> 40) % 3 == 0 ? (unsigned)(x >> 20) & 0x1FF : DI_SETS[(x >> 20) % 2];
+        strings++;
+        if (norm_both(s, len, flags, &out) < 0)
+            bad++;
+        jisr_buf_reset(&fast);
+        int r = txt_normalize_fast(s, len, flags, &fast);
+        on_table += r == 1;
+        if (!mixed && di && (flags == DI_SETS[0] || flags == DI_SETS[1])) {
+            with_di++;
+            missed += r != 1;
+        }
+    }
+    fprintf(stderr,
+            "%zu random strings: %zu differ from ICU, %zu on the table path; %zu with a "
+            "default-ignorable code point under the matching flags, %zu of them sent to ICU\n",
+            strings, bad, on_table, with_di, missed);
+    assert_int_equal(bad, 0);
+    assert_true(with_di > 1000);
+    assert_int_equal(missed, 0);
+    jisr_buf_free(&out);
+    jisr_buf_free(&fast);
+}
+
 /* Several threads normalising at once, each with its own flag sets, while the per-flags tables
  * are being built: every result equals the ICU path's. */
 static const char *const THREAD_TEXT =
@@ -376,6 +654,8 @@ int main(void)
         cmocka_unit_test(test_dropped_marks_never_compose),
         cmocka_unit_test(test_fast_path_equals_icu_on_corpora),
         cmocka_unit_test(test_fast_path_equals_icu_random),
+        cmocka_unit_test(test_default_ignorables),
+        cmocka_unit_test(test_default_ignorables_random),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

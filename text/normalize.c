@@ -16,7 +16,25 @@
  * a multi-code-point mapping, a character above the table, invalid UTF-8) sends the whole string
  * through ICU. Harakat that the flags drop anyway are skipped in the fast path, except U+0653–
  * U+0655, which compose with a preceding alef/waw/ya (ا + ٔ → أ) and so must meet ICU first.
- * tests/test_text_normalize.c checks that both paths agree.
+ *
+ * Default-ignorable code points (ZWNJ in Persian and in Arabic typed on a Persian keyboard, the
+ * soft hyphen of Word and PDFs, ZWJ, U+200B, U+2060, U+FEFF, the bidi marks, the variation
+ * selectors …; 4,174 in ICU 72) are read too. NFKC_Casefold maps each to nothing, so no boundary
+ * is before one (e, ZWNJ, U+0301 composes to é) and the rule above would send the string to ICU,
+ * as it did until session 39 (a third of the strings of a Persian catalogue). But ICU's result
+ * is the composition of the string's full decomposition, which is the concatenation of its code
+ * points' decompositions, Z's empty: normalize(xZy) = normalize(xy) for any x and y. In the fast
+ * path every other code point of the string has a boundary before it (or is a dropped haraka, or
+ * private use), else the string goes to ICU anyway, so normalize(xy) is still the concatenation
+ * and Z's share of it is nothing: the table entry of a code point that normalises to nothing is
+ * "deleted" whatever its boundaries, and a default-ignorable code point above the table is
+ * deleted under NFKC_Casefold too. A string where something composes across Z still goes to ICU,
+ * by the code point after Z. NFKC alone and folding alone keep them: below the table the entry
+ * is the code point itself (inert), above it a BMP one is kept when it is inert under NFKC (not
+ * U+3164 and U+FFA0, which NFKC maps to a Hangul jamo) and unchanged by folding.
+ * tests/test_text_normalize.c checks that both paths agree (over every default-ignorable code
+ * point in Latin, Arabic and Persian words and numbers, for each flag set the callers use) and
+ * which strings stay off ICU.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -112,9 +130,11 @@ static uint16_t table_entry(int mode, UChar32 c)
         n = u_strFoldCase(res, 8, in, 1, U_FOLD_CASE_DEFAULT, &st);
     } else {
         const UNormalizer2 *nz = mode == MODE_NFKC ? g_nfkc : g_nfkc_cf;
+        n = unorm2_normalize(nz, in, 1, res, 8, &st);
+        if (U_SUCCESS(st) && n == 0)
+            return T_DELETE; /* default-ignorable under NFKC_Casefold: deleted in any context */
         if (!unorm2_hasBoundaryBefore(nz, c))
             return T_SLOW;
-        n = unorm2_normalize(nz, in, 1, res, 8, &st);
     }
     if (U_FAILURE(st))
         return T_SLOW;
@@ -148,6 +168,32 @@ static int ensure_init(void)
     if (g_init_status)
         return jisr_error_set(g_init_status, NULL, 0, 0, "ICU normaliser unavailable");
     return 0;
+}
+
+/* A code point at or above the table (U+3000), not private use, under a mode: what it becomes
+ * (a BMP code point), T_DELETE, or T_SLOW (ICU in context). Only the default-ignorable ones are
+ * read here: NFKC_Casefold deletes them (U+FEFF, the variation selectors, the tags …), NFKC and
+ * folding leave a BMP one alone when it is inert (U+FEFF, U+FE00–U+FE0F; not U+3164 or U+FFA0,
+ * which NFKC maps to a Hangul jamo). Out of line: CJK, emoji and the like reach it and then go to
+ * ICU anyway. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint32_t
+above_table(int mode, uint32_t c)
+{
+    if (!u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+        return T_SLOW;
+    if (mode == MODE_NFKC_FOLD)
+        return T_DELETE;
+    if (c > 0xFFFF)
+        return T_SLOW;
+    if (mode == MODE_NFKC)
+        return unorm2_isInert(g_nfkc, (UChar32)c) ? c : T_SLOW;
+    UChar in[1] = {(UChar)c}, res[4];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = u_strFoldCase(res, 4, in, 1, U_FOLD_CASE_DEFAULT, &st);
+    return U_SUCCESS(st) && n == 1 && res[0] == c ? c : T_SLOW;
 }
 
 static inline char *put_utf8(char *o, uint32_t c)
@@ -289,8 +335,13 @@ static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int 
                 if (t == T_DELETE)
                     continue;
                 c = t;
-            } else if (c < 0xE000 || c > 0xF8FF) {
-                return 0; /* private use is inert: tag placeholders stay fast */
+            } else if (c < 0xE000 || c > 0xF8FF) { /* private use is inert: tag placeholders */
+                uint32_t t = above_table(mode, c);
+                if (t == T_SLOW)
+                    return 0;
+                if (t == T_DELETE)
+                    continue;
+                c = t;
             }
         }
         int m = arabic_map((int)c, arabic_flags);
@@ -429,7 +480,12 @@ int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c)
                 return JISR_NORM_CP_DELETED;
             c = t;
         } else if (c < 0xE000 || c > 0xF8FF) {
-            return JISR_NORM_CP_SLOW;
+            uint32_t t = above_table(mode, c);
+            if (t == T_SLOW)
+                return JISR_NORM_CP_SLOW;
+            if (t == T_DELETE)
+                return JISR_NORM_CP_DELETED;
+            c = t;
         }
     }
     int m = arabic_map((int)c, arabic_flags);

@@ -86,13 +86,15 @@ enum {
  * order: NFKC and/or full case folding (both together = ICU's NFKC_Casefold, which also drops
  * default-ignorable code points: ZWJ, ZWNJ, LRM/RLM, ALM, soft hyphen), then the Arabic rules of
  * the other flags, each on its own. Invalid UTF-8 becomes U+FFFD. Pure ASCII, Arabic and Latin
- * text takes a table-driven path without ICU; results are identical. Thread-safe. */
+ * text, with or without default-ignorable code points (ZWNJ, soft hyphen, bidi marks …) inside,
+ * takes a table-driven path without ICU; results are identical. Thread-safe. */
 JISR_API int jisr_text_normalize(const char *s, size_t n, unsigned flags, jisr_buf *out);
 
 /** The table-driven path of jisr_text_normalize, one code point at a time, for a caller that
  * walks the code points anyway (the matcher's tokenizer). Get it once per flags; then
- * jisr_norm_cp(h, c) is what c becomes: a code point, JISR_NORM_CP_DELETED, or JISR_NORM_CP_SLOW
- * when c needs ICU in its context. For a string in which no code point is SLOW,
+ * jisr_norm_cp(h, c) is what c becomes: a code point, JISR_NORM_CP_DELETED (under NFKC and
+ * CASEFOLD together: every default-ignorable code point), or JISR_NORM_CP_SLOW when c needs ICU
+ * in its context. For a string in which no code point is SLOW,
  * jisr_text_normalize appends exactly the concatenation of its code points' results (so any slice
  * of it at code point boundaries normalises to the matching slice). */
 typedef struct jisr_norm_cps {

@@ -452,13 +452,14 @@ static void test_default_ignorables(void **state)
     assert_int_equal(not_fast, 0);
 
     /* Where code points on either side of one compose once it is gone (e ZWNJ U+0301 is é, alef
-     * ZWJ hamza above is أ, a Hangul L and V jamo with a soft hyphen between are one syllable)
-     * ICU composes them under NFKC_Casefold: those strings stay on the ICU path. */
+     * ZWJ hamza above is أ, U+06D5 and hamza above ۀ, a Hangul L and V jamo with a soft hyphen
+     * between are one syllable) ICU composes them under NFKC_Casefold: those strings stay on the
+     * ICU path. */
     static const char *const compose[] = {
         "caf"
         "e|\xCC\x81",
         "\xD8\xA7|\xD9\x94",
-        "\xD9\x87|\xD9\x94",
+        "\xDB\x95|\xD9\x94",
         "\xE1\x84\x80|\xE1\x85\xA1",
         "\xD9\x88|\xD9\x94\xD9\x8E",
     };
@@ -486,6 +487,95 @@ static void test_default_ignorables(void **state)
     jisr_buf_free(&out);
     jisr_buf_free(&fast);
     jisr_buf_free(&icu);
+}
+
+/* U+0653–U+0655 (madda, hamza above, hamza below) after each code point of the table, alone,
+ * doubled, after harakat, a default-ignorable code point or a tatweel, under the flag sets that
+ * drop harakat: equal to ICU; right after a starter without a decomposition, on the table path
+ * when ICU cannot compose the mark with it (the Persian ezafe هٔ, which NFC keeps as two code
+ * points), to ICU when it can (ا + ٔ is أ). */
+static void test_hamza_marks(void **state)
+{
+    (void)state;
+    static const unsigned sets[] = {
+        JISR_NORM_MATCH,
+        JISR_NORM_MATCH | JISR_NORM_TAMARBUTA,
+        JISR_NORM_MATCH & ~(unsigned)JISR_NORM_CASEFOLD,
+        JISR_NORM_NFKC | JISR_NORM_HARAKAT,
+    };
+    static const char *const ctx[] = {
+        "|", "|x", "||", "\xD9\x8E|", "|\xD9\x8E ", "\xE2\x80\x8C|", "\xD9\x80|", " |",
+    };
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st), *nfkc = unorm2_getNFKCInstance(&st);
+    assert_false(U_FAILURE(st));
+    jisr_buf out = {0}, fast = {0};
+    char buf[64], base[8];
+    size_t checks = 0, bad = 0, on_table = 0, composing = 0, missed = 0;
+    for (UChar32 b = 0x20; b < 0x3000; b++) {
+        if (b >= 0xD800 && b <= 0xDFFF)
+            continue;
+        size_t bl = tu_put_utf8(base, (unsigned long)b);
+        /* its NFKC form: the mark can only compose with it, or with its base when it has a
+         * decomposition (آ is ا + madda: hamza below goes before the madda) */
+        UChar in[2] = {(UChar)b, 0}, t[8], d[8];
+        st = U_ZERO_ERROR;
+        int32_t tl = unorm2_normalize(nfkc, in, 1, t, 8, &st);
+        int lone = tl == 1 && unorm2_getRawDecomposition(nfc, t[0], d, 8, &st) < 0;
+        for (UChar32 m = 0x0653; m <= 0x0655; m++)
+            for (size_t k = 0; k < sizeof ctx / sizeof *ctx; k++) {
+                /* the base, then the context with '|' the mark */
+                memcpy(buf, base, bl);
+                size_t n = bl + di_fill(buf + bl, ctx[k], m);
+                for (size_t f = 0; f < sizeof sets / sizeof *sets; f++) {
+                    checks++;
+                    if (norm_both(buf, n, sets[f], &out) < 0)
+                        bad++;
+                    /* the base alone on the table path, and the mark right after it composing
+                     * with nothing (NFC's pairs: the normalisers compose with the same) */
+                    jisr_buf_reset(&fast);
+                    if (txt_normalize_fast(base, bl, sets[f], &fast) != 1 || k > 2)
+                        continue;
+                    jisr_buf_reset(&fast);
+                    int r = txt_normalize_fast(buf, n, sets[f], &fast);
+                    on_table += r == 1;
+                    if (!lone) {
+                        missed += r != 0; /* a decomposition: to ICU */
+                    } else if (unorm2_composePair(nfc, t[0], m) >= 0) {
+                        composing++;
+                        if (r != 0)
+                            bad++;
+                    } else if (r != 1) {
+                        if (missed < 5)
+                            fprintf(stderr, "U+%04X U+%04X (flags %#x): sent to ICU\n", (unsigned)b,
+                                    (unsigned)m, sets[f]);
+                        missed++;
+                    }
+                }
+            }
+    }
+    fprintf(stderr,
+            "%zu texts with a madda or hamza mark: %zu differ from ICU, %zu on the table path, "
+            "%zu should be and are not; %zu where it composes\n",
+            checks, bad, on_table, missed, composing);
+    assert_int_equal(bad, 0);
+    assert_int_equal(missed, 0);
+    assert_true(composing > 0);
+    /* Persian: the ezafe on heh, with a ZWNJ in the word before */
+    static const char persian[] = "\xD8\xA8\xD8\xB1\xD9\x86\xD8\xA7\xD9\x85\xD9\x87\xD9\x94 "
+                                  "\xD9\x86\xD8\xB5\xD8\xA8 \xD9\x85\xDB\x8C\xE2\x80\x8C"
+                                  "\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xDB\x8C\xD8\xAF";
+    for (size_t f = 0; f < sizeof sets / sizeof *sets; f++) {
+        assert_int_equal(norm_both(persian, strlen(persian), sets[f], &out), 0);
+        jisr_buf_reset(&fast);
+        assert_int_equal(txt_normalize_fast(persian, strlen(persian), sets[f], &fast), 1);
+        if (f == 0) /* MATCH: the ezafe and the ZWNJ are gone */
+            assert_string_equal(out.data, "\xD8\xA8\xD8\xB1\xD9\x86\xD8\xA7\xD9\x85\xD9\x87 "
+                                          "\xD9\x86\xD8\xB5\xD8\xA8 \xD9\x85\xDB\x8C\xD8\xAE"
+                                          "\xD9\x88\xD8\xA7\xD9\x87\xDB\x8C\xD8\xAF");
+    }
+    jisr_buf_free(&out);
+    jisr_buf_free(&fast);
 }
 
 /* Random strings of Persian, Arabic and Latin letters, digits, harakat, spaces and default-
@@ -525,6 +615,7 @@ static void test_default_ignorables_random(void **state)
         "\xDA\x86",
         "\xDA\x98",
         "\xEE\x80\x80",
+        "\xD9\x87\xD9\x94", /* the Persian ezafe: heh, hamza above */
         /* default-ignorable (from EASY_DI on) */
         "\xE2\x80\x8C",
         "\xE2\x80\x8C",
@@ -554,7 +645,7 @@ static void test_default_ignorables_random(void **state)
         "\xE1\x85\xA1", "\xEF\xAC\x81", "\xE4\xB8\xAD", "\xF0\x9D\x90\x80",
         "\xFF",         "\xE2\x80\xA6", "\xE3\x85\xA4",
     };
-    enum { EASY_DI = 29 };
+    enum { EASY_DI = 30 };
     const size_t ne = sizeof easy / sizeof *easy, nh = sizeof hard / sizeof *hard;
     uint64_t x = 0x9E3779B97F4A7C15ULL;
     jisr_buf out = {0}, fast = {0};
@@ -656,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_equals_icu_random),
         cmocka_unit_test(test_default_ignorables),
         cmocka_unit_test(test_default_ignorables_random),
+        cmocka_unit_test(test_hamza_marks),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

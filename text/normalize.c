@@ -132,11 +132,14 @@ static uint16_t table_entry(int mode, UChar32 c)
         n = u_strFoldCase(res, 8, in, 1, U_FOLD_CASE_DEFAULT, &st);
     } else {
         const UNormalizer2 *nz = mode == MODE_NFKC ? g_nfkc : g_nfkc_cf;
+        if (!unorm2_hasBoundaryBefore(nz, c)) {
+            /* default-ignorable under NFKC_Casefold: mapped to nothing, deleted in any context */
+            if (!u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+                return T_SLOW;
+            n = unorm2_normalize(nz, in, 1, res, 8, &st);
+            return U_SUCCESS(st) && n == 0 ? T_DELETE : T_SLOW;
+        }
         n = unorm2_normalize(nz, in, 1, res, 8, &st);
-        if (U_SUCCESS(st) && n == 0)
-            return T_DELETE; /* default-ignorable under NFKC_Casefold: deleted in any context */
-        if (!unorm2_hasBoundaryBefore(nz, c))
-            return T_SLOW;
     }
     if (U_FAILURE(st))
         return T_SLOW;
@@ -170,6 +173,17 @@ static int ensure_init(void)
     if (g_init_status)
         return jisr_error_set(g_init_status, NULL, 0, 0, "ICU normaliser unavailable");
     return 0;
+}
+
+static int norm_mode(unsigned flags)
+{
+    if ((flags & JISR_NORM_NFKC) && (flags & JISR_NORM_CASEFOLD))
+        return MODE_NFKC_FOLD;
+    if (flags & JISR_NORM_NFKC)
+        return MODE_NFKC;
+    if (flags & JISR_NORM_CASEFOLD)
+        return MODE_FOLD;
+    return -1;
 }
 
 /* A code point at or above the table (U+3000), not private use, under a mode: what it becomes
@@ -283,26 +297,32 @@ static const map2 *get_map2(int mode, unsigned flags)
     return m;
 }
 
-/* U+0653–U+0655 (madda, hamza above, hamza below) at q, under NFKC or NFKC_Casefold with the
- * harakat dropped: 1 when it composes with nothing, so that it is dropped as the other harakat are
- * (Persian writes the ezafe as heh + hamza above, هٔ, which NFC leaves as it is: 610 of the 7,020
- * strings of a Persian catalogue), 0 when it may compose (ا + ٔ → أ) and the string needs ICU. It
- * can only compose with the last starter before it: the code points between are harakat dropped
- * here (marks that compose with nothing: test_dropped_marks_never_compose; a mark of this kind
- * dropped before it did not compose either) and code points the normalisation deletes (nothing,
- * in any context: see the top). Every code point before q was read by normalize_fast, so the
- * starter has a table entry, its whole normal form, a single starter s. When s has no
- * decomposition, the starter's own decomposition is s (a composition's result has one), and ICU
- * composes the mark with it exactly when s + mark has a primary composite (unorm2_composePair; a
- * mark between them can only block it, and then the string goes to ICU, which is merely slower).
- * When s has one, the mark may go before its marks and compose with its base (آ, hamza below is
- * إ under NFKC): ICU. Out of line: rare. */
+/* The 2-byte code point q that ends at after, which the table calls slow: 1 when it is one of
+ * U+0653–U+0655 (madda, hamza above, hamza below), under NFKC or NFKC_Casefold with the harakat
+ * dropped, and composes with nothing, so that it is dropped as the other harakat are (Persian
+ * writes the ezafe as heh + hamza above, هٔ, which NFC leaves as it is: 610 of the 7,020 strings of
+ * a Persian catalogue), 0 when it may compose (ا + ٔ → أ) and the string needs ICU. It can only
+ * compose with the last starter before it: the code points between are harakat dropped here (marks
+ * that compose with nothing: test_dropped_marks_never_compose; a mark of this kind dropped before
+ * it did not compose either) and code points the normalisation deletes (nothing, in any context:
+ * see the top). Every code point before q was read by normalize_fast, so the starter has a table
+ * entry, its whole normal form, a single starter s. When s has no decomposition, the starter's own
+ * decomposition is s (a composition's result has one), and ICU composes the mark with it exactly
+ * when s + mark has a primary composite (unorm2_composePair; a mark between them can only block it,
+ * and then the string goes to ICU, which is merely slower). When s has one, the mark may go before
+ * its marks and compose with its base (آ, hamza below is إ under NFKC): ICU. Out of line: rare. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int
-mark_dropped(const unsigned char *s, const unsigned char *q, uint32_t mark, int mode)
+mark_dropped(const unsigned char *s, const unsigned char *after, unsigned flags)
 {
+    const unsigned char *q = after - 2;
+    uint32_t mark = (q[0] & 0x1Fu) << 6 | (q[1] & 0x3Fu);
+    int mode = norm_mode(flags);
+    if (mark < 0x0653 || mark > 0x0655 || !(flags & JISR_NORM_HARAKAT) ||
+        (mode != MODE_NFKC && mode != MODE_NFKC_FOLD))
+        return 0;
     while (q > s) {
         const unsigned char *r = q - 1;
         while (r > s && (*r & 0xC0) == 0x80)
@@ -331,9 +351,13 @@ mark_dropped(const unsigned char *s, const unsigned char *q, uint32_t mark, int 
     return 1; /* nothing before it to compose with */
 }
 
-/* Fast path. Returns 1 when done (output appended), 0 when the string needs ICU (out->len is
- * restored by the caller). */
-static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int mode, jisr_buf *out)
+/* Fast path (inlined into its two callers' try_fast: it runs once per word). Returns 1 when done
+ * (output appended), 0 when the string needs ICU (out->len is restored by the caller). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+normalize_fast(const unsigned char *s, size_t n, unsigned flags, int mode, jisr_buf *out)
 {
     const unsigned char *p = s, *end = s + n;
     char *o = out->data + out->len;
@@ -359,11 +383,10 @@ static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int 
             continue;
         }
         if (b >= 0xC2 && b <= 0xDF && p + 1 < end && (p[1] & 0xC0) == 0x80) {
-            unsigned c = (b & 0x1F) << 6 | (p[1] & 0x3F), v = m2->m[c];
+            unsigned v = m2->m[(b & 0x1F) << 6 | (p[1] & 0x3F)];
             p += 2;
             if (v == T_SLOW) {
-                if (c >= 0x0653 && c <= 0x0655 && (mode == MODE_NFKC || mode == MODE_NFKC_FOLD) &&
-                    (flags & JISR_NORM_HARAKAT) && mark_dropped(s, p - 2, c, mode))
+                if (mark_dropped(s, p, flags))
                     continue;
                 return 0;
             }
@@ -390,7 +413,7 @@ static int normalize_fast(const unsigned char *s, size_t n, unsigned flags, int 
                     continue;
                 c = t;
             } else if (c < 0xE000 || c > 0xF8FF) { /* private use is inert: tag placeholders */
-                uint32_t t = above_table(mode, c);
+                uint32_t t = above_table(norm_mode(flags), c);
                 if (t == T_SLOW)
                     return 0;
                 if (t == T_DELETE)
@@ -488,17 +511,6 @@ done:
     return rc;
 }
 
-static int norm_mode(unsigned flags)
-{
-    if ((flags & JISR_NORM_NFKC) && (flags & JISR_NORM_CASEFOLD))
-        return MODE_NFKC_FOLD;
-    if (flags & JISR_NORM_NFKC)
-        return MODE_NFKC;
-    if (flags & JISR_NORM_CASEFOLD)
-        return MODE_FOLD;
-    return -1;
-}
-
 int jisr_text_norm_cps(unsigned flags, jisr_norm_cps *h)
 {
     if (!h)
@@ -546,8 +558,12 @@ int jisr_norm_cp_above(const jisr_norm_cps *h, uint32_t c)
     return m < 0 ? JISR_NORM_CP_DELETED : m;
 }
 
-/* s, n, out checked and the tables built */
-static int try_fast(const char *s, size_t n, unsigned flags, jisr_buf *out)
+/* s, n, out checked and the tables built (inlined: jisr_text_normalize is called per word) */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int
+try_fast(const char *s, size_t n, unsigned flags, jisr_buf *out)
 {
     int rc;
     size_t start = out->len;

@@ -390,8 +390,13 @@ normalize_fast(const unsigned char *s, size_t n, unsigned flags, int mode, jisr_
                     continue;
                 return 0;
             }
-            if (v != T_DELETE)
+            if (v - 0x80 < 0x800 - 0x80) { /* the common case: Arabic stays Arabic */
+                o[0] = (char)(0xC0 | (v >> 6));
+                o[1] = (char)(0x80 | (v & 0x3F));
+                o += 2;
+            } else if (v != T_DELETE) {
                 o = put_utf8(o, v);
+            }
             continue;
         }
         uint32_t c;

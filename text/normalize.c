@@ -23,7 +23,7 @@
  * soft hyphen of Word and PDFs, ZWJ, U+200B, U+2060, U+FEFF, the bidi marks, the variation
  * selectors …; 4,174 in ICU 72) are read too. NFKC_Casefold maps each to nothing, so no boundary
  * is before one (e, ZWNJ, U+0301 composes to é) and the rule above would send the string to ICU,
- * as it did until session 39 (a third of the strings of a Persian catalogue). But ICU's result
+ * as it did until session 39 (30 % of the strings of a Persian catalogue). But ICU's result
  * is the composition of the string's full decomposition, which is the concatenation of its code
  * points' decompositions, Z's empty: normalize(xZy) = normalize(xy) for any x and y. In the fast
  * path every other code point of the string has a boundary before it (or is a dropped haraka, or

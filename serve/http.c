@@ -35,7 +35,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -50,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve/mhd_load.h"
 #include "serve/server.h"
 #include "util/plural.h"
 
@@ -167,7 +167,7 @@ double srv_req_deadline(const srv_req *r)
 
 const char *srv_req_header(srv_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    return srv_mhd.lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *srv_req_body(const srv_req *r, size_t *n)
@@ -185,25 +185,25 @@ srv_upload *srv_req_upload(srv_req *r)
 
 static void add_common_headers(srv_req *r, struct MHD_Response *resp)
 {
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    srv_mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    srv_mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
     const char *origin = r->s->o.cors_origin;
     if (origin) {
         const char *got = srv_req_header(r, "Origin");
         if (strcmp(origin, "*") == 0 || (got && strcmp(got, origin) == 0)) {
-            MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+            srv_mhd.add_response_header(resp, "Access-Control-Allow-Origin", origin);
             /* what a page's script may read beyond the CORS-safelisted headers */
-            MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-                                    "X-Jisr-Text-Cut, Retry-After, Content-Disposition");
-            MHD_add_response_header(resp, "Vary", "Origin");
+            srv_mhd.add_response_header(resp, "Access-Control-Expose-Headers",
+                                        "X-Jisr-Text-Cut, Retry-After, Content-Disposition");
+            srv_mhd.add_response_header(resp, "Vary", "Origin");
         }
     }
     if (__atomic_load_n(&r->s->stopping, __ATOMIC_ACQUIRE) &&
-        !MHD_get_response_header(resp, "Connection"))
-        MHD_add_response_header(resp, "Connection", "close");
+        !srv_mhd.get_response_header(resp, "Connection"))
+        srv_mhd.add_response_header(resp, "Connection", "close");
     pthread_mutex_lock(&r->mu);
     for (size_t i = 0; i < r->nhdrs; i++)
-        MHD_add_response_header(resp, r->hdrs[i].name, r->hdrs[i].value);
+        srv_mhd.add_response_header(resp, r->hdrs[i].name, r->hdrs[i].value);
     pthread_mutex_unlock(&r->mu);
 }
 
@@ -211,7 +211,7 @@ static void add_common_headers(srv_req *r, struct MHD_Response *resp)
 static void set_response(srv_req *r, unsigned status, struct MHD_Response *resp)
 {
     if (r->resp)
-        MHD_destroy_response(r->resp);
+        srv_mhd.destroy_response(r->resp);
     r->resp = resp;
     r->status = status;
 }
@@ -239,8 +239,8 @@ void srv_reply(srv_req *r, unsigned status, const char *ctype, jisr_buf *body)
     size_t n = body && body->data ? body->len : 0;
     void *data = body && body->data ? body->data : NULL;
     struct MHD_Response *resp =
-        data ? MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE)
-             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        data ? srv_mhd.create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE)
+             : srv_mhd.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (body && resp) {
         body->data = NULL; /* now MHD's */
         body->len = body->cap = 0;
@@ -251,7 +251,7 @@ void srv_reply(srv_req *r, unsigned status, const char *ctype, jisr_buf *body)
         return;
     }
     if (ctype)
-        MHD_add_response_header(resp, "Content-Type", ctype);
+        srv_mhd.add_response_header(resp, "Content-Type", ctype);
     add_common_headers(r, resp);
     pthread_mutex_lock(&r->mu);
     set_response(r, status, resp);
@@ -365,22 +365,22 @@ void srv_reply_stream(srv_req *r, const char *ctype, const char *disposition,
     s->read = read;
     s->close = close;
     s->ctx = ctx;
-    struct MHD_Response *resp =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, s, stream_free);
+    struct MHD_Response *resp = srv_mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                                                      stream_read, s, stream_free);
     /* HEAD: libmicrohttpd 0.9.75 frames a body of unknown length as chunked and sends its last
      * chunk ("0\r\n\r\n") even for HEAD, and a Content-Length would have to be the GET's; an
      * HTTP/1.0 response has no framing (the connection closes after it) and HEAD sends no body */
     if (resp && r->route.method == SRV_M_HEAD)
-        MHD_set_response_options(resp, MHD_RF_HTTP_VERSION_1_0_RESPONSE, MHD_RO_END);
+        srv_mhd.set_response_options(resp, MHD_RF_HTTP_VERSION_1_0_RESPONSE, MHD_RO_END);
     if (!resp) {
         stream_free(s);
         srv_reply_error(r, 503, "out_of_memory", "out of memory");
         return;
     }
-    MHD_add_response_header(resp, "Content-Type", ctype);
+    srv_mhd.add_response_header(resp, "Content-Type", ctype);
     if (disposition)
-        MHD_add_response_header(resp, "Content-Disposition", disposition);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+        srv_mhd.add_response_header(resp, "Content-Disposition", disposition);
+    srv_mhd.add_response_header(resp, "Cache-Control", "no-store");
     add_common_headers(r, resp);
     pthread_mutex_lock(&r->mu);
     set_response(r, 200, resp);
@@ -392,7 +392,7 @@ void srv_reply_stream(srv_req *r, const char *ctype, const char *disposition,
 static void req_free(srv_req *r)
 {
     if (r->resp)
-        MHD_destroy_response(r->resp);
+        srv_mhd.destroy_response(r->resp);
     srv_route_free(&r->route);
     jisr_buf_free(&r->body);
     srv_upload_release(r->up);
@@ -448,7 +448,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (r->urilen > SRV_URI_MAX + 1)
         r->urilen = SRV_URI_MAX + 1;
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        srv_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
@@ -461,7 +461,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (!r->client[0])
         strcpy(r->client, "-");
     const union MHD_ConnectionInfo *sc =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        srv_mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     pthread_mutex_lock(&s->mu);
     if (sc && sc->socket_context) {
         r->cn = sc->socket_context;
@@ -573,13 +573,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static void upload_suspend(void *ctx)
 {
     srv_req *r = ctx;
-    MHD_suspend_connection(r->conn);
+    srv_mhd.suspend_connection(r->conn);
 }
 
 static void upload_resume(void *ctx)
 {
     srv_req *r = ctx;
-    MHD_resume_connection(r->conn);
+    srv_mhd.resume_connection(r->conn);
 }
 
 void srv_req_submit(srv_req *r, srv_job *j)
@@ -597,7 +597,7 @@ void srv_req_job_done(srv_req *r)
     r->job_pending = 0;
     if (r->suspended && !r->mhd_done) {
         r->suspended = 0;
-        MHD_resume_connection(r->conn);
+        srv_mhd.resume_connection(r->conn);
     }
     pthread_mutex_unlock(&r->mu);
     req_unref(r);
@@ -872,7 +872,7 @@ static int start_request(srv_req *r, const char *method, const char *version)
     }
     /* libmicrohttpd's header size counts the request line, which has its own limit (414) */
     const union MHD_ConnectionInfo *hs =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+        srv_mhd.get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
     size_t line = strlen(method) + 1 + r->urilen + 1 + strlen(version ? version : "") + 2;
     if (rc != 414 && hs && hs->header_size > line && hs->header_size - line > SRV_HEADER_MAX) {
         srv_reply_error(r, 431, "headers_too_large", "request headers above %d bytes",
@@ -883,7 +883,7 @@ static int start_request(srv_req *r, const char *method, const char *version)
     const char *host = srv_req_header(r, "Host");
     char hname[256];
     int nhost = 0;
-    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_host, &nhost);
+    srv_mhd.get_connection_values(r->conn, MHD_HEADER_KIND, count_host, &nhost);
     if (nhost > 1 || (!host && version && strcmp(version, "HTTP/1.0") != 0)) {
         srv_reply_error(r, 400, "bad_request", "an HTTP/1.1 request needs one Host header");
         return 0;
@@ -893,7 +893,7 @@ static int start_request(srv_req *r, const char *method, const char *version)
      * that takes another, the rest would be read as a second request (request smuggling). A
      * 400, and the connection closed, so that nothing after it is read as a request. */
     framing fr = {0, 0};
-    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &fr);
+    srv_mhd.get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &fr);
     if (fr.lengths > 1 || (fr.lengths && fr.codings)) {
         srv_reply_header(r, "Connection", "close");
         srv_reply_error(r, 400, "bad_request",
@@ -1027,8 +1027,8 @@ static enum MHD_Result queue(srv_req *r)
     pthread_mutex_unlock(&r->mu);
     if (!resp)
         return MHD_NO;
-    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    MHD_destroy_response(resp);
+    enum MHD_Result ret = srv_mhd.queue_response(r->conn, status, resp);
+    srv_mhd.destroy_response(resp);
     return ret;
 }
 
@@ -1045,7 +1045,7 @@ static enum MHD_Result finish(srv_req *r)
     int ready = r->resp != NULL && !r->job_pending, wait = 0;
     if (!ready && r->job_pending) {
         r->suspended = wait = 1;
-        MHD_suspend_connection(r->conn); /* srv_req_job_done resumes it */
+        srv_mhd.suspend_connection(r->conn); /* srv_req_job_done resumes it */
     }
     pthread_mutex_unlock(&r->mu);
     if (ready)
@@ -1139,7 +1139,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         srv_conn *cn = calloc(1, sizeof *cn);
         const union MHD_ConnectionInfo *fi =
-            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+            srv_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
         if (!cn || !fi) {
             free(cn);
             return; /* not watched: libmicrohttpd's idle timeout still applies */
@@ -1535,6 +1535,13 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: --private needs --token-file");
         return 1;
     }
+    /* libmicrohttpd is loaded here, not when jisr starts (mhd_load.h) */
+    char mhd_err[512];
+    if (srv_mhd_load(mhd_err, sizeof mhd_err) < 0) {
+        logf_("jisr serve: %s", mhd_err);
+        free(s.token);
+        return 1;
+    }
     /* SIGINT/SIGTERM are taken by sigwait below: blocked before any thread starts (the
      * writer, libmicrohttpd's workers, the importer's), so that every thread inherits the mask
      * and none of them can be killed by the signal */
@@ -1573,7 +1580,7 @@ int serve_run(const serve_opts *opts)
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
                      MHD_USE_TURBO | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     /* the logger first: libmicrohttpd reports errors of the options after it through it */
-    s.d = MHD_start_daemon(
+    s.d = srv_mhd.start_daemon(
         flags, 0, NULL, NULL, on_access, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
         &s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, &s,
@@ -1587,7 +1594,7 @@ int serve_run(const serve_opts *opts)
         logf_("jisr serve: cannot listen on %s: %s", s.o.listen, strerror(errno));
         goto done;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s.d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *di = srv_mhd.get_daemon_info(s.d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = di ? di->port : 0;
     char host[64] = "";
     if (v6)
@@ -1689,13 +1696,13 @@ int serve_run(const serve_opts *opts)
     double flush = jisr_now() + 0.5;
     while (active(&s) > 0 && jisr_now() < flush)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-    MHD_stop_daemon(s.d);
+    srv_mhd.stop_daemon(s.d);
     s.d = NULL;
     status = ready > 0; /* stopped before its ready file was read: it never started */
     logf_("jisr serve: stopped%s", ready > 0 ? " (exit status 1: never ready)" : "");
 done:
     if (s.d)
-        MHD_stop_daemon(s.d);
+        srv_mhd.stop_daemon(s.d);
     srv_pool_stop(s.ctx.queries);
     srv_writer_stop(s.ctx.writer);
     srv_writer_stop(s.ctx.importer);

@@ -1,5 +1,6 @@
 /*
- * zip.c — DOCX and ODT: a ZIP container (libzip) holding XML parts read with doc/xml.c.
+ * zip.c — DOCX and ODT: a ZIP container (libzip, loaded on the first read: zip_load.h) holding
+ * XML parts read with doc/xml.c.
  *
  * The container is checked before anything is inflated: more entries than opts.max_entries,
  * an entry that says it inflates beyond opts.max_entry or more than DOC_MAX_RATIO times its
@@ -32,9 +33,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <zip.h>
-
 #include "doc/doc_int.h"
+#include "doc/zip_load.h"
 
 /* ---- the container -------------------------------------------------------------------------- */
 
@@ -51,10 +51,11 @@ static int z_read(void *ctx, char *buf, int len)
     zsrc *s = ctx;
     if (s->bad)
         return -1;
-    zip_int64_t n = zip_fread(s->zf, buf, (zip_uint64_t)len);
+    zip_int64_t n = doc_libzip.fread(s->zf, buf, (zip_uint64_t)len);
     if (n < 0) {
-        zip_error_t *ze = zip_file_get_error(s->zf);
-        doc_error(s->d, JISR_EPARSE, s->part, 0, 0, "cannot inflate: %s", zip_error_strerror(ze));
+        zip_error_t *ze = doc_libzip.file_get_error(s->zf);
+        doc_error(s->d, JISR_EPARSE, s->part, 0, 0, "cannot inflate: %s",
+                  doc_libzip.error_strerror(ze));
         s->bad = 1;
         return -1;
     }
@@ -80,13 +81,14 @@ static int z_read(void *ctx, char *buf, int len)
 static int entry_open(jisr_doc *d, zip_t *z, const char *name, zsrc *s)
 {
     memset(s, 0, sizeof *s);
-    zip_int64_t idx = zip_name_locate(z, name, 0);
+    zip_int64_t idx = doc_libzip.name_locate(z, name, 0);
     if (idx < 0)
         return 0;
     zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(z, (zip_uint64_t)idx, 0, &st) < 0)
-        return doc_error(d, JISR_EPARSE, name, 0, 0, "cannot read the entry: %s", zip_strerror(z));
+    doc_libzip.stat_init(&st);
+    if (doc_libzip.stat_index(z, (zip_uint64_t)idx, 0, &st) < 0)
+        return doc_error(d, JISR_EPARSE, name, 0, 0, "cannot read the entry: %s",
+                         doc_libzip.strerror(z));
     if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
         return doc_error(d, JISR_EUNSUPPORTED, name, 0, 0,
                          "encrypted entry: a password-protected document is not supported");
@@ -102,9 +104,10 @@ static int entry_open(jisr_doc *d, zip_t *z, const char *name, zsrc *s)
                          "refused (a ZIP bomb?)",
                          (unsigned long long)(st.size / (st.comp_size ? st.comp_size : 1)),
                          (unsigned long long)st.comp_size, (unsigned long long)st.size);
-    s->zf = zip_fopen_index(z, (zip_uint64_t)idx, 0);
+    s->zf = doc_libzip.fopen_index(z, (zip_uint64_t)idx, 0);
     if (!s->zf)
-        return doc_error(d, JISR_EPARSE, name, 0, 0, "cannot open the entry: %s", zip_strerror(z));
+        return doc_error(d, JISR_EPARSE, name, 0, 0, "cannot open the entry: %s",
+                         doc_libzip.strerror(z));
     s->d = d;
     s->part = name;
     s->first = 1;
@@ -116,7 +119,7 @@ static int entry_open(jisr_doc *d, zip_t *z, const char *name, zsrc *s)
 static void entry_close(zsrc *s)
 {
     if (s->zf)
-        zip_fclose(s->zf);
+        doc_libzip.fclose(s->zf);
     s->zf = NULL;
 }
 
@@ -836,7 +839,7 @@ static int read_docx(jisr_doc *d, zip_t *z)
     int rc = docx_rels(d, z, "_rels/.rels", "", main, NULL, NULL, NULL, sizeof main);
     if (rc < 0 || (rc = docx_kind(d, z, main)) < 0)
         return rc;
-    if (zip_name_locate(z, main, 0) < 0)
+    if (doc_libzip.name_locate(z, main, 0) < 0)
         return doc_error(d, JISR_EPARSE, NULL, 0, 0, "a DOCX without its main part %s", main);
     /* the main part's relationships: word/_rels/document.xml.rels */
     char base[400], rels[1000];
@@ -1004,7 +1007,7 @@ static int odf_kind(jisr_doc *d, zip_t *z)
     if (rc <= 0)
         return rc;
     char mt[128];
-    zip_int64_t got = zip_fread(s.zf, mt, sizeof mt - 1);
+    zip_int64_t got = doc_libzip.fread(s.zf, mt, sizeof mt - 1);
     entry_close(&s);
     mt[got > 0 ? got : 0] = '\0';
     for (char *c = mt; *c; c++)
@@ -1223,8 +1226,12 @@ static int has_suffix(const char *s, const char *suf)
 
 int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr_doc_format want)
 {
+    char lzerr[512];
+    if (doc_libzip_load(lzerr, sizeof lzerr) < 0) /* jisr starts without it: zip_load.h */
+        return doc_error(d, JISR_EUNSUPPORTED, NULL, 0, 0,
+                         "%s (jisr reads DOCX and ODT files with it)", lzerr);
     zip_error_t ze;
-    zip_error_init(&ze);
+    doc_libzip.error_init(&ze);
     zip_t *z = NULL;
     int rc = 0;
     if (!path && n == 0) /* libzip takes no bytes for an archive without entries */
@@ -1232,13 +1239,13 @@ int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr
                          want == JISR_DOC_ODT ? "ODT" : "DOCX");
     if (path) {
         int zerr = 0;
-        z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+        z = doc_libzip.open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
         if (!z)
-            zip_error_init_with_code(&ze, zerr);
+            doc_libzip.error_init_with_code(&ze, zerr);
     } else {
-        zip_source_t *src = zip_source_buffer_create(data, n, 0, &ze);
-        if (src && !(z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)))
-            zip_source_free(src);
+        zip_source_t *src = doc_libzip.source_buffer_create(data, n, 0, &ze);
+        if (src && !(z = doc_libzip.open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)))
+            doc_libzip.source_free(src);
     }
     if (!z) {
         /* a file that starts as a ZIP archive but that libzip cannot open has lost its end (the
@@ -1261,25 +1268,25 @@ int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr
         else if (got == 4 && memcmp(magic, "PK", 2) == 0)
             rc = doc_error(d, JISR_EPARSE, NULL, 0, 0,
                            "a truncated or damaged ZIP archive: the %s cannot be read (%s)", kind,
-                           zip_error_strerror(&ze));
+                           doc_libzip.error_strerror(&ze));
         else
             rc = doc_error(d, JISR_EPARSE, NULL, 0, 0,
-                           "not a readable ZIP archive (%s) — a %s is one", zip_error_strerror(&ze),
-                           kind);
-        zip_error_fini(&ze);
+                           "not a readable ZIP archive (%s) — a %s is one",
+                           doc_libzip.error_strerror(&ze), kind);
+        doc_libzip.error_fini(&ze);
         return rc;
     }
-    zip_error_fini(&ze);
-    zip_int64_t ne = zip_get_num_entries(z, 0);
+    doc_libzip.error_fini(&ze);
+    zip_int64_t ne = doc_libzip.get_num_entries(z, 0);
     if (ne < 0 || (uint64_t)ne > d->opts.max_entries) {
         rc = doc_error(d, JISR_ETOOBIG, NULL, 0, 0,
                        "ZIP archive with %lld entries, more than the limit of %llu: refused",
                        (long long)ne, (unsigned long long)d->opts.max_entries);
         goto done;
     }
-    int docx = zip_name_locate(z, "[Content_Types].xml", 0) >= 0 ||
-               zip_name_locate(z, "word/document.xml", 0) >= 0;
-    int odt = zip_name_locate(z, "content.xml", 0) >= 0;
+    int docx = doc_libzip.name_locate(z, "[Content_Types].xml", 0) >= 0 ||
+               doc_libzip.name_locate(z, "word/document.xml", 0) >= 0;
+    int odt = doc_libzip.name_locate(z, "content.xml", 0) >= 0;
     if (docx && (!odt || want != JISR_DOC_ODT)) {
         d->format = JISR_DOC_DOCX;
         rc = read_docx(d, z);
@@ -1289,7 +1296,7 @@ int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr
     } else {
         const char *nested = NULL;
         for (zip_int64_t i = 0; i < ne && !nested; i++) {
-            const char *nm = zip_get_name(z, (zip_uint64_t)i, 0);
+            const char *nm = doc_libzip.get_name(z, (zip_uint64_t)i, 0);
             if (nm && (has_suffix(nm, ".zip") || has_suffix(nm, ".docx") ||
                        has_suffix(nm, ".odt") || has_suffix(nm, ".jar")))
                 nested = nm;
@@ -1305,6 +1312,6 @@ int doc_zip_read(jisr_doc *d, const char *path, const void *data, size_t n, jisr
                            "(no content.xml)");
     }
 done:
-    zip_discard(z);
+    doc_libzip.discard(z);
     return rc;
 }

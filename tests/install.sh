@@ -9,11 +9,15 @@
 # `... jisr-static`, and with find_package(jisr) against both the shared and the static library,
 # and run; so is a program with functions named like the library's internals
 # (tests/install_clash.c), linked statically.
+# The installed jisr runs from the install tree: `jisr serve` (libmicrohttpd, loaded when it
+# starts) and a DOCX read (libzip, loaded by libjisr on the first one), neither library NEEDED
+# by jisr or libjisr.so.
 # Environment: JISR_BUILD_DIR (the build tree), JISR_SOURCE_DIR, JISR_DEMO_CFLAGS (sanitizer
 # flags of an ASan build, so the demo links with the same runtime).
 set -u
 B=${JISR_BUILD_DIR:?}
 S=${JISR_SOURCE_DIR:?}
+DOCX=$S/tests/data/doc/report.en.docx
 CC=${CC:-cc}
 EXTRA=${JISR_DEMO_CFLAGS:-}
 T=$(mktemp -d /tmp/jisr-install.XXXXXX)
@@ -71,16 +75,16 @@ check "pkg-config --cflags --libs jisr with only jisr's .pc files: $flags" \
 $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_demo.c" $flags \
     -Wl,-rpath,"$lib" -o "$T/demo_pc" 2>"$T/cc.err"
 check "the demo builds with pkg-config --cflags --libs jisr" '[ $? -eq 0 ] || { cat "$T/cc.err"; false; }'
-"$T/demo_pc" "$T/w1" >"$T/out1" 2>&1
-check "... and segments, aligns, imports and queries" '[ $? -eq 0 ] && grep -qx ok "$T/out1" && grep -qx "libjisr $(pkg-config --modversion jisr)" "$T/out1" || { cat "$T/out1"; false; }'
+"$T/demo_pc" "$T/w1" "$DOCX" >"$T/out1" 2>&1
+check "... and segments, aligns, imports, queries and reads a DOCX" '[ $? -eq 0 ] && grep -qx ok "$T/out1" && grep -q "^DOCX: [1-9]" "$T/out1" && grep -qx "libjisr $(pkg-config --modversion jisr)" "$T/out1" || { cat "$T/out1"; false; }'
 check "... with the installed $so" 'ldd "$T/demo_pc" | grep -q "$so => $lib/$so"'
 # the static library through pkg-config: jisr-static
 sflags=$(pkg-config --cflags --libs jisr-static 2>&1)
 $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_demo.c" $sflags \
     -o "$T/demo_pcs" 2>"$T/ccs.err"
 check "the demo builds with pkg-config --cflags --libs jisr-static" '[ $? -eq 0 ] || { cat "$T/ccs.err"; false; }'
-"$T/demo_pcs" "$T/w5" >"$T/out5" 2>&1
-check "... and runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out5" && ! ldd "$T/demo_pcs" | grep -q libjisr || { cat "$T/out5"; false; }'
+"$T/demo_pcs" "$T/w5" "$DOCX" >"$T/out5" 2>&1
+check "... and runs, without libjisr.so, reading the DOCX without linking libzip" '[ $? -eq 0 ] && grep -qx ok "$T/out5" && grep -q "^DOCX: [1-9]" "$T/out5" && ! ldd "$T/demo_pcs" | grep -qE "libjisr|libzip" || { cat "$T/out5"; false; }'
 $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $EXTRA "$S/tests/install_clash.c" $sflags \
     -o "$T/clash_pcs" 2>"$T/ccc.err"
 check "a static program with its own tm_distance, doc_error, cmap_find, jisr_u64set_add … links (jisr-static)" \
@@ -93,10 +97,10 @@ cmake -S "$S/tests/install_cmake" -B "$T/cm" -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOU
     >"$T/cm.log" 2>&1 && cmake --build "$T/cm" >>"$T/cm.log" 2>&1
 check "the demo builds with find_package(jisr) (jisr::jisr and jisr::jisr_static), and so does install_clash.c with jisr::jisr_static" \
     '[ $? -eq 0 ] || { grep -m3 "multiple definition" "$T/cm.log" || tail -20 "$T/cm.log"; false; }'
-"$T/cm/demo_shared" "$T/w2" >"$T/out2" 2>&1
+"$T/cm/demo_shared" "$T/w2" "$DOCX" >"$T/out2" 2>&1
 check "... shared: runs" '[ $? -eq 0 ] && grep -qx ok "$T/out2" || { cat "$T/out2"; false; }'
 check "... shared: really the installed $so" 'ldd "$T/cm/demo_shared" | grep -q "$lib/$so"'
-"$T/cm/demo_static" "$T/w3" >"$T/out3" 2>&1
+"$T/cm/demo_static" "$T/w3" "$DOCX" >"$T/out3" 2>&1
 check "... static: runs, without libjisr.so" '[ $? -eq 0 ] && grep -qx ok "$T/out3" && ! ldd "$T/cm/demo_static" | grep -q libjisr'
 "$T/cm/clash_static" >"$T/out3c" 2>&1
 check "... install_clash static: runs" '[ $? -eq 0 ] && grep -qx ok "$T/out3c" || { cat "$T/out3c"; false; }'
@@ -115,7 +119,7 @@ PKG_CONFIG_LIBDIR=$T/nopc PKG_CONFIG_PATH= cmake -S "$S/tests/install_cmake" -B 
     cmake --build "$T/cm2" >>"$T/cm2.log" 2>&1
 check "find_package(jisr) without the dependencies' .pc files: jisr::jisr builds" \
     '[ $? -eq 0 ] && [ -x "$T/cm2/demo_shared" ] && [ ! -e "$T/cm2/demo_static" ] || { tail -20 "$T/cm2.log"; false; }'
-"$T/cm2/demo_shared" "$T/w4" >"$T/out4" 2>&1
+"$T/cm2/demo_shared" "$T/w4" "$DOCX" >"$T/out4" 2>&1
 check "... and runs" '[ $? -eq 0 ] && grep -qx ok "$T/out4" || { cat "$T/out4"; false; }'
 PKG_CONFIG_LIBDIR=$T/nopc PKG_CONFIG_PATH= cmake -S "$S/tests/install_cmake" -B "$T/cm3" \
     -DWANT_STATIC=ON -DCMAKE_PREFIX_PATH="$P" -DDEMO_SOURCE="$S/tests/install_demo.c" \
@@ -129,6 +133,34 @@ if command -v python3 >/dev/null && [ -z "$EXTRA" ]; then
     v=$(python3 -c 'import ctypes, sys; l = ctypes.CDLL(sys.argv[1]); l.jisr_version.restype = ctypes.c_char_p; print(l.jisr_version().decode())' "$lib/$so" 2>&1)
     check "python3 ctypes loads $so (jisr_version: $v)" '[ "$v" = "$(pkg-config --modversion jisr)" ]'
 fi
+
+# the installed program: libmicrohttpd and libzip are loaded when needed (serve/mhd_load.c,
+# doc/zip_load.c), by their SONAMEs, from the installed tree as from the build tree
+J=$P/bin/jisr
+check "installed jisr and libjisr.so NEED neither libmicrohttpd nor libzip" \
+    '! readelf -dW "$J" "$lib/$so" | grep NEEDED | grep -qE "libmicrohttpd|libzip|libgnutls|libcrypto"'
+got=$(ldd "$J" | awk -v so="$so" '$1 == so {print $3}')
+check "installed jisr runs with the installed $so ($got)" \
+    '"$J" --version | grep -qx "jisr $ver" && [ "$(readlink -f "$got")" = "$(readlink -f "$lib/$so")" ]'
+"$J" segment "$DOCX" >"$T/docx.txt" 2>"$T/docx.err"
+check "installed jisr segment report.en.docx" \
+    '[ $? -eq 0 ] && grep -qx "The library lent more than 9,400 books." "$T/docx.txt" || { cat "$T/docx.err"; false; }'
+printf 'the house\tالبيت\n' >"$T/u.tsv"
+"$J" import --tm "$T/stm" -s en -t ar -q "$T/u.tsv"
+"$J" serve --tm "$T/stm" --listen 127.0.0.1:0 --ready-file "$T/ready" --quiet >"$T/serve.log" 2>&1 &
+spid=$!
+for _ in $(seq 300); do
+    [ -s "$T/ready" ] || ! kill -0 $spid 2>/dev/null && break
+    sleep 0.1
+done
+check "installed jisr serve listens" '[ -s "$T/ready" ] || { cat "$T/serve.log"; false; }'
+if command -v curl >/dev/null && [ -s "$T/ready" ]; then
+    body=$(curl -sS --max-time 20 "$(cat "$T/ready")/tmserver/en/ar/unit/the%20house")
+    check "... and answers ($body)" 'printf "%s" "$body" | grep -q "البيت"'
+fi
+kill -TERM $spid 2>/dev/null
+wait $spid
+check "... and stops on SIGTERM, exit 0" '[ $? -eq 0 ] || { cat "$T/serve.log"; false; }'
 
 # C++: the headers declare C linkage (without it a C++ program's calls do not link)
 CXX=${CXX:-c++}

@@ -3,9 +3,10 @@
  * `pkg-config --cflags --libs jisr`, and through CMake's find_package(jisr)): it includes only
  * <jisr/jisr.h> and calls only the public API. It segments an Arabic and an English paragraph,
  * aligns the sentences, writes the pairs to TMX and reads them back, imports them into a new
- * memory and queries it, checking every step; exit 0 when all is as expected.
+ * memory and queries it, checking every step; with a DOCX, it reads its paragraphs too (libjisr
+ * loads libzip for it: a consumer links no libzip); exit 0 when all is as expected.
  *
- * usage: install_demo WORKDIR
+ * usage: install_demo WORKDIR [DOCX]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,8 @@ static int segment(const char *lang, const char *text, char ***out, size_t *n)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: install_demo WORKDIR\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: install_demo WORKDIR [DOCX]\n");
         return 2;
     }
     printf("libjisr %s\n", jisr_version());
@@ -146,6 +147,24 @@ int main(int argc, char **argv)
     if (!ok) {
         fprintf(stderr, "install_demo: the query did not find the stored translation\n");
         return 1;
+    }
+    if (argc == 3) {
+        jisr_doc *d;
+        jisr_para p;
+        size_t np = 0;
+        if (jisr_doc_open(&d, argv[2], NULL) < 0)
+            return fail("doc open");
+        while ((rc = jisr_doc_next(d, &p)) > 0)
+            np++;
+        int docx = jisr_doc_get_format(d) == JISR_DOC_DOCX;
+        jisr_doc_close(d);
+        if (rc < 0)
+            return fail("doc read");
+        printf("DOCX: %zu paragraphs\n", np);
+        if (!docx || np == 0) {
+            fprintf(stderr, "install_demo: %s: not read as a DOCX with paragraphs\n", argv[2]);
+            return 1;
+        }
     }
     printf("ok\n");
     return 0;

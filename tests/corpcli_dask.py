@@ -87,8 +87,14 @@ with tempfile.TemporaryDirectory(prefix='jisr-corpcli-dask-') as t:
     bad = os.path.join(t, 'bad.jsonl')
     write(bad, lines)
     want = 'jisr_dask: %s:52:' % bad
+    # and a worker of another run, killed, left its scratch directory in $TMPDIR/dask-worker-space
+    # (as the SIGTERM case below does): a worker that purges it says so on stderr, at INFO
+    stale_tmp = os.path.join(t, 'tmp')
+    os.makedirs(os.path.join(stale_tmp, 'dask-worker-space', 'worker-stale'))
+    open(os.path.join(stale_tmp, 'dask-worker-space', 'worker-stale.dirlock'), 'w').close()
     for mode in (['--single'], ['--workers', '2', '--partitions', '3']):
-        r = run(['-i', bad, '-o', os.path.join(t, 'bad.out')] + mode)
+        r = run(['-i', bad, '-o', os.path.join(t, 'bad.out')] + mode,
+                env=dict(os.environ, TMPDIR=stale_tmp))
         e = r.stderr.decode('utf-8', 'replace')
         check(r.returncode == 1 and e.startswith(want) and 'Traceback' not in e and
               '<stdin>' not in e and len(e.strip().splitlines()) == 1,
@@ -147,7 +153,7 @@ with tempfile.TemporaryDirectory(prefix='jisr-corpcli-dask-') as t:
     with open(script, 'w') as f:
         f.write(quiet)
     r = subprocess.run([sys.executable, script, os.path.dirname(driver)], stderr=subprocess.PIPE,
-                       timeout=300)
+                       timeout=300, env=dict(os.environ, TMPDIR=t))
     e = r.stderr.decode('utf-8', 'replace')
     check(r.returncode == 0 and 'Scheduler was unaware' not in e and
           e.count('jisr-test: another error') == 2,

@@ -311,9 +311,15 @@ def run(args, extra):
             if args.scheduler:
                 client = Client(args.scheduler)
             else:
+                # the workers' scratch space in our own directory, not the shared
+                # $TMPDIR/dask-worker-space: there, a worker of another run killed before it
+                # could clean up left a directory whose purge a new worker announces on our
+                # stderr ("Found stale lock file and directory …, purging", at INFO, past
+                # silence_logs), and ours goes with `work` however this run ends
                 cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1,
                                        processes=True, host='127.0.0.1', dashboard_address=None,
-                                       silence_logs=40)
+                                       silence_logs=40,
+                                       local_directory=os.path.join(work, 'dask'))
                 client = Client(cluster)
                 client.register_worker_callbacks(quiet_worker_shutdown)
             try:

@@ -3,12 +3,12 @@
  * (JISR_MHD_SONAME, read from it at configure time: cmake/soname.cmake) and fill srv_mhd with
  * dlsym. See mhd_load.h.
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "serve/mhd_load.h"
+#include "util/dlsyms.h"
 
 #ifndef JISR_MHD_SONAME
 #error "JISR_MHD_SONAME (libmicrohttpd's SONAME) is defined by the build"
@@ -19,33 +19,22 @@ srv_mhd_api srv_mhd;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char load_error[512]; /* empty when loaded */
 
-/* A function pointer from dlsym's object pointer: copied, not cast (ISO C has no conversion
- * between the two; POSIX guarantees the representation). */
-_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "function pointers are object-sized");
-
 static void load(void)
 {
-    /* RTLD_NOW: a missing symbol of the library's own dependencies fails here, not at a call */
-    void *h = dlopen(JISR_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(load_error, sizeof load_error, "cannot load libmicrohttpd (%s): %s",
-                 JISR_MHD_SONAME, e ? e : "unknown error");
+    static const char *const names[] = {
+#define NAME(name) #name,
+        SRV_MHD_FUNCTIONS(NAME)
+#undef NAME
+    };
+    void *syms[sizeof names / sizeof *names];
+    if (jisr_dlsyms(JISR_MHD_SONAME, "libmicrohttpd", "MHD_", names, sizeof names / sizeof *names,
+                    syms, load_error, sizeof load_error) < 0)
         return;
-    }
     srv_mhd_api api;
-    void *sym;
-#define SRV_MHD_RESOLVE(name)                                                                      \
-    if (!(sym = dlsym(h, "MHD_" #name))) {                                                         \
-        snprintf(load_error, sizeof load_error,                                                    \
-                 "%s has no function MHD_" #name ": not the libmicrohttpd jisr was built for",     \
-                 JISR_MHD_SONAME);                                                                 \
-        dlclose(h);                                                                                \
-        return;                                                                                    \
-    }                                                                                              \
-    memcpy(&api.name, &sym, sizeof sym);
-    SRV_MHD_FUNCTIONS(SRV_MHD_RESOLVE)
-#undef SRV_MHD_RESOLVE
+    size_t i = 0;
+#define SET(name) memcpy(&api.name, &syms[i++], sizeof(void *));
+    SRV_MHD_FUNCTIONS(SET)
+#undef SET
     srv_mhd = api; /* never unloaded: its threads and callbacks may outlive any one server */
 }
 
